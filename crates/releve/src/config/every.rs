@@ -1,0 +1,111 @@
+//! Durations written the way people write schedules: `30s`, `1m`, `15m`, `1h`, `1d`.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// A collection interval or timeout as written in `sources.toml`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Every(Duration);
+
+impl Every {
+    /// Builds an interval from whole seconds.
+    pub const fn from_secs(secs: u64) -> Self {
+        Every(Duration::from_secs(secs))
+    }
+
+    /// The interval as a standard duration.
+    pub fn duration(self) -> Duration {
+        self.0
+    }
+
+    /// The interval as a chrono duration, for schedule arithmetic on timestamps.
+    pub fn as_chrono(self) -> chrono::TimeDelta {
+        chrono::TimeDelta::seconds(i64::try_from(self.0.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+impl TryFrom<String> for Every {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl std::str::FromStr for Every {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            format!(
+                "`{text}` is not an interval: write a whole number and a unit s, m, h or d, e.g. `15m`"
+            )
+        };
+        let text = text.trim();
+        let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let (count, unit) = text.split_at(split);
+        let count: u64 = count.parse().map_err(|_| bad())?;
+        let unit_secs = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return Err(bad()),
+        };
+        if count == 0 {
+            return Err(format!(
+                "`{text}` is not an interval: it must be longer than zero"
+            ));
+        }
+        Ok(Every(Duration::from_secs(count.saturating_mul(unit_secs))))
+    }
+}
+
+impl fmt::Display for Every {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.as_secs();
+        match secs {
+            s if s % 86_400 == 0 => write!(f, "{}d", s / 86_400),
+            s if s % 3600 == 0 => write!(f, "{}h", s / 3600),
+            s if s % 60 == 0 => write!(f, "{}m", s / 60),
+            s => write!(f, "{s}s"),
+        }
+    }
+}
+
+impl fmt::Debug for Every {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_units_people_write() {
+        assert_eq!("1m".parse::<Every>(), Ok(Every::from_secs(60)));
+        assert_eq!("15m".parse::<Every>(), Ok(Every::from_secs(900)));
+        assert_eq!("1h".parse::<Every>(), Ok(Every::from_secs(3600)));
+        assert_eq!("1d".parse::<Every>(), Ok(Every::from_secs(86_400)));
+        assert_eq!("45s".parse::<Every>(), Ok(Every::from_secs(45)));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_interval() {
+        for bad in ["", "m", "15", "1w", "-1m", "0m", "1.5h"] {
+            assert!(bad.parse::<Every>().is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn displays_in_the_largest_whole_unit() {
+        assert_eq!(Every::from_secs(900).to_string(), "15m");
+        assert_eq!(Every::from_secs(7200).to_string(), "2h");
+        assert_eq!(Every::from_secs(90).to_string(), "90s");
+    }
+}

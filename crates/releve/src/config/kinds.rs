@@ -1,0 +1,137 @@
+//! The keys each source kind adds to a `[[source]]` table. The collector has one module per
+//! kind that fetches with these settings; the other stages only need the common keys.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::record::FieldPath;
+
+/// How a source is fetched, chosen by its `kind` key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Any GET endpoint answering JSON (USGS feeds, Open-Meteo).
+    HttpJson(HttpJson),
+    /// An Opendatasoft Explore API v2.1 dataset (ODRÉ, Toulouse Métropole).
+    Opendatasoft(Opendatasoft),
+    /// A legacy Opendatasoft v1 / data4citizen `records/1.0/search` dataset.
+    OdsV1(OdsV1),
+    /// France Travail job offers (Offres d'emploi v2), one file per creation day.
+    FranceTravail(FranceTravail),
+}
+
+impl SourceKind {
+    /// The kind's name as written in `sources.toml`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SourceKind::HttpJson(_) => "http_json",
+            SourceKind::Opendatasoft(_) => "opendatasoft",
+            SourceKind::OdsV1(_) => "ods_v1",
+            SourceKind::FranceTravail(_) => "france_travail",
+        }
+    }
+
+    /// Where a landed file of this source keeps its records: `http_json` files are the API's
+    /// body as served, so the configured `records` path; the other kinds land a JSON array.
+    pub fn records_path(&self) -> FieldPath {
+        match self {
+            SourceKind::HttpJson(http) => http.records.clone(),
+            _ => FieldPath::root(),
+        }
+    }
+}
+
+/// `kind = "http_json"`: one GET per run, the body landed as served.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpJson {
+    /// Dotted path to the record array in the body; `""` is the body itself. When the path
+    /// leads to an object, that object is one record (Open-Meteo's `current`).
+    #[serde(default = "FieldPath::root")]
+    pub records: FieldPath,
+    /// Extra query parameters.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// Extra request headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Name of the environment variable holding an API key; the key itself never goes in a file.
+    pub key_env: Option<String>,
+    /// Query parameter that carries the key (default: sent as the `key_header` header instead).
+    pub key_param: Option<String>,
+    /// Header that carries the key when `key_param` is not set.
+    #[serde(default = "default_key_header")]
+    pub key_header: String,
+}
+
+fn default_key_header() -> String {
+    "Authorization".to_owned()
+}
+
+/// `kind = "opendatasoft"`: an Explore API v2.1 dataset; `url` is the portal base.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opendatasoft {
+    /// Dataset identifier, e.g. `eco2mix-national-tr`.
+    pub dataset: String,
+    /// ODSQL `select` clause.
+    pub select: Option<String>,
+    /// ODSQL `where` clause.
+    #[serde(rename = "where")]
+    pub where_clause: Option<String>,
+    /// ODSQL `order_by` clause.
+    pub order_by: Option<String>,
+    /// Facet refinements, each `facet:value`.
+    #[serde(default)]
+    pub refine: Vec<String>,
+    /// Fetch only records newer than the newest `time` already landed.
+    #[serde(default)]
+    pub incremental: bool,
+}
+
+/// `kind = "ods_v1"`: a legacy `api/records/1.0/search` dataset; `url` is the portal base.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OdsV1 {
+    /// Dataset identifier.
+    pub dataset: String,
+    /// Full-text query.
+    pub q: Option<String>,
+    /// Facet refinements: `{ facet = "value" }` becomes `refine.facet=value`.
+    #[serde(default)]
+    pub refine: BTreeMap<String, String>,
+    /// Facets to ask for.
+    #[serde(default)]
+    pub facet: Vec<String>,
+    /// Sort field.
+    pub sort: Option<String>,
+    /// Page size (the portal caps it, 1000 on older portals).
+    #[serde(default = "default_v1_rows")]
+    pub rows: u32,
+}
+
+fn default_v1_rows() -> u32 {
+    1000
+}
+
+/// `kind = "france_travail"`: Offres d'emploi v2; `url` is the API base. Credentials come
+/// from `FRANCE_TRAVAIL_CLIENT_ID` / `FRANCE_TRAVAIL_CLIENT_SECRET` (environment or `.env`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FranceTravail {
+    /// OAuth2 token endpoint.
+    #[serde(default = "default_token_url")]
+    pub token_url: String,
+    /// OAuth2 scope.
+    #[serde(default = "default_scope")]
+    pub scope: String,
+}
+
+fn default_token_url() -> String {
+    "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire".to_owned()
+}
+
+fn default_scope() -> String {
+    "api_offresdemploiv2 o2dsoffre".to_owned()
+}

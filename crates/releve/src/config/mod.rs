@@ -1,0 +1,264 @@
+//! `sources.toml`, the contract between users and the three stages: which sources exist, how
+//! often they are collected, and which fields of their records are summarised.
+//!
+//! Unknown keys, missing keys and bad values are refused with the file, the line and the key.
+
+mod every;
+mod kinds;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use every::Every;
+pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
+
+use crate::record::FieldPath;
+
+/// A configuration that could not be read or accepted. The message is one line that names
+/// the file, the line and the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the configuration: {source}")]
+    Read {
+        /// The configuration file.
+        path: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+    /// The file was read but is not an acceptable configuration.
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line of the offending key or table.
+        line: usize,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+}
+
+/// The whole configuration file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The sources, in file order.
+    pub sources: Vec<Source>,
+    /// Report settings (`[report]`).
+    pub report: ReportSettings,
+}
+
+/// The `[report]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// IANA time zone the report shows times in.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// How many reports of each period (day, week, month) to keep in the reports folder.
+    #[serde(default = "default_keep_reports")]
+    pub keep: usize,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            timezone: default_timezone(),
+            keep: default_keep_reports(),
+        }
+    }
+}
+
+fn default_timezone() -> String {
+    "Europe/Paris".to_owned()
+}
+
+fn default_keep_reports() -> usize {
+    60
+}
+
+/// One `[[source]]` table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Source {
+    /// Name, `[a-z0-9-]+`: used in file names and in MongoDB.
+    pub name: String,
+    /// How often the collector fetches it.
+    pub every: Every,
+    /// Endpoint (`http_json`) or API base (other kinds).
+    pub url: String,
+    /// Dotted path to the record identity.
+    pub key: FieldPath,
+    /// Dotted path to the record time.
+    pub time: FieldPath,
+    /// Fields summarised as numbers.
+    #[serde(default)]
+    pub numeric: Vec<FieldPath>,
+    /// Fields counted per value.
+    #[serde(default)]
+    pub categories: Vec<FieldPath>,
+    /// Optional longitude path.
+    pub lon: Option<FieldPath>,
+    /// Optional latitude path.
+    pub lat: Option<FieldPath>,
+    /// Units of numeric fields for chart axes, e.g. `{ "properties.mag" = "magnitude" }`.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+    /// Shown in the report's source catalogue.
+    #[serde(default)]
+    pub description: String,
+    /// How often the provider updates it, in words.
+    #[serde(default)]
+    pub periodicity: String,
+    /// Access conditions (key or not).
+    #[serde(default)]
+    pub access: String,
+    /// Licence of the data.
+    #[serde(default)]
+    pub licence: String,
+    /// Keep de-duplicated records this many days in MongoDB (default: forever).
+    pub keep_days: Option<u32>,
+    /// Client-side rate limit in calls per second (default: per kind).
+    pub rate_limit: Option<f64>,
+    /// Per-request timeout (default: the shorter of 30 s and the interval).
+    pub timeout: Option<Every>,
+    /// Set to false to keep a source in the file without collecting it.
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// Kind and kind-specific keys.
+    #[serde(flatten)]
+    pub kind: SourceKind,
+    /// 1-based line of the `[[source]]` table, for messages.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+impl Source {
+    /// Where this source's landed files keep their records.
+    pub fn records_path(&self) -> FieldPath {
+        self.kind.records_path()
+    }
+
+    /// The position paths, when the source is positioned.
+    pub fn position(&self) -> Option<(&FieldPath, &FieldPath)> {
+        self.lon.as_ref().zip(self.lat.as_ref())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default, rename = "source")]
+    sources: Vec<toml::Spanned<Source>>,
+    #[serde(default)]
+    report: ReportSettings,
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Validates configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |offset: usize, message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: line_of(text, offset),
+            message,
+        };
+        let file: ConfigFile = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |span| span.start);
+            invalid(offset, err.message().trim().replace('\n', " "))
+        })?;
+        let mut names = HashSet::new();
+        let mut sources = Vec::with_capacity(file.sources.len());
+        for spanned in file.sources {
+            let offset = spanned.span().start;
+            let mut source = spanned.into_inner();
+            source.line = line_of(text, offset);
+            validate(&source).map_err(|message| {
+                invalid(offset, format!("source `{}`: {message}", source.name))
+            })?;
+            if !names.insert(source.name.clone()) {
+                return Err(invalid(
+                    offset,
+                    format!(
+                        "source `{}`: key `name` repeats an earlier source",
+                        source.name
+                    ),
+                ));
+            }
+            sources.push(source);
+        }
+        if file.report.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(invalid(
+                0,
+                format!(
+                    "key `report.timezone`: `{}` is not an IANA time zone such as `Europe/Paris`",
+                    file.report.timezone
+                ),
+            ));
+        }
+        Ok(Config {
+            sources,
+            report: file.report,
+        })
+    }
+
+    /// The source called `name`.
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+fn validate(source: &Source) -> Result<(), String> {
+    let name_ok = !source.name.is_empty()
+        && source
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !name_ok {
+        return Err("key `name` must match [a-z0-9-]+".to_owned());
+    }
+    if source.url.trim().is_empty() {
+        return Err("key `url` must not be empty".to_owned());
+    }
+    if source.key.is_root() {
+        return Err("key `key` must name the record identity field".to_owned());
+    }
+    if source.time.is_root() {
+        return Err("key `time` must name the record time field".to_owned());
+    }
+    if source.lon.is_some() != source.lat.is_some() {
+        return Err("keys `lon` and `lat` go together: give both or neither".to_owned());
+    }
+    if let Some(rate) = source.rate_limit {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(
+                "key `rate_limit` must be a positive number of calls per second".to_owned(),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,93 @@
+use super::*;
+
+const USGS: &str = r#"
+[[source]]
+name = "usgs-earthquakes"
+kind = "http_json"
+url = "https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/all_hour.geojson"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+categories = ["properties.type"]
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+description = "Earthquakes worldwide, past hour"
+"#;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, Path::new("sources.toml"))
+}
+
+fn error(text: &str) -> String {
+    match parse(text) {
+        Ok(_) => panic!("configuration should be refused"),
+        Err(err) => err.to_string(),
+    }
+}
+
+#[test]
+fn reads_the_documented_contract() {
+    let config = parse(USGS).expect("valid configuration");
+    let source = &config.sources[0];
+    assert_eq!(source.name, "usgs-earthquakes");
+    assert_eq!(source.every, Every::from_secs(60));
+    assert_eq!(source.kind.name(), "http_json");
+    assert_eq!(source.records_path().as_str(), "features");
+    assert_eq!(source.line, 2);
+    assert!(source.position().is_some());
+    assert_eq!(config.report.timezone, "Europe/Paris");
+}
+
+#[test]
+fn unknown_keys_name_the_key_and_line() {
+    let message = error(&format!("{USGS}colour = \"red\"\n"));
+    assert!(message.starts_with("sources.toml:2:"), "{message}");
+    assert!(message.contains("colour"), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+}
+
+#[test]
+fn bad_values_name_the_key_and_its_line() {
+    let message = error(&USGS.replace("every = \"1m\"", "every = \"often\""));
+    assert!(message.starts_with("sources.toml:6:"), "{message}");
+    assert!(message.contains("often"), "{message}");
+}
+
+#[test]
+fn missing_keys_are_named() {
+    let message = error(&USGS.replace("key = \"id\"\n", ""));
+    assert!(message.contains("`key`"), "{message}");
+}
+
+#[test]
+fn bad_names_and_duplicates_are_refused() {
+    assert!(error(&USGS.replace("usgs-earthquakes", "USGS quakes")).contains("[a-z0-9-]+"));
+    assert!(error(&format!("{USGS}{USGS}")).contains("repeats"));
+}
+
+#[test]
+fn kinds_refuse_keys_of_other_kinds() {
+    let message = error(&USGS.replace("records = \"features\"", "dataset = \"x\""));
+    assert!(message.contains("dataset"), "{message}");
+}
+
+#[test]
+fn unknown_kind_is_refused() {
+    let message = error(&USGS.replace("http_json", "ftp"));
+    assert!(message.contains("ftp"), "{message}");
+}
+
+#[test]
+fn lon_without_lat_is_refused() {
+    let message = error(&USGS.replace("lat = \"geometry.coordinates.1\"\n", ""));
+    assert!(message.contains("`lat`"), "{message}");
+}
+
+#[test]
+fn the_shipped_configuration_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources.toml");
+    let config = Config::load(&path).expect("shipped sources.toml is valid");
+    assert!(config.sources.len() >= 5);
+}

@@ -1,0 +1,18 @@
+//! The contracts the three relevé stages agree on: the configuration (`sources.toml`), the raw
+//! folder's file naming, the record model, the collector's run metrics and the MongoDB
+//! document shapes users query.
+
+pub mod cli;
+pub mod config;
+pub mod lock;
+pub mod logging;
+pub mod metrics;
+pub mod rawfile;
+pub mod record;
+pub mod store;
+
+pub use config::{Config, ConfigError, Every, Source, SourceKind};
+pub use lock::RunLock;
+pub use metrics::RunMetrics;
+pub use rawfile::{RawFileName, RawFileRole};
+pub use record::FieldPath;

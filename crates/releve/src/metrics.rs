@@ -1,0 +1,47 @@
+//! The per-run metrics the collector writes beside each landed file and the summariser loads
+//! into the `runs` collection. Field names are part of the documented interface.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What one collection run of one source did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunMetrics {
+    /// Source name.
+    pub source: String,
+    /// Source kind.
+    pub kind: String,
+    /// The data file this run landed, when it landed one.
+    pub file: Option<String>,
+    /// When the run started.
+    pub started: DateTime<Utc>,
+    /// When the run finished.
+    pub finished: DateTime<Utc>,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// HTTP requests sent, retries included.
+    pub http_calls: u64,
+    /// Requests that were retries of an earlier attempt.
+    pub retries: u64,
+    /// Answers with status 429.
+    pub throttled: u64,
+    /// Records the API said the selection holds, when it says.
+    pub announced: Option<u64>,
+    /// Records landed.
+    pub records: u64,
+    /// `records / announced`, when the API announced a total.
+    pub coverage: Option<f64>,
+    /// Records the API announced that no query could reach (France Travail window limits).
+    #[serde(default)]
+    pub shortfall: u64,
+    /// Why the run failed, when it did; never holds a secret.
+    pub error: Option<String>,
+}
+
+impl RunMetrics {
+    /// True when the run landed its data.
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+}

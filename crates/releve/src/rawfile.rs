@@ -1,0 +1,307 @@
+//! The raw folder's naming contract, written and read in this one place.
+//!
+//! A run of source `usgs` landed at 07:33:15 UTC is `raw/usgs/usgs_2026-11-22T07-33-15Z.json`;
+//! a second run in the same second becomes `..._2026-11-22T07-33-15Z-2.json`. Its metrics sit
+//! beside it as `usgs_2026-11-22T07-33-15Z.metrics.json`. Files are written under a hidden
+//! `.tmp` name, flushed to disk and only then linked to their final name, so a reader never
+//! sees a partial file under a `.json` name.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
+const DATA_SUFFIX: &str = ".json";
+const METRICS_SUFFIX: &str = ".metrics.json";
+
+/// What a file in `raw/<source>/` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RawFileRole {
+    /// The records of one run.
+    Data,
+    /// The metrics of one run.
+    Metrics,
+}
+
+/// The parsed name of a landed file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawFileName {
+    /// When the run landed (UTC, second precision).
+    pub landed_at: DateTime<Utc>,
+    /// 1 for the first run in that second, 2 for the next, ...
+    pub sequence: u32,
+    /// The source name.
+    pub source: String,
+    /// Data or metrics.
+    pub role: RawFileRole,
+}
+
+impl RawFileName {
+    /// The data file name of a run.
+    pub fn data(source: &str, landed_at: DateTime<Utc>, sequence: u32) -> Self {
+        RawFileName {
+            landed_at,
+            sequence,
+            source: source.to_owned(),
+            role: RawFileRole::Data,
+        }
+    }
+
+    /// The metrics file that goes with this run.
+    pub fn metrics(&self) -> Self {
+        RawFileName {
+            role: RawFileRole::Metrics,
+            ..self.clone()
+        }
+    }
+
+    /// The data file that goes with this run.
+    pub fn data_file(&self) -> Self {
+        RawFileName {
+            role: RawFileRole::Data,
+            ..self.clone()
+        }
+    }
+
+    /// The file name, without folder.
+    pub fn file_name(&self) -> String {
+        let stamp = self.landed_at.format(STAMP);
+        let sequence = if self.sequence > 1 {
+            format!("-{}", self.sequence)
+        } else {
+            String::new()
+        };
+        let suffix = match self.role {
+            RawFileRole::Data => DATA_SUFFIX,
+            RawFileRole::Metrics => METRICS_SUFFIX,
+        };
+        format!("{}_{stamp}{sequence}{suffix}", self.source)
+    }
+
+    /// The file's path under a raw folder.
+    pub fn path_in(&self, raw_dir: &Path) -> PathBuf {
+        raw_dir.join(&self.source).join(self.file_name())
+    }
+
+    /// Parses a file name; `None` for anything that is not a complete landed file
+    /// (temp files, quarantine reasons, foreign files).
+    pub fn parse(file_name: &str) -> Option<Self> {
+        let (stem, role) = if let Some(stem) = file_name.strip_suffix(METRICS_SUFFIX) {
+            (stem, RawFileRole::Metrics)
+        } else {
+            (file_name.strip_suffix(DATA_SUFFIX)?, RawFileRole::Data)
+        };
+        let (source, rest) = stem.rsplit_once('_')?;
+        let valid_source = !source.is_empty()
+            && source
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_source {
+            return None;
+        }
+        let (stamp, sequence) = match rest.get(20..) {
+            Some("") => (rest, 1),
+            Some(tail) => (
+                &rest[..20],
+                tail.strip_prefix('-')?.parse().ok().filter(|&n| n > 1)?,
+            ),
+            None => return None,
+        };
+        let landed_at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?.and_utc();
+        Some(RawFileName {
+            landed_at,
+            sequence,
+            source: source.to_owned(),
+            role,
+        })
+    }
+}
+
+/// Lands `contents` as a new data file of `source` under `raw_dir`, never overwriting an
+/// existing run: the bytes go to a temp file, are flushed to disk, then linked to the first
+/// free name for that second. Returns the name it landed under.
+pub fn land(
+    raw_dir: &Path,
+    source: &str,
+    landed_at: DateTime<Utc>,
+    contents: &[u8],
+) -> io::Result<RawFileName> {
+    let dir = raw_dir.join(source);
+    fs::create_dir_all(&dir)?;
+    let landed_at = landed_at.with_nanosecond_zero();
+    let tmp = write_temp(&dir, &format!(".{source}_{}", std::process::id()), contents)?;
+    let result = link_first_free(&dir, &tmp, |sequence| {
+        RawFileName::data(source, landed_at, sequence)
+    });
+    let _ = fs::remove_file(&tmp);
+    let name = result?;
+    sync_dir(&dir)?;
+    Ok(name)
+}
+
+/// Writes a run's metrics beside its data file (replacing an earlier version of the same
+/// run's metrics, which is never data).
+pub fn write_metrics(raw_dir: &Path, data: &RawFileName, contents: &[u8]) -> io::Result<PathBuf> {
+    let metrics = data.metrics();
+    let dir = raw_dir.join(&data.source);
+    fs::create_dir_all(&dir)?;
+    let tmp = write_temp(&dir, &format!(".{}", metrics.file_name()), contents)?;
+    let path = metrics.path_in(raw_dir);
+    fs::rename(&tmp, &path)?;
+    sync_dir(&dir)?;
+    Ok(path)
+}
+
+fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> {
+    for attempt in 0..1000u32 {
+        let path = dir.join(format!("{prefix}.{attempt}.tmp"));
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                let written = file.write_all(contents).and_then(|()| file.sync_all());
+                return match written {
+                    Ok(()) => Ok(path),
+                    Err(err) => {
+                        let _ = fs::remove_file(&path);
+                        Err(err)
+                    }
+                };
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("no free temp name in {}", dir.display()),
+    ))
+}
+
+fn link_first_free(
+    dir: &Path,
+    tmp: &Path,
+    name_for: impl Fn(u32) -> RawFileName,
+) -> io::Result<RawFileName> {
+    for sequence in 1..10_000 {
+        let name = name_for(sequence);
+        match fs::hard_link(tmp, dir.join(name.file_name())) {
+            Ok(()) => return Ok(name),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("no free file name in {}", dir.display()),
+    ))
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+trait WholeSeconds {
+    fn with_nanosecond_zero(self) -> Self;
+}
+
+impl WholeSeconds for DateTime<Utc> {
+    fn with_nanosecond_zero(self) -> Self {
+        chrono::Timelike::with_nanosecond(&self, 0).unwrap_or(self)
+    }
+}
+
+/// Every complete landed file of `source` under `raw_dir`, oldest first.
+pub fn list(raw_dir: &Path, source: &str) -> io::Result<Vec<RawFileName>> {
+    let dir = raw_dir.join(source);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse) {
+            if name.source == source {
+                names.push(name);
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
+            .single()
+            .expect("valid time")
+    }
+
+    #[test]
+    fn names_format_and_parse_back() {
+        let name = RawFileName::data("usgs-earthquakes", at(7, 33, 15), 1);
+        assert_eq!(
+            name.file_name(),
+            "usgs-earthquakes_2026-11-22T07-33-15Z.json"
+        );
+        assert_eq!(RawFileName::parse(&name.file_name()), Some(name.clone()));
+        let second = RawFileName::data("usgs-earthquakes", at(7, 33, 15), 2);
+        assert_eq!(
+            second.file_name(),
+            "usgs-earthquakes_2026-11-22T07-33-15Z-2.json"
+        );
+        assert_eq!(RawFileName::parse(&second.file_name()), Some(second));
+        let metrics = name.metrics();
+        assert_eq!(
+            metrics.file_name(),
+            "usgs-earthquakes_2026-11-22T07-33-15Z.metrics.json"
+        );
+        assert_eq!(
+            RawFileName::parse(&metrics.file_name()).map(|n| n.role),
+            Some(RawFileRole::Metrics)
+        );
+    }
+
+    #[test]
+    fn temp_and_foreign_files_are_not_landed_files() {
+        for name in [
+            ".usgs_123.0.tmp",
+            "usgs_2026-11-22T07-33-15Z.json.tmp",
+            "notes.json",
+            "usgs_2026-11-22T07-33-15Z-1.json",
+            "USGS_2026-11-22T07-33-15Z.json",
+            "usgs_2026-13-22T07-33-15Z.json",
+        ] {
+            assert_eq!(RawFileName::parse(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn two_runs_in_one_second_never_overwrite() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = land(dir.path(), "usgs", at(1, 2, 3), b"[1]").expect("first run lands");
+        let second = land(dir.path(), "usgs", at(1, 2, 3), b"[2]").expect("second run lands");
+        assert_ne!(first, second);
+        assert_eq!(
+            fs::read(first.path_in(dir.path())).expect("first file"),
+            b"[1]"
+        );
+        assert_eq!(
+            fs::read(second.path_in(dir.path())).expect("second file"),
+            b"[2]"
+        );
+        let listed = list(dir.path(), "usgs").expect("list");
+        assert_eq!(listed, vec![first, second]);
+        let leftovers: Vec<_> = fs::read_dir(dir.path().join("usgs"))
+            .expect("dir")
+            .collect();
+        assert_eq!(leftovers.len(), 2, "no temp file is left behind");
+    }
+}

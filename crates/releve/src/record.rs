@@ -1,0 +1,245 @@
+//! The record model: how a configured dotted path finds a value in a JSON record, and how
+//! identities, times and numbers are read from whatever shape the API gave them.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A dotted path into a JSON record, as written in `sources.toml` (`properties.mag`,
+/// `geometry.coordinates.0`). A numeric segment indexes an array; the empty path is the
+/// value itself.
+#[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct FieldPath {
+    text: String,
+    segments: Vec<String>,
+}
+
+impl FieldPath {
+    /// The path that designates the value itself.
+    pub fn root() -> Self {
+        FieldPath {
+            text: String::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    /// The path as the user wrote it; this is also the name used in MongoDB documents.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True for the empty path.
+    pub fn is_root(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The value at this path, if every segment exists.
+    pub fn get<'v>(&self, value: &'v Value) -> Option<&'v Value> {
+        self.segments
+            .iter()
+            .try_fold(value, |current, segment| match current {
+                Value::Object(map) => map.get(segment),
+                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            })
+    }
+
+    /// The path's segments, for streaming readers that descend into a document.
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+}
+
+impl TryFrom<String> for FieldPath {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        if text.is_empty() {
+            return Ok(FieldPath::root());
+        }
+        let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
+        if segments.iter().any(String::is_empty) {
+            return Err(format!(
+                "`{text}` is not a field path: segments are separated by single dots"
+            ));
+        }
+        Ok(FieldPath { text, segments })
+    }
+}
+
+impl std::str::FromStr for FieldPath {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        FieldPath::try_from(text.to_owned())
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FieldPath({:?})", self.text)
+    }
+}
+
+/// A record's identity: the key value as text (`"hv74753377"`, or `"42"` for a number).
+pub fn identity(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Epoch values above this are read as milliseconds (it is 5138 AD in seconds).
+const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
+
+/// A record time read from epoch seconds or milliseconds, or ISO 8601 text with or without an
+/// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it), with or without
+/// seconds, or a bare date.
+pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
+    match value {
+        Value::Number(n) => from_epoch(n.as_f64()?),
+        Value::String(s) => parse_time_text(s.trim()),
+        _ => None,
+    }
+}
+
+fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
+    if !number.is_finite() {
+        return None;
+    }
+    let millis = if number.abs() >= EPOCH_MILLIS_THRESHOLD {
+        number
+    } else {
+        number * 1000.0
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    Utc.timestamp_millis_opt(millis.round() as i64).single()
+}
+
+fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M:%S%:z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(t.and_utc());
+        }
+    }
+    if let Ok(number) = text.parse::<f64>() {
+        return from_epoch(number);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// A numeric field's value: a JSON number, or text holding one (éCO2mix sends `"1586"`).
+/// Placeholders such as `"ND"`, `"-"` and nulls are no number.
+pub fn number(value: &Value) -> Option<f64> {
+    let n = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }?;
+    n.is_finite().then_some(n)
+}
+
+/// A category field's value as the label it is counted under.
+pub fn category(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn path(text: &str) -> FieldPath {
+        text.parse().expect("valid path")
+    }
+
+    #[test]
+    fn paths_descend_objects_and_index_arrays() {
+        let quake = json!({"id": "hv1", "geometry": {"coordinates": [-155.2, 19.3, 3.9]}});
+        assert_eq!(
+            path("geometry.coordinates.1").get(&quake),
+            Some(&json!(19.3))
+        );
+        assert_eq!(path("id").get(&quake), Some(&json!("hv1")));
+        assert_eq!(path("").get(&quake), Some(&quake));
+        assert_eq!(path("geometry.coordinates.7").get(&quake), None);
+        assert_eq!(path("id.x").get(&quake), None);
+        assert!("a..b".parse::<FieldPath>().is_err());
+    }
+
+    #[test]
+    fn times_come_in_every_shape_the_apis_use() {
+        let expected = Utc.with_ymd_and_hms(2025, 8, 15, 23, 12, 21).single();
+        assert_eq!(
+            timestamp(&json!(1_755_299_541_200_i64)).map(|t| t.timestamp()),
+            expected.map(|t| t.timestamp())
+        );
+        assert_eq!(timestamp(&json!(1_755_299_541)), expected);
+        assert_eq!(timestamp(&json!("2025-08-15T23:12:21Z")), expected);
+        assert_eq!(timestamp(&json!("2025-08-16T01:12:21+02:00")), expected);
+        assert_eq!(
+            timestamp(&json!("2026-10-06T14:00")),
+            Utc.with_ymd_and_hms(2026, 10, 6, 14, 0, 0).single()
+        );
+        assert_eq!(
+            timestamp(&json!("2026-10-06")),
+            Utc.with_ymd_and_hms(2026, 10, 6, 0, 0, 0).single()
+        );
+        assert_eq!(timestamp(&json!("soon")), None);
+        assert_eq!(timestamp(&Value::Null), None);
+    }
+
+    #[test]
+    fn numbers_accept_numeric_text_and_refuse_placeholders() {
+        assert_eq!(number(&json!(1.5)), Some(1.5));
+        assert_eq!(number(&json!("1586")), Some(1586.0));
+        assert_eq!(number(&json!("ND")), None);
+        assert_eq!(number(&json!("-")), None);
+        assert_eq!(number(&Value::Null), None);
+    }
+
+    #[test]
+    fn identities_are_text() {
+        assert_eq!(identity(&json!("207QYWM")), Some("207QYWM".to_owned()));
+        assert_eq!(identity(&json!(42)), Some("42".to_owned()));
+        assert_eq!(identity(&json!("")), None);
+        assert_eq!(identity(&json!(null)), None);
+    }
+}

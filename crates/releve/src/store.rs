@@ -1,0 +1,268 @@
+//! The MongoDB side of the contract: collection names, the documents users query, indexes,
+//! and a connection that fails in seconds rather than the driver's default 30.
+//!
+//! `hourly` holds one [`HourlySummary`] per (source, UTC hour); `records` holds the latest
+//! version of each de-duplicated record; `runs` holds the collector's [`RunMetrics`].
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mongodb::bson::{self, Document, doc};
+use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::{Client, Database, IndexModel};
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::RunMetrics;
+
+/// Collection of hourly summaries.
+pub const HOURLY: &str = "hourly";
+/// Collection of de-duplicated records.
+pub const RECORDS: &str = "records";
+/// Collection of collector runs.
+pub const RUNS: &str = "runs";
+
+/// Default URI when neither `--mongodb-uri` nor `MONGODB_URI` is given.
+pub const DEFAULT_URI: &str = "mongodb://127.0.0.1:27017";
+/// Default database.
+pub const DEFAULT_DATABASE: &str = "releve";
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// A MongoDB failure, with the URI's credentials removed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URI is not a MongoDB connection string.
+    #[error("MongoDB URI {uri} is invalid: {source}")]
+    BadUri {
+        /// The URI without credentials.
+        uri: String,
+        /// The driver's complaint.
+        source: mongodb::error::Error,
+    },
+    /// No server answered.
+    #[error("MongoDB at {uri} is unreachable: {source}")]
+    Unreachable {
+        /// The URI without credentials.
+        uri: String,
+        /// The driver's complaint.
+        source: mongodb::error::Error,
+    },
+    /// A command failed.
+    #[error("MongoDB {action} failed: {source}")]
+    Command {
+        /// What was being done.
+        action: String,
+        /// The driver's complaint.
+        source: mongodb::error::Error,
+    },
+}
+
+impl StoreError {
+    /// Wraps a driver error with what was being done.
+    pub fn command(action: impl Into<String>) -> impl FnOnce(mongodb::error::Error) -> StoreError {
+        let action = action.into();
+        move |source| StoreError::Command { action, source }
+    }
+}
+
+/// Connects, checks the server answers a ping within a few seconds, and ensures the indexes.
+pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> {
+    let shown = redact(uri);
+    let mut options = ClientOptions::parse(uri)
+        .await
+        .map_err(|source| StoreError::BadUri {
+            uri: shown.clone(),
+            source,
+        })?;
+    options
+        .server_selection_timeout
+        .get_or_insert(CONNECT_TIMEOUT);
+    options.connect_timeout.get_or_insert(CONNECT_TIMEOUT);
+    options.app_name.get_or_insert_with(|| "releve".to_owned());
+    let client = Client::with_options(options).map_err(|source| StoreError::BadUri {
+        uri: shown.clone(),
+        source,
+    })?;
+    let db = client.database(database);
+    db.run_command(doc! {"ping": 1})
+        .await
+        .map_err(|source| StoreError::Unreachable { uri: shown, source })?;
+    ensure_indexes(&db).await?;
+    Ok(db)
+}
+
+async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
+    let unique = || IndexOptions::builder().unique(true).build();
+    let indexes: [(&str, Document, Option<IndexOptions>); 5] = [
+        (HOURLY, doc! {"source": 1, "hour": 1}, Some(unique())),
+        (RECORDS, doc! {"source": 1, "key": 1}, Some(unique())),
+        (RECORDS, doc! {"source": 1, "hour": 1}, None),
+        (
+            RECORDS,
+            doc! {"expire_at": 1},
+            Some(IndexOptions::builder().expire_after(Duration::ZERO).build()),
+        ),
+        (
+            RUNS,
+            doc! {"source": 1, "started": 1, "file": 1},
+            Some(unique()),
+        ),
+    ];
+    for (collection, keys, options) in indexes {
+        let model = IndexModel::builder().keys(keys).options(options).build();
+        db.collection::<Document>(collection)
+            .create_index(model)
+            .await
+            .map_err(StoreError::command(format!(
+                "index creation on `{collection}`"
+            )))?;
+    }
+    Ok(())
+}
+
+/// The URI with any `user:password@` replaced, for messages and logs.
+pub fn redact(uri: &str) -> String {
+    match (uri.find("://"), uri.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***@{}", &uri[..scheme_end], &uri[at + 1..])
+        }
+        _ => uri.to_owned(),
+    }
+}
+
+/// A chrono time as a BSON date.
+pub fn bson_date(time: DateTime<Utc>) -> bson::DateTime {
+    bson::DateTime::from_millis(time.timestamp_millis())
+}
+
+/// A BSON date as a chrono time.
+pub fn chrono_date(time: bson::DateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(time.timestamp_millis()).unwrap_or_default()
+}
+
+/// One document of `hourly`: what a source's records of one UTC hour look like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HourlySummary {
+    /// Source name.
+    pub source: String,
+    /// Start of the UTC hour.
+    pub hour: bson::DateTime,
+    /// Distinct records (by the source's `key`) whose time falls in the hour.
+    pub count: i64,
+    /// One entry per configured numeric field.
+    #[serde(default)]
+    pub numeric: Vec<NumericSummary>,
+    /// One entry per configured category field.
+    #[serde(default)]
+    pub categories: Vec<CategoryCounts>,
+    /// Bounding box of the positioned records, for positioned sources.
+    #[serde(default)]
+    pub bbox: Option<BoundingBox>,
+    /// When the summary was last computed.
+    pub updated_at: bson::DateTime,
+}
+
+/// Statistics of one numeric field over one hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericSummary {
+    /// The field path from `sources.toml`.
+    pub field: String,
+    /// Records holding a number in this field.
+    pub count: i64,
+    /// Records without a number (missing, null, `"ND"`).
+    pub nulls: i64,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+    /// Arithmetic mean.
+    pub mean: Option<f64>,
+    /// Sum of values.
+    pub sum: f64,
+}
+
+/// Value counts of one category field over one hour: the 20 most frequent, the rest in `other`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryCounts {
+    /// The field path from `sources.toml`.
+    pub field: String,
+    /// Most frequent values first.
+    pub values: Vec<ValueCount>,
+    /// Records whose value is not among `values`.
+    pub other: i64,
+    /// Records without a value.
+    pub nulls: i64,
+}
+
+/// How many records hold one category value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueCount {
+    /// The value.
+    pub value: String,
+    /// Records holding it.
+    pub count: i64,
+}
+
+/// The smallest box holding every positioned record of the hour, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BoundingBox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+/// One document of `records`: the latest version of a de-duplicated record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// Source name.
+    pub source: String,
+    /// The record identity (`key` field) as text.
+    pub key: String,
+    /// The record time.
+    pub time: bson::DateTime,
+    /// Start of the UTC hour of `time`.
+    pub hour: bson::DateTime,
+    /// The landed file this version came from.
+    pub file: String,
+    /// When that file landed; a version from a later file replaces an earlier one.
+    pub landed_at: bson::DateTime,
+    /// The record as the API served it.
+    pub data: Document,
+    /// When the record may be dropped (sources with `keep_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<bson::DateTime>,
+}
+
+/// A [`RunMetrics`] as stored in `runs`, with BSON dates.
+pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> {
+    let mut document = bson::to_document(metrics)?;
+    document.insert("started", bson_date(metrics.started));
+    document.insert("finished", bson_date(metrics.finished));
+    Ok(document)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_reach_messages() {
+        assert_eq!(
+            redact("mongodb://alice:s3cret@db.example:27017/x"),
+            "mongodb://***@db.example:27017/x"
+        );
+        assert_eq!(
+            redact("mongodb+srv://u:p@cluster0.example/"),
+            "mongodb+srv://***@cluster0.example/"
+        );
+        assert_eq!(
+            redact("mongodb://127.0.0.1:27017"),
+            "mongodb://127.0.0.1:27017"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! Fixtures for relevé's tests: a local MongoDB-compatible server (nx-27017, started through
+//! `scripts/mongo-local.sh` once per test process, on a free port, stopped when the process
+//! ends), a database name per test, the real binaries, and a loopback HTTP server.
+
+pub mod http;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The path of one of the workspace's binaries (`collector`, `summariser`, `analyser`),
+/// built by `cargo build --workspace` before the tests run.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace` before the tests",
+        path.display()
+    );
+    path
+}
+
+/// A running local MongoDB-compatible server shared by the tests of one process.
+pub struct MongoServer {
+    uri: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static SERVER: OnceLock<MongoServer> = OnceLock::new();
+static DATABASES: AtomicU32 = AtomicU32::new(0);
+
+impl MongoServer {
+    /// The server for this test process: `RELEVE_TEST_MONGODB_URI` when set, else a fresh
+    /// nx-27017 instance.
+    pub fn shared() -> &'static MongoServer {
+        SERVER.get_or_init(|| match std::env::var("RELEVE_TEST_MONGODB_URI") {
+            Ok(uri) if !uri.is_empty() => MongoServer { uri, _dir: None },
+            _ => MongoServer::start(),
+        })
+    }
+
+    fn start() -> MongoServer {
+        let dir = tempfile::tempdir().expect("temp dir for the MongoDB-compatible server");
+        let script = workspace_root().join("scripts/mongo-local.sh");
+        let output = Command::new(&script)
+            .arg("start")
+            .arg(dir.path())
+            .output()
+            .expect("scripts/mongo-local.sh runs");
+        assert!(
+            output.status.success(),
+            "starting nx-27017 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let uri = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        stop_when_this_process_ends(&script, dir.path());
+        MongoServer {
+            uri,
+            _dir: Some(dir),
+        }
+    }
+
+    /// The server's URI.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// A database name no other test of this process uses.
+    pub fn fresh_database(&self, label: &str) -> String {
+        let n = DATABASES.fetch_add(1, Ordering::Relaxed);
+        let label: String = label
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(24)
+            .collect();
+        format!("t{}_{n}_{label}", std::process::id())
+    }
+
+    /// A driver handle on a database of this server.
+    pub async fn client_database(&self, name: &str) -> mongodb::Database {
+        let client = mongodb::Client::with_uri_str(&self.uri)
+            .await
+            .expect("client for the test server");
+        client.database(name)
+    }
+}
+
+fn stop_when_this_process_ends(script: &Path, dir: &Path) {
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{script}' stop '{dir}'",
+        pid = std::process::id(),
+        script = script.display(),
+        dir = dir.display()
+    );
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg(watchdog)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
