@@ -1,1 +1,183 @@
-fn main() {}
+//! End to end: one USGS-shaped source travels the whole way — a local HTTP server → the real
+//! `collector` binary → a raw JSON file → the real `summariser` → MongoDB over the wire
+//! (nx-27017) → the real `analyser` → a PDF whose pages are not blank.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use axum::Router;
+use axum::http::header;
+use axum::routing::get;
+use mongodb::bson::{DateTime, Document, doc};
+use testkit::MongoServer;
+use testkit::http::LocalServer;
+
+const FEED: &str = include_str!("fixtures/usgs_all_hour.json");
+
+fn usgs_double() -> LocalServer {
+    let router = Router::new().route(
+        "/earthquakes/feed/v1.0/summary/all_hour.geojson",
+        get(|| async { ([(header::CONTENT_TYPE, "application/geo+json")], FEED) }),
+    );
+    LocalServer::start(router)
+}
+
+fn write_config(dir: &Path, base_url: &str) -> std::path::PathBuf {
+    let config = format!(
+        r#"
+[[source]]
+name = "usgs-earthquakes"
+kind = "http_json"
+url = "{base_url}/earthquakes/feed/v1.0/summary/all_hour.geojson"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+categories = ["properties.type"]
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+units = {{ "properties.mag" = "magnitude" }}
+description = "Earthquakes worldwide, past hour"
+periodicity = "updated every minute"
+access = "open, no key"
+licence = "Public domain (USGS)"
+"#
+    );
+    let path = dir.join("sources.toml");
+    std::fs::write(&path, config).expect("write sources.toml");
+    path
+}
+
+fn run(binary: &str, dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(testkit::binary(binary))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("run binary");
+    assert!(
+        output.status.success(),
+        "{binary} failed with {}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn landed_files(raw: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(raw.join("usgs-earthquakes")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".json") && !n.ends_with(".metrics.json"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn hour(h: u32) -> DateTime {
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+        .and_then(|d| d.and_hms_opt(h, 0, 0))
+        .expect("valid hour")
+        .and_utc();
+    DateTime::from_millis(at.timestamp_millis())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_source_travels_from_http_to_pdf() {
+    let api = usgs_double();
+    let mongo = MongoServer::shared();
+    let database = mongo.fresh_database("pipeline");
+    let work = tempfile::tempdir().expect("work dir");
+    let dir = work.path();
+    let config = write_config(dir, &api.url());
+    let config = config.to_str().expect("utf-8 path");
+    let mongo_args = ["--mongodb-uri", mongo.uri(), "--database", &database];
+
+    run("collector", dir, &["--config", config, "--raw-dir", "raw", "--force"]);
+    let landed = landed_files(&dir.join("raw"));
+    assert_eq!(landed.len(), 1, "one file per run: {landed:?}");
+    let name = releve::RawFileName::parse(&landed[0]).expect("landed name follows the contract");
+    assert_eq!(name.source, "usgs-earthquakes");
+    let age = chrono::Utc::now() - name.landed_at;
+    assert!(age.num_seconds().abs() < 300, "the file is stamped with the run time (UTC): {}", landed[0]);
+    let body = std::fs::read(dir.join("raw/usgs-earthquakes").join(&landed[0])).expect("read landed file");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).expect("landed file is JSON"),
+        serde_json::from_str::<serde_json::Value>(FEED).expect("fixture is JSON"),
+        "the body lands as served"
+    );
+
+    let mut summariser_args = vec!["--config", config, "--raw-dir", "raw"];
+    summariser_args.extend(mongo_args);
+    run("summariser", dir, &summariser_args);
+    let db = mongo.client_database(&database).await;
+    let hourly = db.collection::<Document>("hourly");
+    let ten = hourly
+        .find_one(doc! {"source": "usgs-earthquakes", "hour": hour(10)})
+        .await
+        .expect("query hourly")
+        .expect("a summary for 10:00 UTC");
+    assert_eq!(ten.get_i64("count").or_else(|_| ten.get_i32("count").map(i64::from)), Ok(5));
+    let eleven = hourly
+        .find_one(doc! {"source": "usgs-earthquakes", "hour": hour(11)})
+        .await
+        .expect("query hourly")
+        .expect("a summary for 11:00 UTC");
+    assert_eq!(eleven.get_i64("count").or_else(|_| eleven.get_i32("count").map(i64::from)), Ok(3));
+    assert_eq!(hourly.count_documents(doc! {}).await.expect("count"), 2);
+    assert!(landed_files(&dir.join("raw")).is_empty(), "the summarised file is deleted");
+
+    let mut analyser_args = vec!["--config", config, "--reports-dir", "reports", "--date", "2026-11-21"];
+    analyser_args.extend(mongo_args);
+    let output = run("analyser", dir, &analyser_args);
+    let pdf = dir.join("reports/2026-11-21.pdf");
+    assert!(pdf.exists(), "the report lands at reports/2026-11-21.pdf");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2026-11-21.pdf"), "the analyser says where the PDF is");
+    assert_pages_not_blank(&pdf, dir);
+}
+
+fn assert_pages_not_blank(pdf: &Path, dir: &Path) {
+    let prefix = dir.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "30", "-gray"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm is installed (poppler-utils)");
+    assert!(status.success(), "pdftoppm renders the report");
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .expect("read work dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 2, "a cover and at least one chart page: {pages:?}");
+    for page in pages {
+        let bytes = std::fs::read(&page).expect("read page");
+        let dark = ink(&bytes);
+        assert!(dark > 0.002, "{} is blank ({dark:.4} of its pixels are drawn)", page.display());
+    }
+}
+
+/// The share of non-white pixels of a binary PGM (P5) image.
+fn ink(pgm: &[u8]) -> f64 {
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 && at < pgm.len() {
+        while at < pgm.len() && pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < pgm.len() && !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = &pgm[(at + 1).min(pgm.len())..];
+    let drawn = pixels.iter().filter(|&&p| p < 200).count();
+    drawn as f64 / pixels.len().max(1) as f64
+}
