@@ -13,7 +13,14 @@ nx_version="0.8.1"
 
 install() {
   if [ ! -x "$venv/bin/nx-27017" ]; then
-    python3 -m venv "$venv" >&2
+    if ! python3 -m venv "$venv" >&2; then
+      # Debian's python3 ships venv separately.
+      rm -rf "$venv"
+      sudo=""
+      [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get install -y -qq python3-venv >&2
+      python3 -m venv "$venv" >&2
+    fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check "nx-27017==$nx_version" >&2
   fi
 }

@@ -3,6 +3,7 @@
 //! ends), a database name per test, the real binaries, and a loopback HTTP server.
 
 pub mod http;
+pub mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

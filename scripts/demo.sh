@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs relevé's main job once, end to end, offline: a local MongoDB-compatible server
+# (nx-27017) and the bundled recorded responses of the default sources served on loopback,
+# then collector → summariser → analyser on the default sources.toml. Prints the PDF's path.
+#
+# Everything it creates lives in .demo/ (git-ignored) except the report, in reports/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+home="$(pwd)"
+demo="$home/.demo"
+
+echo "==> Building relevé (first build takes a few minutes)"
+cargo build --workspace --bins --locked --quiet
+bin="$home/target/debug"
+
+rm -rf "$demo/raw" "$demo/sources.toml"
+mkdir -p "$demo/raw" reports
+
+echo "==> Starting the local MongoDB-compatible server (nx-27017)"
+scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
+rm -rf "$demo/mongo"
+uri="$(scripts/mongo-local.sh start "$demo/mongo")"
+
+replay_pid=""
+cleanup() {
+  [ -z "$replay_pid" ] || kill "$replay_pid" 2>/dev/null || true
+  scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "==> Serving the recorded API responses on loopback"
+"$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" &
+replay_pid=$!
+for _ in $(seq 1 50); do
+  [ -s "$demo/replay.url" ] && break
+  sleep 0.1
+done
+base="$(head -n1 "$demo/replay.url")"
+[ -n "$base" ] || { echo "demo: the replay server did not start, see $demo/replay.log" >&2; exit 1; }
+
+# The default configuration, pointed at the replay server instead of the real APIs.
+sed -e "s#https://earthquake.usgs.gov#$base/usgs#" \
+    -e "s#https://api.open-meteo.com#$base/open-meteo#" \
+    -e "s#https://odre.opendatasoft.com#$base/odre#" \
+    -e "s#https://data.toulouse-metropole.fr#$base/toulouse#" \
+    -e "s#https://api.francetravail.io#$base/francetravail#" \
+    -e "s#https://entreprise.francetravail.fr#$base/francetravail-auth#" \
+    sources.toml >"$demo/sources.toml"
+
+export FRANCE_TRAVAIL_CLIENT_ID="demo-client" FRANCE_TRAVAIL_CLIENT_SECRET="demo-secret"
+export MONGODB_URI="$uri"
+
+echo "==> collector"
+"$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force
+echo "==> summariser"
+"$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
+echo "==> analyser"
+pdf="$("$bin/analyser" --config "$demo/sources.toml" --reports-dir reports --database releve_demo | tail -n1)"
+
+echo
+echo "Report: $home/${pdf#"$home"/}"
