@@ -1,5 +1,12 @@
-//! Logging set-up shared by the three binaries: human-readable lines on stderr, filtered by
-//! `RUST_LOG` (default `info`).
+//! Logging set-up shared by the three binaries: one line per event on stderr, filtered by
+//! `RUST_LOG` (default `info`), with a UTC timestamp.
+//!
+//! Under cron, stderr is appended to `logs/<stage>.log` by the crontab line, which also keeps
+//! that file bounded (see `deploy/cron/rotate-log`): the binaries never open log files
+//! themselves, so a panic or a failure line printed with `eprintln!` lands in the same file.
+//! Colours are only used when stderr is a terminal, so log files hold no escape codes.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -9,6 +16,7 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

@@ -222,10 +222,10 @@ pub fn list(raw_dir: &Path, source: &str) -> io::Result<Vec<RawFileName>> {
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry?;
-        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse) {
-            if name.source == source {
-                names.push(name);
-            }
+        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse)
+            && name.source == source
+        {
+            names.push(name);
         }
     }
     names.sort();

@@ -27,6 +27,8 @@ pub const DEFAULT_URI: &str = "mongodb://127.0.0.1:27017";
 pub const DEFAULT_DATABASE: &str = "releve";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long `runs` documents are kept (a TTL index on `finished`).
+pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 
 /// A MongoDB failure, with the URI's credentials removed.
 #[derive(Debug, thiserror::Error)]
@@ -65,8 +67,17 @@ impl StoreError {
     }
 }
 
-/// Connects, checks the server answers a ping within a few seconds, and ensures the indexes.
+/// Connects, checks the server answers a ping within a few seconds, and ensures the indexes
+/// (the stages that write).
 pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> {
+    let db = connect_read_only(uri, database).await?;
+    ensure_indexes(&db).await?;
+    Ok(db)
+}
+
+/// Connects and checks the server answers a ping within a few seconds, creating nothing: for
+/// readers whose MongoDB user may only read.
+pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, StoreError> {
     let shown = redact(uri);
     let mut options = ClientOptions::parse(uri)
         .await
@@ -87,13 +98,12 @@ pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> 
     db.run_command(doc! {"ping": 1})
         .await
         .map_err(|source| StoreError::Unreachable { uri: shown, source })?;
-    ensure_indexes(&db).await?;
     Ok(db)
 }
 
 async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     let unique = || IndexOptions::builder().unique(true).build();
-    let indexes: [(&str, Document, Option<IndexOptions>); 5] = [
+    let indexes: [(&str, Document, Option<IndexOptions>); 6] = [
         (HOURLY, doc! {"source": 1, "hour": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "key": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "hour": 1}, None),
@@ -106,6 +116,11 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
             RUNS,
             doc! {"source": 1, "started": 1, "file": 1},
             Some(unique()),
+        ),
+        (
+            RUNS,
+            doc! {"finished": 1},
+            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
         ),
     ];
     for (collection, keys, options) in indexes {

@@ -241,12 +241,10 @@ fn validate(source: &Source) -> Result<(), String> {
     if source.lon.is_some() != source.lat.is_some() {
         return Err("keys `lon` and `lat` go together: give both or neither".to_owned());
     }
-    if let Some(rate) = source.rate_limit {
-        if !(rate.is_finite() && rate > 0.0) {
-            return Err(
-                "key `rate_limit` must be a positive number of calls per second".to_owned(),
-            );
-        }
+    if let Some(rate) = source.rate_limit
+        && !(rate.is_finite() && rate > 0.0)
+    {
+        return Err("key `rate_limit` must be a positive number of calls per second".to_owned());
     }
     Ok(())
 }

@@ -1,0 +1,288 @@
+//! `analyser status`: one row per source saying whether relevé is keeping up — when the source
+//! was last collected and how late that is against its `every`, how many files wait in `raw/`
+//! or sit in quarantine, the last error, the last summarised hour — plus the last report.
+//!
+//! It reads the collector's metrics files still in `raw/` and the `runs` and `hourly`
+//! collections, so it still answers (from `raw/` alone) when MongoDB is down. The exit code is
+//! meant for alerting: non-zero when an enabled source is stale or its last run failed, or when
+//! MongoDB cannot be reached.
+
+mod gather;
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
+use releve::{ConfigError, Every};
+
+pub use gather::gather;
+
+/// A source is stale when its last successful collection is older than this many `every`s.
+pub const STALE_AFTER_INTERVALS: i32 = 3;
+
+/// Options of `analyser status`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StatusArgs {
+    /// Sources configuration.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Raw folder.
+    #[command(flatten)]
+    pub raw: RawDirArgs,
+    /// MongoDB connection.
+    #[command(flatten)]
+    pub mongo: MongoArgs,
+    /// Folder the reports are written to.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub reports_dir: PathBuf,
+}
+
+/// Why no status could be given at all.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    /// `sources.toml` is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// What `analyser status` found.
+#[derive(Debug, Clone)]
+pub struct StatusReport {
+    /// When the status was taken.
+    pub now: DateTime<Utc>,
+    /// One entry per configured source, in file order.
+    pub sources: Vec<SourceStatus>,
+    /// Whether MongoDB answered.
+    pub database: DatabaseState,
+    /// The most recently written report, with its modification time.
+    pub last_report: Option<(PathBuf, DateTime<Utc>)>,
+}
+
+/// Whether MongoDB answered the status queries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatabaseState {
+    /// Connected; `runs` and `hourly` were read.
+    Reachable {
+        /// The URI without credentials, and the database.
+        shown: String,
+    },
+    /// Not reachable or a query failed: only `raw/` was read.
+    Unreachable {
+        /// The failure, without credentials.
+        reason: String,
+    },
+}
+
+/// What is known about one source.
+#[derive(Debug, Clone, Default)]
+pub struct SourceStatus {
+    /// Source name.
+    pub name: String,
+    /// False for `enabled = false`: shown, never alerted on.
+    pub enabled: bool,
+    /// Collection interval.
+    pub every: Option<Every>,
+    /// End of the last run that landed data.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The error of the most recent failed run, with the start of that run (from `raw/`, and
+    /// from `runs` over the last 24 hours or two intervals of the slowest source).
+    pub last_error: Option<(DateTime<Utc>, String)>,
+    /// Landed data files not yet summarised.
+    pub waiting: usize,
+    /// Files of this source in `raw/_quarantine/`.
+    pub quarantined: usize,
+    /// Start of the latest hour in `hourly` (unknown when MongoDB is down).
+    pub last_hour: Option<DateTime<Utc>>,
+    /// True once `runs` was read: without it, a source with nothing in `raw/` is unknown
+    /// rather than never collected.
+    pub history_read: bool,
+}
+
+/// The verdict on one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// Collected recently and the last run succeeded.
+    Ok,
+    /// `enabled = false`.
+    Disabled,
+    /// Nothing in `raw/` and MongoDB could not be read.
+    Unknown,
+    /// No successful collection known.
+    Never,
+    /// Last success older than [`STALE_AFTER_INTERVALS`] × `every`.
+    Stale,
+    /// The last run failed.
+    Failing,
+}
+
+impl Health {
+    /// The word shown in the table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Disabled => "disabled",
+            Health::Unknown => "unknown",
+            Health::Never => "NEVER",
+            Health::Stale => "STALE",
+            Health::Failing => "FAILING",
+        }
+    }
+}
+
+impl SourceStatus {
+    /// Time since the last successful collection.
+    pub fn lag(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
+        self.last_success
+            .map(|at| (now - at).max(TimeDelta::zero()))
+    }
+
+    /// Judges the source at `now`.
+    pub fn health(&self, now: DateTime<Utc>) -> Health {
+        if !self.enabled {
+            return Health::Disabled;
+        }
+        let last_run_failed = match (&self.last_error, self.last_success) {
+            (Some((failed_at, _)), Some(succeeded)) => *failed_at > succeeded,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if last_run_failed {
+            return Health::Failing;
+        }
+        let (Some(lag), Some(every)) = (self.lag(now), self.every) else {
+            return if self.history_read {
+                Health::Never
+            } else {
+                Health::Unknown
+            };
+        };
+        if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
+            Health::Stale
+        } else {
+            Health::Ok
+        }
+    }
+
+    /// One line for stderr saying what is wrong, when something is.
+    pub fn problem(&self, now: DateTime<Utc>) -> Option<String> {
+        let name = &self.name;
+        match self.health(now) {
+            Health::Ok | Health::Disabled | Health::Unknown => None,
+            Health::Never => Some(format!(
+                "source `{name}` has no successful collection in raw/ or in `runs`; check logs/collector.log"
+            )),
+            Health::Stale => Some(format!(
+                "source `{name}` is stale: last collected {} ago, more than {STALE_AFTER_INTERVALS} × every ({}); check logs/collector.log",
+                table::duration(self.lag(now).unwrap_or_default()),
+                self.every
+                    .map(|e| table::duration(e.as_chrono()))
+                    .unwrap_or_default(),
+            )),
+            Health::Failing => Some(format!(
+                "source `{name}` is failing: its last run failed: {}",
+                self.last_error
+                    .as_ref()
+                    .map(|(_, e)| e.as_str())
+                    .unwrap_or("unknown error")
+            )),
+        }
+    }
+}
+
+impl StatusReport {
+    /// The lines an operator must act on, one per problem.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems: Vec<String> = self
+            .sources
+            .iter()
+            .filter_map(|source| source.problem(self.now))
+            .collect();
+        if let DatabaseState::Unreachable { reason } = &self.database {
+            problems.push(format!(
+                "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
+            ));
+        }
+        problems
+    }
+
+    /// The table as text.
+    pub fn render(&self) -> String {
+        table::render(self)
+    }
+}
+
+/// Runs `analyser status`: prints the table on stdout, one line per problem on stderr, and
+/// returns 0 when all is well, 1 when something needs attention, 2 when the configuration
+/// cannot be read.
+pub async fn command(args: &StatusArgs) -> ExitCode {
+    let report = match gather(args, Utc::now()).await {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("analyser status: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", report.render());
+    let problems = report.problems();
+    for problem in &problems {
+        eprintln!("analyser status: {problem}");
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(every_secs: u64) -> SourceStatus {
+        SourceStatus {
+            name: "usgs".to_owned(),
+            enabled: true,
+            every: Some(Every::from_secs(every_secs)),
+            history_read: true,
+            ..SourceStatus::default()
+        }
+    }
+
+    #[test]
+    fn a_source_is_stale_past_three_intervals() {
+        let now = Utc::now();
+        let mut usgs = source(60);
+        usgs.last_success = Some(now - TimeDelta::seconds(170));
+        assert_eq!(usgs.health(now), Health::Ok);
+        usgs.last_success = Some(now - TimeDelta::seconds(190));
+        assert_eq!(usgs.health(now), Health::Stale);
+        assert!(usgs.problem(now).expect("a problem").contains("3m"));
+    }
+
+    #[test]
+    fn a_failure_older_than_the_last_success_is_history_not_an_alert() {
+        let now = Utc::now();
+        let mut usgs = source(60);
+        usgs.last_success = Some(now - TimeDelta::seconds(30));
+        usgs.last_error = Some((now - TimeDelta::seconds(90), "HTTP 503".to_owned()));
+        assert_eq!(usgs.health(now), Health::Ok);
+        usgs.last_error = Some((now - TimeDelta::seconds(10), "HTTP 503".to_owned()));
+        assert_eq!(usgs.health(now), Health::Failing);
+        assert!(usgs.problem(now).expect("a problem").contains("HTTP 503"));
+    }
+
+    #[test]
+    fn disabled_and_never_collected_sources() {
+        let now = Utc::now();
+        let mut usgs = source(60);
+        assert_eq!(usgs.health(now), Health::Never);
+        usgs.history_read = false;
+        assert_eq!(usgs.health(now), Health::Unknown, "MongoDB was down");
+        assert!(usgs.problem(now).is_none(), "the MongoDB line says it");
+        usgs.enabled = false;
+        assert_eq!(usgs.health(now), Health::Disabled);
+        assert!(usgs.problem(now).is_none());
+    }
+}

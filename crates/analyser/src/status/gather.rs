@@ -1,0 +1,264 @@
+//! Collects what `analyser status` shows: the collector's metrics files and the data files
+//! still waiting in `raw/<source>/`, the quarantine, the `runs` and `hourly` collections, and
+//! the newest file in the reports folder. A folder or file that cannot be read is logged and
+//! skipped: a status command must say as much as it can.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{self, doc};
+use releve::store::{HOURLY, RUNS, StoreError, bson_date, chrono_date, redact};
+use releve::{Config, RawFileName, RawFileRole, RunMetrics};
+use serde::Deserialize;
+
+use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
+
+/// Gathers the status of every configured source at `now`.
+pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
+    let config = Config::load(&args.config.config)?;
+    let raw_dir = &args.raw.raw_dir;
+    let quarantined = quarantined_per_source(raw_dir);
+    let mut sources: Vec<SourceStatus> = config
+        .sources
+        .iter()
+        .map(|source| {
+            let mut status = SourceStatus {
+                name: source.name.clone(),
+                enabled: source.enabled,
+                every: Some(source.every),
+                quarantined: quarantined.get(&source.name).copied().unwrap_or(0),
+                ..SourceStatus::default()
+            };
+            read_raw_folder(raw_dir, &mut status);
+            status
+        })
+        .collect();
+    let database = match read_database(args, &mut sources, now).await {
+        Ok(shown) => DatabaseState::Reachable { shown },
+        Err(err) => DatabaseState::Unreachable {
+            reason: err.to_string(),
+        },
+    };
+    Ok(StatusReport {
+        now,
+        sources,
+        database,
+        last_report: newest_report(&args.reports_dir),
+    })
+}
+
+fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
+    let folder = raw_dir.join(&status.name);
+    let entries = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
+        Err(err) => {
+            tracing::warn!(folder = %folder.display(), error = %err, "Cannot list a raw folder.");
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(name) = file_name.to_str().and_then(RawFileName::parse) else {
+            continue;
+        };
+        if name.source != status.name {
+            continue;
+        }
+        match name.role {
+            RawFileRole::Data => status.waiting += 1,
+            RawFileRole::Metrics => {
+                if let Some(run) = read_metrics(&entry.path()) {
+                    record_run(status, run.started, run.finished, run.error);
+                }
+            }
+        }
+    }
+}
+
+fn read_metrics(path: &Path) -> Option<RunMetrics> {
+    let parsed = std::fs::read(path)
+        .map_err(|err| err.to_string())
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|err| err.to_string()));
+    match parsed {
+        Ok(metrics) => Some(metrics),
+        Err(error) => {
+            tracing::warn!(file = %path.display(), %error, "Cannot read a run metrics file.");
+            None
+        }
+    }
+}
+
+/// Folds one run into what is known of its source: the latest success, the latest error.
+fn record_run(
+    status: &mut SourceStatus,
+    started: DateTime<Utc>,
+    finished: DateTime<Utc>,
+    error: Option<String>,
+) {
+    match error {
+        None => status.last_success = status.last_success.max(Some(finished)),
+        Some(error) => {
+            if status
+                .last_error
+                .as_ref()
+                .is_none_or(|(at, _)| *at < started)
+            {
+                status.last_error = Some((started, error));
+            }
+        }
+    }
+}
+
+fn quarantined_per_source(raw_dir: &Path) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(raw_dir.join("_quarantine")) else {
+        return counts;
+    };
+    for entry in entries.flatten() {
+        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse) {
+            *counts.entry(name.source).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Runs newer than this are read in one query for all sources; older successes are looked up
+/// one source at a time, only for the sources that need it. (nx-27017 scans a collection for
+/// every query, so one query per source would take minutes on a large `runs`.)
+const RECENT_RUNS: TimeDelta = TimeDelta::hours(1);
+/// Errors newer than this (or than two intervals of the slowest source) are shown.
+const RECENT_ERRORS: TimeDelta = TimeDelta::hours(24);
+/// Summarised hours newer than this are read in one query.
+const RECENT_HOURS: TimeDelta = TimeDelta::hours(48);
+
+#[derive(Deserialize)]
+struct RunRow {
+    source: String,
+    started: bson::DateTime,
+    finished: bson::DateTime,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HourRow {
+    source: String,
+    hour: bson::DateTime,
+}
+
+/// Reads `runs` and `hourly`; returns the URI shown in the table.
+async fn read_database(
+    args: &StatusArgs,
+    sources: &mut [SourceStatus],
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let slowest = sources
+        .iter()
+        .filter_map(|status| status.every)
+        .map(|every| every.as_chrono() * 2)
+        .max()
+        .unwrap_or_default();
+    let since = |span: TimeDelta| bson_date(now - span);
+    let recent_runs = doc! {"started": {"$gte": since(RECENT_RUNS)}};
+    let recent_errors =
+        doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest))}};
+    for filter in [recent_runs, recent_errors] {
+        for run in find_all::<RunRow>(&db, RUNS, filter).await? {
+            if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
+                fold_run_row(status, run);
+            }
+        }
+    }
+    let recent_hours = doc! {"hour": {"$gte": since(RECENT_HOURS)}};
+    for row in find_all::<HourRow>(&db, HOURLY, recent_hours).await? {
+        if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
+            status.last_hour = status.last_hour.max(Some(chrono_date(row.hour)));
+        }
+    }
+    for status in sources.iter_mut() {
+        status.history_read = true;
+    }
+    for status in sources.iter_mut().filter(|status| status.enabled) {
+        let name = status.name.clone();
+        if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
+            let success = doc! {"source": &name, "error": null};
+            if let Some(run) = latest::<RunRow>(&db, RUNS, success, "started").await? {
+                fold_run_row(status, run);
+            }
+        }
+        if status.last_hour.is_none() {
+            let hours = doc! {"source": &name};
+            let row = latest::<HourRow>(&db, HOURLY, hours, "hour").await?;
+            status.last_hour = row.map(|row| chrono_date(row.hour));
+        }
+    }
+    Ok(format!(
+        "{} database {}",
+        redact(&args.mongo.uri),
+        args.mongo.database
+    ))
+}
+
+fn fold_run_row(status: &mut SourceStatus, run: RunRow) {
+    record_run(
+        status,
+        chrono_date(run.started),
+        chrono_date(run.finished),
+        run.error,
+    );
+}
+
+/// Every document of `collection` matching `filter`.
+async fn find_all<T>(
+    db: &Database,
+    collection: &str,
+    filter: bson::Document,
+) -> Result<Vec<T>, StoreError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync,
+{
+    let action = || StoreError::command(format!("reading `{collection}`"));
+    db.collection::<T>(collection)
+        .find(filter)
+        .await
+        .map_err(action())?
+        .try_collect()
+        .await
+        .map_err(action())
+}
+
+/// The document of `collection` matching `filter` with the greatest `field`.
+async fn latest<T>(
+    db: &Database,
+    collection: &str,
+    filter: bson::Document,
+    field: &str,
+) -> Result<Option<T>, StoreError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync,
+{
+    db.collection::<T>(collection)
+        .find_one(filter)
+        .sort(doc! {field: -1})
+        .await
+        .map_err(StoreError::command(format!(
+            "reading the latest `{collection}` document"
+        )))
+}
+
+fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {
+    let entries = std::fs::read_dir(reports_dir).ok()?;
+    entries
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "pdf"))
+        .filter_map(|entry| {
+            let modified = entry.metadata().ok()?.modified().ok()?;
+            Some((entry.path(), DateTime::<Utc>::from(modified)))
+        })
+        .max_by_key(|(_, modified)| *modified)
+}

@@ -1,0 +1,143 @@
+//! Lays the status out as a plain-text table that reads well in a terminal and in a cron
+//! mail: a header line, one row per source, then the last report.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{DatabaseState, StatusReport};
+
+const HEADERS: [&str; 9] = [
+    "SOURCE",
+    "STATE",
+    "LAST COLLECTED",
+    "LAG",
+    "EVERY",
+    "WAITING",
+    "QUARANTINED",
+    "LAST SUMMARISED HOUR",
+    "LAST ERROR",
+];
+const ERROR_WIDTH: usize = 60;
+const REASON_WIDTH: usize = 100;
+
+/// The whole status as text.
+pub fn render(report: &StatusReport) -> String {
+    let now = report.now;
+    let mut out = format!("relevé status at {}\n", time(now));
+    match &report.database {
+        DatabaseState::Reachable { shown } => out.push_str(&format!("MongoDB: {shown}\n\n")),
+        DatabaseState::Unreachable { reason } => out.push_str(&format!(
+            "MongoDB: UNAVAILABLE ({}); showing raw/ only, summarised hours unknown\n\n",
+            shorten(reason, REASON_WIDTH)
+        )),
+    }
+    let hours_known = matches!(report.database, DatabaseState::Reachable { .. });
+    let rows: Vec<[String; 9]> = report
+        .sources
+        .iter()
+        .map(|source| {
+            [
+                source.name.clone(),
+                source.health(now).label().to_owned(),
+                source.last_success.map_or_else(
+                    || if hours_known { "never" } else { "unknown" }.to_owned(),
+                    time,
+                ),
+                source.lag(now).map_or_else(|| "-".to_owned(), duration),
+                source
+                    .every
+                    .map_or_else(|| "-".to_owned(), |e| duration(e.as_chrono())),
+                source.waiting.to_string(),
+                source.quarantined.to_string(),
+                match (hours_known, source.last_hour) {
+                    (false, _) => "unknown".to_owned(),
+                    (true, None) => "none".to_owned(),
+                    (true, Some(hour)) => time(hour),
+                },
+                source
+                    .last_error
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |(at, e)| error_cell(now, *at, e)),
+            ]
+        })
+        .collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    out.push_str(&line(&HEADERS.map(str::to_owned), &widths));
+    for row in &rows {
+        out.push_str(&line(row, &widths));
+    }
+    match &report.last_report {
+        Some((path, written)) => out.push_str(&format!(
+            "\nLast report: {} (written {})\n",
+            path.display(),
+            time(*written)
+        )),
+        None => out.push_str("\nLast report: none yet\n"),
+    }
+    out
+}
+
+fn line(cells: &[String; 9], widths: &[usize; 9]) -> String {
+    let mut text = String::new();
+    for (cell, width) in cells.iter().zip(widths) {
+        let pad = width.saturating_sub(cell.chars().count());
+        text.push_str(cell);
+        text.push_str(&" ".repeat(pad + 2));
+    }
+    format!("{}\n", text.trim_end())
+}
+
+fn error_cell(now: DateTime<Utc>, at: DateTime<Utc>, error: &str) -> String {
+    format!(
+        "{} ago: {}",
+        duration((now - at).max(TimeDelta::zero())),
+        shorten(error, ERROR_WIDTH)
+    )
+}
+
+/// `text` on one line, cut to `width` characters with an ellipsis; stderr has it in full.
+fn shorten(text: &str, width: usize) -> String {
+    let flat = text.replace(['\n', '\r'], " ");
+    if flat.chars().count() > width {
+        let cut: String = flat.chars().take(width - 1).collect();
+        format!("{cut}…")
+    } else {
+        flat
+    }
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A duration the way people say it: `45s`, `3m`, `2h 5m`, `3d 4h`.
+pub fn duration(span: TimeDelta) -> String {
+    let secs = span.num_seconds().max(0);
+    let (days, hours, minutes) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_speech() {
+        assert_eq!(duration(TimeDelta::seconds(45)), "45s");
+        assert_eq!(duration(TimeDelta::seconds(180)), "3m");
+        assert_eq!(duration(TimeDelta::seconds(7500)), "2h 5m");
+        assert_eq!(duration(TimeDelta::seconds(3600)), "1h");
+        assert_eq!(duration(TimeDelta::seconds(3 * 86_400 + 4 * 3600)), "3d 4h");
+    }
+}

@@ -1,0 +1,230 @@
+//! `scripts/install-cron.sh` against a stand-in `crontab` command (named by `CRONTAB`) that
+//! keeps the "installed" crontab in a file: reinstalling never duplicates relevé's lines,
+//! uninstalling removes only them, and the user's own lines survive both.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A stand-in for crontab(1): `-l` prints the stored crontab (or fails like the real one when
+/// there is none), `FILE` installs FILE.
+const FAKE_CRONTAB: &str = r#"#!/bin/sh
+store="$(dirname "$0")/installed"
+case "$1" in
+    -l) if [ -f "$store" ]; then cat "$store"; else echo "no crontab for $(id -un)" >&2; exit 1; fi ;;
+    -*) echo "fake crontab: unsupported option $1" >&2; exit 2 ;;
+    *) cat "$1" >"$store" ;;
+esac
+"#;
+
+const USER_LINES: &str = "MAILTO=me@example.org\n0 3 * * * /usr/local/bin/backup --quiet\n";
+
+/// A copy of the checkout's installer, template and helpers in a temp dir, so the test
+/// installs a schedule for that folder and never touches the real tree.
+struct Checkout {
+    dir: tempfile::TempDir,
+}
+
+impl Checkout {
+    fn new() -> Checkout {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = testkit::workspace_root();
+        for file in [
+            "scripts/install-cron.sh",
+            "crontab",
+            "deploy/cron/rotate-log",
+        ] {
+            let target = dir.path().join("checkout").join(file);
+            std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
+            std::fs::copy(root.join(file), &target).expect("copy a checkout file");
+        }
+        write_executable(&dir.path().join("bin/crontab"), FAKE_CRONTAB);
+        Checkout { dir }
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir
+            .path()
+            .join("checkout")
+            .canonicalize()
+            .expect("checkout path")
+    }
+
+    fn installed(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("bin/installed")).unwrap_or_default()
+    }
+
+    fn set_installed(&self, text: &str) {
+        std::fs::write(self.dir.path().join("bin/installed"), text).expect("write the crontab");
+    }
+
+    fn install_cron(&self, args: &[&str]) -> Output {
+        let output = Command::new(self.home().join("scripts/install-cron.sh"))
+            .args(args)
+            .env("CRONTAB", self.dir.path().join("bin/crontab"))
+            .output()
+            .expect("run install-cron.sh");
+        assert!(
+            output.status.success(),
+            "install-cron.sh {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
+    std::fs::write(path, text).expect("write a script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// The schedule lines (not comments, not variables) of a crontab.
+fn jobs(crontab: &str) -> Vec<&str> {
+    crontab
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter(|line| !line.split_whitespace().next().unwrap_or("").contains('='))
+        .collect()
+}
+
+#[test]
+fn installing_twice_keeps_one_copy_of_each_line_and_the_users_lines() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+
+    checkout.install_cron(&["--no-build"]);
+    let first = checkout.installed();
+    let output = checkout.install_cron(&["--no-build"]);
+    let second = checkout.installed();
+
+    assert_eq!(first, second, "a reinstall changes nothing");
+    assert!(
+        second.starts_with(USER_LINES),
+        "user lines first, untouched:\n{second}"
+    );
+    let releve = jobs(&second);
+    assert_eq!(
+        releve.len(),
+        6,
+        "the backup line and five stage lines:\n{second}"
+    );
+    for stage in ["collector", "summariser", "analyser --period day"] {
+        assert_eq!(
+            releve
+                .iter()
+                .filter(|l| l.contains(&format!("target/release/{stage}")))
+                .count(),
+            1,
+            "{stage} is scheduled once:\n{second}"
+        );
+    }
+    let home = checkout.home();
+    assert!(second.contains(&format!("cd '{}' &&", home.display())));
+    assert!(!second.contains("@RELEVE_HOME@"));
+    assert!(home.join("logs").is_dir(), "the installer makes logs/");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("backup --quiet"),
+        "the result is printed"
+    );
+}
+
+#[test]
+fn the_schedule_matches_the_documented_times() {
+    let checkout = Checkout::new();
+    checkout.install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    let schedule = |needle: &str| -> String {
+        let line = jobs(&installed)
+            .into_iter()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no line runs {needle}"));
+        line.split_whitespace()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(schedule("target/release/collector"), "* * * * *");
+    assert_eq!(schedule("target/release/summariser"), "5 * * * *");
+    assert_eq!(schedule("--period day"), "15 0 * * *");
+    assert_eq!(schedule("--period week"), "25 0 * * 1");
+    assert_eq!(schedule("--period month"), "35 0 1 * *");
+    for line in jobs(&installed) {
+        assert!(line.contains("flock -n -E 75 logs/"), "serialised: {line}");
+        assert!(line.contains(">>logs/"), "logged: {line}");
+        assert!(!line.contains('%'), "cron turns % into a newline: {line}");
+    }
+}
+
+#[test]
+fn uninstalling_removes_only_releves_lines() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+    checkout.install_cron(&["--no-build"]);
+    let mut with_later_line = checkout.installed();
+    with_later_line.push_str("30 4 * * * /usr/bin/true\n");
+    checkout.set_installed(&with_later_line);
+
+    checkout.install_cron(&["--uninstall"]);
+
+    assert_eq!(
+        checkout.installed(),
+        format!("{USER_LINES}30 4 * * * /usr/bin/true\n"),
+        "exactly the user's lines remain, in order"
+    );
+    let again = checkout.install_cron(&["--uninstall"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing removed"));
+}
+
+#[test]
+fn a_user_without_a_crontab_gets_one() {
+    let checkout = Checkout::new();
+    checkout.install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    assert_eq!(jobs(&installed).len(), 5, "{installed}");
+    assert!(
+        installed
+            .lines()
+            .next()
+            .unwrap_or("")
+            .starts_with("# >>> releve ")
+    );
+}
+
+#[test]
+fn every_kubernetes_cronjob_forbids_overlap_and_takes_secrets_from_secrets() {
+    let folder = testkit::workspace_root().join("deploy/kubernetes");
+    let mut cronjobs = Vec::new();
+    for file in ["collector.yaml", "summariser.yaml", "analyser.yaml"] {
+        let text = std::fs::read_to_string(folder.join(file)).expect("read a manifest");
+        cronjobs.extend(
+            text.split("\n---\n")
+                .filter(|doc| doc.contains("kind: CronJob"))
+                .map(str::to_owned),
+        );
+    }
+    assert_eq!(
+        cronjobs.len(),
+        6,
+        "collector, summariser, 3 reports, status"
+    );
+    for job in &cronjobs {
+        assert!(job.contains("concurrencyPolicy: Forbid"), "{job}");
+        assert!(
+            job.contains("claimName: releve-data"),
+            "raw/ on the shared volume: {job}"
+        );
+        assert!(
+            !job.contains("CHANGE-ME"),
+            "no secret value in a CronJob: {job}"
+        );
+    }
+    let reads_mongodb =
+        |job: &&String| job.contains("secretKeyRef: {name: releve-mongodb, key: uri}");
+    assert_eq!(
+        cronjobs.iter().filter(reads_mongodb).count(),
+        5,
+        "all but the collector"
+    );
+    assert!(cronjobs[0].contains("name: releve-france-travail, key: client-secret"));
+}

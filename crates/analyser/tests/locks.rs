@@ -1,0 +1,205 @@
+//! Locks between real processes: the crontab's collector line, run twice while the first run
+//! is still going, runs the stage once; a holder killed with `kill -9` leaves no stale lock;
+//! `releve::RunLock` (the binaries' own lock) and flock(1) exclude each other. The crontab
+//! line also keeps its log bounded.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use releve::RunLock;
+
+/// A stand-in collector: notes that it ran, then holds on until its stdin gives a line or ends.
+const STAND_IN: &str =
+    "#!/bin/sh\necho \"collector ran\" >>ran.txt\necho 'Collected.' >&2\nread _ || true\n";
+
+/// A temp checkout holding the crontab's helpers and a stand-in release collector.
+struct Checkout {
+    dir: tempfile::TempDir,
+    line: String,
+}
+
+impl Checkout {
+    fn new() -> Checkout {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = testkit::workspace_root();
+        let rotate = dir.path().join("deploy/cron/rotate-log");
+        std::fs::create_dir_all(rotate.parent().expect("a parent")).expect("folders");
+        std::fs::copy(root.join("deploy/cron/rotate-log"), &rotate).expect("copy rotate-log");
+        write_executable(&dir.path().join("target/release/collector"), STAND_IN);
+        let template = std::fs::read_to_string(root.join("crontab")).expect("read crontab");
+        let home = dir.path().to_str().expect("UTF-8 temp path");
+        let line = template
+            .lines()
+            .find(|line| !line.starts_with('#') && line.contains("target/release/collector"))
+            .expect("the crontab runs the collector")
+            .replace("@RELEVE_HOME@", home);
+        let command = line
+            .split_whitespace()
+            .skip(5)
+            .collect::<Vec<_>>()
+            .join(" ");
+        Checkout { dir, line: command }
+    }
+
+    /// The crontab line run the way cron runs it (`sh -c`), in its own process group.
+    fn command(&self) -> Command {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(&self.line).process_group(0);
+        command
+    }
+
+    fn start(&self, stdin: Stdio) -> Child {
+        self.command()
+            .stdin(stdin)
+            .spawn()
+            .expect("start the crontab line")
+    }
+
+    fn run_to_end(&self) -> ExitStatus {
+        self.start(Stdio::null()).wait().expect("wait for the line")
+    }
+
+    fn runs(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("ran.txt"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+
+    /// Waits (up to a generous bound, for slow machines) until the stage has run `n` times.
+    fn wait_for_runs(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.runs() < n {
+            assert!(Instant::now() < deadline, "the stage never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
+    std::fs::write(path, text).expect("write a script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn a_run_still_going_makes_the_next_cron_run_skip() {
+    let checkout = Checkout::new();
+    let mut first = checkout.start(Stdio::piped());
+    checkout.wait_for_runs(1);
+
+    checkout.run_to_end();
+    assert_eq!(checkout.runs(), 1, "the stage did not run twice at once");
+    let log = std::fs::read_to_string(checkout.path("logs/collector.log")).expect("log");
+    assert!(
+        log.contains(
+            "collector: the previous run still holds logs/collector.lock; this run is skipped."
+        ),
+        "the skipped run says so in the log: {log}"
+    );
+
+    let mut release = first.stdin.take().expect("stdin of the first run");
+    writeln!(release).expect("let the first run finish");
+    drop(release);
+    assert!(first.wait().expect("first run ends").success());
+
+    assert!(checkout.run_to_end().success(), "the next run goes ahead");
+    assert_eq!(checkout.runs(), 2);
+    let log = std::fs::read_to_string(checkout.path("logs/collector.log")).expect("log");
+    assert_eq!(
+        log.matches("Collected.").count(),
+        2,
+        "stderr of each run is logged: {log}"
+    );
+}
+
+#[test]
+fn a_holder_killed_with_sigkill_leaves_no_stale_lock() {
+    let checkout = Checkout::new();
+    let mut first = checkout.start(Stdio::piped());
+    checkout.wait_for_runs(1);
+
+    let group = format!("-{}", first.id());
+    let killed = Command::new("sh")
+        .args(["-c", "kill -s KILL -- \"$1\"", "sh", &group])
+        .status()
+        .expect("run the shell's kill");
+    assert!(killed.success());
+    assert!(!first.wait().expect("the killed run ends").success());
+
+    assert!(
+        checkout.run_to_end().success(),
+        "the lock went with its holder"
+    );
+    assert_eq!(checkout.runs(), 2);
+}
+
+#[test]
+fn run_lock_and_flock_exclude_each_other_across_processes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(".summariser.lock");
+    let mut holder = Command::new("flock")
+        .arg(&path)
+        .args(["-c", "echo held; read _ || true"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run flock(1)");
+    let mut said = String::new();
+    BufReader::new(holder.stdout.take().expect("holder stdout"))
+        .read_line(&mut said)
+        .expect("holder says it holds the lock");
+    assert_eq!(said.trim(), "held");
+
+    assert!(
+        RunLock::try_acquire(&path).expect("lock file").is_none(),
+        "another process holds the lock"
+    );
+    drop(holder.stdin.take());
+    assert!(holder.wait().expect("holder ends").success());
+    let lock = RunLock::try_acquire(&path).expect("lock file");
+    assert!(lock.is_some(), "free once its holder ended");
+}
+
+#[test]
+fn the_crontab_line_keeps_its_log_bounded() {
+    let checkout = Checkout::new();
+    let log = checkout.path("logs/collector.log");
+    std::fs::create_dir_all(log.parent().expect("logs")).expect("logs dir");
+    for generation in 0..4 {
+        std::fs::write(&log, format!("{generation}\n{}", "x".repeat(2000))).expect("a big log");
+        let status = checkout
+            .command()
+            .stdin(Stdio::null())
+            .env("RELEVE_LOG_MAX_BYTES", "1000")
+            .env("RELEVE_LOG_KEEP", "2")
+            .status()
+            .expect("run the crontab line");
+        assert!(status.success(), "run {generation}");
+    }
+    let live = std::fs::read_to_string(&log).expect("live log");
+    assert_eq!(
+        live.trim(),
+        "Collected.",
+        "the live log starts afresh after rotation"
+    );
+    let kept: Vec<String> = (1..=4)
+        .filter_map(|n| {
+            std::fs::read_to_string(checkout.path(&format!("logs/collector.log.{n}"))).ok()
+        })
+        .map(|text| text.lines().next().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        kept,
+        ["3", "2"],
+        "the two newest old logs are kept, newest first"
+    );
+}

@@ -1,0 +1,345 @@
+//! `analyser status` end to end: the real binary reads metrics files in a temp `raw/`, the
+//! `runs` and `hourly` collections of a fresh database on the local MongoDB-compatible server,
+//! and a reports folder; its exit code must say whether an operator has to act.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use mongodb::bson::{Document, doc};
+use releve::RunMetrics;
+use releve::rawfile::{self, RawFileName};
+use releve::store::{HOURLY, RUNS, bson_date, run_document};
+
+const CONFIG: &str = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1:9/usgs"
+every = "1m"
+key = "id"
+time = "time"
+
+[[source]]
+name = "meteo"
+kind = "http_json"
+url = "http://127.0.0.1:9/meteo"
+every = "15m"
+key = "id"
+time = "time"
+
+[[source]]
+name = "daily"
+kind = "http_json"
+url = "http://127.0.0.1:9/daily"
+every = "1d"
+key = "id"
+time = "time"
+
+[[source]]
+name = "archive"
+kind = "http_json"
+url = "http://127.0.0.1:9/archive"
+every = "1d"
+key = "id"
+time = "time"
+enabled = false
+"#;
+
+fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics {
+    RunMetrics {
+        source: source.to_owned(),
+        kind: "http_json".to_owned(),
+        file: error
+            .is_none()
+            .then(|| format!("{source}_{}.json", started.timestamp())),
+        started,
+        finished: started + TimeDelta::seconds(2),
+        duration_ms: 2000,
+        http_calls: 1,
+        retries: 0,
+        throttled: 0,
+        announced: None,
+        records: if error.is_none() { 10 } else { 0 },
+        coverage: None,
+        shortfall: 0,
+        error: error.map(str::to_owned),
+    }
+}
+
+/// Lands a data file and its metrics the way the collector does.
+fn land_run(raw: &Path, metrics: &RunMetrics) {
+    let name =
+        rawfile::land(raw, &metrics.source, metrics.started, b"[]").expect("land a data file");
+    let json = serde_json::to_vec(metrics).expect("metrics as JSON");
+    rawfile::write_metrics(raw, &name, &json).expect("write metrics");
+}
+
+/// Writes only the metrics of a run that landed nothing.
+fn failed_run(raw: &Path, metrics: &RunMetrics) {
+    let name = RawFileName::data(&metrics.source, metrics.started, 1);
+    let json = serde_json::to_vec(metrics).expect("metrics as JSON");
+    rawfile::write_metrics(raw, &name, &json).expect("write metrics");
+}
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("write sources.toml");
+        std::fs::create_dir_all(dir.path().join("raw")).expect("raw dir");
+        Site { dir }
+    }
+
+    fn raw(&self) -> std::path::PathBuf {
+        self.dir.path().join("raw")
+    }
+
+    fn status(&self, uri: &str, database: &str) -> Output {
+        Command::new(testkit::binary("analyser"))
+            .current_dir(self.dir.path())
+            .args(["status", "--mongodb-uri", uri, "--database", database])
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run analyser status")
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn row<'a>(stdout: &'a str, source: &str) -> &'a str {
+    stdout
+        .lines()
+        .find(|line| line.starts_with(&format!("{source} ")))
+        .unwrap_or_else(|| panic!("no row for {source} in:\n{stdout}"))
+}
+
+/// The cell of `source`'s row under `header` (cells are separated by two spaces or more).
+fn cell(stdout: &str, source: &str, header: &str) -> String {
+    let split = |line: &str| -> Vec<String> {
+        line.split("  ")
+            .map(str::trim)
+            .filter(|cell| !cell.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let headers = split(row(stdout, "SOURCE"));
+    let index = headers
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("no column {header} in:\n{stdout}"));
+    split(row(stdout, source)).swap_remove(index)
+}
+
+async fn insert(database: &str, collection: &str, documents: Vec<Document>) {
+    let db = testkit::MongoServer::shared()
+        .client_database(database)
+        .await;
+    db.collection::<Document>(collection)
+        .insert_many(documents)
+        .await
+        .expect("insert fixtures");
+}
+
+#[tokio::test]
+async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusfresh");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(40), None),
+    );
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(100), None),
+    );
+    let meteo = run("meteo", now - TimeDelta::minutes(20), None);
+    let hour = bson_date(now - TimeDelta::hours(1));
+    let old_hour = bson_date(now - TimeDelta::days(3));
+    let daily = run("daily", now - TimeDelta::hours(5), None);
+    let runs = [meteo, daily]
+        .iter()
+        .map(|r| run_document(r).expect("run doc"))
+        .collect();
+    insert(&database, RUNS, runs).await;
+    insert(
+        &database,
+        HOURLY,
+        vec![
+            doc! {"source": "meteo", "hour": hour, "count": 4_i64, "updated_at": hour},
+            doc! {"source": "daily", "hour": old_hour, "count": 1_i64, "updated_at": old_hour},
+        ],
+    )
+    .await;
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "ok", "{stdout}");
+    assert_eq!(
+        cell(&stdout, "usgs", "WAITING"),
+        "2",
+        "two files wait in raw/"
+    );
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
+    assert_eq!(cell(&stdout, "meteo", "WAITING"), "0");
+    let lag = cell(&stdout, "meteo", "LAG");
+    assert!(
+        ["19m", "20m"].contains(&lag.as_str()),
+        "lag since the end of the run: {stdout}"
+    );
+    assert!(
+        cell(&stdout, "meteo", "LAST SUMMARISED HOUR").ends_with("UTC"),
+        "{stdout}"
+    );
+    assert_eq!(cell(&stdout, "usgs", "LAST SUMMARISED HOUR"), "none");
+    assert_eq!(cell(&stdout, "archive", "STATE"), "disabled");
+    assert_eq!(
+        cell(&stdout, "daily", "STATE"),
+        "ok",
+        "older runs are found too"
+    );
+    assert!(
+        ["4h 59m", "5h"].contains(&cell(&stdout, "daily", "LAG").as_str()),
+        "{stdout}"
+    );
+    assert!(
+        cell(&stdout, "daily", "LAST SUMMARISED HOUR").ends_with("UTC"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Last report: none yet"));
+}
+
+#[tokio::test]
+async fn a_stale_source_exits_non_zero_and_is_named_on_stderr() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusstale");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(30), None),
+    );
+    land_run(&site.raw(), &run("meteo", now - TimeDelta::hours(2), None));
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "STALE", "{stdout}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "ok", "{stdout}");
+    assert!(
+        stderr.contains("source `meteo` is stale"),
+        "one line names the stale source: {stderr}"
+    );
+    assert!(!stderr.contains("`usgs`"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusfail");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(
+        &site.raw(),
+        &run("meteo", now - TimeDelta::minutes(1), None),
+    );
+    let documents = [
+        run("usgs", now - TimeDelta::minutes(3), None),
+        run(
+            "usgs",
+            now - TimeDelta::minutes(2),
+            Some("HTTP 503 from http://127.0.0.1:9/usgs"),
+        ),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(&database, RUNS, documents).await;
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "FAILING", "{stdout}");
+    assert!(
+        cell(&stdout, "usgs", "LAST ERROR").contains("HTTP 503"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("source `usgs` is failing"), "{stderr}");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
+}
+
+#[tokio::test]
+async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_an_alert() {
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::minutes(2), None));
+    failed_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(50), Some("timed out")),
+    );
+    land_run(
+        &site.raw(),
+        &run("meteo", now - TimeDelta::minutes(5), None),
+    );
+    let quarantine = site.raw().join("_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine dir");
+    std::fs::write(quarantine.join("meteo_2026-11-22T07-00-00Z.json"), "{").expect("quarantined");
+    std::fs::write(
+        quarantine.join("meteo_2026-11-22T07-00-00Z.json.reason"),
+        "bad\n",
+    )
+    .expect("reason");
+
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("MongoDB: UNAVAILABLE"), "{stdout}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "FAILING", "{stdout}");
+    assert!(cell(&stdout, "usgs", "LAST ERROR").contains("timed out"));
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
+    assert_eq!(cell(&stdout, "meteo", "LAST SUMMARISED HOUR"), "unknown");
+    assert_eq!(
+        cell(&stdout, "daily", "STATE"),
+        "unknown",
+        "nothing in raw/ and no MongoDB: not known to be broken"
+    );
+    assert!(!stderr.contains("`daily`"), "{stderr}");
+    assert_eq!(
+        cell(&stdout, "meteo", "QUARANTINED"),
+        "1",
+        "the .reason file is not counted"
+    );
+    assert!(
+        stderr.contains("MongoDB could not be read") && stderr.contains("unreachable"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_broken_configuration_exits_two_naming_the_file() {
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = 1\n",
+    )
+    .expect("write sources.toml");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("sources.toml"));
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# Installs relevé's schedule (the `crontab` file at the top of this checkout) for the current
+# user, or removes it.
+#
+#   scripts/install-cron.sh              build the release binaries, then install or refresh
+#   scripts/install-cron.sh --no-build   install or refresh without building
+#   scripts/install-cron.sh --uninstall  remove relevé's lines only
+#
+# The lines go inside a block marked with this checkout's path, so reinstalling replaces the
+# block where it stands (no duplicates), the user's own lines are kept, and two checkouts can
+# be installed side by side. CRONTAB names the crontab command (default `crontab`), e.g. a
+# stand-in in tests or `sudo crontab -u releve`.
+set -eu
+
+usage() {
+    sed -n '2,12s/^# \{0,1\}//p' "$0"
+}
+
+build=yes
+action=install
+for arg in "$@"; do
+    case "$arg" in
+        --no-build) build=no ;;
+        --uninstall) action=uninstall ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "install-cron.sh: unknown option \`$arg\`" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+home=$(cd "$(dirname "$0")/.." && pwd -P)
+crontab_cmd=${CRONTAB:-crontab}
+template="$home/crontab"
+
+case "$home" in
+    *[!A-Za-z0-9._/+@-]*)
+        echo "install-cron.sh: the checkout path \`$home\` holds characters cron lines cannot carry safely (spaces, quotes, %); move the checkout" >&2
+        exit 1 ;;
+esac
+# shellcheck disable=SC2086 # CRONTAB may carry arguments, e.g. `sudo crontab -u releve`.
+if ! command -v ${crontab_cmd%% *} >/dev/null 2>&1; then
+    echo "install-cron.sh: \`${crontab_cmd%% *}\` not found: install cron (sudo apt-get install cron) or set CRONTAB" >&2
+    exit 1
+fi
+
+begin="# >>> releve $home (managed by scripts/install-cron.sh; edits inside are replaced) >>>"
+end="# <<< releve $home <<<"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The current crontab; `crontab -l` fails when the user has none.
+# shellcheck disable=SC2086
+$crontab_cmd -l >"$work/current" 2>/dev/null || : >"$work/current"
+
+begins=$(grep -cxF "$begin" "$work/current" || true)
+ends=$(grep -cxF "$end" "$work/current" || true)
+if [ "$begins" != "$ends" ]; then
+    echo "install-cron.sh: the crontab has $begins start and $ends end markers of relevé's block for $home; fix it with \`crontab -e\` first" >&2
+    exit 1
+fi
+
+if [ "$action" = install ]; then
+    if [ ! -f "$template" ]; then
+        echo "install-cron.sh: $template is missing" >&2
+        exit 1
+    fi
+    if [ "$build" = yes ]; then
+        echo "Building the release binaries (cargo build --release --workspace)..." >&2
+        (cd "$home" && cargo build --release --workspace)
+    fi
+    for stage in collector summariser analyser; do
+        [ -x "$home/target/release/$stage" ] ||
+            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`cargo build --release --workspace\`" >&2
+    done
+    command -v flock >/dev/null 2>&1 ||
+        echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2
+    mkdir -p "$home/logs"
+    {
+        printf '%s\n' "$begin"
+        sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" "$template"
+        printf '%s\n' "$end"
+    } >"$work/block"
+else
+    : >"$work/block"
+fi
+
+# Copy the crontab, putting the new block (empty on uninstall) where the old one stood, or at
+# the end when there was none.
+BEGIN_MARK=$begin END_MARK=$end BLOCK=$work/block awk '
+    function block(  line) { while ((getline line < ENVIRON["BLOCK"]) > 0) print line; placed = 1 }
+    $0 == ENVIRON["BEGIN_MARK"] { inside = 1; if (!placed) block(); next }
+    inside && $0 == ENVIRON["END_MARK"] { inside = 0; next }
+    inside { next }
+    { print }
+    END { if (!placed) block() }
+' "$work/current" >"$work/next"
+
+# shellcheck disable=SC2086
+$crontab_cmd "$work/next"
+
+if [ "$action" = install ]; then
+    echo "Installed relevé's schedule for $(id -un) from $home. The crontab is now:"
+else
+    if [ "$begins" = 0 ]; then
+        echo "relevé's schedule for $home was not installed; nothing removed. The crontab is:"
+    else
+        echo "Removed relevé's schedule for $home. The crontab is now:"
+    fi
+fi
+# shellcheck disable=SC2086
+$crontab_cmd -l 2>/dev/null || true
