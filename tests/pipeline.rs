@@ -73,7 +73,9 @@ fn landed_files(raw: &Path) -> Vec<String> {
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".json") && !n.ends_with(".metrics.json"))
+        .filter(|n| {
+            releve::RawFileName::parse(n).is_some_and(|name| name.role == releve::RawFileRole::Data)
+        })
         .collect();
     names.sort();
     names
@@ -98,14 +100,23 @@ async fn one_source_travels_from_http_to_pdf() {
     let config = config.to_str().expect("utf-8 path");
     let mongo_args = ["--mongodb-uri", mongo.uri(), "--database", &database];
 
-    run("collector", dir, &["--config", config, "--raw-dir", "raw", "--force"]);
+    run(
+        "collector",
+        dir,
+        &["--config", config, "--raw-dir", "raw", "--force"],
+    );
     let landed = landed_files(&dir.join("raw"));
     assert_eq!(landed.len(), 1, "one file per run: {landed:?}");
     let name = releve::RawFileName::parse(&landed[0]).expect("landed name follows the contract");
     assert_eq!(name.source, "usgs-earthquakes");
     let age = chrono::Utc::now() - name.landed_at;
-    assert!(age.num_seconds().abs() < 300, "the file is stamped with the run time (UTC): {}", landed[0]);
-    let body = std::fs::read(dir.join("raw/usgs-earthquakes").join(&landed[0])).expect("read landed file");
+    assert!(
+        age.num_seconds().abs() < 300,
+        "the file is stamped with the run time (UTC): {}",
+        landed[0]
+    );
+    let body =
+        std::fs::read(dir.join("raw/usgs-earthquakes").join(&landed[0])).expect("read landed file");
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&body).expect("landed file is JSON"),
         serde_json::from_str::<serde_json::Value>(FEED).expect("fixture is JSON"),
@@ -122,22 +133,44 @@ async fn one_source_travels_from_http_to_pdf() {
         .await
         .expect("query hourly")
         .expect("a summary for 10:00 UTC");
-    assert_eq!(ten.get_i64("count").or_else(|_| ten.get_i32("count").map(i64::from)), Ok(5));
+    assert_eq!(
+        ten.get_i64("count")
+            .or_else(|_| ten.get_i32("count").map(i64::from)),
+        Ok(5)
+    );
     let eleven = hourly
         .find_one(doc! {"source": "usgs-earthquakes", "hour": hour(11)})
         .await
         .expect("query hourly")
         .expect("a summary for 11:00 UTC");
-    assert_eq!(eleven.get_i64("count").or_else(|_| eleven.get_i32("count").map(i64::from)), Ok(3));
+    assert_eq!(
+        eleven
+            .get_i64("count")
+            .or_else(|_| eleven.get_i32("count").map(i64::from)),
+        Ok(3)
+    );
     assert_eq!(hourly.count_documents(doc! {}).await.expect("count"), 2);
-    assert!(landed_files(&dir.join("raw")).is_empty(), "the summarised file is deleted");
+    assert!(
+        landed_files(&dir.join("raw")).is_empty(),
+        "the summarised file is deleted"
+    );
 
-    let mut analyser_args = vec!["--config", config, "--reports-dir", "reports", "--date", "2026-11-21"];
+    let mut analyser_args = vec![
+        "--config",
+        config,
+        "--reports-dir",
+        "reports",
+        "--date",
+        "2026-11-21",
+    ];
     analyser_args.extend(mongo_args);
     let output = run("analyser", dir, &analyser_args);
     let pdf = dir.join("reports/2026-11-21.pdf");
     assert!(pdf.exists(), "the report lands at reports/2026-11-21.pdf");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("2026-11-21.pdf"), "the analyser says where the PDF is");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("2026-11-21.pdf"),
+        "the analyser says where the PDF is"
+    );
     assert_pages_not_blank(&pdf, dir);
 }
 
@@ -156,11 +189,18 @@ fn assert_pages_not_blank(pdf: &Path, dir: &Path) {
         .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
         .collect();
     pages.sort();
-    assert!(pages.len() >= 2, "a cover and at least one chart page: {pages:?}");
+    assert!(
+        pages.len() >= 2,
+        "a cover and at least one chart page: {pages:?}"
+    );
     for page in pages {
         let bytes = std::fs::read(&page).expect("read page");
         let dark = ink(&bytes);
-        assert!(dark > 0.002, "{} is blank ({dark:.4} of its pixels are drawn)", page.display());
+        assert!(
+            dark > 0.002,
+            "{} is blank ({dark:.4} of its pixels are drawn)",
+            page.display()
+        );
     }
 }
 

@@ -1,1 +1,152 @@
-//! stub
+//! relevé's third stage: reads what the summariser and the collector stored in MongoDB and
+//! writes the period's PDF report (day, ISO week or month in the report's time zone), then
+//! keeps only the last reports of that period kind.
+//!
+//! `analyser` with no subcommand writes a report; [`cli::Command`] lists the others.
+
+pub mod catalogue;
+pub mod charts;
+pub mod cli;
+pub mod completeness;
+pub mod format;
+pub mod pdf;
+pub mod period;
+pub mod quarantine;
+pub mod query;
+pub mod report;
+pub mod retention;
+pub mod status;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use releve::store::StoreError;
+use releve::{Config, ConfigError};
+
+use crate::cli::ReportArgs;
+use crate::period::ReportPeriod;
+use crate::report::{RenderError, ReportInput};
+
+/// Why no report was written.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyserError {
+    /// `sources.toml` is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// MongoDB is unreachable or a query failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The report could not be laid out.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The quarantine folder could not be read.
+    #[error("{path}: cannot list quarantined files: {source}")]
+    Read {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+    /// The report file could not be written.
+    #[error("{path}: cannot write the report: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+}
+
+/// Writes the report `args` asks for and returns its path.
+pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
+    let config = Config::load(&args.config.config)?;
+    let tz = report_timezone(&config);
+    let now = Utc::now();
+    let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
+    let period = ReportPeriod::containing(args.period, anchor, tz);
+    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let data = query::load(&db, &config, &period).await?;
+    let quarantined = match &args.raw_dir {
+        Some(raw_dir) => {
+            Some(
+                quarantine::count(raw_dir, &period).map_err(|source| AnalyserError::Read {
+                    path: raw_dir.join("_quarantine"),
+                    source,
+                })?,
+            )
+        }
+        None => None,
+    };
+    let started = std::time::Instant::now();
+    let pdf = report::render(&ReportInput {
+        config: &config,
+        period: &period,
+        data: &data,
+        quarantined: quarantined.as_ref(),
+        generated_at: now,
+    })?;
+    let path = args.reports_dir.join(period.file_name());
+    save(&path, &pdf)?;
+    tracing::info!(
+        path = %path.display(),
+        bytes = pdf.len(),
+        render_ms = started.elapsed().as_millis() as u64,
+        "Wrote the report."
+    );
+    let removed =
+        retention::prune(&args.reports_dir, period.kind, config.report.keep).map_err(|source| {
+            AnalyserError::Write {
+                path: args.reports_dir.clone(),
+                source,
+            }
+        })?;
+    for old in removed {
+        tracing::info!(path = %old.display(), "Removed an old report.");
+    }
+    Ok(path)
+}
+
+/// Renders the report of `period` from already loaded data; for benchmarks and tests.
+pub fn render_report(
+    config: &Config,
+    period: &ReportPeriod,
+    data: &std::collections::BTreeMap<String, query::SourceData>,
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<u8>, RenderError> {
+    report::render(&ReportInput {
+        config,
+        period,
+        data,
+        quarantined: None,
+        generated_at,
+    })
+}
+
+/// The `[report]` time zone; the configuration loader has already checked it parses.
+pub fn report_timezone(config: &Config) -> Tz {
+    config
+        .report
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Paris)
+}
+
+/// Writes `bytes` under a temporary name, flushes, then renames, so a reader never sees a
+/// partial report.
+fn save(path: &Path, bytes: &[u8]) -> Result<(), AnalyserError> {
+    let failed = |source| AnalyserError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let tmp = path.with_extension("pdf.tmp");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&tmp).map_err(failed)?;
+        file.write_all(bytes).map_err(failed)?;
+        file.sync_all().map_err(failed)?;
+    }
+    std::fs::rename(&tmp, path).map_err(failed)
+}

@@ -1,1 +1,33 @@
-fn main() {}
+//! `analyser`: writes relevé's PDF report for a day, week or month and prints its path.
+
+use std::process::ExitCode;
+
+use analyser::cli::{Cli, Command, ReportArgs};
+use anyhow::Context;
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    releve::logging::init();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        None => report(&cli.report).await,
+        Some(Command::Report(args)) => report(&args).await,
+        Some(Command::Status(args)) => return analyser::status::command(&args).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("analyser: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn report(args: &ReportArgs) -> anyhow::Result<()> {
+    let path = analyser::write_report(args)
+        .await
+        .context("no report was written")?;
+    println!("{}", path.display());
+    Ok(())
+}

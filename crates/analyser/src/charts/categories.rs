@@ -1,0 +1,84 @@
+//! A category field's most frequent values over the period, as horizontal bars.
+
+use plotters::prelude::*;
+
+use super::{
+    ChartError, ChartImage, KeyedAxis, desc_style, draw, font_px, label_style, number_label,
+    palette, title_style,
+};
+
+/// Longest value label drawn; longer ones are cut with an ellipsis.
+const LABEL_CHARS: usize = 32;
+
+/// Bars of `values` (most frequent first), the largest on top, each with its count.
+pub fn category_bars(
+    values: &[(String, i64)],
+    title: &str,
+    size: (u32, u32),
+) -> Result<ChartImage, ChartError> {
+    let rows = values.len().max(1);
+    let right = values.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64 * 1.15;
+    let labels: Vec<String> = values.iter().map(|(v, _)| shorten(v)).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let label_width =
+        (font_px(7.5) * 0.62 * longest as f64 + font_px(8.0)).min(f64::from(size.0) * 0.4) as u32;
+    let fail = ChartError::from_plotters(title);
+    draw(title, size, |root| {
+        let centres: Vec<f64> = (0..values.len()).map(|i| i as f64 + 0.5).collect();
+        let y_range = KeyedAxis::new(0.0..rows as f64, centres);
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, title_style())
+            .margin(font_px(6.0) as u32)
+            .x_label_area_size(font_px(24.0) as u32)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..right, y_range)
+            .map_err(&fail)?;
+        let row_of = |y: f64| rows - 1 - (y.floor().max(0.0) as usize).min(rows - 1);
+        let y_label = |y: &f64| labels.get(row_of(*y)).cloned().unwrap_or_default();
+        let x_label = |x: &f64| number_label(*x, right);
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(palette::GRID)
+            .x_labels(6)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .label_style(label_style())
+            .axis_desc_style(desc_style())
+            .x_desc("Records")
+            .draw()
+            .map_err(&fail)?;
+        let slot = |i: usize| (rows - 1 - i) as f64;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, (_, count))| {
+                let y = slot(i);
+                Rectangle::new(
+                    [(0.0, y + 0.18), (*count as f64, y + 0.82)],
+                    palette::DATA.filled(),
+                )
+            }))
+            .map_err(&fail)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, (_, count))| {
+                let position = (*count as f64 + right * 0.01, slot(i) + 0.72);
+                Text::new(count.to_string(), position, label_style())
+            }))
+            .map_err(&fail)?;
+        Ok(())
+    })
+}
+
+fn shorten(value: &str) -> String {
+    let value = if value.trim().is_empty() {
+        "(empty)"
+    } else {
+        value
+    };
+    if value.chars().count() <= LABEL_CHARS {
+        value.to_owned()
+    } else {
+        let cut: String = value.chars().take(LABEL_CHARS - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,296 @@
+//! The report's charts, drawn with plotters into RGB bitmaps at print resolution, in one
+//! palette and one bundled font (DejaVu Sans), ready to be embedded in the PDF.
+//!
+//! Each chart kind has its own module; this one holds what they share: the canvas size, the
+//! palette, the text sizes, the time axis in the report's time zone and number labels.
+
+mod categories;
+mod counts;
+mod map;
+mod series;
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Timelike, Utc};
+use chrono_tz::Tz;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+pub use categories::category_bars;
+pub use counts::hourly_counts;
+pub use map::position_map;
+pub use series::{HourBand, numeric_band};
+
+use crate::period::PeriodKind;
+
+/// Print resolution of the charts.
+pub const DPI: f32 = 150.0;
+
+/// The font family name registered with plotters.
+const FAMILY: &str = "sans-serif";
+
+/// The report's palette: one hue for data, one for highlights, greys for the frame.
+pub mod palette {
+    use plotters::style::RGBColor;
+
+    /// Bars, lines and points.
+    pub const DATA: RGBColor = RGBColor(31, 96, 160);
+    /// The min–max band behind a line.
+    pub const BAND: RGBColor = RGBColor(176, 203, 232);
+    /// Outlines and highlights (bounding box, largest values).
+    pub const ACCENT: RGBColor = RGBColor(214, 96, 39);
+    /// Axis text.
+    pub const TEXT: RGBColor = RGBColor(40, 40, 40);
+    /// Grid lines.
+    pub const GRID: RGBColor = RGBColor(225, 225, 225);
+    /// Values that are missing.
+    pub const MUTED: RGBColor = RGBColor(150, 150, 150);
+}
+
+/// A chart drawn into memory: `width × height` RGB pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartImage {
+    /// Row-major RGB bytes.
+    pub rgb: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// A chart plotters could not draw.
+#[derive(Debug, thiserror::Error)]
+#[error("drawing the chart `{chart}` failed: {message}")]
+pub struct ChartError {
+    /// The chart's title.
+    pub chart: String,
+    /// plotters' complaint.
+    pub message: String,
+}
+
+impl ChartError {
+    fn from_plotters<E: std::fmt::Display>(chart: &str) -> impl Fn(E) -> ChartError + '_ {
+        move |err| ChartError {
+            chart: chart.to_owned(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Pixels for a length in millimetres at [`DPI`].
+pub fn px(mm: f32) -> u32 {
+    (mm / 25.4 * DPI).round() as u32
+}
+
+/// Pixels for a font size in points at [`DPI`].
+fn font_px(points: f64) -> f64 {
+    points * f64::from(DPI) / 72.0
+}
+
+fn register_font() {
+    static REGISTERED: OnceLock<()> = OnceLock::new();
+    REGISTERED.get_or_init(|| {
+        // The bytes are the bundled DejaVu Sans: a failure here is a build defect, and the
+        // charts then show no text rather than failing the report.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular());
+    });
+}
+
+/// Axis tick labels.
+fn label_style() -> TextStyle<'static> {
+    register_font();
+    (FAMILY, font_px(7.5)).into_font().color(&palette::TEXT)
+}
+
+/// Axis descriptions.
+fn desc_style() -> TextStyle<'static> {
+    register_font();
+    (FAMILY, font_px(8.0)).into_font().color(&palette::TEXT)
+}
+
+/// Chart titles.
+fn title_style() -> TextStyle<'static> {
+    register_font();
+    (FAMILY, font_px(9.5)).into_font().color(&palette::TEXT)
+}
+
+/// Draws into a white `width × height` canvas and returns its pixels.
+fn draw(
+    title: &str,
+    (width, height): (u32, u32),
+    paint: impl FnOnce(
+        &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), ChartError>,
+) -> Result<ChartImage, ChartError> {
+    register_font();
+    let mut rgb = vec![255u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        root.fill(&WHITE)
+            .map_err(ChartError::from_plotters(title))?;
+        paint(&root)?;
+        root.present().map_err(ChartError::from_plotters(title))?;
+    }
+    Ok(ChartImage { rgb, width, height })
+}
+
+/// The hours of the period on an x axis, labelled in the report's time zone.
+#[derive(Debug, Clone)]
+pub struct TimeAxis {
+    hours: Vec<DateTime<Utc>>,
+    tz: Tz,
+    kind: PeriodKind,
+}
+
+impl TimeAxis {
+    /// An axis over `hours` (UTC hour starts) shown in `tz`.
+    pub fn new(hours: Vec<DateTime<Utc>>, tz: Tz, kind: PeriodKind) -> Self {
+        TimeAxis { hours, tz, kind }
+    }
+
+    /// Number of hours on the axis.
+    pub fn len(&self) -> usize {
+        self.hours.len()
+    }
+
+    /// True for an axis without hours.
+    pub fn is_empty(&self) -> bool {
+        self.hours.is_empty()
+    }
+
+    /// The axis's hours.
+    pub fn hours(&self) -> &[DateTime<Utc>] {
+        &self.hours
+    }
+
+    /// Labelled positions: every 3 local hours for a day, each local midnight for a week,
+    /// every third local midnight for a month.
+    fn key_points(&self) -> Vec<f64> {
+        self.hours
+            .iter()
+            .enumerate()
+            .filter(|(_, hour)| {
+                let local = hour.with_timezone(&self.tz);
+                match self.kind {
+                    PeriodKind::Day => local.hour().is_multiple_of(3) && local.minute() == 0,
+                    PeriodKind::Week => local.hour() == 0 && local.minute() == 0,
+                    PeriodKind::Month => {
+                        use chrono::Datelike;
+                        local.hour() == 0
+                            && local.minute() == 0
+                            && (local.day() - 1).is_multiple_of(3)
+                    }
+                }
+            })
+            .map(|(i, _)| i as f64)
+            .collect()
+    }
+
+    fn label(&self, x: f64) -> String {
+        let Some(hour) = self.hours.get(x.round().max(0.0) as usize) else {
+            return String::new();
+        };
+        let local = hour.with_timezone(&self.tz);
+        match self.kind {
+            PeriodKind::Day => local.format("%H:%M").to_string(),
+            PeriodKind::Week => local.format("%a %-d").to_string(),
+            PeriodKind::Month => local.format("%-d %b").to_string(),
+        }
+    }
+
+    fn description(&self) -> String {
+        match self.kind {
+            PeriodKind::Day => format!("Hour ({})", self.tz.name()),
+            PeriodKind::Week | PeriodKind::Month => format!("Day ({})", self.tz.name()),
+        }
+    }
+}
+
+/// A linear f64 axis whose ticks sit exactly at the given positions (local midnights, every
+/// third hour, category rows) instead of plotters' round numbers.
+pub(crate) struct KeyedAxis {
+    range: std::ops::Range<f64>,
+    keys: Vec<f64>,
+}
+
+impl KeyedAxis {
+    pub(crate) fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Self {
+        KeyedAxis { range, keys }
+    }
+}
+
+impl Ranged for KeyedAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = (self.range.end - self.range.start).max(f64::EPSILON);
+        let t = (value - self.range.start) / span;
+        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.keys.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// A short tick label for a value on an axis spanning `span`: `61k`, `1.2`, `0.05`.
+pub fn number_label(value: f64, span: f64) -> String {
+    let magnitude = value.abs().max(span.abs());
+    if magnitude >= 1e6 {
+        trim(format!("{:.1}", value / 1e6)) + "M"
+    } else if magnitude >= 1e4 {
+        trim(format!("{:.1}", value / 1e3)) + "k"
+    } else if span >= 10.0 {
+        format!("{value:.0}")
+    } else if span >= 1.0 {
+        trim(format!("{value:.1}"))
+    } else {
+        trim(format!("{value:.2}"))
+    }
+}
+
+fn trim(text: String) -> String {
+    if text.contains('.') {
+        let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+        if trimmed == "-0" {
+            "0".to_owned()
+        } else {
+            trimmed.to_owned()
+        }
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_stay_short() {
+        assert_eq!(number_label(61_500.0, 20_000.0), "61.5k");
+        assert_eq!(number_label(1.25, 4.0), "1.2");
+        assert_eq!(number_label(0.05, 0.2), "0.05");
+        assert_eq!(number_label(12.0, 50.0), "12");
+        assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
+    }
+
+    #[test]
+    fn a_paris_day_is_labelled_every_three_local_hours() {
+        let period = crate::period::ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Day);
+        let labels: Vec<String> = axis.key_points().iter().map(|&x| axis.label(x)).collect();
+        assert_eq!(labels.first().map(String::as_str), Some("00:00"));
+        assert_eq!(labels.len(), 8);
+        assert_eq!(labels.last().map(String::as_str), Some("21:00"));
+    }
+}

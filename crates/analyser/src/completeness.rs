@@ -1,0 +1,242 @@
+//! How complete and healthy each source's collection was over the period: expected versus
+//! landed collections (from `every` and `runs`), hours without data, coverage of the totals
+//! the APIs announced, retries, 429s and failures; and the one-word health of the cover.
+
+use chrono::{DateTime, Duration, Utc};
+use releve::Source;
+
+use crate::period::ReportPeriod;
+use crate::query::SourceData;
+
+/// A source's health at the end of the period (or now, for a period still running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// The last run succeeded and was recent enough.
+    Ok,
+    /// No successful run for more than two intervals.
+    Late,
+    /// The latest run failed.
+    Failing,
+    /// `enabled = false` in the configuration.
+    Disabled,
+}
+
+impl Health {
+    /// The word shown in the report.
+    pub fn word(self) -> &'static str {
+        match self {
+            Health::Ok => "OK",
+            Health::Late => "late",
+            Health::Failing => "failing",
+            Health::Disabled => "disabled",
+        }
+    }
+}
+
+/// The completeness figures of one source over the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completeness {
+    /// Collections the schedule called for in the elapsed part of the period.
+    pub expected: u64,
+    /// Runs that landed their data.
+    pub landed: u64,
+    /// Runs that failed.
+    pub failed: u64,
+    /// Elapsed UTC hours of the period.
+    pub hours: usize,
+    /// Elapsed hours with no record.
+    pub hours_without_data: usize,
+    /// Records announced by the APIs, summed over the runs that announced a total.
+    pub announced: u64,
+    /// Records landed by those same runs.
+    pub landed_of_announced: u64,
+    /// Retried requests.
+    pub retries: u64,
+    /// 429 answers.
+    pub throttled: u64,
+    /// Records out of reach of any query.
+    pub shortfall: u64,
+    /// Records in the period, from `hourly`.
+    pub records: i64,
+    /// Health at the period's end.
+    pub health: Health,
+    /// The latest failure's message.
+    pub last_error: Option<String>,
+}
+
+impl Completeness {
+    /// `landed_of_announced / announced`, when some run announced a total.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.announced > 0).then(|| self.landed_of_announced as f64 / self.announced as f64)
+    }
+}
+
+/// Assesses one source; `now` bounds the elapsed part of a period still running.
+pub fn assess(
+    source: &Source,
+    data: &SourceData,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) -> Completeness {
+    let reference = now.min(period.end());
+    let elapsed = (reference - period.start()).max(Duration::zero());
+    let every = source.every.as_chrono().max(Duration::seconds(1));
+    let expected = u64::try_from(elapsed.num_seconds() / every.num_seconds()).unwrap_or(0);
+    let elapsed_hours: Vec<_> = period
+        .hours()
+        .into_iter()
+        .filter(|h| *h < reference)
+        .collect();
+    let hours_with_data = data
+        .hourly
+        .iter()
+        .filter(|h| h.count > 0 && releve::store::chrono_date(h.hour) < reference)
+        .count();
+    let announcing = data.runs.iter().filter(|run| run.announced.is_some());
+    Completeness {
+        expected,
+        landed: data.runs.iter().filter(|run| run.error.is_none()).count() as u64,
+        failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
+        hours: elapsed_hours.len(),
+        hours_without_data: elapsed_hours.len().saturating_sub(hours_with_data),
+        announced: announcing.clone().filter_map(|run| run.announced).sum(),
+        landed_of_announced: announcing.map(|run| run.records).sum(),
+        retries: data.runs.iter().map(|run| run.retries).sum(),
+        throttled: data.runs.iter().map(|run| run.throttled).sum(),
+        shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
+        records: data.hourly.iter().map(|h| h.count).sum(),
+        health: health(source, data, reference),
+        last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
+    }
+}
+
+fn health(source: &Source, data: &SourceData, reference: DateTime<Utc>) -> Health {
+    if !source.enabled {
+        return Health::Disabled;
+    }
+    let latest_failed = data
+        .runs
+        .iter()
+        .rev()
+        .find(|run| run.started < reference)
+        .is_some_and(|run| run.error.is_some());
+    if latest_failed {
+        return Health::Failing;
+    }
+    let allowed = source.every.as_chrono() * 2 + Duration::minutes(5);
+    match data.last_success {
+        Some(last) if reference - last <= allowed => Health::Ok,
+        _ => Health::Late,
+    }
+}
+
+/// The cover's one-line summary: `4 sources OK · 1 late (x) · 1 failing (y)`.
+pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
+    let mut parts = Vec::new();
+    for health in [Health::Ok, Health::Late, Health::Failing, Health::Disabled] {
+        let names: Vec<&str> = assessed
+            .iter()
+            .filter(|(_, c)| c.health == health)
+            .map(|(s, _)| s.name.as_str())
+            .collect();
+        match (health, names.len()) {
+            (_, 0) => {}
+            (Health::Ok, n) => parts.push(format!("{n} OK")),
+            (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
+        }
+    }
+    if parts.is_empty() {
+        "No source configured.".to_owned()
+    } else {
+        format!("Sources: {}.", parts.join(" · "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::period::PeriodKind;
+    use crate::query::CollectionRun;
+
+    fn source(every: &str) -> Source {
+        let text = format!(
+            "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+        );
+        let config =
+            releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
+        config.sources[0].clone()
+    }
+
+    fn period() -> ReportPeriod {
+        ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::UTC,
+        )
+    }
+
+    fn run(hour: u32, error: Option<&str>) -> CollectionRun {
+        CollectionRun {
+            started: Utc
+                .with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
+                .single()
+                .expect("instant"),
+            records: 10,
+            announced: Some(20),
+            retries: 1,
+            throttled: 2,
+            shortfall: 0,
+            error: error.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_running_period_expects_only_its_elapsed_collections() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 21, 6, 0, 0)
+            .single()
+            .expect("instant");
+        let data = SourceData {
+            runs: vec![run(5, None)],
+            last_success: Some(now),
+            ..Default::default()
+        };
+        let c = assess(&source("15m"), &data, &period(), now);
+        assert_eq!((c.expected, c.landed, c.failed), (24, 1, 0));
+        assert_eq!((c.hours, c.hours_without_data), (6, 6));
+        assert_eq!(c.coverage(), Some(0.5));
+        assert_eq!((c.retries, c.throttled), (1, 2));
+        assert_eq!(c.health, Health::Ok);
+    }
+
+    #[test]
+    fn health_says_failing_then_late() {
+        let end = period().end();
+        let failing = SourceData {
+            runs: vec![run(20, None), run(22, Some("HTTP 500"))],
+            last_success: Some(
+                Utc.with_ymd_and_hms(2026, 11, 21, 20, 0, 0)
+                    .single()
+                    .expect("instant"),
+            ),
+            ..Default::default()
+        };
+        let c = assess(&source("1h"), &failing, &period(), end);
+        assert_eq!(c.health, Health::Failing);
+        assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
+        let late = SourceData {
+            runs: vec![run(20, None)],
+            ..failing
+        };
+        assert_eq!(
+            assess(&source("1h"), &late, &period(), end).health,
+            Health::Late
+        );
+        assert_eq!(
+            assess(&source("1d"), &late, &period(), end).health,
+            Health::Ok
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! How numbers and times are written in the report: grouped thousands, times in the report's
+//! time zone.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// `12345` → `12,345`.
+pub fn grouped(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A time as `2026-11-21 14:05` in the report's time zone.
+pub fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
+    time.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A measured value with a sensible number of decimals.
+pub fn value(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        grouped(v.round() as i64)
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-4_500), "-4,500");
+    }
+
+    #[test]
+    fn times_are_shown_in_the_report_zone() {
+        let time = "2026-11-21T13:05:00Z".parse().expect("instant");
+        assert_eq!(
+            local_time(time, chrono_tz::Europe::Paris),
+            "2026-11-21 14:05"
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Text widths of the bundled DejaVu Sans faces, so the layout can wrap, align and cut text
+//! before printpdf places it.
+
+use ab_glyph::{Font, FontRef};
+
+/// Millimetres per typographic point.
+pub const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// The regular and bold faces' glyph advances.
+pub struct TextMetrics {
+    regular: FontRef<'static>,
+    bold: FontRef<'static>,
+}
+
+impl TextMetrics {
+    /// Reads the bundled faces; `None` only if the bundled bytes are not a font.
+    pub fn bundled() -> Option<Self> {
+        Some(TextMetrics {
+            regular: FontRef::try_from_slice(dejavu::sans::regular()).ok()?,
+            bold: FontRef::try_from_slice(dejavu::sans::bold()).ok()?,
+        })
+    }
+
+    /// Width of `text` at `size` points, in millimetres.
+    pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let units_per_em = face.units_per_em().unwrap_or(2048.0);
+        let units: f32 = text
+            .chars()
+            .map(|c| face.h_advance_unscaled(face.glyph_id(c)))
+            .sum();
+        units / units_per_em * size * MM_PER_PT
+    }
+
+    /// `text` broken into lines no wider than `width` millimetres, at word boundaries; a word
+    /// longer than a line is cut.
+    pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let mut line = String::new();
+            for word in paragraph.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_owned()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.width(&candidate, size, bold) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line = self.cut_long_word(word, size, bold, width, &mut lines);
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Cuts a word wider than a line, after a `-`, `_`, `/` or `.` when there is one.
+    fn cut_long_word(
+        &self,
+        word: &str,
+        size: f32,
+        bold: bool,
+        width: f32,
+        lines: &mut Vec<String>,
+    ) -> String {
+        let mut piece = String::new();
+        for c in word.chars() {
+            piece.push(c);
+            if self.width(&piece, size, bold) > width && piece.chars().count() > 1 {
+                let overflow = piece.split_off(piece.len() - c.len_utf8());
+                let cut = piece
+                    .char_indices()
+                    .rev()
+                    .find(|(i, ch)| *i > 0 && matches!(ch, '-' | '_' | '/' | '.'))
+                    .map(|(i, ch)| i + ch.len_utf8())
+                    .filter(|&at| at < piece.len())
+                    .unwrap_or(piece.len());
+                let rest = piece.split_off(cut);
+                lines.push(std::mem::take(&mut piece));
+                piece = rest + &overflow;
+            }
+        }
+        piece
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_wraps_within_the_width() {
+        let metrics = TextMetrics::bundled().expect("bundled fonts");
+        let text =
+            "French electricity consumption and generation mix, real time (RTE éCO2mix via ODRÉ)";
+        let lines = metrics.wrap(text, 9.0, false, 40.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| metrics.width(l, 9.0, false) <= 40.0));
+        assert_eq!(lines.join(" "), text);
+    }
+
+    #[test]
+    fn long_names_break_after_a_separator() {
+        let metrics = TextMetrics::bundled().expect("bundled fonts");
+        let lines = metrics.wrap("usgs-earthquakes", 7.0, false, 18.0);
+        assert_eq!(lines, ["usgs-", "earthquakes"]);
+    }
+
+    #[test]
+    fn widths_grow_with_size_and_text() {
+        let metrics = TextMetrics::bundled().expect("bundled fonts");
+        let small = metrics.width("Métropole", 9.0, false);
+        assert!(small > 10.0 && small < 30.0, "{small}");
+        assert!(metrics.width("Métropole", 18.0, false) > 1.9 * small);
+    }
+}

@@ -1,0 +1,303 @@
+//! The A4 document the report is laid out on: printpdf pages filled top to bottom with
+//! headings, wrapped text, tables and chart images, starting a new page when one is full,
+//! with the bundled DejaVu Sans embedded (subset) so accents and symbols print everywhere.
+
+mod metrics;
+mod table;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
+    TextItem, XObjectTransform,
+};
+
+pub use metrics::{MM_PER_PT, TextMetrics};
+pub use table::{Align, Column, Table};
+
+use crate::charts::{ChartImage, DPI};
+
+/// A4 width in millimetres.
+pub const PAGE_WIDTH: f32 = 210.0;
+/// A4 height in millimetres.
+pub const PAGE_HEIGHT: f32 = 297.0;
+/// Left and right margins.
+pub const MARGIN: f32 = 18.0;
+/// Width between the margins.
+pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+const TOP: f32 = 18.0;
+const BOTTOM: f32 = 20.0;
+
+/// Body text size in points.
+pub const BODY: f32 = 9.5;
+
+/// The document could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("the bundled DejaVu Sans font could not be read")]
+pub struct FontError;
+
+/// A text colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ink(pub u8, pub u8, pub u8);
+
+impl Ink {
+    /// Body text.
+    pub const TEXT: Ink = Ink(30, 30, 30);
+    /// Secondary text.
+    pub const MUTED: Ink = Ink(110, 110, 110);
+    /// Titles.
+    pub const TITLE: Ink = Ink(31, 96, 160);
+    /// Warnings.
+    pub const ALERT: Ink = Ink(190, 60, 20);
+
+    fn color(self) -> Color {
+        Color::Rgb(Rgb {
+            r: f32::from(self.0) / 255.0,
+            g: f32::from(self.1) / 255.0,
+            b: f32::from(self.2) / 255.0,
+            icc_profile: None,
+        })
+    }
+}
+
+/// A report being laid out: finished pages, the page being filled and its cursor.
+pub struct ReportDocument {
+    doc: PdfDocument,
+    regular: FontId,
+    bold: FontId,
+    metrics: TextMetrics,
+    pages: Vec<Vec<Op>>,
+    ops: Vec<Op>,
+    /// Distance of the cursor from the top edge, in millimetres.
+    y: f32,
+}
+
+impl ReportDocument {
+    /// An empty document titled `title`, with the bundled fonts loaded.
+    pub fn new(title: &str) -> Result<Self, FontError> {
+        let mut doc = PdfDocument::new(title);
+        let mut warnings = Vec::new();
+        let regular =
+            ParsedFont::from_bytes(dejavu::sans::regular(), 0, &mut warnings).ok_or(FontError)?;
+        let bold =
+            ParsedFont::from_bytes(dejavu::sans::bold(), 0, &mut warnings).ok_or(FontError)?;
+        Ok(ReportDocument {
+            regular: doc.add_font(&regular),
+            bold: doc.add_font(&bold),
+            doc,
+            metrics: TextMetrics::bundled().ok_or(FontError)?,
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: TOP,
+        })
+    }
+
+    /// The text measurer.
+    pub fn metrics(&self) -> &TextMetrics {
+        &self.metrics
+    }
+
+    /// Millimetres left above the bottom margin.
+    pub fn remaining(&self) -> f32 {
+        PAGE_HEIGHT - BOTTOM - self.y
+    }
+
+    /// Starts a new page unless the current one is still blank.
+    pub fn new_page(&mut self) {
+        if !self.ops.is_empty() {
+            self.pages.push(std::mem::take(&mut self.ops));
+        }
+        self.y = TOP;
+    }
+
+    /// Starts a new page when less than `height` millimetres are left.
+    pub fn ensure(&mut self, height: f32) {
+        if self.remaining() < height {
+            self.new_page();
+        }
+    }
+
+    /// Moves the cursor down.
+    pub fn gap(&mut self, height: f32) {
+        self.y += height;
+    }
+
+    /// Writes one line of text with its top at the cursor's line, at `x` from the left edge.
+    pub fn text_at(&mut self, x: f32, top: f32, text: &str, size: f32, bold: bool, ink: Ink) {
+        let baseline = top + size * MM_PER_PT * 0.8;
+        let font = if bold {
+            self.bold.clone()
+        } else {
+            self.regular.clone()
+        };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: ink.color() },
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: point(x, baseline),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Wrapped text across the content width, continuing on a new page when needed.
+    pub fn paragraph(&mut self, text: &str, size: f32, bold: bool, ink: Ink) {
+        let line_height = size * MM_PER_PT * 1.35;
+        for line in self.metrics.wrap(text, size, bold, CONTENT_WIDTH) {
+            self.ensure(line_height);
+            self.text_at(MARGIN, self.y, &line, size, bold, ink);
+            self.y += line_height;
+        }
+    }
+
+    /// A section title, kept with at least `keep_with` millimetres of what follows it.
+    pub fn heading(&mut self, text: &str, size: f32, keep_with: f32) {
+        let height = size * MM_PER_PT * 1.6;
+        self.ensure(height + keep_with);
+        if self.y > TOP {
+            self.y += size * MM_PER_PT * 0.6;
+        }
+        self.text_at(MARGIN, self.y, text, size, true, Ink::TITLE);
+        self.y += height;
+    }
+
+    /// A thin horizontal rule across the content width.
+    pub fn rule(&mut self) {
+        self.line(
+            MARGIN,
+            self.y,
+            MARGIN + CONTENT_WIDTH,
+            self.y,
+            0.4,
+            Ink(190, 190, 190),
+        );
+        self.y += 2.0;
+    }
+
+    /// A straight line between two points given from the top-left corner.
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, ink: Ink) {
+        self.ops.extend([
+            Op::SetOutlineColor { col: ink.color() },
+            Op::SetOutlineThickness { pt: Pt(width) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint {
+                            p: point(x1, y1),
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: point(x2, y2),
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    /// A filled rectangle whose top-left corner is `(x, top)`.
+    pub fn shade(&mut self, x: f32, top: f32, width: f32, height: f32, ink: Ink) {
+        let lower_left = point(x, top + height);
+        self.ops.extend([
+            Op::SetFillColor { col: ink.color() },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    mode: Some(PaintMode::Fill),
+                    ..Rect::from_xywh(
+                        lower_left.x,
+                        lower_left.y,
+                        Mm(width).into_pt(),
+                        Mm(height).into_pt(),
+                    )
+                },
+            },
+        ]);
+    }
+
+    /// Places a chart at the cursor at its print size, on a new page if it does not fit.
+    pub fn chart(&mut self, chart: ChartImage) {
+        let width = chart.width as f32 / DPI * 25.4;
+        let height = chart.height as f32 / DPI * 25.4;
+        self.ensure(height);
+        let image = RawImage {
+            pixels: RawImageData::U8(chart.rgb),
+            width: chart.width as usize,
+            height: chart.height as usize,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        let id = self.doc.add_image(&image);
+        let lower_left = point(
+            MARGIN + (CONTENT_WIDTH - width).max(0.0) / 2.0,
+            self.y + height,
+        );
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(lower_left.x),
+                translate_y: Some(lower_left.y),
+                dpi: Some(DPI),
+                ..Default::default()
+            },
+        });
+        self.y += height + 2.0;
+    }
+
+    /// The cursor's distance from the top edge.
+    pub fn cursor(&self) -> f32 {
+        self.y
+    }
+
+    /// Moves the cursor to `y` millimetres from the top edge.
+    pub fn set_cursor(&mut self, y: f32) {
+        self.y = y;
+    }
+
+    /// The finished PDF: every page gets a footer with `footer` and its number.
+    pub fn finish(mut self, footer: &str) -> Vec<u8> {
+        self.new_page();
+        let total = self.pages.len();
+        let pages: Vec<Vec<Op>> = std::mem::take(&mut self.pages);
+        let mut finished = Vec::with_capacity(total);
+        for (index, ops) in pages.into_iter().enumerate() {
+            self.ops = ops;
+            let number = format!("page {} of {total}", index + 1);
+            let top = PAGE_HEIGHT - BOTTOM + 8.0;
+            self.text_at(MARGIN, top, footer, 7.5, false, Ink::MUTED);
+            let width = self.metrics.width(&number, 7.5, false);
+            self.text_at(
+                MARGIN + CONTENT_WIDTH - width,
+                top,
+                &number,
+                7.5,
+                false,
+                Ink::MUTED,
+            );
+            finished.push(PdfPage::new(
+                Mm(PAGE_WIDTH),
+                Mm(PAGE_HEIGHT),
+                std::mem::take(&mut self.ops),
+            ));
+        }
+        let mut warnings = Vec::new();
+        self.doc
+            .with_pages(finished)
+            .save(&PdfSaveOptions::default(), &mut warnings)
+    }
+}
+
+/// A point given in millimetres from the top-left corner, in PDF coordinates.
+fn point(x: f32, y_from_top: f32) -> Point {
+    Point {
+        x: Mm(x).into_pt(),
+        y: Mm(PAGE_HEIGHT - y_from_top).into_pt(),
+    }
+}

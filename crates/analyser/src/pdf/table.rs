@@ -1,0 +1,198 @@
+//! Tables that wrap long cells and continue on the next page under a repeated header row.
+
+use super::{CONTENT_WIDTH, Ink, MARGIN, MM_PER_PT, ReportDocument};
+
+/// How a column's cells are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text.
+    Left,
+    /// Numbers.
+    Right,
+}
+
+/// One column: its header and its share of the content width.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Header text.
+    pub title: String,
+    /// Relative width; the shares of all columns fill the content width.
+    pub share: f32,
+    /// Alignment of the cells.
+    pub align: Align,
+}
+
+impl Column {
+    /// A left-aligned text column.
+    pub fn text(title: &str, share: f32) -> Self {
+        Column {
+            title: title.to_owned(),
+            share,
+            align: Align::Left,
+        }
+    }
+
+    /// A right-aligned number column.
+    pub fn number(title: &str, share: f32) -> Self {
+        Column {
+            title: title.to_owned(),
+            share,
+            align: Align::Right,
+        }
+    }
+}
+
+/// A table to lay out: columns and rows of cell text.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, one string per column.
+    pub rows: Vec<Vec<String>>,
+    /// Text size in points.
+    pub size: f32,
+}
+
+const PADDING: f32 = 1.2;
+const HEADER_SHADE: Ink = Ink(228, 236, 245);
+const STRIPE_SHADE: Ink = Ink(246, 246, 246);
+
+impl ReportDocument {
+    /// Lays out `table` at the cursor, breaking pages between rows.
+    pub fn table(&mut self, table: &Table) {
+        let widths = self.column_widths(table);
+        let header: Vec<String> = table.columns.iter().map(|c| c.title.clone()).collect();
+        let header_lines = self.cell_lines(&header, &widths, table.size, true);
+        let header_height = row_height(&header_lines, table.size);
+        let mut first_row_done = false;
+        for (index, row) in table.rows.iter().enumerate() {
+            let lines = self.cell_lines(row, &widths, table.size, false);
+            let height = row_height(&lines, table.size);
+            if !first_row_done || self.remaining() < height {
+                self.ensure(header_height + height);
+                self.draw_row(
+                    &table.columns,
+                    &widths,
+                    &header_lines,
+                    table.size,
+                    true,
+                    Some(HEADER_SHADE),
+                );
+                first_row_done = true;
+            }
+            let shade = (index % 2 == 1).then_some(STRIPE_SHADE);
+            self.draw_row(&table.columns, &widths, &lines, table.size, false, shade);
+        }
+        if table.rows.is_empty() {
+            self.ensure(header_height);
+            self.draw_row(
+                &table.columns,
+                &widths,
+                &header_lines,
+                table.size,
+                true,
+                Some(HEADER_SHADE),
+            );
+        }
+        self.gap(2.0);
+    }
+
+    /// Each column gets room for its longest word (header or cell) where the page allows it;
+    /// the width left over is shared out by the columns' shares.
+    fn column_widths(&self, table: &Table) -> Vec<f32> {
+        let total: f32 = table
+            .columns
+            .iter()
+            .map(|c| c.share)
+            .sum::<f32>()
+            .max(f32::EPSILON);
+        let longest_word = |text: &str, bold: bool| {
+            text.split_whitespace()
+                .map(|word| self.metrics().width(word, table.size, bold))
+                .fold(0.0f32, f32::max)
+        };
+        let minimum: Vec<f32> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let cells = table.rows.iter().filter_map(|row| row.get(i));
+                // Numbers stay on one line; prose may wrap and, past an eighth of the page,
+                // break long words.
+                let cell_need = if column.align == Align::Right {
+                    cells
+                        .map(|cell| self.metrics().width(cell, table.size, false))
+                        .fold(0.0f32, f32::max)
+                } else {
+                    cells
+                        .map(|cell| longest_word(cell, false))
+                        .fold(0.0f32, f32::max)
+                        .min(CONTENT_WIDTH / 8.0)
+                };
+                longest_word(&column.title, true).max(cell_need) + 2.0 * PADDING + 0.5
+            })
+            .collect();
+        let spare = CONTENT_WIDTH - minimum.iter().sum::<f32>();
+        if spare < 0.0 {
+            return table
+                .columns
+                .iter()
+                .map(|c| c.share / total * CONTENT_WIDTH)
+                .collect();
+        }
+        minimum
+            .iter()
+            .zip(&table.columns)
+            .map(|(min, column)| min + spare * column.share / total)
+            .collect()
+    }
+
+    fn cell_lines(
+        &self,
+        cells: &[String],
+        widths: &[f32],
+        size: f32,
+        bold: bool,
+    ) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| self.metrics().wrap(cell, size, bold, width - 2.0 * PADDING))
+            .collect()
+    }
+
+    fn draw_row(
+        &mut self,
+        columns: &[Column],
+        widths: &[f32],
+        lines: &[Vec<String>],
+        size: f32,
+        bold: bool,
+        shade: Option<Ink>,
+    ) {
+        let height = row_height(lines, size);
+        let top = self.cursor();
+        if let Some(ink) = shade {
+            self.shade(MARGIN, top, CONTENT_WIDTH, height, ink);
+        }
+        let line_height = size * MM_PER_PT * 1.3;
+        let mut x = MARGIN;
+        for ((column, width), cell) in columns.iter().zip(widths).zip(lines) {
+            for (n, line) in cell.iter().enumerate() {
+                let left = match column.align {
+                    Align::Left => x + PADDING,
+                    Align::Right => x + width - PADDING - self.metrics().width(line, size, bold),
+                };
+                let line_top = top + PADDING + n as f32 * line_height;
+                self.text_at(left, line_top, line, size, bold, Ink::TEXT);
+            }
+            x += width;
+        }
+        self.set_cursor(top + height);
+    }
+}
+
+fn row_height(lines: &[Vec<String>], size: f32) -> f32 {
+    let count = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    count as f32 * size * MM_PER_PT * 1.3 + 2.0 * PADDING
+}

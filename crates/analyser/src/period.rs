@@ -1,0 +1,225 @@
+//! The report period: a day, an ISO week or a month of the report's time zone, turned into the
+//! UTC instants and UTC hours MongoDB is queried for, and into the report's file name.
+//!
+//! A Paris day in winter runs from 23:00Z to 23:00Z; a day with a clock change has 23 or 25
+//! hours. Everything downstream works on the list of UTC hour starts this module produces.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How long a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PeriodKind {
+    /// One calendar day.
+    Day,
+    /// One ISO week, Monday to Sunday.
+    Week,
+    /// One calendar month.
+    Month,
+}
+
+/// One report period in one time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportPeriod {
+    /// Day, week or month.
+    pub kind: PeriodKind,
+    /// First local day of the period.
+    pub first_day: NaiveDate,
+    /// The local day after the period's last day.
+    pub end_day: NaiveDate,
+    /// The report's time zone.
+    pub tz: Tz,
+}
+
+impl ReportPeriod {
+    /// The period of `kind` that holds the local day `anchor`.
+    pub fn containing(kind: PeriodKind, anchor: NaiveDate, tz: Tz) -> Self {
+        let (first_day, end_day) = match kind {
+            PeriodKind::Day => (anchor, anchor + Duration::days(1)),
+            PeriodKind::Week => {
+                let monday =
+                    anchor - Duration::days(i64::from(anchor.weekday().num_days_from_monday()));
+                (monday, monday + Duration::days(7))
+            }
+            PeriodKind::Month => {
+                let first = anchor.with_day(1).unwrap_or(anchor);
+                let next = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(first + Duration::days(31));
+                (first, next)
+            }
+        };
+        ReportPeriod {
+            kind,
+            first_day,
+            end_day,
+            tz,
+        }
+    }
+
+    /// The period's first instant.
+    pub fn start(&self) -> DateTime<Utc> {
+        local_midnight(self.tz, self.first_day)
+    }
+
+    /// The instant just after the period.
+    pub fn end(&self) -> DateTime<Utc> {
+        local_midnight(self.tz, self.end_day)
+    }
+
+    /// The UTC hours that overlap the period, as hour starts.
+    pub fn hours(&self) -> Vec<DateTime<Utc>> {
+        let start = self.start().timestamp();
+        let first = DateTime::from_timestamp(start - start.rem_euclid(3600), 0).unwrap_or_default();
+        let end = self.end();
+        let mut hours = Vec::new();
+        let mut hour = first;
+        while hour < end {
+            hours.push(hour);
+            hour += Duration::hours(1);
+        }
+        hours
+    }
+
+    /// The report's file name: `2026-11-21.pdf`, `week-2026-W47.pdf`, `month-2026-11.pdf`.
+    pub fn file_name(&self) -> String {
+        match self.kind {
+            PeriodKind::Day => format!("{}.pdf", self.first_day.format("%Y-%m-%d")),
+            PeriodKind::Week => {
+                let week = self.first_day.iso_week();
+                format!("week-{}-W{:02}.pdf", week.year(), week.week())
+            }
+            PeriodKind::Month => format!("month-{}.pdf", self.first_day.format("%Y-%m")),
+        }
+    }
+
+    /// The period in words, for titles: `Saturday 21 November 2026`, `Week 47 of 2026 …`.
+    pub fn label(&self) -> String {
+        let last_day = self.end_day - Duration::days(1);
+        match self.kind {
+            PeriodKind::Day => self.first_day.format("%A %-d %B %Y").to_string(),
+            PeriodKind::Week => {
+                let week = self.first_day.iso_week();
+                format!(
+                    "Week {} of {} ({} to {})",
+                    week.week(),
+                    week.year(),
+                    self.first_day.format("%-d %B"),
+                    last_day.format("%-d %B %Y")
+                )
+            }
+            PeriodKind::Month => self.first_day.format("%B %Y").to_string(),
+        }
+    }
+
+    /// The period's bounds in the report's time zone, for the cover.
+    pub fn bounds_label(&self) -> String {
+        let fmt = "%Y-%m-%d %H:%M %Z";
+        format!(
+            "{} to {} ({})",
+            self.start().with_timezone(&self.tz).format(fmt),
+            self.end().with_timezone(&self.tz).format(fmt),
+            self.tz.name()
+        )
+    }
+}
+
+impl PeriodKind {
+    /// True when `file_name` is a report of this kind, as [`ReportPeriod::file_name`] writes them.
+    pub fn names_report(self, file_name: &str) -> bool {
+        let Some(stem) = file_name.strip_suffix(".pdf") else {
+            return false;
+        };
+        match self {
+            PeriodKind::Day => NaiveDate::parse_from_str(stem, "%Y-%m-%d").is_ok(),
+            PeriodKind::Week => stem
+                .strip_prefix("week-")
+                .and_then(|rest| rest.split_once("-W"))
+                .is_some_and(|(year, week)| {
+                    year.len() == 4
+                        && week.len() == 2
+                        && year.parse::<i32>().is_ok()
+                        && week.parse::<u32>().is_ok_and(|w| (1..=53).contains(&w))
+                }),
+            PeriodKind::Month => stem.strip_prefix("month-").is_some_and(|rest| {
+                NaiveDate::parse_from_str(&format!("{rest}-01"), "%Y-%m-%d").is_ok()
+                    && rest.len() == 7
+            }),
+        }
+    }
+}
+
+/// Yesterday in the report's time zone: the default day of a daily report.
+pub fn yesterday(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&tz).date_naive() - Duration::days(1)
+}
+
+fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    let at = |hour| -> Option<NaiveDateTime> { day.and_hms_opt(hour, 0, 0) };
+    // A clock change at midnight skips it; the day then starts at the first valid hour.
+    [0, 1, 2]
+        .into_iter()
+        .filter_map(at)
+        .find_map(|naive| tz.from_local_datetime(&naive).earliest())
+        .map_or_else(
+            || day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+            |local| local.with_timezone(&Utc),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("valid date")
+    }
+
+    #[test]
+    fn a_paris_winter_day_runs_from_23z_to_23z() {
+        let period =
+            ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::Europe::Paris);
+        assert_eq!(period.start().to_rfc3339(), "2026-11-20T23:00:00+00:00");
+        assert_eq!(period.end().to_rfc3339(), "2026-11-21T23:00:00+00:00");
+        assert_eq!(period.hours().len(), 24);
+        assert_eq!(period.file_name(), "2026-11-21.pdf");
+    }
+
+    #[test]
+    fn clock_change_days_have_23_or_25_hours() {
+        let paris = chrono_tz::Europe::Paris;
+        let spring = ReportPeriod::containing(PeriodKind::Day, day("2026-03-29"), paris);
+        let autumn = ReportPeriod::containing(PeriodKind::Day, day("2026-10-25"), paris);
+        assert_eq!(spring.hours().len(), 23);
+        assert_eq!(autumn.hours().len(), 25);
+    }
+
+    #[test]
+    fn weeks_and_months_are_named_as_documented() {
+        let paris = chrono_tz::Europe::Paris;
+        let week = ReportPeriod::containing(PeriodKind::Week, day("2026-11-21"), paris);
+        assert_eq!(week.first_day, day("2026-11-16"));
+        assert_eq!(week.file_name(), "week-2026-W47.pdf");
+        assert_eq!(week.hours().len(), 7 * 24);
+        let month = ReportPeriod::containing(PeriodKind::Month, day("2026-11-21"), paris);
+        assert_eq!(month.file_name(), "month-2026-11.pdf");
+        assert_eq!(month.hours().len(), 30 * 24);
+    }
+
+    #[test]
+    fn report_names_are_told_apart_by_kind() {
+        assert!(PeriodKind::Day.names_report("2026-11-21.pdf"));
+        assert!(!PeriodKind::Day.names_report("week-2026-W47.pdf"));
+        assert!(PeriodKind::Week.names_report("week-2026-W47.pdf"));
+        assert!(PeriodKind::Month.names_report("month-2026-11.pdf"));
+        assert!(!PeriodKind::Month.names_report("month-2026-11.pdf.tmp"));
+        assert!(!PeriodKind::Day.names_report("notes.pdf"));
+    }
+
+    #[test]
+    fn the_default_day_is_yesterday_in_the_report_zone() {
+        let now = "2026-11-21T23:30:00Z".parse().expect("valid instant");
+        assert_eq!(yesterday(chrono_tz::Europe::Paris, now), day("2026-11-21"));
+        assert_eq!(yesterday(chrono_tz::UTC, now), day("2026-11-20"));
+    }
+}

@@ -1,0 +1,179 @@
+//! The report itself: the cover with the health summary, the source catalogue, the pages of
+//! each source and the completeness section, laid out on A4 pages from what MongoDB holds.
+
+mod quality;
+mod source_pages;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use releve::Config;
+
+use crate::catalogue::catalogue_table;
+use crate::charts::ChartError;
+use crate::completeness::{self, Completeness};
+use crate::format::{grouped, local_time};
+use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
+use crate::period::ReportPeriod;
+use crate::query::SourceData;
+
+/// The report could not be laid out.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The bundled font is unreadable.
+    #[error(transparent)]
+    Font(#[from] FontError),
+    /// A chart of a source could not be drawn.
+    #[error("source `{source_name}`: {chart}")]
+    Chart {
+        /// The source.
+        source_name: String,
+        /// What failed.
+        chart: ChartError,
+    },
+}
+
+/// Everything a report is made from.
+pub struct ReportInput<'a> {
+    /// The configuration (catalogue, units, intervals).
+    pub config: &'a Config,
+    /// The period covered.
+    pub period: &'a ReportPeriod,
+    /// What MongoDB holds, by source name.
+    pub data: &'a BTreeMap<String, SourceData>,
+    /// Quarantined files of the period by source, when the raw folder was given.
+    pub quarantined: Option<&'a BTreeMap<String, u64>>,
+    /// When the report is generated.
+    pub generated_at: DateTime<Utc>,
+}
+
+/// Lays out the whole report and returns the PDF bytes.
+pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
+    let period = input.period;
+    let title = format!("relevé report: {}", period.label());
+    let mut doc = ReportDocument::new(&title)?;
+    let empty = SourceData::default();
+    let assessed: Vec<(&releve::Source, Completeness)> = input
+        .config
+        .sources
+        .iter()
+        .map(|source| {
+            let data = input.data.get(&source.name).unwrap_or(&empty);
+            (
+                source,
+                completeness::assess(source, data, period, input.generated_at),
+            )
+        })
+        .collect();
+    cover(&mut doc, input, &assessed);
+    doc.heading("Source catalogue", 14.0, 20.0);
+    doc.table(&catalogue_table(input.config, input.data, period.tz));
+    for (source, _) in &assessed {
+        let data = input.data.get(&source.name).unwrap_or(&empty);
+        source_pages::source_section(&mut doc, source, data, period).map_err(|chart| {
+            RenderError::Chart {
+                source_name: source.name.clone(),
+                chart,
+            }
+        })?;
+    }
+    quality::completeness_section(&mut doc, &assessed, input.quarantined);
+    Ok(doc.finish(&title))
+}
+
+fn cover(
+    doc: &mut ReportDocument,
+    input: &ReportInput<'_>,
+    assessed: &[(&releve::Source, Completeness)],
+) {
+    let period = input.period;
+    doc.gap(40.0);
+    doc.paragraph("relevé", 30.0, true, Ink::TITLE);
+    doc.gap(2.0);
+    doc.paragraph("Open-data collection report", 16.0, false, Ink::TEXT);
+    doc.gap(12.0);
+    doc.paragraph(&period.label(), 20.0, true, Ink::TEXT);
+    doc.gap(2.0);
+    doc.paragraph(
+        &format!("Period: {}", period.bounds_label()),
+        BODY,
+        false,
+        Ink::MUTED,
+    );
+    doc.paragraph(
+        &format!(
+            "Generated {} ({})",
+            input
+                .generated_at
+                .with_timezone(&period.tz)
+                .format("%Y-%m-%d %H:%M:%S %Z"),
+            period.tz.name()
+        ),
+        BODY,
+        false,
+        Ink::MUTED,
+    );
+    doc.gap(10.0);
+    doc.rule();
+    let pairs: Vec<(&releve::Source, &Completeness)> =
+        assessed.iter().map(|(s, c)| (*s, c)).collect();
+    let healthy = assessed
+        .iter()
+        .all(|(_, c)| c.health == completeness::Health::Ok);
+    let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
+    doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
+    let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();
+    let with_data = assessed.iter().filter(|(_, c)| c.records > 0).count();
+    let summary = if records == 0 {
+        "No data in this period: no source has records between these dates.".to_owned()
+    } else {
+        format!(
+            "{} records from {with_data} of {} sources in the period.",
+            grouped(records),
+            assessed.len()
+        )
+    };
+    doc.paragraph(&summary, 11.0, false, Ink::TEXT);
+    doc.gap(4.0);
+    doc.table(&health_table(input, assessed));
+    doc.gap(2.0);
+    doc.paragraph(
+        "Contents: source catalogue; one section per source (hourly records, numeric fields, \
+         categories, positions); completeness and quality.",
+        BODY,
+        false,
+        Ink::MUTED,
+    );
+    doc.new_page();
+}
+
+/// One row per source for the cover: health, records and last successful collection.
+fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completeness)]) -> Table {
+    let columns = vec![
+        Column::text("Source", 2.0),
+        Column::text("Health", 1.0),
+        Column::number("Records in period", 1.2),
+        Column::number("Last successful collection", 1.6),
+    ];
+    let rows = assessed
+        .iter()
+        .map(|(source, c)| {
+            let last = input
+                .data
+                .get(&source.name)
+                .and_then(|d| d.last_success)
+                .map_or_else(|| "never".to_owned(), |t| local_time(t, input.period.tz));
+            vec![
+                source.name.clone(),
+                c.health.word().to_owned(),
+                grouped(c.records),
+                last,
+            ]
+        })
+        .collect();
+    Table {
+        columns,
+        rows,
+        size: 9.0,
+    }
+}

@@ -1,0 +1,115 @@
+//! The completeness and quality section: per source, collections expected versus landed,
+//! hours without data, coverage of the announced totals, retries, 429s and failures.
+
+use std::collections::BTreeMap;
+
+use releve::Source;
+
+use crate::completeness::Completeness;
+use crate::format::grouped;
+use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
+
+/// Lays out the section on a new page.
+pub fn completeness_section(
+    doc: &mut ReportDocument,
+    assessed: &[(&Source, Completeness)],
+    quarantined: Option<&BTreeMap<String, u64>>,
+) {
+    doc.new_page();
+    doc.heading("Completeness and quality", 14.0, 20.0);
+    doc.paragraph(
+        "Expected collections follow each source's interval over the elapsed part of the period; \
+         landed and failed collections, retries and 429 answers come from the collector's runs; \
+         hours without data and records from the hourly summaries; coverage compares the records \
+         landed with the totals the APIs announced.",
+        8.0,
+        false,
+        Ink::MUTED,
+    );
+    doc.gap(2.0);
+    let columns = vec![
+        Column::text("Source", 1.15),
+        Column::text("Health", 0.65),
+        Column::number("Expected", 0.85),
+        Column::number("Landed", 0.7),
+        Column::number("Failed", 0.7),
+        Column::number("Hours without data", 0.85),
+        Column::number("Records", 0.8),
+        Column::number("Coverage of announced", 1.3),
+        Column::number("Retries", 0.7),
+        Column::number("429s", 0.5),
+        Column::number("Quarantined files", 1.1),
+    ];
+    let rows = assessed
+        .iter()
+        .map(|(source, c)| {
+            let coverage = match c.coverage() {
+                Some(ratio) => format!(
+                    "{:.1}% of {}",
+                    ratio * 100.0,
+                    grouped(i128::from(c.announced))
+                ),
+                None => "not announced".to_owned(),
+            };
+            vec![
+                source.name.clone(),
+                c.health.word().to_owned(),
+                grouped(i128::from(c.expected)),
+                grouped(i128::from(c.landed)),
+                grouped(i128::from(c.failed)),
+                format!("{} of {}", c.hours_without_data, c.hours),
+                grouped(c.records),
+                coverage,
+                grouped(i128::from(c.retries)),
+                grouped(i128::from(c.throttled)),
+                quarantined.map_or_else(
+                    || "n/a".to_owned(),
+                    |q| grouped(q.get(&source.name).copied().unwrap_or(0)),
+                ),
+            ]
+        })
+        .collect();
+    doc.table(&Table {
+        columns,
+        rows,
+        size: 7.5,
+    });
+    let failures: Vec<String> = assessed
+        .iter()
+        .filter_map(|(source, c)| {
+            c.last_error
+                .as_ref()
+                .map(|e| format!("{}: latest failure: {e}", source.name))
+        })
+        .collect();
+    let shortfalls: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| c.shortfall > 0)
+        .map(|(source, c)| {
+            format!(
+                "{}: {} announced records out of reach of any query.",
+                source.name,
+                grouped(i128::from(c.shortfall))
+            )
+        })
+        .collect();
+    if quarantined.is_none() {
+        doc.paragraph(
+            "Quarantined files: n/a, the raw folder was not given (--raw-dir).",
+            8.0,
+            false,
+            Ink::MUTED,
+        );
+    }
+    if failures.is_empty() && shortfalls.is_empty() {
+        doc.paragraph(
+            "No failed collection in this period.",
+            BODY,
+            false,
+            Ink::TEXT,
+        );
+    }
+    for line in failures.iter().chain(&shortfalls) {
+        doc.paragraph(line, BODY, false, Ink::ALERT);
+    }
+}

@@ -1,0 +1,297 @@
+//! The pages of one source: hourly record counts, each numeric field's hourly mean within its
+//! min–max band, the top category values and, for positioned sources, the map of positions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use releve::Source;
+use releve::store::{BoundingBox, HourlySummary, chrono_date};
+
+use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
+use crate::format::{grouped, value};
+use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
+use crate::period::ReportPeriod;
+use crate::query::{Positions, SourceData};
+
+/// Category values shown per field.
+const TOP_VALUES: usize = 10;
+
+/// Lays out the section of `source`.
+pub fn source_section(
+    doc: &mut ReportDocument,
+    source: &Source,
+    data: &SourceData,
+    period: &ReportPeriod,
+) -> Result<(), ChartError> {
+    doc.new_page();
+    doc.heading(&source.name, 16.0, 10.0);
+    if !source.description.is_empty() {
+        doc.paragraph(&source.description, BODY, false, Ink::MUTED);
+    }
+    let axis = TimeAxis::new(period.hours(), period.tz, period.kind);
+    let by_hour: HashMap<i64, &HourlySummary> = data
+        .hourly
+        .iter()
+        .map(|h| (chrono_date(h.hour).timestamp(), h))
+        .collect();
+    let hourly: Vec<Option<&HourlySummary>> = axis
+        .hours()
+        .iter()
+        .map(|hour| by_hour.get(&hour.timestamp()).copied())
+        .collect();
+    let records: i64 = data.hourly.iter().map(|h| h.count).sum();
+    if records == 0 {
+        doc.gap(4.0);
+        doc.paragraph(
+            "No data for this source in this period: MongoDB holds no hourly summary with records.",
+            11.0,
+            true,
+            Ink::ALERT,
+        );
+        return Ok(());
+    }
+    let busy = hourly.iter().flatten().filter(|h| h.count > 0).count();
+    doc.paragraph(
+        &format!(
+            "{} records in {busy} of {} hours.",
+            grouped(records),
+            axis.len()
+        ),
+        BODY,
+        false,
+        Ink::TEXT,
+    );
+    doc.gap(2.0);
+    let width = px(CONTENT_WIDTH);
+    let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
+    doc.chart(charts::hourly_counts(
+        &axis,
+        &counts,
+        "Records per hour",
+        (width, px(62.0)),
+    )?);
+    for field in &source.numeric {
+        numeric_chart(doc, source, field.as_str(), &hourly, &axis)?;
+    }
+    for field in &source.categories {
+        category_chart(doc, field.as_str(), &data.hourly)?;
+    }
+    if let Some(positions) = &data.positions {
+        map_chart(doc, source, positions, &data.hourly)?;
+    }
+    Ok(())
+}
+
+fn numeric_chart(
+    doc: &mut ReportDocument,
+    source: &Source,
+    field: &str,
+    hourly: &[Option<&HourlySummary>],
+    axis: &TimeAxis,
+) -> Result<(), ChartError> {
+    let unit = source.units.get(field).cloned().unwrap_or_default();
+    let title = if unit.is_empty() {
+        format!("{field}: hourly mean and min–max range")
+    } else {
+        format!("{field} ({unit}): hourly mean and min–max range")
+    };
+    let stats: Vec<_> = hourly
+        .iter()
+        .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
+        .collect();
+    let bands: Vec<Option<HourBand>> = stats
+        .iter()
+        .map(|n| {
+            let n = (*n)?;
+            Some(HourBand {
+                min: n.min?,
+                mean: n.mean?,
+                max: n.max?,
+            })
+        })
+        .collect();
+    let (count, sum) = stats
+        .iter()
+        .flatten()
+        .fold((0i64, 0.0), |(c, s), n| (c + n.count, s + n.sum));
+    let nulls: i64 = stats.iter().flatten().map(|n| n.nulls).sum();
+    if count == 0 {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(
+            &format!("No numeric value of {field} in this period."),
+            BODY,
+            false,
+            Ink::ALERT,
+        );
+        return Ok(());
+    }
+    let axis_label = if unit.is_empty() {
+        field.to_owned()
+    } else {
+        unit.clone()
+    };
+    doc.chart(charts::numeric_band(
+        axis,
+        &bands,
+        &title,
+        &axis_label,
+        (px(CONTENT_WIDTH), px(58.0)),
+    )?);
+    let low = bands
+        .iter()
+        .flatten()
+        .map(|b| b.min)
+        .fold(f64::MAX, f64::min);
+    let high = bands
+        .iter()
+        .flatten()
+        .map(|b| b.max)
+        .fold(f64::MIN, f64::max);
+    let suffix = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    doc.paragraph(
+        &format!(
+            "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {} values; {} records without a value.",
+            value(low),
+            value(sum / count as f64),
+            value(high),
+            grouped(count),
+            grouped(nulls)
+        ),
+        8.0,
+        false,
+        Ink::MUTED,
+    );
+    Ok(())
+}
+
+fn category_chart(
+    doc: &mut ReportDocument,
+    field: &str,
+    hourly: &[HourlySummary],
+) -> Result<(), ChartError> {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    let (mut other, mut nulls) = (0, 0);
+    for counts in hourly
+        .iter()
+        .flat_map(|h| h.categories.iter().filter(|c| c.field == field))
+    {
+        for v in &counts.values {
+            *totals.entry(v.value.as_str()).or_default() += v.count;
+        }
+        other += counts.other;
+        nulls += counts.nulls;
+    }
+    let title = format!("{field}: most frequent values (top {TOP_VALUES})");
+    if totals.is_empty() {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(
+            &format!("No value of {field} in this period."),
+            BODY,
+            false,
+            Ink::ALERT,
+        );
+        return Ok(());
+    }
+    let mut ranked: Vec<(String, i64)> =
+        totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
+    ranked.truncate(TOP_VALUES);
+    let height = 20.0 + 6.5 * ranked.len() as f32;
+    doc.chart(charts::category_bars(
+        &ranked,
+        &title,
+        (px(CONTENT_WIDTH), px(height)),
+    )?);
+    doc.paragraph(
+        &format!(
+            "Other values: {} records; without a value: {} records.",
+            grouped(other + beyond),
+            grouped(nulls)
+        ),
+        8.0,
+        false,
+        Ink::MUTED,
+    );
+    Ok(())
+}
+
+fn map_chart(
+    doc: &mut ReportDocument,
+    source: &Source,
+    positions: &Positions,
+    hourly: &[HourlySummary],
+) -> Result<(), ChartError> {
+    let title = format!(
+        "Positions of the period's records ({} positions drawn, {} records)",
+        grouped(positions.points.len() as i64),
+        grouped(i64::try_from(positions.records).unwrap_or(i64::MAX))
+    );
+    if positions.points.is_empty() {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(
+            "No positioned record in this period.",
+            BODY,
+            false,
+            Ink::ALERT,
+        );
+        return Ok(());
+    }
+    let outline = hourly
+        .iter()
+        .filter_map(|h| h.bbox)
+        .reduce(|a, b| BoundingBox {
+            min_lon: a.min_lon.min(b.min_lon),
+            min_lat: a.min_lat.min(b.min_lat),
+            max_lon: a.max_lon.max(b.max_lon),
+            max_lat: a.max_lat.max(b.max_lat),
+        });
+    doc.chart(charts::position_map(
+        &positions.points,
+        outline,
+        &title,
+        (px(CONTENT_WIDTH), px(105.0)),
+    )?);
+    let legend = match source.numeric.first() {
+        Some(field) => {
+            let values = positions.points.iter().filter_map(|p| p.value);
+            let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
+            let unit = source
+                .units
+                .get(field.as_str())
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            if low <= high {
+                format!(
+                    "Points coloured from light blue to orange and sized by {field}: {}{unit} to {}{unit}; grey: no value. \
+                     Frame: bounding box of the hourly summaries.",
+                    value(low),
+                    value(high)
+                )
+            } else {
+                format!(
+                    "No record holds {field}; points in grey. Frame: bounding box of the hourly summaries."
+                )
+            }
+        }
+        None => "Frame: bounding box of the hourly summaries.".to_owned(),
+    };
+    doc.paragraph(&legend, 8.0, false, Ink::MUTED);
+    if positions.records > positions.points.len() as u64
+        && positions.points.len() as i64 >= crate::query::MAX_POSITIONS
+    {
+        doc.paragraph(
+            &format!(
+                "Only the first {} records are drawn.",
+                grouped(crate::query::MAX_POSITIONS)
+            ),
+            8.0,
+            false,
+            Ink::MUTED,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! Golden MongoDB documents for the Paris day 2026-11-21 (23:00Z on the 20th to 23:00Z on the
+//! 21st), written in exactly the shapes the summariser and the collector store, plus decoys
+//! just outside the day that a correct report never counts.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use mongodb::Database;
+use mongodb::bson::{self, Document, doc};
+use releve::RunMetrics;
+use releve::store::{
+    self, BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, ValueCount,
+};
+
+/// The sources of the golden day.
+pub const CONFIG: &str = r#"
+[report]
+timezone = "Europe/Paris"
+keep = 2
+
+[[source]]
+name = "quakes"
+kind = "http_json"
+url = "http://127.0.0.1:9/quakes"
+every = "15m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+categories = ["properties.type"]
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+units = { "properties.mag" = "magnitude" }
+description = "Earthquakes around Toulouse Métropole"
+periodicity = "updated every minute"
+access = "open, no key"
+licence = "Public domain (USGS)"
+
+[[source]]
+name = "meteo"
+kind = "http_json"
+url = "http://127.0.0.1:9/meteo"
+every = "15m"
+records = "current"
+key = "time"
+time = "time"
+numeric = ["temperature_2m", "relative_humidity_2m"]
+units = { temperature_2m = "°C", relative_humidity_2m = "%" }
+description = "Current weather in Toulouse, éCO2mix-style accents: °C"
+periodicity = "15-minute grid"
+access = "open, no key"
+licence = "CC BY 4.0 (Open-Meteo)"
+
+[[source]]
+name = "offres"
+kind = "http_json"
+url = "http://127.0.0.1:9/offres"
+every = "1d"
+records = "resultats"
+key = "id"
+time = "dateCreation"
+categories = ["typeContrat"]
+description = "Job offers"
+periodicity = "daily"
+access = "OAuth2 client credentials"
+licence = "Licence Offres d'emploi"
+"#;
+
+/// Records of `quakes` in the day: hour `i` holds `3 + i % 4`.
+pub const QUAKES_RECORDS: i64 = 6 * (3 + 4 + 5 + 6);
+/// Records of `meteo`: 4 an hour except the 4 hours from 05:00 Paris.
+pub const METEO_RECORDS: i64 = 20 * 4;
+
+/// The first UTC hour of the Paris day 2026-11-21.
+pub fn day_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 23, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+fn hour(i: i64) -> DateTime<Utc> {
+    day_start() + Duration::hours(i)
+}
+
+fn date(t: DateTime<Utc>) -> bson::DateTime {
+    store::bson_date(t)
+}
+
+fn numeric(field: &str, values: &[f64]) -> NumericSummary {
+    let sum: f64 = values.iter().sum();
+    NumericSummary {
+        field: field.to_owned(),
+        count: values.len() as i64,
+        nulls: 0,
+        min: values.iter().copied().reduce(f64::min),
+        max: values.iter().copied().reduce(f64::max),
+        mean: Some(sum / values.len() as f64),
+        sum,
+    }
+}
+
+fn summary(source: &str, at: DateTime<Utc>, count: i64) -> HourlySummary {
+    HourlySummary {
+        source: source.to_owned(),
+        hour: date(at),
+        count,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: date(at + Duration::hours(1)),
+    }
+}
+
+fn quake(i: i64, n: i64) -> (f64, f64, f64) {
+    let k = (i * 7 + n * 3) as f64;
+    (
+        1.2 + (k % 17.0) / 10.0,
+        43.2 + (k % 11.0) / 20.0,
+        0.5 + (k % 9.0) * 0.45,
+    )
+}
+
+fn quakes_hour(i: i64) -> (HourlySummary, Vec<StoredRecord>) {
+    let at = hour(i);
+    let count = 3 + i % 4;
+    let points: Vec<_> = (0..count).map(|n| quake(i, n)).collect();
+    let mut s = summary("quakes", at, count);
+    let mags: Vec<f64> = points.iter().map(|p| p.2).collect();
+    s.numeric = vec![numeric("properties.mag", &mags)];
+    s.categories = vec![CategoryCounts {
+        field: "properties.type".to_owned(),
+        values: vec![
+            ValueCount {
+                value: "earthquake".to_owned(),
+                count: count - 1,
+            },
+            ValueCount {
+                value: "quarry blast".to_owned(),
+                count: 1,
+            },
+        ],
+        other: 0,
+        nulls: 0,
+    }];
+    s.bbox = Some(BoundingBox {
+        min_lon: points.iter().map(|p| p.0).fold(f64::MAX, f64::min),
+        min_lat: points.iter().map(|p| p.1).fold(f64::MAX, f64::min),
+        max_lon: points.iter().map(|p| p.0).fold(f64::MIN, f64::max),
+        max_lat: points.iter().map(|p| p.1).fold(f64::MIN, f64::max),
+    });
+    let records = points
+        .iter()
+        .enumerate()
+        .map(|(n, (lon, lat, mag))| {
+            let time = at + Duration::minutes(n as i64 * 10);
+            StoredRecord {
+                source: "quakes".to_owned(),
+                key: format!("q{i}-{n}"),
+                time: date(time),
+                hour: date(at),
+                file: "quakes_2026-11-21T00-00-00Z.json".to_owned(),
+                landed_at: date(time),
+                data: doc! {"id": format!("q{i}-{n}"), "properties": {"mag": *mag, "type": "earthquake"},
+                            "geometry": {"coordinates": [*lon, *lat, 5.0]}},
+                expire_at: None,
+            }
+        })
+        .collect();
+    (s, records)
+}
+
+fn meteo_hour(i: i64) -> HourlySummary {
+    let mut s = summary("meteo", hour(i), 4);
+    let base = 8.0 + 6.0 * ((i as f64 - 4.0) / 24.0 * std::f64::consts::TAU).sin();
+    s.numeric = vec![
+        numeric(
+            "temperature_2m",
+            &[base - 0.6, base - 0.2, base + 0.3, base + 0.5],
+        ),
+        numeric(
+            "relative_humidity_2m",
+            &[70.0 - base, 72.0 - base, 75.0 - base, 78.0 - base],
+        ),
+    ];
+    s
+}
+
+fn run(
+    source: &str,
+    started: DateTime<Utc>,
+    records: u64,
+    announced: Option<u64>,
+    error: Option<&str>,
+) -> RunMetrics {
+    RunMetrics {
+        source: source.to_owned(),
+        kind: "http_json".to_owned(),
+        file: error
+            .is_none()
+            .then(|| format!("{source}_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"))),
+        started,
+        finished: started + Duration::seconds(2),
+        duration_ms: 2000,
+        http_calls: 1,
+        retries: 0,
+        throttled: 0,
+        announced,
+        records,
+        coverage: announced.map(|a| records as f64 / a as f64),
+        shortfall: 0,
+        error: error.map(str::to_owned),
+    }
+}
+
+/// `quakes`: 96 runs, 2 failed, 5 retries, 3 429s, 98 of 100 announced records each.
+/// `meteo`: 80 runs, none during its 4 hours without data. `offres`: its only run failed.
+fn runs() -> Vec<RunMetrics> {
+    let mut runs = Vec::new();
+    for k in 0..96 {
+        let started = day_start() + Duration::minutes(15 * k);
+        let failed = k == 10 || k == 95;
+        let mut r = if failed {
+            run(
+                "quakes",
+                started,
+                0,
+                None,
+                Some("HTTP 503 from http://127.0.0.1:9/quakes"),
+            )
+        } else {
+            run("quakes", started, 98, Some(100), None)
+        };
+        r.retries = u64::from(k < 5);
+        r.throttled = u64::from(k < 3);
+        runs.push(r);
+    }
+    for k in (0..96).filter(|k| !(24..40).contains(k)) {
+        runs.push(run(
+            "meteo",
+            day_start() + Duration::minutes(15 * k),
+            1,
+            None,
+            None,
+        ));
+    }
+    runs.push(run(
+        "offres",
+        day_start() + Duration::hours(2),
+        0,
+        None,
+        Some("HTTP 401 from the token endpoint"),
+    ));
+    runs
+}
+
+/// Inserts the golden day and its decoys.
+pub async fn insert(db: &Database) {
+    let mut hourly = Vec::new();
+    let mut records = Vec::new();
+    for i in 0..24 {
+        let (s, r) = quakes_hour(i);
+        hourly.push(s);
+        records.extend(r);
+        if !(6..10).contains(&i) {
+            hourly.push(meteo_hour(i));
+        }
+    }
+    // Decoys: the UTC hours just before and just after the Paris day.
+    hourly.push(summary("quakes", hour(-1), 1000));
+    hourly.push(summary("quakes", hour(24), 1000));
+    hourly.push(summary("meteo", hour(-1), 1000));
+    let to_doc = |v: &HourlySummary| bson::to_document(v).expect("summary as BSON");
+    let hourly: Vec<Document> = hourly.iter().map(to_doc).collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("insert hourly");
+    let records: Vec<Document> = records
+        .iter()
+        .map(|r| bson::to_document(r).expect("record as BSON"))
+        .collect();
+    db.collection::<Document>(store::RECORDS)
+        .insert_many(records)
+        .await
+        .expect("insert records");
+    let runs: Vec<Document> = runs()
+        .iter()
+        .map(|r| store::run_document(r).expect("run as BSON"))
+        .collect();
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("insert runs");
+}

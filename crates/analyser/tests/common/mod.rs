@@ -1,0 +1,183 @@
+//! Shared by the analyser's end-to-end tests: golden data, running the real binary, and
+//! reading the PDF back with poppler's tools (pages as images, embedded charts, text).
+
+#![allow(dead_code)]
+
+pub mod golden;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the real `analyser` in `dir` with `args`.
+pub fn analyser(dir: &Path, args: &[&str]) -> Output {
+    Command::new(testkit::binary("analyser"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run the analyser binary")
+}
+
+/// Runs the analyser and checks it succeeded, returning what it printed on stdout.
+pub fn analyser_ok(dir: &Path, args: &[&str]) -> String {
+    let output = analyser(dir, args);
+    assert!(
+        output.status.success(),
+        "analyser failed with {}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let output = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "{tool} is missing ({err}): install poppler-utils (apt-get install poppler-utils)"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A greyscale or RGB raster read from a PNM file.
+pub struct Raster {
+    pub width: usize,
+    pub height: usize,
+    pub channels: usize,
+    pub pixels: Vec<u8>,
+}
+
+impl Raster {
+    fn read(path: &Path) -> Raster {
+        let bytes = std::fs::read(path).expect("read a PNM file");
+        let channels = match &bytes[..2] {
+            b"P5" => 1,
+            b"P6" => 3,
+            other => panic!("{}: unexpected PNM kind {other:?}", path.display()),
+        };
+        // Header: magic, width, height, maxval, each followed by whitespace.
+        let mut fields = Vec::new();
+        let mut at = 2;
+        while fields.len() < 3 {
+            while bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(
+                std::str::from_utf8(&bytes[start..at])
+                    .expect("ascii")
+                    .parse::<usize>()
+                    .expect("number"),
+            );
+        }
+        Raster {
+            width: fields[0],
+            height: fields[1],
+            channels,
+            pixels: bytes[at + 1..].to_vec(),
+        }
+    }
+
+    /// Share of pixels that are not (nearly) white.
+    pub fn ink(&self) -> f64 {
+        let inked = self
+            .pixels
+            .chunks(self.channels)
+            .filter(|p| p.iter().any(|&v| v < 235))
+            .count();
+        inked as f64 / (self.width * self.height) as f64
+    }
+
+    /// Share of pixels in the report's data colours (blue bars, lines and points, orange accents).
+    pub fn data_colour(&self) -> f64 {
+        let coloured = self
+            .pixels
+            .chunks(3)
+            .filter(|p| {
+                let (r, b) = (i32::from(p[0]), i32::from(p[2]));
+                (b - r > 40) || (r - b > 80)
+            })
+            .count();
+        coloured as f64 / (self.width * self.height) as f64
+    }
+}
+
+/// The pages rendered at 50 dpi in grey.
+pub fn pages(pdf: &Path, scratch: &Path) -> Vec<Raster> {
+    let prefix = scratch.join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r".as_ref(),
+            "50".as_ref(),
+            "-gray".as_ref(),
+            pdf.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    );
+    rasters(scratch, "page", ".pgm")
+}
+
+/// The charts embedded in the PDF, in page order.
+pub fn charts(pdf: &Path, scratch: &Path) -> Vec<Raster> {
+    let prefix = scratch.join("chart");
+    poppler("pdfimages", &[pdf.as_os_str(), prefix.as_os_str()]);
+    rasters(scratch, "chart", ".ppm")
+}
+
+fn rasters(dir: &Path, prefix: &str, suffix: &str) -> Vec<Raster> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("list rendered files")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with(prefix) && name.ends_with(suffix)
+        })
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| Raster::read(p)).collect()
+}
+
+/// The PDF's text, laid out as on the page.
+pub fn text(pdf: &Path) -> String {
+    let output = poppler(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The words of the first line holding all of `needles`, after `after`.
+pub fn row<'t>(text: &'t str, after: &str, needles: &[&str]) -> Vec<&'t str> {
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("the report mentions {after:?}"));
+    text[start..]
+        .lines()
+        .find(|line| {
+            needles
+                .iter()
+                .all(|n| line.split_whitespace().any(|w| w == *n))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "a line holding {needles:?} after {after:?}\n{}",
+                &text[start..]
+            )
+        })
+        .split_whitespace()
+        .collect()
+}

@@ -1,0 +1,244 @@
+//! End to end: golden MongoDB documents in the summariser's and collector's shapes → the real
+//! `analyser` binary → a PDF whose pages, charts and tables are checked with poppler.
+
+mod common;
+
+use std::path::Path;
+
+use common::golden;
+use testkit::MongoServer;
+
+fn setup(dir: &Path, config: &str) {
+    std::fs::write(dir.join("sources.toml"), config).expect("write sources.toml");
+}
+
+async fn golden_database(label: &str) -> (String, String) {
+    let server = MongoServer::shared();
+    let name = server.fresh_database(label);
+    golden::insert(&server.client_database(&name).await).await;
+    (server.uri().to_owned(), name)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
+    let (uri, db) = golden_database("golden").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let quarantine = dir.path().join("raw/_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine folder");
+    let bad = quarantine.join("quakes_2026-11-21T10-00-00Z.json");
+    std::fs::write(bad, b"{oops").expect("quarantined file");
+    let args = [
+        "--mongodb-uri",
+        &uri,
+        "--database",
+        &db,
+        "--date",
+        "2026-11-21",
+        "--raw-dir",
+        "raw",
+    ];
+    let stdout = tokio::task::spawn_blocking({
+        let dir = dir.path().to_owned();
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        move || common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    assert_eq!(
+        stdout.trim(),
+        "reports/2026-11-21.pdf",
+        "the analyser prints where the PDF is"
+    );
+    assert!(pdf.exists());
+
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    let pages = common::pages(&pdf, scratch.path());
+    assert_eq!(
+        pages.len(),
+        7,
+        "cover, catalogue, quakes (2 pages), meteo, offres, completeness"
+    );
+    for (n, page) in pages.iter().enumerate() {
+        assert!(page.ink() > 0.005, "page {} is not blank", n + 1);
+    }
+    let charts = common::charts(&pdf, scratch.path());
+    assert_eq!(
+        charts.len(),
+        7,
+        "quakes: counts, magnitude, type, map; meteo: counts and 2 fields"
+    );
+    for (n, chart) in charts.iter().enumerate() {
+        assert!(
+            chart.data_colour() > 0.003,
+            "chart {} holds drawn data ({:.4})",
+            n + 1,
+            chart.data_colour()
+        );
+    }
+
+    let text = common::text(&pdf);
+    assert!(
+        text.contains("Saturday 21 November 2026"),
+        "the cover names the day"
+    );
+    assert!(
+        text.contains("Sources: 1 OK · 2 failing (quakes, offres)."),
+        "health line:\n{text}"
+    );
+    assert!(
+        text.contains("Métropole") && text.contains("°C") && text.contains("éCO2mix"),
+        "accents print"
+    );
+    let quakes = common::row(&text, "Source catalogue", &["quakes"]);
+    assert_eq!(
+        quakes.last(),
+        Some(&"108"),
+        "catalogue records of quakes: {quakes:?}"
+    );
+    let meteo = common::row(&text, "Source catalogue", &["meteo"]);
+    assert_eq!(
+        meteo.last(),
+        Some(&"80"),
+        "catalogue records of meteo: {meteo:?}"
+    );
+    let quakes = common::row(&text, "Completeness and quality", &["quakes", "failing"]);
+    assert_eq!(
+        quakes[2..],
+        [
+            "96", "94", "2", "0", "of", "24", "108", "98.0%", "of", "9,400", "5", "3", "1"
+        ],
+        "completeness of quakes: {quakes:?}"
+    );
+    let meteo = common::row(&text, "Completeness and quality", &["meteo", "OK"]);
+    assert_eq!(
+        meteo[2..7],
+        ["96", "80", "0", "4", "of"],
+        "completeness of meteo: {meteo:?}"
+    );
+    assert!(text.contains("offres: latest failure: HTTP 401 from the token endpoint"));
+    assert!(
+        text.contains("No data for this source in this period"),
+        "offres has no data"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_period_gives_a_valid_report_saying_no_data() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("empty");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let uri = server.uri().to_owned();
+    let dir_path = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &dir_path,
+            &[
+                "--mongodb-uri",
+                &uri,
+                "--database",
+                &db,
+                "--date",
+                "2026-11-21",
+            ],
+        )
+    })
+    .await
+    .expect("analyser thread");
+    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    assert_eq!(
+        common::pages(&pdf, scratch.path()).len(),
+        6,
+        "cover, catalogue, 3 sources, completeness"
+    );
+    let text = common::text(&pdf);
+    assert!(
+        text.contains("No data in this period"),
+        "the cover says so:\n{text}"
+    );
+    assert_eq!(
+        text.matches("No data for this source in this period")
+            .count(),
+        3
+    );
+    assert!(
+        text.contains("Quarantined files: n/a"),
+        "no raw folder, no quarantine count"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn periods_are_named_and_only_the_last_reports_are_kept() {
+    let (uri, db) = golden_database("periods").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let dir_path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        let run = |extra: &[&str]| {
+            let mut args = vec!["--mongodb-uri", uri.as_str(), "--database", db.as_str()];
+            args.extend_from_slice(extra);
+            common::analyser_ok(&dir_path, &args).trim().to_owned()
+        };
+        vec![
+            run(&["--date", "2026-11-19"]),
+            run(&["--date", "2026-11-20"]),
+            run(&["--date", "2026-11-21"]),
+            run(&["--period", "week", "--date", "2026-11-21"]),
+            run(&["--period", "month", "--date", "2026-11-21"]),
+        ]
+    })
+    .await
+    .expect("analyser thread");
+    assert_eq!(printed[3], "reports/week-2026-W47.pdf");
+    assert_eq!(printed[4], "reports/month-2026-11.pdf");
+    let mut kept: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
+        .expect("reports folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            "2026-11-20.pdf",
+            "2026-11-21.pdf",
+            "month-2026-11.pdf",
+            "week-2026-W47.pdf"
+        ],
+        "keep = 2 keeps the last two daily reports and leaves other periods alone"
+    );
+    let text = common::text(&dir.path().join("reports/week-2026-W47.pdf"));
+    assert!(text.contains("Week 47 of 2026 (16 November to 22 November 2026)"));
+    let week = common::row(&text, "Source catalogue", &["quakes"]);
+    assert_eq!(
+        week.last(),
+        Some(&"2,108"),
+        "the week holds the golden day and the hours around it"
+    );
+}
+
+#[test]
+fn an_unreachable_mongodb_fails_with_one_clear_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let output = common::analyser(
+        dir.path(),
+        &[
+            "--mongodb-uri",
+            "mongodb://127.0.0.1:1",
+            "--date",
+            "2026-11-21",
+        ],
+    );
+    assert!(!output.status.success(), "the analyser fails");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr: {stderr}");
+    assert!(
+        lines[0].contains("MongoDB at mongodb://127.0.0.1:1 is unreachable"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("reports/2026-11-21.pdf").exists());
+}
