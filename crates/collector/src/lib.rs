@@ -1,1 +1,157 @@
-//! stub
+//! relevé's first stage: for every configured source that is due, call its API politely
+//! (rate-limited, retried, timed out), and land what came back as one raw JSON file per run
+//! in `raw/<name>/`, with the run's metrics beside it.
+//!
+//! Files per source, under `raw/<name>/`: landed data `<name>_<YYYY-MM-DDTHH-MM-SSZ>.json`,
+//! run metrics `<name>_<ts>.metrics.json` (failed runs have metrics and no data file), the
+//! state `.state.json` (see [`state`]) and the lock `.lock`.
+
+pub mod http;
+pub mod runner;
+pub mod schedule;
+pub mod sources;
+pub mod state;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeDelta, Utc};
+use releve::cli::{ConfigArgs, RawDirArgs};
+use releve::{Config, ConfigError};
+use tokio::sync::Semaphore;
+
+pub use http::RetryPolicy;
+
+pub use runner::SourceResult;
+
+/// Sources collected at the same time at most.
+const CONCURRENT_SOURCES: usize = 4;
+
+/// `collector [--config F] [--raw-dir D] [--source NAME]... [--force] [--date YYYY-MM-DD]`.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "collector",
+    version,
+    about = "Calls each due source's API and lands one raw JSON file per run."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub raw_dir: RawDirArgs,
+    /// Collect only this source (repeatable).
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Collect even when a source is not due.
+    #[arg(long)]
+    pub force: bool,
+    /// The day per-day sources collect (default: yesterday, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+}
+
+/// Why the collector could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The configuration is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// `--source` names a source the configuration lacks.
+    #[error("{config}: no source named `{name}` (see the `name` keys)")]
+    UnknownSource {
+        /// The configuration file.
+        config: PathBuf,
+        /// The name given.
+        name: String,
+    },
+}
+
+/// What a run did, source by source, in configuration order.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Each selected source's name and result.
+    pub sources: Vec<(String, SourceResult)>,
+}
+
+impl Outcome {
+    /// The sources that finally failed, with the reason.
+    pub fn failures(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources
+            .iter()
+            .filter_map(|(name, result)| match result {
+                SourceResult::Failed(reason) => Some((name.as_str(), reason.as_str())),
+                _ => None,
+            })
+    }
+
+    /// True when no source failed.
+    pub fn succeeded(&self) -> bool {
+        self.failures().next().is_none()
+    }
+}
+
+/// Runs the collector once, with the retry policy of the environment
+/// ([`RetryPolicy::from_env`]).
+pub async fn run(args: &Args) -> Result<Outcome, RunError> {
+    run_with(args, RetryPolicy::from_env()).await
+}
+
+/// Runs the collector once with a given retry policy (tests shorten the backoff).
+pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
+    http::install_tls_provider();
+    let config = Config::load(&args.config.config)?;
+    for name in &args.sources {
+        if config.source(name).is_none() {
+            return Err(RunError::UnknownSource {
+                config: args.config.config.clone(),
+                name: name.clone(),
+            });
+        }
+    }
+    let selected: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| {
+            if args.sources.is_empty() {
+                s.enabled
+            } else {
+                args.sources.contains(&s.name)
+            }
+        })
+        .collect();
+    let day = args
+        .date
+        .unwrap_or_else(|| Utc::now().date_naive() - TimeDelta::days(1));
+    let settings = Arc::new(runner::RunSettings {
+        raw_dir: args.raw_dir.raw_dir.clone(),
+        day,
+        force: args.force,
+        policy,
+    });
+    let bars = std::io::stderr()
+        .is_terminal()
+        .then(indicatif::MultiProgress::new);
+    let slots = Arc::new(Semaphore::new(CONCURRENT_SOURCES));
+    let tasks: Vec<_> = selected
+        .iter()
+        .map(|source| {
+            let source = (*source).clone();
+            let settings = Arc::clone(&settings);
+            let bars = bars.clone();
+            let slots = Arc::clone(&slots);
+            tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                runner::run_source(&source, &settings, bars.as_ref()).await
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for (source, task) in selected.iter().zip(tasks) {
+        let result = task.await.unwrap_or_else(|err| {
+            SourceResult::Failed(format!("the collection stopped unexpectedly: {err}"))
+        });
+        results.push((source.name.clone(), result));
+    }
+    Ok(Outcome { sources: results })
+}

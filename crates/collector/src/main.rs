@@ -1,1 +1,28 @@
-fn main() {}
+//! The `collector` binary: parse the arguments, load `.env`, run, report failures.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    releve::logging::init();
+    let args = collector::Args::parse();
+    match collector::run(&args).await {
+        Ok(outcome) => {
+            for (source, reason) in outcome.failures() {
+                eprintln!("collector: source `{source}` failed: {reason}");
+            }
+            if outcome.succeeded() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("collector: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -2,7 +2,10 @@
 //! `scripts/mongo-local.sh` once per test process, on a free port, stopped when the process
 //! ends), a database name per test, the real binaries, and a loopback HTTP server.
 
+pub mod france_travail;
 pub mod http;
+pub mod ods_v1;
+pub mod opendatasoft;
 pub mod replay;
 
 use std::path::{Path, PathBuf};

@@ -37,7 +37,9 @@ pub fn shift_times(value: &mut Value, shift: Duration) {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 match item {
-                    Value::Number(n) if matches!(key.as_str(), "time" | "updated" | "generated") => {
+                    Value::Number(n)
+                        if matches!(key.as_str(), "time" | "updated" | "generated") =>
+                    {
                         if let Some(ms) = n.as_i64() {
                             *item = Value::from(ms + shift.num_milliseconds());
                         }
@@ -48,7 +50,10 @@ pub fn shift_times(value: &mut Value, shift: Duration) {
         }
         Value::Array(items) => items.iter_mut().for_each(|item| shift_times(item, shift)),
         Value::String(text) => {
-            if let Some(date) = text.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+            if let Some(date) = text
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
                 *text = format!("{}{}", (date + shift).format("%Y-%m-%d"), &text[10..]);
             }
         }
@@ -84,7 +89,10 @@ mod tests {
         let mut doc = json!({"properties": {"time": 1_763_719_200_000_i64, "mag": 1.5},
                              "date_heure": "2026-11-21T10:00:00+00:00", "place": "Hawaii"});
         shift_times(&mut doc, Duration::days(2));
-        assert_eq!(doc["properties"]["time"], json!(1_763_719_200_000_i64 + 2 * 86_400_000));
+        assert_eq!(
+            doc["properties"]["time"],
+            json!(1_763_719_200_000_i64 + 2 * 86_400_000)
+        );
         assert_eq!(doc["properties"]["mag"], json!(1.5));
         assert_eq!(doc["date_heure"], json!("2026-11-23T10:00:00+00:00"));
         assert_eq!(doc["place"], json!("Hawaii"));

@@ -13,7 +13,10 @@ fn main() -> std::process::ExitCode {
     let router = match testkit::replay::router(&fixtures) {
         Ok(router) => router,
         Err(err) => {
-            eprintln!("releve-replay: cannot read the recorded responses in {}: {err}", fixtures.display());
+            eprintln!(
+                "releve-replay: cannot read the recorded responses in {}: {err}",
+                fixtures.display()
+            );
             return std::process::ExitCode::FAILURE;
         }
     };

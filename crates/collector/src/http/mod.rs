@@ -1,0 +1,337 @@
+//! The one way the collector talks HTTP: a [`SourceClient`] per source and run that applies the
+//! source's client-side rate limit, its per-request timeout and the single retry policy, and
+//! counts what it did for the run metrics.
+//!
+//! How to use it from a source module:
+//!
+//! ```ignore
+//! let answer = ctx.client.send_json("records page 3", |http| {
+//!     http.get(&url).query(&[("limit", "100"), ("offset", "200")])
+//! }).await?;
+//! let page: Page = answer.json()?;
+//! ```
+//!
+//! - `send` returns any answer with a 2xx/3xx status; `send_json` also insists the body is JSON
+//!   (a 204 passes with its empty body). Both retry timeouts, connection errors, truncated
+//!   bodies, 5xx and 429 (honouring `Retry-After`), with capped exponential backoff and full
+//!   jitter; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
+//! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
+//! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
+//!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
+//! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
+
+mod failure;
+mod limiter;
+mod retry;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+
+use failure::{Attempt, Reason, final_error, transport_reason};
+pub use limiter::RateLimiter;
+pub use retry::{RetryPolicy, api_message};
+
+/// An answer with a success status and its whole body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The complete body.
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// Decodes the body as `T`; `what` names the request in the error.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, FetchError> {
+        serde_json::from_slice(&self.body).map_err(|err| FetchError::InvalidJson {
+            what: what.to_owned(),
+            detail: err.to_string(),
+        })
+    }
+}
+
+/// Why a request finally failed. Messages name the request, never its URL.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The API refused the request (a 4xx other than 429); retrying would not help.
+    #[error("{what}: HTTP {status}: {message}")]
+    Rejected {
+        /// The request, in words.
+        what: String,
+        /// The status code.
+        status: u16,
+        /// The API's own error message, or the start of its body.
+        message: String,
+    },
+    /// Every attempt failed with a retryable error.
+    #[error("{what}: gave up after {attempts} attempts: {last}")]
+    GaveUp {
+        /// The request, in words.
+        what: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The answer was not the JSON expected, even after retries.
+    #[error("{what}: the answer is not the expected JSON: {detail}")]
+    InvalidJson {
+        /// The request, in words.
+        what: String,
+        /// The decoder's complaint.
+        detail: String,
+    },
+    /// The request could not even be built (a bad URL or header in the configuration).
+    #[error("{what}: cannot build the request: {detail}")]
+    Build {
+        /// The request, in words.
+        what: String,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// What a run's requests amounted to, for the run metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallCounts {
+    /// Requests sent, retries included.
+    pub http_calls: u64,
+    /// Requests that repeated an earlier failed attempt.
+    pub retries: u64,
+    /// Answers with status 429.
+    pub throttled: u64,
+}
+
+/// The HTTP client of one source for one run.
+pub struct SourceClient {
+    http: reqwest::Client,
+    policy: RetryPolicy,
+    limiter: RateLimiter,
+    http_calls: AtomicU64,
+    retries: AtomicU64,
+    throttled: AtomicU64,
+    secrets: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for SourceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceClient")
+            .field("policy", &self.policy)
+            .field("counts", &self.counts())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Installs the TLS crypto provider once per process (reqwest is built without one).
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl SourceClient {
+    /// A client with `timeout` per request and at most `rate_limit` calls per second.
+    pub fn new(
+        timeout: Duration,
+        rate_limit: f64,
+        policy: RetryPolicy,
+    ) -> Result<SourceClient, FetchError> {
+        install_tls_provider();
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("releve-collector/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| FetchError::Build {
+                what: "HTTP client".to_owned(),
+                detail: err.without_url().to_string(),
+            })?;
+        Ok(SourceClient {
+            http,
+            policy,
+            limiter: RateLimiter::new(rate_limit),
+            http_calls: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            secrets: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Registers a secret (API key, client secret, token) to scrub from every message.
+    pub fn hide(&self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.push(secret.to_owned());
+        }
+    }
+
+    /// `text` with every registered secret replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        if let Ok(secrets) = self.secrets.lock() {
+            for secret in secrets.iter() {
+                text = text.replace(secret.as_str(), "***");
+            }
+        }
+        text
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> CallCounts {
+        CallCounts {
+            http_calls: self.http_calls.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            throttled: self.throttled.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends the request `build` makes (called again for each attempt) with the retry policy.
+    pub async fn send(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync,
+    ) -> Result<Answer, FetchError> {
+        self.send_checked(what, &build, false).await
+    }
+
+    /// Like [`send`](Self::send), and a body that is not JSON is retried, then refused.
+    pub async fn send_json(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync,
+    ) -> Result<Answer, FetchError> {
+        self.send_checked(what, &build, true).await
+    }
+
+    async fn send_checked(
+        &self,
+        what: &str,
+        build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
+        want_json: bool,
+    ) -> Result<Answer, FetchError> {
+        let mut attempt = 1;
+        loop {
+            self.limiter.acquire().await;
+            self.http_calls.fetch_add(1, Ordering::Relaxed);
+            let failure = match self.attempt(what, build, want_json).await {
+                Ok(answer) => return Ok(answer),
+                Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
+                Err(Attempt::Retry { reason, wait }) => (reason, wait),
+            };
+            let (reason, server_wait) = failure;
+            if attempt >= self.policy.max_attempts {
+                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
+            }
+            let delay = match self.policy.delay(attempt, server_wait) {
+                Some(delay) => delay,
+                None => {
+                    return Err(self.scrub_error(FetchError::GaveUp {
+                        what: what.to_owned(),
+                        attempts: attempt,
+                        last: format!(
+                            "{}; the server asks to wait longer than allowed",
+                            reason.text
+                        ),
+                    }));
+                }
+            };
+            tracing::warn!(
+                request = %what,
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                reason = %self.scrub(&reason.text),
+                "Request failed, retrying."
+            );
+            tokio::time::sleep(delay).await;
+            self.retries.fetch_add(1, Ordering::Relaxed);
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        what: &str,
+        build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
+        want_json: bool,
+    ) -> Result<Answer, Attempt> {
+        let response = build(&self.http).send().await.map_err(|err| {
+            if err.is_builder() {
+                Attempt::Fatal(FetchError::Build {
+                    what: what.to_owned(),
+                    detail: err.without_url().to_string(),
+                })
+            } else {
+                Attempt::retry(transport_reason(err), None)
+            }
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Attempt::retry(transport_reason(err), None))?;
+        if status == 429 {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        if status == 429 || status >= 500 {
+            let wait = retry::retry_after(&headers);
+            let text = format!("HTTP {status}: {}", api_message(&body));
+            return Err(Attempt::retry(Reason::status(text), wait));
+        }
+        if status >= 400 {
+            return Err(Attempt::Fatal(FetchError::Rejected {
+                what: what.to_owned(),
+                status,
+                message: api_message(&body),
+            }));
+        }
+        if want_json
+            && status != 204
+            && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+        {
+            return Err(Attempt::retry(Reason::invalid_json(err.to_string()), None));
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn scrub_error(&self, err: FetchError) -> FetchError {
+        match err {
+            FetchError::Rejected {
+                what,
+                status,
+                message,
+            } => FetchError::Rejected {
+                what,
+                status,
+                message: self.scrub(&message),
+            },
+            FetchError::GaveUp {
+                what,
+                attempts,
+                last,
+            } => FetchError::GaveUp {
+                what,
+                attempts,
+                last: self.scrub(&last),
+            },
+            FetchError::InvalidJson { what, detail } => FetchError::InvalidJson {
+                what,
+                detail: self.scrub(&detail),
+            },
+            FetchError::Build { what, detail } => FetchError::Build {
+                what,
+                detail: self.scrub(&detail),
+            },
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The retry policy: how many attempts, how long to wait between them (capped exponential
+//! backoff with full jitter, or the server's `Retry-After` when it says more), and how to read
+//! an API's own error message out of a refused answer.
+
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+/// Environment variable that sets the backoff base in milliseconds (tests shorten it).
+pub const BACKOFF_ENV: &str = "COLLECTOR_BACKOFF_MS";
+
+/// Attempts, backoff and the longest `Retry-After` worth waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// The backoff before the second attempt is drawn from `0..=base`, then doubles.
+    pub base: Duration,
+    /// No backoff draw exceeds this.
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this ends the retries (quotas that reset tomorrow).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy, with the backoff base taken from `COLLECTOR_BACKOFF_MS` when set.
+    pub fn from_env() -> RetryPolicy {
+        let mut policy = RetryPolicy::default();
+        if let Some(ms) = std::env::var(BACKOFF_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            policy.base = Duration::from_millis(ms);
+            policy.max_delay = policy
+                .max_delay
+                .min(Duration::from_millis(ms.saturating_mul(64)));
+        }
+        policy
+    }
+
+    /// The wait before attempt `failed + 1`; `None` when the server asks for more than
+    /// `max_retry_after`.
+    pub fn delay(&self, failed: u32, server_wait: Option<Duration>) -> Option<Duration> {
+        let ceiling = self
+            .base
+            .saturating_mul(1u32 << failed.saturating_sub(1).min(20))
+            .min(self.max_delay);
+        let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+        let jittered = Duration::from_millis(rand::rng().random_range(0..=ceiling_ms));
+        match server_wait {
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait.max(jittered)),
+            None => Some(jittered),
+        }
+    }
+}
+
+/// The `Retry-After` header as a duration: seconds, or an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// The API's own error message from a refused answer's body: the usual JSON fields
+/// (`message`, `error`, `reason`, `error_description`, with `error_code` in front when given),
+/// else the start of the body as text.
+pub fn api_message(body: &[u8]) -> String {
+    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+        let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
+        let message = ["message", "error_description", "error", "reason"]
+            .iter()
+            .find_map(|key| text(key));
+        let code = text("error_code").or_else(|| text("codeErreur"));
+        if let Some(message) = message {
+            return shorten(&match code {
+                Some(code) if !code.is_empty() => format!("{code}: {message}"),
+                _ => message,
+            });
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        shorten(&text)
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 300;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn backoff_grows_stays_capped_and_honours_the_server() {
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_millis(100),
+            max_delay: Duration::from_millis(300),
+            max_retry_after: Duration::from_secs(60),
+        };
+        for failed in 1..10 {
+            let delay = policy.delay(failed, None).expect("a delay");
+            assert!(delay <= Duration::from_millis(300), "{delay:?}");
+        }
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(policy.delay(1, Some(Duration::from_secs(3600))), None);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn api_messages_are_the_apis_own_words() {
+        let ods = br#"{"error_code":"InvalidRESTParameterError","message":"Invalid value for sum of offset + limit API parameter: 10100 was found but <= 10000 is expected."}"#;
+        assert_eq!(
+            api_message(ods),
+            "InvalidRESTParameterError: Invalid value for sum of offset + limit API parameter: 10100 was found but <= 10000 is expected."
+        );
+        assert_eq!(
+            api_message(br#"{"errorcode":10002,"error":"Too many requests on the domain."}"#),
+            "Too many requests on the domain."
+        );
+        assert_eq!(api_message(b"  Not   found \n"), "Not found");
+        assert_eq!(api_message(b""), "(empty body)");
+    }
+}

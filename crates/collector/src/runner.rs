@@ -1,0 +1,268 @@
+//! One source's run from start to finish: take the source's lock, check it is due, collect,
+//! land the bytes, write the run metrics beside them, remember the run in the state file.
+//!
+//! A failed run lands no data file. Its metrics (with `error` set and `file` null) are still
+//! written, as `raw/<name>/<name>_<finished>.metrics.json` with no data file beside it, so the
+//! summariser loads failures into `runs` like successes.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use releve::rawfile::{self, RawFileName};
+use releve::{RunLock, RunMetrics, Source, SourceKind};
+
+use crate::http::{CallCounts, RetryPolicy, SourceClient};
+use crate::schedule::{Due, due};
+use crate::sources::{self, Collected, RunContext, Unavailable};
+use crate::state::SourceState;
+
+/// What happened to one source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceResult {
+    /// A file landed.
+    Landed {
+        /// The data file.
+        file: RawFileName,
+        /// Records in it.
+        records: u64,
+    },
+    /// Not due yet; the text says when.
+    NotDue(String),
+    /// Not collected, and not a failure (no credentials, another run holds it).
+    Skipped(String),
+    /// The run failed; the text is the reason (no secret in it).
+    Failed(String),
+}
+
+/// Where and how sources run.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// The raw folder.
+    pub raw_dir: PathBuf,
+    /// The day per-day sources collect.
+    pub day: NaiveDate,
+    /// Ignore the schedule.
+    pub force: bool,
+    /// The retry policy of every source's client.
+    pub policy: RetryPolicy,
+}
+
+/// Runs one source; never panics, never returns early without a verdict.
+pub async fn run_source(
+    source: &Source,
+    settings: &RunSettings,
+    bars: Option<&MultiProgress>,
+) -> SourceResult {
+    let raw_dir = settings.raw_dir.as_path();
+    let lock_path = raw_dir.join(&source.name).join(".lock");
+    let _lock = match RunLock::try_acquire(&lock_path) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => {
+            tracing::info!(source = %source.name, "Skipping source: another collector run is collecting it.");
+            return SourceResult::Skipped("another collector run is collecting it".to_owned());
+        }
+        Err(err) => {
+            return SourceResult::Failed(format!(
+                "cannot take the lock {}: {err}",
+                lock_path.display()
+            ));
+        }
+    };
+    let mut state = SourceState::load(raw_dir, source);
+    let per_day = sources::per_day(source);
+    if !settings.force {
+        match due(source, per_day, &state, settings.day, Utc::now()) {
+            Due::Now => {}
+            Due::NotBefore(next) => {
+                tracing::debug!(source = %source.name, next = %next, "Source not due yet.");
+                return SourceResult::NotDue(format!("next run due at {next}"));
+            }
+            Due::DayLanded(day) => {
+                tracing::debug!(source = %source.name, day = %day, "Day already landed.");
+                return SourceResult::NotDue(format!("{day} is already landed"));
+            }
+        }
+    }
+    if let Some(Unavailable::MissingCredentials) = sources::unavailable(source) {
+        tracing::info!(
+            "Skipping source `{}`: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET to collect it.",
+            source.name
+        );
+        return SourceResult::Skipped("no France Travail credentials".to_owned());
+    }
+    let started = Utc::now();
+    let client = match SourceClient::new(
+        sources::request_timeout(source),
+        source
+            .rate_limit
+            .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
+        settings.policy,
+    ) {
+        Ok(client) => client,
+        Err(err) => return SourceResult::Failed(err.to_string()),
+    };
+    let ctx = RunContext {
+        client,
+        day: settings.day,
+        raw_dir: raw_dir.to_owned(),
+        since: incremental(source).then_some(state.cursor).flatten(),
+        progress: bars.map(|bars| progress_bar(bars, &source.name)),
+    };
+    let collected = sources::collect(&ctx, source).await;
+    if let Some(bar) = &ctx.progress {
+        bar.finish_and_clear();
+    }
+    let counts = ctx.client.counts();
+    let outcome = match collected {
+        Ok(collected) => land(source, settings, &mut state, started, counts, collected),
+        Err(err) => {
+            let reason = ctx.client.scrub(&err.to_string());
+            record_failure(source, raw_dir, &mut state, started, counts, &reason);
+            SourceResult::Failed(reason)
+        }
+    };
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(source = %source.name, error = %err, "Cannot save the state file; the next run will rebuild it.");
+    }
+    outcome
+}
+
+fn incremental(source: &Source) -> bool {
+    matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.incremental)
+}
+
+fn land(
+    source: &Source,
+    settings: &RunSettings,
+    state: &mut SourceState,
+    started: DateTime<Utc>,
+    counts: CallCounts,
+    collected: Collected,
+) -> SourceResult {
+    let raw_dir = settings.raw_dir.as_path();
+    let file = match rawfile::land(raw_dir, &source.name, Utc::now(), &collected.body) {
+        Ok(file) => file,
+        Err(err) => {
+            let reason = format!(
+                "cannot land the file in {}: {err}",
+                raw_dir.join(&source.name).display()
+            );
+            record_failure(source, raw_dir, state, started, counts, &reason);
+            return SourceResult::Failed(reason);
+        }
+    };
+    keep_earlier_failure(raw_dir, &file);
+    let mut metrics = metrics_of(source, started, counts);
+    metrics.file = Some(file.file_name());
+    metrics.announced = collected.announced;
+    metrics.records = collected.records;
+    metrics.shortfall = collected.shortfall;
+    metrics.coverage = collected.announced.map(|announced| {
+        if announced == 0 {
+            1.0
+        } else {
+            collected.records as f64 / announced as f64
+        }
+    });
+    write_metrics(raw_dir, &file, &metrics);
+    let cursor = if incremental(source) {
+        serde_json::from_slice::<Vec<serde_json::Value>>(&collected.body)
+            .ok()
+            .and_then(|records| sources::newest_time(source, &records))
+    } else {
+        None
+    };
+    let day = sources::per_day(source).then_some(settings.day);
+    state.succeeded(started, file.landed_at, cursor, day);
+    tracing::info!(
+        source = %source.name,
+        file = %file.file_name(),
+        records = collected.records,
+        http_calls = counts.http_calls,
+        retries = counts.retries,
+        "Landed a file."
+    );
+    SourceResult::Landed {
+        file,
+        records: collected.records,
+    }
+}
+
+fn record_failure(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+    started: DateTime<Utc>,
+    counts: CallCounts,
+    reason: &str,
+) {
+    let mut metrics = metrics_of(source, started, counts);
+    metrics.error = Some(reason.to_owned());
+    if let Some(name) = free_metrics_name(raw_dir, &source.name, metrics.finished) {
+        write_metrics(raw_dir, &name, &metrics);
+    }
+    state.failed(started, reason);
+}
+
+/// A failed run in the same second may have left its metrics (and no data) under the name the
+/// new data file just took: move them to a free name so the success does not replace them.
+fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
+    let orphan = landed.metrics().path_in(raw_dir);
+    if !orphan.exists() {
+        return;
+    }
+    if let Some(free) = free_metrics_name(raw_dir, &landed.source, landed.landed_at)
+        && let Err(err) = std::fs::rename(&orphan, free.metrics().path_in(raw_dir))
+    {
+        tracing::warn!(file = %orphan.display(), error = %err, "Cannot move an earlier run's metrics aside.");
+    }
+}
+
+/// A run name whose data and metrics files are both free, for a failed run's metrics.
+fn free_metrics_name(raw_dir: &Path, source: &str, at: DateTime<Utc>) -> Option<RawFileName> {
+    let at = chrono::DurationRound::duration_trunc(at, chrono::TimeDelta::seconds(1)).unwrap_or(at);
+    (1..10_000)
+        .map(|sequence| RawFileName::data(source, at, sequence))
+        .find(|name| !name.path_in(raw_dir).exists() && !name.metrics().path_in(raw_dir).exists())
+}
+
+fn metrics_of(source: &Source, started: DateTime<Utc>, counts: CallCounts) -> RunMetrics {
+    let finished = Utc::now();
+    RunMetrics {
+        source: source.name.clone(),
+        kind: source.kind.name().to_owned(),
+        file: None,
+        started,
+        finished,
+        duration_ms: u64::try_from((finished - started).num_milliseconds()).unwrap_or(0),
+        http_calls: counts.http_calls,
+        retries: counts.retries,
+        throttled: counts.throttled,
+        announced: None,
+        records: 0,
+        coverage: None,
+        shortfall: 0,
+        error: None,
+    }
+}
+
+fn write_metrics(raw_dir: &Path, run: &RawFileName, metrics: &RunMetrics) {
+    let written = serde_json::to_vec_pretty(metrics)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| rawfile::write_metrics(raw_dir, run, &bytes));
+    if let Err(err) = written {
+        tracing::warn!(source = %metrics.source, error = %err, "Cannot write the run metrics.");
+    }
+}
+
+fn progress_bar(bars: &MultiProgress, source: &str) -> ProgressBar {
+    let bar = bars.add(ProgressBar::new(0));
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix:>20} {bar:40} {pos}/{len} records {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar.set_prefix(source.to_owned());
+    bar
+}

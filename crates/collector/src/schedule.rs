@@ -1,0 +1,101 @@
+//! When a source is due. An interval source is due once `every` has passed since its last
+//! successful run *started* (less a tolerance of a tenth of the interval, between 2 and 30
+//! seconds, so a `1m` source run by cron every minute is never skipped for a second of
+//! jitter). A per-day source (France Travail) is due while the `--date` day is not landed.
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use releve::Source;
+
+use crate::state::SourceState;
+
+/// Whether to collect now, and why not when not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    /// Collect now.
+    Now,
+    /// The last success is recent: the next run is due at this time.
+    NotBefore(DateTime<Utc>),
+    /// The day was already landed.
+    DayLanded(NaiveDate),
+}
+
+/// The slack allowed for an interval.
+pub fn tolerance(every: TimeDelta) -> TimeDelta {
+    (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
+}
+
+/// Decides whether `source` is due at `now`.
+pub fn due(
+    source: &Source,
+    per_day: bool,
+    state: &SourceState,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Due {
+    if per_day {
+        return if state.days.contains(&day) {
+            Due::DayLanded(day)
+        } else {
+            Due::Now
+        };
+    }
+    let Some(last) = state.last_success_started else {
+        return Due::Now;
+    };
+    let every = source.every.as_chrono();
+    let next = last + every - tolerance(every);
+    if now >= next {
+        Due::Now
+    } else {
+        Due::NotBefore(last + every)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn source(every: &str) -> Source {
+        let text = format!(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+        );
+        releve::Config::parse(&text, std::path::Path::new("sources.toml"))
+            .expect("valid config")
+            .sources
+            .remove(0)
+    }
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
+            .single()
+            .expect("time")
+    }
+
+    #[test]
+    fn a_minutely_source_run_every_minute_is_never_skipped_for_jitter() {
+        let usgs = source("1m");
+        let mut state = SourceState::default();
+        state.succeeded(at(8, 0, 1), at(8, 0, 3), None, None);
+        let day = at(0, 0, 0).date_naive();
+        assert_eq!(due(&usgs, false, &state, day, at(8, 0, 59)), Due::Now);
+        assert_eq!(
+            due(&usgs, false, &state, day, at(8, 0, 30)),
+            Due::NotBefore(at(8, 1, 1))
+        );
+    }
+
+    #[test]
+    fn a_daily_source_is_due_until_its_day_lands() {
+        let daily = source("1d");
+        let mut state = SourceState::default();
+        let day = at(0, 0, 0).date_naive();
+        assert_eq!(due(&daily, true, &state, day, at(8, 0, 0)), Due::Now);
+        state.succeeded(at(8, 0, 0), at(8, 4, 0), None, Some(day));
+        assert_eq!(
+            due(&daily, true, &state, day, at(9, 0, 0)),
+            Due::DayLanded(day)
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! The Offres d'emploi v2 API as the collection sees it: searches and reference lists sent
+//! with a cached bearer token, renewed before it expires and once more when the API answers
+//! 401. Retries of 429/5xx, their backoff and the rate limit belong to the shared HTTP layer
+//! underneath ([`SourceClient`]); this module only adds what is particular to France Travail.
+
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use super::Credentials;
+use super::harvest::OfferSearch;
+use super::paging::{Dimension, PageError, SearchPage, SearchQuery};
+use super::token::{AccessToken, TokenCache, parse_token};
+use crate::http::{Answer, FetchError, SourceClient};
+
+/// Fresh tokens one request may ask for after 401s (calls in flight share a token, so one
+/// renewal can be used up by the others before this request is sent again).
+const MAX_RENEWALS: u32 = 3;
+
+/// Why the collection of a day failed. Messages never hold a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum FranceTravailError {
+    /// The token endpoint refused the credentials.
+    #[error(
+        "the token endpoint refused the client credentials ({code}): check FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET"
+    )]
+    Credentials {
+        /// The OAuth2 error code, e.g. `invalid_client`.
+        code: String,
+    },
+    /// The token endpoint answered something that is not a token.
+    #[error("the token endpoint answered HTTP {status} without a usable token")]
+    TokenAnswer {
+        /// Status code.
+        status: u16,
+    },
+    /// The API refused tokens just issued.
+    #[error(
+        "the API answered 401 to fresh tokens: check the application's access to Offres d'emploi v2"
+    )]
+    Unauthorized,
+    /// A search answer could not be read.
+    #[error("offres/search: {0}")]
+    Page(#[from] PageError),
+    /// A reference list could not be read.
+    #[error("{0}: the answer is not a list of codes")]
+    Reference(&'static str),
+    /// The request failed in the HTTP layer.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// The API of one source, for one run.
+pub(crate) struct OffersApi<'a> {
+    client: &'a SourceClient,
+    base: String,
+    token_url: &'a str,
+    scope: &'a str,
+    credentials: &'a Credentials,
+    tokens: Mutex<TokenCache>,
+}
+
+impl<'a> OffersApi<'a> {
+    /// Talks to the API at `base` with tokens from `token_url`.
+    pub(crate) fn new(
+        client: &'a SourceClient,
+        base: &str,
+        token_url: &'a str,
+        scope: &'a str,
+        credentials: &'a Credentials,
+    ) -> Self {
+        OffersApi {
+            client,
+            base: base.trim_end_matches('/').to_owned(),
+            token_url,
+            scope,
+            credentials,
+            tokens: Mutex::new(TokenCache::default()),
+        }
+    }
+
+    /// A token good for now: the cached one, or a new one (one request at a time).
+    pub(crate) async fn token(&self) -> Result<AccessToken, FranceTravailError> {
+        let mut cache = self.tokens.lock().await;
+        if let Some(token) = cache.valid_at(Instant::now()) {
+            return Ok(token);
+        }
+        let form = [
+            ("grant_type", "client_credentials".to_owned()),
+            ("client_id", self.credentials.client_id.clone()),
+            ("client_secret", self.credentials.client_secret.clone()),
+            ("scope", self.scope.to_owned()),
+        ];
+        let answer = self
+            .client
+            .send_json("token endpoint", |http| {
+                http.post(self.token_url).form(&form)
+            })
+            .await;
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(FetchError::Rejected {
+                status, message, ..
+            }) if status == 400 || status == 401 => {
+                return Err(FranceTravailError::Credentials { code: message });
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let Some(token) = parse_token(&answer.body, Instant::now()) else {
+            return Err(FranceTravailError::TokenAnswer {
+                status: answer.status,
+            });
+        };
+        self.client.hide(token.secret());
+        tracing::debug!("Obtained a France Travail access token.");
+        cache.store(token.clone());
+        Ok(token)
+    }
+
+    /// `GET base/path`, renewing the token once if the API answers 401.
+    async fn get(
+        &self,
+        path: &'static str,
+        params: &[(&'static str, String)],
+        what: &str,
+    ) -> Result<Answer, FranceTravailError> {
+        let url = format!("{}/{path}", self.base);
+        let mut renewals = 0;
+        loop {
+            let token = self.token().await?;
+            let bearer = token.bearer();
+            let answer = self
+                .client
+                .send_json(what, |http| {
+                    http.get(&url)
+                        .query(params)
+                        .header(reqwest::header::AUTHORIZATION, &bearer)
+                })
+                .await;
+            match answer {
+                Err(FetchError::Rejected { status: 401, .. }) if renewals < MAX_RENEWALS => {
+                    tracing::info!("France Travail refused the access token; renewing it.");
+                    self.tokens.lock().await.forget(&token);
+                    renewals += 1;
+                }
+                Err(FetchError::Rejected { status: 401, .. }) => {
+                    return Err(FranceTravailError::Unauthorized);
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+}
+
+impl OfferSearch for OffersApi<'_> {
+    type Error = FranceTravailError;
+
+    async fn search(&self, query: &SearchQuery, start: u64) -> Result<SearchPage, Self::Error> {
+        let params = query.params(start);
+        let what = format!("offres/search range {}", params[0].1);
+        let answer = self.get("offres/search", &params, &what).await?;
+        let content_range = answer
+            .headers
+            .get(reqwest::header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok());
+        Ok(SearchPage::from_answer(
+            answer.status,
+            content_range,
+            &answer.body,
+        )?)
+    }
+
+    async fn reference(&self, dimension: Dimension) -> Result<Vec<String>, Self::Error> {
+        let path = dimension.reference_path();
+        let answer = self.get(path, &[], path).await?;
+        let list: Vec<Value> = serde_json::from_slice(&answer.body)
+            .map_err(|_| FranceTravailError::Reference(path))?;
+        let codes: Vec<String> = list
+            .iter()
+            .filter_map(|item| item.get("code").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        if codes.is_empty() {
+            return Err(FranceTravailError::Reference(path));
+        }
+        Ok(codes)
+    }
+}

@@ -1,0 +1,94 @@
+//! Runs a day's [`Planner`] against the API with a few calls in flight, so the client-side
+//! rate limiter, not the network's latency, sets the pace.
+
+use std::future::Future;
+
+use chrono::{NaiveDate, NaiveTime, TimeDelta};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use super::paging::{Dimension, SearchPage, SearchQuery};
+use super::partition::{Call, Harvest, Planner};
+
+/// Calls in flight at most: enough to keep 10 calls/s going with 400 ms answers.
+const IN_FLIGHT: usize = 6;
+
+/// The two requests the collection makes.
+pub(crate) trait OfferSearch {
+    /// Why a request finally failed.
+    type Error;
+
+    /// One page of a search.
+    fn search(
+        &self,
+        query: &SearchQuery,
+        start: u64,
+    ) -> impl Future<Output = Result<SearchPage, Self::Error>> + Send;
+
+    /// The codes a filter accepts.
+    fn reference(
+        &self,
+        dimension: Dimension,
+    ) -> impl Future<Output = Result<Vec<String>, Self::Error>> + Send;
+}
+
+/// The query for every offer created on `day` (UTC, both bounds inclusive, to the second).
+pub(crate) fn whole_day(day: NaiveDate) -> SearchQuery {
+    let from = day.and_time(NaiveTime::MIN).and_utc();
+    SearchQuery {
+        from,
+        to: from + TimeDelta::seconds(86_399),
+        filters: Vec::new(),
+    }
+}
+
+enum Answer {
+    Page(usize, u64, SearchPage),
+    Reference(Dimension, Vec<String>),
+}
+
+async fn perform<A: OfferSearch>(api: &A, call: Call) -> Result<Answer, A::Error> {
+    match call {
+        Call::Search { node, query, start } => {
+            let page = api.search(&query, start).await?;
+            Ok(Answer::Page(node, start, page))
+        }
+        Call::Reference(dimension) => {
+            let values = api.reference(dimension).await?;
+            Ok(Answer::Reference(dimension, values))
+        }
+    }
+}
+
+/// Collects every reachable offer created on `day`; the first failed call ends the day.
+/// `progress` hears the day's announced total once, and the count of new offers of each page.
+pub(crate) async fn harvest_day<A: OfferSearch>(
+    api: &A,
+    day: NaiveDate,
+    mut progress: impl FnMut(Option<u64>, u64),
+) -> Result<Harvest, A::Error> {
+    let mut planner = Planner::new(whole_day(day));
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        while in_flight.len() < IN_FLIGHT {
+            match planner.next_call() {
+                Some(call) => in_flight.push(perform(api, call)),
+                None => break,
+            }
+        }
+        match in_flight.next().await {
+            None => break,
+            Some(answer) => match answer? {
+                Answer::Page(node, start, page) => {
+                    let announced = (node == 0 && start == 0).then_some(page.total);
+                    let new = planner.absorb_page(node, start, page);
+                    progress(announced, new);
+                }
+                Answer::Reference(dimension, values) => {
+                    planner.absorb_reference(dimension, values);
+                }
+            },
+        }
+    }
+    Ok(planner.finish())
+}

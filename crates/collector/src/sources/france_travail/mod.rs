@@ -1,0 +1,115 @@
+//! `kind = "france_travail"`: every job offer created on one day (the run's `--date`, default
+//! yesterday), from France Travail's Offres d'emploi v2 API, landed as one JSON array
+//! de-duplicated by `id`.
+//!
+//! The API lets one query reach at most 3,150 offers (150 per call), so the day is cut by
+//! creation time until each part fits, and a second holding more is cut by contract type,
+//! then département ([`partition`]). Offers that no query can reach are counted, not hidden:
+//! the run's `shortfall`, beside `announced` (the day's total) and `coverage` in the metrics.
+//! Credentials come from `FRANCE_TRAVAIL_CLIENT_ID` / `FRANCE_TRAVAIL_CLIENT_SECRET`; the
+//! secret and the tokens are registered with the HTTP layer, which scrubs them from messages.
+
+mod api;
+mod harvest;
+mod paging;
+mod partition;
+mod token;
+
+use std::fmt;
+
+use releve::Source;
+use releve::config::FranceTravail;
+
+use super::{Collected, RunContext, SourceError};
+
+pub use api::FranceTravailError;
+
+/// Environment variable holding the client id.
+pub const CLIENT_ID_ENV: &str = "FRANCE_TRAVAIL_CLIENT_ID";
+/// Environment variable holding the client secret.
+pub const CLIENT_SECRET_ENV: &str = "FRANCE_TRAVAIL_CLIENT_SECRET";
+
+/// The application's OAuth2 client credentials.
+#[derive(Clone)]
+pub struct Credentials {
+    /// Client id.
+    pub client_id: String,
+    /// Client secret; never printed.
+    pub client_secret: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<hidden>")
+            .finish()
+    }
+}
+
+/// The credentials from the environment, when both variables are set and not empty.
+pub fn credentials_from_env() -> Option<Credentials> {
+    let read = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    Some(Credentials {
+        client_id: read(CLIENT_ID_ENV)?,
+        client_secret: read(CLIENT_SECRET_ENV)?,
+    })
+}
+
+/// Collects every reachable offer created on the run's day; `source.url` is the API base.
+pub async fn collect(
+    ctx: &RunContext,
+    source: &Source,
+    settings: &FranceTravail,
+) -> Result<Collected, SourceError> {
+    let credentials = credentials_from_env().ok_or_else(|| SourceError::Unexpected {
+        what: "credentials".to_owned(),
+        message: format!("{CLIENT_ID_ENV} and {CLIENT_SECRET_ENV} must both be set"),
+    })?;
+    ctx.client.hide(&credentials.client_secret);
+    let api = api::OffersApi::new(
+        &ctx.client,
+        &source.url,
+        &settings.token_url,
+        &settings.scope,
+        &credentials,
+    );
+    let harvest = harvest::harvest_day(&api, ctx.day, |announced, new| {
+        if let Some(total) = announced {
+            ctx.progress_total(total);
+        }
+        ctx.progress_advance(new);
+    })
+    .await
+    .map_err(|err| match err {
+        FranceTravailError::Fetch(fetch) => SourceError::Fetch(fetch),
+        other => SourceError::Unexpected {
+            what: "France Travail".to_owned(),
+            message: ctx.client.scrub(&other.to_string()),
+        },
+    })?;
+    tracing::info!(
+        source = %source.name,
+        day = %ctx.day,
+        announced = harvest.announced,
+        offers = harvest.offers.len(),
+        shortfall = harvest.shortfall,
+        repeated = harvest.duplicates,
+        "Collected the day's France Travail offers."
+    );
+    let body = serde_json::to_vec(&harvest.offers).map_err(|err| SourceError::Unexpected {
+        what: "France Travail".to_owned(),
+        message: format!("cannot write the offers as JSON: {err}"),
+    })?;
+    Ok(Collected {
+        body,
+        records: harvest.offers.len() as u64,
+        announced: Some(harvest.announced),
+        shortfall: harvest.shortfall,
+    })
+}

@@ -1,0 +1,275 @@
+//! How one day of offers is cut into queries that each fit the API's 3,150-offer window.
+//!
+//! The day is split by creation time first, which loses nothing whatever attributes an offer
+//! lacks: a window whose total (read from `Content-Range` on its first page) is larger than
+//! the window is cut into slices sized from that total, recursively, down to single seconds.
+//! A second that still holds too many offers (a bulk import) is split by filters
+//! ([`Dimension::CASCADE`]). Offers lacking a filter's attribute match none of the parts: their
+//! number is the parent's total minus the parts' totals, and the parent's own window is then
+//! fetched to reach those of them it holds. What no query can reach is counted as shortfall.
+//!
+//! The [`Planner`] is a state machine without I/O: it says which [`Call`]s to make and
+//! absorbs their answers, so the caller decides how many run at once. Every first page is
+//! kept, so probing a query costs nothing when it turns out to fit.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::Value;
+
+use super::paging::{Dimension, SearchPage, SearchQuery, WINDOW, later_pages};
+
+/// Slices are sized for this share of the window, so that most fit at the first try.
+const SLICE_FILL: f64 = 0.75;
+
+/// A request the planner needs answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// The page of a query starting at `start`.
+    Search {
+        /// Which query (an index the planner gave).
+        node: usize,
+        /// The query itself.
+        query: SearchQuery,
+        /// First position.
+        start: u64,
+    },
+    /// The values a filter can take.
+    Reference(Dimension),
+}
+
+/// How a query over the window was divided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Split {
+    /// Not divided (it fits, or nothing divides it further).
+    None,
+    /// Into consecutive time windows.
+    Time,
+    /// Into one query per value of a filter; `pending` parts are not probed yet.
+    Filter { parts: Vec<usize>, pending: usize },
+}
+
+#[derive(Debug)]
+struct Node {
+    query: SearchQuery,
+    parent: Option<usize>,
+    total: Option<u64>,
+    split: Split,
+    /// Offers lacking the filter this query was split by (`Split::Filter` only).
+    complement: u64,
+}
+
+/// What a finished day holds.
+#[derive(Debug, Default)]
+pub(crate) struct Harvest {
+    /// Every distinct offer reached, in the order first seen.
+    pub(crate) offers: Vec<Value>,
+    /// The day's total announced by the API.
+    pub(crate) announced: u64,
+    /// Offers the API announced that no query could reach.
+    pub(crate) shortfall: u64,
+    /// Offers received more than once (a page overlapping an earlier one).
+    pub(crate) duplicates: u64,
+}
+
+/// The plan of one day's collection.
+#[derive(Debug, Default)]
+pub(crate) struct Planner {
+    nodes: Vec<Node>,
+    queue: VecDeque<Call>,
+    references: HashMap<Dimension, Vec<String>>,
+    waiting: HashMap<Dimension, Vec<usize>>,
+    /// For each offer id, the queries that returned it.
+    seen_in: HashMap<String, Vec<usize>>,
+    harvest: Harvest,
+    window_loss: u64,
+}
+
+impl Planner {
+    /// Plans the collection of `day`, a query over the whole day.
+    pub(crate) fn new(day: SearchQuery) -> Self {
+        let mut planner = Planner::default();
+        planner.probe(day, None);
+        planner
+    }
+
+    /// The next call to make, if any is ready.
+    pub(crate) fn next_call(&mut self) -> Option<Call> {
+        self.queue.pop_front()
+    }
+
+    /// Takes the answer to a [`Call::Search`]; returns how many of its offers were new.
+    pub(crate) fn absorb_page(&mut self, node: usize, start: u64, page: SearchPage) -> u64 {
+        let before = self.harvest.offers.len();
+        for offer in page.offers {
+            self.keep(node, offer);
+        }
+        if start == 0 {
+            self.probed(node, page.total);
+        }
+        (self.harvest.offers.len() - before) as u64
+    }
+
+    /// Takes the answer to a [`Call::Reference`].
+    pub(crate) fn absorb_reference(&mut self, dimension: Dimension, values: Vec<String>) {
+        self.references.insert(dimension, values);
+        for node in self.waiting.remove(&dimension).unwrap_or_default() {
+            self.split_by(node, dimension);
+        }
+    }
+
+    /// The offers reached and the count of those that could not be.
+    pub(crate) fn finish(mut self) -> Harvest {
+        let recovered = self.recovered_from_windows();
+        let complements: u64 = self.nodes.iter().map(|n| n.complement).sum();
+        self.harvest.shortfall = self.window_loss + complements.saturating_sub(recovered);
+        self.harvest
+    }
+
+    fn probe(&mut self, query: SearchQuery, parent: Option<usize>) -> usize {
+        let node = self.nodes.len();
+        self.nodes.push(Node {
+            query: query.clone(),
+            parent,
+            total: None,
+            split: Split::None,
+            complement: 0,
+        });
+        self.queue.push_back(Call::Search {
+            node,
+            query,
+            start: 0,
+        });
+        node
+    }
+
+    fn keep(&mut self, node: usize, offer: Value) {
+        let Some(id) = offer.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            self.harvest.offers.push(offer);
+            return;
+        };
+        let queries = self.seen_in.entry(id).or_default();
+        if queries.is_empty() {
+            self.harvest.offers.push(offer);
+        } else {
+            self.harvest.duplicates += 1;
+        }
+        queries.push(node);
+    }
+
+    fn probed(&mut self, node: usize, total: u64) {
+        self.nodes[node].total = Some(total);
+        if node == 0 {
+            self.harvest.announced = total;
+        }
+        if let Some(parent) = self.nodes[node].parent {
+            self.part_probed(parent);
+        }
+        let query = &self.nodes[node].query;
+        if total <= WINDOW {
+            self.fetch_window(node, total);
+        } else if query.seconds() > 1 {
+            let parts = (total as f64 / (WINDOW as f64 * SLICE_FILL)).ceil() as i64;
+            let slices = query.split_time(parts.max(2));
+            self.nodes[node].split = Split::Time;
+            for slice in slices {
+                self.probe(slice, Some(node));
+            }
+        } else if let Some(&dimension) = Dimension::CASCADE.get(query.filters.len()) {
+            if self.references.contains_key(&dimension) {
+                self.split_by(node, dimension);
+            } else {
+                let waiting = self.waiting.entry(dimension).or_default();
+                if waiting.is_empty() {
+                    self.queue.push_front(Call::Reference(dimension));
+                }
+                waiting.push(node);
+            }
+        } else {
+            self.window_loss += total - WINDOW;
+            self.fetch_window(node, total);
+        }
+    }
+
+    fn fetch_window(&mut self, node: usize, total: u64) {
+        let query = &self.nodes[node].query;
+        let calls: Vec<Call> = later_pages(total)
+            .map(|start| Call::Search {
+                node,
+                query: query.clone(),
+                start,
+            })
+            .collect();
+        self.queue.extend(calls);
+    }
+
+    fn split_by(&mut self, node: usize, dimension: Dimension) {
+        let values = self.references.get(&dimension).cloned().unwrap_or_default();
+        let query = self.nodes[node].query.clone();
+        let parts: Vec<usize> = values
+            .iter()
+            .map(|value| self.probe(query.narrowed(dimension, value), Some(node)))
+            .collect();
+        let pending = parts.len();
+        self.nodes[node].split = Split::Filter { parts, pending };
+        if pending == 0 {
+            self.parts_known(node);
+        }
+    }
+
+    fn part_probed(&mut self, parent: usize) {
+        if let Split::Filter { pending, .. } = &mut self.nodes[parent].split {
+            *pending -= 1;
+            if *pending == 0 {
+                self.parts_known(parent);
+            }
+        }
+    }
+
+    /// Every part of a filter split is probed: offers lacking the filter's attribute are the
+    /// difference, and the parent's window is fetched to reach those it holds.
+    fn parts_known(&mut self, node: usize) {
+        let Split::Filter { parts, .. } = &self.nodes[node].split else {
+            return;
+        };
+        let in_parts: u64 = parts.iter().filter_map(|&p| self.nodes[p].total).sum();
+        let total = self.nodes[node].total.unwrap_or_default();
+        let complement = total.saturating_sub(in_parts);
+        self.nodes[node].complement = complement;
+        if complement > 0 {
+            self.fetch_window(node, total);
+        }
+        tracing::debug!(
+            total,
+            in_parts,
+            complement,
+            "Split one creation second by a filter."
+        );
+    }
+
+    fn descends_from(&self, mut node: usize, ancestor: usize) -> bool {
+        while let Some(parent) = self.nodes[node].parent {
+            if parent == ancestor {
+                return true;
+            }
+            node = parent;
+        }
+        false
+    }
+
+    /// Offers lacking a split's filter that were reached through the split query's own window:
+    /// returned by it and by none of its parts.
+    fn recovered_from_windows(&self) -> u64 {
+        let mut recovered = 0;
+        for queries in self.seen_in.values() {
+            for &node in queries {
+                let lacking = self.nodes[node].complement > 0
+                    && !queries.iter().any(|&q| self.descends_from(q, node));
+                recovered += u64::from(lacking);
+            }
+        }
+        recovered
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,150 @@
+//! The planner against an in-memory API that serves the double's generated day with the real
+//! window rules, checked against what each offer's narrowest possible query can reach.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveTime, TimeDelta};
+use testkit::france_travail::{Burst, CONTRACTS, DayPlan, Offer, departements};
+
+use super::*;
+
+fn day_query(plan: &DayPlan) -> SearchQuery {
+    let from = plan.date.and_time(NaiveTime::MIN).and_utc();
+    SearchQuery {
+        from,
+        to: from + TimeDelta::seconds(86_399),
+        filters: Vec::new(),
+    }
+}
+
+fn matches(query: &SearchQuery, offer: &Offer) -> bool {
+    offer.created >= query.from
+        && offer.created <= query.to
+        && query
+            .filters
+            .iter()
+            .all(|(dimension, value)| match dimension {
+                Dimension::ContractType => offer.contract == value,
+                Dimension::Departement => offer.departement.as_deref() == Some(value.as_str()),
+            })
+}
+
+/// Runs the plan to the end, one call at a time; returns the harvest and the calls made.
+fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
+    let offers = plan.offers();
+    let mut planner = Planner::new(day_query(plan));
+    let mut calls = 0;
+    while let Some(call) = planner.next_call() {
+        calls += 1;
+        match call {
+            Call::Search { node, query, start } => {
+                assert!(start <= 3000, "start {start} is past the API's cap");
+                let matching: Vec<&Offer> = offers.iter().filter(|o| matches(&query, o)).collect();
+                let end = (start as usize + 150).min(matching.len());
+                let page = SearchPage {
+                    total: matching.len() as u64,
+                    offers: matching
+                        .get(start as usize..end)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|o| o.json.clone())
+                        .collect(),
+                };
+                planner.absorb_page(node, start, page);
+            }
+            Call::Reference(Dimension::ContractType) => planner.absorb_reference(
+                Dimension::ContractType,
+                CONTRACTS.iter().map(|c| c.0.to_owned()).collect(),
+            ),
+            Call::Reference(Dimension::Departement) => {
+                planner.absorb_reference(Dimension::Departement, departements())
+            }
+        }
+    }
+    (planner.finish(), calls, offers)
+}
+
+/// The offers no query can reach: those past position 3149 of their narrowest query (same
+/// creation second, same contract type, same département when they have one).
+fn unreachable(offers: &[Offer]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for (i, offer) in offers.iter().enumerate() {
+        let ahead = offers[..i]
+            .iter()
+            .filter(|o| {
+                o.created == offer.created
+                    && o.contract == offer.contract
+                    && (offer.departement.is_none() || o.departement == offer.departement)
+            })
+            .count();
+        if ahead >= 3150 {
+            out.insert(offer.id.clone());
+        }
+    }
+    out
+}
+
+fn ids(harvest: &Harvest) -> HashSet<String> {
+    harvest
+        .offers
+        .iter()
+        .filter_map(|o| o["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn an_ordinary_day_lands_whole_in_near_the_fewest_calls() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 12_000,
+        bursts: Vec::new(),
+        seed: 7,
+    };
+    let (harvest, calls, offers) = run(&plan);
+    assert_eq!(harvest.offers.len(), offers.len());
+    assert_eq!(harvest.announced, 12_000);
+    assert_eq!(harvest.shortfall, 0);
+    let minimum = 12_000u64.div_ceil(150);
+    assert!(
+        calls <= minimum + minimum / 5,
+        "{calls} calls for a minimum of {minimum}"
+    );
+}
+
+#[test]
+fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 3_000,
+        bursts: vec![
+            Burst {
+                at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+                offers: 3_600,
+                contract: "CDI",
+                departement: None,
+                without_place: 0.12,
+            },
+            Burst {
+                at: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
+                offers: 4_000,
+                contract: "CDI",
+                departement: Some("75"),
+                without_place: 0.0,
+            },
+        ],
+        seed: 11,
+    };
+    let (harvest, _, offers) = run(&plan);
+    let lost = unreachable(&offers);
+    assert!(!lost.is_empty(), "the plan holds unreachable offers");
+    let landed = ids(&harvest);
+    assert_eq!(landed.len(), harvest.offers.len(), "every offer lands once");
+    let expected: HashSet<String> = offers
+        .iter()
+        .map(|o| o.id.clone())
+        .filter(|id| !lost.contains(id))
+        .collect();
+    assert_eq!(landed, expected, "every reachable offer lands");
+    assert_eq!(harvest.shortfall, lost.len() as u64);
+    assert_eq!(harvest.announced, offers.len() as u64);
+}

@@ -1,0 +1,135 @@
+//! OAuth2 client-credentials tokens: the answer of the token endpoint, and a cache that keeps
+//! a token until shortly before its `expires_in` and forgets it when the API answers 401.
+//! Neither the token nor the client secret ever reaches a log, a metric or an error message.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+/// The longest a token is given up before its announced expiry.
+const MAX_EARLY_RENEWAL: Duration = Duration::from_secs(60);
+
+/// An access token and when to stop using it.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct AccessToken {
+    value: String,
+    renew_at: Instant,
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("value", &"<hidden>")
+            .field("renew_at", &self.renew_at)
+            .finish()
+    }
+}
+
+impl AccessToken {
+    /// The token itself, to register with the HTTP layer's scrubber.
+    pub(crate) fn secret(&self) -> &str {
+        &self.value
+    }
+
+    /// The `Authorization` header value.
+    pub(crate) fn bearer(&self) -> String {
+        format!("Bearer {}", self.value)
+    }
+}
+
+/// The token endpoint's answer.
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: u64,
+}
+
+/// Reads a successful token answer received at `now`; `None` when it is not one.
+pub(crate) fn parse_token(body: &[u8], now: Instant) -> Option<AccessToken> {
+    let answer: TokenAnswer = serde_json::from_slice(body).ok()?;
+    if answer.access_token.is_empty() {
+        return None;
+    }
+    let lifetime = Duration::from_secs(answer.expires_in);
+    let early = (lifetime / 10).min(MAX_EARLY_RENEWAL);
+    Some(AccessToken {
+        value: answer.access_token,
+        renew_at: now + lifetime - early,
+    })
+}
+
+/// The token in use, if still good.
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    current: Option<AccessToken>,
+}
+
+impl TokenCache {
+    /// The cached token when it is not due for renewal at `now`.
+    pub(crate) fn valid_at(&self, now: Instant) -> Option<AccessToken> {
+        self.current.clone().filter(|t| now < t.renew_at)
+    }
+
+    /// Keeps a fresh token.
+    pub(crate) fn store(&mut self, token: AccessToken) {
+        self.current = Some(token);
+    }
+
+    /// Drops `rejected` (the API answered 401 to it), unless it was already replaced.
+    pub(crate) fn forget(&mut self, rejected: &AccessToken) {
+        if self.current.as_ref() == Some(rejected) {
+            self.current = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_renewed_shortly_before_it_expires() {
+        let now = Instant::now();
+        let body = br#"{"access_token":"abc","scope":"api_offresdemploiv2 o2dsoffre","token_type":"Bearer","expires_in":1499}"#;
+        let token = parse_token(body, now).expect("token");
+        let mut cache = TokenCache::default();
+        cache.store(token.clone());
+        assert_eq!(
+            cache.valid_at(now + Duration::from_secs(1400)),
+            Some(token.clone())
+        );
+        assert_eq!(cache.valid_at(now + Duration::from_secs(1440)), None);
+        let short = parse_token(br#"{"access_token":"x","expires_in":10}"#, now).expect("token");
+        cache.store(short.clone());
+        assert_eq!(cache.valid_at(now + Duration::from_secs(8)), Some(short));
+        assert_eq!(cache.valid_at(now + Duration::from_secs(9)), None);
+    }
+
+    #[test]
+    fn a_rejected_token_is_forgotten_but_not_its_replacement() {
+        let now = Instant::now();
+        let old = parse_token(br#"{"access_token":"old","expires_in":100}"#, now).expect("old");
+        let new = parse_token(br#"{"access_token":"new","expires_in":100}"#, now).expect("new");
+        let mut cache = TokenCache::default();
+        cache.store(new.clone());
+        cache.forget(&old);
+        assert_eq!(cache.valid_at(now), Some(new.clone()));
+        cache.forget(&new);
+        assert_eq!(cache.valid_at(now), None);
+    }
+
+    #[test]
+    fn tokens_stay_out_of_debug_output() {
+        let token = parse_token(
+            br#"{"access_token":"tok-secret","expires_in":100}"#,
+            Instant::now(),
+        )
+        .expect("token");
+        assert!(!format!("{token:?}").contains("tok-secret"));
+        assert_eq!(
+            parse_token(br#"{"error":"invalid_client"}"#, Instant::now()),
+            None
+        );
+    }
+}

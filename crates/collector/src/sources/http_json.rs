@@ -1,0 +1,94 @@
+//! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
+//! once it is known to be JSON holding records at the configured `records` path.
+//!
+//! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
+//! environment variable holding the key) with `key_param` (send it as that query parameter) or
+//! else `key_header` (default `Authorization`). The key is never written anywhere.
+
+use releve::Source;
+use releve::config::HttpJson;
+use serde_json::Value;
+
+use super::{Collected, RunContext, SourceError};
+
+/// Fetches the endpoint once and checks the records are where the configuration says.
+pub(super) async fn collect(
+    ctx: &RunContext,
+    source: &Source,
+    settings: &HttpJson,
+) -> Result<Collected, SourceError> {
+    let key = match &settings.key_env {
+        Some(var) => {
+            let key = std::env::var(var)
+                .ok()
+                .filter(|key| !key.is_empty())
+                .ok_or_else(|| SourceError::MissingKey { var: var.clone() })?;
+            ctx.client.hide(&key);
+            Some(key)
+        }
+        None => None,
+    };
+    let mut params: Vec<(String, String)> = settings
+        .params
+        .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    if let (Some(key), Some(param)) = (&key, &settings.key_param) {
+        params.push((param.clone(), key.clone()));
+    }
+    let header_key = key.as_ref().filter(|_| settings.key_param.is_none());
+    let answer = ctx
+        .client
+        .send_json("GET", |http| {
+            let mut request = http.get(&source.url).query(&params);
+            for (name, value) in &settings.headers {
+                request = request.header(name, value);
+            }
+            if let Some(key) = header_key {
+                request = request.header(&settings.key_header, key);
+            }
+            request
+        })
+        .await?;
+    let body: Value = answer.json("GET")?;
+    let records = count_records(source, &body)?;
+    ctx.progress_total(records);
+    ctx.progress_advance(records);
+    Ok(Collected {
+        body: answer.body.to_vec(),
+        records,
+        announced: None,
+        shortfall: 0,
+    })
+}
+
+/// Records at the `records` path: an array's length, or 1 for an object.
+fn count_records(source: &Source, body: &Value) -> Result<u64, SourceError> {
+    let path = source.records_path();
+    match path.get(body) {
+        Some(Value::Array(items)) => Ok(items.len() as u64),
+        Some(Value::Object(_)) => Ok(1),
+        Some(other) => Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!(
+                "key `records` = `{path}` leads to {} instead of an array or an object",
+                kind_of(other)
+            ),
+        }),
+        None => Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!("key `records` = `{path}` is not in the answer"),
+        }),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,142 @@
+//! The source kinds, one module each, dispatched with a plain `match` on the configured
+//! [`SourceKind`]. A kind's `collect` gets a [`RunContext`] (the source's HTTP client, the
+//! `--date` day, the raw folder, the incremental cursor, an optional progress bar) and returns
+//! [`Collected`]: the exact bytes to land plus the facts the run metrics need. It lands nothing
+//! itself: the caller lands the bytes only when `collect` succeeded, so nothing partial lands.
+//!
+//! What the bytes are (the summariser relies on it): `http_json` lands the API body exactly as
+//! served; every other kind lands a JSON array of the records as the API gave them.
+
+mod france_travail;
+mod http_json;
+mod ods_v1;
+mod opendatasoft;
+mod records;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use indicatif::ProgressBar;
+use releve::{Source, SourceKind};
+
+use crate::http::{FetchError, SourceClient};
+
+pub use records::newest_time;
+
+/// What one source's run needs besides its configuration.
+#[derive(Debug)]
+pub struct RunContext {
+    /// The source's HTTP client for this run (rate limit, timeout, retries, counters).
+    pub client: SourceClient,
+    /// The day a per-day source collects (`--date`, default yesterday, UTC).
+    pub day: NaiveDate,
+    /// The raw folder (`--raw-dir`).
+    pub raw_dir: PathBuf,
+    /// Newest record time already landed, for incremental sources; `None` on a first run.
+    pub since: Option<DateTime<Utc>>,
+    /// A progress bar to advance, only when stderr is a terminal.
+    pub progress: Option<ProgressBar>,
+}
+
+impl RunContext {
+    /// Sets the progress bar's length, when there is one.
+    pub fn progress_total(&self, total: u64) {
+        if let Some(bar) = &self.progress {
+            bar.set_length(total);
+        }
+    }
+
+    /// Advances the progress bar, when there is one.
+    pub fn progress_advance(&self, done: u64) {
+        if let Some(bar) = &self.progress {
+            bar.inc(done);
+        }
+    }
+}
+
+/// A successful collection: the bytes to land and the facts for the run metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected {
+    /// Exactly what lands in the raw file.
+    pub body: Vec<u8>,
+    /// Records in `body`.
+    pub records: u64,
+    /// Records the API said the selection holds, when it says.
+    pub announced: Option<u64>,
+    /// Records announced that no query could reach.
+    pub shortfall: u64,
+}
+
+/// Why a source's collection failed. Messages never hold a secret or a URL with a key.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// A request finally failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The environment variable named by `key_env` is not set.
+    #[error(
+        "environment variable `{var}` (key `key_env`) is not set: export it or put it in `.env`"
+    )]
+    MissingKey {
+        /// The variable's name.
+        var: String,
+    },
+    /// The API answered something the collector cannot use.
+    #[error("{what}: {message}")]
+    Unexpected {
+        /// The request or step, in words.
+        what: String,
+        /// What is wrong with the answer.
+        message: String,
+    },
+}
+
+/// Why a source was not collected although it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// France Travail without credentials in the environment.
+    MissingCredentials,
+}
+
+/// Checks what a source needs before any request: `Some` when it must be skipped.
+pub fn unavailable(source: &Source) -> Option<Unavailable> {
+    match &source.kind {
+        SourceKind::FranceTravail(_) if france_travail::credentials_from_env().is_none() => {
+            Some(Unavailable::MissingCredentials)
+        }
+        _ => None,
+    }
+}
+
+/// Collects one source according to its kind.
+pub async fn collect(ctx: &RunContext, source: &Source) -> Result<Collected, SourceError> {
+    match &source.kind {
+        SourceKind::HttpJson(settings) => http_json::collect(ctx, source, settings).await,
+        SourceKind::Opendatasoft(settings) => opendatasoft::collect(ctx, source, settings).await,
+        SourceKind::OdsV1(settings) => ods_v1::collect(ctx, source, settings).await,
+        SourceKind::FranceTravail(settings) => france_travail::collect(ctx, source, settings).await,
+    }
+}
+
+/// True for kinds that collect one calendar day per file (France Travail).
+pub fn per_day(source: &Source) -> bool {
+    matches!(source.kind, SourceKind::FranceTravail(_))
+}
+
+/// The kind's client-side rate limit in calls per second, when `rate_limit` is not set.
+pub fn default_rate_limit(kind: &SourceKind) -> f64 {
+    match kind {
+        SourceKind::HttpJson(_) => 2.0,
+        SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => 5.0,
+        SourceKind::FranceTravail(_) => 10.0,
+    }
+}
+
+/// The per-request timeout: `timeout` when set, else the shorter of 30 s and the interval.
+pub fn request_timeout(source: &Source) -> Duration {
+    source.timeout.map_or_else(
+        || source.every.duration().min(Duration::from_secs(30)),
+        releve::Every::duration,
+    )
+}

@@ -1,0 +1,232 @@
+//! `kind = "opendatasoft"`: an Explore API v2.1 dataset; `url` is the portal base.
+//!
+//! Keys: `dataset`, optional `select`, `where`, `order_by`, `refine` (a list of `facet:value`),
+//! `incremental`. The first `/records` call (limit 100) tells the selection's `total_count`.
+//! A selection within the API's window (offset + limit ≤ 10000) is paged with `/records`,
+//! limit 100; a larger one is fetched in one call from `/exports/json`, which has no window,
+//! so every record lands. Records are kept once by the configured `key`.
+//!
+//! `incremental = true` adds `<time> > date'<cursor>'` to the `where` clause, the cursor being
+//! the newest record `time` landed so far (from the source's state file, else its newest landed
+//! file). A first run, with no cursor, fetches the last 24 hours (`<time> >= date'<now - 1 day>'`).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use releve::Source;
+use releve::config::Opendatasoft;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::records::{append_unique, to_array_bytes};
+use super::{Collected, RunContext, SourceError};
+use crate::http::FetchError;
+
+/// The largest `limit` the records endpoint accepts.
+const PAGE_LIMIT: u64 = 100;
+/// `offset + limit` may not exceed this.
+const WINDOW: u64 = 10_000;
+
+#[derive(Deserialize)]
+struct RecordsPage {
+    total_count: u64,
+    results: Vec<Value>,
+}
+
+/// Fetches every record of the selection.
+pub(super) async fn collect(
+    ctx: &RunContext,
+    source: &Source,
+    settings: &Opendatasoft,
+) -> Result<Collected, SourceError> {
+    let base = format!(
+        "{}/api/explore/v2.1/catalog/datasets/{}",
+        source.url.trim_end_matches('/'),
+        settings.dataset
+    );
+    let query = selection(source, settings, ctx.since);
+    let first = records_page(ctx, &base, &query, 0).await?;
+    let announced = first.total_count;
+    ctx.progress_total(announced);
+    let mut seen = HashSet::new();
+    let mut records = Vec::new();
+    let records_url = format!("{base}/records");
+    let mut export_all = announced > WINDOW;
+    if !export_all {
+        let got = append_unique(source, &mut seen, &mut records, first.results);
+        ctx.progress_advance(got);
+        let mut offset = PAGE_LIMIT;
+        while offset < announced {
+            match records_page(ctx, &base, &query, offset).await {
+                Ok(page) => {
+                    let done = page.results.is_empty();
+                    let got = append_unique(source, &mut seen, &mut records, page.results);
+                    ctx.progress_advance(got);
+                    if done {
+                        break;
+                    }
+                }
+                Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
+                    tracing::info!(source = %source.name, url = %records_url, "The selection outgrew the records window; exporting it instead.");
+                    export_all = true;
+                    break;
+                }
+                Err(err) => return Err(err),
+            }
+            offset += PAGE_LIMIT;
+        }
+    }
+    if export_all {
+        let exported = export(ctx, &base, &query).await?;
+        records.clear();
+        seen.clear();
+        let got = append_unique(source, &mut seen, &mut records, exported);
+        ctx.progress_advance(got);
+    }
+    Ok(Collected {
+        body: to_array_bytes(&records),
+        records: records.len() as u64,
+        announced: Some(announced),
+        shortfall: 0,
+    })
+}
+
+/// The query parameters shared by `/records` and `/exports/json`.
+fn selection(
+    source: &Source,
+    settings: &Opendatasoft,
+    since: Option<DateTime<Utc>>,
+) -> Vec<(&'static str, String)> {
+    let mut query = vec![("timezone", "UTC".to_owned())];
+    if let Some(select) = &settings.select {
+        query.push(("select", select.clone()));
+    }
+    let mut conditions = Vec::new();
+    if let Some(clause) = settings
+        .where_clause
+        .as_ref()
+        .filter(|w| !w.trim().is_empty())
+    {
+        conditions.push(format!("({clause})"));
+    }
+    if settings.incremental {
+        let field = source.time.as_str();
+        let literal = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        conditions.push(match since {
+            Some(cursor) => format!("{field} > date'{}'", literal(cursor)),
+            None => format!(
+                "{field} >= date'{}'",
+                literal(Utc::now() - TimeDelta::days(1))
+            ),
+        });
+    }
+    if !conditions.is_empty() {
+        query.push(("where", conditions.join(" AND ")));
+    }
+    if let Some(order_by) = &settings.order_by {
+        query.push(("order_by", order_by.clone()));
+    }
+    for refine in &settings.refine {
+        query.push(("refine", refine.clone()));
+    }
+    query
+}
+
+async fn records_page(
+    ctx: &RunContext,
+    base: &str,
+    query: &[(&'static str, String)],
+    offset: u64,
+) -> Result<RecordsPage, SourceError> {
+    let url = format!("{base}/records");
+    let limit = PAGE_LIMIT.min(WINDOW - offset.min(WINDOW)).to_string();
+    let offset_text = offset.to_string();
+    let what = format!("records offset {offset}");
+    let answer = ctx
+        .client
+        .send_json(&what, |http| {
+            http.get(&url)
+                .query(query)
+                .query(&[("limit", &limit), ("offset", &offset_text)])
+        })
+        .await?;
+    Ok(answer.json(&what)?)
+}
+
+async fn export(
+    ctx: &RunContext,
+    base: &str,
+    query: &[(&'static str, String)],
+) -> Result<Vec<Value>, SourceError> {
+    let url = format!("{base}/exports/json");
+    let what = "exports/json";
+    let answer = ctx
+        .client
+        .send_json(what, |http| http.get(&url).query(query))
+        .await?;
+    Ok(answer.json(what)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn source(incremental: bool) -> (Source, Opendatasoft) {
+        let text = format!(
+            r#"
+[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "https://odre.example"
+dataset = "eco2mix-national-tr"
+where = "nature = 'Données temps réel'"
+refine = ["perimetre:France"]
+incremental = {incremental}
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+"#
+        );
+        let config = releve::Config::parse(&text, std::path::Path::new("sources.toml"))
+            .expect("valid config");
+        let source = config.sources[0].clone();
+        let releve::SourceKind::Opendatasoft(settings) = source.kind.clone() else {
+            panic!("opendatasoft kind");
+        };
+        (source, settings)
+    }
+
+    #[test]
+    fn incremental_selection_starts_after_the_cursor() {
+        let (source, settings) = source(true);
+        let cursor = Utc
+            .with_ymd_and_hms(2026, 11, 22, 7, 45, 0)
+            .single()
+            .expect("time");
+        let query = selection(&source, &settings, Some(cursor));
+        let where_clause = query
+            .iter()
+            .find(|(name, _)| *name == "where")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(
+            where_clause,
+            Some("(nature = 'Données temps réel') AND date_heure > date'2026-11-22T07:45:00.000Z'")
+        );
+        assert!(query.contains(&("refine", "perimetre:France".to_owned())));
+        let first_run = selection(&source, &settings, None);
+        assert!(
+            first_run
+                .iter()
+                .any(|(n, v)| *n == "where" && v.contains("AND date_heure >= date'"))
+        );
+    }
+
+    #[test]
+    fn plain_selection_has_no_time_bound() {
+        let (source, settings) = source(false);
+        let query = selection(&source, &settings, None);
+        assert!(query.iter().all(|(_, v)| !v.contains("date_heure")));
+    }
+}

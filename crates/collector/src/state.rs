@@ -1,0 +1,138 @@
+//! The per-source state file `raw/<name>/.state.json`: what the schedule and the incremental
+//! cursor need once the summariser has deleted the landed files. Its hidden name keeps it out
+//! of [`releve::rawfile::list`]; it is written to a temp file and renamed over the old one.
+//!
+//! ```json
+//! {"last_success_started":"2026-11-22T08:00:00.412Z","last_success_landed":"2026-11-22T08:00:01Z",
+//!  "last_attempt":"2026-11-22T08:00:00.412Z","last_error":null,
+//!  "cursor":"2026-11-22T07:45:00Z","days":["2026-11-21"]}
+//! ```
+//!
+//! When the file is missing (first run, or deleted), the newest landed data file stands in.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use releve::Source;
+use releve::rawfile::{self, RawFileRole};
+use serde::{Deserialize, Serialize};
+
+use crate::sources::newest_time;
+
+/// How many collected days a per-day source remembers.
+const DAYS_KEPT: usize = 366;
+
+/// What the collector remembers about one source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceState {
+    /// When the last successful run started.
+    pub last_success_started: Option<DateTime<Utc>>,
+    /// When the last successful run landed its file.
+    pub last_success_landed: Option<DateTime<Utc>>,
+    /// When the last run, successful or not, started.
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Why the last run failed, when it did.
+    pub last_error: Option<String>,
+    /// Newest record `time` landed so far (incremental sources).
+    pub cursor: Option<DateTime<Utc>>,
+    /// Days landed by a per-day source (France Travail), newest last.
+    #[serde(default)]
+    pub days: BTreeSet<NaiveDate>,
+}
+
+/// The state file of `source` under `raw_dir`.
+pub fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
+    raw_dir.join(source).join(".state.json")
+}
+
+impl SourceState {
+    /// The saved state, else one rebuilt from the newest landed data file, else empty.
+    /// An unreadable state file is reported and rebuilt, never fatal.
+    pub fn load(raw_dir: &Path, source: &Source) -> SourceState {
+        let path = state_path(raw_dir, &source.name);
+        match fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(state) => return state,
+                Err(err) => tracing::warn!(
+                    file = %path.display(),
+                    error = %err,
+                    "Ignoring an unreadable state file; rebuilding it from the landed files."
+                ),
+            },
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+            Err(err) => tracing::warn!(
+                file = %path.display(),
+                error = %err,
+                "Cannot read the state file; rebuilding it from the landed files."
+            ),
+        }
+        SourceState::from_landed(raw_dir, source)
+    }
+
+    fn from_landed(raw_dir: &Path, source: &Source) -> SourceState {
+        let newest = rawfile::list(raw_dir, &source.name)
+            .unwrap_or_default()
+            .into_iter()
+            .rfind(|name| name.role == RawFileRole::Data);
+        let Some(newest) = newest else {
+            return SourceState::default();
+        };
+        let cursor = fs::read(newest.path_in(raw_dir))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).ok())
+            .and_then(|records| newest_time(source, &records));
+        SourceState {
+            last_success_started: Some(newest.landed_at),
+            last_success_landed: Some(newest.landed_at),
+            last_attempt: Some(newest.landed_at),
+            last_error: None,
+            cursor,
+            days: BTreeSet::new(),
+        }
+    }
+
+    /// Records a landed run.
+    pub fn succeeded(
+        &mut self,
+        started: DateTime<Utc>,
+        landed: DateTime<Utc>,
+        cursor: Option<DateTime<Utc>>,
+        day: Option<NaiveDate>,
+    ) {
+        self.last_success_started = Some(started);
+        self.last_success_landed = Some(landed);
+        self.last_attempt = Some(started);
+        self.last_error = None;
+        if cursor > self.cursor {
+            self.cursor = cursor;
+        }
+        if let Some(day) = day {
+            self.days.insert(day);
+            while self.days.len() > DAYS_KEPT {
+                self.days.pop_first();
+            }
+        }
+    }
+
+    /// Records a failed run.
+    pub fn failed(&mut self, started: DateTime<Utc>, error: &str) {
+        self.last_attempt = Some(started);
+        self.last_error = Some(error.to_owned());
+    }
+
+    /// Writes the state through a temp file and a rename.
+    pub fn save(&self, raw_dir: &Path, source: &str) -> io::Result<()> {
+        let path = state_path(raw_dir, source);
+        let dir = raw_dir.join(source);
+        fs::create_dir_all(&dir)?;
+        let tmp = dir.join(format!(".state.{}.tmp", std::process::id()));
+        let bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, &path)
+    }
+}

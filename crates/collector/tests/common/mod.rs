@@ -1,0 +1,155 @@
+//! Shared set-up of the collector's integration tests: a temp folder holding `sources.toml`
+//! and `raw/`, arguments for the library's `run`, and readers for what landed.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use collector::{Args, RetryPolicy};
+use releve::RunMetrics;
+use releve::cli::{ConfigArgs, RawDirArgs};
+use releve::rawfile::{self, RawFileRole};
+
+/// A temp folder with a configuration and a raw folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// Writes `config` as `sources.toml` in a fresh temp folder.
+    pub fn new(config: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("sources.toml"), config).expect("write config");
+        Site { dir }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("sources.toml")
+    }
+
+    pub fn raw(&self) -> PathBuf {
+        self.dir.path().join("raw")
+    }
+
+    /// Arguments for `collector::run`: only `sources` (all when empty), `--force` or not.
+    pub fn args(&self, sources: &[&str], force: bool) -> Args {
+        Args {
+            config: ConfigArgs {
+                config: self.config(),
+            },
+            raw_dir: RawDirArgs {
+                raw_dir: self.raw(),
+            },
+            sources: sources.iter().map(|s| (*s).to_owned()).collect(),
+            force,
+            date: None,
+        }
+    }
+
+    /// Landed data files of `source`, oldest first.
+    pub fn data_files(&self, source: &str) -> Vec<PathBuf> {
+        self.files(source, RawFileRole::Data)
+    }
+
+    /// Run metrics of `source`, oldest first.
+    pub fn metrics(&self, source: &str) -> Vec<RunMetrics> {
+        self.files(source, RawFileRole::Metrics)
+            .iter()
+            .map(|path| {
+                serde_json::from_slice(&std::fs::read(path).expect("read metrics"))
+                    .expect("metrics are RunMetrics")
+            })
+            .collect()
+    }
+
+    fn files(&self, source: &str, role: RawFileRole) -> Vec<PathBuf> {
+        rawfile::list(&self.raw(), source)
+            .expect("list raw files")
+            .into_iter()
+            .filter(|name| name.role == role)
+            .map(|name| name.path_in(&self.raw()))
+            .collect()
+    }
+
+    /// Every file under `raw/` (hidden ones too) with its contents as text.
+    pub fn everything_written(&self) -> Vec<(PathBuf, String)> {
+        let mut found = Vec::new();
+        walk(&self.raw(), &mut found);
+        found
+    }
+
+    /// Names of every file under `raw/<source>/`, hidden ones included.
+    pub fn file_names(&self, source: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.raw().join(source))
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+fn walk(dir: &Path, found: &mut Vec<(PathBuf, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found);
+        } else {
+            let text =
+                String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned();
+            found.push((path, text));
+        }
+    }
+}
+
+/// A retry policy with millisecond backoffs, so fault tests stay fast.
+pub fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+/// A `[[source]]` table of kind `http_json` reading a USGS-shaped feed at `url`.
+pub fn usgs_source(name: &str, url: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[source]]
+name = "{name}"
+kind = "http_json"
+url = "{url}"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+{extra}
+"#
+    )
+}
+
+/// A USGS-shaped body with `n` earthquakes.
+pub fn usgs_body(n: usize) -> String {
+    let features: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "type": "Feature",
+                "id": format!("us{i:04}"),
+                "properties": {"mag": 1.0 + i as f64 / 10.0, "time": 1_763_795_000_000_i64 + i as i64 * 1000, "type": "earthquake"},
+                "geometry": {"type": "Point", "coordinates": [-155.2, 19.3, 3.9]}
+            })
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "metadata": {"count": n}, "features": features})
+        .to_string()
+}

@@ -1,0 +1,314 @@
+//! Faults: 500s, timeouts, truncated bodies, invalid JSON, 429 with `Retry-After` and refused
+//! requests. Retries happen, nothing partial lands, and the outcome and metrics tell the truth.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use collector::SourceResult;
+use common::{Site, fast_policy, usgs_body, usgs_source};
+use testkit::http::LocalServer;
+
+/// One bad answer: status, headers, body, and a delay before answering.
+#[derive(Clone)]
+struct Fault(u16, Vec<(&'static str, &'static str)>, &'static str, u64);
+
+/// A feed answering `faults[n]` to the n-th call, then the good body.
+fn faulty_feed(faults: Vec<Fault>) -> (LocalServer, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let good = usgs_body(4);
+    let faults = Arc::new(faults);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let fault = faults.get(n).cloned();
+            let good = good.clone();
+            async move {
+                match fault {
+                    Some(Fault(status, headers, body, delay_ms)) => {
+                        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+                        let mut map = HeaderMap::new();
+                        for (name, value) in headers {
+                            map.insert(name, value.parse().expect("header value"));
+                        }
+                        let status = StatusCode::from_u16(status).expect("status");
+                        (status, map, body.to_owned())
+                    }
+                    None => (StatusCode::OK, HeaderMap::new(), good),
+                }
+            }
+        }),
+    ));
+    (server, calls)
+}
+
+async fn run(site: &Site) -> collector::Outcome {
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs")
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_and_the_run_still_lands() {
+    let (server, calls) = faulty_feed(vec![
+        Fault(500, vec![], "oops", 0),
+        Fault(502, vec![], "bad gateway", 0),
+    ]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    assert!(
+        matches!(
+            outcome.sources[0].1,
+            SourceResult::Landed { records: 4, .. }
+        ),
+        "{:?}",
+        outcome.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    let metrics = &site.metrics("usgs")[0];
+    assert_eq!(
+        (metrics.http_calls, metrics.retries, metrics.records),
+        (3, 2, 4)
+    );
+    assert!(metrics.succeeded());
+}
+
+#[tokio::test]
+async fn a_source_that_keeps_failing_lands_nothing_and_does_not_stop_the_others() {
+    let (broken, _) = faulty_feed(vec![
+        Fault(500, vec![], "{\"message\":\"database down\"}", 0);
+        10
+    ]);
+    let good = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
+    let config = format!(
+        "{}{}",
+        usgs_source("broken", &format!("{}/feed", broken.url()), ""),
+        usgs_source("good", &format!("{}/feed", good.url()), "")
+    );
+    let site = Site::new(&config);
+    let outcome = run(&site).await;
+    assert!(!outcome.succeeded());
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].0, "broken");
+    assert!(
+        failures[0].1.contains("gave up after 4 attempts"),
+        "{}",
+        failures[0].1
+    );
+    assert!(
+        failures[0].1.contains("database down"),
+        "the API's message is kept: {}",
+        failures[0].1
+    );
+    assert!(
+        site.data_files("broken").is_empty(),
+        "nothing lands for a failed run"
+    );
+    let metrics = site.metrics("broken");
+    assert_eq!(metrics.len(), 1, "a failed run still has metrics");
+    assert_eq!(
+        (
+            metrics[0].http_calls,
+            metrics[0].retries,
+            metrics[0].records
+        ),
+        (4, 3, 0)
+    );
+    assert!(metrics[0].file.is_none());
+    assert!(
+        metrics[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("database down"))
+    );
+    assert_eq!(
+        site.data_files("good").len(),
+        1,
+        "the healthy source still landed"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_request_fails_at_once_with_the_apis_message() {
+    let body =
+        "{\"error_code\":\"ODSQLError\",\"message\":\"ODSQL query is malformed: bad where\"}";
+    let (server, calls) = faulty_feed(vec![Fault(400, vec![], body, 0); 5]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0]
+            .1
+            .contains("HTTP 400: ODSQLError: ODSQL query is malformed: bad where"),
+        "{}",
+        failure[0].1
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "a 400 is not retried");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[tokio::test]
+async fn too_many_requests_waits_as_told_and_counts_the_429() {
+    let (server, calls) = faulty_feed(vec![Fault(
+        429,
+        vec![("retry-after", "1")],
+        "{\"errorcode\":10002,\"error\":\"Too many requests on the domain.\"}",
+        0,
+    )]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let started = std::time::Instant::now();
+    let outcome = run(&site).await;
+    assert!(
+        matches!(outcome.sources[0].1, SourceResult::Landed { .. }),
+        "{:?}",
+        outcome.sources
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let metrics = &site.metrics("usgs")[0];
+    assert_eq!(
+        (metrics.throttled, metrics.retries, metrics.http_calls),
+        (1, 1, 2)
+    );
+}
+
+#[tokio::test]
+async fn a_quota_reset_far_away_is_not_waited_for() {
+    let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "86400")], "{}", 0); 5]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0].1.contains("wait longer than allowed"),
+        "{}",
+        failure[0].1
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(site.metrics("usgs")[0].throttled, 1);
+}
+
+#[tokio::test]
+async fn a_request_that_times_out_is_retried() {
+    let (server, calls) = faulty_feed(vec![Fault(200, vec![], "{\"features\":[]}", 3000)]);
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "timeout = \"1s\"",
+    ));
+    let outcome = run(&site).await;
+    assert!(
+        matches!(
+            outcome.sources[0].1,
+            SourceResult::Landed { records: 4, .. }
+        ),
+        "{:?}",
+        outcome.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(site.metrics("usgs")[0].retries, 1);
+}
+
+#[tokio::test]
+async fn invalid_json_is_retried_then_refused_and_nothing_lands() {
+    let (server, calls) = faulty_feed(vec![Fault(200, vec![], "<html>maintenance</html>", 0); 10]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0].1.contains("not the expected JSON"),
+        "{}",
+        failure[0].1
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert!(site.data_files("usgs").is_empty());
+    assert!(
+        site.file_names("usgs").iter().all(|n| !n.ends_with(".tmp")),
+        "no temp file is left: {:?}",
+        site.file_names("usgs")
+    );
+}
+
+#[tokio::test]
+async fn records_missing_from_the_answer_fail_the_run() {
+    let (server, _) = faulty_feed(vec![Fault(
+        200,
+        vec![],
+        "{\"type\":\"FeatureCollection\"}",
+        0,
+    )]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert!(
+        failure[0].1.contains("`features` is not in the answer"),
+        "{}",
+        failure[0].1
+    );
+    assert!(site.data_files("usgs").is_empty());
+}
+
+/// A raw server whose first answer announces 1000 bytes and hangs up after a few.
+fn truncating_feed() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/feed", listener.local_addr().expect("addr"));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let good = usgs_body(4);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let answer = if n == 0 {
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n{\"features\":[{\"id\":".to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{good}",
+                    good.len()
+                )
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (url, calls)
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_retried_and_never_lands() {
+    let (url, calls) = truncating_feed();
+    let site = Site::new(&usgs_source("usgs", &url, ""));
+    let outcome = run(&site).await;
+    assert!(
+        matches!(
+            outcome.sources[0].1,
+            SourceResult::Landed { records: 4, .. }
+        ),
+        "{:?}",
+        outcome.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let files = site.data_files("usgs");
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&files[0]).expect("read"),
+        usgs_body(4)
+    );
+    assert_eq!(site.metrics("usgs")[0].retries, 1);
+}

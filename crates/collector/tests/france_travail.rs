@@ -1,0 +1,335 @@
+//! The France Travail source end to end: the real `collector` binary against the local double
+//! of the API (`testkit::france_travail`), which enforces the real window, range and rate
+//! rules. What a user would check: every offer that can be reached lands exactly once, what
+//! cannot is counted, expired tokens and 429s do not stop the run, bad credentials fail
+//! clearly, and no secret leaks into files or logs.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::Output;
+
+use chrono::{NaiveDate, NaiveTime};
+use releve::{RawFileName, RawFileRole, RunMetrics};
+use serde_json::Value;
+use testkit::france_travail::{
+    API_PATH, Burst, DayPlan, DoubleSettings, FranceTravailDouble, Offer, TOKEN_PATH,
+};
+use testkit::http::LocalServer;
+
+const DAY: &str = "2026-11-21";
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date")
+}
+
+fn at(h: u32, m: u32, s: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, s).expect("valid time")
+}
+
+/// A day of `spread` offers and no burst.
+fn plain_day(spread: usize, seed: u64) -> DayPlan {
+    DayPlan {
+        date: day(),
+        spread,
+        bursts: Vec::new(),
+        seed,
+    }
+}
+
+struct Run {
+    output: Output,
+    raw: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    fn files(&self, role: RawFileRole) -> Vec<PathBuf> {
+        let dir = self.raw.join("france-travail");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(RawFileName::parse)
+                .is_some_and(|n| n.role == role)
+        });
+        files
+    }
+
+    fn landed_offers(&self) -> Vec<Value> {
+        let data = self.files(RawFileRole::Data);
+        assert_eq!(
+            data.len(),
+            1,
+            "one file for the day: {data:?}\n{}",
+            self.stderr()
+        );
+        let bytes = std::fs::read(&data[0]).expect("read the landed file");
+        serde_json::from_slice(&bytes).expect("the landed file is a JSON array of offers")
+    }
+
+    fn metrics(&self) -> RunMetrics {
+        let metrics = self.files(RawFileRole::Metrics);
+        assert_eq!(metrics.len(), 1, "one metrics file: {metrics:?}");
+        let bytes = std::fs::read(&metrics[0]).expect("read the metrics");
+        serde_json::from_slice(&bytes).expect("metrics follow the documented shape")
+    }
+
+    /// Everything the run wrote or printed, to search for secrets.
+    fn everything_written(&self) -> String {
+        let mut text = self.stderr();
+        text.push_str(&String::from_utf8_lossy(&self.output.stdout));
+        for role in [RawFileRole::Data, RawFileRole::Metrics] {
+            for file in self.files(role) {
+                text.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+            }
+        }
+        text
+    }
+}
+
+/// Runs the collector once for `DAY` against `double`, with the credentials given.
+fn collect(double: &FranceTravailDouble, rate_limit: u32, secret: &str) -> Run {
+    let server = LocalServer::start(double.router());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        r#"[[source]]
+name = "france-travail"
+kind = "france_travail"
+url = "{base}{API_PATH}"
+token_url = "{base}{TOKEN_PATH}?realm=/partenaire"
+every = "1d"
+key = "id"
+time = "dateCreation"
+rate_limit = {rate_limit}
+timeout = "30s"
+"#,
+        base = server.url()
+    );
+    let config_path = dir.path().join("sources.toml");
+    std::fs::write(&config_path, config).expect("write the configuration");
+    let raw = dir.path().join("raw");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(dir.path())
+        .args(["--config", "sources.toml", "--raw-dir", "raw", "--force"])
+        .args(["--date", DAY])
+        .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
+        .env("FRANCE_TRAVAIL_CLIENT_SECRET", secret)
+        .env("RUST_LOG", "debug")
+        .env("COLLECTOR_BACKOFF_MS", "50")
+        .output()
+        .expect("run the collector");
+    Run {
+        output,
+        raw,
+        _dir: dir,
+    }
+}
+
+/// Ids of the offers no query can reach: past position 3149 of their narrowest query (same
+/// creation second and contract type, and same département when they have one), in the API's
+/// order.
+fn unreachable(offers: &[Offer]) -> HashSet<String> {
+    let mut by_place: HashMap<(i64, &str, &str), usize> = HashMap::new();
+    let mut by_contract: HashMap<(i64, &str), usize> = HashMap::new();
+    let mut lost = HashSet::new();
+    for offer in offers {
+        let second = offer.created.timestamp();
+        let contract = by_contract.entry((second, offer.contract)).or_default();
+        let ahead = match &offer.departement {
+            Some(departement) => {
+                let place = by_place
+                    .entry((second, offer.contract, departement.as_str()))
+                    .or_default();
+                *place += 1;
+                *place - 1
+            }
+            None => *contract,
+        };
+        *contract += 1;
+        if ahead >= 3150 {
+            lost.insert(offer.id.clone());
+        }
+    }
+    lost
+}
+
+fn ids(offers: &[Value]) -> Vec<String> {
+    offers
+        .iter()
+        .map(|o| o["id"].as_str().expect("every offer has an id").to_owned())
+        .collect()
+}
+
+fn assert_no_secret(run: &Run, double: &FranceTravailDouble) {
+    let written = run.everything_written();
+    assert!(
+        !written.contains(&double.settings().client_secret),
+        "the client secret leaked"
+    );
+    assert!(!written.contains("ft-token-"), "an access token leaked");
+}
+
+#[test]
+fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
+    let plan = DayPlan {
+        date: day(),
+        spread: 13_000,
+        bursts: vec![
+            Burst {
+                at: at(10, 0, 0),
+                offers: 3_600,
+                contract: "CDI",
+                departement: None,
+                without_place: 0.12,
+            },
+            Burst {
+                at: at(14, 30, 0),
+                offers: 4_000,
+                contract: "CDI",
+                departement: Some("75"),
+                without_place: 0.0,
+            },
+        ],
+        seed: 2026,
+    };
+    let mut settings = DoubleSettings::new(plan);
+    settings.calls_per_second = 2000.0;
+    settings.burst = 2000;
+    let double = FranceTravailDouble::new(settings);
+    let offers = double.offers();
+    assert!(offers.len() > 20_000);
+    let lost = unreachable(offers);
+    assert!(!lost.is_empty(), "the day holds offers no query can reach");
+    assert!(
+        offers.iter().any(|o| !o
+            .json
+            .as_object()
+            .is_some_and(|m| m.contains_key("lieuTravail"))),
+        "the day holds offers without a place"
+    );
+    assert!(offers.iter().any(|o| o.json.get("romeCode").is_none()));
+
+    let run = collect(&double, 2000, &double.settings().client_secret);
+    assert!(
+        run.output.status.success(),
+        "collector failed:\n{}",
+        run.stderr()
+    );
+    let landed = ids(&run.landed_offers());
+    let distinct: HashSet<String> = landed.iter().cloned().collect();
+    assert_eq!(distinct.len(), landed.len(), "an offer landed twice");
+    let reachable: HashSet<String> = offers
+        .iter()
+        .map(|o| o.id.clone())
+        .filter(|id| !lost.contains(id))
+        .collect();
+    assert_eq!(
+        distinct, reachable,
+        "every reachable offer lands, nothing else"
+    );
+
+    let metrics = run.metrics();
+    assert_eq!(metrics.announced, Some(offers.len() as u64));
+    assert_eq!(metrics.records, reachable.len() as u64);
+    assert_eq!(
+        metrics.shortfall,
+        lost.len() as u64,
+        "the shortfall is exactly the unreachable"
+    );
+    let coverage = metrics.coverage.expect("coverage");
+    assert!((coverage - reachable.len() as f64 / offers.len() as f64).abs() < 1e-9);
+    assert_eq!(
+        double.counts().bad_requests,
+        0,
+        "no request broke the API's rules"
+    );
+    assert_no_secret(&run, &double);
+}
+
+#[test]
+fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
+    let mut settings = DoubleSettings::new(plain_day(3_000, 5));
+    settings.calls_per_second = 2000.0;
+    settings.burst = 2000;
+    settings.token_lifetime = 1;
+    settings.token_calls = Some(10);
+    let double = FranceTravailDouble::new(settings);
+    let run = collect(&double, 8, &double.settings().client_secret);
+    assert!(
+        run.output.status.success(),
+        "collector failed:\n{}",
+        run.stderr()
+    );
+    assert_eq!(run.landed_offers().len(), 3_000);
+    let counts = double.counts();
+    assert!(
+        counts.unauthorized >= 1,
+        "a revoked token was met: {counts:?}"
+    );
+    assert!(counts.tokens_issued >= 3, "tokens were renewed: {counts:?}");
+    assert_eq!(run.metrics().shortfall, 0);
+    assert_no_secret(&run, &double);
+}
+
+#[test]
+fn throttled_calls_wait_for_retry_after_at_the_real_limit() {
+    let mut settings = DoubleSettings::new(plain_day(2_400, 9));
+    settings.throttle_every = Some(6);
+    let double = FranceTravailDouble::new(settings);
+    assert_eq!(double.settings().calls_per_second, 10.0);
+    let run = collect(&double, 40, &double.settings().client_secret);
+    assert!(
+        run.output.status.success(),
+        "collector failed:\n{}",
+        run.stderr()
+    );
+    assert_eq!(run.landed_offers().len(), 2_400);
+    let metrics = run.metrics();
+    assert!(
+        metrics.throttled > 0,
+        "the API answered 429: {metrics:?}\n{}",
+        run.stderr()
+    );
+    assert!(
+        metrics.retries >= metrics.throttled,
+        "each 429 was retried: {metrics:?}"
+    );
+    assert_eq!(metrics.throttled, double.counts().throttled);
+    assert_no_secret(&run, &double);
+}
+
+#[test]
+fn bad_credentials_fail_with_one_clear_line_and_land_nothing() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(500, 3)));
+    let wrong_secret = "wrong-secret-4711";
+    let run = collect(&double, 10, wrong_secret);
+    assert!(!run.output.status.success(), "the run must fail");
+    let stderr = run.stderr();
+    let failures: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("collector: source `france-travail` failed"))
+        .collect();
+    assert_eq!(failures.len(), 1, "one failure line:\n{stderr}");
+    assert!(failures[0].contains("invalid_client"), "{}", failures[0]);
+    assert!(
+        failures[0].contains("FRANCE_TRAVAIL_CLIENT_SECRET"),
+        "{}",
+        failures[0]
+    );
+    assert!(run.files(RawFileRole::Data).is_empty(), "nothing lands");
+    assert!(
+        run.metrics().error.is_some(),
+        "the metrics record the failure"
+    );
+    assert!(
+        !run.everything_written().contains(wrong_secret),
+        "the secret leaked"
+    );
+    assert_eq!(double.counts().api_calls, 0, "no search without a token");
+}

@@ -1,0 +1,208 @@
+//! `opendatasoft` sources against the local Explore v2.1 double that enforces the real window:
+//! paging within it, the exports endpoint beyond it, and incremental collection.
+
+mod common;
+
+use std::collections::HashSet;
+
+use chrono::{TimeDelta, TimeZone, Utc};
+use collector::SourceResult;
+use common::{Site, fast_policy};
+use serde_json::Value;
+use testkit::http::LocalServer;
+use testkit::opendatasoft::{OpendatasoftDouble, eco2mix_records};
+
+fn eco2mix_source(url: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "{url}"
+dataset = "eco2mix-national-tr"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+numeric = ["consommation"]
+rate_limit = 1000
+{extra}
+"#
+    )
+}
+
+fn landed_records(site: &Site) -> Vec<Value> {
+    let files = site.data_files("eco2mix");
+    let last = files.last().expect("a landed file");
+    serde_json::from_slice(&std::fs::read(last).expect("read")).expect("a JSON array")
+}
+
+fn distinct_keys(records: &[Value]) -> usize {
+    records
+        .iter()
+        .filter_map(|r| r.get("date_heure").and_then(Value::as_str))
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+fn start() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("time")
+}
+
+#[tokio::test]
+async fn a_selection_larger_than_the_window_lands_every_record_once() {
+    let double = OpendatasoftDouble::new(
+        "eco2mix-national-tr",
+        "date_heure",
+        eco2mix_records(12_345, start()),
+    );
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), ""));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(
+            outcome.sources[0].1,
+            SourceResult::Landed {
+                records: 12_345,
+                ..
+            }
+        ),
+        "{:?}",
+        outcome.sources
+    );
+    let records = landed_records(&site);
+    assert_eq!(records.len(), 12_345);
+    assert_eq!(
+        distinct_keys(&records),
+        12_345,
+        "every record lands exactly once"
+    );
+    let metrics = &site.metrics("eco2mix")[0];
+    assert_eq!(metrics.announced, Some(12_345));
+    assert_eq!(metrics.coverage, Some(1.0));
+    let requests = double.requests();
+    assert!(
+        requests.iter().any(|r| r.starts_with("exports/json")),
+        "{requests:?}"
+    );
+    assert!(requests.len() <= 3, "one count, one export: {requests:?}");
+}
+
+#[tokio::test]
+async fn a_selection_within_the_window_is_paged_by_hundreds() {
+    let double = OpendatasoftDouble::new(
+        "eco2mix-national-tr",
+        "date_heure",
+        eco2mix_records(250, start()),
+    );
+    let server = LocalServer::start(double.router());
+    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\norder_by = \"date_heure\"";
+    let site = Site::new(&eco2mix_source(&server.url(), extra));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let records = landed_records(&site);
+    assert_eq!(records.len(), 250);
+    assert_eq!(distinct_keys(&records), 250);
+    let requests = double.requests();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert!(requests.iter().all(|r| r.contains("limit=100")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.contains("refine=nature:Données temps réel"))
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.contains("where=(perimetre = 'France')"))
+    );
+    assert!(requests[2].contains("offset=200"));
+}
+
+#[tokio::test]
+async fn an_incremental_source_fetches_the_last_day_first_then_only_newer_records() {
+    let now = Utc::now();
+    let records = eco2mix_records(400, now - TimeDelta::minutes(15 * 399));
+    let newest = records
+        .last()
+        .and_then(|r| r.get("date_heure"))
+        .and_then(Value::as_str)
+        .expect("newest")
+        .to_owned();
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("first run");
+    let first = landed_records(&site);
+    assert!(
+        (96..=97).contains(&first.len()),
+        "the first run takes the last day: {}",
+        first.len()
+    );
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("second run");
+    let second = landed_records(&site);
+    assert!(
+        second.is_empty(),
+        "nothing newer than what landed: {second:?}"
+    );
+    let last_request = double.requests().last().cloned().expect("a request");
+    let cursor = chrono::DateTime::parse_from_rfc3339(&newest)
+        .expect("iso")
+        .with_timezone(&Utc);
+    let expected = format!(
+        "date_heure > date'{}'",
+        cursor.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    );
+    assert!(last_request.contains(&expected), "{last_request}");
+    let state = std::fs::read_to_string(site.raw().join("eco2mix/.state.json")).expect("state");
+    assert!(state.contains("\"cursor\""), "{state}");
+}
+
+#[tokio::test]
+async fn an_unknown_dataset_fails_with_the_portals_message() {
+    let double = OpendatasoftDouble::new("other", "date_heure", Vec::new());
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), ""));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1);
+    assert!(
+        failures[0]
+            .1
+            .contains("HTTP 404: DatasetNotFound: Unknown dataset: eco2mix-national-tr"),
+        "{}",
+        failures[0].1
+    );
+}
+
+#[tokio::test]
+async fn the_double_refuses_pages_past_the_window_like_the_real_portal() {
+    let double = OpendatasoftDouble::new(
+        "eco2mix-national-tr",
+        "date_heure",
+        eco2mix_records(12_000, start()),
+    );
+    let server = LocalServer::start(double.router());
+    collector::http::install_tls_provider();
+    let url = format!(
+        "{}/api/explore/v2.1/catalog/datasets/eco2mix-national-tr/records?limit=100&offset=9950",
+        server.url()
+    );
+    let answer = reqwest::get(&url).await.expect("answer");
+    assert_eq!(answer.status().as_u16(), 400);
+    let body: Value = answer.json().await.expect("JSON error body");
+    assert_eq!(
+        body,
+        serde_json::json!({"error_code": "InvalidRESTParameterError", "message": "Invalid value for sum of offset + limit API parameter: 10050 was found but <= 10000 is expected."})
+    );
+}

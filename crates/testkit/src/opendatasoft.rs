@@ -1,0 +1,177 @@
+//! A local Opendatasoft Explore API v2.1 double for one dataset, enforcing the real limits:
+//! `/records` refuses `limit` outside −1..100 and `offset + limit` above 10000 with the real
+//! 400 bodies; `/exports/json` returns the whole selection with no window. `where` is
+//! understood as far as the collector uses it: `<field> > date'<ISO>'` and
+//! `<field> >= date'<ISO>'` on the dataset's time field.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
+
+/// The dataset served and the requests received.
+#[derive(Clone)]
+pub struct OpendatasoftDouble {
+    dataset: String,
+    time_field: String,
+    records: Arc<Vec<Value>>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+/// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
+/// key and time, `consommation` a number, `perimetre` a category.
+pub fn eco2mix_records(n: usize, start: DateTime<Utc>) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let at = start + TimeDelta::minutes(15 * i64::try_from(i).unwrap_or(0));
+            json!({
+                "date_heure": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                "consommation": 40_000 + (i % 1000),
+                "perimetre": "France",
+            })
+        })
+        .collect()
+}
+
+impl OpendatasoftDouble {
+    /// Serves `records` as dataset `dataset`, `time_field` naming their time.
+    pub fn new(dataset: &str, time_field: &str, records: Vec<Value>) -> Self {
+        OpendatasoftDouble {
+            dataset: dataset.to_owned(),
+            time_field: time_field.to_owned(),
+            records: Arc::new(records),
+            requests: Arc::default(),
+        }
+    }
+
+    /// The router to give [`crate::http::LocalServer::start`].
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(
+                "/api/explore/v2.1/catalog/datasets/{dataset}/records",
+                get(records),
+            )
+            .route(
+                "/api/explore/v2.1/catalog/datasets/{dataset}/exports/json",
+                get(export),
+            )
+            .with_state(self.clone())
+    }
+
+    /// Every request received, as `endpoint?query` (`records?limit=100&offset=0...`).
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    fn note(&self, endpoint: &str, params: &[(String, String)]) {
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Ok(mut requests) = self.requests.lock() {
+            requests.push(format!("{endpoint}?{}", query.join("&")));
+        }
+    }
+
+    fn selection(&self, params: &[(String, String)]) -> Vec<Value> {
+        let clause = param(params, "where").unwrap_or_default();
+        let bound = clause
+            .split_once("date'")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .and_then(|(iso, _)| DateTime::parse_from_rfc3339(iso).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let inclusive = clause.contains(">= date'");
+        self.records
+            .iter()
+            .filter(|record| {
+                let time = record
+                    .get(&self.time_field)
+                    .and_then(Value::as_str)
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&Utc));
+                match (time, bound) {
+                    (Some(t), Some(bound)) if inclusive => t >= bound,
+                    (Some(t), Some(bound)) => t > bound,
+                    _ => true,
+                }
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+fn bad_request(message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error_code": "InvalidRESTParameterError", "message": message})),
+    )
+        .into_response()
+}
+
+async fn records(
+    State(double): State<OpendatasoftDouble>,
+    Path(dataset): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    double.note("records", &params);
+    if dataset != double.dataset {
+        return not_found(&dataset);
+    }
+    let limit: i64 = param(&params, "limit")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let offset: i64 = param(&params, "offset")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if !(-1..=100).contains(&limit) {
+        return bad_request(format!(
+            "Invalid value for limit API parameter: {limit} was found but -1 <= limit <= 100 is expected."
+        ));
+    }
+    if offset + limit.max(0) > 10_000 {
+        return bad_request(format!(
+            "Invalid value for sum of offset + limit API parameter: {} was found but <= 10000 is expected.",
+            offset + limit
+        ));
+    }
+    let selection = double.selection(&params);
+    let total = selection.len();
+    let start = usize::try_from(offset).unwrap_or(0).min(total);
+    let take = if limit < 0 {
+        100
+    } else {
+        usize::try_from(limit).unwrap_or(0)
+    };
+    let results: Vec<Value> = selection.into_iter().skip(start).take(take).collect();
+    Json(json!({"total_count": total, "results": results})).into_response()
+}
+
+async fn export(
+    State(double): State<OpendatasoftDouble>,
+    Path(dataset): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    double.note("exports/json", &params);
+    if dataset != double.dataset {
+        return not_found(&dataset);
+    }
+    Json(Value::Array(double.selection(&params))).into_response()
+}
+
+fn not_found(dataset: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error_code": "DatasetNotFound", "message": format!("Unknown dataset: {dataset}")})),
+    )
+        .into_response()
+}
