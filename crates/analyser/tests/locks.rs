@@ -1,4 +1,4 @@
-//! Locks between real processes: the crontab's collector line, run twice while the first run
+//! Locks between real processes: the crontab's summariser line, run twice while the first run
 //! is still going, runs the stage once; a holder killed with `kill -9` leaves no stale lock;
 //! `releve::RunLock` (the binaries' own lock) and flock(1) exclude each other. The crontab
 //! line also keeps its log bounded.
@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use releve::RunLock;
 
-/// A stand-in collector: notes that it ran, then holds on until its stdin gives a line or ends.
+/// A stand-in summariser: notes that it ran, then holds on until its stdin gives a line or ends.
 const STAND_IN: &str =
     "#!/bin/sh\necho \"collector ran\" >>ran.txt\necho 'Collected.' >&2\nread _ || true\n";
 
-/// A temp checkout holding the crontab's helpers and a stand-in release collector.
+/// A temp checkout holding the crontab's helpers and a stand-in release summariser.
 struct Checkout {
     dir: tempfile::TempDir,
     line: String,
@@ -28,13 +28,13 @@ impl Checkout {
         let rotate = dir.path().join("deploy/cron/rotate-log");
         std::fs::create_dir_all(rotate.parent().expect("a parent")).expect("folders");
         std::fs::copy(root.join("deploy/cron/rotate-log"), &rotate).expect("copy rotate-log");
-        write_executable(&dir.path().join("target/release/collector"), STAND_IN);
+        write_executable(&dir.path().join("target/release/summariser"), STAND_IN);
         let template = std::fs::read_to_string(root.join("crontab")).expect("read crontab");
         let home = dir.path().to_str().expect("UTF-8 temp path");
         let line = template
             .lines()
-            .find(|line| !line.starts_with('#') && line.contains("target/release/collector"))
-            .expect("the crontab runs the collector")
+            .find(|line| !line.starts_with('#') && line.contains("target/release/summariser"))
+            .expect("the crontab runs the summariser")
             .replace("@RELEVE_HOME@", home);
         let command = line
             .split_whitespace()
@@ -98,10 +98,10 @@ fn a_run_still_going_makes_the_next_cron_run_skip() {
 
     checkout.run_to_end();
     assert_eq!(checkout.runs(), 1, "the stage did not run twice at once");
-    let log = std::fs::read_to_string(checkout.path("logs/collector.log")).expect("log");
+    let log = std::fs::read_to_string(checkout.path("logs/summariser.log")).expect("log");
     assert!(
         log.contains(
-            "collector: the previous run still holds logs/collector.lock; this run is skipped."
+            "summariser: the previous run still holds logs/summariser.lock; this run is skipped."
         ),
         "the skipped run says so in the log: {log}"
     );
@@ -113,7 +113,7 @@ fn a_run_still_going_makes_the_next_cron_run_skip() {
 
     assert!(checkout.run_to_end().success(), "the next run goes ahead");
     assert_eq!(checkout.runs(), 2);
-    let log = std::fs::read_to_string(checkout.path("logs/collector.log")).expect("log");
+    let log = std::fs::read_to_string(checkout.path("logs/summariser.log")).expect("log");
     assert_eq!(
         log.matches("Collected.").count(),
         2,
@@ -172,7 +172,7 @@ fn run_lock_and_flock_exclude_each_other_across_processes() {
 #[test]
 fn the_crontab_line_keeps_its_log_bounded() {
     let checkout = Checkout::new();
-    let log = checkout.path("logs/collector.log");
+    let log = checkout.path("logs/summariser.log");
     std::fs::create_dir_all(log.parent().expect("logs")).expect("logs dir");
     for generation in 0..4 {
         std::fs::write(&log, format!("{generation}\n{}", "x".repeat(2000))).expect("a big log");
@@ -193,7 +193,7 @@ fn the_crontab_line_keeps_its_log_bounded() {
     );
     let kept: Vec<String> = (1..=4)
         .filter_map(|n| {
-            std::fs::read_to_string(checkout.path(&format!("logs/collector.log.{n}"))).ok()
+            std::fs::read_to_string(checkout.path(&format!("logs/summariser.log.{n}"))).ok()
         })
         .map(|text| text.lines().next().unwrap_or("").to_owned())
         .collect();
