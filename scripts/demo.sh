@@ -44,14 +44,16 @@ sed -e "s#https://earthquake.usgs.gov#$base/usgs#" \
     -e "s#https://odre.opendatasoft.com#$base/odre#" \
     -e "s#https://data.toulouse-metropole.fr#$base/toulouse#" \
     -e "s#https://api.francetravail.io#$base/francetravail#" \
-    -e "s#https://entreprise.francetravail.fr#$base/francetravail-auth#" \
+    -e "s#https://entreprise.francetravail.fr#$base/francetravail#" \
     sources.toml >"$demo/sources.toml"
 
 export FRANCE_TRAVAIL_CLIENT_ID="demo-client" FRANCE_TRAVAIL_CLIENT_SECRET="demo-secret"
 export MONGODB_URI="$uri"
 
 echo "==> collector"
-"$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force
+# --since: the incremental Opendatasoft sources backfill from the day before yesterday.
+"$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force \
+  --since "$(date -u -d '2 days ago' +%Y-%m-%d)"
 echo "==> summariser"
 "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"

@@ -8,7 +8,7 @@ use releve::Source;
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
 
-/// A source's health at the end of the period (or now, for a period still running).
+/// A source's health when the report is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
     /// The last run succeeded and was recent enough.
@@ -58,7 +58,7 @@ pub struct Completeness {
     pub shortfall: u64,
     /// Records in the period, from `hourly`.
     pub records: i64,
-    /// Health at the period's end.
+    /// Health when the report is generated.
     pub health: Health,
     /// The latest failure's message.
     pub last_error: Option<String>,
@@ -105,27 +105,21 @@ pub fn assess(
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
         records: data.hourly.iter().map(|h| h.count).sum(),
-        health: health(source, data, reference),
+        health: health(source, data, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }
 }
 
-fn health(source: &Source, data: &SourceData, reference: DateTime<Utc>) -> Health {
+fn health(source: &Source, data: &SourceData, now: DateTime<Utc>) -> Health {
     if !source.enabled {
         return Health::Disabled;
     }
-    let latest_failed = data
-        .runs
-        .iter()
-        .rev()
-        .find(|run| run.started < reference)
-        .is_some_and(|run| run.error.is_some());
-    if latest_failed {
+    if data.latest_run_failed {
         return Health::Failing;
     }
     let allowed = source.every.as_chrono() * 2 + Duration::minutes(5);
     match data.last_success {
-        Some(last) if reference - last <= allowed => Health::Ok,
+        Some(last) if now - last <= allowed => Health::Ok,
         _ => Health::Late,
     }
 }
@@ -216,6 +210,7 @@ mod tests {
         let end = period().end();
         let failing = SourceData {
             runs: vec![run(20, None), run(22, Some("HTTP 500"))],
+            latest_run_failed: true,
             last_success: Some(
                 Utc.with_ymd_and_hms(2026, 11, 21, 20, 0, 0)
                     .single()
@@ -228,6 +223,7 @@ mod tests {
         assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
         let late = SourceData {
             runs: vec![run(20, None)],
+            latest_run_failed: false,
             ..failing
         };
         assert_eq!(

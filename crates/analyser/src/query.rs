@@ -96,8 +96,10 @@ pub struct SourceData {
     pub hourly: Vec<HourlySummary>,
     /// Collector runs started in the period.
     pub runs: Vec<CollectionRun>,
-    /// The last run that succeeded before the period's end.
+    /// The last run that succeeded, up to the report's generation.
     pub last_success: Option<DateTime<Utc>>,
+    /// Whether the latest run, up to the report's generation, failed.
+    pub latest_run_failed: bool,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
 }
@@ -144,17 +146,12 @@ async fn load_source(
         .try_collect()
         .await
         .map_err(StoreError::command(format!("reading `runs` of {name}")))?;
-    let last_success = db
-        .collection::<RunDocument>(store::RUNS)
-        .find_one(
-            doc! {"source": name, "error": Bson::Null, "started": {"$lt": store::bson_date(end)}},
-        )
-        .sort(doc! {"started": -1})
-        .await
-        .map_err(StoreError::command(format!(
-            "reading the last run of {name}"
-        )))?
+    let last_success = latest_run(db, name, doc! {"source": name, "error": Bson::Null})
+        .await?
         .map(|run| store::chrono_date(run.started));
+    let latest_run_failed = latest_run(db, name, doc! {"source": name})
+        .await?
+        .is_some_and(|run| run.error.is_some());
     let positions = match source.position() {
         Some(_) => Some(load_positions(db, source, period).await?),
         None => None,
@@ -163,8 +160,25 @@ async fn load_source(
         hourly,
         runs: runs.into_iter().map(CollectionRun::from).collect(),
         last_success,
+        latest_run_failed,
         positions,
     })
+}
+
+/// The most recent run matching `filter`: health is judged when the report is generated, so
+/// a morning report tells whether collection is working now.
+async fn latest_run(
+    db: &Database,
+    name: &str,
+    filter: Document,
+) -> Result<Option<RunDocument>, StoreError> {
+    db.collection::<RunDocument>(store::RUNS)
+        .find_one(filter)
+        .sort(doc! {"started": -1})
+        .await
+        .map_err(StoreError::command(format!(
+            "reading the last run of {name}"
+        )))
 }
 
 async fn load_positions(

@@ -49,6 +49,10 @@ pub struct Args {
     /// The day per-day sources collect (default: yesterday, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
+    /// Backfill: incremental sources fetch records from this day (00:00 UTC) on, instead of
+    /// from where their last run stopped.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<NaiveDate>,
 }
 
 /// Why the collector could not run at all.
@@ -127,6 +131,10 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         raw_dir: args.raw_dir.raw_dir.clone(),
         day,
         force: args.force,
+        since: args
+            .since
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|start| start.and_utc()),
         policy,
     });
     let bars = std::io::stderr()

@@ -44,6 +44,8 @@ pub struct RunSettings {
     pub day: NaiveDate,
     /// Ignore the schedule.
     pub force: bool,
+    /// Backfill start for incremental sources, replacing their saved cursor.
+    pub since: Option<DateTime<Utc>>,
     /// The retry policy of every source's client.
     pub policy: RetryPolicy,
 }
@@ -106,7 +108,9 @@ pub async fn run_source(
         client,
         day: settings.day,
         raw_dir: raw_dir.to_owned(),
-        since: incremental(source).then_some(state.cursor).flatten(),
+        since: incremental(source)
+            .then_some(settings.since.or(state.cursor))
+            .flatten(),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
     let collected = sources::collect(&ctx, source).await;

@@ -1,7 +1,10 @@
 //! The demo's offline stand-in for the default sources: serves the bundled responses under
 //! `tests/fixtures/recorded/` on loopback, with their day (2026-11-21) moved to yesterday so
 //! the demo's daily report is full. Each API keeps its path layout under its own prefix
-//! (`/usgs/...`, `/open-meteo/...`, `/odre/...`, `/toulouse/...`).
+//! (`/usgs/...`, `/open-meteo/...`, `/odre/...`, `/toulouse/...`, `/francetravail/...`). The
+//! Opendatasoft portals and France Travail are the test doubles, which page and limit like the
+//! real services; France Travail serves a generated day of offers for yesterday to the client
+//! id `demo-client` with the secret `demo-secret`.
 
 use std::path::Path;
 
@@ -10,6 +13,9 @@ use axum::http::header;
 use axum::routing::get;
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::Value;
+
+use crate::france_travail::{DayPlan, DoubleSettings, FranceTravailDouble};
+use crate::opendatasoft::OpendatasoftDouble;
 
 /// The day the bundled responses were made for.
 pub const RECORDED_DAY: (i32, u32, u32) = (2026, 11, 21);
@@ -66,7 +72,24 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
     let shift = shift_to_yesterday();
     let usgs = load_shifted(&fixtures.join("usgs-earthquakes.json"), shift)?.to_string();
     let meteo = load_shifted(&fixtures.join("open-meteo-toulouse.json"), shift)?.to_string();
+    let eco2mix = portal_double(
+        fixtures,
+        "eco2mix-national",
+        "eco2mix-national-tr",
+        "date_heure",
+        shift,
+    )?;
+    let station = portal_double(
+        fixtures,
+        "toulouse-meteo-compans",
+        "42-station-meteo-toulouse-parc-compans-cafarelli",
+        "heure_utc",
+        shift,
+    )?;
     let router = Router::new()
+        .nest("/odre", eco2mix.router())
+        .nest("/toulouse", station.router())
+        .nest("/francetravail", france_travail_double().router())
         .route(
             "/usgs/earthquakes/feed/v1.0/summary/all_hour.geojson",
             get(move || async move { ([(header::CONTENT_TYPE, "application/geo+json")], usgs) }),
@@ -76,6 +99,37 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], meteo) }),
         );
     Ok(router)
+}
+
+fn portal_double(
+    fixtures: &Path,
+    file: &str,
+    dataset: &str,
+    time_field: &str,
+    shift: Duration,
+) -> std::io::Result<OpendatasoftDouble> {
+    let records = match load_shifted(&fixtures.join(format!("{file}.json")), shift)? {
+        Value::Array(records) => records,
+        _ => {
+            return Err(std::io::Error::other(format!(
+                "{file}.json is not an array of records"
+            )));
+        }
+    };
+    Ok(OpendatasoftDouble::new(dataset, time_field, records))
+}
+
+fn france_travail_double() -> FranceTravailDouble {
+    let day = DayPlan {
+        date: Utc::now().date_naive() - Duration::days(1),
+        spread: 2500,
+        bursts: Vec::new(),
+        seed: 20_261_121,
+    };
+    let mut settings = DoubleSettings::new(day);
+    settings.client_id = "demo-client".to_owned();
+    settings.client_secret = "demo-secret".to_owned();
+    FranceTravailDouble::new(settings)
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ fn cover(
 fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completeness)]) -> Table {
     let columns = vec![
         Column::text("Source", 2.0),
-        Column::text("Health", 1.0),
+        Column::text("Health now", 1.0),
         Column::number("Records in period", 1.2),
         Column::number("Last successful collection", 1.6),
     ];
