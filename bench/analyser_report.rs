@@ -100,6 +100,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 hourly,
                 runs,
                 last_success: hours.last().copied(),
+                latest_run_failed: false,
                 positions,
             };
             (source.name.clone(), data)

@@ -46,6 +46,7 @@ async fn collect(records: usize) -> Result<(f64, u64, u64, u64), Box<dyn std::er
         sources: Vec::new(),
         force: true,
         date: None,
+        since: None,
     };
     let started = Instant::now();
     let outcome = collector::run_with(&args, RetryPolicy::default()).await?;

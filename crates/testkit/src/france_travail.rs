@@ -7,8 +7,8 @@
 //! generated day of offers ([`DayPlan`]) served in a stable order (newest first, then by id).
 //!
 //! Search filters: `minCreationDate`/`maxCreationDate` (both or neither, seconds, both bounds
-//! inclusive), `typeContrat` and `departement` (comma-separated values). An offer lacking the
-//! filtered attribute is never returned by a filtered query, as with the real service.
+//! inclusive), `typeContrat`, `region` and `departement` (comma-separated values). An offer
+//! lacking the filtered attribute is never returned by a filtered query, as with the real one.
 
 mod day;
 mod search;
@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-pub use day::{Burst, CONTRACTS, DayPlan, Offer, departements};
+pub use day::{Burst, CONTRACTS, DayPlan, Offer, REGIONS, departements, region_of};
 
 /// Where the double serves the search API (the source's `url`), under the server's root.
 pub const API_PATH: &str = "/partenaire/offresdemploi/v2";
@@ -153,7 +153,8 @@ impl FranceTravailDouble {
         let api = Router::new()
             .route("/offres/search", get(search::search))
             .route("/referentiel/typesContrats", get(search::contract_types))
-            .route("/referentiel/departements", get(search::departements_list));
+            .route("/referentiel/departements", get(search::departements_list))
+            .route("/referentiel/regions", get(search::regions_list));
         Router::new()
             .route(TOKEN_PATH, post(token))
             .nest(API_PATH, api)
@@ -233,7 +234,7 @@ impl FranceTravailDouble {
         bucket.at = now;
         let forced = settings
             .throttle_every
-            .is_some_and(|n| call % n.max(1) == 0);
+            .is_some_and(|n| call.is_multiple_of(n.max(1)));
         if bucket.level >= 1.0 && !forced {
             bucket.level -= 1.0;
             return Ok(());

@@ -44,6 +44,7 @@ impl Site {
             sources: sources.iter().map(|s| (*s).to_owned()).collect(),
             force,
             date: None,
+            since: None,
         }
     }
 

@@ -100,14 +100,42 @@ const SECTORS: [&str; 5] = [
     "Programmation informatique",
 ];
 
-/// The 101 départements, metropolitan then overseas.
+/// The 18 regions and their départements (INSEE codes).
+pub const REGIONS: [(&str, &str); 18] = [
+    ("84", "01 03 07 15 26 38 42 43 63 69 73 74"),
+    ("27", "21 25 39 58 70 71 89 90"),
+    ("53", "22 29 35 56"),
+    ("24", "18 28 36 37 41 45"),
+    ("94", "2A 2B"),
+    ("44", "08 10 51 52 54 55 57 67 68 88"),
+    ("32", "02 59 60 62 80"),
+    ("11", "75 77 78 91 92 93 94 95"),
+    ("28", "14 27 50 61 76"),
+    ("75", "16 17 19 23 24 33 40 47 64 79 86 87"),
+    ("76", "09 11 12 30 31 32 34 46 48 65 66 81 82"),
+    ("52", "44 49 53 72 85"),
+    ("93", "04 05 06 13 83 84"),
+    ("01", "971"),
+    ("02", "972"),
+    ("03", "973"),
+    ("04", "974"),
+    ("06", "976"),
+];
+
+/// The 101 départements.
 pub fn departements() -> Vec<String> {
-    let mut codes: Vec<String> = (1..=95)
-        .filter(|&n| n != 20)
-        .map(|n| format!("{n:02}"))
-        .collect();
-    codes.extend(["2A", "2B", "971", "972", "973", "974", "976"].map(String::from));
-    codes
+    REGIONS
+        .iter()
+        .flat_map(|(_, list)| list.split(' ').map(str::to_owned))
+        .collect()
+}
+
+/// The region of a département.
+pub fn region_of(departement: &str) -> Option<&'static str> {
+    REGIONS
+        .iter()
+        .find(|(_, list)| list.split(' ').any(|d| d == departement))
+        .map(|(region, _)| *region)
 }
 
 /// A small deterministic generator (splitmix64).

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{CONTRACTS, FranceTravailDouble, Offer, Refusal, departements};
+use super::{CONTRACTS, FranceTravailDouble, Offer, REGIONS, Refusal, departements, region_of};
 
 /// Offers per call at most.
 const PAGE: usize = 150;
@@ -23,6 +23,7 @@ struct SearchQuery {
     created: Option<(DateTime<Utc>, DateTime<Utc>)>,
     contracts: Option<Vec<String>>,
     departements: Option<Vec<String>>,
+    regions: Option<Vec<String>>,
 }
 
 fn bad_request(message: &str) -> Refusal {
@@ -43,14 +44,14 @@ fn parse_range(text: &str) -> Result<(usize, usize), Refusal> {
             "La plage de résultats demandée est trop importante.",
         ));
     }
-    if start > MAX_START {
-        return Err(bad_request(
-            "La position de début doit être inférieure ou égale à 3000.",
-        ));
-    }
     if end > MAX_END {
         return Err(bad_request(
             "La position de fin doit être inférieure ou égale à 3149.",
+        ));
+    }
+    if start > MAX_START {
+        return Err(bad_request(
+            "La position de début doit être inférieure ou égale à 3000.",
         ));
     }
     Ok((start, end))
@@ -74,6 +75,7 @@ impl SearchQuery {
             created: None,
             contracts: None,
             departements: None,
+            regions: None,
         };
         let (mut min, mut max) = (None, None);
         let list = |v: &str| Some(v.split(',').map(str::to_owned).collect::<Vec<_>>());
@@ -84,6 +86,7 @@ impl SearchQuery {
                 "maxCreationDate" => max = Some(parse_date(name, value)?),
                 "typeContrat" => query.contracts = list(value),
                 "departement" => query.departements = list(value),
+                "region" => query.regions = list(value),
                 other => {
                     return Err(bad_request(&format!(
                         "Le paramètre « {other} » est inconnu."
@@ -112,7 +115,14 @@ impl SearchQuery {
             .departements
             .as_ref()
             .is_none_or(|list| offer.departement.as_ref().is_some_and(|d| list.contains(d)));
-        contract_ok && place_ok
+        let region_ok = self.regions.as_ref().is_none_or(|list| {
+            offer
+                .departement
+                .as_deref()
+                .and_then(region_of)
+                .is_some_and(|r| list.iter().any(|l| l == r))
+        });
+        contract_ok && place_ok && region_ok
     }
 }
 
@@ -207,7 +217,28 @@ pub(super) async fn departements_list(
     }
     let list: Vec<Value> = departements()
         .iter()
-        .map(|code| json!({ "code": code, "libelle": format!("Département {code}") }))
+        .map(|code| {
+            json!({
+                "code": code,
+                "libelle": format!("Département {code}"),
+                "region": { "code": region_of(code), "libelle": format!("Région {}", region_of(code).unwrap_or_default()) },
+            })
+        })
+        .collect();
+    axum::Json(list).into_response()
+}
+
+/// `GET /referentiel/regions`.
+pub(super) async fn regions_list(
+    State(double): State<FranceTravailDouble>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(answer) = double.admit(&headers) {
+        return answer.into_response();
+    }
+    let list: Vec<Value> = REGIONS
+        .iter()
+        .map(|(code, _)| json!({ "code": code, "libelle": format!("Région {code}") }))
         .collect();
     axum::Json(list).into_response()
 }

@@ -1,6 +1,6 @@
 //! The Offres d'emploi v2 API as the collection sees it: searches and reference lists sent
-//! with a cached bearer token, renewed before it expires and once more when the API answers
-//! 401. Retries of 429/5xx, their backoff and the rate limit belong to the shared HTTP layer
+//! with a cached bearer token, renewed shortly before it expires and again when the API
+//! answers 401. Retries of 429/5xx, their backoff and the rate limit belong to the shared HTTP layer
 //! underneath ([`SourceClient`]); this module only adds what is particular to France Travail.
 
 use std::time::Instant;
@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 
 use super::Credentials;
 use super::harvest::OfferSearch;
-use super::paging::{Dimension, PageError, SearchPage, SearchQuery};
+use super::paging::{Dimension, PageError, Reference, SearchPage, SearchQuery};
 use super::token::{AccessToken, TokenCache, parse_token};
 use crate::http::{Answer, FetchError, SourceClient};
 
@@ -171,14 +171,21 @@ impl OfferSearch for OffersApi<'_> {
         )?)
     }
 
-    async fn reference(&self, dimension: Dimension) -> Result<Vec<String>, Self::Error> {
+    async fn reference(&self, dimension: Dimension) -> Result<Vec<Reference>, Self::Error> {
         let path = dimension.reference_path();
         let answer = self.get(path, &[], path).await?;
         let list: Vec<Value> = serde_json::from_slice(&answer.body)
             .map_err(|_| FranceTravailError::Reference(path))?;
-        let codes: Vec<String> = list
+        let text =
+            |item: &Value, field: &str| item.get(field).and_then(Value::as_str).map(str::to_owned);
+        let codes: Vec<Reference> = list
             .iter()
-            .filter_map(|item| item.get("code").and_then(Value::as_str).map(str::to_owned))
+            .filter_map(|item| {
+                Some(Reference {
+                    code: text(item, "code")?,
+                    region: item.get("region").and_then(|r| text(r, "code")),
+                })
+            })
             .collect();
         if codes.is_empty() {
             return Err(FranceTravailError::Reference(path));

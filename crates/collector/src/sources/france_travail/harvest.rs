@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use super::paging::{Dimension, SearchPage, SearchQuery};
+use super::paging::{Dimension, Reference, SearchPage, SearchQuery};
 use super::partition::{Call, Harvest, Planner};
 
 /// Calls in flight at most: enough to keep 10 calls/s going with 400 ms answers.
@@ -29,7 +29,7 @@ pub(crate) trait OfferSearch {
     fn reference(
         &self,
         dimension: Dimension,
-    ) -> impl Future<Output = Result<Vec<String>, Self::Error>> + Send;
+    ) -> impl Future<Output = Result<Vec<Reference>, Self::Error>> + Send;
 }
 
 /// The query for every offer created on `day` (UTC, both bounds inclusive, to the second).
@@ -44,7 +44,7 @@ pub(crate) fn whole_day(day: NaiveDate) -> SearchQuery {
 
 enum Answer {
     Page(usize, u64, SearchPage),
-    Reference(Dimension, Vec<String>),
+    Reference(Dimension, Vec<Reference>),
 }
 
 async fn perform<A: OfferSearch>(api: &A, call: Call) -> Result<Answer, A::Error> {

@@ -16,18 +16,35 @@ pub(crate) const WINDOW: u64 = 3150;
 pub(crate) enum Dimension {
     /// `typeContrat`, present on every offer France Travail publishes.
     ContractType,
+    /// `region` of the place of work, missing when an offer has no precise place.
+    Region,
     /// `departement` of the place of work, missing when an offer has no precise place.
     Departement,
 }
 
+/// One value a filter accepts, from the API's reference lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reference {
+    /// The code sent as the filter's value.
+    pub(crate) code: String,
+    /// The region a département belongs to, when the list says.
+    pub(crate) region: Option<String>,
+}
+
 impl Dimension {
-    /// The filters tried in turn, most often present first.
-    pub(crate) const CASCADE: [Dimension; 2] = [Dimension::ContractType, Dimension::Departement];
+    /// The filters tried in turn, most often present first; regions before départements so
+    /// that a crowded second costs 18 probes, not 101.
+    pub(crate) const CASCADE: [Dimension; 3] = [
+        Dimension::ContractType,
+        Dimension::Region,
+        Dimension::Departement,
+    ];
 
     /// The query parameter.
     pub(crate) fn param(self) -> &'static str {
         match self {
             Dimension::ContractType => "typeContrat",
+            Dimension::Region => "region",
             Dimension::Departement => "departement",
         }
     }
@@ -36,6 +53,7 @@ impl Dimension {
     pub(crate) fn reference_path(self) -> &'static str {
         match self {
             Dimension::ContractType => "referentiel/typesContrats",
+            Dimension::Region => "referentiel/regions",
             Dimension::Departement => "referentiel/departements",
         }
     }
@@ -71,6 +89,14 @@ impl SearchQuery {
                 filters: self.filters.clone(),
             })
             .collect()
+    }
+
+    /// The value of one of its filters.
+    pub(crate) fn filter(&self, dimension: Dimension) -> Option<&str> {
+        self.filters
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The same query narrowed by one more filter.

@@ -16,7 +16,7 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::Value;
 
-use super::paging::{Dimension, SearchPage, SearchQuery, WINDOW, later_pages};
+use super::paging::{Dimension, Reference, SearchPage, SearchQuery, WINDOW, later_pages};
 
 /// Slices are sized for this share of the window, so that most fit at the first try.
 const SLICE_FILL: f64 = 0.75;
@@ -42,8 +42,8 @@ pub(crate) enum Call {
 enum Split {
     /// Not divided (it fits, or nothing divides it further).
     None,
-    /// Into consecutive time windows.
-    Time,
+    /// Into consecutive time windows; `pending` parts are not probed yet.
+    Time { parts: Vec<usize>, pending: usize },
     /// Into one query per value of a filter; `pending` parts are not probed yet.
     Filter { parts: Vec<usize>, pending: usize },
 }
@@ -76,12 +76,14 @@ pub(crate) struct Harvest {
 pub(crate) struct Planner {
     nodes: Vec<Node>,
     queue: VecDeque<Call>,
-    references: HashMap<Dimension, Vec<String>>,
+    references: HashMap<Dimension, Vec<Reference>>,
     waiting: HashMap<Dimension, Vec<usize>>,
     /// For each offer id, the queries that returned it.
     seen_in: HashMap<String, Vec<usize>>,
     harvest: Harvest,
-    window_loss: u64,
+    /// Offers known to be out of reach: past the window of a query nothing divides, or
+    /// missing between time windows.
+    unreachable: u64,
 }
 
 impl Planner {
@@ -110,7 +112,7 @@ impl Planner {
     }
 
     /// Takes the answer to a [`Call::Reference`].
-    pub(crate) fn absorb_reference(&mut self, dimension: Dimension, values: Vec<String>) {
+    pub(crate) fn absorb_reference(&mut self, dimension: Dimension, values: Vec<Reference>) {
         self.references.insert(dimension, values);
         for node in self.waiting.remove(&dimension).unwrap_or_default() {
             self.split_by(node, dimension);
@@ -121,7 +123,7 @@ impl Planner {
     pub(crate) fn finish(mut self) -> Harvest {
         let recovered = self.recovered_from_windows();
         let complements: u64 = self.nodes.iter().map(|n| n.complement).sum();
-        self.harvest.shortfall = self.window_loss + complements.saturating_sub(recovered);
+        self.harvest.shortfall = self.unreachable + complements.saturating_sub(recovered);
         self.harvest
     }
 
@@ -170,10 +172,12 @@ impl Planner {
         } else if query.seconds() > 1 {
             let parts = (total as f64 / (WINDOW as f64 * SLICE_FILL)).ceil() as i64;
             let slices = query.split_time(parts.max(2));
-            self.nodes[node].split = Split::Time;
-            for slice in slices {
-                self.probe(slice, Some(node));
-            }
+            let parts: Vec<usize> = slices
+                .into_iter()
+                .map(|slice| self.probe(slice, Some(node)))
+                .collect();
+            let pending = parts.len();
+            self.nodes[node].split = Split::Time { parts, pending };
         } else if let Some(&dimension) = Dimension::CASCADE.get(query.filters.len()) {
             if self.references.contains_key(&dimension) {
                 self.split_by(node, dimension);
@@ -185,7 +189,7 @@ impl Planner {
                 waiting.push(node);
             }
         } else {
-            self.window_loss += total - WINDOW;
+            self.unreachable += total - WINDOW;
             self.fetch_window(node, total);
         }
     }
@@ -203,8 +207,16 @@ impl Planner {
     }
 
     fn split_by(&mut self, node: usize, dimension: Dimension) {
-        let values = self.references.get(&dimension).cloned().unwrap_or_default();
         let query = self.nodes[node].query.clone();
+        let region = query.filter(Dimension::Region);
+        let values: Vec<String> = self
+            .references
+            .get(&dimension)
+            .into_iter()
+            .flatten()
+            .filter(|r| region.is_none() || r.region.is_none() || r.region.as_deref() == region)
+            .map(|r| r.code.clone())
+            .collect();
         let parts: Vec<usize> = values
             .iter()
             .map(|value| self.probe(query.narrowed(dimension, value), Some(node)))
@@ -217,7 +229,9 @@ impl Planner {
     }
 
     fn part_probed(&mut self, parent: usize) {
-        if let Split::Filter { pending, .. } = &mut self.nodes[parent].split {
+        if let Split::Time { pending, .. } | Split::Filter { pending, .. } =
+            &mut self.nodes[parent].split
+        {
             *pending -= 1;
             if *pending == 0 {
                 self.parts_known(parent);
@@ -225,15 +239,29 @@ impl Planner {
         }
     }
 
-    /// Every part of a filter split is probed: offers lacking the filter's attribute are the
-    /// difference, and the parent's window is fetched to reach those it holds.
+    /// Every part of a split is probed. For a filter, offers lacking its attribute are the
+    /// difference, and the parent's window is fetched to reach those it holds; time windows
+    /// must add up to their parent, else the difference cannot be reached.
     fn parts_known(&mut self, node: usize) {
-        let Split::Filter { parts, .. } = &self.nodes[node].split else {
-            return;
+        let (parts, by_time) = match &self.nodes[node].split {
+            Split::Time { parts, .. } => (parts, true),
+            Split::Filter { parts, .. } => (parts, false),
+            Split::None => return,
         };
         let in_parts: u64 = parts.iter().filter_map(|&p| self.nodes[p].total).sum();
         let total = self.nodes[node].total.unwrap_or_default();
         let complement = total.saturating_sub(in_parts);
+        if by_time {
+            if complement > 0 {
+                tracing::warn!(
+                    total,
+                    in_parts,
+                    "Time windows hold fewer offers than the window they cut; counting the difference as shortfall (are the creation-date bounds still inclusive?)."
+                );
+                self.unreachable += complement;
+            }
+            return;
+        }
         self.nodes[node].complement = complement;
         if complement > 0 {
             self.fetch_window(node, total);

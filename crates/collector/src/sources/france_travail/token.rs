@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 /// The longest a token is given up before its announced expiry.
 const MAX_EARLY_RENEWAL: Duration = Duration::from_secs(60);
+/// Announced lifetimes are capped to this (a token is never trusted for longer).
+const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
 
 /// An access token and when to stop using it.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,7 +53,7 @@ pub(crate) fn parse_token(body: &[u8], now: Instant) -> Option<AccessToken> {
     if answer.access_token.is_empty() {
         return None;
     }
-    let lifetime = Duration::from_secs(answer.expires_in);
+    let lifetime = Duration::from_secs(answer.expires_in).min(MAX_LIFETIME);
     let early = (lifetime / 10).min(MAX_EARLY_RENEWAL);
     Some(AccessToken {
         value: answer.access_token,

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{NaiveTime, TimeDelta};
-use testkit::france_travail::{Burst, CONTRACTS, DayPlan, Offer, departements};
+use testkit::france_travail::{Burst, CONTRACTS, DayPlan, Offer, REGIONS, departements, region_of};
 
 use super::*;
 
@@ -17,20 +17,28 @@ fn day_query(plan: &DayPlan) -> SearchQuery {
     }
 }
 
-fn matches(query: &SearchQuery, offer: &Offer) -> bool {
+/// Whether `offer` matches; `exclusive_max` plays an API whose upper date bound is exclusive.
+fn matches(query: &SearchQuery, offer: &Offer, exclusive_max: bool) -> bool {
     offer.created >= query.from
-        && offer.created <= query.to
+        && (offer.created < query.to || (!exclusive_max && offer.created == query.to))
         && query
             .filters
             .iter()
             .all(|(dimension, value)| match dimension {
                 Dimension::ContractType => offer.contract == value,
+                Dimension::Region => {
+                    offer.departement.as_deref().and_then(region_of) == Some(value.as_str())
+                }
                 Dimension::Departement => offer.departement.as_deref() == Some(value.as_str()),
             })
 }
 
 /// Runs the plan to the end, one call at a time; returns the harvest and the calls made.
 fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
+    run_against(plan, false)
+}
+
+fn run_against(plan: &DayPlan, exclusive_max: bool) -> (Harvest, u64, Vec<Offer>) {
     let offers = plan.offers();
     let mut planner = Planner::new(day_query(plan));
     let mut calls = 0;
@@ -39,7 +47,10 @@ fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
         match call {
             Call::Search { node, query, start } => {
                 assert!(start <= 3000, "start {start} is past the API's cap");
-                let matching: Vec<&Offer> = offers.iter().filter(|o| matches(&query, o)).collect();
+                let matching: Vec<&Offer> = offers
+                    .iter()
+                    .filter(|o| matches(&query, o, exclusive_max))
+                    .collect();
                 let end = (start as usize + 150).min(matching.len());
                 let page = SearchPage {
                     total: matching.len() as u64,
@@ -52,12 +63,22 @@ fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
                 };
                 planner.absorb_page(node, start, page);
             }
-            Call::Reference(Dimension::ContractType) => planner.absorb_reference(
-                Dimension::ContractType,
-                CONTRACTS.iter().map(|c| c.0.to_owned()).collect(),
-            ),
-            Call::Reference(Dimension::Departement) => {
-                planner.absorb_reference(Dimension::Departement, departements())
+            Call::Reference(dimension) => {
+                let reference = |code: &str, region: Option<&str>| Reference {
+                    code: code.to_owned(),
+                    region: region.map(str::to_owned),
+                };
+                let values = match dimension {
+                    Dimension::ContractType => {
+                        CONTRACTS.iter().map(|c| reference(c.0, None)).collect()
+                    }
+                    Dimension::Region => REGIONS.iter().map(|r| reference(r.0, None)).collect(),
+                    Dimension::Departement => departements()
+                        .iter()
+                        .map(|d| reference(d, region_of(d)))
+                        .collect(),
+                };
+                planner.absorb_reference(dimension, values);
             }
         }
     }
@@ -147,4 +168,24 @@ fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
     assert_eq!(landed, expected, "every reachable offer lands");
     assert_eq!(harvest.shortfall, lost.len() as u64);
     assert_eq!(harvest.announced, offers.len() as u64);
+}
+
+#[test]
+fn offers_lost_between_time_windows_show_as_shortfall() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 40_000,
+        bursts: Vec::new(),
+        seed: 3,
+    };
+    let (harvest, _, _) = run_against(&plan, true);
+    assert!(
+        harvest.shortfall > 0,
+        "an exclusive upper bound loses offers"
+    );
+    assert_eq!(
+        harvest.offers.len() as u64 + harvest.shortfall,
+        harvest.announced,
+        "every announced offer is either landed or counted"
+    );
 }

@@ -1,0 +1,119 @@
+//! Benchmark of the France Travail collection (issue 3): the release `collector` binary
+//! collects a 40,000-offer day from the local double at the real limit of 10 calls/s (burst
+//! 10), and this prints the wall time against the bound the limit sets (calls made / 10 per
+//! second) and the calls made against the fewest possible (one per 150 offers landed).
+//!
+//! Run: `cargo bench -p collector --bench france_travail` (about 65 s, two days). Not a test:
+//! nothing here fails on a slow machine; the numbers go in `bench/README.md`.
+
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::{NaiveDate, NaiveTime};
+use releve::{RawFileName, RawFileRole, RunMetrics};
+use testkit::france_travail::{
+    API_PATH, Burst, DayPlan, DoubleSettings, FranceTravailDouble, TOKEN_PATH,
+};
+use testkit::http::LocalServer;
+
+const RATE: f64 = 10.0;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let date = NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
+    let ordinary = DayPlan {
+        date,
+        spread: 40_000,
+        bursts: Vec::new(),
+        seed: 40_000,
+    };
+    let with_burst = DayPlan {
+        spread: 36_600,
+        bursts: vec![Burst {
+            at: NaiveTime::from_hms_opt(9, 0, 0).ok_or("time")?,
+            offers: 3_400,
+            contract: "CDI",
+            departement: None,
+            without_place: 0.08,
+        }],
+        ..ordinary.clone()
+    };
+    measure("ordinary day", ordinary)?;
+    measure("day with a 3,400-offer second", with_burst)?;
+    Ok(())
+}
+
+/// Collects `plan` with the release binary and prints the numbers.
+fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plan));
+    let server = LocalServer::start(double.router());
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        format!(
+            "[[source]]\nname = \"france-travail\"\nkind = \"france_travail\"\n\
+             url = \"{base}{API_PATH}\"\ntoken_url = \"{base}{TOKEN_PATH}?realm=/partenaire\"\n\
+             every = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\nrate_limit = {RATE}\n",
+            base = server.url()
+        ),
+    )?;
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(dir.path())
+        .args([
+            "--config",
+            "sources.toml",
+            "--raw-dir",
+            "raw",
+            "--force",
+            "--date",
+            "2026-11-21",
+        ])
+        .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
+        .env(
+            "FRANCE_TRAVAIL_CLIENT_SECRET",
+            &double.settings().client_secret,
+        )
+        .env("RUST_LOG", "warn")
+        .output()?;
+    let wall = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!(
+            "collector failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let metrics_file = std::fs::read_dir(dir.path().join("raw/france-travail"))?
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(RawFileName::parse)
+                .is_some_and(|n| n.role == RawFileRole::Metrics)
+        })
+        .ok_or("no metrics file")?;
+    let metrics: RunMetrics = serde_json::from_slice(&std::fs::read(metrics_file.path())?)?;
+    let bound = metrics.http_calls as f64 / RATE;
+    println!("== {name}");
+    let minimum = metrics.records.div_ceil(150);
+    println!(
+        "France Travail day: {} offers announced, {} landed, shortfall {}",
+        metrics.announced.unwrap_or(0),
+        metrics.records,
+        metrics.shortfall
+    );
+    println!(
+        "calls: {} made (429: {}, retries: {}), minimum {minimum} -> {:.3}x",
+        metrics.http_calls,
+        metrics.throttled,
+        metrics.retries,
+        metrics.http_calls as f64 / minimum as f64
+    );
+    println!(
+        "wall: {wall:.1} s (collector's own: {:.1} s), bound {bound:.1} s at {RATE} calls/s -> {:.3}x",
+        metrics.duration_ms as f64 / 1000.0,
+        wall / bound
+    );
+    println!("double saw: {:?}", double.counts());
+    Ok(())
+}
