@@ -1,1 +1,197 @@
-//! stub
+//! relevé's second stage: reads the files the collector landed under `raw/<source>/`, keeps the
+//! latest version of each record (by source and key) in MongoDB's `records`, and maintains one
+//! summary per source and UTC hour in `hourly`; collector run metrics go to `runs`.
+//!
+//! - Latest wins by the file's landing time (then sequence), then order within the file; an
+//!   identical later version keeps the earlier file, so the result does not depend on batching.
+//! - A record belongs to the UTC hour of its own time; late or revised records recompute the
+//!   hours they leave and join. An hour left without records loses its summary document.
+//! - Exactly-once despite crashes: a file is deleted only after its records, the summaries of
+//!   the hours they touch and its run metrics are acknowledged, and every write can be repeated
+//!   with the same result (see [`database`]; hours being recomputed are noted in the internal
+//!   collection `summariser_pending`, empty after every finished run).
+//! - Quarantine (see [`quarantine`]): a data file that is not JSON, whose records path is
+//!   missing or holds no array/object, or whose records all lack a usable key or time; a metrics
+//!   file that is not a run. Single records lacking a key or time are skipped and counted.
+//! - Files of sources missing from the configuration stay in place with a warning.
+//! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
+//!   exits 0 (cron's next run picks the files up).
+//! - Test hook: `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see [`crash`]).
+
+pub mod batch;
+pub mod crash;
+pub mod database;
+pub mod landed;
+pub mod offline;
+pub mod pipeline;
+pub mod prune;
+pub mod quarantine;
+pub mod stream;
+pub mod summary;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use releve::store::StoreError;
+use releve::{Config, RawFileName, RunLock};
+use tracing::{info, warn};
+
+/// Where the run reads and writes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The sources configuration.
+    pub config: Config,
+    /// The raw folder.
+    pub raw_dir: PathBuf,
+    /// MongoDB connection string.
+    pub mongodb_uri: String,
+    /// Database name.
+    pub database: String,
+    /// Files merged into one batch at most (see [`pipeline::BATCH_FILES`]); the result does not
+    /// depend on it, only the number of database round trips does.
+    pub batch_files: usize,
+}
+
+/// A file that could not be summarised, for the one-line report on stderr.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The file as it was found.
+    pub file: PathBuf,
+    /// What went wrong and where the file is now.
+    pub reason: String,
+}
+
+/// What one source's files gave.
+#[derive(Debug, Default, Clone)]
+pub struct SourceReport {
+    /// Source name.
+    pub source: String,
+    /// Data and metrics files summarised and deleted.
+    pub files_done: usize,
+    /// Record versions read.
+    pub records_read: usize,
+    /// Records skipped for lacking a key or a time.
+    pub records_rejected: usize,
+    /// Records new to `records`.
+    pub records_inserted: usize,
+    /// Records replaced by a newer, different version.
+    pub records_updated: usize,
+    /// Hourly summaries written.
+    pub hours_written: usize,
+    /// Files that failed.
+    pub failures: Vec<Failure>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Another run holds the lock; nothing was done.
+    Busy(PathBuf),
+    /// The run went through every configured source.
+    Done(Vec<SourceReport>),
+}
+
+impl Outcome {
+    /// Every failed file.
+    pub fn failures(&self) -> Vec<&Failure> {
+        match self {
+            Outcome::Busy(_) => Vec::new(),
+            Outcome::Done(reports) => reports.iter().flat_map(|r| &r.failures).collect(),
+        }
+    }
+}
+
+/// Why a run stopped before going through every source; nothing unacknowledged was deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum SummariseError {
+    /// MongoDB failed or is unreachable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The lock file could not be created.
+    #[error("cannot take the lock {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+    /// A source folder could not be listed.
+    #[error("cannot list {folder}: {source}")]
+    Listing {
+        /// The folder.
+        folder: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+}
+
+/// The lock that keeps two summariser runs apart.
+pub fn lock_path(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".summariser.lock")
+}
+
+/// Summarises every landed file of every configured source.
+pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
+    let path = lock_path(&options.raw_dir);
+    let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
+        path: path.clone(),
+        source,
+    })?
+    else {
+        warn!(lock = %path.display(), "Another summariser run holds the lock; nothing done.");
+        return Ok(Outcome::Busy(path));
+    };
+    let db = releve::store::connect(&options.mongodb_uri, &options.database).await?;
+    warn_unconfigured(&options.raw_dir, &options.config);
+    let mut reports = Vec::new();
+    for source in &options.config.sources {
+        let report =
+            pipeline::summarise_source(&db, &options.raw_dir, source, options.batch_files.max(1))
+                .await?;
+        if report.files_done > 0 || !report.failures.is_empty() {
+            info!(
+                source = %source.name,
+                files = report.files_done,
+                records = report.records_read,
+                inserted = report.records_inserted,
+                updated = report.records_updated,
+                hours = report.hours_written,
+                failed = report.failures.len(),
+                "Summarised a source."
+            );
+        }
+        reports.push(report);
+    }
+    Ok(Outcome::Done(reports))
+}
+
+fn warn_unconfigured(raw_dir: &Path, config: &Config) {
+    let Ok(entries) = fs::read_dir(raw_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        if name.starts_with(['.', '_']) || config.source(&name).is_some() || !entry.path().is_dir()
+        {
+            continue;
+        }
+        let landed = fs::read_dir(entry.path())
+            .map(|files| {
+                files
+                    .flatten()
+                    .filter(|f| {
+                        f.file_name()
+                            .to_str()
+                            .and_then(RawFileName::parse)
+                            .is_some()
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        if landed > 0 {
+            warn!(folder = %entry.path().display(), files = landed, "Left files of a source missing from the configuration in place.");
+        }
+    }
+}

@@ -1,1 +1,57 @@
-fn main() {}
+//! `summariser`: summarises landed raw files into MongoDB. The work is in the library.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
+use summariser::{Options, Outcome};
+
+/// De-duplicates landed records into hourly summaries in MongoDB.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(flatten)]
+    raw: RawDirArgs,
+    #[command(flatten)]
+    mongo: MongoArgs,
+}
+
+fn main() -> ExitCode {
+    releve::logging::init();
+    match run(Args::parse()) {
+        Ok(outcome) => {
+            let failures = outcome.failures();
+            for failure in &failures {
+                eprintln!("summariser: {}: {}", failure.file.display(), failure.reason);
+            }
+            if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("summariser: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<Outcome> {
+    let config = releve::Config::load(&args.config.config)?;
+    let options = Options {
+        config,
+        raw_dir: args.raw.raw_dir,
+        mongodb_uri: args.mongo.uri,
+        database: args.mongo.database,
+        batch_files: summariser::pipeline::BATCH_FILES,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(summariser::run(&options))?)
+}

@@ -1,0 +1,82 @@
+//! A batch: consecutive landed files of one source merged in memory, one version per record key.
+//!
+//! Versions are merged in landing order. A version whose content differs from the one held
+//! replaces it; an identical version does not, so a record keeps the first file of its latest
+//! unchanged run of versions. That rule gives the same result however the files are split into
+//! batches, which is what makes a rerun after a crash end in the same state as a clean run.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use releve::RawFileName;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::landed::LandedFile;
+use crate::summary::Facts;
+
+/// The version of a record a batch holds.
+#[derive(Debug)]
+pub struct Version {
+    /// The record's own time.
+    pub time: DateTime<Utc>,
+    /// What the record contributes to its hour.
+    pub facts: Facts,
+    /// The record as served.
+    pub raw: Box<RawValue>,
+    /// Index of the file it came from in [`Batch::data_files`].
+    pub file: usize,
+}
+
+/// Files of one source processed together.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Data files read into this batch, oldest first.
+    pub data_files: Vec<RawFileName>,
+    /// Metrics files to load into `runs`.
+    pub metrics_files: Vec<RawFileName>,
+    /// The latest version of each record key.
+    pub records: HashMap<String, Version>,
+    /// Bytes of the data files read.
+    pub bytes: u64,
+}
+
+impl Batch {
+    /// Merges the records of a file that landed after every file already merged.
+    pub fn merge(&mut self, name: RawFileName, bytes: u64, landed: LandedFile) {
+        let file = self.data_files.len();
+        self.data_files.push(name);
+        self.bytes += bytes;
+        for record in landed.records {
+            let version = Version {
+                time: record.time,
+                facts: record.facts,
+                raw: record.raw,
+                file,
+            };
+            match self.records.get_mut(&record.key) {
+                Some(held) if same_content(held, &version) => {}
+                Some(held) => *held = version,
+                None => {
+                    self.records.insert(record.key, version);
+                }
+            }
+        }
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.data_files.is_empty() && self.metrics_files.is_empty()
+    }
+}
+
+fn same_content(held: &Version, new: &Version) -> bool {
+    if held.time != new.time {
+        return false;
+    }
+    if held.raw.get() == new.raw.get() {
+        return true;
+    }
+    let parse = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
+    matches!((parse(&held.raw), parse(&new.raw)), (Some(a), Some(b)) if a == b)
+}

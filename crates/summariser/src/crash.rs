@@ -1,0 +1,29 @@
+//! Test hook for crash-safety tests: `RELEVE_CRASH_AFTER=<step>:<n>` makes the process abort
+//! (like `kill -9`: no clean-up, no destructors) the n-th time it passes the named step. Steps:
+//! `pending-written`, `records-inserted` (per chunk), `record-updated`, `hourly-deleted`,
+//! `hourly-inserted`, `pending-cleared`, `runs-loaded`, `file-deleted`. Unset in production.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The environment variable holding the crash point.
+pub const CRASH_AFTER: &str = "RELEVE_CRASH_AFTER";
+
+static PLAN: OnceLock<Option<(String, u32)>> = OnceLock::new();
+static PASSED: AtomicU32 = AtomicU32::new(0);
+
+/// Marks that `step` has just completed; aborts the process when the crash point says so.
+pub fn passed(step: &str) {
+    let plan = PLAN.get_or_init(|| {
+        let spec = std::env::var(CRASH_AFTER).ok()?;
+        let (name, count) = spec.split_once(':')?;
+        Some((name.to_owned(), count.parse().ok()?))
+    });
+    if let Some((name, count)) = plan
+        && name == step
+        && PASSED.fetch_add(1, Ordering::SeqCst) + 1 == *count
+    {
+        eprintln!("summariser: {CRASH_AFTER}={name}:{count} reached, aborting.");
+        std::process::abort();
+    }
+}

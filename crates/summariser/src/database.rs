@@ -1,0 +1,393 @@
+//! The summariser's MongoDB work for one batch, in the order that keeps a crash harmless:
+//! note the hours about to change in `summariser_pending`, write the new and changed records,
+//! recompute those hours from `records`, clear the note, load the run metrics. Every step can be
+//! repeated: records identical to the stored version are skipped, hours are recomputed from
+//! scratch, and a run already loaded is recognised by its unique index.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::{self, Bson, Document, doc};
+use mongodb::error::ErrorKind;
+use mongodb::options::InsertManyOptions;
+use mongodb::{Collection, Database};
+use releve::store::{HOURLY, RECORDS, RUNS, StoreError, bson_date, chrono_date, run_document};
+use releve::{RawFileName, RunMetrics, Source};
+use serde_json::Value;
+
+use crate::batch::{Batch, Version};
+use crate::crash;
+use crate::summary::{Facts, hour_of, summarise_hours};
+
+/// Internal collection of hours whose summary must be recomputed; empty after a finished run.
+pub const PENDING: &str = "summariser_pending";
+
+/// Keys per `$in` lookup and documents per `insert_many`.
+const CHUNK: usize = 1000;
+
+/// Hours per delete (each one an `$or` clause).
+const HOURS_PER_DELETE: usize = 200;
+
+const DUPLICATE_KEY: i32 = 11000;
+
+/// The writes a batch needs.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Keys of new records (documents are built chunk by chunk when written, so memory holds
+    /// one chunk of BSON at a time).
+    pub inserts: Vec<String>,
+    /// Keys of records whose stored version is older and different.
+    pub updates: Vec<String>,
+    /// Hours whose summary changes.
+    pub hours: BTreeSet<DateTime<Utc>>,
+}
+
+struct StoredVersion {
+    order: (DateTime<Utc>, u32),
+    time: DateTime<Utc>,
+    hour: DateTime<Utc>,
+    data: Value,
+}
+
+fn records(db: &Database) -> Collection<Document> {
+    db.collection(RECORDS)
+}
+
+/// Compares the batch with the stored records and decides what to write.
+pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan, StoreError> {
+    let keys: Vec<&String> = batch.records.keys().collect();
+    let mut stored = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        let filter = doc! {"source": &source.name, "key": {"$in": chunk.iter().map(|k| k.as_str()).collect::<Vec<_>>()}};
+        let mut cursor = records(db)
+            .find(filter)
+            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "time": 1, "hour": 1, "data": 1})
+            .await
+            .map_err(StoreError::command(format!("lookup of `{}` records", source.name)))?;
+        while let Some(document) = cursor
+            .try_next()
+            .await
+            .map_err(StoreError::command(format!(
+                "lookup of `{}` records",
+                source.name
+            )))?
+        {
+            if let Some((key, version)) = stored_version(document) {
+                stored.insert(key, version);
+            }
+        }
+    }
+    let mut plan = Plan::default();
+    for (key, version) in &batch.records {
+        let file = &batch.data_files[version.file];
+        let order = (file.landed_at, file.sequence);
+        let replaces = match stored.get(key) {
+            None => None,
+            Some(old) if order < old.order => continue,
+            Some(old) if old.time == version.time && same_data(&old.data, version) => continue,
+            Some(old) => Some(old.hour),
+        };
+        plan.hours.insert(hour_of(version.time));
+        match replaces {
+            None => plan.inserts.push(key.clone()),
+            Some(old_hour) => {
+                plan.hours.insert(old_hour);
+                plan.updates.push(key.clone());
+            }
+        }
+    }
+    Ok(plan)
+}
+
+fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
+    let key = document.get_str("key").ok()?.to_owned();
+    let file = document.get_str("file").ok()?;
+    let sequence = RawFileName::parse(file).map_or(1, |name| name.sequence);
+    let order = (
+        chrono_date(*document.get_datetime("landed_at").ok()?),
+        sequence,
+    );
+    let time = chrono_date(*document.get_datetime("time").ok()?);
+    let hour = chrono_date(*document.get_datetime("hour").ok()?);
+    let data = Bson::Document(document.get_document("data").ok()?.clone()).into_relaxed_extjson();
+    Some((
+        key,
+        StoredVersion {
+            order,
+            time,
+            hour,
+            data,
+        },
+    ))
+}
+
+fn same_data(stored: &Value, version: &Version) -> bool {
+    serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| &new == stored)
+}
+
+fn record_document(
+    source: &Source,
+    key: &str,
+    version: &Version,
+    file: &RawFileName,
+) -> Option<Document> {
+    let value: Value = serde_json::from_str(version.raw.get()).ok()?;
+    let data = bson::to_document(&value).ok()?;
+    let mut document = doc! {
+        "source": &source.name,
+        "key": key,
+        "time": bson_date(version.time),
+        "hour": bson_date(hour_of(version.time)),
+        "file": file.file_name(),
+        "landed_at": bson_date(file.landed_at),
+        "data": data,
+    };
+    if let Some(days) = source.keep_days {
+        document.insert(
+            "expire_at",
+            bson_date(version.time + TimeDelta::days(i64::from(days))),
+        );
+    }
+    Some(document)
+}
+
+fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {
+    let hours: Vec<bson::DateTime> = hours.iter().map(|h| bson_date(*h)).collect();
+    doc! {"source": source, "hour": {"$in": hours}}
+}
+
+/// Deletes the documents of `source` in `hours` from `collection`. The filter is an `$or` of
+/// equalities: nx-27017 rejects `$in` over dates in deletes ("malformed JSON") and deletes
+/// nothing for `$in` over strings, while `$or` is right on every server.
+async fn delete_hours(
+    db: &Database,
+    collection: &str,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let hours: Vec<&DateTime<Utc>> = hours.iter().collect();
+    for chunk in hours.chunks(HOURS_PER_DELETE) {
+        let any_hour: Vec<Document> = chunk
+            .iter()
+            .map(|h| doc! {"hour": bson_date(**h)})
+            .collect();
+        db.collection::<Document>(collection)
+            .delete_many(doc! {"source": source, "$or": any_hour})
+            .await
+            .map_err(StoreError::command(format!(
+                "deleting `{source}` hours from `{collection}`"
+            )))?;
+    }
+    Ok(())
+}
+
+/// Hours a crashed run noted but did not finish recomputing.
+pub async fn pending_hours(
+    db: &Database,
+    source: &str,
+) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
+    let action = || StoreError::command(format!("reading pending hours of `{source}`"));
+    let mut cursor = db
+        .collection::<Document>(PENDING)
+        .find(doc! {"source": source})
+        .await
+        .map_err(action())?;
+    let mut hours = BTreeSet::new();
+    while let Some(document) = cursor.try_next().await.map_err(action())? {
+        if let Ok(hour) = document.get_datetime("hour") {
+            hours.insert(chrono_date(*hour));
+        }
+    }
+    Ok(hours)
+}
+
+/// Notes `hours` as pending before any record of them changes.
+pub async fn note_pending(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let notes: Vec<Document> = hours
+        .iter()
+        .map(|h| doc! {"source": source, "hour": bson_date(*h)})
+        .collect();
+    db.collection::<Document>(PENDING)
+        .insert_many(notes)
+        .await
+        .map_err(StoreError::command(format!(
+            "noting pending hours of `{source}`"
+        )))?;
+    crash::passed("pending-written");
+    Ok(())
+}
+
+/// Writes the planned records; returns how many versions MongoDB cannot store (numbers out
+/// of BSON's range), which are skipped.
+pub async fn write_records(
+    db: &Database,
+    source: &Source,
+    batch: &Batch,
+    plan: &Plan,
+) -> Result<usize, StoreError> {
+    let name = source.name.as_str();
+    let mut unstorable = 0;
+    let mut document_of = |key: &String| {
+        let document = batch.records.get(key).and_then(|version| {
+            record_document(source, key, version, &batch.data_files[version.file])
+        });
+        if document.is_none() {
+            unstorable += 1;
+        }
+        document
+    };
+    let unordered = InsertManyOptions::builder().ordered(false).build();
+    for chunk in plan.inserts.chunks(CHUNK) {
+        let documents: Vec<Document> = chunk.iter().filter_map(&mut document_of).collect();
+        if documents.is_empty() {
+            continue;
+        }
+        records(db)
+            .insert_many(documents)
+            .with_options(unordered.clone())
+            .await
+            .map_err(StoreError::command(format!(
+                "insertion of `{name}` records"
+            )))?;
+        crash::passed("records-inserted");
+    }
+    for key in &plan.updates {
+        let Some(document) = document_of(key) else {
+            continue;
+        };
+        records(db)
+            .replace_one(doc! {"source": name, "key": key}, document)
+            .await
+            .map_err(StoreError::command(format!(
+                "update of `{name}` record `{key}`"
+            )))?;
+        crash::passed("record-updated");
+    }
+    Ok(unstorable)
+}
+
+/// Recomputes the summaries of `hours` from `records`, replaces them in `hourly`, then clears
+/// their pending note.
+pub async fn recompute_hours(
+    db: &Database,
+    source: &Source,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<usize, StoreError> {
+    let name = source.name.as_str();
+    let action = || StoreError::command(format!("reading `{name}` records to summarise"));
+    let mut cursor = records(db)
+        .find(hours_filter(name, hours))
+        .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
+        .await
+        .map_err(action())?;
+    let mut facts = Vec::new();
+    while let Some(document) = cursor.try_next().await.map_err(action())? {
+        let (Ok(key), Ok(hour), Ok(data)) = (
+            document.get_str("key"),
+            document.get_datetime("hour"),
+            document.get_document("data"),
+        ) else {
+            continue;
+        };
+        let record = Bson::Document(data.clone()).into_relaxed_extjson();
+        facts.push((
+            chrono_date(*hour),
+            key.to_owned(),
+            Facts::of(source, &record),
+        ));
+    }
+    let summaries = summarise_hours(source, facts, bson::DateTime::now());
+    let hourly = db.collection::<Document>(HOURLY);
+    delete_hours(db, HOURLY, name, hours).await?;
+    crash::passed("hourly-deleted");
+    let written = summaries.len();
+    if !summaries.is_empty() {
+        let documents = summaries
+            .iter()
+            .map(bson::to_document)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| StoreError::Command {
+                action: format!("encoding `{name}` hourly summaries"),
+                source: err.into(),
+            })?;
+        hourly
+            .insert_many(documents)
+            .await
+            .map_err(StoreError::command(format!(
+                "writing `{name}` hourly summaries"
+            )))?;
+    }
+    crash::passed("hourly-inserted");
+    delete_hours(db, PENDING, name, hours).await?;
+    crash::passed("pending-cleared");
+    Ok(written)
+}
+
+/// Loads collector runs into `runs`; runs already there (same source, start and file) are
+/// left as they are. Existing runs are looked up first because nx-27017's unique index lets
+/// two runs with `file: null` in.
+pub async fn load_runs(
+    db: &Database,
+    source: &str,
+    runs: Vec<RunMetrics>,
+) -> Result<(), StoreError> {
+    if runs.is_empty() {
+        return Ok(());
+    }
+    let collection = db.collection::<Document>(RUNS);
+    let action = || StoreError::command(format!("loading `{source}` runs"));
+    let starts: Vec<bson::DateTime> = runs.iter().map(|run| bson_date(run.started)).collect();
+    let mut cursor = collection
+        .find(doc! {"source": source, "started": {"$in": starts}})
+        .projection(doc! {"_id": 0, "started": 1, "file": 1})
+        .await
+        .map_err(action())?;
+    let mut loaded = HashSet::new();
+    while let Some(document) = cursor.try_next().await.map_err(action())? {
+        if let Ok(started) = document.get_datetime("started") {
+            let file = document.get_str("file").ok().map(str::to_owned);
+            loaded.insert((started.timestamp_millis(), file));
+        }
+    }
+    let mut documents = Vec::new();
+    for run in runs {
+        if loaded.insert((run.started.timestamp_millis(), run.file.clone())) {
+            documents.push(run_document(&run).map_err(|err| StoreError::Command {
+                action: format!("encoding a `{source}` run"),
+                source: err.into(),
+            })?);
+        }
+    }
+    if !documents.is_empty() {
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        match collection
+            .insert_many(documents)
+            .with_options(unordered)
+            .await
+        {
+            Ok(_) => {}
+            Err(err) if only_duplicates(&err) => {}
+            Err(err) => return Err(action()(err)),
+        }
+    }
+    crash::passed("runs-loaded");
+    Ok(())
+}
+
+fn only_duplicates(err: &mongodb::error::Error) -> bool {
+    match err.kind.as_ref() {
+        ErrorKind::InsertMany(failure) => {
+            failure.write_concern_error.is_none()
+                && failure
+                    .write_errors
+                    .as_ref()
+                    .is_some_and(|errors| errors.iter().all(|e| e.code == DUPLICATE_KEY))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,112 @@
+//! Reading one landed data file into records: identity, time, the facts the summary needs and
+//! the raw JSON text to store. A file is refused as a whole (and quarantined by the caller) when
+//! it is not JSON, when the records path is missing or does not hold records, or when it holds
+//! records and none of them has both a usable key and a usable time. Single records lacking a
+//! key or a time are counted as rejected and skipped.
+
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use releve::Source;
+use releve::record::{identity, timestamp};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::prune::FieldTree;
+use crate::stream::{Located, for_each_record};
+use crate::summary::Facts;
+
+/// One record version read from a file.
+#[derive(Debug)]
+pub struct LandedRecord {
+    /// The record identity as text.
+    pub key: String,
+    /// The record's own time.
+    pub time: DateTime<Utc>,
+    /// What the record contributes to its hour.
+    pub facts: Facts,
+    /// The record as served.
+    pub raw: Box<RawValue>,
+}
+
+/// The usable records of one file, in file order.
+#[derive(Debug, Default)]
+pub struct LandedFile {
+    /// Records with a key and a time.
+    pub records: Vec<LandedRecord>,
+    /// Records skipped for lacking a key or a time.
+    pub rejected: usize,
+}
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read; it stays in place for the next run.
+    #[error("cannot read: {0}")]
+    Io(#[from] io::Error),
+    /// The file is not what its source's configuration says; it is quarantined.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Reads the records of `path`, a data file of `source`.
+pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
+    let file = File::open(path)?;
+    let records_path = source.records_path();
+    let mut landed = LandedFile::default();
+    let mut total = 0usize;
+    let fields = FieldTree::of(source);
+    let located = for_each_record(
+        BufReader::with_capacity(256 * 1024, file),
+        records_path.segments(),
+        |raw| {
+            total += 1;
+            match version(source, &fields, raw) {
+                Some(record) => landed.records.push(record),
+                None => landed.rejected += 1,
+            }
+        },
+    )
+    .map_err(|err| match err.classify() {
+        serde_json::error::Category::Io => ReadError::Io(err.into()),
+        _ => ReadError::Refused(format!("not valid JSON: {err}")),
+    })?;
+    let shown = if records_path.is_root() {
+        "(the whole body)"
+    } else {
+        records_path.as_str()
+    };
+    match located {
+        Located::Missing => Err(ReadError::Refused(format!(
+            "records path `{shown}` is missing"
+        ))),
+        Located::NotRecords => Err(ReadError::Refused(format!(
+            "records path `{shown}` holds neither an array nor an object"
+        ))),
+        Located::Records if total > 0 && landed.records.is_empty() => {
+            Err(ReadError::Refused(format!(
+                "none of its {total} records has both a key at `{}` and a time at `{}`",
+                source.key, source.time
+            )))
+        }
+        Located::Records => Ok(landed),
+    }
+}
+
+fn version(source: &Source, fields: &FieldTree, raw: Box<RawValue>) -> Option<LandedRecord> {
+    let record: Value = fields.parse(raw.get()).ok()?;
+    if !record.is_object() {
+        return None;
+    }
+    let key = source.key.get(&record).and_then(identity)?;
+    let time = source.time.get(&record).and_then(timestamp)?;
+    let facts = Facts::of(source, &record);
+    Some(LandedRecord {
+        key,
+        time,
+        facts,
+        raw,
+    })
+}

@@ -1,0 +1,61 @@
+//! Summaries computed in memory, without a database and without touching the files: the same
+//! reading, merging and folding as a real run, for the benchmark and for checking a raw folder.
+
+use std::fs;
+use std::path::Path;
+
+use mongodb::bson;
+use releve::store::HourlySummary;
+use releve::{RawFileRole, Source, rawfile};
+
+use crate::batch::Batch;
+use crate::landed::{self, ReadError};
+use crate::summary::{hour_of, summarise_hours};
+
+/// What reading a source's files in memory gave.
+#[derive(Debug, Default)]
+pub struct OfflineSummary {
+    /// Data files read.
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Record versions read.
+    pub versions: usize,
+    /// Distinct records.
+    pub records: usize,
+    /// One summary per hour.
+    pub hours: Vec<HourlySummary>,
+    /// Files that would be quarantined, with the reason.
+    pub refused: Vec<(String, String)>,
+}
+
+/// Reads every landed data file of `source` and summarises its hours.
+pub fn summarise(raw_dir: &Path, source: &Source) -> Result<OfflineSummary, ReadError> {
+    let mut batch = Batch::default();
+    let mut summary = OfflineSummary::default();
+    for name in rawfile::list(raw_dir, &source.name)? {
+        if name.role != RawFileRole::Data {
+            continue;
+        }
+        let path = name.path_in(raw_dir);
+        let bytes = fs::metadata(&path)?.len();
+        match landed::read(&path, source) {
+            Ok(file) => {
+                summary.versions += file.records.len();
+                batch.merge(name, bytes, file);
+            }
+            Err(ReadError::Refused(reason)) => summary.refused.push((name.file_name(), reason)),
+            Err(err) => return Err(err),
+        }
+    }
+    summary.files = batch.data_files.len();
+    summary.bytes = batch.bytes;
+    summary.records = batch.records.len();
+    let facts = batch
+        .records
+        .into_iter()
+        .map(|(key, version)| (hour_of(version.time), key, version.facts))
+        .collect();
+    summary.hours = summarise_hours(source, facts, bson::DateTime::now());
+    Ok(summary)
+}

@@ -1,0 +1,216 @@
+//! Streaming access to the records of a landed file: the reader descends the source's records
+//! path without building the surrounding document, and hands each record over as its raw JSON
+//! text, so memory holds one record at a time plus what the caller keeps.
+
+use std::fmt;
+use std::io::Read;
+
+use serde::Deserialize as _;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// What the records path led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Located {
+    /// The path does not exist in the document.
+    Missing,
+    /// The path leads to a number, text, boolean or null.
+    NotRecords,
+    /// The path leads to an array (each element a record) or an object (one record).
+    Records,
+}
+
+/// Reads a JSON document from `reader` and calls `on_record` for each record found at the path
+/// given by `segments` (an empty path is the document itself).
+pub fn for_each_record<R: Read>(
+    reader: R,
+    segments: &[String],
+    mut on_record: impl FnMut(Box<RawValue>),
+) -> Result<Located, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut located = Located::Missing;
+    Descend {
+        segments,
+        on_record: &mut on_record,
+        located: &mut located,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(located)
+}
+
+struct Descend<'p, 'c, F> {
+    segments: &'p [String],
+    on_record: &'c mut F,
+    located: &'c mut Located,
+}
+
+impl<'de, F: FnMut(Box<RawValue>)> DeserializeSeed<'de> for Descend<'_, '_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<F> Descend<'_, '_, F> {
+    fn at_records(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    fn scalar<E>(self) -> Result<(), E> {
+        if self.at_records() {
+            *self.located = Located::NotRecords;
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F: FnMut(Box<RawValue>)> Visitor<'de> for Descend<'_, '_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON document")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.at_records() {
+            *self.located = Located::Records;
+            while let Some(record) = seq.next_element::<Box<RawValue>>()? {
+                (self.on_record)(record);
+            }
+            return Ok(());
+        }
+        let wanted = self.segments[0].parse::<usize>().ok();
+        let mut index = 0usize;
+        let mut seed = Some(self);
+        loop {
+            let more = match (wanted == Some(index), seed.take()) {
+                (true, Some(this)) => seq
+                    .next_element_seed(Descend {
+                        segments: &this.segments[1..],
+                        on_record: this.on_record,
+                        located: this.located,
+                    })?
+                    .is_some(),
+                (_, this) => {
+                    seed = this;
+                    seq.next_element::<IgnoredAny>()?.is_some()
+                }
+            };
+            if !more {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.at_records() {
+            *self.located = Located::Records;
+            let record =
+                serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            let raw = serde_json::value::to_raw_value(&record).map_err(de::Error::custom)?;
+            (self.on_record)(raw);
+            return Ok(());
+        }
+        let mut seed = Some(self);
+        while let Some(key) = map.next_key::<String>()? {
+            match seed.take() {
+                Some(this) if key == this.segments[0] => map.next_value_seed(Descend {
+                    segments: &this.segments[1..],
+                    on_record: this.on_record,
+                    located: this.located,
+                })?,
+                this => {
+                    seed = this;
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.scalar()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.scalar()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(json: &str, path: &str) -> (Located, Vec<String>) {
+        let segments: Vec<String> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('.').map(str::to_owned).collect()
+        };
+        let mut found = Vec::new();
+        let located = for_each_record(json.as_bytes(), &segments, |raw| {
+            found.push(raw.get().to_owned());
+        })
+        .expect("valid JSON");
+        (located, found)
+    }
+
+    #[test]
+    fn records_are_found_under_a_nested_path_and_nothing_else_is_kept() {
+        let body = r#"{"type":"FeatureCollection","metadata":{"count":2},
+            "features":[{"id":"a","n":[1,2]},{"id":"b"}],"bbox":[1,2]}"#;
+        let (located, found) = records(body, "features");
+        assert_eq!(located, Located::Records);
+        assert_eq!(found, vec![r#"{"id":"a","n":[1,2]}"#, r#"{"id":"b"}"#]);
+    }
+
+    #[test]
+    fn an_object_at_the_path_is_one_record_and_arrays_are_indexed() {
+        let (located, found) = records(
+            r#"{"current":{"time":"2026-10-06T14:00","t":17.3}}"#,
+            "current",
+        );
+        assert_eq!(located, Located::Records);
+        assert_eq!(found.len(), 1);
+        let (_, found) = records(r#"{"pages":[[{"id":1}],[{"id":2},{"id":3}]]}"#, "pages.1");
+        assert_eq!(found, vec![r#"{"id":2}"#, r#"{"id":3}"#]);
+        let (located, found) = records(r#"[{"id":1}]"#, "");
+        assert_eq!((located, found.len()), (Located::Records, 1));
+    }
+
+    #[test]
+    fn missing_paths_and_scalars_are_told_apart() {
+        assert_eq!(records(r#"{"other":[1]}"#, "features").0, Located::Missing);
+        assert_eq!(
+            records(r#"{"features":null}"#, "features").0,
+            Located::NotRecords
+        );
+        assert!(
+            for_each_record(
+                &b"{\"features\":[{\"id\":1}"[..],
+                &["features".to_owned()],
+                |_| {}
+            )
+            .is_err()
+        );
+    }
+}

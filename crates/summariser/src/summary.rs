@@ -1,0 +1,337 @@
+//! Hourly statistics: the facts a summary needs from one record, and how a source's records of
+//! one UTC hour fold into an [`HourlySummary`]. Records are folded in key order so the same
+//! records always give bit-identical sums, whatever order they were read in.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use mongodb::bson;
+use releve::Source;
+use releve::record::{category, number};
+use releve::store::{
+    BoundingBox, CategoryCounts, HourlySummary, NumericSummary, ValueCount, bson_date,
+};
+use serde_json::Value;
+
+/// Category values kept by name; the rest are counted in `other`.
+const TOP_VALUES: usize = 20;
+
+/// What one record contributes to its hour's summary, in the source's field order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    /// One entry per configured numeric field.
+    pub numbers: Vec<Option<f64>>,
+    /// One entry per configured category field.
+    pub categories: Vec<Option<String>>,
+    /// Longitude and latitude, when the source is positioned and both are numbers.
+    pub position: Option<(f64, f64)>,
+}
+
+impl Facts {
+    /// Reads the configured fields of `record`.
+    pub fn of(source: &Source, record: &Value) -> Facts {
+        Facts {
+            numbers: source
+                .numeric
+                .iter()
+                .map(|path| path.get(record).and_then(number))
+                .collect(),
+            categories: source
+                .categories
+                .iter()
+                .map(|path| path.get(record).and_then(category))
+                .collect(),
+            position: source.position().and_then(|(lon, lat)| {
+                Some((
+                    lon.get(record).and_then(number)?,
+                    lat.get(record).and_then(number)?,
+                ))
+            }),
+        }
+    }
+}
+
+/// The start of the UTC hour holding `time`.
+pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.duration_trunc(TimeDelta::hours(1)).unwrap_or(time)
+}
+
+#[derive(Default)]
+struct NumericFold {
+    count: i64,
+    nulls: i64,
+    min: Option<f64>,
+    max: Option<f64>,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct CategoryFold {
+    counts: HashMap<String, i64>,
+    nulls: i64,
+}
+
+/// The records of one source in one hour, folded one at a time.
+pub struct HourBucket {
+    count: i64,
+    numeric: Vec<NumericFold>,
+    categories: Vec<CategoryFold>,
+    bbox: Option<BoundingBox>,
+}
+
+impl HourBucket {
+    /// An empty hour of `source`.
+    pub fn new(source: &Source) -> HourBucket {
+        HourBucket {
+            count: 0,
+            numeric: source
+                .numeric
+                .iter()
+                .map(|_| NumericFold::default())
+                .collect(),
+            categories: source
+                .categories
+                .iter()
+                .map(|_| CategoryFold::default())
+                .collect(),
+            bbox: None,
+        }
+    }
+
+    /// Adds one distinct record.
+    pub fn add(&mut self, facts: &Facts) {
+        self.count += 1;
+        for (fold, value) in self.numeric.iter_mut().zip(&facts.numbers) {
+            match *value {
+                Some(v) => {
+                    fold.count += 1;
+                    fold.sum += v;
+                    fold.min = Some(fold.min.map_or(v, |m| m.min(v)));
+                    fold.max = Some(fold.max.map_or(v, |m| m.max(v)));
+                }
+                None => fold.nulls += 1,
+            }
+        }
+        for (fold, value) in self.categories.iter_mut().zip(&facts.categories) {
+            match value {
+                Some(v) => *fold.counts.entry(v.clone()).or_insert(0) += 1,
+                None => fold.nulls += 1,
+            }
+        }
+        if let Some((lon, lat)) = facts.position {
+            self.bbox = Some(match self.bbox {
+                None => BoundingBox {
+                    min_lon: lon,
+                    min_lat: lat,
+                    max_lon: lon,
+                    max_lat: lat,
+                },
+                Some(b) => BoundingBox {
+                    min_lon: b.min_lon.min(lon),
+                    min_lat: b.min_lat.min(lat),
+                    max_lon: b.max_lon.max(lon),
+                    max_lat: b.max_lat.max(lat),
+                },
+            });
+        }
+    }
+
+    /// The summary document of the hour starting at `hour`.
+    pub fn finish(
+        self,
+        source: &Source,
+        hour: DateTime<Utc>,
+        updated_at: bson::DateTime,
+    ) -> HourlySummary {
+        let numeric = source
+            .numeric
+            .iter()
+            .zip(self.numeric)
+            .map(|(path, fold)| NumericSummary {
+                field: path.as_str().to_owned(),
+                count: fold.count,
+                nulls: fold.nulls,
+                min: fold.min,
+                max: fold.max,
+                #[allow(clippy::cast_precision_loss)]
+                mean: (fold.count > 0).then(|| fold.sum / fold.count as f64),
+                sum: fold.sum,
+            })
+            .collect();
+        let categories = source
+            .categories
+            .iter()
+            .zip(self.categories)
+            .map(|(path, fold)| top_values(path.as_str(), fold))
+            .collect();
+        HourlySummary {
+            source: source.name.clone(),
+            hour: bson_date(hour),
+            count: self.count,
+            numeric,
+            categories,
+            bbox: self.bbox,
+            updated_at,
+        }
+    }
+}
+
+fn top_values(field: &str, fold: CategoryFold) -> CategoryCounts {
+    let mut values: Vec<ValueCount> = fold
+        .counts
+        .into_iter()
+        .map(|(value, count)| ValueCount { value, count })
+        .collect();
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let other = values.iter().skip(TOP_VALUES).map(|v| v.count).sum();
+    values.truncate(TOP_VALUES);
+    CategoryCounts {
+        field: field.to_owned(),
+        values,
+        other,
+        nulls: fold.nulls,
+    }
+}
+
+/// Summarises hours from `(hour, key, facts)` triples of distinct records, in any order.
+pub fn summarise_hours(
+    source: &Source,
+    mut records: Vec<(DateTime<Utc>, String, Facts)>,
+    updated_at: bson::DateTime,
+) -> Vec<HourlySummary> {
+    records.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut summaries = Vec::new();
+    let mut current: Option<(DateTime<Utc>, HourBucket)> = None;
+    for (hour, _, facts) in &records {
+        match &mut current {
+            Some((h, bucket)) if h == hour => bucket.add(facts),
+            _ => {
+                if let Some((h, bucket)) = current.take() {
+                    summaries.push(bucket.finish(source, h, updated_at));
+                }
+                let mut bucket = HourBucket::new(source);
+                bucket.add(facts);
+                current = Some((*hour, bucket));
+            }
+        }
+    }
+    if let Some((h, bucket)) = current {
+        summaries.push(bucket.finish(source, h, updated_at));
+    }
+    summaries
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    fn usgs() -> Source {
+        let text = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1/usgs"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+categories = ["properties.type"]
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+"#;
+        releve::Config::parse(text, Path::new("test.toml"))
+            .expect("valid config")
+            .sources
+            .remove(0)
+    }
+
+    fn quake(mag: Value, kind: &str, lon: f64, lat: f64) -> Value {
+        json!({"properties": {"mag": mag, "type": kind}, "geometry": {"coordinates": [lon, lat, 5.0]}})
+    }
+
+    #[test]
+    fn an_hour_reports_counts_extremes_means_categories_and_box() {
+        let source = usgs();
+        let hour = Utc
+            .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+            .single()
+            .expect("time");
+        let records = vec![
+            (
+                hour,
+                "a".to_owned(),
+                Facts::of(&source, &quake(json!(1.5), "earthquake", -155.0, 19.0)),
+            ),
+            (
+                hour,
+                "b".to_owned(),
+                Facts::of(&source, &quake(json!(2.5), "earthquake", 10.0, 45.0)),
+            ),
+            (
+                hour,
+                "c".to_owned(),
+                Facts::of(&source, &quake(Value::Null, "quarry blast", 2.0, -3.0)),
+            ),
+        ];
+        let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+        assert_eq!(summaries.len(), 1);
+        let summary = &summaries[0];
+        assert_eq!(summary.count, 3);
+        let mag = &summary.numeric[0];
+        assert_eq!(
+            (mag.count, mag.nulls, mag.min, mag.max, mag.mean, mag.sum),
+            (2, 1, Some(1.5), Some(2.5), Some(2.0), 4.0)
+        );
+        let kinds = &summary.categories[0];
+        assert_eq!(
+            kinds.values[0],
+            ValueCount {
+                value: "earthquake".to_owned(),
+                count: 2
+            }
+        );
+        assert_eq!(kinds.values.len(), 2);
+        assert_eq!(
+            summary.bbox,
+            Some(BoundingBox {
+                min_lon: -155.0,
+                min_lat: -3.0,
+                max_lon: 10.0,
+                max_lat: 45.0
+            })
+        );
+    }
+
+    #[test]
+    fn only_the_twenty_most_frequent_values_are_named() {
+        let source = usgs();
+        let hour = Utc
+            .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+            .single()
+            .expect("time");
+        let records = (0..25)
+            .flat_map(|i| {
+                let copies = if i < 20 { 2 } else { 1 };
+                (0..copies).map(move |c| (i, c))
+            })
+            .map(|(i, c)| {
+                (
+                    hour,
+                    format!("{i}-{c}"),
+                    Facts::of(&source, &quake(json!(1), &format!("kind{i:02}"), 0.0, 0.0)),
+                )
+            })
+            .collect();
+        let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+        let kinds = &summaries[0].categories[0];
+        assert_eq!(kinds.values.len(), 20);
+        assert_eq!(kinds.other, 5);
+        assert_eq!(hour_of(hour + TimeDelta::minutes(59)), hour);
+    }
+}

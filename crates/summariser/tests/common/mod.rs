@@ -1,0 +1,240 @@
+//! Shared helpers of the summariser's end-to-end tests: a raw folder with landed USGS-shaped
+//! snapshots and éCO2mix-shaped arrays, the real binary, and a database dump to compare.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, TimeZone, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::{Bson, Document, doc};
+use releve::rawfile;
+use serde_json::{Value, json};
+
+pub const CONFIG: &str = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1:9/usgs"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+categories = ["properties.type"]
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+
+[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "eco2mix-national-tr"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+numeric = ["consommation"]
+keep_days = 30
+"#;
+
+/// A test's own folder with `sources.toml` and `raw/`.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+    pub database: String,
+}
+
+impl Workspace {
+    pub fn new(label: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("config");
+        std::fs::create_dir_all(dir.path().join("raw")).expect("raw dir");
+        let database = testkit::MongoServer::shared().fresh_database(label);
+        Workspace { dir, database }
+    }
+
+    pub fn raw(&self) -> PathBuf {
+        self.dir.path().join("raw")
+    }
+
+    /// Lands `body` for `source` at 2026-11-22 `hh:mm:ss`.
+    pub fn land(
+        &self,
+        source: &str,
+        (h, m, s): (u32, u32, u32),
+        body: &Value,
+    ) -> releve::RawFileName {
+        let bytes = serde_json::to_vec(body).expect("JSON");
+        rawfile::land(&self.raw(), source, at(h, m, s), &bytes).expect("landed")
+    }
+
+    /// Lands raw bytes for `source`.
+    pub fn land_bytes(&self, source: &str, (h, m, s): (u32, u32, u32), bytes: &[u8]) -> PathBuf {
+        rawfile::land(&self.raw(), source, at(h, m, s), bytes)
+            .expect("landed")
+            .path_in(&self.raw())
+    }
+
+    /// Writes run metrics beside `data` (which may never have landed).
+    pub fn metrics(&self, data: &releve::RawFileName, records: u64, error: Option<&str>) {
+        let metrics = json!({
+            "source": data.source, "kind": "http_json",
+            "file": error.is_none().then(|| data.file_name()),
+            "started": data.landed_at, "finished": data.landed_at, "duration_ms": 120,
+            "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
+            "records": records, "coverage": null, "shortfall": 0, "error": error,
+        });
+        rawfile::write_metrics(
+            &self.raw(),
+            data,
+            &serde_json::to_vec(&metrics).expect("JSON"),
+        )
+        .expect("metrics");
+    }
+
+    /// Runs the real binary with extra environment variables.
+    pub fn summarise_with(&self, env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(testkit::binary("summariser"));
+        command
+            .current_dir(self.dir.path())
+            .args([
+                "--config",
+                "sources.toml",
+                "--raw-dir",
+                "raw",
+                "--mongodb-uri",
+            ])
+            .arg(testkit::MongoServer::shared().uri())
+            .args(["--database", &self.database])
+            .env_remove("RELEVE_CRASH_AFTER");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().expect("summariser runs")
+    }
+
+    /// Runs the real binary and expects success.
+    pub fn summarise(&self) -> Output {
+        let output = self.summarise_with(&[]);
+        assert!(
+            output.status.success(),
+            "summariser failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// The landed files still in the raw folder of `source`.
+    pub fn remaining(&self, source: &str) -> usize {
+        rawfile::list(&self.raw(), source).expect("list").len()
+    }
+
+    pub async fn db(&self) -> mongodb::Database {
+        testkit::MongoServer::shared()
+            .client_database(&self.database)
+            .await
+    }
+
+    /// The hourly document of `source` for hour `h` of the test day.
+    pub async fn hour(&self, source: &str, h: u32) -> Option<Document> {
+        self.db()
+            .await
+            .collection::<Document>("hourly")
+            .find_one(doc! {"source": source, "hour": mongodb::bson::DateTime::from_millis(at(h, 0, 0).timestamp_millis())})
+            .await
+            .expect("hourly lookup")
+    }
+
+    /// The stored record of `source` with `key`.
+    pub async fn record(&self, source: &str, key: &str) -> Option<Document> {
+        self.db()
+            .await
+            .collection::<Document>("records")
+            .find_one(doc! {"source": source, "key": key})
+            .await
+            .expect("record lookup")
+    }
+
+    /// Every document of the collections the summariser writes, without `_id` and
+    /// `updated_at`, as sorted text.
+    pub async fn dump(&self) -> Vec<String> {
+        let db = self.db().await;
+        let mut lines = Vec::new();
+        for collection in ["hourly", "records", "runs", "summariser_pending"] {
+            let documents: Vec<Document> = db
+                .collection::<Document>(collection)
+                .find(doc! {})
+                .await
+                .expect("find")
+                .try_collect()
+                .await
+                .expect("documents");
+            for mut document in documents {
+                document.remove("_id");
+                document.remove("updated_at");
+                lines.push(format!(
+                    "{collection} {}",
+                    Bson::Document(document).into_relaxed_extjson()
+                ));
+            }
+        }
+        lines.sort();
+        lines
+    }
+}
+
+/// 2026-11-22 at `h:m:s` UTC.
+pub fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
+        .single()
+        .expect("valid time")
+}
+
+/// A USGS event: id, time (h, m), magnitude.
+pub fn quake(id: &str, (h, m): (u32, u32), mag: f64) -> Value {
+    json!({"type": "Feature", "id": id,
+        "properties": {"mag": mag, "place": "somewhere", "time": at(h, m, 0).timestamp_millis(), "type": "earthquake"},
+        "geometry": {"type": "Point", "coordinates": [-155.2 + mag, 19.3, 4.0]}})
+}
+
+/// A USGS all_hour snapshot holding `features`.
+pub fn snapshot(features: Vec<Value>) -> Value {
+    json!({"type": "FeatureCollection", "metadata": {"title": "USGS All Earthquakes, Past Hour", "count": features.len()}, "features": features})
+}
+
+/// An éCO2mix record.
+pub fn eco2mix((h, m): (u32, u32), consommation: Value) -> Value {
+    json!({"date_heure": format!("2026-11-22T{h:02}:{m:02}:00+00:00"), "consommation": consommation, "nature": "Données temps réel"})
+}
+
+/// A numeric field of a summary.
+pub fn numeric(hour: &Document, field: &str, stat: &str) -> Bson {
+    hour.get_array("numeric")
+        .expect("numeric")
+        .iter()
+        .filter_map(Bson::as_document)
+        .find(|n| n.get_str("field") == Ok(field))
+        .and_then(|n| n.get(stat).cloned())
+        .expect("field in summary")
+}
+
+pub fn count(hour: &Document) -> i64 {
+    integer(hour.get("count").expect("count"))
+}
+
+/// An integer whatever width the server chose.
+pub fn integer(value: &Bson) -> i64 {
+    match value {
+        Bson::Int64(n) => *n,
+        Bson::Int32(n) => i64::from(*n),
+        other => panic!("{other:?} is not an integer"),
+    }
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}

@@ -1,0 +1,162 @@
+//! Crash safety: the real binary is aborted (like `kill -9`) at each step of its work through
+//! the `RELEVE_CRASH_AFTER` test hook, rerun, and the database must equal a clean run's.
+
+mod common;
+
+use common::{Workspace, eco2mix, quake, snapshot};
+use serde_json::json;
+
+/// Lands the files of the first phase: summarised cleanly before the crash scenario.
+fn first_phase(ws: &Workspace) {
+    let landed = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 59), 2.0)]),
+    );
+    ws.metrics(&landed, 2, None);
+    ws.land(
+        "eco2mix",
+        (10, 31, 0),
+        &json!([
+            eco2mix((10, 0), json!(50000)),
+            eco2mix((10, 15), json!(51000))
+        ]),
+    );
+}
+
+/// Lands the files the crashing run works on: revisions, a moved event, late data, new hours,
+/// a failed run's metrics.
+fn second_phase(ws: &Workspace) {
+    let first = ws.land(
+        "usgs",
+        (11, 5, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.4),
+            quake("b", (11, 1), 2.0),
+            quake("c", (11, 2), 3.0),
+        ]),
+    );
+    ws.metrics(&first, 3, None);
+    let second = ws.land(
+        "usgs",
+        (11, 6, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.5),
+            quake("c", (11, 2), 3.0),
+            quake("late", (9, 50), 0.5),
+        ]),
+    );
+    ws.metrics(&second, 3, None);
+    ws.metrics(
+        &releve::RawFileName::data("usgs", common::at(11, 7, 0), 1),
+        0,
+        Some("HTTP 503"),
+    );
+    ws.land(
+        "usgs",
+        (11, 8, 0),
+        &snapshot(vec![quake("c", (11, 2), 3.0), quake("d", (11, 7), 1.0)]),
+    );
+    ws.land(
+        "eco2mix",
+        (11, 9, 0),
+        &json!([
+            eco2mix((10, 15), json!(51500)),
+            eco2mix((11, 0), json!(49000))
+        ]),
+    );
+}
+
+async fn clean_state() -> Vec<String> {
+    let ws = Workspace::new("clean");
+    first_phase(&ws);
+    ws.summarise();
+    second_phase(&ws);
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs") + ws.remaining("eco2mix"), 0);
+    ws.dump().await
+}
+
+async fn crashed_state(crash_points: &[&str]) -> Vec<String> {
+    let ws = Workspace::new("crash");
+    first_phase(&ws);
+    ws.summarise();
+    second_phase(&ws);
+    for point in crash_points {
+        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
+        assert!(
+            !output.status.success(),
+            "the run aborted at {point}: {}",
+            common::stderr(&output)
+        );
+        assert!(
+            common::stderr(&output).contains("aborting"),
+            "{point} was reached: {}",
+            common::stderr(&output)
+        );
+    }
+    ws.summarise();
+    assert_eq!(
+        ws.remaining("usgs") + ws.remaining("eco2mix"),
+        0,
+        "after {crash_points:?}"
+    );
+    ws.dump().await
+}
+
+#[tokio::test]
+async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
+    let clean = clean_state().await;
+    assert!(
+        clean.iter().any(|line| line.starts_with("hourly")),
+        "the scenario writes summaries"
+    );
+    let scenarios: &[&[&str]] = &[
+        &["pending-written:1"],
+        &["records-inserted:1"],
+        &["record-updated:1"],
+        &["record-updated:2"],
+        &["hourly-deleted:1"],
+        &["hourly-inserted:1"],
+        &["pending-cleared:1"],
+        &["runs-loaded:1"],
+        &["file-deleted:1"],
+        &["file-deleted:4"],
+        &["file-deleted:7"],
+        &["records-inserted:2"],
+        &["hourly-deleted:2"],
+        &["record-updated:1", "hourly-deleted:1", "file-deleted:2"],
+    ];
+    for points in scenarios {
+        assert_eq!(
+            crashed_state(points).await,
+            clean,
+            "crash at {points:?} then rerun"
+        );
+    }
+}
+
+#[tokio::test]
+async fn batching_does_not_change_the_result() {
+    let mut states = Vec::new();
+    for batch_files in [1, 500] {
+        let ws = Workspace::new("batches");
+        first_phase(&ws);
+        second_phase(&ws);
+        let options = summariser::Options {
+            config: releve::Config::parse(common::CONFIG, std::path::Path::new("sources.toml"))
+                .expect("config"),
+            raw_dir: ws.raw(),
+            mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
+            database: ws.database.clone(),
+            batch_files,
+        };
+        let outcome = summariser::run(&options).await.expect("run");
+        assert!(outcome.failures().is_empty());
+        states.push(ws.dump().await);
+    }
+    assert_eq!(
+        states[0], states[1],
+        "one file per batch and all files in one batch agree"
+    );
+}

@@ -1,0 +1,247 @@
+//! What users see in MongoDB after summarising: one count per distinct record, latest versions,
+//! late data folded into old hours, runs loaded once, and the same database after a rerun.
+
+mod common;
+
+use common::{Workspace, count, eco2mix, numeric, quake, snapshot};
+use mongodb::bson::{Bson, doc};
+use serde_json::json;
+
+#[tokio::test]
+async fn overlapping_snapshots_count_each_event_once_and_the_latest_magnitude_wins() {
+    let ws = Workspace::new("dedupe");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    let revised = ws.land(
+        "usgs",
+        (10, 45, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.5),
+            quake("b", (10, 20), 2.0),
+            quake("c", (10, 40), 3.0),
+        ]),
+    );
+    ws.land(
+        "usgs",
+        (10, 59, 0),
+        &snapshot(vec![quake("b", (10, 20), 2.0), quake("c", (10, 40), 3.0)]),
+    );
+    ws.summarise();
+
+    let hour = ws.hour("usgs", 10).await.expect("hour 10 summarised");
+    assert_eq!(
+        count(&hour),
+        3,
+        "three distinct events in three overlapping snapshots"
+    );
+    assert_eq!(
+        numeric(&hour, "properties.mag", "min"),
+        Bson::Double(1.5),
+        "the revised magnitude replaced 1.0"
+    );
+    assert_eq!(numeric(&hour, "properties.mag", "max"), Bson::Double(3.0));
+    assert_eq!(
+        numeric(&hour, "properties.mag", "mean"),
+        Bson::Double((1.5 + 2.0 + 3.0) / 3.0)
+    );
+    let a = ws.record("usgs", "a").await.expect("record a");
+    assert_eq!(
+        a.get_document("data")
+            .expect("data")
+            .get_document("properties")
+            .expect("p")
+            .get_f64("mag"),
+        Ok(1.5)
+    );
+    assert_eq!(a.get_str("file"), Ok(revised.file_name().as_str()));
+    let kinds = hour.get_array("categories").expect("categories")[0]
+        .as_document()
+        .expect("doc")
+        .clone();
+    assert_eq!(kinds.get_array("values").expect("values").len(), 1);
+    assert!(
+        hour.get_document("bbox").is_ok(),
+        "positioned source has a bounding box"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "summarised files are deleted");
+}
+
+#[tokio::test]
+async fn late_data_updates_an_hour_already_summarised() {
+    let ws = Workspace::new("late");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    ws.summarise();
+    assert_eq!(count(&ws.hour("usgs", 10).await.expect("hour 10")), 2);
+
+    ws.land(
+        "usgs",
+        (11, 15, 0),
+        &snapshot(vec![
+            quake("late", (10, 50), 4.0),
+            quake("d", (11, 10), 1.0),
+        ]),
+    );
+    ws.summarise();
+    let ten = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&ten), 3, "the late event joined its own hour");
+    assert_eq!(numeric(&ten, "properties.mag", "max"), Bson::Double(4.0));
+    assert_eq!(count(&ws.hour("usgs", 11).await.expect("hour 11")), 1);
+}
+
+#[tokio::test]
+async fn a_record_whose_time_is_revised_moves_to_its_new_hour() {
+    let ws = Workspace::new("moves");
+    ws.land(
+        "usgs",
+        (11, 0, 0),
+        &snapshot(vec![quake("a", (10, 59), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    ws.summarise();
+    ws.land(
+        "usgs",
+        (11, 5, 0),
+        &snapshot(vec![quake("a", (11, 1), 1.0)]),
+    );
+    ws.summarise();
+    assert_eq!(
+        count(&ws.hour("usgs", 10).await.expect("hour 10")),
+        1,
+        "only b is left in hour 10"
+    );
+    assert_eq!(count(&ws.hour("usgs", 11).await.expect("hour 11")), 1);
+
+    ws.land(
+        "usgs",
+        (11, 6, 0),
+        &snapshot(vec![quake("b", (11, 20), 2.0)]),
+    );
+    ws.summarise();
+    assert!(
+        ws.hour("usgs", 10).await.is_none(),
+        "an hour left without records has no summary"
+    );
+}
+
+#[tokio::test]
+async fn rerunning_on_the_same_files_changes_nothing() {
+    let ws = Workspace::new("rerun");
+    let mut copies = Vec::new();
+    let first = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    let second = ws.land(
+        "usgs",
+        (10, 45, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.5)]),
+    );
+    ws.metrics(&first, 2, None);
+    let grid = ws.land(
+        "eco2mix",
+        (11, 0, 0),
+        &json!([
+            eco2mix((10, 0), json!(50000)),
+            eco2mix((10, 15), json!("51000")),
+            eco2mix((10, 30), json!("ND"))
+        ]),
+    );
+    for name in [&first, &second, &grid, &first.metrics()] {
+        let path = name.path_in(&ws.raw());
+        copies.push((path.clone(), std::fs::read(&path).expect("landed file")));
+    }
+    ws.summarise();
+    let once = ws.dump().await;
+    for (path, bytes) in &copies {
+        std::fs::write(path, bytes).expect("file put back");
+    }
+    ws.summarise();
+    assert_eq!(
+        ws.dump().await,
+        once,
+        "a second pass over the same files leaves the database as it was"
+    );
+
+    let hour = ws.hour("eco2mix", 10).await.expect("eco2mix hour");
+    assert_eq!(count(&hour), 3);
+    assert_eq!(
+        common::integer(&numeric(&hour, "consommation", "nulls")),
+        1,
+        "\"ND\" counts as no number"
+    );
+    assert_eq!(
+        numeric(&hour, "consommation", "sum"),
+        Bson::Double(101_000.0),
+        "numeric text is a number"
+    );
+    let record = ws
+        .record("eco2mix", "2026-11-22T10:00:00+00:00")
+        .await
+        .expect("record");
+    assert!(
+        record.get_datetime("expire_at").is_ok(),
+        "keep_days sets expire_at"
+    );
+}
+
+#[tokio::test]
+async fn run_metrics_are_loaded_once_even_for_runs_that_landed_nothing() {
+    let ws = Workspace::new("runs");
+    let landed = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.metrics(&landed, 1, None);
+    let failed = releve::RawFileName::data("usgs", common::at(10, 31, 0), 1);
+    ws.metrics(&failed, 0, Some("HTTP 503 from the server"));
+    let kept = std::fs::read(failed.metrics().path_in(&ws.raw())).expect("metrics");
+    ws.summarise();
+    std::fs::write(failed.metrics().path_in(&ws.raw()), kept).expect("metrics put back");
+    ws.summarise();
+
+    let runs = ws.db().await.collection::<mongodb::bson::Document>("runs");
+    assert_eq!(
+        runs.count_documents(doc! {"source": "usgs"})
+            .await
+            .expect("count"),
+        2
+    );
+    let failed_run = runs
+        .find_one(doc! {"error": {"$ne": null}})
+        .await
+        .expect("find")
+        .expect("failed run");
+    assert_eq!(failed_run.get_str("error"), Ok("HTTP 503 from the server"));
+    assert!(
+        failed_run.get_datetime("started").is_ok(),
+        "times are BSON dates"
+    );
+    assert_eq!(
+        ws.remaining("usgs"),
+        0,
+        "metrics files are deleted once loaded"
+    );
+}
+
+#[tokio::test]
+async fn files_of_sources_missing_from_the_configuration_stay_in_place() {
+    let ws = Workspace::new("unconfigured");
+    let path = ws.land_bytes("retired-source", (10, 0, 0), br#"[{"id": 1}]"#);
+    let output = ws.summarise();
+    assert!(
+        path.exists(),
+        "data of an unconfigured source is never deleted"
+    );
+    assert!(
+        common::stderr(&output).contains("retired-source"),
+        "a warning names the folder"
+    );
+}
