@@ -158,8 +158,9 @@ fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {
 }
 
 /// Deletes the documents of `source` in `hours` from `collection`. The filter is an `$or` of
-/// equalities: nx-27017 rejects `$in` over dates in deletes ("malformed JSON") and deletes
-/// nothing for `$in` over strings, while `$or` is right on every server.
+/// whole `{source, hour}` equalities: nx-27017 rejects `$in` over dates in deletes ("malformed
+/// JSON"), deletes nothing for `$in` over strings, and reads `{source, $or: [...]}` as if the
+/// `source` condition were one more alternative, deleting other sources' hours.
 async fn delete_hours(
     db: &Database,
     collection: &str,
@@ -170,10 +171,10 @@ async fn delete_hours(
     for chunk in hours.chunks(HOURS_PER_DELETE) {
         let any_hour: Vec<Document> = chunk
             .iter()
-            .map(|h| doc! {"hour": bson_date(**h)})
+            .map(|h| doc! {"source": source, "hour": bson_date(**h)})
             .collect();
         db.collection::<Document>(collection)
-            .delete_many(doc! {"source": source, "$or": any_hour})
+            .delete_many(doc! {"$or": any_hour})
             .await
             .map_err(StoreError::command(format!(
                 "deleting `{source}` hours from `{collection}`"

@@ -245,3 +245,27 @@ async fn files_of_sources_missing_from_the_configuration_stay_in_place() {
         "a warning names the folder"
     );
 }
+
+#[tokio::test]
+async fn sources_sharing_hours_keep_their_own_summaries() {
+    let ws = Workspace::new("shared");
+    ws.land(
+        "usgs",
+        (12, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (11, 20), 2.0)]),
+    );
+    ws.land(
+        "eco2mix",
+        (12, 0, 0),
+        &json!([
+            eco2mix((10, 0), json!(51000)),
+            eco2mix((11, 0), json!(52000))
+        ]),
+    );
+    ws.summarise();
+    for (source, h) in [("usgs", 10), ("usgs", 11), ("eco2mix", 10), ("eco2mix", 11)] {
+        let summary = ws.hour(source, h).await;
+        assert!(summary.is_some(), "{source} keeps its summary of {h}:00");
+        assert_eq!(count(&summary.expect("summary")), 1, "{source} at {h}:00");
+    }
+}

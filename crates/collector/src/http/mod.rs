@@ -4,7 +4,7 @@
 //!
 //! How to use it from a source module:
 //!
-//! ```ignore
+//! ```text
 //! let answer = ctx.client.send_json("records page 3", |http| {
 //!     http.get(&url).query(&[("limit", "100"), ("offset", "200")])
 //! }).await?;
