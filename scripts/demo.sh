@@ -57,7 +57,7 @@ echo "==> collector"
 echo "==> summariser"
 "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"
-pdf="$("$bin/analyser" --config "$demo/sources.toml" --reports-dir reports --database releve_demo | tail -n1)"
+pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports --database releve_demo | tail -n1)"
 
 echo
 echo "Report: $home/${pdf#"$home"/}"

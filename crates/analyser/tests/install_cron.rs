@@ -109,7 +109,11 @@ fn installing_twice_keeps_one_copy_of_each_line_and_the_users_lines() {
         6,
         "the backup line and five stage lines:\n{second}"
     );
-    for stage in ["collector", "summariser", "analyser --period day"] {
+    for stage in [
+        "collector",
+        "summariser",
+        "analyser --raw-dir raw --period day",
+    ] {
         assert_eq!(
             releve
                 .iter()

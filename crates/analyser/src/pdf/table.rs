@@ -111,27 +111,34 @@ impl ReportDocument {
                 .map(|word| self.metrics().width(word, table.size, bold))
                 .fold(0.0f32, f32::max)
         };
-        let minimum: Vec<f32> = table
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                let cells = table.rows.iter().filter_map(|row| row.get(i));
-                // Numbers stay on one line; prose may wrap and, past an eighth of the page,
-                // break long words.
-                let cell_need = if column.align == Align::Right {
-                    cells
-                        .map(|cell| self.metrics().width(cell, table.size, false))
-                        .fold(0.0f32, f32::max)
-                } else {
-                    cells
-                        .map(|cell| longest_word(cell, false))
-                        .fold(0.0f32, f32::max)
-                        .min(CONTENT_WIDTH / 8.0)
-                };
-                longest_word(&column.title, true).max(cell_need) + 2.0 * PADDING + 0.5
-            })
-            .collect();
+        // First try: numbers stay on one line; prose may wrap and, past an eighth of the page,
+        // break long words. If that does not fit, numbers' cells may wrap between words too.
+        let minimum_with = |numbers_whole: bool| -> Vec<f32> {
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, column)| {
+                    let cells = table.rows.iter().filter_map(|row| row.get(i));
+                    let cell_need = if column.align == Align::Right && numbers_whole {
+                        cells
+                            .map(|cell| self.metrics().width(cell, table.size, false))
+                            .fold(0.0f32, f32::max)
+                    } else {
+                        cells
+                            .map(|cell| longest_word(cell, false))
+                            .fold(0.0f32, f32::max)
+                            .min(CONTENT_WIDTH / 8.0)
+                    };
+                    longest_word(&column.title, true).max(cell_need) + 2.0 * PADDING + 0.5
+                })
+                .collect()
+        };
+        let fits = |minimum: &Vec<f32>| minimum.iter().sum::<f32>() <= CONTENT_WIDTH;
+        let mut minimum = minimum_with(true);
+        if !fits(&minimum) {
+            minimum = minimum_with(false);
+        }
         let spare = CONTENT_WIDTH - minimum.iter().sum::<f32>();
         if spare < 0.0 {
             return table
