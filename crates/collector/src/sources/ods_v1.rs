@@ -7,14 +7,12 @@
 //! array holds the API's record objects (`datasetid`, `recordid`, `fields`, `geometry`,
 //! `record_timestamp`) as given; records are kept once by the configured `key`.
 
-use std::collections::HashSet;
-
 use releve::Source;
 use releve::config::OdsV1;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::{append_unique, to_array_bytes};
+use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
 use crate::http::FetchError;
 
@@ -40,11 +38,10 @@ pub(super) async fn collect(
     let first = search_page(ctx, &base, &query, 0, rows).await?;
     let announced = first.nhits;
     ctx.progress_total(announced);
-    let mut seen = HashSet::new();
-    let mut records = Vec::new();
+    let mut records = RecordSet::new(source);
     let mut download_all = announced > WINDOW;
     if !download_all {
-        let got = append_unique(source, &mut seen, &mut records, first.records);
+        let got = records.append(first.records);
         ctx.progress_advance(got);
         let mut start = rows;
         while start < announced {
@@ -52,7 +49,7 @@ pub(super) async fn collect(
             match search_page(ctx, &base, &query, start, page_rows).await {
                 Ok(page) if page.records.is_empty() => break,
                 Ok(page) => {
-                    let got = append_unique(source, &mut seen, &mut records, page.records);
+                    let got = records.append(page.records);
                     ctx.progress_advance(got);
                 }
                 Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
@@ -66,17 +63,10 @@ pub(super) async fn collect(
     }
     if download_all {
         let downloaded = download(ctx, &base, &query).await?;
-        records.clear();
-        seen.clear();
-        let got = append_unique(source, &mut seen, &mut records, downloaded);
+        let got = records.replace(downloaded);
         ctx.progress_advance(got);
     }
-    Ok(Collected {
-        body: to_array_bytes(&records),
-        records: records.len() as u64,
-        announced: Some(announced),
-        shortfall: 0,
-    })
+    records.into_collected(announced)
 }
 
 /// The parameters shared by search and download.

@@ -10,15 +10,13 @@
 //! the newest record `time` landed so far (from the source's state file, else its newest landed
 //! file). A first run, with no cursor, fetches the last 24 hours (`<time> >= date'<now - 1 day>'`).
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use releve::Source;
 use releve::config::Opendatasoft;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::{append_unique, to_array_bytes};
+use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
 use crate::http::FetchError;
 
@@ -48,19 +46,18 @@ pub(super) async fn collect(
     let first = records_page(ctx, &base, &query, 0).await?;
     let announced = first.total_count;
     ctx.progress_total(announced);
-    let mut seen = HashSet::new();
-    let mut records = Vec::new();
+    let mut records = RecordSet::new(source);
     let records_url = format!("{base}/records");
     let mut export_all = announced > WINDOW;
     if !export_all {
-        let got = append_unique(source, &mut seen, &mut records, first.results);
+        let got = records.append(first.results);
         ctx.progress_advance(got);
         let mut offset = PAGE_LIMIT;
         while offset < announced {
             match records_page(ctx, &base, &query, offset).await {
                 Ok(page) => {
                     let done = page.results.is_empty();
-                    let got = append_unique(source, &mut seen, &mut records, page.results);
+                    let got = records.append(page.results);
                     ctx.progress_advance(got);
                     if done {
                         break;
@@ -78,17 +75,10 @@ pub(super) async fn collect(
     }
     if export_all {
         let exported = export(ctx, &base, &query).await?;
-        records.clear();
-        seen.clear();
-        let got = append_unique(source, &mut seen, &mut records, exported);
+        let got = records.replace(exported);
         ctx.progress_advance(got);
     }
-    Ok(Collected {
-        body: to_array_bytes(&records),
-        records: records.len() as u64,
-        announced: Some(announced),
-        shortfall: 0,
-    })
+    records.into_collected(announced)
 }
 
 /// The query parameters shared by `/records` and `/exports/json`.

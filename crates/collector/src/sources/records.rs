@@ -1,5 +1,5 @@
-//! Helpers the array-landing kinds share: keep each record once by its configured key, and
-//! find the newest record time of a collection (the incremental cursor).
+//! What the array-landing kinds share: a set of records kept once by their configured key,
+//! and the newest record time of a collection (the incremental cursor).
 
 use std::collections::HashSet;
 
@@ -8,27 +8,62 @@ use releve::Source;
 use releve::record::{identity, timestamp};
 use serde_json::Value;
 
-/// Appends `page` to `records`, skipping records whose key was already seen (paging over a
+use super::{Collected, SourceError};
+
+/// The records of one array-landing run, each kept once by its configured key (paging over a
 /// live dataset can shift a record onto the next page). Records without a key are kept.
-/// Returns how many were appended.
-pub(crate) fn append_unique(
-    source: &Source,
-    seen: &mut HashSet<String>,
-    records: &mut Vec<Value>,
-    page: Vec<Value>,
-) -> u64 {
-    let mut appended = 0;
-    for record in page {
-        let fresh = match source.key.get(&record).and_then(identity) {
-            Some(key) => seen.insert(key),
-            None => true,
-        };
-        if fresh {
-            records.push(record);
-            appended += 1;
+pub(crate) struct RecordSet<'s> {
+    source: &'s Source,
+    seen: HashSet<String>,
+    records: Vec<Value>,
+}
+
+impl<'s> RecordSet<'s> {
+    /// An empty set for `source`.
+    pub(crate) fn new(source: &'s Source) -> Self {
+        RecordSet {
+            source,
+            seen: HashSet::new(),
+            records: Vec::new(),
         }
     }
-    appended
+
+    /// Appends a page, skipping records already held; returns how many were appended.
+    pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
+        let mut appended = 0;
+        for record in page {
+            let fresh = match self.source.key.get(&record).and_then(identity) {
+                Some(key) => self.seen.insert(key),
+                None => true,
+            };
+            if fresh {
+                self.records.push(record);
+                appended += 1;
+            }
+        }
+        appended
+    }
+
+    /// Replaces everything held with a whole selection (an export or download).
+    pub(crate) fn replace(&mut self, selection: Vec<Value>) -> u64 {
+        self.records.clear();
+        self.seen.clear();
+        self.append(selection)
+    }
+
+    /// The run's result: the records as the JSON array that lands, and the API's total.
+    pub(crate) fn into_collected(self, announced: u64) -> Result<Collected, SourceError> {
+        let body = serde_json::to_vec(&self.records).map_err(|err| SourceError::Unexpected {
+            what: format!("landing `{}`", self.source.name),
+            message: format!("the records could not be written as JSON: {err}"),
+        })?;
+        Ok(Collected {
+            body,
+            records: self.records.len() as u64,
+            announced: Some(announced),
+            shortfall: 0,
+        })
+    }
 }
 
 /// The newest `time` among a landed array of records; `None` when no record has a time.
@@ -37,9 +72,4 @@ pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> 
         .iter()
         .filter_map(|record| source.time.get(record).and_then(timestamp))
         .max()
-}
-
-/// Serialises the records as the JSON array that lands.
-pub(crate) fn to_array_bytes(records: &[Value]) -> Vec<u8> {
-    serde_json::to_vec(records).unwrap_or_else(|_| b"[]".to_vec())
 }
