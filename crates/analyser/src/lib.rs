@@ -71,7 +71,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         Some(raw_dir) => {
             Some(
                 quarantine::count(raw_dir, &period).map_err(|source| AnalyserError::Read {
-                    path: raw_dir.join("_quarantine"),
+                    path: raw_dir.join(releve::rawfile::QUARANTINE_DIR),
                     source,
                 })?,
             )

@@ -11,7 +11,7 @@ use releve::{RawFileName, RawFileRole};
 use crate::period::ReportPeriod;
 
 /// The summariser's quarantine folder under the raw folder.
-const FOLDER: &str = "_quarantine";
+const FOLDER: &str = releve::rawfile::QUARANTINE_DIR;
 
 /// Quarantined data files landed in the period, by source; no folder means none.
 pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<String, u64>> {

@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// The folder under the raw folder where the summariser moves files it cannot use, each with
+/// a `<file>.reason` beside it. Not a valid source name, so never taken for a source's folder.
+pub const QUARANTINE_DIR: &str = "_quarantine";
+
 const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
 const DATA_SUFFIX: &str = ".json";
 const METRICS_SUFFIX: &str = ".metrics.json";

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The quarantine folder under a raw folder (`_` keeps it apart from source names).
 pub fn folder(raw_dir: &Path) -> PathBuf {
-    raw_dir.join("_quarantine")
+    raw_dir.join(releve::rawfile::QUARANTINE_DIR)
 }
 
 /// Moves `file` into quarantine with `reason`; returns its new path.

@@ -115,7 +115,7 @@ fn record_run(
 
 fn quarantined_per_source(raw_dir: &Path) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(raw_dir.join("_quarantine")) else {
+    let Ok(entries) = std::fs::read_dir(raw_dir.join(releve::rawfile::QUARANTINE_DIR)) else {
         return counts;
     };
     for entry in entries.flatten() {
