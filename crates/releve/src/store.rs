@@ -34,28 +34,28 @@ pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The URI is not a MongoDB connection string.
-    #[error("MongoDB URI {uri} is invalid: {source}")]
+    #[error("MongoDB URI {uri} is invalid: {cause}")]
     BadUri {
         /// The URI without credentials.
         uri: String,
         /// The driver's complaint.
-        source: mongodb::error::Error,
+        cause: mongodb::error::Error,
     },
     /// No server answered.
-    #[error("MongoDB at {uri} is unreachable: {source}")]
+    #[error("MongoDB at {uri} is unreachable ({detail}): check the URI and that the server runs")]
     Unreachable {
         /// The URI without credentials.
         uri: String,
-        /// The driver's complaint.
-        source: mongodb::error::Error,
+        /// The gist of the driver's complaint (its full text is logged at debug level).
+        detail: String,
     },
     /// A command failed.
-    #[error("MongoDB {action} failed: {source}")]
+    #[error("MongoDB {action} failed: {cause}")]
     Command {
         /// What was being done.
         action: String,
         /// The driver's complaint.
-        source: mongodb::error::Error,
+        cause: mongodb::error::Error,
     },
 }
 
@@ -63,7 +63,25 @@ impl StoreError {
     /// Wraps a driver error with what was being done.
     pub fn command(action: impl Into<String>) -> impl FnOnce(mongodb::error::Error) -> StoreError {
         let action = action.into();
-        move |source| StoreError::Command { action, source }
+        move |cause| StoreError::Command { action, cause }
+    }
+
+    fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
+        tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
+        let text = cause.to_string();
+        let detail = if text.contains("Connection refused") {
+            "connection refused"
+        } else if text.contains("Server selection timeout") || text.contains("timed out") {
+            "no server answered in time"
+        } else if text.contains("Authentication failed") || text.contains("auth") {
+            "authentication failed"
+        } else {
+            "no usable server"
+        };
+        StoreError::Unreachable {
+            uri,
+            detail: detail.to_owned(),
+        }
     }
 }
 
@@ -81,23 +99,23 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
     let shown = redact(uri);
     let mut options = ClientOptions::parse(uri)
         .await
-        .map_err(|source| StoreError::BadUri {
+        .map_err(|cause| StoreError::BadUri {
             uri: shown.clone(),
-            source,
+            cause,
         })?;
     options
         .server_selection_timeout
         .get_or_insert(CONNECT_TIMEOUT);
     options.connect_timeout.get_or_insert(CONNECT_TIMEOUT);
     options.app_name.get_or_insert_with(|| "releve".to_owned());
-    let client = Client::with_options(options).map_err(|source| StoreError::BadUri {
+    let client = Client::with_options(options).map_err(|cause| StoreError::BadUri {
         uri: shown.clone(),
-        source,
+        cause,
     })?;
     let db = client.database(database);
     db.run_command(doc! {"ping": 1})
         .await
-        .map_err(|source| StoreError::Unreachable { uri: shown, source })?;
+        .map_err(|cause| StoreError::unreachable(shown, &cause))?;
     Ok(db)
 }
 

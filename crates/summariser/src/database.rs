@@ -314,7 +314,7 @@ pub async fn recompute_hours(
             .collect::<Result<Vec<_>, _>>()
             .map_err(|err| StoreError::Command {
                 action: format!("encoding `{name}` hourly summaries"),
-                source: err.into(),
+                cause: err.into(),
             })?;
         hourly
             .insert_many(documents)
@@ -360,7 +360,7 @@ pub async fn load_runs(
         if loaded.insert((run.started.timestamp_millis(), run.file.clone())) {
             documents.push(run_document(&run).map_err(|err| StoreError::Command {
                 action: format!("encoding a `{source}` run"),
-                source: err.into(),
+                cause: err.into(),
             })?);
         }
     }

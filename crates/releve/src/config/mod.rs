@@ -21,12 +21,12 @@ use crate::record::FieldPath;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("{path}: cannot read the configuration: {source}")]
+    #[error("{path}: cannot read the configuration: {cause}")]
     Read {
         /// The configuration file.
         path: PathBuf,
         /// The I/O failure.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The file was read but is not an acceptable configuration.
     #[error("{path}:{line}: {message}")]
@@ -161,9 +161,9 @@ struct ConfigFile {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
             path: path.to_owned(),
-            source,
+            cause,
         })?;
         Config::parse(&text, path)
     }
@@ -177,7 +177,8 @@ impl Config {
         };
         let file: ConfigFile = toml::from_str(text).map_err(|err| {
             let offset = err.span().map_or(0, |span| span.start);
-            invalid(offset, err.message().trim().replace('\n', " "))
+            let message = err.message().trim().replace('\n', " ");
+            invalid(offset, name_the_key(text, offset, message))
         })?;
         let mut names = HashSet::new();
         let mut sources = Vec::with_capacity(file.sources.len());
@@ -247,6 +248,23 @@ fn validate(source: &Source) -> Result<(), String> {
         return Err("key `rate_limit` must be a positive number of calls per second".to_owned());
     }
     Ok(())
+}
+
+/// Prefixes a value's error with its key when the offending line is `key = value` and the
+/// message does not name the key already (`every = "often"` → "key `every`: ...").
+fn name_the_key(text: &str, offset: usize, message: String) -> String {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches('"'))
+        .filter(|key| !key.is_empty() && !key.starts_with('[') && !key.contains(' '));
+    match key {
+        Some(key) if !message.contains(&format!("`{key}`")) => format!("key `{key}`: {message}"),
+        _ => message,
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

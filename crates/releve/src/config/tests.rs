@@ -51,7 +51,10 @@ fn unknown_keys_name_the_key_and_line() {
 #[test]
 fn bad_values_name_the_key_and_its_line() {
     let message = error(&USGS.replace("every = \"1m\"", "every = \"often\""));
-    assert!(message.starts_with("sources.toml:6:"), "{message}");
+    assert!(
+        message.starts_with("sources.toml:6: key `every`:"),
+        "{message}"
+    );
     assert!(message.contains("often"), "{message}");
 }
 
