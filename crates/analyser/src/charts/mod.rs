@@ -134,6 +134,50 @@ fn draw(
     Ok(ChartImage { rgb, width, height })
 }
 
+/// The chart both hourly charts stand on: the period's hours across, `y` up, labelled ticks and
+/// a light horizontal grid. `span` sets how precisely y ticks are written.
+type HourlyChart<'a, 'b> = ChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<KeyedAxis, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn hourly_frame<'a, 'b>(
+    root: &'a DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    axis: &TimeAxis,
+    y: std::ops::Range<f64>,
+    span: f64,
+    y_desc: &str,
+) -> Result<HourlyChart<'a, 'b>, ChartError> {
+    let fail = ChartError::from_plotters(title);
+    let x_range = KeyedAxis::new(0.0..axis.len().max(1) as f64, axis.key_points());
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, title_style())
+        .margin(font_px(6.0) as u32)
+        .x_label_area_size(font_px(24.0) as u32)
+        .y_label_area_size(font_px(30.0) as u32)
+        .build_cartesian_2d(x_range, y)
+        .map_err(&fail)?;
+    let x_label = |x: &f64| axis.label(*x);
+    let y_label = |y: &f64| number_label(*y, span);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(palette::GRID)
+        .y_labels(6)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .label_style(label_style())
+        .axis_desc_style(desc_style())
+        .x_desc(axis.description())
+        .y_desc(y_desc)
+        .draw()
+        .map_err(&fail)?;
+    Ok(chart)
+}
+
 /// The hours of the period on an x axis, labelled in the report's time zone.
 #[derive(Debug, Clone)]
 pub struct TimeAxis {
