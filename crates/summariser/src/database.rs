@@ -1,10 +1,11 @@
 //! The summariser's MongoDB work for one batch, in the order that keeps a crash harmless:
 //! note the hours about to change in `summariser_pending`, write the new and changed records,
-//! recompute those hours from `records`, clear the note, load the run metrics. Every step can be
-//! repeated: records identical to the stored version are skipped, hours are recomputed from
-//! scratch, and a run already loaded is recognised by its unique index.
+//! recompute those hours (from the records in hand when the plan holds all of an hour's records,
+//! see [`crate::plan`], else from `records`), clear the note, load the run metrics. Every step
+//! can be repeated: records identical to the stored version are skipped, hours are recomputed
+//! from scratch, and a run already loaded is recognised by its unique index.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
@@ -18,12 +19,13 @@ use serde_json::Value;
 
 use crate::batch::{Batch, Version};
 use crate::crash;
+use crate::plan::{HourRecord, Plan};
 use crate::summary::{Facts, hour_of, summarise_hours};
 
 /// Internal collection of hours whose summary must be recomputed; empty after a finished run.
 pub const PENDING: &str = "summariser_pending";
 
-/// Keys per `$in` lookup and documents per `insert_many`.
+/// Documents per `insert_many`.
 const CHUNK: usize = 1000;
 
 /// Hours per delete (each one an `$or` clause).
@@ -31,99 +33,8 @@ const HOURS_PER_DELETE: usize = 200;
 
 const DUPLICATE_KEY: i32 = 11000;
 
-/// The writes a batch needs.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Keys of new records (documents are built chunk by chunk when written, so memory holds
-    /// one chunk of BSON at a time).
-    pub inserts: Vec<String>,
-    /// Keys of records whose stored version is older and different.
-    pub updates: Vec<String>,
-    /// Hours whose summary changes.
-    pub hours: BTreeSet<DateTime<Utc>>,
-}
-
-struct StoredVersion {
-    order: (DateTime<Utc>, u32),
-    time: DateTime<Utc>,
-    hour: DateTime<Utc>,
-    data: Value,
-}
-
 fn records(db: &Database) -> Collection<Document> {
     db.collection(RECORDS)
-}
-
-/// Compares the batch with the stored records and decides what to write.
-pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan, StoreError> {
-    let keys: Vec<&String> = batch.records.keys().collect();
-    let mut stored = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
-        let filter = doc! {"source": &source.name, "key": {"$in": chunk.iter().map(|k| k.as_str()).collect::<Vec<_>>()}};
-        let mut cursor = records(db)
-            .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "time": 1, "hour": 1, "data": 1})
-            .await
-            .map_err(StoreError::command(format!("lookup of `{}` records", source.name)))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(format!(
-                "lookup of `{}` records",
-                source.name
-            )))?
-        {
-            if let Some((key, version)) = stored_version(document) {
-                stored.insert(key, version);
-            }
-        }
-    }
-    let mut plan = Plan::default();
-    for (key, version) in &batch.records {
-        let file = &batch.data_files[version.file];
-        let order = (file.landed_at, file.sequence);
-        let replaces = match stored.get(key) {
-            None => None,
-            Some(old) if order < old.order => continue,
-            Some(old) if old.time == version.time && same_data(&old.data, version) => continue,
-            Some(old) => Some(old.hour),
-        };
-        plan.hours.insert(hour_of(version.time));
-        match replaces {
-            None => plan.inserts.push(key.clone()),
-            Some(old_hour) => {
-                plan.hours.insert(old_hour);
-                plan.updates.push(key.clone());
-            }
-        }
-    }
-    Ok(plan)
-}
-
-fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
-    let key = document.get_str("key").ok()?.to_owned();
-    let file = document.get_str("file").ok()?;
-    let sequence = RawFileName::parse(file).map_or(1, |name| name.sequence);
-    let order = (
-        chrono_date(*document.get_datetime("landed_at").ok()?),
-        sequence,
-    );
-    let time = chrono_date(*document.get_datetime("time").ok()?);
-    let hour = chrono_date(*document.get_datetime("hour").ok()?);
-    let data = Bson::Document(document.get_document("data").ok()?.clone()).into_relaxed_extjson();
-    Some((
-        key,
-        StoredVersion {
-            order,
-            time,
-            hour,
-            data,
-        },
-    ))
-}
-
-fn same_data(stored: &Value, version: &Version) -> bool {
-    serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| &new == stored)
 }
 
 fn record_document(
@@ -272,35 +183,26 @@ pub async fn write_records(
     Ok(unstorable)
 }
 
-/// Recomputes the summaries of `hours` from `records`, replaces them in `hourly`, then clears
-/// their pending note.
+/// Recomputes the summaries of `hours` — from `in_hand` for the hours it holds, from
+/// `records` for the others — replaces them in `hourly`, then clears their pending note.
 pub async fn recompute_hours(
     db: &Database,
     source: &Source,
     hours: &BTreeSet<DateTime<Utc>>,
+    in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>>,
 ) -> Result<usize, StoreError> {
     let name = source.name.as_str();
-    let action = || StoreError::command(format!("reading `{name}` records to summarise"));
-    let mut cursor = records(db)
-        .find(hours_filter(name, hours))
-        .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
-        .await
-        .map_err(action())?;
-    let mut facts = Vec::new();
-    while let Some(document) = cursor.try_next().await.map_err(action())? {
-        let (Ok(key), Ok(hour), Ok(data)) = (
-            document.get_str("key"),
-            document.get_datetime("hour"),
-            document.get_document("data"),
-        ) else {
-            continue;
-        };
-        let record = Bson::Document(data.clone()).into_relaxed_extjson();
-        facts.push((
-            chrono_date(*hour),
-            key.to_owned(),
-            Facts::of(source, &record),
-        ));
+    let to_read: BTreeSet<DateTime<Utc>> = hours
+        .iter()
+        .filter(|hour| !in_hand.contains_key(hour))
+        .copied()
+        .collect();
+    let mut facts: Vec<(DateTime<Utc>, String, Facts)> = in_hand
+        .into_iter()
+        .flat_map(|(hour, records)| records.into_iter().map(move |(key, f)| (hour, key, f)))
+        .collect();
+    if !to_read.is_empty() {
+        read_hours(db, source, &to_read, &mut facts).await?;
     }
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
     let hourly = db.collection::<Document>(HOURLY);
@@ -327,6 +229,38 @@ pub async fn recompute_hours(
     delete_hours(db, PENDING, name, hours).await?;
     crash::passed("pending-cleared");
     Ok(written)
+}
+
+/// Reads the records of `hours` back from `records`.
+async fn read_hours(
+    db: &Database,
+    source: &Source,
+    hours: &BTreeSet<DateTime<Utc>>,
+    facts: &mut Vec<(DateTime<Utc>, String, Facts)>,
+) -> Result<(), StoreError> {
+    let name = source.name.as_str();
+    let action = || StoreError::command(format!("reading `{name}` records to summarise"));
+    let mut cursor = records(db)
+        .find(hours_filter(name, hours))
+        .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
+        .await
+        .map_err(action())?;
+    while let Some(document) = cursor.try_next().await.map_err(action())? {
+        let (Ok(key), Ok(hour), Ok(data)) = (
+            document.get_str("key"),
+            document.get_datetime("hour"),
+            document.get_document("data"),
+        ) else {
+            continue;
+        };
+        let record = Bson::Document(data.clone()).into_relaxed_extjson();
+        facts.push((
+            chrono_date(*hour),
+            key.to_owned(),
+            Facts::of(source, &record),
+        ));
+    }
+    Ok(())
 }
 
 /// Loads collector runs into `runs`; runs already there (same source, start and file) are

@@ -24,6 +24,7 @@ pub mod database;
 pub mod landed;
 pub mod offline;
 pub mod pipeline;
+pub mod plan;
 pub mod prune;
 pub mod quarantine;
 pub mod stream;
@@ -145,6 +146,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     warn_unconfigured(&options.raw_dir, &options.config);
     let mut reports = Vec::new();
     for source in &options.config.sources {
+        let started = std::time::Instant::now();
         let report =
             pipeline::summarise_source(&db, &options.raw_dir, source, options.batch_files.max(1))
                 .await?;
@@ -157,6 +159,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
                 updated = report.records_updated,
                 hours = report.hours_written,
                 failed = report.failures.len(),
+                seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
                 "Summarised a source."
             );
         }

@@ -12,7 +12,7 @@ use tracing::{debug, warn};
 
 use crate::batch::Batch;
 use crate::landed::{self, ReadError};
-use crate::{Failure, SourceReport, SummariseError, crash, database, quarantine};
+use crate::{Failure, SourceReport, SummariseError, crash, database, plan, quarantine};
 
 /// A batch is written once its files hold this many bytes (a larger file makes a batch alone).
 const BATCH_BYTES: u64 = 32 * 1024 * 1024;
@@ -105,7 +105,7 @@ async fn flush(
     leftover: &mut BTreeSet<DateTime<Utc>>,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let plan = database::plan(db, source, &batch).await?;
+    let mut plan = plan::plan(db, source, &batch).await?;
     report.records_inserted += plan.inserts.len();
     report.records_updated += plan.updates.len();
     let mut hours = std::mem::take(leftover);
@@ -116,9 +116,12 @@ async fn flush(
     let unstorable = database::write_records(db, source, &batch, &plan).await?;
     if unstorable > 0 {
         warn!(source = %source.name, records = unstorable, "Skipped records MongoDB cannot store.");
+        plan.read_every_hour();
     }
     if !hours.is_empty() {
-        report.hours_written += database::recompute_hours(db, source, &hours).await?;
+        report.hours_written +=
+            database::recompute_hours(db, source, &hours, std::mem::take(&mut plan.in_hand))
+                .await?;
     }
     let runs: Vec<RunMetrics> = batch
         .metrics_files

@@ -269,3 +269,73 @@ async fn sources_sharing_hours_keep_their_own_summaries() {
         assert_eq!(count(&summary.expect("summary")), 1, "{source} at {h}:00");
     }
 }
+
+/// Hours whose records are all in the batch are folded from memory; others are read back from
+/// `records`. Both must give the same documents, so every hour is summarised once in memory,
+/// then, after a simulated crash left all of them pending, again from `records`.
+#[tokio::test]
+async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
+    let ws = Workspace::new("in-hand");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/usgs_all_hour.json");
+    let recorded = std::fs::read(&fixture).expect("recorded USGS feed");
+    ws.land_bytes("usgs", (10, 0, 0), &recorded);
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.0),
+            quake("b", (10, 20), 2.0),
+            json!({"type": "Feature", "id": "whole", "properties": {"mag": 3, "time": common::at(10, 21, 0).timestamp_millis(), "type": "quarry blast"}, "geometry": {"type": "Point", "coordinates": [7, 45.5, 1]}}),
+            json!({"type": "Feature", "id": "unplaced", "properties": {"mag": null, "time": common::at(11, 2, 0).timestamp_millis(), "type": null}, "geometry": null}),
+        ]),
+    );
+    ws.land(
+        "eco2mix",
+        (11, 0, 0),
+        &json!([
+            eco2mix((10, 0), json!(50000)),
+            eco2mix((10, 15), json!("51000.5")),
+            eco2mix((10, 30), json!("ND")),
+            eco2mix((10, 45), json!(null))
+        ]),
+    );
+    ws.summarise();
+    let folded = ws.dump().await;
+    assert!(
+        folded
+            .iter()
+            .filter(|line| line.starts_with("hourly "))
+            .count()
+            >= 3,
+        "hours were summarised: {folded:#?}"
+    );
+
+    let db = ws.db().await;
+    let hourly = db.collection::<mongodb::bson::Document>("hourly");
+    let hours: Vec<mongodb::bson::Document> = futures_util::TryStreamExt::try_collect(
+        hourly
+            .find(doc! {})
+            .projection(doc! {"_id": 0, "source": 1, "hour": 1})
+            .await
+            .expect("find hours"),
+    )
+    .await
+    .expect("hours");
+    db.collection::<mongodb::bson::Document>("summariser_pending")
+        .insert_many(hours)
+        .await
+        .expect("hours noted as pending");
+    for source in ["usgs", "eco2mix"] {
+        hourly
+            .delete_many(doc! {"source": source})
+            .await
+            .expect("summaries removed");
+    }
+    ws.summarise();
+    assert_eq!(
+        ws.dump().await,
+        folded,
+        "summaries read back from `records` equal the ones folded in memory"
+    );
+}

@@ -1,0 +1,185 @@
+//! Deciding a batch's writes: which records are new, which changed, which hours they touch —
+//! and which of those hours need not be read back from `records` because every record they
+//! will hold is already in hand.
+//!
+//! An hour is in hand when the records MongoDB holds for it are exactly the stored versions the
+//! key lookup returned. Its summary is then folded from the batch's versions and those stored
+//! versions, without reading the hour's records back (a France Travail day is 120 MB of
+//! records). Any other hour is recomputed from `records`, as is every hour a crashed run left
+//! pending.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::{Bson, Document, doc};
+use mongodb::{Collection, Database};
+use releve::store::{RECORDS, StoreError, bson_date, chrono_date};
+use releve::{RawFileName, Source};
+use serde_json::Value;
+
+use crate::batch::{Batch, Version};
+use crate::summary::{Facts, hour_of};
+
+/// Keys per `$in` lookup.
+const KEYS_PER_LOOKUP: usize = 1000;
+
+/// Hours per `$in` count of stored records.
+const HOURS_PER_COUNT: usize = 200;
+
+/// One record as an hour's summary sees it: its key and what it contributes.
+pub type HourRecord = (String, Facts);
+
+/// The writes a batch needs.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Keys of new records (documents are built chunk by chunk when written, so memory holds
+    /// one chunk of BSON at a time).
+    pub inserts: Vec<String>,
+    /// Keys of records whose stored version is older and different.
+    pub updates: Vec<String>,
+    /// Hours whose summary changes.
+    pub hours: BTreeSet<DateTime<Utc>>,
+    /// Hours (among `hours`) whose records, once written, are all known here.
+    pub in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>>,
+}
+
+impl Plan {
+    /// Forgets the in-hand hours: they will be read back from `records`.
+    pub fn read_every_hour(&mut self) {
+        self.in_hand.clear();
+    }
+}
+
+struct StoredVersion {
+    order: (DateTime<Utc>, u32),
+    time: DateTime<Utc>,
+    hour: DateTime<Utc>,
+    data: Value,
+}
+
+fn records(db: &Database) -> Collection<Document> {
+    db.collection(RECORDS)
+}
+
+/// Compares the batch with the stored records and decides what to write.
+pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan, StoreError> {
+    let stored = stored_versions(db, source, batch).await?;
+    let mut plan = Plan::default();
+    let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
+    let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
+    for (key, version) in &batch.records {
+        let file = &batch.data_files[version.file];
+        let order = (file.landed_at, file.sequence);
+        let Some(old) = stored.get(key) else {
+            plan.hours.insert(hour_of(version.time));
+            plan.inserts.push(key.clone());
+            after.push((hour_of(version.time), key, version.facts.clone()));
+            continue;
+        };
+        *looked_up_per_hour.entry(old.hour).or_default() += 1;
+        if order < old.order || (old.time == version.time && same_data(&old.data, version)) {
+            after.push((old.hour, key, Facts::of(source, &old.data)));
+            continue;
+        }
+        plan.hours.insert(hour_of(version.time));
+        plan.hours.insert(old.hour);
+        plan.updates.push(key.clone());
+        after.push((hour_of(version.time), key, version.facts.clone()));
+    }
+    if plan.hours.is_empty() {
+        return Ok(plan);
+    }
+    let stored_per_hour = count_per_hour(db, &source.name, &plan.hours).await?;
+    for hour in &plan.hours {
+        let stored = stored_per_hour.get(hour).copied().unwrap_or(0);
+        let looked_up = looked_up_per_hour.get(hour).copied().unwrap_or(0);
+        if stored == looked_up {
+            plan.in_hand.insert(*hour, Vec::new());
+        }
+    }
+    for (hour, key, facts) in after {
+        if let Some(records) = plan.in_hand.get_mut(&hour) {
+            records.push((key.clone(), facts));
+        }
+    }
+    Ok(plan)
+}
+
+/// The stored versions of the batch's keys.
+async fn stored_versions(
+    db: &Database,
+    source: &Source,
+    batch: &Batch,
+) -> Result<HashMap<String, StoredVersion>, StoreError> {
+    let action = || StoreError::command(format!("lookup of `{}` records", source.name));
+    let keys: Vec<&str> = batch.records.keys().map(String::as_str).collect();
+    let mut stored = HashMap::new();
+    for chunk in keys.chunks(KEYS_PER_LOOKUP) {
+        let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
+        let mut cursor = records(db)
+            .find(filter)
+            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "time": 1, "hour": 1, "data": 1})
+            .await
+            .map_err(action())?;
+        while let Some(document) = cursor.try_next().await.map_err(action())? {
+            if let Some((key, version)) = stored_version(document) {
+                stored.insert(key, version);
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// How many records MongoDB holds in each of `hours` (hours without records are absent).
+async fn count_per_hour(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<HashMap<DateTime<Utc>, usize>, StoreError> {
+    let action = || StoreError::command(format!("counting `{source}` records per hour"));
+    let hours: Vec<Bson> = hours
+        .iter()
+        .map(|h| Bson::DateTime(bson_date(*h)))
+        .collect();
+    let mut counts = HashMap::new();
+    for chunk in hours.chunks(HOURS_PER_COUNT) {
+        let mut cursor = records(db)
+            .find(doc! {"source": source, "hour": {"$in": chunk}})
+            .projection(doc! {"_id": 0, "hour": 1})
+            .await
+            .map_err(action())?;
+        while let Some(document) = cursor.try_next().await.map_err(action())? {
+            if let Ok(hour) = document.get_datetime("hour") {
+                *counts.entry(chrono_date(*hour)).or_default() += 1;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
+    let key = document.get_str("key").ok()?.to_owned();
+    let file = document.get_str("file").ok()?;
+    let sequence = RawFileName::parse(file).map_or(1, |name| name.sequence);
+    let order = (
+        chrono_date(*document.get_datetime("landed_at").ok()?),
+        sequence,
+    );
+    let time = chrono_date(*document.get_datetime("time").ok()?);
+    let hour = chrono_date(*document.get_datetime("hour").ok()?);
+    let data = Bson::Document(document.get_document("data").ok()?.clone()).into_relaxed_extjson();
+    Some((
+        key,
+        StoredVersion {
+            order,
+            time,
+            hour,
+            data,
+        },
+    ))
+}
+
+fn same_data(stored: &Value, version: &Version) -> bool {
+    serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| &new == stored)
+}
