@@ -10,9 +10,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use releve::RawFileName;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::landed::LandedFile;
+use crate::landed::{LandedFile, RecordText};
 use crate::summary::Facts;
 
 /// The version of a record a batch holds.
@@ -23,7 +22,7 @@ pub struct Version {
     /// What the record contributes to its hour.
     pub facts: Facts,
     /// The record as served.
-    pub raw: Box<RawValue>,
+    pub raw: RecordText,
     /// Index of the file it came from in [`Batch::data_files`].
     pub file: usize,
 }
@@ -77,6 +76,6 @@ fn same_content(held: &Version, new: &Version) -> bool {
     if held.raw.get() == new.raw.get() {
         return true;
     }
-    let parse = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
+    let parse = |raw: &RecordText| serde_json::from_str::<Value>(raw.get()).ok();
     matches!((parse(&held.raw), parse(&new.raw)), (Some(a), Some(b)) if a == b)
 }

@@ -1,12 +1,15 @@
 //! Reading one landed data file into records: identity, time, the facts the summary needs and
-//! the raw JSON text to store. A file is refused as a whole (and quarantined by the caller) when
+//! the record's JSON text to store (a span of the file's text, which is read whole and shared
+//! by the records kept from it: nothing is copied per record). A file is refused as a whole (and quarantined by the caller) when
 //! it is not JSON, when the records path is missing or does not hold records, or when it holds
 //! records and none of them has both a usable key and a usable time. Single records lacking a
 //! key or a time are counted as rejected and skipped.
 
-use std::fs::File;
-use std::io::{self, BufReader};
+use std::fs;
+use std::io;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
@@ -28,7 +31,32 @@ pub struct LandedRecord {
     /// What the record contributes to its hour.
     pub facts: Facts,
     /// The record as served.
-    pub raw: Box<RawValue>,
+    pub raw: RecordText,
+}
+
+/// A record's JSON text as served: a span of its file's text.
+#[derive(Debug, Clone)]
+pub struct RecordText {
+    file: Arc<String>,
+    span: Range<usize>,
+}
+
+impl RecordText {
+    /// Where `record`, a slice of `file`, lies in it.
+    fn within(file: &Arc<String>, record: &RawValue) -> Option<RecordText> {
+        let start = (record.get().as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
+        let span = start..start + record.get().len();
+        file.get(span.clone())?;
+        Some(RecordText {
+            file: Arc::clone(file),
+            span,
+        })
+    }
+
+    /// The record's JSON text.
+    pub fn get(&self) -> &str {
+        &self.file[self.span.clone()]
+    }
 }
 
 /// The usable records of one file, in file order.
@@ -53,22 +81,20 @@ pub enum ReadError {
 
 /// Reads the records of `path`, a data file of `source`.
 pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
-    let file = File::open(path)?;
+    let text = String::from_utf8(fs::read(path)?)
+        .map_err(|err| ReadError::Refused(format!("not valid JSON: not UTF-8 text ({err})")))?;
+    let text = Arc::new(text);
     let records_path = source.records_path();
     let mut landed = LandedFile::default();
     let mut total = 0usize;
     let fields = FieldTree::of(source);
-    let located = for_each_record(
-        BufReader::with_capacity(256 * 1024, file),
-        records_path.segments(),
-        |raw| {
-            total += 1;
-            match version(source, &fields, raw) {
-                Some(record) => landed.records.push(record),
-                None => landed.rejected += 1,
-            }
-        },
-    )
+    let located = for_each_record(&text, records_path.segments(), |raw| {
+        total += 1;
+        match RecordText::within(&text, raw).and_then(|raw| version(source, &fields, raw)) {
+            Some(record) => landed.records.push(record),
+            None => landed.rejected += 1,
+        }
+    })
     .map_err(|err| match err.classify() {
         serde_json::error::Category::Io => ReadError::Io(err.into()),
         _ => ReadError::Refused(format!("not valid JSON: {err}")),
@@ -95,7 +121,7 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
     }
 }
 
-fn version(source: &Source, fields: &FieldTree, raw: Box<RawValue>) -> Option<LandedRecord> {
+fn version(source: &Source, fields: &FieldTree, raw: RecordText) -> Option<LandedRecord> {
     let record: Value = fields.parse(raw.get()).ok()?;
     if !record.is_object() {
         return None;

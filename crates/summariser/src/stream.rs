@@ -1,9 +1,8 @@
-//! Streaming access to the records of a landed file: the reader descends the source's records
-//! path without building the surrounding document, and hands each record over as its raw JSON
-//! text, so memory holds one record at a time plus what the caller keeps.
+//! Access to the records of a landed file's text: the parser descends the source's records
+//! path without building the surrounding document, and hands each record over as a borrowed
+//! slice of the text, so nothing is copied or built beyond what the caller keeps.
 
 use std::fmt;
-use std::io::Read;
 
 use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -20,14 +19,14 @@ pub enum Located {
     Records,
 }
 
-/// Reads a JSON document from `reader` and calls `on_record` for each record found at the path
+/// Parses the JSON document `json` and calls `on_record` for each record found at the path
 /// given by `segments` (an empty path is the document itself).
-pub fn for_each_record<R: Read>(
-    reader: R,
+pub fn for_each_record<'a>(
+    json: &'a str,
     segments: &[String],
-    mut on_record: impl FnMut(Box<RawValue>),
+    mut on_record: impl FnMut(&'a RawValue),
 ) -> Result<Located, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut deserializer = serde_json::Deserializer::from_str(json);
     let mut located = Located::Missing;
     Descend {
         segments,
@@ -45,28 +44,54 @@ struct Descend<'p, 'c, F> {
     located: &'c mut Located,
 }
 
-impl<'de, F: FnMut(Box<RawValue>)> DeserializeSeed<'de> for Descend<'_, '_, F> {
+impl<'de, F: FnMut(&'de RawValue)> DeserializeSeed<'de> for Descend<'_, '_, F> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        if !self.segments.is_empty() {
+            return deserializer.deserialize_any(self);
+        }
+        let found = <&'de RawValue>::deserialize(deserializer)?;
+        match found.get().trim_start().as_bytes().first() {
+            Some(b'[') => {
+                *self.located = Located::Records;
+                let mut elements = serde_json::Deserializer::from_str(found.get());
+                elements
+                    .deserialize_seq(Elements(self.on_record))
+                    .map_err(de::Error::custom)
+            }
+            Some(b'{') => {
+                *self.located = Located::Records;
+                (self.on_record)(found);
+                Ok(())
+            }
+            _ => {
+                *self.located = Located::NotRecords;
+                Ok(())
+            }
+        }
     }
 }
 
-impl<F> Descend<'_, '_, F> {
-    fn at_records(&self) -> bool {
-        self.segments.is_empty()
+/// Hands each element of an array over as it is met.
+struct Elements<'c, F>(&'c mut F);
+
+impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for Elements<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of records")
     }
 
-    fn scalar<E>(self) -> Result<(), E> {
-        if self.at_records() {
-            *self.located = Located::NotRecords;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<&'de RawValue>()? {
+            (self.0)(record);
         }
         Ok(())
     }
 }
 
-impl<'de, F: FnMut(Box<RawValue>)> Visitor<'de> for Descend<'_, '_, F> {
+impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for Descend<'_, '_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,13 +99,6 @@ impl<'de, F: FnMut(Box<RawValue>)> Visitor<'de> for Descend<'_, '_, F> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if self.at_records() {
-            *self.located = Located::Records;
-            while let Some(record) = seq.next_element::<Box<RawValue>>()? {
-                (self.on_record)(record);
-            }
-            return Ok(());
-        }
         let wanted = self.segments[0].parse::<usize>().ok();
         let mut index = 0usize;
         let mut seed = Some(self);
@@ -106,16 +124,8 @@ impl<'de, F: FnMut(Box<RawValue>)> Visitor<'de> for Descend<'_, '_, F> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        if self.at_records() {
-            *self.located = Located::Records;
-            let record =
-                serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-            let raw = serde_json::value::to_raw_value(&record).map_err(de::Error::custom)?;
-            (self.on_record)(raw);
-            return Ok(());
-        }
         let mut seed = Some(self);
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match seed.take() {
                 Some(this) if key == this.segments[0] => map.next_value_seed(Descend {
                     segments: &this.segments[1..],
@@ -132,27 +142,27 @@ impl<'de, F: FnMut(Box<RawValue>)> Visitor<'de> for Descend<'_, '_, F> {
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
+        Ok(())
     }
 }
 
@@ -167,7 +177,7 @@ mod tests {
             path.split('.').map(str::to_owned).collect()
         };
         let mut found = Vec::new();
-        let located = for_each_record(json.as_bytes(), &segments, |raw| {
+        let located = for_each_record(json, &segments, |raw| {
             found.push(raw.get().to_owned());
         })
         .expect("valid JSON");
@@ -206,7 +216,7 @@ mod tests {
         );
         assert!(
             for_each_record(
-                &b"{\"features\":[{\"id\":1}"[..],
+                "{\"features\":[{\"id\":1}",
                 &["features".to_owned()],
                 |_| {}
             )

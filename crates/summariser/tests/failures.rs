@@ -16,6 +16,11 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         (10, 3, 0),
         br#"{"features": [{"properties": {"mag": 1}}]}"#,
     );
+    let latin1 = ws.land_bytes(
+        "usgs",
+        (10, 3, 30),
+        b"{\"features\": [{\"id\": \"Z\xfcrich\"}]}",
+    );
     let mut mixed = snapshot(vec![quake("good", (10, 5), 1.0)]);
     mixed["features"]
         .as_array_mut()
@@ -34,6 +39,7 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         (&broken, "not valid JSON"),
         (&no_records, "records path `features` is missing"),
         (&keyless, "has both a key at `id` and a time"),
+        (&latin1, "not UTF-8"),
     ] {
         let name = file
             .file_name()
