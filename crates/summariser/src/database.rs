@@ -33,7 +33,8 @@ const HOURS_PER_DELETE: usize = 200;
 
 const DUPLICATE_KEY: i32 = 11000;
 
-fn records(db: &Database) -> Collection<Document> {
+/// The `records` collection.
+pub(crate) fn records(db: &Database) -> Collection<Document> {
     db.collection(RECORDS)
 }
 

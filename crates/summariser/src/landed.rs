@@ -17,8 +17,8 @@ use releve::record::{identity, timestamp};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::locate::{Located, for_each_record};
 use crate::prune::FieldTree;
-use crate::stream::{Located, for_each_record};
 use crate::summary::Facts;
 
 /// One record version read from a file.

@@ -22,12 +22,12 @@ pub mod batch;
 pub mod crash;
 pub mod database;
 pub mod landed;
+pub mod locate;
 pub mod offline;
 pub mod pipeline;
 pub mod plan;
 pub mod prune;
 pub mod quarantine;
-pub mod stream;
 pub mod summary;
 
 use std::fs;

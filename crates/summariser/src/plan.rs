@@ -12,13 +12,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
+use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
-use mongodb::{Collection, Database};
-use releve::store::{RECORDS, StoreError, bson_date, chrono_date};
+use releve::store::{StoreError, bson_date, chrono_date};
 use releve::{RawFileName, Source};
 use serde_json::Value;
 
 use crate::batch::{Batch, Version};
+use crate::database::records;
 use crate::summary::{Facts, hour_of};
 
 /// Keys per `$in` lookup.
@@ -56,10 +57,6 @@ struct StoredVersion {
     time: DateTime<Utc>,
     hour: DateTime<Utc>,
     data: Value,
-}
-
-fn records(db: &Database) -> Collection<Document> {
-    db.collection(RECORDS)
 }
 
 /// Compares the batch with the stored records and decides what to write.
