@@ -126,8 +126,13 @@ def main():
     if not parse_only:
         import pymongo
         db = pymongo.MongoClient(uri, tz_aware=True)[database]
+        # the indexes the summariser creates (releve::store), so both do the same work
         db.records.create_index([("source", 1), ("key", 1)], unique=True)
+        db.records.create_index([("source", 1), ("hour", 1)])
+        db.records.create_index([("expire_at", 1)], expireAfterSeconds=0)
         db.hourly.create_index([("source", 1), ("hour", 1)], unique=True)
+        db.runs.create_index([("source", 1), ("started", 1), ("file", 1)], unique=True)
+        db.runs.create_index([("finished", 1)], expireAfterSeconds=90 * 24 * 3600)
     for source in sources:
         started = time.perf_counter()
         latest, files, metrics, versions, size = {}, [], [], 0, 0

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""The database floor of the summariser benchmark: the time the database alone needs to store
+the day's distinct records, with the indexes the summariser creates. The documents are built in
+memory first (not timed); only the insert_many calls (1,000 documents each) are timed. Neither
+the summariser nor the Python peer can store the records faster than this.
+
+usage: nx_insert_floor.py CONFIG RAW_DIR MONGODB_URI DATABASE
+"""
+import datetime as dt
+import os
+import sys
+import time
+import tomllib
+
+import pymongo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_summariser import get, label, landed_files, read_records, timestamp, hour_of  # noqa: E402
+
+
+def main():
+    config_path, raw, uri, database = sys.argv[1:5]
+    with open(config_path, "rb") as f:
+        sources = tomllib.load(f)["source"]
+    db = pymongo.MongoClient(uri, tz_aware=True)[database]
+    db.records.create_index([("source", 1), ("key", 1)], unique=True)
+    db.records.create_index([("source", 1), ("hour", 1)])
+    db.records.create_index([("expire_at", 1)], expireAfterSeconds=0)
+    total = 0.0
+    for source in sources:
+        latest = {}
+        for landed, _, is_metrics, name in landed_files(raw, source["name"]):
+            if is_metrics:
+                continue
+            for record in read_records(os.path.join(raw, source["name"], name), source):
+                key, t = get(record, source["key"]), timestamp(get(record, source["time"]))
+                if key is not None and t is not None:
+                    latest[label(key)] = {"source": source["name"], "key": label(key), "time": t,
+                                          "hour": hour_of(t), "file": name, "landed_at": landed, "data": record}
+        documents = list(latest.values())
+        started = time.perf_counter()
+        for i in range(0, len(documents), 1000):
+            db.records.insert_many(documents[i:i + 1000], ordered=False)
+        seconds = time.perf_counter() - started
+        total += seconds
+        print(f"{source['name']} insert floor: {len(documents)} records in {seconds:.3f} s")
+    print(f"all insert floor: {total:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
