@@ -150,7 +150,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         let report =
             pipeline::summarise_source(&db, &options.raw_dir, source, options.batch_files.max(1))
                 .await?;
-        if report.files_done > 0 || !report.failures.is_empty() {
+        if report.files_done > 0 || report.hours_written > 0 || !report.failures.is_empty() {
             info!(
                 source = %source.name,
                 files = report.files_done,
