@@ -42,10 +42,10 @@ pub struct Batch {
 
 impl Batch {
     /// Merges the records of a file that landed after every file already merged.
-    pub fn merge(&mut self, name: RawFileName, bytes: u64, landed: LandedFile) {
+    pub fn merge(&mut self, name: RawFileName, landed: LandedFile) {
         let file = self.data_files.len();
         self.data_files.push(name);
-        self.bytes += bytes;
+        self.bytes += landed.bytes;
         for record in landed.records {
             let version = Version {
                 time: record.time,

@@ -66,6 +66,8 @@ pub struct LandedFile {
     pub records: Vec<LandedRecord>,
     /// Records skipped for lacking a key or a time.
     pub rejected: usize,
+    /// Size of the file.
+    pub bytes: u64,
 }
 
 /// Why a file could not be read.
@@ -85,20 +87,20 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
         .map_err(|err| ReadError::Refused(format!("not valid JSON: not UTF-8 text ({err})")))?;
     let text = Arc::new(text);
     let records_path = source.records_path();
-    let mut landed = LandedFile::default();
-    let mut total = 0usize;
+    let mut landed = LandedFile {
+        bytes: text.len() as u64,
+        ..LandedFile::default()
+    };
     let fields = FieldTree::of(source);
-    let located = for_each_record(&text, records_path.segments(), |raw| {
-        total += 1;
-        match RecordText::within(&text, raw).and_then(|raw| version(source, &fields, raw)) {
+    let located = for_each_record(
+        &text,
+        records_path.segments(),
+        |raw| match RecordText::within(&text, raw).and_then(|raw| version(source, &fields, raw)) {
             Some(record) => landed.records.push(record),
             None => landed.rejected += 1,
-        }
-    })
-    .map_err(|err| match err.classify() {
-        serde_json::error::Category::Io => ReadError::Io(err.into()),
-        _ => ReadError::Refused(format!("not valid JSON: {err}")),
-    })?;
+        },
+    )
+    .map_err(|err| ReadError::Refused(format!("not valid JSON: {err}")))?;
     let shown = if records_path.is_root() {
         "(the whole body)"
     } else {
@@ -111,10 +113,10 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
         Located::NotRecords => Err(ReadError::Refused(format!(
             "records path `{shown}` holds neither an array nor an object"
         ))),
-        Located::Records if total > 0 && landed.records.is_empty() => {
+        Located::Records if landed.rejected > 0 && landed.records.is_empty() => {
             Err(ReadError::Refused(format!(
-                "none of its {total} records has both a key at `{}` and a time at `{}`",
-                source.key, source.time
+                "none of its {} records has both a key at `{}` and a time at `{}`",
+                landed.rejected, source.key, source.time
             )))
         }
         Located::Records => Ok(landed),

@@ -1,7 +1,6 @@
 //! Summaries computed in memory, without a database and without touching the files: the same
 //! reading, merging and folding as a real run, for the benchmark and for checking a raw folder.
 
-use std::fs;
 use std::path::Path;
 
 use mongodb::bson;
@@ -37,12 +36,10 @@ pub fn summarise(raw_dir: &Path, source: &Source) -> Result<OfflineSummary, Read
         if name.role != RawFileRole::Data {
             continue;
         }
-        let path = name.path_in(raw_dir);
-        let bytes = fs::metadata(&path)?.len();
-        match landed::read(&path, source) {
+        match landed::read(&name.path_in(raw_dir), source) {
             Ok(file) => {
                 summary.versions += file.records.len();
-                batch.merge(name, bytes, file);
+                batch.merge(name, file);
             }
             Err(ReadError::Refused(reason)) => summary.refused.push((name.file_name(), reason)),
             Err(err) => return Err(err),

@@ -67,7 +67,6 @@ fn read_into(
     report: &mut SourceReport,
 ) {
     let path = name.path_in(raw_dir);
-    let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     match landed::read(&path, source) {
         Ok(file) => {
             if file.rejected > 0 {
@@ -75,7 +74,7 @@ fn read_into(
             }
             report.records_read += file.records.len();
             report.records_rejected += file.rejected;
-            batch.merge(name, bytes, file);
+            batch.merge(name, file);
         }
         Err(ReadError::Refused(reason)) => {
             let failure = match quarantine::quarantine(raw_dir, &path, &reason) {
