@@ -75,18 +75,7 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
         closed.local_addr().expect("addr").port()
     );
     drop(closed);
-    let output = std::process::Command::new(testkit::binary("summariser"))
-        .current_dir(ws.dir.path())
-        .args([
-            "--config",
-            "sources.toml",
-            "--raw-dir",
-            "raw",
-            "--mongodb-uri",
-            &uri,
-        ])
-        .output()
-        .expect("summariser runs");
+    let output = ws.command(&uri).output().expect("summariser runs");
     assert!(!output.status.success());
     let errors = stderr(&output);
     let lines: Vec<&str> = errors
@@ -141,17 +130,7 @@ async fn two_runs_started_together_summarise_each_file_once() {
         );
     }
     let spawn = || {
-        std::process::Command::new(testkit::binary("summariser"))
-            .current_dir(ws.dir.path())
-            .args([
-                "--config",
-                "sources.toml",
-                "--raw-dir",
-                "raw",
-                "--mongodb-uri",
-            ])
-            .arg(testkit::MongoServer::shared().uri())
-            .args(["--database", &ws.database])
+        ws.command(testkit::MongoServer::shared().uri())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("summariser starts")

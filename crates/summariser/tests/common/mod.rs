@@ -92,21 +92,20 @@ impl Workspace {
         .expect("metrics");
     }
 
-    /// Runs the real binary with extra environment variables.
-    pub fn summarise_with(&self, env: &[(&str, &str)]) -> Output {
+    /// The real binary on this workspace's configuration and raw folder, against `uri`.
+    pub fn command(&self, uri: &str) -> Command {
         let mut command = Command::new(testkit::binary("summariser"));
         command
             .current_dir(self.dir.path())
-            .args([
-                "--config",
-                "sources.toml",
-                "--raw-dir",
-                "raw",
-                "--mongodb-uri",
-            ])
-            .arg(testkit::MongoServer::shared().uri())
-            .args(["--database", &self.database])
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .args(["--mongodb-uri", uri, "--database", &self.database])
             .env_remove("RELEVE_CRASH_AFTER");
+        command
+    }
+
+    /// Runs the real binary with extra environment variables.
+    pub fn summarise_with(&self, env: &[(&str, &str)]) -> Output {
+        let mut command = self.command(testkit::MongoServer::shared().uri());
         for (key, value) in env {
             command.env(key, value);
         }
