@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
@@ -76,23 +76,25 @@ fn read_into(
             report.records_rejected += file.rejected;
             batch.merge(name, file);
         }
-        Err(ReadError::Refused(reason)) => {
-            let failure = match quarantine::quarantine(raw_dir, &path, &reason) {
-                Ok(moved) => Failure {
-                    file: path,
-                    reason: format!("{reason}; moved to {}", moved.display()),
-                },
-                Err(err) => Failure {
-                    file: path,
-                    reason: format!("{reason}; could not be quarantined: {err}"),
-                },
-            };
-            report.failures.push(failure);
-        }
-        Err(ReadError::Io(err)) => report.failures.push(Failure {
-            file: path,
-            reason: format!("cannot read: {err}"),
-        }),
+        Err(ReadError::Refused(reason)) => report.failures.push(refused(raw_dir, path, &reason)),
+        Err(ReadError::Io(err)) => report.failures.push(unreadable(path, &err)),
+    }
+}
+
+/// Quarantines a file that cannot be summarised; the failure says where it went.
+fn refused(raw_dir: &Path, path: PathBuf, reason: &str) -> Failure {
+    let reason = match quarantine::quarantine(raw_dir, &path, reason) {
+        Ok(moved) => format!("{reason}; moved to {}", moved.display()),
+        Err(err) => format!("{reason}; could not be quarantined: {err}"),
+    };
+    Failure { file: path, reason }
+}
+
+/// A file that could not be read; it stays in place for the next run.
+fn unreadable(path: PathBuf, err: &std::io::Error) -> Failure {
+    Failure {
+        file: path,
+        reason: format!("cannot read: {err}"),
     }
 }
 
@@ -156,21 +158,9 @@ fn read_metrics(
     });
     match parsed {
         Ok(metrics) => return Some(metrics),
-        Err(ReadError::Refused(reason)) => {
-            let shown = match quarantine::quarantine(raw_dir, &path, &reason) {
-                Ok(moved) => format!("{reason}; moved to {}", moved.display()),
-                Err(err) => format!("{reason}; could not be quarantined: {err}"),
-            };
-            report.failures.push(Failure {
-                file: path,
-                reason: shown,
-            });
-        }
+        Err(ReadError::Refused(reason)) => report.failures.push(refused(raw_dir, path, &reason)),
         Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(ReadError::Io(err)) => report.failures.push(Failure {
-            file: path,
-            reason: format!("cannot read: {err}"),
-        }),
+        Err(ReadError::Io(err)) => report.failures.push(unreadable(path, &err)),
     }
     None
 }
