@@ -2,7 +2,8 @@
 # Summariser benchmark: generates a day of raw files, then measures (1) parse + aggregate in
 # memory against a bare serde_json parse, (2) the whole run against a fresh local nx-27017,
 # (3) the Python peer (bench/peer_summariser.py) on the same files, (4) the database floor:
-# the distinct records alone, inserted by bench/nx_insert_floor.py. Peak RSS and CPU time via
+# the distinct records alone, inserted by bench/nx_insert_floor.py, in full and reduced to their
+# identity fields (what one document costs whatever it holds). Peak RSS and CPU time via
 # /usr/bin/time -v.
 #   bench/summariser_bench.sh [WORK_DIR]      (default /tmp/releve-summariser-bench)
 set -euo pipefail
