@@ -72,7 +72,10 @@ impl RetryPolicy {
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        // A wait too long for a `Duration` is still a wait past any `max_retry_after`.
+        return Duration::try_from_secs_f64(secs)
+            .ok()
+            .or((secs > 0.0).then_some(Duration::MAX));
     }
     let when = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
@@ -145,6 +148,19 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn an_absurd_retry_after_ends_the_retries_instead_of_panicking() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("1e300"));
+        let wait = retry_after(&headers);
+        assert_eq!(wait, Some(Duration::MAX));
+        assert_eq!(RetryPolicy::default().delay(1, wait), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("-5"));
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("NaN"));
+        assert_eq!(retry_after(&headers), None);
     }
 
     #[test]
