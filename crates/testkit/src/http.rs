@@ -1,34 +1,48 @@
 //! A loopback HTTP server for tests: serve an axum router on 127.0.0.1 on a free port, in a
 //! background thread with its own runtime, so both async and blocking tests can use it.
 
+use std::io;
 use std::net::SocketAddr;
 
-/// A running loopback server; it stops when the test process ends.
+/// A running loopback server; it stops when the process ends.
 pub struct LocalServer {
     addr: SocketAddr,
 }
 
 impl LocalServer {
-    /// Serves `router` on a free loopback port.
+    /// Serves `router` on a free loopback port; for tests, where failing to start is fatal.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound.
     pub fn start(router: axum::Router) -> LocalServer {
-        let (tx, rx) = std::sync::mpsc::channel();
+        match LocalServer::try_start(router) {
+            Ok(server) => server,
+            Err(err) => panic!("cannot start a loopback server: {err}"),
+        }
+    }
+
+    /// Serves `router` on a free loopback port, or says why it cannot. The port is bound
+    /// before this returns, so the URL answers at once.
+    pub fn try_start(router: axum::Router) -> io::Result<LocalServer> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()?;
         std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .expect("runtime for the local server");
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind loopback");
-                let addr = listener.local_addr().expect("local address");
-                tx.send(addr).expect("report address");
-                axum::serve(listener, router).await.expect("serve");
+                let served = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => axum::serve(listener, router).await,
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = served {
+                    eprintln!("The loopback server on {addr} stopped: {err}");
+                }
             });
         });
-        let addr = rx.recv().expect("local server started");
-        LocalServer { addr }
+        Ok(LocalServer { addr })
     }
 
     /// `http://127.0.0.1:PORT`.

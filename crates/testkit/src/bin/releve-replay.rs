@@ -20,7 +20,13 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let server = testkit::http::LocalServer::start(router);
+    let server = match testkit::http::LocalServer::try_start(router) {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("releve-replay: cannot serve on a loopback port: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     println!("{}", server.url());
     loop {
         std::thread::park();
