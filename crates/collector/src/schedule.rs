@@ -2,6 +2,10 @@
 //! successful run *started* (less a tolerance of a tenth of the interval, between 2 and 30
 //! seconds, so a `1m` source run by cron every minute is never skipped for a second of
 //! jitter). A per-day source (France Travail) is due while the `--date` day is not landed.
+//!
+//! After a failed run a source waits before trying again: the shorter of its interval and 15
+//! minutes since that attempt started, so a failing hourly or daily source does not hammer an
+//! API every minute, and a minutely one simply tries at its next minute.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use releve::Source;
@@ -13,14 +17,17 @@ use crate::state::SourceState;
 pub enum Due {
     /// Collect now.
     Now,
-    /// The last success is recent: the next run is due at this time.
+    /// The last success, or the last failure, is recent: the next run is due at this time.
     NotBefore(DateTime<Utc>),
     /// The day was already landed.
     DayLanded(NaiveDate),
 }
 
+/// The longest wait after a failed run.
+const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
+
 /// The slack allowed for an interval.
-pub fn tolerance(every: TimeDelta) -> TimeDelta {
+fn tolerance(every: TimeDelta) -> TimeDelta {
     (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
 }
 
@@ -32,6 +39,15 @@ pub fn due(
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Due {
+    let every = source.every.as_chrono();
+    if state.last_error.is_some()
+        && let Some(attempt) = state.last_attempt
+    {
+        let wait = every.min(RETRY_AFTER_FAILURE);
+        if now < attempt + wait - tolerance(wait) {
+            return Due::NotBefore(attempt + wait);
+        }
+    }
     if per_day {
         return if state.days.contains(&day) {
             Due::DayLanded(day)
@@ -42,9 +58,7 @@ pub fn due(
     let Some(last) = state.last_success_started else {
         return Due::Now;
     };
-    let every = source.every.as_chrono();
-    let next = last + every - tolerance(every);
-    if now >= next {
+    if now >= last + every - tolerance(every) {
         Due::Now
     } else {
         Due::NotBefore(last + every)
@@ -96,6 +110,35 @@ mod tests {
         assert_eq!(
             due(&daily, true, &state, day, at(9, 0, 0)),
             Due::DayLanded(day)
+        );
+    }
+
+    #[test]
+    fn a_failing_source_waits_before_trying_again() {
+        let day = at(0, 0, 0).date_naive();
+        let daily = source("1d");
+        let mut state = SourceState::default();
+        state.failed(at(8, 0, 0), "HTTP 503");
+        assert_eq!(
+            due(&daily, true, &state, day, at(8, 1, 0)),
+            Due::NotBefore(at(8, 15, 0)),
+            "a per-day source does not retry every minute"
+        );
+        assert_eq!(due(&daily, true, &state, day, at(8, 15, 0)), Due::Now);
+
+        let hourly = source("1h");
+        assert_eq!(
+            due(&hourly, false, &state, day, at(8, 10, 0)),
+            Due::NotBefore(at(8, 15, 0))
+        );
+        let minutely = source("1m");
+        assert_eq!(due(&minutely, false, &state, day, at(8, 0, 59)), Due::Now);
+
+        state.succeeded(at(8, 20, 0), at(8, 20, 5), None, None);
+        assert_eq!(
+            due(&hourly, false, &state, day, at(8, 30, 0)),
+            Due::NotBefore(at(9, 20, 0)),
+            "a success clears the failure"
         );
     }
 }

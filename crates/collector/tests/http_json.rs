@@ -259,7 +259,7 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
 }
 
 #[tokio::test]
-async fn a_failed_source_is_due_again_on_the_next_run() {
+async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let server = LocalServer::start(Router::new().route(
@@ -283,15 +283,36 @@ async fn a_failed_source_is_due_again_on_the_next_run() {
         .await
         .expect("run");
     assert!(!first.succeeded());
-    let second = collector::run_with(&site.args(&[], false), fast_policy())
+    let at_once = collector::run_with(&site.args(&[], false), fast_policy())
         .await
         .expect("run");
     assert!(
-        matches!(second.sources[0].1, SourceResult::Landed { .. }),
+        matches!(at_once.sources[0].1, SourceResult::NotDue(_)),
+        "a minutely source waits a minute after a failure: {:?}",
+        at_once.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    rewind_last_attempt(&site, "usgs", chrono::TimeDelta::minutes(1));
+    let next_minute = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(next_minute.sources[0].1, SourceResult::Landed { .. }),
         "{:?}",
-        second.sources
+        next_minute.sources
     );
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "one metrics file per run, failed or not");
     assert_eq!(metrics.iter().filter(|m| m.succeeded()).count(), 1);
+}
+
+/// Moves the source's last attempt back by `by`, as if that much time had passed.
+fn rewind_last_attempt(site: &Site, source: &str, by: chrono::TimeDelta) {
+    let path = site.raw().join(source).join(".state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("state file")).expect("state JSON");
+    let attempt: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(state["last_attempt"].clone()).expect("a last attempt");
+    state["last_attempt"] = serde_json::json!(attempt - by);
+    std::fs::write(&path, state.to_string()).expect("rewound state");
 }
