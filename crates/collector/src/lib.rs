@@ -28,7 +28,8 @@ pub use runner::SourceResult;
 /// Sources collected at the same time at most.
 const CONCURRENT_SOURCES: usize = 4;
 
-/// `collector [--config F] [--raw-dir D] [--source NAME]... [--force] [--date YYYY-MM-DD]`.
+/// `collector [--config F] [--raw-dir D] [--source NAME]... [--force] [--date YYYY-MM-DD]
+/// [--since YYYY-MM-DD]`.
 #[derive(Debug, Clone, clap::Parser)]
 #[command(
     name = "collector",

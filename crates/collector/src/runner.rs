@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
-use releve::{RunLock, RunMetrics, Source, SourceKind};
+use releve::{RunLock, RunMetrics, Source};
 
 use crate::http::{CallCounts, RetryPolicy, SourceClient};
 use crate::schedule::{Due, due};
-use crate::sources::{self, Collected, RunContext, Unavailable};
+use crate::sources::{self, Collected, RunContext};
 use crate::state::SourceState;
 
 /// What happened to one source.
@@ -57,42 +57,78 @@ pub async fn run_source(
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
-    let lock_path = raw_dir.join(&source.name).join(".lock");
-    let _lock = match RunLock::try_acquire(&lock_path) {
-        Ok(Some(lock)) => lock,
-        Ok(None) => {
-            tracing::info!(source = %source.name, "Skipping source: another collector run is collecting it.");
-            return SourceResult::Skipped("another collector run is collecting it".to_owned());
-        }
-        Err(err) => {
-            return SourceResult::Failed(format!(
-                "cannot take the lock {}: {err}",
-                lock_path.display()
-            ));
-        }
+    let _lock = match take_lock(source, raw_dir) {
+        Ok(lock) => lock,
+        Err(verdict) => return verdict,
     };
     let mut state = SourceState::load(raw_dir, source);
-    let per_day = sources::per_day(source);
+    if let Some(verdict) = not_ready(source, settings, &state) {
+        return verdict;
+    }
+    let outcome = collect_and_land(source, settings, &mut state, bars).await;
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(
+            source = %source.name,
+            file = %crate::state::state_path(raw_dir, &source.name).display(),
+            error = %err,
+            "Cannot save the state file; the next run will rebuild it from the landed files."
+        );
+    }
+    outcome
+}
+
+/// The source's lock, or the verdict when another run holds it or it cannot be taken.
+fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
+    let lock_path = raw_dir.join(&source.name).join(".lock");
+    match RunLock::try_acquire(&lock_path) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => {
+            tracing::info!(source = %source.name, "Skipping source: another collector run is collecting it.");
+            Err(SourceResult::Skipped(
+                "another collector run is collecting it".to_owned(),
+            ))
+        }
+        Err(err) => Err(SourceResult::Failed(format!(
+            "cannot take the lock {}: {err}",
+            lock_path.display()
+        ))),
+    }
+}
+
+/// The verdict when the source is not to be collected now: not due, or no credentials.
+fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Option<SourceResult> {
     if !settings.force {
-        match due(source, per_day, &state, settings.day, Utc::now()) {
+        match due(
+            source,
+            sources::per_day(source),
+            state,
+            settings.day,
+            Utc::now(),
+        ) {
             Due::Now => {}
             Due::NotBefore(next) => {
                 tracing::debug!(source = %source.name, next = %next, "Source not due yet.");
-                return SourceResult::NotDue(format!("next run due at {next}"));
+                return Some(SourceResult::NotDue(format!("next run due at {next}")));
             }
             Due::DayLanded(day) => {
                 tracing::debug!(source = %source.name, day = %day, "Day already landed.");
-                return SourceResult::NotDue(format!("{day} is already landed"));
+                return Some(SourceResult::NotDue(format!("{day} is already landed")));
             }
         }
     }
-    if let Some(Unavailable::MissingCredentials) = sources::unavailable(source) {
-        tracing::info!(
-            "Skipping source `{}`: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET to collect it.",
-            source.name
-        );
-        return SourceResult::Skipped("no France Travail credentials".to_owned());
-    }
+    let unavailable = sources::unavailable(source)?;
+    tracing::info!(source = %source.name, "Skipping source: {unavailable}.");
+    Some(SourceResult::Skipped(unavailable.to_string()))
+}
+
+/// Collects the source, lands what it got (or records why not) and updates `state`.
+async fn collect_and_land(
+    source: &Source,
+    settings: &RunSettings,
+    state: &mut SourceState,
+    bars: Option<&MultiProgress>,
+) -> SourceResult {
+    let raw_dir = settings.raw_dir.as_path();
     let started = Utc::now();
     let client = match SourceClient::new(
         sources::request_timeout(source),
@@ -108,9 +144,7 @@ pub async fn run_source(
         client,
         day: settings.day,
         raw_dir: raw_dir.to_owned(),
-        since: incremental(source)
-            .then_some(settings.since.or(state.cursor))
-            .flatten(),
+        since: sources::incremental_start(source, settings.since, state.cursor),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
     let collected = sources::collect(&ctx, source).await;
@@ -118,22 +152,14 @@ pub async fn run_source(
         bar.finish_and_clear();
     }
     let counts = ctx.client.counts();
-    let outcome = match collected {
-        Ok(collected) => land(source, settings, &mut state, started, counts, collected),
+    match collected {
+        Ok(collected) => land(source, settings, state, started, counts, collected),
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
-            record_failure(source, raw_dir, &mut state, started, counts, &reason);
+            record_failure(source, raw_dir, state, started, counts, &reason);
             SourceResult::Failed(reason)
         }
-    };
-    if let Err(err) = state.save(raw_dir, &source.name) {
-        tracing::warn!(source = %source.name, error = %err, "Cannot save the state file; the next run will rebuild it.");
     }
-    outcome
-}
-
-fn incremental(source: &Source) -> bool {
-    matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.incremental)
 }
 
 fn land(
@@ -170,13 +196,9 @@ fn land(
         }
     });
     write_metrics(raw_dir, &file, &metrics);
-    let cursor = if incremental(source) {
-        serde_json::from_slice::<Vec<serde_json::Value>>(&collected.body)
-            .ok()
-            .and_then(|records| sources::newest_time(source, &records))
-    } else {
-        None
-    };
+    let cursor = sources::incremental(source)
+        .then(|| sources::newest_time(source, &collected.body))
+        .flatten();
     let day = sources::per_day(source).then_some(settings.day);
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(
@@ -203,7 +225,7 @@ fn record_failure(
 ) {
     let mut metrics = metrics_of(source, started, counts);
     metrics.error = Some(reason.to_owned());
-    if let Some(name) = free_metrics_name(raw_dir, &source.name, metrics.finished) {
+    if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
     }
     state.failed(started, reason);
@@ -216,19 +238,11 @@ fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
     if !orphan.exists() {
         return;
     }
-    if let Some(free) = free_metrics_name(raw_dir, &landed.source, landed.landed_at)
+    if let Some(free) = rawfile::free_run_name(raw_dir, &landed.source, landed.landed_at)
         && let Err(err) = std::fs::rename(&orphan, free.metrics().path_in(raw_dir))
     {
         tracing::warn!(file = %orphan.display(), error = %err, "Cannot move an earlier run's metrics aside.");
     }
-}
-
-/// A run name whose data and metrics files are both free, for a failed run's metrics.
-fn free_metrics_name(raw_dir: &Path, source: &str, at: DateTime<Utc>) -> Option<RawFileName> {
-    let at = chrono::DurationRound::duration_trunc(at, chrono::TimeDelta::seconds(1)).unwrap_or(at);
-    (1..10_000)
-        .map(|sequence| RawFileName::data(source, at, sequence))
-        .find(|name| !name.path_in(raw_dir).exists() && !name.metrics().path_in(raw_dir).exists())
 }
 
 fn metrics_of(source: &Source, started: DateTime<Utc>, counts: CallCounts) -> RunMetrics {
@@ -256,7 +270,12 @@ fn write_metrics(raw_dir: &Path, run: &RawFileName, metrics: &RunMetrics) {
         .map_err(std::io::Error::other)
         .and_then(|bytes| rawfile::write_metrics(raw_dir, run, &bytes));
     if let Err(err) = written {
-        tracing::warn!(source = %metrics.source, error = %err, "Cannot write the run metrics.");
+        tracing::warn!(
+            source = %metrics.source,
+            file = %run.metrics().path_in(raw_dir).display(),
+            error = %err,
+            "Cannot write the run metrics."
+        );
     }
 }
 

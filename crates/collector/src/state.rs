@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -82,8 +82,7 @@ impl SourceState {
         };
         let cursor = fs::read(newest.path_in(raw_dir))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).ok())
-            .and_then(|records| newest_time(source, &records));
+            .and_then(|landed| newest_time(source, &landed));
         SourceState {
             last_success_started: Some(newest.landed_at),
             last_success_landed: Some(newest.landed_at),
@@ -123,16 +122,9 @@ impl SourceState {
         self.last_error = Some(error.to_owned());
     }
 
-    /// Writes the state through a temp file and a rename.
+    /// Writes the state through a temp file and a rename (see [`rawfile::replace_file`]).
     pub fn save(&self, raw_dir: &Path, source: &str) -> io::Result<()> {
-        let path = state_path(raw_dir, source);
-        let dir = raw_dir.join(source);
-        fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!(".state.{}.tmp", std::process::id()));
         let bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, &path)
+        rawfile::replace_file(&state_path(raw_dir, source), &bytes)
     }
 }

@@ -124,7 +124,7 @@ async fn a_selection_within_the_window_is_paged_by_hundreds() {
 }
 
 #[tokio::test]
-async fn an_incremental_source_fetches_the_last_day_first_then_only_newer_records() {
+async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_less_the_lookback() {
     let now = Utc::now();
     let records = eco2mix_records(400, now - TimeDelta::minutes(15 * 399));
     let newest = records
@@ -133,7 +133,7 @@ async fn an_incremental_source_fetches_the_last_day_first_then_only_newer_record
         .and_then(Value::as_str)
         .expect("newest")
         .to_owned();
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records.clone());
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
     collector::run_with(&site.args(&[], true), fast_policy())
@@ -149,19 +149,25 @@ async fn an_incremental_source_fetches_the_last_day_first_then_only_newer_record
         .await
         .expect("second run");
     let second = landed_records(&site);
-    assert!(
-        second.is_empty(),
-        "nothing newer than what landed: {second:?}"
+    assert_eq!(
+        second,
+        records[400 - 13..],
+        "the second run takes again the last 3 hours before the newest landed record, so rows \
+         the portal filled in since land with their values"
     );
     let last_request = double.requests().last().cloned().expect("a request");
     let cursor = chrono::DateTime::parse_from_rfc3339(&newest)
         .expect("iso")
         .with_timezone(&Utc);
     let expected = format!(
-        "date_heure > date'{}'",
-        cursor.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        "date_heure >= date'{}'",
+        (cursor - TimeDelta::hours(3)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     );
     assert!(last_request.contains(&expected), "{last_request}");
+    assert!(
+        last_request.contains("order_by=date_heure"),
+        "{last_request}"
+    );
     let state = std::fs::read_to_string(site.raw().join("eco2mix/.state.json")).expect("state");
     assert!(state.contains("\"cursor\""), "{state}");
 }

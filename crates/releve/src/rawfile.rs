@@ -20,6 +20,15 @@ const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
 const DATA_SUFFIX: &str = ".json";
 const METRICS_SUFFIX: &str = ".metrics.json";
 
+/// True for a valid source name, `[a-z0-9-]+`: safe as a folder and a file-name prefix, and
+/// never mistaken for the `_` that separates it from the landing time.
+pub fn is_source_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// What a file in `raw/<source>/` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RawFileRole {
@@ -61,14 +70,6 @@ impl RawFileName {
         }
     }
 
-    /// The data file that goes with this run.
-    pub fn data_file(&self) -> Self {
-        RawFileName {
-            role: RawFileRole::Data,
-            ..self.clone()
-        }
-    }
-
     /// The file name, without folder.
     pub fn file_name(&self) -> String {
         let stamp = self.landed_at.format(STAMP);
@@ -98,11 +99,7 @@ impl RawFileName {
             (file_name.strip_suffix(DATA_SUFFIX)?, RawFileRole::Data)
         };
         let (source, rest) = stem.rsplit_once('_')?;
-        let valid_source = !source.is_empty()
-            && source
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid_source {
+        if !is_source_name(source) {
             return None;
         }
         let (stamp, sequence) = match rest.get(20..) {
@@ -148,14 +145,37 @@ pub fn land(
 /// Writes a run's metrics beside its data file (replacing an earlier version of the same
 /// run's metrics, which is never data).
 pub fn write_metrics(raw_dir: &Path, data: &RawFileName, contents: &[u8]) -> io::Result<PathBuf> {
-    let metrics = data.metrics();
-    let dir = raw_dir.join(&data.source);
-    fs::create_dir_all(&dir)?;
-    let tmp = write_temp(&dir, &format!(".{}", metrics.file_name()), contents)?;
-    let path = metrics.path_in(raw_dir);
-    fs::rename(&tmp, &path)?;
-    sync_dir(&dir)?;
+    let path = data.metrics().path_in(raw_dir);
+    replace_file(&path, contents)?;
     Ok(path)
+}
+
+/// Replaces the file at `path` with `contents` all at once: the bytes go to a hidden temp
+/// file beside it, are flushed to disk, then renamed over it, and the rename is flushed too.
+/// A reader sees the old contents or the new, never a mix; a failure leaves no temp file.
+pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a file path", path.display()),
+        ));
+    };
+    fs::create_dir_all(dir)?;
+    let tmp = write_temp(dir, &format!(".{}", name.to_string_lossy()), contents)?;
+    if let Err(err) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(err);
+    }
+    sync_dir(dir)
+}
+
+/// The first run name of `source` in the second of `at` whose data and metrics files are
+/// both free: where a failed run's metrics go, with no data file beside them.
+pub fn free_run_name(raw_dir: &Path, source: &str, at: DateTime<Utc>) -> Option<RawFileName> {
+    let at = at.with_nanosecond_zero();
+    (1..10_000)
+        .map(|sequence| RawFileName::data(source, at, sequence))
+        .find(|name| !name.path_in(raw_dir).exists() && !name.metrics().path_in(raw_dir).exists())
 }
 
 fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> {
@@ -307,5 +327,32 @@ mod tests {
             .expect("dir")
             .collect();
         assert_eq!(leftovers.len(), 2, "no temp file is left behind");
+    }
+
+    #[test]
+    fn a_replaced_file_holds_the_new_contents_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("usgs").join(".state.json");
+        replace_file(&path, b"old").expect("first write");
+        replace_file(&path, b"new").expect("second write");
+        assert_eq!(fs::read(&path).expect("state"), b"new");
+        let names: Vec<_> = fs::read_dir(dir.path().join("usgs"))
+            .expect("dir")
+            .map(|entry| entry.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(".state.json")]);
+    }
+
+    #[test]
+    fn a_failed_replacement_keeps_the_old_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("taken");
+        fs::create_dir_all(path.join("inside")).expect("a directory where the file should go");
+        assert!(replace_file(&path, b"new").is_err());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|entry| entry.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
     }
 }

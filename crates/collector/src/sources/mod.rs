@@ -33,7 +33,8 @@ pub struct RunContext {
     pub day: NaiveDate,
     /// The raw folder (`--raw-dir`).
     pub raw_dir: PathBuf,
-    /// Newest record time already landed, for incremental sources; `None` on a first run.
+    /// Where an incremental source's selection starts (inclusive), from
+    /// [`incremental_start`]; `None` on a first run and for other kinds.
     pub since: Option<DateTime<Utc>>,
     /// A progress bar to advance, only when stderr is a terminal.
     pub progress: Option<ProgressBar>,
@@ -93,9 +94,14 @@ pub enum SourceError {
 }
 
 /// Why a source was not collected although it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
     /// France Travail without credentials in the environment.
+    #[error(
+        "no France Travail credentials: set {id} and {secret} to collect it",
+        id = france_travail::CLIENT_ID_ENV,
+        secret = france_travail::CLIENT_SECRET_ENV
+    )]
     MissingCredentials,
 }
 
@@ -116,6 +122,27 @@ pub async fn collect(ctx: &RunContext, source: &Source) -> Result<Collected, Sou
         SourceKind::Opendatasoft(settings) => opendatasoft::collect(ctx, source, settings).await,
         SourceKind::OdsV1(settings) => ods_v1::collect(ctx, source, settings).await,
         SourceKind::FranceTravail(settings) => france_travail::collect(ctx, source, settings).await,
+    }
+}
+
+/// True for a source that collects only what is new since its last run.
+pub fn incremental(source: &Source) -> bool {
+    matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.incremental)
+}
+
+/// Where an incremental source's run starts: `--since` when given, else the newest `time`
+/// landed so far less the source's `lookback` (rows the portal filled in late land again; the
+/// summariser keeps their latest version). `None` for other kinds and for a first run.
+pub fn incremental_start(
+    source: &Source,
+    backfill: Option<DateTime<Utc>>,
+    cursor: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match &source.kind {
+        SourceKind::Opendatasoft(ods) if ods.incremental => {
+            backfill.or_else(|| cursor.map(|cursor| cursor - ods.lookback().as_chrono()))
+        }
+        _ => None,
     }
 }
 

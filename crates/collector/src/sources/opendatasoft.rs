@@ -6,9 +6,11 @@
 //! limit 100; a larger one is fetched in one call from `/exports/json`, which has no window,
 //! so every record lands. Records are kept once by the configured `key`.
 //!
-//! `incremental = true` adds `<time> > date'<cursor>'` to the `where` clause, the cursor being
-//! the newest record `time` landed so far (from the source's state file, else its newest landed
-//! file). A first run, with no cursor, fetches the last 24 hours (`<time> >= date'<now - 1 day>'`).
+//! `incremental = true` adds `<time> >= date'<start>'` to the `where` clause and orders by
+//! `time` unless `order_by` is set. The start is the newest record `time` landed so far (from
+//! the source's state file, else its newest landed file) less `lookback` (default 3 hours), so
+//! rows the portal completes after they first landed are fetched again; `--since` replaces it.
+//! A first run, with no cursor, fetches the last 24 hours.
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use releve::Source;
@@ -102,19 +104,20 @@ fn selection(
     if settings.incremental {
         let field = source.time.as_str();
         let literal = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
-        conditions.push(match since {
-            Some(cursor) => format!("{field} > date'{}'", literal(cursor)),
-            None => format!(
-                "{field} >= date'{}'",
-                literal(Utc::now() - TimeDelta::days(1))
-            ),
-        });
+        let start = since.unwrap_or_else(|| Utc::now() - TimeDelta::days(1));
+        conditions.push(format!("{field} >= date'{}'", literal(start)));
     }
     if !conditions.is_empty() {
         query.push(("where", conditions.join(" AND ")));
     }
-    if let Some(order_by) = &settings.order_by {
-        query.push(("order_by", order_by.clone()));
+    let order_by = match &settings.order_by {
+        Some(order_by) => Some(order_by.clone()),
+        None => settings
+            .incremental
+            .then(|| source.time.as_str().to_owned()),
+    };
+    if let Some(order_by) = order_by {
+        query.push(("order_by", order_by));
     }
     for refine in &settings.refine {
         query.push(("refine", refine.clone()));
@@ -189,7 +192,7 @@ time = "date_heure"
     }
 
     #[test]
-    fn incremental_selection_starts_after_the_cursor() {
+    fn incremental_selection_starts_at_the_given_start_in_time_order() {
         let (source, settings) = source(true);
         let cursor = Utc
             .with_ymd_and_hms(2026, 11, 22, 7, 45, 0)
@@ -202,8 +205,11 @@ time = "date_heure"
             .map(|(_, v)| v.as_str());
         assert_eq!(
             where_clause,
-            Some("(nature = 'Données temps réel') AND date_heure > date'2026-11-22T07:45:00.000Z'")
+            Some(
+                "(nature = 'Données temps réel') AND date_heure >= date'2026-11-22T07:45:00.000Z'"
+            )
         );
+        assert!(query.contains(&("order_by", "date_heure".to_owned())));
         assert!(query.contains(&("refine", "perimetre:France".to_owned())));
         let first_run = selection(&source, &settings, None);
         assert!(
@@ -218,5 +224,6 @@ time = "date_heure"
         let (source, settings) = source(false);
         let query = selection(&source, &settings, None);
         assert!(query.iter().all(|(_, v)| !v.contains("date_heure")));
+        assert!(query.iter().all(|(name, _)| *name != "order_by"));
     }
 }

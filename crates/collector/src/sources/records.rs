@@ -66,9 +66,11 @@ impl<'s> RecordSet<'s> {
     }
 }
 
-/// The newest `time` among a landed array of records; `None` when no record has a time.
-pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
-    records
+/// The newest `time` among the records of a landed JSON array (the bytes a kind other than
+/// `http_json` lands); `None` when they are not such an array or no record has a time.
+pub fn newest_time(source: &Source, landed: &[u8]) -> Option<DateTime<Utc>> {
+    serde_json::from_slice::<Vec<Value>>(landed)
+        .ok()?
         .iter()
         .filter_map(|record| source.time.get(record).and_then(timestamp))
         .max()

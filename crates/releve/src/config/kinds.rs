@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::config::Every;
 use crate::record::FieldPath;
 
 /// How a source is fetched, chosen by its `kind` key.
@@ -80,14 +81,29 @@ pub struct Opendatasoft {
     /// ODSQL `where` clause.
     #[serde(rename = "where")]
     pub where_clause: Option<String>,
-    /// ODSQL `order_by` clause.
+    /// ODSQL `order_by` clause; an incremental source without one is ordered by its `time`,
+    /// so its pages stay stable while the portal adds rows.
     pub order_by: Option<String>,
     /// Facet refinements, each `facet:value`.
     #[serde(default)]
     pub refine: Vec<String>,
-    /// Fetch only records newer than the newest `time` already landed.
+    /// Fetch only records from the newest `time` already landed on, less `lookback`.
     #[serde(default)]
     pub incremental: bool,
+    /// How far before the newest landed `time` an incremental run starts again, so rows the
+    /// portal fills in after they first landed (éCO2mix's latest rows hold nulls until its
+    /// hourly refresh) land again with their values. Default 3 hours.
+    pub lookback: Option<Every>,
+}
+
+impl Opendatasoft {
+    /// The `lookback` of an incremental source when none is set.
+    pub const DEFAULT_LOOKBACK: Every = Every::from_secs(3 * 3600);
+
+    /// How far before the cursor an incremental run starts.
+    pub fn lookback(&self) -> Every {
+        self.lookback.unwrap_or(Self::DEFAULT_LOOKBACK)
+    }
 }
 
 /// `kind = "ods_v1"`: a legacy `api/records/1.0/search` dataset; `url` is the portal base.

@@ -222,12 +222,7 @@ impl Config {
 }
 
 fn validate(source: &Source) -> Result<(), String> {
-    let name_ok = !source.name.is_empty()
-        && source
-            .name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !name_ok {
+    if !crate::rawfile::is_source_name(&source.name) {
         return Err("key `name` must match [a-z0-9-]+".to_owned());
     }
     if source.url.trim().is_empty() {
@@ -246,6 +241,12 @@ fn validate(source: &Source) -> Result<(), String> {
         && !(rate.is_finite() && rate > 0.0)
     {
         return Err("key `rate_limit` must be a positive number of calls per second".to_owned());
+    }
+    if let SourceKind::Opendatasoft(ods) = &source.kind
+        && ods.lookback.is_some()
+        && !ods.incremental
+    {
+        return Err("key `lookback` only applies with `incremental = true`".to_owned());
     }
     Ok(())
 }

@@ -94,3 +94,33 @@ fn the_shipped_configuration_is_valid() {
     let config = Config::load(&path).expect("shipped sources.toml is valid");
     assert!(config.sources.len() >= 5);
 }
+
+const ECO2MIX: &str = r#"
+[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "https://odre.opendatasoft.com"
+dataset = "eco2mix-national-tr"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+"#;
+
+#[test]
+fn an_incremental_source_looks_back_three_hours_unless_told() {
+    let lookback = |text: &str| match &parse(text).expect("valid").sources[0].kind {
+        SourceKind::Opendatasoft(ods) => ods.lookback(),
+        other => panic!("opendatasoft, not {}", other.name()),
+    };
+    let incremental = format!("{ECO2MIX}incremental = true\n");
+    assert_eq!(lookback(&incremental), Every::from_secs(3 * 3600));
+    assert_eq!(
+        lookback(&format!("{incremental}lookback = \"1d\"\n")),
+        Every::from_secs(86_400)
+    );
+    let message = error(&format!("{ECO2MIX}lookback = \"1h\"\n"));
+    assert!(
+        message.starts_with("sources.toml:2: source `eco2mix`: key `lookback`"),
+        "{message}"
+    );
+}

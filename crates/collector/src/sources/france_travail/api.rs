@@ -23,7 +23,9 @@ const MAX_RENEWALS: u32 = 3;
 pub enum FranceTravailError {
     /// The token endpoint refused the credentials.
     #[error(
-        "the token endpoint refused the client credentials ({code}): check FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET"
+        "the token endpoint refused the client credentials ({code}): check {id} and {secret}",
+        id = super::CLIENT_ID_ENV,
+        secret = super::CLIENT_SECRET_ENV
     )]
     Credentials {
         /// The OAuth2 error code, e.g. `invalid_client`.

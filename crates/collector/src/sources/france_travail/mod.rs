@@ -4,7 +4,7 @@
 //!
 //! The API lets one query reach at most 3,150 offers (150 per call), so the day is cut by
 //! creation time until each part fits, and a second holding more is cut by contract type,
-//! then département ([`partition`]). Offers that no query can reach are counted, not hidden:
+//! then region, then département ([`partition`]). Offers that no query can reach are counted, not hidden:
 //! the run's `shortfall`, beside `announced` (the day's total) and `coverage` in the metrics.
 //! Credentials come from `FRANCE_TRAVAIL_CLIENT_ID` / `FRANCE_TRAVAIL_CLIENT_SECRET`; the
 //! secret and the tokens are registered with the HTTP layer, which scrubs them from messages.
