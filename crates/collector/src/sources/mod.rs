@@ -12,6 +12,7 @@ mod http_json;
 mod ods_v1;
 mod opendatasoft;
 mod records;
+mod windowed;
 
 use std::path::PathBuf;
 use std::time::Duration;

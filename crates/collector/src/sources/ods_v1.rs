@@ -12,12 +12,8 @@ use releve::config::OdsV1;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::RecordSet;
+use super::windowed::{self, Page, WindowedApi};
 use super::{Collected, RunContext, SourceError};
-use crate::http::FetchError;
-
-/// `start + rows` may not exceed this.
-const WINDOW: u64 = 10_000;
 
 #[derive(Deserialize)]
 struct SearchPage {
@@ -26,47 +22,60 @@ struct SearchPage {
     records: Vec<Value>,
 }
 
+/// A dataset's `/search/` and `/download/` for one selection.
+struct Search<'a> {
+    ctx: &'a RunContext,
+    base: String,
+    query: Vec<(String, String)>,
+}
+
+impl WindowedApi for Search<'_> {
+    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+        let url = format!("{}/search/", self.base);
+        let what = format!("search start {offset}");
+        let paging = [("rows", limit.to_string()), ("start", offset.to_string())];
+        let answer = self
+            .ctx
+            .client
+            .send_json(&what, |http| {
+                http.get(&url).query(&self.query).query(&paging)
+            })
+            .await?;
+        let page: SearchPage = answer.json(&what)?;
+        Ok(Page {
+            total: page.nhits,
+            records: page.records,
+        })
+    }
+
+    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+        let url = format!("{}/download/", self.base);
+        let what = "download";
+        let answer = self
+            .ctx
+            .client
+            .send_json(what, |http| {
+                http.get(&url)
+                    .query(&self.query)
+                    .query(&[("format", "json")])
+            })
+            .await?;
+        Ok(answer.json(what)?)
+    }
+}
+
 /// Fetches every record of the selection.
 pub(super) async fn collect(
     ctx: &RunContext,
     source: &Source,
     settings: &OdsV1,
 ) -> Result<Collected, SourceError> {
-    let base = format!("{}/api/records/1.0", source.url.trim_end_matches('/'));
-    let query = selection(settings);
-    let rows = u64::from(settings.rows).clamp(1, WINDOW);
-    let first = search_page(ctx, &base, &query, 0, rows).await?;
-    let announced = first.nhits;
-    ctx.progress_total(announced);
-    let mut records = RecordSet::new(source);
-    let mut download_all = announced > WINDOW;
-    if !download_all {
-        let got = records.append(first.records);
-        ctx.progress_advance(got);
-        let mut start = rows;
-        while start < announced {
-            let page_rows = rows.min(WINDOW - start);
-            match search_page(ctx, &base, &query, start, page_rows).await {
-                Ok(page) if page.records.is_empty() => break,
-                Ok(page) => {
-                    let got = records.append(page.records);
-                    ctx.progress_advance(got);
-                }
-                Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
-                    download_all = true;
-                    break;
-                }
-                Err(err) => return Err(err),
-            }
-            start += page_rows;
-        }
-    }
-    if download_all {
-        let downloaded = download(ctx, &base, &query).await?;
-        let got = records.replace(downloaded);
-        ctx.progress_advance(got);
-    }
-    records.into_collected(announced)
+    let search = Search {
+        ctx,
+        base: format!("{}/api/records/1.0", source.url.trim_end_matches('/')),
+        query: selection(settings),
+    };
+    windowed::collect(ctx, source, &search, u64::from(settings.rows)).await
 }
 
 /// The parameters shared by search and download.
@@ -88,39 +97,6 @@ fn selection(settings: &OdsV1) -> Vec<(String, String)> {
         query.push(("facet".to_owned(), facet.clone()));
     }
     query
-}
-
-async fn search_page(
-    ctx: &RunContext,
-    base: &str,
-    query: &[(String, String)],
-    start: u64,
-    rows: u64,
-) -> Result<SearchPage, SourceError> {
-    let url = format!("{base}/search/");
-    let what = format!("search start {start}");
-    let paging = [("rows", rows.to_string()), ("start", start.to_string())];
-    let answer = ctx
-        .client
-        .send_json(&what, |http| http.get(&url).query(query).query(&paging))
-        .await?;
-    Ok(answer.json(&what)?)
-}
-
-async fn download(
-    ctx: &RunContext,
-    base: &str,
-    query: &[(String, String)],
-) -> Result<Vec<Value>, SourceError> {
-    let url = format!("{base}/download/");
-    let what = "download";
-    let answer = ctx
-        .client
-        .send_json(what, |http| {
-            http.get(&url).query(query).query(&[("format", "json")])
-        })
-        .await?;
-    Ok(answer.json(what)?)
 }
 
 #[cfg(test)]

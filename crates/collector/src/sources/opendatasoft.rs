@@ -18,19 +18,54 @@ use releve::config::Opendatasoft;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::RecordSet;
+use super::windowed::{self, Page, WindowedApi};
 use super::{Collected, RunContext, SourceError};
-use crate::http::FetchError;
 
 /// The largest `limit` the records endpoint accepts.
 const PAGE_LIMIT: u64 = 100;
-/// `offset + limit` may not exceed this.
-const WINDOW: u64 = 10_000;
 
 #[derive(Deserialize)]
 struct RecordsPage {
     total_count: u64,
     results: Vec<Value>,
+}
+
+/// A dataset's `/records` and `/exports/json` for one selection.
+struct Explore<'a> {
+    ctx: &'a RunContext,
+    base: String,
+    query: Vec<(&'static str, String)>,
+}
+
+impl WindowedApi for Explore<'_> {
+    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+        let url = format!("{}/records", self.base);
+        let paging = [("limit", limit.to_string()), ("offset", offset.to_string())];
+        let what = format!("records offset {offset}");
+        let answer = self
+            .ctx
+            .client
+            .send_json(&what, |http| {
+                http.get(&url).query(&self.query).query(&paging)
+            })
+            .await?;
+        let page: RecordsPage = answer.json(&what)?;
+        Ok(Page {
+            total: page.total_count,
+            records: page.results,
+        })
+    }
+
+    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+        let url = format!("{}/exports/json", self.base);
+        let what = "exports/json";
+        let answer = self
+            .ctx
+            .client
+            .send_json(what, |http| http.get(&url).query(&self.query))
+            .await?;
+        Ok(answer.json(what)?)
+    }
 }
 
 /// Fetches every record of the selection.
@@ -39,48 +74,16 @@ pub(super) async fn collect(
     source: &Source,
     settings: &Opendatasoft,
 ) -> Result<Collected, SourceError> {
-    let base = format!(
-        "{}/api/explore/v2.1/catalog/datasets/{}",
-        source.url.trim_end_matches('/'),
-        settings.dataset
-    );
-    let query = selection(source, settings, ctx.since);
-    let first = records_page(ctx, &base, &query, 0).await?;
-    let announced = first.total_count;
-    ctx.progress_total(announced);
-    let mut records = RecordSet::new(source);
-    let records_url = format!("{base}/records");
-    let mut export_all = announced > WINDOW;
-    if !export_all {
-        let got = records.append(first.results);
-        ctx.progress_advance(got);
-        let mut offset = PAGE_LIMIT;
-        while offset < announced {
-            match records_page(ctx, &base, &query, offset).await {
-                Ok(page) => {
-                    let done = page.results.is_empty();
-                    let got = records.append(page.results);
-                    ctx.progress_advance(got);
-                    if done {
-                        break;
-                    }
-                }
-                Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
-                    tracing::info!(source = %source.name, url = %records_url, "The selection outgrew the records window; exporting it instead.");
-                    export_all = true;
-                    break;
-                }
-                Err(err) => return Err(err),
-            }
-            offset += PAGE_LIMIT;
-        }
-    }
-    if export_all {
-        let exported = export(ctx, &base, &query).await?;
-        let got = records.replace(exported);
-        ctx.progress_advance(got);
-    }
-    records.into_collected(announced)
+    let explore = Explore {
+        ctx,
+        base: format!(
+            "{}/api/explore/v2.1/catalog/datasets/{}",
+            source.url.trim_end_matches('/'),
+            settings.dataset
+        ),
+        query: selection(source, settings, ctx.since),
+    };
+    windowed::collect(ctx, source, &explore, PAGE_LIMIT).await
 }
 
 /// The query parameters shared by `/records` and `/exports/json`.
@@ -123,41 +126,6 @@ fn selection(
         query.push(("refine", refine.clone()));
     }
     query
-}
-
-async fn records_page(
-    ctx: &RunContext,
-    base: &str,
-    query: &[(&'static str, String)],
-    offset: u64,
-) -> Result<RecordsPage, SourceError> {
-    let url = format!("{base}/records");
-    let limit = PAGE_LIMIT.min(WINDOW - offset.min(WINDOW)).to_string();
-    let offset_text = offset.to_string();
-    let what = format!("records offset {offset}");
-    let answer = ctx
-        .client
-        .send_json(&what, |http| {
-            http.get(&url)
-                .query(query)
-                .query(&[("limit", &limit), ("offset", &offset_text)])
-        })
-        .await?;
-    Ok(answer.json(&what)?)
-}
-
-async fn export(
-    ctx: &RunContext,
-    base: &str,
-    query: &[(&'static str, String)],
-) -> Result<Vec<Value>, SourceError> {
-    let url = format!("{base}/exports/json");
-    let what = "exports/json";
-    let answer = ctx
-        .client
-        .send_json(what, |http| http.get(&url).query(query))
-        .await?;
-    Ok(answer.json(what)?)
 }
 
 #[cfg(test)]

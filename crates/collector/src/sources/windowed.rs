@@ -1,0 +1,170 @@
+//! What both Opendatasoft APIs share: a selection is paged while it fits the API's offset
+//! window (`offset + limit ≤ 10000`), and fetched whole from the bulk endpoint (v2.1
+//! `/exports/json`, v1 `/download/`) when it is larger, or when it grows past the window while
+//! being paged (the API then refuses the page with a 400). Records are kept once by `key`.
+
+use releve::Source;
+use serde_json::Value;
+
+use super::records::RecordSet;
+use super::{Collected, RunContext, SourceError};
+use crate::http::FetchError;
+
+/// `offset + limit` may not exceed this, on both APIs.
+pub(super) const WINDOW: u64 = 10_000;
+
+/// One page of a selection, with the API's count of the whole selection.
+pub(super) struct Page {
+    /// Records in the selection, as the API announces them.
+    pub total: u64,
+    /// This page's records.
+    pub records: Vec<Value>,
+}
+
+/// An Opendatasoft endpoint pair: paged search and bulk export of the same selection.
+pub(super) trait WindowedApi {
+    /// Records `offset..offset + limit` of the selection.
+    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
+    /// The whole selection in one call.
+    async fn bulk(&self) -> Result<Vec<Value>, SourceError>;
+}
+
+/// Fetches every record of the selection, `page_size` at a time within the window.
+pub(super) async fn collect(
+    ctx: &RunContext,
+    source: &Source,
+    api: &impl WindowedApi,
+    page_size: u64,
+) -> Result<Collected, SourceError> {
+    let page_size = page_size.clamp(1, WINDOW);
+    let first = api.page(0, page_size).await?;
+    let announced = first.total;
+    ctx.progress_total(announced);
+    let mut records = RecordSet::new(source);
+    let mut bulk = announced > WINDOW;
+    if !bulk {
+        ctx.progress_advance(records.append(first.records));
+        let mut offset = page_size;
+        while offset < announced {
+            let limit = page_size.min(WINDOW - offset);
+            match api.page(offset, limit).await {
+                Ok(page) if page.records.is_empty() => break,
+                Ok(page) => ctx.progress_advance(records.append(page.records)),
+                Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
+                    tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
+                    bulk = true;
+                    break;
+                }
+                Err(err) => return Err(err),
+            }
+            offset += limit;
+        }
+    }
+    if bulk {
+        ctx.progress_advance(records.replace(api.bulk().await?));
+    }
+    records.into_collected(announced)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::http::{RetryPolicy, SourceClient};
+
+    /// A selection of `total` records whose paging is refused from `refused_from` on.
+    struct Growing {
+        total: u64,
+        refused_from: u64,
+        asked: Mutex<Vec<(u64, u64)>>,
+    }
+
+    fn record(i: u64) -> Value {
+        json!({"id": i.to_string(), "t": "2026-11-22T08:00:00Z"})
+    }
+
+    impl WindowedApi for Growing {
+        async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+            if let Ok(mut asked) = self.asked.lock() {
+                asked.push((offset, limit));
+            }
+            if offset >= self.refused_from {
+                return Err(SourceError::Fetch(FetchError::Rejected {
+                    what: format!("records offset {offset}"),
+                    status: 400,
+                    message: "Invalid value for sum of offset + limit".to_owned(),
+                }));
+            }
+            Ok(Page {
+                total: self.total,
+                records: (offset..(offset + limit).min(self.total))
+                    .map(record)
+                    .collect(),
+            })
+        }
+
+        async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+            Ok((0..self.total + 50).map(record).collect())
+        }
+    }
+
+    fn context() -> RunContext {
+        RunContext {
+            client: SourceClient::new(Duration::from_secs(1), 100.0, RetryPolicy::default())
+                .expect("a client"),
+            day: chrono::NaiveDate::default(),
+            raw_dir: std::path::PathBuf::new(),
+            since: None,
+            progress: None,
+        }
+    }
+
+    fn source() -> Source {
+        let text = "[[source]]\nname = \"x\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n";
+        releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("valid config")
+            .sources
+            .remove(0)
+    }
+
+    #[tokio::test]
+    async fn a_selection_that_outgrows_the_window_while_paged_is_fetched_whole() {
+        let api = Growing {
+            total: 450,
+            refused_from: 200,
+            asked: Mutex::default(),
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!(
+            collected.records, 500,
+            "every record of the bulk answer, once"
+        );
+        assert_eq!(collected.announced, Some(450));
+        let asked = api.asked.lock().map(|a| a.clone()).unwrap_or_default();
+        assert_eq!(asked, vec![(0, 100), (100, 100), (200, 100)]);
+    }
+
+    #[tokio::test]
+    async fn pages_near_the_window_edge_ask_only_what_fits() {
+        let api = Growing {
+            total: WINDOW,
+            refused_from: u64::MAX,
+            asked: Mutex::default(),
+        };
+        let collected = collect(&context(), &source(), &api, 3000)
+            .await
+            .expect("collected");
+        assert_eq!(collected.records, WINDOW);
+        let asked = api.asked.lock().map(|a| a.clone()).unwrap_or_default();
+        assert_eq!(
+            asked,
+            vec![(0, 3000), (3000, 3000), (6000, 3000), (9000, 1000)]
+        );
+    }
+}
