@@ -44,7 +44,7 @@ pub struct SourceState {
 }
 
 /// The state file of `source` under `raw_dir`.
-pub fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
+pub(crate) fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
     raw_dir.join(source).join(".state.json")
 }
 

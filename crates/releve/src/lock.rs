@@ -4,12 +4,11 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A held lock; released when dropped or when the process ends.
 #[derive(Debug)]
 pub struct RunLock {
-    path: PathBuf,
     _file: File,
 }
 
@@ -32,15 +31,7 @@ impl RunLock {
         }
         file.set_len(0)?;
         writeln!(file, "{}", std::process::id())?;
-        Ok(Some(RunLock {
-            path: path.to_owned(),
-            _file: file,
-        }))
-    }
-
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Some(RunLock { _file: file }))
     }
 }
 

@@ -18,10 +18,10 @@ use crate::france_travail::{DayPlan, DoubleSettings, FranceTravailDouble};
 use crate::opendatasoft::OpendatasoftDouble;
 
 /// The day the bundled responses were made for.
-pub const RECORDED_DAY: (i32, u32, u32) = (2026, 11, 21);
+const RECORDED_DAY: (i32, u32, u32) = (2026, 11, 21);
 
 /// Reads a bundled response and moves its times by `shift`.
-pub fn load_shifted(path: &Path, shift: Duration) -> std::io::Result<Value> {
+fn load_shifted(path: &Path, shift: Duration) -> std::io::Result<Value> {
     let text = std::fs::read_to_string(path)?;
     let mut value: Value = serde_json::from_str(&text).map_err(std::io::Error::other)?;
     shift_times(&mut value, shift);
@@ -29,7 +29,7 @@ pub fn load_shifted(path: &Path, shift: Duration) -> std::io::Result<Value> {
 }
 
 /// How far the recorded day must move to become yesterday (UTC).
-pub fn shift_to_yesterday() -> Duration {
+fn shift_to_yesterday() -> Duration {
     let (y, m, d) = RECORDED_DAY;
     let recorded = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
     let yesterday = Utc::now().date_naive() - Duration::days(1);
@@ -38,7 +38,7 @@ pub fn shift_to_yesterday() -> Duration {
 
 /// Moves every time in a JSON document: epoch-millisecond numbers under keys named `time`,
 /// `updated` or `generated`, and text starting with a `YYYY-MM-DD` date.
-pub fn shift_times(value: &mut Value, shift: Duration) {
+fn shift_times(value: &mut Value, shift: Duration) {
     match value {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {

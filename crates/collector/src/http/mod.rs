@@ -32,8 +32,9 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
 use failure::{Attempt, Reason, final_error, transport_reason};
-pub use limiter::RateLimiter;
-pub use retry::{RetryPolicy, api_message};
+use limiter::RateLimiter;
+pub use retry::RetryPolicy;
+use retry::api_message;
 
 /// An answer with a success status and its whole body.
 #[derive(Debug, Clone)]

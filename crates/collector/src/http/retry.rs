@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
 /// Environment variable that sets the backoff base in milliseconds (tests shorten it).
-pub const BACKOFF_ENV: &str = "COLLECTOR_BACKOFF_MS";
+const BACKOFF_ENV: &str = "COLLECTOR_BACKOFF_MS";
 
 /// Attempts, backoff and the longest `Retry-After` worth waiting for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,8 +43,13 @@ pub enum FranceTravailError {
     )]
     Unauthorized,
     /// A search answer could not be read.
-    #[error("offres/search: {0}")]
-    Page(#[from] PageError),
+    #[error("offres/search {what}: {error}")]
+    Page {
+        /// The request: its range and query, in words.
+        what: String,
+        /// What is wrong with the answer.
+        error: PageError,
+    },
     /// A reference list could not be read.
     #[error("{0}: the answer is not a list of codes")]
     Reference(&'static str),
@@ -160,17 +165,16 @@ impl OfferSearch for OffersApi<'_> {
 
     async fn search(&self, query: &SearchQuery, start: u64) -> Result<SearchPage, Self::Error> {
         let params = query.params(start);
-        let what = format!("offres/search range {}", params[0].1);
-        let answer = self.get("offres/search", &params, &what).await?;
+        let what = format!("range {} of offers {query}", params[0].1);
+        let answer = self
+            .get("offres/search", &params, &format!("offres/search {what}"))
+            .await?;
         let content_range = answer
             .headers
             .get(reqwest::header::CONTENT_RANGE)
             .and_then(|v| v.to_str().ok());
-        Ok(SearchPage::from_answer(
-            answer.status,
-            content_range,
-            &answer.body,
-        )?)
+        SearchPage::from_answer(answer.status, content_range, &answer.body)
+            .map_err(|error| FranceTravailError::Page { what, error })
     }
 
     async fn reference(&self, dimension: Dimension) -> Result<Vec<Reference>, Self::Error> {

@@ -122,6 +122,23 @@ impl SearchQuery {
     }
 }
 
+/// The query in words for messages: `created 2026-11-21T08:00:00Z..2026-11-21T08:59:59Z,
+/// typeContrat=CDI`.
+impl std::fmt::Display for SearchQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "created {}..{}",
+            self.from.format(DATE_FORMAT),
+            self.to.format(DATE_FORMAT)
+        )?;
+        for (dimension, value) in &self.filters {
+            write!(f, ", {}={value}", dimension.param())?;
+        }
+        Ok(())
+    }
+}
+
 /// The starts of the pages after the first that reach every offer of a query holding `total`
 /// offers, within the window.
 pub(crate) fn later_pages(total: u64) -> impl Iterator<Item = u64> {
@@ -249,6 +266,11 @@ mod tests {
                 ("typeContrat", "CDI".to_owned()),
                 ("departement", "31".to_owned()),
             ]
+        );
+        assert_eq!(
+            query.to_string(),
+            "created 2026-11-21T00:00:00Z..2026-11-21T23:59:59Z, typeContrat=CDI, departement=31",
+            "messages name the query, not only its range"
         );
     }
 
