@@ -4,12 +4,14 @@
 //! cannot is counted, expired tokens and 429s do not stop the run, bad credentials fail
 //! clearly, and no secret leaks into files or logs.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::process::Output;
 
 use chrono::{NaiveDate, NaiveTime};
-use releve::{RawFileName, RawFileRole, RunMetrics};
+use common::Site;
+use releve::RunMetrics;
 use serde_json::Value;
 use testkit::france_travail::{
     API_PATH, Burst, DayPlan, DoubleSettings, FranceTravailDouble, Offer, TOKEN_PATH,
@@ -36,10 +38,12 @@ fn plain_day(spread: usize, seed: u64) -> DayPlan {
     }
 }
 
+const SOURCE: &str = "france-travail";
+
+/// One run of the real binary, and the folder it ran in.
 struct Run {
     output: Output,
-    raw: PathBuf,
-    _dir: tempfile::TempDir,
+    site: Site,
 }
 
 impl Run {
@@ -47,22 +51,8 @@ impl Run {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
-    fn files(&self, role: RawFileRole) -> Vec<PathBuf> {
-        let dir = self.raw.join("france-travail");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|entries| entries.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(RawFileName::parse)
-                .is_some_and(|n| n.role == role)
-        });
-        files
-    }
-
     fn landed_offers(&self) -> Vec<Value> {
-        let data = self.files(RawFileRole::Data);
+        let data = self.site.data_files(SOURCE);
         assert_eq!(
             data.len(),
             1,
@@ -74,20 +64,17 @@ impl Run {
     }
 
     fn metrics(&self) -> RunMetrics {
-        let metrics = self.files(RawFileRole::Metrics);
+        let mut metrics = self.site.metrics(SOURCE);
         assert_eq!(metrics.len(), 1, "one metrics file: {metrics:?}");
-        let bytes = std::fs::read(&metrics[0]).expect("read the metrics");
-        serde_json::from_slice(&bytes).expect("metrics follow the documented shape")
+        metrics.remove(0)
     }
 
     /// Everything the run wrote or printed, to search for secrets.
     fn everything_written(&self) -> String {
         let mut text = self.stderr();
         text.push_str(&String::from_utf8_lossy(&self.output.stdout));
-        for role in [RawFileRole::Data, RawFileRole::Metrics] {
-            for file in self.files(role) {
-                text.push_str(&std::fs::read_to_string(file).unwrap_or_default());
-            }
+        for (_, contents) in self.site.everything_written() {
+            text.push_str(&contents);
         }
         text
     }
@@ -96,10 +83,9 @@ impl Run {
 /// Runs the collector once for `DAY` against `double`, with the credentials given.
 fn collect(double: &FranceTravailDouble, rate_limit: u32, secret: &str) -> Run {
     let server = LocalServer::start(double.router());
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = format!(
+    let site = Site::new(&format!(
         r#"[[source]]
-name = "france-travail"
+name = "{SOURCE}"
 kind = "france_travail"
 url = "{base}{API_PATH}"
 token_url = "{base}{TOKEN_PATH}?realm=/partenaire"
@@ -110,12 +96,9 @@ rate_limit = {rate_limit}
 timeout = "30s"
 "#,
         base = server.url()
-    );
-    let config_path = dir.path().join("sources.toml");
-    std::fs::write(&config_path, config).expect("write the configuration");
-    let raw = dir.path().join("raw");
+    ));
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(dir.path())
+        .current_dir(site.dir.path())
         .args(["--config", "sources.toml", "--raw-dir", "raw", "--force"])
         .args(["--date", DAY])
         .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
@@ -124,11 +107,7 @@ timeout = "30s"
         .env("COLLECTOR_BACKOFF_MS", "50")
         .output()
         .expect("run the collector");
-    Run {
-        output,
-        raw,
-        _dir: dir,
-    }
+    Run { output, site }
 }
 
 /// Ids of the offers no query can reach: past position 3149 of their narrowest query (same
@@ -322,7 +301,7 @@ fn bad_credentials_fail_with_one_clear_line_and_land_nothing() {
         "{}",
         failures[0]
     );
-    assert!(run.files(RawFileRole::Data).is_empty(), "nothing lands");
+    assert!(run.site.data_files(SOURCE).is_empty(), "nothing lands");
     assert!(
         run.metrics().error.is_some(),
         "the metrics record the failure"

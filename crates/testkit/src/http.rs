@@ -3,6 +3,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 /// A running loopback server; it stops when the process ends.
 pub struct LocalServer {
@@ -49,4 +50,31 @@ impl LocalServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+}
+
+/// The requests a double received, in order, each as `endpoint?k=v&k=v`.
+#[derive(Clone, Default)]
+pub struct RequestLog(Arc<Mutex<Vec<String>>>);
+
+impl RequestLog {
+    /// Records one request.
+    pub fn note(&self, endpoint: &str, params: &[(String, String)]) {
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Ok(mut requests) = self.0.lock() {
+            requests.push(format!("{endpoint}?{}", query.join("&")));
+        }
+    }
+
+    /// Every request so far.
+    pub fn all(&self) -> Vec<String> {
+        self.0.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// The first value of query parameter `name`.
+pub fn query_param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
 }

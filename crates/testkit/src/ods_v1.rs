@@ -4,7 +4,7 @@
 //! shape (`datasetid`, `recordid`, `fields` with `geopoint` as `[lat, lon]`, `geometry`,
 //! `record_timestamp`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
@@ -14,12 +14,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use crate::http::{RequestLog, query_param};
+
 /// The dataset served and the requests received.
 #[derive(Clone)]
 pub struct OdsV1Double {
     dataset: String,
     records: Arc<Vec<Value>>,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: RequestLog,
 }
 
 /// `n` v1 records of dataset `dataset`, keyed `recordid` = `rec-<i>`, timed
@@ -46,7 +48,7 @@ impl OdsV1Double {
         OdsV1Double {
             dataset: dataset.to_owned(),
             records: Arc::new(records),
-            requests: Arc::default(),
+            requests: RequestLog::default(),
         }
     }
 
@@ -60,22 +62,8 @@ impl OdsV1Double {
 
     /// Every request received, as `endpoint?query`.
     pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+        self.requests.all()
     }
-
-    fn note(&self, endpoint: &str, params: &[(String, String)]) {
-        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        if let Ok(mut requests) = self.requests.lock() {
-            requests.push(format!("{endpoint}?{}", query.join("&")));
-        }
-    }
-}
-
-fn param(params: &[(String, String)], name: &str) -> Option<String> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -90,14 +78,14 @@ async fn search(
     State(double): State<OdsV1Double>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    double.note("search", &params);
-    if param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
+    double.requests.note("search", &params);
+    if query_param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
         return error(StatusCode::NOT_FOUND, "Unknown dataset");
     }
-    let rows: u64 = param(&params, "rows")
+    let rows: u64 = query_param(&params, "rows")
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
-    let start: u64 = param(&params, "start")
+    let start: u64 = query_param(&params, "start")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     if rows > 10_000 || start + rows > 10_000 {
@@ -127,8 +115,8 @@ async fn download(
     State(double): State<OdsV1Double>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    double.note("download", &params);
-    if param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
+    double.requests.note("download", &params);
+    if query_param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
         return error(StatusCode::NOT_FOUND, "Unknown dataset");
     }
     Json(Value::Array(double.records.to_vec())).into_response()

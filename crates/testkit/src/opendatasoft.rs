@@ -4,7 +4,7 @@
 //! understood as far as the collector uses it: `<field> > date'<ISO>'` and
 //! `<field> >= date'<ISO>'` on the dataset's time field.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
@@ -15,13 +15,15 @@ use axum::routing::get;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
+use crate::http::{RequestLog, query_param};
+
 /// The dataset served and the requests received.
 #[derive(Clone)]
 pub struct OpendatasoftDouble {
     dataset: String,
     time_field: String,
     records: Arc<Vec<Value>>,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: RequestLog,
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
@@ -46,7 +48,7 @@ impl OpendatasoftDouble {
             dataset: dataset.to_owned(),
             time_field: time_field.to_owned(),
             records: Arc::new(records),
-            requests: Arc::default(),
+            requests: RequestLog::default(),
         }
     }
 
@@ -66,18 +68,11 @@ impl OpendatasoftDouble {
 
     /// Every request received, as `endpoint?query` (`records?limit=100&offset=0...`).
     pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    fn note(&self, endpoint: &str, params: &[(String, String)]) {
-        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        if let Ok(mut requests) = self.requests.lock() {
-            requests.push(format!("{endpoint}?{}", query.join("&")));
-        }
+        self.requests.all()
     }
 
     fn selection(&self, params: &[(String, String)]) -> Vec<Value> {
-        let clause = param(params, "where").unwrap_or_default();
+        let clause = query_param(params, "where").unwrap_or_default();
         let bound = clause
             .split_once("date'")
             .and_then(|(_, rest)| rest.split_once('\''))
@@ -103,13 +98,6 @@ impl OpendatasoftDouble {
     }
 }
 
-fn param(params: &[(String, String)], name: &str) -> Option<String> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-}
-
 fn bad_request(message: String) -> Response {
     (
         StatusCode::BAD_REQUEST,
@@ -123,14 +111,14 @@ async fn records(
     Path(dataset): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    double.note("records", &params);
+    double.requests.note("records", &params);
     if dataset != double.dataset {
         return not_found(&dataset);
     }
-    let limit: i64 = param(&params, "limit")
+    let limit: i64 = query_param(&params, "limit")
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
-    let offset: i64 = param(&params, "offset")
+    let offset: i64 = query_param(&params, "offset")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     if !(-1..=100).contains(&limit) {
@@ -161,7 +149,7 @@ async fn export(
     Path(dataset): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    double.note("exports/json", &params);
+    double.requests.note("exports/json", &params);
     if dataset != double.dataset {
         return not_found(&dataset);
     }
