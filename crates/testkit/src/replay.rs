@@ -20,10 +20,14 @@ use crate::opendatasoft::OpendatasoftDouble;
 /// The day the bundled responses were made for.
 const RECORDED_DAY: (i32, u32, u32) = (2026, 11, 21);
 
-/// Reads a bundled response and moves its times by `shift`.
+/// Reads a bundled response and moves its times by `shift`; errors name the file.
 fn load_shifted(path: &Path, shift: Duration) -> std::io::Result<Value> {
-    let text = std::fs::read_to_string(path)?;
-    let mut value: Value = serde_json::from_str(&text).map_err(std::io::Error::other)?;
+    let named = |kind, err: &dyn std::fmt::Display| {
+        std::io::Error::new(kind, format!("{}: {err}", path.display()))
+    };
+    let text = std::fs::read_to_string(path).map_err(|err| named(err.kind(), &err))?;
+    let mut value: Value = serde_json::from_str(&text)
+        .map_err(|err| named(std::io::ErrorKind::InvalidData, &err))?;
     shift_times(&mut value, shift);
     Ok(value)
 }
@@ -112,7 +116,8 @@ fn portal_double(
         Value::Array(records) => records,
         _ => {
             return Err(std::io::Error::other(format!(
-                "{file}.json is not an array of records"
+                "{}: not an array of records",
+                fixtures.join(format!("{file}.json")).display()
             )));
         }
     };
