@@ -111,7 +111,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
 fn main() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources.toml");
     let config = Config::load(&path).expect("the repository's sources.toml");
-    let tz = analyser::report_timezone(&config);
+    let tz = config.report.timezone;
     let day = "2026-11-21".parse().expect("date");
     let period = ReportPeriod::containing(PeriodKind::Month, day, tz);
     let data = month_data(&config, &period);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 use releve::Config;
 
-use crate::format::{grouped, local_time};
+use crate::format::{grouped, last_collection};
 use crate::pdf::{Column, Table};
 use crate::query::SourceData;
 
@@ -27,10 +27,8 @@ pub fn catalogue_table(config: &Config, data: &BTreeMap<String, SourceData>, tz:
         .iter()
         .map(|source| {
             let source_data = data.get(&source.name);
-            let records: i64 = source_data.map_or(0, |d| d.hourly.iter().map(|h| h.count).sum());
-            let last = source_data
-                .and_then(|d| d.last_success)
-                .map_or_else(|| "never".to_owned(), |t| local_time(t, tz));
+            let records = source_data.map_or(0, SourceData::records);
+            let last = last_collection(source_data.and_then(|d| d.last_success), tz);
             let fields: Vec<String> = source
                 .numeric
                 .iter()

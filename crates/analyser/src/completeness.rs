@@ -104,7 +104,7 @@ pub fn assess(
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
-        records: data.hourly.iter().map(|h| h.count).sum(),
+        records: data.records(),
         health: health(source, data, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }

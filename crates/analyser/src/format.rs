@@ -19,8 +19,13 @@ pub fn grouped(n: impl Into<i128>) -> String {
 }
 
 /// A time as `2026-11-21 14:05` in the report's time zone.
-pub fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
+fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
     time.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A "last successful collection" cell: the time in the report's time zone, or `never`.
+pub fn last_collection(last_success: Option<DateTime<Utc>>, tz: Tz) -> String {
+    last_success.map_or_else(|| "never".to_owned(), |time| local_time(time, tz))
 }
 
 /// A measured value with a sensible number of decimals.
@@ -50,8 +55,9 @@ mod tests {
     fn times_are_shown_in_the_report_zone() {
         let time = "2026-11-21T13:05:00Z".parse().expect("instant");
         assert_eq!(
-            local_time(time, chrono_tz::Europe::Paris),
+            last_collection(Some(time), chrono_tz::Europe::Paris),
             "2026-11-21 14:05"
         );
+        assert_eq!(last_collection(None, chrono_tz::Europe::Paris), "never");
     }
 }

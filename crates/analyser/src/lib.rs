@@ -4,29 +4,29 @@
 //!
 //! `analyser` with no subcommand writes a report; [`cli::Command`] lists the others.
 
-pub mod catalogue;
-pub mod charts;
+mod catalogue;
+mod charts;
 pub mod cli;
-pub mod completeness;
-pub mod format;
-pub mod pdf;
+mod completeness;
+mod format;
+mod pdf;
 pub mod period;
-pub mod quarantine;
+mod quarantine;
 pub mod query;
-pub mod report;
-pub mod retention;
+mod report;
+mod retention;
 pub mod status;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use releve::store::StoreError;
 use releve::{Config, ConfigError};
 
 use crate::cli::ReportArgs;
 use crate::period::ReportPeriod;
-use crate::report::{RenderError, ReportInput};
+pub use crate::report::RenderError;
+use crate::report::ReportInput;
 
 /// Why no report was written.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +61,7 @@ pub enum AnalyserError {
 /// Writes the report `args` asks for and returns its path.
 pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     let config = Config::load(&args.config.config)?;
-    let tz = report_timezone(&config);
+    let tz = config.report.timezone;
     let now = Utc::now();
     let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
     let period = ReportPeriod::containing(args.period, anchor, tz);
@@ -121,15 +121,6 @@ pub fn render_report(
         quarantined: None,
         generated_at,
     })
-}
-
-/// The `[report]` time zone; the configuration loader has already checked it parses.
-pub fn report_timezone(config: &Config) -> Tz {
-    config
-        .report
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Paris)
 }
 
 /// Writes `bytes` under a temporary name, flushes, then renames, so a reader never sees a

@@ -67,13 +67,17 @@ impl ReportPeriod {
         local_midnight(self.tz, self.end_day)
     }
 
+    /// The start of the UTC hour holding the period's first instant.
+    pub fn first_hour(&self) -> DateTime<Utc> {
+        let start = self.start().timestamp();
+        DateTime::from_timestamp(start - start.rem_euclid(3600), 0).unwrap_or_default()
+    }
+
     /// The UTC hours that overlap the period, as hour starts.
     pub fn hours(&self) -> Vec<DateTime<Utc>> {
-        let start = self.start().timestamp();
-        let first = DateTime::from_timestamp(start - start.rem_euclid(3600), 0).unwrap_or_default();
         let end = self.end();
         let mut hours = Vec::new();
-        let mut hour = first;
+        let mut hour = self.first_hour();
         while hour < end {
             hours.push(hour);
             hour += Duration::hours(1);
@@ -192,6 +196,19 @@ mod tests {
         let autumn = ReportPeriod::containing(PeriodKind::Day, day("2026-10-25"), paris);
         assert_eq!(spring.hours().len(), 23);
         assert_eq!(autumn.hours().len(), 25);
+    }
+
+    #[test]
+    fn a_half_hour_zone_starts_its_day_inside_a_utc_hour() {
+        let kolkata =
+            ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::Asia::Kolkata);
+        assert_eq!(kolkata.start().to_rfc3339(), "2026-11-20T18:30:00+00:00");
+        assert_eq!(
+            kolkata.first_hour().to_rfc3339(),
+            "2026-11-20T18:00:00+00:00"
+        );
+        assert_eq!(kolkata.hours().first(), Some(&kolkata.first_hour()));
+        assert_eq!(kolkata.hours().len(), 25);
     }
 
     #[test]

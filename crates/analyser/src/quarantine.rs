@@ -1,6 +1,6 @@
 //! Quarantined files: the summariser moves a landed file it cannot read to
 //! `<raw>/_quarantine/` under its original name; the report counts those of the period per
-//! source when it is given the raw folder.
+//! source when it is given the raw folder, and `analyser status` counts them all.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -15,24 +15,30 @@ const FOLDER: &str = releve::rawfile::QUARANTINE_DIR;
 
 /// Quarantined data files landed in the period, by source; no folder means none.
 pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<String, u64>> {
-    let dir = raw_dir.join(FOLDER);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(err) => return Err(err),
-    };
     let (start, end) = (period.start(), period.end());
     let mut counts = BTreeMap::new();
-    for entry in entries {
-        let name = entry?.file_name();
-        let Some(file) = name.to_str().and_then(RawFileName::parse) else {
-            continue;
-        };
+    for file in list(raw_dir)? {
         if file.role == RawFileRole::Data && file.landed_at >= start && file.landed_at < end {
             *counts.entry(file.source).or_insert(0) += 1;
         }
     }
     Ok(counts)
+}
+
+/// Every landed file (data or metrics, of any source) in the quarantine; no folder means none.
+pub fn list(raw_dir: &Path) -> io::Result<Vec<RawFileName>> {
+    let entries = match std::fs::read_dir(raw_dir.join(FOLDER)) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        if let Some(file) = entry?.file_name().to_str().and_then(RawFileName::parse) {
+            files.push(file);
+        }
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Everything the report shows, read from MongoDB in a handful of queries per source: the
 //! hourly summaries of the period, the collector runs, the last successful collection and,
-//! for positioned sources, the positions of the period's records.
+//! for positioned sources, the positions of the period's records. Its two ways of reading,
+//! `find_all` and `find_latest`, serve `analyser status` too.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use mongodb::options::FindOptions;
 use releve::store::{self, HourlySummary, StoreError};
 use releve::{Config, Source};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::period::ReportPeriod;
 
@@ -104,6 +106,13 @@ pub struct SourceData {
     pub positions: Option<Positions>,
 }
 
+impl SourceData {
+    /// Records in the period, from the hourly summaries.
+    pub fn records(&self) -> i64 {
+        self.hourly.iter().map(|h| h.count).sum()
+    }
+}
+
 /// Loads every configured source's data for the period, by source name.
 pub async fn load(
     db: &Database,
@@ -122,36 +131,19 @@ async fn load_source(
     source: &Source,
     period: &ReportPeriod,
 ) -> Result<SourceData, StoreError> {
-    let hours = period.hours();
-    let (first_hour, end) = (
-        hours.first().copied().unwrap_or_else(|| period.start()),
-        period.end(),
-    );
     let name = source.name.as_str();
-    let hourly = db
-        .collection::<HourlySummary>(store::HOURLY)
-        .find(doc! {"source": name, "hour": {"$gte": store::bson_date(first_hour), "$lt": store::bson_date(end)}})
-        .sort(doc! {"hour": 1})
-        .await
-        .map_err(StoreError::command(format!("reading `hourly` of {name}")))?
-        .try_collect()
-        .await
-        .map_err(StoreError::command(format!("reading `hourly` of {name}")))?;
-    let runs: Vec<RunDocument> = db
-        .collection::<RunDocument>(store::RUNS)
-        .find(doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": store::bson_date(end)}})
-        .sort(doc! {"started": 1})
-        .await
-        .map_err(StoreError::command(format!("reading `runs` of {name}")))?
-        .try_collect()
-        .await
-        .map_err(StoreError::command(format!("reading `runs` of {name}")))?;
-    let last_success = latest_run(db, name, doc! {"source": name, "error": Bson::Null})
-        .await?
-        .map(|run| store::chrono_date(run.started));
-    let latest_run_failed = latest_run(db, name, doc! {"source": name})
-        .await?
-        .is_some_and(|run| run.error.is_some());
+    let end = store::bson_date(period.end());
+    let hours =
+        doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": end}};
+    let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
+    let action = format!("reading `hourly` of {name}");
+    let hourly = find_all(db, store::HOURLY, hours, by_hour, &action).await?;
+    let started =
+        doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}};
+    let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
+    let action = format!("reading `runs` of {name}");
+    let runs: Vec<RunDocument> = find_all(db, store::RUNS, started, by_start, &action).await?;
+    let (last_success, latest_run_failed) = run_health(db, name).await?;
     let positions = match source.position() {
         Some(_) => Some(load_positions(db, source, period).await?),
         None => None,
@@ -165,20 +157,27 @@ async fn load_source(
     })
 }
 
-/// The most recent run matching `filter`: health is judged when the report is generated, so
-/// a morning report tells whether collection is working now.
-async fn latest_run(
+/// The start of the last successful run and whether the latest run failed. Health is judged
+/// when the report is generated, so a morning report tells whether collection is working now.
+/// A latest run that succeeded is also the last success: only a failed one needs a second look.
+async fn run_health(
     db: &Database,
     name: &str,
-    filter: Document,
-) -> Result<Option<RunDocument>, StoreError> {
-    db.collection::<RunDocument>(store::RUNS)
-        .find_one(filter)
-        .sort(doc! {"started": -1})
-        .await
-        .map_err(StoreError::command(format!(
-            "reading the last run of {name}"
-        )))
+) -> Result<(Option<DateTime<Utc>>, bool), StoreError> {
+    let action = format!("reading the last run of {name}");
+    let latest: Option<RunDocument> =
+        find_latest(db, store::RUNS, doc! {"source": name}, "started", &action).await?;
+    let latest_run_failed = latest.as_ref().is_some_and(|run| run.error.is_some());
+    let last_success = if latest_run_failed {
+        let success = doc! {"source": name, "error": Bson::Null};
+        find_latest::<RunDocument>(db, store::RUNS, success, "started", &action).await?
+    } else {
+        latest
+    };
+    Ok((
+        last_success.map(|run| store::chrono_date(run.started)),
+        latest_run_failed,
+    ))
 }
 
 async fn load_positions(
@@ -188,28 +187,68 @@ async fn load_positions(
 ) -> Result<Positions, StoreError> {
     let name = source.name.as_str();
     let filter = doc! {"source": name, "time": {"$gte": store::bson_date(period.start()), "$lt": store::bson_date(period.end())}};
-    let collection = db.collection::<Document>(store::RECORDS);
-    let records = collection
-        .count_documents(filter.clone())
-        .await
-        .map_err(StoreError::command(format!("counting `records` of {name}")))?;
     let options = FindOptions::builder()
         .projection(doc! {"data": 1, "_id": 0})
         .limit(MAX_POSITIONS)
         .build();
-    let documents: Vec<Document> = collection
-        .find(filter)
-        .with_options(options)
-        .await
-        .map_err(StoreError::command(format!("reading `records` of {name}")))?
-        .try_collect()
-        .await
-        .map_err(StoreError::command(format!("reading `records` of {name}")))?;
+    let action = format!("reading `records` of {name}");
+    let documents: Vec<Document> =
+        find_all(db, store::RECORDS, filter.clone(), options, &action).await?;
+    // Fewer documents than the limit are all of the period's records: only a full read needs
+    // counting.
+    let records = if (documents.len() as i64) < MAX_POSITIONS {
+        documents.len() as u64
+    } else {
+        db.collection::<Document>(store::RECORDS)
+            .count_documents(filter)
+            .await
+            .map_err(StoreError::command(format!("counting `records` of {name}")))?
+    };
     let points = documents
         .into_iter()
         .filter_map(|document| position_of(source, document))
         .collect();
     Ok(Positions { points, records })
+}
+
+/// Every document of `collection` matching `filter`, sorted, projected or limited by `options`;
+/// `action` says what was being read when MongoDB fails.
+pub(crate) async fn find_all<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    options: impl Into<Option<FindOptions>>,
+    action: &str,
+) -> Result<Vec<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    db.collection::<T>(collection)
+        .find(filter)
+        .with_options(options)
+        .await
+        .map_err(StoreError::command(action))?
+        .try_collect()
+        .await
+        .map_err(StoreError::command(action))
+}
+
+/// The document of `collection` matching `filter` with the greatest `field`.
+pub(crate) async fn find_latest<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    field: &str,
+    action: &str,
+) -> Result<Option<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    db.collection::<T>(collection)
+        .find_one(filter)
+        .sort(doc! {field: -1})
+        .await
+        .map_err(StoreError::command(action))
 }
 
 fn position_of(source: &Source, mut document: Document) -> Option<Position> {

@@ -17,10 +17,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
 use releve::{ConfigError, Every};
 
-pub use gather::gather;
+use gather::gather;
 
 /// A source is stale when its last successful collection is older than this many `every`s.
-pub const STALE_AFTER_INTERVALS: i32 = 3;
+const STALE_AFTER_INTERVALS: i32 = 3;
 
 /// Options of `analyser status`.
 #[derive(Debug, Clone, clap::Args)]
@@ -41,7 +41,7 @@ pub struct StatusArgs {
 
 /// Why no status could be given at all.
 #[derive(Debug, thiserror::Error)]
-pub enum StatusError {
+enum StatusError {
     /// `sources.toml` is unreadable or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -49,7 +49,7 @@ pub enum StatusError {
 
 /// What `analyser status` found.
 #[derive(Debug, Clone)]
-pub struct StatusReport {
+struct StatusReport {
     /// When the status was taken.
     pub now: DateTime<Utc>,
     /// One entry per configured source, in file order.
@@ -62,7 +62,7 @@ pub struct StatusReport {
 
 /// Whether MongoDB answered the status queries.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DatabaseState {
+enum DatabaseState {
     /// Connected; `runs` and `hourly` were read.
     Reachable {
         /// The URI without credentials, and the database.
@@ -77,7 +77,7 @@ pub enum DatabaseState {
 
 /// What is known about one source.
 #[derive(Debug, Clone, Default)]
-pub struct SourceStatus {
+struct SourceStatus {
     /// Source name.
     pub name: String,
     /// False for `enabled = false`: shown, never alerted on.
@@ -102,7 +102,7 @@ pub struct SourceStatus {
 
 /// The verdict on one source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
+enum Health {
     /// Collected recently and the last run succeeded.
     Ok,
     /// `enabled = false`.
@@ -119,7 +119,7 @@ pub enum Health {
 
 impl Health {
     /// The word shown in the table.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Health::Ok => "ok",
             Health::Disabled => "disabled",
@@ -133,13 +133,13 @@ impl Health {
 
 impl SourceStatus {
     /// Time since the last successful collection.
-    pub fn lag(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
+    fn lag(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
         self.last_success
             .map(|at| (now - at).max(TimeDelta::zero()))
     }
 
     /// Judges the source at `now`.
-    pub fn health(&self, now: DateTime<Utc>) -> Health {
+    fn health(&self, now: DateTime<Utc>) -> Health {
         if !self.enabled {
             return Health::Disabled;
         }
@@ -166,7 +166,7 @@ impl SourceStatus {
     }
 
     /// One line for stderr saying what is wrong, when something is.
-    pub fn problem(&self, now: DateTime<Utc>) -> Option<String> {
+    fn problem(&self, now: DateTime<Utc>) -> Option<String> {
         let name = &self.name;
         match self.health(now) {
             Health::Ok | Health::Disabled | Health::Unknown => None,
@@ -193,7 +193,7 @@ impl SourceStatus {
 
 impl StatusReport {
     /// The lines an operator must act on, one per problem.
-    pub fn problems(&self) -> Vec<String> {
+    fn problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = self
             .sources
             .iter()
@@ -208,7 +208,7 @@ impl StatusReport {
     }
 
     /// The table as text.
-    pub fn render(&self) -> String {
+    fn render(&self) -> String {
         table::render(self)
     }
 }

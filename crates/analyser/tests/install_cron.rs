@@ -2,7 +2,9 @@
 //! keeps the "installed" crontab in a file: reinstalling never duplicates relevé's lines,
 //! uninstalling removes only them, and the user's own lines survive both.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 /// A stand-in for crontab(1): `-l` prints the stored crontab (or fails like the real one when
@@ -37,7 +39,7 @@ impl Checkout {
             std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
             std::fs::copy(root.join(file), &target).expect("copy a checkout file");
         }
-        write_executable(&dir.path().join("bin/crontab"), FAKE_CRONTAB);
+        common::write_executable(&dir.path().join("bin/crontab"), FAKE_CRONTAB);
         Checkout { dir }
     }
 
@@ -70,13 +72,6 @@ impl Checkout {
         );
         output
     }
-}
-
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
-    std::fs::write(path, text).expect("write a script");
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
 /// The schedule lines (not comments, not variables) of a crontab.

@@ -3,9 +3,11 @@
 //! `releve::RunLock` (the binaries' own lock) and flock(1) exclude each other. The crontab
 //! line also keeps its log bounded.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,7 +30,7 @@ impl Checkout {
         let rotate = dir.path().join("deploy/cron/rotate-log");
         std::fs::create_dir_all(rotate.parent().expect("a parent")).expect("folders");
         std::fs::copy(root.join("deploy/cron/rotate-log"), &rotate).expect("copy rotate-log");
-        write_executable(&dir.path().join("target/release/summariser"), STAND_IN);
+        common::write_executable(&dir.path().join("target/release/summariser"), STAND_IN);
         let template = std::fs::read_to_string(root.join("crontab")).expect("read crontab");
         let home = dir.path().to_str().expect("UTF-8 temp path");
         let line = template
@@ -81,13 +83,6 @@ impl Checkout {
     fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
-}
-
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
-    std::fs::write(path, text).expect("write a script");
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
 #[test]

@@ -26,8 +26,8 @@ fn load_shifted(path: &Path, shift: Duration) -> std::io::Result<Value> {
         std::io::Error::new(kind, format!("{}: {err}", path.display()))
     };
     let text = std::fs::read_to_string(path).map_err(|err| named(err.kind(), &err))?;
-    let mut value: Value = serde_json::from_str(&text)
-        .map_err(|err| named(std::io::ErrorKind::InvalidData, &err))?;
+    let mut value: Value =
+        serde_json::from_str(&text).map_err(|err| named(std::io::ErrorKind::InvalidData, &err))?;
     shift_times(&mut value, shift);
     Ok(value)
 }

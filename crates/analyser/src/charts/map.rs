@@ -81,30 +81,30 @@ pub fn position_map(
     })
 }
 
-/// The smallest box holding the points and the outline.
+/// The smallest box holding the points and the outline; the whole world when both are empty.
 fn extent(points: &[Position], outline: Option<BoundingBox>) -> BoundingBox {
-    let start = outline.unwrap_or(BoundingBox {
-        min_lon: f64::MAX,
-        min_lat: f64::MAX,
-        max_lon: f64::MIN,
-        max_lat: f64::MIN,
+    let around_points = points.iter().map(|p| BoundingBox {
+        min_lon: p.lon,
+        min_lat: p.lat,
+        max_lon: p.lon,
+        max_lat: p.lat,
     });
-    let b = points.iter().fold(start, |b, p| BoundingBox {
-        min_lon: b.min_lon.min(p.lon),
-        min_lat: b.min_lat.min(p.lat),
-        max_lon: b.max_lon.max(p.lon),
-        max_lat: b.max_lat.max(p.lat),
-    });
-    if b.min_lon > b.max_lon {
-        BoundingBox {
-            min_lon: -180.0,
-            min_lat: -90.0,
-            max_lon: 180.0,
-            max_lat: 90.0,
-        }
-    } else {
-        b
-    }
+    enclosing(outline.into_iter().chain(around_points)).unwrap_or(BoundingBox {
+        min_lon: -180.0,
+        min_lat: -90.0,
+        max_lon: 180.0,
+        max_lat: 90.0,
+    })
+}
+
+/// The smallest box holding all of `boxes`; `None` when there is none.
+pub fn enclosing(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox> {
+    boxes.into_iter().reduce(|a, b| BoundingBox {
+        min_lon: a.min_lon.min(b.min_lon),
+        min_lat: a.min_lat.min(b.min_lat),
+        max_lon: a.max_lon.max(b.max_lon),
+        max_lat: a.max_lat.max(b.max_lat),
+    })
 }
 
 /// Longitude and latitude ranges around `b`, padded, with about equal ground distances per

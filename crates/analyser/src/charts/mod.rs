@@ -18,7 +18,7 @@ use plotters::style::FontStyle;
 
 pub use categories::category_bars;
 pub use counts::hourly_counts;
-pub use map::position_map;
+pub use map::{enclosing, position_map};
 pub use series::{HourBand, numeric_band};
 
 use crate::period::PeriodKind;
@@ -30,7 +30,7 @@ pub const DPI: f32 = 150.0;
 const FAMILY: &str = "sans-serif";
 
 /// The report's palette: one hue for data, one for highlights, greys for the frame.
-pub mod palette {
+mod palette {
     use plotters::style::RGBColor;
 
     /// Bars, lines and points.
@@ -197,11 +197,6 @@ impl TimeAxis {
         self.hours.len()
     }
 
-    /// True for an axis without hours.
-    pub fn is_empty(&self) -> bool {
-        self.hours.is_empty()
-    }
-
     /// The axis's hours.
     pub fn hours(&self) -> &[DateTime<Utc>] {
         &self.hours
@@ -252,13 +247,13 @@ impl TimeAxis {
 
 /// A linear f64 axis whose ticks sit exactly at the given positions (local midnights, every
 /// third hour, category rows) instead of plotters' round numbers.
-pub(crate) struct KeyedAxis {
+struct KeyedAxis {
     range: std::ops::Range<f64>,
     keys: Vec<f64>,
 }
 
 impl KeyedAxis {
-    pub(crate) fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Self {
+    fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Self {
         KeyedAxis { range, keys }
     }
 }
@@ -283,7 +278,7 @@ impl Ranged for KeyedAxis {
 }
 
 /// A short tick label for a value on an axis spanning `span`: `61k`, `1.2`, `0.05`.
-pub fn number_label(value: f64, span: f64) -> String {
+fn number_label(value: f64, span: f64) -> String {
     let magnitude = value.abs().max(span.abs());
     if magnitude >= 1e6 {
         trim(format!("{:.1}", value / 1e6)) + "M"

@@ -11,17 +11,17 @@ use printpdf::{
     TextItem, XObjectTransform,
 };
 
-pub use metrics::{MM_PER_PT, TextMetrics};
-pub use table::{Align, Column, Table};
+use metrics::{MM_PER_PT, TextMetrics};
+pub use table::{Column, Table};
 
 use crate::charts::{ChartImage, DPI};
 
 /// A4 width in millimetres.
-pub const PAGE_WIDTH: f32 = 210.0;
+const PAGE_WIDTH: f32 = 210.0;
 /// A4 height in millimetres.
-pub const PAGE_HEIGHT: f32 = 297.0;
+const PAGE_HEIGHT: f32 = 297.0;
 /// Left and right margins.
-pub const MARGIN: f32 = 18.0;
+const MARGIN: f32 = 18.0;
 /// Width between the margins.
 pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 const TOP: f32 = 18.0;
@@ -92,12 +92,12 @@ impl ReportDocument {
     }
 
     /// The text measurer.
-    pub fn metrics(&self) -> &TextMetrics {
+    fn metrics(&self) -> &TextMetrics {
         &self.metrics
     }
 
     /// Millimetres left above the bottom margin.
-    pub fn remaining(&self) -> f32 {
+    fn remaining(&self) -> f32 {
         PAGE_HEIGHT - BOTTOM - self.y
     }
 
@@ -110,7 +110,7 @@ impl ReportDocument {
     }
 
     /// Starts a new page when less than `height` millimetres are left.
-    pub fn ensure(&mut self, height: f32) {
+    fn ensure(&mut self, height: f32) {
         if self.remaining() < height {
             self.new_page();
         }
@@ -122,7 +122,7 @@ impl ReportDocument {
     }
 
     /// Writes one line of text with its top at the cursor's line, at `x` from the left edge.
-    pub fn text_at(&mut self, x: f32, top: f32, text: &str, size: f32, bold: bool, ink: Ink) {
+    fn text_at(&mut self, x: f32, top: f32, text: &str, size: f32, bold: bool, ink: Ink) {
         let baseline = top + size * MM_PER_PT * 0.8;
         let font = if bold {
             self.bold.clone()
@@ -181,7 +181,7 @@ impl ReportDocument {
     }
 
     /// A straight line between two points given from the top-left corner.
-    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, ink: Ink) {
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, ink: Ink) {
         self.ops.extend([
             Op::SetOutlineColor { col: ink.color() },
             Op::SetOutlineThickness { pt: Pt(width) },
@@ -204,7 +204,7 @@ impl ReportDocument {
     }
 
     /// A filled rectangle whose top-left corner is `(x, top)`.
-    pub fn shade(&mut self, x: f32, top: f32, width: f32, height: f32, ink: Ink) {
+    fn shade(&mut self, x: f32, top: f32, width: f32, height: f32, ink: Ink) {
         let lower_left = point(x, top + height);
         self.ops.extend([
             Op::SetFillColor { col: ink.color() },
@@ -252,12 +252,12 @@ impl ReportDocument {
     }
 
     /// The cursor's distance from the top edge.
-    pub fn cursor(&self) -> f32 {
+    fn cursor(&self) -> f32 {
         self.y
     }
 
     /// Moves the cursor to `y` millimetres from the top edge.
-    pub fn set_cursor(&mut self, y: f32) {
+    fn set_cursor(&mut self, y: f32) {
         self.y = y;
     }
 

@@ -64,11 +64,10 @@ impl ReportDocument {
         let header: Vec<String> = table.columns.iter().map(|c| c.title.clone()).collect();
         let header_lines = self.cell_lines(&header, &widths, table.size, true);
         let header_height = row_height(&header_lines, table.size);
-        let mut first_row_done = false;
         for (index, row) in table.rows.iter().enumerate() {
             let lines = self.cell_lines(row, &widths, table.size, false);
             let height = row_height(&lines, table.size);
-            if !first_row_done || self.remaining() < height {
+            if index == 0 || self.remaining() < height {
                 self.ensure(header_height + height);
                 self.draw_row(
                     &table.columns,
@@ -78,7 +77,6 @@ impl ReportDocument {
                     true,
                     Some(HEADER_SHADE),
                 );
-                first_row_done = true;
             }
             let shade = (index % 2 == 1).then_some(STRIPE_SHADE);
             self.draw_row(&table.columns, &widths, &lines, table.size, false, shade);

@@ -12,7 +12,7 @@ use releve::Config;
 use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
 use crate::completeness::{self, Completeness};
-use crate::format::{grouped, local_time};
+use crate::format::{grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -158,16 +158,12 @@ fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completen
     let rows = assessed
         .iter()
         .map(|(source, c)| {
-            let last = input
-                .data
-                .get(&source.name)
-                .and_then(|d| d.last_success)
-                .map_or_else(|| "never".to_owned(), |t| local_time(t, input.period.tz));
+            let last_success = input.data.get(&source.name).and_then(|d| d.last_success);
             vec![
                 source.name.clone(),
                 c.health.word().to_owned(),
                 grouped(c.records),
-                last,
+                last_collection(last_success, input.period.tz),
             ]
         })
         .collect();

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use releve::Source;
-use releve::store::{BoundingBox, HourlySummary, chrono_date};
+use releve::store::{HourlySummary, chrono_date};
 
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
 use crate::format::{grouped, value};
@@ -38,7 +38,7 @@ pub fn source_section(
         .iter()
         .map(|hour| by_hour.get(&hour.timestamp()).copied())
         .collect();
-    let records: i64 = data.hourly.iter().map(|h| h.count).sum();
+    let records = data.records();
     if records == 0 {
         doc.gap(4.0);
         doc.paragraph(
@@ -88,11 +88,10 @@ fn numeric_chart(
     hourly: &[Option<&HourlySummary>],
     axis: &TimeAxis,
 ) -> Result<(), ChartError> {
-    let unit = source.units.get(field).cloned().unwrap_or_default();
-    let title = if unit.is_empty() {
-        format!("{field}: hourly mean and min–max range")
-    } else {
-        format!("{field} ({unit}): hourly mean and min–max range")
+    let unit = unit_of(source, field);
+    let title = match unit {
+        Some(unit) => format!("{field} ({unit}): hourly mean and min–max range"),
+        None => format!("{field}: hourly mean and min–max range"),
     };
     let stats: Vec<_> = hourly
         .iter()
@@ -124,16 +123,11 @@ fn numeric_chart(
         );
         return Ok(());
     }
-    let axis_label = if unit.is_empty() {
-        field.to_owned()
-    } else {
-        unit.clone()
-    };
     doc.chart(charts::numeric_band(
         axis,
         &bands,
         &title,
-        &axis_label,
+        unit.unwrap_or(field),
         (px(CONTENT_WIDTH), px(58.0)),
     )?);
     let low = bands
@@ -146,11 +140,7 @@ fn numeric_chart(
         .flatten()
         .map(|b| b.max)
         .fold(f64::MIN, f64::max);
-    let suffix = if unit.is_empty() {
-        String::new()
-    } else {
-        format!(" {unit}")
-    };
+    let suffix = after_value(unit);
     doc.paragraph(
         &format!(
             "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {} values; {} records without a value.",
@@ -240,15 +230,7 @@ fn map_chart(
         );
         return Ok(());
     }
-    let outline = hourly
-        .iter()
-        .filter_map(|h| h.bbox)
-        .reduce(|a, b| BoundingBox {
-            min_lon: a.min_lon.min(b.min_lon),
-            min_lat: a.min_lat.min(b.min_lat),
-            max_lon: a.max_lon.max(b.max_lon),
-            max_lat: a.max_lat.max(b.max_lat),
-        });
+    let outline = charts::enclosing(hourly.iter().filter_map(|h| h.bbox));
     doc.chart(charts::position_map(
         &positions.points,
         outline,
@@ -259,11 +241,7 @@ fn map_chart(
         Some(field) => {
             let values = positions.points.iter().filter_map(|p| p.value);
             let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
-            let unit = source
-                .units
-                .get(field.as_str())
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
+            let unit = after_value(unit_of(source, field.as_str()));
             if low <= high {
                 format!(
                     "Points coloured from light blue to orange and sized by {field}: {}{unit} to {}{unit}; grey: no value. \
@@ -294,4 +272,18 @@ fn map_chart(
         );
     }
     Ok(())
+}
+
+/// The unit configured for `field`; an empty one is none.
+fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
+    source
+        .units
+        .get(field)
+        .map(String::as_str)
+        .filter(|unit| !unit.is_empty())
+}
+
+/// What follows a value of that unit: ` hPa`, or nothing.
+fn after_value(unit: Option<&str>) -> String {
+    unit.map(|unit| format!(" {unit}")).unwrap_or_default()
 }

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::TryStreamExt;
-use mongodb::Database;
 use mongodb::bson::{self, doc};
 use releve::store::{HOURLY, RUNS, StoreError, bson_date, chrono_date, redact};
-use releve::{Config, RawFileName, RawFileRole, RunMetrics};
+use releve::{Config, RawFileRole, RunMetrics, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
+use crate::quarantine;
+use crate::query::{find_all, find_latest};
 
 /// Gathers the status of every configured source at `now`.
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
@@ -51,27 +51,19 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
 }
 
 fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
-    let folder = raw_dir.join(&status.name);
-    let entries = match std::fs::read_dir(&folder) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
+    let names = match rawfile::list(raw_dir, &status.name) {
+        Ok(names) => names,
         Err(err) => {
+            let folder = raw_dir.join(&status.name);
             tracing::warn!(folder = %folder.display(), error = %err, "Cannot list a raw folder.");
             return;
         }
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(name) = file_name.to_str().and_then(RawFileName::parse) else {
-            continue;
-        };
-        if name.source != status.name {
-            continue;
-        }
+    for name in names {
         match name.role {
             RawFileRole::Data => status.waiting += 1,
             RawFileRole::Metrics => {
-                if let Some(run) = read_metrics(&entry.path()) {
+                if let Some(run) = read_metrics(&name.path_in(raw_dir)) {
                     record_run(status, run.started, run.finished, run.error);
                 }
             }
@@ -114,14 +106,14 @@ fn record_run(
 }
 
 fn quarantined_per_source(raw_dir: &Path) -> BTreeMap<String, usize> {
+    let files = quarantine::list(raw_dir).unwrap_or_else(|err| {
+        let folder = raw_dir.join(rawfile::QUARANTINE_DIR);
+        tracing::warn!(folder = %folder.display(), error = %err, "Cannot list the quarantine.");
+        Vec::new()
+    });
     let mut counts = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(raw_dir.join(releve::rawfile::QUARANTINE_DIR)) else {
-        return counts;
-    };
-    for entry in entries.flatten() {
-        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse) {
-            *counts.entry(name.source).or_insert(0) += 1;
-        }
+    for file in files {
+        *counts.entry(file.source).or_insert(0) += 1;
     }
     counts
 }
@@ -168,14 +160,15 @@ async fn read_database(
     let recent_errors =
         doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest))}};
     for filter in [recent_runs, recent_errors] {
-        for run in find_all::<RunRow>(&db, RUNS, filter).await? {
+        for run in find_all::<RunRow>(&db, RUNS, filter, None, "reading `runs`").await? {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
                 fold_run_row(status, run);
             }
         }
     }
     let recent_hours = doc! {"hour": {"$gte": since(RECENT_HOURS)}};
-    for row in find_all::<HourRow>(&db, HOURLY, recent_hours).await? {
+    let hours = find_all::<HourRow>(&db, HOURLY, recent_hours, None, "reading `hourly`").await?;
+    for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
             status.last_hour = status.last_hour.max(Some(chrono_date(row.hour)));
         }
@@ -187,13 +180,15 @@ async fn read_database(
         let name = status.name.clone();
         if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
             let success = doc! {"source": &name, "error": null};
-            if let Some(run) = latest::<RunRow>(&db, RUNS, success, "started").await? {
+            let action = "reading the latest `runs` document";
+            if let Some(run) = find_latest::<RunRow>(&db, RUNS, success, "started", action).await? {
                 fold_run_row(status, run);
             }
         }
         if status.last_hour.is_none() {
             let hours = doc! {"source": &name};
-            let row = latest::<HourRow>(&db, HOURLY, hours, "hour").await?;
+            let action = "reading the latest `hourly` document";
+            let row = find_latest::<HourRow>(&db, HOURLY, hours, "hour", action).await?;
             status.last_hour = row.map(|row| chrono_date(row.hour));
         }
     }
@@ -211,44 +206,6 @@ fn fold_run_row(status: &mut SourceStatus, run: RunRow) {
         chrono_date(run.finished),
         run.error,
     );
-}
-
-/// Every document of `collection` matching `filter`.
-async fn find_all<T>(
-    db: &Database,
-    collection: &str,
-    filter: bson::Document,
-) -> Result<Vec<T>, StoreError>
-where
-    T: serde::de::DeserializeOwned + Send + Sync,
-{
-    let action = || StoreError::command(format!("reading `{collection}`"));
-    db.collection::<T>(collection)
-        .find(filter)
-        .await
-        .map_err(action())?
-        .try_collect()
-        .await
-        .map_err(action())
-}
-
-/// The document of `collection` matching `filter` with the greatest `field`.
-async fn latest<T>(
-    db: &Database,
-    collection: &str,
-    filter: bson::Document,
-    field: &str,
-) -> Result<Option<T>, StoreError>
-where
-    T: serde::de::DeserializeOwned + Send + Sync,
-{
-    db.collection::<T>(collection)
-        .find_one(filter)
-        .sort(doc! {field: -1})
-        .await
-        .map_err(StoreError::command(format!(
-            "reading the latest `{collection}` document"
-        )))
 }
 
 fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {

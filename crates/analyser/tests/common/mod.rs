@@ -1,5 +1,6 @@
-//! Shared by the analyser's end-to-end tests: golden data, running the real binary, and
-//! reading the PDF back with poppler's tools (pages as images, embedded charts, text).
+//! Shared by the analyser's end-to-end tests: golden data, running the real binary, reading
+//! the PDF back with poppler's tools (pages as images, embedded charts, text), and writing the
+//! stand-in scripts the cron tests run.
 
 #![allow(dead_code)]
 
@@ -7,6 +8,14 @@ pub mod golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// Writes `text` to `path` as an executable script, making its folders.
+pub fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
+    std::fs::write(path, text).expect("write a script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
 
 /// Runs the real `analyser` in `dir` with `args`.
 pub fn analyser(dir: &Path, args: &[&str]) -> Output {

@@ -9,6 +9,7 @@ mod kinds;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use every::Every;
@@ -53,9 +54,9 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSettings {
-    /// IANA time zone the report shows times in.
-    #[serde(default = "default_timezone")]
-    pub timezone: String,
+    /// IANA time zone the report shows times in, checked when the configuration is read.
+    #[serde(default = "default_timezone", deserialize_with = "time_zone")]
+    pub timezone: Tz,
     /// How many reports of each period (day, week, month) to keep in the reports folder.
     #[serde(default = "default_keep_reports")]
     pub keep: usize,
@@ -70,8 +71,17 @@ impl Default for ReportSettings {
     }
 }
 
-fn default_timezone() -> String {
-    "Europe/Paris".to_owned()
+fn default_timezone() -> Tz {
+    chrono_tz::Europe::Paris
+}
+
+fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error> {
+    let name = String::deserialize(value)?;
+    name.parse().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{name}` is not an IANA time zone such as `Europe/Paris`"
+        ))
+    })
 }
 
 fn default_keep_reports() -> usize {
@@ -199,15 +209,6 @@ impl Config {
                 ));
             }
             sources.push(source);
-        }
-        if file.report.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(invalid(
-                0,
-                format!(
-                    "key `report.timezone`: `{}` is not an IANA time zone such as `Europe/Paris`",
-                    file.report.timezone
-                ),
-            ));
         }
         Ok(Config {
             sources,

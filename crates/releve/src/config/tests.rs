@@ -37,7 +37,19 @@ fn reads_the_documented_contract() {
     assert_eq!(source.records_path().as_str(), "features");
     assert_eq!(source.line, 2);
     assert!(source.position().is_some());
-    assert_eq!(config.report.timezone, "Europe/Paris");
+    assert_eq!(config.report.timezone, chrono_tz::Europe::Paris);
+}
+
+#[test]
+fn the_report_time_zone_is_parsed_at_load_or_refused() {
+    let config = parse(&format!("[report]\ntimezone = \"America/Cayenne\"\n{USGS}"))
+        .expect("valid configuration");
+    assert_eq!(config.report.timezone, chrono_tz::America::Cayenne);
+    let message = error(&format!("[report]\ntimezone = \"Mars/Olympus\"\n{USGS}"));
+    assert!(
+        message.starts_with("sources.toml:2: key `timezone`: `Mars/Olympus` is not an IANA"),
+        "the message names the line and key: {message}"
+    );
 }
 
 #[test]
