@@ -9,60 +9,9 @@
 
 use releve::Source;
 use releve::config::OdsV1;
-use serde::Deserialize;
-use serde_json::Value;
 
-use super::windowed::{self, Page, WindowedApi};
+use super::windowed::{self, Endpoints, Portal};
 use super::{Collected, RunContext, SourceError};
-
-#[derive(Deserialize)]
-struct SearchPage {
-    nhits: u64,
-    #[serde(default)]
-    records: Vec<Value>,
-}
-
-/// A dataset's `/search/` and `/download/` for one selection.
-struct Search<'a> {
-    ctx: &'a RunContext,
-    base: String,
-    query: Vec<(String, String)>,
-}
-
-impl WindowedApi for Search<'_> {
-    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
-        let url = format!("{}/search/", self.base);
-        let what = format!("search start {offset}");
-        let paging = [("rows", limit.to_string()), ("start", offset.to_string())];
-        let answer = self
-            .ctx
-            .client
-            .send_json(&what, |http| {
-                http.get(&url).query(&self.query).query(&paging)
-            })
-            .await?;
-        let page: SearchPage = answer.json(&what)?;
-        Ok(Page {
-            total: page.nhits,
-            records: page.records,
-        })
-    }
-
-    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
-        let url = format!("{}/download/", self.base);
-        let what = "download";
-        let answer = self
-            .ctx
-            .client
-            .send_json(what, |http| {
-                http.get(&url)
-                    .query(&self.query)
-                    .query(&[("format", "json")])
-            })
-            .await?;
-        Ok(answer.json(what)?)
-    }
-}
 
 /// Fetches every record of the selection.
 pub(super) async fn collect(
@@ -70,12 +19,20 @@ pub(super) async fn collect(
     source: &Source,
     settings: &OdsV1,
 ) -> Result<Collected, SourceError> {
-    let search = Search {
+    let base = format!("{}/api/records/1.0", source.url.trim_end_matches('/'));
+    let portal = Portal {
         ctx,
-        base: format!("{}/api/records/1.0", source.url.trim_end_matches('/')),
+        endpoints: Endpoints {
+            page_url: format!("{base}/search/"),
+            page_name: "search",
+            paging: ["start", "rows"],
+            bulk_url: format!("{base}/download/"),
+            bulk_name: "download",
+            bulk_params: &[("format", "json")],
+        },
         query: selection(settings),
     };
-    windowed::collect(ctx, source, &search, u64::from(settings.rows)).await
+    windowed::collect(ctx, source, &portal, u64::from(settings.rows)).await
 }
 
 /// The parameters shared by search and download.

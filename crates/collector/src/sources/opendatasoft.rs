@@ -15,58 +15,12 @@
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use releve::Source;
 use releve::config::Opendatasoft;
-use serde::Deserialize;
-use serde_json::Value;
 
-use super::windowed::{self, Page, WindowedApi};
+use super::windowed::{self, Endpoints, Portal};
 use super::{Collected, RunContext, SourceError};
 
 /// The largest `limit` the records endpoint accepts.
 const PAGE_LIMIT: u64 = 100;
-
-#[derive(Deserialize)]
-struct RecordsPage {
-    total_count: u64,
-    results: Vec<Value>,
-}
-
-/// A dataset's `/records` and `/exports/json` for one selection.
-struct Explore<'a> {
-    ctx: &'a RunContext,
-    base: String,
-    query: Vec<(&'static str, String)>,
-}
-
-impl WindowedApi for Explore<'_> {
-    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
-        let url = format!("{}/records", self.base);
-        let paging = [("limit", limit.to_string()), ("offset", offset.to_string())];
-        let what = format!("records offset {offset}");
-        let answer = self
-            .ctx
-            .client
-            .send_json(&what, |http| {
-                http.get(&url).query(&self.query).query(&paging)
-            })
-            .await?;
-        let page: RecordsPage = answer.json(&what)?;
-        Ok(Page {
-            total: page.total_count,
-            records: page.results,
-        })
-    }
-
-    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
-        let url = format!("{}/exports/json", self.base);
-        let what = "exports/json";
-        let answer = self
-            .ctx
-            .client
-            .send_json(what, |http| http.get(&url).query(&self.query))
-            .await?;
-        Ok(answer.json(what)?)
-    }
-}
 
 /// Fetches every record of the selection.
 pub(super) async fn collect(
@@ -74,16 +28,27 @@ pub(super) async fn collect(
     source: &Source,
     settings: &Opendatasoft,
 ) -> Result<Collected, SourceError> {
-    let explore = Explore {
+    let base = format!(
+        "{}/api/explore/v2.1/catalog/datasets/{}",
+        source.url.trim_end_matches('/'),
+        settings.dataset
+    );
+    let portal = Portal {
         ctx,
-        base: format!(
-            "{}/api/explore/v2.1/catalog/datasets/{}",
-            source.url.trim_end_matches('/'),
-            settings.dataset
-        ),
-        query: selection(source, settings, ctx.since),
+        endpoints: Endpoints {
+            page_url: format!("{base}/records"),
+            page_name: "records",
+            paging: ["offset", "limit"],
+            bulk_url: format!("{base}/exports/json"),
+            bulk_name: "exports/json",
+            bulk_params: &[],
+        },
+        query: selection(source, settings, ctx.since)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
     };
-    windowed::collect(ctx, source, &explore, PAGE_LIMIT).await
+    windowed::collect(ctx, source, &portal, PAGE_LIMIT).await
 }
 
 /// The query parameters shared by `/records` and `/exports/json`.

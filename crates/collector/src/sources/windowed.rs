@@ -4,6 +4,7 @@
 //! being paged (the API then refuses the page with a 400). Records are kept once by `key`.
 
 use releve::Source;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::records::RecordSet;
@@ -27,6 +28,84 @@ pub(super) trait WindowedApi {
     async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
     /// The whole selection in one call.
     async fn bulk(&self) -> Result<Vec<Value>, SourceError>;
+}
+
+/// Where one Opendatasoft API serves a selection, and what it calls things.
+pub(super) struct Endpoints {
+    /// The paged endpoint, e.g. `…/records` (v2.1) or `…/search/` (v1).
+    pub page_url: String,
+    /// Its name in messages: `records`, `search`.
+    pub page_name: &'static str,
+    /// Its offset and limit parameters: `offset`/`limit` (v2.1), `start`/`rows` (v1).
+    pub paging: [&'static str; 2],
+    /// The bulk endpoint, e.g. `…/exports/json` (v2.1) or `…/download/` (v1).
+    pub bulk_url: String,
+    /// Its name in messages: `exports/json`, `download`.
+    pub bulk_name: &'static str,
+    /// Parameters only the bulk endpoint takes (v1: `format=json`).
+    pub bulk_params: &'static [(&'static str, &'static str)],
+}
+
+/// A page as either API answers it: v2.1 `total_count` and `results`, v1 `nhits` and
+/// `records`.
+#[derive(Deserialize)]
+struct PageAnswer {
+    #[serde(alias = "nhits")]
+    total_count: u64,
+    #[serde(alias = "records", default)]
+    results: Vec<Value>,
+}
+
+/// One selection (the query parameters both endpoints share) on one portal.
+pub(super) struct Portal<'a> {
+    /// The run, for its HTTP client.
+    pub ctx: &'a RunContext,
+    /// The API's endpoints.
+    pub endpoints: Endpoints,
+    /// The selection's query parameters.
+    pub query: Vec<(String, String)>,
+}
+
+impl WindowedApi for Portal<'_> {
+    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+        let Endpoints {
+            page_url,
+            page_name,
+            paging: [offset_param, limit_param],
+            ..
+        } = &self.endpoints;
+        let paging = [(*offset_param, offset), (*limit_param, limit)];
+        let what = format!("{page_name} {offset_param} {offset}");
+        let answer = self
+            .ctx
+            .client
+            .send_json(&what, |http| {
+                http.get(page_url).query(&self.query).query(&paging)
+            })
+            .await?;
+        let page: PageAnswer = answer.json(&what)?;
+        Ok(Page {
+            total: page.total_count,
+            records: page.results,
+        })
+    }
+
+    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+        let Endpoints {
+            bulk_url,
+            bulk_name,
+            bulk_params,
+            ..
+        } = &self.endpoints;
+        let answer = self
+            .ctx
+            .client
+            .send_json(bulk_name, |http| {
+                http.get(bulk_url).query(&self.query).query(bulk_params)
+            })
+            .await?;
+        Ok(answer.json(bulk_name)?)
+    }
 }
 
 /// Fetches every record of the selection, `page_size` at a time within the window.
