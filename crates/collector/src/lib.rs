@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
     /// Backfill: incremental sources fetch records from this day (00:00 UTC) on, instead of
-    /// from where their last run stopped.
+    /// from where their last run stopped, at once even when not due.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<NaiveDate>,
 }

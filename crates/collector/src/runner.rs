@@ -96,8 +96,10 @@ fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
 }
 
 /// The verdict when the source is not to be collected now: not due, or no credentials.
+/// `--force` collects every source now; `--since` collects the incremental ones now.
 fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Option<SourceResult> {
-    if !settings.force {
+    let backfill = settings.since.is_some() && sources::incremental(source);
+    if !settings.force && !backfill {
         match due(
             source,
             sources::per_day(source),

@@ -173,6 +173,30 @@ async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_l
 }
 
 #[tokio::test]
+async fn a_backfill_collects_an_incremental_source_even_when_it_is_not_due() {
+    let records = eco2mix_records(400, start());
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("first run");
+    let mut backfill = site.args(&[], false);
+    backfill.since = Some(start().date_naive());
+    let outcome = collector::run_with(&backfill, fast_policy())
+        .await
+        .expect("backfill");
+    assert!(
+        matches!(
+            outcome.sources[0].1,
+            SourceResult::Landed { records: 400, .. }
+        ),
+        "--since fetches the whole backlog at once: {:?}",
+        outcome.sources
+    );
+}
+
+#[tokio::test]
 async fn an_unknown_dataset_fails_with_the_portals_message() {
     let double = OpendatasoftDouble::new("other", "date_heure", Vec::new());
     let server = LocalServer::start(double.router());
