@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -105,13 +105,16 @@ const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 
 /// A record time read from epoch seconds or milliseconds, or ISO 8601 text with or without an
 /// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it), with or without
-/// seconds, or a bare date.
+/// seconds, or a bare date. A time outside the years 1 to 9999 (ISO 8601's four digits) is no
+/// time: it is how an epoch in microseconds or a wrong field shows, and MongoDB-compatible
+/// servers need not store it.
 pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
-    match value {
+    let time = match value {
         Value::Number(n) => from_epoch(n.as_f64()?),
         Value::String(s) => parse_time_text(s.trim()),
         _ => None,
-    }
+    }?;
+    (1..=9999).contains(&time.year()).then_some(time)
 }
 
 fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
@@ -224,6 +227,12 @@ mod tests {
         );
         assert_eq!(timestamp(&json!("soon")), None);
         assert_eq!(timestamp(&Value::Null), None);
+        assert_eq!(
+            timestamp(&json!(1_755_299_541_200_000_i64)),
+            None,
+            "microseconds read as milliseconds land in the year 57,593: no time"
+        );
+        assert_eq!(timestamp(&json!("+12026-01-01T00:00:00Z")), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! A batch: consecutive landed files of one source merged in memory, one version per record key.
 //!
 //! Versions are merged in landing order. A version whose content differs from the one held
-//! replaces it; an identical version does not, so a record keeps the first file of its latest
-//! unchanged run of versions. That rule gives the same result however the files are split into
-//! batches, which is what makes a rerun after a crash end in the same state as a clean run.
+//! replaces it, and is marked as having replaced one; an identical version does not, so a record
+//! keeps the first file of its latest unchanged run of versions. The mark tells the plan that a
+//! version equal to the stored one still starts a new run (stored `a=2`, then `a=1`, then `a=2`
+//! again), so the stored file is the same however the files are split into batches: that is
+//! what makes a rerun after a crash end in the same state as a clean run.
 
 use std::collections::HashMap;
 
@@ -25,6 +27,8 @@ pub struct Version {
     pub raw: RecordText,
     /// Index of the file it came from in [`Batch::data_files`].
     pub file: usize,
+    /// True when it replaced a different version of the record within this batch.
+    pub replaced_other: bool,
 }
 
 /// Files of one source processed together.
@@ -52,10 +56,16 @@ impl Batch {
                 facts: record.facts,
                 raw: record.raw,
                 file,
+                replaced_other: false,
             };
             match self.records.get_mut(&record.key) {
                 Some(held) if same_content(held, &version) => {}
-                Some(held) => *held = version,
+                Some(held) => {
+                    *held = Version {
+                        replaced_other: true,
+                        ..version
+                    };
+                }
                 None => {
                     self.records.insert(record.key, version);
                 }

@@ -38,14 +38,31 @@ pub(crate) fn records(db: &Database) -> Collection<Document> {
     db.collection(RECORDS)
 }
 
+/// A record MongoDB cannot store, and the landed file its version came from.
+#[derive(Debug)]
+pub struct Unstorable {
+    /// Index of the file in [`Batch::data_files`].
+    pub file: usize,
+    /// The record's key.
+    pub key: String,
+    /// Why it cannot be stored.
+    pub reason: String,
+}
+
 fn record_document(
     source: &Source,
     key: &str,
     version: &Version,
     file: &RawFileName,
-) -> Option<Document> {
-    let value: Value = serde_json::from_str(version.raw.get()).ok()?;
-    let data = bson::to_document(&value).ok()?;
+) -> Result<Document, String> {
+    let value: Value =
+        serde_json::from_str(version.raw.get()).map_err(|err| format!("not JSON: {err}"))?;
+    let data = bson::to_document(&value).map_err(|err| format!("not storable as BSON: {err}"))?;
+    if let Some(name) = nul_field_name(&data) {
+        return Err(format!(
+            "field name {name:?} holds a NUL character, which BSON cannot store"
+        ));
+    }
     let mut document = doc! {
         "source": &source.name,
         "key": key,
@@ -56,12 +73,31 @@ fn record_document(
         "data": data,
     };
     if let Some(days) = source.keep_days {
-        document.insert(
-            "expire_at",
-            bson_date(version.time + TimeDelta::days(i64::from(days))),
-        );
+        let expire_at = version
+            .time
+            .checked_add_signed(TimeDelta::days(i64::from(days)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        document.insert("expire_at", bson_date(expire_at));
     }
-    Some(document)
+    Ok(document)
+}
+
+/// The first field name, at any depth, holding a NUL character (BSON keys are C strings).
+fn nul_field_name(document: &Document) -> Option<String> {
+    fn in_value(value: &Bson) -> Option<String> {
+        match value {
+            Bson::Document(document) => nul_field_name(document),
+            Bson::Array(items) => items.iter().find_map(in_value),
+            _ => None,
+        }
+    }
+    document.iter().find_map(|(name, value)| {
+        if name.contains('\0') {
+            Some(name.clone())
+        } else {
+            in_value(value)
+        }
+    })
 }
 
 fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {
@@ -135,24 +171,29 @@ pub async fn note_pending(
     Ok(())
 }
 
-/// Writes the planned records; returns how many versions MongoDB cannot store (numbers out
-/// of BSON's range), which are skipped.
+/// Writes the planned records; returns the versions MongoDB cannot store (numbers out of
+/// BSON's range, NUL characters in field names), which are not written.
 pub async fn write_records(
     db: &Database,
     source: &Source,
     batch: &Batch,
     plan: &Plan,
-) -> Result<usize, StoreError> {
+) -> Result<Vec<Unstorable>, StoreError> {
     let name = source.name.as_str();
-    let mut unstorable = 0;
+    let mut unstorable = Vec::new();
     let mut document_of = |key: &String| {
-        let document = batch.records.get(key).and_then(|version| {
-            record_document(source, key, version, &batch.data_files[version.file])
-        });
-        if document.is_none() {
-            unstorable += 1;
+        let version = batch.records.get(key)?;
+        match record_document(source, key, version, &batch.data_files[version.file]) {
+            Ok(document) => Some(document),
+            Err(reason) => {
+                unstorable.push(Unstorable {
+                    file: version.file,
+                    key: key.clone(),
+                    reason,
+                });
+                None
+            }
         }
-        document
     };
     let unordered = InsertManyOptions::builder().ordered(false).build();
     for chunk in plan.inserts.chunks(CHUNK) {
@@ -173,8 +214,10 @@ pub async fn write_records(
         let Some(document) = document_of(key) else {
             continue;
         };
+        // An upsert: the TTL monitor may have dropped the stored version since the lookup.
         records(db)
             .replace_one(doc! {"source": name, "key": key}, document)
+            .upsert(true)
             .await
             .map_err(StoreError::command(format!(
                 "update of `{name}` record `{key}`"

@@ -11,8 +11,9 @@
 //!   with the same result (see [`database`]; hours being recomputed are noted in the internal
 //!   collection `summariser_pending`, empty after every finished run).
 //! - Quarantine (see [`quarantine`]): a data file that is not JSON, whose records path is
-//!   missing or holds no array/object, or whose records all lack a usable key or time; a metrics
-//!   file that is not a run. Single records lacking a key or time are skipped and counted.
+//!   missing or holds no array/object, whose records all lack a usable key or time, or that
+//!   holds a record MongoDB cannot store (its other records are stored); a metrics file that is
+//!   not a run MongoDB can store. Single records lacking a key or time are skipped and counted.
 //! - Files of sources missing from the configuration stay in place with a warning.
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).

@@ -1,20 +1,23 @@
 //! One source's landed files, oldest first, in batches: read and merge the files, write what
 //! changed, recompute the touched hours, load the run metrics, and only then delete the files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
+use releve::store::run_document;
 use releve::{RawFileName, RawFileRole, RunMetrics, Source, rawfile};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use crate::batch::Batch;
-use crate::landed::{self, ReadError};
+use crate::database::Unstorable;
+use crate::landed::{self, LandedFile, ReadError};
 use crate::{Failure, SourceReport, SummariseError, crash, database, plan, quarantine};
 
-/// A batch is written once its files hold this many bytes (a larger file makes a batch alone).
+/// A batch is written once its files hold this many bytes; a file that would take a batch past
+/// it starts the next one (a larger file makes a batch alone).
 const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 /// ... or this many files (the default of [`crate::Options::batch_files`]).
 pub const BATCH_FILES: usize = 500;
@@ -39,18 +42,21 @@ pub async fn summarise_source(
     for name in names {
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
-            RawFileRole::Data => read_into(raw_dir, source, name, &mut batch, &mut report),
+            RawFileRole::Data => {
+                let Some(file) = read_landed(raw_dir, source, &name, &mut report) else {
+                    continue;
+                };
+                // A file that would take the batch past its size is merged into the next one.
+                if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
+                    let full = std::mem::take(&mut batch);
+                    flush(db, raw_dir, source, full, &mut leftover, &mut report).await?;
+                }
+                batch.merge(name, file);
+            }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
-            flush(
-                db,
-                raw_dir,
-                source,
-                std::mem::take(&mut batch),
-                &mut leftover,
-                &mut report,
-            )
-            .await?;
+            let full = std::mem::take(&mut batch);
+            flush(db, raw_dir, source, full, &mut leftover, &mut report).await?;
         }
     }
     if !batch.is_empty() || !leftover.is_empty() {
@@ -59,13 +65,14 @@ pub async fn summarise_source(
     Ok(report)
 }
 
-fn read_into(
+/// Reads one landed data file; a file that cannot be used is quarantined or left for the next
+/// run, and counted as a failure.
+fn read_landed(
     raw_dir: &Path,
     source: &Source,
-    name: RawFileName,
-    batch: &mut Batch,
+    name: &RawFileName,
     report: &mut SourceReport,
-) {
+) -> Option<LandedFile> {
     let path = name.path_in(raw_dir);
     match landed::read(&path, source) {
         Ok(file) => {
@@ -74,16 +81,24 @@ fn read_into(
             }
             report.records_read += file.records.len();
             report.records_rejected += file.rejected;
-            batch.merge(name, file);
+            Some(file)
         }
-        Err(ReadError::Refused(reason)) => report.failures.push(refused(raw_dir, path, &reason)),
-        Err(ReadError::Io(err)) => report.failures.push(unreadable(path, &err)),
+        Err(ReadError::Refused(reason)) => {
+            report.failures.push(refused(raw_dir, path, &reason));
+            None
+        }
+        Err(ReadError::Io(err)) => {
+            report.failures.push(unreadable(path, &err));
+            None
+        }
     }
 }
 
-/// Quarantines a file that cannot be summarised; the failure says where it went.
+/// Quarantines a file that cannot be summarised; the failure says where it went. The reason
+/// is folded onto one line (some library errors span several).
 fn refused(raw_dir: &Path, path: PathBuf, reason: &str) -> Failure {
-    let reason = match quarantine::quarantine(raw_dir, &path, reason) {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reason = match quarantine::quarantine(raw_dir, &path, &reason) {
         Ok(moved) => format!("{reason}; moved to {}", moved.display()),
         Err(err) => format!("{reason}; could not be quarantined: {err}"),
     };
@@ -107,6 +122,9 @@ async fn flush(
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
     let mut plan = plan::plan(db, source, &batch).await?;
+    if plan.past_retention > 0 {
+        info!(source = %source.name, records = plan.past_retention, "Skipped records older than keep_days; their hours keep their summaries.");
+    }
     report.records_inserted += plan.inserts.len();
     report.records_updated += plan.updates.len();
     let mut hours = std::mem::take(leftover);
@@ -115,8 +133,7 @@ async fn flush(
         database::note_pending(db, &source.name, &plan.hours).await?;
     }
     let unstorable = database::write_records(db, source, &batch, &plan).await?;
-    if unstorable > 0 {
-        warn!(source = %source.name, records = unstorable, "Skipped records MongoDB cannot store.");
+    if !unstorable.is_empty() {
         plan.read_every_hour();
     }
     if !hours.is_empty() {
@@ -124,13 +141,24 @@ async fn flush(
             database::recompute_hours(db, source, &hours, std::mem::take(&mut plan.in_hand))
                 .await?;
     }
-    let runs: Vec<RunMetrics> = batch
-        .metrics_files
-        .iter()
-        .filter_map(|name| read_metrics(raw_dir, name, report))
-        .collect();
+    let mut loaded = Vec::new();
+    let mut runs = Vec::new();
+    for name in &batch.metrics_files {
+        if let Some(run) = read_metrics(raw_dir, name, report) {
+            loaded.push(name);
+            runs.push(run);
+        }
+    }
     database::load_runs(db, &source.name, runs).await?;
-    for name in batch.data_files.iter().chain(&batch.metrics_files) {
+    let held_back = hold_back(raw_dir, &batch, unstorable, report);
+    let done = batch
+        .data_files
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !held_back.contains(index))
+        .map(|(_, name)| name)
+        .chain(loaded);
+    for name in done {
         let path = name.path_in(raw_dir);
         match fs::remove_file(&path) {
             Ok(()) => report.files_done += 1,
@@ -146,6 +174,34 @@ async fn flush(
     Ok(())
 }
 
+/// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
+/// them: what they hold is not all acknowledged. Returns their indexes in the batch.
+fn hold_back(
+    raw_dir: &Path,
+    batch: &Batch,
+    unstorable: Vec<Unstorable>,
+    report: &mut SourceReport,
+) -> BTreeSet<usize> {
+    let mut per_file: BTreeMap<usize, Vec<Unstorable>> = BTreeMap::new();
+    for record in unstorable {
+        per_file.entry(record.file).or_default().push(record);
+    }
+    for (index, records) in &per_file {
+        let first = &records[0];
+        let reason = format!(
+            "{} record(s) MongoDB cannot store, the first `{}`: {}",
+            records.len(),
+            first.key,
+            first.reason
+        );
+        let path = batch.data_files[*index].path_in(raw_dir);
+        report.failures.push(refused(raw_dir, path, &reason));
+    }
+    per_file.into_keys().collect()
+}
+
+/// A run's metrics, or `None` when the file is gone, is not a run MongoDB can store
+/// (quarantined) or cannot be read (left for the next run).
 fn read_metrics(
     raw_dir: &Path,
     name: &RawFileName,
@@ -153,8 +209,12 @@ fn read_metrics(
 ) -> Option<RunMetrics> {
     let path = name.path_in(raw_dir);
     let parsed = fs::read(&path).map_err(ReadError::Io).and_then(|bytes| {
-        serde_json::from_slice::<RunMetrics>(&bytes)
-            .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))
+        let metrics = serde_json::from_slice::<RunMetrics>(&bytes)
+            .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))?;
+        run_document(&metrics).map_err(|err| {
+            ReadError::Refused(format!("run metrics MongoDB cannot store: {err}"))
+        })?;
+        Ok(metrics)
     });
     match parsed {
         Ok(metrics) => return Some(metrics),

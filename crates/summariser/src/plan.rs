@@ -7,10 +7,14 @@
 //! versions, without reading the hour's records back (a France Travail day is 120 MB of
 //! records). Any other hour is recomputed from `records`, as is every hour a crashed run left
 //! pending.
+//!
+//! A source with `keep_days` keeps the summaries of hours past its retention as they are: a
+//! version of such an hour is not written (the TTL would drop it, and the hour would be
+//! recomputed from the few records left).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
@@ -43,6 +47,9 @@ pub struct Plan {
     pub hours: BTreeSet<DateTime<Utc>>,
     /// Hours (among `hours`) whose records, once written, are all known here.
     pub in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>>,
+    /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
+    /// those hours' records, so their summaries stay as they were computed.
+    pub past_retention: usize,
 }
 
 impl Plan {
@@ -65,7 +72,14 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
     let mut plan = Plan::default();
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
+    let horizon = source
+        .keep_days
+        .and_then(|days| Utc::now().checked_sub_signed(TimeDelta::days(i64::from(days))));
     for (key, version) in &batch.records {
+        if horizon.is_some_and(|horizon| hour_of(version.time) < horizon) {
+            plan.past_retention += 1;
+            continue;
+        }
         let file = &batch.data_files[version.file];
         let order = (file.landed_at, file.sequence);
         let Some(old) = stored.get(key) else {
@@ -75,7 +89,9 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
             continue;
         };
         *looked_up_per_hour.entry(old.hour).or_default() += 1;
-        if order < old.order || (old.time == version.time && same_data(&old.data, version)) {
+        let unchanged =
+            !version.replaced_other && old.time == version.time && same_data(&old.data, version);
+        if order < old.order || unchanged {
             after.push((old.hour, key, Facts::of(source, &old.data)));
             continue;
         }

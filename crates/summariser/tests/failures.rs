@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{Workspace, count, quake, snapshot, stderr};
+use common::{Workspace, count, eco2mix, quake, snapshot, stderr};
 use releve::RunLock;
+use serde_json::json;
 
 #[tokio::test]
 async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others() {
@@ -159,4 +160,88 @@ async fn two_runs_started_together_summarise_each_file_once() {
             .expect("count"),
         1
     );
+}
+
+#[tokio::test]
+async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_nothing() {
+    let ws = Workspace::new("unstorable");
+    let mut huge = quake("huge", (10, 6), 1.0);
+    huge["properties"]["energy"] = json!(u64::MAX);
+    let holding_huge = ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("fine", (10, 5), 1.0), huge]),
+    );
+    let mut nul = quake("nul", (10, 7), 1.0);
+    nul["properties"]["bad\u{0}name"] = json!(1);
+    let holding_nul = ws.land("usgs", (10, 2, 0), &snapshot(vec![nul]));
+    let mut micro = quake("micro", (10, 9), 1.0);
+    micro["properties"]["time"] = json!(1_763_805_900_000_000_i64);
+    let holding_micro = ws.land("usgs", (10, 2, 30), &snapshot(vec![micro]));
+    ws.land(
+        "usgs",
+        (10, 3, 0),
+        &snapshot(vec![quake("other", (10, 8), 2.0)]),
+    );
+    let eco2mix_run = ws.land("eco2mix", (10, 4, 0), &json!([eco2mix((10, 0), json!(1))]));
+    let absurd_metrics = json!({
+        "source": "eco2mix", "kind": "opendatasoft", "file": eco2mix_run.file_name(),
+        "started": eco2mix_run.landed_at, "finished": eco2mix_run.landed_at,
+        "duration_ms": u64::MAX, "http_calls": 1, "retries": 0, "throttled": 0,
+        "announced": null, "records": 1, "coverage": null, "shortfall": 0, "error": null,
+    });
+    let metrics_path = releve::rawfile::write_metrics(
+        &ws.raw(),
+        &eco2mix_run,
+        &serde_json::to_vec(&absurd_metrics).expect("JSON"),
+    )
+    .expect("metrics");
+
+    let output = ws.summarise_with(&[]);
+    assert!(
+        !output.status.success(),
+        "held-back files make the run fail"
+    );
+    let errors = stderr(&output);
+    let quarantine = ws.raw().join("_quarantine");
+    for (path, reason) in [
+        (
+            holding_huge.path_in(&ws.raw()),
+            "MongoDB cannot store, the first `huge`",
+        ),
+        (holding_nul.path_in(&ws.raw()), "NUL character"),
+        (
+            holding_micro.path_in(&ws.raw()),
+            "a time at `properties.time`",
+        ),
+        (metrics_path, "run metrics MongoDB cannot store"),
+    ] {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let why = std::fs::read_to_string(quarantine.join(format!("{name}.reason")))
+            .unwrap_or_else(|err| panic!("{name} is in quarantine with a reason: {err}"));
+        assert!(why.contains(reason), "{name}: {why}");
+        assert_eq!(
+            errors.lines().filter(|l| l.contains(&name)).count(),
+            1,
+            "one stderr line names {name}: {errors}"
+        );
+    }
+    for stored in ["fine", "other"] {
+        assert!(ws.record("usgs", stored).await.is_some(), "{stored} stored");
+    }
+    for refused in ["huge", "nul", "micro"] {
+        assert!(
+            ws.record("usgs", refused).await.is_none(),
+            "{refused} not stored"
+        );
+    }
+    let hour = ws.hour("usgs", 10).await.expect("hour 10 summarised");
+    assert_eq!(count(&hour), 2, "the hour counts what MongoDB holds");
+    assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(ws.remaining("eco2mix"), 0);
 }

@@ -339,3 +339,60 @@ async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
         "summaries read back from `records` equal the ones folded in memory"
     );
 }
+
+#[tokio::test]
+async fn hours_past_keep_days_keep_the_summary_they_had() {
+    let ws = Workspace::new("retention");
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        common::CONFIG.replace("keep_days = 36500", "keep_days = 1"),
+    )
+    .expect("config with a one-day retention");
+    let summarised_earlier = doc! {
+        "source": "eco2mix",
+        "hour": mongodb::bson::DateTime::from_millis(common::at(10, 0, 0).timestamp_millis()),
+        "count": 4_i64,
+    };
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("hourly")
+        .insert_one(summarised_earlier)
+        .await
+        .expect("an hour summarised while its records were kept");
+    let recent = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let recent_key = recent.format("%Y-%m-%dT%H:00:00+00:00").to_string();
+    ws.land(
+        "eco2mix",
+        (10, 20, 0),
+        &json!([
+            eco2mix((10, 15), json!(51000)),
+            {"date_heure": recent_key, "consommation": 48000, "nature": "Données temps réel"}
+        ]),
+    );
+    let output = ws.summarise();
+    assert!(
+        common::stderr(&output).contains("Skipped records older than keep_days"),
+        "{}",
+        common::stderr(&output)
+    );
+    let hour = ws
+        .hour("eco2mix", 10)
+        .await
+        .expect("the old hour's summary");
+    assert_eq!(
+        count(&hour),
+        4,
+        "a late record of an hour past keep_days does not shrink its summary to itself"
+    );
+    assert!(
+        ws.record("eco2mix", "2026-11-22T10:15:00+00:00")
+            .await
+            .is_none(),
+        "a record past keep_days is not stored"
+    );
+    assert!(
+        ws.record("eco2mix", &recent_key).await.is_some(),
+        "a record within keep_days is stored"
+    );
+    assert_eq!(ws.remaining("eco2mix"), 0, "the file is done with");
+}

@@ -126,7 +126,8 @@ pub struct Source {
     /// Licence of the data.
     #[serde(default)]
     pub licence: String,
-    /// Keep de-duplicated records this many days in MongoDB (default: forever).
+    /// Drop a de-duplicated record once its own time is this many days old (default: keep
+    /// forever; at least 1). Hours past it keep their summaries.
     pub keep_days: Option<u32>,
     /// Client-side rate limit in calls per second (default: per kind).
     pub rate_limit: Option<f64>,
@@ -242,6 +243,11 @@ fn validate(source: &Source) -> Result<(), String> {
         && !(rate.is_finite() && rate > 0.0)
     {
         return Err("key `rate_limit` must be a positive number of calls per second".to_owned());
+    }
+    if source.keep_days == Some(0) {
+        return Err(
+            "key `keep_days` must be at least 1 (leave it out to keep records forever)".to_owned(),
+        );
     }
     if let SourceKind::Opendatasoft(ods) = &source.kind
         && ods.lookback.is_some()

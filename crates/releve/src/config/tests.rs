@@ -95,6 +95,15 @@ fn unknown_kind_is_refused() {
 }
 
 #[test]
+fn a_retention_of_zero_days_is_refused() {
+    let message = error(&format!("{USGS}keep_days = 0\n"));
+    assert!(
+        message.starts_with("sources.toml:2: source `usgs-earthquakes`: key `keep_days`"),
+        "{message}"
+    );
+}
+
+#[test]
 fn lon_without_lat_is_refused() {
     let message = error(&USGS.replace("lat = \"geometry.coordinates.1\"\n", ""));
     assert!(message.contains("`lat`"), "{message}");

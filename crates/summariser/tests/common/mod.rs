@@ -35,7 +35,7 @@ every = "15m"
 key = "date_heure"
 time = "date_heure"
 numeric = ["consommation"]
-keep_days = 30
+keep_days = 36500
 "#;
 
 /// A test's own folder with `sources.toml` and `raw/`.
