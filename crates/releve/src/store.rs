@@ -249,6 +249,33 @@ pub struct BoundingBox {
     pub max_lat: f64,
 }
 
+impl BoundingBox {
+    /// The box of one point.
+    pub fn around(lon: f64, lat: f64) -> BoundingBox {
+        BoundingBox {
+            min_lon: lon,
+            min_lat: lat,
+            max_lon: lon,
+            max_lat: lat,
+        }
+    }
+
+    /// The smallest box holding both.
+    pub fn union(self, other: BoundingBox) -> BoundingBox {
+        BoundingBox {
+            min_lon: self.min_lon.min(other.min_lon),
+            min_lat: self.min_lat.min(other.min_lat),
+            max_lon: self.max_lon.max(other.max_lon),
+            max_lat: self.max_lat.max(other.max_lat),
+        }
+    }
+
+    /// The smallest box holding all of `boxes`; `None` when there is none.
+    pub fn enclosing(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox> {
+        boxes.into_iter().reduce(BoundingBox::union)
+    }
+}
+
 /// One document of `records`: the latest version of a de-duplicated record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredRecord {

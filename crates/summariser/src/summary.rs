@@ -119,20 +119,8 @@ impl HourBucket {
             }
         }
         if let Some((lon, lat)) = facts.position {
-            self.bbox = Some(match self.bbox {
-                None => BoundingBox {
-                    min_lon: lon,
-                    min_lat: lat,
-                    max_lon: lon,
-                    max_lat: lat,
-                },
-                Some(b) => BoundingBox {
-                    min_lon: b.min_lon.min(lon),
-                    min_lat: b.min_lat.min(lat),
-                    max_lon: b.max_lon.max(lon),
-                    max_lat: b.max_lat.max(lat),
-                },
-            });
+            let point = BoundingBox::around(lon, lat);
+            self.bbox = Some(self.bbox.map_or(point, |b| b.union(point)));
         }
     }
 

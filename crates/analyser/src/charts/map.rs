@@ -83,27 +83,12 @@ pub fn position_map(
 
 /// The smallest box holding the points and the outline; the whole world when both are empty.
 fn extent(points: &[Position], outline: Option<BoundingBox>) -> BoundingBox {
-    let around_points = points.iter().map(|p| BoundingBox {
-        min_lon: p.lon,
-        min_lat: p.lat,
-        max_lon: p.lon,
-        max_lat: p.lat,
-    });
-    enclosing(outline.into_iter().chain(around_points)).unwrap_or(BoundingBox {
+    let around_points = points.iter().map(|p| BoundingBox::around(p.lon, p.lat));
+    BoundingBox::enclosing(outline.into_iter().chain(around_points)).unwrap_or(BoundingBox {
         min_lon: -180.0,
         min_lat: -90.0,
         max_lon: 180.0,
         max_lat: 90.0,
-    })
-}
-
-/// The smallest box holding all of `boxes`; `None` when there is none.
-pub fn enclosing(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox> {
-    boxes.into_iter().reduce(|a, b| BoundingBox {
-        min_lon: a.min_lon.min(b.min_lon),
-        min_lat: a.min_lat.min(b.min_lat),
-        max_lon: a.max_lon.max(b.max_lon),
-        max_lat: a.max_lat.max(b.max_lat),
     })
 }
 

@@ -18,7 +18,7 @@ use plotters::style::FontStyle;
 
 pub use categories::category_bars;
 pub use counts::hourly_counts;
-pub use map::{enclosing, position_map};
+pub use map::position_map;
 pub use series::{HourBand, numeric_band};
 
 use crate::period::PeriodKind;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use releve::Source;
-use releve::store::{HourlySummary, chrono_date};
+use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
 use crate::format::{grouped, value};
@@ -230,7 +230,7 @@ fn map_chart(
         );
         return Ok(());
     }
-    let outline = charts::enclosing(hourly.iter().filter_map(|h| h.bbox));
+    let outline = BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox));
     doc.chart(charts::position_map(
         &positions.points,
         outline,
