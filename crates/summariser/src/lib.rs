@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 use releve::store::StoreError;
 use releve::{Config, RawFileName, RunLock};
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 /// Where the run reads and writes.
 #[derive(Debug, Clone)]
@@ -117,14 +117,6 @@ pub enum SummariseError {
         /// The I/O failure.
         source: std::io::Error,
     },
-    /// A source folder could not be listed.
-    #[error("cannot list {folder}: {source}")]
-    Listing {
-        /// The folder.
-        folder: PathBuf,
-        /// The I/O failure.
-        source: std::io::Error,
-    },
 }
 
 /// The lock that keeps two summariser runs apart.
@@ -148,14 +140,27 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     let mut reports = Vec::new();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
-        let report =
-            pipeline::summarise_source(&db, &options.raw_dir, source, options.batch_files.max(1))
-                .await?;
+        let mut report = SourceReport {
+            source: source.name.clone(),
+            ..SourceReport::default()
+        };
+        let batch_files = options.batch_files.max(1);
+        let summarised =
+            pipeline::summarise_source(&db, &options.raw_dir, source, batch_files, &mut report)
+                .await;
+        if let Err(err) = summarised {
+            // The run stops; the files that failed so far are still worth a line each.
+            for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {
+                error!(file = %failure.file.display(), "{}", failure.reason);
+            }
+            return Err(err);
+        }
         if report.files_done > 0 || report.hours_written > 0 || !report.failures.is_empty() {
             info!(
                 source = %source.name,
                 files = report.files_done,
                 records = report.records_read,
+                rejected = report.records_rejected,
                 inserted = report.records_inserted,
                 updated = report.records_updated,
                 hours = report.hours_written,

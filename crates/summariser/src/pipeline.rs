@@ -22,47 +22,51 @@ const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 /// ... or this many files (the default of [`crate::Options::batch_files`]).
 pub const BATCH_FILES: usize = 500;
 
-/// Summarises every landed file of `source`.
+/// Summarises every landed file of `source` into `report`. A folder that cannot be listed is
+/// a failure of this source only; an error is MongoDB failing, which stops the run.
 pub async fn summarise_source(
     db: &Database,
     raw_dir: &Path,
     source: &Source,
     batch_files: usize,
-) -> Result<SourceReport, SummariseError> {
-    let mut report = SourceReport {
-        source: source.name.clone(),
-        ..SourceReport::default()
+    report: &mut SourceReport,
+) -> Result<(), SummariseError> {
+    let names = match rawfile::list(raw_dir, &source.name) {
+        Ok(names) => names,
+        Err(err) => {
+            report.failures.push(Failure {
+                file: raw_dir.join(&source.name),
+                reason: format!("cannot list the folder: {err}"),
+            });
+            return Ok(());
+        }
     };
-    let names = rawfile::list(raw_dir, &source.name).map_err(|err| SummariseError::Listing {
-        folder: raw_dir.join(&source.name),
-        source: err,
-    })?;
     let mut leftover = database::pending_hours(db, &source.name).await?;
     let mut batch = Batch::default();
     for name in names {
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
             RawFileRole::Data => {
-                let Some(file) = read_landed(raw_dir, source, &name, &mut report) else {
+                let Some(file) = read_landed(raw_dir, source, &name, report) else {
                     continue;
                 };
                 // A file that would take the batch past its size is merged into the next one.
                 if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
                     let full = std::mem::take(&mut batch);
-                    flush(db, raw_dir, source, full, &mut leftover, &mut report).await?;
+                    flush(db, raw_dir, source, full, &mut leftover, report).await?;
                 }
                 batch.merge(name, file);
             }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
             let full = std::mem::take(&mut batch);
-            flush(db, raw_dir, source, full, &mut leftover, &mut report).await?;
+            flush(db, raw_dir, source, full, &mut leftover, report).await?;
         }
     }
     if !batch.is_empty() || !leftover.is_empty() {
-        flush(db, raw_dir, source, batch, &mut leftover, &mut report).await?;
+        flush(db, raw_dir, source, batch, &mut leftover, report).await?;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Reads one landed data file; a file that cannot be used is quarantined or left for the next

@@ -245,3 +245,19 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     assert_eq!(ws.remaining("usgs"), 0);
     assert_eq!(ws.remaining("eco2mix"), 0);
 }
+
+#[tokio::test]
+async fn a_source_folder_that_cannot_be_listed_fails_that_source_only() {
+    let ws = Workspace::new("unlistable");
+    std::fs::write(ws.raw().join("usgs"), b"not a folder").expect("a file where a folder goes");
+    ws.land("eco2mix", (10, 4, 0), &json!([eco2mix((10, 0), json!(1))]));
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("summariser: raw/usgs: cannot list the folder"),
+        "{errors}"
+    );
+    assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
+    assert_eq!(ws.remaining("eco2mix"), 0);
+}
