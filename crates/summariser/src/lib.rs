@@ -8,28 +8,30 @@
 //!   hours they leave and join. An hour left without records loses its summary document.
 //! - Exactly-once despite crashes: a file is deleted only after its records, the summaries of
 //!   the hours they touch and its run metrics are acknowledged, and every write can be repeated
-//!   with the same result (see [`database`]; hours being recomputed are noted in the internal
+//!   with the same result (see `database.rs`; hours being recomputed are noted in the internal
 //!   collection `summariser_pending`, empty after every finished run).
-//! - Quarantine (see [`quarantine`]): a data file that is not JSON, whose records path is
+//! - Quarantine (see `quarantine.rs`): a data file that is not JSON, whose records path is
 //!   missing or holds no array/object, whose records all lack a usable key or time, or that
 //!   holds a record MongoDB cannot store (its other records are stored); a metrics file that is
 //!   not a run MongoDB can store. Single records lacking a key or time are skipped and counted.
 //! - Files of sources missing from the configuration stay in place with a warning.
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
-//! - Test hook: `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see [`crash`]).
+//! - Test hook: `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
 
-pub mod batch;
-pub mod crash;
-pub mod database;
-pub mod landed;
-pub mod locate;
+mod batch;
+mod crash;
+mod database;
+mod landed;
+mod locate;
 pub mod offline;
-pub mod pipeline;
-pub mod plan;
-pub mod prune;
-pub mod quarantine;
-pub mod summary;
+mod pipeline;
+mod plan;
+mod prune;
+mod quarantine;
+mod summary;
+
+pub use pipeline::BATCH_FILES;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,7 +51,7 @@ pub struct Options {
     pub mongodb_uri: String,
     /// Database name.
     pub database: String,
-    /// Files merged into one batch at most (see [`pipeline::BATCH_FILES`]); the result does not
+    /// Files merged into one batch at most (see [`BATCH_FILES`]); the result does not
     /// depend on it, only the number of database round trips does.
     pub batch_files: usize,
 }

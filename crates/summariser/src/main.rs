@@ -47,7 +47,7 @@ fn run(args: Args) -> anyhow::Result<Outcome> {
         raw_dir: args.raw.raw_dir,
         mongodb_uri: args.mongo.uri,
         database: args.mongo.database,
-        batch_files: summariser::pipeline::BATCH_FILES,
+        batch_files: summariser::BATCH_FILES,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
