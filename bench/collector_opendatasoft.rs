@@ -3,7 +3,7 @@
 //! wall time and bytes landed; (2) a 9,900-record selection paged by 100 at `rate_limit` 20/s:
 //! wall time against the bound the limit sets (calls / 20 per second, less the first burst).
 //!
-//! Run: `cargo bench -p collector --bench collector_opendatasoft` (about 10 s). Not a test.
+//! Run: `cargo bench -p collector --bench collector_opendatasoft` (about 6 s once built). Not a test.
 
 use std::time::Instant;
 

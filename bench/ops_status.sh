@@ -5,14 +5,16 @@
 #
 #   bench/ops_status.sh [SOURCES] [RUNS_PER_SOURCE]
 #
-# Uses target/release/analyser when built (cargo build --release -p analyser), else the debug one.
+# Uses the release analyser when built (cargo build --release -p analyser), else the debug one,
+# from $CARGO_TARGET_DIR when set, else target/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sources=${1:-100}
 runs=${2:-1440}
-analyser="$root/target/release/analyser"
-[ -x "$analyser" ] || analyser="$root/target/debug/analyser"
+target="${CARGO_TARGET_DIR:-$root/target}"
+analyser="$target/release/analyser"
+[ -x "$analyser" ] || analyser="$target/debug/analyser"
 [ -x "$analyser" ] || { echo "build the analyser first: cargo build -p analyser" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -66,10 +68,16 @@ loaded=$(date +%s.%N)
 cd "$work/site"
 for attempt in 1 2 3; do
     t0=$(date +%s.%N)
-    "$analyser" status --mongodb-uri "$uri" >"$work/status.txt" 2>/dev/null || true
+    # status exits 1 when a source needs attention, which this synthetic site may; its own
+    # errors go to status.err, shown below.
+    "$analyser" status --mongodb-uri "$uri" >"$work/status.txt" 2>"$work/status.err" || true
     t1=$(date +%s.%N)
     echo "status run $attempt: $(echo "$t1 - $t0" | bc) s"
 done
 echo "fixtures: $sources sources, $((sources * runs)) runs, $((sources * 24)) hourly documents, $((sources * 120)) raw files; loaded in $(echo "$loaded - $start" | bc) s"
 echo "binary: $analyser"
 head -5 "$work/status.txt"
+if [ -s "$work/status.err" ]; then
+    echo "status wrote to stderr:"
+    tail -5 "$work/status.err"
+fi
