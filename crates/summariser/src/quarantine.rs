@@ -6,24 +6,56 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use releve::RawFileName;
+
 /// The quarantine folder under a raw folder (`_` keeps it apart from source names).
 pub fn folder(raw_dir: &Path) -> PathBuf {
     raw_dir.join(releve::rawfile::QUARANTINE_DIR)
 }
 
-/// Moves `file` into quarantine with `reason`; returns its new path.
+/// Moves `file` into quarantine with `reason`; returns its new path. A name already taken in
+/// quarantine (a run name reused once the first file had left) takes the next free sequence of
+/// that run name (`..._07-00-00Z-2.json`), so it is still counted as that source's file:
+/// nothing there is ever replaced. Errors name the path that failed.
 pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathBuf> {
     let dir = folder(raw_dir);
-    fs::create_dir_all(&dir)?;
+    fs::create_dir_all(&dir).map_err(|err| naming(&dir, err))?;
     let name = file
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file path has a name"))?;
-    let target = dir.join(name);
-    let mut reason_name = name.to_os_string();
-    reason_name.push(".reason");
-    fs::write(dir.join(reason_name), format!("{reason}\n"))?;
-    fs::rename(file, &target)?;
+    let landed = name.to_str().and_then(RawFileName::parse);
+    let target = (0..10_000u32)
+        .map(|n| match &landed {
+            Some(run) if n > 0 => dir.join(
+                RawFileName {
+                    sequence: run.sequence + n,
+                    ..run.clone()
+                }
+                .file_name(),
+            ),
+            _ if n > 0 => {
+                let mut other = name.to_os_string();
+                other.push(format!("~{n}"));
+                dir.join(other)
+            }
+            _ => dir.join(name),
+        })
+        .find(|candidate| !candidate.exists() && !reason_path(candidate).exists())
+        .unwrap_or_else(|| dir.join(name));
+    let reason_file = reason_path(&target);
+    fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
+    fs::rename(file, &target).map_err(|err| naming(&target, err))?;
     Ok(target)
+}
+
+fn reason_path(target: &Path) -> PathBuf {
+    let mut name = target.as_os_str().to_os_string();
+    name.push(".reason");
+    PathBuf::from(name)
+}
+
+fn naming(path: &Path, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
 }
 
 #[cfg(test)]
@@ -44,5 +76,32 @@ mod tests {
             fs::read_to_string(folder(dir.path()).join("usgs_2026-11-22T07-00-00Z.json.reason"))
                 .expect("reason file");
         assert_eq!(reason, "not valid JSON\n");
+    }
+
+    #[test]
+    fn a_name_already_in_quarantine_is_never_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source_dir = dir.path().join("usgs");
+        fs::create_dir_all(&source_dir).expect("source dir");
+        let file = source_dir.join("usgs_2026-11-22T07-00-00Z.json");
+        fs::write(&file, b"first").expect("file");
+        let first = quarantine(dir.path(), &file, "one").expect("quarantined");
+        fs::write(&file, b"second").expect("same name again");
+        let second = quarantine(dir.path(), &file, "two").expect("quarantined");
+        assert_ne!(first, second);
+        assert!(
+            second
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(RawFileName::parse)
+                .is_some_and(|n| n.source == "usgs"),
+            "still counted as a usgs file: {second:?}"
+        );
+        assert_eq!(fs::read(&first).expect("first"), b"first");
+        assert_eq!(fs::read(&second).expect("second"), b"second");
+        assert_eq!(
+            fs::read_to_string(reason_path(&second)).expect("second reason"),
+            "two\n"
+        );
     }
 }
