@@ -145,6 +145,28 @@ async fn flush(
             database::recompute_hours(db, source, &hours, std::mem::take(&mut plan.in_hand))
                 .await?;
     }
+    let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
+    let held_back = hold_back(raw_dir, &batch, unstorable, report);
+    let done = batch
+        .data_files
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !held_back.contains(index))
+        .map(|(_, name)| name)
+        .chain(loaded);
+    delete_done(raw_dir, done, report);
+    debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
+    Ok(())
+}
+
+/// Loads the batch's run metrics into `runs`; returns the metrics files loaded.
+async fn load_runs<'b>(
+    db: &Database,
+    raw_dir: &Path,
+    source: &Source,
+    batch: &'b Batch,
+    report: &mut SourceReport,
+) -> Result<Vec<&'b RawFileName>, SummariseError> {
     let mut loaded = Vec::new();
     let mut runs = Vec::new();
     for name in &batch.metrics_files {
@@ -154,14 +176,15 @@ async fn flush(
         }
     }
     database::load_runs(db, &source.name, runs).await?;
-    let held_back = hold_back(raw_dir, &batch, unstorable, report);
-    let done = batch
-        .data_files
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| !held_back.contains(index))
-        .map(|(_, name)| name)
-        .chain(loaded);
+    Ok(loaded)
+}
+
+/// Deletes the files whose content MongoDB acknowledged.
+fn delete_done<'b>(
+    raw_dir: &Path,
+    done: impl Iterator<Item = &'b RawFileName>,
+    report: &mut SourceReport,
+) {
     for name in done {
         let path = name.path_in(raw_dir);
         match fs::remove_file(&path) {
@@ -174,8 +197,6 @@ async fn flush(
         }
         crash::passed("file-deleted");
     }
-    debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
-    Ok(())
 }
 
 /// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
