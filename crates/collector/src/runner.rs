@@ -198,9 +198,7 @@ fn land(
         }
     });
     write_metrics(raw_dir, &file, &metrics);
-    let cursor = sources::incremental(source)
-        .then(|| sources::newest_time(source, &collected.body))
-        .flatten();
+    let cursor = collected.newest.filter(|_| sources::incremental(source));
     let day = sources::per_day(source).then_some(settings.day);
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(

@@ -82,7 +82,8 @@ impl SourceState {
         };
         let cursor = fs::read(newest.path_in(raw_dir))
             .ok()
-            .and_then(|landed| newest_time(source, &landed));
+            .and_then(|bytes| serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).ok())
+            .and_then(|records| newest_time(source, &records));
         SourceState {
             last_success_started: Some(newest.landed_at),
             last_success_landed: Some(newest.landed_at),

@@ -59,6 +59,7 @@ pub(super) async fn collect(
         records,
         announced: None,
         shortfall: 0,
+        newest: None,
     })
 }
 

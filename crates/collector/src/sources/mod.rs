@@ -68,6 +68,8 @@ pub struct Collected {
     pub announced: Option<u64>,
     /// Records announced that no query could reach.
     pub shortfall: u64,
+    /// The newest record `time` in `body`, for kinds that land an array of records.
+    pub newest: Option<DateTime<Utc>>,
 }
 
 /// Why a source's collection failed. Messages never hold a secret or a URL with a key.

@@ -62,15 +62,14 @@ impl<'s> RecordSet<'s> {
             records: self.records.len() as u64,
             announced: Some(announced),
             shortfall: 0,
+            newest: newest_time(self.source, &self.records),
         })
     }
 }
 
-/// The newest `time` among the records of a landed JSON array (the bytes a kind other than
-/// `http_json` lands); `None` when they are not such an array or no record has a time.
-pub fn newest_time(source: &Source, landed: &[u8]) -> Option<DateTime<Utc>> {
-    serde_json::from_slice::<Vec<Value>>(landed)
-        .ok()?
+/// The newest `time` among records; `None` when no record has a time.
+pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
+    records
         .iter()
         .filter_map(|record| source.time.get(record).and_then(timestamp))
         .max()

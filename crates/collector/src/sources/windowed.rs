@@ -12,7 +12,7 @@ use super::{Collected, RunContext, SourceError};
 use crate::http::FetchError;
 
 /// `offset + limit` may not exceed this, on both APIs.
-pub(super) const WINDOW: u64 = 10_000;
+const WINDOW: u64 = 10_000;
 
 /// One page of a selection, with the API's count of the whole selection.
 pub(super) struct Page {

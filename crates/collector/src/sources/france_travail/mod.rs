@@ -4,8 +4,9 @@
 //!
 //! The API lets one query reach at most 3,150 offers (150 per call), so the day is cut by
 //! creation time until each part fits, and a second holding more is cut by contract type,
-//! then region, then département ([`partition`]). Offers that no query can reach are counted, not hidden:
-//! the run's `shortfall`, beside `announced` (the day's total) and `coverage` in the metrics.
+//! then region, then département ([`partition`]). Offers that no query can reach are counted,
+//! not hidden: the run's `shortfall`, beside `announced` (the day's total) and `coverage` in
+//! the metrics.
 //! Credentials come from `FRANCE_TRAVAIL_CLIENT_ID` / `FRANCE_TRAVAIL_CLIENT_SECRET`; the
 //! secret and the tokens are registered with the HTTP layer, which scrubs them from messages.
 
@@ -20,7 +21,7 @@ use std::fmt;
 use releve::Source;
 use releve::config::FranceTravail;
 
-use super::{Collected, RunContext, SourceError};
+use super::{Collected, RunContext, SourceError, Unavailable};
 
 pub use api::FranceTravailError;
 
@@ -69,7 +70,7 @@ pub async fn collect(
 ) -> Result<Collected, SourceError> {
     let credentials = credentials_from_env().ok_or_else(|| SourceError::Unexpected {
         what: "credentials".to_owned(),
-        message: format!("{CLIENT_ID_ENV} and {CLIENT_SECRET_ENV} must both be set"),
+        message: Unavailable::MissingCredentials.to_string(),
     })?;
     ctx.client.hide(&credentials.client_secret);
     let api = api::OffersApi::new(
@@ -111,5 +112,6 @@ pub async fn collect(
         records: harvest.offers.len() as u64,
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
+        newest: None,
     })
 }
