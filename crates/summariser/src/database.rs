@@ -13,8 +13,8 @@ use mongodb::bson::{self, Bson, Document, doc};
 use mongodb::error::ErrorKind;
 use mongodb::options::InsertManyOptions;
 use mongodb::{Collection, Database};
-use releve::store::{HOURLY, RECORDS, RUNS, StoreError, bson_date, chrono_date, run_document};
-use releve::{RawFileName, RunMetrics, Source};
+use releve::store::{HOURLY, RECORDS, RUNS, StoreError, bson_date, chrono_date};
+use releve::{RawFileName, Source};
 use serde_json::Value;
 
 use crate::batch::{Batch, Version};
@@ -307,20 +307,23 @@ async fn read_hours(
     Ok(())
 }
 
-/// Loads collector runs into `runs`; runs already there (same source, start and file) are
-/// left as they are. Existing runs are looked up first because nx-27017's unique index lets
-/// two runs with `file: null` in.
-pub async fn load_runs(
-    db: &Database,
-    source: &str,
-    runs: Vec<RunMetrics>,
-) -> Result<(), StoreError> {
+/// Loads collector runs (their `runs` documents) into `runs`; runs already there (same
+/// source, start and file) are left as they are. Existing runs are looked up first because
+/// nx-27017's unique index lets two runs with `file: null` in.
+pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Result<(), StoreError> {
     if runs.is_empty() {
         return Ok(());
     }
     let collection = db.collection::<Document>(RUNS);
     let action = || StoreError::command(format!("loading `{source}` runs"));
-    let starts: Vec<bson::DateTime> = runs.iter().map(|run| bson_date(run.started)).collect();
+    let identity = |run: &Document| {
+        let started = run.get_datetime("started").ok()?.timestamp_millis();
+        Some((started, run.get_str("file").ok().map(str::to_owned)))
+    };
+    let starts: Vec<Bson> = runs
+        .iter()
+        .filter_map(|run| run.get("started").cloned())
+        .collect();
     let mut cursor = collection
         .find(doc! {"source": source, "started": {"$in": starts}})
         .projection(doc! {"_id": 0, "started": 1, "file": 1})
@@ -328,20 +331,12 @@ pub async fn load_runs(
         .map_err(action())?;
     let mut loaded = HashSet::new();
     while let Some(document) = cursor.try_next().await.map_err(action())? {
-        if let Ok(started) = document.get_datetime("started") {
-            let file = document.get_str("file").ok().map(str::to_owned);
-            loaded.insert((started.timestamp_millis(), file));
-        }
+        loaded.extend(identity(&document));
     }
-    let mut documents = Vec::new();
-    for run in runs {
-        if loaded.insert((run.started.timestamp_millis(), run.file.clone())) {
-            documents.push(run_document(&run).map_err(|err| StoreError::Command {
-                action: format!("encoding a `{source}` run"),
-                cause: err.into(),
-            })?);
-        }
-    }
+    let documents: Vec<Document> = runs
+        .into_iter()
+        .filter(|run| identity(run).is_none_or(|id| loaded.insert(id)))
+        .collect();
     if !documents.is_empty() {
         let unordered = InsertManyOptions::builder().ordered(false).build();
         match collection

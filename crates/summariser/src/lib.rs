@@ -139,6 +139,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     };
     let db = releve::store::connect(&options.mongodb_uri, &options.database).await?;
     warn_unconfigured(&options.raw_dir, &options.config);
+    let batch_files = options.batch_files.max(1);
     let mut reports = Vec::new();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
@@ -146,7 +147,6 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
             source: source.name.clone(),
             ..SourceReport::default()
         };
-        let batch_files = options.batch_files.max(1);
         let summarised =
             pipeline::summarise_source(&db, &options.raw_dir, source, batch_files, &mut report)
                 .await;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
+use mongodb::bson::Document;
 use releve::store::run_document;
 use releve::{RawFileName, RawFileRole, RunMetrics, Source, rawfile};
 use tracing::{debug, info, warn};
@@ -170,7 +171,7 @@ async fn load_runs<'b>(
     let mut loaded = Vec::new();
     let mut runs = Vec::new();
     for name in &batch.metrics_files {
-        if let Some(run) = read_metrics(raw_dir, name, report) {
+        if let Some(run) = read_run(raw_dir, name, report) {
             loaded.push(name);
             runs.push(run);
         }
@@ -225,24 +226,18 @@ fn hold_back(
     per_file.into_keys().collect()
 }
 
-/// A run's metrics, or `None` when the file is gone, is not a run MongoDB can store
-/// (quarantined) or cannot be read (left for the next run).
-fn read_metrics(
-    raw_dir: &Path,
-    name: &RawFileName,
-    report: &mut SourceReport,
-) -> Option<RunMetrics> {
+/// A metrics file as its `runs` document, or `None` when the file is gone, is not a run
+/// MongoDB can store (quarantined) or cannot be read (left for the next run).
+fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Option<Document> {
     let path = name.path_in(raw_dir);
     let parsed = fs::read(&path).map_err(ReadError::Io).and_then(|bytes| {
         let metrics = serde_json::from_slice::<RunMetrics>(&bytes)
             .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))?;
-        run_document(&metrics).map_err(|err| {
-            ReadError::Refused(format!("run metrics MongoDB cannot store: {err}"))
-        })?;
-        Ok(metrics)
+        run_document(&metrics)
+            .map_err(|err| ReadError::Refused(format!("run metrics MongoDB cannot store: {err}")))
     });
     match parsed {
-        Ok(metrics) => return Some(metrics),
+        Ok(run) => return Some(run),
         Err(ReadError::Refused(reason)) => report.failures.push(refused(raw_dir, path, &reason)),
         Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
         Err(ReadError::Io(err)) => report.failures.push(unreadable(path, &err)),
