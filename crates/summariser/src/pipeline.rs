@@ -208,17 +208,15 @@ fn hold_back(
     unstorable: Vec<Unstorable>,
     report: &mut SourceReport,
 ) -> BTreeSet<usize> {
-    let mut per_file: BTreeMap<usize, Vec<Unstorable>> = BTreeMap::new();
+    // Per file: how many of its records cannot be stored, and the first of them.
+    let mut per_file: BTreeMap<usize, (usize, Unstorable)> = BTreeMap::new();
     for record in unstorable {
-        per_file.entry(record.file).or_default().push(record);
+        per_file.entry(record.file).or_insert((0, record)).0 += 1;
     }
-    for (index, records) in &per_file {
-        let first = &records[0];
+    for (index, (count, first)) in &per_file {
         let reason = format!(
-            "{} record(s) MongoDB cannot store, the first `{}`: {}",
-            records.len(),
-            first.key,
-            first.reason
+            "{count} record(s) MongoDB cannot store, the first `{}`: {}",
+            first.key, first.reason
         );
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));
