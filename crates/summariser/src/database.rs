@@ -171,16 +171,28 @@ pub async fn note_pending(
     Ok(())
 }
 
-/// Writes the planned records; returns the versions MongoDB cannot store (numbers out of
-/// BSON's range, NUL characters in field names), which are not written.
+/// What [`write_records`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// New records inserted.
+    pub inserted: usize,
+    /// Stored records replaced by a newer version.
+    pub updated: usize,
+    /// Versions MongoDB cannot store (numbers out of BSON's range, NUL characters in field
+    /// names), not written.
+    pub unstorable: Vec<Unstorable>,
+}
+
+/// Writes the planned records.
 pub async fn write_records(
     db: &Database,
     source: &Source,
     batch: &Batch,
     plan: &Plan,
-) -> Result<Vec<Unstorable>, StoreError> {
+) -> Result<Written, StoreError> {
     let name = source.name.as_str();
     let mut unstorable = Vec::new();
+    let (mut inserted, mut updated) = (0, 0);
     let mut document_of = |key: &String| {
         let version = batch.records.get(key)?;
         match record_document(source, key, version, &batch.data_files[version.file]) {
@@ -201,6 +213,7 @@ pub async fn write_records(
         if documents.is_empty() {
             continue;
         }
+        let count = documents.len();
         records(db)
             .insert_many(documents)
             .with_options(unordered.clone())
@@ -208,6 +221,7 @@ pub async fn write_records(
             .map_err(StoreError::command(format!(
                 "insertion of `{name}` records"
             )))?;
+        inserted += count;
         crash::passed("records-inserted");
     }
     for key in &plan.updates {
@@ -222,9 +236,14 @@ pub async fn write_records(
             .map_err(StoreError::command(format!(
                 "update of `{name}` record `{key}`"
             )))?;
+        updated += 1;
         crash::passed("record-updated");
     }
-    Ok(unstorable)
+    Ok(Written {
+        inserted,
+        updated,
+        unstorable,
+    })
 }
 
 /// Recomputes the summaries of `hours` — from `in_hand` for the hours it holds, from

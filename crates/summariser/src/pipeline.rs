@@ -130,14 +130,15 @@ async fn flush(
     if plan.past_retention > 0 {
         info!(source = %source.name, records = plan.past_retention, "Skipped records older than keep_days; their hours keep their summaries.");
     }
-    report.records_inserted += plan.inserts.len();
-    report.records_updated += plan.updates.len();
     let mut hours = std::mem::take(leftover);
     hours.extend(plan.hours.iter().copied());
     if !plan.hours.is_empty() {
         database::note_pending(db, &source.name, &plan.hours).await?;
     }
-    let unstorable = database::write_records(db, source, &batch, &plan).await?;
+    let written = database::write_records(db, source, &batch, &plan).await?;
+    report.records_inserted += written.inserted;
+    report.records_updated += written.updated;
+    let unstorable = written.unstorable;
     if !unstorable.is_empty() {
         plan.read_every_hour();
     }

@@ -239,6 +239,14 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             "{refused} not stored"
         );
     }
+    let usgs_summary = errors
+        .lines()
+        .find(|l| l.contains("Summarised a source") && l.contains("usgs"))
+        .unwrap_or_else(|| panic!("a summary line for usgs: {errors}"));
+    assert!(
+        usgs_summary.contains("inserted=2"),
+        "only stored records count as inserted: {usgs_summary}"
+    );
     let hour = ws.hour("usgs", 10).await.expect("hour 10 summarised");
     assert_eq!(count(&hour), 2, "the hour counts what MongoDB holds");
     assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
