@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{Workspace, count, eco2mix, numeric, quake, snapshot};
-use mongodb::bson::{Bson, doc};
+use common::{Workspace, at, count, eco2mix, numeric, quake, snapshot};
+use mongodb::bson::{self, Bson, doc};
+use releve::store::{StoredRecord, bson_date};
 use serde_json::json;
 
 #[tokio::test]
@@ -47,16 +48,22 @@ async fn overlapping_snapshots_count_each_event_once_and_the_latest_magnitude_wi
         numeric(&hour, "properties.mag", "mean"),
         Bson::Double((1.5 + 2.0 + 3.0) / 3.0)
     );
-    let a = ws.record("usgs", "a").await.expect("record a");
+    let a: StoredRecord = bson::from_document(ws.record("usgs", "a").await.expect("record a"))
+        .expect("a `records` document has the documented shape");
     assert_eq!(
-        a.get_document("data")
-            .expect("data")
-            .get_document("properties")
-            .expect("p")
-            .get_f64("mag"),
-        Ok(1.5)
+        a,
+        StoredRecord {
+            source: "usgs".into(),
+            key: "a".into(),
+            time: bson_date(at(10, 5, 0)),
+            hour: bson_date(at(10, 0, 0)),
+            file: revised.file_name(),
+            landed_at: bson_date(revised.landed_at),
+            data: bson::to_document(&quake("a", (10, 5), 1.5)).expect("BSON"),
+            expire_at: None,
+        },
+        "the revised version is kept, with the file it came from"
     );
-    assert_eq!(a.get_str("file"), Ok(revised.file_name().as_str()));
     let kinds = hour.get_array("categories").expect("categories")[0]
         .as_document()
         .expect("doc")
