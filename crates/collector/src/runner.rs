@@ -146,7 +146,7 @@ async fn collect_and_land(
         client,
         day: settings.day,
         raw_dir: raw_dir.to_owned(),
-        since: sources::incremental_start(source, settings.since, state.cursor),
+        since: sources::incremental_start(source, settings.since, state.cursor, started),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
     let collected = sources::collect(&ctx, source).await;

@@ -173,6 +173,37 @@ async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_l
 }
 
 #[tokio::test]
+async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
+    // éCO2mix serves the day's forecast rows ahead of time, their measures null until measured.
+    let now = Utc::now();
+    let mut records = eco2mix_records(128, now - TimeDelta::hours(20));
+    for record in &mut records {
+        let at = record["date_heure"].as_str().expect("time").to_owned();
+        if chrono::DateTime::parse_from_rfc3339(&at).expect("iso") > now {
+            record["consommation"] = Value::Null;
+        }
+    }
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("first run");
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("second run");
+    let measured_again = landed_records(&site)
+        .iter()
+        .filter(|r| !r["consommation"].is_null())
+        .count();
+    assert!(
+        (11..=13).contains(&measured_again),
+        "the second run takes again the last 3 hours before now, where measures fill in, \
+         not 3 hours before the last forecast row: {measured_again} measured rows"
+    );
+}
+
+#[tokio::test]
 async fn a_backfill_collects_an_incremental_source_even_when_it_is_not_due() {
     let records = eco2mix_records(400, start());
     let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);

@@ -136,14 +136,19 @@ pub fn incremental(source: &Source) -> bool {
 /// Where an incremental source's run starts: `--since` when given, else the newest `time`
 /// landed so far less the source's `lookback` (rows the portal filled in late land again; the
 /// summariser keeps their latest version). `None` for other kinds and for a first run.
+///
+/// A cursor later than `now` counts as `now`: a dataset may publish rows ahead of time whose
+/// measures are still null (éCO2mix serves the day's forecast rows), and starting after them
+/// would never fetch those measures.
 pub fn incremental_start(
     source: &Source,
     backfill: Option<DateTime<Utc>>,
     cursor: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     match &source.kind {
         SourceKind::Opendatasoft(ods) if ods.incremental => {
-            backfill.or_else(|| cursor.map(|cursor| cursor - ods.lookback().as_chrono()))
+            backfill.or_else(|| cursor.map(|cursor| cursor.min(now) - ods.lookback().as_chrono()))
         }
         _ => None,
     }
