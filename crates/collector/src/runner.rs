@@ -158,7 +158,11 @@ async fn collect_and_land(
         Ok(collected) => land(source, settings, state, started, counts, collected),
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
-            record_failure(source, raw_dir, state, started, counts, &reason);
+            let failure = Failure {
+                reason: &reason,
+                paused_until: err.paused_until(),
+            };
+            record_failure(source, raw_dir, state, started, counts, failure);
             SourceResult::Failed(reason)
         }
     }
@@ -180,7 +184,11 @@ fn land(
                 "cannot land the file in {}: {err}",
                 raw_dir.join(&source.name).display()
             );
-            record_failure(source, raw_dir, state, started, counts, &reason);
+            let failure = Failure {
+                reason: &reason,
+                paused_until: None,
+            };
+            record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);
         }
     };
@@ -215,20 +223,26 @@ fn land(
     }
 }
 
+/// Why a run failed, and until when the API asked not to be called.
+struct Failure<'a> {
+    reason: &'a str,
+    paused_until: Option<DateTime<Utc>>,
+}
+
 fn record_failure(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
     started: DateTime<Utc>,
     counts: CallCounts,
-    reason: &str,
+    failure: Failure<'_>,
 ) {
     let mut metrics = metrics_of(source, started, counts);
-    metrics.error = Some(reason.to_owned());
+    metrics.error = Some(failure.reason.to_owned());
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
     }
-    state.failed(started, reason);
+    state.failed(started, failure.reason, failure.paused_until);
 }
 
 /// A failed run in the same second may have left its metrics (and no data) under the name the

@@ -5,7 +5,8 @@
 //!
 //! After a failed run a source waits before trying again: the shorter of its interval and 15
 //! minutes since that attempt started, so a failing hourly or daily source does not hammer an
-//! API every minute, and a minutely one simply tries at its next minute.
+//! API every minute, and a minutely one simply tries at its next minute. When the API asked to
+//! wait longer (an exhausted daily quota), the source waits until then, at most a day.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use releve::Source;
@@ -26,6 +27,9 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
+/// The longest pause an API's requested wait can impose.
+const LONGEST_PAUSE: TimeDelta = TimeDelta::days(1);
+
 /// The slack allowed for an interval.
 fn tolerance(every: TimeDelta) -> TimeDelta {
     (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
@@ -43,6 +47,12 @@ pub fn due(
     if state.last_error.is_some()
         && let Some(attempt) = state.last_attempt
     {
+        if let Some(until) = state.paused_until {
+            let resume = until.min(attempt + LONGEST_PAUSE);
+            if now < resume {
+                return Due::NotBefore(resume);
+            }
+        }
         let wait = every.min(RETRY_AFTER_FAILURE);
         if now < attempt + wait - tolerance(wait) {
             return Due::NotBefore(attempt + wait);
@@ -118,7 +128,7 @@ mod tests {
         let day = at(0, 0, 0).date_naive();
         let daily = source("1d");
         let mut state = SourceState::default();
-        state.failed(at(8, 0, 0), "HTTP 503");
+        state.failed(at(8, 0, 0), "HTTP 503", None);
         assert_eq!(
             due(&daily, true, &state, day, at(8, 1, 0)),
             Due::NotBefore(at(8, 15, 0)),
@@ -133,6 +143,19 @@ mod tests {
         );
         let minutely = source("1m");
         assert_eq!(due(&minutely, false, &state, day, at(8, 0, 59)), Due::Now);
+
+        state.paused_until = Some(at(23, 59, 59) + TimeDelta::seconds(1));
+        assert_eq!(
+            due(&minutely, false, &state, day, at(8, 1, 0)),
+            Due::NotBefore(at(23, 59, 59) + TimeDelta::seconds(1)),
+            "an exhausted quota pauses the source until it resets"
+        );
+        state.paused_until = Some(at(8, 0, 0) + TimeDelta::days(30));
+        assert_eq!(
+            due(&minutely, false, &state, day, at(8, 1, 0)),
+            Due::NotBefore(at(8, 0, 0) + TimeDelta::days(1)),
+            "a pause lasts a day at most"
+        );
 
         state.succeeded(at(8, 20, 0), at(8, 20, 5), None, None);
         assert_eq!(

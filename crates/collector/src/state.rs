@@ -36,6 +36,10 @@ pub struct SourceState {
     pub last_attempt: Option<DateTime<Utc>>,
     /// Why the last run failed, when it did.
     pub last_error: Option<String>,
+    /// Until when the API asked not to be called after the last failed run (an exhausted
+    /// quota); see [`crate::schedule`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_until: Option<DateTime<Utc>>,
     /// Newest record `time` landed so far (incremental sources).
     pub cursor: Option<DateTime<Utc>>,
     /// Days landed by a per-day source (France Travail), newest last.
@@ -89,6 +93,7 @@ impl SourceState {
             last_success_landed: Some(newest.landed_at),
             last_attempt: Some(newest.landed_at),
             last_error: None,
+            paused_until: None,
             cursor,
             days: BTreeSet::new(),
         }
@@ -106,6 +111,7 @@ impl SourceState {
         self.last_success_landed = Some(landed);
         self.last_attempt = Some(started);
         self.last_error = None;
+        self.paused_until = None;
         if cursor > self.cursor {
             self.cursor = cursor;
         }
@@ -117,10 +123,16 @@ impl SourceState {
         }
     }
 
-    /// Records a failed run.
-    pub fn failed(&mut self, started: DateTime<Utc>, error: &str) {
+    /// Records a failed run, and until when the API asked not to be called, if it did.
+    pub fn failed(
+        &mut self,
+        started: DateTime<Utc>,
+        error: &str,
+        paused_until: Option<DateTime<Utc>>,
+    ) {
         self.last_attempt = Some(started);
         self.last_error = Some(error.to_owned());
+        self.paused_until = paused_until;
     }
 
     /// Writes the state through a temp file and a rename (see [`rawfile::replace_file`]).

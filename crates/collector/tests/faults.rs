@@ -194,7 +194,7 @@ async fn a_quota_reset_far_away_is_not_waited_for() {
     let failure: Vec<_> = outcome.failures().collect();
     assert_eq!(failure.len(), 1);
     assert!(
-        failure[0].1.contains("wait longer than allowed"),
+        failure[0].1.contains("so the source pauses until then"),
         "{}",
         failure[0].1
     );

@@ -92,6 +92,67 @@ async fn a_selection_larger_than_the_window_lands_every_record_once() {
 }
 
 #[tokio::test]
+async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
+    let double = OpendatasoftDouble::new(
+        "eco2mix-national-tr",
+        "date_heure",
+        eco2mix_records(250, start()),
+    )
+    .with_daily_quota(2);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), ""));
+    let outcome = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
+    )
+    .expect("JSON");
+    let reset = state["paused_until"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .expect("the state holds when the pause ends");
+    assert_eq!(
+        reset.time(),
+        chrono::NaiveTime::MIN,
+        "the quota resets at midnight UTC"
+    );
+    assert!(reset > Utc::now() && reset <= Utc::now() + TimeDelta::days(1));
+    let reason = failures[0].1;
+    assert!(
+        reason.contains("Too many requests on the domain")
+            && reason.contains(&format!("wait until {reset}")),
+        "the portal's words and its reset time: {reason}"
+    );
+    assert_eq!(
+        double.requests().len(),
+        3,
+        "no retry spends calls on a quota that resets tomorrow"
+    );
+    assert!(
+        site.data_files("eco2mix").is_empty(),
+        "nothing partial lands"
+    );
+
+    let later = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert_eq!(
+        later.sources[0].1,
+        SourceResult::NotDue(format!("next run due at {reset}")),
+        "the source rests until the quota resets"
+    );
+    assert_eq!(double.requests().len(), 3);
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("forced run");
+    assert_eq!(double.requests().len(), 4, "`--force` tries at once");
+}
+
+#[tokio::test]
 async fn a_selection_within_the_window_is_paged_by_hundreds() {
     let double = OpendatasoftDouble::new(
         "eco2mix-national-tr",

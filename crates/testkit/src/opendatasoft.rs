@@ -2,9 +2,12 @@
 //! `/records` refuses `limit` outside −1..100 and `offset + limit` above 10000 with the real
 //! 400 bodies; `/exports/json` returns the whole selection with no window. `where` is
 //! understood as far as the collector uses it: `<field> > date'<ISO>'` and
-//! `<field> >= date'<ISO>'` on the dataset's time field.
+//! `<field> >= date'<ISO>'` on the dataset's time field. With a daily quota, calls past it
+//! get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*` headers, no
+//! `Retry-After`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::Router;
@@ -24,6 +27,13 @@ pub struct OpendatasoftDouble {
     time_field: String,
     records: Arc<Vec<Value>>,
     requests: RequestLog,
+    quota: Option<Arc<Quota>>,
+}
+
+/// Calls allowed per UTC day, and calls made.
+struct Quota {
+    calls: u64,
+    used: AtomicU64,
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
@@ -49,7 +59,43 @@ impl OpendatasoftDouble {
             time_field: time_field.to_owned(),
             records: Arc::new(records),
             requests: RequestLog::default(),
+            quota: None,
         }
+    }
+
+    /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota.
+    pub fn with_daily_quota(mut self, calls: u64) -> Self {
+        self.quota = Some(Arc::new(Quota {
+            calls,
+            used: AtomicU64::new(0),
+        }));
+        self
+    }
+
+    /// The 429 answer when the quota is used up; counts the call otherwise.
+    fn over_quota(&self) -> Option<Response> {
+        let quota = self.quota.as_ref()?;
+        if quota.used.fetch_add(1, Ordering::SeqCst) < quota.calls {
+            return None;
+        }
+        let reset = Utc::now()
+            .date_naive()
+            .succ_opt()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc();
+        let body = json!({
+            "errorcode": 10002,
+            "reset_time": reset.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "limit_time_unit": "day",
+            "call_limit": quota.calls,
+            "error": "Too many requests on the domain. Please contact the domain administrator.",
+        });
+        let headers = [
+            ("x-ratelimit-limit", quota.calls.to_string()),
+            ("x-ratelimit-remaining", "0".to_owned()),
+            ("x-ratelimit-reset", reset.timestamp().to_string()),
+        ];
+        Some((StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response())
     }
 
     /// The router to give [`crate::http::LocalServer::start`].
@@ -112,6 +158,9 @@ async fn records(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("records", &params);
+    if let Some(refused) = double.over_quota() {
+        return refused;
+    }
     if dataset != double.dataset {
         return not_found(&dataset);
     }
@@ -150,6 +199,9 @@ async fn export(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("exports/json", &params);
+    if let Some(refused) = double.over_quota() {
+        return refused;
+    }
     if dataset != double.dataset {
         return not_found(&dataset);
     }

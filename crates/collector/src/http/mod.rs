@@ -13,8 +13,9 @@
 //!
 //! - `send` returns any answer with a 2xx/3xx status; `send_json` also insists the body is JSON
 //!   (a 204 passes with its empty body). Both retry timeouts, connection errors, truncated
-//!   bodies, 5xx and 429 (honouring `Retry-After`), with capped exponential backoff and full
-//!   jitter; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
+//!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
+//!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
+//!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
 //! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
@@ -29,6 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use chrono::DurationRound;
 use reqwest::header::HeaderMap;
 
 use failure::{Attempt, Reason, final_error, transport_reason};
@@ -77,6 +79,17 @@ pub enum FetchError {
         what: String,
         /// Attempts made.
         attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The server asked to wait longer than worth waiting within a run (a quota that resets
+    /// later); the source pauses until `until`.
+    #[error("{what}: {last}; the API asks to wait until {until}, so the source pauses until then")]
+    Paused {
+        /// The request, in words.
+        what: String,
+        /// When the server says to try again.
+        until: chrono::DateTime<chrono::Utc>,
         /// The last failure.
         last: String,
     },
@@ -232,13 +245,16 @@ impl SourceClient {
             let delay = match self.policy.delay(attempt, server_wait) {
                 Some(delay) => delay,
                 None => {
-                    return Err(self.scrub_error(FetchError::GaveUp {
+                    // To the second: the wait was read from whole seconds.
+                    let until = server_wait
+                        .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
+                        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
+                        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
+                        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+                    return Err(self.scrub_error(FetchError::Paused {
                         what: what.to_owned(),
-                        attempts: attempt,
-                        last: format!(
-                            "{}; the server asks to wait longer than allowed",
-                            reason.text
-                        ),
+                        until,
+                        last: reason.text,
                     }));
                 }
             };
@@ -281,7 +297,11 @@ impl SourceClient {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         }
         if status == 429 || status >= 500 {
-            let wait = retry::retry_after(&headers);
+            let wait = if status == 429 {
+                retry::throttled_wait(&headers, &body)
+            } else {
+                retry::retry_after(&headers)
+            };
             let text = format!("HTTP {status}: {}", api_message(&body));
             return Err(Attempt::retry(Reason::status(text), wait));
         }
@@ -323,6 +343,11 @@ impl SourceClient {
             } => FetchError::GaveUp {
                 what,
                 attempts,
+                last: self.scrub(&last),
+            },
+            FetchError::Paused { what, until, last } => FetchError::Paused {
+                what,
+                until,
                 last: self.scrub(&last),
             },
             FetchError::InvalidJson { what, detail } => FetchError::InvalidJson {

@@ -82,6 +82,46 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// How long a 429 asks to wait: `Retry-After` when given, else until the quota resets as the
+/// Opendatasoft portals say it — `X-RateLimit-Reset` (epoch seconds; a small number is read as
+/// seconds from now) or the legacy body's `reset_time` (RFC 3339).
+pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
+    retry_after(headers).or_else(|| {
+        let now = chrono::Utc::now();
+        let reset = rate_limit_reset(headers, now).or_else(|| reset_time(body))?;
+        Some((reset - now).to_std().unwrap_or(Duration::ZERO))
+    })
+}
+
+/// Epoch seconds below this are seconds from now (no quota resets before 2001).
+const EPOCH_SECONDS_FLOOR: i64 = 1_000_000_000;
+
+fn rate_limit_reset(
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value: i64 = headers
+        .get("x-ratelimit-reset")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    if value < EPOCH_SECONDS_FLOOR {
+        now.checked_add_signed(chrono::TimeDelta::try_seconds(value)?)
+    } else {
+        chrono::DateTime::from_timestamp(value, 0)
+    }
+}
+
+fn reset_time(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let text = body.get("reset_time")?.as_str()?;
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// The API's own error message from a refused answer's body: the usual JSON fields
 /// (`message`, `error`, `reason`, `error_description`, with `error_code` in front when given),
 /// else the start of the body as text.
@@ -141,6 +181,40 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(policy.delay(1, Some(Duration::from_secs(3600))), None);
+    }
+
+    #[test]
+    fn a_quota_without_retry_after_waits_for_its_reset() {
+        let in_an_hour = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_str(&in_an_hour.timestamp().to_string()).expect("header"),
+        );
+        let wait = throttled_wait(&headers, b"{}").expect("a wait");
+        assert!(wait > Duration::from_secs(3590), "{wait:?}");
+
+        let relative = HeaderMap::from_iter([(
+            reqwest::header::HeaderName::from_static("x-ratelimit-reset"),
+            HeaderValue::from_static("30"),
+        )]);
+        let wait = throttled_wait(&relative, b"{}").expect("a wait");
+        assert!(wait <= Duration::from_secs(30), "{wait:?}");
+
+        let body = format!(
+            r#"{{"errorcode":10002,"reset_time":"{}","limit_time_unit":"day","call_limit":10000,"error":"Too many requests on the domain."}}"#,
+            in_an_hour.to_rfc3339()
+        );
+        let wait = throttled_wait(&HeaderMap::new(), body.as_bytes()).expect("a wait");
+        assert!(wait > Duration::from_secs(3590), "{wait:?}");
+
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(
+            throttled_wait(&headers, b"{}"),
+            Some(Duration::from_secs(3)),
+            "Retry-After comes first"
+        );
+        assert_eq!(throttled_wait(&HeaderMap::new(), b"{}"), None);
     }
 
     #[test]

@@ -96,6 +96,16 @@ pub enum SourceError {
     },
 }
 
+impl SourceError {
+    /// When the API asked not to be called before (an exhausted quota), if it did.
+    pub fn paused_until(&self) -> Option<DateTime<Utc>> {
+        match self {
+            SourceError::Fetch(FetchError::Paused { until, .. }) => Some(*until),
+            _ => None,
+        }
+    }
+}
+
 /// Why a source was not collected although it was asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
