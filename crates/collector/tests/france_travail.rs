@@ -200,7 +200,15 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
         "collector failed:\n{}",
         run.stderr()
     );
-    let landed = ids(&run.landed_offers());
+    let landed_offers = run.landed_offers();
+    assert!(offers.iter().all(|o| o.json.get("contact").is_some()));
+    assert!(
+        landed_offers
+            .iter()
+            .all(|o| o.get("contact").is_none() && o.get("intitule").is_some()),
+        "the recruiters' contacts (personal data) never land; the rest does"
+    );
+    let landed = ids(&landed_offers);
     let distinct: HashSet<String> = landed.iter().cloned().collect();
     assert_eq!(distinct.len(), landed.len(), "an offer landed twice");
     let reachable: HashSet<String> = offers

@@ -61,6 +61,32 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
 }
 
 #[tokio::test]
+async fn dropped_fields_never_land() {
+    let server = feed(usgs_body(5));
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "drop = [\"properties.type\", \"geometry\"]",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let files = site.data_files("usgs");
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let features = landed["features"].as_array().expect("features");
+    assert_eq!(features.len(), 5);
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"].get("type").is_none()
+                && f.get("geometry").is_none()
+                && f["properties"]["mag"].is_number()),
+        "{landed}"
+    );
+}
+
+#[tokio::test]
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();

@@ -160,7 +160,7 @@ async fn a_selection_within_the_window_is_paged_by_hundreds() {
         eco2mix_records(250, start()),
     );
     let server = LocalServer::start(double.router());
-    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\norder_by = \"date_heure\"";
+    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\norder_by = \"date_heure\"\ndrop = [\"perimetre\"]";
     let site = Site::new(&eco2mix_source(&server.url(), extra));
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
@@ -168,6 +168,10 @@ async fn a_selection_within_the_window_is_paged_by_hundreds() {
     let records = landed_records(&site);
     assert_eq!(records.len(), 250);
     assert_eq!(distinct_keys(&records), 250);
+    assert!(
+        records.iter().all(|r| r.get("perimetre").is_none()),
+        "the `drop` fields never land"
+    );
     let requests = double.requests();
     assert_eq!(requests.len(), 3, "{requests:?}");
     assert!(requests.iter().all(|r| r.contains("limit=100")));

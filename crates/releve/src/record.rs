@@ -26,6 +26,14 @@ impl FieldPath {
         }
     }
 
+    /// The path to the top-level field `name`.
+    pub fn field(name: &str) -> Self {
+        FieldPath {
+            text: name.to_owned(),
+            segments: vec![name.to_owned()],
+        }
+    }
+
     /// The path as the user wrote it; this is also the name used in MongoDB documents.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -51,6 +59,33 @@ impl FieldPath {
     pub fn segments(&self) -> &[String] {
         &self.segments
     }
+
+    /// The value at this path, mutably, if every segment exists.
+    pub fn get_mut<'v>(&self, value: &'v mut Value) -> Option<&'v mut Value> {
+        descend_mut(&self.segments, value)
+    }
+
+    /// Removes the object field at this path from `value`, when it is there. Arrays on the way
+    /// are indexed as by [`FieldPath::get`]; the root and array items are never removed.
+    pub fn remove(&self, value: &mut Value) -> Option<Value> {
+        let (last, parents) = self.segments.split_last()?;
+        descend_mut(parents, value)?.as_object_mut()?.remove(last)
+    }
+
+    /// True when this path is `other` or leads to a field holding it.
+    pub fn holds(&self, other: &FieldPath) -> bool {
+        other.segments.starts_with(&self.segments)
+    }
+}
+
+fn descend_mut<'v>(segments: &[String], value: &'v mut Value) -> Option<&'v mut Value> {
+    segments
+        .iter()
+        .try_fold(value, |current, segment| match current {
+            Value::Object(map) => map.get_mut(segment),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        })
 }
 
 impl TryFrom<String> for FieldPath {
@@ -205,6 +240,30 @@ mod tests {
         assert_eq!(path("geometry.coordinates.7").get(&quake), None);
         assert_eq!(path("id.x").get(&quake), None);
         assert!("a..b".parse::<FieldPath>().is_err());
+    }
+
+    #[test]
+    fn removing_a_path_drops_that_field_only() {
+        let mut offer = json!({"id": "207QYWM", "contact": {"nom": "M. X"}, "lieuTravail": {"libelle": "31", "codePostal": "31000"}, "tags": [{"a": 1, "b": 2}]});
+        assert_eq!(
+            path("contact").remove(&mut offer),
+            Some(json!({"nom": "M. X"}))
+        );
+        assert_eq!(
+            path("lieuTravail.codePostal").remove(&mut offer),
+            Some(json!("31000"))
+        );
+        assert_eq!(path("tags.0.b").remove(&mut offer), Some(json!(2)));
+        assert_eq!(path("absent.field").remove(&mut offer), None);
+        assert_eq!(path("").remove(&mut offer), None);
+        assert_eq!(
+            offer,
+            json!({"id": "207QYWM", "lieuTravail": {"libelle": "31"}, "tags": [{"a": 1}]})
+        );
+        assert!(path("lieuTravail").holds(&path("lieuTravail.latitude")));
+        assert!(path("id").holds(&path("id")));
+        assert!(!path("lieu").holds(&path("lieuTravail")));
+        assert!(!path("lieuTravail.latitude").holds(&path("lieuTravail")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
-//! once it is known to be JSON holding records at the configured `records` path.
+//! once it is known to be JSON holding records at the configured `records` path — unless the
+//! source has `drop` fields: then the body lands re-written without them.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
@@ -7,8 +8,10 @@
 
 use releve::Source;
 use releve::config::HttpJson;
+use releve::record::FieldPath;
 use serde_json::Value;
 
+use super::records::drop_fields;
 use super::{Collected, RunContext, SourceError};
 
 /// Fetches the endpoint once and checks the records are where the configuration says.
@@ -50,17 +53,38 @@ pub(super) async fn collect(
             request
         })
         .await?;
-    let body: Value = answer.json("GET")?;
+    let mut body: Value = answer.json("GET")?;
     let records = count_records(source, &body)?;
     ctx.progress_total(records);
     ctx.progress_advance(records);
+    let dropped = source.dropped_fields();
+    let body = if dropped.is_empty() {
+        answer.body.to_vec()
+    } else {
+        without_dropped(source, &dropped, &mut body);
+        serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!("cannot write the body as JSON: {err}"),
+        })?
+    };
     Ok(Collected {
-        body: answer.body.to_vec(),
+        body,
         records,
         announced: None,
         shortfall: 0,
         newest: None,
     })
+}
+
+/// Removes the `dropped` fields from every record at the `records` path.
+fn without_dropped(source: &Source, dropped: &[FieldPath], body: &mut Value) {
+    match source.records_path().get_mut(body) {
+        Some(Value::Array(records)) => records
+            .iter_mut()
+            .for_each(|record| drop_fields(dropped, record)),
+        Some(record) => drop_fields(dropped, record),
+        None => {}
+    }
 }
 
 /// Records at the `records` path: an array's length, or 1 for an object.

@@ -5,7 +5,8 @@
 //! itself: the caller lands the bytes only when `collect` succeeded, so nothing partial lands.
 //!
 //! What the bytes are (the summariser relies on it): `http_json` lands the API body exactly as
-//! served; every other kind lands a JSON array of the records as the API gave them.
+//! served; every other kind lands a JSON array of the records as the API gave them. Either way,
+//! the source's `drop` fields are removed from every record first.
 
 mod france_travail;
 mod http_json;

@@ -1,11 +1,12 @@
-//! What the array-landing kinds share: a set of records kept once by their configured key,
-//! and the newest record time of a collection (the incremental cursor).
+//! What the landing kinds share: a set of records kept once by their configured key, the
+//! removal of the source's `drop` fields, and the newest record time of a collection (the
+//! incremental cursor).
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{identity, timestamp};
+use releve::record::{FieldPath, identity, timestamp};
 use serde_json::Value;
 
 use super::{Collected, SourceError};
@@ -14,6 +15,7 @@ use super::{Collected, SourceError};
 /// live dataset can shift a record onto the next page). Records without a key are kept.
 pub(crate) struct RecordSet<'s> {
     source: &'s Source,
+    dropped: Vec<FieldPath>,
     seen: HashSet<String>,
     records: Vec<Value>,
 }
@@ -23,15 +25,18 @@ impl<'s> RecordSet<'s> {
     pub(crate) fn new(source: &'s Source) -> Self {
         RecordSet {
             source,
+            dropped: source.dropped_fields(),
             seen: HashSet::new(),
             records: Vec::new(),
         }
     }
 
-    /// Appends a page, skipping records already held; returns how many were appended.
+    /// Appends a page less the `drop` fields, skipping records already held; returns how many
+    /// were appended.
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
         let mut appended = 0;
-        for record in page {
+        for mut record in page {
+            drop_fields(&self.dropped, &mut record);
             let fresh = match self.source.key.get(&record).and_then(identity) {
                 Some(key) => self.seen.insert(key),
                 None => true,
@@ -64,6 +69,13 @@ impl<'s> RecordSet<'s> {
             shortfall: 0,
             newest: newest_time(self.source, &self.records),
         })
+    }
+}
+
+/// Removes the `dropped` fields from `record`.
+pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
+    for path in dropped {
+        path.remove(record);
     }
 }
 

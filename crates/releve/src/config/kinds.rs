@@ -144,6 +144,13 @@ pub struct FranceTravail {
     pub scope: String,
 }
 
+impl FranceTravail {
+    /// The offer field `drop` removes by default: the recruiter's contact (personal data).
+    pub fn personal_data() -> FieldPath {
+        FieldPath::field("contact")
+    }
+}
+
 fn default_token_url() -> String {
     "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire".to_owned()
 }

@@ -129,6 +129,9 @@ pub struct Source {
     /// Drop a de-duplicated record once its own time is this many days old (default: keep
     /// forever; at least 1). Hours past it keep their summaries.
     pub keep_days: Option<u32>,
+    /// Fields removed from every record before it lands (personal data, bulky text); default:
+    /// `contact` for `france_travail` (recruiters' names, e-mails and phone numbers), else none.
+    pub drop: Option<Vec<FieldPath>>,
     /// Client-side rate limit in calls per second (default: per kind).
     pub rate_limit: Option<f64>,
     /// Per-request timeout (default: the shorter of 30 s and the interval).
@@ -152,6 +155,15 @@ impl Source {
     /// Where this source's landed files keep their records.
     pub fn records_path(&self) -> FieldPath {
         self.kind.records_path()
+    }
+
+    /// The fields removed from every record before it lands: `drop`, else the kind's default.
+    pub fn dropped_fields(&self) -> Vec<FieldPath> {
+        match (&self.drop, &self.kind) {
+            (Some(fields), _) => fields.clone(),
+            (None, SourceKind::FranceTravail(_)) => vec![FranceTravail::personal_data()],
+            (None, _) => Vec::new(),
+        }
     }
 
     /// The position paths, when the source is positioned.
@@ -249,6 +261,16 @@ fn validate(source: &Source) -> Result<(), String> {
             "key `keep_days` must be at least 1 (leave it out to keep records forever)".to_owned(),
         );
     }
+    for dropped in source.drop.iter().flatten() {
+        if dropped.is_root() {
+            return Err("key `drop` lists an empty field path".to_owned());
+        }
+        if let Some((key, used)) = used_fields(source).find(|(_, used)| dropped.holds(used)) {
+            return Err(format!(
+                "key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"
+            ));
+        }
+    }
     if let SourceKind::Opendatasoft(ods) = &source.kind
         && ods.lookback.is_some()
         && !ods.incremental
@@ -256,6 +278,16 @@ fn validate(source: &Source) -> Result<(), String> {
         return Err("key `lookback` only applies with `incremental = true`".to_owned());
     }
     Ok(())
+}
+
+/// The record fields the summariser reads, with the key naming each.
+fn used_fields(source: &Source) -> impl Iterator<Item = (&'static str, &FieldPath)> {
+    [("key", &source.key), ("time", &source.time)]
+        .into_iter()
+        .chain(source.numeric.iter().map(|path| ("numeric", path)))
+        .chain(source.categories.iter().map(|path| ("categories", path)))
+        .chain(source.lon.iter().map(|path| ("lon", path)))
+        .chain(source.lat.iter().map(|path| ("lat", path)))
 }
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the

@@ -53,6 +53,30 @@ fn the_report_time_zone_is_parsed_at_load_or_refused() {
 }
 
 #[test]
+fn dropped_fields_must_spare_the_fields_the_summary_needs() {
+    let message = error(&format!("{USGS}drop = [\"geometry\"]\n"));
+    assert_eq!(
+        message,
+        "sources.toml:2: source `usgs-earthquakes`: key `drop`: `geometry` would remove \
+         `geometry.coordinates.0`, which key `lon` needs"
+    );
+    let config = parse(&format!("{USGS}drop = [\"properties.place\"]\n")).expect("valid");
+    assert_eq!(
+        config.sources[0].dropped_fields()[0].as_str(),
+        "properties.place"
+    );
+    let offers = parse(
+        "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://x\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    )
+    .expect("valid");
+    assert_eq!(
+        offers.sources[0].dropped_fields(),
+        vec![FieldPath::field("contact")],
+        "France Travail drops the recruiters' contacts unless told otherwise"
+    );
+}
+
+#[test]
 fn unknown_keys_name_the_key_and_line() {
     let message = error(&format!("{USGS}colour = \"red\"\n"));
     assert!(message.starts_with("sources.toml:2:"), "{message}");

@@ -282,6 +282,7 @@ impl Draft {
             "nombrePostes": 1 + dice.below(3),
             "secteurActiviteLibelle": SECTORS[dice.below(SECTORS.len() as u64) as usize],
             "origineOffre": { "origine": "1", "urlOrigine": format!("https://candidat.francetravail.fr/offres/recherche/detail/{id}") },
+            "contact": { "nom": "Mme Claire Martin", "courriel": format!("recrutement.{id}@example.fr"), "coordonnees1": "05 61 00 00 00" },
         });
         let mut departement = self.departement;
         if let Some(map) = json.as_object_mut() {

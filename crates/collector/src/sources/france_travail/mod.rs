@@ -21,6 +21,7 @@ use std::fmt;
 use releve::Source;
 use releve::config::FranceTravail;
 
+use super::records::drop_fields;
 use super::{Collected, RunContext, SourceError, Unavailable};
 
 pub use api::FranceTravailError;
@@ -80,7 +81,7 @@ pub async fn collect(
         &settings.scope,
         &credentials,
     );
-    let harvest = harvest::harvest_day(&api, ctx.day, |announced, new| {
+    let mut harvest = harvest::harvest_day(&api, ctx.day, |announced, new| {
         if let Some(total) = announced {
             ctx.progress_total(total);
         }
@@ -103,6 +104,10 @@ pub async fn collect(
         repeated = harvest.duplicates,
         "Collected the day's France Travail offers."
     );
+    let dropped = source.dropped_fields();
+    for offer in &mut harvest.offers {
+        drop_fields(&dropped, offer);
+    }
     let body = serde_json::to_vec(&harvest.offers).map_err(|err| SourceError::Unexpected {
         what: "France Travail".to_owned(),
         message: format!("cannot write the offers as JSON: {err}"),
