@@ -25,6 +25,7 @@ fn summary(source: &releve::Source, hour: DateTime<Utc>, i: usize) -> HourlySumm
                 field: field.to_string(),
                 count: 40,
                 nulls: 1,
+                implausible: 0,
                 min: Some(mean - 15.0),
                 max: Some(mean + 12.0),
                 mean: Some(mean),

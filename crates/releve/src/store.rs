@@ -204,6 +204,10 @@ pub struct NumericSummary {
     pub count: i64,
     /// Records without a number (missing, null, `"ND"`).
     pub nulls: i64,
+    /// Records whose number lies outside the source's `plausible` range; they are left out of
+    /// `count` and the statistics (absent before 2026-11-30, read as 0).
+    #[serde(default)]
+    pub implausible: i64,
     /// Smallest value.
     pub min: Option<f64>,
     /// Largest value.

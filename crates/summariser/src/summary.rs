@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use mongodb::bson;
 use releve::Source;
-use releve::record::{category, number};
+use releve::record::{FieldPath, category, number};
 use releve::store::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, ValueCount, bson_date,
 };
@@ -16,11 +16,22 @@ use serde_json::Value;
 /// Category values kept by name; the rest are counted in `other`.
 const TOP_VALUES: usize = 20;
 
+/// A record's value of one numeric field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    /// A number within the field's `plausible` range, if it has one.
+    Number(f64),
+    /// No number: missing, null or not numeric (`"ND"`).
+    Missing,
+    /// A number outside the field's `plausible` range.
+    Implausible,
+}
+
 /// What one record contributes to its hour's summary, in the source's field order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     /// One entry per configured numeric field.
-    pub numbers: Vec<Option<f64>>,
+    pub numbers: Vec<Reading>,
     /// One entry per configured category field.
     pub categories: Vec<Option<String>>,
     /// Longitude and latitude, when the source is positioned and both are numbers.
@@ -34,7 +45,7 @@ impl Facts {
             numbers: source
                 .numeric
                 .iter()
-                .map(|path| path.get(record).and_then(number))
+                .map(|path| reading(source, path, record))
                 .collect(),
             categories: source
                 .categories
@@ -51,6 +62,16 @@ impl Facts {
     }
 }
 
+fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {
+    let Some(value) = path.get(record).and_then(number) else {
+        return Reading::Missing;
+    };
+    match source.plausible.get(path.as_str()) {
+        Some([low, high]) if !(low..=high).contains(&&value) => Reading::Implausible,
+        _ => Reading::Number(value),
+    }
+}
+
 /// The start of the UTC hour holding `time`.
 pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
     time.duration_trunc(TimeDelta::hours(1)).unwrap_or(time)
@@ -60,6 +81,7 @@ pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
 struct NumericFold {
     count: i64,
     nulls: i64,
+    implausible: i64,
     min: Option<f64>,
     max: Option<f64>,
     sum: f64,
@@ -103,13 +125,14 @@ impl HourBucket {
         self.count += 1;
         for (fold, value) in self.numeric.iter_mut().zip(&facts.numbers) {
             match *value {
-                Some(v) => {
+                Reading::Number(v) => {
                     fold.count += 1;
                     fold.sum += v;
                     fold.min = Some(fold.min.map_or(v, |m| m.min(v)));
                     fold.max = Some(fold.max.map_or(v, |m| m.max(v)));
                 }
-                None => fold.nulls += 1,
+                Reading::Missing => fold.nulls += 1,
+                Reading::Implausible => fold.implausible += 1,
             }
         }
         for (fold, value) in self.categories.iter_mut().zip(&facts.categories) {
@@ -139,6 +162,7 @@ impl HourBucket {
                 field: path.as_str().to_owned(),
                 count: fold.count,
                 nulls: fold.nulls,
+                implausible: fold.implausible,
                 min: fold.min,
                 max: fold.max,
                 #[allow(clippy::cast_precision_loss)]
@@ -241,6 +265,53 @@ lat = "geometry.coordinates.1"
 
     fn quake(mag: Value, kind: &str, lon: f64, lat: f64) -> Value {
         json!({"properties": {"mag": mag, "type": kind}, "geometry": {"coordinates": [lon, lat, 5.0]}})
+    }
+
+    #[test]
+    fn values_outside_the_plausible_range_are_counted_apart() {
+        let text = r#"
+[[source]]
+name = "toulouse-meteo"
+kind = "opendatasoft"
+url = "http://127.0.0.1"
+dataset = "42-station-meteo-toulouse-parc-compans-cafarelli"
+every = "15m"
+key = "heure_utc"
+time = "heure_utc"
+numeric = ["temperature_en_degre_c", "humidite"]
+plausible = { temperature_en_degre_c = [-30, 50] }
+"#;
+        let source = releve::Config::parse(text, Path::new("test.toml"))
+            .expect("valid config")
+            .sources
+            .remove(0);
+        let hour = Utc
+            .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+            .single()
+            .expect("time");
+        let records = [(12.5, 80), (-50.0, 81), (14.5, 82), (50.0, 83)]
+            .iter()
+            .enumerate()
+            .map(|(i, (t, h))| {
+                let record = json!({"temperature_en_degre_c": t, "humidite": h});
+                (hour, format!("r{i}"), Facts::of(&source, &record))
+            })
+            .collect();
+        let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+        let temperature = &summaries[0].numeric[0];
+        assert_eq!(
+            (
+                temperature.count,
+                temperature.implausible,
+                temperature.nulls,
+                temperature.min,
+                temperature.max
+            ),
+            (3, 1, 0, Some(12.5), Some(50.0)),
+            "the station's -50 °C stays out of the statistics, the bounds are inclusive"
+        );
+        let humidity = &summaries[0].numeric[1];
+        assert_eq!((humidity.count, humidity.implausible), (4, 0));
     }
 
     #[test]

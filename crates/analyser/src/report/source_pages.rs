@@ -113,6 +113,7 @@ fn numeric_chart(
         .flatten()
         .fold((0i64, 0.0), |(c, s), n| (c + n.count, s + n.sum));
     let nulls: i64 = stats.iter().flatten().map(|n| n.nulls).sum();
+    let implausible: i64 = stats.iter().flatten().map(|n| n.implausible).sum();
     if count == 0 {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
@@ -141,9 +142,14 @@ fn numeric_chart(
         .map(|b| b.max)
         .fold(f64::MIN, f64::max);
     let suffix = after_value(unit);
+    let left_out = match implausible {
+        0 => String::new(),
+        1 => "; 1 implausible value left out".to_owned(),
+        n => format!("; {} implausible values left out", grouped(n)),
+    };
     doc.paragraph(
         &format!(
-            "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {} values; {} records without a value.",
+            "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {} values; {} records without a value{left_out}.",
             value(low),
             value(sum / count as f64),
             value(high),

@@ -90,6 +90,7 @@ fn numeric(field: &str, values: &[f64]) -> NumericSummary {
         field: field.to_owned(),
         count: values.len() as i64,
         nulls: 0,
+        implausible: 0,
         min: values.iter().copied().reduce(f64::min),
         max: values.iter().copied().reduce(f64::max),
         mean: Some(sum / values.len() as f64),

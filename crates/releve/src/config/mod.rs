@@ -114,6 +114,10 @@ pub struct Source {
     /// Units of numeric fields for chart axes, e.g. `{ "properties.mag" = "magnitude" }`.
     #[serde(default)]
     pub units: BTreeMap<String, String>,
+    /// Plausible ranges of numeric fields, `{ field = [low, high] }`: a value outside is counted
+    /// as `implausible` in its hour and left out of the statistics (stations that report −50 °C).
+    #[serde(default)]
+    pub plausible: BTreeMap<String, [f64; 2]>,
     /// Shown in the report's source catalogue.
     #[serde(default)]
     pub description: String,
@@ -260,6 +264,18 @@ fn validate(source: &Source) -> Result<(), String> {
         return Err(
             "key `keep_days` must be at least 1 (leave it out to keep records forever)".to_owned(),
         );
+    }
+    for (field, [low, high]) in &source.plausible {
+        if !source.numeric.iter().any(|path| path.as_str() == field) {
+            return Err(format!(
+                "key `plausible`: `{field}` is not one of the `numeric` fields"
+            ));
+        }
+        if !(low.is_finite() && high.is_finite() && low <= high) {
+            return Err(format!(
+                "key `plausible`: the range of `{field}` must be [low, high] with low <= high"
+            ));
+        }
     }
     for dropped in source.drop.iter().flatten() {
         if dropped.is_root() {

@@ -53,6 +53,27 @@ fn the_report_time_zone_is_parsed_at_load_or_refused() {
 }
 
 #[test]
+fn plausible_ranges_apply_to_numeric_fields_in_order() {
+    let message = error(&format!("{USGS}plausible = {{ depth = [0, 700] }}\n"));
+    assert!(
+        message.ends_with("key `plausible`: `depth` is not one of the `numeric` fields"),
+        "{message}"
+    );
+    let message = error(&format!(
+        "{USGS}plausible = {{ \"properties.mag\" = [10, -2] }}\n"
+    ));
+    assert!(
+        message.contains("must be [low, high] with low <= high"),
+        "{message}"
+    );
+    let config = parse(&format!(
+        "{USGS}plausible = {{ \"properties.mag\" = [-2, 10] }}\n"
+    ))
+    .expect("valid");
+    assert_eq!(config.sources[0].plausible["properties.mag"], [-2.0, 10.0]);
+}
+
+#[test]
 fn dropped_fields_must_spare_the_fields_the_summary_needs() {
     let message = error(&format!("{USGS}drop = [\"geometry\"]\n"));
     assert_eq!(
