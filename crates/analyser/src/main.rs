@@ -8,6 +8,11 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The same environment as the collector's, so `status` sees the same credentials.
+    if let Err(err) = releve::dotenv::load() {
+        eprintln!("analyser: {err}");
+        return ExitCode::from(2);
+    }
     releve::logging::init();
     let cli = Cli::parse();
     let outcome = match cli.command {

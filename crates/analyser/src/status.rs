@@ -82,6 +82,8 @@ struct SourceStatus {
     pub name: String,
     /// False for `enabled = false`: shown, never alerted on.
     pub enabled: bool,
+    /// Why the collector skips it (no credentials): shown, never alerted on.
+    pub unavailable: Option<String>,
     /// Collection interval.
     pub every: Option<Every>,
     /// End of the last run that landed data.
@@ -107,6 +109,8 @@ enum Health {
     Ok,
     /// `enabled = false`.
     Disabled,
+    /// The collector skips it: its credentials are not set.
+    Skipped,
     /// Nothing in `raw/` and MongoDB could not be read.
     Unknown,
     /// No successful collection known.
@@ -123,6 +127,7 @@ impl Health {
         match self {
             Health::Ok => "ok",
             Health::Disabled => "disabled",
+            Health::Skipped => "skipped",
             Health::Unknown => "unknown",
             Health::Never => "NEVER",
             Health::Stale => "STALE",
@@ -142,6 +147,9 @@ impl SourceStatus {
     fn health(&self, now: DateTime<Utc>) -> Health {
         if !self.enabled {
             return Health::Disabled;
+        }
+        if self.unavailable.is_some() {
+            return Health::Skipped;
         }
         let last_run_failed = match (&self.last_error, self.last_success) {
             (Some((failed_at, _)), Some(succeeded)) => *failed_at > succeeded,
@@ -169,7 +177,7 @@ impl SourceStatus {
     fn problem(&self, now: DateTime<Utc>) -> Option<String> {
         let name = &self.name;
         match self.health(now) {
-            Health::Ok | Health::Disabled | Health::Unknown => None,
+            Health::Ok | Health::Disabled | Health::Skipped | Health::Unknown => None,
             Health::Never => Some(format!(
                 "source `{name}` has no successful collection in raw/ or in `runs`; check logs/collector.log"
             )),
@@ -284,5 +292,14 @@ mod tests {
         usgs.enabled = false;
         assert_eq!(usgs.health(now), Health::Disabled);
         assert!(usgs.problem(now).is_none());
+    }
+
+    #[test]
+    fn a_source_without_credentials_is_shown_skipped_not_alerted_on() {
+        let now = Utc::now();
+        let mut offers = source(86_400);
+        offers.unavailable = Some("no France Travail credentials: set X".to_owned());
+        assert_eq!(offers.health(now), Health::Skipped);
+        assert!(offers.problem(now).is_none(), "no mail every hour");
     }
 }

@@ -6,7 +6,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let _ = dotenvy::dotenv();
+    if let Err(err) = releve::dotenv::load() {
+        eprintln!("collector: {err}");
+        return ExitCode::from(2);
+    }
     releve::logging::init();
     let args = collector::Args::parse();
     match collector::run(&args).await {

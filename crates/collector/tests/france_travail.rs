@@ -292,6 +292,26 @@ fn throttled_calls_wait_for_retry_after_at_the_real_limit() {
 }
 
 #[test]
+fn a_missing_secret_skips_the_source_naming_the_variable_to_set() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
+    let run = collect(&double, 10, "");
+    let stderr = run.stderr();
+    assert!(
+        run.output.status.success(),
+        "a skip is not a failure:\n{stderr}"
+    );
+    let skip = stderr
+        .lines()
+        .find(|l| l.contains("Skipping source"))
+        .unwrap_or_else(|| panic!("a skip line:\n{stderr}"));
+    assert!(
+        skip.contains("set FRANCE_TRAVAIL_CLIENT_SECRET (environment or .env)"),
+        "only the missing variable is named: {skip}"
+    );
+    assert_eq!(double.counts().api_calls, 0);
+}
+
+#[test]
 fn bad_credentials_fail_with_one_clear_line_and_land_nothing() {
     let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(500, 3)));
     let wrong_secret = "wrong-secret-4711";

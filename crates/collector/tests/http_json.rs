@@ -238,6 +238,27 @@ fn a_missing_key_variable_fails_the_source_naming_it() {
 }
 
 #[test]
+fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "# credentials\nMY SECRET=hunter2\nFRANCE_TRAVAIL_CLIENT_ID=x\n",
+    )
+    .expect("write .env");
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("collector: .env:2: "), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
 fn an_unknown_source_name_is_refused_before_any_call() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod credentials;
+pub mod dotenv;
 pub mod lock;
 pub mod logging;
 pub mod metrics;

@@ -53,10 +53,11 @@ pub fn render(report: &StatusReport) -> String {
                     (true, None) => "none".to_owned(),
                     (true, Some(hour)) => time(hour),
                 },
-                source
-                    .last_error
-                    .as_ref()
-                    .map_or_else(|| "-".to_owned(), |(at, e)| error_cell(now, *at, e)),
+                match (&source.unavailable, &source.last_error) {
+                    (Some(reason), _) => shorten(reason, REASON_WIDTH),
+                    (None, Some((at, e))) => error_cell(now, *at, e),
+                    (None, None) => "-".to_owned(),
+                },
             ]
         })
         .collect();

@@ -111,20 +111,16 @@ impl SourceError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
     /// France Travail without credentials in the environment.
-    #[error(
-        "no France Travail credentials: set {id} and {secret} to collect it",
-        id = france_travail::CLIENT_ID_ENV,
-        secret = france_travail::CLIENT_SECRET_ENV
-    )]
-    MissingCredentials,
+    #[error(transparent)]
+    MissingCredentials(#[from] releve::credentials::MissingCredentials),
 }
 
 /// Checks what a source needs before any request: `Some` when it must be skipped.
 pub fn unavailable(source: &Source) -> Option<Unavailable> {
     match &source.kind {
-        SourceKind::FranceTravail(_) if france_travail::credentials_from_env().is_none() => {
-            Some(Unavailable::MissingCredentials)
-        }
+        SourceKind::FranceTravail(_) => releve::credentials::france_travail()
+            .err()
+            .map(Unavailable::from),
         _ => None,
     }
 }

@@ -16,52 +16,20 @@ mod paging;
 mod partition;
 mod token;
 
-use std::fmt;
-
 use releve::Source;
 use releve::config::FranceTravail;
 
 use super::records::drop_fields;
-use super::{Collected, RunContext, SourceError, Unavailable};
+use super::{Collected, RunContext, SourceError};
 
 pub use api::FranceTravailError;
 
 /// Environment variable holding the client id.
-pub const CLIENT_ID_ENV: &str = "FRANCE_TRAVAIL_CLIENT_ID";
+pub use releve::credentials::FRANCE_TRAVAIL_CLIENT_ID as CLIENT_ID_ENV;
 /// Environment variable holding the client secret.
-pub const CLIENT_SECRET_ENV: &str = "FRANCE_TRAVAIL_CLIENT_SECRET";
-
+pub use releve::credentials::FRANCE_TRAVAIL_CLIENT_SECRET as CLIENT_SECRET_ENV;
 /// The application's OAuth2 client credentials.
-#[derive(Clone)]
-pub struct Credentials {
-    /// Client id.
-    pub client_id: String,
-    /// Client secret; never printed.
-    pub client_secret: String,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"<hidden>")
-            .finish()
-    }
-}
-
-/// The credentials from the environment, when both variables are set and not empty.
-pub fn credentials_from_env() -> Option<Credentials> {
-    let read = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    Some(Credentials {
-        client_id: read(CLIENT_ID_ENV)?,
-        client_secret: read(CLIENT_SECRET_ENV)?,
-    })
-}
+pub use releve::credentials::FranceTravailCredentials as Credentials;
 
 /// Collects every reachable offer created on the run's day; `source.url` is the API base.
 pub async fn collect(
@@ -69,10 +37,11 @@ pub async fn collect(
     source: &Source,
     settings: &FranceTravail,
 ) -> Result<Collected, SourceError> {
-    let credentials = credentials_from_env().ok_or_else(|| SourceError::Unexpected {
-        what: "credentials".to_owned(),
-        message: Unavailable::MissingCredentials.to_string(),
-    })?;
+    let credentials =
+        releve::credentials::france_travail().map_err(|missing| SourceError::Unexpected {
+            what: "credentials".to_owned(),
+            message: missing.to_string(),
+        })?;
     ctx.client.hide(&credentials.client_secret);
     let api = api::OffersApi::new(
         &ctx.client,

@@ -1,0 +1,70 @@
+//! The checkout's `.env` file (credentials kept out of `sources.toml`): loaded into the
+//! environment before anything reads it; variables already set win. A line that is not
+//! `NAME=value` is an error naming the file and line, never echoing the line (it may hold a
+//! secret).
+
+use std::path::Path;
+
+/// Why `.env` could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DotenvError {
+    /// A line that is not `NAME=value`.
+    #[error(
+        "{file}:{line}: not a `NAME=value` line (quote values holding spaces); .env was not loaded from there on"
+    )]
+    Line {
+        /// The file as named to the user.
+        file: String,
+        /// 1-based line number, 0 when it could not be found.
+        line: usize,
+    },
+    /// The file exists but cannot be read.
+    #[error(".env: cannot be read: {0}")]
+    Read(String),
+}
+
+/// Loads `.env` from the current folder or its parents, if there is one.
+pub fn load() -> Result<(), DotenvError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(err) if err.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
+            file: ".env".to_owned(),
+            line: line_of(Path::new(".env"), &text),
+        }),
+        Err(err) => Err(DotenvError::Read(err.to_string())),
+    }
+}
+
+/// The 1-based number of the line of `path` where `text` starts, 0 when not found.
+fn line_of(path: &Path, text: &str) -> usize {
+    let first = text.lines().next().unwrap_or_default();
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|content| content.lines().position(|line| line == first))
+        .map_or(0, |index| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_line_is_found_by_number() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "# c\nMY KEY=1\nA=2\n").expect("write");
+        assert_eq!(line_of(&path, "MY KEY=1"), 2);
+        assert_eq!(line_of(&path, "absent"), 0);
+        let message = DotenvError::Line {
+            file: ".env".into(),
+            line: 2,
+        }
+        .to_string();
+        assert!(
+            message.starts_with(".env:2: not a `NAME=value` line"),
+            "{message}"
+        );
+        assert!(!message.contains("MY KEY"), "the line is never echoed");
+    }
+}
