@@ -11,7 +11,9 @@ demo="$home/.demo"
 
 echo "==> Building relevé (first build takes a few minutes)"
 cargo build --workspace --bins --locked --quiet
-bin="$home/target/debug"
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$home/$target" ;; esac
+bin="$target/debug"
 
 rm -rf "$demo/raw" "$demo/sources.toml"
 mkdir -p "$demo/raw" reports

@@ -65,7 +65,8 @@ if [ "$action" = install ]; then
     fi
     if [ "$build" = yes ]; then
         echo "Building the release binaries (cargo build --release --workspace)..." >&2
-        (cd "$home" && cargo build --release --workspace)
+        # The crontab runs target/release/ of the checkout, whatever CARGO_TARGET_DIR says.
+        (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace)
     fi
     for stage in collector summariser analyser; do
         [ -x "$home/target/release/$stage" ] ||

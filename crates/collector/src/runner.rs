@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
 use releve::{RunLock, RunMetrics, Source};
+use tracing::Instrument;
 
 use crate::http::{CallCounts, RetryPolicy, SourceClient};
 use crate::schedule::{Due, due};
@@ -149,7 +150,10 @@ async fn collect_and_land(
         since: sources::incremental_start(source, settings.since, state.cursor, started),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
-    let collected = sources::collect(&ctx, source).await;
+    // Lines logged while collecting (retries, throttling) name their source. At error level,
+    // so the span is kept whatever RUST_LOG lets through.
+    let span = tracing::error_span!("collect", source = %source.name);
+    let collected = sources::collect(&ctx, source).instrument(span).await;
     if let Some(bar) = &ctx.progress {
         bar.finish_and_clear();
     }

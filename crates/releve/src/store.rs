@@ -34,7 +34,8 @@ pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The URI is not a MongoDB connection string.
-    #[error("MongoDB URI {uri} is invalid: {cause}")]
+    // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
+    #[error("MongoDB URI {uri} is invalid: {}", .cause.kind)]
     BadUri {
         /// The URI without credentials.
         uri: String,
@@ -50,7 +51,7 @@ pub enum StoreError {
         detail: String,
     },
     /// A command failed.
-    #[error("MongoDB {action} failed: {cause}")]
+    #[error("MongoDB {action} failed: {}", .cause.kind)]
     Command {
         /// What was being done.
         action: String,

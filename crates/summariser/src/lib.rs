@@ -111,6 +111,9 @@ pub enum SummariseError {
     /// MongoDB failed or is unreachable.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
+    #[error("the raw folder {0} does not exist: check --raw-dir (the collector creates it)")]
+    NoRawDir(PathBuf),
     /// The lock file could not be created.
     #[error("cannot take the lock {path}: {source}")]
     Lock {
@@ -128,6 +131,9 @@ pub fn lock_path(raw_dir: &Path) -> PathBuf {
 
 /// Summarises every landed file of every configured source.
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
+    if !options.raw_dir.is_dir() {
+        return Err(SummariseError::NoRawDir(options.raw_dir.clone()));
+    }
     let path = lock_path(&options.raw_dir);
     let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
         path: path.clone(),
@@ -172,6 +178,12 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
             );
         }
         reports.push(report);
+    }
+    if reports
+        .iter()
+        .all(|r| r.files_done == 0 && r.failures.is_empty())
+    {
+        info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files.");
     }
     Ok(Outcome::Done(reports))
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workspace, count, eco2mix, quake, snapshot, stderr};
+use common::{Workspace, count, eco2mix, exists, quake, snapshot, stderr};
 use releve::RunLock;
 use serde_json::json;
 
@@ -60,6 +60,50 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         1
     );
     assert_eq!(ws.remaining("usgs"), 0);
+}
+
+#[test]
+fn a_raw_folder_that_does_not_exist_is_an_error_not_created() {
+    let ws = Workspace::new("no-raw");
+    if exists(&ws.raw()) {
+        std::fs::remove_dir_all(ws.raw()).expect("remove raw/");
+    }
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains("the raw folder raw does not exist"),
+        "{errors}"
+    );
+    assert!(!exists(&ws.raw()), "the folder is not created");
+}
+
+#[test]
+fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
+    let ws = Workspace::new("bad-uri");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let output = ws
+        .command("mongo://alice:s3cret@127.0.0.1:1")
+        .output()
+        .expect("summariser runs");
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains("MongoDB URI mongo://***@127.0.0.1:1 is invalid")
+            && errors.contains("unsupported connection string scheme"),
+        "{errors}"
+    );
+    assert!(
+        !errors.contains("labels:") && !errors.contains("s3cret"),
+        "{errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
 
 #[tokio::test]
