@@ -210,6 +210,17 @@ fn land(
         }
     });
     write_metrics(raw_dir, &file, &metrics);
+    if collected.unusable > 0 {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            unusable = collected.unusable,
+            key = %source.key,
+            time = %source.time,
+            "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths."
+        );
+    }
     let cursor = collected.newest.filter(|_| sources::incremental(source));
     let day = sources::per_day(source).then_some(settings.day);
     state.succeeded(started, file.landed_at, cursor, day);

@@ -60,6 +60,30 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
     assert!(metrics[0].succeeded());
 }
 
+#[test]
+fn records_without_the_configured_key_land_with_a_warning() {
+    let server = feed(usgs_body(3));
+    let config = usgs_source("usgs", &format!("{}/feed", server.url()), "")
+        .replace("key = \"id\"", "key = \"properties.id\"");
+    let site = Site::new(&config);
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("without a `key` or `time` value"))
+        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    assert!(
+        warning.contains("unusable=3") && warning.contains("key=properties.id"),
+        "{warning}"
+    );
+    assert_eq!(site.data_files("usgs").len(), 1, "the body still lands");
+}
+
 #[tokio::test]
 async fn dropped_fields_never_land() {
     let server = feed(usgs_body(5));

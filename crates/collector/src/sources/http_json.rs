@@ -11,7 +11,7 @@ use releve::config::HttpJson;
 use releve::record::FieldPath;
 use serde_json::Value;
 
-use super::records::drop_fields;
+use super::records::{self, drop_fields};
 use super::{Collected, RunContext, SourceError};
 
 /// Fetches the endpoint once and checks the records are where the configuration says.
@@ -57,6 +57,11 @@ pub(super) async fn collect(
     let records = count_records(source, &body)?;
     ctx.progress_total(records);
     ctx.progress_advance(records);
+    let unusable = match source.records_path().get(&body) {
+        Some(Value::Array(items)) => records::unusable(source, items),
+        Some(record) => records::unusable(source, std::slice::from_ref(record)),
+        None => 0,
+    };
     let dropped = source.dropped_fields();
     let body = if dropped.is_empty() {
         answer.body.to_vec()
@@ -73,6 +78,7 @@ pub(super) async fn collect(
         announced: None,
         shortfall: 0,
         newest: None,
+        unusable,
     })
 }
 

@@ -71,6 +71,8 @@ pub struct Collected {
     pub shortfall: u64,
     /// The newest record `time` in `body`, for kinds that land an array of records.
     pub newest: Option<DateTime<Utc>>,
+    /// Records in `body` without a `key` or `time` value (the summariser skips them).
+    pub unusable: u64,
 }
 
 /// Why a source's collection failed. Messages never hold a secret or a URL with a key.

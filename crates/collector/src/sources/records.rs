@@ -68,6 +68,7 @@ impl<'s> RecordSet<'s> {
             announced: Some(announced),
             shortfall: 0,
             newest: newest_time(self.source, &self.records),
+            unusable: unusable(self.source, &self.records),
         })
     }
 }
@@ -77,6 +78,17 @@ pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
     for path in dropped {
         path.remove(record);
     }
+}
+
+/// How many of `records` lack a `key` or a `time` value: the summariser will skip them.
+pub(crate) fn unusable(source: &Source, records: &[Value]) -> u64 {
+    records
+        .iter()
+        .filter(|record| {
+            source.key.get(record).and_then(identity).is_none()
+                || source.time.get(record).and_then(timestamp).is_none()
+        })
+        .count() as u64
 }
 
 /// The newest `time` among records; `None` when no record has a time.

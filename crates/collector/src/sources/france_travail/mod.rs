@@ -19,7 +19,7 @@ mod token;
 use releve::Source;
 use releve::config::FranceTravail;
 
-use super::records::drop_fields;
+use super::records::{self, drop_fields};
 use super::{Collected, RunContext, SourceError};
 
 pub use api::FranceTravailError;
@@ -87,5 +87,6 @@ pub async fn collect(
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
         newest: None,
+        unusable: records::unusable(source, &harvest.offers),
     })
 }
