@@ -70,6 +70,14 @@ pub enum RunError {
         /// The name given.
         name: String,
     },
+    /// `--since` or `--date` names a day that has not begun (UTC).
+    #[error("--{flag} {day} is in the future (UTC): nothing has been published for it yet")]
+    FutureDay {
+        /// The flag.
+        flag: &'static str,
+        /// The day given.
+        day: NaiveDate,
+    },
 }
 
 /// What a run did, source by source, in configuration order.
@@ -106,6 +114,12 @@ pub async fn run(args: &Args) -> Result<Outcome, RunError> {
 pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
     http::install_tls_provider();
     let config = Config::load(&args.config.config)?;
+    let today = Utc::now().date_naive();
+    for (flag, day) in [("since", args.since), ("date", args.date)] {
+        if let Some(day) = day.filter(|day| *day > today) {
+            return Err(RunError::FutureDay { flag, day });
+        }
+    }
     for name in &args.sources {
         if config.source(name).is_none() {
             return Err(RunError::UnknownSource {
@@ -125,6 +139,11 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             }
         })
         .collect();
+    if args.since.is_some() {
+        for source in selected.iter().filter(|s| !sources::incremental(s)) {
+            tracing::info!(source = %source.name, "--since only applies to incremental sources; this one collects as usual.");
+        }
+    }
     let day = args
         .date
         .unwrap_or_else(|| Utc::now().date_naive() - TimeDelta::days(1));

@@ -297,6 +297,26 @@ fn an_unknown_source_name_is_refused_before_any_call() {
     assert!(site.data_files("usgs").is_empty());
 }
 
+#[test]
+fn a_day_in_the_future_is_refused_before_any_call() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    for flag in ["--since", "--date"] {
+        let output = Command::new(testkit::binary("collector"))
+            .current_dir(site.dir.path())
+            .args([flag, "2099-01-01"])
+            .output()
+            .expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{flag} 2099-01-01 is in the future")),
+            "{stderr}"
+        );
+    }
+    assert!(site.data_files("usgs").is_empty());
+}
+
 #[tokio::test]
 async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
     let calls = Arc::new(AtomicUsize::new(0));
