@@ -248,6 +248,13 @@ mod tests {
             api_message(br#"{"errorcode":10002,"error":"Too many requests on the domain."}"#),
             "Too many requests on the domain."
         );
+        assert_eq!(
+            api_message(
+                br#"{"error":true,"reason":"Cannot initialize WeatherVariable from invalid String value tempeature_2m for key current"}"#
+            ),
+            "Cannot initialize WeatherVariable from invalid String value tempeature_2m for key current",
+            "Open-Meteo's boolean `error` is skipped for its `reason`"
+        );
         assert_eq!(api_message(b"  Not   found \n"), "Not found");
         assert_eq!(api_message(b""), "(empty body)");
     }
