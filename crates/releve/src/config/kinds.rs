@@ -33,6 +33,23 @@ impl SourceKind {
         }
     }
 
+    /// Deserializes the keys of the kind called `kind` (its [`name`](Self::name)) on their own,
+    /// without the `kind` tag; `None` when no kind has that name. Read this way rather than
+    /// through `Source`'s flatten, a bad key keeps its position in the file.
+    pub(super) fn deserialize_keys<'de, D: serde::Deserializer<'de>>(
+        kind: &str,
+        keys: D,
+    ) -> Option<Result<(), D::Error>> {
+        let checked = match kind {
+            "http_json" => HttpJson::deserialize(keys).map(drop),
+            "opendatasoft" => Opendatasoft::deserialize(keys).map(drop),
+            "ods_v1" => OdsV1::deserialize(keys).map(drop),
+            "france_travail" => FranceTravail::deserialize(keys).map(drop),
+            _ => return None,
+        };
+        Some(checked)
+    }
+
     /// Where a landed file of this source keeps its records: `http_json` files are the API's
     /// body as served, so the configured `records` path; the other kinds land a JSON array.
     pub fn records_path(&self) -> FieldPath {

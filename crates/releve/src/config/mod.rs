@@ -5,6 +5,7 @@
 
 mod every;
 mod kinds;
+mod source_table;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ pub use every::Every;
 pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
 
 use crate::record::FieldPath;
+use source_table::{Refusal, SourceTable};
 
 /// A configuration that could not be read or accepted. The message is one line that names
 /// the file, the line and the key.
@@ -151,6 +153,32 @@ pub struct Source {
     pub line: usize,
 }
 
+/// The keys of [`Source`] itself, as written in `sources.toml`: every table takes them
+/// whatever its kind. Serde cannot list them for a struct with a flattened field, so they are
+/// listed here, in field order; a test fails when `Source` gains a field this list lacks.
+const COMMON_KEYS: &[&str] = &[
+    "name",
+    "every",
+    "url",
+    "key",
+    "time",
+    "numeric",
+    "categories",
+    "lon",
+    "lat",
+    "units",
+    "plausible",
+    "description",
+    "periodicity",
+    "access",
+    "licence",
+    "keep_days",
+    "drop",
+    "rate_limit",
+    "timeout",
+    "enabled",
+];
+
 fn enabled_by_default() -> bool {
     true
 }
@@ -203,9 +231,8 @@ impl Config {
             message,
         };
         let file: ConfigFile = toml::from_str(text).map_err(|err| {
-            let offset = err.span().map_or(0, |span| span.start);
-            let message = err.message().trim().replace('\n', " ");
-            invalid(offset, name_the_key(text, offset, message))
+            let refusal = refusal_of(text, &err);
+            invalid(refusal.offset, refusal.message)
         })?;
         let mut names = HashSet::new();
         let mut sources = Vec::with_capacity(file.sources.len());
@@ -304,6 +331,20 @@ fn used_fields(source: &Source) -> impl Iterator<Item = (&'static str, &FieldPat
         .chain(source.categories.iter().map(|path| ("categories", path)))
         .chain(source.lon.iter().map(|path| ("lon", path)))
         .chain(source.lat.iter().map(|path| ("lat", path)))
+}
+
+/// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is
+/// explained again from the table's keys; any other names the key on its line.
+fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
+    let offset = err.span().map_or(0, |span| span.start);
+    let message = err.message().trim().replace('\n', " ");
+    match SourceTable::at_header(text, offset) {
+        Some(table) => table.explain(message),
+        None => Refusal {
+            offset,
+            message: name_the_key(text, offset, message),
+        },
+    }
 }
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the

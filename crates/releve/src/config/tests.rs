@@ -100,8 +100,14 @@ fn dropped_fields_must_spare_the_fields_the_summary_needs() {
 #[test]
 fn unknown_keys_name_the_key_and_line() {
     let message = error(&format!("{USGS}colour = \"red\"\n"));
-    assert!(message.starts_with("sources.toml:2:"), "{message}");
-    assert!(message.contains("colour"), "{message}");
+    assert!(
+        message.starts_with("sources.toml:15: source `usgs-earthquakes`: unknown key `colour`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`categories`") && message.contains("`records`"),
+        "the hint lists the common keys and the kind's own: {message}"
+    );
     assert!(!message.contains('\n'), "{message}");
 }
 
@@ -189,4 +195,130 @@ fn an_incremental_source_looks_back_three_hours_unless_told() {
         message.starts_with("sources.toml:2: source `eco2mix`: key `lookback`"),
         "{message}"
     );
+}
+
+#[test]
+fn a_bad_kind_specific_value_names_the_source_key_and_line() {
+    assert_eq!(
+        error(&format!("{ECO2MIX}incremental = \"yes\"\n")),
+        "sources.toml:10: source `eco2mix`: key `incremental`: invalid type: string \"yes\", \
+         expected a boolean"
+    );
+}
+
+#[test]
+fn a_bad_value_inside_a_kind_specific_table_names_the_key() {
+    assert_eq!(
+        error(&format!("{USGS}params = {{ latitude = 43.6047 }}\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `params`: invalid type: floating point \
+         `43.6047`, expected a string"
+    );
+    assert_eq!(
+        error(&format!("{USGS}params.latitude = 43.6047\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `params`: invalid type: floating point \
+         `43.6047`, expected a string",
+        "a dotted key is named too"
+    );
+}
+
+#[test]
+fn a_bad_lookback_names_the_key() {
+    assert_eq!(
+        error(&format!(
+            "{ECO2MIX}incremental = true\nlookback = \"3 hours\"\n"
+        )),
+        "sources.toml:11: source `eco2mix`: key `lookback`: `3 hours` is not an interval: \
+         write a whole number and a unit s, m, h or d, e.g. `15m`"
+    );
+}
+
+#[test]
+fn a_misspelt_common_key_is_named_with_the_right_one() {
+    assert_eq!(
+        error(&format!("{USGS}catgories = [\"properties.net\"]\n")),
+        "sources.toml:15: source `usgs-earthquakes`: unknown key `catgories` \
+         (did you mean `categories`?)"
+    );
+}
+
+#[test]
+fn a_misspelt_required_key_is_named_rather_than_missing() {
+    assert_eq!(
+        error(&USGS.replace("every = ", "evry = ")),
+        "sources.toml:6: source `usgs-earthquakes`: unknown key `evry` (did you mean `every`?)"
+    );
+}
+
+#[test]
+fn a_missing_kind_specific_key_names_the_source() {
+    assert_eq!(
+        error(&ECO2MIX.replace("dataset = \"eco2mix-national-tr\"\n", "")),
+        "sources.toml:2: source `eco2mix`: missing field `dataset`"
+    );
+}
+
+#[test]
+fn an_unknown_kind_is_named_at_its_line() {
+    assert_eq!(
+        error(&USGS.replace("http_json", "ftp")),
+        "sources.toml:4: source `usgs-earthquakes`: key `kind`: unknown variant `ftp`, \
+         expected one of `http_json`, `opendatasoft`, `ods_v1`, `france_travail`"
+    );
+}
+
+/// Naming every field of `Source` here makes a new field fail to compile until it is added
+/// below, and then this test fails until `COMMON_KEYS` lists it (`Source` renames no field).
+#[test]
+fn every_common_key_is_listed() {
+    macro_rules! fields_of_source {
+        ($source:expr, $($field:ident),*) => {{
+            let Source { $($field: _,)* kind: _, line: _ } = $source;
+            [$(stringify!($field)),*]
+        }};
+    }
+    let config = parse(USGS).expect("valid configuration");
+    let fields = fields_of_source!(
+        &config.sources[0],
+        name,
+        every,
+        url,
+        key,
+        time,
+        numeric,
+        categories,
+        lon,
+        lat,
+        units,
+        plausible,
+        description,
+        periodicity,
+        access,
+        licence,
+        keep_days,
+        drop,
+        rate_limit,
+        timeout,
+        enabled
+    );
+    assert_eq!(COMMON_KEYS, fields);
+}
+
+#[test]
+fn every_kind_lists_its_keys_for_the_hints() {
+    let unknown = toml::from_str::<SourceKind>("kind = \"?\"")
+        .err()
+        .map(|err| err.message().to_owned())
+        .unwrap_or_default();
+    let kinds: Vec<&str> = unknown
+        .split_once("expected one of")
+        .map(|(_, kinds)| kinds.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    assert!(kinds.len() >= 4, "serde lists the kinds: {unknown}");
+    for kind in kinds {
+        let keys = source_table::valid_keys(kind).unwrap_or_default();
+        assert!(
+            keys.len() > COMMON_KEYS.len() + 1,
+            "`{kind}` lists its own keys"
+        );
+    }
 }

@@ -1,0 +1,273 @@
+//! Errors in the kind-specific keys of a `[[source]]` table lose their position: serde's
+//! `flatten` hands those keys to the kind as bare values, so toml can only point at the
+//! `[[source]]` line, and an unknown key is checked against the kind's keys alone. This module
+//! reads the refused table again with the position of every key to say which key is wrong, in
+//! which source, on which line.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::Visitor;
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use super::{COMMON_KEYS, SourceKind};
+
+/// Why the configuration is refused, and the offset in the file of what the message is about.
+#[derive(Debug)]
+pub(super) struct Refusal {
+    /// Byte offset of the offending key, value or table.
+    pub offset: usize,
+    /// One line naming the source and the key when they are known.
+    pub message: String,
+}
+
+/// One `key = value` line of a table, with the positions of both.
+struct Entry<'i> {
+    key: Spanned<DeString<'i>>,
+    value: Spanned<DeValue<'i>>,
+}
+
+impl Entry<'_> {
+    /// Whether `offset` falls on this entry, from its key to the end of its value or on
+    /// a key or value nested in it (`params.latitude = 43.6` spans only the key `params`).
+    fn holds(&self, offset: usize) -> bool {
+        (self.key.span().start..self.value.span().end).contains(&offset)
+            || value_holds(&self.value, offset)
+    }
+
+    /// The value when it is a string.
+    fn text(&self) -> Option<&str> {
+        self.value.get_ref().as_str()
+    }
+}
+
+/// Whether `offset` falls on `value` or on a key or value nested in it.
+fn value_holds(value: &Spanned<DeValue<'_>>, offset: usize) -> bool {
+    value.span().contains(&offset)
+        || match value.get_ref() {
+            DeValue::Table(table) => table
+                .iter()
+                .any(|(key, value)| key.span().contains(&offset) || value_holds(value, offset)),
+            DeValue::Array(items) => items.iter().any(|item| value_holds(item, offset)),
+            _ => false,
+        }
+}
+
+/// A `[[source]]` table as written, with the position of every key.
+pub(super) struct SourceTable<'i> {
+    /// The `[[source]]` header.
+    header: Range<usize>,
+    /// The keys in file order.
+    entries: Vec<Entry<'i>>,
+}
+
+impl<'i> SourceTable<'i> {
+    /// The `[[source]]` table whose header is at `offset`: serde's flatten leaves there the
+    /// errors it took the position from. `None` when no table starts there.
+    pub(super) fn at_header(text: &'i str, offset: usize) -> Option<Self> {
+        let mut root = DeTable::parse(text).ok()?.into_inner();
+        let DeValue::Array(tables) = root.remove("source")?.into_inner() else {
+            return None;
+        };
+        tables
+            .into_iter()
+            .find(|table| table.span().start == offset)
+            .and_then(SourceTable::from_value)
+    }
+
+    fn from_value(table: Spanned<DeValue<'i>>) -> Option<Self> {
+        let header = table.span();
+        let DeValue::Table(keys) = table.into_inner() else {
+            return None;
+        };
+        let mut entries: Vec<Entry<'i>> = keys
+            .into_iter()
+            .map(|(key, value)| Entry { key, value })
+            .collect();
+        entries.sort_by_key(|entry| entry.key.span().start);
+        Some(SourceTable { header, entries })
+    }
+
+    /// Why the table is refused: a bad `kind`, an unknown key, then a bad kind-specific key;
+    /// else `message`, serde's own, at the `[[source]]` line.
+    pub(super) fn explain(&self, message: String) -> Refusal {
+        self.kind()
+            .and_then(|kind| {
+                self.unknown_kind(kind)
+                    .or_else(|| self.unknown_key(kind))
+                    .or_else(|| self.bad_kind_key(kind))
+            })
+            .unwrap_or_else(|| self.refusal(self.header.start, message))
+    }
+
+    fn entry(&self, key: &str) -> Option<&Entry<'i>> {
+        self.entries.iter().find(|entry| entry.key.get_ref() == key)
+    }
+
+    fn kind(&self) -> Option<&str> {
+        self.entry("kind").and_then(Entry::text)
+    }
+
+    /// The message prefixed with the source's name, when the table has one.
+    fn refusal(&self, offset: usize, message: String) -> Refusal {
+        let message = match self.entry("name").and_then(Entry::text) {
+            Some(name) => format!("source `{name}`: {message}"),
+            None => message,
+        };
+        Refusal { offset, message }
+    }
+
+    /// The message about a key, at the key's line.
+    fn key_refusal(&self, entry: &Entry<'_>, message: &str) -> Refusal {
+        let key = entry.key.get_ref();
+        self.refusal(entry.key.span().start, format!("key `{key}`: {message}"))
+    }
+
+    /// A `kind` that names no kind, with serde's list of the kinds there are.
+    fn unknown_kind(&self, kind: &str) -> Option<Refusal> {
+        if kind_keys(kind).is_some() {
+            return None;
+        }
+        let entry = self.entry("kind")?;
+        let tag = DeTable::from_iter([(entry.key.clone(), entry.value.clone())]);
+        let error = SourceKind::deserialize(self.deserializer(tag)).err()?;
+        Some(self.key_refusal(entry, &one_line(error.message())))
+    }
+
+    /// The first key that neither every source nor this kind takes.
+    fn unknown_key(&self, kind: &str) -> Option<Refusal> {
+        let valid = valid_keys(kind)?;
+        let entry = self
+            .entries
+            .iter()
+            .find(|entry| !valid.contains(&entry.key.get_ref().as_ref()))?;
+        let key = entry.key.get_ref();
+        let hint = match closest(key, &valid) {
+            Some(near) => format!(" (did you mean `{near}`?)"),
+            None => format!(", expected one of {}", quoted(&valid)),
+        };
+        let message = format!("unknown key `{key}`{hint}");
+        Some(self.refusal(entry.key.span().start, message))
+    }
+
+    /// The first error in the kind-specific keys, read on their own so they keep their
+    /// positions: at the offending key, or at the header for a missing key.
+    fn bad_kind_key(&self, kind: &str) -> Option<Refusal> {
+        let own_keys = kind_keys(kind)?;
+        let keys: DeTable<'i> = self
+            .entries
+            .iter()
+            .filter(|entry| own_keys.contains(&entry.key.get_ref().as_ref()))
+            .map(|entry| (entry.key.clone(), entry.value.clone()))
+            .collect();
+        let error = SourceKind::deserialize_keys(kind, self.deserializer(keys))?.err()?;
+        let message = one_line(error.message());
+        let offset = error.span().map_or(self.header.start, |span| span.start);
+        Some(
+            match self.entries.iter().find(|entry| entry.holds(offset)) {
+                Some(entry) => self.key_refusal(entry, &message),
+                None => self.refusal(self.header.start, message),
+            },
+        )
+    }
+
+    /// A deserializer of some of this table's keys that reports their positions in the file.
+    fn deserializer(&self, keys: DeTable<'i>) -> toml::de::Deserializer<'i> {
+        toml::de::Deserializer::from(Spanned::new(self.header.clone(), keys))
+    }
+}
+
+/// Every key a table of kind `kind` takes: the common keys, the `kind` tag, the kind's own.
+/// `None` when `kind` names no kind.
+pub(super) fn valid_keys(kind: &str) -> Option<Vec<&'static str>> {
+    let own_keys = kind_keys(kind)?;
+    let mut valid = COMMON_KEYS.to_vec();
+    valid.insert(1, "kind");
+    valid.extend_from_slice(own_keys);
+    Some(valid)
+}
+
+/// The keys the kind called `kind` adds to the common ones, as serde's derived code lists
+/// them; `None` when `kind` names no kind.
+pub(super) fn kind_keys(kind: &str) -> Option<&'static [&'static str]> {
+    match SourceKind::deserialize_keys(kind, KeyNames)? {
+        Err(KeyNamesError::Listed(keys)) => Some(keys),
+        Ok(()) | Err(KeyNamesError::NotAStruct) => Some(&[]),
+    }
+}
+
+/// The valid key nearest to an unknown one, when it is close enough to be a typo.
+fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
+    let most = unknown.chars().count().max(3) / 3;
+    valid
+        .iter()
+        .map(|key| (strsim::damerau_levenshtein(unknown, key), *key))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, key)| key)
+}
+
+fn quoted(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn one_line(message: &str) -> String {
+    message.trim().replace('\n', " ")
+}
+
+/// A deserializer that only learns the keys of a struct: serde's derived code passes them to
+/// `deserialize_struct`, and the probe hands them back as its error.
+struct KeyNames;
+
+/// What a [`KeyNames`] probe learnt.
+#[derive(Debug)]
+enum KeyNamesError {
+    /// The struct's keys, as written in `sources.toml`.
+    Listed(&'static [&'static str]),
+    /// The type did not deserialize as a struct.
+    NotAStruct,
+}
+
+impl std::fmt::Display for KeyNamesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyNamesError::Listed(keys) => write!(f, "keys {}", quoted(keys)),
+            KeyNamesError::NotAStruct => f.write_str("not a struct"),
+        }
+    }
+}
+
+impl std::error::Error for KeyNamesError {}
+
+impl serde::de::Error for KeyNamesError {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        KeyNamesError::NotAStruct
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for KeyNames {
+    type Error = KeyNamesError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, KeyNamesError> {
+        Err(KeyNamesError::NotAStruct)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        keys: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, KeyNamesError> {
+        Err(KeyNamesError::Listed(keys))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
