@@ -1,6 +1,7 @@
 //! How complete and healthy each source's collection was over the period: expected versus
-//! landed collections (from `every` and `runs`), hours without data, coverage of the totals
-//! the APIs announced, retries, 429s and failures; and the one-word health of the cover.
+//! landed collections (from `every` and `runs`, counted from the source's first known
+//! collection), hours without data, coverage of the totals the APIs announced, retries, 429s
+//! and failures; the one-word health of the cover and the word of the quality table.
 
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
@@ -33,11 +34,25 @@ impl Health {
     }
 }
 
+/// Where the expected collections of a period are counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedFrom {
+    /// The period's start: the source collected before it, or no run of it is known.
+    PeriodStart,
+    /// The source's first known collection, which started inside the period.
+    FirstRun(DateTime<Utc>),
+    /// The source's first known collection came after the period: none was expected.
+    AfterPeriod(DateTime<Utc>),
+}
+
 /// The completeness figures of one source over the period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completeness {
-    /// Collections the schedule called for in the elapsed part of the period.
+    /// Collections the schedule called for in the elapsed part of the period, from
+    /// [`Completeness::expected_from`] on.
     pub expected: u64,
+    /// Where the expected collections are counted from.
+    pub expected_from: ExpectedFrom,
     /// Runs that landed their data.
     pub landed: u64,
     /// Runs that failed.
@@ -69,19 +84,35 @@ impl Completeness {
     pub fn coverage(&self) -> Option<f64> {
         (self.announced > 0).then(|| self.landed_of_announced as f64 / self.announced as f64)
     }
+
+    /// The quality table's word: the health now, except that a source healthy now but with
+    /// nothing landed in the period never reads `OK` there.
+    pub fn period_word(&self) -> &'static str {
+        match self.health {
+            Health::Ok if self.landed == 0 && self.expected > 0 => "none landed",
+            Health::Ok if matches!(self.expected_from, ExpectedFrom::AfterPeriod(_)) => {
+                "not started"
+            }
+            health => health.word(),
+        }
+    }
 }
 
-/// Assesses one source; `now` bounds the elapsed part of a period still running.
+/// Assesses one source; `first_run` is its first known collection, `now` bounds the elapsed
+/// part of a period still running.
 pub fn assess(
     source: &Source,
     data: &SourceData,
+    first_run: Option<DateTime<Utc>>,
     period: &ReportPeriod,
     now: DateTime<Utc>,
 ) -> Completeness {
     let reference = now.min(period.end());
-    let elapsed = (reference - period.start()).max(Duration::zero());
-    let every = source.every.as_chrono().max(Duration::seconds(1));
-    let expected = u64::try_from(elapsed.num_seconds() / every.num_seconds()).unwrap_or(0);
+    let expected_from = match first_run {
+        Some(first) if first >= period.end() => ExpectedFrom::AfterPeriod(first),
+        Some(first) if first > period.start() => ExpectedFrom::FirstRun(first),
+        _ => ExpectedFrom::PeriodStart,
+    };
     let elapsed_hours: Vec<_> = period
         .hours()
         .into_iter()
@@ -94,7 +125,8 @@ pub fn assess(
         .count();
     let announcing = data.runs.iter().filter(|run| run.announced.is_some());
     Completeness {
-        expected,
+        expected: expected(source, expected_from, period.start(), reference),
+        expected_from,
         landed: data.runs.iter().filter(|run| run.error.is_none()).count() as u64,
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
         hours: elapsed_hours.len(),
@@ -108,6 +140,28 @@ pub fn assess(
         health: health(source, data, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }
+}
+
+/// Collections due before `reference`: whole intervals since the period's start, or, from a
+/// first run inside the period, that run and every interval after it.
+fn expected(
+    source: &Source,
+    from: ExpectedFrom,
+    period_start: DateTime<Utc>,
+    reference: DateTime<Utc>,
+) -> u64 {
+    let every = source
+        .every
+        .as_chrono()
+        .max(Duration::seconds(1))
+        .num_seconds();
+    let seconds = |since: DateTime<Utc>| (reference - since).num_seconds().max(0);
+    let due = match from {
+        ExpectedFrom::PeriodStart => seconds(period_start) / every,
+        ExpectedFrom::FirstRun(first) => (seconds(first) + every - 1) / every,
+        ExpectedFrom::AfterPeriod(_) => 0,
+    };
+    u64::try_from(due).unwrap_or(0)
 }
 
 fn health(source: &Source, data: &SourceData, now: DateTime<Utc>) -> Health {
@@ -197,7 +251,7 @@ mod tests {
             last_success: Some(now),
             ..Default::default()
         };
-        let c = assess(&source("15m"), &data, &period(), now);
+        let c = assess(&source("15m"), &data, None, &period(), now);
         assert_eq!((c.expected, c.landed, c.failed), (24, 1, 0));
         assert_eq!((c.hours, c.hours_without_data), (6, 6));
         assert_eq!(c.coverage(), Some(0.5));
@@ -218,7 +272,7 @@ mod tests {
             ),
             ..Default::default()
         };
-        let c = assess(&source("1h"), &failing, &period(), end);
+        let c = assess(&source("1h"), &failing, None, &period(), end);
         assert_eq!(c.health, Health::Failing);
         assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
         let late = SourceData {
@@ -227,12 +281,75 @@ mod tests {
             ..failing
         };
         assert_eq!(
-            assess(&source("1h"), &late, &period(), end).health,
+            assess(&source("1h"), &late, None, &period(), end).health,
             Health::Late
         );
         assert_eq!(
-            assess(&source("1d"), &late, &period(), end).health,
+            assess(&source("1d"), &late, None, &period(), end).health,
             Health::Ok
         );
+    }
+
+    fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+            .single()
+            .expect("instant")
+    }
+
+    #[test]
+    fn a_month_expects_collections_only_from_the_first_known_run() {
+        let month = ReportPeriod::containing(
+            PeriodKind::Month,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::UTC,
+        );
+        let first = at(30, 9, 0);
+        let data = SourceData {
+            runs: (0..60)
+                .map(|m| CollectionRun {
+                    started: first + Duration::minutes(m),
+                    error: None,
+                    ..run(0, None)
+                })
+                .collect(),
+            last_success: Some(at(30, 9, 59)),
+            ..Default::default()
+        };
+        let c = assess(&source("1m"), &data, Some(first), &month, at(30, 10, 0));
+        assert_eq!((c.expected, c.landed), (60, 60));
+        assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
+        assert_eq!(c.period_word(), "OK");
+    }
+
+    #[test]
+    fn a_source_collecting_before_the_period_expects_the_whole_period() {
+        let data = SourceData {
+            last_success: Some(at(22, 0, 0)),
+            ..Default::default()
+        };
+        let c = assess(
+            &source("1h"),
+            &data,
+            Some(at(1, 0, 0)),
+            &period(),
+            at(22, 0, 0),
+        );
+        assert_eq!((c.expected, c.landed), (24, 0));
+        assert_eq!(c.expected_from, ExpectedFrom::PeriodStart);
+        assert_eq!(c.health, Health::Ok, "healthy now");
+        assert_eq!(c.period_word(), "none landed", "but not OK for the day");
+    }
+
+    #[test]
+    fn a_day_before_the_first_run_expects_nothing_and_does_not_read_ok() {
+        let first = at(22, 8, 0);
+        let data = SourceData {
+            last_success: Some(first),
+            ..Default::default()
+        };
+        let c = assess(&source("15m"), &data, Some(first), &period(), at(22, 8, 5));
+        assert_eq!((c.expected, c.landed), (0, 0));
+        assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
+        assert_eq!(c.period_word(), "not started");
     }
 }

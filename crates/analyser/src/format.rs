@@ -18,8 +18,16 @@ pub fn grouped(n: impl Into<i128>) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// `n` and a noun that takes an `s` in the plural, in agreement: `1 record`, `0 records`,
+/// `12,345 records`.
+pub fn counted(n: impl Into<i128>, noun: &str) -> String {
+    let n: i128 = n.into();
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", grouped(n))
+}
+
 /// A time as `2026-11-21 14:05` in the report's time zone.
-fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
+pub fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
     time.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -49,6 +57,14 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(grouped(-4_500), "-4,500");
+    }
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(counted(1, "record"), "1 record");
+        assert_eq!(counted(0, "record"), "0 records");
+        assert_eq!(counted(2, "value"), "2 values");
+        assert_eq!(counted(12_345, "record"), "12,345 records");
     }
 
     #[test]

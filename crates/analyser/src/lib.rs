@@ -17,6 +17,7 @@ mod report;
 mod retention;
 pub mod status;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -67,6 +68,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     let period = ReportPeriod::containing(args.period, anchor, tz);
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let data = query::load(&db, &config, &period).await?;
+    let first_runs = query::first_runs(&db, &config).await?;
     let quarantined = match &args.raw_dir {
         Some(raw_dir) => {
             Some(
@@ -83,6 +85,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         config: &config,
         period: &period,
         data: &data,
+        first_runs: &first_runs,
         quarantined: quarantined.as_ref(),
         generated_at: now,
     })?;
@@ -107,17 +110,19 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     Ok(path)
 }
 
-/// Renders the report of `period` from already loaded data; for benchmarks and tests.
+/// Renders the report of `period` from already loaded data; for benchmarks and tests. Each
+/// source's first known collection is taken to be its first run in `data`, if any.
 pub fn render_report(
     config: &Config,
     period: &ReportPeriod,
-    data: &std::collections::BTreeMap<String, query::SourceData>,
+    data: &BTreeMap<String, query::SourceData>,
     generated_at: DateTime<Utc>,
 ) -> Result<Vec<u8>, RenderError> {
     report::render(&ReportInput {
         config,
         period,
         data,
+        first_runs: &BTreeMap::new(),
         quarantined: None,
         generated_at,
     })

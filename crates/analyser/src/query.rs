@@ -1,7 +1,7 @@
 //! Everything the report shows, read from MongoDB in a handful of queries per source: the
 //! hourly summaries of the period, the collector runs, the last successful collection and,
-//! for positioned sources, the positions of the period's records. Its two ways of reading,
-//! `find_all` and `find_latest`, serve `analyser status` too.
+//! for positioned sources, the positions of the period's records; and each source's first known
+//! collection. Its two ways of reading, `find_all` and `find_latest`, serve `analyser status` too.
 
 use std::collections::BTreeMap;
 
@@ -124,6 +124,29 @@ pub async fn load(
         data.insert(source.name.clone(), load_source(db, source, period).await?);
     }
     Ok(data)
+}
+
+/// Each configured source's first known collection: the start of its earliest run still in
+/// `runs`, whatever its outcome, in or out of the period. Sources without a run are left out.
+pub async fn first_runs(
+    db: &Database,
+    config: &Config,
+) -> Result<BTreeMap<String, DateTime<Utc>>, StoreError> {
+    let mut first_runs = BTreeMap::new();
+    for source in &config.sources {
+        let name = source.name.as_str();
+        let action = format!("reading the first run of {name}");
+        let first: Option<RunDocument> = db
+            .collection::<RunDocument>(store::RUNS)
+            .find_one(doc! {"source": name})
+            .sort(doc! {"started": 1})
+            .await
+            .map_err(StoreError::command(action))?;
+        if let Some(run) = first {
+            first_runs.insert(source.name.clone(), store::chrono_date(run.started));
+        }
+    }
+    Ok(first_runs)
 }
 
 async fn load_source(

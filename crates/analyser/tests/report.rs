@@ -217,6 +217,31 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         Some(&"2,108"),
         "the week holds the golden day and the hours around it"
     );
+    let quakes = common::row(&text, "Completeness and quality", &["quakes", "failing"]);
+    assert_eq!(
+        quakes[2..4],
+        ["192", "94"],
+        "collections are expected from the first run on, the golden day's start: {quakes:?}"
+    );
+    assert!(
+        text.contains("quakes: expected collections counted from its first known collection, 2026-11-21 00:00."),
+        "the table says where expected collections start:\n{text}"
+    );
+
+    // The day before the first run: meteo is healthy now, yet nothing of it was expected or
+    // landed that day.
+    let text = common::text(&dir.path().join("reports/2026-11-20.pdf"));
+    let meteo = common::row(&text, "Completeness and quality", &["meteo"]);
+    assert_eq!(
+        meteo[1..4],
+        ["not", "0", "0"],
+        "meteo reads \"not started\", with nothing expected: {meteo:?}"
+    );
+    assert!(!meteo.contains(&"OK"), "{meteo:?}");
+    assert!(
+        text.contains("meteo: first known collection 2026-11-21 00:00, after this period: no collection expected."),
+        "{text}"
+    );
 }
 
 #[test]

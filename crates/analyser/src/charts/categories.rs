@@ -3,14 +3,16 @@
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, KeyedAxis, desc_style, draw, font_px, label_style, number_label,
-    palette, title_style,
+    ChartError, ChartImage, KeyedAxis, count_axis, desc_style, draw, font_px, label_style,
+    number_label, palette, title_style,
 };
+use crate::format::grouped;
 
 /// Longest value label drawn; longer ones are cut with an ellipsis.
 const LABEL_CHARS: usize = 32;
 
-/// Bars of `values` (most frequent first), the largest on top, each with its count.
+/// Bars of `values` (most frequent first), the largest on top, each with its count, over
+/// whole-number ticks.
 pub fn category_bars(
     values: &[(String, i64)],
     title: &str,
@@ -31,7 +33,7 @@ pub fn category_bars(
             .margin(font_px(6.0) as u32)
             .x_label_area_size(font_px(24.0) as u32)
             .y_label_area_size(label_width)
-            .build_cartesian_2d(0.0..right, y_range)
+            .build_cartesian_2d(count_axis(right), y_range)
             .map_err(&fail)?;
         let row_of = |y: f64| rows - 1 - (y.floor().max(0.0) as usize).min(rows - 1);
         let y_label = |y: &f64| labels.get(row_of(*y)).cloned().unwrap_or_default();
@@ -41,7 +43,6 @@ pub fn category_bars(
             .disable_y_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(palette::GRID)
-            .x_labels(6)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
             .label_style(label_style())
@@ -62,7 +63,7 @@ pub fn category_bars(
         chart
             .draw_series(values.iter().enumerate().map(|(i, (_, count))| {
                 let position = (*count as f64 + right * 0.01, slot(i) + 0.72);
-                Text::new(count.to_string(), position, label_style())
+                Text::new(grouped(*count), position, label_style())
             }))
             .map_err(&fail)?;
         Ok(())

@@ -2,9 +2,9 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, ChartImage, TimeAxis, draw, hourly_frame, palette};
+use super::{ChartError, ChartImage, TimeAxis, count_axis, draw, hourly_frame, palette};
 
-/// Bars of `counts[i]` records for the axis's hour `i`.
+/// Bars of `counts[i]` records for the axis's hour `i`, over whole-number ticks.
 pub fn hourly_counts(
     axis: &TimeAxis,
     counts: &[i64],
@@ -14,7 +14,7 @@ pub fn hourly_counts(
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
-        let mut chart = hourly_frame(root, title, axis, 0.0..top, top, "Records per hour")?;
+        let mut chart = hourly_frame(root, title, axis, count_axis(top), top, "Records per hour")?;
         let gap = if axis.len() > 48 { 0.0 } else { 0.12 };
         chart
             .draw_series(

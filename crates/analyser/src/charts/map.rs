@@ -1,56 +1,81 @@
 //! Where a positioned source's records were: a lon/lat scatter in degrees, points coloured
-//! and sized by the source's first numeric field, with the outline of the data's bounding box.
+//! and sized by the source's first numeric field, with the outline of the data's bounding box
+//! and, under the map, a key to the colours.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
 
-use super::{ChartError, ChartImage, desc_style, draw, font_px, label_style, palette, title_style};
+use super::{
+    ChartError, ChartImage, TICK, desc_style, draw, font_px, label_style, palette, title_style,
+    y_label_area,
+};
+use crate::format::value;
 use crate::query::Position;
 
-/// The scatter of `points`; `outline` is the union of the hourly bounding boxes.
+/// The colour scale, low to high values: viridis from violet through blue and teal to green,
+/// stopping short of its pale yellow; every step stays far from the grey of missing values.
+const SCALE: [RGBColor; 5] = [
+    RGBColor(68, 1, 84),
+    RGBColor(59, 82, 139),
+    RGBColor(33, 145, 140),
+    RGBColor(94, 201, 98),
+    RGBColor(170, 220, 50),
+];
+
+/// What the points' colour stands for: the field's name as the key shows it, `mag (magnitude)`.
+#[derive(Debug, Clone, Copy)]
+pub struct ColourKey<'a> {
+    /// The field, with its unit.
+    pub field: &'a str,
+}
+
+/// The scatter of `points`; `outline` is the union of the hourly bounding boxes. With `key`,
+/// points are coloured and sized by their value (grey without one) and a key under the map
+/// tells the colours; without, they are all drawn alike.
 pub fn position_map(
     points: &[Position],
     outline: Option<BoundingBox>,
+    key: Option<ColourKey<'_>>,
     title: &str,
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
-    let extent = extent(points, outline);
-    let (lon, lat) = framed(extent, size);
-    let (low, high) = points
-        .iter()
-        .filter_map(|p| p.value)
-        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let scale = |value: Option<f64>| -> (RGBColor, i32) {
-        match value {
-            Some(v) if high > low => {
-                let t = ((v - low) / (high - low)).clamp(0.0, 1.0);
-                (
-                    blend(palette::BAND, palette::ACCENT, t),
-                    3 + (t * 6.0).round() as i32,
-                )
-            }
-            Some(_) => (palette::DATA, 4),
-            None => (palette::MUTED, 3),
-        }
+    let key_height = if key.is_some() {
+        font_px(16.0) as u32
+    } else {
+        0
     };
+    let map_size = (size.0, size.1 - key_height);
+    let extent = extent(points, outline);
+    let (lon, lat) = framed(extent, map_size);
+    let range = ValueRange::of(points);
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
-        let mut chart = ChartBuilder::on(root)
+        let (map_area, key_area) = root.split_vertically(map_size.1);
+        let ticks = |range: (f64, f64), count: usize| {
+            plotters::coord::types::RangedCoordf64::from(range.0..range.1).key_points(count)
+        };
+        let (lon_ticks, lat_ticks) = (ticks(lon, 8), ticks(lat, 6));
+        let lon_label = degrees(&lon_ticks);
+        let lat_label = degrees(&lat_ticks);
+        let y_area = y_label_area(&map_area, lat_ticks.iter().map(&lat_label));
+        let mut chart = ChartBuilder::on(&map_area)
             .caption(title, title_style())
             .margin(font_px(6.0) as u32)
             .x_label_area_size(font_px(24.0) as u32)
-            .y_label_area_size(font_px(30.0) as u32)
+            .y_label_area_size(y_area)
             .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)
             .map_err(&fail)?;
-        let degrees = |v: &f64| format!("{v:.1}°");
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(palette::GRID)
+            .set_all_tick_mark_size(TICK)
             .x_labels(8)
             .y_labels(6)
-            .x_label_formatter(&degrees)
-            .y_label_formatter(&degrees)
+            .x_label_formatter(&lon_label)
+            .y_label_formatter(&lat_label)
             .label_style(label_style())
             .axis_desc_style(desc_style())
             .x_desc("Longitude (degrees)")
@@ -73,12 +98,126 @@ pub fn position_map(
         });
         chart
             .draw_series(ordered.into_iter().map(|p| {
-                let (colour, radius) = scale(p.value);
+                let (colour, radius) = match key {
+                    Some(_) => range.mark(p.value),
+                    None => (palette::DATA, 4),
+                };
                 Circle::new((p.lon, p.lat), radius, colour.mix(0.85).filled())
             }))
             .map_err(&fail)?;
+        if let Some(key) = key {
+            let left = font_px(6.0) as i32 + y_area as i32;
+            draw_key(&key_area, left, key, &range, points).map_err(&fail)?;
+        }
         Ok(())
     })
+}
+
+/// Tick labels in degrees with enough decimals to tell `ticks` apart: `50.0°`, `43.62°`.
+fn degrees(ticks: &[f64]) -> impl Fn(&f64) -> String {
+    let step = ticks
+        .windows(2)
+        .map(|pair| (pair[1] - pair[0]).abs())
+        .fold(f64::MAX, f64::min);
+    let decimals = (1..6)
+        .find(|&d| step * 10f64.powi(d as i32) >= 0.999)
+        .unwrap_or(6);
+    move |v: &f64| format!("{v:.decimals$}°")
+}
+
+/// The lowest and highest value of the points.
+#[derive(Debug, Clone, Copy)]
+struct ValueRange {
+    low: f64,
+    high: f64,
+}
+
+impl ValueRange {
+    fn of(points: &[Position]) -> Self {
+        let (low, high) = points
+            .iter()
+            .filter_map(|p| p.value)
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        ValueRange { low, high }
+    }
+
+    /// The colour and radius of a point holding `value`.
+    fn mark(&self, value: Option<f64>) -> (RGBColor, i32) {
+        match value {
+            Some(v) if self.high > self.low => {
+                let t = ((v - self.low) / (self.high - self.low)).clamp(0.0, 1.0);
+                (scale_colour(t), 3 + (t * 6.0).round() as i32)
+            }
+            Some(_) => (scale_colour(0.5), 5),
+            None => (palette::MUTED, 3),
+        }
+    }
+}
+
+/// The colour of the scale at `t`, 0 for the lowest value and 1 for the highest.
+fn scale_colour(t: f64) -> RGBColor {
+    let at = t.clamp(0.0, 1.0) * (SCALE.len() - 1) as f64;
+    let i = (at.floor() as usize).min(SCALE.len() - 2);
+    blend(SCALE[i], SCALE[i + 1], at - i as f64)
+}
+
+/// A failure to draw on a bitmap area.
+type AreaError = DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>;
+
+/// One line under the map: the field, its lowest value, marks from low to high, its highest
+/// value and, when some record has none, the grey of a missing value.
+fn draw_key(
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    left: i32,
+    key: ColourKey<'_>,
+    range: &ValueRange,
+    points: &[Position],
+) -> Result<(), AreaError> {
+    let middle = area.dim_in_pixel().1 as i32 / 2;
+    let text = label_style().pos(Pos::new(HPos::Left, VPos::Center));
+    let width = |s: &str| {
+        area.estimate_text_size(s, &text)
+            .map_or(0, |(w, _)| w as i32)
+    };
+    let mut x = left;
+    let write = |x: &mut i32, s: &str| -> Result<(), AreaError> {
+        area.draw(&Text::new(s.to_owned(), (*x, middle), text.clone()))?;
+        *x += width(s) + font_px(4.0) as i32;
+        Ok(())
+    };
+    // Marks sit a largest point's diameter apart, whatever their size.
+    let widest = range.mark(Some(range.high)).1.max(range.mark(None).1);
+    let marks = |x: &mut i32, values: &[Option<f64>]| {
+        for value in values {
+            let (colour, radius) = range.mark(*value);
+            area.draw(&Circle::new(
+                (*x + widest, middle),
+                radius,
+                colour.mix(0.85).filled(),
+            ))?;
+            *x += 2 * widest + font_px(1.5) as i32;
+        }
+        *x += font_px(3.0) as i32;
+        Ok::<(), AreaError>(())
+    };
+    write(&mut x, &format!("Colour and size: {}", key.field))?;
+    if range.high > range.low {
+        write(&mut x, &value(range.low))?;
+        let steps: Vec<Option<f64>> = (0..7)
+            .map(|i| Some(range.low + (range.high - range.low) * f64::from(i) / 6.0))
+            .collect();
+        marks(&mut x, &steps)?;
+        write(&mut x, &value(range.high))?;
+    } else if range.high == range.low {
+        marks(&mut x, &[Some(range.low)])?;
+        write(&mut x, &value(range.low))?;
+    }
+    if points.iter().any(|p| p.value.is_none()) {
+        x += font_px(6.0) as i32;
+        marks(&mut x, &[None])?;
+        write(&mut x, "no value")?;
+    }
+    Ok(())
 }
 
 /// The smallest box holding the points and the outline; the whole world when both are empty.
@@ -124,4 +263,82 @@ fn framed(b: BoundingBox, (width, height): (u32, u32)) -> ((f64, f64), (f64, f64
 fn blend(from: RGBColor, to: RGBColor, t: f64) -> RGBColor {
     let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
     RGBColor(mix(from.0, to.0), mix(from.1, to.1), mix(from.2, to.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distance(a: RGBColor, b: RGBColor) -> f64 {
+        let d = |x: u8, y: u8| (f64::from(x) - f64::from(y)).powi(2);
+        (d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)).sqrt()
+    }
+
+    fn chroma(c: RGBColor) -> u8 {
+        c.0.max(c.1).max(c.2) - c.0.min(c.1).min(c.2)
+    }
+
+    #[test]
+    fn degree_labels_tell_close_ticks_apart() {
+        let close = [43.58, 43.59, 43.6, 43.61];
+        let labels: Vec<String> = close.iter().map(degrees(&close)).collect();
+        assert_eq!(labels, ["43.58°", "43.59°", "43.60°", "43.61°"]);
+        let wide = [-50.0, 0.0, 50.0];
+        let labels: Vec<String> = wide.iter().map(degrees(&wide)).collect();
+        assert_eq!(labels, ["-50.0°", "0.0°", "50.0°"]);
+    }
+
+    #[test]
+    fn no_step_of_the_scale_looks_like_the_grey_of_missing_values() {
+        for i in 0..=100 {
+            let colour = scale_colour(f64::from(i) / 100.0);
+            assert!(
+                distance(colour, palette::MUTED) > 80.0 && chroma(colour) >= 60,
+                "{i}%: {colour:?} is too close to grey"
+            );
+        }
+    }
+
+    /// How a mark of `colour` looks on white once drawn 85% opaque.
+    fn on_white(colour: RGBColor) -> [u8; 3] {
+        let mix = |c: u8| (f64::from(c) * 0.85 + 255.0 * 0.15).round() as u8;
+        [mix(colour.0), mix(colour.1), mix(colour.2)]
+    }
+
+    fn holds(image: &ChartImage, rows: std::ops::Range<u32>, colour: [u8; 3]) -> bool {
+        let w = image.width as usize;
+        rows.flat_map(|y| (0..w).map(move |x| (y as usize * w + x) * 3))
+            .any(|at| {
+                image.rgb[at..at + 3]
+                    .iter()
+                    .zip(colour)
+                    .all(|(&a, b)| a.abs_diff(b) <= 6)
+            })
+    }
+
+    #[test]
+    fn the_key_under_the_map_shows_both_ends_of_the_scale_and_the_missing_grey() {
+        let points: Vec<Position> = (0..20)
+            .map(|n| Position {
+                lon: 1.0 + f64::from(n) / 10.0,
+                lat: 43.0 + f64::from(n % 5) / 10.0,
+                value: (n != 7).then_some(f64::from(n)),
+            })
+            .collect();
+        let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+        let key = ColourKey { field: "mag" };
+        let image = position_map(&points, None, Some(key), "t", size).expect("map");
+        let key_rows = size.1 - font_px(16.0) as u32..size.1;
+        for colour in [scale_colour(0.0), scale_colour(1.0), palette::MUTED] {
+            assert!(
+                holds(&image, key_rows.clone(), on_white(colour)),
+                "the key shows {colour:?}"
+            );
+        }
+        let plain = position_map(&points, None, None, "t", size).expect("map");
+        assert!(
+            !holds(&plain, 0..size.1, on_white(scale_colour(1.0))),
+            "without a field, no colour scale and no key"
+        );
+    }
 }

@@ -2,8 +2,10 @@
 //! palette and one bundled font (DejaVu Sans), ready to be embedded in the PDF.
 //!
 //! Each chart kind has its own module; this one holds what they share: the canvas size, the
-//! palette, the text sizes, the time axis in the report's time zone and number labels.
+//! palette, the text sizes, the frame of the hourly charts and the time axis in the report's
+//! time zone; `axes` holds the value axes and their labels.
 
+mod axes;
 mod categories;
 mod counts;
 mod map;
@@ -16,9 +18,10 @@ use chrono_tz::Tz;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+use axes::{KeyedAxis, TICK, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
 pub use counts::hourly_counts;
-pub use map::position_map;
+pub use map::{ColourKey, position_map};
 pub use series::{HourBand, numeric_band};
 
 use crate::period::PeriodKind;
@@ -29,7 +32,7 @@ pub const DPI: f32 = 150.0;
 /// The font family name registered with plotters.
 const FAMILY: &str = "sans-serif";
 
-/// The report's palette: one hue for data, one for highlights, greys for the frame.
+/// The report's palette: one hue for data, greys for the frame; the map's colour scale is its own.
 mod palette {
     use plotters::style::RGBColor;
 
@@ -37,8 +40,6 @@ mod palette {
     pub const DATA: RGBColor = RGBColor(31, 96, 160);
     /// The min–max band behind a line.
     pub const BAND: RGBColor = RGBColor(176, 203, 232);
-    /// Outlines and highlights (bounding box, largest values).
-    pub const ACCENT: RGBColor = RGBColor(214, 96, 39);
     /// Axis text.
     pub const TEXT: RGBColor = RGBColor(40, 40, 40);
     /// Grid lines.
@@ -136,37 +137,34 @@ fn draw(
 
 /// The chart both hourly charts stand on: the period's hours across, `y` up, labelled ticks and
 /// a light horizontal grid. `span` sets how precisely y ticks are written.
-type HourlyChart<'a, 'b> = ChartContext<
-    'a,
-    BitMapBackend<'b>,
-    Cartesian2d<KeyedAxis, plotters::coord::types::RangedCoordf64>,
->;
+type HourlyChart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<KeyedAxis, KeyedAxis>>;
 
 fn hourly_frame<'a, 'b>(
     root: &'a DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>,
     title: &str,
     axis: &TimeAxis,
-    y: std::ops::Range<f64>,
+    y: KeyedAxis,
     span: f64,
     y_desc: &str,
 ) -> Result<HourlyChart<'a, 'b>, ChartError> {
     let fail = ChartError::from_plotters(title);
     let x_range = KeyedAxis::new(0.0..axis.len().max(1) as f64, axis.key_points());
+    let y_label = |y: &f64| number_label(*y, span);
+    let y_area = y_label_area(root, y.keys.iter().map(y_label));
     let mut chart = ChartBuilder::on(root)
         .caption(title, title_style())
         .margin(font_px(6.0) as u32)
         .x_label_area_size(font_px(24.0) as u32)
-        .y_label_area_size(font_px(30.0) as u32)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(x_range, y)
         .map_err(&fail)?;
     let x_label = |x: &f64| axis.label(*x);
-    let y_label = |y: &f64| number_label(*y, span);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(palette::GRID)
-        .y_labels(6)
+        .set_all_tick_mark_size(TICK)
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
         .label_style(label_style())
@@ -245,79 +243,9 @@ impl TimeAxis {
     }
 }
 
-/// A linear f64 axis whose ticks sit exactly at the given positions (local midnights, every
-/// third hour, category rows) instead of plotters' round numbers.
-struct KeyedAxis {
-    range: std::ops::Range<f64>,
-    keys: Vec<f64>,
-}
-
-impl KeyedAxis {
-    fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Self {
-        KeyedAxis { range, keys }
-    }
-}
-
-impl Ranged for KeyedAxis {
-    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = (self.range.end - self.range.start).max(f64::EPSILON);
-        let t = (value - self.range.start) / span;
-        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
-    }
-
-    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
-        self.keys.clone()
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.range.clone()
-    }
-}
-
-/// A short tick label for a value on an axis spanning `span`: `61k`, `1.2`, `0.05`.
-fn number_label(value: f64, span: f64) -> String {
-    let magnitude = value.abs().max(span.abs());
-    if magnitude >= 1e6 {
-        trim(format!("{:.1}", value / 1e6)) + "M"
-    } else if magnitude >= 1e4 {
-        trim(format!("{:.1}", value / 1e3)) + "k"
-    } else if span >= 10.0 {
-        format!("{value:.0}")
-    } else if span >= 1.0 {
-        trim(format!("{value:.1}"))
-    } else {
-        trim(format!("{value:.2}"))
-    }
-}
-
-fn trim(text: String) -> String {
-    if text.contains('.') {
-        let trimmed = text.trim_end_matches('0').trim_end_matches('.');
-        if trimmed == "-0" {
-            "0".to_owned()
-        } else {
-            trimmed.to_owned()
-        }
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tick_labels_stay_short() {
-        assert_eq!(number_label(61_500.0, 20_000.0), "61.5k");
-        assert_eq!(number_label(1.25, 4.0), "1.2");
-        assert_eq!(number_label(0.05, 0.2), "0.05");
-        assert_eq!(number_label(12.0, 50.0), "12");
-        assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
-    }
 
     #[test]
     fn a_paris_day_is_labelled_every_three_local_hours() {

@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, ChartImage, TimeAxis, draw, hourly_frame, palette};
+use super::{ChartError, ChartImage, TimeAxis, draw, hourly_frame, palette, value_axis};
 
 /// One hour's minimum, mean and maximum of a field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,7 +40,7 @@ pub fn numeric_band(
     let span = high - low;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
-        let mut chart = hourly_frame(root, title, axis, low..high, span, unit)?;
+        let mut chart = hourly_frame(root, title, axis, value_axis(low..high), span, unit)?;
         for run in runs(bands) {
             let upper = run.iter().map(|(x, b)| (*x, b.max));
             let lower = run.iter().rev().map(|(x, b)| (*x, b.min));
@@ -97,4 +97,83 @@ fn runs(bands: &[Option<HourBand>]) -> Vec<Vec<(f64, HourBand)>> {
         runs.push(current);
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::{PeriodKind, ReportPeriod};
+
+    fn day_axis() -> TimeAxis {
+        let period = ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        TimeAxis::new(period.hours(), period.tz, period.kind)
+    }
+
+    /// Hourly bands swinging between `low` and `high`.
+    fn bands(low: f64, high: f64) -> Vec<Option<HourBand>> {
+        (0..24)
+            .map(|i| {
+                let mean = low + (high - low) * (f64::from(i) / 23.0);
+                Some(HourBand {
+                    min: mean - (high - low) * 0.02,
+                    mean,
+                    max: mean + (high - low) * 0.02,
+                })
+            })
+            .collect()
+    }
+
+    fn dark(image: &ChartImage, x: usize, y: usize) -> bool {
+        let at = (y * image.width as usize + x) * 3;
+        image.rgb[at..at + 3].iter().all(|&v| v < 200)
+    }
+
+    #[test]
+    fn the_y_axis_title_keeps_clear_of_the_widest_tick_labels() {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        // Pressure in Pa (101.5k), a narrow span of large values (1234.56), a negative range.
+        for (low, high, unit) in [
+            (101_352.0, 101_649.0, "Pa"),
+            (1_234.1, 1_234.9, "hPa"),
+            (-9_000.0, -8_000.0, "MW"),
+        ] {
+            let with =
+                numeric_band(&day_axis(), &bands(low, high), "t", unit, size).expect("chart");
+            let without =
+                numeric_band(&day_axis(), &bands(low, high), "t", "", size).expect("chart");
+            let (w, h) = (with.width as usize, with.height as usize);
+            // The title is what differs; everything else, tick labels included, is alike.
+            let title: Vec<(usize, usize)> = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    let at = (y * w + x) * 3;
+                    with.rgb[at..at + 3] != without.rgb[at..at + 3]
+                })
+                .collect();
+            assert!(!title.is_empty(), "{unit}: the axis title is drawn");
+            let left = title
+                .iter()
+                .map(|p| p.0)
+                .min()
+                .unwrap_or(0)
+                .saturating_sub(2);
+            let right = title.iter().map(|p| p.0).max().unwrap_or(0) + 2;
+            let top = title
+                .iter()
+                .map(|p| p.1)
+                .min()
+                .unwrap_or(0)
+                .saturating_sub(2);
+            let bottom = title.iter().map(|p| p.1).max().unwrap_or(0) + 2;
+            let clashes = (top..=bottom.min(h - 1))
+                .flat_map(|y| (left..=right.min(w - 1)).map(move |x| (x, y)))
+                .filter(|&(x, y)| dark(&without, x, y))
+                .count();
+            assert_eq!(clashes, 0, "{unit}: the title's box touches tick labels");
+        }
+    }
 }

@@ -5,10 +5,11 @@
 mod metrics;
 mod table;
 
+use chrono::{DateTime, Utc};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb,
-    TextItem, XObjectTransform,
+    Color, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat,
+    Rect, Rgb, TextItem, XObjectTransform,
 };
 
 use metrics::{MM_PER_PT, TextMetrics};
@@ -29,6 +30,8 @@ const BOTTOM: f32 = 20.0;
 
 /// Body text size in points.
 pub const BODY: f32 = 9.5;
+/// Chart caption size in points.
+const CAPTION: f32 = 8.0;
 
 /// The document could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +75,16 @@ pub struct ReportDocument {
 }
 
 impl ReportDocument {
-    /// An empty document titled `title`, with the bundled fonts loaded.
-    pub fn new(title: &str) -> Result<Self, FontError> {
+    /// An empty document titled `title`, created at `created`, with the bundled fonts loaded.
+    pub fn new(title: &str, created: DateTime<Utc>) -> Result<Self, FontError> {
         let mut doc = PdfDocument::new(title);
+        // printpdf writes the date's UTC fields with a `+00'00'` offset: give it UTC.
+        let date = OffsetDateTime::from_unix_timestamp(created.timestamp())
+            .unwrap_or(OffsetDateTime::epoch());
+        let info = &mut doc.metadata.info;
+        info.creation_date = date;
+        info.modification_date = date;
+        info.metadata_date = date;
         let mut warnings = Vec::new();
         let regular =
             ParsedFont::from_bytes(dejavu::sans::regular(), 0, &mut warnings).ok_or(FontError)?;
@@ -144,6 +154,12 @@ impl ReportDocument {
             },
             Op::EndTextSection,
         ]);
+    }
+
+    /// Height of `text` laid out by [`ReportDocument::paragraph`].
+    fn paragraph_height(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let lines = self.metrics.wrap(text, size, bold, CONTENT_WIDTH).len();
+        lines as f32 * size * MM_PER_PT * 1.35
     }
 
     /// Wrapped text across the content width, continuing on a new page when needed.
@@ -222,11 +238,16 @@ impl ReportDocument {
         ]);
     }
 
-    /// Places a chart at the cursor at its print size, on a new page if it does not fit.
-    pub fn chart(&mut self, chart: ChartImage) {
+    /// Places a chart at the cursor at its print size with its caption paragraphs below it,
+    /// both on a new page if they do not fit together.
+    pub fn chart(&mut self, chart: ChartImage, captions: &[&str]) {
         let width = chart.width as f32 / DPI * 25.4;
         let height = chart.height as f32 / DPI * 25.4;
-        self.ensure(height);
+        let caption_height: f32 = captions
+            .iter()
+            .map(|caption| self.paragraph_height(caption, CAPTION, false))
+            .sum();
+        self.ensure(height + 2.0 + caption_height);
         let image = RawImage {
             pixels: RawImageData::U8(chart.rgb),
             width: chart.width as usize,
@@ -249,6 +270,9 @@ impl ReportDocument {
             },
         });
         self.y += height + 2.0;
+        for caption in captions {
+            self.paragraph(caption, CAPTION, false, Ink::MUTED);
+        }
     }
 
     /// The cursor's distance from the top edge.
@@ -299,5 +323,65 @@ fn point(x: f32, y_from_top: f32) -> Point {
     Point {
         x: Mm(x).into_pt(),
         y: Mm(PAGE_HEIGHT - y_from_top).into_pt(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank_chart(height_mm: f32) -> ChartImage {
+        let (width, height) = (
+            crate::charts::px(CONTENT_WIDTH),
+            crate::charts::px(height_mm),
+        );
+        ChartImage {
+            rgb: vec![255; width as usize * height as usize * 3],
+            width,
+            height,
+        }
+    }
+
+    fn images(ops: &[Op]) -> usize {
+        ops.iter()
+            .filter(|op| matches!(op, Op::UseXobject { .. }))
+            .count()
+    }
+
+    fn texts(ops: &[Op]) -> usize {
+        ops.iter()
+            .filter(|op| matches!(op, Op::ShowText { .. }))
+            .count()
+    }
+
+    #[test]
+    fn a_caption_that_no_longer_fits_takes_its_chart_to_the_next_page() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.paragraph("Above.", BODY, false, Ink::TEXT);
+        let chart = blank_chart(50.0);
+        let chart_height = chart.height as f32 / DPI * 25.4;
+        // Room for the chart, not for its caption.
+        doc.gap(doc.remaining() - chart_height - 3.0);
+        doc.chart(
+            chart,
+            &["Other values: 3 records; without a value: 0 records."],
+        );
+        assert_eq!(doc.pages.len(), 1, "the chart moved to a second page");
+        assert_eq!(images(&doc.pages[0]), 0, "no chart left behind");
+        assert_eq!(images(&doc.ops), 1, "the chart is on the second page");
+        assert_eq!(texts(&doc.ops), 1, "with its caption");
+    }
+
+    #[test]
+    fn the_creation_date_is_the_generation_time() {
+        let generated = "2026-11-22T00:15:07Z".parse().expect("instant");
+        let doc = ReportDocument::new("t", generated).expect("fonts");
+        let bytes = doc.finish("t");
+        let text = String::from_utf8_lossy(&bytes);
+        let info = text
+            .find("/CreationDate")
+            .map(|at| &text[at..(at + 40).min(text.len())])
+            .unwrap_or_default();
+        assert!(info.contains("D:20261122001507+00'00'"), "{info}");
     }
 }

@@ -12,7 +12,7 @@ use releve::Config;
 use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
 use crate::completeness::{self, Completeness};
-use crate::format::{grouped, last_collection};
+use crate::format::{counted, grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -41,6 +41,9 @@ pub struct ReportInput<'a> {
     pub period: &'a ReportPeriod,
     /// What MongoDB holds, by source name.
     pub data: &'a BTreeMap<String, SourceData>,
+    /// Each source's first known collection, by source name; a source missing here counts
+    /// from its first run in the period, if any.
+    pub first_runs: &'a BTreeMap<String, DateTime<Utc>>,
     /// Quarantined files of the period by source, when the raw folder was given.
     pub quarantined: Option<&'a BTreeMap<String, u64>>,
     /// When the report is generated.
@@ -51,7 +54,7 @@ pub struct ReportInput<'a> {
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     let period = input.period;
     let title = format!("relevé report: {}", period.label());
-    let mut doc = ReportDocument::new(&title)?;
+    let mut doc = ReportDocument::new(&title, input.generated_at)?;
     let empty = SourceData::default();
     let assessed: Vec<(&releve::Source, Completeness)> = input
         .config
@@ -59,9 +62,16 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         .iter()
         .map(|source| {
             let data = input.data.get(&source.name).unwrap_or(&empty);
+            let first_run = input
+                .first_runs
+                .get(&source.name)
+                .copied()
+                .into_iter()
+                .chain(data.runs.first().map(|run| run.started))
+                .min();
             (
                 source,
-                completeness::assess(source, data, period, input.generated_at),
+                completeness::assess(source, data, first_run, period, input.generated_at),
             )
         })
         .collect();
@@ -77,7 +87,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             }
         })?;
     }
-    quality::completeness_section(&mut doc, &assessed, input.quarantined);
+    quality::completeness_section(&mut doc, &assessed, input.quarantined, period.tz);
     Ok(doc.finish(&title))
 }
 
@@ -128,9 +138,9 @@ fn cover(
         "No data in this period: no source has records between these dates.".to_owned()
     } else {
         format!(
-            "{} records from {with_data} of {} sources in the period.",
-            grouped(records),
-            assessed.len()
+            "{} from {with_data} of {} in the period.",
+            counted(records, "record"),
+            counted(assessed.len() as u64, "source")
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono_tz::Tz;
 use releve::Source;
 
-use crate::completeness::Completeness;
-use crate::format::grouped;
+use crate::completeness::{Completeness, ExpectedFrom};
+use crate::format::{counted, grouped, local_time};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 
 /// Lays out the section on a new page.
@@ -14,14 +15,19 @@ pub fn completeness_section(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
     quarantined: Option<&BTreeMap<String, u64>>,
+    tz: Tz,
 ) {
     doc.new_page();
     doc.heading("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
-        "Expected collections follow each source's interval over the elapsed part of the period; \
-         landed and failed collections, retries and 429 answers come from the collector's runs; \
-         hours without data and records from the hourly summaries; coverage compares the records \
-         landed with the totals the APIs announced.",
+        "Expected collections follow each source's interval over the elapsed part of the period, \
+         counted from the source's first known collection (its earliest recorded run) when that \
+         came after the period's start; landed and failed collections, retries and 429 answers \
+         come from the collector's runs; hours without data and records from the hourly \
+         summaries; coverage compares the records landed with the totals the APIs announced. \
+         Health is the source's health when the report was generated, except \"none landed\" \
+         (collections expected, none landed in the period) and \"not started\" (the period \
+         ended before the source's first known collection).",
         8.0,
         false,
         Ink::MUTED,
@@ -53,7 +59,7 @@ pub fn completeness_section(
             };
             vec![
                 source.name.clone(),
-                c.health.word().to_owned(),
+                c.period_word().to_owned(),
                 grouped(i128::from(c.expected)),
                 grouped(i128::from(c.landed)),
                 grouped(i128::from(c.failed)),
@@ -87,12 +93,28 @@ pub fn completeness_section(
         .filter(|(_, c)| c.shortfall > 0)
         .map(|(source, c)| {
             format!(
-                "{}: {} announced records out of reach of any query.",
+                "{}: {} out of reach of any query.",
                 source.name,
-                grouped(i128::from(c.shortfall))
+                counted(c.shortfall, "announced record")
             )
         })
         .collect();
+    for (source, c) in assessed {
+        let note = match c.expected_from {
+            ExpectedFrom::PeriodStart => continue,
+            ExpectedFrom::FirstRun(first) => format!(
+                "{}: expected collections counted from its first known collection, {}.",
+                source.name,
+                local_time(first, tz)
+            ),
+            ExpectedFrom::AfterPeriod(first) => format!(
+                "{}: first known collection {}, after this period: no collection expected.",
+                source.name,
+                local_time(first, tz)
+            ),
+        };
+        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
     if quarantined.is_none() {
         doc.paragraph(
             "Quarantined files: n/a, the raw folder was not given (--raw-dir).",

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use releve::Source;
 use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
-use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
-use crate::format::{grouped, value};
+use crate::charts::{self, ChartError, ColourKey, HourBand, TimeAxis, px};
+use crate::format::{counted, value};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::{Positions, SourceData};
@@ -52,9 +52,9 @@ pub fn source_section(
     let busy = hourly.iter().flatten().filter(|h| h.count > 0).count();
     doc.paragraph(
         &format!(
-            "{} records in {busy} of {} hours.",
-            grouped(records),
-            axis.len()
+            "{} in {busy} of {}.",
+            counted(records, "record"),
+            counted(axis.len() as u64, "hour")
         ),
         BODY,
         false,
@@ -63,12 +63,10 @@ pub fn source_section(
     doc.gap(2.0);
     let width = px(CONTENT_WIDTH);
     let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
-    doc.chart(charts::hourly_counts(
-        &axis,
-        &counts,
-        "Records per hour",
-        (width, px(62.0)),
-    )?);
+    doc.chart(
+        charts::hourly_counts(&axis, &counts, "Records per hour", (width, px(62.0)))?,
+        &[],
+    );
     for field in &source.numeric {
         numeric_chart(doc, source, field.as_str(), &hourly, &axis)?;
     }
@@ -124,13 +122,13 @@ fn numeric_chart(
         );
         return Ok(());
     }
-    doc.chart(charts::numeric_band(
+    let chart = charts::numeric_band(
         axis,
         &bands,
         &title,
         unit.unwrap_or(field),
         (px(CONTENT_WIDTH), px(58.0)),
-    )?);
+    )?;
     let low = bands
         .iter()
         .flatten()
@@ -144,22 +142,17 @@ fn numeric_chart(
     let suffix = after_value(unit);
     let left_out = match implausible {
         0 => String::new(),
-        1 => "; 1 implausible value left out".to_owned(),
-        n => format!("; {} implausible values left out", grouped(n)),
+        n => format!("; {} left out", counted(n, "implausible value")),
     };
-    doc.paragraph(
-        &format!(
-            "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {} values; {} records without a value{left_out}.",
-            value(low),
-            value(sum / count as f64),
-            value(high),
-            grouped(count),
-            grouped(nulls)
-        ),
-        8.0,
-        false,
-        Ink::MUTED,
+    let caption = format!(
+        "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {}; {} without a value{left_out}.",
+        value(low),
+        value(sum / count as f64),
+        value(high),
+        counted(count, "value"),
+        counted(nulls, "record")
     );
+    doc.chart(chart, &[&caption]);
     Ok(())
 }
 
@@ -197,21 +190,13 @@ fn category_chart(
     let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
     ranked.truncate(TOP_VALUES);
     let height = 20.0 + 6.5 * ranked.len() as f32;
-    doc.chart(charts::category_bars(
-        &ranked,
-        &title,
-        (px(CONTENT_WIDTH), px(height)),
-    )?);
-    doc.paragraph(
-        &format!(
-            "Other values: {} records; without a value: {} records.",
-            grouped(other + beyond),
-            grouped(nulls)
-        ),
-        8.0,
-        false,
-        Ink::MUTED,
+    let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;
+    let caption = format!(
+        "Other values: {}; without a value: {}.",
+        counted(other + beyond, "record"),
+        counted(nulls, "record")
     );
+    doc.chart(chart, &[&caption]);
     Ok(())
 }
 
@@ -222,9 +207,9 @@ fn map_chart(
     hourly: &[HourlySummary],
 ) -> Result<(), ChartError> {
     let title = format!(
-        "Positions of the period's records ({} positions drawn, {} records)",
-        grouped(positions.points.len() as i64),
-        grouped(i64::try_from(positions.records).unwrap_or(i64::MAX))
+        "Positions of the period's records ({} drawn, {})",
+        counted(positions.points.len() as u64, "position"),
+        counted(positions.records, "record")
     );
     if positions.points.is_empty() {
         doc.heading(&title, 10.0, 8.0);
@@ -237,20 +222,38 @@ fn map_chart(
         return Ok(());
     }
     let outline = BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox));
-    doc.chart(charts::position_map(
+    let field = source
+        .numeric
+        .first()
+        .map(|field| match unit_of(source, field.as_str()) {
+            Some(unit) => format!("{field} ({unit})"),
+            None => field.to_string(),
+        });
+    let chart = charts::position_map(
         &positions.points,
         outline,
+        field.as_deref().map(|field| ColourKey { field }),
         &title,
         (px(CONTENT_WIDTH), px(105.0)),
-    )?);
+    )?;
     let legend = match source.numeric.first() {
         Some(field) => {
             let values = positions.points.iter().filter_map(|p| p.value);
             let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
             let unit = after_value(unit_of(source, field.as_str()));
-            if low <= high {
+            let missing = if positions.points.iter().any(|p| p.value.is_none()) {
+                "; grey: no value"
+            } else {
+                ""
+            };
+            if low == high {
                 format!(
-                    "Points coloured from light blue to orange and sized by {field}: {}{unit} to {}{unit}; grey: no value. \
+                    "Every point holds {field} = {}{unit}{missing}. Frame: bounding box of the hourly summaries.",
+                    value(low)
+                )
+            } else if low < high {
+                format!(
+                    "Points coloured from violet through teal to green and sized by {field}: {}{unit} to {}{unit}{missing}. \
                      Frame: bounding box of the hourly summaries.",
                     value(low),
                     value(high)
@@ -263,20 +266,17 @@ fn map_chart(
         }
         None => "Frame: bounding box of the hourly summaries.".to_owned(),
     };
-    doc.paragraph(&legend, 8.0, false, Ink::MUTED);
+    let mut captions = vec![legend];
     if positions.records > positions.points.len() as u64
         && positions.points.len() as i64 >= crate::query::MAX_POSITIONS
     {
-        doc.paragraph(
-            &format!(
-                "Only the first {} records are drawn.",
-                grouped(crate::query::MAX_POSITIONS)
-            ),
-            8.0,
-            false,
-            Ink::MUTED,
-        );
+        captions.push(format!(
+            "Only the first {} are drawn.",
+            counted(crate::query::MAX_POSITIONS, "record")
+        ));
     }
+    let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
+    doc.chart(chart, &captions);
     Ok(())
 }
 

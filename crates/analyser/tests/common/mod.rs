@@ -169,6 +169,78 @@ pub fn text(pdf: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The PDF's text page by page.
+pub fn page_texts(pdf: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = text(pdf).split('\u{c}').map(str::to_owned).collect();
+    if pages.last().is_some_and(|page| page.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// A word of the PDF and where it is.
+pub struct PlacedWord {
+    /// Its page, from 1.
+    pub page: usize,
+    /// The word.
+    pub text: String,
+    /// Distance of its top from the page's top edge, in points.
+    pub top: f64,
+}
+
+/// Every word of the PDF with its page and height on the page, in reading order.
+pub fn placed_words(pdf: &Path) -> Vec<PlacedWord> {
+    let output = poppler(
+        "pdftotext",
+        &["-bbox".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    );
+    let html = String::from_utf8_lossy(&output.stdout);
+    let mut words = Vec::new();
+    let mut page = 0;
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let attribute = |name: &str| -> f64 {
+                let start =
+                    rest.find(&format!("{name}=\"")).expect("an attribute") + name.len() + 2;
+                let end = start + rest[start..].find('"').expect("a closing quote");
+                rest[start..end].parse().expect("a number")
+            };
+            let text = rest[rest.find('>').expect("a word") + 1..]
+                .trim_end_matches("</word>")
+                .to_owned();
+            words.push(PlacedWord {
+                page,
+                text,
+                top: attribute("yMin"),
+            });
+        }
+    }
+    words
+}
+
+/// How many images each page holds, first page first.
+pub fn images_per_page(pdf: &Path, pages: usize) -> Vec<usize> {
+    let output = poppler("pdfimages", &["-list".as_ref(), pdf.as_os_str()]);
+    let mut counts = vec![0; pages];
+    for line in String::from_utf8_lossy(&output.stdout).lines().skip(2) {
+        let page: usize = line
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a page number");
+        counts[page - 1] += 1;
+    }
+    counts
+}
+
+/// The document information `pdfinfo` shows, dates in ISO 8601.
+pub fn info(pdf: &Path) -> String {
+    let output = poppler("pdfinfo", &["-isodates".as_ref(), pdf.as_os_str()]);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The words of the first line holding all of `needles`, after `after`.
 pub fn row<'t>(text: &'t str, after: &str, needles: &[&str]) -> Vec<&'t str> {
     let start = text

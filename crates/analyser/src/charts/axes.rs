@@ -1,0 +1,157 @@
+//! The value axes the charts share: axes ticked at chosen positions, whole-number ticks for
+//! counts, short tick labels, and a label area wide enough for its labels and axis title.
+
+use plotters::prelude::*;
+
+use super::{font_px, label_style};
+
+/// Length of the axes' tick marks in pixels; labels stand twice as far from the axis.
+pub(super) const TICK: i32 = 5;
+
+/// Width of a left label area holding the tick `labels` and, beside them, the rotated axis
+/// description, with a gap between the two however wide the labels are.
+pub(super) fn y_label_area(
+    root: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    labels: impl Iterator<Item = String>,
+) -> u32 {
+    let widest = labels
+        .map(|label| {
+            root.estimate_text_size(&label, &label_style())
+                .map_or(0, |(width, _)| width)
+        })
+        .max()
+        .unwrap_or(0);
+    let description = font_px(8.0) * 1.3;
+    let gap = font_px(3.0);
+    widest + 2 * TICK as u32 + (description + gap).ceil() as u32
+}
+
+/// Whole-number ticks from 0 up to `top`, a round step apart, at most six: a count axis never
+/// shows fractions.
+pub(super) fn count_ticks(top: f64) -> Vec<f64> {
+    let top = if top.is_finite() { top.max(1.0) } else { 1.0 };
+    let mut magnitude = 1.0;
+    let step = loop {
+        if let Some(step) = [1.0, 2.0, 5.0]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|step| top / step < 6.0)
+        {
+            break step;
+        }
+        magnitude *= 10.0;
+    };
+    (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|tick| *tick <= top)
+        .collect()
+}
+
+/// A count axis from 0 to `top` with whole-number ticks.
+pub(super) fn count_axis(top: f64) -> KeyedAxis {
+    KeyedAxis::new(0.0..top, count_ticks(top))
+}
+
+/// A value axis over `range` with plotters' round-number ticks.
+pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
+    let keys = plotters::coord::types::RangedCoordf64::from(range.clone()).key_points(6);
+    KeyedAxis::new(range, keys)
+}
+
+/// A linear f64 axis whose ticks sit exactly at the given positions (local midnights, every
+/// third hour, category rows, whole counts) instead of plotters' choice.
+pub(super) struct KeyedAxis {
+    range: std::ops::Range<f64>,
+    pub(super) keys: Vec<f64>,
+}
+
+impl KeyedAxis {
+    pub(super) fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Self {
+        KeyedAxis { range, keys }
+    }
+}
+
+impl Ranged for KeyedAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = (self.range.end - self.range.start).max(f64::EPSILON);
+        let t = (value - self.range.start) / span;
+        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.keys.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// A short tick label for a value on an axis spanning `span`: `61k`, `1.2`, `0.05`.
+pub(super) fn number_label(value: f64, span: f64) -> String {
+    let magnitude = value.abs().max(span.abs());
+    if magnitude >= 1e6 {
+        trim(format!("{:.1}", value / 1e6)) + "M"
+    } else if magnitude >= 1e4 {
+        trim(format!("{:.1}", value / 1e3)) + "k"
+    } else if span >= 10.0 {
+        format!("{value:.0}")
+    } else if span >= 1.0 {
+        trim(format!("{value:.1}"))
+    } else {
+        trim(format!("{value:.2}"))
+    }
+}
+
+fn trim(text: String) -> String {
+    if text.contains('.') {
+        let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+        if trimmed == "-0" {
+            "0".to_owned()
+        } else {
+            trimmed.to_owned()
+        }
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_stay_short() {
+        assert_eq!(number_label(61_500.0, 20_000.0), "61.5k");
+        assert_eq!(number_label(1.25, 4.0), "1.2");
+        assert_eq!(number_label(0.05, 0.2), "0.05");
+        assert_eq!(number_label(12.0, 50.0), "12");
+        assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
+    }
+
+    #[test]
+    fn count_axes_have_whole_ticks_only() {
+        for top in [
+            1.1, 2.2, 3.3, 5.5, 7.7, 11.0, 22.0, 57.2, 110.0, 1_100.0, 61_000.0,
+        ] {
+            let ticks = count_ticks(top);
+            assert!(
+                (2..=6).contains(&ticks.len()),
+                "{top}: {} ticks: {ticks:?}",
+                ticks.len()
+            );
+            assert_eq!(ticks[0], 0.0);
+            assert!(
+                ticks.iter().all(|t| t.fract() == 0.0 && *t <= top),
+                "{ticks:?}"
+            );
+            let labels: Vec<String> = ticks.iter().map(|t| number_label(*t, top)).collect();
+            assert!(labels.iter().all(|l| !l.contains('.')), "{labels:?}");
+        }
+        assert_eq!(count_ticks(1.1), [0.0, 1.0]);
+        assert_eq!(count_ticks(22.0), [0.0, 5.0, 10.0, 15.0, 20.0]);
+    }
+}

@@ -1,0 +1,263 @@
+//! What a reader sees on the pages of a report rendered from data built in memory (no
+//! MongoDB): counts in grammatical agreement, every chart caption on its chart's page, the
+//! creation date, and collections expected only from a source's first run.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use analyser::period::{PeriodKind, ReportPeriod};
+use analyser::query::{CollectionRun, Position, Positions, SourceData};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use releve::Config;
+use releve::store::{self, CategoryCounts, HourlySummary, NumericSummary, ValueCount};
+
+/// `single`: one record, one value, one position, collected every minute from 13:00 on.
+/// `busy`: six category fields whose charts, laid out one after the other, leave the fifth
+/// chart's caption no room under it on its page; healthy now but without a run in the period.
+const CONFIG: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "single"
+kind = "http_json"
+url = "http://127.0.0.1:9/single"
+every = "1m"
+key = "id"
+time = "t"
+numeric = ["level"]
+categories = ["kind"]
+lon = "lon"
+lat = "lat"
+units = { level = "m" }
+
+[[source]]
+name = "busy"
+kind = "http_json"
+url = "http://127.0.0.1:9/busy"
+every = "15m"
+key = "id"
+time = "t"
+numeric = ["load"]
+categories = ["c1", "c2", "c3", "c4", "c5", "c6"]
+"#;
+
+fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .single()
+        .expect("instant")
+}
+
+fn generated() -> DateTime<Utc> {
+    at(22, 0, 15)
+}
+
+fn hour_summary(source: &str, hour: DateTime<Utc>, count: i64) -> HourlySummary {
+    HourlySummary {
+        source: source.to_owned(),
+        hour: store::bson_date(hour),
+        count,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: store::bson_date(hour + Duration::hours(1)),
+    }
+}
+
+fn numeric(field: &str, count: i64, value: f64) -> NumericSummary {
+    NumericSummary {
+        field: field.to_owned(),
+        count,
+        nulls: 0,
+        implausible: 0,
+        min: Some(value),
+        max: Some(value),
+        mean: Some(value),
+        sum: value * count as f64,
+    }
+}
+
+fn categories(field: &str, values: usize) -> CategoryCounts {
+    CategoryCounts {
+        field: field.to_owned(),
+        values: (0..values)
+            .map(|n| ValueCount {
+                value: format!("{field}-value-{n}"),
+                count: 1 + n as i64,
+            })
+            .collect(),
+        other: 0,
+        nulls: 0,
+    }
+}
+
+fn single() -> SourceData {
+    let hour = at(21, 13, 0);
+    let mut summary = hour_summary("single", hour, 1);
+    summary.numeric = vec![numeric("level", 1, 2.5)];
+    summary.categories = vec![categories("kind", 1)];
+    SourceData {
+        hourly: vec![summary],
+        runs: (0..60 * 11)
+            .map(|m| CollectionRun {
+                started: hour + Duration::minutes(m),
+                records: u64::from(m == 0),
+                announced: None,
+                retries: 0,
+                throttled: 0,
+                shortfall: 0,
+                error: None,
+            })
+            .collect(),
+        last_success: Some(generated() - Duration::minutes(1)),
+        latest_run_failed: false,
+        positions: Some(Positions {
+            points: vec![Position {
+                lon: 1.44,
+                lat: 43.6,
+                value: Some(2.5),
+            }],
+            records: 1,
+        }),
+    }
+}
+
+fn busy() -> SourceData {
+    let fields = [
+        ("c1", 10),
+        ("c2", 3),
+        ("c3", 7),
+        ("c4", 9),
+        ("c5", 5),
+        ("c6", 6),
+    ];
+    let hourly = (0..24)
+        .map(|h| {
+            let mut summary = hour_summary("busy", at(21, h, 0), 60);
+            summary.numeric = vec![numeric("load", 60, f64::from(h))];
+            summary.categories = fields.iter().map(|(f, n)| categories(f, *n)).collect();
+            summary
+        })
+        .collect();
+    SourceData {
+        hourly,
+        runs: Vec::new(),
+        last_success: Some(generated() - Duration::minutes(5)),
+        latest_run_failed: false,
+        positions: None,
+    }
+}
+
+/// Renders the day 2026-11-21 (UTC) and writes it into `dir`.
+fn render(dir: &std::path::Path) -> std::path::PathBuf {
+    let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = BTreeMap::from([("single".to_owned(), single()), ("busy".to_owned(), busy())]);
+    let pdf = analyser::render_report(&config, &period, &data, generated()).expect("render");
+    let path = dir.join("2026-11-21.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    path
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render(dir.path()));
+    for wanted in [
+        "1 record in 1 of 24 hours.",
+        "over 1 value; 0 records without a value.",
+        "Other values: 0 records; without a value: 0 records.",
+        "1,441 records from 2 of 2 sources in the period.",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for pair in words.windows(2) {
+        assert!(
+            !(pair[0] == "1"
+                && ["records", "values", "hours", "sources"]
+                    .iter()
+                    .any(|plural| pair[1].starts_with(plural))),
+            "{} {} in\n{text}",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
+#[test]
+fn every_chart_caption_stays_under_its_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render(dir.path());
+    let pages = common::page_texts(&pdf);
+    assert!(pages.len() > 4, "the busy source spans pages");
+    let images = common::images_per_page(&pdf, pages.len());
+    let words = common::placed_words(&pdf);
+    // The top margin is 18 mm (51 pt) and the smallest chart is over 25 mm (71 pt) tall: a
+    // caption higher than that opens its page, away from its chart on the page before.
+    let under_a_chart = 51.0 + 71.0;
+    let mut captions = 0;
+    for pair in words.windows(2) {
+        let opening = (pair[0].text.as_str(), pair[1].text.as_str());
+        if matches!(
+            opening,
+            ("Other", "values:") | ("Period:", "min") | ("Every", "point")
+        ) {
+            captions += 1;
+            let page = pair[0].page;
+            assert!(
+                pair[0].top > under_a_chart,
+                "page {page}: a caption ({} {}) at the top of the page, {:.0} pt",
+                opening.0,
+                opening.1,
+                pair[0].top
+            );
+            assert!(images[page - 1] > 0, "page {page}: a caption and no chart");
+        }
+    }
+    assert_eq!(captions, 1 + 1 + 1 + 1 + 6, "every caption was checked");
+}
+
+#[test]
+fn the_creation_date_is_when_the_report_was_generated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let info = common::info(&render(dir.path()));
+    let created = info
+        .lines()
+        .find(|l| l.starts_with("CreationDate:"))
+        .unwrap_or_default();
+    assert!(created.contains("2026-11-22T00:15:00"), "{info}");
+}
+
+#[test]
+fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render(dir.path()));
+    let single = common::row(&text, "Completeness and quality", &["single"]);
+    assert_eq!(
+        single[1..4],
+        ["OK", "660", "660"],
+        "every minute from 13:00 to midnight: {single:?}"
+    );
+    assert!(
+        text.contains("single: expected collections counted from its first known collection, 2026-11-21 13:00."),
+        "{text}"
+    );
+    let busy = common::row(&text, "Completeness and quality", &["busy"]);
+    assert_eq!(
+        busy[1..4],
+        ["none", "96", "0"],
+        "healthy now, but nothing landed in the day: {busy:?}"
+    );
+    let below = text[text.find("Completeness and quality").unwrap_or(0)..]
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with("busy"))
+        .nth(1)
+        .unwrap_or_default();
+    assert_eq!(below.trim(), "landed", "the cell reads \"none landed\"");
+}
