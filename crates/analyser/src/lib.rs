@@ -49,6 +49,16 @@ pub enum AnalyserError {
         /// The I/O failure.
         source: std::io::Error,
     },
+    /// `--date` falls in a period that has not begun.
+    #[error("--date {date}: the {kind} it falls in has not begun yet ({tz}); nothing to report")]
+    FuturePeriod {
+        /// The date given.
+        date: chrono::NaiveDate,
+        /// Day, week or month.
+        kind: &'static str,
+        /// The report's time zone.
+        tz: chrono_tz::Tz,
+    },
     /// The report file could not be written.
     #[error("{path}: cannot write the report: {source}")]
     Write {
@@ -66,6 +76,13 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     let now = Utc::now();
     let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
     let period = ReportPeriod::containing(args.period, anchor, tz);
+    if period.start() > now {
+        return Err(AnalyserError::FuturePeriod {
+            date: anchor,
+            kind: args.period.name(),
+            tz,
+        });
+    }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let data = query::load(&db, &config, &period).await?;
     let first_runs = query::first_runs(&db, &config).await?;

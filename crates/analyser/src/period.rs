@@ -129,6 +129,15 @@ impl ReportPeriod {
 }
 
 impl PeriodKind {
+    /// `day`, `week` or `month`, as `--period` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "day",
+            PeriodKind::Week => "week",
+            PeriodKind::Month => "month",
+        }
+    }
+
     /// True when `file_name` is a report of this kind, as [`ReportPeriod::file_name`] writes them.
     pub fn names_report(self, file_name: &str) -> bool {
         let Some(stem) = file_name.strip_suffix(".pdf") else {

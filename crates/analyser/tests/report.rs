@@ -267,3 +267,29 @@ fn an_unreachable_mongodb_fails_with_one_clear_line() {
     );
     assert!(!dir.path().join("reports/2026-11-21.pdf").exists());
 }
+
+#[test]
+fn a_period_that_has_not_begun_is_refused_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let output = common::analyser(
+        dir.path(),
+        &[
+            "--mongodb-uri",
+            "mongodb://127.0.0.1:1",
+            "--date",
+            "2099-01-01",
+            "--period",
+            "week",
+        ],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("--date 2099-01-01: the week it falls in has not begun yet"),
+        "{stderr}"
+    );
+    let written = std::fs::read_dir(dir.path().join("reports")).map_or(0, |files| files.count());
+    assert_eq!(written, 0, "no report is written");
+}
