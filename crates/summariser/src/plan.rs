@@ -89,8 +89,11 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
             continue;
         };
         *looked_up_per_hour.entry(old.hour).or_default() += 1;
-        let unchanged =
-            !version.replaced_other && old.time == version.time && same_data(&old.data, version);
+        // Equal content is a change only when it starts a new run of versions (see
+        // `crate::batch`), unless the stored version is this very one (a rerun of its files).
+        let unchanged = old.time == version.time
+            && (!version.replaced_other || order == old.order)
+            && same_data(&old.data, version);
         if order < old.order || unchanged {
             after.push((old.hour, key, Facts::of(source, &old.data)));
             continue;

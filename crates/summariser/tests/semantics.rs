@@ -169,12 +169,22 @@ async fn rerunning_on_the_same_files_changes_nothing() {
     for (path, bytes) in &copies {
         std::fs::write(path, bytes).expect("file put back");
     }
-    ws.summarise();
+    let again = common::stderr(&ws.summarise());
     assert_eq!(
         ws.dump().await,
         once,
         "a second pass over the same files leaves the database as it was"
     );
+    for source in ["usgs", "eco2mix"] {
+        let line = again
+            .lines()
+            .find(|l| l.contains("Summarised a source") && l.contains(&format!("source={source} ")))
+            .unwrap_or_else(|| panic!("a line for {source}: {again}"));
+        assert!(
+            line.contains("inserted=0 updated=0 hours=0"),
+            "nothing is written again, the revised record included: {line}"
+        );
+    }
 
     let hour = ws.hour("eco2mix", 10).await.expect("eco2mix hour");
     assert_eq!(count(&hour), 3);
