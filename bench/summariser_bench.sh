@@ -43,6 +43,6 @@ echo "== database floor: the records alone, inserted with the same indexes =="
 floor_uri="$(mongo start floor)"
 "$python" "$root/bench/nx_insert_floor.py" "$config" "$work/raw" "$floor_uri" bench_floor
 mongo stop floor
-echo "== second run on a day of new USGS snapshots (existing records to compare) =="
+echo "== rerun on the USGS files already summarised (every record looked up, nothing to write) =="
 rm -rf "$work/raw-rust" && mkdir -p "$work/raw-rust" && cp -r "$work/raw/usgs-earthquakes" "$work/raw-rust/"
 rss target/release/summariser --config "$config" --raw-dir "$work/raw-rust" --mongodb-uri "$uri" --database bench_rust
