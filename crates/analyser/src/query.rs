@@ -54,6 +54,9 @@ struct RunDocument {
     shortfall: i64,
     #[serde(default)]
     error: Option<String>,
+    /// The day a per-day source's run collected.
+    #[serde(default)]
+    day: Option<chrono::NaiveDate>,
 }
 
 impl From<RunDocument> for CollectionRun {
@@ -127,7 +130,8 @@ pub async fn load(
 }
 
 /// Each configured source's first known collection: the start of its earliest run still in
-/// `runs`, whatever its outcome, in or out of the period. Sources without a run are left out.
+/// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start
+/// (UTC) of the earliest day a run collected. Sources without a run are left out.
 pub async fn first_runs(
     db: &Database,
     config: &Config,
@@ -136,14 +140,23 @@ pub async fn first_runs(
     for source in &config.sources {
         let name = source.name.as_str();
         let action = format!("reading the first run of {name}");
+        let order = if source.collects_by_day() {
+            doc! {"day": 1}
+        } else {
+            doc! {"started": 1}
+        };
         let first: Option<RunDocument> = db
             .collection::<RunDocument>(store::RUNS)
             .find_one(doc! {"source": name})
-            .sort(doc! {"started": 1})
+            .sort(order)
             .await
             .map_err(StoreError::command(action))?;
+        let start = |run: RunDocument| match run.day.and_then(|day| day.and_hms_opt(0, 0, 0)) {
+            Some(midnight) if source.collects_by_day() => midnight.and_utc(),
+            _ => store::chrono_date(run.started),
+        };
         if let Some(run) = first {
-            first_runs.insert(source.name.clone(), store::chrono_date(run.started));
+            first_runs.insert(source.name.clone(), start(run));
         }
     }
     Ok(first_runs)
@@ -161,8 +174,14 @@ async fn load_source(
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");
     let hourly = find_all(db, store::HOURLY, hours, by_hour, &action).await?;
-    let started =
-        doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}};
+    // A per-day source's runs belong to the day they collected (France Travail collects a day
+    // after it ends), the others' to when they started.
+    let started = if source.collects_by_day() {
+        let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
+        doc! {"source": name, "day": days}
+    } else {
+        doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}}
+    };
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
     let runs: Vec<RunDocument> = find_all(db, store::RUNS, started, by_start, &action).await?;

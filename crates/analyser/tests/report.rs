@@ -293,3 +293,80 @@ fn a_period_that_has_not_begun_is_refused_with_one_line() {
     let written = std::fs::read_dir(dir.path().join("reports")).map_or(0, |files| files.count());
     assert_eq!(written, 0, "no report is written");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("per-day");
+    let runs = server
+        .client_database(&db)
+        .await
+        .collection(releve::store::RUNS);
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&chrono::Utc)
+    };
+    // France Travail collects a day once it has ended: the 21st's run starts on the 22nd.
+    for (day, started, announced, records) in [
+        ("2026-11-20", "2026-11-21T00:00:30Z", 100, 50),
+        ("2026-11-21", "2026-11-22T00:00:30Z", 40_000, 39_000),
+    ] {
+        let metrics = releve::RunMetrics {
+            source: "offres".into(),
+            kind: "france_travail".into(),
+            file: Some(format!("offres_{}.json", &started[..10])),
+            started: at(started),
+            finished: at(started) + chrono::TimeDelta::minutes(4),
+            duration_ms: 240_000,
+            http_calls: 300,
+            retries: 0,
+            throttled: 0,
+            announced: Some(announced),
+            records,
+            coverage: None,
+            shortfall: announced - records,
+            error: None,
+            day: day.parse().ok(),
+        };
+        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
+            .await
+            .expect("insert run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    );
+    let uri = server.uri().to_owned();
+    let dir_path = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &dir_path,
+            &[
+                "--mongodb-uri",
+                &uri,
+                "--database",
+                &db,
+                "--date",
+                "2026-11-21",
+            ],
+        )
+    })
+    .await
+    .expect("analyser thread");
+    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    assert!(
+        text.contains("97.5% of 40,000"),
+        "the 21st's coverage is the run that collected the 21st:\n{text}"
+    );
+    assert!(!text.contains("50.0% of 100"), "{text}");
+    let row = text
+        .lines()
+        .find(|line| line.starts_with("offres") && line.contains("of 40,000"))
+        .unwrap_or_else(|| panic!("a quality row:\n{text}"));
+    assert!(
+        !row.contains("not started") && !row.contains("none landed"),
+        "the source collected its day, though its run came after the day ended: {row}"
+    );
+}

@@ -64,6 +64,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         coverage: None,
         shortfall: 0,
         error: error.map(str::to_owned),
+        day: None,
     }
 }
 

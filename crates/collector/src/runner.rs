@@ -165,6 +165,7 @@ async fn collect_and_land(
             let failure = Failure {
                 reason: &reason,
                 paused_until: err.paused_until(),
+                day: sources::per_day(source).then_some(settings.day),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             SourceResult::Failed(reason)
@@ -191,13 +192,15 @@ fn land(
             let failure = Failure {
                 reason: &reason,
                 paused_until: None,
+                day: sources::per_day(source).then_some(settings.day),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);
         }
     };
     keep_earlier_failure(raw_dir, &file);
-    let mut metrics = metrics_of(source, started, counts);
+    let day = sources::per_day(source).then_some(settings.day);
+    let mut metrics = metrics_of(source, started, counts, day);
     metrics.file = Some(file.file_name());
     metrics.announced = collected.announced;
     metrics.records = collected.records;
@@ -222,7 +225,6 @@ fn land(
         );
     }
     let cursor = collected.newest.filter(|_| sources::incremental(source));
-    let day = sources::per_day(source).then_some(settings.day);
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(
         source = %source.name,
@@ -242,6 +244,7 @@ fn land(
 struct Failure<'a> {
     reason: &'a str,
     paused_until: Option<DateTime<Utc>>,
+    day: Option<NaiveDate>,
 }
 
 fn record_failure(
@@ -252,7 +255,7 @@ fn record_failure(
     counts: CallCounts,
     failure: Failure<'_>,
 ) {
-    let mut metrics = metrics_of(source, started, counts);
+    let mut metrics = metrics_of(source, started, counts, failure.day);
     metrics.error = Some(failure.reason.to_owned());
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
@@ -274,7 +277,13 @@ fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
     }
 }
 
-fn metrics_of(source: &Source, started: DateTime<Utc>, counts: CallCounts) -> RunMetrics {
+/// The metrics of a run so far; `day` is the day a per-day source collects.
+fn metrics_of(
+    source: &Source,
+    started: DateTime<Utc>,
+    counts: CallCounts,
+    day: Option<NaiveDate>,
+) -> RunMetrics {
     let finished = Utc::now();
     RunMetrics {
         source: source.name.clone(),
@@ -291,6 +300,7 @@ fn metrics_of(source: &Source, started: DateTime<Utc>, counts: CallCounts) -> Ru
         coverage: None,
         shortfall: 0,
         error: None,
+        day,
     }
 }
 

@@ -222,6 +222,11 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
     );
 
     let metrics = run.metrics();
+    assert_eq!(
+        metrics.day,
+        Some(day()),
+        "the run names the day it collected"
+    );
     assert_eq!(metrics.announced, Some(offers.len() as u64));
     assert_eq!(metrics.records, reachable.len() as u64);
     assert_eq!(

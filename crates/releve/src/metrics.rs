@@ -1,7 +1,7 @@
 //! The per-run metrics the collector writes beside each landed file and the summariser loads
 //! into the `runs` collection. Field names are part of the documented interface.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What one collection run of one source did.
@@ -37,6 +37,10 @@ pub struct RunMetrics {
     pub shortfall: u64,
     /// Why the run failed, when it did; never holds a secret.
     pub error: Option<String>,
+    /// The day a per-day source's run collected (France Travail: offers created that UTC
+    /// day), which is not the day it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<NaiveDate>,
 }
 
 impl RunMetrics {

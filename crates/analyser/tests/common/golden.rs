@@ -208,6 +208,7 @@ fn run(
         coverage: announced.map(|a| records as f64 / a as f64),
         shortfall: 0,
         error: error.map(str::to_owned),
+        day: None,
     }
 }
 

@@ -165,7 +165,7 @@ pub fn incremental_start(
 
 /// True for kinds that collect one calendar day per file (France Travail).
 pub fn per_day(source: &Source) -> bool {
-    matches!(source.kind, SourceKind::FranceTravail(_))
+    source.collects_by_day()
 }
 
 /// The kind's client-side rate limit in calls per second, when `rate_limit` is not set.

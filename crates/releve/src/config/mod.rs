@@ -198,6 +198,12 @@ impl Source {
         }
     }
 
+    /// True for a source whose runs each collect one calendar day (France Travail): its run
+    /// metrics carry that `day`, which is not the day the run happened.
+    pub fn collects_by_day(&self) -> bool {
+        matches!(self.kind, SourceKind::FranceTravail(_))
+    }
+
     /// The position paths, when the source is positioned.
     pub fn position(&self) -> Option<(&FieldPath, &FieldPath)> {
         self.lon.as_ref().zip(self.lat.as_ref())
