@@ -30,6 +30,7 @@ impl Checkout {
     fn new() -> Checkout {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = testkit::workspace_root();
+        let _writing = common::writing_or_forking();
         for file in [
             "scripts/install-cron.sh",
             "crontab",
@@ -60,11 +61,17 @@ impl Checkout {
     }
 
     fn install_cron(&self, args: &[&str]) -> Output {
-        let output = Command::new(self.home().join("scripts/install-cron.sh"))
-            .args(args)
-            .env("CRONTAB", self.dir.path().join("bin/crontab"))
-            .output()
-            .expect("run install-cron.sh");
+        let child = {
+            let _forking = common::writing_or_forking();
+            Command::new(self.home().join("scripts/install-cron.sh"))
+                .args(args)
+                .env("CRONTAB", self.dir.path().join("bin/crontab"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("run install-cron.sh")
+        };
+        let output = child.wait_with_output().expect("install-cron.sh ends");
         assert!(
             output.status.success(),
             "install-cron.sh {args:?} failed: {}",

@@ -27,10 +27,12 @@ impl Checkout {
     fn new() -> Checkout {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = testkit::workspace_root();
+        let writing = common::writing_or_forking();
         let rotate = dir.path().join("deploy/cron/rotate-log");
         std::fs::create_dir_all(rotate.parent().expect("a parent")).expect("folders");
         std::fs::copy(root.join("deploy/cron/rotate-log"), &rotate).expect("copy rotate-log");
         common::write_executable(&dir.path().join("target/release/summariser"), STAND_IN);
+        drop(writing);
         let template = std::fs::read_to_string(root.join("crontab")).expect("read crontab");
         let home = dir.path().to_str().expect("UTF-8 temp path");
         let line = template
@@ -54,6 +56,7 @@ impl Checkout {
     }
 
     fn start(&self, stdin: Stdio) -> Child {
+        let _forking = common::writing_or_forking();
         self.command()
             .stdin(stdin)
             .spawn()
@@ -123,10 +126,12 @@ fn a_holder_killed_with_sigkill_leaves_no_stale_lock() {
     checkout.wait_for_runs(1);
 
     let group = format!("-{}", first.id());
+    let forking = common::writing_or_forking();
     let killed = Command::new("sh")
         .args(["-c", "kill -s KILL -- \"$1\"", "sh", &group])
         .status()
         .expect("run the shell's kill");
+    drop(forking);
     assert!(killed.success());
     assert!(!first.wait().expect("the killed run ends").success());
 
@@ -141,6 +146,7 @@ fn a_holder_killed_with_sigkill_leaves_no_stale_lock() {
 fn run_lock_and_flock_exclude_each_other_across_processes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(".summariser.lock");
+    let forking = common::writing_or_forking();
     let mut holder = Command::new("flock")
         .arg(&path)
         .args(["-c", "echo held; read _ || true"])
@@ -148,6 +154,7 @@ fn run_lock_and_flock_exclude_each_other_across_processes() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run flock(1)");
+    drop(forking);
     let mut said = String::new();
     BufReader::new(holder.stdout.take().expect("holder stdout"))
         .read_line(&mut said)
@@ -171,6 +178,7 @@ fn the_crontab_line_keeps_its_log_bounded() {
     std::fs::create_dir_all(log.parent().expect("logs")).expect("logs dir");
     for generation in 0..4 {
         std::fs::write(&log, format!("{generation}\n{}", "x".repeat(2000))).expect("a big log");
+        let _forking = common::writing_or_forking();
         let status = checkout
             .command()
             .stdin(Stdio::null())

@@ -8,8 +8,22 @@ pub mod golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
 
-/// Writes `text` to `path` as an executable script, making its folders.
+/// Held while a test writes a file it will run and while a test forks: a child forked while
+/// another thread still has a script open for writing keeps that descriptor until it execs,
+/// and running the script then fails with "Text file busy" (ETXTBSY).
+static WRITING_OR_FORKING: Mutex<()> = Mutex::new(());
+
+/// Takes [`WRITING_OR_FORKING`] until the guard drops.
+pub fn writing_or_forking() -> MutexGuard<'static, ()> {
+    WRITING_OR_FORKING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Writes `text` to `path` as an executable script, making its folders; call it while holding
+/// [`writing_or_forking`].
 pub fn write_executable(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("make folders");
