@@ -8,6 +8,9 @@
 //!  "cursor":"2026-11-22T07:45:00Z","days":["2026-11-21"]}
 //! ```
 //!
+//! After a run the API asked to wait longer than a run waits (an exhausted quota), the state
+//! also holds `"paused_until"`, and the source is not due before then (see [`crate::schedule`]).
+//!
 //! When the file is missing (first run, or deleted), the newest landed data file stands in.
 
 use std::collections::BTreeSet;
