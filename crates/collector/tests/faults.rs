@@ -312,22 +312,3 @@ async fn a_truncated_body_is_retried_and_never_lands() {
     );
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
-
-#[test]
-fn retry_lines_name_their_source() {
-    let (server, _) = faulty_feed(vec![Fault(503, vec![], "busy", 0)]);
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let output = std::process::Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
-        .env("COLLECTOR_BACKOFF_MS", "5")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    let retry = stderr
-        .lines()
-        .find(|l| l.contains("Request failed, retrying."))
-        .unwrap_or_else(|| panic!("a retry line: {stderr}"));
-    assert!(retry.contains("source=usgs"), "{retry}");
-}

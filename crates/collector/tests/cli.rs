@@ -1,0 +1,268 @@
+//! The `collector` binary run as cron runs it: what lands, what it logs, and its one-line errors
+//! for bad input. These tests spawn processes, so they live apart from the tests that run the
+//! collector in-process: a child forked while an in-process run holds a source's lock keeps
+//! that lock until it execs, and the next in-process run would find the source busy.
+
+mod common;
+
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::extract::RawQuery;
+use axum::http::StatusCode;
+use axum::routing::get;
+use common::{Site, usgs_body, usgs_source};
+use testkit::http::LocalServer;
+
+fn feed(body: String) -> LocalServer {
+    LocalServer::start(Router::new().route("/feed", get(move || async move { body })))
+}
+
+/// A feed that answers 503 once, then a good body.
+fn busy_once() -> LocalServer {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let body = usgs_body(4);
+    LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+            let body = body.clone();
+            async move {
+                if first {
+                    (StatusCode::SERVICE_UNAVAILABLE, "busy".to_owned())
+                } else {
+                    (StatusCode::OK, body)
+                }
+            }
+        }),
+    ))
+}
+
+#[test]
+fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
+    let body = usgs_body(5);
+    let server = feed(body.clone());
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let before = chrono::Utc::now();
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .output()
+        .expect("collector runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = site.data_files("usgs");
+    assert_eq!(files.len(), 1);
+    let name = files[0]
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("file name");
+    let landed = releve::RawFileName::parse(name).expect("a landed-file name");
+    assert_eq!(landed.source, "usgs");
+    assert!(landed.landed_at >= before - chrono::TimeDelta::seconds(1));
+    assert!(
+        name.starts_with("usgs_") && name.ends_with("Z.json"),
+        "{name}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&files[0]).expect("read"),
+        body,
+        "the body lands exactly as served"
+    );
+    let metrics = site.metrics("usgs");
+    assert_eq!(metrics.len(), 1);
+    assert_eq!(metrics[0].records, 5);
+    assert_eq!(metrics[0].http_calls, 1);
+    assert_eq!(metrics[0].file.as_deref(), Some(name));
+    assert!(metrics[0].succeeded());
+}
+
+#[test]
+fn records_without_the_configured_key_land_with_a_warning() {
+    let server = feed(usgs_body(3));
+    let config = usgs_source("usgs", &format!("{}/feed", server.url()), "")
+        .replace("key = \"id\"", "key = \"properties.id\"");
+    let site = Site::new(&config);
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("without a `key` or `time` value"))
+        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    assert!(
+        warning.contains("unusable=3") && warning.contains("key=properties.id"),
+        "{warning}"
+    );
+    assert_eq!(site.data_files("usgs").len(), 1, "the body still lands");
+}
+
+#[test]
+fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
+    const SECRET: &str = "s3cr3t-k3y-0123456789";
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let body = usgs_body(3);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move |RawQuery(query): RawQuery| {
+            let body = body.clone();
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let query = query.unwrap_or_default();
+                if !query.contains(&format!("api_key={SECRET}")) {
+                    return (
+                        StatusCode::UNAUTHORIZED,
+                        "{\"error\":\"missing key\"}".to_owned(),
+                    );
+                }
+                if n == 0 {
+                    // A careless API echoing the request, key included.
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!("{{\"error\":\"busy, try again: {query}\"}}"),
+                    );
+                }
+                (StatusCode::OK, body)
+            }
+        }),
+    ));
+    let extra =
+        "key_env = \"USGS_TEST_KEY\"\nkey_param = \"api_key\"\nparams = { format = \"geojson\" }";
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        extra,
+    ));
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .env("USGS_TEST_KEY", SECRET)
+        .env("COLLECTOR_BACKOFF_MS", "5")
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "the 503 was retried");
+    assert!(stderr.contains("retrying"), "{stderr}");
+    assert!(
+        !stderr.contains(SECRET),
+        "the key leaked into the logs: {stderr}"
+    );
+    let written = site.everything_written();
+    assert!(written.len() >= 3, "data, metrics and state were written");
+    for (path, text) in written {
+        assert!(
+            !text.contains(SECRET),
+            "the key leaked into {}",
+            path.display()
+        );
+    }
+    assert_eq!(site.metrics("usgs")[0].retries, 1);
+}
+
+#[test]
+fn a_missing_key_variable_fails_the_source_naming_it() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "key_env = \"RELEVE_TEST_UNSET_KEY\"",
+    ));
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .env_remove("RELEVE_TEST_UNSET_KEY")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("source `usgs` failed"))
+        .expect("one line names the failed source");
+    assert!(line.contains("RELEVE_TEST_UNSET_KEY"), "{line}");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
+fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "# credentials\nMY SECRET=hunter2\nFRANCE_TRAVAIL_CLIENT_ID=x\n",
+    )
+    .expect("write .env");
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("collector: .env:2: "), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
+fn an_unknown_source_name_is_refused_before_any_call() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .args(["--source", "usgs", "--source", "nope"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("`nope`"), "{stderr}");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
+fn a_day_in_the_future_is_refused_before_any_call() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    for flag in ["--since", "--date"] {
+        let output = Command::new(testkit::binary("collector"))
+            .current_dir(site.dir.path())
+            .args([flag, "2099-01-01"])
+            .output()
+            .expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{flag} 2099-01-01 is in the future")),
+            "{stderr}"
+        );
+    }
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
+fn retry_lines_name_their_source() {
+    let server = busy_once();
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .env("COLLECTOR_BACKOFF_MS", "5")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let retry = stderr
+        .lines()
+        .find(|l| l.contains("Request failed, retrying."))
+        .unwrap_or_else(|| panic!("a retry line: {stderr}"));
+    assert!(retry.contains("source=usgs"), "{retry}");
+}
