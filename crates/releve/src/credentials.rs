@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::{Source, SourceKind};
+
 /// Environment variable holding France Travail's client id.
 pub const FRANCE_TRAVAIL_CLIENT_ID: &str = "FRANCE_TRAVAIL_CLIENT_ID";
 /// Environment variable holding France Travail's client secret.
@@ -34,6 +36,15 @@ impl fmt::Debug for FranceTravailCredentials {
 pub struct MissingCredentials {
     /// The variables not set, `A and B`.
     pub missing: String,
+}
+
+/// The credentials `source` needs and the environment lacks, if any: what makes the collector
+/// skip it, and `analyser status` show it as skipped.
+pub fn missing_for(source: &Source) -> Option<MissingCredentials> {
+    match source.kind {
+        SourceKind::FranceTravail(_) => france_travail().err(),
+        _ => None,
+    }
 }
 
 /// France Travail's credentials, when both variables are set and not blank.

@@ -28,7 +28,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
             let mut status = SourceStatus {
                 name: source.name.clone(),
                 enabled: source.enabled,
-                unavailable: unavailable(source),
+                unavailable: releve::credentials::missing_for(source).map(|m| m.to_string()),
                 every: Some(source.every),
                 quarantined: quarantined.get(&source.name).copied().unwrap_or(0),
                 ..SourceStatus::default()
@@ -103,16 +103,6 @@ fn record_run(
                 status.last_error = Some((started, error));
             }
         }
-    }
-}
-
-/// Why the collector skips `source`, as it would say it (France Travail without credentials).
-fn unavailable(source: &releve::Source) -> Option<String> {
-    match source.kind {
-        releve::SourceKind::FranceTravail(_) => releve::credentials::france_travail()
-            .err()
-            .map(|missing| missing.to_string()),
-        _ => None,
     }
 }
 

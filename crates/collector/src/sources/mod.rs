@@ -119,12 +119,7 @@ pub enum Unavailable {
 
 /// Checks what a source needs before any request: `Some` when it must be skipped.
 pub fn unavailable(source: &Source) -> Option<Unavailable> {
-    match &source.kind {
-        SourceKind::FranceTravail(_) => releve::credentials::france_travail()
-            .err()
-            .map(Unavailable::from),
-        _ => None,
-    }
+    releve::credentials::missing_for(source).map(Unavailable::from)
 }
 
 /// Collects one source according to its kind.

@@ -8,11 +8,13 @@ use std::time::Instant;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::Credentials;
 use super::harvest::OfferSearch;
 use super::paging::{Dimension, PageError, Reference, SearchPage, SearchQuery};
 use super::token::{AccessToken, TokenCache, parse_token};
 use crate::http::{Answer, FetchError, SourceClient};
+use releve::credentials::{
+    FRANCE_TRAVAIL_CLIENT_ID, FRANCE_TRAVAIL_CLIENT_SECRET, FranceTravailCredentials,
+};
 
 /// Fresh tokens one request may ask for after 401s (calls in flight share a token, so one
 /// renewal can be used up by the others before this request is sent again).
@@ -24,8 +26,8 @@ pub enum FranceTravailError {
     /// The token endpoint refused the credentials.
     #[error(
         "the token endpoint refused the client credentials ({code}): check {id} and {secret}",
-        id = super::CLIENT_ID_ENV,
-        secret = super::CLIENT_SECRET_ENV
+        id = FRANCE_TRAVAIL_CLIENT_ID,
+        secret = FRANCE_TRAVAIL_CLIENT_SECRET
     )]
     Credentials {
         /// The OAuth2 error code, e.g. `invalid_client`.
@@ -64,7 +66,7 @@ pub(crate) struct OffersApi<'a> {
     base: String,
     token_url: &'a str,
     scope: &'a str,
-    credentials: &'a Credentials,
+    credentials: &'a FranceTravailCredentials,
     tokens: Mutex<TokenCache>,
 }
 
@@ -75,7 +77,7 @@ impl<'a> OffersApi<'a> {
         base: &str,
         token_url: &'a str,
         scope: &'a str,
-        credentials: &'a Credentials,
+        credentials: &'a FranceTravailCredentials,
     ) -> Self {
         OffersApi {
             client,

@@ -24,13 +24,6 @@ use super::{Collected, RunContext, SourceError};
 
 pub use api::FranceTravailError;
 
-/// Environment variable holding the client id.
-pub use releve::credentials::FRANCE_TRAVAIL_CLIENT_ID as CLIENT_ID_ENV;
-/// Environment variable holding the client secret.
-pub use releve::credentials::FRANCE_TRAVAIL_CLIENT_SECRET as CLIENT_SECRET_ENV;
-/// The application's OAuth2 client credentials.
-pub use releve::credentials::FranceTravailCredentials as Credentials;
-
 /// Collects every reachable offer created on the run's day; `source.url` is the API base.
 pub async fn collect(
     ctx: &RunContext,
