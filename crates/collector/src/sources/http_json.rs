@@ -8,7 +8,6 @@
 
 use releve::Source;
 use releve::config::HttpJson;
-use releve::record::FieldPath;
 use serde_json::Value;
 
 use super::records::{self, drop_fields};
@@ -54,19 +53,18 @@ pub(super) async fn collect(
         })
         .await?;
     let mut body: Value = answer.json("GET")?;
-    let records = count_records(source, &body)?;
-    ctx.progress_total(records);
-    ctx.progress_advance(records);
-    let unusable = match source.records_path().get(&body) {
-        Some(Value::Array(items)) => records::unusable(source, items),
-        Some(record) => records::unusable(source, std::slice::from_ref(record)),
-        None => 0,
-    };
+    let records = records_at(source, &mut body)?;
+    let count = records.len() as u64;
+    ctx.progress_total(count);
+    ctx.progress_advance(count);
+    let unusable = records::survey(source, records).unusable;
     let dropped = source.dropped_fields();
     let body = if dropped.is_empty() {
         answer.body.to_vec()
     } else {
-        without_dropped(source, &dropped, &mut body);
+        for record in records.iter_mut() {
+            drop_fields(&dropped, record);
+        }
         serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!("cannot write the body as JSON: {err}"),
@@ -74,7 +72,7 @@ pub(super) async fn collect(
     };
     Ok(Collected {
         body,
-        records,
+        records: count,
         announced: None,
         shortfall: 0,
         newest: None,
@@ -82,23 +80,12 @@ pub(super) async fn collect(
     })
 }
 
-/// Removes the `dropped` fields from every record at the `records` path.
-fn without_dropped(source: &Source, dropped: &[FieldPath], body: &mut Value) {
-    match source.records_path().get_mut(body) {
-        Some(Value::Array(records)) => records
-            .iter_mut()
-            .for_each(|record| drop_fields(dropped, record)),
-        Some(record) => drop_fields(dropped, record),
-        None => {}
-    }
-}
-
-/// Records at the `records` path: an array's length, or 1 for an object.
-fn count_records(source: &Source, body: &Value) -> Result<u64, SourceError> {
+/// The records at the `records` path: an array's items, or an object as the one record.
+fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value], SourceError> {
     let path = source.records_path();
-    match path.get(body) {
-        Some(Value::Array(items)) => Ok(items.len() as u64),
-        Some(Value::Object(_)) => Ok(1),
+    match path.get_mut(body) {
+        Some(Value::Array(items)) => Ok(items.as_mut_slice()),
+        Some(record @ Value::Object(_)) => Ok(std::slice::from_mut(record)),
         Some(other) => Err(SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!(

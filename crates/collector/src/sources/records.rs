@@ -62,13 +62,14 @@ impl<'s> RecordSet<'s> {
             what: format!("landing `{}`", self.source.name),
             message: format!("the records could not be written as JSON: {err}"),
         })?;
+        let times = survey(self.source, &self.records);
         Ok(Collected {
             body,
             records: self.records.len() as u64,
             announced: Some(announced),
             shortfall: 0,
-            newest: newest_time(self.source, &self.records),
-            unusable: unusable(self.source, &self.records),
+            newest: times.newest,
+            unusable: times.unusable,
         })
     }
 }
@@ -80,21 +81,29 @@ pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
     }
 }
 
-/// How many of `records` lack a `key` or a `time` value: the summariser will skip them.
-pub(crate) fn unusable(source: &Source, records: &[Value]) -> u64 {
-    records
-        .iter()
-        .filter(|record| {
-            source.key.get(record).and_then(identity).is_none()
-                || source.time.get(record).and_then(timestamp).is_none()
-        })
-        .count() as u64
+/// What one pass over a collection's records tells about their `key` and `time` values.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Survey {
+    /// The newest `time`; `None` when no record has a time.
+    pub(crate) newest: Option<DateTime<Utc>>,
+    /// Records lacking a `key` or a `time` value: the summariser will skip them.
+    pub(crate) unusable: u64,
+}
+
+/// Reads every record's `key` and `time` once.
+pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
+    let mut survey = Survey::default();
+    for record in records {
+        let time = source.time.get(record).and_then(timestamp);
+        if time.is_none() || source.key.get(record).and_then(identity).is_none() {
+            survey.unusable += 1;
+        }
+        survey.newest = survey.newest.max(time);
+    }
+    survey
 }
 
 /// The newest `time` among records; `None` when no record has a time.
 pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
-    records
-        .iter()
-        .filter_map(|record| source.time.get(record).and_then(timestamp))
-        .max()
+    survey(source, records).newest
 }

@@ -80,6 +80,6 @@ pub async fn collect(
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
         newest: None,
-        unusable: records::unusable(source, &harvest.offers),
+        unusable: records::survey(source, &harvest.offers).unusable,
     })
 }
