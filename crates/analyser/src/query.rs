@@ -1,7 +1,7 @@
 //! Everything the report shows, read from MongoDB in a handful of queries per source: the
 //! hourly summaries of the period, the collector runs, the last successful collection and,
 //! for positioned sources, the positions of the period's records; and each source's first known
-//! collection. Its two ways of reading, `find_all` and `find_latest`, serve `analyser status` too.
+//! collection. Its ways of reading, `find_all` and `find_latest` (over `find_first`), serve `analyser status` too.
 
 use std::collections::BTreeMap;
 
@@ -140,17 +140,19 @@ pub async fn first_runs(
     for source in &config.sources {
         let name = source.name.as_str();
         let action = format!("reading the first run of {name}");
-        let order = if source.collects_by_day() {
-            doc! {"day": 1}
+        let field = if source.collects_by_day() {
+            "day"
         } else {
-            doc! {"started": 1}
+            "started"
         };
-        let first: Option<RunDocument> = db
-            .collection::<RunDocument>(store::RUNS)
-            .find_one(doc! {"source": name})
-            .sort(order)
-            .await
-            .map_err(StoreError::command(action))?;
+        let first: Option<RunDocument> = find_first(
+            db,
+            store::RUNS,
+            doc! {"source": name},
+            doc! {field: 1},
+            &action,
+        )
+        .await?;
         let start = |run: RunDocument| match run.day.and_then(|day| day.and_hms_opt(0, 0, 0)) {
             Some(midnight) if source.collects_by_day() => midnight.and_utc(),
             _ => store::chrono_date(run.started),
@@ -286,9 +288,23 @@ pub(crate) async fn find_latest<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
+    find_first(db, collection, filter, doc! {field: -1}, action).await
+}
+
+/// The first document of `collection` matching `filter` in the order `sort`.
+async fn find_first<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    sort: Document,
+    action: &str,
+) -> Result<Option<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
     db.collection::<T>(collection)
         .find_one(filter)
-        .sort(doc! {field: -1})
+        .sort(sort)
         .await
         .map_err(StoreError::command(action))
 }

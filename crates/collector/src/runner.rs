@@ -51,6 +51,13 @@ pub struct RunSettings {
     pub policy: RetryPolicy,
 }
 
+impl RunSettings {
+    /// The day `source` collects in this run, when it collects by day (France Travail).
+    fn day_of(&self, source: &Source) -> Option<NaiveDate> {
+        sources::per_day(source).then_some(self.day)
+    }
+}
+
 /// Runs one source; never panics, never returns early without a verdict.
 pub async fn run_source(
     source: &Source,
@@ -165,7 +172,7 @@ async fn collect_and_land(
             let failure = Failure {
                 reason: &reason,
                 paused_until: err.paused_until(),
-                day: sources::per_day(source).then_some(settings.day),
+                day: settings.day_of(source),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             SourceResult::Failed(reason)
@@ -192,14 +199,14 @@ fn land(
             let failure = Failure {
                 reason: &reason,
                 paused_until: None,
-                day: sources::per_day(source).then_some(settings.day),
+                day: settings.day_of(source),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);
         }
     };
     keep_earlier_failure(raw_dir, &file);
-    let day = sources::per_day(source).then_some(settings.day);
+    let day = settings.day_of(source);
     let mut metrics = metrics_of(source, started, counts, day);
     metrics.file = Some(file.file_name());
     metrics.announced = collected.announced;
