@@ -1,7 +1,8 @@
 //! Everything the report shows, read from MongoDB in a handful of queries per source: the
 //! hourly summaries of the period, the collector runs, the last successful collection and,
 //! for positioned sources, the positions of the period's records; and each source's first known
-//! collection. Its ways of reading, `find_all` and `find_latest` (over `find_first`), serve `analyser status` too.
+//! collection. Its ways of reading, `find_all` and `find_latest` (over `find_first`), serve
+//! `analyser status` too.
 
 use std::collections::BTreeMap;
 
