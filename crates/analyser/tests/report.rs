@@ -12,6 +12,24 @@ fn setup(dir: &Path, config: &str) {
     std::fs::write(dir.join("sources.toml"), config).expect("write sources.toml");
 }
 
+/// Runs the analyser for the day report of `date` (off the async runtime: it blocks).
+async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
+    let (dir, uri, db, date) = (
+        dir.to_owned(),
+        uri.to_owned(),
+        db.to_owned(),
+        date.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &dir,
+            &["--mongodb-uri", &uri, "--database", &db, "--date", &date],
+        )
+    })
+    .await
+    .expect("analyser thread");
+}
+
 async fn golden_database(label: &str) -> (String, String) {
     let server = MongoServer::shared();
     let name = server.fresh_database(label);
@@ -130,23 +148,7 @@ async fn an_empty_period_gives_a_valid_report_saying_no_data() {
     let db = server.fresh_database("empty");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    let uri = server.uri().to_owned();
-    let dir_path = dir.path().to_owned();
-    tokio::task::spawn_blocking(move || {
-        common::analyser_ok(
-            &dir_path,
-            &[
-                "--mongodb-uri",
-                &uri,
-                "--database",
-                &db,
-                "--date",
-                "2026-11-21",
-            ],
-        )
-    })
-    .await
-    .expect("analyser thread");
+    day_report(dir.path(), server.uri(), &db, "2026-11-21").await;
     let pdf = dir.path().join("reports/2026-11-21.pdf");
     let scratch = tempfile::tempdir().expect("scratch dir");
     assert_eq!(
@@ -338,23 +340,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         dir.path(),
         "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
     );
-    let uri = server.uri().to_owned();
-    let dir_path = dir.path().to_owned();
-    tokio::task::spawn_blocking(move || {
-        common::analyser_ok(
-            &dir_path,
-            &[
-                "--mongodb-uri",
-                &uri,
-                "--database",
-                &db,
-                "--date",
-                "2026-11-21",
-            ],
-        )
-    })
-    .await
-    .expect("analyser thread");
+    day_report(dir.path(), server.uri(), &db, "2026-11-21").await;
     let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
     assert!(
         text.contains("97.5% of 40,000"),
