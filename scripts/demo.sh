@@ -40,8 +40,11 @@ done
 base="$(head -n1 "$demo/replay.url")"
 [ -n "$base" ] || { echo "demo: the replay server did not start, see $demo/replay.log" >&2; exit 1; }
 
-# The default configuration, pointed at the replay server instead of the real APIs.
+# The default configuration, pointed at the replay server instead of the real APIs. The
+# recorded day is a UTC day, so the demo's report is in UTC: in Europe/Paris it would cover
+# 23 of the recorded hours and one hour before them.
 sed -e "s#https://earthquake.usgs.gov#$base/usgs#" \
+    -e 's#^timezone = "[^"]*"#timezone = "UTC"#' \
     -e "s#https://api.open-meteo.com#$base/open-meteo#" \
     -e "s#https://odre.opendatasoft.com#$base/odre#" \
     -e "s#https://data.toulouse-metropole.fr#$base/toulouse#" \

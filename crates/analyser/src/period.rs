@@ -119,12 +119,22 @@ impl ReportPeriod {
     /// The period's bounds in the report's time zone, for the cover.
     pub fn bounds_label(&self) -> String {
         let fmt = "%Y-%m-%d %H:%M %Z";
-        format!(
-            "{} to {} ({})",
+        self.naming_zone(format!(
+            "{} to {}",
             self.start().with_timezone(&self.tz).format(fmt),
             self.end().with_timezone(&self.tz).format(fmt),
-            self.tz.name()
-        )
+        ))
+    }
+
+    /// `local` (times in the report's zone, ending with the zone's abbreviation) followed by
+    /// the zone's name, unless the abbreviation is the name (`UTC`).
+    pub fn naming_zone(&self, local: String) -> String {
+        let name = self.tz.name();
+        if local.ends_with(name) {
+            local
+        } else {
+            format!("{local} ({name})")
+        }
     }
 }
 
@@ -196,6 +206,21 @@ mod tests {
         assert_eq!(period.end().to_rfc3339(), "2026-11-21T23:00:00+00:00");
         assert_eq!(period.hours().len(), 24);
         assert_eq!(period.file_name(), "2026-11-21.pdf");
+    }
+
+    #[test]
+    fn the_cover_names_the_zone_once() {
+        let paris =
+            ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::Europe::Paris);
+        assert_eq!(
+            paris.bounds_label(),
+            "2026-11-21 00:00 CET to 2026-11-22 00:00 CET (Europe/Paris)"
+        );
+        let utc = ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::UTC);
+        assert_eq!(
+            utc.bounds_label(),
+            "2026-11-21 00:00 UTC to 2026-11-22 00:00 UTC"
+        );
     }
 
     #[test]

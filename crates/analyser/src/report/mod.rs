@@ -110,15 +110,12 @@ fn cover(
         false,
         Ink::MUTED,
     );
+    let generated = input.generated_at.with_timezone(&period.tz);
     doc.paragraph(
-        &format!(
-            "Generated {} ({})",
-            input
-                .generated_at
-                .with_timezone(&period.tz)
-                .format("%Y-%m-%d %H:%M:%S %Z"),
-            period.tz.name()
-        ),
+        &period.naming_zone(format!(
+            "Generated {}",
+            generated.format("%Y-%m-%d %H:%M:%S %Z")
+        )),
         BODY,
         false,
         Ink::MUTED,
