@@ -90,7 +90,8 @@ impl Ranged for KeyedAxis {
     }
 }
 
-/// A short tick label for a value on an axis spanning `span`: `61k`, `1.2`, `0.05`.
+/// A short tick label for a value on an axis spanning `span`: `61k`, `1,500`, `1.2`, `0.05`,
+/// thousands grouped as in the report's text.
 pub(super) fn number_label(value: f64, span: f64) -> String {
     let magnitude = value.abs().max(span.abs());
     if magnitude >= 1e6 {
@@ -98,7 +99,7 @@ pub(super) fn number_label(value: f64, span: f64) -> String {
     } else if magnitude >= 1e4 {
         trim(format!("{:.1}", value / 1e3)) + "k"
     } else if span >= 10.0 {
-        format!("{value:.0}")
+        crate::format::grouped(value.round() as i64)
     } else if span >= 1.0 {
         trim(format!("{value:.1}"))
     } else {
@@ -129,6 +130,7 @@ mod tests {
         assert_eq!(number_label(1.25, 4.0), "1.2");
         assert_eq!(number_label(0.05, 0.2), "0.05");
         assert_eq!(number_label(12.0, 50.0), "12");
+        assert_eq!(number_label(1_500.0, 1_600.0), "1,500");
         assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
     }
 
