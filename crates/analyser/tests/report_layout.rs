@@ -1,6 +1,7 @@
 //! What a reader sees on the pages of a report rendered from data built in memory (no
 //! MongoDB): counts in grammatical agreement, every chart caption on its chart's page, the
-//! creation date, and collections expected only from a source's first run.
+//! creation date, collections expected only from a source's first run, and positions far
+//! from all the others counted in the map's caption.
 
 mod common;
 
@@ -151,13 +152,18 @@ fn busy() -> SourceData {
 
 /// Renders the day 2026-11-21 (UTC) and writes it into `dir`.
 fn render(dir: &std::path::Path) -> std::path::PathBuf {
+    render_with(dir, single())
+}
+
+/// Renders the day with `single` as the first source's data.
+fn render_with(dir: &std::path::Path, single: SourceData) -> std::path::PathBuf {
     let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Day,
         "2026-11-21".parse().expect("date"),
         chrono_tz::UTC,
     );
-    let data = BTreeMap::from([("single".to_owned(), single()), ("busy".to_owned(), busy())]);
+    let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy())]);
     let pdf = analyser::render_report(&config, &period, &data, generated()).expect("render");
     let path = dir.join("2026-11-21.pdf");
     std::fs::write(&path, pdf).expect("write the PDF");
@@ -260,4 +266,34 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
         .nth(1)
         .unwrap_or_default();
     assert_eq!(below.trim(), "landed", "the cell reads \"none landed\"");
+}
+
+#[test]
+fn positions_far_from_all_the_others_are_counted_instead_of_framed() {
+    let mut data = single();
+    let near_toulouse = |i: u32| Position {
+        lon: 1.3 + f64::from(i % 8) * 0.05,
+        lat: 43.5 + f64::from(i / 8) * 0.05,
+        value: Some(2.5),
+    };
+    let mut points: Vec<Position> = (0..40).map(near_toulouse).collect();
+    points.push(Position {
+        lon: 55.45,
+        lat: -20.88,
+        value: Some(4.0),
+    });
+    data.positions = Some(Positions {
+        points,
+        records: 41,
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render_with(dir.path(), data));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The map's title, "40 positions drawn, 41 records", is drawn in the chart's bitmap.
+    for wanted in [
+        "Every point holds level = 2.50 m.",
+        "1 position far from all the others (longitude 55.5°, latitude -20.9°) not drawn.",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+    }
 }

@@ -100,7 +100,7 @@ pub fn position_map(
             .draw_series(ordered.into_iter().map(|p| {
                 let (colour, radius) = match key {
                     Some(_) => range.mark(p.value),
-                    None => (palette::DATA, 4),
+                    None => (palette::DATA, range.radius(4.0)),
                 };
                 Circle::new((p.lon, p.lat), radius, colour.mix(0.85).filled())
             }))
@@ -125,11 +125,17 @@ fn degrees(ticks: &[f64]) -> impl Fn(&f64) -> String {
     move |v: &f64| format!("{v:.decimals$}°")
 }
 
-/// The lowest and highest value of the points.
+/// Up to this many points are drawn at full size; more shrink so a dense map stays readable.
+const SPARSE_POINTS: f64 = 500.0;
+
+/// The lowest and highest value of the points, and how much their marks shrink.
 #[derive(Debug, Clone, Copy)]
 struct ValueRange {
     low: f64,
     high: f64,
+    /// 1 up to `SPARSE_POINTS` points, down to 0.35 as the map fills: marks cover about the
+    /// same share of the map whatever the number of points.
+    shrink: f64,
 }
 
 impl ValueRange {
@@ -138,7 +144,15 @@ impl ValueRange {
             .iter()
             .filter_map(|p| p.value)
             .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        ValueRange { low, high }
+        let shrink = (SPARSE_POINTS / points.len().max(1) as f64)
+            .sqrt()
+            .clamp(0.35, 1.0);
+        ValueRange { low, high, shrink }
+    }
+
+    /// A full-size radius shrunk for the number of points, never under 2 pixels.
+    fn radius(&self, full: f64) -> i32 {
+        ((full * self.shrink).round() as i32).max(2)
     }
 
     /// The colour and radius of a point holding `value`.
@@ -146,10 +160,10 @@ impl ValueRange {
         match value {
             Some(v) if self.high > self.low => {
                 let t = ((v - self.low) / (self.high - self.low)).clamp(0.0, 1.0);
-                (scale_colour(t), 3 + (t * 6.0).round() as i32)
+                (scale_colour(t), self.radius(3.0 + t * 6.0))
             }
-            Some(_) => (scale_colour(0.5), 5),
-            None => (palette::MUTED, 3),
+            Some(_) => (scale_colour(0.5), self.radius(5.0)),
+            None => (palette::MUTED, self.radius(3.0)),
         }
     }
 }
@@ -286,6 +300,29 @@ mod tests {
         let wide = [-50.0, 0.0, 50.0];
         let labels: Vec<String> = wide.iter().map(degrees(&wide)).collect();
         assert_eq!(labels, ["-50.0°", "0.0°", "50.0°"]);
+    }
+
+    #[test]
+    fn marks_shrink_as_the_map_fills_but_stay_visible() {
+        let points = |n: u32| -> Vec<Position> {
+            (0..n)
+                .map(|i| Position {
+                    lon: f64::from(i % 100),
+                    lat: f64::from(i / 100),
+                    value: Some(f64::from(i % 3)),
+                })
+                .collect()
+        };
+        let largest = |n| ValueRange::of(&points(n)).mark(Some(2.0)).1;
+        let smallest = |n| ValueRange::of(&points(n)).mark(Some(0.0)).1;
+        assert_eq!(
+            (smallest(300), largest(300)),
+            (3, 9),
+            "a sparse map: full size"
+        );
+        assert!(largest(2_500) < largest(300), "2,500 points: smaller marks");
+        assert!(largest(20_000) <= largest(2_500));
+        assert!(smallest(20_000) >= 2 && largest(20_000) > smallest(20_000));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! time zone; `axes` holds the value axes and their labels.
 
 mod axes;
+mod bulk;
 mod categories;
 mod counts;
 mod map;
@@ -19,6 +20,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use axes::{KeyedAxis, TICK, count_axis, number_label, value_axis, y_label_area};
+pub use bulk::frame as frame_positions;
 pub use categories::category_bars;
 pub use counts::hourly_counts;
 pub use map::{ColourKey, position_map};

@@ -206,12 +206,14 @@ fn map_chart(
     positions: &Positions,
     hourly: &[HourlySummary],
 ) -> Result<(), ChartError> {
+    let framed = charts::frame_positions(&positions.points);
+    let shown = framed.shown.as_slice();
     let title = format!(
         "Positions of the period's records ({} drawn, {})",
-        counted(positions.points.len() as u64, "position"),
+        counted(shown.len() as u64, "position"),
         counted(positions.records, "record")
     );
-    if positions.points.is_empty() {
+    if shown.is_empty() {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
             "No positioned record in this period.",
@@ -221,7 +223,23 @@ fn map_chart(
         );
         return Ok(());
     }
-    let outline = BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox));
+    // The hourly boxes hold the positions set aside too: with some, the frame is the shown ones'.
+    let (outline, frame) = match framed.far_extent() {
+        None => (
+            BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
+            "Frame: bounding box of the hourly summaries.".to_owned(),
+        ),
+        Some(far) => (
+            None,
+            format!(
+                "Frame: the bulk of the positions; {} far from all the others (longitude {}, \
+                 latitude {}) not drawn.",
+                counted(framed.far.len() as u64, "position"),
+                degrees(far.min_lon, far.max_lon),
+                degrees(far.min_lat, far.max_lat)
+            ),
+        ),
+    };
     let field = source
         .numeric
         .first()
@@ -230,7 +248,7 @@ fn map_chart(
             None => field.to_string(),
         });
     let chart = charts::position_map(
-        &positions.points,
+        shown,
         outline,
         field.as_deref().map(|field| ColourKey { field }),
         &title,
@@ -238,35 +256,29 @@ fn map_chart(
     )?;
     let legend = match source.numeric.first() {
         Some(field) => {
-            let values = positions.points.iter().filter_map(|p| p.value);
+            let values = shown.iter().filter_map(|p| p.value);
             let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
             let unit = after_value(unit_of(source, field.as_str()));
-            let missing = if positions.points.iter().any(|p| p.value.is_none()) {
+            let missing = if shown.iter().any(|p| p.value.is_none()) {
                 "; grey: no value"
             } else {
                 ""
             };
             if low == high {
-                format!(
-                    "Every point holds {field} = {}{unit}{missing}. Frame: bounding box of the hourly summaries.",
-                    value(low)
-                )
+                format!("Every point holds {field} = {}{unit}{missing}.", value(low))
             } else if low < high {
                 format!(
-                    "Points coloured from violet through teal to green and sized by {field}: {}{unit} to {}{unit}{missing}. \
-                     Frame: bounding box of the hourly summaries.",
+                    "Points coloured from violet through teal to green and sized by {field}: {}{unit} to {}{unit}{missing}.",
                     value(low),
                     value(high)
                 )
             } else {
-                format!(
-                    "No record holds {field}; points in grey. Frame: bounding box of the hourly summaries."
-                )
+                format!("No record holds {field}; points in grey.")
             }
         }
-        None => "Frame: bounding box of the hourly summaries.".to_owned(),
+        None => String::new(),
     };
-    let mut captions = vec![legend];
+    let mut captions = vec![[legend, frame].join(" ").trim().to_owned()];
     if positions.records > positions.points.len() as u64
         && positions.points.len() as i64 >= crate::query::MAX_POSITIONS
     {
@@ -278,6 +290,16 @@ fn map_chart(
     let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
     doc.chart(chart, &captions);
     Ok(())
+}
+
+/// Longitudes or latitudes from `low` to `high` in a caption: `-61.5° to 55.5°`, or `55.5°`.
+fn degrees(low: f64, high: f64) -> String {
+    let (low, high) = (format!("{low:.1}°"), format!("{high:.1}°"));
+    if low == high {
+        low
+    } else {
+        format!("{low} to {high}")
+    }
 }
 
 /// The unit configured for `field`; an empty one is none.
