@@ -1,6 +1,7 @@
 //! End to end: one USGS-shaped source travels the whole way — a local HTTP server → the real
 //! `collector` binary → a raw JSON file → the real `summariser` → MongoDB over the wire
-//! (nx-27017) → the real `analyser` → a PDF whose pages are not blank.
+//! (nx-27017) → the real `analyser` → a PDF whose pages are not blank. On the way, the README's
+//! example queries run against what the summariser stored.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -150,6 +151,7 @@ async fn one_source_travels_from_http_to_pdf() {
         Ok(3)
     );
     assert_eq!(hourly.count_documents(doc! {}).await.expect("count"), 2);
+    the_readme_queries_answer(&db).await;
     assert!(
         landed_files(&dir.join("raw")).is_empty(),
         "the summarised file is deleted"
@@ -172,6 +174,83 @@ async fn one_source_travels_from_http_to_pdf() {
         "the analyser says where the PDF is"
     );
     assert_pages_not_blank(&pdf, dir);
+}
+
+/// The two example queries of the README's "MongoDB documents" section, as written there,
+/// answer from what the summariser stored.
+async fn the_readme_queries_answer(db: &mongodb::Database) {
+    use futures_util::TryStreamExt;
+
+    // Hourly mean magnitude of the day's earthquakes.
+    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
+    let pipeline = vec![
+        doc! { "$match": { "source": "usgs-earthquakes", "hour": { "$gte": hour(0), "$lt": next_day } } },
+        doc! { "$unwind": "$numeric" },
+        doc! { "$match": { "numeric.field": "properties.mag" } },
+        doc! { "$project": { "_id": 0, "hour": 1, "count": 1, "mean": "$numeric.mean", "max": "$numeric.max" } },
+        doc! { "$sort": { "hour": 1 } },
+    ];
+    let rows: Vec<Document> = db
+        .collection::<Document>("hourly")
+        .aggregate(pipeline)
+        .await
+        .expect("the README's aggregate runs")
+        .try_collect()
+        .await
+        .expect("read the aggregate");
+    let hours: Vec<(DateTime, f64, f64)> = rows
+        .iter()
+        .map(|row| {
+            let number = |field| row.get_f64(field).expect("a number");
+            (
+                *row.get_datetime("hour").expect("hour"),
+                number("mean"),
+                number("max"),
+            )
+        })
+        .collect();
+    assert_eq!(hours.len(), 2, "{rows:?}");
+    // 10:00: magnitudes 1.2, 2.7, 0.9, 4.6, 1.7; 11:00: 3.1, 1.1, 2.2.
+    assert_eq!((hours[0].0, hours[1].0), (hour(10), hour(11)));
+    assert!(
+        (hours[0].1 - 2.22).abs() < 1e-9 && hours[0].2 == 4.6,
+        "{rows:?}"
+    );
+    assert!(
+        (hours[1].1 - 6.4 / 3.0).abs() < 1e-9 && hours[1].2 == 3.1,
+        "{rows:?}"
+    );
+
+    // The ten strongest earthquakes stored, with their place.
+    let strongest: Vec<Document> = db
+        .collection::<Document>("records")
+        .find(doc! { "source": "usgs-earthquakes" })
+        .projection(doc! { "_id": 0, "key": 1, "time": 1, "data.properties.mag": 1, "data.properties.place": 1 })
+        .sort(doc! { "data.properties.mag": -1 })
+        .limit(10)
+        .await
+        .expect("the README's find runs")
+        .try_collect()
+        .await
+        .expect("read the find");
+    let keys: Vec<&str> = strongest
+        .iter()
+        .map(|record| record.get_str("key").expect("key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "us7000r1x2",
+            "us7000r1x9",
+            "ak0261a2b3",
+            "hv74800033",
+            "nc75100021",
+            "hv74800001",
+            "ci41200057",
+            "ci41200011"
+        ],
+        "strongest first"
+    );
 }
 
 fn assert_pages_not_blank(pdf: &Path, dir: &Path) {
