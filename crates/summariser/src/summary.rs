@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use mongodb::bson;
 use releve::Source;
 use releve::record::{FieldPath, category, number};
@@ -73,8 +73,11 @@ fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {
 }
 
 /// The start of the UTC hour holding `time`.
+/// Whole seconds, so it holds for every year a record's time can have (chrono's
+/// `duration_trunc` works in nanoseconds and gives up outside 1677–2262).
 pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
-    time.duration_trunc(TimeDelta::hours(1)).unwrap_or(time)
+    let seconds = time.timestamp();
+    DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or(time)
 }
 
 #[derive(Default)]
@@ -237,7 +240,7 @@ pub fn summarise_hours(
 mod tests {
     use std::path::Path;
 
-    use chrono::TimeZone;
+    use chrono::{TimeDelta, TimeZone};
     use serde_json::json;
 
     use super::*;
@@ -392,5 +395,19 @@ plausible = { temperature_en_degre_c = [-30, 50] }
         assert_eq!(kinds.values.len(), 20);
         assert_eq!(kinds.other, 5);
         assert_eq!(hour_of(hour + TimeDelta::minutes(59)), hour);
+    }
+
+    #[test]
+    fn placeholder_dates_far_from_now_fall_in_their_hour_too() {
+        for (time, hour) in [
+            ("9999-12-31T23:59:59Z", "9999-12-31T23:00:00Z"),
+            ("2262-04-12T00:30:00Z", "2262-04-12T00:00:00Z"),
+            ("1600-01-01T00:30:00Z", "1600-01-01T00:00:00Z"),
+            ("0001-01-01T00:00:01Z", "0001-01-01T00:00:00Z"),
+        ] {
+            let time: DateTime<Utc> = time.parse().expect("valid time");
+            let hour: DateTime<Utc> = hour.parse().expect("valid hour");
+            assert_eq!(hour_of(time), hour, "{time}");
+        }
     }
 }
