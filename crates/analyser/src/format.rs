@@ -38,7 +38,10 @@ pub fn last_collection(last_success: Option<DateTime<Utc>>, tz: Tz) -> String {
 
 /// A measured value with a sensible number of decimals.
 pub fn value(v: f64) -> String {
-    if v.abs() >= 1000.0 {
+    if v.abs() >= 1e15 {
+        // Past a million billion, digits stop being readable (and an i64 stops holding them).
+        format!("{v:.3e}")
+    } else if v.abs() >= 1000.0 {
         grouped(v.round() as i64)
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")
@@ -50,6 +53,14 @@ pub fn value(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_values_are_written_in_scientific_notation() {
+        assert_eq!(value(1e300), "1.000e300");
+        assert_eq!(value(-3.2e298), "-3.200e298");
+        assert_eq!(value(999_999_999_999_999.0), "999,999,999,999,999");
+        assert_eq!(value(1_234.4), "1,234");
+    }
 
     #[test]
     fn thousands_are_grouped() {

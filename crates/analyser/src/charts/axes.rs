@@ -94,7 +94,9 @@ impl Ranged for KeyedAxis {
 /// thousands grouped as in the report's text.
 pub(super) fn number_label(value: f64, span: f64) -> String {
     let magnitude = value.abs().max(span.abs());
-    if magnitude >= 1e6 {
+    if magnitude >= 1e12 {
+        trim_exponent(format!("{value:.1e}"))
+    } else if magnitude >= 1e6 {
         trim(format!("{:.1}", value / 1e6)) + "M"
     } else if magnitude >= 1e4 {
         trim(format!("{:.1}", value / 1e3)) + "k"
@@ -104,6 +106,14 @@ pub(super) fn number_label(value: f64, span: f64) -> String {
         trim(format!("{value:.1}"))
     } else {
         trim(format!("{value:.2}"))
+    }
+}
+
+/// `1.0e300` → `1e300`, `2.5e14` unchanged.
+fn trim_exponent(text: String) -> String {
+    match text.split_once('e') {
+        Some((mantissa, exponent)) => format!("{}e{exponent}", trim(mantissa.to_owned())),
+        None => text,
     }
 }
 
@@ -131,6 +141,8 @@ mod tests {
         assert_eq!(number_label(0.05, 0.2), "0.05");
         assert_eq!(number_label(12.0, 50.0), "12");
         assert_eq!(number_label(1_500.0, 1_600.0), "1,500");
+        assert_eq!(number_label(1e300, 1e300), "1e300");
+        assert_eq!(number_label(2.5e14, 1e15), "2.5e14");
         assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
     }
 
