@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::batch::{Batch, Version};
 use crate::crash;
 use crate::plan::{HourRecord, Plan};
+use crate::storable;
 use crate::summary::{Facts, hour_of, summarise_hours};
 
 /// Internal collection of hours whose summary must be recomputed; empty after a finished run.
@@ -55,10 +56,15 @@ fn record_document(
     version: &Version,
     file: &RawFileName,
 ) -> Result<Document, String> {
-    let value: Value =
-        serde_json::from_str(version.raw.get()).map_err(|err| format!("not JSON: {err}"))?;
+    let text = version.raw.get();
+    if let Some(number) = storable::oversized_integer(text) {
+        return Err(format!(
+            "the integer {number} is beyond 64 bits, which MongoDB cannot store"
+        ));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
     let data = bson::to_document(&value).map_err(|err| format!("not storable as BSON: {err}"))?;
-    if let Some(name) = nul_field_name(&data) {
+    if let Some(name) = storable::nul_field_name(&data) {
         return Err(format!(
             "field name {name:?} holds a NUL character, which BSON cannot store"
         ));
@@ -80,24 +86,6 @@ fn record_document(
         document.insert("expire_at", bson_date(expire_at));
     }
     Ok(document)
-}
-
-/// The first field name, at any depth, holding a NUL character (BSON keys are C strings).
-fn nul_field_name(document: &Document) -> Option<String> {
-    fn in_value(value: &Bson) -> Option<String> {
-        match value {
-            Bson::Document(document) => nul_field_name(document),
-            Bson::Array(items) => items.iter().find_map(in_value),
-            _ => None,
-        }
-    }
-    document.iter().find_map(|(name, value)| {
-        if name.contains('\0') {
-            Some(name.clone())
-        } else {
-            in_value(value)
-        }
-    })
 }
 
 fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {

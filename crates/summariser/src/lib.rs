@@ -29,6 +29,7 @@ mod pipeline;
 mod plan;
 mod prune;
 mod quarantine;
+mod storable;
 mod summary;
 
 pub use pipeline::BATCH_FILES;

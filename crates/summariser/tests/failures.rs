@@ -216,6 +216,13 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
         (10, 1, 0),
         &snapshot(vec![quake("fine", (10, 5), 1.0), huge]),
     );
+    // Beyond 64 bits: serde_json would read it as the nearest float, so it lands as text.
+    let mut vast = quake("vast", (10, 6), 1.0);
+    vast["properties"]["energy"] = json!("VAST");
+    let vast_text = serde_json::to_string(&snapshot(vec![vast]))
+        .expect("JSON")
+        .replace("\"VAST\"", "123456789012345678901234567890");
+    let holding_vast = ws.land_bytes("usgs", (10, 1, 30), vast_text.as_bytes());
     let mut nul = quake("nul", (10, 7), 1.0);
     nul["properties"]["bad\u{0}name"] = json!(1);
     let holding_nul = ws.land("usgs", (10, 2, 0), &snapshot(vec![nul]));
@@ -253,6 +260,10 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             holding_huge.path_in(&ws.raw()),
             "MongoDB cannot store, the first `huge`",
         ),
+        (
+            holding_vast,
+            "the integer 123456789012345678901234567890 is beyond 64 bits",
+        ),
         (holding_nul.path_in(&ws.raw()), "NUL character"),
         (
             holding_micro.path_in(&ws.raw()),
@@ -277,7 +288,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     for stored in ["fine", "other"] {
         assert!(ws.record("usgs", stored).await.is_some(), "{stored} stored");
     }
-    for refused in ["huge", "nul", "micro"] {
+    for refused in ["huge", "vast", "nul", "micro"] {
         assert!(
             ws.record("usgs", refused).await.is_none(),
             "{refused} not stored"
