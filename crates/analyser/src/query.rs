@@ -316,13 +316,14 @@ fn position_of(source: &Source, mut document: Document) -> Option<Position> {
         return None;
     };
     let data = Bson::Document(data).into_relaxed_extjson();
-    let lon = lon_path.get(&data).and_then(releve::record::number)?;
-    let lat = lat_path.get(&data).and_then(releve::record::number)?;
-    let valid = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+    let (lon, lat) = releve::record::on_globe(
+        lon_path.get(&data).and_then(releve::record::number)?,
+        lat_path.get(&data).and_then(releve::record::number)?,
+    )?;
     let value = source
         .numeric
         .first()
         .and_then(|path| path.get(&data))
         .and_then(releve::record::number);
-    valid.then_some(Position { lon, lat, value })
+    Some(Position { lon, lat, value })
 }

@@ -135,6 +135,12 @@ pub fn identity(value: &Value) -> Option<String> {
     }
 }
 
+/// A longitude and latitude in degrees, when they name a place on the globe (a longitude of
+/// 200 or a latitude of 95 is a wrong field or a placeholder, not a place).
+pub fn on_globe(lon: f64, lat: f64) -> Option<(f64, f64)> {
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some((lon, lat))
+}
+
 /// Epoch values above this are read as milliseconds (it is 5138 AD in seconds).
 const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 

@@ -34,7 +34,7 @@ pub struct Facts {
     pub numbers: Vec<Reading>,
     /// One entry per configured category field.
     pub categories: Vec<Option<String>>,
-    /// Longitude and latitude, when the source is positioned and both are numbers.
+    /// Longitude and latitude, when the source is positioned and both are numbers on the globe.
     pub position: Option<(f64, f64)>,
 }
 
@@ -53,10 +53,10 @@ impl Facts {
                 .map(|path| path.get(record).and_then(category))
                 .collect(),
             position: source.position().and_then(|(lon, lat)| {
-                Some((
+                releve::record::on_globe(
                     lon.get(record).and_then(number)?,
                     lat.get(record).and_then(number)?,
-                ))
+                )
             }),
         }
     }
@@ -340,27 +340,34 @@ plausible = { temperature_en_degre_c = [-30, 50] }
                 "c".to_owned(),
                 Facts::of(&source, &quake(Value::Null, "quarry blast", 2.0, -3.0)),
             ),
+            // Off the globe: counted, but no place.
+            (
+                hour,
+                "d".to_owned(),
+                Facts::of(&source, &quake(json!(2.0), "earthquake", 200.0, 95.0)),
+            ),
         ];
         let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
         assert_eq!(summaries.len(), 1);
         let summary = &summaries[0];
-        assert_eq!(summary.count, 3);
+        assert_eq!(summary.count, 4);
         let mag = &summary.numeric[0];
         assert_eq!(
             (mag.count, mag.nulls, mag.min, mag.max, mag.mean, mag.sum),
-            (2, 1, Some(1.5), Some(2.5), Some(2.0), 4.0)
+            (3, 1, Some(1.5), Some(2.5), Some(2.0), 6.0)
         );
         let kinds = &summary.categories[0];
         assert_eq!(
             kinds.values[0],
             ValueCount {
                 value: "earthquake".to_owned(),
-                count: 2
+                count: 3
             }
         );
         assert_eq!(kinds.values.len(), 2);
         assert_eq!(
             summary.bbox,
+            // Without the point off the globe.
             Some(BoundingBox {
                 min_lon: -155.0,
                 min_lat: -3.0,
