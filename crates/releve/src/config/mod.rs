@@ -240,18 +240,33 @@ impl Config {
             let refusal = refusal_of(text, &err);
             invalid(refusal.offset, refusal.message)
         })?;
+        if file.sources.is_empty() {
+            return Err(invalid(
+                text.len(),
+                "no `[[source]]` table: the file names no API to collect".to_owned(),
+            ));
+        }
         let mut names = HashSet::new();
         let mut sources = Vec::with_capacity(file.sources.len());
         for spanned in file.sources {
             let offset = spanned.span().start;
             let mut source = spanned.into_inner();
             source.line = line_of(text, offset);
-            validate(&source).map_err(|message| {
-                invalid(offset, format!("source `{}`: {message}", source.name))
+            // At the offending key's line when it is written, else at the `[[source]]` line.
+            let at_key = |key: &str| {
+                SourceTable::holding(text, offset)
+                    .and_then(|table| table.key_start(key))
+                    .unwrap_or(offset)
+            };
+            validate(&source).map_err(|bad| {
+                invalid(
+                    at_key(bad.key),
+                    format!("source `{}`: {}", source.name, bad.message),
+                )
             })?;
             if !names.insert(source.name.clone()) {
                 return Err(invalid(
-                    offset,
+                    at_key("name"),
                     format!(
                         "source `{}`: key `name` repeats an earlier source",
                         source.name
@@ -272,51 +287,98 @@ impl Config {
     }
 }
 
-fn validate(source: &Source) -> Result<(), String> {
-    if !crate::rawfile::is_source_name(&source.name) {
-        return Err("key `name` must match [a-z0-9-]+".to_owned());
+/// A value the configuration refuses, and the key holding it.
+struct BadValue {
+    key: &'static str,
+    message: String,
+}
+
+fn bad(key: &'static str, message: impl Into<String>) -> BadValue {
+    BadValue {
+        key,
+        message: message.into(),
     }
-    if source.url.trim().is_empty() {
-        return Err("key `url` must not be empty".to_owned());
+}
+
+fn validate(source: &Source) -> Result<(), BadValue> {
+    if !crate::rawfile::is_source_name(&source.name) {
+        return Err(bad("name", "key `name` must match [a-z0-9-]+"));
+    }
+    check_url("url", &source.url)?;
+    if let SourceKind::FranceTravail(france_travail) = &source.kind {
+        check_url("token_url", &france_travail.token_url)?;
     }
     if source.key.is_root() {
-        return Err("key `key` must name the record identity field".to_owned());
+        return Err(bad("key", "key `key` must name the record identity field"));
     }
     if source.time.is_root() {
-        return Err("key `time` must name the record time field".to_owned());
+        return Err(bad("time", "key `time` must name the record time field"));
     }
     if source.lon.is_some() != source.lat.is_some() {
-        return Err("keys `lon` and `lat` go together: give both or neither".to_owned());
+        let given = if source.lon.is_some() { "lon" } else { "lat" };
+        return Err(bad(
+            given,
+            "keys `lon` and `lat` go together: give both or neither",
+        ));
     }
     if let Some(rate) = source.rate_limit
         && !(rate.is_finite() && rate > 0.0)
     {
-        return Err("key `rate_limit` must be a positive number of calls per second".to_owned());
+        return Err(bad(
+            "rate_limit",
+            "key `rate_limit` must be a positive number of calls per second",
+        ));
     }
     if source.keep_days == Some(0) {
-        return Err(
-            "key `keep_days` must be at least 1 (leave it out to keep records forever)".to_owned(),
-        );
+        return Err(bad(
+            "keep_days",
+            "key `keep_days` must be at least 1 (leave it out to keep records forever)",
+        ));
+    }
+    for (key, paths) in [
+        ("numeric", &source.numeric),
+        ("categories", &source.categories),
+    ] {
+        if let Some(again) = paths
+            .iter()
+            .enumerate()
+            .find_map(|(i, path)| paths[..i].contains(path).then_some(path))
+        {
+            return Err(bad(key, format!("key `{key}` lists `{again}` twice")));
+        }
+    }
+    for field in source.units.keys() {
+        if !source.numeric.iter().any(|path| path.as_str() == field) {
+            return Err(bad(
+                "units",
+                format!("key `units`: `{field}` is not one of the `numeric` fields"),
+            ));
+        }
     }
     for (field, [low, high]) in &source.plausible {
         if !source.numeric.iter().any(|path| path.as_str() == field) {
-            return Err(format!(
-                "key `plausible`: `{field}` is not one of the `numeric` fields"
+            return Err(bad(
+                "plausible",
+                format!("key `plausible`: `{field}` is not one of the `numeric` fields"),
             ));
         }
         if !(low.is_finite() && high.is_finite() && low <= high) {
-            return Err(format!(
-                "key `plausible`: the range of `{field}` must be [low, high] with low <= high"
+            return Err(bad(
+                "plausible",
+                format!(
+                    "key `plausible`: the range of `{field}` must be [low, high] with low <= high"
+                ),
             ));
         }
     }
     for dropped in source.drop.iter().flatten() {
         if dropped.is_root() {
-            return Err("key `drop` lists an empty field path".to_owned());
+            return Err(bad("drop", "key `drop` lists an empty field path"));
         }
         if let Some((key, used)) = used_fields(source).find(|(_, used)| dropped.holds(used)) {
-            return Err(format!(
-                "key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"
+            return Err(bad(
+                "drop",
+                format!("key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"),
             ));
         }
     }
@@ -324,7 +386,32 @@ fn validate(source: &Source) -> Result<(), String> {
         && ods.lookback.is_some()
         && !ods.incremental
     {
-        return Err("key `lookback` only applies with `incremental = true`".to_owned());
+        return Err(bad(
+            "lookback",
+            "key `lookback` only applies with `incremental = true`",
+        ));
+    }
+    Ok(())
+}
+
+/// An API address: `http://` or `https://` and a host. The address is not repeated in the
+/// message: it may carry credentials.
+fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
+    if url.trim().is_empty() {
+        return Err(bad(key, format!("key `{key}` must not be empty")));
+    }
+    let refused = |why: String| {
+        bad(
+            key,
+            format!("key `{key}` must be an http:// or https:// address: {why}"),
+        )
+    };
+    let parsed = url::Url::parse(url.trim()).map_err(|err| refused(err.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(refused(format!("the scheme is `{}`", parsed.scheme())));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(refused("it names no host".to_owned()));
     }
     Ok(())
 }
@@ -346,10 +433,16 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let message = err.message().trim().replace('\n', " ");
     match SourceTable::at_header(text, offset) {
         Some(table) => table.explain(message),
-        None => Refusal {
-            offset,
-            message: name_the_key(text, offset, message),
-        },
+        None => {
+            let message = name_the_key(text, offset, message);
+            Refusal {
+                offset,
+                message: match SourceTable::holding(text, offset) {
+                    Some(table) => table.naming_source(message),
+                    None => message,
+                },
+            }
+        }
     }
 }
 

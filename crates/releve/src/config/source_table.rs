@@ -76,6 +76,39 @@ impl<'i> SourceTable<'i> {
             .and_then(SourceTable::from_value)
     }
 
+    /// The `[[source]]` table that `offset` falls in, from its header to its last value.
+    pub(super) fn holding(text: &'i str, offset: usize) -> Option<Self> {
+        let mut root = DeTable::parse(text).ok()?.into_inner();
+        let DeValue::Array(tables) = root.remove("source")?.into_inner() else {
+            return None;
+        };
+        tables
+            .into_iter()
+            .filter_map(SourceTable::from_value)
+            .find(|table| {
+                let end = table
+                    .entries
+                    .last()
+                    .map_or(table.header.end, |entry| entry.value.span().end);
+                (table.header.start..end.max(table.header.end)).contains(&offset)
+            })
+    }
+
+    /// The offset of `key` in this table, when it is written there.
+    pub(super) fn key_start(&self, key: &str) -> Option<usize> {
+        self.entry(key).map(|entry| entry.key.span().start)
+    }
+
+    /// The message prefixed with the source's name, unless it names it already.
+    pub(super) fn naming_source(&self, message: String) -> String {
+        match self.entry("name").and_then(Entry::text) {
+            Some(name) if !message.contains(&format!("source `{name}`")) => {
+                format!("source `{name}`: {message}")
+            }
+            _ => message,
+        }
+    }
+
     fn from_value(table: Spanned<DeValue<'i>>) -> Option<Self> {
         let header = table.span();
         let DeValue::Table(keys) = table.into_inner() else {
@@ -111,11 +144,10 @@ impl<'i> SourceTable<'i> {
 
     /// The message prefixed with the source's name, when the table has one.
     fn refusal(&self, offset: usize, message: String) -> Refusal {
-        let message = match self.entry("name").and_then(Entry::text) {
-            Some(name) => format!("source `{name}`: {message}"),
-            None => message,
-        };
-        Refusal { offset, message }
+        Refusal {
+            offset,
+            message: self.naming_source(message),
+        }
     }
 
     /// The message about a key, at the key's line.

@@ -78,7 +78,7 @@ fn dropped_fields_must_spare_the_fields_the_summary_needs() {
     let message = error(&format!("{USGS}drop = [\"geometry\"]\n"));
     assert_eq!(
         message,
-        "sources.toml:2: source `usgs-earthquakes`: key `drop`: `geometry` would remove \
+        "sources.toml:15: source `usgs-earthquakes`: key `drop`: `geometry` would remove \
          `geometry.coordinates.0`, which key `lon` needs"
     );
     let config = parse(&format!("{USGS}drop = [\"properties.place\"]\n")).expect("valid");
@@ -115,7 +115,7 @@ fn unknown_keys_name_the_key_and_line() {
 fn bad_values_name_the_key_and_its_line() {
     let message = error(&USGS.replace("every = \"1m\"", "every = \"often\""));
     assert!(
-        message.starts_with("sources.toml:6: key `every`:"),
+        message.starts_with("sources.toml:6: source `usgs-earthquakes`: key `every`:"),
         "{message}"
     );
     assert!(message.contains("often"), "{message}");
@@ -128,9 +128,64 @@ fn missing_keys_are_named() {
 }
 
 #[test]
-fn bad_names_and_duplicates_are_refused() {
-    assert!(error(&USGS.replace("usgs-earthquakes", "USGS quakes")).contains("[a-z0-9-]+"));
-    assert!(error(&format!("{USGS}{USGS}")).contains("repeats"));
+fn bad_names_and_duplicates_are_refused_at_the_name() {
+    let bad_name = error(&USGS.replace("usgs-earthquakes", "USGS quakes"));
+    assert!(
+        bad_name
+            .starts_with("sources.toml:3: source `USGS quakes`: key `name` must match [a-z0-9-]+"),
+        "{bad_name}"
+    );
+    let twice = error(&format!("{USGS}{USGS}"));
+    assert!(
+        twice.starts_with("sources.toml:17: source `usgs-earthquakes`: key `name` repeats"),
+        "{twice}"
+    );
+}
+
+#[test]
+fn addresses_need_a_scheme_and_a_host() {
+    for (url, why) in [
+        (
+            "127.0.0.1:18777/a.json",
+            "must be an http:// or https:// address",
+        ),
+        ("htp://example.org/a.json", "the scheme is `htp`"),
+        ("https://", "must be an http:// or https:// address"),
+        ("", "must not be empty"),
+    ] {
+        let text = USGS.replace(
+            "https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/all_hour.geojson",
+            url,
+        );
+        let message = error(&text);
+        assert!(
+            message.starts_with("sources.toml:5: source `usgs-earthquakes`: key `url`")
+                && message.contains(why),
+            "{url:?}: {message}"
+        );
+    }
+    let with_secret = USGS.replace("https://earthquake.usgs.gov", "htp://user:hunter2@x");
+    assert!(
+        !error(&with_secret).contains("hunter2"),
+        "an address is never echoed"
+    );
+}
+
+#[test]
+fn fields_listed_twice_and_units_of_no_field_are_refused() {
+    let twice = error(&USGS.replace(
+        "numeric = [\"properties.mag\"]",
+        "numeric = [\"properties.mag\", \"properties.mag\"]",
+    ));
+    assert!(
+        twice.contains("key `numeric` lists `properties.mag` twice"),
+        "{twice}"
+    );
+    let units = error(&format!("{USGS}units = {{ nope = \"km\" }}\n"));
+    assert!(
+        units.starts_with("sources.toml:15: source `usgs-earthquakes`: key `units`: `nope`"),
+        "{units}"
+    );
 }
 
 #[test]
@@ -149,7 +204,7 @@ fn unknown_kind_is_refused() {
 fn a_retention_of_zero_days_is_refused() {
     let message = error(&format!("{USGS}keep_days = 0\n"));
     assert!(
-        message.starts_with("sources.toml:2: source `usgs-earthquakes`: key `keep_days`"),
+        message.starts_with("sources.toml:15: source `usgs-earthquakes`: key `keep_days`"),
         "{message}"
     );
 }
@@ -192,7 +247,7 @@ fn an_incremental_source_looks_back_three_hours_unless_told() {
     );
     let message = error(&format!("{ECO2MIX}lookback = \"1h\"\n"));
     assert!(
-        message.starts_with("sources.toml:2: source `eco2mix`: key `lookback`"),
+        message.starts_with("sources.toml:10: source `eco2mix`: key `lookback`"),
         "{message}"
     );
 }
@@ -321,4 +376,10 @@ fn every_kind_lists_its_keys_for_the_hints() {
             "`{kind}` lists its own keys"
         );
     }
+}
+
+#[test]
+fn a_file_without_sources_is_refused() {
+    let message = error("[report]\ntimezone = \"UTC\"\n");
+    assert!(message.contains("no `[[source]]` table"), "{message}");
 }
