@@ -148,9 +148,10 @@ impl SourceStatus {
         if !self.enabled {
             return Health::Disabled;
         }
-        if self.unavailable.is_some() {
-            return Health::Skipped;
-        }
+        // Credentials missing here need not be missing where the collector runs (on
+        // Kubernetes only the collector gets them): the runs speak first. A source is skipped
+        // when its credentials are missing here and nothing shows it collected lately.
+        let skipped = self.unavailable.is_some();
         let last_run_failed = match (&self.last_error, self.last_success) {
             (Some((failed_at, _)), Some(succeeded)) => *failed_at > succeeded,
             (Some(_), None) => true,
@@ -160,16 +161,20 @@ impl SourceStatus {
             return Health::Failing;
         }
         let (Some(lag), Some(every)) = (self.lag(now), self.every) else {
-            return if self.history_read {
+            return if skipped {
+                Health::Skipped
+            } else if self.history_read {
                 Health::Never
             } else {
                 Health::Unknown
             };
         };
-        if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
-            Health::Stale
-        } else {
+        if lag <= every.as_chrono() * STALE_AFTER_INTERVALS {
             Health::Ok
+        } else if skipped {
+            Health::Skipped
+        } else {
+            Health::Stale
         }
     }
 
@@ -301,5 +306,25 @@ mod tests {
         offers.unavailable = Some("no France Travail credentials: set X".to_owned());
         assert_eq!(offers.health(now), Health::Skipped);
         assert!(offers.problem(now).is_none(), "no mail every hour");
+        offers.last_success = Some(now - TimeDelta::days(5));
+        assert_eq!(offers.health(now), Health::Skipped, "stopped long ago");
+    }
+
+    #[test]
+    fn runs_elsewhere_speak_before_credentials_missing_here() {
+        // On Kubernetes only the collector's pods hold the France Travail secret.
+        let now = Utc::now();
+        let mut offers = source(86_400);
+        offers.unavailable = Some("no France Travail credentials: set X".to_owned());
+        offers.last_success = Some(now - TimeDelta::hours(20));
+        assert_eq!(offers.health(now), Health::Ok);
+        offers.last_error = Some((now - TimeDelta::hours(1), "invalid_client".to_owned()));
+        assert_eq!(offers.health(now), Health::Failing);
+        assert!(
+            offers
+                .problem(now)
+                .expect("alerted")
+                .contains("invalid_client")
+        );
     }
 }

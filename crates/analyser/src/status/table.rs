@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{DatabaseState, StatusReport};
+use super::{DatabaseState, Health, StatusReport};
 
 const HEADERS: [&str; 9] = [
     "SOURCE",
@@ -54,9 +54,11 @@ pub fn render(report: &StatusReport) -> String {
                     (true, Some(hour)) => time(hour),
                 },
                 match (&source.unavailable, &source.last_error) {
-                    (Some(reason), _) => shorten(reason, REASON_WIDTH),
-                    (None, Some((at, e))) => error_cell(now, *at, e),
-                    (None, None) => "-".to_owned(),
+                    (Some(reason), _) if source.health(now) == Health::Skipped => {
+                        shorten(reason, REASON_WIDTH)
+                    }
+                    (_, Some((at, e))) => error_cell(now, *at, e),
+                    (_, None) => "-".to_owned(),
                 },
             ]
         })
