@@ -124,8 +124,14 @@ pub fn assess(
         .filter(|h| h.count > 0 && releve::store::chrono_date(h.hour) < reference)
         .count();
     let announcing = data.runs.iter().filter(|run| run.announced.is_some());
+    // A disabled source is expected to have made the runs it made, whenever it was disabled.
+    let expected = if source.enabled {
+        expected(source, expected_from, period.start(), reference)
+    } else {
+        data.runs.len() as u64
+    };
     Completeness {
-        expected: expected(source, expected_from, period.start(), reference),
+        expected,
         expected_from,
         landed: data.runs.iter().filter(|run| run.error.is_none()).count() as u64,
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
@@ -238,6 +244,27 @@ mod tests {
             shortfall: 0,
             error: error.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_disabled_source_expects_only_the_runs_it_made() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
+            .single()
+            .expect("instant");
+        let mut off = source("15m");
+        off.enabled = false;
+        let never = assess(&off, &SourceData::default(), None, &period(), now);
+        assert_eq!((never.expected, never.health), (0, Health::Disabled));
+        let data = SourceData {
+            runs: vec![run(1, None), run(2, Some("HTTP 503"))],
+            ..Default::default()
+        };
+        let stopped = assess(&off, &data, None, &period(), now);
+        assert_eq!(
+            (stopped.expected, stopped.landed, stopped.failed),
+            (2, 1, 1)
+        );
     }
 
     #[test]
