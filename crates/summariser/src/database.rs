@@ -257,29 +257,29 @@ pub async fn recompute_hours(
     }
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
     let hourly = db.collection::<Document>(HOURLY);
-    delete_hours(db, HOURLY, name, hours).await?;
-    crash::passed("hourly-deleted");
-    let written = summaries.len();
-    if !summaries.is_empty() {
-        let documents = summaries
-            .iter()
-            .map(bson::to_document)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|err| StoreError::Command {
-                action: format!("encoding `{name}` hourly summaries"),
-                cause: err.into(),
-            })?;
+    // Each summary replaces its hour's in place, so a report read meanwhile (or after a crash
+    // here) finds every hour, old or new; only hours left without records are deleted.
+    let mut emptied = hours.clone();
+    for summary in &summaries {
+        emptied.remove(&chrono_date(summary.hour));
+        let document = bson::to_document(summary).map_err(|err| StoreError::Command {
+            action: format!("encoding `{name}` hourly summaries"),
+            cause: err.into(),
+        })?;
         hourly
-            .insert_many(documents)
+            .replace_one(doc! {"source": name, "hour": summary.hour}, document)
+            .upsert(true)
             .await
             .map_err(StoreError::command(format!(
                 "writing `{name}` hourly summaries"
             )))?;
+        crash::passed("hourly-replaced");
     }
-    crash::passed("hourly-inserted");
+    delete_hours(db, HOURLY, name, &emptied).await?;
+    crash::passed("hourly-deleted");
     delete_hours(db, PENDING, name, hours).await?;
     crash::passed("pending-cleared");
-    Ok(written)
+    Ok(summaries.len())
 }
 
 /// Reads the records of `hours` back from `records`.

@@ -121,8 +121,9 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["records-inserted:1"],
         &["record-updated:1"],
         &["record-updated:2"],
+        &["hourly-replaced:1"],
+        &["hourly-replaced:3"],
         &["hourly-deleted:1"],
-        &["hourly-inserted:1"],
         &["pending-cleared:1"],
         &["runs-loaded:1"],
         &["file-deleted:1"],
@@ -137,6 +138,52 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
             crashed_state(points).await,
             clean,
             "crash at {points:?} then rerun"
+        );
+    }
+}
+
+/// The `hourly` documents' sources and hours.
+async fn summarised_hours(ws: &Workspace) -> Vec<(String, i64)> {
+    use futures_util::TryStreamExt;
+
+    let documents: Vec<mongodb::bson::Document> = ws
+        .db()
+        .await
+        .collection("hourly")
+        .find(mongodb::bson::doc! {})
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("documents");
+    let mut hours: Vec<(String, i64)> = documents
+        .iter()
+        .map(|d| {
+            (
+                d.get_str("source").expect("source").to_owned(),
+                d.get_datetime("hour").expect("hour").timestamp_millis(),
+            )
+        })
+        .collect();
+    hours.sort();
+    hours
+}
+
+#[tokio::test]
+async fn hours_being_rewritten_stay_readable_even_if_the_run_dies() {
+    let ws = Workspace::new("rewrite");
+    first_phase(&ws);
+    ws.summarise();
+    let before = summarised_hours(&ws).await;
+    assert!(!before.is_empty());
+    second_phase(&ws);
+    let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", "hourly-replaced:1")]);
+    assert!(!output.status.success(), "{}", common::stderr(&output));
+    let during = summarised_hours(&ws).await;
+    for hour in &before {
+        assert!(
+            during.contains(hour),
+            "{hour:?} vanished while its hour was rewritten: {during:?}"
         );
     }
 }
