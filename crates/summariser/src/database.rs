@@ -26,8 +26,11 @@ use crate::summary::{Facts, hour_of, summarise_hours};
 /// Internal collection of hours whose summary must be recomputed; empty after a finished run.
 pub const PENDING: &str = "summariser_pending";
 
-/// Documents per `insert_many`.
+/// Documents per `insert_many`, at most.
 const CHUNK: usize = 1000;
+
+/// Bytes of record text per `insert_many`, about.
+const CHUNK_BYTES: usize = 16 * 1024 * 1024;
 
 /// Hours per delete (each one an `$or` clause).
 const HOURS_PER_DELETE: usize = 200;
@@ -78,6 +81,7 @@ fn record_document(
         "landed_at": bson_date(file.landed_at),
         "data": data,
     };
+    storable::within_size_limit(text.len(), &document)?;
     if let Some(days) = source.keep_days {
         let expire_at = version
             .time
@@ -196,8 +200,16 @@ pub async fn write_records(
         }
     };
     let unordered = InsertManyOptions::builder().ordered(false).build();
-    for chunk in plan.inserts.chunks(CHUNK) {
-        let documents: Vec<Document> = chunk.iter().filter_map(&mut document_of).collect();
+    let mut keys = plan.inserts.iter().peekable();
+    while keys.peek().is_some() {
+        // Up to CHUNK records or CHUNK_BYTES of their text a call, so large records never
+        // pile up in memory as BSON.
+        let (mut documents, mut bytes) = (Vec::new(), 0);
+        while documents.len() < CHUNK && bytes < CHUNK_BYTES {
+            let Some(key) = keys.next() else { break };
+            bytes += batch.records.get(key).map_or(0, |v| v.raw.get().len());
+            documents.extend(document_of(key));
+        }
         if documents.is_empty() {
             continue;
         }

@@ -1,6 +1,6 @@
 //! What MongoDB cannot store of a record as served: field names holding a NUL (BSON names are
-//! C strings) and integers beyond 64 bits. serde_json reads such an integer as the nearest
-//! float without a word, so it is looked for in the record's text.
+//! C strings), integers beyond 64 bits (serde_json reads such an integer as the nearest float
+//! without a word, so it is looked for in the record's text) and documents past 16 MB.
 
 use mongodb::bson::{Bson, Document};
 
@@ -20,6 +20,30 @@ pub fn nul_field_name(document: &Document) -> Option<String> {
             in_value(value)
         }
     })
+}
+
+/// MongoDB's largest document, in bytes.
+const MAX_DOCUMENT: usize = 16 * 1024 * 1024;
+
+/// Room kept under [`MAX_DOCUMENT`] for the fields a document gains on its way (`expire_at`).
+const MARGIN: usize = 1024;
+
+/// Refuses a document MongoDB would refuse for its size. Only a record whose JSON text is
+/// large (2 MB) is encoded to be measured: BSON takes at most about 6.5 times the text's bytes
+/// (a long array of one-digit numbers: `1,` becomes a type byte, the index as a name and four
+/// bytes of integer), so smaller ones always fit.
+pub fn within_size_limit(text_len: usize, document: &Document) -> Result<(), String> {
+    if text_len < (MAX_DOCUMENT - MARGIN) / 8 {
+        return Ok(());
+    }
+    let size = mongodb::bson::to_vec(document).map_or(usize::MAX, |bytes| bytes.len());
+    if size > MAX_DOCUMENT - MARGIN {
+        return Err(format!(
+            "the record takes {:.1} MB as BSON, past MongoDB's 16 MB limit for a document",
+            size as f64 / (1024.0 * 1024.0)
+        ));
+    }
+    Ok(())
 }
 
 /// The first integer of the JSON `text` outside a signed 64-bit integer's range, as written.
@@ -63,6 +87,24 @@ fn after_string(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_past_16_mb_are_refused() {
+        let big = "x".repeat(17 * 1024 * 1024);
+        let document = mongodb::bson::doc! {"data": {"blob": &big}};
+        let refused = within_size_limit(big.len(), &document).expect_err("too large");
+        assert!(refused.contains("17.0 MB"), "{refused}");
+        let fine = mongodb::bson::doc! {"data": {"blob": "x".repeat(1024)}};
+        assert!(within_size_limit(1024, &fine).is_ok());
+        // 3 MB of JSON text, 19 MB of BSON.
+        let digits: Vec<i32> = vec![1; 1_500_000];
+        let text = serde_json::to_string(&digits).expect("JSON");
+        let document = mongodb::bson::doc! {"data": {"digits": digits}};
+        assert!(within_size_limit(text.len(), &document).is_err());
+        let near = "x".repeat(15 * 1024 * 1024);
+        let document = mongodb::bson::doc! {"data": {"blob": &near}};
+        assert!(within_size_limit(near.len(), &document).is_ok());
+    }
 
     #[test]
     fn integers_past_64_bits_are_found_as_written() {

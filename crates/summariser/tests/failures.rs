@@ -223,6 +223,9 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
         .expect("JSON")
         .replace("\"VAST\"", "123456789012345678901234567890");
     let holding_vast = ws.land_bytes("usgs", (10, 1, 30), vast_text.as_bytes());
+    let mut bulky = quake("bulky", (10, 6), 1.0);
+    bulky["properties"]["blob"] = json!("x".repeat(17 * 1024 * 1024));
+    let holding_bulky = ws.land("usgs", (10, 1, 45), &snapshot(vec![bulky]));
     let mut nul = quake("nul", (10, 7), 1.0);
     nul["properties"]["bad\u{0}name"] = json!(1);
     let holding_nul = ws.land("usgs", (10, 2, 0), &snapshot(vec![nul]));
@@ -264,6 +267,10 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             holding_vast,
             "the integer 123456789012345678901234567890 is beyond 64 bits",
         ),
+        (
+            holding_bulky.path_in(&ws.raw()),
+            "past MongoDB's 16 MB limit",
+        ),
         (holding_nul.path_in(&ws.raw()), "NUL character"),
         (
             holding_micro.path_in(&ws.raw()),
@@ -288,7 +295,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     for stored in ["fine", "other"] {
         assert!(ws.record("usgs", stored).await.is_some(), "{stored} stored");
     }
-    for refused in ["huge", "vast", "nul", "micro"] {
+    for refused in ["huge", "vast", "bulky", "nul", "micro"] {
         assert!(
             ws.record("usgs", refused).await.is_none(),
             "{refused} not stored"
