@@ -114,13 +114,16 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    let removed =
-        retention::prune(&args.reports_dir, period.kind, config.report.keep).map_err(|source| {
-            AnalyserError::Write {
-                path: args.reports_dir.clone(),
-                source,
-            }
-        })?;
+    let removed = retention::prune(
+        &args.reports_dir,
+        period.kind,
+        config.report.keep,
+        &period.file_name(),
+    )
+    .map_err(|source| AnalyserError::Write {
+        path: args.reports_dir.clone(),
+        source,
+    })?;
     for old in removed {
         tracing::info!(path = %old.display(), "Removed an old report.");
     }

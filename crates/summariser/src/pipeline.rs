@@ -10,7 +10,7 @@ use mongodb::Database;
 use mongodb::bson::Document;
 use releve::store::run_document;
 use releve::{RawFileName, RawFileRole, RunMetrics, Source, rawfile};
-use tracing::{debug, info, warn};
+use tracing::{debug, warn};
 
 use crate::batch::Batch;
 use crate::database::Unstorable;
@@ -128,7 +128,7 @@ async fn flush(
 ) -> Result<(), SummariseError> {
     let mut plan = plan::plan(db, source, &batch).await?;
     if plan.past_retention > 0 {
-        info!(source = %source.name, records = plan.past_retention, "Skipped records older than keep_days; their hours keep their summaries.");
+        warn!(source = %source.name, records = plan.past_retention, "Skipped records already older than keep_days: neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
     let mut hours = std::mem::take(leftover);
     hours.extend(plan.hours.iter().copied());
