@@ -388,7 +388,7 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
     );
     let output = ws.summarise();
     assert!(
-        common::stderr(&output).contains("Skipped records older than keep_days"),
+        common::stderr(&output).contains("Skipped records already older than keep_days"),
         "{}",
         common::stderr(&output)
     );
