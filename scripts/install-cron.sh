@@ -4,28 +4,42 @@
 #
 #   scripts/install-cron.sh              build the release binaries, then install or refresh
 #   scripts/install-cron.sh --no-build   install or refresh without building
+#   scripts/install-cron.sh --mailto ADDRESS
+#                                        also mail ADDRESS each hour something needs attention
+#                                        (`analyser status`); `--mailto none` stops the mails
 #   scripts/install-cron.sh --uninstall  remove relevé's lines only
 #
 # The lines go inside a block marked with this checkout's path, so reinstalling replaces the
 # block where it stands (no duplicates), the user's own lines are kept, and two checkouts can
-# be installed side by side. CRONTAB names the crontab command (default `crontab`), e.g. a
-# stand-in in tests or `sudo crontab -u releve`.
+# be installed side by side; a reinstall keeps the block's alert address. CRONTAB names the
+# crontab command (default `crontab`), e.g. a stand-in in tests or `sudo crontab -u releve`.
 set -eu
 
 usage() {
-    sed -n '2,12s/^# \{0,1\}//p' "$0"
+    sed -n '2,15s/^# \{0,1\}//p' "$0"
 }
 
 build=yes
 action=install
-for arg in "$@"; do
-    case "$arg" in
+mailto=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --no-build) build=no ;;
         --uninstall) action=uninstall ;;
+        --mailto)
+            [ $# -ge 2 ] || { echo "install-cron.sh: --mailto needs an address (or \`none\`)" >&2; exit 2; }
+            mailto=$2; shift ;;
+        --mailto=*) mailto=${1#--mailto=} ;;
         -h | --help) usage; exit 0 ;;
-        *) echo "install-cron.sh: unknown option \`$arg\`" >&2; usage >&2; exit 2 ;;
+        *) echo "install-cron.sh: unknown option \`$1\`" >&2; usage >&2; exit 2 ;;
     esac
+    shift
 done
+case "$mailto" in
+    *[!A-Za-z0-9._%+@,-]*)
+        echo "install-cron.sh: \`$mailto\` is not a mail address cron can carry (letters, digits, . _ % + - @ and commas)" >&2
+        exit 2 ;;
+esac
 
 home=$(cd "$(dirname "$0")/.." && pwd -P)
 crontab_cmd=${CRONTAB:-crontab}
@@ -58,6 +72,16 @@ if [ "$begins" != "$ends" ]; then
     exit 1
 fi
 
+# The alert address: given, else the one the installed block already mails.
+if [ -z "$mailto" ]; then
+    mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
+        $0 == ENVIRON["BEGIN_MARK"] { inside = 1; next }
+        $0 == ENVIRON["END_MARK"] { inside = 0; next }
+        inside && /^MAILTO=/ { sub(/^MAILTO=/, ""); print; exit }
+    ' "$work/current")
+fi
+[ "$mailto" != none ] || mailto=""
+
 if [ "$action" = install ]; then
     if [ ! -f "$template" ]; then
         echo "install-cron.sh: $template is missing" >&2
@@ -77,7 +101,13 @@ if [ "$action" = install ]; then
     mkdir -p "$home/logs"
     {
         printf '%s\n' "$begin"
-        sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" "$template"
+        if [ -n "$mailto" ]; then
+            # The template's two alerting lines, switched on.
+            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" \
+                -e "s|^# MAILTO=.*|MAILTO=$mailto|" -e 's|^# \(20 .*analyser status.*\)$|\1|' "$template"
+        else
+            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" "$template"
+        fi
         printf '%s\n' "$end"
     } >"$work/block"
 else
@@ -99,7 +129,11 @@ BEGIN_MARK=$begin END_MARK=$end BLOCK=$work/block awk '
 $crontab_cmd "$work/next"
 
 if [ "$action" = install ]; then
-    echo "Installed relevé's schedule for $(id -un) from $home. The crontab is now:"
+    if [ -n "$mailto" ]; then
+        echo "Installed relevé's schedule for $(id -un) from $home, mailing $mailto when something needs attention (needs a working MTA). The crontab is now:"
+    else
+        echo "Installed relevé's schedule for $(id -un) from $home. The crontab is now:"
+    fi
 else
     if [ "$begins" = 0 ]; then
         echo "relevé's schedule for $home was not installed; nothing removed. The crontab is:"

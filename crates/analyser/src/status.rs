@@ -22,6 +22,10 @@ use gather::gather;
 /// A source is stale when its last successful collection is older than this many `every`s.
 const STALE_AFTER_INTERVALS: i32 = 3;
 
+/// A source's summaries are behind when a landed file has waited this long: the summariser
+/// runs hourly, so a file normally waits an hour at most.
+const BEHIND_AFTER_HOURS: i64 = 3;
+
 /// Options of `analyser status`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StatusArgs {
@@ -93,6 +97,8 @@ struct SourceStatus {
     pub last_error: Option<(DateTime<Utc>, String)>,
     /// Landed data files not yet summarised.
     pub waiting: usize,
+    /// When the oldest of them landed.
+    pub oldest_waiting: Option<DateTime<Utc>>,
     /// Files of this source in `raw/_quarantine/`.
     pub quarantined: usize,
     /// Start of the latest hour in `hourly` (unknown when MongoDB is down).
@@ -117,6 +123,8 @@ enum Health {
     Never,
     /// Last success older than [`STALE_AFTER_INTERVALS`] × `every`.
     Stale,
+    /// Collected, but a landed file has waited [`BEHIND_AFTER_HOURS`] for the summariser.
+    Behind,
     /// The last run failed.
     Failing,
 }
@@ -131,6 +139,7 @@ impl Health {
             Health::Unknown => "unknown",
             Health::Never => "NEVER",
             Health::Stale => "STALE",
+            Health::Behind => "BEHIND",
             Health::Failing => "FAILING",
         }
     }
@@ -169,13 +178,23 @@ impl SourceStatus {
                 Health::Unknown
             };
         };
-        if lag <= every.as_chrono() * STALE_AFTER_INTERVALS {
-            Health::Ok
-        } else if skipped {
-            Health::Skipped
+        if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
+            if skipped {
+                Health::Skipped
+            } else {
+                Health::Stale
+            }
+        } else if self.waited(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
+            Health::Behind
         } else {
-            Health::Stale
+            Health::Ok
         }
+    }
+
+    /// How long the oldest landed file has waited for the summariser.
+    fn waited(&self, now: DateTime<Utc>) -> TimeDelta {
+        self.oldest_waiting
+            .map_or(TimeDelta::zero(), |landed| now - landed)
     }
 
     /// One line for stderr saying what is wrong, when something is.
@@ -192,6 +211,11 @@ impl SourceStatus {
                 self.every
                     .map(|e| table::duration(e.as_chrono()))
                     .unwrap_or_default(),
+            )),
+            Health::Behind => Some(format!(
+                "source `{name}` is behind: {} in raw/, the oldest waiting for {} (the summariser runs hourly); check logs/summariser.log",
+                counted_files(self.waiting),
+                table::duration(self.waited(now)),
             )),
             Health::Failing => Some(format!(
                 "source `{name}` is failing: its last run failed: {}",
@@ -246,6 +270,15 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// `1 file`, `12 files`.
+fn counted_files(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
     }
 }
 
@@ -308,6 +341,23 @@ mod tests {
         assert!(offers.problem(now).is_none(), "no mail every hour");
         offers.last_success = Some(now - TimeDelta::days(5));
         assert_eq!(offers.health(now), Health::Skipped, "stopped long ago");
+    }
+
+    #[test]
+    fn files_waiting_hours_for_the_summariser_alert() {
+        let now = Utc::now();
+        let mut usgs = source(60);
+        usgs.last_success = Some(now - TimeDelta::minutes(1));
+        usgs.waiting = 11;
+        usgs.oldest_waiting = Some(now - TimeDelta::minutes(50));
+        assert_eq!(usgs.health(now), Health::Ok, "an hour's files are normal");
+        usgs.oldest_waiting = Some(now - TimeDelta::hours(10));
+        assert_eq!(usgs.health(now), Health::Behind);
+        let problem = usgs.problem(now).expect("alerted");
+        assert!(
+            problem.contains("11 files") && problem.contains("10h"),
+            "{problem}"
+        );
     }
 
     #[test]

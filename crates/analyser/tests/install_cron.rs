@@ -136,6 +136,44 @@ fn installing_twice_keeps_one_copy_of_each_line_and_the_users_lines() {
 }
 
 #[test]
+fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+    let status_job = |crontab: &str| {
+        jobs(crontab)
+            .into_iter()
+            .filter(|line| line.contains("analyser status"))
+            .count()
+    };
+    let block = |crontab: &str| {
+        crontab
+            .split_once("# >>> releve")
+            .map(|(_, block)| block.to_owned())
+            .unwrap_or_default()
+    };
+
+    checkout.install_cron(&["--no-build"]);
+    assert_eq!(status_job(&checkout.installed()), 0, "off by default");
+
+    checkout.install_cron(&["--no-build", "--mailto", "ops@example.org"]);
+    let on = checkout.installed();
+    assert_eq!(status_job(&on), 1, "{on}");
+    assert!(block(&on).contains("\nMAILTO=ops@example.org\n"), "{on}");
+    assert!(
+        on.starts_with(USER_LINES),
+        "the user's own MAILTO stays: {on}"
+    );
+
+    checkout.install_cron(&["--no-build"]);
+    assert_eq!(checkout.installed(), on, "a reinstall keeps the alerts");
+
+    checkout.install_cron(&["--no-build", "--mailto=none"]);
+    let off = checkout.installed();
+    assert_eq!(status_job(&off), 0, "{off}");
+    assert!(!block(&off).contains("\nMAILTO="), "{off}");
+}
+
+#[test]
 fn the_schedule_matches_the_documented_times() {
     let checkout = Checkout::new();
     checkout.install_cron(&["--no-build"]);

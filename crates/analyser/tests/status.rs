@@ -249,6 +249,29 @@ async fn a_stale_source_exits_non_zero_and_is_named_on_stderr() {
 }
 
 #[tokio::test]
+async fn files_the_summariser_left_for_hours_exit_non_zero() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusbehind");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::hours(5), None));
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(30), None),
+    );
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "BEHIND", "{stdout}");
+    assert!(
+        stderr.contains("source `usgs` is behind: 2 files in raw/"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
     let server = testkit::MongoServer::shared();
     let database = server.fresh_database("statusfail");

@@ -62,7 +62,11 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
     };
     for name in names {
         match name.role {
-            RawFileRole::Data => status.waiting += 1,
+            RawFileRole::Data => {
+                status.waiting += 1;
+                let oldest = status.oldest_waiting.get_or_insert(name.landed_at);
+                *oldest = (*oldest).min(name.landed_at);
+            }
             RawFileRole::Metrics => {
                 if let Some(run) = read_metrics(&name.path_in(raw_dir)) {
                     record_run(status, run.started, run.finished, run.error);

@@ -26,8 +26,7 @@ pub fn render(report: &StatusReport) -> String {
     match &report.database {
         DatabaseState::Reachable { shown } => out.push_str(&format!("MongoDB: {shown}\n\n")),
         DatabaseState::Unreachable { reason } => out.push_str(&format!(
-            "MongoDB: UNAVAILABLE ({}); showing raw/ only, summarised hours unknown\n\n",
-            shorten(reason, REASON_WIDTH)
+            "MongoDB: UNAVAILABLE ({reason}); showing raw/ only, summarised hours unknown\n\n"
         )),
     }
     let hours_known = matches!(report.database, DatabaseState::Reachable { .. });
@@ -123,6 +122,8 @@ pub fn duration(span: TimeDelta) -> String {
     let (days, hours, minutes) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60);
     match (days, hours, minutes) {
         (0, 0, 0) => format!("{secs}s"),
+        // Under ten minutes the seconds count: `1m 40s` is more than 3 × 30s, `1m` is not.
+        (0, 0, m) if m < 10 && secs % 60 != 0 => format!("{m}m {}s", secs % 60),
         (0, 0, m) => format!("{m}m"),
         (0, h, 0) => format!("{h}h"),
         (0, h, m) => format!("{h}h {m}m"),
@@ -139,6 +140,8 @@ mod tests {
     fn durations_read_like_speech() {
         assert_eq!(duration(TimeDelta::seconds(45)), "45s");
         assert_eq!(duration(TimeDelta::seconds(180)), "3m");
+        assert_eq!(duration(TimeDelta::seconds(100)), "1m 40s");
+        assert_eq!(duration(TimeDelta::seconds(725)), "12m");
         assert_eq!(duration(TimeDelta::seconds(7500)), "2h 5m");
         assert_eq!(duration(TimeDelta::seconds(3600)), "1h");
         assert_eq!(duration(TimeDelta::seconds(3 * 86_400 + 4 * 3600)), "3d 4h");
