@@ -69,6 +69,7 @@ pub async fn run_source(
         Ok(lock) => lock,
         Err(verdict) => return verdict,
     };
+    remove_orphan_temps(source, raw_dir);
     let mut state = SourceState::load(raw_dir, source);
     if let Some(verdict) = not_ready(source, settings, &state) {
         return verdict;
@@ -96,10 +97,29 @@ fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
                 "another collector run is collecting it".to_owned(),
             ))
         }
+        Err(_) if raw_dir.join(&source.name).is_file() => Err(SourceResult::Failed(format!(
+            "{} is a file, not the source's folder: move it away",
+            raw_dir.join(&source.name).display()
+        ))),
         Err(err) => Err(SourceResult::Failed(format!(
             "cannot take the lock {}: {err}",
             lock_path.display()
         ))),
+    }
+}
+
+/// Removes the temporary files a run killed while landing left behind. Only collector runs
+/// write them, each holding this source's lock, so under the lock every one is an orphan.
+fn remove_orphan_temps(source: &Source, raw_dir: &Path) {
+    match rawfile::remove_temps(raw_dir, &source.name) {
+        Ok(removed) => {
+            for path in removed {
+                tracing::warn!(source = %source.name, file = %path.display(), "Removed a temporary file an interrupted run left.");
+            }
+        }
+        Err(err) => {
+            tracing::warn!(source = %source.name, error = %err, "Cannot look for temporary files an interrupted run left.");
+        }
     }
 }
 

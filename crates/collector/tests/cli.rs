@@ -193,6 +193,48 @@ fn a_missing_key_variable_fails_the_source_naming_it() {
 }
 
 #[test]
+fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let folder = site.dir.path().join("raw/usgs");
+    std::fs::create_dir_all(&folder).expect("source folder");
+    let orphan = folder.join(".usgs_4242.0.tmp");
+    std::fs::write(&orphan, b"[{\"partial").expect("an orphan");
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .arg("--force")
+        .output()
+        .expect("collector runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!orphan.exists(), "the orphan is gone");
+    assert_eq!(site.data_files("usgs").len(), 1);
+}
+
+#[test]
+fn a_file_in_place_of_the_source_folder_is_named() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let raw = site.dir.path().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw folder");
+    std::fs::write(raw.join("usgs"), b"hello").expect("a file named like the folder");
+    let output = Command::new(testkit::binary("collector"))
+        .current_dir(site.dir.path())
+        .arg("--force")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("raw/usgs is a file, not the source's folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

@@ -256,6 +256,29 @@ pub fn list(raw_dir: &Path, source: &str) -> io::Result<Vec<RawFileName>> {
     Ok(names)
 }
 
+/// Removes the temporary files (`.*.tmp`) in `raw/<source>/`, which only a landing killed
+/// half-way leaves; returns their paths. For a caller holding the source's lock.
+pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<PathBuf>> {
+    let dir = raw_dir.join(source);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut removed = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed.push(entry.path());
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -290,6 +313,29 @@ mod tests {
         assert_eq!(
             RawFileName::parse(&metrics.file_name()).map(|n| n.role),
             Some(RawFileRole::Metrics)
+        );
+    }
+
+    #[test]
+    fn temporary_files_of_a_killed_landing_are_removed_and_nothing_else() {
+        let raw = tempfile::tempdir().expect("temp dir");
+        let landed = land(raw.path(), "usgs", at(7, 33, 15), b"[]").expect("land");
+        let dir = raw.path().join("usgs");
+        for orphan in [
+            ".usgs_4242.0.tmp",
+            ".usgs_2026-11-22T07-33-15Z.metrics.json.1.tmp",
+        ] {
+            fs::write(dir.join(orphan), b"[partial").expect("write");
+        }
+        fs::write(dir.join(".lock"), b"1").expect("write");
+        let removed = remove_temps(raw.path(), "usgs").expect("remove");
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        assert!(landed.path_in(raw.path()).exists());
+        assert!(dir.join(".lock").exists());
+        assert!(
+            remove_temps(raw.path(), "none-yet")
+                .expect("no folder")
+                .is_empty()
         );
     }
 
