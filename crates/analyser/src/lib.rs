@@ -42,12 +42,12 @@ pub enum AnalyserError {
     #[error(transparent)]
     Render(#[from] RenderError),
     /// The quarantine folder could not be read.
-    #[error("{path}: cannot list quarantined files: {source}")]
+    #[error("{path}: cannot list quarantined files: {cause}")]
     Read {
         /// The folder.
         path: PathBuf,
         /// The I/O failure.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// `--date` falls in a period that has not begun.
     #[error("--date {date}: the {kind} it falls in has not begun yet ({tz}); nothing to report")]
@@ -60,12 +60,12 @@ pub enum AnalyserError {
         tz: chrono_tz::Tz,
     },
     /// The report file could not be written.
-    #[error("{path}: cannot write the report: {source}")]
+    #[error("{path}: cannot write the report: {cause}")]
     Write {
         /// The file or folder.
         path: PathBuf,
         /// The I/O failure.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -91,7 +91,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
             Some(
                 quarantine::count(raw_dir, &period).map_err(|source| AnalyserError::Read {
                     path: raw_dir.join(releve::rawfile::QUARANTINE_DIR),
-                    source,
+                    cause: source,
                 })?,
             )
         }
@@ -122,7 +122,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     )
     .map_err(|source| AnalyserError::Write {
         path: args.reports_dir.clone(),
-        source,
+        cause: source,
     })?;
     for old in removed {
         tracing::info!(path = %old.display(), "Removed an old report.");
@@ -149,20 +149,24 @@ pub fn render_report(
 }
 
 /// Writes `bytes` under a temporary name, flushes, then renames, so a reader never sees a
-/// partial report.
+/// partial report; a failed write leaves no temporary file.
 fn save(path: &Path, bytes: &[u8]) -> Result<(), AnalyserError> {
     let failed = |source| AnalyserError::Write {
         path: path.to_owned(),
-        source,
+        cause: source,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed)?;
     let tmp = path.with_extension("pdf.tmp");
-    {
+    let written = (|| {
         use std::io::Write;
-        let mut file = std::fs::File::create(&tmp).map_err(failed)?;
-        file.write_all(bytes).map_err(failed)?;
-        file.sync_all().map_err(failed)?;
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path).map_err(failed)
+    written.map_err(failed)
 }

@@ -116,12 +116,12 @@ pub enum SummariseError {
     #[error("the raw folder {0} does not exist: check --raw-dir (the collector creates it)")]
     NoRawDir(PathBuf),
     /// The lock file could not be created.
-    #[error("cannot take the lock {path}: {source}")]
+    #[error("cannot take the lock {path}: {cause}")]
     Lock {
         /// The lock file.
         path: PathBuf,
         /// The I/O failure.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -138,7 +138,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     let path = lock_path(&options.raw_dir);
     let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
         path: path.clone(),
-        source,
+        cause: source,
     })?
     else {
         warn!(lock = %path.display(), "Another summariser run holds the lock; nothing done.");
