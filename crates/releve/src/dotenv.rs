@@ -10,7 +10,7 @@ use std::path::Path;
 pub enum DotenvError {
     /// A line that is not `NAME=value`.
     #[error(
-        "{file}:{line}: not a `NAME=value` line (quote values holding spaces); .env was not loaded from there on"
+        "{file}:{line}: not a `NAME=value` line (quote values holding spaces); nothing runs until it is fixed"
     )]
     Line {
         /// The file as named to the user.
@@ -25,23 +25,37 @@ pub enum DotenvError {
 
 /// Loads `.env` from the current folder or its parents, if there is one.
 pub fn load() -> Result<(), DotenvError> {
-    match dotenvy::dotenv() {
-        Ok(_) => Ok(()),
-        Err(err) if err.not_found() => Ok(()),
+    let Some(path) = std::env::current_dir().ok().and_then(|dir| {
+        dir.ancestors()
+            .map(|d| d.join(".env"))
+            .find(|p| p.is_file())
+    }) else {
+        return Ok(());
+    };
+    let shown = match std::env::current_dir() {
+        Ok(dir) if path.parent() == Some(dir.as_path()) => ".env".to_owned(),
+        _ => path.display().to_string(),
+    };
+    match dotenvy::from_path(&path) {
+        Ok(()) => Ok(()),
         Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
-            file: ".env".to_owned(),
-            line: line_of(Path::new(".env"), &text),
+            line: line_of(&path, &text),
+            file: shown,
         }),
         Err(err) => Err(DotenvError::Read(err.to_string())),
     }
 }
 
-/// The 1-based number of the line of `path` where `text` starts, 0 when not found.
+/// The 1-based number of the first line of `path` holding `text` (dotenvy reports the bad
+/// line, or only the bad value in it), 0 when not found.
 fn line_of(path: &Path, text: &str) -> usize {
     let first = text.lines().next().unwrap_or_default();
+    if first.trim().is_empty() {
+        return 0;
+    }
     std::fs::read_to_string(path)
         .ok()
-        .and_then(|content| content.lines().position(|line| line == first))
+        .and_then(|content| content.lines().position(|line| line.contains(first)))
         .map_or(0, |index| index + 1)
 }
 
@@ -55,6 +69,14 @@ mod tests {
         let path = dir.path().join(".env");
         std::fs::write(&path, "# c\nMY KEY=1\nA=2\n").expect("write");
         assert_eq!(line_of(&path, "MY KEY=1"), 2);
+        std::fs::write(&path, "A=1\nSECRET=ZZ SECRET\nB=2\n").expect("write");
+        let Some(Err(dotenvy::Error::LineParse(value, _))) = dotenvy::from_path_iter(&path)
+            .expect("iter")
+            .find(Result::is_err)
+        else {
+            panic!("dotenvy refuses an unquoted space");
+        };
+        assert_eq!(line_of(&path, &value), 2, "found from the bad value alone");
         assert_eq!(line_of(&path, "absent"), 0);
         let message = DotenvError::Line {
             file: ".env".into(),
