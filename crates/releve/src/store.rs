@@ -69,20 +69,30 @@ impl StoreError {
 
     fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
         tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
-        let text = cause.to_string();
-        let detail = if text.contains("Connection refused") {
-            "connection refused"
-        } else if text.contains("Server selection timeout") || text.contains("timed out") {
-            "no server answered in time"
-        } else if text.contains("Authentication failed") || text.contains("auth") {
-            "authentication failed"
-        } else {
-            "no usable server"
-        };
         StoreError::Unreachable {
             uri,
-            detail: detail.to_owned(),
+            detail: why_unreachable(&cause.to_string()).to_owned(),
         }
+    }
+}
+
+/// The cause in a driver's error text (which also holds internals not worth showing), the
+/// most specific first: a server selection timeout wraps the others.
+fn why_unreachable(text: &str) -> &'static str {
+    let text = text.to_lowercase();
+    let holds = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if holds(&["scram", "authentication"]) {
+        "authentication failed: check the user, password and authSource in the URI"
+    } else if holds(&["lookup address", "name or service not known"]) {
+        "the host name does not resolve"
+    } else if holds(&["connection refused"]) {
+        "connection refused"
+    } else if holds(&["certificate", "tls handshake"]) {
+        "the TLS handshake failed"
+    } else if holds(&["server selection timeout", "timed out"]) {
+        "no server answered in time"
+    } else {
+        "no usable server"
     }
 }
 
@@ -314,6 +324,30 @@ pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreachable_server_is_explained_by_its_cause() {
+        for (text, why) in [
+            (
+                "SCRAM failure: invalid server response",
+                "authentication failed",
+            ),
+            (
+                "Server selection timeout: No available servers. Topology: { Type: Unknown, Servers: [ { Address: nosuchhost.invalid:27017, Type: Unknown, Error: Kind: I/O error: failed to lookup address information: Name or service not known, labels: {} } ] }",
+                "the host name does not resolve",
+            ),
+            (
+                "Server selection timeout: ... I/O error: Connection refused (os error 111)",
+                "connection refused",
+            ),
+            (
+                "Server selection timeout: No available servers",
+                "no server answered in time",
+            ),
+        ] {
+            assert!(why_unreachable(text).starts_with(why), "{text}");
+        }
+    }
 
     #[test]
     fn credentials_never_reach_messages() {
