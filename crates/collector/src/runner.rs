@@ -251,6 +251,15 @@ fn land(
             "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths."
         );
     }
+    if !collected.absent.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            fields = %collected.absent.join(", "),
+            "No landed record holds these fields, not even as null; if that lasts, check their paths in sources.toml."
+        );
+    }
     let cursor = collected.newest.filter(|_| sources::incremental(source));
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(

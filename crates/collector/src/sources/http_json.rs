@@ -57,7 +57,7 @@ pub(super) async fn collect(
     let count = records.len() as u64;
     ctx.progress_total(count);
     ctx.progress_advance(count);
-    let unusable = records::survey(source, records).unusable;
+    let survey = records::survey(source, records);
     let dropped = source.dropped_fields();
     let body = if dropped.is_empty() {
         answer.body.to_vec()
@@ -76,7 +76,8 @@ pub(super) async fn collect(
         announced: None,
         shortfall: 0,
         newest: None,
-        unusable,
+        unusable: survey.unusable,
+        absent: survey.absent,
     })
 }
 

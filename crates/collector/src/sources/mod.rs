@@ -73,6 +73,8 @@ pub struct Collected {
     pub newest: Option<DateTime<Utc>>,
     /// Records in `body` without a `key` or `time` value (the summariser skips them).
     pub unusable: u64,
+    /// Read fields no record in `body` holds, as `` `path` (key) ``.
+    pub absent: Vec<String>,
 }
 
 /// Why a source's collection failed. Messages never hold a secret or a URL with a key.

@@ -62,14 +62,15 @@ impl<'s> RecordSet<'s> {
             what: format!("landing `{}`", self.source.name),
             message: format!("the records could not be written as JSON: {err}"),
         })?;
-        let times = survey(self.source, &self.records);
+        let survey = survey(self.source, &self.records);
         Ok(Collected {
             body,
             records: self.records.len() as u64,
             announced: Some(announced),
             shortfall: 0,
-            newest: times.newest,
-            unusable: times.unusable,
+            newest: survey.newest,
+            unusable: survey.unusable,
+            absent: survey.absent,
         })
     }
 }
@@ -81,24 +82,38 @@ pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
     }
 }
 
-/// What one pass over a collection's records tells about their `key` and `time` values.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+/// What one pass over a collection's records tells about the fields the summariser reads.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Survey {
     /// The newest `time`; `None` when no record has a time.
     pub(crate) newest: Option<DateTime<Utc>>,
     /// Records lacking a `key` or a `time` value: the summariser will skip them.
     pub(crate) unusable: u64,
+    /// The `numeric`, `categories`, `lon` and `lat` paths no record holds, even as null
+    /// (`` `val` (numeric) ``): most likely a wrong path. Empty when there is no record.
+    pub(crate) absent: Vec<String>,
 }
 
-/// Reads every record's `key` and `time` once.
+/// Reads every record's `key` and `time` once, and the other read fields until found.
 pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
     let mut survey = Survey::default();
+    let mut absent: Vec<(&str, &FieldPath)> = source
+        .read_fields()
+        .filter(|(key, _)| !matches!(*key, "key" | "time"))
+        .collect();
     for record in records {
         let time = source.time.get(record).and_then(timestamp);
         if time.is_none() || source.key.get(record).and_then(identity).is_none() {
             survey.unusable += 1;
         }
         survey.newest = survey.newest.max(time);
+        absent.retain(|(_, path)| path.get(record).is_none());
+    }
+    if !records.is_empty() {
+        survey.absent = absent
+            .iter()
+            .map(|(key, path)| format!("`{path}` ({key})"))
+            .collect();
     }
     survey
 }
@@ -106,4 +121,45 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
 /// The newest `time` among records; `None` when no record has a time.
 pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
     survey(source, records).newest
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn source() -> Source {
+        let text = r#"
+[[source]]
+name = "stations"
+kind = "http_json"
+url = "http://127.0.0.1:9/stations"
+every = "15m"
+key = "id"
+time = "t"
+numeric = ["val", "rain"]
+categories = ["kind"]
+"#;
+        releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("config")
+            .sources
+            .remove(0)
+    }
+
+    #[test]
+    fn fields_no_record_holds_are_named_and_nulls_count_as_held() {
+        let records = vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "value": 3.5, "rain": null, "kind": "a"}),
+            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "value": 4.0, "kind": "b"}),
+            json!({"t": "2026-11-21T10:30:00Z", "value": 4.5}),
+        ];
+        let survey = survey(&source(), &records);
+        assert_eq!(survey.absent, vec!["`val` (numeric)".to_owned()]);
+        assert_eq!(survey.unusable, 1, "the record without an id");
+        assert!(
+            super::survey(&source(), &[]).absent.is_empty(),
+            "no record, no verdict"
+        );
+    }
 }

@@ -208,6 +208,17 @@ impl Source {
     pub fn position(&self) -> Option<(&FieldPath, &FieldPath)> {
         self.lon.as_ref().zip(self.lat.as_ref())
     }
+
+    /// The record fields the summariser reads, each with the key naming it: `key`, `time`,
+    /// then `numeric`, `categories`, `lon` and `lat`.
+    pub fn read_fields(&self) -> impl Iterator<Item = (&'static str, &FieldPath)> {
+        [("key", &self.key), ("time", &self.time)]
+            .into_iter()
+            .chain(self.numeric.iter().map(|path| ("numeric", path)))
+            .chain(self.categories.iter().map(|path| ("categories", path)))
+            .chain(self.lon.iter().map(|path| ("lon", path)))
+            .chain(self.lat.iter().map(|path| ("lat", path)))
+    }
 }
 
 #[derive(Deserialize)]
@@ -375,7 +386,7 @@ fn validate(source: &Source) -> Result<(), BadValue> {
         if dropped.is_root() {
             return Err(bad("drop", "key `drop` lists an empty field path"));
         }
-        if let Some((key, used)) = used_fields(source).find(|(_, used)| dropped.holds(used)) {
+        if let Some((key, used)) = source.read_fields().find(|(_, used)| dropped.holds(used)) {
             return Err(bad(
                 "drop",
                 format!("key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"),
@@ -414,16 +425,6 @@ fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
         return Err(refused("it names no host".to_owned()));
     }
     Ok(())
-}
-
-/// The record fields the summariser reads, with the key naming each.
-fn used_fields(source: &Source) -> impl Iterator<Item = (&'static str, &FieldPath)> {
-    [("key", &source.key), ("time", &source.time)]
-        .into_iter()
-        .chain(source.numeric.iter().map(|path| ("numeric", path)))
-        .chain(source.categories.iter().map(|path| ("categories", path)))
-        .chain(source.lon.iter().map(|path| ("lon", path)))
-        .chain(source.lat.iter().map(|path| ("lat", path)))
 }
 
 /// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is

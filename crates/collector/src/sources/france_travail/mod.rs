@@ -74,12 +74,14 @@ pub async fn collect(
         what: "France Travail".to_owned(),
         message: format!("cannot write the offers as JSON: {err}"),
     })?;
+    let survey = records::survey(source, &harvest.offers);
     Ok(Collected {
         body,
         records: harvest.offers.len() as u64,
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
         newest: None,
-        unusable: records::survey(source, &harvest.offers).unusable,
+        unusable: survey.unusable,
+        absent: survey.absent,
     })
 }
