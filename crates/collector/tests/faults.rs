@@ -225,13 +225,20 @@ async fn a_request_that_times_out_is_retried() {
 
 #[tokio::test]
 async fn invalid_json_is_retried_then_refused_and_nothing_lands() {
-    let (server, calls) = faulty_feed(vec![Fault(200, vec![], "<html>maintenance</html>", 0); 10]);
+    let page = Fault(
+        200,
+        vec![("content-type", "text/html; charset=utf-8")],
+        "<html>maintenance</html>",
+        0,
+    );
+    let (server, calls) = faulty_feed(vec![page; 10]);
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let outcome = run(&site).await;
     let failure: Vec<_> = outcome.failures().collect();
     assert_eq!(failure.len(), 1);
     assert!(
-        failure[0].1.contains("not the expected JSON"),
+        failure[0].1.contains("not the expected JSON")
+            && failure[0].1.contains("(served as text/html)"),
         "{}",
         failure[0].1
     );

@@ -54,9 +54,22 @@ impl Answer {
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, FetchError> {
         serde_json::from_slice(&self.body).map_err(|err| FetchError::InvalidJson {
             what: what.to_owned(),
-            detail: err.to_string(),
+            detail: format!("{err}{}", served_as(&self.headers)),
         })
     }
+}
+
+/// ` (served as text/html)` when an answer that should be JSON says it is something else: a
+/// page served instead of data (a portal's maintenance page, a login wall) shows there.
+fn served_as(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim)
+        .filter(|kind| !kind.is_empty() && !kind.contains("json"))
+        .map(|kind| format!(" (served as {kind})"))
+        .unwrap_or_default()
 }
 
 /// Why a request finally failed. Messages name the request, never its URL.
@@ -316,7 +329,8 @@ impl SourceClient {
             && status != 204
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
         {
-            return Err(Attempt::retry(Reason::invalid_json(err.to_string()), None));
+            let detail = format!("{err}{}", served_as(&headers));
+            return Err(Attempt::retry(Reason::invalid_json(detail), None));
         }
         Ok(Answer {
             status,
