@@ -181,5 +181,16 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         });
         results.push((source.name.clone(), result));
     }
+    // From cron, a run with nothing due stays silent (it is most of them); by hand, say so.
+    let nothing_due = results
+        .iter()
+        .all(|(_, result)| matches!(result, SourceResult::NotDue(_)));
+    if bars.is_some() && nothing_due {
+        for (source, result) in &results {
+            if let SourceResult::NotDue(when) = result {
+                tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
+            }
+        }
+    }
     Ok(Outcome { sources: results })
 }

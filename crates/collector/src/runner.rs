@@ -138,6 +138,7 @@ fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Op
             Due::Now => {}
             Due::NotBefore(next) => {
                 tracing::debug!(source = %source.name, next = %next, "Source not due yet.");
+                let next = next.format("%Y-%m-%d %H:%M:%S UTC");
                 return Some(SourceResult::NotDue(format!("next run due at {next}")));
             }
             Due::DayLanded(day) => {
