@@ -1,7 +1,7 @@
 //! Which positions a map frames. A few positions far from all the others — France Travail's
 //! offers overseas, 7,000 km from the mainland's — would stretch the frame until the bulk of
-//! the map is one blot; those are set aside, and the caption counts them. Positions spread
-//! over the world, like earthquakes, are all kept.
+//! the map is one blot; when the rest fits a country, those few are set aside and the caption
+//! counts them. Positions spread over the world, like earthquakes, are all kept.
 
 use releve::store::BoundingBox;
 
@@ -13,9 +13,11 @@ const FEW: usize = 20;
 /// median distance.
 const FAR: f64 = 10.0;
 /// At most this share of the positions can be set aside.
-const AT_MOST: f64 = 0.1;
-/// Set aside only when the frame shrinks at least this much (in area).
+const AT_MOST: f64 = 0.08;
+/// Set aside only when the frame shrinks at least this much (in area)...
 const SHRINK: f64 = 16.0;
+/// ... to the size of a country (degrees on each side): a world map keeps all its points.
+const COUNTRY: f64 = 30.0;
 
 /// The positions a map draws, and those it sets aside.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +59,13 @@ pub fn frame(points: &[Position]) -> Framed {
         return all();
     }
     match (extent(points), extent(&shown)) {
-        (Some(whole), Some(bulk)) if area(whole) >= SHRINK * area(bulk) => Framed { shown, far },
+        (Some(whole), Some(bulk))
+            if area(whole) >= SHRINK * area(bulk)
+                && bulk.max_lon - bulk.min_lon <= COUNTRY
+                && bulk.max_lat - bulk.min_lat <= COUNTRY =>
+        {
+            Framed { shown, far }
+        }
         _ => all(),
     }
 }
@@ -113,8 +121,26 @@ mod tests {
     #[test]
     fn a_cluster_with_a_distant_share_too_large_to_ignore_is_all_shown() {
         let mut points = grid(100, 1.0, 43.0, 0.01);
-        points.extend(grid(20, 140.0, 35.0, 0.01));
-        assert!(frame(&points).far.is_empty(), "20 of 120 is not a few");
+        points.extend(grid(10, 140.0, 35.0, 0.01));
+        assert!(frame(&points).far.is_empty(), "10 of 110 is not a few");
+    }
+
+    #[test]
+    fn a_day_of_earthquakes_keeps_its_distant_events() {
+        // Most events in California, many in Alaska, some in Hawaii and Puerto Rico, a few
+        // strong ones elsewhere in the world: the map is the world's.
+        let mut points = grid(180, -124.0, 32.0, 0.3);
+        points.extend(grid(60, -165.0, 55.0, 0.5));
+        points.extend(grid(25, -156.0, 19.0, 0.05));
+        points.extend(grid(10, -67.0, 17.0, 0.1));
+        for (lon, lat) in [(142.0, 38.0), (120.0, -8.0), (-71.0, -33.0), (28.0, 39.0)] {
+            points.push(Position {
+                lon,
+                lat,
+                value: None,
+            });
+        }
+        assert!(frame(&points).far.is_empty());
     }
 
     #[test]
