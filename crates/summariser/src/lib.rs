@@ -22,6 +22,7 @@
 mod batch;
 mod crash;
 mod database;
+mod failure_lines;
 mod landed;
 mod locate;
 pub mod offline;
@@ -32,6 +33,7 @@ mod quarantine;
 mod storable;
 mod summary;
 
+pub use failure_lines::failure_lines;
 pub use pipeline::BATCH_FILES;
 
 use std::fs;

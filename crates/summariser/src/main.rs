@@ -24,8 +24,8 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(outcome) => {
             let failures = outcome.failures();
-            for failure in &failures {
-                eprintln!("summariser: {}: {}", failure.file.display(), failure.reason);
+            for line in summariser::failure_lines(&failures) {
+                eprintln!("summariser: {line}");
             }
             if failures.is_empty() {
                 ExitCode::SUCCESS
