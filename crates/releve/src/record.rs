@@ -179,6 +179,8 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S%.f%:z",
         "%Y-%m-%dT%H:%M%:z",
         "%Y-%m-%d %H:%M:%S%:z",
+        // ISO 8601's basic format: 20261129T080000Z, 20261129T080000+0100.
+        "%Y%m%dT%H%M%S%#z",
     ] {
         if let Ok(t) = DateTime::parse_from_str(text, format) {
             return Some(t.with_timezone(&Utc));
@@ -189,6 +191,7 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
+        "%Y%m%dT%H%M%S",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Some(t.and_utc());
@@ -282,6 +285,9 @@ mod tests {
         assert_eq!(timestamp(&json!(1_755_299_541)), expected);
         assert_eq!(timestamp(&json!("2025-08-15T23:12:21Z")), expected);
         assert_eq!(timestamp(&json!("2025-08-16T01:12:21+02:00")), expected);
+        assert_eq!(timestamp(&json!("20250815T231221Z")), expected, "basic format");
+        assert_eq!(timestamp(&json!("20250816T011221+0200")), expected);
+        assert_eq!(timestamp(&json!("20250815T231221")), expected);
         assert_eq!(
             timestamp(&json!("2026-10-06T14:00")),
             Utc.with_ymd_and_hms(2026, 10, 6, 14, 0, 0).single()
