@@ -35,11 +35,24 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$mailto" in
-    *[!A-Za-z0-9._%+@,-]*)
-        echo "install-cron.sh: \`$mailto\` is not a mail address cron can carry (letters, digits, . _ % + - @ and commas)" >&2
-        exit 2 ;;
-esac
+
+# An address goes into a cron line: letters, digits, . _ + - @ and commas only (no %, which
+# cron reads as a newline), and never an option taken for an address.
+valid_address() {
+    case "$1" in
+        "" | -* | *[!A-Za-z0-9._+@,-]*) return 1 ;;
+    esac
+}
+if [ -n "$mailto" ]; then
+    if [ "$action" = uninstall ]; then
+        echo "install-cron.sh: --mailto goes with an install, not with --uninstall" >&2
+        exit 2
+    fi
+    if [ "$mailto" != none ] && ! valid_address "$mailto"; then
+        echo "install-cron.sh: \`$mailto\` is not a mail address cron can carry (letters, digits, . _ + - @ and commas)" >&2
+        exit 2
+    fi
+fi
 
 home=$(cd "$(dirname "$0")/.." && pwd -P)
 crontab_cmd=${CRONTAB:-crontab}
@@ -72,13 +85,18 @@ if [ "$begins" != "$ends" ]; then
     exit 1
 fi
 
-# The alert address: given, else the one the installed block already mails.
+# The alert address: given, else the one the installed block already mails (the last word of
+# its status line), checked like a given one.
 if [ -z "$mailto" ]; then
     mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
         $0 == ENVIRON["BEGIN_MARK"] { inside = 1; next }
         $0 == ENVIRON["END_MARK"] { inside = 0; next }
-        inside && /^MAILTO=/ { sub(/^MAILTO=/, ""); print; exit }
+        inside && !/^#/ && /analyser status/ && /\| mail -s/ { print $NF; exit }
     ' "$work/current")
+    if [ -n "$mailto" ] && ! valid_address "$mailto"; then
+        echo "install-cron.sh: warning: the installed block mails \`$mailto\`, not an address cron can carry; alerts are off until --mailto sets one" >&2
+        mailto=""
+    fi
 fi
 [ "$mailto" != none ] || mailto=""
 
@@ -98,15 +116,17 @@ if [ "$action" = install ]; then
     done
     command -v flock >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2
+    [ -z "$mailto" ] || command -v mail >/dev/null 2>&1 ||
+        echo "install-cron.sh: warning: mail(1) is missing (package bsd-mailx, with an MTA); the alert line needs it" >&2
     mkdir -p "$home/logs"
     {
         printf '%s\n' "$begin"
         if [ -n "$mailto" ]; then
-            # The template's two alerting lines, switched on.
-            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" \
-                -e "s|^# MAILTO=.*|MAILTO=$mailto|" -e 's|^# \(20 .*analyser status.*\)$|\1|' "$template"
+            # The template's alerting line, switched on.
+            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|$mailto|" \
+                -e 's|^# \(20 .*analyser status.*\)$|\1|' "$template"
         else
-            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" "$template"
+            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|you@example.org|" "$template"
         fi
         printf '%s\n' "$end"
     } >"$work/block"

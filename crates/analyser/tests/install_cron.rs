@@ -61,6 +61,16 @@ impl Checkout {
     }
 
     fn install_cron(&self, args: &[&str]) -> Output {
+        let output = self.try_install_cron(args);
+        assert!(
+            output.status.success(),
+            "install-cron.sh {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    fn try_install_cron(&self, args: &[&str]) -> Output {
         let child = {
             let _forking = common::writing_or_forking();
             Command::new(self.home().join("scripts/install-cron.sh"))
@@ -71,13 +81,7 @@ impl Checkout {
                 .spawn()
                 .expect("run install-cron.sh")
         };
-        let output = child.wait_with_output().expect("install-cron.sh ends");
-        assert!(
-            output.status.success(),
-            "install-cron.sh {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        child.wait_with_output().expect("install-cron.sh ends")
     }
 }
 
@@ -138,39 +142,68 @@ fn installing_twice_keeps_one_copy_of_each_line_and_the_users_lines() {
 #[test]
 fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     let checkout = Checkout::new();
+    let after_block = "0 5 * * * /usr/local/bin/mine\n";
     checkout.set_installed(USER_LINES);
-    let status_job = |crontab: &str| {
+    let status_jobs = |crontab: &str| -> Vec<String> {
         jobs(crontab)
             .into_iter()
             .filter(|line| line.contains("analyser status"))
-            .count()
-    };
-    let block = |crontab: &str| {
-        crontab
-            .split_once("# >>> releve")
-            .map(|(_, block)| block.to_owned())
-            .unwrap_or_default()
+            .map(str::to_owned)
+            .collect()
     };
 
     checkout.install_cron(&["--no-build"]);
-    assert_eq!(status_job(&checkout.installed()), 0, "off by default");
+    assert!(
+        status_jobs(&checkout.installed()).is_empty(),
+        "off by default"
+    );
 
     checkout.install_cron(&["--no-build", "--mailto", "ops@example.org"]);
-    let on = checkout.installed();
-    assert_eq!(status_job(&on), 1, "{on}");
-    assert!(block(&on).contains("\nMAILTO=ops@example.org\n"), "{on}");
+    let mut on = checkout.installed();
+    on.push_str(after_block);
+    checkout.set_installed(&on);
+    let alert = status_jobs(&on);
+    assert_eq!(alert.len(), 1, "{on}");
     assert!(
-        on.starts_with(USER_LINES),
-        "the user's own MAILTO stays: {on}"
+        alert[0]
+            .ends_with("| mail -s \"releve status: something needs attention\" ops@example.org"),
+        "{}",
+        alert[0]
+    );
+    assert_eq!(
+        on.lines().filter(|l| l.starts_with("MAILTO=")).count(),
+        1,
+        "only the user's own MAILTO: the block sets none, so it never redirects the mail of lines after it:\n{on}"
     );
 
     checkout.install_cron(&["--no-build"]);
-    assert_eq!(checkout.installed(), on, "a reinstall keeps the alerts");
+    assert_eq!(
+        checkout.installed(),
+        on,
+        "a reinstall keeps the alerts and the user's lines"
+    );
 
     checkout.install_cron(&["--no-build", "--mailto=none"]);
     let off = checkout.installed();
-    assert_eq!(status_job(&off), 0, "{off}");
-    assert!(!block(&off).contains("\nMAILTO="), "{off}");
+    assert!(status_jobs(&off).is_empty(), "{off}");
+    assert!(off.ends_with(after_block), "{off}");
+}
+
+#[test]
+fn options_taken_for_addresses_and_unsafe_addresses_are_refused() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+    for args in [
+        &["--mailto", "--no-build"][..],
+        &["--no-build", "--mailto", "a&b@example.org"],
+        &["--no-build", "--mailto", "ops@example.org|x"],
+        &["--no-build", "--mailto", "50%@example.org"],
+        &["--uninstall", "--mailto", "ops@example.org"],
+    ] {
+        let output = checkout.try_install_cron(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(checkout.installed(), USER_LINES, "{args:?} changed nothing");
+    }
 }
 
 #[test]

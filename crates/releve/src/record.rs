@@ -285,7 +285,11 @@ mod tests {
         assert_eq!(timestamp(&json!(1_755_299_541)), expected);
         assert_eq!(timestamp(&json!("2025-08-15T23:12:21Z")), expected);
         assert_eq!(timestamp(&json!("2025-08-16T01:12:21+02:00")), expected);
-        assert_eq!(timestamp(&json!("20250815T231221Z")), expected, "basic format");
+        assert_eq!(
+            timestamp(&json!("20250815T231221Z")),
+            expected,
+            "basic format"
+        );
         assert_eq!(timestamp(&json!("20250816T011221+0200")), expected);
         assert_eq!(timestamp(&json!("20250815T231221")), expected);
         assert_eq!(
