@@ -1,7 +1,7 @@
 //! What a reader sees on the pages of a report rendered from data built in memory (no
 //! MongoDB): counts in grammatical agreement, every chart caption on its chart's page, the
-//! creation date, collections expected only from a source's first run, and positions far
-//! from all the others counted in the map's caption.
+//! creation date, collections expected only from a source's first run, and positions outside
+//! a configured map frame counted in the map's caption.
 
 mod common;
 
@@ -157,7 +157,12 @@ fn render(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// Renders the day with `single` as the first source's data.
 fn render_with(dir: &std::path::Path, single: SourceData) -> std::path::PathBuf {
-    let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
+    render_config(dir, CONFIG, single)
+}
+
+/// Renders the day from the configuration `text`, with `single` as the first source's data.
+fn render_config(dir: &std::path::Path, text: &str, single: SourceData) -> std::path::PathBuf {
+    let config = Config::parse(text, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Day,
         "2026-11-21".parse().expect("date"),
@@ -269,7 +274,7 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
 }
 
 #[test]
-fn positions_far_from_all_the_others_are_counted_instead_of_framed() {
+fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     let mut data = single();
     let near_toulouse = |i: u32| Position {
         lon: 1.3 + f64::from(i % 8) * 0.05,
@@ -286,14 +291,24 @@ fn positions_far_from_all_the_others_are_counted_instead_of_framed() {
         points,
         records: 41,
     });
+    let framed = CONFIG.replace(
+        "lat = \"lat\"\n",
+        "lat = \"lat\"\nmap_frame = [-5.5, 41.0, 10.0, 51.5]\n",
+    );
     let dir = tempfile::tempdir().expect("temp dir");
-    let text = common::text(&render_with(dir.path(), data));
+    let text = common::text(&render_config(dir.path(), &framed, data.clone()));
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     // The map's title, "40 positions drawn, 41 records", is drawn in the chart's bitmap.
     for wanted in [
         "Every point holds level = 2.50 m.",
-        "1 position far from all the others (longitude 55.5°, latitude -20.9°) not drawn.",
+        "Frame: the source's map_frame; 1 position outside it (longitude 55.5°, latitude -20.9°) not drawn.",
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
+    let whole = common::text(&render_with(dir.path(), data));
+    let whole = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        whole.contains("Frame: bounding box of the hourly summaries."),
+        "without map_frame every position is framed"
+    );
 }

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
 
+use super::framing::MapFrame;
 use super::{
     ChartError, ChartImage, TICK, desc_style, draw, font_px, label_style, palette, title_style,
     y_label_area,
@@ -31,12 +32,13 @@ pub struct ColourKey<'a> {
     pub field: &'a str,
 }
 
-/// The scatter of `points`; `outline` is the union of the hourly bounding boxes. With `key`,
+/// The scatter of `points` within `frame` (around them and the outline of the hourly bounding
+/// boxes, which is drawn, or the source's configured box). With `key`,
 /// points are coloured and sized by their value (grey without one) and a key under the map
 /// tells the colours; without, they are all drawn alike.
 pub fn position_map(
     points: &[Position],
-    outline: Option<BoundingBox>,
+    frame: MapFrame,
     key: Option<ColourKey<'_>>,
     title: &str,
     size: (u32, u32),
@@ -47,7 +49,10 @@ pub fn position_map(
         0
     };
     let map_size = (size.0, size.1 - key_height);
-    let extent = extent(points, outline);
+    let (extent, outline) = match frame {
+        MapFrame::Data { outline } => (extent(points, outline), outline),
+        MapFrame::Configured(configured) => (configured, None),
+    };
     let (lon, lat) = framed(extent, map_size);
     let range = ValueRange::of(points);
     let fail = ChartError::from_plotters(title);
@@ -364,7 +369,14 @@ mod tests {
             .collect();
         let size = (crate::charts::px(174.0), crate::charts::px(105.0));
         let key = ColourKey { field: "mag" };
-        let image = position_map(&points, None, Some(key), "t", size).expect("map");
+        let image = position_map(
+            &points,
+            MapFrame::Data { outline: None },
+            Some(key),
+            "t",
+            size,
+        )
+        .expect("map");
         let key_rows = size.1 - font_px(16.0) as u32..size.1;
         for colour in [scale_colour(0.0), scale_colour(1.0), palette::MUTED] {
             assert!(
@@ -372,7 +384,8 @@ mod tests {
                 "the key shows {colour:?}"
             );
         }
-        let plain = position_map(&points, None, None, "t", size).expect("map");
+        let plain =
+            position_map(&points, MapFrame::Data { outline: None }, None, "t", size).expect("map");
         assert!(
             !holds(&plain, 0..size.1, on_white(scale_colour(1.0))),
             "without a field, no colour scale and no key"

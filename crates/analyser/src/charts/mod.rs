@@ -6,9 +6,9 @@
 //! time zone; `axes` holds the value axes and their labels.
 
 mod axes;
-mod bulk;
 mod categories;
 mod counts;
+mod framing;
 mod map;
 mod series;
 
@@ -20,9 +20,9 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use axes::{KeyedAxis, TICK, count_axis, number_label, value_axis, y_label_area};
-pub use bulk::frame as frame_positions;
 pub use categories::category_bars;
 pub use counts::hourly_counts;
+pub use framing::{MapFrame, configured as configured_frame, frame as frame_positions};
 pub use map::{ColourKey, position_map};
 pub use series::{HourBand, numeric_band};
 

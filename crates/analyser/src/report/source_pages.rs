@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use releve::Source;
 use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
-use crate::charts::{self, ChartError, ColourKey, HourBand, TimeAxis, px};
+use crate::charts::{self, ChartError, ColourKey, HourBand, MapFrame, TimeAxis, px};
 use crate::format::{counted, value};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
@@ -206,14 +206,14 @@ fn map_chart(
     positions: &Positions,
     hourly: &[HourlySummary],
 ) -> Result<(), ChartError> {
-    let framed = charts::frame_positions(&positions.points);
+    let framed = charts::frame_positions(&positions.points, source.map_frame);
     let shown = framed.shown.as_slice();
     let title = format!(
         "Positions of the period's records ({} drawn, {})",
         counted(shown.len() as u64, "position"),
         counted(positions.records, "record")
     );
-    if shown.is_empty() {
+    if shown.is_empty() && framed.outside.is_empty() {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
             "No positioned record in this period.",
@@ -223,20 +223,24 @@ fn map_chart(
         );
         return Ok(());
     }
-    // The hourly boxes hold the positions set aside too: with some, the frame is the shown ones'.
-    let (outline, frame) = match framed.far_extent() {
-        None => (
-            BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
+    let (map_frame, frame) = match (source.map_frame, framed.outside_extent()) {
+        (None, _) => (
+            MapFrame::Data {
+                outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
+            },
             "Frame: bounding box of the hourly summaries.".to_owned(),
         ),
-        Some(far) => (
-            None,
+        (Some(configured), None) => (
+            MapFrame::Configured(charts::configured_frame(configured)),
+            "Frame: the source's map_frame.".to_owned(),
+        ),
+        (Some(configured), Some(outside)) => (
+            MapFrame::Configured(charts::configured_frame(configured)),
             format!(
-                "Frame: the bulk of the positions; {} far from all the others (longitude {}, \
-                 latitude {}) not drawn.",
-                counted(framed.far.len() as u64, "position"),
-                degrees(far.min_lon, far.max_lon),
-                degrees(far.min_lat, far.max_lat)
+                "Frame: the source's map_frame; {} outside it (longitude {}, latitude {}) not drawn.",
+                counted(framed.outside.len() as u64, "position"),
+                degrees(outside.min_lon, outside.max_lon),
+                degrees(outside.min_lat, outside.max_lat)
             ),
         ),
     };
@@ -249,7 +253,7 @@ fn map_chart(
         });
     let chart = charts::position_map(
         shown,
-        outline,
+        map_frame,
         field.as_deref().map(|field| ColourKey { field }),
         &title,
         (px(CONTENT_WIDTH), px(105.0)),

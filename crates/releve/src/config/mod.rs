@@ -6,6 +6,7 @@
 mod every;
 mod kinds;
 mod source_table;
+mod validate;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
 
 use crate::record::FieldPath;
 use source_table::{Refusal, SourceTable};
+use validate::validate;
 
 /// A configuration that could not be read or accepted. The message is one line that names
 /// the file, the line and the key.
@@ -113,6 +115,10 @@ pub struct Source {
     pub lon: Option<FieldPath>,
     /// Optional latitude path.
     pub lat: Option<FieldPath>,
+    /// The part of the world the report's map shows, `[min_lon, min_lat, max_lon, max_lat]`
+    /// in degrees; positions outside are counted in the map's caption (France Travail's
+    /// overseas offers on a map of mainland France). Default: every position.
+    pub map_frame: Option<[f64; 4]>,
     /// Units of numeric fields for chart axes, e.g. `{ "properties.mag" = "magnitude" }`.
     #[serde(default)]
     pub units: BTreeMap<String, String>,
@@ -166,6 +172,7 @@ const COMMON_KEYS: &[&str] = &[
     "categories",
     "lon",
     "lat",
+    "map_frame",
     "units",
     "plausible",
     "description",
@@ -296,135 +303,6 @@ impl Config {
     pub fn source(&self, name: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.name == name)
     }
-}
-
-/// A value the configuration refuses, and the key holding it.
-struct BadValue {
-    key: &'static str,
-    message: String,
-}
-
-fn bad(key: &'static str, message: impl Into<String>) -> BadValue {
-    BadValue {
-        key,
-        message: message.into(),
-    }
-}
-
-fn validate(source: &Source) -> Result<(), BadValue> {
-    if !crate::rawfile::is_source_name(&source.name) {
-        return Err(bad("name", "key `name` must match [a-z0-9-]+"));
-    }
-    check_url("url", &source.url)?;
-    if let SourceKind::FranceTravail(france_travail) = &source.kind {
-        check_url("token_url", &france_travail.token_url)?;
-    }
-    if source.key.is_root() {
-        return Err(bad("key", "key `key` must name the record identity field"));
-    }
-    if source.time.is_root() {
-        return Err(bad("time", "key `time` must name the record time field"));
-    }
-    if source.lon.is_some() != source.lat.is_some() {
-        let given = if source.lon.is_some() { "lon" } else { "lat" };
-        return Err(bad(
-            given,
-            "keys `lon` and `lat` go together: give both or neither",
-        ));
-    }
-    if let Some(rate) = source.rate_limit
-        && !(rate.is_finite() && rate > 0.0)
-    {
-        return Err(bad(
-            "rate_limit",
-            "key `rate_limit` must be a positive number of calls per second",
-        ));
-    }
-    if source.keep_days == Some(0) {
-        return Err(bad(
-            "keep_days",
-            "key `keep_days` must be at least 1 (leave it out to keep records forever)",
-        ));
-    }
-    for (key, paths) in [
-        ("numeric", &source.numeric),
-        ("categories", &source.categories),
-    ] {
-        if let Some(again) = paths
-            .iter()
-            .enumerate()
-            .find_map(|(i, path)| paths[..i].contains(path).then_some(path))
-        {
-            return Err(bad(key, format!("key `{key}` lists `{again}` twice")));
-        }
-    }
-    for field in source.units.keys() {
-        if !source.numeric.iter().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "units",
-                format!("key `units`: `{field}` is not one of the `numeric` fields"),
-            ));
-        }
-    }
-    for (field, [low, high]) in &source.plausible {
-        if !source.numeric.iter().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "plausible",
-                format!("key `plausible`: `{field}` is not one of the `numeric` fields"),
-            ));
-        }
-        if !(low.is_finite() && high.is_finite() && low <= high) {
-            return Err(bad(
-                "plausible",
-                format!(
-                    "key `plausible`: the range of `{field}` must be [low, high] with low <= high"
-                ),
-            ));
-        }
-    }
-    for dropped in source.drop.iter().flatten() {
-        if dropped.is_root() {
-            return Err(bad("drop", "key `drop` lists an empty field path"));
-        }
-        if let Some((key, used)) = source.read_fields().find(|(_, used)| dropped.holds(used)) {
-            return Err(bad(
-                "drop",
-                format!("key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"),
-            ));
-        }
-    }
-    if let SourceKind::Opendatasoft(ods) = &source.kind
-        && ods.lookback.is_some()
-        && !ods.incremental
-    {
-        return Err(bad(
-            "lookback",
-            "key `lookback` only applies with `incremental = true`",
-        ));
-    }
-    Ok(())
-}
-
-/// An API address: `http://` or `https://` and a host. The address is not repeated in the
-/// message: it may carry credentials.
-fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
-    if url.trim().is_empty() {
-        return Err(bad(key, format!("key `{key}` must not be empty")));
-    }
-    let refused = |why: String| {
-        bad(
-            key,
-            format!("key `{key}` must be an http:// or https:// address: {why}"),
-        )
-    };
-    let parsed = url::Url::parse(url.trim()).map_err(|err| refused(err.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(refused(format!("the scheme is `{}`", parsed.scheme())));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(refused("it names no host".to_owned()));
-    }
-    Ok(())
 }
 
 /// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is

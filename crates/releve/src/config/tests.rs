@@ -343,6 +343,7 @@ fn every_common_key_is_listed() {
         categories,
         lon,
         lat,
+        map_frame,
         units,
         plausible,
         description,
@@ -382,4 +383,23 @@ fn every_kind_lists_its_keys_for_the_hints() {
 fn a_file_without_sources_is_refused() {
     let message = error("[report]\ntimezone = \"UTC\"\n");
     assert!(message.contains("no `[[source]]` table"), "{message}");
+}
+
+#[test]
+fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
+    let config = parse(&format!("{USGS}map_frame = [-5.5, 41.0, 10.0, 51.5]\n")).expect("valid");
+    assert_eq!(config.sources[0].map_frame, Some([-5.5, 41.0, 10.0, 51.5]));
+    for frame in ["[10.0, 41.0, -5.5, 51.5]", "[-5.5, 41.0, 10.0, 95.0]"] {
+        let message = error(&format!("{USGS}map_frame = {frame}\n"));
+        assert!(
+            message
+                .starts_with("sources.toml:15: source `usgs-earthquakes`: key `map_frame` must be"),
+            "{message}"
+        );
+    }
+    let unpositioned = USGS
+        .replace("lon = \"geometry.coordinates.0\"\n", "")
+        .replace("lat = \"geometry.coordinates.1\"\n", "");
+    let message = error(&format!("{unpositioned}map_frame = [0.0, 0.0, 1.0, 1.0]\n"));
+    assert!(message.contains("needs `lon` and `lat`"), "{message}");
 }
