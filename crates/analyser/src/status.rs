@@ -159,7 +159,7 @@ impl SourceStatus {
         }
         // Credentials missing here need not be missing where the collector runs (on
         // Kubernetes only the collector gets them): the runs speak first. A source is skipped
-        // when its credentials are missing here and nothing shows it collected lately.
+        // when its credentials are missing here and it never collected.
         let skipped = self.unavailable.is_some();
         let last_run_failed = match (&self.last_error, self.last_success) {
             (Some((failed_at, _)), Some(succeeded)) => *failed_at > succeeded,
@@ -179,11 +179,8 @@ impl SourceStatus {
             };
         };
         if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
-            if skipped {
-                Health::Skipped
-            } else {
-                Health::Stale
-            }
+            // It collected once: stopping is news, whatever the credentials here.
+            Health::Stale
         } else if self.waited(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
             Health::Behind
         } else {
@@ -214,7 +211,7 @@ impl SourceStatus {
             )),
             Health::Behind => Some(format!(
                 "source `{name}` is behind: {} in raw/, the oldest waiting for {} (the summariser runs hourly); check logs/summariser.log",
-                counted_files(self.waiting),
+                crate::format::counted(self.waiting as u64, "file"),
                 table::duration(self.waited(now)),
             )),
             Health::Failing => Some(format!(
@@ -270,15 +267,6 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-/// `1 file`, `12 files`.
-fn counted_files(n: usize) -> String {
-    if n == 1 {
-        "1 file".to_owned()
-    } else {
-        format!("{n} files")
     }
 }
 
@@ -340,7 +328,11 @@ mod tests {
         assert_eq!(offers.health(now), Health::Skipped);
         assert!(offers.problem(now).is_none(), "no mail every hour");
         offers.last_success = Some(now - TimeDelta::days(5));
-        assert_eq!(offers.health(now), Health::Skipped, "stopped long ago");
+        assert_eq!(
+            offers.health(now),
+            Health::Stale,
+            "it collected, then stopped: an alert, whatever the credentials here"
+        );
     }
 
     #[test]
