@@ -45,6 +45,9 @@ pub fn value(v: f64) -> String {
         grouped(v.round() as i64)
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")
+    } else if v != 0.0 && v.abs() < 0.005 {
+        // Two decimals would say 0.00.
+        format!("{v:.3e}")
     } else {
         format!("{v:.2}")
     }
@@ -55,11 +58,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn huge_values_are_written_in_scientific_notation() {
+    fn huge_and_tiny_values_are_written_in_scientific_notation() {
         assert_eq!(value(1e300), "1.000e300");
         assert_eq!(value(-3.2e298), "-3.200e298");
         assert_eq!(value(999_999_999_999_999.0), "999,999,999,999,999");
         assert_eq!(value(1_234.4), "1,234");
+        assert_eq!(value(1.2e-5), "1.200e-5");
+        assert_eq!(value(0.0), "0.00");
+        assert_eq!(value(0.05), "0.05");
     }
 
     #[test]

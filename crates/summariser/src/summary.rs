@@ -88,6 +88,9 @@ struct NumericFold {
     min: Option<f64>,
     max: Option<f64>,
     sum: f64,
+    /// The mean so far, kept apart from `sum`: it never overflows, so it still holds when the
+    /// sum goes past a double's range (two readings of 1.7e308).
+    running_mean: f64,
 }
 
 #[derive(Default)]
@@ -131,6 +134,8 @@ impl HourBucket {
                 Reading::Number(v) => {
                     fold.count += 1;
                     fold.sum += v;
+                    let n = fold.count as f64;
+                    fold.running_mean = fold.running_mean * ((n - 1.0) / n) + v / n;
                     fold.min = Some(fold.min.map_or(v, |m| m.min(v)));
                     fold.max = Some(fold.max.map_or(v, |m| m.max(v)));
                 }
@@ -169,8 +174,16 @@ impl HourBucket {
                 min: fold.min,
                 max: fold.max,
                 #[allow(clippy::cast_precision_loss)]
-                mean: (fold.count > 0).then(|| fold.sum / fold.count as f64),
-                sum: fold.sum,
+                mean: (fold.count > 0).then(|| {
+                    if fold.sum.is_finite() {
+                        fold.sum / fold.count as f64
+                    } else {
+                        fold.running_mean
+                    }
+                }),
+                // MongoDB-compatible servers need not store an infinity: past a double's
+                // range the sum saturates (documented).
+                sum: fold.sum.clamp(f64::MIN, f64::MAX),
             })
             .collect();
         let categories = source
@@ -402,6 +415,30 @@ plausible = { temperature_en_degre_c = [-30, 50] }
         assert_eq!(kinds.values.len(), 20);
         assert_eq!(kinds.other, 5);
         assert_eq!(hour_of(hour + TimeDelta::minutes(59)), hour);
+    }
+
+    #[test]
+    fn a_sum_past_a_double_saturates_and_the_mean_still_holds() {
+        let source = usgs();
+        let hour = Utc
+            .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+            .single()
+            .expect("time");
+        let records = ["a", "b"]
+            .iter()
+            .map(|key| {
+                let facts = Facts::of(&source, &quake(json!(1.7e308), "earthquake", 0.0, 0.0));
+                (hour, (*key).to_owned(), facts)
+            })
+            .collect();
+        let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+        let mag = &summaries[0].numeric[0];
+        assert_eq!(
+            mag.sum,
+            f64::MAX,
+            "a finite number MongoDB-compatible servers store"
+        );
+        assert_eq!(mag.mean, Some(1.7e308));
     }
 
     #[test]

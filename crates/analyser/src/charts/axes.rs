@@ -104,8 +104,13 @@ pub(super) fn number_label(value: f64, span: f64) -> String {
         crate::format::grouped(value.round() as i64)
     } else if span >= 1.0 {
         trim(format!("{value:.1}"))
-    } else {
+    } else if span >= 0.05 {
         trim(format!("{value:.2}"))
+    } else if value == 0.0 {
+        "0".to_owned()
+    } else {
+        // Ticks closer than two decimals tell apart.
+        trim_exponent(format!("{value:.2e}"))
     }
 }
 
@@ -143,6 +148,8 @@ mod tests {
         assert_eq!(number_label(1_500.0, 1_600.0), "1,500");
         assert_eq!(number_label(1e300, 1e300), "1e300");
         assert_eq!(number_label(2.5e14, 1e15), "2.5e14");
+        assert_eq!(number_label(1.5e-5, 3e-5), "1.5e-5");
+        assert_eq!(number_label(0.0, 3e-5), "0");
         assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
     }
 

@@ -106,10 +106,14 @@ fn numeric_chart(
             })
         })
         .collect();
-    let (count, sum) = stats
+    let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
+    // The hourly means weighted by each hour's share of the values: a sum of sums could
+    // overflow where every mean is a number.
+    let mean: f64 = stats
         .iter()
         .flatten()
-        .fold((0i64, 0.0), |(c, s), n| (c + n.count, s + n.sum));
+        .filter_map(|n| Some(n.mean? * (n.count as f64 / count.max(1) as f64)))
+        .sum();
     let nulls: i64 = stats.iter().flatten().map(|n| n.nulls).sum();
     let implausible: i64 = stats.iter().flatten().map(|n| n.implausible).sum();
     if count == 0 {
@@ -147,7 +151,7 @@ fn numeric_chart(
     let caption = format!(
         "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {}; {} without a value{left_out}.",
         value(low),
-        value(sum / count as f64),
+        value(mean),
         value(high),
         counted(count, "value"),
         counted(nulls, "record")
