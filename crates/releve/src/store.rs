@@ -50,6 +50,22 @@ pub enum StoreError {
         /// The gist of the driver's complaint (its full text is logged at debug level).
         detail: String,
     },
+    /// The server refused the URI's credentials.
+    #[error(
+        "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"
+    )]
+    LoginRefused {
+        /// The URI without credentials.
+        uri: String,
+    },
+    /// A command was answered with a write error.
+    #[error("MongoDB refused the {action}: {reason}")]
+    Refused {
+        /// What was being done.
+        action: String,
+        /// The server's message.
+        reason: String,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", .cause.kind)]
     Command {
@@ -69,30 +85,51 @@ impl StoreError {
 
     fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
         tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
-        StoreError::Unreachable {
-            uri,
-            detail: why_unreachable(&cause.to_string()).to_owned(),
+        let login = matches!(
+            *cause.kind,
+            mongodb::error::ErrorKind::Authentication { .. }
+        );
+        match why_unreachable(&cause.to_string()) {
+            _ if login => StoreError::LoginRefused { uri },
+            Unreachable::Login => StoreError::LoginRefused { uri },
+            Unreachable::Because(detail) => StoreError::Unreachable {
+                uri,
+                detail: detail.to_owned(),
+            },
         }
     }
 }
 
+/// Why no server could be used.
+#[derive(Debug, PartialEq)]
+enum Unreachable {
+    /// The credentials were refused.
+    Login,
+    /// Anything else, in words.
+    Because(&'static str),
+}
+
 /// The cause in a driver's error text (which also holds internals not worth showing), the
-/// most specific first: a server selection timeout wraps the others.
-fn why_unreachable(text: &str) -> &'static str {
-    let text = text.to_lowercase();
+/// most specific first: a server selection timeout wraps the others. The driver's own words
+/// are matched (`SCRAM failure`, `Connection refused`), not a host name holding them.
+fn why_unreachable(text: &str) -> Unreachable {
     let holds = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    if holds(&["scram", "authentication"]) {
-        "authentication failed: check the user, password and authSource in the URI"
-    } else if holds(&["lookup address", "name or service not known"]) {
-        "the host name does not resolve"
-    } else if holds(&["connection refused"]) {
-        "connection refused"
-    } else if holds(&["certificate", "tls handshake"]) {
-        "the TLS handshake failed"
-    } else if holds(&["server selection timeout", "timed out"]) {
-        "no server answered in time"
+    if holds(&[
+        "SCRAM failure",
+        "Authentication failed",
+        "AuthenticationFailed",
+    ]) {
+        Unreachable::Login
+    } else if holds(&["failed to lookup address", "Name or service not known"]) {
+        Unreachable::Because("the host name does not resolve")
+    } else if holds(&["Connection refused"]) {
+        Unreachable::Because("connection refused")
+    } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
+        Unreachable::Because("the TLS handshake failed")
+    } else if holds(&["Server selection timeout", "timed out"]) {
+        Unreachable::Because("no server answered in time")
     } else {
-        "no usable server"
+        Unreachable::Because("no usable server")
     }
 }
 
@@ -327,11 +364,18 @@ mod tests {
 
     #[test]
     fn an_unreachable_server_is_explained_by_its_cause() {
-        for (text, why) in [
-            (
-                "SCRAM failure: invalid server response",
-                "authentication failed",
+        assert_eq!(
+            why_unreachable("SCRAM failure: invalid server response"),
+            Unreachable::Login
+        );
+        assert_eq!(
+            why_unreachable(
+                "Server selection timeout: ... Address: authentication-db.internal:27017 ... Connection refused (os error 111)"
             ),
+            Unreachable::Because("connection refused"),
+            "a host name is not a cause"
+        );
+        for (text, why) in [
             (
                 "Server selection timeout: No available servers. Topology: { Type: Unknown, Servers: [ { Address: nosuchhost.invalid:27017, Type: Unknown, Error: Kind: I/O error: failed to lookup address information: Name or service not known, labels: {} } ] }",
                 "the host name does not resolve",
@@ -345,7 +389,7 @@ mod tests {
                 "no server answered in time",
             ),
         ] {
-            assert!(why_unreachable(text).starts_with(why), "{text}");
+            assert_eq!(why_unreachable(text), Unreachable::Because(why), "{text}");
         }
     }
 

@@ -35,6 +35,9 @@ const CHUNK_BYTES: usize = 16 * 1024 * 1024;
 /// Hours per delete (each one an `$or` clause).
 const HOURS_PER_DELETE: usize = 200;
 
+/// Hourly summaries per `update` command (a few kilobytes each).
+const HOURS_PER_UPDATE: usize = 500;
+
 const DUPLICATE_KEY: i32 = 11000;
 
 /// The `records` collection.
@@ -268,23 +271,42 @@ pub async fn recompute_hours(
         read_hours(db, source, &to_read, &mut facts).await?;
     }
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
-    let hourly = db.collection::<Document>(HOURLY);
-    // Each summary replaces its hour's in place, so a report read meanwhile (or after a crash
-    // here) finds every hour, old or new; only hours left without records are deleted.
+    // Each summary replaces its hour's in place (an `update` command of upserts, each atomic
+    // on its document), so a report read meanwhile, or after a crash here, finds every hour,
+    // old or new; only hours left without records are deleted.
     let mut emptied = hours.clone();
-    for summary in &summaries {
-        emptied.remove(&chrono_date(summary.hour));
-        let document = bson::to_document(summary).map_err(|err| StoreError::Command {
-            action: format!("encoding `{name}` hourly summaries"),
-            cause: err.into(),
-        })?;
-        hourly
-            .replace_one(doc! {"source": name, "hour": summary.hour}, document)
-            .upsert(true)
+    for chunk in summaries.chunks(HOURS_PER_UPDATE) {
+        let mut updates = Vec::with_capacity(chunk.len());
+        for summary in chunk {
+            emptied.remove(&chrono_date(summary.hour));
+            let document = bson::to_document(summary).map_err(|err| StoreError::Command {
+                action: format!("encoding `{name}` hourly summaries"),
+                cause: err.into(),
+            })?;
+            updates.push(doc! {
+                "q": {"source": name, "hour": summary.hour},
+                "u": document,
+                "upsert": true,
+            });
+        }
+        let command = doc! {"update": HOURLY, "updates": updates, "ordered": false};
+        let action = || format!("writing `{name}` hourly summaries");
+        let answer = db
+            .run_command(command)
             .await
-            .map_err(StoreError::command(format!(
-                "writing `{name}` hourly summaries"
-            )))?;
+            .map_err(StoreError::command(action()))?;
+        if let Ok(errors) = answer.get_array("writeErrors")
+            && let Some(first) = errors.first()
+        {
+            return Err(StoreError::Refused {
+                action: action(),
+                reason: first
+                    .as_document()
+                    .and_then(|e| e.get_str("errmsg").ok())
+                    .unwrap_or("a write error")
+                    .to_owned(),
+            });
+        }
         crash::passed("hourly-replaced");
     }
     delete_hours(db, HOURLY, name, &emptied).await?;

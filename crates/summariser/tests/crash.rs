@@ -122,7 +122,7 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["record-updated:1"],
         &["record-updated:2"],
         &["hourly-replaced:1"],
-        &["hourly-replaced:3"],
+        &["hourly-replaced:2"],
         &["hourly-deleted:1"],
         &["pending-cleared:1"],
         &["runs-loaded:1"],
