@@ -124,12 +124,21 @@ pub fn assess(
         .filter(|h| h.count > 0 && releve::store::chrono_date(h.hour) < reference)
         .count();
     let announcing = data.runs.iter().filter(|run| run.announced.is_some());
-    // A disabled source is expected to have made the runs it made, whenever it was disabled.
-    let expected = if source.enabled {
-        expected(source, expected_from, period.start(), reference)
+    // A disabled source is expected to collect until its last run in the period, when it was
+    // disabled as far as the report can tell; without a run, not at all.
+    let until = if source.enabled {
+        Some(reference)
     } else {
-        data.runs.len() as u64
+        let every = source.every.as_chrono();
+        data.runs
+            .iter()
+            .map(|run| run.started)
+            .max()
+            .map(|last| (last + every).min(reference))
     };
+    let expected = until.map_or(0, |until| {
+        expected(source, expected_from, period.start(), until)
+    });
     Completeness {
         expected,
         expected_from,
@@ -247,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn a_disabled_source_expects_only_the_runs_it_made() {
+    fn a_disabled_source_expects_collections_until_its_last_run() {
         let now = Utc
             .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
             .single()
@@ -263,7 +272,8 @@ mod tests {
         let stopped = assess(&off, &data, None, &period(), now);
         assert_eq!(
             (stopped.expected, stopped.landed, stopped.failed),
-            (2, 1, 1)
+            (4 * 2 + 1, 1, 1),
+            "every 15 minutes until its last run, 02:00, and that run's interval"
         );
     }
 

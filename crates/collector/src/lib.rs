@@ -182,10 +182,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         results.push((source.name.clone(), result));
     }
     // From cron, a run with nothing due stays silent (it is most of them); by hand, say so.
-    let nothing_due = results
-        .iter()
-        .all(|(_, result)| matches!(result, SourceResult::NotDue(_)));
-    if bars.is_some() && nothing_due {
+    if bars.is_some() && nothing_collected(&results) {
         for (source, result) in &results {
             if let SourceResult::NotDue(when) = result {
                 tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
@@ -193,4 +190,33 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         }
     }
     Ok(Outcome { sources: results })
+}
+
+/// True when no source was collected or failed, and some were not due: a run that looks idle.
+/// Skipped sources (no credentials, another run holding them) have said why already.
+fn nothing_collected(results: &[(String, SourceResult)]) -> bool {
+    results
+        .iter()
+        .all(|(_, r)| matches!(r, SourceResult::NotDue(_) | SourceResult::Skipped(_)))
+        && results
+            .iter()
+            .any(|(_, r)| matches!(r, SourceResult::NotDue(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_idle_when_nothing_was_due_even_with_skipped_sources() {
+        let not_due = || SourceResult::NotDue("next run due at 12:00".to_owned());
+        let skipped = || SourceResult::Skipped("no France Travail credentials".to_owned());
+        let named = |r| ("s".to_owned(), r);
+        assert!(nothing_collected(&[named(not_due()), named(skipped())]));
+        assert!(!nothing_collected(&[named(skipped())]), "said why already");
+        assert!(!nothing_collected(&[
+            named(not_due()),
+            named(SourceResult::Failed("HTTP 503".to_owned()))
+        ]));
+    }
 }

@@ -112,9 +112,16 @@ fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
 /// write them, each holding this source's lock, so under the lock every one is an orphan.
 fn remove_orphan_temps(source: &Source, raw_dir: &Path) {
     match rawfile::remove_temps(raw_dir, &source.name) {
-        Ok(removed) => {
-            for path in removed {
-                tracing::warn!(source = %source.name, file = %path.display(), "Removed a temporary file an interrupted run left.");
+        Ok(tried) => {
+            for (path, outcome) in tried {
+                match outcome {
+                    Ok(()) => {
+                        tracing::warn!(source = %source.name, file = %path.display(), "Removed a temporary file an interrupted run left.")
+                    }
+                    Err(err) => {
+                        tracing::warn!(source = %source.name, file = %path.display(), error = %err, "Cannot remove a temporary file an interrupted run left.")
+                    }
+                }
             }
         }
         Err(err) => {

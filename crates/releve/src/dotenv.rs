@@ -46,16 +46,30 @@ pub fn load() -> Result<(), DotenvError> {
     }
 }
 
-/// The 1-based number of the first line of `path` holding `text` (dotenvy reports the bad
-/// line, or only the bad value in it), 0 when not found.
+/// The 1-based number of the line of `path` dotenvy refused, 0 when not found. dotenvy reports
+/// the bad line, or only the bad value in it: a line equal to the text wins, then a variable
+/// line whose value holds it (comments are never the bad line).
 fn line_of(path: &Path, text: &str) -> usize {
     let first = text.lines().next().unwrap_or_default();
     if first.trim().is_empty() {
         return 0;
     }
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|content| content.lines().position(|line| line.contains(first)))
+    let Ok(content) = std::fs::read_to_string(path) else {
+        return 0;
+    };
+    let lines: Vec<&str> = content.lines().collect();
+    let variable = |line: &&str| !line.trim_start().starts_with('#');
+    lines
+        .iter()
+        .position(|line| *line == first)
+        .or_else(|| {
+            lines.iter().position(|line| {
+                variable(line)
+                    && line
+                        .split_once('=')
+                        .is_some_and(|(_, value)| value.contains(first))
+            })
+        })
         .map_or(0, |index| index + 1)
 }
 
@@ -77,6 +91,8 @@ mod tests {
             panic!("dotenvy refuses an unquoted space");
         };
         assert_eq!(line_of(&path, &value), 2, "found from the bad value alone");
+        std::fs::write(&path, "# e.g. SECRET=ZZ SECRET\nSECRET=ZZ SECRET\n").expect("write");
+        assert_eq!(line_of(&path, "ZZ SECRET"), 2, "never the comment");
         assert_eq!(line_of(&path, "absent"), 0);
         let message = DotenvError::Line {
             file: ".env".into(),

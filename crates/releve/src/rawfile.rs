@@ -257,26 +257,26 @@ pub fn list(raw_dir: &Path, source: &str) -> io::Result<Vec<RawFileName>> {
 }
 
 /// Removes the temporary files (`.*.tmp`) in `raw/<source>/`, which only a landing killed
-/// half-way leaves; returns their paths. For a caller holding the source's lock.
-pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<PathBuf>> {
+/// half-way leaves; for a caller holding the source's lock. Returns each file tried, with
+/// the outcome: one that cannot be removed does not stop the others.
+pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<(PathBuf, io::Result<()>)>> {
     let dir = raw_dir.join(source);
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => return Err(err),
     };
-    let mut removed = Vec::new();
-    for entry in entries {
-        let entry = entry?;
+    let mut tried = Vec::new();
+    for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type()?.is_file() {
-            fs::remove_file(entry.path())?;
-            removed.push(entry.path());
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if name.starts_with('.') && name.ends_with(".tmp") && is_file {
+            tried.push((entry.path(), fs::remove_file(entry.path())));
         }
     }
-    removed.sort();
-    Ok(removed)
+    tried.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(tried)
 }
 
 #[cfg(test)]
@@ -327,11 +327,17 @@ mod tests {
         ] {
             fs::write(dir.join(orphan), b"[partial").expect("write");
         }
+        // What must stay: the lock, the state file, a folder that happens to end in `.tmp`.
         fs::write(dir.join(".lock"), b"1").expect("write");
+        fs::write(dir.join(".state.json"), b"{}").expect("write");
+        fs::create_dir(dir.join(".odd.tmp")).expect("mkdir");
         let removed = remove_temps(raw.path(), "usgs").expect("remove");
         assert_eq!(removed.len(), 2, "{removed:?}");
+        assert!(removed.iter().all(|(_, outcome)| outcome.is_ok()));
         assert!(landed.path_in(raw.path()).exists());
-        assert!(dir.join(".lock").exists());
+        for kept in [".lock", ".state.json", ".odd.tmp"] {
+            assert!(dir.join(kept).exists(), "{kept} stays");
+        }
         assert!(
             remove_temps(raw.path(), "none-yet")
                 .expect("no folder")

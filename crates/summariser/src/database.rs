@@ -65,7 +65,7 @@ fn record_document(
     let text = version.raw.get();
     if let Some(number) = storable::oversized_integer(text) {
         return Err(format!(
-            "the integer {number} is beyond 64 bits, which MongoDB cannot store"
+            "the integer {number} is outside the signed 64-bit range, which MongoDB cannot store"
         ));
     }
     let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;

@@ -265,7 +265,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
         ),
         (
             holding_vast,
-            "the integer 123456789012345678901234567890 is beyond 64 bits",
+            "the integer 123456789012345678901234567890 is outside the signed 64-bit range",
         ),
         (
             holding_bulky.path_in(&ws.raw()),

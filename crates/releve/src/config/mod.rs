@@ -260,7 +260,7 @@ impl Config {
         })?;
         if file.sources.is_empty() {
             return Err(invalid(
-                text.len(),
+                0,
                 "no `[[source]]` table: the file names no API to collect".to_owned(),
             ));
         }
