@@ -169,10 +169,8 @@ async fn summarised_hours(ws: &Workspace) -> Vec<(String, i64)> {
     hours
 }
 
-/// The crash comes after the first `update` command (usgs's, sources run in file order). For
-/// this to catch a "delete the hours, then write them" regression, a summarised hour must be
-/// missing at that point: usgs's 10:00 and eco2mix's hours are all rewritten by then only if
-/// every update lands, and eco2mix's come after the crash.
+/// A run that dies right after writing its first hours (usgs's; sources run in file order)
+/// leaves every hour summarised before still there.
 #[tokio::test]
 async fn hours_being_rewritten_stay_readable_even_if_the_run_dies() {
     let ws = Workspace::new("rewrite");
