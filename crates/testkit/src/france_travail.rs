@@ -11,6 +11,7 @@
 //! lacking the filtered attribute is never returned by a filtered query, as with the real one.
 
 mod day;
+mod places;
 mod search;
 
 use std::collections::HashMap;

@@ -1,0 +1,126 @@
+use chrono::TimeZone;
+
+use super::*;
+
+fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
+        .single()
+        .expect("valid time")
+}
+
+#[test]
+fn names_format_and_parse_back() {
+    let name = RawFileName::data("usgs-earthquakes", at(7, 33, 15), 1);
+    assert_eq!(
+        name.file_name(),
+        "usgs-earthquakes_2026-11-22T07-33-15Z.json"
+    );
+    assert_eq!(RawFileName::parse(&name.file_name()), Some(name.clone()));
+    let second = RawFileName::data("usgs-earthquakes", at(7, 33, 15), 2);
+    assert_eq!(
+        second.file_name(),
+        "usgs-earthquakes_2026-11-22T07-33-15Z-2.json"
+    );
+    assert_eq!(RawFileName::parse(&second.file_name()), Some(second));
+    let metrics = name.metrics();
+    assert_eq!(
+        metrics.file_name(),
+        "usgs-earthquakes_2026-11-22T07-33-15Z.metrics.json"
+    );
+    assert_eq!(
+        RawFileName::parse(&metrics.file_name()).map(|n| n.role),
+        Some(RawFileRole::Metrics)
+    );
+}
+
+#[test]
+fn temporary_files_of_a_killed_landing_are_removed_and_nothing_else() {
+    let raw = tempfile::tempdir().expect("temp dir");
+    let landed = land(raw.path(), "usgs", at(7, 33, 15), b"[]").expect("land");
+    let dir = raw.path().join("usgs");
+    for orphan in [
+        ".usgs_4242.0.tmp",
+        ".usgs_2026-11-22T07-33-15Z.metrics.json.1.tmp",
+    ] {
+        fs::write(dir.join(orphan), b"[partial").expect("write");
+    }
+    // What must stay: the lock, the state file, a folder that happens to end in `.tmp`.
+    fs::write(dir.join(".lock"), b"1").expect("write");
+    fs::write(dir.join(".state.json"), b"{}").expect("write");
+    fs::create_dir(dir.join(".odd.tmp")).expect("mkdir");
+    let removed = remove_temps(raw.path(), "usgs").expect("remove");
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert!(removed.iter().all(|(_, outcome)| outcome.is_ok()));
+    assert!(landed.path_in(raw.path()).exists());
+    for kept in [".lock", ".state.json", ".odd.tmp"] {
+        assert!(dir.join(kept).exists(), "{kept} stays");
+    }
+    assert!(
+        remove_temps(raw.path(), "none-yet")
+            .expect("no folder")
+            .is_empty()
+    );
+}
+
+#[test]
+fn temp_and_foreign_files_are_not_landed_files() {
+    for name in [
+        ".usgs_123.0.tmp",
+        "usgs_2026-11-22T07-33-15Z.json.tmp",
+        "notes.json",
+        "usgs_2026-11-22T07-33-15Z-1.json",
+        "USGS_2026-11-22T07-33-15Z.json",
+        "usgs_2026-13-22T07-33-15Z.json",
+    ] {
+        assert_eq!(RawFileName::parse(name), None, "{name}");
+    }
+}
+
+#[test]
+fn two_runs_in_one_second_never_overwrite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = land(dir.path(), "usgs", at(1, 2, 3), b"[1]").expect("first run lands");
+    let second = land(dir.path(), "usgs", at(1, 2, 3), b"[2]").expect("second run lands");
+    assert_ne!(first, second);
+    assert_eq!(
+        fs::read(first.path_in(dir.path())).expect("first file"),
+        b"[1]"
+    );
+    assert_eq!(
+        fs::read(second.path_in(dir.path())).expect("second file"),
+        b"[2]"
+    );
+    let listed = list(dir.path(), "usgs").expect("list");
+    assert_eq!(listed, vec![first, second]);
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("usgs"))
+        .expect("dir")
+        .collect();
+    assert_eq!(leftovers.len(), 2, "no temp file is left behind");
+}
+
+#[test]
+fn a_replaced_file_holds_the_new_contents_and_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("usgs").join(".state.json");
+    replace_file(&path, b"old").expect("first write");
+    replace_file(&path, b"new").expect("second write");
+    assert_eq!(fs::read(&path).expect("state"), b"new");
+    let names: Vec<_> = fs::read_dir(dir.path().join("usgs"))
+        .expect("dir")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from(".state.json")]);
+}
+
+#[test]
+fn a_failed_replacement_keeps_the_old_file_and_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("taken");
+    fs::create_dir_all(path.join("inside")).expect("a directory where the file should go");
+    assert!(replace_file(&path, b"new").is_err());
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
+}

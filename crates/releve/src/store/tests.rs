@@ -1,0 +1,48 @@
+use super::*;
+
+#[test]
+fn an_unreachable_server_is_explained_by_its_cause() {
+    assert_eq!(
+        why_unreachable("SCRAM failure: invalid server response"),
+        Unreachable::Login
+    );
+    assert_eq!(
+        why_unreachable(
+            "Server selection timeout: ... Address: authentication-db.internal:27017 ... Connection refused (os error 111)"
+        ),
+        Unreachable::Because("connection refused"),
+        "a host name is not a cause"
+    );
+    for (text, why) in [
+        (
+            "Server selection timeout: No available servers. Topology: { Type: Unknown, Servers: [ { Address: nosuchhost.invalid:27017, Type: Unknown, Error: Kind: I/O error: failed to lookup address information: Name or service not known, labels: {} } ] }",
+            "the host name does not resolve",
+        ),
+        (
+            "Server selection timeout: ... I/O error: Connection refused (os error 111)",
+            "connection refused",
+        ),
+        (
+            "Server selection timeout: No available servers",
+            "no server answered in time",
+        ),
+    ] {
+        assert_eq!(why_unreachable(text), Unreachable::Because(why), "{text}");
+    }
+}
+
+#[test]
+fn credentials_never_reach_messages() {
+    assert_eq!(
+        redact("mongodb://alice:s3cret@db.example:27017/x"),
+        "mongodb://***@db.example:27017/x"
+    );
+    assert_eq!(
+        redact("mongodb+srv://u:p@cluster0.example/"),
+        "mongodb+srv://***@cluster0.example/"
+    );
+    assert_eq!(
+        redact("mongodb://127.0.0.1:27017"),
+        "mongodb://127.0.0.1:27017"
+    );
+}
