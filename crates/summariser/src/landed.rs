@@ -92,15 +92,26 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
         ..LandedFile::default()
     };
     let fields = FieldTree::of(source);
+    // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
+    // unreadable, as it would anywhere else in the file, not a record without a key.
+    let mut unreadable = None;
     let located = for_each_record(
         &text,
         records_path.segments(),
-        |raw| match RecordText::within(&text, raw).and_then(|raw| version(source, &fields, raw)) {
-            Some(record) => landed.records.push(record),
-            None => landed.rejected += 1,
+        |raw| match RecordText::within(&text, raw).map(|raw| version(source, &fields, raw)) {
+            Some(Ok(Some(record))) => landed.records.push(record),
+            Some(Err(err)) => {
+                unreadable.get_or_insert(err);
+            }
+            Some(Ok(None)) | None => landed.rejected += 1,
         },
     )
     .map_err(|err| ReadError::Refused(format!("not valid JSON: {err}")))?;
+    if let Some(err) = unreadable {
+        return Err(ReadError::Refused(format!(
+            "not valid JSON: {err} (within a record)"
+        )));
+    }
     let shown = if records_path.is_root() {
         "(the whole body)"
     } else {
@@ -123,18 +134,28 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
     }
 }
 
-fn version(source: &Source, fields: &FieldTree, raw: RecordText) -> Option<LandedRecord> {
-    let record: Value = fields.parse(raw.get()).ok()?;
+/// The record's version, `None` without a key or a time; an error when serde_json cannot read
+/// its configured fields.
+fn version(
+    source: &Source,
+    fields: &FieldTree,
+    raw: RecordText,
+) -> Result<Option<LandedRecord>, serde_json::Error> {
+    let record: Value = fields.parse(raw.get())?;
     if !record.is_object() {
-        return None;
+        return Ok(None);
     }
-    let key = source.key.get(&record).and_then(identity)?;
-    let time = source.time.get(&record).and_then(timestamp)?;
+    let (Some(key), Some(time)) = (
+        source.key.get(&record).and_then(identity),
+        source.time.get(&record).and_then(timestamp),
+    ) else {
+        return Ok(None);
+    };
     let facts = Facts::of(source, &record);
-    Some(LandedRecord {
+    Ok(Some(LandedRecord {
         key,
         time,
         facts,
         raw,
-    })
+    }))
 }

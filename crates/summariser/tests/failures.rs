@@ -226,6 +226,13 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     let mut bulky = quake("bulky", (10, 6), 1.0);
     bulky["properties"]["blob"] = json!("x".repeat(17 * 1024 * 1024));
     let holding_bulky = ws.land("usgs", (10, 1, 45), &snapshot(vec![bulky]));
+    // A magnitude beyond a double: serde_json cannot read it, in a summarised field or not.
+    let mut boundless = quake("boundless", (10, 6), 1.0);
+    boundless["properties"]["mag"] = json!("BOUNDLESS");
+    let boundless_text = serde_json::to_string(&snapshot(vec![boundless]))
+        .expect("JSON")
+        .replace("\"BOUNDLESS\"", "1e400");
+    let holding_boundless = ws.land_bytes("usgs", (10, 1, 50), boundless_text.as_bytes());
     let mut nul = quake("nul", (10, 7), 1.0);
     nul["properties"]["bad\u{0}name"] = json!(1);
     let holding_nul = ws.land("usgs", (10, 2, 0), &snapshot(vec![nul]));
@@ -271,6 +278,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             holding_bulky.path_in(&ws.raw()),
             "past MongoDB's 16 MB limit",
         ),
+        (holding_boundless, "number out of range"),
         (holding_nul.path_in(&ws.raw()), "NUL character"),
         (
             holding_micro.path_in(&ws.raw()),
@@ -295,7 +303,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     for stored in ["fine", "other"] {
         assert!(ws.record("usgs", stored).await.is_some(), "{stored} stored");
     }
-    for refused in ["huge", "vast", "bulky", "nul", "micro"] {
+    for refused in ["huge", "vast", "bulky", "boundless", "nul", "micro"] {
         assert!(
             ws.record("usgs", refused).await.is_none(),
             "{refused} not stored"
