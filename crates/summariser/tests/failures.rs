@@ -339,3 +339,21 @@ async fn a_source_folder_that_cannot_be_listed_fails_that_source_only() {
     assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
     assert_eq!(ws.remaining("eco2mix"), 0);
 }
+
+#[tokio::test]
+async fn a_lock_that_cannot_be_taken_says_why_once() {
+    let ws = Workspace::new("lockdir");
+    std::fs::create_dir_all(ws.raw().join(".summariser.lock")).expect("a folder in its place");
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    let line = errors
+        .lines()
+        .find(|l| l.starts_with("summariser: cannot take the lock"))
+        .unwrap_or_else(|| panic!("one line says so: {errors}"));
+    assert_eq!(
+        line.matches("os error").count(),
+        1,
+        "the cause once: {line}"
+    );
+}
