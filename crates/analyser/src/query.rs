@@ -181,7 +181,19 @@ async fn load_source(
     // after it ends), the others' to when they started.
     let started = if source.collects_by_day() {
         let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
-        doc! {"source": name, "day": days}
+        // Runs stored before `day` existed collected the UTC day before the one they started.
+        let next_midnight = |day: chrono::NaiveDate| {
+            store::bson_date(
+                (day + chrono::Days::new(1))
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc(),
+            )
+        };
+        let legacy = doc! {
+            "day": {"$exists": false},
+            "started": {"$gte": next_midnight(period.first_day), "$lt": next_midnight(period.end_day)},
+        };
+        doc! {"source": name, "$or": [{"day": days}, legacy]}
     } else {
         doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}}
     };

@@ -313,6 +313,8 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     for (day, started, announced, records) in [
         ("2026-11-20", "2026-11-21T00:00:30Z", 100, 50),
         ("2026-11-21", "2026-11-22T00:00:30Z", 40_000, 39_000),
+        // Stored before runs carried `day`: it collected the day before it started, the 22nd.
+        ("", "2026-11-23T00:00:30Z", 30_000, 30_000),
     ] {
         let metrics = releve::RunMetrics {
             source: "offres".into(),
@@ -347,6 +349,12 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         "the 21st's coverage is the run that collected the 21st:\n{text}"
     );
     assert!(!text.contains("50.0% of 100"), "{text}");
+    day_report(dir.path(), server.uri(), &db, "2026-11-22").await;
+    let legacy = common::text(&dir.path().join("reports/2026-11-22.pdf"));
+    assert!(
+        legacy.contains("100.0% of 30,000"),
+        "a run stored without `day` counts for the day before it started:\n{legacy}"
+    );
     let row = text
         .lines()
         .find(|line| line.starts_with("offres") && line.contains("of 40,000"))
