@@ -52,9 +52,20 @@ pub(super) fn count_axis(top: f64) -> KeyedAxis {
     KeyedAxis::new(0.0..top, count_ticks(top))
 }
 
-/// A value axis over `range` with plotters' round-number ticks.
+/// A value axis over `range` with plotters' round-number ticks; over a range too wide for a
+/// double's arithmetic (1.7e308 beside 0, where plotters' tick search never ends), six evenly
+/// spaced ticks.
 pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
-    let keys = plotters::coord::types::RangedCoordf64::from(range.clone()).key_points(6);
+    let (start, end) = (range.start, range.end);
+    let keys = if start.is_finite() && end.is_finite() && (end - start).abs() < 1e300 {
+        plotters::coord::types::RangedCoordf64::from(range.clone()).key_points(6)
+    } else {
+        (0..6)
+            .map(|i| f64::from(i) / 5.0)
+            .map(|t| start * (1.0 - t) + end * t)
+            .filter(|key| key.is_finite())
+            .collect()
+    };
     KeyedAxis::new(range, keys)
 }
 
@@ -76,8 +87,9 @@ impl Ranged for KeyedAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = (self.range.end - self.range.start).max(f64::EPSILON);
-        let t = (value - self.range.start) / span;
+        // In halves, so a range spanning most of a double does not overflow.
+        let span = (self.range.end / 2.0 - self.range.start / 2.0).max(f64::EPSILON);
+        let t = (value / 2.0 - self.range.start / 2.0) / span;
         limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
     }
 
@@ -150,6 +162,14 @@ mod tests {
         assert_eq!(number_label(2.5e14, 1e15), "2.5e14");
         assert_eq!(number_label(1.5e-5, 3e-5), "1.5e-5");
         assert_eq!(number_label(0.0, 3e-5), "0");
+    }
+
+    #[test]
+    fn a_range_past_a_double_s_arithmetic_still_gets_ticks() {
+        let axis = value_axis(-1.7e308..1.7e308);
+        assert_eq!(axis.keys.len(), 6);
+        assert!(axis.keys.iter().all(|key| key.is_finite()));
+        assert_eq!(value_axis(0.0..10.0).keys.first(), Some(&0.0));
         assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
     }
 

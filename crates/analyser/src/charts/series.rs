@@ -34,10 +34,11 @@ pub fn numeric_band(
     } else if (high - low).abs() < f64::EPSILON {
         (low - 1.0, high + 1.0)
     } else {
-        let pad = (high - low) * 0.06;
-        (low - pad, high + pad)
+        // (high - low) * 0.06, without overflowing when the values span most of a double.
+        let pad = high * 0.06 - low * 0.06;
+        ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     };
-    let span = high - low;
+    let span = (high - low).min(f64::MAX);
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
         let mut chart = hourly_frame(root, title, axis, value_axis(low..high), span, unit)?;
@@ -130,6 +131,25 @@ mod tests {
     fn dark(image: &ChartImage, x: usize, y: usize) -> bool {
         let at = (y * image.width as usize + x) * 3;
         image.rgb[at..at + 3].iter().all(|&v| v < 200)
+    }
+
+    #[test]
+    fn values_spanning_most_of_a_double_are_drawn() {
+        // 1.7e308 beside 0 once sent plotters' tick search into an endless loop.
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let mut extreme: Vec<Option<HourBand>> = vec![None; 24];
+        extreme[14] = Some(HourBand {
+            min: 1.7e308,
+            mean: 1.7e308,
+            max: 1.7e308,
+        });
+        extreme[15] = Some(HourBand {
+            min: -1.7e308,
+            mean: 0.0,
+            max: 0.0,
+        });
+        let chart = numeric_band(&day_axis(), &extreme, "t", "", size).expect("chart");
+        assert!(chart.width > 0);
     }
 
     #[test]
