@@ -22,14 +22,15 @@ usage() {
 build=yes
 action=install
 mailto=""
+mailto_given=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) build=no ;;
         --uninstall) action=uninstall ;;
         --mailto)
             [ $# -ge 2 ] || { echo "install-cron.sh: --mailto needs an address (or \`none\`)" >&2; exit 2; }
-            mailto=$2; shift ;;
-        --mailto=*) mailto=${1#--mailto=} ;;
+            mailto=$2; mailto_given=yes; shift ;;
+        --mailto=*) mailto=${1#--mailto=}; mailto_given=yes ;;
         -h | --help) usage; exit 0 ;;
         *) echo "install-cron.sh: unknown option \`$1\`" >&2; usage >&2; exit 2 ;;
     esac
@@ -43,7 +44,7 @@ valid_address() {
         "" | -* | *[!A-Za-z0-9._+@,-]*) return 1 ;;
     esac
 }
-if [ -n "$mailto" ]; then
+if [ "$mailto_given" = yes ]; then
     if [ "$action" = uninstall ]; then
         echo "install-cron.sh: --mailto goes with an install, not with --uninstall" >&2
         exit 2
@@ -91,10 +92,11 @@ if [ -z "$mailto" ]; then
     mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
         $0 == ENVIRON["BEGIN_MARK"] { inside = 1; next }
         $0 == ENVIRON["END_MARK"] { inside = 0; next }
-        inside && !/^#/ && /analyser status/ && /\| mail -s/ { print $NF; exit }
+        inside && !/^#/ && /analyser status/ && / -s "releve status: something needs attention" [^ ]+$/ { print $NF; exit }
+        inside && !/^#/ && /analyser status/ { print "?"; exit }
     ' "$work/current")
     if [ -n "$mailto" ] && ! valid_address "$mailto"; then
-        echo "install-cron.sh: warning: the installed block mails \`$mailto\`, not an address cron can carry; alerts are off until --mailto sets one" >&2
+        echo "install-cron.sh: warning: the installed alert line was edited by hand; alerts are off until --mailto sets an address" >&2
         mailto=""
     fi
 fi

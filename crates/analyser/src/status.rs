@@ -170,12 +170,12 @@ impl SourceStatus {
             return Health::Failing;
         }
         let (Some(lag), Some(every)) = (self.lag(now), self.every) else {
-            return if skipped {
-                Health::Skipped
-            } else if self.history_read {
-                Health::Never
-            } else {
+            return if !self.history_read {
                 Health::Unknown
+            } else if skipped {
+                Health::Skipped
+            } else {
+                Health::Never
             };
         };
         if lag > every.as_chrono() * STALE_AFTER_INTERVALS {

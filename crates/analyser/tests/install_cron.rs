@@ -165,8 +165,9 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     let alert = status_jobs(&on);
     assert_eq!(alert.len(), 1, "{on}");
     assert!(
-        alert[0]
-            .ends_with("| mail -s \"releve status: something needs attention\" ops@example.org"),
+        alert[0].contains("analyser status >logs/status.last 2>&1 || mail <logs/status.last")
+            && alert[0]
+                .ends_with(" -s \"releve status: something needs attention\" ops@example.org"),
         "{}",
         alert[0]
     );
@@ -187,6 +188,22 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     let off = checkout.installed();
     assert!(status_jobs(&off).is_empty(), "{off}");
     assert!(off.ends_with(after_block), "{off}");
+
+    // A line edited by hand is not read for an address: alerts go off, with a warning.
+    checkout.install_cron(&["--no-build", "--mailto", "ops@example.org"]);
+    let edited = checkout
+        .installed()
+        .replace("ops@example.org", "ops@example.org # cc boss@example.org");
+    checkout.set_installed(&edited);
+    let output = checkout.install_cron(&["--no-build"]);
+    let again = checkout.installed();
+    assert!(status_jobs(&again).is_empty(), "{again}");
+    assert!(!again.contains("boss@example.org"), "{again}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("edited by hand"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -199,6 +216,7 @@ fn options_taken_for_addresses_and_unsafe_addresses_are_refused() {
         &["--no-build", "--mailto", "ops@example.org|x"],
         &["--no-build", "--mailto", "50%@example.org"],
         &["--uninstall", "--mailto", "ops@example.org"],
+        &["--no-build", "--mailto", ""],
     ] {
         let output = checkout.try_install_cron(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -263,6 +263,8 @@ fn map_chart(
         (px(CONTENT_WIDTH), px(105.0)),
     )?;
     let legend = match source.numeric.first() {
+        // Nothing drawn: the frame sentence says why.
+        _ if shown.is_empty() => String::new(),
         Some(field) => {
             let values = shown.iter().filter_map(|p| p.value);
             let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));

@@ -118,6 +118,7 @@ pub struct Source {
     /// The part of the world the report's map shows, `[min_lon, min_lat, max_lon, max_lat]`
     /// in degrees; positions outside are counted in the map's caption (France Travail's
     /// overseas offers on a map of mainland France). Default: every position.
+    #[serde(default, deserialize_with = "four_numbers")]
     pub map_frame: Option<[f64; 4]>,
     /// Units of numeric fields for chart axes, e.g. `{ "properties.mag" = "magnitude" }`.
     #[serde(default)]
@@ -185,6 +186,19 @@ const COMMON_KEYS: &[&str] = &[
     "timeout",
     "enabled",
 ];
+
+/// Exactly four numbers (serde's arrays let a fifth slip by).
+fn four_numbers<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<[f64; 4]>, D::Error> {
+    let numbers = Vec::<f64>::deserialize(value)?;
+    <[f64; 4]>::try_from(numbers.as_slice())
+        .map(Some)
+        .map_err(|_| {
+            serde::de::Error::custom(format!(
+                "expected [min_lon, min_lat, max_lon, max_lat], four numbers, not {}",
+                numbers.len()
+            ))
+        })
+}
 
 fn enabled_by_default() -> bool {
     true

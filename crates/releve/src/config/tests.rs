@@ -397,6 +397,11 @@ fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
             "{message}"
         );
     }
+    let five = error(&format!("{USGS}map_frame = [-5.5, 41.0, 10.0, 51.5, 3]\n"));
+    assert!(
+        five.contains("key `map_frame`") && five.contains("four numbers, not 5"),
+        "{five}"
+    );
     let unpositioned = USGS
         .replace("lon = \"geometry.coordinates.0\"\n", "")
         .replace("lat = \"geometry.coordinates.1\"\n", "");

@@ -155,7 +155,7 @@ fn check_map_frame(
     {
         return Err(bad(
             "map_frame",
-            "key `map_frame` must be [min_lon, min_lat, max_lon, max_lat] in degrees, each min under its max",
+            "key `map_frame` must be [min_lon, min_lat, max_lon, max_lat] in degrees: longitudes within ±180, latitudes within ±90, each min under its max",
         ));
     }
     Ok(())
