@@ -16,6 +16,13 @@ use axum::routing::get;
 use common::{Site, usgs_body, usgs_source};
 use testkit::http::LocalServer;
 
+/// The real `collector` binary, to run in `site`'s folder.
+fn collector(site: &Site) -> Command {
+    let mut command = Command::new(testkit::binary("collector"));
+    command.current_dir(site.dir.path());
+    command
+}
+
 fn feed(body: String) -> LocalServer {
     LocalServer::start(Router::new().route("/feed", get(move || async move { body })))
 }
@@ -46,10 +53,7 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
     let server = feed(body.clone());
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let before = chrono::Utc::now();
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
-        .output()
-        .expect("collector runs");
+    let output = collector(&site).output().expect("collector runs");
     assert!(
         output.status.success(),
         "{}",
@@ -87,8 +91,7 @@ fn records_without_the_configured_key_land_with_a_warning() {
     let config = usgs_source("usgs", &format!("{}/feed", server.url()), "")
         .replace("key = \"id\"", "key = \"properties.id\"");
     let site = Site::new(&config);
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .env("RUST_LOG", "warn")
         .output()
         .expect("collector runs");
@@ -142,8 +145,7 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
         &format!("{}/feed", server.url()),
         extra,
     ));
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .env("USGS_TEST_KEY", SECRET)
         .env("COLLECTOR_BACKOFF_MS", "5")
         .env("RUST_LOG", "debug")
@@ -177,8 +179,7 @@ fn a_missing_key_variable_fails_the_source_naming_it() {
         &format!("{}/feed", server.url()),
         "key_env = \"RELEVE_TEST_UNSET_KEY\"",
     ));
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .env_remove("RELEVE_TEST_UNSET_KEY")
         .output()
         .expect("collector runs");
@@ -200,8 +201,7 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     std::fs::create_dir_all(&folder).expect("source folder");
     let orphan = folder.join(".usgs_4242.0.tmp");
     std::fs::write(&orphan, b"[{\"partial").expect("an orphan");
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .arg("--force")
         .output()
         .expect("collector runs");
@@ -221,8 +221,7 @@ fn a_file_in_place_of_the_source_folder_is_named() {
     let raw = site.dir.path().join("raw");
     std::fs::create_dir_all(&raw).expect("raw folder");
     std::fs::write(raw.join("usgs"), b"hello").expect("a file named like the folder");
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .arg("--force")
         .output()
         .expect("collector runs");
@@ -243,10 +242,7 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
         "# credentials\nMY SECRET=hunter2\nFRANCE_TRAVAIL_CLIENT_ID=x\n",
     )
     .expect("write .env");
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
-        .output()
-        .expect("collector runs");
+    let output = collector(&site).output().expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -259,8 +255,7 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
 fn an_unknown_source_name_is_refused_before_any_call() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .args(["--source", "usgs", "--source", "nope"])
         .output()
         .expect("collector runs");
@@ -275,8 +270,7 @@ fn a_day_in_the_future_is_refused_before_any_call() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     for flag in ["--since", "--date"] {
-        let output = Command::new(testkit::binary("collector"))
-            .current_dir(site.dir.path())
+        let output = collector(&site)
             .args([flag, "2099-01-01"])
             .output()
             .expect("collector runs");
@@ -294,8 +288,7 @@ fn a_day_in_the_future_is_refused_before_any_call() {
 fn retry_lines_name_their_source() {
     let server = busy_once();
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let output = Command::new(testkit::binary("collector"))
-        .current_dir(site.dir.path())
+    let output = collector(&site)
         .env("COLLECTOR_BACKOFF_MS", "5")
         .env("RUST_LOG", "warn")
         .output()
