@@ -51,8 +51,8 @@ pub fn configured(frame: [f64; 4]) -> BoundingBox {
 }
 
 /// Splits `points` by the configured frame, if any (edges included).
-pub fn frame(points: &[Position], map_frame: Option<[f64; 4]>) -> Framed {
-    let Some(b) = map_frame.map(configured) else {
+pub fn frame(points: &[Position], configured: Option<BoundingBox>) -> Framed {
+    let Some(b) = configured else {
         return Framed {
             shown: points.to_vec(),
             outside: Vec::new(),
@@ -84,7 +84,7 @@ mod tests {
             at(55.5, -21.1),
             at(10.0, 41.0),
         ];
-        let framed = frame(&points, Some([-5.5, 41.0, 10.0, 51.5]));
+        let framed = frame(&points, Some(configured([-5.5, 41.0, 10.0, 51.5])));
         assert_eq!(
             framed.shown,
             vec![at(2.35, 48.86), at(10.0, 41.0)],

@@ -210,7 +210,8 @@ fn map_chart(
     positions: &Positions,
     hourly: &[HourlySummary],
 ) -> Result<(), ChartError> {
-    let framed = charts::frame_positions(&positions.points, source.map_frame);
+    let configured = source.map_frame.map(charts::configured_frame);
+    let framed = charts::frame_positions(&positions.points, configured);
     let shown = framed.shown.as_slice();
     let title = format!(
         "Positions of the period's records ({} drawn, {})",
@@ -227,7 +228,7 @@ fn map_chart(
         );
         return Ok(());
     }
-    let (map_frame, frame) = match (source.map_frame, framed.outside_extent()) {
+    let (map_frame, frame) = match (configured, framed.outside_extent()) {
         (None, _) => (
             MapFrame::Data {
                 outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
@@ -235,11 +236,11 @@ fn map_chart(
             "Frame: bounding box of the hourly summaries.".to_owned(),
         ),
         (Some(configured), None) => (
-            MapFrame::Configured(charts::configured_frame(configured)),
+            MapFrame::Configured(configured),
             "Frame: the source's map_frame.".to_owned(),
         ),
         (Some(configured), Some(outside)) => (
-            MapFrame::Configured(charts::configured_frame(configured)),
+            MapFrame::Configured(configured),
             format!(
                 "Frame: the source's map_frame; {} outside it (longitude {}, latitude {}) not drawn.",
                 counted(framed.outside.len() as u64, "position"),
