@@ -69,11 +69,12 @@ pub async fn run_source(
         Ok(lock) => lock,
         Err(verdict) => return verdict,
     };
-    remove_orphan_temps(source, raw_dir);
     let mut state = SourceState::load(raw_dir, source);
     if let Some(verdict) = not_ready(source, settings, &state) {
         return verdict;
     }
+    // Only before a landing: a run that is not due reads nothing more than its state.
+    remove_orphan_temps(source, raw_dir);
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(
