@@ -25,16 +25,20 @@ pub enum DotenvError {
 
 /// Loads `.env` from the current folder or its parents, if there is one.
 pub fn load() -> Result<(), DotenvError> {
-    let Some(path) = std::env::current_dir().ok().and_then(|dir| {
-        dir.ancestors()
-            .map(|d| d.join(".env"))
-            .find(|p| p.is_file())
-    }) else {
+    let Ok(here) = std::env::current_dir() else {
         return Ok(());
     };
-    let shown = match std::env::current_dir() {
-        Ok(dir) if path.parent() == Some(dir.as_path()) => ".env".to_owned(),
-        _ => path.display().to_string(),
+    let Some(path) = here
+        .ancestors()
+        .map(|d| d.join(".env"))
+        .find(|p| p.is_file())
+    else {
+        return Ok(());
+    };
+    let shown = if path.parent() == Some(here.as_path()) {
+        ".env".to_owned()
+    } else {
+        path.display().to_string()
     };
     match dotenvy::from_path(&path) {
         Ok(()) => Ok(()),
