@@ -193,7 +193,9 @@ async fn load_source(
             "day": {"$exists": false},
             "started": {"$gte": next_midnight(period.first_day), "$lt": next_midnight(period.end_day)},
         };
-        doc! {"source": name, "$or": [{"day": days}, legacy]}
+        // `$and`, not a `source` beside `$or`: nx-27017 reads a field next to `$or` as one more
+        // alternative, and every other source's runs would count.
+        doc! {"$and": [{"source": name}, {"$or": [{"day": days}, legacy]}]}
     } else {
         doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}}
     };

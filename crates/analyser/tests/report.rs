@@ -315,11 +315,18 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         ("2026-11-21", "2026-11-22T00:00:30Z", 40_000, 39_000),
         // Stored before runs carried `day`: it collected the day before it started, the 22nd.
         ("", "2026-11-23T00:00:30Z", 30_000, 30_000),
+        // Another source's run, which never carries `day`, started while the 21st was
+        // collected: it is none of this source's business.
+        ("other", "2026-11-22T06:00:00Z", 1_000, 1_000),
     ] {
+        let (source, kind, day) = match day {
+            "other" => ("quakes", "http_json", ""),
+            day => ("offres", "france_travail", day),
+        };
         let metrics = releve::RunMetrics {
-            source: "offres".into(),
-            kind: "france_travail".into(),
-            file: Some(format!("offres_{}.json", &started[..10])),
+            source: source.into(),
+            kind: kind.into(),
+            file: Some(format!("{source}_{}.json", &started[..10])),
             started: at(started),
             finished: at(started) + chrono::TimeDelta::minutes(4),
             duration_ms: 240_000,
