@@ -109,6 +109,11 @@ impl WindowedApi for Portal<'_> {
 }
 
 /// Fetches every record of the selection, `page_size` at a time within the window.
+///
+/// Each page starts where the records received so far end, so a portal that serves fewer
+/// rows than asked (older v1 portals cap `rows` at 1,000) is paged on, not skipped over. A
+/// page that comes back empty while the selection it announces holds more is inconsistent:
+/// the selection is then fetched whole, rather than landed short.
 pub(super) async fn collect(
     ctx: &RunContext,
     source: &Source,
@@ -117,18 +122,34 @@ pub(super) async fn collect(
 ) -> Result<Collected, SourceError> {
     let page_size = page_size.clamp(1, WINDOW);
     let first = api.page(0, page_size).await?;
-    let announced = first.total;
+    let mut announced = first.total;
     ctx.progress_total(announced);
     let mut records = RecordSet::new(source);
     let mut bulk = announced > WINDOW;
     if !bulk {
+        let mut offset = first.records.len() as u64;
         ctx.progress_advance(records.append(first.records));
-        let mut offset = page_size;
         while offset < announced {
             let limit = page_size.min(WINDOW - offset);
             match api.page(offset, limit).await {
-                Ok(page) if page.records.is_empty() => break,
-                Ok(page) => ctx.progress_advance(records.append(page.records)),
+                Ok(page) if page.records.is_empty() && offset < page.total => {
+                    tracing::warn!(source = %source.name, offset, announced = page.total, "The portal served an empty page inside the selection; fetching it whole instead.");
+                    bulk = true;
+                    break;
+                }
+                Ok(page) => {
+                    announced = page.total;
+                    if page.records.is_empty() {
+                        break;
+                    }
+                    if announced > WINDOW {
+                        tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
+                        bulk = true;
+                        break;
+                    }
+                    offset += page.records.len() as u64;
+                    ctx.progress_advance(records.append(page.records));
+                }
                 Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
                     tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
                     bulk = true;
@@ -136,7 +157,6 @@ pub(super) async fn collect(
                 }
                 Err(err) => return Err(err),
             }
-            offset += limit;
         }
     }
     if bulk {
@@ -155,11 +175,30 @@ mod tests {
     use super::*;
     use crate::http::{RetryPolicy, SourceClient};
 
-    /// A selection of `total` records whose paging is refused from `refused_from` on.
+    /// A selection of `total` records whose paging is refused from `refused_from` on, that
+    /// serves at most `cap` records a page and an empty page at `empty_at`.
     struct Growing {
         total: u64,
         refused_from: u64,
+        cap: u64,
+        empty_at: Option<u64>,
         asked: Mutex<Vec<(u64, u64)>>,
+    }
+
+    impl Growing {
+        fn new(total: u64, refused_from: u64) -> Self {
+            Growing {
+                total,
+                refused_from,
+                cap: u64::MAX,
+                empty_at: None,
+                asked: Mutex::default(),
+            }
+        }
+
+        fn asked(&self) -> Vec<(u64, u64)> {
+            self.asked.lock().map(|a| a.clone()).unwrap_or_default()
+        }
     }
 
     fn record(i: u64) -> Value {
@@ -178,11 +217,14 @@ mod tests {
                     message: "Invalid value for sum of offset + limit".to_owned(),
                 }));
             }
+            let end = if self.empty_at == Some(offset) {
+                offset
+            } else {
+                (offset + limit.min(self.cap)).min(self.total)
+            };
             Ok(Page {
                 total: self.total,
-                records: (offset..(offset + limit).min(self.total))
-                    .map(record)
-                    .collect(),
+                records: (offset..end).map(record).collect(),
             })
         }
 
@@ -212,11 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_selection_that_outgrows_the_window_while_paged_is_fetched_whole() {
-        let api = Growing {
-            total: 450,
-            refused_from: 200,
-            asked: Mutex::default(),
-        };
+        let api = Growing::new(450, 200);
         let collected = collect(&context(), &source(), &api, 100)
             .await
             .expect("collected");
@@ -225,25 +263,48 @@ mod tests {
             "every record of the bulk answer, once"
         );
         assert_eq!(collected.announced, Some(450));
-        let asked = api.asked.lock().map(|a| a.clone()).unwrap_or_default();
-        assert_eq!(asked, vec![(0, 100), (100, 100), (200, 100)]);
+        assert_eq!(api.asked(), vec![(0, 100), (100, 100), (200, 100)]);
     }
 
     #[tokio::test]
     async fn pages_near_the_window_edge_ask_only_what_fits() {
-        let api = Growing {
-            total: WINDOW,
-            refused_from: u64::MAX,
-            asked: Mutex::default(),
-        };
+        let api = Growing::new(WINDOW, u64::MAX);
         let collected = collect(&context(), &source(), &api, 3000)
             .await
             .expect("collected");
         assert_eq!(collected.records, WINDOW);
-        let asked = api.asked.lock().map(|a| a.clone()).unwrap_or_default();
         assert_eq!(
-            asked,
+            api.asked(),
             vec![(0, 3000), (3000, 3000), (6000, 3000), (9000, 1000)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_portal_serving_fewer_rows_than_asked_is_paged_on_from_what_came() {
+        let api = Growing {
+            cap: 1000,
+            ..Growing::new(4500, u64::MAX)
+        };
+        let collected = collect(&context(), &source(), &api, 2000)
+            .await
+            .expect("collected");
+        assert_eq!(collected.records, 4500, "every record, none skipped");
+        let starts: Vec<u64> = api.asked().iter().map(|(offset, _)| *offset).collect();
+        assert_eq!(starts, vec![0, 1000, 2000, 3000, 4000]);
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_inside_the_selection_fetches_it_whole() {
+        let api = Growing {
+            empty_at: Some(200),
+            ..Growing::new(350, u64::MAX)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!(
+            collected.records, 400,
+            "the bulk answer, not the 200 records paged before the empty page"
         );
     }
 }
