@@ -66,6 +66,14 @@ pub async fn collect(
         repeated = harvest.duplicates,
         "Collected the day's France Travail offers."
     );
+    if harvest.missing_from_pages > 0 {
+        tracing::warn!(
+            source = %source.name,
+            day = %ctx.day,
+            missing = harvest.missing_from_pages,
+            "Pages came back with fewer offers than their Content-Range announced; the missing offers are counted as shortfall."
+        );
+    }
     let dropped = source.dropped_fields();
     for offer in &mut harvest.offers {
         drop_fields(&dropped, offer);

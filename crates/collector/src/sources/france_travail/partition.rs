@@ -69,6 +69,10 @@ pub(crate) struct Harvest {
     pub(crate) shortfall: u64,
     /// Offers received more than once (a page overlapping an earlier one).
     pub(crate) duplicates: u64,
+    /// Offers of the announced total that never came though a query reached them: pages that
+    /// held fewer offers than their `Content-Range` (or a 204 in the middle of a window).
+    /// They are part of `shortfall`.
+    pub(crate) missing_from_pages: u64,
 }
 
 /// The plan of one day's collection.
@@ -123,7 +127,11 @@ impl Planner {
     pub(crate) fn finish(mut self) -> Harvest {
         let recovered = self.recovered_from_windows();
         let complements: u64 = self.nodes.iter().map(|n| n.complement).sum();
-        self.harvest.shortfall = self.unreachable + complements.saturating_sub(recovered);
+        let out_of_reach = self.unreachable + complements.saturating_sub(recovered);
+        let landed = self.harvest.offers.len() as u64;
+        let not_landed = self.harvest.announced.saturating_sub(landed);
+        self.harvest.missing_from_pages = not_landed.saturating_sub(out_of_reach);
+        self.harvest.shortfall = out_of_reach.max(not_landed);
         self.harvest
     }
 

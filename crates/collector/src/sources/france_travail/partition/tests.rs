@@ -39,6 +39,16 @@ fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
 }
 
 fn run_against(plan: &DayPlan, exclusive_max: bool) -> (Harvest, u64, Vec<Offer>) {
+    run_served(plan, exclusive_max, |_, _| {})
+}
+
+/// Runs the plan with `serve` altering each page (its start, the page) before the planner
+/// takes it.
+fn run_served(
+    plan: &DayPlan,
+    exclusive_max: bool,
+    serve: impl Fn(u64, &mut SearchPage),
+) -> (Harvest, u64, Vec<Offer>) {
     let offers = plan.offers();
     let mut planner = Planner::new(day_query(plan));
     let mut calls = 0;
@@ -52,7 +62,7 @@ fn run_against(plan: &DayPlan, exclusive_max: bool) -> (Harvest, u64, Vec<Offer>
                     .filter(|o| matches(&query, o, exclusive_max))
                     .collect();
                 let end = (start as usize + 150).min(matching.len());
-                let page = SearchPage {
+                let mut page = SearchPage {
                     total: matching.len() as u64,
                     offers: matching
                         .get(start as usize..end)
@@ -61,6 +71,7 @@ fn run_against(plan: &DayPlan, exclusive_max: bool) -> (Harvest, u64, Vec<Offer>
                         .map(|o| o.json.clone())
                         .collect(),
                 };
+                serve(start, &mut page);
                 planner.absorb_page(node, start, page);
             }
             Call::Reference(dimension) => {
@@ -183,6 +194,35 @@ fn offers_lost_between_time_windows_show_as_shortfall() {
         harvest.shortfall > 0,
         "an exclusive upper bound loses offers"
     );
+    assert_eq!(
+        harvest.offers.len() as u64 + harvest.shortfall,
+        harvest.announced,
+        "every announced offer is either landed or counted"
+    );
+}
+
+#[test]
+fn offers_missing_from_short_pages_show_as_shortfall() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 40_000,
+        bursts: Vec::new(),
+        seed: 5,
+    };
+    // Every window's second page holds 50 offers instead of 150; the third page of each
+    // window answers 204.
+    let (harvest, _, _) = run_served(&plan, false, |start, page| match start {
+        150 => page.offers.truncate(50),
+        300 => {
+            *page = SearchPage {
+                total: 0,
+                offers: Vec::new(),
+            }
+        }
+        _ => {}
+    });
+    assert!(harvest.missing_from_pages > 0, "short pages lose offers");
+    assert_eq!(harvest.shortfall, harvest.missing_from_pages);
     assert_eq!(
         harvest.offers.len() as u64 + harvest.shortfall,
         harvest.announced,
