@@ -78,6 +78,14 @@ pub enum RunError {
         /// The day given.
         day: NaiveDate,
     },
+    /// `--date` names today: a per-day source would land part of the day as the whole of it.
+    #[error(
+        "--date {day} is today (UTC): per-day sources collect a day once it has ended, or the rest of it would never be collected"
+    )]
+    UnfinishedDay {
+        /// The day given.
+        day: NaiveDate,
+    },
 }
 
 /// What a run did, source by source, in configuration order.
@@ -119,6 +127,9 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         if let Some(day) = day.filter(|day| *day > today) {
             return Err(RunError::FutureDay { flag, day });
         }
+    }
+    if let Some(day) = args.date.filter(|day| *day == today) {
+        return Err(RunError::UnfinishedDay { day });
     }
     for name in &args.sources {
         if config.source(name).is_none() {

@@ -285,6 +285,25 @@ fn a_day_in_the_future_is_refused_before_any_call() {
 }
 
 #[test]
+fn today_is_refused_as_a_per_day_sources_date() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    // Around midnight UTC the day may turn between the test and the run: ask again then.
+    let refused = (0..2).any(|_| {
+        let today = chrono::Utc::now().date_naive().to_string();
+        let output = collector(&site)
+            .args(["--date", &today])
+            .output()
+            .expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        output.status.code() == Some(2)
+            && stderr.contains(&format!("--date {today} is today (UTC)"))
+    });
+    assert!(refused, "a day that has not ended is refused");
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
 fn retry_lines_name_their_source() {
     let server = busy_once();
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
