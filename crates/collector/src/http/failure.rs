@@ -23,6 +23,8 @@ impl Attempt {
 pub(super) struct Reason {
     pub(super) text: String,
     pub(super) invalid_json: bool,
+    /// A 429 that named no wait (no `Retry-After`, no quota reset).
+    pub(super) throttled: bool,
 }
 
 impl Reason {
@@ -30,6 +32,15 @@ impl Reason {
         Reason {
             text,
             invalid_json: false,
+            throttled: false,
+        }
+    }
+
+    pub(super) fn throttled(text: String) -> Reason {
+        Reason {
+            text,
+            invalid_json: false,
+            throttled: true,
         }
     }
 
@@ -37,6 +48,7 @@ impl Reason {
         Reason {
             text: detail,
             invalid_json: true,
+            throttled: false,
         }
     }
 }

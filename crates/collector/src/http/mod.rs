@@ -252,6 +252,8 @@ impl SourceClient {
                 Err(Attempt::Retry { reason, wait }) => (reason, wait),
             };
             let (reason, server_wait) = failure;
+            let server_wait =
+                server_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
             if attempt >= self.policy.max_attempts {
                 return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
             }
@@ -316,7 +318,12 @@ impl SourceClient {
                 retry::retry_after(&headers)
             };
             let text = format!("HTTP {status}: {}", api_message(&body));
-            return Err(Attempt::retry(Reason::status(text), wait));
+            let reason = if status == 429 && wait.is_none() {
+                Reason::throttled(text)
+            } else {
+                Reason::status(text)
+            };
+            return Err(Attempt::retry(reason, wait));
         }
         if status >= 400 {
             return Err(Attempt::Fatal(FetchError::Rejected {

@@ -22,6 +22,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// A `Retry-After` longer than this ends the retries (quotas that reset tomorrow).
     pub max_retry_after: Duration,
+    /// The least wait after a 429 that names none (Open-Meteo's), doubling with each
+    /// attempt up to `max_delay`: a rate limit counted per minute needs that long to pass.
+    pub throttled_floor: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +34,7 @@ impl Default for RetryPolicy {
             base: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(120),
+            throttled_floor: Duration::from_secs(5),
         }
     }
 }
@@ -44,11 +48,19 @@ impl RetryPolicy {
             .and_then(|v| v.trim().parse::<u64>().ok())
         {
             policy.base = Duration::from_millis(ms);
+            policy.throttled_floor = Duration::from_millis(ms.saturating_mul(10));
             policy.max_delay = policy
                 .max_delay
                 .min(Duration::from_millis(ms.saturating_mul(64)));
         }
         policy
+    }
+
+    /// The least wait before attempt `failed + 1` after a 429 that named no wait.
+    pub fn throttled(&self, failed: u32) -> Duration {
+        self.throttled_floor
+            .saturating_mul(1u32 << failed.saturating_sub(1).min(20))
+            .min(self.max_delay)
     }
 
     /// The wait before attempt `failed + 1`; `None` when the server asks for more than
@@ -171,6 +183,7 @@ mod tests {
             base: Duration::from_millis(100),
             max_delay: Duration::from_millis(300),
             max_retry_after: Duration::from_secs(60),
+            throttled_floor: Duration::from_millis(50),
         };
         for failed in 1..10 {
             let delay = policy.delay(failed, None).expect("a delay");
@@ -181,6 +194,13 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(policy.delay(1, Some(Duration::from_secs(3600))), None);
+    }
+
+    #[test]
+    fn a_429_naming_no_wait_waits_seconds_not_milliseconds() {
+        let policy = RetryPolicy::default();
+        let waits: Vec<u64> = (1..5).map(|n| policy.throttled(n).as_secs()).collect();
+        assert_eq!(waits, vec![5, 10, 20, 30], "doubling, capped at max_delay");
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn fast_policy() -> RetryPolicy {
         base: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(5),
+        throttled_floor: Duration::from_millis(10),
     }
 }
 
