@@ -128,7 +128,7 @@ async fn flush(
 ) -> Result<(), SummariseError> {
     let mut plan = plan::plan(db, source, &batch).await?;
     if plan.past_retention > 0 {
-        warn!(source = %source.name, records = plan.past_retention, "Skipped records already older than keep_days: neither stored nor summarised; raise keep_days above how late this source's records arrive.");
+        warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
     let mut hours = std::mem::take(leftover);
     hours.extend(plan.hours.iter().copied());

@@ -388,7 +388,8 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
     );
     let output = ws.summarise();
     assert!(
-        common::stderr(&output).contains("Skipped records already older than keep_days"),
+        common::stderr(&output)
+            .contains("Skipped records of hours that began more than keep_days ago"),
         "{}",
         common::stderr(&output)
     );
