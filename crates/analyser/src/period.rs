@@ -67,15 +67,27 @@ impl ReportPeriod {
         local_midnight(self.tz, self.end_day)
     }
 
-    /// The start of the UTC hour holding the period's first instant.
+    /// The first UTC hour that begins in the period. Hourly figures cover the UTC hours that
+    /// begin in the period: in a zone whose offset is not whole hours (Asia/Kolkata, UTC+5:30)
+    /// that is the period shifted by the odd half hour, so each hour is in exactly one day's
+    /// report and the map's records are those of the same hours.
     pub fn first_hour(&self) -> DateTime<Utc> {
-        let start = self.start().timestamp();
-        DateTime::from_timestamp(start - start.rem_euclid(3600), 0).unwrap_or_default()
+        hour_at_or_after(self.start())
     }
 
-    /// The UTC hours that overlap the period, as hour starts.
+    /// The instant just after the last UTC hour that begins in the period.
+    pub fn end_hour(&self) -> DateTime<Utc> {
+        hour_at_or_after(self.end())
+    }
+
+    /// True when the period does not start on a UTC hour (a zone with a half-hour offset).
+    pub fn hours_shifted(&self) -> bool {
+        self.first_hour() != self.start()
+    }
+
+    /// The UTC hours that begin in the period, as hour starts.
     pub fn hours(&self) -> Vec<DateTime<Utc>> {
-        let end = self.end();
+        let end = self.end_hour();
         let mut hours = Vec::new();
         let mut hour = self.first_hour();
         while hour < end {
@@ -126,6 +138,22 @@ impl ReportPeriod {
         ))
     }
 
+    /// On the cover of a period that does not start on a UTC hour: the span the hourly
+    /// figures cover, in the report's zone.
+    pub fn hours_label(&self) -> Option<String> {
+        self.hours_shifted().then(|| {
+            format!(
+                "Hourly figures cover whole UTC hours: {} to {}.",
+                self.first_hour()
+                    .with_timezone(&self.tz)
+                    .format("%Y-%m-%d %H:%M"),
+                self.end_hour()
+                    .with_timezone(&self.tz)
+                    .format("%Y-%m-%d %H:%M %Z"),
+            )
+        })
+    }
+
     /// `local` (times in the report's zone, ending with the zone's abbreviation) followed by
     /// the zone's name, unless the abbreviation is the name (`UTC`).
     pub fn naming_zone(&self, local: String) -> String {
@@ -173,6 +201,18 @@ impl PeriodKind {
 }
 
 /// Yesterday in the report's time zone: the default day of a daily report.
+/// `at` when it starts a UTC hour, else the start of the next one.
+fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = at.timestamp();
+    let past = seconds.rem_euclid(3600);
+    let hour = if past == 0 && at.timestamp_subsec_nanos() == 0 {
+        seconds
+    } else {
+        seconds - past + 3600
+    };
+    DateTime::from_timestamp(hour, 0).unwrap_or(at)
+}
+
 pub fn yesterday(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive() - Duration::days(1)
 }
@@ -233,16 +273,33 @@ mod tests {
     }
 
     #[test]
-    fn a_half_hour_zone_starts_its_day_inside_a_utc_hour() {
+    fn a_half_hour_zone_reports_the_24_utc_hours_that_begin_in_its_day() {
         let kolkata =
             ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::Asia::Kolkata);
         assert_eq!(kolkata.start().to_rfc3339(), "2026-11-20T18:30:00+00:00");
         assert_eq!(
             kolkata.first_hour().to_rfc3339(),
-            "2026-11-20T18:00:00+00:00"
+            "2026-11-20T19:00:00+00:00"
         );
+        assert_eq!(kolkata.end_hour().to_rfc3339(), "2026-11-21T19:00:00+00:00");
         assert_eq!(kolkata.hours().first(), Some(&kolkata.first_hour()));
-        assert_eq!(kolkata.hours().len(), 25);
+        assert_eq!(
+            kolkata.hours().len(),
+            24,
+            "no hour shared with the next day"
+        );
+        let next =
+            ReportPeriod::containing(PeriodKind::Day, day("2026-11-22"), chrono_tz::Asia::Kolkata);
+        assert_eq!(next.first_hour(), kolkata.end_hour());
+        assert_eq!(
+            kolkata.hours_label().as_deref(),
+            Some("Hourly figures cover whole UTC hours: 2026-11-21 00:30 to 2026-11-22 00:30 IST.")
+        );
+        let paris =
+            ReportPeriod::containing(PeriodKind::Day, day("2026-11-21"), chrono_tz::Europe::Paris);
+        assert_eq!(paris.first_hour(), paris.start());
+        assert_eq!(paris.end_hour(), paris.end());
+        assert_eq!(paris.hours_label(), None);
     }
 
     #[test]

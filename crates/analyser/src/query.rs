@@ -172,8 +172,10 @@ async fn load_source(
 ) -> Result<SourceData, StoreError> {
     let name = source.name.as_str();
     let end = store::bson_date(period.end());
-    let hours =
-        doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": end}};
+    let hours = doc! {"source": name, "hour": {
+        "$gte": store::bson_date(period.first_hour()),
+        "$lt": store::bson_date(period.end_hour()),
+    }};
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");
     let hourly = find_all(db, store::HOURLY, hours, by_hour, &action).await?;
@@ -245,7 +247,8 @@ async fn load_positions(
     period: &ReportPeriod,
 ) -> Result<Positions, StoreError> {
     let name = source.name.as_str();
-    let filter = doc! {"source": name, "time": {"$gte": store::bson_date(period.start()), "$lt": store::bson_date(period.end())}};
+    // The records of the hours the summaries cover (see `ReportPeriod::first_hour`).
+    let filter = doc! {"source": name, "time": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
     let options = FindOptions::builder()
         .projection(doc! {"data": 1, "_id": 0})
         .limit(MAX_POSITIONS)

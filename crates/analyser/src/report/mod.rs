@@ -110,6 +110,9 @@ fn cover(
         false,
         Ink::MUTED,
     );
+    if let Some(hours) = period.hours_label() {
+        doc.paragraph(&hours, BODY, false, Ink::MUTED);
+    }
     let generated = input.generated_at.with_timezone(&period.tz);
     doc.paragraph(
         &period.naming_zone(format!(
