@@ -138,6 +138,8 @@ fn busy() -> SourceData {
             let mut summary = hour_summary("busy", at(21, h, 0), 60);
             summary.numeric = vec![numeric("load", 60, f64::from(h))];
             summary.categories = fields.iter().map(|(f, n)| categories(f, *n)).collect();
+            // Values beyond the hour's top 20.
+            summary.categories[1].other = 4;
             summary
         })
         .collect();
@@ -199,6 +201,19 @@ fn counts_of_one_are_singular() {
             pair[1]
         );
     }
+}
+
+#[test]
+fn a_ranking_of_values_says_when_it_comes_from_hourly_top_lists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render(dir.path()));
+    let said = "Ranked from each hour's top 20 values: 96 records outside an hour's top 20 count as other values.";
+    assert_eq!(
+        text.matches(said).count(),
+        1,
+        "said under c2's chart only, the one field with other values:\n{text}"
+    );
+    assert!(text.contains("Other values: 96 records;"), "{text}");
 }
 
 #[test]

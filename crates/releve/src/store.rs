@@ -26,6 +26,10 @@ pub const DEFAULT_URI: &str = "mongodb://127.0.0.1:27017";
 /// Default database.
 pub const DEFAULT_DATABASE: &str = "releve";
 
+/// Category values an `hourly` document names per field and hour; the rest are counted in
+/// its `other`.
+pub const TOP_CATEGORY_VALUES: usize = 20;
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long `runs` documents are kept (a TTL index on `finished`).
 pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);

@@ -14,7 +14,7 @@ use releve::store::{
 use serde_json::Value;
 
 /// Category values kept by name; the rest are counted in `other`.
-const TOP_VALUES: usize = 20;
+const TOP_VALUES: usize = releve::store::TOP_CATEGORY_VALUES;
 
 /// A record's value of one numeric field.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -200,7 +200,19 @@ fn category_chart(
         counted(other + beyond, "record"),
         counted(nulls, "record")
     );
-    doc.chart(chart, &[&caption]);
+    // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
+    // is of those, which a value common over the period but never in an hour's top 20 misses.
+    let approximate = format!(
+        "Ranked from each hour's top {} values: {} outside an hour's top {} count as other values.",
+        releve::store::TOP_CATEGORY_VALUES,
+        counted(other, "record"),
+        releve::store::TOP_CATEGORY_VALUES,
+    );
+    if other > 0 {
+        doc.chart(chart, &[&caption, &approximate]);
+    } else {
+        doc.chart(chart, &[&caption]);
+    }
     Ok(())
 }
 
