@@ -35,8 +35,8 @@ const CHUNK_BYTES: usize = 16 * 1024 * 1024;
 /// Hours per delete (each one an `$or` clause).
 const HOURS_PER_DELETE: usize = 200;
 
-/// Hourly summaries per `update` command (a few kilobytes each).
-const HOURS_PER_UPDATE: usize = 500;
+/// Statements per `update` command (an hourly summary is a few kilobytes).
+const UPDATES_PER_COMMAND: usize = 500;
 
 const DUPLICATE_KEY: i32 = 11000;
 
@@ -60,7 +60,7 @@ fn record_document(
     source: &Source,
     key: &str,
     version: &Version,
-    file: &RawFileName,
+    [file, last_file]: [&RawFileName; 2],
 ) -> Result<Document, String> {
     let text = version.raw.get();
     if let Some(number) = storable::oversized_integer(text) {
@@ -82,6 +82,7 @@ fn record_document(
         "hour": bson_date(hour_of(version.time)),
         "file": file.file_name(),
         "landed_at": bson_date(file.landed_at),
+        "last_file": last_file.file_name(),
         "data": data,
     };
     storable::within_size_limit(text.len(), &document)?;
@@ -190,7 +191,8 @@ pub async fn write_records(
     let (mut inserted, mut updated) = (0, 0);
     let mut document_of = |key: &String| {
         let version = batch.records.get(key)?;
-        match record_document(source, key, version, &batch.data_files[version.file]) {
+        let files = [version.file, version.last].map(|i| &batch.data_files[i]);
+        match record_document(source, key, version, files) {
             Ok(document) => Some(document),
             Err(reason) => {
                 unstorable.push(Unstorable {
@@ -242,11 +244,71 @@ pub async fn write_records(
         updated += 1;
         crash::passed("record-updated");
     }
+    confirm_records(db, source, batch, plan).await?;
     Ok(Written {
         inserted,
         updated,
         unstorable,
     })
+}
+
+/// Sets the `last_file` of the records later files repeated unchanged.
+async fn confirm_records(
+    db: &Database,
+    source: &Source,
+    batch: &Batch,
+    plan: &Plan,
+) -> Result<(), StoreError> {
+    let name = source.name.as_str();
+    for chunk in plan.confirmations.chunks(UPDATES_PER_COMMAND) {
+        let updates: Vec<Document> = chunk
+            .iter()
+            .filter_map(|key| {
+                let version = batch.records.get(key)?;
+                let last_file = batch.data_files[version.last].file_name();
+                Some(doc! {
+                    "q": {"source": name, "key": key},
+                    "u": {"$set": {"last_file": last_file}},
+                })
+            })
+            .collect();
+        run_updates(
+            db,
+            RECORDS,
+            updates,
+            &format!("confirming `{name}` records"),
+        )
+        .await?;
+        crash::passed("records-confirmed");
+    }
+    Ok(())
+}
+
+/// Runs one `update` command and turns its first write error, if any, into a refusal.
+async fn run_updates(
+    db: &Database,
+    collection: &str,
+    updates: Vec<Document>,
+    action: &str,
+) -> Result<(), StoreError> {
+    let command = doc! {"update": collection, "updates": updates, "ordered": false};
+    let answer = db
+        .run_command(command)
+        .await
+        .map_err(StoreError::command(action.to_owned()))?;
+    if let Ok(errors) = answer.get_array("writeErrors")
+        && let Some(first) = errors.first()
+    {
+        return Err(StoreError::Refused {
+            action: action.to_owned(),
+            reason: first
+                .as_document()
+                .and_then(|e| e.get_str("errmsg").ok())
+                .unwrap_or("a write error")
+                .to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Recomputes the summaries of `hours` — from `in_hand` for the hours it holds, from
@@ -275,7 +337,7 @@ pub async fn recompute_hours(
     // on its document), so a report read meanwhile, or after a crash here, finds every hour,
     // old or new; only hours left without records are deleted.
     let mut emptied = hours.clone();
-    for chunk in summaries.chunks(HOURS_PER_UPDATE) {
+    for chunk in summaries.chunks(UPDATES_PER_COMMAND) {
         let mut updates = Vec::with_capacity(chunk.len());
         for summary in chunk {
             emptied.remove(&chrono_date(summary.hour));
@@ -289,24 +351,8 @@ pub async fn recompute_hours(
                 "upsert": true,
             });
         }
-        let command = doc! {"update": HOURLY, "updates": updates, "ordered": false};
-        let action = || format!("writing `{name}` hourly summaries");
-        let answer = db
-            .run_command(command)
-            .await
-            .map_err(StoreError::command(action()))?;
-        if let Ok(errors) = answer.get_array("writeErrors")
-            && let Some(first) = errors.first()
-        {
-            return Err(StoreError::Refused {
-                action: action(),
-                reason: first
-                    .as_document()
-                    .and_then(|e| e.get_str("errmsg").ok())
-                    .unwrap_or("a write error")
-                    .to_owned(),
-            });
-        }
+        let action = format!("writing `{name}` hourly summaries");
+        run_updates(db, HOURLY, updates, &action).await?;
         crash::passed("hourly-replaced");
     }
     delete_hours(db, HOURLY, name, &emptied).await?;

@@ -43,6 +43,9 @@ pub struct Plan {
     pub inserts: Vec<String>,
     /// Keys of records whose stored version is older and different.
     pub updates: Vec<String>,
+    /// Keys of records whose stored version later files repeated: only their `last_file`
+    /// changes.
+    pub confirmations: Vec<String>,
     /// Hours whose summary changes.
     pub hours: BTreeSet<DateTime<Utc>>,
     /// Hours (among `hours`) whose records, once written, are all known here.
@@ -60,7 +63,10 @@ impl Plan {
 }
 
 struct StoredVersion {
+    /// The landed file the version came from, as (landing time, sequence).
     order: (DateTime<Utc>, u32),
+    /// The latest landed file that held it.
+    last: (DateTime<Utc>, u32),
     time: DateTime<Utc>,
     hour: DateTime<Utc>,
     data: Value,
@@ -82,6 +88,8 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
         }
         let file = &batch.data_files[version.file];
         let order = (file.landed_at, file.sequence);
+        let last_file = &batch.data_files[version.last];
+        let last = (last_file.landed_at, last_file.sequence);
         let Some(old) = stored.get(key) else {
             plan.hours.insert(hour_of(version.time));
             plan.inserts.push(key.clone());
@@ -94,7 +102,12 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
         let unchanged = old.time == version.time
             && (!version.replaced_other || order == old.order)
             && same_data(&old.data, version);
-        if order < old.order || unchanged {
+        // Stale: every file of the batch that held it is older than one that held the stored
+        // version (a file moved back from quarantine).
+        if last < old.last || unchanged {
+            if unchanged && last > old.last {
+                plan.confirmations.push(key.clone());
+            }
             after.push((old.hour, key, Facts::of(source, &old.data)));
             continue;
         }
@@ -135,7 +148,7 @@ async fn stored_versions(
         let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
         let mut cursor = records(db)
             .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "time": 1, "hour": 1, "data": 1})
+            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
             .await
             .map_err(action())?;
         while let Some(document) = cursor.try_next().await.map_err(action())? {
@@ -182,6 +195,12 @@ fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
         chrono_date(*document.get_datetime("landed_at").ok()?),
         sequence,
     );
+    let last = document
+        .get_str("last_file")
+        .ok()
+        .and_then(RawFileName::parse)
+        .map_or(order, |name| (name.landed_at, name.sequence))
+        .max(order);
     let time = chrono_date(*document.get_datetime("time").ok()?);
     let hour = chrono_date(*document.get_datetime("hour").ok()?);
     let data = Bson::Document(document.get_document("data").ok()?.clone()).into_relaxed_extjson();
@@ -189,6 +208,7 @@ fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
         key,
         StoredVersion {
             order,
+            last,
             time,
             hour,
             data,

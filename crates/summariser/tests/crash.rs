@@ -25,7 +25,7 @@ fn first_phase(ws: &Workspace) {
 }
 
 /// Lands the files the crashing run works on: revisions (one back to the stored value), a
-/// moved event, late data, new hours, a failed run's metrics.
+/// repeat of a stored version, a moved event, late data, new hours, a failed run's metrics.
 fn second_phase(ws: &Workspace) {
     let first = ws.land(
         "usgs",
@@ -66,6 +66,7 @@ fn second_phase(ws: &Workspace) {
         "eco2mix",
         (11, 9, 0),
         &json!([
+            eco2mix((10, 0), json!(50000)),
             eco2mix((10, 15), json!(51500)),
             eco2mix((11, 0), json!(49000))
         ]),
@@ -132,6 +133,7 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["records-inserted:2"],
         &["hourly-deleted:2"],
         &["record-updated:1", "hourly-deleted:1", "file-deleted:2"],
+        &["records-confirmed:1"],
     ];
     for points in scenarios {
         assert_eq!(

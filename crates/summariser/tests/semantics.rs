@@ -59,6 +59,7 @@ async fn overlapping_snapshots_count_each_event_once_and_the_latest_magnitude_wi
             hour: bson_date(at(10, 0, 0)),
             file: revised.file_name(),
             landed_at: bson_date(revised.landed_at),
+            last_file: Some(revised.file_name()),
             data: bson::to_document(&quake("a", (10, 5), 1.5)).expect("BSON"),
             expire_at: None,
         },
@@ -205,6 +206,65 @@ async fn rerunning_on_the_same_files_changes_nothing() {
     assert!(
         record.get_datetime("expire_at").is_ok(),
         "keep_days sets expire_at"
+    );
+}
+
+#[tokio::test]
+async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version() {
+    let ws = Workspace::new("moved-back");
+    let first = ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    // A revision whose file arrived cut short, then a later file back at the first value.
+    let revised = snapshot(vec![quake("a", (10, 5), 5.0)]);
+    let text = serde_json::to_vec(&revised).expect("JSON");
+    let cut = ws.land_bytes("usgs", (10, 1, 0), &text[..text.len() - 2]);
+    let later = ws.land(
+        "usgs",
+        (10, 2, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let quarantining = ws.summarise_with(&[]);
+    assert!(
+        !quarantining.status.success(),
+        "a quarantined file fails the run"
+    );
+    let name = cut.file_name().expect("a file name");
+    let quarantined = ws.raw().join("_quarantine").join(name);
+    assert!(
+        common::exists(&quarantined),
+        "the cut file is in quarantine"
+    );
+    // Fixed and moved back, as the README says.
+    std::fs::write(&cut, &text).expect("moved back, fixed");
+    std::fs::remove_file(&quarantined).expect("quarantine emptied");
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(
+        numeric(&hour, "properties.mag", "mean"),
+        Bson::Double(1.0),
+        "the version the latest file held stays"
+    );
+    let a: StoredRecord = bson::from_document(ws.record("usgs", "a").await.expect("record a"))
+        .expect("documented shape");
+    assert_eq!(
+        a.data,
+        bson::to_document(&quake("a", (10, 5), 1.0)).expect("BSON")
+    );
+    assert_eq!(
+        a.file,
+        first.file_name(),
+        "the version first came from there"
+    );
+    assert_eq!(
+        a.last_file,
+        Some(later.file_name()),
+        "the latest file that held it"
     );
 }
 

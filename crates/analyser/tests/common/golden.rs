@@ -159,6 +159,7 @@ fn quakes_hour(i: i64) -> (HourlySummary, Vec<StoredRecord>) {
                 hour: date(at),
                 file: "quakes_2026-11-21T00-00-00Z.json".to_owned(),
                 landed_at: date(time),
+                last_file: None,
                 data: doc! {"id": format!("q{i}-{n}"), "properties": {"mag": *mag, "type": "earthquake"},
                             "geometry": {"coordinates": [*lon, *lat, 5.0]}},
                 expire_at: None,
