@@ -1,16 +1,18 @@
 //! The lines a run's failures print on stderr: one per file, except that a cause many files
-//! share (a folder the summariser may not delete from: every file of every hour) is named for
-//! the first few files and then counted, so an hourly cron mail stays readable.
+//! share (a folder the summariser may not delete from: every file of every hour; an API that
+//! changed its answers: every file quarantined for the same reason) is named for the first few
+//! files and then counted, so an hourly cron mail stays readable.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::Failure;
 
 /// Files named one per line for a cause, before the rest are counted.
 const NAMED: usize = 5;
 
-/// One line per failure, `path: reason`, at most [`NAMED`] per reason, then
-/// `... and N more files in FOLDER: reason`.
+/// One line per failure, `path: reason[; moved to …]`, at most [`NAMED`] per reason, then
+/// `... and N more files in FOLDER: reason[; moved to QUARANTINE]`.
 pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
     let mut by_reason: BTreeMap<&str, Vec<&Failure>> = BTreeMap::new();
     let mut order = Vec::new();
@@ -25,23 +27,32 @@ pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
     for reason in order {
         let same = &by_reason[reason];
         for failure in same.iter().take(NAMED) {
-            lines.push(format!("{}: {reason}", failure.file.display()));
+            lines.push(format!("{}: {}", failure.file.display(), failure.outcome()));
         }
         if same.len() > NAMED {
-            let folders: Vec<_> = same.iter().filter_map(|f| f.file.parent()).collect();
-            let place = match folders.first() {
-                Some(first) if folders.iter().all(|f| f == first) => {
-                    format!(" in {}", first.display())
-                }
-                _ => String::new(),
-            };
+            let rest = &same[NAMED..];
+            let place = shared_folder(rest.iter().map(|f| f.file.parent()))
+                .map(|folder| format!(" in {}", folder.display()))
+                .unwrap_or_default();
+            let moved = shared_folder(
+                rest.iter()
+                    .map(|f| f.moved_to.as_deref().and_then(Path::parent)),
+            )
+            .map(|folder| format!("; moved to {}", folder.display()))
+            .unwrap_or_default();
             lines.push(format!(
-                "... and {} more files{place}: {reason}",
-                same.len() - NAMED
+                "... and {} more files{place}: {reason}{moved}",
+                rest.len()
             ));
         }
     }
     lines
+}
+
+/// The folder every one of `folders` is, if they are all the same one.
+fn shared_folder<'a>(mut folders: impl Iterator<Item = Option<&'a Path>>) -> Option<&'a Path> {
+    let first = folders.next()??;
+    folders.all(|f| f == Some(first)).then_some(first)
 }
 
 #[cfg(test)]
@@ -51,9 +62,14 @@ mod tests {
     use super::*;
 
     fn failure(file: &str, reason: &str) -> Failure {
+        Failure::in_place(PathBuf::from(file), reason.to_owned())
+    }
+
+    fn quarantined(file: &str, reason: &str) -> Failure {
+        let moved = PathBuf::from("raw/_quarantine").join(file.rsplit('/').next().unwrap_or(file));
         Failure {
-            file: PathBuf::from(file),
-            reason: reason.to_owned(),
+            moved_to: Some(moved),
+            ..failure(file, reason)
         }
     }
 
@@ -63,10 +79,7 @@ mod tests {
         let mut failures: Vec<Failure> = (0..120)
             .map(|i| failure(&format!("raw/usgs/usgs_{i:03}.json"), denied))
             .collect();
-        failures.push(failure(
-            "raw/meteo/m.json",
-            "not JSON; moved to raw/_quarantine/m.json",
-        ));
+        failures.push(quarantined("raw/meteo/m.json", "not JSON"));
         let refs: Vec<&Failure> = failures.iter().collect();
         let lines = failure_lines(&refs);
         assert_eq!(lines.len(), NAMED + 2, "{lines:#?}");
@@ -78,6 +91,25 @@ mod tests {
         assert_eq!(
             lines[NAMED + 1],
             "raw/meteo/m.json: not JSON; moved to raw/_quarantine/m.json"
+        );
+    }
+
+    #[test]
+    fn files_quarantined_for_one_cause_are_counted_after_a_few() {
+        let why = "not valid JSON: expected ident at line 1 column 2";
+        let failures: Vec<Failure> = (0..7)
+            .map(|i| quarantined(&format!("raw/usgs/usgs_{i}.json"), why))
+            .collect();
+        let refs: Vec<&Failure> = failures.iter().collect();
+        let lines = failure_lines(&refs);
+        assert_eq!(lines.len(), NAMED + 1, "{lines:#?}");
+        assert_eq!(
+            lines[0],
+            format!("raw/usgs/usgs_0.json: {why}; moved to raw/_quarantine/usgs_0.json")
+        );
+        assert_eq!(
+            lines[NAMED],
+            format!("... and 2 more files in raw/usgs: {why}; moved to raw/_quarantine")
         );
     }
 }

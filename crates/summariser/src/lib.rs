@@ -64,8 +64,29 @@ pub struct Options {
 pub struct Failure {
     /// The file as it was found.
     pub file: PathBuf,
-    /// What went wrong and where the file is now.
+    /// What went wrong (and, when the file could not be quarantined, why not).
     pub reason: String,
+    /// Where the file was quarantined, if it was.
+    pub moved_to: Option<PathBuf>,
+}
+
+impl Failure {
+    /// A failure that leaves the file where it is.
+    pub fn in_place(file: PathBuf, reason: String) -> Failure {
+        Failure {
+            file,
+            reason,
+            moved_to: None,
+        }
+    }
+
+    /// The reason, then where the file went: `not valid JSON: …; moved to raw/_quarantine/x.json`.
+    pub fn outcome(&self) -> String {
+        match &self.moved_to {
+            Some(moved) => format!("{}; moved to {}", self.reason, moved.display()),
+            None => self.reason.clone(),
+        }
+    }
 }
 
 /// What one source's files gave.
@@ -162,7 +183,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         if let Err(err) = summarised {
             // The run stops; the files that failed so far are still worth a line each.
             for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {
-                error!(file = %failure.file.display(), "{}", failure.reason);
+                error!(file = %failure.file.display(), "{}", failure.outcome());
             }
             return Err(err);
         }

@@ -35,10 +35,10 @@ pub async fn summarise_source(
     let names = match rawfile::list(raw_dir, &source.name) {
         Ok(names) => names,
         Err(err) => {
-            report.failures.push(Failure {
-                file: raw_dir.join(&source.name),
-                reason: format!("cannot list the folder: {err}"),
-            });
+            report.failures.push(Failure::in_place(
+                raw_dir.join(&source.name),
+                format!("cannot list the folder: {err}"),
+            ));
             return Ok(());
         }
     };
@@ -103,19 +103,19 @@ fn read_landed(
 /// is folded onto one line (some library errors span several).
 fn refused(raw_dir: &Path, path: PathBuf, reason: &str) -> Failure {
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-    let reason = match quarantine::quarantine(raw_dir, &path, &reason) {
-        Ok(moved) => format!("{reason}; moved to {}", moved.display()),
-        Err(err) => format!("{reason}; could not be quarantined: {err}"),
-    };
-    Failure { file: path, reason }
+    match quarantine::quarantine(raw_dir, &path, &reason) {
+        Ok(moved) => Failure {
+            file: path,
+            reason,
+            moved_to: Some(moved),
+        },
+        Err(err) => Failure::in_place(path, format!("{reason}; could not be quarantined: {err}")),
+    }
 }
 
 /// A file that could not be read; it stays in place for the next run.
 fn unreadable(path: PathBuf, err: &std::io::Error) -> Failure {
-    Failure {
-        file: path,
-        reason: format!("cannot read: {err}"),
-    }
+    Failure::in_place(path, format!("cannot read: {err}"))
 }
 
 async fn flush(
@@ -192,10 +192,10 @@ fn delete_done<'b>(
         match fs::remove_file(&path) {
             Ok(()) => report.files_done += 1,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => report.failures.push(Failure {
-                file: path,
-                reason: format!("summarised but cannot be deleted: {err}"),
-            }),
+            Err(err) => report.failures.push(Failure::in_place(
+                path,
+                format!("summarised but cannot be deleted: {err}"),
+            )),
         }
         crash::passed("file-deleted");
     }
