@@ -325,4 +325,13 @@ fn every_kubernetes_cronjob_forbids_overlap_and_takes_secrets_from_secrets() {
         "all but the collector"
     );
     assert!(cronjobs[0].contains("name: releve-france-travail, key: client-secret"));
+    for job in cronjobs
+        .iter()
+        .filter(|job| job.contains("args: [\"analyser\""))
+    {
+        assert!(
+            job.contains("\"--raw-dir\", \"/data/raw\""),
+            "reports and status count quarantined and waiting files, as the crontab's: {job}"
+        );
+    }
 }
