@@ -86,13 +86,12 @@ impl Completeness {
     }
 
     /// The quality table's word: the health now, except that a source healthy now but with
-    /// nothing landed in the period never reads `OK` there.
+    /// nothing landed in the period never reads `OK` there, and a period that ended before the
+    /// source's first collection reads `not started` whatever its health now.
     pub fn period_word(&self) -> &'static str {
         match self.health {
+            _ if matches!(self.expected_from, ExpectedFrom::AfterPeriod(_)) => "not started",
             Health::Ok if self.landed == 0 && self.expected > 0 => "none landed",
-            Health::Ok if matches!(self.expected_from, ExpectedFrom::AfterPeriod(_)) => {
-                "not started"
-            }
             health => health.word(),
         }
     }
@@ -388,5 +387,22 @@ mod tests {
         assert_eq!((c.expected, c.landed), (0, 0));
         assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
         assert_eq!(c.period_word(), "not started");
+        let failing_now = SourceData {
+            latest_run_failed: true,
+            ..data
+        };
+        let c = assess(
+            &source("15m"),
+            &failing_now,
+            Some(first),
+            &period(),
+            at(22, 8, 5),
+        );
+        assert_eq!(c.health, Health::Failing, "the cover says failing");
+        assert_eq!(
+            c.period_word(),
+            "not started",
+            "the period's table says why it is empty"
+        );
     }
 }

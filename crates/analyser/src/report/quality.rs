@@ -27,7 +27,7 @@ pub fn completeness_section(
          summaries; coverage compares the records landed with the totals the APIs announced. \
          Health is the source's health when the report was generated, except \"none landed\" \
          (collections expected, none landed in the period) and \"not started\" (the period \
-         ended before the source's first known collection).",
+         ended before the source's first known collection, whatever its health now).",
         8.0,
         false,
         Ink::MUTED,
