@@ -102,27 +102,49 @@ impl Ranged for KeyedAxis {
     }
 }
 
-/// A short tick label for a value on an axis spanning `span`: `61k`, `1,500`, `1.2`, `0.05`,
-/// thousands grouped as in the report's text.
+/// A tick label for a value on an axis spanning `span`, written as the report's text writes
+/// numbers — thousands grouped: `61,500`, `101,600`, `1.2`, `0.05` — with just the decimals
+/// that tell ticks `span / 6` apart; `2.5M` past a million when the ticks are that far apart,
+/// and scientific notation past 1e12 or below what two decimals show.
 pub(super) fn number_label(value: f64, span: f64) -> String {
     let magnitude = value.abs().max(span.abs());
     if magnitude >= 1e12 {
         trim_exponent(format!("{value:.1e}"))
-    } else if magnitude >= 1e6 {
+    } else if magnitude >= 1e6 && span >= 1e6 {
         trim(format!("{:.1}", value / 1e6)) + "M"
-    } else if magnitude >= 1e4 {
-        trim(format!("{:.1}", value / 1e3)) + "k"
     } else if span >= 10.0 {
         crate::format::grouped(value.round() as i64)
     } else if span >= 1.0 {
-        trim(format!("{value:.1}"))
+        trim(grouped_decimals(value, 1))
     } else if span >= 0.05 {
-        trim(format!("{value:.2}"))
+        trim(grouped_decimals(value, 2))
     } else if value == 0.0 {
         "0".to_owned()
     } else {
         // Ticks closer than two decimals tell apart.
         trim_exponent(format!("{value:.2e}"))
+    }
+}
+
+/// `value` with `decimals` decimals and its whole part's thousands grouped: `101,600.5`.
+fn grouped_decimals(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
     }
 }
 
@@ -153,7 +175,11 @@ mod tests {
 
     #[test]
     fn tick_labels_stay_short() {
-        assert_eq!(number_label(61_500.0, 20_000.0), "61.5k");
+        assert_eq!(number_label(61_500.0, 20_000.0), "61,500");
+        assert_eq!(number_label(101_600.0, 200.0), "101,600");
+        assert_eq!(number_label(101_600.5, 2.0), "101,600.5");
+        assert_eq!(number_label(-1_234.25, 0.5), "-1,234.25");
+        assert_eq!(number_label(2_000_100.0, 500.0), "2,000,100");
         assert_eq!(number_label(1.25, 4.0), "1.2");
         assert_eq!(number_label(0.05, 0.2), "0.05");
         assert_eq!(number_label(12.0, 50.0), "12");

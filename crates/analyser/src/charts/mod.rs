@@ -141,6 +141,9 @@ fn draw(
 /// a light horizontal grid. `span` sets how precisely y ticks are written.
 type HourlyChart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<KeyedAxis, KeyedAxis>>;
 
+/// The widest tick label hourly charts make room for whatever their own labels.
+const ALIGNED_LABEL: &str = "100,000";
+
 fn hourly_frame<'a, 'b>(
     root: &'a DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>,
     title: &str,
@@ -152,7 +155,12 @@ fn hourly_frame<'a, 'b>(
     let fail = ChartError::from_plotters(title);
     let x_range = KeyedAxis::new(0.0..axis.len().max(1) as f64, axis.key_points());
     let y_label = |y: &f64| number_label(*y, span);
-    let y_area = y_label_area(root, y.keys.iter().map(y_label));
+    // At least as wide as `100,000`, so a source's charts, stacked on its pages, start their
+    // hours at the same x unless one needs wider labels.
+    let y_area = y_label_area(
+        root,
+        y.keys.iter().map(y_label).chain([ALIGNED_LABEL.to_owned()]),
+    );
     let mut chart = ChartBuilder::on(root)
         .caption(title, title_style())
         .margin(font_px(6.0) as u32)
