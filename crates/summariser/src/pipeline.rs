@@ -1,6 +1,7 @@
 //! One source's landed files, oldest first, in batches: read and merge the files, write what
 //! changed, recompute the touched hours, load the run metrics, and only then delete the files.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -209,15 +210,27 @@ fn hold_back(
     unstorable: Vec<Unstorable>,
     report: &mut SourceReport,
 ) -> BTreeSet<usize> {
-    // Per file: how many of its records cannot be stored, and the first of them.
+    // Per file: how many of its records cannot be stored, and the one of them with the
+    // smallest key (the same one whatever order the batch was written in).
     let mut per_file: BTreeMap<usize, (usize, Unstorable)> = BTreeMap::new();
     for record in unstorable {
-        per_file.entry(record.file).or_insert((0, record)).0 += 1;
+        match per_file.entry(record.file) {
+            Entry::Vacant(entry) => {
+                entry.insert((1, record));
+            }
+            Entry::Occupied(mut entry) => {
+                let (count, example) = entry.get_mut();
+                *count += 1;
+                if record.key < example.key {
+                    *example = record;
+                }
+            }
+        }
     }
-    for (index, (count, first)) in &per_file {
+    for (index, (count, example)) in &per_file {
         let reason = format!(
-            "{count} record(s) MongoDB cannot store, the first `{}`: {}",
-            first.key, first.reason
+            "{count} record(s) MongoDB cannot store, among them `{}`: {}",
+            example.key, example.reason
         );
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));

@@ -268,7 +268,7 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
     for (path, reason) in [
         (
             holding_huge.path_in(&ws.raw()),
-            "MongoDB cannot store, the first `huge`",
+            "MongoDB cannot store, among them `huge`",
         ),
         (
             holding_vast,
