@@ -347,9 +347,10 @@ pub struct StoredRecord {
     pub file: String,
     /// When that file landed; a version from a later file replaces an earlier one.
     pub landed_at: bson::DateTime,
-    /// The latest landed file that held this version (later files may repeat it unchanged); a
-    /// file older than it, such as one moved back from quarantine, never replaces it. Absent
-    /// from documents stored before relevé kept it: `file` then stands for it.
+    /// While a file of the source waits in quarantine, the latest later file that held this
+    /// version (later files may repeat it unchanged), else `file`: a file older than it, moved
+    /// back from quarantine, never replaces it. Absent from documents stored before relevé
+    /// kept it: `file` then stands for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_file: Option<String>,
     /// The record as the API served it.

@@ -6,8 +6,9 @@
 //! version equal to the stored one still starts a new run (stored `a=2`, then `a=1`, then `a=2`
 //! again), so the stored file is the same however the files are split into batches: that is
 //! what makes a rerun after a crash end in the same state as a clean run. The latest file that
-//! held the version, changed or not, is kept too (`last_file`): a file older than it (one moved
-//! back from quarantine) is stale however its content compares.
+//! held the version, changed or not, is kept too: while a file waits in quarantine it becomes
+//! the stored `last_file` (see [`crate::plan`]), and a file older than it, moved back, is stale
+//! however its content compares.
 
 use std::collections::HashMap;
 

@@ -191,7 +191,10 @@ pub async fn write_records(
     let (mut inserted, mut updated) = (0, 0);
     let mut document_of = |key: &String| {
         let version = batch.records.get(key)?;
-        let files = [version.file, version.last].map(|i| &batch.data_files[i]);
+        let files = [
+            &batch.data_files[version.file],
+            plan.last_file(batch, version),
+        ];
         match record_document(source, key, version, files) {
             Ok(document) => Some(document),
             Err(reason) => {
@@ -265,7 +268,7 @@ async fn confirm_records(
             .iter()
             .filter_map(|key| {
                 let version = batch.records.get(key)?;
-                let last_file = batch.data_files[version.last].file_name();
+                let last_file = plan.last_file(batch, version).file_name();
                 Some(doc! {
                     "q": {"source": name, "key": key},
                     "u": {"$set": {"last_file": last_file}},

@@ -127,7 +127,8 @@ async fn flush(
     leftover: &mut BTreeSet<DateTime<Utc>>,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let mut plan = plan::plan(db, source, &batch).await?;
+    let waiting = quarantine::oldest_waiting(raw_dir, &source.name);
+    let mut plan = plan::plan(db, source, &batch, waiting).await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }

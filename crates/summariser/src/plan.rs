@@ -43,8 +43,8 @@ pub struct Plan {
     pub inserts: Vec<String>,
     /// Keys of records whose stored version is older and different.
     pub updates: Vec<String>,
-    /// Keys of records whose stored version later files repeated: only their `last_file`
-    /// changes.
+    /// Keys of records whose stored version later files repeated while an older file of the
+    /// source waits in quarantine: only their `last_file` changes.
     pub confirmations: Vec<String>,
     /// Hours whose summary changes.
     pub hours: BTreeSet<DateTime<Utc>>,
@@ -53,9 +53,26 @@ pub struct Plan {
     /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
     /// those hours' records, so their summaries stay as they were computed.
     pub past_retention: usize,
+    /// The oldest of the source's files waiting in quarantine, as (landing time, sequence).
+    pub waiting: Option<(DateTime<Utc>, u32)>,
 }
 
 impl Plan {
+    /// The file a written version's `last_file` names: the latest file of the batch that held
+    /// it when that file is newer than one waiting in quarantine (which could come back), else
+    /// the file it came from. Either way the same however the files were split into batches.
+    pub fn last_file<'a>(&self, batch: &'a Batch, version: &Version) -> &'a RawFileName {
+        let last = &batch.data_files[version.last];
+        if self
+            .waiting
+            .is_some_and(|file| file < (last.landed_at, last.sequence))
+        {
+            last
+        } else {
+            &batch.data_files[version.file]
+        }
+    }
+
     /// Forgets the in-hand hours: they will be read back from `records`.
     pub fn read_every_hour(&mut self) {
         self.in_hand.clear();
@@ -72,10 +89,21 @@ struct StoredVersion {
     data: Value,
 }
 
-/// Compares the batch with the stored records and decides what to write.
-pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan, StoreError> {
+/// Compares the batch with the stored records and decides what to write. `waiting` is the
+/// oldest of the source's files in quarantine: while one waits, a stored version that later
+/// files repeat is confirmed (its `last_file` moved forward), so that file, moved back, cannot
+/// replace it. Without one nothing older can arrive, and a repeat costs no write.
+pub async fn plan(
+    db: &Database,
+    source: &Source,
+    batch: &Batch,
+    waiting: Option<(DateTime<Utc>, u32)>,
+) -> Result<Plan, StoreError> {
     let stored = stored_versions(db, source, batch).await?;
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        waiting,
+        ..Plan::default()
+    };
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
     let horizon = source
@@ -105,7 +133,7 @@ pub async fn plan(db: &Database, source: &Source, batch: &Batch) -> Result<Plan,
         // Stale: every file of the batch that held it is older than one that held the stored
         // version (a file moved back from quarantine).
         if last < old.last || unchanged {
-            if unchanged && last > old.last {
+            if unchanged && last > old.last && waiting.is_some_and(|file| file < last) {
                 plan.confirmations.push(key.clone());
             }
             after.push((old.hour, key, Facts::of(source, &old.data)));

@@ -6,7 +6,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use releve::RawFileName;
+use releve::rawfile::RawFileRole;
 
 /// The quarantine folder under a raw folder (`_` keeps it apart from source names).
 pub fn folder(raw_dir: &Path) -> PathBuf {
@@ -46,6 +48,23 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
     fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     fs::rename(file, &target).map_err(|err| naming(&target, err))?;
     Ok(target)
+}
+
+/// The oldest data file of `source` waiting in quarantine, as (landing time, sequence): a file
+/// that may come back, older than the files summarised since. An unreadable folder counts as
+/// one that may hold such a file.
+pub fn oldest_waiting(raw_dir: &Path, source: &str) -> Option<(DateTime<Utc>, u32)> {
+    let entries = match fs::read_dir(folder(raw_dir)) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return None,
+        Err(_) => return Some((DateTime::<Utc>::MIN_UTC, 0)),
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
+        .filter(|name| name.source == source && name.role == RawFileRole::Data)
+        .map(|name| (name.landed_at, name.sequence))
+        .min()
 }
 
 fn reason_path(target: &Path) -> PathBuf {
