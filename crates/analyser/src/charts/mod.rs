@@ -211,7 +211,8 @@ impl TimeAxis {
     }
 
     /// Labelled positions: every 3 local hours for a day, each local midnight for a week,
-    /// every third local midnight for a month.
+    /// every third local midnight for a month. In a zone offset by a half hour the hours start
+    /// at :30 local, and the hour starting in the labelled one is labelled (`00:30`).
     fn key_points(&self) -> Vec<f64> {
         self.hours
             .iter()
@@ -219,13 +220,11 @@ impl TimeAxis {
             .filter(|(_, hour)| {
                 let local = hour.with_timezone(&self.tz);
                 match self.kind {
-                    PeriodKind::Day => local.hour().is_multiple_of(3) && local.minute() == 0,
-                    PeriodKind::Week => local.hour() == 0 && local.minute() == 0,
+                    PeriodKind::Day => local.hour().is_multiple_of(3),
+                    PeriodKind::Week => local.hour() == 0,
                     PeriodKind::Month => {
                         use chrono::Datelike;
-                        local.hour() == 0
-                            && local.minute() == 0
-                            && (local.day() - 1).is_multiple_of(3)
+                        local.hour() == 0 && (local.day() - 1).is_multiple_of(3)
                     }
                 }
             })
@@ -269,5 +268,22 @@ mod tests {
         assert_eq!(labels.first().map(String::as_str), Some("00:00"));
         assert_eq!(labels.len(), 8);
         assert_eq!(labels.last().map(String::as_str), Some("21:00"));
+    }
+
+    #[test]
+    fn a_half_hour_zone_is_labelled_on_its_half_hours() {
+        let kolkata = chrono_tz::Asia::Kolkata;
+        let day = "2026-11-21".parse().expect("date");
+        for (kind, count, first) in [
+            (PeriodKind::Day, 8, "00:30"),
+            (PeriodKind::Week, 7, "Mon 16"),
+            (PeriodKind::Month, 10, "1 Nov"),
+        ] {
+            let period = crate::period::ReportPeriod::containing(kind, day, kolkata);
+            let axis = TimeAxis::new(period.hours(), period.tz, kind);
+            let labels: Vec<String> = axis.key_points().iter().map(|&x| axis.label(x)).collect();
+            assert_eq!(labels.len(), count, "{kind:?}: {labels:?}");
+            assert_eq!(labels.first().map(String::as_str), Some(first), "{kind:?}");
+        }
     }
 }
