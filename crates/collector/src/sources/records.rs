@@ -31,6 +31,11 @@ impl<'s> RecordSet<'s> {
         }
     }
 
+    /// Records held.
+    pub(crate) fn len(&self) -> usize {
+        self.records.len()
+    }
+
     /// Appends a page less the `drop` fields, skipping records already held; returns how many
     /// were appended.
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {

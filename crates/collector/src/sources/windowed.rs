@@ -160,7 +160,20 @@ pub(super) async fn collect(
         }
     }
     if bulk {
-        ctx.progress_advance(records.replace(api.bulk().await?));
+        let whole = api.bulk().await?;
+        // A bulk answer holding less than paging already gave is broken too: land nothing
+        // rather than fewer records, and let the next run try again.
+        if whole.len() < records.len() {
+            return Err(SourceError::Unexpected {
+                what: "the bulk export".to_owned(),
+                message: format!(
+                    "it holds {} records, fewer than the {} already paged of the {announced} announced",
+                    whole.len(),
+                    records.len()
+                ),
+            });
+        }
+        ctx.progress_advance(records.replace(whole));
     }
     records.into_collected(announced)
 }
@@ -176,12 +189,14 @@ mod tests {
     use crate::http::{RetryPolicy, SourceClient};
 
     /// A selection of `total` records whose paging is refused from `refused_from` on, that
-    /// serves at most `cap` records a page and an empty page at `empty_at`.
+    /// serves at most `cap` records a page, an empty page at `empty_at`, and `bulk` records
+    /// whole.
     struct Growing {
         total: u64,
         refused_from: u64,
         cap: u64,
         empty_at: Option<u64>,
+        bulk: u64,
         asked: Mutex<Vec<(u64, u64)>>,
     }
 
@@ -192,6 +207,7 @@ mod tests {
                 refused_from,
                 cap: u64::MAX,
                 empty_at: None,
+                bulk: total + 50,
                 asked: Mutex::default(),
             }
         }
@@ -229,7 +245,7 @@ mod tests {
         }
 
         async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
-            Ok((0..self.total + 50).map(record).collect())
+            Ok((0..self.bulk).map(record).collect())
         }
     }
 
@@ -305,6 +321,24 @@ mod tests {
         assert_eq!(
             collected.records, 400,
             "the bulk answer, not the 200 records paged before the empty page"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bulk_answer_smaller_than_what_was_paged_lands_nothing() {
+        let api = Growing {
+            empty_at: Some(200),
+            bulk: 0,
+            ..Growing::new(350, u64::MAX)
+        };
+        let err = collect(&context(), &source(), &api, 100)
+            .await
+            .err()
+            .map(|err| err.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("holds 0 records, fewer than the 200 already paged of the 350 announced"),
+            "{err}"
         );
     }
 }
