@@ -14,18 +14,19 @@ const NAMED: usize = 5;
 /// One line per failure, `path: reason[; moved to …]`, at most [`NAMED`] per reason, then
 /// `... and N more files in FOLDER: reason[; moved to QUARANTINE]`.
 pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
-    let mut by_reason: BTreeMap<&str, Vec<&Failure>> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, Vec<&Failure>> = BTreeMap::new();
     let mut order = Vec::new();
     for failure in failures {
-        let same = by_reason.entry(failure.reason.as_str()).or_default();
+        let cause = without_positions(&failure.reason);
+        let same = by_reason.entry(cause.clone()).or_default();
         if same.is_empty() {
-            order.push(failure.reason.as_str());
+            order.push(cause);
         }
         same.push(failure);
     }
     let mut lines = Vec::new();
     for reason in order {
-        let same = &by_reason[reason];
+        let same = &by_reason[&reason];
         for failure in same.iter().take(NAMED) {
             lines.push(format!("{}: {}", failure.file.display(), failure.outcome()));
         }
@@ -47,6 +48,36 @@ pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The cause without the positions JSON errors name (` at line 1 column 137`), so files cut
+/// short at different lengths share one.
+fn without_positions(reason: &str) -> String {
+    const AT_LINE: &str = " at line ";
+    let mut cause = String::new();
+    let mut rest = reason;
+    while let Some(start) = rest.find(AT_LINE) {
+        let after = &rest[start + AT_LINE.len()..];
+        let line_digits =
+            after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let column = after[line_digits..].strip_prefix(" column ");
+        match column {
+            Some(column) if line_digits > 0 => {
+                let column_digits = column.len()
+                    - column
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len();
+                cause.push_str(&rest[..start]);
+                rest = &column[column_digits..];
+            }
+            _ => {
+                cause.push_str(&rest[..start + AT_LINE.len()]);
+                rest = after;
+            }
+        }
+    }
+    cause.push_str(rest);
+    cause
 }
 
 /// The folder every one of `folders` is, if they are all the same one.
@@ -109,7 +140,34 @@ mod tests {
         );
         assert_eq!(
             lines[NAMED],
-            format!("... and 2 more files in raw/usgs: {why}; moved to raw/_quarantine")
+            "... and 2 more files in raw/usgs: not valid JSON: expected ident; moved to raw/_quarantine"
+        );
+    }
+
+    #[test]
+    fn files_cut_at_different_lengths_share_one_cause() {
+        let failures: Vec<Failure> = (0..8)
+            .map(|i| {
+                quarantined(
+                    &format!("raw/s/s_{i}.json"),
+                    &format!(
+                        "not valid JSON: EOF while parsing a list at line 1 column {}",
+                        100 + 37 * i
+                    ),
+                )
+            })
+            .collect();
+        let refs: Vec<&Failure> = failures.iter().collect();
+        let lines = failure_lines(&refs);
+        assert_eq!(lines.len(), NAMED + 1, "{lines:#?}");
+        assert!(lines[0].ends_with("at line 1 column 100; moved to raw/_quarantine/s_0.json"));
+        assert_eq!(
+            lines[NAMED],
+            "... and 3 more files in raw/s: not valid JSON: EOF while parsing a list; moved to raw/_quarantine"
+        );
+        assert_eq!(
+            without_positions("at line x, at line 2 column 7 and at line 3"),
+            "at line x, and at line 3"
         );
     }
 }
