@@ -51,7 +51,24 @@ pub struct RawFileName {
     pub role: RawFileRole,
 }
 
+/// Where a landed file stands among its source's files: by landing time, then sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LandingOrder {
+    /// When the run landed.
+    pub landed_at: DateTime<Utc>,
+    /// The run's sequence within that second.
+    pub sequence: u32,
+}
+
 impl RawFileName {
+    /// Where this file stands among its source's files.
+    pub fn landing_order(&self) -> LandingOrder {
+        LandingOrder {
+            landed_at: self.landed_at,
+            sequence: self.sequence,
+        }
+    }
+
     /// The data file name of a run.
     pub fn data(source: &str, landed_at: DateTime<Utc>, sequence: u32) -> Self {
         RawFileName {

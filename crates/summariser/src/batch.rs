@@ -5,10 +5,10 @@
 //! keeps the first file of its latest unchanged run of versions. The mark tells the plan that a
 //! version equal to the stored one still starts a new run (stored `a=2`, then `a=1`, then `a=2`
 //! again), so the stored file is the same however the files are split into batches: that is
-//! what makes a rerun after a crash end in the same state as a clean run. The latest file that
-//! held the version, changed or not, is kept too: while a file waits in quarantine it becomes
-//! the stored `last_file` (see [`crate::plan`]), and a file older than it, moved back, is stale
-//! however its content compares.
+//! what makes a rerun after a crash end in the same state as a clean run. Every file that held
+//! the version is kept too: one landed after a file waiting in quarantine becomes the stored
+//! `last_file` (see [`crate::plan`]), so that file, moved back, is stale however its content
+//! compares.
 
 use std::collections::HashMap;
 
@@ -30,8 +30,8 @@ pub struct Version {
     pub raw: RecordText,
     /// Index of the file it came from in [`Batch::data_files`].
     pub file: usize,
-    /// Index of the latest file of the batch that held it, unchanged or not.
-    pub last: usize,
+    /// Indexes of the files of the batch that held this version, `file` first, oldest first.
+    pub holders: Vec<usize>,
     /// True when it replaced a different version of the record within this batch.
     pub replaced_other: bool,
 }
@@ -61,11 +61,11 @@ impl Batch {
                 facts: record.facts,
                 raw: record.raw,
                 file,
-                last: file,
+                holders: vec![file],
                 replaced_other: false,
             };
             match self.records.get_mut(&record.key) {
-                Some(held) if same_content(held, &version) => held.last = file,
+                Some(held) if same_content(held, &version) => held.holders.push(file),
                 Some(held) => {
                     *held = Version {
                         replaced_other: true,

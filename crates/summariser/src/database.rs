@@ -60,7 +60,8 @@ fn record_document(
     source: &Source,
     key: &str,
     version: &Version,
-    [file, last_file]: [&RawFileName; 2],
+    file: &RawFileName,
+    last_file: &RawFileName,
 ) -> Result<Document, String> {
     let text = version.raw.get();
     if let Some(number) = storable::oversized_integer(text) {
@@ -191,11 +192,9 @@ pub async fn write_records(
     let (mut inserted, mut updated) = (0, 0);
     let mut document_of = |key: &String| {
         let version = batch.records.get(key)?;
-        let files = [
-            &batch.data_files[version.file],
-            plan.last_file(batch, version),
-        ];
-        match record_document(source, key, version, files) {
+        let file = &batch.data_files[version.file];
+        let last_file = &batch.data_files[plan.last_file(batch, version)];
+        match record_document(source, key, version, file, last_file) {
             Ok(document) => Some(document),
             Err(reason) => {
                 unstorable.push(Unstorable {
@@ -266,13 +265,12 @@ async fn confirm_records(
     for chunk in plan.confirmations.chunks(UPDATES_PER_COMMAND) {
         let updates: Vec<Document> = chunk
             .iter()
-            .filter_map(|key| {
-                let version = batch.records.get(key)?;
-                let last_file = plan.last_file(batch, version).file_name();
-                Some(doc! {
+            .map(|(key, holder)| {
+                let last_file = batch.data_files[*holder].file_name();
+                doc! {
                     "q": {"source": name, "key": key},
                     "u": {"$set": {"last_file": last_file}},
-                })
+                }
             })
             .collect();
         run_updates(

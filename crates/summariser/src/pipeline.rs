@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use mongodb::Database;
 use mongodb::bson::Document;
+use releve::rawfile::LandingOrder;
 use releve::store::run_document;
 use releve::{RawFileName, RawFileRole, RunMetrics, Source, rawfile};
 use tracing::{debug, warn};
@@ -33,6 +34,9 @@ pub async fn summarise_source(
     batch_files: usize,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
+    // Files waiting in quarantine now stay waiting for the whole run, even if moved back
+    // meanwhile: the files after them in this run still confirm what they repeat.
+    let waiting = quarantine::waiting(raw_dir, &source.name);
     let names = match rawfile::list(raw_dir, &source.name) {
         Ok(names) => names,
         Err(err) => {
@@ -55,18 +59,18 @@ pub async fn summarise_source(
                 // A file that would take the batch past its size is merged into the next one.
                 if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
                     let full = std::mem::take(&mut batch);
-                    flush(db, raw_dir, source, full, &mut leftover, report).await?;
+                    flush(db, raw_dir, source, full, &waiting, &mut leftover, report).await?;
                 }
                 batch.merge(name, file);
             }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
             let full = std::mem::take(&mut batch);
-            flush(db, raw_dir, source, full, &mut leftover, report).await?;
+            flush(db, raw_dir, source, full, &waiting, &mut leftover, report).await?;
         }
     }
     if !batch.is_empty() || !leftover.is_empty() {
-        flush(db, raw_dir, source, batch, &mut leftover, report).await?;
+        flush(db, raw_dir, source, batch, &waiting, &mut leftover, report).await?;
     }
     Ok(())
 }
@@ -124,10 +128,14 @@ async fn flush(
     raw_dir: &Path,
     source: &Source,
     batch: Batch,
+    waiting_at_start: &[LandingOrder],
     leftover: &mut BTreeSet<DateTime<Utc>>,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let waiting = quarantine::oldest_waiting(raw_dir, &source.name);
+    let mut waiting = quarantine::waiting(raw_dir, &source.name);
+    waiting.extend_from_slice(waiting_at_start);
+    waiting.sort();
+    waiting.dedup();
     let mut plan = plan::plan(db, source, &batch, waiting).await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");

@@ -18,6 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
+use releve::rawfile::LandingOrder;
 use releve::store::{StoreError, bson_date, chrono_date};
 use releve::{RawFileName, Source};
 use serde_json::Value;
@@ -43,9 +44,9 @@ pub struct Plan {
     pub inserts: Vec<String>,
     /// Keys of records whose stored version is older and different.
     pub updates: Vec<String>,
-    /// Keys of records whose stored version later files repeated while an older file of the
-    /// source waits in quarantine: only their `last_file` changes.
-    pub confirmations: Vec<String>,
+    /// Records whose stored version later files repeated, one of them landed after a file of
+    /// the source waiting in quarantine: the key and the file their `last_file` moves to.
+    pub confirmations: Vec<(String, usize)>,
     /// Hours whose summary changes.
     pub hours: BTreeSet<DateTime<Utc>>,
     /// Hours (among `hours`) whose records, once written, are all known here.
@@ -53,24 +54,44 @@ pub struct Plan {
     /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
     /// those hours' records, so their summaries stay as they were computed.
     pub past_retention: usize,
-    /// The oldest of the source's files waiting in quarantine, as (landing time, sequence).
-    pub waiting: Option<(DateTime<Utc>, u32)>,
+    /// The source's files waiting in quarantine, oldest first.
+    pub waiting: Vec<LandingOrder>,
 }
 
 impl Plan {
-    /// The file a written version's `last_file` names: the latest file of the batch that held
-    /// it when that file is newer than one waiting in quarantine (which could come back), else
-    /// the file it came from. Either way the same however the files were split into batches.
-    pub fn last_file<'a>(&self, batch: &'a Batch, version: &Version) -> &'a RawFileName {
-        let last = &batch.data_files[version.last];
-        if self
+    /// The file a written version's `last_file` names: the first file of the batch that held
+    /// it after the latest file waiting in quarantine between its own file and its last
+    /// holder, else its own file (see [`Plan::holder_after_waiting`]).
+    pub fn last_file(&self, batch: &Batch, version: &Version) -> usize {
+        let own = batch.data_files[version.file].landing_order();
+        self.holder_after_waiting(batch, version, own)
+            .unwrap_or(version.file)
+    }
+
+    /// Among the files of the batch that held `version`, the first one landed after the
+    /// latest waiting file that came after `since` and before the last holder; `None` when no
+    /// waiting file lies there. Moving `last_file` there is enough to make any waiting file
+    /// stale, a record is moved at most once per waiting file, and the file is the same
+    /// however the files were split into batches: the first holder after the latest waiting
+    /// file.
+    fn holder_after_waiting(
+        &self,
+        batch: &Batch,
+        version: &Version,
+        since: LandingOrder,
+    ) -> Option<usize> {
+        let order = |index: &usize| batch.data_files[*index].landing_order();
+        let last = version.holders.last().map(order)?;
+        let gap = self
             .waiting
-            .is_some_and(|file| file < (last.landed_at, last.sequence))
-        {
-            last
-        } else {
-            &batch.data_files[version.file]
-        }
+            .iter()
+            .rev()
+            .find(|waiting| since < **waiting && **waiting < last)?;
+        version
+            .holders
+            .iter()
+            .copied()
+            .find(|index| order(index) > *gap)
     }
 
     /// Forgets the in-hand hours: they will be read back from `records`.
@@ -80,24 +101,24 @@ impl Plan {
 }
 
 struct StoredVersion {
-    /// The landed file the version came from, as (landing time, sequence).
-    order: (DateTime<Utc>, u32),
-    /// The latest landed file that held it.
-    last: (DateTime<Utc>, u32),
+    /// The landed file the version came from.
+    order: LandingOrder,
+    /// The latest landed file known to hold it (`last_file`, else `file`).
+    last: LandingOrder,
     time: DateTime<Utc>,
     hour: DateTime<Utc>,
     data: Value,
 }
 
-/// Compares the batch with the stored records and decides what to write. `waiting` is the
-/// oldest of the source's files in quarantine: while one waits, a stored version that later
-/// files repeat is confirmed (its `last_file` moved forward), so that file, moved back, cannot
-/// replace it. Without one nothing older can arrive, and a repeat costs no write.
+/// Compares the batch with the stored records and decides what to write. `waiting` are the
+/// source's files in quarantine, oldest first: a stored version that a file landed after one
+/// of them repeats is confirmed (its `last_file` moved forward), so that file, moved back,
+/// cannot replace it. Other repeats cost no write.
 pub async fn plan(
     db: &Database,
     source: &Source,
     batch: &Batch,
-    waiting: Option<(DateTime<Utc>, u32)>,
+    waiting: Vec<LandingOrder>,
 ) -> Result<Plan, StoreError> {
     let stored = stored_versions(db, source, batch).await?;
     let mut plan = Plan {
@@ -114,10 +135,11 @@ pub async fn plan(
             plan.past_retention += 1;
             continue;
         }
-        let file = &batch.data_files[version.file];
-        let order = (file.landed_at, file.sequence);
-        let last_file = &batch.data_files[version.last];
-        let last = (last_file.landed_at, last_file.sequence);
+        let order = batch.data_files[version.file].landing_order();
+        let last = version
+            .holders
+            .last()
+            .map_or(order, |index| batch.data_files[*index].landing_order());
         let Some(old) = stored.get(key) else {
             plan.hours.insert(hour_of(version.time));
             plan.inserts.push(key.clone());
@@ -133,8 +155,8 @@ pub async fn plan(
         // Stale: every file of the batch that held it is older than one that held the stored
         // version (a file moved back from quarantine).
         if last < old.last || unchanged {
-            if unchanged && last > old.last && waiting.is_some_and(|file| file < last) {
-                plan.confirmations.push(key.clone());
+            if unchanged && let Some(holder) = plan.holder_after_waiting(batch, version, old.last) {
+                plan.confirmations.push((key.clone(), holder));
             }
             after.push((old.hour, key, Facts::of(source, &old.data)));
             continue;
@@ -218,16 +240,15 @@ async fn count_per_hour(
 fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
     let key = document.get_str("key").ok()?.to_owned();
     let file = document.get_str("file").ok()?;
-    let sequence = RawFileName::parse(file).map_or(1, |name| name.sequence);
-    let order = (
-        chrono_date(*document.get_datetime("landed_at").ok()?),
-        sequence,
-    );
+    let order = LandingOrder {
+        landed_at: chrono_date(*document.get_datetime("landed_at").ok()?),
+        sequence: RawFileName::parse(file).map_or(1, |name| name.sequence),
+    };
     let last = document
         .get_str("last_file")
         .ok()
         .and_then(RawFileName::parse)
-        .map_or(order, |name| (name.landed_at, name.sequence))
+        .map_or(order, |name| name.landing_order())
         .max(order);
     let time = chrono_date(*document.get_datetime("time").ok()?);
     let hour = chrono_date(*document.get_datetime("hour").ok()?);

@@ -6,9 +6,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use releve::RawFileName;
-use releve::rawfile::RawFileRole;
+use releve::rawfile::{LandingOrder, RawFileRole};
 
 /// The quarantine folder under a raw folder (`_` keeps it apart from source names).
 pub fn folder(raw_dir: &Path) -> PathBuf {
@@ -50,21 +49,20 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
     Ok(target)
 }
 
-/// The oldest data file of `source` waiting in quarantine, as (landing time, sequence): a file
-/// that may come back, older than the files summarised since. An unreadable folder counts as
-/// one that may hold such a file.
-pub fn oldest_waiting(raw_dir: &Path, source: &str) -> Option<(DateTime<Utc>, u32)> {
-    let entries = match fs::read_dir(folder(raw_dir)) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return None,
-        Err(_) => return Some((DateTime::<Utc>::MIN_UTC, 0)),
+/// The data files of `source` waiting in quarantine, oldest first: files that may come back,
+/// older than files summarised since. An unreadable folder holds none that could come back.
+pub fn waiting(raw_dir: &Path, source: &str) -> Vec<LandingOrder> {
+    let Ok(entries) = fs::read_dir(folder(raw_dir)) else {
+        return Vec::new();
     };
-    entries
+    let mut waiting: Vec<LandingOrder> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
         .filter(|name| name.source == source && name.role == RawFileRole::Data)
-        .map(|name| (name.landed_at, name.sequence))
-        .min()
+        .map(|name| name.landing_order())
+        .collect();
+    waiting.sort();
+    waiting
 }
 
 fn reason_path(target: &Path) -> PathBuf {

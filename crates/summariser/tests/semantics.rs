@@ -269,6 +269,37 @@ async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version
 }
 
 #[tokio::test]
+async fn a_repeat_is_written_only_when_a_quarantined_file_lies_before_it() {
+    let ws = Workspace::new("repeats");
+    // Waits in quarantine from the first run on, older than every file after it.
+    ws.land_bytes("usgs", (9, 0, 0), b"[{\"type\": ");
+    let first = ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let quarantining = ws.summarise_with(&[]);
+    assert!(
+        !quarantining.status.success(),
+        "the cut file is quarantined"
+    );
+    ws.land(
+        "usgs",
+        (10, 5, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let repeat = common::stderr(&ws.summarise());
+    assert!(repeat.contains("inserted=0 updated=0 hours=0"), "{repeat}");
+    let a: StoredRecord = bson::from_document(ws.record("usgs", "a").await.expect("record a"))
+        .expect("documented shape");
+    assert_eq!(
+        a.last_file,
+        Some(first.file_name()),
+        "the waiting file is older than the stored version: nothing to confirm, nothing written"
+    );
+}
+
+#[tokio::test]
 async fn run_metrics_are_loaded_once_even_for_runs_that_landed_nothing() {
     let ws = Workspace::new("runs");
     let landed = ws.land(
