@@ -86,11 +86,14 @@ impl Completeness {
     }
 
     /// The quality table's word: the health now, except that a source healthy now but with
-    /// nothing landed in the period never reads `OK` there, and a period that ended before the
-    /// source's first collection reads `not started` whatever its health now.
+    /// nothing landed in the period never reads `OK` there, and a period without records that
+    /// ended before the source's first known collection reads `not started` whatever its
+    /// health now. (Runs are kept 90 days: an older period can hold records from runs no
+    /// longer known.)
     pub fn period_word(&self) -> &'static str {
+        let before_first_run = matches!(self.expected_from, ExpectedFrom::AfterPeriod(_));
         match self.health {
-            _ if matches!(self.expected_from, ExpectedFrom::AfterPeriod(_)) => "not started",
+            _ if before_first_run && self.records == 0 => "not started",
             Health::Ok if self.landed == 0 && self.expected > 0 => "none landed",
             health => health.word(),
         }
@@ -404,5 +407,29 @@ mod tests {
             "not started",
             "the period's table says why it is empty"
         );
+    }
+
+    #[test]
+    fn records_before_the_first_known_run_mean_it_started() {
+        // Runs expire after 90 days; the demo's records are moved before its only run.
+        let first = at(22, 8, 0);
+        let hour = releve::store::HourlySummary {
+            source: "s".to_owned(),
+            hour: releve::store::bson_date(at(21, 10, 0)),
+            count: 3,
+            numeric: Vec::new(),
+            categories: Vec::new(),
+            bbox: None,
+            updated_at: releve::store::bson_date(first),
+        };
+        let data = SourceData {
+            last_success: Some(first),
+            hourly: vec![hour],
+            ..Default::default()
+        };
+        let c = assess(&source("15m"), &data, Some(first), &period(), at(22, 8, 5));
+        assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
+        assert_eq!(c.records, 3);
+        assert_eq!(c.period_word(), "OK");
     }
 }

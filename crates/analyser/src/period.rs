@@ -200,7 +200,6 @@ impl PeriodKind {
     }
 }
 
-/// Yesterday in the report's time zone: the default day of a daily report.
 /// `at` when it starts a UTC hour, else the start of the next one.
 fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
     let seconds = at.timestamp();
@@ -213,6 +212,7 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(hour, 0).unwrap_or(at)
 }
 
+/// Yesterday in the report's time zone: the default day of a daily report.
 pub fn yesterday(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive() - Duration::days(1)
 }

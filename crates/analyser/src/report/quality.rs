@@ -26,8 +26,9 @@ pub fn completeness_section(
          come from the collector's runs; hours without data and records from the hourly \
          summaries; coverage compares the records landed with the totals the APIs announced. \
          Health is the source's health when the report was generated, except \"none landed\" \
-         (collections expected, none landed in the period) and \"not started\" (the period \
-         ended before the source's first known collection, whatever its health now).",
+         (collections expected, none landed in the period) and \"not started\" (no record, \
+         and the period ended before the source's first known collection, whatever its health \
+         now).",
         8.0,
         false,
         Ink::MUTED,
