@@ -3,10 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{font_px, label_style};
-
-/// Length of the axes' tick marks in pixels; labels stand twice as far from the axis.
-pub(super) const TICK: i32 = 5;
+use super::{font_px, label_style, tick};
 
 /// Width of a left label area holding the tick `labels` and, beside them, the rotated axis
 /// description, with a gap between the two however wide the labels are.
@@ -23,7 +20,7 @@ pub(super) fn y_label_area(
         .unwrap_or(0);
     let description = font_px(8.0) * 1.3;
     let gap = font_px(3.0);
-    widest + 2 * TICK as u32 + (description + gap).ceil() as u32
+    widest + 2 * tick() as u32 + (description + gap).ceil() as u32
 }
 
 /// Whole-number ticks from 0 up to `top`, a round step apart, at most six: a count axis never

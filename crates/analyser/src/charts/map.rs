@@ -9,8 +9,8 @@ use releve::store::BoundingBox;
 
 use super::framing::MapFrame;
 use super::{
-    ChartError, ChartImage, TICK, desc_style, draw, font_px, label_style, palette, title_style,
-    y_label_area,
+    ChartError, ChartImage, desc_style, dots, draw, font_px, label_style, palette, tick,
+    title_style, y_label_area,
 };
 use crate::format::value;
 use crate::query::Position;
@@ -76,7 +76,7 @@ pub fn position_map(
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(palette::GRID)
-            .set_all_tick_mark_size(TICK)
+            .set_all_tick_mark_size(tick())
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&lon_label)
@@ -91,7 +91,7 @@ pub fn position_map(
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(b.min_lon, b.min_lat), (b.max_lon, b.max_lat)],
-                    palette::DATA.stroke_width(2),
+                    palette::DATA.stroke_width(dots(2.0) as u32),
                 )))
                 .map_err(&fail)?;
         }
@@ -157,7 +157,7 @@ impl ValueRange {
 
     /// A full-size radius shrunk for the number of points, never under 2 pixels.
     fn radius(&self, full: f64) -> i32 {
-        ((full * self.shrink).round() as i32).max(2)
+        dots(full * self.shrink).max(dots(2.0))
     }
 
     /// The colour and radius of a point holding `value`.
@@ -322,12 +322,12 @@ mod tests {
         let smallest = |n| ValueRange::of(&points(n)).mark(Some(0.0)).1;
         assert_eq!(
             (smallest(300), largest(300)),
-            (3, 9),
+            (dots(3.0), dots(9.0)),
             "a sparse map: full size"
         );
         assert!(largest(2_500) < largest(300), "2,500 points: smaller marks");
         assert!(largest(20_000) <= largest(2_500));
-        assert!(smallest(20_000) >= 2 && largest(20_000) > smallest(20_000));
+        assert!(smallest(20_000) >= dots(2.0) && largest(20_000) > smallest(20_000));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, ChartImage, TimeAxis, draw, hourly_frame, palette, value_axis};
+use super::{ChartError, ChartImage, TimeAxis, dots, draw, hourly_frame, palette, value_axis};
 
 /// One hour's minimum, mean and maximum of a field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +65,7 @@ pub fn numeric_band(
             chart
                 .draw_series(LineSeries::new(
                     run.iter().map(|(x, b)| (*x, b.mean)),
-                    palette::DATA.stroke_width(3),
+                    palette::DATA.stroke_width(dots(3.0) as u32),
                 ))
                 .map_err(&fail)?;
             if run.len() == 1 {
@@ -73,7 +73,7 @@ pub fn numeric_band(
                 chart
                     .draw_series(std::iter::once(Circle::new(
                         (x, b.mean),
-                        4,
+                        dots(4.0),
                         palette::DATA.filled(),
                     )))
                     .map_err(&fail)?;
