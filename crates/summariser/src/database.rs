@@ -175,6 +175,9 @@ pub struct Written {
     pub inserted: usize,
     /// Stored records replaced by a newer version.
     pub updated: usize,
+    /// Stored records whose `last_file` moved forward (a later file repeated them while an
+    /// older one waits in quarantine).
+    pub confirmed: usize,
     /// Versions MongoDB cannot store (numbers out of BSON's range, NUL characters in field
     /// names), not written.
     pub unstorable: Vec<Unstorable>,
@@ -250,6 +253,7 @@ pub async fn write_records(
     Ok(Written {
         inserted,
         updated,
+        confirmed: plan.confirmations.len(),
         unstorable,
     })
 }

@@ -104,6 +104,8 @@ pub struct SourceReport {
     pub records_inserted: usize,
     /// Records replaced by a newer, different version.
     pub records_updated: usize,
+    /// Records whose `last_file` moved forward while an older file waits in quarantine.
+    pub records_confirmed: usize,
     /// Hourly summaries written.
     pub hours_written: usize,
     /// Files that failed.
@@ -196,6 +198,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
                 inserted = report.records_inserted,
                 updated = report.records_updated,
                 hours = report.hours_written,
+                confirmed = report.records_confirmed,
                 failed = report.failures.len(),
                 seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
                 "Summarised a source."

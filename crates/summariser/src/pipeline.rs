@@ -148,6 +148,7 @@ async fn flush(
     let written = database::write_records(db, source, &batch, &plan).await?;
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
+    report.records_confirmed += written.confirmed;
     let unstorable = written.unstorable;
     if !unstorable.is_empty() {
         plan.read_every_hour();

@@ -232,6 +232,11 @@ async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version
         !quarantining.status.success(),
         "a quarantined file fails the run"
     );
+    assert!(
+        common::stderr(&quarantining).contains("hours=0 confirmed=1"),
+        "the repeat after the cut file is confirmed, and the log says so: {}",
+        common::stderr(&quarantining)
+    );
     let name = cut.file_name().expect("a file name");
     let quarantined = ws.raw().join("_quarantine").join(name);
     assert!(
