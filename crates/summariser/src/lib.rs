@@ -28,6 +28,7 @@ mod locate;
 pub mod offline;
 mod pipeline;
 mod plan;
+mod progress;
 mod prune;
 mod quarantine;
 mod storable;

@@ -17,7 +17,7 @@ use tracing::{debug, warn};
 use crate::batch::Batch;
 use crate::database::Unstorable;
 use crate::landed::{self, LandedFile, ReadError};
-use crate::{Failure, SourceReport, SummariseError, crash, database, plan, quarantine};
+use crate::{Failure, SourceReport, SummariseError, crash, database, plan, progress, quarantine};
 
 /// A batch is written once its files hold this many bytes; a file that would take a batch past
 /// it starts the next one (a larger file makes a batch alone).
@@ -34,9 +34,6 @@ pub async fn summarise_source(
     batch_files: usize,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    // Files waiting in quarantine now stay waiting for the whole run, even if moved back
-    // meanwhile: the files after them in this run still confirm what they repeat.
-    let waiting = quarantine::waiting(raw_dir, &source.name);
     let names = match rawfile::list(raw_dir, &source.name) {
         Ok(names) => names,
         Err(err) => {
@@ -47,7 +44,11 @@ pub async fn summarise_source(
             return Ok(());
         }
     };
-    let mut leftover = database::pending_hours(db, &source.name).await?;
+    let mut run = SourceRun {
+        waiting_at_start: quarantine::waiting(raw_dir, &source.name),
+        newest: progress::newest(db, &source.name).await?,
+        leftover: database::pending_hours(db, &source.name).await?,
+    };
     let mut batch = Batch::default();
     for name in names {
         match name.role {
@@ -56,23 +57,44 @@ pub async fn summarise_source(
                 let Some(file) = read_landed(raw_dir, source, &name, report) else {
                     continue;
                 };
-                // A file that would take the batch past its size is merged into the next one.
-                if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
+                // An out-of-order file is summarised alone; a file that would take the batch
+                // past its size is merged into the next one.
+                let out_of_order = run
+                    .newest
+                    .is_some_and(|newest| name.landing_order() < newest);
+                if !batch.data_files.is_empty()
+                    && (out_of_order || batch.bytes + file.bytes > BATCH_BYTES)
+                {
                     let full = std::mem::take(&mut batch);
-                    flush(db, raw_dir, source, full, &waiting, &mut leftover, report).await?;
+                    flush(db, raw_dir, source, full, &mut run, report).await?;
                 }
                 batch.merge(name, file);
+                if out_of_order {
+                    let alone = std::mem::take(&mut batch);
+                    flush(db, raw_dir, source, alone, &mut run, report).await?;
+                }
             }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
             let full = std::mem::take(&mut batch);
-            flush(db, raw_dir, source, full, &waiting, &mut leftover, report).await?;
+            flush(db, raw_dir, source, full, &mut run, report).await?;
         }
     }
-    if !batch.is_empty() || !leftover.is_empty() {
-        flush(db, raw_dir, source, batch, &waiting, &mut leftover, report).await?;
+    if !batch.is_empty() || !run.leftover.is_empty() {
+        flush(db, raw_dir, source, batch, &mut run, report).await?;
     }
     Ok(())
+}
+
+/// What a source's run carries from batch to batch.
+struct SourceRun {
+    /// Files waiting in quarantine when the run started: they stay waiting for the whole run,
+    /// even if moved back meanwhile, so the files after them still confirm what they repeat.
+    waiting_at_start: Vec<LandingOrder>,
+    /// The newest file summarised into the database so far (see [`progress`]).
+    newest: Option<LandingOrder>,
+    /// Hours a crashed run left pending, recomputed with the next batch.
+    leftover: BTreeSet<DateTime<Utc>>,
 }
 
 /// Reads one landed data file; a file that cannot be used is quarantined or left for the next
@@ -128,19 +150,18 @@ async fn flush(
     raw_dir: &Path,
     source: &Source,
     batch: Batch,
-    waiting_at_start: &[LandingOrder],
-    leftover: &mut BTreeSet<DateTime<Utc>>,
+    run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
     let mut waiting = quarantine::waiting(raw_dir, &source.name);
-    waiting.extend_from_slice(waiting_at_start);
+    waiting.extend_from_slice(&run.waiting_at_start);
     waiting.sort();
     waiting.dedup();
     let mut plan = plan::plan(db, source, &batch, waiting).await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
-    let mut hours = std::mem::take(leftover);
+    let mut hours = std::mem::take(&mut run.leftover);
     hours.extend(plan.hours.iter().copied());
     if !plan.hours.is_empty() {
         database::note_pending(db, &source.name, &plan.hours).await?;
@@ -168,6 +189,14 @@ async fn flush(
         .map(|(_, name)| name)
         .chain(loaded);
     delete_done(raw_dir, done, report);
+    if let Some(last) = batch.data_files.last()
+        && run
+            .newest
+            .is_none_or(|newest| last.landing_order() > newest)
+    {
+        progress::note(db, &source.name, last).await?;
+        run.newest = Some(last.landing_order());
+    }
     debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
     Ok(())
 }

@@ -274,6 +274,37 @@ async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version
 }
 
 #[tokio::test]
+async fn a_file_moved_back_gives_the_same_database_summarised_with_newer_files_or_alone() {
+    let mut states = Vec::new();
+    for together in [true, false] {
+        let ws = Workspace::new("moved-back-runs");
+        let both = |a: f64, b: f64| snapshot(vec![quake("a", (10, 5), a), quake("b", (10, 6), b)]);
+        ws.land("usgs", (10, 0, 0), &both(1.0, 1.0));
+        ws.summarise();
+        let revised = serde_json::to_vec(&both(2.0, 2.0)).expect("JSON");
+        let cut = ws.land_bytes("usgs", (10, 1, 0), &revised[..revised.len() - 2]);
+        ws.land("usgs", (10, 2, 0), &both(1.0, 1.0));
+        ws.summarise_with(&[]);
+        let name = cut.file_name().expect("a file name");
+        let quarantined = ws.raw().join("_quarantine").join(name);
+        std::fs::write(&cut, &revised).expect("moved back, fixed");
+        std::fs::remove_file(&quarantined).expect("quarantine emptied");
+        std::fs::remove_file(quarantined.with_extension("json.reason")).expect("reason removed");
+        // A newer file brings the moved-back file's version of `a` and the stored one of `b`.
+        if !together {
+            ws.summarise();
+        }
+        ws.land("usgs", (10, 3, 0), &both(2.0, 1.0));
+        ws.summarise();
+        states.push(ws.dump().await);
+    }
+    assert_eq!(
+        states[0], states[1],
+        "records' files and versions agree whether the moved-back file ran with the newer one"
+    );
+}
+
+#[tokio::test]
 async fn a_repeat_is_written_only_when_a_quarantined_file_lies_before_it() {
     let ws = Workspace::new("repeats");
     // Waits in quarantine from the first run on, older than every file after it.

@@ -1,0 +1,44 @@
+//! The newest landed file of each source summarised into this database (`summariser_progress`,
+//! one internal document per source). A file older than it is out of order — one moved back
+//! from quarantine — and is summarised in a batch of its own, so what it changes does not
+//! depend on which newer files would have shared its batch.
+
+use mongodb::Database;
+use mongodb::bson::{Document, doc};
+use releve::RawFileName;
+use releve::rawfile::LandingOrder;
+use releve::store::StoreError;
+
+/// The internal collection holding each source's newest summarised file.
+pub const PROGRESS: &str = "summariser_progress";
+
+/// The newest file of `source` summarised so far, if any.
+pub async fn newest(db: &Database, source: &str) -> Result<Option<LandingOrder>, StoreError> {
+    let found = db
+        .collection::<Document>(PROGRESS)
+        .find_one(doc! {"source": source})
+        .await
+        .map_err(StoreError::command(format!(
+            "reading the summarised files of `{source}`"
+        )))?;
+    Ok(found
+        .as_ref()
+        .and_then(|document| document.get_str("newest_file").ok())
+        .and_then(RawFileName::parse)
+        .map(|name| name.landing_order()))
+}
+
+/// Notes `file` as the newest file of `source` summarised.
+pub async fn note(db: &Database, source: &str, file: &RawFileName) -> Result<(), StoreError> {
+    db.collection::<Document>(PROGRESS)
+        .update_one(
+            doc! {"source": source},
+            doc! {"$set": {"source": source, "newest_file": file.file_name()}},
+        )
+        .upsert(true)
+        .await
+        .map_err(StoreError::command(format!(
+            "noting the summarised files of `{source}`"
+        )))?;
+    Ok(())
+}
