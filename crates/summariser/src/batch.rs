@@ -28,9 +28,8 @@ pub struct Version {
     pub facts: Facts,
     /// The record as served.
     pub raw: RecordText,
-    /// Index of the file it came from in [`Batch::data_files`].
-    pub file: usize,
-    /// Indexes of the files of the batch that held this version, `file` first, oldest first.
+    /// Indexes in [`Batch::data_files`] of the files of the batch that held this version,
+    /// oldest first: the first is the file it came from. Never empty.
     pub holders: Vec<usize>,
     /// True when it replaced a different version of the record within this batch.
     pub replaced_other: bool,
@@ -49,6 +48,18 @@ pub struct Batch {
     pub bytes: u64,
 }
 
+impl Version {
+    /// Index of the file it came from in [`Batch::data_files`].
+    pub fn file(&self) -> usize {
+        self.holders[0]
+    }
+
+    /// Index of the latest file of the batch that held it.
+    pub fn last_holder(&self) -> usize {
+        self.holders[self.holders.len() - 1]
+    }
+}
+
 impl Batch {
     /// Merges the records of a file that landed after every file already merged.
     pub fn merge(&mut self, name: RawFileName, landed: LandedFile) {
@@ -60,7 +71,6 @@ impl Batch {
                 time: record.time,
                 facts: record.facts,
                 raw: record.raw,
-                file,
                 holders: vec![file],
                 replaced_other: false,
             };

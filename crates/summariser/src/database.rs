@@ -175,9 +175,6 @@ pub struct Written {
     pub inserted: usize,
     /// Stored records replaced by a newer version.
     pub updated: usize,
-    /// Stored records whose `last_file` moved forward (a later file repeated them while an
-    /// older one waits in quarantine).
-    pub confirmed: usize,
     /// Versions MongoDB cannot store (numbers out of BSON's range, NUL characters in field
     /// names), not written.
     pub unstorable: Vec<Unstorable>,
@@ -195,13 +192,13 @@ pub async fn write_records(
     let (mut inserted, mut updated) = (0, 0);
     let mut document_of = |key: &String| {
         let version = batch.records.get(key)?;
-        let file = &batch.data_files[version.file];
+        let file = &batch.data_files[version.file()];
         let last_file = &batch.data_files[plan.last_file(batch, version)];
         match record_document(source, key, version, file, last_file) {
             Ok(document) => Some(document),
             Err(reason) => {
                 unstorable.push(Unstorable {
-                    file: version.file,
+                    file: version.file(),
                     key: key.clone(),
                     reason,
                 });
@@ -253,7 +250,6 @@ pub async fn write_records(
     Ok(Written {
         inserted,
         updated,
-        confirmed: plan.confirmations.len(),
         unstorable,
     })
 }

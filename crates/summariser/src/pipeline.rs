@@ -1,7 +1,6 @@
 //! One source's landed files, oldest first, in batches: read and merge the files, write what
 //! changed, recompute the touched hours, load the run metrics, and only then delete the files.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -45,7 +44,7 @@ pub async fn summarise_source(
         }
     };
     let mut run = SourceRun {
-        waiting_at_start: quarantine::waiting(raw_dir, &source.name),
+        waiting: quarantine::waiting(raw_dir, &source.name),
         newest: progress::newest(db, &source.name).await?,
         leftover: database::pending_hours(db, &source.name).await?,
     };
@@ -88,9 +87,10 @@ pub async fn summarise_source(
 
 /// What a source's run carries from batch to batch.
 struct SourceRun {
-    /// Files waiting in quarantine when the run started: they stay waiting for the whole run,
-    /// even if moved back meanwhile, so the files after them still confirm what they repeat.
-    waiting_at_start: Vec<LandingOrder>,
+    /// Files seen waiting in quarantine during the run: once seen they stay waiting for the
+    /// whole run, even if moved back meanwhile, so the files after them still confirm what
+    /// they repeat.
+    waiting: BTreeSet<LandingOrder>,
     /// The newest file summarised into the database so far (see [`progress`]).
     newest: Option<LandingOrder>,
     /// Hours a crashed run left pending, recomputed with the next batch.
@@ -153,11 +153,10 @@ async fn flush(
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let mut waiting = quarantine::waiting(raw_dir, &source.name);
-    waiting.extend_from_slice(&run.waiting_at_start);
-    waiting.sort();
-    waiting.dedup();
-    let mut plan = plan::plan(db, source, &batch, waiting).await?;
+    // The batch's own files quarantined while it was read are waiting too.
+    run.waiting
+        .extend(quarantine::waiting(raw_dir, &source.name));
+    let mut plan = plan::plan(db, source, &batch, run.waiting.clone()).await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
@@ -169,7 +168,7 @@ async fn flush(
     let written = database::write_records(db, source, &batch, &plan).await?;
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
-    report.records_confirmed += written.confirmed;
+    report.records_confirmed += plan.confirmations.len();
     let unstorable = written.unstorable;
     if !unstorable.is_empty() {
         plan.read_every_hour();
@@ -246,25 +245,15 @@ fn delete_done<'b>(
 fn hold_back(
     raw_dir: &Path,
     batch: &Batch,
-    unstorable: Vec<Unstorable>,
+    mut unstorable: Vec<Unstorable>,
     report: &mut SourceReport,
 ) -> BTreeSet<usize> {
     // Per file: how many of its records cannot be stored, and the one of them with the
     // smallest key (the same one whatever order the batch was written in).
+    unstorable.sort_by(|a, b| a.key.cmp(&b.key));
     let mut per_file: BTreeMap<usize, (usize, Unstorable)> = BTreeMap::new();
     for record in unstorable {
-        match per_file.entry(record.file) {
-            Entry::Vacant(entry) => {
-                entry.insert((1, record));
-            }
-            Entry::Occupied(mut entry) => {
-                let (count, example) = entry.get_mut();
-                *count += 1;
-                if record.key < example.key {
-                    *example = record;
-                }
-            }
-        }
+        per_file.entry(record.file).or_insert((0, record)).0 += 1;
     }
     for (index, (count, example)) in &per_file {
         let reason = format!(

@@ -13,6 +13,7 @@
 //! recomputed from the few records left).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
@@ -54,8 +55,8 @@ pub struct Plan {
     /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
     /// those hours' records, so their summaries stay as they were computed.
     pub past_retention: usize,
-    /// The source's files waiting in quarantine, oldest first.
-    pub waiting: Vec<LandingOrder>,
+    /// The source's files waiting in quarantine.
+    pub waiting: BTreeSet<LandingOrder>,
 }
 
 impl Plan {
@@ -63,9 +64,9 @@ impl Plan {
     /// it after the latest file waiting in quarantine between its own file and its last
     /// holder, else its own file (see [`Plan::holder_after_waiting`]).
     pub fn last_file(&self, batch: &Batch, version: &Version) -> usize {
-        let own = batch.data_files[version.file].landing_order();
+        let own = batch.data_files[version.file()].landing_order();
         self.holder_after_waiting(batch, version, own)
-            .unwrap_or(version.file)
+            .unwrap_or(version.file())
     }
 
     /// Among the files of the batch that held `version`, the first one landed after the
@@ -80,18 +81,20 @@ impl Plan {
         version: &Version,
         since: LandingOrder,
     ) -> Option<usize> {
-        let order = |index: &usize| batch.data_files[*index].landing_order();
-        let last = version.holders.last().map(order)?;
+        let order = |index: usize| batch.data_files[index].landing_order();
+        let last = order(version.last_holder());
+        if last <= since {
+            return None;
+        }
         let gap = self
             .waiting
-            .iter()
-            .rev()
-            .find(|waiting| since < **waiting && **waiting < last)?;
+            .range((Bound::Excluded(since), Bound::Excluded(last)))
+            .next_back()?;
         version
             .holders
             .iter()
             .copied()
-            .find(|index| order(index) > *gap)
+            .find(|index| order(*index) > *gap)
     }
 
     /// Forgets the in-hand hours: they will be read back from `records`.
@@ -111,14 +114,14 @@ struct StoredVersion {
 }
 
 /// Compares the batch with the stored records and decides what to write. `waiting` are the
-/// source's files in quarantine, oldest first: a stored version that a file landed after one
+/// source's files in quarantine: a stored version that a file landed after one
 /// of them repeats is confirmed (its `last_file` moved forward), so that file, moved back,
 /// cannot replace it. Other repeats cost no write.
 pub async fn plan(
     db: &Database,
     source: &Source,
     batch: &Batch,
-    waiting: Vec<LandingOrder>,
+    waiting: BTreeSet<LandingOrder>,
 ) -> Result<Plan, StoreError> {
     let stored = stored_versions(db, source, batch).await?;
     let mut plan = Plan {
@@ -135,11 +138,8 @@ pub async fn plan(
             plan.past_retention += 1;
             continue;
         }
-        let order = batch.data_files[version.file].landing_order();
-        let last = version
-            .holders
-            .last()
-            .map_or(order, |index| batch.data_files[*index].landing_order());
+        let order = batch.data_files[version.file()].landing_order();
+        let last = batch.data_files[version.last_holder()].landing_order();
         let Some(old) = stored.get(key) else {
             plan.hours.insert(hour_of(version.time));
             plan.inserts.push(key.clone());

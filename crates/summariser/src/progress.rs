@@ -33,7 +33,7 @@ pub async fn note(db: &Database, source: &str, file: &RawFileName) -> Result<(),
     db.collection::<Document>(PROGRESS)
         .update_one(
             doc! {"source": source},
-            doc! {"$set": {"source": source, "newest_file": file.file_name()}},
+            doc! {"$set": {"newest_file": file.file_name()}},
         )
         .upsert(true)
         .await

@@ -2,6 +2,7 @@
 //! `<file name>.reason` text file beside it, so it never blocks the files after it and nothing
 //! is lost. The reason is written first, then the file is moved in one rename.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -49,20 +50,18 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
     Ok(target)
 }
 
-/// The data files of `source` waiting in quarantine, oldest first: files that may come back,
-/// older than files summarised since. An unreadable folder holds none that could come back.
-pub fn waiting(raw_dir: &Path, source: &str) -> Vec<LandingOrder> {
+/// The data files of `source` waiting in quarantine: files that may come back, older than
+/// files summarised since. An unreadable folder holds none that could come back.
+pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
     let Ok(entries) = fs::read_dir(folder(raw_dir)) else {
-        return Vec::new();
+        return BTreeSet::new();
     };
-    let mut waiting: Vec<LandingOrder> = entries
+    entries
         .filter_map(Result::ok)
         .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
         .filter(|name| name.source == source && name.role == RawFileRole::Data)
         .map(|name| name.landing_order())
-        .collect();
-    waiting.sort();
-    waiting
+        .collect()
 }
 
 fn reason_path(target: &Path) -> PathBuf {
