@@ -125,41 +125,21 @@ pub(super) async fn collect(
     let mut announced = first.total;
     ctx.progress_total(announced);
     let mut records = RecordSet::new(source);
-    let mut bulk = announced > WINDOW;
-    if !bulk {
-        let mut offset = first.records.len() as u64;
+    let whole_needed = announced > WINDOW || {
+        let received = first.records.len() as u64;
         ctx.progress_advance(records.append(first.records));
-        while offset < announced {
-            let limit = page_size.min(WINDOW - offset);
-            match api.page(offset, limit).await {
-                Ok(page) if page.records.is_empty() && offset < page.total => {
-                    tracing::warn!(source = %source.name, offset, announced = page.total, "The portal served an empty page inside the selection; fetching it whole instead.");
-                    bulk = true;
-                    break;
-                }
-                Ok(page) => {
-                    announced = page.total;
-                    if page.records.is_empty() {
-                        break;
-                    }
-                    if announced > WINDOW {
-                        tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
-                        bulk = true;
-                        break;
-                    }
-                    offset += page.records.len() as u64;
-                    ctx.progress_advance(records.append(page.records));
-                }
-                Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
-                    tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
-                    bulk = true;
-                    break;
-                }
-                Err(err) => return Err(err),
-            }
-        }
-    }
-    if bulk {
+        page_on(
+            ctx,
+            source,
+            api,
+            page_size,
+            received,
+            &mut records,
+            &mut announced,
+        )
+        .await?
+    };
+    if whole_needed {
         let whole = api.bulk().await?;
         // A bulk answer holding less than paging already gave is broken too: land nothing
         // rather than fewer records, and let the next run try again.
@@ -176,6 +156,47 @@ pub(super) async fn collect(
         ctx.progress_advance(records.replace(whole));
     }
     records.into_collected(announced)
+}
+
+/// Pages on from `offset`, the rows received so far, until the selection `announced` (updated
+/// from each page) is reached; true when it must be fetched whole instead.
+async fn page_on(
+    ctx: &RunContext,
+    source: &Source,
+    api: &impl WindowedApi,
+    page_size: u64,
+    mut offset: u64,
+    records: &mut RecordSet<'_>,
+    announced: &mut u64,
+) -> Result<bool, SourceError> {
+    let outgrown = |offset: u64| {
+        tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
+        true
+    };
+    while offset < *announced {
+        let limit = page_size.min(WINDOW - offset);
+        let page = match api.page(offset, limit).await {
+            Ok(page) => page,
+            Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
+                return Ok(outgrown(offset));
+            }
+            Err(err) => return Err(err),
+        };
+        if page.records.is_empty() && offset < page.total {
+            tracing::warn!(source = %source.name, offset, announced = page.total, "The portal served an empty page inside the selection; fetching it whole instead.");
+            return Ok(true);
+        }
+        *announced = page.total;
+        if page.records.is_empty() {
+            break;
+        }
+        if *announced > WINDOW {
+            return Ok(outgrown(offset));
+        }
+        offset += page.records.len() as u64;
+        ctx.progress_advance(records.append(page.records));
+    }
+    Ok(false)
 }
 
 #[cfg(test)]
