@@ -125,23 +125,15 @@ pub(super) fn number_label(value: f64, span: f64) -> String {
 
 /// `value` with `decimals` decimals and its whole part's thousands grouped: `101,600.5`.
 fn grouped_decimals(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    let (sign, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
+    let text = format!("{:.decimals$}", value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    // Tick values stay below 1e12 here (larger ones are written in scientific notation).
+    let whole = crate::format::grouped(whole.parse::<i64>().unwrap_or(0));
+    let sign = if value < 0.0 { "-" } else { "" };
     if fraction.is_empty() {
-        format!("{sign}{grouped}")
+        format!("{sign}{whole}")
     } else {
-        format!("{sign}{grouped}.{fraction}")
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
