@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
+
+use regex_lite::Regex;
 
 use crate::Failure;
 
@@ -53,31 +56,9 @@ pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
 /// The cause without the positions JSON errors name (` at line 1 column 137`), so files cut
 /// short at different lengths share one.
 fn without_positions(reason: &str) -> String {
-    const AT_LINE: &str = " at line ";
-    let mut cause = String::new();
-    let mut rest = reason;
-    while let Some(start) = rest.find(AT_LINE) {
-        let after = &rest[start + AT_LINE.len()..];
-        let line_digits =
-            after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let column = after[line_digits..].strip_prefix(" column ");
-        match column {
-            Some(column) if line_digits > 0 => {
-                let column_digits = column.len()
-                    - column
-                        .trim_start_matches(|c: char| c.is_ascii_digit())
-                        .len();
-                cause.push_str(&rest[..start]);
-                rest = &column[column_digits..];
-            }
-            _ => {
-                cause.push_str(&rest[..start + AT_LINE.len()]);
-                rest = after;
-            }
-        }
-    }
-    cause.push_str(rest);
-    cause
+    static POSITION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r" at line \d+ column \d+").expect("a valid pattern"));
+    POSITION.replace_all(reason, "").into_owned()
 }
 
 /// The folder every one of `folders` is, if they are all the same one.
