@@ -243,9 +243,7 @@ async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version
         common::exists(&quarantined),
         "the cut file is in quarantine"
     );
-    // Fixed and moved back, as the README says.
-    std::fs::write(&cut, &text).expect("moved back, fixed");
-    std::fs::remove_file(&quarantined).expect("quarantine emptied");
+    ws.move_back(&cut, &text);
     ws.summarise();
     assert_eq!(ws.remaining("usgs"), 0);
 
@@ -285,11 +283,7 @@ async fn a_file_moved_back_gives_the_same_database_summarised_with_newer_files_o
         let cut = ws.land_bytes("usgs", (10, 1, 0), &revised[..revised.len() - 2]);
         ws.land("usgs", (10, 2, 0), &both(1.0, 1.0));
         ws.summarise_with(&[]);
-        let name = cut.file_name().expect("a file name");
-        let quarantined = ws.raw().join("_quarantine").join(name);
-        std::fs::write(&cut, &revised).expect("moved back, fixed");
-        std::fs::remove_file(&quarantined).expect("quarantine emptied");
-        std::fs::remove_file(quarantined.with_extension("json.reason")).expect("reason removed");
+        ws.move_back(&cut, &revised);
         // A newer file brings the moved-back file's version of `a` and the stored one of `b`.
         if !together {
             ws.summarise();

@@ -75,6 +75,18 @@ impl Workspace {
             .path_in(&self.raw())
     }
 
+    /// Moves the quarantined copy of the landed file at `landed` back, fixed to `fixed`, as
+    /// the README says: the copy and its `.reason` go.
+    pub fn move_back(&self, landed: &Path, fixed: &[u8]) {
+        let name = landed.file_name().expect("a file name");
+        let quarantined = self.raw().join("_quarantine").join(name);
+        std::fs::write(landed, fixed).expect("moved back, fixed");
+        std::fs::remove_file(&quarantined).expect("quarantine emptied");
+        let mut reason = quarantined.into_os_string();
+        reason.push(".reason");
+        std::fs::remove_file(reason).expect("reason removed");
+    }
+
     /// Writes run metrics beside `data` (which may never have landed).
     pub fn metrics(&self, data: &releve::RawFileName, records: u64, error: Option<&str>) {
         let metrics = json!({
