@@ -179,6 +179,16 @@ async fn flush(
                 .await?;
     }
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
+    // Noted before any file goes: a run that dies while deleting then reads the batch's
+    // remaining files as out of order, each alone, never merged with newer files.
+    if let Some(last) = batch.data_files.last()
+        && run
+            .newest
+            .is_none_or(|newest| last.landing_order() > newest)
+    {
+        progress::note(db, &source.name, last).await?;
+        run.newest = Some(last.landing_order());
+    }
     let held_back = hold_back(raw_dir, &batch, unstorable, report);
     let done = batch
         .data_files
@@ -188,14 +198,6 @@ async fn flush(
         .map(|(_, name)| name)
         .chain(loaded);
     delete_done(raw_dir, done, report);
-    if let Some(last) = batch.data_files.last()
-        && run
-            .newest
-            .is_none_or(|newest| last.landing_order() > newest)
-    {
-        progress::note(db, &source.name, last).await?;
-        run.newest = Some(last.landing_order());
-    }
     debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
     Ok(())
 }

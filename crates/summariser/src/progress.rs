@@ -9,6 +9,8 @@ use releve::RawFileName;
 use releve::rawfile::LandingOrder;
 use releve::store::StoreError;
 
+use crate::crash;
+
 /// The internal collection holding each source's newest summarised file.
 pub const PROGRESS: &str = "summariser_progress";
 
@@ -40,5 +42,6 @@ pub async fn note(db: &Database, source: &str, file: &RawFileName) -> Result<(),
         .map_err(StoreError::command(format!(
             "noting the summarised files of `{source}`"
         )))?;
+    crash::passed("progress-noted");
     Ok(())
 }

@@ -144,6 +144,8 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["hourly-deleted:2"],
         &["record-updated:1", "hourly-deleted:1", "file-deleted:2"],
         &["records-confirmed:1"],
+        &["progress-noted:1"],
+        &["progress-noted:2"],
     ];
     for points in scenarios {
         assert_eq!(

@@ -273,8 +273,20 @@ async fn a_file_moved_back_from_quarantine_never_overrides_a_later_files_version
 
 #[tokio::test]
 async fn a_file_moved_back_gives_the_same_database_summarised_with_newer_files_or_alone() {
+    /// How the moved-back file meets the newer one.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Runs {
+        Together,
+        Alone,
+        /// Together, after the run before died right after deleting its first file.
+        TogetherAfterACrashWhileDeleting,
+    }
     let mut states = Vec::new();
-    for together in [true, false] {
+    for runs in [
+        Runs::Together,
+        Runs::Alone,
+        Runs::TogetherAfterACrashWhileDeleting,
+    ] {
         let ws = Workspace::new("moved-back-runs");
         let both = |a: f64, b: f64| snapshot(vec![quake("a", (10, 5), a), quake("b", (10, 6), b)]);
         ws.land("usgs", (10, 0, 0), &both(1.0, 1.0));
@@ -282,20 +294,28 @@ async fn a_file_moved_back_gives_the_same_database_summarised_with_newer_files_o
         let revised = serde_json::to_vec(&both(2.0, 2.0)).expect("JSON");
         let cut = ws.land_bytes("usgs", (10, 1, 0), &revised[..revised.len() - 2]);
         ws.land("usgs", (10, 2, 0), &both(1.0, 1.0));
-        ws.summarise_with(&[]);
+        let crash: &[(&str, &str)] = if runs == Runs::TogetherAfterACrashWhileDeleting {
+            &[("RELEVE_CRASH_AFTER", "file-deleted:1")]
+        } else {
+            &[]
+        };
+        ws.summarise_with(crash);
         ws.move_back(&cut, &revised);
         // A newer file brings the moved-back file's version of `a` and the stored one of `b`.
-        if !together {
+        if runs == Runs::Alone {
             ws.summarise();
         }
         ws.land("usgs", (10, 3, 0), &both(2.0, 1.0));
         ws.summarise();
-        states.push(ws.dump().await);
+        states.push((runs, ws.dump().await));
     }
-    assert_eq!(
-        states[0], states[1],
-        "records' files and versions agree whether the moved-back file ran with the newer one"
-    );
+    for (runs, state) in &states[1..] {
+        assert_eq!(
+            state, &states[0].1,
+            "records' files and versions agree whether the moved-back file ran with the newer \
+             one or not ({runs:?})"
+        );
+    }
 }
 
 #[tokio::test]
