@@ -18,7 +18,8 @@ use crate::state::SourceState;
 pub enum Due {
     /// Collect now.
     Now,
-    /// The last success, or the last failure, is recent: the next run is due at this time.
+    /// The last success, or the last failure, is recent: the next run is due from this time
+    /// (the tolerance already taken off).
     NotBefore(DateTime<Utc>),
     /// The day was already landed.
     DayLanded(NaiveDate),
@@ -54,8 +55,9 @@ pub fn due(
             }
         }
         let wait = every.min(RETRY_AFTER_FAILURE);
-        if now < attempt + wait - tolerance(wait) {
-            return Due::NotBefore(attempt + wait);
+        let retry = attempt + wait - tolerance(wait);
+        if now < retry {
+            return Due::NotBefore(retry);
         }
     }
     if per_day {
@@ -68,10 +70,11 @@ pub fn due(
     let Some(last) = state.last_success_started else {
         return Due::Now;
     };
-    if now >= last + every - tolerance(every) {
+    let next = last + every - tolerance(every);
+    if now >= next {
         Due::Now
     } else {
-        Due::NotBefore(last + every)
+        Due::NotBefore(next)
     }
 }
 
@@ -106,7 +109,13 @@ mod tests {
         assert_eq!(due(&usgs, false, &state, day, at(8, 0, 59)), Due::Now);
         assert_eq!(
             due(&usgs, false, &state, day, at(8, 0, 30)),
-            Due::NotBefore(at(8, 1, 1))
+            Due::NotBefore(at(8, 0, 55)),
+            "a minute after the last start, less 6 s of tolerance"
+        );
+        assert_eq!(
+            due(&usgs, false, &state, day, at(8, 0, 55)),
+            Due::Now,
+            "due from the time it says"
         );
     }
 
@@ -131,15 +140,15 @@ mod tests {
         state.failed(at(8, 0, 0), "HTTP 503", None);
         assert_eq!(
             due(&daily, true, &state, day, at(8, 1, 0)),
-            Due::NotBefore(at(8, 15, 0)),
+            Due::NotBefore(at(8, 14, 30)),
             "a per-day source does not retry every minute"
         );
-        assert_eq!(due(&daily, true, &state, day, at(8, 15, 0)), Due::Now);
+        assert_eq!(due(&daily, true, &state, day, at(8, 14, 30)), Due::Now);
 
         let hourly = source("1h");
         assert_eq!(
             due(&hourly, false, &state, day, at(8, 10, 0)),
-            Due::NotBefore(at(8, 15, 0))
+            Due::NotBefore(at(8, 14, 30))
         );
         let minutely = source("1m");
         assert_eq!(due(&minutely, false, &state, day, at(8, 0, 59)), Due::Now);
@@ -160,7 +169,7 @@ mod tests {
         state.succeeded(at(8, 20, 0), at(8, 20, 5), None, None);
         assert_eq!(
             due(&hourly, false, &state, day, at(8, 30, 0)),
-            Due::NotBefore(at(9, 20, 0)),
+            Due::NotBefore(at(9, 19, 30)),
             "a success clears the failure"
         );
     }
