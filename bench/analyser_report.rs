@@ -95,7 +95,8 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                         value: Some((n % 50) as f64 / 10.0),
                     })
                     .collect(),
-                records: 30_000,
+                records: 40_000,
+                sampled_every: 2,
             });
             let data = SourceData {
                 hourly,

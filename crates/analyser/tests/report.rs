@@ -1,11 +1,17 @@
 //! End to end: golden MongoDB documents in the summariser's and collector's shapes → the real
-//! `analyser` binary → a PDF whose pages, charts and tables are checked with poppler.
+//! `analyser` binary → a PDF whose pages, charts and tables are checked with poppler; and the
+//! map's positions read from `records`, sampled evenly past the cap.
 
 mod common;
 
 use std::path::Path;
 
+use analyser::period::{PeriodKind, ReportPeriod};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::golden;
+use mongodb::bson::{self, Document, doc};
+use releve::Config;
+use releve::store::{self, StoredRecord};
 use testkit::MongoServer;
 
 fn setup(dir: &Path, config: &str) {
@@ -370,4 +376,83 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         !row.contains("not started") && !row.contains("none landed"),
         "the source collected its day, though its run came after the day ended: {row}"
     );
+}
+
+/// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on
+/// 2026-11-21.
+fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {
+    let time = Utc
+        .with_ymd_and_hms(2026, 11, 21, 0, 0, 0)
+        .single()
+        .expect("time")
+        + Duration::minutes(minutes);
+    let hour = time - Duration::minutes(minutes % 60);
+    let date = |t: chrono::DateTime<Utc>| bson::DateTime::from_millis(t.timestamp_millis());
+    let record = StoredRecord {
+        source: "quakes".to_owned(),
+        key: key.to_owned(),
+        time: date(time),
+        hour: date(hour),
+        file: "quakes_2026-11-21T23-59-00Z.json".to_owned(),
+        landed_at: date(time),
+        last_file: None,
+        data: doc! {"id": key, "properties": {"mag": 2.0, "type": "earthquake", "place": "x".repeat(500)},
+        "geometry": {"coordinates": [lon, lat, 5.0]}},
+        expire_at: None,
+    };
+    bson::to_document(&record).expect("record as BSON")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn past_the_cap_the_map_samples_every_place_of_the_period_not_its_first_records() {
+    let server = MongoServer::shared();
+    let name = server.fresh_database("positions");
+    let db = server.client_database(&name).await;
+    // Stored in the order a collector lands regions: Toulouse's 20 first, then Paris's 20.
+    let mut records: Vec<Document> = (0..20)
+        .map(|n| quake(&format!("toulouse-{n}"), n * 30, 1.44, 43.6))
+        .chain((0..20).map(|n| quake(&format!("paris-{n}"), n * 30, 2.35, 48.85)))
+        .collect();
+    // Outside the UTC day: never read.
+    records.push(quake("the-day-after", 24 * 60 + 5, -70.0, -30.0));
+    db.collection::<Document>(store::RECORDS)
+        .insert_many(records)
+        .await
+        .expect("insert records");
+    let config =
+        Config::parse(golden::CONFIG, std::path::Path::new("sources.toml")).expect("golden config");
+    let quakes = config
+        .sources
+        .iter()
+        .find(|s| s.name == "quakes")
+        .expect("quakes source");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
+    let period = ReportPeriod::containing(PeriodKind::Day, day, chrono_tz::UTC);
+
+    let sampled = analyser::query::load_positions(&db, quakes, &period, 10)
+        .await
+        .expect("positions");
+    assert_eq!(sampled.records, 40, "the period's records, all counted");
+    assert_eq!(sampled.sampled_every, 4);
+    assert_eq!(sampled.points.len(), 10, "one record in 4");
+    let near = |lat: f64| sampled.points.iter().filter(|p| p.lat == lat).count();
+    assert_eq!(
+        (near(43.6), near(48.85)),
+        (5, 5),
+        "both places, as often as they hold records: {:?}",
+        sampled.points
+    );
+    assert!(
+        sampled
+            .points
+            .iter()
+            .all(|p| p.value == Some(2.0) && (p.lon == 1.44 || p.lon == 2.35)),
+        "longitude, latitude and magnitude read through the projection: {:?}",
+        sampled.points
+    );
+
+    let whole = analyser::query::load_positions(&db, quakes, &period, 40)
+        .await
+        .expect("positions");
+    assert_eq!((whole.points.len(), whole.sampled_every), (40, 1));
 }

@@ -120,6 +120,7 @@ fn single() -> SourceData {
                 value: Some(2.5),
             }],
             records: 1,
+            sampled_every: 1,
         }),
     }
 }
@@ -305,6 +306,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     data.positions = Some(Positions {
         points,
         records: 41,
+        sampled_every: 1,
     });
     let framed = CONFIG.replace(
         "lat = \"lat\"\n",
@@ -320,10 +322,22 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
-    let whole = common::text(&render_with(dir.path(), data));
+    let whole = common::text(&render_with(dir.path(), data.clone()));
     let whole = whole.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         whole.contains("Frame: bounding box of the hourly summaries."),
         "without map_frame every position is framed"
     );
+
+    let positions = data.positions.as_mut().expect("positions");
+    positions.records = 164;
+    positions.sampled_every = 4;
+    let sampled = common::text(&render_config(dir.path(), &framed, data));
+    let sampled = sampled.split_whitespace().collect::<Vec<_>>().join(" ");
+    for wanted in [
+        "1 sampled position outside it",
+        "A sample is drawn: one record in 4, taken evenly through the period's 164 records.",
+    ] {
+        assert!(sampled.contains(wanted), "{wanted:?} in\n{sampled}");
+    }
 }

@@ -255,7 +255,14 @@ fn map_chart(
             MapFrame::Configured(configured),
             format!(
                 "Frame: the source's map_frame; {} outside it (longitude {}, latitude {}) not drawn.",
-                counted(framed.outside.len() as u64, "position"),
+                counted(
+                    framed.outside.len() as u64,
+                    if positions.sampled_every > 1 {
+                        "sampled position"
+                    } else {
+                        "position"
+                    }
+                ),
                 degrees(outside.min_lon, outside.max_lon),
                 degrees(outside.min_lat, outside.max_lat)
             ),
@@ -302,12 +309,11 @@ fn map_chart(
         None => String::new(),
     };
     let mut captions = vec![[legend, frame].join(" ").trim().to_owned()];
-    if positions.records > positions.points.len() as u64
-        && positions.points.len() as i64 >= crate::query::MAX_POSITIONS
-    {
+    if positions.sampled_every > 1 {
         captions.push(format!(
-            "Only the first {} are drawn.",
-            counted(crate::query::MAX_POSITIONS, "record")
+            "A sample is drawn: one record in {}, taken evenly through the period's {}.",
+            positions.sampled_every,
+            counted(positions.records, "record")
         ));
     }
     let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
