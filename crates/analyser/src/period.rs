@@ -116,11 +116,17 @@ impl ReportPeriod {
             PeriodKind::Day => self.first_day.format("%A %-d %B %Y").to_string(),
             PeriodKind::Week => {
                 let week = self.first_day.iso_week();
+                // The first day's year too when the week straddles the new year.
+                let first = if self.first_day.year() == last_day.year() {
+                    "%-d %B"
+                } else {
+                    "%-d %B %Y"
+                };
                 format!(
                     "Week {} of {} ({} to {})",
                     week.week(),
                     week.year(),
-                    self.first_day.format("%-d %B"),
+                    self.first_day.format(first),
                     last_day.format("%-d %B %Y")
                 )
             }
@@ -260,6 +266,26 @@ mod tests {
         assert_eq!(
             utc.bounds_label(),
             "2026-11-21 00:00 UTC to 2026-11-22 00:00 UTC"
+        );
+    }
+
+    #[test]
+    fn a_week_across_the_new_year_names_both_years() {
+        let paris = chrono_tz::Europe::Paris;
+        let first = ReportPeriod::containing(PeriodKind::Week, day("2026-01-01"), paris);
+        assert_eq!(
+            first.label(),
+            "Week 1 of 2026 (29 December 2025 to 4 January 2026)"
+        );
+        let last = ReportPeriod::containing(PeriodKind::Week, day("2021-01-01"), paris);
+        assert_eq!(
+            last.label(),
+            "Week 53 of 2020 (28 December 2020 to 3 January 2021)"
+        );
+        let within = ReportPeriod::containing(PeriodKind::Week, day("2026-11-21"), paris);
+        assert_eq!(
+            within.label(),
+            "Week 47 of 2026 (16 November to 22 November 2026)"
         );
     }
 
