@@ -38,6 +38,8 @@ pub fn last_collection(last_success: Option<DateTime<Utc>>, tz: Tz) -> String {
 
 /// A measured value with a sensible number of decimals.
 pub fn value(v: f64) -> String {
+    // `-0` reads as zero.
+    let v = if v == 0.0 { 0.0 } else { v };
     if v.abs() >= 1e15 {
         // Past a million billion, digits stop being readable (and an i64 stops holding them).
         format!("{v:.3e}")
@@ -50,6 +52,49 @@ pub fn value(v: f64) -> String {
         format!("{v:.3e}")
     } else {
         format!("{v:.2}")
+    }
+}
+
+/// Values written side by side (a min, a mean, a max): as [`value`] writes them, or, when that
+/// would write two different values alike (12.041 and 12.046 as `12.0`), with the decimals that
+/// tell the closest two apart.
+pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
+    let plain = values.map(value);
+    let mut closest = f64::INFINITY;
+    let mut alike = false;
+    for (i, a) in values.iter().enumerate() {
+        for (j, b) in values.iter().enumerate().skip(i + 1) {
+            if a != b {
+                closest = closest.min((a - b).abs());
+                alike |= plain[i] == plain[j];
+            }
+        }
+    }
+    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if !alike || !closest.is_finite() || largest >= 1e15 {
+        return plain;
+    }
+    // One decimal more than the difference's first significant one.
+    let decimals = (-closest.log10()).ceil().clamp(0.0, 11.0) as usize + 1;
+    values.map(|v| with_decimals(v, decimals))
+}
+
+/// `value` with `decimals` decimals, trailing zeros dropped, and its whole part's thousands
+/// grouped: `101,600.5`. For values below 1e15.
+pub fn with_decimals(value: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = grouped(whole.parse::<i64>().unwrap_or(0));
+    let fraction = fraction.trim_end_matches('0');
+    let sign = if value < 0.0 && (whole != "0" || !fraction.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -66,6 +111,27 @@ mod tests {
         assert_eq!(value(1.2e-5), "1.200e-5");
         assert_eq!(value(0.0), "0.00");
         assert_eq!(value(0.05), "0.05");
+        assert_eq!(value(-0.0), "0.00");
+    }
+
+    #[test]
+    fn close_values_side_by_side_get_the_decimals_that_tell_them_apart() {
+        assert_eq!(
+            values_apart([12.040, 12.043, 12.046]),
+            ["12.04", "12.043", "12.046"]
+        );
+        assert_eq!(
+            values_apart([1_000_000.0, 1_000_000.000_2]),
+            ["1,000,000", "1,000,000.0002"]
+        );
+        assert_eq!(
+            values_apart([1.0, 2.5, 4.0]),
+            ["1.00", "2.50", "4.00"],
+            "told apart already: as `value` writes them"
+        );
+        assert_eq!(values_apart([3.0, 3.0]), ["3.00", "3.00"]);
+        assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
+        assert_eq!(with_decimals(-0.0001, 2), "0");
     }
 
     #[test]

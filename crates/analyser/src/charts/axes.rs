@@ -104,36 +104,30 @@ impl Ranged for KeyedAxis {
 /// that tell ticks `span / 6` apart; `2.5M` past a million when the ticks are that far apart,
 /// and scientific notation past 1e12 or below what two decimals show.
 pub(super) fn number_label(value: f64, span: f64) -> String {
+    if value == 0.0 {
+        return "0".to_owned();
+    }
     let magnitude = value.abs().max(span.abs());
-    if magnitude >= 1e12 {
-        trim_exponent(format!("{value:.1e}"))
+    if magnitude >= 1e12 || span < 1e-4 {
+        // Mantissa digits down to about a tenth of the span, so close ticks differ: 1.01e12,
+        // 1.02e12, not 1e12 five times.
+        let ratio = value.abs() / span;
+        let decimals = if ratio.is_finite() && ratio > 1.0 {
+            ratio.log10().ceil().clamp(1.0, 14.0) as usize + 1
+        } else {
+            1
+        };
+        trim_exponent(format!("{value:.decimals$e}"))
     } else if magnitude >= 1e6 && span >= 1e6 {
         trim(format!("{:.1}", value / 1e6)) + "M"
     } else if span >= 10.0 {
         crate::format::grouped(value.round() as i64)
     } else if span >= 1.0 {
-        trim(grouped_decimals(value, 1))
-    } else if span >= 0.05 {
-        trim(grouped_decimals(value, 2))
-    } else if value == 0.0 {
-        "0".to_owned()
+        crate::format::with_decimals(value, 1)
     } else {
-        // Ticks closer than two decimals tell apart.
-        trim_exponent(format!("{value:.2e}"))
-    }
-}
-
-/// `value` with `decimals` decimals and its whole part's thousands grouped: `101,600.5`.
-fn grouped_decimals(value: f64, decimals: usize) -> String {
-    let text = format!("{:.decimals$}", value.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    // Tick values stay below 1e12 here (larger ones are written in scientific notation).
-    let whole = crate::format::grouped(whole.parse::<i64>().unwrap_or(0));
-    let sign = if value < 0.0 { "-" } else { "" };
-    if fraction.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{fraction}")
+        // Two decimals under a span of 1, one more per tenfold closer: 12.042, not 1.2e1.
+        let decimals = (-span.log10()).ceil().clamp(0.0, 10.0) as usize + 1;
+        crate::format::with_decimals(value, decimals.max(2))
     }
 }
 
@@ -177,6 +171,30 @@ mod tests {
         assert_eq!(number_label(2.5e14, 1e15), "2.5e14");
         assert_eq!(number_label(1.5e-5, 3e-5), "1.5e-5");
         assert_eq!(number_label(0.0, 3e-5), "0");
+        assert_eq!(number_label(0.0, 1e13), "0");
+    }
+
+    #[test]
+    fn close_ticks_keep_distinct_labels() {
+        for (start, end) in [
+            (1.0e12, 1.047e12),
+            (12.04, 12.046),
+            (1e-9, 1.6e-9),
+            (0.0, 0.03),
+        ] {
+            let axis = value_axis(start..end);
+            let labels: Vec<String> = axis
+                .keys
+                .iter()
+                .map(|key| number_label(*key, end - start))
+                .collect();
+            let mut distinct = labels.clone();
+            distinct.dedup();
+            assert_eq!(distinct, labels, "{start}..{end}");
+            assert!(labels.iter().all(|l| l.len() <= 10), "{labels:?}");
+        }
+        assert_eq!(number_label(12.042, 0.006), "12.042");
+        assert_eq!(number_label(1.01e12, 4.7e10), "1.01e12");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use releve::Source;
 use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
 use crate::charts::{self, ChartError, ColourKey, HourBand, MapFrame, TimeAxis, px};
-use crate::format::{counted, value};
+use crate::format::{counted, value, values_apart};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::{Positions, SourceData};
@@ -148,11 +148,9 @@ fn numeric_chart(
         0 => String::new(),
         n => format!("; {} left out", counted(n, "implausible value")),
     };
+    let [low, mean, high] = values_apart([low, mean, high]);
     let caption = format!(
-        "Period: min {}{suffix}, mean {}{suffix}, max {}{suffix} over {}; {} without a value{left_out}.",
-        value(low),
-        value(mean),
-        value(high),
+        "Period: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
         counted(count, "value"),
         counted(nulls, "record")
     );
@@ -297,10 +295,9 @@ fn map_chart(
             if low == high {
                 format!("Every point holds {field} = {}{unit}{missing}.", value(low))
             } else if low < high {
+                let [low, high] = values_apart([low, high]);
                 format!(
-                    "Points coloured from violet through teal to green and sized by {field}: {}{unit} to {}{unit}{missing}.",
-                    value(low),
-                    value(high)
+                    "Points coloured from violet through teal to green and sized by {field}: {low}{unit} to {high}{unit}{missing}."
                 )
             } else {
                 format!("No record holds {field}; points in grey.")
