@@ -341,3 +341,55 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
         assert!(sampled.contains(wanted), "{wanted:?} in\n{sampled}");
     }
 }
+
+#[test]
+fn long_names_and_descriptions_stay_inside_the_page() {
+    let name =
+        "reseau-de-mesure-de-la-qualite-de-l-air-station-jacquier-particules-fines-pm10-pm25";
+    let description =
+        "Concentrations moyennes journalières mesurées par le réseau régional. ".repeat(40);
+    let field = "fields.concentration_moyenne_journaliere_en_microgrammes_par_metre_cube";
+    let config = format!(
+        "{CONFIG}
+[[source]]
+name = \"{name}\"
+kind = \"http_json\"
+url = \"http://127.0.0.1:9/air\"
+every = \"1h\"
+key = \"id\"
+time = \"t\"
+numeric = [\"{field}\"]
+units = {{ \"{field}\" = \"microgrammes par mètre cube (µg/m³), moyenne glissante\" }}
+description = \"{description}\"
+"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_config(dir.path(), &config, single());
+    // A4 is 595 × 842 pt; the margins are 18 mm (51 pt) at the sides and 20 mm (57 pt) below,
+    // where the footer sits.
+    for word in common::placed_words(&pdf) {
+        assert!(
+            word.right <= 595.0 - 51.0 + 1.0 && word.bottom <= 842.0 - 20.0,
+            "page {}: `{}` runs past the margin (right {:.0} pt, bottom {:.0} pt)",
+            word.page,
+            word.text,
+            word.right,
+            word.bottom
+        );
+    }
+    let text = common::text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&name[..40]) && flat.contains("pm10-pm25"),
+        "the heading wraps the whole name"
+    );
+    assert!(
+        flat.contains("régional. Concentrations…") || flat.contains("…"),
+        "the catalogue cuts the description with an ellipsis"
+    );
+    assert_eq!(
+        flat.matches(description.trim()).count(),
+        1,
+        "the source's page has the whole description"
+    );
+}

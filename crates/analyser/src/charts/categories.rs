@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, KeyedAxis, count_axis, desc_style, draw, font_px, label_style,
-    number_label, palette, title_style,
+    ChartError, ChartImage, KeyedAxis, count_axis, desc_style, draw, fitted_title, font_px,
+    label_style, number_label, palette, title_style,
 };
 use crate::format::grouped;
 
@@ -20,7 +20,7 @@ pub fn category_bars(
 ) -> Result<ChartImage, ChartError> {
     let rows = values.len().max(1);
     let right = values.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64 * 1.15;
-    let labels: Vec<String> = values.iter().map(|(v, _)| shorten(v)).collect();
+    let labels = value_labels(values);
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let label_width =
         (font_px(7.5) * 0.62 * longest as f64 + font_px(8.0)).min(f64::from(size.0) * 0.4) as u32;
@@ -29,7 +29,7 @@ pub fn category_bars(
         let centres: Vec<f64> = (0..values.len()).map(|i| i as f64 + 0.5).collect();
         let y_range = KeyedAxis::new(0.0..rows as f64, centres);
         let mut chart = ChartBuilder::on(root)
-            .caption(title, title_style())
+            .caption(fitted_title(root, title), title_style())
             .margin(font_px(6.0) as u32)
             .x_label_area_size(font_px(24.0) as u32)
             .y_label_area_size(label_width)
@@ -70,16 +70,100 @@ pub fn category_bars(
     })
 }
 
+/// The bars' labels: each value as it reads, cut in its middle past [`LABEL_CHARS`], and told
+/// apart when cutting made two alike.
+fn value_labels(values: &[(String, i64)]) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::with_capacity(values.len());
+    for (value, _) in values {
+        let label = shorten(value);
+        let numbered = format!("{label} (");
+        let alike = labels
+            .iter()
+            .filter(|l| **l == label || l.starts_with(&numbered))
+            .count();
+        labels.push(if alike == 0 {
+            label
+        } else {
+            format!("{label} ({})", alike + 1)
+        });
+    }
+    labels
+}
+
+/// A value as a bar's label: `(empty)` for blanks; line breaks as `↵` and other control
+/// characters as spaces; quoted when spaces begin or end it (`"actif "` is not `actif`); cut in
+/// the middle with `…` past [`LABEL_CHARS`], so values sharing a long start stay apart.
 fn shorten(value: &str) -> String {
-    let value = if value.trim().is_empty() {
-        "(empty)"
+    if value.trim().is_empty() {
+        return "(empty)".to_owned();
+    }
+    let visible: String = value
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => '↵',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let visible = if visible.trim() == visible {
+        visible
     } else {
-        value
+        format!("\"{visible}\"")
     };
-    if value.chars().count() <= LABEL_CHARS {
-        value.to_owned()
-    } else {
-        let cut: String = value.chars().take(LABEL_CHARS - 1).collect();
-        format!("{cut}…")
+    let chars: Vec<char> = visible.chars().collect();
+    if chars.len() <= LABEL_CHARS {
+        return visible;
+    }
+    let head = (LABEL_CHARS - 1).div_ceil(2);
+    let tail = (LABEL_CHARS - 1) / 2;
+    chars[..head]
+        .iter()
+        .chain(std::iter::once(&'…'))
+        .chain(&chars[chars.len() - tail..])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_values_apart() {
+        let values: Vec<(String, i64)> = [
+            "Établissement recevant du public — catégorie 1 — type M",
+            "Établissement recevant du public — catégorie 1 — type N",
+            "actif",
+            "actif ",
+            "Ligne 1\nLigne 2",
+            "  ",
+        ]
+        .iter()
+        .map(|v| ((*v).to_owned(), 1))
+        .collect();
+        assert_eq!(
+            value_labels(&values),
+            [
+                "Établissement re…orie 1 — type M",
+                "Établissement re…orie 1 — type N",
+                "actif",
+                "\"actif \"",
+                "Ligne 1↵Ligne 2",
+                "(empty)",
+            ]
+        );
+        let same_ends: Vec<(String, i64)> = ["a", "b", "c"]
+            .iter()
+            .map(|middle| (format!("{}{middle}{}", "x".repeat(20), "y".repeat(20)), 1))
+            .collect();
+        let labels = value_labels(&same_ends);
+        assert_ne!(labels[0], labels[1], "{labels:?}");
+        assert!(labels[1].ends_with(" (2)"), "{labels:?}");
+        assert!(labels[2].ends_with(" (3)"), "{labels:?}");
+        let prefix = value_labels(&[("ab".to_owned(), 2), ("a".to_owned(), 1)]);
+        assert_eq!(
+            prefix,
+            ["ab", "a"],
+            "a value that starts another is not alike"
+        );
     }
 }

@@ -9,8 +9,8 @@ use releve::store::BoundingBox;
 
 use super::framing::MapFrame;
 use super::{
-    ChartError, ChartImage, desc_style, dots, draw, font_px, label_style, palette, tick,
-    title_style, y_label_area,
+    ChartError, ChartImage, desc_style, dots, draw, fitted_title, font_px, label_style, palette,
+    tick, title_style, y_label_area,
 };
 use crate::format::value;
 use crate::query::Position;
@@ -66,7 +66,7 @@ pub fn position_map(
         let lat_label = degrees(&lat_ticks);
         let y_area = y_label_area(&map_area, lat_ticks.iter().map(&lat_label));
         let mut chart = ChartBuilder::on(&map_area)
-            .caption(title, title_style())
+            .caption(fitted_title(&map_area, title), title_style())
             .margin(font_px(6.0) as u32)
             .x_label_area_size(font_px(24.0) as u32)
             .y_label_area_size(y_area)

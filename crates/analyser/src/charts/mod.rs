@@ -129,6 +129,53 @@ fn title_style() -> TextStyle<'static> {
     (FAMILY, font_px(9.5)).into_font().color(&palette::TEXT)
 }
 
+/// `text` as it fits in `room` pixels of `style` on `root`: whole, or cut in its middle with
+/// `…`, so both its start (a field's name) and its end (its unit, "hourly …") stay.
+fn fitted(
+    root: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    room: f64,
+) -> String {
+    let width = |candidate: &str| {
+        root.estimate_text_size(candidate, style)
+            .map_or(0.0, |(width, _)| f64::from(width))
+    };
+    if width(text) <= room {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |kept: usize| -> String {
+        let head = kept.div_ceil(2);
+        let tail = kept / 2;
+        chars[..head]
+            .iter()
+            .chain(std::iter::once(&'…'))
+            .chain(&chars[chars.len() - tail..])
+            .collect()
+    };
+    // The most characters kept that fit: `cut(low)` fits, `cut(high)` does not.
+    let (mut low, mut high) = (0, chars.len());
+    while high - low > 1 {
+        let middle = (low + high) / 2;
+        if width(&cut(middle)) <= room {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    cut(low)
+}
+
+/// A chart title cut to the width of `root`, less the chart's margins.
+fn fitted_title(
+    root: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    title: &str,
+) -> String {
+    let room = f64::from(root.dim_in_pixel().0) - 2.0 * font_px(6.0);
+    fitted(root, title, &title_style(), room)
+}
+
 /// Draws into a white `width × height` canvas and returns its pixels.
 fn draw(
     title: &str,
@@ -174,12 +221,19 @@ fn hourly_frame<'a, 'b>(
         y.keys.iter().map(y_label).chain([ALIGNED_LABEL.to_owned()]),
     );
     let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style())
+        .caption(fitted_title(root, title), title_style())
         .margin(font_px(6.0) as u32)
         .x_label_area_size(font_px(24.0) as u32)
         .y_label_area_size(y_area)
         .build_cartesian_2d(x_range, y)
         .map_err(&fail)?;
+    // Written upright along the plotting area's height.
+    let y_desc = fitted(
+        root,
+        y_desc,
+        &desc_style(),
+        f64::from(chart.plotting_area().dim_in_pixel().1),
+    );
     let x_label = |x: &f64| axis.label(*x);
     chart
         .configure_mesh()
@@ -192,7 +246,7 @@ fn hourly_frame<'a, 'b>(
         .label_style(label_style())
         .axis_desc_style(desc_style())
         .x_desc(axis.description())
-        .y_desc(y_desc)
+        .y_desc(&y_desc)
         .draw()
         .map_err(&fail)?;
     Ok(chart)
@@ -297,5 +351,25 @@ mod tests {
             assert_eq!(labels.len(), count, "{kind:?}: {labels:?}");
             assert_eq!(labels.first().map(String::as_str), Some(first), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_long_title_is_cut_in_its_middle_to_fit() {
+        register_font();
+        let (width, height) = (600, 100);
+        let mut rgb = vec![255u8; width * height * 3];
+        let root =
+            BitMapBackend::with_buffer(&mut rgb, (width as u32, height as u32)).into_drawing_area();
+        let style = title_style();
+        let short = "level (m): hourly mean and min–max range";
+        assert_eq!(fitted(&root, short, &style, 600.0), short);
+        let long = "fields.concentration_moyenne_journaliere_en_microgrammes_par_metre_cube (µg/m³, moyenne glissante): hourly mean and min–max range";
+        let cut = fitted(&root, long, &style, 600.0);
+        let drawn = root.estimate_text_size(&cut, &style).expect("size").0;
+        assert!(drawn <= 600, "{cut}: {drawn} px");
+        assert!(
+            cut.starts_with("fields.conc") && cut.ends_with("min–max range") && cut.contains('…'),
+            "{cut}"
+        );
     }
 }

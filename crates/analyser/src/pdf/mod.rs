@@ -172,14 +172,20 @@ impl ReportDocument {
         }
     }
 
-    /// A section title, kept with at least `keep_with` millimetres of what follows it.
+    /// A section title, wrapped across the content width, kept with at least `keep_with`
+    /// millimetres of what follows it.
     pub fn heading(&mut self, text: &str, size: f32, keep_with: f32) {
-        let height = size * MM_PER_PT * 1.6;
+        let lines = self.metrics.wrap(text, size, true, CONTENT_WIDTH);
+        let line_height = size * MM_PER_PT * 1.3;
+        let height = size * MM_PER_PT * 1.6 + line_height * (lines.len().max(1) - 1) as f32;
         self.ensure(height + keep_with);
         if self.y > TOP {
             self.y += size * MM_PER_PT * 0.6;
         }
-        self.text_at(MARGIN, self.y, text, size, true, Ink::TITLE);
+        for (n, line) in lines.iter().enumerate() {
+            let top = self.y + n as f32 * line_height;
+            self.text_at(MARGIN, top, line, size, true, Ink::TITLE);
+        }
         self.y += height;
     }
 

@@ -54,6 +54,8 @@ pub struct Table {
 }
 
 const PADDING: f32 = 1.2;
+/// The most lines a cell shows: about a third of a page at table sizes.
+const MOST_LINES: usize = 24;
 const HEADER_SHADE: Ink = Ink(228, 236, 245);
 const STRIPE_SHADE: Ink = Ink(246, 246, 246);
 
@@ -152,6 +154,8 @@ impl ReportDocument {
             .collect()
     }
 
+    /// Each cell's lines; a cell longer than [`MOST_LINES`] ends its last line with `…`, so a
+    /// row always fits a page.
     fn cell_lines(
         &self,
         cells: &[String],
@@ -162,7 +166,22 @@ impl ReportDocument {
         cells
             .iter()
             .zip(widths)
-            .map(|(cell, width)| self.metrics().wrap(cell, size, bold, width - 2.0 * PADDING))
+            .map(|(cell, width)| {
+                let room = width - 2.0 * PADDING;
+                let mut lines = self.metrics().wrap(cell, size, bold, room);
+                if lines.len() > MOST_LINES {
+                    lines.truncate(MOST_LINES);
+                    if let Some(last) = lines.last_mut() {
+                        while !last.is_empty()
+                            && self.metrics().width(&format!("{last}…"), size, bold) > room
+                        {
+                            last.pop();
+                        }
+                        last.push('…');
+                    }
+                }
+                lines
+            })
             .collect()
     }
 

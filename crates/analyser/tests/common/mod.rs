@@ -200,6 +200,10 @@ pub struct PlacedWord {
     pub text: String,
     /// Distance of its top from the page's top edge, in points.
     pub top: f64,
+    /// Distance of its bottom from the page's top edge, in points.
+    pub bottom: f64,
+    /// Distance of its right end from the page's left edge, in points.
+    pub right: f64,
 }
 
 /// Every word of the PDF with its page and height on the page, in reading order.
@@ -228,6 +232,8 @@ pub fn placed_words(pdf: &Path) -> Vec<PlacedWord> {
                 page,
                 text,
                 top: attribute("yMin"),
+                bottom: attribute("yMax"),
+                right: attribute("xMax"),
             });
         }
     }
