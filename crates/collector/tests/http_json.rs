@@ -44,6 +44,24 @@ async fn dropped_fields_never_land() {
 }
 
 #[tokio::test]
+async fn a_body_starting_with_a_byte_order_mark_lands_as_json() {
+    let server = feed(format!("\u{feff}{}", usgs_body(3)));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let run = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(run.sources[0].1, SourceResult::Landed { .. }),
+        "{:?}",
+        run.sources[0].1
+    );
+    let files = site.data_files("usgs");
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    assert_eq!(landed["features"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test]
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();

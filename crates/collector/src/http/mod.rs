@@ -38,7 +38,10 @@ use limiter::RateLimiter;
 pub use retry::RetryPolicy;
 use retry::api_message;
 
-/// An answer with a success status and its whole body.
+/// The byte-order mark a UTF-8 body may start with.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// An answer with a success status and its whole body (without a byte-order mark).
 #[derive(Debug, Clone)]
 pub struct Answer {
     /// HTTP status code.
@@ -304,10 +307,14 @@ impl SourceClient {
         })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
+        let mut body = response
             .bytes()
             .await
             .map_err(|err| Attempt::retry(transport_reason(err), None))?;
+        // Some portals start their JSON with a UTF-8 byte-order mark, which JSON parsers refuse.
+        if body.starts_with(UTF8_BOM) {
+            body = body.slice(UTF8_BOM.len()..);
+        }
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         }
