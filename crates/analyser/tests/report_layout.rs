@@ -393,3 +393,28 @@ description = \"{description}\"
         "the source's page has the whole description"
     );
 }
+
+#[test]
+fn a_report_generated_before_its_period_ends_says_so() {
+    let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = BTreeMap::from([("single".to_owned(), single()), ("busy".to_owned(), busy())]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let said = "This period was not over when the report was generated";
+    for (generated, partial) in [(at(21, 18, 0), true), (generated(), false)] {
+        let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
+        let path = dir.path().join("report.pdf");
+        std::fs::write(&path, pdf).expect("write the PDF");
+        let cover = common::page_texts(&path).remove(0);
+        let cover = cover.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            cover.contains(said),
+            partial,
+            "generated {generated}:\n{cover}"
+        );
+    }
+}

@@ -123,6 +123,15 @@ fn cover(
         false,
         Ink::MUTED,
     );
+    if input.generated_at < period.end() {
+        doc.paragraph(
+            "This period was not over when the report was generated: it shows what MongoDB \
+             held then, and collections are expected up to that time only.",
+            BODY,
+            true,
+            Ink::ALERT,
+        );
+    }
     doc.gap(10.0);
     doc.rule();
     let pairs: Vec<(&releve::Source, &Completeness)> =
