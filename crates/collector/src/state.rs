@@ -43,7 +43,9 @@ pub struct SourceState {
     /// quota); see [`crate::schedule`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_until: Option<DateTime<Utc>>,
-    /// Newest record `time` landed so far (incremental sources).
+    /// Newest record `time` landed so far (incremental sources), never later than the start
+    /// of the run that landed it: rows a dataset publishes ahead of time (éCO2mix's forecast
+    /// rows, measures still null) must be fetched again however long the next run waits.
     pub cursor: Option<DateTime<Utc>>,
     /// Days landed by a per-day source (France Travail), newest last.
     #[serde(default)]
@@ -90,7 +92,8 @@ impl SourceState {
         let cursor = fs::read(newest.path_in(raw_dir))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).ok())
-            .and_then(|records| newest_time(source, &records));
+            .and_then(|records| newest_time(source, &records))
+            .map(|newest_time| newest_time.min(newest.landed_at));
         SourceState {
             last_success_started: Some(newest.landed_at),
             last_success_landed: Some(newest.landed_at),
@@ -115,9 +118,9 @@ impl SourceState {
         self.last_attempt = Some(started);
         self.last_error = None;
         self.paused_until = None;
-        if cursor > self.cursor {
-            self.cursor = cursor;
-        }
+        // A cursor saved ahead of its run (before cursors were capped) is capped too.
+        let capped = |time: Option<DateTime<Utc>>| time.map(|time| time.min(started));
+        self.cursor = capped(self.cursor).max(capped(cursor));
         if let Some(day) = day {
             self.days.insert(day);
             while self.days.len() > DAYS_KEPT {
@@ -142,5 +145,39 @@ impl SourceState {
     pub fn save(&self, raw_dir: &Path, source: &str) -> io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
         rawfile::replace_file(&state_path(raw_dir, source), &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0)
+            .single()
+            .expect("time")
+    }
+
+    #[test]
+    fn the_cursor_never_passes_the_start_of_the_run_that_landed_it() {
+        let mut state = SourceState::default();
+        // The day's forecast rows run to 22:45; the run started at 10:30.
+        state.succeeded(at(10, 30), at(10, 31), Some(at(22, 45)), None);
+        assert_eq!(state.cursor, Some(at(10, 30)));
+        state.succeeded(at(10, 45), at(10, 46), Some(at(10, 15)), None);
+        assert_eq!(state.cursor, Some(at(10, 30)), "a cursor never goes back");
+
+        let mut saved_ahead = SourceState {
+            cursor: Some(at(22, 45)),
+            ..SourceState::default()
+        };
+        saved_ahead.succeeded(at(11, 0), at(11, 1), Some(at(22, 45)), None);
+        assert_eq!(
+            saved_ahead.cursor,
+            Some(at(11, 0)),
+            "a cursor saved ahead of its run is capped by the next success"
+        );
     }
 }

@@ -254,6 +254,16 @@ async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("first run");
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
+    )
+    .expect("state JSON");
+    let cursor = state["cursor"].as_str().expect("a cursor");
+    let cursor = chrono::DateTime::parse_from_rfc3339(cursor).expect("iso");
+    assert!(
+        cursor <= Utc::now(),
+        "however long the next run waits, it starts before the rows published ahead: {cursor}"
+    );
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("second run");
