@@ -161,6 +161,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     let settings = Arc::new(runner::RunSettings {
         raw_dir: args.raw_dir.raw_dir.clone(),
         day,
+        catch_up: args.date.is_none(),
         force: args.force,
         since: args
             .since

@@ -41,8 +41,11 @@ pub enum SourceResult {
 pub struct RunSettings {
     /// The raw folder.
     pub raw_dir: PathBuf,
-    /// The day per-day sources collect.
+    /// The day per-day sources collect: `--date`, else yesterday (see `catch_up`).
     pub day: NaiveDate,
+    /// Whether `day` was asked for with `--date`; if not, a per-day source first collects the
+    /// recent days it missed.
+    pub catch_up: bool,
     /// Ignore the schedule.
     pub force: bool,
     /// Backfill start for incremental sources, replacing their saved cursor.
@@ -55,6 +58,20 @@ impl RunSettings {
     /// The day `source` collects in this run, when it collects by day (France Travail).
     fn day_of(&self, source: &Source) -> Option<NaiveDate> {
         sources::per_day(source).then_some(self.day)
+    }
+
+    /// These settings for `source`: without `--date`, a per-day source collects the newest
+    /// recent day it missed first (see [`crate::schedule::missed_day`]).
+    fn for_source(&self, source: &Source, state: &SourceState) -> RunSettings {
+        let mut settings = self.clone();
+        if self.catch_up
+            && sources::per_day(source)
+            && let Some(missed) = crate::schedule::missed_day(self.day, &state.days)
+        {
+            tracing::info!(source = %source.name, day = %missed, "Collecting a day missed while the collector was not running.");
+            settings.day = missed;
+        }
+        settings
     }
 }
 
@@ -70,6 +87,7 @@ pub async fn run_source(
         Err(verdict) => return verdict,
     };
     let mut state = SourceState::load(raw_dir, source);
+    let settings = &settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, settings, &state) {
         return verdict;
     }

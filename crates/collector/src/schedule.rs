@@ -8,7 +8,9 @@
 //! API every minute, and a minutely one simply tries at its next minute. When the API asked to
 //! wait longer (an exhausted daily quota), the source waits until then, at most a day.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use releve::Source;
 
 use crate::state::SourceState;
@@ -34,6 +36,26 @@ const LONGEST_PAUSE: TimeDelta = TimeDelta::days(1);
 /// The slack allowed for an interval.
 fn tolerance(every: TimeDelta) -> TimeDelta {
     (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
+}
+
+/// How many days back, `yesterday` included, a per-day source catches up on days it missed
+/// while the collector was not running.
+pub const CATCH_UP_DAYS: u64 = 7;
+
+/// The newest day of the last [`CATCH_UP_DAYS`] up to `yesterday` that a per-day source has
+/// not landed, counting only days after its first landed day (a new source starts with
+/// yesterday). Newest first, so an old day that keeps failing never holds back the others.
+pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<NaiveDate> {
+    let first = *landed.first()?;
+    let window = yesterday - Days::new(CATCH_UP_DAYS - 1);
+    let mut day = yesterday;
+    while day > first && day >= window {
+        if !landed.contains(&day) {
+            return Some(day);
+        }
+        day = day.pred_opt()?;
+    }
+    None
 }
 
 /// Decides whether `source` is due at `now`.
@@ -172,5 +194,30 @@ mod tests {
             Due::NotBefore(at(9, 19, 30)),
             "a success clears the failure"
         );
+    }
+
+    #[test]
+    fn a_per_day_source_catches_up_on_the_recent_days_it_missed_newest_first() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+        let landed = |days: &[u32]| days.iter().map(|d| day(*d)).collect::<BTreeSet<_>>();
+        assert_eq!(missed_day(day(21), &landed(&[])), None, "a new source");
+        assert_eq!(
+            missed_day(day(21), &landed(&[20])),
+            Some(day(21)),
+            "yesterday, as without catching up"
+        );
+        assert_eq!(missed_day(day(21), &landed(&[17])), Some(day(21)));
+        assert_eq!(missed_day(day(21), &landed(&[17, 21])), Some(day(20)));
+        assert_eq!(
+            missed_day(day(21), &landed(&[17, 19, 20, 21])),
+            Some(day(18))
+        );
+        assert_eq!(missed_day(day(21), &landed(&[17, 18, 19, 20, 21])), None);
+        assert_eq!(
+            missed_day(day(21), &landed(&[1, 15, 16, 17, 18, 19, 20, 21])),
+            None,
+            "days older than a week are left to `--date`"
+        );
+        assert_eq!(missed_day(day(21), &landed(&[1, 21])), Some(day(20)));
     }
 }

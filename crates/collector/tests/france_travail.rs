@@ -345,3 +345,56 @@ fn bad_credentials_fail_with_one_clear_line_and_land_nothing() {
     );
     assert_eq!(double.counts().api_calls, 0, "no search without a token");
 }
+
+/// Days missed while the collector was down are collected by the next runs, newest first,
+/// one day per run, without `--date`.
+#[test]
+fn days_missed_while_the_collector_was_down_are_caught_up() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&format!(
+        r#"[[source]]
+name = "{SOURCE}"
+kind = "france_travail"
+url = "{base}{API_PATH}"
+token_url = "{base}{TOKEN_PATH}?realm=/partenaire"
+every = "1d"
+key = "id"
+time = "dateCreation"
+"#,
+        base = server.url()
+    ));
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let last_landed = yesterday - chrono::Days::new(3);
+    let folder = site.raw().join(SOURCE);
+    std::fs::create_dir_all(&folder).expect("source folder");
+    std::fs::write(
+        folder.join(".state.json"),
+        format!(r#"{{"last_error":null,"days":["{last_landed}"]}}"#),
+    )
+    .expect("state file");
+    let run = || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+            .current_dir(site.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
+            .env("FRANCE_TRAVAIL_CLIENT_SECRET", &double.settings().client_secret)
+            .env("COLLECTOR_BACKOFF_MS", "50")
+            .output()
+            .expect("run the collector");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    for _ in 0..4 {
+        run();
+    }
+    let days: Vec<_> = site.metrics(SOURCE).iter().map(|m| m.day).collect();
+    assert_eq!(
+        days,
+        [1, 2, 3].map(|back| Some(last_landed + chrono::Days::new(4 - back))),
+        "yesterday first, then the two days before it; the fourth run has nothing to do"
+    );
+}
