@@ -46,7 +46,8 @@ pub struct ReportArgs {
     /// Folder the reports are written to.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub reports_dir: PathBuf,
-    /// Raw folder whose quarantined files (`_quarantine/`) the report counts (optional).
+    /// Raw folder whose quarantined files (`_quarantine/`) the report counts, and whose run
+    /// metrics not yet summarised tell each source's health now (optional).
     #[arg(long, value_name = "DIR")]
     pub raw_dir: Option<PathBuf>,
     /// A day of the period to report, in the report's time zone (default: yesterday).

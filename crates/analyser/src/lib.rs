@@ -16,6 +16,7 @@ pub mod query;
 mod report;
 mod retention;
 pub mod status;
+mod waiting_runs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,7 +85,12 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let data = query::load(&db, &config, &period).await?;
+    let mut data = query::load(&db, &config, &period).await?;
+    if let Some(raw_dir) = &args.raw_dir {
+        for (name, source_data) in &mut data {
+            waiting_runs::fold_into(source_data, &waiting_runs::read(raw_dir, name), now);
+        }
+    }
     let first_runs = query::first_runs(&db, &config).await?;
     let quarantined = match &args.raw_dir {
         Some(raw_dir) => {

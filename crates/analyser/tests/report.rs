@@ -378,6 +378,49 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     );
 }
 
+/// A report written at 04:15 counts the runs waiting in `raw/` for the summariser's next
+/// hourly run: a source that collected a minute ago is not late, nor failing.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
+    let (uri, db) = golden_database("waiting-runs").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let raw = dir.path().join("raw");
+    let started = chrono::Utc::now() - Duration::minutes(1);
+    let landed = releve::RawFileName::data("quakes", started, 1);
+    let metrics = golden::run("quakes", started, 3, None, None);
+    releve::rawfile::write_metrics(
+        &raw,
+        &landed,
+        &serde_json::to_vec(&metrics).expect("metrics JSON"),
+    )
+    .expect("metrics file");
+    let args: Vec<String> = [
+        "--mongodb-uri",
+        &uri,
+        "--database",
+        &db,
+        "--date",
+        "2026-11-21",
+        "--raw-dir",
+        "raw",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    tokio::task::spawn_blocking({
+        let dir = dir.path().to_owned();
+        move || common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    assert!(
+        text.contains("Sources: 2 OK · 1 failing (offres)."),
+        "quakes' waiting run is its latest: {text}"
+    );
+}
+
 /// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on
 /// 2026-11-21.
 fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {

@@ -378,7 +378,10 @@ time = "dateCreation"
             .current_dir(site.dir.path())
             .args(["--config", "sources.toml", "--raw-dir", "raw"])
             .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
-            .env("FRANCE_TRAVAIL_CLIENT_SECRET", &double.settings().client_secret)
+            .env(
+                "FRANCE_TRAVAIL_CLIENT_SECRET",
+                &double.settings().client_secret,
+            )
             .env("COLLECTOR_BACKOFF_MS", "50")
             .output()
             .expect("run the collector");

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, doc};
 use releve::store::{HOURLY, RUNS, StoreError, bson_date, chrono_date, redact};
-use releve::{Config, RawFileRole, RunMetrics, rawfile};
+use releve::{Config, RawFileRole, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
-use crate::quarantine;
 use crate::query::{find_all, find_latest};
+use crate::{quarantine, waiting_runs};
 
 /// Gathers the status of every configured source at `now`.
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
@@ -68,23 +68,10 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
                 *oldest = (*oldest).min(name.landed_at);
             }
             RawFileRole::Metrics => {
-                if let Some(run) = read_metrics(&name.path_in(raw_dir)) {
+                if let Some(run) = waiting_runs::read_metrics(&name.path_in(raw_dir)) {
                     record_run(status, run.started, run.finished, run.error);
                 }
             }
-        }
-    }
-}
-
-fn read_metrics(path: &Path) -> Option<RunMetrics> {
-    let parsed = std::fs::read(path)
-        .map_err(|err| err.to_string())
-        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|err| err.to_string()));
-    match parsed {
-        Ok(metrics) => Some(metrics),
-        Err(error) => {
-            tracing::warn!(file = %path.display(), %error, "Cannot read a run metrics file.");
-            None
         }
     }
 }

@@ -185,7 +185,7 @@ fn meteo_hour(i: i64) -> HourlySummary {
     s
 }
 
-fn run(
+pub fn run(
     source: &str,
     started: DateTime<Utc>,
     records: u64,
