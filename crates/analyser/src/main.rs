@@ -10,7 +10,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     // The same environment as the collector's, so `status` sees the same credentials.
     if let Err(err) = releve::dotenv::load() {
-        eprintln!("analyser: {err}");
+        releve::logging::failure_line("analyser", &err);
         return ExitCode::from(2);
     }
     releve::logging::init();
@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("analyser: {err:#}");
+            releve::logging::failure_line("analyser", &format_args!("{err:#}"));
             ExitCode::FAILURE
         }
     }

@@ -254,7 +254,7 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
     let report = match gather(args, Utc::now()).await {
         Ok(report) => report,
         Err(err) => {
-            eprintln!("analyser status: {err}");
+            releve::logging::failure_line("analyser status", &err);
             return ExitCode::from(2);
         }
     };

@@ -7,7 +7,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(err) = releve::dotenv::load() {
-        eprintln!("collector: {err}");
+        releve::logging::failure_line("collector", &err);
         return ExitCode::from(2);
     }
     releve::logging::init();
@@ -15,7 +15,10 @@ async fn main() -> ExitCode {
     match collector::run(&args).await {
         Ok(outcome) => {
             for (source, reason) in outcome.failures() {
-                eprintln!("collector: source `{source}` failed: {reason}");
+                releve::logging::failure_line(
+                    "collector",
+                    &format_args!("source `{source}` failed: {reason}"),
+                );
             }
             if outcome.succeeded() {
                 ExitCode::SUCCESS
@@ -24,7 +27,7 @@ async fn main() -> ExitCode {
             }
         }
         Err(err) => {
-            eprintln!("collector: {err:#}");
+            releve::logging::failure_line("collector", &format_args!("{err:#}"));
             ExitCode::from(2)
         }
     }

@@ -20,3 +20,15 @@ pub fn init() {
         .with_target(false)
         .try_init();
 }
+
+/// Prints a run's failure as one line on stderr, `stage: what`. Written to a log file (stderr
+/// not a terminal) the line ends with its UTC time, ` [2026-10-27T05:05:01Z]`, so an outage can
+/// be dated even when no timestamped line comes just before it.
+pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{stage}: {what}");
+    } else {
+        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+        eprintln!("{stage}: {what} [{now}]");
+    }
+}

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Ok(outcome) => {
             let failures = outcome.failures();
             for line in summariser::failure_lines(&failures) {
-                eprintln!("summariser: {line}");
+                releve::logging::failure_line("summariser", &line);
             }
             if failures.is_empty() {
                 ExitCode::SUCCESS
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             }
         }
         Err(err) => {
-            eprintln!("summariser: {err:#}");
+            releve::logging::failure_line("summariser", &format_args!("{err:#}"));
             ExitCode::FAILURE
         }
     }
