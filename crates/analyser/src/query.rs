@@ -144,25 +144,39 @@ pub async fn first_runs(
     for source in &config.sources {
         let name = source.name.as_str();
         let action = format!("reading the first run of {name}");
-        let field = if source.collects_by_day() {
-            "day"
-        } else {
-            "started"
-        };
-        let first: Option<RunDocument> = find_first(
+        let by_start: Option<RunDocument> = find_first(
             db,
             store::RUNS,
             doc! {"source": name},
-            doc! {field: 1},
+            doc! {"started": 1},
             &action,
         )
         .await?;
-        let start = |run: RunDocument| match run.day.and_then(|day| day.and_hms_opt(0, 0, 0)) {
-            Some(midnight) if source.collects_by_day() => midnight.and_utc(),
-            _ => store::chrono_date(run.started),
+        let Some(by_start) = by_start else {
+            continue;
         };
-        if let Some(run) = first {
-            first_runs.insert(source.name.clone(), start(run));
+        let first = if source.collects_by_day() {
+            // The earliest day collected: a run's `day`, or for a run stored before runs
+            // carried it, the UTC day before the one it started (`$and`: see `load_source`).
+            let with_day = doc! {"$and": [{"source": name}, {"day": {"$type": "string"}}]};
+            let by_day: Option<RunDocument> =
+                find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action).await?;
+            let legacy = by_start
+                .day
+                .is_none()
+                .then(|| store::chrono_date(by_start.started).date_naive() - chrono::Days::new(1));
+            by_day
+                .and_then(|run| run.day)
+                .into_iter()
+                .chain(legacy)
+                .min()
+                .and_then(|day| day.and_hms_opt(0, 0, 0))
+                .map(|midnight| midnight.and_utc())
+        } else {
+            Some(store::chrono_date(by_start.started))
+        };
+        if let Some(first) = first {
+            first_runs.insert(source.name.clone(), first);
         }
     }
     Ok(first_runs)

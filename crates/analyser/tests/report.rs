@@ -376,6 +376,32 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         !row.contains("not started") && !row.contains("none landed"),
         "the source collected its day, though its run came after the day ended: {row}"
     );
+    let (week_dir, uri) = (dir.path().to_owned(), server.uri().to_owned());
+    tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &week_dir,
+            &[
+                "--mongodb-uri",
+                &uri,
+                "--database",
+                &db,
+                "--date",
+                "2026-11-21",
+                "--period",
+                "week",
+            ],
+        )
+    })
+    .await
+    .expect("analyser thread");
+    let week = common::text(&dir.path().join("reports/week-2026-W47.pdf"));
+    let week = week.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        week.contains(
+            "offres: expected collections counted from its first known collection, the day of 2026-11-20 (UTC)."
+        ),
+        "a per-day source's first collection is the first day it collected:\n{week}"
+    );
 }
 
 /// A report written at 04:15 counts the runs waiting in `raw/` for the summariser's next

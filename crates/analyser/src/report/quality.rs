@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
 
@@ -101,17 +102,25 @@ pub fn completeness_section(
         })
         .collect();
     for (source, c) in assessed {
+        // A per-day source's first known collection is the first (UTC) day it collected.
+        let first = |first: DateTime<Utc>| {
+            if source.collects_by_day() {
+                format!("the day of {} (UTC)", first.format("%Y-%m-%d"))
+            } else {
+                local_time(first, tz)
+            }
+        };
         let note = match c.expected_from {
             ExpectedFrom::PeriodStart => continue,
-            ExpectedFrom::FirstRun(first) => format!(
+            ExpectedFrom::FirstRun(at) => format!(
                 "{}: expected collections counted from its first known collection, {}.",
                 source.name,
-                local_time(first, tz)
+                first(at)
             ),
-            ExpectedFrom::AfterPeriod(first) => format!(
+            ExpectedFrom::AfterPeriod(at) => format!(
                 "{}: first known collection {}, after this period: no collection expected.",
                 source.name,
-                local_time(first, tz)
+                first(at)
             ),
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
