@@ -158,7 +158,10 @@ async fn read_database(
             }
         }
     }
-    let recent_hours = doc! {"hour": {"$gte": since(RECENT_HOURS)}};
+    // Hours begun by now: a dataset's rows published ahead of time (éCO2mix's forecast rows)
+    // make summaries of hours to come, which say nothing of the summariser keeping up.
+    let begun = bson_date(now);
+    let recent_hours = doc! {"hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
     let hours = find_all::<HourRow>(&db, HOURLY, recent_hours, None, "reading `hourly`").await?;
     for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
@@ -178,7 +181,7 @@ async fn read_database(
             }
         }
         if status.last_hour.is_none() {
-            let hours = doc! {"source": &name};
+            let hours = doc! {"source": &name, "hour": {"$lte": begun}};
             let action = "reading the latest `hourly` document";
             let row = find_latest::<HourRow>(&db, HOURLY, hours, "hour", action).await?;
             status.last_hour = row.map(|row| chrono_date(row.hour));
