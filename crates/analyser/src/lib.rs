@@ -11,6 +11,7 @@ mod completeness;
 mod format;
 mod pdf;
 pub mod period;
+pub mod positions;
 mod quarantine;
 pub mod query;
 mod report;

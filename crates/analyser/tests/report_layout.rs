@@ -336,7 +336,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     let sampled = sampled.split_whitespace().collect::<Vec<_>>().join(" ");
     for wanted in [
         "1 sampled position outside it",
-        "A sample is drawn: one record in 4, taken evenly through the period's 164 records.",
+        "A sample is drawn: about one record in 4 of the period's 164 records, picked by key so it spreads over places and hours.",
     ] {
         assert!(sampled.contains(wanted), "{wanted:?} in\n{sampled}");
     }

@@ -308,7 +308,7 @@ fn map_chart(
     let mut captions = vec![[legend, frame].join(" ").trim().to_owned()];
     if positions.sampled_every > 1 {
         captions.push(format!(
-            "A sample is drawn: one record in {}, taken evenly through the period's {}.",
+            "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours.",
             positions.sampled_every,
             counted(positions.records, "record")
         ));

@@ -1,0 +1,316 @@
+//! The positions a report's map draws, read from `records`: every record's up to
+//! [`MAX_POSITIONS`], else a sample spread over the whole period. A record is kept when a hash
+//! of its key falls in the sample, so the sample does not depend on the order MongoDB returns
+//! records in, nor line up with a pattern in it (stations reporting in the same order every
+//! hour, the regions a France Travail day was collected by).
+
+use std::hash::Hasher;
+
+use futures_util::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{Document, doc};
+use releve::Source;
+use releve::store::{self, StoreError};
+use serde_json::Value;
+use siphasher::sip::SipHasher13;
+
+use crate::period::ReportPeriod;
+
+/// At most this many positions are drawn per source and period; past it, a sample.
+pub const MAX_POSITIONS: usize = 20_000;
+
+/// A record's position and the value of the source's first numeric field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// The first numeric field, when the record holds it.
+    pub value: Option<f64>,
+}
+
+/// The positions of one source's records in the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Positions {
+    /// The positions read: of every record, or of about one in every `sampled_every`.
+    pub points: Vec<Position>,
+    /// Records of the period in `records`, positioned or not.
+    pub records: u64,
+    /// 1 when every record was read; n (a power of two) when about one record in n was.
+    pub sampled_every: u64,
+}
+
+/// The positions of `source`'s records in the period (see the module's documentation).
+pub async fn load(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    most: usize,
+) -> Result<Positions, StoreError> {
+    let name = source.name.as_str();
+    // The records of the hours the summaries cover (see `ReportPeriod::first_hour`), read
+    // through the `source` + `hour` index.
+    let filter = doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
+    let action = format!("reading `records` of {name}");
+    let mut cursor = db
+        .collection::<Document>(store::RECORDS)
+        .find(filter)
+        .projection(projection(source))
+        .await
+        .map_err(StoreError::command(&action))?;
+    let mut sample = Sample::new(most);
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
+        let hash = key_hash(document.get_str("key").unwrap_or_default());
+        sample.offer(hash, || position_of(source, document));
+    }
+    Ok(sample.into_positions())
+}
+
+/// A record's place in the sample: a hash of its key, the same on every run and machine.
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = SipHasher13::new();
+    hasher.write(key.as_bytes());
+    hasher.finish()
+}
+
+/// A sample of a stream of records that never holds more than `most` positions: a record is
+/// kept when its hash is a multiple of `every`, which doubles (dropping the kept records no
+/// longer in) while too many are kept.
+struct Sample {
+    most: usize,
+    every: u64,
+    read: u64,
+    kept: Vec<(u64, Position)>,
+}
+
+impl Sample {
+    fn new(most: usize) -> Self {
+        Sample {
+            most: most.max(1),
+            every: 1,
+            read: 0,
+            kept: Vec::new(),
+        }
+    }
+
+    /// The next record, by its hash; its position is worked out only when it is kept.
+    fn offer(&mut self, hash: u64, position: impl FnOnce() -> Option<Position>) {
+        self.read += 1;
+        if !hash.is_multiple_of(self.every) {
+            return;
+        }
+        let Some(position) = position() else {
+            return;
+        };
+        self.kept.push((hash, position));
+        while self.kept.len() > self.most {
+            let Some(every) = self.every.checked_mul(2) else {
+                // Only hashes of zero are left: keep the first ones.
+                self.kept.truncate(self.most);
+                break;
+            };
+            self.every = every;
+            self.kept.retain(|(hash, _)| hash.is_multiple_of(every));
+        }
+    }
+
+    fn into_positions(self) -> Positions {
+        Positions {
+            points: self
+                .kept
+                .into_iter()
+                .map(|(_, position)| position)
+                .collect(),
+            records: self.read,
+            sampled_every: self.every,
+        }
+    }
+}
+
+/// The parts of a record a position needs: its key, and its longitude, latitude and first
+/// numeric field, each projected down to its first array index (a projection cannot index an
+/// array), none inside another (MongoDB refuses overlapping projections).
+fn projection(source: &Source) -> Document {
+    let mut paths: Vec<Vec<&str>> = source
+        .position()
+        .into_iter()
+        .flat_map(|(lon, lat)| [lon, lat])
+        .chain(source.numeric.first())
+        .map(|path| {
+            path.segments()
+                .iter()
+                .map(String::as_str)
+                .take_while(|segment| !segment.bytes().all(|b| b.is_ascii_digit()))
+                .collect()
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let mut projection = doc! {"_id": 0, "key": 1};
+    for (index, path) in paths.iter().enumerate() {
+        let inside_another = paths[..index].iter().any(|other| path.starts_with(other));
+        if !inside_another {
+            let field = std::iter::once("data")
+                .chain(path.iter().copied())
+                .collect::<Vec<_>>()
+                .join(".");
+            projection.insert(field, 1);
+        }
+    }
+    projection
+}
+
+fn position_of(source: &Source, document: Document) -> Option<Position> {
+    let (lon_path, lat_path) = source.position()?;
+    let data = record_data(document);
+    let (lon, lat) = releve::record::on_globe(
+        lon_path.get(&data).and_then(releve::record::number)?,
+        lat_path.get(&data).and_then(releve::record::number)?,
+    )?;
+    let value = source
+        .numeric
+        .first()
+        .and_then(|path| path.get(&data))
+        .and_then(releve::record::number);
+    Some(Position { lon, lat, value })
+}
+
+/// The record's `data` from a projected `records` document. MongoDB returns the projected
+/// fields nested (`{"data": {"geometry": {...}}}`); nx-27017 returns them under their dotted
+/// names (`{"data.geometry.coordinates": [...]}`), which are nested here the same way.
+fn record_data(document: Document) -> Value {
+    let mut data = Value::Object(serde_json::Map::new());
+    'fields: for (name, value) in document {
+        let mut segments = name.split('.');
+        if segments.next() != Some("data") {
+            continue;
+        }
+        let mut at = &mut data;
+        for segment in segments {
+            let Value::Object(map) = at else {
+                continue 'fields;
+            };
+            at = map
+                .entry(segment)
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        }
+        *at = value.into_relaxed_extjson();
+    }
+    data
+}
+
+#[cfg(test)]
+mod tests {
+    use releve::Config;
+
+    use super::*;
+
+    fn source(fields: &str) -> Source {
+        let text = format!(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n{fields}"
+        );
+        Config::parse(&text, std::path::Path::new("sources.toml"))
+            .expect("valid config")
+            .sources
+            .remove(0)
+    }
+
+    fn usgs() -> Source {
+        source(
+            "numeric = [\"properties.mag\"]\nlon = \"geometry.coordinates.0\"\nlat = \"geometry.coordinates.1\"\n",
+        )
+    }
+
+    #[test]
+    fn a_projection_stops_at_array_indexes_and_never_overlaps() {
+        assert_eq!(
+            projection(&usgs()),
+            doc! {"_id": 0, "key": 1, "data.geometry.coordinates": 1, "data.properties.mag": 1}
+        );
+        let nested = source("numeric = [\"place\"]\nlon = \"place.lon\"\nlat = \"place.lat\"\n");
+        assert_eq!(
+            projection(&nested),
+            doc! {"_id": 0, "key": 1, "data.place": 1},
+            "a field inside another projected one is not projected again"
+        );
+    }
+
+    #[test]
+    fn positions_read_the_same_from_nested_and_dotted_projections() {
+        let expected = Some(Position {
+            lon: 1.44,
+            lat: 43.6,
+            value: Some(2.5),
+        });
+        let nested = doc! {"key": "a", "data": {"geometry": {"coordinates": [1.44, 43.6, 5.0]}, "properties": {"mag": 2.5}}};
+        assert_eq!(position_of(&usgs(), nested), expected, "MongoDB's shape");
+        let dotted = doc! {"key": "a", "data.geometry.coordinates": [1.44, 43.6, 5.0], "data.properties.mag": 2.5};
+        assert_eq!(position_of(&usgs(), dotted), expected, "nx-27017's shape");
+    }
+
+    #[test]
+    fn a_sample_keeps_the_records_whose_hash_falls_in_it_whatever_their_order() {
+        let at = |n: u64| Position {
+            lon: n as f64,
+            lat: 0.0,
+            value: None,
+        };
+        let mut sample = Sample::new(30);
+        for n in 0..100 {
+            // Hashes 0..100; every tenth record has no position: it counts, it is not drawn.
+            sample.offer(n, || (n % 10 != 9).then(|| at(n)));
+        }
+        let positions = sample.into_positions();
+        assert_eq!((positions.records, positions.sampled_every), (100, 4));
+        let kept: Vec<f64> = positions.points.iter().map(|p| p.lon).collect();
+        let expected: Vec<f64> = (0..100)
+            .step_by(4)
+            .filter(|n| n % 10 != 9)
+            .map(|n| n as f64)
+            .collect();
+        assert_eq!(kept, expected);
+
+        let mut few = Sample::new(30);
+        (0..30).for_each(|n| few.offer(n * 7, || Some(at(n))));
+        let all = few.into_positions();
+        assert_eq!((all.points.len(), all.sampled_every), (30, 1));
+
+        let mut zeros = Sample::new(3);
+        (0..10).for_each(|n| zeros.offer(0, || Some(at(n))));
+        assert_eq!(
+            zeros.into_positions().points.len(),
+            3,
+            "never more than asked"
+        );
+    }
+
+    #[test]
+    fn stations_reporting_in_the_same_order_every_hour_all_stay_in_the_sample() {
+        // 64 stations every 10 minutes for 30 days, hour after hour in station order: a
+        // stride of 16 over that order would keep 4 stations.
+        let mut sample = Sample::new(MAX_POSITIONS);
+        for step in 0..30 * 24 * 6 {
+            for station in 0..64_u32 {
+                let key = format!("station-{station}-{step}");
+                sample.offer(key_hash(&key), || {
+                    Some(Position {
+                        lon: f64::from(station),
+                        lat: 0.0,
+                        value: None,
+                    })
+                });
+            }
+        }
+        let positions = sample.into_positions();
+        assert!(positions.sampled_every > 1 && positions.points.len() <= MAX_POSITIONS);
+        let mut stations: Vec<u64> = positions.points.iter().map(|p| p.lon as u64).collect();
+        stations.sort_unstable();
+        stations.dedup();
+        assert_eq!(stations.len(), 64, "every station is drawn");
+    }
+}
