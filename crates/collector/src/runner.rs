@@ -68,7 +68,6 @@ impl RunSettings {
             && sources::per_day(source)
             && let Some(missed) = crate::schedule::missed_day(self.day, &state.days)
         {
-            tracing::info!(source = %source.name, day = %missed, "Collecting a day missed while the collector was not running.");
             settings.day = missed;
         }
         settings
@@ -87,10 +86,14 @@ pub async fn run_source(
         Err(verdict) => return verdict,
     };
     let mut state = SourceState::load(raw_dir, source);
-    let settings = &settings.for_source(source, &state);
-    if let Some(verdict) = not_ready(source, settings, &state) {
+    let this_source = settings.for_source(source, &state);
+    if let Some(verdict) = not_ready(source, &this_source, &state) {
         return verdict;
     }
+    if this_source.day != settings.day {
+        tracing::info!(source = %source.name, day = %this_source.day, "Collecting a day missed while the collector was not running.");
+    }
+    let settings = &this_source;
     // Only before a landing: a run that is not due reads nothing more than its state.
     remove_orphan_temps(source, raw_dir);
     let outcome = collect_and_land(source, settings, &mut state, bars).await;

@@ -44,7 +44,8 @@ pub const CATCH_UP_DAYS: u64 = 7;
 
 /// The newest day of the last [`CATCH_UP_DAYS`] up to `yesterday` that a per-day source has
 /// not landed, counting only days after its first landed day (a new source starts with
-/// yesterday). Newest first, so an old day that keeps failing never holds back the others.
+/// yesterday). Newest first: a day that keeps failing never holds back the newer days (it
+/// does hold back the older ones, until it leaves the window or is collected).
 pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<NaiveDate> {
     let first = *landed.first()?;
     let window = yesterday - Days::new(CATCH_UP_DAYS - 1);
