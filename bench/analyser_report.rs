@@ -103,6 +103,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 runs,
                 last_success: hours.last().copied(),
                 latest_run_failed: false,
+                latest_run: None,
                 positions,
             };
             (source.name.clone(), data)

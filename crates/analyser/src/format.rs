@@ -57,25 +57,30 @@ pub fn value(v: f64) -> String {
 
 /// Values written side by side (a min, a mean, a max): as [`value`] writes them, or, when that
 /// would write two different values alike (12.041 and 12.046 as `12.0`), with the decimals that
-/// tell the closest two apart.
+/// tell the closest two apart. Values a rounding error apart (a mean of equal values computed
+/// from hourly means) count as equal.
 pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
     let plain = values.map(value);
+    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     let mut closest = f64::INFINITY;
     let mut alike = false;
     for (i, a) in values.iter().enumerate() {
         for (j, b) in values.iter().enumerate().skip(i + 1) {
-            if a != b {
-                closest = closest.min((a - b).abs());
+            let apart = (a - b).abs();
+            if apart > largest * 1e-12 {
+                closest = closest.min(apart);
                 alike |= plain[i] == plain[j];
             }
         }
     }
-    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     if !alike || !closest.is_finite() || largest >= 1e15 {
         return plain;
     }
-    // One decimal more than the difference's first significant one.
-    let decimals = (-closest.log10()).ceil().clamp(0.0, 11.0) as usize + 1;
+    // One decimal more than the difference's first significant one, within the 15 significant
+    // digits a double holds.
+    let whole_digits = largest.log10().floor().max(0.0);
+    let most = (14.0 - whole_digits).max(0.0);
+    let decimals = ((-closest.log10()).ceil() + 1.0).clamp(0.0, most) as usize;
     values.map(|v| with_decimals(v, decimals))
 }
 
@@ -130,6 +135,11 @@ mod tests {
             "told apart already: as `value` writes them"
         );
         assert_eq!(values_apart([3.0, 3.0]), ["3.00", "3.00"]);
+        assert_eq!(
+            values_apart([1_013.3, 1_013.299_999_999_999_8, 1_013.3]),
+            ["1,013", "1,013", "1,013"],
+            "a mean a rounding error off is the same value"
+        );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
         assert_eq!(with_decimals(-0.0001, 2), "0");
     }

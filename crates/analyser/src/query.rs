@@ -85,6 +85,8 @@ pub struct SourceData {
     pub last_success: Option<DateTime<Utc>>,
     /// Whether the latest run, up to the report's generation, failed.
     pub latest_run_failed: bool,
+    /// When the latest run started.
+    pub latest_run: Option<DateTime<Utc>>,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
 }
@@ -197,7 +199,7 @@ async fn load_source(
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
     let runs: Vec<RunDocument> = find_all(db, store::RUNS, started, by_start, &action).await?;
-    let (last_success, latest_run_failed) = run_health(db, name).await?;
+    let health = run_health(db, name).await?;
     let positions = match source.position() {
         Some(_) => Some(crate::positions::load(db, source, period, MAX_POSITIONS).await?),
         None => None,
@@ -205,8 +207,9 @@ async fn load_source(
     Ok(SourceData {
         hourly,
         runs: runs.into_iter().map(CollectionRun::from).collect(),
-        last_success,
-        latest_run_failed,
+        last_success: health.last_success,
+        latest_run_failed: health.latest_run_failed,
+        latest_run: health.latest_run,
         positions,
     })
 }
@@ -214,13 +217,11 @@ async fn load_source(
 /// The start of the last successful run and whether the latest run failed. Health is judged
 /// when the report is generated, so a morning report tells whether collection is working now.
 /// A latest run that succeeded is also the last success: only a failed one needs a second look.
-async fn run_health(
-    db: &Database,
-    name: &str,
-) -> Result<(Option<DateTime<Utc>>, bool), StoreError> {
+async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> {
     let action = format!("reading the last run of {name}");
     let latest: Option<RunDocument> =
         find_latest(db, store::RUNS, doc! {"source": name}, "started", &action).await?;
+    let latest_run = latest.as_ref().map(|run| store::chrono_date(run.started));
     let latest_run_failed = latest.as_ref().is_some_and(|run| run.error.is_some());
     let last_success = if latest_run_failed {
         let success = doc! {"source": name, "error": Bson::Null};
@@ -228,10 +229,18 @@ async fn run_health(
     } else {
         latest
     };
-    Ok((
-        last_success.map(|run| store::chrono_date(run.started)),
+    Ok(RunHealth {
+        last_success: last_success.map(|run| store::chrono_date(run.started)),
         latest_run_failed,
-    ))
+        latest_run,
+    })
+}
+
+/// A source's runs as its health needs them.
+struct RunHealth {
+    last_success: Option<DateTime<Utc>>,
+    latest_run_failed: bool,
+    latest_run: Option<DateTime<Utc>>,
 }
 
 /// Every document of `collection` matching `filter`, sorted, projected or limited by `options`;

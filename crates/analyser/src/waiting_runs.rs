@@ -42,20 +42,25 @@ pub fn read_metrics(path: &Path) -> Option<RunMetrics> {
     }
 }
 
-/// Folds runs not yet in MongoDB into a source's health as the report reads it: they are
-/// newer than every stored run, so the newest of them says whether the latest run failed.
+/// Folds runs not yet in MongoDB into a source's health as the report reads it. Their
+/// successes count as successes; the newest of those newer than every stored run says whether
+/// the latest run failed (a file that could not be deleted can be older than stored runs).
 /// Only runs started before `now` (the report's generation) count.
 pub fn fold_into(data: &mut SourceData, runs: &[RunMetrics], now: DateTime<Utc>) {
     let runs = runs.iter().filter(|run| run.started <= now);
-    let Some(newest) = runs.clone().max_by_key(|run| run.started) else {
-        return;
-    };
-    data.latest_run_failed = newest.error.is_some();
     let newest_success = runs
+        .clone()
         .filter(|run| run.error.is_none())
         .map(|run| run.started)
         .max();
     data.last_success = data.last_success.max(newest_success);
+    let newest = runs
+        .filter(|run| data.latest_run.is_none_or(|stored| run.started > stored))
+        .max_by_key(|run| run.started);
+    if let Some(newest) = newest {
+        data.latest_run_failed = newest.error.is_some();
+        data.latest_run = Some(newest.started);
+    }
 }
 
 #[cfg(test)]
@@ -95,21 +100,25 @@ mod tests {
             .single()
             .expect("time");
         let now = run(15, None).started;
-        let mut data = SourceData {
+        let stored_data = || SourceData {
             last_success: Some(stored),
+            latest_run: Some(stored),
             ..SourceData::default()
         };
+        let mut data = stored_data();
         fold_into(&mut data, &[run(13, None), run(14, None)], now);
         assert_eq!(data.last_success, Some(run(14, None).started));
         assert!(!data.latest_run_failed);
 
+        let mut data = stored_data();
         fold_into(&mut data, &[run(13, None), run(14, Some("HTTP 503"))], now);
         assert!(data.latest_run_failed, "the newest run failed");
-        assert_eq!(data.last_success, Some(run(14, None).started));
+        assert_eq!(data.last_success, Some(run(13, None).started));
 
         let mut untouched = SourceData {
             last_success: Some(stored),
             latest_run_failed: true,
+            latest_run: Some(stored),
             ..SourceData::default()
         };
         fold_into(&mut untouched, &[run(20, None)], now);
@@ -117,6 +126,17 @@ mod tests {
             (untouched.last_success, untouched.latest_run_failed),
             (Some(stored), true),
             "a run after the report's generation does not count"
+        );
+
+        let mut newer_stored = SourceData {
+            last_success: Some(run(14, None).started),
+            latest_run: Some(run(14, None).started),
+            ..SourceData::default()
+        };
+        fold_into(&mut newer_stored, &[run(3, Some("HTTP 503"))], now);
+        assert!(
+            !newer_stored.latest_run_failed,
+            "a failed run left in raw/, older than the stored ones, is not the latest"
         );
     }
 }

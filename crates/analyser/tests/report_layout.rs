@@ -113,6 +113,7 @@ fn single() -> SourceData {
             .collect(),
         last_success: Some(generated() - Duration::minutes(1)),
         latest_run_failed: false,
+        latest_run: None,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -149,6 +150,7 @@ fn busy() -> SourceData {
         runs: Vec::new(),
         last_success: Some(generated() - Duration::minutes(5)),
         latest_run_failed: false,
+        latest_run: None,
         positions: None,
     }
 }
