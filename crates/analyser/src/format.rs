@@ -103,6 +103,22 @@ pub fn with_decimals(value: f64, decimals: usize) -> String {
     }
 }
 
+/// `text` keeping `kept` of its characters, its start and its end, joined by `…` (all of it
+/// when it is that short).
+pub fn cut_middle(text: &str, kept: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= kept {
+        return text.to_owned();
+    }
+    let head = kept.div_ceil(2);
+    let tail = kept / 2;
+    chars[..head]
+        .iter()
+        .chain(std::iter::once(&'…'))
+        .chain(&chars[chars.len() - tail..])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +157,8 @@ mod tests {
             "a mean a rounding error off is the same value"
         );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
+        assert_eq!(cut_middle("Établissement", 5), "Éta…nt");
+        assert_eq!(cut_middle("court", 5), "court");
         assert_eq!(with_decimals(-0.0001, 2), "0");
     }
 

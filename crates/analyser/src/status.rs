@@ -261,7 +261,7 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
     print!("{}", report.render());
     let problems = report.problems();
     for problem in &problems {
-        eprintln!("analyser status: {problem}");
+        releve::logging::failure_line("analyser status", problem);
     }
     if problems.is_empty() {
         ExitCode::SUCCESS

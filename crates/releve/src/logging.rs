@@ -22,13 +22,14 @@ pub fn init() {
 }
 
 /// Prints a run's failure as one line on stderr, `stage: what`. Written to a log file (stderr
-/// not a terminal) the line ends with its UTC time, ` [2026-10-27T05:05:01Z]`, so an outage can
-/// be dated even when no timestamped line comes just before it.
+/// not a terminal) the line ends with its UTC time as `date -u -Iseconds` writes it, like the
+/// crontab's "skipped" lines, ` [2026-10-27T05:05:01+00:00]`, so an outage can be dated even
+/// when no timestamped line comes just before it.
 pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
     if std::io::stderr().is_terminal() {
         eprintln!("{stage}: {what}");
     } else {
-        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
         eprintln!("{stage}: {what} [{now}]");
     }
 }

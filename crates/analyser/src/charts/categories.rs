@@ -1,5 +1,7 @@
 //! A category field's most frequent values over the period, as horizontal bars.
 
+use std::collections::HashMap;
+
 use plotters::prelude::*;
 
 use super::{
@@ -73,21 +75,20 @@ pub fn category_bars(
 /// The bars' labels: each value as it reads, cut in its middle past [`LABEL_CHARS`], and told
 /// apart when cutting made two alike.
 fn value_labels(values: &[(String, i64)]) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::with_capacity(values.len());
-    for (value, _) in values {
-        let label = shorten(value);
-        let numbered = format!("{label} (");
-        let alike = labels
-            .iter()
-            .filter(|l| **l == label || l.starts_with(&numbered))
-            .count();
-        labels.push(if alike == 0 {
-            label
-        } else {
-            format!("{label} ({})", alike + 1)
-        });
-    }
-    labels
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    values
+        .iter()
+        .map(|(value, _)| {
+            let label = shorten(value);
+            let count = seen.entry(label.clone()).or_default();
+            *count += 1;
+            if *count == 1 {
+                label
+            } else {
+                format!("{label} ({count})")
+            }
+        })
+        .collect()
 }
 
 /// A value as a bar's label: `(empty)` for blanks; line breaks as `↵` and other control
@@ -110,17 +111,11 @@ fn shorten(value: &str) -> String {
     } else {
         format!("\"{visible}\"")
     };
-    let chars: Vec<char> = visible.chars().collect();
-    if chars.len() <= LABEL_CHARS {
-        return visible;
+    if visible.chars().count() <= LABEL_CHARS {
+        visible
+    } else {
+        crate::format::cut_middle(&visible, LABEL_CHARS - 1)
     }
-    let head = (LABEL_CHARS - 1).div_ceil(2);
-    let tail = (LABEL_CHARS - 1) / 2;
-    chars[..head]
-        .iter()
-        .chain(std::iter::once(&'…'))
-        .chain(&chars[chars.len() - tail..])
-        .collect()
 }
 
 #[cfg(test)]
@@ -165,5 +160,8 @@ mod tests {
             ["ab", "a"],
             "a value that starts another is not alike"
         );
+        let parentheses =
+            value_labels(&[("Autre (préciser)".to_owned(), 2), ("Autre".to_owned(), 1)]);
+        assert_eq!(parentheses, ["Autre (préciser)", "Autre"]);
     }
 }

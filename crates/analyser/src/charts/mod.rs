@@ -144,18 +144,9 @@ fn fitted(
     if width(text) <= room {
         return text.to_owned();
     }
-    let chars: Vec<char> = text.chars().collect();
-    let cut = |kept: usize| -> String {
-        let head = kept.div_ceil(2);
-        let tail = kept / 2;
-        chars[..head]
-            .iter()
-            .chain(std::iter::once(&'…'))
-            .chain(&chars[chars.len() - tail..])
-            .collect()
-    };
+    let cut = |kept: usize| crate::format::cut_middle(text, kept);
     // The most characters kept that fit: `cut(low)` fits, `cut(high)` does not.
-    let (mut low, mut high) = (0, chars.len());
+    let (mut low, mut high) = (0, text.chars().count());
     while high - low > 1 {
         let middle = (low + high) / 2;
         if width(&cut(middle)) <= room {
