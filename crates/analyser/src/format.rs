@@ -60,8 +60,10 @@ pub fn value(v: f64) -> String {
 /// tell the closest two apart. Values a rounding error apart (a mean of equal values computed
 /// from hourly means) count as equal.
 pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
-    let plain = values.map(value);
     let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    // A mean of values around zero can come out a rounding error off it (-1.7e-27).
+    let values = values.map(|v| if v.abs() <= largest * 1e-12 { 0.0 } else { v });
+    let plain = values.map(value);
     let mut closest = f64::INFINITY;
     let mut alike = false;
     for (i, a) in values.iter().enumerate() {
@@ -155,6 +157,11 @@ mod tests {
             values_apart([1_013.3, 1_013.299_999_999_999_8, 1_013.3]),
             ["1,013", "1,013", "1,013"],
             "a mean a rounding error off is the same value"
+        );
+        assert_eq!(
+            values_apart([-1e-9, -1.7e-27, 1e-9]),
+            ["-1.000e-9", "0.00", "1.000e-9"],
+            "a mean a rounding error off zero is zero"
         );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
         assert_eq!(cut_middle("Établissement", 5), "Éta…nt");

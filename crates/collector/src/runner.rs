@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
 use releve::{RunLock, RunMetrics, Source};
@@ -167,7 +167,11 @@ fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Op
             Due::Now => {}
             Due::NotBefore(next) => {
                 tracing::debug!(source = %source.name, next = %next, "Source not due yet.");
-                let next = next.format("%Y-%m-%d %H:%M:%S UTC");
+                // Rounded up to the second: due from the second it names.
+                let next = next
+                    .duration_round_up(chrono::TimeDelta::seconds(1))
+                    .unwrap_or(next)
+                    .format("%Y-%m-%d %H:%M:%S UTC");
                 return Some(SourceResult::NotDue(format!("next run due at {next}")));
             }
             Due::DayLanded(day) => {
@@ -204,7 +208,7 @@ async fn collect_and_land(
         client,
         day: settings.day,
         raw_dir: raw_dir.to_owned(),
-        since: sources::incremental_start(source, settings.since, state.cursor, started),
+        since: sources::incremental_start(source, settings.since, state.cursor(), started),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
     // Lines logged while collecting (retries, throttling) name their source. At error level,

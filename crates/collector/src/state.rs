@@ -105,6 +105,16 @@ impl SourceState {
         }
     }
 
+    /// Where the next incremental run takes up: the cursor, capped at the start of the last
+    /// successful run (a cursor saved ahead of its run by an earlier version counts from that
+    /// run's start, not from the next run's).
+    pub fn cursor(&self) -> Option<DateTime<Utc>> {
+        match self.last_success_started {
+            Some(started) => self.cursor.map(|cursor| cursor.min(started)),
+            None => self.cursor,
+        }
+    }
+
     /// Records a landed run.
     pub fn succeeded(
         &mut self,
@@ -173,6 +183,16 @@ mod tests {
             cursor: Some(at(22, 45)),
             ..SourceState::default()
         };
+        let legacy = SourceState {
+            last_success_started: Some(at(10, 0)),
+            cursor: Some(at(22, 45)),
+            ..SourceState::default()
+        };
+        assert_eq!(
+            legacy.cursor(),
+            Some(at(10, 0)),
+            "the next run takes up from the start of the run that saved it"
+        );
         saved_ahead.succeeded(at(11, 0), at(11, 1), Some(at(22, 45)), None);
         assert_eq!(
             saved_ahead.cursor,

@@ -104,7 +104,8 @@ impl Ranged for KeyedAxis {
 /// that tell ticks `span / 6` apart; `2.5M` past a million when the ticks are that far apart,
 /// and scientific notation past 1e12 or below what two decimals show.
 pub(super) fn number_label(value: f64, span: f64) -> String {
-    if value == 0.0 {
+    // Plotters' tick at zero can carry rounding noise (-2.1e-25 on a ±1e-9 axis).
+    if value == 0.0 || value.abs() < span.abs() * 1e-9 {
         return "0".to_owned();
     }
     let magnitude = value.abs().max(span.abs());
@@ -172,6 +173,7 @@ mod tests {
         assert_eq!(number_label(1.5e-5, 3e-5), "1.5e-5");
         assert_eq!(number_label(0.0, 3e-5), "0");
         assert_eq!(number_label(0.0, 1e13), "0");
+        assert_eq!(number_label(-2.1e-25, 2e-9), "0", "rounding noise at zero");
     }
 
     #[test]
