@@ -87,12 +87,20 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let mut data = query::load(&db, &config, &period).await?;
+    let mut first_runs = query::first_runs(&db, &config).await?;
     if let Some(raw_dir) = &args.raw_dir {
-        for (name, source_data) in &mut data {
-            waiting_runs::fold_into(source_data, &waiting_runs::read(raw_dir, name), now);
+        for source in &config.sources {
+            let waiting = waiting_runs::read(raw_dir, &source.name);
+            if let Some(source_data) = data.get_mut(&source.name) {
+                waiting_runs::fold_into(source_data, &waiting, &period, now);
+            }
+            if let Some(first) = waiting_runs::first_collection(&waiting, source.collects_by_day())
+            {
+                let known = first_runs.entry(source.name.clone()).or_insert(first);
+                *known = (*known).min(first);
+            }
         }
     }
-    let first_runs = query::first_runs(&db, &config).await?;
     let quarantined = match &args.raw_dir {
         Some(raw_dir) => {
             Some(

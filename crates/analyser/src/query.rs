@@ -12,7 +12,7 @@ use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::FindOptions;
 use releve::store::{self, HourlySummary, StoreError};
-use releve::{Config, Source};
+use releve::{Config, RunMetrics, Source};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -57,6 +57,20 @@ struct RunDocument {
     /// The day a per-day source's run collected.
     #[serde(default)]
     day: Option<chrono::NaiveDate>,
+}
+
+impl From<&RunMetrics> for CollectionRun {
+    fn from(run: &RunMetrics) -> Self {
+        CollectionRun {
+            started: run.started,
+            records: run.records,
+            announced: run.announced,
+            retries: run.retries,
+            throttled: run.throttled,
+            shortfall: run.shortfall,
+            error: run.error.clone(),
+        }
+    }
 }
 
 impl From<RunDocument> for CollectionRun {

@@ -8,7 +8,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use releve::{RawFileRole, RunMetrics, rawfile};
 
-use crate::query::SourceData;
+use crate::period::ReportPeriod;
+use crate::query::{CollectionRun, SourceData};
 
 /// The run metrics waiting in `raw/<source>/`; a file that cannot be read is logged and
 /// skipped, and a folder that cannot be listed holds none.
@@ -42,12 +43,29 @@ pub fn read_metrics(path: &Path) -> Option<RunMetrics> {
     }
 }
 
-/// Folds runs not yet in MongoDB into a source's health as the report reads it. Their
-/// successes count as successes; the newest of those newer than every stored run says whether
-/// the latest run failed (a file that could not be deleted can be older than stored runs).
-/// Only runs started before `now` (the report's generation) count.
-pub fn fold_into(data: &mut SourceData, runs: &[RunMetrics], now: DateTime<Utc>) {
+/// Folds runs not yet in MongoDB into what the report reads of a source, as if they were
+/// stored: the period's runs (by the day they collected, for a per-day source) and its health.
+/// Their successes count as successes; the newest of those newer than every stored run says
+/// whether the latest run failed (a file that could not be deleted can be older than stored
+/// runs). Only runs started before `now` (the report's generation) count.
+pub fn fold_into(
+    data: &mut SourceData,
+    runs: &[RunMetrics],
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) {
     let runs = runs.iter().filter(|run| run.started <= now);
+    for run in runs.clone() {
+        let in_period = match run.day {
+            Some(day) => (period.first_day..period.end_day).contains(&day),
+            None => (period.start()..period.end()).contains(&run.started),
+        };
+        let stored = data.runs.iter().any(|known| known.started == run.started);
+        if in_period && !stored {
+            data.runs.push(CollectionRun::from(run));
+        }
+    }
+    data.runs.sort_by_key(|run| run.started);
     let newest_success = runs
         .clone()
         .filter(|run| run.error.is_none())
@@ -60,6 +78,20 @@ pub fn fold_into(data: &mut SourceData, runs: &[RunMetrics], now: DateTime<Utc>)
     if let Some(newest) = newest {
         data.latest_run_failed = newest.error.is_some();
         data.latest_run = Some(newest.started);
+    }
+}
+
+/// The first collection these runs tell of (see `query::first_runs`): the first day a per-day
+/// source collected, else the earliest start.
+pub fn first_collection(runs: &[RunMetrics], per_day: bool) -> Option<DateTime<Utc>> {
+    if per_day {
+        runs.iter()
+            .filter_map(|run| run.day)
+            .min()
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|midnight| midnight.and_utc())
+    } else {
+        runs.iter().map(|run| run.started).min()
     }
 }
 
@@ -93,6 +125,48 @@ mod tests {
         }
     }
 
+    fn period() -> ReportPeriod {
+        ReportPeriod::containing(
+            crate::period::PeriodKind::Day,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"),
+            chrono_tz::UTC,
+        )
+    }
+
+    #[test]
+    fn runs_waiting_for_the_summariser_count_in_their_period() {
+        let mut data = SourceData::default();
+        let mut yesterdays = run(10, None);
+        yesterdays.started -= chrono::TimeDelta::days(1);
+        let stored = CollectionRun::from(&run(12, None));
+        data.runs.push(stored.clone());
+        fold_into(
+            &mut data,
+            &[run(12, None), run(11, Some("HTTP 503")), yesterdays],
+            &period(),
+            run(30, None).started,
+        );
+        let started: Vec<u32> = data
+            .runs
+            .iter()
+            .map(|r| chrono::Timelike::minute(&r.started))
+            .collect();
+        assert_eq!(started, [11, 12], "the period's runs, each once, by start");
+        assert_eq!(data.runs[0].error.as_deref(), Some("HTTP 503"));
+
+        let mut offers = run(1, None);
+        offers.day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22);
+        offers.started += chrono::TimeDelta::days(1);
+        let mut day_data = SourceData::default();
+        fold_into(&mut day_data, &[offers.clone()], &period(), offers.started);
+        assert_eq!(day_data.runs.len(), 1, "a per-day run counts for its day");
+        assert_eq!(
+            first_collection(&[offers], true),
+            Some(period().start()),
+            "the first day it collected"
+        );
+    }
+
     #[test]
     fn runs_waiting_for_the_summariser_are_the_latest_news() {
         let stored = Utc
@@ -106,12 +180,17 @@ mod tests {
             ..SourceData::default()
         };
         let mut data = stored_data();
-        fold_into(&mut data, &[run(13, None), run(14, None)], now);
+        fold_into(&mut data, &[run(13, None), run(14, None)], &period(), now);
         assert_eq!(data.last_success, Some(run(14, None).started));
         assert!(!data.latest_run_failed);
 
         let mut data = stored_data();
-        fold_into(&mut data, &[run(13, None), run(14, Some("HTTP 503"))], now);
+        fold_into(
+            &mut data,
+            &[run(13, None), run(14, Some("HTTP 503"))],
+            &period(),
+            now,
+        );
         assert!(data.latest_run_failed, "the newest run failed");
         assert_eq!(data.last_success, Some(run(13, None).started));
 
@@ -121,7 +200,7 @@ mod tests {
             latest_run: Some(stored),
             ..SourceData::default()
         };
-        fold_into(&mut untouched, &[run(20, None)], now);
+        fold_into(&mut untouched, &[run(20, None)], &period(), now);
         assert_eq!(
             (untouched.last_success, untouched.latest_run_failed),
             (Some(stored), true),
@@ -133,7 +212,12 @@ mod tests {
             latest_run: Some(run(14, None).started),
             ..SourceData::default()
         };
-        fold_into(&mut newer_stored, &[run(3, Some("HTTP 503"))], now);
+        fold_into(
+            &mut newer_stored,
+            &[run(3, Some("HTTP 503"))],
+            &period(),
+            now,
+        );
         assert!(
             !newer_stored.latest_run_failed,
             "a failed run left in raw/, older than the stored ones, is not the latest"
