@@ -56,11 +56,13 @@ pub async fn summarise_source(
                 let Some(file) = read_landed(raw_dir, source, &name, report) else {
                     continue;
                 };
-                // An out-of-order file is summarised alone; a file that would take the batch
-                // past its size is merged into the next one.
+                // An out-of-order file is summarised alone: one older than the newest file
+                // summarised, or that file itself (back from quarantine, or left by a run that
+                // died while deleting). A file that would take the batch past its size is
+                // merged into the next one.
                 let out_of_order = run
                     .newest
-                    .is_some_and(|newest| name.landing_order() < newest);
+                    .is_some_and(|newest| name.landing_order() <= newest);
                 if !batch.data_files.is_empty()
                     && (out_of_order || batch.bytes + file.bytes > BATCH_BYTES)
                 {
