@@ -49,6 +49,11 @@ pub async fn summarise_source(
         leftover: database::pending_hours(db, &source.name).await?,
     };
     let mut batch = Batch::default();
+    // Files landed no later than the newest file summarised: files summarised before and left
+    // or put back (a run that died while deleting, a rerun), or a file moved back from
+    // quarantine. They come first in landing order, and are gathered apart (see
+    // `flush_returned`).
+    let mut returned = Batch::default();
     for name in names {
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
@@ -56,24 +61,30 @@ pub async fn summarise_source(
                 let Some(file) = read_landed(raw_dir, source, &name, report) else {
                     continue;
                 };
-                // An out-of-order file is summarised alone: one older than the newest file
-                // summarised, or that file itself (back from quarantine, or left by a run that
-                // died while deleting). A file that would take the batch past its size is
-                // merged into the next one.
-                let out_of_order = run
+                if run
                     .newest
-                    .is_some_and(|newest| name.landing_order() <= newest);
-                if !batch.data_files.is_empty()
-                    && (out_of_order || batch.bytes + file.bytes > BATCH_BYTES)
+                    .is_some_and(|newest| name.landing_order() <= newest)
                 {
+                    if !returned.data_files.is_empty()
+                        && (returned.bytes + file.bytes > BATCH_BYTES
+                            || returned.data_files.len() >= batch_files)
+                    {
+                        let full = std::mem::take(&mut returned);
+                        flush_returned(db, raw_dir, source, full, &mut run, report).await?;
+                    }
+                    returned.merge(name, file);
+                    continue;
+                }
+                if !returned.is_empty() {
+                    let full = std::mem::take(&mut returned);
+                    flush_returned(db, raw_dir, source, full, &mut run, report).await?;
+                }
+                // A file that would take the batch past its size is merged into the next one.
+                if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
                     let full = std::mem::take(&mut batch);
                     flush(db, raw_dir, source, full, &mut run, report).await?;
                 }
                 batch.merge(name, file);
-                if out_of_order {
-                    let alone = std::mem::take(&mut batch);
-                    flush(db, raw_dir, source, alone, &mut run, report).await?;
-                }
             }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
@@ -81,8 +92,56 @@ pub async fn summarise_source(
             flush(db, raw_dir, source, full, &mut run, report).await?;
         }
     }
+    if !returned.is_empty() {
+        flush_returned(db, raw_dir, source, returned, &mut run, report).await?;
+    }
     if !batch.is_empty() || !run.leftover.is_empty() {
         flush(db, raw_dir, source, batch, &mut run, report).await?;
+    }
+    Ok(())
+}
+
+/// Summarises files landed no later than the newest file summarised. When, together, they
+/// write no record (a rerun of files already summarised), they are one batch: one by one they
+/// would write none either (see [`plan::Plan::writes_nothing`]). Otherwise one of them brings
+/// a version the database has not seen (a file moved back from quarantine), and each is
+/// summarised alone, as separate runs after each file would have: what it changes then does
+/// not depend on which files share its batch.
+async fn flush_returned(
+    db: &Database,
+    raw_dir: &Path,
+    source: &Source,
+    group: Batch,
+    run: &mut SourceRun,
+    report: &mut SourceReport,
+) -> Result<(), SummariseError> {
+    run.waiting
+        .extend(quarantine::waiting(raw_dir, &source.name));
+    if group.data_files.len() <= 1
+        || plan::plan(db, source, &group, run.waiting.clone())
+            .await?
+            .writes_nothing()
+    {
+        return flush(db, raw_dir, source, group, run, report).await;
+    }
+    // Run metrics are never gathered here (they go with the next batch).
+    for name in group.data_files {
+        let path = name.path_in(raw_dir);
+        // Read again, one at a time: the group's merged records are gone.
+        let file = match landed::read(&path, source) {
+            Ok(file) => file,
+            Err(ReadError::Refused(reason)) => {
+                report.failures.push(refused(raw_dir, path, &reason));
+                continue;
+            }
+            Err(ReadError::Io(err)) => {
+                report.failures.push(unreadable(path, &err));
+                continue;
+            }
+        };
+        let mut alone = Batch::default();
+        alone.merge(name, file);
+        flush(db, raw_dir, source, alone, run, report).await?;
     }
     Ok(())
 }

@@ -97,6 +97,13 @@ impl Plan {
             .find(|index| order(*index) > *gap)
     }
 
+    /// True when the batch writes no record. Its files, summarised one by one, would write none
+    /// either: each is then stale (older than the file behind the stored version) or a repeat
+    /// of what is stored, with no file waiting in quarantine between.
+    pub fn writes_nothing(&self) -> bool {
+        self.inserts.is_empty() && self.updates.is_empty() && self.confirmations.is_empty()
+    }
+
     /// Forgets the in-hand hours: they will be read back from `records`.
     pub fn read_every_hour(&mut self) {
         self.in_hand.clear();
