@@ -319,6 +319,53 @@ async fn a_file_moved_back_gives_the_same_database_summarised_with_newer_files_o
 }
 
 #[tokio::test]
+async fn a_file_moved_back_among_files_put_back_gives_the_state_of_the_file_alone() {
+    let mut states = Vec::new();
+    for put_back in [false, true] {
+        let ws = Workspace::new("moved-back-among");
+        let first = ws.land(
+            "usgs",
+            (10, 0, 0),
+            &snapshot(vec![quake("a", (10, 5), 1.0)]),
+        );
+        let read = |name: &releve::RawFileName| {
+            let path = name.path_in(&ws.raw());
+            let bytes = std::fs::read(&path).expect("landed file");
+            (path, bytes)
+        };
+        let mut copies = vec![read(&first)];
+        ws.summarise();
+        let revised = serde_json::to_vec(&snapshot(vec![
+            quake("a", (10, 5), 2.0),
+            quake("c", (10, 7), 3.0),
+        ]))
+        .expect("JSON");
+        let cut = ws.land_bytes("usgs", (10, 1, 0), &revised[..revised.len() - 2]);
+        let later = ws.land(
+            "usgs",
+            (10, 2, 0),
+            &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 6), 1.0)]),
+        );
+        copies.push(read(&later));
+        ws.summarise_with(&[]);
+        ws.move_back(&cut, &revised);
+        if put_back {
+            // Files already summarised, put back beside it (a restore, a copy run twice).
+            for (path, bytes) in &copies {
+                std::fs::write(path, bytes).expect("put back");
+            }
+        }
+        ws.summarise();
+        assert_eq!(ws.remaining("usgs"), 0);
+        states.push(ws.dump().await);
+    }
+    assert_eq!(
+        states[1], states[0],
+        "files put back change nothing, and the moved-back file counts as it would alone"
+    );
+}
+
+#[tokio::test]
 async fn a_repeat_is_written_only_when_a_quarantined_file_lies_before_it() {
     let ws = Workspace::new("repeats");
     // Waits in quarantine from the first run on, older than every file after it.
