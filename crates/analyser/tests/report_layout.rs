@@ -426,3 +426,26 @@ fn a_report_generated_before_its_period_ends_says_so() {
         );
     }
 }
+
+#[test]
+fn positions_across_the_180th_meridian_are_mapped_across_it() {
+    let mut data = single();
+    let drift = |i: u32| Position {
+        lon: 175.0 + f64::from(i) * 0.25 - if i > 20 { 360.0 } else { 0.0 },
+        lat: -17.0 + f64::from(i % 5) * 0.2,
+        value: Some(2.5),
+    };
+    data.positions = Some(Positions {
+        points: (0..48).map(drift).collect(),
+        records: 48,
+        sampled_every: 1,
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_with(dir.path(), data);
+    let text = common::text(&pdf);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Frame: around the positions, across the 180° meridian."),
+        "{text}"
+    );
+}

@@ -39,6 +39,24 @@ impl Framed {
     }
 }
 
+/// True when `points` sit on both sides of the 180° meridian and span less than half the
+/// longitudes when read eastward across it (a drifting buoy, Fiji and Samoa): their map is
+/// then drawn across that meridian instead of stretching over the whole world.
+pub fn across_antimeridian(points: &[Position]) -> bool {
+    let span = |lons: &mut dyn Iterator<Item = f64>| {
+        let (low, high) = lons.fold((f64::MAX, f64::MIN), |(l, h), lon| (l.min(lon), h.max(lon)));
+        high - low
+    };
+    let direct = span(&mut points.iter().map(|p| p.lon));
+    let across = span(&mut points.iter().map(|p| eastward(p.lon)));
+    points.len() > 1 && across < direct / 2.0
+}
+
+/// A longitude read eastward past 180°: -170° is 190°.
+pub fn eastward(lon: f64) -> f64 {
+    if lon < 0.0 { lon + 360.0 } else { lon }
+}
+
 /// The `[min_lon, min_lat, max_lon, max_lat]` of a `map_frame` as a box.
 pub fn configured(frame: [f64; 4]) -> BoundingBox {
     let [min_lon, min_lat, max_lon, max_lat] = frame;
@@ -93,6 +111,26 @@ mod tests {
         let outside = framed.outside_extent().expect("two outside");
         assert_eq!((outside.min_lon, outside.max_lon), (-61.5, 55.5));
         assert_eq!((outside.min_lat, outside.max_lat), (-21.1, 16.2));
+    }
+
+    #[test]
+    fn positions_both_sides_of_the_180th_meridian_are_framed_across_it() {
+        let fiji_samoa = [at(178.4, -18.1), at(-171.8, -13.8), at(179.9, -16.0)];
+        assert!(across_antimeridian(&fiji_samoa));
+        assert_eq!(eastward(-171.8), 188.2);
+        let world = [
+            at(-155.0, 19.4),
+            at(142.0, 38.0),
+            at(-70.0, -33.0),
+            at(25.0, 38.0),
+        ];
+        assert!(
+            !across_antimeridian(&world),
+            "a world-wide spread stays as it is"
+        );
+        let france = [at(-1.5, 47.2), at(7.3, 43.7)];
+        assert!(!across_antimeridian(&france));
+        assert!(!across_antimeridian(&[at(179.0, 0.0)]));
     }
 
     #[test]

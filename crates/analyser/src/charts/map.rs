@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
 
-use super::framing::MapFrame;
+use super::framing::{MapFrame, across_antimeridian, eastward};
 use super::{
     ChartError, ChartImage, desc_style, dots, draw, fitted_title, font_px, label_style, palette,
     tick, title_style, y_label_area,
@@ -49,11 +49,33 @@ pub fn position_map(
         0
     };
     let map_size = (size.0, size.1 - key_height);
+    // Across the 180° meridian, longitudes are read eastward (-170° as 190°) and labelled back;
+    // the hourly boxes, which cannot cross it, are not outlined.
+    let across = matches!(frame, MapFrame::Data { .. }) && across_antimeridian(points);
+    let shifted: Vec<Position>;
+    let points = if across {
+        shifted = points
+            .iter()
+            .map(|p| Position {
+                lon: eastward(p.lon),
+                ..*p
+            })
+            .collect();
+        &shifted[..]
+    } else {
+        points
+    };
     let (extent, outline) = match frame {
+        MapFrame::Data { .. } if across => (extent(points, None), None),
         MapFrame::Data { outline } => (extent(points, outline), outline),
         MapFrame::Configured(configured) => (configured, None),
     };
-    let (lon, lat) = framed(extent, map_size);
+    let lon_limits = if across {
+        (0.0, 360.0)
+    } else {
+        (-180.0, 180.0)
+    };
+    let (lon, lat) = framed(extent, map_size, lon_limits);
     let range = ValueRange::of(points);
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
@@ -62,7 +84,8 @@ pub fn position_map(
             plotters::coord::types::RangedCoordf64::from(range.0..range.1).key_points(count)
         };
         let (lon_ticks, lat_ticks) = (ticks(lon, 8), ticks(lat, 6));
-        let lon_label = degrees(&lon_ticks);
+        let lon_degrees = degrees(&lon_ticks);
+        let lon_label = |lon: &f64| lon_degrees(&if *lon > 180.0 { lon - 360.0 } else { *lon });
         let lat_label = degrees(&lat_ticks);
         let y_area = y_label_area(&map_area, lat_ticks.iter().map(&lat_label));
         let mut chart = ChartBuilder::on(&map_area)
@@ -252,7 +275,11 @@ fn extent(points: &[Position], outline: Option<BoundingBox>) -> BoundingBox {
 
 /// Longitude and latitude ranges around `b`, padded, with about equal ground distances per
 /// pixel on both axes so shapes are not stretched.
-fn framed(b: BoundingBox, (width, height): (u32, u32)) -> ((f64, f64), (f64, f64)) {
+fn framed(
+    b: BoundingBox,
+    (width, height): (u32, u32),
+    lon_limits: (f64, f64),
+) -> ((f64, f64), (f64, f64)) {
     let pad = |lo: f64, hi: f64| ((hi - lo) * 0.08).max(0.02);
     let (mut lon_span, mut lat_span) = (
         b.max_lon - b.min_lon + 2.0 * pad(b.min_lon, b.max_lon),
@@ -268,14 +295,14 @@ fn framed(b: BoundingBox, (width, height): (u32, u32)) -> ((f64, f64), (f64, f64
     }
     let lon_span = lon_span.min(360.0);
     let lat_span = lat_span.min(180.0);
-    let clamp = |mid: f64, span: f64, limit: f64| {
-        let lo = (mid - span / 2.0).max(-limit);
-        let hi = (lo + span).min(limit);
+    let clamp = |mid: f64, span: f64, (low, high): (f64, f64)| {
+        let lo = (mid - span / 2.0).max(low);
+        let hi = (lo + span).min(high);
         (hi - span, hi)
     };
     (
-        clamp(lon_mid, lon_span, 180.0),
-        clamp(lat_mid, lat_span, 90.0),
+        clamp(lon_mid, lon_span, lon_limits),
+        clamp(lat_mid, lat_span, (-90.0, 90.0)),
     )
 }
 

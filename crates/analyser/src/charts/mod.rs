@@ -22,7 +22,9 @@ use plotters::style::FontStyle;
 use axes::{KeyedAxis, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
 pub use counts::hourly_counts;
-pub use framing::{MapFrame, configured as configured_frame, frame as frame_positions};
+pub use framing::{
+    MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,
+};
 pub use map::{ColourKey, position_map};
 pub use series::{HourBand, numeric_band};
 

@@ -243,7 +243,11 @@ fn map_chart(
             MapFrame::Data {
                 outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
             },
-            "Frame: bounding box of the hourly summaries.".to_owned(),
+            if charts::across_antimeridian(shown) {
+                "Frame: around the positions, across the 180° meridian.".to_owned()
+            } else {
+                "Frame: bounding box of the hourly summaries.".to_owned()
+            },
         ),
         (Some(configured), None) => (
             MapFrame::Configured(configured),
