@@ -104,6 +104,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 last_success: hours.last().copied(),
                 latest_run_failed: false,
                 latest_run: None,
+                rejected: 0,
                 positions,
             };
             (source.name.clone(), data)

@@ -73,6 +73,9 @@ pub struct Completeness {
     pub shortfall: u64,
     /// Records in the period, from `hourly`.
     pub records: i64,
+    /// Records the summariser dropped (no key, or no time it could read) from files landed in
+    /// the period.
+    pub rejected: u64,
     /// Health when the report is generated.
     pub health: Health,
     /// The latest failure's message.
@@ -154,6 +157,7 @@ pub fn assess(
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
         records: data.records(),
+        rejected: data.rejected,
         health: health(source, data, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }

@@ -101,6 +101,9 @@ pub struct SourceData {
     pub latest_run_failed: bool,
     /// When the latest run started.
     pub latest_run: Option<DateTime<Utc>>,
+    /// Records the summariser dropped (no key, or no time it could read) from files landed in
+    /// the period (`rejected`).
+    pub rejected: u64,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
 }
@@ -214,6 +217,15 @@ async fn load_source(
     let action = format!("reading `runs` of {name}");
     let runs: Vec<RunDocument> = find_all(db, store::RUNS, started, by_start, &action).await?;
     let health = run_health(db, name).await?;
+    let landed =
+        doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
+    let action = format!("reading `rejected` of {name}");
+    let dropped: Vec<RejectedDocument> =
+        find_all(db, store::REJECTED, landed, None, &action).await?;
+    let rejected = dropped
+        .iter()
+        .map(|file| u64::try_from(file.count).unwrap_or(0))
+        .sum();
     let positions = match source.position() {
         Some(_) => Some(crate::positions::load(db, source, period, MAX_POSITIONS).await?),
         None => None,
@@ -224,6 +236,7 @@ async fn load_source(
         last_success: health.last_success,
         latest_run_failed: health.latest_run_failed,
         latest_run: health.latest_run,
+        rejected,
         positions,
     })
 }
@@ -248,6 +261,12 @@ async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> 
         latest_run_failed,
         latest_run,
     })
+}
+
+/// A landed file's records the summariser dropped.
+#[derive(Deserialize)]
+struct RejectedDocument {
+    count: i64,
 }
 
 /// A source's runs as its health needs them.

@@ -142,6 +142,11 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         "completeness of meteo: {meteo:?}"
     );
     assert!(text.contains("offres: latest failure: HTTP 401 from the token endpoint"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("quakes: 3 records dropped by the summariser (no key, or no time it could read) from files landed in this period"),
+        "the day's dropped records, not the next day's: {flat}"
+    );
     assert!(
         text.contains("No data for this source in this period"),
         "offres has no data"

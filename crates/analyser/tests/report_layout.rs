@@ -114,6 +114,7 @@ fn single() -> SourceData {
         last_success: Some(generated() - Duration::minutes(1)),
         latest_run_failed: false,
         latest_run: None,
+        rejected: 0,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -151,6 +152,7 @@ fn busy() -> SourceData {
         last_success: Some(generated() - Duration::minutes(5)),
         latest_run_failed: false,
         latest_run: None,
+        rejected: 0,
         positions: None,
     }
 }

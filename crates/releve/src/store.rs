@@ -20,6 +20,9 @@ pub const HOURLY: &str = "hourly";
 pub const RECORDS: &str = "records";
 /// Collection of collector runs.
 pub const RUNS: &str = "runs";
+/// Collection of the records the summariser dropped, per landed file (no key, or no time it
+/// could read).
+pub const REJECTED: &str = "rejected";
 
 /// Default URI when neither `--mongodb-uri` nor `MONGODB_URI` is given.
 pub const DEFAULT_URI: &str = "mongodb://127.0.0.1:27017";
@@ -173,7 +176,7 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 
 async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     let unique = || IndexOptions::builder().unique(true).build();
-    let indexes: [(&str, Document, Option<IndexOptions>); 6] = [
+    let indexes: [(&str, Document, Option<IndexOptions>); 8] = [
         (HOURLY, doc! {"source": 1, "hour": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "key": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "hour": 1}, None),
@@ -190,6 +193,12 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
         (
             RUNS,
             doc! {"finished": 1},
+            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
+        ),
+        (REJECTED, doc! {"source": 1, "file": 1}, Some(unique())),
+        (
+            REJECTED,
+            doc! {"landed_at": 1},
             Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
         ),
     ];

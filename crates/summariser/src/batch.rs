@@ -46,6 +46,9 @@ pub struct Batch {
     pub records: HashMap<String, Version>,
     /// Bytes of the data files read.
     pub bytes: u64,
+    /// Records each data file held without a key or a readable time, by index in
+    /// `data_files` (files without any are left out).
+    pub rejected: Vec<(usize, usize)>,
 }
 
 impl Version {
@@ -66,6 +69,9 @@ impl Batch {
         let file = self.data_files.len();
         self.data_files.push(name);
         self.bytes += landed.bytes;
+        if landed.rejected > 0 {
+            self.rejected.push((file, landed.rejected));
+        }
         for record in landed.records {
             let version = Version {
                 time: record.time,

@@ -31,6 +31,7 @@ mod plan;
 mod progress;
 mod prune;
 mod quarantine;
+mod rejected;
 mod storable;
 mod summary;
 

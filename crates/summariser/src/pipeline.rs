@@ -16,7 +16,9 @@ use tracing::{debug, warn};
 use crate::batch::Batch;
 use crate::database::Unstorable;
 use crate::landed::{self, LandedFile, ReadError};
-use crate::{Failure, SourceReport, SummariseError, crash, database, plan, progress, quarantine};
+use crate::{
+    Failure, SourceReport, SummariseError, crash, database, plan, progress, quarantine, rejected,
+};
 
 /// A batch is written once its files hold this many bytes; a file that would take a batch past
 /// it starts the next one (a larger file makes a batch alone).
@@ -240,6 +242,7 @@ async fn flush(
                 .await?;
     }
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
+    rejected::note(db, &source.name, &batch).await?;
     // Noted before any file goes: a run that dies while deleting then reads the batch's
     // remaining files as out of order, each alone, never merged with newer files.
     if let Some(last) = batch.data_files.last()

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Workspace, at, count, eco2mix, numeric, quake, snapshot};
+use futures_util::TryStreamExt;
 use mongodb::bson::{self, Bson, doc};
 use releve::store::{StoredRecord, bson_date};
 use serde_json::json;
@@ -601,4 +602,47 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
         "a record within keep_days is stored"
     );
     assert_eq!(ws.remaining("eco2mix"), 0, "the file is done with");
+}
+
+#[tokio::test]
+async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
+    let ws = Workspace::new("rejected");
+    let mut keyless = quake("keyless", (10, 5), 1.0);
+    keyless.as_object_mut().expect("feature").remove("id");
+    let mut timeless = quake("timeless", (10, 6), 1.0);
+    timeless["properties"]["time"] = json!("yesterday at noon");
+    let landed = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), keyless, timeless]),
+    );
+    let bytes = std::fs::read(landed.path_in(&ws.raw())).expect("landed file");
+    ws.summarise();
+    // Read again after a restore: the same count, not twice.
+    std::fs::write(landed.path_in(&ws.raw()), bytes).expect("put back");
+    ws.summarise();
+    let noted: Vec<mongodb::bson::Document> = ws
+        .db()
+        .await
+        .collection(releve::store::REJECTED)
+        .find(mongodb::bson::doc! {})
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("documents");
+    assert_eq!(noted.len(), 1, "{noted:?}");
+    assert_eq!(noted[0].get_str("file"), Ok(landed.file_name().as_str()));
+    let count = match noted[0].get("count") {
+        Some(Bson::Int64(n)) => *n,
+        Some(Bson::Int32(n)) => i64::from(*n),
+        other => panic!("a count: {other:?}"),
+    };
+    assert_eq!(count, 2, "{noted:?}");
+    assert_eq!(
+        noted[0]
+            .get_datetime("landed_at")
+            .map(|at| at.timestamp_millis()),
+        Ok(landed.landed_at.timestamp_millis())
+    );
 }

@@ -144,4 +144,12 @@ pub fn completeness_section(
     for line in failures.iter().chain(&shortfalls) {
         doc.paragraph(line, BODY, false, Ink::ALERT);
     }
+    for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
+        let dropped = format!(
+            "{}: {} dropped by the summariser (no key, or no time it could read) from files landed in this period; its log names the files.",
+            source.name,
+            counted(c.rejected, "record")
+        );
+        doc.paragraph(&dropped, BODY, false, Ink::ALERT);
+    }
 }

@@ -301,4 +301,13 @@ pub async fn insert(db: &Database) {
         .insert_many(runs)
         .await
         .expect("insert runs");
+    // Records the summariser dropped from a file of the day, and from one landed the day after.
+    let dropped = |at: DateTime<Utc>, count: i64| {
+        doc! {"source": "quakes", "file": format!("quakes_{}.json", at.format("%Y-%m-%dT%H-%M-%SZ")),
+        "landed_at": date(at), "count": count}
+    };
+    db.collection::<Document>(store::REJECTED)
+        .insert_many([dropped(hour(3), 3), dropped(hour(25), 1000)])
+        .await
+        .expect("insert rejected");
 }
