@@ -18,22 +18,25 @@ fn setup(dir: &Path, config: &str) {
     std::fs::write(dir.join("sources.toml"), config).expect("write sources.toml");
 }
 
-/// Runs the analyser for the day report of `date` (off the async runtime: it blocks).
-async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
-    let (dir, uri, db, date) = (
-        dir.to_owned(),
-        uri.to_owned(),
-        db.to_owned(),
-        date.to_owned(),
-    );
+/// Runs the analyser on `db` with `extra` arguments, off the async runtime (it blocks), and
+/// returns what it printed.
+async fn analyse(dir: &Path, uri: &str, db: &str, extra: &[&str]) -> String {
+    let dir = dir.to_owned();
+    let args: Vec<String> = ["--mongodb-uri", uri, "--database", db]
+        .iter()
+        .chain(extra)
+        .map(|arg| (*arg).to_owned())
+        .collect();
     tokio::task::spawn_blocking(move || {
-        common::analyser_ok(
-            &dir,
-            &["--mongodb-uri", &uri, "--database", &db, "--date", &date],
-        )
+        common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
     })
     .await
-    .expect("analyser thread");
+    .expect("analyser thread")
+}
+
+/// Runs the analyser for the day report of `date`.
+async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
+    analyse(dir, uri, db, &["--date", date]).await;
 }
 
 async fn golden_database(label: &str) -> (String, String) {
@@ -52,23 +55,13 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     std::fs::create_dir_all(&quarantine).expect("quarantine folder");
     let bad = quarantine.join("quakes_2026-11-21T10-00-00Z.json");
     std::fs::write(bad, b"{oops").expect("quarantined file");
-    let args = [
-        "--mongodb-uri",
+    let stdout = analyse(
+        dir.path(),
         &uri,
-        "--database",
         &db,
-        "--date",
-        "2026-11-21",
-        "--raw-dir",
-        "raw",
-    ];
-    let stdout = tokio::task::spawn_blocking({
-        let dir = dir.path().to_owned();
-        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        move || common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .expect("analyser thread");
+        &["--date", "2026-11-21", "--raw-dir", "raw"],
+    )
+    .await;
     let pdf = dir.path().join("reports/2026-11-21.pdf");
     assert_eq!(
         stdout.trim(),
@@ -381,24 +374,13 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         !row.contains("not started") && !row.contains("none landed"),
         "the source collected its day, though its run came after the day ended: {row}"
     );
-    let (week_dir, uri) = (dir.path().to_owned(), server.uri().to_owned());
-    tokio::task::spawn_blocking(move || {
-        common::analyser_ok(
-            &week_dir,
-            &[
-                "--mongodb-uri",
-                &uri,
-                "--database",
-                &db,
-                "--date",
-                "2026-11-21",
-                "--period",
-                "week",
-            ],
-        )
-    })
-    .await
-    .expect("analyser thread");
+    analyse(
+        dir.path(),
+        server.uri(),
+        &db,
+        &["--date", "2026-11-21", "--period", "week"],
+    )
+    .await;
     let week = common::text(&dir.path().join("reports/week-2026-W47.pdf"));
     let week = week.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
@@ -426,25 +408,13 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
         &serde_json::to_vec(&metrics).expect("metrics JSON"),
     )
     .expect("metrics file");
-    let args: Vec<String> = [
-        "--mongodb-uri",
+    analyse(
+        dir.path(),
         &uri,
-        "--database",
         &db,
-        "--date",
-        "2026-11-21",
-        "--raw-dir",
-        "raw",
-    ]
-    .iter()
-    .map(|a| (*a).to_owned())
-    .collect();
-    tokio::task::spawn_blocking({
-        let dir = dir.path().to_owned();
-        move || common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .expect("analyser thread");
+        &["--date", "2026-11-21", "--raw-dir", "raw"],
+    )
+    .await;
     let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
     assert!(
         text.contains("Sources: 2 OK · 1 failing (offres)."),
