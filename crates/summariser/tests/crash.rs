@@ -158,18 +158,7 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
 
 /// The `hourly` documents' sources and hours.
 async fn summarised_hours(ws: &Workspace) -> Vec<(String, i64)> {
-    use futures_util::TryStreamExt;
-
-    let documents: Vec<mongodb::bson::Document> = ws
-        .db()
-        .await
-        .collection("hourly")
-        .find(mongodb::bson::doc! {})
-        .await
-        .expect("find")
-        .try_collect()
-        .await
-        .expect("documents");
+    let documents = ws.documents("hourly").await;
     let mut hours: Vec<(String, i64)> = documents
         .iter()
         .map(|d| {

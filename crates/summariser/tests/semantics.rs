@@ -4,7 +4,6 @@
 mod common;
 
 use common::{Workspace, at, count, eco2mix, numeric, quake, snapshot};
-use futures_util::TryStreamExt;
 use mongodb::bson::{self, Bson, doc};
 use releve::store::{StoredRecord, bson_date};
 use serde_json::json;
@@ -621,16 +620,7 @@ async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
     // Read again after a restore: the same count, not twice.
     std::fs::write(landed.path_in(&ws.raw()), bytes).expect("put back");
     ws.summarise();
-    let noted: Vec<mongodb::bson::Document> = ws
-        .db()
-        .await
-        .collection(releve::store::REJECTED)
-        .find(mongodb::bson::doc! {})
-        .await
-        .expect("find")
-        .try_collect()
-        .await
-        .expect("documents");
+    let noted = ws.documents(releve::store::REJECTED).await;
     assert_eq!(noted.len(), 1, "{noted:?}");
     assert_eq!(noted[0].get_str("file"), Ok(landed.file_name().as_str()));
     let count = match noted[0].get("count") {

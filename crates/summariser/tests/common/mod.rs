@@ -168,19 +168,23 @@ impl Workspace {
 
     /// Every document of the collections the summariser writes, without `_id` and
     /// `updated_at`, as sorted text.
+    /// Every document of `collection`.
+    pub async fn documents(&self, collection: &str) -> Vec<Document> {
+        self.db()
+            .await
+            .collection::<Document>(collection)
+            .find(doc! {})
+            .await
+            .expect("find")
+            .try_collect()
+            .await
+            .expect("documents")
+    }
+
     pub async fn dump(&self) -> Vec<String> {
-        let db = self.db().await;
         let mut lines = Vec::new();
         for collection in ["hourly", "records", "runs", "summariser_pending"] {
-            let documents: Vec<Document> = db
-                .collection::<Document>(collection)
-                .find(doc! {})
-                .await
-                .expect("find")
-                .try_collect()
-                .await
-                .expect("documents");
-            for mut document in documents {
+            for mut document in self.documents(collection).await {
                 document.remove("_id");
                 document.remove("updated_at");
                 lines.push(format!(
