@@ -14,7 +14,7 @@ use common::Site;
 use releve::RunMetrics;
 use serde_json::Value;
 use testkit::france_travail::{
-    API_PATH, Burst, DayPlan, DoubleSettings, FranceTravailDouble, Offer, TOKEN_PATH,
+    API_PATH, Burst, DayPlan, DoubleSettings, FranceTravailDouble, Offer, RequestCounts, TOKEN_PATH,
 };
 use testkit::http::LocalServer;
 
@@ -244,13 +244,13 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
     assert_no_secret(&run, &double);
 }
 
-#[test]
-fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
-    // Revoked: each token answers 10 calls, then 401, long before it would expire.
+/// A day of 3,000 offers collected at 8 calls a second from a double whose tokens `tokens`
+/// limits; every offer lands, none is counted short. Returns what the double counted.
+fn collect_renewing(tokens: impl FnOnce(&mut DoubleSettings)) -> RequestCounts {
     let mut settings = DoubleSettings::new(plain_day(3_000, 5));
     settings.calls_per_second = 2000.0;
     settings.burst = 2000;
-    settings.token_calls = Some(10);
+    tokens(&mut settings);
     let double = FranceTravailDouble::new(settings);
     let run = collect(&double, 8, &double.settings().client_secret);
     assert!(
@@ -259,35 +259,28 @@ fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
         run.stderr()
     );
     assert_eq!(run.landed_offers().len(), 3_000);
-    let counts = double.counts();
+    assert_eq!(run.metrics().shortfall, 0);
+    assert_no_secret(&run, &double);
+    double.counts()
+}
+
+#[test]
+fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
+    // Revoked: each token answers 10 calls, then 401, long before it would expire.
+    let counts = collect_renewing(|settings| settings.token_calls = Some(10));
     assert!(
         counts.unauthorized >= 1,
         "a revoked token was met: {counts:?}"
     );
     assert!(counts.tokens_issued >= 2, "tokens were renewed: {counts:?}");
-    assert_eq!(run.metrics().shortfall, 0);
-    assert_no_secret(&run, &double);
 
     // Expired: tokens live 1 s and the 20 or so calls take about 2 s at 8 calls a second;
     // whether a token is renewed before it expires or after its 401, none stops the run.
-    let mut settings = DoubleSettings::new(plain_day(3_000, 5));
-    settings.calls_per_second = 2000.0;
-    settings.burst = 2000;
-    settings.token_lifetime = 1;
-    let double = FranceTravailDouble::new(settings);
-    let run = collect(&double, 8, &double.settings().client_secret);
-    assert!(
-        run.output.status.success(),
-        "collector failed:\n{}",
-        run.stderr()
-    );
-    assert_eq!(run.landed_offers().len(), 3_000);
-    let counts = double.counts();
+    let counts = collect_renewing(|settings| settings.token_lifetime = 1);
     assert!(
         counts.tokens_issued >= 2,
         "tokens were renewed as they expired: {counts:?}"
     );
-    assert_eq!(run.metrics().shortfall, 0);
 }
 
 #[test]
