@@ -25,7 +25,10 @@ pub fn completeness_section(
          counted from the source's first known collection (its earliest recorded run) when that \
          came after the period's start; landed and failed collections, retries and 429 answers \
          come from the collector's runs; hours without data and records from the hourly \
-         summaries; coverage compares the records landed with the totals the APIs announced. \
+         summaries; coverage compares the records the period's runs landed with the totals the APIs \
+         announced to them, summed over runs: a record announced to several runs (snapshots \
+         fetched again, windows re-read) counts in each, so the total is not the period's \
+         records. \
          Health is the source's health when the report was generated, except \"none landed\" \
          (collections expected, none landed in the period) and \"not started\" (no record, \
          and the period ended before the source's first known collection, whatever its health \
