@@ -49,6 +49,10 @@ pub struct Batch {
     /// Records each data file held without a key or a readable time, by index in
     /// `data_files` (files without any are left out).
     pub rejected: Vec<(usize, usize)>,
+    /// Records each data file held under the key of a different record of the same file, by
+    /// index in `data_files` (files without any are left out): the last one in the file is
+    /// kept, and the source's `key` is likely not unique.
+    pub key_clashes: Vec<(usize, usize)>,
 }
 
 impl Version {
@@ -72,6 +76,7 @@ impl Batch {
         if landed.rejected > 0 {
             self.rejected.push((file, landed.rejected));
         }
+        let mut clashes = 0;
         for record in landed.records {
             let version = Version {
                 time: record.time,
@@ -81,8 +86,14 @@ impl Batch {
                 replaced_other: false,
             };
             match self.records.get_mut(&record.key) {
+                // A record served twice by the same file (pages that shifted while the portal
+                // added rows).
+                Some(held) if held.last_holder() == file && same_content(held, &version) => {}
                 Some(held) if same_content(held, &version) => held.holders.push(file),
                 Some(held) => {
+                    if held.last_holder() == file {
+                        clashes += 1;
+                    }
                     *held = Version {
                         replaced_other: true,
                         ..version
@@ -92,6 +103,9 @@ impl Batch {
                     self.records.insert(record.key, version);
                 }
             }
+        }
+        if clashes > 0 {
+            self.key_clashes.push((file, clashes));
         }
     }
 

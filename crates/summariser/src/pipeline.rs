@@ -219,6 +219,10 @@ async fn flush(
     // The batch's own files quarantined while it was read are waiting too.
     run.waiting
         .extend(quarantine::waiting(raw_dir, &source.name));
+    for (index, clashes) in &batch.key_clashes {
+        let file = batch.data_files[*index].path_in(raw_dir);
+        warn!(file = %file.display(), records = clashes, "Kept only the last of records sharing a key with a different record of the same file: is the source's `key` unique?");
+    }
     let mut plan = plan::plan(db, source, &batch, run.waiting.clone()).await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");

@@ -636,3 +636,48 @@ async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
         Ok(landed.landed_at.timestamp_millis())
     );
 }
+
+#[tokio::test]
+async fn records_sharing_a_key_within_one_file_are_named_in_the_log() {
+    let ws = Workspace::new("key-clash");
+    // Three readings of one station under its key, and a record served twice by shifted pages.
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![
+            quake("station", (10, 5), 1.0),
+            quake("station", (10, 15), 2.0),
+            quake("other", (10, 10), 1.0),
+            quake("other", (10, 10), 1.0),
+            quake("station", (10, 25), 3.0),
+        ]),
+    );
+    let output = ws.summarise();
+    let log = common::stderr(&output);
+    assert!(output.status.success(), "{log}");
+    assert!(
+        log.contains(
+            "Kept only the last of records sharing a key with a different record of the same file"
+        ) && log.contains("records=2"),
+        "the two readings the third replaced are counted, the repeated record is not: {log}"
+    );
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&hour), 2, "one record per key");
+    assert_eq!(
+        numeric(&hour, "properties.mag", "max"),
+        Bson::Double(3.0),
+        "the last in the file is kept"
+    );
+
+    let ws = Workspace::new("key-repeat");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("a", (10, 5), 1.0)]),
+    );
+    let log = common::stderr(&ws.summarise());
+    assert!(
+        !log.contains("sharing a key"),
+        "a record served twice alike is no clash: {log}"
+    );
+}

@@ -1,6 +1,6 @@
 use super::*;
 
-const USGS: &str = r#"
+pub(super) const USGS: &str = r#"
 [[source]]
 name = "usgs-earthquakes"
 kind = "http_json"
@@ -16,11 +16,11 @@ lat = "geometry.coordinates.1"
 description = "Earthquakes worldwide, past hour"
 "#;
 
-fn parse(text: &str) -> Result<Config, ConfigError> {
+pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("sources.toml"))
 }
 
-fn error(text: &str) -> String {
+pub(super) fn error(text: &str) -> String {
     match parse(text) {
         Ok(_) => panic!("configuration should be refused"),
         Err(err) => err.to_string(),
@@ -222,7 +222,7 @@ fn the_shipped_configuration_is_valid() {
     assert!(config.sources.len() >= 5);
 }
 
-const ECO2MIX: &str = r#"
+pub(super) const ECO2MIX: &str = r#"
 [[source]]
 name = "eco2mix"
 kind = "opendatasoft"

@@ -1,7 +1,7 @@
 //! What the configuration checks once serde has read it: names, addresses, paths and
 //! ranges that go together. Each refusal names its key, so the message can point at its line.
 
-use super::{Source, SourceKind};
+use super::{OdsV1, Opendatasoft, Source, SourceKind};
 
 /// A value the configuration refuses, and the key holding it.
 pub(super) struct BadValue {
@@ -24,9 +24,13 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
     }
     check_url("url", &source.url)?;
-    if let SourceKind::FranceTravail(france_travail) = &source.kind {
-        check_url("token_url", &france_travail.token_url)?;
+    if !source.every.duration().as_secs().is_multiple_of(60) {
+        return Err(bad(
+            "every",
+            "key `every` must be a whole number of minutes, e.g. `1m` or `15m`: the collector runs once a minute from cron, so a source is never collected more often, and `90s` would be collected every 2 minutes",
+        ));
     }
+    check_kind(source)?;
     if source.key.is_root() {
         return Err(bad("key", "key `key` must name the record identity field"));
     }
@@ -104,13 +108,106 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
-    if let SourceKind::Opendatasoft(ods) = &source.kind
-        && ods.lookback.is_some()
-        && !ods.incremental
-    {
+    Ok(())
+}
+
+/// The keys of the source's kind.
+fn check_kind(source: &Source) -> Result<(), BadValue> {
+    match &source.kind {
+        SourceKind::HttpJson(http) => {
+            for (name, value) in &http.headers {
+                check_header("headers", name)?;
+                // The value is not repeated: it may be a credential.
+                if http::HeaderValue::from_str(value).is_err() {
+                    return Err(bad(
+                        "headers",
+                        format!(
+                            "key `headers`: the value of `{name}` is not a valid header value (visible ASCII and spaces, no line break)"
+                        ),
+                    ));
+                }
+            }
+            if http.key_env.is_some() && http.key_param.is_none() {
+                check_header("key_header", &http.key_header)?;
+            }
+        }
+        SourceKind::Opendatasoft(ods) => check_opendatasoft(source, ods)?,
+        SourceKind::OdsV1(v1) => check_ods_v1(source, v1)?,
+        SourceKind::FranceTravail(france_travail) => {
+            check_url("token_url", &france_travail.token_url)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_header(key: &'static str, name: &str) -> Result<(), BadValue> {
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(bad(
+            key,
+            format!(
+                "key `{key}`: `{name}` is not a valid header name (letters, digits and - _ . ! # $ % & ' * + ^ ` | ~, no spaces)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_opendatasoft(source: &Source, ods: &Opendatasoft) -> Result<(), BadValue> {
+    check_portal_base(source)?;
+    if let Some(refine) = ods.refine.iter().find(|refine| {
+        refine
+            .split_once(':')
+            .is_none_or(|(facet, _)| facet.trim().is_empty())
+    }) {
+        return Err(bad(
+            "refine",
+            format!(
+                "key `refine`: `{refine}` is not `facet:value`, e.g. `nature:Données temps réel`"
+            ),
+        ));
+    }
+    if ods.lookback.is_some() && !ods.incremental {
         return Err(bad(
             "lookback",
             "key `lookback` only applies with `incremental = true`",
+        ));
+    }
+    Ok(())
+}
+
+fn check_ods_v1(source: &Source, v1: &OdsV1) -> Result<(), BadValue> {
+    check_portal_base(source)?;
+    if v1.rows == 0 {
+        return Err(bad(
+            "rows",
+            "key `rows` is the page size: at least 1 (default 1000)",
+        ));
+    }
+    if let Some(facet) = v1.refine.keys().find(|facet| facet.starts_with("fields.")) {
+        return Err(bad(
+            "refine",
+            format!(
+                "key `refine`: `{facet}` is a record path; the API's facet is `{}`",
+                facet.trim_start_matches("fields.")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An Opendatasoft `url` is the portal's base: the collector adds the API's path. The address
+/// is not repeated (see [`check_url`]).
+fn check_portal_base(source: &Source) -> Result<(), BadValue> {
+    let path = url::Url::parse(source.url.trim())
+        .map(|url| url.path().to_owned())
+        .unwrap_or_default();
+    if path.split('/').any(|segment| segment == "api") {
+        return Err(bad(
+            "url",
+            format!(
+                "key `url` is the portal's base, such as https://data.toulouse-metropole.fr, without `/api/...`: the collector adds the path of the `{}` API itself",
+                source.kind.name()
+            ),
         ));
     }
     Ok(())

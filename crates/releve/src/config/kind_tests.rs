@@ -1,0 +1,107 @@
+//! Values of the keys that reach an API, refused when `sources.toml` is read rather than when
+//! the collector calls: intervals cron cannot keep, headers, and Opendatasoft addresses,
+//! refinements and page sizes.
+
+use super::tests::{ECO2MIX, USGS, error, parse};
+
+const LEGACY: &str = r#"
+[[source]]
+name = "air"
+kind = "ods_v1"
+url = "https://data.example.org"
+dataset = "mesures-no2"
+every = "1h"
+key = "recordid"
+time = "fields.date_debut"
+"#;
+
+#[test]
+fn an_interval_cron_cannot_keep_is_refused() {
+    for every in ["30s", "90s"] {
+        let message = error(&USGS.replace("every = \"1m\"", &format!("every = \"{every}\"")));
+        assert!(
+            message.starts_with(
+                "sources.toml:6: source `usgs-earthquakes`: key `every` must be a whole number of minutes"
+            ),
+            "{every}: {message}"
+        );
+    }
+    assert!(parse(&USGS.replace("every = \"1m\"", "every = \"120s\"")).is_ok());
+}
+
+#[test]
+fn a_header_cron_could_never_send_is_refused_without_its_value() {
+    let message = error(&format!("{USGS}headers = {{ \"X Key\" = \"1\" }}\n"));
+    assert!(
+        message.starts_with("sources.toml:15: source `usgs-earthquakes`: key `headers`: `X Key` is not a valid header name"),
+        "{message}"
+    );
+    let message = error(&format!(
+        "{USGS}headers = {{ \"X-Key\" = \"secret\\nvalue\" }}\n"
+    ));
+    assert!(
+        message.contains("key `headers`: the value of `X-Key` is not a valid header value"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("secret"),
+        "a value is never repeated: {message}"
+    );
+    assert!(parse(&format!("{USGS}headers = {{ \"X-Key\" = \"1\" }}\n")).is_ok());
+}
+
+#[test]
+fn an_opendatasoft_url_is_the_portal_base() {
+    for kind in [ECO2MIX, LEGACY] {
+        let with_path = kind.replace("opendatasoft.com\"", "opendatasoft.com/api/explore/v2.1/\"");
+        let with_path = with_path.replace("example.org\"", "example.org/api/records/1.0/search/\"");
+        let message = error(&with_path);
+        assert!(
+            message.contains("key `url` is the portal's base")
+                && message.contains("without `/api/...`"),
+            "{message}"
+        );
+        assert!(
+            !message.contains("example.org"),
+            "the address is not repeated: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_refinement_is_a_facet_and_a_value() {
+    let message = error(&format!(
+        "{ECO2MIX}refine = [\"nature=Données temps réel\"]\n"
+    ));
+    assert!(
+        message.starts_with(
+            "sources.toml:10: source `eco2mix`: key `refine`: `nature=Données temps réel` is not `facet:value`"
+        ),
+        "{message}"
+    );
+    assert!(
+        parse(&format!(
+            "{ECO2MIX}refine = [\"nature:Données temps réel\"]\n"
+        ))
+        .is_ok()
+    );
+    let message = error(&format!(
+        "{LEGACY}refine = {{ \"fields.polluant\" = \"NO2\" }}\n"
+    ));
+    assert!(
+        message.ends_with(
+            "key `refine`: `fields.polluant` is a record path; the API's facet is `polluant`"
+        ),
+        "{message}"
+    );
+    assert!(parse(&format!("{LEGACY}refine = {{ polluant = \"NO2\" }}\n")).is_ok());
+}
+
+#[test]
+fn a_legacy_page_holds_at_least_one_row() {
+    let message = error(&format!("{LEGACY}rows = 0\n"));
+    assert!(
+        message.starts_with("sources.toml:10: source `air`: key `rows` is the page size"),
+        "{message}"
+    );
+}
