@@ -11,6 +11,7 @@ pub mod logging;
 pub mod metrics;
 pub mod rawfile;
 pub mod record;
+pub mod record_key;
 pub mod store;
 
 pub use config::{Config, ConfigError, Every, Source, SourceKind};
@@ -18,3 +19,4 @@ pub use lock::RunLock;
 pub use metrics::RunMetrics;
 pub use rawfile::{RawFileName, RawFileRole};
 pub use record::FieldPath;
+pub use record_key::RecordKey;

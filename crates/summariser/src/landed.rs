@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{identity, timestamp};
+use releve::record::timestamp;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -146,7 +146,7 @@ fn version(
         return Ok(None);
     }
     let (Some(key), Some(time)) = (
-        source.key.get(&record).and_then(identity),
+        source.key.get(&record),
         source.time.get(&record).and_then(timestamp),
     ) else {
         return Ok(None);

@@ -23,8 +23,11 @@ impl FieldTree {
     pub fn of(source: &Source) -> FieldTree {
         let mut tree = FieldTree::default();
         let positions = source.lon.iter().chain(&source.lat);
-        let paths = [&source.key, &source.time]
-            .into_iter()
+        let paths = source
+            .key
+            .paths()
+            .iter()
+            .chain([&source.time])
             .chain(&source.numeric)
             .chain(&source.categories)
             .chain(positions);
@@ -210,7 +213,7 @@ lat = "geometry.coordinates.1"
         );
         let full: Value = serde_json::from_str(record).expect("valid record");
         for path in [
-            &source.key,
+            &source.key.paths()[0],
             &source.time,
             &source.numeric[0],
             &source.numeric[1],

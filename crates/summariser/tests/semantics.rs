@@ -681,3 +681,44 @@ async fn records_sharing_a_key_within_one_file_are_named_in_the_log() {
         "a record served twice alike is no clash: {log}"
     );
 }
+
+#[tokio::test]
+async fn a_key_of_several_fields_keeps_every_reading_of_a_station() {
+    let ws = Workspace::new("composite-key");
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        common::CONFIG.replace("key = \"id\"", "key = [\"id\", \"properties.time\"]"),
+    )
+    .expect("config keyed by station and time");
+    // A feed of stations, each served with its latest reading: one station read at 10:05,
+    // then at 11:05.
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("station-1", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    ws.land(
+        "usgs",
+        (11, 30, 0),
+        &snapshot(vec![
+            quake("station-1", (10, 5), 1.0),
+            quake("station-1", (11, 5), 2.0),
+        ]),
+    );
+    ws.summarise();
+    let ten = ws
+        .hour("usgs", 10)
+        .await
+        .expect("hour 10 keeps its reading");
+    let eleven = ws.hour("usgs", 11).await.expect("hour 11");
+    assert_eq!((count(&ten), count(&eleven)), (1, 1));
+    let time = common::at(11, 5, 0).timestamp_millis();
+    let key = format!("[\"station-1\",\"{time}\"]");
+    let reading = ws.record("usgs", &key).await.expect("a record per reading");
+    assert_eq!(
+        reading.get_str("key"),
+        Ok(key.as_str()),
+        "documented key text"
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{FieldPath, identity, timestamp};
+use releve::record::{FieldPath, timestamp};
 use serde_json::Value;
 
 use super::{Collected, SourceError};
@@ -42,7 +42,7 @@ impl<'s> RecordSet<'s> {
         let mut appended = 0;
         for mut record in page {
             drop_fields(&self.dropped, &mut record);
-            let fresh = match self.source.key.get(&record).and_then(identity) {
+            let fresh = match self.source.key.get(&record) {
                 Some(key) => self.seen.insert(key),
                 None => true,
             };
@@ -108,7 +108,7 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
         .collect();
     for record in records {
         let time = source.time.get(record).and_then(timestamp);
-        if time.is_none() || source.key.get(record).and_then(identity).is_none() {
+        if time.is_none() || source.key.get(record).is_none() {
             survey.unusable += 1;
         }
         survey.newest = survey.newest.max(time);

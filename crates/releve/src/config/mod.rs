@@ -18,6 +18,7 @@ pub use every::Every;
 pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
 
 use crate::record::FieldPath;
+use crate::record_key::RecordKey;
 use source_table::{Refusal, SourceTable};
 use validate::validate;
 
@@ -101,8 +102,9 @@ pub struct Source {
     pub every: Every,
     /// Endpoint (`http_json`) or API base (other kinds).
     pub url: String,
-    /// Dotted path to the record identity.
-    pub key: FieldPath,
+    /// The record identity: one dotted path, or several whose values together tell records
+    /// apart.
+    pub key: RecordKey,
     /// Dotted path to the record time.
     pub time: FieldPath,
     /// Fields summarised as numbers.
@@ -233,8 +235,11 @@ impl Source {
     /// The record fields the summariser reads, each with the key naming it: `key`, `time`,
     /// then `numeric`, `categories`, `lon` and `lat`.
     pub fn read_fields(&self) -> impl Iterator<Item = (&'static str, &FieldPath)> {
-        [("key", &self.key), ("time", &self.time)]
-            .into_iter()
+        self.key
+            .paths()
+            .iter()
+            .map(|path| ("key", path))
+            .chain([("time", &self.time)])
             .chain(self.numeric.iter().map(|path| ("numeric", path)))
             .chain(self.categories.iter().map(|path| ("categories", path)))
             .chain(self.lon.iter().map(|path| ("lon", path)))

@@ -408,3 +408,17 @@ fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
     let message = error(&format!("{unpositioned}map_frame = [0.0, 0.0, 1.0, 1.0]\n"));
     assert!(message.contains("needs `lon` and `lat`"), "{message}");
 }
+
+#[test]
+fn a_key_of_several_fields_lists_each_once() {
+    let config = parse(&USGS.replace("key = \"id\"", "key = [\"id\", \"properties.time\"]"))
+        .expect("a key of two fields");
+    assert_eq!(config.sources[0].key.paths().len(), 2);
+    for key in ["[]", "[\"id\", \"id\"]", "[\"id\", \"\"]"] {
+        let message = error(&USGS.replace("key = \"id\"", &format!("key = {key}")));
+        assert!(
+            message.starts_with("sources.toml:8: source `usgs-earthquakes`: key `key`"),
+            "{key}: {message}"
+        );
+    }
+}

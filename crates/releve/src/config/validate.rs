@@ -31,8 +31,19 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
         ));
     }
     check_kind(source)?;
-    if source.key.is_root() {
-        return Err(bad("key", "key `key` must name the record identity field"));
+    let key = source.key.paths();
+    if key.is_empty() || key.iter().any(crate::FieldPath::is_root) {
+        return Err(bad(
+            "key",
+            "key `key` must name the record identity field, or list the fields that together tell records apart",
+        ));
+    }
+    if let Some(again) = key
+        .iter()
+        .enumerate()
+        .find_map(|(i, path)| key[..i].contains(path).then_some(path))
+    {
+        return Err(bad("key", format!("key `key` lists `{again}` twice")));
     }
     if source.time.is_root() {
         return Err(bad("time", "key `time` must name the record time field"));
