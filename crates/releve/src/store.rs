@@ -23,6 +23,8 @@ pub const RUNS: &str = "runs";
 /// Collection of the records the summariser dropped, per landed file (no key, or no time it
 /// could read).
 pub const REJECTED: &str = "rejected";
+/// Collection of the records themselves the summariser dropped, once per content.
+pub const REJECTED_RECORDS: &str = "rejected_records";
 
 /// Default URI when neither `--mongodb-uri` nor `MONGODB_URI` is given.
 pub const DEFAULT_URI: &str = "mongodb://127.0.0.1:27017";
@@ -176,7 +178,7 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 
 async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     let unique = || IndexOptions::builder().unique(true).build();
-    let indexes: [(&str, Document, Option<IndexOptions>); 8] = [
+    let indexes: [(&str, Document, Option<IndexOptions>); 10] = [
         (HOURLY, doc! {"source": 1, "hour": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "key": 1}, Some(unique())),
         (RECORDS, doc! {"source": 1, "hour": 1}, None),
@@ -198,6 +200,16 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
         (REJECTED, doc! {"source": 1, "file": 1}, Some(unique())),
         (
             REJECTED,
+            doc! {"landed_at": 1},
+            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
+        ),
+        (
+            REJECTED_RECORDS,
+            doc! {"source": 1, "hash": 1},
+            Some(unique()),
+        ),
+        (
+            REJECTED_RECORDS,
             doc! {"landed_at": 1},
             Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
         ),

@@ -49,6 +49,8 @@ pub struct Batch {
     /// Records each data file held without a key or a readable time, by index in
     /// `data_files` (files without any are left out).
     pub rejected: Vec<(usize, usize)>,
+    /// The text of those records, each with the index of its file in `data_files`.
+    pub rejected_records: Vec<(usize, RecordText)>,
     /// Records each data file held under the key of a different record of the same file, by
     /// index in `data_files` (files without any are left out): the last one in the file is
     /// kept, and the source's `key` is likely not unique.
@@ -76,6 +78,8 @@ impl Batch {
         if landed.rejected > 0 {
             self.rejected.push((file, landed.rejected));
         }
+        self.rejected_records
+            .extend(landed.rejected_records.into_iter().map(|text| (file, text)));
         let mut clashes = 0;
         for record in landed.records {
             let version = Version {

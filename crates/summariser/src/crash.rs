@@ -3,7 +3,8 @@
 //! `pending-written`, `records-inserted` (per chunk), `record-updated`, `records-confirmed` (per
 //! `update` command of up to 500 repeated records), `hourly-replaced` (per
 //! `update` command of up to 500 hours), `hourly-deleted` (the emptied hours), `pending-cleared`,
-//! `runs-loaded`, `rejected-noted` (per file with dropped records), `progress-noted`,
+//! `runs-loaded`, `rejected-noted` (per file with dropped records), `rejected-records-kept`
+//! (per `insert_many` of dropped records), `progress-noted`,
 //! `file-deleted`. Unset in production.
 
 use std::sync::OnceLock;

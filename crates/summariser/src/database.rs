@@ -441,7 +441,7 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
     Ok(())
 }
 
-fn only_duplicates(err: &mongodb::error::Error) -> bool {
+pub(crate) fn only_duplicates(err: &mongodb::error::Error) -> bool {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) => {
             failure.write_concern_error.is_none()

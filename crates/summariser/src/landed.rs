@@ -66,6 +66,8 @@ pub struct LandedFile {
     pub records: Vec<LandedRecord>,
     /// Records skipped for lacking a key or a time.
     pub rejected: usize,
+    /// Their text, kept in `rejected_records` before the file goes.
+    pub rejected_records: Vec<RecordText>,
     /// Size of the file.
     pub bytes: u64,
 }
@@ -98,12 +100,18 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
     let located = for_each_record(
         &text,
         records_path.segments(),
-        |raw| match RecordText::within(&text, raw).map(|raw| version(source, &fields, raw)) {
-            Some(Ok(Some(record))) => landed.records.push(record),
-            Some(Err(err)) => {
-                unreadable.get_or_insert(err);
-            }
-            Some(Ok(None)) | None => landed.rejected += 1,
+        |raw| match RecordText::within(&text, raw) {
+            Some(raw) => match version(source, &fields, raw.clone()) {
+                Ok(Some(record)) => landed.records.push(record),
+                Ok(None) => {
+                    landed.rejected += 1;
+                    landed.rejected_records.push(raw);
+                }
+                Err(err) => {
+                    unreadable.get_or_insert(err);
+                }
+            },
+            None => landed.rejected += 1,
         },
     )
     .map_err(|err| ReadError::Refused(format!("not valid JSON: {err}")))?;

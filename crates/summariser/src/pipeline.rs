@@ -247,6 +247,7 @@ async fn flush(
     }
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
     rejected::note(db, &source.name, &batch).await?;
+    rejected::keep_records(db, &source.name, &batch).await?;
     // Noted before any file goes: a run that dies while deleting then reads the batch's
     // remaining files as out of order, each alone, never merged with newer files.
     if let Some(last) = batch.data_files.last()

@@ -1,14 +1,22 @@
 //! The records a batch's files held without a key or a time the summariser could read, noted
 //! per file in `rejected` (see README), so a report can say how many records never reached
 //! the summaries. One document per file, replaced when the file is read again: a rerun, or a
-//! run after a crash, notes the same count.
+//! run after a crash, notes the same count. The records themselves are kept in
+//! `rejected_records`, once per content.
 
+use std::collections::{BTreeMap, HashSet};
+use std::hash::Hasher;
+
+use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
-use releve::store::{REJECTED, StoreError, bson_date};
+use mongodb::options::InsertManyOptions;
+use releve::store::{REJECTED, REJECTED_RECORDS, StoreError, bson_date};
+use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::batch::Batch;
-use crate::crash;
+use crate::landed::RecordText;
+use crate::{crash, database};
 
 /// Notes the batch's dropped records, file by file.
 pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), StoreError> {
@@ -31,4 +39,76 @@ pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), Stor
         crash::passed("rejected-noted");
     }
     Ok(())
+}
+
+/// Records per `$in` lookup and per `insert_many` of dropped records.
+const RECORDS_PER_CALL: usize = 1000;
+
+/// Keeps the text of the batch's dropped records in `rejected_records`, once per content (a
+/// feed that serves the same faulty record every minute keeps it once), before any file of
+/// the batch is deleted: a record the summaries cannot use is still not lost. A rerun finds
+/// them stored and writes nothing.
+pub async fn keep_records(db: &Database, source: &str, batch: &Batch) -> Result<(), StoreError> {
+    let action = || StoreError::command(format!("keeping the records `{source}` dropped"));
+    let collection = db.collection::<Document>(REJECTED_RECORDS);
+    // The first file holding each content names it.
+    let mut by_hash: BTreeMap<String, (usize, &RecordText)> = BTreeMap::new();
+    for (file, text) in &batch.rejected_records {
+        by_hash
+            .entry(content_hash(text.get()))
+            .or_insert((*file, text));
+    }
+    let hashes: Vec<&String> = by_hash.keys().collect();
+    for chunk in hashes.chunks(RECORDS_PER_CALL) {
+        let mut kept = HashSet::new();
+        let mut stored = collection
+            .find(doc! {"source": source, "hash": {"$in": chunk.to_vec()}})
+            .projection(doc! {"hash": 1, "_id": 0})
+            .await
+            .map_err(action())?;
+        while let Some(document) = stored.try_next().await.map_err(action())? {
+            if let Ok(hash) = document.get_str("hash") {
+                kept.insert(hash.to_owned());
+            }
+        }
+        let documents: Vec<Document> = chunk
+            .iter()
+            .filter(|hash| !kept.contains(hash.as_str()))
+            .filter_map(|hash| {
+                let (file, text) = by_hash.get(hash.as_str())?;
+                let name = &batch.data_files[*file];
+                Some(doc! {
+                    "source": source,
+                    "hash": hash.as_str(),
+                    "file": name.file_name(),
+                    "landed_at": bson_date(name.landed_at),
+                    "record": text.get(),
+                })
+            })
+            .collect();
+        if documents.is_empty() {
+            continue;
+        }
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        match collection
+            .insert_many(documents)
+            .with_options(unordered)
+            .await
+        {
+            Ok(_) => {}
+            // Another run stored the same content meanwhile.
+            Err(err) if database::only_duplicates(&err) => {}
+            Err(err) => return Err(action()(err)),
+        }
+        crash::passed("rejected-records-kept");
+    }
+    Ok(())
+}
+
+/// A record text's identity in `rejected_records`: 128 bits of SipHash-1-3 with fixed keys,
+/// in hexadecimal, the same on every run and machine.
+fn content_hash(text: &str) -> String {
+    let mut hasher = SipHasher13::new();
+    hasher.write(text.as_bytes());
+    format!("{:032x}", hasher.finish128().as_u128())
 }

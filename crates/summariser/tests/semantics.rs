@@ -613,7 +613,11 @@ async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
     let landed = ws.land(
         "usgs",
         (10, 30, 0),
-        &snapshot(vec![quake("a", (10, 5), 1.0), keyless, timeless]),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.0),
+            keyless.clone(),
+            timeless.clone(),
+        ]),
     );
     let bytes = std::fs::read(landed.path_in(&ws.raw())).expect("landed file");
     ws.summarise();
@@ -634,6 +638,33 @@ async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
             .get_datetime("landed_at")
             .map(|at| at.timestamp_millis()),
         Ok(landed.landed_at.timestamp_millis())
+    );
+    // A later snapshot serving the same two records again.
+    ws.land(
+        "usgs",
+        (10, 31, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.0),
+            keyless.clone(),
+            timeless.clone(),
+        ]),
+    );
+    ws.summarise();
+    let kept = ws.documents(releve::store::REJECTED_RECORDS).await;
+    let mut records: Vec<serde_json::Value> = kept
+        .iter()
+        .map(|document| {
+            assert_eq!(document.get_str("file"), Ok(landed.file_name().as_str()));
+            serde_json::from_str(document.get_str("record").expect("the record's text"))
+                .expect("the record as served")
+        })
+        .collect();
+    records.sort_by_key(ToString::to_string);
+    let mut expected = vec![keyless, timeless];
+    expected.sort_by_key(ToString::to_string);
+    assert_eq!(
+        records, expected,
+        "the dropped records are kept, once each however often they are read"
     );
 }
 
