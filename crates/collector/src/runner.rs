@@ -294,6 +294,15 @@ fn land(
             "No landed record holds these fields, not even as null; if that lasts, check their paths in sources.toml."
         );
     }
+    if !collected.not_values.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            fields = %collected.not_values.join(", "),
+            "These fields hold only objects or arrays in the landed records, never a value, so the summariser reads them as missing: point their paths at a value inside (`m.no2.value`, `geometry.coordinates.0`)."
+        );
+    }
     let cursor = collected.newest.filter(|_| sources::incremental(source));
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(

@@ -78,6 +78,7 @@ pub(super) async fn collect(
         newest: None,
         unusable: survey.unusable,
         absent: survey.absent,
+        not_values: survey.not_values,
     })
 }
 

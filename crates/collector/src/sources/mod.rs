@@ -75,6 +75,8 @@ pub struct Collected {
     pub unusable: u64,
     /// Read fields no record in `body` holds, as `` `path` (key) ``.
     pub absent: Vec<String>,
+    /// The same fields that records hold only as objects or arrays, never as a value.
+    pub not_values: Vec<String>,
 }
 
 /// Why a source's collection failed. Messages never hold a secret or a URL with a key.

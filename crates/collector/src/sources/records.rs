@@ -76,6 +76,7 @@ impl<'s> RecordSet<'s> {
             newest: survey.newest,
             unusable: survey.unusable,
             absent: survey.absent,
+            not_values: survey.not_values,
         })
     }
 }
@@ -97,14 +98,21 @@ pub(crate) struct Survey {
     /// The `numeric`, `categories`, `lon` and `lat` paths no record holds, even as null
     /// (`` `val` (numeric) ``): most likely a wrong path. Empty when there is no record.
     pub(crate) absent: Vec<String>,
+    /// The same paths that records hold only as objects or arrays, never as a value
+    /// (`` `m.no2` (numeric) `` where `m.no2` is `{"value": 12, "unit": "µg/m³"}`): the
+    /// summariser reads them as missing. Empty when there is no record.
+    pub(crate) not_values: Vec<String>,
 }
 
-/// Reads every record's `key` and `time` once, and the other read fields until found.
+/// Reads every record's `key` and `time` once, and the other read fields until one holds a
+/// value (a number, text, a boolean or null).
 pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
     let mut survey = Survey::default();
-    let mut absent: Vec<(&str, &FieldPath)> = source
+    // Each field not yet seen holding a value, and whether it was seen at all.
+    let mut unseen: Vec<(&str, &FieldPath, bool)> = source
         .read_fields()
         .filter(|(key, _)| !matches!(*key, "key" | "time"))
+        .map(|(key, path)| (key, path, false))
         .collect();
     for record in records {
         let time = source.time.get(record).and_then(timestamp);
@@ -112,13 +120,24 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
             survey.unusable += 1;
         }
         survey.newest = survey.newest.max(time);
-        absent.retain(|(_, path)| path.get(record).is_none());
+        unseen.retain_mut(|(_, path, held)| match path.get(record) {
+            None => true,
+            Some(Value::Object(_) | Value::Array(_)) => {
+                *held = true;
+                true
+            }
+            Some(_) => false,
+        });
     }
     if !records.is_empty() {
-        survey.absent = absent
-            .iter()
-            .map(|(key, path)| format!("`{path}` ({key})"))
-            .collect();
+        for (key, path, held) in unseen {
+            let named = format!("`{path}` ({key})");
+            if held {
+                survey.not_values.push(named);
+            } else {
+                survey.absent.push(named);
+            }
+        }
     }
     survey
 }
@@ -166,5 +185,20 @@ categories = ["kind"]
             super::survey(&source(), &[]).absent.is_empty(),
             "no record, no verdict"
         );
+    }
+
+    #[test]
+    fn fields_held_only_as_objects_or_arrays_are_named_apart() {
+        let records = vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "val": {"value": 3.5, "unit": "mm"}, "rain": [1, 2], "kind": "a"}),
+            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "val": {"value": 4.0}, "rain": 0.5, "kind": {"code": "b"}}),
+        ];
+        let survey = survey(&source(), &records);
+        assert_eq!(
+            survey.not_values,
+            vec!["`val` (numeric)".to_owned()],
+            "`rain` and `kind` hold a value in some record"
+        );
+        assert!(survey.absent.is_empty());
     }
 }

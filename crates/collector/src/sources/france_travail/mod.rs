@@ -91,5 +91,6 @@ pub async fn collect(
         newest: None,
         unusable: survey.unusable,
         absent: survey.absent,
+        not_values: survey.not_values,
     })
 }
