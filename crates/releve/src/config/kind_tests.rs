@@ -1,6 +1,6 @@
 //! Values of the keys that reach an API, refused when `sources.toml` is read rather than when
 //! the collector calls: intervals cron cannot keep, headers, and Opendatasoft addresses,
-//! refinements and page sizes.
+//! refinements and page sizes; and refusals worded for people who write TOML.
 
 use super::tests::{ECO2MIX, USGS, error, parse};
 
@@ -102,6 +102,20 @@ fn a_legacy_page_holds_at_least_one_row() {
     let message = error(&format!("{LEGACY}rows = 0\n"));
     assert!(
         message.starts_with("sources.toml:10: source `air`: key `rows` is the page size"),
+        "{message}"
+    );
+}
+
+#[test]
+fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
+    let message = error(&format!("{USGS}keep_days = \"2\"\n"));
+    assert!(
+        message.ends_with("key `keep_days`: invalid type: string \"2\", expected a whole number"),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}units = {{ properties.mag = \"Mw\" }}\n"));
+    assert!(
+        message.contains("key `units`") && message.contains("quote it, `\"m.pm25\" = ...`"),
         "{message}"
     );
 }

@@ -328,7 +328,7 @@ impl Config {
 /// explained again from the table's keys; any other names the key on its line.
 fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let offset = err.span().map_or(0, |span| span.start);
-    let message = err.message().trim().replace('\n', " ");
+    let message = plain_words(&err.message().trim().replace('\n', " "));
     match SourceTable::at_header(text, offset) {
         Some(table) => table.explain(message),
         None => {
@@ -342,6 +342,26 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
             }
         }
     }
+}
+
+/// serde's words for what it expected, said for people who write TOML rather than Rust: a
+/// whole number rather than `u32`, and why a table came where a value was expected.
+fn plain_words(message: &str) -> String {
+    let mut plain = message.to_owned();
+    for rust in [
+        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+    ] {
+        plain = plain.replace(&format!("expected {rust}"), "expected a whole number");
+    }
+    for rust in ["f32", "f64"] {
+        plain = plain.replace(&format!("expected {rust}"), "expected a number");
+    }
+    if plain.starts_with("invalid type: map") {
+        plain.push_str(
+            " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
+        );
+    }
+    plain
 }
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the
