@@ -119,3 +119,12 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
         "{message}"
     );
 }
+
+#[test]
+fn every_missing_key_is_named_at_once() {
+    let bare = "[[source]]\nname = \"bikes\"\nnumeric = [\"available\"]\n";
+    assert_eq!(
+        error(bare),
+        "sources.toml:1: source `bikes`: missing keys `kind`, `url`, `every`, `key`, `time`"
+    );
+}

@@ -13,6 +13,9 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::{COMMON_KEYS, SourceKind};
 
+/// The keys every `[[source]]` table needs.
+const REQUIRED_KEYS: &[&str] = &["name", "kind", "url", "every", "key", "time"];
+
 /// Why the configuration is refused, and the offset in the file of what the message is about.
 #[derive(Debug)]
 pub(super) struct Refusal {
@@ -131,7 +134,27 @@ impl<'i> SourceTable<'i> {
                     .or_else(|| self.unknown_key(kind))
                     .or_else(|| self.bad_kind_key(kind))
             })
+            .or_else(|| self.missing_keys(&message))
             .unwrap_or_else(|| self.refusal(self.header.start, message))
+    }
+
+    /// Every key each source needs that the table lacks, when serde found one missing: it
+    /// names only the first, and each fix would reveal the next.
+    fn missing_keys(&self, message: &str) -> Option<Refusal> {
+        if !message.starts_with("missing field") {
+            return None;
+        }
+        let missing: Vec<&str> = REQUIRED_KEYS
+            .iter()
+            .copied()
+            .filter(|key| self.entry(key).is_none())
+            .collect();
+        (missing.len() > 1).then(|| {
+            self.refusal(
+                self.header.start,
+                format!("missing keys {}", quoted(&missing)),
+            )
+        })
     }
 
     fn entry(&self, key: &str) -> Option<&Entry<'i>> {
