@@ -24,9 +24,18 @@ fn first_phase(ws: &Workspace) {
     );
 }
 
+/// An event without an id: dropped from the summaries, counted and kept.
+fn keyless() -> serde_json::Value {
+    let mut event = quake("keyless", (11, 3), 0.7);
+    if let Some(fields) = event.as_object_mut() {
+        fields.remove("id");
+    }
+    event
+}
+
 /// Lands the files the crashing run works on: revisions (one back to the stored value), a
-/// repeat of a stored version, a file to quarantine, a moved event, late data, new hours, a
-/// failed run's metrics.
+/// repeat of a stored version, a file to quarantine, a moved event, late data, a record
+/// without a key, new hours, a failed run's metrics.
 fn second_phase(ws: &Workspace) {
     let first = ws.land(
         "usgs",
@@ -45,6 +54,7 @@ fn second_phase(ws: &Workspace) {
             quake("a", (10, 5), 1.5),
             quake("c", (11, 2), 3.0),
             quake("late", (9, 50), 0.5),
+            keyless(),
         ]),
     );
     ws.metrics(&second, 3, None);
@@ -123,10 +133,12 @@ async fn crashed_state(crash_points: &[&str]) -> Vec<String> {
 #[tokio::test]
 async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
     let clean = clean_state().await;
-    assert!(
-        clean.iter().any(|line| line.starts_with("hourly")),
-        "the scenario writes summaries"
-    );
+    for collection in ["hourly", "rejected ", "rejected_records"] {
+        assert!(
+            clean.iter().any(|line| line.starts_with(collection)),
+            "the scenario writes {collection}"
+        );
+    }
     let scenarios: &[&[&str]] = &[
         &["pending-written:1"],
         &["records-inserted:1"],
@@ -146,6 +158,8 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["records-confirmed:1"],
         &["progress-noted:1"],
         &["progress-noted:2"],
+        &["rejected-noted:1"],
+        &["rejected-records-kept:1"],
     ];
     for points in scenarios {
         assert_eq!(

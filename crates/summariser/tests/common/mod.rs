@@ -183,7 +183,14 @@ impl Workspace {
 
     pub async fn dump(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        for collection in ["hourly", "records", "runs", "summariser_pending"] {
+        for collection in [
+            "hourly",
+            "records",
+            "runs",
+            "summariser_pending",
+            "rejected",
+            "rejected_records",
+        ] {
             for mut document in self.documents(collection).await {
                 document.remove("_id");
                 document.remove("updated_at");
