@@ -236,7 +236,7 @@ async fn flush(
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
     report.records_confirmed += plan.confirmations.len();
-    let unstorable = written.unstorable;
+    let mut unstorable = written.unstorable;
     if !unstorable.is_empty() {
         plan.read_every_hour();
     }
@@ -247,7 +247,8 @@ async fn flush(
     }
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
     rejected::note(db, &source.name, &batch).await?;
-    rejected::keep_records(db, &source.name, &batch).await?;
+    // Too large to keep there: held back whole with the unstorable records.
+    unstorable.extend(rejected::keep_records(db, &source.name, &batch).await?);
     // Noted before any file goes: a run that dies while deleting then reads the batch's
     // remaining files as out of order, each alone, never merged with newer files.
     if let Some(last) = batch.data_files.last()

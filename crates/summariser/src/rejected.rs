@@ -15,6 +15,7 @@ use releve::store::{REJECTED, REJECTED_RECORDS, StoreError, bson_date};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::batch::Batch;
+use crate::database::Unstorable;
 use crate::landed::RecordText;
 use crate::{crash, database};
 
@@ -44,16 +45,37 @@ pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), Stor
 /// Records per `$in` lookup and per `insert_many` of dropped records.
 const RECORDS_PER_CALL: usize = 1000;
 
+/// The longest record text a `rejected_records` document holds: MongoDB's documents stop at
+/// 16 MiB.
+const MOST_RECORD_BYTES: usize = 15 * 1024 * 1024;
+
 /// Keeps the text of the batch's dropped records in `rejected_records`, once per content (a
 /// feed that serves the same faulty record every minute keeps it once), before any file of
 /// the batch is deleted: a record the summaries cannot use is still not lost. A rerun finds
-/// them stored and writes nothing.
-pub async fn keep_records(db: &Database, source: &str, batch: &Batch) -> Result<(), StoreError> {
+/// them stored and writes nothing. Returns the records too large to keep there: their files
+/// go to quarantine instead of being deleted.
+pub async fn keep_records(
+    db: &Database,
+    source: &str,
+    batch: &Batch,
+) -> Result<Vec<Unstorable>, StoreError> {
     let action = || StoreError::command(format!("keeping the records `{source}` dropped"));
     let collection = db.collection::<Document>(REJECTED_RECORDS);
+    let mut too_large = Vec::new();
     // The first file holding each content names it.
     let mut by_hash: BTreeMap<String, (usize, &RecordText)> = BTreeMap::new();
     for (file, text) in &batch.rejected_records {
+        if text.get().len() > MOST_RECORD_BYTES {
+            too_large.push(Unstorable {
+                file: *file,
+                key: "a record without a key or a time".to_owned(),
+                reason: format!(
+                    "its text is {} bytes, too large to keep in `{REJECTED_RECORDS}`",
+                    text.get().len()
+                ),
+            });
+            continue;
+        }
         by_hash
             .entry(content_hash(text.get()))
             .or_insert((*file, text));
@@ -102,7 +124,7 @@ pub async fn keep_records(db: &Database, source: &str, batch: &Batch) -> Result<
         }
         crash::passed("rejected-records-kept");
     }
-    Ok(())
+    Ok(too_large)
 }
 
 /// A record text's identity in `rejected_records`: 128 bits of SipHash-1-3 with fixed keys,

@@ -357,3 +357,39 @@ async fn a_lock_that_cannot_be_taken_says_why_once() {
         "the cause once: {line}"
     );
 }
+
+#[tokio::test]
+async fn a_dropped_record_too_large_to_keep_keeps_its_file_in_quarantine() {
+    let ws = Workspace::new("rejected-too-large");
+    let mut keyless = quake("keyless", (10, 6), 1.0);
+    if let Some(fields) = keyless.as_object_mut() {
+        fields.remove("id");
+    }
+    keyless["properties"]["blob"] = json!("x".repeat(15 * 1024 * 1024 + 1));
+    let landed = ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("fine", (10, 5), 1.0), keyless]),
+    );
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success(), "a held-back file fails the run");
+    let reason = std::fs::read_to_string(
+        ws.raw()
+            .join("_quarantine")
+            .join(format!("{}.reason", landed.file_name())),
+    )
+    .expect("the file waits in quarantine with its reason");
+    assert!(
+        reason.contains("too large to keep in `rejected_records`"),
+        "{reason}"
+    );
+    assert!(
+        ws.record("usgs", "fine").await.is_some(),
+        "the file's usable record is stored"
+    );
+    assert!(
+        ws.documents(releve::store::REJECTED_RECORDS)
+            .await
+            .is_empty()
+    );
+}
