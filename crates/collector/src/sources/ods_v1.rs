@@ -5,7 +5,7 @@
 //! `rows`/`start` while `start + rows ≤ 10000`; when `nhits` is larger than that window, the
 //! whole selection comes from `/api/records/1.0/download/?format=json` in one call. The landed
 //! array holds the API's record objects (`datasetid`, `recordid`, `fields`, `geometry`,
-//! `record_timestamp`) as given; records are kept once by the configured `key`.
+//! `record_timestamp`) as given; a record served twice alike is kept once.
 
 use releve::Source;
 use releve::config::OdsV1;

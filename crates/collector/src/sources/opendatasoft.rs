@@ -4,7 +4,7 @@
 //! `incremental`. The first `/records` call (limit 100) tells the selection's `total_count`.
 //! A selection within the API's window (offset + limit ≤ 10000) is paged with `/records`,
 //! limit 100; a larger one is fetched in one call from `/exports/json`, which has no window,
-//! so every record lands. Records are kept once by the configured `key`.
+//! so every record lands. A record served twice alike is kept once.
 //!
 //! `incremental = true` adds `<time> >= date'<start>'` to the `where` clause and orders by
 //! `time` unless `order_by` is set. The start is the newest record `time` landed so far (from

@@ -1,8 +1,8 @@
-//! What the landing kinds share: a set of records kept once by their configured key, the
+//! What the landing kinds share: a set of records where a record served twice alike is kept once, the
 //! removal of the source's `drop` fields, and the newest record time of a collection (the
 //! incremental cursor).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
@@ -11,12 +11,15 @@ use serde_json::Value;
 
 use super::{Collected, SourceError};
 
-/// The records of one array-landing run, each kept once by its configured key (paging over a
-/// live dataset can shift a record onto the next page). Records without a key are kept.
+/// The records of one array-landing run. A record served again alike under its key is kept
+/// once (paging over a live dataset can shift a record onto the next page); records sharing a
+/// key with a different content are all kept, so the summariser keeps the last and says so (a
+/// `key` that is not unique). Records without a key are kept.
 pub(crate) struct RecordSet<'s> {
     source: &'s Source,
     dropped: Vec<FieldPath>,
-    seen: HashSet<String>,
+    /// The indexes in `records` of the records held under each key.
+    seen: HashMap<String, Vec<usize>>,
     records: Vec<Value>,
 }
 
@@ -26,7 +29,7 @@ impl<'s> RecordSet<'s> {
         RecordSet {
             source,
             dropped: source.dropped_fields(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             records: Vec::new(),
         }
     }
@@ -36,14 +39,21 @@ impl<'s> RecordSet<'s> {
         self.records.len()
     }
 
-    /// Appends a page less the `drop` fields, skipping records already held; returns how many
-    /// were appended.
+    /// Appends a page less the `drop` fields, skipping records already held alike; returns how
+    /// many were appended.
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
         let mut appended = 0;
         for mut record in page {
             drop_fields(&self.dropped, &mut record);
             let fresh = match self.source.key.get(&record) {
-                Some(key) => self.seen.insert(key),
+                Some(key) => {
+                    let held = self.seen.entry(key).or_default();
+                    let again = held.iter().any(|&index| self.records[index] == record);
+                    if !again {
+                        held.push(self.records.len());
+                    }
+                    !again
+                }
                 None => true,
             };
             if fresh {
@@ -105,14 +115,15 @@ pub(crate) struct Survey {
 }
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
-/// value (a number, text, a boolean or null).
+/// value (a number, text or a boolean).
 pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
     let mut survey = Survey::default();
-    // Each field not yet seen holding a value, and whether it was seen at all.
-    let mut unseen: Vec<(&str, &FieldPath, bool)> = source
+    // Each field not yet seen holding a value: whether it was seen as null, and as an object
+    // or an array.
+    let mut unseen: Vec<(&str, &FieldPath, bool, bool)> = source
         .read_fields()
         .filter(|(key, _)| !matches!(*key, "key" | "time"))
-        .map(|(key, path)| (key, path, false))
+        .map(|(key, path)| (key, path, false, false))
         .collect();
     for record in records {
         let time = source.time.get(record).and_then(timestamp);
@@ -120,21 +131,25 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
             survey.unusable += 1;
         }
         survey.newest = survey.newest.max(time);
-        unseen.retain_mut(|(_, path, held)| match path.get(record) {
+        unseen.retain_mut(|(_, path, null, composite)| match path.get(record) {
             None => true,
+            Some(Value::Null) => {
+                *null = true;
+                true
+            }
             Some(Value::Object(_) | Value::Array(_)) => {
-                *held = true;
+                *composite = true;
                 true
             }
             Some(_) => false,
         });
     }
     if !records.is_empty() {
-        for (key, path, held) in unseen {
+        for (key, path, null, composite) in unseen {
             let named = format!("`{path}` ({key})");
-            if held {
+            if composite {
                 survey.not_values.push(named);
-            } else {
+            } else if !null {
                 survey.absent.push(named);
             }
         }
@@ -192,13 +207,36 @@ categories = ["kind"]
         let records = vec![
             json!({"id": 1, "t": "2026-11-21T10:00:00Z", "val": {"value": 3.5, "unit": "mm"}, "rain": [1, 2], "kind": "a"}),
             json!({"id": 2, "t": "2026-11-21T10:15:00Z", "val": {"value": 4.0}, "rain": 0.5, "kind": {"code": "b"}}),
+            json!({"id": 3, "t": "2026-11-21T10:30:00Z", "val": null, "kind": "c"}),
         ];
         let survey = survey(&source(), &records);
         assert_eq!(
             survey.not_values,
             vec!["`val` (numeric)".to_owned()],
-            "`rain` and `kind` hold a value in some record"
+            "`rain` and `kind` hold a value in some record; a null (a sensor offline) hides nothing"
         );
         assert!(survey.absent.is_empty());
+    }
+
+    #[test]
+    fn a_record_served_again_alike_is_kept_once_and_different_ones_under_its_key_are_all_kept() {
+        let source = source();
+        let mut set = RecordSet::new(&source);
+        let reading = |t: &str, val: f64| json!({"id": 1, "t": t, "val": val});
+        let first = vec![
+            reading("2026-11-21T10:00:00Z", 1.0),
+            reading("2026-11-21T10:15:00Z", 2.0),
+        ];
+        assert_eq!(
+            set.append(first),
+            2,
+            "two readings under one key: the summariser says so"
+        );
+        assert_eq!(
+            set.append(vec![reading("2026-11-21T10:15:00Z", 2.0)]),
+            0,
+            "shifted onto the next page"
+        );
+        assert_eq!(set.len(), 2);
     }
 }
