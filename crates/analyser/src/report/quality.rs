@@ -149,7 +149,7 @@ pub fn completeness_section(
     }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
         let dropped = format!(
-            "{}: {} dropped by the summariser (no key, or no time it could read) from files landed in this period; its log names the files, and MongoDB keeps the records in `rejected_records`.",
+            "{}: {} dropped by the summariser (no key, or no time it could read) from files landed in this period; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in raw/_quarantine).",
             source.name,
             counted(c.rejected, "record")
         );

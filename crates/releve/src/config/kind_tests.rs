@@ -110,7 +110,9 @@ fn a_legacy_page_holds_at_least_one_row() {
 fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     let message = error(&format!("{USGS}keep_days = \"2\"\n"));
     assert!(
-        message.ends_with("key `keep_days`: invalid type: string \"2\", expected a whole number"),
+        message.ends_with(
+            "key `keep_days`: invalid type: string \"2\", expected a whole number from 0 to 4294967295"
+        ),
         "{message}"
     );
     let message = error(&format!("{USGS}units = {{ properties.mag = \"Mw\" }}\n"));
@@ -127,4 +129,28 @@ fn every_missing_key_is_named_at_once() {
         error(bare),
         "sources.toml:1: source `bikes`: missing keys `kind`, `url`, `every`, `key`, `time`"
     );
+}
+
+#[test]
+fn missing_keys_of_the_kind_and_common_ones_are_named_together() {
+    let bare = "[[source]]\nname = \"a\"\nkind = \"opendatasoft\"\nurl = \"https://x.example\"\n";
+    assert_eq!(
+        error(bare),
+        "sources.toml:1: source `a`: missing keys `dataset`, `every`, `key`, `time`"
+    );
+}
+
+#[test]
+fn a_kind_key_gets_the_same_plain_words() {
+    let message = error(&format!("{LEGACY}rows = -1\n"));
+    assert!(
+        message.ends_with(
+            "key `rows`: invalid value: integer `-1`, expected a whole number from 0 to 4294967295"
+        ),
+        "{message}"
+    );
+    let message = error(&format!(
+        "{LEGACY}refine = {{ fields.polluant = \"NO2\" }}\n"
+    ));
+    assert!(message.contains("quote it"), "{message}");
 }

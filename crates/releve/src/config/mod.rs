@@ -328,8 +328,8 @@ impl Config {
 /// explained again from the table's keys; any other names the key on its line.
 fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let offset = err.span().map_or(0, |span| span.start);
-    let message = plain_words(&err.message().trim().replace('\n', " "));
-    match SourceTable::at_header(text, offset) {
+    let message = err.message().trim().replace('\n', " ");
+    let refusal = match SourceTable::at_header(text, offset) {
         Some(table) => table.explain(message),
         None => {
             let message = name_the_key(text, offset, message);
@@ -341,6 +341,10 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
                 },
             }
         }
+    };
+    Refusal {
+        message: plain_words(&refusal.message),
+        ..refusal
     }
 }
 
@@ -348,15 +352,18 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
 /// whole number rather than `u32`, and why a table came where a value was expected.
 fn plain_words(message: &str) -> String {
     let mut plain = message.to_owned();
-    for rust in [
-        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+    for (rust, words) in [
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
+        ("i64", "a whole number"),
+        ("f64", "a number"),
     ] {
-        plain = plain.replace(&format!("expected {rust}"), "expected a whole number");
+        plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
     }
-    for rust in ["f32", "f64"] {
-        plain = plain.replace(&format!("expected {rust}"), "expected a number");
-    }
-    if plain.starts_with("invalid type: map") {
+    if plain.contains("invalid type: map") {
         plain.push_str(
             " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
         );

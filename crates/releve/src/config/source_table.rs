@@ -126,35 +126,38 @@ impl<'i> SourceTable<'i> {
     }
 
     /// Why the table is refused: a bad `kind`, an unknown key, then a bad kind-specific key;
-    /// else `message`, serde's own, at the `[[source]]` line.
+    /// else `message`, serde's own, at the `[[source]]` line. A missing key is said with every
+    /// other missing one.
     pub(super) fn explain(&self, message: String) -> Refusal {
-        self.kind()
+        let refusal = self
+            .kind()
             .and_then(|kind| {
                 self.unknown_kind(kind)
                     .or_else(|| self.unknown_key(kind))
                     .or_else(|| self.bad_kind_key(kind))
             })
-            .or_else(|| self.missing_keys(&message))
-            .unwrap_or_else(|| self.refusal(self.header.start, message))
+            .unwrap_or_else(|| self.refusal(self.header.start, message));
+        self.missing_keys(&refusal.message).unwrap_or(refusal)
     }
 
-    /// Every key each source needs that the table lacks, when serde found one missing: it
-    /// names only the first, and each fix would reveal the next.
+    /// Every key the table lacks, when serde found one missing: serde names only the first
+    /// (a kind's own key before the common ones), and each fix would reveal the next.
     fn missing_keys(&self, message: &str) -> Option<Refusal> {
-        if !message.starts_with("missing field") {
-            return None;
-        }
-        let missing: Vec<&str> = REQUIRED_KEYS
+        let (_, named) = message.split_once("missing field `")?;
+        let named = named.split('`').next().filter(|key| !key.is_empty())?;
+        let mut missing: Vec<&str> = REQUIRED_KEYS
             .iter()
             .copied()
             .filter(|key| self.entry(key).is_none())
             .collect();
-        (missing.len() > 1).then(|| {
-            self.refusal(
-                self.header.start,
-                format!("missing keys {}", quoted(&missing)),
-            )
-        })
+        if !missing.contains(&named) {
+            missing.insert(0, named);
+        }
+        let keys = if missing.len() == 1 { "key" } else { "keys" };
+        Some(self.refusal(
+            self.header.start,
+            format!("missing {keys} {}", quoted(&missing)),
+        ))
     }
 
     fn entry(&self, key: &str) -> Option<&Entry<'i>> {

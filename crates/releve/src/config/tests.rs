@@ -308,7 +308,7 @@ fn a_misspelt_required_key_is_named_rather_than_missing() {
 fn a_missing_kind_specific_key_names_the_source() {
     assert_eq!(
         error(&ECO2MIX.replace("dataset = \"eco2mix-national-tr\"\n", "")),
-        "sources.toml:2: source `eco2mix`: missing field `dataset`"
+        "sources.toml:2: source `eco2mix`: missing key `dataset`"
     );
 }
 

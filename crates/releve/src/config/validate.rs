@@ -133,7 +133,7 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
                     return Err(bad(
                         "headers",
                         format!(
-                            "key `headers`: the value of `{name}` is not a valid header value (visible ASCII and spaces, no line break)"
+                            "key `headers`: the value of `{name}` is not a valid header value (no line break or other control character)"
                         ),
                     ));
                 }
@@ -212,7 +212,10 @@ fn check_portal_base(source: &Source) -> Result<(), BadValue> {
     let path = url::Url::parse(source.url.trim())
         .map(|url| url.path().to_owned())
         .unwrap_or_default();
-    if path.split('/').any(|segment| segment == "api") {
+    if path
+        .split('/')
+        .any(|segment| segment.eq_ignore_ascii_case("api"))
+    {
         return Err(bad(
             "url",
             format!(
