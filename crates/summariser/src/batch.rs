@@ -90,10 +90,13 @@ impl Batch {
                 replaced_other: false,
             };
             match self.records.get_mut(&record.key) {
-                // A record served twice by the same file (pages that shifted while the portal
-                // added rows).
-                Some(held) if held.last_holder() == file && same_content(held, &version) => {}
-                Some(held) if same_content(held, &version) => held.holders.push(file),
+                Some(held) if same_content(held, &version) => {
+                    // Served twice by the same file (pages that shifted while the portal added
+                    // rows), the file is a holder once.
+                    if held.last_holder() != file {
+                        held.holders.push(file);
+                    }
+                }
                 Some(held) => {
                     if held.last_holder() == file {
                         clashes += 1;

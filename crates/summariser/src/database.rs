@@ -426,22 +426,32 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         .filter(|run| identity(run).is_none_or(|id| loaded.insert(id)))
         .collect();
     if !documents.is_empty() {
-        let unordered = InsertManyOptions::builder().ordered(false).build();
-        match collection
-            .insert_many(documents)
-            .with_options(unordered)
+        insert_unless_stored(&collection, documents)
             .await
-        {
-            Ok(_) => {}
-            Err(err) if only_duplicates(&err) => {}
-            Err(err) => return Err(action()(err)),
-        }
+            .map_err(action())?;
     }
     crash::passed("runs-loaded");
     Ok(())
 }
 
-pub(crate) fn only_duplicates(err: &mongodb::error::Error) -> bool {
+/// Inserts `documents`, all of them tried; one a unique index finds already stored (a
+/// concurrent run, a rerun after a crash) is no failure.
+pub(crate) async fn insert_unless_stored(
+    collection: &Collection<Document>,
+    documents: Vec<Document>,
+) -> Result<(), mongodb::error::Error> {
+    let unordered = InsertManyOptions::builder().ordered(false).build();
+    match collection
+        .insert_many(documents)
+        .with_options(unordered)
+        .await
+    {
+        Err(err) if !only_duplicates(&err) => Err(err),
+        _ => Ok(()),
+    }
+}
+
+fn only_duplicates(err: &mongodb::error::Error) -> bool {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) => {
             failure.write_concern_error.is_none()

@@ -10,7 +10,6 @@ use std::hash::Hasher;
 use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
-use mongodb::options::InsertManyOptions;
 use releve::store::{REJECTED, REJECTED_RECORDS, StoreError, bson_date};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
@@ -80,11 +79,12 @@ pub async fn keep_records(
             .entry(content_hash(text.get()))
             .or_insert((*file, text));
     }
-    let hashes: Vec<&String> = by_hash.keys().collect();
-    for chunk in hashes.chunks(RECORDS_PER_CALL) {
+    let contents: Vec<(String, (usize, &RecordText))> = by_hash.into_iter().collect();
+    for chunk in contents.chunks(RECORDS_PER_CALL) {
+        let hashes: Vec<&str> = chunk.iter().map(|(hash, _)| hash.as_str()).collect();
         let mut kept = HashSet::new();
         let mut stored = collection
-            .find(doc! {"source": source, "hash": {"$in": chunk.to_vec()}})
+            .find(doc! {"source": source, "hash": {"$in": &hashes}})
             .projection(doc! {"hash": 1, "_id": 0})
             .await
             .map_err(action())?;
@@ -95,33 +95,24 @@ pub async fn keep_records(
         }
         let documents: Vec<Document> = chunk
             .iter()
-            .filter(|hash| !kept.contains(hash.as_str()))
-            .filter_map(|hash| {
-                let (file, text) = by_hash.get(hash.as_str())?;
+            .filter(|(hash, _)| !kept.contains(hash))
+            .map(|(hash, (file, text))| {
                 let name = &batch.data_files[*file];
-                Some(doc! {
+                doc! {
                     "source": source,
-                    "hash": hash.as_str(),
+                    "hash": hash,
                     "file": name.file_name(),
                     "landed_at": bson_date(name.landed_at),
                     "record": text.get(),
-                })
+                }
             })
             .collect();
         if documents.is_empty() {
             continue;
         }
-        let unordered = InsertManyOptions::builder().ordered(false).build();
-        match collection
-            .insert_many(documents)
-            .with_options(unordered)
+        database::insert_unless_stored(&collection, documents)
             .await
-        {
-            Ok(_) => {}
-            // Another run stored the same content meanwhile.
-            Err(err) if database::only_duplicates(&err) => {}
-            Err(err) => return Err(action()(err)),
-        }
+            .map_err(action())?;
         crash::passed("rejected-records-kept");
     }
     Ok(too_large)

@@ -24,15 +24,6 @@ fn first_phase(ws: &Workspace) {
     );
 }
 
-/// An event without an id: dropped from the summaries, counted and kept.
-fn keyless() -> serde_json::Value {
-    let mut event = quake("keyless", (11, 3), 0.7);
-    if let Some(fields) = event.as_object_mut() {
-        fields.remove("id");
-    }
-    event
-}
-
 /// Lands the files the crashing run works on: revisions (one back to the stored value), a
 /// repeat of a stored version, a file to quarantine, a moved event, late data, a record
 /// without a key, new hours, a failed run's metrics.
@@ -54,7 +45,7 @@ fn second_phase(ws: &Workspace) {
             quake("a", (10, 5), 1.5),
             quake("c", (11, 2), 3.0),
             quake("late", (9, 50), 0.5),
-            keyless(),
+            common::keyless_quake((11, 3), 0.7),
         ]),
     );
     ws.metrics(&second, 3, None);

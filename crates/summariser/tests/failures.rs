@@ -361,10 +361,7 @@ async fn a_lock_that_cannot_be_taken_says_why_once() {
 #[tokio::test]
 async fn a_dropped_record_too_large_to_keep_keeps_its_file_in_quarantine() {
     let ws = Workspace::new("rejected-too-large");
-    let mut keyless = quake("keyless", (10, 6), 1.0);
-    if let Some(fields) = keyless.as_object_mut() {
-        fields.remove("id");
-    }
+    let mut keyless = common::keyless_quake((10, 6), 1.0);
     keyless["properties"]["blob"] = json!("x".repeat(15 * 1024 * 1024 + 1));
     let landed = ws.land(
         "usgs",

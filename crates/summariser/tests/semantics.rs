@@ -606,8 +606,7 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
 #[tokio::test]
 async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
     let ws = Workspace::new("rejected");
-    let mut keyless = quake("keyless", (10, 5), 1.0);
-    keyless.as_object_mut().expect("feature").remove("id");
+    let keyless = common::keyless_quake((10, 5), 1.0);
     let mut timeless = quake("timeless", (10, 6), 1.0);
     timeless["properties"]["time"] = json!("yesterday at noon");
     let landed = ws.land(

@@ -2,6 +2,7 @@
 //! ranges that go together. Each refusal names its key, so the message can point at its line.
 
 use super::{OdsV1, Opendatasoft, Source, SourceKind};
+use crate::FieldPath;
 
 /// A value the configuration refuses, and the key holding it.
 pub(super) struct BadValue {
@@ -32,17 +33,13 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     }
     check_kind(source)?;
     let key = source.key.paths();
-    if key.is_empty() || key.iter().any(crate::FieldPath::is_root) {
+    if key.is_empty() || key.iter().any(FieldPath::is_root) {
         return Err(bad(
             "key",
             "key `key` must name the record identity field, or list the fields that together tell records apart",
         ));
     }
-    if let Some(again) = key
-        .iter()
-        .enumerate()
-        .find_map(|(i, path)| key[..i].contains(path).then_some(path))
-    {
+    if let Some(again) = listed_twice(key) {
         return Err(bad("key", format!("key `key` lists `{again}` twice")));
     }
     if source.time.is_root() {
@@ -76,11 +73,7 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
         ("numeric", &source.numeric),
         ("categories", &source.categories),
     ] {
-        if let Some(again) = paths
-            .iter()
-            .enumerate()
-            .find_map(|(i, path)| paths[..i].contains(path).then_some(path))
-        {
+        if let Some(again) = listed_twice(paths) {
             return Err(bad(key, format!("key `{key}` lists `{again}` twice")));
         }
     }
@@ -120,6 +113,14 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
         }
     }
     Ok(())
+}
+
+/// The first path `paths` lists again.
+fn listed_twice(paths: &[FieldPath]) -> Option<&FieldPath> {
+    paths
+        .iter()
+        .enumerate()
+        .find_map(|(i, path)| paths[..i].contains(path).then_some(path))
 }
 
 /// The keys of the source's kind.

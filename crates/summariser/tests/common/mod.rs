@@ -219,6 +219,15 @@ pub fn quake(id: &str, (h, m): (u32, u32), mag: f64) -> Value {
         "geometry": {"type": "Point", "coordinates": [-155.2 + mag, 19.3, 4.0]}})
 }
 
+/// A USGS event without its `id`: a record with no key, which the summariser drops.
+pub fn keyless_quake((h, m): (u32, u32), mag: f64) -> Value {
+    let mut event = quake("keyless", (h, m), mag);
+    if let Some(fields) = event.as_object_mut() {
+        fields.remove("id");
+    }
+    event
+}
+
 /// A USGS all_hour snapshot holding `features`.
 pub fn snapshot(features: Vec<Value>) -> Value {
     json!({"type": "FeatureCollection", "metadata": {"title": "USGS All Earthquakes, Past Hour", "count": features.len()}, "features": features})
