@@ -450,4 +450,29 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
         text.contains("Frame: around the positions, across the 180° meridian."),
         "{text}"
     );
+
+    let mut positions = single();
+    let mut points: Vec<Position> = (0..48).map(drift).collect();
+    points.push(Position {
+        lon: 0.0,
+        lat: -18.0,
+        value: Some(2.5),
+    });
+    positions.positions = Some(Positions {
+        points,
+        records: 49,
+        sampled_every: 1,
+    });
+    let framed = CONFIG.replace(
+        "lat = \"lat\"\n",
+        "lat = \"lat\"\nmap_frame = [170.0, -25.0, -170.0, -10.0]\n",
+    );
+    let text = common::text(&render_config(dir.path(), &framed, positions));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "Frame: the source's map_frame, across the 180° meridian; 1 position outside it (longitude 0.0°, latitude -18.0°) not drawn."
+        ),
+        "a configured frame west over east runs across the meridian:\n{text}"
+    );
 }

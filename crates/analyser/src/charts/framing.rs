@@ -57,15 +57,26 @@ pub fn eastward(lon: f64) -> f64 {
     if lon < 0.0 { lon + 360.0 } else { lon }
 }
 
-/// The `[min_lon, min_lat, max_lon, max_lat]` of a `map_frame` as a box.
+/// The `[min_lon, min_lat, max_lon, max_lat]` of a `map_frame` as a box. A west longitude over
+/// the east one frames across the 180° meridian: the box's east edge is then read eastward,
+/// past 180° (`[170, -25, -170, -10]` runs from 170° to 190°).
 pub fn configured(frame: [f64; 4]) -> BoundingBox {
     let [min_lon, min_lat, max_lon, max_lat] = frame;
     BoundingBox {
         min_lon,
         min_lat,
-        max_lon,
+        max_lon: if min_lon > max_lon {
+            eastward(max_lon)
+        } else {
+            max_lon
+        },
         max_lat,
     }
+}
+
+/// True when a configured box runs across the 180° meridian (its east edge past 180°).
+pub fn frames_across_antimeridian(frame: &BoundingBox) -> bool {
+    frame.max_lon > 180.0
 }
 
 /// Splits `points` by the configured frame, if any (edges included).
@@ -76,8 +87,10 @@ pub fn frame(points: &[Position], configured: Option<BoundingBox>) -> Framed {
             outside: Vec::new(),
         };
     };
+    let across = frames_across_antimeridian(&b);
     let (shown, outside) = points.iter().partition(|p| {
-        (b.min_lon..=b.max_lon).contains(&p.lon) && (b.min_lat..=b.max_lat).contains(&p.lat)
+        let lon = if across { eastward(p.lon) } else { p.lon };
+        (b.min_lon..=b.max_lon).contains(&lon) && (b.min_lat..=b.max_lat).contains(&p.lat)
     });
     Framed { shown, outside }
 }
@@ -131,6 +144,40 @@ mod tests {
         let france = [at(-1.5, 47.2), at(7.3, 43.7)];
         assert!(!across_antimeridian(&france));
         assert!(!across_antimeridian(&[at(179.0, 0.0)]));
+    }
+
+    #[test]
+    fn a_configured_frame_west_over_east_runs_across_the_180th_meridian() {
+        let b = configured([170.0, -25.0, -170.0, -10.0]);
+        assert!(frames_across_antimeridian(&b));
+        assert_eq!((b.min_lon, b.max_lon), (170.0, 190.0));
+        let points = [
+            at(178.4, -18.1),
+            at(-171.8, -13.8),
+            at(180.0, -16.0),
+            at(-180.0, -16.0),
+            at(0.0, -18.0),
+            at(-160.0, -15.0),
+            at(165.0, -15.0),
+        ];
+        let framed = frame(&points, Some(b));
+        assert_eq!(
+            framed.shown,
+            vec![
+                at(178.4, -18.1),
+                at(-171.8, -13.8),
+                at(180.0, -16.0),
+                at(-180.0, -16.0)
+            ]
+        );
+        assert_eq!(
+            framed.outside.len(),
+            3,
+            "Greenwich, east of Samoa, west of Vanuatu"
+        );
+        assert!(!frames_across_antimeridian(&configured([
+            -5.5, 41.0, 10.0, 51.5
+        ])));
     }
 
     #[test]

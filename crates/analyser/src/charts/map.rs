@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
 
-use super::framing::{MapFrame, across_antimeridian, eastward};
+use super::framing::{MapFrame, across_antimeridian, eastward, frames_across_antimeridian};
 use super::{
     ChartError, ChartImage, desc_style, dots, draw, fitted_title, font_px, label_style, palette,
     tick, title_style, y_label_area,
@@ -51,7 +51,10 @@ pub fn position_map(
     let map_size = (size.0, size.1 - key_height);
     // Across the 180° meridian, longitudes are read eastward (-170° as 190°) and labelled back;
     // the hourly boxes, which cannot cross it, are not outlined.
-    let across = matches!(frame, MapFrame::Data { .. }) && across_antimeridian(points);
+    let across = match frame {
+        MapFrame::Data { .. } => across_antimeridian(points),
+        MapFrame::Configured(configured) => frames_across_antimeridian(&configured),
+    };
     let shifted: Vec<Position>;
     let points = if across {
         shifted = points
@@ -383,6 +386,41 @@ mod tests {
                     .zip(colour)
                     .all(|(&a, b)| a.abs_diff(b) <= 6)
             })
+    }
+
+    /// The leftmost and rightmost columns holding `colour`.
+    fn columns_holding(image: &ChartImage, colour: [u8; 3]) -> Option<(u32, u32)> {
+        let w = image.width as usize;
+        let columns: Vec<u32> = (0..image.rgb.len() / 3)
+            .filter(|at| {
+                image.rgb[at * 3..at * 3 + 3]
+                    .iter()
+                    .zip(colour)
+                    .all(|(&a, b)| a.abs_diff(b) <= 6)
+            })
+            .map(|at| (at % w) as u32)
+            .collect();
+        Some((*columns.iter().min()?, *columns.iter().max()?))
+    }
+
+    #[test]
+    fn a_configured_frame_across_the_180th_meridian_draws_both_sides() {
+        let at = |lon: f64| Position {
+            lon,
+            lat: -17.0,
+            value: None,
+        };
+        let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+        let frame = MapFrame::Configured(super::super::framing::configured([
+            170.0, -25.0, -170.0, -10.0,
+        ]));
+        let image = position_map(&[at(172.0), at(-172.0)], frame, None, "t", size).expect("map");
+        let (left, right) = columns_holding(&image, on_white(palette::DATA)).expect("points drawn");
+        assert!(
+            right - left > image.width / 4,
+            "172°E and 172°W are both drawn, 16° apart: columns {left} to {right} of {}",
+            image.width
+        );
     }
 
     #[test]

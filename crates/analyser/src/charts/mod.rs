@@ -24,6 +24,7 @@ pub use categories::category_bars;
 pub use counts::hourly_counts;
 pub use framing::{
     MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,
+    frames_across_antimeridian,
 };
 pub use map::{ColourKey, position_map};
 pub use series::{HourBand, numeric_band};

@@ -251,12 +251,13 @@ fn map_chart(
         ),
         (Some(configured), None) => (
             MapFrame::Configured(configured),
-            "Frame: the source's map_frame.".to_owned(),
+            format!("Frame: the source's map_frame{}.", across(configured)),
         ),
         (Some(configured), Some(outside)) => (
             MapFrame::Configured(configured),
             format!(
-                "Frame: the source's map_frame; {} outside it (longitude {}, latitude {}) not drawn.",
+                "Frame: the source's map_frame{}; {} outside it (longitude {}, latitude {}) not drawn.",
+                across(configured),
                 counted(
                     framed.outside.len() as u64,
                     if positions.sampled_every > 1 {
@@ -320,6 +321,15 @@ fn map_chart(
     let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
     doc.chart(chart, &captions);
     Ok(())
+}
+
+/// `, across the 180° meridian` when the configured frame runs across it, for its caption.
+fn across(frame: BoundingBox) -> &'static str {
+    if charts::frames_across_antimeridian(&frame) {
+        ", across the 180° meridian"
+    } else {
+        ""
+    }
 }
 
 /// Longitudes or latitudes from `low` to `high` in a caption: `-61.5° to 55.5°`, or `55.5°`.

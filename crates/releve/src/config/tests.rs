@@ -389,7 +389,20 @@ fn a_file_without_sources_is_refused() {
 fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
     let config = parse(&format!("{USGS}map_frame = [-5.5, 41.0, 10.0, 51.5]\n")).expect("valid");
     assert_eq!(config.sources[0].map_frame, Some([-5.5, 41.0, 10.0, 51.5]));
-    for frame in ["[10.0, 41.0, -5.5, 51.5]", "[-5.5, 41.0, 10.0, 95.0]"] {
+    let across = parse(&format!(
+        "{USGS}map_frame = [170.0, -25.0, -170.0, -10.0]\n"
+    ))
+    .expect("west over east: across the 180th meridian");
+    assert_eq!(
+        across.sources[0].map_frame,
+        Some([170.0, -25.0, -170.0, -10.0])
+    );
+    for frame in [
+        "[10.0, 41.0, 10.0, 51.5]",
+        "[-5.5, 51.5, 10.0, 41.0]",
+        "[-5.5, 41.0, 10.0, 95.0]",
+        "[-5.5, 41.0, 190.0, 51.5]",
+    ] {
         let message = error(&format!("{USGS}map_frame = {frame}\n"));
         assert!(
             message

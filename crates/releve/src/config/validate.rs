@@ -250,8 +250,9 @@ fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     Ok(())
 }
 
-/// A map frame: `[min_lon, min_lat, max_lon, max_lat]` on the globe, lows under highs, for a
-/// positioned source.
+/// A map frame: `[min_lon, min_lat, max_lon, max_lat]` on the globe for a positioned source,
+/// the south under the north; a west longitude over the east one frames across the 180°
+/// meridian, as GeoJSON bounding boxes do (`[170, -25, -170, -10]`: Fiji to Samoa).
 fn check_map_frame(
     source: &Source,
     [min_lon, min_lat, max_lon, max_lat]: [f64; 4],
@@ -262,12 +263,12 @@ fn check_map_frame(
     let lon = |v: f64| (-180.0..=180.0).contains(&v);
     let lat = |v: f64| (-90.0..=90.0).contains(&v);
     if !(lon(min_lon) && lon(max_lon) && lat(min_lat) && lat(max_lat))
-        || min_lon >= max_lon
+        || min_lon == max_lon
         || min_lat >= max_lat
     {
         return Err(bad(
             "map_frame",
-            "key `map_frame` must be [min_lon, min_lat, max_lon, max_lat] in degrees: longitudes within ±180, latitudes within ±90, each min under its max",
+            "key `map_frame` must be [west_lon, south_lat, east_lon, north_lat] in degrees: longitudes within ±180 and apart (west over east frames across the 180° meridian), latitudes within ±90, south under north",
         ));
     }
     Ok(())
