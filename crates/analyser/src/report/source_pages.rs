@@ -175,7 +175,14 @@ fn category_chart(
         other += counts.other;
         nulls += counts.nulls;
     }
-    let title = format!("{field}: most frequent values (top {TOP_VALUES})");
+    let title = if other > 0 {
+        format!(
+            "{field}: most frequent values (top {TOP_VALUES} of the hours' top {})",
+            releve::store::TOP_CATEGORY_VALUES
+        )
+    } else {
+        format!("{field}: most frequent values (top {TOP_VALUES})")
+    };
     if totals.is_empty() {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
