@@ -146,16 +146,32 @@ const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 
 /// A record time read from epoch seconds or milliseconds, or ISO 8601 text with or without an
 /// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it), with or without
-/// seconds, or a bare date. A time outside the years 1 to 9999 (ISO 8601's four digits) is no
-/// time: it is how an epoch in microseconds or a wrong field shows, and MongoDB-compatible
-/// servers need not store it.
+/// seconds, or a bare date. A date written as eight digits, `20261130` or `"20261130"`, is
+/// that day (ISO 8601's basic format), not seconds into August 1970. A time outside the
+/// years 1 to 9999 (ISO 8601's four digits) is no time: it is how an epoch in microseconds or
+/// a wrong field shows, and MongoDB-compatible servers need not store it.
 pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
     let time = match value {
-        Value::Number(n) => from_epoch(n.as_f64()?),
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| basic_date(&n.to_string()))
+            .or_else(|| from_epoch(n.as_f64()?)),
         Value::String(s) => parse_time_text(s.trim()),
         _ => None,
     }?;
     (1..=9999).contains(&time.year()).then_some(time)
+}
+
+/// The start of the day written `YYYYMMDD`, for years 1900 to 2100: as epoch seconds those
+/// eight digits would all fall in August 1970, where no collected record lives.
+fn basic_date(digits: &str) -> Option<DateTime<Utc>> {
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(digits, "%Y%m%d").ok()?;
+    (1900..=2100)
+        .contains(&date.year())
+        .then(|| date.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
@@ -196,6 +212,9 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Some(t.and_utc());
         }
+    }
+    if let Some(day) = basic_date(text) {
+        return Some(day);
     }
     if let Ok(number) = text.parse::<f64>() {
         return from_epoch(number);
@@ -299,6 +318,19 @@ mod tests {
         assert_eq!(
             timestamp(&json!("2026-10-06")),
             Utc.with_ymd_and_hms(2026, 10, 6, 0, 0, 0).single()
+        );
+        let day = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).single();
+        assert_eq!(timestamp(&json!(20_261_130)), day, "a date as a number");
+        assert_eq!(timestamp(&json!("20261130")), day, "a basic-format date");
+        assert_eq!(
+            timestamp(&json!(20_261_131)),
+            Utc.timestamp_opt(20_261_131, 0).single(),
+            "no 31 November: seconds"
+        );
+        assert_eq!(
+            timestamp(&json!(30_000_101)),
+            Utc.timestamp_opt(30_000_101, 0).single(),
+            "year 3000: seconds"
         );
         assert_eq!(timestamp(&json!("soon")), None);
         assert_eq!(timestamp(&Value::Null), None);
