@@ -70,12 +70,7 @@ fn record_document(
         ));
     }
     let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
-    let data = bson::to_document(&value).map_err(|err| format!("not storable as BSON: {err}"))?;
-    if let Some(name) = storable::nul_field_name(&data) {
-        return Err(format!(
-            "field name {name:?} holds a NUL character, which BSON cannot store"
-        ));
-    }
+    let data = storable::record_document(&value)?;
     let mut document = doc! {
         "source": &source.name,
         "key": key,

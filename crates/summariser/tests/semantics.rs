@@ -479,6 +479,32 @@ async fn sources_sharing_hours_keep_their_own_summaries() {
 /// `records`. Both must give the same documents, so every hour is summarised once in memory,
 /// then, after a simulated crash left all of them pending, again from `records`.
 #[tokio::test]
+async fn records_shaped_like_extended_json_are_stored_as_served_and_never_rewritten() {
+    let ws = Workspace::new("extended-json");
+    let mut event = quake("a", (10, 5), 1.0);
+    // nx-27017 itself reads `{"$numberLong": "5"}` back as 5; MongoDB keeps it as stored.
+    event["properties"]["updated"] = json!({"$date": "2026-11-22T10:06:00Z"});
+    event["properties"]["ids"] = json!({"$oid": "65a1b2c3d4e5f60718293a4b"});
+    let body = snapshot(vec![event.clone()]);
+    let file = ws.land("usgs", (10, 30, 0), &body);
+    let bytes = std::fs::read(file.path_in(&ws.raw())).expect("landed file");
+    ws.summarise();
+    let record = ws.record("usgs", "a").await.expect("record");
+    let data = record.get_document("data").expect("data");
+    assert_eq!(
+        Bson::Document(data.clone()).into_relaxed_extjson(),
+        event,
+        "`data` is the record as served"
+    );
+    std::fs::write(file.path_in(&ws.raw()), &bytes).expect("file put back");
+    let again = common::stderr(&ws.summarise());
+    assert!(
+        again.contains("inserted=0 updated=0 hours=0"),
+        "the same record is not written again: {again}"
+    );
+}
+
+#[tokio::test]
 async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
     let ws = Workspace::new("in-hand");
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
