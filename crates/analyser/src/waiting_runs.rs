@@ -47,7 +47,8 @@ pub fn read_metrics(path: &Path) -> Option<RunMetrics> {
 /// stored: the period's runs (by the day they collected, for a per-day source) and its health.
 /// Their successes count as successes; the newest of those newer than every stored run says
 /// whether the latest run failed (a file that could not be deleted can be older than stored
-/// runs). Only runs started before `now` (the report's generation) count.
+/// runs). Only runs started before `now` (the report's generation) count. A run is known by its
+/// start to the millisecond, as MongoDB keeps it: its file says nanoseconds.
 pub fn fold_into(
     data: &mut SourceData,
     runs: &[RunMetrics],
@@ -60,7 +61,11 @@ pub fn fold_into(
             Some(day) => (period.first_day..period.end_day).contains(&day),
             None => (period.start()..period.end()).contains(&run.started),
         };
-        let stored = data.runs.iter().any(|known| known.started == run.started);
+        let millis = run.started.timestamp_millis();
+        let stored = data
+            .runs
+            .iter()
+            .any(|known| known.started.timestamp_millis() == millis);
         if in_period && !stored {
             data.runs.push(CollectionRun::from(run));
         }
@@ -73,7 +78,10 @@ pub fn fold_into(
         .max();
     data.last_success = data.last_success.max(newest_success);
     let newest = runs
-        .filter(|run| data.latest_run.is_none_or(|stored| run.started > stored))
+        .filter(|run| {
+            data.latest_run
+                .is_none_or(|stored| run.started.timestamp_millis() > stored.timestamp_millis())
+        })
         .max_by_key(|run| run.started);
     if let Some(newest) = newest {
         data.latest_run_failed = newest.error.is_some();
@@ -138,11 +146,15 @@ mod tests {
         let mut data = SourceData::default();
         let mut yesterdays = run(10, None);
         yesterdays.started -= chrono::TimeDelta::days(1);
-        let stored = CollectionRun::from(&run(12, None));
+        // The collector's file says nanoseconds; MongoDB keeps milliseconds.
+        let mut waiting = run(12, None);
+        waiting.started += chrono::TimeDelta::nanoseconds(123_456_789);
+        let mut stored = CollectionRun::from(&run(12, None));
+        stored.started += chrono::TimeDelta::milliseconds(123);
         data.runs.push(stored.clone());
         fold_into(
             &mut data,
-            &[run(12, None), run(11, Some("HTTP 503")), yesterdays],
+            &[waiting, run(11, Some("HTTP 503")), yesterdays],
             &period(),
             run(30, None).started,
         );
