@@ -172,6 +172,70 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
 }
 
 #[test]
+fn a_key_header_never_follows_a_redirect_to_another_host() {
+    const SECRET: &str = "h3ad3r-k3y-0123456789";
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counter = reached.clone();
+    let elsewhere = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { usgs_body(1) }
+        }),
+    ));
+    // The same loopback server named another way: another host to the client.
+    let moved_to = elsewhere.url().replace("127.0.0.1", "localhost") + "/feed";
+    let body = usgs_body(2);
+    let api = LocalServer::start(
+        Router::new()
+            .route(
+                "/moved",
+                get(|| async { axum::response::Redirect::permanent("/feed") }),
+            )
+            .route("/feed", get(move || async move { body }))
+            .route(
+                "/away",
+                get(move || async move { axum::response::Redirect::temporary(&moved_to) }),
+            ),
+    );
+    let extra = "key_env = \"USGS_TEST_KEY\"\nkey_header = \"X-API-Key\"";
+    let run = |path: &str| {
+        let site = Site::new(&usgs_source("usgs", &format!("{}{path}", api.url()), extra));
+        let output = collector(&site)
+            .env("USGS_TEST_KEY", SECRET)
+            .output()
+            .expect("collector runs");
+        (site, output)
+    };
+
+    let (site, output) = run("/moved");
+    assert!(
+        output.status.success(),
+        "a move within the API's host is followed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(site.data_files("usgs").len(), 1);
+
+    let (site, output) = run("/away");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("source `usgs` failed"))
+        .unwrap_or_else(|| panic!("one line names the failed source: {stderr}"));
+    assert!(
+        line.contains("redirected to another host, localhost") && !line.contains(SECRET),
+        "{line}"
+    );
+    assert_eq!(
+        reached.load(Ordering::SeqCst),
+        0,
+        "the other host never got the request, nor its key"
+    );
+    assert!(site.data_files("usgs").is_empty());
+}
+
+#[test]
 fn a_missing_key_variable_fails_the_source_naming_it() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source(

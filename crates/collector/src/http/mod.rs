@@ -23,6 +23,7 @@
 
 mod failure;
 mod limiter;
+mod redirect;
 mod retry;
 
 use std::sync::Mutex;
@@ -117,6 +118,17 @@ pub enum FetchError {
         /// The decoder's complaint.
         detail: String,
     },
+    /// The API redirected to another host, which is not followed: a key sent in a header or a
+    /// client secret in a body would go with the request.
+    #[error(
+        "{what}: the API redirected to another host, {host}, which is not followed so no key or secret goes there; if the API has moved, put its new address in `url`"
+    )]
+    Redirected {
+        /// The request, in words.
+        what: String,
+        /// The host the redirect named.
+        host: String,
+    },
     /// The request could not even be built (a bad URL or header in the configuration).
     #[error("{what}: cannot build the request: {detail}")]
     Build {
@@ -175,6 +187,7 @@ impl SourceClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("releve-collector/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirect::within_host())
             .build()
             .map_err(|err| FetchError::Build {
                 what: "HTTP client".to_owned(),
@@ -301,6 +314,11 @@ impl SourceClient {
                     what: what.to_owned(),
                     detail: err.without_url().to_string(),
                 })
+            } else if let Some(host) = redirect::elsewhere(&err) {
+                Attempt::Fatal(FetchError::Redirected {
+                    what: what.to_owned(),
+                    host,
+                })
             } else {
                 Attempt::retry(transport_reason(err), None)
             }
@@ -385,6 +403,10 @@ impl SourceClient {
             FetchError::Build { what, detail } => FetchError::Build {
                 what,
                 detail: self.scrub(&detail),
+            },
+            FetchError::Redirected { what, host } => FetchError::Redirected {
+                what,
+                host: self.scrub(&host),
             },
         }
     }
