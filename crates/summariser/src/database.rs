@@ -353,9 +353,19 @@ pub async fn recompute_hours(
     }
     delete_hours(db, HOURLY, name, &emptied).await?;
     crash::passed("hourly-deleted");
-    delete_hours(db, PENDING, name, hours).await?;
-    crash::passed("pending-cleared");
+    clear_pending(db, name, hours).await?;
     Ok(summaries.len())
+}
+
+/// Clears the pending note of `hours`.
+pub async fn clear_pending(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    delete_hours(db, PENDING, source, hours).await?;
+    crash::passed("pending-cleared");
+    Ok(())
 }
 
 /// Reads the records of `hours` back from `records`.

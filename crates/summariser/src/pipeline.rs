@@ -228,6 +228,18 @@ async fn flush(
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
     let mut hours = std::mem::take(&mut run.leftover);
+    // Hours noted by an interrupted run that are now past `keep_days` keep their summary.
+    let final_hours = match plan::retention_horizon(source) {
+        Some(horizon) => {
+            let recent = hours.split_off(&horizon);
+            std::mem::replace(&mut hours, recent)
+        }
+        None => BTreeSet::new(),
+    };
+    if !final_hours.is_empty() {
+        warn!(source = %source.name, hours = final_hours.len(), "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
+        database::clear_pending(db, &source.name, &final_hours).await?;
+    }
     hours.extend(plan.hours.iter().copied());
     if !plan.hours.is_empty() {
         database::note_pending(db, &source.name, &plan.hours).await?;

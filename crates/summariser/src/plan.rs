@@ -120,6 +120,14 @@ struct StoredVersion {
     data: Value,
 }
 
+/// The start of the oldest hour a source with `keep_days` still summarises: an hour that
+/// began before it is final, its records expiring (`None` without `keep_days`).
+pub fn retention_horizon(source: &Source) -> Option<DateTime<Utc>> {
+    source
+        .keep_days
+        .and_then(|days| Utc::now().checked_sub_signed(TimeDelta::days(i64::from(days))))
+}
+
 /// Compares the batch with the stored records and decides what to write. `waiting` are the
 /// source's files in quarantine: a stored version that a file landed after one
 /// of them repeats is confirmed (its `last_file` moved forward), so that file, moved back,
@@ -137,11 +145,10 @@ pub async fn plan(
     };
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
-    let horizon = source
-        .keep_days
-        .and_then(|days| Utc::now().checked_sub_signed(TimeDelta::days(i64::from(days))));
+    let horizon = retention_horizon(source);
+    let final_hour = |hour: DateTime<Utc>| horizon.is_some_and(|horizon| hour < horizon);
     for (key, version) in &batch.records {
-        if horizon.is_some_and(|horizon| hour_of(version.time) < horizon) {
+        if final_hour(hour_of(version.time)) {
             plan.past_retention += 1;
             continue;
         }
@@ -169,7 +176,11 @@ pub async fn plan(
             continue;
         }
         plan.hours.insert(hour_of(version.time));
-        plan.hours.insert(old.hour);
+        // A record moved out of an hour past `keep_days` leaves that hour's summary as it is:
+        // its other records are expiring, so it could only be recomputed smaller.
+        if !final_hour(old.hour) {
+            plan.hours.insert(old.hour);
+        }
         plan.updates.push(key.clone());
         after.push((hour_of(version.time), key, version.facts.clone()));
     }

@@ -630,6 +630,77 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
 }
 
 #[tokio::test]
+async fn an_hour_past_keep_days_is_final_even_for_a_record_moving_out_or_an_interrupted_run() {
+    let ws = Workspace::new("final-hours");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    ws.summarise();
+    assert_eq!(count(&ws.hour("usgs", 10).await.expect("hour 10")), 2);
+    // The retention shortened: hour 10, nine days ago, is now past it.
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        common::CONFIG.replace(
+            "lat = \"geometry.coordinates.1\"\n",
+            "lat = \"geometry.coordinates.1\"\nkeep_days = 1\n",
+        ),
+    )
+    .expect("config with a one-day retention");
+    let db = ws.db().await;
+    let hour_of = |t: chrono::DateTime<chrono::Utc>| {
+        let millis = t.timestamp_millis();
+        mongodb::bson::DateTime::from_millis(millis - millis.rem_euclid(3_600_000))
+    };
+    let long_ago = hour_of(common::at(10, 0, 0) - chrono::TimeDelta::days(2));
+    db.collection::<mongodb::bson::Document>("hourly")
+        .insert_one(doc! {"source": "usgs", "hour": long_ago, "count": 7_i64})
+        .await
+        .expect("an hour summarised long ago");
+    db.collection::<mongodb::bson::Document>("summariser_pending")
+        .insert_one(doc! {"source": "usgs", "hour": long_ago})
+        .await
+        .expect("left pending by a run that died, its records expired since");
+    // Event `a`'s time is revised to an hour ago: it moves out of hour 10.
+    let recent = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let mut moved = quake("a", (10, 5), 1.0);
+    moved["properties"]["time"] = json!(recent.timestamp_millis());
+    ws.land("usgs", (10, 45, 0), &snapshot(vec![moved]));
+    let stderr = common::stderr(&ws.summarise());
+    assert!(
+        stderr.contains("Left the summaries of hours noted by an interrupted run as they are"),
+        "{stderr}"
+    );
+    assert_eq!(
+        count(&ws.hour("usgs", 10).await.expect("hour 10")),
+        2,
+        "an hour past keep_days keeps its summary when a record moves out"
+    );
+    let record = ws.record("usgs", "a").await.expect("record a");
+    assert_eq!(
+        record.get_datetime("hour").ok(),
+        Some(&hour_of(recent)),
+        "the record moved to its new hour"
+    );
+    let interrupted = db
+        .collection::<mongodb::bson::Document>("hourly")
+        .find_one(doc! {"source": "usgs", "hour": long_ago})
+        .await
+        .expect("find")
+        .expect("the interrupted run's hour is not deleted for lack of records");
+    assert_eq!(count(&interrupted), 7);
+    assert_eq!(
+        db.collection::<mongodb::bson::Document>("summariser_pending")
+            .count_documents(doc! {"source": "usgs"})
+            .await
+            .expect("count"),
+        0,
+        "its pending note is cleared"
+    );
+}
+
+#[tokio::test]
 async fn records_dropped_for_lacking_a_key_or_a_time_are_counted_per_file() {
     let ws = Workspace::new("rejected");
     let keyless = common::keyless_quake((10, 5), 1.0);
