@@ -50,7 +50,7 @@ impl FieldPath {
             .iter()
             .try_fold(value, |current, segment| match current {
                 Value::Object(map) => map.get(segment),
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                Value::Array(items) => array_index(segment).and_then(|i| items.get(i)),
                 _ => None,
             })
     }
@@ -78,12 +78,20 @@ impl FieldPath {
     }
 }
 
+/// The array index a path segment names: a whole number written plainly (`0`, `12`), so each
+/// index has one spelling; `01` or `+1` index nothing (they can name object fields).
+pub fn array_index(segment: &str) -> Option<usize> {
+    let plain = segment.bytes().all(|b| b.is_ascii_digit())
+        && (segment == "0" || !segment.starts_with('0'));
+    if plain { segment.parse().ok() } else { None }
+}
+
 fn descend_mut<'v>(segments: &[String], value: &'v mut Value) -> Option<&'v mut Value> {
     segments
         .iter()
         .try_fold(value, |current, segment| match current {
             Value::Object(map) => map.get_mut(segment),
-            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            Value::Array(items) => array_index(segment).and_then(|i| items.get_mut(i)),
             _ => None,
         })
 }
@@ -292,6 +300,17 @@ mod tests {
         assert!(path("id").holds(&path("id")));
         assert!(!path("lieu").holds(&path("lieuTravail")));
         assert!(!path("lieuTravail.latitude").holds(&path("lieuTravail")));
+    }
+
+    #[test]
+    fn an_array_index_has_one_spelling() {
+        let record = json!({"c": [1, 2], "m": {"01": "january"}});
+        assert_eq!(path("c.1").get(&record), Some(&json!(2)));
+        assert_eq!(path("c.0").get(&record), Some(&json!(1)));
+        for other in ["c.01", "c.+1", "c.1.0", "c.-1", "c. 1"] {
+            assert_eq!(path(other).get(&record), None, "{other}");
+        }
+        assert_eq!(path("m.01").get(&record), Some(&json!("january")));
     }
 
     #[test]

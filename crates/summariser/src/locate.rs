@@ -99,7 +99,7 @@ impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for Descend<'_, '_, F> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let wanted = self.segments[0].parse::<usize>().ok();
+        let wanted = releve::record::array_index(&self.segments[0]);
         let mut index = 0usize;
         let mut seed = Some(self);
         loop {

@@ -96,7 +96,7 @@ impl<'de> Visitor<'de> for Prune<'_> {
             .0
             .children
             .keys()
-            .filter_map(|k| k.parse::<usize>().ok())
+            .filter_map(|k| releve::record::array_index(k))
             .max();
         let mut kept = Vec::new();
         let mut index = 0usize;
@@ -196,7 +196,7 @@ every = "1m"
 records = "features"
 key = "id"
 time = "properties.time"
-numeric = ["properties.mag", "geometry.coordinates.2"]
+numeric = ["properties.mag", "geometry.coordinates.2", "geometry.coordinates.01"]
 lon = "geometry.coordinates.0"
 lat = "geometry.coordinates.1"
 "#;
@@ -217,6 +217,7 @@ lat = "geometry.coordinates.1"
             &source.time,
             &source.numeric[0],
             &source.numeric[1],
+            &source.numeric[2],
         ] {
             assert_eq!(path.get(&sparse), path.get(&full), "{path}");
         }
