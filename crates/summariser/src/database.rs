@@ -280,7 +280,9 @@ async fn confirm_records(
     Ok(())
 }
 
-/// Runs one `update` command and turns its first write error, if any, into a refusal.
+/// Runs one `update` command and turns its first write error, or a write concern it could
+/// not meet (a replica set short of members), into a refusal: the driver's helpers do so, but
+/// it hands a command's answer back as it came.
 async fn run_updates(
     db: &Database,
     collection: &str,
@@ -292,19 +294,30 @@ async fn run_updates(
         .run_command(command)
         .await
         .map_err(StoreError::command(action.to_owned()))?;
+    refusal(&answer).map_or(Ok(()), |reason| {
+        Err(StoreError::Refused {
+            action: action.to_owned(),
+            reason,
+        })
+    })
+}
+
+/// The server's message for a write command's first write error or its write concern error.
+fn refusal(answer: &Document) -> Option<String> {
+    let message =
+        |error: &Document, otherwise: &str| error.get_str("errmsg").unwrap_or(otherwise).to_owned();
     if let Ok(errors) = answer.get_array("writeErrors")
         && let Some(first) = errors.first()
     {
-        return Err(StoreError::Refused {
-            action: action.to_owned(),
-            reason: first
-                .as_document()
-                .and_then(|e| e.get_str("errmsg").ok())
-                .unwrap_or("a write error")
-                .to_owned(),
-        });
+        return Some(first.as_document().map_or_else(
+            || "a write error".to_owned(),
+            |error| message(error, "a write error"),
+        ));
     }
-    Ok(())
+    answer
+        .get_document("writeConcernError")
+        .ok()
+        .map(|error| format!("write concern not met: {}", message(error, "no detail")))
 }
 
 /// Recomputes the summaries of `hours` — from `in_hand` for the hours it holds, from
@@ -466,5 +479,23 @@ fn only_duplicates(err: &mongodb::error::Error) -> bool {
                     .is_some_and(|errors| errors.iter().all(|e| e.code == DUPLICATE_KEY))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_errors_and_unmet_write_concerns_are_refusals() {
+        assert_eq!(refusal(&doc! {"ok": 1, "n": 3, "nModified": 3}), None);
+        let written_wrong =
+            doc! {"ok": 1, "writeErrors": [{"index": 0, "code": 2, "errmsg": "bad update"}]};
+        assert_eq!(refusal(&written_wrong).as_deref(), Some("bad update"));
+        let unacknowledged = doc! {"ok": 1, "n": 3, "writeConcernError": {"code": 64, "errmsg": "waiting for replication timed out"}};
+        assert_eq!(
+            refusal(&unacknowledged).as_deref(),
+            Some("write concern not met: waiting for replication timed out")
+        );
     }
 }
