@@ -353,7 +353,10 @@ impl BoundingBox {
     }
 }
 
-/// One document of `records`: the latest version of a de-duplicated record.
+/// One document of `records`: the latest version of a de-duplicated record. The summariser
+/// writes it field by field (through serde, bson would read a `data` object shaped like
+/// extended JSON, `{"$date": …}`, as a typed value) and its tests read what it wrote back into
+/// this type, so the two cannot drift apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredRecord {
     /// Source name.

@@ -97,6 +97,9 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.
     let mut unreadable = None;
+    // A record the parser hands over from outside the file's text (never seen) could not be
+    // kept in `rejected_records`: the file is refused instead, so it is not deleted.
+    let mut unplaced = false;
     let located = for_each_record(
         &text,
         records_path.segments(),
@@ -111,7 +114,7 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
                     unreadable.get_or_insert(err);
                 }
             },
-            None => landed.rejected += 1,
+            None => unplaced = true,
         },
     )
     .map_err(|err| ReadError::Refused(format!("not valid JSON: {err}")))?;
@@ -119,6 +122,11 @@ pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
         return Err(ReadError::Refused(format!(
             "not valid JSON: {err} (within a record)"
         )));
+    }
+    if unplaced {
+        return Err(ReadError::Refused(
+            "a record's text could not be placed in the file".to_owned(),
+        ));
     }
     let shown = if records_path.is_root() {
         "(the whole body)"

@@ -46,7 +46,7 @@ use releve::{Config, RawFileName, RunLock};
 use tracing::{error, info, warn};
 
 /// Where the run reads and writes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// The sources configuration.
     pub config: Config,
@@ -59,6 +59,19 @@ pub struct Options {
     /// Files merged into one batch at most (see [`BATCH_FILES`]); the result does not
     /// depend on it, only the number of database round trips does.
     pub batch_files: usize,
+}
+
+/// Shows the URI without its credentials.
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("config", &self.config)
+            .field("raw_dir", &self.raw_dir)
+            .field("mongodb_uri", &releve::store::redact(&self.mongodb_uri))
+            .field("database", &self.database)
+            .field("batch_files", &self.batch_files)
+            .finish()
+    }
 }
 
 /// A file that could not be summarised, for the one-line report on stderr.
