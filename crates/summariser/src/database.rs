@@ -50,8 +50,8 @@ pub(crate) fn records(db: &Database) -> Collection<Document> {
 pub struct Unstorable {
     /// Index of the file in [`Batch::data_files`].
     pub file: usize,
-    /// The record's key.
-    pub key: String,
+    /// The record in words: its key in backticks, or what it lacks.
+    pub record: String,
     /// Why it cannot be stored.
     pub reason: String,
 }
@@ -194,7 +194,7 @@ pub async fn write_records(
             Err(reason) => {
                 unstorable.push(Unstorable {
                     file: version.file(),
-                    key: key.clone(),
+                    record: format!("`{key}`"),
                     reason,
                 });
                 None

@@ -132,12 +132,8 @@ async fn flush_returned(
         // Read again, one at a time: the group's merged records are gone.
         let file = match landed::read(&path, source) {
             Ok(file) => file,
-            Err(ReadError::Refused(reason)) => {
-                report.failures.push(refused(raw_dir, path, &reason));
-                continue;
-            }
-            Err(ReadError::Io(err)) => {
-                report.failures.push(unreadable(path, &err));
+            Err(err) => {
+                report.failures.push(set_aside(raw_dir, path, err));
                 continue;
             }
         };
@@ -178,14 +174,19 @@ fn read_landed(
             report.records_rejected += file.rejected;
             Some(file)
         }
-        Err(ReadError::Refused(reason)) => {
-            report.failures.push(refused(raw_dir, path, &reason));
+        Err(err) => {
+            report.failures.push(set_aside(raw_dir, path, err));
             None
         }
-        Err(ReadError::Io(err)) => {
-            report.failures.push(unreadable(path, &err));
-            None
-        }
+    }
+}
+
+/// What becomes of a file that could not be read: quarantined when its content is refused,
+/// left in place for the next run when it could not be read.
+fn set_aside(raw_dir: &Path, path: PathBuf, err: ReadError) -> Failure {
+    match err {
+        ReadError::Refused(reason) => refused(raw_dir, path, &reason),
+        ReadError::Io(err) => unreadable(path, &err),
     }
 }
 
@@ -332,17 +333,17 @@ fn hold_back(
     mut unstorable: Vec<Unstorable>,
     report: &mut SourceReport,
 ) -> BTreeSet<usize> {
-    // Per file: how many of its records cannot be stored, and the one of them with the
-    // smallest key (the same one whatever order the batch was written in).
-    unstorable.sort_by(|a, b| a.key.cmp(&b.key));
+    // Per file: how many of its records cannot be stored, and the first of them in words
+    // (the same one whatever order the batch was written in).
+    unstorable.sort_by(|a, b| a.record.cmp(&b.record));
     let mut per_file: BTreeMap<usize, (usize, Unstorable)> = BTreeMap::new();
     for record in unstorable {
         per_file.entry(record.file).or_insert((0, record)).0 += 1;
     }
     for (index, (count, example)) in &per_file {
         let reason = format!(
-            "{count} record(s) MongoDB cannot store, among them `{}`: {}",
-            example.key, example.reason
+            "{count} record(s) MongoDB cannot store, among them {}: {}",
+            example.record, example.reason
         );
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));
@@ -362,9 +363,8 @@ fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Op
     });
     match parsed {
         Ok(run) => return Some(run),
-        Err(ReadError::Refused(reason)) => report.failures.push(refused(raw_dir, path, &reason)),
         Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(ReadError::Io(err)) => report.failures.push(unreadable(path, &err)),
+        Err(err) => report.failures.push(set_aside(raw_dir, path, err)),
     }
     None
 }
