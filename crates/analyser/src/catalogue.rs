@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 use releve::Config;
 
-use crate::format::{grouped, last_collection};
+use crate::format::{grouped, last_collection, with_unit};
 use crate::pdf::{Column, Table};
 use crate::query::SourceData;
 
@@ -32,10 +32,7 @@ pub fn catalogue_table(config: &Config, data: &BTreeMap<String, SourceData>, tz:
             let fields: Vec<String> = source
                 .numeric
                 .iter()
-                .map(|f| match source.units.get(f.as_str()) {
-                    Some(unit) => format!("{f} ({unit})"),
-                    None => f.to_string(),
-                })
+                .map(|f| with_unit(source, f.as_str()))
                 .chain(source.categories.iter().map(ToString::to_string))
                 .chain(
                     source

@@ -1,8 +1,26 @@
-//! How numbers and times are written in the report: grouped thousands, times in the report's
-//! time zone.
+//! How numbers, times and fields are written in the report: grouped thousands, times in the
+//! report's time zone, fields with their units.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use releve::Source;
+
+/// The unit configured for `field` of `source`; an empty one is none.
+pub fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
+    source
+        .units
+        .get(field)
+        .map(String::as_str)
+        .filter(|unit| !unit.is_empty())
+}
+
+/// A field's name with its unit, as charts and tables show it: `mag (magnitude)`, or `mag`.
+pub fn with_unit(source: &Source, field: &str) -> String {
+    match unit_of(source, field) {
+        Some(unit) => format!("{field} ({unit})"),
+        None => field.to_owned(),
+    }
+}
 
 /// `12345` → `12,345`.
 pub fn grouped(n: impl Into<i128>) -> String {

@@ -163,25 +163,11 @@ pub fn render_report(
     })
 }
 
-/// Writes `bytes` under a temporary name, flushes, then renames, so a reader never sees a
-/// partial report; a failed write leaves no temporary file.
+/// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees
+/// a partial report, and a failed write leaves no temporary file.
 fn save(path: &Path, bytes: &[u8]) -> Result<(), AnalyserError> {
-    let failed = |source| AnalyserError::Write {
+    releve::rawfile::replace_file(path, bytes).map_err(|cause| AnalyserError::Write {
         path: path.to_owned(),
-        cause: source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let tmp = path.with_extension("pdf.tmp");
-    let written = (|| {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map_err(failed)
+        cause,
+    })
 }

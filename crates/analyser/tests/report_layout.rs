@@ -347,6 +347,21 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
 }
 
 #[test]
+fn an_empty_unit_is_no_unit_in_the_catalogue_as_on_the_charts() {
+    let config = CONFIG.replace("units = { level = \"m\" }", "units = { level = \"\" }");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_config(dir.path(), &config, single());
+    let catalogue = common::page_texts(&pdf)
+        .into_iter()
+        .find(|page| page.contains("Source catalogue"))
+        .expect("a catalogue page");
+    assert!(
+        catalogue.contains("level") && !catalogue.contains("level ()"),
+        "{catalogue}"
+    );
+}
+
+#[test]
 fn long_names_and_descriptions_stay_inside_the_page() {
     let name =
         "reseau-de-mesure-de-la-qualite-de-l-air-station-jacquier-particules-fines-pm10-pm25";

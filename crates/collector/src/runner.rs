@@ -207,7 +207,6 @@ async fn collect_and_land(
     let ctx = RunContext {
         client,
         day: settings.day,
-        raw_dir: raw_dir.to_owned(),
         since: sources::incremental_start(source, settings.since, state.cursor(), started),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
     };
@@ -274,6 +273,26 @@ fn land(
         }
     });
     write_metrics(raw_dir, &file, &metrics);
+    warn_about_fields(source, &file, &collected);
+    let cursor = collected.newest.filter(|_| sources::incremental(source));
+    state.succeeded(started, file.landed_at, cursor, day);
+    tracing::info!(
+        source = %source.name,
+        file = %file.file_name(),
+        records = collected.records,
+        http_calls = counts.http_calls,
+        retries = counts.retries,
+        "Landed a file."
+    );
+    SourceResult::Landed {
+        file,
+        records: collected.records,
+    }
+}
+
+/// Warns about landed records the summariser will skip, and configured fields the records
+/// do not hold as values: the paths in `sources.toml` are most likely wrong.
+fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
     if collected.unusable > 0 {
         tracing::warn!(
             source = %source.name,
@@ -302,20 +321,6 @@ fn land(
             fields = %collected.not_values.join(", "),
             "These fields hold only objects or arrays in the landed records, never a value, so the summariser reads them as missing: point their paths at a value inside (`m.no2.value`, `geometry.coordinates.0`)."
         );
-    }
-    let cursor = collected.newest.filter(|_| sources::incremental(source));
-    state.succeeded(started, file.landed_at, cursor, day);
-    tracing::info!(
-        source = %source.name,
-        file = %file.file_name(),
-        records = collected.records,
-        http_calls = counts.http_calls,
-        retries = counts.retries,
-        "Landed a file."
-    );
-    SourceResult::Landed {
-        file,
-        records: collected.records,
     }
 }
 

@@ -177,6 +177,12 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
             format!("{} is not a file path", path.display()),
         ));
     };
+    // A bare file name lies in the working folder.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     fs::create_dir_all(dir)?;
     let tmp = write_temp(dir, &format!(".{}", name.to_string_lossy()), contents)?;
     if let Err(err) = fs::rename(&tmp, path) {

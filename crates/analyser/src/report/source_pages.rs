@@ -7,7 +7,7 @@ use releve::Source;
 use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
 use crate::charts::{self, ChartError, ColourKey, HourBand, MapFrame, TimeAxis, px};
-use crate::format::{counted, value, values_apart};
+use crate::format::{counted, unit_of, value, values_apart, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::{Positions, SourceData};
@@ -281,10 +281,7 @@ fn map_chart(
     let field = source
         .numeric
         .first()
-        .map(|field| match unit_of(source, field.as_str()) {
-            Some(unit) => format!("{field} ({unit})"),
-            None => field.to_string(),
-        });
+        .map(|field| with_unit(source, field.as_str()));
     let chart = charts::position_map(
         shown,
         map_frame,
@@ -347,15 +344,6 @@ fn degrees(low: f64, high: f64) -> String {
     } else {
         format!("{low} to {high}")
     }
-}
-
-/// The unit configured for `field`; an empty one is none.
-fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
-    source
-        .units
-        .get(field)
-        .map(String::as_str)
-        .filter(|unit| !unit.is_empty())
 }
 
 /// What follows a value of that unit: ` hPa`, or nothing.

@@ -1,6 +1,6 @@
 //! The source kinds, one module each, dispatched with a plain `match` on the configured
 //! [`SourceKind`]. A kind's `collect` gets a [`RunContext`] (the source's HTTP client, the
-//! `--date` day, the raw folder, the incremental cursor, an optional progress bar) and returns
+//! `--date` day, the incremental cursor, an optional progress bar) and returns
 //! [`Collected`]: the exact bytes to land plus the facts the run metrics need. It lands nothing
 //! itself: the caller lands the bytes only when `collect` succeeded, so nothing partial lands.
 //!
@@ -15,7 +15,6 @@ mod opendatasoft;
 mod records;
 mod windowed;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,8 +32,6 @@ pub struct RunContext {
     pub client: SourceClient,
     /// The day a per-day source collects (`--date`, default yesterday, UTC).
     pub day: NaiveDate,
-    /// The raw folder (`--raw-dir`).
-    pub raw_dir: PathBuf,
     /// Where an incremental source's selection starts (inclusive), from
     /// [`incremental_start`]; `None` on a first run and for other kinds.
     pub since: Option<DateTime<Utc>>,

@@ -1,7 +1,8 @@
 //! What both Opendatasoft APIs share: a selection is paged while it fits the API's offset
 //! window (`offset + limit ≤ 10000`), and fetched whole from the bulk endpoint (v2.1
 //! `/exports/json`, v1 `/download/`) when it is larger, or when it grows past the window while
-//! being paged (the API then refuses the page with a 400). Records are kept once by `key`.
+//! being paged (the API then refuses the page with a 400). A record served twice alike (a page
+//! shift) is kept once.
 
 use releve::Source;
 use serde::Deserialize;
@@ -275,7 +276,6 @@ mod tests {
             client: SourceClient::new(Duration::from_secs(1), 100.0, RetryPolicy::default())
                 .expect("a client"),
             day: chrono::NaiveDate::default(),
-            raw_dir: std::path::PathBuf::new(),
             since: None,
             progress: None,
         }
