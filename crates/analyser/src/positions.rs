@@ -8,7 +8,7 @@ use std::hash::Hasher;
 
 use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Document, doc};
+use mongodb::bson::{Document, RawDocument, RawDocumentBuf, doc};
 use releve::Source;
 use releve::store::{self, StoreError};
 use serde_json::Value;
@@ -54,7 +54,7 @@ pub async fn load(
     let filter = doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
     let action = format!("reading `records` of {name}");
     let mut cursor = db
-        .collection::<Document>(store::RECORDS)
+        .collection::<RawDocumentBuf>(store::RECORDS)
         .find(filter)
         .projection(projection(source))
         .await
@@ -66,7 +66,7 @@ pub async fn load(
         .map_err(StoreError::command(&action))?
     {
         let hash = key_hash(document.get_str("key").unwrap_or_default());
-        sample.offer(hash, || position_of(source, document));
+        sample.offer(hash, || position_of(source, &document));
     }
     Ok(sample.into_positions())
 }
@@ -165,7 +165,7 @@ fn projection(source: &Source) -> Document {
     projection
 }
 
-fn position_of(source: &Source, document: Document) -> Option<Position> {
+fn position_of(source: &Source, document: &RawDocument) -> Option<Position> {
     let (lon_path, lat_path) = source.position()?;
     let data = record_data(document);
     let (lon, lat) = releve::record::on_globe(
@@ -183,9 +183,14 @@ fn position_of(source: &Source, document: Document) -> Option<Position> {
 /// The record's `data` from a projected `records` document. MongoDB returns the projected
 /// fields nested (`{"data": {"geometry": {...}}}`); nx-27017 returns them under their dotted
 /// names (`{"data.geometry.coordinates": [...]}`), which are nested here the same way.
-fn record_data(document: Document) -> Value {
+/// Values are read from the raw BSON as the summariser stored them (see
+/// [`releve::record_data`]); a field that is not BSON is left out.
+fn record_data(document: &RawDocument) -> Value {
     let mut data = Value::Object(serde_json::Map::new());
-    'fields: for (name, value) in document {
+    'fields: for (name, value) in document.into_iter().flatten() {
+        let Ok(value) = releve::record_data::value_json(value) else {
+            continue;
+        };
         let mut segments = name.split('.');
         if segments.next() != Some("data") {
             continue;
@@ -199,7 +204,7 @@ fn record_data(document: Document) -> Value {
                 .entry(segment)
                 .or_insert_with(|| Value::Object(serde_json::Map::new()));
         }
-        *at = value.into_relaxed_extjson();
+        *at = value;
     }
     data
 }
@@ -248,9 +253,18 @@ mod tests {
             value: Some(2.5),
         });
         let nested = doc! {"key": "a", "data": {"geometry": {"coordinates": [1.44, 43.6, 5.0]}, "properties": {"mag": 2.5}}};
-        assert_eq!(position_of(&usgs(), nested), expected, "MongoDB's shape");
+        let raw = |document: &Document| RawDocumentBuf::from_document(document).expect("BSON");
+        assert_eq!(
+            position_of(&usgs(), &raw(&nested)),
+            expected,
+            "MongoDB's shape"
+        );
         let dotted = doc! {"key": "a", "data.geometry.coordinates": [1.44, 43.6, 5.0], "data.properties.mag": 2.5};
-        assert_eq!(position_of(&usgs(), dotted), expected, "nx-27017's shape");
+        assert_eq!(
+            position_of(&usgs(), &raw(&dotted)),
+            expected,
+            "nx-27017's shape"
+        );
     }
 
     #[test]

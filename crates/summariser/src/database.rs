@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
-use mongodb::bson::{self, Bson, Document, doc};
+use mongodb::bson::{self, Bson, Document, RawDocumentBuf, doc};
 use mongodb::error::ErrorKind;
 use mongodb::options::InsertManyOptions;
 use mongodb::{Collection, Database};
 use releve::store::{HOURLY, RECORDS, RUNS, StoreError, bson_date, chrono_date};
-use releve::{RawFileName, Source};
+use releve::{RawFileName, Source, record_data};
 use serde_json::Value;
 
 use crate::batch::{Batch, Version};
@@ -42,6 +42,12 @@ const DUPLICATE_KEY: i32 = 11000;
 
 /// The `records` collection.
 pub(crate) fn records(db: &Database) -> Collection<Document> {
+    db.collection(RECORDS)
+}
+
+/// The `records` collection read as raw BSON, so each record's `data` reads back as served
+/// (see [`releve::record_data`]).
+pub(crate) fn raw_records(db: &Database) -> Collection<RawDocumentBuf> {
     db.collection(RECORDS)
 }
 
@@ -390,22 +396,23 @@ async fn read_hours(
 ) -> Result<(), StoreError> {
     let name = source.name.as_str();
     let action = || StoreError::command(format!("reading `{name}` records to summarise"));
-    let mut cursor = records(db)
+    let mut cursor = raw_records(db)
         .find(hours_filter(name, hours))
         .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
         .await
         .map_err(action())?;
     while let Some(document) = cursor.try_next().await.map_err(action())? {
-        let (Ok(key), Ok(hour), Ok(data)) = (
+        let (Ok(key), Ok(hour), Ok(Some(record))) = (
             document.get_str("key"),
             document.get_datetime("hour"),
-            document.get_document("data"),
+            document
+                .get_document("data")
+                .map(|data| record_data::as_json(data).ok()),
         ) else {
             continue;
         };
-        let record = Bson::Document(data.clone()).into_relaxed_extjson();
         facts.push((
-            chrono_date(*hour),
+            chrono_date(hour),
             key.to_owned(),
             Facts::of(source, &record),
         ));

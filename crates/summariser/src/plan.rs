@@ -18,14 +18,14 @@ use std::ops::Bound;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, RawDocument, doc};
 use releve::rawfile::LandingOrder;
 use releve::store::{StoreError, bson_date, chrono_date};
-use releve::{RawFileName, Source};
+use releve::{RawFileName, Source, record_data};
 use serde_json::Value;
 
 use crate::batch::{Batch, Version};
-use crate::database::records;
+use crate::database::{raw_records, records};
 use crate::summary::{Facts, hour_of};
 
 /// Keys per `$in` lookup.
@@ -214,13 +214,13 @@ async fn stored_versions(
     let mut stored = HashMap::new();
     for chunk in keys.chunks(KEYS_PER_LOOKUP) {
         let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
-        let mut cursor = records(db)
+        let mut cursor = raw_records(db)
             .find(filter)
             .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
             .await
             .map_err(action())?;
         while let Some(document) = cursor.try_next().await.map_err(action())? {
-            if let Some((key, version)) = stored_version(document) {
+            if let Some((key, version)) = stored_version(&document) {
                 stored.insert(key, version);
             }
         }
@@ -255,11 +255,11 @@ async fn count_per_hour(
     Ok(counts)
 }
 
-fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
+fn stored_version(document: &RawDocument) -> Option<(String, StoredVersion)> {
     let key = document.get_str("key").ok()?.to_owned();
     let file = document.get_str("file").ok()?;
     let order = LandingOrder {
-        landed_at: chrono_date(*document.get_datetime("landed_at").ok()?),
+        landed_at: chrono_date(document.get_datetime("landed_at").ok()?),
         sequence: RawFileName::parse(file).map_or(1, |name| name.sequence),
     };
     let last = document
@@ -268,9 +268,9 @@ fn stored_version(document: Document) -> Option<(String, StoredVersion)> {
         .and_then(RawFileName::parse)
         .map_or(order, |name| name.landing_order())
         .max(order);
-    let time = chrono_date(*document.get_datetime("time").ok()?);
-    let hour = chrono_date(*document.get_datetime("hour").ok()?);
-    let data = Bson::Document(document.get_document("data").ok()?.clone()).into_relaxed_extjson();
+    let time = chrono_date(document.get_datetime("time").ok()?);
+    let hour = chrono_date(document.get_datetime("hour").ok()?);
+    let data = record_data::as_json(document.get_document("data").ok()?).ok()?;
     Some((
         key,
         StoredVersion {

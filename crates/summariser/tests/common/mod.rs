@@ -166,8 +166,20 @@ impl Workspace {
             .expect("record lookup")
     }
 
-    /// Every document of the collections the summariser writes, without `_id` and
-    /// `updated_at`, as sorted text.
+    /// The `data` of the stored record of `source` with `key`, read from the raw BSON as
+    /// the summariser reads it.
+    pub async fn record_data(&self, source: &str, key: &str) -> Option<serde_json::Value> {
+        let record = self
+            .db()
+            .await
+            .collection::<mongodb::bson::RawDocumentBuf>("records")
+            .find_one(doc! {"source": source, "key": key})
+            .await
+            .expect("record lookup")?;
+        let data = record.get_document("data").expect("data");
+        Some(releve::record_data::as_json(data).expect("BSON"))
+    }
+
     /// Every document of `collection`.
     pub async fn documents(&self, collection: &str) -> Vec<Document> {
         self.db()
