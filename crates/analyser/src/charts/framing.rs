@@ -58,15 +58,15 @@ pub fn eastward(lon: f64) -> f64 {
 }
 
 /// The `[min_lon, min_lat, max_lon, max_lat]` of a `map_frame` as a box. A west longitude over
-/// the east one frames across the 180° meridian: the box's east edge is then read eastward,
-/// past 180° (`[170, -25, -170, -10]` runs from 170° to 190°).
+/// the east one frames across the 180° meridian: the box's east edge is then read a turn
+/// further east, past 180° (`[170, -25, -170, -10]` runs from 170° to 190°).
 pub fn configured(frame: [f64; 4]) -> BoundingBox {
     let [min_lon, min_lat, max_lon, max_lat] = frame;
     BoundingBox {
         min_lon,
         min_lat,
         max_lon: if min_lon > max_lon {
-            eastward(max_lon)
+            max_lon + 360.0
         } else {
             max_lon
         },
@@ -79,6 +79,15 @@ pub fn frames_across_antimeridian(frame: &BoundingBox) -> bool {
     frame.max_lon > 180.0
 }
 
+/// `lon` as it lies between a configured box's edges, a turn further east or west when
+/// needed (-170° is 190° in a box from 170° to 190°; 180° is -180° in one from -180°); `None`
+/// when it lies outside the box's longitudes.
+pub fn within_frame(lon: f64, frame: &BoundingBox) -> Option<f64> {
+    [lon, lon + 360.0, lon - 360.0]
+        .into_iter()
+        .find(|turned| (frame.min_lon..=frame.max_lon).contains(turned))
+}
+
 /// Splits `points` by the configured frame, if any (edges included).
 pub fn frame(points: &[Position], configured: Option<BoundingBox>) -> Framed {
     let Some(b) = configured else {
@@ -87,10 +96,8 @@ pub fn frame(points: &[Position], configured: Option<BoundingBox>) -> Framed {
             outside: Vec::new(),
         };
     };
-    let across = frames_across_antimeridian(&b);
     let (shown, outside) = points.iter().partition(|p| {
-        let lon = if across { eastward(p.lon) } else { p.lon };
-        (b.min_lon..=b.max_lon).contains(&lon) && (b.min_lat..=b.max_lat).contains(&p.lat)
+        within_frame(p.lon, &b).is_some() && (b.min_lat..=b.max_lat).contains(&p.lat)
     });
     Framed { shown, outside }
 }
@@ -178,6 +185,28 @@ mod tests {
         assert!(!frames_across_antimeridian(&configured([
             -5.5, 41.0, 10.0, 51.5
         ])));
+
+        // West of Greenwich to further west: all but 10 degrees of the world.
+        let b = configured([-10.0, -25.0, -20.0, -10.0]);
+        assert_eq!((b.min_lon, b.max_lon), (-10.0, 340.0));
+        let framed = frame(
+            &[at(-5.0, -18.0), at(-15.0, -18.0), at(170.0, -18.0)],
+            Some(b),
+        );
+        assert_eq!(framed.shown, vec![at(-5.0, -18.0), at(170.0, -18.0)]);
+        // -180° and 180° are one meridian, on a box's east edge as on its west.
+        let to_the_meridian = configured([170.0, -25.0, -180.0, -10.0]);
+        let framed = frame(
+            &[at(180.0, -18.0), at(-180.0, -18.0)],
+            Some(to_the_meridian),
+        );
+        assert_eq!(framed.shown.len(), 2);
+        let from_the_meridian = configured([-180.0, -25.0, -170.0, -10.0]);
+        let framed = frame(
+            &[at(180.0, -18.0), at(-180.0, -18.0)],
+            Some(from_the_meridian),
+        );
+        assert_eq!(framed.shown.len(), 2);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
 
-use super::framing::{MapFrame, across_antimeridian, eastward, frames_across_antimeridian};
+use super::framing::{
+    MapFrame, across_antimeridian, eastward, frames_across_antimeridian, within_frame,
+};
 use super::{
     ChartError, ChartImage, desc_style, dots, draw, fitted_title, font_px, label_style, palette,
     tick, title_style, y_label_area,
@@ -55,28 +57,30 @@ pub fn position_map(
         MapFrame::Data { .. } => across_antimeridian(points),
         MapFrame::Configured(configured) => frames_across_antimeridian(&configured),
     };
-    let shifted: Vec<Position>;
-    let points = if across {
-        shifted = points
-            .iter()
-            .map(|p| Position {
-                lon: eastward(p.lon),
-                ..*p
-            })
-            .collect();
-        &shifted[..]
-    } else {
-        points
+    let turned = |p: &Position| match frame {
+        MapFrame::Data { .. } if across => eastward(p.lon),
+        MapFrame::Data { .. } => p.lon,
+        MapFrame::Configured(configured) => within_frame(p.lon, &configured).unwrap_or(p.lon),
     };
+    let points: Vec<Position> = points
+        .iter()
+        .map(|p| Position {
+            lon: turned(p),
+            ..*p
+        })
+        .collect();
+    let points = points.as_slice();
     let (extent, outline) = match frame {
         MapFrame::Data { .. } if across => (extent(points, None), None),
         MapFrame::Data { outline } => (extent(points, outline), outline),
         MapFrame::Configured(configured) => (configured, None),
     };
-    let lon_limits = if across {
-        (0.0, 360.0)
-    } else {
-        (-180.0, 180.0)
+    let lon_limits = match frame {
+        MapFrame::Configured(configured) if across => {
+            (configured.min_lon, configured.min_lon + 360.0)
+        }
+        _ if across => (0.0, 360.0),
+        _ => (-180.0, 180.0),
     };
     let (lon, lat) = framed(extent, map_size, lon_limits);
     let range = ValueRange::of(points);

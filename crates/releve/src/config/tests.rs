@@ -402,6 +402,7 @@ fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
         "[-5.5, 51.5, 10.0, 41.0]",
         "[-5.5, 41.0, 10.0, 95.0]",
         "[-5.5, 41.0, 190.0, 51.5]",
+        "[180.0, -25.0, -180.0, -10.0]",
     ] {
         let message = error(&format!("{USGS}map_frame = {frame}\n"));
         assert!(
@@ -410,6 +411,11 @@ fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
             "{message}"
         );
     }
+    let swapped = error(&format!("{USGS}map_frame = [10.0, 41.0, -5.5, 51.5]\n"));
+    assert!(
+        swapped.contains("frames 344.5° across the 180° meridian: are they swapped?"),
+        "{swapped}"
+    );
     let five = error(&format!("{USGS}map_frame = [-5.5, 41.0, 10.0, 51.5, 3]\n"));
     assert!(
         five.contains("key `map_frame`") && five.contains("four numbers, not 5"),

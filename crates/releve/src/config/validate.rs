@@ -250,25 +250,36 @@ fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     Ok(())
 }
 
+/// The widest frame across the 180° meridian taken as meant: past it, west and east were
+/// most likely swapped (`[10, 41, -5.5, 51.5]` would frame all but France's 15.5°).
+const WIDEST_ACROSS: f64 = 270.0;
+
 /// A map frame: `[min_lon, min_lat, max_lon, max_lat]` on the globe for a positioned source,
 /// the south under the north; a west longitude over the east one frames across the 180°
 /// meridian, as GeoJSON bounding boxes do (`[170, -25, -170, -10]`: Fiji to Samoa).
-fn check_map_frame(
-    source: &Source,
-    [min_lon, min_lat, max_lon, max_lat]: [f64; 4],
-) -> Result<(), BadValue> {
+fn check_map_frame(source: &Source, [west, south, east, north]: [f64; 4]) -> Result<(), BadValue> {
     if source.position().is_none() {
         return Err(bad("map_frame", "key `map_frame` needs `lon` and `lat`"));
     }
     let lon = |v: f64| (-180.0..=180.0).contains(&v);
     let lat = |v: f64| (-90.0..=90.0).contains(&v);
-    if !(lon(min_lon) && lon(max_lon) && lat(min_lat) && lat(max_lat))
-        || min_lon == max_lon
-        || min_lat >= max_lat
-    {
+    let width = if west > east {
+        east + 360.0 - west
+    } else {
+        east - west
+    };
+    if !(lon(west) && lon(east) && lat(south) && lat(north)) || width <= 0.0 || south >= north {
         return Err(bad(
             "map_frame",
             "key `map_frame` must be [west_lon, south_lat, east_lon, north_lat] in degrees: longitudes within ±180 and apart (west over east frames across the 180° meridian), latitudes within ±90, south under north",
+        ));
+    }
+    if west > east && width > WIDEST_ACROSS {
+        return Err(bad(
+            "map_frame",
+            format!(
+                "key `map_frame` has its west longitude ({west}) over its east one ({east}), which frames {width}° across the 180° meridian: are they swapped?"
+            ),
         ));
     }
     Ok(())
