@@ -118,16 +118,17 @@ pub enum FetchError {
         /// The decoder's complaint.
         detail: String,
     },
-    /// The API redirected to another host, which is not followed: a key sent in a header or a
-    /// client secret in a body would go with the request.
+    /// The API redirected somewhere not followed (another host or port, back to `http`, or
+    /// too many times): a key sent in a header or a client secret in a body would go with the
+    /// request. Not retried.
     #[error(
-        "{what}: the API redirected to another host, {host}, which is not followed so no key or secret goes there; if the API has moved, put its new address in `url`"
+        "{what}: the API redirected {why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
     )]
     Redirected {
         /// The request, in words.
         what: String,
-        /// The host the redirect named.
-        host: String,
+        /// Where it redirected: "to another host, cdn.example.org".
+        why: String,
     },
     /// The request could not even be built (a bad URL or header in the configuration).
     #[error("{what}: cannot build the request: {detail}")]
@@ -187,7 +188,7 @@ impl SourceClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("releve-collector/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirect::within_host())
+            .redirect(redirect::within_api())
             .build()
             .map_err(|err| FetchError::Build {
                 what: "HTTP client".to_owned(),
@@ -314,10 +315,10 @@ impl SourceClient {
                     what: what.to_owned(),
                     detail: err.without_url().to_string(),
                 })
-            } else if let Some(host) = redirect::elsewhere(&err) {
+            } else if let Some(why) = redirect::refused(&err) {
                 Attempt::Fatal(FetchError::Redirected {
                     what: what.to_owned(),
-                    host,
+                    why,
                 })
             } else {
                 Attempt::retry(transport_reason(err), None)
@@ -404,9 +405,9 @@ impl SourceClient {
                 what,
                 detail: self.scrub(&detail),
             },
-            FetchError::Redirected { what, host } => FetchError::Redirected {
+            FetchError::Redirected { what, why } => FetchError::Redirected {
                 what,
-                host: self.scrub(&host),
+                why: self.scrub(&why),
             },
         }
     }

@@ -1,51 +1,114 @@
-//! Which redirects a source's requests follow: those within the API's own host only (an
-//! `http` address may move to `https` on it). reqwest drops `Authorization` on a move to
-//! another host but keeps every other header, so an `http_json` key sent in `key_header`
-//! would reach whatever host a redirect names, and a 307 or 308 would send France Travail's
-//! client secret there again in its body.
+//! Which redirects a source's requests follow: those that stay with the API, on its host and
+//! port (an `http` address may move to `https` on the same host). reqwest drops
+//! `Authorization` on a move to another host or port but keeps every other header, so an
+//! `http_json` key sent in `key_header` would reach whatever server a redirect names, and a
+//! 307 or 308 would send France Travail's client secret there again in its body.
 
+use reqwest::Url;
 use reqwest::redirect::{Attempt, Policy};
 
 /// The most redirects followed for one request (reqwest's own default).
 const MOST_REDIRECTS: usize = 10;
 
-/// A redirect to another host, refused; the error names the host.
+/// A redirect not followed, in words: "to another host, example.org".
 #[derive(Debug, thiserror::Error)]
-#[error("redirected to another host, {0}")]
-struct ElsewhereRedirect(String);
+#[error("{0}")]
+struct Refused(String);
 
-/// The policy: follow within the first request's host, refuse a move elsewhere or from `https`
-/// back to `http`, and stop after [`MOST_REDIRECTS`].
-pub(super) fn within_host() -> Policy {
+/// The policy: follow a redirect that stays on the API's host and port, or moves from `http`
+/// to `https` on its host; refuse one elsewhere, one from `https` back to `http`, and more
+/// than [`MOST_REDIRECTS`].
+pub(super) fn within_api() -> Policy {
     Policy::custom(|attempt: Attempt<'_>| {
-        let Some(first) = attempt.previous().first() else {
+        let (Some(first), Some(last)) = (attempt.previous().first(), attempt.previous().last())
+        else {
             return attempt.follow();
         };
-        let next = attempt.url();
-        let same_host = first.host_str() == next.host_str();
-        let downgrade = first.scheme() == "https" && next.scheme() != "https";
-        if !same_host || downgrade {
-            let host = next.host_str().unwrap_or("an unnamed host").to_owned();
-            attempt.error(ElsewhereRedirect(host))
-        } else if attempt.previous().len() > MOST_REDIRECTS {
-            attempt.error("too many redirects")
-        } else {
-            attempt.follow()
+        match refusal(first, last, attempt.url(), attempt.previous().len()) {
+            Some(why) => attempt.error(Refused(why)),
+            None => attempt.follow(),
         }
     })
 }
 
-/// The host of a refused redirect, when `err` is one.
-pub(super) fn elsewhere(err: &reqwest::Error) -> Option<String> {
+/// Why the redirect from `last` to `next` is not followed, for a request that started at
+/// `first` and has made `hops` requests so far.
+fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
+    let host = next.host_str().unwrap_or("an unnamed host");
+    if first.host_str() != next.host_str() {
+        return Some(format!("to another host, {host}"));
+    }
+    if last.scheme() == "https" && next.scheme() != "https" {
+        return Some(format!("from https to {}", next.scheme()));
+    }
+    let same_port = first.port_or_known_default() == next.port_or_known_default();
+    // From http's default port to https's, on the same host.
+    let upgrade = first.scheme() == "http"
+        && next.scheme() == "https"
+        && first.port().is_none()
+        && next.port().is_none();
+    if !(same_port || upgrade) {
+        let port = next
+            .port_or_known_default()
+            .map_or_else(String::new, |port| format!(":{port}"));
+        return Some(format!("to another port, {host}{port}"));
+    }
+    if hops > MOST_REDIRECTS {
+        return Some(format!("more than {MOST_REDIRECTS} times"));
+    }
+    None
+}
+
+/// What a refused redirect was, when `err` is one.
+pub(super) fn refused(err: &reqwest::Error) -> Option<String> {
     if !err.is_redirect() {
         return None;
     }
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
-        if let Some(ElsewhereRedirect(host)) = cause.downcast_ref() {
-            return Some(host.clone());
+        if let Some(Refused(why)) = cause.downcast_ref() {
+            return Some(why.clone());
         }
         source = cause.source();
     }
-    None
+    Some("in a way reqwest refused".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).expect("URL")
+    }
+
+    #[test]
+    fn redirects_stay_with_the_api() {
+        let api = url("http://api.example.org/feed");
+        let secure = url("https://api.example.org/feed");
+        let follow = |first: &Url, last: &Url, next: &str| refusal(first, last, &url(next), 1);
+        assert_eq!(follow(&api, &api, "http://api.example.org/v2/feed"), None);
+        assert_eq!(follow(&api, &api, "https://api.example.org/feed"), None);
+        assert_eq!(
+            follow(&api, &api, "http://cdn.example.org/feed").as_deref(),
+            Some("to another host, cdn.example.org")
+        );
+        assert_eq!(
+            follow(&api, &api, "http://api.example.org:8080/feed").as_deref(),
+            Some("to another port, api.example.org:8080")
+        );
+        assert_eq!(
+            follow(&secure, &secure, "http://api.example.org/feed").as_deref(),
+            Some("from https to http")
+        );
+        assert_eq!(
+            follow(&api, &secure, "http://api.example.org/feed").as_deref(),
+            Some("from https to http"),
+            "a later hop back to http"
+        );
+        assert_eq!(
+            refusal(&api, &api, &api, MOST_REDIRECTS + 1).as_deref(),
+            Some("more than 10 times")
+        );
+    }
 }
