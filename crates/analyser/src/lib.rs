@@ -129,18 +129,21 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    let removed = retention::prune(
+    // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
+    match retention::prune(
         &args.reports_dir,
         period.kind,
         config.report.keep,
         &period.file_name(),
-    )
-    .map_err(|source| AnalyserError::Write {
-        path: args.reports_dir.clone(),
-        cause: source,
-    })?;
-    for old in removed {
-        tracing::info!(path = %old.display(), "Removed an old report.");
+    ) {
+        Ok(removed) => {
+            for old in removed {
+                tracing::info!(path = %old.display(), "Removed an old report.");
+            }
+        }
+        Err(err) => {
+            tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot remove old reports.");
+        }
     }
     Ok(path)
 }

@@ -2,16 +2,22 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::period::PeriodKind;
 
 /// Deletes the oldest reports of `kind` in `dir` beyond the `keep` most recent (by name,
 /// which sorts by date), but never `written`, the report just asked for: an old day written
 /// again by hand stays until a later run finds it among the oldest. `keep = 0` keeps
-/// everything. Returns the deleted paths.
+/// everything. Temporary files a killed write left go too. Returns the deleted paths.
 pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for path in stale_temps(dir, kind)? {
+        std::fs::remove_file(&path)?;
+        removed.push(path);
+    }
     if keep == 0 {
-        return Ok(Vec::new());
+        return Ok(removed);
     }
     let mut reports: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
@@ -20,7 +26,6 @@ pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Re
         .collect();
     reports.sort();
     let excess = reports.len().saturating_sub(keep);
-    let mut removed = Vec::with_capacity(excess);
     for name in reports
         .into_iter()
         .take(excess)
@@ -31,6 +36,36 @@ pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Re
         removed.push(path);
     }
     Ok(removed)
+}
+
+/// A temporary report this old was left by a write that was killed; a younger one may be
+/// being written right now.
+const STALE_TEMP: Duration = Duration::from_secs(3600);
+
+/// The temporary files of reports of `kind` (`.2026-11-21.pdf.0.tmp`, see
+/// `releve::rawfile::replace_file`) that a killed write left, an hour old or more.
+fn stale_temps(dir: &Path, kind: PeriodKind) -> io::Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(report) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix('.')?.strip_suffix(".tmp"))
+            .and_then(|inner| inner.rsplit_once('.'))
+            .map(|(report, _attempt)| report)
+        else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= STALE_TEMP));
+        if kind.names_report(report) && old {
+            stale.push(entry.path());
+        }
+    }
+    stale.sort();
+    Ok(stale)
 }
 
 #[cfg(test)]
@@ -59,6 +94,32 @@ mod tests {
         ] {
             assert!(dir.path().join(kept).exists(), "{kept} is kept");
         }
+    }
+
+    #[test]
+    fn temporary_files_a_killed_write_left_go_once_an_hour_old() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+        for (name, modified) in [
+            (".2026-11-19.pdf.0.tmp", Some(two_hours_ago)),
+            (".2026-11-21.pdf.1.tmp", None),
+            (".week-2026-W46.pdf.0.tmp", Some(two_hours_ago)),
+        ] {
+            let file = std::fs::File::create(dir.path().join(name)).expect("create");
+            if let Some(at) = modified {
+                file.set_modified(at).expect("set the time");
+            }
+        }
+        let removed = prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf").expect("prune");
+        assert_eq!(removed, vec![dir.path().join(".2026-11-19.pdf.0.tmp")]);
+        assert!(
+            dir.path().join(".2026-11-21.pdf.1.tmp").exists(),
+            "one being written now stays"
+        );
+        assert!(
+            dir.path().join(".week-2026-W46.pdf.0.tmp").exists(),
+            "another kind's"
+        );
     }
 
     #[test]
