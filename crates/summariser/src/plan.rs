@@ -154,9 +154,17 @@ pub async fn plan(
         }
         let order = batch.data_files[version.file()].landing_order();
         let last = batch.data_files[version.last_holder()].landing_order();
-        let Some(old) = stored.get(key) else {
+        let Some(found) = stored.get(key) else {
             plan.hours.insert(hour_of(version.time));
             plan.inserts.push(key.clone());
+            after.push((hour_of(version.time), key, version.facts.clone()));
+            continue;
+        };
+        // Stored, but not as the summariser writes records (a server that re-typed a field):
+        // replaced by this version, as a changed record is.
+        let Some(old) = found else {
+            plan.hours.insert(hour_of(version.time));
+            plan.updates.push(key.clone());
             after.push((hour_of(version.time), key, version.facts.clone()));
             continue;
         };
@@ -203,12 +211,13 @@ pub async fn plan(
     Ok(plan)
 }
 
-/// The stored versions of the batch's keys.
+/// The stored versions of the batch's keys; `None` for a stored record that cannot be read
+/// as the summariser writes records.
 async fn stored_versions(
     db: &Database,
     source: &Source,
     batch: &Batch,
-) -> Result<HashMap<String, StoredVersion>, StoreError> {
+) -> Result<HashMap<String, Option<StoredVersion>>, StoreError> {
     let action = || StoreError::command(format!("lookup of `{}` records", source.name));
     let keys: Vec<&str> = batch.records.keys().map(String::as_str).collect();
     let mut stored = HashMap::new();
@@ -220,8 +229,8 @@ async fn stored_versions(
             .await
             .map_err(action())?;
         while let Some(document) = cursor.try_next().await.map_err(action())? {
-            if let Some((key, version)) = stored_version(&document) {
-                stored.insert(key, version);
+            if let Ok(key) = document.get_str("key") {
+                stored.insert(key.to_owned(), stored_version(&document));
             }
         }
     }
@@ -255,8 +264,7 @@ async fn count_per_hour(
     Ok(counts)
 }
 
-fn stored_version(document: &RawDocument) -> Option<(String, StoredVersion)> {
-    let key = document.get_str("key").ok()?.to_owned();
+fn stored_version(document: &RawDocument) -> Option<StoredVersion> {
     let file = document.get_str("file").ok()?;
     let order = LandingOrder {
         landed_at: chrono_date(document.get_datetime("landed_at").ok()?),
@@ -271,16 +279,13 @@ fn stored_version(document: &RawDocument) -> Option<(String, StoredVersion)> {
     let time = chrono_date(document.get_datetime("time").ok()?);
     let hour = chrono_date(document.get_datetime("hour").ok()?);
     let data = record_data::as_json(document.get_document("data").ok()?).ok()?;
-    Some((
-        key,
-        StoredVersion {
-            order,
-            last,
-            time,
-            hour,
-            data,
-        },
-    ))
+    Some(StoredVersion {
+        order,
+        last,
+        time,
+        hour,
+        data,
+    })
 }
 
 fn same_data(stored: &Value, version: &Version) -> bool {

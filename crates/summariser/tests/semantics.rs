@@ -506,6 +506,34 @@ async fn records_shaped_like_extended_json_are_stored_as_served_and_never_rewrit
 }
 
 #[tokio::test]
+async fn a_stored_record_the_summariser_cannot_read_is_replaced_not_inserted_again() {
+    let ws = Workspace::new("unreadable-record");
+    let event = quake("a", (10, 5), 1.0);
+    let file = ws.land("usgs", (10, 30, 0), &snapshot(vec![event.clone()]));
+    let bytes = std::fs::read(file.path_in(&ws.raw())).expect("landed file");
+    ws.summarise();
+    // A server that re-types what it stores (nx-27017 turns a `{"$date": …}` record into a
+    // date) leaves `data` that is no document.
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("records")
+        .update_one(
+            doc! {"source": "usgs", "key": "a"},
+            doc! {"$set": {"data": "re-typed"}},
+        )
+        .await
+        .expect("record re-typed");
+    std::fs::write(file.path_in(&ws.raw()), &bytes).expect("file put back");
+    let again = common::stderr(&ws.summarise());
+    assert!(
+        again.contains("inserted=0 updated=1"),
+        "the record is replaced, not inserted beside itself: {again}"
+    );
+    assert_eq!(ws.record_data("usgs", "a").await, Some(event));
+    assert_eq!(ws.remaining("usgs"), 0, "the file is done with");
+}
+
+#[tokio::test]
 async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
     let ws = Workspace::new("in-hand");
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
