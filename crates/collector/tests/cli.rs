@@ -196,6 +196,10 @@ fn a_key_header_never_follows_a_redirect_to_another_host() {
             .route(
                 "/away",
                 get(move || async move { axum::response::Redirect::temporary(&moved_to) }),
+            )
+            .route(
+                "/nowhere",
+                get(|| async { (StatusCode::FOUND, usgs_body(1)) }),
             ),
     );
     let extra = "key_env = \"USGS_TEST_KEY\"\nkey_header = \"X-API-Key\"";
@@ -231,6 +235,14 @@ fn a_key_header_never_follows_a_redirect_to_another_host() {
         reached.load(Ordering::SeqCst),
         0,
         "the other host never got the request, nor its key"
+    );
+    assert!(site.data_files("usgs").is_empty());
+
+    let (site, output) = run("/nowhere");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("HTTP 302: a redirect without an address to follow"),
+        "a redirect's body is no answer: {stderr}"
     );
     assert!(site.data_files("usgs").is_empty());
 }

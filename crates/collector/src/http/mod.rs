@@ -358,6 +358,15 @@ impl SourceClient {
                 message: api_message(&body),
             }));
         }
+        // A redirect reqwest did not follow: no usable `Location`, or a 300 or 304. Its body
+        // is no answer to the request.
+        if (300..400).contains(&status) {
+            return Err(Attempt::Fatal(FetchError::Rejected {
+                what: what.to_owned(),
+                status,
+                message: "a redirect without an address to follow".to_owned(),
+            }));
+        }
         if want_json
             && status != 204
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)

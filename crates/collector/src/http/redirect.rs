@@ -39,7 +39,7 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
         return Some(format!("to another host, {host}"));
     }
     if last.scheme() == "https" && next.scheme() != "https" {
-        return Some(format!("from https to {}", next.scheme()));
+        return Some(format!("from https to {}, on {host}", next.scheme()));
     }
     let same_port = first.port_or_known_default() == next.port_or_known_default();
     // From http's default port to https's, on the same host.
@@ -54,7 +54,7 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
         return Some(format!("to another port, {host}{port}"));
     }
     if hops > MOST_REDIRECTS {
-        return Some(format!("more than {MOST_REDIRECTS} times"));
+        return Some(format!("more than {MOST_REDIRECTS} times, last on {host}"));
     }
     None
 }
@@ -99,16 +99,16 @@ mod tests {
         );
         assert_eq!(
             follow(&secure, &secure, "http://api.example.org/feed").as_deref(),
-            Some("from https to http")
+            Some("from https to http, on api.example.org")
         );
         assert_eq!(
             follow(&api, &secure, "http://api.example.org/feed").as_deref(),
-            Some("from https to http"),
+            Some("from https to http, on api.example.org"),
             "a later hop back to http"
         );
         assert_eq!(
             refusal(&api, &api, &api, MOST_REDIRECTS + 1).as_deref(),
-            Some("more than 10 times")
+            Some("more than 10 times, last on api.example.org")
         );
     }
 }
