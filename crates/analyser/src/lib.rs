@@ -136,13 +136,18 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
         config.report.keep,
         &period.file_name(),
     ) {
-        Ok(removed) => {
-            for old in removed {
-                tracing::info!(path = %old.display(), "Removed an old report.");
+        Ok(tried) => {
+            for (old, outcome) in tried {
+                match outcome {
+                    Ok(()) => tracing::info!(path = %old.display(), "Removed an old report."),
+                    Err(err) => {
+                        tracing::warn!(path = %old.display(), error = %err, "Cannot remove an old report.");
+                    }
+                }
             }
         }
         Err(err) => {
-            tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot remove old reports.");
+            tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }
     }
     Ok(path)

@@ -134,7 +134,8 @@ impl Sample {
 
 /// The parts of a record a position needs: its key, and its longitude, latitude and first
 /// numeric field, each projected down to its first array index (a projection cannot index an
-/// array), none inside another (MongoDB refuses overlapping projections).
+/// array) or name starting with `$` (MongoDB refuses them in projections), none inside
+/// another (MongoDB refuses overlapping projections).
 fn projection(source: &Source) -> Document {
     let mut paths: Vec<Vec<&str>> = source
         .position()
@@ -145,7 +146,9 @@ fn projection(source: &Source) -> Document {
             path.segments()
                 .iter()
                 .map(String::as_str)
-                .take_while(|segment| !segment.bytes().all(|b| b.is_ascii_digit()))
+                .take_while(|segment| {
+                    !segment.bytes().all(|b| b.is_ascii_digit()) && !segment.starts_with('$')
+                })
                 .collect()
         })
         .collect();
@@ -236,6 +239,13 @@ mod tests {
         assert_eq!(
             projection(&usgs()),
             doc! {"_id": 0, "key": 1, "data.geometry.coordinates": 1, "data.properties.mag": 1}
+        );
+        let dollar =
+            source("numeric = [\"m.$numberDouble\"]\nlon = \"p.$lon\"\nlat = \"q.$lat\"\n");
+        assert_eq!(
+            projection(&dollar),
+            doc! {"_id": 0, "key": 1, "data.m": 1, "data.p": 1, "data.q": 1},
+            "a projection stops before a name starting with `$`"
         );
         let nested = source("numeric = [\"place\"]\nlon = \"place.lon\"\nlat = \"place.lat\"\n");
         assert_eq!(

@@ -6,36 +6,40 @@ use std::time::Duration;
 
 use crate::period::PeriodKind;
 
+/// What [`prune`] tried to delete, each with the outcome: one that cannot be deleted (a
+/// folder of that name, a file another run deleted first) does not stop the others.
+pub type Tried = Vec<(PathBuf, io::Result<()>)>;
+
 /// Deletes the oldest reports of `kind` in `dir` beyond the `keep` most recent (by name,
 /// which sorts by date), but never `written`, the report just asked for: an old day written
 /// again by hand stays until a later run finds it among the oldest. `keep = 0` keeps
-/// everything. Temporary files a killed write left go too. Returns the deleted paths.
-pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Vec<PathBuf>> {
-    let mut removed = Vec::new();
-    for path in stale_temps(dir, kind)? {
-        std::fs::remove_file(&path)?;
-        removed.push(path);
+/// everything. Temporary files a killed write left go too. An error only when `dir` cannot
+/// be listed.
+pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Tried> {
+    let mut doomed = stale_temps(dir, kind)?;
+    if keep > 0 {
+        let mut reports: Vec<String> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| kind.names_report(name))
+            .collect();
+        reports.sort();
+        let excess = reports.len().saturating_sub(keep);
+        doomed.extend(
+            reports
+                .into_iter()
+                .take(excess)
+                .filter(|name| name != written)
+                .map(|name| dir.join(name)),
+        );
     }
-    if keep == 0 {
-        return Ok(removed);
-    }
-    let mut reports: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|name| kind.names_report(name))
-        .collect();
-    reports.sort();
-    let excess = reports.len().saturating_sub(keep);
-    for name in reports
+    Ok(doomed
         .into_iter()
-        .take(excess)
-        .filter(|name| name != written)
-    {
-        let path = dir.join(name);
-        std::fs::remove_file(&path)?;
-        removed.push(path);
-    }
-    Ok(removed)
+        .map(|path| {
+            let outcome = std::fs::remove_file(&path);
+            (path, outcome)
+        })
+        .collect())
 }
 
 /// A temporary report this old was left by a write that was killed; a younger one may be
@@ -72,6 +76,41 @@ fn stale_temps(dir: &Path, kind: PeriodKind) -> io::Result<Vec<PathBuf>> {
 mod tests {
     use super::*;
 
+    /// The paths `prune` deleted, every one of them.
+    fn deleted(tried: io::Result<Tried>) -> Vec<PathBuf> {
+        tried
+            .expect("prune")
+            .into_iter()
+            .map(|(path, outcome)| {
+                outcome.expect("deleted");
+                path
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_that_cannot_be_deleted_does_not_stop_the_others() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+        let folder = dir.path().join(".2026-11-06.pdf.0.tmp");
+        std::fs::create_dir(&folder).expect("a folder named like a temporary file");
+        std::fs::File::open(&folder)
+            .and_then(|f| f.set_modified(two_hours_ago))
+            .expect("set the time");
+        for name in ["2026-11-01.pdf", "2026-11-02.pdf", "2026-11-03.pdf"] {
+            std::fs::write(dir.path().join(name), b"%PDF").expect("write");
+        }
+        let tried = prune(dir.path(), PeriodKind::Day, 2, "2026-11-03.pdf").expect("listed");
+        let outcomes: Vec<(PathBuf, bool)> = tried
+            .into_iter()
+            .map(|(path, outcome)| (path, outcome.is_ok()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![(folder, false), (dir.path().join("2026-11-01.pdf"), true)]
+        );
+    }
+
     #[test]
     fn only_the_last_reports_of_the_kind_stay() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -84,7 +123,7 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = prune(dir.path(), PeriodKind::Day, 2, "2026-11-21.pdf").expect("prune");
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join("2026-11-19.pdf")]);
         for kept in [
             "2026-11-20.pdf",
@@ -110,7 +149,7 @@ mod tests {
                 file.set_modified(at).expect("set the time");
             }
         }
-        let removed = prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf").expect("prune");
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join(".2026-11-19.pdf.0.tmp")]);
         assert!(
             dir.path().join(".2026-11-21.pdf.1.tmp").exists(),
@@ -128,10 +167,10 @@ mod tests {
         for name in ["2026-10-01.pdf", "2026-11-03.pdf", "2026-11-29.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = prune(dir.path(), PeriodKind::Day, 2, "2026-10-01.pdf").expect("prune");
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-10-01.pdf"));
         assert!(removed.is_empty(), "{removed:?}");
         std::fs::write(dir.path().join("2026-11-30.pdf"), b"%PDF").expect("write");
-        let removed = prune(dir.path(), PeriodKind::Day, 2, "2026-11-30.pdf").expect("prune");
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-30.pdf"));
         assert_eq!(
             removed,
             vec![

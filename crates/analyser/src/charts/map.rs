@@ -75,9 +75,11 @@ pub fn position_map(
         MapFrame::Data { outline } => (extent(points, outline), outline),
         MapFrame::Configured(configured) => (configured, None),
     };
+    // A turn of longitudes centred on the frame, so padding goes to both sides of it.
     let lon_limits = match frame {
         MapFrame::Configured(configured) if across => {
-            (configured.min_lon, configured.min_lon + 360.0)
+            let middle = (configured.min_lon + configured.max_lon) / 2.0;
+            (middle - 180.0, middle + 180.0)
         }
         _ if across => (0.0, 360.0),
         _ => (-180.0, 180.0),
