@@ -402,15 +402,16 @@ async fn read_hours(
         .await
         .map_err(action())?;
     while let Some(document) = cursor.try_next().await.map_err(action())? {
-        let (Ok(key), Ok(hour), Ok(Some(record))) = (
-            document.get_str("key"),
-            document.get_datetime("hour"),
-            document
-                .get_document("data")
-                .map(|data| record_data::as_json(data).ok()),
-        ) else {
+        let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour")) else {
             continue;
         };
+        // A `data` that is not as the summariser wrote it (a server that re-typed it) still
+        // counts as a record of its hour, one holding no field.
+        let record = document
+            .get_document("data")
+            .ok()
+            .and_then(|data| record_data::as_json(data).ok())
+            .unwrap_or(Value::Null);
         facts.push((
             chrono_date(hour),
             key.to_owned(),

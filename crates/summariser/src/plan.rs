@@ -161,12 +161,18 @@ pub async fn plan(
             continue;
         };
         // Stored, but not as the summariser writes records (a server that re-typed a field):
-        // replaced by this version, as a changed record is.
-        let Some(old) = found else {
-            plan.hours.insert(hour_of(version.time));
-            plan.updates.push(key.clone());
-            after.push((hour_of(version.time), key, version.facts.clone()));
-            continue;
+        // replaced by this version, as a changed record is, its hour recomputed when known.
+        let old = match found {
+            Stored::Version(old) => old,
+            Stored::Unreadable { hour } => {
+                plan.hours.insert(hour_of(version.time));
+                if let Some(hour) = hour.filter(|hour| !final_hour(*hour)) {
+                    plan.hours.insert(hour);
+                }
+                plan.updates.push(key.clone());
+                after.push((hour_of(version.time), key, version.facts.clone()));
+                continue;
+            }
         };
         *looked_up_per_hour.entry(old.hour).or_default() += 1;
         // Equal content is a change only when it starts a new run of versions (see
@@ -211,13 +217,21 @@ pub async fn plan(
     Ok(plan)
 }
 
-/// The stored versions of the batch's keys; `None` for a stored record that cannot be read
-/// as the summariser writes records.
+/// A record of the batch's keys as MongoDB holds it.
+enum Stored {
+    /// As the summariser writes records.
+    Version(StoredVersion),
+    /// Not as the summariser writes records (a server that re-typed a field), with its hour
+    /// when that can be read.
+    Unreadable { hour: Option<DateTime<Utc>> },
+}
+
+/// The stored versions of the batch's keys.
 async fn stored_versions(
     db: &Database,
     source: &Source,
     batch: &Batch,
-) -> Result<HashMap<String, Option<StoredVersion>>, StoreError> {
+) -> Result<HashMap<String, Stored>, StoreError> {
     let action = || StoreError::command(format!("lookup of `{}` records", source.name));
     let keys: Vec<&str> = batch.records.keys().map(String::as_str).collect();
     let mut stored = HashMap::new();
@@ -230,7 +244,13 @@ async fn stored_versions(
             .map_err(action())?;
         while let Some(document) = cursor.try_next().await.map_err(action())? {
             if let Ok(key) = document.get_str("key") {
-                stored.insert(key.to_owned(), stored_version(&document));
+                let found = stored_version(&document).map_or_else(
+                    || Stored::Unreadable {
+                        hour: document.get_datetime("hour").ok().map(chrono_date),
+                    },
+                    Stored::Version,
+                );
+                stored.insert(key.to_owned(), found);
             }
         }
     }

@@ -509,28 +509,49 @@ async fn records_shaped_like_extended_json_are_stored_as_served_and_never_rewrit
 async fn a_stored_record_the_summariser_cannot_read_is_replaced_not_inserted_again() {
     let ws = Workspace::new("unreadable-record");
     let event = quake("a", (10, 5), 1.0);
-    let file = ws.land("usgs", (10, 30, 0), &snapshot(vec![event.clone()]));
+    let file = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![event.clone(), quake("b", (10, 20), 2.0)]),
+    );
     let bytes = std::fs::read(file.path_in(&ws.raw())).expect("landed file");
     ws.summarise();
     // A server that re-types what it stores (nx-27017 turns a `{"$date": …}` record into a
     // date) leaves `data` that is no document.
-    ws.db()
+    let records = ws
+        .db()
         .await
-        .collection::<mongodb::bson::Document>("records")
-        .update_one(
-            doc! {"source": "usgs", "key": "a"},
-            doc! {"$set": {"data": "re-typed"}},
-        )
-        .await
-        .expect("record re-typed");
+        .collection::<mongodb::bson::Document>("records");
+    let re_type = || async {
+        records
+            .update_many(doc! {"source": "usgs"}, doc! {"$set": {"data": "re-typed"}})
+            .await
+            .expect("records re-typed");
+    };
+    re_type().await;
     std::fs::write(file.path_in(&ws.raw()), &bytes).expect("file put back");
     let again = common::stderr(&ws.summarise());
     assert!(
-        again.contains("inserted=0 updated=1"),
-        "the record is replaced, not inserted beside itself: {again}"
+        again.contains("inserted=0 updated=2"),
+        "the records are replaced, not inserted beside themselves: {again}"
     );
     assert_eq!(ws.record_data("usgs", "a").await, Some(event));
     assert_eq!(ws.remaining("usgs"), 0, "the file is done with");
+
+    // Event `a` moves to 11:30 while its stored copy cannot be read, nor `b`'s.
+    re_type().await;
+    ws.land(
+        "usgs",
+        (11, 45, 0),
+        &snapshot(vec![quake("a", (11, 30), 5.0)]),
+    );
+    ws.summarise();
+    assert_eq!(
+        count(&ws.hour("usgs", 10).await.expect("hour 10")),
+        1,
+        "its old hour is recomputed, and `b` still counts there"
+    );
+    assert_eq!(count(&ws.hour("usgs", 11).await.expect("hour 11")), 1);
 }
 
 #[tokio::test]
