@@ -35,6 +35,12 @@ pub(super) fn within_api() -> Policy {
 /// `first` and has made `hops` requests so far.
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
     let host = next.host_str().unwrap_or("an unnamed host");
+    if !matches!(next.scheme(), "http" | "https") {
+        return Some(format!(
+            "to a non-HTTP address ({}), on {host}",
+            next.scheme()
+        ));
+    }
     if first.host_str() != next.host_str() {
         return Some(format!("to another host, {host}"));
     }
@@ -92,6 +98,10 @@ mod tests {
         assert_eq!(
             follow(&api, &api, "http://cdn.example.org/feed").as_deref(),
             Some("to another host, cdn.example.org")
+        );
+        assert_eq!(
+            follow(&api, &api, "ftp://api.example.org/feed").as_deref(),
+            Some("to a non-HTTP address (ftp), on api.example.org")
         );
         assert_eq!(
             follow(&api, &api, "http://api.example.org:8080/feed").as_deref(),
