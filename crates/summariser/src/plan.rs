@@ -160,40 +160,38 @@ pub async fn plan(
             after.push((hour_of(version.time), key, version.facts.clone()));
             continue;
         };
-        // Stored, but not as the summariser writes records (a server that re-typed a field):
-        // replaced by this version, as a changed record is, its hour recomputed when known.
-        let old = match found {
-            Stored::Version(old) => old,
-            Stored::Unreadable { hour } => {
-                plan.hours.insert(hour_of(version.time));
-                if let Some(hour) = hour.filter(|hour| !final_hour(*hour)) {
-                    plan.hours.insert(hour);
+        // The hour the stored version is in, when it is replaced; a stored record that is not
+        // as the summariser writes records (a server that re-typed a field) is replaced by this
+        // version as a changed one is, its hour recomputed when it can be read.
+        let old_hour = match found {
+            Stored::Version(old) => {
+                *looked_up_per_hour.entry(old.hour).or_default() += 1;
+                // Equal content is a change only when it starts a new run of versions (see
+                // `crate::batch`), unless the stored version is this very one (a rerun of its
+                // files).
+                let unchanged = old.time == version.time
+                    && (!version.replaced_other || order == old.order)
+                    && same_data(&old.data, version);
+                // Stale: every file of the batch that held it is older than one that held the
+                // stored version (a file moved back from quarantine).
+                if last < old.last || unchanged {
+                    if unchanged
+                        && let Some(holder) = plan.holder_after_waiting(batch, version, old.last)
+                    {
+                        plan.confirmations.push((key.clone(), holder));
+                    }
+                    after.push((old.hour, key, Facts::of(source, &old.data)));
+                    continue;
                 }
-                plan.updates.push(key.clone());
-                after.push((hour_of(version.time), key, version.facts.clone()));
-                continue;
+                Some(old.hour)
             }
+            Stored::Unreadable { hour } => *hour,
         };
-        *looked_up_per_hour.entry(old.hour).or_default() += 1;
-        // Equal content is a change only when it starts a new run of versions (see
-        // `crate::batch`), unless the stored version is this very one (a rerun of its files).
-        let unchanged = old.time == version.time
-            && (!version.replaced_other || order == old.order)
-            && same_data(&old.data, version);
-        // Stale: every file of the batch that held it is older than one that held the stored
-        // version (a file moved back from quarantine).
-        if last < old.last || unchanged {
-            if unchanged && let Some(holder) = plan.holder_after_waiting(batch, version, old.last) {
-                plan.confirmations.push((key.clone(), holder));
-            }
-            after.push((old.hour, key, Facts::of(source, &old.data)));
-            continue;
-        }
         plan.hours.insert(hour_of(version.time));
         // A record moved out of an hour past `keep_days` leaves that hour's summary as it is:
         // its other records are expiring, so it could only be recomputed smaller.
-        if !final_hour(old.hour) {
-            plan.hours.insert(old.hour);
+        if let Some(hour) = old_hour.filter(|hour| !final_hour(*hour)) {
+            plan.hours.insert(hour);
         }
         plan.updates.push(key.clone());
         after.push((hour_of(version.time), key, version.facts.clone()));
