@@ -16,10 +16,11 @@ pub type Tried = Vec<(PathBuf, io::Result<()>)>;
 /// everything. Temporary files a killed write left go too. An error only when `dir` cannot
 /// be listed.
 pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Tried> {
-    let mut doomed = stale_temps(dir, kind)?;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    let mut doomed = stale_temps(&entries, kind);
     if keep > 0 {
-        let mut reports: Vec<String> = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
+        let mut reports: Vec<String> = entries
+            .iter()
             .filter_map(|entry| entry.file_name().into_string().ok())
             .filter(|name| kind.names_report(name))
             .collect();
@@ -46,30 +47,28 @@ pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Re
 /// being written right now.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 
-/// The temporary files of reports of `kind` (`.2026-11-21.pdf.0.tmp`, see
+/// Among `entries`, the temporary files of reports of `kind` (`.2026-11-21.pdf.0.tmp`, see
 /// `releve::rawfile::replace_file`) that a killed write left, an hour old or more.
-fn stale_temps(dir: &Path, kind: PeriodKind) -> io::Result<Vec<PathBuf>> {
-    let mut stale = Vec::new();
-    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let Some(report) = name
-            .to_str()
-            .and_then(|name| name.strip_prefix('.')?.strip_suffix(".tmp"))
-            .and_then(|inner| inner.rsplit_once('.'))
-            .map(|(report, _attempt)| report)
-        else {
-            continue;
-        };
-        let old = entry
-            .metadata()
-            .and_then(|meta| meta.modified())
-            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= STALE_TEMP));
-        if kind.names_report(report) && old {
-            stale.push(entry.path());
-        }
-    }
+fn stale_temps(entries: &[std::fs::DirEntry], kind: PeriodKind) -> Vec<PathBuf> {
+    let mut stale: Vec<PathBuf> = entries
+        .iter()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let report = name
+                .to_str()
+                .and_then(|name| name.strip_prefix('.')?.strip_suffix(".tmp"))
+                .and_then(|inner| inner.rsplit_once('.'))
+                .map(|(report, _attempt)| report);
+            report.is_some_and(|report| kind.names_report(report))
+                && entry
+                    .metadata()
+                    .and_then(|meta| meta.modified())
+                    .is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= STALE_TEMP))
+        })
+        .map(std::fs::DirEntry::path)
+        .collect();
     stale.sort();
-    Ok(stale)
+    stale
 }
 
 #[cfg(test)]
