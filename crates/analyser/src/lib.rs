@@ -71,8 +71,18 @@ pub enum AnalyserError {
     },
 }
 
-/// Writes the report `args` asks for and returns its path.
-pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
+/// A report written.
+#[derive(Debug, Clone)]
+pub struct WrittenReport {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The `[[source]]` tables the configuration refused: left out of the report, and named
+    /// on its cover.
+    pub refused: Vec<releve::RefusedSource>,
+}
+
+/// Writes the report `args` asks for and says where it is.
+pub async fn write_report(args: &ReportArgs) -> Result<WrittenReport, AnalyserError> {
     let config = Config::load(&args.config.config)?;
     let tz = config.report.timezone;
     let now = Utc::now();
@@ -150,7 +160,10 @@ pub async fn write_report(args: &ReportArgs) -> Result<PathBuf, AnalyserError> {
             tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }
     }
-    Ok(path)
+    Ok(WrittenReport {
+        path,
+        refused: config.refused,
+    })
 }
 
 /// Renders the report of `period` from already loaded data; for benchmarks and tests. Each

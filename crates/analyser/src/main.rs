@@ -21,7 +21,7 @@ async fn main() -> ExitCode {
         Some(Command::Status(args)) => return analyser::status::command(&args).await,
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             releve::logging::failure_line("analyser", &format_args!("{err:#}"));
             ExitCode::FAILURE
@@ -29,10 +29,21 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn report(args: &ReportArgs) -> anyhow::Result<()> {
-    let path = analyser::write_report(args)
+/// Writes the report; fails the run, once it is written, when it leaves out a refused source.
+async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let written = analyser::write_report(args)
         .await
         .context("no report was written")?;
-    println!("{}", path.display());
-    Ok(())
+    println!("{}", written.path.display());
+    for source in &written.refused {
+        releve::logging::failure_line(
+            "analyser",
+            &format_args!("{source} (left out of the report; its cover says so)"),
+        );
+    }
+    Ok(if written.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

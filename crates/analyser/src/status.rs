@@ -84,6 +84,10 @@ enum DatabaseState {
 struct SourceStatus {
     /// Source name.
     pub name: String,
+    /// Line of its `[[source]]` table, for the order of the rows.
+    pub line: usize,
+    /// Why the configuration refused its table: not collected, not summarised.
+    pub refused: Option<String>,
     /// False for `enabled = false`: shown, never alerted on.
     pub enabled: bool,
     /// Why the collector skips it (no credentials): shown, never alerted on.
@@ -127,6 +131,8 @@ enum Health {
     Behind,
     /// The last run failed.
     Failing,
+    /// The configuration refused its `[[source]]` table.
+    Refused,
 }
 
 impl Health {
@@ -141,6 +147,7 @@ impl Health {
             Health::Stale => "STALE",
             Health::Behind => "BEHIND",
             Health::Failing => "FAILING",
+            Health::Refused => "REFUSED",
         }
     }
 }
@@ -154,6 +161,9 @@ impl SourceStatus {
 
     /// Judges the source at `now`.
     fn health(&self, now: DateTime<Utc>) -> Health {
+        if self.refused.is_some() {
+            return Health::Refused;
+        }
         if !self.enabled {
             return Health::Disabled;
         }
@@ -221,6 +231,10 @@ impl SourceStatus {
                     .map(|(_, e)| e.as_str())
                     .unwrap_or("unknown error")
             )),
+            Health::Refused => self
+                .refused
+                .as_ref()
+                .map(|why| format!("{why} (not collected nor summarised until fixed)")),
         }
     }
 }

@@ -177,6 +177,56 @@ async fn an_empty_period_gives_a_valid_report_saying_no_data() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
+    let (uri, db) = golden_database("refused").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = golden::CONFIG.replacen(
+        "every = \"15m\"",
+        "every = \"15m\"\nmap_frame = [1, 2, 3]",
+        1,
+    );
+    setup(dir.path(), &config);
+    let dir_path = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--mongodb-uri",
+            &uri,
+            "--database",
+            &db,
+            "--date",
+            "2026-11-21",
+        ];
+        common::analyser(&dir_path, &args)
+    })
+    .await
+    .expect("analyser thread");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "reports/2026-11-21.pdf",
+        "the report of the other sources is written"
+    );
+    let line = "sources.toml:11: source `quakes`: key `map_frame`: expected [min_lon, min_lat, max_lon, max_lat], four numbers, not 3";
+    assert!(stderr.contains(line), "{stderr}");
+    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pages = common::page_texts(&pdf);
+    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        cover.contains("Left out of this report: the configuration refused 1 source table"),
+        "{cover}"
+    );
+    assert!(
+        cover.contains(line),
+        "the cover names the table and why: {cover}"
+    );
+    assert!(
+        !common::text(&pdf).contains("quakes ·"),
+        "no section for the refused source"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let (uri, db) = golden_database("periods").await;
     let dir = tempfile::tempdir().expect("temp dir");

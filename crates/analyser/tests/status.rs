@@ -362,11 +362,48 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
 }
 
 #[test]
-fn a_broken_configuration_exits_two_naming_the_file() {
+fn a_refused_source_table_is_a_row_that_needs_attention() {
+    let site = Site::new();
+    let config = CONFIG.replace("every = \"15m\"", "every = \"often\"");
+    std::fs::write(site.dir.path().join("sources.toml"), config).expect("write sources.toml");
+    land_run(&site.raw(), &run("meteo", Utc::now(), None));
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "REFUSED", "{stdout}");
+    assert_eq!(
+        cell(&stdout, "meteo", "WAITING"),
+        "1",
+        "its file waits: {stdout}"
+    );
+    assert!(
+        cell(&stdout, "meteo", "LAST ERROR")
+            .starts_with("sources.toml:14: source `meteo`: key `every`"),
+        "{stdout}"
+    );
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|first| ["usgs", "meteo", "daily", "archive"].contains(first))
+        .collect();
+    assert_eq!(
+        rows,
+        ["usgs", "meteo", "daily", "archive"],
+        "rows in file order"
+    );
+    assert!(
+        stderr.contains("analyser status: sources.toml:14: source `meteo`: key `every`: `often` is not an interval"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreadable_configuration_exits_two_naming_the_file() {
     let site = Site::new();
     std::fs::write(
         site.dir.path().join("sources.toml"),
-        "[[source]]\nname = 1\n",
+        "[[source]]\nname = \"usgs\n",
     )
     .expect("write sources.toml");
     let output = site.status("mongodb://127.0.0.1:9", "releve");

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, RawDirArgs};
-use releve::{Config, ConfigError};
+use releve::{Config, ConfigError, RefusedSource};
 use tokio::sync::Semaphore;
 
 pub use http::RetryPolicy;
@@ -62,6 +62,9 @@ pub enum RunError {
     /// The configuration is unreadable or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// `--source` names a source whose `[[source]]` table the configuration refused.
+    #[error(transparent)]
+    Refused(RefusedSource),
     /// `--source` names a source the configuration lacks.
     #[error("{config}: no source named `{name}` (see the `name` keys)")]
     UnknownSource {
@@ -93,6 +96,8 @@ pub enum RunError {
 pub struct Outcome {
     /// Each selected source's name and result.
     pub sources: Vec<(String, SourceResult)>,
+    /// The `[[source]]` tables the configuration refused: not collected.
+    pub refused: Vec<RefusedSource>,
 }
 
 impl Outcome {
@@ -106,9 +111,9 @@ impl Outcome {
             })
     }
 
-    /// True when no source failed.
+    /// True when no source failed and the configuration refused none.
     pub fn succeeded(&self) -> bool {
-        self.failures().next().is_none()
+        self.failures().next().is_none() && self.refused.is_empty()
     }
 }
 
@@ -132,6 +137,9 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         return Err(RunError::UnfinishedDay { day });
     }
     for name in &args.sources {
+        if let Some(refused) = config.refused_source(name) {
+            return Err(RunError::Refused(refused.clone()));
+        }
         if config.source(name).is_none() {
             return Err(RunError::UnknownSource {
                 config: args.config.config.clone(),
@@ -201,7 +209,10 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             }
         }
     }
-    Ok(Outcome { sources: results })
+    Ok(Outcome {
+        sources: results,
+        refused: config.refused,
+    })
 }
 
 /// True when no source was collected or failed, and some were not due: a run that looks idle.

@@ -14,6 +14,12 @@ async fn main() -> ExitCode {
     let args = collector::Args::parse();
     match collector::run(&args).await {
         Ok(outcome) => {
+            for refused in &outcome.refused {
+                releve::logging::failure_line(
+                    "collector",
+                    &format_args!("{refused} (not collected; the other sources were)"),
+                );
+            }
             for (source, reason) in outcome.failures() {
                 releve::logging::failure_line(
                     "collector",

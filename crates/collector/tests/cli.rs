@@ -342,6 +342,64 @@ fn an_unknown_source_name_is_refused_before_any_call() {
 }
 
 #[test]
+fn a_refused_source_table_costs_that_source_alone() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let body = usgs_body(3);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let url = format!("{}/feed", server.url());
+    let config = format!(
+        "{}{}",
+        usgs_source("typo", &url, "evrey = \"5m\""),
+        usgs_source("usgs", &url, "")
+    );
+    let site = Site::new(&config);
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        site.data_files("usgs").len(),
+        1,
+        "the other source is collected"
+    );
+    assert!(site.data_files("typo").is_empty());
+    let refusal = stderr
+        .lines()
+        .find(|line| line.contains("`typo`"))
+        .expect("one line names the refused source");
+    assert!(
+        refusal.starts_with(
+            "collector: sources.toml:11: source `typo`: unknown key `evrey` (did you mean `every`?)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "one call, for the accepted source"
+    );
+    // Asked for by name, the refused source stops the run before any call, as exit 2.
+    let output = collector(&site)
+        .args(["--source", "typo"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("source `typo`: unknown key `evrey`"),
+        "{stderr}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
 fn a_day_in_the_future_is_refused_before_any_call() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

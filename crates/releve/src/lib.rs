@@ -15,7 +15,7 @@ pub mod record_data;
 pub mod record_key;
 pub mod store;
 
-pub use config::{Config, ConfigError, Every, Source, SourceKind};
+pub use config::{Config, ConfigError, Every, RefusedSource, Source, SourceKind};
 pub use lock::RunLock;
 pub use metrics::RunMetrics;
 pub use rawfile::{RawFileName, RawFileRole};

@@ -238,7 +238,11 @@ fn warn_unconfigured(raw_dir: &Path, config: &Config) {
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             continue;
         };
-        if name.starts_with(['.', '_']) || config.source(&name).is_some() || !entry.path().is_dir()
+        // A refused source's files are said to wait with its refusal.
+        if name.starts_with(['.', '_'])
+            || config.source(&name).is_some()
+            || config.refused_source(&name).is_some()
+            || !entry.path().is_dir()
         {
             continue;
         }

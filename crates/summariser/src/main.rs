@@ -22,12 +22,20 @@ struct Args {
 fn main() -> ExitCode {
     releve::logging::init();
     match run(Args::parse()) {
-        Ok(outcome) => {
+        Ok((outcome, refused)) => {
+            for source in &refused {
+                releve::logging::failure_line(
+                    "summariser",
+                    &format_args!(
+                        "{source} (its files wait in place; the other sources were summarised)"
+                    ),
+                );
+            }
             let failures = outcome.failures();
             for line in summariser::failure_lines(&failures) {
                 releve::logging::failure_line("summariser", &line);
             }
-            if failures.is_empty() {
+            if failures.is_empty() && refused.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -40,8 +48,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> anyhow::Result<Outcome> {
+/// The run's outcome, and the `[[source]]` tables the configuration refused.
+fn run(args: Args) -> anyhow::Result<(Outcome, Vec<releve::RefusedSource>)> {
     let config = releve::Config::load(&args.config.config)?;
+    let refused = config.refused.clone();
     let options = Options {
         config,
         raw_dir: args.raw.raw_dir,
@@ -53,5 +63,6 @@ fn run(args: Args) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    Ok(runtime.block_on(summariser::run(&options))?)
+    let outcome = runtime.block_on(summariser::run(&options))?;
+    Ok((outcome, refused))
 }

@@ -452,6 +452,45 @@ async fn files_of_sources_missing_from_the_configuration_stay_in_place() {
 }
 
 #[tokio::test]
+async fn a_refused_source_table_leaves_its_files_and_the_others_run() {
+    let ws = Workspace::new("refused");
+    let config =
+        common::CONFIG.replace("numeric = [\"consommation\"]", "numeric = \"consommation\"");
+    std::fs::write(ws.dir.path().join("sources.toml"), config).expect("config");
+    let usgs = ws.land(
+        "usgs",
+        (12, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let waiting = ws.land(
+        "eco2mix",
+        (12, 0, 0),
+        &json!([eco2mix((10, 0), json!(51000))]),
+    );
+    let output = ws.summarise_with(&[]);
+    let stderr = common::stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sources.toml:23: source `eco2mix`: key `numeric`"),
+        "one line names the file, line, source and key: {stderr}"
+    );
+    assert!(
+        !common::exists(&usgs.path_in(&ws.raw())),
+        "the accepted source is summarised"
+    );
+    assert!(ws.hour("usgs", 10).await.is_some());
+    assert!(
+        common::exists(&waiting.path_in(&ws.raw())),
+        "the refused source's file waits in place"
+    );
+    assert!(ws.hour("eco2mix", 10).await.is_none());
+    assert!(
+        !ws.raw().join("_quarantine").exists(),
+        "nothing is quarantined for a fault of the configuration"
+    );
+}
+
+#[tokio::test]
 async fn sources_sharing_hours_keep_their_own_summaries() {
     let ws = Workspace::new("shared");
     ws.land(

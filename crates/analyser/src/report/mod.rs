@@ -138,9 +138,11 @@ fn cover(
         assessed.iter().map(|(s, c)| (*s, c)).collect();
     let healthy = assessed
         .iter()
-        .all(|(_, c)| c.health == completeness::Health::Ok);
+        .all(|(_, c)| c.health == completeness::Health::Ok)
+        && input.config.refused.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
     doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
+    refused_sources(doc, &input.config.refused);
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();
     let with_data = assessed.iter().filter(|(_, c)| c.records > 0).count();
     let summary = if records == 0 {
@@ -164,6 +166,28 @@ fn cover(
         Ink::MUTED,
     );
     doc.new_page();
+}
+
+/// The `[[source]]` tables the configuration refused, which the report leaves out.
+fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) {
+    if refused.is_empty() {
+        return;
+    }
+    doc.paragraph(
+        &format!(
+            "Left out of this report: the configuration refused {}, not collected while so. \
+             Nothing collected before is lost (it is in MongoDB or waits in raw/): once fixed, \
+             they are summarised and reported again.",
+            counted(refused.len() as u64, "source table")
+        ),
+        BODY,
+        true,
+        Ink::ALERT,
+    );
+    for source in refused {
+        doc.paragraph(&source.to_string(), BODY, false, Ink::ALERT);
+    }
+    doc.gap(3.0);
 }
 
 /// One row per source for the cover: health, records and last successful collection.

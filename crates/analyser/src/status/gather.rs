@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, doc};
 use releve::store::{HOURLY, RUNS, StoreError, bson_date, chrono_date, redact};
-use releve::{Config, RawFileRole, rawfile};
+use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
@@ -27,6 +27,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         .map(|source| {
             let mut status = SourceStatus {
                 name: source.name.clone(),
+                line: source.line,
                 enabled: source.enabled,
                 unavailable: releve::credentials::missing_for(source).map(|m| m.to_string()),
                 every: Some(source.every),
@@ -37,18 +38,59 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
             status
         })
         .collect();
+    sources.extend(
+        config
+            .refused
+            .iter()
+            .map(|refused| refused_row(&config, refused, raw_dir, &quarantined)),
+    );
     let database = match read_database(args, &mut sources, now).await {
         Ok(shown) => DatabaseState::Reachable { shown },
         Err(err) => DatabaseState::Unreachable {
             reason: err.to_string(),
         },
     };
+    sources.sort_by_key(|status| status.line);
     Ok(StatusReport {
         now,
         sources,
         database,
         last_report: newest_report(&args.reports_dir),
     })
+}
+
+/// The row of a `[[source]]` table the configuration refused.
+fn refused_row(
+    config: &Config,
+    refused: &RefusedSource,
+    raw_dir: &Path,
+    quarantined: &BTreeMap<String, usize>,
+) -> SourceStatus {
+    let mut status = SourceStatus {
+        name: refused
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("(line {})", refused.line)),
+        line: refused.line,
+        refused: Some(refused.to_string()),
+        enabled: true,
+        quarantined: refused
+            .name
+            .as_ref()
+            .and_then(|name| quarantined.get(name))
+            .copied()
+            .unwrap_or(0),
+        ..SourceStatus::default()
+    };
+    // Its files wait in `raw/<name>/`, unless an accepted source of that name reads them.
+    let own_folder = refused
+        .name
+        .as_deref()
+        .is_some_and(|name| rawfile::is_source_name(name) && config.source(name).is_none());
+    if own_folder {
+        read_raw_folder(raw_dir, &mut status);
+    }
+    status
 }
 
 fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {

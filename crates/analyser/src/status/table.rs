@@ -52,12 +52,13 @@ pub fn render(report: &StatusReport) -> String {
                     (true, None) => "none".to_owned(),
                     (true, Some(hour)) => time(hour),
                 },
-                match (&source.unavailable, &source.last_error) {
-                    (Some(reason), _) if source.health(now) == Health::Skipped => {
+                match (&source.refused, &source.unavailable, &source.last_error) {
+                    (Some(why), _, _) => shorten(why, REASON_WIDTH),
+                    (None, Some(reason), _) if source.health(now) == Health::Skipped => {
                         shorten(reason, REASON_WIDTH)
                     }
-                    (_, Some((at, e))) => error_cell(now, *at, e),
-                    (_, None) => "-".to_owned(),
+                    (None, _, Some((at, e))) => error_cell(now, *at, e),
+                    (None, _, None) => "-".to_owned(),
                 },
             ]
         })

@@ -5,10 +5,11 @@
 
 mod every;
 mod kinds;
+mod parse;
 mod source_table;
 mod validate;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
@@ -19,8 +20,6 @@ pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
 
 use crate::record::FieldPath;
 use crate::record_key::RecordKey;
-use source_table::{Refusal, SourceTable};
-use validate::validate;
 
 /// A configuration that could not be read or accepted. The message is one line that names
 /// the file, the line and the key.
@@ -49,8 +48,11 @@ pub enum ConfigError {
 /// The whole configuration file.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The sources, in file order.
+    /// The accepted sources, in file order.
     pub sources: Vec<Source>,
+    /// The `[[source]]` tables refused, in file order: each stage runs the other sources,
+    /// says why each of these was refused, and exits non-zero.
+    pub refused: Vec<RefusedSource>,
     /// Report settings (`[report]`).
     pub report: ReportSettings,
 }
@@ -91,6 +93,21 @@ fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error>
 
 fn default_keep_reports() -> usize {
     60
+}
+
+/// A `[[source]]` table the configuration refused. It costs its own source only: the stages
+/// leave its files in place and run the others.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}:{line}: {message}")]
+pub struct RefusedSource {
+    /// Its `name`, when the table gives one as text (it may not be a valid name).
+    pub name: Option<String>,
+    /// The configuration file.
+    pub path: PathBuf,
+    /// 1-based line of the offending key, or of the `[[source]]` table.
+    pub line: usize,
+    /// What is wrong, naming the source and the key.
+    pub message: String,
 }
 
 /// One `[[source]]` table.
@@ -247,15 +264,6 @@ impl Source {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    #[serde(default, rename = "source")]
-    sources: Vec<toml::Spanned<Source>>,
-    #[serde(default)]
-    report: ReportSettings,
-}
-
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -266,135 +274,24 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// Validates configuration text; `path` is only used in messages.
+    /// Validates configuration text; `path` is only used in messages. A fault in one
+    /// `[[source]]` table refuses that table alone ([`Config::refused`]); a fault elsewhere
+    /// (TOML syntax, `[report]`, an unknown table) refuses the file.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let invalid = |offset: usize, message: String| ConfigError::Invalid {
-            path: path.to_owned(),
-            line: line_of(text, offset),
-            message,
-        };
-        let file: ConfigFile = toml::from_str(text).map_err(|err| {
-            let refusal = refusal_of(text, &err);
-            invalid(refusal.offset, refusal.message)
-        })?;
-        if file.sources.is_empty() {
-            return Err(invalid(
-                0,
-                "no `[[source]]` table: the file names no API to collect".to_owned(),
-            ));
-        }
-        let mut names = HashSet::new();
-        let mut sources = Vec::with_capacity(file.sources.len());
-        for spanned in file.sources {
-            let offset = spanned.span().start;
-            let mut source = spanned.into_inner();
-            source.line = line_of(text, offset);
-            // At the offending key's line when it is written, else at the `[[source]]` line.
-            let at_key = |key: &str| {
-                SourceTable::holding(text, offset)
-                    .and_then(|table| table.key_start(key))
-                    .unwrap_or(offset)
-            };
-            validate(&source).map_err(|bad| {
-                invalid(
-                    at_key(bad.key),
-                    format!("source `{}`: {}", source.name, bad.message),
-                )
-            })?;
-            if !names.insert(source.name.clone()) {
-                return Err(invalid(
-                    at_key("name"),
-                    format!(
-                        "source `{}`: key `name` repeats an earlier source",
-                        source.name
-                    ),
-                ));
-            }
-            sources.push(source);
-        }
-        Ok(Config {
-            sources,
-            report: file.report,
-        })
+        parse::parse(text, path)
+    }
+
+    /// The refused table called `name`, if any.
+    pub fn refused_source(&self, name: &str) -> Option<&RefusedSource> {
+        self.refused
+            .iter()
+            .find(|r| r.name.as_deref() == Some(name))
     }
 
     /// The source called `name`.
     pub fn source(&self, name: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.name == name)
     }
-}
-
-/// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is
-/// explained again from the table's keys; any other names the key on its line.
-fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
-    let offset = err.span().map_or(0, |span| span.start);
-    let message = err.message().trim().replace('\n', " ");
-    let refusal = match SourceTable::at_header(text, offset) {
-        Some(table) => table.explain(message),
-        None => {
-            let message = name_the_key(text, offset, message);
-            Refusal {
-                offset,
-                message: match SourceTable::holding(text, offset) {
-                    Some(table) => table.naming_source(message),
-                    None => message,
-                },
-            }
-        }
-    };
-    Refusal {
-        message: plain_words(&refusal.message),
-        ..refusal
-    }
-}
-
-/// serde's words for what it expected, said for people who write TOML rather than Rust: a
-/// whole number rather than `u32`, and why a table came where a value was expected.
-fn plain_words(message: &str) -> String {
-    let mut plain = message.to_owned();
-    for (rust, words) in [
-        ("u8", "a whole number from 0 to 255"),
-        ("u16", "a whole number from 0 to 65535"),
-        ("u32", "a whole number from 0 to 4294967295"),
-        ("u64", "a whole number, 0 or more"),
-        ("usize", "a whole number, 0 or more"),
-        ("i64", "a whole number"),
-        ("f64", "a number"),
-    ] {
-        plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
-    }
-    if plain.contains("invalid type: map") {
-        plain.push_str(
-            " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
-        );
-    }
-    plain
-}
-
-/// Prefixes a value's error with its key when the offending line is `key = value` and the
-/// message does not name the key already (`every = "often"` → "key `every`: ...").
-fn name_the_key(text: &str, offset: usize, message: String) -> String {
-    let line_start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next().unwrap_or("");
-    let key = line
-        .split_once('=')
-        .map(|(key, _)| key.trim().trim_matches('"'))
-        .filter(|key| !key.is_empty() && !key.starts_with('[') && !key.contains(' '));
-    match key {
-        Some(key) if !message.contains(&format!("`{key}`")) => format!("key `{key}`: {message}"),
-        _ => message,
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

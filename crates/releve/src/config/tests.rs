@@ -16,14 +16,20 @@ lat = "geometry.coordinates.1"
 description = "Earthquakes worldwide, past hour"
 "#;
 
-pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
-    Config::parse(text, Path::new("sources.toml"))
+/// The configuration when it accepts every source, else why not: the file's refusal or the
+/// first table's.
+pub(super) fn parse(text: &str) -> Result<Config, String> {
+    let config = Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())?;
+    match config.refused.first() {
+        Some(refused) => Err(refused.to_string()),
+        None => Ok(config),
+    }
 }
 
 pub(super) fn error(text: &str) -> String {
     match parse(text) {
         Ok(_) => panic!("configuration should be refused"),
-        Err(err) => err.to_string(),
+        Err(message) => message,
     }
 }
 
@@ -220,6 +226,125 @@ fn the_shipped_configuration_is_valid() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources.toml");
     let config = Config::load(&path).expect("shipped sources.toml is valid");
     assert!(config.sources.len() >= 5);
+    assert_eq!(config.refused, [], "every shipped source is accepted");
+}
+
+/// A source table for the isolation tests, with `extra` lines.
+fn meteo(name: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[source]]
+name = "{name}"
+kind = "http_json"
+url = "https://api.open-meteo.com/v1/forecast"
+every = "1h"
+key = "time"
+time = "time"
+{extra}
+[source.params]
+latitude = "43.6"
+"#
+    )
+}
+
+#[test]
+fn a_refused_source_leaves_the_others_running() {
+    let text = format!(
+        "{}{}{}{}\n[report]\ntimezone = \"UTC\"\n",
+        meteo("first", ""),
+        meteo("typo", "numerik = [\"temperature\"]"),
+        meteo("bad-range", "numeric = [\"t\"]\nplausible = { t = [5, 1] }"),
+        meteo("last", "numeric = [\"t\"]"),
+    );
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["first", "last"]);
+    assert_eq!(config.sources[1].line, 36, "lines stay those of the file");
+    for source in &config.sources {
+        let SourceKind::HttpJson(http) = &source.kind else {
+            panic!("{} is http_json", source.name);
+        };
+        assert_eq!(
+            http.params.get("latitude").map(String::as_str),
+            Some("43.6"),
+            "each source keeps its own sub-table"
+        );
+    }
+    assert_eq!(config.report.timezone, chrono_tz::UTC);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with(
+            "sources.toml:20: source `typo`: unknown key `numerik` (did you mean `numeric`?)"
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("sources.toml:32: source `bad-range`: key `plausible`"),
+        "{refused:?}"
+    );
+    assert_eq!(config.refused_source("typo").map(|r| r.line), Some(20));
+    assert!(config.refused_source("first").is_none());
+}
+
+#[test]
+fn a_refused_sub_table_goes_with_its_source() {
+    let broken = meteo("broken", "").replace("latitude = \"43.6\"", "latitude = [1, 2]");
+    let text = format!("{broken}{}", meteo("fine", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["fine"]);
+    assert_eq!(config.refused.len(), 1, "{:?}", config.refused);
+    assert_eq!(config.refused[0].name.as_deref(), Some("broken"));
+    assert_eq!(config.refused[0].line, 10, "{}", config.refused[0]);
+}
+
+#[test]
+fn a_name_written_twice_refuses_the_later_table() {
+    let text = format!("{}{}", meteo("same", ""), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert_eq!(config.sources.len(), 1);
+    assert_eq!(config.sources[0].line, 2);
+    assert_eq!(
+        config.refused[0].to_string(),
+        "sources.toml:14: source `same`: key `name` repeats the source of line 2"
+    );
+    // The earlier table refused, the later one is still a second source of that name.
+    let text = format!("{}{}", meteo("same", "every2 = 1"), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert!(config.sources.is_empty(), "{:?}", config.sources);
+    assert_eq!(config.refused.len(), 2);
+}
+
+#[test]
+fn every_source_refused_is_still_a_readable_file() {
+    let config = Config::parse(&meteo("only", "every2 = 1"), Path::new("sources.toml"))
+        .expect("the file is readable");
+    assert!(config.sources.is_empty());
+    assert_eq!(config.refused.len(), 1);
+}
+
+#[test]
+fn faults_outside_the_sources_refuse_the_file() {
+    for (text, says) in [
+        (
+            format!("{}name = \"unclosed\n", meteo("a", "")),
+            "sources.toml:",
+        ),
+        (
+            format!("[report]\ntimezone = \"Mars/Olympus\"\n{}", meteo("a", "")),
+            "sources.toml:2: key `timezone`",
+        ),
+        (
+            format!("{}\n[extra]\nx = 1\n", meteo("a", "")),
+            "sources.toml:",
+        ),
+    ] {
+        let refused = Config::parse(&text, Path::new("sources.toml"))
+            .expect_err("the whole file is refused")
+            .to_string();
+        assert!(refused.starts_with(says), "{refused}");
+    }
 }
 
 pub(super) const ECO2MIX: &str = r#"

@@ -1,0 +1,201 @@
+//! Reading `sources.toml`: toml and serde first, then the checks serde cannot make. A fault
+//! in one `[[source]]` table refuses that table alone: its text is blanked out (lines kept) and
+//! the rest read again, so one typo never stops the other sources.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::source_table::{Refusal, SourceTable, TableText};
+use super::validate::validate;
+use super::{Config, ConfigError, RefusedSource, ReportSettings, Source};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default, rename = "source")]
+    sources: Vec<toml::Spanned<Source>>,
+    #[serde(default)]
+    report: ReportSettings,
+}
+
+/// Reads and checks configuration text; see [`Config::parse`].
+pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let (file, mut refused) = read_tables(text, path)?;
+    if file.sources.is_empty() && refused.is_empty() {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            line: 1,
+            message: "no `[[source]]` table: the file names no API to collect".to_owned(),
+        });
+    }
+    let sources = check_sources(text, path, file.sources, &mut refused);
+    refused.sort_by_key(|r| r.line);
+    Ok(Config {
+        sources,
+        refused,
+        report: file.report,
+    })
+}
+
+/// What toml and serde accept of the file, and the `[[source]]` tables they refuse. Each
+/// refused table is blanked out and the rest read again; a fault outside the source tables
+/// refuses the file.
+fn read_tables(text: &str, path: &Path) -> Result<(ConfigFile, Vec<RefusedSource>), ConfigError> {
+    let mut refused = Vec::new();
+    // The text with the refused tables blanked out, every line where it was.
+    let mut readable = text.to_owned();
+    loop {
+        let err = match toml::from_str(&readable) {
+            Ok(file) => return Ok((file, refused)),
+            Err(err) => err,
+        };
+        let refusal = refusal_of(&readable, &err);
+        let line = line_of(&readable, refusal.offset);
+        let Some(table) = TableText::holding(&readable, refusal.offset) else {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                message: refusal.message,
+            });
+        };
+        // One `[[source]]` header fewer each time round: the loop ends.
+        table.blank(&mut readable);
+        refused.push(RefusedSource {
+            name: table.name,
+            path: path.to_owned(),
+            line,
+            message: refusal.message,
+        });
+    }
+}
+
+/// The sources that pass the checks serde cannot make, in file order; the others join
+/// `refused`. Of two tables with one name, the later is refused.
+fn check_sources(
+    text: &str,
+    path: &Path,
+    tables: Vec<toml::Spanned<Source>>,
+    refused: &mut Vec<RefusedSource>,
+) -> Vec<Source> {
+    let sources: Vec<(usize, Source)> = tables
+        .into_iter()
+        .map(|spanned| {
+            let offset = spanned.span().start;
+            let mut source = spanned.into_inner();
+            source.line = line_of(text, offset);
+            (offset, source)
+        })
+        .collect();
+    // Every table's name and line, refused or not, to tell which of two came first.
+    let names: Vec<(String, usize)> = refused
+        .iter()
+        .filter_map(|r| Some((r.name.clone()?, r.line)))
+        .chain(sources.iter().map(|(_, s)| (s.name.clone(), s.line)))
+        .collect();
+    let mut accepted = Vec::with_capacity(sources.len());
+    for (offset, source) in sources {
+        // At the offending key's line when it is written, else at the `[[source]]` line.
+        let at_key = |key: &str| {
+            SourceTable::holding(text, offset)
+                .and_then(|table| table.key_start(key))
+                .map_or(source.line, |start| line_of(text, start))
+        };
+        let earlier = names
+            .iter()
+            .filter(|(name, line)| *name == source.name && *line < source.line)
+            .map(|(_, line)| *line)
+            .min();
+        let refusal = match (validate(&source), earlier) {
+            (Err(bad), _) => Some((at_key(bad.key), bad.message)),
+            (Ok(()), Some(first)) => Some((
+                at_key("name"),
+                format!("key `name` repeats the source of line {first}"),
+            )),
+            (Ok(()), None) => None,
+        };
+        match refusal {
+            Some((line, message)) => refused.push(RefusedSource {
+                name: Some(source.name.clone()),
+                path: path.to_owned(),
+                line,
+                message: format!("source `{}`: {message}", source.name),
+            }),
+            None => accepted.push(source),
+        }
+    }
+    accepted
+}
+
+/// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is
+/// explained again from the table's keys; any other names the key on its line.
+fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
+    let offset = err.span().map_or(0, |span| span.start);
+    let message = err.message().trim().replace('\n', " ");
+    let refusal = match SourceTable::at_header(text, offset) {
+        Some(table) => table.explain(message),
+        None => {
+            let message = name_the_key(text, offset, message);
+            Refusal {
+                offset,
+                message: match SourceTable::holding(text, offset) {
+                    Some(table) => table.naming_source(message),
+                    None => message,
+                },
+            }
+        }
+    };
+    Refusal {
+        message: plain_words(&refusal.message),
+        ..refusal
+    }
+}
+
+/// serde's words for what it expected, said for people who write TOML rather than Rust: a
+/// whole number rather than `u32`, and why a table came where a value was expected.
+fn plain_words(message: &str) -> String {
+    let mut plain = message.to_owned();
+    for (rust, words) in [
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
+        ("i64", "a whole number"),
+        ("f64", "a number"),
+    ] {
+        plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
+    }
+    if plain.contains("invalid type: map") {
+        plain.push_str(
+            " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
+        );
+    }
+    plain
+}
+
+/// Prefixes a value's error with its key when the offending line is `key = value` and the
+/// message does not name the key already (`every = "often"` → "key `every`: ...").
+fn name_the_key(text: &str, offset: usize, message: String) -> String {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches('"'))
+        .filter(|key| !key.is_empty() && !key.starts_with('[') && !key.contains(' '));
+    match key {
+        Some(key) if !message.contains(&format!("`{key}`")) => format!("key `{key}`: {message}"),
+        _ => message,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
