@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use releve::Config;
 use releve::store::StoreError;
-use releve::{Config, ConfigError};
 
 use crate::cli::ReportArgs;
 use crate::period::ReportPeriod;
@@ -34,9 +34,6 @@ use crate::report::ReportInput;
 /// Why no report was written.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyserError {
-    /// `sources.toml` is unreadable or invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
     /// MongoDB is unreachable or a query failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -71,19 +68,8 @@ pub enum AnalyserError {
     },
 }
 
-/// A report written.
-#[derive(Debug, Clone)]
-pub struct WrittenReport {
-    /// Where it is.
-    pub path: PathBuf,
-    /// The `[[source]]` tables the configuration refused: left out of the report, and named
-    /// on its cover.
-    pub refused: Vec<releve::RefusedSource>,
-}
-
-/// Writes the report `args` asks for and says where it is.
-pub async fn write_report(args: &ReportArgs) -> Result<WrittenReport, AnalyserError> {
-    let config = Config::load(&args.config.config)?;
+/// Writes the report `args` asks for, of `config`'s sources, and returns its path.
+pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf, AnalyserError> {
     let tz = config.report.timezone;
     let now = Utc::now();
     let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
@@ -96,8 +82,8 @@ pub async fn write_report(args: &ReportArgs) -> Result<WrittenReport, AnalyserEr
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let mut data = query::load(&db, &config, &period).await?;
-    let mut first_runs = query::first_runs(&db, &config).await?;
+    let mut data = query::load(&db, config, &period).await?;
+    let mut first_runs = query::first_runs(&db, config).await?;
     if let Some(raw_dir) = &args.raw_dir {
         for source in &config.sources {
             let waiting = waiting_runs::read(raw_dir, &source.name);
@@ -124,7 +110,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<WrittenReport, AnalyserEr
     };
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {
-        config: &config,
+        config,
         period: &period,
         data: &data,
         first_runs: &first_runs,
@@ -160,10 +146,7 @@ pub async fn write_report(args: &ReportArgs) -> Result<WrittenReport, AnalyserEr
             tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }
     }
-    Ok(WrittenReport {
-        path,
-        refused: config.refused,
-    })
+    Ok(path)
 }
 
 /// Renders the report of `period` from already loaded data; for benchmarks and tests. Each

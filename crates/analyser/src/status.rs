@@ -86,8 +86,8 @@ struct SourceStatus {
     pub name: String,
     /// Line of its `[[source]]` table, for the order of the rows.
     pub line: usize,
-    /// Why the configuration refused its table: not collected, not summarised.
-    pub refused: Option<String>,
+    /// Why the configuration refused its table, and what becomes of it.
+    pub refused: Option<(String, &'static str)>,
     /// False for `enabled = false`: shown, never alerted on.
     pub enabled: bool,
     /// Why the collector skips it (no credentials): shown, never alerted on.
@@ -234,7 +234,7 @@ impl SourceStatus {
             Health::Refused => self
                 .refused
                 .as_ref()
-                .map(|why| format!("{why} (not collected nor summarised until fixed)")),
+                .map(|(why, consequence)| format!("{why} ({consequence})")),
         }
     }
 }

@@ -403,7 +403,7 @@ fn an_unreadable_configuration_exits_two_naming_the_file() {
     let site = Site::new();
     std::fs::write(
         site.dir.path().join("sources.toml"),
-        "[[source]]\nname = \"usgs\n",
+        "[[source]\nname = \"usgs\"\n",
     )
     .expect("write sources.toml");
     let output = site.status("mongodb://127.0.0.1:9", "releve");

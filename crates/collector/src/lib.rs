@@ -96,7 +96,8 @@ pub enum RunError {
 pub struct Outcome {
     /// Each selected source's name and result.
     pub sources: Vec<(String, SourceResult)>,
-    /// The `[[source]]` tables the configuration refused: not collected.
+    /// The `[[source]]` tables the configuration refused, not collected (none when
+    /// `--source` names the sources to collect).
     pub refused: Vec<RefusedSource>,
 }
 
@@ -137,15 +138,16 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
         return Err(RunError::UnfinishedDay { day });
     }
     for name in &args.sources {
-        if let Some(refused) = config.refused_source(name) {
-            return Err(RunError::Refused(refused.clone()));
+        if config.source(name).is_some() {
+            continue;
         }
-        if config.source(name).is_none() {
-            return Err(RunError::UnknownSource {
+        return Err(match config.refused_source(name) {
+            Some(refused) => RunError::Refused(refused.clone()),
+            None => RunError::UnknownSource {
                 config: args.config.config.clone(),
                 name: name.clone(),
-            });
-        }
+            },
+        });
     }
     let selected: Vec<_> = config
         .sources
@@ -211,7 +213,12 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     }
     Ok(Outcome {
         sources: results,
-        refused: config.refused,
+        // A run of the sources named by `--source` is about them alone.
+        refused: if args.sources.is_empty() {
+            config.refused
+        } else {
+            Vec::new()
+        },
     })
 }
 

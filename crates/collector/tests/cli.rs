@@ -397,6 +397,47 @@ fn a_refused_source_table_costs_that_source_alone() {
         "{stderr}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // A run of named sources is about them alone.
+    let output = collector(&site)
+        .args(["--source", "usgs", "--force"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("typo"), "{stderr}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
+    let server = feed(usgs_body(2));
+    let url = format!("{}/feed", server.url());
+    let config = format!(
+        "{}{}",
+        usgs_source("usgs", &url, ""),
+        usgs_source("usgs", &url, "")
+    );
+    let site = Site::new(&config);
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "sources.toml:14: source `usgs`: key `name` repeats the source of line 2 (this table is ignored)"
+        ),
+        "{stderr}"
+    );
+    let output = collector(&site)
+        .args(["--source", "usgs", "--force"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the name is collectable: {stderr}");
+    assert_eq!(
+        site.data_files("usgs").len(),
+        2,
+        "both runs collected `usgs`"
+    );
 }
 
 #[test]

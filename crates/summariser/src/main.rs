@@ -21,21 +21,31 @@ struct Args {
 
 fn main() -> ExitCode {
     releve::logging::init();
-    match run(Args::parse()) {
-        Ok((outcome, refused)) => {
-            for source in &refused {
-                releve::logging::failure_line(
-                    "summariser",
-                    &format_args!(
-                        "{source} (its files wait in place; the other sources were summarised)"
-                    ),
-                );
-            }
+    let args = Args::parse();
+    let config = match releve::Config::load(&args.config.config) {
+        Ok(config) => config,
+        Err(err) => {
+            releve::logging::failure_line("summariser", &err);
+            return ExitCode::FAILURE;
+        }
+    };
+    // Said first: a run that fails (MongoDB down) has these to fix too.
+    for source in &config.refused {
+        let consequence = if source.duplicate {
+            "this table is ignored"
+        } else {
+            "its files wait in place; the other sources are summarised"
+        };
+        releve::logging::failure_line("summariser", &format_args!("{source} ({consequence})"));
+    }
+    let refused = !config.refused.is_empty();
+    match run(args, config) {
+        Ok(outcome) => {
             let failures = outcome.failures();
             for line in summariser::failure_lines(&failures) {
                 releve::logging::failure_line("summariser", &line);
             }
-            if failures.is_empty() && refused.is_empty() {
+            if failures.is_empty() && !refused {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -48,10 +58,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// The run's outcome, and the `[[source]]` tables the configuration refused.
-fn run(args: Args) -> anyhow::Result<(Outcome, Vec<releve::RefusedSource>)> {
-    let config = releve::Config::load(&args.config.config)?;
-    let refused = config.refused.clone();
+fn run(args: Args, config: releve::Config) -> anyhow::Result<Outcome> {
     let options = Options {
         config,
         raw_dir: args.raw.raw_dir,
@@ -63,6 +70,5 @@ fn run(args: Args) -> anyhow::Result<(Outcome, Vec<releve::RefusedSource>)> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let outcome = runtime.block_on(summariser::run(&options))?;
-    Ok((outcome, refused))
+    Ok(runtime.block_on(summariser::run(&options))?)
 }

@@ -66,13 +66,21 @@ fn refused_row(
     raw_dir: &Path,
     quarantined: &BTreeMap<String, usize>,
 ) -> SourceStatus {
+    let name = match &refused.name {
+        // The accepted source of that name has its own row.
+        Some(name) if refused.duplicate => format!("{name} (line {})", refused.table_line),
+        Some(name) => name.escape_debug().to_string(),
+        None => format!("(line {})", refused.table_line),
+    };
+    let consequence = if refused.duplicate {
+        "this table is ignored"
+    } else {
+        "not collected nor summarised until fixed"
+    };
     let mut status = SourceStatus {
-        name: refused
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("(line {})", refused.line)),
-        line: refused.line,
-        refused: Some(refused.to_string()),
+        name,
+        line: refused.table_line,
+        refused: Some((refused.to_string(), consequence)),
         enabled: true,
         quarantined: refused
             .name

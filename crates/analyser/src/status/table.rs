@@ -53,7 +53,7 @@ pub fn render(report: &StatusReport) -> String {
                     (true, Some(hour)) => time(hour),
                 },
                 match (&source.refused, &source.unavailable, &source.last_error) {
-                    (Some(why), _, _) => shorten(why, REASON_WIDTH),
+                    (Some((why, _)), _, _) => shorten(why, REASON_WIDTH),
                     (None, Some(reason), _) if source.health(now) == Health::Skipped => {
                         shorten(reason, REASON_WIDTH)
                     }

@@ -7,6 +7,7 @@ mod every;
 mod kinds;
 mod parse;
 mod source_table;
+mod table_text;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -106,6 +107,11 @@ pub struct RefusedSource {
     pub path: PathBuf,
     /// 1-based line of the offending key, or of the `[[source]]` table.
     pub line: usize,
+    /// 1-based line of its `[[source]]` header.
+    pub table_line: usize,
+    /// True when an accepted source has its name (a table repeating a name): that source
+    /// runs, and only this table is ignored.
+    pub duplicate: bool,
     /// What is wrong, naming the source and the key.
     pub message: String,
 }

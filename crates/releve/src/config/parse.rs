@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::source_table::{Refusal, SourceTable, TableText};
+use super::source_table::{Refusal, SourceTable};
+use super::table_text::TableText;
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportSettings, Source};
 
@@ -30,6 +31,11 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         });
     }
     let sources = check_sources(text, path, file.sources, &mut refused);
+    for table in &mut refused {
+        table.duplicate = sources
+            .iter()
+            .any(|source| table.name.as_ref() == Some(&source.name));
+    }
     refused.sort_by_key(|r| r.line);
     Ok(Config {
         sources,
@@ -61,11 +67,20 @@ fn read_tables(text: &str, path: &Path) -> Result<(ConfigFile, Vec<RefusedSource
         };
         // One `[[source]]` header fewer each time round: the loop ends.
         table.blank(&mut readable);
+        let message = match &table.name {
+            // TOML that cannot be read is explained without its table: name the source.
+            Some(name) if !refusal.message.contains("source `") => {
+                format!("source `{}`: {}", name.escape_debug(), refusal.message)
+            }
+            _ => refusal.message,
+        };
         refused.push(RefusedSource {
             name: table.name,
             path: path.to_owned(),
             line,
-            message: refusal.message,
+            table_line: line_of(text, table.header),
+            duplicate: false,
+            message,
         });
     }
 }
@@ -90,7 +105,7 @@ fn check_sources(
     // Every table's name and line, refused or not, to tell which of two came first.
     let names: Vec<(String, usize)> = refused
         .iter()
-        .filter_map(|r| Some((r.name.clone()?, r.line)))
+        .filter_map(|r| Some((r.name.clone()?, r.table_line)))
         .chain(sources.iter().map(|(_, s)| (s.name.clone(), s.line)))
         .collect();
     let mut accepted = Vec::with_capacity(sources.len());
@@ -119,7 +134,9 @@ fn check_sources(
                 name: Some(source.name.clone()),
                 path: path.to_owned(),
                 line,
-                message: format!("source `{}`: {message}", source.name),
+                table_line: source.line,
+                duplicate: false,
+                message: format!("source `{}`: {message}", source.name.escape_debug()),
             }),
             None => accepted.push(source),
         }

@@ -104,7 +104,12 @@ impl<'i> SourceTable<'i> {
 
     /// The message prefixed with the source's name, unless it names it already.
     pub(super) fn naming_source(&self, message: String) -> String {
-        match self.entry("name").and_then(Entry::text) {
+        // Escaped: a name holding a line break or a control character stays on one line.
+        match self
+            .entry("name")
+            .and_then(Entry::text)
+            .map(str::escape_debug)
+        {
             Some(name) if !message.contains(&format!("source `{name}`")) => {
                 format!("source `{name}`: {message}")
             }
@@ -233,103 +238,6 @@ impl<'i> SourceTable<'i> {
     /// A deserializer of some of this table's keys that reports their positions in the file.
     fn deserializer(&self, keys: DeTable<'i>) -> toml::de::Deserializer<'i> {
         toml::de::Deserializer::from(Spanned::new(self.header.clone(), keys))
-    }
-}
-
-/// The text of a `[[source]]` table written with headers: from its header to the next
-/// table's, with its own sub-tables (`[source.params]`). A refused table's text is blanked
-/// out so that the others can still be read; its bytes become spaces and its line breaks
-/// stay, so every other key keeps its line.
-pub(super) struct TableText {
-    /// Byte ranges: the table's own keys, then each of its sub-tables.
-    ranges: Vec<Range<usize>>,
-    /// Its `name`, when written as text.
-    pub(super) name: Option<String>,
-}
-
-impl TableText {
-    /// The `[[source]]` table that `offset` falls in, from its header to the next header.
-    /// `None` when no header-written source table holds it (`source = [{ ... }]`, or an
-    /// error outside the sources).
-    pub(super) fn holding(text: &str, offset: usize) -> Option<TableText> {
-        let root = DeTable::parse(text).ok()?.into_inner();
-        let mut headers = Vec::new();
-        for (_, value) in root.iter() {
-            collect_headers(text, value, &mut headers);
-        }
-        headers.sort_unstable();
-        let next_header = |start: usize| {
-            headers
-                .iter()
-                .copied()
-                .find(|&h| h > start)
-                .unwrap_or(text.len())
-        };
-        let DeValue::Array(tables) = root.get("source")?.get_ref() else {
-            return None;
-        };
-        tables.iter().find_map(|table| {
-            let header = table.span().start;
-            if !text[header..].starts_with("[[") {
-                return None;
-            }
-            let DeValue::Table(keys) = table.get_ref() else {
-                return None;
-            };
-            let mut own = Vec::new();
-            for (_, value) in keys.iter() {
-                collect_headers(text, value, &mut own);
-            }
-            let ranges: Vec<Range<usize>> = std::iter::once(header)
-                .chain(own)
-                .map(|start| start..next_header(start))
-                .collect();
-            ranges
-                .iter()
-                .any(|r| r.contains(&offset))
-                .then(|| TableText {
-                    ranges,
-                    name: keys
-                        .get("name")
-                        .and_then(|name| name.get_ref().as_str())
-                        .map(str::to_owned),
-                })
-        })
-    }
-
-    /// Blanks the table out of `text`, keeping its line breaks.
-    pub(super) fn blank(&self, text: &mut String) {
-        let mut blanked = String::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            if matches!(c, '\n' | '\r') || !self.ranges.iter().any(|r| r.contains(&at)) {
-                blanked.push(c);
-            } else {
-                // As many spaces as the character's bytes: every offset after it stays.
-                blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
-            }
-        }
-        *text = blanked;
-    }
-}
-
-/// The starts of the table headers (`[x]`, `[[x]]`) that define `value` and the tables in it.
-fn collect_headers(text: &str, value: &Spanned<DeValue<'_>>, headers: &mut Vec<usize>) {
-    match value.get_ref() {
-        DeValue::Table(keys) => {
-            let start = value.span().start;
-            if text[start..].starts_with('[') {
-                headers.push(start);
-            }
-            for (_, inner) in keys.iter() {
-                collect_headers(text, inner, headers);
-            }
-        }
-        DeValue::Array(items) => {
-            for item in items {
-                collect_headers(text, item, headers);
-            }
-        }
-        _ => {}
     }
 }
 

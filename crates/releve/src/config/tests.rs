@@ -317,6 +317,70 @@ fn a_name_written_twice_refuses_the_later_table() {
 }
 
 #[test]
+fn toml_that_cannot_be_read_in_one_table_refuses_that_table() {
+    let text = format!(
+        "{}{}{}",
+        meteo("unquoted", "timeout = 15s"),
+        meteo("twice", "url = \"https://example.org\""),
+        meteo("fine", ""),
+    );
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["fine"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("sources.toml:9: source `unquoted`: key `timeout`:"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("sources.toml:20: source `twice`: key `url`:"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        [config.refused[0].table_line, config.refused[1].table_line],
+        [2, 13]
+    );
+    assert_eq!(config.sources[0].line, 24);
+}
+
+#[test]
+fn a_repeated_name_quotes_the_first_tables_line_and_runs_it() {
+    let text = format!("{}{}", meteo("same", "every2 = 1"), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert!(
+        config.refused[1]
+            .to_string()
+            .ends_with("key `name` repeats the source of line 2"),
+        "the first table's header, not its faulty key: {}",
+        config.refused[1]
+    );
+    assert!(
+        !config.refused.iter().any(|r| r.duplicate),
+        "no `same` runs"
+    );
+    let text = format!("{}{}", meteo("same", ""), meteo("same", "every2 = 1"));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert_eq!(config.sources.len(), 1);
+    assert!(config.refused[0].duplicate, "the first `same` runs");
+}
+
+#[test]
+fn a_refused_name_stays_on_one_line() {
+    let text = meteo("line\\nbreak\\u001b[31m", "");
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let message = config.refused[0].to_string();
+    assert!(
+        !message.contains('\n') && !message.contains('\u{1b}'),
+        "{message:?}"
+    );
+    assert!(
+        message.contains("source `line\\nbreak\\u{1b}[31m`"),
+        "{message}"
+    );
+}
+
+#[test]
 fn every_source_refused_is_still_a_readable_file() {
     let config = Config::parse(&meteo("only", "every2 = 1"), Path::new("sources.toml"))
         .expect("the file is readable");
@@ -327,9 +391,10 @@ fn every_source_refused_is_still_a_readable_file() {
 #[test]
 fn faults_outside_the_sources_refuse_the_file() {
     for (text, says) in [
+        (format!("{}[[source]\n", meteo("a", "")), "sources.toml:12:"),
         (
-            format!("{}name = \"unclosed\n", meteo("a", "")),
-            "sources.toml:",
+            format!("{}[report]\ntimezone = Europe/Paris\n", meteo("a", "")),
+            "sources.toml:13: key `timezone`",
         ),
         (
             format!("[report]\ntimezone = \"Mars/Olympus\"\n{}", meteo("a", "")),
