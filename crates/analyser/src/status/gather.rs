@@ -66,9 +66,17 @@ fn refused_row(
     raw_dir: &Path,
     quarantined: &BTreeMap<String, usize>,
 ) -> SourceStatus {
+    let shared = |name: &String| {
+        refused.duplicate
+            || config.refused.iter().any(|other| {
+                other.name.as_ref() == Some(name) && other.table_line != refused.table_line
+            })
+    };
     let name = match &refused.name {
-        // The accepted source of that name has its own row.
-        Some(name) if refused.duplicate => format!("{name} (line {})", refused.table_line),
+        // Another row has that name: the line tells them apart.
+        Some(name) if shared(name) => {
+            format!("{} (line {})", name.escape_debug(), refused.table_line)
+        }
         Some(name) => name.escape_debug().to_string(),
         None => format!("(line {})", refused.table_line),
     };

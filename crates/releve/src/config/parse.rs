@@ -22,7 +22,7 @@ struct ConfigFile {
 
 /// Reads and checks configuration text; see [`Config::parse`].
 pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let (file, mut refused) = read_tables(text, path)?;
+    let (file, readable, mut refused) = read_tables(text, path)?;
     if file.sources.is_empty() && refused.is_empty() {
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
@@ -30,7 +30,8 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             message: "no `[[source]]` table: the file names no API to collect".to_owned(),
         });
     }
-    let sources = check_sources(text, path, file.sources, &mut refused);
+    // The text with the refused tables blanked out: toml reads it, so keys can be found.
+    let sources = check_sources(&readable, path, file.sources, &mut refused);
     for table in &mut refused {
         table.duplicate = sources
             .iter()
@@ -44,16 +45,20 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
-/// What toml and serde accept of the file, and the `[[source]]` tables they refuse. Each
-/// refused table is blanked out and the rest read again; a fault outside the source tables
-/// refuses the file.
-fn read_tables(text: &str, path: &Path) -> Result<(ConfigFile, Vec<RefusedSource>), ConfigError> {
+/// What toml and serde accept of the file, the text they read (the refused tables blanked
+/// out, every other byte where it was) and the `[[source]]` tables they refuse. Each refused
+/// table is blanked out and the rest read again; a fault outside the source tables refuses the
+/// file.
+fn read_tables(
+    text: &str,
+    path: &Path,
+) -> Result<(ConfigFile, String, Vec<RefusedSource>), ConfigError> {
     let mut refused = Vec::new();
     // The text with the refused tables blanked out, every line where it was.
     let mut readable = text.to_owned();
     loop {
         let err = match toml::from_str(&readable) {
-            Ok(file) => return Ok((file, refused)),
+            Ok(file) => return Ok((file, readable, refused)),
             Err(err) => err,
         };
         let refusal = refusal_of(&readable, &err);

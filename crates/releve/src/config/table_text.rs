@@ -20,15 +20,20 @@ pub(super) struct TableText {
 
 impl TableText {
     /// The `[[source]]` table that `offset` falls in. `None` when no header-written source
-    /// table holds it (`source = [{ ... }]`, or a fault outside the sources, or a line that
-    /// should be a header and is not one).
+    /// table holds it (`source = [{ ... }]`, or a fault outside the sources), and, for text
+    /// that is not TOML, when the table cannot be told for sure.
     pub(super) fn holding(text: &str, offset: usize) -> Option<TableText> {
-        match DeTable::parse(text) {
-            Ok(root) => Self::holding_in(text, &root.into_inner(), offset),
-            // TOML cannot be read (`every = 15m`, a key written twice): the table is found
-            // from its lines.
-            Err(_) => Self::holding_by_lines(text, offset),
+        if let Ok(root) = DeTable::parse(text) {
+            return Self::holding_in(text, &root.into_inner(), offset);
         }
+        // TOML that cannot be read (`every = 15m`, a key written twice): the table is found
+        // in what toml recovers, unless the offending line is a header itself.
+        if line_at(text, offset).trim_start().starts_with('[') {
+            return None;
+        }
+        let (root, _) = DeTable::parse_recoverable(text);
+        Self::holding_in(text, &root.into_inner(), offset)
+            .filter(|table| !table.hides_a_header(text))
     }
 
     fn holding_in(text: &str, root: &DeTable<'_>, offset: usize) -> Option<TableText> {
@@ -77,58 +82,22 @@ impl TableText {
         })
     }
 
-    /// The table holding `offset` in text that is not TOML, from the header lines around it:
-    /// back to its `[[source]]` line across its own sub-table headers, on to the next header
-    /// of anything else. `None` when the offending line is itself a header or is not in a
-    /// source table.
-    fn holding_by_lines(text: &str, offset: usize) -> Option<TableText> {
-        let lines: Vec<(usize, &str)> = text
-            .split_inclusive('\n')
-            .scan(0, |start, line| {
-                let at = *start;
-                *start += line.len();
-                Some((at, line))
-            })
-            .collect();
-        let faulty = lines
-            .iter()
-            .rposition(|(start, _)| *start <= offset)
-            .unwrap_or(0);
-        if lines
-            .get(faulty)
-            .is_some_and(|(_, line)| line.trim_start().starts_with('['))
-        {
-            return None;
-        }
-        let mut item = None;
-        for index in (0..faulty).rev() {
-            match LineHeader::of(lines[index].1) {
-                Some(LineHeader::SourceItem) => {
-                    item = Some(index);
-                    break;
-                }
-                Some(LineHeader::SourceSubTable) | None => {}
-                Some(LineHeader::Other) => return None,
+    /// Whether a line in the table's text reads as another table's header: toml's recovery
+    /// took it for part of a value (an array left open), so blanking the table would silently
+    /// take that table with it. Sub-table headers of this source are its own.
+    fn hides_a_header(&self, text: &str) -> bool {
+        self.ranges.iter().enumerate().any(|(index, range)| {
+            let mut lines = text[range.clone()].split_inclusive('\n');
+            if index == 0 {
+                // The table's own `[[source]]` line.
+                lines.next();
             }
-        }
-        let item = item?;
-        let end = lines[item + 1..]
-            .iter()
-            .find(|(_, line)| {
+            lines.any(|line| {
                 matches!(
                     LineHeader::of(line),
                     Some(LineHeader::SourceItem | LineHeader::Other)
                 )
             })
-            .map_or(text.len(), |(start, _)| *start);
-        let header = lines[item].0;
-        Some(TableText {
-            ranges: std::iter::once(header..end).collect(),
-            header,
-            name: lines[item..]
-                .iter()
-                .take_while(|(start, _)| *start < end)
-                .find_map(|(_, line)| name_on_line(line)),
         })
     }
 
@@ -159,11 +128,15 @@ enum LineHeader {
 
 impl LineHeader {
     fn of(line: &str) -> Option<LineHeader> {
-        let line = line.trim();
-        let line = line
-            .split_once(" #")
-            .map_or(line, |(header, _)| header)
-            .trim_end();
+        // A comment may follow a header, glued to it or not: `[[source]]#c`.
+        let line = line.trim_start_matches('\u{feff}').trim();
+        let close = if line.starts_with("[[") { "]]" } else { "]" };
+        let end = line.find(close)? + close.len();
+        let rest = line[end..].trim_start();
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        let line = &line[..end];
         let inner = line.strip_prefix('[')?.strip_suffix(']')?;
         let (array, inner) = match inner.strip_prefix('[').zip(inner.strip_suffix(']')) {
             Some(_) => (true, &inner[1..inner.len() - 1]),
@@ -183,14 +156,11 @@ impl LineHeader {
     }
 }
 
-/// The name a `name = "..."` line gives.
-fn name_on_line(line: &str) -> Option<String> {
-    let (key, value) = line.split_once('=')?;
-    if key.trim() != "name" {
-        return None;
-    }
-    let value = value.trim().strip_prefix('"')?;
-    Some(value.split('"').next()?.to_owned())
+/// The line of `text` that `offset` falls on.
+fn line_at(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[start..].lines().next().unwrap_or("")
 }
 
 /// The starts of the table headers (`[x]`, `[[x]]`) that define `value` and the tables in it.

@@ -380,6 +380,91 @@ fn a_refused_name_stays_on_one_line() {
     );
 }
 
+/// A source table without sub-tables, with `extra` lines.
+fn plain(name: &str, extra: &str) -> String {
+    format!(
+        "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"https://example.org\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{extra}\n"
+    )
+}
+
+fn read(text: &str) -> Result<Config, String> {
+    Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())
+}
+
+fn accepted(config: &Config) -> Vec<&str> {
+    config.sources.iter().map(|s| s.name.as_str()).collect()
+}
+
+#[test]
+fn a_table_after_one_toml_cannot_read_keeps_its_header_however_written() {
+    for header in ["[[source]]#c", "[[source]]\t# c", "[[ source ]] # c"] {
+        let third = plain("c", "").replacen("[[source]]", header, 1);
+        let text = format!("{}{}{third}", plain("a", ""), plain("b", "x = 15m"));
+        let config = read(&text).expect("the file is readable");
+        assert_eq!(accepted(&config), ["a", "c"], "{header}");
+        assert_eq!(config.refused.len(), 1, "{header}: {:?}", config.refused);
+        assert_eq!(config.refused[0].name.as_deref(), Some("b"));
+    }
+}
+
+#[test]
+fn a_sub_table_written_after_the_report_stays_with_its_unreadable_source() {
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.params]\nlatitude = \"b-only\"\n",
+        plain("a", ""),
+        plain("b", "x = 15m")
+    );
+    let config = read(&text).expect("the file is readable");
+    assert_eq!(accepted(&config), ["a"]);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(http.params.is_empty(), "{:?}", http.params);
+    assert_eq!(config.report.keep, 3);
+}
+
+#[test]
+fn when_the_table_cannot_be_told_for_sure_the_file_is_refused() {
+    // A header-like line in a string of the unreadable table, and an array left open that
+    // toml's recovery reads the next table into: blanking would drop or invent tables.
+    for text in [
+        format!(
+            "{}{}",
+            plain(
+                "b",
+                "x = 15m\ndescription = \"\"\"\n[report]\nkeep = 3 #\"\"\""
+            ),
+            plain("a", "")
+        ),
+        format!(
+            "{}\n{}",
+            plain("b", "numeric = [\"a\",").trim_end(),
+            plain("c", "")
+        ),
+    ] {
+        let refused = read(&text).expect_err("the whole file is refused");
+        assert!(refused.starts_with("sources.toml:"), "{refused}");
+    }
+}
+
+#[test]
+fn other_tables_are_refused_at_their_key_beside_one_toml_cannot_read() {
+    let text = format!(
+        "{}{}{}",
+        plain("a", ""),
+        plain("b", "x = 15m"),
+        plain("a", "")
+    );
+    let config = read(&text).expect("the file is readable");
+    let repeat = config
+        .refused
+        .iter()
+        .find(|r| r.duplicate)
+        .expect("the second `a` is refused");
+    assert_eq!(repeat.table_line, 17);
+    assert_eq!(repeat.line, 18, "at its `name` key: {repeat}");
+}
+
 #[test]
 fn every_source_refused_is_still_a_readable_file() {
     let config = Config::parse(&meteo("only", "every2 = 1"), Path::new("sources.toml"))
