@@ -35,11 +35,7 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let config = releve::Config::load(&args.config.config).context("no report was written")?;
     // Said first: a run that fails (MongoDB down) has these to fix too.
     for source in &config.refused {
-        let consequence = if source.duplicate {
-            "this table is ignored"
-        } else {
-            "left out of the report, whose cover says so"
-        };
+        let consequence = source.consequence("left out of the report, whose cover says so");
         releve::logging::failure_line("analyser", &format_args!("{source} ({consequence})"));
     }
     let path = analyser::write_report(args, &config)

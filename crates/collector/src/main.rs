@@ -15,11 +15,7 @@ async fn main() -> ExitCode {
     match collector::run(&args).await {
         Ok(outcome) => {
             for refused in &outcome.refused {
-                let consequence = if refused.duplicate {
-                    "this table is ignored"
-                } else {
-                    "not collected; the other sources were"
-                };
+                let consequence = refused.consequence("not collected; the other sources were");
                 releve::logging::failure_line(
                     "collector",
                     &format_args!("{refused} ({consequence})"),

@@ -31,11 +31,8 @@ fn main() -> ExitCode {
     };
     // Said first: a run that fails (MongoDB down) has these to fix too.
     for source in &config.refused {
-        let consequence = if source.duplicate {
-            "this table is ignored"
-        } else {
-            "its files wait in place; the other sources are summarised"
-        };
+        let consequence =
+            source.consequence("its files wait in place; the other sources are summarised");
         releve::logging::failure_line("summariser", &format_args!("{source} ({consequence})"));
     }
     let refused = !config.refused.is_empty();

@@ -80,11 +80,7 @@ fn refused_row(
         Some(name) => name.escape_debug().to_string(),
         None => format!("(line {})", refused.table_line),
     };
-    let consequence = if refused.duplicate {
-        "this table is ignored"
-    } else {
-        "not collected nor summarised until fixed"
-    };
+    let consequence = refused.consequence("not collected nor summarised until fixed");
     let mut status = SourceStatus {
         name,
         line: refused.table_line,

@@ -116,6 +116,18 @@ pub struct RefusedSource {
     pub message: String,
 }
 
+impl RefusedSource {
+    /// What becomes of the table, in a stage's words: `otherwise`, unless an accepted source
+    /// has its name and runs, when only this table is ignored.
+    pub fn consequence<'a>(&self, otherwise: &'a str) -> &'a str {
+        if self.duplicate {
+            "this table is ignored"
+        } else {
+            otherwise
+        }
+    }
+}
+
 /// One `[[source]]` table.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Source {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::source_table::{Refusal, SourceTable};
+use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportSettings, Source};
@@ -72,12 +72,10 @@ fn read_tables(
         };
         // One `[[source]]` header fewer each time round: the loop ends.
         table.blank(&mut readable);
+        // TOML that cannot be read is explained without its table: name the source.
         let message = match &table.name {
-            // TOML that cannot be read is explained without its table: name the source.
-            Some(name) if !refusal.message.contains("source `") => {
-                format!("source `{}`: {}", name.escape_debug(), refusal.message)
-            }
-            _ => refusal.message,
+            Some(name) => naming_source(name, refusal.message),
+            None => refusal.message,
         };
         refused.push(RefusedSource {
             name: table.name,
@@ -141,7 +139,7 @@ fn check_sources(
                 line,
                 table_line: source.line,
                 duplicate: false,
-                message: format!("source `{}`: {message}", source.name.escape_debug()),
+                message: naming_source(&source.name, message),
             }),
             None => accepted.push(source),
         }

@@ -104,16 +104,9 @@ impl<'i> SourceTable<'i> {
 
     /// The message prefixed with the source's name, unless it names it already.
     pub(super) fn naming_source(&self, message: String) -> String {
-        // Escaped: a name holding a line break or a control character stays on one line.
-        match self
-            .entry("name")
-            .and_then(Entry::text)
-            .map(str::escape_debug)
-        {
-            Some(name) if !message.contains(&format!("source `{name}`")) => {
-                format!("source `{name}`: {message}")
-            }
-            _ => message,
+        match self.entry("name").and_then(Entry::text) {
+            Some(name) => naming_source(name, message),
+            None => message,
         }
     }
 
@@ -238,6 +231,17 @@ impl<'i> SourceTable<'i> {
     /// A deserializer of some of this table's keys that reports their positions in the file.
     fn deserializer(&self, keys: DeTable<'i>) -> toml::de::Deserializer<'i> {
         toml::de::Deserializer::from(Spanned::new(self.header.clone(), keys))
+    }
+}
+
+/// `message` prefixed with the source's name, unless it names it already. The name is escaped:
+/// one holding a line break or a control character keeps the message on one line.
+pub(super) fn naming_source(name: &str, message: String) -> String {
+    let name = name.escape_debug();
+    if message.contains(&format!("source `{name}`")) {
+        message
+    } else {
+        format!("source `{name}`: {message}")
     }
 }
 
