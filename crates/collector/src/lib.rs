@@ -96,8 +96,8 @@ pub enum RunError {
 pub struct Outcome {
     /// Each selected source's name and result.
     pub sources: Vec<(String, SourceResult)>,
-    /// The `[[source]]` tables the configuration refused, not collected (none when
-    /// `--source` names the sources to collect).
+    /// The `[[source]]` tables the configuration refused, not collected (when `--source`
+    /// names the sources to collect, only the refused tables bearing one of those names).
     pub refused: Vec<RefusedSource>,
 }
 
@@ -213,12 +213,20 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     }
     Ok(Outcome {
         sources: results,
-        // A run of the sources named by `--source` is about them alone.
-        refused: if args.sources.is_empty() {
-            config.refused
-        } else {
-            Vec::new()
-        },
+        // A run of the sources named by `--source` is about them alone: it speaks of a refused
+        // table only when it bears one of those names (a later table repeating it, which the
+        // user may have meant to be the one collected).
+        refused: config
+            .refused
+            .into_iter()
+            .filter(|refused| {
+                args.sources.is_empty()
+                    || refused
+                        .name
+                        .as_ref()
+                        .is_some_and(|name| args.sources.contains(name))
+            })
+            .collect(),
     })
 }
 

@@ -427,12 +427,17 @@ fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
         ),
         "{stderr}"
     );
+    // Asked for by name, the first table runs, and the ignored one is still named.
     let output = collector(&site)
         .args(["--source", "usgs", "--force"])
         .output()
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the name is collectable: {stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sources.toml:14: source `usgs`: key `name` repeats the source of line 2"),
+        "{stderr}"
+    );
     assert_eq!(
         site.data_files("usgs").len(),
         2,
