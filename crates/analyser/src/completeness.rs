@@ -20,6 +20,9 @@ pub enum Health {
     Failing,
     /// `enabled = false` in the configuration.
     Disabled,
+    /// Never collected, and its credentials are not set where the report is generated: the
+    /// collector skips it, which is not a failure.
+    Skipped,
 }
 
 impl Health {
@@ -30,7 +33,13 @@ impl Health {
             Health::Late => "late",
             Health::Failing => "failing",
             Health::Disabled => "disabled",
+            Health::Skipped => "skipped",
         }
+    }
+
+    /// True for a health the cover shows in red: a source that should collect and does not.
+    pub fn alerts(self) -> bool {
+        matches!(self, Health::Late | Health::Failing)
     }
 }
 
@@ -103,15 +112,24 @@ impl Completeness {
     }
 }
 
-/// Assesses one source; `first_run` is its first known collection, `now` bounds the elapsed
-/// part of a period still running.
+/// What [`assess`] knows of a source besides its data.
+#[derive(Debug, Clone, Copy)]
+pub struct Known {
+    /// Its first known collection.
+    pub first_run: Option<DateTime<Utc>>,
+    /// True when its credentials are not set where the report is generated.
+    pub credentials_missing: bool,
+}
+
+/// Assesses one source; `now` bounds the elapsed part of a period still running.
 pub fn assess(
     source: &Source,
     data: &SourceData,
-    first_run: Option<DateTime<Utc>>,
+    known: Known,
     period: &ReportPeriod,
     now: DateTime<Utc>,
 ) -> Completeness {
+    let first_run = known.first_run;
     let reference = now.min(period.end());
     let expected_from = match first_run {
         Some(first) if first >= period.end() => ExpectedFrom::AfterPeriod(first),
@@ -158,7 +176,7 @@ pub fn assess(
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
         records: data.records(),
         rejected: data.rejected,
-        health: health(source, data, now),
+        health: health(source, data, known.credentials_missing, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }
 }
@@ -185,7 +203,15 @@ fn expected(
     u64::try_from(due).unwrap_or(0)
 }
 
-fn health(source: &Source, data: &SourceData, now: DateTime<Utc>) -> Health {
+/// The health now. As in `analyser status`, the runs speak first (where the report is
+/// generated need not be where the collector runs, which has the credentials): a source is
+/// skipped when its credentials are missing here and it never collected.
+fn health(
+    source: &Source,
+    data: &SourceData,
+    credentials_missing: bool,
+    now: DateTime<Utc>,
+) -> Health {
     if !source.enabled {
         return Health::Disabled;
     }
@@ -195,6 +221,7 @@ fn health(source: &Source, data: &SourceData, now: DateTime<Utc>) -> Health {
     let allowed = source.every.as_chrono() * 2 + Duration::minutes(5);
     match data.last_success {
         Some(last) if now - last <= allowed => Health::Ok,
+        None if credentials_missing => Health::Skipped,
         _ => Health::Late,
     }
 }
@@ -202,7 +229,13 @@ fn health(source: &Source, data: &SourceData, now: DateTime<Utc>) -> Health {
 /// The cover's one-line summary: `4 sources OK · 1 late (x) · 1 failing (y)`.
 pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     let mut parts = Vec::new();
-    for health in [Health::Ok, Health::Late, Health::Failing, Health::Disabled] {
+    for health in [
+        Health::Ok,
+        Health::Late,
+        Health::Failing,
+        Health::Disabled,
+        Health::Skipped,
+    ] {
         let names: Vec<&str> = assessed
             .iter()
             .filter(|(_, c)| c.health == health)
@@ -211,6 +244,10 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         match (health, names.len()) {
             (_, 0) => {}
             (Health::Ok, n) => parts.push(format!("{n} OK")),
+            (Health::Skipped, n) => parts.push(format!(
+                "{n} skipped, no credentials set ({})",
+                names.join(", ")
+            )),
             (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
         }
     }
@@ -236,6 +273,13 @@ mod tests {
         let config =
             releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
         config.sources[0].clone()
+    }
+
+    fn known(first_run: Option<DateTime<Utc>>) -> Known {
+        Known {
+            first_run,
+            credentials_missing: false,
+        }
     }
 
     fn period() -> ReportPeriod {
@@ -269,13 +313,13 @@ mod tests {
             .expect("instant");
         let mut off = source("15m");
         off.enabled = false;
-        let never = assess(&off, &SourceData::default(), None, &period(), now);
+        let never = assess(&off, &SourceData::default(), known(None), &period(), now);
         assert_eq!((never.expected, never.health), (0, Health::Disabled));
         let data = SourceData {
             runs: vec![run(1, None), run(2, Some("HTTP 503"))],
             ..Default::default()
         };
-        let stopped = assess(&off, &data, None, &period(), now);
+        let stopped = assess(&off, &data, known(None), &period(), now);
         assert_eq!(
             (stopped.expected, stopped.landed, stopped.failed),
             (4 * 2 + 1, 1, 1),
@@ -294,7 +338,7 @@ mod tests {
             last_success: Some(now),
             ..Default::default()
         };
-        let c = assess(&source("15m"), &data, None, &period(), now);
+        let c = assess(&source("15m"), &data, known(None), &period(), now);
         assert_eq!((c.expected, c.landed, c.failed), (24, 1, 0));
         assert_eq!((c.hours, c.hours_without_data), (6, 6));
         assert_eq!(c.coverage(), Some(0.5));
@@ -315,7 +359,7 @@ mod tests {
             ),
             ..Default::default()
         };
-        let c = assess(&source("1h"), &failing, None, &period(), end);
+        let c = assess(&source("1h"), &failing, known(None), &period(), end);
         assert_eq!(c.health, Health::Failing);
         assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
         let late = SourceData {
@@ -324,13 +368,44 @@ mod tests {
             ..failing
         };
         assert_eq!(
-            assess(&source("1h"), &late, None, &period(), end).health,
+            assess(&source("1h"), &late, known(None), &period(), end).health,
             Health::Late
         );
         assert_eq!(
-            assess(&source("1d"), &late, None, &period(), end).health,
+            assess(&source("1d"), &late, known(None), &period(), end).health,
             Health::Ok
         );
+    }
+
+    #[test]
+    fn a_source_never_collected_for_lack_of_credentials_is_skipped_not_late() {
+        let end = period().end();
+        let without_credentials = Known {
+            first_run: None,
+            credentials_missing: true,
+        };
+        let never = SourceData::default();
+        let c = assess(&source("1d"), &never, without_credentials, &period(), end);
+        assert_eq!(c.health, Health::Skipped);
+        assert!(!c.health.alerts());
+        assert_eq!(c.period_word(), "skipped");
+        let line = health_line(&[(&source("1d"), &c)]);
+        assert_eq!(line, "Sources: 1 skipped, no credentials set (s).");
+        // Once it collected, stopping is news whatever the credentials here.
+        let collected = SourceData {
+            last_success: Some(end - Duration::days(5)),
+            latest_run: Some(end - Duration::days(5)),
+            ..Default::default()
+        };
+        let c = assess(
+            &source("1d"),
+            &collected,
+            without_credentials,
+            &period(),
+            end,
+        );
+        assert_eq!(c.health, Health::Late);
+        assert!(c.health.alerts());
     }
 
     fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -358,7 +433,13 @@ mod tests {
             last_success: Some(at(30, 9, 59)),
             ..Default::default()
         };
-        let c = assess(&source("1m"), &data, Some(first), &month, at(30, 10, 0));
+        let c = assess(
+            &source("1m"),
+            &data,
+            known(Some(first)),
+            &month,
+            at(30, 10, 0),
+        );
         assert_eq!((c.expected, c.landed), (60, 60));
         assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
         assert_eq!(c.period_word(), "OK");
@@ -373,7 +454,7 @@ mod tests {
         let c = assess(
             &source("1h"),
             &data,
-            Some(at(1, 0, 0)),
+            known(Some(at(1, 0, 0))),
             &period(),
             at(22, 0, 0),
         );
@@ -390,7 +471,13 @@ mod tests {
             last_success: Some(first),
             ..Default::default()
         };
-        let c = assess(&source("15m"), &data, Some(first), &period(), at(22, 8, 5));
+        let c = assess(
+            &source("15m"),
+            &data,
+            known(Some(first)),
+            &period(),
+            at(22, 8, 5),
+        );
         assert_eq!((c.expected, c.landed), (0, 0));
         assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
         assert_eq!(c.period_word(), "not started");
@@ -401,7 +488,7 @@ mod tests {
         let c = assess(
             &source("15m"),
             &failing_now,
-            Some(first),
+            known(Some(first)),
             &period(),
             at(22, 8, 5),
         );
@@ -431,7 +518,13 @@ mod tests {
             hourly: vec![hour],
             ..Default::default()
         };
-        let c = assess(&source("15m"), &data, Some(first), &period(), at(22, 8, 5));
+        let c = assess(
+            &source("15m"),
+            &data,
+            known(Some(first)),
+            &period(),
+            at(22, 8, 5),
+        );
         assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
         assert_eq!(c.records, 3);
         assert_eq!(c.period_word(), "OK");

@@ -19,7 +19,7 @@ mod retention;
 pub mod status;
 mod waiting_runs;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -115,6 +115,7 @@ pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf,
         data: &data,
         first_runs: &first_runs,
         quarantined: quarantined.as_ref(),
+        credentials_missing: &credentials_missing(config),
         generated_at: now,
     })?;
     let path = args.reports_dir.join(period.file_name());
@@ -163,8 +164,19 @@ pub fn render_report(
         data,
         first_runs: &BTreeMap::new(),
         quarantined: None,
+        credentials_missing: &BTreeSet::new(),
         generated_at,
     })
+}
+
+/// The sources the collector would skip here for lack of credentials.
+fn credentials_missing(config: &Config) -> BTreeSet<String> {
+    config
+        .sources
+        .iter()
+        .filter(|source| releve::credentials::missing_for(source).is_some())
+        .map(|source| source.name.clone())
+        .collect()
 }
 
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees

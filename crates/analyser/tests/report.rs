@@ -227,6 +227,27 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late() {
+    let (uri, db) = golden_database("skipped").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        "{}\n[[source]]\nname = \"offres-ft\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9/ft\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+        golden::CONFIG
+    );
+    setup(dir.path(), &config);
+    // The analyser runs without France Travail's credentials (`common::analyser`).
+    day_report(dir.path(), &uri, &db, "2026-11-21").await;
+    let pages = common::page_texts(&dir.path().join("reports/2026-11-21.pdf"));
+    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        cover.contains("skipped, no credentials set (offres-ft)"),
+        "{cover}"
+    );
+    assert!(cover.contains("offres-ft skipped"), "{cover}");
+    assert!(!cover.contains("late (offres-ft"), "{cover}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let (uri, db) = golden_database("periods").await;
     let dir = tempfile::tempdir().expect("temp dir");

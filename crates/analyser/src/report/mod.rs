@@ -4,7 +4,7 @@
 mod quality;
 mod source_pages;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use releve::Config;
@@ -46,6 +46,9 @@ pub struct ReportInput<'a> {
     pub first_runs: &'a BTreeMap<String, DateTime<Utc>>,
     /// Quarantined files of the period by source, when the raw folder was given.
     pub quarantined: Option<&'a BTreeMap<String, u64>>,
+    /// The sources whose credentials are not set where the report is generated (the
+    /// collector skips them).
+    pub credentials_missing: &'a BTreeSet<String>,
     /// When the report is generated.
     pub generated_at: DateTime<Utc>,
 }
@@ -69,9 +72,13 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
                 .into_iter()
                 .chain(data.runs.first().map(|run| run.started))
                 .min();
+            let known = completeness::Known {
+                first_run,
+                credentials_missing: input.credentials_missing.contains(&source.name),
+            };
             (
                 source,
-                completeness::assess(source, data, first_run, period, input.generated_at),
+                completeness::assess(source, data, known, period, input.generated_at),
             )
         })
         .collect();
@@ -136,10 +143,8 @@ fn cover(
     doc.rule();
     let pairs: Vec<(&releve::Source, &Completeness)> =
         assessed.iter().map(|(s, c)| (*s, c)).collect();
-    let healthy = assessed
-        .iter()
-        .all(|(_, c)| c.health == completeness::Health::Ok)
-        && input.config.refused.is_empty();
+    let healthy =
+        !assessed.iter().any(|(_, c)| c.health.alerts()) && input.config.refused.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
     doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
     refused_sources(doc, &input.config.refused);

@@ -37,6 +37,8 @@ pub fn analyser(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env_remove("MONGODB_URI")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_ID")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run the analyser binary")
