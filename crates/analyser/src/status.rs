@@ -62,6 +62,9 @@ struct StatusReport {
     pub database: DatabaseState,
     /// The most recently written report, with its modification time.
     pub last_report: Option<(PathBuf, DateTime<Utc>)>,
+    /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
+    /// quarantined files are then unknown.
+    pub unreadable: Option<String>,
 }
 
 /// Whether MongoDB answered the status queries.
@@ -110,6 +113,9 @@ struct SourceStatus {
     /// True once `runs` was read: without it, a source with nothing in `raw/` is unknown
     /// rather than never collected.
     pub history_read: bool,
+    /// Why its folder in `raw/` could not be read: its waiting files and the runs not yet
+    /// summarised are then unknown.
+    pub raw_unreadable: Option<String>,
 }
 
 /// The verdict on one source.
@@ -180,7 +186,7 @@ impl SourceStatus {
             return Health::Failing;
         }
         let (Some(lag), Some(every)) = (self.lag(now), self.every) else {
-            return if !self.history_read {
+            return if !self.history_read || self.raw_unreadable.is_some() {
                 Health::Unknown
             } else if skipped {
                 Health::Skipped
@@ -247,6 +253,16 @@ impl StatusReport {
             .iter()
             .filter_map(|source| source.problem(self.now))
             .collect();
+        // A raw folder that cannot be read is said once, however many sources it holds.
+        for unreadable in self.unreadable.iter().chain(
+            self.sources
+                .iter()
+                .filter_map(|s| s.raw_unreadable.as_ref()),
+        ) {
+            if !problems.contains(unreadable) {
+                problems.push(unreadable.clone());
+            }
+        }
         if let DatabaseState::Unreachable { reason } = &self.database {
             problems.push(format!(
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
@@ -364,6 +380,29 @@ mod tests {
             problem.contains("11 files") && problem.contains("10h"),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn a_raw_folder_that_cannot_be_read_is_unknown_and_alerts_once() {
+        let now = Utc::now();
+        let unreadable = "cannot read raw/usgs: Permission denied (os error 13)".to_owned();
+        let mut usgs = source(60);
+        usgs.raw_unreadable = Some(unreadable.clone());
+        assert_eq!(
+            usgs.health(now),
+            Health::Unknown,
+            "not NEVER: its runs may wait in the folder"
+        );
+        let report = StatusReport {
+            now,
+            sources: vec![usgs.clone(), usgs],
+            database: DatabaseState::Reachable {
+                shown: "db".to_owned(),
+            },
+            last_report: None,
+            unreadable: None,
+        };
+        assert_eq!(report.problems(), vec![unreadable]);
     }
 
     #[test]

@@ -410,3 +410,63 @@ fn an_unreadable_configuration_exits_two_naming_the_file() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("sources.toml"));
 }
+
+#[tokio::test]
+async fn a_raw_folder_that_cannot_be_read_needs_attention_and_counts_nothing() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusraw");
+    let site = Site::new();
+    let now = Utc::now();
+    let runs = [
+        run("usgs", now - TimeDelta::seconds(30), None),
+        run("meteo", now - TimeDelta::minutes(2), None),
+        run("daily", now - TimeDelta::hours(2), None),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(&database, RUNS, runs).await;
+    // Where `usgs`'s folder should be, a file: it cannot be listed (as root, unlike a folder
+    // without permissions).
+    std::fs::write(site.raw().join("usgs"), "").expect("a file in the way");
+    land_run(
+        &site.raw(),
+        &run("meteo", now - TimeDelta::minutes(1), None),
+    );
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "WAITING"), "?", "{stdout}");
+    assert_eq!(cell(&stdout, "meteo", "WAITING"), "1", "{stdout}");
+    assert_eq!(cell(&stdout, "usgs", "QUARANTINED"), "0", "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("analyser status: source `usgs`: cannot read ")
+            && lines[0].contains("are not counted"),
+        "{stderr}"
+    );
+
+    // The raw folder itself in the way: one line for it, every count unknown.
+    std::fs::remove_dir_all(site.raw()).expect("remove raw/");
+    std::fs::write(site.raw(), "").expect("a file in the way");
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    for source in ["usgs", "meteo"] {
+        assert_eq!(cell(&stdout, source, "STATE"), "ok", "{stdout}");
+        assert_eq!(cell(&stdout, source, "WAITING"), "?", "{stdout}");
+        assert_eq!(cell(&stdout, source, "QUARANTINED"), "?", "{stdout}");
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line for the folder: {stderr}");
+    assert!(
+        lines[0].starts_with(
+            "analyser status: cannot read the raw folder raw: not a folder; files waiting for the summariser, quarantined files and runs not yet summarised are not counted"
+        ),
+        "{stderr}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Collects what `analyser status` shows: the collector's metrics files and the data files
 //! still waiting in `raw/<source>/`, the quarantine, the `runs` and `hourly` collections, and
-//! the newest file in the reports folder. A folder or file that cannot be read is logged and
-//! skipped: a status command must say as much as it can.
+//! the newest file in the reports folder. A status command must say as much as it can: a
+//! folder of `raw/` that cannot be read leaves its counts unknown and is a problem of its own,
+//! and a metrics file that cannot be read is logged and skipped.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,11 @@ use crate::{quarantine, waiting_runs};
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
     let config = Config::load(&args.config.config)?;
     let raw_dir = &args.raw.raw_dir;
-    let quarantined = quarantined_per_source(raw_dir);
+    let raw_unreadable = unreadable_raw_dir(raw_dir);
+    let (quarantined, unreadable) = match &raw_unreadable {
+        Some(why) => (BTreeMap::new(), Some(why.clone())),
+        None => quarantined_per_source(raw_dir),
+    };
     let mut sources: Vec<SourceStatus> = config
         .sources
         .iter()
@@ -34,16 +39,18 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
                 quarantined: quarantined.get(&source.name).copied().unwrap_or(0),
                 ..SourceStatus::default()
             };
-            read_raw_folder(raw_dir, &mut status);
+            match &raw_unreadable {
+                Some(why) => status.raw_unreadable = Some(why.clone()),
+                None => read_raw_folder(raw_dir, &mut status),
+            }
             status
         })
         .collect();
-    sources.extend(
-        config
-            .refused
-            .iter()
-            .map(|refused| refused_row(&config, refused, raw_dir, &quarantined)),
-    );
+    sources.extend(config.refused.iter().map(|refused| {
+        let mut status = refused_row(&config, refused, raw_dir, &quarantined);
+        status.raw_unreadable = raw_unreadable.clone().or(status.raw_unreadable);
+        status
+    }));
     let database = match read_database(args, &mut sources, now).await {
         Ok(shown) => DatabaseState::Reachable { shown },
         Err(err) => DatabaseState::Unreachable {
@@ -56,7 +63,23 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         sources,
         database,
         last_report: newest_report(&args.reports_dir),
+        unreadable,
     })
+}
+
+/// Why the raw folder itself cannot be read, if it cannot. One that does not exist yet holds
+/// nothing: the collector makes it at its first run.
+fn unreadable_raw_dir(raw_dir: &Path) -> Option<String> {
+    let why = match std::fs::read_dir(raw_dir) {
+        Ok(_) => return None,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(err) if err.kind() == std::io::ErrorKind::NotADirectory => "not a folder".to_owned(),
+        Err(err) => err.to_string(),
+    };
+    Some(format!(
+        "cannot read the raw folder {}: {why}; files waiting for the summariser, quarantined files and runs not yet summarised are not counted",
+        raw_dir.display()
+    ))
 }
 
 /// The row of a `[[source]]` table the configuration refused.
@@ -109,8 +132,11 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
     let names = match rawfile::list(raw_dir, &status.name) {
         Ok(names) => names,
         Err(err) => {
-            let folder = raw_dir.join(&status.name);
-            tracing::warn!(folder = %folder.display(), error = %err, "Cannot list a raw folder.");
+            status.raw_unreadable = Some(format!(
+                "source `{}`: cannot read {}: {err}; its files waiting for the summariser and runs not yet summarised are not counted",
+                status.name,
+                raw_dir.join(&status.name).display()
+            ));
             return;
         }
     };
@@ -151,17 +177,24 @@ fn record_run(
     }
 }
 
-fn quarantined_per_source(raw_dir: &Path) -> BTreeMap<String, usize> {
-    let files = quarantine::list(raw_dir).unwrap_or_else(|err| {
-        let folder = raw_dir.join(rawfile::QUARANTINE_DIR);
-        tracing::warn!(folder = %folder.display(), error = %err, "Cannot list the quarantine.");
-        Vec::new()
-    });
+/// The quarantined files of each source, or why the quarantine cannot be read.
+fn quarantined_per_source(raw_dir: &Path) -> (BTreeMap<String, usize>, Option<String>) {
+    let files = match quarantine::list(raw_dir) {
+        Ok(files) => files,
+        Err(err) => {
+            let folder = raw_dir.join(rawfile::QUARANTINE_DIR);
+            let why = format!(
+                "cannot read the quarantine {}: {err}; quarantined files are not counted",
+                folder.display()
+            );
+            return (BTreeMap::new(), Some(why));
+        }
+    };
     let mut counts = BTreeMap::new();
     for file in files {
         *counts.entry(file.source).or_insert(0) += 1;
     }
-    counts
+    (counts, None)
 }
 
 /// Runs newer than this are read in one query for all sources; older successes are looked up

@@ -30,6 +30,14 @@ pub fn render(report: &StatusReport) -> String {
         )),
     }
     let hours_known = matches!(report.database, DatabaseState::Reachable { .. });
+    // A count that could not be read is shown as `?`; stderr says why.
+    let counted = |count: usize, known: bool| {
+        if known {
+            count.to_string()
+        } else {
+            "?".to_owned()
+        }
+    };
     let rows: Vec<[String; 9]> = report
         .sources
         .iter()
@@ -45,8 +53,8 @@ pub fn render(report: &StatusReport) -> String {
                 source
                     .every
                     .map_or_else(|| "-".to_owned(), |e| duration(e.as_chrono())),
-                source.waiting.to_string(),
-                source.quarantined.to_string(),
+                counted(source.waiting, source.raw_unreadable.is_none()),
+                counted(source.quarantined, report.unreadable.is_none()),
                 match (hours_known, source.last_hour) {
                     (false, _) => "unknown".to_owned(),
                     (true, None) => "none".to_owned(),
