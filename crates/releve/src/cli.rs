@@ -24,11 +24,17 @@ pub struct RawDirArgs {
 #[derive(Clone, clap::Args)]
 pub struct MongoArgs {
     /// MongoDB connection string (default: $MONGODB_URI, else mongodb://127.0.0.1:27017).
-    #[arg(long = "mongodb-uri", value_name = "URI", env = "MONGODB_URI", hide_env_values = true, default_value = DEFAULT_URI)]
+    #[arg(long = "mongodb-uri", value_name = "URI", env = "MONGODB_URI", hide_env_values = true, default_value = DEFAULT_URI, value_parser = uri_or_default)]
     pub uri: String,
     /// Database name.
     #[arg(long, value_name = "DB", default_value = DEFAULT_DATABASE)]
     pub database: String,
+}
+
+/// A URI left empty (`MONGODB_URI=` in a crontab or `.env`) means the default, as if unset.
+fn uri_or_default(uri: &str) -> Result<String, std::convert::Infallible> {
+    let uri = uri.trim();
+    Ok(if uri.is_empty() { DEFAULT_URI } else { uri }.to_owned())
 }
 
 impl std::fmt::Debug for MongoArgs {
@@ -37,5 +43,26 @@ impl std::fmt::Debug for MongoArgs {
             .field("uri", &crate::store::redact(&self.uri))
             .field("database", &self.database)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        mongo: MongoArgs,
+    }
+
+    #[test]
+    fn an_empty_uri_means_the_default() {
+        let parsed = Cli::parse_from(["stage", "--mongodb-uri", " "]);
+        assert_eq!(parsed.mongo.uri, DEFAULT_URI);
+        let parsed = Cli::parse_from(["stage", "--mongodb-uri", "mongodb://db:27017"]);
+        assert_eq!(parsed.mongo.uri, "mongodb://db:27017");
     }
 }
