@@ -53,6 +53,16 @@ fn read_tables(
     text: &str,
     path: &Path,
 ) -> Result<(ConfigFile, String, Vec<RefusedSource>), ConfigError> {
+    if let Some(offset) = sources_not_in_tables(text) {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            line: line_of(text, offset),
+            message:
+                "write each source as a `[[source]]` table, not as `source = ...` (a fault in \
+                      one table then refuses that table alone)"
+                    .to_owned(),
+        });
+    }
     let mut refused = Vec::new();
     // The text with the refused tables blanked out, every line where it was.
     let mut readable = text.to_owned();
@@ -86,6 +96,16 @@ fn read_tables(
             message,
         });
     }
+}
+
+/// Where `source` is written as a value (`source = [{ ... }]`) rather than as `[[source]]`
+/// tables, whose faults could not be told apart table by table.
+fn sources_not_in_tables(text: &str) -> Option<usize> {
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let sources = root.get_ref().get("source")?;
+    let span = sources.span();
+    let written = text.get(span.clone())?;
+    (!written.starts_with("[[")).then_some(span.start)
 }
 
 /// The sources that pass the checks serde cannot make, in file order; the others join

@@ -489,6 +489,19 @@ fn faults_outside_the_sources_refuse_the_file() {
             format!("{}\n[extra]\nx = 1\n", meteo("a", "")),
             "sources.toml:",
         ),
+        // Sources as a value, valid or not, and a single `[source]` table.
+        (
+            "source = [{ name = \"g\", kind = \"http_json\", url = \"http://127.0.0.1:9/\", every = \"1m\", key = \"id\", time = \"t\" }]\n".to_owned(),
+            "sources.toml:1: write each source as a `[[source]]` table",
+        ),
+        (
+            format!("# sources\n\nsource = [\n  {{ name = \"g\", every = \"often\" }},\n]\n{}", meteo("a", "")),
+            "sources.toml:3: write each source as a `[[source]]` table",
+        ),
+        (
+            "[source]\nname = \"g\"\n".to_owned(),
+            "sources.toml:1: write each source as a `[[source]]` table",
+        ),
     ] {
         let refused = Config::parse(&text, Path::new("sources.toml"))
             .expect_err("the whole file is refused")
