@@ -205,13 +205,21 @@ impl SourceClient {
         })
     }
 
-    /// Registers a secret (API key, client secret, token) to scrub from every message.
+    /// Registers a secret (API key, client secret, token) to scrub from every message, as
+    /// written and as a request carries it (form- or percent-encoded, JSON-escaped), for an
+    /// API may echo what it received.
     pub fn hide(&self, secret: &str) {
         if secret.is_empty() {
             return;
         }
         if let Ok(mut secrets) = self.secrets.lock() {
-            secrets.push(secret.to_owned());
+            for form in secret_forms(secret) {
+                if !secrets.contains(&form) {
+                    secrets.push(form);
+                }
+            }
+            // The longest first, so no shorter form leaves part of a longer one behind.
+            secrets.sort_by_key(|form| std::cmp::Reverse(form.len()));
         }
     }
 
@@ -419,5 +427,42 @@ impl SourceClient {
                 why: self.scrub(&why),
             },
         }
+    }
+}
+
+/// The ways a secret can be written back by an API: as is, form-encoded (a query or a form
+/// body: space as `+`) or with `%20`, and JSON-escaped.
+fn secret_forms(secret: &str) -> Vec<String> {
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let percent = form.replace('+', "%20");
+    let json = serde_json::to_string(secret)
+        .map(|quoted| quoted[1..quoted.len() - 1].to_owned())
+        .unwrap_or_default();
+    [secret.to_owned(), form, percent, json]
+        .into_iter()
+        .filter(|form| !form.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_is_scrubbed_however_the_api_echoes_it() {
+        let client =
+            SourceClient::new(Duration::from_secs(5), 1.0, RetryPolicy::default()).expect("client");
+        let secret = "S3cr3t+/val=ue \"x\"";
+        client.hide(secret);
+        let echoed = format!(
+            "raw {secret} form client_secret=S3cr3t%2B%2Fval%3Due+%22x%22 percent S3cr3t%2B%2Fval%3Due%20%22x%22 json {}",
+            serde_json::to_string(secret).expect("json")
+        );
+        let scrubbed = client.scrub(&echoed);
+        assert!(!scrubbed.contains("S3cr3t"), "{scrubbed}");
+        assert_eq!(
+            scrubbed,
+            "raw *** form client_secret=*** percent *** json \"***\""
+        );
     }
 }
