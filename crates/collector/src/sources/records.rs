@@ -3,6 +3,7 @@
 //! incremental cursor).
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use releve::Source;
@@ -18,8 +19,10 @@ use super::{Collected, SourceError};
 pub(crate) struct RecordSet<'s> {
     source: &'s Source,
     dropped: Vec<FieldPath>,
-    /// The indexes in `records` of the records held under each key.
-    seen: HashMap<String, Vec<usize>>,
+    /// The indexes in `records` of the records held under each key and content hash: a
+    /// record is compared only with those it may equal, so a `key` shared by every record
+    /// costs no more than a unique one.
+    seen: HashMap<(String, u64), Vec<usize>>,
     records: Vec<Value>,
 }
 
@@ -47,7 +50,7 @@ impl<'s> RecordSet<'s> {
             drop_fields(&self.dropped, &mut record);
             let fresh = match self.source.key.get(&record) {
                 Some(key) => {
-                    let held = self.seen.entry(key).or_default();
+                    let held = self.seen.entry((key, content_hash(&record))).or_default();
                     let again = held.iter().any(|&index| self.records[index] == record);
                     if !again {
                         held.push(self.records.len());
@@ -89,6 +92,34 @@ impl<'s> RecordSet<'s> {
             not_values: survey.not_values,
         })
     }
+}
+
+/// A hash of a record's content: equal records hash alike, whatever the order of their
+/// fields.
+fn content_hash(value: &Value) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    match value {
+        Value::Null => 0_u8.hash(&mut hasher),
+        Value::Bool(b) => (1_u8, b).hash(&mut hasher),
+        // As written: `1` and `1.0` are not equal values either.
+        Value::Number(n) => (2_u8, n.to_string()).hash(&mut hasher),
+        Value::String(text) => (3_u8, text).hash(&mut hasher),
+        Value::Array(items) => {
+            (4_u8, items.len()).hash(&mut hasher);
+            for item in items {
+                content_hash(item).hash(&mut hasher);
+            }
+        }
+        Value::Object(fields) => {
+            let entries = fields.iter().fold(0_u64, |sum, (name, field)| {
+                let mut entry = DefaultHasher::new();
+                (name, content_hash(field)).hash(&mut entry);
+                sum.wrapping_add(entry.finish())
+            });
+            (5_u8, fields.len(), entries).hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// Removes the `dropped` fields from `record`.
@@ -238,5 +269,19 @@ categories = ["kind"]
             "shifted onto the next page"
         );
         assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn a_key_every_record_shares_keeps_them_all_and_each_repeat_once() {
+        // A `key` that is not unique (a v1 `datasetid`): the set stays correct, and it is
+        // compared by content hash, not with every record held under the key.
+        let source = source();
+        let mut set = RecordSet::new(&source);
+        let records: Vec<Value> = (0..20_000)
+            .map(|i| json!({"id": "same", "t": "2026-11-21T10:00:00Z", "val": i, "tags": [i % 7]}))
+            .collect();
+        assert_eq!(set.append(records.clone()), 20_000);
+        assert_eq!(set.append(records), 0, "served again alike");
+        assert_eq!(set.len(), 20_000);
     }
 }
