@@ -188,33 +188,39 @@ async fn too_many_requests_waits_as_told_and_counts_the_429() {
 
 #[tokio::test]
 async fn a_429_naming_no_wait_is_retried_after_the_throttled_floor_not_at_once() {
-    // Open-Meteo's 429: no Retry-After, no quota reset, only words.
-    let (server, calls) = faulty_feed(vec![Fault(
-        429,
+    // Open-Meteo's 429: no Retry-After, no quota reset, only words; and waits already over.
+    for headers in [
         vec![],
-        "{\"error\":true,\"reason\":\"Minutely API request limit exceeded. Please try again in one minute.\"}",
-        0,
-    )]);
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let policy = collector::RetryPolicy {
-        throttled_floor: Duration::from_millis(400),
-        max_delay: Duration::from_secs(1),
-        ..fast_policy()
-    };
-    let started = std::time::Instant::now();
-    let outcome = collector::run_with(&site.args(&[], true), policy)
-        .await
-        .expect("the collector runs");
-    assert!(
-        matches!(outcome.sources[0].1, SourceResult::Landed { .. }),
-        "{:?}",
-        outcome.sources
-    );
-    assert!(
-        started.elapsed() >= Duration::from_millis(400),
-        "the retry waited the floor, not the millisecond backoff"
-    );
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+        vec![("retry-after", "0")],
+        vec![("x-ratelimit-reset", "1000000000")],
+    ] {
+        let (server, calls) = faulty_feed(vec![Fault(
+            429,
+            headers.clone(),
+            "{\"error\":true,\"reason\":\"Minutely API request limit exceeded. Please try again in one minute.\"}",
+            0,
+        )]);
+        let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+        let policy = collector::RetryPolicy {
+            throttled_floor: Duration::from_millis(400),
+            max_delay: Duration::from_secs(1),
+            ..fast_policy()
+        };
+        let started = std::time::Instant::now();
+        let outcome = collector::run_with(&site.args(&[], true), policy)
+            .await
+            .expect("the collector runs");
+        assert!(
+            matches!(outcome.sources[0].1, SourceResult::Landed { .. }),
+            "{headers:?}: {:?}",
+            outcome.sources
+        );
+        assert!(
+            started.elapsed() >= Duration::from_millis(400),
+            "{headers:?}: the retry waited the floor, not the millisecond backoff"
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{headers:?}");
+    }
 }
 
 #[tokio::test]

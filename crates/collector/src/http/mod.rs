@@ -347,7 +347,9 @@ impl SourceClient {
         }
         if status == 429 || status >= 500 {
             let wait = if status == 429 {
-                retry::throttled_wait(&headers, &body)
+                // A wait already over (`Retry-After: 0`, a reset in the past) names no wait:
+                // the throttle's own floor applies, or a limit still in force is hammered.
+                retry::throttled_wait(&headers, &body).filter(|wait| !wait.is_zero())
             } else {
                 retry::retry_after(&headers)
             };
