@@ -98,7 +98,7 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         "date_heure",
         eco2mix_records(250, start()),
     )
-    .with_daily_quota(2);
+    .with_daily_quota(1);
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let outcome = collector::run_with(&site.args(&[], false), fast_policy())
@@ -129,8 +129,8 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
     );
     assert_eq!(
         double.requests().len(),
-        3,
-        "no retry spends calls on a quota that resets tomorrow"
+        2,
+        "the first page, then the refused export: no retry spends calls on a quota that resets tomorrow"
     );
     assert!(
         site.data_files("eco2mix").is_empty(),
@@ -145,15 +145,15 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         SourceResult::NotDue(format!("next run due at {reset}")),
         "the source rests until the quota resets"
     );
-    assert_eq!(double.requests().len(), 3);
+    assert_eq!(double.requests().len(), 2);
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("forced run");
-    assert_eq!(double.requests().len(), 4, "`--force` tries at once");
+    assert_eq!(double.requests().len(), 3, "`--force` tries at once");
 }
 
 #[tokio::test]
-async fn a_selection_within_the_window_is_paged_by_hundreds() {
+async fn a_selection_larger_than_a_page_comes_whole_from_one_export_call() {
     let double = OpendatasoftDouble::new(
         "eco2mix-national-tr",
         "date_heure",
@@ -172,20 +172,23 @@ async fn a_selection_within_the_window_is_paged_by_hundreds() {
         records.iter().all(|r| r.get("perimetre").is_none()),
         "the `drop` fields never land"
     );
+    // A page of 100 tells the selection's size, then one export gives all of it, with the
+    // same selection: pages of a live dataset would shift between calls.
     let requests = double.requests();
-    assert_eq!(requests.len(), 3, "{requests:?}");
-    assert!(requests.iter().all(|r| r.contains("limit=100")));
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(
+        requests[0].starts_with("records") && requests[0].contains("limit=100"),
+        "{requests:?}"
+    );
+    assert!(requests[1].starts_with("exports/json"), "{requests:?}");
     assert!(
         requests
             .iter()
-            .all(|r| r.contains("refine=nature:Données temps réel"))
+            .all(|r| r.contains("refine=nature:Données temps réel")
+                && r.contains("where=(perimetre = 'France')")
+                && r.contains("order_by=date_heure")),
+        "{requests:?}"
     );
-    assert!(
-        requests
-            .iter()
-            .all(|r| r.contains("where=(perimetre = 'France')"))
-    );
-    assert!(requests[2].contains("offset=200"));
 }
 
 #[tokio::test]

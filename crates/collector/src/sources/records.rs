@@ -38,6 +38,7 @@ impl<'s> RecordSet<'s> {
     }
 
     /// Records held.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.records.len()
     }
@@ -65,13 +66,6 @@ impl<'s> RecordSet<'s> {
             }
         }
         appended
-    }
-
-    /// Replaces everything held with a whole selection (an export or download).
-    pub(crate) fn replace(&mut self, selection: Vec<Value>) -> u64 {
-        self.records.clear();
-        self.seen.clear();
-        self.append(selection)
     }
 
     /// The run's result: the records as the JSON array that lands, and the API's total.

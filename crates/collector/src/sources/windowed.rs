@@ -1,8 +1,7 @@
-//! What both Opendatasoft APIs share: a selection is paged while it fits the API's offset
-//! window (`offset + limit ≤ 10000`), and fetched whole from the bulk endpoint (v2.1
-//! `/exports/json`, v1 `/download/`) when it is larger, or when it grows past the window while
-//! being paged (the API then refuses the page with a 400). A record served twice alike (a page
-//! shift) is kept once.
+//! What both Opendatasoft APIs share: a selection that fits one page comes from the paged
+//! endpoint, and a larger one whole from the bulk endpoint (v2.1 `/exports/json`, v1
+//! `/download/`), which answers it at once and knows no offset window (`offset + limit ≤
+//! 10000` on the paged endpoints). A record served twice alike is kept once.
 
 use releve::Source;
 use serde::Deserialize;
@@ -10,9 +9,8 @@ use serde_json::Value;
 
 use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
-use crate::http::FetchError;
 
-/// `offset + limit` may not exceed this, on both APIs.
+/// `offset + limit` may not exceed this on either API, so neither may a page.
 const WINDOW: u64 = 10_000;
 
 /// One page of a selection, with the API's count of the whole selection.
@@ -109,95 +107,49 @@ impl WindowedApi for Portal<'_> {
     }
 }
 
-/// Fetches every record of the selection, `page_size` at a time within the window.
+/// Fetches every record of the selection: from its first page when that holds all of it,
+/// else from the bulk endpoint, in one call.
 ///
-/// Each page starts where the records received so far end, so a portal that serves fewer
-/// rows than asked (older v1 portals cap `rows` at 1,000) is paged on, not skipped over. A
-/// page that comes back empty while the selection it announces holds more is inconsistent:
-/// the selection is then fetched whole, rather than landed short.
+/// Pages of a live dataset shift between calls: a record updated, added or removed moves the
+/// others, so paging could miss records or land one twice while the totals still agree. The
+/// bulk endpoint answers the whole selection at once, has no window to outgrow, and costs one
+/// call of the portal's quota instead of one per page. Records it announced and did not serve
+/// are counted as the run's `shortfall`.
 pub(super) async fn collect(
     ctx: &RunContext,
     source: &Source,
     api: &impl WindowedApi,
     page_size: u64,
 ) -> Result<Collected, SourceError> {
-    let page_size = page_size.clamp(1, WINDOW);
-    let first = api.page(0, page_size).await?;
-    let mut announced = first.total;
+    let first = api.page(0, page_size.clamp(1, WINDOW)).await?;
+    let announced = first.total;
     ctx.progress_total(announced);
     let mut records = RecordSet::new(source);
-    let whole_needed = announced > WINDOW || {
-        let received = first.records.len() as u64;
+    let received = first.records.len() as u64;
+    if received >= announced {
         ctx.progress_advance(records.append(first.records));
-        page_on(
-            ctx,
-            source,
-            api,
-            page_size,
-            received,
-            &mut records,
-            &mut announced,
-        )
-        .await?
-    };
-    if whole_needed {
+    } else {
+        tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
         let whole = api.bulk().await?;
-        // A bulk answer holding less than paging already gave is broken too: land nothing
-        // rather than fewer records, and let the next run try again.
-        if whole.len() < records.len() {
+        // A bulk answer holding less than the first page is broken: land nothing rather than
+        // fewer records, and let the next run try again.
+        if (whole.len() as u64) < received {
             return Err(SourceError::Unexpected {
                 what: "the bulk export".to_owned(),
                 message: format!(
-                    "it holds {} records, fewer than the {} already paged of the {announced} announced",
-                    whole.len(),
-                    records.len()
+                    "it holds {} records, fewer than the first page's {received} of the {announced} announced",
+                    whole.len()
                 ),
             });
         }
-        ctx.progress_advance(records.replace(whole));
+        ctx.progress_advance(records.append(whole));
     }
-    records.into_collected(announced)
-}
-
-/// Pages on from `offset`, the rows received so far, until the selection `announced` (updated
-/// from each page) is reached; true when it must be fetched whole instead.
-async fn page_on(
-    ctx: &RunContext,
-    source: &Source,
-    api: &impl WindowedApi,
-    page_size: u64,
-    mut offset: u64,
-    records: &mut RecordSet<'_>,
-    announced: &mut u64,
-) -> Result<bool, SourceError> {
-    let outgrown = |offset: u64| {
-        tracing::info!(source = %source.name, offset, "The selection outgrew the paging window; fetching it whole instead.");
-        true
-    };
-    while offset < *announced {
-        let limit = page_size.min(WINDOW - offset);
-        let page = match api.page(offset, limit).await {
-            Ok(page) => page,
-            Err(SourceError::Fetch(FetchError::Rejected { status: 400, .. })) => {
-                return Ok(outgrown(offset));
-            }
-            Err(err) => return Err(err),
-        };
-        if page.records.is_empty() && offset < page.total {
-            tracing::warn!(source = %source.name, offset, announced = page.total, "The portal served an empty page inside the selection; fetching it whole instead.");
-            return Ok(true);
-        }
-        *announced = page.total;
-        if page.records.is_empty() {
-            break;
-        }
-        if *announced > WINDOW {
-            return Ok(outgrown(offset));
-        }
-        offset += page.records.len() as u64;
-        ctx.progress_advance(records.append(page.records));
+    let mut collected = records.into_collected(announced)?;
+    collected.shortfall = announced.saturating_sub(collected.records);
+    if collected.shortfall > 0 {
+        tracing::warn!(source = %source.name, announced, served = collected.records, "The portal served fewer records than it announced; the run counts them as its shortfall.");
     }
-    Ok(false)
+    Ok(collected)
 }
 
 #[cfg(test)]
@@ -210,32 +162,33 @@ mod tests {
     use super::*;
     use crate::http::{RetryPolicy, SourceClient};
 
-    /// A selection of `total` records whose paging is refused from `refused_from` on, that
-    /// serves at most `cap` records a page, an empty page at `empty_at`, and `bulk` records
-    /// whole.
-    struct Growing {
+    /// A selection of `total` records that serves at most `cap` records a page and `bulk`
+    /// records whole, noting every call.
+    struct Selection {
         total: u64,
-        refused_from: u64,
         cap: u64,
-        empty_at: Option<u64>,
         bulk: u64,
-        asked: Mutex<Vec<(u64, u64)>>,
+        calls: Mutex<Vec<String>>,
     }
 
-    impl Growing {
-        fn new(total: u64, refused_from: u64) -> Self {
-            Growing {
+    impl Selection {
+        fn new(total: u64) -> Self {
+            Selection {
                 total,
-                refused_from,
                 cap: u64::MAX,
-                empty_at: None,
-                bulk: total + 50,
-                asked: Mutex::default(),
+                bulk: total,
+                calls: Mutex::default(),
             }
         }
 
-        fn asked(&self) -> Vec<(u64, u64)> {
-            self.asked.lock().map(|a| a.clone()).unwrap_or_default()
+        fn calls(&self) -> Vec<String> {
+            self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+        }
+
+        fn note(&self, call: String) {
+            if let Ok(mut calls) = self.calls.lock() {
+                calls.push(call);
+            }
         }
     }
 
@@ -243,23 +196,10 @@ mod tests {
         json!({"id": i.to_string(), "t": "2026-11-22T08:00:00Z"})
     }
 
-    impl WindowedApi for Growing {
+    impl WindowedApi for Selection {
         async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
-            if let Ok(mut asked) = self.asked.lock() {
-                asked.push((offset, limit));
-            }
-            if offset >= self.refused_from {
-                return Err(SourceError::Fetch(FetchError::Rejected {
-                    what: format!("records offset {offset}"),
-                    status: 400,
-                    message: "Invalid value for sum of offset + limit".to_owned(),
-                }));
-            }
-            let end = if self.empty_at == Some(offset) {
-                offset
-            } else {
-                (offset + limit.min(self.cap)).min(self.total)
-            };
+            self.note(format!("page {offset} {limit}"));
+            let end = (offset + limit.min(self.cap)).min(self.total);
             Ok(Page {
                 total: self.total,
                 records: (offset..end).map(record).collect(),
@@ -267,6 +207,7 @@ mod tests {
         }
 
         async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+            self.note("bulk".to_owned());
             Ok((0..self.bulk).map(record).collect())
         }
     }
@@ -290,67 +231,70 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_selection_that_outgrows_the_window_while_paged_is_fetched_whole() {
-        let api = Growing::new(450, 200);
+    async fn a_selection_one_page_holds_takes_one_call() {
+        let api = Selection::new(100);
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!((collected.records, collected.shortfall), (100, 0));
+        assert_eq!(api.calls(), ["page 0 100"]);
+    }
+
+    #[tokio::test]
+    async fn a_larger_selection_comes_whole_from_one_bulk_call() {
+        let api = Selection {
+            bulk: 480,
+            ..Selection::new(450)
+        };
         let collected = collect(&context(), &source(), &api, 100)
             .await
             .expect("collected");
         assert_eq!(
-            collected.records, 500,
-            "every record of the bulk answer, once"
+            collected.records, 480,
+            "every record of the bulk answer, grown since the count, once"
         );
         assert_eq!(collected.announced, Some(450));
-        assert_eq!(api.asked(), vec![(0, 100), (100, 100), (200, 100)]);
+        assert_eq!(collected.shortfall, 0);
+        assert_eq!(api.calls(), ["page 0 100", "bulk"]);
     }
 
     #[tokio::test]
-    async fn pages_near_the_window_edge_ask_only_what_fits() {
-        let api = Growing::new(WINDOW, u64::MAX);
-        let collected = collect(&context(), &source(), &api, 3000)
-            .await
-            .expect("collected");
-        assert_eq!(collected.records, WINDOW);
-        assert_eq!(
-            api.asked(),
-            vec![(0, 3000), (3000, 3000), (6000, 3000), (9000, 1000)]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_portal_serving_fewer_rows_than_asked_is_paged_on_from_what_came() {
-        let api = Growing {
+    async fn a_portal_serving_fewer_rows_than_asked_gives_the_rest_whole() {
+        let api = Selection {
             cap: 1000,
-            ..Growing::new(4500, u64::MAX)
+            ..Selection::new(4500)
         };
-        let collected = collect(&context(), &source(), &api, 2000)
+        let collected = collect(&context(), &source(), &api, 20_000)
             .await
             .expect("collected");
         assert_eq!(collected.records, 4500, "every record, none skipped");
-        let starts: Vec<u64> = api.asked().iter().map(|(offset, _)| *offset).collect();
-        assert_eq!(starts, vec![0, 1000, 2000, 3000, 4000]);
-    }
-
-    #[tokio::test]
-    async fn an_empty_page_inside_the_selection_fetches_it_whole() {
-        let api = Growing {
-            empty_at: Some(200),
-            ..Growing::new(350, u64::MAX)
-        };
-        let collected = collect(&context(), &source(), &api, 100)
-            .await
-            .expect("collected");
         assert_eq!(
-            collected.records, 400,
-            "the bulk answer, not the 200 records paged before the empty page"
+            api.calls(),
+            ["page 0 10000", "bulk"],
+            "no page past the window"
         );
     }
 
     #[tokio::test]
-    async fn a_bulk_answer_smaller_than_what_was_paged_lands_nothing() {
-        let api = Growing {
-            empty_at: Some(200),
+    async fn records_announced_and_not_served_are_the_shortfall() {
+        let api = Selection {
+            bulk: 12_000,
+            ..Selection::new(15_000)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("what was served lands");
+        assert_eq!(
+            (collected.records, collected.announced, collected.shortfall),
+            (12_000, Some(15_000), 3_000)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bulk_answer_smaller_than_the_first_page_lands_nothing() {
+        let api = Selection {
             bulk: 0,
-            ..Growing::new(350, u64::MAX)
+            ..Selection::new(350)
         };
         let err = collect(&context(), &source(), &api, 100)
             .await
@@ -358,7 +302,7 @@ mod tests {
             .map(|err| err.to_string())
             .unwrap_or_default();
         assert!(
-            err.contains("holds 0 records, fewer than the 200 already paged of the 350 announced"),
+            err.contains("holds 0 records, fewer than the first page's 100 of the 350 announced"),
             "{err}"
         );
     }
