@@ -134,7 +134,10 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
                         format!("{{\"error\":\"busy, try again: {query}\"}}"),
                     );
                 }
-                (StatusCode::OK, body)
+                // Echoing the request in the answer, as USGS's `metadata.url` does.
+                let mut body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                body["metadata"]["url"] = format!("https://api.example.org/feed?{query}").into();
+                (StatusCode::OK, body.to_string())
             }
         }),
     ));
@@ -169,6 +172,14 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
         );
     }
     assert_eq!(site.metrics("usgs")[0].retries, 1);
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&site.data_files("usgs")[0]).expect("read"))
+            .expect("JSON");
+    assert_eq!(
+        landed["metadata"]["url"],
+        "https://api.example.org/feed?format=geojson&api_key=***"
+    );
+    assert_eq!(landed["features"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]

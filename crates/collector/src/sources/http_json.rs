@@ -1,6 +1,7 @@
 //! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
 //! once it is known to be JSON holding records at the configured `records` path — unless the
-//! source has `drop` fields: then the body lands re-written without them.
+//! source has `drop` fields, or the body echoes the source's key: then it lands re-written
+//! without them.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
@@ -53,13 +54,15 @@ pub(super) async fn collect(
         })
         .await?;
     let mut body: Value = answer.json("GET")?;
+    // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
+    let echoed = key.is_some() && scrub_strings(ctx, &mut body);
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
     ctx.progress_total(count);
     ctx.progress_advance(count);
     let survey = records::survey(source, records);
     let dropped = source.dropped_fields();
-    let body = if dropped.is_empty() {
+    let body = if dropped.is_empty() && !echoed {
         answer.body.to_vec()
     } else {
         for record in records.iter_mut() {
@@ -80,6 +83,34 @@ pub(super) async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
+}
+
+/// Replaces the key, in any form a request carries it, in every text of `value`; true when
+/// some text held it.
+fn scrub_strings(ctx: &RunContext, value: &mut Value) -> bool {
+    match value {
+        Value::String(text) => {
+            let scrubbed = ctx.client.scrub(text);
+            let changed = scrubbed != *text;
+            *text = scrubbed;
+            changed
+        }
+        Value::Array(items) => {
+            let mut changed = false;
+            for item in items {
+                changed |= scrub_strings(ctx, item);
+            }
+            changed
+        }
+        Value::Object(fields) => {
+            let mut changed = false;
+            for field in fields.values_mut() {
+                changed |= scrub_strings(ctx, field);
+            }
+            changed
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
