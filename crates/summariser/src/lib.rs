@@ -155,6 +155,14 @@ pub enum SummariseError {
     /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
     #[error("the raw folder {0} does not exist: check --raw-dir (the collector creates it)")]
     NoRawDir(PathBuf),
+    /// The raw folder is a file, or cannot be read.
+    #[error("the raw folder {path} cannot be read: {why}: check --raw-dir")]
+    UnreadableRawDir {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
     /// The lock file could not be created.
     #[error("cannot take the lock {path}: {cause}")]
     Lock {
@@ -172,8 +180,23 @@ pub fn lock_path(raw_dir: &Path) -> PathBuf {
 
 /// Summarises every landed file of every configured source.
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
-    if !options.raw_dir.is_dir() {
-        return Err(SummariseError::NoRawDir(options.raw_dir.clone()));
+    match std::fs::metadata(&options.raw_dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(SummariseError::UnreadableRawDir {
+                path: options.raw_dir.clone(),
+                why: "it is not a folder".to_owned(),
+            });
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SummariseError::NoRawDir(options.raw_dir.clone()));
+        }
+        Err(err) => {
+            return Err(SummariseError::UnreadableRawDir {
+                path: options.raw_dir.clone(),
+                why: err.to_string(),
+            });
+        }
     }
     let path = lock_path(&options.raw_dir);
     let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {

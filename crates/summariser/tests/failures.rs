@@ -77,6 +77,16 @@ fn a_raw_folder_that_does_not_exist_is_an_error_not_created() {
         "{errors}"
     );
     assert!(!exists(&ws.raw()), "the folder is not created");
+    // A file where the folder should be is told apart from a missing folder.
+    std::fs::write(ws.raw(), "").expect("a file in the way");
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains("the raw folder raw cannot be read: it is not a folder: check --raw-dir"),
+        "{errors}"
+    );
 }
 
 #[test]
