@@ -3,10 +3,13 @@
 //! seconds, so a `1m` source run by cron every minute is never skipped for a second of
 //! jitter). A per-day source (France Travail) is due while the `--date` day is not landed.
 //!
-//! After a failed run a source waits before trying again: the shorter of its interval and 15
-//! minutes since that attempt started, so a failing hourly or daily source does not hammer an
-//! API every minute, and a minutely one simply tries at its next minute. When the API asked to
-//! wait longer (an exhausted daily quota), the source waits until then, at most a day.
+//! After a failed run a source waits before trying again, from the start of that attempt: its
+//! interval, doubled for each further run failed in a row, and never more than 15 minutes. A
+//! minutely source tries at its next minute, then 2, 4 and 8 minutes later, then every 15
+//! minutes, so an API that keeps failing (or a quota it keeps refusing without saying until
+//! when) is not called every minute all day; a failing hourly or daily source tries every 15
+//! minutes. When the API asked to wait longer (an exhausted daily quota), the source waits
+//! until then, at most a day.
 
 use std::collections::BTreeSet;
 
@@ -77,7 +80,11 @@ pub fn due(
                 return Due::NotBefore(resume);
             }
         }
-        let wait = every.min(RETRY_AFTER_FAILURE);
+        let doublings = state.failures_in_a_row.saturating_sub(1).min(16);
+        let wait = every
+            .checked_mul(1 << doublings)
+            .unwrap_or(RETRY_AFTER_FAILURE)
+            .min(RETRY_AFTER_FAILURE);
         let retry = attempt + wait - tolerance(wait);
         if now < retry {
             return Due::NotBefore(retry);
@@ -175,6 +182,21 @@ mod tests {
         );
         let minutely = source("1m");
         assert_eq!(due(&minutely, false, &state, day, at(8, 0, 59)), Due::Now);
+        // Failing again and again, it waits longer each time, 15 minutes at most.
+        let mut failing = SourceState::default();
+        let mut waits = Vec::new();
+        for _ in 0..6 {
+            failing.failed(at(8, 0, 0), "HTTP 429", None);
+            match due(&minutely, false, &failing, day, at(8, 0, 0)) {
+                Due::NotBefore(next) => waits.push((next - at(8, 0, 0)).num_seconds()),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            waits,
+            [54, 108, 216, 450, 870, 870],
+            "less a tenth, 30 s at most"
+        );
 
         state.paused_until = Some(at(23, 59, 59) + TimeDelta::seconds(1));
         assert_eq!(

@@ -39,6 +39,9 @@ pub struct SourceState {
     pub last_attempt: Option<DateTime<Utc>>,
     /// Why the last run failed, when it did.
     pub last_error: Option<String>,
+    /// Runs failed in a row since the last success.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failures_in_a_row: u32,
     /// Until when the API asked not to be called after the last failed run (an exhausted
     /// quota); see [`crate::schedule`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,10 @@ pub struct SourceState {
     /// Days landed by a per-day source (France Travail), newest last.
     #[serde(default)]
     pub days: BTreeSet<NaiveDate>,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// The state file of `source` under `raw_dir`.
@@ -99,6 +106,7 @@ impl SourceState {
             last_success_landed: Some(newest.landed_at),
             last_attempt: Some(newest.landed_at),
             last_error: None,
+            failures_in_a_row: 0,
             paused_until: None,
             cursor,
             days: BTreeSet::new(),
@@ -127,6 +135,7 @@ impl SourceState {
         self.last_success_landed = Some(landed);
         self.last_attempt = Some(started);
         self.last_error = None;
+        self.failures_in_a_row = 0;
         self.paused_until = None;
         // A cursor saved ahead of its run (before cursors were capped) is capped too.
         let capped = |time: Option<DateTime<Utc>>| time.map(|time| time.min(started));
@@ -148,6 +157,7 @@ impl SourceState {
     ) {
         self.last_attempt = Some(started);
         self.last_error = Some(error.to_owned());
+        self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;
     }
 
