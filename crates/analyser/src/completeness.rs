@@ -78,7 +78,7 @@ pub struct Completeness {
     pub retries: u64,
     /// 429 answers.
     pub throttled: u64,
-    /// Records out of reach of any query.
+    /// Records announced and not landed: out of reach of any query, or not served.
     pub shortfall: u64,
     /// Records in the period, from `hourly`.
     pub records: i64,

@@ -98,7 +98,7 @@ pub fn completeness_section(
         .filter(|(_, c)| c.shortfall > 0)
         .map(|(source, c)| {
             format!(
-                "{}: {} out of reach of any query.",
+                "{}: {} not landed (out of reach of any query, or not served).",
                 source.name,
                 counted(c.shortfall, "announced record")
             )

@@ -1,9 +1,9 @@
 //! `kind = "ods_v1"`: a legacy Opendatasoft v1 / data4citizen dataset; `url` is the portal base.
 //!
 //! Keys: `dataset`, optional `q`, `refine` (`{ facet = "value" }` → `refine.facet=value`),
-//! `facet`, `sort`, `rows` (page size, default 1000). `/api/records/1.0/search/` is paged with
-//! `rows`/`start` while `start + rows ≤ 10000`; when `nhits` is larger than that window, the
-//! whole selection comes from `/api/records/1.0/download/?format=json` in one call. The landed
+//! `facet`, `sort`, `rows` (first page size, default 1000). The first
+//! `/api/records/1.0/search/` call tells `nhits`; a selection it does not hold comes whole from
+//! one `/api/records/1.0/download/?format=json` call (see [`windowed`]). The landed
 //! array holds the API's record objects (`datasetid`, `recordid`, `fields`, `geometry`,
 //! `record_timestamp`) as given; a record served twice alike is kept once.
 

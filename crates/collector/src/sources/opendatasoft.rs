@@ -1,10 +1,10 @@
 //! `kind = "opendatasoft"`: an Explore API v2.1 dataset; `url` is the portal base.
 //!
 //! Keys: `dataset`, optional `select`, `where`, `order_by`, `refine` (a list of `facet:value`),
-//! `incremental`. The first `/records` call (limit 100) tells the selection's `total_count`.
-//! A selection within the API's window (offset + limit ≤ 10000) is paged with `/records`,
-//! limit 100; a larger one is fetched in one call from `/exports/json`, which has no window,
-//! so every record lands. A record served twice alike is kept once.
+//! `incremental`. The first `/records` call (limit 100) tells the selection's `total_count`;
+//! a selection it does not hold comes whole from one `/exports/json` call, which has no window
+//! and does not shift like pages of a live dataset (see [`windowed`]). A record served twice
+//! alike is kept once.
 //!
 //! `incremental = true` adds `<time> >= date'<start>'` to the `where` clause and orders by
 //! `time` unless `order_by` is set. The start is the newest record `time` landed so far (from

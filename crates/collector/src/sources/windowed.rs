@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
+use crate::http::FetchError;
 
 /// `offset + limit` may not exceed this on either API, so neither may a page.
 const WINDOW: u64 = 10_000;
@@ -113,37 +114,90 @@ impl WindowedApi for Portal<'_> {
 /// Pages of a live dataset shift between calls: a record updated, added or removed moves the
 /// others, so paging could miss records or land one twice while the totals still agree. The
 /// bulk endpoint answers the whole selection at once, has no window to outgrow, and costs one
-/// call of the portal's quota instead of one per page. Records it announced and did not serve
-/// are counted as the run's `shortfall`.
+/// call of the portal's quota instead of one per page. When it fails all the same (exports
+/// switched off, too slow for the source's `timeout`), a selection within the window is paged
+/// instead, as the next best answer. Records announced and not served are counted as the
+/// run's `shortfall`.
 pub(super) async fn collect(
     ctx: &RunContext,
     source: &Source,
     api: &impl WindowedApi,
     page_size: u64,
 ) -> Result<Collected, SourceError> {
-    let first = api.page(0, page_size.clamp(1, WINDOW)).await?;
+    let page_size = page_size.clamp(1, WINDOW);
+    let first = api.page(0, page_size).await?;
     let announced = first.total;
     ctx.progress_total(announced);
     let mut records = RecordSet::new(source);
     let received = first.records.len() as u64;
     if received >= announced {
         ctx.progress_advance(records.append(first.records));
-    } else {
-        tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
-        let whole = api.bulk().await?;
-        // A bulk answer holding less than the first page is broken: land nothing rather than
-        // fewer records, and let the next run try again.
-        if (whole.len() as u64) < received {
-            return Err(SourceError::Unexpected {
-                what: "the bulk export".to_owned(),
-                message: format!(
-                    "it holds {} records, fewer than the first page's {received} of the {announced} announced",
-                    whole.len()
-                ),
-            });
-        }
-        ctx.progress_advance(records.append(whole));
+        return landed(source, records, announced);
     }
+    tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
+    let whole = match api.bulk().await {
+        Ok(whole) => whole,
+        Err(err) if announced <= WINDOW && worth_paging_after(&err) => {
+            tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
+            return paged(ctx, source, api, page_size, first).await;
+        }
+        Err(err) => return Err(err),
+    };
+    // A bulk answer holding less than the first page is broken: land nothing rather than
+    // fewer records, and let the next run try again.
+    if (whole.len() as u64) < received {
+        return Err(SourceError::Unexpected {
+            what: "the bulk export".to_owned(),
+            message: format!(
+                "it holds {} records, fewer than the first page's {received} of the {announced} announced",
+                whole.len()
+            ),
+        });
+    }
+    ctx.progress_advance(records.append(whole));
+    landed(source, records, announced)
+}
+
+/// True when a failed bulk call leaves paging worth trying: not when the API asked to wait (a
+/// quota) or redirected elsewhere, which the pages would meet too.
+fn worth_paging_after(err: &SourceError) -> bool {
+    !matches!(
+        err,
+        SourceError::Fetch(FetchError::Paused { .. } | FetchError::Redirected { .. })
+    )
+}
+
+/// Pages on from the `first` page until the announced selection is reached, within the
+/// window; what it does not reach is the shortfall.
+async fn paged(
+    ctx: &RunContext,
+    source: &Source,
+    api: &impl WindowedApi,
+    page_size: u64,
+    first: Page,
+) -> Result<Collected, SourceError> {
+    let mut records = RecordSet::new(source);
+    let mut offset = first.records.len() as u64;
+    let mut announced = first.total;
+    ctx.progress_advance(records.append(first.records));
+    while offset < announced.min(WINDOW) {
+        let page = api.page(offset, page_size.min(WINDOW - offset)).await?;
+        announced = page.total;
+        if page.records.is_empty() {
+            break;
+        }
+        offset += page.records.len() as u64;
+        ctx.progress_advance(records.append(page.records));
+    }
+    landed(source, records, announced)
+}
+
+/// The run's result, with the records `announced` and not served as its shortfall.
+fn landed(
+    source: &Source,
+    records: RecordSet<'_>,
+    announced: u64,
+) -> Result<Collected, SourceError> {
     let mut collected = records.into_collected(announced)?;
     collected.shortfall = announced.saturating_sub(collected.records);
     if collected.shortfall > 0 {
@@ -163,12 +217,21 @@ mod tests {
     use crate::http::{RetryPolicy, SourceClient};
 
     /// A selection of `total` records that serves at most `cap` records a page and `bulk`
-    /// records whole, noting every call.
+    /// records whole (or fails as `bulk_fails` says), noting every call.
     struct Selection {
         total: u64,
         cap: u64,
         bulk: u64,
+        bulk_fails: Option<BulkFailure>,
         calls: Mutex<Vec<String>>,
+    }
+
+    #[derive(Clone, Copy)]
+    enum BulkFailure {
+        /// Exports switched off on the portal.
+        NotFound,
+        /// An exhausted quota.
+        Quota,
     }
 
     impl Selection {
@@ -177,6 +240,7 @@ mod tests {
                 total,
                 cap: u64::MAX,
                 bulk: total,
+                bulk_fails: None,
                 calls: Mutex::default(),
             }
         }
@@ -208,7 +272,19 @@ mod tests {
 
         async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
             self.note("bulk".to_owned());
-            Ok((0..self.bulk).map(record).collect())
+            match self.bulk_fails {
+                None => Ok((0..self.bulk).map(record).collect()),
+                Some(BulkFailure::NotFound) => Err(SourceError::Fetch(FetchError::Rejected {
+                    what: "exports/json".to_owned(),
+                    status: 404,
+                    message: "exports are disabled".to_owned(),
+                })),
+                Some(BulkFailure::Quota) => Err(SourceError::Fetch(FetchError::Paused {
+                    what: "exports/json".to_owned(),
+                    until: chrono::Utc::now() + chrono::TimeDelta::hours(1),
+                    last: "HTTP 429".to_owned(),
+                })),
+            }
         }
     }
 
@@ -305,5 +381,34 @@ mod tests {
             err.contains("holds 0 records, fewer than the first page's 100 of the 350 announced"),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_failed_export_of_a_selection_within_the_window_is_paged_instead() {
+        let api = Selection {
+            bulk_fails: Some(BulkFailure::NotFound),
+            ..Selection::new(250)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("paged instead");
+        assert_eq!((collected.records, collected.shortfall), (250, 0));
+        assert_eq!(
+            api.calls(),
+            ["page 0 100", "bulk", "page 100 100", "page 200 100"]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_export_refused_for_a_quota_or_past_the_window_is_not_paged() {
+        for (total, failure) in [(250, BulkFailure::Quota), (15_000, BulkFailure::NotFound)] {
+            let api = Selection {
+                bulk_fails: Some(failure),
+                ..Selection::new(total)
+            };
+            let failed = collect(&context(), &source(), &api, 100).await;
+            assert!(failed.is_err(), "{total}");
+            assert_eq!(api.calls(), ["page 0 100", "bulk"], "{total}");
+        }
     }
 }

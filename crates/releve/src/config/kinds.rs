@@ -98,8 +98,7 @@ pub struct Opendatasoft {
     /// ODSQL `where` clause.
     #[serde(rename = "where")]
     pub where_clause: Option<String>,
-    /// ODSQL `order_by` clause; an incremental source without one is ordered by its `time`,
-    /// so its pages stay stable while the portal adds rows.
+    /// ODSQL `order_by` clause; an incremental source without one is ordered by its `time`.
     pub order_by: Option<String>,
     /// Facet refinements, each `facet:value`.
     #[serde(default)]
