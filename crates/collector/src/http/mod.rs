@@ -159,7 +159,7 @@ pub struct SourceClient {
     http_calls: AtomicU64,
     retries: AtomicU64,
     throttled: AtomicU64,
-    secrets: Mutex<Vec<String>>,
+    secrets: Mutex<Vec<regex_lite::Regex>>,
 }
 
 impl std::fmt::Debug for SourceClient {
@@ -206,20 +206,19 @@ impl SourceClient {
     }
 
     /// Registers a secret (API key, client secret, token) to scrub from every message, as
-    /// written and as a request carries it (form- or percent-encoded, JSON-escaped), for an
-    /// API may echo what it received.
+    /// written and in any form a request or an echo of it may carry it (see
+    /// [`secret_pattern`]).
     pub fn hide(&self, secret: &str) {
         if secret.is_empty() {
             return;
         }
-        if let Ok(mut secrets) = self.secrets.lock() {
-            for form in secret_forms(secret) {
-                if !secrets.contains(&form) {
-                    secrets.push(form);
-                }
-            }
-            // The longest first, so no shorter form leaves part of a longer one behind.
-            secrets.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        let Ok(pattern) = regex_lite::Regex::new(&secret_pattern(secret)) else {
+            return;
+        };
+        if let Ok(mut secrets) = self.secrets.lock()
+            && !secrets.iter().any(|held| held.as_str() == pattern.as_str())
+        {
+            secrets.push(pattern);
         }
     }
 
@@ -228,7 +227,9 @@ impl SourceClient {
         let mut text = text.to_owned();
         if let Ok(secrets) = self.secrets.lock() {
             for secret in secrets.iter() {
-                text = text.replace(secret.as_str(), "***");
+                if secret.is_match(&text) {
+                    text = secret.replace_all(&text, "***").into_owned();
+                }
             }
         }
         text
@@ -432,17 +433,30 @@ impl SourceClient {
     }
 }
 
-/// The ways a secret can be written back by an API: as is, form-encoded (a query or a form
-/// body: space as `+`) or with `%20`, and JSON-escaped.
-fn secret_forms(secret: &str) -> Vec<String> {
-    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-    let percent = form.replace('+', "%20");
-    let json = serde_json::to_string(secret)
-        .map(|quoted| quoted[1..quoted.len() - 1].to_owned())
-        .unwrap_or_default();
-    [secret.to_owned(), form, percent, json]
-        .into_iter()
-        .filter(|form| !form.is_empty())
+/// A pattern matching `secret` however an API may write it back: each character as itself,
+/// percent-encoded in either case (`%2F`, `%2f`; a space also as `+`), or JSON-escaped (`\/`,
+/// `\"`, `\\`, `\u002F`), mixed freely, as encoders differ in what they leave literal.
+fn secret_pattern(secret: &str) -> String {
+    secret
+        .chars()
+        .map(|c| {
+            let mut utf8 = [0; 4];
+            let text = c.encode_utf8(&mut utf8);
+            let percent: String = text
+                .bytes()
+                .map(|byte| format!("%(?i:{byte:02X})"))
+                .collect();
+            let mut forms = vec![regex_lite::escape(text), percent];
+            match c {
+                ' ' => forms.push(r"\+".to_owned()),
+                '/' | '"' | '\\' => forms.push(format!(r"\\{}", regex_lite::escape(text))),
+                _ => {}
+            }
+            if let Ok(unit) = u16::try_from(u32::from(c)) {
+                forms.push(format!(r"\\u(?i:{unit:04X})"));
+            }
+            format!("(?:{})", forms.join("|"))
+        })
         .collect()
 }
 
@@ -454,17 +468,30 @@ mod tests {
     fn a_secret_is_scrubbed_however_the_api_echoes_it() {
         let client =
             SourceClient::new(Duration::from_secs(5), 1.0, RetryPolicy::default()).expect("client");
-        let secret = "S3cr3t+/val=ue \"x\"";
+        let secret = "Ab/Cd+Ef= \"x\"";
         client.hide(secret);
-        let echoed = format!(
-            "raw {secret} form client_secret=S3cr3t%2B%2Fval%3Due+%22x%22 percent S3cr3t%2B%2Fval%3Due%20%22x%22 json {}",
-            serde_json::to_string(secret).expect("json")
-        );
-        let scrubbed = client.scrub(&echoed);
-        assert!(!scrubbed.contains("S3cr3t"), "{scrubbed}");
+        for echoed in [
+            secret.to_owned(),
+            "Ab%2FCd%2BEf%3D+%22x%22".to_owned(),
+            "Ab%2fCd%2bEf%3d%20%22x%22".to_owned(),
+            // Reserved characters left literal, as Python's `quote(safe='/=')` does.
+            "Ab/Cd%2BEf=%20%22x%22".to_owned(),
+            // JSON, plain and with PHP's escaped slashes.
+            serde_json::to_string(secret).expect("json"),
+            "\"Ab\\/Cd+Ef= \\\"x\\\"\"".to_owned(),
+            "Ab\\u002fCd+Ef= \\u0022x\\u0022".to_owned(),
+        ] {
+            let scrubbed = client.scrub(&format!("before {echoed} after"));
+            assert!(!scrubbed.contains("Cd"), "{echoed} → {scrubbed}");
+            assert!(
+                scrubbed.starts_with("before ") && scrubbed.ends_with(" after"),
+                "{scrubbed}"
+            );
+        }
         assert_eq!(
-            scrubbed,
-            "raw *** form client_secret=*** percent *** json \"***\""
+            client.scrub("Ab/Cd+Ef= \"y\""),
+            "Ab/Cd+Ef= \"y\"",
+            "only the secret"
         );
     }
 }
