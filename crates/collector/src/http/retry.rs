@@ -98,7 +98,9 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// Opendatasoft portals say it — `X-RateLimit-Reset` (epoch seconds; a small number is read as
 /// seconds from now) or the legacy body's `reset_time` (RFC 3339).
 pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
-    retry_after(headers).or_else(|| {
+    // `Retry-After: 0` names no wait: a quota's reset, if given, still does.
+    let retry_after = retry_after(headers).filter(|wait| !wait.is_zero());
+    retry_after.or_else(|| {
         let now = chrono::Utc::now();
         let reset = rate_limit_reset(headers, now).or_else(|| reset_time(body))?;
         Some((reset - now).to_std().unwrap_or(Duration::ZERO))
@@ -233,6 +235,12 @@ mod tests {
             throttled_wait(&headers, b"{}"),
             Some(Duration::from_secs(3)),
             "Retry-After comes first"
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("0"));
+        let wait = throttled_wait(&headers, b"{}").expect("a wait");
+        assert!(
+            wait > Duration::from_secs(3590),
+            "`Retry-After: 0` names no wait; the reset does: {wait:?}"
         );
         assert_eq!(throttled_wait(&HeaderMap::new(), b"{}"), None);
     }
