@@ -197,6 +197,13 @@ mod tests {
             [54, 108, 216, 450, 870, 870],
             "less a tenth, 30 s at most"
         );
+        failing.succeeded(at(8, 30, 0), at(8, 30, 5), None, None);
+        failing.failed(at(8, 31, 0), "HTTP 429", None);
+        assert_eq!(
+            due(&minutely, false, &failing, day, at(8, 31, 0)),
+            Due::NotBefore(at(8, 31, 54)),
+            "a success starts the count again"
+        );
 
         state.paused_until = Some(at(23, 59, 59) + TimeDelta::seconds(1));
         assert_eq!(
