@@ -212,7 +212,10 @@ impl SourceClient {
         if secret.is_empty() {
             return;
         }
-        let Ok(pattern) = regex_lite::Regex::new(&secret_pattern(secret)) else {
+        // Should the full pattern not compile, the secret as written is still hidden.
+        let Ok(pattern) = regex_lite::Regex::new(&secret_pattern(secret))
+            .or_else(|_| regex_lite::Regex::new(&regex_lite::escape(secret)))
+        else {
             return;
         };
         if let Ok(mut secrets) = self.secrets.lock()
