@@ -39,6 +39,9 @@ pub enum FranceTravailError {
         /// Status code.
         status: u16,
     },
+    /// The API ignores the creation-date bounds, so the day cannot be cut within reach.
+    #[error(transparent)]
+    FiltersIgnored(#[from] super::partition::FiltersIgnored),
     /// The API refused tokens just issued.
     #[error(
         "the API answered 401 to fresh tokens: check the application's access to Offres d'emploi v2"

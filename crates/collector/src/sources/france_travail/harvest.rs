@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
 use super::paging::{Dimension, Reference, SearchPage, SearchQuery};
-use super::partition::{Call, Harvest, Planner};
+use super::partition::{Call, FiltersIgnored, Harvest, Planner};
 
 /// Calls in flight at most: enough to keep 10 calls/s going with 400 ms answers.
 const IN_FLIGHT: usize = 6;
@@ -60,13 +60,17 @@ async fn perform<A: OfferSearch>(api: &A, call: Call) -> Result<Answer, A::Error
     }
 }
 
-/// Collects every reachable offer created on `day`; the first failed call ends the day.
-/// `progress` hears the day's announced total once, and the count of new offers of each page.
+/// Collects every reachable offer created on `day`; the first failed call ends the day, and
+/// so does an API found to ignore the creation-date bounds. `progress` hears the day's
+/// announced total once, and the count of new offers of each page.
 pub(crate) async fn harvest_day<A: OfferSearch>(
     api: &A,
     day: NaiveDate,
     mut progress: impl FnMut(Option<u64>, u64),
-) -> Result<Harvest, A::Error> {
+) -> Result<Harvest, A::Error>
+where
+    A::Error: From<FiltersIgnored>,
+{
     let mut planner = Planner::new(whole_day(day));
     let mut in_flight = FuturesUnordered::new();
     loop {
@@ -89,6 +93,9 @@ pub(crate) async fn harvest_day<A: OfferSearch>(
                 }
             },
         }
+    }
+    if let Some(fault) = planner.fault() {
+        return Err(fault.clone().into());
     }
     Ok(planner.finish())
 }

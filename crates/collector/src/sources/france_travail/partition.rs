@@ -21,6 +21,19 @@ use super::paging::{Dimension, Reference, SearchPage, SearchQuery, WINDOW, later
 /// Slices are sized for this share of the window, so that most fit at the first try.
 const SLICE_FILL: f64 = 0.75;
 
+/// The API answered time windows as if it ignored their creation-date bounds: the parts of
+/// a window announce at least twice its offers, so no cut can bring a query within reach.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "offres/search ignores minCreationDate/maxCreationDate: a window of {total} offers cut into parts announcing {in_parts} in all; the day cannot be cut within reach of the 3,150-offer window, so nothing lands"
+)]
+pub(crate) struct FiltersIgnored {
+    /// The window's total.
+    pub(crate) total: u64,
+    /// The sum of its parts' totals.
+    pub(crate) in_parts: u64,
+}
+
 /// A request the planner needs answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Call {
@@ -88,6 +101,8 @@ pub(crate) struct Planner {
     /// Offers known to be out of reach: past the window of a query nothing divides, or
     /// missing between time windows.
     unreachable: u64,
+    /// Set when the API turns out to ignore the creation-date bounds: no call is made after.
+    ignored: Option<FiltersIgnored>,
 }
 
 impl Planner {
@@ -100,7 +115,15 @@ impl Planner {
 
     /// The next call to make, if any is ready.
     pub(crate) fn next_call(&mut self) -> Option<Call> {
+        if self.ignored.is_some() {
+            return None;
+        }
         self.queue.pop_front()
+    }
+
+    /// Why the day cannot be collected, when the API ignores the creation-date bounds.
+    pub(crate) fn fault(&self) -> Option<&FiltersIgnored> {
+        self.ignored.as_ref()
     }
 
     /// Takes the answer to a [`Call::Search`]; returns how many of its offers were new.
@@ -260,6 +283,14 @@ impl Planner {
         let total = self.nodes[node].total.unwrap_or_default();
         let complement = total.saturating_sub(in_parts);
         if by_time {
+            // Disjoint windows hold at most their parent's offers (a few more if some were
+            // created while the day was collected): twice as many is an API ignoring the bounds,
+            // which would otherwise be cut down to single seconds, hours of calls for nothing.
+            if parts.len() >= 2 && total > WINDOW && in_parts >= total.saturating_mul(2) {
+                self.ignored = Some(FiltersIgnored { total, in_parts });
+                self.queue.clear();
+                return;
+            }
             if complement > 0 {
                 tracing::warn!(
                     total,

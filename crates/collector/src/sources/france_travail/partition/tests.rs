@@ -229,3 +229,36 @@ fn offers_missing_from_short_pages_show_as_shortfall() {
         "every announced offer is either landed or counted"
     );
 }
+
+#[test]
+fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 12_000,
+        bursts: Vec::new(),
+        seed: 7,
+    };
+    let offers = plan.offers();
+    let mut planner = Planner::new(day_query(&plan));
+    let mut calls = 0;
+    while let Some(call) = planner.next_call() {
+        calls += 1;
+        let Call::Search { node, start, .. } = call else {
+            panic!("no filter is needed: {call:?}");
+        };
+        // Every query answers the whole day, whatever its dates.
+        let end = (start as usize + 150).min(offers.len());
+        let page = SearchPage {
+            total: offers.len() as u64,
+            offers: offers[start as usize..end]
+                .iter()
+                .map(|o| o.json.clone())
+                .collect(),
+        };
+        planner.absorb_page(node, start, page);
+    }
+    let fault = planner.fault().expect("the API is found out");
+    assert_eq!(fault.total, 12_000);
+    assert!(fault.in_parts >= 24_000, "{fault:?}");
+    assert!(calls < 20, "{calls} calls, not hours of them");
+}
