@@ -70,7 +70,7 @@ pub struct Completeness {
     pub hours: usize,
     /// Elapsed hours with no record.
     pub hours_without_data: usize,
-    /// Records announced by the APIs, summed over the runs that announced a total.
+    /// Records announced by the APIs, summed over the landed runs that announced a total.
     pub announced: u64,
     /// Records landed by those same runs.
     pub landed_of_announced: u64,
@@ -146,7 +146,12 @@ pub fn assess(
         .iter()
         .filter(|h| h.count > 0 && releve::store::chrono_date(h.hour) < reference)
         .count();
-    let announcing = data.runs.iter().filter(|run| run.announced.is_some());
+    // Runs that landed: a failed run's metrics may say what was announced, but it landed
+    // nothing, and the next run collects those records.
+    let announcing = data
+        .runs
+        .iter()
+        .filter(|run| run.announced.is_some() && run.error.is_none());
     // A disabled source is expected to collect until its last run in the period, when it was
     // disabled as far as the report can tell; without a run, not at all.
     let until = if source.enabled {
@@ -334,15 +339,25 @@ mod tests {
             .single()
             .expect("instant");
         let data = SourceData {
-            runs: vec![run(5, None)],
+            runs: vec![
+                CollectionRun {
+                    records: 0,
+                    ..run(4, Some("HTTP 503"))
+                },
+                run(5, None),
+            ],
             last_success: Some(now),
             ..Default::default()
         };
         let c = assess(&source("15m"), &data, known(None), &period(), now);
-        assert_eq!((c.expected, c.landed, c.failed), (24, 1, 0));
+        assert_eq!((c.expected, c.landed, c.failed), (24, 1, 1));
         assert_eq!((c.hours, c.hours_without_data), (6, 6));
-        assert_eq!(c.coverage(), Some(0.5));
-        assert_eq!((c.retries, c.throttled), (1, 2));
+        assert_eq!(
+            c.coverage(),
+            Some(0.5),
+            "the failed run's announced total is not counted against coverage"
+        );
+        assert_eq!((c.retries, c.throttled), (2, 4), "over every run");
         assert_eq!(c.health, Health::Ok);
     }
 

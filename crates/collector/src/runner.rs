@@ -209,6 +209,7 @@ async fn collect_and_land(
         day: settings.day,
         since: sources::incremental_start(source, settings.since, state.cursor(), started),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
+        announced: Default::default(),
     };
     // Lines logged while collecting (retries, throttling) name their source. At error level,
     // so the span is kept whatever RUST_LOG lets through.
@@ -226,6 +227,7 @@ async fn collect_and_land(
                 reason: &reason,
                 paused_until: err.paused_until(),
                 day: settings.day_of(source),
+                announced: ctx.announced(),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             SourceResult::Failed(reason)
@@ -253,6 +255,7 @@ fn land(
                 reason: &reason,
                 paused_until: None,
                 day: settings.day_of(source),
+                announced: collected.announced,
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);
@@ -329,6 +332,8 @@ struct Failure<'a> {
     reason: &'a str,
     paused_until: Option<DateTime<Utc>>,
     day: Option<NaiveDate>,
+    /// The total the API announced before the run failed, if it did.
+    announced: Option<u64>,
 }
 
 fn record_failure(
@@ -341,6 +346,7 @@ fn record_failure(
 ) {
     let mut metrics = metrics_of(source, started, counts, failure.day);
     metrics.error = Some(failure.reason.to_owned());
+    metrics.announced = failure.announced;
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
     }

@@ -136,6 +136,11 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         site.data_files("eco2mix").is_empty(),
         "nothing partial lands"
     );
+    assert_eq!(
+        site.metrics("eco2mix")[0].announced,
+        Some(250),
+        "the failed run still says what the first page announced"
+    );
 
     let later = collector::run_with(&site.args(&[], false), fast_policy())
         .await

@@ -37,6 +37,8 @@ pub struct RunContext {
     pub since: Option<DateTime<Utc>>,
     /// A progress bar to advance, only when stderr is a terminal.
     pub progress: Option<ProgressBar>,
+    /// The total the API announced, once it did: a run failing after still reports it.
+    pub announced: std::sync::Mutex<Option<u64>>,
 }
 
 impl RunContext {
@@ -45,6 +47,19 @@ impl RunContext {
         if let Some(bar) = &self.progress {
             bar.set_length(total);
         }
+    }
+
+    /// Notes the total the API announced (and sizes the progress bar with it).
+    pub fn announce(&self, total: u64) {
+        if let Ok(mut announced) = self.announced.lock() {
+            *announced = Some(total);
+        }
+        self.progress_total(total);
+    }
+
+    /// The total the API announced, if it did.
+    pub fn announced(&self) -> Option<u64> {
+        self.announced.lock().ok().and_then(|announced| *announced)
     }
 
     /// Advances the progress bar, when there is one.

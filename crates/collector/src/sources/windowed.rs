@@ -127,7 +127,7 @@ pub(super) async fn collect(
     let page_size = page_size.clamp(1, WINDOW);
     let first = api.page(0, page_size).await?;
     let announced = first.total;
-    ctx.progress_total(announced);
+    ctx.announce(announced);
     let mut records = RecordSet::new(source);
     let received = first.records.len() as u64;
     if received >= announced {
@@ -295,6 +295,7 @@ mod tests {
             day: chrono::NaiveDate::default(),
             since: None,
             progress: None,
+            announced: Default::default(),
         }
     }
 

@@ -45,7 +45,7 @@ pub async fn collect(
     );
     let mut harvest = harvest::harvest_day(&api, ctx.day, |announced, new| {
         if let Some(total) = announced {
-            ctx.progress_total(total);
+            ctx.announce(total);
         }
         ctx.progress_advance(new);
     })
