@@ -228,14 +228,23 @@ impl SourceClient {
     /// `text` with every registered secret replaced by `***`.
     pub fn scrub(&self, text: &str) -> String {
         let mut text = text.to_owned();
+        self.scrub_in_place(&mut text);
+        text
+    }
+
+    /// Replaces every registered secret in `text` by `***`; true when it held one. A text
+    /// without one is left as it is, not copied.
+    pub fn scrub_in_place(&self, text: &mut String) -> bool {
+        let mut held = false;
         if let Ok(secrets) = self.secrets.lock() {
             for secret in secrets.iter() {
-                if secret.is_match(&text) {
-                    text = secret.replace_all(&text, "***").into_owned();
+                if secret.is_match(text) {
+                    *text = secret.replace_all(text, "***").into_owned();
+                    held = true;
                 }
             }
         }
-        text
+        held
     }
 
     /// The counts so far.
@@ -351,9 +360,7 @@ impl SourceClient {
         }
         if status == 429 || status >= 500 {
             let wait = if status == 429 {
-                // A wait already over (`Retry-After: 0`, a reset in the past) names no wait:
-                // the throttle's own floor applies, or a limit still in force is hammered.
-                retry::throttled_wait(&headers, &body).filter(|wait| !wait.is_zero())
+                retry::throttled_wait(&headers, &body)
             } else {
                 retry::retry_after(&headers)
             };

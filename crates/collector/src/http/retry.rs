@@ -98,13 +98,18 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// Opendatasoft portals say it — `X-RateLimit-Reset` (epoch seconds; a small number is read as
 /// seconds from now) or the legacy body's `reset_time` (RFC 3339).
 pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
-    // `Retry-After: 0` names no wait: a quota's reset, if given, still does.
-    let retry_after = retry_after(headers).filter(|wait| !wait.is_zero());
-    retry_after.or_else(|| {
-        let now = chrono::Utc::now();
-        let reset = rate_limit_reset(headers, now).or_else(|| reset_time(body))?;
-        Some((reset - now).to_std().unwrap_or(Duration::ZERO))
-    })
+    // A wait already over (`Retry-After: 0`, a reset in the past) names no wait: the
+    // throttle's own floor applies, or a limit still in force is hammered. After a
+    // `Retry-After: 0`, a quota's reset, if given, still names one.
+    let ahead = |wait: &Duration| !wait.is_zero();
+    retry_after(headers)
+        .filter(ahead)
+        .or_else(|| {
+            let now = chrono::Utc::now();
+            let reset = rate_limit_reset(headers, now).or_else(|| reset_time(body))?;
+            Some((reset - now).to_std().unwrap_or(Duration::ZERO))
+        })
+        .filter(ahead)
 }
 
 /// Epoch seconds below this are seconds from now (no quota resets before 2001).

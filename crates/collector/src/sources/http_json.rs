@@ -89,28 +89,20 @@ pub(super) async fn collect(
 /// some text held it.
 fn scrub_strings(ctx: &RunContext, value: &mut Value) -> bool {
     match value {
-        Value::String(text) => {
-            let scrubbed = ctx.client.scrub(text);
-            let changed = scrubbed != *text;
-            *text = scrubbed;
-            changed
-        }
-        Value::Array(items) => {
-            let mut changed = false;
-            for item in items {
-                changed |= scrub_strings(ctx, item);
-            }
-            changed
-        }
-        Value::Object(fields) => {
-            let mut changed = false;
-            for field in fields.values_mut() {
-                changed |= scrub_strings(ctx, field);
-            }
-            changed
-        }
+        Value::String(text) => ctx.client.scrub_in_place(text),
+        Value::Array(items) => scrub_each(ctx, items.iter_mut()),
+        Value::Object(fields) => scrub_each(ctx, fields.values_mut()),
         Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
+}
+
+/// [`scrub_strings`] on every one of `values` (none skipped once one held the key).
+fn scrub_each<'v>(ctx: &RunContext, values: impl Iterator<Item = &'v mut Value>) -> bool {
+    let mut held = false;
+    for value in values {
+        held |= scrub_strings(ctx, value);
+    }
+    held
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
