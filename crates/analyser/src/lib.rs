@@ -29,7 +29,7 @@ use releve::store::StoreError;
 use crate::cli::ReportArgs;
 use crate::period::ReportPeriod;
 pub use crate::report::RenderError;
-use crate::report::ReportInput;
+use crate::report::{Quarantined, ReportInput};
 
 /// Why no report was written.
 #[derive(Debug, thiserror::Error)]
@@ -40,14 +40,6 @@ pub enum AnalyserError {
     /// The report could not be laid out.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// The quarantine folder could not be read.
-    #[error("{path}: cannot list quarantined files: {cause}")]
-    Read {
-        /// The folder.
-        path: PathBuf,
-        /// The I/O failure.
-        cause: std::io::Error,
-    },
     /// `--date` falls in a period that has not begun.
     #[error("--date {date}: the {kind} it falls in has not begun yet ({tz}); nothing to report")]
     FuturePeriod {
@@ -68,8 +60,21 @@ pub enum AnalyserError {
     },
 }
 
-/// Writes the report `args` asks for, of `config`'s sources, and returns its path.
-pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf, AnalyserError> {
+/// A report written.
+#[derive(Debug)]
+pub struct WrittenReport {
+    /// Where.
+    pub path: PathBuf,
+    /// What could not be read of the raw folder (`--raw-dir`) and what that left out, one line
+    /// each, as the cover says them.
+    pub raw_problems: Vec<String>,
+}
+
+/// Writes the report `args` asks for, of `config`'s sources.
+pub async fn write_report(
+    args: &ReportArgs,
+    config: &Config,
+) -> Result<WrittenReport, AnalyserError> {
     let tz = config.report.timezone;
     let now = Utc::now();
     let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
@@ -84,9 +89,21 @@ pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf,
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let mut data = query::load(&db, config, &period).await?;
     let mut first_runs = query::first_runs(&db, config).await?;
+    let mut raw_problems = Vec::new();
+    let mut quarantined = Quarantined::NotGiven;
     if let Some(raw_dir) = &args.raw_dir {
         for source in &config.sources {
-            let waiting = waiting_runs::read(raw_dir, &source.name);
+            let waiting = match waiting_runs::read(raw_dir, &source.name) {
+                Ok(waiting) => waiting,
+                Err(err) => {
+                    raw_problems.push(unreadable(
+                        &raw_dir.join(&source.name),
+                        &err,
+                        "its runs not yet summarised are not counted, so its health may be out of date",
+                    ));
+                    continue;
+                }
+            };
             if let Some(source_data) = data.get_mut(&source.name) {
                 waiting_runs::fold_into(source_data, &waiting, &period, now);
             }
@@ -96,25 +113,26 @@ pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf,
                 *known = (*known).min(first);
             }
         }
+        quarantined = match quarantine::count(raw_dir, &period) {
+            Ok(counts) => Quarantined::Counted(counts),
+            Err(err) => {
+                raw_problems.push(unreadable(
+                    &raw_dir.join(releve::rawfile::QUARANTINE_DIR),
+                    &err,
+                    "quarantined files are not counted",
+                ));
+                Quarantined::Unreadable
+            }
+        };
     }
-    let quarantined = match &args.raw_dir {
-        Some(raw_dir) => {
-            Some(
-                quarantine::count(raw_dir, &period).map_err(|source| AnalyserError::Read {
-                    path: raw_dir.join(releve::rawfile::QUARANTINE_DIR),
-                    cause: source,
-                })?,
-            )
-        }
-        None => None,
-    };
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {
         config,
         period: &period,
         data: &data,
         first_runs: &first_runs,
-        quarantined: quarantined.as_ref(),
+        quarantined: &quarantined,
+        raw_problems: &raw_problems,
         credentials_missing: &credentials_missing(config),
         generated_at: now,
     })?;
@@ -147,7 +165,7 @@ pub async fn write_report(args: &ReportArgs, config: &Config) -> Result<PathBuf,
             tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }
     }
-    Ok(path)
+    Ok(WrittenReport { path, raw_problems })
 }
 
 /// Renders the report of `period` from already loaded data; for benchmarks and tests. Each
@@ -163,7 +181,8 @@ pub fn render_report(
         period,
         data,
         first_runs: &BTreeMap::new(),
-        quarantined: None,
+        quarantined: &Quarantined::NotGiven,
+        raw_problems: &[],
         credentials_missing: &BTreeSet::new(),
         generated_at,
     })
@@ -177,6 +196,15 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
         .filter(|source| releve::credentials::missing_for(source).is_some())
         .map(|source| source.name.clone())
         .collect()
+}
+
+/// The report's line for a folder of the raw folder it cannot read, and what that leaves out.
+fn unreadable(folder: &Path, err: &std::io::Error, left_out: &str) -> String {
+    let why = match err.kind() {
+        std::io::ErrorKind::NotADirectory => "not a folder".to_owned(),
+        _ => err.to_string(),
+    };
+    format!("cannot read {}: {why}; {left_out}", folder.display())
 }
 
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees

@@ -30,7 +30,7 @@ async fn main() -> ExitCode {
 }
 
 /// Writes the report; fails the run, once it is written, when the configuration refused a
-/// source table.
+/// source table or a folder of the raw folder could not be read.
 async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let config = releve::Config::load(&args.config.config).context("no report was written")?;
     // Said first: a run that fails (MongoDB down) has these to fix too.
@@ -38,13 +38,19 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         let consequence = source.consequence("left out of the report, whose cover says so");
         releve::logging::failure_line("analyser", &format_args!("{source} ({consequence})"));
     }
-    let path = analyser::write_report(args, &config)
+    let written = analyser::write_report(args, &config)
         .await
         .context("no report was written")?;
-    println!("{}", path.display());
-    Ok(if config.refused.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    for problem in &written.raw_problems {
+        let line = format!("{problem} (the report's cover says so)");
+        releve::logging::failure_line("analyser", &line);
+    }
+    println!("{}", written.path.display());
+    Ok(
+        if config.refused.is_empty() && written.raw_problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        },
+    )
 }

@@ -12,21 +12,13 @@ use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, SourceData};
 
 /// The run metrics waiting in `raw/<source>/`; a file that cannot be read is logged and
-/// skipped, and a folder that cannot be listed holds none.
-pub fn read(raw_dir: &Path, source: &str) -> Vec<RunMetrics> {
-    let names = match rawfile::list(raw_dir, source) {
-        Ok(names) => names,
-        Err(err) => {
-            let folder = raw_dir.join(source);
-            tracing::warn!(folder = %folder.display(), error = %err, "Cannot list a raw folder.");
-            return Vec::new();
-        }
-    };
-    names
+/// skipped. A folder that does not exist holds none; one that cannot be listed is an error.
+pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Vec<RunMetrics>> {
+    Ok(rawfile::list(raw_dir, source)?
         .into_iter()
         .filter(|name| name.role == RawFileRole::Metrics)
         .filter_map(|name| read_metrics(&name.path_in(raw_dir)))
-        .collect()
+        .collect())
 }
 
 /// One run metrics file; `None`, logged, when it cannot be read.

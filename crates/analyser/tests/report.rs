@@ -493,6 +493,77 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     );
 }
 
+/// A raw folder the report cannot read leaves the report written, its cover saying in red
+/// what it could not count, and the run failed with the same lines: neither no report nor a
+/// silent gap.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
+    let (uri, db) = golden_database("raw-unreadable").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let raw = dir.path().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw folder");
+    // Files where folders should be: they cannot be listed (as root, unlike a folder without
+    // permissions).
+    std::fs::write(raw.join("quakes"), "").expect("a file in the way");
+    std::fs::write(raw.join("_quarantine"), "").expect("a file in the way");
+    let dir_path = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--mongodb-uri",
+            &uri,
+            "--database",
+            &db,
+            "--date",
+            "2026-11-21",
+            "--raw-dir",
+            "raw",
+        ];
+        common::analyser(&dir_path, &args)
+    })
+    .await
+    .expect("analyser thread");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "reports/2026-11-21.pdf",
+        "the report is written"
+    );
+    let source_line = "cannot read raw/quakes: not a folder; its runs not yet summarised are not counted, so its health may be out of date";
+    let quarantine_line =
+        "cannot read raw/_quarantine: not a folder; quarantined files are not counted";
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "analyser: {source_line} (the report's cover says so)"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("analyser: {quarantine_line}")),
+        "{stderr}"
+    );
+
+    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pages = common::page_texts(&pdf);
+    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    for line in [source_line, quarantine_line] {
+        let sentence = format!("C{}.", &line[1..]);
+        assert!(cover.contains(&sentence), "{sentence}\n{cover}");
+    }
+    let text = common::text(&pdf);
+    let quakes = common::row(&text, "Completeness and quality", &["quakes"]);
+    assert_eq!(
+        quakes.last(),
+        Some(&"?"),
+        "quarantined files unknown: {quakes:?}"
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Quarantined files: ?, the quarantine could not be read."));
+}
+
 /// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on
 /// 2026-11-21.
 fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {

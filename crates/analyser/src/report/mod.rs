@@ -44,13 +44,26 @@ pub struct ReportInput<'a> {
     /// Each source's first known collection, by source name; a source missing here counts
     /// from its first run in the period, if any.
     pub first_runs: &'a BTreeMap<String, DateTime<Utc>>,
-    /// Quarantined files of the period by source, when the raw folder was given.
-    pub quarantined: Option<&'a BTreeMap<String, u64>>,
+    /// Quarantined files of the period by source.
+    pub quarantined: &'a Quarantined,
+    /// What could not be read of the raw folder (`--raw-dir`), and what that leaves out: one
+    /// line each, shown on the cover.
+    pub raw_problems: &'a [String],
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
     /// When the report is generated.
     pub generated_at: DateTime<Utc>,
+}
+
+/// The quarantined files of the period, by source, as far as the report knows them.
+pub enum Quarantined {
+    /// The raw folder was not given (`--raw-dir`).
+    NotGiven,
+    /// The quarantine folder could not be read.
+    Unreadable,
+    /// Counted, by source; a source with none is missing.
+    Counted(BTreeMap<String, u64>),
 }
 
 /// Lays out the whole report and returns the PDF bytes.
@@ -143,11 +156,15 @@ fn cover(
     doc.rule();
     let pairs: Vec<(&releve::Source, &Completeness)> =
         assessed.iter().map(|(s, c)| (*s, c)).collect();
-    let healthy =
-        !assessed.iter().any(|(_, c)| c.health.alerts()) && input.config.refused.is_empty();
+    let healthy = !assessed.iter().any(|(_, c)| c.health.alerts())
+        && input.config.refused.is_empty()
+        && input.raw_problems.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
     doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
     refused_sources(doc, &input.config.refused);
+    for problem in input.raw_problems {
+        doc.paragraph(&as_sentence(problem), BODY, true, Ink::ALERT);
+    }
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();
     let with_data = assessed.iter().filter(|(_, c)| c.records > 0).count();
     let summary = if records == 0 {
@@ -171,6 +188,17 @@ fn cover(
         Ink::MUTED,
     );
     doc.new_page();
+}
+
+/// A line of the log as a sentence of the cover: a capital first, a full stop last.
+fn as_sentence(line: &str) -> String {
+    let mut chars = line.chars();
+    let first = chars.next().map(char::to_uppercase);
+    format!(
+        "{}{}.",
+        first.into_iter().flatten().collect::<String>(),
+        chars.as_str()
+    )
 }
 
 /// The `[[source]]` tables the configuration refused, which the report leaves out.

@@ -1,8 +1,6 @@
 //! The completeness and quality section: per source, collections expected versus landed,
 //! hours without data, coverage of the announced totals, retries, 429s and failures.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
@@ -10,12 +8,13 @@ use releve::Source;
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::{counted, grouped, local_time};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
+use crate::report::Quarantined;
 
 /// Lays out the section on a new page.
 pub fn completeness_section(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
-    quarantined: Option<&BTreeMap<String, u64>>,
+    quarantined: &Quarantined,
     tz: Tz,
 ) {
     doc.new_page();
@@ -73,10 +72,13 @@ pub fn completeness_section(
                 coverage,
                 grouped(i128::from(c.retries)),
                 grouped(i128::from(c.throttled)),
-                quarantined.map_or_else(
-                    || "n/a".to_owned(),
-                    |q| grouped(q.get(&source.name).copied().unwrap_or(0)),
-                ),
+                match quarantined {
+                    Quarantined::NotGiven => "n/a".to_owned(),
+                    Quarantined::Unreadable => "?".to_owned(),
+                    Quarantined::Counted(counts) => {
+                        grouped(counts.get(&source.name).copied().unwrap_or(0))
+                    }
+                },
             ]
         })
         .collect();
@@ -128,13 +130,15 @@ pub fn completeness_section(
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
-    if quarantined.is_none() {
-        doc.paragraph(
-            "Quarantined files: n/a, the raw folder was not given (--raw-dir).",
-            8.0,
-            false,
-            Ink::MUTED,
-        );
+    let quarantine_note = match quarantined {
+        Quarantined::NotGiven => {
+            Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).")
+        }
+        Quarantined::Unreadable => Some("Quarantined files: ?, the quarantine could not be read."),
+        Quarantined::Counted(_) => None,
+    };
+    if let Some(note) = quarantine_note {
+        doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
     if failures.is_empty() && shortfalls.is_empty() {
         doc.paragraph(
