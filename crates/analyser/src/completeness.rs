@@ -164,9 +164,7 @@ pub fn assess(
             .max()
             .map(|last| (last + every).min(reference))
     };
-    let expected = until.map_or(0, |until| {
-        expected(source, expected_from, period.start(), until)
-    });
+    let expected = until.map_or(0, |until| expected(source, expected_from, period, until));
     Completeness {
         expected,
         expected_from,
@@ -187,11 +185,14 @@ pub fn assess(
 }
 
 /// Collections due before `reference`: whole intervals since the period's start, or, from a
-/// first run inside the period, that run and every interval after it.
+/// first run inside the period, that run and every interval after it. An interval of whole
+/// days is counted in days of the report's time zone, so a 23-hour day of a daylight-saving
+/// change still expects a daily source once (and a week with one, seven times); shorter
+/// intervals are counted in elapsed time, so that day expects an hourly source 23 times.
 fn expected(
     source: &Source,
     from: ExpectedFrom,
-    period_start: DateTime<Utc>,
+    period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> u64 {
     let every = source
@@ -199,14 +200,26 @@ fn expected(
         .as_chrono()
         .max(Duration::seconds(1))
         .num_seconds();
-    let seconds = |since: DateTime<Utc>| (reference - since).num_seconds().max(0);
+    let in_days = every % SECONDS_PER_DAY == 0;
+    let seconds = |since: DateTime<Utc>| {
+        let elapsed = if in_days {
+            let wall_clock = |at: DateTime<Utc>| at.with_timezone(&period.tz).naive_local();
+            wall_clock(reference) - wall_clock(since)
+        } else {
+            reference - since
+        };
+        elapsed.num_seconds().max(0)
+    };
     let due = match from {
-        ExpectedFrom::PeriodStart => seconds(period_start) / every,
+        ExpectedFrom::PeriodStart => seconds(period.start()) / every,
         ExpectedFrom::FirstRun(first) => (seconds(first) + every - 1) / every,
         ExpectedFrom::AfterPeriod(_) => 0,
     };
     u64::try_from(due).unwrap_or(0)
 }
+
+/// A day of wall-clock time.
+const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
 
 /// The health now. As in `analyser status`, the runs speak first (where the report is
 /// generated need not be where the collector runs, which has the credentials): a source is
@@ -359,6 +372,56 @@ mod tests {
         );
         assert_eq!((c.retries, c.throttled), (2, 4), "over every run");
         assert_eq!(c.health, Health::Ok);
+    }
+
+    #[test]
+    fn a_daylight_saving_day_expects_a_daily_source_once_and_an_hourly_one_23_times() {
+        let paris = chrono_tz::Europe::Paris;
+        let spring =
+            |kind| ReportPeriod::containing(kind, "2026-03-29".parse().expect("date"), paris);
+        let autumn =
+            ReportPeriod::containing(PeriodKind::Day, "2026-10-25".parse().expect("date"), paris);
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
+            .single()
+            .expect("instant");
+        let expected = |every: &str, period: &ReportPeriod| {
+            assess(
+                &source(every),
+                &SourceData::default(),
+                known(None),
+                period,
+                now,
+            )
+            .expected
+        };
+        assert_eq!(expected("1d", &spring(PeriodKind::Day)), 1, "a 23-hour day");
+        assert_eq!(expected("1d", &autumn), 1, "a 25-hour day");
+        assert_eq!(expected("1d", &spring(PeriodKind::Week)), 7);
+        assert_eq!(expected("1d", &spring(PeriodKind::Month)), 31);
+        assert_eq!(expected("2d", &spring(PeriodKind::Month)), 15);
+        assert_eq!(
+            expected("1h", &spring(PeriodKind::Day)),
+            23,
+            "in elapsed hours"
+        );
+        assert_eq!(expected("1h", &autumn), 25);
+        let first_run = paris
+            .with_ymd_and_hms(2026, 3, 29, 0, 30, 0)
+            .single()
+            .expect("instant")
+            .with_timezone(&Utc);
+        let from_first_run = assess(
+            &source("1d"),
+            &SourceData::default(),
+            known(Some(first_run)),
+            &spring(PeriodKind::Week),
+            now,
+        );
+        assert_eq!(
+            from_first_run.expected, 1,
+            "its first run on the week's last day, the 23-hour one"
+        );
     }
 
     #[test]

@@ -20,8 +20,9 @@ pub fn completeness_section(
     doc.new_page();
     doc.heading("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
-        "Expected collections follow each source's interval over the elapsed part of the period, \
-         counted from the source's first known collection (its earliest recorded run) when that \
+        "Expected collections follow each source's interval over the elapsed part of the period \
+         (an interval of whole days counts calendar days, so a daylight-saving change still \
+         expects a daily source once a day), counted from the source's first known collection (its earliest recorded run) when that \
          came after the period's start; landed and failed collections, retries and 429 answers \
          come from the collector's runs; hours without data and records from the hourly \
          summaries; coverage compares the records the period's runs landed with the totals the APIs \
