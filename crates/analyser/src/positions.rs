@@ -26,7 +26,7 @@ pub struct Position {
     pub lon: f64,
     /// Latitude in degrees.
     pub lat: f64,
-    /// The first numeric field, when the record holds it.
+    /// The first numeric field, when the record holds it and it is plausible.
     pub value: Option<f64>,
 }
 
@@ -175,11 +175,12 @@ fn position_of(source: &Source, document: &RawDocument) -> Option<Position> {
         lon_path.get(&data).and_then(releve::record::number)?,
         lat_path.get(&data).and_then(releve::record::number)?,
     )?;
-    let value = source
-        .numeric
-        .first()
-        .and_then(|path| path.get(&data))
-        .and_then(releve::record::number);
+    // Colours and sizes follow the plausible values only, like the field's chart.
+    let value = source.numeric.first().and_then(|path| {
+        path.get(&data)
+            .and_then(releve::record::number)
+            .filter(|value| source.is_plausible(path, *value))
+    });
     Some(Position { lon, lat, value })
 }
 
@@ -275,6 +276,22 @@ mod tests {
             expected,
             "nx-27017's shape"
         );
+    }
+
+    #[test]
+    fn an_implausible_value_neither_colours_nor_sizes_its_point() {
+        let stations = source(
+            "numeric = [\"t\"]\nlon = \"lon\"\nlat = \"lat\"\nplausible = { t = [-30, 50] }\n",
+        );
+        let raw = |t: f64| {
+            RawDocumentBuf::from_document(
+                &doc! {"key": "a", "data": {"lon": 1.44, "lat": 43.6, "t": t}},
+            )
+            .expect("BSON")
+        };
+        let value = |t| position_of(&stations, &raw(t)).map(|p| p.value);
+        assert_eq!(value(-50.0), Some(None), "drawn, without a value");
+        assert_eq!(value(12.5), Some(Some(12.5)));
     }
 
     #[test]

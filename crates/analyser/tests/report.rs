@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::golden;
 use mongodb::bson::{self, Document, doc};
 use releve::Config;
-use releve::store::{self, StoredRecord};
+use releve::store::{self, HourlySummary, StoredRecord};
 use testkit::MongoServer;
 
 fn setup(dir: &Path, config: &str) {
@@ -143,6 +143,95 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     assert!(
         text.contains("No data for this source in this period"),
         "offres has no data"
+    );
+}
+
+/// Once `keep_days` has dropped a period's records, the map draws those still stored and says
+/// how many are gone, rather than calling what is left the period's records (the chart's
+/// title, drawn in the image, says "still stored").
+#[tokio::test(flavor = "multi_thread")]
+async fn a_map_of_a_period_whose_records_expired_says_how_many_are_gone() {
+    let (uri, db) = golden_database("expired").await;
+    let server = MongoServer::shared();
+    let records = server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::RECORDS);
+    let noon = Utc
+        .with_ymd_and_hms(2026, 11, 21, 11, 0, 0)
+        .single()
+        .expect("time");
+    let expired = doc! {"source": "quakes", "hour": {"$lt": bson::DateTime::from_millis(noon.timestamp_millis())}};
+    let left = records
+        .count_documents(doc! {"source": "quakes"})
+        .await
+        .expect("count")
+        - records
+            .count_documents(expired.clone())
+            .await
+            .expect("count");
+    records.delete_many(expired).await.expect("expire records");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = golden::CONFIG.replacen("every = \"15m\"", "every = \"15m\"\nkeep_days = 2", 1);
+    setup(dir.path(), &config);
+    day_report(dir.path(), &uri, &db, "2026-11-21").await;
+    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let gone = 108 - left;
+    assert!(
+        flat.contains(&format!("{gone} of the period's 108 records are no longer stored: keep_days = 2 drops a record from MongoDB once it is 2 days old (the hourly summaries keep them); not drawn.")),
+        "{flat}"
+    );
+}
+
+/// A field whose every value was left out as implausible (a broken sensor) says so, rather
+/// than reading as a field no record holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_of_implausible_values_only_says_they_were_left_out() {
+    use futures_util::TryStreamExt;
+    let (uri, db) = golden_database("implausible").await;
+    let server = MongoServer::shared();
+    let hourly = server
+        .client_database(&db)
+        .await
+        .collection::<HourlySummary>(store::HOURLY);
+    let meteo = doc! {"source": "meteo"};
+    let mut summaries: Vec<HourlySummary> = hourly
+        .find(meteo.clone())
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("read");
+    for summary in &mut summaries {
+        for field in &mut summary.numeric {
+            let gone = field.count;
+            (field.min, field.max, field.mean, field.sum, field.count) = (None, None, None, 0.0, 0);
+            if field.field == "temperature_2m" {
+                field.implausible = gone;
+            } else {
+                field.nulls = gone;
+            }
+        }
+    }
+    hourly.delete_many(meteo).await.expect("delete");
+    hourly.insert_many(&summaries).await.expect("insert");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    day_report(dir.path(), &uri, &db, "2026-11-21").await;
+    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "No numeric value of temperature_2m in this period: 80 values left out as implausible."
+        ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains(
+            "No numeric value of relative_humidity_2m in this period: 80 records without one."
+        ),
+        "{flat}"
     );
 }
 

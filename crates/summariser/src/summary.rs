@@ -66,9 +66,10 @@ fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {
     let Some(value) = path.get(record).and_then(number) else {
         return Reading::Missing;
     };
-    match source.plausible.get(path.as_str()) {
-        Some([low, high]) if !(low..=high).contains(&&value) => Reading::Implausible,
-        _ => Reading::Number(value),
+    if source.is_plausible(path, value) {
+        Reading::Number(value)
+    } else {
+        Reading::Implausible
     }
 }
 

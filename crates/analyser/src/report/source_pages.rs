@@ -7,7 +7,7 @@ use releve::Source;
 use releve::store::{BoundingBox, HourlySummary, chrono_date};
 
 use crate::charts::{self, ChartError, ColourKey, HourBand, MapFrame, TimeAxis, px};
-use crate::format::{counted, unit_of, value, values_apart, with_unit};
+use crate::format::{counted, grouped, unit_of, value, values_apart, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::{Positions, SourceData};
@@ -74,7 +74,7 @@ pub fn source_section(
         category_chart(doc, field.as_str(), &data.hourly)?;
     }
     if let Some(positions) = &data.positions {
-        map_chart(doc, source, positions, &data.hourly)?;
+        map_chart(doc, source, positions, &data.hourly, records)?;
     }
     Ok(())
 }
@@ -117,9 +117,22 @@ fn numeric_chart(
     let nulls: i64 = stats.iter().flatten().map(|n| n.nulls).sum();
     let implausible: i64 = stats.iter().flatten().map(|n| n.implausible).sum();
     if count == 0 {
+        let not_numbers = match (nulls, implausible) {
+            (0, 0) => String::new(),
+            (nulls, 0) => format!(": {} without one", counted(nulls, "record")),
+            (0, implausible) => format!(
+                ": {} left out as implausible",
+                counted(implausible, "value")
+            ),
+            (nulls, implausible) => format!(
+                ": {} left out as implausible, {} without one",
+                counted(implausible, "value"),
+                counted(nulls, "record")
+            ),
+        };
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
-            &format!("No numeric value of {field} in this period."),
+            &format!("No numeric value of {field} in this period{not_numbers}."),
             BODY,
             false,
             Ink::ALERT,
@@ -226,23 +239,42 @@ fn map_chart(
     source: &Source,
     positions: &Positions,
     hourly: &[HourlySummary],
+    summarised: i64,
 ) -> Result<(), ChartError> {
     let configured = source.map_frame.map(charts::configured_frame);
     let framed = charts::frame_positions(&positions.points, configured);
     let shown = framed.shown.as_slice();
-    let title = format!(
-        "Positions of the period's records ({} drawn, {})",
-        counted(shown.len() as u64, "position"),
-        counted(positions.records, "record")
-    );
+    let gone = no_longer_stored(source, positions.records, summarised);
+    let title = match gone {
+        None => format!(
+            "Positions of the period's records ({} drawn, {})",
+            counted(shown.len() as u64, "position"),
+            counted(positions.records, "record")
+        ),
+        Some(_) => format!(
+            "Positions of the period's records still stored ({} drawn, {})",
+            counted(shown.len() as u64, "position"),
+            counted(positions.records, "record")
+        ),
+    };
     if shown.is_empty() && framed.outside.is_empty() {
         doc.heading(&title, 10.0, 8.0);
-        doc.paragraph(
-            "No positioned record in this period.",
-            BODY,
-            false,
-            Ink::ALERT,
-        );
+        match gone {
+            Some(gone) if positions.records == 0 => {
+                doc.paragraph(&gone, BODY, false, Ink::MUTED);
+            }
+            _ => {
+                doc.paragraph(
+                    "No positioned record in this period.",
+                    BODY,
+                    false,
+                    Ink::ALERT,
+                );
+                if let Some(gone) = gone {
+                    doc.paragraph(&gone, BODY, false, Ink::MUTED);
+                }
+            }
+        }
         return Ok(());
     }
     let (map_frame, frame) = match (configured, framed.outside_extent()) {
@@ -296,10 +328,12 @@ fn map_chart(
             let values = shown.iter().filter_map(|p| p.value);
             let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
             let unit = after_value(unit_of(source, field.as_str()));
-            let missing = if shown.iter().any(|p| p.value.is_none()) {
-                "; grey: no value"
-            } else {
-                ""
+            let missing = match shown.iter().any(|p| p.value.is_none()) {
+                false => "",
+                true if source.plausible.contains_key(field.as_str()) => {
+                    "; grey: no value, or an implausible one"
+                }
+                true => "; grey: no value",
             };
             if low == high {
                 format!("Every point holds {field} = {}{unit}{missing}.", value(low))
@@ -315,6 +349,7 @@ fn map_chart(
         None => String::new(),
     };
     let mut captions = vec![[legend, frame].join(" ").trim().to_owned()];
+    captions.extend(gone);
     if positions.sampled_every > 1 {
         captions.push(format!(
             "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours.",
@@ -325,6 +360,25 @@ fn map_chart(
     let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
     doc.chart(chart, &captions);
     Ok(())
+}
+
+/// The map's sentence for the period's records its hourly summaries count but `records` no
+/// longer holds: those `keep_days` dropped as they aged (the summaries stay), which the map
+/// cannot draw.
+fn no_longer_stored(source: &Source, stored: u64, summarised: i64) -> Option<String> {
+    let summarised = u64::try_from(summarised).unwrap_or(0);
+    let gone = summarised.checked_sub(stored).filter(|gone| *gone > 0)?;
+    let gone = grouped(i128::from(gone));
+    let of = counted(summarised, "record");
+    Some(match source.keep_days {
+        Some(days) => format!(
+            "{gone} of the period's {of} are no longer stored: keep_days = {days} drops a record from MongoDB once it is {} old (the hourly summaries keep them); not drawn.",
+            counted(u64::from(days), "day")
+        ),
+        None => format!(
+            "{gone} of the period's {of} counted by the hourly summaries are not in `records`: not drawn."
+        ),
+    })
 }
 
 /// `, across the 180° meridian` when the configured frame runs across it, for its caption.

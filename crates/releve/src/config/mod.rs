@@ -262,6 +262,14 @@ impl Source {
         matches!(self.kind, SourceKind::FranceTravail(_))
     }
 
+    /// Whether `value` of the numeric `field` lies in the field's `plausible` range; without
+    /// one, every value does.
+    pub fn is_plausible(&self, field: &FieldPath, value: f64) -> bool {
+        self.plausible
+            .get(field.as_str())
+            .is_none_or(|[low, high]| (low..=high).contains(&&value))
+    }
+
     /// The position paths, when the source is positioned.
     pub fn position(&self) -> Option<(&FieldPath, &FieldPath)> {
         self.lon.as_ref().zip(self.lat.as_ref())
