@@ -33,6 +33,10 @@ pub struct Version {
     pub holders: Vec<usize>,
     /// True when it replaced a different version of the record within this batch.
     pub replaced_other: bool,
+    /// Indexes of the earlier files of the batch that held a different version of the record,
+    /// which this one replaced, oldest first: should this version prove unstorable, they are
+    /// kept rather than deleted, since no version of theirs is stored either.
+    pub superseded: Vec<usize>,
 }
 
 /// Files of one source processed together.
@@ -88,6 +92,7 @@ impl Batch {
                 raw: record.raw,
                 holders: vec![file],
                 replaced_other: false,
+                superseded: Vec::new(),
             };
             match self.records.get_mut(&record.key) {
                 Some(held) if same_content(held, &version) => {
@@ -101,8 +106,12 @@ impl Batch {
                     if held.last_holder() == file {
                         clashes += 1;
                     }
+                    let mut superseded = std::mem::take(&mut held.superseded);
+                    superseded.extend(held.holders.iter().filter(|holder| **holder != file));
+                    superseded.dedup();
                     *held = Version {
                         replaced_other: true,
+                        superseded,
                         ..version
                     };
                 }

@@ -56,6 +56,9 @@ pub(crate) fn raw_records(db: &Database) -> Collection<RawDocumentBuf> {
 pub struct Unstorable {
     /// Index of the file in [`Batch::data_files`].
     pub file: usize,
+    /// Indexes of the batch's earlier files holding versions it replaced (see
+    /// [`crate::batch::Version::superseded`]).
+    pub superseded: Vec<usize>,
     /// The record in words: its key in backticks, or what it lacks.
     pub record: String,
     /// Why it cannot be stored.
@@ -200,6 +203,7 @@ pub async fn write_records(
             Err(reason) => {
                 unstorable.push(Unstorable {
                     file: version.file(),
+                    superseded: version.superseded.clone(),
                     record: format!("`{key}`"),
                     reason,
                 });

@@ -326,7 +326,9 @@ fn delete_done<'b>(
 }
 
 /// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
-/// them: what they hold is not all acknowledged. Returns their indexes in the batch.
+/// them: what they hold is not all acknowledged. The batch's earlier files holding versions
+/// those replaced stay in place for the next run, which stores them (no version of theirs is
+/// stored). Returns the indexes in the batch of the files kept, either way.
 fn hold_back(
     raw_dir: &Path,
     batch: &Batch,
@@ -336,9 +338,15 @@ fn hold_back(
     // Per file: how many of its records cannot be stored, and the first of them in words
     // (the same one whatever order the batch was written in).
     unstorable.sort_by(|a, b| a.record.cmp(&b.record));
-    let mut per_file: BTreeMap<usize, (usize, Unstorable)> = BTreeMap::new();
-    for record in unstorable {
+    let mut per_file: BTreeMap<usize, (usize, &Unstorable)> = BTreeMap::new();
+    for record in &unstorable {
         per_file.entry(record.file).or_insert((0, record)).0 += 1;
+    }
+    let mut superseding: BTreeMap<usize, &Unstorable> = BTreeMap::new();
+    for record in &unstorable {
+        for file in &record.superseded {
+            superseding.entry(*file).or_insert(record);
+        }
     }
     for (index, (count, example)) in &per_file {
         let reason = format!(
@@ -348,7 +356,22 @@ fn hold_back(
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));
     }
-    per_file.into_keys().collect()
+    for (index, later) in &superseding {
+        if per_file.contains_key(index) {
+            continue;
+        }
+        let reason = format!(
+            "kept for the next run, which stores it: it holds an earlier version of {}, whose version in {} MongoDB cannot store",
+            later.record,
+            batch.data_files[later.file].file_name()
+        );
+        let path = batch.data_files[*index].path_in(raw_dir);
+        report.failures.push(Failure::in_place(path, reason));
+    }
+    per_file
+        .into_keys()
+        .chain(superseding.into_keys())
+        .collect()
 }
 
 /// A metrics file as its `runs` document, or `None` when the file is gone, is not a run

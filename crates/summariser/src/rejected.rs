@@ -67,6 +67,7 @@ pub async fn keep_records(
         if text.get().len() > MOST_RECORD_BYTES {
             too_large.push(Unstorable {
                 file: *file,
+                superseded: Vec::new(),
                 record: "one without a key or a time".to_owned(),
                 reason: format!(
                     "its text is {} bytes, too large to keep in `{REJECTED_RECORDS}`",

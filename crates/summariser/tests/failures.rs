@@ -216,6 +216,54 @@ async fn two_runs_started_together_summarise_each_file_once() {
     );
 }
 
+/// A record's latest version MongoDB cannot store, in the same run as its earlier, storable
+/// version: the earlier file is kept, not deleted, and the next run stores that version.
+#[tokio::test]
+async fn an_unstorable_version_keeps_the_files_of_the_versions_it_replaced() {
+    let ws = Workspace::new("unstorable-later");
+    let earlier = ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("b", (10, 5), 1.0), quake("a", (10, 6), 5.0)]),
+    );
+    let mut huge = quake("b", (10, 5), 1.0);
+    huge["properties"]["energy"] = json!(u64::MAX);
+    let later = ws.land("usgs", (10, 2, 0), &snapshot(vec![huge]));
+
+    let output = ws.summarise_with(&[]);
+    assert!(
+        !output.status.success(),
+        "the unstorable version fails the run"
+    );
+    let errors = stderr(&output);
+    assert!(
+        exists(&ws.raw().join("_quarantine").join(later.file_name())),
+        "the file of the unstorable version is quarantined"
+    );
+    assert!(
+        exists(&earlier.path_in(&ws.raw())),
+        "the earlier file is kept: {errors}"
+    );
+    let kept = format!(
+        "raw/usgs/{}: kept for the next run, which stores it: it holds an earlier version of `b`, whose version in {} MongoDB cannot store",
+        earlier.file_name(),
+        later.file_name()
+    );
+    assert!(errors.contains(&kept), "{errors}");
+    assert!(ws.record("usgs", "b").await.is_none());
+
+    let output = ws.summarise();
+    assert!(
+        !exists(&earlier.path_in(&ws.raw())),
+        "summarised and deleted: {}",
+        stderr(&output)
+    );
+    let b = ws.record_data("usgs", "b").await.expect("b stored");
+    assert_eq!(b["properties"]["mag"], json!(1.0));
+    let hour = ws.hour("usgs", 10).await.expect("hour 10 summarised");
+    assert_eq!(count(&hour), 2, "a and b");
+}
+
 #[tokio::test]
 async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_nothing() {
     let ws = Workspace::new("unstorable");
