@@ -60,7 +60,7 @@ pub async fn summarise_source(
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
             RawFileRole::Data => {
-                let Some(file) = read_landed(raw_dir, source, &name, report) else {
+                let Some(file) = read_landed(raw_dir, source, &name, &mut run, report) else {
                     continue;
                 };
                 if run
@@ -130,7 +130,7 @@ async fn flush_returned(
     for name in group.data_files {
         let path = name.path_in(raw_dir);
         // Read again, one at a time: the group's merged records are gone.
-        let file = match landed::read(&path, source) {
+        let file = match read_or_wait(&name, &path, source, run) {
             Ok(file) => file,
             Err(err) => {
                 report.failures.push(set_aside(raw_dir, path, err));
@@ -146,9 +146,9 @@ async fn flush_returned(
 
 /// What a source's run carries from batch to batch.
 struct SourceRun {
-    /// Files seen waiting in quarantine during the run: once seen they stay waiting for the
-    /// whole run, even if moved back meanwhile, so the files after them still confirm what
-    /// they repeat.
+    /// Files seen waiting in quarantine during the run, and those left in place because they
+    /// could not be read: once seen they stay waiting for the whole run, even if moved back
+    /// meanwhile, so the files after them still confirm what they repeat.
     waiting: BTreeSet<LandingOrder>,
     /// The newest file summarised into the database so far (see [`progress`]).
     newest: Option<LandingOrder>,
@@ -162,10 +162,11 @@ fn read_landed(
     raw_dir: &Path,
     source: &Source,
     name: &RawFileName,
+    run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Option<LandedFile> {
     let path = name.path_in(raw_dir);
-    match landed::read(&path, source) {
+    match read_or_wait(name, &path, source, run) {
         Ok(file) => {
             if file.rejected > 0 {
                 warn!(file = %path.display(), rejected = file.rejected, "Skipped records lacking a key or a time.");
@@ -179,6 +180,22 @@ fn read_landed(
             None
         }
     }
+}
+
+/// Reads a landed data file. One that cannot be read now (an I/O error) stays in place for
+/// the next run and waits, like a file in quarantine, so the files after it that repeat a
+/// version become its `last_file` and it reads as stale then (see [`crate::plan`]).
+fn read_or_wait(
+    name: &RawFileName,
+    path: &Path,
+    source: &Source,
+    run: &mut SourceRun,
+) -> Result<LandedFile, ReadError> {
+    let read = landed::read(path, source);
+    if let Err(ReadError::Io(_)) = read {
+        run.waiting.insert(name.landing_order());
+    }
+    read
 }
 
 /// What becomes of a file that could not be read: quarantined when its content is refused,

@@ -55,7 +55,7 @@ pub struct Plan {
     /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
     /// those hours' records, so their summaries stay as they were computed.
     pub past_retention: usize,
-    /// The source's files waiting in quarantine.
+    /// The source's files waiting in quarantine, or in place after an I/O error.
     pub waiting: BTreeSet<LandingOrder>,
 }
 
@@ -129,7 +129,7 @@ pub fn retention_horizon(source: &Source) -> Option<DateTime<Utc>> {
 }
 
 /// Compares the batch with the stored records and decides what to write. `waiting` are the
-/// source's files in quarantine: a stored version that a file landed after one
+/// source's files in quarantine or left unread in place: a stored version that a file landed after one
 /// of them repeats is confirmed (its `last_file` moved forward), so that file, moved back,
 /// cannot replace it. Other repeats cost no write.
 pub async fn plan(

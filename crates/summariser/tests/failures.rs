@@ -216,6 +216,38 @@ async fn two_runs_started_together_summarise_each_file_once() {
     );
 }
 
+/// A file that cannot be read (an I/O error) stays for the next run; read then, after newer
+/// files repeated the version it had replaced, it does not bring its older version back.
+#[tokio::test]
+async fn a_file_read_late_after_an_io_error_does_not_override_newer_files() {
+    let ws = Workspace::new("read-late");
+    let snap = |mag| snapshot(vec![quake("a", (10, 5), mag)]);
+    ws.land("usgs", (10, 1, 0), &snap(1.0));
+    // Where the second file lands, a folder for now: reading it fails as I/O does.
+    let unreadable = ws.raw().join("usgs/usgs_2026-11-22T10-02-00Z.json");
+    std::fs::create_dir(&unreadable).expect("a folder in the way");
+    ws.land("usgs", (10, 3, 0), &snap(1.0));
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success(), "{}", stderr(&output));
+    assert_eq!(ws.remaining("usgs"), 1, "only the unreadable file is left");
+
+    std::fs::remove_dir(&unreadable).expect("remove the folder");
+    ws.land("usgs", (10, 2, 0), &snap(2.0));
+    ws.summarise();
+    let a = ws.record_data("usgs", "a").await.expect("a stored");
+    assert_eq!(
+        a["properties"]["mag"],
+        json!(1.0),
+        "the version of the newest file, as one run over the three files stores"
+    );
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(
+        common::numeric(&hour, "properties.mag", "max"),
+        mongodb::bson::Bson::Double(1.0)
+    );
+    assert_eq!(ws.remaining("usgs"), 0);
+}
+
 /// A record's latest version MongoDB cannot store, in the same run as its earlier, storable
 /// version: the earlier file is kept, not deleted, and the next run stores that version.
 #[tokio::test]
