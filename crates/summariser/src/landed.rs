@@ -161,10 +161,13 @@ fn version(
     if !record.is_object() {
         return Ok(None);
     }
-    let (Some(key), Some(time)) = (
-        source.key.get(&record),
-        source.time.get(&record).and_then(timestamp),
-    ) else {
+    // To the millisecond, as MongoDB keeps it: a version is compared with the stored one.
+    let time = source
+        .time
+        .get(&record)
+        .and_then(timestamp)
+        .map(|time| releve::store::chrono_date(releve::store::bson_date(time)));
+    let (Some(key), Some(time)) = (source.key.get(&record), time) else {
         return Ok(None);
     };
     let facts = Facts::of(source, &record);

@@ -365,6 +365,29 @@ async fn a_file_moved_back_among_files_put_back_gives_the_state_of_the_file_alon
     );
 }
 
+/// MongoDB keeps times to the millisecond: a record whose time says microseconds, served
+/// again unchanged, is not taken for a changed one at every run.
+#[tokio::test]
+async fn a_repeat_of_a_record_timed_in_microseconds_writes_nothing() {
+    let ws = Workspace::new("microseconds");
+    let mut event = quake("a", (10, 5), 1.0);
+    event["properties"]["time"] = json!("2026-11-22T10:05:00.123456Z");
+    let first = ws.land("usgs", (10, 6, 0), &snapshot(vec![event.clone()]));
+    ws.summarise();
+    ws.land("usgs", (10, 7, 0), &snapshot(vec![event]));
+    let again = common::stderr(&ws.summarise());
+    assert!(
+        again.contains("inserted=0 updated=0 hours=0"),
+        "the repeat is no change: {again}"
+    );
+    let stored = ws.record("usgs", "a").await.expect("a stored");
+    assert_eq!(
+        stored.get_str("file"),
+        Ok(first.file_name().as_str()),
+        "it keeps the file it first came from"
+    );
+}
+
 #[tokio::test]
 async fn a_repeat_is_written_only_when_a_quarantined_file_lies_before_it() {
     let ws = Workspace::new("repeats");
