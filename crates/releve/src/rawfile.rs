@@ -267,23 +267,40 @@ impl WholeSeconds for DateTime<Utc> {
 
 /// Every complete landed file of `source` under `raw_dir`, oldest first.
 pub fn list(raw_dir: &Path, source: &str) -> io::Result<Vec<RawFileName>> {
+    Ok(list_all(raw_dir, source)?.landed)
+}
+
+/// What `raw/<source>/` holds.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The source's landed files, oldest first.
+    pub landed: Vec<RawFileName>,
+    /// The names of the other entries, hidden ones (`.state.json`, `.lock`, temporary files)
+    /// left out: files misnamed or misplaced by hand, which no stage reads. Sorted.
+    pub foreign: Vec<String>,
+}
+
+/// The landed files of `source` and the foreign entries beside them; no folder holds none.
+pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
     let dir = raw_dir.join(source);
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Listing::default()),
         Err(err) => return Err(err),
     };
-    let mut names = Vec::new();
+    let mut listing = Listing::default();
     for entry in entries {
-        let entry = entry?;
-        if let Some(name) = entry.file_name().to_str().and_then(RawFileName::parse)
-            && name.source == source
-        {
-            names.push(name);
+        let file_name = entry?.file_name();
+        let file_name = file_name.to_string_lossy();
+        match RawFileName::parse(&file_name) {
+            Some(name) if name.source == source => listing.landed.push(name),
+            _ if file_name.starts_with('.') => {}
+            _ => listing.foreign.push(file_name.into_owned()),
         }
     }
-    names.sort();
-    Ok(names)
+    listing.landed.sort();
+    listing.foreign.sort();
+    Ok(listing)
 }
 
 /// Removes the temporary files (`.*.tmp`) in `raw/<source>/`, which only a landing killed

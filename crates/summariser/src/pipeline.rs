@@ -35,8 +35,14 @@ pub async fn summarise_source(
     batch_files: usize,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let names = match rawfile::list(raw_dir, &source.name) {
-        Ok(names) => names,
+    let names = match rawfile::list_all(raw_dir, &source.name) {
+        Ok(listing) => {
+            for foreign in &listing.foreign {
+                let file = raw_dir.join(&source.name).join(foreign);
+                warn!(file = %file.display(), expected = %format!("{}_YYYY-MM-DDTHH-MM-SSZ.json", source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
+            }
+            listing.landed
+        }
         Err(err) => {
             report.failures.push(Failure::in_place(
                 raw_dir.join(&source.name),

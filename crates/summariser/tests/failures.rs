@@ -216,6 +216,44 @@ async fn two_runs_started_together_summarise_each_file_once() {
     );
 }
 
+/// A file misnamed or put in the wrong source's folder by hand is never read: each run names
+/// it, and leaves it as it is.
+#[tokio::test]
+async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
+    let ws = Workspace::new("misnamed");
+    let body = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON");
+    let folder = ws.raw().join("usgs");
+    std::fs::create_dir_all(&folder).expect("folder");
+    for name in [
+        "eco2mix_2026-11-22T10-01-00Z.json",
+        "usgs_2026-11-22T10-02-00.json",
+    ] {
+        std::fs::write(folder.join(name), &body).expect("misnamed file");
+    }
+    ws.land(
+        "usgs",
+        (10, 3, 0),
+        &snapshot(vec![quake("b", (10, 6), 1.0)]),
+    );
+    let errors = stderr(&ws.summarise());
+    for name in [
+        "eco2mix_2026-11-22T10-01-00Z.json",
+        "usgs_2026-11-22T10-02-00.json",
+    ] {
+        let line = errors
+            .lines()
+            .find(|line| line.contains(&format!("file=raw/usgs/{name}")))
+            .unwrap_or_else(|| panic!("a line names {name}: {errors}"));
+        assert!(
+            line.contains("WARN") && line.contains("expected=usgs_YYYY-MM-DDTHH-MM-SSZ.json"),
+            "{line}"
+        );
+        assert!(exists(&folder.join(name)), "{name} is left as it is");
+    }
+    assert!(ws.record("usgs", "a").await.is_none());
+    assert!(ws.record("usgs", "b").await.is_some());
+}
+
 /// A file that cannot be read (an I/O error) stays for the next run; read then, after newer
 /// files repeated the version it had replaced, it does not bring its older version back.
 #[tokio::test]
