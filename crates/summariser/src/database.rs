@@ -184,7 +184,9 @@ pub struct Written {
     pub unstorable: Vec<Unstorable>,
 }
 
-/// Writes the planned records.
+/// Writes the planned records. A record the server refuses (a write error naming it, not a
+/// failure of the server or of its write concern) is unstorable like one that cannot be
+/// made into BSON: its file is held back, and the other records go through.
 pub async fn write_records(
     db: &Database,
     source: &Source,
@@ -194,19 +196,20 @@ pub async fn write_records(
     let name = source.name.as_str();
     let mut unstorable = Vec::new();
     let (mut inserted, mut updated) = (0, 0);
-    let mut document_of = |key: &String| {
+    let unstorable_version = |key: &str, version: &Version, reason: String| Unstorable {
+        file: version.file(),
+        superseded: version.superseded.clone(),
+        record: format!("`{key}`"),
+        reason,
+    };
+    let document_of = |key: &String, unstorable: &mut Vec<Unstorable>| {
         let version = batch.records.get(key)?;
         let file = &batch.data_files[version.file()];
         let last_file = &batch.data_files[plan.last_file(batch, version)];
         match record_document(source, key, version, file, last_file) {
             Ok(document) => Some(document),
             Err(reason) => {
-                unstorable.push(Unstorable {
-                    file: version.file(),
-                    superseded: version.superseded.clone(),
-                    record: format!("`{key}`"),
-                    reason,
-                });
+                unstorable.push(unstorable_version(key, version, reason));
                 None
             }
         }
@@ -216,39 +219,58 @@ pub async fn write_records(
     while keys.peek().is_some() {
         // Up to CHUNK records or CHUNK_BYTES of their text a call, so large records never
         // pile up in memory as BSON.
-        let (mut documents, mut bytes) = (Vec::new(), 0);
+        let (mut documents, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0);
         while documents.len() < CHUNK && bytes < CHUNK_BYTES {
             let Some(key) = keys.next() else { break };
             bytes += batch.records.get(key).map_or(0, |v| v.raw.get().len());
-            documents.extend(document_of(key));
+            if let Some(document) = document_of(key, &mut unstorable) {
+                documents.push(document);
+                sent.push(key);
+            }
         }
         if documents.is_empty() {
             continue;
         }
-        let count = documents.len();
-        records(db)
+        let action = format!("insertion of `{name}` records");
+        let refused = match records(db)
             .insert_many(documents)
             .with_options(unordered.clone())
             .await
-            .map_err(StoreError::command(format!(
-                "insertion of `{name}` records"
-            )))?;
-        inserted += count;
+        {
+            Ok(_) => Vec::new(),
+            Err(err) => refused_documents(&err).ok_or_else(|| StoreError::command(action)(err))?,
+        };
+        inserted += sent.len() - refused.len();
+        for (index, reason) in refused {
+            if let Some(key) = sent.get(index)
+                && let Some(version) = batch.records.get(*key)
+            {
+                unstorable.push(unstorable_version(key, version, server_refusal(&reason)));
+            }
+        }
         crash::passed("records-inserted");
     }
     for key in &plan.updates {
-        let Some(document) = document_of(key) else {
+        let Some(document) = document_of(key, &mut unstorable) else {
             continue;
         };
         // An upsert: the TTL monitor may have dropped the stored version since the lookup.
-        records(db)
+        let replaced = records(db)
             .replace_one(doc! {"source": name, "key": key}, document)
             .upsert(true)
-            .await
-            .map_err(StoreError::command(format!(
-                "update of `{name}` record `{key}`"
-            )))?;
-        updated += 1;
+            .await;
+        match replaced {
+            Ok(_) => updated += 1,
+            Err(err) => match (refused_document(&err), batch.records.get(key)) {
+                (Some(reason), Some(version)) => {
+                    unstorable.push(unstorable_version(key, version, server_refusal(&reason)));
+                }
+                _ => {
+                    let action = format!("update of `{name}` record `{key}`");
+                    return Err(StoreError::command(action)(err));
+                }
+            },
+        }
         crash::passed("record-updated");
     }
     confirm_records(db, source, batch, plan).await?;
@@ -257,6 +279,40 @@ pub async fn write_records(
         updated,
         unstorable,
     })
+}
+
+/// Why the server refused a record, for its file's quarantine reason.
+fn server_refusal(message: &str) -> String {
+    format!("the server refused it: {message}")
+}
+
+/// The documents of an unordered `insert_many` the server refused, by index in the call,
+/// with its message; `None` when the call failed otherwise (the server, the network, an
+/// unmet write concern), which stops the run.
+fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>> {
+    match err.kind.as_ref() {
+        ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
+            let errors = failure.write_errors.as_ref()?;
+            Some(
+                errors
+                    .iter()
+                    .map(|error| (error.index, error.message.clone()))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The server's message when it refused the one document written; `None` for any other
+/// failure.
+fn refused_document(err: &mongodb::error::Error) -> Option<String> {
+    match err.kind.as_ref() {
+        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(error)) => {
+            Some(error.message.clone())
+        }
+        _ => None,
+    }
 }
 
 /// Sets the `last_file` of the records later files repeated unchanged.
