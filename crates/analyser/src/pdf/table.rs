@@ -141,11 +141,12 @@ impl ReportDocument {
         }
         let spare = CONTENT_WIDTH - minimum.iter().sum::<f32>();
         if spare < 0.0 {
-            return table
+            let headers: Vec<f32> = table
                 .columns
                 .iter()
-                .map(|c| c.share / total * CONTENT_WIDTH)
+                .map(|column| longest_word(&column.title, true) + 2.0 * PADDING + 0.5)
                 .collect();
+            return narrowed(minimum, &table.columns, &headers, -spare);
         }
         minimum
             .iter()
@@ -216,7 +217,79 @@ impl ReportDocument {
     }
 }
 
+/// Column widths `over` narrower in all than `minimum`. Prose columns give way first, the
+/// widest first, down to their header's longest word: their long words break, where a number
+/// or a header broken in two would be misread. Only if that is not enough does every column
+/// narrow in proportion.
+fn narrowed(mut minimum: Vec<f32>, columns: &[Column], headers: &[f32], mut over: f32) -> Vec<f32> {
+    while over > 0.0 {
+        let widest = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, column)| column.align == Align::Left && minimum[*i] > headers[*i])
+            .max_by(|(a, _), (b, _)| {
+                (minimum[*a] - headers[*a]).total_cmp(&(minimum[*b] - headers[*b]))
+            })
+            .map(|(i, _)| i);
+        let Some(widest) = widest else {
+            let scale = CONTENT_WIDTH / minimum.iter().sum::<f32>();
+            return minimum.iter().map(|width| width * scale).collect();
+        };
+        // Down to the next widest prose column's room, or as far as needed.
+        let room = minimum[widest] - headers[widest];
+        let next = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, column)| *i != widest && column.align == Align::Left)
+            .map(|(i, _)| (minimum[i] - headers[i]).max(0.0))
+            .fold(0.0f32, f32::max);
+        let step = (room - next).max(room.min(0.5)).min(over);
+        minimum[widest] -= step;
+        over -= step;
+    }
+    minimum
+}
+
 fn row_height(lines: &[Vec<String>], size: f32) -> f32 {
     let count = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
     count as f32 * size * MM_PER_PT * 1.3 + 2.0 * PADDING
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_columns_give_way_before_numbers_and_headers() {
+        let columns = [
+            Column::text("Source", 1.0),
+            Column::text("Health", 1.0),
+            Column::number("Records", 1.0),
+        ];
+        let headers = [12.0, 12.0, 14.0];
+        let over = 5.0;
+        let minimum = vec![30.0, 16.0, CONTENT_WIDTH - 46.0 + over];
+        let widths = narrowed(minimum.clone(), &columns, &headers, over);
+        assert!(
+            (widths.iter().sum::<f32>() - CONTENT_WIDTH).abs() < 0.01,
+            "{widths:?}"
+        );
+        assert!(
+            (widths[0] - 25.0).abs() < 0.01,
+            "the widest prose column gives: {widths:?}"
+        );
+        assert_eq!(widths[1..], minimum[1..], "the others keep their room");
+
+        let too_much = narrowed(minimum.clone(), &columns, &headers, 40.0);
+        assert!(
+            (too_much.iter().sum::<f32>() - CONTENT_WIDTH).abs() < 0.01,
+            "{too_much:?}"
+        );
+        let scale = too_much[2] / minimum[2];
+        assert!(
+            (too_much[0] - headers[0] * scale).abs() < 0.01
+                && (too_much[1] - headers[1] * scale).abs() < 0.01,
+            "prose columns down to their headers, then every column in proportion: {too_much:?}"
+        );
+    }
 }
