@@ -167,7 +167,9 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
     let old_hour = bson_date(now - TimeDelta::days(3));
     let forecast = bson_date(now + TimeDelta::hours(10));
     let daily = run("daily", now - TimeDelta::hours(5), None);
-    let runs = [meteo, daily]
+    let archived = now - TimeDelta::days(20);
+    let archive = run("archive", archived, None);
+    let runs = [meteo, daily, archive]
         .iter()
         .map(|r| run_document(r).expect("run doc"))
         .collect();
@@ -180,6 +182,7 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
             // Rows published ahead of time (éCO2mix's forecast) summarise an hour to come.
             doc! {"source": "meteo", "hour": forecast, "count": 4_i64, "updated_at": hour},
             doc! {"source": "daily", "hour": old_hour, "count": 1_i64, "updated_at": old_hour},
+            doc! {"source": "archive", "hour": bson_date(archived), "count": 1_i64, "updated_at": old_hour},
         ],
     )
     .await;
@@ -213,6 +216,16 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
     );
     assert_eq!(cell(&stdout, "usgs", "LAST SUMMARISED HOUR"), "none");
     assert_eq!(cell(&stdout, "archive", "STATE"), "disabled");
+    assert_ne!(
+        cell(&stdout, "archive", "LAST COLLECTED"),
+        "never",
+        "a disabled source's past collections are found: {stdout}"
+    );
+    assert_eq!(
+        cell(&stdout, "archive", "LAST SUMMARISED HOUR"),
+        archived.format("%Y-%m-%d %H:%M UTC").to_string(),
+        "{stdout}"
+    );
     assert_eq!(
         cell(&stdout, "daily", "STATE"),
         "ok",

@@ -258,7 +258,8 @@ async fn read_database(
     for status in sources.iter_mut() {
         status.history_read = true;
     }
-    for status in sources.iter_mut().filter(|status| status.enabled) {
+    // Disabled sources too: what they collected and summarised before is still worth saying.
+    for status in sources.iter_mut() {
         let name = status.name.clone();
         if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
             let success = doc! {"source": &name, "error": null};
