@@ -29,10 +29,14 @@ pub fn numeric_band(
         .fold((f64::MAX, f64::MIN), |(lo, hi), b| {
             (lo.min(b.min), hi.max(b.max))
         });
+    let magnitude = low.abs().max(high.abs());
     let (low, high) = if low > high {
         (0.0, 1.0)
-    } else if (high - low).abs() < f64::EPSILON {
-        (low - 1.0, high + 1.0)
+    } else if high - low <= magnitude.max(1.0) * 1e-9 {
+        // Constant, as far as a chart can tell: a band around it, wide enough to be seen at
+        // the value's scale (±1 vanishes next to 1e17).
+        let pad = (magnitude * 0.06).max(1.0);
+        ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     } else {
         // (high - low) * 0.06, without overflowing when the values span most of a double.
         let pad = high * 0.06 - low * 0.06;
@@ -150,6 +154,34 @@ mod tests {
         });
         let chart = numeric_band(&day_axis(), &extreme, "t", "", size).expect("chart");
         assert!(chart.width > 0);
+    }
+
+    #[test]
+    fn a_constant_value_is_drawn_mid_height_whatever_its_scale() {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        // The rows holding the mean line's colour, in the middle of them.
+        let line_row = |value: f64| {
+            let chart =
+                numeric_band(&day_axis(), &bands(value, value), "t", "", size).expect("chart");
+            let data = palette::DATA;
+            let rows: Vec<usize> = chart
+                .rgb
+                .chunks(3)
+                .enumerate()
+                .filter(|(_, rgb)| rgb == &[data.0, data.1, data.2])
+                .map(|(at, _)| at / chart.width as usize)
+                .collect();
+            assert!(!rows.is_empty(), "{value}: a line is drawn");
+            rows[rows.len() / 2]
+        };
+        let small = line_row(5.0);
+        for large in [1e17, -1e17, 1e300] {
+            let row = line_row(large);
+            assert!(
+                row.abs_diff(small) <= 2,
+                "{large} is drawn at row {row}, like 5.0 at row {small}"
+            );
+        }
     }
 
     #[test]
