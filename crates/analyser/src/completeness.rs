@@ -14,7 +14,7 @@ use crate::query::SourceData;
 pub enum Health {
     /// The last run succeeded and was recent enough.
     Ok,
-    /// No successful run for more than two intervals.
+    /// No successful run for more than three intervals (what `analyser status` calls stale).
     Late,
     /// The latest run failed.
     Failing,
@@ -236,7 +236,7 @@ fn health(
     if data.latest_run_failed {
         return Health::Failing;
     }
-    let allowed = source.every.as_chrono() * 2 + Duration::minutes(5);
+    let allowed = source.every.as_chrono() * crate::status::STALE_AFTER_INTERVALS;
     match data.last_success {
         Some(last) if now - last <= allowed => Health::Ok,
         None if credentials_missing => Health::Skipped,

@@ -19,8 +19,9 @@ use releve::{ConfigError, Every};
 
 use gather::gather;
 
-/// A source is stale when its last successful collection is older than this many `every`s.
-const STALE_AFTER_INTERVALS: i32 = 3;
+/// A source is stale when its last successful collection is older than this many `every`s;
+/// the report calls it late by the same rule.
+pub(crate) const STALE_AFTER_INTERVALS: i32 = 3;
 
 /// A source's summaries are behind when a landed file has waited this long: the summariser
 /// runs hourly, so a file normally waits an hour at most.
