@@ -72,7 +72,7 @@ fn read_tables(
             Err(err) => err,
         };
         let refusal = refusal_of(&readable, &err);
-        let line = line_of(&readable, refusal.offset);
+        let mut line = line_of(&readable, refusal.offset);
         let Some(table) = TableText::holding(&readable, refusal.offset) else {
             return Err(ConfigError::Invalid {
                 path: path.to_owned(),
@@ -82,10 +82,22 @@ fn read_tables(
         };
         // One `[[source]]` header fewer each time round: the loop ends.
         table.blank(&mut readable);
+        // A value left open: toml complains where it gave up reading it, at a later key.
+        let message = match &table.left_open {
+            Some((at, key)) => {
+                let message = format!(
+                    "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
+                    err.message().trim().replace('\n', " ")
+                );
+                line = line_of(&readable, *at);
+                message
+            }
+            None => refusal.message,
+        };
         // TOML that cannot be read is explained without its table: name the source.
         let message = match &table.name {
-            Some(name) => naming_source(name, refusal.message),
-            None => refusal.message,
+            Some(name) => naming_source(name, message),
+            None => message,
         };
         refused.push(RefusedSource {
             name: table.name,

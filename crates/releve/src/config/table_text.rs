@@ -16,6 +16,9 @@ pub(super) struct TableText {
     pub(super) header: usize,
     /// Its `name`, when written as text.
     pub(super) name: Option<String>,
+    /// When the table was told by its lines: the offset of the line of the key whose `[` or
+    /// `{` is left open, where the fault really is, and the key.
+    pub(super) left_open: Option<(usize, String)>,
 }
 
 impl TableText {
@@ -34,6 +37,49 @@ impl TableText {
         let (root, _) = DeTable::parse_recoverable(text);
         Self::holding_in(text, &root.into_inner(), offset)
             .filter(|table| !table.hides_a_header(text))
+            .or_else(|| Self::by_lines(text, offset))
+    }
+
+    /// The `[[source]]` table `offset` falls in, told from the header lines alone: from the
+    /// last one before `offset`, which must be a `[[source]]` line, to the next table's (its
+    /// own sub-tables included). For TOML whose recovery lost the table's end (an array or an
+    /// inline table left open, then other keys of the table): the fault lies before the next
+    /// header, so the table is certain, unless a multi-line string up to there could hide a
+    /// header line or make one.
+    fn by_lines(text: &str, offset: usize) -> Option<TableText> {
+        let (mut header, mut end, mut at) = (None, text.len(), 0);
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            match LineHeader::of(line) {
+                None | Some(LineHeader::SourceSubTable) => {}
+                Some(_) if start > offset => {
+                    end = start;
+                    break;
+                }
+                Some(kind) => header = matches!(kind, LineHeader::SourceItem).then_some(start),
+            }
+        }
+        let header = header?;
+        if text[..end].contains("\"\"\"") || text[..end].contains("'''") {
+            return None;
+        }
+        // The header is a header only if nothing before it is left open, and the fault is this
+        // table's only if one of its values is.
+        if left_open(&text[..header]).is_some() {
+            return None;
+        }
+        let (line, key) = left_open(&text[header..offset.min(end)])?;
+        let name = text[header..end].lines().find_map(|line| {
+            let key_value = toml::from_str::<toml::Table>(line).ok()?;
+            key_value.get("name")?.as_str().map(str::to_owned)
+        });
+        Some(TableText {
+            ranges: std::iter::once(header..end).collect(),
+            header,
+            name,
+            left_open: Some((header + line, key)),
+        })
     }
 
     fn holding_in(text: &str, root: &DeTable<'_>, offset: usize) -> Option<TableText> {
@@ -74,6 +120,7 @@ impl TableText {
                 .then(|| TableText {
                     ranges,
                     header,
+                    left_open: None,
                     name: keys
                         .get("name")
                         .and_then(|name| name.get_ref().as_str())
@@ -154,6 +201,57 @@ impl LineHeader {
             LineHeader::Other
         })
     }
+}
+
+/// The key whose array or inline table is still open at the end of `text` (a run of TOML
+/// lines), with the offset of its line; `None` when every bracket opened is closed. Strings
+/// and comments are skipped; multi-line strings are not read (the caller excludes them).
+fn left_open(text: &str) -> Option<(usize, String)> {
+    let (mut depth, mut open, mut at) = (0i32, None, 0);
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let mut rest = line;
+        if depth == 0 {
+            if LineHeader::of(line).is_some() {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim().trim_matches(['"', '\'']).to_owned();
+            rest = value;
+            open = Some((start, key));
+        }
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '#' => break,
+                '"' => {
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' => break,
+                            _ => {}
+                        }
+                    }
+                }
+                '\'' => {
+                    for c in chars.by_ref() {
+                        if c == '\'' {
+                            break;
+                        }
+                    }
+                }
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+    }
+    if depth > 0 { open } else { None }
 }
 
 /// The line of `text` that `offset` falls on.

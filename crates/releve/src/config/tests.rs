@@ -424,6 +424,27 @@ fn a_sub_table_written_after_the_report_stays_with_its_unreadable_source() {
 }
 
 #[test]
+fn an_array_or_inline_table_left_open_inside_a_table_refuses_that_table_alone() {
+    for (extra, says) in [
+        (
+            "numeric = [\"a\", \"b\"\ncategories = [\"c\"]",
+            "sources.toml:16: source `b`: key `numeric`: its `[` or `{` is not closed, so the lines after it were read as part of its value (toml at line 17: ",
+        ),
+        (
+            "units = { a = \"m\"\ndescription = \"x\"",
+            "sources.toml:16: source `b`: key `units`: its `[` or `{` is not closed",
+        ),
+    ] {
+        let text = format!("{}{}{}", plain("a", ""), plain("b", extra), meteo("c", ""));
+        let config = read(&text).unwrap_or_else(|err| panic!("{extra}: {err}"));
+        assert_eq!(accepted(&config), ["a", "c"], "{extra}");
+        let refused = config.refused[0].to_string();
+        assert!(refused.starts_with(says), "{refused}");
+        assert_eq!(config.refused[0].table_line, 9);
+    }
+}
+
+#[test]
 fn when_the_table_cannot_be_told_for_sure_the_file_is_refused() {
     // A header-like line in a string of the unreadable table, and an array left open that
     // toml's recovery reads the next table into: blanking would drop or invent tables.
