@@ -20,6 +20,11 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // The same environment as the other stages: `MONGODB_URI` may be set in `.env`.
+    if let Err(err) = releve::dotenv::load() {
+        releve::logging::failure_line("summariser", &err);
+        return ExitCode::from(2);
+    }
     releve::logging::init();
     let args = Args::parse();
     let config = match releve::Config::load(&args.config.config) {

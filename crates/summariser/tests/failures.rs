@@ -254,6 +254,47 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
     assert!(ws.record("usgs", "b").await.is_some());
 }
 
+/// `MONGODB_URI` set in the checkout's `.env` is the summariser's too, as it is the other
+/// stages': the report never reads one database while the summariser writes another.
+#[tokio::test]
+async fn the_mongodb_uri_of_dot_env_is_used() {
+    let ws = Workspace::new("dotenv");
+    ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let uri = testkit::MongoServer::shared().uri();
+    std::fs::write(ws.dir.path().join(".env"), format!("MONGODB_URI={uri}\n")).expect(".env");
+    let output = std::process::Command::new(testkit::binary("summariser"))
+        .current_dir(ws.dir.path())
+        .args(["--database", &ws.database])
+        .env_remove("MONGODB_URI")
+        .env_remove("RELEVE_CRASH_AFTER")
+        .output()
+        .expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(ws.record("usgs", "a").await.is_some());
+
+    std::fs::write(
+        ws.dir.path().join(".env"),
+        "MONGODB_URI=mongodb://u:pa$word@x\n",
+    )
+    .expect(".env");
+    let output = std::process::Command::new(testkit::binary("summariser"))
+        .current_dir(ws.dir.path())
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("summariser runs");
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        errors.starts_with("summariser: .env:1: a `$` outside single quotes"),
+        "{errors}"
+    );
+    assert!(!errors.contains("pa$word"), "{errors}");
+}
+
 /// A file that cannot be read (an I/O error) stays for the next run; read then, after newer
 /// files repeated the version it had replaced, it does not bring its older version back.
 #[tokio::test]
