@@ -206,3 +206,35 @@ fn the_crontab_line_keeps_its_log_bounded() {
         "the two newest old logs are kept, newest first"
     );
 }
+
+#[test]
+fn log_settings_that_are_not_numbers_are_said_in_the_log_and_never_empty_it() {
+    let checkout = Checkout::new();
+    let log = checkout.path("logs/summariser.log");
+    std::fs::create_dir_all(log.parent().expect("logs")).expect("logs dir");
+    std::fs::write(&log, format!("old\n{}", "x".repeat(3000))).expect("a big log");
+    let _forking = common::writing_or_forking();
+    let output = checkout
+        .command()
+        .stdin(Stdio::null())
+        .env("RELEVE_LOG_MAX_BYTES", "2K")
+        .env("RELEVE_LOG_KEEP", "five")
+        .output()
+        .expect("run the crontab line");
+    assert!(output.status.success());
+    assert!(
+        output.stderr.is_empty(),
+        "nothing for cron to mail: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let old = std::fs::read_to_string(checkout.path("logs/summariser.log.1")).expect("rotated");
+    assert!(
+        old.starts_with("old\n"),
+        "2K is 2,048 bytes: rotated, not emptied"
+    );
+    let live = std::fs::read_to_string(&log).expect("live log");
+    assert!(
+        live.starts_with("rotate-log: RELEVE_LOG_KEEP=five is not a whole number; 5 used ["),
+        "{live}"
+    );
+}
