@@ -70,6 +70,18 @@ if ! command -v ${crontab_cmd%% *} >/dev/null 2>&1; then
     exit 1
 fi
 
+# The user the lines run as: the one CRONTAB names with `-u`, else this one.
+runs_as=$(id -un)
+# shellcheck disable=SC2086
+set -- $crontab_cmd
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -u) if [ $# -ge 2 ]; then runs_as=$2; shift; fi ;;
+        -u?*) runs_as=${1#-u} ;;
+    esac
+    shift
+done
+
 begin="# >>> releve $home (managed by scripts/install-cron.sh; edits inside are replaced) >>>"
 end="# <<< releve $home <<<"
 work=$(mktemp -d)
@@ -121,6 +133,17 @@ if [ "$action" = install ]; then
     [ -z "$mailto" ] || command -v mail >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: mail(1) is missing (package bsd-mailx, with an MTA); the alert line needs it" >&2
     mkdir -p "$home/logs"
+    # Lines run as another user (`sudo crontab -u releve`) write logs/, raw/ and reports/ as
+    # that user: folders made here belong to the installing user, and every line would fail.
+    if [ "$runs_as" != "$(id -un)" ]; then
+        not_theirs=""
+        for dir in logs raw reports; do
+            mkdir -p "$home/$dir"
+            [ "$(stat -c %U "$home/$dir" 2>/dev/null)" = "$runs_as" ] || not_theirs="$not_theirs $home/$dir"
+        done
+        [ -z "$not_theirs" ] ||
+            echo "install-cron.sh: warning: the lines run as $runs_as, who does not own$not_theirs; every line would fail to write there: run \`sudo chown -R $runs_as:$not_theirs\`" >&2
+    fi
     {
         printf '%s\n' "$begin"
         if [ -n "$mailto" ]; then
@@ -152,9 +175,9 @@ $crontab_cmd "$work/next"
 
 if [ "$action" = install ]; then
     if [ -n "$mailto" ]; then
-        echo "Installed relevé's schedule for $(id -un) from $home, mailing $mailto when something needs attention (needs a working MTA). The crontab is now:"
+        echo "Installed relevé's schedule for $runs_as from $home, mailing $mailto when something needs attention (needs a working MTA). The crontab is now:"
     else
-        echo "Installed relevé's schedule for $(id -un) from $home. The crontab is now:"
+        echo "Installed relevé's schedule for $runs_as from $home. The crontab is now:"
     fi
 else
     if [ "$begins" = 0 ]; then

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 /// there is none), `FILE` installs FILE.
 const FAKE_CRONTAB: &str = r#"#!/bin/sh
 store="$(dirname "$0")/installed"
+[ "$1" != "-u" ] || shift 2
 case "$1" in
     -l) if [ -f "$store" ]; then cat "$store"; else echo "no crontab for $(id -un)" >&2; exit 1; fi ;;
     -*) echo "fake crontab: unsupported option $1" >&2; exit 2 ;;
@@ -71,11 +72,17 @@ impl Checkout {
     }
 
     fn try_install_cron(&self, args: &[&str]) -> Output {
+        let crontab = self.dir.path().join("bin/crontab");
+        self.try_install_cron_with(args, &crontab.display().to_string())
+    }
+
+    /// The installer with `CRONTAB` set to `crontab`.
+    fn try_install_cron_with(&self, args: &[&str], crontab: &str) -> Output {
         let child = {
             let _forking = common::writing_or_forking();
             Command::new(self.home().join("scripts/install-cron.sh"))
                 .args(args)
-                .env("CRONTAB", self.dir.path().join("bin/crontab"))
+                .env("CRONTAB", crontab)
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -252,6 +259,33 @@ fn the_schedule_matches_the_documented_times() {
         assert!(line.contains(">>logs/"), "logged: {line}");
         assert!(!line.contains('%'), "cron turns % into a newline: {line}");
     }
+}
+
+#[test]
+fn lines_for_another_user_warn_when_that_user_cannot_write_the_folders() {
+    let checkout = Checkout::new();
+    let crontab = format!(
+        "{} -u nobody",
+        checkout.dir.path().join("bin/crontab").display()
+    );
+    let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let home = checkout.home();
+    let warning = format!(
+        "install-cron.sh: warning: the lines run as nobody, who does not own {0}/logs {0}/raw {0}/reports; every line would fail to write there: run `sudo chown -R nobody: {0}/logs {0}/raw {0}/reports`",
+        home.display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("Installed relevé's schedule for nobody from "),
+        "{stdout}"
+    );
+    assert!(
+        !jobs(&checkout.installed()).is_empty(),
+        "installed all the same"
+    );
 }
 
 #[test]
