@@ -188,7 +188,10 @@ impl PeriodKind {
             return false;
         };
         match self {
-            PeriodKind::Day => NaiveDate::parse_from_str(stem, "%Y-%m-%d").is_ok(),
+            // As the analyser names them: `2026-11-02`, never a hand-named `2026-11-2.pdf`.
+            PeriodKind::Day => {
+                stem.len() == 10 && NaiveDate::parse_from_str(stem, "%Y-%m-%d").is_ok()
+            }
             PeriodKind::Week => stem
                 .strip_prefix("week-")
                 .and_then(|rest| rest.split_once("-W"))
@@ -348,6 +351,10 @@ mod tests {
         assert!(PeriodKind::Month.names_report("month-2026-11.pdf"));
         assert!(!PeriodKind::Month.names_report("month-2026-11.pdf.tmp"));
         assert!(!PeriodKind::Day.names_report("notes.pdf"));
+        assert!(
+            !PeriodKind::Day.names_report("2026-11-2.pdf"),
+            "a name the analyser never writes is not its report"
+        );
     }
 
     #[test]
