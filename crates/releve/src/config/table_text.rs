@@ -37,6 +37,16 @@ impl TableText {
         let (root, _) = DeTable::parse_recoverable(text);
         Self::holding_in(text, &root.into_inner(), offset)
             .filter(|table| !table.hides_a_header(text))
+            .map(|mut table| {
+                // An array or inline table still open at the end of its table (the last one
+                // of the file) is the fault, whatever key toml stopped at.
+                table.left_open = table
+                    .ranges
+                    .first()
+                    .and_then(|own| left_open(&text[own.clone()]))
+                    .map(|(line, key)| (table.header + line, key));
+                table
+            })
             .or_else(|| Self::by_lines(text, offset))
     }
 
@@ -47,20 +57,37 @@ impl TableText {
     /// header, so the table is certain, unless a multi-line string up to there could hide a
     /// header line or make one.
     fn by_lines(text: &str, offset: usize) -> Option<TableText> {
-        let (mut header, mut end, mut at) = (None, text.len(), 0);
+        let mut headers = Vec::new();
+        let mut at = 0;
         for line in text.split_inclusive('\n') {
-            let start = at;
+            if let Some(kind) = LineHeader::of(line) {
+                headers.push((at, kind));
+            }
             at += line.len();
-            match LineHeader::of(line) {
-                None | Some(LineHeader::SourceSubTable) => {}
-                Some(_) if start > offset => {
-                    end = start;
-                    break;
-                }
-                Some(kind) => header = matches!(kind, LineHeader::SourceItem).then_some(start),
+        }
+        let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
+        let index = headers
+            .iter()
+            .rposition(|(start, kind)| *start <= offset && !own(kind))?;
+        let (header, LineHeader::SourceItem) = headers[index] else {
+            return None;
+        };
+        let section_end = |i: usize| headers.get(i + 1).map_or(text.len(), |(start, _)| *start);
+        // Its keys and the sub-tables right after them; then, up to the next `[[source]]`,
+        // the sub-tables written after other tables, which TOML gives it too.
+        let mut last = index;
+        while headers.get(last + 1).is_some_and(|(_, kind)| own(kind)) {
+            last += 1;
+        }
+        let mut ranges: Vec<Range<usize>> = std::iter::once(header..section_end(last)).collect();
+        for (i, (start, kind)) in headers.iter().enumerate().skip(last + 1) {
+            match kind {
+                LineHeader::SourceItem => break,
+                LineHeader::SourceSubTable => ranges.push(*start..section_end(i)),
+                LineHeader::Other => {}
             }
         }
-        let header = header?;
+        let end = ranges.last().map_or(text.len(), |range| range.end);
         if text[..end].contains("\"\"\"") || text[..end].contains("'''") {
             return None;
         }
@@ -69,13 +96,13 @@ impl TableText {
         if left_open(&text[..header]).is_some() {
             return None;
         }
-        let (line, key) = left_open(&text[header..offset.min(end)])?;
-        let name = text[header..end].lines().find_map(|line| {
+        let (line, key) = left_open(&text[ranges[0].clone()])?;
+        let name = text[ranges[0].clone()].lines().find_map(|line| {
             let key_value = toml::from_str::<toml::Table>(line).ok()?;
             key_value.get("name")?.as_str().map(str::to_owned)
         });
         Some(TableText {
-            ranges: std::iter::once(header..end).collect(),
+            ranges,
             header,
             name,
             left_open: Some((header + line, key)),
@@ -213,12 +240,15 @@ fn left_open(text: &str) -> Option<(usize, String)> {
         at += line.len();
         let mut rest = line;
         if depth == 0 {
-            if LineHeader::of(line).is_some() {
+            if LineHeader::of(line).is_some() || line.trim_start().starts_with('#') {
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
                 continue;
             };
+            if key.contains('#') {
+                continue;
+            }
             let key = key.trim().trim_matches(['"', '\'']).to_owned();
             rest = value;
             open = Some((start, key));

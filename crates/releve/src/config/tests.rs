@@ -445,6 +445,46 @@ fn an_array_or_inline_table_left_open_inside_a_table_refuses_that_table_alone() 
 }
 
 #[test]
+fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables() {
+    let open = "numeric = [\"a\", \"b\"\ncategories = [\"c\"]";
+    // Commented-out brackets, before the tables and inside the faulty one.
+    for text in [
+        format!("# numeric = [\"x\"\n{}{}", plain("a", ""), plain("b", open)),
+        format!(
+            "{}{}",
+            plain("a", "# numeric = [\n#   \"x\",\n# ]"),
+            plain("b", open)
+        ),
+        format!(
+            "{}{}",
+            plain("a", ""),
+            plain("b", &format!("# units = {{\n{open}"))
+        ),
+    ] {
+        let config = read(&text).unwrap_or_else(|err| panic!("{text}\n{err}"));
+        assert_eq!(accepted(&config), ["a"], "{text}");
+        let refused = config.refused[0].to_string();
+        assert!(
+            refused.contains("source `b`: key `numeric`: its `[` or `{` is not closed"),
+            "{refused}"
+        );
+    }
+    // The refused table's sub-table written after `[report]` goes with it, not to `a`.
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.params]\nq = \"2\"\n",
+        plain("a", ""),
+        plain("b", open)
+    );
+    let config = read(&text).expect("the file is readable");
+    assert_eq!(accepted(&config), ["a"]);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(http.params.is_empty(), "{:?}", http.params);
+    assert_eq!(config.report.keep, 3);
+}
+
+#[test]
 fn when_the_table_cannot_be_told_for_sure_the_file_is_refused() {
     // A header-like line in a string of the unreadable table, and an array left open that
     // toml's recovery reads the next table into: blanking would drop or invent tables.
