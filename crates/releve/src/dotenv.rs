@@ -59,37 +59,61 @@ pub fn load() -> Result<(), DotenvError> {
 }
 
 /// The 1-based number of the first `NAME=value` line whose value holds a `$` dotenv would
-/// substitute: unquoted or in double quotes, and not escaped (`\$`). Single quotes keep it.
+/// substitute. dotenv reads a value as unquoted, single-quoted and double-quoted parts, a
+/// quoted part running over lines until its quote closes; it substitutes `$` in unquoted and
+/// double-quoted parts unless escaped (`\$`), and an unquoted space ends the value (a comment
+/// may follow). Single quotes keep a `$` as written.
 fn dollar_line(content: &str) -> Option<usize> {
-    content
-        .lines()
-        .position(|line| {
-            let line = line.trim_start();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            if line.starts_with('#') {
-                return false;
-            }
-            let Some((_, value)) = line.split_once('=') else {
-                return false;
-            };
-            let value = value.trim_start();
-            if value.starts_with('\'') {
-                return false;
-            }
-            let quoted = value.starts_with('"');
-            let mut previous = ' ';
-            for c in value.chars() {
-                match c {
-                    // An unquoted value's comment.
-                    '#' if !quoted && previous.is_whitespace() => return false,
-                    '$' if previous != '\\' => return true,
+    #[derive(PartialEq)]
+    enum Part {
+        Unquoted,
+        Single,
+        Double,
+    }
+    let mut lines = content.lines().enumerate();
+    while let Some((index, line)) = lines.next() {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((_, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (mut part, mut escaped) = (Part::Unquoted, false);
+        let mut text = value.trim_start().to_owned();
+        loop {
+            let mut ended = false;
+            for c in text.chars() {
+                if escaped {
+                    escaped = false;
+                    continue;
+                }
+                match (&part, c) {
+                    (Part::Single, '\'') | (Part::Double, '"') => part = Part::Unquoted,
+                    (Part::Single, _) => {}
+                    (Part::Unquoted, '\'') => part = Part::Single,
+                    (Part::Unquoted, '"') => part = Part::Double,
+                    (Part::Unquoted | Part::Double, '\\') => escaped = true,
+                    (Part::Unquoted | Part::Double, '$') => return Some(index + 1),
+                    (Part::Unquoted, c) if c.is_whitespace() => {
+                        ended = true;
+                        break;
+                    }
                     _ => {}
                 }
-                previous = c;
             }
-            false
-        })
-        .map(|index| index + 1)
+            // A quote still open: the value goes on on the next line.
+            if ended || part == Part::Unquoted {
+                break;
+            }
+            let Some((_, next)) = lines.next() else {
+                break;
+            };
+            text = next.to_owned();
+        }
+    }
+    None
 }
 
 /// The 1-based number of the line of `path` dotenvy refused, 0 when not found. dotenvy reports
@@ -153,14 +177,40 @@ mod tests {
     }
 
     #[test]
+    fn dotenv_keeps_the_dollars_the_rule_lets_through() {
+        for (text, value) in [
+            ("SECRET='ab$cd'", "ab$cd"),
+            ("SECRET=ab'$cd'", "ab$cd"),
+            ("SECRET=\"ab\\$cd\"", "ab$cd"),
+            ("SECRET='line1\nab$cd'", "line1\nab$cd"),
+        ] {
+            assert_eq!(dollar_line(text), None, "{text}");
+            let (_, read) = dotenvy::from_read_iter(text.as_bytes())
+                .next()
+                .expect("a line")
+                .expect("a valid line");
+            assert_eq!(read, value, "{text}");
+        }
+    }
+
+    #[test]
     fn a_dollar_dotenv_would_substitute_is_found_by_number() {
         assert_eq!(dollar_line("A=1\nSECRET=ab$cd\n"), Some(2));
         assert_eq!(dollar_line("SECRET=\"ab${CD}\"\n"), Some(1));
         assert_eq!(dollar_line("export SECRET=$X\n"), Some(1));
+        assert_eq!(dollar_line("URI='mongodb://h:'$PORT\n"), Some(1));
+        assert_eq!(
+            dollar_line("A=1\nSECRET=\"line1\nab$cd x\"\n"),
+            Some(2),
+            "a double-quoted value over two lines"
+        );
         for kept in [
             "SECRET='ab$cd'",
+            "SECRET=ab'$cd'",
             "SECRET=\"ab\\$cd\"",
             "SECRET=abcd # costs $5",
+            "API_KEY=\"abc\" # rotated, costs $5/month",
+            "SECRET='line1\nab$cd'\nB=2",
             "# SECRET=$X",
             "PLAIN=abc",
         ] {
