@@ -3,7 +3,7 @@
 //! collection), hours without data, coverage of the totals the APIs announced, retries, 429s
 //! and failures; the one-word health of the cover and the word of the quality table.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use releve::Source;
 
 use crate::period::ReportPeriod;
@@ -203,7 +203,13 @@ fn expected(
     let in_days = every % SECONDS_PER_DAY == 0;
     let seconds = |since: DateTime<Utc>| {
         let elapsed = if in_days {
-            let wall_clock = |at: DateTime<Utc>| at.with_timezone(&period.tz).naive_local();
+            // The period's bounds are its days' midnights, even where a time change skips
+            // midnight and the day starts at 01:00.
+            let wall_clock = |at: DateTime<Utc>| match at {
+                at if at == period.start() => period.first_day.and_time(NaiveTime::MIN),
+                at if at == period.end() => period.end_day.and_time(NaiveTime::MIN),
+                at => at.with_timezone(&period.tz).naive_local(),
+            };
             wall_clock(reference) - wall_clock(since)
         } else {
             reference - since
@@ -406,6 +412,13 @@ mod tests {
             "in elapsed hours"
         );
         assert_eq!(expected("1h", &autumn), 25);
+        // Where the change skips midnight, the day starts at 01:00.
+        let santiago = ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-09-06".parse().expect("date"),
+            chrono_tz::America::Santiago,
+        );
+        assert_eq!(expected("1d", &santiago), 1, "a day that starts at 01:00");
         let first_run = paris
             .with_ymd_and_hms(2026, 3, 29, 0, 30, 0)
             .single()

@@ -217,7 +217,13 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     hourly.delete_many(meteo).await.expect("delete");
     hourly.insert_many(&summaries).await.expect("insert");
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(dir.path(), golden::CONFIG);
+    // Every magnitude of the quakes the map draws, implausible by this range.
+    let config = golden::CONFIG.replacen(
+        "every = \"15m\"",
+        "every = \"15m\"\nplausible = { \"properties.mag\" = [10, 20] }",
+        1,
+    );
+    setup(dir.path(), &config);
     day_report(dir.path(), &uri, &db, "2026-11-21").await;
     let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -231,6 +237,10 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
         flat.contains(
             "No numeric value of relative_humidity_2m in this period: 80 records without one."
         ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("No record holds a plausible properties.mag; points in grey."),
         "{flat}"
     );
 }

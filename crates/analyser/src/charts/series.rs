@@ -32,10 +32,14 @@ pub fn numeric_band(
     let magnitude = low.abs().max(high.abs());
     let (low, high) = if low > high {
         (0.0, 1.0)
-    } else if high - low <= magnitude.max(1.0) * 1e-9 {
-        // Constant, as far as a chart can tell: a band around it, wide enough to be seen at
-        // the value's scale (±1 vanishes next to 1e17).
-        let pad = (magnitude * 0.06).max(1.0);
+    } else if high - low <= magnitude * 1e-9 {
+        // Constant, as far as a chart can tell at the values' own scale: a band around it,
+        // wide enough to be seen at that scale (±1 vanishes next to 1e17, swamps 1e-10).
+        let pad = if magnitude > 0.0 {
+            magnitude * 0.06
+        } else {
+            1.0
+        };
         ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     } else {
         // (high - low) * 0.06, without overflowing when the values span most of a double.
@@ -159,23 +163,29 @@ mod tests {
     #[test]
     fn a_constant_value_is_drawn_mid_height_whatever_its_scale() {
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
-        // The rows holding the mean line's colour, in the middle of them.
-        let line_row = |value: f64| {
-            let chart =
-                numeric_band(&day_axis(), &bands(value, value), "t", "", size).expect("chart");
+        // The rows of the mean line's colour in the column a fraction `x` across the chart.
+        let line_rows = |low: f64, high: f64, x: f64| {
+            let chart = numeric_band(&day_axis(), &bands(low, high), "t", "", size).expect("chart");
             let data = palette::DATA;
-            let rows: Vec<usize> = chart
-                .rgb
-                .chunks(3)
-                .enumerate()
-                .filter(|(_, rgb)| rgb == &[data.0, data.1, data.2])
-                .map(|(at, _)| at / chart.width as usize)
+            let width = chart.width as usize;
+            let column = (width as f64 * x) as usize;
+            let rows: Vec<usize> = (0..chart.height as usize)
+                .filter(|row| {
+                    let at = (row * width + column) * 3;
+                    chart.rgb[at..at + 3] == [data.0, data.1, data.2]
+                })
                 .collect();
-            assert!(!rows.is_empty(), "{value}: a line is drawn");
+            assert!(!rows.is_empty(), "{low}..{high}: a line is drawn at {x}");
             rows[rows.len() / 2]
         };
+        let line_row = |value: f64| line_rows(value, value, 0.5);
+        let (early, late) = (line_rows(1e-10, 6e-10, 0.3), line_rows(1e-10, 6e-10, 0.8));
+        assert!(
+            early > late + 40,
+            "values apart at their own scale rise across the chart: row {early}, then {late}"
+        );
         let small = line_row(5.0);
-        for large in [1e17, -1e17, 1e300] {
+        for large in [1e17, -1e17, 1e300, 3e-10, 0.0] {
             let row = line_row(large);
             assert!(
                 row.abs_diff(small) <= 2,

@@ -342,6 +342,8 @@ fn map_chart(
                 format!(
                     "Points coloured from violet through teal to green and sized by {field}: {low}{unit} to {high}{unit}{missing}."
                 )
+            } else if source.plausible.contains_key(field.as_str()) {
+                format!("No record holds a plausible {field}; points in grey.")
             } else {
                 format!("No record holds {field}; points in grey.")
             }
