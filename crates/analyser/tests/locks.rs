@@ -218,7 +218,7 @@ fn log_settings_that_are_not_numbers_are_said_in_the_log_and_never_empty_it() {
         .command()
         .stdin(Stdio::null())
         .env("RELEVE_LOG_MAX_BYTES", "2K")
-        .env("RELEVE_LOG_KEEP", "five")
+        .env("RELEVE_LOG_KEEP", "99999999999999999999")
         .output()
         .expect("run the crontab line");
     assert!(output.status.success());
@@ -234,7 +234,7 @@ fn log_settings_that_are_not_numbers_are_said_in_the_log_and_never_empty_it() {
     );
     let live = std::fs::read_to_string(&log).expect("live log");
     assert!(
-        live.starts_with("rotate-log: RELEVE_LOG_KEEP=five is not a whole number; 5 used ["),
+        live.starts_with("rotate-log: RELEVE_LOG_KEEP=99999999999999999999 is not a whole number from 0 to 99; 5 used ["),
         "{live}"
     );
 }
