@@ -84,9 +84,16 @@ impl Ranged for KeyedAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        // In halves, so a range spanning most of a double does not overflow.
-        let span = (self.range.end / 2.0 - self.range.start / 2.0).max(f64::EPSILON);
-        let t = (value / 2.0 - self.range.start / 2.0) / span;
+        let (start, end) = (self.range.start, self.range.end);
+        let t = if (end - start).is_finite() {
+            // At the range's own scale: a span of 1e-17 is as tall as one of 1e17.
+            (value - start) / (end - start)
+        } else {
+            // In halves, so a range spanning most of a double does not overflow.
+            (value / 2.0 - start / 2.0) / (end / 2.0 - start / 2.0)
+        };
+        // An empty range puts everything mid-way.
+        let t = if t.is_finite() { t } else { 0.5 };
         limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
     }
 

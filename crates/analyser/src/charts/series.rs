@@ -35,10 +35,11 @@ pub fn numeric_band(
     } else if high - low <= magnitude * 1e-9 {
         // Constant, as far as a chart can tell at the values' own scale: a band around it,
         // wide enough to be seen at that scale (±1 vanishes next to 1e17, swamps 1e-10).
-        let pad = if magnitude > 0.0 {
-            magnitude * 0.06
-        } else {
-            1.0
+        let pad = match magnitude * 0.06 {
+            pad if pad > 0.0 => pad,
+            // The smallest doubles: 6 % of them rounds to nothing.
+            _ if magnitude > 0.0 => magnitude,
+            _ => 1.0,
         };
         ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     } else {
@@ -179,13 +180,15 @@ mod tests {
             rows[rows.len() / 2]
         };
         let line_row = |value: f64| line_rows(value, value, 0.5);
-        let (early, late) = (line_rows(1e-10, 6e-10, 0.3), line_rows(1e-10, 6e-10, 0.8));
-        assert!(
-            early > late + 40,
-            "values apart at their own scale rise across the chart: row {early}, then {late}"
-        );
+        for (low, high) in [(1e-10, 6e-10), (1e-17, 4.83e-17), (1e-300, 1.96e-300)] {
+            let (early, late) = (line_rows(low, high, 0.3), line_rows(low, high, 0.8));
+            assert!(
+                early > late + 40,
+                "{low}..{high} rises across the chart at its own scale: row {early}, then {late}"
+            );
+        }
         let small = line_row(5.0);
-        for large in [1e17, -1e17, 1e300, 3e-10, 0.0] {
+        for large in [1e17, -1e17, 1e300, 3e-10, 2e-15, 1e-310, 5e-324, 0.0] {
             let row = line_row(large);
             assert!(
                 row.abs_diff(small) <= 2,
