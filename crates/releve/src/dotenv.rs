@@ -58,62 +58,132 @@ pub fn load() -> Result<(), DotenvError> {
     }
 }
 
-/// The 1-based number of the first `NAME=value` line whose value holds a `$` dotenv would
-/// substitute. dotenv reads a value as unquoted, single-quoted and double-quoted parts, a
-/// quoted part running over lines until its quote closes; it substitutes `$` in unquoted and
-/// double-quoted parts unless escaped (`\$`), and an unquoted space ends the value (a comment
-/// may follow). Single quotes keep a `$` as written.
+/// The 1-based number of the first line of the first variable whose value holds a `$` dotenv
+/// would substitute. This follows dotenvy 0.15's own reading: lines joined while a quote or an
+/// escape is left open, a line starting with `#` skipped, then the value read in unquoted,
+/// `'single'` and `"double"` parts, where a `$` neither escaped (`\$`) nor in single quotes is
+/// a substitution, and an unquoted space or tab ends the value.
 fn dollar_line(content: &str) -> Option<usize> {
-    #[derive(PartialEq)]
-    enum Part {
-        Unquoted,
-        Single,
-        Double,
-    }
-    let mut lines = content.lines().enumerate();
-    while let Some((index, line)) = lines.next() {
-        let line = line.trim_start();
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        if line.starts_with('#') {
-            continue;
-        }
-        let Some((_, value)) = line.split_once('=') else {
-            continue;
-        };
-        let (mut part, mut escaped) = (Part::Unquoted, false);
-        let mut text = value.trim_start().to_owned();
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let mut physical = content.split_inclusive('\n');
+    let mut read = 0;
+    loop {
+        let first = read + 1;
+        let mut line = String::new();
+        let mut state = Join::Complete;
         loop {
-            let mut ended = false;
-            for c in text.chars() {
-                if escaped {
-                    escaped = false;
-                    continue;
-                }
-                match (&part, c) {
-                    (Part::Single, '\'') | (Part::Double, '"') => part = Part::Unquoted,
-                    (Part::Single, _) => {}
-                    (Part::Unquoted, '\'') => part = Part::Single,
-                    (Part::Unquoted, '"') => part = Part::Double,
-                    (Part::Unquoted | Part::Double, '\\') => escaped = true,
-                    (Part::Unquoted | Part::Double, '$') => return Some(index + 1),
-                    (Part::Unquoted, c) if c.is_whitespace() => {
-                        ended = true;
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-            // A quote still open: the value goes on on the next line.
-            if ended || part == Part::Unquoted {
+            let next = physical.next()?;
+            read += 1;
+            let start = line.len();
+            line.push_str(next);
+            if line.trim_start().starts_with('#') {
+                line.clear();
                 break;
             }
-            let Some((_, next)) = lines.next() else {
-                break;
-            };
-            text = next.to_owned();
+            let (at, end) = join_state(state, &line[start..]);
+            state = end;
+            match state {
+                Join::Complete => break,
+                Join::Comment => {
+                    line.truncate(start + at);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if substitutes(&line) {
+            return Some(first);
         }
     }
-    None
+}
+
+/// Where dotenvy's line joining stands at the end of a physical line.
+#[derive(Clone, Copy)]
+enum Join {
+    Complete,
+    Escape,
+    Single,
+    SingleEscape,
+    Double,
+    DoubleEscape,
+    Comment,
+    WhiteSpace,
+}
+
+/// dotenvy's joining state after `text`, from `state`, and where a comment starts.
+fn join_state(mut state: Join, text: &str) -> (usize, Join) {
+    let mut at = 0;
+    for (position, c) in text.char_indices() {
+        at = position;
+        state = match (state, c) {
+            (Join::WhiteSpace, '#') => return (at, Join::Comment),
+            (Join::WhiteSpace | Join::Complete, '\\') => Join::Escape,
+            (Join::WhiteSpace | Join::Complete, '"') => Join::Double,
+            (Join::WhiteSpace | Join::Complete, '\'') => Join::Single,
+            (Join::Complete, c) if c.is_whitespace() && c != '\n' && c != '\r' => Join::WhiteSpace,
+            (Join::WhiteSpace | Join::Complete | Join::Escape, _) => Join::Complete,
+            (Join::Double, '\\') => Join::DoubleEscape,
+            (Join::Double, '"') => Join::Complete,
+            (Join::Double | Join::DoubleEscape, _) => Join::Double,
+            (Join::Single, '\\') => Join::SingleEscape,
+            (Join::Single, '\'') => Join::Complete,
+            (Join::Single | Join::SingleEscape, _) => Join::Single,
+            (Join::Comment, _) => return (at, Join::Comment),
+        };
+    }
+    (at, state)
+}
+
+/// Whether dotenvy would substitute a variable in this (joined) line's value.
+fn substitutes(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return false;
+    }
+    let key_end = |text: &str| {
+        text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(text.len())
+    };
+    let (key, mut rest) = line.split_at(key_end(line));
+    rest = rest.trim_start();
+    if key == "export" && !rest.starts_with('=') {
+        rest = rest[key_end(rest)..].trim_start();
+    }
+    let Some(value) = rest.strip_prefix('=').map(str::trim_start) else {
+        return false;
+    };
+    if value.starts_with('#') {
+        return false;
+    }
+    let (mut single, mut double, mut escaped, mut ended) = (false, false, false, false);
+    for c in value.chars() {
+        if ended {
+            if c != ' ' && c != '\t' {
+                return false;
+            }
+        } else if escaped {
+            escaped = false;
+        } else if single {
+            single = c != '\'';
+        } else if c == '$' {
+            return true;
+        } else if double {
+            match c {
+                '"' => double = false,
+                '\\' => escaped = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                '\'' => single = true,
+                '"' => double = true,
+                '\\' => escaped = true,
+                ' ' | '\t' => ended = true,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// The 1-based number of the line of `path` dotenvy refused, 0 when not found. dotenvy reports
@@ -200,6 +270,16 @@ mod tests {
         assert_eq!(dollar_line("export SECRET=$X\n"), Some(1));
         assert_eq!(dollar_line("URI='mongodb://h:'$PORT\n"), Some(1));
         assert_eq!(
+            dollar_line("X=zz\nURI=mongodb://h/ab\u{a0}$X\n"),
+            Some(2),
+            "a no-break space does not end a value"
+        );
+        assert_eq!(
+            dollar_line("URI='mongodb://h/a\\'\n#$X'\n"),
+            Some(1),
+            "an escaped quote joins the next line, where the `$` is unquoted"
+        );
+        assert_eq!(
             dollar_line("A=1\nSECRET=\"line1\nab$cd x\"\n"),
             Some(2),
             "a double-quoted value over two lines"
@@ -212,6 +292,8 @@ mod tests {
             "API_KEY=\"abc\" # rotated, costs $5/month",
             "SECRET='line1\nab$cd'\nB=2",
             "# SECRET=$X",
+            "\u{feff}# URI=mongodb://u:pa$$@h/db\nA=1",
+            "API_KEY=#$5",
             "PLAIN=abc",
         ] {
             assert_eq!(dollar_line(kept), None, "{kept}");

@@ -38,13 +38,18 @@ impl TableText {
         Self::holding_in(text, &root.into_inner(), offset)
             .filter(|table| !table.hides_a_header(text))
             .map(|mut table| {
-                // An array or inline table still open at the end of its table (the last one
-                // of the file) is the fault, whatever key toml stopped at.
-                table.left_open = table
-                    .ranges
-                    .first()
-                    .and_then(|own| left_open(&text[own.clone()]))
-                    .map(|(line, key)| (table.header + line, key));
+                // An array or inline table still open at the end of its table or of one of its
+                // sub-tables (the last of the file) is the fault, whatever key toml stopped
+                // at; the brackets are not counted where a multi-line string could hold some.
+                let multi_line = |range: &Range<usize>| {
+                    let own = &text[range.clone()];
+                    own.contains("\"\"\"") || own.contains("'''")
+                };
+                if !table.ranges.iter().any(multi_line) {
+                    table.left_open = table.ranges.iter().find_map(|range| {
+                        left_open(&text[range.clone()]).map(|(line, key)| (range.start + line, key))
+                    });
+                }
                 table
             })
             .or_else(|| Self::by_lines(text, offset))
@@ -66,12 +71,17 @@ impl TableText {
             at += line.len();
         }
         let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
-        let index = headers
-            .iter()
-            .rposition(|(start, kind)| *start <= offset && !own(kind))?;
-        let (header, LineHeader::SourceItem) = headers[index] else {
-            return None;
+        // The last header before the fault; a sub-table's belongs to the `[[source]]` before
+        // it, wherever it is written.
+        let last = headers.iter().rposition(|(start, _)| *start <= offset)?;
+        let index = match headers[last].1 {
+            LineHeader::SourceItem => last,
+            LineHeader::SourceSubTable => headers[..last]
+                .iter()
+                .rposition(|(_, kind)| matches!(kind, LineHeader::SourceItem))?,
+            LineHeader::Other => return None,
         };
+        let header = headers[index].0;
         let section_end = |i: usize| headers.get(i + 1).map_or(text.len(), |(start, _)| *start);
         // Its keys and the sub-tables right after them; then, up to the next `[[source]]`,
         // the sub-tables written after other tables, which TOML gives it too.
@@ -96,7 +106,12 @@ impl TableText {
         if left_open(&text[..header]).is_some() {
             return None;
         }
-        let (line, key) = left_open(&text[ranges[0].clone()])?;
+        if !ranges.iter().any(|range| range.contains(&offset)) {
+            return None;
+        }
+        let (at, key) = ranges.iter().find_map(|range| {
+            left_open(&text[range.clone()]).map(|(line, key)| (range.start + line, key))
+        })?;
         let name = text[ranges[0].clone()].lines().find_map(|line| {
             let key_value = toml::from_str::<toml::Table>(line).ok()?;
             key_value.get("name")?.as_str().map(str::to_owned)
@@ -105,7 +120,7 @@ impl TableText {
             ranges,
             header,
             name,
-            left_open: Some((header + line, key)),
+            left_open: Some((at, key)),
         })
     }
 

@@ -469,6 +469,46 @@ fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables(
             "{refused}"
         );
     }
+    // A multi-line string's brackets are not counted: toml's own message, at its key.
+    let text = format!(
+        "{}{}",
+        plain("a", ""),
+        plain(
+            "b",
+            "description = \"\"\"\nReadings x = [0, 100) per hour\n\"\"\"\nx = 15m"
+        )
+    );
+    let config = read(&text).expect("the file is readable");
+    let refused = config.refused[0].to_string();
+    assert!(refused.contains("source `b`: key `x`:"), "{refused}");
+    // A bracket left open in a sub-table of the last table is named too.
+    let text = format!(
+        "{}{}[source.plausible]\ntemp = [-30, 50\nhum = [0, 100]\n",
+        plain("a", ""),
+        plain("b", "")
+    );
+    let config = read(&text).expect("the file is readable");
+    let refused = config.refused[0].to_string();
+    assert!(
+        refused
+            .starts_with("sources.toml:18: source `b`: key `temp`: its `[` or `{` is not closed"),
+        "{refused}"
+    );
+    // A bracket left open in a sub-table written after `[report]`, another table after it.
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.plausible]\ntemp = [-30, 50\nhum = [0, 100]\n{}",
+        plain("a", ""),
+        plain("b", ""),
+        plain("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "c"]);
+    let refused = config.refused[0].to_string();
+    assert!(
+        refused
+            .starts_with("sources.toml:20: source `b`: key `temp`: its `[` or `{` is not closed"),
+        "{refused}"
+    );
     // The refused table's sub-table written after `[report]` goes with it, not to `a`.
     let text = format!(
         "{}{}[report]\nkeep = 3\n[source.params]\nq = \"2\"\n",
