@@ -299,4 +299,38 @@ mod tests {
             assert_eq!(dollar_line(kept), None, "{kept}");
         }
     }
+
+    /// The rule against dotenvy itself, on random comment-free values from the characters that
+    /// matter: a `$` dotenvy substituted is gone from what it read.
+    #[test]
+    fn the_dollar_rule_agrees_with_dotenvy_on_random_values() {
+        let alphabet = ['a', '$', '\'', '"', '\\', ' ', '\t', '\n', 'b', '{', '}'];
+        let mut seed: u64 = 12345;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        for _ in 0..100_000 {
+            let len = (next() % 9) as usize;
+            let value: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let text = format!("K={value}\n");
+            let read: Vec<_> = dotenvy::from_read_iter(text.as_bytes()).collect();
+            let [Ok((_, read))] = read.as_slice() else {
+                continue;
+            };
+            checked += 1;
+            let substituted = read.matches('$').count() < value.matches('$').count();
+            assert_eq!(
+                dollar_line(&text).is_some(),
+                substituted,
+                "{value:?} read as {read:?}"
+            );
+        }
+        assert!(checked > 30_000, "{checked} values dotenvy reads");
+    }
 }
