@@ -16,8 +16,9 @@ pub(super) struct TableText {
     pub(super) header: usize,
     /// Its `name`, when written as text.
     pub(super) name: Option<String>,
-    /// When the table was told by its lines: the offset of the line of the key whose `[` or
-    /// `{` is left open, where the fault really is, and the key.
+    /// When toml could not read the table and one of its values is left open (a `]` or `}`
+    /// missing): the offset of that key's line, where the fault really is (toml stops at a
+    /// later key), and the key.
     pub(super) left_open: Option<(usize, String)>,
 }
 
@@ -55,12 +56,13 @@ impl TableText {
             .or_else(|| Self::by_lines(text, offset))
     }
 
-    /// The `[[source]]` table `offset` falls in, told from the header lines alone: from the
-    /// last one before `offset`, which must be a `[[source]]` line, to the next table's (its
-    /// own sub-tables included). For TOML whose recovery lost the table's end (an array or an
+    /// The `[[source]]` table `offset` falls in, told from the header lines alone: the last
+    /// one before `offset` must be that `[[source]]` line or one of its sub-tables'
+    /// (`[source.params]`, wherever written), and the table runs to the next table's header,
+    /// its sub-tables included. For TOML whose recovery lost the table's end (an array or an
     /// inline table left open, then other keys of the table): the fault lies before the next
     /// header, so the table is certain, unless a multi-line string up to there could hide a
-    /// header line or make one.
+    /// header line or make one, or nothing of the table is left open.
     fn by_lines(text: &str, offset: usize) -> Option<TableText> {
         let mut headers = Vec::new();
         let mut at = 0;
