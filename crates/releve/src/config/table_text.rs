@@ -31,9 +31,15 @@ impl TableText {
             return Self::holding_in(text, &root.into_inner(), offset);
         }
         // TOML that cannot be read (`every = 15m`, a key written twice): the table is found
-        // in what toml recovers, unless the offending line is a header itself.
+        // in what toml recovers. When toml stopped at a header line, only a value left open
+        // in the table before it (a `]` missing on its last key) can say whose fault it is.
         if line_at(text, offset).trim_start().starts_with('[') {
-            return None;
+            let line_start = text[..offset.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            return line_start
+                .checked_sub(1)
+                .and_then(|before| Self::by_lines(text, before));
         }
         let (root, _) = DeTable::parse_recoverable(text);
         Self::holding_in(text, &root.into_inner(), offset)
@@ -62,8 +68,15 @@ impl TableText {
     /// its sub-tables included. For TOML whose recovery lost the table's end (an array or an
     /// inline table left open, then other keys of the table): the fault lies before the next
     /// header, so the table is certain, unless a multi-line string up to there could hide a
-    /// header line or make one, or nothing of the table is left open.
+    /// header line or make one, or nothing of the table is left open. When the table at `offset`
+    /// holds nothing left open, the one before it is tried: toml may read a header line into
+    /// a value left open there and stop only inside the next table.
     fn by_lines(text: &str, offset: usize) -> Option<TableText> {
+        Self::by_lines_at(text, offset, true)
+    }
+
+    /// [`TableText::by_lines`], trying the table before when `and_before`.
+    fn by_lines_at(text: &str, offset: usize, and_before: bool) -> Option<TableText> {
         let mut headers = Vec::new();
         let mut at = 0;
         for line in text.split_inclusive('\n') {
@@ -100,20 +113,30 @@ impl TableText {
             }
         }
         let end = ranges.last().map_or(text.len(), |range| range.end);
-        if text[..end].contains("\"\"\"") || text[..end].contains("'''") {
-            return None;
+        // The header is a header only if the text before it is TOML toml reads (nothing left
+        // open there, no string holding it); the table's own text must hold no multi-line
+        // string, whose lines the bracket count cannot tell from keys; and the fault is this
+        // table's only if one of its values is left open.
+        let before = || {
+            header
+                .checked_sub(1)
+                .filter(|_| and_before)
+                .and_then(|before| Self::by_lines_at(text, before, false))
+        };
+        if DeTable::parse(&text[..header]).is_err() {
+            return before();
         }
-        // The header is a header only if nothing before it is left open, and the fault is this
-        // table's only if one of its values is.
-        if left_open(&text[..header]).is_some() {
+        if text[header..end].contains("\"\"\"") || text[header..end].contains("'''") {
             return None;
         }
         if !ranges.iter().any(|range| range.contains(&offset)) {
             return None;
         }
-        let (at, key) = ranges.iter().find_map(|range| {
+        let Some((at, key)) = ranges.iter().find_map(|range| {
             left_open(&text[range.clone()]).map(|(line, key)| (range.start + line, key))
-        })?;
+        }) else {
+            return before();
+        };
         let name = text[ranges[0].clone()].lines().find_map(|line| {
             let key_value = toml::from_str::<toml::Table>(line).ok()?;
             key_value.get("name")?.as_str().map(str::to_owned)

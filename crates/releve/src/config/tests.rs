@@ -509,6 +509,64 @@ fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables(
             .starts_with("sources.toml:20: source `b`: key `temp`: its `[` or `{` is not closed"),
         "{refused}"
     );
+    // A `]` missing on the last key of a table or sub-table: toml stops at the next header,
+    // or reads it into the value and stops inside the next table.
+    for (text, key) in [
+        (
+            format!(
+                "{}{}[source.plausible]\ntemp = [-30, 50\n{}",
+                plain("a", ""),
+                plain("b", ""),
+                plain("c", "")
+            ),
+            "temp",
+        ),
+        (
+            format!(
+                "{}{}\n{}",
+                plain("a", ""),
+                plain("b", "numeric = [\"a\",").trim_end(),
+                plain("c", "")
+            ),
+            "numeric",
+        ),
+        (
+            format!(
+                "{}{}[source.plausible]\ntemp = [-30, 50\n[source.units]\ntemp = \"C\"\n[report]\nkeep = 3\n",
+                plain("a", ""),
+                plain("b", "")
+            ),
+            "temp",
+        ),
+    ] {
+        let config = read(&text).unwrap_or_else(|err| panic!("{text}\n{err}"));
+        let accepted = accepted(&config);
+        assert!(
+            accepted.contains(&"a") && !accepted.contains(&"b"),
+            "{text}"
+        );
+        let refused = config.refused[0].to_string();
+        assert!(
+            refused.contains(&format!(
+                "source `b`: key `{key}`: its `[` or `{{` is not closed"
+            )),
+            "{refused}"
+        );
+    }
+    // A multi-line string in an earlier table, which toml reads: the table at fault is certain.
+    let text = format!(
+        "{}{}{}",
+        plain("a", "description = \"\"\"\nmulti\n[report]\n\"\"\""),
+        plain("b", open),
+        plain("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "c"]);
+    assert!(
+        config.refused[0]
+            .to_string()
+            .contains("source `b`: key `numeric`")
+    );
     // The refused table's sub-table written after `[report]` goes with it, not to `a`.
     let text = format!(
         "{}{}[report]\nkeep = 3\n[source.params]\nq = \"2\"\n",
@@ -526,26 +584,18 @@ fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables(
 
 #[test]
 fn when_the_table_cannot_be_told_for_sure_the_file_is_refused() {
-    // A header-like line in a string of the unreadable table, and an array left open that
-    // toml's recovery reads the next table into: blanking would drop or invent tables.
-    for text in [
-        format!(
-            "{}{}",
-            plain(
-                "b",
-                "x = 15m\ndescription = \"\"\"\n[report]\nkeep = 3 #\"\"\""
-            ),
-            plain("a", "")
+    // A header-like line in a multi-line string of the unreadable table: blanking would drop
+    // or invent tables.
+    let text = format!(
+        "{}{}",
+        plain(
+            "b",
+            "x = 15m\ndescription = \"\"\"\n[report]\nkeep = 3 #\"\"\""
         ),
-        format!(
-            "{}\n{}",
-            plain("b", "numeric = [\"a\",").trim_end(),
-            plain("c", "")
-        ),
-    ] {
-        let refused = read(&text).expect_err("the whole file is refused");
-        assert!(refused.starts_with("sources.toml:"), "{refused}");
-    }
+        plain("a", "")
+    );
+    let refused = read(&text).expect_err("the whole file is refused");
+    assert!(refused.starts_with("sources.toml:"), "{refused}");
 }
 
 #[test]
