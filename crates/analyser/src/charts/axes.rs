@@ -50,11 +50,13 @@ pub(super) fn count_axis(top: f64) -> KeyedAxis {
 }
 
 /// A value axis over `range` with plotters' round-number ticks; over a range too wide for a
-/// double's arithmetic (1.7e308 beside 0, where plotters' tick search never ends), six evenly
-/// spaced ticks.
+/// double's arithmetic (1.7e308 beside 0, where plotters' tick search never ends) or too
+/// narrow for plotters (under `f64::EPSILON`, where it gives one tick: values of 1e-17),
+/// six evenly spaced ticks.
 pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
     let (start, end) = (range.start, range.end);
-    let keys = if start.is_finite() && end.is_finite() && (end - start).abs() < 1e300 {
+    let span = (end - start).abs();
+    let keys = if start.is_finite() && end.is_finite() && (f64::EPSILON..1e300).contains(&span) {
         plotters::coord::types::RangedCoordf64::from(range.clone()).key_points(6)
     } else {
         (0..6)
@@ -213,6 +215,14 @@ mod tests {
         assert!(axis.keys.iter().all(|key| key.is_finite()));
         assert_eq!(value_axis(0.0..10.0).keys.first(), Some(&0.0));
         assert_eq!(number_label(2_500_000.0, 1e6), "2.5M");
+        for tiny in [9.4e-18..5.1e-17, 9.4e-301..2.0e-300, 1e-310..2e-310] {
+            let axis = value_axis(tiny.clone());
+            assert_eq!(axis.keys.len(), 6, "{tiny:?}: {:?}", axis.keys);
+            let span = tiny.end - tiny.start;
+            let labels: Vec<String> = axis.keys.iter().map(|k| number_label(*k, span)).collect();
+            let distinct: std::collections::BTreeSet<&String> = labels.iter().collect();
+            assert!(distinct.len() >= 5, "{tiny:?}: readable apart: {labels:?}");
+        }
     }
 
     #[test]

@@ -161,6 +161,8 @@ fn numeric_chart(
         0 => String::new(),
         n => format!("; {} left out", counted(n, "implausible value")),
     };
+    // A mean of the smallest doubles can round below their minimum: it lies between them.
+    let mean = mean.clamp(low, high.max(low));
     let [low, mean, high] = values_apart([low, mean, high]);
     let caption = format!(
         "Period: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
