@@ -199,17 +199,24 @@ fn line_of(path: &Path, text: &str) -> usize {
     };
     let lines: Vec<&str> = content.lines().collect();
     let variable = |line: &&str| !line.trim_start().starts_with('#');
+    let holds_it = |line: &&str| {
+        variable(line)
+            && line
+                .split_once('=')
+                .is_some_and(|(_, value)| value.contains(first))
+    };
+    // Among the lines holding the bad value, one dotenv refuses on its own (`B=x y` rather
+    // than `A="x y"`).
+    let refused = |line: &&str| dotenvy::from_read_iter(line.as_bytes()).any(|item| item.is_err());
     lines
         .iter()
         .position(|line| *line == first)
         .or_else(|| {
-            lines.iter().position(|line| {
-                variable(line)
-                    && line
-                        .split_once('=')
-                        .is_some_and(|(_, value)| value.contains(first))
-            })
+            lines
+                .iter()
+                .position(|line| holds_it(line) && refused(line))
         })
+        .or_else(|| lines.iter().position(holds_it))
         .map_or(0, |index| index + 1)
 }
 
@@ -234,6 +241,12 @@ mod tests {
         std::fs::write(&path, "# e.g. SECRET=ZZ SECRET\nSECRET=ZZ SECRET\n").expect("write");
         assert_eq!(line_of(&path, "ZZ SECRET"), 2, "never the comment");
         assert_eq!(line_of(&path, "absent"), 0);
+        std::fs::write(&path, "A=\"x y\"\nB=x y\n").expect("write");
+        assert_eq!(
+            line_of(&path, "x y"),
+            2,
+            "the line dotenv refuses, not a quoted one"
+        );
         let message = DotenvError::Line {
             file: ".env".into(),
             line: 2,
