@@ -11,6 +11,10 @@ use serde::Deserialize;
 const MAX_EARLY_RENEWAL: Duration = Duration::from_secs(60);
 /// Announced lifetimes are capped to this (a token is never trusted for longer).
 const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
+/// A token is used at least this long whatever its announced lifetime (`expires_in: 0`
+/// would ask for a token before every call); one the API rejects earlier is renewed on its
+/// 401.
+const MIN_USE: Duration = Duration::from_secs(5);
 
 /// An access token and when to stop using it.
 #[derive(Clone, PartialEq, Eq)]
@@ -57,7 +61,7 @@ pub(crate) fn parse_token(body: &[u8], now: Instant) -> Option<AccessToken> {
     let early = (lifetime / 10).min(MAX_EARLY_RENEWAL);
     Some(AccessToken {
         value: answer.access_token,
-        renew_at: now + lifetime - early,
+        renew_at: now + (lifetime - early).max(MIN_USE),
     })
 }
 
@@ -106,6 +110,13 @@ mod tests {
         cache.store(short.clone());
         assert_eq!(cache.valid_at(now + Duration::from_secs(8)), Some(short));
         assert_eq!(cache.valid_at(now + Duration::from_secs(9)), None);
+        let instant = parse_token(br#"{"access_token":"y","expires_in":0}"#, now).expect("token");
+        cache.store(instant.clone());
+        assert_eq!(
+            cache.valid_at(now + Duration::from_secs(4)),
+            Some(instant),
+            "`expires_in: 0` is not a token per call"
+        );
     }
 
     #[test]
