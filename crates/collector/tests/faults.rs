@@ -289,6 +289,29 @@ async fn invalid_json_is_retried_then_refused_and_nothing_lands() {
 }
 
 #[tokio::test]
+async fn a_maintenance_page_is_named_by_its_title_not_its_markup() {
+    let page = Fault(
+        503,
+        vec![("content-type", "text/html")],
+        "<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1></body></html>",
+        0,
+    );
+    let (server, _) = faulty_feed(vec![page; 10]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0]
+            .1
+            .contains("HTTP 503: an HTML page titled \"Maintenance\"")
+            && !failure[0].1.contains('<'),
+        "{}",
+        failure[0].1
+    );
+}
+
+#[tokio::test]
 async fn records_missing_from_the_answer_fail_the_run() {
     let (server, _) = faulty_feed(vec![Fault(
         200,

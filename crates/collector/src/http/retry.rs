@@ -160,6 +160,19 @@ pub fn api_message(body: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(body);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A proxy's or a maintenance page: its title says it, its markup would not.
+    if text.starts_with('<') {
+        let lower = text.to_ascii_lowercase();
+        let title = lower
+            .find("<title>")
+            .map(|at| &text[at + "<title>".len()..])
+            .and_then(|rest| rest.find('<').map(|end| rest[..end].trim()))
+            .filter(|title| !title.is_empty());
+        return match title {
+            Some(title) => format!("an HTML page titled \"{}\"", shorten(title)),
+            None => "an HTML page".to_owned(),
+        };
+    }
     if text.is_empty() {
         "(empty body)".to_owned()
     } else {
@@ -290,5 +303,15 @@ mod tests {
         );
         assert_eq!(api_message(b"  Not   found \n"), "Not found");
         assert_eq!(api_message(b""), "(empty body)");
+        assert_eq!(
+            api_message(
+                b"<!DOCTYPE html>\n<html><head><TITLE> Maintenance </TITLE></head><body><h1>Back soon</h1></body></html>"
+            ),
+            "an HTML page titled \"Maintenance\""
+        );
+        assert_eq!(
+            api_message(b"<html><body>Maintenance</body></html>"),
+            "an HTML page"
+        );
     }
 }
