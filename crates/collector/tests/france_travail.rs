@@ -424,3 +424,20 @@ time = "dateCreation"
         "yesterday first, then the two days before it; the fourth run has nothing to do"
     );
 }
+
+#[test]
+fn a_day_without_a_single_offer_lands_empty_with_a_warning() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(0, 3)));
+    let run = collect(&double, 10, &double.settings().client_secret.clone());
+    assert!(run.output.status.success(), "{}", run.stderr());
+    assert!(run.landed_offers().is_empty());
+    let metrics = run.metrics();
+    assert_eq!((metrics.announced, metrics.records), (Some(0), 0));
+    assert!(
+        run.stderr().lines().any(|line| line.contains("WARN")
+            && line.contains("answered no offer for the whole day")
+            && line.contains("--date DAY --force")),
+        "{}",
+        run.stderr()
+    );
+}

@@ -66,12 +66,29 @@ pub async fn collect(
         repeated = harvest.duplicates,
         "Collected the day's France Travail offers."
     );
+    if harvest.announced == 0 {
+        // The API answers 204 for a query without offers; a whole day without one is more
+        // likely a fault of the API than the truth, and the day now counts as collected.
+        tracing::warn!(
+            source = %source.name,
+            day = %ctx.day,
+            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source NAME --date DAY --force`."
+        );
+    }
     if harvest.missing_from_pages > 0 {
         tracing::warn!(
             source = %source.name,
             day = %ctx.day,
             missing = harvest.missing_from_pages,
             "Pages came back with fewer offers than their Content-Range announced; the missing offers are counted as shortfall."
+        );
+    }
+    if harvest.grown > 0 {
+        tracing::warn!(
+            source = %source.name,
+            day = %ctx.day,
+            grown = harvest.grown,
+            "Later pages announced more offers than the first page of their query (offers added while the day was read); those past the pages planned are counted as shortfall: collect the day again to get them."
         );
     }
     let dropped = source.dropped_fields();

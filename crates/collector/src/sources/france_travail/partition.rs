@@ -86,6 +86,9 @@ pub(crate) struct Harvest {
     /// held fewer offers than their `Content-Range` (or a 204 in the middle of a window).
     /// They are part of `shortfall`.
     pub(crate) missing_from_pages: u64,
+    /// Offers later pages announced beyond their query's first total (the day grew while it
+    /// was read), not fetched; part of `announced` and of `shortfall`.
+    pub(crate) grown: u64,
 }
 
 /// The plan of one day's collection.
@@ -103,6 +106,9 @@ pub(crate) struct Planner {
     unreachable: u64,
     /// Set when the API turns out to ignore the creation-date bounds: no call is made after.
     ignored: Option<FiltersIgnored>,
+    /// Per fetched query, how many offers its later pages announced beyond its first page's
+    /// total: offers added while the query was read, past the pages planned.
+    grown: HashMap<usize, u64>,
 }
 
 impl Planner {
@@ -134,6 +140,11 @@ impl Planner {
         }
         if start == 0 {
             self.probed(node, page.total);
+        } else if let Some(first) = self.nodes[node].total
+            && page.total > first
+        {
+            let grown = self.grown.entry(node).or_default();
+            *grown = (*grown).max(page.total - first);
         }
         (self.harvest.offers.len() - before) as u64
     }
@@ -150,7 +161,12 @@ impl Planner {
     pub(crate) fn finish(mut self) -> Harvest {
         let recovered = self.recovered_from_windows();
         let complements: u64 = self.nodes.iter().map(|n| n.complement).sum();
-        let out_of_reach = self.unreachable + complements.saturating_sub(recovered);
+        // Offers added while a query was read are announced too, and out of reach of the
+        // pages planned from its first total.
+        let grown: u64 = self.grown.values().sum();
+        self.harvest.grown = grown;
+        self.harvest.announced += grown;
+        let out_of_reach = self.unreachable + grown + complements.saturating_sub(recovered);
         let landed = self.harvest.offers.len() as u64;
         let not_landed = self.harvest.announced.saturating_sub(landed);
         self.harvest.missing_from_pages = not_landed.saturating_sub(out_of_reach);

@@ -262,3 +262,27 @@ fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
     assert!(fault.in_parts >= 24_000, "{fault:?}");
     assert!(calls < 20, "{calls} calls, not hours of them");
 }
+
+#[test]
+fn offers_added_while_a_query_is_read_show_as_announced_and_shortfall() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 600,
+        bursts: Vec::new(),
+        seed: 5,
+    };
+    // After the first page, the query announces 200 offers more than it did.
+    let (harvest, _, _) = run_served(&plan, false, |start, page| {
+        if start > 0 {
+            page.total += 200;
+        }
+    });
+    assert_eq!(harvest.grown, 200);
+    assert_eq!(harvest.announced, 800, "the growth is announced");
+    assert_eq!(harvest.offers.len(), 600);
+    assert_eq!(
+        harvest.shortfall, 200,
+        "and out of reach of the pages planned"
+    );
+    assert_eq!(harvest.missing_from_pages, 0);
+}
