@@ -200,11 +200,20 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
 
 /// The report's line for a folder of the raw folder it cannot read, and what that leaves out.
 fn unreadable(folder: &Path, err: &std::io::Error, left_out: &str) -> String {
-    let why = match err.kind() {
+    format!(
+        "cannot read {}: {}; {left_out}",
+        folder.display(),
+        why_unreadable(err)
+    )
+}
+
+/// Why a folder cannot be read, in words: "not a folder" for a file in its place (what
+/// `Not a directory (os error 20)` means to a user), else the system's message.
+pub(crate) fn why_unreadable(err: &std::io::Error) -> String {
+    match err.kind() {
         std::io::ErrorKind::NotADirectory => "not a folder".to_owned(),
         _ => err.to_string(),
-    };
-    format!("cannot read {}: {why}; {left_out}", folder.display())
+    }
 }
 
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees

@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::Output;
 
 use analyser::period::{PeriodKind, ReportPeriod};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -21,17 +22,30 @@ fn setup(dir: &Path, config: &str) {
 /// Runs the analyser on `db` with `extra` arguments, off the async runtime (it blocks), and
 /// returns what it printed.
 async fn analyse(dir: &Path, uri: &str, db: &str, extra: &[&str]) -> String {
-    let dir = dir.to_owned();
-    let args: Vec<String> = ["--mongodb-uri", uri, "--database", db]
-        .iter()
-        .chain(extra)
-        .map(|arg| (*arg).to_owned())
-        .collect();
+    let (dir, args) = (dir.to_owned(), analyser_args(uri, db, extra));
     tokio::task::spawn_blocking(move || {
         common::analyser_ok(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
     })
     .await
     .expect("analyser thread")
+}
+
+/// Runs the analyser like [`analyse`], whatever its outcome.
+async fn analyse_output(dir: &Path, uri: &str, db: &str, extra: &[&str]) -> Output {
+    let (dir, args) = (dir.to_owned(), analyser_args(uri, db, extra));
+    tokio::task::spawn_blocking(move || {
+        common::analyser(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread")
+}
+
+fn analyser_args(uri: &str, db: &str, extra: &[&str]) -> Vec<String> {
+    ["--mongodb-uri", uri, "--database", db]
+        .iter()
+        .chain(extra)
+        .map(|arg| (*arg).to_owned())
+        .collect()
 }
 
 /// Runs the analyser for the day report of `date`.
@@ -285,20 +299,7 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
         1,
     );
     setup(dir.path(), &config);
-    let dir_path = dir.path().to_owned();
-    let output = tokio::task::spawn_blocking(move || {
-        let args = [
-            "--mongodb-uri",
-            &uri,
-            "--database",
-            &db,
-            "--date",
-            "2026-11-21",
-        ];
-        common::analyser(&dir_path, &args)
-    })
-    .await
-    .expect("analyser thread");
+    let output = analyse_output(dir.path(), &uri, &db, &["--date", "2026-11-21"]).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
@@ -606,22 +607,13 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
     // permissions).
     std::fs::write(raw.join("quakes"), "").expect("a file in the way");
     std::fs::write(raw.join("_quarantine"), "").expect("a file in the way");
-    let dir_path = dir.path().to_owned();
-    let output = tokio::task::spawn_blocking(move || {
-        let args = [
-            "--mongodb-uri",
-            &uri,
-            "--database",
-            &db,
-            "--date",
-            "2026-11-21",
-            "--raw-dir",
-            "raw",
-        ];
-        common::analyser(&dir_path, &args)
-    })
-    .await
-    .expect("analyser thread");
+    let output = analyse_output(
+        dir.path(),
+        &uri,
+        &db,
+        &["--date", "2026-11-21", "--raw-dir", "raw"],
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(

@@ -48,10 +48,11 @@ pub fn load() -> Result<(), DotenvError> {
     if let Some(line) = dollar_line(&content) {
         return Err(DotenvError::Dollar { file: shown, line });
     }
-    match dotenvy::from_path(path) {
+    // Loaded from the text read once above.
+    match dotenvy::from_read(content.as_bytes()) {
         Ok(()) => Ok(()),
         Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
-            line: line_of(path, &text),
+            line: line_of(&content, &text),
             file: shown,
         }),
         Err(err) => Err(DotenvError::Read(err.to_string())),
@@ -186,17 +187,14 @@ fn substitutes(line: &str) -> bool {
     false
 }
 
-/// The 1-based number of the line of `path` dotenvy refused, 0 when not found. dotenvy reports
+/// The 1-based number of the line of `content` dotenvy refused, 0 when not found. dotenvy reports
 /// the bad line, or only the bad value in it: a line equal to the text wins, then a variable
 /// line whose value holds it (comments are never the bad line).
-fn line_of(path: &Path, text: &str) -> usize {
+fn line_of(content: &str, text: &str) -> usize {
     let first = text.lines().next().unwrap_or_default();
     if first.trim().is_empty() {
         return 0;
     }
-    let Ok(content) = std::fs::read_to_string(path) else {
-        return 0;
-    };
     let lines: Vec<&str> = content.lines().collect();
     let variable = |line: &&str| !line.trim_start().starts_with('#');
     let holds_it = |line: &&str| {
@@ -226,24 +224,23 @@ mod tests {
 
     #[test]
     fn a_bad_line_is_found_by_number() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join(".env");
-        std::fs::write(&path, "# c\nMY KEY=1\nA=2\n").expect("write");
-        assert_eq!(line_of(&path, "MY KEY=1"), 2);
-        std::fs::write(&path, "A=1\nSECRET=ZZ SECRET\nB=2\n").expect("write");
-        let Some(Err(dotenvy::Error::LineParse(value, _))) = dotenvy::from_path_iter(&path)
-            .expect("iter")
-            .find(Result::is_err)
+        assert_eq!(line_of("# c\nMY KEY=1\nA=2\n", "MY KEY=1"), 2);
+        let content = "A=1\nSECRET=ZZ SECRET\nB=2\n";
+        let Some(Err(dotenvy::Error::LineParse(value, _))) =
+            dotenvy::from_read_iter(content.as_bytes()).find(Result::is_err)
         else {
             panic!("dotenvy refuses an unquoted space");
         };
-        assert_eq!(line_of(&path, &value), 2, "found from the bad value alone");
-        std::fs::write(&path, "# e.g. SECRET=ZZ SECRET\nSECRET=ZZ SECRET\n").expect("write");
-        assert_eq!(line_of(&path, "ZZ SECRET"), 2, "never the comment");
-        assert_eq!(line_of(&path, "absent"), 0);
-        std::fs::write(&path, "A=\"x y\"\nB=x y\n").expect("write");
         assert_eq!(
-            line_of(&path, "x y"),
+            line_of(content, &value),
+            2,
+            "found from the bad value alone"
+        );
+        let commented = "# e.g. SECRET=ZZ SECRET\nSECRET=ZZ SECRET\n";
+        assert_eq!(line_of(commented, "ZZ SECRET"), 2, "never the comment");
+        assert_eq!(line_of(commented, "absent"), 0);
+        assert_eq!(
+            line_of("A=\"x y\"\nB=x y\n", "x y"),
             2,
             "the line dotenv refuses, not a quoted one"
         );

@@ -73,8 +73,7 @@ fn unreadable_raw_dir(raw_dir: &Path) -> Option<String> {
     let why = match std::fs::read_dir(raw_dir) {
         Ok(_) => return None,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(err) if err.kind() == std::io::ErrorKind::NotADirectory => "not a folder".to_owned(),
-        Err(err) => err.to_string(),
+        Err(err) => crate::why_unreadable(&err),
     };
     Some(format!(
         "cannot read the raw folder {}: {why}; files waiting for the summariser, quarantined files and runs not yet summarised are not counted",

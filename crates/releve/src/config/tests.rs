@@ -395,6 +395,18 @@ fn accepted(config: &Config) -> Vec<&str> {
     config.sources.iter().map(|s| s.name.as_str()).collect()
 }
 
+/// Checks that `text` yields source `a` alone, without the refused `b`'s `[source.params]`
+/// written after `[report] keep = 3`.
+fn only_a_without_params(text: &str) {
+    let config = read(text).expect("the file is readable");
+    assert_eq!(accepted(&config), ["a"]);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(http.params.is_empty(), "{:?}", http.params);
+    assert_eq!(config.report.keep, 3);
+}
+
 #[test]
 fn a_table_after_one_toml_cannot_read_keeps_its_header_however_written() {
     for header in ["[[source]]#c", "[[source]]\t# c", "[[ source ]] # c"] {
@@ -414,13 +426,7 @@ fn a_sub_table_written_after_the_report_stays_with_its_unreadable_source() {
         plain("a", ""),
         plain("b", "x = 15m")
     );
-    let config = read(&text).expect("the file is readable");
-    assert_eq!(accepted(&config), ["a"]);
-    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
-        panic!("http_json");
-    };
-    assert!(http.params.is_empty(), "{:?}", http.params);
-    assert_eq!(config.report.keep, 3);
+    only_a_without_params(&text);
 }
 
 #[test]
@@ -573,13 +579,7 @@ fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables(
         plain("a", ""),
         plain("b", open)
     );
-    let config = read(&text).expect("the file is readable");
-    assert_eq!(accepted(&config), ["a"]);
-    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
-        panic!("http_json");
-    };
-    assert!(http.params.is_empty(), "{:?}", http.params);
-    assert_eq!(config.report.keep, 3);
+    only_a_without_params(&text);
 }
 
 #[test]
