@@ -201,7 +201,7 @@ async fn collect_and_land(
             .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
         settings.policy,
     ) {
-        Ok(client) => client,
+        Ok(client) => client.with_retry_budget(crate::schedule::next_run_within(source)),
         Err(err) => return SourceResult::Failed(err.to_string()),
     };
     let ctx = RunContext {

@@ -41,6 +41,17 @@ fn tolerance(every: TimeDelta) -> TimeDelta {
     (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
 }
 
+/// How soon after a run starts the source's next run can be due: its interval less the
+/// tolerance (54 s for a `1m` source). One request's retries never last longer, so a server
+/// that hangs does not hold the source's lock past the next run (see
+/// [`crate::http::SourceClient::with_retry_budget`]).
+pub fn next_run_within(source: &Source) -> std::time::Duration {
+    let every = source.every.as_chrono();
+    (every - tolerance(every))
+        .to_std()
+        .unwrap_or(std::time::Duration::ZERO)
+}
+
 /// How many days back, `yesterday` included, a per-day source catches up on days it missed
 /// while the collector was not running.
 pub const CATCH_UP_DAYS: u64 = 7;
@@ -128,6 +139,14 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
             .single()
             .expect("time")
+    }
+
+    #[test]
+    fn a_requests_retries_end_before_the_next_run_is_due() {
+        let budget = |every| next_run_within(&source(every)).as_secs();
+        assert_eq!(budget("1m"), 54);
+        assert_eq!(budget("15m"), 15 * 60 - 30);
+        assert_eq!(budget("1d"), 24 * 3600 - 30);
     }
 
     #[test]

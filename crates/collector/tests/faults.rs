@@ -379,3 +379,81 @@ async fn a_truncated_body_is_retried_and_never_lands() {
     );
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
+
+/// A client as a run makes it, with a request timeout of 1 s and `budget` for one request's
+/// attempts and waits (a run's budget is its source's interval less the tolerance).
+fn budgeted_client(budget_ms: u64) -> collector::http::SourceClient {
+    collector::http::SourceClient::new(Duration::from_secs(1), 100.0, fast_policy())
+        .expect("client")
+        .with_retry_budget(Duration::from_millis(budget_ms))
+}
+
+#[tokio::test]
+async fn a_hung_server_is_not_tried_again_past_the_next_run() {
+    let hung = Fault(200, vec![], "{}", 3000);
+    let (server, calls) = faulty_feed(vec![hung; 5]);
+    let client = budgeted_client(1500);
+    let url = format!("{}/feed", server.url());
+    let err = client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect_err("the server hangs");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("the feed: timed out")
+            && text.contains("(1 attempt); not tried again")
+            && text.contains("the source's next run is due, which will try again"),
+        "{text}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "one attempt, not four");
+}
+
+#[tokio::test]
+async fn quick_failures_are_still_retried_within_the_budget() {
+    let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
+    let client = budgeted_client(1500);
+    let url = format!("{}/feed", server.url());
+    client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect("the third attempt is answered");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(client.counts().retries, 2);
+}
+
+#[tokio::test]
+async fn a_requested_wait_past_the_budget_pauses_the_source() {
+    let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "3")], "{}", 0)]);
+    let client = budgeted_client(1500);
+    let url = format!("{}/feed", server.url());
+    let err = client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect_err("the wait does not fit");
+    assert!(
+        err.to_string().contains("so the source pauses until then"),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_run_does_not_wait_past_its_sources_next_run() {
+    // A minutely source: its next run is due 54 s after this one starts, so a minute's wait
+    // the policy would otherwise accept pauses the source instead of holding its lock.
+    let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "60")], "{}", 0)]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let policy = collector::RetryPolicy {
+        max_retry_after: Duration::from_secs(300),
+        ..fast_policy()
+    };
+    let outcome = collector::run_with(&site.args(&[], true), policy)
+        .await
+        .expect("the collector runs");
+    let failure: Vec<_> = outcome.failures().collect();
+    assert!(
+        failure.len() == 1 && failure[0].1.contains("so the source pauses until then"),
+        "{failure:?}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

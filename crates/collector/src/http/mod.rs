@@ -16,6 +16,9 @@
 //!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
 //!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
+//! - With [`SourceClient::with_retry_budget`] (every run sets its source's), no attempt is
+//!   started that could end past the budget: the run ends as [`FetchError::OutOfTime`], or
+//!   [`FetchError::Paused`] when it is the server's requested wait that does not fit.
 //! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
@@ -99,6 +102,20 @@ pub enum FetchError {
         /// The last failure.
         last: String,
     },
+    /// Another attempt could not end within the request's retry budget (the source's
+    /// interval): the next run tries again.
+    #[error(
+        "{what}: {last} ({}); not tried again, as another attempt could not end before the source's next run is due, which will try again",
+        attempts_in_words(.attempts)
+    )]
+    OutOfTime {
+        /// The request, in words.
+        what: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
     /// The server asked to wait longer than worth waiting within a run (a quota that resets
     /// later); the source pauses until `until`.
     #[error("{what}: {last}; the API asks to wait until {until}, so the source pauses until then")]
@@ -155,6 +172,10 @@ pub struct CallCounts {
 pub struct SourceClient {
     http: reqwest::Client,
     policy: RetryPolicy,
+    /// Each request's own time limit.
+    timeout: Duration,
+    /// How long one request's attempts and waits may last in all, when limited.
+    retry_budget: Option<Duration>,
     limiter: RateLimiter,
     http_calls: AtomicU64,
     retries: AtomicU64,
@@ -197,12 +218,23 @@ impl SourceClient {
         Ok(SourceClient {
             http,
             policy,
+            timeout,
+            retry_budget: None,
             limiter: RateLimiter::new(rate_limit),
             http_calls: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             secrets: Mutex::new(Vec::new()),
         })
+    }
+
+    /// This client, with no attempt started that could end more than `budget` after its
+    /// request's first attempt began: a server that hangs then ends the run within the
+    /// source's interval, and its next run, not this one, tries again. A wait the server asked
+    /// for that does not fit pauses the source until then.
+    pub fn with_retry_budget(mut self, budget: Duration) -> SourceClient {
+        self.retry_budget = Some(budget);
+        self
     }
 
     /// Registers a secret (API key, client secret, token) to scrub from every message, as
@@ -280,6 +312,7 @@ impl SourceClient {
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
         want_json: bool,
     ) -> Result<Answer, FetchError> {
+        let began = std::time::Instant::now();
         let mut attempt = 1;
         loop {
             self.limiter.acquire().await;
@@ -289,28 +322,30 @@ impl SourceClient {
                 Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
                 Err(Attempt::Retry { reason, wait }) => (reason, wait),
             };
-            let (reason, server_wait) = failure;
+            let (reason, asked_wait) = failure;
             let server_wait =
-                server_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
+                asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
             if attempt >= self.policy.max_attempts {
                 return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
             }
-            let delay = match self.policy.delay(attempt, server_wait) {
-                Some(delay) => delay,
-                None => {
-                    // To the second: the wait was read from whole seconds.
-                    let until = server_wait
-                        .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
-                        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
-                        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
-                        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
-                    return Err(self.scrub_error(FetchError::Paused {
-                        what: what.to_owned(),
-                        until,
-                        last: reason.text,
-                    }));
-                }
+            let Some(delay) = self.policy.delay(attempt, server_wait) else {
+                return Err(self.scrub_error(paused(what, server_wait, reason)));
             };
+            if let Some(budget) = self.retry_budget
+                && began.elapsed() + delay + self.timeout > budget
+            {
+                let err = match asked_wait {
+                    Some(wait) if began.elapsed() + wait > budget => {
+                        paused(what, asked_wait, reason)
+                    }
+                    _ => FetchError::OutOfTime {
+                        what: what.to_owned(),
+                        attempts: attempt,
+                        last: reason.text,
+                    },
+                };
+                return Err(self.scrub_error(err));
+            }
             tracing::warn!(
                 request = %what,
                 attempt,
@@ -422,6 +457,15 @@ impl SourceClient {
                 attempts,
                 last: self.scrub(&last),
             },
+            FetchError::OutOfTime {
+                what,
+                attempts,
+                last,
+            } => FetchError::OutOfTime {
+                what,
+                attempts,
+                last: self.scrub(&last),
+            },
             FetchError::Paused { what, until, last } => FetchError::Paused {
                 what,
                 until,
@@ -440,6 +484,29 @@ impl SourceClient {
                 why: self.scrub(&why),
             },
         }
+    }
+}
+
+/// The source pauses until the server's requested `wait` from now is over.
+fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
+    // To the second: the wait was read from whole seconds.
+    let until = wait
+        .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
+        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
+        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    FetchError::Paused {
+        what: what.to_owned(),
+        until,
+        last: reason.text,
+    }
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_in_words(attempts: &u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
     }
 }
 
