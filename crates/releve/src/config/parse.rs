@@ -57,10 +57,7 @@ fn read_tables(
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
             line: line_of(text, offset),
-            message:
-                "write each source as a `[[source]]` table, not as `source = ...` (a fault in \
-                      one table then refuses that table alone)"
-                    .to_owned(),
+            message: sources_not_in_tables_message(text, offset),
         });
     }
     let mut refused = Vec::new();
@@ -118,6 +115,30 @@ fn sources_not_in_tables(text: &str) -> Option<usize> {
     let span = sources.span();
     let written = text.get(span.clone())?;
     (!written.starts_with("[[")).then_some(span.start)
+}
+
+/// What is wrong with sources written at `offset` other than as `[[source]]` tables.
+fn sources_not_in_tables_message(text: &str, offset: usize) -> String {
+    let line_start = text.get(..offset).map_or(0, |before| {
+        before.rfind('\n').map_or(0, |newline| newline + 1)
+    });
+    let line = text.get(line_start..).and_then(|rest| rest.lines().next());
+    let header = line
+        .map(str::trim_start)
+        .filter(|line| line.starts_with('[') && !line.starts_with("[["))
+        .and_then(|line| line.split(']').next())
+        .map(|header| format!("{header}]"));
+    match header {
+        Some(header) if header.contains('.') => format!(
+            "`{header}` comes before any `[[source]]` table: write it after the `[[source]]` table it belongs to"
+        ),
+        Some(header) => format!(
+            "write each source as a `[[source]]` table, not as `{header}` (a fault in one table then refuses that table alone)"
+        ),
+        None => "write each source as a `[[source]]` table, not as `source = ...` (a fault in \
+                 one table then refuses that table alone)"
+            .to_owned(),
+    }
 }
 
 /// The sources that pass the checks serde cannot make, in file order; the others join

@@ -651,7 +651,11 @@ fn faults_outside_the_sources_refuse_the_file() {
         ),
         (
             "[source]\nname = \"g\"\n".to_owned(),
-            "sources.toml:1: write each source as a `[[source]]` table",
+            "sources.toml:1: write each source as a `[[source]]` table, not as `[source]`",
+        ),
+        (
+            format!("[source.params]\nlatitude = 1\n\n{}", meteo("a", "")),
+            "sources.toml:1: `[source.params]` comes before any `[[source]]` table: write it after the `[[source]]` table it belongs to",
         ),
     ] {
         let refused = Config::parse(&text, Path::new("sources.toml"))
