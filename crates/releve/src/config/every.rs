@@ -21,9 +21,17 @@ impl Every {
         self.0
     }
 
+    /// The longest interval accepted: a year (`366d`). Longer ones would overflow the time
+    /// arithmetic of schedules and reports, and mean "hardly ever", which `enabled = false`
+    /// says better.
+    pub const LONGEST: Every = Every::from_secs(366 * 86_400);
+
     /// The interval as a chrono duration, for schedule arithmetic on timestamps.
     pub fn as_chrono(self) -> chrono::TimeDelta {
-        chrono::TimeDelta::seconds(i64::try_from(self.0.as_secs()).unwrap_or(i64::MAX))
+        i64::try_from(self.0.as_secs())
+            .ok()
+            .and_then(chrono::TimeDelta::try_seconds)
+            .unwrap_or(chrono::TimeDelta::MAX)
     }
 }
 
@@ -60,7 +68,13 @@ impl std::str::FromStr for Every {
                 "`{text}` is not an interval: it must be longer than zero"
             ));
         }
-        Ok(Every(Duration::from_secs(count.saturating_mul(unit_secs))))
+        let every = Every(Duration::from_secs(count.saturating_mul(unit_secs)));
+        if every > Every::LONGEST {
+            return Err(format!(
+                "`{text}` is too long an interval: at most a year, `366d`"
+            ));
+        }
+        Ok(every)
     }
 }
 
@@ -93,11 +107,26 @@ mod tests {
         assert_eq!("1h".parse::<Every>(), Ok(Every::from_secs(3600)));
         assert_eq!("1d".parse::<Every>(), Ok(Every::from_secs(86_400)));
         assert_eq!("45s".parse::<Every>(), Ok(Every::from_secs(45)));
+        assert_eq!("366d".parse::<Every>(), Ok(Every::LONGEST));
+        assert_eq!(
+            "527041m".parse::<Every>(),
+            Err("`527041m` is too long an interval: at most a year, `366d`".to_owned())
+        );
     }
 
     #[test]
     fn rejects_what_is_not_an_interval() {
-        for bad in ["", "m", "15", "1w", "-1m", "0m", "1.5h"] {
+        for bad in [
+            "",
+            "m",
+            "15",
+            "1w",
+            "-1m",
+            "0m",
+            "1.5h",
+            "367d",
+            "99999999d",
+        ] {
             assert!(bad.parse::<Every>().is_err(), "{bad:?} should be rejected");
         }
     }

@@ -884,3 +884,17 @@ fn a_key_of_several_fields_lists_each_once() {
         );
     }
 }
+
+#[test]
+fn intervals_and_rates_past_what_schedules_can_count_are_refused() {
+    assert_eq!(
+        error(&USGS.replace("every = \"1m\"", "every = \"99999999d\"")),
+        "sources.toml:6: source `usgs-earthquakes`: key `every`: `99999999d` is too long an \
+         interval: at most a year, `366d`"
+    );
+    assert_eq!(
+        error(&format!("{USGS}rate_limit = 1e-30\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `rate_limit` must be a number of calls \
+         per second of at least 0.001 (one call every 1,000 s)"
+    );
+}

@@ -19,6 +19,9 @@ fn bad(key: &'static str, message: impl Into<String>) -> BadValue {
     }
 }
 
+/// The slowest `rate_limit` accepted, in calls per second.
+const LEAST_RATE_LIMIT: f64 = 0.001;
+
 /// Checks what serde cannot: names, addresses, paths and ranges that go together.
 pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
@@ -56,11 +59,13 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
         check_map_frame(source, frame)?;
     }
     if let Some(rate) = source.rate_limit
-        && !(rate.is_finite() && rate > 0.0)
+        && !(rate.is_finite() && rate >= LEAST_RATE_LIMIT)
     {
         return Err(bad(
             "rate_limit",
-            "key `rate_limit` must be a positive number of calls per second",
+            format!(
+                "key `rate_limit` must be a number of calls per second of at least {LEAST_RATE_LIMIT} (one call every 1,000 s)"
+            ),
         ));
     }
     if source.keep_days == Some(0) {
