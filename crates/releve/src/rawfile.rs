@@ -128,12 +128,14 @@ impl RawFileName {
             None => return None,
         };
         let landed_at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?.and_utc();
-        Some(RawFileName {
+        let name = RawFileName {
             landed_at,
             sequence,
             source: source.to_owned(),
             role,
-        })
+        };
+        // Only the name the file is written back as (not `-02`, `+2`): it is opened by it.
+        (name.file_name() == file_name).then_some(name)
     }
 }
 

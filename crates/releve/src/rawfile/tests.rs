@@ -69,6 +69,10 @@ fn temp_and_foreign_files_are_not_landed_files() {
         "usgs_2026-11-22T07-33-15Z.json.tmp",
         "notes.json",
         "usgs_2026-11-22T07-33-15Z-1.json",
+        // Names read as a landed file but written back otherwise could never be opened.
+        "usgs_2026-11-22T07-33-15Z-02.json",
+        "usgs_2026-11-22T07-33-15Z-+2.json",
+        "usgs_2026-11-22T07-33-15Z-02.metrics.json",
         "USGS_2026-11-22T07-33-15Z.json",
         "usgs_2026-13-22T07-33-15Z.json",
     ] {
