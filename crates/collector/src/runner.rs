@@ -98,11 +98,23 @@ pub async fn run_source(
     remove_orphan_temps(source, raw_dir);
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
     if let Err(err) = state.save(raw_dir, &source.name) {
+        let path = crate::state::state_path(raw_dir, &source.name);
+        // The state before this run would mislead the next one (a day landed, a cursor moved
+        // on): without a state file, it is rebuilt from the landed files.
+        let next_run = match std::fs::remove_file(&path) {
+            Ok(()) => "the next run will rebuild it from the landed files",
+            Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => {
+                "the next run will rebuild it from the landed files"
+            }
+            Err(_) => {
+                "nor remove the one before this run, which the next run will read: fix the folder's permissions"
+            }
+        };
         tracing::warn!(
             source = %source.name,
-            file = %crate::state::state_path(raw_dir, &source.name).display(),
+            file = %path.display(),
             error = %err,
-            "Cannot save the state file; the next run will rebuild it from the landed files."
+            "Cannot save the state file; {next_run}."
         );
     }
     outcome

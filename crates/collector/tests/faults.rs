@@ -411,7 +411,7 @@ async fn a_hung_server_is_not_tried_again_past_the_next_run() {
 #[tokio::test]
 async fn quick_failures_are_still_retried_within_the_budget() {
     let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
-    let client = budgeted_client(1500);
+    let client = budgeted_client(10_000);
     let url = format!("{}/feed", server.url());
     client
         .send_json("the feed", |http| http.get(&url))

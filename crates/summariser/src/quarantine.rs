@@ -43,7 +43,15 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
             _ => dir.join(name),
         })
         .find(|candidate| !candidate.exists() && !reason_path(candidate).exists())
-        .unwrap_or_else(|| dir.join(name));
+        .ok_or_else(|| {
+            naming(
+                &dir.join(name),
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "10,000 files of that name are already in quarantine; the file stays where it is",
+                ),
+            )
+        })?;
     let reason_file = reason_path(&target);
     fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     fs::rename(file, &target).map_err(|err| naming(&target, err))?;
