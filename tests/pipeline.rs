@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
-use mongodb::bson::{DateTime, Document, doc};
+use mongodb::bson::{Bson, DateTime, Document, doc};
 use testkit::MongoServer;
 use testkit::http::LocalServer;
 
@@ -187,7 +187,7 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
         doc! { "$match": { "source": "usgs-earthquakes", "hour": { "$gte": hour(0), "$lt": next_day } } },
         doc! { "$unwind": "$numeric" },
         doc! { "$match": { "numeric.field": "properties.mag" } },
-        doc! { "$project": { "_id": 0, "hour": 1, "count": 1, "mean": "$numeric.mean", "max": "$numeric.max" } },
+        doc! { "$project": { "_id": 0, "hour": 1, "magnitudes": "$numeric.count", "mean": "$numeric.mean", "max": "$numeric.max" } },
         doc! { "$sort": { "hour": 1 } },
     ];
     let rows: Vec<Document> = db
@@ -209,7 +209,16 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
             )
         })
         .collect();
+    let magnitudes: Vec<i64> = rows
+        .iter()
+        .map(|row| match row.get("magnitudes") {
+            Some(Bson::Int32(n)) => i64::from(*n),
+            Some(Bson::Int64(n)) => *n,
+            other => panic!("`magnitudes` is a count, not {other:?}"),
+        })
+        .collect();
     assert_eq!(hours.len(), 2, "{rows:?}");
+    assert_eq!(magnitudes, [5, 3], "{rows:?}");
     // 10:00: magnitudes 1.2, 2.7, 0.9, 4.6, 1.7; 11:00: 3.1, 1.1, 2.2.
     assert_eq!((hours[0].0, hours[1].0), (hour(10), hour(11)));
     assert!(
