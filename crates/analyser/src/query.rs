@@ -42,6 +42,9 @@ pub struct CollectionRun {
 #[derive(Deserialize)]
 struct RunDocument {
     started: mongodb::bson::DateTime,
+    /// When the run ended: a success counts from then, as in `analyser status`.
+    #[serde(default)]
+    finished: Option<mongodb::bson::DateTime>,
     #[serde(default)]
     records: i64,
     #[serde(default)]
@@ -95,7 +98,8 @@ pub struct SourceData {
     pub hourly: Vec<HourlySummary>,
     /// Collector runs started in the period.
     pub runs: Vec<CollectionRun>,
-    /// The last run that succeeded, up to the report's generation.
+    /// When the last successful run finished (as `analyser status` counts it), up to the
+    /// report's generation.
     pub last_success: Option<DateTime<Utc>>,
     /// Whether the latest run, up to the report's generation, failed.
     pub latest_run_failed: bool,
@@ -257,7 +261,8 @@ async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> 
         latest
     };
     Ok(RunHealth {
-        last_success: last_success.map(|run| store::chrono_date(run.started)),
+        last_success: last_success
+            .map(|run| store::chrono_date(run.finished.unwrap_or(run.started))),
         latest_run_failed,
         latest_run,
     })

@@ -66,7 +66,7 @@ pub fn fold_into(
     let newest_success = runs
         .clone()
         .filter(|run| run.error.is_none())
-        .map(|run| run.started)
+        .map(|run| run.finished)
         .max();
     data.last_success = data.last_success.max(newest_success);
     let newest = runs
@@ -111,8 +111,9 @@ mod tests {
             kind: "http_json".to_owned(),
             file: None,
             started,
-            finished: started,
-            duration_ms: 0,
+            // A success counts from when it finished, as in `analyser status`.
+            finished: started + chrono::TimeDelta::seconds(30),
+            duration_ms: 30_000,
             http_calls: 1,
             retries: 0,
             throttled: 0,
@@ -185,7 +186,7 @@ mod tests {
         };
         let mut data = stored_data();
         fold_into(&mut data, &[run(13, None), run(14, None)], &period(), now);
-        assert_eq!(data.last_success, Some(run(14, None).started));
+        assert_eq!(data.last_success, Some(run(14, None).finished));
         assert!(!data.latest_run_failed);
 
         let mut data = stored_data();
@@ -196,7 +197,7 @@ mod tests {
             now,
         );
         assert!(data.latest_run_failed, "the newest run failed");
-        assert_eq!(data.last_success, Some(run(13, None).started));
+        assert_eq!(data.last_success, Some(run(13, None).finished));
 
         let mut untouched = SourceData {
             last_success: Some(stored),
@@ -212,7 +213,7 @@ mod tests {
         );
 
         let mut newer_stored = SourceData {
-            last_success: Some(run(14, None).started),
+            last_success: Some(run(14, None).finished),
             latest_run: Some(run(14, None).started),
             ..SourceData::default()
         };
