@@ -257,8 +257,8 @@ async fn stored_versions(
 
 /// How many records MongoDB holds in each of `hours` (hours without records are absent).
 /// Counted here from one small projected document per record: an `aggregate` with `$group`
-/// would send one per hour, but nx-27017 (the tests' and the demo's server) matches no date
-/// in an aggregation's `$match` and groups dates as text.
+/// would send one per hour, but on nx-27017 (the tests' and the demo's server) its `$match`
+/// on an `$in` of hours matched no record, and `$group` returns dates as text.
 async fn count_per_hour(
     db: &Database,
     source: &str,
