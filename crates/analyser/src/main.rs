@@ -45,7 +45,7 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         let line = format!("{problem} (the report's cover says so)");
         releve::logging::failure_line("analyser", &line);
     }
-    println!("{}", written.path.display());
+    releve::logging::print_out(&format_args!("{}\n", written.path.display()));
     Ok(
         if config.refused.is_empty() && written.raw_problems.is_empty() {
             ExitCode::SUCCESS

@@ -289,7 +289,7 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    print!("{}", report.render());
+    releve::logging::print_out(&report.render());
     let problems = report.problems();
     for problem in &problems {
         releve::logging::failure_line("analyser status", problem);

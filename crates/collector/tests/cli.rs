@@ -336,6 +336,39 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     assert!(stderr.starts_with("collector: .env:2: "), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(site.data_files("usgs").is_empty());
+
+    // A NUL character no environment can hold: named, not echoed, and no panic.
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "A=1\nFRANCE_TRAVAIL_CLIENT_SECRET=hunter2\0x\n",
+    )
+    .expect("write .env");
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("collector: .env:2: holds a NUL character"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn a_stderr_that_cannot_be_written_loses_lines_not_the_run() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux: nothing to check
+    };
+    let output = collector(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .stderr(full)
+        .output()
+        .expect("collector runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the source's failure, not a panic (101)"
+    );
 }
 
 #[test]

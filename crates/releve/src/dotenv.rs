@@ -31,6 +31,16 @@ pub enum DotenvError {
         /// 1-based line number.
         line: usize,
     },
+    /// A NUL character, which no environment variable can hold.
+    #[error(
+        "{file}:{line}: holds a NUL character, which no environment variable can hold; nothing runs until it is fixed"
+    )]
+    Nul {
+        /// The file as named to the user.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+    },
     /// The file exists but cannot be read.
     #[error(".env: cannot be read: {0}")]
     Read(String),
@@ -45,6 +55,10 @@ pub fn load() -> Result<(), DotenvError> {
     let shown = ".env".to_owned();
     let content =
         std::fs::read_to_string(path).map_err(|err| DotenvError::Read(err.to_string()))?;
+    if let Some(at) = content.find('\0') {
+        let line = content[..at].matches('\n').count() + 1;
+        return Err(DotenvError::Nul { file: shown, line });
+    }
     if let Some(line) = dollar_line(&content) {
         return Err(DotenvError::Dollar { file: shown, line });
     }

@@ -3,10 +3,10 @@
 //!
 //! Under cron, stderr is appended to `logs/<stage>.log` by the crontab line, which also keeps
 //! that file bounded (see `deploy/cron/rotate-log`): the binaries never open log files
-//! themselves, so a panic or a failure line printed with `eprintln!` lands in the same file.
+//! themselves, so a panic or a failure line lands in the same file.
 //! Colours are only used when stderr is a terminal, so log files hold no escape codes.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use tracing_subscriber::EnvFilter;
 
@@ -25,11 +25,21 @@ pub fn init() {
 /// not a terminal) the line ends with its UTC time as `date -u -Iseconds` writes it, like the
 /// crontab's "skipped" lines, ` [2026-10-27T05:05:01+00:00]`, so an outage can be dated even
 /// when no timestamped line comes just before it.
+///
+/// A stderr that cannot be written (a full disk, a closed pipe) loses the line, never the
+/// run: `eprintln!` would panic there.
 pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("{stage}: {what}");
+    let mut stderr = std::io::stderr().lock();
+    let _ = if stderr.is_terminal() {
+        writeln!(stderr, "{stage}: {what}")
     } else {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-        eprintln!("{stage}: {what} [{now}]");
-    }
+        writeln!(stderr, "{stage}: {what} [{now}]")
+    };
+}
+
+/// Prints `text` on stdout, as `print!` does, except that a stdout that cannot be written
+/// (a closed pipe, `| head -1`, a full disk) loses the text instead of panicking.
+pub fn print_out(text: &dyn std::fmt::Display) {
+    let _ = write!(std::io::stdout().lock(), "{text}");
 }
