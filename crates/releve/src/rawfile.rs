@@ -280,6 +280,9 @@ pub struct Listing {
     /// The names of the other entries, hidden ones (`.state.json`, `.lock`, temporary files)
     /// left out: files misnamed or misplaced by hand, which no stage reads. Sorted.
     pub foreign: Vec<String>,
+    /// Entries named as landed files that are not regular files (a folder, a named pipe that
+    /// would block a reader for ever, a broken link): no stage opens them. Sorted.
+    pub not_files: Vec<String>,
 }
 
 /// The landed files of `source` and the foreign entries beside them; no folder holds none.
@@ -292,9 +295,14 @@ pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
     };
     let mut listing = Listing::default();
     for entry in entries {
-        let file_name = entry?.file_name();
+        let entry = entry?;
+        let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
         match RawFileName::parse(&file_name) {
+            // Links followed: a link to a landed file is read as one.
+            Some(_) if !fs::metadata(entry.path()).is_ok_and(|meta| meta.is_file()) => {
+                listing.not_files.push(file_name.into_owned());
+            }
             Some(name) if name.source == source => listing.landed.push(name),
             _ if file_name.starts_with('.') => {}
             _ => listing.foreign.push(file_name.into_owned()),
@@ -302,6 +310,7 @@ pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
     }
     listing.landed.sort();
     listing.foreign.sort();
+    listing.not_files.sort();
     Ok(listing)
 }
 

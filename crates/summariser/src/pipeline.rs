@@ -41,6 +41,10 @@ pub async fn summarise_source(
                 let file = raw_dir.join(&source.name).join(foreign);
                 warn!(file = %file.display(), expected = %format!("{}_YYYY-MM-DDTHH-MM-SSZ.json", source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
             }
+            for entry in &listing.not_files {
+                let file = raw_dir.join(&source.name).join(entry);
+                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a regular file (a folder, a named pipe, a broken link): no stage opens it; move it away.");
+            }
             listing.landed
         }
         Err(err) => {
