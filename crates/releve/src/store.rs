@@ -51,6 +51,14 @@ pub enum StoreError {
         /// The driver's complaint.
         cause: mongodb::error::Error,
     },
+    /// The database name is one MongoDB cannot take.
+    #[error("--database `{name}` is not a MongoDB database name: {why}")]
+    BadDatabase {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
     /// No server answered.
     #[error("MongoDB at {uri} is unreachable ({detail}): check the URI and that the server runs")]
     Unreachable {
@@ -153,6 +161,7 @@ pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> 
 /// Connects and checks the server answers a ping within a few seconds, creating nothing: for
 /// readers whose MongoDB user may only read.
 pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, StoreError> {
+    check_database_name(database)?;
     let shown = redact(uri);
     let mut options = ClientOptions::parse(uri)
         .await
@@ -226,14 +235,76 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The URI with any `user:password@` replaced, for messages and logs.
-pub fn redact(uri: &str) -> String {
-    match (uri.find("://"), uri.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}://***@{}", &uri[..scheme_end], &uri[at + 1..])
-        }
-        _ => uri.to_owned(),
+/// Refuses a name MongoDB would refuse only once connected, which the driver reports as no
+/// usable server: empty, 64 bytes or more, or holding `/\. "$` or a NUL character.
+pub fn check_database_name(name: &str) -> Result<(), StoreError> {
+    let why = if name.is_empty() {
+        Some("it is empty")
+    } else if name.len() >= 64 {
+        Some("it must be shorter than 64 bytes")
+    } else if name.contains(['/', '\\', '.', ' ', '"', '$', '\0']) {
+        Some("it cannot hold `/`, `\\`, `.`, a space, `\"` or `$`")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(StoreError::BadDatabase {
+            name: name.to_owned(),
+            why,
+        }),
+        None => Ok(()),
     }
+}
+
+/// The URI with any `user:password@` replaced, and the values of options that may hold a
+/// secret (`tlsCertificateKeyFilePassword`, `authMechanismProperties` with a session token),
+/// for messages and logs.
+pub fn redact(uri: &str) -> String {
+    // Everything up to the last `@` goes: a password holding `/`, `?` or `@` that should
+    // have been percent-encoded is still hidden.
+    let (userinfo, rest) = match (uri.find("://"), uri.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            (format!("{}://***@", &uri[..scheme_end]), &uri[at + 1..])
+        }
+        _ => (String::new(), uri),
+    };
+    match rest.split_once('?') {
+        Some((address, options)) => format!("{userinfo}{address}?{}", redact_options(options)),
+        None => format!("{userinfo}{rest}"),
+    }
+}
+
+/// `name=value` options (`&` or `;` between them) with the values of secret-looking names
+/// replaced by `***`.
+fn redact_options(options: &str) -> String {
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        [
+            "password",
+            "secret",
+            "token",
+            "key",
+            "authmechanismproperties",
+        ]
+        .iter()
+        .any(|word| name.contains(word))
+    };
+    let mut shown = String::with_capacity(options.len());
+    for piece in options.split_inclusive(['&', ';']) {
+        let (option, separator) = match piece.strip_suffix(['&', ';']) {
+            Some(option) => (option, &piece[option.len()..]),
+            None => (piece, ""),
+        };
+        match option.split_once('=') {
+            Some((name, _)) if secret(name) => {
+                shown.push_str(name);
+                shown.push_str("=***");
+            }
+            _ => shown.push_str(option),
+        }
+        shown.push_str(separator);
+    }
+    shown
 }
 
 /// A chrono time as a BSON date.

@@ -45,4 +45,33 @@ fn credentials_never_reach_messages() {
         redact("mongodb://127.0.0.1:27017"),
         "mongodb://127.0.0.1:27017"
     );
+    assert_eq!(
+        redact("mongodb://127.0.0.1:1/?tlsCertificateKeyFilePassword=S3cret&replicaSet=rs0"),
+        "mongodb://127.0.0.1:1/?tlsCertificateKeyFilePassword=***&replicaSet=rs0"
+    );
+    assert_eq!(
+        redact(
+            "mongodb://u:p@h/db?authSource=admin;authMechanismProperties=AWS_SESSION_TOKEN:S3cret"
+        ),
+        "mongodb://***@h/db?authSource=admin;authMechanismProperties=***"
+    );
+    assert_eq!(
+        redact("mongodb://u:pa?ss@h/db"),
+        "mongodb://***@h/db",
+        "a password holding `?` is hidden whole"
+    );
+}
+
+#[test]
+fn a_database_name_mongodb_refuses_is_named_before_connecting() {
+    for good in ["releve", "releve_demo", "t1-typo"] {
+        assert!(check_database_name(good).is_ok(), "{good}");
+    }
+    assert_eq!(
+        check_database_name("a.b").map_err(|err| err.to_string()),
+        Err("--database `a.b` is not a MongoDB database name: it cannot hold `/`, `\\`, `.`, a space, `\"` or `$`".to_owned())
+    );
+    for bad in ["", "a/b", "x$y", "a b", &"x".repeat(64)] {
+        assert!(check_database_name(bad).is_err(), "{bad}");
+    }
 }
