@@ -280,8 +280,9 @@ pub struct Listing {
     /// The names of the other entries, hidden ones (`.state.json`, `.lock`, temporary files)
     /// left out: files misnamed or misplaced by hand, which no stage reads. Sorted.
     pub foreign: Vec<String>,
-    /// Entries named as landed files that are not regular files (a folder, a named pipe that
-    /// would block a reader for ever, a broken link): no stage opens them. Sorted.
+    /// Entries named as landed files that are neither files nor folders (a named pipe that
+    /// would block its reader for ever, a device, a socket): no stage opens them. Sorted. (A
+    /// folder or a broken link fails to be read, as an I/O error does.)
     pub not_files: Vec<String>,
 }
 
@@ -300,7 +301,10 @@ pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
         let file_name = file_name.to_string_lossy();
         match RawFileName::parse(&file_name) {
             // Links followed: a link to a landed file is read as one.
-            Some(_) if !fs::metadata(entry.path()).is_ok_and(|meta| meta.is_file()) => {
+            Some(_)
+                if fs::metadata(entry.path())
+                    .is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) =>
+            {
                 listing.not_files.push(file_name.into_owned());
             }
             Some(name) if name.source == source => listing.landed.push(name),

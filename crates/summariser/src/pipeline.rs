@@ -43,7 +43,7 @@ pub async fn summarise_source(
             }
             for entry in &listing.not_files {
                 let file = raw_dir.join(&source.name).join(entry);
-                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a regular file (a folder, a named pipe, a broken link): no stage opens it; move it away.");
+                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a named pipe, a device, a socket): no stage opens it; move it away.");
             }
             listing.landed
         }
