@@ -29,6 +29,7 @@ pub fn init() {
 /// A stderr that cannot be written (a full disk, a closed pipe) loses the line, never the
 /// run: `eprintln!` would panic there.
 pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
+    let what = one_line(&what.to_string());
     let mut stderr = std::io::stderr().lock();
     let _ = if stderr.is_terminal() {
         writeln!(stderr, "{stage}: {what}")
@@ -38,8 +39,45 @@ pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
     };
 }
 
+/// `text` on one line: each run of whitespace and control characters (line breaks, a
+/// terminal's escape codes, a bell, NUL) becomes one space, so a message quoting an API or a
+/// file keeps to its line and cannot drive the terminal or the mail it is read in.
+pub fn one_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+    {
+        if c.is_whitespace() || c.is_control() {
+            gap = true;
+        } else {
+            if gap {
+                line.push(' ');
+                gap = false;
+            }
+            line.push(c);
+        }
+    }
+    line
+}
+
 /// Prints `text` on stdout, as `print!` does, except that a stdout that cannot be written
 /// (a closed pipe, `| head -1`, a full disk) loses the text instead of panicking.
 pub fn print_out(text: &dyn std::fmt::Display) {
     let _ = write!(std::io::stdout().lock(), "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_keeps_to_one_line_without_control_characters() {
+        assert_eq!(
+            one_line("HTTP 403: line1\nline2\r\n\t\u{1b}[31mRED\u{1b}[0m\u{7}bell\0 "),
+            "HTTP 403: line1 line2 [31mRED [0m bell"
+        );
+        assert_eq!(one_line("déjà vu"), "déjà vu");
+    }
 }

@@ -180,10 +180,13 @@ pub fn api_message(body: &[u8]) -> String {
     }
 }
 
+/// The API's text on one line, without control characters (a terminal's escape codes, a
+/// bell, line breaks), at most 300 characters.
 fn shorten(text: &str) -> String {
     const MAX: usize = 300;
+    let text = releve::logging::one_line(text);
     if text.chars().count() <= MAX {
-        text.to_owned()
+        text
     } else {
         let cut: String = text.chars().take(MAX).collect();
         format!("{cut}…")
@@ -281,6 +284,15 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static("NaN"));
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn api_messages_keep_to_one_line_and_drive_no_terminal() {
+        assert_eq!(api_message(br#"{"message":"line1\nline2"}"#), "line1 line2");
+        assert_eq!(
+            api_message(b"bad\x1b[31mRED\x1b[0m\x07 request\x00"),
+            "bad [31mRED [0m request"
+        );
     }
 
     #[test]
