@@ -245,17 +245,25 @@ async fn load_source(
     })
 }
 
-/// The start of the last successful run and whether the latest run failed. Health is judged
-/// when the report is generated, so a morning report tells whether collection is working now.
+/// The end of the last successful run and whether the latest run failed. Health is judged
+/// when the report is generated, so a morning report tells whether collection is working now;
+/// runs dated later (a clock that ran ahead) are not counted, as in `analyser status`.
 /// A latest run that succeeded is also the last success: only a failed one needs a second look.
 async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> {
     let action = format!("reading the last run of {name}");
-    let latest: Option<RunDocument> =
-        find_latest(db, store::RUNS, doc! {"source": name}, "started", &action).await?;
+    let until = store::bson_date(crate::status::not_after(Utc::now()));
+    let latest: Option<RunDocument> = find_latest(
+        db,
+        store::RUNS,
+        doc! {"source": name, "started": {"$lte": until}},
+        "started",
+        &action,
+    )
+    .await?;
     let latest_run = latest.as_ref().map(|run| store::chrono_date(run.started));
     let latest_run_failed = latest.as_ref().is_some_and(|run| run.error.is_some());
     let last_success = if latest_run_failed {
-        let success = doc! {"source": name, "error": Bson::Null};
+        let success = doc! {"source": name, "error": Bson::Null, "started": {"$lte": until}};
         find_latest::<RunDocument>(db, store::RUNS, success, "started", &action).await?
     } else {
         latest

@@ -18,6 +18,7 @@ use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
 use releve::{ConfigError, Every};
 
 use gather::gather;
+pub(crate) use gather::not_after;
 
 /// A source is stale when its last successful collection is older than this many `every`s;
 /// the report calls it late by the same rule.

@@ -326,6 +326,30 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
     assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
 }
 
+/// Runs dated in the future (collected while the clock ran ahead) do not make a source look
+/// fresh until then: its last run counted is the latest one started by now.
+#[tokio::test]
+async fn runs_dated_in_the_future_do_not_count_as_fresh() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusfuture");
+    let site = Site::new();
+    let now = Utc::now();
+    let documents = [
+        run("usgs", now - TimeDelta::hours(2), None),
+        run("usgs", now + TimeDelta::days(30), None),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(&database, RUNS, documents).await;
+    land_run(&site.raw(), &run("meteo", now + TimeDelta::days(30), None));
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "STALE", "{stdout}");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "NEVER", "{stdout}");
+}
+
 #[tokio::test]
 async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_an_alert() {
     let site = Site::new();

@@ -86,6 +86,14 @@ pub async fn run_source(
         Err(verdict) => return verdict,
     };
     let mut state = SourceState::load(raw_dir, source);
+    if let Some(future) = state.forget_future_runs(Utc::now()) {
+        tracing::warn!(
+            source = %source.name,
+            file = %crate::state::state_path(raw_dir, &source.name).display(),
+            last_run = %future,
+            "The state file dates the last run in the future (a clock that ran ahead?): the source is scheduled as if it had not run."
+        );
+    }
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
         return verdict;

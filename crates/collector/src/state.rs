@@ -65,6 +65,24 @@ pub(crate) fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
 }
 
 impl SourceState {
+    /// Forgets run times later than `now` (and a minute of clock drift): a clock that ran
+    /// ahead when they were saved, or a file edited by hand, would otherwise keep the source
+    /// "not due" until then, silently. Returns the latest one forgotten.
+    pub fn forget_future_runs(&mut self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let ahead = now + chrono::TimeDelta::minutes(1);
+        let mut forgotten = None;
+        for time in [
+            &mut self.last_success_started,
+            &mut self.last_success_landed,
+            &mut self.last_attempt,
+        ] {
+            if time.is_some_and(|at| at > ahead) {
+                forgotten = forgotten.max(time.take());
+            }
+        }
+        forgotten
+    }
+
     /// The saved state, else one rebuilt from the newest landed data file, else empty.
     /// An unreadable state file is reported and rebuilt, never fatal.
     pub fn load(raw_dir: &Path, source: &Source) -> SourceState {
@@ -178,6 +196,31 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0)
             .single()
             .expect("time")
+    }
+
+    #[test]
+    fn runs_dated_in_the_future_are_forgotten() {
+        let mut state = SourceState::default();
+        state.succeeded(at(10, 30), at(10, 31), None, None);
+        assert_eq!(
+            state.forget_future_runs(at(10, 0) + chrono::TimeDelta::days(-30)),
+            Some(at(10, 31))
+        );
+        assert_eq!(
+            (
+                state.last_success_started,
+                state.last_success_landed,
+                state.last_attempt
+            ),
+            (None, None, None)
+        );
+        state.succeeded(at(10, 30), at(10, 31), None, None);
+        assert_eq!(
+            state.forget_future_runs(at(10, 30)),
+            None,
+            "a minute of drift is allowed"
+        );
+        assert_eq!(state.last_success_started, Some(at(10, 30)));
     }
 
     #[test]

@@ -215,3 +215,33 @@ fn rewind_last_attempt(site: &Site, source: &str, by: chrono::TimeDelta) {
     state["last_attempt"] = serde_json::json!(attempt - by);
     std::fs::write(&path, state.to_string()).expect("rewound state");
 }
+
+#[tokio::test]
+async fn a_state_dated_in_the_future_does_not_stop_collection() {
+    let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let first = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(matches!(first.sources[0].1, SourceResult::Landed { .. }));
+    // As a run leaves it when the clock was a month ahead.
+    let path = site.raw().join("usgs/.state.json");
+    let mut state: collector::state::SourceState =
+        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
+    let ahead = |time: Option<chrono::DateTime<chrono::Utc>>| {
+        time.map(|time| time + chrono::TimeDelta::days(30))
+    };
+    state.last_success_started = ahead(state.last_success_started);
+    state.last_success_landed = ahead(state.last_success_landed);
+    state.last_attempt = ahead(state.last_attempt);
+    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+
+    let second = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(second.sources[0].1, SourceResult::Landed { .. }),
+        "{:?}",
+        second.sources
+    );
+}

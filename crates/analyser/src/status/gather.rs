@@ -41,13 +41,13 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
             };
             match &raw_unreadable {
                 Some(why) => status.raw_unreadable = Some(why.clone()),
-                None => read_raw_folder(raw_dir, &mut status),
+                None => read_raw_folder(raw_dir, &mut status, now),
             }
             status
         })
         .collect();
     sources.extend(config.refused.iter().map(|refused| {
-        let mut status = refused_row(&config, refused, raw_dir, &quarantined);
+        let mut status = refused_row(&config, refused, raw_dir, &quarantined, now);
         status.raw_unreadable = raw_unreadable.clone().or(status.raw_unreadable);
         status
     }));
@@ -87,6 +87,7 @@ fn refused_row(
     refused: &RefusedSource,
     raw_dir: &Path,
     quarantined: &BTreeMap<String, usize>,
+    now: DateTime<Utc>,
 ) -> SourceStatus {
     let shared = |name: &String| {
         refused.duplicate
@@ -122,12 +123,12 @@ fn refused_row(
         .as_deref()
         .is_some_and(|name| rawfile::is_source_name(name) && config.source(name).is_none());
     if own_folder {
-        read_raw_folder(raw_dir, &mut status);
+        read_raw_folder(raw_dir, &mut status, now);
     }
     status
 }
 
-fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
+fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>) {
     let names = match rawfile::list(raw_dir, &status.name) {
         Ok(names) => names,
         Err(err) => {
@@ -147,12 +148,20 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus) {
                 *oldest = (*oldest).min(name.landed_at);
             }
             RawFileRole::Metrics => {
-                if let Some(run) = waiting_runs::read_metrics(&name.path_in(raw_dir)) {
+                if let Some(run) = waiting_runs::read_metrics(&name.path_in(raw_dir))
+                    && run.started <= not_after(now)
+                {
                     record_run(status, run.started, run.finished, run.error);
                 }
             }
         }
     }
+}
+
+/// The latest start of a run counted at `now`: a run dated later (a clock that ran ahead
+/// when it was collected) would read as a fresh success until then, whatever happens since.
+pub(crate) fn not_after(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + TimeDelta::minutes(1)
 }
 
 /// Folds one run into what is known of its source: the latest success, the latest error.
@@ -234,9 +243,9 @@ async fn read_database(
         .max()
         .unwrap_or_default();
     let since = |span: TimeDelta| bson_date(now - span);
-    let recent_runs = doc! {"started": {"$gte": since(RECENT_RUNS)}};
-    let recent_errors =
-        doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest))}};
+    let until = bson_date(not_after(now));
+    let recent_runs = doc! {"started": {"$gte": since(RECENT_RUNS), "$lte": until}};
+    let recent_errors = doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
         for run in find_all::<RunRow>(&db, RUNS, filter, None, "reading `runs`").await? {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
@@ -261,7 +270,7 @@ async fn read_database(
     for status in sources.iter_mut() {
         let name = status.name.clone();
         if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
-            let success = doc! {"source": &name, "error": null};
+            let success = doc! {"source": &name, "error": null, "started": {"$lte": until}};
             let action = "reading the latest `runs` document";
             if let Some(run) = find_latest::<RunRow>(&db, RUNS, success, "started", action).await? {
                 fold_run_row(status, run);
