@@ -50,6 +50,15 @@ pub enum AnalyserError {
         /// The report's time zone.
         tz: chrono_tz::Tz,
     },
+    /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
+    /// otherwise replace a good report with an empty one.
+    #[error(
+        "database `{database}` holds no relevé data (no `hourly` or `runs` collection): check --database and MONGODB_URI, and that the summariser has run"
+    )]
+    NoData {
+        /// The database name.
+        database: String,
+    },
     /// The report file could not be written.
     #[error("{path}: cannot write the report: {cause}")]
     Write {
@@ -87,6 +96,11 @@ pub async fn write_report(
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    if !query::holds_releve_data(&db).await? {
+        return Err(AnalyserError::NoData {
+            database: args.mongo.database.clone(),
+        });
+    }
     let mut data = query::load(&db, config, &period).await?;
     let mut first_runs = query::first_runs(&db, config).await?;
     let mut raw_problems = Vec::new();

@@ -181,6 +181,17 @@ pub async fn first_runs(
     Ok(first_runs)
 }
 
+/// Whether the database holds the collections the summariser creates on its first run.
+pub async fn holds_releve_data(db: &Database) -> Result<bool, StoreError> {
+    let names = db
+        .list_collection_names()
+        .await
+        .map_err(StoreError::command("listing the collections"))?;
+    Ok(names
+        .iter()
+        .any(|name| name == store::HOURLY || name == store::RUNS))
+}
+
 async fn load_source(
     db: &Database,
     source: &Source,

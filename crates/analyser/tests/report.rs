@@ -259,10 +259,39 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     );
 }
 
+/// A database the summariser never wrote (a mistyped `--database`) is refused: the day's
+/// good report is not replaced by an empty one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_without_releve_data_replaces_no_report() {
+    let server = MongoServer::shared();
+    let typo = server.fresh_database("typo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    std::fs::create_dir_all(dir.path().join("reports")).expect("reports");
+    std::fs::write(&pdf, b"the good report").expect("a report");
+    let output = analyse_output(dir.path(), server.uri(), &typo, &["--date", "2026-11-21"]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("database `{typo}` holds no relevé data")),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&pdf).expect("the report"),
+        b"the good report",
+        "the report is left as it was"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_period_gives_a_valid_report_saying_no_data() {
     let server = MongoServer::shared();
     let db = server.fresh_database("empty");
+    // The summariser has run (its collections exist) and stored nothing of the period.
+    store::connect(server.uri(), &db)
+        .await
+        .expect("the summariser's collections");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     day_report(dir.path(), server.uri(), &db, "2026-11-21").await;
