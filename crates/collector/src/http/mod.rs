@@ -532,6 +532,18 @@ fn secret_pattern(secret: &str) -> String {
             if let Ok(unit) = u16::try_from(u32::from(c)) {
                 forms.push(format!(r"\\u(?i:{unit:04X})"));
             }
+            if !c.is_ascii() {
+                // Its UTF-8 bytes read back as Latin-1 (`é` as `Ã©`), as servers decoding
+                // headers that way echo it, each byte also JSON-escaped.
+                forms.push(
+                    text.bytes()
+                        .map(|byte| {
+                            let latin1 = char::from(byte).to_string();
+                            format!(r"(?:{}|\\u(?i:{byte:04X}))", regex_lite::escape(&latin1))
+                        })
+                        .collect(),
+                );
+            }
             format!("(?:{})", forms.join("|"))
         })
         .collect()
@@ -570,5 +582,11 @@ mod tests {
             "Ab/Cd+Ef= \"y\"",
             "only the secret"
         );
+
+        // A key beyond ASCII, echoed by a server that decoded its bytes as Latin-1.
+        client.hide("S3cret é");
+        for echoed in ["S3cret Ã©", "S3cret \\u00c3\\u00a9", "S3cret \\u00e9"] {
+            assert_eq!(client.scrub(echoed), "***", "{echoed}");
+        }
     }
 }
