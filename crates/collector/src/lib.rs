@@ -81,6 +81,9 @@ pub enum RunError {
         /// The day given.
         day: NaiveDate,
     },
+    /// `--raw-dir` names something that is not a folder.
+    #[error("the raw folder {} is not a folder: check --raw-dir", .0.display())]
+    RawDirNotFolder(PathBuf),
     /// `--date` names today: a per-day source would land part of the day as the whole of it.
     #[error(
         "--date {day} is today (UTC): per-day sources collect a day once it has ended, or the rest of it would never be collected"
@@ -137,6 +140,10 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     if let Some(day) = args.date.filter(|day| *day == today) {
         return Err(RunError::UnfinishedDay { day });
     }
+    let raw_dir = &args.raw_dir.raw_dir;
+    if std::fs::metadata(raw_dir).is_ok_and(|meta| !meta.is_dir()) {
+        return Err(RunError::RawDirNotFolder(raw_dir.clone()));
+    }
     for name in &args.sources {
         if config.source(name).is_some() {
             continue;
@@ -163,6 +170,11 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     if args.since.is_some() {
         for source in selected.iter().filter(|s| !sources::incremental(s)) {
             tracing::info!(source = %source.name, "--since only applies to incremental sources; this one collects as usual.");
+        }
+    }
+    if args.date.is_some() {
+        for source in selected.iter().filter(|s| !sources::per_day(s)) {
+            tracing::info!(source = %source.name, "--date only applies to sources collected by day (France Travail); this one collects now, as usual.");
         }
     }
     let day = args

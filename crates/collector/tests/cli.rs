@@ -302,6 +302,23 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
 }
 
 #[test]
+fn a_raw_dir_that_is_a_file_is_named_once() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    std::fs::write(site.dir.path().join("rawfile"), b"hello").expect("a file");
+    let output = collector(&site)
+        .args(["--raw-dir", "rawfile"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("collector: the raw folder rawfile is not a folder: check --raw-dir"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_file_in_place_of_the_source_folder_is_named() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
