@@ -85,8 +85,13 @@ pub enum ReadError {
 
 /// Reads the records of `path`, a data file of `source`.
 pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
-    let text = String::from_utf8(fs::read(path)?)
+    let mut text = String::from_utf8(fs::read(path)?)
         .map_err(|err| ReadError::Refused(format!("not valid JSON: not UTF-8 text ({err})")))?;
+    // A file saved by an editor that starts it with a byte-order mark, as the collector
+    // strips an API's.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let text = Arc::new(text);
     let records_path = source.records_path();
     let mut landed = LandedFile {

@@ -254,6 +254,22 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
     assert!(ws.record("usgs", "b").await.is_some());
 }
 
+/// A landed file edited by hand and saved with a byte-order mark is read, as the collector
+/// reads an API's.
+#[tokio::test]
+async fn a_file_saved_with_a_byte_order_mark_is_read() {
+    let ws = Workspace::new("bom");
+    let folder = ws.raw().join("usgs");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let mut body = "\u{feff}".as_bytes().to_vec();
+    body.extend(serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON"));
+    std::fs::write(folder.join("usgs_2026-11-22T10-01-00Z.json"), body).expect("file");
+    let output = ws.summarise_with(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(ws.record("usgs", "a").await.is_some());
+    assert_eq!(ws.remaining("usgs"), 0);
+}
+
 /// An entry named as a landed file that is not a file (a named pipe would block its reader
 /// for ever, and every later run on the lock) is named and left alone.
 #[tokio::test]
