@@ -233,6 +233,14 @@ pub(crate) fn why_unreadable(err: &std::io::Error) -> String {
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees
 /// a partial report, and a failed write leaves no temporary file.
 fn save(path: &Path, bytes: &[u8]) -> Result<(), AnalyserError> {
+    if let Some(folder) = path.parent()
+        && std::fs::metadata(folder).is_ok_and(|meta| !meta.is_dir())
+    {
+        return Err(AnalyserError::Write {
+            path: folder.to_owned(),
+            cause: std::io::Error::other("it is not a folder: check --reports-dir"),
+        });
+    }
     releve::rawfile::replace_file(path, bytes).map_err(|cause| AnalyserError::Write {
         path: path.to_owned(),
         cause,

@@ -285,6 +285,27 @@ async fn a_database_without_releve_data_replaces_no_report() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_reports_dir_that_is_a_file_is_named() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("reportsfile");
+    store::connect(server.uri(), &db)
+        .await
+        .expect("the summariser's collections");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    std::fs::write(dir.path().join("repfile"), b"a file").expect("a file");
+    let extra = ["--date", "2026-11-21", "--reports-dir", "repfile"];
+    let output = analyse_output(dir.path(), server.uri(), &db, &extra).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("repfile: cannot write the report: it is not a folder: check --reports-dir"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_empty_period_gives_a_valid_report_saying_no_data() {
     let server = MongoServer::shared();
     let db = server.fresh_database("empty");
