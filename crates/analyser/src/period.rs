@@ -211,14 +211,13 @@ impl PeriodKind {
 
 /// `at` when it starts a UTC hour, else the start of the next one.
 fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
-    let seconds = at.timestamp();
-    let past = seconds.rem_euclid(3600);
-    let hour = if past == 0 && at.timestamp_subsec_nanos() == 0 {
-        seconds
+    let hour = releve::store::hour_of(at);
+    if hour == at {
+        at
     } else {
-        seconds - past + 3600
-    };
-    DateTime::from_timestamp(hour, 0).unwrap_or(at)
+        hour.checked_add_signed(chrono::TimeDelta::hours(1))
+            .unwrap_or(at)
+    }
 }
 
 /// Yesterday in the report's time zone: the default day of a daily report.

@@ -312,6 +312,14 @@ pub fn bson_date(time: DateTime<Utc>) -> bson::DateTime {
     bson::DateTime::from_millis(time.timestamp_millis())
 }
 
+/// The start of the UTC hour holding `time`: the `hour` of a record and of its summary.
+/// Whole seconds, so it holds for every year a record's time can have (chrono's
+/// `duration_trunc` works in nanoseconds and gives up outside 1677–2262).
+pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = time.timestamp();
+    DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or(time)
+}
+
 /// A BSON date as a chrono time.
 pub fn chrono_date(time: bson::DateTime) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(time.timestamp_millis()).unwrap_or_default()

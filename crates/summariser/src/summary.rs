@@ -73,13 +73,7 @@ fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {
     }
 }
 
-/// The start of the UTC hour holding `time`.
-/// Whole seconds, so it holds for every year a record's time can have (chrono's
-/// `duration_trunc` works in nanoseconds and gives up outside 1677–2262).
-pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
-    let seconds = time.timestamp();
-    DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or(time)
-}
+pub use releve::store::hour_of;
 
 #[derive(Default)]
 struct NumericFold {
