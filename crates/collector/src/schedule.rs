@@ -42,9 +42,9 @@ fn tolerance(every: TimeDelta) -> TimeDelta {
 }
 
 /// How soon after a run starts the source's next run can be due: its interval less the
-/// tolerance (54 s for a `1m` source). One request's retries never last longer, so a server
-/// that hangs does not hold the source's lock past the next run (see
-/// [`crate::http::SourceClient::with_retry_budget`]).
+/// tolerance (54 s for a `1m` source). A run's retries end by then, so a server that hangs
+/// does not hold the source's lock past the next run (see
+/// [`crate::http::SourceClient::with_retry_deadline`]).
 pub fn next_run_within(source: &Source) -> std::time::Duration {
     let every = source.every.as_chrono();
     (every - tolerance(every))

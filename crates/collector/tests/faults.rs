@@ -380,19 +380,19 @@ async fn a_truncated_body_is_retried_and_never_lands() {
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
 
-/// A client as a run makes it, with a request timeout of 1 s and `budget` for one request's
-/// attempts and waits (a run's budget is its source's interval less the tolerance).
-fn budgeted_client(budget_ms: u64) -> collector::http::SourceClient {
-    collector::http::SourceClient::new(Duration::from_secs(1), 100.0, fast_policy())
+/// A client as a run makes it, with a request timeout of `timeout_ms` and its retries ended
+/// `deadline_ms` from now (a run's deadline: when its source's next run is due).
+fn client_due_in(timeout_ms: u64, deadline_ms: u64) -> collector::http::SourceClient {
+    collector::http::SourceClient::new(Duration::from_millis(timeout_ms), 100.0, fast_policy())
         .expect("client")
-        .with_retry_budget(Duration::from_millis(budget_ms))
+        .with_retry_deadline(std::time::Instant::now() + Duration::from_millis(deadline_ms))
 }
 
 #[tokio::test]
 async fn a_hung_server_is_not_tried_again_past_the_next_run() {
     let hung = Fault(200, vec![], "{}", 3000);
     let (server, calls) = faulty_feed(vec![hung; 5]);
-    let client = budgeted_client(1500);
+    let client = client_due_in(1000, 1500);
     let url = format!("{}/feed", server.url());
     let err = client
         .send_json("the feed", |http| http.get(&url))
@@ -402,7 +402,7 @@ async fn a_hung_server_is_not_tried_again_past_the_next_run() {
     assert!(
         text.starts_with("the feed: timed out")
             && text.contains("(1 attempt); not tried again")
-            && text.contains("the source's next run is due, which will try again"),
+            && text.contains("the source's next run is due before another attempt could end"),
         "{text}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1, "one attempt, not four");
@@ -411,7 +411,7 @@ async fn a_hung_server_is_not_tried_again_past_the_next_run() {
 #[tokio::test]
 async fn quick_failures_are_still_retried_within_the_budget() {
     let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
-    let client = budgeted_client(10_000);
+    let client = client_due_in(1000, 10_000);
     let url = format!("{}/feed", server.url());
     client
         .send_json("the feed", |http| http.get(&url))
@@ -422,9 +422,41 @@ async fn quick_failures_are_still_retried_within_the_budget() {
 }
 
 #[tokio::test]
+async fn a_timeout_longer_than_the_time_left_still_lets_quick_failures_retry() {
+    // `timeout` as long as the interval: each retry gets the time left instead.
+    let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
+    let client = client_due_in(60_000, 5_000);
+    let url = format!("{}/feed", server.url());
+    client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect("the third attempt is answered");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_retry_ends_by_the_deadline_however_long_the_timeout() {
+    // Hangs for 5 s each time: the first attempt times out at 2 s (its own limit), the
+    // retry is cut to the 1.5 s left, and no third attempt fits.
+    let hung = Fault(200, vec![], "{}", 5000);
+    let (server, calls) = faulty_feed(vec![hung; 5]);
+    let client = client_due_in(2000, 3500);
+    let url = format!("{}/feed", server.url());
+    let err = client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect_err("the server hangs");
+    assert!(
+        err.to_string().contains("(2 attempts); not tried again"),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
 async fn a_requested_wait_past_the_budget_pauses_the_source() {
     let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "3")], "{}", 0)]);
-    let client = budgeted_client(1500);
+    let client = client_due_in(1000, 1500);
     let url = format!("{}/feed", server.url());
     let err = client
         .send_json("the feed", |http| http.get(&url))
@@ -456,4 +488,22 @@ async fn a_run_does_not_wait_past_its_sources_next_run() {
         "{failure:?}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_key_echoed_with_control_characters_is_scrubbed_before_the_message_is_flattened() {
+    // `É` and `È` read back as Latin-1 hold C1 control characters (U+0089, U+0088), which the
+    // one-line message turns into spaces: the key must be gone before.
+    let echo = "{\"message\":\"invalid apikey S3cret\u{c3}\u{89}L\u{c3}\u{88}VE\"}";
+    let (server, _) = faulty_feed(vec![Fault(403, vec![], echo, 0)]);
+    let client = collector::http::SourceClient::new(Duration::from_secs(5), 100.0, fast_policy())
+        .expect("client");
+    client.hide("S3cretÉLÈVE");
+    let url = format!("{}/feed", server.url());
+    let err = client
+        .send_json("GET", |http| http.get(&url))
+        .await
+        .expect_err("refused");
+    let text = err.to_string();
+    assert_eq!(text, "GET: HTTP 403: invalid apikey ***", "{text}");
 }

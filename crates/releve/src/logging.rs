@@ -39,27 +39,15 @@ pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
     };
 }
 
-/// `text` on one line: each run of whitespace and control characters (line breaks, a
-/// terminal's escape codes, a bell, NUL) becomes one space, so a message quoting an API or a
-/// file keeps to its line and cannot drive the terminal or the mail it is read in.
+/// `text` on one line: each control character (a line break, a tab, a terminal's escape
+/// code, a bell, NUL) becomes a space, and trailing ones go, so a message quoting an API or a
+/// file keeps to its line and cannot drive the terminal or the mail it is read in. Other
+/// characters, spaces included, stay as they are: a path is shown as it is.
 pub fn one_line(text: &str) -> String {
-    let mut line = String::with_capacity(text.len());
-    let mut gap = false;
-    for c in text
-        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+    text.trim_end_matches(|c: char| c.is_whitespace() || c.is_control())
         .chars()
-    {
-        if c.is_whitespace() || c.is_control() {
-            gap = true;
-        } else {
-            if gap {
-                line.push(' ');
-                gap = false;
-            }
-            line.push(c);
-        }
-    }
-    line
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Prints `text` on stdout, as `print!` does, except that a stdout that cannot be written
@@ -75,9 +63,9 @@ mod tests {
     #[test]
     fn a_message_keeps_to_one_line_without_control_characters() {
         assert_eq!(
-            one_line("HTTP 403: line1\nline2\r\n\t\u{1b}[31mRED\u{1b}[0m\u{7}bell\0 "),
+            one_line("HTTP 403: line1\nline2\u{1b}[31mRED\u{1b}[0m\u{7}bell\0\n"),
             "HTTP 403: line1 line2 [31mRED [0m bell"
         );
-        assert_eq!(one_line("déjà vu"), "déjà vu");
+        assert_eq!(one_line("déjà  vu"), "déjà  vu", "spaces stay as written");
     }
 }

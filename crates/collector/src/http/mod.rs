@@ -16,9 +16,12 @@
 //!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
 //!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
-//! - With [`SourceClient::with_retry_budget`] (every run sets its source's), no attempt is
-//!   started that could end past the budget: the run ends as [`FetchError::OutOfTime`], or
-//!   [`FetchError::Paused`] when it is the server's requested wait that does not fit.
+//! - With [`SourceClient::with_retry_deadline`] (every run sets its source's: when its next
+//!   run is due), a failed request is tried again only while the deadline leaves room, each
+//!   retry's time limit cut to what is left: past it, the run ends as
+//!   [`FetchError::OutOfTime`], or [`FetchError::Paused`] when it is the server's requested
+//!   wait that does not fit. First attempts are never cut: a long collection making
+//!   progress goes on.
 //! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
@@ -31,7 +34,7 @@ mod retry;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::DurationRound;
@@ -41,6 +44,9 @@ use failure::{Attempt, Reason, final_error, transport_reason};
 use limiter::RateLimiter;
 pub use retry::RetryPolicy;
 use retry::api_message;
+
+/// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
+pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 
 /// The byte-order mark a UTF-8 body may start with.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -102,10 +108,10 @@ pub enum FetchError {
         /// The last failure.
         last: String,
     },
-    /// Another attempt could not end within the request's retry budget (the source's
-    /// interval): the next run tries again.
+    /// The retry deadline (the source's next run is due) left no room for another attempt:
+    /// the next run tries again.
     #[error(
-        "{what}: {last} ({}); not tried again, as another attempt could not end before the source's next run is due, which will try again",
+        "{what}: {last} ({}); not tried again, as the source's next run is due before another attempt could end; that run will try again",
         attempts_in_words(.attempts)
     )]
     OutOfTime {
@@ -174,8 +180,8 @@ pub struct SourceClient {
     policy: RetryPolicy,
     /// Each request's own time limit.
     timeout: Duration,
-    /// How long one request's attempts and waits may last in all, when limited.
-    retry_budget: Option<Duration>,
+    /// When retries must have ended: the source's next run is due then.
+    retry_deadline: Option<Instant>,
     limiter: RateLimiter,
     http_calls: AtomicU64,
     retries: AtomicU64,
@@ -219,7 +225,7 @@ impl SourceClient {
             http,
             policy,
             timeout,
-            retry_budget: None,
+            retry_deadline: None,
             limiter: RateLimiter::new(rate_limit),
             http_calls: AtomicU64::new(0),
             retries: AtomicU64::new(0),
@@ -228,12 +234,14 @@ impl SourceClient {
         })
     }
 
-    /// This client, with no attempt started that could end more than `budget` after its
-    /// request's first attempt began: a server that hangs then ends the run within the
-    /// source's interval, and its next run, not this one, tries again. A wait the server asked
-    /// for that does not fit pauses the source until then.
-    pub fn with_retry_budget(mut self, budget: Duration) -> SourceClient {
-        self.retry_budget = Some(budget);
+    /// This client, with every retry ended by `deadline` (the source's next run is due then):
+    /// a retry's time limit is cut to what is left, and when less than [`LEAST_RETRY`] (or
+    /// the whole timeout, if shorter) is left the request is not tried again; the next run
+    /// tries. A server that hangs then never holds the source past its next run because of
+    /// retries. A wait the server asked for that ends past the deadline pauses the source
+    /// until then. First attempts are not cut.
+    pub fn with_retry_deadline(mut self, deadline: Instant) -> SourceClient {
+        self.retry_deadline = Some(deadline);
         self
     }
 
@@ -312,12 +320,13 @@ impl SourceClient {
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
         want_json: bool,
     ) -> Result<Answer, FetchError> {
-        let began = std::time::Instant::now();
         let mut attempt = 1;
+        // A retry's time limit, when the deadline leaves less than the timeout.
+        let mut cut: Option<Duration> = None;
         loop {
             self.limiter.acquire().await;
             self.http_calls.fetch_add(1, Ordering::Relaxed);
-            let failure = match self.attempt(what, build, want_json).await {
+            let failure = match self.attempt(what, build, cut, want_json).await {
                 Ok(answer) => return Ok(answer),
                 Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
                 Err(Attempt::Retry { reason, wait }) => (reason, wait),
@@ -331,20 +340,21 @@ impl SourceClient {
             let Some(delay) = self.policy.delay(attempt, server_wait) else {
                 return Err(self.scrub_error(paused(what, server_wait, reason)));
             };
-            if let Some(budget) = self.retry_budget
-                && began.elapsed() + delay + self.timeout > budget
-            {
-                let err = match asked_wait {
-                    Some(wait) if began.elapsed() + wait > budget => {
-                        paused(what, asked_wait, reason)
-                    }
-                    _ => FetchError::OutOfTime {
-                        what: what.to_owned(),
-                        attempts: attempt,
-                        last: reason.text,
-                    },
-                };
-                return Err(self.scrub_error(err));
+            if let Some(deadline) = self.retry_deadline {
+                let now = Instant::now();
+                let left = deadline.saturating_duration_since(now + delay);
+                if left < self.timeout.min(LEAST_RETRY) {
+                    let err = match asked_wait {
+                        Some(wait) if now + wait > deadline => paused(what, asked_wait, reason),
+                        _ => FetchError::OutOfTime {
+                            what: what.to_owned(),
+                            attempts: attempt,
+                            last: reason.text,
+                        },
+                    };
+                    return Err(self.scrub_error(err));
+                }
+                cut = (left < self.timeout).then_some(left);
             }
             tracing::warn!(
                 request = %what,
@@ -363,9 +373,14 @@ impl SourceClient {
         &self,
         what: &str,
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
+        cut: Option<Duration>,
         want_json: bool,
     ) -> Result<Answer, Attempt> {
-        let response = build(&self.http).send().await.map_err(|err| {
+        let request = match cut {
+            Some(limit) => build(&self.http).timeout(limit),
+            None => build(&self.http),
+        };
+        let response = request.send().await.map_err(|err| {
             if err.is_builder() {
                 Attempt::Fatal(FetchError::Build {
                     what: what.to_owned(),
@@ -399,7 +414,7 @@ impl SourceClient {
             } else {
                 retry::retry_after(&headers)
             };
-            let text = format!("HTTP {status}: {}", api_message(&body));
+            let text = format!("HTTP {status}: {}", self.api_message(&body));
             let reason = if status == 429 && wait.is_none() {
                 Reason::throttled(text)
             } else {
@@ -411,7 +426,7 @@ impl SourceClient {
             return Err(Attempt::Fatal(FetchError::Rejected {
                 what: what.to_owned(),
                 status,
-                message: api_message(&body),
+                message: self.api_message(&body),
             }));
         }
         // A redirect reqwest did not follow: no usable `Location`, or a 300 or 304. Its body
@@ -435,6 +450,15 @@ impl SourceClient {
             headers,
             body,
         })
+    }
+
+    /// The API's own message in a refused answer, read after every secret is scrubbed from
+    /// the body: shortening it or blanking its control characters first could leave part of
+    /// a secret that no longer matches.
+    fn api_message(&self, body: &[u8]) -> String {
+        let mut text = String::from_utf8_lossy(body).into_owned();
+        self.scrub_in_place(&mut text);
+        api_message(text.as_bytes())
     }
 
     fn scrub_error(&self, err: FetchError) -> FetchError {

@@ -184,7 +184,7 @@ pub fn api_message(body: &[u8]) -> String {
 /// bell, line breaks), at most 300 characters.
 fn shorten(text: &str) -> String {
     const MAX: usize = 300;
-    let text = releve::logging::one_line(text);
+    let text = releve::logging::one_line(text.trim());
     if text.chars().count() <= MAX {
         text
     } else {
@@ -290,7 +290,7 @@ mod tests {
     fn api_messages_keep_to_one_line_and_drive_no_terminal() {
         assert_eq!(api_message(br#"{"message":"line1\nline2"}"#), "line1 line2");
         assert_eq!(
-            api_message(b"bad\x1b[31mRED\x1b[0m\x07 request\x00"),
+            api_message(b"bad\x1b[31mRED\x1b[0m\x07request\x00"),
             "bad [31mRED [0m request"
         );
     }

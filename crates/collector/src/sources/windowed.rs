@@ -159,11 +159,16 @@ pub(super) async fn collect(
 }
 
 /// True when a failed bulk call leaves paging worth trying: not when the API asked to wait (a
-/// quota) or redirected elsewhere, which the pages would meet too.
+/// quota) or redirected elsewhere, which the pages would meet too, nor when the source's next
+/// run is due, which will try again.
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
-        SourceError::Fetch(FetchError::Paused { .. } | FetchError::Redirected { .. })
+        SourceError::Fetch(
+            FetchError::Paused { .. }
+                | FetchError::Redirected { .. }
+                | FetchError::OutOfTime { .. }
+        )
     )
 }
 
