@@ -87,12 +87,17 @@ pub async fn run_source(
     };
     let mut state = SourceState::load(raw_dir, source);
     if let Some(future) = state.forget_future_runs(Utc::now()) {
+        let file = crate::state::state_path(raw_dir, &source.name);
         tracing::warn!(
             source = %source.name,
-            file = %crate::state::state_path(raw_dir, &source.name).display(),
+            file = %file.display(),
             last_run = %future,
-            "The state file dates the last run in the future (a clock that ran ahead?): the source is scheduled as if it had not run."
+            "The state file dates runs or landed days in the future (a clock that ran ahead?): they are forgotten, and the source is scheduled as if they had not happened."
         );
+        // Saved at once: a run that is not due now would otherwise warn again each minute.
+        if let Err(err) = state.save(raw_dir, &source.name) {
+            tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
+        }
     }
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
@@ -106,23 +111,14 @@ pub async fn run_source(
     remove_orphan_temps(source, raw_dir);
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
     if let Err(err) = state.save(raw_dir, &source.name) {
-        let path = crate::state::state_path(raw_dir, &source.name);
-        // The state before this run would mislead the next one (a day landed, a cursor moved
-        // on): without a state file, it is rebuilt from the landed files.
-        let next_run = match std::fs::remove_file(&path) {
-            Ok(()) => "the next run will rebuild it from the landed files",
-            Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => {
-                "the next run will rebuild it from the landed files"
-            }
-            Err(_) => {
-                "nor remove the one before this run, which the next run will read: fix the folder's permissions"
-            }
-        };
+        // The state saved before stays: deleting it would lose the days a per-day source
+        // landed and an incremental source's cursor, which the landed files, once summarised,
+        // no longer tell.
         tracing::warn!(
             source = %source.name,
-            file = %path.display(),
+            file = %crate::state::state_path(raw_dir, &source.name).display(),
             error = %err,
-            "Cannot save the state file; {next_run}."
+            "Cannot save the state file; the next run reads the one saved before this run, so it may collect this run's data again (the summariser keeps each record once)."
         );
     }
     outcome
@@ -221,7 +217,9 @@ async fn collect_and_land(
             .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
         settings.policy,
     ) {
-        Ok(client) => client.with_retry_budget(crate::schedule::next_run_within(source)),
+        Ok(client) => client.with_retry_deadline(
+            std::time::Instant::now() + crate::schedule::next_run_within(source),
+        ),
         Err(err) => return SourceResult::Failed(err.to_string()),
     };
     let ctx = RunContext {

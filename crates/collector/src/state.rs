@@ -65,9 +65,10 @@ pub(crate) fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
 }
 
 impl SourceState {
-    /// Forgets run times later than `now` (and a minute of clock drift): a clock that ran
-    /// ahead when they were saved, or a file edited by hand, would otherwise keep the source
-    /// "not due" until then, silently. Returns the latest one forgotten.
+    /// Forgets run times later than `now` (and a minute of clock drift), and landed days not
+    /// over by `now` (UTC): a clock that ran ahead when they were saved, or a file edited by
+    /// hand, would otherwise keep the source "not due" until then, silently. Returns the
+    /// latest time forgotten (a day as its start).
     pub fn forget_future_runs(&mut self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let ahead = now + chrono::TimeDelta::minutes(1);
         let mut forgotten = None;
@@ -79,6 +80,11 @@ impl SourceState {
             if time.is_some_and(|at| at > ahead) {
                 forgotten = forgotten.max(time.take());
             }
+        }
+        let today = now.date_naive();
+        while let Some(day) = self.days.last().copied().filter(|day| *day >= today) {
+            self.days.remove(&day);
+            forgotten = forgotten.max(day.and_hms_opt(0, 0, 0).map(|start| start.and_utc()));
         }
         forgotten
     }
@@ -221,6 +227,12 @@ mod tests {
             "a minute of drift is allowed"
         );
         assert_eq!(state.last_success_started, Some(at(10, 30)));
+
+        // A per-day source: the days not over yet are forgotten, the others kept.
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).expect("day");
+        state.days = [day(20), day(21), day(22), day(25)].into();
+        assert!(state.forget_future_runs(at(10, 30)).is_some());
+        assert_eq!(state.days, [day(20), day(21)].into());
     }
 
     #[test]
