@@ -27,23 +27,25 @@
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
 
+mod error;
 mod failure;
 mod limiter;
 mod redirect;
 mod retry;
+mod secrets;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use chrono::DurationRound;
 use reqwest::header::HeaderMap;
 
+pub use error::FetchError;
+use error::paused;
 use failure::{Attempt, Reason, final_error, transport_reason};
 use limiter::RateLimiter;
 pub use retry::RetryPolicy;
-use retry::api_message;
 
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
 pub const LEAST_RETRY: Duration = Duration::from_secs(1);
@@ -83,84 +85,6 @@ fn served_as(headers: &HeaderMap) -> String {
         .filter(|kind| !kind.is_empty() && !kind.contains("json"))
         .map(|kind| format!(" (served as {kind})"))
         .unwrap_or_default()
-}
-
-/// Why a request finally failed. Messages name the request, never its URL.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// The API refused the request (a 4xx other than 429); retrying would not help.
-    #[error("{what}: HTTP {status}: {message}")]
-    Rejected {
-        /// The request, in words.
-        what: String,
-        /// The status code.
-        status: u16,
-        /// The API's own error message, or the start of its body.
-        message: String,
-    },
-    /// Every attempt failed with a retryable error.
-    #[error("{what}: gave up after {attempts} attempts: {last}")]
-    GaveUp {
-        /// The request, in words.
-        what: String,
-        /// Attempts made.
-        attempts: u32,
-        /// The last failure.
-        last: String,
-    },
-    /// The retry deadline (the source's next run is due) left no room for another attempt:
-    /// the next run tries again.
-    #[error(
-        "{what}: {last} ({}); not tried again, as the source's next run is due before another attempt could end; that run will try again",
-        attempts_in_words(.attempts)
-    )]
-    OutOfTime {
-        /// The request, in words.
-        what: String,
-        /// Attempts made.
-        attempts: u32,
-        /// The last failure.
-        last: String,
-    },
-    /// The server asked to wait longer than worth waiting within a run (a quota that resets
-    /// later); the source pauses until `until`.
-    #[error("{what}: {last}; the API asks to wait until {until}, so the source pauses until then")]
-    Paused {
-        /// The request, in words.
-        what: String,
-        /// When the server says to try again.
-        until: chrono::DateTime<chrono::Utc>,
-        /// The last failure.
-        last: String,
-    },
-    /// The answer was not the JSON expected, even after retries.
-    #[error("{what}: the answer is not the expected JSON: {detail}")]
-    InvalidJson {
-        /// The request, in words.
-        what: String,
-        /// The decoder's complaint.
-        detail: String,
-    },
-    /// The API redirected somewhere not followed (another host or port, back to `http`, or
-    /// too many times): a key sent in a header or a client secret in a body would go with the
-    /// request. Not retried.
-    #[error(
-        "{what}: the API redirected {why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
-    )]
-    Redirected {
-        /// The request, in words.
-        what: String,
-        /// Where it redirected: "to another host, cdn.example.org".
-        why: String,
-    },
-    /// The request could not even be built (a bad URL or header in the configuration).
-    #[error("{what}: cannot build the request: {detail}")]
-    Build {
-        /// The request, in words.
-        what: String,
-        /// What is wrong.
-        detail: String,
-    },
 }
 
 /// What a run's requests amounted to, for the run metrics.
@@ -243,48 +167,6 @@ impl SourceClient {
     pub fn with_retry_deadline(mut self, deadline: Instant) -> SourceClient {
         self.retry_deadline = Some(deadline);
         self
-    }
-
-    /// Registers a secret (API key, client secret, token) to scrub from every message, as
-    /// written and in any form a request or an echo of it may carry it (see
-    /// [`secret_pattern`]).
-    pub fn hide(&self, secret: &str) {
-        if secret.is_empty() {
-            return;
-        }
-        // Should the full pattern not compile, the secret as written is still hidden.
-        let Ok(pattern) = regex_lite::Regex::new(&secret_pattern(secret))
-            .or_else(|_| regex_lite::Regex::new(&regex_lite::escape(secret)))
-        else {
-            return;
-        };
-        if let Ok(mut secrets) = self.secrets.lock()
-            && !secrets.iter().any(|held| held.as_str() == pattern.as_str())
-        {
-            secrets.push(pattern);
-        }
-    }
-
-    /// `text` with every registered secret replaced by `***`.
-    pub fn scrub(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        self.scrub_in_place(&mut text);
-        text
-    }
-
-    /// Replaces every registered secret in `text` by `***`; true when it held one. A text
-    /// without one is left as it is, not copied.
-    pub fn scrub_in_place(&self, text: &mut String) -> bool {
-        let mut held = false;
-        if let Ok(secrets) = self.secrets.lock() {
-            for secret in secrets.iter() {
-                if secret.is_match(text) {
-                    *text = secret.replace_all(text, "***").into_owned();
-                    held = true;
-                }
-            }
-        }
-        held
     }
 
     /// The counts so far.
@@ -450,167 +332,5 @@ impl SourceClient {
             headers,
             body,
         })
-    }
-
-    /// The API's own message in a refused answer, read after every secret is scrubbed from
-    /// the body: shortening it or blanking its control characters first could leave part of
-    /// a secret that no longer matches.
-    fn api_message(&self, body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(body).into_owned();
-        self.scrub_in_place(&mut text);
-        api_message(text.as_bytes())
-    }
-
-    fn scrub_error(&self, err: FetchError) -> FetchError {
-        match err {
-            FetchError::Rejected {
-                what,
-                status,
-                message,
-            } => FetchError::Rejected {
-                what,
-                status,
-                message: self.scrub(&message),
-            },
-            FetchError::GaveUp {
-                what,
-                attempts,
-                last,
-            } => FetchError::GaveUp {
-                what,
-                attempts,
-                last: self.scrub(&last),
-            },
-            FetchError::OutOfTime {
-                what,
-                attempts,
-                last,
-            } => FetchError::OutOfTime {
-                what,
-                attempts,
-                last: self.scrub(&last),
-            },
-            FetchError::Paused { what, until, last } => FetchError::Paused {
-                what,
-                until,
-                last: self.scrub(&last),
-            },
-            FetchError::InvalidJson { what, detail } => FetchError::InvalidJson {
-                what,
-                detail: self.scrub(&detail),
-            },
-            FetchError::Build { what, detail } => FetchError::Build {
-                what,
-                detail: self.scrub(&detail),
-            },
-            FetchError::Redirected { what, why } => FetchError::Redirected {
-                what,
-                why: self.scrub(&why),
-            },
-        }
-    }
-}
-
-/// The source pauses until the server's requested `wait` from now is over.
-fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
-    // To the second: the wait was read from whole seconds.
-    let until = wait
-        .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
-        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
-        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
-        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
-    FetchError::Paused {
-        what: what.to_owned(),
-        until,
-        last: reason.text,
-    }
-}
-
-/// "1 attempt", "3 attempts".
-fn attempts_in_words(attempts: &u32) -> String {
-    match attempts {
-        1 => "1 attempt".to_owned(),
-        n => format!("{n} attempts"),
-    }
-}
-
-/// A pattern matching `secret` however an API may write it back: each character as itself,
-/// percent-encoded in either case (`%2F`, `%2f`; a space also as `+`), or JSON-escaped (`\/`,
-/// `\"`, `\\`, `\u002F`), mixed freely, as encoders differ in what they leave literal.
-fn secret_pattern(secret: &str) -> String {
-    secret
-        .chars()
-        .map(|c| {
-            let mut utf8 = [0; 4];
-            let text = c.encode_utf8(&mut utf8);
-            let percent: String = text
-                .bytes()
-                .map(|byte| format!("%(?i:{byte:02X})"))
-                .collect();
-            let mut forms = vec![regex_lite::escape(text), percent];
-            match c {
-                ' ' => forms.push(r"\+".to_owned()),
-                '/' | '"' | '\\' => forms.push(format!(r"\\{}", regex_lite::escape(text))),
-                _ => {}
-            }
-            if let Ok(unit) = u16::try_from(u32::from(c)) {
-                forms.push(format!(r"\\u(?i:{unit:04X})"));
-            }
-            if !c.is_ascii() {
-                // Its UTF-8 bytes read back as Latin-1 (`é` as `Ã©`), as servers decoding
-                // headers that way echo it, each byte also JSON-escaped.
-                forms.push(
-                    text.bytes()
-                        .map(|byte| {
-                            let latin1 = char::from(byte).to_string();
-                            format!(r"(?:{}|\\u(?i:{byte:04X}))", regex_lite::escape(&latin1))
-                        })
-                        .collect(),
-                );
-            }
-            format!("(?:{})", forms.join("|"))
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_secret_is_scrubbed_however_the_api_echoes_it() {
-        let client =
-            SourceClient::new(Duration::from_secs(5), 1.0, RetryPolicy::default()).expect("client");
-        let secret = "Ab/Cd+Ef= \"x\"";
-        client.hide(secret);
-        for echoed in [
-            secret.to_owned(),
-            "Ab%2FCd%2BEf%3D+%22x%22".to_owned(),
-            "Ab%2fCd%2bEf%3d%20%22x%22".to_owned(),
-            // Reserved characters left literal, as Python's `quote(safe='/=')` does.
-            "Ab/Cd%2BEf=%20%22x%22".to_owned(),
-            // JSON, plain and with PHP's escaped slashes.
-            serde_json::to_string(secret).expect("json"),
-            "\"Ab\\/Cd+Ef= \\\"x\\\"\"".to_owned(),
-            "Ab\\u002fCd+Ef= \\u0022x\\u0022".to_owned(),
-        ] {
-            let scrubbed = client.scrub(&format!("before {echoed} after"));
-            assert!(!scrubbed.contains("Cd"), "{echoed} → {scrubbed}");
-            assert!(
-                scrubbed.starts_with("before ") && scrubbed.ends_with(" after"),
-                "{scrubbed}"
-            );
-        }
-        assert_eq!(
-            client.scrub("Ab/Cd+Ef= \"y\""),
-            "Ab/Cd+Ef= \"y\"",
-            "only the secret"
-        );
-
-        // A key beyond ASCII, echoed by a server that decoded its bytes as Latin-1.
-        client.hide("S3cret é");
-        for echoed in ["S3cret Ã©", "S3cret \\u00c3\\u00a9", "S3cret \\u00e9"] {
-            assert_eq!(client.scrub(echoed), "***", "{echoed}");
-        }
     }
 }

@@ -1,0 +1,108 @@
+//! Why a request finally failed, in words that name the request and never its URL.
+
+use std::time::Duration;
+
+use chrono::DurationRound;
+
+use super::failure::Reason;
+
+/// Why a request finally failed. Messages name the request, never its URL.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The API refused the request (a 4xx other than 429); retrying would not help.
+    #[error("{what}: HTTP {status}: {message}")]
+    Rejected {
+        /// The request, in words.
+        what: String,
+        /// The status code.
+        status: u16,
+        /// The API's own error message, or the start of its body.
+        message: String,
+    },
+    /// Every attempt failed with a retryable error.
+    #[error("{what}: gave up after {attempts} attempts: {last}")]
+    GaveUp {
+        /// The request, in words.
+        what: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The retry deadline (the source's next run is due) left no room for another attempt:
+    /// the next run tries again.
+    #[error(
+        "{what}: {last} ({}); not tried again, as the source's next run is due before another attempt could end; that run will try again",
+        attempts_in_words(.attempts)
+    )]
+    OutOfTime {
+        /// The request, in words.
+        what: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The server asked to wait longer than worth waiting within a run (a quota that resets
+    /// later); the source pauses until `until`.
+    #[error("{what}: {last}; the API asks to wait until {until}, so the source pauses until then")]
+    Paused {
+        /// The request, in words.
+        what: String,
+        /// When the server says to try again.
+        until: chrono::DateTime<chrono::Utc>,
+        /// The last failure.
+        last: String,
+    },
+    /// The answer was not the JSON expected, even after retries.
+    #[error("{what}: the answer is not the expected JSON: {detail}")]
+    InvalidJson {
+        /// The request, in words.
+        what: String,
+        /// The decoder's complaint.
+        detail: String,
+    },
+    /// The API redirected somewhere not followed (another host or port, back to `http`, or
+    /// too many times): a key sent in a header or a client secret in a body would go with the
+    /// request. Not retried.
+    #[error(
+        "{what}: the API redirected {why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
+    )]
+    Redirected {
+        /// The request, in words.
+        what: String,
+        /// Where it redirected: "to another host, cdn.example.org".
+        why: String,
+    },
+    /// The request could not even be built (a bad URL or header in the configuration).
+    #[error("{what}: cannot build the request: {detail}")]
+    Build {
+        /// The request, in words.
+        what: String,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// The source pauses until the server's requested `wait` from now is over.
+pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
+    // To the second: the wait was read from whole seconds.
+    let until = wait
+        .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
+        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
+        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    FetchError::Paused {
+        what: what.to_owned(),
+        until,
+        last: reason.text,
+    }
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_in_words(attempts: &u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
+    }
+}
