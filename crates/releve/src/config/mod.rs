@@ -162,7 +162,7 @@ pub struct Source {
     pub units: BTreeMap<String, String>,
     /// Plausible ranges of numeric fields, `{ field = [low, high] }`: a value outside is counted
     /// as `implausible` in its hour and left out of the statistics (stations that report −50 °C).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ranges")]
     pub plausible: BTreeMap<String, [f64; 2]>,
     /// Shown in the report's source catalogue.
     #[serde(default)]
@@ -325,3 +325,22 @@ mod tests;
 
 #[cfg(test)]
 mod kind_tests;
+
+/// `{ field = [low, high] }`, each range exactly two numbers (serde alone would take the first
+/// two of a longer list).
+fn ranges<'de, D>(deserializer: D) -> Result<BTreeMap<String, [f64; 2]>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let written = BTreeMap::<String, Vec<f64>>::deserialize(deserializer)?;
+    written
+        .into_iter()
+        .map(|(field, range)| match range[..] {
+            [low, high] => Ok((field, [low, high])),
+            _ => Err(serde::de::Error::custom(format!(
+                "the range of `{field}` must be two numbers, [low, high], not {}",
+                range.len()
+            ))),
+        })
+        .collect()
+}

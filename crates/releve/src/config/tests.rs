@@ -72,6 +72,15 @@ fn plausible_ranges_apply_to_numeric_fields_in_order() {
         message.contains("must be [low, high] with low <= high"),
         "{message}"
     );
+    let message = error(&format!(
+        "{USGS}plausible = {{ \"properties.mag\" = [-2, 10, 20] }}\n"
+    ));
+    assert!(
+        message.ends_with(
+            "key `plausible`: the range of `properties.mag` must be two numbers, [low, high], not 3"
+        ),
+        "{message}"
+    );
     let config = parse(&format!(
         "{USGS}plausible = {{ \"properties.mag\" = [-2, 10] }}\n"
     ))
