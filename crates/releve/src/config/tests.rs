@@ -907,3 +907,11 @@ fn intervals_and_rates_past_what_schedules_can_count_are_refused() {
          per second of at least 0.001 (one call every 1,000 s)"
     );
 }
+
+#[test]
+fn a_key_parameter_without_the_variable_holding_the_key_is_refused() {
+    assert_eq!(
+        error(&format!("{USGS}key_param = \"apikey\"\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `key_param` names where the key goes, and needs `key_env`, the environment variable holding it"
+    );
+}

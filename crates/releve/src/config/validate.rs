@@ -147,6 +147,12 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
             if http.key_env.is_some() && http.key_param.is_none() {
                 check_header("key_header", &http.key_header)?;
             }
+            if http.key_param.is_some() && http.key_env.is_none() {
+                return Err(bad(
+                    "key_param",
+                    "key `key_param` names where the key goes, and needs `key_env`, the environment variable holding it",
+                ));
+            }
         }
         SourceKind::Opendatasoft(ods) => check_opendatasoft(source, ods)?,
         SourceKind::OdsV1(v1) => check_ods_v1(source, v1)?,
