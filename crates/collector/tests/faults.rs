@@ -454,6 +454,26 @@ async fn a_retry_ends_by_the_deadline_however_long_the_timeout() {
 }
 
 #[tokio::test]
+async fn the_rate_limits_wait_counts_against_the_deadline() {
+    // One call every 2 s: after an instant 503, the retry's token comes 2 s later, with
+    // 0.5 s left before the deadline, too little for a retry.
+    let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
+    let client = collector::http::SourceClient::new(Duration::from_secs(1), 0.5, fast_policy())
+        .expect("client")
+        .with_retry_deadline(std::time::Instant::now() + Duration::from_millis(2500));
+    let url = format!("{}/feed", server.url());
+    let err = client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect_err("no time for a retry");
+    assert!(
+        err.to_string().contains("(1 attempt); not tried again"),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn a_requested_wait_past_the_budget_pauses_the_source() {
     let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "3")], "{}", 0)]);
     let client = client_due_in(1000, 1500);

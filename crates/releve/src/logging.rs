@@ -40,14 +40,21 @@ pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
 }
 
 /// `text` on one line: each control character (a line break, a tab, a terminal's escape
-/// code, a bell, NUL) becomes a space, and trailing ones go, so a message quoting an API or a
+/// code, a bell, NUL), Unicode line separator or bidirectional control becomes a space, and trailing ones go, so a message quoting an API or a
 /// file keeps to its line and cannot drive the terminal or the mail it is read in. Other
 /// characters, spaces included, stay as they are: a path is shown as it is.
 pub fn one_line(text: &str) -> String {
     text.trim_end_matches(|c: char| c.is_whitespace() || c.is_control())
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if breaks_the_line(c) { ' ' } else { c })
         .collect()
+}
+
+/// A control character, a Unicode line or paragraph separator (many mail readers and editors
+/// break lines there), or a bidirectional control (which reorders the text shown).
+fn breaks_the_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Prints `text` on stdout, as `print!` does, except that a stdout that cannot be written
@@ -67,5 +74,9 @@ mod tests {
             "HTTP 403: line1 line2 [31mRED [0m bell"
         );
         assert_eq!(one_line("déjà  vu"), "déjà  vu", "spaces stay as written");
+        assert_eq!(
+            one_line("first\u{2028}second\u{2029}third \u{202e}txt.exe"),
+            "first second third  txt.exe"
+        );
     }
 }

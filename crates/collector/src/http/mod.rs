@@ -17,11 +17,11 @@
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
 //!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
 //! - With [`SourceClient::with_retry_deadline`] (every run sets its source's: when its next
-//!   run is due), a failed request is tried again only while the deadline leaves room, each
-//!   retry's time limit cut to what is left: past it, the run ends as
-//!   [`FetchError::OutOfTime`], or [`FetchError::Paused`] when it is the server's requested
-//!   wait that does not fit. First attempts are never cut: a long collection making
-//!   progress goes on.
+//!   run is due), a failed request is tried again only while the deadline leaves room once
+//!   the backoff and the rate limit's wait are over, each retry's time limit cut to what is
+//!   left: past it, the request fails as [`FetchError::OutOfTime`], or [`FetchError::Paused`]
+//!   when it is the server's requested wait that does not fit. First attempts are never cut:
+//!   a long collection making progress goes on (an export out of time is paged).
 //! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
@@ -203,10 +203,18 @@ impl SourceClient {
         want_json: bool,
     ) -> Result<Answer, FetchError> {
         let mut attempt = 1;
-        // A retry's time limit, when the deadline leaves less than the timeout.
-        let mut cut: Option<Duration> = None;
+        // The failure a retry follows, while the deadline may still refuse the retry.
+        let mut retrying: Option<Reason> = None;
         loop {
             self.limiter.acquire().await;
+            // Checked again once the rate limit let the retry go: its wait counts too.
+            let cut = match (retrying.take(), self.retry_deadline) {
+                (Some(reason), Some(deadline)) => match self.time_for_retry(deadline) {
+                    Some(cut) => cut,
+                    None => return Err(self.out_of_time(what, attempt - 1, reason)),
+                },
+                _ => None,
+            };
             self.http_calls.fetch_add(1, Ordering::Relaxed);
             let failure = match self.attempt(what, build, cut, want_json).await {
                 Ok(answer) => return Ok(answer),
@@ -224,19 +232,17 @@ impl SourceClient {
             };
             if let Some(deadline) = self.retry_deadline {
                 let now = Instant::now();
-                let left = deadline.saturating_duration_since(now + delay);
-                if left < self.timeout.min(LEAST_RETRY) {
-                    let err = match asked_wait {
-                        Some(wait) if now + wait > deadline => paused(what, asked_wait, reason),
-                        _ => FetchError::OutOfTime {
-                            what: what.to_owned(),
-                            attempts: attempt,
-                            last: reason.text,
-                        },
-                    };
-                    return Err(self.scrub_error(err));
+                if let Some(wait) = asked_wait
+                    && now + wait > deadline
+                {
+                    return Err(self.scrub_error(paused(what, asked_wait, reason)));
                 }
-                cut = (left < self.timeout).then_some(left);
+                if self
+                    .time_for_retry(deadline.checked_sub(delay).unwrap_or(now))
+                    .is_none()
+                {
+                    return Err(self.out_of_time(what, attempt, reason));
+                }
             }
             tracing::warn!(
                 request = %what,
@@ -248,7 +254,24 @@ impl SourceClient {
             tokio::time::sleep(delay).await;
             self.retries.fetch_add(1, Ordering::Relaxed);
             attempt += 1;
+            retrying = Some(reason);
         }
+    }
+
+    /// Whether a retry starting now has time before `deadline`: `None` when less than
+    /// [`LEAST_RETRY`] (or the whole timeout, if shorter) is left, else the retry's time limit
+    /// when the time left is shorter than the timeout.
+    fn time_for_retry(&self, deadline: Instant) -> Option<Option<Duration>> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        (left >= self.timeout.min(LEAST_RETRY)).then(|| (left < self.timeout).then_some(left))
+    }
+
+    fn out_of_time(&self, what: &str, attempts: u32, reason: Reason) -> FetchError {
+        self.scrub_error(FetchError::OutOfTime {
+            what: what.to_owned(),
+            attempts,
+            last: reason.text,
+        })
     }
 
     async fn attempt(

@@ -159,16 +159,13 @@ pub(super) async fn collect(
 }
 
 /// True when a failed bulk call leaves paging worth trying: not when the API asked to wait (a
-/// quota) or redirected elsewhere, which the pages would meet too, nor when the source's next
-/// run is due, which will try again.
+/// quota) or redirected elsewhere, which the pages would meet too. An export that ran out of
+/// time is paged: pages are small requests that make progress, where the export would time
+/// out again at every run.
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
-        SourceError::Fetch(
-            FetchError::Paused { .. }
-                | FetchError::Redirected { .. }
-                | FetchError::OutOfTime { .. }
-        )
+        SourceError::Fetch(FetchError::Paused { .. } | FetchError::Redirected { .. })
     )
 }
 
