@@ -12,13 +12,23 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the stderr logger once; later calls do nothing.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, refused) = match EnvFilter::try_from_default_env() {
+        Ok(filter) => (filter, None),
+        Err(err) => {
+            // Unset is the usual case; set and unreadable is worth a line.
+            let refused = std::env::var_os(EnvFilter::DEFAULT_ENV).map(|_| err);
+            (EnvFilter::new("info"), refused)
+        }
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
+    if let Some(err) = refused {
+        tracing::warn!(error = %err, "RUST_LOG cannot be read; logging at info.");
+    }
 }
 
 /// Prints a run's failure as one line on stderr, `stage: what`. Written to a log file (stderr

@@ -43,10 +43,14 @@ impl RetryPolicy {
     /// The default policy, with the backoff base taken from `COLLECTOR_BACKOFF_MS` when set.
     pub fn from_env() -> RetryPolicy {
         let mut policy = RetryPolicy::default();
-        if let Some(ms) = std::env::var(BACKOFF_ENV)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
+        let written = std::env::var(BACKOFF_ENV).ok();
+        let ms = written.as_deref().map(|v| v.trim().parse::<u64>());
+        if let Some(Err(_)) = ms {
+            tracing::warn!(
+                "{BACKOFF_ENV} is not a whole number of milliseconds; the default backoff applies."
+            );
+        }
+        if let Some(Ok(ms)) = ms {
             policy.base = Duration::from_millis(ms);
             policy.throttled_floor = Duration::from_millis(ms.saturating_mul(10));
             policy.max_delay = policy
