@@ -44,7 +44,7 @@ pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 pub enum StoreError {
     /// The URI is not a MongoDB connection string.
     // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
-    #[error("MongoDB URI {uri} is invalid: {}", .cause.kind)]
+    #[error("MongoDB URI {uri} is invalid: {}", gist(.cause))]
     BadUri {
         /// The URI without credentials.
         uri: String,
@@ -84,13 +84,28 @@ pub enum StoreError {
         reason: String,
     },
     /// A command failed.
-    #[error("MongoDB {action} failed: {}", .cause.kind)]
+    #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {
         /// What was being done.
         action: String,
         /// The driver's complaint.
         cause: mongodb::error::Error,
     },
+}
+
+/// The driver's error in words: its kind, without the fields of an error nested inside it
+/// (`Kind: …, labels: {}, source: None, server response: None`), which its text adds when
+/// a reply could not be read.
+fn gist(cause: &mongodb::error::Error) -> String {
+    without_nested_fields(&cause.kind.to_string())
+}
+
+fn without_nested_fields(text: &str) -> String {
+    [", labels: {}", ", source: None", ", server response: None"]
+        .iter()
+        .fold(text.replace("Kind: ", ""), |text, noise| {
+            text.replace(noise, "")
+        })
 }
 
 impl StoreError {

@@ -75,3 +75,13 @@ fn a_database_name_mongodb_refuses_is_named_before_connecting() {
         assert!(check_database_name(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_unreadable_reply_is_said_without_the_nested_errors_fields() {
+    assert_eq!(
+        without_nested_fields(
+            "The server returned an invalid reply to a database operation: error deserializing command error: Kind: missing field `code`, labels: {}, source: None, server response: None"
+        ),
+        "The server returned an invalid reply to a database operation: error deserializing command error: missing field `code`"
+    );
+}
