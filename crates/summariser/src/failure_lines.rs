@@ -14,7 +14,7 @@ use crate::Failure;
 /// Files named one per line for a cause, before the rest are counted.
 const NAMED: usize = 5;
 
-/// One line per failure, `path: reason[; moved to …]`, at most [`NAMED`] per reason, then
+/// One line per failure, `path: reason[; moved to …]`, at most `NAMED` per reason, then
 /// `... and N more files in FOLDER: reason[; moved to QUARANTINE]`.
 pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
     let mut by_reason: BTreeMap<String, Vec<&Failure>> = BTreeMap::new();

@@ -1,0 +1,108 @@
+//! The summariser's MongoDB work for one batch, in the order that keeps a crash harmless:
+//! note the hours about to change in `summariser_pending`, write the new and changed records,
+//! recompute those hours (from the records in hand when the plan holds all of an hour's records,
+//! see [`crate::plan`], else from `records`), clear the note, load the run metrics. Every step
+//! can be repeated: records identical to the stored version are skipped, hours are recomputed
+//! from scratch, and a run already loaded is recognised by its unique index.
+
+mod hourly;
+mod pending;
+mod records;
+mod runs;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::{self, Bson, Document, RawDocumentBuf, doc};
+use mongodb::error::ErrorKind;
+use mongodb::options::InsertManyOptions;
+use mongodb::{Collection, Database};
+use releve::store::{HOURLY, RECORDS, RUNS, StoreError, bson_date, chrono_date};
+use releve::{RawFileName, Source, record_data};
+use serde_json::Value;
+
+use crate::batch::{Batch, Version};
+use crate::crash;
+use crate::plan::{HourRecord, Plan};
+use crate::storable;
+use crate::summary::{Facts, hour_of, summarise_hours};
+
+pub use hourly::recompute_hours;
+pub use pending::{clear_pending, note_pending, pending_hours};
+pub use records::write_records;
+pub(crate) use runs::insert_unless_stored;
+pub use runs::load_runs;
+
+/// Internal collection of hours whose summary must be recomputed; empty after a finished run.
+pub const PENDING: &str = "summariser_pending";
+
+/// Documents per `insert_many`, at most.
+const CHUNK: usize = 1000;
+
+/// Bytes of record text per `insert_many`, about.
+const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Hours per delete (each one an `$or` clause).
+const HOURS_PER_DELETE: usize = 200;
+
+/// Statements per `update` command (an hourly summary is a few kilobytes).
+const UPDATES_PER_COMMAND: usize = 500;
+
+const DUPLICATE_KEY: i32 = 11000;
+
+/// The `records` collection.
+pub(crate) fn records(db: &Database) -> Collection<Document> {
+    db.collection(RECORDS)
+}
+
+/// The `records` collection read as raw BSON, so each record's `data` reads back as served
+/// (see [`releve::record_data`]).
+pub(crate) fn raw_records(db: &Database) -> Collection<RawDocumentBuf> {
+    db.collection(RECORDS)
+}
+
+/// A record MongoDB cannot store, and the landed file its version came from.
+#[derive(Debug)]
+pub struct Unstorable {
+    /// Index of the file in [`Batch::data_files`].
+    pub file: usize,
+    /// Indexes of the batch's earlier files holding versions it replaced (see
+    /// [`crate::batch::Version::superseded`]).
+    pub superseded: Vec<usize>,
+    /// The record in words: its key in backticks, or what it lacks.
+    pub record: String,
+    /// Why it cannot be stored.
+    pub reason: String,
+}
+
+fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {
+    let hours: Vec<bson::DateTime> = hours.iter().map(|h| bson_date(*h)).collect();
+    doc! {"source": source, "hour": {"$in": hours}}
+}
+
+/// Deletes the documents of `source` in `hours` from `collection`. The filter is an `$or` of
+/// whole `{source, hour}` equalities: nx-27017 rejects `$in` over dates in deletes ("malformed
+/// JSON"), deletes nothing for `$in` over strings, and reads `{source, $or: [...]}` as if the
+/// `source` condition were one more alternative, deleting other sources' hours.
+async fn delete_hours(
+    db: &Database,
+    collection: &str,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let hours: Vec<&DateTime<Utc>> = hours.iter().collect();
+    for chunk in hours.chunks(HOURS_PER_DELETE) {
+        let any_hour: Vec<Document> = chunk
+            .iter()
+            .map(|h| doc! {"source": source, "hour": bson_date(**h)})
+            .collect();
+        db.collection::<Document>(collection)
+            .delete_many(doc! {"$or": any_hour})
+            .await
+            .map_err(StoreError::command(format!(
+                "deleting `{source}` hours from `{collection}`"
+            )))?;
+    }
+    Ok(())
+}
