@@ -10,13 +10,17 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
-use releve::{RunLock, RunMetrics, Source};
+use releve::{RunLock, Source};
 use tracing::Instrument;
 
 use crate::http::{CallCounts, RetryPolicy, SourceClient};
 use crate::schedule::{Due, due};
 use crate::sources::{self, Collected, RunContext};
 use crate::state::SourceState;
+
+mod run_metrics;
+
+use run_metrics::{Failure, keep_earlier_failure, metrics_of, record_failure, write_metrics};
 
 /// What happened to one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -341,87 +345,6 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             records = collected.records,
             fields = %collected.not_values.join(", "),
             "These fields hold only objects or arrays in the landed records, never a value, so the summariser reads them as missing: point their paths at a value inside (`m.no2.value`, `geometry.coordinates.0`)."
-        );
-    }
-}
-
-/// Why a run failed, and until when the API asked not to be called.
-struct Failure<'a> {
-    reason: &'a str,
-    paused_until: Option<DateTime<Utc>>,
-    day: Option<NaiveDate>,
-    /// The total the API announced before the run failed, if it did.
-    announced: Option<u64>,
-}
-
-fn record_failure(
-    source: &Source,
-    raw_dir: &Path,
-    state: &mut SourceState,
-    started: DateTime<Utc>,
-    counts: CallCounts,
-    failure: Failure<'_>,
-) {
-    let mut metrics = metrics_of(source, started, counts, failure.day);
-    metrics.error = Some(failure.reason.to_owned());
-    metrics.announced = failure.announced;
-    if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
-        write_metrics(raw_dir, &name, &metrics);
-    }
-    state.failed(started, failure.reason, failure.paused_until);
-}
-
-/// A failed run in the same second may have left its metrics (and no data) under the name the
-/// new data file just took: move them to a free name so the success does not replace them.
-fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
-    let orphan = landed.metrics().path_in(raw_dir);
-    if !orphan.exists() {
-        return;
-    }
-    if let Some(free) = rawfile::free_run_name(raw_dir, &landed.source, landed.landed_at)
-        && let Err(err) = std::fs::rename(&orphan, free.metrics().path_in(raw_dir))
-    {
-        tracing::warn!(file = %orphan.display(), error = %err, "Cannot move an earlier run's metrics aside.");
-    }
-}
-
-/// The metrics of a run so far; `day` is the day a per-day source collects.
-fn metrics_of(
-    source: &Source,
-    started: DateTime<Utc>,
-    counts: CallCounts,
-    day: Option<NaiveDate>,
-) -> RunMetrics {
-    let finished = Utc::now();
-    RunMetrics {
-        source: source.name.clone(),
-        kind: source.kind.name().to_owned(),
-        file: None,
-        started,
-        finished,
-        duration_ms: u64::try_from((finished - started).num_milliseconds()).unwrap_or(0),
-        http_calls: counts.http_calls,
-        retries: counts.retries,
-        throttled: counts.throttled,
-        announced: None,
-        records: 0,
-        coverage: None,
-        shortfall: 0,
-        error: None,
-        day,
-    }
-}
-
-fn write_metrics(raw_dir: &Path, run: &RawFileName, metrics: &RunMetrics) {
-    let written = serde_json::to_vec_pretty(metrics)
-        .map_err(std::io::Error::other)
-        .and_then(|bytes| rawfile::write_metrics(raw_dir, run, &bytes));
-    if let Err(err) = written {
-        tracing::warn!(
-            source = %metrics.source,
-            file = %run.metrics().path_in(raw_dir).display(),
-            error = %err,
-            "Cannot write the run metrics."
         );
     }
 }

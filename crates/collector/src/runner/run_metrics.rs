@@ -1,0 +1,94 @@
+//! A run's metrics, written beside its data file (or alone, for a failed run) for the
+//! summariser to load into `runs`.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use releve::rawfile::{self, RawFileName};
+use releve::{RunMetrics, Source};
+
+use crate::http::CallCounts;
+use crate::state::SourceState;
+
+/// Why a run failed, and until when the API asked not to be called.
+pub(super) struct Failure<'a> {
+    pub(super) reason: &'a str,
+    pub(super) paused_until: Option<DateTime<Utc>>,
+    pub(super) day: Option<NaiveDate>,
+    /// The total the API announced before the run failed, if it did.
+    pub(super) announced: Option<u64>,
+}
+
+/// Writes a failed run's metrics (no data file beside them) and notes the failure in `state`.
+pub(super) fn record_failure(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+    started: DateTime<Utc>,
+    counts: CallCounts,
+    failure: Failure<'_>,
+) {
+    let mut metrics = metrics_of(source, started, counts, failure.day);
+    metrics.error = Some(failure.reason.to_owned());
+    metrics.announced = failure.announced;
+    if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
+        write_metrics(raw_dir, &name, &metrics);
+    }
+    state.failed(started, failure.reason, failure.paused_until);
+}
+
+/// A failed run in the same second may have left its metrics (and no data) under the name the
+/// new data file just took: move them to a free name so the success does not replace them.
+pub(super) fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
+    let orphan = landed.metrics().path_in(raw_dir);
+    if !orphan.exists() {
+        return;
+    }
+    if let Some(free) = rawfile::free_run_name(raw_dir, &landed.source, landed.landed_at)
+        && let Err(err) = std::fs::rename(&orphan, free.metrics().path_in(raw_dir))
+    {
+        tracing::warn!(file = %orphan.display(), error = %err, "Cannot move an earlier run's metrics aside.");
+    }
+}
+
+/// The metrics of a run so far; `day` is the day a per-day source collects.
+pub(super) fn metrics_of(
+    source: &Source,
+    started: DateTime<Utc>,
+    counts: CallCounts,
+    day: Option<NaiveDate>,
+) -> RunMetrics {
+    let finished = Utc::now();
+    RunMetrics {
+        source: source.name.clone(),
+        kind: source.kind.name().to_owned(),
+        file: None,
+        started,
+        finished,
+        duration_ms: u64::try_from((finished - started).num_milliseconds()).unwrap_or(0),
+        http_calls: counts.http_calls,
+        retries: counts.retries,
+        throttled: counts.throttled,
+        announced: None,
+        records: 0,
+        coverage: None,
+        shortfall: 0,
+        error: None,
+        day,
+    }
+}
+
+/// Writes `metrics` beside the run's data file name; a failure is a warning, not a lost run.
+pub(super) fn write_metrics(raw_dir: &Path, run: &RawFileName, metrics: &RunMetrics) {
+    let written = serde_json::to_vec_pretty(metrics)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| rawfile::write_metrics(raw_dir, run, &bytes));
+    if let Err(err) = written {
+        tracing::warn!(
+            source = %metrics.source,
+            file = %run.metrics().path_in(raw_dir).display(),
+            error = %err,
+            "Cannot write the run metrics."
+        );
+    }
+}
