@@ -11,7 +11,7 @@ use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::FindOptions;
-use releve::store::{self, HourlySummary, StoreError};
+use releve::store::{self, HourlySummary, StoreError, StoredRun};
 use releve::{Config, RunMetrics, Source};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -39,29 +39,6 @@ pub struct CollectionRun {
     pub error: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RunDocument {
-    started: mongodb::bson::DateTime,
-    /// When the run ended: a success counts from then, as in `analyser status`.
-    #[serde(default)]
-    finished: Option<mongodb::bson::DateTime>,
-    #[serde(default)]
-    records: i64,
-    #[serde(default)]
-    announced: Option<i64>,
-    #[serde(default)]
-    retries: i64,
-    #[serde(default)]
-    throttled: i64,
-    #[serde(default)]
-    shortfall: i64,
-    #[serde(default)]
-    error: Option<String>,
-    /// The day a per-day source's run collected.
-    #[serde(default)]
-    day: Option<chrono::NaiveDate>,
-}
-
 impl From<&RunMetrics> for CollectionRun {
     fn from(run: &RunMetrics) -> Self {
         CollectionRun {
@@ -76,8 +53,8 @@ impl From<&RunMetrics> for CollectionRun {
     }
 }
 
-impl From<RunDocument> for CollectionRun {
-    fn from(run: RunDocument) -> Self {
+impl From<StoredRun> for CollectionRun {
+    fn from(run: StoredRun) -> Self {
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         CollectionRun {
             started: store::chrono_date(run.started),
@@ -143,7 +120,7 @@ pub async fn first_runs(
     for source in &config.sources {
         let name = source.name.as_str();
         let action = format!("reading the first run of {name}");
-        let by_start: Option<RunDocument> = find_first(
+        let by_start: Option<StoredRun> = find_first(
             db,
             store::RUNS,
             doc! {"source": name},
@@ -158,7 +135,7 @@ pub async fn first_runs(
             // The earliest day collected: a run's `day`, or for a run stored before runs
             // carried it, the UTC day before the one it started (`$and`: see `load_source`).
             let with_day = doc! {"$and": [{"source": name}, {"day": {"$type": "string"}}]};
-            let by_day: Option<RunDocument> =
+            let by_day: Option<StoredRun> =
                 find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action).await?;
             let legacy = by_start
                 .day
@@ -233,7 +210,7 @@ async fn load_source(
     };
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
-    let runs: Vec<RunDocument> = find_all(db, store::RUNS, started, by_start, &action).await?;
+    let runs: Vec<StoredRun> = find_all(db, store::RUNS, started, by_start, &action).await?;
     let health = run_health(db, name).await?;
     let landed =
         doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
@@ -266,7 +243,7 @@ async fn load_source(
 async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> {
     let action = format!("reading the last run of {name}");
     let until = store::bson_date(crate::status::not_after(Utc::now()));
-    let latest: Option<RunDocument> = find_latest(
+    let latest: Option<StoredRun> = find_latest(
         db,
         store::RUNS,
         doc! {"source": name, "started": {"$lte": until}},
@@ -278,13 +255,12 @@ async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> 
     let latest_run_failed = latest.as_ref().is_some_and(|run| run.error.is_some());
     let last_success = if latest_run_failed {
         let success = doc! {"source": name, "error": Bson::Null, "started": {"$lte": until}};
-        find_latest::<RunDocument>(db, store::RUNS, success, "started", &action).await?
+        find_latest::<StoredRun>(db, store::RUNS, success, "started", &action).await?
     } else {
         latest
     };
     Ok(RunHealth {
-        last_success: last_success
-            .map(|run| store::chrono_date(run.finished.unwrap_or(run.started))),
+        last_success: last_success.as_ref().map(StoredRun::ended),
         latest_run_failed,
         latest_run,
     })

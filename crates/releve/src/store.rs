@@ -478,6 +478,48 @@ pub struct StoredRecord {
     pub expire_at: Option<bson::DateTime>,
 }
 
+/// One document of `runs` as the readers read it: [`RunMetrics`] with BSON dates (see
+/// [`run_document`]), every field a reader can do without defaulted, so a document written by
+/// an earlier relevé still reads.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoredRun {
+    /// Source name.
+    pub source: String,
+    /// When the run started.
+    pub started: bson::DateTime,
+    /// When it ended; a success counts from then.
+    #[serde(default)]
+    pub finished: Option<bson::DateTime>,
+    /// Records landed.
+    #[serde(default)]
+    pub records: i64,
+    /// The total the API announced, if it did.
+    #[serde(default)]
+    pub announced: Option<i64>,
+    /// Requests that repeated an earlier failed attempt.
+    #[serde(default)]
+    pub retries: i64,
+    /// Answers with status 429.
+    #[serde(default)]
+    pub throttled: i64,
+    /// Records announced that no query could reach or that were never served.
+    #[serde(default)]
+    pub shortfall: i64,
+    /// Why the run failed, when it did.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The day a per-day source's run collected.
+    #[serde(default)]
+    pub day: Option<chrono::NaiveDate>,
+}
+
+impl StoredRun {
+    /// When the run ended, or started for a document without `finished`.
+    pub fn ended(&self) -> DateTime<Utc> {
+        chrono_date(self.finished.unwrap_or(self.started))
+    }
+}
+
 /// A [`RunMetrics`] as stored in `runs`, with BSON dates.
 pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> {
     let mut document = bson::to_document(metrics)?;

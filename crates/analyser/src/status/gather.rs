@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, doc};
-use releve::store::{HOURLY, RUNS, StoreError, bson_date, chrono_date, redact};
+use releve::store::{HOURLY, RUNS, StoreError, StoredRun, bson_date, chrono_date, redact};
 use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
@@ -215,15 +215,6 @@ const RECENT_ERRORS: TimeDelta = TimeDelta::hours(24);
 const RECENT_HOURS: TimeDelta = TimeDelta::hours(48);
 
 #[derive(Deserialize)]
-struct RunRow {
-    source: String,
-    started: bson::DateTime,
-    finished: bson::DateTime,
-    #[serde(default)]
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct HourRow {
     source: String,
     hour: bson::DateTime,
@@ -247,7 +238,7 @@ async fn read_database(
     let recent_runs = doc! {"started": {"$gte": since(RECENT_RUNS), "$lte": until}};
     let recent_errors = doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
-        for run in find_all::<RunRow>(&db, RUNS, filter, None, "reading `runs`").await? {
+        for run in find_all::<StoredRun>(&db, RUNS, filter, None, "reading `runs`").await? {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
                 fold_run_row(status, run);
             }
@@ -272,7 +263,9 @@ async fn read_database(
         if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
             let success = doc! {"source": &name, "error": null, "started": {"$lte": until}};
             let action = "reading the latest `runs` document";
-            if let Some(run) = find_latest::<RunRow>(&db, RUNS, success, "started", action).await? {
+            if let Some(run) =
+                find_latest::<StoredRun>(&db, RUNS, success, "started", action).await?
+            {
                 fold_run_row(status, run);
             }
         }
@@ -290,13 +283,9 @@ async fn read_database(
     ))
 }
 
-fn fold_run_row(status: &mut SourceStatus, run: RunRow) {
-    record_run(
-        status,
-        chrono_date(run.started),
-        chrono_date(run.finished),
-        run.error,
-    );
+fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {
+    let ended = run.ended();
+    record_run(status, chrono_date(run.started), ended, run.error);
 }
 
 fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {

@@ -85,3 +85,45 @@ fn an_unreadable_reply_is_said_without_the_nested_errors_fields() {
         "The server returned an invalid reply to a database operation: error deserializing command error: missing field `code`"
     );
 }
+
+#[test]
+fn a_run_document_reads_back_as_the_readers_read_it() {
+    let started = chrono::DateTime::parse_from_rfc3339("2026-11-30T23:10:00.250Z")
+        .expect("time")
+        .with_timezone(&Utc);
+    let metrics = RunMetrics {
+        source: "france-travail-offres".to_owned(),
+        kind: "france_travail".to_owned(),
+        file: None,
+        started,
+        finished: started + chrono::TimeDelta::seconds(40),
+        duration_ms: 40_000,
+        http_calls: 300,
+        retries: 2,
+        throttled: 1,
+        announced: Some(40_000),
+        records: 39_998,
+        coverage: Some(0.99995),
+        shortfall: 2,
+        error: Some("HTTP 503".to_owned()),
+        day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30),
+    };
+    let document = run_document(&metrics).expect("a runs document");
+    let read: StoredRun = bson::from_document(document).expect("read back");
+    assert_eq!(
+        read,
+        StoredRun {
+            source: metrics.source.clone(),
+            started: bson_date(started),
+            finished: Some(bson_date(metrics.finished)),
+            records: 39_998,
+            announced: Some(40_000),
+            retries: 2,
+            throttled: 1,
+            shortfall: 2,
+            error: Some("HTTP 503".to_owned()),
+            day: metrics.day,
+        }
+    );
+    assert_eq!(read.ended(), metrics.finished);
+}
