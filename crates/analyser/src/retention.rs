@@ -54,11 +54,7 @@ fn stale_temps(entries: &[std::fs::DirEntry], kind: PeriodKind) -> Vec<PathBuf> 
         .iter()
         .filter(|entry| {
             let name = entry.file_name();
-            let report = name
-                .to_str()
-                .and_then(|name| name.strip_prefix('.')?.strip_suffix(".tmp"))
-                .and_then(|inner| inner.rsplit_once('.'))
-                .map(|(report, _attempt)| report);
+            let report = name.to_str().and_then(releve::rawfile::temp_target);
             report.is_some_and(|report| kind.names_report(report))
                 && entry
                     .metadata()

@@ -203,6 +203,17 @@ pub fn free_run_name(raw_dir: &Path, source: &str, at: DateTime<Utc>) -> Option<
         .find(|name| !name.path_in(raw_dir).exists() && !name.metrics().path_in(raw_dir).exists())
 }
 
+/// The name a temporary file was written for (`.2026-11-21.pdf.0.tmp` → `2026-11-21.pdf`,
+/// `.usgs_4242.0.tmp` → `usgs_4242`), `None` for any other name: the one reading of the names
+/// `write_temp` gives.
+pub fn temp_target(file_name: &str) -> Option<&str> {
+    let inner = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (target, attempt) = inner.rsplit_once('.')?;
+    attempt.parse::<u32>().ok().map(|_| target)
+}
+
+/// Writes `contents` to a new file named `{prefix}.{attempt}.tmp` in `dir` (see
+/// [`temp_target`]), flushed to disk.
 fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> {
     for attempt in 0..1000u32 {
         let path = dir.join(format!("{prefix}.{attempt}.tmp"));
@@ -333,7 +344,7 @@ pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<(PathBuf, io
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
-        if name.starts_with('.') && name.ends_with(".tmp") && is_file {
+        if temp_target(&name).is_some() && is_file {
             tried.push((entry.path(), fs::remove_file(entry.path())));
         }
     }
