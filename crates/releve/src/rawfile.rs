@@ -102,6 +102,11 @@ impl RawFileName {
         format!("{}_{stamp}{sequence}{suffix}", self.source)
     }
 
+    /// How `source`'s data files are named, for people: `usgs_YYYY-MM-DDTHH-MM-SSZ.json`.
+    pub fn pattern(source: &str) -> String {
+        format!("{source}_YYYY-MM-DDTHH-MM-SSZ{DATA_SUFFIX}")
+    }
+
     /// The file's path under a raw folder.
     pub fn path_in(&self, raw_dir: &Path) -> PathBuf {
         raw_dir.join(&self.source).join(self.file_name())

@@ -39,7 +39,7 @@ pub async fn summarise_source(
         Ok(listing) => {
             for foreign in &listing.foreign {
                 let file = raw_dir.join(&source.name).join(foreign);
-                warn!(file = %file.display(), expected = %format!("{}_YYYY-MM-DDTHH-MM-SSZ.json", source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
+                warn!(file = %file.display(), expected = %RawFileName::pattern(&source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
             }
             for entry in &listing.not_files {
                 let file = raw_dir.join(&source.name).join(entry);
