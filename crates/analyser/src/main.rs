@@ -8,12 +8,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // The same environment as the collector's, so `status` sees the same credentials.
-    if let Err(err) = releve::dotenv::load() {
-        releve::logging::failure_line("analyser", &err);
-        return ExitCode::from(2);
+    // `.env` first: `MONGODB_URI` and the credentials may be set there, for every stage.
+    if let Err(code) = releve::cli::start("analyser") {
+        return code;
     }
-    releve::logging::init();
     let cli = Cli::parse();
     let outcome = match cli.command {
         None => report(&cli.report).await,

@@ -6,11 +6,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if let Err(err) = releve::dotenv::load() {
-        releve::logging::failure_line("collector", &err);
-        return ExitCode::from(2);
+    // `.env` first: `MONGODB_URI` and the credentials may be set there, for every stage.
+    if let Err(code) = releve::cli::start("collector") {
+        return code;
     }
-    releve::logging::init();
     let args = collector::Args::parse();
     match collector::run(&args).await {
         Ok(outcome) => {

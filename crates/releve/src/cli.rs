@@ -1,8 +1,21 @@
-//! Command-line options the three binaries share, so their names and defaults agree.
+//! Command-line options the three binaries share, so their names and defaults agree, and
+//! the start every binary makes.
 
 use std::path::PathBuf;
 
 use crate::store::{DEFAULT_DATABASE, DEFAULT_URI};
+
+/// What every stage does first: load the working folder's `.env` (see [`crate::dotenv`]),
+/// then start logging. A `.env` that cannot be read is said in one line as `stage: …`, and
+/// the stage must exit with the code returned (2), before reading anything else.
+pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
+    if let Err(err) = crate::dotenv::load() {
+        crate::logging::failure_line(stage, &err);
+        return Err(std::process::ExitCode::from(2));
+    }
+    crate::logging::init();
+    Ok(())
+}
 
 /// `--config`.
 #[derive(Debug, Clone, clap::Args)]

@@ -20,12 +20,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    // The same environment as the other stages: `MONGODB_URI` may be set in `.env`.
-    if let Err(err) = releve::dotenv::load() {
-        releve::logging::failure_line("summariser", &err);
-        return ExitCode::from(2);
+    // `.env` first: `MONGODB_URI` and the credentials may be set there, for every stage.
+    if let Err(code) = releve::cli::start("summariser") {
+        return code;
     }
-    releve::logging::init();
     let args = Args::parse();
     let config = match releve::Config::load(&args.config.config) {
         Ok(config) => config,
