@@ -1,5 +1,5 @@
 //! Logging set-up shared by the three binaries: one line per event on stderr, filtered by
-//! `RUST_LOG` (default `info`), with a UTC timestamp.
+//! `RUST_LOG` (default `info`, also when it is blank), with a UTC timestamp.
 //!
 //! Under cron, stderr is appended to `logs/<stage>.log` by the crontab line, which also keeps
 //! that file bounded (see `deploy/cron/rotate-log`): the binaries never open log files
@@ -12,13 +12,14 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the stderr logger once; later calls do nothing.
 pub fn init() {
-    let (filter, refused) = match EnvFilter::try_from_default_env() {
-        Ok(filter) => (filter, None),
-        Err(err) => {
-            // Unset is the usual case; set and unreadable is worth a line.
-            let refused = std::env::var_os(EnvFilter::DEFAULT_ENV).map(|_| err);
-            (EnvFilter::new("info"), refused)
-        }
+    // Unset or blank (a crontab's `RUST_LOG=`) is `info`; set and unreadable is worth a line.
+    let written = std::env::var(EnvFilter::DEFAULT_ENV)
+        .ok()
+        .filter(|directives| !directives.trim().is_empty());
+    let (filter, refused) = match written.map(|directives| EnvFilter::try_new(directives.trim())) {
+        None => (EnvFilter::new("info"), None),
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(err)) => (EnvFilter::new("info"), Some(err)),
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
