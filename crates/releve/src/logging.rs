@@ -13,13 +13,17 @@ use tracing_subscriber::EnvFilter;
 /// Installs the stderr logger once; later calls do nothing.
 pub fn init() {
     // Unset or blank (a crontab's `RUST_LOG=`) is `info`; set and unreadable is worth a line.
-    let written = std::env::var(EnvFilter::DEFAULT_ENV)
-        .ok()
-        .filter(|directives| !directives.trim().is_empty());
-    let (filter, refused) = match written.map(|directives| EnvFilter::try_new(directives.trim())) {
-        None => (EnvFilter::new("info"), None),
-        Some(Ok(filter)) => (filter, None),
-        Some(Err(err)) => (EnvFilter::new("info"), Some(err)),
+    let (filter, refused) = match std::env::var(EnvFilter::DEFAULT_ENV) {
+        Ok(directives) if !directives.trim().is_empty() => {
+            match EnvFilter::try_new(directives.trim()) {
+                Ok(filter) => (filter, None),
+                Err(err) => (EnvFilter::new("info"), Some(err.to_string())),
+            }
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            (EnvFilter::new("info"), Some("not UTF-8 text".to_owned()))
+        }
+        _ => (EnvFilter::new("info"), None),
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -334,8 +334,8 @@ pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
     Ok(listing)
 }
 
-/// Removes the temporary files (`.*.tmp`) in `raw/<source>/`, which only a landing killed
-/// half-way leaves; for a caller holding the source's lock. Returns each file tried, with
+/// Removes the temporary files in `raw/<source>/` (named as `write_temp` names them, see
+/// [`temp_target`]), which only a landing killed half-way leaves; for a caller holding the source's lock. Returns each file tried, with
 /// the outcome: one that cannot be removed does not stop the others.
 pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<(PathBuf, io::Result<()>)>> {
     let dir = raw_dir.join(source);

@@ -43,7 +43,10 @@ impl RetryPolicy {
     /// The default policy, with the backoff base taken from `COLLECTOR_BACKOFF_MS` when set.
     pub fn from_env() -> RetryPolicy {
         let mut policy = RetryPolicy::default();
-        let written = std::env::var(BACKOFF_ENV).ok();
+        // Blank is unset, as a crontab's `COLLECTOR_BACKOFF_MS=` means.
+        let written = std::env::var(BACKOFF_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
         let ms = written.as_deref().map(|v| v.trim().parse::<u64>());
         if let Some(Err(_)) = ms {
             tracing::warn!(
