@@ -380,6 +380,15 @@ async fn a_truncated_body_is_retried_and_never_lands() {
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
 
+/// Asks `server`'s feed through `client`, as a source's run does.
+async fn ask_feed(
+    client: &collector::http::SourceClient,
+    server: &LocalServer,
+) -> Result<collector::http::Answer, collector::http::FetchError> {
+    let url = format!("{}/feed", server.url());
+    client.send_json("the feed", |http| http.get(&url)).await
+}
+
 /// A client as a run makes it, with a request timeout of `timeout_ms` and its retries ended
 /// `deadline_ms` from now (a run's deadline: when its source's next run is due).
 fn client_due_in(timeout_ms: u64, deadline_ms: u64) -> collector::http::SourceClient {
@@ -393,9 +402,7 @@ async fn a_hung_server_is_not_tried_again_past_the_next_run() {
     let hung = Fault(200, vec![], "{}", 3000);
     let (server, calls) = faulty_feed(vec![hung; 5]);
     let client = client_due_in(1000, 1500);
-    let url = format!("{}/feed", server.url());
-    let err = client
-        .send_json("the feed", |http| http.get(&url))
+    let err = ask_feed(&client, &server)
         .await
         .expect_err("the server hangs");
     let text = err.to_string();
@@ -412,9 +419,7 @@ async fn a_hung_server_is_not_tried_again_past_the_next_run() {
 async fn quick_failures_are_still_retried_within_the_budget() {
     let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
     let client = client_due_in(1000, 10_000);
-    let url = format!("{}/feed", server.url());
-    client
-        .send_json("the feed", |http| http.get(&url))
+    ask_feed(&client, &server)
         .await
         .expect("the third attempt is answered");
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -426,9 +431,7 @@ async fn a_timeout_longer_than_the_time_left_still_lets_quick_failures_retry() {
     // `timeout` as long as the interval: each retry gets the time left instead.
     let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0); 2]);
     let client = client_due_in(60_000, 5_000);
-    let url = format!("{}/feed", server.url());
-    client
-        .send_json("the feed", |http| http.get(&url))
+    ask_feed(&client, &server)
         .await
         .expect("the third attempt is answered");
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -441,9 +444,7 @@ async fn a_retry_ends_by_the_deadline_however_long_the_timeout() {
     let hung = Fault(200, vec![], "{}", 5000);
     let (server, calls) = faulty_feed(vec![hung; 5]);
     let client = client_due_in(2000, 3500);
-    let url = format!("{}/feed", server.url());
-    let err = client
-        .send_json("the feed", |http| http.get(&url))
+    let err = ask_feed(&client, &server)
         .await
         .expect_err("the server hangs");
     assert!(
@@ -461,9 +462,7 @@ async fn the_rate_limits_wait_counts_against_the_deadline() {
     let client = collector::http::SourceClient::new(Duration::from_secs(1), 0.5, fast_policy())
         .expect("client")
         .with_retry_deadline(std::time::Instant::now() + Duration::from_millis(2500));
-    let url = format!("{}/feed", server.url());
-    let err = client
-        .send_json("the feed", |http| http.get(&url))
+    let err = ask_feed(&client, &server)
         .await
         .expect_err("no time for a retry");
     assert!(
@@ -477,9 +476,7 @@ async fn the_rate_limits_wait_counts_against_the_deadline() {
 async fn a_requested_wait_past_the_budget_pauses_the_source() {
     let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "3")], "{}", 0)]);
     let client = client_due_in(1000, 1500);
-    let url = format!("{}/feed", server.url());
-    let err = client
-        .send_json("the feed", |http| http.get(&url))
+    let err = ask_feed(&client, &server)
         .await
         .expect_err("the wait does not fit");
     assert!(

@@ -84,6 +84,21 @@ pub enum FetchError {
     },
 }
 
+impl FetchError {
+    /// The text the error quotes from outside the program (the API's message, the last
+    /// failure, the decoder's or the client's complaint), which may echo a secret.
+    pub(super) fn quoted_mut(&mut self) -> &mut String {
+        match self {
+            FetchError::Rejected { message, .. } => message,
+            FetchError::GaveUp { last, .. }
+            | FetchError::OutOfTime { last, .. }
+            | FetchError::Paused { last, .. } => last,
+            FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
+            FetchError::Redirected { why, .. } => why,
+        }
+    }
+}
+
 /// The source pauses until the server's requested `wait` from now is over.
 pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
     // To the second: the wait was read from whole seconds.

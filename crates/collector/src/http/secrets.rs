@@ -56,53 +56,10 @@ impl SourceClient {
         api_message(text.as_bytes())
     }
 
-    pub(super) fn scrub_error(&self, err: FetchError) -> FetchError {
-        match err {
-            FetchError::Rejected {
-                what,
-                status,
-                message,
-            } => FetchError::Rejected {
-                what,
-                status,
-                message: self.scrub(&message),
-            },
-            FetchError::GaveUp {
-                what,
-                attempts,
-                last,
-            } => FetchError::GaveUp {
-                what,
-                attempts,
-                last: self.scrub(&last),
-            },
-            FetchError::OutOfTime {
-                what,
-                attempts,
-                last,
-            } => FetchError::OutOfTime {
-                what,
-                attempts,
-                last: self.scrub(&last),
-            },
-            FetchError::Paused { what, until, last } => FetchError::Paused {
-                what,
-                until,
-                last: self.scrub(&last),
-            },
-            FetchError::InvalidJson { what, detail } => FetchError::InvalidJson {
-                what,
-                detail: self.scrub(&detail),
-            },
-            FetchError::Build { what, detail } => FetchError::Build {
-                what,
-                detail: self.scrub(&detail),
-            },
-            FetchError::Redirected { what, why } => FetchError::Redirected {
-                what,
-                why: self.scrub(&why),
-            },
-        }
+    /// `err` with every registered secret scrubbed from the text it quotes.
+    pub(super) fn scrub_error(&self, mut err: FetchError) -> FetchError {
+        self.scrub_in_place(err.quoted_mut());
+        err
     }
 }
 
