@@ -55,11 +55,12 @@ pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
 }
 
 /// `text` on one line: each control character (a line break, a tab, a terminal's escape
-/// code, a bell, NUL), Unicode line separator or bidirectional control becomes a space, and trailing ones go, so a message quoting an API or a
-/// file keeps to its line and cannot drive the terminal or the mail it is read in. Other
-/// characters, spaces included, stay as they are: a path is shown as it is.
+/// code, a bell, NUL), Unicode line separator or bidirectional control becomes a space (see
+/// `breaks_the_line`), and trailing ones go, so a message quoting an API or a file keeps to
+/// its line and cannot drive the terminal or the mail it is read in. Other characters,
+/// spaces included, stay as they are: a path is shown as it is.
 pub fn one_line(text: &str) -> String {
-    text.trim_end_matches(|c: char| c.is_whitespace() || c.is_control())
+    text.trim_end_matches(|c: char| c.is_whitespace() || breaks_the_line(c))
         .chars()
         .map(|c| if breaks_the_line(c) { ' ' } else { c })
         .collect()
