@@ -90,19 +90,7 @@ pub async fn run_source(
         Err(verdict) => return verdict,
     };
     let mut state = SourceState::load(raw_dir, source);
-    if let Some(future) = state.forget_future_runs(Utc::now()) {
-        let file = crate::state::state_path(raw_dir, &source.name);
-        tracing::warn!(
-            source = %source.name,
-            file = %file.display(),
-            last_run = %future,
-            "The state file dates runs or landed days in the future (a clock that ran ahead?): they are forgotten, and the source is scheduled as if they had not happened."
-        );
-        // Saved at once: a run that is not due now would otherwise warn again each minute.
-        if let Err(err) = state.save(raw_dir, &source.name) {
-            tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
-        }
-    }
+    forget_future_runs(source, raw_dir, &mut state);
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
         return verdict;
@@ -126,6 +114,25 @@ pub async fn run_source(
         );
     }
     outcome
+}
+
+/// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),
+/// with a warning, and saves the state at once: a run that is not due now would otherwise
+/// warn again each minute.
+fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+    let Some(future) = state.forget_future_runs(Utc::now()) else {
+        return;
+    };
+    let file = crate::state::state_path(raw_dir, &source.name);
+    tracing::warn!(
+        source = %source.name,
+        file = %file.display(),
+        last_run = %future,
+        "The state file dates runs or landed days in the future (a clock that ran ahead?): they are forgotten, and the source is scheduled as if they had not happened."
+    );
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
+    }
 }
 
 /// The source's lock, or the verdict when another run holds it or it cannot be taken.
