@@ -561,3 +561,24 @@ fn retry_lines_name_their_source() {
         .unwrap_or_else(|| panic!("a retry line: {stderr}"));
     assert!(retry.contains("source=usgs"), "{retry}");
 }
+
+#[test]
+fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let output = collector(&site)
+        .env("RUST_LOG", "debg")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("RUST_LOG cannot be read; logging at info."))
+        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    assert!(warning.contains("`debg` is neither a level"), "{warning}");
+    assert!(
+        stderr.lines().any(|l| l.contains("INFO")),
+        "info lines still print: {stderr}"
+    );
+}

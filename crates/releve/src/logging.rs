@@ -15,9 +15,12 @@ pub fn init() {
     // Unset or blank (a crontab's `RUST_LOG=`) is `info`; set and unreadable is worth a line.
     let (filter, refused) = match std::env::var(EnvFilter::DEFAULT_ENV) {
         Ok(directives) if !directives.trim().is_empty() => {
-            match EnvFilter::try_new(directives.trim()) {
+            match misread_word(&directives).map_or_else(
+                || EnvFilter::try_new(directives.trim()).map_err(|err| err.to_string()),
+                Err,
+            ) {
                 Ok(filter) => (filter, None),
-                Err(err) => (EnvFilter::new("info"), Some(err.to_string())),
+                Err(err) => (EnvFilter::new("info"), Some(err)),
             }
         }
         Err(std::env::VarError::NotUnicode(_)) => {
@@ -34,6 +37,44 @@ pub fn init() {
     if let Some(err) = refused {
         tracing::warn!(error = %err, "RUST_LOG cannot be read; logging at info.");
     }
+}
+
+/// The levels `RUST_LOG` takes alone, and the crates a bare word may name to log them whole.
+const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+const CRATES: [&str; 11] = [
+    "collector",
+    "summariser",
+    "analyser",
+    "releve",
+    "testkit",
+    "mongodb",
+    "reqwest",
+    "hyper",
+    "h2",
+    "rustls",
+    "tokio",
+];
+
+/// A bare word of `RUST_LOG` that is neither a level nor a crate, said as a reason to log at
+/// `info`. The filter reads such a word as a module to log at every level, and every other
+/// line is then off: `RUST_LOG=debg` (a typo) would silence the errors of a cron job.
+fn misread_word(directives: &str) -> Option<String> {
+    directives
+        .split(',')
+        .map(str::trim)
+        .filter(|word| !word.is_empty() && !word.contains(['=', '[', '{']))
+        .find(|word| {
+            let module = word.split("::").next().unwrap_or(word);
+            !LEVELS.iter().any(|level| word.eq_ignore_ascii_case(level))
+                && !CRATES.contains(&module)
+        })
+        .map(|word| {
+            format!(
+                "`{}` is neither a level ({}) nor `module=level`",
+                one_line(word),
+                LEVELS.join(", ")
+            )
+        })
 }
 
 /// Prints a run's failure as one line on stderr, `stage: what`. Written to a log file (stderr
@@ -82,6 +123,32 @@ pub fn print_out(text: &dyn std::fmt::Display) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_word_that_is_no_level_is_refused_rather_than_silencing_every_line() {
+        for typo in ["debg", "garbage!!", "info,wanr", "Informations"] {
+            let reason = misread_word(typo).unwrap_or_else(|| panic!("{typo} refused"));
+            assert!(reason.contains("is neither a level"), "{reason}");
+        }
+        assert_eq!(
+            misread_word("debg").as_deref(),
+            Some(
+                "`debg` is neither a level (off, error, warn, info, debug, trace) nor `module=level`"
+            )
+        );
+        for fine in [
+            "debug",
+            "WARN",
+            "info,summariser=debug",
+            "collector",
+            "summariser::pipeline",
+            "mongodb=trace,warn",
+            "analyser[report]=debug",
+            " info , ",
+        ] {
+            assert_eq!(misread_word(fine), None, "{fine}");
+        }
+    }
 
     #[test]
     fn a_message_keeps_to_one_line_without_control_characters() {
