@@ -146,14 +146,28 @@ fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
                 "another collector run is collecting it".to_owned(),
             ))
         }
-        Err(_) if raw_dir.join(&source.name).is_file() => Err(SourceResult::Failed(format!(
+        Err(err) => Err(SourceResult::Failed(
+            not_a_folder(&raw_dir.join(&source.name))
+                .unwrap_or_else(|| format!("cannot take the lock {}: {err}", lock_path.display())),
+        )),
+    }
+}
+
+/// Why the source's folder cannot hold a lock when something else stands in its place: a
+/// file, or a symbolic link that leads nowhere (a loop, or a target since removed).
+fn not_a_folder(folder: &Path) -> Option<String> {
+    let entry = std::fs::symlink_metadata(folder).ok()?;
+    match std::fs::metadata(folder) {
+        Ok(target) if target.is_dir() => None,
+        Ok(_) => Some(format!(
             "{} is a file, not the source's folder: move it away",
-            raw_dir.join(&source.name).display()
-        ))),
-        Err(err) => Err(SourceResult::Failed(format!(
-            "cannot take the lock {}: {err}",
-            lock_path.display()
-        ))),
+            folder.display()
+        )),
+        Err(_) if entry.is_symlink() => Some(format!(
+            "{} is a symbolic link that leads nowhere (a loop, or its target is gone): point it at a folder or remove it",
+            folder.display()
+        )),
+        Err(_) => None,
     }
 }
 

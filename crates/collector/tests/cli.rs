@@ -338,6 +338,27 @@ fn a_file_in_place_of_the_source_folder_is_named() {
 }
 
 #[test]
+fn a_source_folder_that_is_a_link_to_nowhere_is_named() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let raw = site.dir.path().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw folder");
+    std::os::unix::fs::symlink("usgs", raw.join("usgs")).expect("a link to itself");
+    let output = collector(&site)
+        .arg("--force")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "raw/usgs is a symbolic link that leads nowhere (a loop, or its target is gone)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
