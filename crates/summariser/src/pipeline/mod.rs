@@ -1,24 +1,26 @@
 //! One source's landed files, oldest first, in batches: read and merge the files, write what
 //! changed, recompute the touched hours, load the run metrics, and only then delete the files.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
-use mongodb::bson::Document;
 use releve::rawfile::LandingOrder;
-use releve::store::run_document;
-use releve::{RawFileName, RawFileRole, RunMetrics, Source, rawfile};
+use releve::{RawFileName, RawFileRole, Source, rawfile};
 use tracing::{debug, warn};
 
 use crate::batch::Batch;
-use crate::database::Unstorable;
 use crate::landed::{self, LandedFile, ReadError};
 use crate::{
-    Failure, SourceReport, SummariseError, crash, database, plan, progress, quarantine, rejected,
+    Failure, SourceReport, SummariseError, database, plan, progress, quarantine, rejected,
 };
+
+mod disposal;
+mod runs;
+
+use disposal::{delete_done, hold_back, set_aside};
+use runs::load_runs;
 
 /// A batch is written once its files hold this many bytes; a file that would take a batch past
 /// it starts the next one (a larger file makes a batch alone).
@@ -208,34 +210,6 @@ fn read_or_wait(
     read
 }
 
-/// What becomes of a file that could not be read: quarantined when its content is refused,
-/// left in place for the next run when it could not be read.
-fn set_aside(raw_dir: &Path, path: PathBuf, err: ReadError) -> Failure {
-    match err {
-        ReadError::Refused(reason) => refused(raw_dir, path, &reason),
-        ReadError::Io(err) => unreadable(path, &err),
-    }
-}
-
-/// Quarantines a file that cannot be summarised; the failure says where it went. The reason
-/// is folded onto one line (some library errors span several).
-fn refused(raw_dir: &Path, path: PathBuf, reason: &str) -> Failure {
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-    match quarantine::quarantine(raw_dir, &path, &reason) {
-        Ok(moved) => Failure {
-            file: path,
-            reason,
-            moved_to: Some(moved),
-        },
-        Err(err) => Failure::in_place(path, format!("{reason}; could not be quarantined: {err}")),
-    }
-}
-
-/// A file that could not be read; it stays in place for the next run.
-fn unreadable(path: PathBuf, err: &std::io::Error) -> Failure {
-    Failure::in_place(path, format!("cannot read: {err}"))
-}
-
 async fn flush(
     db: &Database,
     raw_dir: &Path,
@@ -310,111 +284,4 @@ async fn flush(
     delete_done(raw_dir, done, report);
     debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
     Ok(())
-}
-
-/// Loads the batch's run metrics into `runs`; returns the metrics files loaded.
-async fn load_runs<'b>(
-    db: &Database,
-    raw_dir: &Path,
-    source: &Source,
-    batch: &'b Batch,
-    report: &mut SourceReport,
-) -> Result<Vec<&'b RawFileName>, SummariseError> {
-    let mut loaded = Vec::new();
-    let mut runs = Vec::new();
-    for name in &batch.metrics_files {
-        if let Some(run) = read_run(raw_dir, name, report) {
-            loaded.push(name);
-            runs.push(run);
-        }
-    }
-    database::load_runs(db, &source.name, runs).await?;
-    Ok(loaded)
-}
-
-/// Deletes the files whose content MongoDB acknowledged.
-fn delete_done<'b>(
-    raw_dir: &Path,
-    done: impl Iterator<Item = &'b RawFileName>,
-    report: &mut SourceReport,
-) {
-    for name in done {
-        let path = name.path_in(raw_dir);
-        match fs::remove_file(&path) {
-            Ok(()) => report.files_done += 1,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => report.failures.push(Failure::in_place(
-                path,
-                format!("summarised but cannot be deleted: {err}"),
-            )),
-        }
-        crash::passed("file-deleted");
-    }
-}
-
-/// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
-/// them: what they hold is not all acknowledged. The batch's earlier files holding versions
-/// those replaced stay in place for the next run, which stores them (no version of theirs is
-/// stored). Returns the indexes in the batch of the files kept, either way.
-fn hold_back(
-    raw_dir: &Path,
-    batch: &Batch,
-    mut unstorable: Vec<Unstorable>,
-    report: &mut SourceReport,
-) -> BTreeSet<usize> {
-    // Per file: how many of its records cannot be stored, and the first of them in words
-    // (the same one whatever order the batch was written in).
-    unstorable.sort_by(|a, b| a.record.cmp(&b.record));
-    let mut per_file: BTreeMap<usize, (usize, &Unstorable)> = BTreeMap::new();
-    for record in &unstorable {
-        per_file.entry(record.file).or_insert((0, record)).0 += 1;
-    }
-    let mut superseding: BTreeMap<usize, &Unstorable> = BTreeMap::new();
-    for record in &unstorable {
-        for file in &record.superseded {
-            superseding.entry(*file).or_insert(record);
-        }
-    }
-    for (index, (count, example)) in &per_file {
-        let reason = format!(
-            "{count} record(s) MongoDB cannot store, among them {}: {}",
-            example.record, example.reason
-        );
-        let path = batch.data_files[*index].path_in(raw_dir);
-        report.failures.push(refused(raw_dir, path, &reason));
-    }
-    for (index, later) in &superseding {
-        if per_file.contains_key(index) {
-            continue;
-        }
-        let reason = format!(
-            "kept for the next run, which stores it: it holds an earlier version of {}, whose version in {} MongoDB cannot store",
-            later.record,
-            batch.data_files[later.file].file_name()
-        );
-        let path = batch.data_files[*index].path_in(raw_dir);
-        report.failures.push(Failure::in_place(path, reason));
-    }
-    per_file
-        .into_keys()
-        .chain(superseding.into_keys())
-        .collect()
-}
-
-/// A metrics file as its `runs` document, or `None` when the file is gone, is not a run
-/// MongoDB can store (quarantined) or cannot be read (left for the next run).
-fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Option<Document> {
-    let path = name.path_in(raw_dir);
-    let parsed = fs::read(&path).map_err(ReadError::Io).and_then(|bytes| {
-        let metrics = serde_json::from_slice::<RunMetrics>(&bytes)
-            .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))?;
-        run_document(&metrics)
-            .map_err(|err| ReadError::Refused(format!("run metrics MongoDB cannot store: {err}")))
-    });
-    match parsed {
-        Ok(run) => return Some(run),
-        Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(err) => report.failures.push(set_aside(raw_dir, path, err)),
-    }
-    None
 }

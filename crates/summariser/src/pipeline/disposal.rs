@@ -1,0 +1,110 @@
+//! What becomes of a batch's files: deleted once MongoDB acknowledged what they hold,
+//! quarantined when their content is refused, or left in place for the next run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use releve::RawFileName;
+
+use crate::batch::Batch;
+use crate::database::Unstorable;
+use crate::landed::ReadError;
+use crate::{Failure, SourceReport, crash, quarantine};
+
+/// What becomes of a file that could not be read: quarantined when its content is refused,
+/// left in place for the next run when it could not be read.
+pub(super) fn set_aside(raw_dir: &Path, path: PathBuf, err: ReadError) -> Failure {
+    match err {
+        ReadError::Refused(reason) => refused(raw_dir, path, &reason),
+        ReadError::Io(err) => unreadable(path, &err),
+    }
+}
+
+/// Quarantines a file that cannot be summarised; the failure says where it went. The reason
+/// is folded onto one line (some library errors span several).
+fn refused(raw_dir: &Path, path: PathBuf, reason: &str) -> Failure {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    match quarantine::quarantine(raw_dir, &path, &reason) {
+        Ok(moved) => Failure {
+            file: path,
+            reason,
+            moved_to: Some(moved),
+        },
+        Err(err) => Failure::in_place(path, format!("{reason}; could not be quarantined: {err}")),
+    }
+}
+
+/// A file that could not be read; it stays in place for the next run.
+fn unreadable(path: PathBuf, err: &std::io::Error) -> Failure {
+    Failure::in_place(path, format!("cannot read: {err}"))
+}
+
+/// Deletes the files whose content MongoDB acknowledged.
+pub(super) fn delete_done<'b>(
+    raw_dir: &Path,
+    done: impl Iterator<Item = &'b RawFileName>,
+    report: &mut SourceReport,
+) {
+    for name in done {
+        let path = name.path_in(raw_dir);
+        match fs::remove_file(&path) {
+            Ok(()) => report.files_done += 1,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => report.failures.push(Failure::in_place(
+                path,
+                format!("summarised but cannot be deleted: {err}"),
+            )),
+        }
+        crash::passed("file-deleted");
+    }
+}
+
+/// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
+/// them: what they hold is not all acknowledged. The batch's earlier files holding versions
+/// those replaced stay in place for the next run, which stores them (no version of theirs is
+/// stored). Returns the indexes in the batch of the files kept, either way.
+pub(super) fn hold_back(
+    raw_dir: &Path,
+    batch: &Batch,
+    mut unstorable: Vec<Unstorable>,
+    report: &mut SourceReport,
+) -> BTreeSet<usize> {
+    // Per file: how many of its records cannot be stored, and the first of them in words
+    // (the same one whatever order the batch was written in).
+    unstorable.sort_by(|a, b| a.record.cmp(&b.record));
+    let mut per_file: BTreeMap<usize, (usize, &Unstorable)> = BTreeMap::new();
+    for record in &unstorable {
+        per_file.entry(record.file).or_insert((0, record)).0 += 1;
+    }
+    let mut superseding: BTreeMap<usize, &Unstorable> = BTreeMap::new();
+    for record in &unstorable {
+        for file in &record.superseded {
+            superseding.entry(*file).or_insert(record);
+        }
+    }
+    for (index, (count, example)) in &per_file {
+        let reason = format!(
+            "{count} record(s) MongoDB cannot store, among them {}: {}",
+            example.record, example.reason
+        );
+        let path = batch.data_files[*index].path_in(raw_dir);
+        report.failures.push(refused(raw_dir, path, &reason));
+    }
+    for (index, later) in &superseding {
+        if per_file.contains_key(index) {
+            continue;
+        }
+        let reason = format!(
+            "kept for the next run, which stores it: it holds an earlier version of {}, whose version in {} MongoDB cannot store",
+            later.record,
+            batch.data_files[later.file].file_name()
+        );
+        let path = batch.data_files[*index].path_in(raw_dir);
+        report.failures.push(Failure::in_place(path, reason));
+    }
+    per_file
+        .into_keys()
+        .chain(superseding.into_keys())
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! The batch's run metrics, loaded into `runs`.
+
+use std::fs;
+use std::path::Path;
+
+use mongodb::Database;
+use mongodb::bson::Document;
+use releve::store::run_document;
+use releve::{RawFileName, RunMetrics, Source};
+
+use super::disposal::set_aside;
+use crate::batch::Batch;
+use crate::landed::ReadError;
+use crate::{SourceReport, SummariseError, database};
+
+/// Loads the batch's run metrics into `runs`; returns the metrics files loaded.
+pub(super) async fn load_runs<'b>(
+    db: &Database,
+    raw_dir: &Path,
+    source: &Source,
+    batch: &'b Batch,
+    report: &mut SourceReport,
+) -> Result<Vec<&'b RawFileName>, SummariseError> {
+    let mut loaded = Vec::new();
+    let mut runs = Vec::new();
+    for name in &batch.metrics_files {
+        if let Some(run) = read_run(raw_dir, name, report) {
+            loaded.push(name);
+            runs.push(run);
+        }
+    }
+    database::load_runs(db, &source.name, runs).await?;
+    Ok(loaded)
+}
+
+/// A metrics file as its `runs` document, or `None` when the file is gone, is not a run
+/// MongoDB can store (quarantined) or cannot be read (left for the next run).
+fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Option<Document> {
+    let path = name.path_in(raw_dir);
+    let parsed = fs::read(&path).map_err(ReadError::Io).and_then(|bytes| {
+        let metrics = serde_json::from_slice::<RunMetrics>(&bytes)
+            .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))?;
+        run_document(&metrics)
+            .map_err(|err| ReadError::Refused(format!("run metrics MongoDB cannot store: {err}")))
+    });
+    match parsed {
+        Ok(run) => return Some(run),
+        Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => report.failures.push(set_aside(raw_dir, path, err)),
+    }
+    None
+}
