@@ -22,6 +22,11 @@ pub fn with_unit(source: &Source, field: &str) -> String {
     }
 }
 
+/// What follows a value of that unit: ` hPa`, or nothing.
+pub fn after_value(unit: Option<&str>) -> String {
+    unit.map(|unit| format!(" {unit}")).unwrap_or_default()
+}
+
 /// `12345` → `12,345`.
 pub fn grouped(n: impl Into<i128>) -> String {
     let n: i128 = n.into();

@@ -1,6 +1,7 @@
 //! The report itself: the cover with the health summary, the source catalogue, the pages of
 //! each source and the completeness section, laid out on A4 pages from what MongoDB holds.
 
+mod map_page;
 mod quality;
 mod source_pages;
 

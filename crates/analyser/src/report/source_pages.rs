@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use releve::Source;
-use releve::store::{BoundingBox, HourlySummary, chrono_date};
+use releve::store::{HourlySummary, chrono_date};
 
-use crate::charts::{self, ChartError, ColourKey, HourBand, MapFrame, TimeAxis, px};
-use crate::format::{counted, grouped, unit_of, value, values_apart, with_unit};
+use super::map_page::map_chart;
+use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
+use crate::format::{after_value, counted, unit_of, values_apart};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
-use crate::query::{Positions, SourceData};
+use crate::query::SourceData;
 
 /// Category values shown per field.
 const TOP_VALUES: usize = 10;
@@ -234,177 +235,4 @@ fn category_chart(
         doc.chart(chart, &[&caption]);
     }
     Ok(())
-}
-
-fn map_chart(
-    doc: &mut ReportDocument,
-    source: &Source,
-    positions: &Positions,
-    hourly: &[HourlySummary],
-    summarised: i64,
-) -> Result<(), ChartError> {
-    let configured = source.map_frame.map(charts::configured_frame);
-    let framed = charts::frame_positions(&positions.points, configured);
-    let shown = framed.shown.as_slice();
-    let gone = no_longer_stored(source, positions.records, summarised);
-    let title = match gone {
-        None => format!(
-            "Positions of the period's records ({} drawn, {})",
-            counted(shown.len() as u64, "position"),
-            counted(positions.records, "record")
-        ),
-        Some(_) => format!(
-            "Positions of the period's records still stored ({} drawn, {})",
-            counted(shown.len() as u64, "position"),
-            counted(positions.records, "record")
-        ),
-    };
-    if shown.is_empty() && framed.outside.is_empty() {
-        doc.heading(&title, 10.0, 8.0);
-        match gone {
-            Some(gone) if positions.records == 0 => {
-                doc.paragraph(&gone, BODY, false, Ink::MUTED);
-            }
-            _ => {
-                doc.paragraph(
-                    "No positioned record in this period.",
-                    BODY,
-                    false,
-                    Ink::ALERT,
-                );
-                if let Some(gone) = gone {
-                    doc.paragraph(&gone, BODY, false, Ink::MUTED);
-                }
-            }
-        }
-        return Ok(());
-    }
-    let (map_frame, frame) = match (configured, framed.outside_extent()) {
-        (None, _) => (
-            MapFrame::Data {
-                outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
-            },
-            if charts::across_antimeridian(shown) {
-                "Frame: around the positions, across the 180° meridian.".to_owned()
-            } else {
-                "Frame: bounding box of the hourly summaries.".to_owned()
-            },
-        ),
-        (Some(configured), None) => (
-            MapFrame::Configured(configured),
-            format!("Frame: the source's map_frame{}.", across(configured)),
-        ),
-        (Some(configured), Some(outside)) => (
-            MapFrame::Configured(configured),
-            format!(
-                "Frame: the source's map_frame{}; {} outside it (longitude {}, latitude {}) not drawn.",
-                across(configured),
-                counted(
-                    framed.outside.len() as u64,
-                    if positions.sampled_every > 1 {
-                        "sampled position"
-                    } else {
-                        "position"
-                    }
-                ),
-                degrees(outside.min_lon, outside.max_lon),
-                degrees(outside.min_lat, outside.max_lat)
-            ),
-        ),
-    };
-    let field = source
-        .numeric
-        .first()
-        .map(|field| with_unit(source, field.as_str()));
-    let chart = charts::position_map(
-        shown,
-        map_frame,
-        field.as_deref().map(|field| ColourKey { field }),
-        &title,
-        (px(CONTENT_WIDTH), px(105.0)),
-    )?;
-    let legend = match source.numeric.first() {
-        // Nothing drawn: the frame sentence says why.
-        _ if shown.is_empty() => String::new(),
-        Some(field) => {
-            let values = shown.iter().filter_map(|p| p.value);
-            let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
-            let unit = after_value(unit_of(source, field.as_str()));
-            let missing = match shown.iter().any(|p| p.value.is_none()) {
-                false => "",
-                true if source.plausible.contains_key(field.as_str()) => {
-                    "; grey: no value, or an implausible one"
-                }
-                true => "; grey: no value",
-            };
-            if low == high {
-                format!("Every point holds {field} = {}{unit}{missing}.", value(low))
-            } else if low < high {
-                let [low, high] = values_apart([low, high]);
-                format!(
-                    "Points coloured from violet through teal to green and sized by {field}: {low}{unit} to {high}{unit}{missing}."
-                )
-            } else if source.plausible.contains_key(field.as_str()) {
-                format!("No record holds a plausible {field}; points in grey.")
-            } else {
-                format!("No record holds {field}; points in grey.")
-            }
-        }
-        None => String::new(),
-    };
-    let mut captions = vec![[legend, frame].join(" ").trim().to_owned()];
-    captions.extend(gone);
-    if positions.sampled_every > 1 {
-        captions.push(format!(
-            "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours.",
-            positions.sampled_every,
-            counted(positions.records, "record")
-        ));
-    }
-    let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
-    doc.chart(chart, &captions);
-    Ok(())
-}
-
-/// The map's sentence for the period's records its hourly summaries count but `records` no
-/// longer holds: those `keep_days` dropped as they aged (the summaries stay), which the map
-/// cannot draw.
-fn no_longer_stored(source: &Source, stored: u64, summarised: i64) -> Option<String> {
-    let summarised = u64::try_from(summarised).unwrap_or(0);
-    let gone = summarised.checked_sub(stored).filter(|gone| *gone > 0)?;
-    let gone = grouped(i128::from(gone));
-    let of = counted(summarised, "record");
-    Some(match source.keep_days {
-        Some(days) => format!(
-            "{gone} of the period's {of} are no longer stored: keep_days = {days} drops a record from MongoDB once it is {} old (the hourly summaries keep them); not drawn.",
-            counted(u64::from(days), "day")
-        ),
-        None => format!(
-            "{gone} of the period's {of} counted by the hourly summaries are not in `records`: not drawn."
-        ),
-    })
-}
-
-/// `, across the 180° meridian` when the configured frame runs across it, for its caption.
-fn across(frame: BoundingBox) -> &'static str {
-    if charts::frames_across_antimeridian(&frame) {
-        ", across the 180° meridian"
-    } else {
-        ""
-    }
-}
-
-/// Longitudes or latitudes from `low` to `high` in a caption: `-61.5° to 55.5°`, or `55.5°`.
-fn degrees(low: f64, high: f64) -> String {
-    let (low, high) = (format!("{low:.1}°"), format!("{high:.1}°"));
-    if low == high {
-        low
-    } else {
-        format!("{low} to {high}")
-    }
-}
-
-/// What follows a value of that unit: ` hPa`, or nothing.
-fn after_value(unit: Option<&str>) -> String {
-    unit.map(|unit| format!(" {unit}")).unwrap_or_default()
 }
