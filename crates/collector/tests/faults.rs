@@ -439,11 +439,12 @@ async fn a_timeout_longer_than_the_time_left_still_lets_quick_failures_retry() {
 
 #[tokio::test]
 async fn a_retry_ends_by_the_deadline_however_long_the_timeout() {
-    // Hangs for 5 s each time: the first attempt times out at 2 s (its own limit), the
-    // retry is cut to the 1.5 s left, and no third attempt fits.
-    let hung = Fault(200, vec![], "{}", 5000);
+    // Hangs for 10 s each time: the first attempt times out at 3 s (its own limit), the
+    // retry is cut to the 2.5 s left, and no third attempt fits. A first timeout up to 1.5 s
+    // late (a loaded machine) still leaves the retry its least second.
+    let hung = Fault(200, vec![], "{}", 10_000);
     let (server, calls) = faulty_feed(vec![hung; 5]);
-    let client = client_due_in(2000, 3500);
+    let client = client_due_in(3000, 5500);
     let err = ask_feed(&client, &server)
         .await
         .expect_err("the server hangs");
