@@ -100,7 +100,7 @@ impl Site {
     }
 
     fn status(&self, uri: &str, database: &str) -> Output {
-        Command::new(testkit::binary("analyser"))
+        Command::new(env!("CARGO_BIN_EXE_analyser"))
             .current_dir(self.dir.path())
             .args(["status", "--mongodb-uri", uri, "--database", database])
             .env_remove("MONGODB_URI")

@@ -18,7 +18,7 @@ use testkit::http::LocalServer;
 
 /// The real `collector` binary, to run in `site`'s folder.
 fn collector(site: &Site) -> Command {
-    let mut command = Command::new(testkit::binary("collector"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
     command.current_dir(site.dir.path());
     command
 }

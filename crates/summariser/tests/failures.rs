@@ -310,7 +310,7 @@ async fn the_mongodb_uri_of_dot_env_is_used() {
     );
     let uri = testkit::MongoServer::shared().uri();
     std::fs::write(ws.dir.path().join(".env"), format!("MONGODB_URI={uri}\n")).expect(".env");
-    let output = std::process::Command::new(testkit::binary("summariser"))
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
         .current_dir(ws.dir.path())
         .args(["--database", &ws.database])
         .env_remove("MONGODB_URI")
@@ -325,7 +325,7 @@ async fn the_mongodb_uri_of_dot_env_is_used() {
         "MONGODB_URI=mongodb://u:pa$word@x\n",
     )
     .expect(".env");
-    let output = std::process::Command::new(testkit::binary("summariser"))
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
         .current_dir(ws.dir.path())
         .env_remove("MONGODB_URI")
         .output()

@@ -21,8 +21,12 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// The path of one of the workspace's binaries (`collector`, `summariser`, `analyser`),
-/// built by `cargo build --workspace` before the tests run.
+/// The path of one of the workspace's binaries (`collector`, `summariser`, `analyser`) for a
+/// test of another package, which cargo does not build them for: built by `cargo test
+/// --workspace` (or `cargo build --workspace`) before the tests run. A test of the binary's
+/// own package uses `env!("CARGO_BIN_EXE_<name>")` instead. Missing, or older than a source
+/// file of the workspace (`cargo test -p testkit` after an edit), is a failure rather than a
+/// test of yesterday's binary.
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -30,12 +34,55 @@ pub fn binary(name: &str) -> PathBuf {
         dir.pop();
     }
     let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build --workspace` before the tests",
-        path.display()
-    );
+    let built = std::fs::metadata(&path).and_then(|meta| meta.modified());
+    let Ok(built) = built else {
+        panic!(
+            "{} is missing: run `cargo build --workspace` before the tests",
+            path.display()
+        );
+    };
+    // What the binary is built from: its crate's sources and the shared library's.
+    let crates = workspace_root().join("crates");
+    let newest = [crates.join(name).join("src"), crates.join("releve/src")]
+        .iter()
+        .filter_map(|dir| newest_source(dir))
+        .max();
+    if let Some(newer) = newest.filter(|(edited, _)| *edited > built) {
+        panic!(
+            "{} is older than {}: run `cargo build --workspace` (or `cargo test --workspace`)",
+            path.display(),
+            newer.1.display()
+        );
+    }
     path
+}
+
+/// The most recently modified `.rs` file under `dir`, with its time.
+fn newest_source(dir: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let candidate = if kind.is_dir() {
+            newest_source(&path)
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .ok()
+                .map(|t| (t, path))
+        } else {
+            None
+        };
+        if let Some(candidate) = candidate
+            && newest.as_ref().is_none_or(|(time, _)| candidate.0 > *time)
+        {
+            newest = Some(candidate);
+        }
+    }
+    newest
 }
 
 /// A running local MongoDB-compatible server shared by the tests of one process.

@@ -33,7 +33,7 @@ pub fn write_executable(path: &Path, text: &str) {
 
 /// Runs the real `analyser` in `dir` with `args`.
 pub fn analyser(dir: &Path, args: &[&str]) -> Output {
-    Command::new(testkit::binary("analyser"))
+    Command::new(env!("CARGO_BIN_EXE_analyser"))
         .current_dir(dir)
         .args(args)
         .env_remove("MONGODB_URI")

@@ -106,7 +106,7 @@ impl Workspace {
 
     /// The real binary on this workspace's configuration and raw folder, against `uri`.
     pub fn command(&self, uri: &str) -> Command {
-        let mut command = Command::new(testkit::binary("summariser"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_summariser"));
         command
             .current_dir(self.dir.path())
             .args(["--config", "sources.toml", "--raw-dir", "raw"])
