@@ -85,12 +85,15 @@ pub async fn run_source(
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
-    let _lock = match take_lock(source, raw_dir) {
-        Ok(lock) => lock,
+    let (_lock, mut state) = match off_the_runtime(|| {
+        let lock = take_lock(source, raw_dir)?;
+        let mut state = SourceState::load(raw_dir, source);
+        forget_future_runs(source, raw_dir, &mut state);
+        Ok((lock, state))
+    }) {
+        Ok(taken) => taken,
         Err(verdict) => return verdict,
     };
-    let mut state = SourceState::load(raw_dir, source);
-    forget_future_runs(source, raw_dir, &mut state);
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
         return verdict;
@@ -100,9 +103,9 @@ pub async fn run_source(
     }
     let settings = &this_source;
     // Only before a landing: a run that is not due reads nothing more than its state.
-    remove_orphan_temps(source, raw_dir);
+    off_the_runtime(|| remove_orphan_temps(source, raw_dir));
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
-    if let Err(err) = state.save(raw_dir, &source.name) {
+    if let Err(err) = off_the_runtime(|| state.save(raw_dir, &source.name)) {
         // The state saved before stays: deleting it would lose the days a per-day source
         // landed and an incremental source's cursor, which the landed files, once summarised,
         // no longer tell.
@@ -263,7 +266,9 @@ async fn collect_and_land(
     }
     let counts = ctx.client.counts();
     match collected {
-        Ok(collected) => land(source, settings, state, started, counts, collected),
+        Ok(collected) => {
+            off_the_runtime(|| land(source, settings, state, started, counts, collected))
+        }
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
             let failure = Failure {
@@ -272,9 +277,20 @@ async fn collect_and_land(
                 day: settings.day_of(source),
                 announced: ctx.announced(),
             };
-            record_failure(source, raw_dir, state, started, counts, failure);
+            off_the_runtime(|| record_failure(source, raw_dir, state, started, counts, failure));
             SourceResult::Failed(reason)
         }
+    }
+}
+
+/// Runs `work`, file writes and syncs that may block for a while on a busy disk, without
+/// holding up the other sources' requests and timers: on the collector's multi-threaded
+/// runtime its worker hands them to another thread meanwhile. Elsewhere (a single-threaded
+/// test runtime) it simply runs.
+fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|runtime| runtime.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
     }
 }
 
