@@ -147,7 +147,7 @@ fn projection(source: &Source) -> Document {
                 .iter()
                 .map(String::as_str)
                 .take_while(|segment| {
-                    !segment.bytes().all(|b| b.is_ascii_digit()) && !segment.starts_with('$')
+                    releve::record::array_index(segment).is_none() && !segment.starts_with('$')
                 })
                 .collect()
         })

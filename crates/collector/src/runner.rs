@@ -201,13 +201,7 @@ fn remove_orphan_temps(source: &Source, raw_dir: &Path) {
 fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Option<SourceResult> {
     let backfill = settings.since.is_some() && sources::incremental(source);
     if !settings.force && !backfill {
-        match due(
-            source,
-            sources::per_day(source),
-            state,
-            settings.day,
-            Utc::now(),
-        ) {
+        match due(source, state, settings.day, Utc::now()) {
             Due::Now => {}
             Due::NotBefore(next) => {
                 tracing::debug!(source = %source.name, next = %next, "Source not due yet.");

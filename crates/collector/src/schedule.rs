@@ -74,13 +74,7 @@ pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<
 }
 
 /// Decides whether `source` is due at `now`.
-pub fn due(
-    source: &Source,
-    per_day: bool,
-    state: &SourceState,
-    day: NaiveDate,
-    now: DateTime<Utc>,
-) -> Due {
+pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
     let every = source.every.as_chrono();
     if state.last_error.is_some()
         && let Some(attempt) = state.last_attempt
@@ -101,7 +95,7 @@ pub fn due(
             return Due::NotBefore(retry);
         }
     }
-    if per_day {
+    if crate::sources::per_day(source) {
         return if state.days.contains(&day) {
             Due::DayLanded(day)
         } else {
@@ -126,10 +120,20 @@ mod tests {
     use super::*;
 
     fn source(every: &str) -> Source {
-        let text = format!(
+        configured(&format!(
             "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
-        );
-        releve::Config::parse(&text, std::path::Path::new("sources.toml"))
+        ))
+    }
+
+    /// A source that collects by day (France Travail).
+    fn per_day_source() -> Source {
+        configured(
+            "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://x/search\"\ntoken_url = \"http://x/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+        )
+    }
+
+    fn configured(text: &str) -> Source {
+        releve::Config::parse(text, std::path::Path::new("sources.toml"))
             .expect("valid config")
             .sources
             .remove(0)
@@ -155,14 +159,14 @@ mod tests {
         let mut state = SourceState::default();
         state.succeeded(at(8, 0, 1), at(8, 0, 3), None, None);
         let day = at(0, 0, 0).date_naive();
-        assert_eq!(due(&usgs, false, &state, day, at(8, 0, 59)), Due::Now);
+        assert_eq!(due(&usgs, &state, day, at(8, 0, 59)), Due::Now);
         assert_eq!(
-            due(&usgs, false, &state, day, at(8, 0, 30)),
+            due(&usgs, &state, day, at(8, 0, 30)),
             Due::NotBefore(at(8, 0, 55)),
             "a minute after the last start, less 6 s of tolerance"
         );
         assert_eq!(
-            due(&usgs, false, &state, day, at(8, 0, 55)),
+            due(&usgs, &state, day, at(8, 0, 55)),
             Due::Now,
             "due from the time it says"
         );
@@ -170,43 +174,40 @@ mod tests {
 
     #[test]
     fn a_daily_source_is_due_until_its_day_lands() {
-        let daily = source("1d");
+        let daily = per_day_source();
         let mut state = SourceState::default();
         let day = at(0, 0, 0).date_naive();
-        assert_eq!(due(&daily, true, &state, day, at(8, 0, 0)), Due::Now);
+        assert_eq!(due(&daily, &state, day, at(8, 0, 0)), Due::Now);
         state.succeeded(at(8, 0, 0), at(8, 4, 0), None, Some(day));
-        assert_eq!(
-            due(&daily, true, &state, day, at(9, 0, 0)),
-            Due::DayLanded(day)
-        );
+        assert_eq!(due(&daily, &state, day, at(9, 0, 0)), Due::DayLanded(day));
     }
 
     #[test]
     fn a_failing_source_waits_before_trying_again() {
         let day = at(0, 0, 0).date_naive();
-        let daily = source("1d");
+        let daily = per_day_source();
         let mut state = SourceState::default();
         state.failed(at(8, 0, 0), "HTTP 503", None);
         assert_eq!(
-            due(&daily, true, &state, day, at(8, 1, 0)),
+            due(&daily, &state, day, at(8, 1, 0)),
             Due::NotBefore(at(8, 14, 30)),
             "a per-day source does not retry every minute"
         );
-        assert_eq!(due(&daily, true, &state, day, at(8, 14, 30)), Due::Now);
+        assert_eq!(due(&daily, &state, day, at(8, 14, 30)), Due::Now);
 
         let hourly = source("1h");
         assert_eq!(
-            due(&hourly, false, &state, day, at(8, 10, 0)),
+            due(&hourly, &state, day, at(8, 10, 0)),
             Due::NotBefore(at(8, 14, 30))
         );
         let minutely = source("1m");
-        assert_eq!(due(&minutely, false, &state, day, at(8, 0, 59)), Due::Now);
+        assert_eq!(due(&minutely, &state, day, at(8, 0, 59)), Due::Now);
         // Failing again and again, it waits longer each time, 15 minutes at most.
         let mut failing = SourceState::default();
         let mut waits = Vec::new();
         for _ in 0..6 {
             failing.failed(at(8, 0, 0), "HTTP 429", None);
-            match due(&minutely, false, &failing, day, at(8, 0, 0)) {
+            match due(&minutely, &failing, day, at(8, 0, 0)) {
                 Due::NotBefore(next) => waits.push((next - at(8, 0, 0)).num_seconds()),
                 other => panic!("{other:?}"),
             }
@@ -219,27 +220,27 @@ mod tests {
         failing.succeeded(at(8, 30, 0), at(8, 30, 5), None, None);
         failing.failed(at(8, 31, 0), "HTTP 429", None);
         assert_eq!(
-            due(&minutely, false, &failing, day, at(8, 31, 0)),
+            due(&minutely, &failing, day, at(8, 31, 0)),
             Due::NotBefore(at(8, 31, 54)),
             "a success starts the count again"
         );
 
         state.paused_until = Some(at(23, 59, 59) + TimeDelta::seconds(1));
         assert_eq!(
-            due(&minutely, false, &state, day, at(8, 1, 0)),
+            due(&minutely, &state, day, at(8, 1, 0)),
             Due::NotBefore(at(23, 59, 59) + TimeDelta::seconds(1)),
             "an exhausted quota pauses the source until it resets"
         );
         state.paused_until = Some(at(8, 0, 0) + TimeDelta::days(30));
         assert_eq!(
-            due(&minutely, false, &state, day, at(8, 1, 0)),
+            due(&minutely, &state, day, at(8, 1, 0)),
             Due::NotBefore(at(8, 0, 0) + TimeDelta::days(1)),
             "a pause lasts a day at most"
         );
 
         state.succeeded(at(8, 20, 0), at(8, 20, 5), None, None);
         assert_eq!(
-            due(&hourly, false, &state, day, at(8, 30, 0)),
+            due(&hourly, &state, day, at(8, 30, 0)),
             Due::NotBefore(at(9, 19, 30)),
             "a success clears the failure"
         );
