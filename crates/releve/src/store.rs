@@ -109,7 +109,8 @@ fn without_nested_fields(text: &str) -> String {
 }
 
 impl StoreError {
-    /// Wraps a driver error with what was being done.
+    /// Wraps a driver error with what was being done. The text is built when this is called:
+    /// in a loop, call it only on failure (`.map_err(|err| action()(err))`).
     pub fn command(action: impl Into<String>) -> impl FnOnce(mongodb::error::Error) -> StoreError {
         let action = action.into();
         move |cause| StoreError::Command { action, cause }

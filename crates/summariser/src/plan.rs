@@ -240,7 +240,7 @@ async fn stored_versions(
             .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
             .await
             .map_err(action())?;
-        while let Some(document) = cursor.try_next().await.map_err(action())? {
+        while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
             if let Ok(key) = document.get_str("key") {
                 let found = stored_version(&document).map_or_else(
                     || Stored::Unreadable {
@@ -276,7 +276,7 @@ async fn count_per_hour(
             .projection(doc! {"_id": 0, "hour": 1})
             .await
             .map_err(action())?;
-        while let Some(document) = cursor.try_next().await.map_err(action())? {
+        while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
             if let Ok(hour) = document.get_datetime("hour") {
                 *counts.entry(chrono_date(*hour)).or_default() += 1;
             }

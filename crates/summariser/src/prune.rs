@@ -101,11 +101,10 @@ impl<'de> Visitor<'de> for Prune<'_> {
         let mut kept = Vec::new();
         let mut index = 0usize;
         loop {
-            let wanted = self
-                .0
-                .children
-                .get(&index.to_string())
-                .filter(|_| last_wanted.is_some_and(|last| index <= last));
+            // Past the last index wanted, no element is looked up (nor its index written).
+            let wanted = last_wanted
+                .filter(|last| index <= *last)
+                .and_then(|_| self.0.children.get(&index.to_string()));
             let more = match wanted {
                 Some(child) => match seq.next_element_seed(Prune(child))? {
                     Some(value) => {

@@ -89,7 +89,7 @@ pub async fn keep_records(
             .projection(doc! {"hash": 1, "_id": 0})
             .await
             .map_err(action())?;
-        while let Some(document) = stored.try_next().await.map_err(action())? {
+        while let Some(document) = stored.try_next().await.map_err(|err| action()(err))? {
             if let Ok(hash) = document.get_str("hash") {
                 kept.insert(hash.to_owned());
             }

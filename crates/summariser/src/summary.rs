@@ -140,7 +140,13 @@ impl HourBucket {
         }
         for (fold, value) in self.categories.iter_mut().zip(&facts.categories) {
             match value {
-                Some(v) => *fold.counts.entry(v.clone()).or_insert(0) += 1,
+                // The value is copied once, when first seen.
+                Some(v) => match fold.counts.get_mut(v.as_str()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        fold.counts.insert(v.clone(), 1);
+                    }
+                },
                 None => fold.nulls += 1,
             }
         }

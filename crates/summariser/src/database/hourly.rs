@@ -67,7 +67,7 @@ async fn read_hours(
         .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
         .await
         .map_err(action())?;
-    while let Some(document) = cursor.try_next().await.map_err(action())? {
+    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
         let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour")) else {
             continue;
         };

@@ -14,7 +14,7 @@ pub async fn pending_hours(
         .await
         .map_err(action())?;
     let mut hours = BTreeSet::new();
-    while let Some(document) = cursor.try_next().await.map_err(action())? {
+    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
         if let Ok(hour) = document.get_datetime("hour") {
             hours.insert(chrono_date(*hour));
         }

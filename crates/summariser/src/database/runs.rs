@@ -25,7 +25,7 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         .await
         .map_err(action())?;
     let mut loaded = HashSet::new();
-    while let Some(document) = cursor.try_next().await.map_err(action())? {
+    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
         loaded.extend(identity(&document));
     }
     let documents: Vec<Document> = runs
