@@ -228,6 +228,12 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
 /// whole number rather than `u32`, and why a table came where a value was expected.
 fn plain_words(message: &str) -> String {
     let mut plain = message.to_owned();
+    // Keys whose own bounds are narrower than their type's.
+    for (key, rust, words) in [("keep_days", "u32", "a whole number of days, 1 or more")] {
+        if plain.contains(&format!("key `{key}`:")) {
+            plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
+        }
+    }
     for (rust, words) in [
         ("u8", "a whole number from 0 to 255"),
         ("u16", "a whole number from 0 to 65535"),
