@@ -389,6 +389,30 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    // Text that is not UTF-8: the line of a Latin-1 byte, and UTF-16 (a Windows editor's
+    // "Unicode") said as such.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("A=1\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for (content, said) in [
+        (
+            b"A=1\nFRANCE_TRAVAIL_CLIENT_SECRET=hunter\xe92\n".to_vec(),
+            "collector: .env: cannot be read: line 2 is not UTF-8 text: save the file as UTF-8",
+        ),
+        (
+            utf16,
+            "collector: .env: cannot be read: the file is UTF-16 text: save it as UTF-8",
+        ),
+    ] {
+        std::fs::write(site.dir.path().join(".env"), content).expect("write .env");
+        let output = collector(&site).output().expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with(said), "{stderr}");
+        assert!(!stderr.contains("hunter"), "{stderr}");
+    }
 }
 
 #[test]
