@@ -53,18 +53,7 @@ pub fn load() -> Result<(), DotenvError> {
         return Ok(());
     }
     let shown = ".env".to_owned();
-    let bytes = std::fs::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
-    let content = String::from_utf8(bytes).map_err(|err| {
-        // Windows editors save "Unicode" as UTF-16, which starts with its byte-order mark.
-        let utf16 = matches!(err.as_bytes(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
-        DotenvError::Read(if utf16 {
-            "the file is UTF-16 text: save it as UTF-8".to_owned()
-        } else {
-            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            format!("line {line} is not UTF-8 text: save the file as UTF-8")
-        })
-    })?;
+    let content = crate::text_file::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
     if let Some(at) = content.find('\0') {
         let line = content[..at].matches('\n').count() + 1;
         return Err(DotenvError::Nul { file: shown, line });

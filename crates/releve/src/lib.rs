@@ -14,6 +14,7 @@ pub mod record;
 pub mod record_data;
 pub mod record_key;
 pub mod store;
+pub mod text_file;
 
 pub use config::{Config, ConfigError, Every, RefusedSource, Source, SourceKind};
 pub use lock::RunLock;

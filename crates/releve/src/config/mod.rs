@@ -293,7 +293,7 @@ impl Source {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
+        let text = crate::text_file::read(path).map_err(|cause| ConfigError::Read {
             path: path.to_owned(),
             cause,
         })?;
