@@ -38,6 +38,18 @@ pub fn completeness_section(
         Ink::MUTED,
     );
     doc.gap(2.0);
+    completeness_table(doc, assessed, quarantined);
+    expected_from_notes(doc, assessed, tz);
+    alerts(doc, assessed, quarantined);
+}
+
+/// One row per source: collections expected, landed and failed, hours without data, records,
+/// coverage, retries, 429s and quarantined files.
+fn completeness_table(
+    doc: &mut ReportDocument,
+    assessed: &[(&Source, Completeness)],
+    quarantined: &Quarantined,
+) {
     let columns = vec![
         Column::text("Source", 1.15),
         Column::text("Health", 0.65),
@@ -88,25 +100,11 @@ pub fn completeness_section(
         rows,
         size: 7.5,
     });
-    let failures: Vec<String> = assessed
-        .iter()
-        .filter_map(|(source, c)| {
-            c.last_error
-                .as_ref()
-                .map(|e| format!("{}: latest failure: {e}", source.name))
-        })
-        .collect();
-    let shortfalls: Vec<String> = assessed
-        .iter()
-        .filter(|(_, c)| c.shortfall > 0)
-        .map(|(source, c)| {
-            format!(
-                "{}: {} not landed (out of reach of any query, or not served).",
-                source.name,
-                counted(c.shortfall, "announced record")
-            )
-        })
-        .collect();
+}
+
+/// For each source whose expected collections are not counted from the period's start, from
+/// when they are.
+fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)], tz: Tz) {
     for (source, c) in assessed {
         // A per-day source's first known collection is the first (UTC) day it collected.
         let first = |first: DateTime<Utc>| {
@@ -131,6 +129,34 @@ pub fn completeness_section(
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
+}
+
+/// The notes and alerts under the table: an unknown quarantine, each source's latest failure,
+/// shortfall and records the summariser dropped.
+fn alerts(
+    doc: &mut ReportDocument,
+    assessed: &[(&Source, Completeness)],
+    quarantined: &Quarantined,
+) {
+    let failures: Vec<String> = assessed
+        .iter()
+        .filter_map(|(source, c)| {
+            c.last_error
+                .as_ref()
+                .map(|e| format!("{}: latest failure: {e}", source.name))
+        })
+        .collect();
+    let shortfalls: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| c.shortfall > 0)
+        .map(|(source, c)| {
+            format!(
+                "{}: {} not landed (out of reach of any query, or not served).",
+                source.name,
+                counted(c.shortfall, "announced record")
+            )
+        })
+        .collect();
     let quarantine_note = match quarantined {
         Quarantined::NotGiven => {
             Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).")
