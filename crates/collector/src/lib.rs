@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, RawDirArgs};
-use releve::{Config, ConfigError, RefusedSource};
+use releve::{Config, ConfigError, RefusedSource, Source};
 use tokio::sync::Semaphore;
 
 pub use http::RetryPolicy;
@@ -131,6 +131,45 @@ pub async fn run(args: &Args) -> Result<Outcome, RunError> {
 pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
     http::install_tls_provider();
     let config = Config::load(&args.config.config)?;
+    check_args(args, &config)?;
+    let selected = select(args, &config);
+    let day = args
+        .date
+        .unwrap_or_else(|| Utc::now().date_naive() - TimeDelta::days(1));
+    let settings = runner::RunSettings {
+        raw_dir: args.raw_dir.raw_dir.clone(),
+        day,
+        catch_up: args.date.is_none(),
+        force: args.force,
+        since: args
+            .since
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .map(|start| start.and_utc()),
+        policy,
+    };
+    let results = run_sources(&selected, settings).await;
+    Ok(Outcome {
+        sources: results,
+        // A run of the sources named by `--source` is about them alone: it speaks of a refused
+        // table only when it bears one of those names (a later table repeating it, which the
+        // user may have meant to be the one collected).
+        refused: config
+            .refused
+            .into_iter()
+            .filter(|refused| {
+                args.sources.is_empty()
+                    || refused
+                        .name
+                        .as_ref()
+                        .is_some_and(|name| args.sources.contains(name))
+            })
+            .collect(),
+    })
+}
+
+/// Refuses what no source can be collected with: a day in the future or today, a raw folder
+/// that is a file, a `--source` naming no accepted source.
+fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
     let today = Utc::now().date_naive();
     for (flag, day) in [("since", args.since), ("date", args.date)] {
         if let Some(day) = day.filter(|day| *day > today) {
@@ -156,6 +195,12 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             },
         });
     }
+    Ok(())
+}
+
+/// The sources this run is about: those `--source` names, else the enabled ones. Says which
+/// of them a `--since` or `--date` does not apply to.
+fn select<'c>(args: &Args, config: &'c Config) -> Vec<&'c Source> {
     let selected: Vec<_> = config
         .sources
         .iter()
@@ -177,20 +222,15 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             tracing::info!(source = %source.name, "--date only applies to sources collected by day (France Travail); this one collects now, as usual.");
         }
     }
-    let day = args
-        .date
-        .unwrap_or_else(|| Utc::now().date_naive() - TimeDelta::days(1));
-    let settings = Arc::new(runner::RunSettings {
-        raw_dir: args.raw_dir.raw_dir.clone(),
-        day,
-        catch_up: args.date.is_none(),
-        force: args.force,
-        since: args
-            .since
-            .and_then(|day| day.and_hms_opt(0, 0, 0))
-            .map(|start| start.and_utc()),
-        policy,
-    });
+    selected
+}
+
+/// Runs the sources, [`CONCURRENT_SOURCES`] at a time, each to its verdict, in their order.
+async fn run_sources(
+    selected: &[&Source],
+    settings: runner::RunSettings,
+) -> Vec<(String, SourceResult)> {
+    let settings = Arc::new(settings);
     let bars = std::io::stderr()
         .is_terminal()
         .then(indicatif::MultiProgress::new);
@@ -223,23 +263,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             }
         }
     }
-    Ok(Outcome {
-        sources: results,
-        // A run of the sources named by `--source` is about them alone: it speaks of a refused
-        // table only when it bears one of those names (a later table repeating it, which the
-        // user may have meant to be the one collected).
-        refused: config
-            .refused
-            .into_iter()
-            .filter(|refused| {
-                args.sources.is_empty()
-                    || refused
-                        .name
-                        .as_ref()
-                        .is_some_and(|name| args.sources.contains(name))
-            })
-            .collect(),
-    })
+    results
 }
 
 /// True when no source was collected or failed, and some were not due: a run that looks idle.
