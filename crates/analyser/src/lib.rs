@@ -28,6 +28,7 @@ use releve::store::StoreError;
 
 use crate::cli::ReportArgs;
 use crate::period::ReportPeriod;
+use crate::query::SourceData;
 pub use crate::report::RenderError;
 use crate::report::{Quarantined, ReportInput};
 
@@ -103,42 +104,10 @@ pub async fn write_report(
     }
     let mut data = query::load(&db, config, &period).await?;
     let mut first_runs = query::first_runs(&db, config).await?;
-    let mut raw_problems = Vec::new();
-    let mut quarantined = Quarantined::NotGiven;
-    if let Some(raw_dir) = &args.raw_dir {
-        for source in &config.sources {
-            let waiting = match waiting_runs::read(raw_dir, &source.name) {
-                Ok(waiting) => waiting,
-                Err(err) => {
-                    raw_problems.push(unreadable(
-                        &raw_dir.join(&source.name),
-                        &err,
-                        "its runs not yet summarised are not counted, so its health may be out of date",
-                    ));
-                    continue;
-                }
-            };
-            if let Some(source_data) = data.get_mut(&source.name) {
-                waiting_runs::fold_into(source_data, &waiting, &period, now);
-            }
-            if let Some(first) = waiting_runs::first_collection(&waiting, source.collects_by_day())
-            {
-                let known = first_runs.entry(source.name.clone()).or_insert(first);
-                *known = (*known).min(first);
-            }
-        }
-        quarantined = match quarantine::count(raw_dir, &period) {
-            Ok(counts) => Quarantined::Counted(counts),
-            Err(err) => {
-                raw_problems.push(unreadable(
-                    &raw_dir.join(releve::rawfile::QUARANTINE_DIR),
-                    &err,
-                    "quarantined files are not counted",
-                ));
-                Quarantined::Unreadable
-            }
-        };
-    }
+    let (quarantined, raw_problems) = match &args.raw_dir {
+        Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
+        None => (Quarantined::NotGiven, Vec::new()),
+    };
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {
         config,
@@ -159,8 +128,60 @@ pub async fn write_report(
         "Wrote the report."
     );
     // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
+    prune_old_reports(&args.reports_dir, config, &period);
+    Ok(WrittenReport { path, raw_problems })
+}
+
+/// What the raw folder adds to the database's view: each source's runs not yet summarised
+/// (folded into `data`, and into `first_runs` when earlier) and the quarantined files of the
+/// period; with what could not be read there.
+fn read_raw_folder(
+    raw_dir: &Path,
+    config: &Config,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+    data: &mut BTreeMap<String, SourceData>,
+    first_runs: &mut BTreeMap<String, DateTime<Utc>>,
+) -> (Quarantined, Vec<String>) {
+    let mut raw_problems = Vec::new();
+    for source in &config.sources {
+        let waiting = match waiting_runs::read(raw_dir, &source.name) {
+            Ok(waiting) => waiting,
+            Err(err) => {
+                raw_problems.push(unreadable(
+                    &raw_dir.join(&source.name),
+                    &err,
+                    "its runs not yet summarised are not counted, so its health may be out of date",
+                ));
+                continue;
+            }
+        };
+        if let Some(source_data) = data.get_mut(&source.name) {
+            waiting_runs::fold_into(source_data, &waiting, period, now);
+        }
+        if let Some(first) = waiting_runs::first_collection(&waiting, source.collects_by_day()) {
+            let known = first_runs.entry(source.name.clone()).or_insert(first);
+            *known = (*known).min(first);
+        }
+    }
+    let quarantined = match quarantine::count(raw_dir, period) {
+        Ok(counts) => Quarantined::Counted(counts),
+        Err(err) => {
+            raw_problems.push(unreadable(
+                &raw_dir.join(releve::rawfile::QUARANTINE_DIR),
+                &err,
+                "quarantined files are not counted",
+            ));
+            Quarantined::Unreadable
+        }
+    };
+    (quarantined, raw_problems)
+}
+
+/// Removes the reports of `period`'s kind past the `keep` newest, warning of what cannot be.
+fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod) {
     match retention::prune(
-        &args.reports_dir,
+        reports_dir,
         period.kind,
         config.report.keep,
         &period.file_name(),
@@ -176,10 +197,9 @@ pub async fn write_report(
             }
         }
         Err(err) => {
-            tracing::warn!(folder = %args.reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
+            tracing::warn!(folder = %reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }
     }
-    Ok(WrittenReport { path, raw_problems })
 }
 
 /// Renders the report of `period` from already loaded data; for benchmarks and tests. Each
