@@ -51,40 +51,13 @@ pub fn position_map(
         0
     };
     let map_size = (size.0, size.1 - key_height);
-    // Across the 180° meridian, longitudes are read eastward (-170° as 190°) and labelled back;
-    // the hourly boxes, which cannot cross it, are not outlined.
-    let across = match frame {
-        MapFrame::Data { .. } => across_antimeridian(points),
-        MapFrame::Configured(configured) => frames_across_antimeridian(&configured),
-    };
-    let turned = |p: &Position| match frame {
-        MapFrame::Data { .. } if across => eastward(p.lon),
-        MapFrame::Data { .. } => p.lon,
-        MapFrame::Configured(configured) => within_frame(p.lon, &configured).unwrap_or(p.lon),
-    };
-    let points: Vec<Position> = points
-        .iter()
-        .map(|p| Position {
-            lon: turned(p),
-            ..*p
-        })
-        .collect();
+    let Placed {
+        points,
+        outline,
+        lon,
+        lat,
+    } = placed(points, frame, map_size);
     let points = points.as_slice();
-    let (extent, outline) = match frame {
-        MapFrame::Data { .. } if across => (extent(points, None), None),
-        MapFrame::Data { outline } => (extent(points, outline), outline),
-        MapFrame::Configured(configured) => (configured, None),
-    };
-    // A turn of longitudes centred on the frame, so padding goes to both sides of it.
-    let lon_limits = match frame {
-        MapFrame::Configured(configured) if across => {
-            let middle = (configured.min_lon + configured.max_lon) / 2.0;
-            (middle - 180.0, middle + 180.0)
-        }
-        _ if across => (0.0, 360.0),
-        _ => (-180.0, 180.0),
-    };
-    let (lon, lat) = framed(extent, map_size, lon_limits);
     let range = ValueRange::of(points);
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
@@ -148,6 +121,58 @@ pub fn position_map(
         }
         Ok(())
     })
+}
+
+/// The map's positions in the frame's longitudes, the hourly boxes' outline when drawn, and
+/// the longitude and latitude ranges of the drawing.
+struct Placed {
+    points: Vec<Position>,
+    outline: Option<BoundingBox>,
+    lon: (f64, f64),
+    lat: (f64, f64),
+}
+
+/// Places `points` in `frame`, drawn at `map_size`.
+fn placed(points: &[Position], frame: MapFrame, map_size: (u32, u32)) -> Placed {
+    // Across the 180° meridian, longitudes are read eastward (-170° as 190°) and labelled back;
+    // the hourly boxes, which cannot cross it, are not outlined.
+    let across = match frame {
+        MapFrame::Data { .. } => across_antimeridian(points),
+        MapFrame::Configured(configured) => frames_across_antimeridian(&configured),
+    };
+    let turned = |p: &Position| match frame {
+        MapFrame::Data { .. } if across => eastward(p.lon),
+        MapFrame::Data { .. } => p.lon,
+        MapFrame::Configured(configured) => within_frame(p.lon, &configured).unwrap_or(p.lon),
+    };
+    let points: Vec<Position> = points
+        .iter()
+        .map(|p| Position {
+            lon: turned(p),
+            ..*p
+        })
+        .collect();
+    let (extent, outline) = match frame {
+        MapFrame::Data { .. } if across => (extent(&points, None), None),
+        MapFrame::Data { outline } => (extent(&points, outline), outline),
+        MapFrame::Configured(configured) => (configured, None),
+    };
+    // A turn of longitudes centred on the frame, so padding goes to both sides of it.
+    let lon_limits = match frame {
+        MapFrame::Configured(configured) if across => {
+            let middle = (configured.min_lon + configured.max_lon) / 2.0;
+            (middle - 180.0, middle + 180.0)
+        }
+        _ if across => (0.0, 360.0),
+        _ => (-180.0, 180.0),
+    };
+    let (lon, lat) = framed(extent, map_size, lon_limits);
+    Placed {
+        points,
+        outline,
+        lon,
+        lat,
+    }
 }
 
 /// Tick labels in degrees with enough decimals to tell `ticks` apart: `50.0°`, `43.62°`.
