@@ -277,6 +277,22 @@ async fn collect_and_land(
     }
 }
 
+/// Whether an incremental run that landed records up to `newest` may move the cursor there.
+/// Not when it fell short of the selection in an order other than by time: the records it
+/// missed may be older than `newest`, and a cursor past them would never ask for them again.
+fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>) -> bool {
+    if collected.shortfall == 0 || sources::in_time_order(source) {
+        return true;
+    }
+    tracing::warn!(
+        source = %source.name,
+        shortfall = collected.shortfall,
+        newest = %newest,
+        "Landed part of the selection, ordered otherwise than by time (`order_by`): the cursor stays where it was, so the next run asks again for the records this one missed."
+    );
+    false
+}
+
 /// Runs `work`, file writes and syncs that may block for a while on a busy disk, without
 /// holding up the other sources' requests and timers: on the collector's multi-threaded
 /// runtime its worker hands them to another thread meanwhile. Elsewhere (a single-threaded
@@ -330,7 +346,10 @@ fn land(
     });
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);
-    let cursor = collected.newest.filter(|_| sources::incremental(source));
+    let cursor = collected
+        .newest
+        .filter(|_| sources::incremental(source))
+        .filter(|newest| cursor_may_move(source, &collected, *newest));
     state.succeeded(started, file.landed_at, cursor, day);
     tracing::info!(
         source = %source.name,

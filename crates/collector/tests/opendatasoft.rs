@@ -350,3 +350,77 @@ async fn the_double_refuses_pages_past_the_window_like_the_real_portal() {
         serde_json::json!({"error_code": "InvalidRESTParameterError", "message": "Invalid value for sum of offset + limit API parameter: 10050 was found but <= 10000 is expected."})
     );
 }
+
+/// A portal whose export is switched off (404) and whose paging stops after the first page:
+/// the page at offset 100 is empty and announces a total of 0.
+fn portal_cut_after_the_first_page(records: Vec<Value>) -> LocalServer {
+    use axum::extract::Query;
+    use axum::http::StatusCode;
+    use axum::routing::get;
+    use std::collections::HashMap;
+
+    let total = records.len();
+    let records_route = move |Query(query): Query<HashMap<String, String>>| {
+        let records = records.clone();
+        async move {
+            let body = match query.get("offset").map(String::as_str) {
+                Some("0") | None => {
+                    serde_json::json!({"total_count": total, "results": records[..100]})
+                }
+                Some(_) => serde_json::json!({"total_count": 0, "results": []}),
+            };
+            axum::Json(body)
+        }
+    };
+    let export = || async {
+        (
+            StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({"error_code": "NotFound", "message": "exports are off"})),
+        )
+    };
+    LocalServer::start(
+        axum::Router::new()
+            .route(
+                "/api/explore/v2.1/catalog/datasets/{dataset}/records",
+                get(records_route),
+            )
+            .route(
+                "/api/explore/v2.1/catalog/datasets/{dataset}/exports/json",
+                get(export),
+            ),
+    )
+}
+
+#[tokio::test]
+async fn a_run_that_falls_short_keeps_its_shortfall_and_the_cursor_when_not_in_time_order() {
+    let now = Utc::now();
+    let mut records = eco2mix_records(250, now - TimeDelta::minutes(15 * 249));
+    records.reverse();
+    let server = portal_cut_after_the_first_page(records);
+    for (order, cursor_moves) in [("date_heure desc", false), ("date_heure", true)] {
+        let site = Site::new(&eco2mix_source(
+            &server.url(),
+            &format!("incremental = true\norder_by = \"{order}\""),
+        ));
+        let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+            .await
+            .expect("a run");
+        assert!(outcome.succeeded(), "{:?}", outcome.sources);
+        let metrics = site.metrics("eco2mix");
+        let run = metrics.last().expect("metrics");
+        assert_eq!(
+            (run.announced, run.records, run.shortfall),
+            (Some(250), 100, 150),
+            "a later page announcing 0 does not hide the shortfall"
+        );
+        let state: Value = serde_json::from_slice(
+            &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
+        )
+        .expect("state JSON");
+        assert_eq!(
+            state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
+            cursor_moves,
+            "order_by = {order}: {state}"
+        );
+    }
+}

@@ -23,6 +23,7 @@ use releve::{Source, SourceKind};
 
 use crate::http::{FetchError, SourceClient};
 
+pub use opendatasoft::in_time_order;
 pub use records::newest_time;
 
 /// What one source's run needs besides its configuration.

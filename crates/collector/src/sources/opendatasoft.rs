@@ -13,8 +13,8 @@
 //! A first run, with no cursor, fetches the last 24 hours.
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use releve::Source;
 use releve::config::Opendatasoft;
+use releve::{Source, SourceKind};
 
 use super::windowed::{self, Endpoints, Portal};
 use super::{Collected, RunContext, SourceError};
@@ -93,6 +93,22 @@ fn selection(
     query
 }
 
+/// True when an incremental selection comes oldest first: ordered by the source's `time`
+/// (the default), ascending. Then records a run did not reach are newer than those it landed,
+/// and the next run, starting from the newest landed, asks for them.
+pub fn in_time_order(source: &Source) -> bool {
+    let SourceKind::Opendatasoft(settings) = &source.kind else {
+        return false;
+    };
+    let Some(order_by) = &settings.order_by else {
+        return true;
+    };
+    let mut words = order_by.split_whitespace();
+    let field = words.next().unwrap_or_default();
+    let direction = words.next().unwrap_or("asc");
+    field == source.time.as_str() && direction.eq_ignore_ascii_case("asc") && words.next().is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -150,6 +166,23 @@ time = "date_heure"
                 .iter()
                 .any(|(n, v)| *n == "where" && v.contains("AND date_heure >= date'"))
         );
+    }
+
+    #[test]
+    fn only_an_ascending_order_by_time_reads_oldest_first() {
+        let (mut source, mut settings) = source(true);
+        for (order_by, oldest_first) in [
+            (None, true),
+            (Some("date_heure"), true),
+            (Some(" date_heure  ASC "), true),
+            (Some("date_heure desc"), false),
+            (Some("consommation"), false),
+            (Some("date_heure, consommation"), false),
+        ] {
+            settings.order_by = order_by.map(str::to_owned);
+            source.kind = releve::SourceKind::Opendatasoft(settings.clone());
+            assert_eq!(in_time_order(&source), oldest_first, "{order_by:?}");
+        }
     }
 
     #[test]

@@ -184,7 +184,8 @@ async fn paged(
     ctx.progress_advance(records.append(first.records));
     while offset < announced.min(WINDOW) {
         let page = api.page(offset, page_size.min(WINDOW - offset)).await?;
-        announced = page.total;
+        // A later page announcing less (0 beside an empty page) does not hide the shortfall.
+        announced = announced.max(page.total);
         if page.records.is_empty() {
             break;
         }
