@@ -80,7 +80,9 @@ pub async fn collect(
             source = %source.name,
             day = %ctx.day,
             missing = harvest.missing_from_pages,
-            "Pages came back with fewer offers than their Content-Range announced; the missing offers are counted as shortfall."
+            repeated = harvest.duplicates,
+            pages_asked_again = harvest.pages_asked_again,
+            "Pages brought fewer new offers than their Content-Range announced (short pages, or pages repeating offers of earlier ones, each asked once more); the missing offers are counted as shortfall: collect the day again with `collector --source NAME --date DAY --force`."
         );
     }
     if harvest.grown > 0 {

@@ -12,7 +12,7 @@
 //! absorbs their answers, so the caller decides how many run at once. Every first page is
 //! kept, so probing a query costs nothing when it turns out to fit.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
@@ -89,6 +89,8 @@ pub(crate) struct Harvest {
     /// Offers later pages announced beyond their query's first total (the day grew while it
     /// was read), not fetched; part of `announced` and of `shortfall`.
     pub(crate) grown: u64,
+    /// Pages asked again because they repeated offers of earlier pages of their query.
+    pub(crate) pages_asked_again: u64,
 }
 
 /// The plan of one day's collection.
@@ -109,6 +111,9 @@ pub(crate) struct Planner {
     /// Per fetched query, how many offers its later pages announced beyond its first page's
     /// total: offers added while the query was read, past the pages planned.
     grown: HashMap<usize, u64>,
+    /// Pages asked again because they held only offers earlier pages of their query had
+    /// brought (the API served an earlier page again): each is asked again once.
+    asked_again: HashSet<(usize, u64)>,
 }
 
 impl Planner {
@@ -135,8 +140,19 @@ impl Planner {
     /// Takes the answer to a [`Call::Search`]; returns how many of its offers were new.
     pub(crate) fn absorb_page(&mut self, node: usize, start: u64, page: SearchPage) -> u64 {
         let before = self.harvest.offers.len();
+        let served = page.offers.len();
+        let mut seen_here = 0;
         for offer in page.offers {
-            self.keep(node, offer);
+            seen_here += usize::from(self.keep(node, offer));
+        }
+        if start > 0 && served > 0 && seen_here == served && self.asked_again.insert((node, start))
+        {
+            self.harvest.pages_asked_again += 1;
+            self.queue.push_front(Call::Search {
+                node,
+                query: self.nodes[node].query.clone(),
+                start,
+            });
         }
         if start == 0 {
             self.probed(node, page.total);
@@ -191,10 +207,12 @@ impl Planner {
         node
     }
 
-    fn keep(&mut self, node: usize, offer: Value) {
+    /// Keeps an offer the first time it is seen; true when an earlier page of the same query
+    /// brought it already.
+    fn keep(&mut self, node: usize, offer: Value) -> bool {
         let Some(id) = offer.get("id").and_then(Value::as_str).map(str::to_owned) else {
             self.harvest.offers.push(offer);
-            return;
+            return false;
         };
         let queries = self.seen_in.entry(id).or_default();
         if queries.is_empty() {
@@ -202,7 +220,9 @@ impl Planner {
         } else {
             self.harvest.duplicates += 1;
         }
+        let seen_here = queries.contains(&node);
         queries.push(node);
+        seen_here
     }
 
     fn probed(&mut self, node: usize, total: u64) {

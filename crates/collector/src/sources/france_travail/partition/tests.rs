@@ -49,6 +49,16 @@ fn run_served(
     exclusive_max: bool,
     serve: impl Fn(u64, &mut SearchPage),
 ) -> (Harvest, u64, Vec<Offer>) {
+    run_served_with(plan, exclusive_max, |start, _, page| serve(start, page))
+}
+
+/// Runs the plan with `serve` altering each page (its start, the query's matching offers,
+/// the page) before the planner takes it.
+fn run_served_with(
+    plan: &DayPlan,
+    exclusive_max: bool,
+    mut serve: impl FnMut(u64, &[&Offer], &mut SearchPage),
+) -> (Harvest, u64, Vec<Offer>) {
     let offers = plan.offers();
     let mut planner = Planner::new(day_query(plan));
     let mut calls = 0;
@@ -71,7 +81,7 @@ fn run_served(
                         .map(|o| o.json.clone())
                         .collect(),
                 };
-                serve(start, &mut page);
+                serve(start, &matching, &mut page);
                 planner.absorb_page(node, start, page);
             }
             Call::Reference(dimension) => {
@@ -228,6 +238,51 @@ fn offers_missing_from_short_pages_show_as_shortfall() {
         harvest.announced,
         "every announced offer is either landed or counted"
     );
+}
+
+#[test]
+fn a_page_repeating_an_earlier_one_is_asked_again_once() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 400,
+        bursts: Vec::new(),
+        seed: 7,
+    };
+    let first_page = |matching: &[&Offer]| -> Vec<serde_json::Value> {
+        matching.iter().take(150).map(|o| o.json.clone()).collect()
+    };
+    // The first time, the page at 150 holds the first page's offers again.
+    let mut repeated = false;
+    let (harvest, calls, _) = run_served_with(&plan, false, |start, matching, page| {
+        if start == 150 && !repeated {
+            repeated = true;
+            page.offers = first_page(matching);
+        }
+    });
+    assert_eq!(harvest.pages_asked_again, 1);
+    assert_eq!(
+        (harvest.offers.len(), harvest.shortfall),
+        (400, 0),
+        "the page asked again brings its offers"
+    );
+    assert_eq!(calls, 4, "three pages and the one asked again");
+
+    // An API that keeps repeating it: asked once more, then counted as shortfall.
+    let (harvest, calls, _) = run_served_with(&plan, false, |start, matching, page| {
+        if start == 150 {
+            page.offers = first_page(matching);
+        }
+    });
+    assert_eq!(harvest.pages_asked_again, 1);
+    assert_eq!(
+        (
+            harvest.offers.len(),
+            harvest.shortfall,
+            harvest.missing_from_pages
+        ),
+        (250, 150, 150)
+    );
+    assert_eq!(calls, 4);
 }
 
 #[test]
