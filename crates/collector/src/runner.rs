@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
-use releve::{RunLock, Source};
+use releve::{RunLock, Source, SourceKind};
 use tracing::Instrument;
 
 use crate::http::{CallCounts, RetryPolicy, SourceClient};
@@ -368,6 +368,10 @@ fn land(
 /// Warns about landed records the summariser will skip, and configured fields the records
 /// do not hold as values: the paths in `sources.toml` are most likely wrong.
 fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
+    let selected = match &source.kind {
+        SourceKind::Opendatasoft(ods) => ods.select.as_deref(),
+        _ => None,
+    };
     if collected.unusable > 0 {
         tracing::warn!(
             source = %source.name,
@@ -376,7 +380,18 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             unusable = collected.unusable,
             key = %source.key,
             time = %source.time,
-            "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths."
+            "{}",
+            match selected {
+                Some(_) => "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths, and that its `select` keeps those fields.",
+                None => "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths.",
+            }
+        );
+    }
+    if collected.records == 0 && selects_a_dataset(source) {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            "The portal's selection holds no record; if that lasts, check the source's `dataset` and its filters (`where`, `refine`, `q`): a misspelt field or value selects nothing."
         );
     }
     if !collected.absent.is_empty() {
@@ -396,6 +411,16 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             fields = %collected.not_values.join(", "),
             "These fields hold only objects or arrays in the landed records, never a value, so the summariser reads them as missing: point their paths at a value inside (`m.no2.value`, `geometry.coordinates.0`)."
         );
+    }
+}
+
+/// True for a source that lands a portal's whole selection at every run, which is empty only
+/// when the selection is (an incremental one may find nothing new).
+fn selects_a_dataset(source: &Source) -> bool {
+    match &source.kind {
+        SourceKind::Opendatasoft(ods) => !ods.incremental,
+        SourceKind::OdsV1(_) => true,
+        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => false,
     }
 }
 

@@ -627,3 +627,45 @@ fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
         "info lines still print: {stderr}"
     );
 }
+
+#[test]
+fn a_portal_selection_holding_no_record_lands_with_a_warning() {
+    let double = testkit::opendatasoft::OpendatasoftDouble::new(
+        "eco2mix-national-tr",
+        "date_heure",
+        Vec::new(),
+    );
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&format!(
+        r#"[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "{}"
+dataset = "eco2mix-national-tr"
+where = "perimetre = 'Frnace'"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+"#,
+        server.url()
+    ));
+    let output = collector(&site)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        site.data_files("eco2mix").len(),
+        1,
+        "the empty selection lands"
+    );
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("The portal's selection holds no record"))
+        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    assert!(
+        warning.contains("source=eco2mix") && warning.contains("`where`"),
+        "{warning}"
+    );
+}
