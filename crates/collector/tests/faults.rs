@@ -525,3 +525,31 @@ async fn a_key_echoed_with_control_characters_is_scrubbed_before_the_message_is_
     let text = err.to_string();
     assert_eq!(text, "GET: HTTP 403: invalid apikey ***", "{text}");
 }
+
+#[tokio::test]
+async fn a_request_that_gives_up_on_timeout_is_not_tried_again_when_slow() {
+    use collector::http::OnTimeout;
+    // Slow twice, then quick: a request trying again gets the answer on its third attempt,
+    // one that gives up on a timeout stops after the first; other failures are retried alike.
+    let slow = Fault(200, vec![], "{}", 2000);
+    for (on_timeout, answered, calls_made) in
+        [(OnTimeout::TryAgain, true, 3), (OnTimeout::GiveUp, false, 1)]
+    {
+        let (server, calls) = faulty_feed(vec![slow.clone(), slow.clone()]);
+        let client = client_due_in(300, 60_000);
+        let url = format!("{}/feed", server.url());
+        let answer = client
+            .send_json_with("the export", |http| http.get(&url), on_timeout)
+            .await;
+        assert_eq!(answer.is_ok(), answered, "{on_timeout:?}: {answer:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), calls_made, "{on_timeout:?}");
+    }
+    let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0)]);
+    let client = client_due_in(300, 60_000);
+    let url = format!("{}/feed", server.url());
+    client
+        .send_json_with("the export", |http| http.get(&url), OnTimeout::GiveUp)
+        .await
+        .expect("a 503 is still retried");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}

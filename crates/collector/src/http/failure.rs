@@ -25,6 +25,8 @@ pub(super) struct Reason {
     pub(super) invalid_json: bool,
     /// A 429 that named no wait (no `Retry-After`, no quota reset).
     pub(super) throttled: bool,
+    /// No answer, or not all of it, within the time limit.
+    pub(super) timed_out: bool,
 }
 
 impl Reason {
@@ -33,6 +35,7 @@ impl Reason {
             text,
             invalid_json: false,
             throttled: false,
+            timed_out: false,
         }
     }
 
@@ -41,6 +44,7 @@ impl Reason {
             text,
             invalid_json: false,
             throttled: true,
+            timed_out: false,
         }
     }
 
@@ -49,12 +53,14 @@ impl Reason {
             text: detail,
             invalid_json: true,
             throttled: false,
+            timed_out: false,
         }
     }
 }
 
 pub(super) fn transport_reason(err: reqwest::Error) -> Reason {
-    let kind = if err.is_timeout() {
+    let timed_out = err.is_timeout();
+    let kind = if timed_out {
         "timed out"
     } else if err.is_connect() {
         "connection failed"
@@ -70,7 +76,10 @@ pub(super) fn transport_reason(err: reqwest::Error) -> Reason {
         text.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Reason::status(text)
+    Reason {
+        timed_out,
+        ..Reason::status(text)
+    }
 }
 
 pub(super) fn final_error(

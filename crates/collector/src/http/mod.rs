@@ -122,6 +122,17 @@ impl std::fmt::Debug for SourceClient {
     }
 }
 
+/// What a request does when an attempt times out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTimeout {
+    /// Tries again, like any failure worth retrying.
+    TryAgain,
+    /// Gives up at once: the caller has another way to the same answer (a whole-selection
+    /// export that a slow portal would let time out at every attempt, when pages can fetch
+    /// the same records).
+    GiveUp,
+}
+
 /// Installs the TLS crypto provider once per process (reqwest is built without one).
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -196,11 +207,33 @@ impl SourceClient {
         self.send_checked(what, &build, true).await
     }
 
+    /// Like [`send_json`](Self::send_json), with a choice of what an attempt that times out
+    /// leads to (see [`OnTimeout`]).
+    pub async fn send_json_with(
+        &self,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync,
+        on_timeout: OnTimeout,
+    ) -> Result<Answer, FetchError> {
+        self.send_with(what, &build, true, on_timeout).await
+    }
+
     async fn send_checked(
         &self,
         what: &str,
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
         want_json: bool,
+    ) -> Result<Answer, FetchError> {
+        self.send_with(what, build, want_json, OnTimeout::TryAgain)
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        what: &str,
+        build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
+        want_json: bool,
+        on_timeout: OnTimeout,
     ) -> Result<Answer, FetchError> {
         let mut attempt = 1;
         // The failure a retry follows, while the deadline may still refuse the retry.
@@ -222,6 +255,9 @@ impl SourceClient {
                 Err(Attempt::Retry { reason, wait }) => (reason, wait),
             };
             let (reason, asked_wait) = failure;
+            if reason.timed_out && on_timeout == OnTimeout::GiveUp {
+                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
+            }
             let server_wait =
                 asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
             if attempt >= self.policy.max_attempts {

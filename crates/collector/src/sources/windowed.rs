@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
-use crate::http::FetchError;
+use crate::http::{FetchError, OnTimeout};
 
 /// `offset + limit` may not exceed this on either API, so neither may a page.
 const WINDOW: u64 = 10_000;
@@ -27,7 +27,7 @@ pub(super) trait WindowedApi {
     /// Records `offset..offset + limit` of the selection.
     async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
     /// The whole selection in one call.
-    async fn bulk(&self) -> Result<Vec<Value>, SourceError>;
+    async fn bulk(&self, on_timeout: OnTimeout) -> Result<Vec<Value>, SourceError>;
 }
 
 /// Where one Opendatasoft API serves a selection, and what it calls things.
@@ -90,7 +90,7 @@ impl WindowedApi for Portal<'_> {
         })
     }
 
-    async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+    async fn bulk(&self, on_timeout: OnTimeout) -> Result<Vec<Value>, SourceError> {
         let Endpoints {
             bulk_url,
             bulk_name,
@@ -100,9 +100,11 @@ impl WindowedApi for Portal<'_> {
         let answer = self
             .ctx
             .client
-            .send_json(bulk_name, |http| {
-                http.get(bulk_url).query(&self.query).query(bulk_params)
-            })
+            .send_json_with(
+                bulk_name,
+                |http| http.get(bulk_url).query(&self.query).query(bulk_params),
+                on_timeout,
+            )
             .await?;
         Ok(answer.json(bulk_name)?)
     }
@@ -135,9 +137,17 @@ pub(super) async fn collect(
         return landed(source, records, announced);
     }
     tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
-    let whole = match api.bulk().await {
+    // Within the window, an export too slow for `timeout` is paged at once rather than tried
+    // again: it would most likely time out again, and each try costs a call of the quota.
+    let pageable = announced <= WINDOW;
+    let on_timeout = if pageable {
+        OnTimeout::GiveUp
+    } else {
+        OnTimeout::TryAgain
+    };
+    let whole = match api.bulk(on_timeout).await {
         Ok(whole) => whole,
-        Err(err) if announced <= WINDOW && worth_paging_after(&err) => {
+        Err(err) if pageable && worth_paging_after(&err) => {
             tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
             return paged(ctx, source, api, page_size, first).await;
         }
@@ -273,7 +283,7 @@ mod tests {
             })
         }
 
-        async fn bulk(&self) -> Result<Vec<Value>, SourceError> {
+        async fn bulk(&self, _: OnTimeout) -> Result<Vec<Value>, SourceError> {
             self.note("bulk".to_owned());
             match self.bulk_fails {
                 None => Ok((0..self.bulk).map(record).collect()),
