@@ -532,9 +532,10 @@ async fn a_request_that_gives_up_on_timeout_is_not_tried_again_when_slow() {
     // Slow twice, then quick: a request trying again gets the answer on its third attempt,
     // one that gives up on a timeout stops after the first; other failures are retried alike.
     let slow = Fault(200, vec![], "{}", 2000);
-    for (on_timeout, answered, calls_made) in
-        [(OnTimeout::TryAgain, true, 3), (OnTimeout::GiveUp, false, 1)]
-    {
+    for (on_timeout, answered, calls_made) in [
+        (OnTimeout::TryAgain, true, 3),
+        (OnTimeout::GiveUp, false, 1),
+    ] {
         let (server, calls) = faulty_feed(vec![slow.clone(), slow.clone()]);
         let client = client_due_in(300, 60_000);
         let url = format!("{}/feed", server.url());

@@ -82,6 +82,11 @@ impl Run {
 
 /// Runs the collector once for `DAY` against `double`, with the credentials given.
 fn collect(double: &FranceTravailDouble, rate_limit: u32, secret: &str) -> Run {
+    collect_with(double, rate_limit, secret, "")
+}
+
+/// [`collect`] with `extra` lines in the source's table.
+fn collect_with(double: &FranceTravailDouble, rate_limit: u32, secret: &str, extra: &str) -> Run {
     let server = LocalServer::start(double.router());
     let site = Site::new(&format!(
         r#"[[source]]
@@ -94,6 +99,7 @@ key = "id"
 time = "dateCreation"
 rate_limit = {rate_limit}
 timeout = "30s"
+{extra}
 "#,
         base = server.url()
     ));
@@ -328,6 +334,32 @@ fn a_missing_secret_skips_the_source_naming_the_variable_to_set() {
         "only the missing variable is named: {skip}"
     );
     assert_eq!(double.counts().api_calls, 0);
+}
+
+#[test]
+fn a_scope_the_api_does_not_grant_is_named_rather_than_the_credentials() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
+    let run = collect_with(
+        &double,
+        10,
+        &double.settings().client_secret.clone(),
+        r#"scope = "o2dsoffre""#,
+    );
+    assert!(!run.output.status.success(), "the run must fail");
+    let stderr = run.stderr();
+    let failure = stderr
+        .lines()
+        .find(|l| l.starts_with("collector: source `france-travail` failed"))
+        .unwrap_or_else(|| panic!("a failure line:\n{stderr}"));
+    assert!(
+        failure
+            .contains("refused the scope `o2dsoffre` (invalid_scope): check the source's `scope`"),
+        "{failure}"
+    );
+    assert!(
+        !failure.contains("FRANCE_TRAVAIL_CLIENT_SECRET"),
+        "{failure}"
+    );
 }
 
 #[test]

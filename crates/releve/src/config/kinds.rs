@@ -172,5 +172,10 @@ fn default_token_url() -> String {
 }
 
 fn default_scope() -> String {
-    "api_offresdemploiv2 o2dsoffre".to_owned()
+    FranceTravail::DEFAULT_SCOPE.to_owned()
+}
+
+impl FranceTravail {
+    /// The scope Offres d'emploi v2 grants, asked for unless `scope` is set.
+    pub const DEFAULT_SCOPE: &str = "api_offresdemploiv2 o2dsoffre";
 }

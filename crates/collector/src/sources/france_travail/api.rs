@@ -33,6 +33,25 @@ pub enum FranceTravailError {
         /// The OAuth2 error code, e.g. `invalid_client`.
         code: String,
     },
+    /// The token endpoint refused the scope asked for.
+    #[error(
+        "the token endpoint refused the scope `{scope}` ({code}): check the source's `scope` (default `{default}`) and that the application subscribes to Offres d'emploi v2",
+        default = releve::config::FranceTravail::DEFAULT_SCOPE
+    )]
+    Scope {
+        /// The scope asked for.
+        scope: String,
+        /// The OAuth2 error code, e.g. `invalid_scope`.
+        code: String,
+    },
+    /// The token endpoint refused the request itself.
+    #[error(
+        "the token endpoint refused the request ({code}): check the source's `token_url` (the real one ends in `?realm=/partenaire`)"
+    )]
+    TokenRequest {
+        /// The OAuth2 error code, e.g. `invalid_request`.
+        code: String,
+    },
     /// The token endpoint answered something that is not a token.
     #[error("the token endpoint answered HTTP {status} without a usable token")]
     TokenAnswer {
@@ -115,7 +134,7 @@ impl<'a> OffersApi<'a> {
             Err(FetchError::Rejected {
                 status, message, ..
             }) if status == 400 || status == 401 => {
-                return Err(FranceTravailError::Credentials { code: message });
+                return Err(token_refusal(status, message, self.scope));
             }
             Err(err) => return Err(err.into()),
         };
@@ -202,5 +221,39 @@ impl OfferSearch for OffersApi<'_> {
             return Err(FranceTravailError::Reference(path));
         }
         Ok(codes)
+    }
+}
+/// Why the token endpoint refused a request, from its status and OAuth2 error: the
+/// credentials (`invalid_client`, or any 401), the scope, or the request itself (a token URL
+/// without its realm answers `invalid_request`).
+fn token_refusal(status: u16, code: String, scope: &str) -> FranceTravailError {
+    let lower = code.to_ascii_lowercase();
+    if status == 401 || lower.contains("client") {
+        FranceTravailError::Credentials { code }
+    } else if lower.contains("scope") {
+        FranceTravailError::Scope {
+            scope: scope.to_owned(),
+            code,
+        }
+    } else if lower.contains("invalid_request") || lower.contains("grant") {
+        FranceTravailError::TokenRequest { code }
+    } else {
+        FranceTravailError::Credentials { code }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_refusal_names_what_to_check() {
+        let said = |status, code: &str| token_refusal(status, code.to_owned(), "x").to_string();
+        assert!(said(400, "invalid_client").contains("check FRANCE_TRAVAIL_CLIENT_ID"));
+        assert!(said(401, "Unauthorized").contains("check FRANCE_TRAVAIL_CLIENT_ID"));
+        assert!(said(400, "invalid_scope").contains("refused the scope `x`"));
+        assert!(said(400, "invalid_request").contains("check the source's `token_url`"));
+        assert!(said(400, "unsupported_grant_type").contains("`token_url`"));
+        assert!(said(400, "something else").contains("client credentials"));
     }
 }
