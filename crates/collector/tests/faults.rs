@@ -554,3 +554,32 @@ async fn a_request_that_gives_up_on_timeout_is_not_tried_again_when_slow() {
         .expect("a 503 is still retried");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn answers_that_are_not_the_expected_json_say_what_they_are() {
+    let gzip: (&'static str, &'static str) = ("content-encoding", "gzip");
+    for (fault, said) in [
+        (
+            Fault(200, vec![gzip], "{\"features\":[]}", 0),
+            "the body could not be decoded (as its Content-Encoding says)",
+        ),
+        (Fault(204, vec![], "", 0), "HTTP 204 with an empty body"),
+        (
+            Fault(
+                200,
+                vec![],
+                r#"{"error_code":"ODSQLError","message":"Unknown field: tyop"}"#,
+                0,
+            ),
+            "the answer says: ODSQLError: Unknown field: tyop",
+        ),
+    ] {
+        let (server, _) = faulty_feed(vec![fault; 5]);
+        let client = client_due_in(5_000, 60_000);
+        let err = ask_feed(&client, &server)
+            .await
+            .and_then(|answer| answer.json::<Vec<u8>>("the feed"))
+            .expect_err("not the expected JSON");
+        assert!(err.to_string().contains(said), "{err}");
+    }
+}

@@ -64,7 +64,9 @@ pub(super) fn transport_reason(err: reqwest::Error) -> Reason {
         "timed out"
     } else if err.is_connect() {
         "connection failed"
-    } else if err.is_body() || err.is_decode() {
+    } else if err.is_decode() {
+        "the body could not be decoded (as its Content-Encoding says)"
+    } else if err.is_body() {
         "the body was cut off"
     } else {
         "transport error"

@@ -69,8 +69,31 @@ impl Answer {
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, FetchError> {
         serde_json::from_slice(&self.body).map_err(|err| FetchError::InvalidJson {
             what: what.to_owned(),
-            detail: format!("{err}{}", served_as(&self.headers)),
+            detail: self.unexpected(&err),
         })
+    }
+
+    /// Why the body is not what was expected, in the words most useful to the user: an empty
+    /// body with its status (`204 No Content`), the API's own message when the body is a JSON
+    /// error (a portal answering an error with status 200), else the parser's complaint.
+    fn unexpected(&self, err: &serde_json::Error) -> String {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return format!("HTTP {} with an empty body", self.status);
+        }
+        let served_as = served_as(&self.headers);
+        match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(serde_json::Value::Object(map))
+                if ["message", "error", "error_description", "reason"]
+                    .iter()
+                    .any(|key| map.get(*key).is_some_and(serde_json::Value::is_string)) =>
+            {
+                format!(
+                    "{err}; the answer says: {}{served_as}",
+                    retry::api_message(&self.body)
+                )
+            }
+            _ => format!("{err}{served_as}"),
+        }
     }
 }
 

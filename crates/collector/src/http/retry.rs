@@ -175,9 +175,14 @@ pub fn api_message(body: &[u8]) -> String {
             .map(|at| &text[at + "<title>".len()..])
             .and_then(|rest| rest.find('<').map(|end| rest[..end].trim()))
             .filter(|title| !title.is_empty());
+        let page = if lower.contains("<html") {
+            "an HTML page"
+        } else {
+            "an XML document"
+        };
         return match title {
-            Some(title) => format!("an HTML page titled \"{}\"", shorten(title)),
-            None => "an HTML page".to_owned(),
+            Some(title) => format!("{page} titled \"{}\"", shorten(title)),
+            None => page.to_owned(),
         };
     }
     if text.is_empty() {
@@ -331,6 +336,10 @@ mod tests {
         assert_eq!(
             api_message(b"<html><body>Maintenance</body></html>"),
             "an HTML page"
+        );
+        assert_eq!(
+            api_message(b"<?xml version=\"1.0\"?><error><code>502</code></error>"),
+            "an XML document"
         );
     }
 }
