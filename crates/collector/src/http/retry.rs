@@ -157,7 +157,11 @@ pub fn api_message(body: &[u8]) -> String {
         let message = ["message", "error_description", "error", "reason"]
             .iter()
             .find_map(|key| text(key));
-        let code = text("error_code").or_else(|| text("codeErreur"));
+        // OAuth2 answers `error` (a code) beside `error_description` (its words).
+        let oauth_code = text("error_description").and_then(|_| text("error"));
+        let code = text("error_code")
+            .or_else(|| text("codeErreur"))
+            .or(oauth_code);
         if let Some(message) = message {
             return shorten(&match code {
                 Some(code) if !code.is_empty() => format!("{code}: {message}"),
@@ -324,6 +328,11 @@ mod tests {
             ),
             "Cannot initialize WeatherVariable from invalid String value tempeature_2m for key current",
             "Open-Meteo's boolean `error` is skipped for its `reason`"
+        );
+        assert_eq!(
+            api_message(br#"{"error":"invalid_request","error_description":"Invalid realm"}"#),
+            "invalid_request: Invalid realm",
+            "an OAuth2 refusal keeps its code"
         );
         assert_eq!(api_message(b"  Not   found \n"), "Not found");
         assert_eq!(api_message(b""), "(empty body)");

@@ -223,22 +223,22 @@ impl OfferSearch for OffersApi<'_> {
         Ok(codes)
     }
 }
-/// Why the token endpoint refused a request, from its status and OAuth2 error: the
-/// credentials (`invalid_client`, or any 401), the scope, or the request itself (a token URL
-/// without its realm answers `invalid_request`).
-fn token_refusal(status: u16, code: String, scope: &str) -> FranceTravailError {
-    let lower = code.to_ascii_lowercase();
-    if status == 401 || lower.contains("client") {
-        FranceTravailError::Credentials { code }
-    } else if lower.contains("scope") {
-        FranceTravailError::Scope {
+/// Why the token endpoint refused a request, from its status and its OAuth2 error code, which
+/// leads `message` (`invalid_scope`, or `invalid_request: Invalid realm`): the credentials
+/// (`invalid_client`, or any 401), the scope, or the request itself (a token URL without its
+/// realm answers `invalid_request`). Another refusal is taken for the credentials.
+fn token_refusal(status: u16, message: String, scope: &str) -> FranceTravailError {
+    let code = message.split(':').next().unwrap_or_default().trim();
+    match code {
+        _ if status == 401 => FranceTravailError::Credentials { code: message },
+        "invalid_scope" => FranceTravailError::Scope {
             scope: scope.to_owned(),
-            code,
+            code: message,
+        },
+        "invalid_request" | "unsupported_grant_type" | "invalid_grant" => {
+            FranceTravailError::TokenRequest { code: message }
         }
-    } else if lower.contains("invalid_request") || lower.contains("grant") {
-        FranceTravailError::TokenRequest { code }
-    } else {
-        FranceTravailError::Credentials { code }
+        _ => FranceTravailError::Credentials { code: message },
     }
 }
 
@@ -255,5 +255,11 @@ mod tests {
         assert!(said(400, "invalid_request").contains("check the source's `token_url`"));
         assert!(said(400, "unsupported_grant_type").contains("`token_url`"));
         assert!(said(400, "something else").contains("client credentials"));
+        assert!(
+            said(400, "invalid_scope: Scope not allowed for this client").contains("scope `x`"),
+            "the code decides, not words of the description"
+        );
+        assert!(said(400, "invalid_request: Invalid realm").contains("`token_url`"));
+        assert!(said(400, "invalid_client: Invalid authentication").contains("client credentials"));
     }
 }
