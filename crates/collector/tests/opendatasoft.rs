@@ -424,3 +424,38 @@ async fn a_run_that_falls_short_keeps_its_shortfall_and_the_cursor_when_not_in_t
         );
     }
 }
+
+#[tokio::test]
+async fn a_row_the_dataset_holds_twice_does_not_hold_the_cursor_back() {
+    use axum::routing::get;
+    let now = Utc::now();
+    let mut records = eco2mix_records(4, now - TimeDelta::minutes(45));
+    records.reverse();
+    records.push(records[0].clone());
+    let page = serde_json::json!({"total_count": records.len(), "results": records});
+    let server = LocalServer::start(axum::Router::new().route(
+        "/api/explore/v2.1/catalog/datasets/{dataset}/records",
+        get(move || {
+            let page = page.clone();
+            async move { axum::Json(page) }
+        }),
+    ));
+    let site = Site::new(&eco2mix_source(
+        &server.url(),
+        "incremental = true\norder_by = \"date_heure DESC\"",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("a run");
+    let metrics = site.metrics("eco2mix");
+    let run = metrics.last().expect("metrics");
+    assert_eq!((run.announced, run.records, run.shortfall), (Some(5), 4, 1));
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
+    )
+    .expect("state JSON");
+    assert!(
+        state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
+        "every announced row was sent: the cursor moves ({state})"
+    );
+}

@@ -103,7 +103,9 @@ pub fn in_time_order(source: &Source) -> bool {
     let Some(order_by) = &settings.order_by else {
         return true;
     };
-    let mut words = order_by.split_whitespace();
+    // The first key decides which records come first.
+    let first_key = order_by.split(',').next().unwrap_or_default();
+    let mut words = first_key.split_whitespace();
     let field = words.next().unwrap_or_default();
     let direction = words.next().unwrap_or("asc");
     field == source.time.as_str() && direction.eq_ignore_ascii_case("asc") && words.next().is_none()
@@ -177,7 +179,9 @@ time = "date_heure"
             (Some(" date_heure  ASC "), true),
             (Some("date_heure desc"), false),
             (Some("consommation"), false),
-            (Some("date_heure, consommation"), false),
+            (Some("date_heure, consommation"), true),
+            (Some("date_heure ASC,consommation DESC"), true),
+            (Some("date_heure DESC, consommation"), false),
         ] {
             settings.order_by = order_by.map(str::to_owned);
             source.kind = releve::SourceKind::Opendatasoft(settings.clone());

@@ -24,6 +24,8 @@ pub(crate) struct RecordSet<'s> {
     /// costs no more than a unique one.
     seen: HashMap<(String, u64), Vec<usize>>,
     records: Vec<Value>,
+    /// Records received, repeats included.
+    received: u64,
 }
 
 impl<'s> RecordSet<'s> {
@@ -34,7 +36,13 @@ impl<'s> RecordSet<'s> {
             dropped: source.dropped_fields(),
             seen: HashMap::new(),
             records: Vec::new(),
+            received: 0,
         }
+    }
+
+    /// Records received, those skipped as already held included.
+    pub(crate) fn received(&self) -> u64 {
+        self.received
     }
 
     /// Records held.
@@ -47,6 +55,7 @@ impl<'s> RecordSet<'s> {
     /// many were appended.
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
         let mut appended = 0;
+        self.received += page.len() as u64;
         for mut record in page {
             drop_fields(&self.dropped, &mut record);
             let fresh = match self.source.key.get(&record) {
@@ -80,6 +89,7 @@ impl<'s> RecordSet<'s> {
             records: self.records.len() as u64,
             announced: Some(announced),
             shortfall: 0,
+            unserved: 0,
             newest: survey.newest,
             unusable: survey.unusable,
             absent: survey.absent,

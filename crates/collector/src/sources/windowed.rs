@@ -211,8 +211,10 @@ fn landed(
     records: RecordSet<'_>,
     announced: u64,
 ) -> Result<Collected, SourceError> {
+    let received = records.received();
     let mut collected = records.into_collected(announced)?;
     collected.shortfall = announced.saturating_sub(collected.records);
+    collected.unserved = announced.saturating_sub(received);
     if collected.shortfall > 0 {
         tracing::warn!(source = %source.name, announced, served = collected.records, "The portal served fewer records than it announced; the run counts them as its shortfall.");
     }
