@@ -621,7 +621,10 @@ fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
         .lines()
         .find(|l| l.contains("RUST_LOG cannot be read; logging at info."))
         .unwrap_or_else(|| panic!("a warning: {stderr}"));
-    assert!(warning.contains("`debg` is neither a level"), "{warning}");
+    assert!(
+        warning.contains("`debg` is not a level") && warning.contains("did you mean `debug`?"),
+        "{warning}"
+    );
     assert!(
         stderr.lines().any(|l| l.contains("INFO")),
         "info lines still print: {stderr}"

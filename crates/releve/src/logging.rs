@@ -39,41 +39,61 @@ pub fn init() {
     }
 }
 
-/// The levels `RUST_LOG` takes alone, and the crates a bare word may name to log them whole.
+/// The levels `RUST_LOG` takes alone (besides their numbers, 0 to 5).
 const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
-const CRATES: [&str; 11] = [
-    "collector",
-    "summariser",
-    "analyser",
-    "releve",
-    "testkit",
-    "mongodb",
-    "reqwest",
-    "hyper",
-    "h2",
-    "rustls",
-    "tokio",
+/// Words people write for a level that `RUST_LOG` does not know.
+const NOT_LEVELS: [&str; 8] = [
+    "all", "verbose", "quiet", "silent", "none", "fatal", "critical", "notice",
 ];
 
-/// A bare word of `RUST_LOG` that is neither a level nor a crate, said as a reason to log at
-/// `info`. The filter reads such a word as a module to log at every level, and every other
-/// line is then off: `RUST_LOG=debg` (a typo) would silence the errors of a cron job.
+/// A bare word of `RUST_LOG` that looks meant as a level but is none, said as a reason to log
+/// at `info`. The filter reads any bare word as a module to log at every level, and every
+/// other line is then off: `RUST_LOG=debg` (a typo) would silence the errors of a cron job.
+/// A word that reads as a module path (`hyper_util`, `summariser::pipeline`) is left alone.
 fn misread_word(directives: &str) -> Option<String> {
     directives
         .split(',')
         .map(str::trim)
         .filter(|word| !word.is_empty() && !word.contains(['=', '[', '{']))
-        .find(|word| {
-            let module = word.split("::").next().unwrap_or(word);
-            !LEVELS.iter().any(|level| word.eq_ignore_ascii_case(level))
-                && !CRATES.contains(&module)
-        })
+        .find(|word| meant_as_a_level(word))
         .map(|word| {
+            let lower = word.to_ascii_lowercase();
+            let nearest = LEVELS
+                .iter()
+                .min_by_key(|level| strsim::osa_distance(&lower, level))
+                .filter(|level| {
+                    strsim::osa_distance(&lower, level) <= 3 || lower.starts_with(**level)
+                });
+            let hint = nearest
+                .map(|level| format!("; did you mean `{level}`?"))
+                .unwrap_or_default();
             format!(
-                "`{}` is neither a level ({}) nor `module=level`",
+                "`{}` is not a level ({}, or 0 to 5){hint}",
                 one_line(word),
                 LEVELS.join(", ")
             )
+        })
+}
+
+/// Whether a bare word is a level misspelt or misnamed: not a level or its number, and
+/// either one edit away from a level (`debg`, `wanr`), a level with letters added
+/// (`warning`, `debugging`), a word for a level no filter knows (`verbose`), or no module
+/// path at all (`garbage!!`).
+fn meant_as_a_level(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    if LEVELS.contains(&lower.as_str())
+        || matches!(lower.as_str(), "0" | "1" | "2" | "3" | "4" | "5")
+    {
+        return false;
+    }
+    let path = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-'));
+    let letters = lower.chars().all(|c| c.is_ascii_alphabetic());
+    !path
+        || NOT_LEVELS.contains(&lower.as_str())
+        || LEVELS.iter().any(|level| {
+            strsim::osa_distance(&lower, level) <= 1 || (letters && lower.starts_with(level))
         })
 }
 
@@ -125,25 +145,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_bare_word_that_is_no_level_is_refused_rather_than_silencing_every_line() {
-        for typo in ["debg", "garbage!!", "info,wanr", "Informations"] {
+    fn a_bare_word_meant_as_a_level_is_refused_rather_than_silencing_every_line() {
+        for typo in [
+            "debg",
+            "wanr",
+            "garbage!!",
+            "info,Warning",
+            "verbose",
+            "INFORMATION",
+        ] {
             let reason = misread_word(typo).unwrap_or_else(|| panic!("{typo} refused"));
-            assert!(reason.contains("is neither a level"), "{reason}");
+            assert!(reason.contains("is not a level"), "{reason}");
         }
         assert_eq!(
             misread_word("debg").as_deref(),
             Some(
-                "`debg` is neither a level (off, error, warn, info, debug, trace) nor `module=level`"
+                "`debg` is not a level (off, error, warn, info, debug, trace, or 0 to 5); did you mean `debug`?"
             )
         );
+        assert!(misread_word("warning").is_some_and(|r| r.ends_with("did you mean `warn`?")));
         for fine in [
             "debug",
             "WARN",
+            "3",
             "info,summariser=debug",
             "collector",
+            "hyper_util",
+            "tower_http",
+            "hickory_resolver",
+            "tracing",
+            "error_chain",
             "summariser::pipeline",
             "mongodb=trace,warn",
+            "warn,hyper_util=off",
             "analyser[report]=debug",
+            "[span]=debug",
             " info , ",
         ] {
             assert_eq!(misread_word(fine), None, "{fine}");
