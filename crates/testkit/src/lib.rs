@@ -25,7 +25,7 @@ pub fn workspace_root() -> PathBuf {
 /// test of another package, which cargo does not build them for: built by `cargo test
 /// --workspace` (or `cargo build --workspace`) before the tests run. A test of the binary's
 /// own package uses `env!("CARGO_BIN_EXE_<name>")` instead. Missing, or older than a source
-/// file of the workspace (`cargo test -p testkit` after an edit), is a failure rather than a
+/// file it is built from (`cargo test -p testkit` after an edit), is a failure rather than a
 /// test of yesterday's binary.
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
@@ -41,13 +41,17 @@ pub fn binary(name: &str) -> PathBuf {
             path.display()
         );
     };
-    // What the binary is built from: its crate's sources and the shared library's.
-    let crates = workspace_root().join("crates");
-    let newest = [crates.join(name).join("src"), crates.join("releve/src")]
-        .iter()
-        .filter_map(|dir| newest_source(dir))
-        .max();
-    if let Some(newer) = newest.filter(|(edited, _)| *edited > built) {
+    // What the binary is built from, as cargo noted it beside the binary (`<name>.d`): test
+    // files of the same folders are not part of it and may be newer.
+    if let Some(newer) = built_from(&dir.join(format!("{name}.d")))
+        .into_iter()
+        .filter_map(|source| {
+            let edited = std::fs::metadata(&source).and_then(|meta| meta.modified());
+            edited.ok().map(|edited| (edited, source))
+        })
+        .filter(|(edited, _)| *edited > built)
+        .max()
+    {
         panic!(
             "{} is older than {}: run `cargo build --workspace` (or `cargo test --workspace`)",
             path.display(),
@@ -57,32 +61,20 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
-/// The most recently modified `.rs` file under `dir`, with its time.
-fn newest_source(dir: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
-    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let candidate = if kind.is_dir() {
-            newest_source(&path)
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            entry
-                .metadata()
-                .and_then(|meta| meta.modified())
-                .ok()
-                .map(|t| (t, path))
-        } else {
-            None
-        };
-        if let Some(candidate) = candidate
-            && newest.as_ref().is_none_or(|(time, _)| candidate.0 > *time)
-        {
-            newest = Some(candidate);
-        }
-    }
-    newest
+/// The source files a dep-info file (`target/debug/<name>.d`, one line `target: sources…`,
+/// spaces in paths escaped) lists; none when it cannot be read.
+fn built_from(dep_info: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(dep_info) else {
+        return Vec::new();
+    };
+    let Some((_, sources)) = text.lines().next().and_then(|line| line.split_once(": ")) else {
+        return Vec::new();
+    };
+    sources
+        .replace("\\ ", "\0")
+        .split_whitespace()
+        .map(|source| PathBuf::from(source.replace('\0', " ")))
+        .collect()
 }
 
 /// A running local MongoDB-compatible server shared by the tests of one process.
