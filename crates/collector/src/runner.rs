@@ -388,11 +388,13 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             }
         );
     }
-    if collected.records == 0 && selects_a_dataset(source) {
+    if collected.records == 0
+        && let Some(filters) = selection_keys(source)
+    {
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
-            "The portal's selection holds no record; if that lasts, check the source's `dataset` and its filters (`where`, `refine`, `q`): a misspelt field or value selects nothing."
+            "The portal's selection holds no record; if that lasts, check the source's {filters}: a misspelt field or value selects nothing."
         );
     }
     if !collected.absent.is_empty() {
@@ -415,13 +417,16 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
     }
 }
 
-/// True for a source that lands a portal's whole selection at every run, which is empty only
-/// when the selection is (an incremental one may find nothing new).
-fn selects_a_dataset(source: &Source) -> bool {
+/// The keys that make a portal's selection, for a source that lands the whole selection at
+/// every run, which is empty only when the selection is (an incremental one may find nothing
+/// new).
+fn selection_keys(source: &Source) -> Option<&'static str> {
     match &source.kind {
-        SourceKind::Opendatasoft(ods) => !ods.incremental,
-        SourceKind::OdsV1(_) => true,
-        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => false,
+        SourceKind::Opendatasoft(ods) if !ods.incremental => {
+            Some("`dataset` and its filters (`where`, `refine`)")
+        }
+        SourceKind::OdsV1(_) => Some("`dataset` and its filters (`q`, `refine`)"),
+        _ => None,
     }
 }
 

@@ -565,6 +565,10 @@ async fn answers_that_are_not_the_expected_json_say_what_they_are() {
         ),
         (Fault(204, vec![], "", 0), "HTTP 204 with an empty body"),
         (
+            Fault(200, vec![], " \n", 0),
+            "HTTP 200 with an empty body (after",
+        ),
+        (
             Fault(
                 200,
                 vec![],

@@ -77,10 +77,6 @@ impl Answer {
     /// body with its status (`204 No Content`), the API's own message when the body is a JSON
     /// error (a portal answering an error with status 200), else the parser's complaint.
     fn unexpected(&self, err: &serde_json::Error) -> String {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return format!("HTTP {} with an empty body", self.status);
-        }
-        let served_as = served_as(&self.headers);
         match serde_json::from_slice::<serde_json::Value>(&self.body) {
             Ok(serde_json::Value::Object(map))
                 if ["message", "error", "error_description", "reason"]
@@ -88,12 +84,23 @@ impl Answer {
                     .any(|key| map.get(*key).is_some_and(serde_json::Value::is_string)) =>
             {
                 format!(
-                    "{err}; the answer says: {}{served_as}",
-                    retry::api_message(&self.body)
+                    "{err}; the answer says: {}{}",
+                    retry::api_message(&self.body),
+                    served_as(&self.headers)
                 )
             }
-            _ => format!("{err}{served_as}"),
+            _ => not_json(self.status, &self.headers, &self.body, err),
         }
+    }
+}
+
+/// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint and the
+/// type the answer says it is.
+fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Error) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        format!("HTTP {status} with an empty body")
+    } else {
+        format!("{err}{}", served_as(headers))
     }
 }
 
@@ -406,7 +413,7 @@ impl SourceClient {
             && status != 204
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
         {
-            let detail = format!("{err}{}", served_as(&headers));
+            let detail = not_json(status, &headers, &body, &err);
             return Err(Attempt::retry(Reason::invalid_json(detail), None));
         }
         Ok(Answer {
