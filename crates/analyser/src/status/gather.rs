@@ -235,8 +235,12 @@ async fn read_database(
         .unwrap_or_default();
     let since = |span: TimeDelta| bson_date(now - span);
     let until = bson_date(not_after(now));
-    let recent_runs = doc! {"started": {"$gte": since(RECENT_RUNS), "$lte": until}};
-    let recent_errors = doc! {"error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
+    // Named, so the queries run on the `(source, …)` indexes rather than scanning the
+    // collections (`runs` holds 90 days, `hourly` every hour ever summarised).
+    let names: Vec<String> = sources.iter().map(|status| status.name.clone()).collect();
+    let recent_runs =
+        doc! {"source": {"$in": &names}, "started": {"$gte": since(RECENT_RUNS), "$lte": until}};
+    let recent_errors = doc! {"source": {"$in": &names}, "error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
         for run in find_all::<StoredRun>(&db, RUNS, filter, None, "reading `runs`").await? {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
@@ -247,7 +251,8 @@ async fn read_database(
     // Hours begun by now: a dataset's rows published ahead of time (éCO2mix's forecast rows)
     // make summaries of hours to come, which say nothing of the summariser keeping up.
     let begun = bson_date(now);
-    let recent_hours = doc! {"hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
+    let recent_hours =
+        doc! {"source": {"$in": &names}, "hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
     let hours = find_all::<HourRow>(&db, HOURLY, recent_hours, None, "reading `hourly`").await?;
     for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
