@@ -52,6 +52,9 @@ pub enum ExpectedFrom {
     FirstRun(DateTime<Utc>),
     /// The source's first known collection came after the period: none was expected.
     AfterPeriod(DateTime<Utc>),
+    /// The period began before the runs still kept ([`releve::store::RUNS_KEPT`]) and no run
+    /// of the source before it is known: its collections in the period are not known.
+    RunsExpired,
 }
 
 /// The completeness figures of one source over the period.
@@ -106,6 +109,9 @@ impl Completeness {
         let before_first_run = matches!(self.expected_from, ExpectedFrom::AfterPeriod(_));
         match self.health {
             _ if before_first_run && self.records == 0 => "not started",
+            _ if self.expected_from == ExpectedFrom::RunsExpired && self.records == 0 => {
+                "not known"
+            }
             Health::Ok if self.landed == 0 && self.expected > 0 => "none landed",
             health => health.word(),
         }
@@ -131,7 +137,12 @@ pub fn assess(
 ) -> Completeness {
     let first_run = known.first_run;
     let reference = now.min(period.end());
+    // Runs older than this are gone: the earliest run kept need not be the first there was.
+    let runs_horizon = now - Duration::seconds(releve::store::RUNS_KEPT.as_secs() as i64);
     let expected_from = match first_run {
+        _ if period.start() < runs_horizon && first_run.is_none_or(|f| f > period.start()) => {
+            ExpectedFrom::RunsExpired
+        }
         Some(first) if first >= period.end() => ExpectedFrom::AfterPeriod(first),
         Some(first) if first > period.start() => ExpectedFrom::FirstRun(first),
         _ => ExpectedFrom::PeriodStart,
@@ -219,7 +230,7 @@ fn expected(
     let due = match from {
         ExpectedFrom::PeriodStart => seconds(period.start()) / every,
         ExpectedFrom::FirstRun(first) => (seconds(first) + every - 1) / every,
-        ExpectedFrom::AfterPeriod(_) => 0,
+        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => 0,
     };
     u64::try_from(due).unwrap_or(0)
 }
@@ -387,17 +398,14 @@ mod tests {
             |kind| ReportPeriod::containing(kind, "2026-03-29".parse().expect("date"), paris);
         let autumn =
             ReportPeriod::containing(PeriodKind::Day, "2026-10-25".parse().expect("date"), paris);
-        let now = Utc
-            .with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
-            .single()
-            .expect("instant");
+        // Reported the day after each period: its runs are still kept.
         let expected = |every: &str, period: &ReportPeriod| {
             assess(
                 &source(every),
                 &SourceData::default(),
                 known(None),
                 period,
-                now,
+                period.end() + Duration::days(1),
             )
             .expected
         };
@@ -429,7 +437,7 @@ mod tests {
             &SourceData::default(),
             known(Some(first_run)),
             &spring(PeriodKind::Week),
-            now,
+            spring(PeriodKind::Week).end() + Duration::days(1),
         );
         assert_eq!(
             from_first_run.expected, 1,
@@ -553,6 +561,49 @@ mod tests {
         assert_eq!(c.expected_from, ExpectedFrom::PeriodStart);
         assert_eq!(c.health, Health::Ok, "healthy now");
         assert_eq!(c.period_word(), "none landed", "but not OK for the day");
+    }
+
+    #[test]
+    fn a_period_older_than_the_runs_kept_does_not_take_the_earliest_run_kept_for_the_first() {
+        // Reported 100 days later: the runs of 21 November expired after 90 days, and the
+        // earliest run kept started 10 days ago.
+        let now = at(21, 12, 0) + Duration::days(100);
+        let earliest_kept = now - Duration::days(10);
+        let with_records = SourceData {
+            last_success: Some(now),
+            hourly: vec![releve::store::HourlySummary {
+                source: "s".to_owned(),
+                hour: releve::store::bson_date(at(21, 5, 0)),
+                count: 3,
+                numeric: Vec::new(),
+                categories: Vec::new(),
+                bbox: None,
+                updated_at: releve::store::bson_date(earliest_kept),
+            }],
+            ..Default::default()
+        };
+        let c = assess(
+            &source("15m"),
+            &with_records,
+            known(Some(earliest_kept)),
+            &period(),
+            now,
+        );
+        assert_eq!(c.expected_from, ExpectedFrom::RunsExpired);
+        assert_eq!((c.expected, c.records), (0, 3));
+        assert_eq!(c.period_word(), "OK", "its health now, not `not started`");
+        let without_records = SourceData {
+            hourly: Vec::new(),
+            ..with_records
+        };
+        let c = assess(
+            &source("15m"),
+            &without_records,
+            known(Some(earliest_kept)),
+            &period(),
+            now,
+        );
+        assert_eq!(c.period_word(), "not known");
     }
 
     #[test]

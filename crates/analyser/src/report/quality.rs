@@ -32,7 +32,7 @@ pub fn completeness_section(
          Health is the source's health when the report was generated, except \"none landed\" \
          (collections expected, none landed in the period) and \"not started\" (no record, \
          and the period ended before the source's first known collection, whatever its health \
-         now).",
+         now) and \"not known\" (no record, in a period older than the runs kept).",
         8.0,
         false,
         Ink::MUTED,
@@ -105,6 +105,23 @@ fn completeness_table(
 /// For each source whose expected collections are not counted from the period's start, from
 /// when they are.
 fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)], tz: Tz) {
+    let expired: Vec<&str> = assessed
+        .iter()
+        .filter(|(_, c)| c.expected_from == ExpectedFrom::RunsExpired)
+        .map(|(source, _)| source.name.as_str())
+        .collect();
+    if !expired.is_empty() {
+        let note = format!(
+            "This period began more than {} days ago, and runs are kept that long: the collections of {} (expected, landed, failed, retries, 429s, coverage) are no longer known; records and hours without data come from the hourly summaries.",
+            releve::store::RUNS_KEPT.as_secs() / 86_400,
+            if expired.len() == assessed.len() {
+                "every source".to_owned()
+            } else {
+                expired.join(", ")
+            }
+        );
+        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
     for (source, c) in assessed {
         // A per-day source's first known collection is the first (UTC) day it collected.
         let first = |first: DateTime<Utc>| {
@@ -115,7 +132,7 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
             }
         };
         let note = match c.expected_from {
-            ExpectedFrom::PeriodStart => continue,
+            ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
             ExpectedFrom::FirstRun(at) => format!(
                 "{}: expected collections counted from its first known collection, {}.",
                 source.name,
