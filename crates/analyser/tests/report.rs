@@ -148,8 +148,17 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         ["96", "80", "0", "4", "of"],
         "completeness of meteo: {meteo:?}"
     );
-    assert!(text.contains("offres: latest failure: HTTP 401 from the token endpoint"));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "offres: 1 collection of 1 failed; latest failure: HTTP 401 from the token endpoint"
+        ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("quakes: 2 collections of 96 failed; latest failure:"),
+        "{flat}"
+    );
     assert!(
         flat.contains("quakes: 3 records dropped by the summariser (no key, or no time it could read) from files landed in this period"),
         "the day's dropped records, not the next day's: {flat}"

@@ -155,12 +155,26 @@ fn alerts(
     assessed: &[(&Source, Completeness)],
     quarantined: &Quarantined,
 ) {
-    let failures: Vec<String> = assessed
+    // In red when the source is failing or late now, or landed nothing in the period; a
+    // source that failed now and then and collects well reads in grey, so it does not bury
+    // one that stopped.
+    let failures: Vec<(String, Ink)> = assessed
         .iter()
         .filter_map(|(source, c)| {
-            c.last_error
-                .as_ref()
-                .map(|e| format!("{}: latest failure: {e}", source.name))
+            let ink = if c.health.alerts() || c.landed == 0 {
+                Ink::ALERT
+            } else {
+                Ink::MUTED
+            };
+            c.last_error.as_ref().map(|e| {
+                let line = format!(
+                    "{}: {} of {} failed; latest failure: {e}",
+                    source.name,
+                    counted(c.failed, "collection"),
+                    grouped(i128::from(c.failed + c.landed))
+                );
+                (line, ink)
+            })
         })
         .collect();
     let shortfalls: Vec<String> = assessed
@@ -192,7 +206,10 @@ fn alerts(
             Ink::TEXT,
         );
     }
-    for line in failures.iter().chain(&shortfalls) {
+    for (line, ink) in &failures {
+        doc.paragraph(line, BODY, false, *ink);
+    }
+    for line in &shortfalls {
         doc.paragraph(line, BODY, false, Ink::ALERT);
     }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
