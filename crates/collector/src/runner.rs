@@ -278,16 +278,16 @@ async fn collect_and_land(
 }
 
 /// Whether an incremental run that landed records up to `newest` may move the cursor there.
-/// Not when its pages ended before the announced total in an order other than by time: the
-/// records never sent may be older than `newest`, and a cursor past them would never ask for
-/// them again. (Rows a dataset holds twice are sent, so they never hold the cursor back.)
+/// Not when it fell short of the announced selection in an order other than by time: the
+/// records it missed may be older than `newest`, and a cursor past them would never ask for
+/// them again. (A row the dataset holds twice is no shortfall: see `windowed::landed`.)
 fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>) -> bool {
-    if collected.unserved == 0 || sources::in_time_order(source) {
+    if collected.shortfall == 0 || sources::in_time_order(source) {
         return true;
     }
     tracing::warn!(
         source = %source.name,
-        unserved = collected.unserved,
+        shortfall = collected.shortfall,
         newest = %newest,
         "Landed part of the selection, ordered otherwise than by time (`order_by`): the cursor stays where it was, so the next run asks again for the records this one missed."
     );

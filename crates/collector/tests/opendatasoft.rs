@@ -354,6 +354,15 @@ async fn the_double_refuses_pages_past_the_window_like_the_real_portal() {
 /// A portal whose export is switched off (404) and whose paging stops after the first page:
 /// the page at offset 100 is empty and announces a total of 0.
 fn portal_cut_after_the_first_page(records: Vec<Value>) -> LocalServer {
+    portal_paging(records, |_, _| (0, Vec::new()))
+}
+
+/// A portal whose export is switched off (404): its first page holds the first 100 records
+/// and announces them all; `later(records, offset)` answers the other pages (total, records).
+fn portal_paging(
+    records: Vec<Value>,
+    later: fn(&[Value], usize) -> (usize, Vec<Value>),
+) -> LocalServer {
     use axum::extract::Query;
     use axum::http::StatusCode;
     use axum::routing::get;
@@ -367,7 +376,10 @@ fn portal_cut_after_the_first_page(records: Vec<Value>) -> LocalServer {
                 Some("0") | None => {
                     serde_json::json!({"total_count": total, "results": records[..100]})
                 }
-                Some(_) => serde_json::json!({"total_count": 0, "results": []}),
+                Some(offset) => {
+                    let (total, page) = later(&records, offset.parse().unwrap_or(0));
+                    serde_json::json!({"total_count": total, "results": page})
+                }
             };
             axum::Json(body)
         }
@@ -449,7 +461,11 @@ async fn a_row_the_dataset_holds_twice_does_not_hold_the_cursor_back() {
         .expect("a run");
     let metrics = site.metrics("eco2mix");
     let run = metrics.last().expect("metrics");
-    assert_eq!((run.announced, run.records, run.shortfall), (Some(5), 4, 1));
+    assert_eq!(
+        (run.announced, run.records, run.shortfall),
+        (Some(5), 4, 0),
+        "the row held twice was served: no shortfall"
+    );
     let state: Value = serde_json::from_slice(
         &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
     )
@@ -457,5 +473,40 @@ async fn a_row_the_dataset_holds_twice_does_not_hold_the_cursor_back() {
     assert!(
         state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
         "every announced row was sent: the cursor moves ({state})"
+    );
+}
+
+#[tokio::test]
+async fn pages_that_shift_keep_the_cursor_of_a_source_not_in_time_order() {
+    let now = Utc::now();
+    let mut records = eco2mix_records(150, now - TimeDelta::minutes(15 * 149));
+    records.reverse();
+    // The dataset changed between calls: the second page starts one record early, so record
+    // 99 comes twice and the last one never.
+    let server = portal_paging(records, |records, offset| {
+        let from = offset.saturating_sub(1);
+        (records.len(), records[from..records.len() - 1].to_vec())
+    });
+    let site = Site::new(&eco2mix_source(
+        &server.url(),
+        "incremental = true\norder_by = \"date_heure desc\"",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("a run");
+    let metrics = site.metrics("eco2mix");
+    let run = metrics.last().expect("metrics");
+    assert_eq!(
+        (run.announced, run.records, run.shortfall),
+        (Some(150), 149, 1),
+        "the record served twice stands for one not served"
+    );
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
+    )
+    .expect("state JSON");
+    assert!(
+        state.get("cursor").is_none_or(Value::is_null),
+        "the cursor stays: {state}"
     );
 }

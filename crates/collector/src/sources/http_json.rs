@@ -78,7 +78,6 @@ pub(super) async fn collect(
         records: count,
         announced: None,
         shortfall: 0,
-        unserved: 0,
         newest: None,
         unusable: survey.unusable,
         absent: survey.absent,

@@ -82,10 +82,6 @@ pub struct Collected {
     pub announced: Option<u64>,
     /// Records announced that no query could reach.
     pub shortfall: u64,
-    /// The part of `shortfall` never sent: the pages ended before the announced total, counting
-    /// records received twice (a dataset holding the same row twice is served whole). 0 for
-    /// kinds that do not page a selection.
-    pub unserved: u64,
     /// The newest record `time` in `body`, for kinds that land an array of records.
     pub newest: Option<DateTime<Utc>>,
     /// Records in `body` without a `key` or `time` value (the summariser skips them).

@@ -89,7 +89,6 @@ impl<'s> RecordSet<'s> {
             records: self.records.len() as u64,
             announced: Some(announced),
             shortfall: 0,
-            unserved: 0,
             newest: survey.newest,
             unusable: survey.unusable,
             absent: survey.absent,

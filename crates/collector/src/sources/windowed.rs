@@ -134,7 +134,7 @@ pub(super) async fn collect(
     let received = first.records.len() as u64;
     if received >= announced {
         ctx.progress_advance(records.append(first.records));
-        return landed(source, records, announced);
+        return landed(source, records, announced, Answered::Whole);
     }
     tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
     // Within the window, an export too slow for `timeout` is paged at once rather than tried
@@ -165,7 +165,7 @@ pub(super) async fn collect(
         });
     }
     ctx.progress_advance(records.append(whole));
-    landed(source, records, announced)
+    landed(source, records, announced, Answered::Whole)
 }
 
 /// True when a failed bulk call leaves paging worth trying: not when the API asked to wait (a
@@ -202,21 +202,38 @@ async fn paged(
         offset += page.records.len() as u64;
         ctx.progress_advance(records.append(page.records));
     }
-    landed(source, records, announced)
+    landed(source, records, announced, Answered::InPages)
 }
 
-/// The run's result, with the records `announced` and not served as its shortfall.
+/// How the selection came: whole in one answer, or in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answered {
+    /// One answer (a first page holding it all, or the export): a record it holds twice is a
+    /// row the dataset holds twice, served like the others.
+    Whole,
+    /// Pages, which shift when the dataset changes between calls: a record served twice
+    /// stands for one that was not served at all.
+    InPages,
+}
+
+/// The run's result, with the records `announced` and not served as its shortfall: over
+/// pages, every record announced and not landed; in one answer, every row announced and not
+/// sent (a row the dataset holds twice is sent, and lands once).
 fn landed(
     source: &Source,
     records: RecordSet<'_>,
     announced: u64,
+    answered: Answered,
 ) -> Result<Collected, SourceError> {
     let received = records.received();
     let mut collected = records.into_collected(announced)?;
-    collected.shortfall = announced.saturating_sub(collected.records);
-    collected.unserved = announced.saturating_sub(received);
+    let served = match answered {
+        Answered::Whole => received,
+        Answered::InPages => collected.records,
+    };
+    collected.shortfall = announced.saturating_sub(served);
     if collected.shortfall > 0 {
-        tracing::warn!(source = %source.name, announced, served = collected.records, "The portal served fewer records than it announced; the run counts them as its shortfall.");
+        tracing::warn!(source = %source.name, announced, served, "The portal served fewer records than it announced; the run counts them as its shortfall.");
     }
     Ok(collected)
 }

@@ -107,7 +107,6 @@ pub async fn collect(
         records: harvest.offers.len() as u64,
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
-        unserved: 0,
         newest: None,
         unusable: survey.unusable,
         absent: survey.absent,
