@@ -42,8 +42,9 @@ pub fn init() {
 /// The levels `RUST_LOG` takes alone (besides their numbers, 0 to 5).
 const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
 /// Words people write for a level that `RUST_LOG` does not know.
-const NOT_LEVELS: [&str; 8] = [
-    "all", "verbose", "quiet", "silent", "none", "fatal", "critical", "notice",
+const NOT_LEVELS: [&str; 13] = [
+    "all", "verbose", "quiet", "silent", "none", "on", "fatal", "critical", "crit", "notice",
+    "alert", "emerg", "dbg",
 ];
 
 /// A bare word of `RUST_LOG` that looks meant as a level but is none, said as a reason to log
@@ -76,9 +77,9 @@ fn misread_word(directives: &str) -> Option<String> {
 }
 
 /// Whether a bare word is a level misspelt or misnamed: not a level or its number, and
-/// either one edit away from a level (`debg`, `wanr`), a level with letters added
-/// (`warning`, `debugging`), a word for a level no filter knows (`verbose`), or no module
-/// path at all (`garbage!!`).
+/// either one edit away from a level (`debg`, `wanr`), a level cut short or with letters
+/// added (`err`, `warning`), a word for a level no filter knows (`verbose`, `crit`), a
+/// number past 5, a single letter, or no module path at all (`garbage!!`).
 fn meant_as_a_level(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
     if LEVELS.contains(&lower.as_str())
@@ -92,8 +93,11 @@ fn meant_as_a_level(word: &str) -> bool {
     let letters = lower.chars().all(|c| c.is_ascii_alphabetic());
     !path
         || NOT_LEVELS.contains(&lower.as_str())
+        || lower.chars().all(|c| c.is_ascii_digit())
+        || (letters && lower.len() == 1)
         || LEVELS.iter().any(|level| {
-            strsim::osa_distance(&lower, level) <= 1 || (letters && lower.starts_with(level))
+            strsim::osa_distance(&lower, level) <= 1
+                || (letters && (lower.starts_with(level) || level.starts_with(lower.as_str())))
         })
 }
 
@@ -153,6 +157,12 @@ mod tests {
             "info,Warning",
             "verbose",
             "INFORMATION",
+            "err",
+            "crit",
+            "dbg",
+            "e",
+            "on",
+            "6",
         ] {
             let reason = misread_word(typo).unwrap_or_else(|| panic!("{typo} refused"));
             assert!(reason.contains("is not a level"), "{reason}");
@@ -173,6 +183,8 @@ mod tests {
             "hyper_util",
             "tower_http",
             "hickory_resolver",
+            "h2",
+            "hyper",
             "tracing",
             "error_chain",
             "summariser::pipeline",
