@@ -52,9 +52,18 @@ pub enum ExpectedFrom {
     FirstRun(DateTime<Utc>),
     /// The source's first known collection came after the period: none was expected.
     AfterPeriod(DateTime<Utc>),
-    /// The period began before the runs still kept ([`releve::store::RUNS_KEPT`]) and no run
-    /// of the source before it is known: its collections in the period are not known.
+    /// The period began before the runs still kept ([`releve::store::RUNS_KEPT`]), which
+    /// start at the given time, inside it: collections are counted from there on.
+    OldestKept(DateTime<Utc>),
+    /// The period ended before the runs still kept begin: its collections are not known.
     RunsExpired,
+}
+
+impl ExpectedFrom {
+    /// True when the period's runs are gone, so its collection figures are not known.
+    pub fn unknown(self) -> bool {
+        self == ExpectedFrom::RunsExpired
+    }
 }
 
 /// The completeness figures of one source over the period.
@@ -125,6 +134,9 @@ pub struct Known {
     pub first_run: Option<DateTime<Utc>>,
     /// True when its credentials are not set where the report is generated.
     pub credentials_missing: bool,
+    /// Where the runs still kept begin, when `runs` has lost older ones to its TTL (see
+    /// [`crate::query::runs_kept_from`]).
+    pub runs_kept_from: Option<DateTime<Utc>>,
 }
 
 /// Assesses one source; `now` bounds the elapsed part of a period still running.
@@ -137,16 +149,7 @@ pub fn assess(
 ) -> Completeness {
     let first_run = known.first_run;
     let reference = now.min(period.end());
-    // Runs older than this are gone: the earliest run kept need not be the first there was.
-    let runs_horizon = now - Duration::seconds(releve::store::RUNS_KEPT.as_secs() as i64);
-    let expected_from = match first_run {
-        _ if period.start() < runs_horizon && first_run.is_none_or(|f| f > period.start()) => {
-            ExpectedFrom::RunsExpired
-        }
-        Some(first) if first >= period.end() => ExpectedFrom::AfterPeriod(first),
-        Some(first) if first > period.start() => ExpectedFrom::FirstRun(first),
-        _ => ExpectedFrom::PeriodStart,
-    };
+    let expected_from = expected_from(source, first_run, known.runs_kept_from, period);
     let elapsed_hours: Vec<_> = period
         .hours()
         .into_iter()
@@ -195,6 +198,39 @@ pub fn assess(
     }
 }
 
+/// Where the period's expected collections are counted from. When `runs` has lost its older
+/// runs (`kept_from`), for a period that began before the runs kept, the earliest run of the
+/// source is its first collection only when it came well after they begin (a source added
+/// since); otherwise collections are counted from the oldest runs kept, or not at all when the
+/// whole period is older.
+fn expected_from(
+    source: &Source,
+    first_run: Option<DateTime<Utc>>,
+    kept_from: Option<DateTime<Utc>>,
+    period: &ReportPeriod,
+) -> ExpectedFrom {
+    // The earliest run kept of a source can come an interval after the oldest of all.
+    let added_since = |horizon: DateTime<Utc>| {
+        first_run
+            .is_some_and(|first| first > horizon + source.every.as_chrono() + Duration::hours(1))
+    };
+    if let Some(horizon) = kept_from
+        && period.start() < horizon
+        && !added_since(horizon)
+    {
+        return if period.end() <= horizon {
+            ExpectedFrom::RunsExpired
+        } else {
+            ExpectedFrom::OldestKept(horizon)
+        };
+    }
+    match first_run {
+        Some(first) if first >= period.end() => ExpectedFrom::AfterPeriod(first),
+        Some(first) if first > period.start() => ExpectedFrom::FirstRun(first),
+        _ => ExpectedFrom::PeriodStart,
+    }
+}
+
 /// Collections due before `reference`: whole intervals since the period's start, or, from a
 /// first run inside the period, that run and every interval after it. An interval of whole
 /// days is counted in days of the report's time zone, so a 23-hour day of a daylight-saving
@@ -229,7 +265,9 @@ fn expected(
     };
     let due = match from {
         ExpectedFrom::PeriodStart => seconds(period.start()) / every,
-        ExpectedFrom::FirstRun(first) => (seconds(first) + every - 1) / every,
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => {
+            (seconds(first) + every - 1) / every
+        }
         ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => 0,
     };
     u64::try_from(due).unwrap_or(0)
@@ -314,6 +352,7 @@ mod tests {
         Known {
             first_run,
             credentials_missing: false,
+            runs_kept_from: None,
         }
     }
 
@@ -482,6 +521,7 @@ mod tests {
         let without_credentials = Known {
             first_run: None,
             credentials_missing: true,
+            runs_kept_from: None,
         };
         let never = SourceData::default();
         let c = assess(&source("1d"), &never, without_credentials, &period(), end);
@@ -566,9 +606,10 @@ mod tests {
     #[test]
     fn a_period_older_than_the_runs_kept_does_not_take_the_earliest_run_kept_for_the_first() {
         // Reported 100 days later: the runs of 21 November expired after 90 days, and the
-        // earliest run kept started 10 days ago.
+        // earliest run kept started just after the oldest of all.
         let now = at(21, 12, 0) + Duration::days(100);
-        let earliest_kept = now - Duration::days(10);
+        let horizon = now - Duration::days(90);
+        let earliest_kept = horizon + Duration::minutes(10);
         let with_records = SourceData {
             last_success: Some(now),
             hourly: vec![releve::store::HourlySummary {
@@ -582,20 +623,39 @@ mod tests {
             }],
             ..Default::default()
         };
-        let c = assess(
-            &source("15m"),
-            &with_records,
-            known(Some(earliest_kept)),
-            &period(),
-            now,
-        );
+        let assessed = |data: &SourceData, first: DateTime<Utc>, horizon: DateTime<Utc>| {
+            let known = Known {
+                runs_kept_from: Some(horizon),
+                ..known(Some(first))
+            };
+            assess(&source("15m"), data, known, &period(), now)
+        };
+        let c = assessed(&with_records, earliest_kept, horizon);
         assert_eq!(c.expected_from, ExpectedFrom::RunsExpired);
         assert_eq!((c.expected, c.records), (0, 3));
         assert_eq!(c.period_word(), "OK", "its health now, not `not started`");
         let without_records = SourceData {
             hourly: Vec::new(),
-            ..with_records
+            ..with_records.clone()
         };
+        assert_eq!(
+            assessed(&without_records, earliest_kept, horizon).period_word(),
+            "not known"
+        );
+
+        // A source added since: its first run, long after the runs kept begin, is its first.
+        let added = now - Duration::days(10);
+        let c = assessed(&without_records, added, horizon);
+        assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(added));
+        assert_eq!(c.period_word(), "not started");
+
+        // Runs kept from 06:00 that day: collections counted from there.
+        let horizon = at(21, 6, 0);
+        let c = assessed(&with_records, horizon + Duration::minutes(10), horizon);
+        assert_eq!(c.expected_from, ExpectedFrom::OldestKept(horizon));
+        assert_eq!(c.expected, 18 * 4, "every 15 minutes from 06:00");
+
+        // Nothing lost (`runs_kept_from` unknown): the earliest run is the first.
         let c = assess(
             &source("15m"),
             &without_records,
@@ -603,7 +663,7 @@ mod tests {
             &period(),
             now,
         );
-        assert_eq!(c.period_word(), "not known");
+        assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(earliest_kept));
     }
 
     #[test]

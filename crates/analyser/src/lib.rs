@@ -104,6 +104,7 @@ pub async fn write_report(
     }
     let mut data = query::load(&db, config, &period).await?;
     let mut first_runs = query::first_runs(&db, config).await?;
+    let runs_kept_from = query::runs_kept_from(&db, now).await?;
     let (quarantined, raw_problems) = match &args.raw_dir {
         Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
@@ -114,6 +115,7 @@ pub async fn write_report(
         period: &period,
         data: &data,
         first_runs: &first_runs,
+        runs_kept_from,
         quarantined: &quarantined,
         raw_problems: &raw_problems,
         credentials_missing: &credentials_missing(config),
@@ -215,6 +217,7 @@ pub fn render_report(
         period,
         data,
         first_runs: &BTreeMap::new(),
+        runs_kept_from: None,
         quarantined: &Quarantined::NotGiven,
         raw_problems: &[],
         credentials_missing: &BTreeSet::new(),

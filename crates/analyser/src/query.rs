@@ -109,6 +109,31 @@ pub async fn load(
     Ok(data)
 }
 
+/// Where the runs still kept begin, when `runs` has lost older ones: the end of the oldest run
+/// kept, when it ended about [`store::RUNS_KEPT`] before `now` (within a day), which is where
+/// the TTL index has been deleting. An older oldest run means runs are not being deleted (a
+/// server without TTL), a younger one that none has aged enough yet: nothing is lost then.
+pub async fn runs_kept_from(
+    db: &Database,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    // The TTL index on `finished` serves this sort; a run without `finished` never expires.
+    let oldest: Option<StoredRun> = find_first(
+        db,
+        store::RUNS,
+        // Dates only (a range compares no other type); nx-27017 knows no `$type: "date"`.
+        doc! {"finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
+        doc! {"finished": 1},
+        "reading the oldest run kept",
+    )
+    .await?;
+    let kept = chrono::Duration::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
+    let horizon = now - kept;
+    Ok(oldest
+        .map(|run| run.ended())
+        .filter(|finished| (*finished - horizon).abs() <= chrono::Duration::days(1)))
+}
+
 /// Each configured source's first known collection: the start of its earliest run still in
 /// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start
 /// (UTC) of the earliest day a run collected. Sources without a run are left out.

@@ -795,3 +795,65 @@ async fn past_the_cap_the_map_samples_every_place_of_the_period_not_its_first_re
         .expect("positions");
     assert_eq!((whole.points.len(), whole.sampled_every), (400, 1));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_known() {
+    let server = MongoServer::shared();
+    let name = server.fresh_database("expired-runs");
+    store::connect(server.uri(), &name)
+        .await
+        .expect("the summariser's collections");
+    let db = server.client_database(&name).await;
+    // Runs are kept 90 days: the oldest left ended just after that horizon, and the day
+    // reported, 100 days ago, has records but no run any more.
+    let now = Utc::now();
+    let day = (now - Duration::days(100)).date_naive();
+    let hour = day.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    let summary = HourlySummary {
+        source: "quakes".to_owned(),
+        hour: store::bson_date(hour),
+        count: 7,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: store::bson_date(hour),
+    };
+    db.collection::<Document>(store::HOURLY)
+        .insert_one(bson::to_document(&summary).expect("hourly document"))
+        .await
+        .expect("insert hourly");
+    let oldest_kept = now - Duration::days(90) + Duration::minutes(30);
+    let runs = [
+        golden::run("quakes", oldest_kept, 3, None, None),
+        golden::run("quakes", now - Duration::minutes(5), 3, None, None),
+    ];
+    for run in &runs {
+        db.collection::<Document>(store::RUNS)
+            .insert_one(store::run_document(run).expect("run document"))
+            .await
+            .expect("insert run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    day_report(dir.path(), server.uri(), &name, &day.to_string()).await;
+    let text = common::text(&dir.path().join(format!("reports/{day}.pdf")));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("This period ended more than 90 days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of every source are no longer known"),
+        "{flat}"
+    );
+    let quakes = common::row(&text, "Completeness and quality", &["quakes"]);
+    assert_eq!(
+        quakes[2..5],
+        ["–", "–", "–"],
+        "expected, landed and failed are not known: {quakes:?}"
+    );
+    assert!(
+        !flat.contains("No failed collection in this period"),
+        "failures are not known either: {flat}"
+    );
+    assert!(
+        !flat.contains("no collection expected"),
+        "the oldest run kept is not taken for the first: {flat}"
+    );
+}

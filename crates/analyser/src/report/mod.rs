@@ -45,6 +45,8 @@ pub struct ReportInput<'a> {
     /// Each source's first known collection, by source name; a source missing here counts
     /// from its first run in the period, if any.
     pub first_runs: &'a BTreeMap<String, DateTime<Utc>>,
+    /// Where the runs still kept begin, when `runs` has lost older ones to its TTL.
+    pub runs_kept_from: Option<DateTime<Utc>>,
     /// Quarantined files of the period by source.
     pub quarantined: &'a Quarantined,
     /// What could not be read of the raw folder (`--raw-dir`), and what that leaves out: one
@@ -89,6 +91,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             let known = completeness::Known {
                 first_run,
                 credentials_missing: input.credentials_missing.contains(&source.name),
+                runs_kept_from: input.runs_kept_from,
             };
             (
                 source,

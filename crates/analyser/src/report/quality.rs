@@ -66,7 +66,16 @@ fn completeness_table(
     let rows = assessed
         .iter()
         .map(|(source, c)| {
+            // Figures of runs no longer kept are not known: a dash, not a 0.
+            let of_runs = |n: u64| {
+                if c.expected_from.unknown() {
+                    "–".to_owned()
+                } else {
+                    grouped(i128::from(n))
+                }
+            };
             let coverage = match c.coverage() {
+                _ if c.expected_from.unknown() => "–".to_owned(),
                 Some(ratio) => format!(
                     "{:.1}% of {}",
                     ratio * 100.0,
@@ -77,14 +86,14 @@ fn completeness_table(
             vec![
                 source.name.clone(),
                 c.period_word().to_owned(),
-                grouped(i128::from(c.expected)),
-                grouped(i128::from(c.landed)),
-                grouped(i128::from(c.failed)),
+                of_runs(c.expected),
+                of_runs(c.landed),
+                of_runs(c.failed),
                 format!("{} of {}", c.hours_without_data, c.hours),
                 grouped(c.records),
                 coverage,
-                grouped(i128::from(c.retries)),
-                grouped(i128::from(c.throttled)),
+                of_runs(c.retries),
+                of_runs(c.throttled),
                 match quarantined {
                     Quarantined::NotGiven => "n/a".to_owned(),
                     Quarantined::Unreadable => "?".to_owned(),
@@ -112,12 +121,13 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
         .collect();
     if !expired.is_empty() {
         let note = format!(
-            "This period began more than {} days ago, and runs are kept that long: the collections of {} (expected, landed, failed, retries, 429s, coverage) are no longer known; records and hours without data come from the hourly summaries.",
+            "This period ended more than {} days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of {} are no longer known (–); records and hours without data come from the hourly summaries.",
             releve::store::RUNS_KEPT.as_secs() / 86_400,
-            if expired.len() == assessed.len() {
-                "every source".to_owned()
-            } else {
-                expired.join(", ")
+            match expired.as_slice() {
+                _ if expired.len() == assessed.len() => "every source".to_owned(),
+                [one] => (*one).to_owned(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
             }
         );
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
@@ -142,6 +152,12 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
                 "{}: first known collection {}, after this period: no collection expected.",
                 source.name,
                 first(at)
+            ),
+            ExpectedFrom::OldestKept(at) => format!(
+                "{}: collections counted from {}, the oldest runs kept (runs are kept {} days).",
+                source.name,
+                local_time(at, tz),
+                releve::store::RUNS_KEPT.as_secs() / 86_400
             ),
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
@@ -198,7 +214,8 @@ fn alerts(
     if let Some(note) = quarantine_note {
         doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
-    if failures.is_empty() && shortfalls.is_empty() {
+    let runs_known = assessed.iter().all(|(_, c)| !c.expected_from.unknown());
+    if failures.is_empty() && shortfalls.is_empty() && runs_known {
         doc.paragraph(
             "No failed collection in this period.",
             BODY,
