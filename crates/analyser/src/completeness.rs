@@ -214,8 +214,10 @@ fn expected_from(
         first_run
             .is_some_and(|first| first > horizon + source.every.as_chrono() + Duration::hours(1))
     };
+    // A period that began less than an hour before the runs kept loses at most that hour's
+    // runs: counted from its first run as usual.
     if let Some(horizon) = kept_from
-        && period.start() < horizon
+        && period.start() < horizon - Duration::hours(1)
         && !added_since(horizon)
     {
         return if period.end() <= horizon {
