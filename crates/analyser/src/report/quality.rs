@@ -30,7 +30,7 @@ pub fn completeness_section(
          fetched again, windows re-read) counts in each, so the total is not the period's \
          records. \
          Health is the source's health when the report was generated, except \"none landed\" \
-         (collections expected, none landed in the period) and \"not started\" (no record, \
+         (collections expected, none landed in the period), \"not started\" (no record, \
          and the period ended before the source's first known collection, whatever its health \
          now) and \"not known\" (no record, in a period older than the runs kept).",
         8.0,
