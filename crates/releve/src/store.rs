@@ -109,11 +109,13 @@ fn without_nested_fields(text: &str) -> String {
 }
 
 impl StoreError {
-    /// Wraps a driver error with what was being done. The text is built when this is called:
-    /// in a loop, call it only on failure (`.map_err(|err| action()(err))`).
-    pub fn command(action: impl Into<String>) -> impl FnOnce(mongodb::error::Error) -> StoreError {
-        let action = action.into();
-        move |cause| StoreError::Command { action, cause }
+    /// Wraps a driver error with what was being done; the text is copied only on failure, so
+    /// the wrapper costs nothing per document of a cursor.
+    pub fn command(action: &str) -> impl FnOnce(mongodb::error::Error) -> StoreError + '_ {
+        move |cause| StoreError::Command {
+            action: action.to_owned(),
+            cause,
+        }
     }
 
     fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
@@ -244,7 +246,7 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
         db.collection::<Document>(collection)
             .create_index(model)
             .await
-            .map_err(StoreError::command(format!(
+            .map_err(StoreError::command(&format!(
                 "index creation on `{collection}`"
             )))?;
     }

@@ -230,7 +230,7 @@ async fn stored_versions(
     source: &Source,
     batch: &Batch,
 ) -> Result<HashMap<String, Stored>, StoreError> {
-    let action = || StoreError::command(format!("lookup of `{}` records", source.name));
+    let action = format!("lookup of `{}` records", source.name);
     let keys: Vec<&str> = batch.records.keys().map(String::as_str).collect();
     let mut stored = HashMap::new();
     for chunk in keys.chunks(KEYS_PER_LOOKUP) {
@@ -239,8 +239,12 @@ async fn stored_versions(
             .find(filter)
             .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
             .await
-            .map_err(action())?;
-        while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
+            .map_err(StoreError::command(&action))?;
+        while let Some(document) = cursor
+            .try_next()
+            .await
+            .map_err(StoreError::command(&action))?
+        {
             if let Ok(key) = document.get_str("key") {
                 let found = stored_version(&document).map_or_else(
                     || Stored::Unreadable {
@@ -264,7 +268,7 @@ async fn count_per_hour(
     source: &str,
     hours: &BTreeSet<DateTime<Utc>>,
 ) -> Result<HashMap<DateTime<Utc>, usize>, StoreError> {
-    let action = || StoreError::command(format!("counting `{source}` records per hour"));
+    let action = format!("counting `{source}` records per hour");
     let hours: Vec<Bson> = hours
         .iter()
         .map(|h| Bson::DateTime(bson_date(*h)))
@@ -275,8 +279,12 @@ async fn count_per_hour(
             .find(doc! {"source": source, "hour": {"$in": chunk}})
             .projection(doc! {"_id": 0, "hour": 1})
             .await
-            .map_err(action())?;
-        while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
+            .map_err(StoreError::command(&action))?;
+        while let Some(document) = cursor
+            .try_next()
+            .await
+            .map_err(StoreError::command(&action))?
+        {
             if let Ok(hour) = document.get_datetime("hour") {
                 *counts.entry(chrono_date(*hour)).or_default() += 1;
             }

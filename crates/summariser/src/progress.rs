@@ -20,7 +20,7 @@ pub async fn newest(db: &Database, source: &str) -> Result<Option<LandingOrder>,
         .collection::<Document>(PROGRESS)
         .find_one(doc! {"source": source})
         .await
-        .map_err(StoreError::command(format!(
+        .map_err(StoreError::command(&format!(
             "reading the summarised files of `{source}`"
         )))?;
     Ok(found
@@ -39,7 +39,7 @@ pub async fn note(db: &Database, source: &str, file: &RawFileName) -> Result<(),
         )
         .upsert(true)
         .await
-        .map_err(StoreError::command(format!(
+        .map_err(StoreError::command(&format!(
             "noting the summarised files of `{source}`"
         )))?;
     crash::passed("progress-noted");

@@ -33,7 +33,7 @@ pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), Stor
             )
             .upsert(true)
             .await
-            .map_err(StoreError::command(format!(
+            .map_err(StoreError::command(&format!(
                 "noting the records `{source}` dropped"
             )))?;
         crash::passed("rejected-noted");
@@ -58,7 +58,7 @@ pub async fn keep_records(
     source: &str,
     batch: &Batch,
 ) -> Result<Vec<Unstorable>, StoreError> {
-    let action = || StoreError::command(format!("keeping the records `{source}` dropped"));
+    let action = format!("keeping the records `{source}` dropped");
     let collection = db.collection::<Document>(REJECTED_RECORDS);
     let mut too_large = Vec::new();
     // The first file holding each content names it.
@@ -88,8 +88,12 @@ pub async fn keep_records(
             .find(doc! {"source": source, "hash": {"$in": &hashes}})
             .projection(doc! {"hash": 1, "_id": 0})
             .await
-            .map_err(action())?;
-        while let Some(document) = stored.try_next().await.map_err(|err| action()(err))? {
+            .map_err(StoreError::command(&action))?;
+        while let Some(document) = stored
+            .try_next()
+            .await
+            .map_err(StoreError::command(&action))?
+        {
             if let Ok(hash) = document.get_str("hash") {
                 kept.insert(hash.to_owned());
             }
@@ -113,7 +117,7 @@ pub async fn keep_records(
         }
         database::insert_unless_stored(&collection, documents)
             .await
-            .map_err(action())?;
+            .map_err(StoreError::command(&action))?;
         crash::passed("rejected-records-kept");
     }
     Ok(too_large)

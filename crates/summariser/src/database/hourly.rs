@@ -61,13 +61,17 @@ async fn read_hours(
     facts: &mut Vec<(DateTime<Utc>, String, Facts)>,
 ) -> Result<(), StoreError> {
     let name = source.name.as_str();
-    let action = || StoreError::command(format!("reading `{name}` records to summarise"));
+    let action = format!("reading `{name}` records to summarise");
     let mut cursor = raw_records(db)
         .find(hours_filter(name, hours))
         .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
         .await
-        .map_err(action())?;
-    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
+        .map_err(StoreError::command(&action))?;
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
         let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour")) else {
             continue;
         };

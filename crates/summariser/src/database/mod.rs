@@ -100,7 +100,7 @@ async fn delete_hours(
         db.collection::<Document>(collection)
             .delete_many(doc! {"$or": any_hour})
             .await
-            .map_err(StoreError::command(format!(
+            .map_err(StoreError::command(&format!(
                 "deleting `{source}` hours from `{collection}`"
             )))?;
     }

@@ -7,14 +7,18 @@ pub async fn pending_hours(
     db: &Database,
     source: &str,
 ) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
-    let action = || StoreError::command(format!("reading pending hours of `{source}`"));
+    let action = format!("reading pending hours of `{source}`");
     let mut cursor = db
         .collection::<Document>(PENDING)
         .find(doc! {"source": source})
         .await
-        .map_err(action())?;
+        .map_err(StoreError::command(&action))?;
     let mut hours = BTreeSet::new();
-    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
         if let Ok(hour) = document.get_datetime("hour") {
             hours.insert(chrono_date(*hour));
         }
@@ -35,7 +39,7 @@ pub async fn note_pending(
     db.collection::<Document>(PENDING)
         .insert_many(notes)
         .await
-        .map_err(StoreError::command(format!(
+        .map_err(StoreError::command(&format!(
             "noting pending hours of `{source}`"
         )))?;
     crash::passed("pending-written");

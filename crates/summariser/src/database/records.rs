@@ -104,7 +104,7 @@ pub async fn write_records(
             .await
         {
             Ok(_) => Vec::new(),
-            Err(err) => refused_documents(&err).ok_or_else(|| StoreError::command(action)(err))?,
+            Err(err) => refused_documents(&err).ok_or_else(|| StoreError::command(&action)(err))?,
         };
         inserted += sent.len() - refused.len();
         for (index, reason) in refused {
@@ -133,7 +133,7 @@ pub async fn write_records(
                 }
                 _ => {
                     let action = format!("update of `{name}` record `{key}`");
-                    return Err(StoreError::command(action)(err));
+                    return Err(StoreError::command(&action)(err));
                 }
             },
         }
@@ -225,7 +225,7 @@ pub(super) async fn run_updates(
     let answer = db
         .run_command(command)
         .await
-        .map_err(StoreError::command(action.to_owned()))?;
+        .map_err(StoreError::command(action))?;
     refusal(&answer).map_or(Ok(()), |reason| {
         Err(StoreError::Refused {
             action: action.to_owned(),

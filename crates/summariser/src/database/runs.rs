@@ -10,7 +10,7 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         return Ok(());
     }
     let collection = db.collection::<Document>(RUNS);
-    let action = || StoreError::command(format!("loading `{source}` runs"));
+    let action = format!("loading `{source}` runs");
     let identity = |run: &Document| {
         let started = run.get_datetime("started").ok()?.timestamp_millis();
         Some((started, run.get_str("file").ok().map(str::to_owned)))
@@ -23,9 +23,13 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         .find(doc! {"source": source, "started": {"$in": starts}})
         .projection(doc! {"_id": 0, "started": 1, "file": 1})
         .await
-        .map_err(action())?;
+        .map_err(StoreError::command(&action))?;
     let mut loaded = HashSet::new();
-    while let Some(document) = cursor.try_next().await.map_err(|err| action()(err))? {
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
         loaded.extend(identity(&document));
     }
     let documents: Vec<Document> = runs
@@ -35,7 +39,7 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
     if !documents.is_empty() {
         insert_unless_stored(&collection, documents)
             .await
-            .map_err(action())?;
+            .map_err(StoreError::command(&action))?;
     }
     crash::passed("runs-loaded");
     Ok(())
