@@ -36,6 +36,12 @@ fn landed_records(site: &Site) -> Vec<Value> {
     serde_json::from_slice(&std::fs::read(last).expect("read")).expect("a JSON array")
 }
 
+/// The source's `.state.json`, as saved by the last run.
+fn saved_state(site: &Site) -> Value {
+    serde_json::from_slice(&std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"))
+        .expect("state JSON")
+}
+
 fn distinct_keys(records: &[Value]) -> usize {
     records
         .iter()
@@ -106,10 +112,7 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         .expect("run");
     let failures: Vec<_> = outcome.failures().collect();
     assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
-    )
-    .expect("JSON");
+    let state = saved_state(&site);
     let reset = state["paused_until"]
         .as_str()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
@@ -262,10 +265,7 @@ async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("first run");
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
-    )
-    .expect("state JSON");
+    let state = saved_state(&site);
     let cursor = state["cursor"].as_str().expect("a cursor");
     let cursor = chrono::DateTime::parse_from_rfc3339(cursor).expect("iso");
     assert!(
@@ -425,10 +425,7 @@ async fn a_run_that_falls_short_keeps_its_shortfall_and_the_cursor_when_not_in_t
             (Some(250), 100, 150),
             "a later page announcing 0 does not hide the shortfall"
         );
-        let state: Value = serde_json::from_slice(
-            &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
-        )
-        .expect("state JSON");
+        let state = saved_state(&site);
         assert_eq!(
             state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
             cursor_moves,
@@ -466,10 +463,7 @@ async fn a_row_the_dataset_holds_twice_does_not_hold_the_cursor_back() {
         (Some(5), 4, 0),
         "the row held twice was served: no shortfall"
     );
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
-    )
-    .expect("state JSON");
+    let state = saved_state(&site);
     assert!(
         state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
         "every announced row was sent: the cursor moves ({state})"
@@ -501,10 +495,7 @@ async fn pages_that_shift_keep_the_cursor_of_a_source_not_in_time_order() {
         (Some(150), 149, 1),
         "the record served twice stands for one not served"
     );
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("eco2mix/.state.json")).expect("state"),
-    )
-    .expect("state JSON");
+    let state = saved_state(&site);
     assert!(
         state.get("cursor").is_none_or(Value::is_null),
         "the cursor stays: {state}"
