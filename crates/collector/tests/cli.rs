@@ -23,6 +23,14 @@ fn collector(site: &Site) -> Command {
     command
 }
 
+/// The first line of `stderr` holding `needle`; the test fails without one.
+fn line_with<'s>(stderr: &'s str, needle: &str) -> &'s str {
+    stderr
+        .lines()
+        .find(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("a line holding {needle:?}: {stderr}"))
+}
+
 fn feed(body: String) -> LocalServer {
     LocalServer::start(Router::new().route("/feed", get(move || async move { body })))
 }
@@ -97,10 +105,7 @@ fn records_without_the_configured_key_land_with_a_warning() {
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let warning = stderr
-        .lines()
-        .find(|l| l.contains("without a `key` or `time` value"))
-        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    let warning = line_with(&stderr, "without a `key` or `time` value");
     assert!(
         warning.contains("unusable=3") && warning.contains("key=properties.id"),
         "{warning}"
@@ -600,10 +605,7 @@ fn retry_lines_name_their_source() {
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let retry = stderr
-        .lines()
-        .find(|l| l.contains("Request failed, retrying."))
-        .unwrap_or_else(|| panic!("a retry line: {stderr}"));
+    let retry = line_with(&stderr, "Request failed, retrying.");
     assert!(retry.contains("source=usgs"), "{retry}");
 }
 
@@ -617,10 +619,7 @@ fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let warning = stderr
-        .lines()
-        .find(|l| l.contains("RUST_LOG cannot be read; logging at info."))
-        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    let warning = line_with(&stderr, "RUST_LOG cannot be read; logging at info.");
     assert!(
         warning.contains("`debg` is not a level") && warning.contains("did you mean `debug`?"),
         "{warning}"
@@ -663,10 +662,7 @@ time = "date_heure"
         1,
         "the empty selection lands"
     );
-    let warning = stderr
-        .lines()
-        .find(|l| l.contains("The portal's selection holds no record"))
-        .unwrap_or_else(|| panic!("a warning: {stderr}"));
+    let warning = line_with(&stderr, "The portal's selection holds no record");
     assert!(
         warning.contains("source=eco2mix") && warning.contains("`where`"),
         "{warning}"
