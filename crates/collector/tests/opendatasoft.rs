@@ -351,6 +351,25 @@ async fn the_double_refuses_pages_past_the_window_like_the_real_portal() {
     );
 }
 
+/// Collects an incremental éCO2mix source ordered by `order_by` from `server` once: the
+/// outcome, the run's announced total, records and shortfall, and the state it saved.
+async fn incremental_run(
+    server: &LocalServer,
+    order_by: &str,
+) -> (collector::Outcome, (Option<u64>, u64, u64), Value) {
+    let site = Site::new(&eco2mix_source(
+        &server.url(),
+        &format!("incremental = true\norder_by = \"{order_by}\""),
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("a run");
+    let metrics = site.metrics("eco2mix");
+    let run = metrics.last().expect("metrics");
+    let counts = (run.announced, run.records, run.shortfall);
+    (outcome, counts, saved_state(&site))
+}
+
 /// A portal whose export is switched off (404) and whose paging stops after the first page:
 /// the page at offset 100 is empty and announces a total of 0.
 fn portal_cut_after_the_first_page(records: Vec<Value>) -> LocalServer {
@@ -410,22 +429,13 @@ async fn a_run_that_falls_short_keeps_its_shortfall_and_the_cursor_when_not_in_t
     records.reverse();
     let server = portal_cut_after_the_first_page(records);
     for (order, cursor_moves) in [("date_heure desc", false), ("date_heure", true)] {
-        let site = Site::new(&eco2mix_source(
-            &server.url(),
-            &format!("incremental = true\norder_by = \"{order}\""),
-        ));
-        let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-            .await
-            .expect("a run");
+        let (outcome, counts, state) = incremental_run(&server, order).await;
         assert!(outcome.succeeded(), "{:?}", outcome.sources);
-        let metrics = site.metrics("eco2mix");
-        let run = metrics.last().expect("metrics");
         assert_eq!(
-            (run.announced, run.records, run.shortfall),
+            counts,
             (Some(250), 100, 150),
             "a later page announcing 0 does not hide the shortfall"
         );
-        let state = saved_state(&site);
         assert_eq!(
             state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
             cursor_moves,
@@ -449,21 +459,12 @@ async fn a_row_the_dataset_holds_twice_does_not_hold_the_cursor_back() {
             async move { axum::Json(page) }
         }),
     ));
-    let site = Site::new(&eco2mix_source(
-        &server.url(),
-        "incremental = true\norder_by = \"date_heure DESC\"",
-    ));
-    collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("a run");
-    let metrics = site.metrics("eco2mix");
-    let run = metrics.last().expect("metrics");
+    let (_, counts, state) = incremental_run(&server, "date_heure DESC").await;
     assert_eq!(
-        (run.announced, run.records, run.shortfall),
+        counts,
         (Some(5), 4, 0),
         "the row held twice was served: no shortfall"
     );
-    let state = saved_state(&site);
     assert!(
         state.get("cursor").is_some_and(|cursor| !cursor.is_null()),
         "every announced row was sent: the cursor moves ({state})"
@@ -481,21 +482,12 @@ async fn pages_that_shift_keep_the_cursor_of_a_source_not_in_time_order() {
         let from = offset.saturating_sub(1);
         (records.len(), records[from..records.len() - 1].to_vec())
     });
-    let site = Site::new(&eco2mix_source(
-        &server.url(),
-        "incremental = true\norder_by = \"date_heure desc\"",
-    ));
-    collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("a run");
-    let metrics = site.metrics("eco2mix");
-    let run = metrics.last().expect("metrics");
+    let (_, counts, state) = incremental_run(&server, "date_heure desc").await;
     assert_eq!(
-        (run.announced, run.records, run.shortfall),
+        counts,
         (Some(150), 149, 1),
         "the record served twice stands for one not served"
     );
-    let state = saved_state(&site);
     assert!(
         state.get("cursor").is_none_or(Value::is_null),
         "the cursor stays: {state}"
