@@ -23,6 +23,14 @@ fn collector(site: &Site) -> Command {
     command
 }
 
+/// The stderr of a run that must succeed.
+fn succeeded(output: std::io::Result<std::process::Output>) -> String {
+    let output = output.expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
 /// The first line of `stderr` holding `needle`; the test fails without one.
 fn line_with<'s>(stderr: &'s str, needle: &str) -> &'s str {
     stderr
@@ -99,12 +107,7 @@ fn records_without_the_configured_key_land_with_a_warning() {
     let config = usgs_source("usgs", &format!("{}/feed", server.url()), "")
         .replace("key = \"id\"", "key = \"properties.id\"");
     let site = Site::new(&config);
-    let output = collector(&site)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "without a `key` or `time` value");
     assert!(
         warning.contains("unusable=3") && warning.contains("key=properties.id"),
@@ -153,14 +156,13 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
         &format!("{}/feed", server.url()),
         extra,
     ));
-    let output = collector(&site)
-        .env("USGS_TEST_KEY", SECRET)
-        .env("COLLECTOR_BACKOFF_MS", "5")
-        .env("RUST_LOG", "debug")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(
+        collector(&site)
+            .env("USGS_TEST_KEY", SECRET)
+            .env("COLLECTOR_BACKOFF_MS", "5")
+            .env("RUST_LOG", "debug")
+            .output(),
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2, "the 503 was retried");
     assert!(stderr.contains("retrying"), "{stderr}");
     assert!(
@@ -509,12 +511,11 @@ fn a_refused_source_table_costs_that_source_alone() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     // A run of named sources is about them alone.
-    let output = collector(&site)
-        .args(["--source", "usgs", "--force"])
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(
+        collector(&site)
+            .args(["--source", "usgs", "--force"])
+            .output(),
+    );
     assert!(!stderr.contains("typo"), "{stderr}");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
@@ -598,13 +599,12 @@ fn today_is_refused_as_a_per_day_sources_date() {
 fn retry_lines_name_their_source() {
     let server = busy_once();
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let output = collector(&site)
-        .env("COLLECTOR_BACKOFF_MS", "5")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(
+        collector(&site)
+            .env("COLLECTOR_BACKOFF_MS", "5")
+            .env("RUST_LOG", "warn")
+            .output(),
+    );
     let retry = line_with(&stderr, "Request failed, retrying.");
     assert!(retry.contains("source=usgs"), "{retry}");
 }
@@ -613,12 +613,7 @@ fn retry_lines_name_their_source() {
 fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let output = collector(&site)
-        .env("RUST_LOG", "debg")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "debg").output());
     let warning = line_with(&stderr, "RUST_LOG cannot be read; logging at info.");
     assert!(
         warning.contains("`debg` is not a level") && warning.contains("did you mean `debug`?"),
@@ -651,12 +646,7 @@ time = "date_heure"
 "#,
         server.url()
     ));
-    let output = collector(&site)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     assert_eq!(
         site.data_files("eco2mix").len(),
         1,
