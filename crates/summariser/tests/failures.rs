@@ -222,8 +222,8 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
     let folder = ws.raw().join("usgs");
     std::fs::create_dir_all(&folder).expect("folder");
     for name in [
-        "eco2mix_2026-11-22T10-01-00Z.json",
-        "usgs_2026-11-22T10-02-00.json",
+        format!("eco2mix_{}T10-01-00Z.json", common::day()),
+        format!("usgs_{}T10-02-00.json", common::day()),
     ] {
         std::fs::write(folder.join(name), &body).expect("misnamed file");
     }
@@ -234,8 +234,8 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
     );
     let errors = stderr(&ws.summarise());
     for name in [
-        "eco2mix_2026-11-22T10-01-00Z.json",
-        "usgs_2026-11-22T10-02-00.json",
+        format!("eco2mix_{}T10-01-00Z.json", common::day()),
+        format!("usgs_{}T10-02-00.json", common::day()),
     ] {
         let line = errors
             .lines()
@@ -245,7 +245,7 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
             line.contains("WARN") && line.contains("expected=usgs_YYYY-MM-DDTHH-MM-SSZ.json"),
             "{line}"
         );
-        assert!(exists(&folder.join(name)), "{name} is left as it is");
+        assert!(exists(&folder.join(&name)), "{name} is left as it is");
     }
     assert!(ws.record("usgs", "a").await.is_none());
     assert!(ws.record("usgs", "b").await.is_some());
@@ -260,7 +260,11 @@ async fn a_file_saved_with_a_byte_order_mark_is_read() {
     std::fs::create_dir_all(&folder).expect("folder");
     let mut body = "\u{feff}".as_bytes().to_vec();
     body.extend(serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON"));
-    std::fs::write(folder.join("usgs_2026-11-22T10-01-00Z.json"), body).expect("file");
+    std::fs::write(
+        folder.join(format!("usgs_{}T10-01-00Z.json", common::day())),
+        body,
+    )
+    .expect("file");
     let output = ws.summarise_with(&[]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(ws.record("usgs", "a").await.is_some());
@@ -275,7 +279,7 @@ async fn a_named_pipe_named_as_a_landed_file_is_left_alone() {
     let folder = ws.raw().join("usgs");
     std::fs::create_dir_all(&folder).expect("folder");
     let made = std::process::Command::new("mkfifo")
-        .arg(folder.join("usgs_2026-11-22T10-02-00Z.json"))
+        .arg(folder.join(format!("usgs_{}T10-02-00Z.json", common::day())))
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
@@ -285,7 +289,7 @@ async fn a_named_pipe_named_as_a_landed_file_is_left_alone() {
         &snapshot(vec![quake("b", (10, 6), 1.0)]),
     );
     let errors = stderr(&ws.summarise());
-    let name = "usgs_2026-11-22T10-02-00Z.json";
+    let name = format!("usgs_{}T10-02-00Z.json", common::day());
     let line = errors
         .lines()
         .find(|line| line.contains(&format!("file=raw/usgs/{name}")))
@@ -294,7 +298,7 @@ async fn a_named_pipe_named_as_a_landed_file_is_left_alone() {
         line.contains("WARN") && line.contains("not a file (a named pipe"),
         "{line}"
     );
-    assert!(exists(&folder.join(name)), "{name} is left as it is");
+    assert!(exists(&folder.join(&name)), "{name} is left as it is");
     assert!(ws.record("usgs", "b").await.is_some());
 }
 
@@ -347,7 +351,9 @@ async fn a_file_read_late_after_an_io_error_does_not_override_newer_files() {
     let snap = |mag| snapshot(vec![quake("a", (10, 5), mag)]);
     ws.land("usgs", (10, 1, 0), &snap(1.0));
     // Where the second file lands, a folder for now: reading it fails as I/O does.
-    let unreadable = ws.raw().join("usgs/usgs_2026-11-22T10-02-00Z.json");
+    let unreadable = ws
+        .raw()
+        .join(format!("usgs/usgs_{}T10-02-00Z.json", common::day()));
     std::fs::create_dir(&unreadable).expect("a folder in the way");
     ws.land("usgs", (10, 3, 0), &snap(1.0));
     let output = ws.summarise_with(&[]);

@@ -200,7 +200,7 @@ async fn rerunning_on_the_same_files_changes_nothing() {
         "numeric text is a number"
     );
     let record = ws
-        .record("eco2mix", "2026-11-22T10:00:00+00:00")
+        .record("eco2mix", &format!("{}T10:00:00+00:00", common::day()))
         .await
         .expect("record");
     assert!(
@@ -371,7 +371,7 @@ async fn a_file_moved_back_among_files_put_back_gives_the_state_of_the_file_alon
 async fn a_repeat_of_a_record_timed_in_microseconds_writes_nothing() {
     let ws = Workspace::new("microseconds");
     let mut event = quake("a", (10, 5), 1.0);
-    event["properties"]["time"] = json!("2026-11-22T10:05:00.123456Z");
+    event["properties"]["time"] = json!(format!("{}T10:05:00.123456Z", common::day()));
     let first = ws.land("usgs", (10, 6, 0), &snapshot(vec![event.clone()]));
     ws.summarise();
     ws.land("usgs", (10, 7, 0), &snapshot(vec![event]));
@@ -547,7 +547,7 @@ async fn records_shaped_like_extended_json_are_stored_as_served_and_never_rewrit
     event["properties"]["nst"] = json!({"$numberLong": "5", "unit": "stations"});
     // nx-27017 stores a valid `$date` object as a date, where MongoDB keeps the object as
     // sent; in UTC to the second it reads back the same either way.
-    event["properties"]["updated"] = json!({"$date": "2026-11-22T10:06:00Z"});
+    event["properties"]["updated"] = json!({"$date": format!("{}T10:06:00Z", common::day())});
     event["properties"]["ids"] = json!({"$oid": "not an object id"});
     event["properties"]["when"] = json!({"$date": "soon"});
     let body = snapshot(vec![event.clone()]);
@@ -729,7 +729,7 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
         "a late record of an hour past keep_days does not shrink its summary to itself"
     );
     assert!(
-        ws.record("eco2mix", "2026-11-22T10:15:00+00:00")
+        ws.record("eco2mix", &format!("{}T10:15:00+00:00", common::day()))
             .await
             .is_none(),
         "a record past keep_days is not stored"

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use chrono::{DateTime, TimeZone, Utc};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, Document, doc};
 use releve::rawfile;
@@ -57,7 +59,7 @@ impl Workspace {
         self.dir.path().join("raw")
     }
 
-    /// Lands `body` for `source` at 2026-11-22 `hh:mm:ss`.
+    /// Lands `body` for `source` at `hh:mm:ss` on [`day`].
     pub fn land(
         &self,
         source: &str,
@@ -217,11 +219,17 @@ impl Workspace {
     }
 }
 
-/// 2026-11-22 at `h:m:s` UTC.
+/// The day the tests land their files on: two days before the day they run, fixed for the
+/// test process. A fixed date would age past the 90 days `runs` keeps (a TTL index, which
+/// nx-27017 applies at once), and two days ago is past a one-day `keep_days`.
+pub fn day() -> NaiveDate {
+    static DAY: LazyLock<NaiveDate> = LazyLock::new(|| Utc::now().date_naive() - Days::new(2));
+    *DAY
+}
+
+/// [`day`] at `h:m:s` UTC.
 pub fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
-        .single()
-        .expect("valid time")
+    day().and_hms_opt(h, m, s).expect("valid time").and_utc()
 }
 
 /// A USGS event: id, time (h, m), magnitude.
@@ -247,7 +255,7 @@ pub fn snapshot(features: Vec<Value>) -> Value {
 
 /// An éCO2mix record.
 pub fn eco2mix((h, m): (u32, u32), consommation: Value) -> Value {
-    json!({"date_heure": format!("2026-11-22T{h:02}:{m:02}:00+00:00"), "consommation": consommation, "nature": "Données temps réel"})
+    json!({"date_heure": format!("{}T{h:02}:{m:02}:00+00:00", day()), "consommation": consommation, "nature": "Données temps réel"})
 }
 
 /// A numeric field of a summary.
