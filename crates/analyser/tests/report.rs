@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Output;
 
 use analyser::period::{PeriodKind, ReportPeriod};
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, Utc};
 use common::golden;
 use mongodb::bson::{self, Document, doc};
 use releve::Config;
@@ -67,19 +67,19 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     setup(dir.path(), golden::CONFIG);
     let quarantine = dir.path().join("raw/_quarantine");
     std::fs::create_dir_all(&quarantine).expect("quarantine folder");
-    let bad = quarantine.join("quakes_2026-11-21T10-00-00Z.json");
+    let bad = quarantine.join(format!("quakes_{}T10-00-00Z.json", golden::date(0)));
     std::fs::write(bad, b"{oops").expect("quarantined file");
     let stdout = analyse(
         dir.path(),
         &uri,
         &db,
-        &["--date", "2026-11-21", "--raw-dir", "raw"],
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
     )
     .await;
-    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pdf = dir.path().join(golden::report(0));
     assert_eq!(
         stdout.trim(),
-        "reports/2026-11-21.pdf",
+        golden::report(0),
         "the analyser prints where the PDF is"
     );
     assert!(pdf.exists());
@@ -111,7 +111,7 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
 
     let text = common::text(&pdf);
     assert!(
-        text.contains("Saturday 21 November 2026"),
+        text.contains(&golden::day().format("%A %-d %B %Y").to_string()),
         "the cover names the day"
     );
     assert!(
@@ -180,10 +180,7 @@ async fn a_map_of_a_period_whose_records_expired_says_how_many_are_gone() {
         .client_database(&db)
         .await
         .collection::<Document>(store::RECORDS);
-    let noon = Utc
-        .with_ymd_and_hms(2026, 11, 21, 11, 0, 0)
-        .single()
-        .expect("time");
+    let noon = golden::day_start() + Duration::hours(12);
     let expired = doc! {"source": "quakes", "hour": {"$lt": bson::DateTime::from_millis(noon.timestamp_millis())}};
     let left = records
         .count_documents(doc! {"source": "quakes"})
@@ -197,8 +194,8 @@ async fn a_map_of_a_period_whose_records_expired_says_how_many_are_gone() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = golden::CONFIG.replacen("every = \"15m\"", "every = \"15m\"\nkeep_days = 2", 1);
     setup(dir.path(), &config);
-    day_report(dir.path(), &uri, &db, "2026-11-21").await;
-    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let text = common::text(&dir.path().join(golden::report(0)));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let gone = 108 - left;
     assert!(
@@ -247,8 +244,8 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
         1,
     );
     setup(dir.path(), &config);
-    day_report(dir.path(), &uri, &db, "2026-11-21").await;
-    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let text = common::text(&dir.path().join(golden::report(0)));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains(
@@ -276,10 +273,16 @@ async fn a_database_without_releve_data_replaces_no_report() {
     let typo = server.fresh_database("typo");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pdf = dir.path().join(golden::report(0));
     std::fs::create_dir_all(dir.path().join("reports")).expect("reports");
     std::fs::write(&pdf, b"the good report").expect("a report");
-    let output = analyse_output(dir.path(), server.uri(), &typo, &["--date", "2026-11-21"]).await;
+    let output = analyse_output(
+        dir.path(),
+        server.uri(),
+        &typo,
+        &["--date", &golden::date(0)],
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -303,7 +306,7 @@ async fn a_reports_dir_that_is_a_file_is_named() {
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     std::fs::write(dir.path().join("repfile"), b"a file").expect("a file");
-    let extra = ["--date", "2026-11-21", "--reports-dir", "repfile"];
+    let extra = ["--date", &golden::date(0), "--reports-dir", "repfile"];
     let output = analyse_output(dir.path(), server.uri(), &db, &extra).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -324,8 +327,8 @@ async fn an_empty_period_gives_a_valid_report_saying_no_data() {
         .expect("the summariser's collections");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    day_report(dir.path(), server.uri(), &db, "2026-11-21").await;
-    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let pdf = dir.path().join(golden::report(0));
     let scratch = tempfile::tempdir().expect("scratch dir");
     assert_eq!(
         common::pages(&pdf, scratch.path()).len(),
@@ -358,17 +361,17 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
         1,
     );
     setup(dir.path(), &config);
-    let output = analyse_output(dir.path(), &uri, &db, &["--date", "2026-11-21"]).await;
+    let output = analyse_output(dir.path(), &uri, &db, &["--date", &golden::date(0)]).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        "reports/2026-11-21.pdf",
+        golden::report(0),
         "the report of the other sources is written"
     );
     let line = "sources.toml:11: source `quakes`: key `map_frame`: expected [min_lon, min_lat, max_lon, max_lat], four numbers, not 3";
     assert!(stderr.contains(line), "{stderr}");
-    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pdf = dir.path().join(golden::report(0));
     let pages = common::page_texts(&pdf);
     let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
@@ -395,8 +398,8 @@ async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late
     );
     setup(dir.path(), &config);
     // The analyser runs without France Travail's credentials (`common::analyser`).
-    day_report(dir.path(), &uri, &db, "2026-11-21").await;
-    let pages = common::page_texts(&dir.path().join("reports/2026-11-21.pdf"));
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let pages = common::page_texts(&dir.path().join(golden::report(0)));
     let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         cover.contains("skipped, no credentials set (offres-ft)"),
@@ -419,17 +422,18 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
             common::analyser_ok(&dir_path, &args).trim().to_owned()
         };
         vec![
-            run(&["--date", "2026-11-19"]),
-            run(&["--date", "2026-11-20"]),
-            run(&["--date", "2026-11-21"]),
-            run(&["--period", "week", "--date", "2026-11-21"]),
-            run(&["--period", "month", "--date", "2026-11-21"]),
+            run(&["--date", &golden::date(-2)]),
+            run(&["--date", &golden::date(-1)]),
+            run(&["--date", &golden::date(0)]),
+            run(&["--period", "week", "--date", &golden::date(0)]),
+            run(&["--period", "month", "--date", &golden::date(0)]),
         ]
     })
     .await
     .expect("analyser thread");
-    assert_eq!(printed[3], "reports/week-2026-W47.pdf");
-    assert_eq!(printed[4], "reports/month-2026-11.pdf");
+    let (week, month) = (golden::week_report(), golden::month_report());
+    assert_eq!(printed[3], format!("reports/{week}"));
+    assert_eq!(printed[4], format!("reports/{month}"));
     let mut kept: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
         .expect("reports folder")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -438,15 +442,21 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     assert_eq!(
         kept,
         [
-            "2026-11-20.pdf",
-            "2026-11-21.pdf",
-            "month-2026-11.pdf",
-            "week-2026-W47.pdf"
+            format!("{}.pdf", golden::date(-1)),
+            format!("{}.pdf", golden::date(0)),
+            month.clone(),
+            week.clone()
         ],
         "keep = 2 keeps the last two daily reports and leaves other periods alone"
     );
-    let text = common::text(&dir.path().join("reports/week-2026-W47.pdf"));
-    assert!(text.contains("Week 47 of 2026 (16 November to 22 November 2026)"));
+    let text = common::text(&dir.path().join("reports").join(&week));
+    let (iso, sunday) = (golden::day().iso_week(), golden::day() + Duration::days(1));
+    let title = format!("Week {} of {} (", iso.week(), iso.year());
+    let last = format!(" to {})", sunday.format("%-d %B %Y"));
+    assert!(
+        text.contains(&title) && text.contains(&last),
+        "{title}…{last} in\n{text}"
+    );
     let week = common::row(&text, "Source catalogue", &["quakes"]);
     assert_eq!(
         week.last(),
@@ -460,14 +470,17 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         "collections are expected from the first run on, the golden day's start: {quakes:?}"
     );
     assert!(
-        text.contains("quakes: expected collections counted from its first known collection, 2026-11-21 00:00."),
+        text.contains(&format!(
+            "quakes: expected collections counted from its first known collection, {} 00:00.",
+            golden::date(0)
+        )),
         "the table says where expected collections start:\n{text}"
     );
 
     // The day before the first run: nothing of meteo was expected or landed that day, but the
     // first run brought records of its last hours (a backfill), so it reads its health now,
     // not "not started".
-    let text = common::text(&dir.path().join("reports/2026-11-20.pdf"));
+    let text = common::text(&dir.path().join(golden::report(-1)));
     let meteo = common::row(&text, "Completeness and quality", &["meteo"]);
     assert_eq!(
         meteo[1..4],
@@ -475,7 +488,10 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         "meteo has records of the day, with nothing expected: {meteo:?}"
     );
     assert!(
-        text.contains("meteo: first known collection 2026-11-21 00:00, after this period: no collection expected."),
+        text.contains(&format!(
+            "meteo: first known collection {} 00:00, after this period: no collection expected.",
+            golden::date(0)
+        )),
         "{text}"
     );
 }
@@ -490,7 +506,7 @@ fn an_unreachable_mongodb_fails_with_one_clear_line() {
             "--mongodb-uri",
             "mongodb://127.0.0.1:1",
             "--date",
-            "2026-11-21",
+            &golden::date(0),
         ],
     );
     assert!(!output.status.success(), "the analyser fails");
@@ -501,7 +517,7 @@ fn an_unreachable_mongodb_fails_with_one_clear_line() {
         lines[0].contains("MongoDB at mongodb://127.0.0.1:1 is unreachable"),
         "{stderr}"
     );
-    assert!(!dir.path().join("reports/2026-11-21.pdf").exists());
+    assert!(!dir.path().join(golden::report(0)).exists());
 }
 
 #[test]
@@ -543,26 +559,30 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             .expect("time")
             .with_timezone(&chrono::Utc)
     };
-    // France Travail collects a day once it has ended: the 21st's run starts on the 22nd.
-    for (day, started, announced, records) in [
-        ("2026-11-20", "2026-11-21T00:00:30Z", 100, 50),
-        ("2026-11-21", "2026-11-22T00:00:30Z", 40_000, 39_000),
-        // Stored before runs carried `day`: it collected the day before it started, the 22nd.
-        ("", "2026-11-23T00:00:30Z", 30_000, 30_000),
-        // Another source's run, which never carries `day`, started while the 21st was
+    // France Travail collects a day once it has ended: the golden day's run starts the day
+    // after. Days and start days are counted from the golden day.
+    for (source, day, (start_day, start_time), announced, records) in [
+        ("offres", Some(-1), (0, "00:00:30"), 100, 50),
+        ("offres", Some(0), (1, "00:00:30"), 40_000, 39_000),
+        // Stored before runs carried `day`: it collected the day before it started, the day
+        // after the golden day.
+        ("offres", None, (2, "00:00:30"), 30_000, 30_000),
+        // Another source's run, which never carries `day`, started while the golden day was
         // collected: it is none of this source's business.
-        ("other", "2026-11-22T06:00:00Z", 1_000, 1_000),
+        ("quakes", None, (1, "06:00:00"), 1_000, 1_000),
     ] {
-        let (source, kind, day) = match day {
-            "other" => ("quakes", "http_json", ""),
-            day => ("offres", "france_travail", day),
+        let kind = if source == "offres" {
+            "france_travail"
+        } else {
+            "http_json"
         };
+        let started = at(&format!("{}T{start_time}Z", golden::date(start_day)));
         let metrics = releve::RunMetrics {
             source: source.into(),
             kind: kind.into(),
-            file: Some(format!("{source}_{}.json", &started[..10])),
-            started: at(started),
-            finished: at(started) + chrono::TimeDelta::minutes(4),
+            file: Some(format!("{source}_{}.json", golden::date(start_day))),
+            started,
+            finished: started + chrono::TimeDelta::minutes(4),
             duration_ms: 240_000,
             http_calls: 300,
             retries: 0,
@@ -572,7 +592,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             coverage: None,
             shortfall: announced - records,
             error: None,
-            day: day.parse().ok(),
+            day: day.map(|d| golden::day() + Duration::days(d)),
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await
@@ -583,15 +603,15 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         dir.path(),
         "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
     );
-    day_report(dir.path(), server.uri(), &db, "2026-11-21").await;
-    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
         text.contains("97.5% of 40,000"),
-        "the 21st's coverage is the run that collected the 21st:\n{text}"
+        "the golden day's coverage is the run that collected it:\n{text}"
     );
     assert!(!text.contains("50.0% of 100"), "{text}");
-    day_report(dir.path(), server.uri(), &db, "2026-11-22").await;
-    let legacy = common::text(&dir.path().join("reports/2026-11-22.pdf"));
+    day_report(dir.path(), server.uri(), &db, &golden::date(1)).await;
+    let legacy = common::text(&dir.path().join(golden::report(1)));
     assert!(
         legacy.contains("100.0% of 30,000"),
         "a run stored without `day` counts for the day before it started:\n{legacy}"
@@ -608,14 +628,14 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         dir.path(),
         server.uri(),
         &db,
-        &["--date", "2026-11-21", "--period", "week"],
+        &["--date", &golden::date(0), "--period", "week"],
     )
     .await;
-    let week = common::text(&dir.path().join("reports/week-2026-W47.pdf"));
+    let week = common::text(&dir.path().join("reports").join(golden::week_report()));
     let week = week.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         week.contains(
-            "offres: expected collections counted from its first known collection, the day of 2026-11-20 (UTC)."
+            &format!("offres: expected collections counted from its first known collection, the day of {} (UTC).", golden::date(-1))
         ),
         "a per-day source's first collection is the first day it collected:\n{week}"
     );
@@ -642,10 +662,10 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
         dir.path(),
         &uri,
         &db,
-        &["--date", "2026-11-21", "--raw-dir", "raw"],
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
     )
     .await;
-    let text = common::text(&dir.path().join("reports/2026-11-21.pdf"));
+    let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
         text.contains("Sources: 2 OK · 1 failing (offres)."),
         "quakes' waiting run is its latest: {text}"
@@ -670,14 +690,14 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
         dir.path(),
         &uri,
         &db,
-        &["--date", "2026-11-21", "--raw-dir", "raw"],
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
     )
     .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        "reports/2026-11-21.pdf",
+        golden::report(0),
         "the report is written"
     );
     let source_line = "cannot read raw/quakes: not a folder; its runs not yet summarised are not counted, so its health may be out of date";
@@ -696,7 +716,7 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
         "{stderr}"
     );
 
-    let pdf = dir.path().join("reports/2026-11-21.pdf");
+    let pdf = dir.path().join(golden::report(0));
     let pages = common::page_texts(&pdf);
     let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
     for line in [source_line, quarantine_line] {
@@ -714,14 +734,14 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
     assert!(flat.contains("Quarantined files: ?, the quarantine could not be read."));
 }
 
-/// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on
-/// 2026-11-21.
+/// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on the
+/// golden day.
 fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {
-    let time = Utc
-        .with_ymd_and_hms(2026, 11, 21, 0, 0, 0)
-        .single()
-        .expect("time")
-        + Duration::minutes(minutes);
+    let midnight = golden::day()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let time = midnight + Duration::minutes(minutes);
     let hour = time - Duration::minutes(minutes % 60);
     let date = |t: chrono::DateTime<Utc>| bson::DateTime::from_millis(t.timestamp_millis());
     let record = StoredRecord {
@@ -729,7 +749,7 @@ fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {
         key: key.to_owned(),
         time: date(time),
         hour: date(hour),
-        file: "quakes_2026-11-21T23-59-00Z.json".to_owned(),
+        file: format!("quakes_{}T23-59-00Z.json", golden::date(0)).to_owned(),
         landed_at: date(time),
         last_file: None,
         data: doc! {"id": key, "properties": {"mag": 2.0, "type": "earthquake", "place": "x".repeat(500)},
@@ -762,8 +782,7 @@ async fn past_the_cap_the_map_samples_every_place_of_the_period_not_its_first_re
         .iter()
         .find(|s| s.name == "quakes")
         .expect("quakes source");
-    let day = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
-    let period = ReportPeriod::containing(PeriodKind::Day, day, chrono_tz::UTC);
+    let period = ReportPeriod::containing(PeriodKind::Day, golden::day(), chrono_tz::UTC);
 
     let sampled = analyser::positions::load(&db, quakes, &period, 40)
         .await

@@ -1,8 +1,11 @@
-//! Golden MongoDB documents for the Paris day 2026-11-21 (23:00Z on the 20th to 23:00Z on the
-//! 21st), written in exactly the shapes the summariser and the collector store, plus decoys
-//! just outside the day that a correct report never counts.
+//! Golden MongoDB documents for a recent Paris day ([`day`]), written in exactly the shapes the
+//! summariser and the collector store, plus decoys just outside the day that a correct report
+//! never counts.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Offset, TimeZone, Utc, Weekday};
+use chrono_tz::Europe::Paris;
 use mongodb::Database;
 use mongodb::bson::{self, Document, doc};
 use releve::RunMetrics;
@@ -66,21 +69,69 @@ licence = "Licence Offres d'emploi"
 
 /// Records of `quakes` in the day: hour `i` holds `3 + i % 4`.
 pub const QUAKES_RECORDS: i64 = 6 * (3 + 4 + 5 + 6);
-/// Records of `meteo`: 4 an hour except the 4 hours from 05:00 Paris.
+/// Records of `meteo`: 4 an hour except the 4 hours from 06:00 Paris.
 pub const METEO_RECORDS: i64 = 20 * 4;
 
-/// The first UTC hour of the Paris day 2026-11-21.
-pub fn day_start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 23, 0, 0)
+/// The golden day: the Saturday 9 to 15 days before the day the tests run (fixed for the test
+/// process), or the one a week earlier when the Sunday after it changes Paris's clocks.
+///
+/// Recent, because a report reads a period whose runs may have gone with the 90 days `runs`
+/// keeps as no longer known; a Saturday whose week ends with a 24-hour Sunday, because the
+/// week report's tests count the collections expected from the day's start to the week's end.
+pub fn day() -> NaiveDate {
+    static DAY: LazyLock<NaiveDate> = LazyLock::new(|| {
+        let mut day = Utc::now().date_naive() - Days::new(9);
+        while day.weekday() != Weekday::Sat {
+            day = day.pred_opt().expect("a day before");
+        }
+        let offset = |day: NaiveDate| paris_midnight(day).with_timezone(&Paris).offset().fix();
+        if offset(day + Days::new(1)) != offset(day + Days::new(2)) {
+            day = day - Days::new(7);
+        }
+        day
+    });
+    *DAY
+}
+
+/// [`day`] moved by `days`, as `--date` takes it.
+pub fn date(days: i64) -> String {
+    (day() + Duration::days(days)).to_string()
+}
+
+/// Where the analyser writes the report of [`day`] moved by `days`: `reports/2026-11-21.pdf`.
+pub fn report(days: i64) -> String {
+    format!("reports/{}.pdf", date(days))
+}
+
+/// The file name of the report of the week holding [`day`]: `week-2026-W47.pdf`.
+pub fn week_report() -> String {
+    let week = day().iso_week();
+    format!("week-{}-W{:02}.pdf", week.year(), week.week())
+}
+
+/// The file name of the report of the month holding [`day`]: `month-2026-11.pdf`.
+pub fn month_report() -> String {
+    format!("month-{}.pdf", day().format("%Y-%m"))
+}
+
+fn paris_midnight(day: NaiveDate) -> DateTime<Utc> {
+    Paris
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
         .single()
-        .expect("valid instant")
+        .expect("Paris never changes its clocks at midnight")
+        .with_timezone(&Utc)
+}
+
+/// The first UTC hour of the golden Paris day.
+pub fn day_start() -> DateTime<Utc> {
+    paris_midnight(day())
 }
 
 fn hour(i: i64) -> DateTime<Utc> {
     day_start() + Duration::hours(i)
 }
 
-fn date(t: DateTime<Utc>) -> bson::DateTime {
+fn bson_date(t: DateTime<Utc>) -> bson::DateTime {
     store::bson_date(t)
 }
 
@@ -101,12 +152,12 @@ fn numeric(field: &str, values: &[f64]) -> NumericSummary {
 fn summary(source: &str, at: DateTime<Utc>, count: i64) -> HourlySummary {
     HourlySummary {
         source: source.to_owned(),
-        hour: date(at),
+        hour: bson_date(at),
         count,
         numeric: Vec::new(),
         categories: Vec::new(),
         bbox: None,
-        updated_at: date(at + Duration::hours(1)),
+        updated_at: bson_date(at + Duration::hours(1)),
     }
 }
 
@@ -155,10 +206,10 @@ fn quakes_hour(i: i64) -> (HourlySummary, Vec<StoredRecord>) {
             StoredRecord {
                 source: "quakes".to_owned(),
                 key: format!("q{i}-{n}"),
-                time: date(time),
-                hour: date(at),
-                file: "quakes_2026-11-21T00-00-00Z.json".to_owned(),
-                landed_at: date(time),
+                time: bson_date(time),
+                hour: bson_date(at),
+                file: format!("quakes_{}T00-00-00Z.json", day()),
+                landed_at: bson_date(time),
                 last_file: None,
                 data: doc! {"id": format!("q{i}-{n}"), "properties": {"mag": *mag, "type": "earthquake"},
                             "geometry": {"coordinates": [*lon, *lat, 5.0]}},
@@ -304,7 +355,7 @@ pub async fn insert(db: &Database) {
     // Records the summariser dropped from a file of the day, and from one landed the day after.
     let dropped = |at: DateTime<Utc>, count: i64| {
         doc! {"source": "quakes", "file": format!("quakes_{}.json", at.format("%Y-%m-%dT%H-%M-%SZ")),
-        "landed_at": date(at), "count": count}
+        "landed_at": bson_date(at), "count": count}
     };
     db.collection::<Document>(store::REJECTED)
         .insert_many([dropped(hour(3), 3), dropped(hour(25), 1000)])
