@@ -12,7 +12,7 @@
 //! absorbs their answers, so the caller decides how many run at once. Every first page is
 //! kept, so probing a query costs nothing when it turns out to fit.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
@@ -100,8 +100,8 @@ pub(crate) struct Planner {
     queue: VecDeque<Call>,
     references: HashMap<Dimension, Vec<Reference>>,
     waiting: HashMap<Dimension, Vec<usize>>,
-    /// For each offer id, the queries that returned it.
-    seen_in: HashMap<String, Vec<usize>>,
+    /// For each offer id, the queries that returned it, with the start of the page.
+    seen_in: HashMap<String, Vec<(usize, u64)>>,
     harvest: Harvest,
     /// Offers known to be out of reach: past the window of a query nothing divides, or
     /// missing between time windows.
@@ -112,7 +112,8 @@ pub(crate) struct Planner {
     /// total: offers added while the query was read, past the pages planned.
     grown: HashMap<usize, u64>,
     /// Pages asked again because they held only offers earlier pages of their query had
-    /// brought (the API served an earlier page again): each is asked again once.
+    /// brought (the API served a page twice), with those earlier pages: which of the two is
+    /// the wrong one depends on which answer came back first. Each is asked again once.
     asked_again: HashSet<(usize, u64)>,
 }
 
@@ -142,17 +143,19 @@ impl Planner {
         let before = self.harvest.offers.len();
         let served = page.offers.len();
         let mut seen_here = 0;
+        let mut brought_by = BTreeSet::new();
         for offer in page.offers {
-            seen_here += usize::from(self.keep(node, offer));
+            if let Some(earlier) = self.keep(node, start, offer) {
+                seen_here += 1;
+                brought_by.insert(earlier);
+            }
         }
-        if start > 0 && served > 0 && seen_here == served && self.asked_again.insert((node, start))
-        {
-            self.harvest.pages_asked_again += 1;
-            self.queue.push_front(Call::Search {
-                node,
-                query: self.nodes[node].query.clone(),
-                start,
-            });
+        if start > 0 && served > 0 && seen_here == served {
+            // The first page is never asked again: it plans the query's other pages.
+            brought_by.insert(start);
+            for again in brought_by.into_iter().filter(|&again| again > 0) {
+                self.ask_again(node, again);
+            }
         }
         if start == 0 {
             self.probed(node, page.total);
@@ -207,22 +210,37 @@ impl Planner {
         node
     }
 
-    /// Keeps an offer the first time it is seen; true when an earlier page of the same query
-    /// brought it already.
-    fn keep(&mut self, node: usize, offer: Value) -> bool {
+    /// Keeps an offer the first time it is seen; when an earlier page of the same query
+    /// brought it already, returns that page's start.
+    fn keep(&mut self, node: usize, start: u64, offer: Value) -> Option<u64> {
         let Some(id) = offer.get("id").and_then(Value::as_str).map(str::to_owned) else {
             self.harvest.offers.push(offer);
-            return false;
+            return None;
         };
-        let queries = self.seen_in.entry(id).or_default();
-        if queries.is_empty() {
+        let pages = self.seen_in.entry(id).or_default();
+        if pages.is_empty() {
             self.harvest.offers.push(offer);
         } else {
             self.harvest.duplicates += 1;
         }
-        let seen_here = queries.contains(&node);
-        queries.push(node);
-        seen_here
+        let earlier = pages
+            .iter()
+            .find(|(query, _)| *query == node)
+            .map(|&(_, earlier)| earlier);
+        pages.push((node, start));
+        earlier
+    }
+
+    /// Asks the page at `start` of `node`'s query once more, unless it was already.
+    fn ask_again(&mut self, node: usize, start: u64) {
+        if self.asked_again.insert((node, start)) {
+            self.harvest.pages_asked_again += 1;
+            self.queue.push_front(Call::Search {
+                node,
+                query: self.nodes[node].query.clone(),
+                start,
+            });
+        }
     }
 
     fn probed(&mut self, node: usize, total: u64) {
@@ -363,10 +381,10 @@ impl Planner {
     /// returned by it and by none of its parts.
     fn recovered_from_windows(&self) -> u64 {
         let mut recovered = 0;
-        for queries in self.seen_in.values() {
-            for &node in queries {
+        for pages in self.seen_in.values() {
+            for &(node, _) in pages {
                 let lacking = self.nodes[node].complement > 0
-                    && !queries.iter().any(|&q| self.descends_from(q, node));
+                    && !pages.iter().any(|&(q, _)| self.descends_from(q, node));
                 recovered += u64::from(lacking);
             }
         }

@@ -285,6 +285,34 @@ fn a_page_repeating_an_earlier_one_is_asked_again_once() {
     assert_eq!(calls, 4);
 }
 
+/// Pages are read six at a time, so a page served twice may come back after the copy: the
+/// page it came back as (the wrong one) first, then its own page (the right one). Both are
+/// asked again.
+#[test]
+fn a_page_served_before_its_own_page_is_asked_again_with_it() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 400,
+        bursts: Vec::new(),
+        seed: 7,
+    };
+    // The first time, the page at 150 holds the page at 300's offers.
+    let mut shifted = false;
+    let (harvest, calls, _) = run_served_with(&plan, false, |start, matching, page| {
+        if start == 150 && !shifted {
+            shifted = true;
+            page.offers = matching[300..].iter().map(|o| o.json.clone()).collect();
+        }
+    });
+    assert_eq!(
+        (harvest.offers.len(), harvest.shortfall),
+        (400, 0),
+        "the page at 150 asked again brings its own offers"
+    );
+    assert_eq!(harvest.pages_asked_again, 2);
+    assert_eq!(calls, 5, "three pages, then the pages at 300 and 150 again");
+}
+
 #[test]
 fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
     let plan = DayPlan {
