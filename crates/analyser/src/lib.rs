@@ -104,7 +104,7 @@ pub async fn write_report(
     }
     let mut data = query::load(&db, config, &period).await?;
     let mut first_runs = query::first_runs(&db, config).await?;
-    let runs_kept_from = query::runs_kept_from(&db, now).await?;
+    let runs_kept_from = query::runs_kept_from(&db, config, now).await?;
     let (quarantined, raw_problems) = match &args.raw_dir {
         Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),

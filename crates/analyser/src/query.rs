@@ -110,11 +110,12 @@ pub async fn load(
 }
 
 /// Where the runs still kept begin, when `runs` has lost older ones: the end of the oldest run
-/// kept, when it ended about [`store::RUNS_KEPT`] before `now` (within a day), which is where
-/// the TTL index has been deleting. An older oldest run means runs are not being deleted (a
-/// server without TTL), a younger one that none has aged enough yet: nothing is lost then.
+/// kept, when it ended about [`store::RUNS_KEPT`] before `now`, which is where the TTL index
+/// has been deleting (see [`kept_from`]). An older oldest run means runs are not being deleted
+/// (a server without TTL), a younger one that none has aged enough yet: nothing is lost then.
 pub async fn runs_kept_from(
     db: &Database,
+    config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     // The TTL index on `finished` serves this sort; a run without `finished` never expires.
@@ -127,11 +128,28 @@ pub async fn runs_kept_from(
         "reading the oldest run kept",
     )
     .await?;
-    let kept = chrono::Duration::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
+    let slowest = config
+        .sources
+        .iter()
+        .map(|source| source.every.as_chrono())
+        .max()
+        .unwrap_or_default();
+    Ok(kept_from(oldest.map(|run| run.ended()), slowest, now))
+}
+
+/// The end of the oldest run kept, `oldest`, when the TTL index has been deleting up to it:
+/// when it ended within a day of [`store::RUNS_KEPT`] before `now`, or within the `slowest`
+/// source's interval and an hour for its run, since the run after the last one deleted can
+/// be that far off.
+pub fn kept_from(
+    oldest: Option<DateTime<Utc>>,
+    slowest: chrono::TimeDelta,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let kept = chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
     let horizon = now - kept;
-    Ok(oldest
-        .map(|run| run.ended())
-        .filter(|finished| (*finished - horizon).abs() <= chrono::Duration::days(1)))
+    let near = chrono::TimeDelta::days(1).max(slowest + chrono::TimeDelta::hours(1));
+    oldest.filter(|finished| (*finished - horizon).abs() <= near)
 }
 
 /// Each configured source's first known collection: the start of its earliest run still in
@@ -356,4 +374,34 @@ where
         .sort(sort)
         .await
         .map_err(StoreError::command(action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn the_oldest_run_kept_marks_lost_runs_when_it_ended_near_the_horizon() {
+        let now = Utc::now();
+        let horizon = now - TimeDelta::days(90);
+        let after = |t: TimeDelta| Some(horizon + t);
+        let quarter_hour = TimeDelta::minutes(15);
+        let day = TimeDelta::days(1);
+        // Sources every 15 minutes: runs are deleted up to the horizon, give or take a day.
+        assert_eq!(
+            kept_from(after(quarter_hour), quarter_hour, now),
+            after(quarter_hour)
+        );
+        assert_eq!(kept_from(after(-day), quarter_hour, now), after(-day));
+        // Older: no TTL deletes runs; younger: none has aged that far yet.
+        assert_eq!(kept_from(after(-day * 2), quarter_hour, now), None);
+        assert_eq!(kept_from(after(day * 2), quarter_hour, now), None);
+        // Daily sources only: the run after the last one deleted ended up to a day and its
+        // run's length later.
+        let daily_run = day + TimeDelta::minutes(4);
+        assert_eq!(kept_from(after(daily_run), day, now), after(daily_run));
+        assert_eq!(kept_from(after(day * 2), day, now), None);
+        assert_eq!(kept_from(None, day, now), None);
+    }
 }
