@@ -89,7 +89,8 @@ pub(crate) struct Harvest {
     /// Offers later pages announced beyond their query's first total (the day grew while it
     /// was read), not fetched; part of `announced` and of `shortfall`.
     pub(crate) grown: u64,
-    /// Pages asked again because they repeated offers of earlier pages of their query.
+    /// Pages asked again: those holding only offers earlier pages of their query had
+    /// brought, and those earlier pages.
     pub(crate) pages_asked_again: u64,
 }
 
@@ -382,9 +383,14 @@ impl Planner {
     fn recovered_from_windows(&self) -> u64 {
         let mut recovered = 0;
         for pages in self.seen_in.values() {
-            for &(node, _) in pages {
+            // Once per query that brought the offer, however many of its pages did (a page
+            // served twice, a page asked again).
+            let mut queries: Vec<usize> = pages.iter().map(|&(node, _)| node).collect();
+            queries.sort_unstable();
+            queries.dedup();
+            for &node in &queries {
                 let lacking = self.nodes[node].complement > 0
-                    && !pages.iter().any(|&(q, _)| self.descends_from(q, node));
+                    && !queries.iter().any(|&q| self.descends_from(q, node));
                 recovered += u64::from(lacking);
             }
         }

@@ -191,6 +191,43 @@ fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
     assert_eq!(harvest.announced, offers.len() as u64);
 }
 
+/// Pages served twice, then asked again, count their offers once: as landed, and as reached
+/// through a split query's own window.
+#[test]
+fn pages_asked_again_leave_the_counts_of_a_split_day_as_they_were() {
+    let plan = DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread: 3_000,
+        bursts: vec![Burst {
+            at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+            offers: 3_600,
+            contract: "CDI",
+            departement: None,
+            without_place: 0.9,
+        }],
+        seed: 11,
+    };
+    let (plain, _, _) = run(&plan);
+    // Each query's page at 150 holds its first page's offers the first time it is asked.
+    let mut repeated = HashSet::new();
+    let (harvest, _, _) = run_served_with(&plan, false, |start, matching, page| {
+        let query = matching.first().map(|o| o.id.clone());
+        if start == 150 && repeated.insert(query) {
+            page.offers = matching.iter().take(150).map(|o| o.json.clone()).collect();
+        }
+    });
+    assert!(
+        harvest.pages_asked_again > 1,
+        "{}",
+        harvest.pages_asked_again
+    );
+    assert_eq!(ids(&harvest), ids(&plain), "the same offers land");
+    assert_eq!(
+        (harvest.shortfall, harvest.missing_from_pages),
+        (plain.shortfall, plain.missing_from_pages)
+    );
+}
+
 #[test]
 fn offers_lost_between_time_windows_show_as_shortfall() {
     let plan = DayPlan {
