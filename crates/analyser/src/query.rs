@@ -131,6 +131,7 @@ pub async fn runs_kept_from(
     let slowest = config
         .sources
         .iter()
+        .filter(|source| source.enabled)
         .map(|source| source.every.as_chrono())
         .max()
         .unwrap_or_default();
@@ -138,9 +139,9 @@ pub async fn runs_kept_from(
 }
 
 /// The end of the oldest run kept, `oldest`, when the TTL index has been deleting up to it:
-/// when it ended within a day of [`store::RUNS_KEPT`] before `now`, or within the `slowest`
-/// source's interval and an hour for its run, since the run after the last one deleted can
-/// be that far off.
+/// when it ended within a day of the horizon, [`store::RUNS_KEPT`] before `now` (a day
+/// before it: deletions lag), or after it by up to the `slowest` enabled source's interval
+/// and an hour for its run, since the run after the last one deleted can end that late.
 pub fn kept_from(
     oldest: Option<DateTime<Utc>>,
     slowest: chrono::TimeDelta,
@@ -148,8 +149,9 @@ pub fn kept_from(
 ) -> Option<DateTime<Utc>> {
     let kept = chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
     let horizon = now - kept;
-    let near = chrono::TimeDelta::days(1).max(slowest + chrono::TimeDelta::hours(1));
-    oldest.filter(|finished| (*finished - horizon).abs() <= near)
+    let day = chrono::TimeDelta::days(1);
+    let later = day.max(slowest + chrono::TimeDelta::hours(1));
+    oldest.filter(|finished| horizon - day <= *finished && *finished <= horizon + later)
 }
 
 /// Each configured source's first known collection: the start of its earliest run still in
@@ -402,6 +404,12 @@ mod tests {
         let daily_run = day + TimeDelta::minutes(4);
         assert_eq!(kept_from(after(daily_run), day, now), after(daily_run));
         assert_eq!(kept_from(after(day * 2), day, now), None);
+        // A weekly source widens the later side only: a run older than the horizon by more
+        // than a day still means a server without TTL.
+        let week = TimeDelta::days(7);
+        assert_eq!(kept_from(after(day * 6), week, now), after(day * 6));
+        assert_eq!(kept_from(after(-day * 2), week, now), None);
+        assert_eq!(kept_from(after(day * 9), week, now), None);
         assert_eq!(kept_from(None, day, now), None);
     }
 }

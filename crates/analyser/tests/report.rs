@@ -450,13 +450,24 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         "keep = 2 keeps the last two daily reports and leaves other periods alone"
     );
     let text = common::text(&dir.path().join("reports").join(&week));
-    let (iso, sunday) = (golden::day().iso_week(), golden::day() + Duration::days(1));
-    let title = format!("Week {} of {} (", iso.week(), iso.year());
-    let last = format!(" to {})", sunday.format("%-d %B %Y"));
-    assert!(
-        text.contains(&title) && text.contains(&last),
-        "{title}…{last} in\n{text}"
+    // The golden day is a Saturday: its week runs from 5 days before to the day after.
+    let iso = golden::day().iso_week();
+    let (monday, sunday) = (
+        golden::day() - Duration::days(5),
+        golden::day() + Duration::days(1),
     );
+    let first = if monday.year() == sunday.year() {
+        monday.format("%-d %B")
+    } else {
+        monday.format("%-d %B %Y")
+    };
+    let title = format!(
+        "Week {} of {} ({first} to {})",
+        iso.week(),
+        iso.year(),
+        sunday.format("%-d %B %Y")
+    );
+    assert!(text.contains(&title), "{title} in\n{text}");
     let week = common::row(&text, "Source catalogue", &["quakes"]);
     assert_eq!(
         week.last(),
@@ -749,7 +760,7 @@ fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {
         key: key.to_owned(),
         time: date(time),
         hour: date(hour),
-        file: format!("quakes_{}T23-59-00Z.json", golden::date(0)).to_owned(),
+        file: format!("quakes_{}T23-59-00Z.json", golden::date(0)),
         landed_at: date(time),
         last_file: None,
         data: doc! {"id": key, "properties": {"mag": 2.0, "type": "earthquake", "place": "x".repeat(500)},

@@ -751,7 +751,7 @@ async fn an_hour_past_keep_days_is_final_even_for_a_record_moving_out_or_an_inte
     );
     ws.summarise();
     assert_eq!(count(&ws.hour("usgs", 10).await.expect("hour 10")), 2);
-    // The retention shortened: hour 10, nine days ago, is now past it.
+    // The retention shortened: hour 10, two days ago, is now past it.
     std::fs::write(
         ws.dir.path().join("sources.toml"),
         common::CONFIG.replace(
