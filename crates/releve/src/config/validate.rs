@@ -24,6 +24,15 @@ const LEAST_RATE_LIMIT: f64 = 0.001;
 
 /// Checks what serde cannot: names, addresses, paths and ranges that go together.
 pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
+    check_identity(source)?;
+    check_position(source)?;
+    check_limits(source)?;
+    check_fields(source)
+}
+
+/// The source's name, address, interval and kind, and how its records are told apart and
+/// timed.
+fn check_identity(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
     }
@@ -48,6 +57,11 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     if source.time.is_root() {
         return Err(bad("time", "key `time` must name the record time field"));
     }
+    Ok(())
+}
+
+/// The record's position and the map's frame.
+fn check_position(source: &Source) -> Result<(), BadValue> {
     if source.lon.is_some() != source.lat.is_some() {
         let given = if source.lon.is_some() { "lon" } else { "lat" };
         return Err(bad(
@@ -58,6 +72,11 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     if let Some(frame) = source.map_frame {
         check_map_frame(source, frame)?;
     }
+    Ok(())
+}
+
+/// The call rate and the records' retention.
+fn check_limits(source: &Source) -> Result<(), BadValue> {
     if let Some(rate) = source.rate_limit
         && !(rate.is_finite() && rate >= LEAST_RATE_LIMIT)
     {
@@ -74,6 +93,11 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
             "key `keep_days` must be at least 1 (leave it out to keep records forever)",
         ));
     }
+    Ok(())
+}
+
+/// The fields summarised, their units and plausible ranges, and the fields dropped.
+fn check_fields(source: &Source) -> Result<(), BadValue> {
     for (key, paths) in [
         ("numeric", &source.numeric),
         ("categories", &source.categories),
