@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use releve::Source;
-use releve::store::{HourlySummary, chrono_date};
+use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
@@ -107,18 +107,51 @@ fn numeric_chart(
             })
         })
         .collect();
-    let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
-    // The hourly means weighted by each hour's share of the values: a sum of sums could
-    // overflow where every mean is a number.
-    let mean: f64 = stats
-        .iter()
-        .flatten()
-        .filter_map(|n| Some(n.mean? * (n.count as f64 / count.max(1) as f64)))
-        .sum();
-    let nulls: i64 = stats.iter().flatten().map(|n| n.nulls).sum();
-    let implausible: i64 = stats.iter().flatten().map(|n| n.implausible).sum();
-    if count == 0 {
-        let not_numbers = match (nulls, implausible) {
+    let totals = FieldTotals::of(&stats);
+    if totals.count == 0 {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(&totals.no_value(field), BODY, false, Ink::ALERT);
+        return Ok(());
+    }
+    let chart = charts::numeric_band(
+        axis,
+        &bands,
+        &title,
+        unit.unwrap_or(field),
+        (px(CONTENT_WIDTH), px(58.0)),
+    )?;
+    doc.chart(chart, &[&totals.caption(&bands, unit)]);
+    Ok(())
+}
+
+/// A numeric field's values over the period's hours.
+struct FieldTotals {
+    count: i64,
+    /// The hourly means weighted by each hour's share of the values: a sum of sums could
+    /// overflow where every mean is a number.
+    mean: f64,
+    nulls: i64,
+    implausible: i64,
+}
+
+impl FieldTotals {
+    fn of(stats: &[Option<&NumericSummary>]) -> FieldTotals {
+        let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
+        FieldTotals {
+            count,
+            mean: stats
+                .iter()
+                .flatten()
+                .filter_map(|n| Some(n.mean? * (n.count as f64 / count.max(1) as f64)))
+                .sum(),
+            nulls: stats.iter().flatten().map(|n| n.nulls).sum(),
+            implausible: stats.iter().flatten().map(|n| n.implausible).sum(),
+        }
+    }
+
+    /// The sentence standing for the chart of a field without a value in the period.
+    fn no_value(&self, field: &str) -> String {
+        let not_numbers = match (self.nulls, self.implausible) {
             (0, 0) => String::new(),
             (nulls, 0) => format!(": {} without one", counted(nulls, "record")),
             (0, implausible) => format!(
@@ -131,47 +164,35 @@ fn numeric_chart(
                 counted(nulls, "record")
             ),
         };
-        doc.heading(&title, 10.0, 8.0);
-        doc.paragraph(
-            &format!("No numeric value of {field} in this period{not_numbers}."),
-            BODY,
-            false,
-            Ink::ALERT,
-        );
-        return Ok(());
+        format!("No numeric value of {field} in this period{not_numbers}.")
     }
-    let chart = charts::numeric_band(
-        axis,
-        &bands,
-        &title,
-        unit.unwrap_or(field),
-        (px(CONTENT_WIDTH), px(58.0)),
-    )?;
-    let low = bands
-        .iter()
-        .flatten()
-        .map(|b| b.min)
-        .fold(f64::MAX, f64::min);
-    let high = bands
-        .iter()
-        .flatten()
-        .map(|b| b.max)
-        .fold(f64::MIN, f64::max);
-    let suffix = after_value(unit);
-    let left_out = match implausible {
-        0 => String::new(),
-        n => format!("; {} left out", counted(n, "implausible value")),
-    };
-    // A mean of the smallest doubles can round below their minimum: it lies between them.
-    let mean = mean.clamp(low, high.max(low));
-    let [low, mean, high] = values_apart([low, mean, high]);
-    let caption = format!(
-        "Period: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
-        counted(count, "value"),
-        counted(nulls, "record")
-    );
-    doc.chart(chart, &[&caption]);
-    Ok(())
+
+    /// The chart's caption: the period's min, mean and max, and the values it lacks.
+    fn caption(&self, bands: &[Option<HourBand>], unit: Option<&str>) -> String {
+        let low = bands
+            .iter()
+            .flatten()
+            .map(|b| b.min)
+            .fold(f64::MAX, f64::min);
+        let high = bands
+            .iter()
+            .flatten()
+            .map(|b| b.max)
+            .fold(f64::MIN, f64::max);
+        let suffix = after_value(unit);
+        let left_out = match self.implausible {
+            0 => String::new(),
+            n => format!("; {} left out", counted(n, "implausible value")),
+        };
+        // A mean of the smallest doubles can round below their minimum: it lies between them.
+        let mean = self.mean.clamp(low, high.max(low));
+        let [low, mean, high] = values_apart([low, mean, high]);
+        format!(
+            "Period: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
+            counted(self.count, "value"),
+            counted(self.nulls, "record")
+        )
+    }
 }
 
 fn category_chart(
