@@ -59,92 +59,125 @@ pub async fn write_records(
     batch: &Batch,
     plan: &Plan,
 ) -> Result<Written, StoreError> {
-    let name = source.name.as_str();
-    let mut unstorable = Vec::new();
-    let (mut inserted, mut updated) = (0, 0);
-    let unstorable_version = |key: &str, version: &Version, reason: String| Unstorable {
-        file: version.file(),
-        superseded: version.superseded.clone(),
-        record: format!("`{key}`"),
-        reason,
+    let mut writer = Writer {
+        db,
+        source,
+        batch,
+        plan,
+        written: Written::default(),
     };
-    let document_of = |key: &String, unstorable: &mut Vec<Unstorable>| {
-        let version = batch.records.get(key)?;
-        let file = &batch.data_files[version.file()];
-        let last_file = &batch.data_files[plan.last_file(batch, version)];
-        match record_document(source, key, version, file, last_file) {
+    writer.insert_new().await?;
+    writer.update_changed().await?;
+    confirm_records(db, source, batch, plan).await?;
+    Ok(writer.written)
+}
+
+/// One batch's records on their way to `records`.
+struct Writer<'a> {
+    db: &'a Database,
+    source: &'a Source,
+    batch: &'a Batch,
+    plan: &'a Plan,
+    written: Written,
+}
+
+impl Writer<'_> {
+    /// Inserts the planned new records, unordered, by chunks.
+    async fn insert_new(&mut self) -> Result<(), StoreError> {
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        let mut keys = self.plan.inserts.iter().peekable();
+        while keys.peek().is_some() {
+            // Up to CHUNK records or CHUNK_BYTES of their text a call, so large records never
+            // pile up in memory as BSON.
+            let (mut documents, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0);
+            while documents.len() < CHUNK && bytes < CHUNK_BYTES {
+                let Some(key) = keys.next() else { break };
+                bytes += self.batch.records.get(key).map_or(0, |v| v.raw.get().len());
+                if let Some(document) = self.document(key) {
+                    documents.push(document);
+                    sent.push(key);
+                }
+            }
+            if documents.is_empty() {
+                continue;
+            }
+            let action = format!("insertion of `{}` records", self.source.name);
+            let refused = match records(self.db)
+                .insert_many(documents)
+                .with_options(unordered.clone())
+                .await
+            {
+                Ok(_) => Vec::new(),
+                Err(err) => {
+                    refused_documents(&err).ok_or_else(|| StoreError::command(&action)(err))?
+                }
+            };
+            self.written.inserted += sent.len() - refused.len();
+            for (index, reason) in refused {
+                if let Some(key) = sent.get(index) {
+                    self.unstorable(key, server_refusal(&reason));
+                }
+            }
+            crash::passed("records-inserted");
+        }
+        Ok(())
+    }
+
+    /// Replaces the stored records the batch holds a newer version of, one at a time.
+    async fn update_changed(&mut self) -> Result<(), StoreError> {
+        let name = self.source.name.as_str();
+        for key in &self.plan.updates {
+            let Some(document) = self.document(key) else {
+                continue;
+            };
+            // An upsert: the TTL monitor may have dropped the stored version since the lookup.
+            let replaced = records(self.db)
+                .replace_one(doc! {"source": name, "key": key}, document)
+                .upsert(true)
+                .await;
+            match replaced {
+                Ok(_) => self.written.updated += 1,
+                Err(err) => match refused_document(&err) {
+                    Some(reason) if self.batch.records.contains_key(key) => {
+                        self.unstorable(key, server_refusal(&reason));
+                    }
+                    _ => {
+                        let action = format!("update of `{name}` record `{key}`");
+                        return Err(StoreError::command(&action)(err));
+                    }
+                },
+            }
+            crash::passed("record-updated");
+        }
+        Ok(())
+    }
+
+    /// The document of the batch's version of `key`, or `None` when it cannot be stored
+    /// (noted as unstorable) or the batch holds none.
+    fn document(&mut self, key: &str) -> Option<Document> {
+        let version = self.batch.records.get(key)?;
+        let file = &self.batch.data_files[version.file()];
+        let last_file = &self.batch.data_files[self.plan.last_file(self.batch, version)];
+        match record_document(self.source, key, version, file, last_file) {
             Ok(document) => Some(document),
             Err(reason) => {
-                unstorable.push(unstorable_version(key, version, reason));
+                self.unstorable(key, reason);
                 None
             }
         }
-    };
-    let unordered = InsertManyOptions::builder().ordered(false).build();
-    let mut keys = plan.inserts.iter().peekable();
-    while keys.peek().is_some() {
-        // Up to CHUNK records or CHUNK_BYTES of their text a call, so large records never
-        // pile up in memory as BSON.
-        let (mut documents, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0);
-        while documents.len() < CHUNK && bytes < CHUNK_BYTES {
-            let Some(key) = keys.next() else { break };
-            bytes += batch.records.get(key).map_or(0, |v| v.raw.get().len());
-            if let Some(document) = document_of(key, &mut unstorable) {
-                documents.push(document);
-                sent.push(key);
-            }
-        }
-        if documents.is_empty() {
-            continue;
-        }
-        let action = format!("insertion of `{name}` records");
-        let refused = match records(db)
-            .insert_many(documents)
-            .with_options(unordered.clone())
-            .await
-        {
-            Ok(_) => Vec::new(),
-            Err(err) => refused_documents(&err).ok_or_else(|| StoreError::command(&action)(err))?,
-        };
-        inserted += sent.len() - refused.len();
-        for (index, reason) in refused {
-            if let Some(key) = sent.get(index)
-                && let Some(version) = batch.records.get(*key)
-            {
-                unstorable.push(unstorable_version(key, version, server_refusal(&reason)));
-            }
-        }
-        crash::passed("records-inserted");
     }
-    for key in &plan.updates {
-        let Some(document) = document_of(key, &mut unstorable) else {
-            continue;
-        };
-        // An upsert: the TTL monitor may have dropped the stored version since the lookup.
-        let replaced = records(db)
-            .replace_one(doc! {"source": name, "key": key}, document)
-            .upsert(true)
-            .await;
-        match replaced {
-            Ok(_) => updated += 1,
-            Err(err) => match (refused_document(&err), batch.records.get(key)) {
-                (Some(reason), Some(version)) => {
-                    unstorable.push(unstorable_version(key, version, server_refusal(&reason)));
-                }
-                _ => {
-                    let action = format!("update of `{name}` record `{key}`");
-                    return Err(StoreError::command(&action)(err));
-                }
-            },
+
+    /// Notes the batch's version of `key` as one MongoDB cannot store, for `reason`.
+    fn unstorable(&mut self, key: &str, reason: String) {
+        if let Some(version) = self.batch.records.get(key) {
+            self.written.unstorable.push(Unstorable {
+                file: version.file(),
+                superseded: version.superseded.clone(),
+                record: format!("`{key}`"),
+                reason,
+            });
         }
-        crash::passed("record-updated");
     }
-    confirm_records(db, source, batch, plan).await?;
-    Ok(Written {
-        inserted,
-        updated,
-        unstorable,
-    })
 }
 
 /// Why the server refused a record, for its file's quarantine reason.
