@@ -16,6 +16,7 @@ mod paging;
 mod partition;
 mod token;
 
+use chrono::NaiveDate;
 use releve::Source;
 use releve::config::FranceTravail;
 
@@ -57,42 +58,7 @@ pub async fn collect(
             message: ctx.client.scrub(&other.to_string()),
         },
     })?;
-    tracing::info!(
-        source = %source.name,
-        day = %ctx.day,
-        announced = harvest.announced,
-        offers = harvest.offers.len(),
-        shortfall = harvest.shortfall,
-        repeated = harvest.duplicates,
-        "Collected the day's France Travail offers."
-    );
-    if harvest.announced == 0 {
-        // The API answers 204 for a query without offers; a whole day without one is more
-        // likely a fault of the API than the truth, and the day now counts as collected.
-        tracing::warn!(
-            source = %source.name,
-            day = %ctx.day,
-            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source NAME --date DAY --force`."
-        );
-    }
-    if harvest.missing_from_pages > 0 {
-        tracing::warn!(
-            source = %source.name,
-            day = %ctx.day,
-            missing = harvest.missing_from_pages,
-            repeated = harvest.duplicates,
-            pages_asked_again = harvest.pages_asked_again,
-            "Pages brought fewer new offers than their Content-Range announced (short pages, or pages repeating offers of earlier ones, each asked once more); the missing offers are counted as shortfall: collect the day again with `collector --source NAME --date DAY --force`."
-        );
-    }
-    if harvest.grown > 0 {
-        tracing::warn!(
-            source = %source.name,
-            day = %ctx.day,
-            grown = harvest.grown,
-            "Later pages announced more offers than the first page of their query (offers added while the day was read); those past the pages planned are counted as shortfall: collect the day again to get them."
-        );
-    }
+    log_harvest(source, ctx.day, &harvest);
     let dropped = source.dropped_fields();
     for offer in &mut harvest.offers {
         drop_fields(&dropped, offer);
@@ -112,4 +78,44 @@ pub async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
+}
+
+/// Logs the day's harvest, with a warning for each way it may fall short.
+fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
+    tracing::info!(
+        source = %source.name,
+        day = %day,
+        announced = harvest.announced,
+        offers = harvest.offers.len(),
+        shortfall = harvest.shortfall,
+        repeated = harvest.duplicates,
+        "Collected the day's France Travail offers."
+    );
+    if harvest.announced == 0 {
+        // The API answers 204 for a query without offers; a whole day without one is more
+        // likely a fault of the API than the truth, and the day now counts as collected.
+        tracing::warn!(
+            source = %source.name,
+            day = %day,
+            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source NAME --date DAY --force`."
+        );
+    }
+    if harvest.missing_from_pages > 0 {
+        tracing::warn!(
+            source = %source.name,
+            day = %day,
+            missing = harvest.missing_from_pages,
+            repeated = harvest.duplicates,
+            pages_asked_again = harvest.pages_asked_again,
+            "Pages brought fewer new offers than their Content-Range announced (short pages, or pages repeating offers of earlier ones, each asked once more); the missing offers are counted as shortfall: collect the day again with `collector --source NAME --date DAY --force`."
+        );
+    }
+    if harvest.grown > 0 {
+        tracing::warn!(
+            source = %source.name,
+            day = %day,
+            grown = harvest.grown,
+            "Later pages announced more offers than the first page of their query (offers added while the day was read); those past the pages planned are counted as shortfall: collect the day again to get them."
+        );
+    }
 }
