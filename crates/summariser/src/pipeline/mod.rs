@@ -37,25 +37,8 @@ pub async fn summarise_source(
     batch_files: usize,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
-    let names = match rawfile::list_all(raw_dir, &source.name) {
-        Ok(listing) => {
-            for foreign in &listing.foreign {
-                let file = raw_dir.join(&source.name).join(foreign);
-                warn!(file = %file.display(), expected = %RawFileName::pattern(&source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
-            }
-            for entry in &listing.not_files {
-                let file = raw_dir.join(&source.name).join(entry);
-                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a named pipe, a device, a socket): no stage opens it; move it away.");
-            }
-            listing.landed
-        }
-        Err(err) => {
-            report.failures.push(Failure::in_place(
-                raw_dir.join(&source.name),
-                format!("cannot list the folder: {err}"),
-            ));
-            return Ok(());
-        }
+    let Some(names) = landed_files(raw_dir, source, report) else {
+        return Ok(());
     };
     let mut run = SourceRun {
         waiting: quarantine::waiting(raw_dir, &source.name),
@@ -113,6 +96,35 @@ pub async fn summarise_source(
         flush(db, raw_dir, source, batch, &mut run, report).await?;
     }
     Ok(())
+}
+
+/// The files landed in the source's folder, oldest first, after naming the entries no
+/// stage reads; `None`, with the failure noted, when the folder cannot be listed.
+fn landed_files(
+    raw_dir: &Path,
+    source: &Source,
+    report: &mut SourceReport,
+) -> Option<Vec<RawFileName>> {
+    match rawfile::list_all(raw_dir, &source.name) {
+        Ok(listing) => {
+            for foreign in &listing.foreign {
+                let file = raw_dir.join(&source.name).join(foreign);
+                warn!(file = %file.display(), expected = %RawFileName::pattern(&source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
+            }
+            for entry in &listing.not_files {
+                let file = raw_dir.join(&source.name).join(entry);
+                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a named pipe, a device, a socket): no stage opens it; move it away.");
+            }
+            Some(listing.landed)
+        }
+        Err(err) => {
+            report.failures.push(Failure::in_place(
+                raw_dir.join(&source.name),
+                format!("cannot list the folder: {err}"),
+            ));
+            None
+        }
+    }
 }
 
 /// Summarises files landed no later than the newest file summarised. When, together, they
