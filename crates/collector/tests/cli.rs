@@ -31,6 +31,14 @@ fn succeeded(output: std::io::Result<std::process::Output>) -> String {
     stderr
 }
 
+/// The stderr of a run in which a source failed (exit status 1).
+fn failed(output: std::io::Result<std::process::Output>) -> String {
+    let output = output.expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 /// The first line of `stderr` holding `needle`; the test fails without one.
 fn line_with<'s>(stderr: &'s str, needle: &str) -> &'s str {
     stderr
@@ -241,10 +249,7 @@ fn a_key_header_never_follows_a_redirect_to_another_host() {
     let (site, output) = run("/away");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("source `usgs` failed"))
-        .unwrap_or_else(|| panic!("one line names the failed source: {stderr}"));
+    let line = line_with(&stderr, "source `usgs` failed");
     assert!(
         line.contains("redirected to another host, localhost") && !line.contains(SECRET),
         "{line}"
@@ -273,16 +278,12 @@ fn a_missing_key_variable_fails_the_source_naming_it() {
         &format!("{}/feed", server.url()),
         "key_env = \"RELEVE_TEST_UNSET_KEY\"",
     ));
-    let output = collector(&site)
-        .env_remove("RELEVE_TEST_UNSET_KEY")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1));
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("source `usgs` failed"))
-        .expect("one line names the failed source");
+    let stderr = failed(
+        collector(&site)
+            .env_remove("RELEVE_TEST_UNSET_KEY")
+            .output(),
+    );
+    let line = line_with(&stderr, "source `usgs` failed");
     assert!(line.contains("RELEVE_TEST_UNSET_KEY"), "{line}");
     assert!(site.data_files("usgs").is_empty());
 }
@@ -332,12 +333,7 @@ fn a_file_in_place_of_the_source_folder_is_named() {
     let raw = site.dir.path().join("raw");
     std::fs::create_dir_all(&raw).expect("raw folder");
     std::fs::write(raw.join("usgs"), b"hello").expect("a file named like the folder");
-    let output = collector(&site)
-        .arg("--force")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failed(collector(&site).arg("--force").output());
     assert!(
         stderr.contains("raw/usgs is a file, not the source's folder"),
         "{stderr}"
@@ -351,12 +347,7 @@ fn a_source_folder_that_is_a_link_to_nowhere_is_named() {
     let raw = site.dir.path().join("raw");
     std::fs::create_dir_all(&raw).expect("raw folder");
     std::os::unix::fs::symlink("usgs", raw.join("usgs")).expect("a link to itself");
-    let output = collector(&site)
-        .arg("--force")
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failed(collector(&site).arg("--force").output());
     assert!(
         stderr.contains(
             "raw/usgs is a symbolic link that leads nowhere (a loop, or its target is gone)"
@@ -474,19 +465,14 @@ fn a_refused_source_table_costs_that_source_alone() {
         usgs_source("usgs", &url, "")
     );
     let site = Site::new(&config);
-    let output = collector(&site).output().expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failed(collector(&site).output());
     assert_eq!(
         site.data_files("usgs").len(),
         1,
         "the other source is collected"
     );
     assert!(site.data_files("typo").is_empty());
-    let refusal = stderr
-        .lines()
-        .find(|line| line.contains("`typo`"))
-        .expect("one line names the refused source");
+    let refusal = line_with(&stderr, "`typo`");
     assert!(
         refusal.starts_with(
             "collector: sources.toml:11: source `typo`: unknown key `evrey` (did you mean `every`?)"
@@ -530,9 +516,7 @@ fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
         usgs_source("usgs", &url, "")
     );
     let site = Site::new(&config);
-    let output = collector(&site).output().expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failed(collector(&site).output());
     assert!(
         stderr.contains(
             "sources.toml:14: source `usgs`: key `name` repeats the source of line 2 (this table is ignored)"
@@ -540,12 +524,11 @@ fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
         "{stderr}"
     );
     // Asked for by name, the first table runs, and the ignored one is still named.
-    let output = collector(&site)
-        .args(["--source", "usgs", "--force"])
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failed(
+        collector(&site)
+            .args(["--source", "usgs", "--force"])
+            .output(),
+    );
     assert!(
         stderr.contains("sources.toml:14: source `usgs`: key `name` repeats the source of line 2"),
         "{stderr}"
