@@ -33,6 +33,16 @@ fn matches(query: &SearchQuery, offer: &Offer, exclusive_max: bool) -> bool {
             })
 }
 
+/// A day of `spread` offers over its seconds, no burst: 2026-11-21.
+fn spread_day(spread: usize, seed: u64) -> DayPlan {
+    DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        spread,
+        bursts: Vec::new(),
+        seed,
+    }
+}
+
 /// Runs the plan to the end, one call at a time; returns the harvest and the calls made.
 fn run(plan: &DayPlan) -> (Harvest, u64, Vec<Offer>) {
     run_against(plan, false)
@@ -136,12 +146,7 @@ fn ids(harvest: &Harvest) -> HashSet<String> {
 
 #[test]
 fn an_ordinary_day_lands_whole_in_near_the_fewest_calls() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 12_000,
-        bursts: Vec::new(),
-        seed: 7,
-    };
+    let plan = spread_day(12_000, 7);
     let (harvest, calls, offers) = run(&plan);
     assert_eq!(harvest.offers.len(), offers.len());
     assert_eq!(harvest.announced, 12_000);
@@ -156,8 +161,6 @@ fn an_ordinary_day_lands_whole_in_near_the_fewest_calls() {
 #[test]
 fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
     let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 3_000,
         bursts: vec![
             Burst {
                 at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
@@ -174,7 +177,7 @@ fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
                 without_place: 0.0,
             },
         ],
-        seed: 11,
+        ..spread_day(3_000, 11)
     };
     let (harvest, _, offers) = run(&plan);
     let lost = unreachable(&offers);
@@ -196,8 +199,6 @@ fn bursts_in_one_second_are_split_and_the_unreachable_counted_exactly() {
 #[test]
 fn pages_asked_again_leave_the_counts_of_a_split_day_as_they_were() {
     let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 3_000,
         bursts: vec![Burst {
             at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
             offers: 3_600,
@@ -205,7 +206,7 @@ fn pages_asked_again_leave_the_counts_of_a_split_day_as_they_were() {
             departement: None,
             without_place: 0.9,
         }],
-        seed: 11,
+        ..spread_day(3_000, 11)
     };
     let (plain, _, _) = run(&plan);
     // Each query's page at 150 holds its first page's offers the first time it is asked.
@@ -230,12 +231,7 @@ fn pages_asked_again_leave_the_counts_of_a_split_day_as_they_were() {
 
 #[test]
 fn offers_lost_between_time_windows_show_as_shortfall() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 40_000,
-        bursts: Vec::new(),
-        seed: 3,
-    };
+    let plan = spread_day(40_000, 3);
     let (harvest, _, _) = run_against(&plan, true);
     assert!(
         harvest.shortfall > 0,
@@ -250,12 +246,7 @@ fn offers_lost_between_time_windows_show_as_shortfall() {
 
 #[test]
 fn offers_missing_from_short_pages_show_as_shortfall() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 40_000,
-        bursts: Vec::new(),
-        seed: 5,
-    };
+    let plan = spread_day(40_000, 5);
     // Every window's second page holds 50 offers instead of 150; the third page of each
     // window answers 204.
     let (harvest, _, _) = run_served(&plan, false, |start, page| match start {
@@ -279,12 +270,7 @@ fn offers_missing_from_short_pages_show_as_shortfall() {
 
 #[test]
 fn a_page_repeating_an_earlier_one_is_asked_again_once() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 400,
-        bursts: Vec::new(),
-        seed: 7,
-    };
+    let plan = spread_day(400, 7);
     let first_page = |matching: &[&Offer]| -> Vec<serde_json::Value> {
         matching.iter().take(150).map(|o| o.json.clone()).collect()
     };
@@ -327,12 +313,7 @@ fn a_page_repeating_an_earlier_one_is_asked_again_once() {
 /// asked again.
 #[test]
 fn a_page_served_before_its_own_page_is_asked_again_with_it() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 400,
-        bursts: Vec::new(),
-        seed: 7,
-    };
+    let plan = spread_day(400, 7);
     // The first time, the page at 150 holds the page at 300's offers.
     let mut shifted = false;
     let (harvest, calls, _) = run_served_with(&plan, false, |start, matching, page| {
@@ -352,12 +333,7 @@ fn a_page_served_before_its_own_page_is_asked_again_with_it() {
 
 #[test]
 fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 12_000,
-        bursts: Vec::new(),
-        seed: 7,
-    };
+    let plan = spread_day(12_000, 7);
     let offers = plan.offers();
     let mut planner = Planner::new(day_query(&plan));
     let mut calls = 0;
@@ -385,12 +361,7 @@ fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
 
 #[test]
 fn offers_added_while_a_query_is_read_show_as_announced_and_shortfall() {
-    let plan = DayPlan {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        spread: 600,
-        bursts: Vec::new(),
-        seed: 5,
-    };
+    let plan = spread_day(600, 5);
     // After the first page, the query announces 200 offers more than it did.
     let (harvest, _, _) = run_served(&plan, false, |start, page| {
         if start > 0 {
