@@ -53,6 +53,16 @@ async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
     analyse(dir, uri, db, &["--date", date]).await;
 }
 
+/// A fresh database holding the summariser's collections and nothing else.
+async fn summariser_database(label: &str) -> String {
+    let server = MongoServer::shared();
+    let name = server.fresh_database(label);
+    store::connect(server.uri(), &name)
+        .await
+        .expect("the summariser's collections");
+    name
+}
+
 async fn golden_database(label: &str) -> (String, String) {
     let server = MongoServer::shared();
     let name = server.fresh_database(label);
@@ -148,7 +158,7 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         ["96", "80", "0", "4", "of"],
         "completeness of meteo: {meteo:?}"
     );
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     assert!(
         flat.contains(
             "offres: 1 collection of 1 failed; latest failure: HTTP 401 from the token endpoint"
@@ -196,7 +206,7 @@ async fn a_map_of_a_period_whose_records_expired_says_how_many_are_gone() {
     setup(dir.path(), &config);
     day_report(dir.path(), &uri, &db, &golden::date(0)).await;
     let text = common::text(&dir.path().join(golden::report(0)));
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     let gone = 108 - left;
     assert!(
         flat.contains(&format!("{gone} of the period's 108 records are no longer stored: keep_days = 2 drops a record from MongoDB once it is 2 days old (the hourly summaries keep them); not drawn.")),
@@ -246,7 +256,7 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     setup(dir.path(), &config);
     day_report(dir.path(), &uri, &db, &golden::date(0)).await;
     let text = common::text(&dir.path().join(golden::report(0)));
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     assert!(
         flat.contains(
             "No numeric value of temperature_2m in this period: 80 values left out as implausible."
@@ -299,10 +309,7 @@ async fn a_database_without_releve_data_replaces_no_report() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reports_dir_that_is_a_file_is_named() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("reportsfile");
-    store::connect(server.uri(), &db)
-        .await
-        .expect("the summariser's collections");
+    let db = summariser_database("reportsfile").await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     std::fs::write(dir.path().join("repfile"), b"a file").expect("a file");
@@ -320,11 +327,8 @@ async fn a_reports_dir_that_is_a_file_is_named() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_period_gives_a_valid_report_saying_no_data() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("empty");
     // The summariser has run (its collections exist) and stored nothing of the period.
-    store::connect(server.uri(), &db)
-        .await
-        .expect("the summariser's collections");
+    let db = summariser_database("empty").await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
@@ -373,7 +377,7 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
     assert!(stderr.contains(line), "{stderr}");
     let pdf = dir.path().join(golden::report(0));
     let pages = common::page_texts(&pdf);
-    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    let cover = common::flat(&pages[0]);
     assert!(
         cover.contains("Left out of this report: the configuration refused 1 source table"),
         "{cover}"
@@ -400,7 +404,7 @@ async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late
     // The analyser runs without France Travail's credentials (`common::analyser`).
     day_report(dir.path(), &uri, &db, &golden::date(0)).await;
     let pages = common::page_texts(&dir.path().join(golden::report(0)));
-    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    let cover = common::flat(&pages[0]);
     assert!(
         cover.contains("skipped, no credentials set (offres-ft)"),
         "{cover}"
@@ -643,7 +647,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     )
     .await;
     let week = common::text(&dir.path().join("reports").join(golden::week_report()));
-    let week = week.split_whitespace().collect::<Vec<_>>().join(" ");
+    let week = common::flat(&week);
     assert!(
         week.contains(
             &format!("offres: expected collections counted from its first known collection, the day of {} (UTC).", golden::date(-1))
@@ -729,7 +733,7 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
 
     let pdf = dir.path().join(golden::report(0));
     let pages = common::page_texts(&pdf);
-    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    let cover = common::flat(&pages[0]);
     for line in [source_line, quarantine_line] {
         let sentence = format!("C{}.", &line[1..]);
         assert!(cover.contains(&sentence), "{sentence}\n{cover}");
@@ -741,7 +745,7 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
         Some(&"?"),
         "quarantined files unknown: {quakes:?}"
     );
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     assert!(flat.contains("Quarantined files: ?, the quarantine could not be read."));
 }
 
@@ -829,10 +833,7 @@ async fn past_the_cap_the_map_samples_every_place_of_the_period_not_its_first_re
 #[tokio::test(flavor = "multi_thread")]
 async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_known() {
     let server = MongoServer::shared();
-    let name = server.fresh_database("expired-runs");
-    store::connect(server.uri(), &name)
-        .await
-        .expect("the summariser's collections");
+    let name = summariser_database("expired-runs").await;
     let db = server.client_database(&name).await;
     // Runs are kept 90 days: the oldest left ended just after that horizon, and the day
     // reported, 100 days ago, has records but no run any more.
@@ -867,7 +868,7 @@ async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_kn
     setup(dir.path(), golden::CONFIG);
     day_report(dir.path(), server.uri(), &name, &day.to_string()).await;
     let text = common::text(&dir.path().join(format!("reports/{day}.pdf")));
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     assert!(
         flat.contains("This period ended more than 90 days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of every source are no longer known"),
         "{flat}"

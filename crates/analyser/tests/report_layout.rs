@@ -318,7 +318,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     );
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::text(&render_config(dir.path(), &framed, data.clone()));
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = common::flat(&text);
     // The map's title, "40 positions drawn, 41 records", is drawn in the chart's bitmap.
     for wanted in [
         "Every point holds level = 2.50 m.",
@@ -327,7 +327,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
     let whole = common::text(&render_with(dir.path(), data.clone()));
-    let whole = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+    let whole = common::flat(&whole);
     assert!(
         whole.contains("Frame: bounding box of the hourly summaries."),
         "without map_frame every position is framed"
@@ -337,7 +337,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     positions.records = 164;
     positions.sampled_every = 4;
     let sampled = common::text(&render_config(dir.path(), &framed, data));
-    let sampled = sampled.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sampled = common::flat(&sampled);
     for wanted in [
         "1 sampled position outside it",
         "A sample is drawn: about one record in 4 of the period's 164 records, picked by key so it spreads over places and hours.",
@@ -399,7 +399,7 @@ description = \"{description}\"
         );
     }
     let text = common::text(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = common::flat(&text);
     assert!(
         flat.contains(&name[..40]) && flat.contains("pm10-pm25"),
         "the heading wraps the whole name"
@@ -435,7 +435,7 @@ fn a_report_generated_before_its_period_ends_says_so() {
         let path = dir.path().join("report.pdf");
         std::fs::write(&path, pdf).expect("write the PDF");
         let cover = common::page_texts(&path).remove(0);
-        let cover = cover.split_whitespace().collect::<Vec<_>>().join(" ");
+        let cover = common::flat(&cover);
         assert_eq!(
             cover.contains(said),
             partial,
@@ -460,7 +460,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pdf = render_with(dir.path(), data);
     let text = common::text(&pdf);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = common::flat(&text);
     assert!(
         text.contains("Frame: around the positions, across the 180° meridian."),
         "{text}"
@@ -483,7 +483,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
         "lat = \"lat\"\nmap_frame = [170.0, -25.0, -170.0, -10.0]\n",
     );
     let text = common::text(&render_config(dir.path(), &framed, positions));
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = common::flat(&text);
     assert!(
         text.contains(
             "Frame: the source's map_frame, across the 180° meridian; 1 position outside it (longitude 0.0°, latitude -18.0°) not drawn."

@@ -263,6 +263,11 @@ pub fn info(pdf: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// `text` on one line, its words one space apart, for sentences the PDF wraps.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The words of the first line holding all of `needles`, after `after`.
 pub fn row<'t>(text: &'t str, after: &str, needles: &[&str]) -> Vec<&'t str> {
     let start = text
