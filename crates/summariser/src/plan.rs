@@ -104,6 +104,29 @@ impl Plan {
         self.inserts.is_empty() && self.updates.is_empty() && self.confirmations.is_empty()
     }
 
+    /// Takes in hand the changed hours whose stored records are all among those looked up
+    /// (`stored_per_hour` and `looked_up_per_hour` count them), with the records each will
+    /// hold once written, `after`.
+    fn hold_in_hand(
+        &mut self,
+        stored_per_hour: &HashMap<DateTime<Utc>, usize>,
+        looked_up_per_hour: &HashMap<DateTime<Utc>, usize>,
+        after: Vec<(DateTime<Utc>, &String, Facts)>,
+    ) {
+        for hour in &self.hours {
+            let stored = stored_per_hour.get(hour).copied().unwrap_or(0);
+            let looked_up = looked_up_per_hour.get(hour).copied().unwrap_or(0);
+            if stored == looked_up {
+                self.in_hand.insert(*hour, Vec::new());
+            }
+        }
+        for (hour, key, facts) in after {
+            if let Some(records) = self.in_hand.get_mut(&hour) {
+                records.push((key.clone(), facts));
+            }
+        }
+    }
+
     /// Forgets the in-hand hours: they will be read back from `records`.
     pub fn read_every_hour(&mut self) {
         self.in_hand.clear();
@@ -200,18 +223,7 @@ pub async fn plan(
         return Ok(plan);
     }
     let stored_per_hour = count_per_hour(db, &source.name, &plan.hours).await?;
-    for hour in &plan.hours {
-        let stored = stored_per_hour.get(hour).copied().unwrap_or(0);
-        let looked_up = looked_up_per_hour.get(hour).copied().unwrap_or(0);
-        if stored == looked_up {
-            plan.in_hand.insert(*hour, Vec::new());
-        }
-    }
-    for (hour, key, facts) in after {
-        if let Some(records) = plan.in_hand.get_mut(&hour) {
-            records.push((key.clone(), facts));
-        }
-    }
+    plan.hold_in_hand(&stored_per_hour, &looked_up_per_hour, after);
     Ok(plan)
 }
 

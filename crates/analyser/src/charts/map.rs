@@ -100,20 +100,8 @@ pub fn position_map(
                 )))
                 .map_err(&fail)?;
         }
-        let mut ordered: Vec<&Position> = points.iter().collect();
-        ordered.sort_by(|a, b| {
-            a.value
-                .unwrap_or(f64::MIN)
-                .total_cmp(&b.value.unwrap_or(f64::MIN))
-        });
         chart
-            .draw_series(ordered.into_iter().map(|p| {
-                let (colour, radius) = match key {
-                    Some(_) => range.mark(p.value),
-                    None => (palette::DATA, range.radius(4.0)),
-                };
-                Circle::new((p.lon, p.lat), radius, colour.mix(0.85).filled())
-            }))
+            .draw_series(marks(points, key.is_some(), &range))
             .map_err(&fail)?;
         if let Some(key) = key {
             let left = font_px(6.0) as i32 + y_area as i32;
@@ -121,6 +109,28 @@ pub fn position_map(
         }
         Ok(())
     })
+}
+
+/// A dot per position, coloured and sized by its value when `by_value`, the highest values
+/// drawn last (on top), the positions without one first.
+fn marks(points: &[Position], by_value: bool, range: &ValueRange) -> Vec<Circle<(f64, f64), i32>> {
+    let mut ordered: Vec<&Position> = points.iter().collect();
+    ordered.sort_by(|a, b| {
+        a.value
+            .unwrap_or(f64::MIN)
+            .total_cmp(&b.value.unwrap_or(f64::MIN))
+    });
+    ordered
+        .into_iter()
+        .map(|p| {
+            let (colour, radius) = if by_value {
+                range.mark(p.value)
+            } else {
+                (palette::DATA, range.radius(4.0))
+            };
+            Circle::new((p.lon, p.lat), radius, colour.mix(0.85).filled())
+        })
+        .collect()
 }
 
 /// The map's positions in the frame's longitudes, the hourly boxes' outline when drawn, and

@@ -120,6 +120,23 @@ fn cover(
     input: &ReportInput<'_>,
     assessed: &[(&releve::Source, Completeness)],
 ) {
+    cover_title(doc, input);
+    doc.gap(10.0);
+    doc.rule();
+    cover_health(doc, input, assessed);
+    doc.gap(2.0);
+    doc.paragraph(
+        "Contents: source catalogue; one section per source (hourly records, numeric fields, \
+         categories, positions); completeness and quality.",
+        BODY,
+        false,
+        Ink::MUTED,
+    );
+    doc.new_page();
+}
+
+/// The cover's title block: the report's period and when it was generated.
+fn cover_title(doc: &mut ReportDocument, input: &ReportInput<'_>) {
     let period = input.period;
     doc.gap(40.0);
     doc.paragraph("relevé", 30.0, true, Ink::TITLE);
@@ -156,8 +173,15 @@ fn cover(
             Ink::ALERT,
         );
     }
-    doc.gap(10.0);
-    doc.rule();
+}
+
+/// The cover's health block: one line on the whole, the problems, the records and a table of
+/// the sources' health.
+fn cover_health(
+    doc: &mut ReportDocument,
+    input: &ReportInput<'_>,
+    assessed: &[(&releve::Source, Completeness)],
+) {
     let pairs: Vec<(&releve::Source, &Completeness)> =
         assessed.iter().map(|(s, c)| (*s, c)).collect();
     let healthy = !assessed.iter().any(|(_, c)| c.health.alerts())
@@ -183,15 +207,6 @@ fn cover(
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
     doc.gap(4.0);
     doc.table(&health_table(input, assessed));
-    doc.gap(2.0);
-    doc.paragraph(
-        "Contents: source catalogue; one section per source (hourly records, numeric fields, \
-         categories, positions); completeness and quality.",
-        BODY,
-        false,
-        Ink::MUTED,
-    );
-    doc.new_page();
 }
 
 /// A line of the log as a sentence of the cover: a capital first, a full stop last.

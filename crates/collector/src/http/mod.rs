@@ -351,21 +351,7 @@ impl SourceClient {
             Some(limit) => build(&self.http).timeout(limit),
             None => build(&self.http),
         };
-        let response = request.send().await.map_err(|err| {
-            if err.is_builder() {
-                Attempt::Fatal(FetchError::Build {
-                    what: what.to_owned(),
-                    detail: err.without_url().to_string(),
-                })
-            } else if let Some(why) = redirect::refused(&err) {
-                Attempt::Fatal(FetchError::Redirected {
-                    what: what.to_owned(),
-                    why,
-                })
-            } else {
-                Attempt::retry(transport_reason(err), None)
-            }
-        })?;
+        let response = request.send().await.map_err(|err| unsent(what, err))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let mut body = response
@@ -376,16 +362,30 @@ impl SourceClient {
         if body.starts_with(UTF8_BOM) {
             body = body.slice(UTF8_BOM.len()..);
         }
+        self.judge(
+            what,
+            Answer {
+                status,
+                headers,
+                body,
+            },
+            want_json,
+        )
+    }
+
+    /// Whether `answer` answers the request, and if not, whether to try again.
+    fn judge(&self, what: &str, answer: Answer, want_json: bool) -> Result<Answer, Attempt> {
+        let (status, headers, body) = (answer.status, &answer.headers, &answer.body);
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         }
         if status == 429 || status >= 500 {
             let wait = if status == 429 {
-                retry::throttled_wait(&headers, &body)
+                retry::throttled_wait(headers, body)
             } else {
-                retry::retry_after(&headers)
+                retry::retry_after(headers)
             };
-            let text = format!("HTTP {status}: {}", self.api_message(&body));
+            let text = format!("HTTP {status}: {}", self.api_message(body));
             let reason = if status == 429 && wait.is_none() {
                 Reason::throttled(text)
             } else {
@@ -397,7 +397,7 @@ impl SourceClient {
             return Err(Attempt::Fatal(FetchError::Rejected {
                 what: what.to_owned(),
                 status,
-                message: self.api_message(&body),
+                message: self.api_message(body),
             }));
         }
         // A redirect reqwest did not follow: no usable `Location`, or a 300 or 304. Its body
@@ -411,15 +411,29 @@ impl SourceClient {
         }
         if want_json
             && status != 204
-            && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+            && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
         {
-            let detail = not_json(status, &headers, &body, &err);
+            let detail = not_json(status, headers, body, &err);
             return Err(Attempt::retry(Reason::invalid_json(detail), None));
         }
-        Ok(Answer {
-            status,
-            headers,
-            body,
+        Ok(answer)
+    }
+}
+
+/// Why a request could not be sent or answered: a request that cannot be built or a refused
+/// redirect are final; anything else on the way (connection, timeout) is worth another try.
+fn unsent(what: &str, err: reqwest::Error) -> Attempt {
+    if err.is_builder() {
+        Attempt::Fatal(FetchError::Build {
+            what: what.to_owned(),
+            detail: err.without_url().to_string(),
         })
+    } else if let Some(why) = redirect::refused(&err) {
+        Attempt::Fatal(FetchError::Redirected {
+            what: what.to_owned(),
+            why,
+        })
+    } else {
+        Attempt::retry(transport_reason(err), None)
     }
 }
