@@ -9,6 +9,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 home="$(pwd)"
 demo="$home/.demo"
 
+# shellcheck source=scripts/packages.sh
+. scripts/packages.sh
+need_c_compiler
 echo "==> Building relevé (first build takes a few minutes)"
 cargo build --workspace --bins --locked --quiet
 target="${CARGO_TARGET_DIR:-target}"

@@ -10,15 +10,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 nx_version="0.8.1"
+# shellcheck source=scripts/packages.sh
+. "$root/scripts/packages.sh"
 
 install() {
   if [ ! -x "$venv/bin/nx-27017" ]; then
     if ! python3 -m venv "$venv" >&2; then
       # Debian's python3 ships venv separately.
       rm -rf "$venv"
-      sudo=""
-      [ "$(id -u)" -eq 0 ] || sudo="sudo"
-      $sudo apt-get install -y -qq python3-venv >&2
+      apt_install python3-venv
       python3 -m venv "$venv" >&2
     fi
     "$venv/bin/pip" install --quiet --disable-pip-version-check "nx-27017==$nx_version" >&2
