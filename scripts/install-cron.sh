@@ -59,9 +59,12 @@ home=$(cd "$(dirname "$0")/.." && pwd -P)
 crontab_cmd=${CRONTAB:-crontab}
 template="$home/crontab"
 
+# The path goes into the lines in single quotes, through sed: quotes, `%` (a newline to cron),
+# and sed's `\`, `|` and `&` cannot be carried; blanks, `$` and backquotes are refused too,
+# for the shells and tools users paste the lines into.
 case "$home" in
-    *[!A-Za-z0-9._/+@-]*)
-        echo "install-cron.sh: the checkout path \`$home\` holds characters cron lines cannot carry safely (spaces, quotes, %); move the checkout" >&2
+    *[[:space:]\'\"\`%\\\|\&\$]*)
+        echo "install-cron.sh: the checkout path \`$home\` holds a character cron lines cannot carry safely (blanks, quotes, backquotes, %, \\, |, & or \$); move the checkout" >&2
         exit 1 ;;
 esac
 # shellcheck disable=SC2086 # CRONTAB may carry arguments, e.g. `sudo crontab -u releve`.

@@ -25,10 +25,17 @@ const USER_LINES: &str = "MAILTO=me@example.org\n0 3 * * * /usr/local/bin/backup
 /// installs a schedule for that folder and never touches the real tree.
 struct Checkout {
     dir: tempfile::TempDir,
+    /// The checkout's folder name.
+    name: &'static str,
 }
 
 impl Checkout {
     fn new() -> Checkout {
+        Checkout::named("checkout")
+    }
+
+    /// A checkout in a folder called `name`.
+    fn named(name: &'static str) -> Checkout {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = testkit::workspace_root();
         let _writing = common::writing_or_forking();
@@ -37,18 +44,18 @@ impl Checkout {
             "crontab",
             "deploy/cron/rotate-log",
         ] {
-            let target = dir.path().join("checkout").join(file);
+            let target = dir.path().join(name).join(file);
             std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
             std::fs::copy(root.join(file), &target).expect("copy a checkout file");
         }
         common::write_executable(&dir.path().join("bin/crontab"), FAKE_CRONTAB);
-        Checkout { dir }
+        Checkout { dir, name }
     }
 
     fn home(&self) -> PathBuf {
         self.dir
             .path()
-            .join("checkout")
+            .join(self.name)
             .canonicalize()
             .expect("checkout path")
     }
@@ -286,6 +293,33 @@ fn lines_for_another_user_warn_when_that_user_cannot_write_the_folders() {
         !jobs(&checkout.installed()).is_empty(),
         "installed all the same"
     );
+}
+
+#[test]
+fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused() {
+    let accented = Checkout::named("relevé");
+    accented.install_cron(&["--no-build"]);
+    let home = accented.home().display().to_string();
+    let installed = accented.installed();
+    assert_eq!(jobs(&installed).len(), 5, "{installed}");
+    for line in jobs(&installed) {
+        assert!(line.contains(&format!("cd '{home}' && ")), "{line}");
+    }
+
+    for name in ["rel%eve", "rel'eve", "rel eve", "rel&eve"] {
+        let unsafe_path = Checkout::named(name);
+        unsafe_path.set_installed(USER_LINES);
+        let output = unsafe_path.try_install_cron(&["--no-build"]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&unsafe_path.home().display().to_string())
+                && stderr.contains("move the checkout"),
+            "{stderr}"
+        );
+        assert_eq!(unsafe_path.installed(), USER_LINES, "{name}");
+    }
 }
 
 #[test]
