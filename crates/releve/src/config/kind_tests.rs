@@ -98,12 +98,19 @@ fn a_refinement_is_a_facet_and_a_value() {
 }
 
 #[test]
-fn a_legacy_page_holds_at_least_one_row() {
-    let message = error(&format!("{LEGACY}rows = 0\n"));
-    assert!(
-        message.starts_with("sources.toml:10: source `air`: key `rows` is the page size"),
-        "{message}"
-    );
+fn a_legacy_page_holds_one_to_ten_thousand_rows() {
+    for rows in [0, 10_001, 50_000] {
+        let message = error(&format!("{LEGACY}rows = {rows}\n"));
+        assert!(
+            message.starts_with("sources.toml:10: source `air`: key `rows` is the page size"),
+            "{message}"
+        );
+        assert!(message.ends_with(&format!("not {rows}")), "{message}");
+    }
+    for rows in [1, 10_000] {
+        let config = parse(&format!("{LEGACY}rows = {rows}\n")).expect("a page size in range");
+        assert_eq!(config.sources.len(), 1);
+    }
 }
 
 #[test]

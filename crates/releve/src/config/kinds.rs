@@ -143,6 +143,11 @@ pub struct OdsV1 {
     pub rows: u32,
 }
 
+impl OdsV1 {
+    /// The largest page: records past the 10,000th of a search cannot be paged to.
+    pub const MAX_ROWS: u32 = 10_000;
+}
+
 fn default_v1_rows() -> u32 {
     1000
 }

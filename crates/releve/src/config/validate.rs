@@ -224,10 +224,13 @@ fn check_opendatasoft(source: &Source, ods: &Opendatasoft) -> Result<(), BadValu
 
 fn check_ods_v1(source: &Source, v1: &OdsV1) -> Result<(), BadValue> {
     check_portal_base(source)?;
-    if v1.rows == 0 {
+    if !(1..=OdsV1::MAX_ROWS).contains(&v1.rows) {
         return Err(bad(
             "rows",
-            "key `rows` is the page size: at least 1 (default 1000)",
+            format!(
+                "key `rows` is the page size: 1 to 10,000 (default 1000), not {}",
+                v1.rows
+            ),
         ));
     }
     if let Some(facet) = v1.refine.keys().find(|facet| facet.starts_with("fields.")) {
