@@ -44,6 +44,36 @@ async fn dropped_fields_never_land() {
 }
 
 #[tokio::test]
+async fn a_body_rewritten_without_dropped_fields_keeps_its_numbers_to_the_last_digit() {
+    // Seventeen-digit numbers, which a fast float parser moves a unit in the last place.
+    let numbers = [
+        "1.4419140000000001",
+        "-159.37576306563093",
+        "-25.088732904202942",
+    ];
+    let body = format!(
+        r#"{{"features":[{{"id":"a","properties":{{"mag":{},"time":1764000000000,"type":"earthquake"}},
+        "geometry":{{"coordinates":[{},{},4.0]}}}}]}}"#,
+        numbers[0], numbers[1], numbers[2]
+    );
+    let server = feed(body);
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "drop = [\"properties.type\"]",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let files = site.data_files("usgs");
+    let landed = std::fs::read_to_string(&files[0]).expect("read");
+    assert!(!landed.contains("earthquake"), "dropped: {landed}");
+    for number in numbers {
+        assert!(landed.contains(number), "{number} in {landed}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_starting_with_a_byte_order_mark_lands_as_json() {
     let server = feed(format!("\u{feff}{}", usgs_body(3)));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

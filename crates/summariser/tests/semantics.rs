@@ -541,6 +541,49 @@ async fn sources_sharing_hours_keep_their_own_summaries() {
 /// `records`. Both must give the same documents, so every hour is summarised once in memory,
 /// then, after a simulated crash left all of them pending, again from `records`.
 #[tokio::test]
+async fn numbers_are_stored_as_the_nearest_double_to_the_text_served() {
+    // Seventeen-digit numbers as some APIs print them: a fast parser lands one of them a
+    // unit in the last place away from the value written, and the file is deleted once stored.
+    let ws = Workspace::new("exact-numbers");
+    let (mag, lon, lat) = (
+        "1.4419140000000001",
+        "-159.37576306563093",
+        "-25.088732904202942",
+    );
+    let time = common::at(10, 5, 0).timestamp_millis();
+    let body = format!(
+        r#"{{"features":[{{"id":"a","properties":{{"mag":{mag},"time":{time},"type":"earthquake"}},
+        "geometry":{{"coordinates":[{lon},{lat},4.0]}}}}]}}"#
+    );
+    ws.land_bytes("usgs", (10, 30, 0), body.as_bytes());
+    ws.summarise();
+
+    let exact = |text: &str| text.parse::<f64>().expect("a number");
+    let record = ws.record("usgs", "a").await.expect("record stored");
+    let data = record.get_document("data").expect("data");
+    let stored_mag = data
+        .get_document("properties")
+        .and_then(|p| p.get_f64("mag"))
+        .expect("mag");
+    assert_eq!(
+        stored_mag.to_bits(),
+        exact(mag).to_bits(),
+        "mag {stored_mag:?}"
+    );
+    let coordinates = data
+        .get_document("geometry")
+        .and_then(|g| g.get_array("coordinates"))
+        .expect("coordinates");
+    assert_eq!(coordinates[0], Bson::Double(exact(lon)));
+    assert_eq!(coordinates[1], Bson::Double(exact(lat)));
+    let hour = ws.hour("usgs", 10).await.expect("hour 10 summarised");
+    assert_eq!(
+        numeric(&hour, "properties.mag", "max"),
+        Bson::Double(exact(mag))
+    );
+}
+
+#[tokio::test]
 async fn records_shaped_like_extended_json_are_stored_as_served_and_never_rewritten() {
     let ws = Workspace::new("extended-json");
     let mut event = quake("a", (10, 5), 1.0);
