@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use mongodb::bson::{self, Document, doc};
-use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::options::{
+    Acknowledgment, ClientOptions, IndexOptions, ReadPreference, SelectionCriteria, WriteConcern,
+};
 use mongodb::{Client, Database, IndexModel};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +52,15 @@ pub enum StoreError {
         uri: String,
         /// The driver's complaint.
         cause: mongodb::error::Error,
+    },
+    /// The URI asks writers not to wait for MongoDB's acknowledgement.
+    #[error(
+        "MongoDB URI {uri} asks for unacknowledged writes (w=0): the summariser deletes a landed \
+         file only once MongoDB has acknowledged its records; remove `w=0`"
+    )]
+    Unacknowledged {
+        /// The URI without credentials.
+        uri: String,
     },
     /// The database name is one MongoDB cannot take.
     #[error("--database `{name}` is not a MongoDB database name: {why}")]
@@ -170,21 +181,52 @@ fn why_unreachable(text: &str) -> Unreachable {
 
 /// Connects, checks the server answers a ping within a few seconds, and ensures the indexes
 /// (the stages that write).
+///
+/// Landed files are deleted once their records are acknowledged, so a write is acknowledged
+/// only once a majority of the replica set holds it in its journal (neither a failover nor a
+/// server crash can undo it then), unless the URI sets `w` or `journal` itself; a URI asking
+/// for no acknowledgement (`w=0`) is refused. Reads go to the primary, which holds the writes
+/// just made, whatever `readPreference` the URI gives the readers.
 pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> {
-    let db = connect_read_only(uri, database).await?;
+    let options = for_writers(client_options(uri, database).await?, uri)?;
+    let db = open(uri, database, options).await?;
     ensure_indexes(&db).await?;
     Ok(db)
+}
+
+/// `options` as a writer needs them (see [`connect`]).
+fn for_writers(mut options: ClientOptions, uri: &str) -> Result<ClientOptions, StoreError> {
+    let unacknowledged = options
+        .write_concern
+        .as_ref()
+        .is_some_and(|concern| concern.w == Some(Acknowledgment::Nodes(0)));
+    if unacknowledged {
+        return Err(StoreError::Unacknowledged { uri: redact(uri) });
+    }
+    options.write_concern.get_or_insert_with(|| {
+        WriteConcern::builder()
+            .w(Acknowledgment::Majority)
+            .journal(true)
+            .build()
+    });
+    options.selection_criteria = Some(SelectionCriteria::ReadPreference(ReadPreference::Primary));
+    Ok(options)
 }
 
 /// Connects and checks the server answers a ping within a few seconds, creating nothing: for
 /// readers whose MongoDB user may only read.
 pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, StoreError> {
+    let options = client_options(uri, database).await?;
+    open(uri, database, options).await
+}
+
+/// The URI's options, with relevé's timeouts and name unless it sets them.
+async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, StoreError> {
     check_database_name(database)?;
-    let shown = redact(uri);
     let mut options = ClientOptions::parse(uri)
         .await
         .map_err(|cause| StoreError::BadUri {
-            uri: shown.clone(),
+            uri: redact(uri),
             cause,
         })?;
     options
@@ -192,6 +234,12 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
         .get_or_insert(CONNECT_TIMEOUT);
     options.connect_timeout.get_or_insert(CONNECT_TIMEOUT);
     options.app_name.get_or_insert_with(|| "releve".to_owned());
+    Ok(options)
+}
+
+/// A client with `options`, once the server has answered a ping.
+async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Database, StoreError> {
+    let shown = redact(uri);
     let client = Client::with_options(options).map_err(|cause| StoreError::BadUri {
         uri: shown.clone(),
         cause,

@@ -116,6 +116,26 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
 
+#[test]
+fn a_uri_asking_for_unacknowledged_writes_is_refused_and_deletes_nothing() {
+    let ws = Workspace::new("unacknowledged");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let uri = format!(
+        "{}/?w=0",
+        testkit::MongoServer::shared().uri().trim_end_matches('/')
+    );
+    let output = ws.command(&uri).output().expect("summariser runs");
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(errors.contains("unacknowledged writes (w=0)"), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+}
+
 #[tokio::test]
 async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
     let ws = Workspace::new("down");

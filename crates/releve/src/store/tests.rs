@@ -127,3 +127,34 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
     );
     assert_eq!(read.ended(), metrics.finished);
 }
+
+#[test]
+fn writers_wait_for_a_journaled_majority_unless_the_uri_says_otherwise() {
+    let uri = "mongodb://alice:s3cret@h1,h2/?replicaSet=rs0";
+    let mut secondary = ClientOptions::default();
+    secondary.selection_criteria = Some(SelectionCriteria::ReadPreference(
+        ReadPreference::Secondary {
+            options: Default::default(),
+        },
+    ));
+    let default = for_writers(secondary, uri).expect("writer options");
+    let concern = default.write_concern.expect("a write concern");
+    assert_eq!(concern.w, Some(Acknowledgment::Majority));
+    assert_eq!(concern.journal, Some(true));
+    assert_eq!(
+        default.selection_criteria,
+        Some(SelectionCriteria::ReadPreference(ReadPreference::Primary)),
+        "the summariser reads its own writes"
+    );
+
+    let with = |w: u32| {
+        let mut options = ClientOptions::default();
+        options.write_concern = Some(WriteConcern::nodes(w));
+        for_writers(options, uri)
+    };
+    let own = with(1).expect("writer options").write_concern;
+    assert_eq!(own, Some(WriteConcern::nodes(1)), "the URI's own is kept");
+    let refused = with(0).expect_err("w=0 refused").to_string();
+    assert!(refused.contains("unacknowledged writes (w=0)"), "{refused}");
+    assert!(!refused.contains("s3cret"), "{refused}");
+}

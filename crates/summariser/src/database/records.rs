@@ -245,16 +245,24 @@ async fn confirm_records(
     Ok(())
 }
 
-/// Runs one `update` command and turns its first write error, or a write concern it could
-/// not meet (a replica set short of members), into a refusal: the driver's helpers do so, but
-/// it hands a command's answer back as it came.
+/// Runs one `update` command, with the database's write concern (a command is sent as written,
+/// where the driver's helpers add it), and turns its first write error, or a write concern it
+/// could not meet (a replica set short of members), into a refusal: the driver's helpers do
+/// so, but it hands a command's answer back as it came.
 pub(super) async fn run_updates(
     db: &Database,
     collection: &str,
     updates: Vec<Document>,
     action: &str,
 ) -> Result<(), StoreError> {
-    let command = doc! {"update": collection, "updates": updates, "ordered": false};
+    let mut command = doc! {"update": collection, "updates": updates, "ordered": false};
+    if let Some(concern) = db.write_concern() {
+        let concern = mongodb::bson::to_document(concern).map_err(|err| StoreError::Refused {
+            action: action.to_owned(),
+            reason: format!("the write concern cannot be sent: {err}"),
+        })?;
+        command.insert("writeConcern", concern);
+    }
     let answer = db
         .run_command(command)
         .await
