@@ -6,7 +6,7 @@
 //! key or a time are counted as rejected and skipped.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -81,11 +81,36 @@ pub enum ReadError {
     /// The file is not what its source's configuration says; it is quarantined.
     #[error("{0}")]
     Refused(String),
+    /// The file is larger than a file may be; it stays in place for a run allowed more.
+    #[error(
+        "{:.1} MB, more than the {} MB a file may take (a file is read whole, and summarised \
+         in about twice its size of memory): it waits in place; run the summariser with a \
+         larger --max-file-mb if the machine has the memory",
+        *.bytes as f64 / MB as f64, .limit / MB
+    )]
+    TooLarge {
+        /// The file's size.
+        bytes: u64,
+        /// The largest size read.
+        limit: u64,
+    },
 }
 
-/// Reads the records of `path`, a data file of `source`.
-pub fn read(path: &Path, source: &Source) -> Result<LandedFile, ReadError> {
-    let mut text = String::from_utf8(fs::read(path)?)
+const MB: u64 = 1024 * 1024;
+
+/// Reads the records of `path`, a data file of `source`, unless it is larger than `max_bytes`.
+pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, ReadError> {
+    let mut file = fs::File::open(path)?;
+    let bytes = file.metadata()?.len();
+    if bytes > max_bytes {
+        return Err(ReadError::TooLarge {
+            bytes,
+            limit: max_bytes,
+        });
+    }
+    let mut content = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
+    file.read_to_end(&mut content)?;
+    let mut text = String::from_utf8(content)
         .map_err(|err| ReadError::Refused(format!("not valid JSON: not UTF-8 text ({err})")))?;
     // A file saved by an editor that starts it with a byte-order mark, as the collector
     // strips an API's.

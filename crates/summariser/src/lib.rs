@@ -38,6 +38,10 @@ mod summary;
 pub use failure_lines::failure_lines;
 pub use pipeline::BATCH_FILES;
 
+/// The default largest landed file read, in MiB: a France Travail day is about 120 MB, and a
+/// file takes about twice its size of memory while it is summarised.
+pub const MAX_FILE_MB: u64 = 1024;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -59,6 +63,9 @@ pub struct Options {
     /// Files merged into one batch at most (see [`BATCH_FILES`]); the result does not
     /// depend on it, only the number of database round trips does.
     pub batch_files: usize,
+    /// The largest landed file read, in bytes (see [`MAX_FILE_MB`]): a larger one waits in
+    /// place, a failure of the run, instead of exhausting the machine's memory.
+    pub max_file_bytes: u64,
 }
 
 /// Shows the URI without its credentials.
@@ -70,6 +77,7 @@ impl std::fmt::Debug for Options {
             .field("mongodb_uri", &releve::store::redact(&self.mongodb_uri))
             .field("database", &self.database)
             .field("batch_files", &self.batch_files)
+            .field("max_file_bytes", &self.max_file_bytes)
             .finish()
     }
 }
@@ -209,7 +217,10 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     };
     let db = releve::store::connect(&options.mongodb_uri, &options.database).await?;
     warn_unconfigured(&options.raw_dir, &options.config);
-    let batch_files = options.batch_files.max(1);
+    let limits = pipeline::Limits {
+        batch_files: options.batch_files.max(1),
+        max_file_bytes: options.max_file_bytes,
+    };
     let mut reports = Vec::new();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
@@ -218,8 +229,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
             ..SourceReport::default()
         };
         let summarised =
-            pipeline::summarise_source(&db, &options.raw_dir, source, batch_files, &mut report)
-                .await;
+            pipeline::summarise_source(&db, &options.raw_dir, source, limits, &mut report).await;
         if let Err(err) = summarised {
             // The run stops; the files that failed so far are still worth a line each.
             for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {

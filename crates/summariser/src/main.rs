@@ -17,6 +17,11 @@ struct Args {
     raw: RawDirArgs,
     #[command(flatten)]
     mongo: MongoArgs,
+    /// The largest landed file to read, in MiB: a file is read whole and takes about twice its
+    /// size of memory; a larger one waits in place, named on stderr.
+    #[arg(long, value_name = "MIB", default_value_t = summariser::MAX_FILE_MB,
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    max_file_mb: u64,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +70,7 @@ fn run(args: Args, config: releve::Config) -> anyhow::Result<Outcome> {
         mongodb_uri: args.mongo.uri,
         database: args.mongo.database,
         batch_files: summariser::BATCH_FILES,
+        max_file_bytes: args.max_file_mb * 1024 * 1024,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -116,6 +116,58 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
 
+#[tokio::test]
+async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go_on() {
+    let ws = Workspace::new("too-large");
+    let many: Vec<_> = (0..6000)
+        .map(|i| quake(&format!("q{i}"), (9, i % 60), 1.0))
+        .collect();
+    let large = ws.land("usgs", (9, 59, 0), &snapshot(many));
+    let large_path = large.path_in(&ws.raw());
+    let size = std::fs::metadata(&large_path).expect("landed").len();
+    assert!(size > 1024 * 1024, "the file is over 1 MiB: {size}");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("late", (10, 5), 2.0)]),
+    );
+
+    let uri = testkit::MongoServer::shared().uri().to_owned();
+    let output = ws
+        .command(&uri)
+        .args(["--max-file-mb", "1"])
+        .output()
+        .expect("summariser runs");
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    let failures: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(failures.len(), 1, "{errors}");
+    assert!(
+        failures[0].contains(&large.file_name())
+            && failures[0].contains("more than the 1 MB a file may take")
+            && failures[0].contains("--max-file-mb"),
+        "{errors}"
+    );
+    assert!(exists(&large_path), "the large file waits in place");
+    assert!(
+        ws.record("usgs", "late").await.is_some(),
+        "the next file went on"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "only the large file is left");
+
+    ws.summarise();
+    assert_eq!(
+        ws.remaining("usgs"),
+        0,
+        "summarised under the default limit"
+    );
+    let hour = ws.hour("usgs", 9).await.expect("hour 9 summarised");
+    assert_eq!(count(&hour), 6000);
+}
+
 #[test]
 fn a_uri_asking_for_unacknowledged_writes_is_refused_and_deletes_nothing() {
     let ws = Workspace::new("unacknowledged");

@@ -18,6 +18,7 @@ pub(super) fn set_aside(raw_dir: &Path, path: PathBuf, err: ReadError) -> Failur
     match err {
         ReadError::Refused(reason) => refused(raw_dir, path, &reason),
         ReadError::Io(err) => unreadable(path, &err),
+        too_large @ ReadError::TooLarge { .. } => Failure::in_place(path, too_large.to_string()),
     }
 }
 

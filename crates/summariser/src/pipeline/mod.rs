@@ -28,15 +28,25 @@ const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 /// ... or this many files (the default of [`crate::Options::batch_files`]).
 pub const BATCH_FILES: usize = 500;
 
+/// How much one source's files are read at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Files merged into one batch at most.
+    pub batch_files: usize,
+    /// The largest file read: a file is read whole, a larger one waits in place.
+    pub max_file_bytes: u64,
+}
+
 /// Summarises every landed file of `source` into `report`. A folder that cannot be listed is
 /// a failure of this source only; an error is MongoDB failing, which stops the run.
 pub async fn summarise_source(
     db: &Database,
     raw_dir: &Path,
     source: &Source,
-    batch_files: usize,
+    limits: Limits,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
+    let batch_files = limits.batch_files;
     let Some(names) = landed_files(raw_dir, source, report) else {
         return Ok(());
     };
@@ -55,7 +65,8 @@ pub async fn summarise_source(
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
             RawFileRole::Data => {
-                let Some(file) = read_landed(raw_dir, source, &name, &mut run, report) else {
+                let Some(file) = read_landed(raw_dir, source, &name, limits, &mut run, report)
+                else {
                     continue;
                 };
                 if run
@@ -67,14 +78,32 @@ pub async fn summarise_source(
                             || returned.data_files.len() >= batch_files)
                     {
                         let full = std::mem::take(&mut returned);
-                        flush_returned(db, raw_dir, source, full, &mut run, report).await?;
+                        flush_returned(
+                            db,
+                            raw_dir,
+                            source,
+                            full,
+                            limits.max_file_bytes,
+                            &mut run,
+                            report,
+                        )
+                        .await?;
                     }
                     returned.merge(name, file);
                     continue;
                 }
                 if !returned.is_empty() {
                     let full = std::mem::take(&mut returned);
-                    flush_returned(db, raw_dir, source, full, &mut run, report).await?;
+                    flush_returned(
+                        db,
+                        raw_dir,
+                        source,
+                        full,
+                        limits.max_file_bytes,
+                        &mut run,
+                        report,
+                    )
+                    .await?;
                 }
                 // A file that would take the batch past its size is merged into the next one.
                 if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
@@ -90,7 +119,16 @@ pub async fn summarise_source(
         }
     }
     if !returned.is_empty() {
-        flush_returned(db, raw_dir, source, returned, &mut run, report).await?;
+        flush_returned(
+            db,
+            raw_dir,
+            source,
+            returned,
+            limits.max_file_bytes,
+            &mut run,
+            report,
+        )
+        .await?;
     }
     if !batch.is_empty() || !run.leftover.is_empty() {
         flush(db, raw_dir, source, batch, &mut run, report).await?;
@@ -138,6 +176,7 @@ async fn flush_returned(
     raw_dir: &Path,
     source: &Source,
     group: Batch,
+    max_file_bytes: u64,
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
@@ -154,7 +193,7 @@ async fn flush_returned(
     for name in group.data_files {
         let path = name.path_in(raw_dir);
         // Read again, one at a time: the group's merged records are gone.
-        let file = match read_or_wait(&name, &path, source, run) {
+        let file = match read_or_wait(&name, &path, source, max_file_bytes, run) {
             Ok(file) => file,
             Err(err) => {
                 report.failures.push(set_aside(raw_dir, path, err));
@@ -186,11 +225,12 @@ fn read_landed(
     raw_dir: &Path,
     source: &Source,
     name: &RawFileName,
+    limits: Limits,
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Option<LandedFile> {
     let path = name.path_in(raw_dir);
-    match read_or_wait(name, &path, source, run) {
+    match read_or_wait(name, &path, source, limits.max_file_bytes, run) {
         Ok(file) => {
             if file.rejected > 0 {
                 warn!(file = %path.display(), rejected = file.rejected, "Skipped records lacking a key or a time.");
@@ -206,17 +246,19 @@ fn read_landed(
     }
 }
 
-/// Reads a landed data file. One that cannot be read now (an I/O error) stays in place for
-/// the next run and waits, like a file in quarantine, so the files after it that repeat a
-/// version become its `last_file` and it reads as stale then (see [`crate::plan`]).
+/// Reads a landed data file. One that cannot be read now (an I/O error, or larger than
+/// `max_bytes`) stays in place for the next run and waits, like a file in quarantine, so the
+/// files after it that repeat a version become its `last_file` and it reads as stale then
+/// (see [`crate::plan`]).
 fn read_or_wait(
     name: &RawFileName,
     path: &Path,
     source: &Source,
+    max_bytes: u64,
     run: &mut SourceRun,
 ) -> Result<LandedFile, ReadError> {
-    let read = landed::read(path, source);
-    if let Err(ReadError::Io(_)) = read {
+    let read = landed::read(path, source, max_bytes);
+    if let Err(ReadError::Io(_) | ReadError::TooLarge { .. }) = read {
         run.waiting.insert(name.landing_order());
     }
     read
