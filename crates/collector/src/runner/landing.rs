@@ -24,7 +24,8 @@ pub(super) fn land(
     collected: Collected,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
-    let file = match rawfile::land(raw_dir, &source.name, Utc::now(), &collected.body) {
+    let landed_at = landing_time(source, state.last_success_landed, Utc::now());
+    let file = match rawfile::land(raw_dir, &source.name, landed_at, &collected.body) {
         Ok(file) => file,
         Err(err) => {
             let reason = format!(
@@ -154,5 +155,64 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
         }
         SourceKind::OdsV1(_) => Some("`dataset` and its filters (`q`, `refine`)"),
         _ => None,
+    }
+}
+
+/// When a run lands: `now`, or a second after the source's `last` landing when the clock is
+/// behind it (stepped back, a restored snapshot). Landed files are ordered by the time in
+/// their name: a later file named earlier would read as older than the one before it, and
+/// its newer records as stale versions the summariser skips.
+fn landing_time(source: &Source, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+    let Some(last) = last.filter(|last| now < *last) else {
+        return now;
+    };
+    let after = last + chrono::TimeDelta::seconds(1);
+    tracing::warn!(
+        source = %source.name,
+        clock = %now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        last_landed = %last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "The clock is behind the source's last landing: the file is named a second after it, so it reads as the newer one."
+    );
+    after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("a time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_clock_behind_the_last_landing_names_the_file_after_it() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("config");
+        let source = &config.sources[0];
+        let last = at("2026-11-22T08:00:01Z");
+        assert_eq!(
+            landing_time(source, Some(last), at("2026-11-22T08:01:00.5Z")),
+            at("2026-11-22T08:01:00.5Z"),
+            "a clock ahead of the last landing names the file now"
+        );
+        assert_eq!(
+            landing_time(source, Some(last), at("2026-11-22T08:00:01.7Z")),
+            at("2026-11-22T08:00:01.7Z"),
+            "within the same second, the file's sequence number orders it"
+        );
+        assert_eq!(
+            landing_time(source, Some(last), at("2026-11-22T07:59:30Z")),
+            at("2026-11-22T08:00:02Z"),
+            "a clock stepped back names the file a second after the last"
+        );
+        assert_eq!(
+            landing_time(source, None, at("2026-11-22T07:59:30Z")),
+            at("2026-11-22T07:59:30Z")
+        );
     }
 }
