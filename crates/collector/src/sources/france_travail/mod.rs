@@ -17,8 +17,8 @@ mod partition;
 mod token;
 
 use chrono::NaiveDate;
-use releve::Source;
 use releve::config::FranceTravail;
+use releve::{FieldPath, Source};
 
 use super::records::{self, drop_fields};
 use super::{Collected, RunContext, SourceError};
@@ -60,6 +60,12 @@ pub async fn collect(
     })?;
     log_harvest(source, ctx.day, &harvest);
     let dropped = source.dropped_fields();
+    if lands_contact_unawares(&dropped) {
+        tracing::warn!(
+            source = %source.name,
+            "Offers land with their `contact` (recruiters' names, e-mails and phone numbers): `drop` lists other fields and not it; add \"contact\" to `drop`, or write `drop = []` to keep it without this warning."
+        );
+    }
     for offer in &mut harvest.offers {
         drop_fields(&dropped, offer);
     }
@@ -78,6 +84,21 @@ pub async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
+}
+
+/// Whether a `drop` of other fields leaves `contact` whole: listing fields replaces the
+/// default, while an explicit `drop = []` keeps it knowingly (as does a `drop` of some of its
+/// members).
+fn lands_contact_unawares(dropped: &[FieldPath]) -> bool {
+    let contact = FranceTravail::personal_data();
+    let within = |path: &FieldPath| {
+        path.as_str() == contact.as_str()
+            || path
+                .as_str()
+                .strip_prefix(contact.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    !dropped.is_empty() && !dropped.iter().any(within)
 }
 
 /// Logs the day's harvest, with a warning for each way it may fall short.
@@ -116,6 +137,30 @@ fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
             day = %day,
             grown = harvest.grown,
             "Later pages announced more offers than the first page of their query (offers added while the day was read); those past the pages planned are counted as shortfall: collect the day again to get them."
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(texts: &[&str]) -> Vec<FieldPath> {
+        texts
+            .iter()
+            .map(|text| text.parse().expect("a field path"))
+            .collect()
+    }
+
+    #[test]
+    fn a_drop_listing_other_fields_than_contact_is_told_apart() {
+        assert!(lands_contact_unawares(&paths(&["description"])));
+        assert!(lands_contact_unawares(&paths(&["contactless", "salaire"])));
+        assert!(!lands_contact_unawares(&paths(&["description", "contact"])));
+        assert!(!lands_contact_unawares(&paths(&["contact.telephone"])));
+        assert!(
+            !lands_contact_unawares(&paths(&[])),
+            "`drop = []` is knowing"
         );
     }
 }
