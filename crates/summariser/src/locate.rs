@@ -123,20 +123,26 @@ impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for Descend<'_, '_, F> {
         }
     }
 
+    /// Descends the member named by the path; a second member of that name is refused (a
+    /// parser keeping either one would lose the other's records without a word).
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let wanted = self.segments[0].as_str();
         let mut seed = Some(self);
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match seed.take() {
-                Some(this) if key == this.segments[0] => map.next_value_seed(Descend {
-                    segments: &this.segments[1..],
-                    on_record: this.on_record,
-                    located: this.located,
-                })?,
-                this => {
-                    seed = this;
-                    map.next_value::<IgnoredAny>()?;
-                }
+            if key != wanted {
+                map.next_value::<IgnoredAny>()?;
+                continue;
             }
+            let Some(this) = seed.take() else {
+                return Err(de::Error::custom(format_args!(
+                    "member `{wanted}` of the records path appears twice in one object"
+                )));
+            };
+            map.next_value_seed(Descend {
+                segments: &this.segments[1..],
+                on_record: this.on_record,
+                located: this.located,
+            })?;
         }
         Ok(())
     }
@@ -205,6 +211,29 @@ mod tests {
         assert_eq!(found, vec![r#"{"id":2}"#, r#"{"id":3}"#]);
         let (located, found) = records(r#"[{"id":1}]"#, "");
         assert_eq!((located, found.len()), (Located::Records, 1));
+    }
+
+    #[test]
+    fn a_records_path_member_given_twice_is_refused_not_half_read() {
+        for (body, path) in [
+            (
+                r#"{"features":[{"id":"a"}],"features":[{"id":"b"}]}"#,
+                "features",
+            ),
+            (r#"{"data":{"rows":[{"id":1}],"rows":[]}}"#, "data.rows"),
+        ] {
+            let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+            let err = for_each_record(body, &segments, |_| {}).expect_err("refused");
+            let last = path.rsplit('.').next().unwrap_or(path);
+            assert!(
+                err.to_string().contains(&format!(
+                    "member `{last}` of the records path appears twice"
+                )),
+                "{err}"
+            );
+        }
+        let (_, found) = records(r#"{"meta":1,"meta":2,"features":[{"id":"a"}]}"#, "features");
+        assert_eq!(found.len(), 1, "other members may repeat");
     }
 
     #[test]
