@@ -190,9 +190,17 @@ impl OfferSearch for OffersApi<'_> {
     async fn search(&self, query: &SearchQuery, start: u64) -> Result<SearchPage, Self::Error> {
         let params = query.params(start);
         let what = format!("range {} of offers {query}", params[0].1);
-        let answer = self
+        let answer = match self
             .get("offres/search", &params, &format!("offres/search {what}"))
-            .await?;
+            .await
+        {
+            Err(err) if past_the_end(start, &err) => {
+                tracing::debug!(request = %what, "A range past the end answered 416; read as an empty page.");
+                return SearchPage::from_answer(204, None, b"")
+                    .map_err(|error| FranceTravailError::Page { what, error });
+            }
+            other => other?,
+        };
         let content_range = answer
             .headers
             .get(reqwest::header::CONTENT_RANGE)
@@ -242,9 +250,38 @@ fn token_refusal(status: u16, message: String, scope: &str) -> FranceTravailErro
     }
 }
 
+/// Whether `err` answers a page after the first with 416 (Range Not Satisfiable): its range
+/// starts past a total that shrank since the query's first page (offers withdrawn while the
+/// day is read). It is read as the 204 of a query without more offers, whose offers the
+/// first page announced count as shortfall, rather than failing the day.
+fn past_the_end(start: u64, err: &FranceTravailError) -> bool {
+    start > 0
+        && matches!(
+            err,
+            FranceTravailError::Fetch(FetchError::Rejected { status: 416, .. })
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_page_answered_416_reads_as_the_end_of_the_query() {
+        let refused = |status| {
+            FranceTravailError::Fetch(FetchError::Rejected {
+                what: "offres/search".to_owned(),
+                status,
+                message: String::new(),
+            })
+        };
+        assert!(past_the_end(150, &refused(416)));
+        assert!(
+            !past_the_end(0, &refused(416)),
+            "a first page has no end to be past"
+        );
+        assert!(!past_the_end(150, &refused(400)));
+    }
 
     #[test]
     fn a_token_refusal_names_what_to_check() {
