@@ -129,7 +129,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
 }
 
 #[test]
-fn writers_wait_for_a_journaled_majority_unless_the_uri_says_otherwise() {
+fn writers_wait_for_a_majority_unless_the_uri_says_otherwise() {
     let uri = "mongodb://alice:s3cret@h1,h2/?replicaSet=rs0";
     let mut secondary = ClientOptions::default();
     secondary.selection_criteria = Some(SelectionCriteria::ReadPreference(
@@ -140,7 +140,6 @@ fn writers_wait_for_a_journaled_majority_unless_the_uri_says_otherwise() {
     let default = for_writers(secondary, uri).expect("writer options");
     let concern = default.write_concern.expect("a write concern");
     assert_eq!(concern.w, Some(Acknowledgment::Majority));
-    assert_eq!(concern.journal, Some(true));
     assert_eq!(
         default.selection_criteria,
         Some(SelectionCriteria::ReadPreference(ReadPreference::Primary)),
