@@ -184,7 +184,7 @@ fn why_unreachable(text: &str) -> Unreachable {
 ///
 /// Landed files are deleted once their records are acknowledged, so a write is acknowledged
 /// only once a majority of the replica set holds it (on a replica set, in its journal: a
-/// failover cannot undo it then), unless the URI sets `w` or `journal` itself; a URI asking
+/// failover cannot undo it then), unless the URI sets `w` itself; a URI asking
 /// for no acknowledgement (`w=0`) is refused. Waiting for a single server's journal
 /// (`journal=true`) is the URI's choice: it costs nx-27017 half again the run's time. Reads
 /// go to the primary, which holds the writes just made, whatever `readPreference` the URI
@@ -205,9 +205,11 @@ fn for_writers(mut options: ClientOptions, uri: &str) -> Result<ClientOptions, S
     if unacknowledged {
         return Err(StoreError::Unacknowledged { uri: redact(uri) });
     }
-    options
+    // A URI may set `journal` or `wtimeoutMS` alone: the driver then holds a concern without `w`.
+    let concern = options
         .write_concern
-        .get_or_insert_with(WriteConcern::majority);
+        .get_or_insert_with(WriteConcern::default);
+    concern.w.get_or_insert(Acknowledgment::Majority);
     options.selection_criteria = Some(SelectionCriteria::ReadPreference(ReadPreference::Primary));
     Ok(options)
 }

@@ -153,6 +153,26 @@ fn writers_wait_for_a_majority_unless_the_uri_says_otherwise() {
     };
     let own = with(1).expect("writer options").write_concern;
     assert_eq!(own, Some(WriteConcern::nodes(1)), "the URI's own is kept");
+    let mut journaled = ClientOptions::default();
+    journaled.write_concern = Some(
+        WriteConcern::builder()
+            .journal(true)
+            .w_timeout(Duration::from_secs(5))
+            .build(),
+    );
+    let concern = for_writers(journaled, uri)
+        .expect("writer options")
+        .write_concern
+        .expect("a write concern");
+    assert_eq!(
+        (concern.w, concern.journal, concern.w_timeout),
+        (
+            Some(Acknowledgment::Majority),
+            Some(true),
+            Some(Duration::from_secs(5))
+        ),
+        "`journal` or `wtimeoutMS` alone keep the majority"
+    );
     let refused = with(0).expect_err("w=0 refused").to_string();
     assert!(refused.contains("unacknowledged writes (w=0)"), "{refused}");
     assert!(!refused.contains("s3cret"), "{refused}");

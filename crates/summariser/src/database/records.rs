@@ -255,14 +255,12 @@ pub(super) async fn run_updates(
     updates: Vec<Document>,
     action: &str,
 ) -> Result<(), StoreError> {
-    let mut command = doc! {"update": collection, "updates": updates, "ordered": false};
-    if let Some(concern) = db.write_concern() {
-        let concern = mongodb::bson::to_document(concern).map_err(|err| StoreError::Refused {
+    let command = update_command(collection, updates, db.write_concern()).map_err(|err| {
+        StoreError::Refused {
             action: action.to_owned(),
             reason: format!("the write concern cannot be sent: {err}"),
-        })?;
-        command.insert("writeConcern", concern);
-    }
+        }
+    })?;
     let answer = db
         .run_command(command)
         .await
@@ -273,6 +271,19 @@ pub(super) async fn run_updates(
             reason,
         })
     })
+}
+
+/// An unordered `update` command of `updates` on `collection`, with `concern` when set.
+fn update_command(
+    collection: &str,
+    updates: Vec<Document>,
+    concern: Option<&mongodb::options::WriteConcern>,
+) -> Result<Document, bson::ser::Error> {
+    let mut command = doc! {"update": collection, "updates": updates, "ordered": false};
+    if let Some(concern) = concern {
+        command.insert("writeConcern", bson::to_document(concern)?);
+    }
+    Ok(command)
 }
 
 /// The server's message for a write command's first write error or its write concern error.
@@ -296,6 +307,20 @@ fn refusal(answer: &Document) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_commands_carry_the_write_concern_the_driver_would_add() {
+        let updates = vec![doc! {"q": {"key": "a"}, "u": {"$set": {"n": 1}}}];
+        let concern = mongodb::options::WriteConcern::majority();
+        let command = update_command("hourly", updates.clone(), Some(&concern)).expect("command");
+        assert_eq!(command.get_str("update"), Ok("hourly"));
+        assert_eq!(
+            command.get_document("writeConcern"),
+            Ok(&doc! {"w": "majority"})
+        );
+        let bare = update_command("hourly", updates, None).expect("command");
+        assert!(!bare.contains_key("writeConcern"));
+    }
 
     #[test]
     fn write_errors_and_unmet_write_concerns_are_refusals() {
