@@ -87,7 +87,9 @@ pub async fn write_report(
 ) -> Result<WrittenReport, AnalyserError> {
     let tz = config.report.timezone;
     let now = Utc::now();
-    let anchor = args.date.unwrap_or_else(|| period::yesterday(tz, now));
+    let anchor = args
+        .date
+        .unwrap_or_else(|| period::last_day_of_latest_complete(args.period, tz, now));
     let period = ReportPeriod::containing(args.period, anchor, tz);
     if period.start() > now {
         return Err(AnalyserError::FuturePeriod {

@@ -220,9 +220,18 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-/// Yesterday in the report's time zone: the default day of a daily report.
+/// Yesterday in the report's time zone.
 pub fn yesterday(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive() - Duration::days(1)
+}
+
+/// The default day of a report of `kind`: the last day of the latest period of that kind over
+/// in the report's time zone — yesterday for a day; for a week or a month, the day before the
+/// one that holds today began. West of UTC, the week job (Mondays 04:25 UTC) runs on Sunday
+/// evening: the week that holds yesterday is not over then, and the week before is reported.
+pub fn last_day_of_latest_complete(kind: PeriodKind, tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+    let today = now.with_timezone(&tz).date_naive();
+    ReportPeriod::containing(kind, today, tz).first_day - Duration::days(1)
 }
 
 fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
@@ -361,5 +370,40 @@ mod tests {
         let now = "2026-11-21T23:30:00Z".parse().expect("valid instant");
         assert_eq!(yesterday(chrono_tz::Europe::Paris, now), day("2026-11-21"));
         assert_eq!(yesterday(chrono_tz::UTC, now), day("2026-11-20"));
+        let latest = |kind, tz| last_day_of_latest_complete(kind, tz, now);
+        assert_eq!(
+            latest(PeriodKind::Day, chrono_tz::Europe::Paris),
+            day("2026-11-21")
+        );
+    }
+
+    #[test]
+    fn the_default_week_and_month_are_over_in_the_report_zone() {
+        let at = |text: &str| -> DateTime<Utc> { text.parse().expect("valid instant") };
+        let latest = |kind, tz, now: &str| last_day_of_latest_complete(kind, tz, at(now));
+        let (paris, new_york) = (chrono_tz::Europe::Paris, chrono_tz::America::New_York);
+        // The week job: Monday 2026-11-23 04:25 UTC, Sunday 23:25 in New York.
+        let week_job = "2026-11-23T04:25:00Z";
+        assert_eq!(latest(PeriodKind::Week, paris, week_job), day("2026-11-22"));
+        assert_eq!(
+            latest(PeriodKind::Week, new_york, week_job),
+            day("2026-11-15"),
+            "the week ending that Sunday is not over in New York: the one before is reported"
+        );
+        // The month job: 2026-12-01 04:35 UTC, still 30 November in New York.
+        let month_job = "2026-12-01T04:35:00Z";
+        assert_eq!(
+            latest(PeriodKind::Month, paris, month_job),
+            day("2026-11-30")
+        );
+        assert_eq!(
+            latest(PeriodKind::Month, new_york, month_job),
+            day("2026-10-31")
+        );
+        let day_job = "2026-11-23T04:15:00Z";
+        assert_eq!(
+            latest(PeriodKind::Day, new_york, day_job),
+            day("2026-11-21")
+        );
     }
 }
