@@ -247,6 +247,36 @@ fn rewind_last_attempt(site: &Site, source: &str, by: chrono::TimeDelta) {
 }
 
 #[tokio::test]
+async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
+    let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    // As the last run left it had the clock been 40 seconds ahead then.
+    let path = site.raw().join("usgs/.state.json");
+    let mut state: collector::state::SourceState =
+        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
+    let last = state.last_success_landed.expect("a landing") + chrono::TimeDelta::seconds(40);
+    state.last_success_landed = Some(last);
+    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let files = site.data_files("usgs");
+    let newest = files.last().expect("two landed files");
+    let expected = (last + chrono::TimeDelta::seconds(1))
+        .format("usgs_%Y-%m-%dT%H-%M-%SZ.json")
+        .to_string();
+    assert_eq!(
+        newest.file_name().and_then(|name| name.to_str()),
+        Some(expected.as_str()),
+        "{files:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_state_dated_in_the_future_does_not_stop_collection() {
     let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

@@ -1,7 +1,7 @@
 //! Landing a collected run: the data file, its metrics, warnings about what the records hold,
 //! and the run noted in the source's state.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use releve::rawfile::{self, RawFileName};
 use releve::{Source, SourceKind};
 
@@ -159,11 +159,14 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
 }
 
 /// When a run lands: `now`, or a second after the source's `last` landing when the clock is
-/// behind it (stepped back, a restored snapshot). Landed files are ordered by the time in
-/// their name: a later file named earlier would read as older than the one before it, and
-/// its newer records as stale versions the summariser skips.
+/// not past its second (stepped back by up to a minute: a state further ahead is taken for a
+/// clock that ran ahead, and forgotten before the run). Landed files are ordered by the time
+/// in their name, to the second: a later file named earlier, or in the second of a file
+/// already summarised and deleted, would read as older than the one before it, and its newer
+/// records as stale versions the summariser skips.
 fn landing_time(source: &Source, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
-    let Some(last) = last.filter(|last| now < *last) else {
+    let second = now.with_nanosecond(0).unwrap_or(now);
+    let Some(last) = last.filter(|last| second <= *last) else {
         return now;
     };
     let after = last + chrono::TimeDelta::seconds(1);
@@ -202,8 +205,8 @@ mod tests {
         );
         assert_eq!(
             landing_time(source, Some(last), at("2026-11-22T08:00:01.7Z")),
-            at("2026-11-22T08:00:01.7Z"),
-            "within the same second, the file's sequence number orders it"
+            at("2026-11-22T08:00:02Z"),
+            "within the same second, whose file may be summarised and gone, the next is taken"
         );
         assert_eq!(
             landing_time(source, Some(last), at("2026-11-22T07:59:30Z")),
