@@ -119,9 +119,13 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
 #[tokio::test]
 async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go_on() {
     let ws = Workspace::new("too-large");
-    let many: Vec<_> = (0..6000)
+    // `k` at 1.0 before the large file, 2.0 in it, 1.0 again after it: the later file's
+    // version must win however late the large file is summarised.
+    ws.land("usgs", (9, 10, 0), &snapshot(vec![quake("k", (9, 5), 1.0)]));
+    let mut many: Vec<_> = (0..6000)
         .map(|i| quake(&format!("q{i}"), (9, i % 60), 1.0))
         .collect();
+    many.push(quake("k", (9, 5), 2.0));
     let large = ws.land("usgs", (9, 59, 0), &snapshot(many));
     let large_path = large.path_in(&ws.raw());
     let size = std::fs::metadata(&large_path).expect("landed").len();
@@ -129,7 +133,7 @@ async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go
     ws.land(
         "usgs",
         (10, 30, 0),
-        &snapshot(vec![quake("late", (10, 5), 2.0)]),
+        &snapshot(vec![quake("late", (10, 5), 2.0), quake("k", (9, 5), 1.0)]),
     );
 
     let uri = testkit::MongoServer::shared().uri().to_owned();
@@ -165,7 +169,13 @@ async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go
         "summarised under the default limit"
     );
     let hour = ws.hour("usgs", 9).await.expect("hour 9 summarised");
-    assert_eq!(count(&hour), 6000);
+    assert_eq!(count(&hour), 6001);
+    let k = ws.record_data("usgs", "k").await.expect("k stored");
+    assert_eq!(
+        k["properties"]["mag"],
+        json!(1.0),
+        "the file landed after the large one keeps its version"
+    );
 }
 
 #[test]
