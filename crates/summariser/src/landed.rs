@@ -170,6 +170,10 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         Located::NotRecords => Err(ReadError::Refused(format!(
             "records path `{shown}` holds neither an array nor an object"
         ))),
+        Located::Repeated => Err(ReadError::Refused(format!(
+            "a member of records path `{shown}` appears twice in one object: which one holds \
+             the records is unclear"
+        ))),
         Located::Records if landed.rejected > 0 && landed.records.is_empty() => {
             Err(ReadError::Refused(format!(
                 "none of its {} records has both a key at `{}` and a time at `{}`",

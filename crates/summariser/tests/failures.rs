@@ -22,6 +22,16 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         (10, 3, 30),
         b"{\"features\": [{\"id\": \"Z\xfcrich\"}]}",
     );
+    let repeated = ws.land_bytes(
+        "usgs",
+        (10, 3, 45),
+        format!(
+            r#"{{"features": [{}], "features": [{}]}}"#,
+            quake("twice-a", (10, 6), 1.0),
+            quake("twice-b", (10, 6), 1.0)
+        )
+        .as_bytes(),
+    );
     let mut mixed = snapshot(vec![quake("good", (10, 5), 1.0)]);
     mixed["features"]
         .as_array_mut()
@@ -41,6 +51,10 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         (&no_records, "records path `features` is missing"),
         (&keyless, "has both a key at `id` and a time"),
         (&latin1, "not UTF-8"),
+        (
+            &repeated,
+            "a member of records path `features` appears twice in one object",
+        ),
     ] {
         let name = file
             .file_name()
