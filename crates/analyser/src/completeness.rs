@@ -23,6 +23,9 @@ pub enum Health {
     /// Never collected, and its credentials are not set where the report is generated: the
     /// collector skips it, which is not a failure.
     Skipped,
+    /// No run known, though nothing stops the collector from collecting it (what `analyser
+    /// status` calls NEVER).
+    Never,
 }
 
 impl Health {
@@ -34,12 +37,13 @@ impl Health {
             Health::Failing => "failing",
             Health::Disabled => "disabled",
             Health::Skipped => "skipped",
+            Health::Never => "never",
         }
     }
 
     /// True for a health the cover shows in red: a source that should collect and does not.
     pub fn alerts(self) -> bool {
-        matches!(self, Health::Late | Health::Failing)
+        matches!(self, Health::Late | Health::Failing | Health::Never)
     }
 }
 
@@ -297,6 +301,7 @@ fn health(
     match data.last_success {
         Some(last) if now - last <= allowed => Health::Ok,
         None if credentials_missing => Health::Skipped,
+        None if data.latest_run.is_none() => Health::Never,
         _ => Health::Late,
     }
 }
@@ -308,6 +313,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         Health::Ok,
         Health::Late,
         Health::Failing,
+        Health::Never,
         Health::Disabled,
         Health::Skipped,
     ] {
@@ -323,6 +329,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
                 "{n} skipped, no credentials set ({})",
                 names.join(", ")
             )),
+            (Health::Never, n) => parts.push(format!("{n} never collected ({})", names.join(", "))),
             (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
         }
     }
@@ -518,7 +525,7 @@ mod tests {
     }
 
     #[test]
-    fn a_source_never_collected_for_lack_of_credentials_is_skipped_not_late() {
+    fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them() {
         let end = period().end();
         let without_credentials = Known {
             first_run: None,
@@ -532,6 +539,17 @@ mod tests {
         assert_eq!(c.period_word(), "skipped");
         let line = health_line(&[(&source("1d"), &c)]);
         assert_eq!(line, "Sources: 1 skipped, no credentials set (s).");
+        // With credentials (or none needed), a source without any run should have collected:
+        // `analyser status` says NEVER.
+        let with_credentials = Known {
+            credentials_missing: false,
+            ..without_credentials
+        };
+        let c = assess(&source("1d"), &never, with_credentials, &period(), end);
+        assert_eq!(c.health, Health::Never);
+        assert!(c.health.alerts());
+        let line = health_line(&[(&source("1d"), &c)]);
+        assert_eq!(line, "Sources: 1 never collected (s).");
         // Once it collected, stopping is news whatever the credentials here.
         let collected = SourceData {
             last_success: Some(end - Duration::days(5)),

@@ -307,6 +307,14 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
             now - TimeDelta::minutes(2),
             Some("HTTP 503 from http://127.0.0.1:9/usgs"),
         ),
+        // A daily source whose last run failed two days ago and which has not run since
+        // (its credentials were removed): failing until it is stale, as the report says.
+        run("daily", now - TimeDelta::hours(60), None),
+        run(
+            "daily",
+            now - TimeDelta::hours(50),
+            Some("the token endpoint refused the client credentials (invalid_client)"),
+        ),
     ]
     .iter()
     .map(|metrics| run_document(metrics).expect("run doc"))
@@ -324,6 +332,11 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
     );
     assert!(stderr.contains("source `usgs` is failing"), "{stderr}");
     assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
+    assert_eq!(cell(&stdout, "daily", "STATE"), "FAILING", "{stdout}");
+    assert!(
+        cell(&stdout, "daily", "LAST ERROR").contains("refused the client credentials"),
+        "{stdout}"
+    );
 }
 
 /// Runs dated in the future (collected while the clock ran ahead) do not make a source look

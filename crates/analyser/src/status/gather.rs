@@ -209,7 +209,9 @@ fn quarantined_per_source(raw_dir: &Path) -> (BTreeMap<String, usize>, Option<St
 /// one source at a time, only for the sources that need it. (nx-27017 scans a collection for
 /// every query, so one query per source would take minutes on a large `runs`.)
 const RECENT_RUNS: TimeDelta = TimeDelta::hours(1);
-/// Errors newer than this (or than two intervals of the slowest source) are shown.
+/// Errors newer than this (or than the slowest source's stale horizon, three intervals, so a
+/// source whose last run failed reads FAILING until it reads STALE, as in the report) are
+/// shown.
 const RECENT_ERRORS: TimeDelta = TimeDelta::hours(24);
 /// Summarised hours newer than this are read in one query.
 const RECENT_HOURS: TimeDelta = TimeDelta::hours(48);
@@ -230,7 +232,7 @@ async fn read_database(
     let slowest = sources
         .iter()
         .filter_map(|status| status.every)
-        .map(|every| every.as_chrono() * 2)
+        .map(|every| every.as_chrono() * crate::status::STALE_AFTER_INTERVALS)
         .max()
         .unwrap_or_default();
     let since = |span: TimeDelta| bson_date(now - span);
