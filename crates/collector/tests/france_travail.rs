@@ -9,6 +9,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::process::Output;
 
+use axum::response::IntoResponse;
 use chrono::{NaiveDate, NaiveTime};
 use common::Site;
 use releve::RunMetrics;
@@ -87,7 +88,18 @@ fn collect(double: &FranceTravailDouble, rate_limit: u32, secret: &str) -> Run {
 
 /// [`collect`] with `extra` lines in the source's table.
 fn collect_with(double: &FranceTravailDouble, rate_limit: u32, secret: &str, extra: &str) -> Run {
-    let server = LocalServer::start(double.router());
+    collect_from(double.router(), double, rate_limit, secret, extra)
+}
+
+/// [`collect_with`] from `router`, the double's routes as a test wraps them.
+fn collect_from(
+    router: axum::Router,
+    double: &FranceTravailDouble,
+    rate_limit: u32,
+    secret: &str,
+    extra: &str,
+) -> Run {
+    let server = LocalServer::start(router);
     let site = Site::new(&format!(
         r#"[[source]]
 name = "{SOURCE}"
@@ -286,6 +298,39 @@ fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
     assert!(
         counts.tokens_issued >= 2,
         "tokens were renewed as they expired: {counts:?}"
+    );
+}
+
+#[test]
+fn a_later_page_answered_416_lands_the_pages_before_it_and_counts_the_rest_short() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(300, 4)));
+    // As if offers were withdrawn once the first page had announced 300: the second page's
+    // range starts past the total left, and the API answers 416 (Range Not Satisfiable).
+    let router = double.router().layer(axum::middleware::from_fn(
+        |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let past_the_end = request
+                .uri()
+                .query()
+                .is_some_and(|query| query.contains("range=150-"));
+            if past_the_end {
+                axum::http::StatusCode::RANGE_NOT_SATISFIABLE.into_response()
+            } else {
+                next.run(request).await
+            }
+        },
+    ));
+    let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
+    assert!(
+        run.output.status.success(),
+        "collector failed:\n{}",
+        run.stderr()
+    );
+    assert_eq!(run.landed_offers().len(), 150);
+    let metrics = run.metrics();
+    assert_eq!(
+        (metrics.announced, metrics.shortfall),
+        (Some(300), 150),
+        "{metrics:?}"
     );
 }
 
