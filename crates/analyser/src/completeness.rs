@@ -191,7 +191,11 @@ pub fn assess(
         hours: elapsed_hours.len(),
         hours_without_data: elapsed_hours.len().saturating_sub(hours_with_data),
         announced: announcing.clone().filter_map(|run| run.announced).sum(),
-        landed_of_announced: announcing.map(|run| run.records).sum(),
+        // A run landing more than it announced (a dataset that grew between its first page and
+        // its export) covered its announced total, not more.
+        landed_of_announced: announcing
+            .map(|run| run.records.min(run.announced.unwrap_or(0)))
+            .sum(),
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
@@ -386,6 +390,26 @@ mod tests {
             shortfall: 0,
             error: error.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
+        let short = run(1, None);
+        let grown = CollectionRun {
+            records: 30,
+            ..run(2, None)
+        };
+        let data = SourceData {
+            runs: vec![short, grown],
+            ..Default::default()
+        };
+        let c = assess(&source("1h"), &data, known(None), &period(), period().end());
+        assert_eq!((c.announced, c.landed_of_announced), (40, 30));
+        assert_eq!(
+            c.coverage(),
+            Some(0.75),
+            "not 40 of 40 because one run grew"
+        );
     }
 
     #[test]

@@ -49,13 +49,7 @@ pub(super) fn land(
     metrics.announced = collected.announced;
     metrics.records = collected.records;
     metrics.shortfall = collected.shortfall;
-    metrics.coverage = collected.announced.map(|announced| {
-        if announced == 0 {
-            1.0
-        } else {
-            collected.records as f64 / announced as f64
-        }
-    });
+    metrics.coverage = coverage(collected.records, collected.announced);
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);
     let cursor = collected
@@ -158,6 +152,19 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
     }
 }
 
+/// The share of the `announced` total that landed as `records`: 1 when nothing was announced,
+/// and when more records than announced landed (a dataset that grew between the first page
+/// and the export covered its announced total, not more).
+fn coverage(records: u64, announced: Option<u64>) -> Option<f64> {
+    announced.map(|announced| {
+        if announced == 0 {
+            1.0
+        } else {
+            (records as f64 / announced as f64).min(1.0)
+        }
+    })
+}
+
 /// When a run lands: `now`, or a second after the source's `last` landing when the clock is
 /// not past its second (stepped back by up to a minute: a state further ahead is taken for a
 /// clock that ran ahead, and forgotten before the run). Landed files are ordered by the time
@@ -187,6 +194,14 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .expect("a time")
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn coverage_is_the_share_of_the_announced_total_landed_at_most_all() {
+        assert_eq!(coverage(95, Some(100)), Some(0.95));
+        assert_eq!(coverage(103, Some(100)), Some(1.0));
+        assert_eq!(coverage(0, Some(0)), Some(1.0));
+        assert_eq!(coverage(5, None), None);
     }
 
     #[test]
