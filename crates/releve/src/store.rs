@@ -328,11 +328,13 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
 /// for messages and logs.
 pub fn redact(uri: &str) -> String {
     // Everything up to the last `@` goes: a password holding `/`, `?` or `@` that should
-    // have been percent-encoded is still hidden.
+    // have been percent-encoded is still hidden, and so is one in a URI missing its scheme
+    // (`user:password@host`, `mongodb:/user:password@host`).
     let (userinfo, rest) = match (uri.find("://"), uri.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             (format!("{}://***@", &uri[..scheme_end]), &uri[at + 1..])
         }
+        (_, Some(at)) => ("***@".to_owned(), &uri[at + 1..]),
         _ => (String::new(), uri),
     };
     match rest.split_once('?') {

@@ -60,6 +60,9 @@ fn credentials_never_reach_messages() {
         "mongodb://***@h/db",
         "a password holding `?` is hidden whole"
     );
+    for without_scheme in ["releve:S3cret@db:27017", "mongodb:/releve:S3cret@db:27017"] {
+        assert_eq!(redact(without_scheme), "***@db:27017", "{without_scheme}");
+    }
 }
 
 #[test]
