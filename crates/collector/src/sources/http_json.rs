@@ -48,7 +48,7 @@ pub(super) async fn collect(
                 request = request.header(name, value);
             }
             if let Some(key) = header_key {
-                request = request.header(&settings.key_header, key);
+                request = request.header(settings.key_header(), key);
             }
             request
         })

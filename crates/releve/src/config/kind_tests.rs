@@ -51,6 +51,40 @@ fn a_header_cron_could_never_send_is_refused_without_its_value() {
 }
 
 #[test]
+fn a_key_is_named_by_its_variable_and_sent_one_way() {
+    let message = error(&format!("{USGS}key_env = \"sk_live_9f-Secret\"\n"));
+    assert!(
+        message.contains("key `key_env` names the environment variable holding the key"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("Secret"),
+        "a key is never repeated: {message}"
+    );
+    for (extra, said) in [
+        (
+            "key_header = \"X-API-Key\"\n",
+            "key `key_header` names the header carrying the key, and needs `key_env`",
+        ),
+        (
+            "key_env = \"USGS_KEY\"\nkey_param = \"key\"\nkey_header = \"X-API-Key\"\n",
+            "keys `key_header` and `key_param` both say where the key goes",
+        ),
+    ] {
+        let message = error(&format!("{USGS}{extra}"));
+        assert!(message.contains(said), "{extra}: {message}");
+    }
+    let config = parse(&format!(
+        "{USGS}key_env = \"USGS_KEY\"\nkey_header = \"X-API-Key\"\n"
+    ))
+    .expect("a key sent in a header");
+    match &config.sources[0].kind {
+        crate::SourceKind::HttpJson(http) => assert_eq!(http.key_header(), "X-API-Key"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn an_opendatasoft_url_is_the_portal_base() {
     for kind in [ECO2MIX, LEGACY] {
         let with_path = kind.replace("opendatasoft.com\"", "opendatasoft.com/api/explore/v2.1/\"");

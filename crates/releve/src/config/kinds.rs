@@ -78,13 +78,16 @@ pub struct HttpJson {
     pub key_env: Option<String>,
     /// Query parameter that carries the key (default: sent as the `key_header` header instead).
     pub key_param: Option<String>,
-    /// Header that carries the key when `key_param` is not set.
-    #[serde(default = "default_key_header")]
-    pub key_header: String,
+    /// Header that carries the key when `key_param` is not set (see [`HttpJson::key_header`]).
+    #[serde(rename = "key_header")]
+    pub key_header_set: Option<String>,
 }
 
-fn default_key_header() -> String {
-    "Authorization".to_owned()
+impl HttpJson {
+    /// The header that carries the key: `key_header`, else `Authorization`.
+    pub fn key_header(&self) -> &str {
+        self.key_header_set.as_deref().unwrap_or("Authorization")
+    }
 }
 
 /// `kind = "opendatasoft"`: an Explore API v2.1 dataset; `url` is the portal base.

@@ -168,8 +168,29 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
                     ));
                 }
             }
-            if http.key_env.is_some() && http.key_param.is_none() {
-                check_header("key_header", &http.key_header)?;
+            if let Some(name) = &http.key_env
+                && !is_variable_name(name)
+            {
+                // The value is not repeated: it may be the key itself, written here by mistake.
+                return Err(bad(
+                    "key_env",
+                    "key `key_env` names the environment variable holding the key (letters, digits and _, not starting with a digit); the key itself never goes in sources.toml",
+                ));
+            }
+            if let Some(header) = &http.key_header_set {
+                if http.key_env.is_none() {
+                    return Err(bad(
+                        "key_header",
+                        "key `key_header` names the header carrying the key, and needs `key_env`, the environment variable holding it",
+                    ));
+                }
+                if http.key_param.is_some() {
+                    return Err(bad(
+                        "key_header",
+                        "keys `key_header` and `key_param` both say where the key goes: keep one",
+                    ));
+                }
+                check_header("key_header", header)?;
             }
             if http.key_param.is_some() && http.key_env.is_none() {
                 return Err(bad(
@@ -185,6 +206,15 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
         }
     }
     Ok(())
+}
+
+/// Whether `name` can name an environment variable a shell or `.env` sets.
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn check_header(key: &'static str, name: &str) -> Result<(), BadValue> {
