@@ -99,6 +99,24 @@ fn an_opendatasoft_url_is_the_portal_base() {
             !message.contains("example.org"),
             "the address is not repeated: {message}"
         );
+        // A dataset's page copied from the browser, or the portal with a query.
+        for copied in ["/explore/dataset/eco2mix-national-tr/table/", "/?lang=fr"] {
+            let page = kind
+                .replace("opendatasoft.com\"", &format!("opendatasoft.com{copied}\""))
+                .replace("example.org\"", &format!("example.org{copied}\""));
+            let message = error(&page);
+            assert!(
+                message.contains("key `url` is the portal's base"),
+                "{copied}: {message}"
+            );
+        }
+        let spaced = kind
+            .replace("url = \"https://", "url = \" https://")
+            .replace("opendatasoft.com\"", "opendatasoft.com \"");
+        assert!(
+            error(&spaced).contains("key `url` has blanks around the address"),
+            "{spaced}"
+        );
     }
 }
 

@@ -278,17 +278,22 @@ fn check_ods_v1(source: &Source, v1: &OdsV1) -> Result<(), BadValue> {
 /// An Opendatasoft `url` is the portal's base: the collector adds the API's path. The address
 /// is not repeated (see [`check_url`]).
 fn check_portal_base(source: &Source) -> Result<(), BadValue> {
-    let path = url::Url::parse(source.url.trim())
-        .map(|url| url.path().to_owned())
-        .unwrap_or_default();
-    if path
-        .split('/')
-        .any(|segment| segment.eq_ignore_ascii_case("api"))
+    let Ok(url) = url::Url::parse(source.url.trim()) else {
+        return Ok(());
+    };
+    // A dataset's page (`/explore/dataset/...`), copied from the browser, or its query.
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || url.path().split('/').any(|segment| {
+            ["api", "explore"]
+                .iter()
+                .any(|s| segment.eq_ignore_ascii_case(s))
+        })
     {
         return Err(bad(
             "url",
             format!(
-                "key `url` is the portal's base, such as https://data.toulouse-metropole.fr, without `/api/...`: the collector adds the path of the `{}` API itself",
+                "key `url` is the portal's base, such as https://data.toulouse-metropole.fr, without `/api/...`, `/explore/...` or `?...`: the collector adds the path of the `{}` API itself (the dataset goes in `dataset`)",
                 source.kind.name()
             ),
         ));
@@ -301,6 +306,12 @@ fn check_portal_base(source: &Source) -> Result<(), BadValue> {
 fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     if url.trim().is_empty() {
         return Err(bad(key, format!("key `{key}` must not be empty")));
+    }
+    if url.trim() != url {
+        return Err(bad(
+            key,
+            format!("key `{key}` has blanks around the address: remove them"),
+        ));
     }
     let refused = |why: String| {
         bad(
