@@ -213,3 +213,20 @@ fn a_kind_key_gets_the_same_plain_words() {
     ));
     assert!(message.contains("quote it"), "{message}");
 }
+
+const OFFERS: &str = "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://api.example.org/partenaire/offresdemploi/v2\"\nkey = \"id\"\ntime = \"dateCreation\"\n";
+
+#[test]
+fn a_france_travail_day_is_collected_daily_and_kept_past_its_landing() {
+    let message = error(&format!("{OFFERS}every = \"1h\"\n"));
+    assert!(
+        message.contains("key `every`: a france_travail source collects one whole day per run"),
+        "{message}"
+    );
+    let message = error(&format!("{OFFERS}every = \"1d\"\nkeep_days = 1\n"));
+    assert!(
+        message.contains("key `keep_days`: a france_travail day lands once it is over"),
+        "{message}"
+    );
+    assert!(parse(&format!("{OFFERS}every = \"1d\"\nkeep_days = 2\n")).is_ok());
+}

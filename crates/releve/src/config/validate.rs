@@ -203,6 +203,22 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
         SourceKind::OdsV1(v1) => check_ods_v1(source, v1)?,
         SourceKind::FranceTravail(france_travail) => {
             check_url("token_url", &france_travail.token_url)?;
+            // Its schedule is the day (due while yesterday has not landed); `every` tells the
+            // report and `status` how often it should land, and bounds a run's retries.
+            if source.every.as_chrono() != chrono::TimeDelta::days(1) {
+                return Err(bad(
+                    "every",
+                    "key `every`: a france_travail source collects one whole day per run, once the day is over: `every` must be \"1d\"",
+                ));
+            }
+            // A day lands once it is over: with one day kept, its hours are past the limit
+            // already, and none would be stored.
+            if source.keep_days == Some(1) {
+                return Err(bad(
+                    "keep_days",
+                    "key `keep_days`: a france_travail day lands once it is over, so at least 2 (8 to keep the days caught up after a week's outage)",
+                ));
+            }
         }
     }
     Ok(())
