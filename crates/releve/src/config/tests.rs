@@ -201,6 +201,26 @@ fn fields_listed_twice_and_units_of_no_field_are_refused() {
         units.starts_with("sources.toml:15: source `usgs-earthquakes`: key `units`: `nope`"),
         "{units}"
     );
+    for (from, to, said) in [
+        (
+            "numeric = [\"properties.mag\"]",
+            "numeric = [\"properties.mag\", \"\"]",
+            "key `numeric` lists an empty field path",
+        ),
+        (
+            "categories = [\"properties.type\"]",
+            "categories = [\"\"]",
+            "key `categories` lists an empty field path",
+        ),
+        (
+            "lon = \"geometry.coordinates.0\"",
+            "lon = \"\"",
+            "key `lon` is an empty field path",
+        ),
+    ] {
+        let message = error(&USGS.replace(from, to));
+        assert!(message.contains(said), "{to}: {message}");
+    }
 }
 
 #[test]

@@ -105,6 +105,14 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
         if let Some(again) = listed_twice(paths) {
             return Err(bad(key, format!("key `{key}` lists `{again}` twice")));
         }
+        if paths.iter().any(FieldPath::is_root) {
+            return Err(bad(key, format!("key `{key}` lists an empty field path")));
+        }
+    }
+    for (key, path) in [("lon", &source.lon), ("lat", &source.lat)] {
+        if path.as_ref().is_some_and(FieldPath::is_root) {
+            return Err(bad(key, format!("key `{key}` is an empty field path")));
+        }
     }
     for field in source.units.keys() {
         if !source.numeric.iter().any(|path| path.as_str() == field) {
