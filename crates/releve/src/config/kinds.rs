@@ -68,8 +68,8 @@ pub struct HttpJson {
     /// leads to an object, that object is one record (Open-Meteo's `current`).
     #[serde(default = "FieldPath::root")]
     pub records: FieldPath,
-    /// Extra query parameters.
-    #[serde(default)]
+    /// Extra query parameters; a number or a boolean is sent as written (`latitude = 43.6`).
+    #[serde(default, deserialize_with = "query_values")]
     pub params: BTreeMap<String, String>,
     /// Extra request headers.
     #[serde(default)]
@@ -81,6 +81,38 @@ pub struct HttpJson {
     /// Header that carries the key when `key_param` is not set (see [`HttpJson::key_header`]).
     #[serde(rename = "key_header")]
     pub key_header_set: Option<String>,
+}
+
+/// A query parameter's value as TOML may write it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum QueryValue {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Flag(bool),
+}
+
+/// Query parameters whose values are text, numbers or booleans, as text.
+fn query_values<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let values = BTreeMap::<String, QueryValue>::deserialize(deserializer).map_err(|_| {
+        serde::de::Error::custom("key `params`: each value is text, a number or true/false")
+    })?;
+    Ok(values
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                QueryValue::Text(text) => text,
+                QueryValue::Integer(n) => n.to_string(),
+                QueryValue::Number(x) => x.to_string(),
+                QueryValue::Flag(flag) => flag.to_string(),
+            };
+            (name, text)
+        })
+        .collect())
 }
 
 impl HttpJson {

@@ -277,6 +277,37 @@ latitude = "43.6"
 }
 
 #[test]
+fn query_parameters_may_be_written_as_numbers_and_booleans() {
+    let text = meteo("m", "").replace(
+        "latitude = \"43.6\"",
+        "latitude = 43.6\nlongitude = 1.44\nforecast_days = 1\npast = false",
+    );
+    let config = parse(&text).expect("numbers are sent as written");
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    let sent: Vec<(&str, &str)> = http
+        .params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("forecast_days", "1"),
+            ("latitude", "43.6"),
+            ("longitude", "1.44"),
+            ("past", "false")
+        ]
+    );
+    let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "latitude = [1, 2]"));
+    assert!(
+        message.contains("key `params`: each value is text, a number or true/false"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_refused_source_leaves_the_others_running() {
     let text = format!(
         "{}{}{}{}\n[report]\ntimezone = \"UTC\"\n",
