@@ -9,11 +9,17 @@ use crate::store::{DEFAULT_DATABASE, DEFAULT_URI};
 /// then start logging. A `.env` that cannot be read is said in one line as `stage: …`, and
 /// the stage must exit with the code returned (2), before reading anything else.
 pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
-    if let Err(err) = crate::dotenv::load() {
-        crate::logging::failure_line(stage, &err);
-        return Err(std::process::ExitCode::from(2));
-    }
+    let warnings = match crate::dotenv::load() {
+        Ok(warnings) => warnings,
+        Err(err) => {
+            crate::logging::failure_line(stage, &err);
+            return Err(std::process::ExitCode::from(2));
+        }
+    };
     crate::logging::init();
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
     Ok(())
 }
 

@@ -12,7 +12,8 @@ use std::path::Path;
 pub enum DotenvError {
     /// A line that is not `NAME=value`.
     #[error(
-        "{file}:{line}: not a `NAME=value` line (quote values holding spaces); nothing runs until it is fixed"
+        "{}: not a `NAME=value` line (quote values holding spaces; values holding `\\`, in single quotes); nothing runs until it is fixed",
+        where_in(file, *line)
     )]
     Line {
         /// The file as named to the user.
@@ -46,11 +47,21 @@ pub enum DotenvError {
     Read(String),
 }
 
-/// Loads `.env` from the current folder, if there is one.
-pub fn load() -> Result<(), DotenvError> {
+/// `file:line`, or `file` alone when the line could not be found (0).
+fn where_in(file: &str, line: usize) -> String {
+    if line == 0 {
+        file.to_owned()
+    } else {
+        format!("{file}:{line}")
+    }
+}
+
+/// Loads `.env` from the current folder, if there is one; returns warnings for the log,
+/// which is not set up yet (`.env` may configure it).
+pub fn load() -> Result<Vec<String>, DotenvError> {
     let path = Path::new(".env");
     if !path.is_file() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let shown = ".env".to_owned();
     let content = crate::text_file::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
@@ -63,13 +74,33 @@ pub fn load() -> Result<(), DotenvError> {
     }
     // Loaded from the text read once above.
     match dotenvy::from_read(content.as_bytes()) {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(repeated_names(&content)
+            .into_iter()
+            .map(|name| {
+                format!(
+                    ".env sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
+                )
+            })
+            .collect()),
         Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
             line: line_of(&content, &text),
             file: shown,
         }),
         Err(err) => Err(DotenvError::Read(err.to_string())),
     }
+}
+
+/// The names `.env` sets more than once, as dotenv reads it: the first value is kept, where a
+/// shell would keep the last.
+fn repeated_names(content: &str) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut repeated = std::collections::BTreeSet::new();
+    for (name, _) in dotenvy::from_read_iter(content.as_bytes()).flatten() {
+        if !seen.insert(name.clone()) {
+            repeated.insert(name);
+        }
+    }
+    repeated.into_iter().collect()
 }
 
 /// The 1-based number of the first line of the first variable whose value holds a `$` dotenv
@@ -267,6 +298,26 @@ mod tests {
             "{message}"
         );
         assert!(!message.contains("MY KEY"), "the line is never echoed");
+        let unplaced = DotenvError::Line {
+            file: ".env".into(),
+            line: 0,
+        }
+        .to_string();
+        assert!(
+            unplaced.starts_with(".env: not a `NAME=value` line"),
+            "no line 0: {unplaced}"
+        );
+        assert!(
+            unplaced.contains("values holding `\\`, in single quotes"),
+            "{unplaced}"
+        );
+    }
+
+    #[test]
+    fn a_variable_set_twice_is_named_once_without_its_values() {
+        let content = "SECRET=old\nA=1\nexport SECRET=new\nA=2\nB=3\n";
+        assert_eq!(repeated_names(content), ["A", "SECRET"]);
+        assert!(repeated_names("A=1\nB=2\n").is_empty());
     }
 
     #[test]
