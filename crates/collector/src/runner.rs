@@ -21,6 +21,7 @@ use crate::state::SourceState;
 mod landing;
 mod run_metrics;
 
+use crate::state::Running;
 use landing::land;
 use run_metrics::{Failure, record_failure};
 
@@ -91,6 +92,7 @@ pub async fn run_source(
         let lock = take_lock(source, raw_dir)?;
         let mut state = SourceState::load(raw_dir, source);
         forget_future_runs(source, raw_dir, &mut state);
+        fail_interrupted_run(source, raw_dir, &mut state);
         Ok((lock, state))
     }) {
         Ok(taken) => taken,
@@ -106,7 +108,16 @@ pub async fn run_source(
     let settings = &this_source;
     // Only before a landing: a run that is not due reads nothing more than its state.
     off_the_runtime(|| remove_orphan_temps(source, raw_dir));
+    state.running = Some(Running {
+        started: Utc::now(),
+        day: settings.day_of(source),
+    });
+    if let Err(err) = off_the_runtime(|| state.save(raw_dir, &source.name)) {
+        tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
+    }
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
+    // Ended, whatever the outcome said of it.
+    state.running = None;
     if let Err(err) = off_the_runtime(|| state.save(raw_dir, &source.name)) {
         // The state saved before stays: deleting it would lose the days a per-day source
         // landed and an incremental source's cursor, which the landed files, once summarised,
@@ -119,6 +130,26 @@ pub async fn run_source(
         );
     }
     outcome
+}
+
+/// Records as failed a run the state says was under way: the lock is ours, so its process
+/// ended without finishing it (killed out of memory or at a deadline, or a crash). Its
+/// metrics say so, for `status` and the report, and the schedule's backoff applies to it.
+fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+    let Some(running) = state.running.take() else {
+        return;
+    };
+    let started = running
+        .started
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let reason = format!(
+        "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
+    );
+    tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+    run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
+    }
 }
 
 /// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),

@@ -10,6 +10,7 @@
 //!
 //! After a run the API asked to wait longer than a run waits (an exhausted quota), the state
 //! also holds `"paused_until"`, and the source is not due before then (see [`crate::schedule`]).
+//! While a run is under way it holds `"running"` (see [`SourceState::running`]).
 //!
 //! When the file is missing (first run, or deleted), the newest landed data file stands in.
 
@@ -53,6 +54,21 @@ pub struct SourceState {
     /// Days landed by a per-day source (France Travail), newest last.
     #[serde(default)]
     pub days: BTreeSet<NaiveDate>,
+    /// The run under way, saved before it calls the API and cleared when it ends: found by
+    /// the next run, it is a run killed before its end (out of memory, a deadline), which then
+    /// counts as failed instead of leaving no trace and being run again every minute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<Running>,
+}
+
+/// A run under way (see [`SourceState::running`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Running {
+    /// When it started.
+    pub started: DateTime<Utc>,
+    /// The day a per-day source was collecting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<NaiveDate>,
 }
 
 fn is_zero(count: &u32) -> bool {
@@ -134,6 +150,7 @@ impl SourceState {
             paused_until: None,
             cursor,
             days: BTreeSet::new(),
+            running: None,
         }
     }
 
@@ -158,6 +175,7 @@ impl SourceState {
         self.last_success_started = Some(started);
         self.last_success_landed = Some(landed);
         self.last_attempt = Some(started);
+        self.running = None;
         self.last_error = None;
         self.failures_in_a_row = 0;
         self.paused_until = None;
@@ -180,6 +198,7 @@ impl SourceState {
         paused_until: Option<DateTime<Utc>>,
     ) {
         self.last_attempt = Some(started);
+        self.running = None;
         self.last_error = Some(error.to_owned());
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;

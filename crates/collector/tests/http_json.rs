@@ -277,6 +277,72 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
 }
 
 #[tokio::test]
+async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { usgs_body(2) }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    for metrics in site.metrics("usgs") {
+        assert!(metrics.error.is_none());
+    }
+    // As a run leaves the state when it is killed 30 s after it started, the last success
+    // 5 minutes before: the next minute's run finds it.
+    let path = site.raw().join("usgs/.state.json");
+    let mut state: collector::state::SourceState =
+        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
+    let now = chrono::Utc::now();
+    let killed = now - chrono::TimeDelta::seconds(30);
+    state.last_success_started = Some(now - chrono::TimeDelta::minutes(5));
+    state.last_attempt = state.last_success_started;
+    state.running = Some(collector::state::Running {
+        started: killed,
+        day: None,
+    });
+    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+
+    let before = calls.load(Ordering::SeqCst);
+    let run = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(run.sources[0].1, SourceResult::NotDue(_)),
+        "a failed run waits its interval: {:?}",
+        run.sources
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        before,
+        "the API is not called"
+    );
+    let failed: Vec<_> = site
+        .metrics("usgs")
+        .into_iter()
+        .filter(|metrics| metrics.error.is_some())
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].started.timestamp(), killed.timestamp());
+    assert!(
+        failed[0]
+            .error
+            .as_deref()
+            .is_some_and(|error| error.contains("did not finish")),
+        "{failed:?}"
+    );
+    let state: collector::state::SourceState =
+        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
+    assert_eq!((state.running, state.failures_in_a_row), (None, 1));
+}
+
+#[tokio::test]
 async fn a_state_dated_in_the_future_does_not_stop_collection() {
     let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

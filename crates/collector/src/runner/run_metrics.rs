@@ -8,7 +8,7 @@ use releve::rawfile::{self, RawFileName};
 use releve::{RunMetrics, Source};
 
 use crate::http::CallCounts;
-use crate::state::SourceState;
+use crate::state::{Running, SourceState};
 
 /// Why a run failed, and until when the API asked not to be called.
 pub(super) struct Failure<'a> {
@@ -35,6 +35,26 @@ pub(super) fn record_failure(
         write_metrics(raw_dir, &name, &metrics);
     }
     state.failed(started, failure.reason, failure.paused_until);
+}
+
+/// Writes the metrics of a run that never finished (`running`, found in the state by the
+/// next run), dated when it started, and notes the failure in `state`.
+pub(super) fn record_interrupted(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+    running: Running,
+    reason: &str,
+) {
+    let mut metrics = metrics_of(source, running.started, CallCounts::default(), running.day);
+    // Its end is unknown: its start stands for it.
+    metrics.finished = running.started;
+    metrics.duration_ms = 0;
+    metrics.error = Some(reason.to_owned());
+    if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, running.started) {
+        write_metrics(raw_dir, &name, &metrics);
+    }
+    state.failed(running.started, reason, None);
 }
 
 /// A failed run in the same second may have left its metrics (and no data) under the name the
