@@ -129,6 +129,7 @@ pub async fn run(args: &Args) -> Result<Outcome, RunError> {
 
 /// Runs the collector once with a given retry policy (tests shorten the backoff).
 pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
+    let began = Utc::now();
     http::install_tls_provider();
     let config = Config::load(&args.config.config)?;
     check_args(args, &config)?;
@@ -146,6 +147,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             .and_then(|day| day.and_hms_opt(0, 0, 0))
             .map(|start| start.and_utc()),
         policy,
+        began,
     };
     let results = run_sources(&selected, settings).await;
     Ok(Outcome {

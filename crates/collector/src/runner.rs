@@ -59,6 +59,10 @@ pub struct RunSettings {
     pub since: Option<DateTime<Utc>>,
     /// The retry policy of every source's client.
     pub policy: RetryPolicy,
+    /// When this collector run began (the cron minute): a source that waited for one of the
+    /// run's slots is scheduled from then, not from when it got its slot, or a `1m` source
+    /// that started 10 s late would not be due a minute later.
+    pub began: DateTime<Utc>,
 }
 
 impl RunSettings {

@@ -342,6 +342,54 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run() {
+    // Five `1m` sources, four slots: the first four calls take 8 s, so one source starts 8 s
+    // late. Scheduled from its own start, it would not be due at the next minute (52 s
+    // later, under the 54 s a `1m` source waits).
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let early = counter.fetch_add(1, Ordering::SeqCst) < 4;
+            async move {
+                if early {
+                    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+                }
+                usgs_body(1)
+            }
+        }),
+    ));
+    let names = ["a", "b", "c", "d", "e"];
+    let config: String = names
+        .iter()
+        .map(|name| usgs_source(name, &format!("{}/feed", server.url()), ""))
+        .collect();
+    let site = Site::new(&config);
+    let began = chrono::Utc::now();
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let mut late = 0;
+    for name in names {
+        let started = site.metrics(name)[0].started;
+        if started - began >= chrono::TimeDelta::seconds(7) {
+            late += 1;
+        }
+        let state: collector::state::SourceState = serde_json::from_slice(
+            &std::fs::read(site.raw().join(name).join(".state.json")).expect("state"),
+        )
+        .expect("state JSON");
+        let scheduled = state.last_success_started.expect("a success");
+        assert!(
+            scheduled >= began && scheduled - began < chrono::TimeDelta::seconds(2),
+            "`{name}` started at {started}, scheduled from {scheduled}, not from the run's start {began}"
+        );
+    }
+    assert_eq!(late, 1, "one source waited for a slot");
+}
+
 #[tokio::test]
 async fn a_state_dated_in_the_future_does_not_stop_collection() {
     let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));

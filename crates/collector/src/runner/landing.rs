@@ -56,7 +56,8 @@ pub(super) fn land(
         .newest
         .filter(|_| sources::incremental(source))
         .filter(|newest| cursor_may_move(source, &collected, *newest));
-    state.succeeded(started, file.landed_at, cursor, day);
+    // Scheduled from the collector run's start (see `RunSettings::began`).
+    state.succeeded(settings.began.min(started), file.landed_at, cursor, day);
     tracing::info!(
         source = %source.name,
         file = %file.file_name(),
