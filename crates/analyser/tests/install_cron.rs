@@ -358,7 +358,7 @@ fn a_user_without_a_crontab_gets_one() {
 }
 
 #[test]
-fn every_kubernetes_cronjob_forbids_overlap_and_takes_secrets_from_secrets() {
+fn kubernetes_cronjobs_overlap_as_the_crontab_does_and_take_secrets_from_secrets() {
     let folder = testkit::workspace_root().join("deploy/kubernetes");
     let mut cronjobs = Vec::new();
     for file in ["collector.yaml", "summariser.yaml", "analyser.yaml"] {
@@ -375,7 +375,14 @@ fn every_kubernetes_cronjob_forbids_overlap_and_takes_secrets_from_secrets() {
         "collector, summariser, 3 reports, status"
     );
     for job in &cronjobs {
-        assert!(job.contains("concurrencyPolicy: Forbid"), "{job}");
+        // The collector's runs overlap as its crontab line does, kept off one source by
+        // each source's lock; every other stage runs one at a time.
+        let policy = if job.contains("name: releve-collector\n") {
+            "concurrencyPolicy: Allow"
+        } else {
+            "concurrencyPolicy: Forbid"
+        };
+        assert!(job.contains(policy), "{job}");
         assert!(
             job.contains("claimName: releve-data"),
             "raw/ on the shared volume: {job}"
