@@ -84,6 +84,17 @@ pub enum RunError {
     /// `--raw-dir` names something that is not a folder.
     #[error("the raw folder {} is not a folder: check --raw-dir", .0.display())]
     RawDirNotFolder(PathBuf),
+    /// `--raw-dir` is a symbolic link to nothing (a disk not mounted, a folder moved).
+    #[error(
+        "the raw folder {} is a symbolic link to {}, which does not exist: mount or create it, or check --raw-dir",
+        .link.display(), .target.display()
+    )]
+    RawDirDangling {
+        /// The link.
+        link: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
     /// `--date` names today: a per-day source would land part of the day as the whole of it.
     #[error(
         "--date {day} is today (UTC): per-day sources collect a day once it has ended, or the rest of it would never be collected"
@@ -184,6 +195,16 @@ fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
     let raw_dir = &args.raw_dir.raw_dir;
     if std::fs::metadata(raw_dir).is_ok_and(|meta| !meta.is_dir()) {
         return Err(RunError::RawDirNotFolder(raw_dir.clone()));
+    }
+    // A link to nowhere: creating the folder would fail for every source, each with an error
+    // about its lock that never names the link.
+    if std::fs::metadata(raw_dir).is_err()
+        && let Ok(target) = std::fs::read_link(raw_dir)
+    {
+        return Err(RunError::RawDirDangling {
+            link: raw_dir.clone(),
+            target,
+        });
     }
     for name in &args.sources {
         if config.source(name).is_some() {

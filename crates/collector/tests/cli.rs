@@ -327,6 +327,29 @@ fn a_raw_dir_that_is_a_file_is_named_once() {
 }
 
 #[test]
+fn a_raw_dir_linking_to_nothing_is_named_once() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    std::os::unix::fs::symlink(
+        "/nonexistent/unmounted-disk/raw",
+        site.dir.path().join("raw"),
+    )
+    .expect("a link");
+    let output = collector(&site)
+        .args(["--raw-dir", "raw"])
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "collector: the raw folder raw is a symbolic link to /nonexistent/unmounted-disk/raw, which does not exist"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_file_in_place_of_the_source_folder_is_named() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
