@@ -98,9 +98,8 @@ fn query_values<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::
 where
     D: serde::Deserializer<'de>,
 {
-    let values = BTreeMap::<String, QueryValue>::deserialize(deserializer).map_err(|_| {
-        serde::de::Error::custom("key `params`: each value is text, a number or true/false")
-    })?;
+    let values = BTreeMap::<String, QueryValue>::deserialize(deserializer)
+        .map_err(|_| serde::de::Error::custom("each value is text, a number or true/false"))?;
     Ok(values
         .into_iter()
         .map(|(name, value)| {

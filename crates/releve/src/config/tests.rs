@@ -767,14 +767,14 @@ fn a_bad_kind_specific_value_names_the_source_key_and_line() {
 #[test]
 fn a_bad_value_inside_a_kind_specific_table_names_the_key() {
     assert_eq!(
-        error(&format!("{USGS}params = {{ latitude = 43.6047 }}\n")),
-        "sources.toml:15: source `usgs-earthquakes`: key `params`: invalid type: floating point \
-         `43.6047`, expected a string"
+        error(&format!("{USGS}params = {{ latitude = [43.6] }}\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `params`: each value is text, a number \
+         or true/false"
     );
     assert_eq!(
-        error(&format!("{USGS}params.latitude = 43.6047\n")),
-        "sources.toml:15: source `usgs-earthquakes`: key `params`: invalid type: floating point \
-         `43.6047`, expected a string",
+        error(&format!("{USGS}params.latitude = [43.6]\n")),
+        "sources.toml:15: source `usgs-earthquakes`: key `params`: each value is text, a number \
+         or true/false",
         "a dotted key is named too"
     );
 }
