@@ -60,8 +60,9 @@ pub struct RunSettings {
     /// The retry policy of every source's client.
     pub policy: RetryPolicy,
     /// When this collector run began (the cron minute): a source that waited for one of the
-    /// run's slots is scheduled from then, not from when it got its slot, or a `1m` source
-    /// that started 10 s late would not be due a minute later.
+    /// run's slots is scheduled from then (its next run after a success, its backoff after a
+    /// failure, the end of its retries), not from when it got its slot, or a `1m` source that
+    /// started 10 s late would not be due a minute later.
     pub began: DateTime<Utc>,
 }
 
@@ -130,7 +131,7 @@ pub async fn run_source(
             source = %source.name,
             file = %crate::state::state_path(raw_dir, &source.name).display(),
             error = %err,
-            "Cannot save the state file; the next run reads the one saved before this run, so it may collect this run's data again (the summariser keeps each record once)."
+            "Cannot save the state file; the next run reads the one saved as this run began, so it counts this run as not finished and may collect its data again (the summariser keeps each record once)."
         );
     }
     outcome
@@ -140,9 +141,11 @@ pub async fn run_source(
 /// ended without finishing it (killed out of memory or at a deadline, or a crash). Its
 /// metrics say so, for `status` and the report, and the schedule's backoff applies to it.
 fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
-    let Some(running) = state.running.take() else {
+    let Some(mut running) = state.running.take() else {
         return;
     };
+    // Noted while the clock ran ahead: dated now, not in the future.
+    running.started = running.started.min(Utc::now());
     let started = running
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -276,8 +279,12 @@ async fn collect_and_land(
             .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
         settings.policy,
     ) {
+        // Retries end before the source's next run is due, counted as its schedule counts:
+        // from the collector run's start (see `RunSettings::began`).
         Ok(client) => client.with_retry_deadline(
-            std::time::Instant::now() + crate::schedule::next_run_within(source),
+            std::time::Instant::now()
+                + crate::schedule::next_run_within(source)
+                    .saturating_sub((started - settings.began).to_std().unwrap_or_default()),
         ),
         Err(err) => return SourceResult::Failed(err.to_string()),
     };
@@ -307,6 +314,7 @@ async fn collect_and_land(
                 paused_until: err.paused_until(),
                 day: settings.day_of(source),
                 announced: ctx.announced(),
+                scheduled_from: settings.began.min(started),
             };
             off_the_runtime(|| record_failure(source, raw_dir, state, started, counts, failure));
             SourceResult::Failed(reason)

@@ -344,24 +344,28 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run() {
-    // Five `1m` sources, four slots: the first four calls take 8 s, so one source starts 8 s
-    // late. Scheduled from its own start, it would not be due at the next minute (52 s
-    // later, under the 54 s a `1m` source waits).
+    // Six `1m` sources, four slots: the first four calls take 8 s, so two sources start 8 s
+    // late; of those, one call lands and one is refused. Scheduled from its own start, the
+    // one that landed would not be due at the next minute (52 s later, under the 54 s a `1m`
+    // source waits), and the refused one would wait a minute more than its backoff.
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let server = LocalServer::start(Router::new().route(
         "/feed",
         get(move || {
-            let early = counter.fetch_add(1, Ordering::SeqCst) < 4;
+            let call = counter.fetch_add(1, Ordering::SeqCst);
             async move {
-                if early {
+                if call < 4 {
                     tokio::time::sleep(std::time::Duration::from_secs(8)).await;
                 }
-                usgs_body(1)
+                if call == 5 {
+                    return (StatusCode::BAD_REQUEST, "{}".to_owned());
+                }
+                (StatusCode::OK, usgs_body(1))
             }
         }),
     ));
-    let names = ["a", "b", "c", "d", "e"];
+    let names = ["a", "b", "c", "d", "e", "f"];
     let config: String = names
         .iter()
         .map(|name| usgs_source(name, &format!("{}/feed", server.url()), ""))
@@ -371,23 +375,30 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
     collector::run_with(&site.args(&[], false), fast_policy())
         .await
         .expect("run");
-    let mut late = 0;
+    let (mut late, mut failed) = (0, 0);
     for name in names {
-        let started = site.metrics(name)[0].started;
-        if started - began >= chrono::TimeDelta::seconds(7) {
+        let metrics = &site.metrics(name)[0];
+        if metrics.started - began >= chrono::TimeDelta::seconds(7) {
             late += 1;
         }
         let state: collector::state::SourceState = serde_json::from_slice(
             &std::fs::read(site.raw().join(name).join(".state.json")).expect("state"),
         )
         .expect("state JSON");
-        let scheduled = state.last_success_started.expect("a success");
+        let scheduled = if metrics.error.is_some() {
+            failed += 1;
+            state.last_attempt
+        } else {
+            state.last_success_started
+        }
+        .expect("a run");
         assert!(
             scheduled >= began && scheduled - began < chrono::TimeDelta::seconds(2),
-            "`{name}` started at {started}, scheduled from {scheduled}, not from the run's start {began}"
+            "`{name}` started at {}, scheduled from {scheduled}, not from the run's start {began}",
+            metrics.started
         );
     }
-    assert_eq!(late, 1, "one source waited for a slot");
+    assert_eq!((late, failed), (2, 1), "two sources waited for a slot");
 }
 
 #[tokio::test]

@@ -37,6 +37,7 @@ pub(super) fn land(
                 paused_until: None,
                 day: settings.day_of(source),
                 announced: collected.announced,
+                scheduled_from: settings.began.min(started),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);

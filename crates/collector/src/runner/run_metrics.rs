@@ -17,6 +17,8 @@ pub(super) struct Failure<'a> {
     pub(super) day: Option<NaiveDate>,
     /// The total the API announced before the run failed, if it did.
     pub(super) announced: Option<u64>,
+    /// When the schedule counts the attempt from (see `RunSettings::began`).
+    pub(super) scheduled_from: DateTime<Utc>,
 }
 
 /// Writes a failed run's metrics (no data file beside them) and notes the failure in `state`.
@@ -34,7 +36,7 @@ pub(super) fn record_failure(
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
     }
-    state.failed(started, failure.reason, failure.paused_until);
+    state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
 }
 
 /// Writes the metrics of a run that never finished (`running`, found in the state by the
