@@ -10,11 +10,41 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use collector::SourceResult;
+use collector::state::{Running, SourceState};
 use common::{Site, fast_policy, usgs_body, usgs_source};
 use testkit::http::LocalServer;
 
 fn feed(body: String) -> LocalServer {
     LocalServer::start(Router::new().route("/feed", get(move || async move { body })))
+}
+
+/// [`feed`], with the number of calls it answered.
+fn counting_feed(body: String) -> (LocalServer, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    (server, calls)
+}
+
+/// The state the collector saved for `source`.
+fn saved_state(site: &Site, source: &str) -> SourceState {
+    let path = site.raw().join(source).join(".state.json");
+    serde_json::from_slice(&std::fs::read(path).expect("state")).expect("state JSON")
+}
+
+/// Changes the state saved for `source` as `edit` says, as an earlier run could have left it.
+fn edit_state(site: &Site, source: &str, edit: impl FnOnce(&mut SourceState)) {
+    let mut state = saved_state(site, source);
+    edit(&mut state);
+    let path = site.raw().join(source).join(".state.json");
+    std::fs::write(path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
 }
 
 #[tokio::test]
@@ -93,17 +123,7 @@ async fn a_body_starting_with_a_byte_order_mark_lands_as_json() {
 
 #[tokio::test]
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
+    let (server, calls) = counting_feed(usgs_body(2));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let first = collector::run_with(&site.args(&[], false), fast_policy())
         .await
@@ -157,15 +177,7 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
 
 #[tokio::test]
 async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async { usgs_body(1) }
-        }),
-    ));
+    let (server, calls) = counting_feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let held = releve::RunLock::try_acquire(&site.raw().join("usgs/.lock"))
         .expect("lock file")
@@ -237,13 +249,9 @@ async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
 
 /// Moves the source's last attempt back by `by`, as if that much time had passed.
 fn rewind_last_attempt(site: &Site, source: &str, by: chrono::TimeDelta) {
-    let path = site.raw().join(source).join(".state.json");
-    let mut state: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).expect("state file")).expect("state JSON");
-    let attempt: chrono::DateTime<chrono::Utc> =
-        serde_json::from_value(state["last_attempt"].clone()).expect("a last attempt");
-    state["last_attempt"] = serde_json::json!(attempt - by);
-    std::fs::write(&path, state.to_string()).expect("rewound state");
+    edit_state(site, source, |state| {
+        state.last_attempt = Some(state.last_attempt.expect("a last attempt") - by);
+    });
 }
 
 #[tokio::test]
@@ -254,12 +262,13 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
         .await
         .expect("run");
     // As the last run left it had the clock been 40 seconds ahead then.
-    let path = site.raw().join("usgs/.state.json");
-    let mut state: collector::state::SourceState =
-        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
-    let last = state.last_success_landed.expect("a landing") + chrono::TimeDelta::seconds(40);
-    state.last_success_landed = Some(last);
-    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+    let last = saved_state(&site, "usgs")
+        .last_success_landed
+        .expect("a landing")
+        + chrono::TimeDelta::seconds(40);
+    edit_state(&site, "usgs", |state| {
+        state.last_success_landed = Some(last)
+    });
 
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
@@ -278,15 +287,7 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
 
 #[tokio::test]
 async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async { usgs_body(2) }
-        }),
-    ));
+    let (server, calls) = counting_feed(usgs_body(2));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
@@ -296,18 +297,16 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     }
     // As a run leaves the state when it is killed 30 s after it started, the last success
     // 5 minutes before: the next minute's run finds it.
-    let path = site.raw().join("usgs/.state.json");
-    let mut state: collector::state::SourceState =
-        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
     let now = chrono::Utc::now();
     let killed = now - chrono::TimeDelta::seconds(30);
-    state.last_success_started = Some(now - chrono::TimeDelta::minutes(5));
-    state.last_attempt = state.last_success_started;
-    state.running = Some(collector::state::Running {
-        started: killed,
-        day: None,
+    edit_state(&site, "usgs", |state| {
+        state.last_success_started = Some(now - chrono::TimeDelta::minutes(5));
+        state.last_attempt = state.last_success_started;
+        state.running = Some(Running {
+            started: killed,
+            day: None,
+        });
     });
-    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
 
     let before = calls.load(Ordering::SeqCst);
     let run = collector::run_with(&site.args(&[], false), fast_policy())
@@ -337,8 +336,7 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
             .is_some_and(|error| error.contains("did not finish")),
         "{failed:?}"
     );
-    let state: collector::state::SourceState =
-        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
+    let state = saved_state(&site, "usgs");
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
@@ -381,10 +379,7 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
         if metrics.started - began >= chrono::TimeDelta::seconds(7) {
             late += 1;
         }
-        let state: collector::state::SourceState = serde_json::from_slice(
-            &std::fs::read(site.raw().join(name).join(".state.json")).expect("state"),
-        )
-        .expect("state JSON");
+        let state = saved_state(&site, name);
         let scheduled = if metrics.error.is_some() {
             failed += 1;
             state.last_attempt
@@ -410,16 +405,14 @@ async fn a_state_dated_in_the_future_does_not_stop_collection() {
         .expect("run");
     assert!(matches!(first.sources[0].1, SourceResult::Landed { .. }));
     // As a run leaves it when the clock was a month ahead.
-    let path = site.raw().join("usgs/.state.json");
-    let mut state: collector::state::SourceState =
-        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("state JSON");
     let ahead = |time: Option<chrono::DateTime<chrono::Utc>>| {
         time.map(|time| time + chrono::TimeDelta::days(30))
     };
-    state.last_success_started = ahead(state.last_success_started);
-    state.last_success_landed = ahead(state.last_success_landed);
-    state.last_attempt = ahead(state.last_attempt);
-    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+    edit_state(&site, "usgs", |state| {
+        state.last_success_started = ahead(state.last_success_started);
+        state.last_success_landed = ahead(state.last_success_landed);
+        state.last_attempt = ahead(state.last_attempt);
+    });
 
     let second = collector::run_with(&site.args(&[], false), fast_policy())
         .await
