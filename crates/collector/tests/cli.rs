@@ -39,6 +39,15 @@ fn failed(output: std::io::Result<std::process::Output>) -> String {
     stderr
 }
 
+/// The stderr of a run refused before it started (exit status 2), in one line.
+fn refused(output: std::io::Result<std::process::Output>) -> String {
+    let output = output.expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
 /// The first line of `stderr` holding `needle`; the test fails without one.
 fn line_with<'s>(stderr: &'s str, needle: &str) -> &'s str {
     stderr
@@ -313,13 +322,7 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
 fn a_raw_dir_that_is_a_file_is_named_once() {
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
     std::fs::write(site.dir.path().join("rawfile"), b"hello").expect("a file");
-    let output = collector(&site)
-        .args(["--raw-dir", "rawfile"])
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = refused(collector(&site).args(["--raw-dir", "rawfile"]).output());
     assert!(
         stderr.starts_with("collector: the raw folder rawfile is not a folder: check --raw-dir"),
         "{stderr}"
@@ -334,13 +337,7 @@ fn a_raw_dir_linking_to_nothing_is_named_once() {
         site.dir.path().join("raw"),
     )
     .expect("a link");
-    let output = collector(&site)
-        .args(["--raw-dir", "raw"])
-        .output()
-        .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = refused(collector(&site).args(["--raw-dir", "raw"]).output());
     assert!(
         stderr.starts_with(
             "collector: the raw folder raw is a symbolic link to /nonexistent/unmounted-disk/raw, which does not exist"
@@ -388,10 +385,7 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
         "# credentials\nMY SECRET=hunter2\nFRANCE_TRAVAIL_CLIENT_ID=x\n",
     )
     .expect("write .env");
-    let output = collector(&site).output().expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = refused(collector(&site).output());
     assert!(stderr.starts_with("collector: .env:2: "), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(site.data_files("usgs").is_empty());
