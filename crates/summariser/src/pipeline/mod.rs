@@ -54,6 +54,7 @@ pub async fn summarise_source(
         waiting: quarantine::waiting(raw_dir, &source.name),
         newest: progress::newest(db, &source.name).await?,
         leftover: database::pending_hours(db, &source.name).await?,
+        max_file_bytes: limits.max_file_bytes,
     };
     let mut batch = Batch::default();
     // Files landed no later than the newest file summarised: files summarised before and left
@@ -65,8 +66,7 @@ pub async fn summarise_source(
         match name.role {
             RawFileRole::Metrics => batch.metrics_files.push(name),
             RawFileRole::Data => {
-                let Some(file) = read_landed(raw_dir, source, &name, limits, &mut run, report)
-                else {
+                let Some(file) = read_landed(raw_dir, source, &name, &mut run, report) else {
                     continue;
                 };
                 if run
@@ -78,32 +78,14 @@ pub async fn summarise_source(
                             || returned.data_files.len() >= batch_files)
                     {
                         let full = std::mem::take(&mut returned);
-                        flush_returned(
-                            db,
-                            raw_dir,
-                            source,
-                            full,
-                            limits.max_file_bytes,
-                            &mut run,
-                            report,
-                        )
-                        .await?;
+                        flush_returned(db, raw_dir, source, full, &mut run, report).await?;
                     }
                     returned.merge(name, file);
                     continue;
                 }
                 if !returned.is_empty() {
                     let full = std::mem::take(&mut returned);
-                    flush_returned(
-                        db,
-                        raw_dir,
-                        source,
-                        full,
-                        limits.max_file_bytes,
-                        &mut run,
-                        report,
-                    )
-                    .await?;
+                    flush_returned(db, raw_dir, source, full, &mut run, report).await?;
                 }
                 // A file that would take the batch past its size is merged into the next one.
                 if !batch.data_files.is_empty() && batch.bytes + file.bytes > BATCH_BYTES {
@@ -119,16 +101,7 @@ pub async fn summarise_source(
         }
     }
     if !returned.is_empty() {
-        flush_returned(
-            db,
-            raw_dir,
-            source,
-            returned,
-            limits.max_file_bytes,
-            &mut run,
-            report,
-        )
-        .await?;
+        flush_returned(db, raw_dir, source, returned, &mut run, report).await?;
     }
     if !batch.is_empty() || !run.leftover.is_empty() {
         flush(db, raw_dir, source, batch, &mut run, report).await?;
@@ -176,7 +149,6 @@ async fn flush_returned(
     raw_dir: &Path,
     source: &Source,
     group: Batch,
-    max_file_bytes: u64,
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
@@ -193,7 +165,7 @@ async fn flush_returned(
     for name in group.data_files {
         let path = name.path_in(raw_dir);
         // Read again, one at a time: the group's merged records are gone.
-        let file = match read_or_wait(&name, &path, source, max_file_bytes, run) {
+        let file = match read_or_wait(&name, &path, source, run) {
             Ok(file) => file,
             Err(err) => {
                 report.failures.push(set_aside(raw_dir, path, err));
@@ -217,6 +189,8 @@ struct SourceRun {
     newest: Option<LandingOrder>,
     /// Hours a crashed run left pending, recomputed with the next batch.
     leftover: BTreeSet<DateTime<Utc>>,
+    /// The largest file read (see [`Limits::max_file_bytes`]).
+    max_file_bytes: u64,
 }
 
 /// Reads one landed data file; a file that cannot be used is quarantined or left for the next
@@ -225,12 +199,11 @@ fn read_landed(
     raw_dir: &Path,
     source: &Source,
     name: &RawFileName,
-    limits: Limits,
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Option<LandedFile> {
     let path = name.path_in(raw_dir);
-    match read_or_wait(name, &path, source, limits.max_file_bytes, run) {
+    match read_or_wait(name, &path, source, run) {
         Ok(file) => {
             if file.rejected > 0 {
                 warn!(file = %path.display(), rejected = file.rejected, "Skipped records lacking a key or a time.");
@@ -246,18 +219,17 @@ fn read_landed(
     }
 }
 
-/// Reads a landed data file. One that cannot be read now (an I/O error, or larger than
-/// `max_bytes`) stays in place for the next run and waits, like a file in quarantine, so the
-/// files after it that repeat a version become its `last_file` and it reads as stale then
-/// (see [`crate::plan`]).
+/// Reads a landed data file. One that cannot be read now (an I/O error, or larger than the
+/// run's `max_file_bytes`) stays in place for the next run and waits, like a file in
+/// quarantine, so the files after it that repeat a version become its `last_file` and it reads
+/// as stale then (see [`crate::plan`]).
 fn read_or_wait(
     name: &RawFileName,
     path: &Path,
     source: &Source,
-    max_bytes: u64,
     run: &mut SourceRun,
 ) -> Result<LandedFile, ReadError> {
-    let read = landed::read(path, source, max_bytes);
+    let read = landed::read(path, source, run.max_file_bytes);
     if let Err(ReadError::Io(_) | ReadError::TooLarge { .. }) = read {
         run.waiting.insert(name.landing_order());
     }
