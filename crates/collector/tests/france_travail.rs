@@ -52,6 +52,15 @@ impl Run {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
+    /// Fails the test, with the run's stderr, unless the collector exited 0.
+    fn assert_succeeded(&self) {
+        assert!(
+            self.output.status.success(),
+            "collector failed:\n{}",
+            self.stderr()
+        );
+    }
+
     fn landed_offers(&self) -> Vec<Value> {
         let data = self.site.data_files(SOURCE);
         assert_eq!(
@@ -213,11 +222,7 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
     assert!(offers.iter().any(|o| o.json.get("romeCode").is_none()));
 
     let run = collect(&double, 2000, &double.settings().client_secret);
-    assert!(
-        run.output.status.success(),
-        "collector failed:\n{}",
-        run.stderr()
-    );
+    run.assert_succeeded();
     let landed_offers = run.landed_offers();
     assert!(offers.iter().all(|o| o.json.get("contact").is_some()));
     assert!(
@@ -271,11 +276,7 @@ fn collect_renewing(tokens: impl FnOnce(&mut DoubleSettings)) -> RequestCounts {
     tokens(&mut settings);
     let double = FranceTravailDouble::new(settings);
     let run = collect(&double, 8, &double.settings().client_secret);
-    assert!(
-        run.output.status.success(),
-        "collector failed:\n{}",
-        run.stderr()
-    );
+    run.assert_succeeded();
     assert_eq!(run.landed_offers().len(), 3_000);
     assert_eq!(run.metrics().shortfall, 0);
     assert_no_secret(&run, &double);
@@ -320,11 +321,7 @@ fn a_later_page_answered_416_lands_the_pages_before_it_and_counts_the_rest_short
         },
     ));
     let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
-    assert!(
-        run.output.status.success(),
-        "collector failed:\n{}",
-        run.stderr()
-    );
+    run.assert_succeeded();
     assert_eq!(run.landed_offers().len(), 150);
     let metrics = run.metrics();
     assert_eq!(
@@ -341,11 +338,7 @@ fn throttled_calls_wait_for_retry_after_at_the_real_limit() {
     let double = FranceTravailDouble::new(settings);
     assert_eq!(double.settings().calls_per_second, 10.0);
     let run = collect(&double, 40, &double.settings().client_secret);
-    assert!(
-        run.output.status.success(),
-        "collector failed:\n{}",
-        run.stderr()
-    );
+    run.assert_succeeded();
     assert_eq!(run.landed_offers().len(), 2_400);
     let metrics = run.metrics();
     assert!(
