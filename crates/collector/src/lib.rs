@@ -11,6 +11,8 @@ pub mod runner;
 pub mod schedule;
 pub mod sources;
 pub mod state;
+#[cfg(test)]
+mod testing;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

@@ -118,6 +118,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::testing::configured;
 
     fn source(every: &str) -> Source {
         configured(&format!(
@@ -130,13 +131,6 @@ mod tests {
         configured(
             "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://x/search\"\ntoken_url = \"http://x/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
         )
-    }
-
-    fn configured(text: &str) -> Source {
-        releve::Config::parse(text, std::path::Path::new("sources.toml"))
-            .expect("valid config")
-            .sources
-            .remove(0)
     }
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {

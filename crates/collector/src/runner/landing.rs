@@ -208,12 +208,9 @@ mod tests {
 
     #[test]
     fn a_clock_behind_the_last_landing_names_the_file_after_it() {
-        let config = releve::Config::parse(
+        let source = &crate::testing::configured(
             "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
-            std::path::Path::new("sources.toml"),
-        )
-        .expect("config");
-        let source = &config.sources[0];
+        );
         let last = at("2026-11-22T08:00:01Z");
         assert_eq!(
             landing_time(source, Some(last), at("2026-11-22T08:01:00.5Z")),

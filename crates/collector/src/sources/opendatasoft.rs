@@ -133,9 +133,7 @@ key = "date_heure"
 time = "date_heure"
 "#
         );
-        let config = releve::Config::parse(&text, std::path::Path::new("sources.toml"))
-            .expect("valid config");
-        let source = config.sources[0].clone();
+        let source = crate::testing::configured(&text);
         let releve::SourceKind::Opendatasoft(settings) = source.kind.clone() else {
             panic!("opendatasoft kind");
         };

@@ -214,10 +214,7 @@ time = "t"
 numeric = ["val", "rain"]
 categories = ["kind"]
 "#;
-        releve::Config::parse(text, std::path::Path::new("sources.toml"))
-            .expect("config")
-            .sources
-            .remove(0)
+        crate::testing::configured(text)
     }
 
     #[test]

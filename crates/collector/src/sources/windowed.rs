@@ -332,11 +332,9 @@ mod tests {
     }
 
     fn source() -> Source {
-        let text = "[[source]]\nname = \"x\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n";
-        releve::Config::parse(text, std::path::Path::new("sources.toml"))
-            .expect("valid config")
-            .sources
-            .remove(0)
+        crate::testing::configured(
+            "[[source]]\nname = \"x\"\nkind = \"http_json\"\nurl = \"http://x\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n",
+        )
     }
 
     #[tokio::test]
