@@ -67,6 +67,12 @@ pub struct RunSettings {
 }
 
 impl RunSettings {
+    /// When the schedule counts a source's run that `started` from: the collector run's start
+    /// (see [`RunSettings::began`]).
+    fn scheduled_from(&self, started: DateTime<Utc>) -> DateTime<Utc> {
+        self.began.min(started)
+    }
+
     /// The day `source` collects in this run, when it collects by day (France Travail).
     fn day_of(&self, source: &Source) -> Option<NaiveDate> {
         sources::per_day(source).then_some(self.day)
@@ -279,12 +285,14 @@ async fn collect_and_land(
             .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
         settings.policy,
     ) {
-        // Retries end before the source's next run is due, counted as its schedule counts:
-        // from the collector run's start (see `RunSettings::began`).
+        // Retries end before the source's next run is due, counted as its schedule counts.
         Ok(client) => client.with_retry_deadline(
             std::time::Instant::now()
-                + crate::schedule::next_run_within(source)
-                    .saturating_sub((started - settings.began).to_std().unwrap_or_default()),
+                + crate::schedule::next_run_within(source).saturating_sub(
+                    (started - settings.scheduled_from(started))
+                        .to_std()
+                        .unwrap_or_default(),
+                ),
         ),
         Err(err) => return SourceResult::Failed(err.to_string()),
     };
@@ -314,7 +322,7 @@ async fn collect_and_land(
                 paused_until: err.paused_until(),
                 day: settings.day_of(source),
                 announced: ctx.announced(),
-                scheduled_from: settings.began.min(started),
+                scheduled_from: settings.scheduled_from(started),
             };
             off_the_runtime(|| record_failure(source, raw_dir, state, started, counts, failure));
             SourceResult::Failed(reason)

@@ -175,7 +175,6 @@ impl SourceState {
         self.last_success_started = Some(started);
         self.last_success_landed = Some(landed);
         self.last_attempt = Some(started);
-        self.running = None;
         self.last_error = None;
         self.failures_in_a_row = 0;
         self.paused_until = None;
@@ -198,7 +197,6 @@ impl SourceState {
         paused_until: Option<DateTime<Utc>>,
     ) {
         self.last_attempt = Some(started);
-        self.running = None;
         self.last_error = Some(error.to_owned());
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;

@@ -37,7 +37,7 @@ pub(super) fn land(
                 paused_until: None,
                 day: settings.day_of(source),
                 announced: collected.announced,
-                scheduled_from: settings.began.min(started),
+                scheduled_from: settings.scheduled_from(started),
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);
@@ -57,8 +57,12 @@ pub(super) fn land(
         .newest
         .filter(|_| sources::incremental(source))
         .filter(|newest| cursor_may_move(source, &collected, *newest));
-    // Scheduled from the collector run's start (see `RunSettings::began`).
-    state.succeeded(settings.began.min(started), file.landed_at, cursor, day);
+    state.succeeded(
+        settings.scheduled_from(started),
+        file.landed_at,
+        cursor,
+        day,
+    );
     tracing::info!(
         source = %source.name,
         file = %file.file_name(),
