@@ -17,6 +17,7 @@ use releve::record::timestamp;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::MIB;
 use crate::locate::{Located, for_each_record};
 use crate::prune::FieldTree;
 use crate::summary::Facts;
@@ -86,7 +87,7 @@ pub enum ReadError {
         "{:.1} MB, more than the {} MB a file may take (a file is read whole, and summarised \
          in about twice its size of memory): it waits in place; run the summariser with a \
          larger --max-file-mb if the machine has the memory",
-        *.bytes as f64 / MB as f64, .limit / MB
+        *.bytes as f64 / MIB as f64, .limit / MIB
     )]
     TooLarge {
         /// The file's size.
@@ -95,8 +96,6 @@ pub enum ReadError {
         limit: u64,
     },
 }
-
-const MB: u64 = 1024 * 1024;
 
 /// Reads the records of `path`, a data file of `source`, unless it is larger than `max_bytes`.
 pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, ReadError> {

@@ -38,6 +38,9 @@ mod summary;
 pub use failure_lines::failure_lines;
 pub use pipeline::BATCH_FILES;
 
+/// Bytes in a MiB, the unit of `--max-file-mb`.
+pub const MIB: u64 = 1024 * 1024;
+
 /// The default largest landed file read, in MiB: a France Travail day is about 120 MB, and a
 /// file takes about twice its size of memory while it is summarised.
 pub const MAX_FILE_MB: u64 = 1024;

@@ -70,7 +70,7 @@ fn run(args: Args, config: releve::Config) -> anyhow::Result<Outcome> {
         mongodb_uri: args.mongo.uri,
         database: args.mongo.database,
         batch_files: summariser::BATCH_FILES,
-        max_file_bytes: args.max_file_mb * 1024 * 1024,
+        max_file_bytes: args.max_file_mb * summariser::MIB,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -210,7 +210,7 @@ async fn batching_does_not_change_the_result() {
             mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
             database: ws.database.clone(),
             batch_files,
-            max_file_bytes: summariser::MAX_FILE_MB * 1024 * 1024,
+            max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
         };
         first_phase(&ws);
         let outcome = summariser::run(&options).await.expect("first run");

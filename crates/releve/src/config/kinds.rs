@@ -68,7 +68,8 @@ pub struct HttpJson {
     /// leads to an object, that object is one record (Open-Meteo's `current`).
     #[serde(default = "FieldPath::root")]
     pub records: FieldPath,
-    /// Extra query parameters; a number or a boolean is sent as written (`latitude = 43.6`).
+    /// Extra query parameters; a number or a boolean is sent as TOML reads it (`latitude =
+    /// 43.6` as `43.6`, `1.0` as `1`).
     #[serde(default, deserialize_with = "query_values")]
     pub params: BTreeMap<String, String>,
     /// Extra request headers.
