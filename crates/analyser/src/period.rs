@@ -220,11 +220,6 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-/// Yesterday in the report's time zone.
-pub fn yesterday(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&tz).date_naive() - Duration::days(1)
-}
-
 /// The default day of a report of `kind`: the last day of the latest period of that kind over
 /// in the report's time zone — yesterday for a day; for a week or a month, the day before the
 /// one that holds today began. West of UTC, the week job (Mondays 04:25 UTC) runs on Sunday
@@ -368,13 +363,12 @@ mod tests {
     #[test]
     fn the_default_day_is_yesterday_in_the_report_zone() {
         let now = "2026-11-21T23:30:00Z".parse().expect("valid instant");
-        assert_eq!(yesterday(chrono_tz::Europe::Paris, now), day("2026-11-21"));
-        assert_eq!(yesterday(chrono_tz::UTC, now), day("2026-11-20"));
         let latest = |kind, tz| last_day_of_latest_complete(kind, tz, now);
         assert_eq!(
             latest(PeriodKind::Day, chrono_tz::Europe::Paris),
             day("2026-11-21")
         );
+        assert_eq!(latest(PeriodKind::Day, chrono_tz::UTC), day("2026-11-20"));
     }
 
     #[test]
