@@ -122,6 +122,33 @@ async fn a_body_starting_with_a_byte_order_mark_lands_as_json() {
 }
 
 #[tokio::test]
+async fn a_body_giving_its_records_twice_does_not_land_with_either_copy_alone() {
+    // Parsed, the body keeps the second `features` only: re-written for `drop`, the first
+    // copy's two records would be lost without a word.
+    let body = format!(
+        "\u{feff}{{\"features\":{},\"features\":[]}}",
+        serde_json::from_str::<serde_json::Value>(&usgs_body(2)).expect("JSON")["features"]
+    );
+    let server = feed(body);
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "drop = [\"properties.type\"]",
+    ));
+    let run = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    match &run.sources[0].1 {
+        SourceResult::Failed(reason) => assert!(
+            reason.contains("`records` path `features` appears twice"),
+            "{reason}"
+        ),
+        other => panic!("the run must fail: {other:?}"),
+    }
+    assert!(site.data_files("usgs").is_empty(), "nothing lands");
+}
+
+#[tokio::test]
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     let (server, calls) = counting_feed(usgs_body(2));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

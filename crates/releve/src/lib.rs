@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod dotenv;
+pub mod locate;
 pub mod lock;
 pub mod logging;
 pub mod metrics;

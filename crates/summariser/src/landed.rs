@@ -18,9 +18,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::MIB;
-use crate::locate::{Located, for_each_record};
 use crate::prune::FieldTree;
 use crate::summary::Facts;
+use releve::locate::{Located, for_each_record};
 
 /// One record version read from a file.
 #[derive(Debug)]

@@ -24,7 +24,6 @@ mod crash;
 mod database;
 mod failure_lines;
 mod landed;
-mod locate;
 pub mod offline;
 mod pipeline;
 mod plan;

@@ -1,7 +1,7 @@
 //! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
 //! once it is known to be JSON holding records at the configured `records` path — unless the
 //! source has `drop` fields, or the body echoes the source's key: then it lands re-written
-//! without them.
+//! without them. A body that gives a member on the records path twice does not land.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
@@ -9,6 +9,7 @@
 
 use releve::Source;
 use releve::config::HttpJson;
+use releve::locate::{Located, for_each_record};
 use serde_json::Value;
 
 use super::records::{self, drop_fields};
@@ -54,6 +55,7 @@ pub(super) async fn collect(
         })
         .await?;
     let mut body: Value = answer.json("GET")?;
+    refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = key.is_some() && scrub_strings(ctx, &mut body);
     let records = records_at(source, &mut body)?;
@@ -122,6 +124,25 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
             what: "GET".to_owned(),
             message: format!("key `records` = `{path}` is not in the answer"),
         }),
+    }
+}
+
+/// Fails when a member on the `records` path appears twice in one object: the parsed body
+/// keeps the last copy only, so landing it (or re-writing it for `drop`) could lose the
+/// other copy's records without a word.
+fn refuse_repeated_records(source: &Source, body: &[u8]) -> Result<(), SourceError> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(());
+    };
+    let path = source.records_path();
+    match for_each_record(text.trim_start_matches('\u{feff}'), path.segments(), |_| {}) {
+        Ok(Located::Repeated) => Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!(
+                "a member on the `records` path `{path}` appears twice in one object: which copy holds the records is unclear, so nothing lands"
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 

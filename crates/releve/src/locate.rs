@@ -1,6 +1,7 @@
-//! Access to the records of a landed file's text: the parser descends the source's records
+//! Access to the records of a JSON document's text: the parser descends a source's records
 //! path without building the surrounding document, and hands each record over as a borrowed
-//! slice of the text, so nothing is copied or built beyond what the caller keeps.
+//! slice of the text, so nothing is copied or built beyond what the caller keeps. The
+//! summariser reads landed files through it; the collector checks a body it re-writes with it.
 
 use std::cell::Cell;
 use std::fmt;
@@ -103,7 +104,7 @@ impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for Descend<'_, '_, F> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let wanted = releve::record::array_index(&self.segments[0]);
+        let wanted = crate::record::array_index(&self.segments[0]);
         let mut index = 0usize;
         let mut seed = Some(self);
         loop {
