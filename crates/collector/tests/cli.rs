@@ -19,7 +19,8 @@ use testkit::http::LocalServer;
 /// The real `collector` binary, to run in `site`'s folder.
 fn collector(site: &Site) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-    command.current_dir(site.dir.path());
+    // The tests read its info lines, whatever the caller's RUST_LOG.
+    command.current_dir(site.dir.path()).env("RUST_LOG", "info");
     command
 }
 

@@ -531,13 +531,14 @@ async fn a_request_that_gives_up_on_timeout_is_not_tried_again_when_slow() {
     use collector::http::OnTimeout;
     // Slow twice, then quick: a request trying again gets the answer on its third attempt,
     // one that gives up on a timeout stops after the first; other failures are retried alike.
-    let slow = Fault(200, vec![], "{}", 2000);
+    // The quick answer has a whole second against its timeout, however loaded the machine.
+    let slow = Fault(200, vec![], "{}", 5000);
     for (on_timeout, answered, calls_made) in [
         (OnTimeout::TryAgain, true, 3),
         (OnTimeout::GiveUp, false, 1),
     ] {
         let (server, calls) = faulty_feed(vec![slow.clone(), slow.clone()]);
-        let client = client_due_in(300, 60_000);
+        let client = client_due_in(1000, 60_000);
         let url = format!("{}/feed", server.url());
         let answer = client
             .send_json_with("the export", |http| http.get(&url), on_timeout)
@@ -546,7 +547,7 @@ async fn a_request_that_gives_up_on_timeout_is_not_tried_again_when_slow() {
         assert_eq!(calls.load(Ordering::SeqCst), calls_made, "{on_timeout:?}");
     }
     let (server, calls) = faulty_feed(vec![Fault(503, vec![], "{}", 0)]);
-    let client = client_due_in(300, 60_000);
+    let client = client_due_in(1000, 60_000);
     let url = format!("{}/feed", server.url());
     client
         .send_json_with("the export", |http| http.get(&url), OnTimeout::GiveUp)

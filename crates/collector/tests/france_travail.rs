@@ -454,7 +454,7 @@ time = "dateCreation"
         .succ_opt()
         .and_then(|tomorrow| tomorrow.and_hms_opt(0, 0, 0))
         .map(|midnight| midnight.and_utc() - chrono::Utc::now());
-    if let Some(wait) = to_midnight.filter(|wait| *wait < chrono::TimeDelta::seconds(30)) {
+    if let Some(wait) = to_midnight.filter(|wait| *wait < chrono::TimeDelta::seconds(120)) {
         std::thread::sleep(wait.to_std().unwrap_or_default() + std::time::Duration::from_secs(1));
     }
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);

@@ -113,6 +113,8 @@ impl Workspace {
             .current_dir(self.dir.path())
             .args(["--config", "sources.toml", "--raw-dir", "raw"])
             .args(["--mongodb-uri", uri, "--database", &self.database])
+            // The tests read its info lines, whatever the caller's RUST_LOG.
+            .env("RUST_LOG", "info")
             .env_remove("RELEVE_CRASH_AFTER");
         command
     }
