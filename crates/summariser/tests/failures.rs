@@ -4,7 +4,6 @@
 mod common;
 
 use common::{Workspace, count, eco2mix, exists, quake, snapshot, stderr};
-use releve::RunLock;
 use serde_json::json;
 
 #[tokio::test]
@@ -226,34 +225,47 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
     let output = ws.command(uri).output().expect("summariser runs");
     assert!(!output.status.success());
     let errors = stderr(&output);
-    let lines: Vec<&str> = errors
-        .lines()
-        .filter(|l| l.contains("unreachable"))
-        .collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "one line says MongoDB is unreachable: {errors}"
+    let lines: Vec<&str> = errors.lines().collect();
+    assert!(
+        lines.len() == 1 && lines[0].contains("unreachable"),
+        "one line, saying MongoDB is unreachable: {errors}"
     );
     assert!(
         lines[0].contains(uri),
         "the line names the server: {errors}"
     );
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+    assert!(!exists(&ws.raw().join("_quarantine")), "nothing is moved");
 }
 
+/// Another process holds the lock (`flock(1)`, as a summariser run would): a run touches
+/// nothing; once that holder is killed (`kill -9`, no clean-up), the next run does the work.
 #[tokio::test]
 async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
+    use std::io::BufRead as _;
     let ws = Workspace::new("lock");
     ws.land(
         "usgs",
         (10, 30, 0),
         &snapshot(vec![quake("a", (10, 5), 1.0)]),
     );
-    let held = RunLock::try_acquire(&summariser::lock_path(&ws.raw()))
-        .expect("lock file")
-        .expect("lock free");
+    // `-o`: the lock is flock's alone, not its child's, so it goes with flock.
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(summariser::lock_path(&ws.raw()))
+        .args(["-c", "echo held; read _ || true"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flock(1)");
+    let mut said = String::new();
+    std::io::BufReader::new(holder.stdout.take().expect("holder stdout"))
+        .read_line(&mut said)
+        .expect("the holder says it holds the lock");
+    assert_eq!(said.trim(), "held");
+
     let output = ws.summarise();
+    assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("holds the lock"),
         "{}",
@@ -261,8 +273,16 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
     );
     assert_eq!(ws.remaining("usgs"), 1, "the files wait for the holder");
     assert!(ws.hour("usgs", 10).await.is_none());
-    drop(held);
-    ws.summarise();
+
+    holder.kill().expect("kill -9 the holder");
+    holder.wait().expect("the holder ends");
+    drop(holder.stdin.take());
+    let output = ws.summarise();
+    assert!(
+        !stderr(&output).contains("holds the lock"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(ws.remaining("usgs"), 0);
     assert_eq!(count(&ws.hour("usgs", 10).await.expect("summarised")), 1);
 }
@@ -288,10 +308,8 @@ async fn two_runs_started_together_summarise_each_file_once() {
         let output = child.wait_with_output().expect("summariser ends");
         assert!(output.status.success(), "{}", stderr(&output));
     }
-    let runs_left = ws.remaining("usgs");
-    if runs_left > 0 {
-        ws.summarise();
-    }
+    // Whichever run took the lock summarised every file; the other touched none.
+    assert_eq!(ws.remaining("usgs"), 0);
     let hour = ws.hour("usgs", 10).await.expect("summarised");
     assert_eq!(count(&hour), 1);
     assert_eq!(

@@ -180,3 +180,27 @@ fn writers_wait_for_a_majority_unless_the_uri_says_otherwise() {
     assert!(refused.contains("unacknowledged writes (w=0)"), "{refused}");
     assert!(!refused.contains("s3cret"), "{refused}");
 }
+
+/// A MongoDB down makes a run fail in seconds, not after the driver's 30 s default; a URI's
+/// own timeouts are kept.
+#[tokio::test]
+async fn an_unreachable_server_is_given_up_after_seconds_unless_the_uri_says_otherwise() {
+    let options = client_options("mongodb://127.0.0.1:1", "releve")
+        .await
+        .expect("options");
+    assert_eq!(
+        (options.server_selection_timeout, options.connect_timeout),
+        (Some(CONNECT_TIMEOUT), Some(CONNECT_TIMEOUT))
+    );
+    assert_eq!(CONNECT_TIMEOUT, Duration::from_secs(3));
+    let options = client_options(
+        "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=20000&connectTimeoutMS=15000",
+        "releve",
+    )
+    .await
+    .expect("options");
+    assert_eq!(
+        (options.server_selection_timeout, options.connect_timeout),
+        (Some(Duration::from_secs(20)), Some(Duration::from_secs(15)))
+    );
+}
