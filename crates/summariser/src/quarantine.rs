@@ -1,6 +1,8 @@
 //! Quarantine: a landed file that cannot be summarised moves to `raw/_quarantine/`, with a
 //! `<file name>.reason` text file beside it, so it never blocks the files after it and nothing
-//! is lost. The reason is written first, then the file is moved in one rename.
+//! is lost. The reason is written first, then the file is moved in one rename: a data file in
+//! quarantine always has its reason, and a reason alone (a run killed between the two) is
+//! replaced when its file is quarantined again.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -42,7 +44,8 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
             }
             _ => dir.join(name),
         })
-        .find(|candidate| !candidate.exists() && !reason_path(candidate).exists())
+        // A reason alone is what a run killed before its rename left: its name is free.
+        .find(|candidate| !candidate.exists())
         .ok_or_else(|| {
             naming(
                 &dir.join(name),
@@ -54,6 +57,7 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
         })?;
     let reason_file = reason_path(&target);
     fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
+    crate::crash::passed("quarantine-reason-written");
     fs::rename(file, &target).map_err(|err| naming(&target, err))?;
     Ok(target)
 }

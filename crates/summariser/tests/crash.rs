@@ -90,7 +90,33 @@ async fn clean_state() -> Vec<String> {
         common::stderr(&quarantining)
     );
     assert_eq!(ws.remaining("usgs") + ws.remaining("eco2mix"), 0);
-    ws.dump().await
+    state(&ws).await
+}
+
+/// The database, and the quarantine folder's names with the reasons' texts.
+async fn state(ws: &Workspace) -> Vec<String> {
+    let mut state = ws.dump().await;
+    let mut quarantined: Vec<String> = std::fs::read_dir(ws.raw().join("_quarantine"))
+        .expect("the quarantine folder")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            match name.ends_with(".reason") {
+                true => format!(
+                    "{name}: {}",
+                    std::fs::read_to_string(&path).expect("reason")
+                ),
+                false => name,
+            }
+        })
+        .collect();
+    quarantined.sort();
+    state.extend(quarantined);
+    state
 }
 
 async fn crashed_state(crash_points: &[&str]) -> Vec<String> {
@@ -118,12 +144,16 @@ async fn crashed_state(crash_points: &[&str]) -> Vec<String> {
         0,
         "after {crash_points:?}"
     );
-    ws.dump().await
+    state(&ws).await
 }
 
 #[tokio::test]
 async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
     let clean = clean_state().await;
+    assert!(
+        clean.iter().any(|line| line.contains(".json.reason: ")),
+        "the scenario quarantines a file: {clean:?}"
+    );
     for collection in ["hourly", "rejected ", "rejected_records"] {
         assert!(
             clean.iter().any(|line| line.starts_with(collection)),
@@ -151,6 +181,7 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
         &["progress-noted:2"],
         &["rejected-noted:1"],
         &["rejected-records-kept:1"],
+        &["quarantine-reason-written:1"],
     ];
     for points in scenarios {
         assert_eq!(
