@@ -21,7 +21,9 @@ install() {
       apt_install python3-venv
       python3 -m venv "$venv" >&2
     fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "nx-27017==$nx_version" >&2
+    # Its dependencies are pinned too: a new pymongo or neosqlite must not change the tests.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      -c "$root/scripts/nx-27017-constraints.txt" "nx-27017==$nx_version" >&2
   fi
 }
 
@@ -29,8 +31,36 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Whether a MongoDB server answers a ping on 127.0.0.1:PORT.
+answers_mongodb() {
+  "$venv/bin/python" -c 'import sys, pymongo
+pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=2000).admin.command("ping")' \
+    "mongodb://127.0.0.1:$1" >/dev/null 2>&1
+}
+
+# Launches nx-27017 on PORT for DIR. It daemonises: its command returns before the server
+# binds, a bind failure shows only in its log, and another server may hold the port by then.
+# Up once this launch's log says it listens, its pid is alive and the port answers MongoDB.
+launch() {
+  local dir="$1" port="$2" logged
+  logged="$(stat -c %s "$dir/nx.log" 2>/dev/null || echo 0)"
+  rm -f "$dir/nx.pid"
+  "$venv/bin/nx-27017" --daemon --host 127.0.0.1 --port "$port" --data-dir "$dir/data" \
+    --pid-file "$dir/nx.pid" --log-file "$dir/nx.log" >"$dir/start.out" 2>&1 || return 1
+  for _ in $(seq 1 100); do
+    case "$(tail -c "+$((logged + 1))" "$dir/nx.log" 2>/dev/null)" in
+      *"address already in use"* | *Traceback*) return 1 ;;
+      *"Listening on 127.0.0.1:$port"*)
+        kill -0 "$(cat "$dir/nx.pid" 2>/dev/null)" 2>/dev/null && answers_mongodb "$port"
+        return ;;
+    esac
+    sleep 0.1
+  done
+  return 1
+}
+
 start() {
-  local dir="${1:?usage: mongo-local.sh start DIR [PORT]}" port="${2:-}"
+  local dir="${1:?usage: mongo-local.sh start DIR [PORT]}" given="${2:-}" port tried="" tries=1
   install
   mkdir -p "$dir/data"
   dir="$(cd "$dir" && pwd)"
@@ -38,20 +68,18 @@ start() {
     cat "$dir/uri"
     return
   fi
-  [ -n "$port" ] || port="$(free_port)"
-  "$venv/bin/nx-27017" --daemon --host 127.0.0.1 --port "$port" --data-dir "$dir/data" \
-    --pid-file "$dir/nx.pid" --log-file "$dir/nx.log" >"$dir/start.out" 2>&1 || {
-      echo "mongo-local: nx-27017 failed to start on port $port, see $dir/start.out and $dir/nx.log" >&2
-      exit 1
-    }
-  for _ in $(seq 1 100); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then
+  # A free port can be taken before nx-27017 binds it: a port chosen here gets a few tries.
+  [ -n "$given" ] || tries=5
+  for _ in $(seq 1 "$tries"); do
+    port="${given:-$(free_port)}"
+    tried="$tried $port"
+    if launch "$dir" "$port"; then
       echo "mongodb://127.0.0.1:$port" | tee "$dir/uri"
       return
     fi
-    sleep 0.1
+    stop "$dir"
   done
-  echo "mongo-local: nx-27017 did not listen on port $port within 10 s, see $dir/nx.log" >&2
+  echo "mongo-local: nx-27017 did not start as a MongoDB server on 127.0.0.1 (tried port$tried), see $dir/nx.log and $dir/start.out" >&2
   exit 1
 }
 

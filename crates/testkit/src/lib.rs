@@ -142,16 +142,22 @@ impl MongoServer {
     }
 }
 
+/// Stops the server and removes its folder once this test process has ended, however it ends.
+/// The watchdog is in a process group of its own: a Ctrl-C at the terminal stops the tests, not
+/// it (nx-27017 runs in its own session and would be left behind). Paths go as arguments, never
+/// into the shell text.
 fn stop_when_this_process_ends(script: &Path, dir: &Path) {
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{script}' stop '{dir}'",
-        pid = std::process::id(),
-        script = script.display(),
-        dir = dir.display()
-    );
+    use std::os::unix::process::CommandExt as _;
+    let watchdog =
+        r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"; rm -rf "$3""#;
     let _ = Command::new("sh")
         .arg("-c")
         .arg(watchdog)
+        .arg("releve-test-watchdog")
+        .arg(std::process::id().to_string())
+        .arg(script)
+        .arg(dir)
+        .process_group(0)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
