@@ -90,9 +90,20 @@ end="# <<< releve $home <<<"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The current crontab; `crontab -l` fails when the user has none.
+# The current crontab. `crontab -l` fails when the user has none ("no crontab for USER"): that
+# alone reads as empty. Any other failure stops here, changing nothing: read as empty, it would
+# install relevé's block alone and lose the user's own lines.
+listed=0
 # shellcheck disable=SC2086
-$crontab_cmd -l >"$work/current" 2>/dev/null || : >"$work/current"
+$crontab_cmd -l >"$work/current" 2>"$work/list.err" || listed=$?
+if [ "$listed" -ne 0 ]; then
+    if ! grep -q '^no crontab for ' "$work/list.err"; then
+        reason=$(head -n 1 "$work/list.err")
+        echo "install-cron.sh: \`$crontab_cmd -l\` failed (${reason:-exit status $listed}); the crontab is left as it is" >&2
+        exit 1
+    fi
+    : >"$work/current"
+fi
 
 begins=$(grep -cxF "$begin" "$work/current" || true)
 ends=$(grep -cxF "$end" "$work/current" || true)
@@ -123,6 +134,9 @@ if [ "$action" = install ]; then
         exit 1
     fi
     if [ "$build" = yes ]; then
+        # shellcheck source=scripts/packages.sh
+        . "$home/scripts/packages.sh"
+        need_c_compiler
         echo "Building the release binaries (cargo build --release --workspace)..." >&2
         # The crontab runs target/release/ of the checkout, whatever CARGO_TARGET_DIR says.
         (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace)

@@ -1,12 +1,22 @@
-# Sourced by the other scripts: installs the Debian packages a fresh machine lacks.
+# shellcheck shell=sh
+# Sourced by the other scripts: installs the Debian packages a fresh machine lacks. Plain sh,
+# for install-cron.sh as well as the bash scripts.
 
-# Installs Debian packages (through sudo unless root), reading the package lists first:
-# minimal images (containers, cloud images) ship without them.
+# Installs Debian packages as root, or through sudo (asking for a password only at a
+# terminal: a script run from cron or CI cannot answer), reading the package lists first:
+# minimal images (containers, cloud images) ship without them. Without either, it names what
+# to install by hand and stops the script.
 apt_install() {
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2
-  $sudo apt-get install -y -qq "$@" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >&2
+    apt-get install -y -qq "$@" >&2
+  elif command -v sudo >/dev/null && { [ -t 0 ] || sudo -n true 2>/dev/null; }; then
+    sudo apt-get update -qq >&2
+    sudo apt-get install -y -qq "$@" >&2
+  else
+    echo "${0##*/}: $* is missing and this user cannot install it (no sudo, or sudo asks for a password): install build-essential poppler-utils python3-venv as root, then run again" >&2
+    exit 1
+  fi
 }
 
 # Rust links through the system's C compiler (`cc`), which rustup does not install; the TLS
