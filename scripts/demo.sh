@@ -3,7 +3,8 @@
 # (nx-27017) and the bundled recorded responses of the default sources served on loopback,
 # then collector → summariser → analyser on the default sources.toml. Prints the PDF's path.
 #
-# Everything it creates lives in .demo/ (git-ignored) except the report, in reports/.
+# Everything it creates lives in .demo/ (git-ignored) except the report, in reports/demo/: in
+# reports/ it would replace a real day report of the same name.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 home="$(pwd)"
@@ -19,19 +20,20 @@ case "$target" in /*) ;; *) target="$home/$target" ;; esac
 bin="$target/debug"
 
 rm -rf "$demo/raw" "$demo/sources.toml"
-mkdir -p "$demo/raw" reports
+mkdir -p "$demo/raw" reports/demo
 
-echo "==> Starting the local MongoDB-compatible server (nx-27017)"
-scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
-rm -rf "$demo/mongo"
-uri="$(scripts/mongo-local.sh start "$demo/mongo")"
-
+# Set before the server starts, so a failed or interrupted start leaves nothing running.
 replay_pid=""
 cleanup() {
   [ -z "$replay_pid" ] || kill "$replay_pid" 2>/dev/null || true
   scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+
+echo "==> Starting the local MongoDB-compatible server (nx-27017)"
+scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
+rm -rf "$demo/mongo"
+uri="$(scripts/mongo-local.sh start "$demo/mongo")"
 
 echo "==> Serving the recorded API responses on loopback"
 "$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" &
@@ -65,7 +67,7 @@ echo "==> collector"
 echo "==> summariser"
 "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"
-pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports --database releve_demo | tail -n1)"
+pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo | tail -n1)"
 
 echo
 echo "Report: $home/${pdf#"$home"/}"
