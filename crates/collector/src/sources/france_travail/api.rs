@@ -25,7 +25,7 @@ const MAX_RENEWALS: u32 = 3;
 pub enum FranceTravailError {
     /// The token endpoint refused the credentials.
     #[error(
-        "the token endpoint refused the client credentials ({code}): check {id} and {secret}",
+        "the token endpoint refused the client credentials ({code}): check {id} and {secret}, and that the application has accepted the \"Licence Offres d'emploi\" on francetravail.io (without it the endpoint answers invalid_client too)",
         id = FRANCE_TRAVAIL_CLIENT_ID,
         secret = FRANCE_TRAVAIL_CLIENT_SECRET
     )]
@@ -287,6 +287,10 @@ mod tests {
     fn a_token_refusal_names_what_to_check() {
         let said = |status, code: &str| token_refusal(status, code.to_owned(), "x").to_string();
         assert!(said(400, "invalid_client").contains("check FRANCE_TRAVAIL_CLIENT_ID"));
+        assert!(
+            said(400, "invalid_client").contains("accepted the \"Licence Offres d'emploi\""),
+            "a licence not accepted is refused alike"
+        );
         assert!(said(401, "Unauthorized").contains("check FRANCE_TRAVAIL_CLIENT_ID"));
         assert!(said(400, "invalid_scope").contains("refused the scope `x`"));
         assert!(said(400, "invalid_request").contains("check the source's `token_url`"));
