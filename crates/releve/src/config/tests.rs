@@ -277,6 +277,22 @@ latitude = "43.6"
 }
 
 #[test]
+fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
+    let with = |zone: &str| {
+        meteo("m", "").replace("latitude = \"43.6\"", &format!("timezone = \"{zone}\""))
+    };
+    let message = error(&with("Europe/Paris"));
+    assert!(
+        message.contains("key `params`: timezone = `Europe/Paris` asks the API for local times"),
+        "{message}"
+    );
+    assert!(error(&with("auto")).contains("timezone = `auto`"));
+    for utc in ["UTC", "GMT", "utc"] {
+        parse(&with(utc)).unwrap_or_else(|err| panic!("{utc}: {err}"));
+    }
+}
+
+#[test]
 fn query_parameters_may_be_written_as_numbers_and_booleans() {
     let text = meteo("m", "").replace(
         "latitude = \"43.6\"",

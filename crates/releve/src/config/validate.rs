@@ -1,6 +1,8 @@
 //! What the configuration checks once serde has read it: names, addresses, paths and
 //! ranges that go together. Each refusal names its key, so the message can point at its line.
 
+use std::collections::BTreeMap;
+
 use super::{OdsV1, Opendatasoft, Source, SourceKind};
 use crate::FieldPath;
 
@@ -161,9 +163,32 @@ fn listed_twice(paths: &[FieldPath]) -> Option<&FieldPath> {
 }
 
 /// The keys of the source's kind.
+/// Refuses a `timezone` query parameter other than UTC: an API asked for local times
+/// (Open-Meteo) writes them without an offset, which relevé reads as UTC, so every record
+/// would be dated off by the zone's offset and the hour repeated when clocks go back would
+/// merge into one.
+fn check_answers_in_utc(params: &BTreeMap<String, String>) -> Result<(), BadValue> {
+    let Some(zone) = params.get("timezone") else {
+        return Ok(());
+    };
+    if ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
+        .iter()
+        .any(|utc| zone.eq_ignore_ascii_case(utc))
+    {
+        return Ok(());
+    }
+    Err(bad(
+        "params",
+        format!(
+            "key `params`: timezone = `{zone}` asks the API for local times, which it writes without an offset and relevé reads as UTC (every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
+        ),
+    ))
+}
+
 fn check_kind(source: &Source) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
+            check_answers_in_utc(&http.params)?;
             for (name, value) in &http.headers {
                 check_header("headers", name)?;
                 // The value is not repeated: it may be a credential.
