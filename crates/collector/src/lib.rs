@@ -161,6 +161,11 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             .map(|start| start.and_utc()),
         policy,
         began,
+        routine: args.sources.is_empty()
+            && !args.force
+            && args.date.is_none()
+            && args.since.is_none()
+            && !std::io::stderr().is_terminal(),
     };
     let results = run_sources(&selected, settings).await;
     Ok(Outcome {

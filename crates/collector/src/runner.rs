@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, DurationRound, NaiveDate, Utc};
+use chrono::{DateTime, DurationRound, NaiveDate, Timelike, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use releve::rawfile::{self, RawFileName};
 use releve::{RunLock, Source};
@@ -64,6 +64,10 @@ pub struct RunSettings {
     /// failure, the end of its retries), not from when it got its slot, or a `1m` source that
     /// started 10 s late would not be due a minute later.
     pub began: DateTime<Utc>,
+    /// A run as cron makes it: no source named, no `--force`, `--date` or `--since`, no
+    /// terminal. Such a run says a source is skipped for want of credentials only in the first
+    /// minute of each hour, not in each minute's log.
+    pub routine: bool,
 }
 
 impl RunSettings {
@@ -71,6 +75,12 @@ impl RunSettings {
     /// (see [`RunSettings::began`]).
     fn scheduled_from(&self, started: DateTime<Utc>) -> DateTime<Utc> {
         self.began.min(started)
+    }
+
+    /// Whether a source skipped for want of credentials is said at info level: in a run by
+    /// hand, and in a routine run's first minute of the hour (once an hour in cron's log).
+    fn says_skips(&self) -> bool {
+        !self.routine || self.began.minute() == 0
     }
 
     /// The day `source` collects in this run, when it collects by day (France Travail).
@@ -265,7 +275,11 @@ fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Op
         }
     }
     let unavailable = sources::unavailable(source)?;
-    tracing::info!(source = %source.name, "Skipping source: {unavailable}.");
+    if settings.says_skips() {
+        tracing::info!(source = %source.name, "Skipping source: {unavailable}.");
+    } else {
+        tracing::debug!(source = %source.name, "Skipping source: {unavailable}.");
+    }
     Some(SourceResult::Skipped(unavailable.to_string()))
 }
 
@@ -350,4 +364,38 @@ fn progress_bar(bars: &MultiProgress, source: &str) -> ProgressBar {
     }
     bar.set_prefix(source.to_owned());
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn settings(routine: bool, began: DateTime<Utc>) -> RunSettings {
+        RunSettings {
+            raw_dir: PathBuf::from("raw"),
+            day: began.date_naive(),
+            catch_up: true,
+            force: false,
+            since: None,
+            policy: RetryPolicy::default(),
+            began,
+            routine,
+        }
+    }
+
+    #[test]
+    fn cron_says_a_source_lacks_credentials_once_an_hour_a_run_by_hand_each_time() {
+        let at = |h, m, s| {
+            Utc.with_ymd_and_hms(2026, 11, 30, h, m, s)
+                .single()
+                .expect("time")
+        };
+        assert!(settings(true, at(10, 0, 0)).says_skips());
+        assert!(settings(true, at(10, 0, 59)).says_skips());
+        assert!(!settings(true, at(10, 1, 0)).says_skips());
+        assert!(!settings(true, at(10, 59, 0)).says_skips());
+        assert!(settings(false, at(10, 17, 0)).says_skips());
+    }
 }
