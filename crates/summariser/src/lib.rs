@@ -8,7 +8,7 @@
 //!   hours they leave and join. An hour left without records loses its summary document.
 //! - Exactly-once despite crashes: a file is deleted only after its records, the summaries of
 //!   the hours they touch and its run metrics are acknowledged, and every write can be repeated
-//!   with the same result (see `database.rs`; hours being recomputed are noted in the internal
+//!   with the same result (see `database/`; hours being recomputed are noted in the internal
 //!   collection `summariser_pending`, empty after every finished run).
 //! - Quarantine (see `quarantine.rs`): a data file that is not JSON, whose records path is
 //!   missing or holds no array/object, whose records all lack a usable key or time, or that

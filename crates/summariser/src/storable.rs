@@ -9,7 +9,7 @@ use serde_json::Value;
 /// as doubles. An object stays a document whatever its field names, so one shaped like
 /// MongoDB's extended JSON (`{"$numberLong": "5"}`, `{"$date": …}`) is kept as served, where
 /// `bson::to_document` would turn it into a typed value.
-pub fn record_document(record: &Value) -> Result<Document, String> {
+pub fn data_document(record: &Value) -> Result<Document, String> {
     match bson_of(record)? {
         Bson::Document(document) => Ok(document),
         _ => Err("not a JSON object".to_owned()),
@@ -140,7 +140,7 @@ mod tests {
             "ref": {"$oid": "65a1b2c3d4e5f60718293a4b"},
             "v": [1, -2, 2.5, null, true, "x"],
         });
-        let document = record_document(&record).expect("storable");
+        let document = data_document(&record).expect("storable");
         assert_eq!(
             Bson::Document(document.clone()).into_relaxed_extjson(),
             record,
@@ -153,9 +153,9 @@ mod tests {
             "integers as 64-bit integers, as before"
         );
         let nul = serde_json::json!({"a": {"b\u{0}c": 1}});
-        let refused = record_document(&nul).expect_err("a NUL in a name");
+        let refused = data_document(&nul).expect_err("a NUL in a name");
         assert!(refused.contains("NUL"), "{refused}");
-        assert!(record_document(&serde_json::json!([1])).is_err());
+        assert!(data_document(&serde_json::json!([1])).is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ fn record_document(
         ));
     }
     let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
-    let data = storable::record_document(&value)?;
+    let data = storable::data_document(&value)?;
     let mut document = doc! {
         "source": &source.name,
         "key": key,
