@@ -166,15 +166,19 @@ async fn rerunning_on_the_same_files_changes_nothing() {
         copies.push((path.clone(), std::fs::read(&path).expect("landed file")));
     }
     ws.summarise();
-    let once = ws.dump().await;
+    let once = ws.dump_exact().await;
+    assert!(
+        once.iter().any(|line| line.contains("updated_at")),
+        "write times are compared too"
+    );
     for (path, bytes) in &copies {
         std::fs::write(path, bytes).expect("file put back");
     }
     let again = common::stderr(&ws.summarise());
     assert_eq!(
-        ws.dump().await,
+        ws.dump_exact().await,
         once,
-        "a second pass over the same files leaves the database as it was"
+        "a second pass over the same files leaves the database as it was, write times included"
     );
     for source in ["usgs", "eco2mix"] {
         let line = again

@@ -197,7 +197,18 @@ impl Workspace {
             .expect("documents")
     }
 
+    /// Every document of every collection, sorted, without `_id` and `updated_at` (a clean
+    /// run and a crashed one write at different times).
     pub async fn dump(&self) -> Vec<String> {
+        self.dump_keeping_times(false).await
+    }
+
+    /// [`Workspace::dump`] with `updated_at`: what a run that writes nothing leaves as it was.
+    pub async fn dump_exact(&self) -> Vec<String> {
+        self.dump_keeping_times(true).await
+    }
+
+    async fn dump_keeping_times(&self, keep_times: bool) -> Vec<String> {
         let mut lines = Vec::new();
         for collection in [
             "hourly",
@@ -209,7 +220,9 @@ impl Workspace {
         ] {
             for mut document in self.documents(collection).await {
                 document.remove("_id");
-                document.remove("updated_at");
+                if !keep_times {
+                    document.remove("updated_at");
+                }
                 lines.push(format!(
                     "{collection} {}",
                     Bson::Document(document).into_relaxed_extjson()
