@@ -3,6 +3,7 @@
 
 mod common;
 
+use chrono::{TimeZone as _, Utc};
 use common::{Workspace, at, count, eco2mix, numeric, quake, snapshot};
 use mongodb::bson::{self, Bson, doc};
 use releve::store::{StoredRecord, bson_date};
@@ -541,9 +542,6 @@ async fn sources_sharing_hours_keep_their_own_summaries() {
     }
 }
 
-/// Hours whose records are all in the batch are folded from memory; others are read back from
-/// `records`. Both must give the same documents, so every hour is summarised once in memory,
-/// then, after a simulated crash left all of them pending, again from `records`.
 #[tokio::test]
 async fn numbers_are_stored_as_the_nearest_double_to_the_text_served() {
     // Seventeen-digit numbers as some APIs print them: a fast parser lands one of them a
@@ -663,6 +661,9 @@ async fn a_stored_record_the_summariser_cannot_read_is_replaced_not_inserted_aga
     assert_eq!(count(&ws.hour("usgs", 11).await.expect("hour 11")), 1);
 }
 
+/// Hours whose records are all in the batch are folded from memory; others are read back from
+/// `records`. Both must give the same documents, so every hour is summarised once in memory,
+/// then, after a simulated crash left all of them pending, again from `records`.
 #[tokio::test]
 async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
     let ws = Workspace::new("in-hand");
@@ -692,13 +693,34 @@ async fn hours_folded_in_memory_equal_hours_read_back_from_records() {
     );
     ws.summarise();
     let folded = ws.dump().await;
-    assert!(
-        folded
-            .iter()
-            .filter(|line| line.starts_with("hourly "))
-            .count()
-            >= 3,
-        "hours were summarised: {folded:#?}"
+    let mut hours: Vec<(String, i64)> = ws
+        .documents("hourly")
+        .await
+        .iter()
+        .map(|d| {
+            let hour = d.get_datetime("hour").expect("hour").timestamp_millis();
+            (d.get_str("source").expect("source").to_owned(), hour)
+        })
+        .collect();
+    hours.sort();
+    // The recorded feed's events fall in two hours of 2026-11-21.
+    let recorded = |h| {
+        Utc.with_ymd_and_hms(2026, 11, 21, h, 0, 0)
+            .single()
+            .expect("hour")
+            .timestamp_millis()
+    };
+    let day = |h| at(h, 0, 0).timestamp_millis();
+    assert_eq!(
+        hours,
+        [
+            ("eco2mix".to_owned(), day(10)),
+            ("usgs".to_owned(), recorded(10)),
+            ("usgs".to_owned(), recorded(11)),
+            ("usgs".to_owned(), day(10)),
+            ("usgs".to_owned(), day(11)),
+        ],
+        "every hour is summarised"
     );
 
     let db = ws.db().await;
