@@ -30,7 +30,14 @@ async fn main() -> ExitCode {
 /// Writes the report; fails the run, once it is written, when the configuration refused a
 /// source table or a folder of the raw folder could not be read.
 async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let config = releve::Config::load(&args.config.config).context("no report was written")?;
+    let config = match releve::Config::load(&args.config.config) {
+        Ok(config) => config,
+        Err(err) => {
+            let line = format!("no report was written: {err}");
+            releve::logging::failure_line("analyser", &line);
+            return Ok(releve::cli::cannot_start());
+        }
+    };
     // Said first: a run that fails (MongoDB down) has these to fix too.
     for source in &config.refused {
         let consequence = source.consequence("left out of the report, whose cover says so");

@@ -287,7 +287,7 @@ pub async fn command(args: &StatusArgs) -> ExitCode {
         Ok(report) => report,
         Err(err) => {
             releve::logging::failure_line("analyser status", &err);
-            return ExitCode::from(2);
+            return releve::cli::cannot_start();
         }
     };
     releve::logging::print_out(&report.render());

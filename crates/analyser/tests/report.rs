@@ -275,6 +275,29 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     );
 }
 
+/// A configuration that cannot be read stops the report before it starts, with exit code 2
+/// as every stage gives it, in one line naming the file and line; no report is written.
+#[test]
+fn a_configuration_that_cannot_be_read_exits_2_and_writes_no_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), "[report]\ntimezone = \"Mars/Olympus\"\n");
+    let output = common::analyser(
+        dir.path(),
+        &analyser_args("mongodb://127.0.0.1:1", "releve", &[])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.lines().count() == 1
+            && stderr.starts_with("analyser: no report was written: sources.toml:2"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("reports").exists(), "no report");
+}
+
 /// A database the summariser never wrote (a mistyped `--database`) is refused: the day's
 /// good report is not replaced by an empty one.
 #[tokio::test(flavor = "multi_thread")]

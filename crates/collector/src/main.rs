@@ -34,7 +34,7 @@ async fn main() -> ExitCode {
         }
         Err(err) => {
             releve::logging::failure_line("collector", &format_args!("{err:#}"));
-            ExitCode::from(2)
+            releve::cli::cannot_start()
         }
     }
 }

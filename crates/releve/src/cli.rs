@@ -5,6 +5,12 @@ use std::path::PathBuf;
 
 use crate::store::{DEFAULT_DATABASE, DEFAULT_URI};
 
+/// The exit code of a stage that cannot start: its `.env`, configuration or command line
+/// cannot be read (1 is a run that started and failed).
+pub fn cannot_start() -> std::process::ExitCode {
+    std::process::ExitCode::from(2)
+}
+
 /// What every stage does first: load the working folder's `.env` (see [`crate::dotenv`]),
 /// then start logging. A `.env` that cannot be read is said in one line as `stage: …`, and
 /// the stage must exit with the code returned (2), before reading anything else.
@@ -13,7 +19,7 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
         Ok(warnings) => warnings,
         Err(err) => {
             crate::logging::failure_line(stage, &err);
-            return Err(std::process::ExitCode::from(2));
+            return Err(cannot_start());
         }
     };
     crate::logging::init();

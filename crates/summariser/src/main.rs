@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(err) => {
             releve::logging::failure_line("summariser", &err);
-            return ExitCode::FAILURE;
+            return releve::cli::cannot_start();
         }
     };
     // Said first: a run that fails (MongoDB down) has these to fix too.

@@ -102,6 +102,33 @@ fn a_raw_folder_that_does_not_exist_is_an_error_not_created() {
     );
 }
 
+/// A configuration that cannot be read stops the run before it starts, with exit code 2 as
+/// every stage gives it, and one line naming the file and line; the landed files stay.
+#[test]
+fn a_configuration_that_cannot_be_read_exits_2_and_touches_nothing() {
+    let ws = Workspace::new("bad-config");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let config = ws.dir.path().join("sources.toml");
+    let sources = std::fs::read_to_string(&config).expect("sources.toml");
+    std::fs::write(
+        &config,
+        format!("[report]\ntimezone = \"Mars/Olympus\"\n{sources}"),
+    )
+    .expect("write");
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        errors.lines().count() == 1 && errors.starts_with("summariser: sources.toml:2"),
+        "{errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1);
+}
+
 #[test]
 fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
     let ws = Workspace::new("bad-uri");
