@@ -287,9 +287,19 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
         "{message}"
     );
     assert!(error(&with("auto")).contains("timezone = `auto`"));
-    for utc in ["UTC", "GMT", "utc"] {
+    for utc in ["UTC", "GMT", "utc", "Etc/UTC"] {
         parse(&with(utc)).unwrap_or_else(|err| panic!("{utc}: {err}"));
     }
+    // As copied from Open-Meteo's address builder.
+    let in_url = meteo("m", "").replace(
+        "/v1/forecast\"",
+        "/v1/forecast?current=temperature_2m&timezone=Europe%2FParis\"",
+    );
+    let message = error(&in_url);
+    assert!(
+        message.contains("key `url`: timezone = `Europe/Paris` asks the API for local times"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -162,13 +162,22 @@ fn listed_twice(paths: &[FieldPath]) -> Option<&FieldPath> {
         .find_map(|(i, path)| paths[..i].contains(path).then_some(path))
 }
 
-/// The keys of the source's kind.
-/// Refuses a `timezone` query parameter other than UTC: an API asked for local times
-/// (Open-Meteo) writes them without an offset, which relevé reads as UTC, so every record
-/// would be dated off by the zone's offset and the hour repeated when clocks go back would
-/// merge into one.
-fn check_answers_in_utc(params: &BTreeMap<String, String>) -> Result<(), BadValue> {
-    let Some(zone) = params.get("timezone") else {
+/// Refuses a `timezone` query parameter other than UTC, in `params` or in the address: an API
+/// asked for local times may write them without an offset (Open-Meteo does), which relevé
+/// reads as UTC, so every record would be dated off by the zone's offset and the hour repeated
+/// when clocks go back would merge into one.
+fn check_answers_in_utc(url: &str, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
+    let in_url = url::Url::parse(url).ok().and_then(|parsed| {
+        parsed
+            .query_pairs()
+            .find(|(name, _)| name == "timezone")
+            .map(|(_, zone)| zone.into_owned())
+    });
+    let asked = params
+        .get("timezone")
+        .map(|zone| ("params", zone.clone()))
+        .or(in_url.map(|zone| ("url", zone)));
+    let Some((key, zone)) = asked else {
         return Ok(());
     };
     if ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
@@ -178,17 +187,18 @@ fn check_answers_in_utc(params: &BTreeMap<String, String>) -> Result<(), BadValu
         return Ok(());
     }
     Err(bad(
-        "params",
+        key,
         format!(
-            "key `params`: timezone = `{zone}` asks the API for local times, which it writes without an offset and relevé reads as UTC (every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
         ),
     ))
 }
 
+/// The keys of the source's kind.
 fn check_kind(source: &Source) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
-            check_answers_in_utc(&http.params)?;
+            check_answers_in_utc(&source.url, &http.params)?;
             for (name, value) in &http.headers {
                 check_header("headers", name)?;
                 // The value is not repeated: it may be a credential.
