@@ -90,9 +90,10 @@ end="# <<< releve $home <<<"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The current crontab. `crontab -l` fails when the user has none ("no crontab for USER"): that
-# alone reads as empty. Any other failure stops here, changing nothing: read as empty, it would
-# install relevé's block alone and lose the user's own lines.
+# The current crontab. `crontab -l` fails when the user has none ("no crontab for USER", in
+# Debian's cron, cronie and systemd-cron): that alone reads as empty. Any other failure stops
+# here, changing nothing: read as empty, it would install relevé's block alone and lose the
+# user's own lines.
 listed=0
 # shellcheck disable=SC2086
 $crontab_cmd -l >"$work/current" 2>"$work/list.err" || listed=$?

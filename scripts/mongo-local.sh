@@ -14,16 +14,22 @@ nx_version="0.8.1"
 . "$root/scripts/packages.sh"
 
 install() {
+  local constraints="$root/scripts/nx-27017-constraints.txt" installed="$venv/.nx-27017-installed"
   if [ ! -x "$venv/bin/nx-27017" ]; then
+    rm -f "$installed"
     if ! python3 -m venv "$venv" >&2; then
       # Debian's python3 ships venv separately.
       rm -rf "$venv"
       apt_install python3-venv
       python3 -m venv "$venv" >&2
     fi
-    # Its dependencies are pinned too: a new pymongo or neosqlite must not change the tests.
+  fi
+  # Its dependencies are pinned too: a new pymongo or neosqlite must not change the tests. A
+  # venv installed under other pins (or none) is brought to these.
+  if ! { echo "nx-27017==$nx_version"; cat "$constraints"; } | cmp -s - "$installed"; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      -c "$root/scripts/nx-27017-constraints.txt" "nx-27017==$nx_version" >&2
+      -c "$constraints" "nx-27017==$nx_version" >&2
+    { echo "nx-27017==$nx_version"; cat "$constraints"; } >"$installed"
   fi
 }
 
@@ -31,10 +37,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Whether a MongoDB server answers a ping on 127.0.0.1:PORT.
+# Whether a MongoDB server answers a ping on 127.0.0.1:PORT within 10 s (the driver tries
+# again until then: a slow first answer on a loaded machine is not a failed start).
 answers_mongodb() {
   "$venv/bin/python" -c 'import sys, pymongo
-pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=2000).admin.command("ping")' \
+pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=10000).admin.command("ping")' \
     "mongodb://127.0.0.1:$1" >/dev/null 2>&1
 }
 
@@ -87,7 +94,9 @@ stop() {
   local dir="${1:?usage: mongo-local.sh stop DIR}"
   [ -f "$dir/nx.pid" ] || return 0
   local pid
-  pid="$(cat "$dir/nx.pid")"
+  # The server removes its pid file as it ends, maybe since the test above.
+  pid="$(cat "$dir/nx.pid" 2>/dev/null)" || return 0
+  [ -n "$pid" ] || return 0
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break

@@ -322,6 +322,38 @@ fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused()
     }
 }
 
+/// A crontab that cannot be read (sudo refused, a cron daemon's error) is not taken for an
+/// empty one: installing then would replace the user's lines with relevé's block alone.
+#[test]
+fn a_crontab_that_cannot_be_read_is_left_as_it_is() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+    let denied = checkout.dir.path().join("bin/crontab-denied");
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(
+            &denied,
+            &FAKE_CRONTAB.replace(
+                "    -l) if",
+                "    -l) echo \"crontab: Permission denied\" >&2; exit 1; if",
+            ),
+        );
+    }
+    for args in [&["--no-build"][..], &["--uninstall"]] {
+        let output = checkout.try_install_cron_with(args, &denied.display().to_string());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().count() == 1
+                && stderr.contains(
+                    "-l` failed (crontab: Permission denied); the crontab is left as it is"
+                ),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(checkout.installed(), USER_LINES, "{args:?}");
+    }
+}
+
 #[test]
 fn uninstalling_removes_only_releves_lines() {
     let checkout = Checkout::new();

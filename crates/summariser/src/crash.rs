@@ -5,8 +5,9 @@
 //! `update` command of up to 500 hours), `hourly-deleted` (the emptied hours), `pending-cleared`,
 //! `runs-loaded`, `rejected-noted` (per file with dropped records), `rejected-records-kept`
 //! (per `insert_many` of dropped records), `progress-noted`, `quarantine-reason-written`
-//! (before the quarantined file's rename), `file-deleted`. Debug builds only (the tests'): a release build ignores the variable, so no
-//! environment can make an installed summariser abort halfway.
+//! (before the quarantined file's rename), `file-deleted`. Debug builds only (the tests'): a
+//! release build ignores the variable, so no environment can make an installed summariser
+//! abort halfway.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
