@@ -11,8 +11,8 @@ use super::framing::{
     MapFrame, across_antimeridian, eastward, frames_across_antimeridian, within_frame,
 };
 use super::{
-    ChartError, ChartImage, desc_style, dots, draw, fitted_title, font_px, label_style, palette,
-    tick, title_style, y_label_area,
+    ChartError, ChartImage, desc_style, dots, draw, fitted, fitted_title, font_px, label_style,
+    palette, tick, title_style, y_label_area,
 };
 use crate::format::value;
 use crate::query::Position;
@@ -286,7 +286,22 @@ fn draw_key(
         *x += font_px(3.0) as i32;
         Ok::<(), AreaError>(())
     };
-    write(&mut x, &format!("Colour and size: {}", key.field))?;
+    // The field's name gives way, cut in its middle, so the scale and `no value` always show.
+    let gap = font_px(4.0) as i32;
+    let mark_room = |count: i32| count * (2 * widest + font_px(1.5) as i32) + font_px(3.0) as i32;
+    let mut scale_room = if range.high > range.low {
+        width(&value(range.low)) + mark_room(7) + width(&value(range.high)) + 2 * gap
+    } else if range.high == range.low {
+        mark_room(1) + width(&value(range.low)) + gap
+    } else {
+        0
+    };
+    if points.iter().any(|p| p.value.is_none()) {
+        scale_room += font_px(6.0) as i32 + mark_room(1) + width("no value") + gap;
+    }
+    let room = area.dim_in_pixel().0 as i32 - left - scale_room - gap - font_px(6.0) as i32;
+    let label = format!("Colour and size: {}", key.field);
+    write(&mut x, &fitted(area, &label, &text, f64::from(room.max(0))))?;
     if range.high > range.low {
         write(&mut x, &value(range.low))?;
         let steps: Vec<Option<f64>> = (0..7)
@@ -490,6 +505,30 @@ mod tests {
                 "the key shows {colour:?}"
             );
         }
+        // A long Opendatasoft field name gives way to the scale, which stays whole.
+        let long = ColourKey {
+            field: "fields.concentration_moyenne_journaliere_en_microgrammes_par_metre_cube_de_particules_fines_pm10 (µg/m³)",
+        };
+        let image = position_map(
+            &points,
+            MapFrame::Data { outline: None },
+            Some(long),
+            "t",
+            size,
+        )
+        .expect("map");
+        let w = image.width as usize;
+        let rightmost = key_rows
+            .clone()
+            .flat_map(|y| (0..w).map(move |x| (x, (y as usize * w + x) * 3)))
+            .filter(|&(_, at)| image.rgb[at..at + 3].iter().any(|&c| c < 250))
+            .map(|(x, _)| x)
+            .max()
+            .expect("a key");
+        assert!(
+            rightmost + font_px(4.0) as usize <= w,
+            "the key ends inside the image, `no value` included: {rightmost} of {w}"
+        );
         let plain =
             position_map(&points, MapFrame::Data { outline: None }, None, "t", size).expect("map");
         assert!(
