@@ -270,26 +270,32 @@ impl TimeAxis {
         &self.hours
     }
 
-    /// Labelled positions: every 3 local hours for a day, each local midnight for a week,
-    /// every third local midnight for a month. In a zone offset by a half hour the hours start
-    /// at :30 local, and the hour starting in the labelled one is labelled (`00:30`).
+    /// Labelled positions: every 3 local hours for a day, the first hour of each local day for
+    /// a week, of every third local day for a month. In a zone offset by a half hour the hours
+    /// start at :30 local, and the hour starting in the labelled one is labelled (`00:30`).
+    /// Where clocks go back an hour is labelled once (two `03:00` would overlap), and a day
+    /// whose midnight the clocks skip is labelled at its first hour.
     fn key_points(&self) -> Vec<f64> {
-        self.hours
-            .iter()
-            .enumerate()
-            .filter(|(_, hour)| {
-                let local = hour.with_timezone(&self.tz);
-                match self.kind {
-                    PeriodKind::Day => local.hour().is_multiple_of(3),
-                    PeriodKind::Week => local.hour() == 0,
-                    PeriodKind::Month => {
-                        use chrono::Datelike;
-                        local.hour() == 0 && (local.day() - 1).is_multiple_of(3)
-                    }
+        use chrono::Datelike;
+        let mut previous: Option<chrono::DateTime<Tz>> = None;
+        let mut points = Vec::new();
+        for (i, hour) in self.hours.iter().enumerate() {
+            let local = hour.with_timezone(&self.tz);
+            let new_day = previous.is_none_or(|p| p.date_naive() != local.date_naive());
+            let labelled = match self.kind {
+                PeriodKind::Day => {
+                    local.hour().is_multiple_of(3)
+                        && previous.is_none_or(|p| p.hour() != local.hour())
                 }
-            })
-            .map(|(i, _)| i as f64)
-            .collect()
+                PeriodKind::Week => new_day,
+                PeriodKind::Month => new_day && (local.day() - 1).is_multiple_of(3),
+            };
+            if labelled {
+                points.push(i as f64);
+            }
+            previous = Some(local);
+        }
+        points
     }
 
     fn label(&self, x: f64) -> String {
@@ -328,6 +334,30 @@ mod tests {
         assert_eq!(labels.first().map(String::as_str), Some("00:00"));
         assert_eq!(labels.len(), 8);
         assert_eq!(labels.last().map(String::as_str), Some("21:00"));
+    }
+
+    #[test]
+    fn clock_changes_neither_repeat_nor_lose_a_label() {
+        let labels = |tz: Tz, kind: PeriodKind, date: &str| -> Vec<String> {
+            let period =
+                crate::period::ReportPeriod::containing(kind, date.parse().expect("date"), tz);
+            let axis = TimeAxis::new(period.hours(), period.tz, kind);
+            axis.key_points().iter().map(|&x| axis.label(x)).collect()
+        };
+        // Helsinki goes back from 04:00 to 03:00: 03:00 is shown once.
+        let helsinki = labels(chrono_tz::Europe::Helsinki, PeriodKind::Day, "2026-10-25");
+        assert_eq!(
+            helsinki,
+            [
+                "00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00"
+            ],
+        );
+        // Havana skips its midnight in March and goes back from 01:00 to 00:00 in November:
+        // each day of those weeks is labelled once.
+        for date in ["2026-03-08", "2026-11-01"] {
+            let week = labels(chrono_tz::America::Havana, PeriodKind::Week, date);
+            assert_eq!(week.len(), 7, "{date}: {week:?}");
+        }
     }
 
     #[test]
