@@ -59,6 +59,16 @@ pub fn last_collection(last_success: Option<DateTime<Utc>>, tz: Tz) -> String {
     last_success.map_or_else(|| "never".to_owned(), |time| local_time(time, tz))
 }
 
+/// `part` as a percentage of `whole` to a tenth, rounded down (at most 100): 9,996 of 10,000
+/// is `99.9%`, never a `100.0%` that hides what is missing.
+pub fn share_floored(part: u64, whole: u64) -> String {
+    let permille = (u128::from(part) * 1000)
+        .checked_div(u128::from(whole))
+        .unwrap_or(0)
+        .min(1000);
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
 /// A measured value with a sensible number of decimals.
 pub fn value(v: f64) -> String {
     // `-0` reads as zero.
@@ -147,6 +157,16 @@ pub fn cut_middle(text: &str, kept: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_is_rounded_down_so_a_shortfall_never_reads_as_all() {
+        assert_eq!(share_floored(9_996, 10_000), "99.9%");
+        assert_eq!(share_floored(10_000, 10_000), "100.0%");
+        assert_eq!(share_floored(123, 1_000), "12.3%");
+        assert_eq!(share_floored(39_000, 40_000), "97.5%");
+        assert_eq!(share_floored(0, 5), "0.0%");
+        assert_eq!(share_floored(6, 5), "100.0%");
+    }
 
     #[test]
     fn huge_and_tiny_values_are_written_in_scientific_notation() {

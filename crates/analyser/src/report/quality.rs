@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use releve::Source;
 
 use crate::completeness::{Completeness, ExpectedFrom};
-use crate::format::{counted, grouped, local_time};
+use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 use crate::report::Quarantined;
 
@@ -76,9 +76,9 @@ fn completeness_table(
             };
             let coverage = match c.coverage() {
                 _ if c.expected_from.unknown() => "–".to_owned(),
-                Some(ratio) => format!(
-                    "{:.1}% of {}",
-                    ratio * 100.0,
+                Some(_) => format!(
+                    "{} of {}",
+                    share_floored(c.landed_of_announced, c.announced),
                     grouped(i128::from(c.announced))
                 ),
                 None => "not announced".to_owned(),
