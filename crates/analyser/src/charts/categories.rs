@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, KeyedAxis, count_axis, desc_style, draw, fitted_title, font_px,
+    ChartError, ChartImage, KeyedAxis, count_axis, desc_style, draw, fitted, fitted_title, font_px,
     label_style, number_label, palette, title_style,
 };
 use crate::format::grouped;
@@ -23,11 +23,21 @@ pub fn category_bars(
     let rows = values.len().max(1);
     let right = values.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64 * 1.15;
     let labels = value_labels(values);
-    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
-    let label_width =
-        (font_px(7.5) * 0.62 * longest as f64 + font_px(8.0)).min(f64::from(size.0) * 0.4) as u32;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
+        // Room for the widest label as the font draws it (capitals and `W`s run wide), at most
+        // two fifths of the chart: a label wider than that is cut in its middle.
+        let room = f64::from(size.0) * 0.4 - font_px(8.0);
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|label| fitted(root, label, &label_style(), room))
+            .collect();
+        let widest = labels
+            .iter()
+            .filter_map(|label| root.estimate_text_size(label, &label_style()).ok())
+            .map(|(width, _)| f64::from(width))
+            .fold(0.0, f64::max);
+        let label_width = (widest + font_px(8.0)) as u32;
         let centres: Vec<f64> = (0..values.len()).map(|i| i as f64 + 0.5).collect();
         let y_range = KeyedAxis::new(0.0..rows as f64, centres);
         let mut chart = ChartBuilder::on(root)
@@ -121,6 +131,31 @@ fn shorten(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_labels_stay_inside_the_image() {
+        let values: Vec<(String, i64)> = vec![
+            ("W".repeat(40), 30),
+            (
+                "COMMERCE DE GROS (COMMERCE INTERENTREPRISES)".to_owned(),
+                20,
+            ),
+            ("actif".to_owned(), 10),
+        ];
+        let size = (crate::charts::px(174.0), crate::charts::px(60.0));
+        let image = category_bars(&values, "t", size).expect("chart");
+        let w = image.width as usize;
+        let leftmost = (0..image.height as usize)
+            .flat_map(|y| (0..w).map(move |x| (x, (y * w + x) * 3)))
+            .filter(|&(_, at)| image.rgb[at..at + 3].iter().any(|&c| c < 250))
+            .map(|(x, _)| x)
+            .min()
+            .expect("a chart");
+        assert!(
+            leftmost >= font_px(4.0) as usize,
+            "labels start inside the margin, not cut at the edge: column {leftmost}"
+        );
+    }
 
     #[test]
     fn labels_keep_values_apart() {
