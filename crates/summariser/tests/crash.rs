@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, eco2mix, quake, snapshot};
 use serde_json::json;
 
@@ -189,6 +190,58 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
             clean,
             "crash at {points:?} then rerun"
         );
+    }
+}
+
+/// MongoDB going away at a write (a crash, a network cut) fails the run and loses nothing: a
+/// file is deleted only once what it holds is acknowledged, so a rerun gives the clean run's
+/// state, whichever write the server never answered.
+#[tokio::test]
+async fn mongodb_going_away_at_any_write_then_a_rerun_gives_the_clean_run_state() {
+    let clean = clean_state().await;
+    let upstream = testkit::MongoServer::shared()
+        .uri()
+        .trim_start_matches("mongodb://")
+        .split(['/', '?'])
+        .next()
+        .expect("host:port")
+        .to_owned();
+    // Every write of the run in turn, until a run ends before the proxy cut.
+    let mut cut_at = 1;
+    loop {
+        let ws = Workspace::new("cut");
+        first_phase(&ws);
+        ws.summarise();
+        second_phase(&ws);
+        let proxy = CuttingProxy::start(&upstream, cut_at);
+        let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+        if !proxy.has_cut() {
+            assert!(cut_at > 10, "the run makes {} writes", proxy.writes());
+            break;
+        }
+        let errors = common::stderr(&output);
+        assert!(
+            !output.status.success(),
+            "a run whose server went away fails"
+        );
+        assert!(
+            errors
+                .lines()
+                .any(|line| line.starts_with("summariser: MongoDB ") && line.contains(" failed: ")),
+            "one line says which write failed: {errors}"
+        );
+        ws.summarise_with(&[]);
+        assert_eq!(
+            ws.remaining("usgs") + ws.remaining("eco2mix"),
+            0,
+            "after a cut at write {cut_at}"
+        );
+        assert_eq!(
+            state(&ws).await,
+            clean,
+            "MongoDB gone at write {cut_at}, then a rerun"
+        );
+        cut_at += 1;
     }
 }
 

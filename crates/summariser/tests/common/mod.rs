@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod cutting_proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
