@@ -34,7 +34,7 @@ pub enum Due {
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
 /// The longest pause an API's requested wait can impose.
-const LONGEST_PAUSE: TimeDelta = TimeDelta::days(1);
+pub const LONGEST_PAUSE: TimeDelta = TimeDelta::days(1);
 
 /// The slack allowed for an interval.
 fn tolerance(every: TimeDelta) -> TimeDelta {

@@ -583,8 +583,68 @@ async fn answers_that_are_not_the_expected_json_say_what_they_are() {
         let client = client_due_in(5_000, 60_000);
         let err = ask_feed(&client, &server)
             .await
-            .and_then(|answer| answer.json::<Vec<u8>>("the feed"))
+            .and_then(|answer| client.decode::<Vec<u8>>(&answer, "the feed"))
             .expect_err("not the expected JSON");
         assert!(err.to_string().contains(said), "{err}");
     }
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_limit_fails_at_once_without_being_held() {
+    let (server, calls) = faulty_feed(vec![]);
+    let client = client_due_in(5_000, 60_000).with_max_body(64);
+    let err = ask_feed(&client, &server)
+        .await
+        .expect_err("larger than 64 bytes");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("the feed: the answer is larger than 0 MiB")
+            && text.contains("narrow what the source asks for"),
+        "{text}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "not fetched again");
+}
+
+#[tokio::test]
+async fn a_quota_exhausted_at_the_last_attempt_pauses_the_source() {
+    // Three server errors use up all attempts but the last, which the quota refuses until
+    // tomorrow: the source pauses, rather than trying again at its next backoff.
+    let mut faults = vec![Fault(503, vec![], "{}", 0); 3];
+    faults.push(Fault(429, vec![("retry-after", "3600")], "{}", 0));
+    let (server, calls) = faulty_feed(faults);
+    let client = client_due_in(5_000, 60_000);
+    let err = ask_feed(&client, &server)
+        .await
+        .expect_err("the quota refuses");
+    assert!(
+        matches!(
+            err,
+            collector::http::FetchError::Paused { longer: false, .. }
+        ),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_wait_asked_for_beyond_a_day_pauses_a_day_and_says_so() {
+    let (server, _) = faulty_feed(vec![Fault(429, vec![("retry-after", "1e300")], "{}", 0)]);
+    let client = client_due_in(5_000, 60_000);
+    let err = ask_feed(&client, &server)
+        .await
+        .expect_err("the quota refuses");
+    let collector::http::FetchError::Paused { until, longer, .. } = &err else {
+        panic!("paused: {err}");
+    };
+    assert!(*longer, "{err}");
+    let in_a_day = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    assert!(
+        (in_a_day - *until).num_seconds().abs() < 60,
+        "a day from now: {until}"
+    );
+    assert!(
+        err.to_string()
+            .contains("the API asks to wait more than a day, so the source pauses a day"),
+        "{err}"
+    );
 }

@@ -45,12 +45,17 @@ pub enum FetchError {
     },
     /// The server asked to wait longer than worth waiting within a run (a quota that resets
     /// later); the source pauses until `until`.
-    #[error("{what}: {last}; the API asks to wait until {until}, so the source pauses until then")]
+    #[error(
+        "{what}: {last}; {}",
+        if *.longer { format!("the API asks to wait more than a day, so the source pauses a day, until {until}, and tries again") } else { format!("the API asks to wait until {until}, so the source pauses until then") }
+    )]
     Paused {
         /// The request, in words.
         what: String,
-        /// When the server says to try again.
+        /// When the source tries again: when the server says, at most a day from now.
         until: chrono::DateTime<chrono::Utc>,
+        /// Whether the server asked for longer than a day (or for a wait past any date).
+        longer: bool,
         /// The last failure.
         last: String,
     },
@@ -74,6 +79,16 @@ pub enum FetchError {
         /// Where it redirected: "to another host, cdn.example.org".
         why: String,
     },
+    /// The answer is larger than the collector reads ([`super::MAX_BODY_BYTES`]). Not retried.
+    #[error(
+        "{what}: the answer is larger than {mib} MiB, more than a run holds in memory or the summariser reads by default: narrow what the source asks for (`where`, `select` or `params`, a shorter `every` for an incremental source)"
+    )]
+    TooLarge {
+        /// The request, in words.
+        what: String,
+        /// The limit, in MiB.
+        mib: u64,
+    },
     /// The request could not even be built (a bad URL or header in the configuration).
     #[error("{what}: cannot build the request: {detail}")]
     Build {
@@ -95,21 +110,28 @@ impl FetchError {
             | FetchError::Paused { last, .. } => last,
             FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
             FetchError::Redirected { why, .. } => why,
+            FetchError::TooLarge { what, .. } => what,
         }
     }
 }
 
 /// The source pauses until the server's requested `wait` from now is over.
 pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
-    // To the second: the wait was read from whole seconds.
-    let until = wait
+    let now = chrono::Utc::now();
+    let longest = now + crate::schedule::LONGEST_PAUSE;
+    let asked = wait
         .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
-        .and_then(|wait| chrono::Utc::now().checked_add_signed(wait))
-        .and_then(|until| until.duration_round(chrono::TimeDelta::seconds(1)).ok())
-        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+        .and_then(|wait| now.checked_add_signed(wait))
+        .filter(|until| *until <= longest);
+    // To the second: the wait was read from whole seconds.
+    let until = asked
+        .unwrap_or(longest)
+        .duration_round(chrono::TimeDelta::seconds(1))
+        .unwrap_or(longest);
     FetchError::Paused {
         what: what.to_owned(),
         until,
+        longer: asked.is_none(),
         last: reason.text,
     }
 }

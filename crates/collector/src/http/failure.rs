@@ -58,29 +58,49 @@ impl Reason {
     }
 }
 
-pub(super) fn transport_reason(err: reqwest::Error) -> Reason {
+pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) -> Reason {
     let timed_out = err.is_timeout();
     let kind = if timed_out {
-        "timed out"
+        // The limit is the source's `timeout` (default the shorter of 30 s and `every`), or
+        // the time left before its next run for a retry.
+        format!(
+            "timed out after {} (the source's `timeout`, or the time left before its next run)",
+            seconds(limit)
+        )
     } else if err.is_connect() {
-        "connection failed"
+        "connection failed".to_owned()
     } else if err.is_decode() {
-        "the body could not be decoded (as its Content-Encoding says)"
+        "the body could not be decoded (as its Content-Encoding says)".to_owned()
     } else if err.is_body() {
-        "the body was cut off"
+        "the body was cut off".to_owned()
     } else {
-        "transport error"
+        "transport error".to_owned()
     };
-    let err = err.without_url();
-    let mut text = format!("{kind}: {err}");
-    let mut source = std::error::Error::source(&err);
+    let text = format!("{kind}: {}", with_causes(&err.without_url()));
+    Reason {
+        timed_out,
+        ..Reason::status(text)
+    }
+}
+
+/// An error and its causes, `: `-separated (reqwest's own text leaves them out).
+pub(super) fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
     while let Some(cause) = source {
         text.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Reason {
-        timed_out,
-        ..Reason::status(text)
+    text
+}
+
+/// `30 s`, `2.5 s`.
+fn seconds(limit: std::time::Duration) -> String {
+    let millis = limit.as_millis();
+    if millis.is_multiple_of(1000) {
+        format!("{} s", millis / 1000)
+    } else {
+        format!("{:.1} s", limit.as_secs_f64())
     }
 }
 

@@ -8,7 +8,7 @@
 //! let answer = ctx.client.send_json("records page 3", |http| {
 //!     http.get(&url).query(&[("limit", "100"), ("offset", "200")])
 //! }).await?;
-//! let page: Page = answer.json()?;
+//! let page: Page = ctx.client.decode(&answer, "records page 3")?;
 //! ```
 //!
 //! - `send` returns any answer with a 2xx/3xx status; `send_json` also insists the body is JSON
@@ -22,7 +22,8 @@
 //!   left: past it, the request fails as [`FetchError::OutOfTime`], or [`FetchError::Paused`]
 //!   when it is the server's requested wait that does not fit. First attempts are never cut:
 //!   a long collection making progress goes on (an export out of time is paged).
-//! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message.
+//! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message; a
+//!   body larger than [`MAX_BODY_BYTES`] fails at once as [`FetchError::TooLarge`].
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
@@ -50,6 +51,12 @@ pub use retry::RetryPolicy;
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
 pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 
+/// The largest body read, decompressed: more than the summariser reads by default
+/// (`--max-file-mb`), and a few times that in memory once parsed. A larger answer (an export
+/// of a whole dataset, a compressed bomb) fails the run instead of the process running out
+/// of memory at every run.
+pub const MAX_BODY_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// The byte-order mark a UTF-8 body may start with.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -64,20 +71,25 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-impl Answer {
-    /// Decodes the body as `T`; `what` names the request in the error.
-    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T, FetchError> {
-        serde_json::from_slice(&self.body).map_err(|err| FetchError::InvalidJson {
+impl SourceClient {
+    /// Decodes `answer`'s body as `T`; `what` names the request in the error, which quotes
+    /// the API's message with every secret scrubbed before it is shortened.
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        answer: &Answer,
+        what: &str,
+    ) -> Result<T, FetchError> {
+        serde_json::from_slice(&answer.body).map_err(|err| FetchError::InvalidJson {
             what: what.to_owned(),
-            detail: self.unexpected(&err),
+            detail: self.unexpected(answer, &err),
         })
     }
 
     /// Why the body is not what was expected, in the words most useful to the user: an empty
     /// body with its status (`204 No Content`), the API's own message when the body is a JSON
     /// error (a portal answering an error with status 200), else the parser's complaint.
-    fn unexpected(&self, err: &serde_json::Error) -> String {
-        match serde_json::from_slice::<serde_json::Value>(&self.body) {
+    fn unexpected(&self, answer: &Answer, err: &serde_json::Error) -> String {
+        match serde_json::from_slice::<serde_json::Value>(&answer.body) {
             Ok(serde_json::Value::Object(map))
                 if ["message", "error", "error_description", "reason"]
                     .iter()
@@ -85,11 +97,11 @@ impl Answer {
             {
                 format!(
                     "{err}; the answer says: {}{}",
-                    retry::api_message(&self.body),
-                    served_as(&self.headers)
+                    self.api_message(&answer.body),
+                    served_as(&answer.headers)
                 )
             }
-            _ => not_json(self.status, &self.headers, &self.body, err),
+            _ => not_json(answer.status, &answer.headers, &answer.body, err),
         }
     }
 }
@@ -137,6 +149,8 @@ pub struct SourceClient {
     /// When retries must have ended: the source's next run is due then.
     retry_deadline: Option<Instant>,
     limiter: RateLimiter,
+    /// The largest body read ([`MAX_BODY_BYTES`] but in tests).
+    max_body: u64,
     http_calls: AtomicU64,
     retries: AtomicU64,
     throttled: AtomicU64,
@@ -184,7 +198,7 @@ impl SourceClient {
             .build()
             .map_err(|err| FetchError::Build {
                 what: "HTTP client".to_owned(),
-                detail: err.without_url().to_string(),
+                detail: failure::with_causes(&err.without_url()),
             })?;
         Ok(SourceClient {
             http,
@@ -192,6 +206,7 @@ impl SourceClient {
             timeout,
             retry_deadline: None,
             limiter: RateLimiter::new(rate_limit),
+            max_body: MAX_BODY_BYTES,
             http_calls: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
@@ -207,6 +222,12 @@ impl SourceClient {
     /// until then. First attempts are not cut.
     pub fn with_retry_deadline(mut self, deadline: Instant) -> SourceClient {
         self.retry_deadline = Some(deadline);
+        self
+    }
+
+    /// This client, reading bodies of at most `bytes` (tests; runs read [`MAX_BODY_BYTES`]).
+    pub fn with_max_body(mut self, bytes: u64) -> SourceClient {
+        self.max_body = bytes;
         self
     }
 
@@ -290,12 +311,13 @@ impl SourceClient {
             }
             let server_wait =
                 asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
-            if attempt >= self.policy.max_attempts {
-                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
-            }
+            // A quota's long wait pauses the source, whether or not attempts are left.
             let Some(delay) = self.policy.delay(attempt, server_wait) else {
                 return Err(self.scrub_error(paused(what, server_wait, reason)));
             };
+            if attempt >= self.policy.max_attempts {
+                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
+            }
             if let Some(deadline) = self.retry_deadline {
                 let now = Instant::now();
                 if let Some(wait) = asked_wait
@@ -351,13 +373,14 @@ impl SourceClient {
             Some(limit) => build(&self.http).timeout(limit),
             None => build(&self.http),
         };
-        let response = request.send().await.map_err(|err| unsent(what, err))?;
+        let limit = cut.unwrap_or(self.timeout);
+        let response = request
+            .send()
+            .await
+            .map_err(|err| unsent(what, err, limit))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let mut body = response
-            .bytes()
-            .await
-            .map_err(|err| Attempt::retry(transport_reason(err), None))?;
+        let mut body = self.read_body(what, response, limit).await?;
         // Some portals start their JSON with a UTF-8 byte-order mark, which JSON parsers refuse.
         if body.starts_with(UTF8_BOM) {
             body = body.slice(UTF8_BOM.len()..);
@@ -371,6 +394,39 @@ impl SourceClient {
             },
             want_json,
         )
+    }
+
+    /// The whole body, decompressed, or why not: at most `max_body` bytes are read.
+    async fn read_body(
+        &self,
+        what: &str,
+        mut response: reqwest::Response,
+        limit: Duration,
+    ) -> Result<Bytes, Attempt> {
+        let too_large = || {
+            Attempt::Fatal(FetchError::TooLarge {
+                what: what.to_owned(),
+                mib: self.max_body / (1024 * 1024),
+            })
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_body)
+        {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|err| Attempt::retry(transport_reason(err, limit), None))?
+        {
+            if (body.len() + chunk.len()) as u64 > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     /// Whether `answer` answers the request, and if not, whether to try again.
@@ -421,12 +477,13 @@ impl SourceClient {
 }
 
 /// Why a request could not be sent or answered: a request that cannot be built or a refused
-/// redirect are final; anything else on the way (connection, timeout) is worth another try.
-fn unsent(what: &str, err: reqwest::Error) -> Attempt {
+/// redirect are final; anything else on the way (connection, timeout after `limit`) is worth
+/// another try.
+fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
     if err.is_builder() {
         Attempt::Fatal(FetchError::Build {
             what: what.to_owned(),
-            detail: err.without_url().to_string(),
+            detail: failure::with_causes(&err.without_url()),
         })
     } else if let Some(why) = redirect::refused(&err) {
         Attempt::Fatal(FetchError::Redirected {
@@ -434,6 +491,6 @@ fn unsent(what: &str, err: reqwest::Error) -> Attempt {
             why,
         })
     } else {
-        Attempt::retry(transport_reason(err), None)
+        Attempt::retry(transport_reason(err, limit), None)
     }
 }

@@ -54,7 +54,7 @@ pub(super) async fn collect(
             request
         })
         .await?;
-    let mut body: Value = answer.json("GET")?;
+    let mut body: Value = ctx.client.decode(&answer, "GET")?;
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = key.is_some() && scrub_strings(ctx, &mut body);

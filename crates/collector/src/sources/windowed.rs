@@ -83,7 +83,7 @@ impl WindowedApi for Portal<'_> {
                 http.get(page_url).query(&self.query).query(&paging)
             })
             .await?;
-        let page: PageAnswer = answer.json(&what)?;
+        let page: PageAnswer = self.ctx.client.decode(&answer, &what)?;
         Ok(Page {
             total: page.total_count,
             records: page.results,
@@ -106,7 +106,7 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        Ok(answer.json(bulk_name)?)
+        Ok(self.ctx.client.decode(&answer, bulk_name)?)
     }
 }
 
@@ -314,6 +314,7 @@ mod tests {
                 Some(BulkFailure::Quota) => Err(SourceError::Fetch(FetchError::Paused {
                     what: "exports/json".to_owned(),
                     until: chrono::Utc::now() + chrono::TimeDelta::hours(1),
+                    longer: false,
                     last: "HTTP 429".to_owned(),
                 })),
             }
