@@ -17,6 +17,9 @@ analyser="$target/release/analyser"
 [ -x "$analyser" ] || analyser="$target/debug/analyser"
 [ -x "$analyser" ] || { echo "build the analyser first: cargo build -p analyser" >&2; exit 1; }
 
+# Seconds from one `date +%s.%N` to another, to the millisecond (awk: bc is not on every machine).
+seconds() { awk -v from="$1" -v to="$2" 'BEGIN { printf "%.3f", to - from }'; }
+
 work=$(mktemp -d)
 "$root/scripts/mongo-local.sh" install
 uri=$("$root/scripts/mongo-local.sh" start "$work/db")
@@ -72,9 +75,9 @@ for attempt in 1 2 3; do
     # errors go to status.err, shown below.
     "$analyser" status --mongodb-uri "$uri" >"$work/status.txt" 2>"$work/status.err" || true
     t1=$(date +%s.%N)
-    echo "status run $attempt: $(echo "$t1 - $t0" | bc) s"
+    echo "status run $attempt: $(seconds "$t0" "$t1") s"
 done
-echo "fixtures: $sources sources, $((sources * runs)) runs, $((sources * 24)) hourly documents, $((sources * 120)) raw files; loaded in $(echo "$loaded - $start" | bc) s"
+echo "fixtures: $sources sources, $((sources * runs)) runs, $((sources * 24)) hourly documents, $((sources * 120)) raw files; loaded in $(seconds "$start" "$loaded") s"
 echo "binary: $analyser"
 head -5 "$work/status.txt"
 if [ -s "$work/status.err" ]; then

@@ -2,8 +2,9 @@
 """The summariser benchmark's comparison peer: a straightforward Python json + pymongo
 summariser doing the same job as `summariser` (same documents in `records`, `hourly`, `runs`),
 written the obvious way: json.load each file, keep the latest version per key in a dict,
-look existing records up with $in, insert_many the new, replace the changed, recompute the
-touched hours from `records`, then delete the files.
+look existing records up with $in, insert_many the new, replace the changed with bulk_write,
+recompute the touched hours from `records`, load the runs the same way (a $in on their starts,
+one insert_many of those not stored yet), then delete the files.
 
 usage: peer_summariser.py CONFIG RAW_DIR MONGODB_URI DATABASE [--parse-only]
 """
@@ -117,6 +118,39 @@ def hour_of(t):
     return t.replace(minute=0, second=0, microsecond=0)
 
 
+def run_identity(run):
+    """A run's identity in `runs`, as the summariser's: its start to the millisecond (what BSON
+    keeps) and its file."""
+    started = run["started"]
+    if started is not None:
+        started = started.replace(microsecond=started.microsecond // 1000 * 1000)
+    return started, run.get("file")
+
+
+def load_runs(db, source, metrics):
+    """Inserts the metrics files' runs not in `runs` yet (same start and file), as the summariser
+    does: existing runs looked up with $in, then one unordered insert_many."""
+    runs = []
+    for path in metrics:
+        with open(path) as f:
+            run = json.load(f)
+        run["started"] = timestamp(run["started"])
+        run["finished"] = timestamp(run["finished"])
+        runs.append(run)
+    stored = set()
+    for i in range(0, len(runs), 1000):
+        starts = [run["started"] for run in runs[i:i + 1000]]
+        for doc in db.runs.find({"source": source["name"], "started": {"$in": starts}}, {"_id": 0, "started": 1, "file": 1}):
+            stored.add(run_identity(doc))
+    new = []
+    for run in runs:
+        if run_identity(run) not in stored:
+            stored.add(run_identity(run))
+            new.append(run)
+    for i in range(0, len(new), 1000):
+        db.runs.insert_many(new[i:i + 1000], ordered=False)
+
+
 def main():
     config_path, raw, uri, database = sys.argv[1:5]
     parse_only = "--parse-only" in sys.argv
@@ -167,19 +201,21 @@ def main():
         for i in range(0, len(keys), 1000):
             for doc in db.records.find({"source": source["name"], "key": {"$in": keys[i:i + 1000]}}):
                 existing[doc["key"]] = doc
-        inserts, touched = [], set()
+        inserts, replaces, touched = [], [], set()
         for key, doc in latest.items():
             old = existing.get(key)
             if old is None:
                 inserts.append(doc)
             elif (old["landed_at"], old["file"]) <= (doc["landed_at"], doc["file"]) and (old["data"] != doc["data"] or old["time"] != doc["time"]):
-                db.records.replace_one({"source": source["name"], "key": key}, doc)
+                replaces.append(pymongo.ReplaceOne({"source": source["name"], "key": key}, doc))
                 touched.add(old["hour"])
             else:
                 continue
             touched.add(doc["hour"])
         for i in range(0, len(inserts), 1000):
             db.records.insert_many(inserts[i:i + 1000], ordered=False)
+        for i in range(0, len(replaces), 1000):
+            db.records.bulk_write(replaces[i:i + 1000], ordered=False)
         by_hour = {}
         touched = sorted(touched)
         for doc in db.records.find({"source": source["name"], "hour": {"$in": touched}}):
@@ -189,13 +225,7 @@ def main():
         summaries = [summarise_hour(source, h, docs) for h, docs in by_hour.items()]
         if summaries:
             db.hourly.insert_many(summaries)
-        for path in metrics:
-            with open(path) as f:
-                run = json.load(f)
-            run["started"] = timestamp(run["started"])
-            run["finished"] = timestamp(run["finished"])
-            if not db.runs.find_one({"source": run["source"], "started": run["started"], "file": run["file"]}):
-                db.runs.insert_one(run)
+        load_runs(db, source, metrics)
         for path in files + metrics:
             os.remove(path)
         seconds = time.perf_counter() - started
