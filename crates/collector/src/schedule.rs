@@ -129,7 +129,7 @@ mod tests {
     /// A source that collects by day (France Travail).
     fn per_day_source() -> Source {
         configured(
-            "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://x/search\"\ntoken_url = \"http://x/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+            "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://x/search\"\ntoken_url = \"https://x/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
         )
     }
 

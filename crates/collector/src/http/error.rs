@@ -70,9 +70,7 @@ pub enum FetchError {
     /// The API redirected somewhere not followed (another host or port, back to `http`, or
     /// too many times): a key sent in a header or a client secret in a body would go with the
     /// request. Not retried.
-    #[error(
-        "{what}: the API redirected {why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
-    )]
+    #[error("{what}: the API redirected {why}")]
     Redirected {
         /// The request, in words.
         what: String,

@@ -32,8 +32,24 @@ pub(super) fn within_api() -> Policy {
 }
 
 /// Why the redirect from `last` to `next` is not followed, for a request that started at
-/// `first` and has made `hops` requests so far.
+/// `first` and has made `hops` requests so far, with what to do.
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
+    if hops > MOST_REDIRECTS {
+        let host = next.host_str().unwrap_or("an unnamed host");
+        return Some(format!(
+            "more than {MOST_REDIRECTS} times, last on {host}: a redirect loop on the API's side; not followed further"
+        ));
+    }
+    elsewhere(first, last, next).map(|why| {
+        format!(
+            "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
+        )
+    })
+}
+
+/// Where a redirect leads that is not followed: off the API's host and port, or back to
+/// `http`.
+fn elsewhere(first: &Url, last: &Url, next: &Url) -> Option<String> {
     let host = next.host_str().unwrap_or("an unnamed host");
     if !matches!(next.scheme(), "http" | "https") {
         return Some(format!(
@@ -58,9 +74,6 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
             .port_or_known_default()
             .map_or_else(String::new, |port| format!(":{port}"));
         return Some(format!("to another port, {host}{port}"));
-    }
-    if hops > MOST_REDIRECTS {
-        return Some(format!("more than {MOST_REDIRECTS} times, last on {host}"));
     }
     None
 }
@@ -92,7 +105,7 @@ mod tests {
     fn redirects_stay_with_the_api() {
         let api = url("http://api.example.org/feed");
         let secure = url("https://api.example.org/feed");
-        let follow = |first: &Url, last: &Url, next: &str| refusal(first, last, &url(next), 1);
+        let follow = |first: &Url, last: &Url, next: &str| elsewhere(first, last, &url(next));
         assert_eq!(follow(&api, &api, "http://api.example.org/v2/feed"), None);
         assert_eq!(follow(&api, &api, "https://api.example.org/feed"), None);
         assert_eq!(
@@ -116,9 +129,18 @@ mod tests {
             Some("from https to http, on api.example.org"),
             "a later hop back to http"
         );
+        assert_eq!(refusal(&api, &api, &api, MOST_REDIRECTS), None);
         assert_eq!(
             refusal(&api, &api, &api, MOST_REDIRECTS + 1).as_deref(),
-            Some("more than 10 times, last on api.example.org")
+            Some(
+                "more than 10 times, last on api.example.org: a redirect loop on the API's side; not followed further"
+            ),
+            "a loop is not told to move the address"
+        );
+        let moved = refusal(&api, &api, &url("http://cdn.example.org/feed"), 1);
+        assert!(
+            moved.is_some_and(|why| why.ends_with("put its new address in `url`")),
+            "another host is"
         );
     }
 }

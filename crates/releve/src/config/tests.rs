@@ -992,3 +992,41 @@ fn a_key_parameter_without_the_variable_holding_the_key_is_refused() {
         "sources.toml:15: source `usgs-earthquakes`: key `key_param` names where the key goes, and needs `key_env`, the environment variable holding it"
     );
 }
+
+#[test]
+fn a_secret_is_never_sent_over_plain_http_beyond_the_machine() {
+    let keyed = |url: &str| {
+        format!(
+            "[[source]]\nname = \"k\"\nkind = \"http_json\"\nurl = \"{url}\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\nkey_env = \"API_KEY\"\n"
+        )
+    };
+    let message = error(&keyed("http://api.example.org/v1"));
+    assert!(
+        message.contains("key `url`: the API key would cross the network unencrypted over http://"),
+        "{message}"
+    );
+    for fine in [
+        "https://api.example.org/v1",
+        "http://127.0.0.1:8080/v1",
+        "http://localhost/v1",
+        "http://[::1]:9/v1",
+    ] {
+        parse(&keyed(fine)).unwrap_or_else(|err| panic!("{fine}: {err}"));
+    }
+    let open = keyed("http://api.example.org/v1").replace("key_env = \"API_KEY\"\n", "");
+    parse(&open).expect("no key, nothing to hide");
+
+    let france_travail = |url: &str, token_url: &str| {
+        format!(
+            "[[source]]\nname = \"ft\"\nkind = \"france_travail\"\nurl = \"{url}\"\ntoken_url = \"{token_url}\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n"
+        )
+    };
+    let message = error(&france_travail(
+        "https://api.francetravail.io/partenaire/offresdemploi/v2",
+        "http://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire",
+    ));
+    assert!(
+        message.contains("key `token_url`: the client secret would cross the network unencrypted"),
+        "{message}"
+    );
+}

@@ -199,6 +199,9 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
             check_answers_in_utc(&source.url, &http.params)?;
+            if http.key_env.is_some() {
+                check_encrypted("url", &source.url, "the API key")?;
+            }
             for (name, value) in &http.headers {
                 check_header("headers", name)?;
                 // The value is not repeated: it may be a credential.
@@ -246,6 +249,8 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
         SourceKind::OdsV1(v1) => check_ods_v1(source, v1)?,
         SourceKind::FranceTravail(france_travail) => {
             check_url("token_url", &france_travail.token_url)?;
+            check_encrypted("url", &source.url, "the access token")?;
+            check_encrypted("token_url", &france_travail.token_url, "the client secret")?;
             // Its schedule is the day (due while yesterday has not landed); `every` tells the
             // report and `status` how often it should land, and bounds a run's retries.
             if source.every.as_chrono() != chrono::TimeDelta::days(1) {
@@ -362,6 +367,30 @@ fn check_portal_base(source: &Source) -> Result<(), BadValue> {
 
 /// An API address: `http://` or `https://` and a host. The address is not repeated in the
 /// message: it may carry credentials.
+/// Refuses a plain `http://` address for a request carrying `secret`, which would cross the
+/// network readable by anyone on the way; loopback addresses (a local proxy, the tests'
+/// doubles) never leave the machine.
+fn check_encrypted(key: &'static str, url: &str, secret: &str) -> Result<(), BadValue> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(());
+    };
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if parsed.scheme() == "http" && !loopback {
+        return Err(bad(
+            key,
+            format!(
+                "key `{key}`: {secret} would cross the network unencrypted over http://: write the https:// address"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     if url.trim().is_empty() {
         return Err(bad(key, format!("key `{key}` must not be empty")));
