@@ -172,7 +172,7 @@ fn read_raw_folder(
         Ok(counts) => Quarantined::Counted(counts),
         Err(err) => {
             raw_problems.push(unreadable(
-                &raw_dir.join(releve::rawfile::QUARANTINE_DIR),
+                &releve::rawfile::quarantine_dir(raw_dir),
                 &err,
                 "quarantined files are not counted",
             ));

@@ -10,9 +10,6 @@ use releve::{RawFileName, RawFileRole};
 
 use crate::period::ReportPeriod;
 
-/// The summariser's quarantine folder under the raw folder.
-const FOLDER: &str = releve::rawfile::QUARANTINE_DIR;
-
 /// Quarantined data files landed in the period, by source; no folder means none.
 pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<String, u64>> {
     let (start, end) = (period.start(), period.end());
@@ -27,7 +24,7 @@ pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<Strin
 
 /// Every landed file (data or metrics, of any source) in the quarantine; no folder means none.
 pub fn list(raw_dir: &Path) -> io::Result<Vec<RawFileName>> {
-    let entries = match std::fs::read_dir(raw_dir.join(FOLDER)) {
+    let entries = match std::fs::read_dir(releve::rawfile::quarantine_dir(raw_dir)) {
         Ok(entries) => entries,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => return Err(err),
@@ -49,7 +46,7 @@ mod tests {
     #[test]
     fn counts_the_period_s_quarantined_data_files_per_source() {
         let raw = tempfile::tempdir().expect("temp dir");
-        let dir = raw.path().join(FOLDER);
+        let dir = releve::rawfile::quarantine_dir(raw.path());
         std::fs::create_dir_all(&dir).expect("quarantine folder");
         for name in [
             "usgs_2026-11-21T10-00-00Z.json",

@@ -196,7 +196,7 @@ fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) 
 
 /// The source's lock, or the verdict when another run holds it or it cannot be taken.
 fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
-    let lock_path = raw_dir.join(&source.name).join(".lock");
+    let lock_path = rawfile::source_lock(raw_dir, &source.name);
     match RunLock::try_acquire(&lock_path) {
         Ok(Some(lock)) => Ok(lock),
         Ok(None) => {

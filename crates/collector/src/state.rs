@@ -77,7 +77,7 @@ fn is_zero(count: &u32) -> bool {
 
 /// The state file of `source` under `raw_dir`.
 pub(crate) fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
-    raw_dir.join(source).join(".state.json")
+    rawfile::state_file(raw_dir, source)
 }
 
 impl SourceState {

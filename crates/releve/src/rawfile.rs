@@ -16,6 +16,26 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 /// a `<file>.reason` beside it. Not a valid source name, so never taken for a source's folder.
 pub const QUARANTINE_DIR: &str = "_quarantine";
 
+/// `raw/_quarantine/`: see [`QUARANTINE_DIR`].
+pub fn quarantine_dir(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(QUARANTINE_DIR)
+}
+
+/// `raw/<source>/.lock`: held by the collector run collecting the source.
+pub fn source_lock(raw_dir: &Path, source: &str) -> PathBuf {
+    raw_dir.join(source).join(".lock")
+}
+
+/// `raw/<source>/.state.json`: the collector's schedule and cursor for the source.
+pub fn state_file(raw_dir: &Path, source: &str) -> PathBuf {
+    raw_dir.join(source).join(".state.json")
+}
+
+/// `raw/.summariser.lock`: held by the summariser run reading the raw folder.
+pub fn summariser_lock(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".summariser.lock")
+}
+
 const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
 const DATA_SUFFIX: &str = ".json";
 const METRICS_SUFFIX: &str = ".metrics.json";

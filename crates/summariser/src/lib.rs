@@ -185,7 +185,7 @@ pub enum SummariseError {
 
 /// The lock that keeps two summariser runs apart.
 pub fn lock_path(raw_dir: &Path) -> PathBuf {
-    raw_dir.join(".summariser.lock")
+    releve::rawfile::summariser_lock(raw_dir)
 }
 
 /// Summarises every landed file of every configured source.

@@ -14,7 +14,7 @@ use releve::rawfile::{LandingOrder, RawFileRole};
 
 /// The quarantine folder under a raw folder (`_` keeps it apart from source names).
 pub fn folder(raw_dir: &Path) -> PathBuf {
-    raw_dir.join(releve::rawfile::QUARANTINE_DIR)
+    releve::rawfile::quarantine_dir(raw_dir)
 }
 
 /// Moves `file` into quarantine with `reason`; returns its new path. A name already taken in

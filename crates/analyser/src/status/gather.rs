@@ -190,7 +190,7 @@ fn quarantined_per_source(raw_dir: &Path) -> (BTreeMap<String, usize>, Option<St
     let files = match quarantine::list(raw_dir) {
         Ok(files) => files,
         Err(err) => {
-            let folder = raw_dir.join(rawfile::QUARANTINE_DIR);
+            let folder = rawfile::quarantine_dir(raw_dir);
             let why = format!(
                 "cannot read the quarantine {}: {err}; quarantined files are not counted",
                 folder.display()
