@@ -1,7 +1,7 @@
 //! One source's landed files, oldest first, in batches: read and merge the files, write what
 //! changed, recompute the touched hours, load the run metrics, and only then delete the files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -54,6 +54,7 @@ pub async fn summarise_source(
         waiting: quarantine::waiting(raw_dir, &source.name),
         newest: progress::newest(db, &source.name).await?,
         leftover: database::pending_hours(db, &source.name).await?,
+        read_back: BTreeSet::new(),
         max_file_bytes: limits.max_file_bytes,
     };
     let mut batch = Batch::default();
@@ -105,6 +106,10 @@ pub async fn summarise_source(
     }
     if !batch.is_empty() || !run.leftover.is_empty() {
         flush(db, raw_dir, source, batch, &mut run, report).await?;
+    }
+    if !run.read_back.is_empty() {
+        report.hours_written +=
+            database::recompute_hours(db, source, &run.read_back, BTreeMap::new()).await?;
     }
     Ok(())
 }
@@ -189,6 +194,11 @@ struct SourceRun {
     newest: Option<LandingOrder>,
     /// Hours a crashed run left pending, recomputed with the next batch.
     leftover: BTreeSet<DateTime<Utc>>,
+    /// Hours to recompute from `records` once the source's batches are written: an hour
+    /// whose records are not all in a batch is read back once per run, not once per batch
+    /// touching it (ten files of one day's offers would read the day back ten times). They
+    /// stay noted as pending until then, so a run that dies first leaves them to the next.
+    read_back: BTreeSet<DateTime<Utc>>,
     /// The largest file read (see [`Limits::max_file_bytes`]).
     max_file_bytes: u64,
 }
@@ -280,9 +290,18 @@ async fn flush(
     if !unstorable.is_empty() {
         plan.read_every_hour();
     }
-    if !hours.is_empty() {
+    let touched = hours.len();
+    // Hours whose records are all in hand are summarised now; the others once, at the end.
+    let (in_hand, to_read): (BTreeSet<_>, BTreeSet<_>) = hours
+        .into_iter()
+        .partition(|hour| plan.in_hand.contains_key(hour));
+    for hour in &in_hand {
+        run.read_back.remove(hour);
+    }
+    run.read_back.extend(to_read);
+    if !in_hand.is_empty() {
         report.hours_written +=
-            database::recompute_hours(db, source, &hours, std::mem::take(&mut plan.in_hand))
+            database::recompute_hours(db, source, &in_hand, std::mem::take(&mut plan.in_hand))
                 .await?;
     }
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
@@ -308,6 +327,6 @@ async fn flush(
         .map(|(_, name)| name)
         .chain(loaded);
     delete_done(raw_dir, done, report);
-    debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = hours.len(), "Summarised a batch.");
+    debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = touched, "Summarised a batch.");
     Ok(())
 }
