@@ -606,6 +606,26 @@ async fn an_answer_larger_than_the_limit_fails_at_once_without_being_held() {
 }
 
 #[tokio::test]
+async fn an_answer_streamed_past_the_limit_without_a_length_fails_too() {
+    // Chunked, as a compressed or streamed body comes: no length to refuse it by in advance.
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            let chunks = (0..3).map(|_| Ok::<_, std::io::Error>(vec![b' '; 40]));
+            axum::body::Body::from_stream(futures_util::stream::iter(chunks))
+        }),
+    ));
+    let client = client_due_in(5_000, 60_000).with_max_body(64);
+    let err = ask_feed(&client, &server)
+        .await
+        .expect_err("larger than 64 bytes");
+    assert!(
+        matches!(err, collector::http::FetchError::TooLarge { .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn a_quota_exhausted_at_the_last_attempt_pauses_the_source() {
     // Three server errors use up all attempts but the last, which the quota refuses until
     // tomorrow: the source pauses, rather than trying again at its next backoff.

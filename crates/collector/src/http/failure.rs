@@ -60,7 +60,12 @@ impl Reason {
 
 pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) -> Reason {
     let timed_out = err.is_timeout();
-    let kind = if timed_out {
+    let kind = if timed_out && err.is_connect() {
+        format!(
+            "connection timed out after {} (the source's `timeout`, at most 10 s to connect)",
+            seconds(limit.min(std::time::Duration::from_secs(10)))
+        )
+    } else if timed_out {
         // The limit is the source's `timeout` (default the shorter of 30 s and `every`), or
         // the time left before its next run for a retry.
         format!(

@@ -79,9 +79,11 @@ impl SourceClient {
         answer: &Answer,
         what: &str,
     ) -> Result<T, FetchError> {
-        serde_json::from_slice(&answer.body).map_err(|err| FetchError::InvalidJson {
-            what: what.to_owned(),
-            detail: self.unexpected(answer, &err),
+        serde_json::from_slice(&answer.body).map_err(|err| {
+            self.scrub_error(FetchError::InvalidJson {
+                what: what.to_owned(),
+                detail: self.unexpected(answer, &err),
+            })
         })
     }
 

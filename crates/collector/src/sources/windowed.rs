@@ -175,7 +175,9 @@ pub(super) async fn collect(
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
-        SourceError::Fetch(FetchError::Paused { .. } | FetchError::Redirected { .. })
+        SourceError::Fetch(
+            FetchError::Paused { .. } | FetchError::Redirected { .. } | FetchError::TooLarge { .. }
+        )
     )
 }
 
