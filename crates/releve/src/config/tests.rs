@@ -300,6 +300,9 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
         message.contains("key `url`: timezone = `Europe/Paris` asks the API for local times"),
         "{message}"
     );
+    // Both are sent: a UTC one in `params` does not hide the address's.
+    let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
+    assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
 }
 
 #[test]

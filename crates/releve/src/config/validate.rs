@@ -173,19 +173,20 @@ fn check_answers_in_utc(url: &str, params: &BTreeMap<String, String>) -> Result<
             .find(|(name, _)| name == "timezone")
             .map(|(_, zone)| zone.into_owned())
     });
-    let asked = params
+    let mut asked = params
         .get("timezone")
         .map(|zone| ("params", zone.clone()))
-        .or(in_url.map(|zone| ("url", zone)));
-    let Some((key, zone)) = asked else {
+        .into_iter()
+        .chain(in_url.map(|zone| ("url", zone)));
+    let utc = |zone: &str| {
+        ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
+            .iter()
+            .any(|utc| zone.eq_ignore_ascii_case(utc))
+    };
+    // Both are checked: both are sent.
+    let Some((key, zone)) = asked.find(|(_, zone)| !utc(zone)) else {
         return Ok(());
     };
-    if ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
-        .iter()
-        .any(|utc| zone.eq_ignore_ascii_case(utc))
-    {
-        return Ok(());
-    }
     Err(bad(
         key,
         format!(
@@ -365,8 +366,6 @@ fn check_portal_base(source: &Source) -> Result<(), BadValue> {
     Ok(())
 }
 
-/// An API address: `http://` or `https://` and a host. The address is not repeated in the
-/// message: it may carry credentials.
 /// Refuses a plain `http://` address for a request carrying `secret`, which would cross the
 /// network readable by anyone on the way; loopback addresses (a local proxy, the tests'
 /// doubles) never leave the machine.
@@ -391,6 +390,8 @@ fn check_encrypted(key: &'static str, url: &str, secret: &str) -> Result<(), Bad
     Ok(())
 }
 
+/// An API address: `http://` or `https://` and a host. The address is not repeated in the
+/// message: it may carry credentials.
 fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     if url.trim().is_empty() {
         return Err(bad(key, format!("key `{key}` must not be empty")));
