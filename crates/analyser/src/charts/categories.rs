@@ -22,16 +22,12 @@ pub fn category_bars(
 ) -> Result<ChartImage, ChartError> {
     let rows = values.len().max(1);
     let right = values.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64 * 1.15;
-    let labels = value_labels(values);
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
         // Room for the widest label as the font draws it (capitals and `W`s run wide), at most
         // two fifths of the chart: a label wider than that is cut in its middle.
         let room = f64::from(size.0) * 0.4 - font_px(8.0);
-        let labels: Vec<String> = labels
-            .iter()
-            .map(|label| fitted(root, label, &label_style(), room))
-            .collect();
+        let labels = fitted_labels(values, |label| fitted(root, &label, &label_style(), room));
         let widest = labels
             .iter()
             .filter_map(|label| root.estimate_text_size(label, &label_style()).ok())
@@ -82,14 +78,20 @@ pub fn category_bars(
     })
 }
 
-/// The bars' labels: each value as it reads, cut in its middle past [`LABEL_CHARS`], and told
-/// apart when cutting made two alike.
+/// [`fitted_labels`] with room for any width.
+#[cfg(test)]
 fn value_labels(values: &[(String, i64)]) -> Vec<String> {
+    fitted_labels(values, |label| label)
+}
+
+/// The bars' labels: each value as it reads, cut in its middle past [`LABEL_CHARS`] and by
+/// `fit` (to the room the chart has), then told apart when cutting made two alike.
+fn fitted_labels(values: &[(String, i64)], fit: impl Fn(String) -> String) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     values
         .iter()
         .map(|(value, _)| {
-            let label = shorten(value);
+            let label = fit(shorten(value));
             let count = seen.entry(label.clone()).or_default();
             *count += 1;
             if *count == 1 {

@@ -299,9 +299,15 @@ fn draw_key(
     if points.iter().any(|p| p.value.is_none()) {
         scale_room += font_px(6.0) as i32 + mark_room(1) + width("no value") + gap;
     }
+    let prefix = "Colour and size: ";
     let room = area.dim_in_pixel().0 as i32 - left - scale_room - gap - font_px(6.0) as i32;
-    let label = format!("Colour and size: {}", key.field);
-    write(&mut x, &fitted(area, &label, &text, f64::from(room.max(0))))?;
+    let field = fitted(
+        area,
+        key.field,
+        &text,
+        f64::from((room - width(prefix)).max(0)),
+    );
+    write(&mut x, &format!("{prefix}{field}"))?;
     if range.high > range.low {
         write(&mut x, &value(range.low))?;
         let steps: Vec<Option<f64>> = (0..7)
