@@ -199,6 +199,7 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
 #[tokio::test]
 async fn mongodb_going_away_at_any_write_then_a_rerun_gives_the_clean_run_state() {
     let clean = clean_state().await;
+    // The server's host:port (the proxy needs one without authentication).
     let upstream = testkit::MongoServer::shared()
         .uri()
         .trim_start_matches("mongodb://")
@@ -216,7 +217,9 @@ async fn mongodb_going_away_at_any_write_then_a_rerun_gives_the_clean_run_state(
         let proxy = CuttingProxy::start(&upstream, cut_at);
         let output = ws.command(&proxy.uri()).output().expect("summariser runs");
         if !proxy.has_cut() {
+            // Past the run's last write: it went through as a clean run does.
             assert!(cut_at > 10, "the run makes {} writes", proxy.writes());
+            assert_eq!(state(&ws).await, clean, "the run through the proxy");
             break;
         }
         let errors = common::stderr(&output);

@@ -1,9 +1,10 @@
 //! A loopback proxy in front of the test MongoDB that goes away at a chosen write: it forwards
 //! the wire protocol as it is, counts the write commands (`insert`, `update`, `delete`,
-//! `findAndModify`), and on the n-th one closes every connection without forwarding it and
-//! refuses new ones, as a server that crashes or a network that fails mid-run.
+//! `findAndModify`), and on the n-th one closes its connection without forwarding it, closes
+//! every other at its next message and refuses new ones, as a server that crashes or a
+//! network that fails mid-run. It needs a server without authentication (the tests').
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -18,19 +19,26 @@ pub struct CuttingProxy {
     address: SocketAddr,
     cut: Arc<AtomicBool>,
     writes: Arc<AtomicUsize>,
+    stopped: Arc<AtomicBool>,
 }
 
 impl CuttingProxy {
     /// Starts a proxy to `upstream` (`host:port`) on its own runtime thread; it goes away at
     /// the `cut_at`-th write command (1 for the first).
     pub fn start(upstream: &str, cut_at: usize) -> CuttingProxy {
-        let upstream: SocketAddr = upstream.parse().expect("upstream address");
+        let upstream: SocketAddr = upstream
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addresses| addresses.next())
+            .expect("the upstream's host:port");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
         listener.set_nonblocking(true).expect("non-blocking");
         let address = listener.local_addr().expect("proxy address");
         let cut = Arc::new(AtomicBool::new(false));
         let writes = Arc::new(AtomicUsize::new(0));
+        let stopped = Arc::new(AtomicBool::new(false));
         let state = (cut.clone(), writes.clone());
+        let stop = stopped.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -42,6 +50,9 @@ impl CuttingProxy {
                     let Ok((client, _)) = listener.accept().await else {
                         return;
                     };
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
                     if state.0.load(Ordering::SeqCst) {
                         drop(client);
                         continue;
@@ -57,6 +68,7 @@ impl CuttingProxy {
             address,
             cut,
             writes,
+            stopped,
         }
     }
 
@@ -73,6 +85,14 @@ impl CuttingProxy {
     /// Whether the proxy went away.
     pub fn has_cut(&self) -> bool {
         self.cut.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for CuttingProxy {
+    /// Stops accepting: the accept loop wakes to one last connection and ends with its thread.
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.address);
     }
 }
 
@@ -99,7 +119,9 @@ async fn relay(
         let length = i32::from_le_bytes([header[0], header[1], header[2], header[3]]);
         let opcode = i32::from_le_bytes([header[12], header[13], header[14], header[15]]);
         let mut body = vec![0u8; usize::try_from(length).unwrap_or(16).saturating_sub(16)];
-        client_read.read_exact(&mut body).await?;
+        if client_read.read_exact(&mut body).await.is_err() {
+            break;
+        }
         if opcode == OP_MSG
             && is_write(&body)
             && writes.fetch_add(1, Ordering::SeqCst) + 1 >= cut_at
@@ -107,8 +129,11 @@ async fn relay(
             cut.store(true, Ordering::SeqCst);
             break;
         }
-        server_write.write_all(&header).await?;
-        server_write.write_all(&body).await?;
+        if server_write.write_all(&header).await.is_err()
+            || server_write.write_all(&body).await.is_err()
+        {
+            break;
+        }
     }
     // Both ways closed: the client sees its connection reset mid-command.
     answers.abort();
