@@ -1,0 +1,209 @@
+//! The documents users query (`hourly`, `records`, `runs`) and the dates they hold.
+
+use super::*;
+
+/// A chrono time as a BSON date.
+pub fn bson_date(time: DateTime<Utc>) -> bson::DateTime {
+    bson::DateTime::from_millis(time.timestamp_millis())
+}
+
+/// The start of the UTC hour holding `time`: the `hour` of a record and of its summary.
+/// Whole seconds, so it holds for every year a record's time can have (chrono's
+/// `duration_trunc` works in nanoseconds and gives up outside 1677–2262).
+pub fn hour_of(time: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = time.timestamp();
+    DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or(time)
+}
+
+/// A BSON date as a chrono time.
+pub fn chrono_date(time: bson::DateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(time.timestamp_millis()).unwrap_or_default()
+}
+
+/// One document of `hourly`: what a source's records of one UTC hour look like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HourlySummary {
+    /// Source name.
+    pub source: String,
+    /// Start of the UTC hour.
+    pub hour: bson::DateTime,
+    /// Distinct records (by the source's `key`) whose time falls in the hour.
+    pub count: i64,
+    /// One entry per configured numeric field.
+    #[serde(default)]
+    pub numeric: Vec<NumericSummary>,
+    /// One entry per configured category field.
+    #[serde(default)]
+    pub categories: Vec<CategoryCounts>,
+    /// Bounding box of the positioned records, for positioned sources.
+    #[serde(default)]
+    pub bbox: Option<BoundingBox>,
+    /// When the summary was last computed.
+    pub updated_at: bson::DateTime,
+}
+
+/// Statistics of one numeric field over one hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericSummary {
+    /// The field path from `sources.toml`.
+    pub field: String,
+    /// Records holding a number in this field.
+    pub count: i64,
+    /// Records without a number (missing, null, `"ND"`).
+    pub nulls: i64,
+    /// Records whose number lies outside the source's `plausible` range; they are left out of
+    /// `count` and the statistics (absent before 2026-11-30, read as 0).
+    #[serde(default)]
+    pub implausible: i64,
+    /// Smallest value.
+    pub min: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+    /// Arithmetic mean.
+    pub mean: Option<f64>,
+    /// Sum of values.
+    pub sum: f64,
+}
+
+/// Value counts of one category field over one hour: the 20 most frequent, the rest in `other`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryCounts {
+    /// The field path from `sources.toml`.
+    pub field: String,
+    /// Most frequent values first.
+    pub values: Vec<ValueCount>,
+    /// Records whose value is not among `values`.
+    pub other: i64,
+    /// Records without a value.
+    pub nulls: i64,
+}
+
+/// How many records hold one category value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueCount {
+    /// The value.
+    pub value: String,
+    /// Records holding it.
+    pub count: i64,
+}
+
+/// The smallest box holding every positioned record of the hour, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BoundingBox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+impl BoundingBox {
+    /// The box of one point.
+    pub fn around(lon: f64, lat: f64) -> BoundingBox {
+        BoundingBox {
+            min_lon: lon,
+            min_lat: lat,
+            max_lon: lon,
+            max_lat: lat,
+        }
+    }
+
+    /// The smallest box holding both.
+    pub fn union(self, other: BoundingBox) -> BoundingBox {
+        BoundingBox {
+            min_lon: self.min_lon.min(other.min_lon),
+            min_lat: self.min_lat.min(other.min_lat),
+            max_lon: self.max_lon.max(other.max_lon),
+            max_lat: self.max_lat.max(other.max_lat),
+        }
+    }
+
+    /// The smallest box holding all of `boxes`; `None` when there is none.
+    pub fn enclosing(boxes: impl IntoIterator<Item = BoundingBox>) -> Option<BoundingBox> {
+        boxes.into_iter().reduce(BoundingBox::union)
+    }
+}
+
+/// One document of `records`: the latest version of a de-duplicated record. The summariser
+/// writes it field by field (through serde, bson would read a `data` object shaped like
+/// extended JSON, `{"$date": …}`, as a typed value) and its tests read what it wrote back into
+/// this type, so the two cannot drift apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// Source name.
+    pub source: String,
+    /// The record identity (`key` field) as text.
+    pub key: String,
+    /// The record time.
+    pub time: bson::DateTime,
+    /// Start of the UTC hour of `time`.
+    pub hour: bson::DateTime,
+    /// The landed file this version came from.
+    pub file: String,
+    /// When that file landed; a version from a later file replaces an earlier one.
+    pub landed_at: bson::DateTime,
+    /// While a file of the source waits in quarantine, the latest later file that held this
+    /// version (later files may repeat it unchanged), else `file`: a file older than it, moved
+    /// back from quarantine, never replaces it. Absent from documents stored before relevé
+    /// kept it: `file` then stands for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_file: Option<String>,
+    /// The record as the API served it.
+    pub data: Document,
+    /// When the record may be dropped (sources with `keep_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<bson::DateTime>,
+}
+
+/// One document of `runs` as the readers read it: [`RunMetrics`] with BSON dates (see
+/// [`run_document`]), every field a reader can do without defaulted, so a document written by
+/// an earlier relevé still reads.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoredRun {
+    /// Source name.
+    pub source: String,
+    /// When the run started.
+    pub started: bson::DateTime,
+    /// When it ended; a success counts from then.
+    #[serde(default)]
+    pub finished: Option<bson::DateTime>,
+    /// Records landed.
+    #[serde(default)]
+    pub records: i64,
+    /// The total the API announced, if it did.
+    #[serde(default)]
+    pub announced: Option<i64>,
+    /// Requests that repeated an earlier failed attempt.
+    #[serde(default)]
+    pub retries: i64,
+    /// Answers with status 429.
+    #[serde(default)]
+    pub throttled: i64,
+    /// Records announced that no query could reach or that were never served.
+    #[serde(default)]
+    pub shortfall: i64,
+    /// Why the run failed, when it did.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The day a per-day source's run collected.
+    #[serde(default)]
+    pub day: Option<chrono::NaiveDate>,
+}
+
+impl StoredRun {
+    /// When the run ended, or started for a document without `finished`.
+    pub fn ended(&self) -> DateTime<Utc> {
+        chrono_date(self.finished.unwrap_or(self.started))
+    }
+}
+
+/// A [`RunMetrics`] as stored in `runs`, with BSON dates.
+pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> {
+    let mut document = bson::to_document(metrics)?;
+    document.insert("started", bson_date(metrics.started));
+    document.insert("finished", bson_date(metrics.finished));
+    Ok(document)
+}

@@ -1,0 +1,140 @@
+//! A MongoDB failure in words: the driver's error without its internals, why no server could
+//! be used, and never the URI's credentials.
+
+/// A MongoDB failure, with the URI's credentials removed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URI is not a MongoDB connection string.
+    // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
+    #[error("MongoDB URI {uri} is invalid: {}", gist(.cause))]
+    BadUri {
+        /// The URI without credentials.
+        uri: String,
+        /// The driver's complaint.
+        cause: mongodb::error::Error,
+    },
+    /// The URI asks writers not to wait for MongoDB's acknowledgement.
+    #[error(
+        "MongoDB URI {uri} asks for unacknowledged writes (w=0): the summariser deletes a landed \
+         file only once MongoDB has acknowledged its records; remove `w=0`"
+    )]
+    Unacknowledged {
+        /// The URI without credentials.
+        uri: String,
+    },
+    /// The database name is one MongoDB cannot take.
+    #[error("--database `{name}` is not a MongoDB database name: {why}")]
+    BadDatabase {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// No server answered.
+    #[error("MongoDB at {uri} is unreachable ({detail}): check the URI and that the server runs")]
+    Unreachable {
+        /// The URI without credentials.
+        uri: String,
+        /// The gist of the driver's complaint (its full text is logged at debug level).
+        detail: String,
+    },
+    /// The server refused the URI's credentials.
+    #[error(
+        "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"
+    )]
+    LoginRefused {
+        /// The URI without credentials.
+        uri: String,
+    },
+    /// A command was answered with a write error.
+    #[error("MongoDB refused the {action}: {reason}")]
+    Refused {
+        /// What was being done.
+        action: String,
+        /// The server's message.
+        reason: String,
+    },
+    /// A command failed.
+    #[error("MongoDB {action} failed: {}", gist(.cause))]
+    Command {
+        /// What was being done.
+        action: String,
+        /// The driver's complaint.
+        cause: mongodb::error::Error,
+    },
+}
+
+/// The driver's error in words: its kind, without the fields of an error nested inside it
+/// (`Kind: …, labels: {}, source: None, server response: None`), which its text adds when
+/// a reply could not be read.
+pub(super) fn gist(cause: &mongodb::error::Error) -> String {
+    without_nested_fields(&cause.kind.to_string())
+}
+
+pub(super) fn without_nested_fields(text: &str) -> String {
+    [", labels: {}", ", source: None", ", server response: None"]
+        .iter()
+        .fold(text.replace("Kind: ", ""), |text, noise| {
+            text.replace(noise, "")
+        })
+}
+
+impl StoreError {
+    /// Wraps a driver error with what was being done; the text is copied only on failure, so
+    /// the wrapper costs nothing per document of a cursor.
+    pub fn command(action: &str) -> impl FnOnce(mongodb::error::Error) -> StoreError + '_ {
+        move |cause| StoreError::Command {
+            action: action.to_owned(),
+            cause,
+        }
+    }
+
+    pub(super) fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
+        tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
+        let login = matches!(
+            *cause.kind,
+            mongodb::error::ErrorKind::Authentication { .. }
+        );
+        match why_unreachable(&cause.to_string()) {
+            _ if login => StoreError::LoginRefused { uri },
+            Unreachable::Login => StoreError::LoginRefused { uri },
+            Unreachable::Because(detail) => StoreError::Unreachable {
+                uri,
+                detail: detail.to_owned(),
+            },
+        }
+    }
+}
+
+/// Why no server could be used.
+#[derive(Debug, PartialEq)]
+pub(super) enum Unreachable {
+    /// The credentials were refused.
+    Login,
+    /// Anything else, in words.
+    Because(&'static str),
+}
+
+/// The cause in a driver's error text (which also holds internals not worth showing), the
+/// most specific first: a server selection timeout wraps the others. The driver's own words
+/// are matched (`SCRAM failure`, `Connection refused`), not a host name holding them.
+pub(super) fn why_unreachable(text: &str) -> Unreachable {
+    let holds = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if holds(&[
+        "SCRAM failure",
+        "Authentication failed",
+        "AuthenticationFailed",
+    ]) {
+        Unreachable::Login
+    } else if holds(&["failed to lookup address", "Name or service not known"]) {
+        Unreachable::Because("the host name does not resolve")
+    } else if holds(&["Connection refused"]) {
+        Unreachable::Because("connection refused")
+    } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
+        Unreachable::Because("the TLS handshake failed")
+    } else if holds(&["Server selection timeout", "timed out"]) {
+        Unreachable::Because("no server answered in time")
+    } else {
+        Unreachable::Because("no usable server")
+    }
+}
