@@ -16,7 +16,7 @@ async fn main() -> ExitCode {
     let outcome = match cli.command {
         None => report(&cli.report).await,
         Some(Command::Report(args)) => report(&args).await,
-        Some(Command::Status(args)) => return analyser::status::command(&args).await,
+        Some(Command::Status(args)) => return status(&args).await,
     };
     match outcome {
         Ok(code) => code,
@@ -24,6 +24,28 @@ async fn main() -> ExitCode {
             releve::logging::failure_line("analyser", &format_args!("{err:#}"));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `analyser status`: the table on stdout, one line per problem on stderr; exits 0 when all is
+/// well, 1 when something needs attention, 2 when the configuration cannot be read.
+async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
+    let report = match analyser::status::report(args).await {
+        Ok(report) => report,
+        Err(err) => {
+            releve::logging::failure_line("analyser status", &err);
+            return releve::cli::cannot_start();
+        }
+    };
+    releve::logging::print_out(&report.render());
+    let problems = report.problems();
+    for problem in &problems {
+        releve::logging::failure_line("analyser status", problem);
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

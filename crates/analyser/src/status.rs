@@ -11,7 +11,6 @@ mod gather;
 mod table;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
@@ -47,7 +46,7 @@ pub struct StatusArgs {
 
 /// Why no status could be given at all.
 #[derive(Debug, thiserror::Error)]
-enum StatusError {
+pub enum StatusError {
     /// `sources.toml` is unreadable or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -55,18 +54,18 @@ enum StatusError {
 
 /// What `analyser status` found.
 #[derive(Debug, Clone)]
-struct StatusReport {
+pub struct StatusReport {
     /// When the status was taken.
-    pub now: DateTime<Utc>,
+    now: DateTime<Utc>,
     /// One entry per configured source, in file order.
-    pub sources: Vec<SourceStatus>,
+    sources: Vec<SourceStatus>,
     /// Whether MongoDB answered.
-    pub database: DatabaseState,
+    database: DatabaseState,
     /// The most recently written report, with its modification time.
-    pub last_report: Option<(PathBuf, DateTime<Utc>)>,
+    last_report: Option<(PathBuf, DateTime<Utc>)>,
     /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
     /// quarantined files are then unknown.
-    pub unreadable: Option<String>,
+    unreadable: Option<String>,
 }
 
 /// Whether MongoDB answered the status queries.
@@ -249,7 +248,7 @@ impl SourceStatus {
 
 impl StatusReport {
     /// The lines an operator must act on, one per problem.
-    fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = self
             .sources
             .iter()
@@ -274,32 +273,16 @@ impl StatusReport {
     }
 
     /// The table as text.
-    fn render(&self) -> String {
+    pub fn render(&self) -> String {
         table::render(self)
     }
 }
 
-/// Runs `analyser status`: prints the table on stdout, one line per problem on stderr, and
-/// returns 0 when all is well, 1 when something needs attention, 2 when the configuration
+/// The status of every configured source now (see [`StatusReport::render`] for the table and
+/// [`StatusReport::problems`] for what needs attention); an error when the configuration
 /// cannot be read.
-pub async fn command(args: &StatusArgs) -> ExitCode {
-    let report = match gather(args, Utc::now()).await {
-        Ok(report) => report,
-        Err(err) => {
-            releve::logging::failure_line("analyser status", &err);
-            return releve::cli::cannot_start();
-        }
-    };
-    releve::logging::print_out(&report.render());
-    let problems = report.problems();
-    for problem in &problems {
-        releve::logging::failure_line("analyser status", problem);
-    }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+pub async fn report(args: &StatusArgs) -> Result<StatusReport, StatusError> {
+    gather(args, Utc::now()).await
 }
 
 #[cfg(test)]
