@@ -145,7 +145,7 @@ pub async fn run_source(
         // no longer tell.
         tracing::warn!(
             source = %source.name,
-            file = %crate::state::state_path(raw_dir, &source.name).display(),
+            file = %rawfile::state_file(raw_dir, &source.name).display(),
             error = %err,
             "Cannot save the state file; the next run reads the one saved as this run began, so it counts this run as not finished and may collect its data again (the summariser keeps each record once)."
         );
@@ -182,7 +182,7 @@ fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) 
     let Some(future) = state.forget_future_runs(Utc::now()) else {
         return;
     };
-    let file = crate::state::state_path(raw_dir, &source.name);
+    let file = rawfile::state_file(raw_dir, &source.name);
     tracing::warn!(
         source = %source.name,
         file = %file.display(),

@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use releve::Source;
@@ -75,11 +75,6 @@ fn is_zero(count: &u32) -> bool {
     *count == 0
 }
 
-/// The state file of `source` under `raw_dir`.
-pub(crate) fn state_path(raw_dir: &Path, source: &str) -> PathBuf {
-    rawfile::state_file(raw_dir, source)
-}
-
 impl SourceState {
     /// Forgets run times later than `now` (and a minute of clock drift), and landed days not
     /// over by `now` (UTC): a clock that ran ahead when they were saved, or a file edited by
@@ -108,7 +103,7 @@ impl SourceState {
     /// The saved state, else one rebuilt from the newest landed data file, else empty.
     /// An unreadable state file is reported and rebuilt, never fatal.
     pub fn load(raw_dir: &Path, source: &Source) -> SourceState {
-        let path = state_path(raw_dir, &source.name);
+        let path = rawfile::state_file(raw_dir, &source.name);
         match fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(state) => return state,
@@ -205,7 +200,7 @@ impl SourceState {
     /// Writes the state through a temp file and a rename (see [`rawfile::replace_file`]).
     pub fn save(&self, raw_dir: &Path, source: &str) -> io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
-        rawfile::replace_file(&state_path(raw_dir, source), &bytes)
+        rawfile::replace_file(&rawfile::state_file(raw_dir, source), &bytes)
     }
 }
 

@@ -183,11 +183,6 @@ pub enum SummariseError {
     },
 }
 
-/// The lock that keeps two summariser runs apart.
-pub fn lock_path(raw_dir: &Path) -> PathBuf {
-    releve::rawfile::summariser_lock(raw_dir)
-}
-
 /// Summarises every landed file of every configured source.
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     match std::fs::metadata(&options.raw_dir) {
@@ -208,7 +203,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
             });
         }
     }
-    let path = lock_path(&options.raw_dir);
+    let path = releve::rawfile::summariser_lock(&options.raw_dir);
     let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
         path: path.clone(),
         cause: source,

@@ -10,19 +10,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use releve::RawFileName;
-use releve::rawfile::{LandingOrder, RawFileRole};
-
-/// The quarantine folder under a raw folder (`_` keeps it apart from source names).
-pub fn folder(raw_dir: &Path) -> PathBuf {
-    releve::rawfile::quarantine_dir(raw_dir)
-}
+use releve::rawfile::{self, LandingOrder, RawFileRole};
 
 /// Moves `file` into quarantine with `reason`; returns its new path. A name already taken in
 /// quarantine (a run name reused once the first file had left) takes the next free sequence of
 /// that run name (`..._07-00-00Z-2.json`), so it is still counted as that source's file:
 /// nothing there is ever replaced. Errors name the path that failed.
 pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathBuf> {
-    let dir = folder(raw_dir);
+    let dir = rawfile::quarantine_dir(raw_dir);
     fs::create_dir_all(&dir).map_err(|err| naming(&dir, err))?;
     let name = file
         .file_name()
@@ -65,7 +60,7 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
 /// The data files of `source` waiting in quarantine: files that may come back, older than
 /// files summarised since. An unreadable folder holds none that could come back.
 pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
-    let Ok(entries) = fs::read_dir(folder(raw_dir)) else {
+    let Ok(entries) = fs::read_dir(rawfile::quarantine_dir(raw_dir)) else {
         return BTreeSet::new();
     };
     entries
@@ -100,9 +95,10 @@ mod tests {
         let moved = quarantine(dir.path(), &file, "not valid JSON").expect("quarantined");
         assert!(!file.exists());
         assert_eq!(fs::read(&moved).expect("moved file"), b"{not json");
-        let reason =
-            fs::read_to_string(folder(dir.path()).join("usgs_2026-11-22T07-00-00Z.json.reason"))
-                .expect("reason file");
+        let reason = fs::read_to_string(
+            rawfile::quarantine_dir(dir.path()).join("usgs_2026-11-22T07-00-00Z.json.reason"),
+        )
+        .expect("reason file");
         assert_eq!(reason, "not valid JSON\n");
     }
 

@@ -279,7 +279,7 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
     // `-o`: the lock is flock's alone, not its child's, so it goes with flock.
     let mut holder = std::process::Command::new("flock")
         .arg("-o")
-        .arg(summariser::lock_path(&ws.raw()))
+        .arg(releve::rawfile::summariser_lock(&ws.raw()))
         .args(["-c", "echo held; read _ || true"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
