@@ -411,13 +411,13 @@ impl SourceClient {
                 mib: self.max_body / (1024 * 1024),
             })
         };
-        if response
-            .content_length()
-            .is_some_and(|length| length > self.max_body)
-        {
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > self.max_body) {
             return Err(too_large());
         }
-        let mut body = bytes::BytesMut::new();
+        // Sized once when the length is announced: a large export is not copied as it grows.
+        let capacity = announced.and_then(|n| usize::try_from(n).ok());
+        let mut body = bytes::BytesMut::with_capacity(capacity.unwrap_or(0));
         while let Some(chunk) = response
             .chunk()
             .await
