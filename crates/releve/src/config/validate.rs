@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use url::Url;
+
 use super::{OdsV1, Opendatasoft, Source, SourceKind};
 use crate::FieldPath;
 
@@ -38,14 +40,14 @@ fn check_identity(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
     }
-    check_url("url", &source.url)?;
+    let url = check_url("url", &source.url)?;
     if !source.every.duration().as_secs().is_multiple_of(60) {
         return Err(bad(
             "every",
             "key `every` must be a whole number of minutes, e.g. `1m` or `15m`: the collector runs once a minute from cron, so a source is never collected more often, and `90s` would be collected every 2 minutes",
         ));
     }
-    check_kind(source)?;
+    check_kind(source, &url)?;
     let key = source.key.paths();
     if key.is_empty() || key.iter().any(FieldPath::is_root) {
         return Err(bad(
@@ -166,13 +168,11 @@ fn listed_twice(paths: &[FieldPath]) -> Option<&FieldPath> {
 /// asked for local times may write them without an offset (Open-Meteo does), which relevé
 /// reads as UTC, so every record would be dated off by the zone's offset and the hour repeated
 /// when clocks go back would merge into one.
-fn check_answers_in_utc(url: &str, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
-    let in_url = url::Url::parse(url).ok().and_then(|parsed| {
-        parsed
-            .query_pairs()
-            .find(|(name, _)| name == "timezone")
-            .map(|(_, zone)| zone.into_owned())
-    });
+fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
+    let in_url = url
+        .query_pairs()
+        .find(|(name, _)| name == "timezone")
+        .map(|(_, zone)| zone.into_owned());
     let mut asked = params
         .get("timezone")
         .map(|zone| ("params", zone.clone()))
@@ -195,13 +195,13 @@ fn check_answers_in_utc(url: &str, params: &BTreeMap<String, String>) -> Result<
     ))
 }
 
-/// The keys of the source's kind.
-fn check_kind(source: &Source) -> Result<(), BadValue> {
+/// The keys of the source's kind; `url` is the source's address, checked.
+fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
-            check_answers_in_utc(&source.url, &http.params)?;
+            check_answers_in_utc(url, &http.params)?;
             if http.key_env.is_some() {
-                check_encrypted("url", &source.url, "the API key")?;
+                check_encrypted("url", url, "the API key")?;
             }
             for (name, value) in &http.headers {
                 check_header("headers", name)?;
@@ -246,12 +246,12 @@ fn check_kind(source: &Source) -> Result<(), BadValue> {
                 ));
             }
         }
-        SourceKind::Opendatasoft(ods) => check_opendatasoft(source, ods)?,
-        SourceKind::OdsV1(v1) => check_ods_v1(source, v1)?,
+        SourceKind::Opendatasoft(ods) => check_opendatasoft(source, url, ods)?,
+        SourceKind::OdsV1(v1) => check_ods_v1(source, url, v1)?,
         SourceKind::FranceTravail(france_travail) => {
-            check_url("token_url", &france_travail.token_url)?;
-            check_encrypted("url", &source.url, "the access token")?;
-            check_encrypted("token_url", &france_travail.token_url, "the client secret")?;
+            let token_url = check_url("token_url", &france_travail.token_url)?;
+            check_encrypted("url", url, "the access token")?;
+            check_encrypted("token_url", &token_url, "the client secret")?;
             // Its schedule is the day (due while yesterday has not landed); `every` tells the
             // report and `status` how often it should land, and bounds a run's retries.
             if source.every.as_chrono() != chrono::TimeDelta::days(1) {
@@ -294,8 +294,8 @@ fn check_header(key: &'static str, name: &str) -> Result<(), BadValue> {
     Ok(())
 }
 
-fn check_opendatasoft(source: &Source, ods: &Opendatasoft) -> Result<(), BadValue> {
-    check_portal_base(source)?;
+fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<(), BadValue> {
+    check_portal_base(source, url)?;
     if let Some(refine) = ods.refine.iter().find(|refine| {
         refine
             .split_once(':')
@@ -317,8 +317,8 @@ fn check_opendatasoft(source: &Source, ods: &Opendatasoft) -> Result<(), BadValu
     Ok(())
 }
 
-fn check_ods_v1(source: &Source, v1: &OdsV1) -> Result<(), BadValue> {
-    check_portal_base(source)?;
+fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> {
+    check_portal_base(source, url)?;
     if !(1..=OdsV1::MAX_ROWS).contains(&v1.rows) {
         return Err(bad(
             "rows",
@@ -342,10 +342,7 @@ fn check_ods_v1(source: &Source, v1: &OdsV1) -> Result<(), BadValue> {
 
 /// An Opendatasoft `url` is the portal's base: the collector adds the API's path. The address
 /// is not repeated (see [`check_url`]).
-fn check_portal_base(source: &Source) -> Result<(), BadValue> {
-    let Ok(url) = url::Url::parse(source.url.trim()) else {
-        return Ok(());
-    };
+fn check_portal_base(source: &Source, url: &Url) -> Result<(), BadValue> {
     // A dataset's page (`/explore/dataset/...`), copied from the browser, or its query.
     if url.query().is_some()
         || url.fragment().is_some()
@@ -369,17 +366,14 @@ fn check_portal_base(source: &Source) -> Result<(), BadValue> {
 /// Refuses a plain `http://` address for a request carrying `secret`, which would cross the
 /// network readable by anyone on the way; loopback addresses (a local proxy, the tests'
 /// doubles) never leave the machine.
-fn check_encrypted(key: &'static str, url: &str, secret: &str) -> Result<(), BadValue> {
-    let Ok(parsed) = url::Url::parse(url) else {
-        return Ok(());
-    };
-    let loopback = match parsed.host() {
+fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), BadValue> {
+    let loopback = match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     };
-    if parsed.scheme() == "http" && !loopback {
+    if url.scheme() == "http" && !loopback {
         return Err(bad(
             key,
             format!(
@@ -390,9 +384,9 @@ fn check_encrypted(key: &'static str, url: &str, secret: &str) -> Result<(), Bad
     Ok(())
 }
 
-/// An API address: `http://` or `https://` and a host. The address is not repeated in the
-/// message: it may carry credentials.
-fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
+/// An API address: `http://` or `https://` and a host, parsed. The address is not repeated in
+/// the message: it may carry credentials.
+fn check_url(key: &'static str, url: &str) -> Result<Url, BadValue> {
     if url.trim().is_empty() {
         return Err(bad(key, format!("key `{key}` must not be empty")));
     }
@@ -415,7 +409,7 @@ fn check_url(key: &'static str, url: &str) -> Result<(), BadValue> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(refused("it names no host".to_owned()));
     }
-    Ok(())
+    Ok(parsed)
 }
 
 /// The widest frame across the 180° meridian taken as meant: past it, west and east were
