@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::routing::get;
-use common::{Site, usgs_body, usgs_source};
+use common::{Site, numbered_feed, usgs_body, usgs_source};
 use testkit::http::LocalServer;
 
 /// The real `collector` binary, to run in `site`'s folder.
@@ -63,22 +63,18 @@ fn feed(body: String) -> LocalServer {
 
 /// A feed that answers 503 once, then a good body.
 fn busy_once() -> LocalServer {
-    let calls = Arc::new(AtomicUsize::new(0));
     let body = usgs_body(4);
-    LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
-            let body = body.clone();
-            async move {
-                if first {
-                    (StatusCode::SERVICE_UNAVAILABLE, "busy".to_owned())
-                } else {
-                    (StatusCode::OK, body)
-                }
+    let (server, _) = numbered_feed(move |call| {
+        let body = body.clone();
+        async move {
+            if call == 0 {
+                (StatusCode::SERVICE_UNAVAILABLE, "busy".to_owned())
+            } else {
+                (StatusCode::OK, body)
             }
-        }),
-    ))
+        }
+    });
+    server
 }
 
 #[test]
@@ -210,15 +206,7 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
 #[test]
 fn a_key_header_never_follows_a_redirect_to_another_host() {
     const SECRET: &str = "h3ad3r-k3y-0123456789";
-    let reached = Arc::new(AtomicUsize::new(0));
-    let counter = reached.clone();
-    let elsewhere = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async { usgs_body(1) }
-        }),
-    ));
+    let (elsewhere, reached) = numbered_feed(|_| async { usgs_body(1) });
     // The same loopback server named another way: another host to the client.
     let moved_to = elsewhere.url().replace("127.0.0.1", "localhost") + "/feed";
     let body = usgs_body(2);
@@ -466,17 +454,11 @@ fn an_unknown_source_name_is_refused_before_any_call() {
 
 #[test]
 fn a_refused_source_table_costs_that_source_alone() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&calls);
     let body = usgs_body(3);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
+    let (server, calls) = numbered_feed(move |_| {
+        let body = body.clone();
+        async move { body }
+    });
     let url = format!("{}/feed", server.url());
     let config = format!(
         "{}{}",

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use collector::SourceResult;
-use common::{Site, fast_policy, usgs_body, usgs_source};
+use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source};
 use testkit::http::LocalServer;
 
 /// One bad answer: status, headers, body, and a delay before answering.
@@ -22,33 +22,26 @@ struct Fault(u16, Vec<(&'static str, &'static str)>, &'static str, u64);
 
 /// A feed answering `faults[n]` to the n-th call, then the good body.
 fn faulty_feed(faults: Vec<Fault>) -> (LocalServer, Arc<AtomicUsize>) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
     let good = usgs_body(4);
     let faults = Arc::new(faults);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let fault = faults.get(n).cloned();
-            let good = good.clone();
-            async move {
-                match fault {
-                    Some(Fault(status, headers, body, delay_ms)) => {
-                        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-                        let mut map = HeaderMap::new();
-                        for (name, value) in headers {
-                            map.insert(name, value.parse().expect("header value"));
-                        }
-                        let status = StatusCode::from_u16(status).expect("status");
-                        (status, map, body.to_owned())
+    numbered_feed(move |n| {
+        let fault = faults.get(n).cloned();
+        let good = good.clone();
+        async move {
+            match fault {
+                Some(Fault(status, headers, body, delay_ms)) => {
+                    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+                    let mut map = HeaderMap::new();
+                    for (name, value) in headers {
+                        map.insert(name, value.parse().expect("header value"));
                     }
-                    None => (StatusCode::OK, HeaderMap::new(), good),
+                    let status = StatusCode::from_u16(status).expect("status");
+                    (status, map, body.to_owned())
                 }
+                None => (StatusCode::OK, HeaderMap::new(), good),
             }
-        }),
-    ));
-    (server, calls)
+        }
+    })
 }
 
 async fn run(site: &Site) -> collector::Outcome {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use collector::SourceResult;
 use collector::state::{Running, SourceState};
-use common::{Site, fast_policy, usgs_body, usgs_source};
+use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source};
 use testkit::http::LocalServer;
 
 fn feed(body: String) -> LocalServer {
@@ -20,17 +20,10 @@ fn feed(body: String) -> LocalServer {
 
 /// [`feed`], with the number of calls it answered.
 fn counting_feed(body: String) -> (LocalServer, Arc<AtomicUsize>) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    (server, calls)
+    numbered_feed(move |_| {
+        let body = body.clone();
+        async move { body }
+    })
 }
 
 /// The state the collector saved for `source`.
@@ -228,24 +221,16 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
 
 #[tokio::test]
 async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            async move {
-                if n == 0 {
-                    (
-                        StatusCode::NOT_FOUND,
-                        "{\"message\":\"not yet\"}".to_owned(),
-                    )
-                } else {
-                    (StatusCode::OK, usgs_body(1))
-                }
-            }
-        }),
-    ));
+    let (server, calls) = numbered_feed(|n| async move {
+        if n == 0 {
+            (
+                StatusCode::NOT_FOUND,
+                "{\"message\":\"not yet\"}".to_owned(),
+            )
+        } else {
+            (StatusCode::OK, usgs_body(1))
+        }
+    });
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let first = collector::run_with(&site.args(&[], false), fast_policy())
         .await
@@ -373,23 +358,15 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
     // late; of those, one call lands and one is refused. Scheduled from its own start, the
     // one that landed would not be due at the next minute (52 s later, under the 54 s a `1m`
     // source waits), and the refused one would wait a minute more than its backoff.
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let call = counter.fetch_add(1, Ordering::SeqCst);
-            async move {
-                if call < 4 {
-                    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
-                }
-                if call == 5 {
-                    return (StatusCode::BAD_REQUEST, "{}".to_owned());
-                }
-                (StatusCode::OK, usgs_body(1))
-            }
-        }),
-    ));
+    let (server, _) = numbered_feed(|call| async move {
+        if call < 4 {
+            tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+        }
+        if call == 5 {
+            return (StatusCode::BAD_REQUEST, "{}".to_owned());
+        }
+        (StatusCode::OK, usgs_body(1))
+    });
     let names = ["a", "b", "c", "d", "e", "f"];
     let config: String = names
         .iter()

@@ -155,3 +155,26 @@ pub fn usgs_body(n: usize) -> String {
     serde_json::json!({"type": "FeatureCollection", "metadata": {"count": n}, "features": features})
         .to_string()
 }
+
+/// A loopback server whose `/feed` answers each call with `answer(n)`, `n` counting calls from
+/// 0, and the number of calls it answered.
+pub fn numbered_feed<F, Fut, R>(
+    answer: F,
+) -> (
+    testkit::http::LocalServer,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+)
+where
+    F: Fn(usize) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+    R: axum::response::IntoResponse + 'static,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let server = testkit::http::LocalServer::start(axum::Router::new().route(
+        "/feed",
+        axum::routing::get(move || answer(counter.fetch_add(1, Ordering::SeqCst))),
+    ));
+    (server, calls)
+}
