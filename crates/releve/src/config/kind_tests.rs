@@ -230,3 +230,26 @@ fn a_france_travail_day_is_collected_daily_and_kept_past_its_landing() {
     );
     assert!(parse(&format!("{OFFERS}every = \"1d\"\nkeep_days = 2\n")).is_ok());
 }
+
+#[test]
+fn a_selection_leaving_out_a_field_the_source_reads_is_refused() {
+    let numeric = "numeric = [\"consommation\"]\n";
+    let message = error(&format!(
+        "{ECO2MIX}{numeric}select = \"date_heure, taux_co2\"\n"
+    ));
+    assert!(
+        message.starts_with(
+            "sources.toml:11: source `eco2mix`: key `select` does not return `consommation`, which key `numeric` needs"
+        ),
+        "{message}"
+    );
+    for select in [
+        "date_heure, consommation",
+        "heure AS date_heure, consommation",
+        "*",
+        "exclude(nature)",
+    ] {
+        let text = format!("{ECO2MIX}{numeric}select = \"{select}\"\n");
+        assert!(parse(&text).is_ok(), "{select}");
+    }
+}

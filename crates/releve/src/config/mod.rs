@@ -5,6 +5,7 @@
 
 mod every;
 mod kinds;
+mod odsql;
 mod parse;
 mod source_table;
 mod table_text;

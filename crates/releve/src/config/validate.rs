@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
-use super::{OdsV1, Opendatasoft, Source, SourceKind};
+use super::{OdsV1, Opendatasoft, Source, SourceKind, odsql};
 use crate::FieldPath;
 
 /// A value the configuration refuses, and the key holding it.
@@ -307,6 +307,20 @@ fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<
                 "key `refine`: `{refine}` is not `facet:value`, e.g. `nature:Données temps réel`"
             ),
         ));
+    }
+    if let Some(names) = ods.select.as_deref().and_then(odsql::selected_names) {
+        let unselected = source.read_fields().find_map(|(key, used)| {
+            let top = used.segments().first()?;
+            (!names.contains(top)).then_some((key, top))
+        });
+        if let Some((key, top)) = unselected {
+            return Err(bad(
+                "select",
+                format!(
+                    "key `select` does not return `{top}`, which key `{key}` needs: add it to the `select`"
+                ),
+            ));
+        }
     }
     if ods.lookback.is_some() && !ods.incremental {
         return Err(bad(
