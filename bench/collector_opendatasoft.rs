@@ -29,11 +29,7 @@ async fn collect(records: usize) -> Result<(f64, u64, u64, u64), Box<dyn std::er
         .with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
         .single()
         .ok_or("time")?;
-    let double = OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        eco2mix_records(records, start),
-    );
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(records, start));
     let server = LocalServer::start(double.router());
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("sources.toml"), config(&server.url()))?;

@@ -611,11 +611,7 @@ fn a_misspelt_log_level_is_named_and_logging_stays_at_info() {
 
 #[test]
 fn a_portal_selection_holding_no_record_lands_with_a_warning() {
-    let double = testkit::opendatasoft::OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        Vec::new(),
-    );
+    let double = testkit::opendatasoft::OpendatasoftDouble::new("eco2mix-national-tr", Vec::new());
     let server = LocalServer::start(double.router());
     let site = Site::new(&format!(
         r#"[[source]]

@@ -58,11 +58,7 @@ fn start() -> chrono::DateTime<Utc> {
 
 #[tokio::test]
 async fn a_selection_larger_than_the_window_lands_every_record_once() {
-    let double = OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        eco2mix_records(12_345, start()),
-    );
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(12_345, start()));
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let outcome = collector::run_with(&site.args(&[], true), fast_policy())
@@ -99,12 +95,8 @@ async fn a_selection_larger_than_the_window_lands_every_record_once() {
 
 #[tokio::test]
 async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
-    let double = OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        eco2mix_records(250, start()),
-    )
-    .with_daily_quota(1);
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(250, start()))
+        .with_daily_quota(1);
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let outcome = collector::run_with(&site.args(&[], false), fast_policy())
@@ -162,11 +154,7 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
 
 #[tokio::test]
 async fn a_selection_larger_than_a_page_comes_whole_from_one_export_call() {
-    let double = OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        eco2mix_records(250, start()),
-    );
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(250, start()));
     let server = LocalServer::start(double.router());
     let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\norder_by = \"date_heure\"\ndrop = [\"perimetre\"]";
     let site = Site::new(&eco2mix_source(&server.url(), extra));
@@ -199,6 +187,73 @@ async fn a_selection_larger_than_a_page_comes_whole_from_one_export_call() {
     );
 }
 
+/// 500 éCO2mix-like rows: national and regional, real-time and consolidated, alternating.
+fn mixed_perimeters_and_natures() -> Vec<Value> {
+    let mut records = eco2mix_records(500, start());
+    for (i, record) in records.iter_mut().enumerate() {
+        if i % 2 == 1 {
+            record["perimetre"] = Value::from("Occitanie");
+        }
+        if i % 4 >= 2 {
+            record["nature"] = Value::from("Données consolidées");
+        }
+    }
+    records
+}
+
+#[tokio::test]
+async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order() {
+    let records = mixed_perimeters_and_natures();
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
+    let server = LocalServer::start(double.router());
+    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\n\
+                 select = \"date_heure, consommation\"\norder_by = \"date_heure desc\"";
+    let site = Site::new(&eco2mix_source(&server.url(), extra));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let expected: Vec<Value> = records
+        .iter()
+        .rev()
+        .filter(|r| r["perimetre"] == "France" && r["nature"] == "Données temps réel")
+        .map(|r| serde_json::json!({"date_heure": r["date_heure"], "consommation": r["consommation"]}))
+        .collect();
+    assert_eq!(expected.len(), 125);
+    assert_eq!(
+        landed_records(&site),
+        expected,
+        "the national real-time rows only, newest first, with the selected fields"
+    );
+    assert_eq!(site.metrics("eco2mix")[0].announced, Some(125));
+}
+
+#[tokio::test]
+async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(10, start()));
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(
+        &server.url(),
+        "where = \"perimetre = France\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    let reason = failures[0].1;
+    assert!(
+        reason.contains("HTTP 400: ODSQLError: ODSQL query is malformed") && !reason.contains('\n'),
+        "{reason}"
+    );
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "a query the portal refuses is not asked again"
+    );
+    assert!(site.data_files("eco2mix").is_empty());
+}
+
 #[tokio::test]
 async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_less_the_lookback() {
     let now = Utc::now();
@@ -209,7 +264,7 @@ async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_l
         .and_then(Value::as_str)
         .expect("newest")
         .to_owned();
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records.clone());
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
     collector::run_with(&site.args(&[], true), fast_policy())
@@ -259,7 +314,7 @@ async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
             record["consommation"] = Value::Null;
         }
     }
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records);
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
     collector::run_with(&site.args(&[], true), fast_policy())
@@ -289,7 +344,7 @@ async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
 #[tokio::test]
 async fn a_backfill_collects_an_incremental_source_even_when_it_is_not_due() {
     let records = eco2mix_records(400, start());
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", "date_heure", records);
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records);
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
     collector::run_with(&site.args(&[], false), fast_policy())
@@ -312,7 +367,7 @@ async fn a_backfill_collects_an_incremental_source_even_when_it_is_not_due() {
 
 #[tokio::test]
 async fn an_unknown_dataset_fails_with_the_portals_message() {
-    let double = OpendatasoftDouble::new("other", "date_heure", Vec::new());
+    let double = OpendatasoftDouble::new("other", Vec::new());
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let outcome = collector::run_with(&site.args(&[], true), fast_policy())
@@ -331,11 +386,7 @@ async fn an_unknown_dataset_fails_with_the_portals_message() {
 
 #[tokio::test]
 async fn the_double_refuses_pages_past_the_window_like_the_real_portal() {
-    let double = OpendatasoftDouble::new(
-        "eco2mix-national-tr",
-        "date_heure",
-        eco2mix_records(12_000, start()),
-    );
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(12_000, start()));
     let server = LocalServer::start(double.router());
     collector::http::install_tls_provider();
     let url = format!(

@@ -1,10 +1,13 @@
 //! A local Opendatasoft Explore API v2.1 double for one dataset, enforcing the real limits:
 //! `/records` refuses `limit` outside −1..100 and `offset + limit` above 10000 with the real
-//! 400 bodies; `/exports/json` returns the whole selection with no window. `where` is
-//! understood as far as the collector uses it: `<field> > date'<ISO>'` and
-//! `<field> >= date'<ISO>'` on the dataset's time field. With a daily quota, calls past it
-//! get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*` headers, no
-//! `Retry-After`.
+//! 400 bodies; `/exports/json` returns the whole selection with no window (or its first
+//! `limit` records). Both apply `where`, `refine`, `select` and `order_by` as far as the
+//! collector writes them (see [`odsql`]), serve no particular order without `order_by`, and
+//! answer what they cannot read with the portal's `ODSQLError`. With a daily quota, calls
+//! past it get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*`
+//! headers, no `Retry-After`.
+
+mod odsql;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +27,6 @@ use crate::http::{RequestLog, query_param};
 #[derive(Clone)]
 pub struct OpendatasoftDouble {
     dataset: String,
-    time_field: String,
     records: Arc<Vec<Value>>,
     requests: RequestLog,
     quota: Option<Arc<Quota>>,
@@ -37,7 +39,7 @@ struct Quota {
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
-/// key and time, `consommation` a number, `perimetre` a category.
+/// key and time, `consommation` a number, `perimetre` and `nature` categories.
 pub fn eco2mix_records(n: usize, start: DateTime<Utc>) -> Vec<Value> {
     (0..n)
         .map(|i| {
@@ -46,17 +48,17 @@ pub fn eco2mix_records(n: usize, start: DateTime<Utc>) -> Vec<Value> {
                 "date_heure": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
                 "consommation": 40_000 + (i % 1000),
                 "perimetre": "France",
+                "nature": "Données temps réel",
             })
         })
         .collect()
 }
 
 impl OpendatasoftDouble {
-    /// Serves `records` as dataset `dataset`, `time_field` naming their time.
-    pub fn new(dataset: &str, time_field: &str, records: Vec<Value>) -> Self {
+    /// Serves `records` as dataset `dataset`.
+    pub fn new(dataset: &str, records: Vec<Value>) -> Self {
         OpendatasoftDouble {
             dataset: dataset.to_owned(),
-            time_field: time_field.to_owned(),
             records: Arc::new(records),
             requests: RequestLog::default(),
             quota: None,
@@ -117,31 +119,22 @@ impl OpendatasoftDouble {
         self.requests.all()
     }
 
-    fn selection(&self, params: &[(String, String)]) -> Vec<Value> {
-        let clause = query_param(params, "where").unwrap_or_default();
-        let bound = clause
-            .split_once("date'")
-            .and_then(|(_, rest)| rest.split_once('\''))
-            .and_then(|(iso, _)| DateTime::parse_from_rfc3339(iso).ok())
-            .map(|t| t.with_timezone(&Utc));
-        let inclusive = clause.contains(">= date'");
-        self.records
-            .iter()
-            .filter(|record| {
-                let time = record
-                    .get(&self.time_field)
-                    .and_then(Value::as_str)
-                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| t.with_timezone(&Utc));
-                match (time, bound) {
-                    (Some(t), Some(bound)) if inclusive => t >= bound,
-                    (Some(t), Some(bound)) => t > bound,
-                    _ => true,
-                }
-            })
-            .cloned()
-            .collect()
+    /// The records `params` select, or why the portal cannot read them.
+    fn selection(&self, params: &[(String, String)]) -> Result<Vec<Value>, String> {
+        odsql::Selection::read(params).map(|selection| selection.apply(&self.records))
     }
+}
+
+/// The portal's answer to a query it cannot read.
+fn malformed(message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({
+            "error_code": "ODSQLError",
+            "message": format!("ODSQL query is malformed: {message}"),
+        })),
+    )
+        .into_response()
 }
 
 fn bad_request(message: String) -> Response {
@@ -181,7 +174,10 @@ async fn records(
             offset + limit
         ));
     }
-    let selection = double.selection(&params);
+    let selection = match double.selection(&params) {
+        Ok(selection) => selection,
+        Err(message) => return malformed(&message),
+    };
     let total = selection.len();
     let start = usize::try_from(offset).unwrap_or(0).min(total);
     let take = if limit < 0 {
@@ -205,7 +201,15 @@ async fn export(
     if dataset != double.dataset {
         return not_found(&dataset);
     }
-    Json(Value::Array(double.selection(&params))).into_response()
+    let mut selection = match double.selection(&params) {
+        Ok(selection) => selection,
+        Err(message) => return malformed(&message),
+    };
+    let limit = query_param(&params, "limit").and_then(|v| v.parse::<usize>().ok());
+    if let Some(limit) = limit {
+        selection.truncate(limit);
+    }
+    Json(Value::Array(selection)).into_response()
 }
 
 fn not_found(dataset: &str) -> Response {

@@ -76,18 +76,11 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
     let shift = shift_to_yesterday();
     let usgs = load_shifted(&fixtures.join("usgs-earthquakes.json"), shift)?.to_string();
     let meteo = load_shifted(&fixtures.join("open-meteo-toulouse.json"), shift)?.to_string();
-    let eco2mix = portal_double(
-        fixtures,
-        "eco2mix-national",
-        "eco2mix-national-tr",
-        "date_heure",
-        shift,
-    )?;
+    let eco2mix = portal_double(fixtures, "eco2mix-national", "eco2mix-national-tr", shift)?;
     let station = portal_double(
         fixtures,
         "toulouse-meteo-compans",
         "42-station-meteo-toulouse-parc-compans-cafarelli",
-        "heure_utc",
         shift,
     )?;
     let router = Router::new()
@@ -109,7 +102,6 @@ fn portal_double(
     fixtures: &Path,
     file: &str,
     dataset: &str,
-    time_field: &str,
     shift: Duration,
 ) -> std::io::Result<OpendatasoftDouble> {
     let records = match load_shifted(&fixtures.join(format!("{file}.json")), shift)? {
@@ -121,7 +113,7 @@ fn portal_double(
             )));
         }
     };
-    Ok(OpendatasoftDouble::new(dataset, time_field, records))
+    Ok(OpendatasoftDouble::new(dataset, records))
 }
 
 fn france_travail_double() -> FranceTravailDouble {
