@@ -1,5 +1,6 @@
 //! `ods_v1` sources against the local legacy-API double: rows/start paging within the
-//! 10000 window, the download endpoint beyond it.
+//! 10000 window, the download endpoint beyond it, older portals' 1000-row cap and the daily
+//! quota.
 
 mod common;
 
@@ -12,6 +13,10 @@ use testkit::http::LocalServer;
 use testkit::ods_v1::{OdsV1Double, city_records};
 
 fn cities_source(url: &str) -> String {
+    cities_source_with(url, "")
+}
+
+fn cities_source_with(url: &str, extra: &str) -> String {
     format!(
         r#"
 [[source]]
@@ -27,6 +32,7 @@ lon = "geometry.coordinates.0"
 lat = "geometry.coordinates.1"
 refine = {{ pays = "fr" }}
 rate_limit = 1000
+{extra}
 "#
     )
 }
@@ -110,4 +116,84 @@ async fn more_hits_than_the_window_come_from_the_download_endpoint() {
         (metrics.records, metrics.announced, metrics.coverage),
         (10_500, Some(10_500), Some(1.0))
     );
+}
+
+/// `n` cities, one in five Belgian.
+fn french_and_belgian_cities(n: usize) -> Vec<Value> {
+    let mut records = city_records("villes", n);
+    for record in records.iter_mut().step_by(5) {
+        record["fields"]["pays"] = Value::from("be");
+    }
+    records
+}
+
+#[tokio::test]
+async fn an_older_portal_serving_at_most_1000_rows_still_lands_the_whole_refined_selection() {
+    let double = OdsV1Double::new("villes", french_and_belgian_cities(2_500)).with_row_cap(1_000);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&cities_source_with(&server.url(), "rows = 5000"));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let records = landed(&site);
+    assert_eq!(distinct(&records), 2_000, "the French cities, each once");
+    assert!(records.iter().all(|r| r["fields"]["pays"] == "fr"));
+    let metrics = &site.metrics("villes")[0];
+    assert_eq!((metrics.announced, metrics.shortfall), (Some(2_000), 0));
+    let requests = double.requests();
+    assert!(
+        requests[0].contains("rows=5000") && requests[1].starts_with("download?"),
+        "the first page held 1000 of 2000: the rest comes whole from the download: {requests:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
+    let double = OdsV1Double::new("villes", city_records("villes", 2_500)).with_daily_quota(1);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&cities_source(&server.url()));
+    let outcome = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    assert!(
+        failures[0].1.contains("Too many requests on the domain"),
+        "the portal's words: {}",
+        failures[0].1
+    );
+    assert_eq!(
+        double.requests().len(),
+        2,
+        "the first page, then the refused download, not retried"
+    );
+    assert!(
+        site.data_files("villes").is_empty(),
+        "nothing partial lands"
+    );
+    let later = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("villes/.state.json")).expect("state"),
+    )
+    .expect("state JSON");
+    let reset = state["paused_until"].as_str().expect("a pause");
+    let reset = chrono::DateTime::parse_from_rfc3339(reset)
+        .expect("a time")
+        .with_timezone(&chrono::Utc);
+    let now = chrono::Utc::now();
+    assert!(
+        reset.time() == chrono::NaiveTime::MIN
+            && reset > now
+            && reset <= now + chrono::Days::new(1),
+        "the quota's reset, the next midnight UTC: {reset}"
+    );
+    assert_eq!(
+        later.sources[0].1,
+        SourceResult::NotDue(format!("next run due at {reset}")),
+        "the source rests until the quota resets"
+    );
+    assert_eq!(double.requests().len(), 2);
 }

@@ -6,6 +6,7 @@ pub mod france_travail;
 pub mod http;
 pub mod ods_v1;
 pub mod opendatasoft;
+mod quota;
 pub mod replay;
 
 use std::path::{Path, PathBuf};

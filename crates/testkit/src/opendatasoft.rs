@@ -10,7 +10,6 @@
 mod odsql;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::Router;
@@ -22,6 +21,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use crate::http::{RequestLog, query_param};
+use crate::quota::DailyQuota;
 
 /// The dataset served and the requests received.
 #[derive(Clone)]
@@ -29,13 +29,7 @@ pub struct OpendatasoftDouble {
     dataset: String,
     records: Arc<Vec<Value>>,
     requests: RequestLog,
-    quota: Option<Arc<Quota>>,
-}
-
-/// Calls allowed per UTC day, and calls made.
-struct Quota {
-    calls: u64,
-    used: AtomicU64,
+    quota: Option<DailyQuota>,
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
@@ -67,37 +61,8 @@ impl OpendatasoftDouble {
 
     /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota.
     pub fn with_daily_quota(mut self, calls: u64) -> Self {
-        self.quota = Some(Arc::new(Quota {
-            calls,
-            used: AtomicU64::new(0),
-        }));
+        self.quota = Some(DailyQuota::new(calls));
         self
-    }
-
-    /// The 429 answer when the quota is used up; counts the call otherwise.
-    fn over_quota(&self) -> Option<Response> {
-        let quota = self.quota.as_ref()?;
-        if quota.used.fetch_add(1, Ordering::SeqCst) < quota.calls {
-            return None;
-        }
-        let reset = Utc::now()
-            .date_naive()
-            .succ_opt()?
-            .and_hms_opt(0, 0, 0)?
-            .and_utc();
-        let body = json!({
-            "errorcode": 10002,
-            "reset_time": reset.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "limit_time_unit": "day",
-            "call_limit": quota.calls,
-            "error": "Too many requests on the domain. Please contact the domain administrator.",
-        });
-        let headers = [
-            ("x-ratelimit-limit", quota.calls.to_string()),
-            ("x-ratelimit-remaining", "0".to_owned()),
-            ("x-ratelimit-reset", reset.timestamp().to_string()),
-        ];
-        Some((StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response())
     }
 
     /// The router to give [`crate::http::LocalServer::start`].
@@ -151,7 +116,7 @@ async fn records(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("records", &params);
-    if let Some(refused) = double.over_quota() {
+    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
         return refused;
     }
     if dataset != double.dataset {
@@ -195,7 +160,7 @@ async fn export(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("exports/json", &params);
-    if let Some(refused) = double.over_quota() {
+    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
         return refused;
     }
     if dataset != double.dataset {
