@@ -332,26 +332,33 @@ fn a_later_page_answered_416_lands_the_pages_before_it_and_counts_the_rest_short
 }
 
 #[test]
-fn throttled_calls_wait_for_retry_after_at_the_real_limit() {
-    let mut settings = DoubleSettings::new(plain_day(2_400, 9));
-    settings.throttle_every = Some(6);
-    let double = FranceTravailDouble::new(settings);
-    assert_eq!(double.settings().calls_per_second, 10.0);
-    let run = collect(&double, 40, &double.settings().client_secret);
-    run.assert_succeeded();
-    assert_eq!(run.landed_offers().len(), 2_400);
-    let metrics = run.metrics();
-    assert!(
-        metrics.throttled > 0,
-        "the API answered 429: {metrics:?}\n{}",
-        run.stderr()
-    );
-    assert!(
-        metrics.retries >= metrics.throttled,
-        "each 429 was retried: {metrics:?}"
-    );
-    assert_eq!(metrics.throttled, double.counts().throttled);
-    assert_no_secret(&run, &double);
+fn throttled_calls_wait_and_are_retried_with_or_without_retry_after() {
+    for retry_after in [true, false] {
+        let mut settings = DoubleSettings::new(plain_day(2_400, 9));
+        settings.throttle_every = Some(6);
+        settings.retry_after = retry_after;
+        let double = FranceTravailDouble::new(settings);
+        assert_eq!(double.settings().calls_per_second, 10.0);
+        let run = collect(&double, 40, &double.settings().client_secret);
+        run.assert_succeeded();
+        assert_eq!(
+            run.landed_offers().len(),
+            2_400,
+            "Retry-After: {retry_after}"
+        );
+        let metrics = run.metrics();
+        assert!(
+            metrics.throttled > 0,
+            "the API answered 429: {metrics:?}\n{}",
+            run.stderr()
+        );
+        assert!(
+            metrics.retries >= metrics.throttled,
+            "each 429 was retried: {metrics:?}"
+        );
+        assert_eq!(metrics.throttled, double.counts().throttled);
+        assert_no_secret(&run, &double);
+    }
 }
 
 #[test]

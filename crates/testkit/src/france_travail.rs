@@ -3,7 +3,8 @@
 //! exercise the hard parts offline: OAuth2 client credentials with short-lived tokens (401 with
 //! an empty body once a token is expired or unknown), the `range` caps (150 per call, start
 //! ≤ 3000, end ≤ 3149) with the real 400 messages, `Content-Range` totals with 200/206/204, a
-//! token bucket of calls per second per client id answering 429 with `Retry-After`, and a
+//! token bucket of calls per second per client id answering 429 (with `Retry-After` unless
+//! told otherwise: the real header is unverified), and a
 //! generated day of offers ([`DayPlan`]) served in a stable order (newest first, then by id).
 //!
 //! Search filters: `minCreationDate`/`maxCreationDate` (both or neither, seconds, both bounds
@@ -52,6 +53,9 @@ pub struct DoubleSettings {
     /// When set, every n-th API call is answered 429 whatever the bucket holds (a gateway
     /// under load), so tests see throttling however slow the machine is.
     pub throttle_every: Option<u64>,
+    /// Whether a 429 says how long to wait in `Retry-After` (whether the real one does is
+    /// unverified, so tests try both).
+    pub retry_after: bool,
     /// The day of offers served.
     pub day: DayPlan,
 }
@@ -67,6 +71,7 @@ impl DoubleSettings {
             calls_per_second: 10.0,
             burst: 10,
             throttle_every: None,
+            retry_after: true,
             day,
         }
     }
@@ -245,7 +250,7 @@ impl FranceTravailDouble {
             .ceil()
             .max(1.0);
         Err(Refusal::Throttled {
-            wait_secs: wait as u64,
+            wait_secs: settings.retry_after.then_some(wait as u64),
         })
     }
 }
@@ -254,8 +259,8 @@ impl FranceTravailDouble {
 enum Refusal {
     /// Expired, revoked or unknown token: 401, empty body.
     Unauthorized,
-    /// Over the client's rate: 429 with `Retry-After`.
-    Throttled { wait_secs: u64 },
+    /// Over the client's rate: 429, with `Retry-After` when the settings say so.
+    Throttled { wait_secs: Option<u64> },
     /// Invalid parameters: 400 with the API's message.
     BadRequest(String),
 }
@@ -269,12 +274,13 @@ impl IntoResponse for Refusal {
                     "message": "Limite de requêtes atteinte, veuillez réessayer plus tard.",
                     "codeHttp": 429,
                 });
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, wait_secs.to_string())],
-                    axum::Json(body),
-                )
-                    .into_response()
+                let mut answer = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                if let Some(wait) = wait_secs {
+                    answer
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+                }
+                answer
             }
             Refusal::BadRequest(message) => {
                 let body = json!({ "message": message, "codeHttp": 400, "codeErreur": "INVALID_PARAMETER" });
