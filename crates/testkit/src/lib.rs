@@ -5,6 +5,7 @@
 pub mod france_travail;
 pub mod http;
 pub mod ods_v1;
+pub mod open_meteo;
 pub mod opendatasoft;
 mod quota;
 pub mod replay;

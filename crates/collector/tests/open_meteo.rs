@@ -1,0 +1,116 @@
+//! The shipped Open-Meteo source against a local double of the forecast API that checks its
+//! parameters as the real one does: what lands, a misspelled variable, the minutely limit.
+
+mod common;
+
+use chrono::{NaiveDateTime, Timelike};
+use common::{Site, fast_policy};
+use serde_json::Value;
+use testkit::http::LocalServer;
+use testkit::open_meteo::OpenMeteoDouble;
+
+/// The `open-meteo-toulouse` table of the shipped `sources.toml`, asking `server`.
+fn shipped_source(server: &LocalServer) -> String {
+    let shipped = std::fs::read_to_string(testkit::workspace_root().join("sources.toml"))
+        .expect("the shipped sources.toml");
+    let table = shipped
+        .split("[[source]]")
+        .find(|table| table.contains("name = \"open-meteo-toulouse\""))
+        .expect("the shipped Open-Meteo table");
+    let table = table.replace(
+        "https://api.open-meteo.com/v1/forecast",
+        &format!("{}/v1/forecast", server.url()),
+    );
+    assert!(table.contains(&server.url()), "the table's url is replaced");
+    format!("[[source]]{table}")
+}
+
+fn landed(site: &Site) -> Vec<Value> {
+    let files = site.data_files("open-meteo-toulouse");
+    let last = files.last().expect("a landed file");
+    let body: Value = serde_json::from_slice(&std::fs::read(last).expect("read")).expect("JSON");
+    match &body["current"] {
+        Value::Object(_) => vec![body["current"].clone()],
+        other => panic!("no `current` in the landed answer: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_source_lands_the_current_step_with_its_variables() {
+    let double = OpenMeteoDouble::new();
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&shipped_source(&server));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let current = &landed(&site)[0];
+    let time = current["time"].as_str().expect("a time");
+    let time = NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M").expect("minutes, no offset");
+    assert_eq!(time.minute() % 15, 0, "a 15-minute step: {time}");
+    for variable in [
+        "temperature_2m",
+        "relative_humidity_2m",
+        "wind_speed_10m",
+        "weather_code",
+    ] {
+        assert!(current[variable].is_number(), "{variable}: {current}");
+    }
+    let request = &double.requests()[0];
+    assert!(
+        request.contains("latitude=43.6047") && request.contains("longitude=1.4442"),
+        "{request}"
+    );
+}
+
+#[tokio::test]
+async fn a_variable_the_api_does_not_know_fails_once_with_its_reason() {
+    let double = OpenMeteoDouble::new();
+    let server = LocalServer::start(double.router());
+    let config = shipped_source(&server).replace("temperature_2m,", "temperature_2n,");
+    let site = Site::new(&config);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    let reason = failures[0].1;
+    assert!(
+        reason.contains("HTTP 400")
+            && reason.contains("invalid String value temperature_2n for key current")
+            && !reason.contains('\n'),
+        "{reason}"
+    );
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "a refused query is not asked again"
+    );
+    assert!(site.data_files("open-meteo-toulouse").is_empty());
+}
+
+#[tokio::test]
+async fn past_the_minutely_limit_the_run_retries_then_fails_with_the_apis_reason() {
+    let double = OpenMeteoDouble::new().with_minutely_limit(0);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&shipped_source(&server));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    assert!(
+        failures[0]
+            .1
+            .contains("Minutely API request limit exceeded. Please try again in one minute."),
+        "{}",
+        failures[0].1
+    );
+    assert_eq!(
+        double.refused(),
+        u64::from(fast_policy().max_attempts),
+        "each attempt was answered 429"
+    );
+    let metrics = &site.metrics("open-meteo-toulouse")[0];
+    assert_eq!(metrics.throttled, double.refused());
+}

@@ -1,0 +1,216 @@
+//! A local double of Open-Meteo's forecast API (`api-notes.md` §5) for `current` weather:
+//! `GET /v1/forecast?latitude=..&longitude=..&current=a,b,..` answers the real shape, its
+//! `current.time` the start of the running 15-minute step in GMT without offset or seconds
+//! (`2026-10-06T14:00`). It refuses what the real one refuses, with its 400 body
+//! `{"error":true,"reason":".."}`: a missing or out-of-range coordinate, a `current` variable
+//! it does not know. It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
+//! real API would answer local times, which relevé's configuration refuses). With a minutely
+//! limit, calls past it in the same minute get the free tier's 429 and no `Retry-After`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, DurationRound, TimeDelta, Timelike, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::http::{RequestLog, query_param};
+
+/// The `current` variables the double knows, with their units.
+const VARIABLES: &[(&str, &str)] = &[
+    ("temperature_2m", "°C"),
+    ("relative_humidity_2m", "%"),
+    ("apparent_temperature", "°C"),
+    ("is_day", ""),
+    ("precipitation", "mm"),
+    ("rain", "mm"),
+    ("showers", "mm"),
+    ("snowfall", "cm"),
+    ("weather_code", "wmo code"),
+    ("cloud_cover", "%"),
+    ("pressure_msl", "hPa"),
+    ("surface_pressure", "hPa"),
+    ("wind_speed_10m", "km/h"),
+    ("wind_direction_10m", "°"),
+    ("wind_gusts_10m", "km/h"),
+];
+
+/// The double: serve [`OpenMeteoDouble::router`], then read its requests.
+#[derive(Clone, Default)]
+pub struct OpenMeteoDouble {
+    requests: RequestLog,
+    minutely: Option<Arc<MinuteWindow>>,
+}
+
+/// Calls allowed per minute, and those made in the current one.
+struct MinuteWindow {
+    calls: u64,
+    used: Mutex<(i64, u64)>,
+    refused: AtomicU64,
+}
+
+impl OpenMeteoDouble {
+    /// A double with no rate limit.
+    pub fn new() -> Self {
+        OpenMeteoDouble::default()
+    }
+
+    /// Allows `calls` calls per clock minute; later calls in the minute get 429.
+    pub fn with_minutely_limit(mut self, calls: u64) -> Self {
+        self.minutely = Some(Arc::new(MinuteWindow {
+            calls,
+            used: Mutex::new((0, 0)),
+            refused: AtomicU64::new(0),
+        }));
+        self
+    }
+
+    /// The router to give [`crate::http::LocalServer::start`].
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/v1/forecast", get(forecast))
+            .with_state(self.clone())
+    }
+
+    /// Every request received, as `forecast?query`.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.all()
+    }
+
+    /// Calls answered 429.
+    pub fn refused(&self) -> u64 {
+        self.minutely
+            .as_ref()
+            .map_or(0, |window| window.refused.load(Ordering::SeqCst))
+    }
+
+    /// True when this call is past the minute's limit.
+    fn over_limit(&self, now: DateTime<Utc>) -> bool {
+        let Some(window) = &self.minutely else {
+            return false;
+        };
+        let minute = now.timestamp().div_euclid(60);
+        let mut used = window
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if used.0 != minute {
+            *used = (minute, 0);
+        }
+        used.1 += 1;
+        let over = used.1 > window.calls;
+        if over {
+            window.refused.fetch_add(1, Ordering::SeqCst);
+        }
+        over
+    }
+}
+
+fn refuse(status: StatusCode, reason: &str) -> Response {
+    (status, Json(json!({"error": true, "reason": reason}))).into_response()
+}
+
+/// A coordinate: `Err` is the API's reason.
+fn coordinate(params: &[(String, String)], key: &str, bound: f64) -> Result<f64, String> {
+    let value = query_param(params, key)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .ok_or_else(|| format!("Value of type 'Float' required for key '{key}'."))?;
+    if !(-bound..=bound).contains(&value) {
+        let name = if key == "latitude" {
+            "Latitude"
+        } else {
+            "Longitude"
+        };
+        return Err(format!(
+            "{name} must be in range of -{bound} to {bound}°. Given: {value:?}."
+        ));
+    }
+    Ok(value)
+}
+
+/// A made-up but steady value of `variable` at `at`.
+fn reading(variable: &str, at: DateTime<Utc>) -> Value {
+    let hour = f64::from(at.hour()) + f64::from(at.minute()) / 60.0;
+    let daily = (hour - 15.0) / 24.0 * std::f64::consts::TAU;
+    let rounded = |x: f64| Value::from((x * 10.0).round() / 10.0);
+    match variable {
+        "temperature_2m" | "apparent_temperature" => rounded(12.0 + 5.0 * daily.cos()),
+        "relative_humidity_2m" | "cloud_cover" => Value::from(70 - (20.0 * daily.cos()) as i64),
+        "is_day" => Value::from(u8::from((7..19).contains(&at.hour()))),
+        "weather_code" => Value::from([0, 1, 2, 3, 61][(at.hour() as usize / 5) % 5]),
+        "pressure_msl" | "surface_pressure" => rounded(1015.0 + 3.0 * daily.sin()),
+        "wind_speed_10m" | "wind_gusts_10m" => rounded(10.0 + 4.0 * daily.sin()),
+        "wind_direction_10m" => Value::from((at.hour() * 15) % 360),
+        _ => Value::from(0.0),
+    }
+}
+
+async fn forecast(
+    State(double): State<OpenMeteoDouble>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    double.requests.note("forecast", &params);
+    let now = Utc::now();
+    if double.over_limit(now) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Minutely API request limit exceeded. Please try again in one minute.",
+        );
+    }
+    let (latitude, longitude) = match (
+        coordinate(&params, "latitude", 90.0),
+        coordinate(&params, "longitude", 180.0),
+    ) {
+        (Ok(latitude), Ok(longitude)) => (latitude, longitude),
+        (Err(reason), _) | (_, Err(reason)) => return refuse(StatusCode::BAD_REQUEST, &reason),
+    };
+    if let Some(zone) =
+        query_param(&params, "timezone").filter(|zone| !matches!(zone.as_str(), "GMT" | "UTC"))
+    {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            &format!("This double serves GMT only, not the timezone '{zone}'."),
+        );
+    }
+    let asked = query_param(&params, "current").unwrap_or_default();
+    let mut units = Map::new();
+    units.insert("time".into(), "iso8601".into());
+    units.insert("interval".into(), "seconds".into());
+    let step = now.duration_trunc(TimeDelta::minutes(15)).unwrap_or(now);
+    let mut current = Map::new();
+    current.insert(
+        "time".into(),
+        step.format("%Y-%m-%dT%H:%M").to_string().into(),
+    );
+    current.insert("interval".into(), 900.into());
+    for variable in asked.split(',').filter(|v| !v.is_empty()) {
+        let Some((name, unit)) = VARIABLES.iter().find(|(name, _)| *name == variable) else {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Cannot initialize ForecastVariable from invalid String value {variable} for key current"
+                ),
+            );
+        };
+        units.insert((*name).into(), (*unit).into());
+        current.insert((*name).into(), reading(name, step));
+    }
+    let mut body = json!({
+        "latitude": latitude,
+        "longitude": longitude,
+        "generationtime_ms": 0.05,
+        "utc_offset_seconds": 0,
+        "timezone": "GMT",
+        "timezone_abbreviation": "GMT",
+        "elevation": 146.0,
+    });
+    if current.len() > 2 {
+        body["current_units"] = Value::Object(units);
+        body["current"] = Value::Object(current);
+    }
+    Json(body).into_response()
+}
