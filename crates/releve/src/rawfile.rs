@@ -21,6 +21,13 @@ pub fn quarantine_dir(raw_dir: &Path) -> PathBuf {
     raw_dir.join(QUARANTINE_DIR)
 }
 
+/// `raw/_quarantine/<file>.reason`: why `quarantined`, a file in quarantine, is there.
+pub fn quarantine_reason(quarantined: &Path) -> PathBuf {
+    let mut name = quarantined.as_os_str().to_os_string();
+    name.push(".reason");
+    PathBuf::from(name)
+}
+
 /// `raw/<source>/.lock`: held by the collector run collecting the source.
 pub fn source_lock(raw_dir: &Path, source: &str) -> PathBuf {
     raw_dir.join(source).join(".lock")

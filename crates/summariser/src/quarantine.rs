@@ -50,7 +50,7 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
                 ),
             )
         })?;
-    let reason_file = reason_path(&target);
+    let reason_file = rawfile::quarantine_reason(&target);
     fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     crate::crash::passed("quarantine-reason-written");
     fs::rename(file, &target).map_err(|err| naming(&target, err))?;
@@ -69,12 +69,6 @@ pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
         .filter(|name| name.source == source && name.role == RawFileRole::Data)
         .map(|name| name.landing_order())
         .collect()
-}
-
-fn reason_path(target: &Path) -> PathBuf {
-    let mut name = target.as_os_str().to_os_string();
-    name.push(".reason");
-    PathBuf::from(name)
 }
 
 fn naming(path: &Path, err: io::Error) -> io::Error {
@@ -124,7 +118,7 @@ mod tests {
         assert_eq!(fs::read(&first).expect("first"), b"first");
         assert_eq!(fs::read(&second).expect("second"), b"second");
         assert_eq!(
-            fs::read_to_string(reason_path(&second)).expect("second reason"),
+            fs::read_to_string(rawfile::quarantine_reason(&second)).expect("second reason"),
             "two\n"
         );
     }
