@@ -245,11 +245,26 @@ fn a_selection_leaving_out_a_field_the_source_reads_is_refused() {
     );
     for select in [
         "date_heure, consommation",
-        "heure AS date_heure, consommation",
+        "date_heure, consommation / 1000 AS consommation",
         "*",
         "exclude(nature)",
     ] {
         let text = format!("{ECO2MIX}{numeric}select = \"{select}\"\n");
         assert!(parse(&text).is_ok(), "{select}");
     }
+}
+
+#[test]
+fn an_incremental_source_cannot_be_timed_by_an_alias() {
+    let aliased = ECO2MIX.replace("time = \"date_heure\"", "time = \"t\"")
+        + "select = \"date_heure, date_heure AS t\"\n";
+    assert!(
+        parse(&aliased).is_ok(),
+        "a plain selection may use the alias"
+    );
+    let message = error(&format!("{aliased}incremental = true\n"));
+    assert!(
+        message.contains("key `select` makes `t` an alias, but `incremental` filters and orders"),
+        "{message}"
+    );
 }

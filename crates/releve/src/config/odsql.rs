@@ -2,10 +2,20 @@
 //! fields it returns, when it can tell them, so a `select` leaving out a field the source reads
 //! is refused when `sources.toml` is read instead of landing records the summariser cannot key.
 
-/// The names of the fields `select` returns, or `None` when it cannot tell: `*`,
-/// `include(…)` and `exclude(…)` return fields the portal knows, an expression without `as`
-/// gets a name the portal makes up, and a clause it cannot split is the portal's to refuse.
-pub(super) fn selected_names(select: &str) -> Option<Vec<String>> {
+/// A field `select` returns.
+#[derive(Debug, PartialEq)]
+pub(super) struct Selected {
+    /// Its name in the records.
+    pub(super) name: String,
+    /// True when the name is an alias of another field or of an expression, which `where` and
+    /// `order_by` do not know.
+    pub(super) renamed: bool,
+}
+
+/// The fields `select` returns, or `None` when it cannot tell: `*`, `include(…)` and
+/// `exclude(…)` return fields the portal knows, an expression without `as` gets a name the
+/// portal makes up, and a clause it cannot split is the portal's to refuse.
+pub(super) fn selected_names(select: &str) -> Option<Vec<Selected>> {
     items(select)?.into_iter().map(item_name).collect()
 }
 
@@ -36,12 +46,22 @@ fn items(select: &str) -> Option<Vec<&str>> {
     Some(items)
 }
 
-/// The name of one item's field: its alias, or the field it names.
-fn item_name(item: &str) -> Option<String> {
+/// One item's field: its alias, or the field it names.
+fn item_name(item: &str) -> Option<Selected> {
     let words: Vec<&str> = item.split_whitespace().collect();
     match words.as_slice() {
-        [field] => field_name(field),
-        [.., as_word, alias] if as_word.eq_ignore_ascii_case("as") => field_name(alias),
+        [field] => Some(Selected {
+            name: field_name(field)?,
+            renamed: false,
+        }),
+        [expression @ .., as_word, alias] if as_word.eq_ignore_ascii_case("as") => {
+            let name = field_name(alias)?;
+            let renamed = match expression {
+                [field] => field_name(field).is_none_or(|field| field != name),
+                _ => true,
+            };
+            Some(Selected { name, renamed })
+        }
         _ => None,
     }
 }
@@ -67,7 +87,7 @@ mod tests {
     use super::selected_names;
 
     fn names(select: &str) -> Option<Vec<String>> {
-        selected_names(select)
+        selected_names(select).map(|fields| fields.into_iter().map(|f| f.name).collect())
     }
 
     #[test]
@@ -88,6 +108,16 @@ mod tests {
                 "élément".into()
             ])
         );
+    }
+
+    #[test]
+    fn an_alias_is_told_from_a_field_selected_under_its_own_name() {
+        let renamed: Vec<bool> = selected_names("heure_utc, t AS t, heure_utc as h, round(x) as x")
+            .expect("read")
+            .into_iter()
+            .map(|field| field.renamed)
+            .collect();
+        assert_eq!(renamed, [false, false, true, true]);
     }
 
     #[test]

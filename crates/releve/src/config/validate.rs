@@ -308,16 +308,30 @@ fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<
             ),
         ));
     }
-    if let Some(names) = ods.select.as_deref().and_then(odsql::selected_names) {
+    if let Some(selected) = ods.select.as_deref().and_then(odsql::selected_names) {
         let unselected = source.read_fields().find_map(|(key, used)| {
             let top = used.segments().first()?;
-            (!names.contains(top)).then_some((key, top))
+            (!selected.iter().any(|field| field.name == *top)).then_some((key, top))
         });
         if let Some((key, top)) = unselected {
             return Err(bad(
                 "select",
                 format!(
                     "key `select` does not return `{top}`, which key `{key}` needs: add it to the `select`"
+                ),
+            ));
+        }
+        let time = source.time.segments().first();
+        if ods.incremental
+            && let Some(alias) = selected
+                .iter()
+                .find(|field| field.renamed && Some(&field.name) == time)
+        {
+            return Err(bad(
+                "select",
+                format!(
+                    "key `select` makes `{}` an alias, but `incremental` filters and orders the portal's records by `time`, which must be a field of the dataset: select that field under its own name and set `time` to it",
+                    alias.name
                 ),
             ));
         }
