@@ -5,36 +5,13 @@ mod common;
 
 use std::collections::HashSet;
 
-use chrono::{TimeDelta, TimeZone, Utc};
+use chrono::{TimeDelta, Utc};
 use collector::SourceResult;
+use common::eco2mix::{eco2mix_source, landed_records, start};
 use common::{Site, fast_policy};
 use serde_json::Value;
 use testkit::http::LocalServer;
 use testkit::opendatasoft::{OpendatasoftDouble, eco2mix_records};
-
-fn eco2mix_source(url: &str, extra: &str) -> String {
-    format!(
-        r#"
-[[source]]
-name = "eco2mix"
-kind = "opendatasoft"
-url = "{url}"
-dataset = "eco2mix-national-tr"
-every = "15m"
-key = "date_heure"
-time = "date_heure"
-numeric = ["consommation"]
-rate_limit = 1000
-{extra}
-"#
-    )
-}
-
-fn landed_records(site: &Site) -> Vec<Value> {
-    let files = site.data_files("eco2mix");
-    let last = files.last().expect("a landed file");
-    serde_json::from_slice(&std::fs::read(last).expect("read")).expect("a JSON array")
-}
 
 /// The source's `.state.json`, as saved by the last run.
 fn saved_state(site: &Site) -> Value {
@@ -50,10 +27,10 @@ fn distinct_keys(records: &[Value]) -> usize {
         .len()
 }
 
-fn start() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .expect("time")
+/// When the double's quota resets: six hours from now, to the second, whatever the time of day.
+fn quota_reset() -> chrono::DateTime<Utc> {
+    use chrono::SubsecRound;
+    (Utc::now() + TimeDelta::hours(6)).trunc_subsecs(0)
 }
 
 #[tokio::test]
@@ -95,8 +72,9 @@ async fn a_selection_larger_than_the_window_lands_every_record_once() {
 
 #[tokio::test]
 async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
+    let resets = quota_reset();
     let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(250, start()))
-        .with_daily_quota(1);
+        .with_daily_quota(1, resets);
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let outcome = collector::run_with(&site.args(&[], false), fast_policy())
@@ -111,11 +89,9 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         .map(|t| t.with_timezone(&Utc))
         .expect("the state holds when the pause ends");
     assert_eq!(
-        reset.time(),
-        chrono::NaiveTime::MIN,
-        "the quota resets at midnight UTC"
+        reset, resets,
+        "the pause ends when the portal says its quota resets"
     );
-    assert!(reset > Utc::now() && reset <= Utc::now() + TimeDelta::days(1));
     let reason = failures[0].1;
     assert!(
         reason.contains("Too many requests on the domain")
@@ -185,73 +161,6 @@ async fn a_selection_larger_than_a_page_comes_whole_from_one_export_call() {
                 && r.contains("order_by=date_heure")),
         "{requests:?}"
     );
-}
-
-/// 500 éCO2mix-like rows: national and regional, real-time and consolidated, alternating.
-fn mixed_perimeters_and_natures() -> Vec<Value> {
-    let mut records = eco2mix_records(500, start());
-    for (i, record) in records.iter_mut().enumerate() {
-        if i % 2 == 1 {
-            record["perimetre"] = Value::from("Occitanie");
-        }
-        if i % 4 >= 2 {
-            record["nature"] = Value::from("Données consolidées");
-        }
-    }
-    records
-}
-
-#[tokio::test]
-async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order() {
-    let records = mixed_perimeters_and_natures();
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
-    let server = LocalServer::start(double.router());
-    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\n\
-                 select = \"date_heure, consommation\"\norder_by = \"date_heure desc\"";
-    let site = Site::new(&eco2mix_source(&server.url(), extra));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    assert!(outcome.succeeded(), "{:?}", outcome.sources);
-    let expected: Vec<Value> = records
-        .iter()
-        .rev()
-        .filter(|r| r["perimetre"] == "France" && r["nature"] == "Données temps réel")
-        .map(|r| serde_json::json!({"date_heure": r["date_heure"], "consommation": r["consommation"]}))
-        .collect();
-    assert_eq!(expected.len(), 125);
-    assert_eq!(
-        landed_records(&site),
-        expected,
-        "the national real-time rows only, newest first, with the selected fields"
-    );
-    assert_eq!(site.metrics("eco2mix")[0].announced, Some(125));
-}
-
-#[tokio::test]
-async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(10, start()));
-    let server = LocalServer::start(double.router());
-    let site = Site::new(&eco2mix_source(
-        &server.url(),
-        "where = \"perimetre = France\"",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
-    let reason = failures[0].1;
-    assert!(
-        reason.contains("HTTP 400: ODSQLError: ODSQL query is malformed") && !reason.contains('\n'),
-        "{reason}"
-    );
-    assert_eq!(
-        double.requests().len(),
-        1,
-        "a query the portal refuses is not asked again"
-    );
-    assert!(site.data_files("eco2mix").is_empty());
 }
 
 #[tokio::test]

@@ -1,11 +1,14 @@
 //! A local legacy Opendatasoft v1 double for one dataset: `/api/records/1.0/search/` pages
 //! with `rows`/`start` and refuses `start + rows` above 10000 with a 400 error body;
 //! `/api/records/1.0/download/` returns every record as a JSON array. Both apply `refine.F`
-//! (the record's `fields.F` equal to the value) and `q` (a word some field's text holds,
-//! ignoring case). Records have the v1 shape (`datasetid`, `recordid`, `fields` with
-//! `geopoint` as `[lat, lon]`, `geometry`, `record_timestamp`). Like older portals, it may
-//! serve at most 1000 rows a call whatever `rows` asks; with a daily quota, calls past it get
-//! the portals' 429.
+//! (the record's `fields.F` equal to the value) and `q` as plain words (each a whole word of
+//! some field's text, ignoring case); search answers give the `facet_groups` of the facets
+//! asked for. What it cannot apply is refused with a 400 rather than ignored: `q` in the
+//! query language (`field:value`, comparisons, quotes, AND/OR/NOT) and `sort`. Records have the
+//! v1 shape (`datasetid`, `recordid`, `fields` with `geopoint` as `[lat, lon]`, `geometry`,
+//! `record_timestamp`). Like older portals, it may serve at most 1000 rows a call whatever
+//! `rows` asks (whether such a portal caps or refuses is not known); with a daily quota, calls
+//! past it get the portals' 429.
 
 use std::sync::Arc;
 
@@ -15,10 +18,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::http::{RequestLog, query_param};
-use crate::quota::DailyQuota;
+use crate::quota::CallQuota;
 
 /// The dataset served and the requests received.
 #[derive(Clone)]
@@ -27,7 +31,7 @@ pub struct OdsV1Double {
     records: Arc<Vec<Value>>,
     requests: RequestLog,
     row_cap: Option<usize>,
-    quota: Option<DailyQuota>,
+    quota: Option<CallQuota>,
 }
 
 /// `n` v1 records of dataset `dataset`, keyed `recordid` = `rec-<i>`, timed
@@ -66,38 +70,11 @@ impl OdsV1Double {
         self
     }
 
-    /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota.
-    pub fn with_daily_quota(mut self, calls: u64) -> Self {
-        self.quota = Some(DailyQuota::new(calls));
+    /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota, naming
+    /// `resets` as its reset.
+    pub fn with_daily_quota(mut self, calls: u64, resets: DateTime<Utc>) -> Self {
+        self.quota = Some(CallQuota::new(calls, resets));
         self
-    }
-
-    /// The records `params` select, in the dataset's order.
-    fn selection(&self, params: &[(String, String)]) -> Vec<Value> {
-        let refinements: Vec<(&str, &str)> = params
-            .iter()
-            .filter_map(|(name, value)| Some((name.strip_prefix("refine.")?, value.as_str())))
-            .collect();
-        let words = query_param(params, "q").unwrap_or_default().to_lowercase();
-        self.records
-            .iter()
-            .filter(|record| {
-                refinements
-                    .iter()
-                    .all(|(facet, value)| same_text(record["fields"].get(facet), value))
-            })
-            .filter(|record| {
-                words.split_whitespace().all(|word| {
-                    record["fields"].as_object().is_some_and(|fields| {
-                        fields.values().any(|v| {
-                            v.as_str()
-                                .is_some_and(|text| text.to_lowercase().contains(word))
-                        })
-                    })
-                })
-            })
-            .cloned()
-            .collect()
     }
 
     /// The router to give [`crate::http::LocalServer::start`].
@@ -111,6 +88,94 @@ impl OdsV1Double {
     /// Every request received, as `endpoint?query`.
     pub fn requests(&self) -> Vec<String> {
         self.requests.all()
+    }
+
+    /// The records `params` select, in the dataset's order; `Err` is the 400 answer to a
+    /// selection the double cannot apply.
+    fn selection(&self, params: &[(String, String)]) -> Result<Vec<Value>, String> {
+        if query_param(params, "sort").is_some() {
+            return Err("The test double does not sort: leave `sort` out".to_owned());
+        }
+        let q = query_param(params, "q").unwrap_or_default();
+        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        if q.contains([':', '<', '>', '=', '#', '"', '\'', '(', ')'])
+            || words
+                .iter()
+                .any(|w| matches!(w.as_str(), "and" | "or" | "not"))
+        {
+            return Err(format!(
+                "The test double reads `q` as plain words only, not `{q}`"
+            ));
+        }
+        let refinements: Vec<(&str, &str)> = params
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix("refine.")?, value.as_str())))
+            .collect();
+        Ok(self
+            .records
+            .iter()
+            .filter(|record| {
+                refinements
+                    .iter()
+                    .all(|(facet, value)| same_text(record["fields"].get(facet), value))
+            })
+            .filter(|record| words.iter().all(|word| holds_word(record, word)))
+            .cloned()
+            .collect())
+    }
+}
+
+/// True when a text field of `record` holds `word` as a whole word, ignoring case.
+fn holds_word(record: &Value, word: &str) -> bool {
+    record["fields"].as_object().is_some_and(|fields| {
+        fields.values().filter_map(Value::as_str).any(|text| {
+            text.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|part| part == word)
+        })
+    })
+}
+
+/// The `facet_groups` of a search answer: for each facet asked for, its values in `records`
+/// with their counts, most frequent first.
+fn facet_groups(params: &[(String, String)], records: &[Value]) -> Vec<Value> {
+    params
+        .iter()
+        .filter(|(name, _)| name == "facet")
+        .map(|(_, facet)| {
+            let mut counts: Vec<(String, u64)> = Vec::new();
+            for record in records {
+                let Some(value) = record["fields"].get(facet).and_then(facet_text) else {
+                    continue;
+                };
+                match counts.iter_mut().find(|(v, _)| *v == value) {
+                    Some((_, count)) => *count += 1,
+                    None => counts.push((value, 1)),
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let refined = query_param(params, &format!("refine.{facet}"));
+            let facets: Vec<Value> = counts
+                .into_iter()
+                .map(|(name, count)| {
+                    let state = if refined.as_deref() == Some(name.as_str()) {
+                        "refined"
+                    } else {
+                        "displayed"
+                    };
+                    json!({"name": name, "path": name, "count": count, "state": state})
+                })
+                .collect();
+            json!({"name": facet, "facets": facets})
+        })
+        .collect()
+}
+
+fn facet_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -136,7 +201,7 @@ async fn search(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("search", &params);
-    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
+    if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
     if query_param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
@@ -157,13 +222,18 @@ async fn search(
     let start = usize::try_from(start).unwrap_or(usize::MAX);
     let asked = usize::try_from(rows).unwrap_or(0);
     let served = double.row_cap.map_or(asked, |cap| asked.min(cap));
-    let selection = double.selection(&params);
+    let selection = match double.selection(&params) {
+        Ok(selection) => selection,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+    };
     let nhits = selection.len();
+    let facet_groups = facet_groups(&params, &selection);
     let page: Vec<Value> = selection.into_iter().skip(start).take(served).collect();
     Json(json!({
         "nhits": nhits,
         "parameters": {"dataset": double.dataset, "rows": served, "start": start, "format": "json"},
         "records": page,
+        "facet_groups": facet_groups,
     }))
     .into_response()
 }
@@ -173,11 +243,14 @@ async fn download(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("download", &params);
-    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
+    if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
     if query_param(&params, "dataset").as_deref() != Some(double.dataset.as_str()) {
         return error(StatusCode::NOT_FOUND, "Unknown dataset");
     }
-    Json(Value::Array(double.selection(&params))).into_response()
+    match double.selection(&params) {
+        Ok(selection) => Json(Value::Array(selection)).into_response(),
+        Err(message) => error(StatusCode::BAD_REQUEST, &message),
+    }
 }

@@ -1,9 +1,10 @@
 //! A local double of Open-Meteo's forecast API (`api-notes.md` §5) for `current` weather:
 //! `GET /v1/forecast?latitude=..&longitude=..&current=a,b,..` answers the real shape, its
 //! `current.time` the start of the running 15-minute step in GMT without offset or seconds
-//! (`2026-10-06T14:00`). It refuses what the real one refuses, with its 400 body
-//! `{"error":true,"reason":".."}`: a missing or out-of-range coordinate, a `current` variable
-//! it does not know. It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
+//! (`2026-10-06T14:00`), its coordinates those of the grid cell (to 0.01°). It refuses with
+//! the API's 400 body `{"error":true,"reason":".."}` a missing or out-of-range coordinate and a
+//! `current` variable outside its list (the API's common current variables; the real one knows
+//! more). It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
 //! real API would answer local times, which relevé's configuration refuses). With a minutely
 //! limit, calls past it in the same minute get the free tier's 429 and no `Retry-After`.
 
@@ -37,6 +38,10 @@ const VARIABLES: &[(&str, &str)] = &[
     ("wind_speed_10m", "km/h"),
     ("wind_direction_10m", "°"),
     ("wind_gusts_10m", "km/h"),
+    ("dew_point_2m", "°C"),
+    ("visibility", "m"),
+    ("uv_index", ""),
+    ("precipitation_probability", "%"),
 ];
 
 /// The double: serve [`OpenMeteoDouble::router`], then read its requests.
@@ -49,8 +54,16 @@ pub struct OpenMeteoDouble {
 /// Calls allowed per minute, and those made in the current one.
 struct MinuteWindow {
     calls: u64,
-    used: Mutex<(i64, u64)>,
+    current: Mutex<MinuteCount>,
     refused: AtomicU64,
+}
+
+/// The calls made in one clock minute.
+#[derive(Default)]
+struct MinuteCount {
+    /// Minutes since the epoch.
+    minute: i64,
+    calls: u64,
 }
 
 impl OpenMeteoDouble {
@@ -63,7 +76,7 @@ impl OpenMeteoDouble {
     pub fn with_minutely_limit(mut self, calls: u64) -> Self {
         self.minutely = Some(Arc::new(MinuteWindow {
             calls,
-            used: Mutex::new((0, 0)),
+            current: Mutex::new(MinuteCount::default()),
             refused: AtomicU64::new(0),
         }));
         self
@@ -94,15 +107,15 @@ impl OpenMeteoDouble {
             return false;
         };
         let minute = now.timestamp().div_euclid(60);
-        let mut used = window
-            .used
+        let mut current = window
+            .current
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if used.0 != minute {
-            *used = (minute, 0);
+        if current.minute != minute {
+            *current = MinuteCount { minute, calls: 0 };
         }
-        used.1 += 1;
-        let over = used.1 > window.calls;
+        current.calls += 1;
+        let over = current.calls > window.calls;
         if over {
             window.refused.fetch_add(1, Ordering::SeqCst);
         }
@@ -199,9 +212,10 @@ async fn forecast(
         units.insert((*name).into(), (*unit).into());
         current.insert((*name).into(), reading(name, step));
     }
+    let grid = |degrees: f64| (degrees * 100.0).round() / 100.0;
     let mut body = json!({
-        "latitude": latitude,
-        "longitude": longitude,
+        "latitude": grid(latitude),
+        "longitude": grid(longitude),
         "generationtime_ms": 0.05,
         "utc_offset_seconds": 0,
         "timezone": "GMT",
@@ -213,4 +227,29 @@ async fn forecast(
         body["current"] = Value::Object(current);
     }
     Json(body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn the_limit_counts_calls_per_clock_minute() {
+        let double = OpenMeteoDouble::new().with_minutely_limit(2);
+        let at = |s| {
+            Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, s)
+                .single()
+                .expect("time")
+        };
+        let over: Vec<bool> = [0, 20, 59]
+            .into_iter()
+            .map(|s| double.over_limit(at(s)))
+            .collect();
+        assert_eq!(over, [false, false, true]);
+        let next_minute = at(59) + TimeDelta::seconds(1);
+        assert!(!double.over_limit(next_minute), "a new minute, a new count");
+        assert_eq!(double.refused(), 1);
+    }
 }

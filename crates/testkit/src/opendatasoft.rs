@@ -3,11 +3,13 @@
 //! 400 bodies; `/exports/json` returns the whole selection with no window (or its first
 //! `limit` records). Both apply `where`, `refine`, `select` and `order_by` as far as the
 //! collector writes them (see [`odsql`]), serve no particular order without `order_by`, and
-//! answer what they cannot read with the portal's `ODSQLError`. With a daily quota, calls
+//! answer a field the dataset does not hold, or what they cannot read, with the portal's
+//! `ODSQLError`. With a daily quota, calls
 //! past it get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*`
 //! headers, no `Retry-After`.
 
 mod odsql;
+mod where_clause;
 
 use std::sync::Arc;
 
@@ -21,15 +23,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use crate::http::{RequestLog, query_param};
-use crate::quota::DailyQuota;
+use crate::quota::CallQuota;
 
 /// The dataset served and the requests received.
 #[derive(Clone)]
 pub struct OpendatasoftDouble {
     dataset: String,
     records: Arc<Vec<Value>>,
+    schema: Arc<odsql::Schema>,
     requests: RequestLog,
-    quota: Option<DailyQuota>,
+    quota: Option<CallQuota>,
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
@@ -53,15 +56,17 @@ impl OpendatasoftDouble {
     pub fn new(dataset: &str, records: Vec<Value>) -> Self {
         OpendatasoftDouble {
             dataset: dataset.to_owned(),
+            schema: Arc::new(odsql::Schema::of(&records)),
             records: Arc::new(records),
             requests: RequestLog::default(),
             quota: None,
         }
     }
 
-    /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota.
-    pub fn with_daily_quota(mut self, calls: u64) -> Self {
-        self.quota = Some(DailyQuota::new(calls));
+    /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota, naming
+    /// `resets` as its reset.
+    pub fn with_daily_quota(mut self, calls: u64, resets: DateTime<Utc>) -> Self {
+        self.quota = Some(CallQuota::new(calls, resets));
         self
     }
 
@@ -86,7 +91,7 @@ impl OpendatasoftDouble {
 
     /// The records `params` select, or why the portal cannot read them.
     fn selection(&self, params: &[(String, String)]) -> Result<Vec<Value>, String> {
-        odsql::Selection::read(params).map(|selection| selection.apply(&self.records))
+        odsql::Selection::read(params, &self.schema).map(|selection| selection.apply(&self.records))
     }
 }
 
@@ -116,7 +121,7 @@ async fn records(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("records", &params);
-    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
+    if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
     if dataset != double.dataset {
@@ -160,7 +165,7 @@ async fn export(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     double.requests.note("exports/json", &params);
-    if let Some(refused) = double.quota.as_ref().and_then(DailyQuota::spend) {
+    if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
     if dataset != double.dataset {

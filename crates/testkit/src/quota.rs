@@ -1,6 +1,7 @@
-//! An Opendatasoft portal's daily call quota, shared by the v2.1 and v1 doubles: calls past it
-//! get the portals' 429, the legacy body with `reset_time` (the next UTC midnight) and the
-//! `X-RateLimit-*` headers, and no `Retry-After`.
+//! An Opendatasoft portal's call quota, shared by the v2.1 and v1 doubles: calls past it get
+//! the portals' 429, the legacy body with `reset_time` and the `X-RateLimit-*` headers, and no
+//! `Retry-After`. The test sets when the quota resets (the real ones: often midnight UTC), so
+//! what it asserts does not depend on the time of day it runs at.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,38 +9,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 
-/// Calls allowed per UTC day, and calls made; clones count together.
+/// Calls allowed until the reset, and calls made; clones count together.
 #[derive(Clone)]
-pub(crate) struct DailyQuota {
+pub(crate) struct CallQuota {
     calls: u64,
+    resets: DateTime<Utc>,
     used: Arc<AtomicU64>,
 }
 
-impl DailyQuota {
-    /// Allows `calls` calls.
-    pub(crate) fn new(calls: u64) -> Self {
-        DailyQuota {
+impl CallQuota {
+    /// Allows `calls` calls, then refuses the others, naming `resets` as the reset.
+    pub(crate) fn new(calls: u64, resets: DateTime<Utc>) -> Self {
+        CallQuota {
             calls,
+            resets,
             used: Arc::new(AtomicU64::new(0)),
         }
     }
 
-    /// Counts a call: `None` within the quota, else the portal's 429 answer.
-    pub(crate) fn spend(&self) -> Option<Response> {
+    /// Counts a call; the portal's 429 answer when it is past the quota.
+    pub(crate) fn over_quota(&self) -> Option<Response> {
         if self.used.fetch_add(1, Ordering::SeqCst) < self.calls {
             return None;
         }
-        let reset = Utc::now()
-            .date_naive()
-            .succ_opt()?
-            .and_hms_opt(0, 0, 0)?
-            .and_utc();
         let body = json!({
             "errorcode": 10002,
-            "reset_time": reset.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "reset_time": self.resets.to_rfc3339_opts(SecondsFormat::Secs, true),
             "limit_time_unit": "day",
             "call_limit": self.calls,
             "error": "Too many requests on the domain. Please contact the domain administrator.",
@@ -47,7 +45,7 @@ impl DailyQuota {
         let headers = [
             ("x-ratelimit-limit", self.calls.to_string()),
             ("x-ratelimit-remaining", "0".to_owned()),
-            ("x-ratelimit-reset", reset.timestamp().to_string()),
+            ("x-ratelimit-reset", self.resets.timestamp().to_string()),
         ];
         Some((StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response())
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod eco2mix;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -1,0 +1,78 @@
+//! What an `opendatasoft` source's `where`, `refine`, `select` and `order_by` do to what
+//! lands, against the Explore v2.1 double that applies them as the portal does, and a clause
+//! the portal refuses.
+
+mod common;
+
+use common::eco2mix::{eco2mix_source, landed_records, start};
+use common::{Site, fast_policy};
+use serde_json::Value;
+use testkit::http::LocalServer;
+use testkit::opendatasoft::{OpendatasoftDouble, eco2mix_records};
+
+/// 500 éCO2mix-like rows: national and regional, real-time and consolidated, alternating.
+fn mixed_perimeters_and_natures() -> Vec<Value> {
+    let mut records = eco2mix_records(500, start());
+    for (i, record) in records.iter_mut().enumerate() {
+        if i % 2 == 1 {
+            record["perimetre"] = Value::from("Occitanie");
+        }
+        if i % 4 >= 2 {
+            record["nature"] = Value::from("Données consolidées");
+        }
+    }
+    records
+}
+
+#[tokio::test]
+async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order() {
+    let records = mixed_perimeters_and_natures();
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
+    let server = LocalServer::start(double.router());
+    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\n\
+                 select = \"date_heure, consommation\"\norder_by = \"date_heure desc\"";
+    let site = Site::new(&eco2mix_source(&server.url(), extra));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let expected: Vec<Value> = records
+        .iter()
+        .rev()
+        .filter(|r| r["perimetre"] == "France" && r["nature"] == "Données temps réel")
+        .map(|r| serde_json::json!({"date_heure": r["date_heure"], "consommation": r["consommation"]}))
+        .collect();
+    assert_eq!(expected.len(), 125);
+    assert_eq!(
+        landed_records(&site),
+        expected,
+        "the national real-time rows only, newest first, with the selected fields"
+    );
+    assert_eq!(site.metrics("eco2mix")[0].announced, Some(125));
+}
+
+#[tokio::test]
+async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(10, start()));
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(
+        &server.url(),
+        "where = \"perimetre = France\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
+    let reason = failures[0].1;
+    assert!(
+        reason.contains("HTTP 400: ODSQLError: ") && !reason.contains('\n'),
+        "{reason}"
+    );
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "a query the portal refuses is not asked again"
+    );
+    assert!(site.data_files("eco2mix").is_empty());
+}
