@@ -57,7 +57,7 @@ impl OpendatasoftDouble {
         OpendatasoftDouble {
             dataset: dataset.to_owned(),
             schema: Arc::new(odsql::Schema::of(&records)),
-            records: Arc::new(records),
+            records: Arc::new(odsql::served_order(records)),
             requests: RequestLog::default(),
             quota: None,
         }
@@ -90,8 +90,14 @@ impl OpendatasoftDouble {
     }
 
     /// The records `params` select, or why the portal cannot read them.
-    fn selection(&self, params: &[(String, String)]) -> Result<Vec<Value>, String> {
-        odsql::Selection::read(params, &self.schema).map(|selection| selection.apply(&self.records))
+    fn selection(
+        &self,
+        params: &[(String, String)],
+        skip: usize,
+        take: usize,
+    ) -> Result<(usize, Vec<Value>), String> {
+        odsql::Selection::read(params, &self.schema)
+            .map(|selection| selection.apply(&self.records, skip, take))
     }
 }
 
@@ -144,18 +150,16 @@ async fn records(
             offset + limit
         ));
     }
-    let selection = match double.selection(&params) {
-        Ok(selection) => selection,
-        Err(message) => return malformed(&message),
-    };
-    let total = selection.len();
-    let start = usize::try_from(offset).unwrap_or(0).min(total);
+    let skip = usize::try_from(offset).unwrap_or(0);
     let take = if limit < 0 {
         100
     } else {
         usize::try_from(limit).unwrap_or(0)
     };
-    let results: Vec<Value> = selection.into_iter().skip(start).take(take).collect();
+    let (total, results) = match double.selection(&params, skip, take) {
+        Ok(selection) => selection,
+        Err(message) => return malformed(&message),
+    };
     Json(json!({"total_count": total, "results": results})).into_response()
 }
 
@@ -171,15 +175,14 @@ async fn export(
     if dataset != double.dataset {
         return not_found(&dataset);
     }
-    let mut selection = match double.selection(&params) {
-        Ok(selection) => selection,
-        Err(message) => return malformed(&message),
-    };
-    let limit = query_param(&params, "limit").and_then(|v| v.parse::<usize>().ok());
-    if let Some(limit) = limit {
-        selection.truncate(limit);
+    // `limit` defaults to -1, everything.
+    let limit = query_param(&params, "limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    match double.selection(&params, 0, limit) {
+        Ok((_, selection)) => Json(Value::Array(selection)).into_response(),
+        Err(message) => malformed(&message),
     }
-    Json(Value::Array(selection)).into_response()
 }
 
 fn not_found(dataset: &str) -> Response {

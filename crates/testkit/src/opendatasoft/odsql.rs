@@ -91,22 +91,21 @@ impl Selection {
         })
     }
 
-    /// The records selected, in order, with the selected fields.
-    pub(super) fn apply(&self, records: &[Value]) -> Vec<Value> {
-        let mut chosen: Vec<(usize, &Value)> = records
+    /// How many records of `records` (in the order the double serves them without
+    /// `order_by`: see [`served_order`]) are selected, and those of them from position `skip`
+    /// on, at most `take`, in order, with the selected fields.
+    pub(super) fn apply(&self, records: &[Value], skip: usize, take: usize) -> (usize, Vec<Value>) {
+        let mut chosen: Vec<&Value> = records
             .iter()
-            .enumerate()
-            .filter(|(_, record)| self.conditions.iter().all(|c| c.holds(record)))
-            .filter(|(_, record)| {
+            .filter(|record| self.conditions.iter().all(|c| c.holds(record)))
+            .filter(|record| {
                 self.refine
                     .iter()
                     .all(|(facet, value)| refined(record.get(facet), value))
             })
             .collect();
-        if self.order.is_empty() {
-            chosen.sort_by_key(|(at, _)| scrambled(*at));
-        } else {
-            chosen.sort_by(|(_, a), (_, b)| {
+        if !self.order.is_empty() {
+            chosen.sort_by(|a, b| {
                 self.order
                     .iter()
                     .map(|(field, descending)| {
@@ -117,28 +116,44 @@ impl Selection {
                     .unwrap_or(Ordering::Equal)
             });
         }
-        chosen
-            .into_iter()
-            .map(|(_, record)| match &self.fields {
-                None => record.clone(),
-                Some(fields) => {
-                    let mut projected = Map::new();
-                    for (field, name) in fields {
-                        let value = record.get(field).cloned().unwrap_or(Value::Null);
-                        projected.insert(name.clone(), value);
-                    }
-                    Value::Object(projected)
-                }
-            })
-            .collect()
+        let window = chosen
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(|record| self.project(record))
+            .collect();
+        (chosen.len(), window)
+    }
+
+    /// `record` with the selected fields.
+    fn project(&self, record: &Value) -> Value {
+        let Some(fields) = &self.fields else {
+            return record.clone();
+        };
+        let mut projected = Map::new();
+        for (field, name) in fields {
+            let value = record.get(field).cloned().unwrap_or(Value::Null);
+            projected.insert(name.clone(), value);
+        }
+        Value::Object(projected)
     }
 }
 
-/// A fixed order that is not the dataset's: by a hash of each record's place in it.
-fn scrambled(at: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    at.hash(&mut hasher);
-    hasher.finish()
+/// `records` in the order the double serves them without `order_by`: a fixed order that is
+/// not the dataset's, by a hash of each record's place in it. Done once, when the double is
+/// made, so that serving costs no more than the portal's answer.
+pub(super) fn served_order(records: Vec<Value>) -> Vec<Value> {
+    let mut keyed: Vec<(u64, Value)> = records
+        .into_iter()
+        .enumerate()
+        .map(|(at, record)| {
+            let mut hasher = DefaultHasher::new();
+            at.hash(&mut hasher);
+            (hasher.finish(), record)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, record)| record).collect()
 }
 
 /// True when a record's facet value is `wanted`: the same text or number, or a time in the
@@ -268,8 +283,9 @@ mod tests {
     }
 
     fn chosen(pairs: &[(&str, &str)]) -> Result<Vec<Value>, String> {
-        let records = dataset();
-        Ok(Selection::read(&params(pairs), &Schema::of(&records))?.apply(&records))
+        let records = served_order(dataset());
+        let selection = Selection::read(&params(pairs), &Schema::of(&records))?;
+        Ok(selection.apply(&records, 0, usize::MAX).1)
     }
 
     #[test]
