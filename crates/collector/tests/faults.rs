@@ -254,7 +254,7 @@ async fn a_request_that_times_out_is_retried() {
 }
 
 #[tokio::test]
-async fn invalid_json_is_retried_then_refused_and_nothing_lands() {
+async fn a_complete_body_that_is_not_json_is_refused_at_once_and_nothing_lands() {
     let page = Fault(
         200,
         vec![("content-type", "text/html; charset=utf-8")],
@@ -272,13 +272,40 @@ async fn invalid_json_is_retried_then_refused_and_nothing_lands() {
         "{}",
         failure[0].1
     );
-    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "a page served instead of data would come again: not asked twice"
+    );
     assert!(site.data_files("usgs").is_empty());
     assert!(
         site.file_names("usgs").iter().all(|n| !n.ends_with(".tmp")),
         "no temp file is left: {:?}",
         site.file_names("usgs")
     );
+}
+
+#[tokio::test]
+async fn a_body_that_stops_before_its_json_ends_is_asked_again() {
+    let cut = Fault(
+        200,
+        vec![],
+        "{\"type\":\"FeatureCollection\",\"features\":[",
+        0,
+    );
+    let empty = Fault(200, vec![], "", 0);
+    let whole = Fault(
+        200,
+        vec![],
+        "{\"type\":\"FeatureCollection\",\"features\":[]}",
+        0,
+    );
+    let (server, calls) = faulty_feed(vec![cut, empty, whole]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(site.metrics("usgs")[0].retries, 2);
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@
 //!   (a 204 passes with its empty body). Both retry timeouts, connection errors, truncated
 //!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
-//!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that is not JSON (usually a cut-off answer).
+//!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that stops before its JSON ends (a cut-off answer, or an empty one), and refuses at once one that is complete but not JSON (a page served instead of data would come again).
 //! - With [`SourceClient::with_retry_deadline`] (every run sets its source's: when its next
 //!   run is due), a failed request is tried again only while the deadline leaves room once
 //!   the backoff and the rate limit's wait are over, each retry's time limit cut to what is
@@ -251,7 +251,8 @@ impl SourceClient {
         self.send_checked(what, &build, false).await
     }
 
-    /// Like [`send`](Self::send), and a body that is not JSON is retried, then refused.
+    /// Like [`send`](Self::send), and a body that is not JSON is refused: at once when it is
+    /// complete, after retries when it stops early.
     pub async fn send_json(
         &self,
         what: &str,
@@ -472,7 +473,15 @@ impl SourceClient {
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
         {
             let detail = not_json(status, headers, body, &err);
-            return Err(Attempt::retry(Reason::invalid_json(detail), None));
+            // A body that stops early was cut off on the way: worth another try. A complete
+            // one that is not JSON (a page served instead of data) would come again.
+            if err.is_eof() {
+                return Err(Attempt::retry(Reason::invalid_json(detail), None));
+            }
+            return Err(Attempt::Fatal(FetchError::InvalidJson {
+                what: what.to_owned(),
+                detail,
+            }));
         }
         Ok(answer)
     }
