@@ -34,15 +34,15 @@ pub(super) fn within_api() -> Policy {
 /// Why the redirect from `last` to `next` is not followed, for a request that started at
 /// `first` and has made `hops` requests so far, with what to do.
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
-    if hops > MOST_REDIRECTS {
-        let host = next.host_str().unwrap_or("an unnamed host");
+    if let Some(why) = elsewhere(first, last, next) {
         return Some(format!(
-            "more than {MOST_REDIRECTS} times, last on {host}: a redirect loop on the API's side; not followed further"
+            "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
         ));
     }
-    elsewhere(first, last, next).map(|why| {
+    (hops > MOST_REDIRECTS).then(|| {
+        let host = next.host_str().unwrap_or("an unnamed host");
         format!(
-            "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
+            "more than {MOST_REDIRECTS} times, last on {host}: a redirect loop on the API's side; not followed further"
         )
     })
 }
@@ -136,6 +136,11 @@ mod tests {
                 "more than 10 times, last on api.example.org: a redirect loop on the API's side; not followed further"
             ),
             "a loop is not told to move the address"
+        );
+        let elsewhere_late = refusal(&api, &api, &url("http://cdn.example.org/feed"), 11);
+        assert!(
+            elsewhere_late.is_some_and(|why| why.starts_with("to another host, cdn.example.org")),
+            "an 11th redirect elsewhere is refused for where it leads, not as a loop"
         );
         let moved = refusal(&api, &api, &url("http://cdn.example.org/feed"), 1);
         assert!(
