@@ -59,20 +59,11 @@ async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
         &server.url(),
         "where = \"perimetre = France\"",
     ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert_eq!(failures.len(), 1, "{:?}", outcome.sources);
-    let reason = failures[0].1;
-    assert!(
-        reason.contains("HTTP 400: ODSQLError: ") && !reason.contains('\n'),
-        "{reason}"
-    );
+    let reason = site.failed_run(true).await;
+    assert!(reason.contains("HTTP 400: ODSQLError: "), "{reason}");
     assert_eq!(
         double.requests().len(),
         1,
         "a query the portal refuses is not asked again"
     );
-    assert!(site.data_files("eco2mix").is_empty());
 }

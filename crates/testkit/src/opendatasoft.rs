@@ -2,7 +2,7 @@
 //! `/records` refuses `limit` outside −1..100 and `offset + limit` above 10000 with the real
 //! 400 bodies; `/exports/json` returns the whole selection with no window (or its first
 //! `limit` records). Both apply `where`, `refine`, `select` and `order_by` as far as the
-//! collector writes them (see [`odsql`]), serve no particular order without `order_by`, and
+//! collector writes them (see the `odsql` module), serve no particular order without `order_by`, and
 //! answer a field the dataset does not hold, or what they cannot read, with the portal's
 //! `ODSQLError`. With a daily quota, calls
 //! past it get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*`

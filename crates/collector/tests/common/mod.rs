@@ -50,6 +50,26 @@ impl Site {
         }
     }
 
+    /// Runs the collector once on every source (`--force` or not) with [`fast_policy`],
+    /// expecting exactly one source to fail and nothing to land from it: its reason, checked to
+    /// be one line.
+    pub async fn failed_run(&self, force: bool) -> String {
+        let outcome = collector::run_with(&self.args(&[], force), fast_policy())
+            .await
+            .expect("the collector runs");
+        let failures: Vec<_> = outcome.failures().collect();
+        assert_eq!(
+            failures.len(),
+            1,
+            "one failed source: {:?}",
+            outcome.sources
+        );
+        let (source, reason) = failures[0];
+        assert!(!reason.contains('\n'), "one line: {reason}");
+        assert!(self.data_files(source).is_empty(), "nothing partial lands");
+        reason.to_owned()
+    }
+
     /// Landed data files of `source`, oldest first.
     pub fn data_files(&self, source: &str) -> Vec<PathBuf> {
         self.files(source, RawFileRole::Data)
