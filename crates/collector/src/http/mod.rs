@@ -28,6 +28,7 @@
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
 
+mod answer;
 mod error;
 mod failure;
 mod limiter;
@@ -40,8 +41,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
 
+pub use answer::Answer;
+use answer::UTF8_BOM;
 pub use error::FetchError;
 use error::paused;
 use failure::{Attempt, Reason, final_error, transport_reason};
@@ -56,80 +58,6 @@ pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 /// of a whole dataset, a compressed bomb) fails the run instead of the process running out
 /// of memory at every run.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024 * 1024;
-
-/// The byte-order mark a UTF-8 body may start with.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// An answer with a success status and its whole body (without a byte-order mark).
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// HTTP status code.
-    pub status: u16,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// The complete body.
-    pub body: Bytes,
-}
-
-impl SourceClient {
-    /// Decodes `answer`'s body as `T`; `what` names the request in the error, which quotes
-    /// the API's message with every secret scrubbed before it is shortened.
-    pub fn decode<T: serde::de::DeserializeOwned>(
-        &self,
-        answer: &Answer,
-        what: &str,
-    ) -> Result<T, FetchError> {
-        serde_json::from_slice(&answer.body).map_err(|err| {
-            self.scrub_error(FetchError::InvalidJson {
-                what: what.to_owned(),
-                detail: self.unexpected(answer, &err),
-            })
-        })
-    }
-
-    /// Why the body is not what was expected, in the words most useful to the user: an empty
-    /// body with its status (`204 No Content`), the API's own message when the body is a JSON
-    /// error (a portal answering an error with status 200), else the parser's complaint.
-    fn unexpected(&self, answer: &Answer, err: &serde_json::Error) -> String {
-        match serde_json::from_slice::<serde_json::Value>(&answer.body) {
-            Ok(serde_json::Value::Object(map))
-                if ["message", "error", "error_description", "reason"]
-                    .iter()
-                    .any(|key| map.get(*key).is_some_and(serde_json::Value::is_string)) =>
-            {
-                format!(
-                    "{err}; the answer says: {}{}",
-                    self.api_message(&answer.body),
-                    served_as(&answer.headers)
-                )
-            }
-            _ => not_json(answer.status, &answer.headers, &answer.body, err),
-        }
-    }
-}
-
-/// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint and the
-/// type the answer says it is.
-fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Error) -> String {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        format!("HTTP {status} with an empty body")
-    } else {
-        format!("{err}{}", served_as(headers))
-    }
-}
-
-/// ` (served as text/html)` when an answer that should be JSON says it is something else: a
-/// page served instead of data (a portal's maintenance page, a login wall) shows there.
-fn served_as(headers: &HeaderMap) -> String {
-    headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::trim)
-        .filter(|kind| !kind.is_empty() && !kind.contains("json"))
-        .map(|kind| format!(" (served as {kind})"))
-        .unwrap_or_default()
-}
 
 /// What a run's requests amounted to, for the run metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -430,60 +358,6 @@ impl SourceClient {
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
-    }
-
-    /// Whether `answer` answers the request, and if not, whether to try again.
-    fn judge(&self, what: &str, answer: Answer, want_json: bool) -> Result<Answer, Attempt> {
-        let (status, headers, body) = (answer.status, &answer.headers, &answer.body);
-        if status == 429 {
-            self.throttled.fetch_add(1, Ordering::Relaxed);
-        }
-        if status == 429 || status >= 500 {
-            let wait = if status == 429 {
-                retry::throttled_wait(headers, body)
-            } else {
-                retry::retry_after(headers)
-            };
-            let text = format!("HTTP {status}: {}", self.api_message(body));
-            let reason = if status == 429 && wait.is_none() {
-                Reason::throttled(text)
-            } else {
-                Reason::status(text)
-            };
-            return Err(Attempt::retry(reason, wait));
-        }
-        if status >= 400 {
-            return Err(Attempt::Fatal(FetchError::Rejected {
-                what: what.to_owned(),
-                status,
-                message: self.api_message(body),
-            }));
-        }
-        // A redirect reqwest did not follow: no usable `Location`, or a 300 or 304. Its body
-        // is no answer to the request.
-        if (300..400).contains(&status) {
-            return Err(Attempt::Fatal(FetchError::Rejected {
-                what: what.to_owned(),
-                status,
-                message: "a redirect without an address to follow".to_owned(),
-            }));
-        }
-        if want_json
-            && status != 204
-            && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
-        {
-            let detail = not_json(status, headers, body, &err);
-            // A body that stops early was cut off on the way: worth another try. A complete
-            // one that is not JSON (a page served instead of data) would come again.
-            if err.is_eof() {
-                return Err(Attempt::retry(Reason::invalid_json(detail), None));
-            }
-            return Err(Attempt::Fatal(FetchError::InvalidJson {
-                what: what.to_owned(),
-                detail,
-            }));
-        }
-        Ok(answer)
     }
 }
 

@@ -1,0 +1,429 @@
+//! Unit tests of the completeness assessment.
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::period::PeriodKind;
+use crate::query::CollectionRun;
+
+fn source(every: &str) -> Source {
+    let text = format!(
+        "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+    );
+    let config = releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
+    config.sources[0].clone()
+}
+
+fn known(first_run: Option<DateTime<Utc>>) -> Known {
+    Known {
+        first_run,
+        credentials_missing: false,
+        runs_kept_from: None,
+    }
+}
+
+fn period() -> ReportPeriod {
+    ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    )
+}
+
+fn run(hour: u32, error: Option<&str>) -> CollectionRun {
+    CollectionRun {
+        started: Utc
+            .with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
+            .single()
+            .expect("instant"),
+        records: 10,
+        announced: Some(20),
+        retries: 1,
+        throttled: 2,
+        shortfall: 0,
+        error: error.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
+    let short = run(1, None);
+    let grown = CollectionRun {
+        records: 30,
+        ..run(2, None)
+    };
+    let data = SourceData {
+        runs: vec![short, grown],
+        ..Default::default()
+    };
+    let c = assess(&source("1h"), &data, known(None), &period(), period().end());
+    assert_eq!((c.announced, c.landed_of_announced), (40, 30));
+    assert_eq!(
+        c.coverage(),
+        Some(0.75),
+        "not 40 of 40 because one run grew"
+    );
+}
+
+#[test]
+fn a_disabled_source_expects_collections_until_its_last_run() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
+        .single()
+        .expect("instant");
+    let mut off = source("15m");
+    off.enabled = false;
+    let never = assess(&off, &SourceData::default(), known(None), &period(), now);
+    assert_eq!((never.expected, never.health), (0, Health::Disabled));
+    let data = SourceData {
+        runs: vec![run(1, None), run(2, Some("HTTP 503"))],
+        ..Default::default()
+    };
+    let stopped = assess(&off, &data, known(None), &period(), now);
+    assert_eq!(
+        (stopped.expected, stopped.landed, stopped.failed),
+        (4 * 2 + 1, 1, 1),
+        "every 15 minutes until its last run, 02:00, and that run's interval"
+    );
+}
+
+#[test]
+fn a_running_period_expects_only_its_elapsed_collections() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 21, 6, 0, 0)
+        .single()
+        .expect("instant");
+    let data = SourceData {
+        runs: vec![
+            CollectionRun {
+                records: 0,
+                ..run(4, Some("HTTP 503"))
+            },
+            run(5, None),
+        ],
+        last_success: Some(now),
+        ..Default::default()
+    };
+    let c = assess(&source("15m"), &data, known(None), &period(), now);
+    assert_eq!((c.expected, c.landed, c.failed), (24, 1, 1));
+    assert_eq!((c.hours, c.hours_without_data), (6, 6));
+    assert_eq!(
+        c.coverage(),
+        Some(0.5),
+        "the failed run's announced total is not counted against coverage"
+    );
+    assert_eq!((c.retries, c.throttled), (2, 4), "over every run");
+    assert_eq!(c.health, Health::Ok);
+}
+
+#[test]
+fn a_daylight_saving_day_expects_a_daily_source_once_and_an_hourly_one_23_times() {
+    let paris = chrono_tz::Europe::Paris;
+    let spring = |kind| ReportPeriod::containing(kind, "2026-03-29".parse().expect("date"), paris);
+    let autumn =
+        ReportPeriod::containing(PeriodKind::Day, "2026-10-25".parse().expect("date"), paris);
+    // Reported the day after each period: its runs are still kept.
+    let expected = |every: &str, period: &ReportPeriod| {
+        assess(
+            &source(every),
+            &SourceData::default(),
+            known(None),
+            period,
+            period.end() + Duration::days(1),
+        )
+        .expected
+    };
+    assert_eq!(expected("1d", &spring(PeriodKind::Day)), 1, "a 23-hour day");
+    assert_eq!(expected("1d", &autumn), 1, "a 25-hour day");
+    assert_eq!(expected("1d", &spring(PeriodKind::Week)), 7);
+    assert_eq!(expected("1d", &spring(PeriodKind::Month)), 31);
+    assert_eq!(expected("2d", &spring(PeriodKind::Month)), 15);
+    assert_eq!(
+        expected("1h", &spring(PeriodKind::Day)),
+        23,
+        "in elapsed hours"
+    );
+    assert_eq!(expected("1h", &autumn), 25);
+    // Where the change skips midnight, the day starts at 01:00.
+    let santiago = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-09-06".parse().expect("date"),
+        chrono_tz::America::Santiago,
+    );
+    assert_eq!(expected("1d", &santiago), 1, "a day that starts at 01:00");
+    let first_run = paris
+        .with_ymd_and_hms(2026, 3, 29, 0, 30, 0)
+        .single()
+        .expect("instant")
+        .with_timezone(&Utc);
+    let from_first_run = assess(
+        &source("1d"),
+        &SourceData::default(),
+        known(Some(first_run)),
+        &spring(PeriodKind::Week),
+        spring(PeriodKind::Week).end() + Duration::days(1),
+    );
+    assert_eq!(
+        from_first_run.expected, 1,
+        "its first run on the week's last day, the 23-hour one"
+    );
+}
+
+#[test]
+fn health_says_failing_then_late() {
+    let end = period().end();
+    let failing = SourceData {
+        runs: vec![run(20, None), run(22, Some("HTTP 500"))],
+        latest_run_failed: true,
+        last_success: Some(
+            Utc.with_ymd_and_hms(2026, 11, 21, 20, 0, 0)
+                .single()
+                .expect("instant"),
+        ),
+        ..Default::default()
+    };
+    let c = assess(&source("1h"), &failing, known(None), &period(), end);
+    assert_eq!(c.health, Health::Failing);
+    assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
+    let late = SourceData {
+        runs: vec![run(20, None)],
+        latest_run_failed: false,
+        ..failing
+    };
+    assert_eq!(
+        assess(&source("1h"), &late, known(None), &period(), end).health,
+        Health::Late
+    );
+    assert_eq!(
+        assess(&source("1d"), &late, known(None), &period(), end).health,
+        Health::Ok
+    );
+}
+
+#[test]
+fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them() {
+    let end = period().end();
+    let without_credentials = Known {
+        first_run: None,
+        credentials_missing: true,
+        runs_kept_from: None,
+    };
+    let never = SourceData::default();
+    let c = assess(&source("1d"), &never, without_credentials, &period(), end);
+    assert_eq!(c.health, Health::Skipped);
+    assert!(!c.health.alerts());
+    assert_eq!(c.period_word(), "skipped");
+    let line = health_line(&[(&source("1d"), &c)]);
+    assert_eq!(line, "Sources: 1 skipped, no credentials set (s).");
+    // With credentials (or none needed), a source without any run should have collected:
+    // `analyser status` says NEVER.
+    let with_credentials = Known {
+        credentials_missing: false,
+        ..without_credentials
+    };
+    let c = assess(&source("1d"), &never, with_credentials, &period(), end);
+    assert_eq!(c.health, Health::Never);
+    assert!(c.health.alerts());
+    let line = health_line(&[(&source("1d"), &c)]);
+    assert_eq!(line, "Sources: 1 never collected (s).");
+    // Once it collected, stopping is news whatever the credentials here.
+    let collected = SourceData {
+        last_success: Some(end - Duration::days(5)),
+        latest_run: Some(end - Duration::days(5)),
+        ..Default::default()
+    };
+    let c = assess(
+        &source("1d"),
+        &collected,
+        without_credentials,
+        &period(),
+        end,
+    );
+    assert_eq!(c.health, Health::Late);
+    assert!(c.health.alerts());
+}
+
+fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .single()
+        .expect("instant")
+}
+
+#[test]
+fn a_month_expects_collections_only_from_the_first_known_run() {
+    let month = ReportPeriod::containing(
+        PeriodKind::Month,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let first = at(30, 9, 0);
+    let data = SourceData {
+        runs: (0..60)
+            .map(|m| CollectionRun {
+                started: first + Duration::minutes(m),
+                error: None,
+                ..run(0, None)
+            })
+            .collect(),
+        last_success: Some(at(30, 9, 59)),
+        ..Default::default()
+    };
+    let c = assess(
+        &source("1m"),
+        &data,
+        known(Some(first)),
+        &month,
+        at(30, 10, 0),
+    );
+    assert_eq!((c.expected, c.landed), (60, 60));
+    assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
+    assert_eq!(c.period_word(), "OK");
+}
+
+#[test]
+fn a_source_collecting_before_the_period_expects_the_whole_period() {
+    let data = SourceData {
+        last_success: Some(at(22, 0, 0)),
+        ..Default::default()
+    };
+    let c = assess(
+        &source("1h"),
+        &data,
+        known(Some(at(1, 0, 0))),
+        &period(),
+        at(22, 0, 0),
+    );
+    assert_eq!((c.expected, c.landed), (24, 0));
+    assert_eq!(c.expected_from, ExpectedFrom::PeriodStart);
+    assert_eq!(c.health, Health::Ok, "healthy now");
+    assert_eq!(c.period_word(), "none landed", "but not OK for the day");
+}
+
+#[test]
+fn a_period_older_than_the_runs_kept_does_not_take_the_earliest_run_kept_for_the_first() {
+    // Reported 100 days later: the runs of 21 November expired after 90 days, and the
+    // earliest run kept started just after the oldest of all.
+    let now = at(21, 12, 0) + Duration::days(100);
+    let horizon = now - Duration::days(90);
+    let earliest_kept = horizon + Duration::minutes(10);
+    let with_records = SourceData {
+        last_success: Some(now),
+        hourly: vec![releve::store::HourlySummary {
+            source: "s".to_owned(),
+            hour: releve::store::bson_date(at(21, 5, 0)),
+            count: 3,
+            numeric: Vec::new(),
+            categories: Vec::new(),
+            bbox: None,
+            updated_at: releve::store::bson_date(earliest_kept),
+        }],
+        ..Default::default()
+    };
+    let assessed = |data: &SourceData, first: DateTime<Utc>, horizon: DateTime<Utc>| {
+        let known = Known {
+            runs_kept_from: Some(horizon),
+            ..known(Some(first))
+        };
+        assess(&source("15m"), data, known, &period(), now)
+    };
+    let c = assessed(&with_records, earliest_kept, horizon);
+    assert_eq!(c.expected_from, ExpectedFrom::RunsExpired);
+    assert_eq!((c.expected, c.records), (0, 3));
+    assert_eq!(c.period_word(), "OK", "its health now, not `not started`");
+    let without_records = SourceData {
+        hourly: Vec::new(),
+        ..with_records.clone()
+    };
+    assert_eq!(
+        assessed(&without_records, earliest_kept, horizon).period_word(),
+        "not known"
+    );
+
+    // A source added since: its first run, long after the runs kept begin, is its first.
+    let added = now - Duration::days(10);
+    let c = assessed(&without_records, added, horizon);
+    assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(added));
+    assert_eq!(c.period_word(), "not started");
+
+    // Runs kept from 06:00 that day: collections counted from there.
+    let horizon = at(21, 6, 0);
+    let c = assessed(&with_records, horizon + Duration::minutes(10), horizon);
+    assert_eq!(c.expected_from, ExpectedFrom::OldestKept(horizon));
+    assert_eq!(c.expected, 18 * 4, "every 15 minutes from 06:00");
+
+    // Nothing lost (`runs_kept_from` unknown): the earliest run is the first.
+    let c = assess(
+        &source("15m"),
+        &without_records,
+        known(Some(earliest_kept)),
+        &period(),
+        now,
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(earliest_kept));
+}
+
+#[test]
+fn a_day_before_the_first_run_expects_nothing_and_does_not_read_ok() {
+    let first = at(22, 8, 0);
+    let data = SourceData {
+        last_success: Some(first),
+        ..Default::default()
+    };
+    let c = assess(
+        &source("15m"),
+        &data,
+        known(Some(first)),
+        &period(),
+        at(22, 8, 5),
+    );
+    assert_eq!((c.expected, c.landed), (0, 0));
+    assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
+    assert_eq!(c.period_word(), "not started");
+    let failing_now = SourceData {
+        latest_run_failed: true,
+        ..data
+    };
+    let c = assess(
+        &source("15m"),
+        &failing_now,
+        known(Some(first)),
+        &period(),
+        at(22, 8, 5),
+    );
+    assert_eq!(c.health, Health::Failing, "the cover says failing");
+    assert_eq!(
+        c.period_word(),
+        "not started",
+        "the period's table says why it is empty"
+    );
+}
+
+#[test]
+fn records_before_the_first_known_run_mean_it_started() {
+    // Runs expire after 90 days; the demo's records are moved before its only run.
+    let first = at(22, 8, 0);
+    let hour = releve::store::HourlySummary {
+        source: "s".to_owned(),
+        hour: releve::store::bson_date(at(21, 10, 0)),
+        count: 3,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: releve::store::bson_date(first),
+    };
+    let data = SourceData {
+        last_success: Some(first),
+        hourly: vec![hour],
+        ..Default::default()
+    };
+    let c = assess(
+        &source("15m"),
+        &data,
+        known(Some(first)),
+        &period(),
+        at(22, 8, 5),
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
+    assert_eq!(c.records, 3);
+    assert_eq!(c.period_word(), "OK");
+}

@@ -1,0 +1,257 @@
+//! The checks of each kind's own keys: addresses, headers, keys and secrets, Opendatasoft
+//! selections and page sizes.
+
+use std::collections::BTreeMap;
+
+use url::Url;
+
+use super::{BadValue, bad, check_url};
+use crate::config::{OdsV1, Opendatasoft, Source, SourceKind, odsql};
+
+/// Refuses a `timezone` query parameter other than UTC, in `params` or in the address: an API
+/// asked for local times may write them without an offset (Open-Meteo does), which relevé
+/// reads as UTC, so every record would be dated off by the zone's offset and the hour repeated
+/// when clocks go back would merge into one.
+fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
+    let in_url = url
+        .query_pairs()
+        .find(|(name, _)| name == "timezone")
+        .map(|(_, zone)| zone.into_owned());
+    let mut asked = params
+        .get("timezone")
+        .map(|zone| ("params", zone.clone()))
+        .into_iter()
+        .chain(in_url.map(|zone| ("url", zone)));
+    let utc = |zone: &str| {
+        ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
+            .iter()
+            .any(|utc| zone.eq_ignore_ascii_case(utc))
+    };
+    // Both are checked: both are sent.
+    let Some((key, zone)) = asked.find(|(_, zone)| !utc(zone)) else {
+        return Ok(());
+    };
+    Err(bad(
+        key,
+        format!(
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
+        ),
+    ))
+}
+
+/// The keys of the source's kind; `url` is the source's address, checked.
+pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
+    match &source.kind {
+        SourceKind::HttpJson(http) => {
+            check_answers_in_utc(url, &http.params)?;
+            if http.key_env.is_some() {
+                check_encrypted("url", url, "the API key")?;
+            }
+            for (name, value) in &http.headers {
+                check_header("headers", name)?;
+                // The value is not repeated: it may be a credential.
+                if http::HeaderValue::from_str(value).is_err() {
+                    return Err(bad(
+                        "headers",
+                        format!(
+                            "key `headers`: the value of `{name}` is not a valid header value (no line break or other control character)"
+                        ),
+                    ));
+                }
+            }
+            if let Some(name) = &http.key_env
+                && !is_variable_name(name)
+            {
+                // The value is not repeated: it may be the key itself, written here by mistake.
+                return Err(bad(
+                    "key_env",
+                    "key `key_env` names the environment variable holding the key (letters, digits and _, not starting with a digit); the key itself never goes in sources.toml",
+                ));
+            }
+            if let Some(header) = &http.key_header_set {
+                if http.key_env.is_none() {
+                    return Err(bad(
+                        "key_header",
+                        "key `key_header` names the header carrying the key, and needs `key_env`, the environment variable holding it",
+                    ));
+                }
+                if http.key_param.is_some() {
+                    return Err(bad(
+                        "key_header",
+                        "keys `key_header` and `key_param` both say where the key goes: keep one",
+                    ));
+                }
+                check_header("key_header", header)?;
+            }
+            if http.key_param.is_some() && http.key_env.is_none() {
+                return Err(bad(
+                    "key_param",
+                    "key `key_param` names where the key goes, and needs `key_env`, the environment variable holding it",
+                ));
+            }
+        }
+        SourceKind::Opendatasoft(ods) => check_opendatasoft(source, url, ods)?,
+        SourceKind::OdsV1(v1) => check_ods_v1(source, url, v1)?,
+        SourceKind::FranceTravail(france_travail) => {
+            let token_url = check_url("token_url", &france_travail.token_url)?;
+            check_encrypted("url", url, "the access token")?;
+            check_encrypted("token_url", &token_url, "the client secret")?;
+            // Its schedule is the day (due while yesterday has not landed); `every` tells the
+            // report and `status` how often it should land, and bounds a run's retries.
+            if source.every.as_chrono() != chrono::TimeDelta::days(1) {
+                return Err(bad(
+                    "every",
+                    "key `every`: a france_travail source collects one whole day per run, once the day is over: `every` must be \"1d\"",
+                ));
+            }
+            // A day lands once it is over: with one day kept, its hours are past the limit
+            // already, and none would be stored.
+            if source.keep_days == Some(1) {
+                return Err(bad(
+                    "keep_days",
+                    "key `keep_days`: a france_travail day lands once it is over, so at least 2 (8 to keep the days caught up after a week's outage)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` can name an environment variable a shell or `.env` sets.
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn check_header(key: &'static str, name: &str) -> Result<(), BadValue> {
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(bad(
+            key,
+            format!(
+                "key `{key}`: `{name}` is not a valid header name (letters, digits and - _ . ! # $ % & ' * + ^ ` | ~, no spaces)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<(), BadValue> {
+    check_portal_base(source, url)?;
+    if let Some(refine) = ods.refine.iter().find(|refine| {
+        refine
+            .split_once(':')
+            .is_none_or(|(facet, _)| facet.trim().is_empty())
+    }) {
+        return Err(bad(
+            "refine",
+            format!(
+                "key `refine`: `{refine}` is not `facet:value`, e.g. `nature:Données temps réel`"
+            ),
+        ));
+    }
+    if let Some(selected) = ods.select.as_deref().and_then(odsql::selected_names) {
+        let unselected = source.read_fields().find_map(|(key, used)| {
+            let top = used.segments().first()?;
+            (!selected.iter().any(|field| field.name == *top)).then_some((key, top))
+        });
+        if let Some((key, top)) = unselected {
+            return Err(bad(
+                "select",
+                format!(
+                    "key `select` does not return `{top}`, which key `{key}` needs: add it to the `select`"
+                ),
+            ));
+        }
+        let time = source.time.segments().first();
+        if ods.incremental
+            && let Some(alias) = selected
+                .iter()
+                .find(|field| field.renamed && Some(&field.name) == time)
+        {
+            return Err(bad(
+                "select",
+                format!(
+                    "key `select` makes `{}` an alias, but `incremental` filters and orders the portal's records by `time`, which must be a field of the dataset: select that field under its own name and set `time` to it",
+                    alias.name
+                ),
+            ));
+        }
+    }
+    if ods.lookback.is_some() && !ods.incremental {
+        return Err(bad(
+            "lookback",
+            "key `lookback` only applies with `incremental = true`",
+        ));
+    }
+    Ok(())
+}
+
+fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> {
+    check_portal_base(source, url)?;
+    if !(1..=OdsV1::MAX_ROWS).contains(&v1.rows) {
+        return Err(bad(
+            "rows",
+            format!(
+                "key `rows` is the page size: 1 to 10,000 (default 1000), not {}",
+                v1.rows
+            ),
+        ));
+    }
+    if let Some(facet) = v1.refine.keys().find(|facet| facet.starts_with("fields.")) {
+        return Err(bad(
+            "refine",
+            format!(
+                "key `refine`: `{facet}` is a record path; the API's facet is `{}`",
+                facet.trim_start_matches("fields.")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An Opendatasoft `url` is the portal's base: the collector adds the API's path. The address
+/// is not repeated (see [`check_url`]).
+fn check_portal_base(source: &Source, url: &Url) -> Result<(), BadValue> {
+    // A dataset's page (`/explore/dataset/...`), copied from the browser, or its query.
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || url.path().split('/').any(|segment| {
+            ["api", "explore"]
+                .iter()
+                .any(|s| segment.eq_ignore_ascii_case(s))
+        })
+    {
+        return Err(bad(
+            "url",
+            format!(
+                "key `url` is the portal's base, such as https://data.toulouse-metropole.fr, without `/api/...`, `/explore/...` or `?...`: the collector adds the path of the `{}` API itself (the dataset goes in `dataset`)",
+                source.kind.name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a plain `http://` address for a request carrying `secret`, which would cross the
+/// network readable by anyone on the way; loopback addresses (a local proxy, the tests'
+/// doubles) never leave the machine.
+fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), BadValue> {
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.scheme() == "http" && !loopback {
+        return Err(bad(
+            key,
+            format!(
+                "key `{key}`: {secret} would cross the network unencrypted over http://: write the https:// address"
+            ),
+        ));
+    }
+    Ok(())
+}
