@@ -1,0 +1,166 @@
+//! Unit tests of the map chart.
+
+use super::*;
+
+fn distance(a: RGBColor, b: RGBColor) -> f64 {
+    let d = |x: u8, y: u8| (f64::from(x) - f64::from(y)).powi(2);
+    (d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)).sqrt()
+}
+
+fn chroma(c: RGBColor) -> u8 {
+    c.0.max(c.1).max(c.2) - c.0.min(c.1).min(c.2)
+}
+
+#[test]
+fn degree_labels_tell_close_ticks_apart() {
+    let close = [43.58, 43.59, 43.6, 43.61];
+    let labels: Vec<String> = close.iter().map(degrees(&close)).collect();
+    assert_eq!(labels, ["43.58°", "43.59°", "43.60°", "43.61°"]);
+    let wide = [-50.0, 0.0, 50.0];
+    let labels: Vec<String> = wide.iter().map(degrees(&wide)).collect();
+    assert_eq!(labels, ["-50.0°", "0.0°", "50.0°"]);
+}
+
+#[test]
+fn marks_shrink_as_the_map_fills_but_stay_visible() {
+    let points = |n: u32| -> Vec<Position> {
+        (0..n)
+            .map(|i| Position {
+                lon: f64::from(i % 100),
+                lat: f64::from(i / 100),
+                value: Some(f64::from(i % 3)),
+            })
+            .collect()
+    };
+    let largest = |n| ValueRange::of(&points(n)).mark(Some(2.0)).1;
+    let smallest = |n| ValueRange::of(&points(n)).mark(Some(0.0)).1;
+    assert_eq!(
+        (smallest(300), largest(300)),
+        (dots(3.0), dots(9.0)),
+        "a sparse map: full size"
+    );
+    assert!(largest(2_500) < largest(300), "2,500 points: smaller marks");
+    assert!(largest(20_000) <= largest(2_500));
+    assert!(smallest(20_000) >= dots(2.0) && largest(20_000) > smallest(20_000));
+}
+
+#[test]
+fn no_step_of_the_scale_looks_like_the_grey_of_missing_values() {
+    for i in 0..=100 {
+        let colour = scale_colour(f64::from(i) / 100.0);
+        assert!(
+            distance(colour, palette::MUTED) > 80.0 && chroma(colour) >= 60,
+            "{i}%: {colour:?} is too close to grey"
+        );
+    }
+}
+
+/// How a mark of `colour` looks on white once drawn 85% opaque.
+fn on_white(colour: RGBColor) -> [u8; 3] {
+    let mix = |c: u8| (f64::from(c) * 0.85 + 255.0 * 0.15).round() as u8;
+    [mix(colour.0), mix(colour.1), mix(colour.2)]
+}
+
+fn holds(image: &ChartImage, rows: std::ops::Range<u32>, colour: [u8; 3]) -> bool {
+    let w = image.width as usize;
+    rows.flat_map(|y| (0..w).map(move |x| (y as usize * w + x) * 3))
+        .any(|at| {
+            image.rgb[at..at + 3]
+                .iter()
+                .zip(colour)
+                .all(|(&a, b)| a.abs_diff(b) <= 6)
+        })
+}
+
+/// The leftmost and rightmost columns holding `colour`.
+fn columns_holding(image: &ChartImage, colour: [u8; 3]) -> Option<(u32, u32)> {
+    let w = image.width as usize;
+    let columns: Vec<u32> = (0..image.rgb.len() / 3)
+        .filter(|at| {
+            image.rgb[at * 3..at * 3 + 3]
+                .iter()
+                .zip(colour)
+                .all(|(&a, b)| a.abs_diff(b) <= 6)
+        })
+        .map(|at| (at % w) as u32)
+        .collect();
+    Some((*columns.iter().min()?, *columns.iter().max()?))
+}
+
+#[test]
+fn a_configured_frame_across_the_180th_meridian_draws_both_sides() {
+    let at = |lon: f64| Position {
+        lon,
+        lat: -17.0,
+        value: None,
+    };
+    let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+    let frame = MapFrame::Configured(super::super::framing::configured([
+        170.0, -25.0, -170.0, -10.0,
+    ]));
+    let image = position_map(&[at(172.0), at(-172.0)], frame, None, "t", size).expect("map");
+    let (left, right) = columns_holding(&image, on_white(palette::DATA)).expect("points drawn");
+    assert!(
+        right - left > image.width / 4,
+        "172°E and 172°W are both drawn, 16° apart: columns {left} to {right} of {}",
+        image.width
+    );
+}
+
+#[test]
+fn the_key_under_the_map_shows_both_ends_of_the_scale_and_the_missing_grey() {
+    let points: Vec<Position> = (0..20)
+        .map(|n| Position {
+            lon: 1.0 + f64::from(n) / 10.0,
+            lat: 43.0 + f64::from(n % 5) / 10.0,
+            value: (n != 7).then_some(f64::from(n)),
+        })
+        .collect();
+    let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+    let key = ColourKey { field: "mag" };
+    let image = position_map(
+        &points,
+        MapFrame::Data { outline: None },
+        Some(key),
+        "t",
+        size,
+    )
+    .expect("map");
+    let key_rows = size.1 - font_px(16.0) as u32..size.1;
+    for colour in [scale_colour(0.0), scale_colour(1.0), palette::MUTED] {
+        assert!(
+            holds(&image, key_rows.clone(), on_white(colour)),
+            "the key shows {colour:?}"
+        );
+    }
+    // A long Opendatasoft field name gives way to the scale, which stays whole.
+    let long = ColourKey {
+        field: "fields.concentration_moyenne_journaliere_en_microgrammes_par_metre_cube_de_particules_fines_pm10 (µg/m³)",
+    };
+    let image = position_map(
+        &points,
+        MapFrame::Data { outline: None },
+        Some(long),
+        "t",
+        size,
+    )
+    .expect("map");
+    let w = image.width as usize;
+    let rightmost = key_rows
+        .clone()
+        .flat_map(|y| (0..w).map(move |x| (x, (y as usize * w + x) * 3)))
+        .filter(|&(_, at)| image.rgb[at..at + 3].iter().any(|&c| c < 250))
+        .map(|(x, _)| x)
+        .max()
+        .expect("a key");
+    assert!(
+        rightmost + font_px(4.0) as usize <= w,
+        "the key ends inside the image, `no value` included: {rightmost} of {w}"
+    );
+    let plain =
+        position_map(&points, MapFrame::Data { outline: None }, None, "t", size).expect("map");
+    assert!(
+        !holds(&plain, 0..size.1, on_white(scale_colour(1.0))),
+        "without a field, no colour scale and no key"
+    );
+}
