@@ -327,6 +327,9 @@ mod tests;
 #[cfg(test)]
 mod kind_tests;
 
+#[cfg(test)]
+mod table_tests;
+
 /// `{ field = [low, high] }`, each range exactly two numbers (serde alone would take the first
 /// two of a longer list).
 fn ranges<'de, D>(deserializer: D) -> Result<BTreeMap<String, [f64; 2]>, D::Error>

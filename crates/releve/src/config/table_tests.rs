@@ -1,0 +1,501 @@
+//! A fault in one `[[source]]` table refuses that table alone, wherever TOML or the values go
+//! wrong, and the other sources run; and what a table's values may be written as.
+
+use super::tests::{error, parse};
+use super::*;
+
+/// A source table for the isolation tests, with `extra` lines.
+fn meteo(name: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[source]]
+name = "{name}"
+kind = "http_json"
+url = "https://api.open-meteo.com/v1/forecast"
+every = "1h"
+key = "time"
+time = "time"
+{extra}
+[source.params]
+latitude = "43.6"
+"#
+    )
+}
+
+#[test]
+fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
+    let with = |zone: &str| {
+        meteo("m", "").replace("latitude = \"43.6\"", &format!("timezone = \"{zone}\""))
+    };
+    let message = error(&with("Europe/Paris"));
+    assert!(
+        message.contains("key `params`: timezone = `Europe/Paris` asks the API for local times"),
+        "{message}"
+    );
+    assert!(error(&with("auto")).contains("timezone = `auto`"));
+    for utc in ["UTC", "GMT", "utc", "Etc/UTC"] {
+        parse(&with(utc)).unwrap_or_else(|err| panic!("{utc}: {err}"));
+    }
+    // As copied from Open-Meteo's address builder.
+    let in_url = meteo("m", "").replace(
+        "/v1/forecast\"",
+        "/v1/forecast?current=temperature_2m&timezone=Europe%2FParis\"",
+    );
+    let message = error(&in_url);
+    assert!(
+        message.contains("key `url`: timezone = `Europe/Paris` asks the API for local times"),
+        "{message}"
+    );
+    // Both are sent: a UTC one in `params` does not hide the address's.
+    let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
+    assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
+}
+
+#[test]
+fn query_parameters_may_be_written_as_numbers_and_booleans() {
+    let text = meteo("m", "").replace(
+        "latitude = \"43.6\"",
+        "latitude = 43.6\nlongitude = 1.44\nforecast_days = 1\npast = false",
+    );
+    let config = parse(&text).expect("numbers are sent as written");
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    let sent: Vec<(&str, &str)> = http
+        .params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("forecast_days", "1"),
+            ("latitude", "43.6"),
+            ("longitude", "1.44"),
+            ("past", "false")
+        ]
+    );
+    let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "latitude = [1, 2]"));
+    assert!(
+        message.contains("key `params`: each value is text, a number or true/false"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_refused_source_leaves_the_others_running() {
+    let text = format!(
+        "{}{}{}{}\n[report]\ntimezone = \"UTC\"\n",
+        meteo("first", ""),
+        meteo("typo", "numerik = [\"temperature\"]"),
+        meteo("bad-range", "numeric = [\"t\"]\nplausible = { t = [5, 1] }"),
+        meteo("last", "numeric = [\"t\"]"),
+    );
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["first", "last"]);
+    assert_eq!(config.sources[1].line, 36, "lines stay those of the file");
+    for source in &config.sources {
+        let SourceKind::HttpJson(http) = &source.kind else {
+            panic!("{} is http_json", source.name);
+        };
+        assert_eq!(
+            http.params.get("latitude").map(String::as_str),
+            Some("43.6"),
+            "each source keeps its own sub-table"
+        );
+    }
+    assert_eq!(config.report.timezone, chrono_tz::UTC);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with(
+            "sources.toml:20: source `typo`: unknown key `numerik` (did you mean `numeric`?)"
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("sources.toml:32: source `bad-range`: key `plausible`"),
+        "{refused:?}"
+    );
+    assert_eq!(config.refused_source("typo").map(|r| r.line), Some(20));
+    assert!(config.refused_source("first").is_none());
+}
+
+#[test]
+fn a_refused_sub_table_goes_with_its_source() {
+    let broken = meteo("broken", "").replace("latitude = \"43.6\"", "latitude = [1, 2]");
+    let text = format!("{broken}{}", meteo("fine", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["fine"]);
+    assert_eq!(config.refused.len(), 1, "{:?}", config.refused);
+    assert_eq!(config.refused[0].name.as_deref(), Some("broken"));
+    assert_eq!(config.refused[0].line, 10, "{}", config.refused[0]);
+}
+
+#[test]
+fn a_name_written_twice_refuses_the_later_table() {
+    let text = format!("{}{}", meteo("same", ""), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert_eq!(config.sources.len(), 1);
+    assert_eq!(config.sources[0].line, 2);
+    assert_eq!(
+        config.refused[0].to_string(),
+        "sources.toml:14: source `same`: key `name` repeats the source of line 2"
+    );
+    // The earlier table refused, the later one is still a second source of that name.
+    let text = format!("{}{}", meteo("same", "every2 = 1"), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert!(config.sources.is_empty(), "{:?}", config.sources);
+    assert_eq!(config.refused.len(), 2);
+}
+
+#[test]
+fn toml_that_cannot_be_read_in_one_table_refuses_that_table() {
+    let text = format!(
+        "{}{}{}",
+        meteo("unquoted", "timeout = 15s"),
+        meteo("twice", "url = \"https://example.org\""),
+        meteo("fine", ""),
+    );
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["fine"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("sources.toml:9: source `unquoted`: key `timeout`:"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("sources.toml:20: source `twice`: key `url`:"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        [config.refused[0].table_line, config.refused[1].table_line],
+        [2, 13]
+    );
+    assert_eq!(config.sources[0].line, 24);
+}
+
+#[test]
+fn a_repeated_name_quotes_the_first_tables_line_and_runs_it() {
+    let text = format!("{}{}", meteo("same", "every2 = 1"), meteo("same", ""));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert!(
+        config.refused[1]
+            .to_string()
+            .ends_with("key `name` repeats the source of line 2"),
+        "the first table's header, not its faulty key: {}",
+        config.refused[1]
+    );
+    assert!(
+        !config.refused.iter().any(|r| r.duplicate),
+        "no `same` runs"
+    );
+    let text = format!("{}{}", meteo("same", ""), meteo("same", "every2 = 1"));
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    assert_eq!(config.sources.len(), 1);
+    assert!(config.refused[0].duplicate, "the first `same` runs");
+}
+
+#[test]
+fn a_refused_name_stays_on_one_line() {
+    let text = meteo("line\\nbreak\\u001b[31m", "");
+    let config = Config::parse(&text, Path::new("sources.toml")).expect("the file is readable");
+    let message = config.refused[0].to_string();
+    assert!(
+        !message.contains('\n') && !message.contains('\u{1b}'),
+        "{message:?}"
+    );
+    assert!(
+        message.contains("source `line\\nbreak\\u{1b}[31m`"),
+        "{message}"
+    );
+}
+
+/// A source table without sub-tables, with `extra` lines.
+fn plain(name: &str, extra: &str) -> String {
+    format!(
+        "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"https://example.org\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{extra}\n"
+    )
+}
+
+fn read(text: &str) -> Result<Config, String> {
+    Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())
+}
+
+fn accepted(config: &Config) -> Vec<&str> {
+    config.sources.iter().map(|s| s.name.as_str()).collect()
+}
+
+/// Checks that `text` yields source `a` alone, without the refused `b`'s `[source.params]`
+/// written after `[report] keep = 3`.
+fn only_a_without_params(text: &str) {
+    let config = read(text).expect("the file is readable");
+    assert_eq!(accepted(&config), ["a"]);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(http.params.is_empty(), "{:?}", http.params);
+    assert_eq!(config.report.keep, 3);
+}
+
+#[test]
+fn a_table_after_one_toml_cannot_read_keeps_its_header_however_written() {
+    for header in ["[[source]]#c", "[[source]]\t# c", "[[ source ]] # c"] {
+        let third = plain("c", "").replacen("[[source]]", header, 1);
+        let text = format!("{}{}{third}", plain("a", ""), plain("b", "x = 15m"));
+        let config = read(&text).expect("the file is readable");
+        assert_eq!(accepted(&config), ["a", "c"], "{header}");
+        assert_eq!(config.refused.len(), 1, "{header}: {:?}", config.refused);
+        assert_eq!(config.refused[0].name.as_deref(), Some("b"));
+    }
+}
+
+#[test]
+fn a_sub_table_written_after_the_report_stays_with_its_unreadable_source() {
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.params]\nlatitude = \"b-only\"\n",
+        plain("a", ""),
+        plain("b", "x = 15m")
+    );
+    only_a_without_params(&text);
+}
+
+#[test]
+fn an_array_or_inline_table_left_open_inside_a_table_refuses_that_table_alone() {
+    for (extra, says) in [
+        (
+            "numeric = [\"a\", \"b\"\ncategories = [\"c\"]",
+            "sources.toml:16: source `b`: key `numeric`: its `[` or `{` is not closed, so the lines after it were read as part of its value (toml at line 17: ",
+        ),
+        (
+            "units = { a = \"m\"\ndescription = \"x\"",
+            "sources.toml:16: source `b`: key `units`: its `[` or `{` is not closed",
+        ),
+    ] {
+        let text = format!("{}{}{}", plain("a", ""), plain("b", extra), meteo("c", ""));
+        let config = read(&text).unwrap_or_else(|err| panic!("{extra}: {err}"));
+        assert_eq!(accepted(&config), ["a", "c"], "{extra}");
+        let refused = config.refused[0].to_string();
+        assert!(refused.starts_with(says), "{refused}");
+        assert_eq!(config.refused[0].table_line, 9);
+    }
+}
+
+#[test]
+fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables() {
+    let open = "numeric = [\"a\", \"b\"\ncategories = [\"c\"]";
+    // Commented-out brackets, before the tables and inside the faulty one.
+    for text in [
+        format!("# numeric = [\"x\"\n{}{}", plain("a", ""), plain("b", open)),
+        format!(
+            "{}{}",
+            plain("a", "# numeric = [\n#   \"x\",\n# ]"),
+            plain("b", open)
+        ),
+        format!(
+            "{}{}",
+            plain("a", ""),
+            plain("b", &format!("# units = {{\n{open}"))
+        ),
+    ] {
+        let config = read(&text).unwrap_or_else(|err| panic!("{text}\n{err}"));
+        assert_eq!(accepted(&config), ["a"], "{text}");
+        let refused = config.refused[0].to_string();
+        assert!(
+            refused.contains("source `b`: key `numeric`: its `[` or `{` is not closed"),
+            "{refused}"
+        );
+    }
+    // A multi-line string's brackets are not counted: toml's own message, at its key.
+    let text = format!(
+        "{}{}",
+        plain("a", ""),
+        plain(
+            "b",
+            "description = \"\"\"\nReadings x = [0, 100) per hour\n\"\"\"\nx = 15m"
+        )
+    );
+    let config = read(&text).expect("the file is readable");
+    let refused = config.refused[0].to_string();
+    assert!(refused.contains("source `b`: key `x`:"), "{refused}");
+    // A bracket left open in a sub-table of the last table is named too.
+    let text = format!(
+        "{}{}[source.plausible]\ntemp = [-30, 50\nhum = [0, 100]\n",
+        plain("a", ""),
+        plain("b", "")
+    );
+    let config = read(&text).expect("the file is readable");
+    let refused = config.refused[0].to_string();
+    assert!(
+        refused
+            .starts_with("sources.toml:18: source `b`: key `temp`: its `[` or `{` is not closed"),
+        "{refused}"
+    );
+    // A bracket left open in a sub-table written after `[report]`, another table after it.
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.plausible]\ntemp = [-30, 50\nhum = [0, 100]\n{}",
+        plain("a", ""),
+        plain("b", ""),
+        plain("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "c"]);
+    let refused = config.refused[0].to_string();
+    assert!(
+        refused
+            .starts_with("sources.toml:20: source `b`: key `temp`: its `[` or `{` is not closed"),
+        "{refused}"
+    );
+    // A `]` missing on the last key of a table or sub-table: toml stops at the next header,
+    // or reads it into the value and stops inside the next table.
+    for (text, key) in [
+        (
+            format!(
+                "{}{}[source.plausible]\ntemp = [-30, 50\n{}",
+                plain("a", ""),
+                plain("b", ""),
+                plain("c", "")
+            ),
+            "temp",
+        ),
+        (
+            format!(
+                "{}{}\n{}",
+                plain("a", ""),
+                plain("b", "numeric = [\"a\",").trim_end(),
+                plain("c", "")
+            ),
+            "numeric",
+        ),
+        (
+            format!(
+                "{}{}[source.plausible]\ntemp = [-30, 50\n[source.units]\ntemp = \"C\"\n[report]\nkeep = 3\n",
+                plain("a", ""),
+                plain("b", "")
+            ),
+            "temp",
+        ),
+    ] {
+        let config = read(&text).unwrap_or_else(|err| panic!("{text}\n{err}"));
+        let accepted = accepted(&config);
+        assert!(
+            accepted.contains(&"a") && !accepted.contains(&"b"),
+            "{text}"
+        );
+        let refused = config.refused[0].to_string();
+        assert!(
+            refused.contains(&format!(
+                "source `b`: key `{key}`: its `[` or `{{` is not closed"
+            )),
+            "{refused}"
+        );
+    }
+    // A multi-line string in an earlier table, which toml reads: the table at fault is certain.
+    let text = format!(
+        "{}{}{}",
+        plain("a", "description = \"\"\"\nmulti\n[report]\n\"\"\""),
+        plain("b", open),
+        plain("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "c"]);
+    assert!(
+        config.refused[0]
+            .to_string()
+            .contains("source `b`: key `numeric`")
+    );
+    // The refused table's sub-table written after `[report]` goes with it, not to `a`.
+    let text = format!(
+        "{}{}[report]\nkeep = 3\n[source.params]\nq = \"2\"\n",
+        plain("a", ""),
+        plain("b", open)
+    );
+    only_a_without_params(&text);
+}
+
+#[test]
+fn when_the_table_cannot_be_told_for_sure_the_file_is_refused() {
+    // A header-like line in a multi-line string of the unreadable table: blanking would drop
+    // or invent tables.
+    let text = format!(
+        "{}{}",
+        plain(
+            "b",
+            "x = 15m\ndescription = \"\"\"\n[report]\nkeep = 3 #\"\"\""
+        ),
+        plain("a", "")
+    );
+    let refused = read(&text).expect_err("the whole file is refused");
+    assert!(refused.starts_with("sources.toml:"), "{refused}");
+}
+
+#[test]
+fn other_tables_are_refused_at_their_key_beside_one_toml_cannot_read() {
+    let text = format!(
+        "{}{}{}",
+        plain("a", ""),
+        plain("b", "x = 15m"),
+        plain("a", "")
+    );
+    let config = read(&text).expect("the file is readable");
+    let repeat = config
+        .refused
+        .iter()
+        .find(|r| r.duplicate)
+        .expect("the second `a` is refused");
+    assert_eq!(repeat.table_line, 17);
+    assert_eq!(repeat.line, 18, "at its `name` key: {repeat}");
+}
+
+#[test]
+fn every_source_refused_is_still_a_readable_file() {
+    let config = Config::parse(&meteo("only", "every2 = 1"), Path::new("sources.toml"))
+        .expect("the file is readable");
+    assert!(config.sources.is_empty());
+    assert_eq!(config.refused.len(), 1);
+}
+
+#[test]
+fn faults_outside_the_sources_refuse_the_file() {
+    for (text, says) in [
+        (format!("{}[[source]\n", meteo("a", "")), "sources.toml:12:"),
+        (
+            format!("{}[report]\ntimezone = Europe/Paris\n", meteo("a", "")),
+            "sources.toml:13: key `timezone`",
+        ),
+        (
+            format!("[report]\ntimezone = \"Mars/Olympus\"\n{}", meteo("a", "")),
+            "sources.toml:2: key `timezone`",
+        ),
+        (
+            format!("{}\n[extra]\nx = 1\n", meteo("a", "")),
+            "sources.toml:",
+        ),
+        // Sources as a value, valid or not, and a single `[source]` table.
+        (
+            "source = [{ name = \"g\", kind = \"http_json\", url = \"http://127.0.0.1:9/\", every = \"1m\", key = \"id\", time = \"t\" }]\n".to_owned(),
+            "sources.toml:1: write each source as a `[[source]]` table",
+        ),
+        (
+            format!("# sources\n\nsource = [\n  {{ name = \"g\", every = \"often\" }},\n]\n{}", meteo("a", "")),
+            "sources.toml:3: write each source as a `[[source]]` table",
+        ),
+        (
+            "[source]\nname = \"g\"\n".to_owned(),
+            "sources.toml:1: write each source as a `[[source]]` table, not as `[source]`",
+        ),
+        (
+            format!("[source.params]\nlatitude = 1\n\n{}", meteo("a", "")),
+            "sources.toml:1: `[source.params]` comes before any `[[source]]` table: write it after the `[[source]]` table it belongs to",
+        ),
+    ] {
+        let refused = Config::parse(&text, Path::new("sources.toml"))
+            .expect_err("the whole file is refused")
+            .to_string();
+        assert!(refused.starts_with(says), "{refused}");
+    }
+}
