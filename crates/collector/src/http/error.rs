@@ -59,7 +59,8 @@ pub enum FetchError {
         /// The last failure.
         last: String,
     },
-    /// The answer was not the JSON expected, even after retries.
+    /// The answer was not the JSON expected: a complete body at once, one cut off after
+    /// retries.
     #[error("{what}: the answer is not the expected JSON: {detail}")]
     InvalidJson {
         /// The request, in words.

@@ -15,7 +15,10 @@
 //!   (a 204 passes with its empty body). Both retry timeouts, connection errors, truncated
 //!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the
-//!   run as [`FetchError::Paused`], and the source rests until then; `send_json` also retries a 2xx body that stops before its JSON ends (a cut-off answer, or an empty one), and refuses at once one that is complete but not JSON (a page served instead of data would come again).
+//!   run as [`FetchError::Paused`], and the source rests until then. `send_json` also retries
+//!   a 2xx body that stops before its JSON ends (a cut-off answer, or an empty one), and
+//!   refuses at once one that is complete but not JSON (a page served instead of data would
+//!   come again).
 //! - With [`SourceClient::with_retry_deadline`] (every run sets its source's: when its next
 //!   run is due), a failed request is tried again only while the deadline leaves room once
 //!   the backoff and the rate limit's wait are over, each retry's time limit cut to what is
