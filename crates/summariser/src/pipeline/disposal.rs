@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use releve::RawFileName;
+use tracing::debug;
 
 use crate::batch::Batch;
 use crate::database::Unstorable;
@@ -61,16 +62,24 @@ pub(super) fn delete_done<'b>(
     }
 }
 
+/// The batch's files not to delete: what they hold is not all acknowledged.
+pub(super) struct HeldBack {
+    /// The indexes in the batch of every file held back.
+    pub(super) files: BTreeSet<usize>,
+    /// Those left in place because they hold versions replaced by versions MongoDB cannot
+    /// store: none of their versions was stored, so each is to be summarised alone.
+    pub(super) replaced: Vec<usize>,
+}
+
 /// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
 /// them: what they hold is not all acknowledged. The batch's earlier files holding versions
-/// those replaced stay in place for the next run, which stores them (no version of theirs is
-/// stored). Returns the indexes in the batch of the files kept, either way.
+/// those replaced stay in place (no version of theirs is stored), to be summarised alone.
 pub(super) fn hold_back(
     raw_dir: &Path,
     batch: &Batch,
     mut unstorable: Vec<Unstorable>,
     report: &mut SourceReport,
-) -> BTreeSet<usize> {
+) -> HeldBack {
     // Per file: how many of its records cannot be stored, and the first of them in words
     // (the same one whatever order the batch was written in).
     unstorable.sort_by(|a, b| a.record.cmp(&b.record));
@@ -92,20 +101,20 @@ pub(super) fn hold_back(
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));
     }
-    for (index, later) in &superseding {
-        if per_file.contains_key(index) {
-            continue;
-        }
-        let reason = format!(
-            "kept for the next run, which stores it: it holds an earlier version of {}, whose version in {} MongoDB cannot store",
-            later.record,
-            batch.data_files[later.file].file_name()
-        );
-        let path = batch.data_files[*index].path_in(raw_dir);
-        report.failures.push(Failure::in_place(path, reason));
+    let replaced: Vec<usize> = superseding
+        .iter()
+        .filter(|(index, _)| !per_file.contains_key(index))
+        .map(|(index, later)| {
+            let file = batch.data_files[*index].path_in(raw_dir);
+            debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.file].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
+            *index
+        })
+        .collect();
+    HeldBack {
+        files: per_file
+            .into_keys()
+            .chain(replaced.iter().copied())
+            .collect(),
+        replaced,
     }
-    per_file
-        .into_keys()
-        .chain(superseding.into_keys())
-        .collect()
 }

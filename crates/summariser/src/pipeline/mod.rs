@@ -167,9 +167,21 @@ async fn flush_returned(
         return flush(db, raw_dir, source, group, run, report).await;
     }
     // Run metrics are never gathered here (they go with the next batch).
-    for name in group.data_files {
+    flush_each_alone(db, raw_dir, source, group.data_files, run, report).await
+}
+
+/// Summarises each of `files` alone, as separate runs would, reading it again: a batch's
+/// merged records are gone once it is written.
+async fn flush_each_alone(
+    db: &Database,
+    raw_dir: &Path,
+    source: &Source,
+    files: Vec<RawFileName>,
+    run: &mut SourceRun,
+    report: &mut SourceReport,
+) -> Result<(), SummariseError> {
+    for name in files {
         let path = name.path_in(raw_dir);
-        // Read again, one at a time: the group's merged records are gone.
         let file = match read_or_wait(&name, &path, source, run) {
             Ok(file) => file,
             Err(err) => {
@@ -179,7 +191,8 @@ async fn flush_returned(
         };
         let mut alone = Batch::default();
         alone.merge(name, file);
-        flush(db, raw_dir, source, alone, run, report).await?;
+        // A file alone replaces no version of another file: it leaves none to summarise.
+        write_batch(db, raw_dir, source, alone, run, report).await?;
     }
     Ok(())
 }
@@ -246,6 +259,9 @@ fn read_or_wait(
     read
 }
 
+/// Summarises `batch`, then alone each of its files left in place because a later version
+/// of one of their records could not be stored (see [`hold_back`]): in this run, as a run
+/// that died after the batch would on its rerun.
 async fn flush(
     db: &Database,
     raw_dir: &Path,
@@ -254,6 +270,20 @@ async fn flush(
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
+    let replaced = write_batch(db, raw_dir, source, batch, run, report).await?;
+    flush_each_alone(db, raw_dir, source, replaced, run, report).await
+}
+
+/// Writes `batch` and deletes what MongoDB acknowledged; returns the files left in place
+/// because they hold versions replaced by versions MongoDB cannot store.
+async fn write_batch(
+    db: &Database,
+    raw_dir: &Path,
+    source: &Source,
+    batch: Batch,
+    run: &mut SourceRun,
+    report: &mut SourceReport,
+) -> Result<Vec<RawFileName>, SummariseError> {
     // The batch's own files quarantined while it was read are waiting too.
     run.waiting
         .extend(quarantine::waiting(raw_dir, &source.name));
@@ -323,10 +353,14 @@ async fn flush(
         .data_files
         .iter()
         .enumerate()
-        .filter(|(index, _)| !held_back.contains(index))
+        .filter(|(index, _)| !held_back.files.contains(index))
         .map(|(_, name)| name)
         .chain(loaded);
     delete_done(raw_dir, done, report);
     debug!(source = %source.name, files = batch.data_files.len(), records = batch.records.len(), hours = touched, "Summarised a batch.");
-    Ok(())
+    Ok(held_back
+        .replaced
+        .iter()
+        .map(|index| batch.data_files[*index].clone())
+        .collect())
 }
