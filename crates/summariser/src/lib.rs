@@ -131,6 +131,8 @@ pub struct SourceReport {
     pub records_updated: usize,
     /// Records whose `last_file` moved forward while an older file waits in quarantine.
     pub records_confirmed: usize,
+    /// Records removed because their newer version lies in an hour past `keep_days`.
+    pub records_removed: usize,
     /// Hourly summaries written.
     pub hours_written: usize,
     /// Files that failed.
@@ -244,6 +246,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
                 updated = report.records_updated,
                 hours = report.hours_written,
                 confirmed = report.records_confirmed,
+                removed = report.records_removed,
                 failed = report.failures.len(),
                 seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
                 "Summarised a source."

@@ -10,7 +10,8 @@
 //!
 //! A source with `keep_days` keeps the summaries of hours past its retention as they are: a
 //! version of such an hour is not written (the TTL would drop it, and the hour would be
-//! recomputed from the few records left).
+//! recomputed from the few records left). A stored record of a recent hour whose newer version
+//! lies in such an hour has moved out of its hour: it is removed, and that hour recomputed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
@@ -55,6 +56,10 @@ pub struct Plan {
     /// Versions of hours past the source's `keep_days`, not written: MongoDB's TTL is removing
     /// those hours' records, so their summaries stay as they were computed.
     pub past_retention: usize,
+    /// Keys of stored records of recent hours whose newer version lies in an hour past
+    /// `keep_days`: the record moved out of its hour, so it is removed (a version of such an
+    /// hour is not stored) and its hour recomputed without it.
+    pub removals: Vec<String>,
     /// The source's files waiting in quarantine, or in place after an I/O error.
     pub waiting: BTreeSet<LandingOrder>,
 }
@@ -101,7 +106,10 @@ impl Plan {
     /// either: each is then stale (older than the file behind the stored version) or a repeat
     /// of what is stored, with no file waiting in quarantine between.
     pub fn writes_nothing(&self) -> bool {
-        self.inserts.is_empty() && self.updates.is_empty() && self.confirmations.is_empty()
+        self.inserts.is_empty()
+            && self.updates.is_empty()
+            && self.confirmations.is_empty()
+            && self.removals.is_empty()
     }
 
     /// Takes in hand the changed hours whose stored records are all among those looked up
@@ -171,12 +179,29 @@ pub async fn plan(
     let horizon = retention_horizon(source);
     let final_hour = |hour: DateTime<Utc>| horizon.is_some_and(|horizon| hour < horizon);
     for (key, version) in &batch.records {
-        if final_hour(hour_of(version.time)) {
-            plan.past_retention += 1;
-            continue;
-        }
         let order = batch.data_files[version.file()].landing_order();
         let last = batch.data_files[version.last_holder()].landing_order();
+        if final_hour(hour_of(version.time)) {
+            // Not stored; but a stored version in a recent hour has moved out of it.
+            match stored.get(key) {
+                Some(Stored::Version(old)) if !final_hour(old.hour) => {
+                    *looked_up_per_hour.entry(old.hour).or_default() += 1;
+                    if last < old.last {
+                        // Stale (a file moved back from quarantine): the stored one stays.
+                        after.push((old.hour, key, Facts::of(source, &old.data)));
+                    } else {
+                        plan.removals.push(key.clone());
+                        plan.hours.insert(old.hour);
+                    }
+                }
+                Some(Stored::Unreadable { hour: Some(hour) }) if !final_hour(*hour) => {
+                    plan.removals.push(key.clone());
+                    plan.hours.insert(*hour);
+                }
+                _ => plan.past_retention += 1,
+            }
+            continue;
+        }
         let Some(found) = stored.get(key) else {
             plan.hours.insert(hour_of(version.time));
             plan.inserts.push(key.clone());

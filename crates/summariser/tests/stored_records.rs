@@ -277,6 +277,103 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
     assert_eq!(ws.remaining("eco2mix"), 0, "the file is done with");
 }
 
+/// Lands `b` in hour 10 next to `a`, then `b` revised to a time four days earlier, past a
+/// three-day `keep_days`.
+fn land_a_record_revised_past_keep_days(ws: &Workspace) {
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    let mut revised = quake("b", (10, 20), 2.1);
+    revised["properties"]["time"] =
+        json!((at(10, 20, 0) - chrono::TimeDelta::days(4)).timestamp_millis());
+    ws.land("usgs", (10, 40, 0), &snapshot(vec![revised]));
+}
+
+#[tokio::test]
+async fn a_record_revised_into_an_hour_past_keep_days_leaves_its_recent_hour() {
+    let config = common::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nkeep_days = 3\n",
+    );
+    let mut states = Vec::new();
+    for batch_files in [1, 500] {
+        let ws = Workspace::new("revised-past-retention");
+        let options = summariser::Options {
+            config: releve::Config::parse(&config, std::path::Path::new("sources.toml"))
+                .expect("config with a three-day retention"),
+            raw_dir: ws.raw(),
+            mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
+            database: ws.database.clone(),
+            batch_files,
+            max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
+        };
+        land_a_record_revised_past_keep_days(&ws);
+        let outcome = summariser::run(&options).await.expect("a run");
+        assert!(outcome.failures().is_empty());
+        let hour = ws.hour("usgs", 10).await.expect("hour 10");
+        assert_eq!(
+            count(&hour),
+            1,
+            "b's latest time is no longer in hour 10 ({batch_files} file(s) a batch)"
+        );
+        assert!(
+            ws.record("usgs", "b").await.is_none(),
+            "a version of an hour past keep_days is not stored"
+        );
+        assert_eq!(ws.remaining("usgs"), 0);
+        states.push(ws.dump().await);
+    }
+    assert_eq!(
+        states[0], states[1],
+        "file by file or in one batch, the same database"
+    );
+}
+
+#[tokio::test]
+async fn a_crash_at_the_removal_of_a_record_moved_past_keep_days_then_a_rerun_loses_nothing() {
+    let config = common::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nkeep_days = 3\n",
+    );
+    let mut states = Vec::new();
+    for crash in [None, Some("records-removed:1"), Some("hourly-deleted:1")] {
+        let ws = Workspace::new("removal-crash");
+        std::fs::write(ws.dir.path().join("sources.toml"), &config).expect("config");
+        ws.land(
+            "usgs",
+            (10, 30, 0),
+            &snapshot(vec![quake("b", (10, 20), 2.0)]),
+        );
+        ws.summarise();
+        let mut revised = quake("b", (10, 20), 2.1);
+        revised["properties"]["time"] =
+            json!((at(10, 20, 0) - chrono::TimeDelta::days(4)).timestamp_millis());
+        ws.land("usgs", (10, 40, 0), &snapshot(vec![revised]));
+        if let Some(point) = crash {
+            let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
+            assert!(
+                common::stderr(&output).contains("aborting"),
+                "{point} was reached: {}",
+                common::stderr(&output)
+            );
+        }
+        ws.summarise();
+        assert!(
+            ws.hour("usgs", 10).await.is_none(),
+            "hour 10 holds no record now"
+        );
+        assert_eq!(ws.remaining("usgs"), 0);
+        states.push(ws.dump().await);
+    }
+    assert_eq!(states[0], states[1], "a crash at the removal, then a rerun");
+    assert_eq!(
+        states[0], states[2],
+        "a crash at the emptied hour, then a rerun"
+    );
+}
+
 #[tokio::test]
 async fn an_hour_past_keep_days_is_final_even_for_a_record_moving_out_or_an_interrupted_run() {
     let ws = Workspace::new("final-hours");

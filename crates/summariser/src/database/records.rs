@@ -45,6 +45,8 @@ pub struct Written {
     pub inserted: usize,
     /// Stored records replaced by a newer version.
     pub updated: usize,
+    /// Stored records removed: their newer version lies in an hour past `keep_days`.
+    pub removed: usize,
     /// Versions MongoDB cannot store (numbers out of BSON's range, NUL characters in field
     /// names), not written.
     pub unstorable: Vec<Unstorable>,
@@ -68,6 +70,7 @@ pub async fn write_records(
     };
     writer.insert_new().await?;
     writer.update_changed().await?;
+    writer.remove_moved_out().await?;
     confirm_records(db, source, batch, plan).await?;
     Ok(writer.written)
 }
@@ -148,6 +151,22 @@ impl Writer<'_> {
                 },
             }
             crash::passed("record-updated");
+        }
+        Ok(())
+    }
+
+    /// Removes the stored records whose newer version lies in an hour past `keep_days`.
+    async fn remove_moved_out(&mut self) -> Result<(), StoreError> {
+        let name = self.source.name.as_str();
+        for chunk in self.plan.removals.chunks(CHUNK) {
+            let removed = records(self.db)
+                .delete_many(doc! {"source": name, "key": {"$in": chunk}})
+                .await
+                .map_err(StoreError::command(&format!(
+                    "removal of `{name}` records moved past keep_days"
+                )))?;
+            self.written.removed += usize::try_from(removed.deleted_count).unwrap_or(usize::MAX);
+            crash::passed("records-removed");
         }
         Ok(())
     }

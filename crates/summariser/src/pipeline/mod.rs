@@ -315,6 +315,7 @@ async fn write_batch(
     let written = database::write_records(db, source, &batch, &plan).await?;
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
+    report.records_removed += written.removed;
     report.records_confirmed += plan.confirmations.len();
     let mut unstorable = written.unstorable;
     if !unstorable.is_empty() {
