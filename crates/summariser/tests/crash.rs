@@ -300,15 +300,7 @@ async fn batching_does_not_change_the_result() {
     let mut states = Vec::new();
     for batch_files in [1, 500] {
         let ws = Workspace::new("batches");
-        let options = summariser::Options {
-            config: releve::Config::parse(common::CONFIG, std::path::Path::new("sources.toml"))
-                .expect("config"),
-            raw_dir: ws.raw(),
-            mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
-            database: ws.database.clone(),
-            batch_files,
-            max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
-        };
+        let options = ws.options(common::CONFIG, batch_files);
         first_phase(&ws);
         let outcome = summariser::run(&options).await.expect("first run");
         assert!(outcome.failures().is_empty());

@@ -300,15 +300,7 @@ async fn a_record_revised_into_an_hour_past_keep_days_leaves_its_recent_hour() {
     let mut states = Vec::new();
     for batch_files in [1, 500] {
         let ws = Workspace::new("revised-past-retention");
-        let options = summariser::Options {
-            config: releve::Config::parse(&config, std::path::Path::new("sources.toml"))
-                .expect("config with a three-day retention"),
-            raw_dir: ws.raw(),
-            mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
-            database: ws.database.clone(),
-            batch_files,
-            max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
-        };
+        let options = ws.options(&config, batch_files);
         land_a_record_revised_past_keep_days(&ws);
         let outcome = summariser::run(&options).await.expect("a run");
         assert!(outcome.failures().is_empty());

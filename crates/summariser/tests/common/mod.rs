@@ -61,6 +61,19 @@ impl Workspace {
         self.dir.path().join("raw")
     }
 
+    /// Options to run the summariser in-process on this workspace with the configuration
+    /// `config` and at most `batch_files` files a batch.
+    pub fn options(&self, config: &str, batch_files: usize) -> summariser::Options {
+        summariser::Options {
+            config: releve::Config::parse(config, Path::new("sources.toml")).expect("config"),
+            raw_dir: self.raw(),
+            mongodb_uri: testkit::MongoServer::shared().uri().to_owned(),
+            database: self.database.clone(),
+            batch_files,
+            max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
+        }
+    }
+
     /// Lands `body` for `source` at `hh:mm:ss` on [`day`].
     pub fn land(
         &self,
