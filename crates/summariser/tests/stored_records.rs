@@ -277,26 +277,40 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
     assert_eq!(ws.remaining("eco2mix"), 0, "the file is done with");
 }
 
-/// Lands `b` in hour 10 next to `a`, then `b` revised to a time four days earlier, past a
-/// three-day `keep_days`.
+/// The test configuration with a three-day retention for usgs: [`common::day`]'s hours are
+/// within it.
+fn usgs_keeping_three_days() -> String {
+    common::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nkeep_days = 3\n",
+    )
+}
+
+/// `b` of hour 10, revised to a time four days earlier: past a three-day `keep_days`.
+fn b_revised_past_keep_days() -> serde_json::Value {
+    let mut revised = quake("b", (10, 20), 2.1);
+    revised["properties"]["time"] =
+        json!((at(10, 20, 0) - chrono::TimeDelta::days(4)).timestamp_millis());
+    revised
+}
+
+/// Lands `b` in hour 10 next to `a`, then `b` revised past a three-day `keep_days`.
 fn land_a_record_revised_past_keep_days(ws: &Workspace) {
     ws.land(
         "usgs",
         (10, 30, 0),
         &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
     );
-    let mut revised = quake("b", (10, 20), 2.1);
-    revised["properties"]["time"] =
-        json!((at(10, 20, 0) - chrono::TimeDelta::days(4)).timestamp_millis());
-    ws.land("usgs", (10, 40, 0), &snapshot(vec![revised]));
+    ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![b_revised_past_keep_days()]),
+    );
 }
 
 #[tokio::test]
 async fn a_record_revised_into_an_hour_past_keep_days_leaves_its_recent_hour() {
-    let config = common::CONFIG.replace(
-        "lat = \"geometry.coordinates.1\"\n",
-        "lat = \"geometry.coordinates.1\"\nkeep_days = 3\n",
-    );
+    let config = usgs_keeping_three_days();
     let mut states = Vec::new();
     for batch_files in [1, 500] {
         let ws = Workspace::new("revised-past-retention");
@@ -325,10 +339,7 @@ async fn a_record_revised_into_an_hour_past_keep_days_leaves_its_recent_hour() {
 
 #[tokio::test]
 async fn a_crash_at_the_removal_of_a_record_moved_past_keep_days_then_a_rerun_loses_nothing() {
-    let config = common::CONFIG.replace(
-        "lat = \"geometry.coordinates.1\"\n",
-        "lat = \"geometry.coordinates.1\"\nkeep_days = 3\n",
-    );
+    let config = usgs_keeping_three_days();
     let mut states = Vec::new();
     for crash in [None, Some("records-removed:1"), Some("hourly-deleted:1")] {
         let ws = Workspace::new("removal-crash");
@@ -339,10 +350,11 @@ async fn a_crash_at_the_removal_of_a_record_moved_past_keep_days_then_a_rerun_lo
             &snapshot(vec![quake("b", (10, 20), 2.0)]),
         );
         ws.summarise();
-        let mut revised = quake("b", (10, 20), 2.1);
-        revised["properties"]["time"] =
-            json!((at(10, 20, 0) - chrono::TimeDelta::days(4)).timestamp_millis());
-        ws.land("usgs", (10, 40, 0), &snapshot(vec![revised]));
+        ws.land(
+            "usgs",
+            (10, 40, 0),
+            &snapshot(vec![b_revised_past_keep_days()]),
+        );
         if let Some(point) = crash {
             let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
             assert!(
