@@ -115,9 +115,9 @@ impl OdsV1Double {
             .records
             .iter()
             .filter(|record| {
-                refinements
-                    .iter()
-                    .all(|(facet, value)| same_text(record["fields"].get(facet), value))
+                refinements.iter().all(|(facet, value)| {
+                    record["fields"].get(facet).and_then(facet_text).as_deref() == Some(*value)
+                })
             })
             .filter(|record| words.iter().all(|word| holds_word(record, word)))
             .cloned()
@@ -171,20 +171,12 @@ fn facet_groups(params: &[(String, String)], records: &[Value]) -> Vec<Value> {
         .collect()
 }
 
+/// A field's value as a facet names it: text as is, numbers as written; `None` for others.
 fn facet_text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// A field's value read as the text `wanted`, numbers as written.
-fn same_text(value: Option<&Value>, wanted: &str) -> bool {
-    match value {
-        Some(Value::String(text)) => text == wanted,
-        Some(Value::Number(n)) => n.to_string() == wanted,
-        _ => false,
     }
 }
 

@@ -58,32 +58,7 @@ impl SourceClient {
             _ => not_json(answer.status, &answer.headers, &answer.body, err),
         }
     }
-}
 
-/// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint and the
-/// type the answer says it is.
-fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Error) -> String {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        format!("HTTP {status} with an empty body")
-    } else {
-        format!("{err}{}", served_as(headers))
-    }
-}
-
-/// ` (served as text/html)` when an answer that should be JSON says it is something else: a
-/// page served instead of data (a portal's maintenance page, a login wall) shows there.
-fn served_as(headers: &HeaderMap) -> String {
-    headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::trim)
-        .filter(|kind| !kind.is_empty() && !kind.contains("json"))
-        .map(|kind| format!(" (served as {kind})"))
-        .unwrap_or_default()
-}
-
-impl SourceClient {
     /// Whether `answer` answers the request, and if not, whether to try again.
     pub(super) fn judge(
         &self,
@@ -142,4 +117,27 @@ impl SourceClient {
         }
         Ok(answer)
     }
+}
+
+/// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint and the
+/// type the answer says it is.
+fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Error) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        format!("HTTP {status} with an empty body")
+    } else {
+        format!("{err}{}", served_as(headers))
+    }
+}
+
+/// ` (served as text/html)` when an answer that should be JSON says it is something else: a
+/// page served instead of data (a portal's maintenance page, a login wall) shows there.
+fn served_as(headers: &HeaderMap) -> String {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim)
+        .filter(|kind| !kind.is_empty() && !kind.contains("json"))
+        .map(|kind| format!(" (served as {kind})"))
+        .unwrap_or_default()
 }

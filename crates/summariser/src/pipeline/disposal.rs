@@ -101,15 +101,15 @@ pub(super) fn hold_back(
         let path = batch.data_files[*index].path_in(raw_dir);
         report.failures.push(refused(raw_dir, path, &reason));
     }
-    let replaced: Vec<usize> = superseding
-        .iter()
-        .filter(|(index, _)| !per_file.contains_key(index))
-        .map(|(index, later)| {
-            let file = batch.data_files[*index].path_in(raw_dir);
-            debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.file].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
-            *index
-        })
-        .collect();
+    let mut replaced = Vec::new();
+    for (index, later) in superseding {
+        if per_file.contains_key(&index) {
+            continue;
+        }
+        let file = batch.data_files[index].path_in(raw_dir);
+        debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.file].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
+        replaced.push(index);
+    }
     HeldBack {
         files: per_file
             .into_keys()
