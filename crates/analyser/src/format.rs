@@ -69,22 +69,26 @@ pub fn share_floored(part: u64, whole: u64) -> String {
     format!("{}.{}%", permille / 10, permille % 10)
 }
 
-/// A measured value with a sensible number of decimals.
+/// A measured value with a sensible number of decimals, trailing zeros dropped: `7.06`, `3.8`,
+/// `58`, `14.1`, `1,013`; a whole value (a count, a power of 0 MW) reads as one.
 pub fn value(v: f64) -> String {
     // `-0` reads as zero.
     let v = if v == 0.0 { 0.0 } else { v };
     if v.abs() >= 1e15 {
         // Past a million billion, digits stop being readable (and an i64 stops holding them).
         format!("{v:.3e}")
-    } else if v.abs() >= 1000.0 {
-        grouped(v.round() as i64)
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
     } else if v != 0.0 && v.abs() < 0.005 {
-        // Two decimals would say 0.00.
+        // Two decimals would say 0.
         format!("{v:.3e}")
     } else {
-        format!("{v:.2}")
+        let decimals = if v.abs() >= 1000.0 {
+            0
+        } else if v.abs() >= 10.0 {
+            1
+        } else {
+            2
+        };
+        with_decimals(v, decimals)
     }
 }
 
@@ -175,9 +179,21 @@ mod tests {
         assert_eq!(value(999_999_999_999_999.0), "999,999,999,999,999");
         assert_eq!(value(1_234.4), "1,234");
         assert_eq!(value(1.2e-5), "1.200e-5");
-        assert_eq!(value(0.0), "0.00");
+        assert_eq!(value(0.0), "0");
         assert_eq!(value(0.05), "0.05");
-        assert_eq!(value(-0.0), "0.00");
+        assert_eq!(value(-0.0), "0");
+    }
+
+    #[test]
+    fn whole_values_read_as_whole_numbers_and_no_value_ends_in_a_zero_decimal() {
+        assert_eq!(value(58.0), "58");
+        assert_eq!(value(3.0), "3");
+        assert_eq!(value(3.8), "3.8");
+        assert_eq!(value(7.06), "7.06");
+        assert_eq!(value(-0.5), "-0.5");
+        assert_eq!(value(14.06), "14.1");
+        assert_eq!(value(9.999), "10");
+        assert_eq!(value(999.96), "1,000");
     }
 
     #[test]
@@ -192,10 +208,15 @@ mod tests {
         );
         assert_eq!(
             values_apart([1.0, 2.5, 4.0]),
-            ["1.00", "2.50", "4.00"],
+            ["1", "2.5", "4"],
             "told apart already: as `value` writes them"
         );
-        assert_eq!(values_apart([3.0, 3.0]), ["3.00", "3.00"]);
+        assert_eq!(values_apart([3.0, 3.0]), ["3", "3"]);
+        assert_eq!(
+            values_apart([12.0, 12.04, 13.0]),
+            ["12", "12.04", "13"],
+            "a whole value next to one that rounds to it"
+        );
         assert_eq!(
             values_apart([1_013.3, 1_013.299_999_999_999_8, 1_013.3]),
             ["1,013", "1,013", "1,013"],
@@ -203,7 +224,7 @@ mod tests {
         );
         assert_eq!(
             values_apart([-1e-9, -1.7e-27, 1e-9]),
-            ["-1.000e-9", "0.00", "1.000e-9"],
+            ["-1.000e-9", "0", "1.000e-9"],
             "a mean a rounding error off zero is zero"
         );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");

@@ -321,7 +321,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     let text = common::flat(&text);
     // The map's title, "40 positions drawn, 41 records", is drawn in the chart's bitmap.
     for wanted in [
-        "Every point holds level = 2.50 m.",
+        "Every point holds level = 2.5 m.",
         "Frame: the source's map_frame; 1 position outside it (longitude 55.5°, latitude -20.9°) not drawn.",
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
