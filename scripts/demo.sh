@@ -38,12 +38,23 @@ uri="$(scripts/mongo-local.sh start "$demo/mongo")"
 echo "==> Serving the recorded API responses on loopback"
 "$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" &
 replay_pid=$!
-for _ in $(seq 1 50); do
+# Up to 30 s (a loaded machine), unless the server stops first.
+for _ in $(seq 1 300); do
   [ -s "$demo/replay.url" ] && break
+  kill -0 "$replay_pid" 2>/dev/null || break
   sleep 0.1
 done
 base="$(head -n1 "$demo/replay.url")"
-[ -n "$base" ] || { echo "demo: the replay server did not start, see $demo/replay.log" >&2; exit 1; }
+if [ -z "$base" ]; then
+  if kill -0 "$replay_pid" 2>/dev/null; then
+    echo "demo: the replay server did not say its address within 30 s, see $demo/replay.log" >&2
+  else
+    status=0
+    wait "$replay_pid" || status=$?
+    echo "demo: the replay server stopped (exit status $status) before serving: $(tail -n1 "$demo/replay.log")" >&2
+  fi
+  exit 1
+fi
 
 # The default configuration, pointed at the replay server instead of the real APIs. The
 # recorded day is a UTC day, so the demo's report is in UTC: in Europe/Paris it would cover
