@@ -96,6 +96,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     })
                     .collect(),
                 records: 40_000,
+                unplaced: 0,
                 sampled_every: 2,
             });
             let data = SourceData {

@@ -37,6 +37,9 @@ pub struct Positions {
     pub points: Vec<Position>,
     /// Records of the period in `records`, positioned or not.
     pub records: u64,
+    /// Of those, the records without a position to draw (no longitude or latitude, one that
+    /// is not a number, or a place off the globe), counted over every record read.
+    pub unplaced: u64,
     /// 1 when every record was read; n (a power of two) when about one record in n was.
     pub sampled_every: u64,
 }
@@ -66,7 +69,7 @@ pub async fn load(
         .map_err(StoreError::command(&action))?
     {
         let hash = key_hash(document.get_str("key").unwrap_or_default());
-        sample.offer(hash, || position_of(source, &document));
+        sample.offer(hash, position_of(source, &document));
     }
     Ok(sample.into_positions())
 }
@@ -85,6 +88,7 @@ struct Sample {
     most: usize,
     every: u64,
     read: u64,
+    unplaced: u64,
     kept: Vec<(u64, Position)>,
 }
 
@@ -94,19 +98,22 @@ impl Sample {
             most: most.max(1),
             every: 1,
             read: 0,
+            unplaced: 0,
             kept: Vec::new(),
         }
     }
 
-    /// The next record, by its hash; its position is worked out only when it is kept.
-    fn offer(&mut self, hash: u64, position: impl FnOnce() -> Option<Position>) {
+    /// The next record, by its hash, and its position if it has one (worked out for every
+    /// record, so records without one are counted whether or not they fall in the sample).
+    fn offer(&mut self, hash: u64, position: Option<Position>) {
         self.read += 1;
+        let Some(position) = position else {
+            self.unplaced += 1;
+            return;
+        };
         if !hash.is_multiple_of(self.every) {
             return;
         }
-        let Some(position) = position() else {
-            return;
-        };
         self.kept.push((hash, position));
         while self.kept.len() > self.most {
             let Some(every) = self.every.checked_mul(2) else {
@@ -127,6 +134,7 @@ impl Sample {
                 .map(|(_, position)| position)
                 .collect(),
             records: self.read,
+            unplaced: self.unplaced,
             sampled_every: self.every,
         }
     }
@@ -304,10 +312,11 @@ mod tests {
         let mut sample = Sample::new(30);
         for n in 0..100 {
             // Hashes 0..100; every tenth record has no position: it counts, it is not drawn.
-            sample.offer(n, || (n % 10 != 9).then(|| at(n)));
+            sample.offer(n, (n % 10 != 9).then(|| at(n)));
         }
         let positions = sample.into_positions();
         assert_eq!((positions.records, positions.sampled_every), (100, 4));
+        assert_eq!(positions.unplaced, 10, "counted sampled or not");
         let kept: Vec<f64> = positions.points.iter().map(|p| p.lon).collect();
         let expected: Vec<f64> = (0..100)
             .step_by(4)
@@ -317,12 +326,12 @@ mod tests {
         assert_eq!(kept, expected);
 
         let mut few = Sample::new(30);
-        (0..30).for_each(|n| few.offer(n * 7, || Some(at(n))));
+        (0..30).for_each(|n| few.offer(n * 7, Some(at(n))));
         let all = few.into_positions();
         assert_eq!((all.points.len(), all.sampled_every), (30, 1));
 
         let mut zeros = Sample::new(3);
-        (0..10).for_each(|n| zeros.offer(0, || Some(at(n))));
+        (0..10).for_each(|n| zeros.offer(0, Some(at(n))));
         assert_eq!(
             zeros.into_positions().points.len(),
             3,
@@ -338,13 +347,12 @@ mod tests {
         for step in 0..30 * 24 * 6 {
             for station in 0..64_u32 {
                 let key = format!("station-{station}-{step}");
-                sample.offer(key_hash(&key), || {
-                    Some(Position {
-                        lon: f64::from(station),
-                        lat: 0.0,
-                        value: None,
-                    })
-                });
+                let position = Position {
+                    lon: f64::from(station),
+                    lat: 0.0,
+                    value: None,
+                };
+                sample.offer(key_hash(&key), Some(position));
             }
         }
         let positions = sample.into_positions();

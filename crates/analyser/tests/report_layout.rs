@@ -122,6 +122,7 @@ fn single() -> SourceData {
                 value: Some(2.5),
             }],
             records: 1,
+            unplaced: 0,
             sampled_every: 1,
         }),
     }
@@ -294,6 +295,18 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
 }
 
 #[test]
+fn records_without_a_position_are_counted_under_the_map() {
+    let mut data = single();
+    let positions = data.positions.as_mut().expect("positions");
+    positions.records += 195;
+    positions.unplaced = 195;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::flat(&common::text(&render_with(dir.path(), data)));
+    let wanted = "195 records without a position (no longitude or latitude, or a place off the globe): not drawn.";
+    assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+}
+
+#[test]
 fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     let mut data = single();
     let near_toulouse = |i: u32| Position {
@@ -310,6 +323,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     data.positions = Some(Positions {
         points,
         records: 41,
+        unplaced: 0,
         sampled_every: 1,
     });
     let framed = CONFIG.replace(
@@ -455,6 +469,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
     data.positions = Some(Positions {
         points: (0..48).map(drift).collect(),
         records: 48,
+        unplaced: 0,
         sampled_every: 1,
     });
     let dir = tempfile::tempdir().expect("temp dir");
@@ -476,6 +491,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
     positions.positions = Some(Positions {
         points,
         records: 49,
+        unplaced: 0,
         sampled_every: 1,
     });
     let framed = CONFIG.replace(

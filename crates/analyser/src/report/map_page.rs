@@ -57,6 +57,12 @@ pub fn map_chart(
             .to_owned(),
     ];
     captions.extend(gone);
+    if positions.unplaced > 0 {
+        captions.push(format!(
+            "{} without a position (no longitude or latitude, or a place off the globe): not drawn.",
+            counted(positions.unplaced, "record")
+        ));
+    }
     if positions.sampled_every > 1 {
         captions.push(format!(
             "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours.",
