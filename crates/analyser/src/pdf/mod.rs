@@ -68,8 +68,13 @@ pub struct ReportDocument {
     regular: FontId,
     bold: FontId,
     metrics: TextMetrics,
-    pages: Vec<Vec<Op>>,
+    /// Finished pages, each with the title of the section it continues, if it does.
+    pages: Vec<(Option<String>, Vec<Op>)>,
     ops: Vec<Op>,
+    /// The title of the section being laid out, repeated atop the pages it runs onto.
+    section: Option<String>,
+    /// The section the page being filled continues, if it does.
+    continues: Option<String>,
     /// Distance of the cursor from the top edge, in millimetres.
     y: f32,
 }
@@ -97,6 +102,8 @@ impl ReportDocument {
             metrics: TextMetrics::bundled().ok_or(FontError)?,
             pages: Vec::new(),
             ops: Vec::new(),
+            section: None,
+            continues: None,
             y: TOP,
         })
     }
@@ -111,12 +118,25 @@ impl ReportDocument {
         PAGE_HEIGHT - BOTTOM - self.y
     }
 
-    /// Starts a new page unless the current one is still blank.
+    /// Starts a new page unless the current one is still blank. A page the current section
+    /// runs onto says so at its top.
     pub fn new_page(&mut self) {
         if !self.ops.is_empty() {
-            self.pages.push(std::mem::take(&mut self.ops));
+            let continues = self.continues.take();
+            self.pages.push((continues, std::mem::take(&mut self.ops)));
         }
+        self.continues = self.section.clone();
         self.y = TOP;
+    }
+
+    /// Starts a section on a new page with its title as a heading of `size` points, kept with
+    /// at least `keep_with` millimetres of what follows; the pages it runs onto repeat the
+    /// title at their top.
+    pub fn section(&mut self, title: &str, size: f32, keep_with: f32) {
+        self.section = None;
+        self.new_page();
+        self.section = Some(title.to_owned());
+        self.heading(title, size, keep_with);
     }
 
     /// Starts a new page when less than `height` millimetres are left.
@@ -295,10 +315,14 @@ impl ReportDocument {
     pub fn finish(mut self, footer: &str) -> Vec<u8> {
         self.new_page();
         let total = self.pages.len();
-        let pages: Vec<Vec<Op>> = std::mem::take(&mut self.pages);
+        let pages = std::mem::take(&mut self.pages);
         let mut finished = Vec::with_capacity(total);
-        for (index, ops) in pages.into_iter().enumerate() {
+        for (index, (continues, ops)) in pages.into_iter().enumerate() {
             self.ops = ops;
+            if let Some(section) = continues {
+                let header = format!("{section} (continued)");
+                self.text_at(MARGIN, TOP - 9.0, &header, 8.5, true, Ink::TITLE);
+            }
             let number = format!("page {} of {total}", index + 1);
             let top = PAGE_HEIGHT - BOTTOM + 8.0;
             self.text_at(MARGIN, top, footer, 7.5, false, Ink::MUTED);
@@ -373,9 +397,33 @@ mod tests {
             &["Other values: 3 records; without a value: 0 records."],
         );
         assert_eq!(doc.pages.len(), 1, "the chart moved to a second page");
-        assert_eq!(images(&doc.pages[0]), 0, "no chart left behind");
+        assert_eq!(images(&doc.pages[0].1), 0, "no chart left behind");
         assert_eq!(images(&doc.ops), 1, "the chart is on the second page");
         assert_eq!(texts(&doc.ops), 1, "with its caption");
+    }
+
+    #[test]
+    fn the_pages_a_section_runs_onto_name_it() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.paragraph("Cover.", BODY, false, Ink::TEXT);
+        doc.section("usgs-earthquakes", 16.0, 10.0);
+        while doc.pages.len() < 3 {
+            doc.paragraph("A line of the section.", BODY, false, Ink::TEXT);
+        }
+        doc.section("Completeness and quality", 14.0, 20.0);
+        doc.new_page();
+        let continues: Vec<Option<&str>> = doc.pages.iter().map(|(c, _)| c.as_deref()).collect();
+        assert_eq!(
+            continues,
+            [
+                None,
+                None,
+                Some("usgs-earthquakes"),
+                Some("usgs-earthquakes"),
+                None
+            ],
+            "the cover, the section's first page, the two it runs onto, the next section"
+        );
     }
 
     #[test]

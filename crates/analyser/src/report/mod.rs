@@ -100,7 +100,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         })
         .collect();
     cover(&mut doc, input, &assessed);
-    doc.heading("Source catalogue", 14.0, 20.0);
+    doc.section("Source catalogue", 14.0, 20.0);
     doc.table(&catalogue_table(input.config, input.data, period.tz));
     for (source, _) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
@@ -132,7 +132,6 @@ fn cover(
         false,
         Ink::MUTED,
     );
-    doc.new_page();
 }
 
 /// The cover's title block: the report's period and when it was generated.

@@ -17,8 +17,7 @@ pub fn completeness_section(
     quarantined: &Quarantined,
     tz: Tz,
 ) {
-    doc.new_page();
-    doc.heading("Completeness and quality", 14.0, 20.0);
+    doc.section("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
         "Expected collections follow each source's interval over the elapsed part of the period \
          (an interval of whole days counts calendar days, so a daylight-saving change still \

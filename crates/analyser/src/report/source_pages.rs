@@ -8,7 +8,7 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
-use crate::format::{after_value, counted, unit_of, values_apart};
+use crate::format::{after_value, counted, grouped, unit_of, values_apart};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -23,8 +23,7 @@ pub fn source_section(
     data: &SourceData,
     period: &ReportPeriod,
 ) -> Result<(), ChartError> {
-    doc.new_page();
-    doc.heading(&source.name, 16.0, 10.0);
+    doc.section(&source.name, 16.0, 10.0);
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
@@ -195,6 +194,28 @@ impl FieldTotals {
     }
 }
 
+/// A category chart's title: how many values it shows of how many, when it cannot show them
+/// all (`distinct` values in the period's hourly top lists, more values beyond them when
+/// `beyond_hours_top`).
+fn category_title(field: &str, distinct: usize, beyond_hours_top: bool) -> String {
+    if beyond_hours_top {
+        format!(
+            "{field}: most frequent values (top {TOP_VALUES} of the hours' top {})",
+            releve::store::TOP_CATEGORY_VALUES
+        )
+    } else if distinct > TOP_VALUES {
+        format!(
+            "{field}: most frequent values (top {TOP_VALUES} of {})",
+            grouped(distinct as u64)
+        )
+    } else {
+        format!(
+            "{field}: records per value ({})",
+            counted(distinct as u64, "value")
+        )
+    }
+}
+
 fn category_chart(
     doc: &mut ReportDocument,
     field: &str,
@@ -212,16 +233,8 @@ fn category_chart(
         other += counts.other;
         nulls += counts.nulls;
     }
-    let title = if other > 0 {
-        format!(
-            "{field}: most frequent values (top {TOP_VALUES} of the hours' top {})",
-            releve::store::TOP_CATEGORY_VALUES
-        )
-    } else {
-        format!("{field}: most frequent values (top {TOP_VALUES})")
-    };
     if totals.is_empty() {
-        doc.heading(&title, 10.0, 8.0);
+        doc.heading(&format!("{field}: values"), 10.0, 8.0);
         doc.paragraph(
             &format!("No value of {field} in this period."),
             BODY,
@@ -230,6 +243,7 @@ fn category_chart(
         );
         return Ok(());
     }
+    let title = category_title(field, totals.len(), other > 0);
     let mut ranked: Vec<(String, i64)> =
         totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -256,4 +270,29 @@ fn category_chart(
         doc.chart(chart, &[&caption]);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::category_title;
+
+    #[test]
+    fn a_category_title_says_when_values_are_left_out() {
+        assert_eq!(
+            category_title("weather_code", 1, false),
+            "weather_code: records per value (1 value)"
+        );
+        assert_eq!(
+            category_title("typeContrat", 10, false),
+            "typeContrat: records per value (10 values)"
+        );
+        assert_eq!(
+            category_title("net", 1_234, false),
+            "net: most frequent values (top 10 of 1,234)"
+        );
+        assert_eq!(
+            category_title("net", 8, true),
+            "net: most frequent values (top 10 of the hours' top 20)"
+        );
+    }
 }
