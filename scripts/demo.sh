@@ -10,6 +10,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 home="$(pwd)"
 demo="$home/.demo"
 
+# Two demos in one checkout would share .demo/ (its server, raw folder and configuration)
+# and break each other: the second waits for none and says so.
+mkdir -p "$demo"
+exec 9>"$demo/lock"
+if ! flock -n 9; then
+  echo "demo: another demo is running in $home; run it again when that one has finished" >&2
+  exit 1
+fi
+
 # shellcheck source=scripts/packages.sh
 . scripts/packages.sh
 need_c_compiler
@@ -33,10 +42,10 @@ trap cleanup EXIT
 echo "==> Starting the local MongoDB-compatible server (nx-27017)"
 scripts/mongo-local.sh stop "$demo/mongo" >/dev/null 2>&1 || true
 rm -rf "$demo/mongo"
-uri="$(scripts/mongo-local.sh start "$demo/mongo")"
+uri="$(scripts/mongo-local.sh start "$demo/mongo" 9>&-)"
 
 echo "==> Serving the recorded API responses on loopback"
-"$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" &
+"$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" 9>&- &
 replay_pid=$!
 # Up to 30 s (a loaded machine), unless the server stops first.
 for _ in $(seq 1 300); do
