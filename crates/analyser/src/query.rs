@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, Document, RawDocument, RawDocumentBuf, doc};
 use mongodb::options::FindOptions;
 use releve::store::{self, HourlySummary, StoreError, StoredRun};
 use releve::{Config, RunMetrics, Source};
@@ -336,14 +336,18 @@ pub(crate) async fn find_all<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
-    db.collection::<T>(collection)
+    let raw: Vec<RawDocumentBuf> = db
+        .collection::<RawDocumentBuf>(collection)
         .find(filter)
         .with_options(options)
         .await
         .map_err(StoreError::command(action))?
         .try_collect()
         .await
-        .map_err(StoreError::command(action))
+        .map_err(StoreError::command(action))?;
+    raw.iter()
+        .map(|document| shaped(collection, document))
+        .collect()
 }
 
 /// The document of `collection` matching `filter` with the greatest `field`.
@@ -371,11 +375,54 @@ async fn find_first<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
-    db.collection::<T>(collection)
+    let raw = db
+        .collection::<RawDocumentBuf>(collection)
         .find_one(filter)
         .sort(sort)
         .await
-        .map_err(StoreError::command(action))
+        .map_err(StoreError::command(action))?;
+    raw.map(|document| shaped(collection, &document))
+        .transpose()
+}
+
+/// A document of `collection` read as `T`, or an error saying which document does not fit.
+fn shaped<T: DeserializeOwned>(collection: &str, document: &RawDocument) -> Result<T, StoreError> {
+    mongodb::bson::from_slice(document.as_bytes()).map_err(|err| StoreError::Misshapen {
+        collection: collection.to_owned(),
+        document: document_label(document),
+        why: err.to_string(),
+    })
+}
+
+/// How a user finds a document again: `(toulouse-meteo-compans, hour 2026-11-30T05:00:00Z)`,
+/// from its source and its hour or start when it has them, else its `_id`.
+fn document_label(document: &RawDocument) -> String {
+    let source = document.get_str("source").ok();
+    let time = ["hour", "started", "landed_at"]
+        .into_iter()
+        .find_map(|field| {
+            let at = document.get_datetime(field).ok()?;
+            Some(format!(
+                "{field} {}",
+                store::chrono_date(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ))
+        });
+    match (source, time) {
+        (Some(source), Some(time)) => format!("({source}, {time})"),
+        (Some(source), None) => format!("({source}, _id {})", id_text(document)),
+        (None, _) => format!("(_id {})", id_text(document)),
+    }
+}
+
+fn id_text(document: &RawDocument) -> String {
+    match document.get("_id") {
+        Ok(Some(id)) => id
+            .to_raw_bson()
+            .try_into()
+            .map(|id: Bson| id.to_string())
+            .unwrap_or_else(|_| "unreadable".to_owned()),
+        _ => "missing".to_owned(),
+    }
 }
 
 #[cfg(test)]

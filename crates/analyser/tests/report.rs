@@ -329,6 +329,37 @@ async fn a_database_without_releve_data_replaces_no_report() {
     );
 }
 
+/// A summary edited by hand into a shape the analyser cannot read is named, with what does
+/// not fit, and no report is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misshapen_summary_is_named_by_its_source_and_hour() {
+    let (uri, db) = golden_database("misshapen").await;
+    let edited = golden::day_start() + Duration::hours(3);
+    MongoServer::shared()
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::HOURLY)
+        .update_one(
+            doc! {"source": "meteo", "hour": store::bson_date(edited)},
+            doc! {"$set": {"count": "four"}},
+        )
+        .await
+        .expect("edit a summary");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let output = analyse_output(dir.path(), &uri, &db, &["--date", &golden::date(0)]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let named = format!(
+        "the `hourly` document (meteo, hour {}) does not have the shape relevé writes",
+        edited.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    assert!(stderr.contains(&named), "{named:?} in {stderr}");
+    assert!(stderr.contains("\"four\""), "what does not fit: {stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!dir.path().join(golden::report(0)).exists());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reports_dir_that_is_a_file_is_named() {
     let server = MongoServer::shared();

@@ -54,6 +54,20 @@ pub enum StoreError {
         /// The server's message.
         reason: String,
     },
+    /// A stored document does not have the shape relevé writes (edited by hand, or written by
+    /// another program).
+    #[error(
+        "the `{collection}` document {document} does not have the shape relevé writes (see the \
+         README's MongoDB documents): {why}"
+    )]
+    Misshapen {
+        /// The collection read.
+        collection: String,
+        /// Which document: its source and hour or start, else its `_id`.
+        document: String,
+        /// What does not fit.
+        why: String,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {
