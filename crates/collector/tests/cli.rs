@@ -122,7 +122,10 @@ fn records_without_the_configured_key_land_with_a_warning() {
         .replace("key = \"id\"", "key = \"properties.id\"");
     let site = Site::new(&config);
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
-    let warning = line_with(&stderr, "without a `key` or `time` value");
+    let warning = line_with(
+        &stderr,
+        "without a `key` value or a `time` that reads as a time",
+    );
     assert!(
         warning.contains("unusable=3") && warning.contains("key=properties.id"),
         "{warning}"

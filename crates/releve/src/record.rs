@@ -152,12 +152,19 @@ pub fn on_globe(lon: f64, lat: f64) -> Option<(f64, f64)> {
 /// Epoch values above this are read as milliseconds (it is 5138 AD in seconds).
 const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 
+/// Epoch values nearer zero than this are no time: as seconds they fall within three years
+/// of 1970 (from October 1966 to March 1973), where no collected record lives, and they are
+/// what another field's number reads as (a magnitude, a temperature, a count, a year).
+const EPOCH_SECONDS_FLOOR: f64 = 1e8;
+
 /// A record time read from epoch seconds or milliseconds, or ISO 8601 text with or without an
 /// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it), with or without
 /// seconds, or a bare date. A date written as eight digits, `20261130` or `"20261130"`, is
-/// that day (ISO 8601's basic format), not seconds into August 1970. A time outside the
-/// years 1 to 9999 (ISO 8601's four digits) is no time: it is how an epoch in microseconds or
-/// a wrong field shows, and MongoDB-compatible servers need not store it.
+/// that day (ISO 8601's basic format), not seconds into August 1970. A number within
+/// 100,000,000 of zero (seconds within three years of 1970) is no time, nor is a time outside
+/// the years 1 to 9999 (ISO 8601's four digits): they are how a wrong field (a magnitude
+/// instead of the time) or an epoch in microseconds shows, and MongoDB-compatible servers
+/// need not store the latter.
 pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
     let time = match value {
         Value::Number(n) => n
@@ -183,7 +190,7 @@ fn basic_date(digits: &str) -> Option<DateTime<Utc>> {
 }
 
 fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
-    if !number.is_finite() {
+    if !number.is_finite() || number.abs() < EPOCH_SECONDS_FLOOR {
         return None;
     }
     let millis = if number.abs() >= EPOCH_MILLIS_THRESHOLD {
@@ -343,13 +350,32 @@ mod tests {
         assert_eq!(timestamp(&json!("20261130")), day, "a basic-format date");
         assert_eq!(
             timestamp(&json!(20_261_131)),
-            Utc.timestamp_opt(20_261_131, 0).single(),
-            "no 31 November: seconds"
+            None,
+            "no 31 November, and as seconds August 1970"
+        );
+        assert_eq!(timestamp(&json!(30_000_101)), None, "year 3000");
+        for other_field in [
+            json!(2.5),
+            json!(-3.5),
+            json!(0),
+            json!("2026"),
+            json!(99_999_999),
+        ] {
+            assert_eq!(
+                timestamp(&other_field),
+                None,
+                "{other_field}: a magnitude, a temperature, a count or a year is no time"
+            );
+        }
+        assert_eq!(
+            timestamp(&json!(100_000_000)),
+            Utc.timestamp_opt(100_000_000, 0).single(),
+            "March 1973"
         );
         assert_eq!(
-            timestamp(&json!(30_000_101)),
-            Utc.timestamp_opt(30_000_101, 0).single(),
-            "year 3000: seconds"
+            timestamp(&json!(-200_000_000)),
+            Utc.timestamp_opt(-200_000_000, 0).single(),
+            "1963"
         );
         assert_eq!(timestamp(&json!("soon")), None);
         assert_eq!(timestamp(&Value::Null), None);

@@ -111,8 +111,8 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             time = %source.time,
             "{}",
             match selected {
-                Some(_) => "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths, and that its `select` keeps those fields.",
-                None => "Landed records without a `key` or `time` value; the summariser will skip them. Check the source's `key` and `time` paths.",
+                Some(_) => "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number), and that its `select` keeps those fields.",
+                None => "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number).",
             }
         );
     }
