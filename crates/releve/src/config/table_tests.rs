@@ -286,6 +286,29 @@ fn an_array_or_inline_table_left_open_inside_a_table_refuses_that_table_alone() 
 }
 
 #[test]
+fn a_key_written_twice_in_one_table_and_a_value_left_open_in_another_refuse_those_two() {
+    let text = format!(
+        "{}{}{}{}",
+        plain("a", ""),
+        plain("b", "every = \"2h\""),
+        plain("c", "numeric = [\"a\", \"b\"\ncategories = [\"c\"]"),
+        meteo("d", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "d"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].contains("source `b`: key `every`: duplicate key"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].contains("source `c`: key `numeric`: its `[` or `{` is not closed"),
+        "{refused:?}"
+    );
+}
+
+#[test]
 fn a_value_left_open_is_told_apart_from_comments_and_keeps_its_later_sub_tables() {
     let open = "numeric = [\"a\", \"b\"\ncategories = [\"c\"]";
     // Commented-out brackets, before the tables and inside the faulty one.

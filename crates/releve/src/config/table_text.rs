@@ -123,7 +123,7 @@ impl TableText {
                 .filter(|_| and_before)
                 .and_then(|before| Self::by_lines_at(text, before, false))
         };
-        if DeTable::parse(&text[..header]).is_err() {
+        if !headers_read_as_headers(&text[..header]) {
             return before();
         }
         if text[header..end].contains("\"\"\"") || text[header..end].contains("'''") {
@@ -273,6 +273,16 @@ impl LineHeader {
 /// The key whose array or inline table is still open at the end of `text` (a run of TOML
 /// lines), with the offset of its line; `None` when every bracket opened is closed. Strings
 /// and comments are skipped; multi-line strings are not read (the caller excludes them).
+/// Whether toml reads `text` to its end without anything left open (an array, an inline table
+/// or a string), so that a header line after it is a header: a key written twice there is
+/// another table's fault and does not hide one.
+fn headers_read_as_headers(text: &str) -> bool {
+    let (_, errors) = DeTable::parse_recoverable(text);
+    errors
+        .iter()
+        .all(|err| err.message().starts_with("duplicate key"))
+}
+
 fn left_open(text: &str) -> Option<(usize, String)> {
     let (mut depth, mut open, mut at) = (0i32, None, 0);
     for line in text.split_inclusive('\n') {
