@@ -44,6 +44,7 @@ async fn collect(records: usize) -> Result<(f64, u64, u64, u64), Box<dyn std::er
         force: true,
         date: None,
         since: None,
+        check: false,
     };
     let started = Instant::now();
     let outcome = collector::run_with(&args, RetryPolicy::default()).await?;

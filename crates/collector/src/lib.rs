@@ -6,6 +6,7 @@
 //! run metrics `<name>_<ts>.metrics.json` (failed runs have metrics and no data file), the
 //! state `.state.json` (see [`state`]) and the lock `.lock`.
 
+pub mod check;
 pub mod http;
 pub mod runner;
 pub mod schedule;
@@ -31,7 +32,7 @@ pub use runner::SourceResult;
 const CONCURRENT_SOURCES: usize = 4;
 
 /// `collector [--config F] [--raw-dir D] [--source NAME]... [--force] [--date YYYY-MM-DD]
-/// [--since YYYY-MM-DD]`.
+/// [--since YYYY-MM-DD] [--check]`.
 #[derive(Debug, Clone, clap::Parser)]
 #[command(
     name = "collector",
@@ -56,6 +57,12 @@ pub struct Args {
     /// from where their last run stopped, at once even when not due.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<NaiveDate>,
+    /// Check the configuration and what each source needs, print what a run would do with
+    /// each, and exit without calling any API or writing any file: 0 when every source can
+    /// run, 1 when a table is refused or a source would fail for what it lacks (a key), 2
+    /// when the file cannot be read.
+    #[arg(long, conflicts_with_all = ["force", "date", "since"])]
+    pub check: bool,
 }
 
 /// Why the collector could not run at all.

@@ -11,6 +11,22 @@ async fn main() -> ExitCode {
         return code;
     }
     let args = collector::Args::parse();
+    if args.check {
+        return match collector::check::check(&args) {
+            Ok(report) => {
+                print!("{report}");
+                if report.ready() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(err) => {
+                releve::logging::failure_line("collector", &format_args!("{err:#}"));
+                releve::cli::cannot_start()
+            }
+        };
+    }
     match collector::run(&args).await {
         Ok(outcome) => {
             for refused in &outcome.refused {

@@ -47,6 +47,7 @@ impl Site {
             force,
             date: None,
             since: None,
+            check: false,
         }
     }
 

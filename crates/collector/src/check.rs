@@ -1,0 +1,151 @@
+//! `collector --check`: what a run would do with each source of the configuration, told
+//! without calling any API or writing any file, so an edited `sources.toml` can be checked
+//! (by hand or by a script, through the exit code) before cron next runs it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use releve::{Config, RefusedSource, SourceKind};
+
+use crate::sources::{self, SourceError, Unavailable};
+use crate::{Args, RunError};
+
+/// What a run would do with one `[[source]]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Collected when due.
+    Ready,
+    /// Kept in the file with `enabled = false`: never collected on schedule.
+    Disabled,
+    /// Skipped, without failing the run, until what it lacks is set.
+    Skipped(Unavailable),
+    /// Collected, and failing, until what it lacks is set.
+    WouldFail(String),
+    /// Refused when the configuration is read: never collected nor summarised until fixed.
+    Refused(RefusedSource),
+}
+
+/// One table's line of the check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceCheck {
+    /// The source's name (`?` for a refused table without a readable one).
+    pub name: String,
+    /// `http_json, every 1m`, for the tables read.
+    pub summary: Option<String>,
+    /// What a run would do.
+    pub verdict: Verdict,
+    line: usize,
+}
+
+/// The check of a whole configuration, table by table in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckReport {
+    /// The configuration file.
+    pub config: PathBuf,
+    /// One entry per table (those named by `--source` when given).
+    pub sources: Vec<SourceCheck>,
+}
+
+impl CheckReport {
+    /// True when a run would neither refuse a table nor fail a source for what it lacks.
+    pub fn ready(&self) -> bool {
+        !self
+            .sources
+            .iter()
+            .any(|source| matches!(source.verdict, Verdict::Refused(_) | Verdict::WouldFail(_)))
+    }
+}
+
+/// Reads the configuration as a run would, with the same checks of the command line and the
+/// raw folder, and says what the run would do with each table.
+pub fn check(args: &Args) -> Result<CheckReport, RunError> {
+    let config = Config::load(&args.config.config)?;
+    crate::check_args(args, &config)?;
+    let named = |name: &str| args.sources.is_empty() || args.sources.iter().any(|n| n == name);
+    let mut checks: Vec<SourceCheck> = config
+        .sources
+        .iter()
+        .filter(|source| named(&source.name))
+        .map(|source| SourceCheck {
+            name: source.name.clone(),
+            summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
+            verdict: verdict(source, !args.sources.is_empty()),
+            line: source.line,
+        })
+        .collect();
+    checks.extend(
+        config
+            .refused
+            .iter()
+            .filter(|refused| args.sources.is_empty() || refused.name.as_deref().is_some_and(named))
+            .map(|refused| SourceCheck {
+                name: refused.name.clone().unwrap_or_else(|| "?".to_owned()),
+                summary: None,
+                verdict: Verdict::Refused(refused.clone()),
+                line: refused.table_line,
+            }),
+    );
+    checks.sort_by_key(|check| check.line);
+    Ok(CheckReport {
+        config: args.config.config.clone(),
+        sources: checks,
+    })
+}
+
+/// What a run would do with an accepted source; `named` when `--source` names it (a disabled
+/// source named is collected).
+fn verdict(source: &releve::Source, named: bool) -> Verdict {
+    if !source.enabled && !named {
+        return Verdict::Disabled;
+    }
+    if let Some(unavailable) = sources::unavailable(source) {
+        return Verdict::Skipped(unavailable);
+    }
+    if let SourceKind::HttpJson(http) = &source.kind
+        && let Some(var) = &http.key_env
+        && std::env::var(var).map_or(true, |key| key.is_empty())
+    {
+        return Verdict::WouldFail(SourceError::MissingKey { var: var.clone() }.to_string());
+    }
+    Verdict::Ready
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = |wanted: fn(&Verdict) -> bool| {
+            self.sources.iter().filter(|s| wanted(&s.verdict)).count()
+        };
+        let counts: [(usize, &str); 5] = [
+            (count(|v| matches!(v, Verdict::Ready)), "ready"),
+            (count(|v| matches!(v, Verdict::Disabled)), "disabled"),
+            (count(|v| matches!(v, Verdict::Skipped(_))), "skipped"),
+            (count(|v| matches!(v, Verdict::WouldFail(_))), "failing"),
+            (count(|v| matches!(v, Verdict::Refused(_))), "refused"),
+        ];
+        let counts: Vec<String> = counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, state)| format!("{n} {state}"))
+            .collect();
+        writeln!(f, "{}: {}", self.config.display(), counts.join(", "))?;
+        let width = self.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for source in &self.sources {
+            let (state, detail) = match &source.verdict {
+                Verdict::Ready => ("ready", String::new()),
+                Verdict::Disabled => ("disabled", "enabled = false".to_owned()),
+                Verdict::Skipped(why) => ("SKIPPED", why.to_string()),
+                Verdict::WouldFail(why) => ("FAILING", why.clone()),
+                Verdict::Refused(refused) => ("REFUSED", refused.to_string()),
+            };
+            let summary = source.summary.as_deref().unwrap_or("");
+            let line = [summary, detail.as_str()]
+                .iter()
+                .filter(|part| !part.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(": ");
+            writeln!(f, "{state:<8}  {:<width$}  {line}", source.name)?;
+        }
+        Ok(())
+    }
+}

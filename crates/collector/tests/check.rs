@@ -1,0 +1,88 @@
+//! `collector --check`: what a run would do with each source, said without calling any API or
+//! writing any file, and an exit code a script can test.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::sync::atomic::Ordering;
+
+use common::{Site, numbered_feed, usgs_body, usgs_source};
+
+fn check(site: &Site, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env_remove("RELEVE_TEST_UNSET_KEY")
+        .arg("--check")
+        .args(args)
+        .output()
+        .expect("collector runs")
+}
+
+#[test]
+fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
+    let body = usgs_body(1);
+    let (server, calls) = numbered_feed(move |_| {
+        let body = body.clone();
+        async move { body }
+    });
+    let url = format!("{}/feed", server.url());
+    let config = [
+        usgs_source("quakes", &url, ""),
+        usgs_source("keyed", &url, "key_env = \"RELEVE_TEST_UNSET_KEY\""),
+        usgs_source("typo", &url, "evrey = \"5m\""),
+        usgs_source("off", &url, "enabled = false"),
+    ]
+    .concat();
+    let site = Site::new(&config);
+
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "sources.toml: 1 ready, 1 disabled, 1 failing, 1 refused"
+    );
+    let line_of = |name: &str| {
+        lines
+            .iter()
+            .find(|line| line.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
+    };
+    assert!(line_of("quakes").starts_with("ready "), "{stdout}");
+    assert!(
+        line_of("quakes").ends_with("http_json, every 1m"),
+        "{stdout}"
+    );
+    let keyed = line_of("keyed");
+    assert!(
+        keyed.starts_with("FAILING")
+            && keyed.contains("`RELEVE_TEST_UNSET_KEY` (key `key_env`) is not set"),
+        "{stdout}"
+    );
+    let typo = line_of("typo");
+    assert!(
+        typo.starts_with("REFUSED")
+            && typo.contains("source `typo`: unknown key `evrey` (did you mean `every`?)"),
+        "{stdout}"
+    );
+    assert!(line_of("off").starts_with("disabled"), "{stdout}");
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "no API called");
+    assert!(!site.raw().exists(), "nothing written");
+
+    let output = check(&site, &["--source", "quakes"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_check_of_a_file_that_cannot_be_read_exits_2_in_one_line() {
+    let site = Site::new("[[source]\nname = \"x\"\n");
+    let output = check(&site, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("collector: sources.toml:1"), "{stderr}");
+}
