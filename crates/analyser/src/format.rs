@@ -78,8 +78,14 @@ pub fn value(v: f64) -> String {
         // Past a million billion, digits stop being readable (and an i64 stops holding them).
         format!("{v:.3e}")
     } else if v != 0.0 && v.abs() < 0.005 {
-        // Two decimals would say 0.
-        format!("{v:.3e}")
+        // Two decimals would say 0: three significant digits (0.004, 0.000123), as long as
+        // they stay readable.
+        let decimals = (-v.abs().log10()).ceil() as usize + 2;
+        if decimals <= 6 {
+            with_decimals(v, decimals)
+        } else {
+            format!("{v:.3e}")
+        }
     } else {
         let decimals = if v.abs() >= 1000.0 {
             0
@@ -194,6 +200,9 @@ mod tests {
         assert_eq!(value(14.06), "14.1");
         assert_eq!(value(9.999), "10");
         assert_eq!(value(999.96), "1,000");
+        assert_eq!(value(0.004), "0.004", "a rain mean next to its max of 0.7");
+        assert_eq!(value(-0.0012345), "-0.00123");
+        assert_eq!(value(0.000_123_4), "0.000123");
     }
 
     #[test]

@@ -111,6 +111,10 @@ pub fn position_map(
     })
 }
 
+/// The radius, before shrinking for many points, of the lowest value's points and of those
+/// without a value.
+const LOWEST_RADIUS: f64 = 4.0;
+
 /// A dot per position, coloured and sized by its value when `by_value`, the highest values
 /// drawn last (on top), the positions without one first.
 fn marks(points: &[Position], by_value: bool, range: &ValueRange) -> Vec<Circle<(f64, f64), i32>> {
@@ -227,15 +231,23 @@ impl ValueRange {
         dots(full * self.shrink).max(dots(2.0))
     }
 
-    /// The colour and radius of a point holding `value`.
+    /// The radius of a point `area` times the lowest value's in area, however shrunk.
+    fn radius_of_area(&self, area: f64) -> i32 {
+        let lowest = f64::from(self.radius(LOWEST_RADIUS));
+        (lowest * area.sqrt()).round() as i32
+    }
+
+    /// The colour and radius of a point holding `value`: its area, not its radius, grows
+    /// with the value, from the lowest's to 3 times that for the highest (a radius growing
+    /// with the value made the highest points look 9 times the lowest).
     fn mark(&self, value: Option<f64>) -> (RGBColor, i32) {
         match value {
             Some(v) if self.high > self.low => {
                 let t = ((v - self.low) / (self.high - self.low)).clamp(0.0, 1.0);
-                (scale_colour(t), self.radius(3.0 + t * 6.0))
+                (scale_colour(t), self.radius_of_area(1.0 + 2.0 * t))
             }
-            Some(_) => (scale_colour(0.5), self.radius(5.0)),
-            None => (palette::MUTED, self.radius(3.0)),
+            Some(_) => (scale_colour(0.5), self.radius_of_area(2.0)),
+            None => (palette::MUTED, self.radius(LOWEST_RADIUS)),
         }
     }
 }

@@ -36,8 +36,17 @@ fn marks_shrink_as_the_map_fills_but_stay_visible() {
     let smallest = |n| ValueRange::of(&points(n)).mark(Some(0.0)).1;
     assert_eq!(
         (smallest(300), largest(300)),
-        (dots(3.0), dots(9.0)),
-        "a sparse map: full size"
+        (
+            dots(4.0),
+            (f64::from(dots(4.0)) * 3.0_f64.sqrt()).round() as i32
+        ),
+        "a sparse map: full size, the highest value's area 3 times the lowest's"
+    );
+    let middle = ValueRange::of(&points(300)).mark(Some(1.0)).1;
+    assert_eq!(
+        middle,
+        (f64::from(dots(4.0)) * 2.0_f64.sqrt()).round() as i32,
+        "area grows with the value"
     );
     assert!(largest(2_500) < largest(300), "2,500 points: smaller marks");
     assert!(largest(20_000) <= largest(2_500));
