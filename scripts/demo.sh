@@ -22,7 +22,7 @@ fi
 # shellcheck source=scripts/packages.sh
 . scripts/packages.sh
 need_c_compiler
-echo "==> Building relevé (first build takes a few minutes)"
+echo "==> Building relevé (the first build takes 5 to 10 minutes on 2 cores)"
 cargo build --workspace --bins --locked --quiet
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$home/$target" ;; esac
