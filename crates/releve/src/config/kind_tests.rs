@@ -204,7 +204,7 @@ fn a_kind_key_gets_the_same_plain_words() {
     let message = error(&format!("{LEGACY}rows = -1\n"));
     assert!(
         message.ends_with(
-            "key `rows`: invalid value: integer `-1`, expected a whole number from 0 to 4294967295"
+            "key `rows`: invalid value: integer `-1`, expected a whole number from 1 to 10000"
         ),
         "{message}"
     );
@@ -265,6 +265,42 @@ fn an_incremental_source_cannot_be_timed_by_an_alias() {
     let message = error(&format!("{aliased}incremental = true\n"));
     assert!(
         message.contains("key `select` makes `t` an alias, but `incremental` filters and orders"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_value_written_as_another_kind_writes_it_is_answered_with_the_right_form() {
+    let message = error(&format!("{ECO2MIX}refine = {{ nature = \"Gaz\" }}\n"));
+    assert!(
+        message.contains("for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`"),
+        "{message}"
+    );
+    assert!(!message.contains("dotted name"), "{message}");
+    let message = error(&format!("{LEGACY}refine = [\"polluant:NO2\"]\n"));
+    assert!(
+        message.contains("for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`"),
+        "{message}"
+    );
+    let message = error(&LEGACY.replace("every = \"1h\"", "every = 15"));
+    assert!(
+        message.ends_with(
+            "key `every`: invalid type: integer `15`, expected a string (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)"
+        ),
+        "{message}"
+    );
+    let message = error(&format!("{LEGACY}rows = \"500\"\n"));
+    assert!(
+        message.ends_with(
+            "key `rows`: invalid type: string \"500\", expected a whole number from 1 to 10000"
+        ),
+        "{message}"
+    );
+    let message = error(&format!("{ECO2MIX}records = \"results\"\n"));
+    assert!(
+        message.ends_with(
+            "unknown key `records`: a key of `http_json` sources, not of `opendatasoft` ones (see the README's table of kinds)"
+        ),
         "{message}"
     );
 }

@@ -229,7 +229,10 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
 fn plain_words(message: &str) -> String {
     let mut plain = message.to_owned();
     // Keys whose own bounds are narrower than their type's.
-    for (key, rust, words) in [("keep_days", "u32", "a whole number of days, 1 or more")] {
+    for (key, rust, words) in [
+        ("keep_days", "u32", "a whole number of days, 1 or more"),
+        ("rows", "u32", "a whole number from 1 to 10000"),
+    ] {
         if plain.contains(&format!("key `{key}`:")) {
             plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
         }
@@ -245,12 +248,39 @@ fn plain_words(message: &str) -> String {
     ] {
         plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
     }
-    if plain.contains("invalid type: map") {
-        plain.push_str(
-            " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
-        );
+    if let Some(hint) = hint(&plain) {
+        plain.push_str(hint);
     }
     plain
+}
+
+/// What to write instead, for a value of the wrong type whose fix is not plain from serde's
+/// words.
+fn hint(message: &str) -> Option<&'static str> {
+    let about = |key: &str| message.contains(&format!("key `{key}`:"));
+    if about("refine") && message.contains("invalid type: map, expected a sequence") {
+        return Some(
+            " (for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`; `{ facet = \"value\" }` is the `ods_v1` form)",
+        );
+    }
+    if about("refine") && message.contains("invalid type: sequence, expected a map") {
+        return Some(
+            " (for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)",
+        );
+    }
+    let interval = ["every", "timeout", "lookback"]
+        .into_iter()
+        .find(|key| about(key));
+    if interval.is_some()
+        && message.contains("expected a string")
+        && (message.contains("invalid type: integer")
+            || message.contains("invalid type: floating point"))
+    {
+        return Some(" (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)");
+    }
+    message.contains("invalid type: map").then_some(
+        " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
+    )
 }
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the

@@ -199,9 +199,20 @@ impl<'i> SourceTable<'i> {
             .iter()
             .find(|entry| !valid.contains(&entry.key.get_ref().as_ref()))?;
         let key = entry.key.get_ref();
-        let hint = match closest(key, &valid) {
-            Some(near) => format!(" (did you mean `{near}`?)"),
-            None => format!(", expected one of {}", quoted(&valid)),
+        let elsewhere: Vec<&str> = KIND_NAMES
+            .iter()
+            .copied()
+            .filter(|other| *other != kind)
+            .filter(|other| kind_keys(other).is_some_and(|keys| keys.contains(&key.as_ref())))
+            .collect();
+        let hint = match (closest(key, &valid), elsewhere.as_slice()) {
+            (Some(near), _) => format!(" (did you mean `{near}`?)"),
+            (None, [other, ..]) => {
+                format!(
+                    ": a key of `{other}` sources, not of `{kind}` ones (see the README's table of kinds)"
+                )
+            }
+            (None, []) => format!(", expected one of {}", quoted(&valid)),
         };
         let message = format!("unknown key `{key}`{hint}");
         Some(self.refusal(entry.key.span().start, message))
@@ -244,6 +255,9 @@ pub(super) fn naming_source(name: &str, message: String) -> String {
         format!("source `{name}`: {message}")
     }
 }
+
+/// The kinds' names, as `kind` takes them.
+const KIND_NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
 
 /// Every key a table of kind `kind` takes: the common keys, the `kind` tag, the kind's own.
 /// `None` when `kind` names no kind.
@@ -336,5 +350,26 @@ impl<'de> serde::Deserializer<'de> for KeyNames {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
         ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KIND_NAMES, kind_keys};
+
+    #[test]
+    fn every_kind_is_named_and_only_kinds_are() {
+        for kind in KIND_NAMES {
+            assert!(kind_keys(kind).is_some(), "{kind}");
+        }
+        let text = "[[source]]\nname = \"a\"\nkind = \"usgs\"\n";
+        let message = super::super::Config::parse(text, std::path::Path::new("s.toml"))
+            .map(|config| config.refused[0].to_string())
+            .unwrap_or_else(|err| err.to_string());
+        let listed = KIND_NAMES.map(|kind| format!("`{kind}`")).join(", ");
+        assert!(
+            message.ends_with(&format!("expected one of {listed}")),
+            "{message}"
+        );
     }
 }
