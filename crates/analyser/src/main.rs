@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use analyser::cli::{Cli, Command, ReportArgs};
 use anyhow::Context;
-use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -12,7 +11,10 @@ async fn main() -> ExitCode {
     if let Err(code) = releve::cli::start("analyser") {
         return code;
     }
-    let cli = Cli::parse();
+    let cli: Cli = match releve::cli::arguments("analyser") {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let outcome = match cli.command {
         None => report(&cli.report).await,
         Some(Command::Report(args)) => report(&args).await,

@@ -2,15 +2,16 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     // `.env` first: `MONGODB_URI` and the credentials may be set there, for every stage.
     if let Err(code) = releve::cli::start("collector") {
         return code;
     }
-    let args = collector::Args::parse();
+    let args: collector::Args = match releve::cli::arguments("collector") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     if args.check {
         return match collector::check::check(&args) {
             Ok(report) => {

@@ -545,6 +545,29 @@ fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
 }
 
 #[test]
+fn a_command_line_that_cannot_be_read_is_one_line_naming_the_fault() {
+    let site = Site::new(&usgs_source("usgs", "https://example.org/feed", ""));
+    let stderr = refused(collector(&site).args(["--since", "2026-13-01"]).output());
+    assert!(
+        stderr.starts_with(
+            "collector: invalid value '2026-13-01' for '--since <YYYY-MM-DD>': input is out of range (see --help)"
+        ),
+        "{stderr}"
+    );
+    let stderr = refused(collector(&site).arg("--bogus").output());
+    assert!(
+        stderr.starts_with("collector: unexpected argument '--bogus' found (see --help)"),
+        "{stderr}"
+    );
+    let help = collector(&site)
+        .arg("--help")
+        .output()
+        .expect("collector runs");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--check"));
+}
+
+#[test]
 fn a_day_in_the_future_is_refused_before_any_call() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

@@ -29,6 +29,37 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     Ok(())
 }
 
+/// The stage's command line, read by clap. `--help` and `--version` print as clap prints
+/// them and exit 0; a command line that cannot be read is said in one line as `stage: …`
+/// (clap's first line, without its usage and tips, which `--help` shows), and the stage must
+/// exit with the code returned (2).
+pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCode> {
+    A::try_parse().map_err(|err| refused_arguments(stage, &err))
+}
+
+fn refused_arguments(stage: &str, err: &clap::Error) -> std::process::ExitCode {
+    if !err.use_stderr() {
+        // `--help`, `--version`.
+        let _ = err.print();
+        return std::process::ExitCode::SUCCESS;
+    }
+    crate::logging::failure_line(stage, &format_args!("{} (see --help)", first_line(err)));
+    cannot_start()
+}
+
+/// clap's complaint (its first paragraph: the fault and, for a value, the possible ones) on
+/// one line, without its `error: ` prefix, usage and tips.
+fn first_line(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let paragraph: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let line = paragraph.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_owned()
+}
+
 /// `--config`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArgs {
@@ -81,6 +112,26 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         mongo: MongoArgs,
+    }
+
+    #[test]
+    fn a_command_line_that_cannot_be_read_is_said_in_clap_s_first_line() {
+        let err = Cli::try_parse_from(["stage", "--bogus"])
+            .err()
+            .expect("refused");
+        assert_eq!(first_line(&err), "unexpected argument '--bogus' found");
+        assert!(err.use_stderr());
+        let err = Cli::try_parse_from(["stage", "--mongodb-uri"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            first_line(&err),
+            "a value is required for '--mongodb-uri <URI>' but none was supplied"
+        );
+        let help = Cli::try_parse_from(["stage", "--help"])
+            .err()
+            .expect("help");
+        assert!(!help.use_stderr(), "help is printed, not refused");
     }
 
     #[test]

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
     if let Err(code) = releve::cli::start("summariser") {
         return code;
     }
-    let args = Args::parse();
+    let args: Args = match releve::cli::arguments("summariser") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     let config = match releve::Config::load(&args.config.config) {
         Ok(config) => config,
         Err(err) => {
