@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use releve::{Config, RefusedSource, SourceKind};
+use releve::{Config, RefusedSource, ReportFault, SourceKind};
 
 use crate::sources::{self, SourceError, Unavailable};
 use crate::{Args, RunError};
@@ -44,22 +44,26 @@ pub struct CheckReport {
     pub config: PathBuf,
     /// One entry per table (those named by `--source` when given).
     pub sources: Vec<SourceCheck>,
+    /// Why `[report]` could not be read, if it could not: runs collect all the same, and
+    /// fail so it gets fixed.
+    pub report_fault: Option<ReportFault>,
 }
 
 impl CheckReport {
     /// True when a run would neither refuse a table nor fail a source for what it lacks.
     pub fn ready(&self) -> bool {
-        !self
-            .sources
-            .iter()
-            .any(|source| matches!(source.verdict, Verdict::Refused(_) | Verdict::WouldFail(_)))
+        self.report_fault.is_none()
+            && !self
+                .sources
+                .iter()
+                .any(|source| matches!(source.verdict, Verdict::Refused(_) | Verdict::WouldFail(_)))
     }
 }
 
 /// Reads the configuration as a run would, with the same checks of the command line and the
 /// raw folder, and says what the run would do with each table.
 pub fn check(args: &Args) -> Result<CheckReport, RunError> {
-    let config = Config::load(&args.config.config)?;
+    let config = Config::load_sources(&args.config.config)?;
     crate::check_args(args, &config)?;
     let named = |name: &str| args.sources.is_empty() || args.sources.iter().any(|n| n == name);
     let mut checks: Vec<SourceCheck> = config
@@ -89,6 +93,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
     Ok(CheckReport {
         config: args.config.config.clone(),
         sources: checks,
+        report_fault: config.report_fault,
     })
 }
 
@@ -145,6 +150,12 @@ impl fmt::Display for CheckReport {
                 .collect::<Vec<_>>()
                 .join(": ");
             writeln!(f, "{state:<8}  {:<width$}  {line}", source.name)?;
+        }
+        if let Some(fault) = &self.report_fault {
+            writeln!(
+                f,
+                "REFUSED   [report]: {fault} (the analyser writes no report until it is fixed; the sources are collected and summarised)"
+            )?;
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, RawDirArgs};
-use releve::{Config, ConfigError, RefusedSource, Source};
+use releve::{Config, ConfigError, RefusedSource, ReportFault, Source};
 use tokio::sync::Semaphore;
 
 pub use http::RetryPolicy;
@@ -122,6 +122,9 @@ pub struct Outcome {
     /// The `[[source]]` tables the configuration refused, not collected (when `--source`
     /// names the sources to collect, only the refused tables bearing one of those names).
     pub refused: Vec<RefusedSource>,
+    /// Why `[report]` could not be read, if it could not: the sources are collected all the
+    /// same (the collector does not read it), and the run fails so it gets fixed.
+    pub report_fault: Option<ReportFault>,
 }
 
 impl Outcome {
@@ -135,9 +138,9 @@ impl Outcome {
             })
     }
 
-    /// True when no source failed and the configuration refused none.
+    /// True when no source failed and the configuration refused nothing.
     pub fn succeeded(&self) -> bool {
-        self.failures().next().is_none() && self.refused.is_empty()
+        self.failures().next().is_none() && self.refused.is_empty() && self.report_fault.is_none()
     }
 }
 
@@ -151,7 +154,7 @@ pub async fn run(args: &Args) -> Result<Outcome, RunError> {
 pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
     let began = Utc::now();
     http::install_tls_provider();
-    let config = Config::load(&args.config.config)?;
+    let config = Config::load_sources(&args.config.config)?;
     check_args(args, &config)?;
     let selected = select(args, &config);
     let day = args
@@ -191,6 +194,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
                         .is_some_and(|name| args.sources.contains(name))
             })
             .collect(),
+        report_fault: config.report_fault,
     })
 }
 

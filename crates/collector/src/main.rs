@@ -37,6 +37,14 @@ async fn main() -> ExitCode {
                     &format_args!("{refused} ({consequence})"),
                 );
             }
+            if let Some(fault) = &outcome.report_fault {
+                releve::logging::failure_line(
+                    "collector",
+                    &format_args!(
+                        "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources were collected)"
+                    ),
+                );
+            }
             for (source, reason) in outcome.failures() {
                 releve::logging::failure_line(
                     "collector",

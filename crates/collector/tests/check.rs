@@ -78,6 +78,24 @@ fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
 }
 
 #[test]
+fn a_fault_in_report_is_checked_without_stopping_the_sources() {
+    let site = Site::new(&format!(
+        "[report]\ntimezone = \"Europe/Toulouse\"\n{}",
+        usgs_source("quakes", "https://example.org/feed", "")
+    ));
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("\nready     quakes"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "REFUSED   [report]: sources.toml:2: key `timezone`: `Europe/Toulouse` is not an IANA time zone"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_check_of_a_file_that_cannot_be_read_exits_2_in_one_line() {
     let site = Site::new("[[source]\nname = \"x\"\n");
     let output = check(&site, &[]);

@@ -511,6 +511,23 @@ fn a_refused_source_table_costs_that_source_alone() {
 }
 
 #[test]
+fn a_fault_in_report_fails_the_run_but_not_the_collection() {
+    let server = feed(usgs_body(2));
+    let site = Site::new(&format!(
+        "[report]\nkeep = -1\n{}",
+        usgs_source("usgs", &format!("{}/feed", server.url()), "")
+    ));
+    let stderr = failed(collector(&site).output());
+    assert_eq!(site.data_files("usgs").len(), 1, "collected: {stderr}");
+    let line = line_with(&stderr, "sources.toml:2");
+    assert!(
+        line.contains("key `keep`")
+            && line.contains("writes no report until it is fixed; the sources were collected"),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_table_repeating_a_name_is_ignored_and_the_first_runs() {
     let server = feed(usgs_body(2));
     let url = format!("{}/feed", server.url());

@@ -17,7 +17,7 @@ pub mod record_key;
 pub mod store;
 pub mod text_file;
 
-pub use config::{Config, ConfigError, Every, RefusedSource, Source, SourceKind};
+pub use config::{Config, ConfigError, Every, RefusedSource, ReportFault, Source, SourceKind};
 pub use lock::RunLock;
 pub use metrics::RunMetrics;
 pub use rawfile::{RawFileName, RawFileRole};

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let config = match releve::Config::load(&args.config.config) {
+    let config = match releve::Config::load_sources(&args.config.config) {
         Ok(config) => config,
         Err(err) => {
             releve::logging::failure_line("summariser", &err);
@@ -46,7 +46,15 @@ fn main() -> ExitCode {
             source.consequence("its files wait in place; the other sources are summarised");
         releve::logging::failure_line("summariser", &format_args!("{source} ({consequence})"));
     }
-    let refused = !config.refused.is_empty();
+    if let Some(fault) = &config.report_fault {
+        releve::logging::failure_line(
+            "summariser",
+            &format_args!(
+                "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources are summarised)"
+            ),
+        );
+    }
+    let refused = !config.refused.is_empty() || config.report_fault.is_some();
     match run(args, config) {
         Ok(outcome) => {
             let failures = outcome.failures();

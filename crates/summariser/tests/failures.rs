@@ -103,7 +103,8 @@ fn a_raw_folder_that_does_not_exist_is_an_error_not_created() {
 }
 
 /// A configuration that cannot be read stops the run before it starts, with exit code 2 as
-/// every stage gives it, and one line naming the file and line; the landed files stay.
+/// every stage gives it, and one line naming the file and line; the landed files stay. A
+/// fault in `[report]`, which the summariser does not read, stops the report alone.
 #[test]
 fn a_configuration_that_cannot_be_read_exits_2_and_touches_nothing() {
     let ws = Workspace::new("bad-config");
@@ -114,6 +115,16 @@ fn a_configuration_that_cannot_be_read_exits_2_and_touches_nothing() {
     );
     let config = ws.dir.path().join("sources.toml");
     let sources = std::fs::read_to_string(&config).expect("sources.toml");
+    std::fs::write(&config, format!("[reprot]\nkeep = 3\n{sources}")).expect("write");
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        errors.lines().count() == 1 && errors.starts_with("summariser: sources.toml:1"),
+        "{errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1);
+
     std::fs::write(
         &config,
         format!("[report]\ntimezone = \"Mars/Olympus\"\n{sources}"),
@@ -121,12 +132,13 @@ fn a_configuration_that_cannot_be_read_exits_2_and_touches_nothing() {
     .expect("write");
     let output = ws.summarise_with(&[]);
     let errors = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{errors}");
-    assert!(
-        errors.lines().count() == 1 && errors.starts_with("summariser: sources.toml:2"),
-        "{errors}"
-    );
-    assert_eq!(ws.remaining("usgs"), 1);
+    assert_eq!(output.status.code(), Some(1), "{errors}");
+    let line = errors
+        .lines()
+        .find(|line| line.starts_with("summariser: sources.toml:2: key `timezone`"))
+        .unwrap_or_else(|| panic!("the fault named: {errors}"));
+    assert!(line.contains("the sources are summarised"), "{line}");
+    assert_eq!(ws.remaining("usgs"), 0, "summarised all the same");
 }
 
 #[test]

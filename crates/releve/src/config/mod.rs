@@ -55,8 +55,34 @@ pub struct Config {
     /// The `[[source]]` tables refused, in file order: each stage runs the other sources,
     /// says why each of these was refused, and exits non-zero.
     pub refused: Vec<RefusedSource>,
-    /// Report settings (`[report]`).
+    /// Report settings (`[report]`; the defaults when it could not be read).
     pub report: ReportSettings,
+    /// Why `[report]` could not be read, when it could not: [`Config::load`] refuses the file
+    /// then, [`Config::load_sources`] goes on with the default settings.
+    pub report_fault: Option<ReportFault>,
+}
+
+impl From<ReportFault> for ConfigError {
+    fn from(fault: ReportFault) -> Self {
+        ConfigError::Invalid {
+            path: fault.path,
+            line: fault.line,
+            message: fault.message,
+        }
+    }
+}
+
+/// A `[report]` table that could not be read: the analyser writes no report until it is
+/// fixed; collecting and summarising, which never read it, go on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}:{line}: {message}")]
+pub struct ReportFault {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// 1-based line of the offending key.
+    pub line: usize,
+    /// What is wrong, naming the key.
+    pub message: String,
 }
 
 /// The `[report]` table.
@@ -292,20 +318,35 @@ impl Source {
 }
 
 impl Config {
-    /// Reads and validates a configuration file.
+    /// Reads and validates a configuration file, `[report]` included.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Config::load_sources(path)?.with_report()
+    }
+
+    /// Reads and validates a configuration file for the stages that do not read `[report]`
+    /// (collecting, summarising): a fault there is kept in [`Config::report_fault`] for them
+    /// to warn about, instead of stopping every source.
+    pub fn load_sources(path: &Path) -> Result<Config, ConfigError> {
         let text = crate::text_file::read(path).map_err(|cause| ConfigError::Read {
             path: path.to_owned(),
             cause,
         })?;
-        Config::parse(&text, path)
+        parse::parse(&text, path)
     }
 
     /// Validates configuration text; `path` is only used in messages. A fault in one
     /// `[[source]]` table refuses that table alone ([`Config::refused`]); a fault elsewhere
     /// (TOML syntax, `[report]`, an unknown table) refuses the file.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        parse::parse(text, path)
+        parse::parse(text, path)?.with_report()
+    }
+
+    /// The configuration, or the fault of its `[report]` as the file's.
+    fn with_report(self) -> Result<Config, ConfigError> {
+        match self.report_fault {
+            Some(fault) => Err(fault.into()),
+            None => Ok(self),
+        }
     }
 
     /// The refused table called `name`, if any.

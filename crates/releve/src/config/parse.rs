@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
 use super::validate::validate;
-use super::{Config, ConfigError, RefusedSource, ReportSettings, Source};
+use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,8 +22,16 @@ struct ConfigFile {
 
 /// Reads and checks configuration text; see [`Config::parse`].
 pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let (file, readable, mut refused) = read_tables(text, path)?;
+    let Tables {
+        file,
+        readable,
+        mut refused,
+        report_fault,
+    } = read_tables(text, path)?;
     if file.sources.is_empty() && refused.is_empty() {
+        if let Some(fault) = report_fault {
+            return Err(fault.into());
+        }
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
             line: 1,
@@ -42,17 +50,24 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         sources,
         refused,
         report: file.report,
+        report_fault,
     })
 }
 
+/// What [`read_tables`] reads.
+struct Tables {
+    file: ConfigFile,
+    readable: String,
+    refused: Vec<RefusedSource>,
+    report_fault: Option<ReportFault>,
+}
+
 /// What toml and serde accept of the file, the text they read (the refused tables blanked
-/// out, every other byte where it was) and the `[[source]]` tables they refuse. Each refused
-/// table is blanked out and the rest read again; a fault outside the source tables refuses the
-/// file.
-fn read_tables(
-    text: &str,
-    path: &Path,
-) -> Result<(ConfigFile, String, Vec<RefusedSource>), ConfigError> {
+/// out, every other byte where it was), the `[[source]]` tables they refuse and the fault of
+/// `[report]`, if any. Each refused table is blanked out and the rest read again (`[report]`
+/// too: its settings are then the defaults); any other fault outside the source tables
+/// refuses the file.
+fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
     if let Some(offset) = sources_not_in_tables(text) {
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
@@ -61,16 +76,35 @@ fn read_tables(
         });
     }
     let mut refused = Vec::new();
+    let mut report_fault = None;
     // The text with the refused tables blanked out, every line where it was.
     let mut readable = text.to_owned();
     loop {
         let err = match toml::from_str(&readable) {
-            Ok(file) => return Ok((file, readable, refused)),
+            Ok(file) => {
+                return Ok(Tables {
+                    file,
+                    readable,
+                    refused,
+                    report_fault,
+                });
+            }
             Err(err) => err,
         };
         let refusal = refusal_of(&readable, &err);
         let mut line = line_of(&readable, refusal.offset);
         let Some(table) = TableText::holding(&readable, refusal.offset) else {
+            if report_fault.is_none()
+                && let Some(report) = TableText::report_at(&readable, refusal.offset)
+            {
+                report.blank(&mut readable);
+                report_fault = Some(ReportFault {
+                    path: path.to_owned(),
+                    line,
+                    message: refusal.message,
+                });
+                continue;
+            }
             return Err(ConfigError::Invalid {
                 path: path.to_owned(),
                 line,

@@ -94,7 +94,7 @@ impl TableText {
             LineHeader::SourceSubTable => headers[..last]
                 .iter()
                 .rposition(|(_, kind)| matches!(kind, LineHeader::SourceItem))?,
-            LineHeader::Other => return None,
+            LineHeader::Report | LineHeader::Other => return None,
         };
         let header = headers[index].0;
         let section_end = |i: usize| headers.get(i + 1).map_or(text.len(), |(start, _)| *start);
@@ -109,7 +109,7 @@ impl TableText {
             match kind {
                 LineHeader::SourceItem => break,
                 LineHeader::SourceSubTable => ranges.push(*start..section_end(i)),
-                LineHeader::Other => {}
+                LineHeader::Report | LineHeader::Other => {}
             }
         }
         let end = ranges.last().map_or(text.len(), |range| range.end);
@@ -209,9 +209,38 @@ impl TableText {
             lines.any(|line| {
                 matches!(
                     LineHeader::of(line),
-                    Some(LineHeader::SourceItem | LineHeader::Other)
+                    Some(LineHeader::SourceItem | LineHeader::Report | LineHeader::Other)
                 )
             })
+        })
+    }
+
+    /// The `[report]` table `offset` falls in, from its header line to the next header line,
+    /// when the text before it reads as TOML (so its header is one).
+    pub(super) fn report_at(text: &str, offset: usize) -> Option<TableText> {
+        let mut headers = Vec::new();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            if let Some(kind) = LineHeader::of(line) {
+                headers.push((at, kind));
+            }
+            at += line.len();
+        }
+        let last = headers.iter().rposition(|(start, _)| *start <= offset)?;
+        let (header, LineHeader::Report) = headers[last] else {
+            return None;
+        };
+        if !headers_read_as_headers(&text[..header]) {
+            return None;
+        }
+        let end = headers
+            .get(last + 1)
+            .map_or(text.len(), |(start, _)| *start);
+        Some(TableText {
+            ranges: std::iter::once(header..end).collect(),
+            header,
+            name: None,
+            left_open: None,
         })
     }
 
@@ -236,6 +265,8 @@ enum LineHeader {
     SourceItem,
     /// `[source.params]` and the like: part of the table above.
     SourceSubTable,
+    /// `[report]`.
+    Report,
     /// Any other table.
     Other,
 }
@@ -262,6 +293,8 @@ impl LineHeader {
             .collect();
         Some(if array && path == "source" {
             LineHeader::SourceItem
+        } else if !array && path == "report" {
+            LineHeader::Report
         } else if path.starts_with("source.") {
             LineHeader::SourceSubTable
         } else {

@@ -59,6 +59,33 @@ fn the_report_time_zone_is_parsed_at_load_or_refused() {
 }
 
 #[test]
+fn a_fault_in_report_stops_the_report_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sources.toml");
+    for (report, says) in [
+        (
+            "timezone = \"Europe/Toulouse\"",
+            "sources.toml:2: key `timezone`: `Europe/Toulouse` is not an IANA",
+        ),
+        ("kep = 3", "sources.toml:2: unknown field `kep`"),
+    ] {
+        std::fs::write(&path, format!("[report]\n{report}\n{USGS}")).expect("write");
+        let config = Config::load_sources(&path).expect("the sources are read");
+        assert_eq!(config.sources.len(), 1, "{report}");
+        assert!(config.refused.is_empty(), "{report}");
+        let fault = config.report_fault.expect("the fault kept").to_string();
+        assert!(fault.contains(says), "{report}: {fault}");
+        assert_eq!(
+            config.report.timezone,
+            chrono_tz::Europe::Paris,
+            "the defaults"
+        );
+        let refused = Config::load(&path).expect_err("the analyser's reading refuses it");
+        assert_eq!(refused.to_string(), fault, "{report}");
+    }
+}
+
+#[test]
 fn plausible_ranges_apply_to_numeric_fields_in_order() {
     let message = error(&format!("{USGS}plausible = {{ depth = [0, 700] }}\n"));
     assert!(
