@@ -1,36 +1,107 @@
-//! Hourly record counts as bars over the period's time axis.
+//! Record counts as bars over the period's time axis: one per hour, or for a month one per
+//! local day (720 hourly bars merge into a block; 30 daily ones read at a glance).
 
 use plotters::prelude::*;
 
 use super::{ChartError, ChartImage, TimeAxis, count_axis, draw, hourly_frame, palette};
+use crate::period::PeriodKind;
 
-/// Bars of `counts[i]` records for the axis's hour `i`, over whole-number ticks.
-pub fn hourly_counts(
+/// A bar: from one axis position to another, and its height.
+struct Bar {
+    start: f64,
+    end: f64,
+    count: i64,
+}
+
+/// Bars of the records counted per hour (`counts[i]` for the axis's hour `i`), per day for a
+/// month, over whole-number ticks.
+pub fn record_counts(
     axis: &TimeAxis,
     counts: &[i64],
-    title: &str,
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
-    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
+    let (title, bars, gap) = match axis.kind {
+        PeriodKind::Month => ("Records per day", per_day(axis, counts), 2.0),
+        PeriodKind::Day | PeriodKind::Week => (
+            "Records per hour",
+            per_hour(counts),
+            if axis.len() > 48 { 0.0 } else { 0.12 },
+        ),
+    };
+    let top = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1) as f64 * 1.1;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
-        let mut chart = hourly_frame(root, title, axis, count_axis(top), top, "Records per hour")?;
-        let gap = if axis.len() > 48 { 0.0 } else { 0.12 };
+        let mut chart = hourly_frame(root, title, axis, count_axis(top), top, title)?;
         chart
-            .draw_series(
-                counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| **c > 0)
-                    .map(|(i, &c)| {
-                        let x = i as f64;
-                        Rectangle::new(
-                            [(x + gap, 0.0), (x + 1.0 - gap, c as f64)],
-                            palette::DATA.filled(),
-                        )
-                    }),
-            )
+            .draw_series(bars.iter().filter(|bar| bar.count > 0).map(|bar| {
+                Rectangle::new(
+                    [(bar.start + gap, 0.0), (bar.end - gap, bar.count as f64)],
+                    palette::DATA.filled(),
+                )
+            }))
             .map_err(&fail)?;
         Ok(())
     })
+}
+
+fn per_hour(counts: &[i64]) -> Vec<Bar> {
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, &count)| Bar {
+            start: i as f64,
+            end: i as f64 + 1.0,
+            count,
+        })
+        .collect()
+}
+
+/// One bar per local day of the axis, over that day's hours (23 or 25 where clocks change).
+fn per_day(axis: &TimeAxis, counts: &[i64]) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = Vec::new();
+    let mut day = None;
+    for (i, hour) in axis.hours.iter().enumerate() {
+        let date = hour.with_timezone(&axis.tz).date_naive();
+        let count = counts.get(i).copied().unwrap_or(0);
+        match bars.last_mut() {
+            Some(bar) if day == Some(date) => {
+                bar.end = i as f64 + 1.0;
+                bar.count += count;
+            }
+            _ => bars.push(Bar {
+                start: i as f64,
+                end: i as f64 + 1.0,
+                count,
+            }),
+        }
+        day = Some(date);
+    }
+    bars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::ReportPeriod;
+
+    #[test]
+    fn a_month_counts_per_local_day_and_a_day_per_hour() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Month,
+            "2026-10-15".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
+        let counts = vec![1; axis.len()];
+        let bars = per_day(&axis, &counts);
+        assert_eq!(bars.len(), 31, "October");
+        assert_eq!(bars[0].count, 24);
+        assert_eq!(bars[24].count, 25, "25 October: the clocks go back an hour");
+        assert_eq!((bars[24].start, bars[24].end), (576.0, 601.0));
+        assert_eq!(
+            bars.iter().map(|bar| bar.count).sum::<i64>(),
+            axis.len() as i64
+        );
+        assert_eq!(per_hour(&[3, 0, 2]).len(), 3);
+    }
 }

@@ -64,7 +64,7 @@ pub fn source_section(
     let width = px(CONTENT_WIDTH);
     let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
     doc.chart(
-        charts::hourly_counts(&axis, &counts, "Records per hour", (width, px(62.0)))?,
+        charts::record_counts(&axis, &counts, (width, px(62.0)))?,
         &[],
     );
     for field in &source.numeric {
