@@ -131,6 +131,17 @@ fn records_without_the_configured_key_land_with_a_warning() {
         "{warning}"
     );
     assert_eq!(site.data_files("usgs").len(), 1, "the body still lands");
+
+    // A key that does not tell records apart: warned about while the file is still there.
+    let config = usgs_source("quakes", &format!("{}/feed", server.url()), "")
+        .replace("key = \"id\"", "key = \"properties.type\"");
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "sharing their `key` with a different record");
+    assert!(
+        warning.contains("sharing=2") && warning.contains("key=properties.type"),
+        "{warning}"
+    );
 }
 
 #[test]

@@ -116,6 +116,16 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             }
         );
     }
+    if collected.key_clashes > 0 {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            sharing = collected.key_clashes,
+            key = %source.key,
+            "Landed records sharing their `key` with a different record of the same file; the summariser keeps only the last of each. Is the source's `key` unique? (Fix it before the summariser runs: the file is deleted once summarised.)"
+        );
+    }
     if collected.records == 0
         && let Some(filters) = selection_keys(source)
     {

@@ -82,6 +82,7 @@ pub(super) async fn collect(
         shortfall: 0,
         newest: None,
         unusable: survey.unusable,
+        key_clashes: survey.key_clashes,
         absent: survey.absent,
         not_values: survey.not_values,
     })

@@ -86,6 +86,9 @@ pub struct Collected {
     pub newest: Option<DateTime<Utc>>,
     /// Records in `body` without a `key` or `time` value (the summariser skips them).
     pub unusable: u64,
+    /// Records in `body` whose `key` an earlier record with other content holds (the
+    /// summariser keeps the last version of each key).
+    pub key_clashes: u64,
     /// Read fields no record in `body` holds, as `` `path` (key) ``.
     pub absent: Vec<String>,
     /// The same fields that records hold only as objects or arrays, never as a value.

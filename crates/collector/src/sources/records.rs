@@ -91,6 +91,7 @@ impl<'s> RecordSet<'s> {
             shortfall: 0,
             newest: survey.newest,
             unusable: survey.unusable,
+            key_clashes: survey.key_clashes,
             absent: survey.absent,
             not_values: survey.not_values,
         })
@@ -139,6 +140,9 @@ pub(crate) struct Survey {
     pub(crate) newest: Option<DateTime<Utc>>,
     /// Records lacking a `key` or a `time` value: the summariser will skip them.
     pub(crate) unusable: u64,
+    /// Records whose `key` an earlier record with other content holds: the summariser keeps
+    /// one version per key, so all but the last are lost unless the `key` is fixed.
+    pub(crate) key_clashes: u64,
     /// The `numeric`, `categories`, `lon` and `lat` paths no record holds, even as null
     /// (`` `val` (numeric) ``): most likely a wrong path. Empty when there is no record.
     pub(crate) absent: Vec<String>,
@@ -152,6 +156,8 @@ pub(crate) struct Survey {
 /// value (a number, text or a boolean).
 pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
     let mut survey = Survey::default();
+    // Each key read, with the content of the last record holding it.
+    let mut keys: HashMap<String, u64> = HashMap::new();
     // Each field not yet seen holding a value: whether it was seen as null, and as an object
     // or an array.
     let mut unseen: Vec<(&str, &FieldPath, bool, bool)> = source
@@ -161,8 +167,18 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
         .collect();
     for record in records {
         let time = source.time.get(record).and_then(timestamp);
-        if time.is_none() || source.key.get(record).is_none() {
+        let key = source.key.get(record);
+        if time.is_none() || key.is_none() {
             survey.unusable += 1;
+        }
+        if let Some(key) = key {
+            let content = content_hash(record);
+            if keys
+                .insert(key, content)
+                .is_some_and(|held| held != content)
+            {
+                survey.key_clashes += 1;
+            }
         }
         survey.newest = survey.newest.max(time);
         unseen.retain_mut(|(_, path, null, composite)| match path.get(record) {
@@ -230,6 +246,21 @@ categories = ["kind"]
         assert!(
             super::survey(&source(), &[]).absent.is_empty(),
             "no record, no verdict"
+        );
+    }
+
+    #[test]
+    fn records_sharing_a_key_with_other_content_are_counted() {
+        let records = vec![
+            json!({"id": "net-us", "t": "2026-11-21T10:00:00Z", "val": 1.0}),
+            json!({"id": "net-us", "t": "2026-11-21T10:05:00Z", "val": 2.0}),
+            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
+            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
+        ];
+        assert_eq!(
+            survey(&source(), &records).key_clashes,
+            1,
+            "the second `net-us`; the same record twice is no clash"
         );
     }
 

@@ -81,6 +81,7 @@ pub async fn collect(
         shortfall: harvest.shortfall,
         newest: None,
         unusable: survey.unusable,
+        key_clashes: survey.key_clashes,
         absent: survey.absent,
         not_values: survey.not_values,
     })
