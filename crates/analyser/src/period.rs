@@ -229,7 +229,8 @@ pub fn last_day_of_latest_complete(kind: PeriodKind, tz: Tz, now: DateTime<Utc>)
     ReportPeriod::containing(kind, today, tz).first_day - Duration::days(1)
 }
 
-fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+/// The first instant of `day` in `tz`: its midnight, or the hour a clock change starts it at.
+pub(crate) fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     let at = |hour| -> Option<NaiveDateTime> { day.and_hms_opt(hour, 0, 0) };
     // A clock change at midnight skips it; the day then starts at the first valid hour.
     [0, 1, 2]

@@ -179,6 +179,9 @@ pub async fn first_runs(
         let first = if source.collects_by_day() {
             // The earliest day collected: a run's `day`, or for a run stored before runs
             // carried it, the UTC day before the one it started (`$and`: see `load_source`).
+            // It starts at that day's midnight in the report's time zone, as the report's
+            // days do (the day's run is counted in the report of that day, see
+            // `load_source`): at UTC midnight, west of UTC the day before would expect it.
             let with_day = doc! {"$and": [{"source": name}, {"day": {"$type": "string"}}]};
             let by_day: Option<StoredRun> =
                 find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action).await?;
@@ -191,8 +194,7 @@ pub async fn first_runs(
                 .into_iter()
                 .chain(legacy)
                 .min()
-                .and_then(|day| day.and_hms_opt(0, 0, 0))
-                .map(|midnight| midnight.and_utc())
+                .map(|day| crate::period::local_midnight(config.report.timezone, day))
         } else {
             Some(store::chrono_date(by_start.started))
         };

@@ -703,10 +703,27 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     let week = common::text(&dir.path().join("reports").join(golden::week_report()));
     let week = common::flat(&week);
     assert!(
-        week.contains(
-            &format!("offres: expected collections counted from its first known collection, the day of {} (UTC).", golden::date(-1))
-        ),
+        week.contains(&format!(
+            "offres: expected collections counted from its first known collection, the day of {}.",
+            golden::date(-1)
+        )),
         "a per-day source's first collection is the first day it collected:\n{week}"
+    );
+    // West of UTC the day before the first one collected has not started either (its end,
+    // 05:00 UTC, falls after the first collected day's UTC midnight).
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"America/New_York\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    );
+    day_report(dir.path(), server.uri(), &db, &golden::date(-2)).await;
+    let before = common::text(&dir.path().join(golden::report(-2)));
+    let before = common::flat(&before);
+    assert!(
+        before.contains(&format!(
+            "offres: first known collection the day of {}, after this period: no collection expected.",
+            golden::date(-1)
+        )),
+        "the day before the first collected one:\n{before}"
     );
 }
 

@@ -132,10 +132,11 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
     for (source, c) in assessed {
-        // A per-day source's first known collection is the first (UTC) day it collected.
+        // A per-day source's first known collection is the first day it collected, which
+        // starts at that day's midnight in the report's time zone.
         let first = |first: DateTime<Utc>| {
             if source.collects_by_day() {
-                format!("the day of {} (UTC)", first.format("%Y-%m-%d"))
+                format!("the day of {}", first.with_timezone(&tz).format("%Y-%m-%d"))
             } else {
                 local_time(first, tz)
             }
