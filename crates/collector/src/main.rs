@@ -12,54 +12,52 @@ async fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    if args.check {
-        return match collector::check::check(&args) {
-            Ok(report) => {
-                print!("{report}");
-                if report.ready() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
-                }
-            }
-            Err(err) => {
-                releve::logging::failure_line("collector", &format_args!("{err:#}"));
-                releve::cli::cannot_start()
-            }
-        };
+    let outcome = if args.check {
+        check(&args)
+    } else {
+        collect(&args).await
+    };
+    outcome.unwrap_or_else(|err| {
+        releve::logging::failure_line("collector", &format_args!("{err:#}"));
+        releve::cli::cannot_start()
+    })
+}
+
+/// `--check`: what a run would do, on stdout.
+fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
+    let report = collector::check::check(args)?;
+    print!("{report}");
+    Ok(exit_code(report.ready()))
+}
+
+/// A run: one line on stderr per table refused and per source failed.
+async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
+    let outcome = collector::run(args).await?;
+    for refused in &outcome.refused {
+        let consequence = refused.consequence("not collected; the other sources were");
+        releve::logging::failure_line("collector", &format_args!("{refused} ({consequence})"));
     }
-    match collector::run(&args).await {
-        Ok(outcome) => {
-            for refused in &outcome.refused {
-                let consequence = refused.consequence("not collected; the other sources were");
-                releve::logging::failure_line(
-                    "collector",
-                    &format_args!("{refused} ({consequence})"),
-                );
-            }
-            if let Some(fault) = &outcome.report_fault {
-                releve::logging::failure_line(
-                    "collector",
-                    &format_args!(
-                        "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources were collected)"
-                    ),
-                );
-            }
-            for (source, reason) in outcome.failures() {
-                releve::logging::failure_line(
-                    "collector",
-                    &format_args!("source `{source}` failed: {reason}"),
-                );
-            }
-            if outcome.succeeded() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(err) => {
-            releve::logging::failure_line("collector", &format_args!("{err:#}"));
-            releve::cli::cannot_start()
-        }
+    if let Some(fault) = &outcome.report_fault {
+        releve::logging::failure_line(
+            "collector",
+            &format_args!(
+                "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources were collected)"
+            ),
+        );
+    }
+    for (source, reason) in outcome.failures() {
+        releve::logging::failure_line(
+            "collector",
+            &format_args!("source `{source}` failed: {reason}"),
+        );
+    }
+    Ok(exit_code(outcome.succeeded()))
+}
+
+fn exit_code(succeeded: bool) -> ExitCode {
+    if succeeded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

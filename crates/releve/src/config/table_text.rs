@@ -77,14 +77,7 @@ impl TableText {
 
     /// [`TableText::by_lines`], trying the table before when `and_before`.
     fn by_lines_at(text: &str, offset: usize, and_before: bool) -> Option<TableText> {
-        let mut headers = Vec::new();
-        let mut at = 0;
-        for line in text.split_inclusive('\n') {
-            if let Some(kind) = LineHeader::of(line) {
-                headers.push((at, kind));
-            }
-            at += line.len();
-        }
+        let headers = header_lines(text);
         let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
         // The last header before the fault; a sub-table's belongs to the `[[source]]` before
         // it, wherever it is written.
@@ -218,14 +211,7 @@ impl TableText {
     /// The `[report]` table `offset` falls in, from its header line to the next header line,
     /// when the text before it reads as TOML (so its header is one).
     pub(super) fn report_at(text: &str, offset: usize) -> Option<TableText> {
-        let mut headers = Vec::new();
-        let mut at = 0;
-        for line in text.split_inclusive('\n') {
-            if let Some(kind) = LineHeader::of(line) {
-                headers.push((at, kind));
-            }
-            at += line.len();
-        }
+        let headers = header_lines(text);
         let last = headers.iter().rposition(|(start, _)| *start <= offset)?;
         let (header, LineHeader::Report) = headers[last] else {
             return None;
@@ -257,6 +243,19 @@ impl TableText {
         }
         *text = blanked;
     }
+}
+
+/// The offset of every line that looks like a table header, with what it opens.
+fn header_lines(text: &str) -> Vec<(usize, LineHeader)> {
+    let mut headers = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(kind) = LineHeader::of(line) {
+            headers.push((at, kind));
+        }
+        at += line.len();
+    }
+    headers
 }
 
 /// What a line that looks like a table header opens.
