@@ -58,7 +58,9 @@ impl TextMetrics {
         lines
     }
 
-    /// Cuts a word wider than a line, after a `-`, `_`, `/` or `.` when there is one.
+    /// Cuts a word wider than a line, after the last `-`, `_`, `/` or `.` or before the last
+    /// capital of a camelCase word (`secteurActivite|Libelle`) that fits, else where the line
+    /// is full.
     fn cut_long_word(
         &self,
         word: &str,
@@ -72,12 +74,18 @@ impl TextMetrics {
             piece.push(c);
             if self.width(&piece, size, bold) > width && piece.chars().count() > 1 {
                 let overflow = piece.split_off(piece.len() - c.len_utf8());
-                let cut = piece
-                    .char_indices()
+                let chars: Vec<(usize, char)> = piece.char_indices().collect();
+                let cut = chars
+                    .windows(2)
                     .rev()
-                    .find(|(i, ch)| *i > 0 && matches!(ch, '-' | '_' | '/' | '.'))
-                    .map(|(i, ch)| i + ch.len_utf8())
-                    .filter(|&at| at < piece.len())
+                    .find_map(|pair| {
+                        let [(_, before), (at, ch)] = [pair[0], pair[1]];
+                        if matches!(before, '-' | '_' | '/' | '.') {
+                            Some(at)
+                        } else {
+                            (before.is_lowercase() && ch.is_uppercase()).then_some(at)
+                        }
+                    })
                     .unwrap_or(piece.len());
                 let rest = piece.split_off(cut);
                 lines.push(std::mem::take(&mut piece));
@@ -108,6 +116,15 @@ mod tests {
         let metrics = TextMetrics::bundled().expect("bundled fonts");
         let lines = metrics.wrap("usgs-earthquakes", 7.0, false, 18.0);
         assert_eq!(lines, ["usgs-", "earthquakes"]);
+        let width = metrics.width("secteurActiviteLib", 7.0, false);
+        let lines = metrics.wrap("secteurActiviteLibelle", 7.0, false, width);
+        assert_eq!(
+            lines,
+            ["secteurActivite", "Libelle"],
+            "before a camelCase hump"
+        );
+        let lines = metrics.wrap("geometry.coordinates.2", 7.0, false, width);
+        assert_eq!(lines, ["geometry.", "coordinates.2"]);
     }
 
     #[test]
