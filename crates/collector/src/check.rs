@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use releve::{Config, RefusedSource, ReportFault, SourceKind};
 
-use crate::sources::{self, SourceError, Unavailable};
+use crate::sources::{self, Unavailable};
 use crate::{Args, RunError};
 
 /// What a run would do with one `[[source]]` table.
@@ -78,16 +78,12 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         })
         .collect();
     checks.extend(
-        config
-            .refused
-            .iter()
-            .filter(|refused| args.sources.is_empty() || refused.name.as_deref().is_some_and(named))
-            .map(|refused| SourceCheck {
-                name: refused.name.clone().unwrap_or_else(|| "?".to_owned()),
-                summary: None,
-                verdict: Verdict::Refused(refused.clone()),
-                line: refused.table_line,
-            }),
+        crate::refused_tables(args, &config).map(|refused| SourceCheck {
+            name: refused.name.clone().unwrap_or_else(|| "?".to_owned()),
+            summary: None,
+            verdict: Verdict::Refused(refused.clone()),
+            line: refused.table_line,
+        }),
     );
     checks.sort_by_key(|check| check.line);
     Ok(CheckReport {
@@ -107,10 +103,9 @@ fn verdict(source: &releve::Source, named: bool) -> Verdict {
         return Verdict::Skipped(unavailable);
     }
     if let SourceKind::HttpJson(http) = &source.kind
-        && let Some(var) = &http.key_env
-        && std::env::var(var).map_or(true, |key| key.is_empty())
+        && let Err(missing) = sources::http_json::api_key(http)
     {
-        return Verdict::WouldFail(SourceError::MissingKey { var: var.clone() }.to_string());
+        return Verdict::WouldFail(missing.to_string());
     }
     Verdict::Ready
 }

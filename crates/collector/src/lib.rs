@@ -180,21 +180,21 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     let results = run_sources(&selected, settings).await;
     Ok(Outcome {
         sources: results,
-        // A run of the sources named by `--source` is about them alone: it speaks of a refused
-        // table only when it bears one of those names (a later table repeating it, which the
-        // user may have meant to be the one collected).
-        refused: config
-            .refused
-            .into_iter()
-            .filter(|refused| {
-                args.sources.is_empty()
-                    || refused
-                        .name
-                        .as_ref()
-                        .is_some_and(|name| args.sources.contains(name))
-            })
-            .collect(),
+        refused: refused_tables(args, &config).cloned().collect(),
         report_fault: config.report_fault,
+    })
+}
+
+/// The refused tables a run speaks of. A run of the sources named by `--source` is about them
+/// alone: it speaks of a refused table only when it bears one of those names (a later table
+/// repeating it, which the user may have meant to be the one collected).
+fn refused_tables<'c>(args: &Args, config: &'c Config) -> impl Iterator<Item = &'c RefusedSource> {
+    config.refused.iter().filter(|refused| {
+        args.sources.is_empty()
+            || refused
+                .name
+                .as_ref()
+                .is_some_and(|name| args.sources.contains(name))
     })
 }
 

@@ -32,10 +32,7 @@ fn period() -> ReportPeriod {
 
 fn run(hour: u32, error: Option<&str>) -> CollectionRun {
     CollectionRun {
-        started: Utc
-            .with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
-            .single()
-            .expect("instant"),
+        started: at(21, hour, 0),
         records: 10,
         announced: Some(20),
         retries: 1,
@@ -67,10 +64,7 @@ fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
 
 #[test]
 fn a_disabled_source_expects_collections_until_its_last_run() {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 22, 6, 0, 0)
-        .single()
-        .expect("instant");
+    let now = at(22, 6, 0);
     let mut off = source("15m");
     off.enabled = false;
     let never = assess(&off, &SourceData::default(), known(None), &period(), now);
@@ -89,10 +83,7 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
 
 #[test]
 fn a_running_period_expects_only_its_elapsed_collections() {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 21, 6, 0, 0)
-        .single()
-        .expect("instant");
+    let now = at(21, 6, 0);
     let data = SourceData {
         runs: vec![
             CollectionRun {
@@ -175,11 +166,7 @@ fn health_says_failing_then_late() {
     let failing = SourceData {
         runs: vec![run(20, None), run(22, Some("HTTP 500"))],
         latest_run_failed: true,
-        last_success: Some(
-            Utc.with_ymd_and_hms(2026, 11, 21, 20, 0, 0)
-                .single()
-                .expect("instant"),
-        ),
+        last_success: Some(at(21, 20, 0)),
         ..Default::default()
     };
     let c = assess(&source("1h"), &failing, known(None), &period(), end);

@@ -15,23 +15,28 @@ use serde_json::Value;
 use super::records::{self, drop_fields};
 use super::{Collected, RunContext, SourceError};
 
+/// The API key `key_env` names, when it names one: an error when that variable is not set.
+pub(crate) fn api_key(settings: &HttpJson) -> Result<Option<String>, SourceError> {
+    let Some(var) = &settings.key_env else {
+        return Ok(None);
+    };
+    std::env::var(var)
+        .ok()
+        .filter(|key| !key.is_empty())
+        .map(Some)
+        .ok_or_else(|| SourceError::MissingKey { var: var.clone() })
+}
+
 /// Fetches the endpoint once and checks the records are where the configuration says.
 pub(super) async fn collect(
     ctx: &RunContext,
     source: &Source,
     settings: &HttpJson,
 ) -> Result<Collected, SourceError> {
-    let key = match &settings.key_env {
-        Some(var) => {
-            let key = std::env::var(var)
-                .ok()
-                .filter(|key| !key.is_empty())
-                .ok_or_else(|| SourceError::MissingKey { var: var.clone() })?;
-            ctx.client.hide(&key);
-            Some(key)
-        }
-        None => None,
-    };
+    let key = api_key(settings)?;
+    if let Some(key) = &key {
+        ctx.client.hide(key);
+    }
     let mut params: Vec<(String, String)> = settings
         .params
         .iter()

@@ -9,7 +9,7 @@
 //! the source's `drop` fields are removed from every record first.
 
 mod france_travail;
-mod http_json;
+pub(crate) mod http_json;
 mod ods_v1;
 mod opendatasoft;
 mod records;
