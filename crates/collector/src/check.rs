@@ -147,10 +147,8 @@ impl fmt::Display for CheckReport {
             writeln!(f, "{state:<8}  {:<width$}  {line}", source.name)?;
         }
         if let Some(fault) = &self.report_fault {
-            writeln!(
-                f,
-                "REFUSED   [report]: {fault} (the analyser writes no report until it is fixed; the sources are collected and summarised)"
-            )?;
+            let line = fault.with_consequence("the sources are collected and summarised");
+            writeln!(f, "REFUSED   [report]: {line}")?;
         }
         Ok(())
     }

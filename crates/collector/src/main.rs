@@ -38,12 +38,8 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
         releve::logging::failure_line("collector", &format_args!("{refused} ({consequence})"));
     }
     if let Some(fault) = &outcome.report_fault {
-        releve::logging::failure_line(
-            "collector",
-            &format_args!(
-                "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources were collected)"
-            ),
-        );
+        let line = fault.with_consequence("the sources were collected");
+        releve::logging::failure_line("collector", &line);
     }
     for (source, reason) in outcome.failures() {
         releve::logging::failure_line(

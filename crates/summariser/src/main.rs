@@ -47,12 +47,8 @@ fn main() -> ExitCode {
         releve::logging::failure_line("summariser", &format_args!("{source} ({consequence})"));
     }
     if let Some(fault) = &config.report_fault {
-        releve::logging::failure_line(
-            "summariser",
-            &format_args!(
-                "{fault} (`[report]` is the analyser's, which writes no report until it is fixed; the sources are summarised)"
-            ),
-        );
+        let line = fault.with_consequence("the sources are summarised");
+        releve::logging::failure_line("summariser", &line);
     }
     let refused = !config.refused.is_empty() || config.report_fault.is_some();
     match run(args, config) {

@@ -85,6 +85,16 @@ pub struct ReportFault {
     pub message: String,
 }
 
+impl ReportFault {
+    /// The fault and what it costs, in a stage's words: `goes_on` says what that stage still
+    /// does.
+    pub fn with_consequence(&self, goes_on: &str) -> String {
+        format!(
+            "{self} (`[report]` is the analyser's, which writes no report until it is fixed; {goes_on})"
+        )
+    }
+}
+
 /// The `[report]` table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
