@@ -1,8 +1,11 @@
-//! Where a positioned source's records were: a lon/lat scatter in degrees, points coloured
-//! and sized by the source's first numeric field, with the outline of the data's bounding box
-//! and, under the map, a key to the colours.
+//! Where a positioned source's records were: a lon/lat scatter in degrees over land, coasts
+//! and borders, points coloured and sized by the source's first numeric field, with the
+//! outline of the data's bounding box and, under the map, a key to the colours.
+
+mod basemap;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use releve::store::BoundingBox;
@@ -26,6 +29,12 @@ const SCALE: [RGBColor; 5] = [
     RGBColor(94, 201, 98),
     RGBColor(170, 220, 50),
 ];
+
+/// The land's fill, its coasts and the borders between countries: light and colourless, under
+/// the grid, so the points stand out.
+const LAND: RGBColor = RGBColor(236, 235, 230);
+const COAST: RGBColor = RGBColor(178, 178, 172);
+const BORDER: RGBColor = RGBColor(200, 200, 195);
 
 /// What the points' colour stands for: the field's name as the key shows it, `mag (magnitude)`.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +86,11 @@ pub fn position_map(
             .y_label_area_size(y_area)
             .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)
             .map_err(&fail)?;
+        // Thinned to about a pixel: the world's 80,000 points would otherwise mostly overlap.
+        let resolution = (lon.1 - lon.0) / f64::from(map_size.0);
+        if let Some(backdrop) = basemap::backdrop(lon, lat, resolution) {
+            draw_backdrop(&mut chart, &backdrop).map_err(&fail)?;
+        }
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
@@ -109,6 +123,33 @@ pub fn position_map(
         }
         Ok(())
     })
+}
+
+/// The map's chart: degrees of longitude across, of latitude up.
+type MapChart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Land filled, then borders and coasts stroked, under everything else.
+fn draw_backdrop(
+    chart: &mut MapChart<'_, '_>,
+    backdrop: &basemap::Backdrop,
+) -> Result<(), AreaError> {
+    let filled = |rings: &[basemap::Line], colour: RGBColor| -> Vec<Polygon<(f64, f64)>> {
+        rings
+            .iter()
+            .map(|ring| Polygon::new(ring.clone(), colour.filled()))
+            .collect()
+    };
+    let stroked = |lines: &[basemap::Line], colour: RGBColor| -> Vec<PathElement<(f64, f64)>> {
+        lines
+            .iter()
+            .map(|line| PathElement::new(line.clone(), colour.stroke_width(1)))
+            .collect()
+    };
+    chart.draw_series(filled(&backdrop.land, LAND))?;
+    chart.draw_series(stroked(&backdrop.borders, BORDER))?;
+    chart.draw_series(stroked(&backdrop.coasts, COAST))?;
+    Ok(())
 }
 
 /// The radius, before shrinking for many points, of the lowest value's points and of those

@@ -173,3 +173,37 @@ fn the_key_under_the_map_shows_both_ends_of_the_scale_and_the_missing_grey() {
         "without a field, no colour scale and no key"
     );
 }
+
+/// The share of the image's pixels in `colour`.
+fn share_of(image: &ChartImage, colour: RGBColor) -> f64 {
+    let matching = image
+        .rgb
+        .chunks_exact(3)
+        .filter(|p| p[0] == colour.0 && p[1] == colour.1 && p[2] == colour.2)
+        .count();
+    matching as f64 / f64::from(image.width * image.height)
+}
+
+#[test]
+fn a_country_sized_map_is_drawn_over_land_and_a_city_sized_one_is_not() {
+    let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+    let paris = Position {
+        lon: 2.35,
+        lat: 48.85,
+        value: None,
+    };
+    let france = MapFrame::Configured(super::super::framing::configured([-5.0, 42.0, 9.0, 51.0]));
+    let image = position_map(&[paris], france, None, "t", size).expect("map");
+    assert!(
+        share_of(&image, LAND) > 0.2,
+        "France and its neighbours fill much of the map: {:.3}",
+        share_of(&image, LAND)
+    );
+    let toulouse = MapFrame::Configured(super::super::framing::configured([1.3, 43.5, 1.6, 43.7]));
+    let image = position_map(&[paris], toulouse, None, "t", size).expect("map");
+    assert_eq!(
+        share_of(&image, LAND),
+        0.0,
+        "no 1:50m land at a city's scale"
+    );
+}
