@@ -58,25 +58,17 @@ fn per_hour(counts: &[i64]) -> Vec<Bar> {
 
 /// One bar per local day of the axis, over that day's hours (23 or 25 where clocks change).
 fn per_day(axis: &TimeAxis, counts: &[i64]) -> Vec<Bar> {
-    let mut bars: Vec<Bar> = Vec::new();
-    let mut day = None;
-    for (i, hour) in axis.hours.iter().enumerate() {
-        let date = hour.with_timezone(&axis.tz).date_naive();
-        let count = counts.get(i).copied().unwrap_or(0);
-        match bars.last_mut() {
-            Some(bar) if day == Some(date) => {
-                bar.end = i as f64 + 1.0;
-                bar.count += count;
-            }
-            _ => bars.push(Bar {
-                start: i as f64,
-                end: i as f64 + 1.0,
-                count,
-            }),
-        }
-        day = Some(date);
-    }
-    bars
+    axis.local_days()
+        .into_iter()
+        .map(|day| Bar {
+            start: day.start as f64,
+            end: day.end as f64,
+            count: day
+                .clone()
+                .map(|i| counts.get(i).copied().unwrap_or(0))
+                .sum(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub use framing::{
     frames_across_antimeridian,
 };
 pub use map::{ColourKey, position_map};
-pub use series::{HourBand, numeric_band};
+pub use series::{HourBand, numeric_band, numeric_step};
 
 use crate::period::PeriodKind;
 
@@ -268,6 +268,27 @@ impl TimeAxis {
     /// The axis's hours.
     pub fn hours(&self) -> &[DateTime<Utc>] {
         &self.hours
+    }
+
+    /// The period the axis spans.
+    pub fn kind(&self) -> PeriodKind {
+        self.kind
+    }
+
+    /// The axis's hours grouped by local day, as ranges of their positions: 24 hours a day,
+    /// 23 or 25 where the clocks change.
+    fn local_days(&self) -> Vec<std::ops::Range<usize>> {
+        let mut days: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut previous = None;
+        for (i, hour) in self.hours.iter().enumerate() {
+            let date = hour.with_timezone(&self.tz).date_naive();
+            match days.last_mut() {
+                Some(day) if previous == Some(date) => day.end = i + 1,
+                _ => days.push(i..i + 1),
+            }
+            previous = Some(date);
+        }
+        days
     }
 
     /// Labelled positions: every 3 local hours for a day, the first hour of each local day for

@@ -1,10 +1,13 @@
-//! A numeric field over the period: the hourly mean as a line over its min–max band.
+//! A numeric field over the period: the mean as a line over its min–max band, per hour, or for
+//! a month per local day (720 hours draw a month's daily cycle 30 times over; 30 days show
+//! how the days compare, the band still showing each day's range).
 
 use plotters::prelude::*;
 
 use super::{ChartError, ChartImage, TimeAxis, dots, draw, hourly_frame, palette, value_axis};
+use crate::period::PeriodKind;
 
-/// One hour's minimum, mean and maximum of a field.
+/// One hour's minimum, mean and maximum of a field, and the number of values behind them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HourBand {
     /// Smallest value.
@@ -13,9 +16,20 @@ pub struct HourBand {
     pub mean: f64,
     /// Largest value.
     pub max: f64,
+    /// Values in the hour.
+    pub values: i64,
 }
 
-/// The mean line over the min–max band; `None` hours break the line.
+/// How often a period's numeric charts draw a mean: `hourly`, or `daily` for a month.
+pub fn numeric_step(kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Day | PeriodKind::Week => "hourly",
+        PeriodKind::Month => "daily",
+    }
+}
+
+/// The mean line over the min–max band of `bands` (one per hour of the axis), per hour or, for
+/// a month, per local day; hours or days without a value break the line.
 pub fn numeric_band(
     axis: &TimeAxis,
     bands: &[Option<HourBand>],
@@ -48,19 +62,24 @@ pub fn numeric_band(
         ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     };
     let span = (high - low).min(f64::MAX);
+    let steps = match axis.kind {
+        PeriodKind::Month => per_day(axis, bands),
+        PeriodKind::Day | PeriodKind::Week => per_hour(bands),
+    };
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
         let mut chart = hourly_frame(root, title, axis, value_axis(low..high), span, unit)?;
-        for run in runs(bands) {
-            let upper = run.iter().map(|(x, b)| (*x, b.max));
-            let lower = run.iter().rev().map(|(x, b)| (*x, b.min));
-            let outline: Vec<(f64, f64)> = if run.len() == 1 {
-                let (x, b) = run[0];
+        for run in runs(&steps) {
+            let upper = run.iter().map(|s| (s.middle(), s.band.max));
+            let lower = run.iter().rev().map(|s| (s.middle(), s.band.min));
+            let outline: Vec<(f64, f64)> = if let [step] = run.as_slice() {
+                let (b, x) = (step.band, step.middle());
+                let half = (step.end - step.start) * 0.3;
                 vec![
-                    (x - 0.3, b.max),
-                    (x + 0.3, b.max),
-                    (x + 0.3, b.min),
-                    (x - 0.3, b.min),
+                    (x - half, b.max),
+                    (x + half, b.max),
+                    (x + half, b.min),
+                    (x - half, b.min),
                 ]
             } else {
                 upper.chain(lower).collect()
@@ -73,15 +92,14 @@ pub fn numeric_band(
                 .map_err(&fail)?;
             chart
                 .draw_series(LineSeries::new(
-                    run.iter().map(|(x, b)| (*x, b.mean)),
+                    run.iter().map(|s| (s.middle(), s.band.mean)),
                     palette::DATA.stroke_width(dots(3.0) as u32),
                 ))
                 .map_err(&fail)?;
-            if run.len() == 1 {
-                let (x, b) = run[0];
+            if let [step] = run.as_slice() {
                 chart
                     .draw_series(std::iter::once(Circle::new(
-                        (x, b.mean),
+                        (step.middle(), step.band.mean),
                         dots(4.0),
                         palette::DATA.filled(),
                     )))
@@ -92,13 +110,81 @@ pub fn numeric_band(
     })
 }
 
-/// Contiguous hours holding a value, each hour at its middle.
-fn runs(bands: &[Option<HourBand>]) -> Vec<Vec<(f64, HourBand)>> {
+/// A stretch of the axis, an hour or a day, and its band when it has values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Step<B> {
+    start: f64,
+    end: f64,
+    band: B,
+}
+
+impl<B> Step<B> {
+    fn middle(&self) -> f64 {
+        (self.start + self.end) / 2.0
+    }
+}
+
+fn per_hour(bands: &[Option<HourBand>]) -> Vec<Step<Option<HourBand>>> {
+    bands
+        .iter()
+        .enumerate()
+        .map(|(i, &band)| Step {
+            start: i as f64,
+            end: i as f64 + 1.0,
+            band,
+        })
+        .collect()
+}
+
+/// One step per local day of the axis: the lowest minimum, the highest maximum and the mean
+/// of all the day's values (each hour's mean weighted by its share of them).
+fn per_day(axis: &TimeAxis, bands: &[Option<HourBand>]) -> Vec<Step<Option<HourBand>>> {
+    axis.local_days()
+        .into_iter()
+        .map(|day| {
+            let hours: Vec<HourBand> = bands
+                .get(day.clone())
+                .unwrap_or(&[])
+                .iter()
+                .flatten()
+                .copied()
+                .collect();
+            let values: i64 = hours.iter().map(|b| b.values).sum();
+            let band = (!hours.is_empty()).then(|| HourBand {
+                min: hours.iter().map(|b| b.min).fold(f64::MAX, f64::min),
+                max: hours.iter().map(|b| b.max).fold(f64::MIN, f64::max),
+                // Shares, not a sum of products, which could overflow where every mean is a
+                // number; hours counting no value weigh alike.
+                mean: if values > 0 {
+                    hours
+                        .iter()
+                        .map(|b| b.mean * (b.values as f64 / values as f64))
+                        .sum()
+                } else {
+                    hours.iter().map(|b| b.mean / hours.len() as f64).sum()
+                },
+                values,
+            });
+            Step {
+                start: day.start as f64,
+                end: day.end as f64,
+                band,
+            }
+        })
+        .collect()
+}
+
+/// Contiguous steps holding a value.
+fn runs(steps: &[Step<Option<HourBand>>]) -> Vec<Vec<Step<HourBand>>> {
     let mut runs = Vec::new();
     let mut current = Vec::new();
-    for (i, band) in bands.iter().enumerate() {
-        match band {
-            Some(band) => current.push((i as f64 + 0.5, *band)),
+    for step in steps {
+        match step.band {
+            Some(band) => current.push(Step {
+                start: step.start,
+                end: step.end,
+                band,
+            }),
             None if !current.is_empty() => runs.push(std::mem::take(&mut current)),
             None => {}
         }
@@ -132,6 +218,7 @@ mod tests {
                     min: mean - (high - low) * 0.02,
                     mean,
                     max: mean + (high - low) * 0.02,
+                    values: 10,
                 })
             })
             .collect()
@@ -143,6 +230,61 @@ mod tests {
     }
 
     #[test]
+    fn a_month_draws_one_step_per_local_day_weighing_each_hour_by_its_values() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Month,
+            "2026-10-15".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
+        let mut bands: Vec<Option<HourBand>> = vec![
+            Some(HourBand {
+                min: 1.0,
+                mean: 2.0,
+                max: 3.0,
+                values: 1,
+            });
+            axis.len()
+        ];
+        // 1 October: one hour of 3 values at 10, hotter and wider than the others.
+        bands[5] = Some(HourBand {
+            min: -4.0,
+            mean: 10.0,
+            max: 30.0,
+            values: 3,
+        });
+        // 2 October: no value at all.
+        for band in &mut bands[24..48] {
+            *band = None;
+        }
+        let days = per_day(&axis, &bands);
+        assert_eq!(days.len(), 31, "October");
+        let first = days[0].band.expect("1 October has values");
+        assert_eq!((first.min, first.max, first.values), (-4.0, 30.0, 26));
+        let mean = (23.0 * 2.0 + 3.0 * 10.0) / 26.0;
+        assert!(
+            (first.mean - mean).abs() < 1e-12,
+            "{} vs {mean}",
+            first.mean
+        );
+        assert_eq!(days[1].band, None, "a day without values breaks the line");
+        assert_eq!(
+            (days[24].start, days[24].end),
+            (576.0, 601.0),
+            "25 October has 25 hours"
+        );
+        assert_eq!(runs(&days).len(), 2);
+        assert_eq!(per_hour(&bands).len(), axis.len());
+        assert_eq!(
+            (
+                numeric_step(PeriodKind::Month),
+                numeric_step(PeriodKind::Week)
+            ),
+            ("daily", "hourly")
+        );
+    }
+
+    #[test]
     fn values_spanning_most_of_a_double_are_drawn() {
         // 1.7e308 beside 0 once sent plotters' tick search into an endless loop.
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
@@ -151,11 +293,13 @@ mod tests {
             min: 1.7e308,
             mean: 1.7e308,
             max: 1.7e308,
+            values: 1,
         });
         extreme[15] = Some(HourBand {
             min: -1.7e308,
             mean: 0.0,
             max: 0.0,
+            values: 2,
         });
         let chart = numeric_band(&day_axis(), &extreme, "t", "", size).expect("chart");
         assert!(chart.width > 0);

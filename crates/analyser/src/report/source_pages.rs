@@ -1,5 +1,6 @@
-//! The pages of one source: hourly record counts, each numeric field's hourly mean within its
-//! min–max band, the top category values and, for positioned sources, the map of positions.
+//! The pages of one source: record counts and each numeric field's mean within its min–max
+//! band, per hour (per day in a month), the top category values and, for positioned sources,
+//! the map of positions.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -87,9 +88,10 @@ fn numeric_chart(
     axis: &TimeAxis,
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
+    let step = charts::numeric_step(axis.kind());
     let title = match unit {
-        Some(unit) => format!("{field} ({unit}): hourly mean and min–max range"),
-        None => format!("{field}: hourly mean and min–max range"),
+        Some(unit) => format!("{field} ({unit}): {step} mean and min–max range"),
+        None => format!("{field}: {step} mean and min–max range"),
     };
     let stats: Vec<_> = hourly
         .iter()
@@ -103,6 +105,7 @@ fn numeric_chart(
                 min: n.min?,
                 mean: n.mean?,
                 max: n.max?,
+                values: n.count,
             })
         })
         .collect();
