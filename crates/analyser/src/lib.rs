@@ -163,7 +163,11 @@ fn read_raw_folder(
         if let Some(source_data) = data.get_mut(&source.name) {
             waiting_runs::fold_into(source_data, &waiting, period, now);
         }
-        if let Some(first) = waiting_runs::first_collection(&waiting, source.collects_by_day()) {
+        if let Some(first) = waiting_runs::first_collection(
+            &waiting,
+            source.collects_by_day(),
+            config.report.timezone,
+        ) {
             let known = first_runs.entry(source.name.clone()).or_insert(first);
             *known = (*known).min(first);
         }

@@ -155,8 +155,9 @@ pub fn kept_from(
 }
 
 /// Each configured source's first known collection: the start of its earliest run still in
-/// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start
-/// (UTC) of the earliest day a run collected. Sources without a run are left out.
+/// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start, in
+/// the report's time zone, of the earliest day a run collected. Sources without a run are left
+/// out.
 pub async fn first_runs(
     db: &Database,
     config: &Config,

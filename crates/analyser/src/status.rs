@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
-use releve::{ConfigError, Every};
+use releve::{ConfigError, Every, ReportFault};
 
 use gather::gather;
 pub(crate) use gather::not_after;
@@ -66,6 +66,8 @@ pub struct StatusReport {
     /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
     /// quarantined files are then unknown.
     unreadable: Option<String>,
+    /// What is wrong with `[report]`: no report is written until it is fixed.
+    report_fault: Option<ReportFault>,
 }
 
 /// Whether MongoDB answered the status queries.
@@ -269,6 +271,9 @@ impl StatusReport {
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
             ));
         }
+        if let Some(fault) = &self.report_fault {
+            problems.push(fault.with_consequence("the sources are collected and summarised"));
+        }
         problems
     }
 
@@ -386,6 +391,7 @@ mod tests {
             },
             last_report: None,
             unreadable: None,
+            report_fault: None,
         };
         assert_eq!(report.problems(), vec![unreadable]);
     }

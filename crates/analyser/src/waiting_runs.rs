@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use releve::{RawFileRole, RunMetrics, rawfile};
 
 use crate::period::ReportPeriod;
@@ -81,15 +82,15 @@ pub fn fold_into(
     }
 }
 
-/// The first collection these runs tell of (see `query::first_runs`): the first day a per-day
-/// source collected, else the earliest start.
-pub fn first_collection(runs: &[RunMetrics], per_day: bool) -> Option<DateTime<Utc>> {
+/// The first collection these runs tell of (see `query::first_runs`): the midnight in `tz`,
+/// the report's time zone, starting the first day a per-day source collected, else the
+/// earliest start.
+pub fn first_collection(runs: &[RunMetrics], per_day: bool, tz: Tz) -> Option<DateTime<Utc>> {
     if per_day {
         runs.iter()
             .filter_map(|run| run.day)
             .min()
-            .and_then(|day| day.and_hms_opt(0, 0, 0))
-            .map(|midnight| midnight.and_utc())
+            .map(|day| crate::period::local_midnight(tz, day))
     } else {
         runs.iter().map(|run| run.started).min()
     }
@@ -166,9 +167,22 @@ mod tests {
         fold_into(&mut day_data, &[offers.clone()], &period(), offers.started);
         assert_eq!(day_data.runs.len(), 1, "a per-day run counts for its day");
         assert_eq!(
-            first_collection(&[offers], true),
+            first_collection(&[offers.clone()], true, chrono_tz::UTC),
             Some(period().start()),
             "the first day it collected"
+        );
+        // West of UTC the day starts at local midnight, 05:00 UTC in New York: at UTC
+        // midnight the report of the day before would expect a collection of it.
+        let new_york = ReportPeriod::containing(
+            crate::period::PeriodKind::Day,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"),
+            chrono_tz::America::New_York,
+        );
+        assert_eq!(
+            first_collection(&[offers], true, chrono_tz::America::New_York),
+            Some(new_york.start()),
+            "local midnight, {}",
+            new_york.start()
         );
     }
 

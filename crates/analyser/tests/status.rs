@@ -449,6 +449,31 @@ fn a_refused_source_table_is_a_row_that_needs_attention() {
 }
 
 #[test]
+fn a_report_fault_is_a_problem_and_every_source_still_has_its_row() {
+    let site = Site::new();
+    let config = format!("[report]\ntimezone = \"Europe/Toulouse\"\n\n{CONFIG}");
+    std::fs::write(site.dir.path().join("sources.toml"), config).expect("write sources.toml");
+    land_run(&site.raw(), &run("meteo", Utc::now(), None));
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(
+        cell(&stdout, "meteo", "WAITING"),
+        "1",
+        "the sources are still shown: {stdout}"
+    );
+    assert!(
+        stdout.contains("Next report: none until `[report]` is fixed (sources.toml:2:"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("analyser status: sources.toml:2:") && stderr.contains("Europe/Toulouse"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unreadable_configuration_exits_two_naming_the_file() {
     let site = Site::new();
     std::fs::write(

@@ -19,7 +19,9 @@ use crate::{quarantine, waiting_runs};
 
 /// Gathers the status of every configured source at `now`.
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
-    let config = Config::load(&args.config.config)?;
+    // `[report]` is not read here: a fault in it is a problem to show, not a reason to hide
+    // every source's health (the collector and the summariser go on without it).
+    let config = Config::load_sources(&args.config.config)?;
     let raw_dir = &args.raw.raw_dir;
     let raw_unreadable = unreadable_raw_dir(raw_dir);
     let (quarantined, unreadable) = match &raw_unreadable {
@@ -64,6 +66,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         database,
         last_report: newest_report(&args.reports_dir),
         unreadable,
+        report_fault: config.report_fault,
     })
 }
 

@@ -89,6 +89,11 @@ pub fn render(report: &StatusReport) -> String {
         )),
         None => out.push_str("\nLast report: none yet\n"),
     }
+    if let Some(fault) = &report.report_fault {
+        out.push_str(&format!(
+            "Next report: none until `[report]` is fixed ({fault})\n"
+        ));
+    }
     out
 }
 
