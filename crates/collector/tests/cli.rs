@@ -142,6 +142,27 @@ fn records_without_the_configured_key_land_with_a_warning() {
         warning.contains("sharing=2") && warning.contains("key=properties.type"),
         "{warning}"
     );
+
+    // Records differing only in a dropped field land alike: no clash. Records without a time
+    // are not stored, so they clash with none.
+    let body = r#"{"features":[
+        {"id":"a","properties":{"mag":1.0,"time":1763795000000,"seen":1}},
+        {"id":"a","properties":{"mag":1.0,"time":1763795000000,"seen":2}},
+        {"id":"b","properties":{"mag":1.0}},
+        {"id":"b","properties":{"mag":2.0}}]}"#;
+    let server = feed(body.to_owned());
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source(
+        "dropped",
+        &url,
+        "drop = [\"properties.seen\"]",
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains("sharing their `key`"), "{stderr}");
+    let site = Site::new(&usgs_source("kept", &url, ""));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "sharing their `key` with a different record");
+    assert!(warning.contains("sharing=1"), "the `seen` kept: {warning}");
 }
 
 #[test]

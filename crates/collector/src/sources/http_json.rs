@@ -67,14 +67,15 @@ pub(super) async fn collect(
     let count = records.len() as u64;
     ctx.progress_total(count);
     ctx.progress_advance(count);
-    let survey = records::survey(source, records);
     let dropped = source.dropped_fields();
+    for record in records.iter_mut() {
+        drop_fields(&dropped, record);
+    }
+    // What lands, dropped fields gone: records differing only in one are alike there.
+    let survey = records::survey(source, records);
     let body = if dropped.is_empty() && !echoed {
         answer.body.to_vec()
     } else {
-        for record in records.iter_mut() {
-            drop_fields(&dropped, record);
-        }
         serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!("cannot write the body as JSON: {err}"),

@@ -171,7 +171,8 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
         if time.is_none() || key.is_none() {
             survey.unusable += 1;
         }
-        if let Some(key) = key {
+        // A record without a time is not stored, so it clashes with none.
+        if let (Some(key), Some(_)) = (key, time) {
             let content = content_hash(record);
             if keys
                 .insert(key, content)
