@@ -31,8 +31,8 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
 
 /// The stage's command line, read by clap. `--help` and `--version` print as clap prints
 /// them and exit 0; a command line that cannot be read is said in one line as `stage: …`
-/// (clap's first line, without its usage and tips, which `--help` shows), and the stage must
-/// exit with the code returned (2).
+/// (clap's first line and its suggestion for a misspelling, without its usage, which `--help`
+/// shows), and the stage must exit with the code returned (2).
 pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCode> {
     A::try_parse().map_err(|err| refused_arguments(stage, &err))
 }
@@ -43,8 +43,28 @@ fn refused_arguments(stage: &str, err: &clap::Error) -> std::process::ExitCode {
         let _ = err.print();
         return std::process::ExitCode::SUCCESS;
     }
-    crate::logging::failure_line(stage, &format_args!("{} (see --help)", first_line(err)));
+    let advice = match suggestion(err) {
+        Some(suggested) => format!("did you mean `{suggested}`? see --help"),
+        None => "see --help".to_owned(),
+    };
+    crate::logging::failure_line(stage, &format_args!("{} ({advice})", first_line(err)));
     cannot_start()
+}
+
+/// What clap suggests for a misspelt argument, subcommand or value (`--force` for `--forse`).
+fn suggestion(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .find_map(|kind| match err.get(kind)? {
+        ContextValue::String(one) => Some(one.clone()),
+        ContextValue::Strings(many) => many.first().cloned(),
+        _ => None,
+    })
 }
 
 /// clap's complaint (its first paragraph: the fault and, for a value, the possible ones) on
@@ -128,6 +148,11 @@ mod tests {
             first_line(&err),
             "a value is required for '--mongodb-uri <URI>' but none was supplied"
         );
+        assert_eq!(suggestion(&err), None);
+        let err = Cli::try_parse_from(["stage", "--databse", "x"])
+            .err()
+            .expect("refused");
+        assert_eq!(suggestion(&err).as_deref(), Some("--database"), "{err}");
         let help = Cli::try_parse_from(["stage", "--help"])
             .err()
             .expect("help");
