@@ -126,6 +126,11 @@ impl fmt::Display for CheckReport {
             .iter()
             .filter(|(n, _)| *n > 0)
             .map(|(n, state)| format!("{n} {state}"))
+            .chain(
+                self.report_fault
+                    .as_ref()
+                    .map(|_| "[report] refused".to_owned()),
+            )
             .collect();
         writeln!(f, "{}: {}", self.config.display(), counts.join(", "))?;
         let width = self.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);

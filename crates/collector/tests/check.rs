@@ -86,6 +86,10 @@ fn a_fault_in_report_is_checked_without_stopping_the_sources() {
     let output = check(&site, &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("sources.toml: 1 ready, [report] refused\n"),
+        "the summary says it too: {stdout}"
+    );
     assert!(stdout.contains("\nready     quakes"), "{stdout}");
     assert!(
         stdout.contains(
