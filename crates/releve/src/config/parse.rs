@@ -62,6 +62,15 @@ struct Tables {
     report_fault: Option<ReportFault>,
 }
 
+/// The fault of a value left open at `key`: toml complained where it gave up reading it, at
+/// `line`, a later key.
+fn left_open_message(key: &str, line: usize, err: &toml::de::Error) -> String {
+    format!(
+        "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
+        err.message().trim().replace('\n', " ")
+    )
+}
+
 /// What toml and serde accept of the file, the text they read (the refused tables blanked
 /// out, every other byte where it was), the `[[source]]` tables they refuse and the fault of
 /// `[report]`, if any. Each refused table is blanked out and the rest read again (`[report]`
@@ -97,11 +106,19 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
             if report_fault.is_none()
                 && let Some(report) = TableText::report_at(&readable, refusal.offset)
             {
+                let message = match &report.left_open {
+                    Some((at, key)) => {
+                        let message = left_open_message(key, line, &err);
+                        line = line_of(&readable, *at);
+                        message
+                    }
+                    None => refusal.message,
+                };
                 report.blank(&mut readable);
                 report_fault = Some(ReportFault {
                     path: path.to_owned(),
                     line,
-                    message: refusal.message,
+                    message,
                 });
                 continue;
             }
@@ -116,10 +133,7 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
         // A value left open: toml complains where it gave up reading it, at a later key.
         let message = match &table.left_open {
             Some((at, key)) => {
-                let message = format!(
-                    "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
-                    err.message().trim().replace('\n', " ")
-                );
+                let message = left_open_message(key, line, &err);
                 line = line_of(&readable, *at);
                 message
             }

@@ -87,7 +87,14 @@ impl TableText {
             LineHeader::SourceSubTable => headers[..last]
                 .iter()
                 .rposition(|(_, kind)| matches!(kind, LineHeader::SourceItem))?,
-            LineHeader::Report | LineHeader::Other => return None,
+            // A value left open in the table before can make toml stop in this one.
+            LineHeader::Report | LineHeader::Other => {
+                return headers[last]
+                    .0
+                    .checked_sub(1)
+                    .filter(|_| and_before)
+                    .and_then(|before| Self::by_lines_at(text, before, false));
+            }
         };
         let header = headers[index].0;
         let section_end = |i: usize| headers.get(i + 1).map_or(text.len(), |(start, _)| *start);
@@ -209,24 +216,36 @@ impl TableText {
     }
 
     /// The `[report]` table `offset` falls in, from its header line to the next header line,
-    /// when the text before it reads as TOML (so its header is one).
+    /// when the text before it reads as TOML (so its header is one); or the `[report]` right
+    /// before the table `offset` falls in when it leaves a value open (`keep = [1,`), which
+    /// toml read on into that table, stopping there. A value left open is kept in
+    /// [`TableText::left_open`].
     pub(super) fn report_at(text: &str, offset: usize) -> Option<TableText> {
         let headers = header_lines(text);
         let last = headers.iter().rposition(|(start, _)| *start <= offset)?;
-        let (header, LineHeader::Report) = headers[last] else {
+        let (index, holding) = match headers[last].1 {
+            LineHeader::Report => (last, true),
+            _ => (last.checked_sub(1)?, false),
+        };
+        let (header, LineHeader::Report) = headers[index] else {
             return None;
         };
         if !headers_read_as_headers(&text[..header]) {
             return None;
         }
         let end = headers
-            .get(last + 1)
+            .get(index + 1)
             .map_or(text.len(), |(start, _)| *start);
+        let left_open = match left_open(&text[header..end]) {
+            Some((line, key)) => Some((header + line, key)),
+            None if holding => None,
+            None => return None,
+        };
         Some(TableText {
             ranges: std::iter::once(header..end).collect(),
             header,
             name: None,
-            left_open: None,
+            left_open,
         })
     }
 
@@ -302,9 +321,6 @@ impl LineHeader {
     }
 }
 
-/// The key whose array or inline table is still open at the end of `text` (a run of TOML
-/// lines), with the offset of its line; `None` when every bracket opened is closed. Strings
-/// and comments are skipped; multi-line strings are not read (the caller excludes them).
 /// Whether toml reads `text` to its end without anything left open (an array, an inline table
 /// or a string), so that a header line after it is a header: a key written twice there is
 /// another table's fault and does not hide one.
@@ -315,6 +331,9 @@ fn headers_read_as_headers(text: &str) -> bool {
         .all(|err| err.message().starts_with("duplicate key"))
 }
 
+/// The key whose array or inline table is still open at the end of `text` (a run of TOML
+/// lines), with the offset of its line; `None` when every bracket opened is closed. Strings
+/// and comments are skipped; multi-line strings are not read (the caller excludes them).
 fn left_open(text: &str) -> Option<(usize, String)> {
     let (mut depth, mut open, mut at) = (0i32, None, 0);
     for line in text.split_inclusive('\n') {

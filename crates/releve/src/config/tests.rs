@@ -86,6 +86,39 @@ fn a_fault_in_report_stops_the_report_alone() {
 }
 
 #[test]
+fn a_value_left_open_next_to_report_is_blamed_on_its_own_table() {
+    // `[report]` first, as the repository's file has it, with an array left open: toml reads
+    // on into the source table and stops at one of its keys.
+    let text = format!("[report]\nkeep = [1,\n{USGS}");
+    let config = parse::parse(&text, Path::new("sources.toml")).expect("the file is read");
+    assert_eq!(config.sources.len(), 1, "the source is read");
+    let fault = config
+        .report_fault
+        .expect("the fault is `[report]`'s")
+        .to_string();
+    assert!(
+        fault.starts_with("sources.toml:2: key `keep`: its `[` or `{` is not closed"),
+        "{fault}"
+    );
+    // A source table left open before `[report]`: toml stops at `[report]`'s key.
+    let text = format!("{USGS}drop = [\"properties.url\",\n\n[report]\ntimezone = \"UTC\"\n");
+    let config = parse::parse(&text, Path::new("sources.toml")).expect("the file is read");
+    assert_eq!(config.report_fault, None, "`[report]` is sound");
+    assert_eq!(config.report.timezone, chrono_tz::UTC);
+    let refused = config
+        .refused
+        .first()
+        .expect("the source is refused")
+        .to_string();
+    assert!(
+        refused.starts_with(
+            "sources.toml:15: source `usgs-earthquakes`: key `drop`: its `[` or `{` is not closed"
+        ),
+        "{refused}"
+    );
+}
+
+#[test]
 fn plausible_ranges_apply_to_numeric_fields_in_order() {
     let message = error(&format!("{USGS}plausible = {{ depth = [0, 700] }}\n"));
     assert!(
