@@ -70,17 +70,20 @@ pub fn share_floored(part: u64, whole: u64) -> String {
 }
 
 /// A measured value with a sensible number of decimals, trailing zeros dropped: `7.06`, `3.8`,
-/// `58`, `14.1`, `1,013`; a whole value (a count, a power of 0 MW) reads as one.
+/// `58`, `14.1`, `1,013`; under 1, three significant digits (`0.0051`, `0.123`); a whole value
+/// (a count, a power of 0 MW) reads as one.
 pub fn value(v: f64) -> String {
     // `-0` reads as zero.
     let v = if v == 0.0 { 0.0 } else { v };
-    if v.abs() >= 1e15 {
+    if !v.is_finite() {
+        not_finite(v)
+    } else if v.abs() >= 1e15 {
         // Past a million billion, digits stop being readable (and an i64 stops holding them).
         format!("{v:.3e}")
-    } else if v != 0.0 && v.abs() < 0.005 {
-        // Two decimals would say 0: three significant digits (0.004, 0.000123), as long as
-        // they stay readable.
-        let decimals = (-v.abs().log10()).ceil() as usize + 2;
+    } else if v != 0.0 && v.abs() < 1.0 {
+        // Two decimals would write 0.0051 and 0.006 both as 0.01: three significant digits,
+        // as long as they stay readable.
+        let decimals = (-v.abs().log10()).ceil().max(0.0) as usize + 2;
         if decimals <= 6 {
             with_decimals(v, decimals)
         } else {
@@ -95,6 +98,18 @@ pub fn value(v: f64) -> String {
             2
         };
         with_decimals(v, decimals)
+    }
+}
+
+/// A value that is no number (a document edited by hand can hold one): said as such, never
+/// as a 0.
+fn not_finite(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_owned()
+    } else if v > 0.0 {
+        "∞".to_owned()
+    } else {
+        "-∞".to_owned()
     }
 }
 
@@ -132,6 +147,9 @@ pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
 /// `value` with `decimals` decimals, trailing zeros dropped, and its whole part's thousands
 /// grouped: `101,600.5`. For values below 1e15.
 pub fn with_decimals(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return not_finite(value);
+    }
     let text = format!("{:.decimals$}", value.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let whole = grouped(whole.parse::<i64>().unwrap_or(0));
@@ -179,6 +197,14 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_is_no_number_is_never_written_as_a_number() {
+        assert_eq!(value(f64::NAN), "NaN");
+        assert_eq!(value(f64::INFINITY), "∞");
+        assert_eq!(value(f64::NEG_INFINITY), "-∞");
+        assert_eq!(with_decimals(f64::NAN, 2), "NaN");
+    }
+
+    #[test]
     fn huge_and_tiny_values_are_written_in_scientific_notation() {
         assert_eq!(value(1e300), "1.000e300");
         assert_eq!(value(-3.2e298), "-3.200e298");
@@ -203,6 +229,13 @@ mod tests {
         assert_eq!(value(0.004), "0.004", "a rain mean next to its max of 0.7");
         assert_eq!(value(-0.0012345), "-0.00123");
         assert_eq!(value(0.000_123_4), "0.000123");
+        assert_eq!(value(0.0049), "0.0049");
+        assert_eq!(value(0.0051), "0.0051", "not 0.01, twice its value");
+        assert_eq!(value(0.006), "0.006");
+        assert_eq!(value(0.015), "0.015");
+        assert_eq!(value(0.1234), "0.123");
+        assert_eq!(value(0.25), "0.25");
+        assert_eq!(value(0.999), "0.999");
     }
 
     #[test]

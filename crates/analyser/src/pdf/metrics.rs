@@ -79,8 +79,11 @@ impl TextMetrics {
                     .windows(2)
                     .rev()
                     .find_map(|pair| {
-                        let [(_, before), (at, ch)] = [pair[0], pair[1]];
-                        if matches!(before, '-' | '_' | '/' | '.') {
+                        let [(first, before), (at, ch)] = [pair[0], pair[1]];
+                        // Not after a leading `-` or capital: a line of one character.
+                        if first == 0 {
+                            None
+                        } else if matches!(before, '-' | '_' | '/' | '.') {
                             Some(at)
                         } else {
                             (before.is_lowercase() && ch.is_uppercase()).then_some(at)
@@ -125,6 +128,10 @@ mod tests {
         );
         let lines = metrics.wrap("geometry.coordinates.2", 7.0, false, width);
         assert_eq!(lines, ["geometry.", "coordinates.2"]);
+        // A leading separator is no place to break: a line would hold it alone.
+        let width = metrics.width("_abcdefghij", 7.0, false);
+        let lines = metrics.wrap("_abcdefghijklmnop", 7.0, false, width);
+        assert_ne!(lines.first().map(String::as_str), Some("_"), "{lines:?}");
     }
 
     #[test]
