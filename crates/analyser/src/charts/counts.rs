@@ -20,14 +20,7 @@ pub fn record_counts(
     counts: &[i64],
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
-    let (title, bars, gap) = match axis.kind {
-        PeriodKind::Month => ("Records per day", per_day(axis, counts), 2.0),
-        PeriodKind::Day | PeriodKind::Week => (
-            "Records per hour",
-            per_hour(counts),
-            if axis.len() > 48 { 0.0 } else { 0.12 },
-        ),
-    };
+    let (title, bars, gap) = bars(axis, counts);
     let top = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1) as f64 * 1.1;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
@@ -42,6 +35,18 @@ pub fn record_counts(
             .map_err(&fail)?;
         Ok(())
     })
+}
+
+/// The chart's title, its bars and the gap between them: per day for a month, else per hour.
+fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
+    match axis.kind {
+        PeriodKind::Month => ("Records per day", per_day(axis, counts), 2.0),
+        PeriodKind::Day | PeriodKind::Week => (
+            "Records per hour",
+            per_hour(counts),
+            if axis.len() > 48 { 0.0 } else { 0.12 },
+        ),
+    }
 }
 
 fn per_hour(counts: &[i64]) -> Vec<Bar> {
@@ -94,6 +99,17 @@ mod tests {
             bars.iter().map(|bar| bar.count).sum::<i64>(),
             axis.len() as i64
         );
-        assert_eq!(per_hour(&[3, 0, 2]).len(), 3);
+        let (title, days, _) = super::bars(&axis, &counts);
+        assert_eq!((title, days.len()), ("Records per day", 31));
+        for kind in [PeriodKind::Day, PeriodKind::Week] {
+            let period =
+                ReportPeriod::containing(kind, "2026-10-25".parse().expect("date"), period.tz);
+            let axis = TimeAxis::new(period.hours(), period.tz, kind);
+            let counts: Vec<i64> = (0..axis.len() as i64).collect();
+            let (title, hours, _) = super::bars(&axis, &counts);
+            assert_eq!(title, "Records per hour", "{kind:?}");
+            assert_eq!(hours.len(), axis.len(), "{kind:?}: a bar per hour");
+            assert_eq!(hours[7].count, 7, "{kind:?}");
+        }
     }
 }
