@@ -87,6 +87,9 @@ pub struct SourceData {
     pub rejected: u64,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
+    /// Records landed in the period by runs whose files still wait in `raw/` for the
+    /// summariser: not in `hourly` yet.
+    pub waiting_records: u64,
 }
 
 impl SourceData {
@@ -281,6 +284,7 @@ async fn load_source(
         latest_run: health.latest_run,
         rejected,
         positions,
+        waiting_records: 0,
     })
 }
 

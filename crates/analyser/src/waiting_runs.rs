@@ -61,6 +61,9 @@ pub fn fold_into(
             .any(|known| known.started.timestamp_millis() == millis);
         if in_period && !stored {
             data.runs.push(CollectionRun::from(run));
+            if run.succeeded() {
+                data.waiting_records += run.records;
+            }
         }
     }
     data.runs.sort_by_key(|run| run.started);
@@ -159,6 +162,10 @@ mod tests {
             .collect();
         assert_eq!(started, [11, 12], "the period's runs, each once, by start");
         assert_eq!(data.runs[0].error.as_deref(), Some("HTTP 503"));
+        assert_eq!(
+            data.waiting_records, 0,
+            "a failed run landed nothing; the run at 12 is stored, yesterday's is not this period's"
+        );
 
         let mut offers = run(1, None);
         offers.day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22);
@@ -166,6 +173,10 @@ mod tests {
         let mut day_data = SourceData::default();
         fold_into(&mut day_data, &[offers.clone()], &period(), offers.started);
         assert_eq!(day_data.runs.len(), 1, "a per-day run counts for its day");
+        assert_eq!(
+            day_data.waiting_records, offers.records,
+            "its records wait for the summariser"
+        );
         assert_eq!(
             first_collection(&[offers.clone()], true, chrono_tz::UTC),
             Some(period().start()),

@@ -115,6 +115,7 @@ fn single() -> SourceData {
         latest_run_failed: false,
         latest_run: None,
         rejected: 0,
+        waiting_records: 0,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -155,6 +156,7 @@ fn busy() -> SourceData {
         latest_run: None,
         rejected: 0,
         positions: None,
+        waiting_records: 0,
     }
 }
 
@@ -303,6 +305,18 @@ fn records_without_a_position_are_counted_under_the_map() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
     let wanted = "195 records without a position (no longitude or latitude, or a place off the globe): not drawn.";
+    assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+}
+
+#[test]
+fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::flat(&common::text(&render(dir.path())));
+    assert!(!text.contains("Not summarised yet"), "{text}");
+    let mut data = single();
+    data.waiting_records = 96;
+    let text = common::flat(&common::text(&render_with(dir.path(), data)));
+    let wanted = "Not summarised yet: single 96 records landed in this period by runs whose files wait in raw/ for the summariser";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 

@@ -39,6 +39,7 @@ pub fn completeness_section(
     doc.gap(2.0);
     completeness_table(doc, assessed, quarantined);
     expected_from_notes(doc, assessed, tz);
+    waiting_note(doc, assessed);
     alerts(doc, assessed, quarantined);
 }
 
@@ -162,6 +163,26 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
+}
+
+/// The records landed in the period that the summariser has not stored yet: counted as landed
+/// and in the coverage, not yet in the records or the charts (a report of today so far, or
+/// one written before the summariser's hourly run, would otherwise show full coverage next to
+/// no records without a word).
+fn waiting_note(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)]) {
+    let waiting: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| c.waiting > 0)
+        .map(|(source, c)| format!("{} {}", source.name, counted(c.waiting, "record")))
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    let note = format!(
+        "Not summarised yet: {} landed in this period by runs whose files wait in raw/ for the summariser, which runs hourly. They count in Landed and coverage, not yet in Records or the charts.",
+        waiting.join(", ")
+    );
+    doc.paragraph(&note, 8.0, false, Ink::MUTED);
 }
 
 /// The notes and alerts under the table: an unknown quarantine, each source's latest failure,
