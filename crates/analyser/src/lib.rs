@@ -99,14 +99,13 @@ pub async fn write_report(
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    if !query::holds_releve_data(&db).await? {
-        return Err(AnalyserError::NoData {
-            database: args.mongo.database.clone(),
-        });
-    }
-    let mut data = query::load(&db, config, &period).await?;
-    let mut first_runs = query::first_runs(&db, config).await?;
-    let runs_kept_from = query::runs_kept_from(&db, config, now).await?;
+    let loaded = load(&db, args, config, &period, now).await;
+    releve::store::shut_down(db).await;
+    let Loaded {
+        mut data,
+        mut first_runs,
+        runs_kept_from,
+    } = loaded?;
     let (quarantined, raw_problems) = match &args.raw_dir {
         Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
@@ -134,6 +133,33 @@ pub async fn write_report(
     // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
     prune_old_reports(&args.reports_dir, config, &period);
     Ok(WrittenReport { path, raw_problems })
+}
+
+/// What the report reads of MongoDB.
+struct Loaded {
+    data: BTreeMap<String, SourceData>,
+    first_runs: BTreeMap<String, DateTime<Utc>>,
+    runs_kept_from: Option<DateTime<Utc>>,
+}
+
+/// Reads the period's data, each source's first run and where the runs kept begin.
+async fn load(
+    db: &mongodb::Database,
+    args: &ReportArgs,
+    config: &Config,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) -> Result<Loaded, AnalyserError> {
+    if !query::holds_releve_data(db).await? {
+        return Err(AnalyserError::NoData {
+            database: args.mongo.database.clone(),
+        });
+    }
+    Ok(Loaded {
+        data: query::load(db, config, period).await?,
+        first_runs: query::first_runs(db, config).await?,
+        runs_kept_from: query::runs_kept_from(db, config, now).await?,
+    })
 }
 
 /// What the raw folder adds to the database's view: each source's runs not yet summarised

@@ -100,13 +100,16 @@ impl Site {
     }
 
     fn status(&self, uri: &str, database: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_analyser"))
+        let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
             .current_dir(self.dir.path())
             .args(["status", "--mongodb-uri", uri, "--database", database])
             .env_remove("MONGODB_URI")
             .env("RUST_LOG", "warn")
             .output()
-            .expect("run analyser status")
+            .expect("run analyser status");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked at"), "status panicked: {stderr}");
+        output
     }
 }
 

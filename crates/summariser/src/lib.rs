@@ -47,6 +47,7 @@ pub const MAX_FILE_MB: u64 = 1024;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use mongodb::Database;
 use releve::store::StoreError;
 use releve::{Config, RawFileName, RunLock};
 use tracing::{error, info, warn};
@@ -215,6 +216,13 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         return Ok(Outcome::Busy(path));
     };
     let db = releve::store::connect(&options.mongodb_uri, &options.database).await?;
+    let outcome = summarise_sources(&db, options).await;
+    releve::store::shut_down(db).await;
+    outcome
+}
+
+/// Summarises every configured source's landed files into `db`.
+async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, SummariseError> {
     warn_unconfigured(&options.raw_dir, &options.config);
     let limits = pipeline::Limits {
         batch_files: options.batch_files.max(1),
@@ -228,7 +236,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
             ..SourceReport::default()
         };
         let summarised =
-            pipeline::summarise_source(&db, &options.raw_dir, source, limits, &mut report).await;
+            pipeline::summarise_source(db, &options.raw_dir, source, limits, &mut report).await;
         if let Err(err) = summarised {
             // The run stops; the files that failed so far are still worth a line each.
             for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {

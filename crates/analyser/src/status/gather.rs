@@ -232,6 +232,22 @@ async fn read_database(
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let read = read_collections(&db, sources, now).await;
+    releve::store::shut_down(db).await;
+    read?;
+    Ok(format!(
+        "{} database {}",
+        redact(&args.mongo.uri),
+        args.mongo.database
+    ))
+}
+
+/// Folds what `runs` and `hourly` say of each source into its status.
+async fn read_collections(
+    db: &mongodb::Database,
+    sources: &mut [SourceStatus],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let slowest = sources
         .iter()
         .filter_map(|status| status.every)
@@ -255,7 +271,7 @@ async fn read_database(
         doc! {"source": configured.clone(), "started": {"$gte": since(RECENT_RUNS), "$lte": until}};
     let recent_errors = doc! {"source": configured.clone(), "error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
-        for run in find_all::<StoredRun>(&db, RUNS, filter, None, "reading `runs`").await? {
+        for run in find_all::<StoredRun>(db, RUNS, filter, None, "reading `runs`").await? {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
                 fold_run_row(status, run);
             }
@@ -266,7 +282,7 @@ async fn read_database(
     let begun = bson_date(now);
     let recent_hours =
         doc! {"source": configured, "hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
-    let hours = find_all::<HourRow>(&db, HOURLY, recent_hours, None, "reading `hourly`").await?;
+    let hours = find_all::<HourRow>(db, HOURLY, recent_hours, None, "reading `hourly`").await?;
     for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
             status.last_hour = status.last_hour.max(Some(chrono_date(row.hour)));
@@ -282,7 +298,7 @@ async fn read_database(
             let success = doc! {"source": &name, "error": null, "started": {"$lte": until}};
             let action = "reading the latest `runs` document";
             if let Some(run) =
-                find_latest::<StoredRun>(&db, RUNS, success, "started", action).await?
+                find_latest::<StoredRun>(db, RUNS, success, "started", action).await?
             {
                 fold_run_row(status, run);
             }
@@ -290,15 +306,11 @@ async fn read_database(
         if status.last_hour.is_none() {
             let hours = doc! {"source": &name, "hour": {"$lte": begun}};
             let action = "reading the latest `hourly` document";
-            let row = find_latest::<HourRow>(&db, HOURLY, hours, "hour", action).await?;
+            let row = find_latest::<HourRow>(db, HOURLY, hours, "hour", action).await?;
             status.last_hour = row.map(|row| chrono_date(row.hour));
         }
     }
-    Ok(format!(
-        "{} database {}",
-        redact(&args.mongo.uri),
-        args.mongo.database
-    ))
+    Ok(())
 }
 
 fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {

@@ -33,7 +33,7 @@ pub fn write_executable(path: &Path, text: &str) {
 
 /// Runs the real `analyser` in `dir` with `args`.
 pub fn analyser(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_analyser"))
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
         .current_dir(dir)
         .args(args)
         .env_remove("MONGODB_URI")
@@ -41,7 +41,13 @@ pub fn analyser(dir: &Path, args: &[&str]) -> Output {
         .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET")
         .env("RUST_LOG", "warn")
         .output()
-        .expect("run the analyser binary")
+        .expect("run the analyser binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked at"),
+        "the analyser panicked: {stderr}"
+    );
+    output
 }
 
 /// Runs the analyser and checks it succeeded, returning what it printed on stdout.

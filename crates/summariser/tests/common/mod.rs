@@ -140,7 +140,13 @@ impl Workspace {
         for (key, value) in env {
             command.env(key, value);
         }
-        command.output().expect("summariser runs")
+        let output = command.output().expect("summariser runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("panicked at"),
+            "the summariser panicked: {stderr}"
+        );
+        output
     }
 
     /// Runs the real binary and expects success.
