@@ -174,6 +174,28 @@ async fn one_source_travels_from_http_to_pdf() {
         "the analyser says where the PDF is"
     );
     assert_pages_not_blank(&pdf, dir);
+    // The pages say what was stored: 5 events at 10:00 and 3 at 11:00, their magnitudes.
+    let text = pdf_text(&pdf);
+    for wanted in [
+        "8 records in 2 of 24 hours",
+        "Period: min 0.9 magnitude, mean 2.19 magnitude, max 4.6 magnitude over 8 values",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+    }
+}
+
+/// The PDF's words, each run of blanks as one space.
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
+    assert!(output.status.success(), "pdftotext reads the report");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The two example queries of the README's "MongoDB documents" section, as written there,

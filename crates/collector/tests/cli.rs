@@ -475,15 +475,24 @@ fn a_stderr_that_cannot_be_written_loses_lines_not_the_run() {
 
 #[test]
 fn an_unknown_source_name_is_refused_before_any_call() {
-    let server = feed(usgs_body(1));
+    let body = usgs_body(1);
+    let (server, calls) = numbered_feed(move |_| {
+        let body = body.clone();
+        async move { body }
+    });
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let output = collector(&site)
         .args(["--source", "usgs", "--source", "nope"])
         .output()
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`nope`"), "{stderr}");
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "not even `usgs` is called"
+    );
     assert!(site.data_files("usgs").is_empty());
 }
 

@@ -207,10 +207,84 @@ async fn rerunning_on_the_same_files_changes_nothing() {
         .record("eco2mix", &format!("{}T10:00:00+00:00", common::day()))
         .await
         .expect("record");
-    assert!(
-        record.get_datetime("expire_at").is_ok(),
-        "keep_days sets expire_at"
+    let expire_at = record
+        .get_datetime("expire_at")
+        .expect("keep_days sets expire_at");
+    assert_eq!(
+        releve::store::chrono_date(*expire_at),
+        at(10, 0, 0) + chrono::TimeDelta::days(36_500),
+        "the record's time plus keep_days (36500 days)"
     );
+}
+
+/// The indexes the README documents: the keys that make summaries and records unique, and the
+/// TTLs that expire records past `keep_days` and runs after 90 days.
+#[tokio::test]
+async fn the_documented_indexes_are_made_at_the_first_run() {
+    use futures_util::TryStreamExt;
+    let ws = Workspace::new("indexes");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    let db = ws.db().await;
+    let ninety_days = Some(std::time::Duration::from_secs(90 * 86_400));
+    for (collection, keys, unique, expire_after) in [
+        ("hourly", doc! {"source": 1, "hour": 1}, true, None),
+        ("records", doc! {"source": 1, "key": 1}, true, None),
+        ("records", doc! {"source": 1, "hour": 1}, false, None),
+        (
+            "records",
+            doc! {"expire_at": 1},
+            false,
+            Some(std::time::Duration::ZERO),
+        ),
+        (
+            "runs",
+            doc! {"source": 1, "started": 1, "file": 1},
+            true,
+            None,
+        ),
+        ("runs", doc! {"finished": 1}, false, ninety_days),
+        (
+            "rejected_records",
+            doc! {"source": 1, "hash": 1},
+            true,
+            None,
+        ),
+        (
+            "rejected_records",
+            doc! {"landed_at": 1},
+            false,
+            ninety_days,
+        ),
+    ] {
+        let indexes: Vec<mongodb::IndexModel> = db
+            .collection::<bson::Document>(collection)
+            .list_indexes()
+            .await
+            .expect("list indexes")
+            .try_collect()
+            .await
+            .expect("indexes");
+        let index = indexes
+            .iter()
+            .find(|index| index.keys == keys)
+            .unwrap_or_else(|| panic!("{collection}: an index on {keys}: {indexes:?}"));
+        let options = index.options.as_ref();
+        assert_eq!(
+            options.and_then(|o| o.unique).unwrap_or(false),
+            unique,
+            "{collection} {keys}: unique"
+        );
+        assert_eq!(
+            options.and_then(|o| o.expire_after),
+            expire_after,
+            "{collection} {keys}: TTL"
+        );
+    }
 }
 
 #[tokio::test]

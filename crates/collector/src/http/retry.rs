@@ -70,13 +70,18 @@ impl RetryPolicy {
             .min(self.max_delay)
     }
 
+    /// The longest backoff before attempt `failed + 1`: the base, doubling with each failure,
+    /// capped at `max_delay`. The wait is drawn up to it.
+    fn ceiling(&self, failed: u32) -> Duration {
+        self.base
+            .saturating_mul(1u32 << failed.saturating_sub(1).min(20))
+            .min(self.max_delay)
+    }
+
     /// The wait before attempt `failed + 1`; `None` when the server asks for more than
     /// `max_retry_after`.
     pub fn delay(&self, failed: u32, server_wait: Option<Duration>) -> Option<Duration> {
-        let ceiling = self
-            .base
-            .saturating_mul(1u32 << failed.saturating_sub(1).min(20))
-            .min(self.max_delay);
+        let ceiling = self.ceiling(failed);
         let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
         let jittered = Duration::from_millis(rand::rng().random_range(0..=ceiling_ms));
         match server_wait {
@@ -224,10 +229,24 @@ mod tests {
             max_retry_after: Duration::from_secs(60),
             throttled_floor: Duration::from_millis(50),
         };
+        let ceilings: Vec<u128> = (1..6).map(|n| policy.ceiling(n).as_millis()).collect();
+        assert_eq!(ceilings, [100, 200, 300, 300, 300], "doubling, capped");
         for failed in 1..10 {
             let delay = policy.delay(failed, None).expect("a delay");
-            assert!(delay <= Duration::from_millis(300), "{delay:?}");
+            assert!(delay <= policy.ceiling(failed), "{delay:?}");
         }
+        // Full jitter: drawn over the whole range, not stuck at either end.
+        let draws: Vec<Duration> = (0..200)
+            .map(|_| policy.delay(3, None).expect("a delay"))
+            .collect();
+        assert!(
+            draws.iter().any(|d| *d > Duration::from_millis(150)),
+            "some waits in the upper half"
+        );
+        assert!(
+            draws.iter().any(|d| *d < Duration::from_millis(150)),
+            "some in the lower half"
+        );
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(2))),
             Some(Duration::from_secs(2))
@@ -283,10 +302,29 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_reads_seconds() {
+    fn retry_after_reads_seconds_and_http_dates() {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+        let in_a_minute = (chrono::Utc::now() + chrono::TimeDelta::seconds(60)).to_rfc2822();
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(&in_a_minute).expect("header"),
+        );
+        let wait = retry_after(&headers).expect("a date is a wait");
+        assert!(
+            wait > Duration::from_secs(55) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(
+            retry_after(&headers),
+            Some(Duration::ZERO),
+            "a date past is no wait"
+        );
     }
 
     #[test]
