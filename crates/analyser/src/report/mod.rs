@@ -101,7 +101,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         .collect();
     cover(&mut doc, input, &assessed);
     doc.section("Source catalogue", 14.0, 20.0);
-    doc.table(&catalogue_table(input.config, input.data, period.tz));
+    doc.table(&catalogue_table(input.config));
     for (source, _) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
         source_pages::source_section(&mut doc, source, data, period).map_err(|chart| {
