@@ -3,15 +3,13 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, ChartImage, TimeAxis, count_axis, draw, hourly_frame, palette};
+use super::{
+    ChartError, ChartImage, Span, TimeAxis, count_axis, draw, hourly_frame, palette, per_hour,
+};
 use crate::period::PeriodKind;
 
 /// A bar: from one axis position to another, and its height.
-struct Bar {
-    start: f64,
-    end: f64,
-    count: i64,
-}
+type Bar = Span<i64>;
 
 /// Bars of the records counted per hour (`counts[i]` for the axis's hour `i`), per day for a
 /// month, over whole-number ticks.
@@ -21,14 +19,14 @@ pub fn record_counts(
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
     let (title, bars, gap) = bars(axis, counts);
-    let top = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1) as f64 * 1.1;
+    let top = bars.iter().map(|bar| bar.value).max().unwrap_or(0).max(1) as f64 * 1.1;
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
         let mut chart = hourly_frame(root, title, axis, count_axis(top), top, title)?;
         chart
-            .draw_series(bars.iter().filter(|bar| bar.count > 0).map(|bar| {
+            .draw_series(bars.iter().filter(|bar| bar.value > 0).map(|bar| {
                 Rectangle::new(
-                    [(bar.start + gap, 0.0), (bar.end - gap, bar.count as f64)],
+                    [(bar.start + gap, 0.0), (bar.end - gap, bar.value as f64)],
                     palette::DATA.filled(),
                 )
             }))
@@ -40,40 +38,17 @@ pub fn record_counts(
 /// The chart's title, its bars and the gap between them: per day for a month, else per hour.
 fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
     match axis.kind {
-        PeriodKind::Month => ("Records per day", per_day(axis, counts), 2.0),
+        PeriodKind::Month => (
+            "Records per day",
+            axis.per_local_day(counts, |hours| hours.iter().sum()),
+            2.0,
+        ),
         PeriodKind::Day | PeriodKind::Week => (
             "Records per hour",
             per_hour(counts),
             if axis.len() > 48 { 0.0 } else { 0.12 },
         ),
     }
-}
-
-fn per_hour(counts: &[i64]) -> Vec<Bar> {
-    counts
-        .iter()
-        .enumerate()
-        .map(|(i, &count)| Bar {
-            start: i as f64,
-            end: i as f64 + 1.0,
-            count,
-        })
-        .collect()
-}
-
-/// One bar per local day of the axis, over that day's hours (23 or 25 where clocks change).
-fn per_day(axis: &TimeAxis, counts: &[i64]) -> Vec<Bar> {
-    axis.local_days()
-        .into_iter()
-        .map(|day| Bar {
-            start: day.start as f64,
-            end: day.end as f64,
-            count: day
-                .clone()
-                .map(|i| counts.get(i).copied().unwrap_or(0))
-                .sum(),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -90,13 +65,13 @@ mod tests {
         );
         let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
         let counts = vec![1; axis.len()];
-        let bars = per_day(&axis, &counts);
+        let bars = axis.per_local_day(&counts, |hours| hours.iter().sum::<i64>());
         assert_eq!(bars.len(), 31, "October");
-        assert_eq!(bars[0].count, 24);
-        assert_eq!(bars[24].count, 25, "25 October: the clocks go back an hour");
+        assert_eq!(bars[0].value, 24);
+        assert_eq!(bars[24].value, 25, "25 October: the clocks go back an hour");
         assert_eq!((bars[24].start, bars[24].end), (576.0, 601.0));
         assert_eq!(
-            bars.iter().map(|bar| bar.count).sum::<i64>(),
+            bars.iter().map(|bar| bar.value).sum::<i64>(),
             axis.len() as i64
         );
         let (title, days, _) = super::bars(&axis, &counts);
@@ -109,7 +84,7 @@ mod tests {
             let (title, hours, _) = super::bars(&axis, &counts);
             assert_eq!(title, "Records per hour", "{kind:?}");
             assert_eq!(hours.len(), axis.len(), "{kind:?}: a bar per hour");
-            assert_eq!(hours[7].count, 7, "{kind:?}");
+            assert_eq!(hours[7].value, 7, "{kind:?}");
         }
     }
 }

@@ -190,6 +190,35 @@ fn draw(
     Ok(ChartImage { rgb, width, height })
 }
 
+/// A stretch of a chart's time axis, an hour or a local day, and what is drawn over it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span<T> {
+    /// Its first hour's position on the axis.
+    start: f64,
+    /// Its last hour's end.
+    end: f64,
+    value: T,
+}
+
+impl<T> Span<T> {
+    fn middle(&self) -> f64 {
+        (self.start + self.end) / 2.0
+    }
+}
+
+/// `values`, one per hour of the axis, as one span per hour.
+fn per_hour<T: Copy>(values: &[T]) -> Vec<Span<T>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &value)| Span {
+            start: i as f64,
+            end: i as f64 + 1.0,
+            value,
+        })
+        .collect()
+}
+
 /// The chart both hourly charts stand on: the period's hours across, `y` up, labelled ticks and
 /// a light horizontal grid. `span` sets how precisely y ticks are written.
 type HourlyChart<'a, 'b> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<KeyedAxis, KeyedAxis>>;
@@ -275,9 +304,9 @@ impl TimeAxis {
         self.kind
     }
 
-    /// The axis's hours grouped by local day, as ranges of their positions: 24 hours a day,
-    /// 23 or 25 where the clocks change.
-    fn local_days(&self) -> Vec<std::ops::Range<usize>> {
+    /// `values`, one per hour of the axis, as one span per local day (24 hours, 23 or 25
+    /// where the clocks change) holding what `day` makes of that day's values.
+    fn per_local_day<T, D>(&self, values: &[T], day: impl Fn(&[T]) -> D) -> Vec<Span<D>> {
         let mut days: Vec<std::ops::Range<usize>> = Vec::new();
         let mut previous = None;
         for (i, hour) in self.hours.iter().enumerate() {
@@ -288,7 +317,14 @@ impl TimeAxis {
             }
             previous = Some(date);
         }
-        days
+        days.into_iter()
+            .map(|hours| Span {
+                start: hours.start as f64,
+                end: hours.end as f64,
+                // Values shorter than the axis leave its last hours without one.
+                value: day(&values[hours.start.min(values.len())..hours.end.min(values.len())]),
+            })
+            .collect()
     }
 
     /// Labelled positions: every 3 local hours for a day, the first hour of each local day for

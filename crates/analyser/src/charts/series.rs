@@ -4,7 +4,9 @@
 
 use plotters::prelude::*;
 
-use super::{ChartError, ChartImage, TimeAxis, dots, draw, hourly_frame, palette, value_axis};
+use super::{
+    ChartError, ChartImage, Span, TimeAxis, dots, draw, hourly_frame, palette, per_hour, value_axis,
+};
 use crate::period::PeriodKind;
 
 /// One hour's minimum, mean and maximum of a field, and the number of values behind them.
@@ -63,17 +65,17 @@ pub fn numeric_band(
     };
     let span = (high - low).min(f64::MAX);
     let steps = match axis.kind {
-        PeriodKind::Month => per_day(axis, bands),
+        PeriodKind::Month => axis.per_local_day(bands, day_band),
         PeriodKind::Day | PeriodKind::Week => per_hour(bands),
     };
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
         let mut chart = hourly_frame(root, title, axis, value_axis(low..high), span, unit)?;
         for run in runs(&steps) {
-            let upper = run.iter().map(|s| (s.middle(), s.band.max));
-            let lower = run.iter().rev().map(|s| (s.middle(), s.band.min));
+            let upper = run.iter().map(|s| (s.middle(), s.value.max));
+            let lower = run.iter().rev().map(|s| (s.middle(), s.value.min));
             let outline: Vec<(f64, f64)> = if let [step] = run.as_slice() {
-                let (b, x) = (step.band, step.middle());
+                let (b, x) = (step.value, step.middle());
                 let half = (step.end - step.start) * 0.3;
                 vec![
                     (x - half, b.max),
@@ -92,14 +94,14 @@ pub fn numeric_band(
                 .map_err(&fail)?;
             chart
                 .draw_series(LineSeries::new(
-                    run.iter().map(|s| (s.middle(), s.band.mean)),
+                    run.iter().map(|s| (s.middle(), s.value.mean)),
                     palette::DATA.stroke_width(dots(3.0) as u32),
                 ))
                 .map_err(&fail)?;
             if let [step] = run.as_slice() {
                 chart
                     .draw_series(std::iter::once(Circle::new(
-                        (step.middle(), step.band.mean),
+                        (step.middle(), step.value.mean),
                         dots(4.0),
                         palette::DATA.filled(),
                     )))
@@ -110,80 +112,38 @@ pub fn numeric_band(
     })
 }
 
-/// A stretch of the axis, an hour or a day, and its band when it has values.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Step<B> {
-    start: f64,
-    end: f64,
-    band: B,
-}
-
-impl<B> Step<B> {
-    fn middle(&self) -> f64 {
-        (self.start + self.end) / 2.0
-    }
-}
-
-fn per_hour(bands: &[Option<HourBand>]) -> Vec<Step<Option<HourBand>>> {
-    bands
-        .iter()
-        .enumerate()
-        .map(|(i, &band)| Step {
-            start: i as f64,
-            end: i as f64 + 1.0,
-            band,
-        })
-        .collect()
-}
-
-/// One step per local day of the axis: the lowest minimum, the highest maximum and the mean
-/// of all the day's values (each hour's mean weighted by its share of them).
-fn per_day(axis: &TimeAxis, bands: &[Option<HourBand>]) -> Vec<Step<Option<HourBand>>> {
-    axis.local_days()
-        .into_iter()
-        .map(|day| {
-            let hours: Vec<HourBand> = bands
-                .get(day.clone())
-                .unwrap_or(&[])
+/// A local day's band: the lowest minimum, the highest maximum and the mean of all the day's
+/// values (each hour's mean weighted by its share of them); `None` for a day without one.
+fn day_band(hours: &[Option<HourBand>]) -> Option<HourBand> {
+    let hours: Vec<HourBand> = hours.iter().flatten().copied().collect();
+    let values: i64 = hours.iter().map(|b| b.values).sum();
+    (!hours.is_empty()).then(|| HourBand {
+        min: hours.iter().map(|b| b.min).fold(f64::MAX, f64::min),
+        max: hours.iter().map(|b| b.max).fold(f64::MIN, f64::max),
+        // Shares, not a sum of products, which could overflow where every mean is a number;
+        // hours counting no value weigh alike.
+        mean: if values > 0 {
+            hours
                 .iter()
-                .flatten()
-                .copied()
-                .collect();
-            let values: i64 = hours.iter().map(|b| b.values).sum();
-            let band = (!hours.is_empty()).then(|| HourBand {
-                min: hours.iter().map(|b| b.min).fold(f64::MAX, f64::min),
-                max: hours.iter().map(|b| b.max).fold(f64::MIN, f64::max),
-                // Shares, not a sum of products, which could overflow where every mean is a
-                // number; hours counting no value weigh alike.
-                mean: if values > 0 {
-                    hours
-                        .iter()
-                        .map(|b| b.mean * (b.values as f64 / values as f64))
-                        .sum()
-                } else {
-                    hours.iter().map(|b| b.mean / hours.len() as f64).sum()
-                },
-                values,
-            });
-            Step {
-                start: day.start as f64,
-                end: day.end as f64,
-                band,
-            }
-        })
-        .collect()
+                .map(|b| b.mean * (b.values as f64 / values as f64))
+                .sum()
+        } else {
+            hours.iter().map(|b| b.mean / hours.len() as f64).sum()
+        },
+        values,
+    })
 }
 
 /// Contiguous steps holding a value.
-fn runs(steps: &[Step<Option<HourBand>>]) -> Vec<Vec<Step<HourBand>>> {
+fn runs(steps: &[Span<Option<HourBand>>]) -> Vec<Vec<Span<HourBand>>> {
     let mut runs = Vec::new();
     let mut current = Vec::new();
     for step in steps {
-        match step.band {
-            Some(band) => current.push(Step {
+        match step.value {
+            Some(band) => current.push(Span {
                 start: step.start,
                 end: step.end,
-                band,
+                value: band,
             }),
             None if !current.is_empty() => runs.push(std::mem::take(&mut current)),
             None => {}
@@ -257,9 +217,9 @@ mod tests {
         for band in &mut bands[24..48] {
             *band = None;
         }
-        let days = per_day(&axis, &bands);
+        let days = axis.per_local_day(&bands, day_band);
         assert_eq!(days.len(), 31, "October");
-        let first = days[0].band.expect("1 October has values");
+        let first = days[0].value.expect("1 October has values");
         assert_eq!((first.min, first.max, first.values), (-4.0, 30.0, 26));
         let mean = (23.0 * 2.0 + 3.0 * 10.0) / 26.0;
         assert!(
@@ -267,7 +227,7 @@ mod tests {
             "{} vs {mean}",
             first.mean
         );
-        assert_eq!(days[1].band, None, "a day without values breaks the line");
+        assert_eq!(days[1].value, None, "a day without values breaks the line");
         assert_eq!(
             (days[24].start, days[24].end),
             (576.0, 601.0),

@@ -62,13 +62,26 @@ struct Tables {
     report_fault: Option<ReportFault>,
 }
 
-/// The fault of a value left open at `key`: toml complained where it gave up reading it, at
-/// `line`, a later key.
-fn left_open_message(key: &str, line: usize, err: &toml::de::Error) -> String {
-    format!(
-        "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
-        err.message().trim().replace('\n', " ")
-    )
+/// The line and message of `table`'s fault: toml's `message` at `line`, or, when a value of the
+/// table is left open, its key's line and a message naming it (toml complained where it gave
+/// up reading it, at a later key).
+fn fault_of(
+    table: &TableText,
+    readable: &str,
+    line: usize,
+    err: &toml::de::Error,
+    message: String,
+) -> (usize, String) {
+    match &table.left_open {
+        Some((at, key)) => (
+            line_of(readable, *at),
+            format!(
+                "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
+                err.message().trim().replace('\n', " ")
+            ),
+        ),
+        None => (line, message),
+    }
 }
 
 /// What toml and serde accept of the file, the text they read (the refused tables blanked
@@ -101,19 +114,12 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
             Err(err) => err,
         };
         let refusal = refusal_of(&readable, &err);
-        let mut line = line_of(&readable, refusal.offset);
+        let line = line_of(&readable, refusal.offset);
         let Some(table) = TableText::holding(&readable, refusal.offset) else {
             if report_fault.is_none()
                 && let Some(report) = TableText::report_at(&readable, refusal.offset)
             {
-                let message = match &report.left_open {
-                    Some((at, key)) => {
-                        let message = left_open_message(key, line, &err);
-                        line = line_of(&readable, *at);
-                        message
-                    }
-                    None => refusal.message,
-                };
+                let (line, message) = fault_of(&report, &readable, line, &err, refusal.message);
                 report.blank(&mut readable);
                 report_fault = Some(ReportFault {
                     path: path.to_owned(),
@@ -130,15 +136,7 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
         };
         // One `[[source]]` header fewer each time round: the loop ends.
         table.blank(&mut readable);
-        // A value left open: toml complains where it gave up reading it, at a later key.
-        let message = match &table.left_open {
-            Some((at, key)) => {
-                let message = left_open_message(key, line, &err);
-                line = line_of(&readable, *at);
-                message
-            }
-            None => refusal.message,
-        };
+        let (line, message) = fault_of(&table, &readable, line, &err, refusal.message);
         // TOML that cannot be read is explained without its table: name the source.
         let message = match &table.name {
             Some(name) => naming_source(name, message),
