@@ -95,6 +95,14 @@ impl Site {
         Site { dir }
     }
 
+    /// A site whose `sources.toml` is `config`, a run of `meteo` waiting in its raw folder.
+    fn with_waiting_meteo(config: &str) -> Site {
+        let site = Site::new();
+        std::fs::write(site.dir.path().join("sources.toml"), config).expect("write sources.toml");
+        land_run(&site.raw(), &run("meteo", Utc::now(), None));
+        site
+    }
+
     fn raw(&self) -> std::path::PathBuf {
         self.dir.path().join("raw")
     }
@@ -416,10 +424,7 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
 
 #[test]
 fn a_refused_source_table_is_a_row_that_needs_attention() {
-    let site = Site::new();
-    let config = CONFIG.replace("every = \"15m\"", "every = \"often\"");
-    std::fs::write(site.dir.path().join("sources.toml"), config).expect("write sources.toml");
-    land_run(&site.raw(), &run("meteo", Utc::now(), None));
+    let site = Site::with_waiting_meteo(&CONFIG.replace("every = \"15m\"", "every = \"often\""));
     let output = site.status("mongodb://127.0.0.1:9", "releve");
     let stdout = text(&output.stdout);
     let stderr = text(&output.stderr);
@@ -453,10 +458,9 @@ fn a_refused_source_table_is_a_row_that_needs_attention() {
 
 #[test]
 fn a_report_fault_is_a_problem_and_every_source_still_has_its_row() {
-    let site = Site::new();
-    let config = format!("[report]\ntimezone = \"Europe/Toulouse\"\n\n{CONFIG}");
-    std::fs::write(site.dir.path().join("sources.toml"), config).expect("write sources.toml");
-    land_run(&site.raw(), &run("meteo", Utc::now(), None));
+    let site = Site::with_waiting_meteo(&format!(
+        "[report]\ntimezone = \"Europe/Toulouse\"\n\n{CONFIG}"
+    ));
     let output = site.status("mongodb://127.0.0.1:9", "releve");
     let stdout = text(&output.stdout);
     let stderr = text(&output.stderr);
