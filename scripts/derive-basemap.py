@@ -15,7 +15,8 @@ world-atlas joins land across the 180th meridian (Chukotka to Russia, Fiji's isl
 every line here runs on without jumping a turn: its longitudes may pass 180 (Russia's ring
 reaches 190), and the analyser draws the world a turn east and west as well. Antarctica's
 coast goes round the pole: its ring is closed along the pole, and the ring world-atlas draws
-at the pole itself is dropped.
+at the pole itself is dropped. Coasts leave out the edges along the 180th meridian where
+Natural Earth splits an island.
 """
 
 import json
@@ -57,6 +58,22 @@ def unwrapped(line):
         step -= 360 * round(step / 360)
         out.append((out[-1][0] + step, lat))
     return out
+
+
+def without_meridian_edges(line):
+    """`line` cut where it runs along the 180th meridian: an edge Natural Earth adds where it
+    splits an island there (Fiji's Taveuni), which is no coast."""
+    parts, current = [], [line[0]]
+    for a, b in zip(line, line[1:]):
+        if abs(a[0]) > 179.999 and abs(b[0]) > 179.999:
+            if len(current) > 1:
+                parts.append(current)
+            current = [b]
+        else:
+            current.append(b)
+    if len(current) > 1:
+        parts.append(current)
+    return parts
 
 
 def at_pole(line):
@@ -114,11 +131,14 @@ def main(path):
                 points = ring(arcs, r)
                 if not at_pole(points):
                     land.append(fillable(points))
-    lines = {1: [], 2: []}
+    coasts, borders = [], []
     for i, countries in sorted(users.items()):
-        if not at_pole(arcs[i]):
-            lines[min(len(countries), 2)].append(unwrapped(arcs[i]))
-    coasts, borders = lines[1], lines[2]
+        if at_pole(arcs[i]):
+            continue
+        if len(countries) > 1:
+            borders.append(unwrapped(arcs[i]))
+        else:
+            coasts.extend(unwrapped(part) for part in without_meridian_edges(arcs[i]))
     out = b"RLVBASE1"
     for name, lines in (("land", land), ("coasts", coasts), ("borders", borders)):
         data, points = section(lines)

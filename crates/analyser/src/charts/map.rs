@@ -86,8 +86,13 @@ pub fn position_map(
             .y_label_area_size(y_area)
             .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)
             .map_err(&fail)?;
-        // Thinned to about a pixel: the world's 80,000 points would otherwise mostly overlap.
-        let resolution = (lon.1 - lon.0) / f64::from(map_size.0);
+        // Thinned to about a pixel of the plot: the world's 180,000 points would otherwise
+        // mostly overlap.
+        let (width, height) = chart.plotting_area().dim_in_pixel();
+        let resolution = (
+            (lon.1 - lon.0) / f64::from(width.max(1)),
+            (lat.1 - lat.0) / f64::from(height.max(1)),
+        );
         if let Some(backdrop) = basemap::backdrop(lon, lat, resolution) {
             draw_backdrop(&mut chart, &backdrop).map_err(&fail)?;
         }

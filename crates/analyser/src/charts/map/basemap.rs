@@ -42,10 +42,10 @@ pub struct Backdrop {
     pub borders: Vec<Line>,
 }
 
-/// The land, coasts and borders inside the frame of `lon` and `lat` ranges, with no
-/// two points closer than `resolution` degrees on both axes; `None` for a frame too small to
-/// show them truly.
-pub fn backdrop(lon: (f64, f64), lat: (f64, f64), resolution: f64) -> Option<Backdrop> {
+/// The land, coasts and borders inside the frame of `lon` and `lat` ranges, with no two
+/// points closer than `resolution` degrees (of longitude, of latitude: a pixel of each) on
+/// both axes; `None` for a frame too small to show them truly.
+pub fn backdrop(lon: (f64, f64), lat: (f64, f64), resolution: (f64, f64)) -> Option<Backdrop> {
     if lat.1 - lat.0 < SMALLEST_SPAN {
         return None;
     }
@@ -55,33 +55,48 @@ pub fn backdrop(lon: (f64, f64), lat: (f64, f64), resolution: f64) -> Option<Bac
         south: lat.0,
         north: lat.1,
     };
+    let world = world();
+    // The world laid a turn west or east of itself where that copy reaches into the frame:
+    // its lines run past ±180° (Chukotka to 190°, Wrangel Island to -181°).
+    let (west, east) = world.extent();
+    let turns: Vec<f64> = [-360.0, 0.0, 360.0]
+        .into_iter()
+        .filter(|turn| lon.1 >= west + turn && lon.0 <= east + turn)
+        .collect();
+    let thin = |lines: &[Line]| -> Vec<Line> {
+        lines.iter().map(|line| thinned(line, resolution)).collect()
+    };
+    let (land, coasts, borders) = (thin(&world.land), thin(&world.coasts), thin(&world.borders));
     let mut backdrop = Backdrop::default();
-    for turn in [-360.0, 0.0, 360.0] {
-        if lon.1 < turn - 180.0 || lon.0 > turn + 180.0 {
-            continue;
-        }
-        let placed = |line: &Line| -> Line {
-            thinned(line, resolution)
-                .into_iter()
-                .map(|(x, y)| (x + turn, y))
-                .collect()
-        };
-        let world = world();
+    for turn in turns {
+        let placed = |line: &Line| -> Line { line.iter().map(|&(x, y)| (x + turn, y)).collect() };
         backdrop.land.extend(
-            world
-                .land
-                .iter()
+            land.iter()
                 .map(|ring| frame.clip_ring(&placed(ring)))
                 .filter(|ring| ring.len() >= 3),
         );
-        for coast in &world.coasts {
+        for coast in &coasts {
             backdrop.coasts.extend(frame.clip_line(&placed(coast)));
         }
-        for border in &world.borders {
+        for border in &borders {
             backdrop.borders.extend(frame.clip_line(&placed(border)));
         }
     }
     Some(backdrop)
+}
+
+impl World {
+    /// The westernmost and easternmost longitudes its lines reach.
+    fn extent(&self) -> (f64, f64) {
+        self.land
+            .iter()
+            .chain(&self.coasts)
+            .chain(&self.borders)
+            .flatten()
+            .fold((f64::MAX, f64::MIN), |(west, east), &(lon, _)| {
+                (west.min(lon), east.max(lon))
+            })
+    }
 }
 
 /// The bundled world, read once; empty should the bundled file not read (a build defect the
@@ -125,15 +140,15 @@ fn read(bytes: &[u8]) -> Option<World> {
     rest.is_empty().then_some(world)
 }
 
-/// `line` without the points closer than `resolution` degrees on both axes to the last one
-/// kept; its last point stays, so rings still close and lines still meet.
-fn thinned(line: &Line, resolution: f64) -> Line {
+/// `line` without the points closer than `resolution` (degrees of longitude, of latitude) on
+/// both axes to the last one kept; its last point stays, so rings still close and lines still
+/// meet.
+fn thinned(line: &Line, (lon_step, lat_step): (f64, f64)) -> Line {
     let mut kept: Line = Vec::with_capacity(line.len());
     for (i, &(lon, lat)) in line.iter().enumerate() {
         let last = i + 1 == line.len();
         match kept.last() {
-            Some(&(x, y))
-                if !last && (lon - x).abs() < resolution && (lat - y).abs() < resolution => {}
+            Some(&(x, y)) if !last && (lon - x).abs() < lon_step && (lat - y).abs() < lat_step => {}
             _ => kept.push((lon, lat)),
         }
     }
@@ -238,7 +253,12 @@ impl Frame {
             }
         }
         (enter <= leave).then(|| {
-            let at = |t: f64| (a.0 + t * dx, a.1 + t * dy);
+            // An end inside the frame is kept as it is, so consecutive pieces still join.
+            let at = |t: f64| match t {
+                0.0 => a,
+                1.0 => b,
+                _ => (a.0 + t * dx, a.1 + t * dy),
+            };
             (at(enter), at(leave))
         })
     }

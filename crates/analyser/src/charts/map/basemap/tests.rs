@@ -80,6 +80,23 @@ fn no_bundled_line_jumps_across_the_world() {
 }
 
 #[test]
+fn no_coast_runs_along_the_180th_meridian() {
+    // Natural Earth splits Fiji's Taveuni there: an edge of the land, not a coast.
+    let world = read(BUNDLED).expect("the bundled basemap reads");
+    let on_meridian = |lon: f64| (lon.rem_euclid(360.0) - 180.0).abs() < 0.006;
+    for coast in &world.coasts {
+        for pair in coast.windows(2) {
+            assert!(
+                !(on_meridian(pair[0].0) && on_meridian(pair[1].0)),
+                "a coast along the meridian: {:?} to {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+}
+
+#[test]
 fn a_ring_is_cut_at_the_frame() {
     let square: Line = vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)];
     let inside = frame(2.0, 4.0, 2.0, 5.0).clip_ring(&square);
@@ -118,20 +135,26 @@ fn a_line_leaving_and_entering_the_frame_is_cut_into_runs() {
 #[test]
 fn thinning_keeps_the_ends_and_drops_what_a_pixel_would_not_show() {
     let line: Line = (0..=100).map(|i| (f64::from(i) * 0.01, 0.0)).collect();
-    let thin = thinned(&line, 0.1);
+    let thin = thinned(&line, (0.1, 0.1));
     assert_eq!(thin.first(), Some(&(0.0, 0.0)));
     assert_eq!(thin.last(), line.last());
     assert!(thin.len() <= 12, "{} points left", thin.len());
     assert_eq!(
-        thinned(&line, 0.001),
+        thinned(&line, (0.001, 0.001)),
         line,
         "finer than its points: all kept"
+    );
+    let upright: Line = (0..=100).map(|i| (0.0, f64::from(i) * 0.01)).collect();
+    assert_eq!(
+        thinned(&upright, (1.0, 0.001)),
+        upright,
+        "each axis by its own step"
     );
 }
 
 #[test]
 fn france_has_land_coasts_and_borders_and_the_open_sea_has_none() {
-    let france = backdrop((-5.0, 9.0), (42.0, 51.0), 0.02).expect("a country's frame");
+    let france = backdrop((-5.0, 9.0), (42.0, 51.0), (0.02, 0.02)).expect("a country's frame");
     assert!(!france.land.is_empty() && !france.coasts.is_empty() && !france.borders.is_empty());
     let in_frame = |lines: &[Line]| {
         lines.iter().flatten().all(|&(lon, lat)| {
@@ -139,25 +162,50 @@ fn france_has_land_coasts_and_borders_and_the_open_sea_has_none() {
         })
     };
     assert!(in_frame(&france.land) && in_frame(&france.coasts) && in_frame(&france.borders));
-    let pacific = backdrop((-140.0, -125.0), (20.0, 30.0), 0.02).expect("an ocean's frame");
+    let pacific = backdrop((-140.0, -125.0), (20.0, 30.0), (0.02, 0.02)).expect("an ocean's frame");
     assert_eq!(pacific, Backdrop::default(), "open sea: nothing to draw");
 }
 
 #[test]
 fn a_city_frame_gets_no_land() {
-    assert_eq!(backdrop((1.3, 1.6), (43.5, 43.7), 0.001), None);
+    assert_eq!(backdrop((1.3, 1.6), (43.5, 43.7), (0.001, 0.001)), None);
 }
 
 #[test]
 fn a_frame_across_the_180th_meridian_gets_land_on_both_sides() {
-    // Chukotka runs from 170°E across the meridian to 170°W, read eastward as 190°.
-    let chukotka = backdrop((170.0, 190.0), (62.0, 72.0), 0.02).expect("a frame");
+    // Chukotka runs from 170°E across the meridian to 169.7°W, read eastward as 190.3°.
+    let chukotka = backdrop((170.0, 190.0), (62.0, 72.0), (0.02, 0.02)).expect("a frame");
     let lons: Vec<f64> = chukotka.land.iter().flatten().map(|p| p.0).collect();
     assert!(lons.iter().any(|&lon| lon < 179.0), "land west of 180°");
     assert!(lons.iter().any(|&lon| lon > 181.0), "land east of 180°");
-    let west = backdrop((-190.0, -170.0), (62.0, 72.0), 0.02).expect("a frame");
+    let west = backdrop((-190.0, -170.0), (62.0, 72.0), (0.02, 0.02)).expect("a frame");
     assert!(
         west.land.iter().flatten().any(|p| p.0 < -181.0),
         "read westward too"
+    );
+}
+
+#[test]
+fn a_map_of_alaska_shows_chukotka_across_the_bering_strait() {
+    // A frame around Alaska's earthquakes starts east of -180°: Chukotka's tip, east of the
+    // meridian, comes from Russia's ring laid a turn west.
+    let alaska = backdrop((-178.0, -150.0), (58.0, 70.0), (0.02, 0.02)).expect("a frame");
+    assert!(
+        alaska
+            .land
+            .iter()
+            .flatten()
+            .any(|&(lon, lat)| lon < -170.0 && lat > 64.0),
+        "Chukotka's land west of 170°W"
+    );
+    // Wrangel Island reaches west past the meridian: a frame ending short of 180° gets it.
+    let wrangel = backdrop((170.0, 179.5), (68.0, 74.0), (0.02, 0.02)).expect("a frame");
+    assert!(
+        wrangel
+            .land
+            .iter()
+            .flatten()
+            .any(|&(lon, lat)| lon > 179.0 && lat > 70.5),
+        "Wrangel Island's west end"
     );
 }
