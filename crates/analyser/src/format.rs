@@ -118,7 +118,11 @@ fn not_finite(v: f64) -> String {
 /// tell the closest two apart. Values a rounding error apart (a mean of equal values computed
 /// from hourly means) count as equal.
 pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
-    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    // A NaN or an infinity is written as such, and measures nothing against the others.
+    let largest = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
     // A mean of values around zero can come out a rounding error off it (-1.7e-27).
     let values = values.map(|v| if v.abs() <= largest * 1e-12 { 0.0 } else { v });
     let plain = values.map(value);
@@ -198,6 +202,15 @@ mod tests {
 
     #[test]
     fn a_value_that_is_no_number_is_never_written_as_a_number() {
+        assert_eq!(values_apart([1.0, 2.0, f64::INFINITY]), ["1", "2", "∞"]);
+        assert_eq!(
+            values_apart([f64::NEG_INFINITY, 2.5, 7.0]),
+            ["-∞", "2.5", "7"]
+        );
+        assert_eq!(
+            values_apart([f64::NAN, 12.041, 12.046]),
+            ["NaN", "12.041", "12.046"]
+        );
         assert_eq!(value(f64::NAN), "NaN");
         assert_eq!(value(f64::INFINITY), "∞");
         assert_eq!(value(f64::NEG_INFINITY), "-∞");
