@@ -65,7 +65,10 @@ use error::{Unreachable, why_unreachable, without_nested_fields};
 pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> {
     let options = for_writers(client_options(uri, database).await?, uri)?;
     let db = open(uri, database, options).await?;
-    ensure_indexes(&db).await?;
+    if let Err(err) = ensure_indexes(&db).await {
+        shut_down(db).await;
+        return Err(err);
+    }
     Ok(db)
 }
 
@@ -128,9 +131,10 @@ async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Datab
         cause,
     })?;
     let db = client.database(database);
-    db.run_command(doc! {"ping": 1})
-        .await
-        .map_err(|cause| StoreError::unreachable(shown, &cause))?;
+    if let Err(cause) = db.run_command(doc! {"ping": 1}).await {
+        shut_down(db).await;
+        return Err(StoreError::unreachable(shown, &cause));
+    }
     Ok(db)
 }
 
