@@ -107,7 +107,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 latest_run: None,
                 rejected: 0,
                 positions,
-                waiting_records: 0,
+                waiting: Default::default(),
             };
             (source.name.clone(), data)
         })

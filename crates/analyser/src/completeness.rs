@@ -101,8 +101,8 @@ pub struct Completeness {
     /// Records the summariser dropped (no key, or no time it could read) from files landed in
     /// the period.
     pub rejected: u64,
-    /// Records landed in the period and not summarised yet (their files wait in `raw/`).
-    pub waiting: u64,
+    /// Runs of the period not summarised yet (their files wait in `raw/`), and their records.
+    pub waiting: crate::query::WaitingRuns,
     /// Health when the report is generated.
     pub health: Health,
     /// The latest failure's message.
@@ -203,7 +203,7 @@ pub fn assess(
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
         records: data.records(),
         rejected: data.rejected,
-        waiting: data.waiting_records,
+        waiting: data.waiting,
         health: health(source, data, known.credentials_missing, now),
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }

@@ -87,9 +87,19 @@ pub struct SourceData {
     pub rejected: u64,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
-    /// Records landed in the period by runs whose files still wait in `raw/` for the
-    /// summariser: not in `hourly` yet.
-    pub waiting_records: u64,
+    /// Successful runs of the period whose files still wait in `raw/` for the summariser, and
+    /// the records they landed (a record served to several runs counted in each): not in
+    /// `hourly` yet.
+    pub waiting: WaitingRuns,
+}
+
+/// Runs landed and not summarised yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WaitingRuns {
+    /// Successful runs.
+    pub runs: u64,
+    /// The records they landed, a record landed by several runs counted in each.
+    pub records: u64,
 }
 
 impl SourceData {
@@ -284,7 +294,7 @@ async fn load_source(
         latest_run: health.latest_run,
         rejected,
         positions,
-        waiting_records: 0,
+        waiting: WaitingRuns::default(),
     })
 }
 

@@ -62,7 +62,8 @@ pub fn fold_into(
         if in_period && !stored {
             data.runs.push(CollectionRun::from(run));
             if run.succeeded() {
-                data.waiting_records += run.records;
+                data.waiting.runs += 1;
+                data.waiting.records += run.records;
             }
         }
     }
@@ -163,7 +164,7 @@ mod tests {
         assert_eq!(started, [11, 12], "the period's runs, each once, by start");
         assert_eq!(data.runs[0].error.as_deref(), Some("HTTP 503"));
         assert_eq!(
-            data.waiting_records, 0,
+            data.waiting.runs, 0,
             "a failed run landed nothing; the run at 12 is stored, yesterday's is not this period's"
         );
 
@@ -174,7 +175,11 @@ mod tests {
         fold_into(&mut day_data, &[offers.clone()], &period(), offers.started);
         assert_eq!(day_data.runs.len(), 1, "a per-day run counts for its day");
         assert_eq!(
-            day_data.waiting_records, offers.records,
+            day_data.waiting,
+            crate::query::WaitingRuns {
+                runs: 1,
+                records: offers.records
+            },
             "its records wait for the summariser"
         );
         assert_eq!(

@@ -115,7 +115,7 @@ fn single() -> SourceData {
         latest_run_failed: false,
         latest_run: None,
         rejected: 0,
-        waiting_records: 0,
+        waiting: Default::default(),
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -156,7 +156,7 @@ fn busy() -> SourceData {
         latest_run: None,
         rejected: 0,
         positions: None,
-        waiting_records: 0,
+        waiting: Default::default(),
     }
 }
 
@@ -314,9 +314,12 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
     let text = common::flat(&common::text(&render(dir.path())));
     assert!(!text.contains("Not summarised yet"), "{text}");
     let mut data = single();
-    data.waiting_records = 96;
+    data.waiting = analyser::query::WaitingRuns {
+        runs: 4,
+        records: 96,
+    };
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
-    let wanted = "Not summarised yet: single 96 records landed in this period by runs whose files wait in raw/ for the summariser";
+    let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in raw/ for the summariser";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 

@@ -248,6 +248,8 @@ async fn the_documented_indexes_are_made_at_the_first_run() {
             None,
         ),
         ("runs", doc! {"finished": 1}, false, ninety_days),
+        ("rejected", doc! {"source": 1, "file": 1}, true, None),
+        ("rejected", doc! {"landed_at": 1}, false, ninety_days),
         (
             "rejected_records",
             doc! {"source": 1, "hash": 1},

@@ -172,15 +172,22 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
 fn waiting_note(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)]) {
     let waiting: Vec<String> = assessed
         .iter()
-        .filter(|(_, c)| c.waiting > 0)
-        .map(|(source, c)| format!("{} {}", source.name, counted(c.waiting, "record")))
+        .filter(|(_, c)| c.waiting.runs > 0)
+        .map(|(source, c)| {
+            format!(
+                "{}: {} landing {}",
+                source.name,
+                counted(c.waiting.runs, "run"),
+                counted(c.waiting.records, "record")
+            )
+        })
         .collect();
     if waiting.is_empty() {
         return;
     }
     let note = format!(
-        "Not summarised yet: {} landed in this period by runs whose files wait in raw/ for the summariser, which runs hourly. They count in Landed and coverage, not yet in Records or the charts.",
-        waiting.join(", ")
+        "Not summarised yet: {}, whose files wait in raw/ for the summariser, which runs hourly. These runs count in Landed and coverage; their records (a record landed by several runs counted in each) are not yet in Records or the charts.",
+        waiting.join("; ")
     );
     doc.paragraph(&note, 8.0, false, Ink::MUTED);
 }
