@@ -58,12 +58,7 @@ mod tests {
 
     #[test]
     fn a_month_counts_per_local_day_and_a_day_per_hour() {
-        let period = ReportPeriod::containing(
-            PeriodKind::Month,
-            "2026-10-15".parse().expect("date"),
-            chrono_tz::Europe::Paris,
-        );
-        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
+        let axis = crate::charts::october_in_paris();
         let counts = vec![1; axis.len()];
         let bars = axis.per_local_day(&counts, |hours| hours.iter().sum::<i64>());
         assert_eq!(bars.len(), 31, "October");
@@ -77,8 +72,11 @@ mod tests {
         let (title, days, _) = super::bars(&axis, &counts);
         assert_eq!((title, days.len()), ("Records per day", 31));
         for kind in [PeriodKind::Day, PeriodKind::Week] {
-            let period =
-                ReportPeriod::containing(kind, "2026-10-25".parse().expect("date"), period.tz);
+            let period = ReportPeriod::containing(
+                kind,
+                "2026-10-25".parse().expect("date"),
+                chrono_tz::Europe::Paris,
+            );
             let axis = TimeAxis::new(period.hours(), period.tz, kind);
             let counts: Vec<i64> = (0..axis.len() as i64).collect();
             let (title, hours, _) = super::bars(&axis, &counts);

@@ -206,6 +206,17 @@ impl<T> Span<T> {
     }
 }
 
+/// The axis of October 2026 in Paris, whose 25 October has 25 hours: for tests of days.
+#[cfg(test)]
+fn october_in_paris() -> TimeAxis {
+    let period = crate::period::ReportPeriod::containing(
+        PeriodKind::Month,
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap_or_default(),
+        chrono_tz::Europe::Paris,
+    );
+    TimeAxis::new(period.hours(), period.tz, PeriodKind::Month)
+}
+
 /// `values`, one per hour of the axis, as one span per hour.
 fn per_hour<T: Copy>(values: &[T]) -> Vec<Span<T>> {
     values

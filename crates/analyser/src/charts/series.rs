@@ -191,12 +191,7 @@ mod tests {
 
     #[test]
     fn a_month_draws_one_step_per_local_day_weighing_each_hour_by_its_values() {
-        let period = ReportPeriod::containing(
-            PeriodKind::Month,
-            "2026-10-15".parse().expect("date"),
-            chrono_tz::Europe::Paris,
-        );
-        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
+        let axis = crate::charts::october_in_paris();
         let mut bands: Vec<Option<HourBand>> = vec![
             Some(HourBand {
                 min: 1.0,
