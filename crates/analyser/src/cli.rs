@@ -47,10 +47,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub reports_dir: PathBuf,
     /// Raw folder whose quarantined files (`_quarantine/`) the report counts, and whose run
-    /// metrics not yet summarised tell each source's health now (optional).
+    /// metrics not yet summarised tell each source's health now and are named as waiting
+    /// (optional).
     #[arg(long, value_name = "DIR")]
     pub raw_dir: Option<PathBuf>,
-    /// A day of the period to report, in the report's time zone (default: yesterday).
+    /// A day of the period to report, in the report's time zone (default: the last day of the
+    /// latest period over: yesterday, or the last day of last week or last month).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
     /// The period to report: the day, ISO week or month holding `--date`.
