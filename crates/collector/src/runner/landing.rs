@@ -97,11 +97,13 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
 /// Warns about landed records the summariser will skip, and configured fields the records
 /// do not hold as values: the paths in `sources.toml` are most likely wrong.
 fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
-    let selected = match &source.kind {
-        SourceKind::Opendatasoft(ods) => ods.select.as_deref(),
-        _ => None,
-    };
+    let selects = matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.select.is_some());
     if collected.unusable > 0 {
+        let and_select = if selects {
+            ", and that its `select` keeps those fields"
+        } else {
+            ""
+        };
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
@@ -109,11 +111,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             unusable = collected.unusable,
             key = %source.key,
             time = %source.time,
-            "{}",
-            match selected {
-                Some(_) => "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number), and that its `select` keeps those fields.",
-                None => "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number).",
-            }
+            "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number){and_select}."
         );
     }
     if collected.key_clashes > 0 {
