@@ -58,7 +58,7 @@ pub fn backdrop(lon: (f64, f64), lat: (f64, f64), resolution: (f64, f64)) -> Opt
     let world = world();
     // The world laid a turn west or east of itself where that copy reaches into the frame:
     // its lines run past ±180° (Chukotka to 190°, Wrangel Island to -181°).
-    let (west, east) = world.extent();
+    let (west, east) = world_extent();
     let turns: Vec<f64> = [-360.0, 0.0, 360.0]
         .into_iter()
         .filter(|turn| lon.1 >= west + turn && lon.0 <= east + turn)
@@ -85,18 +85,21 @@ pub fn backdrop(lon: (f64, f64), lat: (f64, f64), resolution: (f64, f64)) -> Opt
     Some(backdrop)
 }
 
-impl World {
-    /// The westernmost and easternmost longitudes its lines reach.
-    fn extent(&self) -> (f64, f64) {
-        self.land
+/// The westernmost and easternmost longitudes the bundled world's lines reach, found once.
+fn world_extent() -> (f64, f64) {
+    static EXTENT: OnceLock<(f64, f64)> = OnceLock::new();
+    *EXTENT.get_or_init(|| {
+        let world = world();
+        world
+            .land
             .iter()
-            .chain(&self.coasts)
-            .chain(&self.borders)
+            .chain(&world.coasts)
+            .chain(&world.borders)
             .flatten()
             .fold((f64::MAX, f64::MIN), |(west, east), &(lon, _)| {
                 (west.min(lon), east.max(lon))
             })
-    }
+    })
 }
 
 /// The bundled world, read once; empty should the bundled file not read (a build defect the
