@@ -90,6 +90,8 @@ pub struct Completeness {
     pub announced: u64,
     /// Records landed by those same runs.
     pub landed_of_announced: u64,
+    /// Runs that landed and announced a total (possibly 0).
+    pub announcing_runs: u64,
     /// Retried requests.
     pub retries: u64,
     /// 429 answers.
@@ -109,10 +111,34 @@ pub struct Completeness {
     pub last_error: Option<String>,
 }
 
+/// What the quality table can say of a source's coverage of the totals its APIs announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// The period's runs are no longer kept.
+    NotKnown,
+    /// No run landed in the period.
+    NoRun,
+    /// Runs landed, none announcing a total (a plain JSON API).
+    NotAnnounced,
+    /// Runs landed `landed` of the `announced` records they were told of (`announced` may be 0).
+    Of { landed: u64, announced: u64 },
+}
+
 impl Completeness {
-    /// `landed_of_announced / announced`, when some run announced a total.
-    pub fn coverage(&self) -> Option<f64> {
-        (self.announced > 0).then(|| self.landed_of_announced as f64 / self.announced as f64)
+    /// The coverage as the quality table says it.
+    pub fn coverage_of(&self) -> Coverage {
+        if self.expected_from.unknown() {
+            Coverage::NotKnown
+        } else if self.announcing_runs > 0 {
+            Coverage::Of {
+                landed: self.landed_of_announced,
+                announced: self.announced,
+            }
+        } else if self.landed == 0 {
+            Coverage::NoRun
+        } else {
+            Coverage::NotAnnounced
+        }
     }
 
     /// The quality table's word: the health now, except that a source healthy now but with
@@ -196,8 +222,10 @@ pub fn assess(
         // A run landing more than it announced (a dataset that grew between its first page and
         // its export) covered its announced total, not more.
         landed_of_announced: announcing
+            .clone()
             .map(|run| run.records.min(run.announced.unwrap_or(0)))
             .sum(),
+        announcing_runs: announcing.count() as u64,
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),

@@ -556,12 +556,21 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         ["OK", "0", "0"],
         "meteo has records of the day, with nothing expected: {meteo:?}"
     );
+    // Cells are split at blanks: "23 of 24" hours without data, then records and coverage.
+    assert_eq!(
+        meteo.get(9..11),
+        Some(&["no", "run"][..]),
+        "no run of the day, so nothing announced or not: {meteo:?}"
+    );
+    let records = meteo.get(8).expect("records cell");
+    assert_ne!(*records, "0", "{meteo:?}");
+    let flat = common::flat(&text);
     assert!(
-        text.contains(&format!(
-            "meteo: first known collection {} 00:00, after this period: no collection expected.",
+        flat.contains(&format!(
+            "meteo: first known collection {} 00:00, after this period: no collection expected; its {records} records in the period were landed by collections made after it.",
             golden::date(0)
         )),
-        "{text}"
+        "the records of a day without a run are explained: {text}"
     );
 }
 

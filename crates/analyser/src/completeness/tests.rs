@@ -56,8 +56,11 @@ fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
     let c = assess(&source("1h"), &data, known(None), &period(), period().end());
     assert_eq!((c.announced, c.landed_of_announced), (40, 30));
     assert_eq!(
-        c.coverage(),
-        Some(0.75),
+        c.coverage_of(),
+        Coverage::Of {
+            landed: 30,
+            announced: 40
+        },
         "not 40 of 40 because one run grew"
     );
 }
@@ -81,6 +84,49 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
     );
 }
 
+/// The coverage column tells a period without runs from runs told of no total, and from runs
+/// told of a total of 0.
+#[test]
+fn coverage_tells_no_run_from_no_total_announced_and_from_a_total_of_0() {
+    let coverage = |runs: Vec<CollectionRun>| {
+        let data = SourceData {
+            runs,
+            ..Default::default()
+        };
+        assess(&source("1h"), &data, known(None), &period(), period().end()).coverage_of()
+    };
+    assert_eq!(coverage(Vec::new()), Coverage::NoRun);
+    assert_eq!(
+        coverage(vec![run(1, Some("HTTP 503"))]),
+        Coverage::NoRun,
+        "a failed run landed nothing"
+    );
+    let plain = CollectionRun {
+        announced: None,
+        ..run(1, None)
+    };
+    assert_eq!(coverage(vec![plain.clone()]), Coverage::NotAnnounced);
+    let empty = CollectionRun {
+        records: 0,
+        announced: Some(0),
+        ..run(2, None)
+    };
+    assert_eq!(
+        coverage(vec![plain, empty]),
+        Coverage::Of {
+            landed: 0,
+            announced: 0
+        }
+    );
+    assert_eq!(
+        coverage(vec![run(1, None)]),
+        Coverage::Of {
+            landed: 10,
+            announced: 20
+        }
+    );
+}
+
 #[test]
 fn a_running_period_expects_only_its_elapsed_collections() {
     let now = at(21, 6, 0);
@@ -99,8 +145,11 @@ fn a_running_period_expects_only_its_elapsed_collections() {
     assert_eq!((c.expected, c.landed, c.failed), (24, 1, 1));
     assert_eq!((c.hours, c.hours_without_data), (6, 6));
     assert_eq!(
-        c.coverage(),
-        Some(0.5),
+        c.coverage_of(),
+        Coverage::Of {
+            landed: 10,
+            announced: 20
+        },
         "the failed run's announced total is not counted against coverage"
     );
     assert_eq!((c.retries, c.throttled), (2, 4), "over every run");

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
 
-use crate::completeness::{Completeness, ExpectedFrom};
+use crate::completeness::{Completeness, Coverage, ExpectedFrom};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 use crate::report::Quarantined;
@@ -74,14 +74,17 @@ fn completeness_table(
                     grouped(i128::from(n))
                 }
             };
-            let coverage = match c.coverage() {
-                _ if c.expected_from.unknown() => "–".to_owned(),
-                Some(_) => format!(
+            let coverage = match c.coverage_of() {
+                Coverage::NotKnown => "–".to_owned(),
+                Coverage::NoRun => "no run".to_owned(),
+                Coverage::NotAnnounced => "not announced".to_owned(),
+                // Runs told of no record covered all of them.
+                Coverage::Of { announced: 0, .. } => "0 of 0".to_owned(),
+                Coverage::Of { landed, announced } => format!(
                     "{} of {}",
-                    share_floored(c.landed_of_announced, c.announced),
-                    grouped(i128::from(c.announced))
+                    share_floored(landed, announced),
+                    grouped(i128::from(announced))
                 ),
-                None => "not announced".to_owned(),
             };
             vec![
                 source.name.clone(),
@@ -148,6 +151,12 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
                 "{}: expected collections counted from its first known collection, {}.",
                 source.name,
                 first(at)
+            ),
+            ExpectedFrom::AfterPeriod(at) if c.records > 0 => format!(
+                "{}: first known collection {}, after this period: no collection expected; its {} in the period were landed by collections made after it.",
+                source.name,
+                first(at),
+                counted(c.records, "record")
             ),
             ExpectedFrom::AfterPeriod(at) => format!(
                 "{}: first known collection {}, after this period: no collection expected.",
