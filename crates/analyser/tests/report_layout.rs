@@ -189,13 +189,14 @@ fn render_config(dir: &std::path::Path, text: &str, single: SourceData) -> std::
 fn counts_of_one_are_singular() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::text(&render(dir.path()));
+    let flat = common::flat(&text);
     for wanted in [
         "1 record in 1 of 24 hours.",
         "over 1 value; 0 records without a value.",
         "Other values: 0 records; without a value: 0 records.",
         "1,441 records from 2 of 2 sources in the period.",
     ] {
-        assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+        assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
     }
     let words: Vec<&str> = text.split_whitespace().collect();
     for pair in words.windows(2) {
@@ -209,6 +210,36 @@ fn counts_of_one_are_singular() {
             pair[1]
         );
     }
+}
+
+/// A numeric field with values in one hour gets a line, not a chart of one point on an axis
+/// made up around it.
+#[test]
+fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render(dir.path()));
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: min 2.5 m, mean 2.5 m, max 2.5 m over 1 value; 0 records without a value."),
+        "{flat}"
+    );
+    // Chart titles are drawn, not written: the pages' text holds captions only.
+    let pdf = dir.path().join("2026-11-21.pdf");
+    let pages = common::page_texts(&pdf);
+    let images = common::images_per_page(&pdf, pages.len());
+    let single = pages
+        .iter()
+        .position(|page| page.contains("Values in one hour only"))
+        .expect("single's page");
+    assert_eq!(
+        images[single], 3,
+        "single's record counts, kind's values and map, no chart for level: {}",
+        pages[single]
+    );
+    assert!(
+        flat.contains("Period: min 0, mean 11.5, max 23 over 1,440 values;"),
+        "a field with values in many hours keeps its chart and caption: {flat}"
+    );
 }
 
 #[test]
@@ -254,7 +285,9 @@ fn every_chart_caption_stays_under_its_chart() {
             assert!(images[page - 1] > 0, "page {page}: a caption and no chart");
         }
     }
-    assert_eq!(captions, 1 + 1 + 1 + 1 + 6, "every caption was checked");
+    // single: its category and its map (its numeric field has values in one hour: a line, no
+    // chart); busy: its numeric field and its six categories.
+    assert_eq!(captions, 1 + 1 + 1 + 6, "every caption was checked");
 }
 
 #[test]

@@ -315,6 +315,11 @@ impl TimeAxis {
         self.kind
     }
 
+    /// The time zone it is shown in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
     /// `values`, one per hour of the axis, as one span per local day (24 hours, 23 or 25
     /// where the clocks change) holding what `day` makes of that day's values.
     fn per_local_day<T, D>(&self, values: &[T], day: impl Fn(&[T]) -> D) -> Vec<Span<D>> {

@@ -9,7 +9,7 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
-use crate::format::{after_value, counted, grouped, unit_of, values_apart};
+use crate::format::{after_value, counted, grouped, local_time, unit_of, values_apart};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -115,6 +115,23 @@ fn numeric_chart(
         doc.paragraph(&totals.no_value(field), BODY, false, Ink::ALERT);
         return Ok(());
     }
+    // A chart of one point on an axis made up around it says less than a line.
+    let mut filled = bands.iter().zip(axis.hours()).filter(|(b, _)| b.is_some());
+    if let (Some((_, hour)), None) = (filled.next(), filled.next()) {
+        let tz = axis.tz();
+        let end = *hour + chrono::TimeDelta::hours(1);
+        let when = format!(
+            "Values in one hour only, {}–{}",
+            local_time(*hour, tz),
+            end.with_timezone(&tz).format("%H:%M")
+        );
+        match unit {
+            Some(unit) => doc.heading(&format!("{field} ({unit})"), 10.0, 8.0),
+            None => doc.heading(field, 10.0, 8.0),
+        }
+        doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
+        return Ok(());
+    }
     let chart = charts::numeric_band(
         axis,
         &bands,
@@ -122,7 +139,7 @@ fn numeric_chart(
         unit.unwrap_or(field),
         (px(CONTENT_WIDTH), px(58.0)),
     )?;
-    doc.chart(chart, &[&totals.caption(&bands, unit)]);
+    doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
     Ok(())
 }
 
@@ -169,8 +186,9 @@ impl FieldTotals {
         format!("No numeric value of {field} in this period{not_numbers}.")
     }
 
-    /// The chart's caption: the period's min, mean and max, and the values it lacks.
-    fn caption(&self, bands: &[Option<HourBand>], unit: Option<&str>) -> String {
+    /// The chart's caption, after `lead` (what the figures cover): the min, mean and max, and
+    /// the values it lacks.
+    fn caption(&self, lead: &str, bands: &[Option<HourBand>], unit: Option<&str>) -> String {
         let low = bands
             .iter()
             .flatten()
@@ -190,7 +208,7 @@ impl FieldTotals {
         let mean = self.mean.clamp(low, high.max(low));
         let [low, mean, high] = values_apart([low, mean, high]);
         format!(
-            "Period: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
+            "{lead}: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
             counted(self.count, "value"),
             counted(self.nulls, "record")
         )
