@@ -66,7 +66,7 @@ pub async fn keep_records(
     for (file, text) in &batch.rejected_records {
         if text.get().len() > MOST_RECORD_BYTES {
             too_large.push(Unstorable {
-                file: *file,
+                files: vec![*file],
                 superseded: Vec::new(),
                 record: "one without a key or a time".to_owned(),
                 reason: format!(

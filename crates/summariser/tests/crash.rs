@@ -318,3 +318,73 @@ async fn batching_does_not_change_the_result() {
         "one file per batch and all files in one batch agree, records' files included"
     );
 }
+
+/// A record repeated around a version MongoDB cannot store: `j` is served again after the file
+/// holding `k`'s unstorable version, which a later file serves again.
+fn repeats_around_an_unstorable_version(ws: &Workspace) {
+    ws.land(
+        "usgs",
+        (12, 0, 0),
+        &snapshot(vec![quake("j", (11, 50), 1.0), quake("k", (11, 51), 1.0)]),
+    );
+    let mut unstorable = quake("k", (11, 51), 1.2);
+    unstorable["properties"]["energy"] = json!(u64::MAX);
+    ws.land("usgs", (12, 1, 0), &snapshot(vec![unstorable.clone()]));
+    ws.land(
+        "usgs",
+        (12, 2, 0),
+        &snapshot(vec![quake("j", (11, 50), 1.0), unstorable]),
+    );
+}
+
+/// The files quarantined for a version MongoDB cannot store are known only once the batch is
+/// written: the records repeated after them still say so (`last_file`), every file holding
+/// that version is quarantined, and a crash at any step, or one file per batch, ends the same.
+#[tokio::test]
+async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_crash() {
+    let ws = Workspace::new("unstorable-clean");
+    repeats_around_an_unstorable_version(&ws);
+    ws.summarise_with(&[]);
+    let clean = state(&ws).await;
+    let quarantined: Vec<&String> = clean
+        .iter()
+        .filter(|line| line.contains(".json.reason: "))
+        .collect();
+    assert_eq!(
+        quarantined.len(),
+        2,
+        "both files holding k's unstorable version: {clean:?}"
+    );
+    let j = ws.record("usgs", "j").await.expect("j stored");
+    assert_eq!(
+        j.get_str("last_file").expect("last_file"),
+        releve::RawFileName::data("usgs", common::at(12, 2, 0), 1).file_name(),
+        "j was served again after a file now waiting in quarantine"
+    );
+    for point in [
+        "records-inserted:1",
+        "records-confirmed:1",
+        "records-inserted:2",
+        "progress-noted:1",
+        "quarantine-reason-written:1",
+        "quarantine-reason-written:2",
+        "file-deleted:1",
+    ] {
+        let ws = Workspace::new("unstorable-crash");
+        repeats_around_an_unstorable_version(&ws);
+        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
+        assert!(
+            common::stderr(&output).contains("aborting"),
+            "{point} was reached: {}",
+            common::stderr(&output)
+        );
+        ws.summarise_with(&[]);
+        assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
+        assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
+    }
+    let ws = Workspace::new("unstorable-alone");
+    let options = ws.options(common::CONFIG, 1);
+    repeats_around_an_unstorable_version(&ws);
+    summariser::run(&options).await.expect("run");
+    assert_eq!(state(&ws).await, clean, "one file per batch");
+}

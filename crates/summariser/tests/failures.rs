@@ -530,6 +530,39 @@ async fn a_file_read_late_after_an_io_error_does_not_override_newer_files() {
     assert_eq!(ws.remaining("usgs"), 0);
 }
 
+/// A file refused (cut short) that cannot be moved to quarantine stays in place and waits as a
+/// quarantined file does: repaired in place, it does not bring its version back over the
+/// newer files that repeated the version it had replaced.
+#[tokio::test]
+async fn a_refused_file_that_cannot_be_quarantined_waits_in_place() {
+    let ws = Workspace::new("refused-in-place");
+    let snap = |mag| snapshot(vec![quake("a", (10, 5), mag)]);
+    ws.land("usgs", (10, 1, 0), &snap(1.0));
+    let cut = ws.land_bytes("usgs", (10, 2, 0), b"{\"features\": [");
+    ws.land("usgs", (10, 3, 0), &snap(1.0));
+    // A file where the quarantine folder goes: the cut file cannot be moved there.
+    std::fs::write(ws.raw().join("_quarantine"), b"in the way").expect("a file in the way");
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("could not be quarantined"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "only the cut file is left");
+
+    std::fs::remove_file(ws.raw().join("_quarantine")).expect("clear the way");
+    std::fs::write(&cut, serde_json::to_vec(&snap(2.0)).expect("JSON")).expect("repaired in place");
+    ws.summarise();
+    let a = ws.record_data("usgs", "a").await.expect("a stored");
+    assert_eq!(
+        a["properties"]["mag"],
+        json!(1.0),
+        "the version of the newest file, as one run over the three files stores"
+    );
+    assert_eq!(ws.remaining("usgs"), 0);
+}
+
 /// A record the server refuses on insert holds back its file alone, with the server's reason:
 /// the file's other records and the other sources go through. nx-27017 (pinned in
 /// `scripts/mongo-local.sh`) takes keys that differ only after a NUL character for the same
@@ -754,6 +787,44 @@ async fn a_source_folder_that_cannot_be_listed_fails_that_source_only() {
     );
     assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
     assert_eq!(ws.remaining("eco2mix"), 0);
+}
+
+/// The hours a crashed run left pending are summarised by the next run even when the source's
+/// folder cannot be listed then.
+#[tokio::test]
+async fn hours_left_pending_are_summarised_even_when_the_folder_cannot_be_listed() {
+    let ws = Workspace::new("unlistable-pending");
+    ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let crashed = ws.summarise_with(&[("RELEVE_CRASH_AFTER", "records-inserted:1")]);
+    assert!(
+        stderr(&crashed).contains("aborting"),
+        "{}",
+        stderr(&crashed)
+    );
+    assert!(
+        ws.hour("usgs", 10).await.is_none(),
+        "the crash left hour 10 pending"
+    );
+    let folder = ws.raw().join("usgs");
+    let aside = ws.raw().join("usgs-aside");
+    std::fs::rename(&folder, &aside).expect("move the folder aside");
+    std::fs::write(&folder, b"not a folder").expect("a file where the folder goes");
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("raw/usgs: cannot list the folder"),
+        "{}",
+        stderr(&output)
+    );
+    let hour = ws
+        .hour("usgs", 10)
+        .await
+        .expect("the pending hour is summarised");
+    assert_eq!(count(&hour), 1);
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ use crate::summary::{Facts, hour_of, summarise_hours};
 
 pub use hourly::recompute_hours;
 pub use pending::{clear_pending, note_pending, pending_hours};
-pub use records::write_records;
+pub use records::{confirm_records, write_records};
 pub(crate) use runs::insert_unless_stored;
 pub use runs::load_runs;
 
@@ -65,8 +65,10 @@ pub(crate) fn raw_records(db: &Database) -> Collection<RawDocumentBuf> {
 /// A record MongoDB cannot store, and the landed file its version came from.
 #[derive(Debug)]
 pub struct Unstorable {
-    /// Index of the file in [`Batch::data_files`].
-    pub file: usize,
+    /// Indexes in [`Batch::data_files`] of the files holding it, oldest first (see
+    /// [`crate::batch::Version::holders`]): all are quarantined, as runs summarising each
+    /// alone would quarantine each. Never empty.
+    pub files: Vec<usize>,
     /// Indexes of the batch's earlier files holding versions it replaced (see
     /// [`crate::batch::Version::superseded`]).
     pub superseded: Vec<usize>,

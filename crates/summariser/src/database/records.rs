@@ -190,7 +190,7 @@ impl Writer<'_> {
     fn unstorable(&mut self, key: &str, reason: String) {
         if let Some(version) = self.batch.records.get(key) {
             self.written.unstorable.push(Unstorable {
-                file: version.file(),
+                files: version.holders.clone(),
                 superseded: version.superseded.clone(),
                 record: format!("`{key}`"),
                 reason,
@@ -234,7 +234,7 @@ fn refused_document(err: &mongodb::error::Error) -> Option<String> {
 }
 
 /// Sets the `last_file` of the records later files repeated unchanged.
-async fn confirm_records(
+pub async fn confirm_records(
     db: &Database,
     source: &Source,
     batch: &Batch,

@@ -72,7 +72,8 @@ pub(super) struct HeldBack {
 }
 
 /// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
-/// them: what they hold is not all acknowledged. The batch's earlier files holding versions
+/// them: what they hold is not all acknowledged. Every file holding such a version goes, the
+/// version's repeats included, as when each file is summarised alone (a rerun after a crash). The batch's earlier files holding versions
 /// those replaced stay in place (no version of theirs is stored), to be summarised alone.
 pub(super) fn hold_back(
     raw_dir: &Path,
@@ -85,7 +86,9 @@ pub(super) fn hold_back(
     unstorable.sort_by(|a, b| a.record.cmp(&b.record));
     let mut per_file: BTreeMap<usize, (usize, &Unstorable)> = BTreeMap::new();
     for record in &unstorable {
-        per_file.entry(record.file).or_insert((0, record)).0 += 1;
+        for file in &record.files {
+            per_file.entry(*file).or_insert((0, record)).0 += 1;
+        }
     }
     let mut superseding: BTreeMap<usize, &Unstorable> = BTreeMap::new();
     for record in &unstorable {
@@ -107,7 +110,7 @@ pub(super) fn hold_back(
             continue;
         }
         let file = batch.data_files[index].path_in(raw_dir);
-        debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.file].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
+        debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.files[0]].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
         replaced.push(index);
     }
     HeldBack {

@@ -47,9 +47,9 @@ pub async fn summarise_source(
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
     let batch_files = limits.batch_files;
-    let Some(names) = landed_files(raw_dir, source, report) else {
-        return Ok(());
-    };
+    // A folder that cannot be listed holds no file to read; the hours a crashed run left
+    // pending are summarised all the same (database work only).
+    let names = landed_files(raw_dir, source, report).unwrap_or_default();
     let mut run = SourceRun {
         waiting: quarantine::waiting(raw_dir, &source.name),
         newest: progress::newest(db, &source.name).await?,
@@ -242,10 +242,11 @@ fn read_landed(
     }
 }
 
-/// Reads a landed data file. One that cannot be read now (an I/O error, or larger than the
-/// run's `max_file_bytes`) stays in place for the next run and waits, like a file in
-/// quarantine, so the files after it that repeat a version become its `last_file` and it reads
-/// as stale then (see [`crate::plan`]).
+/// Reads a landed data file. One that cannot be used waits, like a file in quarantine, so the
+/// files after it that repeat a version become its `last_file` and it reads as stale once
+/// read (see [`crate::plan`]): whether it is quarantined (refused), or stays in place for the
+/// next run (an I/O error, larger than the run's `max_file_bytes`, or refused and it could
+/// not be moved to quarantine).
 fn read_or_wait(
     name: &RawFileName,
     path: &Path,
@@ -253,7 +254,7 @@ fn read_or_wait(
     run: &mut SourceRun,
 ) -> Result<LandedFile, ReadError> {
     let read = landed::read(path, source, run.max_file_bytes);
-    if let Err(ReadError::Io(_) | ReadError::TooLarge { .. }) = read {
+    if read.is_err() {
         run.waiting.insert(name.landing_order());
     }
     read
@@ -272,6 +273,34 @@ async fn flush(
 ) -> Result<(), SummariseError> {
     let replaced = write_batch(db, raw_dir, source, batch, run, report).await?;
     flush_each_alone(db, raw_dir, source, replaced, run, report).await
+}
+
+/// The batch's files about to be quarantined for records MongoDB cannot store wait from now
+/// on, as they will at every later run: the records the batch repeats after one of them name
+/// the repeat as their `last_file`, as when a run summarises the files after them (a rerun
+/// after a crash, or one file per batch). Known only once the batch is written, they were not
+/// waiting when it was planned: its confirmations are planned again.
+async fn wait_for_quarantined(
+    db: &Database,
+    source: &Source,
+    batch: &Batch,
+    unstorable: &[database::Unstorable],
+    run: &mut SourceRun,
+    report: &mut SourceReport,
+) -> Result<(), SummariseError> {
+    let quarantined: BTreeSet<LandingOrder> = unstorable
+        .iter()
+        .flat_map(|record| &record.files)
+        .map(|index| batch.data_files[*index].landing_order())
+        .collect();
+    if quarantined.is_subset(&run.waiting) {
+        return Ok(());
+    }
+    run.waiting.extend(quarantined);
+    let again = plan::plan(db, source, batch, run.waiting.clone()).await?;
+    database::confirm_records(db, source, batch, &again).await?;
+    report.records_confirmed += again.confirmations.len();
+    Ok(())
 }
 
 /// Writes `batch` and deletes what MongoDB acknowledged; returns the files left in place
@@ -339,6 +368,7 @@ async fn write_batch(
     rejected::note(db, &source.name, &batch).await?;
     // Too large to keep there: held back whole with the unstorable records.
     unstorable.extend(rejected::keep_records(db, &source.name, &batch).await?);
+    wait_for_quarantined(db, source, &batch, &unstorable, run, report).await?;
     // Noted before any file goes: a run that dies while deleting then reads the batch's
     // remaining files as out of order, each alone, never merged with newer files.
     if let Some(last) = batch.data_files.last()
