@@ -337,7 +337,7 @@ fn records_without_a_position_are_counted_under_the_map() {
     positions.unplaced = 195;
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
-    let wanted = "195 records without a position (no longitude or latitude, or a place off the globe): not drawn.";
+    let wanted = "195 records without a position (no longitude or latitude, or a longitude or latitude out of range): not drawn.";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 

@@ -59,7 +59,7 @@ pub fn map_chart(
     captions.extend(gone);
     if positions.unplaced > 0 {
         captions.push(format!(
-            "{} without a position (no longitude or latitude, or a place off the globe): not drawn.",
+            "{} without a position (no longitude or latitude, or a longitude or latitude out of range): not drawn.",
             counted(positions.unplaced, "record")
         ));
     }
