@@ -6,8 +6,9 @@
 //! and does not shift like pages of a live dataset (see [`windowed`]). A record served twice
 //! alike is kept once.
 //!
-//! `incremental = true` adds `<time> >= date'<start>'` to the `where` clause and orders by
-//! `time` unless `order_by` is set. The start is the newest record `time` landed so far (from
+//! A selection is ordered by `time` unless `order_by` is set (pages of a selection the portal
+//! orders as it likes could each come in another order). `incremental = true` adds
+//! `<time> >= date'<start>'` to the `where` clause. The start is the newest record `time` landed so far (from
 //! the source's state file, else its newest landed file) less `lookback` (default 3 hours), so
 //! rows the portal completes after they first landed are fetched again; `--since` replaces it.
 //! A first run, with no cursor, fetches the last 24 hours.
@@ -78,15 +79,13 @@ fn selection(
     if !conditions.is_empty() {
         query.push(("where", conditions.join(" AND ")));
     }
+    // Without `order_by` the portal promises no order, so pages (the fallback when an export
+    // fails) could each come in another one, and miss records or serve one twice.
     let order_by = match &settings.order_by {
-        Some(order_by) => Some(order_by.clone()),
-        None => settings
-            .incremental
-            .then(|| source.time.as_str().to_owned()),
+        Some(order_by) => order_by.clone(),
+        None => source.time.as_str().to_owned(),
     };
-    if let Some(order_by) = order_by {
-        query.push(("order_by", order_by));
-    }
+    query.push(("order_by", order_by));
     for refine in &settings.refine {
         query.push(("refine", refine.clone()));
     }
@@ -188,10 +187,18 @@ time = "date_heure"
     }
 
     #[test]
-    fn plain_selection_has_no_time_bound() {
+    fn plain_selection_has_no_time_bound_and_is_ordered_by_time() {
         let (source, settings) = source(false);
         let query = selection(&source, &settings, None);
-        assert!(query.iter().all(|(_, v)| !v.contains("date_heure")));
-        assert!(query.iter().all(|(name, _)| *name != "order_by"));
+        assert_eq!(
+            query.iter().find(|(name, _)| *name == "where"),
+            Some(&("where", "(nature = 'Données temps réel')".to_owned())),
+            "the configured clause alone"
+        );
+        assert_eq!(
+            query.iter().find(|(name, _)| *name == "order_by"),
+            Some(&("order_by", "date_heure".to_owned())),
+            "pages come in one order"
+        );
     }
 }
