@@ -4,7 +4,7 @@
 
 use releve::Config;
 
-use crate::format::with_unit;
+use crate::format::catalogued;
 use crate::pdf::{Column, Table};
 
 /// The catalogue of every configured source.
@@ -24,8 +24,8 @@ pub fn catalogue_table(config: &Config) -> Table {
             let fields: Vec<String> = source
                 .numeric
                 .iter()
-                .map(|f| with_unit(source, f.as_str()))
-                .chain(source.categories.iter().map(ToString::to_string))
+                .chain(&source.categories)
+                .map(|f| catalogued(source, f.as_str()))
                 .chain(
                     source
                         .position()

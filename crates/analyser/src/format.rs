@@ -14,11 +14,33 @@ pub fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
         .filter(|unit| !unit.is_empty())
 }
 
-/// A field's name with its unit, as charts and tables show it: `mag (magnitude)`, or `mag`.
+/// What the report calls `field` of `source`: its configured label, else its path.
+pub fn name_of<'a>(source: &'a Source, field: &'a str) -> &'a str {
+    source
+        .labels
+        .get(field)
+        .map(String::as_str)
+        .filter(|label| !label.trim().is_empty())
+        .unwrap_or(field)
+}
+
+/// A field's name with its unit, as charts show it: `depth (km)`, or `depth`.
 pub fn with_unit(source: &Source, field: &str) -> String {
+    let name = name_of(source, field);
     match unit_of(source, field) {
-        Some(unit) => format!("{field} ({unit})"),
-        None => field.to_owned(),
+        Some(unit) => format!("{name} ({unit})"),
+        None => name.to_owned(),
+    }
+}
+
+/// A field as the catalogue lists it: its name and unit, and the path it names in the
+/// records when a label stands for it (`depth (km) = geometry.coordinates.2`).
+pub fn catalogued(source: &Source, field: &str) -> String {
+    let shown = with_unit(source, field);
+    if name_of(source, field) == field {
+        shown
+    } else {
+        format!("{shown} = {field}")
     }
 }
 

@@ -192,7 +192,7 @@ fn counts_of_one_are_singular() {
     let flat = common::flat(&text);
     for wanted in [
         "1 record in 1 of 24 hours.",
-        "over 1 value; 0 records without a value.",
+        "2.5 m in 1 value; 0 records without a value.",
         "Other values: 0 records; without a value: 0 records.",
         "1,441 records from 2 of 2 sources in the period.",
     ] {
@@ -220,7 +220,7 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
     let text = common::text(&render(dir.path()));
     let flat = common::flat(&text);
     assert!(
-        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: min 2.5 m, mean 2.5 m, max 2.5 m over 1 value; 0 records without a value."),
+        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: 2.5 m in 1 value; 0 records without a value."),
         "{flat}"
     );
     // Chart titles are drawn, not written: the pages' text holds captions only.
@@ -240,6 +240,28 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
         flat.contains("Period: min 0, mean 11.5, max 23 over 1,440 values;"),
         "a field with values in many hours keeps its chart and caption: {flat}"
     );
+}
+
+/// Labels name fields in the report's words; the catalogue says which path each stands for,
+/// as users query them in MongoDB.
+#[test]
+fn labels_name_the_fields_and_the_catalogue_says_their_paths() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let labelled = CONFIG.replace(
+        "units = { level = \"m\" }",
+        "units = { level = \"m\" }\nlabels = { level = \"water level\", kind = \"gauge kind\" }",
+    );
+    let text = common::text(&render_config(dir.path(), &labelled, single()));
+    let flat = common::flat(&text);
+    for wanted in [
+        // The catalogue's cells wrap beside the others.
+        "water level (m) = level,",
+        "gauge kind = kind,",
+        "water level (m) Values in one hour only, 2026-11-21 13:00–14:00:",
+        "Every point holds water level = 2.5 m.",
+    ] {
+        assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
+    }
 }
 
 #[test]

@@ -5,7 +5,9 @@ use releve::Source;
 use releve::store::{BoundingBox, HourlySummary};
 
 use crate::charts::{self, ChartError, ColourKey, MapFrame, px};
-use crate::format::{after_value, counted, grouped, unit_of, value, values_apart, with_unit};
+use crate::format::{
+    after_value, counted, grouped, name_of, unit_of, value, values_apart, with_unit,
+};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::positions::Position;
 use crate::query::Positions;
@@ -156,6 +158,7 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
     let values = shown.iter().filter_map(|p| p.value);
     let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     let unit = after_value(unit_of(source, field.as_str()));
+    let name = name_of(source, field.as_str());
     let missing = match shown.iter().any(|p| p.value.is_none()) {
         false => "",
         true if source.plausible.contains_key(field.as_str()) => {
@@ -164,16 +167,16 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         true => "; grey: no value",
     };
     if low == high {
-        format!("Every point holds {field} = {}{unit}{missing}.", value(low))
+        format!("Every point holds {name} = {}{unit}{missing}.", value(low))
     } else if low < high {
         let [low, high] = values_apart([low, high]);
         format!(
-            "Points coloured from violet through teal to green and sized by {field}: {low}{unit} to {high}{unit}{missing}."
+            "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit}{missing}."
         )
     } else if source.plausible.contains_key(field.as_str()) {
-        format!("No record holds a plausible {field}; points in grey.")
+        format!("No record holds a plausible {name}; points in grey.")
     } else {
-        format!("No record holds {field}; points in grey.")
+        format!("No record holds {name}; points in grey.")
     }
 }
 

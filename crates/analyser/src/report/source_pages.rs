@@ -9,7 +9,9 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
-use crate::format::{after_value, counted, grouped, local_time, unit_of, values_apart};
+use crate::format::{
+    after_value, counted, grouped, local_time, name_of, unit_of, value, values_apart, with_unit,
+};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -72,7 +74,7 @@ pub fn source_section(
         numeric_chart(doc, source, field.as_str(), &hourly, &axis)?;
     }
     for field in &source.categories {
-        category_chart(doc, field.as_str(), &data.hourly)?;
+        category_chart(doc, source, field.as_str(), &data.hourly)?;
     }
     if let Some(positions) = &data.positions {
         map_chart(doc, source, positions, &data.hourly, records)?;
@@ -89,10 +91,8 @@ fn numeric_chart(
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
     let step = charts::numeric_step(axis.kind());
-    let title = match unit {
-        Some(unit) => format!("{field} ({unit}): {step} mean and min–max range"),
-        None => format!("{field}: {step} mean and min–max range"),
-    };
+    let named = with_unit(source, field);
+    let title = format!("{named}: {step} mean and min–max range");
     let stats: Vec<_> = hourly
         .iter()
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
@@ -112,7 +112,12 @@ fn numeric_chart(
     let totals = FieldTotals::of(&stats);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
-        doc.paragraph(&totals.no_value(field), BODY, false, Ink::ALERT);
+        doc.paragraph(
+            &totals.no_value(name_of(source, field)),
+            BODY,
+            false,
+            Ink::ALERT,
+        );
         return Ok(());
     }
     // A chart of one point on an axis made up around it says less than a line.
@@ -125,10 +130,7 @@ fn numeric_chart(
             local_time(*hour, tz),
             end.with_timezone(&tz).format("%H:%M")
         );
-        match unit {
-            Some(unit) => doc.heading(&format!("{field} ({unit})"), 10.0, 8.0),
-            None => doc.heading(field, 10.0, 8.0),
-        }
+        doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
         return Ok(());
     }
@@ -136,7 +138,7 @@ fn numeric_chart(
         axis,
         &bands,
         &title,
-        unit.unwrap_or(field),
+        unit.unwrap_or(name_of(source, field)),
         (px(CONTENT_WIDTH), px(58.0)),
     )?;
     doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
@@ -204,6 +206,18 @@ impl FieldTotals {
             0 => String::new(),
             n => format!("; {} left out", counted(n, "implausible value")),
         };
+        if low == high {
+            // One value, or the same every time: min, mean and max would repeat it.
+            let every = match self.count {
+                1 => "1 value".to_owned(),
+                n => format!("each of {}", counted(n, "value")),
+            };
+            return format!(
+                "{lead}: {}{suffix} in {every}; {} without a value{left_out}.",
+                value(low),
+                counted(self.nulls, "record")
+            );
+        }
         // A mean of the smallest doubles can round below their minimum: it lies between them.
         let mean = self.mean.clamp(low, high.max(low));
         let [low, mean, high] = values_apart([low, mean, high]);
@@ -239,6 +253,7 @@ fn category_title(field: &str, distinct: usize, beyond_hours_top: bool) -> Strin
 
 fn category_chart(
     doc: &mut ReportDocument,
+    source: &Source,
     field: &str,
     hourly: &[HourlySummary],
 ) -> Result<(), ChartError> {
@@ -254,17 +269,18 @@ fn category_chart(
         other += counts.other;
         nulls += counts.nulls;
     }
+    let name = name_of(source, field);
     if totals.is_empty() {
-        doc.heading(&format!("{field}: values"), 10.0, 8.0);
+        doc.heading(&format!("{name}: values"), 10.0, 8.0);
         doc.paragraph(
-            &format!("No value of {field} in this period."),
+            &format!("No value of {name} in this period."),
             BODY,
             false,
             Ink::ALERT,
         );
         return Ok(());
     }
-    let title = category_title(field, totals.len(), other > 0);
+    let title = category_title(name, totals.len(), other > 0);
     let mut ranked: Vec<(String, i64)> =
         totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -295,7 +311,38 @@ fn category_chart(
 
 #[cfg(test)]
 mod tests {
-    use super::category_title;
+    use super::{FieldTotals, HourBand, category_title};
+
+    #[test]
+    fn a_value_the_same_every_time_is_said_once() {
+        let totals = FieldTotals {
+            count: 2_500,
+            mean: 1.0,
+            nulls: 3,
+            implausible: 0,
+        };
+        let band = |values| {
+            Some(HourBand {
+                min: 1.0,
+                mean: 1.0,
+                max: 1.0,
+                values,
+            })
+        };
+        let bands = [band(1_000), None, band(1_500)];
+        assert_eq!(
+            totals.caption("Period", &bands, None),
+            "Period: 1 in each of 2,500 values; 3 records without a value."
+        );
+        let one = FieldTotals {
+            count: 1,
+            ..totals
+        };
+        assert_eq!(
+            one.caption("Period", &[band(1)], Some("km")),
+            "Period: 1 km in 1 value; 3 records without a value."
+        );
+    }
 
     #[test]
     fn a_category_title_says_when_values_are_left_out() {

@@ -197,6 +197,10 @@ pub struct Source {
     /// Units of numeric fields for chart axes, e.g. `{ "properties.mag" = "magnitude" }`.
     #[serde(default)]
     pub units: BTreeMap<String, String>,
+    /// What the report calls numeric and category fields, e.g.
+    /// `{ "geometry.coordinates.2" = "depth" }`; the catalogue says which path each names.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
     /// Plausible ranges of numeric fields, `{ field = [low, high] }`: a value outside is counted
     /// as `implausible` in its hour and left out of the statistics (stations that report −50 °C).
     #[serde(default, deserialize_with = "ranges")]
@@ -249,6 +253,7 @@ const COMMON_KEYS: &[&str] = &[
     "lat",
     "map_frame",
     "units",
+    "labels",
     "plausible",
     "description",
     "periodicity",

@@ -261,6 +261,16 @@ fn fields_listed_twice_and_units_of_no_field_are_refused() {
         units.starts_with("sources.toml:15: source `usgs-earthquakes`: key `units`: `nope`"),
         "{units}"
     );
+    let labels = error(&format!("{USGS}labels = {{ nope = \"depth\" }}\n"));
+    assert_eq!(
+        labels,
+        "sources.toml:15: source `usgs-earthquakes`: key `labels`: `nope` is not one of the `numeric` or `categories` fields"
+    );
+    let config = parse(&format!(
+        "{USGS}labels = {{ \"properties.mag\" = \"magnitude\", \"properties.type\" = \"event type\" }}\n"
+    ))
+    .expect("labels of a numeric and a category field");
+    assert_eq!(config.sources[0].labels["properties.type"], "event type");
     for (from, to, said) in [
         (
             "numeric = [\"properties.mag\"]",
@@ -441,6 +451,7 @@ fn every_common_key_is_listed() {
         lat,
         map_frame,
         units,
+        labels,
         plausible,
         description,
         periodicity,

@@ -128,6 +128,17 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
+    for field in source.labels.keys() {
+        let summarised = source.numeric.iter().chain(&source.categories);
+        if !summarised.clone().any(|path| path.as_str() == field) {
+            return Err(bad(
+                "labels",
+                format!(
+                    "key `labels`: `{field}` is not one of the `numeric` or `categories` fields"
+                ),
+            ));
+        }
+    }
     for (field, [low, high]) in &source.plausible {
         if !source.numeric.iter().any(|path| path.as_str() == field) {
             return Err(bad(
