@@ -81,6 +81,10 @@ pub async fn shut_down(db: Database) {
     db.client().clone().shutdown().immediate(true).await;
 }
 
+/// How long a write waits for the acknowledgement its write concern asks for, unless the URI
+/// sets `wtimeoutMS`.
+pub const WRITE_WAIT: Duration = Duration::from_secs(60);
+
 /// `options` as a writer needs them (see [`connect`]).
 fn for_writers(mut options: ClientOptions, uri: &str) -> Result<ClientOptions, StoreError> {
     let unacknowledged = options
@@ -95,6 +99,9 @@ fn for_writers(mut options: ClientOptions, uri: &str) -> Result<ClientOptions, S
         .write_concern
         .get_or_insert_with(WriteConcern::default);
     concern.w.get_or_insert(Acknowledgment::Majority);
+    // A replica set short of the members `w` asks for would otherwise leave the run waiting,
+    // holding its lock, until someone kills it: it fails instead, and its files stay.
+    concern.w_timeout.get_or_insert(WRITE_WAIT);
     options.selection_criteria = Some(SelectionCriteria::ReadPreference(ReadPreference::Primary));
     Ok(options)
 }

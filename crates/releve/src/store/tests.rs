@@ -144,6 +144,11 @@ fn writers_wait_for_a_majority_unless_the_uri_says_otherwise() {
     let concern = default.write_concern.expect("a write concern");
     assert_eq!(concern.w, Some(Acknowledgment::Majority));
     assert_eq!(
+        concern.w_timeout,
+        Some(Duration::from_secs(60)),
+        "a set short of members fails the run instead of hanging it"
+    );
+    assert_eq!(
         default.selection_criteria,
         Some(SelectionCriteria::ReadPreference(ReadPreference::Primary)),
         "the summariser reads its own writes"
@@ -155,7 +160,11 @@ fn writers_wait_for_a_majority_unless_the_uri_says_otherwise() {
         for_writers(options, uri)
     };
     let own = with(1).expect("writer options").write_concern;
-    assert_eq!(own, Some(WriteConcern::nodes(1)), "the URI's own is kept");
+    assert_eq!(
+        own.map(|concern| (concern.w, concern.w_timeout)),
+        Some((Some(Acknowledgment::Nodes(1)), Some(WRITE_WAIT))),
+        "the URI's own `w` is kept"
+    );
     let mut journaled = ClientOptions::default();
     journaled.write_concern = Some(
         WriteConcern::builder()
