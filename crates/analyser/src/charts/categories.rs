@@ -11,7 +11,7 @@ use super::{
 use crate::format::grouped;
 
 /// Longest value label drawn; longer ones are cut with an ellipsis.
-const LABEL_CHARS: usize = 32;
+const LABEL_CHARS: usize = 48;
 
 /// Bars of `values` (most frequent first), the largest on top, each with its count, over
 /// whole-number ticks.
@@ -175,8 +175,8 @@ mod tests {
         assert_eq!(
             value_labels(&values),
             [
-                "Établissement re…orie 1 — type M",
-                "Établissement re…orie 1 — type N",
+                "Établissement recevant d… — catégorie 1 — type M",
+                "Établissement recevant d… — catégorie 1 — type N",
                 "actif",
                 "\"actif \"",
                 "Ligne 1↵Ligne 2",
@@ -185,7 +185,7 @@ mod tests {
         );
         let same_ends: Vec<(String, i64)> = ["a", "b", "c"]
             .iter()
-            .map(|middle| (format!("{}{middle}{}", "x".repeat(20), "y".repeat(20)), 1))
+            .map(|middle| (format!("{}{middle}{}", "x".repeat(30), "y".repeat(30)), 1))
             .collect();
         let labels = value_labels(&same_ends);
         assert_ne!(labels[0], labels[1], "{labels:?}");

@@ -334,10 +334,7 @@ mod tests {
             totals.caption("Period", &bands, None),
             "Period: 1 in each of 2,500 values; 3 records without a value."
         );
-        let one = FieldTotals {
-            count: 1,
-            ..totals
-        };
+        let one = FieldTotals { count: 1, ..totals };
         assert_eq!(
             one.caption("Period", &[band(1)], Some("km")),
             "Period: 1 km in 1 value; 3 records without a value."
