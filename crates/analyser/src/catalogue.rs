@@ -4,7 +4,7 @@
 
 use releve::Config;
 
-use crate::format::catalogued;
+use crate::naming::catalogued;
 use crate::pdf::{Column, Table};
 
 /// The catalogue of every configured source.

@@ -1,48 +1,8 @@
-//! How numbers, times and fields are written in the report: grouped thousands, times in the
-//! report's time zone, fields with their units.
+//! How numbers and times are written in the report: grouped thousands, significant digits,
+//! times in the report's time zone, text cut to fit.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use releve::Source;
-
-/// The unit configured for `field` of `source`; an empty one is none.
-pub fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
-    source
-        .units
-        .get(field)
-        .map(String::as_str)
-        .filter(|unit| !unit.is_empty())
-}
-
-/// What the report calls `field` of `source`: its configured label, else its path.
-pub fn name_of<'a>(source: &'a Source, field: &'a str) -> &'a str {
-    source
-        .labels
-        .get(field)
-        .map(String::as_str)
-        .filter(|label| !label.trim().is_empty())
-        .unwrap_or(field)
-}
-
-/// A field's name with its unit, as charts show it: `depth (km)`, or `depth`.
-pub fn with_unit(source: &Source, field: &str) -> String {
-    let name = name_of(source, field);
-    match unit_of(source, field) {
-        Some(unit) => format!("{name} ({unit})"),
-        None => name.to_owned(),
-    }
-}
-
-/// A field as the catalogue lists it: its name and unit, and the path it names in the
-/// records when a label stands for it (`depth (km) = geometry.coordinates.2`).
-pub fn catalogued(source: &Source, field: &str) -> String {
-    let shown = with_unit(source, field);
-    if name_of(source, field) == field {
-        shown
-    } else {
-        format!("{shown} = {field}")
-    }
-}
 
 /// What follows a value of that unit: ` hPa`, or nothing.
 pub fn after_value(unit: Option<&str>) -> String {

@@ -9,6 +9,7 @@ mod charts;
 pub mod cli;
 mod completeness;
 mod format;
+mod naming;
 mod pdf;
 pub mod period;
 pub mod positions;

@@ -192,7 +192,7 @@ fn counts_of_one_are_singular() {
     let flat = common::flat(&text);
     for wanted in [
         "1 record in 1 of 24 hours.",
-        "2.5 m in 1 value; 0 records without a value.",
+        "2.5 m (1 value); 0 records without a value.",
         "Other values: 0 records; without a value: 0 records.",
         "1,441 records from 2 of 2 sources in the period.",
     ] {
@@ -220,7 +220,7 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
     let text = common::text(&render(dir.path()));
     let flat = common::flat(&text);
     assert!(
-        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: 2.5 m in 1 value; 0 records without a value."),
+        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: 2.5 m (1 value); 0 records without a value."),
         "{flat}"
     );
     // Chart titles are drawn, not written: the pages' text holds captions only.

@@ -5,9 +5,8 @@ use releve::Source;
 use releve::store::{BoundingBox, HourlySummary};
 
 use crate::charts::{self, ChartError, ColourKey, MapFrame, px};
-use crate::format::{
-    after_value, counted, grouped, name_of, unit_of, value, values_apart, with_unit,
-};
+use crate::format::{after_value, counted, grouped, value, values_apart};
+use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::positions::Position;
 use crate::query::Positions;

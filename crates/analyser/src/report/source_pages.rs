@@ -9,9 +9,8 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
-use crate::format::{
-    after_value, counted, grouped, local_time, name_of, unit_of, value, values_apart, with_unit,
-};
+use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
+use crate::naming::{name_of, unit_of, value_named, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -209,11 +208,11 @@ impl FieldTotals {
         if low == high {
             // One value, or the same every time: min, mean and max would repeat it.
             let every = match self.count {
-                1 => "1 value".to_owned(),
-                n => format!("each of {}", counted(n, "value")),
+                1 => "(1 value)".to_owned(),
+                n => format!("in each of {}", counted(n, "value")),
             };
             return format!(
-                "{lead}: {}{suffix} in {every}; {} without a value{left_out}.",
+                "{lead}: {}{suffix} {every}; {} without a value{left_out}.",
                 value(low),
                 counted(self.nulls, "record")
             );
@@ -286,6 +285,9 @@ fn category_chart(
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
     ranked.truncate(TOP_VALUES);
+    for (value, _) in &mut ranked {
+        *value = value_named(source, field, value);
+    }
     let height = 20.0 + 6.5 * ranked.len() as f32;
     let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;
     let caption = format!(
@@ -337,7 +339,7 @@ mod tests {
         let one = FieldTotals { count: 1, ..totals };
         assert_eq!(
             one.caption("Period", &[band(1)], Some("km")),
-            "Period: 1 km in 1 value; 3 records without a value."
+            "Period: 1 km (1 value); 3 records without a value."
         );
     }
 

@@ -201,6 +201,10 @@ pub struct Source {
     /// `{ "geometry.coordinates.2" = "depth" }`; the catalogue says which path each names.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// What the report calls values of category fields, per field, e.g.
+    /// `{ weather_code = { "3" = "overcast" } }`: bars read `overcast (3)`.
+    #[serde(default)]
+    pub value_labels: BTreeMap<String, BTreeMap<String, String>>,
     /// Plausible ranges of numeric fields, `{ field = [low, high] }`: a value outside is counted
     /// as `implausible` in its hour and left out of the statistics (stations that report −50 °C).
     #[serde(default, deserialize_with = "ranges")]
@@ -254,6 +258,7 @@ const COMMON_KEYS: &[&str] = &[
     "map_frame",
     "units",
     "labels",
+    "value_labels",
     "plausible",
     "description",
     "periodicity",

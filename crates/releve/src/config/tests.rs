@@ -271,6 +271,21 @@ fn fields_listed_twice_and_units_of_no_field_are_refused() {
     ))
     .expect("labels of a numeric and a category field");
     assert_eq!(config.sources[0].labels["properties.type"], "event type");
+    let values = error(&format!(
+        "{USGS}value_labels = {{ \"properties.mag\" = {{ \"1\" = \"weak\" }} }}\n"
+    ));
+    assert_eq!(
+        values,
+        "sources.toml:15: source `usgs-earthquakes`: key `value_labels`: `properties.mag` is not one of the `categories` fields"
+    );
+    let config = parse(&format!(
+        "{USGS}value_labels = {{ \"properties.type\" = {{ \"quarry blast\" = \"blast\" }} }}\n"
+    ))
+    .expect("labels of a category's values");
+    assert_eq!(
+        config.sources[0].value_labels["properties.type"]["quarry blast"],
+        "blast"
+    );
     for (from, to, said) in [
         (
             "numeric = [\"properties.mag\"]",
@@ -452,6 +467,7 @@ fn every_common_key_is_listed() {
         map_frame,
         units,
         labels,
+        value_labels,
         plausible,
         description,
         periodicity,

@@ -139,6 +139,14 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
+    for field in source.value_labels.keys() {
+        if !source.categories.iter().any(|path| path.as_str() == field) {
+            return Err(bad(
+                "value_labels",
+                format!("key `value_labels`: `{field}` is not one of the `categories` fields"),
+            ));
+        }
+    }
     for (field, [low, high]) in &source.plausible {
         if !source.numeric.iter().any(|path| path.as_str() == field) {
             return Err(bad(
