@@ -264,6 +264,25 @@ fn labels_name_the_fields_and_the_catalogue_says_their_paths() {
     }
 }
 
+/// A field that adds up (rain, positions) is charted as its totals, captioned with the
+/// period's total, not as means within a range.
+#[test]
+fn a_field_listed_in_totals_is_charted_as_totals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]",
+        "numeric = [\"load\"]\ntotals = [\"load\"]",
+    );
+    let pdf = render_config(dir.path(), &config, single());
+    let flat = common::flat(&common::text(&pdf));
+    // busy's load is the hour's number in each of its 60 records: 60 × (0 + 1 + … + 23).
+    assert!(
+        flat.contains("Period total: 16,560 over 1,440 values; 0 records without a value."),
+        "{flat}"
+    );
+    assert!(!flat.contains("Period: min 0, mean 11.5"), "{flat}");
+}
+
 #[test]
 fn a_ranking_of_values_says_when_it_comes_from_hourly_top_lists() {
     let dir = tempfile::tempdir().expect("temp dir");

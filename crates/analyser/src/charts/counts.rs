@@ -1,10 +1,12 @@
-//! Record counts as bars over the period's time axis: one per hour, or for a month one per
-//! local day (720 hourly bars merge into a block; 30 daily ones read at a glance).
+//! Record counts, and totals of fields that add up (rain, positions), as bars over the
+//! period's time axis: one per hour, or for a month one per local day (720 hourly bars merge
+//! into a block; 30 daily ones read at a glance).
 
 use plotters::prelude::*;
 
 use super::{
     ChartError, ChartImage, Span, TimeAxis, count_axis, draw, hourly_frame, palette, per_hour,
+    value_axis,
 };
 use crate::period::PeriodKind;
 
@@ -35,6 +37,54 @@ pub fn record_counts(
     })
 }
 
+/// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day for a month;
+/// `title` names the field, the chart says which step. Negative totals go below the axis.
+pub fn totals(
+    axis: &TimeAxis,
+    sums: &[f64],
+    title: &str,
+    unit: &str,
+    size: (u32, u32),
+) -> Result<ChartImage, ChartError> {
+    let (step, bars, gap) = match axis.kind {
+        PeriodKind::Month => (
+            "daily total",
+            axis.per_local_day(sums, |hours| hours.iter().sum::<f64>()),
+            2.0,
+        ),
+        PeriodKind::Day | PeriodKind::Week => (
+            "hourly total",
+            per_hour(sums),
+            if axis.len() > 48 { 0.0 } else { 0.12 },
+        ),
+    };
+    let title = format!("{title}: {step}");
+    let finite = bars.iter().map(|bar| bar.value).filter(|v| v.is_finite());
+    let (low, high) = finite.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (low, high) = match (low * 1.1, high * 1.1) {
+        (low, high) if high > low => (low.max(f64::MIN), high.min(f64::MAX)),
+        _ => (0.0, 1.0),
+    };
+    let fail = ChartError::from_plotters(&title);
+    draw(&title, size, |root| {
+        let span = (high - low).min(f64::MAX);
+        let mut chart = hourly_frame(root, &title, axis, value_axis(low..high), span, unit)?;
+        chart
+            .draw_series(
+                bars.iter()
+                    .filter(|bar| bar.value.is_finite() && bar.value != 0.0)
+                    .map(|bar| {
+                        Rectangle::new(
+                            [(bar.start + gap, 0.0), (bar.end - gap, bar.value)],
+                            palette::DATA.filled(),
+                        )
+                    }),
+            )
+            .map_err(&fail)?;
+        Ok(())
+    })
+}
+
 /// The chart's title, its bars and the gap between them: per day for a month, else per hour.
 fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
     match axis.kind {
@@ -55,6 +105,62 @@ fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
 mod tests {
     use super::*;
     use crate::period::ReportPeriod;
+
+    /// The tallest run of the data colour in each column of `chart`.
+    fn bar_heights(chart: &ChartImage) -> Vec<usize> {
+        let data = palette::DATA;
+        let width = chart.width as usize;
+        (0..width)
+            .map(|column| {
+                (0..chart.height as usize)
+                    .filter(|row| {
+                        let at = (row * width + column) * 3;
+                        chart.rgb[at..at + 3] == [data.0, data.1, data.2]
+                    })
+                    .count()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn totals_are_bars_as_tall_as_their_sums_and_odd_values_draw() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::UTC,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Day);
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let mut sums = vec![0.0; 24];
+        sums[3] = 10.0;
+        sums[20] = 5.0;
+        let chart = totals(&axis, &sums, "rain (mm)", "mm", size).expect("chart");
+        let heights = bar_heights(&chart);
+        let tallest = heights.iter().copied().max().unwrap_or(0);
+        let second = heights
+            .iter()
+            .copied()
+            .filter(|h| *h > 0 && *h < tallest - 2)
+            .max()
+            .unwrap_or(0);
+        assert!(tallest > 40, "a bar is drawn: {tallest} px");
+        let ratio = tallest as f64 / second as f64;
+        assert!(
+            (ratio - 2.0).abs() < 0.1,
+            "10 mm stands twice as tall as 5 mm: {tallest} and {second} px"
+        );
+        for odd in [
+            vec![-3.0; 24],
+            vec![f64::NAN; 24],
+            vec![f64::INFINITY; 24],
+            vec![1.7e308; 24],
+        ] {
+            totals(&axis, &odd, "t", "", size).expect("drawn");
+        }
+        let month = crate::charts::october_in_paris();
+        let chart = totals(&month, &vec![1.0; month.len()], "t", "", size).expect("month");
+        assert!(bar_heights(&chart).iter().any(|h| *h > 0), "daily bars");
+    }
 
     #[test]
     fn a_month_counts_per_local_day_and_a_day_per_hour() {

@@ -21,7 +21,7 @@ use plotters::style::FontStyle;
 
 use axes::{KeyedAxis, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
-pub use counts::record_counts;
+pub use counts::{record_counts, totals};
 pub use framing::{
     MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,
     frames_across_antimeridian,

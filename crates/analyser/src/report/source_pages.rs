@@ -119,6 +119,18 @@ fn numeric_chart(
         );
         return Ok(());
     }
+    if source.totals.iter().any(|total| total.as_str() == field) {
+        let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
+        let chart = charts::totals(
+            axis,
+            &sums,
+            &named,
+            unit.unwrap_or(name_of(source, field)),
+            (px(CONTENT_WIDTH), px(58.0)),
+        )?;
+        doc.chart(chart, &[&totals.total_caption(&sums, unit)]);
+        return Ok(());
+    }
     // A chart of one point on an axis made up around it says less than a line.
     let mut filled = bands.iter().zip(axis.hours()).filter(|(b, _)| b.is_some());
     if let (Some((_, hour)), None) = (filled.next(), filled.next()) {
@@ -185,6 +197,22 @@ impl FieldTotals {
             ),
         };
         format!("No numeric value of {field} in this period{not_numbers}.")
+    }
+
+    /// A totals chart's caption: the period's total of the hourly `sums`, and the values it
+    /// lacks.
+    fn total_caption(&self, sums: &[f64], unit: Option<&str>) -> String {
+        let left_out = match self.implausible {
+            0 => String::new(),
+            n => format!("; {} left out", counted(n, "implausible value")),
+        };
+        format!(
+            "Period total: {}{} over {}; {} without a value{left_out}.",
+            value(sums.iter().sum()),
+            after_value(unit),
+            counted(self.count, "value"),
+            counted(self.nulls, "record")
+        )
     }
 
     /// The chart's caption, after `lead` (what the figures cover): the min, mean and max, and

@@ -182,6 +182,10 @@ pub struct Source {
     /// Fields summarised as numbers.
     #[serde(default)]
     pub numeric: Vec<FieldPath>,
+    /// Numeric fields that add up over time (a rain gauge's readings, an offer's positions):
+    /// the report charts their totals per hour (per day in a month), not their means.
+    #[serde(default)]
+    pub totals: Vec<FieldPath>,
     /// Fields counted per value.
     #[serde(default)]
     pub categories: Vec<FieldPath>,
@@ -252,6 +256,7 @@ const COMMON_KEYS: &[&str] = &[
     "key",
     "time",
     "numeric",
+    "totals",
     "categories",
     "lon",
     "lat",

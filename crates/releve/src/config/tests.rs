@@ -271,6 +271,13 @@ fn fields_listed_twice_and_units_of_no_field_are_refused() {
     ))
     .expect("labels of a numeric and a category field");
     assert_eq!(config.sources[0].labels["properties.type"], "event type");
+    let totals = error(&format!("{USGS}totals = [\"properties.type\"]\n"));
+    assert_eq!(
+        totals,
+        "sources.toml:15: source `usgs-earthquakes`: key `totals`: `properties.type` is not one of the `numeric` fields"
+    );
+    let config = parse(&format!("{USGS}totals = [\"properties.mag\"]\n")).expect("a total");
+    assert_eq!(config.sources[0].totals[0].as_str(), "properties.mag");
     let values = error(&format!(
         "{USGS}value_labels = {{ \"properties.mag\" = {{ \"1\" = \"weak\" }} }}\n"
     ));
@@ -461,6 +468,7 @@ fn every_common_key_is_listed() {
         key,
         time,
         numeric,
+        totals,
         categories,
         lon,
         lat,

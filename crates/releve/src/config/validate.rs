@@ -128,6 +128,17 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
+    if let Some(again) = listed_twice(&source.totals) {
+        return Err(bad("totals", format!("key `totals` lists `{again}` twice")));
+    }
+    for field in &source.totals {
+        if !source.numeric.contains(field) {
+            return Err(bad(
+                "totals",
+                format!("key `totals`: `{field}` is not one of the `numeric` fields"),
+            ));
+        }
+    }
     for field in source.labels.keys() {
         let summarised = source.numeric.iter().chain(&source.categories);
         if !summarised.clone().any(|path| path.as_str() == field) {
