@@ -24,8 +24,9 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file path has a name"))?;
     let landed = name.to_str().and_then(RawFileName::parse);
     let target = (0..10_000u32)
-        .map(|n| match &landed {
-            Some(run) if n > 0 => dir.join(
+        .map(|n| match landed.as_ref().zip(n.checked_sub(1)) {
+            // A sequence past the largest a name holds (a name written by hand) takes `~n`.
+            Some((run, _)) if run.sequence.checked_add(n).is_some() => dir.join(
                 RawFileName {
                     sequence: run.sequence + n,
                     ..run.clone()
@@ -51,7 +52,7 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
             )
         })?;
     let reason_file = rawfile::quarantine_reason(&target);
-    fs::write(&reason_file, format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
+    write_synced(&reason_file, &format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     crate::crash::passed("quarantine-reason-written");
     fs::rename(file, &target).map_err(|err| naming(&target, err))?;
     Ok(target)
@@ -69,6 +70,15 @@ pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
         .filter(|name| name.source == source && name.role == RawFileRole::Data)
         .map(|name| name.landing_order())
         .collect()
+}
+
+/// Writes `text` to `path` and waits for the disk: a power cut after the file's rename must not
+/// leave it in quarantine with an empty reason.
+fn write_synced(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut file = fs::File::create(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 fn naming(path: &Path, err: io::Error) -> io::Error {
@@ -121,5 +131,21 @@ mod tests {
             fs::read_to_string(rawfile::quarantine_reason(&second)).expect("second reason"),
             "two\n"
         );
+    }
+
+    #[test]
+    fn a_name_at_the_largest_sequence_is_kept_apart_without_overflowing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source_dir = dir.path().join("usgs");
+        fs::create_dir_all(&source_dir).expect("source dir");
+        let name = format!("usgs_2026-11-22T07-00-00Z-{}.json", u32::MAX);
+        assert!(RawFileName::parse(&name).is_some(), "a landed file's name");
+        let file = source_dir.join(&name);
+        fs::write(&file, b"first").expect("file");
+        let first = quarantine(dir.path(), &file, "one").expect("quarantined");
+        fs::write(&file, b"second").expect("same name again");
+        let second = quarantine(dir.path(), &file, "two").expect("quarantined");
+        assert_ne!(first, second);
+        assert_eq!(fs::read(&second).expect("second"), b"second");
     }
 }
