@@ -434,7 +434,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     let whole = common::text(&render_with(dir.path(), data.clone()));
     let whole = common::flat(&whole);
     assert!(
-        whole.contains("Frame: bounding box of the hourly summaries."),
+        whole.contains("Frame: around the positions; the blue outline is their bounding box, from the hourly summaries."),
         "without map_frame every position is framed"
     );
 

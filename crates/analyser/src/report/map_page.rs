@@ -120,7 +120,7 @@ fn frame_and_caption(
             if charts::across_antimeridian(shown) {
                 "Frame: around the positions, across the 180° meridian.".to_owned()
             } else {
-                "Frame: bounding box of the hourly summaries.".to_owned()
+                "Frame: around the positions; the blue outline is their bounding box, from the hourly summaries.".to_owned()
             },
         ),
         (Some(configured), None) => (
