@@ -91,9 +91,16 @@ impl Plan {
         if last <= since {
             return None;
         }
+        // `since` itself counts when it waits: a file that became the stored `last_file` and
+        // was quarantined after (it held a version MongoDB cannot store) is a gap like any.
+        let from = if self.waiting.contains(&since) {
+            Bound::Included(since)
+        } else {
+            Bound::Excluded(since)
+        };
         let gap = self
             .waiting
-            .range((Bound::Excluded(since), Bound::Excluded(last)))
+            .range((from, Bound::Excluded(last)))
             .next_back()?;
         version
             .holders

@@ -320,7 +320,8 @@ async fn batching_does_not_change_the_result() {
 }
 
 /// A record repeated around a version MongoDB cannot store: `j` is served again after the file
-/// holding `k`'s unstorable version, which a later file serves again.
+/// holding `k`'s unstorable version, by a later file serving that version again, and once more
+/// after both.
 fn repeats_around_an_unstorable_version(ws: &Workspace) {
     ws.land(
         "usgs",
@@ -334,6 +335,11 @@ fn repeats_around_an_unstorable_version(ws: &Workspace) {
         "usgs",
         (12, 2, 0),
         &snapshot(vec![quake("j", (11, 50), 1.0), unstorable]),
+    );
+    ws.land(
+        "usgs",
+        (12, 3, 0),
+        &snapshot(vec![quake("j", (11, 50), 1.0)]),
     );
 }
 
@@ -358,8 +364,8 @@ async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_c
     let j = ws.record("usgs", "j").await.expect("j stored");
     assert_eq!(
         j.get_str("last_file").expect("last_file"),
-        releve::RawFileName::data("usgs", common::at(12, 2, 0), 1).file_name(),
-        "j was served again after a file now waiting in quarantine"
+        releve::RawFileName::data("usgs", common::at(12, 3, 0), 1).file_name(),
+        "j was served again after the files now waiting in quarantine"
     );
     for point in [
         "records-inserted:1",
@@ -382,9 +388,71 @@ async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_c
         assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
         assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
     }
-    let ws = Workspace::new("unstorable-alone");
+    for batch_files in [1, 2] {
+        let ws = Workspace::new("unstorable-batches");
+        let options = ws.options(common::CONFIG, batch_files);
+        repeats_around_an_unstorable_version(&ws);
+        summariser::run(&options).await.expect("run");
+        assert_eq!(state(&ws).await, clean, "{batch_files} file(s) per batch");
+    }
+}
+
+/// `k`'s version MongoDB cannot store, replaced by the next file's.
+fn an_unstorable_version_replaced(ws: &Workspace) {
+    let mut unstorable = quake("k", (11, 51), 1.2);
+    unstorable["properties"]["energy"] = json!(u64::MAX);
+    ws.land(
+        "usgs",
+        (12, 0, 0),
+        &snapshot(vec![quake("j", (11, 50), 1.0), unstorable]),
+    );
+    ws.land(
+        "usgs",
+        (12, 1, 0),
+        &snapshot(vec![quake("k", (11, 51), 2.0)]),
+    );
+}
+
+/// A version MongoDB cannot store is never written, even when a later file of its batch
+/// replaces it: its file goes to quarantine as when each file is summarised alone, whatever
+/// the batches and the crashes.
+#[tokio::test]
+async fn a_file_whose_unstorable_version_is_replaced_in_its_batch_is_quarantined() {
+    let ws = Workspace::new("replaced-clean");
+    an_unstorable_version_replaced(&ws);
+    ws.summarise_with(&[]);
+    let clean = state(&ws).await;
+    assert_eq!(
+        clean
+            .iter()
+            .filter(|line| line.contains(".json.reason: "))
+            .count(),
+        1,
+        "the first file, whose k was never stored: {clean:?}"
+    );
+    let k = ws.record_data("usgs", "k").await.expect("k stored");
+    assert_eq!(k["properties"]["mag"], json!(2.0));
+    for point in [
+        "records-inserted:1",
+        "progress-noted:1",
+        "quarantine-reason-written:1",
+        "file-deleted:1",
+    ] {
+        let ws = Workspace::new("replaced-crash");
+        an_unstorable_version_replaced(&ws);
+        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
+        assert!(
+            common::stderr(&output).contains("aborting"),
+            "{point} was reached: {}",
+            common::stderr(&output)
+        );
+        ws.summarise_with(&[]);
+        assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
+        assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
+    }
+    let ws = Workspace::new("replaced-alone");
     let options = ws.options(common::CONFIG, 1);
-    repeats_around_an_unstorable_version(&ws);
+    an_unstorable_version_replaced(&ws);
     summariser::run(&options).await.expect("run");
     assert_eq!(state(&ws).await, clean, "one file per batch");
 }

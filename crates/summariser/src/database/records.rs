@@ -10,13 +10,7 @@ fn record_document(
     last_file: &RawFileName,
 ) -> Result<Document, String> {
     let text = version.raw.get();
-    if let Some(number) = storable::oversized_integer(text) {
-        return Err(format!(
-            "the integer {number} is outside the signed 64-bit range, which MongoDB cannot store"
-        ));
-    }
-    let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
-    let data = storable::data_document(&value)?;
+    let data = storable::data_of(text)?;
     let mut document = doc! {
         "source": &source.name,
         "key": key,
