@@ -116,8 +116,10 @@ pub struct Completeness {
 pub enum Coverage {
     /// The period's runs are no longer kept.
     NotKnown,
-    /// No run landed in the period.
+    /// No run in the period.
     NoRun,
+    /// Runs in the period, all failed.
+    NoneLanded,
     /// Runs landed, none announcing a total (a plain JSON API).
     NotAnnounced,
     /// Runs landed `landed` of the `announced` records they were told of (`announced` may be 0).
@@ -134,8 +136,10 @@ impl Completeness {
                 landed: self.landed_of_announced,
                 announced: self.announced,
             }
-        } else if self.landed == 0 {
+        } else if self.landed == 0 && self.failed == 0 {
             Coverage::NoRun
+        } else if self.landed == 0 {
+            Coverage::NoneLanded
         } else {
             Coverage::NotAnnounced
         }

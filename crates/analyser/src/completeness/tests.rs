@@ -98,7 +98,7 @@ fn coverage_tells_no_run_from_no_total_announced_and_from_a_total_of_0() {
     assert_eq!(coverage(Vec::new()), Coverage::NoRun);
     assert_eq!(
         coverage(vec![run(1, Some("HTTP 503"))]),
-        Coverage::NoRun,
+        Coverage::NoneLanded,
         "a failed run landed nothing"
     );
     let plain = CollectionRun {

@@ -77,6 +77,7 @@ fn completeness_table(
             let coverage = match c.coverage_of() {
                 Coverage::NotKnown => "–".to_owned(),
                 Coverage::NoRun => "no run".to_owned(),
+                Coverage::NoneLanded => "none landed".to_owned(),
                 Coverage::NotAnnounced => "not announced".to_owned(),
                 // Runs told of no record covered all of them.
                 Coverage::Of { announced: 0, .. } => "0 of 0".to_owned(),

@@ -134,13 +134,7 @@ fn numeric_chart(
     // A chart of one point on an axis made up around it says less than a line.
     let mut filled = bands.iter().zip(axis.hours()).filter(|(b, _)| b.is_some());
     if let (Some((_, hour)), None) = (filled.next(), filled.next()) {
-        let tz = axis.tz();
-        let end = *hour + chrono::TimeDelta::hours(1);
-        let when = format!(
-            "Values in one hour only, {}–{}",
-            local_time(*hour, tz),
-            end.with_timezone(&tz).format("%H:%M")
-        );
+        let when = format!("Values in one hour only, {}", one_hour(*hour, axis.tz()));
         doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
         return Ok(());
@@ -154,6 +148,13 @@ fn numeric_chart(
     )?;
     doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
     Ok(())
+}
+
+/// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
+/// start's offset, so an hour where clocks change still reads as one hour.
+fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    let end = hour.with_timezone(&tz).fixed_offset() + chrono::TimeDelta::hours(1);
+    format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
 }
 
 /// A numeric field's values over the period's hours.
@@ -341,7 +342,23 @@ fn category_chart(
 
 #[cfg(test)]
 mod tests {
-    use super::{FieldTotals, HourBand, category_title};
+    use super::{FieldTotals, HourBand, category_title, one_hour};
+
+    #[test]
+    fn an_hour_where_clocks_change_still_reads_as_one_hour() {
+        use chrono::TimeZone as _;
+        let paris = chrono_tz::Europe::Paris;
+        let at = |h| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 10, 25, h, 0, 0)
+                .single()
+                .expect("instant")
+        };
+        // 00:00Z is 02:00 summer time, 01:00Z 02:00 winter time.
+        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00");
+        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00");
+        assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
+    }
 
     #[test]
     fn a_value_the_same_every_time_is_said_once() {
