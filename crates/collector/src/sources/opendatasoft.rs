@@ -7,7 +7,8 @@
 //! alike is kept once.
 //!
 //! A selection is ordered by `time` unless `order_by` is set (pages of a selection the portal
-//! orders as it likes could each come in another order). `incremental = true` adds
+//! orders as it likes could each come in another order), when `time` names a field or an
+//! alias rather than a dotted path. `incremental = true` adds
 //! `<time> >= date'<start>'` to the `where` clause. The start is the newest record `time` landed so far (from
 //! the source's state file, else its newest landed file) less `lookback` (default 3 hours), so
 //! rows the portal completes after they first landed are fetched again; `--since` replaces it.
@@ -80,12 +81,16 @@ fn selection(
         query.push(("where", conditions.join(" AND ")));
     }
     // Without `order_by` the portal promises no order, so pages (the fallback when an export
-    // fails) could each come in another one, and miss records or serve one twice.
+    // fails) could each come in another one, and miss records or serve one twice. A `time`
+    // of a dataset's field, or of a `select` alias, names what ODSQL can order by; a dotted
+    // path may not.
     let order_by = match &settings.order_by {
-        Some(order_by) => order_by.clone(),
-        None => source.time.as_str().to_owned(),
+        Some(order_by) => Some(order_by.clone()),
+        None => (source.time.segments().len() == 1).then(|| source.time.as_str().to_owned()),
     };
-    query.push(("order_by", order_by));
+    if let Some(order_by) = order_by {
+        query.push(("order_by", order_by));
+    }
     for refine in &settings.refine {
         query.push(("refine", refine.clone()));
     }
@@ -188,8 +193,8 @@ time = "date_heure"
 
     #[test]
     fn plain_selection_has_no_time_bound_and_is_ordered_by_time() {
-        let (source, settings) = source(false);
-        let query = selection(&source, &settings, None);
+        let (plain, settings) = source(false);
+        let query = selection(&plain, &settings, None);
         assert_eq!(
             query.iter().find(|(name, _)| *name == "where"),
             Some(&("where", "(nature = 'Données temps réel')".to_owned())),
@@ -199,6 +204,13 @@ time = "date_heure"
             query.iter().find(|(name, _)| *name == "order_by"),
             Some(&("order_by", "date_heure".to_owned())),
             "pages come in one order"
+        );
+        let (mut nested, settings) = source(false);
+        nested.time = "fields.date_heure".parse().expect("a path");
+        let query = selection(&nested, &settings, None);
+        assert!(
+            query.iter().all(|(name, _)| *name != "order_by"),
+            "a dotted path is no name ODSQL orders by: {query:?}"
         );
     }
 }
