@@ -283,6 +283,34 @@ fn a_field_listed_in_totals_is_charted_as_totals() {
     assert!(!flat.contains("Period: min 0, mean 11.5"), "{flat}");
 }
 
+/// The quality table's columns are explained under it, one line each, after its rows.
+#[test]
+fn the_quality_columns_are_explained_under_the_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flat = common::flat(&common::text(&render(dir.path())));
+    let quality = flat
+        .split("Completeness and quality")
+        .last()
+        .expect("the quality page");
+    let table_row = quality.find("busy").expect("busy's row");
+    for column in [
+        "Health: the source's health when the report was generated",
+        "Expected: collections the source's interval calls for",
+        "Landed, Failed, Retries, 429s: the collector's runs in the period",
+        "Hours without data, Records: from the hourly summaries",
+        "Coverage of announced: the records the period's runs landed",
+        "Quarantined files: the source's files waiting in raw/_quarantine/",
+    ] {
+        let at = quality
+            .find(column)
+            .unwrap_or_else(|| panic!("{column:?} in {quality}"));
+        assert!(
+            at > table_row,
+            "{column:?} comes under the table: {quality}"
+        );
+    }
+}
+
 #[test]
 fn a_ranking_of_values_says_when_it_comes_from_hourly_top_lists() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -19,29 +19,61 @@ pub fn completeness_section(
 ) {
     doc.section("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
-        "Expected collections follow each source's interval over the elapsed part of the period \
-         (an interval of whole days counts calendar days, so a daylight-saving change still \
-         expects a daily source once a day), counted from the source's first known collection (its earliest recorded run) when that \
-         came after the period's start; landed and failed collections, retries and 429 answers \
-         come from the collector's runs; hours without data and records from the hourly \
-         summaries; coverage compares the records the period's runs landed with the totals the APIs \
-         announced to them, summed over runs: a record announced to several runs (snapshots \
-         fetched again, windows re-read) counts in each, so the total is not the period's \
-         records. \
-         Health is the source's health when the report was generated, except \"none landed\" \
-         (collections expected, none landed in the period), \"not started\" (no record, \
-         and the period ended before the source's first known collection, whatever its health \
-         now) and \"not known\" (no record, in a period older than the runs kept).",
+        "How completely each source was collected in this period, and what went wrong; the \
+         columns are explained under the table.",
         8.0,
         false,
         Ink::MUTED,
     );
     doc.gap(2.0);
     completeness_table(doc, assessed, quarantined);
+    for (column, meaning) in COLUMNS {
+        doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
+    }
+    doc.gap(2.0);
     expected_from_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
     alerts(doc, assessed, quarantined);
 }
+
+/// What each column of the table says, one line each under it.
+const COLUMNS: [(&str, &str); 6] = [
+    (
+        "Health",
+        "the source's health when the report was generated, except \"none landed\" (collections \
+         expected, none landed in the period), \"not started\" (no record, and the period ended \
+         before the source's first known collection) and \"not known\" (no record, in a period \
+         older than the runs kept).",
+    ),
+    (
+        "Expected",
+        "collections the source's interval calls for in the elapsed part of the period, from \
+         its first known collection (its earliest recorded run) when that came later; an interval \
+         of whole days counts calendar days, so a daily source is expected once a day across a \
+         clock change.",
+    ),
+    (
+        "Landed, Failed, Retries, 429s",
+        "the collector's runs in the period: collections that landed a file, that failed, \
+         requests retried, and answers asking it to slow down (HTTP 429).",
+    ),
+    (
+        "Hours without data, Records",
+        "from the hourly summaries: hours of the period without a record, and distinct records.",
+    ),
+    (
+        "Coverage of announced",
+        "the records the period's runs landed against the totals the APIs announced to them, \
+         summed over runs (a record announced to several runs, such as snapshots fetched again, \
+         counts in each, so the total is not the period's records); \"not announced\" for APIs \
+         that announce none, \"no run\" without a run, \"none landed\" when every run failed.",
+    ),
+    (
+        "Quarantined files",
+        "the source's files waiting in raw/_quarantine/ when the report was generated (\"n/a\": \
+         the analyser was not given the raw folder).",
+    ),
+];
 
 /// One row per source: collections expected, landed and failed, hours without data, records,
 /// coverage, retries, 429s and quarantined files.
@@ -154,10 +186,11 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
                 first(at)
             ),
             ExpectedFrom::AfterPeriod(at) if c.records > 0 => format!(
-                "{}: first known collection {}, after this period: no collection expected; its {} in the period were landed by collections made after it.",
+                "{}: first known collection {}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
                 source.name,
                 first(at),
-                counted(c.records, "record")
+                counted(c.records, "record"),
+                if c.records == 1 { "was" } else { "were" }
             ),
             ExpectedFrom::AfterPeriod(at) => format!(
                 "{}: first known collection {}, after this period: no collection expected.",
