@@ -17,7 +17,6 @@ use releve::RawFileName;
 use serde_json::Value;
 
 use crate::landed::{LandedFile, RecordText};
-use crate::storable;
 use crate::summary::Facts;
 
 /// The version of a record a batch holds.
@@ -60,20 +59,6 @@ pub struct Batch {
     /// index in `data_files` (files without any are left out): the last one in the file is
     /// kept, and the source's `key` is likely not unique.
     pub key_clashes: Vec<(usize, usize)>,
-    /// Versions MongoDB cannot store that a later file of the batch replaced: never written,
-    /// their files are quarantined all the same, as runs summarising each file alone would.
-    pub refused_replaced: Vec<RefusedVersion>,
-}
-
-/// A version of a record MongoDB cannot store, replaced within its batch.
-#[derive(Debug)]
-pub struct RefusedVersion {
-    /// The record's key.
-    pub key: String,
-    /// Indexes in [`Batch::data_files`] of the earlier files that held it. Never empty.
-    pub holders: Vec<usize>,
-    /// Why MongoDB cannot store it.
-    pub reason: String,
 }
 
 impl Version {
@@ -120,23 +105,6 @@ impl Batch {
                 Some(held) => {
                     if held.last_holder() == file {
                         clashes += 1;
-                    }
-                    // A record served twice in one file keeps its last version: the earlier one
-                    // is no file's to keep.
-                    let earlier: Vec<usize> = held
-                        .holders
-                        .iter()
-                        .copied()
-                        .filter(|h| *h != file)
-                        .collect();
-                    if !earlier.is_empty()
-                        && let Some(reason) = storable::refusal(held.raw.get())
-                    {
-                        self.refused_replaced.push(RefusedVersion {
-                            key: record.key.clone(),
-                            holders: earlier,
-                            reason,
-                        });
                     }
                     let mut superseded = std::mem::take(&mut held.superseded);
                     superseded.extend(held.holders.iter().filter(|holder| **holder != file));

@@ -16,16 +16,6 @@ pub fn data_of(text: &str) -> Result<Document, String> {
     data_document(&value)
 }
 
-/// Why MongoDB cannot store a record served as the JSON `text`, as far as the record alone
-/// tells (its `records` document adds a few hundred bytes of its own fields, within
-/// [`within_size_limit`]'s margin).
-pub fn refusal(text: &str) -> Option<String> {
-    match data_of(text) {
-        Err(reason) => Some(reason),
-        Ok(data) => within_size_limit(text.len(), &data).err(),
-    }
-}
-
 /// The record as a BSON document, field for field: integers as 64-bit integers, other numbers
 /// as doubles. An object stays a document whatever its field names, so one shaped like
 /// MongoDB's extended JSON (`{"$numberLong": "5"}`, `{"$date": …}`) is kept as served, where

@@ -397,49 +397,50 @@ async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_c
     }
 }
 
-/// `k`'s version MongoDB cannot store, replaced by the next file's.
-fn an_unstorable_version_replaced(ws: &Workspace) {
-    let mut unstorable = quake("k", (11, 51), 1.2);
-    unstorable["properties"]["energy"] = json!(u64::MAX);
+/// A file holding a version MongoDB cannot store (`m`) and a version (`j`) that the next
+/// file replaces by one it cannot store either.
+fn an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(ws: &Workspace) {
+    let unstorable = |key, minute| {
+        let mut record = quake(key, (11, minute), 1.2);
+        record["properties"]["energy"] = json!(u64::MAX);
+        record
+    };
     ws.land(
         "usgs",
         (12, 0, 0),
-        &snapshot(vec![quake("j", (11, 50), 1.0), unstorable]),
+        &snapshot(vec![quake("j", (11, 50), 1.0), unstorable("m", 52)]),
     );
-    ws.land(
-        "usgs",
-        (12, 1, 0),
-        &snapshot(vec![quake("k", (11, 51), 2.0)]),
-    );
+    ws.land("usgs", (12, 1, 0), &snapshot(vec![unstorable("j", 50)]));
 }
 
-/// A version MongoDB cannot store is never written, even when a later file of its batch
-/// replaces it: its file goes to quarantine as when each file is summarised alone, whatever
-/// the batches and the crashes.
+/// The earlier version of a record whose later one MongoDB cannot store is stored from its
+/// file even when that file is quarantined too (for another record): as when each file is
+/// summarised alone, whatever the batches and the crashes.
 #[tokio::test]
-async fn a_file_whose_unstorable_version_is_replaced_in_its_batch_is_quarantined() {
-    let ws = Workspace::new("replaced-clean");
-    an_unstorable_version_replaced(&ws);
+async fn a_quarantined_file_still_stores_a_version_replaced_by_an_unstorable_one() {
+    let ws = Workspace::new("both-clean");
+    an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(&ws);
     ws.summarise_with(&[]);
     let clean = state(&ws).await;
+    let j = ws.record_data("usgs", "j").await.expect("j stored");
+    assert_eq!(j["properties"]["mag"], json!(1.0), "the first file's j");
     assert_eq!(
         clean
             .iter()
             .filter(|line| line.contains(".json.reason: "))
             .count(),
-        1,
-        "the first file, whose k was never stored: {clean:?}"
+        2,
+        "both files: {clean:?}"
     );
-    let k = ws.record_data("usgs", "k").await.expect("k stored");
-    assert_eq!(k["properties"]["mag"], json!(2.0));
     for point in [
         "records-inserted:1",
         "progress-noted:1",
         "quarantine-reason-written:1",
-        "file-deleted:1",
+        "pending-written:2",
+        "hourly-replaced:1",
     ] {
-        let ws = Workspace::new("replaced-crash");
-        an_unstorable_version_replaced(&ws);
+        let ws = Workspace::new("both-crash");
+        an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(&ws);
         let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
         assert!(
             common::stderr(&output).contains("aborting"),
@@ -450,9 +451,9 @@ async fn a_file_whose_unstorable_version_is_replaced_in_its_batch_is_quarantined
         assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
         assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
     }
-    let ws = Workspace::new("replaced-alone");
+    let ws = Workspace::new("both-alone");
     let options = ws.options(common::CONFIG, 1);
-    an_unstorable_version_replaced(&ws);
+    an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(&ws);
     summariser::run(&options).await.expect("run");
     assert_eq!(state(&ws).await, clean, "one file per batch");
 }

@@ -73,8 +73,10 @@ pub(super) struct HeldBack {
 
 /// Quarantines the data files holding versions MongoDB cannot store, instead of deleting
 /// them: what they hold is not all acknowledged. Every file holding such a version goes, the
-/// version's repeats included, as when each file is summarised alone (a rerun after a crash). The batch's earlier files holding versions
-/// those replaced stay in place (no version of theirs is stored), to be summarised alone.
+/// version's repeats included, as when each file is summarised alone (a rerun after a crash).
+/// The batch's earlier files holding versions those replaced stay in place (no version of
+/// theirs is stored), to be summarised alone; one of them that holds such a version too is
+/// quarantined by that run, once its other records are stored.
 pub(super) fn hold_back(
     raw_dir: &Path,
     batch: &Batch,
@@ -97,6 +99,11 @@ pub(super) fn hold_back(
         }
     }
     for (index, (count, example)) in &per_file {
+        // Also holding an earlier version of a record whose later one cannot be stored: it is
+        // summarised alone first (below), which stores its other records and quarantines it.
+        if superseding.contains_key(index) {
+            continue;
+        }
         let reason = format!(
             "{count} record(s) MongoDB cannot store, among them {}: {}",
             example.record, example.reason
@@ -106,9 +113,6 @@ pub(super) fn hold_back(
     }
     let mut replaced = Vec::new();
     for (index, later) in superseding {
-        if per_file.contains_key(&index) {
-            continue;
-        }
         let file = batch.data_files[index].path_in(raw_dir);
         debug!(file = %file.display(), record = %later.record, later = %batch.data_files[later.files[0]].file_name(), "Summarising alone a file holding an earlier version of a record whose later version MongoDB cannot store.");
         replaced.push(index);

@@ -350,17 +350,6 @@ async fn write_batch(
     if !unstorable.is_empty() {
         plan.read_every_hour();
     }
-    unstorable.extend(
-        batch
-            .refused_replaced
-            .iter()
-            .map(|refused| database::Unstorable {
-                files: refused.holders.clone(),
-                superseded: Vec::new(),
-                record: format!("`{}`", refused.key),
-                reason: refused.reason.clone(),
-            }),
-    );
     let touched = hours.len();
     // Hours whose records are all in hand are summarised now; the others once, at the end.
     let (in_hand, to_read): (BTreeSet<_>, BTreeSet<_>) = hours
