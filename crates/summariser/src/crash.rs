@@ -9,21 +9,52 @@
 //! (before the quarantined file's rename), `file-deleted`. Debug builds only (the tests'): a
 //! release build ignores the variable, so no environment can make an installed summariser
 //! abort halfway.
+//!
+//! `RELEVE_HOLD_AT=<step>:<path>` (debug builds too) makes the process, the first time it passes
+//! the step, create the file `path` and wait, polling, until it is removed: a test can then
+//! start another run while this one is surely halfway, holding its lock.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The environment variable holding the crash point.
 pub const CRASH_AFTER: &str = "RELEVE_CRASH_AFTER";
+/// The environment variable holding the step to wait at, and the file that says so.
+pub const HOLD_AT: &str = "RELEVE_HOLD_AT";
 
 static PLAN: OnceLock<Option<(String, u32)>> = OnceLock::new();
 static PASSED: AtomicU32 = AtomicU32::new(0);
+static HOLD: OnceLock<Option<(String, std::path::PathBuf)>> = OnceLock::new();
+static HELD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Waits at `step` when [`HOLD_AT`] names it, the first time only (see the module's doc).
+fn hold(step: &str) {
+    let hold = HOLD.get_or_init(|| {
+        let spec = std::env::var(HOLD_AT).ok()?;
+        let (name, path) = spec.split_once(':')?;
+        Some((name.to_owned(), path.into()))
+    });
+    if let Some((name, path)) = hold
+        && name == step
+        && !HELD.swap(true, Ordering::SeqCst)
+        && std::fs::write(path, b"held").is_ok()
+    {
+        eprintln!(
+            "summariser: {HOLD_AT}={name} reached, waiting for {} to go.",
+            path.display()
+        );
+        while path.exists() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
 
 /// Marks that `step` has just completed; aborts the process when the crash point says so.
 pub fn passed(step: &str) {
     if !cfg!(debug_assertions) {
         return;
     }
+    hold(step);
     let plan = PLAN.get_or_init(|| {
         let spec = std::env::var(CRASH_AFTER).ok()?;
         let (name, count) = spec.split_once(':')?;

@@ -326,8 +326,10 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
     assert_eq!(count(&ws.hour("usgs", 10).await.expect("summarised")), 1);
 }
 
+/// A run started while another is halfway through its work (held there by the test hook, its
+/// lock taken, its pending hours written) touches nothing; the first run then finishes alone.
 #[tokio::test]
-async fn two_runs_started_together_summarise_each_file_once() {
+async fn a_run_started_while_another_is_halfway_touches_nothing() {
     let ws = Workspace::new("concurrent");
     for minute in 0..20 {
         ws.land(
@@ -336,18 +338,35 @@ async fn two_runs_started_together_summarise_each_file_once() {
             &snapshot(vec![quake("a", (10, 5), 1.0 + f64::from(minute))]),
         );
     }
-    let spawn = || {
-        ws.command(testkit::MongoServer::shared().uri())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("summariser starts")
-    };
-    let (first, second) = (spawn(), spawn());
-    for child in [first, second] {
-        let output = child.wait_with_output().expect("summariser ends");
-        assert!(output.status.success(), "{}", stderr(&output));
+    let held = ws.dir.path().join("held");
+    let first = ws
+        .command(testkit::MongoServer::shared().uri())
+        .env(
+            "RELEVE_HOLD_AT",
+            format!("pending-written:{}", held.display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "the first run never reached its pending hours"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    // Whichever run took the lock summarised every file; the other touched none.
+    let second = ws.summarise_with(&[]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("holds the lock"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(ws.remaining("usgs"), 20, "the second run deleted nothing");
+    std::fs::remove_file(&held).expect("let the first run go on");
+    let output = first.wait_with_output().expect("summariser ends");
+    assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(ws.remaining("usgs"), 0);
     let hour = ws.hour("usgs", 10).await.expect("summarised");
     assert_eq!(count(&hour), 1);

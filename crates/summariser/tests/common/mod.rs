@@ -130,7 +130,8 @@ impl Workspace {
             .args(["--mongodb-uri", uri, "--database", &self.database])
             // The tests read its info lines, whatever the caller's RUST_LOG.
             .env("RUST_LOG", "info")
-            .env_remove("RELEVE_CRASH_AFTER");
+            .env_remove("RELEVE_CRASH_AFTER")
+            .env_remove("RELEVE_HOLD_AT");
         command
     }
 
