@@ -319,6 +319,45 @@ async fn batching_does_not_change_the_result() {
     );
 }
 
+/// How many files a state (see [`state`]) holds in quarantine.
+fn quarantined(state: &[String]) -> usize {
+    state
+        .iter()
+        .filter(|line| line.contains(".json.reason: "))
+        .count()
+}
+
+/// Lands `scenario` afresh for each of `crash_points` (the run aborted there, then rerun) and
+/// each of `batch_sizes` (files per batch, one run in process), and asserts every one ends in
+/// the `clean` run's state.
+async fn ends_as_the_clean_run(
+    scenario: fn(&Workspace),
+    clean: &[String],
+    crash_points: &[&str],
+    batch_sizes: &[usize],
+) {
+    for point in crash_points {
+        let ws = Workspace::new("crash");
+        scenario(&ws);
+        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
+        assert!(
+            common::stderr(&output).contains("aborting"),
+            "{point} was reached: {}",
+            common::stderr(&output)
+        );
+        ws.summarise_with(&[]);
+        assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
+        assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
+    }
+    for batch_files in batch_sizes {
+        let ws = Workspace::new("batches");
+        let options = ws.options(common::CONFIG, *batch_files);
+        scenario(&ws);
+        summariser::run(&options).await.expect("run");
+        assert_eq!(state(&ws).await, clean, "{batch_files} file(s) per batch");
+    }
+}
+
 /// A record repeated around a version MongoDB cannot store: `j` is served again after the file
 /// holding `k`'s unstorable version, by a later file serving that version again, and once more
 /// after both.
@@ -352,12 +391,8 @@ async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_c
     repeats_around_an_unstorable_version(&ws);
     ws.summarise_with(&[]);
     let clean = state(&ws).await;
-    let quarantined: Vec<&String> = clean
-        .iter()
-        .filter(|line| line.contains(".json.reason: "))
-        .collect();
     assert_eq!(
-        quarantined.len(),
+        quarantined(&clean),
         2,
         "both files holding k's unstorable version: {clean:?}"
     );
@@ -367,34 +402,21 @@ async fn files_quarantined_for_an_unstorable_version_end_the_same_whatever_the_c
         releve::RawFileName::data("usgs", common::at(12, 3, 0), 1).file_name(),
         "j was served again after the files now waiting in quarantine"
     );
-    for point in [
-        "records-inserted:1",
-        "records-confirmed:1",
-        "records-inserted:2",
-        "progress-noted:1",
-        "quarantine-reason-written:1",
-        "quarantine-reason-written:2",
-        "file-deleted:1",
-    ] {
-        let ws = Workspace::new("unstorable-crash");
-        repeats_around_an_unstorable_version(&ws);
-        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
-        assert!(
-            common::stderr(&output).contains("aborting"),
-            "{point} was reached: {}",
-            common::stderr(&output)
-        );
-        ws.summarise_with(&[]);
-        assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
-        assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
-    }
-    for batch_files in [1, 2] {
-        let ws = Workspace::new("unstorable-batches");
-        let options = ws.options(common::CONFIG, batch_files);
-        repeats_around_an_unstorable_version(&ws);
-        summariser::run(&options).await.expect("run");
-        assert_eq!(state(&ws).await, clean, "{batch_files} file(s) per batch");
-    }
+    ends_as_the_clean_run(
+        repeats_around_an_unstorable_version,
+        &clean,
+        &[
+            "records-inserted:1",
+            "records-confirmed:1",
+            "records-inserted:2",
+            "progress-noted:1",
+            "quarantine-reason-written:1",
+            "quarantine-reason-written:2",
+            "file-deleted:1",
+        ],
+        &[1, 2],
+    )
+    .await;
 }
 
 /// A file holding a version MongoDB cannot store (`m`) and a version (`j`) that the next
@@ -424,36 +446,18 @@ async fn a_quarantined_file_still_stores_a_version_replaced_by_an_unstorable_one
     let clean = state(&ws).await;
     let j = ws.record_data("usgs", "j").await.expect("j stored");
     assert_eq!(j["properties"]["mag"], json!(1.0), "the first file's j");
-    assert_eq!(
-        clean
-            .iter()
-            .filter(|line| line.contains(".json.reason: "))
-            .count(),
-        2,
-        "both files: {clean:?}"
-    );
-    for point in [
-        "records-inserted:1",
-        "progress-noted:1",
-        "quarantine-reason-written:1",
-        "pending-written:2",
-        "hourly-replaced:1",
-    ] {
-        let ws = Workspace::new("both-crash");
-        an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(&ws);
-        let output = ws.summarise_with(&[("RELEVE_CRASH_AFTER", point)]);
-        assert!(
-            common::stderr(&output).contains("aborting"),
-            "{point} was reached: {}",
-            common::stderr(&output)
-        );
-        ws.summarise_with(&[]);
-        assert_eq!(ws.remaining("usgs"), 0, "after a crash at {point}");
-        assert_eq!(state(&ws).await, clean, "crash at {point} then rerun");
-    }
-    let ws = Workspace::new("both-alone");
-    let options = ws.options(common::CONFIG, 1);
-    an_unstorable_file_with_a_record_replaced_by_an_unstorable_one(&ws);
-    summariser::run(&options).await.expect("run");
-    assert_eq!(state(&ws).await, clean, "one file per batch");
+    assert_eq!(quarantined(&clean), 2, "both files: {clean:?}");
+    ends_as_the_clean_run(
+        an_unstorable_file_with_a_record_replaced_by_an_unstorable_one,
+        &clean,
+        &[
+            "records-inserted:1",
+            "progress-noted:1",
+            "quarantine-reason-written:1",
+            "pending-written:2",
+            "hourly-replaced:1",
+        ],
+        &[1],
+    )
+    .await;
 }

@@ -277,6 +277,16 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
     assert!(!exists(&ws.raw().join("_quarantine")), "nothing is moved");
 }
 
+/// Asserts `output` is that of a run that found the lock held: it succeeds, saying so.
+fn found_the_lock_held(output: &std::process::Output) {
+    assert!(output.status.success(), "{}", stderr(output));
+    assert!(
+        stderr(output).contains("holds the lock"),
+        "{}",
+        stderr(output)
+    );
+}
+
 /// Another process holds the lock (`flock(1)`, as a summariser run would): a run touches
 /// nothing; once that holder is killed (`kill -9`, no clean-up), the next run does the work.
 #[tokio::test]
@@ -303,13 +313,7 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
         .expect("the holder says it holds the lock");
     assert_eq!(said.trim(), "held");
 
-    let output = ws.summarise();
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("holds the lock"),
-        "{}",
-        stderr(&output)
-    );
+    found_the_lock_held(&ws.summarise());
     assert_eq!(ws.remaining("usgs"), 1, "the files wait for the holder");
     assert!(ws.hour("usgs", 10).await.is_none());
 
@@ -356,13 +360,7 @@ async fn a_run_started_while_another_is_halfway_touches_nothing() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let second = ws.summarise_with(&[]);
-    assert!(second.status.success(), "{}", stderr(&second));
-    assert!(
-        stderr(&second).contains("holds the lock"),
-        "{}",
-        stderr(&second)
-    );
+    found_the_lock_held(&ws.summarise_with(&[]));
     assert_eq!(ws.remaining("usgs"), 20, "the second run deleted nothing");
     std::fs::remove_file(&held).expect("let the first run go on");
     let output = first.wait_with_output().expect("summariser ends");
