@@ -24,21 +24,23 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file path has a name"))?;
     let landed = name.to_str().and_then(RawFileName::parse);
     let target = (0..10_000u32)
-        .map(|n| match landed.as_ref().zip(n.checked_sub(1)) {
-            // A sequence past the largest a name holds (a name written by hand) takes `~n`.
-            Some((run, _)) if run.sequence.checked_add(n).is_some() => dir.join(
-                RawFileName {
-                    sequence: run.sequence + n,
+        .map(|n| {
+            let renamed = landed.as_ref().filter(|_| n > 0).and_then(|run| {
+                Some(RawFileName {
+                    sequence: run.sequence.checked_add(n)?,
                     ..run.clone()
+                })
+            });
+            match renamed {
+                Some(run) => dir.join(run.file_name()),
+                // Not a landed file's name, or one past the largest sequence (written by hand).
+                None if n > 0 => {
+                    let mut other = name.to_os_string();
+                    other.push(format!("~{n}"));
+                    dir.join(other)
                 }
-                .file_name(),
-            ),
-            _ if n > 0 => {
-                let mut other = name.to_os_string();
-                other.push(format!("~{n}"));
-                dir.join(other)
+                None => dir.join(name),
             }
-            _ => dir.join(name),
         })
         // A reason alone is what a run killed before its rename left: its name is free.
         .find(|candidate| !candidate.exists())
