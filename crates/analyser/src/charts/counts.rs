@@ -46,17 +46,10 @@ pub fn totals(
     unit: &str,
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
-    let (step, bars, gap) = match axis.kind {
-        PeriodKind::Month => (
-            "daily total",
-            axis.per_local_day(sums, |hours| hours.iter().sum::<f64>()),
-            2.0,
-        ),
-        PeriodKind::Day | PeriodKind::Week => (
-            "hourly total",
-            per_hour(sums),
-            if axis.len() > 48 { 0.0 } else { 0.12 },
-        ),
+    let (bars, gap) = steps(axis, sums);
+    let step = match axis.kind {
+        PeriodKind::Month => "daily total",
+        PeriodKind::Day | PeriodKind::Week => "hourly total",
     };
     let title = format!("{title}: {step}");
     let finite = bars.iter().map(|bar| bar.value).filter(|v| v.is_finite());
@@ -85,19 +78,27 @@ pub fn totals(
     })
 }
 
-/// The chart's title, its bars and the gap between them: per day for a month, else per hour.
+/// The record counts chart's title, its bars and the gap between them.
 fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
+    let title = match axis.kind {
+        PeriodKind::Month => "Records per day",
+        PeriodKind::Day | PeriodKind::Week => "Records per hour",
+    };
+    let (bars, gap) = steps(axis, counts);
+    (title, bars, gap)
+}
+
+/// Bars of `values` (one per hour of the axis), summed per local day for a month, else one per
+/// hour; and the gap between them.
+fn steps<T: Copy + std::iter::Sum<T>>(axis: &TimeAxis, values: &[T]) -> (Vec<Span<T>>, f64) {
     match axis.kind {
         PeriodKind::Month => (
-            "Records per day",
-            axis.per_local_day(counts, |hours| hours.iter().sum()),
+            axis.per_local_day(values, |hours| hours.iter().copied().sum()),
             2.0,
         ),
-        PeriodKind::Day | PeriodKind::Week => (
-            "Records per hour",
-            per_hour(counts),
-            if axis.len() > 48 { 0.0 } else { 0.12 },
-        ),
+        PeriodKind::Day | PeriodKind::Week => {
+            (per_hour(values), if axis.len() > 48 { 0.0 } else { 0.12 })
+        }
     }
 }
 
@@ -124,12 +125,7 @@ mod tests {
 
     #[test]
     fn totals_are_bars_as_tall_as_their_sums_and_odd_values_draw() {
-        let period = ReportPeriod::containing(
-            PeriodKind::Day,
-            "2026-11-21".parse().expect("date"),
-            chrono_tz::UTC,
-        );
-        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Day);
+        let axis = crate::charts::day_axis();
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         let mut sums = vec![0.0; 24];
         sums[3] = 10.0;

@@ -217,6 +217,17 @@ fn october_in_paris() -> TimeAxis {
     TimeAxis::new(period.hours(), period.tz, PeriodKind::Month)
 }
 
+/// The axis of 21 November 2026 in Paris, 24 hours: for tests of one day.
+#[cfg(test)]
+fn day_axis() -> TimeAxis {
+    let period = crate::period::ReportPeriod::containing(
+        PeriodKind::Day,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default(),
+        chrono_tz::Europe::Paris,
+    );
+    TimeAxis::new(period.hours(), period.tz, PeriodKind::Day)
+}
+
 /// `values`, one per hour of the axis, as one span per hour.
 fn per_hour<T: Copy>(values: &[T]) -> Vec<Span<T>> {
     values

@@ -158,16 +158,7 @@ fn runs(steps: &[Span<Option<HourBand>>]) -> Vec<Vec<Span<HourBand>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::period::{PeriodKind, ReportPeriod};
-
-    fn day_axis() -> TimeAxis {
-        let period = ReportPeriod::containing(
-            PeriodKind::Day,
-            "2026-11-21".parse().expect("date"),
-            chrono_tz::Europe::Paris,
-        );
-        TimeAxis::new(period.hours(), period.tz, period.kind)
-    }
+    use crate::period::PeriodKind;
 
     /// Hourly bands swinging between `low` and `high`.
     fn bands(low: f64, high: f64) -> Vec<Option<HourBand>> {
@@ -256,7 +247,8 @@ mod tests {
             max: 0.0,
             values: 2,
         });
-        let chart = numeric_band(&day_axis(), &extreme, "t", "", size).expect("chart");
+        let chart =
+            numeric_band(&crate::charts::day_axis(), &extreme, "t", "", size).expect("chart");
         assert!(chart.width > 0);
     }
 
@@ -265,7 +257,8 @@ mod tests {
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         // The rows of the mean line's colour in the column a fraction `x` across the chart.
         let line_rows = |low: f64, high: f64, x: f64| {
-            let chart = numeric_band(&day_axis(), &bands(low, high), "t", "", size).expect("chart");
+            let chart = numeric_band(&crate::charts::day_axis(), &bands(low, high), "t", "", size)
+                .expect("chart");
             let data = palette::DATA;
             let width = chart.width as usize;
             let column = (width as f64 * x) as usize;
@@ -305,10 +298,17 @@ mod tests {
             (1_234.1, 1_234.9, "hPa"),
             (-9_000.0, -8_000.0, "MW"),
         ] {
-            let with =
-                numeric_band(&day_axis(), &bands(low, high), "t", unit, size).expect("chart");
+            let with = numeric_band(
+                &crate::charts::day_axis(),
+                &bands(low, high),
+                "t",
+                unit,
+                size,
+            )
+            .expect("chart");
             let without =
-                numeric_band(&day_axis(), &bands(low, high), "t", "", size).expect("chart");
+                numeric_band(&crate::charts::day_axis(), &bands(low, high), "t", "", size)
+                    .expect("chart");
             let (w, h) = (with.width as usize, with.height as usize);
             // The title is what differs; everything else, tick labels included, is alike.
             let title: Vec<(usize, usize)> = (0..h)

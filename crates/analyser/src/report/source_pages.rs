@@ -119,15 +119,12 @@ fn numeric_chart(
         );
         return Ok(());
     }
+    // The value axis's title, and the chart's size.
+    let y_title = unit.unwrap_or(name_of(source, field));
+    let size = (px(CONTENT_WIDTH), px(58.0));
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
-        let chart = charts::totals(
-            axis,
-            &sums,
-            &named,
-            unit.unwrap_or(name_of(source, field)),
-            (px(CONTENT_WIDTH), px(58.0)),
-        )?;
+        let chart = charts::totals(axis, &sums, &named, y_title, size)?;
         doc.chart(chart, &[&totals.total_caption(&sums, unit)]);
         return Ok(());
     }
@@ -139,13 +136,7 @@ fn numeric_chart(
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
         return Ok(());
     }
-    let chart = charts::numeric_band(
-        axis,
-        &bands,
-        &title,
-        unit.unwrap_or(name_of(source, field)),
-        (px(CONTENT_WIDTH), px(58.0)),
-    )?;
+    let chart = charts::numeric_band(axis, &bands, &title, y_title, size)?;
     doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
     Ok(())
 }
@@ -203,15 +194,23 @@ impl FieldTotals {
     /// A totals chart's caption: the period's total of the hourly `sums`, and the values it
     /// lacks.
     fn total_caption(&self, sums: &[f64], unit: Option<&str>) -> String {
+        format!(
+            "Period total: {}{} over {}; {}.",
+            value(sums.iter().sum()),
+            after_value(unit),
+            counted(self.count, "value"),
+            self.lacking()
+        )
+    }
+
+    /// What a caption ends with: the records without a value, and the values left out.
+    fn lacking(&self) -> String {
         let left_out = match self.implausible {
             0 => String::new(),
             n => format!("; {} left out", counted(n, "implausible value")),
         };
         format!(
-            "Period total: {}{} over {}; {} without a value{left_out}.",
-            value(sums.iter().sum()),
-            after_value(unit),
-            counted(self.count, "value"),
+            "{} without a value{left_out}",
             counted(self.nulls, "record")
         )
     }
@@ -230,10 +229,6 @@ impl FieldTotals {
             .map(|b| b.max)
             .fold(f64::MIN, f64::max);
         let suffix = after_value(unit);
-        let left_out = match self.implausible {
-            0 => String::new(),
-            n => format!("; {} left out", counted(n, "implausible value")),
-        };
         if low == high {
             // One value, or the same every time: min, mean and max would repeat it.
             let every = match self.count {
@@ -241,18 +236,18 @@ impl FieldTotals {
                 n => format!("in each of {}", counted(n, "value")),
             };
             return format!(
-                "{lead}: {}{suffix} {every}; {} without a value{left_out}.",
+                "{lead}: {}{suffix} {every}; {}.",
                 value(low),
-                counted(self.nulls, "record")
+                self.lacking()
             );
         }
         // A mean of the smallest doubles can round below their minimum: it lies between them.
         let mean = self.mean.clamp(low, high.max(low));
         let [low, mean, high] = values_apart([low, mean, high]);
         format!(
-            "{lead}: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {} without a value{left_out}.",
+            "{lead}: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {}.",
             counted(self.count, "value"),
-            counted(self.nulls, "record")
+            self.lacking()
         )
     }
 }
