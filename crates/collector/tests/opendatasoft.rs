@@ -191,12 +191,12 @@ async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_l
         .expect("iso")
         .with_timezone(&Utc);
     let expected = format!(
-        "date_heure >= date'{}'",
+        "`date_heure` >= date'{}'",
         (cursor - TimeDelta::hours(3)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     );
     assert!(last_request.contains(&expected), "{last_request}");
     assert!(
-        last_request.contains("order_by=date_heure"),
+        last_request.contains("order_by=`date_heure`"),
         "{last_request}"
     );
     let state = std::fs::read_to_string(site.raw().join("eco2mix/.state.json")).expect("state");

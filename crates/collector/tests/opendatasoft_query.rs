@@ -67,3 +67,40 @@ async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
         "a query the portal refuses is not asked again"
     );
 }
+
+#[tokio::test]
+async fn a_time_field_named_like_an_odsql_keyword_is_filtered_and_ordered_by() {
+    // Some datasets name their time `date`, an ODSQL keyword: a clause must write that field
+    // in back-quotes, or the portal refuses it.
+    let now = chrono::Utc::now();
+    let records: Vec<Value> = eco2mix_records(400, now - chrono::TimeDelta::minutes(15 * 399))
+        .into_iter()
+        .map(|mut record| {
+            record["date"] = record["date_heure"].take();
+            record
+        })
+        .collect();
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
+    let server = LocalServer::start(double.router());
+    let source = eco2mix_source(&server.url(), "incremental = true").replace(
+        "key = \"date_heure\"\ntime = \"date_heure\"",
+        "key = \"date\"\ntime = \"date\"",
+    );
+    assert!(source.contains("time = \"date\""), "{source}");
+    let site = Site::new(&source);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let landed = landed_records(&site);
+    assert!(
+        (96..=97).contains(&landed.len()),
+        "the first run takes the last day: {}",
+        landed.len()
+    );
+    assert_eq!(
+        landed,
+        records[records.len() - landed.len()..],
+        "the newest rows, oldest first"
+    );
+}

@@ -9,7 +9,7 @@
 //! A selection is ordered by `time` unless `order_by` is set (pages of a selection the portal
 //! orders as it likes could each come in another order), when `time` names a field or an
 //! alias rather than a dotted path. `incremental = true` adds
-//! `<time> >= date'<start>'` to the `where` clause. The start is the newest record `time` landed so far (from
+//! `` `<time>` >= date'<start>' `` to the `where` clause. The start is the newest record `time` landed so far (from
 //! the source's state file, else its newest landed file) less `lookback` (default 3 hours), so
 //! rows the portal completes after they first landed are fetched again; `--since` replaces it.
 //! A first run, with no cursor, fetches the last 24 hours.
@@ -72,7 +72,7 @@ fn selection(
         conditions.push(format!("({clause})"));
     }
     if settings.incremental {
-        let field = source.time.as_str();
+        let field = odsql_field(source);
         let literal = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
         let start = since.unwrap_or_else(|| Utc::now() - TimeDelta::days(1));
         conditions.push(format!("{field} >= date'{}'", literal(start)));
@@ -86,7 +86,7 @@ fn selection(
     // path may not.
     let order_by = match &settings.order_by {
         Some(order_by) => Some(order_by.clone()),
-        None => (source.time.segments().len() == 1).then(|| source.time.as_str().to_owned()),
+        None => (source.time.segments().len() == 1).then(|| odsql_field(source)),
     };
     if let Some(order_by) = order_by {
         query.push(("order_by", order_by));
@@ -95,6 +95,16 @@ fn selection(
         query.push(("refine", refine.clone()));
     }
     query
+}
+
+/// The source's `time` as ODSQL names it: a field in back-quotes, which ODSQL requires of a
+/// field named like one of its keywords (`date`) or only with digits, and accepts of any; a
+/// dotted path as written.
+fn odsql_field(source: &Source) -> String {
+    match source.time.segments().len() {
+        1 => format!("`{}`", source.time.as_str()),
+        _ => source.time.as_str().to_owned(),
+    }
 }
 
 /// True when an incremental selection comes oldest first: ordered by the source's `time`
@@ -110,7 +120,11 @@ pub fn in_time_order(source: &Source) -> bool {
     // The first key decides which records come first.
     let first_key = order_by.split(',').next().unwrap_or_default();
     let mut words = first_key.split_whitespace();
-    let field = words.next().unwrap_or_default();
+    let written = words.next().unwrap_or_default();
+    let field = written
+        .strip_prefix('`')
+        .and_then(|quoted| quoted.strip_suffix('`'))
+        .unwrap_or(written);
     let direction = words.next().unwrap_or("asc");
     field == source.time.as_str() && direction.eq_ignore_ascii_case("asc") && words.next().is_none()
 }
@@ -159,16 +173,16 @@ time = "date_heure"
         assert_eq!(
             where_clause,
             Some(
-                "(nature = 'Données temps réel') AND date_heure >= date'2026-11-22T07:45:00.000Z'"
+                "(nature = 'Données temps réel') AND `date_heure` >= date'2026-11-22T07:45:00.000Z'"
             )
         );
-        assert!(query.contains(&("order_by", "date_heure".to_owned())));
+        assert!(query.contains(&("order_by", "`date_heure`".to_owned())));
         assert!(query.contains(&("refine", "perimetre:France".to_owned())));
         let first_run = selection(&source, &settings, None);
         assert!(
             first_run
                 .iter()
-                .any(|(n, v)| *n == "where" && v.contains("AND date_heure >= date'"))
+                .any(|(n, v)| *n == "where" && v.contains("AND `date_heure` >= date'"))
         );
     }
 
@@ -184,6 +198,8 @@ time = "date_heure"
             (Some("date_heure, consommation"), true),
             (Some("date_heure ASC,consommation DESC"), true),
             (Some("date_heure DESC, consommation"), false),
+            (Some("`date_heure` asc"), true),
+            (Some("`date_heure` desc"), false),
         ] {
             settings.order_by = order_by.map(str::to_owned);
             source.kind = releve::SourceKind::Opendatasoft(settings.clone());
@@ -202,7 +218,7 @@ time = "date_heure"
         );
         assert_eq!(
             query.iter().find(|(name, _)| *name == "order_by"),
-            Some(&("order_by", "date_heure".to_owned())),
+            Some(&("order_by", "`date_heure`".to_owned())),
             "pages come in one order"
         );
         let (mut nested, settings) = source(false);

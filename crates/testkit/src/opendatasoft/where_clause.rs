@@ -1,5 +1,6 @@
 //! The `where` clauses the Explore v2.1 double reads: conditions `<field> <op> <literal>` joined
 //! by `AND` and grouped by parentheses; `op` is one of `=`, `!=`, `>`, `>=`, `<`, `<=`; a
+//! field is a plain name or any name in back-quotes (see [`super::odsql::field_name`]); a
 //! literal is `'text'`, `"text"`, a number or `date'<ISO 8601>'`. Anything else (`OR`, `NOT`,
 //! functions, escapes) is refused, never guessed.
 
@@ -99,6 +100,7 @@ fn tokens(clause: &str) -> Result<Vec<Token>, String> {
             '(' => tokens.push(Token::Open),
             ')' => tokens.push(Token::Close),
             '\'' | '"' => tokens.push(Token::Text(quoted(&mut chars, c)?)),
+            '`' => tokens.push(Token::Word(format!("`{}`", quoted(&mut chars, c)?))),
             '=' => tokens.push(Token::Op("=")),
             '!' | '>' | '<' => {
                 let equals = chars.next_if(|(_, next)| *next == '=').is_some();
@@ -189,9 +191,7 @@ fn condition(tokens: &[Token], at: &mut usize) -> Result<Condition, String> {
             *at + 1
         ));
     };
-    if !super::odsql::is_field(field) {
-        return Err(format!("`{field}` is not a field"));
-    }
+    let field = super::odsql::field_name(field)?;
     let literal = match literal {
         Token::Text(text) => Literal::Text(text.clone()),
         Token::Date(text) => Literal::Date(
@@ -213,7 +213,7 @@ fn condition(tokens: &[Token], at: &mut usize) -> Result<Condition, String> {
     };
     *at += 3;
     Ok(Condition {
-        field: field.clone(),
+        field: field.to_owned(),
         op,
         literal,
     })
