@@ -34,6 +34,8 @@ pub struct SourceCheck {
     pub summary: Option<String>,
     /// What a run would do.
     pub verdict: Verdict,
+    /// What would work against the run, such as a `rate_limit` above the API's own.
+    pub caution: Option<String>,
     line: usize,
 }
 
@@ -74,6 +76,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             name: source.name.clone(),
             summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
             verdict: verdict(source, !args.sources.is_empty()),
+            caution: sources::rate_above_api(source),
             line: source.line,
         })
         .collect();
@@ -82,6 +85,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             name: refused.name.clone().unwrap_or_else(|| "?".to_owned()),
             summary: None,
             verdict: Verdict::Refused(refused.clone()),
+            caution: None,
             line: refused.table_line,
         }),
     );
@@ -136,7 +140,7 @@ impl fmt::Display for CheckReport {
         let width = self.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for source in &self.sources {
             let (state, detail) = match &source.verdict {
-                Verdict::Ready => ("ready", String::new()),
+                Verdict::Ready => ("ready", source.caution.clone().unwrap_or_default()),
                 Verdict::Disabled => ("disabled", "enabled = false".to_owned()),
                 Verdict::Skipped(why) => ("SKIPPED", why.to_string()),
                 Verdict::WouldFail(why) => ("FAILING", why.clone()),

@@ -108,3 +108,48 @@ fn a_check_of_a_file_that_cannot_be_read_exits_2_in_one_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("collector: sources.toml:1"), "{stderr}");
 }
+
+#[test]
+fn a_rate_limit_above_france_travails_own_is_pointed_out() {
+    let table = |name: &str, rate: &str| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n{rate}\n"
+        )
+    };
+    let site = Site::new(
+        &[
+            table("fast", "rate_limit = 25"),
+            table("own", "rate_limit = 10"),
+        ]
+        .concat(),
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("FRANCE_TRAVAIL_CLIENT_ID", "id")
+        .env("FRANCE_TRAVAIL_CLIENT_SECRET", "not-a-secret")
+        .arg("--check")
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "a faster rate is not refused: {stdout}"
+    );
+    let line_of = |name: &str| {
+        stdout
+            .lines()
+            .find(|line| line.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
+            .to_owned()
+    };
+    assert!(
+        line_of("fast").ends_with(
+            "france_travail, every 1d: `rate_limit` 25/s is above France Travail's 10/s per client id: the API answers the calls past it with 429s, each waited out; set it to 10 or less"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        line_of("own").ends_with("france_travail, every 1d"),
+        "{stdout}"
+    );
+}

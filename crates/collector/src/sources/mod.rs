@@ -183,12 +183,27 @@ pub fn per_day(source: &Source) -> bool {
     source.collects_by_day()
 }
 
+/// France Travail's own limit: 10 calls per second per client id (burst 10).
+const FRANCE_TRAVAIL_RATE: f64 = 10.0;
+
 /// The kind's client-side rate limit in calls per second, when `rate_limit` is not set.
 pub fn default_rate_limit(kind: &SourceKind) -> f64 {
     match kind {
         SourceKind::HttpJson(_) => 2.0,
         SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => 5.0,
-        SourceKind::FranceTravail(_) => 10.0,
+        SourceKind::FranceTravail(_) => FRANCE_TRAVAIL_RATE,
+    }
+}
+
+/// Why a `rate_limit` set above the limit the API itself announces only draws 429s; `None`
+/// within it, or where the API's limit is not known.
+pub fn rate_above_api(source: &Source) -> Option<String> {
+    let rate = source.rate_limit?;
+    match source.kind {
+        SourceKind::FranceTravail(_) if rate > FRANCE_TRAVAIL_RATE => Some(format!(
+            "`rate_limit` {rate}/s is above France Travail's {FRANCE_TRAVAIL_RATE}/s per client id: the API answers the calls past it with 429s, each waited out; set it to {FRANCE_TRAVAIL_RATE} or less"
+        )),
+        _ => None,
     }
 }
 

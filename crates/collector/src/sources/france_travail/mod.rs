@@ -37,6 +37,9 @@ pub async fn collect(
             message: missing.to_string(),
         })?;
     ctx.client.hide(&credentials.client_secret);
+    if let Some(caution) = super::rate_above_api(source) {
+        tracing::warn!(source = %source.name, "{caution}.");
+    }
     let api = api::OffersApi::new(
         &ctx.client,
         &source.url,
