@@ -100,3 +100,60 @@ async fn past_the_minutely_limit_the_run_retries_then_fails_with_the_apis_reason
     let metrics = &site.metrics("open-meteo-toulouse")[0];
     assert_eq!(metrics.throttled, double.refused());
 }
+
+#[tokio::test]
+async fn past_the_daily_limit_the_source_pauses_until_the_next_hour_after_one_call() {
+    use chrono::{DurationRound, TimeDelta, Utc};
+    // Within seconds of an hour's end the wait is short enough to be retried at once (the
+    // tests' policy retries a wait up to 5 s): start past it.
+    let into_hour = Utc::now().minute() * 60 + Utc::now().second();
+    if into_hour >= 3590 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(3601 - into_hour))).await;
+    }
+    let next_hour = || {
+        Utc::now()
+            .duration_trunc(TimeDelta::hours(1))
+            .expect("hour")
+            + TimeDelta::hours(1)
+    };
+    let before = next_hour();
+    let double = OpenMeteoDouble::new().with_daily_limit(0);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&shipped_source(&server));
+    let reason = site.failed_run(false).await;
+    assert!(
+        reason.contains("Daily API request limit exceeded. Please try again tomorrow."),
+        "{reason}"
+    );
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "no retry spends calls on a limit that lasts past the run"
+    );
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(site.raw().join("open-meteo-toulouse/.state.json")).expect("state"),
+    )
+    .expect("JSON");
+    let paused_until = state["paused_until"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .expect("the state holds when the pause ends");
+    assert!(
+        paused_until == before || paused_until == next_hour(),
+        "the source tries again at the next full hour, not at every run: {paused_until}"
+    );
+    let later = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(&later.sources[0].1, collector::SourceResult::NotDue(_)),
+        "{:?}",
+        later.sources
+    );
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "the paused source calls nothing"
+    );
+}

@@ -6,7 +6,9 @@
 //! `current` variable outside its list (the API's common current variables; the real one knows
 //! more). It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
 //! real API would answer local times, which relevé's configuration refuses). With a minutely
-//! limit, calls past it in the same minute get the free tier's 429 and no `Retry-After`.
+//! or daily limit, calls past it in the same clock minute or UTC day get the free tier's 429,
+//! its reason naming the limit, and no `Retry-After` (when the real API's day starts is not
+//! published; the double's is UTC's).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,21 +50,25 @@ const VARIABLES: &[(&str, &str)] = &[
 #[derive(Clone, Default)]
 pub struct OpenMeteoDouble {
     requests: RequestLog,
-    minutely: Option<Arc<MinuteWindow>>,
+    limits: Vec<Arc<Window>>,
+    refused: Arc<AtomicU64>,
 }
 
-/// Calls allowed per minute, and those made in the current one.
-struct MinuteWindow {
+/// Calls allowed per period, and those made in the current one.
+struct Window {
+    /// The period's length in seconds, periods starting at the epoch.
+    seconds: i64,
     calls: u64,
-    current: Mutex<MinuteCount>,
-    refused: AtomicU64,
+    /// The 429's reason past the limit.
+    reason: &'static str,
+    current: Mutex<PeriodCount>,
 }
 
-/// The calls made in one clock minute.
+/// The calls made in one period.
 #[derive(Default)]
-struct MinuteCount {
-    /// Minutes since the epoch.
-    minute: i64,
+struct PeriodCount {
+    /// Periods since the epoch.
+    period: i64,
     calls: u64,
 }
 
@@ -73,11 +79,29 @@ impl OpenMeteoDouble {
     }
 
     /// Allows `calls` calls per clock minute; later calls in the minute get 429.
-    pub fn with_minutely_limit(mut self, calls: u64) -> Self {
-        self.minutely = Some(Arc::new(MinuteWindow {
+    pub fn with_minutely_limit(self, calls: u64) -> Self {
+        self.with_limit(
+            60,
             calls,
-            current: Mutex::new(MinuteCount::default()),
-            refused: AtomicU64::new(0),
+            "Minutely API request limit exceeded. Please try again in one minute.",
+        )
+    }
+
+    /// Allows `calls` calls per UTC day; later calls in the day get 429.
+    pub fn with_daily_limit(self, calls: u64) -> Self {
+        self.with_limit(
+            86_400,
+            calls,
+            "Daily API request limit exceeded. Please try again tomorrow.",
+        )
+    }
+
+    fn with_limit(mut self, seconds: i64, calls: u64, reason: &'static str) -> Self {
+        self.limits.push(Arc::new(Window {
+            seconds,
+            calls,
+            reason,
+            current: Mutex::new(PeriodCount::default()),
         }));
         self
     }
@@ -96,28 +120,28 @@ impl OpenMeteoDouble {
 
     /// Calls answered 429.
     pub fn refused(&self) -> u64 {
-        self.minutely
-            .as_ref()
-            .map_or(0, |window| window.refused.load(Ordering::SeqCst))
+        self.refused.load(Ordering::SeqCst)
     }
 
-    /// True when this call is past the minute's limit.
-    fn over_limit(&self, now: DateTime<Utc>) -> bool {
-        let Some(window) = &self.minutely else {
-            return false;
-        };
-        let minute = now.timestamp().div_euclid(60);
-        let mut current = window
-            .current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if current.minute != minute {
-            *current = MinuteCount { minute, calls: 0 };
+    /// Counts this call in each limit's period; the reason of the first limit it is past.
+    fn over_limit(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        let mut over = None;
+        for window in &self.limits {
+            let period = now.timestamp().div_euclid(window.seconds);
+            let mut current = window
+                .current
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if current.period != period {
+                *current = PeriodCount { period, calls: 0 };
+            }
+            current.calls += 1;
+            if current.calls > window.calls {
+                over = over.or(Some(window.reason));
+            }
         }
-        current.calls += 1;
-        let over = current.calls > window.calls;
-        if over {
-            window.refused.fetch_add(1, Ordering::SeqCst);
+        if over.is_some() {
+            self.refused.fetch_add(1, Ordering::SeqCst);
         }
         over
     }
@@ -168,11 +192,8 @@ async fn forecast(
 ) -> Response {
     double.requests.note("forecast", &params);
     let now = Utc::now();
-    if double.over_limit(now) {
-        return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Minutely API request limit exceeded. Please try again in one minute.",
-        );
+    if let Some(reason) = double.over_limit(now) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, reason);
     }
     let (latitude, longitude) = match (
         coordinate(&params, "latitude", 90.0),
@@ -245,11 +266,33 @@ mod tests {
         };
         let over: Vec<bool> = [0, 20, 59]
             .into_iter()
-            .map(|s| double.over_limit(at(s)))
+            .map(|s| double.over_limit(at(s)).is_some())
             .collect();
         assert_eq!(over, [false, false, true]);
         let next_minute = at(59) + TimeDelta::seconds(1);
-        assert!(!double.over_limit(next_minute), "a new minute, a new count");
+        assert!(
+            double.over_limit(next_minute).is_none(),
+            "a new minute, a new count"
+        );
+        assert_eq!(double.refused(), 1);
+    }
+
+    #[test]
+    fn the_daily_limit_counts_calls_per_utc_day() {
+        let double = OpenMeteoDouble::new()
+            .with_minutely_limit(600)
+            .with_daily_limit(1);
+        let at = |day, hour| {
+            Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0)
+                .single()
+                .expect("time")
+        };
+        assert_eq!(double.over_limit(at(1, 0)), None);
+        assert_eq!(
+            double.over_limit(at(1, 23)),
+            Some("Daily API request limit exceeded. Please try again tomorrow.")
+        );
+        assert_eq!(double.over_limit(at(2, 0)), None, "a new UTC day");
         assert_eq!(double.refused(), 1);
     }
 }

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use chrono::DurationRound;
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
@@ -108,7 +109,8 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// How long a 429 asks to wait: `Retry-After` when given, else until the quota resets as the
 /// Opendatasoft portals say it — `X-RateLimit-Reset` (epoch seconds; a small number is read as
-/// seconds from now) or the legacy body's `reset_time` (RFC 3339).
+/// seconds from now) or the legacy body's `reset_time` (RFC 3339) — or, for Open-Meteo's daily
+/// and hourly limits, until the next full UTC hour (see [`open_meteo_reset`]).
 pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
     // A wait already over (`Retry-After: 0`, a reset in the past) names no wait: the
     // throttle's own floor applies, or a limit still in force is hammered. After a
@@ -118,7 +120,9 @@ pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duratio
         .filter(ahead)
         .or_else(|| {
             let now = chrono::Utc::now();
-            let reset = rate_limit_reset(headers, now).or_else(|| reset_time(body))?;
+            let reset = rate_limit_reset(headers, now)
+                .or_else(|| reset_time(body))
+                .or_else(|| open_meteo_reset(body, now))?;
             Some((reset - now).to_std().unwrap_or(Duration::ZERO))
         })
         .filter(ahead)
@@ -151,6 +155,28 @@ fn reset_time(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// When to try again after Open-Meteo's 429 for its daily or hourly limit
+/// (`{"error":true,"reason":"Daily API request limit exceeded. Please try again tomorrow."}`):
+/// the next full UTC hour. The API does not say when its day resets, so a source tries again
+/// each hour (one call an hour while the limit lasts) rather than hammering it at every run or
+/// waiting for a midnight that may not be its own. Its minutely limit names no wait: the usual
+/// backoff after a 429 covers a minute.
+fn open_meteo_reset(
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let body: Value = serde_json::from_slice(body).ok()?;
+    let reason = body.get("reason")?.as_str()?;
+    let long_limit = ["Daily", "Hourly"]
+        .iter()
+        .any(|period| reason.starts_with(&format!("{period} API request limit exceeded")));
+    if !long_limit {
+        return None;
+    }
+    let hour = now.duration_trunc(chrono::TimeDelta::hours(1)).ok()?;
+    hour.checked_add_signed(chrono::TimeDelta::hours(1))
 }
 
 /// The API's own error message from a refused answer's body: the usual JSON fields
@@ -299,6 +325,41 @@ mod tests {
             "`Retry-After: 0` names no wait; the reset does: {wait:?}"
         );
         assert_eq!(throttled_wait(&HeaderMap::new(), b"{}"), None);
+    }
+
+    #[test]
+    fn open_meteos_daily_and_hourly_limits_wait_for_the_next_hour() {
+        let now = chrono::Utc::now();
+        let next_hour = |body: &str| open_meteo_reset(body.as_bytes(), now);
+        let expected = now
+            .duration_trunc(chrono::TimeDelta::hours(1))
+            .expect("hour")
+            + chrono::TimeDelta::hours(1);
+        assert_eq!(
+            next_hour(
+                r#"{"error":true,"reason":"Daily API request limit exceeded. Please try again tomorrow."}"#
+            ),
+            Some(expected)
+        );
+        assert_eq!(
+            next_hour(
+                r#"{"error":true,"reason":"Hourly API request limit exceeded. Please try again in the next hour."}"#
+            ),
+            Some(expected)
+        );
+        assert_eq!(
+            next_hour(
+                r#"{"error":true,"reason":"Minutely API request limit exceeded. Please try again in one minute."}"#
+            ),
+            None,
+            "a minute's limit is the backoff's"
+        );
+        let wait = throttled_wait(
+            &HeaderMap::new(),
+            br#"{"error":true,"reason":"Daily API request limit exceeded. Please try again tomorrow."}"#,
+        )
+        .expect("a wait");
+        assert!(wait <= Duration::from_secs(3600), "{wait:?}");
     }
 
     #[test]
