@@ -15,6 +15,7 @@ pub mod period;
 pub mod positions;
 mod quarantine;
 pub mod query;
+mod reading;
 mod report;
 mod retention;
 pub mod status;
@@ -76,9 +77,10 @@ pub enum AnalyserError {
 pub struct WrittenReport {
     /// Where.
     pub path: PathBuf,
-    /// What could not be read of the raw folder (`--raw-dir`) and what that left out, one line
-    /// each, as the cover says them.
-    pub raw_problems: Vec<String>,
+    /// What could not be read, one line each, as the cover says them: documents of MongoDB
+    /// without the shape relevé writes, left out, and folders of the raw folder (`--raw-dir`),
+    /// with what that left out.
+    pub problems: Vec<String>,
 }
 
 /// Writes the report `args` asks for, of `config`'s sources.
@@ -100,7 +102,8 @@ pub async fn write_report(
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let loaded = load(&db, args, config, &period, now).await;
+    let unread = query::Unread::default();
+    let loaded = load(&db, args, config, &period, now, &unread).await;
     releve::store::shut_down(db).await;
     let Loaded {
         mut data,
@@ -111,6 +114,7 @@ pub async fn write_report(
         Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
     };
+    let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {
         config,
@@ -119,7 +123,7 @@ pub async fn write_report(
         first_runs: &first_runs,
         runs_kept_from,
         quarantined: &quarantined,
-        raw_problems: &raw_problems,
+        problems: &problems,
         credentials_missing: &credentials_missing(config),
         generated_at: now,
     })?;
@@ -133,7 +137,7 @@ pub async fn write_report(
     );
     // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
     prune_old_reports(&args.reports_dir, config, &period);
-    Ok(WrittenReport { path, raw_problems })
+    Ok(WrittenReport { path, problems })
 }
 
 /// What the report reads of MongoDB.
@@ -150,6 +154,7 @@ async fn load(
     config: &Config,
     period: &ReportPeriod,
     now: DateTime<Utc>,
+    unread: &query::Unread,
 ) -> Result<Loaded, AnalyserError> {
     if !query::holds_releve_data(db).await? {
         return Err(AnalyserError::NoData {
@@ -157,9 +162,9 @@ async fn load(
         });
     }
     Ok(Loaded {
-        data: query::load(db, config, period).await?,
-        first_runs: query::first_runs(db, config).await?,
-        runs_kept_from: query::runs_kept_from(db, config, now).await?,
+        data: query::load(db, config, period, unread).await?,
+        first_runs: query::first_runs(db, config, unread).await?,
+        runs_kept_from: query::runs_kept_from(db, config, now, unread).await?,
     })
 }
 
@@ -252,7 +257,7 @@ pub fn render_report(
         first_runs: &BTreeMap::new(),
         runs_kept_from: None,
         quarantined: &Quarantined::NotGiven,
-        raw_problems: &[],
+        problems: &[],
         credentials_missing: &BTreeSet::new(),
         generated_at,
     })

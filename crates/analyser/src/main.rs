@@ -70,13 +70,13 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let written = analyser::write_report(args, &config)
         .await
         .context("no report was written")?;
-    for problem in &written.raw_problems {
+    for problem in &written.problems {
         let line = format!("{problem} (the report's cover says so)");
         releve::logging::failure_line("analyser", &line);
     }
     releve::logging::print_out(&format_args!("{}\n", written.path.display()));
     Ok(
-        if config.refused.is_empty() && written.raw_problems.is_empty() {
+        if config.refused.is_empty() && written.problems.is_empty() {
             ExitCode::SUCCESS
         } else {
             ExitCode::FAILURE

@@ -1,22 +1,22 @@
 //! Everything the report shows, read from MongoDB in a handful of queries per source: the
 //! hourly summaries of the period, the collector runs, the last successful collection and,
 //! for positioned sources, the positions of the period's records; and each source's first known
-//! collection. Its ways of reading, `find_all` and `find_latest` (over `find_first`), serve
-//! `analyser status` too.
+//! collection. Documents without the shape relevé writes are left out and noted (see
+//! [`crate::reading`]).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Bson, Document, RawDocument, RawDocumentBuf, doc};
+use mongodb::bson::{Bson, doc};
 use mongodb::options::FindOptions;
 use releve::store::{self, HourlySummary, StoreError, StoredRun};
 use releve::{Config, RunMetrics, Source};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use crate::period::ReportPeriod;
+pub use crate::reading::Unread;
+use crate::reading::{find_all, find_first, find_latest};
 
 pub use crate::positions::{MAX_POSITIONS, Position, Positions};
 
@@ -114,10 +114,12 @@ pub async fn load(
     db: &Database,
     config: &Config,
     period: &ReportPeriod,
+    unread: &Unread,
 ) -> Result<BTreeMap<String, SourceData>, StoreError> {
     let mut data = BTreeMap::new();
     for source in &config.sources {
-        data.insert(source.name.clone(), load_source(db, source, period).await?);
+        let loaded = load_source(db, source, period, unread).await?;
+        data.insert(source.name.clone(), loaded);
     }
     Ok(data)
 }
@@ -130,6 +132,7 @@ pub async fn runs_kept_from(
     db: &Database,
     config: &Config,
     now: DateTime<Utc>,
+    unread: &Unread,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     // The TTL index on `finished` serves this sort; a run without `finished` never expires.
     let oldest: Option<StoredRun> = find_first(
@@ -139,6 +142,7 @@ pub async fn runs_kept_from(
         doc! {"finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
         doc! {"finished": 1},
         "reading the oldest run kept",
+        unread,
     )
     .await?;
     let slowest = config
@@ -174,19 +178,17 @@ pub fn kept_from(
 pub async fn first_runs(
     db: &Database,
     config: &Config,
+    unread: &Unread,
 ) -> Result<BTreeMap<String, DateTime<Utc>>, StoreError> {
     let mut first_runs = BTreeMap::new();
     for source in &config.sources {
         let name = source.name.as_str();
         let action = format!("reading the first run of {name}");
-        let by_start: Option<StoredRun> = find_first(
-            db,
-            store::RUNS,
-            doc! {"source": name},
-            doc! {"started": 1},
-            &action,
-        )
-        .await?;
+        // Dates only, as in `runs_kept_from`: a document without `started` would sort first.
+        let dated =
+            doc! {"source": name, "started": {"$gte": mongodb::bson::DateTime::from_millis(0)}};
+        let by_start: Option<StoredRun> =
+            find_first(db, store::RUNS, dated, doc! {"started": 1}, &action, unread).await?;
         let Some(by_start) = by_start else {
             continue;
         };
@@ -198,7 +200,7 @@ pub async fn first_runs(
             // `load_source`): at UTC midnight, west of UTC the day before would expect it.
             let with_day = doc! {"$and": [{"source": name}, {"day": {"$type": "string"}}]};
             let by_day: Option<StoredRun> =
-                find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action).await?;
+                find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action, unread).await?;
             let legacy = by_start
                 .day
                 .is_none()
@@ -237,6 +239,7 @@ async fn load_source(
     db: &Database,
     source: &Source,
     period: &ReportPeriod,
+    unread: &Unread,
 ) -> Result<SourceData, StoreError> {
     let name = source.name.as_str();
     let end = store::bson_date(period.end());
@@ -246,7 +249,7 @@ async fn load_source(
     }};
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");
-    let hourly = find_all(db, store::HOURLY, hours, by_hour, &action).await?;
+    let hourly = find_all(db, store::HOURLY, hours, by_hour, &action, unread).await?;
     // A per-day source's runs belong to the day they collected (France Travail collects a day
     // after it ends), the others' to when they started.
     let started = if source.collects_by_day() {
@@ -271,13 +274,14 @@ async fn load_source(
     };
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
-    let runs: Vec<StoredRun> = find_all(db, store::RUNS, started, by_start, &action).await?;
-    let health = run_health(db, name).await?;
+    let runs: Vec<StoredRun> =
+        find_all(db, store::RUNS, started, by_start, &action, unread).await?;
+    let health = run_health(db, name, unread).await?;
     let landed =
         doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
     let action = format!("reading `rejected` of {name}");
     let dropped: Vec<RejectedDocument> =
-        find_all(db, store::REJECTED, landed, None, &action).await?;
+        find_all(db, store::REJECTED, landed, None, &action, unread).await?;
     let rejected = dropped
         .iter()
         .map(|file| u64::try_from(file.count).unwrap_or(0))
@@ -302,7 +306,7 @@ async fn load_source(
 /// when the report is generated, so a morning report tells whether collection is working now;
 /// runs dated later (a clock that ran ahead) are not counted, as in `analyser status`.
 /// A latest run that succeeded is also the last success: only a failed one needs a second look.
-async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> {
+async fn run_health(db: &Database, name: &str, unread: &Unread) -> Result<RunHealth, StoreError> {
     let action = format!("reading the last run of {name}");
     let until = store::bson_date(crate::status::not_after(Utc::now()));
     let latest: Option<StoredRun> = find_latest(
@@ -311,13 +315,14 @@ async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> 
         doc! {"source": name, "started": {"$lte": until}},
         "started",
         &action,
+        unread,
     )
     .await?;
     let latest_run = latest.as_ref().map(|run| store::chrono_date(run.started));
     let latest_run_failed = latest.as_ref().is_some_and(|run| run.error.is_some());
     let last_success = if latest_run_failed {
         let success = doc! {"source": name, "error": Bson::Null, "started": {"$lte": until}};
-        find_latest::<StoredRun>(db, store::RUNS, success, "started", &action).await?
+        find_latest::<StoredRun>(db, store::RUNS, success, "started", &action, unread).await?
     } else {
         latest
     };
@@ -331,6 +336,7 @@ async fn run_health(db: &Database, name: &str) -> Result<RunHealth, StoreError> 
 /// A landed file's records the summariser dropped.
 #[derive(Deserialize)]
 struct RejectedDocument {
+    #[serde(deserialize_with = "releve::store::count")]
     count: i64,
 }
 
@@ -339,107 +345,6 @@ struct RunHealth {
     last_success: Option<DateTime<Utc>>,
     latest_run_failed: bool,
     latest_run: Option<DateTime<Utc>>,
-}
-
-/// Every document of `collection` matching `filter`, sorted, projected or limited by `options`;
-/// `action` says what was being read when MongoDB fails.
-pub(crate) async fn find_all<T>(
-    db: &Database,
-    collection: &str,
-    filter: Document,
-    options: impl Into<Option<FindOptions>>,
-    action: &str,
-) -> Result<Vec<T>, StoreError>
-where
-    T: DeserializeOwned + Send + Sync,
-{
-    let raw: Vec<RawDocumentBuf> = db
-        .collection::<RawDocumentBuf>(collection)
-        .find(filter)
-        .with_options(options)
-        .await
-        .map_err(StoreError::command(action))?
-        .try_collect()
-        .await
-        .map_err(StoreError::command(action))?;
-    raw.iter()
-        .map(|document| shaped(collection, document))
-        .collect()
-}
-
-/// The document of `collection` matching `filter` with the greatest `field`.
-pub(crate) async fn find_latest<T>(
-    db: &Database,
-    collection: &str,
-    filter: Document,
-    field: &str,
-    action: &str,
-) -> Result<Option<T>, StoreError>
-where
-    T: DeserializeOwned + Send + Sync,
-{
-    find_first(db, collection, filter, doc! {field: -1}, action).await
-}
-
-/// The first document of `collection` matching `filter` in the order `sort`.
-async fn find_first<T>(
-    db: &Database,
-    collection: &str,
-    filter: Document,
-    sort: Document,
-    action: &str,
-) -> Result<Option<T>, StoreError>
-where
-    T: DeserializeOwned + Send + Sync,
-{
-    let raw = db
-        .collection::<RawDocumentBuf>(collection)
-        .find_one(filter)
-        .sort(sort)
-        .await
-        .map_err(StoreError::command(action))?;
-    raw.map(|document| shaped(collection, &document))
-        .transpose()
-}
-
-/// A document of `collection` read as `T`, or an error saying which document does not fit.
-fn shaped<T: DeserializeOwned>(collection: &str, document: &RawDocument) -> Result<T, StoreError> {
-    mongodb::bson::from_slice(document.as_bytes()).map_err(|err| StoreError::Misshapen {
-        collection: collection.to_owned(),
-        document: document_label(document),
-        why: err.to_string(),
-    })
-}
-
-/// How a user finds a document again: `(toulouse-meteo-compans, hour 2026-11-30T05:00:00Z)`,
-/// from its source and its hour or start when it has them, else its `_id`.
-fn document_label(document: &RawDocument) -> String {
-    let source = document.get_str("source").ok();
-    let time = ["hour", "started", "landed_at"]
-        .into_iter()
-        .find_map(|field| {
-            let at = document.get_datetime(field).ok()?;
-            Some(format!(
-                "{field} {}",
-                store::chrono_date(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ))
-        });
-    match (source, time) {
-        (Some(source), Some(time)) => format!("({source}, {time})"),
-        (Some(source), None) => format!("({source}, _id {})", id_text(document)),
-        (None, _) => format!("(_id {})", id_text(document)),
-    }
-}
-
-fn id_text(document: &RawDocument) -> String {
-    match document.get("_id") {
-        Ok(Some(id)) => id
-            .to_raw_bson()
-            .try_into()
-            .map(|id: Bson| id.to_string())
-            .unwrap_or_else(|_| "unreadable".to_owned()),
-        _ => "missing".to_owned(),
-    }
 }
 
 #[cfg(test)]

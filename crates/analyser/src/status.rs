@@ -66,6 +66,8 @@ pub struct StatusReport {
     /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
     /// quarantined files are then unknown.
     unreadable: Option<String>,
+    /// Documents of `runs` and `hourly` without the shape relevé writes, left out.
+    unread: Vec<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
 }
@@ -266,6 +268,7 @@ impl StatusReport {
                 problems.push(unreadable.clone());
             }
         }
+        problems.extend(self.unread.iter().cloned());
         if let DatabaseState::Unreachable { reason } = &self.database {
             problems.push(format!(
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
@@ -391,6 +394,7 @@ mod tests {
             },
             last_report: None,
             unreadable: None,
+            unread: Vec::new(),
             report_fault: None,
         };
         assert_eq!(report.problems(), vec![unreadable]);

@@ -10,7 +10,7 @@ use std::process::Output;
 use analyser::period::{PeriodKind, ReportPeriod};
 use chrono::{Datelike, Duration, Utc};
 use common::golden;
-use mongodb::bson::{self, Document, doc};
+use mongodb::bson::{self, Bson, Document, doc};
 use releve::Config;
 use releve::store::{self, HourlySummary, StoredRecord};
 use testkit::MongoServer;
@@ -329,22 +329,31 @@ async fn a_database_without_releve_data_replaces_no_report() {
     );
 }
 
-/// A summary edited by hand into a shape the analyser cannot read is named, with what does
-/// not fit, and no report is written.
+/// A summary edited by hand into a shape the analyser cannot read is left out and named, with
+/// what does not fit, on the cover and in one line, and the run exits 1; a count written as a
+/// whole double, as mongosh writes numbers, reads as the count it is; a run without `started`
+/// is named too, and is not taken for the first collection.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_misshapen_summary_is_named_by_its_source_and_hour() {
+async fn a_misshapen_summary_is_left_out_and_named_by_its_source_and_hour() {
     let (uri, db) = golden_database("misshapen").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let hourly = database.collection::<Document>(store::HOURLY);
     let edited = golden::day_start() + Duration::hours(3);
-    MongoServer::shared()
-        .client_database(&db)
+    let retyped = golden::day_start() + Duration::hours(5);
+    for (hour, count) in [(edited, Bson::from("four")), (retyped, Bson::from(4.0))] {
+        hourly
+            .update_one(
+                doc! {"source": "meteo", "hour": store::bson_date(hour)},
+                doc! {"$set": {"count": count}},
+            )
+            .await
+            .expect("edit a summary");
+    }
+    database
+        .collection::<Document>(store::RUNS)
+        .insert_one(doc! {"source": "meteo", "finished": store::bson_date(golden::day_start()), "records": 4})
         .await
-        .collection::<Document>(store::HOURLY)
-        .update_one(
-            doc! {"source": "meteo", "hour": store::bson_date(edited)},
-            doc! {"$set": {"count": "four"}},
-        )
-        .await
-        .expect("edit a summary");
+        .expect("a run without `started`");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     let output = analyse_output(dir.path(), &uri, &db, &["--date", &golden::date(0)]).await;
@@ -354,10 +363,36 @@ async fn a_misshapen_summary_is_named_by_its_source_and_hour() {
         "the `hourly` document (meteo, hour {}) does not have the shape relevé writes",
         edited.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
-    assert!(stderr.contains(&named), "{named:?} in {stderr}");
-    assert!(stderr.contains("\"four\""), "what does not fit: {stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(!dir.path().join(golden::report(0)).exists());
+    let failures: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("analyser:"))
+        .collect();
+    assert_eq!(failures.len(), 2, "{stderr}");
+    assert!(
+        failures[1].contains("the `runs` document (meteo, _id ObjectId(")
+            && failures[1].contains("missing field `started`: left out"),
+        "{stderr}"
+    );
+    assert!(failures[0].contains(&named), "{named:?} in {stderr}");
+    assert!(
+        failures[0].contains("\"four\""),
+        "what does not fit: {stderr}"
+    );
+    assert!(failures[0].contains("left out"), "{stderr}");
+    let pdf = dir.path().join(golden::report(0));
+    assert!(pdf.exists(), "the report is written all the same");
+    let text = common::text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("hour 2026-") && text.contains("left out"),
+        "the cover says it: {text}"
+    );
+    assert!(
+        text.contains(&format!("{} records", golden::METEO_RECORDS - 4)),
+        "every hour but the one left out counts, the retyped one too: {text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

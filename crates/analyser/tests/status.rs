@@ -374,6 +374,45 @@ async fn runs_dated_in_the_future_do_not_count_as_fresh() {
     assert_eq!(cell(&stdout, "meteo", "STATE"), "NEVER", "{stdout}");
 }
 
+/// A `runs` document edited by hand out of shape is named and left out; the others still
+/// count, MongoDB is not called unavailable, and a count written as a whole double (as mongosh
+/// writes numbers) reads.
+#[tokio::test]
+async fn a_misshapen_run_is_named_and_the_others_still_count() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusmisshapen");
+    let site = Site::new();
+    let now = Utc::now();
+    let mut documents: Vec<Document> = [
+        run("usgs", now - TimeDelta::minutes(1), None),
+        run("meteo", now - TimeDelta::minutes(5), None),
+        run("daily", now - TimeDelta::hours(2), None),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    documents[1].insert("records", 10.0);
+    documents[2].insert("records", "ten");
+    insert(&database, RUNS, documents).await;
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("UNAVAILABLE"), "{stdout}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "ok", "{stdout}");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("analyser status: the `runs` document (daily, started "))
+        .collect();
+    assert_eq!(named.len(), 1, "{stderr}");
+    assert!(
+        named[0].contains("\"ten\"") && named[0].contains(": left out"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_an_alert() {
     let site = Site::new();

@@ -41,9 +41,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long `runs` documents are kept (a TTL index on `finished`).
 pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 
+mod counts;
 mod documents;
 mod error;
 
+pub use counts::{count, optional_count};
 pub use documents::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, StoredRun,
     ValueCount, bson_date, chrono_date, hour_of, run_document,

@@ -49,9 +49,9 @@ pub struct ReportInput<'a> {
     pub runs_kept_from: Option<DateTime<Utc>>,
     /// Quarantined files of the period by source.
     pub quarantined: &'a Quarantined,
-    /// What could not be read of the raw folder (`--raw-dir`), and what that leaves out: one
-    /// line each, shown on the cover.
-    pub raw_problems: &'a [String],
+    /// What could not be read (documents of MongoDB, folders of the raw folder given by
+    /// `--raw-dir`), and what that leaves out: one line each, shown on the cover.
+    pub problems: &'a [String],
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
@@ -185,11 +185,11 @@ fn cover_health(
         assessed.iter().map(|(s, c)| (*s, c)).collect();
     let healthy = !assessed.iter().any(|(_, c)| c.health.alerts())
         && input.config.refused.is_empty()
-        && input.raw_problems.is_empty();
+        && input.problems.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
     doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
     refused_sources(doc, &input.config.refused);
-    for problem in input.raw_problems {
+    for problem in input.problems {
         doc.paragraph(&as_sentence(problem), BODY, true, Ink::ALERT);
     }
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();

@@ -14,7 +14,7 @@ use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
-use crate::query::{find_all, find_latest};
+use crate::reading::{Unread, find_all, find_latest};
 use crate::{quarantine, waiting_runs};
 
 /// Gathers the status of every configured source at `now`.
@@ -53,7 +53,8 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         status.raw_unreadable = raw_unreadable.clone().or(status.raw_unreadable);
         status
     }));
-    let database = match read_database(args, &mut sources, now).await {
+    let unread = Unread::default();
+    let database = match read_database(args, &mut sources, now, &unread).await {
         Ok(shown) => DatabaseState::Reachable { shown },
         Err(err) => DatabaseState::Unreachable {
             reason: err.to_string(),
@@ -66,6 +67,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         database,
         last_report: newest_report(&args.reports_dir),
         unreadable,
+        unread: unread.lines(),
         report_fault: config.report_fault,
     })
 }
@@ -230,9 +232,10 @@ async fn read_database(
     args: &StatusArgs,
     sources: &mut [SourceStatus],
     now: DateTime<Utc>,
+    unread: &Unread,
 ) -> Result<String, StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let read = read_collections(&db, sources, now).await;
+    let read = read_collections(&db, sources, now, unread).await;
     releve::store::shut_down(db).await;
     read?;
     Ok(format!(
@@ -247,6 +250,7 @@ async fn read_collections(
     db: &mongodb::Database,
     sources: &mut [SourceStatus],
     now: DateTime<Utc>,
+    unread: &Unread,
 ) -> Result<(), StoreError> {
     let slowest = sources
         .iter()
@@ -271,7 +275,8 @@ async fn read_collections(
         doc! {"source": configured.clone(), "started": {"$gte": since(RECENT_RUNS), "$lte": until}};
     let recent_errors = doc! {"source": configured.clone(), "error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
-        for run in find_all::<StoredRun>(db, RUNS, filter, None, "reading `runs`").await? {
+        let runs = find_all::<StoredRun>(db, RUNS, filter, None, "reading `runs`", unread).await?;
+        for run in runs {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
                 fold_run_row(status, run);
             }
@@ -282,7 +287,8 @@ async fn read_collections(
     let begun = bson_date(now);
     let recent_hours =
         doc! {"source": configured, "hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
-    let hours = find_all::<HourRow>(db, HOURLY, recent_hours, None, "reading `hourly`").await?;
+    let action = "reading `hourly`";
+    let hours = find_all::<HourRow>(db, HOURLY, recent_hours, None, action, unread).await?;
     for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
             status.last_hour = status.last_hour.max(Some(chrono_date(row.hour)));
@@ -298,7 +304,7 @@ async fn read_collections(
             let success = doc! {"source": &name, "error": null, "started": {"$lte": until}};
             let action = "reading the latest `runs` document";
             if let Some(run) =
-                find_latest::<StoredRun>(db, RUNS, success, "started", action).await?
+                find_latest::<StoredRun>(db, RUNS, success, "started", action, unread).await?
             {
                 fold_run_row(status, run);
             }
@@ -306,7 +312,7 @@ async fn read_collections(
         if status.last_hour.is_none() {
             let hours = doc! {"source": &name, "hour": {"$lte": begun}};
             let action = "reading the latest `hourly` document";
-            let row = find_latest::<HourRow>(db, HOURLY, hours, "hour", action).await?;
+            let row = find_latest::<HourRow>(db, HOURLY, hours, "hour", action, unread).await?;
             status.last_hour = row.map(|row| chrono_date(row.hour));
         }
     }

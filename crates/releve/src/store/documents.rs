@@ -1,5 +1,6 @@
 //! The documents users query (`hourly`, `records`, `runs`) and the dates they hold.
 
+use super::counts;
 use super::*;
 
 /// A chrono time as a BSON date.
@@ -26,8 +27,10 @@ pub struct HourlySummary {
     /// Source name.
     pub source: String,
     /// Start of the UTC hour.
+    #[serde(deserialize_with = "counts::hour_start")]
     pub hour: bson::DateTime,
     /// Distinct records (by the source's `key`) whose time falls in the hour.
+    #[serde(deserialize_with = "counts::count")]
     pub count: i64,
     /// One entry per configured numeric field.
     #[serde(default)]
@@ -38,7 +41,9 @@ pub struct HourlySummary {
     /// Bounding box of the positioned records, for positioned sources.
     #[serde(default)]
     pub bbox: Option<BoundingBox>,
-    /// When the summary was last computed.
+    /// When the summary was last computed (read as the epoch when missing: no reader needs
+    /// it, and a document written by hand without it still reads).
+    #[serde(default = "counts::epoch")]
     pub updated_at: bson::DateTime,
 }
 
@@ -48,12 +53,14 @@ pub struct NumericSummary {
     /// The field path from `sources.toml`.
     pub field: String,
     /// Records holding a number in this field.
+    #[serde(deserialize_with = "counts::count")]
     pub count: i64,
     /// Records without a number (missing, null, `"ND"`).
+    #[serde(deserialize_with = "counts::count")]
     pub nulls: i64,
     /// Records whose number lies outside the source's `plausible` range; they are left out of
     /// `count` and the statistics (absent before 2026-11-30, read as 0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::count")]
     pub implausible: i64,
     /// Smallest value.
     pub min: Option<f64>,
@@ -73,8 +80,10 @@ pub struct CategoryCounts {
     /// Most frequent values first.
     pub values: Vec<ValueCount>,
     /// Records whose value is not among `values`.
+    #[serde(deserialize_with = "counts::count")]
     pub other: i64,
     /// Records without a value.
+    #[serde(deserialize_with = "counts::count")]
     pub nulls: i64,
 }
 
@@ -84,6 +93,7 @@ pub struct ValueCount {
     /// The value.
     pub value: String,
     /// Records holding it.
+    #[serde(deserialize_with = "counts::count")]
     pub count: i64,
 }
 
@@ -171,19 +181,19 @@ pub struct StoredRun {
     #[serde(default)]
     pub finished: Option<bson::DateTime>,
     /// Records landed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::count")]
     pub records: i64,
     /// The total the API announced, if it did.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::optional_count")]
     pub announced: Option<i64>,
     /// Requests that repeated an earlier failed attempt.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::count")]
     pub retries: i64,
     /// Answers with status 429.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::count")]
     pub throttled: i64,
     /// Records announced that no query could reach or that were never served.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "counts::count")]
     pub shortfall: i64,
     /// Why the run failed, when it did.
     #[serde(default)]

@@ -1,0 +1,178 @@
+//! Documents read from MongoDB for the report and `analyser status`. A document that does not
+//! have the shape relevé writes (edited by hand, written by another program) is left out and
+//! noted in [`Unread`], so one such document cannot stop the report of a month or hide every
+//! source's status: the report names it on its cover and the run exits non-zero.
+
+use std::sync::Mutex;
+
+use futures_util::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{Bson, Document, RawDocument, RawDocumentBuf};
+use mongodb::options::FindOptions;
+use releve::store::{self, StoreError};
+use serde::de::DeserializeOwned;
+
+/// At most this many unread documents are named one by one; the others are counted.
+const NAMED: usize = 5;
+
+/// The documents a reading left out, each said once.
+#[derive(Debug, Default)]
+pub struct Unread(Mutex<Vec<String>>);
+
+impl Unread {
+    /// Notes a document left out, with a warning in the log.
+    fn note(&self, misshapen: &StoreError) {
+        let line = format!("{misshapen}: left out");
+        let mut lines = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !lines.contains(&line) {
+            tracing::warn!("{line}");
+            lines.push(line);
+        }
+    }
+
+    /// One line per document left out, the first [`NAMED`] by name and the others counted.
+    pub fn lines(&self) -> Vec<String> {
+        let lines = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut said: Vec<String> = lines.iter().take(NAMED).cloned().collect();
+        if lines.len() > NAMED {
+            said.push(format!(
+                "{} more documents without the shape relevé writes were left out (the log names each)",
+                lines.len() - NAMED
+            ));
+        }
+        said
+    }
+}
+
+/// Every document of `collection` matching `filter`, sorted, projected or limited by `options`;
+/// `action` says what was being read when MongoDB fails. Documents without the shape of `T`
+/// are left out and noted in `unread`.
+pub(crate) async fn find_all<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    options: impl Into<Option<FindOptions>>,
+    action: &str,
+    unread: &Unread,
+) -> Result<Vec<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let raw: Vec<RawDocumentBuf> = db
+        .collection::<RawDocumentBuf>(collection)
+        .find(filter)
+        .with_options(options)
+        .await
+        .map_err(StoreError::command(action))?
+        .try_collect()
+        .await
+        .map_err(StoreError::command(action))?;
+    Ok(raw
+        .iter()
+        .filter_map(|document| shaped(collection, document, unread))
+        .collect())
+}
+
+/// The document of `collection` matching `filter` with the greatest `field`, passing over
+/// (and noting in `unread`) those without the shape of `T`.
+pub(crate) async fn find_latest<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    field: &str,
+    action: &str,
+    unread: &Unread,
+) -> Result<Option<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let sort = mongodb::bson::doc! {field: -1};
+    find_first(db, collection, filter, sort, action, unread).await
+}
+
+/// The first document of `collection` matching `filter` in the order `sort` that has the
+/// shape of `T`; those before it are noted in `unread`.
+pub(crate) async fn find_first<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    sort: Document,
+    action: &str,
+    unread: &Unread,
+) -> Result<Option<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let mut cursor = db
+        .collection::<RawDocumentBuf>(collection)
+        .find(filter)
+        .sort(sort)
+        .await
+        .map_err(StoreError::command(action))?;
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(action))?
+    {
+        if let Some(read) = shaped(collection, &document, unread) {
+            return Ok(Some(read));
+        }
+    }
+    Ok(None)
+}
+
+/// A document of `collection` read as `T`; `None`, noted in `unread`, when it does not fit.
+fn shaped<T: DeserializeOwned>(
+    collection: &str,
+    document: &RawDocument,
+    unread: &Unread,
+) -> Option<T> {
+    match mongodb::bson::from_slice(document.as_bytes()) {
+        Ok(read) => Some(read),
+        Err(err) => {
+            unread.note(&StoreError::Misshapen {
+                collection: collection.to_owned(),
+                document: document_label(document),
+                why: err.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// How a user finds a document again: `(toulouse-meteo-compans, hour 2026-11-30T05:00:00Z)`,
+/// from its source and its hour or start when it has them, else its `_id`.
+fn document_label(document: &RawDocument) -> String {
+    let source = document.get_str("source").ok();
+    let time = ["hour", "started", "landed_at"]
+        .into_iter()
+        .find_map(|field| {
+            let at = document.get_datetime(field).ok()?;
+            Some(format!(
+                "{field} {}",
+                store::chrono_date(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ))
+        });
+    match (source, time) {
+        (Some(source), Some(time)) => format!("({source}, {time})"),
+        (Some(source), None) => format!("({source}, _id {})", id_text(document)),
+        (None, _) => format!("(_id {})", id_text(document)),
+    }
+}
+
+fn id_text(document: &RawDocument) -> String {
+    match document.get("_id") {
+        Ok(Some(id)) => id
+            .to_raw_bson()
+            .try_into()
+            .map(|id: Bson| id.to_string())
+            .unwrap_or_else(|_| "unreadable".to_owned()),
+        _ => "missing".to_owned(),
+    }
+}
