@@ -120,10 +120,7 @@ async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, Stor
     check_database_name(database)?;
     let mut options = ClientOptions::parse(uri)
         .await
-        .map_err(|cause| StoreError::BadUri {
-            uri: redact(uri),
-            cause,
-        })?;
+        .map_err(|cause| StoreError::bad_uri(uri, &cause))?;
     options
         .server_selection_timeout
         .get_or_insert(CONNECT_TIMEOUT);
@@ -135,10 +132,7 @@ async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, Stor
 /// A client with `options`, once the server has answered a ping.
 async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Database, StoreError> {
     let shown = redact(uri);
-    let client = Client::with_options(options).map_err(|cause| StoreError::BadUri {
-        uri: shown.clone(),
-        cause,
-    })?;
+    let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause))?;
     let db = client.database(database);
     if let Err(cause) = db.run_command(doc! {"ping": 1}).await {
         shut_down(db).await;

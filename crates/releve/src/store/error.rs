@@ -5,13 +5,13 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The URI is not a MongoDB connection string.
-    // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
-    #[error("MongoDB URI {uri} is invalid: {}", gist(.cause))]
+    #[error("MongoDB URI {uri} is invalid: {complaint}")]
     BadUri {
         /// The URI without credentials.
         uri: String,
-        /// The driver's complaint.
-        cause: mongodb::error::Error,
+        /// The driver's complaint, without any part of the credentials (see
+        /// [`StoreError::bad_uri`]).
+        complaint: String,
     },
     /// The URI asks writers not to wait for MongoDB's acknowledgement.
     #[error(
@@ -103,6 +103,26 @@ impl StoreError {
         }
     }
 
+    /// The driver's refusal of `uri`. Its words can quote a password holding an unencoded
+    /// `?`, `/` or `@` (read as the end of the host, or as a host and port): they are then
+    /// replaced by what most likely went wrong, so the password is never shown.
+    pub(super) fn bad_uri(uri: &str, cause: &mongodb::error::Error) -> StoreError {
+        // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
+        let complaint = gist(cause);
+        let secrets = credential_pieces(uri);
+        let complaint = if secrets.iter().any(|piece| complaint.contains(piece)) {
+            "the user name and password (before the last `@`) must be percent-encoded: write `:` \
+             `/` `?` `#` `@` `%` in them as %3A %2F %3F %23 %40 %25"
+                .to_owned()
+        } else {
+            complaint
+        };
+        StoreError::BadUri {
+            uri: super::redact(uri),
+            complaint,
+        }
+    }
+
     pub(super) fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
         tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
         let login = matches!(
@@ -118,6 +138,19 @@ impl StoreError {
             },
         }
     }
+}
+
+/// The pieces of the user name and password in `uri` (everything between the scheme and the
+/// last `@`, split where a parser could have cut it) long enough to be told in a message.
+fn credential_pieces(uri: &str) -> Vec<&str> {
+    let start = uri.find("://").map_or(0, |at| at + 3);
+    let Some(end) = uri.rfind('@').filter(|end| *end >= start) else {
+        return Vec::new();
+    };
+    uri[start..end]
+        .split([':', '/', '?', '#', '@', '&', '='])
+        .filter(|piece| piece.len() >= 3)
+        .collect()
 }
 
 /// Why no server could be used.

@@ -213,3 +213,30 @@ async fn an_unreachable_server_is_given_up_after_seconds_unless_the_uri_says_oth
         (Some(Duration::from_secs(20)), Some(Duration::from_secs(15)))
     );
 }
+
+#[tokio::test]
+async fn a_uri_the_driver_refuses_never_quotes_the_password() {
+    for (uri, secret) in [
+        (
+            "mongodb://releve:Xy7?kQ2p@db.example.org:27017/?authSource=admin",
+            "Xy7",
+        ),
+        ("mongodb://u:SECRET/?x=@db.example.org", "SECRET"),
+        ("mongodb://releve:Pa/ss@db.example.org/", "Pa"),
+    ] {
+        let err = client_options(uri, "releve")
+            .await
+            .expect_err("the driver refuses it");
+        let text = err.to_string();
+        assert!(!text.contains(secret), "{uri}: {text}");
+        assert!(text.starts_with("MongoDB URI mongodb://***@"), "{text}");
+        assert!(text.contains("encoded"), "what to do: {text}");
+    }
+    let err = client_options("mongodb://127.0.0.1:99999", "releve")
+        .await
+        .expect_err("a port past 65535");
+    assert!(
+        !err.to_string().contains("percent-encoded"),
+        "a URI without credentials keeps the driver's words: {err}"
+    );
+}
