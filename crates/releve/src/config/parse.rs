@@ -80,7 +80,15 @@ fn fault_of(
                 err.message().trim().replace('\n', " ")
             ),
         ),
-        None => (line, message),
+        None => match &table.refused_header {
+            Some(header) => (
+                line,
+                format!(
+                    "table `{header}`: {message} (a sub-table written twice, or over a key of the same name written in the table)"
+                ),
+            ),
+            None => (line, message),
+        },
     }
 }
 

@@ -522,3 +522,25 @@ fn faults_outside_the_sources_refuse_the_file() {
         assert!(refused.starts_with(says), "{refused}");
     }
 }
+
+#[test]
+fn a_sub_table_toml_refuses_refuses_its_own_table_alone() {
+    for (extra, says) in [
+        (
+            "categories = [\"c\"]\n[source.value_labels.c]\n\"1\" = \"one\"\n[source.value_labels.c]\n\"2\" = \"two\"",
+            "sources.toml:19: source `b`: table `[source.value_labels.c]`: duplicate key",
+        ),
+        (
+            "units = { a = \"m\" }\n[source.units]\nb = \"s\"",
+            "sources.toml:17: source `b`: table `[source.units]`: duplicate key (a sub-table written twice, or over a key of the same name written in the table)",
+        ),
+    ] {
+        let text = format!("{}{}{}", plain("a", ""), plain("b", extra), meteo("c", ""));
+        let config = read(&text).unwrap_or_else(|err| panic!("{extra}: {err}"));
+        assert_eq!(accepted(&config), ["a", "c"], "{extra}");
+        assert_eq!(config.refused.len(), 1, "{extra}");
+        let refused = config.refused[0].to_string();
+        assert!(refused.starts_with(says), "{refused}");
+        assert_eq!(config.refused[0].table_line, 9);
+    }
+}

@@ -20,6 +20,8 @@ pub(super) struct TableText {
     /// missing): the offset of that key's line, where the fault really is (toml stops at a
     /// later key), and the key.
     pub(super) left_open: Option<(usize, String)>,
+    /// When toml refused the header line of one of its sub-tables: that line.
+    pub(super) refused_header: Option<String>,
 }
 
 impl TableText {
@@ -37,9 +39,22 @@ impl TableText {
             let line_start = text[..offset.min(text.len())]
                 .rfind('\n')
                 .map_or(0, |i| i + 1);
-            return line_start
+            let left_open_before = line_start
                 .checked_sub(1)
                 .and_then(|before| Self::by_lines(text, before));
+            // Else a sub-table's header toml refuses (a sub-table written twice, or one
+            // extending a key of the table written inline) is its own table's fault.
+            let sub_table = matches!(
+                LineHeader::of(line_at(text, offset)),
+                Some(LineHeader::SourceSubTable)
+            );
+            return left_open_before.or_else(|| {
+                let mut table = sub_table
+                    .then(|| Self::by_lines_at(text, line_start, false, Blame::Header))
+                    .flatten()?;
+                table.refused_header = Some(line_at(text, offset).trim().to_owned());
+                Some(table)
+            });
         }
         let (root, _) = DeTable::parse_recoverable(text);
         Self::holding_in(text, &root.into_inner(), offset)
@@ -72,11 +87,17 @@ impl TableText {
     /// holds nothing left open, the one before it is tried: toml may read a header line into
     /// a value left open there and stop only inside the next table.
     fn by_lines(text: &str, offset: usize) -> Option<TableText> {
-        Self::by_lines_at(text, offset, true)
+        Self::by_lines_at(text, offset, true, Blame::LeftOpen)
     }
 
-    /// [`TableText::by_lines`], trying the table before when `and_before`.
-    fn by_lines_at(text: &str, offset: usize, and_before: bool) -> Option<TableText> {
+    /// [`TableText::by_lines`], trying the table before when `and_before`; with
+    /// [`Blame::Header`], the table is `offset`'s whether or not a value of it is left open.
+    fn by_lines_at(
+        text: &str,
+        offset: usize,
+        and_before: bool,
+        blame: Blame,
+    ) -> Option<TableText> {
         let headers = header_lines(text);
         let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
         // The last header before the fault; a sub-table's belongs to the `[[source]]` before
@@ -93,7 +114,7 @@ impl TableText {
                     .0
                     .checked_sub(1)
                     .filter(|_| and_before)
-                    .and_then(|before| Self::by_lines_at(text, before, false));
+                    .and_then(|before| Self::by_lines_at(text, before, false, blame));
             }
         };
         let header = headers[index].0;
@@ -121,7 +142,7 @@ impl TableText {
             header
                 .checked_sub(1)
                 .filter(|_| and_before)
-                .and_then(|before| Self::by_lines_at(text, before, false))
+                .and_then(|before| Self::by_lines_at(text, before, false, blame))
         };
         if !headers_read_as_headers(&text[..header]) {
             return before();
@@ -132,11 +153,12 @@ impl TableText {
         if !ranges.iter().any(|range| range.contains(&offset)) {
             return None;
         }
-        let Some((at, key)) = ranges.iter().find_map(|range| {
+        let left_open = ranges.iter().find_map(|range| {
             left_open(&text[range.clone()]).map(|(line, key)| (range.start + line, key))
-        }) else {
+        });
+        if left_open.is_none() && matches!(blame, Blame::LeftOpen) {
             return before();
-        };
+        }
         let name = text[ranges[0].clone()].lines().find_map(|line| {
             let key_value = toml::from_str::<toml::Table>(line).ok()?;
             key_value.get("name")?.as_str().map(str::to_owned)
@@ -145,7 +167,8 @@ impl TableText {
             ranges,
             header,
             name,
-            left_open: Some((at, key)),
+            left_open,
+            refused_header: None,
         })
     }
 
@@ -188,6 +211,7 @@ impl TableText {
                     ranges,
                     header,
                     left_open: None,
+                    refused_header: None,
                     name: keys
                         .get("name")
                         .and_then(|name| name.get_ref().as_str())
@@ -246,6 +270,7 @@ impl TableText {
             header,
             name: None,
             left_open,
+            refused_header: None,
         })
     }
 
@@ -275,6 +300,15 @@ fn header_lines(text: &str) -> Vec<(usize, LineHeader)> {
         at += line.len();
     }
     headers
+}
+
+/// Why a table found by its header lines is at fault.
+#[derive(Clone, Copy)]
+enum Blame {
+    /// One of its values is left open (a `]` or `}` missing); without one, it is not.
+    LeftOpen,
+    /// toml refused one of its sub-tables' headers.
+    Header,
 }
 
 /// What a line that looks like a table header opens.
