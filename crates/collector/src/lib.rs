@@ -93,6 +93,17 @@ pub enum RunError {
     /// `--raw-dir` names something that is not a folder.
     #[error("the raw folder {} is not a folder: check --raw-dir", .0.display())]
     RawDirNotFolder(PathBuf),
+    /// Nothing can be written in `--raw-dir`, or where it would be created.
+    #[error(
+        "the raw folder {} cannot be written ({cause}): check --raw-dir and its permissions",
+        .path.display()
+    )]
+    RawDirUnwritable {
+        /// The folder, or the nearest folder above it that exists.
+        path: PathBuf,
+        /// The failure.
+        cause: std::io::Error,
+    },
     /// `--raw-dir` is a symbolic link to nothing (a disk not mounted, a folder moved).
     #[error(
         "the raw folder {} is a symbolic link to {}, which does not exist: mount or create it, or check --raw-dir",
@@ -224,6 +235,7 @@ fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
             target,
         });
     }
+    writable(raw_dir)?;
     for name in &args.sources {
         if config.source(name).is_some() {
             continue;
@@ -237,6 +249,27 @@ fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
         });
     }
     Ok(())
+}
+
+/// Whether files can be made in `raw_dir`, or, before the first run creates it, in the nearest
+/// folder above it that exists: an unnamed temporary file is made there and dropped, which
+/// leaves nothing behind. Else every source would fail on its lock, one line each.
+fn writable(raw_dir: &std::path::Path) -> Result<(), RunError> {
+    let existing = raw_dir
+        .ancestors()
+        .map(|dir| match dir.as_os_str().is_empty() {
+            true => std::path::Path::new("."),
+            false => dir,
+        })
+        .find(|dir| dir.exists())
+        .unwrap_or(raw_dir);
+    match tempfile::tempfile_in(existing) {
+        Ok(_) => Ok(()),
+        Err(cause) => Err(RunError::RawDirUnwritable {
+            path: existing.to_owned(),
+            cause,
+        }),
+    }
 }
 
 /// The sources this run is about: those `--source` names, else the enabled ones. Says which

@@ -354,6 +354,23 @@ fn a_raw_dir_that_is_a_file_is_named_once() {
 }
 
 #[test]
+fn a_raw_dir_that_cannot_be_written_is_named_once_by_a_run_and_by_a_check() {
+    // Nothing can be made in /proc, whoever runs the test (root included).
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    for check in [false, true] {
+        let mut command = collector(&site);
+        command.args(["--raw-dir", "/proc/releve-test/raw"]);
+        command.arg(if check { "--check" } else { "--force" });
+        let stderr = refused(command.output());
+        assert!(
+            stderr.starts_with("collector: the raw folder /proc cannot be written (")
+                && stderr.contains("check --raw-dir and its permissions"),
+            "check {check}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_raw_dir_linking_to_nothing_is_named_once() {
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
     std::os::unix::fs::symlink(

@@ -92,12 +92,7 @@ impl TableText {
 
     /// [`TableText::by_lines`], trying the table before when `and_before`; with
     /// [`Blame::Header`], the table is `offset`'s whether or not a value of it is left open.
-    fn by_lines_at(
-        text: &str,
-        offset: usize,
-        and_before: bool,
-        blame: Blame,
-    ) -> Option<TableText> {
+    fn by_lines_at(text: &str, offset: usize, and_before: bool, blame: Blame) -> Option<TableText> {
         let headers = header_lines(text);
         let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
         // The last header before the fault; a sub-table's belongs to the `[[source]]` before
