@@ -179,6 +179,27 @@ fn read_raw_folder(
     data: &mut BTreeMap<String, SourceData>,
     first_runs: &mut BTreeMap<String, DateTime<Utc>>,
 ) -> (Quarantined, Vec<String>) {
+    let left_out = "runs not yet summarised and quarantined files are not counted, so health \
+                    may be out of date";
+    match std::fs::metadata(raw_dir) {
+        Ok(meta) if meta.is_dir() => {}
+        // Said once, not once per source folder: the mistake is `--raw-dir`'s.
+        Ok(_) => {
+            let line = format!(
+                "the raw folder {} is not a folder (check --raw-dir); {left_out}",
+                raw_dir.display()
+            );
+            return (Quarantined::Unreadable, vec![line]);
+        }
+        Err(err) => {
+            let why = match err.kind() {
+                std::io::ErrorKind::NotFound => "does not exist (check --raw-dir)".to_owned(),
+                _ => format!("cannot be read: {}", why_unreadable(&err)),
+            };
+            let line = format!("the raw folder {} {why}; {left_out}", raw_dir.display());
+            return (Quarantined::Unreadable, vec![line]);
+        }
+    }
     let mut raw_problems = Vec::new();
     for source in &config.sources {
         let waiting = match waiting_runs::read(raw_dir, &source.name) {

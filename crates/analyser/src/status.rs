@@ -80,6 +80,12 @@ enum DatabaseState {
         /// The URI without credentials, and the database.
         shown: String,
     },
+    /// Reachable, but without the collections the summariser creates (a mistyped
+    /// `--database`, or no summariser run yet): only `raw/` was read.
+    Empty {
+        /// The URI without credentials, and the database.
+        shown: String,
+    },
     /// Not reachable or a query failed: only `raw/` was read.
     Unreachable {
         /// The failure, without credentials.
@@ -269,10 +275,14 @@ impl StatusReport {
             }
         }
         problems.extend(self.unread.iter().cloned());
-        if let DatabaseState::Unreachable { reason } = &self.database {
-            problems.push(format!(
+        match &self.database {
+            DatabaseState::Unreachable { reason } => problems.push(format!(
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
-            ));
+            )),
+            DatabaseState::Empty { shown } => problems.push(format!(
+                "MongoDB {shown} holds no relevé data (no `runs` or `hourly` collection), so they are missing from the table: check --database, or run the summariser once"
+            )),
+            DatabaseState::Reachable { .. } => {}
         }
         if let Some(fault) = &self.report_fault {
             problems.push(fault.with_consequence("the sources are collected and summarised"));

@@ -864,6 +864,38 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
     assert!(flat.contains("Quarantined files: ?, the quarantine could not be read."));
 }
 
+/// A `--raw-dir` that does not exist (a typo) or is a file is said once, not taken for an
+/// empty folder nor named once per source folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_raw_dir_missing_or_not_a_folder_is_named_once() {
+    let (uri, db) = golden_database("raw-dir-typo").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    for (raw_dir, says) in [
+        (
+            "rwa",
+            "the raw folder rwa does not exist (check --raw-dir); ",
+        ),
+        (
+            "sources.toml",
+            "the raw folder sources.toml is not a folder (check --raw-dir); ",
+        ),
+    ] {
+        let extra = ["--date", &golden::date(0), "--raw-dir", raw_dir];
+        let output = analyse_output(dir.path(), &uri, &db, &extra).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(
+            lines[0].starts_with(&format!("analyser: {says}")),
+            "{stderr}"
+        );
+        let cover = common::flat(&common::page_texts(&dir.path().join(golden::report(0)))[0]);
+        assert!(cover.contains(&format!("T{}", &says[1..])), "{cover}");
+    }
+}
+
 /// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on the
 /// golden day.
 fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {

@@ -413,6 +413,49 @@ async fn a_misshapen_run_is_named_and_the_others_still_count() {
     );
 }
 
+/// A mistyped `--database` or `--raw-dir` is named as such, not taken for sources never
+/// collected or for folders without waiting files.
+#[tokio::test]
+async fn a_mistyped_database_or_raw_dir_is_named() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statustypo");
+    let site = Site::new();
+    let now = Utc::now();
+    let documents = [run("usgs", now - TimeDelta::minutes(1), None)]
+        .iter()
+        .map(|metrics| run_document(metrics).expect("run doc"))
+        .collect();
+    insert(&database, RUNS, documents).await;
+
+    let typo = server.fresh_database("statustypo-never-written");
+    let output = site.status(server.uri(), &typo);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains(": NO RELEVÉ DATA;"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("database {typo} holds no relevé data"))
+            && stderr.contains("check --database"),
+        "{stderr}"
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args(["status", "--raw-dir", "rwa", "--mongodb-uri", server.uri()])
+        .args(["--database", &database])
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("run analyser status");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "the raw folder rwa does not exist, though `runs` holds collections: check --raw-dir"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(cell(&stdout, "usgs", "WAITING"), "?", "{stdout}");
+}
+
 #[tokio::test]
 async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_an_alert() {
     let site = Site::new();

@@ -54,12 +54,12 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         status
     }));
     let unread = Unread::default();
-    let database = match read_database(args, &mut sources, now, &unread).await {
-        Ok(shown) => DatabaseState::Reachable { shown },
-        Err(err) => DatabaseState::Unreachable {
+    let database = read_database(args, &mut sources, now, &unread)
+        .await
+        .unwrap_or_else(|err| DatabaseState::Unreachable {
             reason: err.to_string(),
-        },
-    };
+        });
+    let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
     Ok(StatusReport {
         now,
@@ -84,6 +84,27 @@ fn unreadable_raw_dir(raw_dir: &Path) -> Option<String> {
         "cannot read the raw folder {}: {why}; files waiting for the summariser, quarantined files and runs not yet summarised are not counted",
         raw_dir.display()
     ))
+}
+
+/// Why a raw folder that does not exist is a problem, when `runs` holds collections: the
+/// collector makes it at its first run, so it was most likely mistyped (`--raw-dir`). The
+/// sources' waiting files are then unknown, not none.
+fn missing_raw_dir(raw_dir: &Path, sources: &mut [SourceStatus]) -> Option<String> {
+    let missing = matches!(std::fs::metadata(raw_dir), Err(err) if err.kind() == std::io::ErrorKind::NotFound);
+    let collected = sources
+        .iter()
+        .any(|status| status.last_success.is_some() || status.last_error.is_some());
+    if !(missing && collected) {
+        return None;
+    }
+    let why = format!(
+        "the raw folder {} does not exist, though `runs` holds collections: check --raw-dir; files waiting for the summariser, quarantined files and runs not yet summarised are not counted",
+        raw_dir.display()
+    );
+    for status in sources.iter_mut() {
+        status.raw_unreadable = Some(why.clone());
+    }
+    Some(why)
 }
 
 /// The row of a `[[source]]` table the configuration refused.
@@ -227,22 +248,30 @@ struct HourRow {
     hour: bson::DateTime,
 }
 
-/// Reads `runs` and `hourly`; returns the URI shown in the table.
+/// Reads `runs` and `hourly`, when the database holds them (a mistyped `--database` does not).
 async fn read_database(
     args: &StatusArgs,
     sources: &mut [SourceStatus],
     now: DateTime<Utc>,
     unread: &Unread,
-) -> Result<String, StoreError> {
+) -> Result<DatabaseState, StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let read = read_collections(&db, sources, now, unread).await;
+    let read = match crate::query::holds_releve_data(&db).await {
+        Ok(true) => read_collections(&db, sources, now, unread)
+            .await
+            .map(|()| true),
+        other => other,
+    };
     releve::store::shut_down(db).await;
-    read?;
-    Ok(format!(
+    let shown = format!(
         "{} database {}",
         redact(&args.mongo.uri),
         args.mongo.database
-    ))
+    );
+    Ok(match read? {
+        true => DatabaseState::Reachable { shown },
+        false => DatabaseState::Empty { shown },
+    })
 }
 
 /// Folds what `runs` and `hourly` say of each source into its status.

@@ -25,6 +25,9 @@ pub fn render(report: &StatusReport) -> String {
     let mut out = format!("relevé status at {}\n", time(now));
     match &report.database {
         DatabaseState::Reachable { shown } => out.push_str(&format!("MongoDB: {shown}\n\n")),
+        DatabaseState::Empty { shown } => out.push_str(&format!(
+            "MongoDB: {shown}: NO RELEVÉ DATA; showing raw/ only, summarised hours unknown\n\n"
+        )),
         DatabaseState::Unreachable { reason } => out.push_str(&format!(
             "MongoDB: UNAVAILABLE ({reason}); showing raw/ only, summarised hours unknown\n\n"
         )),
