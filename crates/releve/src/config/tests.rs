@@ -328,12 +328,18 @@ fn unknown_kind_is_refused() {
 }
 
 #[test]
-fn a_retention_of_zero_days_is_refused() {
+fn a_retention_of_zero_days_or_past_a_century_is_refused() {
     let message = error(&format!("{USGS}keep_days = 0\n"));
     assert!(
         message.starts_with("sources.toml:15: source `usgs-earthquakes`: key `keep_days`"),
         "{message}"
     );
+    let message = error(&format!("{USGS}keep_days = 100000000\n"));
+    assert!(
+        message.contains("key `keep_days` is at most 36500 (a hundred years), not 100000000"),
+        "{message}"
+    );
+    assert!(parse(&format!("{USGS}keep_days = 36500\n")).is_ok());
 }
 
 #[test]

@@ -93,14 +93,30 @@ fn check_limits(source: &Source) -> Result<(), BadValue> {
             ),
         ));
     }
-    if source.keep_days == Some(0) {
-        return Err(bad(
-            "keep_days",
-            "key `keep_days` must be at least 1 (leave it out to keep records forever)",
-        ));
+    match source.keep_days {
+        Some(0) => {
+            return Err(bad(
+                "keep_days",
+                "key `keep_days` must be at least 1 (leave it out to keep records forever)",
+            ));
+        }
+        // A TTL date past what MongoDB reads back as a date (year 9999 and beyond) fails
+        // every write of the source: a century is far enough.
+        Some(days) if days > MOST_KEEP_DAYS => {
+            return Err(bad(
+                "keep_days",
+                format!(
+                    "key `keep_days` is at most {MOST_KEEP_DAYS} (a hundred years), not {days}: leave it out to keep records forever"
+                ),
+            ));
+        }
+        _ => {}
     }
     Ok(())
 }
+
+/// The longest `keep_days`: a hundred years.
+const MOST_KEEP_DAYS: u32 = 36_500;
 
 /// The fields summarised, their units and plausible ranges, and the fields dropped.
 fn check_fields(source: &Source) -> Result<(), BadValue> {
