@@ -304,3 +304,21 @@ fn a_value_written_as_another_kind_writes_it_is_answered_with_the_right_form() {
         "{message}"
     );
 }
+
+#[test]
+fn a_dataset_that_is_no_identifier_is_refused() {
+    for (text, written) in [
+        (ECO2MIX, "dataset = \"eco2mix-national-tr\""),
+        (LEGACY, "dataset = \"mesures-no2\""),
+    ] {
+        assert!(text.contains(written), "{text}");
+        for bad in ["", "eco2mix national", "a/b", "x?y"] {
+            let message = error(&text.replace(written, &format!("dataset = \"{bad}\"")));
+            assert!(
+                message.contains("key `dataset` is the dataset's identifier")
+                    && message.contains(&format!("not `{bad}`")),
+                "{bad}: {message}"
+            );
+        }
+    }
+}

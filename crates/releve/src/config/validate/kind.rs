@@ -140,6 +140,7 @@ fn check_header(key: &'static str, name: &str) -> Result<(), BadValue> {
 
 fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<(), BadValue> {
     check_portal_base(source, url)?;
+    check_dataset(&ods.dataset)?;
     if let Some(refine) = ods.refine.iter().find(|refine| {
         refine
             .split_once(':')
@@ -191,6 +192,7 @@ fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<
 
 fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> {
     check_portal_base(source, url)?;
+    check_dataset(&v1.dataset)?;
     if !(1..=OdsV1::MAX_ROWS).contains(&v1.rows) {
         return Err(bad(
             "rows",
@@ -206,6 +208,22 @@ fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> 
             format!(
                 "key `refine`: `{facet}` is a record path; the API's facet is `{}`",
                 facet.trim_start_matches("fields.")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An Opendatasoft `dataset` is an identifier that goes in the API's path (or query): empty,
+/// or holding a blank or a character of an address's syntax, it would ask for another one.
+fn check_dataset(dataset: &str) -> Result<(), BadValue> {
+    let odd = |c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '%' | '&');
+    if dataset.is_empty() || dataset.contains(odd) {
+        return Err(bad(
+            "dataset",
+            format!(
+                "key `dataset` is the dataset's identifier, as in its page's address `.../explore/dataset/<identifier>/`, such as `eco2mix-national-tr`, not `{}`",
+                dataset.escape_debug()
             ),
         ));
     }
