@@ -111,6 +111,11 @@ fn verdict(source: &releve::Source, named: bool) -> Verdict {
     {
         return Verdict::WouldFail(missing.to_string());
     }
+    if let SourceKind::FranceTravail(_) = &source.kind
+        && let Err(half_set) = releve::credentials::france_travail()
+    {
+        return Verdict::WouldFail(half_set.to_string());
+    }
     Verdict::Ready
 }
 

@@ -153,3 +153,36 @@ fn a_rate_limit_above_france_travails_own_is_pointed_out() {
         "{stdout}"
     );
 }
+
+#[test]
+fn france_travail_credentials_half_set_would_fail_rather_than_be_skipped() {
+    let site = Site::new(
+        "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    );
+    let check = |id: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+        command
+            .current_dir(site.dir.path())
+            .env_remove("FRANCE_TRAVAIL_CLIENT_ID")
+            .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET")
+            .arg("--check");
+        if let Some(id) = id {
+            command.env("FRANCE_TRAVAIL_CLIENT_ID", id);
+        }
+        command.output().expect("collector runs")
+    };
+    let output = check(None);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("\nSKIPPED   offres"), "{stdout}");
+    let output = check(Some("my-app"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("\nFAILING   offres")
+            && stdout.contains(
+                "France Travail credentials half set: FRANCE_TRAVAIL_CLIENT_SECRET is not set (environment or .env) while the other is"
+            ),
+        "{stdout}"
+    );
+}

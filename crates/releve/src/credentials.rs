@@ -28,21 +28,32 @@ impl fmt::Debug for FranceTravailCredentials {
     }
 }
 
-/// France Travail credentials are not in the environment.
+/// France Travail credentials are not in the environment, or only one of the two is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "no France Travail credentials: set {missing} (environment or .env) to collect it, or set `enabled = false`"
-)]
-pub struct MissingCredentials {
-    /// The variables not set, `A and B`.
-    pub missing: String,
+pub enum MissingCredentials {
+    /// Neither variable is set: the source is not meant to be collected here.
+    #[error(
+        "no France Travail credentials: set {FRANCE_TRAVAIL_CLIENT_ID} and {FRANCE_TRAVAIL_CLIENT_SECRET} (environment or .env) to collect it, or set `enabled = false`"
+    )]
+    Both,
+    /// One is set and not the other: a set-up left half done.
+    #[error(
+        "France Travail credentials half set: {missing} is not set (environment or .env) while the other is"
+    )]
+    One {
+        /// The variable not set.
+        missing: &'static str,
+    },
 }
 
-/// The credentials `source` needs and the environment lacks, if any: what makes the collector
-/// skip it, and `analyser status` show it as skipped.
+/// The credentials `source` needs and the environment lacks altogether, if any: what makes
+/// the collector skip it, and `analyser status` show it as skipped. Credentials half set are
+/// not missing but wrong: the source is collected, and fails saying which one lacks.
 pub fn missing_for(source: &Source) -> Option<MissingCredentials> {
     match source.kind {
-        SourceKind::FranceTravail(_) => france_travail().err(),
+        SourceKind::FranceTravail(_) => france_travail()
+            .err()
+            .filter(|missing| *missing == MissingCredentials::Both),
         _ => None,
     }
 }
@@ -63,18 +74,12 @@ pub fn france_travail() -> Result<FranceTravailCredentials, MissingCredentials> 
             client_id,
             client_secret,
         }),
-        (id, secret) => {
-            let missing: Vec<&str> = [
-                (id, FRANCE_TRAVAIL_CLIENT_ID),
-                (secret, FRANCE_TRAVAIL_CLIENT_SECRET),
-            ]
-            .into_iter()
-            .filter(|(value, _)| value.is_none())
-            .map(|(_, name)| name)
-            .collect();
-            Err(MissingCredentials {
-                missing: missing.join(" and "),
-            })
-        }
+        (None, None) => Err(MissingCredentials::Both),
+        (None, Some(_)) => Err(MissingCredentials::One {
+            missing: FRANCE_TRAVAIL_CLIENT_ID,
+        }),
+        (Some(_), None) => Err(MissingCredentials::One {
+            missing: FRANCE_TRAVAIL_CLIENT_SECRET,
+        }),
     }
 }
