@@ -350,8 +350,8 @@ async fn records_missing_from_the_answer_fail_the_run() {
     assert!(site.data_files("usgs").is_empty());
 }
 
-/// A raw server whose first answer announces 1000 bytes and hangs up after a few.
-fn truncating_feed() -> (String, Arc<AtomicUsize>) {
+/// A raw server whose first `truncated` answers announce 1000 bytes and hang up after a few.
+fn truncating_feed(truncated: usize) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/feed", listener.local_addr().expect("addr"));
     let calls = Arc::new(AtomicUsize::new(0));
@@ -363,7 +363,7 @@ fn truncating_feed() -> (String, Arc<AtomicUsize>) {
             let mut request = [0u8; 4096];
             let _ = stream.read(&mut request);
             let n = counter.fetch_add(1, Ordering::SeqCst);
-            let answer = if n == 0 {
+            let answer = if n < truncated {
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n{\"features\":[{\"id\":".to_owned()
             } else {
                 format!(
@@ -379,7 +379,7 @@ fn truncating_feed() -> (String, Arc<AtomicUsize>) {
 
 #[tokio::test]
 async fn a_truncated_body_is_retried_and_never_lands() {
-    let (url, calls) = truncating_feed();
+    let (url, calls) = truncating_feed(1);
     let site = Site::new(&usgs_source("usgs", &url, ""));
     let outcome = run(&site).await;
     assert!(
@@ -398,6 +398,19 @@ async fn a_truncated_body_is_retried_and_never_lands() {
         usgs_body(4)
     );
     assert_eq!(site.metrics("usgs")[0].retries, 1);
+}
+
+#[tokio::test]
+async fn a_body_cut_off_is_called_so() {
+    let (url, _) = truncating_feed(usize::MAX);
+    let client = client_due_in(5000, 60_000);
+    let err = client
+        .send_json("the feed", |http| http.get(&url))
+        .await
+        .expect_err("never whole");
+    let text = err.to_string();
+    assert!(text.contains("the body was cut off"), "{text}");
+    assert!(!text.contains("Content-Encoding"), "{text}");
 }
 
 /// Asks `server`'s feed through `client`, as a source's run does.

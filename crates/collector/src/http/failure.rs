@@ -60,7 +60,17 @@ impl Reason {
 
 pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) -> Reason {
     let timed_out = err.is_timeout();
-    let kind = if timed_out && err.is_connect() {
+    let (connect, decode, body) = (err.is_connect(), err.is_decode(), err.is_body());
+    let causes = with_causes(&err.without_url());
+    // hyper's words for a body shorter than its Content-Length, which reqwest files as a
+    // decoding error even when no Content-Encoding applies.
+    let cut_off = [
+        "end of file before message length reached",
+        "IncompleteMessage",
+    ]
+    .iter()
+    .any(|words| causes.contains(words));
+    let kind = if timed_out && connect {
         format!(
             "connection timed out after {} (the source's `timeout`, at most 10 s to connect)",
             seconds(limit.min(std::time::Duration::from_secs(10)))
@@ -72,16 +82,16 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
             "timed out after {} (the source's `timeout`, or the time left before its next run)",
             seconds(limit)
         )
-    } else if err.is_connect() {
+    } else if connect {
         "connection failed".to_owned()
-    } else if err.is_decode() {
-        "the body could not be decoded (as its Content-Encoding says)".to_owned()
-    } else if err.is_body() {
+    } else if body || cut_off {
         "the body was cut off".to_owned()
+    } else if decode {
+        "the body could not be decoded (as its Content-Encoding says)".to_owned()
     } else {
         "transport error".to_owned()
     };
-    let text = format!("{kind}: {}", with_causes(&err.without_url()));
+    let text = format!("{kind}: {causes}");
     Reason {
         timed_out,
         ..Reason::status(text)

@@ -103,7 +103,7 @@ pub enum SourceError {
     Fetch(#[from] FetchError),
     /// The environment variable named by `key_env` is not set.
     #[error(
-        "environment variable `{var}` (key `key_env`) is not set: export it or put it in `.env`"
+        "environment variable `{var}` (key `key_env`) is not set, or is empty: export it or put it in `.env`"
     )]
     MissingKey {
         /// The variable's name.
