@@ -283,6 +283,28 @@ fn a_field_listed_in_totals_is_charted_as_totals() {
     assert!(!flat.contains("Period: min 0, mean 11.5"), "{flat}");
 }
 
+/// Fields added to the configuration after the period's hours were summarised are in no
+/// summary: the report says why, rather than that they had no value.
+#[test]
+fn a_field_added_after_its_hours_were_summarised_is_said_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]\ncategories = [\"c1\"",
+        "numeric = [\"load\", \"late\"]\ncategories = [\"late_kind\", \"c1\"",
+    );
+    assert_ne!(config, CONFIG);
+    let pdf = render_config(dir.path(), &config, single());
+    let flat = common::flat(&common::text(&pdf));
+    for (field, key) in [("late", "numeric"), ("late_kind", "categories")] {
+        let said = format!(
+            "No summary of this period holds {field}: its hours were summarised before `{field}` was added to `{key}` in sources.toml."
+        );
+        assert!(flat.contains(&said), "{said}\n{flat}");
+    }
+    assert!(!flat.contains("No value of late_kind"), "{flat}");
+    assert!(!flat.contains("No numeric value of late"), "{flat}");
+}
+
 /// The quality table's columns are explained under it, one line each, after its rows.
 #[test]
 fn the_quality_columns_are_explained_under_the_table() {

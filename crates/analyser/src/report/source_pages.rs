@@ -108,6 +108,13 @@ fn numeric_chart(
             })
         })
         .collect();
+    let summarised = hourly.iter().flatten().next().is_some();
+    if summarised && stats.iter().all(Option::is_none) {
+        doc.heading(&title, 10.0, 8.0);
+        let said = not_summarised(source, field, "numeric");
+        doc.paragraph(&said, BODY, false, Ink::MUTED);
+        return Ok(());
+    }
     let totals = FieldTotals::of(&stats);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
@@ -139,6 +146,16 @@ fn numeric_chart(
     let chart = charts::numeric_band(axis, &bands, &title, y_title, size)?;
     doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
     Ok(())
+}
+
+/// What stands for the chart of a field no summary of the period holds: its hours were
+/// summarised before the field was added to the source's `key` list (`numeric` or
+/// `categories`), and summaries are not made again when the configuration changes.
+fn not_summarised(source: &Source, field: &str, key: &str) -> String {
+    format!(
+        "No summary of this period holds {}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`; hours summarised from now on hold it.",
+        name_of(source, field)
+    )
 }
 
 /// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
@@ -293,6 +310,13 @@ fn category_chart(
         nulls += counts.nulls;
     }
     let name = name_of(source, field);
+    let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
+    if !hourly.is_empty() && !hourly.iter().any(summarised) {
+        doc.heading(&format!("{name}: values"), 10.0, 8.0);
+        let said = not_summarised(source, field, "categories");
+        doc.paragraph(&said, BODY, false, Ink::MUTED);
+        return Ok(());
+    }
     if totals.is_empty() {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
         doc.paragraph(
