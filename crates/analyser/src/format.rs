@@ -105,8 +105,17 @@ pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
         .iter()
         .filter(|v| v.is_finite())
         .fold(0.0_f64, |m, v| m.max(v.abs()));
-    // A mean of values around zero can come out a rounding error off it (-1.7e-27).
-    let values = values.map(|v| if v.abs() <= largest * 1e-12 { 0.0 } else { v });
+    // A mean of values around zero can come out a rounding error off it (-1.7e-27): a value
+    // between the others (the mean, not a min or a max, which are values as measured) that
+    // close to zero next to the largest is zero.
+    let between = |v: f64| values.iter().any(|o| *o < v) && values.iter().any(|o| *o > v);
+    let values = values.map(|v| {
+        if v.abs() <= largest * 1e-12 && between(v) {
+            0.0
+        } else {
+            v
+        }
+    });
     let plain = values.map(value);
     let mut closest = f64::INFINITY;
     let mut alike = false;
@@ -263,6 +272,11 @@ mod tests {
             values_apart([-1e-9, -1.7e-27, 1e-9]),
             ["-1.000e-9", "0", "1.000e-9"],
             "a mean a rounding error off zero is zero"
+        );
+        assert_eq!(
+            values_apart([0.005, 1.0e299, 3.0e300]),
+            ["0.005", "1.000e299", "3.000e300"],
+            "a min is as measured, however small beside the max"
         );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
         assert_eq!(cut_middle("Établissement", 5), "Éta…nt");

@@ -59,9 +59,12 @@ pub fn numeric_band(
         };
         ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
     } else {
-        // (high - low) * 0.06, without overflowing when the values span most of a double.
+        // (high - low) * 0.06, without overflowing when the values span most of a double; an
+        // axis of values on one side of zero does not cross it.
         let pad = high * 0.06 - low * 0.06;
-        ((low - pad).max(f64::MIN), (high + pad).min(f64::MAX))
+        let floor = if low >= 0.0 { 0.0 } else { f64::MIN };
+        let ceiling = if high <= 0.0 { 0.0 } else { f64::MAX };
+        ((low - pad).max(floor), (high + pad).min(ceiling))
     };
     let span = (high - low).min(f64::MAX);
     let steps = match axis.kind {
