@@ -418,6 +418,27 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
         .nth(1)
         .unwrap_or_default();
     assert_eq!(below.trim(), "landed", "the cell reads \"none landed\"");
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("busy: no collection in this period, of 96 expected (no run is known: see its health on the cover).")
+            && !flat.contains("No failed collection in this period."),
+        "a source that landed nothing is named below the table: {flat}"
+    );
+}
+
+#[test]
+fn a_failure_stored_without_a_message_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    if let Some(run) = data.runs.last_mut() {
+        run.error = Some(String::new());
+        run.records = 0;
+    }
+    let flat = common::flat(&common::text(&render_with(dir.path(), data)));
+    assert!(
+        flat.contains("single: 1 collection of 660 failed; latest failure: (no message recorded)"),
+        "{flat}"
+    );
 }
 
 #[test]

@@ -254,6 +254,10 @@ fn alerts(
                 Ink::MUTED
             };
             c.last_error.as_ref().map(|e| {
+                let e = match e.trim() {
+                    "" => "(no message recorded)",
+                    e => e,
+                };
                 let line = format!(
                     "{}: {} of {} failed; latest failure: {e}",
                     source.name,
@@ -262,6 +266,19 @@ fn alerts(
                 );
                 (line, ink)
             })
+        })
+        .collect();
+    // Sources that were due and neither landed nor failed: no run at all, which no failure
+    // line tells.
+    let silent: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| c.expected > 0 && c.landed == 0 && c.failed == 0)
+        .map(|(source, c)| {
+            format!(
+                "{}: no collection in this period, of {} expected (no run is known: see its health on the cover).",
+                source.name,
+                grouped(i128::from(c.expected))
+            )
         })
         .collect();
     let shortfalls: Vec<String> = assessed
@@ -286,7 +303,7 @@ fn alerts(
         doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
     let runs_known = assessed.iter().all(|(_, c)| !c.expected_from.unknown());
-    if failures.is_empty() && shortfalls.is_empty() && runs_known {
+    if failures.is_empty() && silent.is_empty() && shortfalls.is_empty() && runs_known {
         doc.paragraph(
             "No failed collection in this period.",
             BODY,
@@ -296,6 +313,9 @@ fn alerts(
     }
     for (line, ink) in &failures {
         doc.paragraph(line, BODY, false, *ink);
+    }
+    for line in &silent {
+        doc.paragraph(line, BODY, false, Ink::ALERT);
     }
     for line in &shortfalls {
         doc.paragraph(line, BODY, false, Ink::ALERT);
