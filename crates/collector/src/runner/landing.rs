@@ -191,12 +191,14 @@ fn landing_time(source: &Source, last: Option<DateTime<Utc>>, now: DateTime<Utc>
         return now;
     };
     let after = last + chrono::TimeDelta::seconds(1);
-    tracing::warn!(
-        source = %source.name,
-        clock = %now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        last_landed = %last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "The clock is behind the source's last landing: the file is named a second after it, so it reads as the newer one."
-    );
+    let clock = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let last_landed = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    if second == last {
+        // Runs in quick succession (`--force` by hand): nothing is wrong with the clock.
+        tracing::info!(source = %source.name, %clock, %last_landed, "A run in the second of the source's last landing: the file is named a second after it, so it reads as the newer one.");
+    } else {
+        tracing::warn!(source = %source.name, %clock, %last_landed, "The clock is behind the source's last landing: the file is named a second after it, so it reads as the newer one.");
+    }
     after
 }
 
