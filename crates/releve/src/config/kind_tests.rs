@@ -27,6 +27,11 @@ fn an_interval_cron_cannot_keep_is_refused() {
         );
     }
     assert!(parse(&USGS.replace("every = \"1m\"", "every = \"120s\"")).is_ok());
+    let message = error(&USGS.replace("every = \"1m\"", "every = \"30s\""));
+    assert!(
+        message.ends_with("so `30s` would be collected once a minute at most"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -178,6 +183,27 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     assert!(
         message.contains("key `units`") && message.contains("quote it, `\"m.pm25\" = ...`"),
         "{message}"
+    );
+    let message = error(&USGS.replace("key = \"id\"", "key = { a = 1 }"));
+    assert!(
+        message.contains("key `key`: invalid type: map, expected a field path")
+            && !message.contains("dotted name"),
+        "an inline table written as such is not a dotted name: {message}"
+    );
+    let message = error(&format!("report = \"x\"\n{USGS}"));
+    assert!(
+        message.ends_with("key `report`: invalid type: string \"x\", expected a table"),
+        "{message}"
+    );
+    let message = error(&USGS.replace("kind = \"http_json\"", "kind = [\"http_json\"]"));
+    assert!(
+        message.contains("key `kind`: not text: write one of `http_json`, `opendatasoft`"),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}[source.units]\n\"properties.mag\" = 5\n"));
+    assert!(
+        message.contains("key `units.\"properties.mag\"`: invalid type: integer `5`"),
+        "a sub-table's key is named with its table's: {message}"
     );
 }
 

@@ -272,15 +272,32 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
             }
         }
     };
+    // A value written as an inline table on purpose (`key = { a = 1 }`), without a dotted key
+    // in it (`{ properties.mag = "Mw" }` is one).
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let inline_table = text[line_start..]
+        .lines()
+        .next()
+        .and_then(|line| line.split_once('='))
+        .and_then(|(_, value)| value.trim_start().strip_prefix('{'))
+        .is_some_and(|members| {
+            !members.split(',').any(|member| {
+                member
+                    .split_once('=')
+                    .is_some_and(|(key, _)| !key.contains('"') && key.contains('.'))
+            })
+        });
     Refusal {
-        message: plain_words(&refusal.message),
+        message: plain_words(&refusal.message, inline_table),
         ..refusal
     }
 }
 
 /// serde's words for what it expected, said for people who write TOML rather than Rust: a
 /// whole number rather than `u32`, and why a table came where a value was expected.
-fn plain_words(message: &str) -> String {
+fn plain_words(message: &str, inline_table: bool) -> String {
     let mut plain = message.to_owned();
     // Keys whose own bounds are narrower than their type's.
     for (key, rust, words) in [
@@ -302,7 +319,12 @@ fn plain_words(message: &str) -> String {
     ] {
         plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
     }
-    if let Some(hint) = hint(&plain) {
+    // A table where a value was expected: serde names the Rust type.
+    if let Some(at) = plain.find("expected struct ") {
+        plain.truncate(at);
+        plain.push_str("expected a table");
+    }
+    if let Some(hint) = hint(&plain, inline_table) {
         plain.push_str(hint);
     }
     plain
@@ -310,7 +332,7 @@ fn plain_words(message: &str) -> String {
 
 /// What to write instead, for a value of the wrong type whose fix is not plain from serde's
 /// words.
-fn hint(message: &str) -> Option<&'static str> {
+fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
     let about = |key: &str| message.contains(&format!("key `{key}`:"));
     if about("refine") && message.contains("invalid type: map, expected a sequence") {
         return Some(
@@ -332,7 +354,7 @@ fn hint(message: &str) -> Option<&'static str> {
     {
         return Some(" (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)");
     }
-    message.contains("invalid type: map").then_some(
+    (message.contains("invalid type: map") && !inline_table).then_some(
         " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
     )
 }
@@ -349,9 +371,29 @@ fn name_the_key(text: &str, offset: usize, message: String) -> String {
         .map(|(key, _)| key.trim().trim_matches('"'))
         .filter(|key| !key.is_empty() && !key.starts_with('[') && !key.contains(' '));
     match key {
-        Some(key) if !message.contains(&format!("`{key}`")) => format!("key `{key}`: {message}"),
+        Some(key) if !message.contains(&format!("`{key}`")) => {
+            // In a sub-table (`[source.units]`), the key is a member of the table's key.
+            let key = match sub_table_above(&text[..line_start]) {
+                Some(table) if key.contains('.') => format!("{table}.\"{key}\""),
+                Some(table) => format!("{table}.{key}"),
+                None => key.to_owned(),
+            };
+            format!("key `{key}`: {message}")
+        }
         _ => message,
     }
+}
+
+/// The key a `[source.<key>]` sub-table header above gives its lines (`units`,
+/// `value_labels.weather_code`), when the last header before is one.
+fn sub_table_above(before: &str) -> Option<&str> {
+    let header = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| line.starts_with('['))?;
+    let inner = header.strip_prefix('[')?.split(']').next()?.trim();
+    inner.strip_prefix("source.")
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -134,6 +134,7 @@ impl<'i> SourceTable<'i> {
                     .or_else(|| self.unknown_key(kind))
                     .or_else(|| self.bad_kind_key(kind))
             })
+            .or_else(|| self.kind_not_text(&message))
             .unwrap_or_else(|| self.refusal(self.header.start, message));
         self.missing_keys(&refusal.message).unwrap_or(refusal)
     }
@@ -189,6 +190,19 @@ impl<'i> SourceTable<'i> {
         let tag = DeTable::from_iter([(entry.key.clone(), entry.value.clone())]);
         let error = SourceKind::deserialize(self.deserializer(tag)).err()?;
         Some(self.key_refusal(entry, &one_line(error.message())))
+    }
+
+    /// A `kind` that is not text (`kind = ["http_json"]`): serde only says it expected a
+    /// "variant identifier".
+    fn kind_not_text(&self, message: &str) -> Option<Refusal> {
+        if !message.contains("expected variant identifier") {
+            return None;
+        }
+        let entry = self.entry("kind")?;
+        Some(self.key_refusal(
+            entry,
+            &format!("not text: write one of {}", quoted(&KIND_NAMES)),
+        ))
     }
 
     /// The first key that neither every source nor this kind takes.

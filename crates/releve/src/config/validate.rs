@@ -43,10 +43,18 @@ fn check_identity(source: &Source) -> Result<(), BadValue> {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
     }
     let url = check_url("url", &source.url)?;
-    if !source.every.duration().as_secs().is_multiple_of(60) {
+    let seconds = source.every.duration().as_secs();
+    if !seconds.is_multiple_of(60) {
+        let instead = match seconds {
+            0..60 => "collected once a minute at most".to_owned(),
+            _ => format!("collected every {} minutes", seconds.div_ceil(60)),
+        };
         return Err(bad(
             "every",
-            "key `every` must be a whole number of minutes, e.g. `1m` or `15m`: the collector runs once a minute from cron, so a source is never collected more often, and `90s` would be collected every 2 minutes",
+            format!(
+                "key `every` must be a whole number of minutes, e.g. `1m` or `15m`: the collector runs once a minute from cron, so `{}` would be {instead}",
+                source.every
+            ),
         ));
     }
     check_kind(source, &url)?;
