@@ -24,7 +24,14 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             releve::logging::failure_line("analyser", &format_args!("{err:#}"));
-            ExitCode::FAILURE
+            let usage = err.downcast_ref::<analyser::AnalyserError>().is_some_and(
+                |err| matches!(err, analyser::AnalyserError::Store(store) if store.is_usage()),
+            );
+            if usage {
+                releve::cli::cannot_start()
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

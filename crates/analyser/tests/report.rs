@@ -395,6 +395,32 @@ async fn a_misshapen_summary_is_left_out_and_named_by_its_source_and_hour() {
     );
 }
 
+/// A URI or a database name that cannot be used at all is a command line that cannot be
+/// read: one line, exit 2, and the password never shown.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_uri_or_database_name_that_cannot_be_used_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    for (uri, database, says) in [
+        (
+            "mongodb://releve:Xy7?kQ2p@db.example.org:27017/",
+            "releve",
+            "must be percent-encoded",
+        ),
+        (
+            "mongodb://127.0.0.1:1",
+            "a.b",
+            "--database `a.b` is not a MongoDB database name",
+        ),
+    ] {
+        let output = analyse_output(dir.path(), uri, database, &["--date", &golden::date(0)]).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says) && !stderr.contains("Xy7"), "{stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reports_dir_that_is_a_file_is_named() {
     let server = MongoServer::shared();

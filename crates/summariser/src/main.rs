@@ -65,7 +65,14 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             releve::logging::failure_line("summariser", &format_args!("{err:#}"));
-            ExitCode::FAILURE
+            let usage = err
+                .downcast_ref::<summariser::SummariseError>()
+                .is_some_and(|err| matches!(err, summariser::SummariseError::Store(store) if store.is_usage()));
+            if usage {
+                releve::cli::cannot_start()
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -153,7 +153,11 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
         .command("mongo://alice:s3cret@127.0.0.1:1")
         .output()
         .expect("summariser runs");
-    assert!(!output.status.success());
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a URI that cannot be used: cannot start"
+    );
     let errors = stderr(&output);
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(

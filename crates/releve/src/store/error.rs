@@ -94,6 +94,17 @@ pub(super) fn without_nested_fields(text: &str) -> String {
 }
 
 impl StoreError {
+    /// True when the URI or the database name given cannot be used at all (a command line or
+    /// environment mistake, not MongoDB failing): a stage then cannot start.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::BadUri { .. }
+                | StoreError::BadDatabase { .. }
+                | StoreError::Unacknowledged { .. }
+        )
+    }
+
     /// Wraps a driver error with what was being done; the text is copied only on failure, so
     /// the wrapper costs nothing per document of a cursor.
     pub fn command(action: &str) -> impl FnOnce(mongodb::error::Error) -> StoreError + '_ {
