@@ -66,7 +66,7 @@ impl CheckReport {
 /// raw folder, and says what the run would do with each table.
 pub fn check(args: &Args) -> Result<CheckReport, RunError> {
     let config = Config::load_sources(&args.config.config)?;
-    crate::check_args(args, &config)?;
+    crate::check_args(args, &config, crate::NamedRefused::Listed)?;
     let named = |name: &str| args.sources.is_empty() || args.sources.iter().any(|n| n == name);
     let mut checks: Vec<SourceCheck> = config
         .sources

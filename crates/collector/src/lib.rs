@@ -166,7 +166,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     let began = Utc::now();
     http::install_tls_provider();
     let config = Config::load_sources(&args.config.config)?;
-    check_args(args, &config)?;
+    check_args(args, &config, NamedRefused::Fails)?;
     let selected = select(args, &config);
     let day = args
         .date
@@ -209,9 +209,17 @@ fn refused_tables<'c>(args: &Args, config: &'c Config) -> impl Iterator<Item = &
     })
 }
 
+/// What a `--source` naming a refused table means: a run cannot collect it, while a check
+/// lists it, with why it is refused.
+#[derive(Clone, Copy, PartialEq)]
+enum NamedRefused {
+    Fails,
+    Listed,
+}
+
 /// Refuses what no source can be collected with: a day in the future or today, a raw folder
 /// that is a file, a `--source` naming no accepted source.
-fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
+fn check_args(args: &Args, config: &Config, refused: NamedRefused) -> Result<(), RunError> {
     let today = Utc::now().date_naive();
     for (flag, day) in [("since", args.since), ("date", args.date)] {
         if let Some(day) = day.filter(|day| *day > today) {
@@ -241,6 +249,7 @@ fn check_args(args: &Args, config: &Config) -> Result<(), RunError> {
             continue;
         }
         return Err(match config.refused_source(name) {
+            Some(_) if refused == NamedRefused::Listed => continue,
             Some(refused) => RunError::Refused(refused.clone()),
             None => RunError::UnknownSource {
                 config: args.config.config.clone(),

@@ -70,6 +70,14 @@ fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
     assert_eq!(calls.load(Ordering::SeqCst), 0, "no API called");
     assert!(!site.raw().exists(), "nothing written");
 
+    let output = check(&site, &["--source", "typo"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("sources.toml: 1 refused\nREFUSED   typo"),
+        "a refused table named is listed with why: {stdout}"
+    );
+
     let output = check(&site, &["--source", "quakes"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
