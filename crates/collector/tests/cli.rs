@@ -418,6 +418,23 @@ fn a_source_folder_that_is_a_link_to_nowhere_is_named() {
 }
 
 #[test]
+fn an_env_that_is_a_folder_is_said_not_to_be_read() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    std::fs::create_dir(site.dir.path().join(".env")).expect("a folder named .env");
+    let output = collector(&site)
+        .arg("--force")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(".env is not a file: no variable is read from it"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let server = feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));

@@ -61,7 +61,13 @@ fn where_in(file: &str, line: usize) -> String {
 pub fn load() -> Result<Vec<String>, DotenvError> {
     let path = Path::new(".env");
     if !path.is_file() {
-        return Ok(Vec::new());
+        // A folder (or anything else) named `.env` holds no variables: said, so variables
+        // expected from it are not looked for elsewhere in vain.
+        let warnings = match path.symlink_metadata() {
+            Ok(_) => vec![".env is not a file: no variable is read from it".to_owned()],
+            Err(_) => Vec::new(),
+        };
+        return Ok(warnings);
     }
     let shown = ".env".to_owned();
     let content = crate::text_file::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
