@@ -109,10 +109,13 @@ pub(crate) async fn find_first<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
+    // Small batches: the first document is nearly always the one read, so no more are sent
+    // than `find_one` would, unless documents before it do not fit.
     let mut cursor = db
         .collection::<RawDocumentBuf>(collection)
         .find(filter)
         .sort(sort)
+        .batch_size(2)
         .await
         .map_err(StoreError::command(action))?;
     while let Some(document) = cursor
