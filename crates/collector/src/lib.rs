@@ -95,22 +95,29 @@ pub enum RunError {
     RawDirNotFolder(PathBuf),
     /// Nothing can be written in `--raw-dir`, or where it would be created.
     #[error(
-        "the raw folder {} cannot be written ({cause}): check --raw-dir and its permissions",
-        .path.display()
+        "the raw folder {} {} ({cause}): check --raw-dir and its permissions",
+        .path.display(),
+        .within.as_ref().map_or("cannot be written".to_owned(), |within| format!("cannot be created in {}", within.display()))
     )]
     RawDirUnwritable {
-        /// The folder, or the nearest folder above it that exists.
+        /// The raw folder.
         path: PathBuf,
+        /// The nearest folder above it that exists, when it does not exist yet.
+        within: Option<PathBuf>,
         /// The failure.
         cause: std::io::Error,
     },
-    /// `--raw-dir` is a symbolic link to nothing (a disk not mounted, a folder moved).
+    /// `--raw-dir`, or a folder above it, is a symbolic link to nothing (a disk not mounted, a
+    /// folder moved).
     #[error(
-        "the raw folder {} is a symbolic link to {}, which does not exist: mount or create it, or check --raw-dir",
-        .link.display(), .target.display()
+        "{} is a symbolic link to {}, which does not exist: mount or create it, or check --raw-dir",
+        if .link == .raw_dir { format!("the raw folder {}", .link.display()) } else { format!("{}, on the way to the raw folder {},", .link.display(), .raw_dir.display()) },
+        .target.display()
     )]
     RawDirDangling {
-        /// The link.
+        /// The raw folder.
+        raw_dir: PathBuf,
+        /// The link: the raw folder or a folder above it.
         link: PathBuf,
         /// Where it points.
         target: PathBuf,
@@ -233,16 +240,6 @@ fn check_args(args: &Args, config: &Config, refused: NamedRefused) -> Result<(),
     if std::fs::metadata(raw_dir).is_ok_and(|meta| !meta.is_dir()) {
         return Err(RunError::RawDirNotFolder(raw_dir.clone()));
     }
-    // A link to nowhere: creating the folder would fail for every source, each with an error
-    // about its lock that never names the link.
-    if std::fs::metadata(raw_dir).is_err()
-        && let Ok(target) = std::fs::read_link(raw_dir)
-    {
-        return Err(RunError::RawDirDangling {
-            link: raw_dir.clone(),
-            target,
-        });
-    }
     writable(raw_dir)?;
     for name in &args.sources {
         if config.source(name).is_some() {
@@ -264,18 +261,31 @@ fn check_args(args: &Args, config: &Config, refused: NamedRefused) -> Result<(),
 /// folder above it that exists: an unnamed temporary file is made there and dropped, which
 /// leaves nothing behind. Else every source would fail on its lock, one line each.
 fn writable(raw_dir: &std::path::Path) -> Result<(), RunError> {
+    // The nearest path that is there, a symbolic link included: one leading nowhere is named
+    // (creating the folder would fail for every source, each with an error about its lock that
+    // never names the link), not passed over for the folder above it.
     let existing = raw_dir
         .ancestors()
         .map(|dir| match dir.as_os_str().is_empty() {
             true => std::path::Path::new("."),
             false => dir,
         })
-        .find(|dir| dir.exists())
+        .find(|dir| dir.symlink_metadata().is_ok())
         .unwrap_or(raw_dir);
+    if std::fs::metadata(existing).is_err()
+        && let Ok(target) = std::fs::read_link(existing)
+    {
+        return Err(RunError::RawDirDangling {
+            raw_dir: raw_dir.to_owned(),
+            link: existing.to_owned(),
+            target,
+        });
+    }
     match tempfile::tempfile_in(existing) {
         Ok(_) => Ok(()),
         Err(cause) => Err(RunError::RawDirUnwritable {
-            path: existing.to_owned(),
+            path: raw_dir.to_owned(),
+            within: (existing != raw_dir).then(|| existing.to_owned()),
             cause,
         }),
     }

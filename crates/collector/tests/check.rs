@@ -189,7 +189,7 @@ fn france_travail_credentials_half_set_would_fail_rather_than_be_skipped() {
     assert!(
         stdout.contains("\nFAILING   offres")
             && stdout.contains(
-                "France Travail credentials half set: FRANCE_TRAVAIL_CLIENT_SECRET is not set (environment or .env) while the other is"
+                "France Travail credentials half set: FRANCE_TRAVAIL_CLIENT_SECRET is not set, or blank (environment or .env), while the other is"
             ),
         "{stdout}"
     );

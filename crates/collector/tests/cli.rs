@@ -363,8 +363,28 @@ fn a_raw_dir_that_cannot_be_written_is_named_once_by_a_run_and_by_a_check() {
         command.arg(if check { "--check" } else { "--force" });
         let stderr = refused(command.output());
         assert!(
-            stderr.starts_with("collector: the raw folder /proc cannot be written (")
-                && stderr.contains("check --raw-dir and its permissions"),
+            stderr.starts_with(
+                "collector: the raw folder /proc/releve-test/raw cannot be created in /proc ("
+            ) && stderr.contains("check --raw-dir and its permissions"),
+            "check {check}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_raw_dir_below_a_link_to_nothing_is_named_once() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    std::os::unix::fs::symlink("/nonexistent/unmounted-disk", site.dir.path().join("disk"))
+        .expect("a link");
+    for check in [false, true] {
+        let mut command = collector(&site);
+        command.args(["--raw-dir", "disk/raw"]);
+        command.arg(if check { "--check" } else { "--force" });
+        let stderr = refused(command.output());
+        assert!(
+            stderr.starts_with(
+                "collector: disk, on the way to the raw folder disk/raw, is a symbolic link to /nonexistent/unmounted-disk, which does not exist"
+            ),
             "check {check}: {stderr}"
         );
     }

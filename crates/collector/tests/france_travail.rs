@@ -371,7 +371,7 @@ fn a_missing_secret_fails_the_source_naming_the_variable_to_set() {
     assert!(!run.output.status.success(), "a failure:\n{stderr}");
     assert!(
         stderr.contains(
-            "France Travail credentials half set: FRANCE_TRAVAIL_CLIENT_SECRET is not set (environment or .env) while the other is"
+            "France Travail credentials half set: FRANCE_TRAVAIL_CLIENT_SECRET is not set, or blank (environment or .env), while the other is"
         ),
         "only the missing variable is named:\n{stderr}"
     );

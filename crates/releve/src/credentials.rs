@@ -38,7 +38,7 @@ pub enum MissingCredentials {
     Both,
     /// One is set and not the other: a set-up left half done.
     #[error(
-        "France Travail credentials half set: {missing} is not set (environment or .env) while the other is"
+        "France Travail credentials half set: {missing} is not set, or blank (environment or .env), while the other is"
     )]
     One {
         /// The variable not set.

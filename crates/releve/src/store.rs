@@ -224,12 +224,28 @@ pub fn redact(uri: &str) -> String {
             (format!("{}://***@", &uri[..scheme_end]), &uri[at + 1..])
         }
         (_, Some(at)) => ("***@".to_owned(), &uri[at + 1..]),
+        // No `@`: a port that is not a number is most likely a password written without the
+        // host after it (`mongodb://admin:s3cret/db`).
+        (Some(scheme_end), None) if password_as_port(&uri[scheme_end + 3..]) => {
+            let after = &uri[scheme_end + 3..];
+            let end = after.find(['/', '?']).unwrap_or(after.len());
+            return format!("{}://***{}", &uri[..scheme_end], &after[end..]);
+        }
         _ => (String::new(), uri),
     };
     match rest.split_once('?') {
         Some((address, options)) => format!("{userinfo}{address}?{}", redact_options(options)),
         None => format!("{userinfo}{rest}"),
     }
+}
+
+/// Whether a URI's hosts (`after` its scheme) hold a port that is not a number.
+fn password_as_port(after: &str) -> bool {
+    let hosts = &after[..after.find(['/', '?']).unwrap_or(after.len())];
+    hosts.split(',').any(|host| {
+        host.rsplit_once(':')
+            .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()))
+    })
 }
 
 /// `name=value` options (`&` or `;` between them) with the values of secret-looking names

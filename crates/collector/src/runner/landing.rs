@@ -179,6 +179,10 @@ fn coverage(records: u64, announced: Option<u64>) -> Option<f64> {
     })
 }
 
+/// How far ahead of the clock, in seconds, runs forced one after the other can name their
+/// files without the clock being wrong.
+const QUICK_RUNS: i64 = 5;
+
 /// When a run lands: `now`, or a second after the source's `last` landing when the clock is
 /// not past its second (stepped back by up to a minute: a state further ahead is taken for a
 /// clock that ran ahead, and forgotten before the run). Landed files are ordered by the time
@@ -193,9 +197,10 @@ fn landing_time(source: &Source, last: Option<DateTime<Utc>>, now: DateTime<Utc>
     let after = last + chrono::TimeDelta::seconds(1);
     let clock = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let last_landed = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    if second == last {
-        // Runs in quick succession (`--force` by hand): nothing is wrong with the clock.
-        tracing::info!(source = %source.name, %clock, %last_landed, "A run in the second of the source's last landing: the file is named a second after it, so it reads as the newer one.");
+    if last - second <= chrono::TimeDelta::seconds(QUICK_RUNS) {
+        // Runs in quick succession (`--force` by hand), each named a second after the one
+        // before: nothing is wrong with the clock.
+        tracing::info!(source = %source.name, %clock, %last_landed, "A run within seconds of the source's last landing: the file is named a second after it, so it reads as the newer one.");
     } else {
         tracing::warn!(source = %source.name, %clock, %last_landed, "The clock is behind the source's last landing: the file is named a second after it, so it reads as the newer one.");
     }

@@ -338,7 +338,7 @@ fn a_dataset_that_is_no_identifier_is_refused() {
         (LEGACY, "dataset = \"mesures-no2\""),
     ] {
         assert!(text.contains(written), "{text}");
-        for bad in ["", "eco2mix national", "a/b", "x?y"] {
+        for bad in ["", "eco2mix national", "a/b", "x?y", ".", "..", "a\\\\b"] {
             let message = error(&text.replace(written, &format!("dataset = \"{bad}\"")));
             assert!(
                 message.contains("key `dataset` is the dataset's identifier")

@@ -531,7 +531,7 @@ fn a_sub_table_toml_refuses_refuses_its_own_table_alone() {
             "sources.toml:19: source `b`: table `[source.value_labels.c]`: duplicate key",
         ),
         (
-            "units = { a = \"m\" }\n[source.units]\nb = \"s\"",
+            "units = { a = \"m\" }\n[source.units] # again\nb = \"s\"",
             "sources.toml:17: source `b`: table `[source.units]`: duplicate key (a sub-table written twice, or over a key of the same name written in the table)",
         ),
     ] {
@@ -543,4 +543,8 @@ fn a_sub_table_toml_refuses_refuses_its_own_table_alone() {
         assert!(refused.starts_with(says), "{refused}");
         assert_eq!(config.refused[0].table_line, 9);
     }
+    // A header toml cannot read alone is malformed, not a table's fault: the file stops.
+    let text = format!("{}{}", plain("a", ""), plain("b", "[source.]\nx = \"1\""));
+    let err = read(&text).expect_err("a malformed header stops the file");
+    assert!(err.starts_with("sources.toml:"), "{err}");
 }

@@ -44,15 +44,15 @@ impl TableText {
                 .and_then(|before| Self::by_lines(text, before));
             // Else a sub-table's header toml refuses (a sub-table written twice, or one
             // extending a key of the table written inline) is its own table's fault.
-            let sub_table = matches!(
-                LineHeader::of(line_at(text, offset)),
-                Some(LineHeader::SourceSubTable)
-            );
+            // A header toml cannot read alone (`[source.]`) is malformed: not a table's fault.
+            let header = header_text(line_at(text, offset));
+            let sub_table = matches!(LineHeader::of(header), Some(LineHeader::SourceSubTable))
+                && DeTable::parse(header).is_ok();
             return left_open_before.or_else(|| {
                 let mut table = sub_table
                     .then(|| Self::by_lines_at(text, line_start, false, Blame::Header))
                     .flatten()?;
-                table.refused_header = Some(line_at(text, offset).trim().to_owned());
+                table.refused_header = Some(header.to_owned());
                 Some(table)
             });
         }
@@ -415,6 +415,12 @@ fn left_open(text: &str) -> Option<(usize, String)> {
 }
 
 /// The line of `text` that `offset` falls on.
+/// A header line without its comment (`[source.units] # again`).
+fn header_text(line: &str) -> &str {
+    let line = line.trim();
+    line[..line.find('#').unwrap_or(line.len())].trim_end()
+}
+
 fn line_at(text: &str, offset: usize) -> &str {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

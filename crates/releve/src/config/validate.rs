@@ -46,8 +46,8 @@ fn check_identity(source: &Source) -> Result<(), BadValue> {
     let seconds = source.every.duration().as_secs();
     if !seconds.is_multiple_of(60) {
         let instead = match seconds {
-            0..60 => "collected once a minute at most".to_owned(),
-            _ => format!("collected every {} minutes", seconds.div_ceil(60)),
+            0..60 => "collected once a minute at most",
+            _ => "kept to the minute, not to the second",
         };
         return Err(bad(
             "every",

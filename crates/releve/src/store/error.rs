@@ -121,7 +121,13 @@ impl StoreError {
         // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
         let complaint = gist(cause);
         let secrets = credential_pieces(uri);
-        let complaint = if secrets.iter().any(|piece| complaint.contains(piece)) {
+        let shown = super::redact(uri);
+        // A password the URI shows (no `@` after it) is hidden by `redact`: not in its words
+        // either.
+        let hidden = shown.contains("***") && !uri.contains('@');
+        let complaint = if hidden {
+            "a port that is not a number: if it is a password, write the URI as mongodb://USER:PASSWORD@HOST, the user name and password percent-encoded".to_owned()
+        } else if secrets.iter().any(|piece| complaint.contains(piece)) {
             "the user name and password (before the last `@`) must be percent-encoded: write `:` \
              `/` `?` `#` `@` `%` in them as %3A %2F %3F %23 %40 %25"
                 .to_owned()
@@ -129,7 +135,7 @@ impl StoreError {
             complaint
         };
         StoreError::BadUri {
-            uri: super::redact(uri),
+            uri: shown,
             complaint,
         }
     }
@@ -152,7 +158,7 @@ impl StoreError {
 }
 
 /// The pieces of the user name and password in `uri` (everything between the scheme and the
-/// last `@`, split where a parser could have cut it) long enough to be told in a message.
+/// last `@`, split where a parser could have cut it) of two characters or more.
 fn credential_pieces(uri: &str) -> Vec<&str> {
     let start = uri.find("://").map_or(0, |at| at + 3);
     let Some(end) = uri.rfind('@').filter(|end| *end >= start) else {
@@ -160,7 +166,7 @@ fn credential_pieces(uri: &str) -> Vec<&str> {
     };
     uri[start..end]
         .split([':', '/', '?', '#', '@', '&', '='])
-        .filter(|piece| piece.len() >= 3)
+        .filter(|piece| piece.len() >= 2)
         .collect()
 }
 

@@ -217,8 +217,9 @@ fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> 
 /// An Opendatasoft `dataset` is an identifier that goes in the API's path (or query): empty,
 /// or holding a blank or a character of an address's syntax, it would ask for another one.
 fn check_dataset(dataset: &str) -> Result<(), BadValue> {
-    let odd = |c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '%' | '&');
-    if dataset.is_empty() || dataset.contains(odd) {
+    let odd = |c: char| c.is_whitespace() || matches!(c, '/' | '\\' | '?' | '#' | '%' | '&');
+    // `.` and `..` would be read as path steps, asking for another address.
+    if dataset.is_empty() || dataset.contains(odd) || dataset.chars().all(|c| c == '.') {
         return Err(bad(
             "dataset",
             format!(
