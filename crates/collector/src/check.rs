@@ -145,14 +145,15 @@ impl fmt::Display for CheckReport {
         let width = self.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for source in &self.sources {
             let (state, detail) = match &source.verdict {
-                Verdict::Ready => ("ready", source.caution.clone().unwrap_or_default()),
+                Verdict::Ready => ("ready", String::new()),
                 Verdict::Disabled => ("disabled", "enabled = false".to_owned()),
                 Verdict::Skipped(why) => ("SKIPPED", why.to_string()),
                 Verdict::WouldFail(why) => ("FAILING", why.clone()),
                 Verdict::Refused(refused) => ("REFUSED", refused.to_string()),
             };
             let summary = source.summary.as_deref().unwrap_or("");
-            let line = [summary, detail.as_str()]
+            let caution = source.caution.as_deref().unwrap_or("");
+            let line = [summary, detail.as_str(), caution]
                 .iter()
                 .filter(|part| !part.is_empty())
                 .copied()
