@@ -135,11 +135,13 @@ pub async fn runs_kept_from(
     unread: &Unread,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     // The TTL index on `finished` serves this sort; a run without `finished` never expires.
+    // Configured sources only: a run of a source removed since is not this report's concern.
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
     let oldest: Option<StoredRun> = find_first(
         db,
         store::RUNS,
         // Dates only (a range compares no other type); nx-27017 knows no `$type: "date"`.
-        doc! {"finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
+        doc! {"source": {"$in": names}, "finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
         doc! {"finished": 1},
         "reading the oldest run kept",
         unread,

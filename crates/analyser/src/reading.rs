@@ -3,6 +3,7 @@
 //! noted in [`Unread`], so one such document cannot stop the report of a month or hide every
 //! source's status: the report names it on its cover and the run exits non-zero.
 
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use futures_util::TryStreamExt;
@@ -12,38 +13,58 @@ use mongodb::options::FindOptions;
 use releve::store::{self, StoreError};
 use serde::de::DeserializeOwned;
 
-/// At most this many unread documents are named one by one; the others are counted.
+/// At most this many unread documents are named one by one, on the cover, on stderr and in
+/// the log; the others are counted.
 const NAMED: usize = 5;
 
-/// The documents a reading left out, each said once.
+/// The documents a reading left out, each counted once however many queries met it.
 #[derive(Debug, Default)]
-pub struct Unread(Mutex<Vec<String>>);
+pub struct Unread(Mutex<Left>);
+
+/// What [`Unread`] holds.
+#[derive(Debug, Default)]
+struct Left {
+    /// Each document met, by collection and `_id`.
+    seen: HashSet<(String, Vec<u8>)>,
+    /// The first [`NAMED`] documents' lines.
+    named: Vec<String>,
+}
 
 impl Unread {
-    /// Notes a document left out, with a warning in the log.
-    fn note(&self, misshapen: &StoreError) {
-        let line = format!("{misshapen}: left out");
-        let mut lines = self
+    /// Notes a document left out; the first few are named in the log.
+    fn note(&self, collection: &str, document: &RawDocument, why: String) {
+        let id = match document.get("_id") {
+            Ok(Some(id)) => format!("{id:?}").into_bytes(),
+            _ => document.as_bytes().to_vec(),
+        };
+        let mut left = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !lines.contains(&line) {
-            tracing::warn!("{line}");
-            lines.push(line);
+        if !left.seen.insert((collection.to_owned(), id)) || left.named.len() >= NAMED {
+            return;
         }
+        let misshapen = StoreError::Misshapen {
+            collection: collection.to_owned(),
+            document: document_label(document),
+            why,
+        };
+        let line = format!("{misshapen}: left out of the figures");
+        tracing::warn!("{line}");
+        left.named.push(line);
     }
 
     /// One line per document left out, the first [`NAMED`] by name and the others counted.
     pub fn lines(&self) -> Vec<String> {
-        let lines = self
+        let left = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut said: Vec<String> = lines.iter().take(NAMED).cloned().collect();
-        if lines.len() > NAMED {
+        let mut said = left.named.clone();
+        if left.seen.len() > left.named.len() {
             said.push(format!(
-                "{} more documents without the shape relevé writes were left out (the log names each)",
-                lines.len() - NAMED
+                "{} more documents without the shape relevé writes were left out of the figures",
+                left.seen.len() - left.named.len()
             ));
         }
         said
@@ -97,7 +118,8 @@ where
 }
 
 /// The first document of `collection` matching `filter` in the order `sort` that has the
-/// shape of `T`; those before it are noted in `unread`.
+/// shape of `T`; those before it are noted in `unread`. Asked for a few at a time, so the
+/// server keeps only the top of its sort, as for `find_one`.
 pub(crate) async fn find_first<T>(
     db: &Database,
     collection: &str,
@@ -109,25 +131,30 @@ pub(crate) async fn find_first<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
-    // Small batches: the first document is nearly always the one read, so no more are sent
-    // than `find_one` would, unless documents before it do not fit.
-    let mut cursor = db
-        .collection::<RawDocumentBuf>(collection)
-        .find(filter)
-        .sort(sort)
-        .batch_size(2)
-        .await
-        .map_err(StoreError::command(action))?;
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(action))?
-    {
-        if let Some(read) = shaped(collection, &document, unread) {
-            return Ok(Some(read));
+    let (mut skip, mut take) = (0_u64, 4_i64);
+    loop {
+        let page: Vec<RawDocumentBuf> = db
+            .collection::<RawDocumentBuf>(collection)
+            .find(filter.clone())
+            .sort(sort.clone())
+            .skip(skip)
+            .limit(take)
+            .await
+            .map_err(StoreError::command(action))?
+            .try_collect()
+            .await
+            .map_err(StoreError::command(action))?;
+        for document in &page {
+            if let Some(read) = shaped(collection, document, unread) {
+                return Ok(Some(read));
+            }
         }
+        if (page.len() as i64) < take {
+            return Ok(None);
+        }
+        skip += take.unsigned_abs();
+        take = take.saturating_mul(4);
     }
-    Ok(None)
 }
 
 /// A document of `collection` read as `T`; `None`, noted in `unread`, when it does not fit.
@@ -139,11 +166,7 @@ fn shaped<T: DeserializeOwned>(
     match mongodb::bson::from_slice(document.as_bytes()) {
         Ok(read) => Some(read),
         Err(err) => {
-            unread.note(&StoreError::Misshapen {
-                collection: collection.to_owned(),
-                document: document_label(document),
-                why: err.to_string(),
-            });
+            unread.note(collection, document, err.to_string());
             None
         }
     }

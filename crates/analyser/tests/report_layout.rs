@@ -420,7 +420,7 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
     assert_eq!(below.trim(), "landed", "the cell reads \"none landed\"");
     let flat = common::flat(&text);
     assert!(
-        flat.contains("busy: no collection in this period, of 96 expected (no run is known: see its health on the cover).")
+        flat.contains("busy: no collection in this period, of 96 expected (no run in it: see its health on the cover).")
             && !flat.contains("No failed collection in this period."),
         "a source that landed nothing is named below the table: {flat}"
     );

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{Document, doc};
 use releve::RunMetrics;
 use releve::rawfile::{self, RawFileName};
-use releve::store::{HOURLY, RUNS, bson_date, run_document};
+use releve::store::{HOURLY, RUNS, bson_date, hour_of, run_document};
 
 const CONFIG: &str = r#"
 [[source]]
@@ -174,9 +174,10 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
         &run("usgs", now - TimeDelta::seconds(100), None),
     );
     let meteo = run("meteo", now - TimeDelta::minutes(20), None);
-    let hour = bson_date(now - TimeDelta::hours(1));
-    let old_hour = bson_date(now - TimeDelta::days(3));
-    let forecast = bson_date(now + TimeDelta::hours(10));
+    // Starts of hours, as every `hour` of `hourly` is.
+    let hour = bson_date(hour_of(now - TimeDelta::hours(1)));
+    let old_hour = bson_date(hour_of(now - TimeDelta::days(3)));
+    let forecast = bson_date(hour_of(now + TimeDelta::hours(10)));
     let daily = run("daily", now - TimeDelta::hours(5), None);
     let archived = now - TimeDelta::days(20);
     let archive = run("archive", archived, None);
@@ -193,7 +194,7 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
             // Rows published ahead of time (éCO2mix's forecast) summarise an hour to come.
             doc! {"source": "meteo", "hour": forecast, "count": 4_i64, "updated_at": hour},
             doc! {"source": "daily", "hour": old_hour, "count": 1_i64, "updated_at": old_hour},
-            doc! {"source": "archive", "hour": bson_date(archived), "count": 1_i64, "updated_at": old_hour},
+            doc! {"source": "archive", "hour": bson_date(hour_of(archived)), "count": 1_i64, "updated_at": old_hour},
         ],
     )
     .await;
@@ -220,7 +221,7 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
     );
     assert_eq!(
         cell(&stdout, "meteo", "LAST SUMMARISED HOUR"),
-        (now - TimeDelta::hours(1))
+        hour_of(now - TimeDelta::hours(1))
             .format("%Y-%m-%d %H:%M UTC")
             .to_string(),
         "the latest hour begun, not the forecast's: {stdout}"
@@ -234,7 +235,7 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
     );
     assert_eq!(
         cell(&stdout, "archive", "LAST SUMMARISED HOUR"),
-        archived.format("%Y-%m-%d %H:%M UTC").to_string(),
+        hour_of(archived).format("%Y-%m-%d %H:%M UTC").to_string(),
         "{stdout}"
     );
     assert_eq!(
@@ -410,6 +411,57 @@ async fn a_misshapen_run_is_named_and_the_others_still_count() {
     assert!(
         named[0].contains("\"ten\"") && named[0].contains(": left out"),
         "{stderr}"
+    );
+}
+
+/// Many misshapen documents (an hour not on the hour among them) are named five at a time
+/// and the others counted, so the alert mail of `status` stays short.
+#[tokio::test]
+async fn many_misshapen_documents_are_named_five_and_counted() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusmanybad");
+    let site = Site::new();
+    let now = Utc::now();
+    let documents: Vec<Document> = (1..=11)
+        .map(|minutes| {
+            let mut document = run_document(&run("usgs", now - TimeDelta::minutes(minutes), None))
+                .expect("run doc");
+            document.insert("records", -1);
+            document
+        })
+        .collect();
+    insert(&database, RUNS, documents).await;
+    let half_past = bson_date(now - TimeDelta::hours(2) + TimeDelta::minutes(30));
+    insert(
+        &database,
+        HOURLY,
+        vec![doc! {"source": "meteo", "hour": half_past, "count": 3, "numeric": [], "categories": []}],
+    )
+    .await;
+
+    let output = site.status(server.uri(), &database);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.lines().count() < 20, "a short alert: {stderr}");
+    let named = stderr
+        .lines()
+        .filter(|line| line.contains("does not have the shape relevé writes"))
+        .count();
+    assert_eq!(
+        named,
+        5 * 2,
+        "five on stderr, five in the log (RUST_LOG=warn): {stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "7 more documents without the shape relevé writes were left out of the figures"
+        ),
+        "eleven runs and one hour: {stderr}"
+    );
+    assert_eq!(
+        cell(&stdout, "meteo", "LAST SUMMARISED HOUR"),
+        "none",
+        "{stdout}"
     );
 }
 

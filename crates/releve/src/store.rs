@@ -45,7 +45,7 @@ mod counts;
 mod documents;
 mod error;
 
-pub use counts::{count, optional_count};
+pub use counts::{count, hour_start, optional_count};
 pub use documents::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, StoredRun,
     ValueCount, bson_date, chrono_date, hour_of, run_document,

@@ -275,7 +275,7 @@ fn alerts(
         .filter(|(_, c)| c.expected > 0 && c.landed == 0 && c.failed == 0)
         .map(|(source, c)| {
             format!(
-                "{}: no collection in this period, of {} expected (no run is known: see its health on the cover).",
+                "{}: no collection in this period, of {} expected (no run in it: see its health on the cover).",
                 source.name,
                 grouped(i128::from(c.expected))
             )

@@ -205,6 +205,11 @@ fn record_run(
                 .as_ref()
                 .is_none_or(|(at, _)| *at < started)
             {
+                // As the report says it: a failure stored without words still reads as one.
+                let error = match error.trim() {
+                    "" => "(no message recorded)".to_owned(),
+                    _ => error,
+                };
                 status.last_error = Some((started, error));
             }
         }
@@ -242,10 +247,14 @@ const RECENT_ERRORS: TimeDelta = TimeDelta::hours(24);
 /// Summarised hours newer than this are read in one query.
 const RECENT_HOURS: TimeDelta = TimeDelta::hours(48);
 
+/// What `status` reads of an `hourly` document, checked as the report reads it.
 #[derive(Deserialize)]
 struct HourRow {
     source: String,
+    #[serde(deserialize_with = "releve::store::hour_start")]
     hour: bson::DateTime,
+    #[serde(rename = "count", deserialize_with = "releve::store::count")]
+    _count: i64,
 }
 
 /// Reads `runs` and `hourly`, when the database holds them (a mistyped `--database` does not).

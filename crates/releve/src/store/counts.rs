@@ -26,10 +26,8 @@ pub fn optional_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Opti
     }
 }
 
-/// The start of an hour, as every `hour` of `hourly` is.
-pub(super) fn hour_start<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<bson::DateTime, D::Error> {
+/// The start of an hour, as every `hour` of `hourly` is, for `#[serde(deserialize_with)]`.
+pub fn hour_start<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bson::DateTime, D::Error> {
     let hour = bson::DateTime::deserialize(deserializer)?;
     match hour.timestamp_millis().rem_euclid(3_600_000) {
         0 => Ok(hour),
@@ -53,9 +51,9 @@ fn whole(value: &Bson) -> Result<i64, String> {
         Bson::Double(x) if x.fract() == 0.0 && x.abs() <= MOST as f64 => Some(*x as i64),
         _ => None,
     };
-    number
-        .filter(|n| (0..=MOST).contains(n))
-        .ok_or_else(|| format!("a count is a whole number from 0 to 10^12, not {value}"))
+    number.filter(|n| (0..=MOST).contains(n)).ok_or_else(|| {
+        format!("a count is a whole number from 0 to 1,000,000,000,000, not {value}")
+    })
 }
 
 #[cfg(test)]
