@@ -51,7 +51,7 @@ with open(f"{site}/sources.toml", "w") as config:
                               "announced": None, "records": 0 if error else 20, "coverage": None,
                               "shortfall": 0, "error": error})
         db.runs.insert_many(documents, ordered=False)
-        hour0 = now.replace(minute=0, second=0) - dt.timedelta(hours=24)
+        hour0 = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=24)
         db.hourly.insert_many([{"source": name, "hour": hour0 + dt.timedelta(hours=h), "count": 20,
                                 "updated_at": now} for h in range(24)])
         folder = f"{site}/raw/{name}"
