@@ -2,7 +2,7 @@
 //! hourly summaries of the period, the collector runs, the last successful collection and,
 //! for positioned sources, the positions of the period's records; and each source's first known
 //! collection. Documents without the shape relevé writes are left out and noted (see
-//! [`crate::reading`]).
+//! `reading`).
 
 use std::collections::BTreeMap;
 

@@ -54,7 +54,7 @@ impl Unread {
         left.named.push(line);
     }
 
-    /// One line per document left out, the first [`NAMED`] by name and the others counted.
+    /// One line per document left out, the first five by name and the others counted.
     pub fn lines(&self) -> Vec<String> {
         let left = self
             .0

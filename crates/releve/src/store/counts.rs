@@ -13,7 +13,8 @@ use serde::{Deserialize, Deserializer};
 /// a count past it is not one, and the report's sums of counts cannot overflow.
 const MOST: i64 = 1_000_000_000_000;
 
-/// A count, for `#[serde(deserialize_with)]`: a whole number from 0 to [`MOST`], stored as an integer or a double.
+/// A count, for `#[serde(deserialize_with)]`: a whole number from 0 to 10^12, stored as an
+/// integer or a double.
 pub fn count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
     whole(&Bson::deserialize(deserializer)?).map_err(D::Error::custom)
 }

@@ -9,8 +9,8 @@ pub enum StoreError {
     BadUri {
         /// The URI without credentials.
         uri: String,
-        /// The driver's complaint, without any part of the credentials (see
-        /// [`StoreError::bad_uri`]).
+        /// The driver's complaint, without any part of the credentials: when it would quote
+        /// one, what most likely went wrong instead.
         complaint: String,
     },
     /// The URI asks writers not to wait for MongoDB's acknowledgement.
