@@ -226,7 +226,7 @@ pub fn redact(uri: &str) -> String {
         (_, Some(at)) => ("***@".to_owned(), &uri[at + 1..]),
         // No `@`: a port that is not a number is most likely a password written without the
         // host after it (`mongodb://admin:s3cret/db`).
-        (Some(scheme_end), None) if password_as_port(&uri[scheme_end + 3..]) => {
+        (Some(scheme_end), None) if password_as_port(uri) => {
             let after = &uri[scheme_end + 3..];
             let end = after.find(['/', '?']).unwrap_or(after.len());
             return format!("{}://***{}", &uri[..scheme_end], &after[end..]);
@@ -239,8 +239,13 @@ pub fn redact(uri: &str) -> String {
     }
 }
 
-/// Whether a URI's hosts (`after` its scheme) hold a port that is not a number.
-fn password_as_port(after: &str) -> bool {
+/// Whether a URI without `@` has hosts holding a port that is not a number: most likely a
+/// password written without the host after it.
+pub(super) fn password_as_port(uri: &str) -> bool {
+    let Some(scheme_end) = uri.find("://").filter(|_| !uri.contains('@')) else {
+        return false;
+    };
+    let after = &uri[scheme_end + 3..];
     let hosts = &after[..after.find(['/', '?']).unwrap_or(after.len())];
     hosts.split(',').any(|host| {
         host.rsplit_once(':')

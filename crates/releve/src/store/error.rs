@@ -121,11 +121,9 @@ impl StoreError {
         // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
         let complaint = gist(cause);
         let secrets = credential_pieces(uri);
-        let shown = super::redact(uri);
-        // A password the URI shows (no `@` after it) is hidden by `redact`: not in its words
-        // either.
-        let hidden = shown.contains("***") && !uri.contains('@');
-        let complaint = if hidden {
+        // A password the URI shows without `@` after it is hidden by `redact`: not in the
+        // driver's words either.
+        let complaint = if super::password_as_port(uri) {
             "a port that is not a number: if it is a password, write the URI as mongodb://USER:PASSWORD@HOST, the user name and password percent-encoded".to_owned()
         } else if secrets.iter().any(|piece| complaint.contains(piece)) {
             "the user name and password (before the last `@`) must be percent-encoded: write `:` \
@@ -135,7 +133,7 @@ impl StoreError {
             complaint
         };
         StoreError::BadUri {
-            uri: shown,
+            uri: super::redact(uri),
             complaint,
         }
     }
