@@ -120,9 +120,10 @@ pub(crate) fn throttled_wait(headers: &HeaderMap, body: &[u8]) -> Option<Duratio
         .filter(ahead)
         .or_else(|| {
             let now = chrono::Utc::now();
+            let body: Option<Value> = serde_json::from_slice(body).ok();
             let reset = rate_limit_reset(headers, now)
-                .or_else(|| reset_time(body))
-                .or_else(|| open_meteo_reset(body, now))?;
+                .or_else(|| reset_time(body.as_ref()?))
+                .or_else(|| open_meteo_reset(body.as_ref()?, now))?;
             Some((reset - now).to_std().unwrap_or(Duration::ZERO))
         })
         .filter(ahead)
@@ -149,8 +150,7 @@ fn rate_limit_reset(
     }
 }
 
-fn reset_time(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
-    let body: Value = serde_json::from_slice(body).ok()?;
+fn reset_time(body: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
     let text = body.get("reset_time")?.as_str()?;
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()
@@ -164,10 +164,9 @@ fn reset_time(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
 /// waiting for a midnight that may not be its own. Its minutely limit names no wait: the usual
 /// backoff after a 429 covers a minute.
 fn open_meteo_reset(
-    body: &[u8],
+    body: &Value,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
-    let body: Value = serde_json::from_slice(body).ok()?;
     let reason = body.get("reason")?.as_str()?;
     let long_limit = ["Daily", "Hourly"]
         .iter()
@@ -330,7 +329,8 @@ mod tests {
     #[test]
     fn open_meteos_daily_and_hourly_limits_wait_for_the_next_hour() {
         let now = chrono::Utc::now();
-        let next_hour = |body: &str| open_meteo_reset(body.as_bytes(), now);
+        let next_hour =
+            |body: &str| open_meteo_reset(&serde_json::from_str(body).expect("JSON"), now);
         let expected = now
             .duration_trunc(chrono::TimeDelta::hours(1))
             .expect("hour")
