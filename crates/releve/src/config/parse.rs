@@ -272,27 +272,36 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
             }
         }
     };
-    // A value written as an inline table on purpose (`key = { a = 1 }`), without a dotted key
-    // in it (`{ properties.mag = "Mw" }` is one).
-    let line_start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let inline_table = text[line_start..]
-        .lines()
-        .next()
-        .and_then(|line| line.split_once('='))
-        .and_then(|(_, value)| value.trim_start().strip_prefix('{'))
-        .is_some_and(|members| {
-            !members.split(',').any(|member| {
-                member
-                    .split_once('=')
-                    .is_some_and(|(key, _)| !key.contains('"') && key.contains('.'))
-            })
-        });
+    let (_, line) = line_around(text, offset);
     Refusal {
-        message: plain_words(&refusal.message, inline_table),
+        message: plain_words(&refusal.message, written_inline(line)),
         ..refusal
     }
+}
+
+/// The start of the line holding `offset`, and that line.
+fn line_around(text: &str, offset: usize) -> (usize, &str) {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    (start, text[start..].lines().next().unwrap_or(""))
+}
+
+/// Whether `line` writes its value as an inline table on purpose (`key = { a = 1 }`), without
+/// a dotted key in it (`{ properties.mag = "Mw" }` is one).
+fn written_inline(line: &str) -> bool {
+    let Some(members) = line
+        .split_once('=')
+        .and_then(|(_, value)| value.trim_start().strip_prefix('{'))
+    else {
+        return false;
+    };
+    let dotted = |member: &str| {
+        member
+            .split_once('=')
+            .is_some_and(|(key, _)| !key.contains('"') && key.contains('.'))
+    };
+    !members.split(',').any(dotted)
 }
 
 /// serde's words for what it expected, said for people who write TOML rather than Rust: a
@@ -362,10 +371,7 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
 /// Prefixes a value's error with its key when the offending line is `key = value` and the
 /// message does not name the key already (`every = "often"` → "key `every`: ...").
 fn name_the_key(text: &str, offset: usize, message: String) -> String {
-    let line_start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next().unwrap_or("");
+    let (line_start, line) = line_around(text, offset);
     let key = line
         .split_once('=')
         .map(|(key, _)| key.trim().trim_matches('"'))
