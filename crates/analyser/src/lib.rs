@@ -72,6 +72,14 @@ pub enum AnalyserError {
     },
 }
 
+impl AnalyserError {
+    /// True when the MongoDB URI or database name given cannot be used at all: a command line
+    /// that cannot be read, so the analyser cannot start.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, AnalyserError::Store(store) if store.is_usage())
+    }
+}
+
 /// A report written.
 #[derive(Debug)]
 pub struct WrittenReport {

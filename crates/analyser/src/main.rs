@@ -24,9 +24,9 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             releve::logging::failure_line("analyser", &format_args!("{err:#}"));
-            let usage = err.downcast_ref::<analyser::AnalyserError>().is_some_and(
-                |err| matches!(err, analyser::AnalyserError::Store(store) if store.is_usage()),
-            );
+            let usage = err
+                .downcast_ref::<analyser::AnalyserError>()
+                .is_some_and(analyser::AnalyserError::is_usage);
             if usage {
                 releve::cli::cannot_start()
             } else {

@@ -186,6 +186,14 @@ pub enum SummariseError {
     },
 }
 
+impl SummariseError {
+    /// True when the MongoDB URI or database name given cannot be used at all: a command line
+    /// that cannot be read, so the summariser cannot start.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, SummariseError::Store(store) if store.is_usage())
+    }
+}
+
 /// Summarises every landed file of every configured source.
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     match std::fs::metadata(&options.raw_dir) {

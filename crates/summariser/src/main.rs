@@ -67,7 +67,7 @@ fn main() -> ExitCode {
             releve::logging::failure_line("summariser", &format_args!("{err:#}"));
             let usage = err
                 .downcast_ref::<summariser::SummariseError>()
-                .is_some_and(|err| matches!(err, summariser::SummariseError::Store(store) if store.is_usage()));
+                .is_some_and(summariser::SummariseError::is_usage);
             if usage {
                 releve::cli::cannot_start()
             } else {
