@@ -353,20 +353,22 @@ fn a_raw_dir_that_is_a_file_is_named_once() {
     );
 }
 
+/// The one line a forced run and a check each refuse `raw_dir` with.
+fn refused_by_run_and_check(site: &Site, raw_dir: &str) -> [String; 2] {
+    ["--force", "--check"]
+        .map(|mode| refused(collector(site).args(["--raw-dir", raw_dir, mode]).output()))
+}
+
 #[test]
 fn a_raw_dir_that_cannot_be_written_is_named_once_by_a_run_and_by_a_check() {
     // Nothing can be made in /proc, whoever runs the test (root included).
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
-    for check in [false, true] {
-        let mut command = collector(&site);
-        command.args(["--raw-dir", "/proc/releve-test/raw"]);
-        command.arg(if check { "--check" } else { "--force" });
-        let stderr = refused(command.output());
+    for stderr in refused_by_run_and_check(&site, "/proc/releve-test/raw") {
         assert!(
             stderr.starts_with(
                 "collector: the raw folder /proc/releve-test/raw cannot be created in /proc ("
             ) && stderr.contains("check --raw-dir and its permissions"),
-            "check {check}: {stderr}"
+            "{stderr}"
         );
     }
 }
@@ -376,16 +378,12 @@ fn a_raw_dir_below_a_link_to_nothing_is_named_once() {
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
     std::os::unix::fs::symlink("/nonexistent/unmounted-disk", site.dir.path().join("disk"))
         .expect("a link");
-    for check in [false, true] {
-        let mut command = collector(&site);
-        command.args(["--raw-dir", "disk/raw"]);
-        command.arg(if check { "--check" } else { "--force" });
-        let stderr = refused(command.output());
+    for stderr in refused_by_run_and_check(&site, "disk/raw") {
         assert!(
             stderr.starts_with(
                 "collector: disk, on the way to the raw folder disk/raw, is a symbolic link to /nonexistent/unmounted-disk, which does not exist"
             ),
-            "check {check}: {stderr}"
+            "{stderr}"
         );
     }
 }
