@@ -26,15 +26,9 @@ fn counting_feed(body: String) -> (LocalServer, Arc<AtomicUsize>) {
     })
 }
 
-/// The state the collector saved for `source`.
-fn saved_state(site: &Site, source: &str) -> SourceState {
-    let path = site.raw().join(source).join(".state.json");
-    serde_json::from_slice(&std::fs::read(path).expect("state")).expect("state JSON")
-}
-
 /// Changes the state saved for `source` as `edit` says, as an earlier run could have left it.
 fn edit_state(site: &Site, source: &str, edit: impl FnOnce(&mut SourceState)) {
-    let mut state = saved_state(site, source);
+    let mut state = site.state(source);
     edit(&mut state);
     let path = site.raw().join(source).join(".state.json");
     std::fs::write(path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
@@ -274,10 +268,8 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
         .await
         .expect("run");
     // As the last run left it had the clock been 40 seconds ahead then.
-    let last = saved_state(&site, "usgs")
-        .last_success_landed
-        .expect("a landing")
-        + chrono::TimeDelta::seconds(40);
+    let last =
+        site.state("usgs").last_success_landed.expect("a landing") + chrono::TimeDelta::seconds(40);
     edit_state(&site, "usgs", |state| {
         state.last_success_landed = Some(last)
     });
@@ -348,7 +340,7 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
             .is_some_and(|error| error.contains("did not finish")),
         "{failed:?}"
     );
-    let state = saved_state(&site, "usgs");
+    let state = site.state("usgs");
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
@@ -383,7 +375,7 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
         if metrics.started - began >= chrono::TimeDelta::seconds(7) {
             late += 1;
         }
-        let state = saved_state(&site, name);
+        let state = site.state(name);
         let scheduled = if metrics.error.is_some() {
             failed += 1;
             state.last_attempt

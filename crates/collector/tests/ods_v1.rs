@@ -182,14 +182,7 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
     let later = collector::run_with(&site.args(&[], false), fast_policy())
         .await
         .expect("run");
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("villes/.state.json")).expect("state"),
-    )
-    .expect("state JSON");
-    let reset = state["paused_until"].as_str().expect("a pause");
-    let reset = chrono::DateTime::parse_from_rfc3339(reset)
-        .expect("a time")
-        .with_timezone(&chrono::Utc);
+    let reset = site.state("villes").paused_until.expect("a pause");
     assert_eq!(
         reset, resets,
         "the pause ends when the portal says its quota resets"

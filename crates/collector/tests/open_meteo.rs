@@ -130,14 +130,9 @@ async fn past_the_daily_limit_the_source_pauses_until_the_next_hour_after_one_ca
         1,
         "no retry spends calls on a limit that lasts past the run"
     );
-    let state: Value = serde_json::from_slice(
-        &std::fs::read(site.raw().join("open-meteo-toulouse/.state.json")).expect("state"),
-    )
-    .expect("JSON");
-    let paused_until = state["paused_until"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
+    let paused_until = site
+        .state("open-meteo-toulouse")
+        .paused_until
         .expect("the state holds when the pause ends");
     assert!(
         paused_until == before || paused_until == next_hour(),

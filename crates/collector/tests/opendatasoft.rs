@@ -78,11 +78,9 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
     let server = LocalServer::start(double.router());
     let site = Site::new(&eco2mix_source(&server.url(), ""));
     let reason = site.failed_run(false).await;
-    let state = saved_state(&site);
-    let reset = state["paused_until"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
+    let reset = site
+        .state("eco2mix")
+        .paused_until
         .expect("the state holds when the pause ends");
     assert_eq!(
         reset, resets,

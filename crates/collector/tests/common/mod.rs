@@ -76,6 +76,12 @@ impl Site {
         self.files(source, RawFileRole::Data)
     }
 
+    /// The state the collector saved for `source`.
+    pub fn state(&self, source: &str) -> collector::state::SourceState {
+        let path = self.raw().join(source).join(".state.json");
+        serde_json::from_slice(&std::fs::read(path).expect("state")).expect("state JSON")
+    }
+
     /// Run metrics of `source`, oldest first.
     pub fn metrics(&self, source: &str) -> Vec<RunMetrics> {
         self.files(source, RawFileRole::Metrics)
