@@ -537,18 +537,24 @@ async fn a_file_read_late_after_an_io_error_does_not_override_newer_files() {
     std::fs::remove_dir(&unreadable).expect("remove the folder");
     ws.land("usgs", (10, 2, 0), &snap(2.0));
     ws.summarise();
-    let a = ws.record_data("usgs", "a").await.expect("a stored");
-    assert_eq!(
-        a["properties"]["mag"],
-        json!(1.0),
-        "the version of the newest file, as one run over the three files stores"
-    );
+    assert_newest_file_version_stored(&ws).await;
     let hour = ws.hour("usgs", 10).await.expect("hour 10");
     assert_eq!(
         common::numeric(&hour, "properties.mag", "max"),
         mongodb::bson::Bson::Double(1.0)
     );
     assert_eq!(ws.remaining("usgs"), 0);
+}
+
+/// Record `a` holds the magnitude of the newest of three files (1.0), as one run over the
+/// three files stores it, not the 2.0 of the middle file summarised after the others.
+async fn assert_newest_file_version_stored(ws: &Workspace) {
+    let a = ws.record_data("usgs", "a").await.expect("a stored");
+    assert_eq!(
+        a["properties"]["mag"],
+        json!(1.0),
+        "the version of the newest file, as one run over the three files stores"
+    );
 }
 
 /// A file refused (cut short) that cannot be moved to quarantine stays in place and waits as a
@@ -575,12 +581,7 @@ async fn a_refused_file_that_cannot_be_quarantined_waits_in_place() {
     std::fs::remove_file(ws.raw().join("_quarantine")).expect("clear the way");
     std::fs::write(&cut, serde_json::to_vec(&snap(2.0)).expect("JSON")).expect("repaired in place");
     ws.summarise();
-    let a = ws.record_data("usgs", "a").await.expect("a stored");
-    assert_eq!(
-        a["properties"]["mag"],
-        json!(1.0),
-        "the version of the newest file, as one run over the three files stores"
-    );
+    assert_newest_file_version_stored(&ws).await;
     assert_eq!(ws.remaining("usgs"), 0);
 }
 
