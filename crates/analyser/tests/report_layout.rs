@@ -297,7 +297,7 @@ fn a_field_added_after_its_hours_were_summarised_is_said_so() {
     let flat = common::flat(&common::text(&pdf));
     for (field, key) in [("late", "numeric"), ("late_kind", "categories")] {
         let said = format!(
-            "No summary of this period holds {field}: its hours were summarised before `{field}` was added to `{key}` in sources.toml."
+            "No summary of this period holds {field}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`: `summariser --resummarise busy` summarises the stored hours again with it."
         );
         assert!(flat.contains(&said), "{said}\n{flat}");
     }

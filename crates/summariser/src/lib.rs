@@ -15,6 +15,8 @@
 //!   holds a record MongoDB cannot store (its other records are stored); a metrics file that is
 //!   not a run MongoDB can store. Single records lacking a key or time are skipped and counted.
 //! - Files of sources missing from the configuration stay in place with a warning.
+//! - `--resummarise` ([`Resummarise`], `resummarise.rs`) summarises stored hours again from
+//!   `records` after a source's summary fields changed.
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
@@ -31,6 +33,7 @@ mod progress;
 mod prune;
 mod quarantine;
 mod rejected;
+mod resummarise;
 mod storable;
 mod summary;
 
@@ -69,6 +72,59 @@ pub struct Options {
     /// The largest landed file read, in bytes (see [`MAX_FILE_MB`]): a larger one waits in
     /// place, a failure of the run, instead of exhausting the machine's memory.
     pub max_file_bytes: u64,
+    /// Sources whose stored hours the run summarises again from `records`, after their files.
+    pub resummarise: Resummarise,
+}
+
+/// Which sources' stored hours a run summarises again from `records` (`--resummarise`), after
+/// their summary fields (`numeric`, `categories`, `plausible`, `lon`, `lat`) changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Resummarise {
+    /// None: a run as cron makes it.
+    #[default]
+    Nothing,
+    /// Every configured source.
+    All,
+    /// These sources.
+    Sources(Vec<String>),
+}
+
+impl Resummarise {
+    /// From `--resummarise`: absent, given alone, or given source names.
+    pub fn from_names(names: Option<Vec<String>>) -> Resummarise {
+        match names {
+            None => Resummarise::Nothing,
+            Some(names) if names.is_empty() => Resummarise::All,
+            Some(names) => Resummarise::Sources(names),
+        }
+    }
+
+    /// Whether `source`'s hours are summarised again.
+    pub fn includes(&self, source: &str) -> bool {
+        match self {
+            Resummarise::Nothing => false,
+            Resummarise::All => true,
+            Resummarise::Sources(names) => names.iter().any(|name| name == source),
+        }
+    }
+
+    /// Refuses a name that no accepted source of `config` (read from `path`) bears.
+    pub fn check(&self, config: &Config, path: &Path) -> Result<(), SummariseError> {
+        let Resummarise::Sources(names) = self else {
+            return Ok(());
+        };
+        for name in names {
+            if config.source(name).is_some() {
+                continue;
+            }
+            return Err(SummariseError::UnknownSource {
+                config: path.to_owned(),
+                name: name.clone(),
+                refused: config.refused_source(name).is_some(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Shows the URI without its credentials.
@@ -81,6 +137,7 @@ impl std::fmt::Debug for Options {
             .field("database", &self.database)
             .field("batch_files", &self.batch_files)
             .field("max_file_bytes", &self.max_file_bytes)
+            .field("resummarise", &self.resummarise)
             .finish()
     }
 }
@@ -136,6 +193,8 @@ pub struct SourceReport {
     pub records_removed: usize,
     /// Hourly summaries written.
     pub hours_written: usize,
+    /// Hourly summaries written again from `records` (see [`Resummarise`]).
+    pub hours_resummarised: usize,
     /// Files that failed.
     pub failures: Vec<Failure>,
 }
@@ -176,6 +235,19 @@ pub enum SummariseError {
         /// Why.
         why: String,
     },
+    /// `--resummarise` names a source that cannot be summarised.
+    #[error("{}: {}", .config.display(), match .refused {
+        true => format!("the `[[source]]` table named `{name}` is refused (see above): fix it before `--resummarise {name}`"),
+        false => format!("no source named `{name}` for --resummarise (see the `name` keys)"),
+    })]
+    UnknownSource {
+        /// The configuration file.
+        config: PathBuf,
+        /// The name given.
+        name: String,
+        /// Whether the configuration refused the table of that name.
+        refused: bool,
+    },
     /// The lock file could not be created.
     #[error("cannot take the lock {path}: {cause}")]
     Lock {
@@ -190,7 +262,11 @@ impl SummariseError {
     /// True when the MongoDB URI or database name given cannot be used at all: a command line
     /// that cannot be read, so the summariser cannot start.
     pub fn is_usage(&self) -> bool {
-        matches!(self, SummariseError::Store(store) if store.is_usage())
+        match self {
+            SummariseError::Store(store) => store.is_usage(),
+            SummariseError::UnknownSource { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -243,8 +319,15 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             source: source.name.clone(),
             ..SourceReport::default()
         };
-        let summarised =
+        let mut summarised =
             pipeline::summarise_source(db, &options.raw_dir, source, limits, &mut report).await;
+        // After the files: what they bring is summarised again too.
+        if summarised.is_ok() && options.resummarise.includes(&source.name) {
+            summarised = resummarise::resummarise(db, source)
+                .await
+                .map(|done| report.hours_resummarised = done.hours)
+                .map_err(SummariseError::from);
+        }
         if let Err(err) = summarised {
             // The run stops; the files that failed so far are still worth a line each.
             for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {
@@ -252,7 +335,11 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             }
             return Err(err);
         }
-        if report.files_done > 0 || report.hours_written > 0 || !report.failures.is_empty() {
+        if report.files_done > 0
+            || report.hours_written > 0
+            || report.hours_resummarised > 0
+            || !report.failures.is_empty()
+        {
             info!(
                 source = %source.name,
                 files = report.files_done,
@@ -263,6 +350,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
                 hours = report.hours_written,
                 confirmed = report.records_confirmed,
                 removed = report.records_removed,
+                resummarised = report.hours_resummarised,
                 failed = report.failures.len(),
                 seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
                 "Summarised a source."

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
-use summariser::{Options, Outcome};
+use summariser::{Options, Outcome, Resummarise};
 
 /// De-duplicates landed records into hourly summaries in MongoDB.
 #[derive(Debug, Parser)]
@@ -22,6 +22,11 @@ struct Args {
     #[arg(long, value_name = "MIB", default_value_t = summariser::MAX_FILE_MB,
           value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     max_file_mb: u64,
+    /// After the landed files, summarise again from `records` every stored hour of these
+    /// sources (of every source when none is named), within their `keep_days`: run it once
+    /// after changing a source's `numeric`, `categories`, `plausible`, `lon` or `lat`.
+    #[arg(long, value_name = "SOURCE", num_args = 0..)]
+    resummarise: Option<Vec<String>>,
 }
 
 fn main() -> ExitCode {
@@ -51,7 +56,12 @@ fn main() -> ExitCode {
         releve::logging::failure_line("summariser", &line);
     }
     let refused = !config.refused.is_empty() || config.report_fault.is_some();
-    match run(args, config) {
+    let resummarise = Resummarise::from_names(args.resummarise.clone());
+    if let Err(err) = resummarise.check(&config, &args.config.config) {
+        releve::logging::failure_line("summariser", &err);
+        return releve::cli::cannot_start();
+    }
+    match run(args, config, resummarise) {
         Ok(outcome) => {
             let failures = outcome.failures();
             for line in summariser::failure_lines(&failures) {
@@ -77,7 +87,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args, config: releve::Config) -> anyhow::Result<Outcome> {
+fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::Result<Outcome> {
     let options = Options {
         config,
         raw_dir: args.raw.raw_dir,
@@ -85,6 +95,7 @@ fn run(args: Args, config: releve::Config) -> anyhow::Result<Outcome> {
         database: args.mongo.database,
         batch_files: summariser::BATCH_FILES,
         max_file_bytes: args.max_file_mb * summariser::MIB,
+        resummarise,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

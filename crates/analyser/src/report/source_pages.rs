@@ -150,11 +150,12 @@ fn numeric_chart(
 
 /// What stands for the chart of a field no summary of the period holds: its hours were
 /// summarised before the field was added to the source's `key` list (`numeric` or
-/// `categories`), and summaries are not made again when the configuration changes.
+/// `categories`), and summaries are made again only when asked (`summariser --resummarise`).
 fn not_summarised(source: &Source, field: &str, key: &str) -> String {
     format!(
-        "No summary of this period holds {}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`; hours summarised from now on hold it.",
-        name_of(source, field)
+        "No summary of this period holds {}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`: `summariser --resummarise {}` summarises the stored hours again with it.",
+        name_of(source, field),
+        source.name
     )
 }
 

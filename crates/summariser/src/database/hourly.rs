@@ -53,8 +53,67 @@ pub async fn recompute_hours(
     Ok(summaries.len())
 }
 
+/// The hours of `source` that `records` holds records of, from `since` on.
+pub async fn stored_hours(
+    db: &Database,
+    source: &str,
+    since: Option<DateTime<Utc>>,
+) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
+    let mut filter = doc! {"source": source};
+    if let Some(since) = since {
+        filter.insert("hour", doc! {"$gte": bson_date(since)});
+    }
+    let hours = records(db)
+        .distinct("hour", filter)
+        .await
+        .map_err(StoreError::command(&format!(
+            "listing the hours of `{source}` records"
+        )))?;
+    Ok(hours
+        .into_iter()
+        .filter_map(|hour| match hour {
+            Bson::DateTime(hour) => Some(chrono_date(hour)),
+            _ => None,
+        })
+        .filter(|hour| since.is_none_or(|since| *hour >= since))
+        .collect())
+}
+
+/// The `count` of each of `hours`' summaries in `hourly` (an hour without one is left out).
+pub async fn summarised_counts(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<BTreeMap<DateTime<Utc>, i64>, StoreError> {
+    let action = format!("reading `{source}` hourly counts");
+    let mut cursor = db
+        .collection::<Document>(HOURLY)
+        .find(hours_filter(source, hours))
+        .projection(doc! {"_id": 0, "hour": 1, "count": 1})
+        .await
+        .map_err(StoreError::command(&action))?;
+    let mut counts = BTreeMap::new();
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
+        let count = match document.get("count") {
+            Some(Bson::Int32(count)) => i64::from(*count),
+            Some(Bson::Int64(count)) => *count,
+            // A count written as a double by hand reads as its whole part.
+            Some(Bson::Double(count)) if count.is_finite() => *count as i64,
+            _ => continue,
+        };
+        if let Ok(hour) = document.get_datetime("hour") {
+            counts.insert(chrono_date(*hour), count);
+        }
+    }
+    Ok(counts)
+}
+
 /// Reads the records of `hours` back from `records`.
-async fn read_hours(
+pub(crate) async fn read_hours(
     db: &Database,
     source: &Source,
     hours: &BTreeSet<DateTime<Utc>>,

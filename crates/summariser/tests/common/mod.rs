@@ -71,6 +71,7 @@ impl Workspace {
             database: self.database.clone(),
             batch_files,
             max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
+            resummarise: summariser::Resummarise::Nothing,
         }
     }
 
@@ -271,8 +272,13 @@ pub fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
 
 /// A USGS event: id, time (h, m), magnitude.
 pub fn quake(id: &str, (h, m): (u32, u32), mag: f64) -> Value {
+    quake_at(id, at(h, m, 0), mag)
+}
+
+/// A USGS event at any time.
+pub fn quake_at(id: &str, time: DateTime<Utc>, mag: f64) -> Value {
     json!({"type": "Feature", "id": id,
-        "properties": {"mag": mag, "place": "somewhere", "time": at(h, m, 0).timestamp_millis(), "type": "earthquake"},
+        "properties": {"mag": mag, "place": "somewhere", "time": time.timestamp_millis(), "type": "earthquake"},
         "geometry": {"type": "Point", "coordinates": [-155.2 + mag, 19.3, 4.0]}})
 }
 

@@ -1,0 +1,269 @@
+//! `summariser --resummarise`: after a source's summary fields change in `sources.toml`, its
+//! stored hours are summarised again from `records`, as a clean run with the new fields would
+//! summarise them, except hours whose records are no longer all there.
+
+mod common;
+
+use chrono::{DateTime, Days, TimeDelta, Utc};
+use common::{Workspace, quake_at, snapshot, stderr};
+use mongodb::bson::{Document, doc};
+
+/// USGS as first configured: magnitudes only.
+const BEFORE: &str = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1:9/usgs"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+"#;
+
+/// Then with depth, event types, a plausible range for magnitudes, and positions.
+const AFTER: &str = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1:9/usgs"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag", "geometry.coordinates.2"]
+categories = ["properties.type"]
+plausible = { "properties.mag" = [0, 2.5] }
+lon = "geometry.coordinates.0"
+lat = "geometry.coordinates.1"
+"#;
+
+/// The first hour of the events: 30 hours, more than one pass of the summariser's.
+fn first_hour() -> DateTime<Utc> {
+    common::at(0, 0, 0)
+}
+
+/// Lands two snapshots of events in 30 consecutive hours, the second revising magnitudes.
+fn land_events(ws: &Workspace, start: DateTime<Utc>) {
+    for (snapshot_at, revision) in [((23, 0, 0), 0.0), ((23, 30, 0), 0.25)] {
+        let events = (0..30)
+            .flat_map(|hour| {
+                let time = start + TimeDelta::hours(hour);
+                let mag = f64::from(u32::try_from(hour % 4).expect("small")) + revision;
+                [
+                    quake_at(&format!("q{hour}a"), time, mag),
+                    quake_at(
+                        &format!("q{hour}b"),
+                        time + TimeDelta::minutes(30),
+                        mag + 0.5,
+                    ),
+                ]
+            })
+            .collect();
+        ws.land("usgs", snapshot_at, &snapshot(events));
+    }
+}
+
+/// A workspace configured with `config`, holding the events summarised.
+fn summarised(label: &str, config: &str, start: DateTime<Utc>) -> Workspace {
+    let ws = Workspace::new(label);
+    write_config(&ws, config);
+    land_events(&ws, start);
+    ws.summarise();
+    ws
+}
+
+fn write_config(ws: &Workspace, config: &str) {
+    std::fs::write(ws.dir.path().join("sources.toml"), config).expect("config");
+}
+
+/// `hourly`'s documents of `source`, without `_id` and `updated_at`, by hour.
+async fn summaries(ws: &Workspace) -> Vec<Document> {
+    let mut documents = ws.documents("hourly").await;
+    for document in &mut documents {
+        document.remove("_id");
+        document.remove("updated_at");
+    }
+    documents.sort_by_key(|document| document.get_datetime("hour").copied().ok());
+    documents
+}
+
+fn resummarise(ws: &Workspace, sources: &[&str]) -> std::process::Output {
+    let mut command = ws.command(testkit::MongoServer::shared().uri());
+    let output = command
+        .arg("--resummarise")
+        .args(sources)
+        .output()
+        .expect("summariser runs");
+    assert!(
+        output.status.success(),
+        "summariser --resummarise failed: {}",
+        stderr(&output)
+    );
+    output
+}
+
+/// Whether an hourly summary counts the events' types, which [`AFTER`] added.
+fn counts_types(hour: &Document) -> bool {
+    hour.get_array("categories")
+        .is_ok_and(|categories| !categories.is_empty())
+}
+
+fn hour_filter(hour: DateTime<Utc>) -> Document {
+    doc! {"source": "usgs", "hour": mongodb::bson::DateTime::from_millis(hour.timestamp_millis())}
+}
+
+#[tokio::test]
+async fn resummarising_after_adding_fields_gives_what_a_clean_run_with_them_gives() {
+    let ws = summarised("resum_added", BEFORE, first_hour());
+    let before = summaries(&ws).await;
+    assert_eq!(before.len(), 30);
+    assert!(before.iter().all(|hour| !counts_types(hour)), "{before:?}");
+
+    write_config(&ws, AFTER);
+    let output = resummarise(&ws, &[]);
+    assert!(
+        stderr(&output).contains("resummarised=30"),
+        "{}",
+        stderr(&output)
+    );
+
+    let clean = summarised("resum_clean", AFTER, first_hour());
+    let after = summaries(&ws).await;
+    assert_eq!(after, summaries(&clean).await);
+    // What a user would look for: the added fields, in every hour, and the counts unchanged.
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old.get("count"), new.get("count"));
+        assert!(new.get_document("bbox").is_ok(), "{new:?}");
+        let categories = new.get_array("categories").expect("categories");
+        assert!(!categories.is_empty(), "{new:?}");
+        let numeric = new.get_array("numeric").expect("numeric");
+        assert_eq!(numeric.len(), 2, "{new:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
+    let ws = summarised("resum_missing", BEFORE, first_hour());
+    let gone_hour = first_hour() + TimeDelta::hours(3);
+    let db = ws.db().await;
+    db.collection::<Document>("records")
+        .delete_one(doc! {"source": "usgs", "key": "q3a"})
+        .await
+        .expect("deleted by hand");
+    let kept = db
+        .collection::<Document>("hourly")
+        .find_one(hour_filter(gone_hour))
+        .await
+        .expect("read")
+        .expect("summarised");
+
+    write_config(&ws, AFTER);
+    let output = resummarise(&ws, &["usgs"]);
+    let said = stderr(&output);
+    assert!(
+        said.contains("Left hours as they were summarised"),
+        "{said}"
+    );
+    assert!(said.contains("resummarised=29"), "{said}");
+
+    let hour = db
+        .collection::<Document>("hourly")
+        .find_one(hour_filter(gone_hour))
+        .await
+        .expect("read")
+        .expect("still summarised");
+    assert_eq!(hour, kept, "the hour's summary changed");
+    assert_eq!(common::count(&hour), 2);
+    let next = db
+        .collection::<Document>("hourly")
+        .find_one(hour_filter(gone_hour + TimeDelta::hours(1)))
+        .await
+        .expect("read")
+        .expect("summarised");
+    assert!(counts_types(&next), "{next:?}");
+}
+
+#[tokio::test]
+async fn hours_past_keep_days_keep_their_summaries() {
+    // Events from 20 days ago to 18 and a half days ago, then `keep_days = 19`.
+    let start = common::day()
+        .checked_sub_days(Days::new(18))
+        .expect("a day")
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let ws = summarised("resum_keep", BEFORE, start);
+    let before = summaries(&ws).await;
+    write_config(&ws, &format!("{AFTER}keep_days = 19\n"));
+    let output = resummarise(&ws, &[]);
+    let after = summaries(&ws).await;
+    let horizon = Utc::now() - TimeDelta::days(19);
+    let mut recent = 0;
+    for (old, new) in before.iter().zip(&after) {
+        let hour = releve::store::chrono_date(*new.get_datetime("hour").expect("hour"));
+        if hour < horizon {
+            assert_eq!(old, new, "an hour past keep_days changed");
+        } else {
+            recent += 1;
+            assert!(counts_types(new), "{new:?}");
+        }
+    }
+    assert!(
+        (1..30).contains(&recent),
+        "the events straddle keep_days: {recent} recent hours"
+    );
+    assert!(
+        stderr(&output).contains(&format!("resummarised={recent}")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_resummarise_run_again_finishes_the_work() {
+    let ws = summarised("resum_crash", BEFORE, first_hour());
+    write_config(&ws, AFTER);
+    let crashed = ws
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--resummarise")
+        .env("RELEVE_CRASH_AFTER", "hourly-replaced:1")
+        .output()
+        .expect("summariser runs");
+    assert!(!crashed.status.success(), "{}", stderr(&crashed));
+    let halfway = summaries(&ws).await;
+    let redone = halfway.iter().filter(|hour| counts_types(hour)).count();
+    assert!((1..30).contains(&redone), "{redone} hours redone");
+
+    resummarise(&ws, &[]);
+    let clean = summarised("resum_crash_clean", AFTER, first_hour());
+    assert_eq!(summaries(&ws).await, summaries(&clean).await);
+}
+
+#[tokio::test]
+async fn a_name_that_is_not_a_source_stops_the_run_before_it_starts() {
+    let ws = Workspace::new("resum_unknown");
+    let config = format!("{BEFORE}\n[[source]]\nname = \"broken\"\nkind = \"http_json\"\n");
+    write_config(&ws, &config);
+    land_events(&ws, first_hour());
+    for (name, said) in [
+        (
+            "usgs_typo",
+            "no source named `usgs_typo` for --resummarise (see the `name` keys)",
+        ),
+        ("broken", "the `[[source]]` table named `broken` is refused"),
+    ] {
+        let output = ws
+            .command(testkit::MongoServer::shared().uri())
+            .args(["--resummarise", "usgs", name])
+            .output()
+            .expect("summariser runs");
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains(said), "{}", stderr(&output));
+        assert_eq!(ws.remaining("usgs"), 2, "files were summarised");
+    }
+    assert!(
+        ws.documents("hourly").await.is_empty(),
+        "the run wrote summaries"
+    );
+}
