@@ -307,7 +307,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
 
 /// Summarises every configured source's landed files into `db`.
 async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, SummariseError> {
-    warn_unconfigured(&options.raw_dir, &options.config);
+    let unconfigured = warn_unconfigured(&options.raw_dir, &options.config);
     let limits = pipeline::Limits {
         batch_files: options.batch_files.max(1),
         max_file_bytes: options.max_file_bytes,
@@ -358,19 +358,23 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
         }
         reports.push(report);
     }
-    if reports
-        .iter()
-        .all(|r| r.files_done == 0 && r.failures.is_empty())
+    if unconfigured == 0
+        && reports
+            .iter()
+            .all(|r| r.files_done == 0 && r.failures.is_empty() && r.hours_resummarised == 0)
     {
         info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files.");
     }
     Ok(Outcome::Done(reports))
 }
 
-fn warn_unconfigured(raw_dir: &Path, config: &Config) {
+/// Warns of each folder of a source missing from the configuration that holds landed files;
+/// returns how many files they hold.
+fn warn_unconfigured(raw_dir: &Path, config: &Config) -> usize {
     let Ok(entries) = fs::read_dir(raw_dir) else {
-        return;
+        return 0;
     };
+    let mut waiting = 0;
     for entry in entries.flatten() {
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             continue;
@@ -397,7 +401,9 @@ fn warn_unconfigured(raw_dir: &Path, config: &Config) {
             })
             .unwrap_or(0);
         if landed > 0 {
-            warn!(folder = %entry.path().display(), files = landed, "Left files of a source missing from the configuration in place.");
+            warn!(folder = %entry.path().display(), files = landed, "Left files of a source missing from the configuration in place: to have them summarised, put its `[[source]]` table back, with `enabled = false` to stop collecting it.");
+            waiting += landed;
         }
     }
+    waiting
 }

@@ -548,10 +548,16 @@ async fn files_of_sources_missing_from_the_configuration_stay_in_place() {
         path.exists(),
         "data of an unconfigured source is never deleted"
     );
+    let said = common::stderr(&output);
     assert!(
-        common::stderr(&output).contains("retired-source"),
+        said.contains("retired-source"),
         "a warning names the folder"
     );
+    assert!(
+        said.contains("enabled = false"),
+        "and says what to do: {said}"
+    );
+    assert!(!said.contains("Nothing to summarise"), "{said}");
 }
 
 #[tokio::test]
