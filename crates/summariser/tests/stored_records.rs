@@ -598,3 +598,31 @@ async fn a_key_of_several_fields_keeps_every_reading_of_a_station() {
         "documented key text"
     );
 }
+
+#[tokio::test]
+async fn a_stored_record_removed_for_a_version_past_keep_days_is_said() {
+    let ws = Workspace::new("removal-said");
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        usgs_keeping_three_days(),
+    )
+    .expect("config");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    ws.summarise();
+    assert!(ws.record("usgs", "b").await.is_some());
+    ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![b_revised_past_keep_days()]),
+    );
+    let said = common::stderr(&ws.summarise());
+    assert!(ws.record("usgs", "b").await.is_none());
+    assert!(
+        said.contains("Removed stored records") && said.contains("records=1"),
+        "{said}"
+    );
+}

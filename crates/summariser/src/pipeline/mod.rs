@@ -345,6 +345,9 @@ async fn write_batch(
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
     report.records_removed += written.removed;
+    if written.removed > 0 {
+        warn!(source = %source.name, records = written.removed, "Removed stored records from `records` and from their hours' summaries: their newer version lies in an hour that began more than keep_days ago, which is final (a record whose time was revised that far back, or a changed `time` field: give a new definition of `time` a new source name).");
+    }
     report.records_confirmed += plan.confirmations.len();
     let mut unstorable = written.unstorable;
     if !unstorable.is_empty() {
