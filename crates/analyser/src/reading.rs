@@ -31,7 +31,7 @@ struct Left {
 }
 
 impl Unread {
-    /// Notes a document left out; the first few are named in the log.
+    /// Notes a document left out; the first few are named (see [`Unread::lines`]).
     fn note(&self, collection: &str, document: &RawDocument, why: String) {
         let id = match document.get("_id") {
             Ok(Some(id)) => format!("{id:?}").into_bytes(),
@@ -49,9 +49,8 @@ impl Unread {
             document: document_label(document),
             why,
         };
-        let line = format!("{misshapen}: left out of the figures");
-        tracing::warn!("{line}");
-        left.named.push(line);
+        left.named
+            .push(format!("{misshapen}: left out of the figures"));
     }
 
     /// One line per document left out, the first five by name and the others counted.
@@ -85,6 +84,23 @@ pub(crate) async fn find_all<T>(
 where
     T: DeserializeOwned + Send + Sync,
 {
+    find_all_kept(db, collection, filter, options, action, unread, |_| true).await
+}
+
+/// [`find_all`] of the documents `keep` accepts: the others are passed over unread, as if
+/// `filter` had not matched them (a query broader than what is asked, for an index's sake).
+pub(crate) async fn find_all_kept<T>(
+    db: &Database,
+    collection: &str,
+    filter: Document,
+    options: impl Into<Option<FindOptions>>,
+    action: &str,
+    unread: &Unread,
+    keep: impl Fn(&RawDocument) -> bool,
+) -> Result<Vec<T>, StoreError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
     let raw: Vec<RawDocumentBuf> = db
         .collection::<RawDocumentBuf>(collection)
         .find(filter)
@@ -96,6 +112,7 @@ where
         .map_err(StoreError::command(action))?;
     Ok(raw
         .iter()
+        .filter(|document| keep(document))
         .filter_map(|document| shaped(collection, document, unread))
         .collect())
 }

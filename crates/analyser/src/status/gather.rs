@@ -4,17 +4,17 @@
 //! folder of `raw/` that cannot be read leaves its counts unknown and is a problem of its own,
 //! and a metrics file that cannot be read is logged and skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use mongodb::bson::{self, doc};
+use mongodb::bson::{self, RawDocument, doc};
 use releve::store::{HOURLY, RUNS, StoreError, StoredRun, bson_date, chrono_date, redact};
 use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
-use crate::reading::{Unread, find_all, find_latest};
+use crate::reading::{Unread, find_all_kept, find_latest};
 use crate::{quarantine, waiting_runs};
 
 /// Gathers the status of every configured source at `now`.
@@ -301,19 +301,24 @@ async fn read_collections(
     // Bounded by source, so MongoDB answers from the `(source, …)` indexes rather than
     // scanning the collections (`runs` holds 90 days, `hourly` every hour ever summarised).
     // A range of names rather than `$in`: nx-27017 reads `$in` with a subquery per document,
-    // seven times slower over 144,000 runs. Sources in the range but not configured are
-    // skipped below.
-    let mut names: Vec<&str> = sources.iter().map(|status| status.name.as_str()).collect();
-    names.sort_unstable();
+    // seven times slower over 144,000 runs. Documents of other sources in the range are
+    // passed over unread: one of a removed source is none of status's business.
+    let names: BTreeSet<String> = sources.iter().map(|status| status.name.clone()).collect();
     let configured = doc! {
-        "$gte": names.first().copied().unwrap_or_default(),
-        "$lte": names.last().copied().unwrap_or_default(),
+        "$gte": names.first().cloned().unwrap_or_default(),
+        "$lte": names.last().cloned().unwrap_or_default(),
+    };
+    let ours = |document: &RawDocument| {
+        document
+            .get_str("source")
+            .is_ok_and(|source| names.contains(source))
     };
     let recent_runs =
         doc! {"source": configured.clone(), "started": {"$gte": since(RECENT_RUNS), "$lte": until}};
     let recent_errors = doc! {"source": configured.clone(), "error": {"$ne": null}, "started": {"$gte": since(RECENT_ERRORS.max(slowest)), "$lte": until}};
     for filter in [recent_runs, recent_errors] {
-        let runs = find_all::<StoredRun>(db, RUNS, filter, None, "reading `runs`", unread).await?;
+        let action = "reading `runs`";
+        let runs = find_all_kept::<StoredRun>(db, RUNS, filter, None, action, unread, ours).await?;
         for run in runs {
             if let Some(status) = sources.iter_mut().find(|s| s.name == run.source) {
                 fold_run_row(status, run);
@@ -326,7 +331,8 @@ async fn read_collections(
     let recent_hours =
         doc! {"source": configured, "hour": {"$gte": since(RECENT_HOURS), "$lte": begun}};
     let action = "reading `hourly`";
-    let hours = find_all::<HourRow>(db, HOURLY, recent_hours, None, action, unread).await?;
+    let hours =
+        find_all_kept::<HourRow>(db, HOURLY, recent_hours, None, action, unread, ours).await?;
     for row in hours {
         if let Some(status) = sources.iter_mut().find(|s| s.name == row.source) {
             status.last_hour = status.last_hour.max(Some(chrono_date(row.hour)));
