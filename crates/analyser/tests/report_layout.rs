@@ -172,13 +172,23 @@ fn render_with(dir: &std::path::Path, single: SourceData) -> std::path::PathBuf 
 
 /// Renders the day from the configuration `text`, with `single` as the first source's data.
 fn render_config(dir: &std::path::Path, text: &str, single: SourceData) -> std::path::PathBuf {
+    render_sources(dir, text, single, busy())
+}
+
+/// Renders the day from the configuration `text`, with both sources' data.
+fn render_sources(
+    dir: &std::path::Path,
+    text: &str,
+    single: SourceData,
+    busy: SourceData,
+) -> std::path::PathBuf {
     let config = Config::parse(text, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Day,
         "2026-11-21".parse().expect("date"),
         chrono_tz::UTC,
     );
-    let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy())]);
+    let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy)]);
     let pdf = analyser::render_report(&config, &period, &data, generated()).expect("render");
     let path = dir.join("2026-11-21.pdf");
     std::fs::write(&path, pdf).expect("write the PDF");
@@ -303,6 +313,38 @@ fn a_field_added_after_its_hours_were_summarised_is_said_so() {
     }
     assert!(!flat.contains("No value of late_kind"), "{flat}");
     assert!(!flat.contains("No numeric value of late"), "{flat}");
+}
+
+/// Fields added to the configuration during the period are in the summaries of its later
+/// hours only: the captions say the figures leave the earlier hours out.
+#[test]
+fn a_field_added_during_the_period_is_said_to_leave_hours_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]\ncategories = [\"c1\"",
+        "numeric = [\"load\", \"late\"]\ncategories = [\"late_kind\", \"c1\"",
+    );
+    assert_ne!(config, CONFIG);
+    let mut data = busy();
+    for summary in data.hourly.iter_mut().skip(14) {
+        summary.numeric.push(numeric("late", 60, 3.0));
+        summary.categories.push(categories("late_kind", 2));
+    }
+    let pdf = render_sources(dir.path(), &config, single(), data);
+    let flat = common::flat(&common::text(&pdf));
+    for (field, key) in [("late", "numeric"), ("late_kind", "categories")] {
+        let said = format!(
+            "14 of the period's 24 summarised hours were summarised before `{field}` was added to `{key}` and hold no {field}: these figures leave them out; `summariser --resummarise busy` summarises them again with it."
+        );
+        assert!(flat.contains(&said), "{said}\n{flat}");
+    }
+    assert!(flat.contains("Period: 3 in each of 600 values"), "{flat}");
+    // `load`, in every hour, leaves none out.
+    assert_eq!(
+        flat.matches("summarised hours were summarised before")
+            .count(),
+        2
+    );
 }
 
 /// The quality table's columns are explained under it, one line each, after its rows.

@@ -115,6 +115,18 @@ fn numeric_chart(
         doc.paragraph(&said, BODY, false, Ink::MUTED);
         return Ok(());
     }
+    let lacking = hourly
+        .iter()
+        .zip(&stats)
+        .filter(|(hour, n)| hour.is_some() && n.is_none())
+        .count();
+    let partly = partly_summarised(
+        source,
+        field,
+        "numeric",
+        lacking,
+        hourly.iter().flatten().count(),
+    );
     let totals = FieldTotals::of(&stats);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
@@ -124,6 +136,9 @@ fn numeric_chart(
             false,
             Ink::ALERT,
         );
+        if let Some(partly) = &partly {
+            doc.paragraph(partly, BODY, false, Ink::MUTED);
+        }
         return Ok(());
     }
     // The value axis's title, and the chart's size.
@@ -132,7 +147,8 @@ fn numeric_chart(
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
         let chart = charts::totals(axis, &sums, &named, y_title, size)?;
-        doc.chart(chart, &[&totals.total_caption(&sums, unit)]);
+        let caption = totals.total_caption(&sums, unit);
+        doc.chart(chart, &with_partly(&caption, partly.as_deref()));
         return Ok(());
     }
     // A chart of one point on an axis made up around it says less than a line.
@@ -141,10 +157,14 @@ fn numeric_chart(
         let when = format!("Values in one hour only, {}", one_hour(*hour, axis.tz()));
         doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
+        if let Some(partly) = &partly {
+            doc.paragraph(partly, BODY, false, Ink::MUTED);
+        }
         return Ok(());
     }
     let chart = charts::numeric_band(axis, &bands, &title, y_title, size)?;
-    doc.chart(chart, &[&totals.caption("Period", &bands, unit)]);
+    let caption = totals.caption("Period", &bands, unit);
+    doc.chart(chart, &with_partly(&caption, partly.as_deref()));
     Ok(())
 }
 
@@ -157,6 +177,30 @@ fn not_summarised(source: &Source, field: &str, key: &str) -> String {
         name_of(source, field),
         source.name
     )
+}
+
+/// What a chart's figures leave out when only some of the period's `summarised` hours hold
+/// `field`: the `lacking` others were summarised before it was added to `key`.
+fn partly_summarised(
+    source: &Source,
+    field: &str,
+    key: &str,
+    lacking: usize,
+    summarised: usize,
+) -> Option<String> {
+    (lacking > 0).then(|| {
+        let were = if lacking == 1 { "was" } else { "were" };
+        format!(
+            "{lacking} of the period's {summarised} summarised hours {were} summarised before `{field}` was added to `{key}` and hold no {}: these figures leave them out; `summariser --resummarise {}` summarises them again with it.",
+            name_of(source, field),
+            source.name
+        )
+    })
+}
+
+/// A chart's captions: `caption`, then what its figures leave out, if anything.
+fn with_partly<'a>(caption: &'a str, partly: Option<&'a str>) -> Vec<&'a str> {
+    std::iter::once(caption).chain(partly).collect()
 }
 
 /// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
@@ -318,6 +362,8 @@ fn category_chart(
         doc.paragraph(&said, BODY, false, Ink::MUTED);
         return Ok(());
     }
+    let lacking = hourly.iter().filter(|h| !summarised(h)).count();
+    let partly = partly_summarised(source, field, "categories", lacking, hourly.len());
     if totals.is_empty() {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
         doc.paragraph(
@@ -326,6 +372,9 @@ fn category_chart(
             false,
             Ink::ALERT,
         );
+        if let Some(partly) = &partly {
+            doc.paragraph(partly, BODY, false, Ink::MUTED);
+        }
         return Ok(());
     }
     let title = category_title(name, totals.len(), other > 0);
@@ -352,11 +401,11 @@ fn category_chart(
         counted(other, "record"),
         releve::store::TOP_CATEGORY_VALUES,
     );
+    let mut captions = with_partly(&caption, partly.as_deref());
     if other > 0 {
-        doc.chart(chart, &[&caption, &approximate]);
-    } else {
-        doc.chart(chart, &[&caption]);
+        captions.push(&approximate);
     }
+    doc.chart(chart, &captions);
     Ok(())
 }
 
