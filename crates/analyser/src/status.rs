@@ -68,6 +68,8 @@ pub struct StatusReport {
     unreadable: Option<String>,
     /// Documents of `runs` and `hourly` without the shape relevé writes, left out.
     unread: Vec<String>,
+    /// Folders of `raw/` holding landed files of sources missing from the configuration.
+    unconfigured: Vec<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
 }
@@ -275,6 +277,7 @@ impl StatusReport {
             }
         }
         problems.extend(self.unread.iter().cloned());
+        problems.extend(self.unconfigured.iter().cloned());
         match &self.database {
             DatabaseState::Unreachable { reason } => problems.push(format!(
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
@@ -405,6 +408,7 @@ mod tests {
             last_report: None,
             unreadable: None,
             unread: Vec::new(),
+            unconfigured: Vec::new(),
             report_fault: None,
         };
         assert_eq!(report.problems(), vec![unreadable]);

@@ -444,6 +444,31 @@ async fn misshapen_documents_of_a_removed_source_are_not_named() {
     assert!(!stderr.contains("shape relevé writes"), "{stderr}");
 }
 
+/// A source renamed or removed leaves its landed files in its old folder, which no stage
+/// reads: status names the folder and says what to do, and exits 1.
+#[tokio::test]
+async fn landed_files_of_a_source_missing_from_the_configuration_are_named() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusretired");
+    let site = Site::new();
+    land_run(&site.raw(), &run("retired", Utc::now(), None));
+    std::fs::create_dir_all(site.raw().join("empty-folder")).expect("a folder");
+
+    let output = site.status(server.uri(), &database);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("missing from the configuration"))
+        .collect();
+    assert_eq!(named.len(), 1, "{stderr}");
+    assert!(
+        named[0].contains("raw/retired: 2 landed files of a source missing from the configuration wait there, never summarised")
+            && named[0].contains("`enabled = false`"),
+        "{stderr}"
+    );
+}
+
 /// Many misshapen documents (an hour not on the hour among them) are named five at a time
 /// and the others counted, so the alert mail of `status` stays short.
 #[tokio::test]

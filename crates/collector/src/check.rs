@@ -49,6 +49,9 @@ pub struct CheckReport {
     /// Why `[report]` could not be read, if it could not: runs collect all the same, and
     /// fail so it gets fixed.
     pub report_fault: Option<ReportFault>,
+    /// Folders of the raw folder holding landed files of sources the configuration lacks (a
+    /// source renamed or removed), when no `--source` is named: no run reads them.
+    pub unconfigured: Vec<releve::rawfile::Unconfigured>,
 }
 
 impl CheckReport {
@@ -90,10 +93,16 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         }),
     );
     checks.sort_by_key(|check| check.line);
+    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
+    let unconfigured = match args.sources.is_empty() {
+        true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, known),
+        false => Vec::new(),
+    };
     Ok(CheckReport {
         config: args.config.config.clone(),
         sources: checks,
         report_fault: config.report_fault,
+        unconfigured,
     })
 }
 
@@ -164,6 +173,9 @@ impl fmt::Display for CheckReport {
         if let Some(fault) = &self.report_fault {
             let line = fault.with_consequence("the sources are collected and summarised");
             writeln!(f, "REFUSED   [report]: {line}")?;
+        }
+        for folder in &self.unconfigured {
+            writeln!(f, "NO TABLE  {folder}")?;
         }
         Ok(())
     }

@@ -194,3 +194,31 @@ fn france_travail_credentials_half_set_would_fail_rather_than_be_skipped() {
         "{stdout}"
     );
 }
+
+/// A source renamed or removed leaves its landed files in its old folder: the check names
+/// it, as nothing reads it, but a run would still do what it says (exit 0).
+#[test]
+fn a_check_names_a_folder_of_landed_files_without_a_table() {
+    let site = Site::new(&usgs_source("quakes", "http://127.0.0.1:9/feed", ""));
+    let old = site.raw().join("old-quakes");
+    std::fs::create_dir_all(&old).expect("old folder");
+    std::fs::write(old.join("old-quakes_2026-11-30T10-00-00Z.json"), "[]").expect("landed");
+    std::fs::create_dir_all(site.raw().join("quakes")).expect("its folder");
+
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with("NO TABLE"))
+        .unwrap_or_else(|| panic!("a line for the folder: {stdout}"));
+    assert!(
+        line.contains("raw/old-quakes: 1 landed file of a source missing from the configuration waits there, never summarised"),
+        "{stdout}"
+    );
+    let named = check(&site, &["--source", "quakes"]);
+    assert!(
+        !String::from_utf8_lossy(&named.stdout).contains("NO TABLE"),
+        "a check of named sources says nothing of the others"
+    );
+}

@@ -384,5 +384,8 @@ pub fn remove_temps(raw_dir: &Path, source: &str) -> io::Result<Vec<(PathBuf, io
     Ok(tried)
 }
 
+mod unconfigured;
+pub use unconfigured::{Unconfigured, unconfigured};
+
 #[cfg(test)]
 mod tests;

@@ -47,12 +47,11 @@ pub const MIB: u64 = 1024 * 1024;
 /// file takes about twice its size of memory while it is summarised.
 pub const MAX_FILE_MB: u64 = 1024;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use mongodb::Database;
 use releve::store::StoreError;
-use releve::{Config, RawFileName, RunLock};
+use releve::{Config, RunLock};
 use tracing::{error, info, warn};
 
 /// Where the run reads and writes.
@@ -371,39 +370,10 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
 /// Warns of each folder of a source missing from the configuration that holds landed files;
 /// returns how many files they hold.
 fn warn_unconfigured(raw_dir: &Path, config: &Config) -> usize {
-    let Ok(entries) = fs::read_dir(raw_dir) else {
-        return 0;
-    };
-    let mut waiting = 0;
-    for entry in entries.flatten() {
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        // A refused source's files are said to wait with its refusal.
-        if name.starts_with(['.', '_'])
-            || config.source(&name).is_some()
-            || config.refused_source(&name).is_some()
-            || !entry.path().is_dir()
-        {
-            continue;
-        }
-        let landed = fs::read_dir(entry.path())
-            .map(|files| {
-                files
-                    .flatten()
-                    .filter(|f| {
-                        f.file_name()
-                            .to_str()
-                            .and_then(RawFileName::parse)
-                            .is_some()
-                    })
-                    .count()
-            })
-            .unwrap_or(0);
-        if landed > 0 {
-            warn!(folder = %entry.path().display(), files = landed, "Left files of a source missing from the configuration in place: to have them summarised, put its `[[source]]` table back, with `enabled = false` to stop collecting it.");
-            waiting += landed;
-        }
+    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
+    let folders = releve::rawfile::unconfigured(raw_dir, known);
+    for folder in &folders {
+        warn!("{folder}.");
     }
-    waiting
+    folders.iter().map(|folder| folder.files).sum()
 }

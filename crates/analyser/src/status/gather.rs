@@ -61,6 +61,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         });
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
+    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
+    let unconfigured = rawfile::unconfigured(raw_dir, known)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     Ok(StatusReport {
         now,
         sources,
@@ -68,6 +73,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         last_report: newest_report(&args.reports_dir),
         unreadable,
         unread: unread.lines(),
+        unconfigured,
         report_fault: config.report_fault,
     })
 }
