@@ -50,7 +50,8 @@ pub struct Args {
     /// Collect even when a source is not due.
     #[arg(long)]
     pub force: bool,
-    /// The day per-day sources collect (default: yesterday, UTC).
+    /// The day per-day sources collect (default: yesterday, UTC, or once it has landed, the
+    /// newest day of the last week they missed)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
     /// Backfill: incremental sources fetch records from this day (00:00 UTC) on, instead of
