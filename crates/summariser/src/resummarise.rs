@@ -2,11 +2,12 @@
 //! the fields its summaries hold have changed in the configuration: `numeric`, `categories`,
 //! `plausible`, `lon` and `lat`.
 //!
-//! A day of hours at a time, each pass as a run's recomputation is: the hours are noted as
-//! pending first, so a run killed midway leaves them to the next run, which finishes them.
-//! Hours that began more than `keep_days` ago are final and stay as they are; so does an hour
-//! whose summary counts more records than `records` still holds (records that expired under an
-//! earlier, shorter `keep_days`, or deleted by hand): summarised again, it would shrink.
+//! Hours are summarised again in passes of about [`RECORDS_PER_PASS`] records, each as a run's
+//! recomputation is: noted as pending first, so a run killed midway leaves the pass under way
+//! to the next run, which finishes it. Hours that began more than `keep_days` ago are final and
+//! stay as they are; so does an hour whose summary counts more records than `records` still
+//! holds (records that expired under an earlier, shorter `keep_days`, or deleted by hand):
+//! summarised again, it would shrink.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,8 +20,10 @@ use tracing::warn;
 use crate::database;
 use crate::plan::{self, HourRecord};
 
-/// Hours summarised again per pass: a day of France Travail's offers is about 40,000 records.
-const HOURS_PER_PASS: usize = 24;
+/// Records read back per pass, about (an hour holding more makes a pass alone): a day of
+/// France Travail's offers is about 40,000, a day of USGS events a few hundred, so a sparse
+/// source takes few passes, each a query of `records` (a scan of it on nx-27017).
+const RECORDS_PER_PASS: i64 = 50_000;
 
 /// What summarising a source's stored hours again did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -34,18 +37,17 @@ pub struct Resummarised {
 /// Summarises again every hour of `source` whose records `records` holds, within `keep_days`.
 pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised, StoreError> {
     let name = source.name.as_str();
-    let hours = database::stored_hours(db, name, plan::retention_horizon(source)).await?;
-    let hours: Vec<DateTime<Utc>> = hours.into_iter().collect();
+    let since = plan::retention_horizon(source);
+    let hours = database::stored_hours(db, name, since).await?;
+    let counted = database::summarised_counts(db, name, since).await?;
     let mut done = Resummarised::default();
-    for pass in hours.chunks(HOURS_PER_PASS) {
-        let pass: BTreeSet<DateTime<Utc>> = pass.iter().copied().collect();
+    for pass in passes(hours, &counted) {
         let mut facts = Vec::new();
         database::read_hours(db, source, &pass, &mut facts).await?;
         let mut in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>> = BTreeMap::new();
         for (hour, key, facts) in facts {
             in_hand.entry(hour).or_default().push((key, facts));
         }
-        let counted = database::summarised_counts(db, name, &pass).await?;
         let complete: BTreeSet<DateTime<Utc>> = pass
             .into_iter()
             .filter(|hour| {
@@ -69,4 +71,52 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         warn!(source = %name, hours = done.incomplete, "Left hours as they were summarised: their summaries count records that `records` no longer holds (expired under an earlier, shorter keep_days, or deleted), and summarised again they would shrink.");
     }
     Ok(done)
+}
+
+/// `hours` in passes of about [`RECORDS_PER_PASS`] records, by their summaries' `count` (an
+/// hour without one counts as one record).
+fn passes(
+    hours: BTreeSet<DateTime<Utc>>,
+    counted: &BTreeMap<DateTime<Utc>, i64>,
+) -> Vec<BTreeSet<DateTime<Utc>>> {
+    let mut passes = Vec::new();
+    let (mut pass, mut records) = (BTreeSet::new(), 0);
+    for hour in hours {
+        let count = counted.get(&hour).copied().unwrap_or(0).max(1);
+        if !pass.is_empty() && records + count > RECORDS_PER_PASS {
+            passes.push(std::mem::take(&mut pass));
+            records = 0;
+        }
+        pass.insert(hour);
+        records += count;
+    }
+    if !pass.is_empty() {
+        passes.push(pass);
+    }
+    passes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn passes_hold_about_so_many_records_and_a_larger_hour_alone() {
+        let start = DateTime::<Utc>::UNIX_EPOCH;
+        let hour = |n: i64| start + TimeDelta::hours(n);
+        let hours: BTreeSet<_> = (0..6).map(hour).collect();
+        let counted = BTreeMap::from([
+            (hour(0), 20_000),
+            (hour(1), 20_000),
+            (hour(2), 20_000),
+            (hour(3), 90_000),
+            (hour(4), 3),
+        ]);
+        let sizes: Vec<Vec<i64>> = passes(hours, &counted)
+            .iter()
+            .map(|pass| pass.iter().map(|h| (*h - start).num_hours()).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4, 5]]);
+    }
 }

@@ -221,23 +221,35 @@ async fn hours_past_keep_days_keep_their_summaries() {
 }
 
 #[tokio::test]
-async fn an_interrupted_resummarise_run_again_finishes_the_work() {
-    let ws = summarised("resum_crash", BEFORE, first_hour());
-    write_config(&ws, AFTER);
-    let crashed = ws
-        .command(testkit::MongoServer::shared().uri())
-        .arg("--resummarise")
-        .env("RELEVE_CRASH_AFTER", "hourly-replaced:1")
-        .output()
-        .expect("summariser runs");
-    assert!(!crashed.status.success(), "{}", stderr(&crashed));
-    let halfway = summaries(&ws).await;
-    let redone = halfway.iter().filter(|hour| counts_types(hour)).count();
-    assert!((1..30).contains(&redone), "{redone} hours redone");
-
-    resummarise(&ws, &[]);
+async fn an_interrupted_resummarise_is_finished_by_the_next_run_or_by_itself_again() {
     let clean = summarised("resum_crash_clean", AFTER, first_hour());
-    assert_eq!(summaries(&ws).await, summaries(&clean).await);
+    for (label, again) in [("resum_crash_cron", false), ("resum_crash_again", true)] {
+        let ws = summarised(label, BEFORE, first_hour());
+        write_config(&ws, AFTER);
+        let crashed = ws
+            .command(testkit::MongoServer::shared().uri())
+            .arg("--resummarise")
+            .env("RELEVE_CRASH_AFTER", "pending-written:1")
+            .output()
+            .expect("summariser runs");
+        assert!(!crashed.status.success(), "{}", stderr(&crashed));
+        assert!(
+            summaries(&ws).await.iter().all(|hour| !counts_types(hour)),
+            "killed before any hour was written"
+        );
+        if again {
+            resummarise(&ws, &[]);
+        } else {
+            // Cron's next run, which knows nothing of --resummarise: the pass under way was
+            // noted as pending.
+            ws.summarise();
+        }
+        assert_eq!(summaries(&ws).await, summaries(&clean).await, "{label}");
+        assert!(
+            ws.documents("summariser_pending").await.is_empty(),
+            "{label}"
+        );
+    }
 }
 
 #[tokio::test]

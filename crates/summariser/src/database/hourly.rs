@@ -79,16 +79,20 @@ pub async fn stored_hours(
         .collect())
 }
 
-/// The `count` of each of `hours`' summaries in `hourly` (an hour without one is left out).
+/// The `count` of each summary of `source` in `hourly`, from `since` on.
 pub async fn summarised_counts(
     db: &Database,
     source: &str,
-    hours: &BTreeSet<DateTime<Utc>>,
+    since: Option<DateTime<Utc>>,
 ) -> Result<BTreeMap<DateTime<Utc>, i64>, StoreError> {
     let action = format!("reading `{source}` hourly counts");
+    let mut filter = doc! {"source": source};
+    if let Some(since) = since {
+        filter.insert("hour", doc! {"$gte": bson_date(since)});
+    }
     let mut cursor = db
         .collection::<Document>(HOURLY)
-        .find(hours_filter(source, hours))
+        .find(filter)
         .projection(doc! {"_id": 0, "hour": 1, "count": 1})
         .await
         .map_err(StoreError::command(&action))?;
