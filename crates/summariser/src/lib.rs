@@ -39,6 +39,7 @@ mod summary;
 
 pub use failure_lines::failure_lines;
 pub use pipeline::BATCH_FILES;
+pub use resummarise::Resummarise;
 
 /// Bytes in a MiB, the unit of `--max-file-mb`.
 pub const MIB: u64 = 1024 * 1024;
@@ -73,57 +74,6 @@ pub struct Options {
     pub max_file_bytes: u64,
     /// Sources whose stored hours the run summarises again from `records`, after their files.
     pub resummarise: Resummarise,
-}
-
-/// Which sources' stored hours a run summarises again from `records` (`--resummarise`), after
-/// their summary fields (`numeric`, `categories`, `plausible`, `lon`, `lat`) changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Resummarise {
-    /// None: a run as cron makes it.
-    #[default]
-    Nothing,
-    /// Every configured source.
-    All,
-    /// These sources.
-    Sources(Vec<String>),
-}
-
-impl Resummarise {
-    /// From `--resummarise`: absent, given alone, or given source names.
-    pub fn from_names(names: Option<Vec<String>>) -> Resummarise {
-        match names {
-            None => Resummarise::Nothing,
-            Some(names) if names.is_empty() => Resummarise::All,
-            Some(names) => Resummarise::Sources(names),
-        }
-    }
-
-    /// Whether `source`'s hours are summarised again.
-    pub fn includes(&self, source: &str) -> bool {
-        match self {
-            Resummarise::Nothing => false,
-            Resummarise::All => true,
-            Resummarise::Sources(names) => names.iter().any(|name| name == source),
-        }
-    }
-
-    /// Refuses a name that no accepted source of `config` (read from `path`) bears.
-    pub fn check(&self, config: &Config, path: &Path) -> Result<(), SummariseError> {
-        let Resummarise::Sources(names) = self else {
-            return Ok(());
-        };
-        for name in names {
-            if config.source(name).is_some() {
-                continue;
-            }
-            return Err(SummariseError::UnknownSource {
-                config: path.to_owned(),
-                name: name.clone(),
-                refused: config.refused_source(name).is_some(),
-            });
-        }
-        Ok(())
-    }
 }
 
 /// Shows the URI without its credentials.

@@ -10,13 +10,15 @@
 //! summarised again, it would shrink.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
-use releve::Source;
 use releve::store::StoreError;
+use releve::{Config, Source};
 use tracing::warn;
 
+use crate::SummariseError;
 use crate::database;
 use crate::plan::{self, HourRecord};
 
@@ -24,6 +26,57 @@ use crate::plan::{self, HourRecord};
 /// France Travail's offers is about 40,000, a day of USGS events a few hundred, so a sparse
 /// source takes few passes, each a query of `records` (a scan of it on nx-27017).
 const RECORDS_PER_PASS: i64 = 50_000;
+
+/// Which sources' stored hours a run summarises again from `records` (`--resummarise`), after
+/// their summary fields (`numeric`, `categories`, `plausible`, `lon`, `lat`) changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Resummarise {
+    /// None: a run as cron makes it.
+    #[default]
+    Nothing,
+    /// Every configured source.
+    All,
+    /// These sources.
+    Sources(Vec<String>),
+}
+
+impl Resummarise {
+    /// From `--resummarise`: absent, given alone, or given source names.
+    pub fn from_names(names: Option<Vec<String>>) -> Resummarise {
+        match names {
+            None => Resummarise::Nothing,
+            Some(names) if names.is_empty() => Resummarise::All,
+            Some(names) => Resummarise::Sources(names),
+        }
+    }
+
+    /// Whether `source`'s hours are summarised again.
+    pub fn includes(&self, source: &str) -> bool {
+        match self {
+            Resummarise::Nothing => false,
+            Resummarise::All => true,
+            Resummarise::Sources(names) => names.iter().any(|name| name == source),
+        }
+    }
+
+    /// Refuses a name that no accepted source of `config` (read from `path`) bears.
+    pub fn check(&self, config: &Config, path: &Path) -> Result<(), SummariseError> {
+        let Resummarise::Sources(names) = self else {
+            return Ok(());
+        };
+        for name in names {
+            if config.source(name).is_some() {
+                continue;
+            }
+            return Err(SummariseError::UnknownSource {
+                config: path.to_owned(),
+                name: name.clone(),
+                refused: config.refused_source(name).is_some(),
+            });
+        }
+        Ok(())
+    }
+}
 
 /// What summarising a source's stored hours again did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
