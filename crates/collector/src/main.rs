@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
 /// `--check`: what a run would do, on stdout.
 fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let report = collector::check::check(args)?;
-    print!("{report}");
+    releve::logging::print_out(&report);
     Ok(exit_code(report.ready()))
 }
 

@@ -342,6 +342,32 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     assert_eq!(site.data_files("usgs").len(), 1);
 }
 
+/// A log that cannot be written (a full disk under `logs/`) loses its lines, never the run:
+/// the file lands, its metrics and the source's state are saved, and the run exits 0.
+#[test]
+fn a_log_that_cannot_be_written_loses_lines_not_the_run() {
+    let server = feed(usgs_body(2));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = collector(&site)
+        .arg("--force")
+        .stderr(full)
+        .status()
+        .expect("collector runs");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(site.data_files("usgs").len(), 1);
+    let metrics = site.metrics("usgs");
+    assert!(
+        metrics.len() == 1 && metrics[0].error.is_none() && metrics[0].records == 2,
+        "{metrics:?}"
+    );
+    let state = site.state("usgs");
+    assert!(state.last_success_landed.is_some() && state.running.is_none());
+}
+
 #[test]
 fn a_raw_dir_that_is_a_file_is_named_once() {
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));

@@ -14,7 +14,7 @@ pub struct RunLock {
 
 impl RunLock {
     /// Takes the lock at `path` without waiting; `Ok(None)` when another process holds it.
-    /// The holder's pid is written into the file for people looking at it.
+    /// The holder's pid is written into the file for people looking at it, when it can be.
     pub fn try_acquire(path: &Path) -> io::Result<Option<RunLock>> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -29,8 +29,10 @@ impl RunLock {
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
             Err(std::fs::TryLockError::Error(err)) => return Err(err),
         }
-        file.set_len(0)?;
-        writeln!(file, "{}", std::process::id())?;
+        // For people only: a full disk leaves the file as it was, and the lock is held.
+        if file.set_len(0).is_ok() {
+            let _ = writeln!(file, "{}", std::process::id());
+        }
         Ok(Some(RunLock { _file: file }))
     }
 }

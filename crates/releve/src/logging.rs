@@ -28,11 +28,14 @@ pub fn init() {
         }
         _ => (EnvFilter::new("info"), None),
     };
+    // A line that cannot be written (a full disk under the log file) is lost, never the run:
+    // by default the subscriber says so with `eprintln!`, which panics there.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
+        .log_internal_errors(false)
         .try_init();
     if let Some(err) = refused {
         tracing::warn!(error = %err, "RUST_LOG cannot be read; logging at info.");

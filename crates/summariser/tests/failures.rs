@@ -899,3 +899,36 @@ async fn a_dropped_record_too_large_to_keep_keeps_its_file_in_quarantine() {
             .is_empty()
     );
 }
+
+/// A log that cannot be written (a full disk under `logs/`) loses its lines, never the run:
+/// every source is summarised and the run exits 0.
+#[tokio::test]
+async fn a_log_that_cannot_be_written_loses_lines_not_the_run() {
+    let ws = Workspace::new("log-full");
+    // A stray file warned of before the first source, and files of both sources.
+    std::fs::create_dir_all(ws.raw().join("usgs")).expect("folder");
+    std::fs::write(ws.raw().join("usgs").join("notes.txt"), "x").expect("stray");
+    ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.land(
+        "eco2mix",
+        (10, 1, 0),
+        &serde_json::json!([common::eco2mix((10, 0), serde_json::json!(50000))]),
+    );
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = ws
+        .command(testkit::MongoServer::shared().uri())
+        .stderr(full)
+        .status()
+        .expect("summariser runs");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(ws.remaining("eco2mix"), 0);
+    assert!(ws.record("usgs", "a").await.is_some());
+}
