@@ -165,9 +165,24 @@ fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState
     let started = running
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let reason = format!(
-        "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
-    );
+    // A run whose file landed and whose state could then not be saved (a full disk) leaves
+    // the same trace as one killed right after landing.
+    let landed = rawfile::list(raw_dir, &source.name)
+        .unwrap_or_default()
+        .into_iter()
+        .rfind(|name| {
+            name.role == releve::RawFileRole::Data
+                && name.landed_at.timestamp() >= running.started.timestamp()
+        });
+    let reason = match landed {
+        Some(file) => format!(
+            "the run started at {started} landed {} but did not finish: its state could not be saved (a full disk?), or its process was killed right after",
+            file.file_name()
+        ),
+        None => format!(
+            "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
+        ),
+    };
     tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
     run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
     if let Err(err) = state.save(raw_dir, &source.name) {

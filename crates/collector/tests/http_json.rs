@@ -344,6 +344,42 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
+/// A run whose file landed and whose state could not be saved after (a full disk) is said to
+/// have landed its file when the next run finds it unfinished.
+#[tokio::test]
+async fn a_run_that_landed_but_did_not_finish_names_its_file() {
+    let (server, _) = counting_feed(usgs_body(2));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let landed = site.data_files("usgs");
+    let name = landed[0]
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name");
+    // The state as the run saved it before fetching, the save after landing lost.
+    let started = site.state("usgs").last_success_started.expect("started");
+    edit_state(&site, "usgs", |state| {
+        state.running = Some(Running { started, day: None });
+    });
+
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let failed: Vec<String> = site
+        .metrics("usgs")
+        .into_iter()
+        .filter_map(|metrics| metrics.error)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].contains(&format!("landed {name} but did not finish"))
+            && failed[0].contains("a full disk?"),
+        "{failed:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run() {
     // Six `1m` sources, four slots: the first four calls take 8 s, so two sources start 8 s
