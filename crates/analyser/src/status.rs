@@ -276,6 +276,15 @@ impl StatusReport {
                 problems.push(unreadable.clone());
             }
         }
+        // Records not stored until someone acts, however healthy the collection.
+        problems.extend(self.sources.iter().filter(|s| s.quarantined > 0).map(|s| {
+            format!(
+                "source `{}`: {} in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/{}/, or delete it with its .reason",
+                s.name,
+                crate::format::counted(s.quarantined as u64, "file"),
+                s.name
+            )
+        }));
         problems.extend(self.unread.iter().cloned());
         problems.extend(self.unconfigured.iter().cloned());
         match &self.database {
@@ -412,6 +421,33 @@ mod tests {
             report_fault: None,
         };
         assert_eq!(report.problems(), vec![unreadable]);
+    }
+
+    #[test]
+    fn quarantined_files_alert_however_healthy_the_source() {
+        let now = Utc::now();
+        let mut usgs = source(60);
+        usgs.last_success = Some(now - TimeDelta::seconds(30));
+        usgs.quarantined = 7;
+        assert_eq!(usgs.health(now), Health::Ok);
+        let report = StatusReport {
+            now,
+            sources: vec![usgs],
+            database: DatabaseState::Reachable {
+                shown: "db".to_owned(),
+            },
+            last_report: None,
+            unreadable: None,
+            unread: Vec::new(),
+            unconfigured: Vec::new(),
+            report_fault: None,
+        };
+        let problems = report.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("source `usgs`: 7 files in raw/_quarantine/ not summarised"),
+            "{problems:?}"
+        );
     }
 
     #[test]

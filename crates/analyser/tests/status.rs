@@ -605,6 +605,10 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
         stderr.contains("MongoDB could not be read") && stderr.contains("unreachable"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("source `meteo`: 1 file in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/meteo/, or delete it with its .reason"),
+        "a quarantined file is a problem, whatever the source's health: {stderr}"
+    );
 }
 
 #[test]
