@@ -4,9 +4,11 @@
 //!
 //! It reads the collector's metrics files still in `raw/` and the `runs` and `hourly`
 //! collections, so it still answers (from `raw/` alone) when MongoDB is down. The exit code is
-//! meant for alerting: non-zero when an enabled source is stale or its last run failed, or when
-//! MongoDB cannot be reached.
+//! meant for alerting: non-zero when an enabled source is stale or its last run failed, when
+//! MongoDB cannot be reached, and for the other problems [`StatusReport::problems`] lists
+//! (quarantined files, a day report not written, ...).
 
+mod day_reports;
 mod gather;
 mod table;
 
@@ -70,6 +72,8 @@ pub struct StatusReport {
     unread: Vec<String>,
     /// Folders of `raw/` holding landed files of sources missing from the configuration.
     unconfigured: Vec<String>,
+    /// Day reports due and not written, after the newest one (see `day_reports`).
+    missing_reports: Option<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
 }
@@ -287,6 +291,7 @@ impl StatusReport {
         }));
         problems.extend(self.unread.iter().cloned());
         problems.extend(self.unconfigured.iter().cloned());
+        problems.extend(self.missing_reports.iter().cloned());
         match &self.database {
             DatabaseState::Unreachable { reason } => problems.push(format!(
                 "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
@@ -418,6 +423,7 @@ mod tests {
             unreadable: None,
             unread: Vec::new(),
             unconfigured: Vec::new(),
+            missing_reports: None,
             report_fault: None,
         };
         assert_eq!(report.problems(), vec![unreadable]);
@@ -440,6 +446,7 @@ mod tests {
             unreadable: None,
             unread: Vec::new(),
             unconfigured: Vec::new(),
+            missing_reports: None,
             report_fault: None,
         };
         let problems = report.problems();

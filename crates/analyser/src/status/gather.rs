@@ -74,6 +74,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unreadable,
         unread: unread.lines(),
         unconfigured,
+        missing_reports: super::day_reports::missing(
+            &args.reports_dir,
+            config.report.timezone,
+            now,
+        ),
         report_fault: config.report_fault,
     })
 }
