@@ -106,3 +106,6 @@ mongo stop floor
 echo "== rerun on the USGS files already summarised (every record looked up, nothing to write) =="
 rm -rf "$work/raw-rust" && mkdir -p "$work/raw-rust" && cp -r "$work/raw/usgs-earthquakes" "$work/raw-rust/"
 rss "$target/release/summariser" --config "$config" --raw-dir "$work/raw-rust" --mongodb-uri "$uri" --database bench_rust
+echo "== --resummarise: every stored hour of the day summarised again from records (no files) =="
+rm -rf "$work/raw-rust" && mkdir -p "$work/raw-rust"
+rss "$target/release/summariser" --config "$config" --raw-dir "$work/raw-rust" --mongodb-uri "$uri" --database bench_rust --resummarise
