@@ -16,10 +16,10 @@ pub struct Unconfigured {
     pub files: usize,
 }
 
-/// The folders of `raw_dir` that hold landed files and whose name `known` does not accept (a
-/// source configured, or refused: its files are said to wait with its refusal), by name.
-/// Hidden folders and `_quarantine` are never sources'; a raw folder that cannot be read
-/// has none.
+/// The folders of `raw_dir` that hold landed files named for them and whose name `known` does
+/// not accept (a source configured, or refused: its files are said to wait with its refusal),
+/// by name. Hidden folders and `_quarantine` are never sources'; a raw folder that cannot be
+/// read has none.
 pub fn unconfigured(raw_dir: &Path, known: impl Fn(&str) -> bool) -> Vec<Unconfigured> {
     let Ok(entries) = fs::read_dir(raw_dir) else {
         return Vec::new();
@@ -34,11 +34,13 @@ pub fn unconfigured(raw_dir: &Path, known: impl Fn(&str) -> bool) -> Vec<Unconfi
             let files = fs::read_dir(entry.path())
                 .ok()?
                 .flatten()
+                // Named for this folder's source: a link to a configured source's folder,
+                // or files put in the wrong folder, are no source's waiting files.
                 .filter(|file| {
                     file.file_name()
                         .to_str()
                         .and_then(RawFileName::parse)
-                        .is_some()
+                        .is_some_and(|landed| landed.source == name)
                 })
                 .count();
             (files > 0).then(|| Unconfigured {
@@ -64,5 +66,41 @@ impl fmt::Display for Unconfigured {
             "{}: {files} of a source missing from the configuration {wait} there, never summarised; to have them summarised, put its `[[source]]` table back (`enabled = false` stops collecting it)",
             self.folder.display()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_folders_holding_their_own_landed_files_are_named() {
+        let raw = tempfile::tempdir().expect("temp dir");
+        let land = |folder: &str, file: &str| {
+            let dir = raw.path().join(folder);
+            fs::create_dir_all(&dir).expect("folder");
+            fs::write(dir.join(file), b"[]").expect("file");
+        };
+        land("usgs", "usgs_2026-11-22T07-33-15Z.json");
+        land("retired", "retired_2026-11-22T07-33-15Z.json");
+        land("retired", "retired_2026-11-22T07-33-15Z.metrics.json");
+        land("retired", "notes.txt");
+        land("misplaced", "usgs_2026-11-22T07-34-15Z.json");
+        land(".hidden", ".hidden_2026-11-22T07-33-15Z.json");
+        land("_quarantine", "retired_2026-11-22T07-00-00Z.json");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(raw.path().join("usgs"), raw.path().join("linked"))
+            .expect("link");
+        let found = unconfigured(raw.path(), |name| name == "usgs");
+        assert_eq!(
+            found,
+            vec![Unconfigured {
+                folder: raw.path().join("retired"),
+                files: 2,
+            }]
+        );
+        assert!(found[0].to_string().ends_with(
+            "retired: 2 landed files of a source missing from the configuration wait there, never summarised; to have them summarised, put its `[[source]]` table back (`enabled = false` stops collecting it)"
+        ));
     }
 }
