@@ -61,7 +61,17 @@ fn main() -> ExitCode {
         releve::logging::failure_line("summariser", &err);
         return releve::cli::cannot_start();
     }
+    let asked_to_resummarise = resummarise != Resummarise::Nothing;
     match run(args, config, resummarise) {
+        // Cron's next run picks the files up, but never summarises stored hours again.
+        Ok(Outcome::Busy(lock)) if asked_to_resummarise => {
+            let line = format!(
+                "another summariser run holds {}: no hour was summarised again; run --resummarise again once it has finished",
+                lock.display()
+            );
+            releve::logging::failure_line("summariser", &line);
+            ExitCode::FAILURE
+        }
         Ok(outcome) => {
             let failures = outcome.failures();
             for line in summariser::failure_lines(&failures) {

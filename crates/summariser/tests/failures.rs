@@ -320,6 +320,19 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
     found_the_lock_held(&ws.summarise());
     assert_eq!(ws.remaining("usgs"), 1, "the files wait for the holder");
     assert!(ws.hour("usgs", 10).await.is_none());
+    // Asked to summarise stored hours again, which no cron run will do: a failure.
+    let asked = ws
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--resummarise")
+        .output()
+        .expect("summariser runs");
+    assert_eq!(asked.status.code(), Some(1), "{}", stderr(&asked));
+    assert!(
+        stderr(&asked)
+            .contains("no hour was summarised again; run --resummarise again once it has finished"),
+        "{}",
+        stderr(&asked)
+    );
 
     holder.kill().expect("kill -9 the holder");
     holder.wait().expect("the holder ends");
