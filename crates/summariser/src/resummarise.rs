@@ -85,6 +85,8 @@ pub struct Resummarised {
     pub hours: usize,
     /// Hours left as they were: their summary counts records `records` no longer holds.
     pub incomplete: usize,
+    /// Hours left as they were: they began more than `keep_days` ago.
+    pub past_keep_days: u64,
 }
 
 /// Summarises again every hour of `source` whose records `records` holds, within `keep_days`.
@@ -95,8 +97,12 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
     let counted = database::summarised_counts(db, name, since).await?;
     let mut done = Resummarised::default();
     for pass in passes(hours, &counted) {
+        let (Some(first), Some(last)) = (pass.first(), pass.last()) else {
+            continue;
+        };
+        // Every hour from the first to the last of a pass is in it: passes follow each other.
         let mut facts = Vec::new();
-        database::read_hours(db, source, &pass, &mut facts).await?;
+        database::read_hours_between(db, source, (*first, *last), &mut facts).await?;
         let mut in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>> = BTreeMap::new();
         for (hour, key, facts) in facts {
             in_hand.entry(hour).or_default().push((key, facts));
@@ -119,6 +125,12 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         }
         database::note_pending(db, name, &complete).await?;
         done.hours += database::recompute_hours(db, source, &complete, in_hand).await?;
+    }
+    if let Some(horizon) = since {
+        done.past_keep_days = database::summaries_before(db, name, horizon).await?;
+    }
+    if done.past_keep_days > 0 {
+        warn!(source = %name, hours = done.past_keep_days, "Left hours that began more than keep_days ago as they were summarised: they are final, and their records are expiring.");
     }
     if done.incomplete > 0 {
         warn!(source = %name, hours = done.incomplete, "Left hours as they were summarised: their summaries count records that `records` no longer holds (expired under an earlier, shorter keep_days, or deleted), and summarised again they would shrink.");

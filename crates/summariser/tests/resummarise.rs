@@ -213,10 +213,14 @@ async fn hours_past_keep_days_keep_their_summaries() {
         (1..30).contains(&recent),
         "the events straddle keep_days: {recent} recent hours"
     );
+    let said = stderr(&output);
+    assert!(said.contains(&format!("resummarised={recent}")), "{said}");
+    let final_hours = 30 - recent;
     assert!(
-        stderr(&output).contains(&format!("resummarised={recent}")),
-        "{}",
-        stderr(&output)
+        said.lines().any(|line| line
+            .contains("Left hours that began more than keep_days ago as they were summarised")
+            && line.contains(&format!("hours={final_hours}"))),
+        "{said}"
     );
 }
 

@@ -1,6 +1,7 @@
 //! The report itself: the cover with the health summary, the source catalogue, the pages of
 //! each source and the completeness section, laid out on A4 pages from what MongoDB holds.
 
+mod added_fields;
 mod map_page;
 mod quality;
 mod source_pages;
@@ -104,11 +105,11 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     doc.table(&catalogue_table(input.config));
     for (source, _) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
-        source_pages::source_section(&mut doc, source, data, period).map_err(|chart| {
-            RenderError::Chart {
-                source_name: source.name.clone(),
-                chart,
-            }
+        let section =
+            source_pages::source_section(&mut doc, source, data, period, input.generated_at);
+        section.map_err(|chart| RenderError::Chart {
+            source_name: source.name.clone(),
+            chart,
         })?;
     }
     quality::completeness_section(&mut doc, &assessed, input.quarantined, period.tz);

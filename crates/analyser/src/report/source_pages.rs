@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use releve::Source;
 use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
+use super::added_fields::AddedField;
 use super::map_page::map_chart;
 use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
 use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
@@ -24,6 +25,7 @@ pub fn source_section(
     source: &Source,
     data: &SourceData,
     period: &ReportPeriod,
+    generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
     doc.section(&source.name, 16.0, 10.0);
     if !source.description.is_empty() {
@@ -70,10 +72,12 @@ pub fn source_section(
         &[],
     );
     for field in &source.numeric {
-        numeric_chart(doc, source, field.as_str(), &hourly, &axis)?;
+        let added = AddedField::new(source, field.as_str(), "numeric", generated);
+        numeric_chart(doc, source, field.as_str(), &hourly, &axis, &added)?;
     }
     for field in &source.categories {
-        category_chart(doc, source, field.as_str(), &data.hourly)?;
+        let added = AddedField::new(source, field.as_str(), "categories", generated);
+        category_chart(doc, source, field.as_str(), &data.hourly, &added)?;
     }
     if let Some(positions) = &data.positions {
         map_chart(doc, source, positions, &data.hourly, records)?;
@@ -87,6 +91,7 @@ fn numeric_chart(
     field: &str,
     hourly: &[Option<&HourlySummary>],
     axis: &TimeAxis,
+    added: &AddedField<'_>,
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
     let step = charts::numeric_step(axis.kind());
@@ -108,25 +113,25 @@ fn numeric_chart(
             })
         })
         .collect();
-    let summarised = hourly.iter().flatten().next().is_some();
-    if summarised && stats.iter().all(Option::is_none) {
+    let summarised: Vec<_> = hourly
+        .iter()
+        .flatten()
+        .map(|h| chrono_date(h.hour))
+        .collect();
+    if !summarised.is_empty() && stats.iter().all(Option::is_none) {
         doc.heading(&title, 10.0, 8.0);
-        let said = not_summarised(source, field, "numeric");
-        doc.paragraph(&said, BODY, false, Ink::MUTED);
+        doc.paragraph(&added.in_no_summary(&summarised), BODY, false, Ink::MUTED);
         return Ok(());
     }
-    let lacking = hourly
+    let lacking: Vec<_> = hourly
         .iter()
         .zip(&stats)
-        .filter(|(hour, n)| hour.is_some() && n.is_none())
-        .count();
-    let partly = partly_summarised(
-        source,
-        field,
-        "numeric",
-        lacking,
-        hourly.iter().flatten().count(),
-    );
+        .filter_map(|(hour, n)| match (hour, n) {
+            (Some(hour), None) => Some(chrono_date(hour.hour)),
+            _ => None,
+        })
+        .collect();
+    let partly = added.in_some_summaries(&lacking, summarised.len());
     let totals = FieldTotals::of(&stats);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
@@ -166,36 +171,6 @@ fn numeric_chart(
     let caption = totals.caption("Period", &bands, unit);
     doc.chart(chart, &with_partly(&caption, partly.as_deref()));
     Ok(())
-}
-
-/// What stands for the chart of a field no summary of the period holds: its hours were
-/// summarised before the field was added to the source's `key` list (`numeric` or
-/// `categories`), and summaries are made again only when asked (`summariser --resummarise`).
-fn not_summarised(source: &Source, field: &str, key: &str) -> String {
-    format!(
-        "No summary of this period holds {}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`: `summariser --resummarise {}` summarises the stored hours again with it.",
-        name_of(source, field),
-        source.name
-    )
-}
-
-/// What a chart's figures leave out when only some of the period's `summarised` hours hold
-/// `field`: the `lacking` others were summarised before it was added to `key`.
-fn partly_summarised(
-    source: &Source,
-    field: &str,
-    key: &str,
-    lacking: usize,
-    summarised: usize,
-) -> Option<String> {
-    (lacking > 0).then(|| {
-        let were = if lacking == 1 { "was" } else { "were" };
-        format!(
-            "{lacking} of the period's {summarised} summarised hours {were} summarised before `{field}` was added to `{key}` and hold no {}: these figures leave them out; `summariser --resummarise {}` summarises them again with it.",
-            name_of(source, field),
-            source.name
-        )
-    })
 }
 
 /// A chart's captions: `caption`, then what its figures leave out, if anything.
@@ -341,6 +316,7 @@ fn category_chart(
     source: &Source,
     field: &str,
     hourly: &[HourlySummary],
+    added: &AddedField<'_>,
 ) -> Result<(), ChartError> {
     let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
     let (mut other, mut nulls) = (0, 0);
@@ -356,14 +332,18 @@ fn category_chart(
     }
     let name = name_of(source, field);
     let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
+    let hours: Vec<_> = hourly.iter().map(|h| chrono_date(h.hour)).collect();
     if !hourly.is_empty() && !hourly.iter().any(summarised) {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
-        let said = not_summarised(source, field, "categories");
-        doc.paragraph(&said, BODY, false, Ink::MUTED);
+        doc.paragraph(&added.in_no_summary(&hours), BODY, false, Ink::MUTED);
         return Ok(());
     }
-    let lacking = hourly.iter().filter(|h| !summarised(h)).count();
-    let partly = partly_summarised(source, field, "categories", lacking, hourly.len());
+    let lacking: Vec<_> = hourly
+        .iter()
+        .filter(|h| !summarised(h))
+        .map(|h| chrono_date(h.hour))
+        .collect();
+    let partly = added.in_some_summaries(&lacking, hourly.len());
     if totals.is_empty() {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
         doc.paragraph(

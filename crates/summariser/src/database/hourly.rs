@@ -116,17 +116,56 @@ pub async fn summarised_counts(
     Ok(counts)
 }
 
+/// How many summaries of `source` in `hourly` are of hours before `before`.
+pub async fn summaries_before(
+    db: &Database,
+    source: &str,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    db.collection::<Document>(HOURLY)
+        .count_documents(doc! {"source": source, "hour": {"$lt": bson_date(before)}})
+        .await
+        .map_err(StoreError::command(&format!(
+            "counting `{source}` hourly summaries past keep_days"
+        )))
+}
+
 /// Reads the records of `hours` back from `records`.
-pub(crate) async fn read_hours(
+async fn read_hours(
     db: &Database,
     source: &Source,
     hours: &BTreeSet<DateTime<Utc>>,
     facts: &mut Vec<(DateTime<Utc>, String, Facts)>,
 ) -> Result<(), StoreError> {
+    read_records(db, source, hours_filter(&source.name, hours), facts).await
+}
+
+/// Reads the records of the hours from `first` to `last` back from `records`: a range, which
+/// nx-27017 answers several times faster than the same hours listed with `$in`.
+pub(crate) async fn read_hours_between(
+    db: &Database,
+    source: &Source,
+    (first, last): (DateTime<Utc>, DateTime<Utc>),
+    facts: &mut Vec<(DateTime<Utc>, String, Facts)>,
+) -> Result<(), StoreError> {
+    let filter = doc! {
+        "source": source.name.as_str(),
+        "hour": {"$gte": bson_date(first), "$lte": bson_date(last)},
+    };
+    read_records(db, source, filter, facts).await
+}
+
+/// Reads the records `filter` selects back from `records`.
+async fn read_records(
+    db: &Database,
+    source: &Source,
+    filter: Document,
+    facts: &mut Vec<(DateTime<Utc>, String, Facts)>,
+) -> Result<(), StoreError> {
     let name = source.name.as_str();
     let action = format!("reading `{name}` records to summarise");
     let mut cursor = raw_records(db)
-        .find(hours_filter(name, hours))
+        .find(filter)
         .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
         .await
         .map_err(StoreError::command(&action))?;

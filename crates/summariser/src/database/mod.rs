@@ -28,8 +28,8 @@ use crate::plan::{HourRecord, Plan};
 use crate::storable;
 use crate::summary::{Facts, hour_of, summarise_hours};
 
-pub(crate) use hourly::read_hours;
-pub use hourly::{recompute_hours, stored_hours, summarised_counts};
+pub(crate) use hourly::read_hours_between;
+pub use hourly::{recompute_hours, stored_hours, summaries_before, summarised_counts};
 pub use pending::{clear_pending, note_pending, pending_hours};
 pub use records::{confirm_records, write_records};
 pub(crate) use runs::insert_unless_stored;
