@@ -308,9 +308,12 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
         reports.push(report);
     }
     if unconfigured == 0
-        && reports
-            .iter()
-            .all(|r| r.files_done == 0 && r.failures.is_empty() && r.hours_resummarised == 0)
+        && reports.iter().all(|r| {
+            r.files_done == 0
+                && r.failures.is_empty()
+                && r.hours_written == 0
+                && r.hours_resummarised == 0
+        })
     {
         info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files.");
     }
