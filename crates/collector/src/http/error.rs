@@ -47,7 +47,7 @@ pub enum FetchError {
     /// later); the source pauses until `until`.
     #[error(
         "{what}: {last}; {}",
-        if *.longer { format!("the API asks to wait more than a day, so the source pauses a day, until {until}, and tries again") } else { format!("the API asks to wait until {until}, so the source pauses until then") }
+        if *.longer { format!("the API asks to wait more than a day, so the source pauses a day, until {until}, and tries again") } else { format!("the source pauses until {until}, when the limit should be over, and tries again") }
     )]
     Paused {
         /// The request, in words.
