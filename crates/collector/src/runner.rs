@@ -18,10 +18,12 @@ use crate::schedule::{Due, due};
 use crate::sources::{self, RunContext};
 use crate::state::SourceState;
 
+mod interrupted;
 mod landing;
 mod run_metrics;
 
 use crate::state::Running;
+use interrupted::fail_interrupted_run;
 use landing::land;
 use run_metrics::{Failure, record_failure};
 
@@ -151,43 +153,6 @@ pub async fn run_source(
         );
     }
     outcome
-}
-
-/// Records as failed a run the state says was under way: the lock is ours, so its process
-/// ended without finishing it (killed out of memory or at a deadline, or a crash). Its
-/// metrics say so, for `status` and the report, and the schedule's backoff applies to it.
-fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
-    let Some(mut running) = state.running.take() else {
-        return;
-    };
-    // Noted while the clock ran ahead: dated now, not in the future.
-    running.started = running.started.min(Utc::now());
-    let started = running
-        .started
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // A run whose file landed and whose state could then not be saved (a full disk) leaves
-    // the same trace as one killed right after landing.
-    let landed = rawfile::list(raw_dir, &source.name)
-        .unwrap_or_default()
-        .into_iter()
-        .rfind(|name| {
-            name.role == releve::RawFileRole::Data
-                && name.landed_at.timestamp() >= running.started.timestamp()
-        });
-    let reason = match landed {
-        Some(file) => format!(
-            "the run started at {started} landed {} but did not finish: its state could not be saved (a full disk?), or its process was killed right after",
-            file.file_name()
-        ),
-        None => format!(
-            "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
-        ),
-    };
-    tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
-    run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
-    if let Err(err) = state.save(raw_dir, &source.name) {
-        tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
-    }
 }
 
 /// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),

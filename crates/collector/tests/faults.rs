@@ -224,7 +224,9 @@ async fn a_quota_reset_far_away_is_not_waited_for() {
     let failure: Vec<_> = outcome.failures().collect();
     assert_eq!(failure.len(), 1);
     assert!(
-        failure[0].1.contains("when the limit should be over, and tries again"),
+        failure[0]
+            .1
+            .contains("when the limit should be over, and tries again"),
         "{}",
         failure[0].1
     );
@@ -514,7 +516,8 @@ async fn a_requested_wait_past_the_budget_pauses_the_source() {
         .await
         .expect_err("the wait does not fit");
     assert!(
-        err.to_string().contains("when the limit should be over, and tries again"),
+        err.to_string()
+            .contains("when the limit should be over, and tries again"),
         "{err}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -535,7 +538,10 @@ async fn a_run_does_not_wait_past_its_sources_next_run() {
         .expect("the collector runs");
     let failure: Vec<_> = outcome.failures().collect();
     assert!(
-        failure.len() == 1 && failure[0].1.contains("when the limit should be over, and tries again"),
+        failure.len() == 1
+            && failure[0]
+                .1
+                .contains("when the limit should be over, and tries again"),
         "{failure:?}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);

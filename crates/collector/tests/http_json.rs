@@ -300,7 +300,12 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
         assert!(metrics.error.is_none());
     }
     // As a run leaves the state when it is killed 30 s after it started, the last success
-    // 5 minutes before: the next minute's run finds it.
+    // 5 minutes before, its files summarised since: the next minute's run finds it.
+    for role in [releve::RawFileRole::Data, releve::RawFileRole::Metrics] {
+        for file in site.files("usgs", role) {
+            std::fs::remove_file(file).expect("summarised");
+        }
+    }
     let now = chrono::Utc::now();
     let killed = now - chrono::TimeDelta::seconds(30);
     edit_state(&site, "usgs", |state| {
@@ -344,40 +349,56 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
-/// A run whose file landed and whose state could not be saved after (a full disk) is said to
-/// have landed its file when the next run finds it unfinished.
+/// A run that landed its file and then could not save its state (a full disk): when its
+/// metrics were written they stand, and the next run adds no failure; when they could not be
+/// written either, the failure the next run records names the landed file.
 #[tokio::test]
-async fn a_run_that_landed_but_did_not_finish_names_its_file() {
-    let (server, _) = counting_feed(usgs_body(2));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    let landed = site.data_files("usgs");
-    let name = landed[0]
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("name");
-    // The state as the run saved it before fetching, the save after landing lost.
-    let started = site.state("usgs").last_success_started.expect("started");
-    edit_state(&site, "usgs", |state| {
-        state.running = Some(Running { started, day: None });
-    });
+async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
+    for metrics_written in [true, false] {
+        let (server, _) = counting_feed(usgs_body(2));
+        let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+        collector::run_with(&site.args(&[], true), fast_policy())
+            .await
+            .expect("run");
+        let landed = site.data_files("usgs");
+        let name = landed[0]
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
+        // The state as the run saved it before fetching, the save after landing lost.
+        let before = site.state("usgs");
+        let started = before.last_success_started.expect("started");
+        edit_state(&site, "usgs", |state| {
+            state.running = Some(Running { started, day: None });
+        });
+        if !metrics_written {
+            for metrics in site.files("usgs", releve::RawFileRole::Metrics) {
+                std::fs::remove_file(metrics).expect("metrics removed");
+            }
+        }
 
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
-    let failed: Vec<String> = site
-        .metrics("usgs")
-        .into_iter()
-        .filter_map(|metrics| metrics.error)
-        .collect();
-    assert_eq!(failed.len(), 1, "{failed:?}");
-    assert!(
-        failed[0].contains(&format!("landed {name} but did not finish"))
-            && failed[0].contains("a full disk?"),
-        "{failed:?}"
-    );
+        collector::run_with(&site.args(&[], false), fast_policy())
+            .await
+            .expect("run");
+        let failed: Vec<String> = site
+            .metrics("usgs")
+            .into_iter()
+            .filter_map(|metrics| metrics.error)
+            .collect();
+        let state = site.state("usgs");
+        assert!(state.running.is_none());
+        if metrics_written {
+            assert!(failed.is_empty(), "{failed:?}");
+            assert_eq!(state.failures_in_a_row, 0);
+        } else {
+            assert_eq!(failed.len(), 1, "{failed:?}");
+            assert!(
+                failed[0].contains(&format!("landed {name} but did not finish"))
+                    && failed[0].contains("a full disk?"),
+                "{failed:?}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

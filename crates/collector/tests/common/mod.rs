@@ -93,7 +93,8 @@ impl Site {
             .collect()
     }
 
-    fn files(&self, source: &str, role: RawFileRole) -> Vec<PathBuf> {
+    /// The landed files of `source` with `role`, oldest first.
+    pub fn files(&self, source: &str, role: RawFileRole) -> Vec<PathBuf> {
         rawfile::list(&self.raw(), source)
             .expect("list raw files")
             .into_iter()

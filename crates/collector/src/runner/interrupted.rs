@@ -1,0 +1,74 @@
+//! A run the state says was under way when the next run takes the source's lock: its process
+//! ended without finishing it (killed out of memory or at a deadline, a crash), or it finished
+//! and could not save its state (a full disk).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use releve::rawfile::{self, RawFileName};
+use releve::{RawFileRole, RunMetrics, Source};
+
+use super::run_metrics;
+use crate::state::SourceState;
+
+/// Settles the run `state` says was under way. When it wrote its metrics, they stand (its
+/// failure, if it failed, is noted in the state for the schedule's backoff): it only could not
+/// save its state. Otherwise it is recorded as failed, with metrics saying so, for `status`
+/// and the report, and the backoff applies to it.
+pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+    let Some(mut running) = state.running.take() else {
+        return;
+    };
+    // Noted while the clock ran ahead: dated now, not in the future.
+    running.started = running.started.min(Utc::now());
+    let started = running
+        .started
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
+    if let Some(metrics) = own_metrics(raw_dir, &files, running.started) {
+        tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
+        if let Some(error) = &metrics.error {
+            state.failed(running.started, error, None);
+        }
+    } else {
+        // A run whose file landed and whose metrics and state could not be written leaves
+        // the same trace as one killed right after landing.
+        let landed = files.iter().rfind(|name| {
+            name.role == RawFileRole::Data
+                && name.landed_at.timestamp() >= running.started.timestamp()
+        });
+        let reason = match landed {
+            Some(file) => format!(
+                "the run started at {started} landed {} but did not finish: its state could not be saved (a full disk?), or its process was killed right after",
+                file.file_name()
+            ),
+            None => format!(
+                "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
+            ),
+        };
+        tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+        run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+    }
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
+    }
+}
+
+/// The metrics the run begun at `started` wrote among `files`, if it wrote any: a metrics file
+/// named no earlier than that second, for a run started then.
+fn own_metrics(
+    raw_dir: &Path,
+    files: &[RawFileName],
+    started: DateTime<Utc>,
+) -> Option<RunMetrics> {
+    files
+        .iter()
+        .filter(|name| {
+            name.role == RawFileRole::Metrics && name.landed_at.timestamp() >= started.timestamp()
+        })
+        .filter_map(|name| {
+            let bytes = std::fs::read(name.path_in(raw_dir)).ok()?;
+            serde_json::from_slice::<RunMetrics>(&bytes).ok()
+        })
+        .find(|metrics| metrics.started.timestamp() >= started.timestamp())
+}
