@@ -88,7 +88,7 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
     );
     assert!(
         reason.contains("Too many requests on the domain")
-            && reason.contains(&format!("wait until {reset}")),
+            && reason.contains(&format!("pauses until {reset}")),
         "the portal's words and its reset time: {reason}"
     );
     assert_eq!(
