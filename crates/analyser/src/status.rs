@@ -12,6 +12,7 @@ mod day_reports;
 mod gather;
 mod table;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -72,6 +73,8 @@ pub struct StatusReport {
     unread: Vec<String>,
     /// Folders of `raw/` holding landed files of sources missing from the configuration.
     unconfigured: Vec<String>,
+    /// Files in `raw/_quarantine/`, by the source their names start with.
+    quarantined: BTreeMap<String, usize>,
     /// Day reports due and not written, after the newest one (see `day_reports`).
     missing_reports: Option<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
@@ -280,13 +283,12 @@ impl StatusReport {
                 problems.push(unreadable.clone());
             }
         }
-        // Records not stored until someone acts, however healthy the collection.
-        problems.extend(self.sources.iter().filter(|s| s.quarantined > 0).map(|s| {
+        // Records not stored until someone acts, however healthy the collection: by the
+        // source each file names, configured or not.
+        problems.extend(self.quarantined.iter().map(|(source, files)| {
             format!(
-                "source `{}`: {} in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/{}/, or delete it with its .reason",
-                s.name,
-                crate::format::counted(s.quarantined as u64, "file"),
-                s.name
+                "source `{source}`: {} in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/{source}/, or delete it with its .reason",
+                crate::format::counted(*files as u64, "file"),
             )
         }));
         problems.extend(self.unread.iter().cloned());
@@ -423,6 +425,7 @@ mod tests {
             unreadable: None,
             unread: Vec::new(),
             unconfigured: Vec::new(),
+            quarantined: BTreeMap::new(),
             missing_reports: None,
             report_fault: None,
         };
@@ -434,7 +437,6 @@ mod tests {
         let now = Utc::now();
         let mut usgs = source(60);
         usgs.last_success = Some(now - TimeDelta::seconds(30));
-        usgs.quarantined = 7;
         assert_eq!(usgs.health(now), Health::Ok);
         let report = StatusReport {
             now,
@@ -446,6 +448,7 @@ mod tests {
             unreadable: None,
             unread: Vec::new(),
             unconfigured: Vec::new(),
+            quarantined: BTreeMap::from([("usgs".to_owned(), 7)]),
             missing_reports: None,
             report_fault: None,
         };

@@ -453,6 +453,9 @@ async fn landed_files_of_a_source_missing_from_the_configuration_are_named() {
     let site = Site::new();
     land_run(&site.raw(), &run("retired", Utc::now(), None));
     std::fs::create_dir_all(site.raw().join("empty-folder")).expect("a folder");
+    let quarantine = site.raw().join("_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine");
+    std::fs::write(quarantine.join("retired_2026-11-22T07-00-00Z.json"), "{").expect("file");
 
     let output = site.status(server.uri(), &database);
     let stderr = text(&output.stderr);
@@ -466,6 +469,10 @@ async fn landed_files_of_a_source_missing_from_the_configuration_are_named() {
         named[0].contains("raw/retired: 2 landed files of a source missing from the configuration wait there, never summarised")
             && named[0].contains("`enabled = false`"),
         "{stderr}"
+    );
+    assert!(
+        stderr.contains("source `retired`: 1 file in raw/_quarantine/ not summarised"),
+        "a quarantined file of no configured source is a problem too: {stderr}"
     );
 }
 

@@ -74,6 +74,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unreadable,
         unread: unread.lines(),
         unconfigured,
+        quarantined,
         missing_reports: super::day_reports::missing(
             &args.reports_dir,
             config.report.timezone,
