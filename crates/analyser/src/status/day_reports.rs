@@ -1,7 +1,8 @@
 //! Day reports cron did not write (MongoDB down at 04:15, a full disk): once the reports
-//! folder holds a day report, one is expected each day, and a day without one is a problem
-//! until it is written, by hand with `analyser --date DAY`.
+//! folder holds a day report, one is expected each day, and a day of the last week without
+//! one is a problem until it is written, by hand with `analyser --date DAY`.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
@@ -13,22 +14,43 @@ use crate::period::PeriodKind;
 /// over at 04:15 machine time, which west of UTC can be nearly a day after the day ends.
 const DUE_AFTER_HOURS: i64 = 30;
 
+/// Days looked back for missing reports, the latest day due included: a gap older than that
+/// is history (days reported by hand now and then are no installation's gaps).
+const LOOKED_BACK_DAYS: u64 = 7;
+
 /// At most this many missing days are named; the others are counted.
 const NAMED: usize = 3;
 
-/// The problem line when day reports are missing from `reports_dir` after its newest one, up
-/// to the latest day due at `now` in the report's time zone `tz`; none when the folder holds no
-/// day report (none is written here).
-pub fn missing(reports_dir: &Path, tz: Tz, now: DateTime<Utc>) -> Option<String> {
-    let newest = newest_day(reports_dir)?;
+/// Where the reports are, and how a missing one is written again.
+pub struct Reports<'a> {
+    /// The reports folder.
+    pub dir: &'a Path,
+    /// The report's time zone (`[report] timezone`).
+    pub tz: Tz,
+    /// The command that writes the report of a day, less `--date DAY`.
+    pub command: String,
+}
+
+/// The problem line when day reports are missing from the reports folder: days of the last
+/// week, from after its oldest day report to the latest day due at `now`, without one; none
+/// when the folder holds no day report (none is written here).
+pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
+    let written = match written_days(reports.dir) {
+        Ok(written) => written,
+        Err(why) => return Some(why),
+    };
+    let oldest = *written.first()?;
     let due = (now - TimeDelta::hours(DUE_AFTER_HOURS))
-        .with_timezone(&tz)
+        .with_timezone(&reports.tz)
         .date_naive()
         .checked_sub_days(Days::new(1))?;
-    let missing: Vec<NaiveDate> = newest
+    let from = due
+        .checked_sub_days(Days::new(LOOKED_BACK_DAYS - 1))?
+        .max(oldest);
+    let missing: Vec<NaiveDate> = from
         .iter_days()
-        .skip(1)
         .take_while(|day| *day <= due)
+        .filter(|day| !written.contains(day))
         .collect();
     let first = missing.first()?;
     let named: Vec<String> = missing
@@ -46,8 +68,9 @@ pub fn missing(reports_dir: &Path, tz: Tz, now: DateTime<Utc>) -> Option<String>
         ),
     };
     Some(format!(
-        "{days} (the newest is {}): see logs/analyser.log, then run `analyser --date {first}`{}",
-        reports_dir.join(format!("{newest}.pdf")).display(),
+        "{days} (in {}): see logs/analyser.log, then run `{} --date {first}`{}",
+        reports.dir.display(),
+        reports.command,
         if missing.len() > 1 {
             " and so on for each day"
         } else {
@@ -56,10 +79,21 @@ pub fn missing(reports_dir: &Path, tz: Tz, now: DateTime<Utc>) -> Option<String>
     ))
 }
 
-/// The day of the newest day report in `reports_dir`, by its name.
-fn newest_day(reports_dir: &Path) -> Option<NaiveDate> {
-    std::fs::read_dir(reports_dir)
-        .ok()?
+/// The days of the day reports in `dir`, by their names; why the folder cannot be read, when
+/// it exists and cannot be (a folder not made yet holds none).
+fn written_days(dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
+        Err(err) => {
+            return Err(format!(
+                "cannot read the reports folder {}: {}; whether day reports are missing is unknown",
+                dir.display(),
+                crate::why_unreadable(&err)
+            ));
+        }
+    };
+    Ok(entries
         .flatten()
         .filter_map(|entry| {
             let name = entry.file_name().to_str()?.to_owned();
@@ -68,7 +102,7 @@ fn newest_day(reports_dir: &Path) -> Option<NaiveDate> {
             }
             NaiveDate::parse_from_str(name.strip_suffix(".pdf")?, "%Y-%m-%d").ok()
         })
-        .max()
+        .collect())
 }
 
 #[cfg(test)]
@@ -91,41 +125,83 @@ mod tests {
             .expect("instant")
     }
 
+    fn missing_in(dir: &Path, tz: Tz, now: DateTime<Utc>) -> Option<String> {
+        let reports = Reports {
+            dir,
+            tz,
+            command: "analyser --raw-dir raw".to_owned(),
+        };
+        missing(&reports, now)
+    }
+
     #[test]
     fn a_day_is_missing_once_its_report_is_due_and_not_written() {
         let paris = chrono_tz::Europe::Paris;
         let dir = folder(&["2026-11-19", "2026-11-20"]);
         // 21 November ends at 23:00 UTC; cron writes it at 04:15 on the 22nd.
-        assert_eq!(missing(dir.path(), paris, at(22, 5)), None);
+        assert_eq!(missing_in(dir.path(), paris, at(22, 5)), None);
         assert_eq!(
-            missing(dir.path(), paris, at(23, 4)),
+            missing_in(dir.path(), paris, at(23, 4)),
             None,
             "within 30 hours"
         );
-        let line = missing(dir.path(), paris, at(23, 6)).expect("missing");
+        let line = missing_in(dir.path(), paris, at(23, 6)).expect("missing");
         assert!(
-            line.starts_with("the day report of 2026-11-21 was not written (the newest is ")
+            line.starts_with("the day report of 2026-11-21 was not written (in ")
                 && line.ends_with(
-                    "2026-11-20.pdf): see logs/analyser.log, then run `analyser --date 2026-11-21`"
+                    "see logs/analyser.log, then run `analyser --raw-dir raw --date 2026-11-21`"
                 ),
             "{line}"
         );
-        let line = missing(dir.path(), paris, at(27, 6)).expect("missing");
+        let line = missing_in(dir.path(), paris, at(27, 6)).expect("missing");
         assert!(
             line.starts_with(
                 "the day reports of 2026-11-21, 2026-11-22, 2026-11-23 and 2 more days were not written"
-            ) && line.ends_with("`analyser --date 2026-11-21` and so on for each day"),
+            ) && line.ends_with("--date 2026-11-21` and so on for each day"),
             "{line}"
         );
     }
 
     #[test]
+    fn a_night_missed_between_two_reports_is_named_for_a_week() {
+        let paris = chrono_tz::Europe::Paris;
+        let dir = folder(&["2026-11-18", "2026-11-19", "2026-11-21"]);
+        let line = missing_in(dir.path(), paris, at(22, 6)).expect("missing");
+        assert!(
+            line.starts_with("the day report of 2026-11-20 was not written"),
+            "{line}"
+        );
+        // A week on, it is history.
+        let dir = folder(&[
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-21",
+            "2026-11-22",
+            "2026-11-23",
+            "2026-11-24",
+            "2026-11-25",
+            "2026-11-26",
+            "2026-11-27",
+        ]);
+        assert_eq!(missing_in(dir.path(), paris, at(29, 6)), None);
+    }
+
+    #[test]
     fn no_day_report_here_expects_none() {
         let dir = folder(&[]);
-        assert_eq!(missing(dir.path(), chrono_tz::UTC, at(27, 6)), None);
+        assert_eq!(missing_in(dir.path(), chrono_tz::UTC, at(27, 6)), None);
         assert_eq!(
-            missing(Path::new("/nonexistent/reports"), chrono_tz::UTC, at(27, 6)),
+            missing_in(Path::new("/nonexistent/reports"), chrono_tz::UTC, at(27, 6)),
             None
         );
+    }
+
+    #[test]
+    fn a_reports_folder_that_is_a_file_is_said() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("reports");
+        std::fs::write(&file, b"x").expect("file");
+        let line = missing_in(&file, chrono_tz::UTC, at(27, 6)).expect("said");
+        assert!(line.starts_with("cannot read the reports folder"), "{line}");
     }
 }

@@ -75,13 +75,24 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unread: unread.lines(),
         unconfigured,
         quarantined,
-        missing_reports: super::day_reports::missing(
-            &args.reports_dir,
-            config.report.timezone,
-            now,
-        ),
+        missing_reports: missing_day_reports(args, &config, now),
         report_fault: config.report_fault,
     })
+}
+
+/// The day reports due and not written (see [`super::day_reports`]), with the command that
+/// writes one as cron does, in this status's folders.
+fn missing_day_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Option<String> {
+    let mut command = format!("analyser --raw-dir {}", args.raw.raw_dir.display());
+    if args.reports_dir != Path::new("reports") {
+        command.push_str(&format!(" --reports-dir {}", args.reports_dir.display()));
+    }
+    let reports = super::day_reports::Reports {
+        dir: &args.reports_dir,
+        tz: config.report.timezone,
+        command,
+    };
+    super::day_reports::missing(&reports, now)
 }
 
 /// Why the raw folder itself cannot be read, if it cannot. One that does not exist yet holds
