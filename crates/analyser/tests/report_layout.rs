@@ -307,7 +307,7 @@ fn a_field_added_after_its_hours_were_summarised_is_said_so() {
     let flat = common::flat(&common::text(&pdf));
     for (field, key) in [("late", "numeric"), ("late_kind", "categories")] {
         let said = format!(
-            "No summary of this period holds {field}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`: `summariser --resummarise busy` summarises the stored hours again with it."
+            "No summary of this period holds {field}: its hours were summarised before `{field}` was added to `{key}` in sources.toml. Its values are kept in `records`: `summariser --resummarise busy` summarises the stored hours again with it, but for an hour whose records are no longer all there."
         );
         assert!(flat.contains(&said), "{said}\n{flat}");
     }
@@ -334,7 +334,7 @@ fn a_field_added_during_the_period_is_said_to_leave_hours_out() {
     let flat = common::flat(&common::text(&pdf));
     for (field, key) in [("late", "numeric"), ("late_kind", "categories")] {
         let said = format!(
-            "14 of the period's 24 summarised hours were summarised before `{field}` was added to `{key}` and hold no {field}: these figures leave them out; `summariser --resummarise busy` summarises them again with it."
+            "14 of the period's 24 summarised hours were summarised before `{field}` was added to `{key}` and hold no {field}: these figures leave them out; `summariser --resummarise busy` summarises them again with it, but for an hour whose records are no longer all in `records`."
         );
         assert!(flat.contains(&said), "{said}\n{flat}");
     }

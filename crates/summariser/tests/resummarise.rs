@@ -151,6 +151,11 @@ async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
         .delete_one(doc! {"source": "usgs", "key": "q3a"})
         .await
         .expect("deleted by hand");
+    // And every record of another hour: `records` holds nothing of it.
+    db.collection::<Document>("records")
+        .delete_many(doc! {"source": "usgs", "key": {"$in": ["q5a", "q5b"]}})
+        .await
+        .expect("deleted by hand");
     let kept = db
         .collection::<Document>("hourly")
         .find_one(hour_filter(gone_hour))
@@ -162,10 +167,20 @@ async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
     let output = resummarise(&ws, &["usgs"]);
     let said = stderr(&output);
     assert!(
-        said.contains("Left hours as they were summarised"),
+        said.lines()
+            .any(|line| line.contains("Left hours as they were summarised")
+                && line.contains("hours=2")),
         "{said}"
     );
-    assert!(said.contains("resummarised=29"), "{said}");
+    assert!(said.contains("resummarised=28"), "{said}");
+    let emptied = first_hour() + TimeDelta::hours(5);
+    let left = db
+        .collection::<Document>("hourly")
+        .find_one(hour_filter(emptied))
+        .await
+        .expect("read")
+        .expect("its summary stays");
+    assert!(!counts_types(&left), "{left:?}");
 
     let hour = db
         .collection::<Document>("hourly")
@@ -186,13 +201,16 @@ async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
 
 #[tokio::test]
 async fn hours_past_keep_days_keep_their_summaries() {
-    // Events from 20 days ago to 18 and a half days ago, then `keep_days = 19`.
-    let start = common::day()
-        .checked_sub_days(Days::new(18))
+    // 30 hours of events from 2 hours before midnight 19 days ago, then `keep_days = 19`:
+    // whatever the time of day, the horizon (now less 19 days) falls among them.
+    let start = Utc::now()
+        .date_naive()
+        .checked_sub_days(Days::new(19))
         .expect("a day")
         .and_hms_opt(0, 0, 0)
         .expect("midnight")
-        .and_utc();
+        .and_utc()
+        - TimeDelta::hours(2);
     let ws = summarised("resum_keep", BEFORE, start);
     let before = summaries(&ws).await;
     write_config(&ws, &format!("{AFTER}keep_days = 19\n"));

@@ -48,12 +48,12 @@ impl<'a> AddedField<'a> {
         );
         let advice = match self.within_keep_days(hours) {
             n if n == hours.len() => format!(
-                "Its values are kept in `records`: `summariser --resummarise {}` summarises the stored hours again with it.",
+                "Its values are kept in `records`: `summariser --resummarise {}` summarises the stored hours again with it, but for an hour whose records are no longer all there.",
                 self.source.name
             ),
             0 => self.all_final(),
             n => format!(
-                "`summariser --resummarise {}` summarises again with it the {n} of them within keep_days; the others began earlier and stay as they were summarised.",
+                "`summariser --resummarise {}` summarises again with it the {n} of them within keep_days whose records are all in `records`; the others began earlier and stay as they were summarised.",
                 self.source.name
             ),
         };
@@ -80,12 +80,12 @@ impl<'a> AddedField<'a> {
         );
         let advice = match self.within_keep_days(lacking) {
             n if n == count => format!(
-                "`summariser --resummarise {}` summarises them again with it.",
+                "`summariser --resummarise {}` summarises them again with it, but for an hour whose records are no longer all in `records`.",
                 self.source.name
             ),
             0 => self.all_final(),
             n => format!(
-                "`summariser --resummarise {}` summarises again the {n} within keep_days; the others began earlier and stay as they were summarised.",
+                "`summariser --resummarise {}` summarises again the {n} within keep_days whose records are all in `records`; the others began earlier and stay as they were summarised.",
                 self.source.name
             ),
         };
@@ -132,7 +132,7 @@ mod tests {
             .in_some_summaries(&[days_ago(2), days_ago(3)], 24)
             .expect("said");
         assert!(
-            recent.ends_with("`summariser --resummarise s` summarises them again with it."),
+            recent.ends_with("`summariser --resummarise s` summarises them again with it, but for an hour whose records are no longer all in `records`."),
             "{recent}"
         );
         let old = field.in_some_summaries(&[days_ago(12)], 24).expect("said");
@@ -143,13 +143,13 @@ mod tests {
         );
         let mixed = field.in_no_summary(&[days_ago(12), days_ago(2), days_ago(1)]);
         assert!(
-            mixed.ends_with("`summariser --resummarise s` summarises again with it the 2 of them within keep_days; the others began earlier and stay as they were summarised."),
+            mixed.ends_with("`summariser --resummarise s` summarises again with it the 2 of them within keep_days whose records are all in `records`; the others began earlier and stay as they were summarised."),
             "{mixed}"
         );
         let forever = source("");
         let field = AddedField::new(&forever, "late", "numeric", generated);
         assert!(field.in_no_summary(&[days_ago(400)]).ends_with(
-            "Its values are kept in `records`: `summariser --resummarise s` summarises the stored hours again with it."
+            "Its values are kept in `records`: `summariser --resummarise s` summarises the stored hours again with it, but for an hour whose records are no longer all there."
         ));
         assert_eq!(field.in_some_summaries(&[], 24), None);
     }
