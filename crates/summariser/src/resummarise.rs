@@ -95,9 +95,11 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
     let since = plan::retention_horizon(source);
     let hours = database::stored_hours(db, name, since).await?;
     let counted = database::summarised_counts(db, name, since).await?;
-    let mut done = Resummarised::default();
-    // Summaries of hours `records` holds nothing of any more: all their records are gone.
-    done.incomplete = counted.keys().filter(|hour| !hours.contains(hour)).count();
+    let mut done = Resummarised {
+        // Summaries of hours `records` holds nothing of any more: all their records are gone.
+        incomplete: counted.keys().filter(|hour| !hours.contains(hour)).count(),
+        ..Resummarised::default()
+    };
     for pass in passes(hours, &counted) {
         let (Some(first), Some(last)) = (pass.first(), pass.last()) else {
             continue;
