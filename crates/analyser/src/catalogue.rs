@@ -32,12 +32,15 @@ pub fn catalogue_table(config: &Config) -> Table {
                         .map(|(lon, lat)| format!("position ({lon}, {lat})")),
                 )
                 .collect();
-            let periodicity = format!("{} (collected every {})", source.periodicity, source.every);
+            let periodicity = match source.periodicity.trim() {
+                "" => format!("collected every {}", source.every),
+                published => format!("{published} (collected every {})", source.every),
+            };
             vec![
                 source.name.clone(),
                 source.description.clone(),
                 fields.join(", "),
-                periodicity.trim_start().to_owned(),
+                periodicity,
                 source.access.clone(),
                 source.licence.clone(),
             ]

@@ -205,6 +205,7 @@ fn counts_of_one_are_singular() {
         "2.5 m (1 value); 0 records without a value.",
         "Other values: 0 records; without a value: 0 records.",
         "1,441 records from 2 of 2 sources in the period.",
+        "Every point holds level = 2.5 m. The one position drawn is at longitude 1.4400°, latitude 43.6000°.",
     ] {
         assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
     }
@@ -540,7 +541,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     // The map's title, "40 positions drawn, 41 records", is drawn in the chart's bitmap.
     for wanted in [
         "Every point holds level = 2.5 m.",
-        "Frame: the source's map_frame; 1 position outside it (longitude 55.5°, latitude -20.9°) not drawn.",
+        "Frame: the source's map_frame, outlined in blue; 1 position outside it (longitude 55.5°, latitude -20.9°) not drawn.",
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
@@ -549,6 +550,10 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     assert!(
         whole.contains("Frame: around the positions; the blue outline is their bounding box, from the hourly summaries."),
         "without map_frame every position is framed"
+    );
+    assert!(
+        whole.contains("among the drawn points, the highest on top where they overlap."),
+        "what a dot among others shows: {whole}"
     );
 
     let positions = data.positions.as_mut().expect("positions");

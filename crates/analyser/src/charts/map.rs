@@ -215,7 +215,9 @@ fn placed(points: &[Position], frame: MapFrame, map_size: (u32, u32)) -> Placed 
     let (extent, outline) = match frame {
         MapFrame::Data { .. } if across => (extent(&points, None), None),
         MapFrame::Data { outline } => (extent(&points, outline), outline),
-        MapFrame::Configured(configured) => (configured, None),
+        // The configured frame outlined: the map around it is wider, and draws nothing.
+        MapFrame::Configured(configured) if across => (configured, None),
+        MapFrame::Configured(configured) => (configured, Some(configured)),
     };
     // A turn of longitudes centred on the frame, so padding goes to both sides of it.
     let lon_limits = match frame {

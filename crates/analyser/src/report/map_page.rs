@@ -117,21 +117,29 @@ fn frame_and_caption(
             MapFrame::Data {
                 outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
             },
-            if charts::across_antimeridian(shown) {
-                "Frame: around the positions, across the 180° meridian.".to_owned()
-            } else {
-                "Frame: around the positions; the blue outline is their bounding box, from the hourly summaries.".to_owned()
+            match one_place(shown) {
+                Some((lon, lat)) if shown.len() == 1 => format!(
+                    "The one position drawn is at longitude {lon:.4}°, latitude {lat:.4}°."
+                ),
+                Some((lon, lat)) => format!(
+                    "All {} drawn are at one place, longitude {lon:.4}°, latitude {lat:.4}°.",
+                    counted(shown.len() as u64, "position")
+                ),
+                None if charts::across_antimeridian(shown) => {
+                    "Frame: around the positions, across the 180° meridian.".to_owned()
+                }
+                None => "Frame: around the positions; the blue outline is their bounding box, from the hourly summaries.".to_owned(),
             },
         ),
         (Some(configured), None) => (
             MapFrame::Configured(configured),
-            format!("Frame: the source's map_frame{}.", across(configured)),
+            format!("Frame: the source's map_frame{}.", outlined(configured)),
         ),
         (Some(configured), Some(outside)) => (
             MapFrame::Configured(configured),
             format!(
                 "Frame: the source's map_frame{}; {} outside it (longitude {}, latitude {}) not drawn.",
-                across(configured),
+                outlined(configured),
                 counted(
                     outside.count as u64,
                     if outside.sampled {
@@ -170,7 +178,7 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
     } else if low < high {
         let [low, high] = values_apart([low, high]);
         format!(
-            "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit}{missing}."
+            "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit} among the drawn points, the highest on top where they overlap{missing}."
         )
     } else if source.plausible.contains_key(field.as_str()) {
         format!("No record holds a plausible {name}; points in grey.")
@@ -198,13 +206,24 @@ fn no_longer_stored(source: &Source, stored: u64, summarised: i64) -> Option<Str
     })
 }
 
-/// `, across the 180° meridian` when the configured frame runs across it, for its caption.
-fn across(frame: BoundingBox) -> &'static str {
+/// `, across the 180° meridian` when the configured frame runs across it, else where the map
+/// shows it (the map around it is wider, to keep its proportions), for its caption.
+fn outlined(frame: BoundingBox) -> &'static str {
     if charts::frames_across_antimeridian(&frame) {
         ", across the 180° meridian"
     } else {
-        ""
+        ", outlined in blue"
     }
+}
+
+/// The one place all `shown` positions share, if they do: a map of one dot, whose outline
+/// is a point.
+fn one_place(shown: &[Position]) -> Option<(f64, f64)> {
+    let first = shown.first()?;
+    shown
+        .iter()
+        .all(|p| p.lon == first.lon && p.lat == first.lat)
+        .then_some((first.lon, first.lat))
 }
 
 /// Longitudes or latitudes from `low` to `high` in a caption: `-61.5° to 55.5°`, or `55.5°`.

@@ -46,7 +46,7 @@ pub fn source_section(
     if records == 0 {
         doc.gap(4.0);
         doc.paragraph(
-            "No data for this source in this period: MongoDB holds no hourly summary with records.",
+            "No data for this source in this period: no record of it was summarised for these hours.",
             11.0,
             true,
             Ink::ALERT,
