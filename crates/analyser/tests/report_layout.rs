@@ -348,6 +348,29 @@ fn a_field_added_during_the_period_is_said_to_leave_hours_out() {
     );
 }
 
+/// A cover too long for its contents line (many sources, several of them late) leaves the line
+/// out rather than carrying it alone onto a page of its own.
+#[test]
+fn a_long_cover_never_spills_onto_a_page_of_its_own() {
+    for sources in 5..9 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = CONFIG.to_owned();
+        for n in 0..sources {
+            config.push_str(&format!(
+                "\n[[source]]\nname = \"a-station-with-a-rather-long-name-{n:02}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/s{n}\"\nevery = \"15m\"\nkey = \"id\"\ntime = \"t\"\n"
+            ));
+        }
+        let pdf = render_config(dir.path(), &config, single());
+        let pages = common::page_texts(&pdf);
+        // Page 2 is the catalogue, or the health table going on (its header repeated).
+        assert!(
+            pages[1].contains("Source catalogue") || pages[1].contains("Records in period"),
+            "{sources} sources: page 2 is\n{}",
+            pages[1]
+        );
+    }
+}
+
 /// The quality table's columns are explained under it, one line each, after its rows.
 #[test]
 fn the_quality_columns_are_explained_under_the_table() {

@@ -177,6 +177,11 @@ impl ReportDocument {
     }
 
     /// Height of `text` laid out by [`ReportDocument::paragraph`].
+    /// Whether `text` written as a paragraph fits on the current page.
+    pub fn paragraph_fits(&self, text: &str, size: f32, bold: bool) -> bool {
+        self.paragraph_height(text, size, bold) <= self.remaining()
+    }
+
     fn paragraph_height(&self, text: &str, size: f32, bold: bool) -> f32 {
         let lines = self.metrics.wrap(text, size, bold, CONTENT_WIDTH).len();
         lines as f32 * size * MM_PER_PT * 1.35

@@ -126,13 +126,12 @@ fn cover(
     doc.rule();
     cover_health(doc, input, assessed);
     doc.gap(2.0);
-    doc.paragraph(
-        "Contents: source catalogue; one section per source (hourly records, numeric fields, \
-         categories, positions); completeness and quality.",
-        BODY,
-        false,
-        Ink::MUTED,
-    );
+    // Left out rather than carried alone onto a page of its own by a long health block.
+    let contents = "Contents: source catalogue; one section per source (hourly records, \
+                    numeric fields, categories, positions); completeness and quality.";
+    if doc.paragraph_fits(contents, BODY, false) {
+        doc.paragraph(contents, BODY, false, Ink::MUTED);
+    }
 }
 
 /// The cover's title block: the report's period and when it was generated.
