@@ -51,6 +51,8 @@ pub fn value_named(source: &Source, field: &str, value: &str) -> String {
         .and_then(|labels| labels.get(value))
         .filter(|label| !label.trim().is_empty());
     match label {
+        // A blank value reads as the bars write it.
+        Some(label) if value.trim().is_empty() => format!("{label} (empty)"),
         Some(label) => format!("{label} ({value})"),
         None => value.to_owned(),
     }
@@ -67,6 +69,12 @@ mod tests {
         let config = releve::Config::parse(&text, std::path::Path::new("sources.toml"))
             .expect("configuration");
         config.sources[0].clone()
+    }
+
+    #[test]
+    fn a_labelled_blank_value_reads_as_empty() {
+        let s = source("value_labels = { code = { \"\" = \"not given\" } }\n");
+        assert_eq!(value_named(&s, "code", ""), "not given (empty)");
     }
 
     #[test]
