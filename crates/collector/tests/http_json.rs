@@ -366,9 +366,12 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
             .and_then(|n| n.to_str())
             .expect("name");
         // The state as the run saved it before fetching, the save after landing lost.
-        let before = site.state("usgs");
-        let started = before.last_success_started.expect("started");
+        let started = site.state("usgs").last_success_started.expect("started");
         edit_state(&site, "usgs", |state| {
+            let earlier = started - chrono::TimeDelta::hours(1);
+            state.last_success_started = Some(earlier);
+            state.last_success_landed = Some(earlier);
+            state.last_attempt = Some(earlier);
             state.running = Some(Running { started, day: None });
         });
         if !metrics_written {
@@ -390,6 +393,12 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
         if metrics_written {
             assert!(failed.is_empty(), "{failed:?}");
             assert_eq!(state.failures_in_a_row, 0);
+            assert_eq!(
+                site.data_files("usgs").len(),
+                1,
+                "the landed run counts: the source is not due again at once"
+            );
+            assert_eq!(state.last_success_started, Some(started));
         } else {
             assert_eq!(failed.len(), 1, "{failed:?}");
             assert!(

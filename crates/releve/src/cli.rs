@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use crate::store::{DEFAULT_DATABASE, DEFAULT_URI};
 
+/// The configuration file read when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = "sources.toml";
+
 /// The exit code of a stage that cannot start: its `.env`, configuration or command line
 /// cannot be read (1 is a run that started and failed).
 pub fn cannot_start() -> std::process::ExitCode {
@@ -84,7 +87,7 @@ fn first_line(err: &clap::Error) -> String {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArgs {
     /// Sources configuration file.
-    #[arg(long, value_name = "FILE", default_value = "sources.toml")]
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_CONFIG)]
     pub config: PathBuf,
 }
 

@@ -1,6 +1,7 @@
 //! Day reports cron did not write (MongoDB down at 04:15, a full disk): once the reports
-//! folder holds a day report, one is expected each day, and a day of the last week without
-//! one is a problem until it is written, by hand with `analyser --date DAY`.
+//! folder holds day reports of two days in a row (written by cron, not now and then by hand),
+//! one is expected each day, and a day of the last week without one is a problem until it is
+//! written, by hand with `analyser --date DAY`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -29,23 +30,34 @@ pub struct Reports<'a> {
     pub tz: Tz,
     /// The command that writes the report of a day, less `--date DAY`.
     pub command: String,
+    /// How many reports of a kind the analyser keeps (`[report] keep`): past that many days
+    /// back, a day report is pruned, not missing.
+    pub keep: usize,
 }
 
 /// The problem line when day reports are missing from the reports folder: days of the last
-/// week, from after its oldest day report to the latest day due at `now`, without one; none
-/// when the folder holds no day report (none is written here).
+/// week (or of the last `keep` days, when fewer) up to the latest day due at `now`, not before
+/// its oldest day report, without one; none when the folder holds no two day reports of days
+/// in a row (no day report is written here by cron).
 pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
     let written = match written_days(reports.dir) {
         Ok(written) => written,
         Err(why) => return Some(why),
     };
+    let daily = written
+        .iter()
+        .any(|day| day.succ_opt().is_some_and(|next| written.contains(&next)));
+    if !daily {
+        return None;
+    }
     let oldest = *written.first()?;
     let due = (now - TimeDelta::hours(DUE_AFTER_HOURS))
         .with_timezone(&reports.tz)
         .date_naive()
         .checked_sub_days(Days::new(1))?;
+    let looked_back = LOOKED_BACK_DAYS.min(reports.keep.max(1) as u64);
     let from = due
-        .checked_sub_days(Days::new(LOOKED_BACK_DAYS - 1))?
+        .checked_sub_days(Days::new(looked_back - 1))?
         .max(oldest);
     let missing: Vec<NaiveDate> = from
         .iter_days()
@@ -126,10 +138,15 @@ mod tests {
     }
 
     fn missing_in(dir: &Path, tz: Tz, now: DateTime<Utc>) -> Option<String> {
+        missing_kept(dir, tz, now, 30)
+    }
+
+    fn missing_kept(dir: &Path, tz: Tz, now: DateTime<Utc>, keep: usize) -> Option<String> {
         let reports = Reports {
             dir,
             tz,
             command: "analyser --raw-dir raw".to_owned(),
+            keep,
         };
         missing(&reports, now)
     }
@@ -184,6 +201,26 @@ mod tests {
             "2026-11-27",
         ]);
         assert_eq!(missing_in(dir.path(), paris, at(29, 6)), None);
+    }
+
+    #[test]
+    fn day_reports_written_now_and_then_by_hand_expect_none() {
+        let dir = folder(&["2026-10-01", "2026-11-03"]);
+        assert_eq!(missing_in(dir.path(), chrono_tz::UTC, at(27, 6)), None);
+    }
+
+    #[test]
+    fn with_few_reports_kept_only_their_days_are_looked_at() {
+        let paris = chrono_tz::Europe::Paris;
+        // `keep = 3`: the 22nd missed; a report before the 20th would be pruned.
+        let dir = folder(&["2026-11-20", "2026-11-21", "2026-11-23"]);
+        let line = missing_kept(dir.path(), paris, at(25, 6), 3).expect("missing");
+        assert!(
+            line.starts_with("the day report of 2026-11-22 was not written"),
+            "{line}"
+        );
+        let dir = folder(&["2026-11-21", "2026-11-22"]);
+        assert_eq!(missing_kept(dir.path(), paris, at(24, 6), 2), None);
     }
 
     #[test]

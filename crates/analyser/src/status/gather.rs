@@ -83,14 +83,27 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
 /// The day reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
 fn missing_day_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Option<String> {
-    let mut command = format!("analyser --raw-dir {}", args.raw.raw_dir.display());
-    if args.reports_dir != Path::new("reports") {
-        command.push_str(&format!(" --reports-dir {}", args.reports_dir.display()));
+    // The options status was given that the report reads too (the MongoDB URI, which may hold
+    // a password, is left to MONGODB_URI, as cron passes it).
+    let raw = args.raw.raw_dir.to_string_lossy();
+    let mut words: Vec<&str> = vec!["analyser", "--raw-dir", &raw];
+    let config_path = args.config.config.to_string_lossy();
+    if args.config.config != Path::new(releve::cli::DEFAULT_CONFIG) {
+        words.extend(["--config", &config_path]);
     }
+    let reports_dir = args.reports_dir.to_string_lossy();
+    if args.reports_dir != Path::new("reports") {
+        words.extend(["--reports-dir", &reports_dir]);
+    }
+    if args.mongo.database != releve::store::DEFAULT_DATABASE {
+        words.extend(["--database", &args.mongo.database]);
+    }
+    let command = shlex::try_join(words.iter().copied()).unwrap_or_else(|_| words.join(" "));
     let reports = super::day_reports::Reports {
         dir: &args.reports_dir,
         tz: config.report.timezone,
         command,
+        keep: config.report.keep,
     };
     super::day_reports::missing(&reports, now)
 }

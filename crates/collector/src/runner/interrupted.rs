@@ -11,9 +11,9 @@ use releve::{RawFileRole, RunMetrics, Source};
 use super::run_metrics;
 use crate::state::SourceState;
 
-/// Settles the run `state` says was under way. When it wrote its metrics, they stand (its
-/// failure, if it failed, is noted in the state for the schedule's backoff): it only could not
-/// save its state. Otherwise it is recorded as failed, with metrics saying so, for `status`
+/// Settles the run `state` says was under way. When it wrote its metrics, they stand and the
+/// state is brought to them (a landing, or a failure for the schedule's backoff): it only
+/// could not save its state. Otherwise it is recorded as failed, with metrics saying so, for `status`
 /// and the report, and the backoff applies to it.
 pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
     let Some(mut running) = state.running.take() else {
@@ -27,8 +27,20 @@ pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut 
     let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
     if let Some(metrics) = own_metrics(raw_dir, &files, running.started) {
         tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
-        if let Some(error) = &metrics.error {
-            state.failed(running.started, error, None);
+        match &metrics.error {
+            // A pause it was asked for is not in its metrics: the backoff applies instead.
+            Some(error) => state.failed(running.started, error, None),
+            // Landed: not due again before its interval (a per-day source's day is landed);
+            // an incremental source's cursor stays where it was, so the next run asks again
+            // from there (the summariser keeps each record once).
+            None => {
+                let landed = metrics
+                    .file
+                    .as_deref()
+                    .and_then(RawFileName::parse)
+                    .map_or(metrics.finished, |file| file.landed_at);
+                state.succeeded(running.started, landed, None, metrics.day);
+            }
         }
     } else {
         // A run whose file landed and whose metrics and state could not be written leaves
