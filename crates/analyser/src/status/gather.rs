@@ -415,3 +415,46 @@ fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {
         })
         .max_by_key(|(_, modified)| *modified)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        status: StatusArgs,
+    }
+
+    #[test]
+    fn the_command_for_a_missing_report_carries_status_s_own_folders_and_database() {
+        let reports = tempfile::tempdir().expect("temp dir");
+        for day in ["2026-11-18", "2026-11-19"] {
+            std::fs::write(reports.path().join(format!("{day}.pdf")), b"%PDF").expect("report");
+        }
+        let dir = reports.path().to_string_lossy().into_owned();
+        let cli = Cli::parse_from([
+            "status",
+            "--config",
+            "etc/my sources.toml",
+            "--reports-dir",
+            &dir,
+            "--database",
+            "releve_test",
+            "--mongodb-uri",
+            "mongodb://user:secret@127.0.0.1:9",
+        ]);
+        let text = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n";
+        let config = Config::parse(text, Path::new("sources.toml")).expect("config");
+        let now = Utc::now();
+        let line = missing_day_reports(&cli.status, &config, now).expect("missing");
+        assert!(
+            line.contains(&format!(
+                "`analyser --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
+            )),
+            "{line}"
+        );
+        assert!(!line.contains("secret"), "{line}");
+    }
+}
