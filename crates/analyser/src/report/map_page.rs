@@ -174,7 +174,12 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         true => "; grey: no value",
     };
     if low == high {
-        format!("Every point holds {name} = {}{unit}{missing}.", value(low))
+        let points = if shown.len() == 1 {
+            "The point"
+        } else {
+            "Every point"
+        };
+        format!("{points} holds {name} = {}{unit}{missing}.", value(low))
     } else if low < high {
         let [low, high] = values_apart([low, high]);
         format!(
