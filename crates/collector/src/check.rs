@@ -93,9 +93,8 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         }),
     );
     checks.sort_by_key(|check| check.line);
-    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
     let unconfigured = match args.sources.is_empty() {
-        true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, known),
+        true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, |name| config.has_table(name)),
         false => Vec::new(),
     };
     Ok(CheckReport {

@@ -323,8 +323,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
 /// Warns of each folder of a source missing from the configuration that holds landed files;
 /// returns how many files they hold.
 fn warn_unconfigured(raw_dir: &Path, config: &Config) -> usize {
-    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
-    let folders = releve::rawfile::unconfigured(raw_dir, known);
+    let folders = releve::rawfile::unconfigured(raw_dir, |name| config.has_table(name));
     for folder in &folders {
         warn!("{folder}.");
     }

@@ -61,8 +61,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         });
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
-    let known = |name: &str| config.source(name).is_some() || config.refused_source(name).is_some();
-    let unconfigured = rawfile::unconfigured(raw_dir, known)
+    let unconfigured = rawfile::unconfigured(raw_dir, |name| config.has_table(name))
         .iter()
         .map(ToString::to_string)
         .collect();

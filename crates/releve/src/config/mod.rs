@@ -385,6 +385,12 @@ impl Config {
     pub fn source(&self, name: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.name == name)
     }
+
+    /// Whether a `[[source]]` table is called `name`, accepted or refused (a refused one's
+    /// files are said to wait with its refusal).
+    pub fn has_table(&self, name: &str) -> bool {
+        self.source(name).is_some() || self.refused_source(name).is_some()
+    }
 }
 
 #[cfg(test)]
