@@ -102,18 +102,21 @@ pub async fn summarised_counts(
         .await
         .map_err(StoreError::command(&action))?
     {
-        let count = match document.get("count") {
-            Some(Bson::Int32(count)) => i64::from(*count),
-            Some(Bson::Int64(count)) => *count,
-            // A count written as a double by hand reads as its whole part.
-            Some(Bson::Double(count)) if count.is_finite() => *count as i64,
-            _ => continue,
-        };
-        if let Ok(hour) = document.get_datetime("hour") {
-            counts.insert(chrono_date(*hour), count);
+        // As the readers read a count (a whole double included); one that is no count is left
+        // out, as a summary that counts nothing.
+        if let Ok(summary) = bson::from_document::<HourCount>(document) {
+            counts.insert(chrono_date(summary.hour), summary.count);
         }
     }
     Ok(counts)
+}
+
+/// What [`summarised_counts`] reads of an `hourly` document.
+#[derive(serde::Deserialize)]
+struct HourCount {
+    hour: bson::DateTime,
+    #[serde(deserialize_with = "releve::store::count")]
+    count: i64,
 }
 
 /// How many summaries of `source` in `hourly` are of hours before `before`.
