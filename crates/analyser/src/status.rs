@@ -326,6 +326,28 @@ pub async fn report(args: &StatusArgs) -> Result<StatusReport, StatusError> {
 mod tests {
     use super::*;
 
+    /// A status of `sources` with MongoDB reachable and nothing else to say but `quarantined`.
+    fn reachable(
+        now: DateTime<Utc>,
+        sources: Vec<SourceStatus>,
+        quarantined: BTreeMap<String, usize>,
+    ) -> StatusReport {
+        StatusReport {
+            now,
+            sources,
+            database: DatabaseState::Reachable {
+                shown: "db".to_owned(),
+            },
+            last_report: None,
+            unreadable: None,
+            unread: Vec::new(),
+            unconfigured: Vec::new(),
+            quarantined,
+            missing_reports: None,
+            report_fault: None,
+        }
+    }
+
     fn source(every_secs: u64) -> SourceStatus {
         SourceStatus {
             name: "usgs".to_owned(),
@@ -415,20 +437,7 @@ mod tests {
             Health::Unknown,
             "not NEVER: its runs may wait in the folder"
         );
-        let report = StatusReport {
-            now,
-            sources: vec![usgs.clone(), usgs],
-            database: DatabaseState::Reachable {
-                shown: "db".to_owned(),
-            },
-            last_report: None,
-            unreadable: None,
-            unread: Vec::new(),
-            unconfigured: Vec::new(),
-            quarantined: BTreeMap::new(),
-            missing_reports: None,
-            report_fault: None,
-        };
+        let report = reachable(now, vec![usgs.clone(), usgs], BTreeMap::new());
         assert_eq!(report.problems(), vec![unreadable]);
     }
 
@@ -438,21 +447,8 @@ mod tests {
         let mut usgs = source(60);
         usgs.last_success = Some(now - TimeDelta::seconds(30));
         assert_eq!(usgs.health(now), Health::Ok);
-        let report = StatusReport {
-            now,
-            sources: vec![usgs],
-            database: DatabaseState::Reachable {
-                shown: "db".to_owned(),
-            },
-            last_report: None,
-            unreadable: None,
-            unread: Vec::new(),
-            unconfigured: Vec::new(),
-            quarantined: BTreeMap::from([("usgs".to_owned(), 7)]),
-            missing_reports: None,
-            report_fault: None,
-        };
-        let problems = report.problems();
+        let quarantined = BTreeMap::from([("usgs".to_owned(), 7)]);
+        let problems = reachable(now, vec![usgs], quarantined).problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("source `usgs`: 7 files in raw/_quarantine/ not summarised"),
