@@ -111,18 +111,13 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         for (hour, key, facts) in facts {
             in_hand.entry(hour).or_default().push((key, facts));
         }
-        let complete: BTreeSet<DateTime<Utc>> = pass
-            .into_iter()
-            .filter(|hour| {
-                let held = in_hand.get(hour).map_or(0, Vec::len);
-                let complete = i64::try_from(held)
-                    .is_ok_and(|held| held >= counted.get(hour).copied().unwrap_or(0));
-                if !complete {
-                    done.incomplete += 1;
-                }
-                complete
-            })
-            .collect();
+        let holds_all = |hour: &DateTime<Utc>| {
+            let held = in_hand.get(hour).map_or(0, Vec::len);
+            i64::try_from(held).is_ok_and(|held| held >= counted.get(hour).copied().unwrap_or(0))
+        };
+        let (complete, incomplete): (BTreeSet<_>, BTreeSet<_>) =
+            pass.into_iter().partition(holds_all);
+        done.incomplete += incomplete.len();
         in_hand.retain(|hour, _| complete.contains(hour));
         if complete.is_empty() {
             continue;
