@@ -23,7 +23,7 @@ mod landing;
 mod run_metrics;
 
 use crate::state::Running;
-use interrupted::fail_interrupted_run;
+use interrupted::settle_interrupted_run;
 use landing::land;
 use run_metrics::{Failure, record_failure};
 
@@ -115,7 +115,7 @@ pub async fn run_source(
         let lock = take_lock(source, raw_dir)?;
         let mut state = SourceState::load(raw_dir, source);
         forget_future_runs(source, raw_dir, &mut state);
-        fail_interrupted_run(source, raw_dir, &mut state);
+        settle_interrupted_run(source, raw_dir, &mut state);
         Ok((lock, state))
     }) {
         Ok(taken) => taken,

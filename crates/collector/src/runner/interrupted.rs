@@ -13,9 +13,9 @@ use crate::state::SourceState;
 
 /// Settles the run `state` says was under way. When it wrote its metrics, they stand and the
 /// state is brought to them (a landing, or a failure for the schedule's backoff): it only
-/// could not save its state. Otherwise it is recorded as failed, with metrics saying so, for `status`
-/// and the report, and the backoff applies to it.
-pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+/// could not save its state. Otherwise it is recorded as failed, with metrics saying so, for
+/// `status` and the report, and the backoff applies to it.
+pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
     let Some(mut running) = state.running.take() else {
         return;
     };
@@ -24,7 +24,12 @@ pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut 
     let started = running
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
+    // The files named no earlier than the second it started: the run's, if it wrote any.
+    let files: Vec<RawFileName> = rawfile::list(raw_dir, &source.name)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.landed_at.timestamp() >= running.started.timestamp())
+        .collect();
     if let Some(metrics) = own_metrics(raw_dir, &files, running.started) {
         tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
         match &metrics.error {
@@ -45,10 +50,7 @@ pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut 
     } else {
         // A run whose file landed and whose metrics and state could not be written leaves
         // the same trace as one killed right after landing.
-        let landed = files.iter().rfind(|name| {
-            name.role == RawFileRole::Data
-                && name.landed_at.timestamp() >= running.started.timestamp()
-        });
+        let landed = files.iter().rfind(|name| name.role == RawFileRole::Data);
         let reason = match landed {
             Some(file) => format!(
                 "the run started at {started} landed {} but did not finish: its state could not be saved (a full disk?), or its process was killed right after",
@@ -66,8 +68,8 @@ pub(super) fn fail_interrupted_run(source: &Source, raw_dir: &Path, state: &mut 
     }
 }
 
-/// The metrics the run begun at `started` wrote among `files`, if it wrote any: a metrics file
-/// named no earlier than that second, for a run started then.
+/// The metrics the run begun at `started` wrote among `files` (named since it started), if it
+/// wrote any: metrics of a run started then.
 fn own_metrics(
     raw_dir: &Path,
     files: &[RawFileName],
@@ -75,9 +77,7 @@ fn own_metrics(
 ) -> Option<RunMetrics> {
     files
         .iter()
-        .filter(|name| {
-            name.role == RawFileRole::Metrics && name.landed_at.timestamp() >= started.timestamp()
-        })
+        .filter(|name| name.role == RawFileRole::Metrics)
         .filter_map(|name| {
             let bytes = std::fs::read(name.path_in(raw_dir)).ok()?;
             serde_json::from_slice::<RunMetrics>(&bytes).ok()
