@@ -141,9 +141,7 @@ fn numeric_chart(
             false,
             Ink::ALERT,
         );
-        if let Some(partly) = &partly {
-            doc.paragraph(partly, BODY, false, Ink::MUTED);
-        }
+        say_partly(doc, partly.as_deref());
         return Ok(());
     }
     // The value axis's title, and the chart's size.
@@ -162,15 +160,20 @@ fn numeric_chart(
         let when = format!("Values in one hour only, {}", one_hour(*hour, axis.tz()));
         doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
-        if let Some(partly) = &partly {
-            doc.paragraph(partly, BODY, false, Ink::MUTED);
-        }
+        say_partly(doc, partly.as_deref());
         return Ok(());
     }
     let chart = charts::numeric_band(axis, &bands, &title, y_title, size)?;
     let caption = totals.caption("Period", &bands, unit);
     doc.chart(chart, &with_partly(&caption, partly.as_deref()));
     Ok(())
+}
+
+/// What the figures standing for a chart leave out, if anything, under them.
+fn say_partly(doc: &mut ReportDocument, partly: Option<&str>) {
+    if let Some(partly) = partly {
+        doc.paragraph(partly, BODY, false, Ink::MUTED);
+    }
 }
 
 /// A chart's captions: `caption`, then what its figures leave out, if anything.
@@ -352,9 +355,7 @@ fn category_chart(
             false,
             Ink::ALERT,
         );
-        if let Some(partly) = &partly {
-            doc.paragraph(partly, BODY, false, Ink::MUTED);
-        }
+        say_partly(doc, partly.as_deref());
         return Ok(());
     }
     let title = category_title(name, totals.len(), other > 0);
