@@ -53,18 +53,23 @@ pub async fn recompute_hours(
     Ok(summaries.len())
 }
 
+/// The documents of `source` whose `hour` is `since` or later (all without `since`).
+fn hours_since(source: &str, since: Option<DateTime<Utc>>) -> Document {
+    let mut filter = doc! {"source": source};
+    if let Some(since) = since {
+        filter.insert("hour", doc! {"$gte": bson_date(since)});
+    }
+    filter
+}
+
 /// The hours of `source` that `records` holds records of, from `since` on.
 pub async fn stored_hours(
     db: &Database,
     source: &str,
     since: Option<DateTime<Utc>>,
 ) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
-    let mut filter = doc! {"source": source};
-    if let Some(since) = since {
-        filter.insert("hour", doc! {"$gte": bson_date(since)});
-    }
     let hours = records(db)
-        .distinct("hour", filter)
+        .distinct("hour", hours_since(source, since))
         .await
         .map_err(StoreError::command(&format!(
             "listing the hours of `{source}` records"
@@ -75,7 +80,6 @@ pub async fn stored_hours(
             Bson::DateTime(hour) => Some(chrono_date(hour)),
             _ => None,
         })
-        .filter(|hour| since.is_none_or(|since| *hour >= since))
         .collect())
 }
 
@@ -86,13 +90,9 @@ pub async fn summarised_counts(
     since: Option<DateTime<Utc>>,
 ) -> Result<BTreeMap<DateTime<Utc>, i64>, StoreError> {
     let action = format!("reading `{source}` hourly counts");
-    let mut filter = doc! {"source": source};
-    if let Some(since) = since {
-        filter.insert("hour", doc! {"$gte": bson_date(since)});
-    }
     let mut cursor = db
         .collection::<Document>(HOURLY)
-        .find(filter)
+        .find(hours_since(source, since))
         .projection(doc! {"_id": 0, "hour": 1, "count": 1})
         .await
         .map_err(StoreError::command(&action))?;
