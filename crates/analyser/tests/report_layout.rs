@@ -253,6 +253,41 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
     );
 }
 
+/// A sensor's absurd reading does not flatten every other hour of its chart: the chart's scale
+/// leaves it out, and the caption says how far and when it went, and how to leave such
+/// readings out when the field has no `plausible` range.
+#[test]
+fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut faulty = busy();
+    if let Some(load) = faulty.hourly[14].numeric.first_mut() {
+        load.max = Some(9_999.0);
+    }
+    let said = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00).";
+    let advice = "If such readings are faults, a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` then summarises the stored hours again.";
+    let pdf = render_sources(dir.path(), CONFIG, single(), faulty.clone());
+    let flat = common::flat(&common::text(&pdf));
+    assert!(flat.contains(&format!("{said} {advice}")), "{flat}");
+    assert!(
+        flat.contains("Period: min 0, mean 11.5, max 9,999 over 1,440 values;"),
+        "the period's figures keep the reading: {flat}"
+    );
+
+    // Within a configured range the reading is a real one: no advice.
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]",
+        "numeric = [\"load\"]\nplausible = { load = [0, 10000] }",
+    );
+    let pdf = render_sources(dir.path(), &config, single(), faulty);
+    let flat = common::flat(&common::text(&pdf));
+    assert!(flat.contains(said), "{flat}");
+    assert!(!flat.contains("If such readings are faults"), "{flat}");
+
+    // Hours like the others are all drawn, and nothing is said.
+    let flat = common::flat(&common::text(&render(dir.path())));
+    assert!(!flat.contains("past the chart's scale"), "{flat}");
+}
+
 /// Labels name fields in the report's words; the catalogue says which path each stands for,
 /// as users query them in MongoDB.
 #[test]

@@ -10,6 +10,7 @@ mod categories;
 mod counts;
 mod framing;
 mod map;
+mod scale;
 mod series;
 
 use std::sync::OnceLock;
@@ -27,6 +28,7 @@ pub use framing::{
     frames_across_antimeridian,
 };
 pub use map::{ColourKey, position_map};
+pub use scale::ValueScale;
 pub use series::{HourBand, numeric_band, numeric_step};
 
 use crate::period::PeriodKind;
@@ -63,6 +65,8 @@ mod palette {
     pub const GRID: RGBColor = RGBColor(225, 225, 225);
     /// Values that are missing.
     pub const MUTED: RGBColor = RGBColor(150, 150, 150);
+    /// Marks of values past a chart's edge; the report's alert ink.
+    pub const ALERT: RGBColor = RGBColor(190, 60, 20);
 }
 
 /// A chart drawn into memory: `width × height` RGB pixels.

@@ -5,7 +5,8 @@
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, Span, TimeAxis, dots, draw, hourly_frame, palette, per_hour, value_axis,
+    ChartError, ChartImage, Span, TimeAxis, ValueScale, dots, draw, hourly_frame, palette,
+    per_hour, value_axis,
 };
 use crate::period::PeriodKind;
 
@@ -31,20 +32,17 @@ pub fn numeric_step(kind: PeriodKind) -> &'static str {
 }
 
 /// The mean line over the min–max band of `bands` (one per hour of the axis), per hour or, for
-/// a month, per local day; hours or days without a value break the line.
+/// a month, per local day; hours or days without a value break the line. The value axis spans
+/// `scale`; a band reaching past it is drawn to the chart's edge, marked there with a triangle.
 pub fn numeric_band(
     axis: &TimeAxis,
     bands: &[Option<HourBand>],
+    scale: ValueScale,
     title: &str,
     unit: &str,
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
-    let (low, high) = bands
-        .iter()
-        .flatten()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), b| {
-            (lo.min(b.min), hi.max(b.max))
-        });
+    let ValueScale { low, high } = scale;
     let magnitude = low.abs().max(high.abs());
     let (low, high) = if low > high {
         (0.0, 1.0)
@@ -66,6 +64,7 @@ pub fn numeric_band(
         let ceiling = if high <= 0.0 { 0.0 } else { f64::MAX };
         ((low - pad).max(floor), (high + pad).min(ceiling))
     };
+    let on_chart = |v: f64| v.clamp(low, high);
     let span = (high - low).min(f64::MAX);
     let steps = match axis.kind {
         PeriodKind::Month => axis.per_local_day(bands, day_band),
@@ -75,16 +74,20 @@ pub fn numeric_band(
     draw(title, size, |root| {
         let mut chart = hourly_frame(root, title, axis, value_axis(low..high), span, unit)?;
         for run in runs(&steps) {
-            let upper = run.iter().map(|s| (s.middle(), s.value.max));
-            let lower = run.iter().rev().map(|s| (s.middle(), s.value.min));
+            let upper = run.iter().map(|s| (s.middle(), on_chart(s.value.max)));
+            let lower = run
+                .iter()
+                .rev()
+                .map(|s| (s.middle(), on_chart(s.value.min)));
             let outline: Vec<(f64, f64)> = if let [step] = run.as_slice() {
                 let (b, x) = (step.value, step.middle());
                 let half = (step.end - step.start) * 0.3;
+                let (max, min) = (on_chart(b.max), on_chart(b.min));
                 vec![
-                    (x - half, b.max),
-                    (x + half, b.max),
-                    (x + half, b.min),
-                    (x - half, b.min),
+                    (x - half, max),
+                    (x + half, max),
+                    (x + half, min),
+                    (x - half, min),
                 ]
             } else {
                 upper.chain(lower).collect()
@@ -97,20 +100,37 @@ pub fn numeric_band(
                 .map_err(&fail)?;
             chart
                 .draw_series(LineSeries::new(
-                    run.iter().map(|s| (s.middle(), s.value.mean)),
+                    run.iter().map(|s| (s.middle(), on_chart(s.value.mean))),
                     palette::DATA.stroke_width(dots(3.0) as u32),
                 ))
                 .map_err(&fail)?;
             if let [step] = run.as_slice() {
                 chart
                     .draw_series(std::iter::once(Circle::new(
-                        (step.middle(), step.value.mean),
+                        (step.middle(), on_chart(step.value.mean)),
                         dots(4.0),
                         palette::DATA.filled(),
                     )))
                     .map_err(&fail)?;
             }
         }
+        // A triangle at the edge a band runs past, its tip on the edge.
+        let (side, rise) = (dots(5.0), dots(8.0));
+        let marks = steps.iter().flat_map(|step| {
+            let (above, below) = step.value.map_or((false, false), |b| scale.beyond(&b));
+            let x = step.middle();
+            [(above, high, rise), (below, low, -rise)]
+                .into_iter()
+                .filter(|(past, _, _)| *past)
+                .map(move |(_, edge, rise)| {
+                    EmptyElement::at((x, edge))
+                        + Polygon::new(
+                            vec![(0, 0), (-side, rise), (side, rise)],
+                            palette::ALERT.filled(),
+                        )
+                })
+        });
+        chart.draw_series(marks).map_err(&fail)?;
         Ok(())
     })
 }
@@ -176,6 +196,10 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    fn scale_of(bands: &[Option<HourBand>]) -> ValueScale {
+        ValueScale::of(bands).expect("a value")
     }
 
     fn dark(image: &ChartImage, x: usize, y: usize) -> bool {
@@ -250,9 +274,91 @@ mod tests {
             max: 0.0,
             values: 2,
         });
-        let chart =
-            numeric_band(&crate::charts::day_axis(), &extreme, "t", "", size).expect("chart");
+        let chart = numeric_band(
+            &crate::charts::day_axis(),
+            &extreme,
+            scale_of(&extreme),
+            "t",
+            "",
+            size,
+        )
+        .expect("chart");
         assert!(chart.width > 0);
+    }
+
+    #[test]
+    fn a_reading_far_beyond_the_others_is_marked_at_the_edge_without_flattening_them() {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let mut faulty = bands(4.0, 21.0);
+        if let Some(hour) = faulty[14].as_mut() {
+            hour.max = 9_999.0;
+            hour.mean = 400.0;
+        }
+        let chart = numeric_band(
+            &crate::charts::day_axis(),
+            &faulty,
+            scale_of(&faulty),
+            "t",
+            "°C",
+            size,
+        )
+        .expect("chart");
+        let (width, height) = (chart.width as usize, chart.height as usize);
+        let pixels_of = |colour: RGBColor, column: usize| -> Vec<usize> {
+            (0..height)
+                .filter(|row| {
+                    let at = (row * width + column) * 3;
+                    chart.rgb[at..at + 3] == [colour.0, colour.1, colour.2]
+                })
+                .collect()
+        };
+        // The line still rises across the chart's height from 4 to 21 °C.
+        let line_row = |x: f64| {
+            let rows = pixels_of(palette::DATA, (width as f64 * x) as usize);
+            assert!(!rows.is_empty(), "the line is drawn at {x}");
+            rows[rows.len() / 2]
+        };
+        assert!(
+            line_row(0.25) > line_row(0.9) + 100,
+            "not flattened: row {} then {}",
+            line_row(0.25),
+            line_row(0.9)
+        );
+        // One mark, at the top edge, over the faulty hour only (hour 14 of 24, right of the
+        // value labels).
+        let marked: Vec<usize> = (0..width)
+            .filter(|&x| !pixels_of(palette::ALERT, x).is_empty())
+            .collect();
+        let (first, last) = (marked[0], marked[marked.len() - 1]);
+        assert!(
+            last - first < width / 40,
+            "one mark: columns {first}..{last}"
+        );
+        let middle = (first + last) as f64 / 2.0 / width as f64;
+        assert!((0.55..0.7).contains(&middle), "over hour 14: at {middle}");
+        let top = pixels_of(palette::ALERT, (first + last) / 2);
+        assert!(top[top.len() - 1] < height / 4, "at the top: {top:?}");
+
+        let on_full_scale = ValueScale {
+            low: 3.0,
+            high: 9_999.0,
+        };
+        let flattened = numeric_band(
+            &crate::charts::day_axis(),
+            &faulty,
+            on_full_scale,
+            "t",
+            "°C",
+            size,
+        )
+        .expect("chart");
+        assert!(
+            !flattened
+                .rgb
+                .chunks(3)
+                .any(|p| p == [palette::ALERT.0, palette::ALERT.1, palette::ALERT.2]),
+            "nothing is marked on a scale holding every value"
+        );
     }
 
     #[test]
@@ -260,8 +366,15 @@ mod tests {
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         // The rows of the mean line's colour in the column a fraction `x` across the chart.
         let line_rows = |low: f64, high: f64, x: f64| {
-            let chart = numeric_band(&crate::charts::day_axis(), &bands(low, high), "t", "", size)
-                .expect("chart");
+            let chart = numeric_band(
+                &crate::charts::day_axis(),
+                &bands(low, high),
+                scale_of(&bands(low, high)),
+                "t",
+                "",
+                size,
+            )
+            .expect("chart");
             let data = palette::DATA;
             let width = chart.width as usize;
             let column = (width as f64 * x) as usize;
@@ -304,14 +417,21 @@ mod tests {
             let with = numeric_band(
                 &crate::charts::day_axis(),
                 &bands(low, high),
+                scale_of(&bands(low, high)),
                 "t",
                 unit,
                 size,
             )
             .expect("chart");
-            let without =
-                numeric_band(&crate::charts::day_axis(), &bands(low, high), "t", "", size)
-                    .expect("chart");
+            let without = numeric_band(
+                &crate::charts::day_axis(),
+                &bands(low, high),
+                scale_of(&bands(low, high)),
+                "t",
+                "",
+                size,
+            )
+            .expect("chart");
             let (w, h) = (with.width as usize, with.height as usize);
             // The title is what differs; everything else, tick labels included, is alike.
             let title: Vec<(usize, usize)> = (0..h)

@@ -3,6 +3,7 @@
 
 mod added_fields;
 mod map_page;
+mod past_scale;
 mod quality;
 mod source_pages;
 

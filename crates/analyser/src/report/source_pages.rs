@@ -9,7 +9,8 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::added_fields::AddedField;
 use super::map_page::map_chart;
-use crate::charts::{self, ChartError, HourBand, TimeAxis, px};
+use super::past_scale::past_scale;
+use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
 use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
 use crate::naming::{name_of, unit_of, value_named, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
@@ -163,9 +164,26 @@ fn numeric_chart(
         say_partly(doc, partly.as_deref());
         return Ok(());
     }
-    let chart = charts::numeric_band(axis, &bands, &title, y_title, size)?;
+    let Some(scale) = ValueScale::of(&bands) else {
+        // Counted values, none of them finite: nothing a chart can draw.
+        doc.heading(&named, 10.0, 8.0);
+        doc.paragraph(
+            &totals.caption("Period", &bands, unit),
+            BODY,
+            false,
+            Ink::TEXT,
+        );
+        say_partly(doc, partly.as_deref());
+        return Ok(());
+    };
+    let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
     let caption = totals.caption("Period", &bands, unit);
-    doc.chart(chart, &with_partly(&caption, partly.as_deref()));
+    let past = past_scale(source, field, &bands, axis.hours(), scale, axis.tz());
+    let captions: Vec<&str> = std::iter::once(caption.as_str())
+        .chain(past.as_deref())
+        .chain(partly.as_deref())
+        .collect();
+    doc.chart(chart, &captions);
     Ok(())
 }
 
@@ -183,7 +201,7 @@ fn with_partly<'a>(caption: &'a str, partly: Option<&'a str>) -> Vec<&'a str> {
 
 /// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
 /// start's offset, so an hour where clocks change still reads as one hour.
-fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
     let end = hour.with_timezone(&tz).fixed_offset() + chrono::TimeDelta::hours(1);
     format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
 }
