@@ -288,6 +288,30 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     assert!(!flat.contains("past the chart's scale"), "{flat}");
 }
 
+/// On the map too, a faulty reading takes the colour scale's end rather than leaving every
+/// other point one colour, and the caption says how far the values really run.
+#[test]
+fn a_position_far_beyond_the_others_takes_the_colour_scales_end() {
+    let mut data = single();
+    let positions = data.positions.as_mut().expect("positions");
+    positions.points = (0..40)
+        .map(|i| Position {
+            lon: 1.3 + f64::from(i) * 0.01,
+            lat: 43.6,
+            value: Some(if i == 7 {
+                9_999.0
+            } else {
+                4.0 + f64::from(i % 18)
+            }),
+        })
+        .collect();
+    positions.records = 40;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::flat(&common::text(&render_with(dir.path(), data)));
+    let wanted = "sized by level: 4 m to 21 m among the drawn points, the highest on top where they overlap; 1 point past that scale (the values run from 4 m to 9,999 m) takes its end's colour and size.";
+    assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+}
+
 /// Labels name fields in the report's words; the catalogue says which path each stands for,
 /// as users query them in MongoDB.
 #[test]

@@ -14,8 +14,8 @@ use super::framing::{
     MapFrame, across_antimeridian, eastward, frames_across_antimeridian, within_frame,
 };
 use super::{
-    ChartError, ChartImage, desc_style, dots, draw, fitted, fitted_title, font_px, label_style,
-    palette, tick, title_style, y_label_area,
+    ChartError, ChartImage, ValueScale, desc_style, dots, draw, fitted, fitted_title, font_px,
+    label_style, palette, tick, title_style, y_label_area,
 };
 use crate::format::value;
 use crate::query::Position;
@@ -252,11 +252,15 @@ fn degrees(ticks: &[f64]) -> impl Fn(&f64) -> String {
 /// Up to this many points are drawn at full size; more shrink so a dense map stays readable.
 const SPARSE_POINTS: f64 = 500.0;
 
-/// The lowest and highest value of the points, and how much their marks shrink.
+/// The values the colour scale spans (the points' lowest to highest, but for values far
+/// beyond all the others, which take its end's colour and size), whether points lie below or
+/// above it, and how much the marks shrink.
 #[derive(Debug, Clone, Copy)]
 struct ValueRange {
     low: f64,
     high: f64,
+    below: bool,
+    above: bool,
     /// 1 up to `SPARSE_POINTS` points, down to 0.35 as the map fills: marks cover about the
     /// same share of the map whatever the number of points.
     shrink: f64,
@@ -264,14 +268,19 @@ struct ValueRange {
 
 impl ValueRange {
     fn of(points: &[Position]) -> Self {
-        let (low, high) = points
-            .iter()
-            .filter_map(|p| p.value)
-            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let values = || points.iter().filter_map(|p| p.value);
+        let (low, high) = ValueScale::of_values(values())
+            .map_or((f64::MAX, f64::MIN), |scale| (scale.low, scale.high));
         let shrink = (SPARSE_POINTS / points.len().max(1) as f64)
             .sqrt()
             .clamp(0.35, 1.0);
-        ValueRange { low, high, shrink }
+        ValueRange {
+            low,
+            high,
+            below: values().any(|v| v < low),
+            above: values().any(|v| v > high),
+            shrink,
+        }
     }
 
     /// A full-size radius shrunk for the number of points, never under 2 pixels.
@@ -349,8 +358,19 @@ fn draw_key(
     // The field's name gives way, cut in its middle, so the scale and `no value` always show.
     let gap = font_px(4.0) as i32;
     let mark_room = |count: i32| count * (2 * widest + font_px(1.5) as i32) + font_px(3.0) as i32;
+    // A scale leaving values out says so at its ends: `≤ 4`, `≥ 21`.
+    let low = format!(
+        "{}{}",
+        if range.below { "≤ " } else { "" },
+        value(range.low)
+    );
+    let high = format!(
+        "{}{}",
+        if range.above { "≥ " } else { "" },
+        value(range.high)
+    );
     let mut scale_room = if range.high > range.low {
-        width(&value(range.low)) + mark_room(7) + width(&value(range.high)) + 2 * gap
+        width(&low) + mark_room(7) + width(&high) + 2 * gap
     } else if range.high == range.low {
         mark_room(1) + width(&value(range.low)) + gap
     } else {
@@ -369,12 +389,12 @@ fn draw_key(
     );
     write(&mut x, &format!("{prefix}{field}"))?;
     if range.high > range.low {
-        write(&mut x, &value(range.low))?;
+        write(&mut x, &low)?;
         let steps: Vec<Option<f64>> = (0..7)
             .map(|i| Some(range.low + (range.high - range.low) * f64::from(i) / 6.0))
             .collect();
         marks(&mut x, &steps)?;
-        write(&mut x, &value(range.high))?;
+        write(&mut x, &high)?;
     } else if range.high == range.low {
         marks(&mut x, &[Some(range.low)])?;
         write(&mut x, &value(range.low))?;

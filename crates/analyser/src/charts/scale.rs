@@ -31,10 +31,14 @@ impl ValueScale {
     /// The scale for the hourly `bands`: their lowest minimum to their highest maximum but for
     /// values far beyond the others. `None` without a finite value.
     pub fn of(bands: &[Option<HourBand>]) -> Option<ValueScale> {
-        let mut extremes: Vec<f64> = bands
-            .iter()
-            .flatten()
-            .flat_map(|band| [band.min, band.max])
+        ValueScale::of_values(bands.iter().flatten().flat_map(|band| [band.min, band.max]))
+    }
+
+    /// The scale for `values` (a map's points): their lowest to their highest but for values
+    /// far beyond the others. `None` without a finite value.
+    pub fn of_values(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
+        let mut extremes: Vec<f64> = values
+            .into_iter()
             .filter(|value| value.is_finite())
             .collect();
         extremes.sort_by(f64::total_cmp);
@@ -68,6 +72,11 @@ impl ValueScale {
     /// Whether `band` reaches past the scale: above it, below it.
     pub fn beyond(&self, band: &HourBand) -> (bool, bool) {
         (band.max > self.high, band.min < self.low)
+    }
+
+    /// Whether `value` lies past the scale.
+    pub fn leaves_out(&self, value: f64) -> bool {
+        value > self.high || value < self.low
     }
 }
 

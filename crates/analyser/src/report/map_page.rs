@@ -4,7 +4,7 @@
 use releve::Source;
 use releve::store::{BoundingBox, HourlySummary};
 
-use crate::charts::{self, ChartError, ColourKey, MapFrame, px};
+use crate::charts::{self, ChartError, ColourKey, MapFrame, ValueScale, px};
 use crate::format::{after_value, counted, grouped, value, values_apart};
 use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
@@ -162,8 +162,8 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         // Nothing drawn: the frame sentence says why.
         return String::new();
     };
-    let values = shown.iter().filter_map(|p| p.value);
-    let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
+    let values = || shown.iter().filter_map(|p| p.value);
+    let (low, high) = values().fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     let unit = after_value(unit_of(source, field.as_str()));
     let name = name_of(source, field.as_str());
     let missing = match shown.iter().any(|p| p.value.is_none()) {
@@ -180,10 +180,22 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
             "Every point"
         };
         format!("{points} holds {name} = {}{unit}{missing}.", value(low))
-    } else if low < high {
-        let [low, high] = values_apart([low, high]);
+    } else if let Some(scale) = ValueScale::of_values(values()).filter(|_| low < high) {
+        // Values far beyond all the others would leave every other point one colour.
+        let past = values().filter(|v| scale.leaves_out(*v)).count();
+        let ends = if past == 0 {
+            String::new()
+        } else {
+            let [low, high] = values_apart([low, high]);
+            format!(
+                "; {} past that scale (the values run from {low}{unit} to {high}{unit}) {} its end's colour and size",
+                counted(past as u64, "point"),
+                if past == 1 { "takes" } else { "take" }
+            )
+        };
+        let [low, high] = values_apart([scale.low, scale.high]);
         format!(
-            "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit} among the drawn points, the highest on top where they overlap{missing}."
+            "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit} among the drawn points, the highest on top where they overlap{ends}{missing}."
         )
     } else if source.plausible.contains_key(field.as_str()) {
         format!("No record holds a plausible {name}; points in grey.")

@@ -54,6 +54,31 @@ fn marks_shrink_as_the_map_fills_but_stay_visible() {
 }
 
 #[test]
+fn a_value_far_beyond_the_others_takes_the_scales_end_without_greying_the_others() {
+    // Stations reading 4 to 21 °C, one of them a faulty 9,999.
+    let mut points: Vec<Position> = (0..40)
+        .map(|i| Position {
+            lon: f64::from(i),
+            lat: 0.0,
+            value: Some(4.0 + f64::from(i % 18)),
+        })
+        .collect();
+    points[7].value = Some(9_999.0);
+    let range = ValueRange::of(&points);
+    assert_eq!((range.low, range.high), (4.0, 21.0));
+    assert!(range.above && !range.below);
+    assert_eq!(range.mark(Some(9_999.0)), range.mark(Some(21.0)));
+    assert_ne!(
+        range.mark(Some(4.0)).0,
+        range.mark(Some(21.0)).0,
+        "the other stations keep the scale's colours"
+    );
+    points[7].value = Some(11.0);
+    let range = ValueRange::of(&points);
+    assert_eq!((range.low, range.high, range.above), (4.0, 21.0, false));
+}
+
+#[test]
 fn no_step_of_the_scale_looks_like_the_grey_of_missing_values() {
     for i in 0..=100 {
         let colour = scale_colour(f64::from(i) / 100.0);
