@@ -4,7 +4,7 @@
 //! A Paris day in winter runs from 23:00Z to 23:00Z; a day with a clock change has 23 or 25
 //! hours. Everything downstream works on the list of UTC hour starts this module produces.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// How long a report covers.
@@ -184,27 +184,29 @@ impl PeriodKind {
 
     /// True when `file_name` is a report of this kind, as [`ReportPeriod::file_name`] writes them.
     pub fn names_report(self, file_name: &str) -> bool {
-        let Some(stem) = file_name.strip_suffix(".pdf") else {
-            return false;
-        };
+        self.reported_day(file_name).is_some()
+    }
+
+    /// The first day of the period `file_name` reports on when it is a report of this kind, as
+    /// [`ReportPeriod::file_name`] writes them: `2026-11-21.pdf`, `week-2026-W47.pdf` (its
+    /// Monday), `month-2026-11.pdf` (its first).
+    pub fn reported_day(self, file_name: &str) -> Option<NaiveDate> {
+        let stem = file_name.strip_suffix(".pdf")?;
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         match self {
             // As the analyser names them: `2026-11-02`, never a hand-named `2026-11-2.pdf`.
-            PeriodKind::Day => {
-                stem.len() == 10 && NaiveDate::parse_from_str(stem, "%Y-%m-%d").is_ok()
+            PeriodKind::Day => date(stem).filter(|_| stem.len() == 10),
+            PeriodKind::Week => {
+                let (year, week) = stem.strip_prefix("week-")?.split_once("-W")?;
+                if year.len() != 4 || week.len() != 2 {
+                    return None;
+                }
+                NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
             }
-            PeriodKind::Week => stem
-                .strip_prefix("week-")
-                .and_then(|rest| rest.split_once("-W"))
-                .is_some_and(|(year, week)| {
-                    year.len() == 4
-                        && week.len() == 2
-                        && year.parse::<i32>().is_ok()
-                        && week.parse::<u32>().is_ok_and(|w| (1..=53).contains(&w))
-                }),
-            PeriodKind::Month => stem.strip_prefix("month-").is_some_and(|rest| {
-                NaiveDate::parse_from_str(&format!("{rest}-01"), "%Y-%m-%d").is_ok()
-                    && rest.len() == 7
-            }),
+            PeriodKind::Month => {
+                let month = stem.strip_prefix("month-")?;
+                date(&format!("{month}-01")).filter(|_| month.len() == 7)
+            }
         }
     }
 }
@@ -355,6 +357,20 @@ mod tests {
         assert!(PeriodKind::Month.names_report("month-2026-11.pdf"));
         assert!(!PeriodKind::Month.names_report("month-2026-11.pdf.tmp"));
         assert!(!PeriodKind::Day.names_report("notes.pdf"));
+        let day = |text: &str| text.parse::<NaiveDate>().ok();
+        assert_eq!(
+            PeriodKind::Week.reported_day("week-2026-W47.pdf"),
+            day("2026-11-16")
+        );
+        assert_eq!(
+            PeriodKind::Month.reported_day("month-2026-11.pdf"),
+            day("2026-11-01")
+        );
+        assert_eq!(
+            PeriodKind::Day.reported_day("2026-11-21.pdf"),
+            day("2026-11-21")
+        );
+        assert_eq!(PeriodKind::Week.reported_day("week-2026-W54.pdf"), None);
         assert!(
             !PeriodKind::Day.names_report("2026-11-2.pdf"),
             "a name the analyser never writes is not its report"

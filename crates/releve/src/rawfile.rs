@@ -12,6 +12,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// Bytes in a MiB, the unit of the summariser's `--max-file-mb`.
+pub const MIB: u64 = 1024 * 1024;
+
+/// The largest landed file the summariser reads by default, in MiB (`--max-file-mb`): a France
+/// Travail day is about 120 MB, and a file takes about twice its size of memory while it is
+/// summarised. The collector reads no single answer larger than this.
+pub const DEFAULT_MAX_FILE_MB: u64 = 1024;
+
 /// The folder under the raw folder where the summariser moves files it cannot use, each with
 /// a `<file>.reason` beside it. Not a valid source name, so never taken for a source's folder.
 pub const QUARANTINE_DIR: &str = "_quarantine";

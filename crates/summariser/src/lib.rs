@@ -41,12 +41,7 @@ pub use failure_lines::failure_lines;
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
-/// Bytes in a MiB, the unit of `--max-file-mb`.
-pub const MIB: u64 = 1024 * 1024;
-
-/// The default largest landed file read, in MiB: a France Travail day is about 120 MB, and a
-/// file takes about twice its size of memory while it is summarised.
-pub const MAX_FILE_MB: u64 = 1024;
+pub use releve::rawfile::{DEFAULT_MAX_FILE_MB as MAX_FILE_MB, MIB};
 
 use std::path::{Path, PathBuf};
 

@@ -107,13 +107,7 @@ fn written_days(dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
     };
     Ok(entries
         .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_str()?.to_owned();
-            if !PeriodKind::Day.names_report(&name) {
-                return None;
-            }
-            NaiveDate::parse_from_str(name.strip_suffix(".pdf")?, "%Y-%m-%d").ok()
-        })
+        .filter_map(|entry| PeriodKind::Day.reported_day(entry.file_name().to_str()?))
         .collect())
 }
 

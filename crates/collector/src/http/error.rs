@@ -20,7 +20,7 @@ pub enum FetchError {
         message: String,
     },
     /// Every attempt failed with a retryable error.
-    #[error("{what}: gave up after {attempts} attempts: {last}")]
+    #[error("{what}: gave up after {}: {last}", attempts_in_words(.attempts))]
     GaveUp {
         /// The request, in words.
         what: String,
@@ -136,9 +136,34 @@ pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> Fetc
 }
 
 /// "1 attempt", "3 attempts".
-fn attempts_in_words(attempts: &u32) -> String {
+pub(super) fn attempts_in_words(attempts: &u32) -> String {
     match attempts {
         1 => "1 attempt".to_owned(),
         n => format!("{n} attempts"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_attempt_is_said_in_the_singular() {
+        let gave_up = |attempts| {
+            FetchError::GaveUp {
+                what: "page 1 of `quakes`".to_owned(),
+                attempts,
+                last: "timed out".to_owned(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            gave_up(1),
+            "page 1 of `quakes`: gave up after 1 attempt: timed out"
+        );
+        assert_eq!(
+            gave_up(4),
+            "page 1 of `quakes`: gave up after 4 attempts: timed out"
+        );
     }
 }

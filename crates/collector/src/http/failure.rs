@@ -128,7 +128,11 @@ pub(super) fn final_error(
     if want_json && reason.invalid_json {
         FetchError::InvalidJson {
             what: what.to_owned(),
-            detail: format!("{} (after {attempts} attempts)", reason.text),
+            detail: format!(
+                "{} (after {})",
+                reason.text,
+                super::error::attempts_in_words(&attempts)
+            ),
         }
     } else {
         FetchError::GaveUp {

@@ -56,11 +56,11 @@ pub use retry::RetryPolicy;
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
 pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 
-/// The largest body read, decompressed: more than the summariser reads by default
+/// The largest body read, decompressed: what the summariser reads by default
 /// (`--max-file-mb`), and a few times that in memory once parsed. A larger answer (an export
 /// of a whole dataset, a compressed bomb) fails the run instead of the process running out
 /// of memory at every run.
-pub const MAX_BODY_BYTES: u64 = 1024 * 1024 * 1024;
+pub const MAX_BODY_BYTES: u64 = releve::rawfile::DEFAULT_MAX_FILE_MB * releve::rawfile::MIB;
 
 /// What a run's requests amounted to, for the run metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -340,7 +340,7 @@ impl SourceClient {
         let too_large = || {
             Attempt::Fatal(FetchError::TooLarge {
                 what: what.to_owned(),
-                mib: self.max_body / (1024 * 1024),
+                mib: self.max_body / releve::rawfile::MIB,
             })
         };
         let announced = response.content_length();
