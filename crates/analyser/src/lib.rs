@@ -170,7 +170,7 @@ async fn load(
         });
     }
     Ok(Loaded {
-        data: query::load(db, config, period, unread).await?,
+        data: query::load(db, config, period, now, unread).await?,
         first_runs: query::first_runs(db, config, unread).await?,
         runs_kept_from: query::runs_kept_from(db, config, now, unread).await?,
     })

@@ -51,11 +51,7 @@ async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
     for problem in &problems {
         releve::logging::failure_line("analyser status", problem);
     }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    releve::cli::exit_code(problems.is_empty())
 }
 
 /// Writes the report; fails the run, once it is written, when the configuration refused a
@@ -70,10 +66,12 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // Said first: a run that fails (MongoDB down) has these to fix too.
-    for source in &config.refused {
-        let consequence = source.consequence("left out of the report, whose cover says so");
-        releve::logging::failure_line("analyser", &format_args!("{source} ({consequence})"));
-    }
+    releve::cli::say_refused(
+        "analyser",
+        &config.refused,
+        "left out of the report, whose cover says so",
+        None,
+    );
     let written = analyser::write_report(args, &config)
         .await
         .context("no report was written")?;
@@ -82,11 +80,7 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         releve::logging::failure_line("analyser", &line);
     }
     releve::logging::print_out(&format_args!("{}\n", written.path.display()));
-    Ok(
-        if config.refused.is_empty() && written.problems.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        },
-    )
+    Ok(releve::cli::exit_code(
+        config.refused.is_empty() && written.problems.is_empty(),
+    ))
 }

@@ -114,11 +114,12 @@ pub async fn load(
     db: &Database,
     config: &Config,
     period: &ReportPeriod,
+    now: DateTime<Utc>,
     unread: &Unread,
 ) -> Result<BTreeMap<String, SourceData>, StoreError> {
     let mut data = BTreeMap::new();
     for source in &config.sources {
-        let loaded = load_source(db, source, period, unread).await?;
+        let loaded = load_source(db, source, period, now, unread).await?;
         data.insert(source.name.clone(), loaded);
     }
     Ok(data)
@@ -241,6 +242,7 @@ async fn load_source(
     db: &Database,
     source: &Source,
     period: &ReportPeriod,
+    now: DateTime<Utc>,
     unread: &Unread,
 ) -> Result<SourceData, StoreError> {
     let name = source.name.as_str();
@@ -278,7 +280,7 @@ async fn load_source(
     let action = format!("reading `runs` of {name}");
     let runs: Vec<StoredRun> =
         find_all(db, store::RUNS, started, by_start, &action, unread).await?;
-    let health = run_health(db, name, unread).await?;
+    let health = run_health(db, name, now, unread).await?;
     let landed =
         doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
     let action = format!("reading `rejected` of {name}");
@@ -305,12 +307,17 @@ async fn load_source(
 }
 
 /// The end of the last successful run and whether the latest run failed. Health is judged
-/// when the report is generated, so a morning report tells whether collection is working now;
-/// runs dated later (a clock that ran ahead) are not counted, as in `analyser status`.
+/// `now`, when the report is generated, so a morning report tells whether collection is working
+/// now; runs dated later (a clock that ran ahead) are not counted, as in `analyser status`.
 /// A latest run that succeeded is also the last success: only a failed one needs a second look.
-async fn run_health(db: &Database, name: &str, unread: &Unread) -> Result<RunHealth, StoreError> {
+async fn run_health(
+    db: &Database,
+    name: &str,
+    now: DateTime<Utc>,
+    unread: &Unread,
+) -> Result<RunHealth, StoreError> {
     let action = format!("reading the last run of {name}");
-    let until = store::bson_date(crate::status::not_after(Utc::now()));
+    let until = store::bson_date(crate::status::not_after(now));
     let latest: Option<StoredRun> = find_latest(
         db,
         store::RUNS,

@@ -24,23 +24,17 @@ pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Vec<RunMetrics>> {
 
 /// One run metrics file; `None`, logged, when it cannot be read.
 pub fn read_metrics(path: &Path) -> Option<RunMetrics> {
-    let parsed = std::fs::read(path)
-        .map_err(|err| err.to_string())
-        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|err| err.to_string()));
-    match parsed {
-        Ok(metrics) => Some(metrics),
-        Err(error) => {
-            tracing::warn!(file = %path.display(), %error, "Cannot read a run metrics file.");
-            None
-        }
-    }
+    RunMetrics::read(path)
+        .inspect_err(|error| tracing::warn!(%error, "Cannot read a run metrics file."))
+        .ok()
 }
 
 /// Folds runs not yet in MongoDB into what the report reads of a source, as if they were
 /// stored: the period's runs (by the day they collected, for a per-day source) and its health.
 /// Their successes count as successes; the newest of those newer than every stored run says
 /// whether the latest run failed (a file that could not be deleted can be older than stored
-/// runs). Only runs started before `now` (the report's generation) count. A run is known by its
+/// runs). Only runs started by `now` (the report's generation, give or take the minute
+/// `analyser status` allows a clock) count. A run is known by its
 /// start to the millisecond, as MongoDB keeps it: its file says nanoseconds.
 pub fn fold_into(
     data: &mut SourceData,
@@ -48,7 +42,8 @@ pub fn fold_into(
     period: &ReportPeriod,
     now: DateTime<Utc>,
 ) {
-    let runs = runs.iter().filter(|run| run.started <= now);
+    let until = crate::status::not_after(now);
+    let runs = runs.iter().filter(|run| run.started <= until);
     for run in runs.clone() {
         let in_period = match run.day {
             Some(day) => (period.first_day..period.end_day).contains(&day),

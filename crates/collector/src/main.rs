@@ -27,33 +27,26 @@ async fn main() -> ExitCode {
 fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let report = collector::check::check(args)?;
     releve::logging::print_out(&report);
-    Ok(exit_code(report.ready()))
+    Ok(releve::cli::exit_code(report.ready()))
 }
 
 /// A run: one line on stderr per table refused and per source failed.
 async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let outcome = collector::run(args).await?;
-    for refused in &outcome.refused {
-        let consequence = refused.consequence("not collected; the other sources were");
-        releve::logging::failure_line("collector", &format_args!("{refused} ({consequence})"));
-    }
-    if let Some(fault) = &outcome.report_fault {
-        let line = fault.with_consequence("the sources were collected");
-        releve::logging::failure_line("collector", &line);
-    }
+    releve::cli::say_refused(
+        "collector",
+        &outcome.refused,
+        "not collected; the other sources were",
+        outcome
+            .report_fault
+            .as_ref()
+            .map(|fault| (fault, "the sources were collected")),
+    );
     for (source, reason) in outcome.failures() {
         releve::logging::failure_line(
             "collector",
             &format_args!("source `{source}` failed: {reason}"),
         );
     }
-    Ok(exit_code(outcome.succeeded()))
-}
-
-fn exit_code(succeeded: bool) -> ExitCode {
-    if succeeded {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    Ok(releve::cli::exit_code(outcome.succeeded()))
 }

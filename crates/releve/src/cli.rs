@@ -14,6 +14,33 @@ pub fn cannot_start() -> std::process::ExitCode {
     std::process::ExitCode::from(2)
 }
 
+/// The exit code of a run: 0 when it succeeded, else 1.
+pub fn exit_code(succeeded: bool) -> std::process::ExitCode {
+    if succeeded {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
+
+/// Says on stderr, one line each as `stage: …`, the `[[source]]` tables the configuration
+/// refused, each with what the stage does about it (`consequence`), and the `[report]` fault,
+/// if any, with `report_consequence`, when given.
+pub fn say_refused(
+    stage: &str,
+    refused: &[crate::config::RefusedSource],
+    consequence: &str,
+    report: Option<(&crate::config::ReportFault, &str)>,
+) {
+    for source in refused {
+        let consequence = source.consequence(consequence);
+        crate::logging::failure_line(stage, &format_args!("{source} ({consequence})"));
+    }
+    if let Some((fault, consequence)) = report {
+        crate::logging::failure_line(stage, &fault.with_consequence(consequence));
+    }
+}
+
 /// What every stage does first: load the working folder's `.env` (see [`crate::dotenv`]),
 /// then start logging. A `.env` that cannot be read is said in one line as `stage: …`, and
 /// the stage must exit with the code returned (2), before reading anything else.

@@ -1,6 +1,8 @@
 //! The per-run metrics the collector writes beside each landed file and the summariser loads
 //! into the `runs` collection. Field names are part of the documented interface.
 
+use std::path::{Path, PathBuf};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -48,4 +50,38 @@ impl RunMetrics {
     pub fn succeeded(&self) -> bool {
         self.error.is_none()
     }
+
+    /// The run metrics file at `path`, as the collector writes it
+    /// ([`crate::rawfile::write_metrics`]).
+    pub fn read(path: &Path) -> Result<RunMetrics, MetricsFileError> {
+        let bytes = std::fs::read(path).map_err(|cause| MetricsFileError::Unreadable {
+            path: path.to_owned(),
+            cause,
+        })?;
+        serde_json::from_slice(&bytes).map_err(|cause| MetricsFileError::Invalid {
+            path: path.to_owned(),
+            cause,
+        })
+    }
+}
+
+/// A run metrics file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsFileError {
+    /// The file could not be read (gone, unreadable).
+    #[error("{path}: cannot read the run metrics: {cause}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O failure.
+        cause: std::io::Error,
+    },
+    /// The file is not run metrics.
+    #[error("{path}: not valid run metrics: {cause}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What does not parse.
+        cause: serde_json::Error,
+    },
 }

@@ -46,15 +46,15 @@ fn main() -> ExitCode {
         }
     };
     // Said first: a run that fails (MongoDB down) has these to fix too.
-    for source in &config.refused {
-        let consequence =
-            source.consequence("its files wait in place; the other sources are summarised");
-        releve::logging::failure_line("summariser", &format_args!("{source} ({consequence})"));
-    }
-    if let Some(fault) = &config.report_fault {
-        let line = fault.with_consequence("the sources are summarised");
-        releve::logging::failure_line("summariser", &line);
-    }
+    releve::cli::say_refused(
+        "summariser",
+        &config.refused,
+        "its files wait in place; the other sources are summarised",
+        config
+            .report_fault
+            .as_ref()
+            .map(|fault| (fault, "the sources are summarised")),
+    );
     let refused = !config.refused.is_empty() || config.report_fault.is_some();
     let resummarise = Resummarise::from_names(args.resummarise.clone());
     if let Err(err) = resummarise.check(&config, &args.config.config) {
@@ -77,11 +77,7 @@ fn main() -> ExitCode {
             for line in summariser::failure_lines(&failures) {
                 releve::logging::failure_line("summariser", &line);
             }
-            if failures.is_empty() && !refused {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            releve::cli::exit_code(failures.is_empty() && !refused)
         }
         Err(err) => {
             releve::logging::failure_line("summariser", &format_args!("{err:#}"));

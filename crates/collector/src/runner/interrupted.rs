@@ -78,9 +78,6 @@ fn own_metrics(
     files
         .iter()
         .filter(|name| name.role == RawFileRole::Metrics)
-        .filter_map(|name| {
-            let bytes = std::fs::read(name.path_in(raw_dir)).ok()?;
-            serde_json::from_slice::<RunMetrics>(&bytes).ok()
-        })
+        .filter_map(|name| RunMetrics::read(&name.path_in(raw_dir)).ok())
         .find(|metrics| metrics.started.timestamp() >= started.timestamp())
 }

@@ -1,10 +1,10 @@
 //! The batch's run metrics, loaded into `runs`.
 
-use std::fs;
 use std::path::Path;
 
 use mongodb::Database;
 use mongodb::bson::Document;
+use releve::metrics::MetricsFileError;
 use releve::store::run_document;
 use releve::{RawFileName, RunMetrics, Source};
 
@@ -37,12 +37,18 @@ pub(super) async fn load_runs<'b>(
 /// MongoDB can store (quarantined) or cannot be read (left for the next run).
 fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Option<Document> {
     let path = name.path_in(raw_dir);
-    let parsed = fs::read(&path).map_err(ReadError::Io).and_then(|bytes| {
-        let metrics = serde_json::from_slice::<RunMetrics>(&bytes)
-            .map_err(|err| ReadError::Refused(format!("not valid run metrics: {err}")))?;
-        run_document(&metrics)
-            .map_err(|err| ReadError::Refused(format!("run metrics MongoDB cannot store: {err}")))
-    });
+    let parsed = RunMetrics::read(&path)
+        .map_err(|err| match err {
+            MetricsFileError::Unreadable { cause, .. } => ReadError::Io(cause),
+            MetricsFileError::Invalid { cause, .. } => {
+                ReadError::Refused(format!("not valid run metrics: {cause}"))
+            }
+        })
+        .and_then(|metrics| {
+            run_document(&metrics).map_err(|err| {
+                ReadError::Refused(format!("run metrics MongoDB cannot store: {err}"))
+            })
+        });
     match parsed {
         Ok(run) => return Some(run),
         Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {}
