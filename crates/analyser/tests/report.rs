@@ -98,8 +98,27 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     let pages = common::pages(&pdf, scratch.path());
     assert_eq!(
         pages.len(),
-        7,
-        "cover, catalogue, quakes (2 pages), meteo, offres, completeness"
+        5,
+        "cover; catalogue and quakes; quakes and meteo; meteo and offres; completeness"
+    );
+    // Sources follow one another where they fit; a page a source runs onto says so on top.
+    let texts = common::page_texts(&pdf);
+    for (page, first_line) in [(2, "quakes (continued)"), (3, "meteo (continued)")] {
+        assert_eq!(
+            texts[page]
+                .lines()
+                .map(str::trim)
+                .find(|line| !line.is_empty()),
+            Some(first_line),
+            "page {}: {}",
+            page + 1,
+            texts[page]
+        );
+    }
+    assert!(
+        texts[3].contains("No data for this source in this period"),
+        "offres follows meteo: {}",
+        texts[3]
     );
     for (n, page) in pages.iter().enumerate() {
         assert!(page.ink() > 0.005, "page {} is not blank", n + 1);
@@ -451,8 +470,16 @@ async fn an_empty_period_gives_a_valid_report_saying_no_data() {
     let scratch = tempfile::tempdir().expect("scratch dir");
     assert_eq!(
         common::pages(&pdf, scratch.path()).len(),
-        6,
-        "cover, catalogue, 3 sources, completeness"
+        3,
+        "cover, catalogue and the 3 sources' lines, completeness"
+    );
+    let catalogue = &common::page_texts(&pdf)[1];
+    assert_eq!(
+        catalogue
+            .matches("No data for this source in this period")
+            .count(),
+        3,
+        "a source without data takes a line, not a page: {catalogue}"
     );
     let text = common::text(&pdf);
     assert!(

@@ -139,6 +139,25 @@ impl ReportDocument {
         self.heading(title, size, keep_with);
     }
 
+    /// Starts a section like [`ReportDocument::section`], but on the current page, under a
+    /// rule, when its title and `keep_with` millimetres of what follows fit there: a source of
+    /// one line does not take a page alone.
+    pub fn flowing_section(&mut self, title: &str, size: f32, keep_with: f32) {
+        self.section = None;
+        let title_height = self.metrics.wrap(title, size, true, CONTENT_WIDTH).len() as f32
+            * size
+            * MM_PER_PT
+            * 1.6;
+        if self.ops.is_empty() || self.remaining() < title_height + keep_with + 10.0 {
+            self.new_page();
+        } else {
+            self.gap(6.0);
+            self.rule();
+        }
+        self.section = Some(title.to_owned());
+        self.heading(title, size, keep_with);
+    }
+
     /// Starts a new page when less than `height` millimetres are left.
     fn ensure(&mut self, height: f32) {
         if self.remaining() < height {

@@ -28,7 +28,9 @@ pub fn source_section(
     period: &ReportPeriod,
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
-    doc.section(&source.name, 16.0, 10.0);
+    // Kept with its description and first chart, or with the line that stands for them.
+    let keep_with = if data.records() == 0 { 25.0 } else { 85.0 };
+    doc.flowing_section(&source.name, 16.0, keep_with);
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
