@@ -303,6 +303,59 @@ async fn wait_for_quarantined(
     Ok(())
 }
 
+/// The hours the batch touches, noted as pending in MongoDB before any record is written, with
+/// those an interrupted run left pending; of these, hours now past `keep_days` keep their
+/// summary and are no longer pending.
+async fn pending_hours(
+    db: &Database,
+    source: &Source,
+    plan: &plan::Plan,
+    run: &mut SourceRun,
+) -> Result<BTreeSet<DateTime<Utc>>, SummariseError> {
+    let mut hours = std::mem::take(&mut run.leftover);
+    let final_hours = match plan::retention_horizon(source) {
+        Some(horizon) => {
+            let recent = hours.split_off(&horizon);
+            std::mem::replace(&mut hours, recent)
+        }
+        None => BTreeSet::new(),
+    };
+    if !final_hours.is_empty() {
+        warn!(source = %source.name, hours = final_hours.len(), "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
+        database::clear_pending(db, &source.name, &final_hours).await?;
+    }
+    hours.extend(plan.hours.iter().copied());
+    if !plan.hours.is_empty() {
+        database::note_pending(db, &source.name, &plan.hours).await?;
+    }
+    Ok(hours)
+}
+
+/// Summarises now the `hours` whose records are all in the batch's hand; the others are read
+/// back from MongoDB once, at the end of the source's run.
+async fn summarise_in_hand(
+    db: &Database,
+    source: &Source,
+    hours: BTreeSet<DateTime<Utc>>,
+    plan: &mut plan::Plan,
+    run: &mut SourceRun,
+    report: &mut SourceReport,
+) -> Result<(), SummariseError> {
+    let (in_hand, to_read): (BTreeSet<_>, BTreeSet<_>) = hours
+        .into_iter()
+        .partition(|hour| plan.in_hand.contains_key(hour));
+    for hour in &in_hand {
+        run.read_back.remove(hour);
+    }
+    run.read_back.extend(to_read);
+    if !in_hand.is_empty() {
+        report.hours_written +=
+            database::recompute_hours(db, source, &in_hand, std::mem::take(&mut plan.in_hand))
+                .await?;
+    }
+    Ok(())
+}
+
 /// Writes `batch` and deletes what MongoDB acknowledged; returns the files left in place
 /// because they hold versions replaced by versions MongoDB cannot store.
 async fn write_batch(
@@ -324,23 +377,7 @@ async fn write_batch(
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
-    let mut hours = std::mem::take(&mut run.leftover);
-    // Hours noted by an interrupted run that are now past `keep_days` keep their summary.
-    let final_hours = match plan::retention_horizon(source) {
-        Some(horizon) => {
-            let recent = hours.split_off(&horizon);
-            std::mem::replace(&mut hours, recent)
-        }
-        None => BTreeSet::new(),
-    };
-    if !final_hours.is_empty() {
-        warn!(source = %source.name, hours = final_hours.len(), "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
-        database::clear_pending(db, &source.name, &final_hours).await?;
-    }
-    hours.extend(plan.hours.iter().copied());
-    if !plan.hours.is_empty() {
-        database::note_pending(db, &source.name, &plan.hours).await?;
-    }
+    let hours = pending_hours(db, source, &plan, run).await?;
     let written = database::write_records(db, source, &batch, &plan).await?;
     report.records_inserted += written.inserted;
     report.records_updated += written.updated;
@@ -354,19 +391,7 @@ async fn write_batch(
         plan.read_every_hour();
     }
     let touched = hours.len();
-    // Hours whose records are all in hand are summarised now; the others once, at the end.
-    let (in_hand, to_read): (BTreeSet<_>, BTreeSet<_>) = hours
-        .into_iter()
-        .partition(|hour| plan.in_hand.contains_key(hour));
-    for hour in &in_hand {
-        run.read_back.remove(hour);
-    }
-    run.read_back.extend(to_read);
-    if !in_hand.is_empty() {
-        report.hours_written +=
-            database::recompute_hours(db, source, &in_hand, std::mem::take(&mut plan.in_hand))
-                .await?;
-    }
+    summarise_in_hand(db, source, hours, &mut plan, run, report).await?;
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
     rejected::note(db, &source.name, &batch).await?;
     // Too large to keep there: held back whole with the unstorable records.
