@@ -129,7 +129,19 @@ pub fn values_apart<const N: usize>(values: [f64; N]) -> [String; N] {
             v
         }
     });
-    let plain = values.map(value);
+    let mut plain = values.map(value);
+    // One notation for the small values of a sentence: `-9.88e-4` beside `-2.336e-5`, never
+    // `-0.000988`; `0.5` stays as it is.
+    let small = |v: f64| v != 0.0 && v.abs() < 0.01;
+    if (0..N).any(|i| small(values[i]) && plain[i].contains('e')) {
+        plain = std::array::from_fn(|i| {
+            if small(values[i]) {
+                scientific(values[i])
+            } else {
+                plain[i].clone()
+            }
+        });
+    }
     let mut closest = f64::INFINITY;
     let mut alike = false;
     for (i, a) in values.iter().enumerate() {
@@ -291,6 +303,16 @@ mod tests {
             values_apart([0.005, 1.0e299, 3.0e300]),
             ["0.005", "1e299", "3e300"],
             "a min is as measured, however small beside the max"
+        );
+        assert_eq!(
+            values_apart([-0.000_988, -2.336e-5, 0.5]),
+            ["-9.88e-4", "-2.336e-5", "0.5"],
+            "small values in one notation"
+        );
+        assert_eq!(
+            values_apart([-0.000_988, 0.0, 3.0]),
+            ["-0.000988", "0", "3"],
+            "plain when none needs more"
         );
         assert_eq!(with_decimals(-1_234.25, 2), "-1,234.25");
         assert_eq!(cut_middle("Établissement", 5), "Éta…nt");
