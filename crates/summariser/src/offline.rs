@@ -28,22 +28,44 @@ pub struct OfflineSummary {
     pub refused: Vec<(String, String)>,
 }
 
-/// Reads every landed data file of `source` and summarises its hours.
-pub fn summarise(raw_dir: &Path, source: &Source) -> Result<OfflineSummary, ReadError> {
+/// Why a source's files could not be read in memory: a folder or a file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot read: {cause}")]
+pub struct OfflineError {
+    /// The folder or file.
+    pub path: std::path::PathBuf,
+    /// The I/O failure.
+    pub cause: std::io::Error,
+}
+
+/// Reads every landed data file of `source` and summarises its hours; files that would be
+/// quarantined are listed in [`OfflineSummary::refused`].
+pub fn summarise(raw_dir: &Path, source: &Source) -> Result<OfflineSummary, OfflineError> {
     let mut batch = Batch::default();
     let mut summary = OfflineSummary::default();
-    for name in rawfile::list(raw_dir, &source.name)? {
+    let names = rawfile::list(raw_dir, &source.name).map_err(|cause| OfflineError {
+        path: raw_dir.join(&source.name),
+        cause,
+    })?;
+    for name in names {
         if name.role != RawFileRole::Data {
             continue;
         }
         // No size limit: the benchmark and the checks read every file, whatever its size.
-        match landed::read(&name.path_in(raw_dir), source, u64::MAX) {
+        let path = name.path_in(raw_dir);
+        match landed::read(&path, source, u64::MAX) {
             Ok(file) => {
                 summary.versions += file.records.len();
                 batch.merge(name, file);
             }
             Err(ReadError::Refused(reason)) => summary.refused.push((name.file_name(), reason)),
-            Err(err) => return Err(err),
+            Err(ReadError::Io(cause)) => return Err(OfflineError { path, cause }),
+            // Not given a limit: no file is too large.
+            Err(ReadError::TooLarge { bytes, .. }) => {
+                summary
+                    .refused
+                    .push((name.file_name(), format!("{bytes} bytes: too large")));
+            }
         }
     }
     summary.files = batch.data_files.len();
