@@ -260,7 +260,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
         load.max = Some(9_999.0);
     }
     let said = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00).";
-    let advice = "If such readings are faults, a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` then summarises the stored hours again.";
+    let advice = "If such readings are faults, a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` summarises the stored hours again.";
     let pdf = render_sources(dir.path(), CONFIG, single(), faulty.clone());
     let flat = common::flat(&common::text(&pdf));
     assert!(flat.contains(&format!("{said} {advice}")), "{flat}");
@@ -274,10 +274,39 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
         "numeric = [\"load\"]",
         "numeric = [\"load\"]\nplausible = { load = [0, 10000] }",
     );
-    let pdf = render_sources(dir.path(), &config, single(), faulty);
+    let pdf = render_sources(dir.path(), &config, single(), faulty.clone());
     let flat = common::flat(&common::text(&pdf));
     assert!(flat.contains(said), "{flat}");
     assert!(!flat.contains("If such readings are faults"), "{flat}");
+    assert!(!flat.contains("outside the `plausible` range"), "{flat}");
+
+    // Outside a range set since, its hours were summarised before it: summarise them again.
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]",
+        "numeric = [\"load\"]\nplausible = { load = [0, 100] }",
+    );
+    let pdf = render_sources(dir.path(), &config, single(), faulty.clone());
+    let flat = common::flat(&common::text(&pdf));
+    let wanted = format!(
+        "{said} Such readings lie outside the `plausible` range of `load`: their hours were summarised before it was set; `summariser --resummarise busy` summarises the stored hours again."
+    );
+    assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
+
+    // A totals chart too: one hour's total far beyond the others'.
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]",
+        "numeric = [\"load\"]\ntotals = [\"load\"]",
+    );
+    let mut faulty_total = busy();
+    if let Some(load) = faulty_total.hourly[14].numeric.first_mut() {
+        load.sum = 1e6;
+    }
+    let pdf = render_sources(dir.path(), &config, single(), faulty_total);
+    let flat = common::flat(&common::text(&pdf));
+    let wanted = format!(
+        "1 hour's total reaches past the chart's scale, drawn to its edge and marked: up to 1,000,000 (2026-11-21 14:00–15:00). {advice}"
+    );
+    assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
 
     // Hours like the others are all drawn, and nothing is said.
     let flat = common::flat(&common::text(&render(dir.path())));
@@ -304,7 +333,7 @@ fn a_position_far_beyond_the_others_takes_the_colour_scales_end() {
     positions.records = 40;
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
-    let wanted = "sized by level: 4 m to 21 m among the drawn points, the highest on top where they overlap; 1 point past that scale (the values run from 4 m to 9,999 m) takes its end's colour and size.";
+    let wanted = "sized by level: 4 m to 21 m among the drawn points, the highest on top where they overlap; 1 point past that scale (the values run from 4 m to 9,999 m) is drawn in the colour and size of its nearer end.";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 

@@ -8,9 +8,9 @@
 
 pub mod check;
 pub mod http;
-pub mod runner;
-pub mod schedule;
-pub mod sources;
+mod runner;
+mod schedule;
+mod sources;
 pub mod state;
 #[cfg(test)]
 mod testing;

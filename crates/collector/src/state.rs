@@ -9,7 +9,7 @@
 //! ```
 //!
 //! After a run the API asked to wait longer than a run waits (an exhausted quota), the state
-//! also holds `"paused_until"`, and the source is not due before then (see [`crate::schedule`]).
+//! also holds `"paused_until"`, and the source is not due before then (see the `schedule` module).
 //! While a run is under way it holds `"running"` (see [`SourceState::running`]).
 //!
 //! When the file is missing (first run, or deleted), the newest landed data file stands in.
@@ -44,7 +44,7 @@ pub struct SourceState {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub failures_in_a_row: u32,
     /// Until when the API asked not to be called after the last failed run (an exhausted
-    /// quota); see [`crate::schedule`].
+    /// quota); see the `schedule` module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_until: Option<DateTime<Utc>>,
     /// Newest record `time` landed so far (incremental sources), never later than the start

@@ -15,7 +15,7 @@ pub mod record;
 pub mod record_data;
 pub mod record_key;
 pub mod store;
-pub mod text_file;
+mod text_file;
 
 pub use config::{Config, ConfigError, Every, RefusedSource, ReportFault, Source, SourceKind};
 pub use lock::RunLock;

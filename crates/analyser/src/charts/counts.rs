@@ -4,9 +4,11 @@
 
 use plotters::prelude::*;
 
+use chrono::{DateTime, Utc};
+
 use super::{
-    ChartError, ChartImage, Span, TimeAxis, count_axis, draw, hourly_frame, palette, per_hour,
-    value_axis,
+    ChartError, ChartImage, Span, TimeAxis, ValueScale, count_axis, draw, hourly_frame,
+    mark_past_scale, palette, per_hour, value_axis,
 };
 use crate::period::PeriodKind;
 
@@ -37,11 +39,34 @@ pub fn record_counts(
     })
 }
 
-/// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day for a month;
-/// `title` names the field, the chart says which step. Negative totals go below the axis.
+/// A field's totals as its chart draws them: per hour (`sums[i]` for the axis's hour `i`), or
+/// per local day for a month, each with the first hour it covers.
+pub fn total_steps(axis: &TimeAxis, sums: &[f64]) -> Vec<(DateTime<Utc>, f64)> {
+    let (bars, _) = steps(axis, sums);
+    bars.iter()
+        .filter_map(|bar| Some((*axis.hours().get(bar.start as usize)?, bar.value)))
+        .collect()
+}
+
+/// The scale of a totals chart's `steps` (see [`total_steps`]), from zero: judged on the totals
+/// that are not zero, as a dry hour says nothing of how much a wet one holds; `None` when
+/// there is none.
+pub fn totals_scale(steps: &[(DateTime<Utc>, f64)]) -> Option<ValueScale> {
+    let scale = ValueScale::of_values(steps.iter().map(|(_, total)| *total).filter(|t| *t != 0.0))?;
+    Some(ValueScale {
+        low: scale.low.min(0.0),
+        high: scale.high.max(0.0),
+    })
+}
+
+/// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day for a month,
+/// on `scale` and zero (see [`totals_scale`]); a bar past the scale is drawn to the chart's
+/// edge and marked there. `title` names the field, the chart says which step. Negative totals
+/// go below the axis.
 pub fn totals(
     axis: &TimeAxis,
     sums: &[f64],
+    scale: Option<ValueScale>,
     title: &str,
     unit: &str,
     size: (u32, u32),
@@ -52,8 +77,7 @@ pub fn totals(
         PeriodKind::Day | PeriodKind::Week => "hourly total",
     };
     let title = format!("{title}: {step}");
-    let finite = bars.iter().map(|bar| bar.value).filter(|v| v.is_finite());
-    let (low, high) = finite.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (low, high) = scale.map_or((0.0, 0.0), |scale| (scale.low, scale.high));
     let (low, high) = match (low * 1.1, high * 1.1) {
         (low, high) if high > low => (low.max(f64::MIN), high.min(f64::MAX)),
         _ => (0.0, 1.0),
@@ -68,12 +92,27 @@ pub fn totals(
                     .filter(|bar| bar.value.is_finite() && bar.value != 0.0)
                     .map(|bar| {
                         Rectangle::new(
-                            [(bar.start + gap, 0.0), (bar.end - gap, bar.value)],
+                            [
+                                (bar.start + gap, 0.0),
+                                (bar.end - gap, bar.value.clamp(low, high)),
+                            ],
                             palette::DATA.filled(),
                         )
                     }),
             )
             .map_err(&fail)?;
+        let past = bars.iter().filter_map(|bar| {
+            let scale = scale?;
+            let edge = if bar.value > scale.high {
+                high
+            } else if bar.value < scale.low {
+                low
+            } else {
+                return None;
+            };
+            Some(((bar.start + bar.end) / 2.0, edge, edge == high))
+        });
+        mark_past_scale(&mut chart, &title, past)?;
         Ok(())
     })
 }
@@ -130,7 +169,8 @@ mod tests {
         let mut sums = vec![0.0; 24];
         sums[3] = 10.0;
         sums[20] = 5.0;
-        let chart = totals(&axis, &sums, "rain (mm)", "mm", size).expect("chart");
+        let scale = totals_scale(&total_steps(&axis, &sums));
+        let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
         let heights = bar_heights(&chart);
         let tallest = heights.iter().copied().max().unwrap_or(0);
         let second = heights
@@ -151,11 +191,44 @@ mod tests {
             vec![f64::INFINITY; 24],
             vec![1.7e308; 24],
         ] {
-            totals(&axis, &odd, "t", "", size).expect("drawn");
+            let scale = totals_scale(&total_steps(&axis, &odd));
+            totals(&axis, &odd, scale, "t", "", size).expect("drawn");
         }
         let month = crate::charts::october_in_paris();
-        let chart = totals(&month, &vec![1.0; month.len()], "t", "", size).expect("month");
+        let ones = vec![1.0; month.len()];
+        let scale = totals_scale(&total_steps(&month, &ones));
+        let chart = totals(&month, &ones, scale, "t", "", size).expect("month");
         assert!(bar_heights(&chart).iter().any(|h| *h > 0), "daily bars");
+    }
+
+    #[test]
+    fn a_total_far_beyond_the_others_is_marked_without_flattening_them() {
+        let axis = crate::charts::day_axis();
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let mut sums: Vec<f64> = (0..24).map(|h| f64::from(h % 6 + 1)).collect();
+        sums[9] = 99_999.0;
+        let scale = totals_scale(&total_steps(&axis, &sums));
+        let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
+        let heights = bar_heights(&chart);
+        let tallest = heights.iter().copied().max().unwrap_or(0);
+        let smallest = heights
+            .iter()
+            .copied()
+            .filter(|h| *h > 0)
+            .min()
+            .unwrap_or(0);
+        assert!(
+            smallest * 8 > tallest / 2,
+            "1 mm stands a sixth of 6 mm, not a hundred-thousandth of the fault: {smallest} and {tallest} px"
+        );
+        let alert = palette::ALERT;
+        assert!(
+            chart
+                .rgb
+                .chunks(3)
+                .any(|p| p == [alert.0, alert.1, alert.2]),
+            "the fault is marked"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use plotters::style::FontStyle;
 
 use axes::{KeyedAxis, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
-pub use counts::{record_counts, totals};
+pub use counts::{record_counts, total_steps, totals, totals_scale};
 pub use framing::{
     MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,
     frames_across_antimeridian,
@@ -243,6 +243,27 @@ fn per_hour<T: Copy>(values: &[T]) -> Vec<Span<T>> {
             value,
         })
         .collect()
+}
+
+/// Marks on `chart` the values past its scale: for each `(x, edge, top)`, a triangle at
+/// `(x, edge)`, its tip on the edge, pointing up at the top edge (`top`), down at the bottom one.
+fn mark_past_scale(
+    chart: &mut HourlyChart<'_, '_>,
+    title: &str,
+    marks: impl Iterator<Item = (f64, f64, bool)>,
+) -> Result<(), ChartError> {
+    let side = dots(5.0);
+    chart
+        .draw_series(marks.map(|(x, edge, top)| {
+            let rise = if top { dots(8.0) } else { -dots(8.0) };
+            EmptyElement::at((x, edge))
+                + Polygon::new(
+                    vec![(0, 0), (-side, rise), (side, rise)],
+                    palette::ALERT.filled(),
+                )
+        }))
+        .map_err(ChartError::from_plotters(title))?;
+    Ok(())
 }
 
 /// The chart both hourly charts stand on: the period's hours across, `y` up, labelled ticks and

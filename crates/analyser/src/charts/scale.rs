@@ -1,22 +1,22 @@
 //! Where a numeric chart's value axis stops: at the period's lowest and highest values, unless
-//! a few hours lie so far beyond all the others that drawing them would flatten every other
-//! hour into a line (a sensor's 9,999 °C among readings of 5 to 20 °C). The axis then stops at
-//! the others' values and the hours beyond it are named, for the chart to mark and the report to
-//! say.
+//! a few hours hold readings so absurd beside all the others that drawing them would flatten
+//! every other hour into a line (a sensor's 9,999 °C, or its -9,999 for hours it was down,
+//! among readings of 5 to 20 °C). The axis then stops at the others' values and the hours
+//! beyond it are named, for the chart to mark and the report to say.
 //!
-//! "So far beyond" is judged against the core of the period's hourly minima and maxima, from
-//! their 5th to their 95th percentile: a value lies beyond when it is more than ten core widths
-//! past it. That leaves a normal spread and a skewed one (rain, earthquake magnitudes, job
-//! openings) drawn whole, and cuts only readings no chart of the others could show. A core
-//! without width (a field that is nearly always one value) cuts nothing: its rare other values
-//! are what there is to see.
+//! "Absurd" is judged against the median of the period's hourly minima and maxima, which a
+//! quarter of the hours being faulty does not move: a value lies beyond when it is more than
+//! a hundred times the median's own size, or a hundred interquartile ranges if that is more,
+//! away from it. A river's flood, an indoor temperature's drop, a storm among drizzle or a cold
+//! night stay on the chart however narrow the usual spread; a -9,999 among temperatures does
+//! not. Where the middle half of the values is one value (a field that is nearly always 0),
+//! nothing is left out: its other values are what there is to see.
 
 use super::HourBand;
 
-/// The share of the hourly extremes at each end left out of the core.
-const TAIL: f64 = 0.05;
-/// How many core widths past the core a value may lie and still set the axis.
-const REACH: f64 = 10.0;
+/// How many times the median's size (or the interquartile range, if larger) away from the
+/// median a value may lie and still set the axis.
+const SIZES: f64 = 100.0;
 
 /// The values a numeric chart's axis spans, before its margins.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,35 +37,29 @@ impl ValueScale {
     /// The scale for `values` (a map's points): their lowest to their highest but for values
     /// far beyond the others. `None` without a finite value.
     pub fn of_values(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
-        let mut extremes: Vec<f64> = values
+        let mut values: Vec<f64> = values
             .into_iter()
             .filter(|value| value.is_finite())
             .collect();
-        extremes.sort_by(f64::total_cmp);
-        let (&lowest, &highest) = (extremes.first()?, extremes.last()?);
-        let at = |share: f64| extremes[((extremes.len() - 1) as f64 * share).round() as usize];
-        let (core_low, core_high) = (at(TAIL), at(1.0 - TAIL));
-        // Halves, so a core spanning most of a double does not overflow.
-        let width = core_high / 2.0 - core_low / 2.0;
-        if width <= 0.0 {
-            return Some(ValueScale {
-                low: lowest,
-                high: highest,
-            });
-        }
-        let (floor, ceiling) = (
-            core_low - REACH * 2.0 * width,
-            core_high + REACH * 2.0 * width,
-        );
-        let within = || {
-            extremes
-                .iter()
-                .copied()
-                .filter(|v| (floor..=ceiling).contains(v))
+        values.sort_by(f64::total_cmp);
+        let (&lowest, &highest) = (values.first()?, values.last()?);
+        let at = |share: f64| values[((values.len() - 1) as f64 * share).round() as usize];
+        let (lower, median, upper) = (at(0.25), at(0.5), at(0.75));
+        // Halves, so values spanning most of a double do not overflow.
+        let spread = upper / 2.0 - lower / 2.0;
+        let whole = ValueScale {
+            low: lowest,
+            high: highest,
         };
+        if spread <= 0.0 {
+            return Some(whole);
+        }
+        let reach = SIZES * median.abs().max(2.0 * spread);
+        let within = |v: &f64| (v / 2.0 - median / 2.0).abs() * 2.0 <= reach;
+        let kept = || values.iter().copied().filter(within);
         Some(ValueScale {
-            low: within().fold(core_low, f64::min),
-            high: within().fold(core_high, f64::max),
+            low: kept().fold(median, f64::min),
+            high: kept().fold(median, f64::max),
         })
     }
 
@@ -146,8 +140,52 @@ mod tests {
     }
 
     #[test]
-    fn a_faulty_reading_among_few_hours_is_drawn_rather_than_judged() {
+    fn hours_a_sensor_was_down_are_left_past_the_axis() {
+        // Hours that read -9,999 throughout, as some stations report a reading they lack.
+        let mut down = temperatures();
+        down[5] = hour(-9_999.0, -9_999.0);
+        down[6] = hour(-9_999.0, -9_999.0);
+        assert_eq!(scale(&down), (4.0, 21.0));
+        // A month with 40 such hours.
+        let month: Vec<_> = (0..720)
+            .map(|i| match i % 18 {
+                0 => hour(-9_999.0, -9_999.0),
+                n => hour(f64::from(n), f64::from(n) + 5.0),
+            })
+            .collect();
+        assert_eq!(scale(&month), (1.0, 22.0));
+        // Among three hours too.
         let few = vec![hour(10.0, 12.0), hour(11.0, 9_999.0), hour(9.0, 13.0)];
-        assert_eq!(scale(&few), (9.0, 9_999.0));
+        assert_eq!(scale(&few), (9.0, 13.0));
+    }
+
+    #[test]
+    fn real_readings_stay_however_narrow_the_usual_spread() {
+        let steady = |low: f64, high: f64, odd: (f64, f64)| {
+            let mut hours: Vec<_> = (0..24)
+                .map(|i| hour(low + (high - low) * f64::from(i % 3) / 4.0, high))
+                .collect();
+            hours[13] = hour(odd.0, odd.1);
+            scale(&hours)
+        };
+        // Indoors, 20 to 20.5 °C, and a window opened in winter.
+        assert_eq!(steady(20.0, 20.5, (14.0, 20.2)), (14.0, 20.5));
+        // A river at 2.50 m rising to 3.4 m.
+        assert_eq!(steady(2.5, 2.51, (2.5, 3.4)), (2.5, 3.4));
+        // Humidity at 96 to 99 %, one dry hour.
+        assert_eq!(steady(96.0, 99.0, (35.0, 60.0)), (35.0, 99.0));
+        // A month of drizzle, one hour in eight, and a storm.
+        let mut drizzle: Vec<_> = (0..720)
+            .map(|i| {
+                let mm = if i % 8 == 0 {
+                    0.2 + f64::from(i % 5) * 0.2
+                } else {
+                    0.0
+                };
+                hour(0.0, mm)
+            })
+            .collect();
+        drizzle[400] = hour(0.0, 30.0);
+        assert_eq!(scale(&drizzle), (0.0, 30.0));
     }
 }

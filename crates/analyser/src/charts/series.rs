@@ -5,8 +5,8 @@
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, Span, TimeAxis, ValueScale, dots, draw, hourly_frame, palette,
-    per_hour, value_axis,
+    ChartError, ChartImage, Span, TimeAxis, ValueScale, dots, draw, hourly_frame, mark_past_scale,
+    palette, per_hour, value_axis,
 };
 use crate::period::PeriodKind;
 
@@ -114,23 +114,14 @@ pub fn numeric_band(
                     .map_err(&fail)?;
             }
         }
-        // A triangle at the edge a band runs past, its tip on the edge.
-        let (side, rise) = (dots(5.0), dots(8.0));
         let marks = steps.iter().flat_map(|step| {
             let (above, below) = step.value.map_or((false, false), |b| scale.beyond(&b));
             let x = step.middle();
-            [(above, high, rise), (below, low, -rise)]
+            [(above, (x, high, true)), (below, (x, low, false))]
                 .into_iter()
-                .filter(|(past, _, _)| *past)
-                .map(move |(_, edge, rise)| {
-                    EmptyElement::at((x, edge))
-                        + Polygon::new(
-                            vec![(0, 0), (-side, rise), (side, rise)],
-                            palette::ALERT.filled(),
-                        )
-                })
+                .filter_map(|(past, mark)| past.then_some(mark))
         });
-        chart.draw_series(marks).map_err(&fail)?;
+        mark_past_scale(&mut chart, title, marks)?;
         Ok(())
     })
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use releve::Source;
 
+use crate::format::counted;
 use crate::naming::name_of;
 
 /// A field added to `key` (`numeric` or `categories`) of `source`, as the report generated at
@@ -93,7 +94,7 @@ impl<'a> AddedField<'a> {
     }
 
     /// How many of `hours` began within `keep_days`, which `--resummarise` reaches.
-    fn within_keep_days(&self, hours: &[DateTime<Utc>]) -> usize {
+    pub(super) fn within_keep_days(&self, hours: &[DateTime<Utc>]) -> usize {
         hours
             .iter()
             .filter(|hour| self.horizon.is_none_or(|horizon| **hour >= horizon))
@@ -103,8 +104,8 @@ impl<'a> AddedField<'a> {
     /// Said when every hour concerned began more than `keep_days` ago.
     fn all_final(&self) -> String {
         format!(
-            "They began more than keep_days ({} days) ago: their records are expiring, and they stay as they were summarised.",
-            self.source.keep_days.unwrap_or_default()
+            "They began more than keep_days ({}) ago: their records are expiring, and they stay as they were summarised.",
+            counted(self.source.keep_days.unwrap_or_default(), "day")
         )
     }
 }

@@ -188,9 +188,9 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         } else {
             let [low, high] = values_apart([low, high]);
             format!(
-                "; {} past that scale (the values run from {low}{unit} to {high}{unit}) {} its end's colour and size",
+                "; {} past that scale (the values run from {low}{unit} to {high}{unit}) {} drawn in the colour and size of its nearer end",
                 counted(past as u64, "point"),
-                if past == 1 { "takes" } else { "take" }
+                if past == 1 { "is" } else { "are" }
             )
         };
         let [low, high] = values_apart([scale.low, scale.high]);

@@ -1,73 +1,213 @@
-//! What the report says under a numeric chart whose axis leaves out readings far beyond all the
-//! others (see `charts::ValueScale`): how many hours reach past it, how far and when, and, for
-//! a field without a `plausible` range, how to leave such readings out.
+//! What the report says under a numeric chart whose axis leaves out readings absurd beside all
+//! the others (see `charts::ValueScale`): how many hours (or totals) reach past it, how far and
+//! when, and how to leave such readings out: a `plausible` range, or for a range set after
+//! those hours were summarised, `--resummarise`, where it still reaches them.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use releve::Source;
 
+use super::added_fields::AddedField;
 use super::source_pages::one_hour;
-use crate::charts::{HourBand, ValueScale};
-use crate::format::{after_value, counted, value};
+use crate::charts::{HourBand, TimeAxis, ValueScale};
+use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;
+use crate::period::PeriodKind;
 
-/// The sentence for the hourly `bands` (one per hour of `hours`) of `field` drawn on `scale`;
-/// `None` when every value is on the chart.
+/// A step of the chart (an hour, or a day's total) reaching past the scale.
+struct Past {
+    /// Its value above the scale, if any.
+    above: Option<f64>,
+    /// Its value below the scale, if any.
+    below: Option<f64>,
+    /// Its first hour.
+    hour: DateTime<Utc>,
+    /// When it was, as the sentence writes it.
+    when: String,
+}
+
+/// The sentence for the hourly `bands` (one per hour of `axis`) of `field` drawn on `scale`;
+/// `None` when every value is on the chart. `added` tells which hours `--resummarise` reaches.
 pub fn past_scale(
     source: &Source,
+    added: &AddedField<'_>,
     field: &str,
     bands: &[Option<HourBand>],
-    hours: &[DateTime<Utc>],
+    axis: &TimeAxis,
     scale: ValueScale,
-    tz: Tz,
 ) -> Option<String> {
-    let past: Vec<(HourBand, DateTime<Utc>, (bool, bool))> = bands
+    let past: Vec<Past> = bands
         .iter()
-        .zip(hours)
+        .zip(axis.hours())
         .filter_map(|(band, hour)| {
             let band = (*band)?;
-            let beyond = scale.beyond(&band);
-            (beyond != (false, false)).then_some((band, *hour, beyond))
+            let (above, below) = scale.beyond(&band);
+            (above || below).then(|| Past {
+                above: above.then_some(band.max),
+                below: below.then_some(band.min),
+                hour: *hour,
+                when: one_hour(*hour, axis.tz()),
+            })
         })
         .collect();
-    let suffix = after_value(unit_of(source, field));
-    let highest = past
-        .iter()
-        .filter(|(_, _, (above, _))| *above)
-        .max_by(|a, b| a.0.max.total_cmp(&b.0.max))
-        .map(|(band, hour, _)| {
-            format!(
-                "up to {}{suffix} ({})",
-                value(band.max),
-                one_hour(*hour, tz)
-            )
-        });
-    let lowest = past
-        .iter()
-        .filter(|(_, _, (_, below))| *below)
-        .min_by(|a, b| a.0.min.total_cmp(&b.0.min))
-        .map(|(band, hour, _)| {
-            format!(
-                "down to {}{suffix} ({})",
-                value(band.min),
-                one_hour(*hour, tz)
-            )
-        });
-    let how_far = match (highest, lowest) {
-        (None, None) => return None,
-        (Some(one), None) | (None, Some(one)) => one,
-        (Some(high), Some(low)) => format!("{high} and {low}"),
+    if past.is_empty() {
+        return None;
+    }
+    // A month's chart marks days: say how many the hours fall on.
+    let days = match axis.kind() {
+        PeriodKind::Month if past.len() > 1 => {
+            let mut days: Vec<_> = past
+                .iter()
+                .map(|p| p.hour.with_timezone(&axis.tz()).date_naive())
+                .collect();
+            days.dedup();
+            format!(", on {},", counted(days.len() as u64, "day"))
+        }
+        _ => String::new(),
     };
     let reach = if past.len() == 1 { "reaches" } else { "reach" };
-    let said = format!(
-        "{} {reach} past the chart's scale, drawn to its edge and marked: {how_far}.",
-        counted(past.len() as u64, "hour")
-    );
-    if source.plausible.contains_key(field) {
-        return Some(said);
-    }
-    Some(format!(
-        "{said} If such readings are faults, a `plausible` range for `{field}` in sources.toml leaves them out of the summaries; `summariser --resummarise {}` then summarises the stored hours again.",
-        source.name
+    let lead = format!("{}{days} {reach}", counted(past.len() as u64, "hour"));
+    let outside_plausible = source.plausible.get(field).is_some_and(|[low, high]| {
+        past.iter()
+            .any(|p| p.above.is_some_and(|v| v > *high) || p.below.is_some_and(|v| v < *low))
+    });
+    Some(sentence(
+        source,
+        added,
+        field,
+        &lead,
+        &past,
+        outside_plausible,
     ))
+}
+
+/// The sentence for a totals chart's `steps` (each step's first hour and total: per hour, or per
+/// local day for a month) of `field` drawn on `scale`; `None` when every total is on the chart.
+pub fn totals_past_scale(
+    source: &Source,
+    added: &AddedField<'_>,
+    field: &str,
+    steps: &[(DateTime<Utc>, f64)],
+    axis: &TimeAxis,
+    scale: ValueScale,
+) -> Option<String> {
+    let by_day = axis.kind() == PeriodKind::Month;
+    let past: Vec<Past> = steps
+        .iter()
+        .filter(|(_, total)| scale.leaves_out(*total))
+        .map(|&(hour, total)| Past {
+            above: (total > scale.high).then_some(total),
+            below: (total < scale.low).then_some(total),
+            hour,
+            when: if by_day {
+                hour.with_timezone(&axis.tz()).date_naive().to_string()
+            } else {
+                one_hour(hour, axis.tz())
+            },
+        })
+        .collect();
+    let step = if by_day { "day" } else { "hour" };
+    let lead = match past.len() {
+        0 => return None,
+        1 => format!("1 {step}'s total reaches"),
+        n => format!("{} {step}s' totals reach", grouped(n as u64)),
+    };
+    // A total is no reading: whether it lies outside `plausible` tells nothing.
+    Some(sentence(source, added, field, &lead, &past, false))
+}
+
+/// `lead` (what reaches past the scale), how far and when, and the advice.
+fn sentence(
+    source: &Source,
+    added: &AddedField<'_>,
+    field: &str,
+    lead: &str,
+    past: &[Past],
+    outside_plausible: bool,
+) -> String {
+    let suffix = after_value(unit_of(source, field));
+    // The first step holding the highest value, the first holding the lowest.
+    let first_max = past.iter().filter_map(|p| Some((p.above?, p))).fold(
+        None::<(f64, &Past)>,
+        |found, (v, p)| match found {
+            Some((best, _)) if best >= v => found,
+            _ => Some((v, p)),
+        },
+    );
+    let first_min = past.iter().filter_map(|p| Some((p.below?, p))).fold(
+        None::<(f64, &Past)>,
+        |found, (v, p)| match found {
+            Some((best, _)) if best <= v => found,
+            _ => Some((v, p)),
+        },
+    );
+    let up = first_max.map(|(v, p)| format!("up to {}{suffix} ({})", value(v), p.when));
+    let down = first_min.map(|(v, p)| format!("down to {}{suffix} ({})", value(v), p.when));
+    let how_far = [up, down]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let said = format!("{lead} past the chart's scale, drawn to its edge and marked: {how_far}.");
+    let hours: Vec<DateTime<Utc>> = past.iter().map(|p| p.hour).collect();
+    let again = resummarise(source, added, &hours);
+    if !source.plausible.contains_key(field) {
+        format!(
+            "{said} If such readings are faults, a `plausible` range for `{field}` in sources.toml leaves them out of the summaries{again}"
+        )
+    } else if outside_plausible {
+        format!(
+            "{said} Such readings lie outside the `plausible` range of `{field}`: their hours were summarised before it was set{again}"
+        )
+    } else {
+        said
+    }
+}
+
+/// The end of the advice: whether `--resummarise` reaches `hours` (those within `keep_days`).
+fn resummarise(source: &Source, added: &AddedField<'_>, hours: &[DateTime<Utc>]) -> String {
+    let name = &source.name;
+    match added.within_keep_days(hours) {
+        n if n == hours.len() => {
+            format!("; `summariser --resummarise {name}` summarises the stored hours again.")
+        }
+        0 => format!(
+            "; these hours began more than keep_days ({}) ago and stay as they were summarised.",
+            counted(source.keep_days.unwrap_or_default(), "day")
+        ),
+        n => format!(
+            "; `summariser --resummarise {name}` summarises again the {n} of these hours within keep_days, the others stay as they were summarised."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    #[test]
+    fn summarising_again_is_advised_only_for_hours_within_keep_days() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\nnumeric = [\"temp\"]\nkeep_days = 10\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("configuration");
+        let source = &config.sources[0];
+        let generated = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(100);
+        let added = AddedField::new(source, "temp", "numeric", generated);
+        let ago = |days: i64| generated - TimeDelta::days(days);
+        assert_eq!(
+            resummarise(source, &added, &[ago(2)]),
+            "; `summariser --resummarise s` summarises the stored hours again."
+        );
+        assert_eq!(
+            resummarise(source, &added, &[ago(12), ago(11)]),
+            "; these hours began more than keep_days (10 days) ago and stay as they were summarised."
+        );
+        assert_eq!(
+            resummarise(source, &added, &[ago(12), ago(3), ago(2)]),
+            "; `summariser --resummarise s` summarises again the 2 of these hours within keep_days, the others stay as they were summarised."
+        );
+    }
 }

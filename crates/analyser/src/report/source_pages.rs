@@ -9,7 +9,7 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::added_fields::AddedField;
 use super::map_page::map_chart;
-use super::past_scale::past_scale;
+use super::past_scale::{past_scale, totals_past_scale};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
 use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
 use crate::naming::{name_of, unit_of, value_named, with_unit};
@@ -152,9 +152,17 @@ fn numeric_chart(
     let size = (px(CONTENT_WIDTH), px(58.0));
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
-        let chart = charts::totals(axis, &sums, &named, y_title, size)?;
+        let steps = charts::total_steps(axis, &sums);
+        let scale = charts::totals_scale(&steps);
+        let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
         let caption = totals.total_caption(&sums, unit);
-        doc.chart(chart, &with_partly(&caption, partly.as_deref()));
+        let past =
+            scale.and_then(|scale| totals_past_scale(source, added, field, &steps, axis, scale));
+        let captions: Vec<&str> = std::iter::once(caption.as_str())
+            .chain(past.as_deref())
+            .chain(partly.as_deref())
+            .collect();
+        doc.chart(chart, &captions);
         return Ok(());
     }
     // A chart of one point on an axis made up around it says less than a line.
@@ -180,7 +188,7 @@ fn numeric_chart(
     };
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
     let caption = totals.caption("Period", &bands, unit);
-    let past = past_scale(source, field, &bands, axis.hours(), scale, axis.tz());
+    let past = past_scale(source, added, field, &bands, axis, scale);
     let captions: Vec<&str> = std::iter::once(caption.as_str())
         .chain(past.as_deref())
         .chain(partly.as_deref())
