@@ -140,15 +140,22 @@ impl ReportDocument {
     }
 
     /// Starts a section like [`ReportDocument::section`], but on the current page, under a
-    /// rule, when its title and `keep_with` millimetres of what follows fit there: a source of
-    /// one line does not take a page alone.
-    pub fn flowing_section(&mut self, title: &str, size: f32, keep_with: f32) {
+    /// rule, when its title and `keep_with` millimetres of what follows fit there and, for a
+    /// section of about `whole` millimetres that fits whole on a page, when all of it does: a
+    /// source of one line or one chart does not take a page alone, nor is it split in two.
+    pub fn flowing_section(&mut self, title: &str, size: f32, keep_with: f32, whole: f32) {
         self.section = None;
         let title_height = self.metrics.wrap(title, size, true, CONTENT_WIDTH).len() as f32
             * size
             * MM_PER_PT
             * 1.6;
-        if self.ops.is_empty() || self.remaining() < title_height + keep_with + 10.0 {
+        let page = PAGE_HEIGHT - TOP - BOTTOM;
+        let needed = if title_height + whole <= page {
+            title_height + whole
+        } else {
+            title_height + keep_with
+        };
+        if self.ops.is_empty() || self.remaining() < needed + 10.0 {
             self.new_page();
         } else {
             self.gap(6.0);
@@ -201,7 +208,8 @@ impl ReportDocument {
         self.paragraph_height(text, size, bold) <= self.remaining()
     }
 
-    fn paragraph_height(&self, text: &str, size: f32, bold: bool) -> f32 {
+    /// Height of `text` laid out by [`ReportDocument::paragraph`], in millimetres.
+    pub fn paragraph_height(&self, text: &str, size: f32, bold: bool) -> f32 {
         let lines = self.metrics.wrap(text, size, bold, CONTENT_WIDTH).len();
         lines as f32 * size * MM_PER_PT * 1.35
     }
@@ -335,6 +343,26 @@ impl ReportDocument {
         self.y = y;
     }
 
+    /// `text` as it fits in `room` millimetres: whole, or cut in its middle with `…`.
+    fn fitted(&self, text: &str, size: f32, bold: bool, room: f32) -> String {
+        let fits = |candidate: &str| self.metrics.width(candidate, size, bold) <= room;
+        if fits(text) {
+            return text.to_owned();
+        }
+        let cut = |kept: usize| crate::format::cut_middle(text, kept);
+        // The most characters kept that fit: `cut(low)` fits, `cut(high)` does not.
+        let (mut low, mut high) = (0, text.chars().count());
+        while high - low > 1 {
+            let middle = (low + high) / 2;
+            if fits(&cut(middle)) {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        cut(low)
+    }
+
     /// The finished PDF: every page gets a footer with `footer` and its number.
     pub fn finish(mut self, footer: &str) -> Vec<u8> {
         self.new_page();
@@ -344,7 +372,9 @@ impl ReportDocument {
         for (index, (continues, ops)) in pages.into_iter().enumerate() {
             self.ops = ops;
             if let Some(section) = continues {
-                let header = format!("{section} (continued)");
+                // A long name is cut in its middle, so the header stays within the margins.
+                let room = CONTENT_WIDTH - self.metrics.width(" (continued)", 8.5, true);
+                let header = format!("{} (continued)", self.fitted(&section, 8.5, true, room));
                 self.text_at(MARGIN, TOP - 9.0, &header, 8.5, true, Ink::TITLE);
             }
             let number = format!("page {} of {total}", index + 1);
@@ -448,6 +478,40 @@ mod tests {
             ],
             "the cover, the section's first page, the two it runs onto, the next section"
         );
+    }
+
+    #[test]
+    fn a_section_flows_on_when_it_fits_whole_and_keeps_together_when_it_would_split() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.section("Catalogue", 14.0, 20.0);
+        doc.paragraph("A short table.", BODY, false, Ink::TEXT);
+        doc.flowing_section("no-data", 16.0, 15.0, 15.0);
+        doc.paragraph("No data.", BODY, false, Ink::TEXT);
+        assert!(doc.pages.is_empty(), "a one-line source shares the page");
+        let before = doc.cursor();
+        doc.gap(240.0 - before);
+        // 40 mm left: a section of 100 mm would split, so it starts a page.
+        doc.flowing_section("small", 16.0, 15.0, 100.0);
+        assert_eq!(doc.pages.len(), 1, "it starts the next page");
+        assert_eq!(doc.section.as_deref(), Some("small"));
+        // A section taller than a page starts wherever its title and first chart fit.
+        doc.gap(60.0);
+        doc.flowing_section("large", 16.0, 80.0, 600.0);
+        assert_eq!(doc.pages.len(), 1, "it flows on under the last section");
+    }
+
+    #[test]
+    fn a_long_name_is_cut_to_fit_the_header() {
+        let doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        let name = "a-source-name-much-longer-than-any-page-can-hold-".repeat(4);
+        let room = CONTENT_WIDTH - doc.metrics.width(" (continued)", 8.5, true);
+        let cut = doc.fitted(&name, 8.5, true, room);
+        assert!(doc.metrics.width(&cut, 8.5, true) <= room, "{cut}");
+        assert!(
+            cut.starts_with("a-source-name") && cut.contains('…'),
+            "{cut}"
+        );
+        assert_eq!(doc.fitted("quakes", 8.5, true, room), "quakes");
     }
 
     #[test]

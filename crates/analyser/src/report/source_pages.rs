@@ -29,8 +29,10 @@ pub fn source_section(
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
     // Kept with its description and first chart, or with the line that stands for them.
-    let keep_with = if data.records() == 0 { 25.0 } else { 85.0 };
-    doc.flowing_section(&source.name, 16.0, keep_with);
+    let description = doc.paragraph_height(&source.description, BODY, false);
+    let keep_with = description + if data.records() == 0 { 15.0 } else { 75.0 };
+    let whole = description + estimated_height(source, data);
+    doc.flowing_section(&source.name, 16.0, keep_with, whole);
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
@@ -195,6 +197,36 @@ fn numeric_chart(
         .collect();
     doc.chart(chart, &captions);
     Ok(())
+}
+
+/// About how tall the section of `source` is below its title and description, in millimetres:
+/// enough to tell whether it fits whole on a page (its charts' heights, a few caption lines
+/// each).
+fn estimated_height(source: &Source, data: &SourceData) -> f32 {
+    if data.records() == 0 {
+        return 15.0;
+    }
+    let counts = 8.0 + 64.0;
+    let numeric = source.numeric.len() as f32 * (58.0 + 12.0);
+    let categories: f32 = source
+        .categories
+        .iter()
+        .map(|field| {
+            let values: std::collections::BTreeSet<&str> = data
+                .hourly
+                .iter()
+                .flat_map(|h| h.categories.iter().filter(|c| c.field == field.as_str()))
+                .flat_map(|c| c.values.iter().map(|v| v.value.as_str()))
+                .collect();
+            20.0 + 6.5 * values.len().min(TOP_VALUES) as f32 + 12.0
+        })
+        .sum();
+    let map = if data.positions.is_some() {
+        105.0 + 20.0
+    } else {
+        0.0
+    };
+    counts + numeric + categories + map
 }
 
 /// What the figures standing for a chart leave out, if anything, under them.
