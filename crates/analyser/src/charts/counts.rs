@@ -49,10 +49,11 @@ pub fn total_steps(axis: &TimeAxis, sums: &[f64]) -> Vec<(DateTime<Utc>, f64)> {
 }
 
 /// The scale of a totals chart's `steps` (see [`total_steps`]), from zero: judged on the totals
-/// that are not zero, as a dry hour says nothing of how much a wet one holds; `None` when
-/// there is none.
+/// that are not zero and one zero, as the bars stand on it and a dry hour says nothing of how
+/// much a wet one holds; `None` when there is none.
 pub fn totals_scale(steps: &[(DateTime<Utc>, f64)]) -> Option<ValueScale> {
-    let scale = ValueScale::of_values(steps.iter().map(|(_, total)| *total).filter(|t| *t != 0.0))?;
+    let totals = steps.iter().map(|(_, total)| *total).filter(|t| *t != 0.0);
+    let scale = ValueScale::of_values(totals.chain([0.0]))?;
     Some(ValueScale {
         low: scale.low.min(0.0),
         high: scale.high.max(0.0),
@@ -229,6 +230,26 @@ mod tests {
                 .any(|p| p == [alert.0, alert.1, alert.2]),
             "the fault is marked"
         );
+    }
+
+    #[test]
+    fn a_fault_among_the_few_wet_hours_of_a_day_is_marked() {
+        let axis = crate::charts::day_axis();
+        let mut sums = vec![0.0; 24];
+        sums[3] = 0.4;
+        sums[7] = 1.2;
+        sums[15] = 6_553.5;
+        let steps = total_steps(&axis, &sums);
+        let scale = totals_scale(&steps).expect("a scale");
+        assert_eq!((scale.low, scale.high), (0.0, 1.2));
+        sums[7] = 0.0;
+        let scale = totals_scale(&total_steps(&axis, &sums)).expect("a scale");
+        assert_eq!((scale.low, scale.high), (0.0, 0.4));
+        // Wet hours and a storm are rain.
+        let mut storm: Vec<f64> = (0..24).map(|h| [0.0, 0.2, 1.0, 0.0][h % 4]).collect();
+        storm[18] = 30.0;
+        let scale = totals_scale(&total_steps(&axis, &storm)).expect("a scale");
+        assert_eq!((scale.low, scale.high), (0.0, 30.0));
     }
 
     #[test]

@@ -1,22 +1,25 @@
 //! Where a numeric chart's value axis stops: at the period's lowest and highest values, unless
-//! a few hours hold readings so absurd beside all the others that drawing them would flatten
-//! every other hour into a line (a sensor's 9,999 °C, or its -9,999 for hours it was down,
-//! among readings of 5 to 20 °C). The axis then stops at the others' values and the hours
-//! beyond it are named, for the chart to mark and the report to say.
+//! a few hours hold readings so far from all the others that drawing them would flatten every
+//! other hour into a line (a sensor's 9,999 °C, or the -9,999 it sends for hours it was down,
+//! among readings of 5 to 20 °C; a pressure of 0 Pa among 101,300s). The axis then stops at
+//! the others' values and the hours beyond it are named, for the chart to mark and the report
+//! to say.
 //!
-//! "Absurd" is judged against the median of the period's hourly minima and maxima, which a
-//! quarter of the hours being faulty does not move: a value lies beyond when it is more than
-//! a hundred times the median's own size, or a hundred interquartile ranges if that is more,
-//! away from it. A river's flood, an indoor temperature's drop, a storm among drizzle or a cold
-//! night stay on the chart however narrow the usual spread; a -9,999 among temperatures does
-//! not. Where the middle half of the values is one value (a field that is nearly always 0),
-//! nothing is left out: its other values are what there is to see.
+//! "So far" is a gap: the values left out lie apart from all the others by more than 50 times
+//! the others' own range (5 times for the codes sensors send for a missing reading: 999, 9999,
+//! 32767 and the like), they are no more spread among themselves than that gap, and they are at
+//! most a third of the values. A flood, a storm among drizzle, a cold night or a humid morning
+//! stay on the chart: they rise by steps, or not that far. A single hour's excursion that far
+//! from a narrow range is left past the axis too, and said: from its values alone a chart
+//! cannot tell it from a fault. Where all the other values are one value, nothing is left out:
+//! the excursion is what there is to see.
 
 use super::HourBand;
 
-/// How many times the median's size (or the interquartile range, if larger) away from the
-/// median a value may lie and still set the axis.
-const SIZES: f64 = 100.0;
+/// How many times the others' range the gap before values left out must exceed.
+const APART: f64 = 50.0;
+/// The same for values that are all codes for a missing reading.
+const CODE_APART: f64 = 5.0;
 
 /// The values a numeric chart's axis spans, before its margins.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,37 +32,44 @@ pub struct ValueScale {
 
 impl ValueScale {
     /// The scale for the hourly `bands`: their lowest minimum to their highest maximum but for
-    /// values far beyond the others. `None` without a finite value.
+    /// values far from all the others. `None` without a finite value.
     pub fn of(bands: &[Option<HourBand>]) -> Option<ValueScale> {
         ValueScale::of_values(bands.iter().flatten().flat_map(|band| [band.min, band.max]))
     }
 
-    /// The scale for `values` (a map's points): their lowest to their highest but for values
-    /// far beyond the others. `None` without a finite value.
+    /// The scale for `values` (a map's points, a chart's totals): their lowest to their highest
+    /// but for values far from all the others. `None` without a finite value.
     pub fn of_values(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
         let mut values: Vec<f64> = values
             .into_iter()
             .filter(|value| value.is_finite())
             .collect();
         values.sort_by(f64::total_cmp);
-        let (&lowest, &highest) = (values.first()?, values.last()?);
-        let at = |share: f64| values[((values.len() - 1) as f64 * share).round() as usize];
-        let (lower, median, upper) = (at(0.25), at(0.5), at(0.75));
-        // Halves, so values spanning most of a double do not overflow.
-        let spread = upper / 2.0 - lower / 2.0;
-        let whole = ValueScale {
-            low: lowest,
-            high: highest,
-        };
-        if spread <= 0.0 {
-            return Some(whole);
+        // The values kept: `values[low..high]`; each round leaves out the values beyond the
+        // widest step at one end or both, while they lie apart enough.
+        let (mut low, mut high) = (0, values.len());
+        let most = values.len() / 3;
+        loop {
+            let kept = &values[low..high];
+            let room = most - (low + values.len() - high);
+            let top = widest_step(kept.iter().rev().map(|v| -v), room);
+            let bottom = widest_step(kept.iter().copied(), room);
+            let cut = [(0, top), (bottom, 0), (bottom, top)]
+                .into_iter()
+                .filter(|&(below, above)| below + above > 0 && below + above <= room)
+                .find(|&(below, above)| lies_apart(kept, below, above));
+            match cut {
+                Some((below, above)) => {
+                    low += below;
+                    high -= above;
+                }
+                None => break,
+            }
         }
-        let reach = SIZES * median.abs().max(2.0 * spread);
-        let within = |v: &f64| (v / 2.0 - median / 2.0).abs() * 2.0 <= reach;
-        let kept = || values.iter().copied().filter(within);
+        let kept = values.get(low..high)?;
         Some(ValueScale {
-            low: kept().fold(median, f64::min),
-            high: kept().fold(median, f64::max),
+            low: *kept.first()?,
+            high: *kept.last()?,
         })
     }
 
@@ -72,6 +82,73 @@ impl ValueScale {
     pub fn leaves_out(&self, value: f64) -> bool {
         value > self.high || value < self.low
     }
+}
+
+/// How many of the first of the ascending `values` (at most `room`, leaving two) lie before
+/// the widest step between two of them, the fewest if several are as wide; 0 without a step.
+fn widest_step(values: impl Iterator<Item = f64>, room: usize) -> usize {
+    let values: Vec<f64> = values.collect();
+    let last = room.min(values.len().saturating_sub(2));
+    let mut widest = (0, 0.0);
+    for before in 1..=last {
+        // Halves, so values spanning most of a double do not overflow.
+        let step = values[before] / 2.0 - values[before - 1] / 2.0;
+        if step > widest.1 {
+            widest = (before, step);
+        }
+    }
+    widest.0
+}
+
+/// Whether, of the ascending `values`, the `below` lowest and the `above` highest lie apart
+/// from the others enough to be left out: each end's gap more than [`APART`] times the others'
+/// range ([`CODE_APART`] for codes of a missing reading), and no wider spread among themselves
+/// than their gap.
+fn lies_apart(values: &[f64], below: usize, above: usize) -> bool {
+    let n = values.len();
+    if n < below + above + 2 {
+        return false;
+    }
+    let (lowest, kept, highest) = (
+        &values[..below],
+        &values[below..n - above],
+        &values[n - above..],
+    );
+    let (first, last) = (kept[0], kept[kept.len() - 1]);
+    // Halves, so values spanning most of a double do not overflow.
+    let range = last / 2.0 - first / 2.0;
+    let apart = |group: &[f64], gap: f64| {
+        let (Some(&low), Some(&high)) = (group.first(), group.last()) else {
+            return true;
+        };
+        let times = if group.iter().all(|v| is_missing_code(*v)) {
+            CODE_APART
+        } else {
+            APART
+        };
+        gap > times * range && high / 2.0 - low / 2.0 <= gap
+    };
+    range > 0.0
+        && apart(
+            lowest,
+            first / 2.0 - lowest.last().copied().unwrap_or(first) / 2.0,
+        )
+        && apart(
+            highest,
+            highest.first().copied().unwrap_or(last) / 2.0 - last / 2.0,
+        )
+}
+
+/// Whether `value` is one of the codes sensors and services send for a missing reading: 999,
+/// 9999, 99999… and 999.9, 9999.9…, the limits of 16-bit integers (32767, 65535), either sign.
+fn is_missing_code(value: f64) -> bool {
+    let size = value.abs();
+    let nines = |v: f64| v >= 999.0 && v.fract() == 0.0 && ((v + 1.0).log10().fract() == 0.0);
+    nines(size)
+        || size >= 999.0
+            && nines((size * 10.0).round())
+            && (size * 10.0 - (size * 10.0).round()).abs() < 1e-6
+        || [32_767.0, 32_768.0, 65_535.0].contains(&size)
 }
 
 #[cfg(test)]
@@ -154,6 +231,28 @@ mod tests {
             })
             .collect();
         assert_eq!(scale(&month), (1.0, 22.0));
+        // Seven hours of a day.
+        let mut night = temperatures();
+        for hour_down in &mut night[..7] {
+            *hour_down = hour(-9_999.0, -9_999.0);
+        }
+        assert_eq!(scale(&night), (4.0, 21.0));
+        // Whatever the field's size: power in MW, a pressure of 0 Pa, a code of -999, a
+        // sensor of whole degrees, a year of temperatures with a code of 999.
+        let around = |low: f64, high: f64, odd: f64| {
+            let mut hours: Vec<_> = (0..24)
+                .map(|i| hour(low, low + (high - low) * f64::from(i % 4) / 3.0))
+                .collect();
+            hours[9] = hour(odd, odd);
+            scale(&hours)
+        };
+        assert_eq!(around(480.0, 516.0, -9_999.0), (480.0, 516.0));
+        assert_eq!(around(101_351.0, 101_649.0, 0.0), (101_351.0, 101_649.0));
+        assert_eq!(around(4.0, 21.0, -999.0), (4.0, 21.0));
+        assert_eq!(around(19.0, 23.0, 9_999.0), (19.0, 23.0));
+        assert_eq!(around(-10.0, 35.0, 999.0), (-10.0, 35.0));
+        assert_eq!(around(-10.0, 35.0, 999.9), (-10.0, 35.0));
+        assert_eq!(around(0.0, 1_000.0, 32_767.0), (0.0, 1_000.0));
         // Among three hours too.
         let few = vec![hour(10.0, 12.0), hour(11.0, 9_999.0), hour(9.0, 13.0)];
         assert_eq!(scale(&few), (9.0, 13.0));
@@ -170,8 +269,17 @@ mod tests {
         };
         // Indoors, 20 to 20.5 °C, and a window opened in winter.
         assert_eq!(steady(20.0, 20.5, (14.0, 20.2)), (14.0, 20.5));
-        // A river at 2.50 m rising to 3.4 m.
-        assert_eq!(steady(2.5, 2.51, (2.5, 3.4)), (2.5, 3.4));
+        // A creek at 0.01 to 0.03 m, flooding for four hours.
+        let mut creek: Vec<_> = (0..24)
+            .map(|i| hour(0.01, 0.01 + f64::from(i % 3) * 0.01))
+            .collect();
+        for (i, (low, high)) in [(0.5, 1.2), (1.2, 2.5), (1.8, 2.2), (0.6, 1.8)]
+            .into_iter()
+            .enumerate()
+        {
+            creek[16 + i] = hour(low, high);
+        }
+        assert_eq!(scale(&creek), (0.01, 2.5));
         // Humidity at 96 to 99 %, one dry hour.
         assert_eq!(steady(96.0, 99.0, (35.0, 60.0)), (35.0, 99.0));
         // A month of drizzle, one hour in eight, and a storm.

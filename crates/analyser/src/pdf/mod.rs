@@ -121,11 +121,13 @@ impl ReportDocument {
     /// Starts a new page unless the current one is still blank. A page the current section
     /// runs onto says so at its top.
     pub fn new_page(&mut self) {
+        // A blank page stays the page it is: a section whose title does not fit at its top
+        // still starts there, not on a page that says it continues.
         if !self.ops.is_empty() {
             let continues = self.continues.take();
             self.pages.push((continues, std::mem::take(&mut self.ops)));
+            self.continues = self.section.clone();
         }
-        self.continues = self.section.clone();
         self.y = TOP;
     }
 
@@ -149,7 +151,8 @@ impl ReportDocument {
             * size
             * MM_PER_PT
             * 1.6;
-        let page = PAGE_HEIGHT - TOP - BOTTOM;
+        // Within a margin for what `whole` could not foresee (captions longer than thought).
+        let page = PAGE_HEIGHT - TOP - BOTTOM - 20.0;
         let needed = if title_height + whole <= page {
             title_height + whole
         } else {
@@ -498,6 +501,21 @@ mod tests {
         doc.gap(60.0);
         doc.flowing_section("large", 16.0, 80.0, 600.0);
         assert_eq!(doc.pages.len(), 1, "it flows on under the last section");
+    }
+
+    #[test]
+    fn a_section_whose_title_does_not_fit_a_blank_page_does_not_say_it_continues() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.paragraph("Cover.", BODY, false, Ink::TEXT);
+        doc.flowing_section("long", 16.0, 400.0, 400.0);
+        doc.paragraph("Its description.", BODY, false, Ink::TEXT);
+        doc.new_page();
+        let continues: Vec<Option<&str>> = doc.pages.iter().map(|(c, _)| c.as_deref()).collect();
+        assert_eq!(
+            continues,
+            [None, None],
+            "the cover, the section's first page"
+        );
     }
 
     #[test]

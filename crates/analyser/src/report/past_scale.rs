@@ -174,6 +174,9 @@ fn resummarise(source: &Source, added: &AddedField<'_>, hours: &[DateTime<Utc>])
             "; these hours began more than keep_days ({}) ago and stay as they were summarised.",
             counted(source.keep_days.unwrap_or_default(), "day")
         ),
+        1 => format!(
+            "; `summariser --resummarise {name}` summarises again the one of these hours within keep_days, the others stay as they were summarised."
+        ),
         n => format!(
             "; `summariser --resummarise {name}` summarises again the {n} of these hours within keep_days, the others stay as they were summarised."
         ),

@@ -29,7 +29,11 @@ pub fn source_section(
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
     // Kept with its description and first chart, or with the line that stands for them.
-    let description = doc.paragraph_height(&source.description, BODY, false);
+    let description = if source.description.is_empty() {
+        0.0
+    } else {
+        doc.paragraph_height(&source.description, BODY, false)
+    };
     let keep_with = description + if data.records() == 0 { 15.0 } else { 75.0 };
     let whole = description + estimated_height(source, data);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
@@ -207,7 +211,23 @@ fn estimated_height(source: &Source, data: &SourceData) -> f32 {
         return 15.0;
     }
     let counts = 8.0 + 64.0;
-    let numeric = source.numeric.len() as f32 * (58.0 + 12.0);
+    // A field with values in one hour or none is a line, not a chart.
+    let numeric: f32 = source
+        .numeric
+        .iter()
+        .map(|field| {
+            let hours = data
+                .hourly
+                .iter()
+                .filter(|h| {
+                    h.numeric
+                        .iter()
+                        .any(|n| n.field == field.as_str() && n.count > 0)
+                })
+                .count();
+            if hours > 1 { 58.0 + 14.0 } else { 14.0 }
+        })
+        .sum();
     let categories: f32 = source
         .categories
         .iter()
