@@ -20,6 +20,8 @@ use super::HourBand;
 const APART: f64 = 50.0;
 /// The same for values that are all codes for a missing reading.
 const CODE_APART: f64 = 5.0;
+/// The most rounds of leaving values out, a group at one end or at both each round.
+const ROUNDS: usize = 6;
 
 /// The values a numeric chart's axis spans, before its margins.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,10 +48,11 @@ impl ValueScale {
             .collect();
         values.sort_by(f64::total_cmp);
         // The values kept: `values[low..high]`; each round leaves out the values beyond the
-        // widest step at one end or both, while they lie apart enough.
+        // widest step at one end or both, while they lie apart enough (a few kinds of fault at
+        // most: a code, another code, an absurd reading).
         let (mut low, mut high) = (0, values.len());
         let most = values.len() / 3;
-        loop {
+        for _ in 0..ROUNDS {
             let kept = &values[low..high];
             let room = most - (low + values.len() - high);
             let top = widest_step(kept.iter().rev().map(|v| -v), room);
