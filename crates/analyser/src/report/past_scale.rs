@@ -1,4 +1,4 @@
-//! What the report says under a numeric chart whose axis leaves out readings absurd beside all
+//! What the report says under a numeric chart whose axis leaves out readings far from all
 //! the others (see `charts::ValueScale`): how many hours (or totals) reach past it, how far and
 //! when, and how to leave such readings out: a `plausible` range, or for a range set after
 //! those hours were summarised, `--resummarise`, where it still reaches them.
