@@ -260,7 +260,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
         load.max = Some(9_999.0);
     }
     let said = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00).";
-    let advice = "If such readings are faults, a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` summarises the stored hours again.";
+    let advice = "Sensors send such codes for a reading they lack: a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` summarises the stored hours again.";
     let pdf = render_sources(dir.path(), CONFIG, single(), faulty.clone());
     let flat = common::flat(&common::text(&pdf));
     assert!(flat.contains(&format!("{said} {advice}")), "{flat}");
@@ -292,19 +292,31 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     );
     assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
 
-    // A totals chart too: one hour's total far beyond the others'.
+    // A brief spike that is no code: perhaps a fault.
+    let mut spike = busy();
+    if let Some(load) = spike.hourly[9].numeric.first_mut() {
+        load.max = Some(5_000.0);
+    }
+    let pdf = render_sources(dir.path(), CONFIG, single(), spike);
+    let flat = common::flat(&common::text(&pdf));
+    let wanted = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults, a `plausible` range for `load`";
+    assert!(flat.contains(wanted), "{wanted:?} in {flat}");
+
+    // A totals chart too: one hour's total holds a code, which the sum hides.
     let config = CONFIG.replace(
         "numeric = [\"load\"]",
         "numeric = [\"load\"]\ntotals = [\"load\"]",
     );
     let mut faulty_total = busy();
     if let Some(load) = faulty_total.hourly[14].numeric.first_mut() {
-        load.sum = 1e6;
+        // One of its 60 readings of 14 is 9,999.
+        load.max = Some(9_999.0);
+        load.sum = 60.0 * 14.0 - 14.0 + 9_999.0;
     }
     let pdf = render_sources(dir.path(), &config, single(), faulty_total);
     let flat = common::flat(&common::text(&pdf));
     let wanted = format!(
-        "1 hour's total reaches past the chart's scale, drawn to its edge and marked: up to 1,000,000 (2026-11-21 14:00–15:00). {advice}"
+        "1 hour's total, holding a code of a missing reading, reaches past the chart's scale, drawn to its edge and marked: up to 10,825 (2026-11-21 14:00–15:00). {advice}"
     );
     assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
 

@@ -39,35 +39,57 @@ pub fn record_counts(
     })
 }
 
+/// A step of a totals chart: an hour, or a local day for a month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TotalStep {
+    /// Its first hour.
+    pub hour: DateTime<Utc>,
+    /// Its total.
+    pub total: f64,
+    /// Whether an hour of it holds a code of a missing reading (see [`hours_with_codes`]).
+    pub holds_code: bool,
+}
+
 /// A field's totals as its chart draws them: per hour (`sums[i]` for the axis's hour `i`), or
-/// per local day for a month, each with the first hour it covers.
-pub fn total_steps(axis: &TimeAxis, sums: &[f64]) -> Vec<(DateTime<Utc>, f64)> {
+/// per local day for a month; `with_codes[i]` tells whether hour `i` holds a code of a missing
+/// reading.
+pub fn total_steps(axis: &TimeAxis, sums: &[f64], with_codes: &[bool]) -> Vec<TotalStep> {
     let (bars, _) = steps(axis, sums);
+    let codes: Vec<u32> = with_codes.iter().map(|code| u32::from(*code)).collect();
+    let (flags, _) = steps(axis, &codes);
     bars.iter()
-        .filter_map(|bar| Some((*axis.hours().get(bar.start as usize)?, bar.value)))
+        .zip(flags)
+        .filter_map(|(bar, flag)| {
+            Some(TotalStep {
+                hour: *axis.hours().get(bar.start as usize)?,
+                total: bar.value,
+                holds_code: flag.value > 0,
+            })
+        })
         .collect()
 }
 
-/// The scale of a totals chart's `steps` (see [`total_steps`]), from zero: judged on the totals
-/// that are not zero and one zero, as the bars stand on it and a dry hour says nothing of how
-/// much a wet one holds; `None` when there is none.
-pub fn totals_scale(steps: &[(DateTime<Utc>, f64)]) -> Option<ValueScale> {
-    let totals = steps.iter().map(|(_, total)| *total).filter(|t| *t != 0.0);
-    let scale = ValueScale::of_values(totals.chain([0.0]))?;
-    Some(ValueScale {
-        low: scale.low.min(0.0),
-        high: scale.high.max(0.0),
-    })
+/// The scale of a totals chart's `steps`: from zero to their totals but for those of steps
+/// holding a code of a missing reading, which a sum hides (9,999 mm among readings of 0.2).
+/// A total is never judged by its size alone: a storm's rain is rain.
+pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
+    let (low, high) = steps
+        .iter()
+        .filter(|step| !step.holds_code && step.total.is_finite())
+        .fold((0.0_f64, 0.0_f64), |(low, high), step| {
+            (low.min(step.total), high.max(step.total))
+        });
+    ValueScale { low, high }
 }
 
 /// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day for a month,
-/// on `scale` and zero (see [`totals_scale`]); a bar past the scale is drawn to the chart's
+/// on `scale` (see [`totals_scale`]); a bar past the scale is drawn to the chart's
 /// edge and marked there. `title` names the field, the chart says which step. Negative totals
 /// go below the axis.
 pub fn totals(
     axis: &TimeAxis,
     sums: &[f64],
-    scale: Option<ValueScale>,
+    scale: ValueScale,
     title: &str,
     unit: &str,
     size: (u32, u32),
@@ -78,7 +100,7 @@ pub fn totals(
         PeriodKind::Day | PeriodKind::Week => "hourly total",
     };
     let title = format!("{title}: {step}");
-    let (low, high) = scale.map_or((0.0, 0.0), |scale| (scale.low, scale.high));
+    let (low, high) = (scale.low, scale.high);
     let (low, high) = match (low * 1.1, high * 1.1) {
         (low, high) if high > low => (low.max(f64::MIN), high.min(f64::MAX)),
         _ => (0.0, 1.0),
@@ -103,7 +125,6 @@ pub fn totals(
             )
             .map_err(&fail)?;
         let past = bars.iter().filter_map(|bar| {
-            let scale = scale?;
             let edge = if bar.value > scale.high {
                 high
             } else if bar.value < scale.low {
@@ -170,7 +191,7 @@ mod tests {
         let mut sums = vec![0.0; 24];
         sums[3] = 10.0;
         sums[20] = 5.0;
-        let scale = totals_scale(&total_steps(&axis, &sums));
+        let scale = totals_scale(&total_steps(&axis, &sums, &[false; 24]));
         let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
         let heights = bar_heights(&chart);
         let tallest = heights.iter().copied().max().unwrap_or(0);
@@ -192,23 +213,27 @@ mod tests {
             vec![f64::INFINITY; 24],
             vec![1.7e308; 24],
         ] {
-            let scale = totals_scale(&total_steps(&axis, &odd));
+            let scale = totals_scale(&total_steps(&axis, &odd, &[]));
             totals(&axis, &odd, scale, "t", "", size).expect("drawn");
         }
         let month = crate::charts::october_in_paris();
         let ones = vec![1.0; month.len()];
-        let scale = totals_scale(&total_steps(&month, &ones));
+        let scale = totals_scale(&total_steps(&month, &ones, &[]));
         let chart = totals(&month, &ones, scale, "t", "", size).expect("month");
         assert!(bar_heights(&chart).iter().any(|h| *h > 0), "daily bars");
     }
 
     #[test]
-    fn a_total_far_beyond_the_others_is_marked_without_flattening_them() {
+    fn a_total_holding_a_code_is_marked_without_flattening_the_others() {
         let axis = crate::charts::day_axis();
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         let mut sums: Vec<f64> = (0..24).map(|h| f64::from(h % 6 + 1)).collect();
-        sums[9] = 99_999.0;
-        let scale = totals_scale(&total_steps(&axis, &sums));
+        // 9,999 among a few readings of 0.2 mm.
+        sums[9] = 9_999.6;
+        let mut codes = vec![false; 24];
+        codes[9] = true;
+        let scale = totals_scale(&total_steps(&axis, &sums, &codes));
+        assert_eq!((scale.low, scale.high), (0.0, 6.0));
         let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
         let heights = bar_heights(&chart);
         let tallest = heights.iter().copied().max().unwrap_or(0);
@@ -220,7 +245,7 @@ mod tests {
             .unwrap_or(0);
         assert!(
             smallest * 8 > tallest / 2,
-            "1 mm stands a sixth of 6 mm, not a hundred-thousandth of the fault: {smallest} and {tallest} px"
+            "1 mm stands a sixth of 6 mm, not a ten-thousandth of the fault: {smallest} and {tallest} px"
         );
         let alert = palette::ALERT;
         assert!(
@@ -230,26 +255,18 @@ mod tests {
                 .any(|p| p == [alert.0, alert.1, alert.2]),
             "the fault is marked"
         );
-    }
-
-    #[test]
-    fn a_fault_among_the_few_wet_hours_of_a_day_is_marked() {
-        let axis = crate::charts::day_axis();
-        let mut sums = vec![0.0; 24];
-        sums[3] = 0.4;
-        sums[7] = 1.2;
-        sums[15] = 6_553.5;
-        let steps = total_steps(&axis, &sums);
-        let scale = totals_scale(&steps).expect("a scale");
-        assert_eq!((scale.low, scale.high), (0.0, 1.2));
-        sums[7] = 0.0;
-        let scale = totals_scale(&total_steps(&axis, &sums)).expect("a scale");
-        assert_eq!((scale.low, scale.high), (0.0, 0.4));
-        // Wet hours and a storm are rain.
-        let mut storm: Vec<f64> = (0..24).map(|h| [0.0, 0.2, 1.0, 0.0][h % 4]).collect();
-        storm[18] = 30.0;
-        let scale = totals_scale(&total_steps(&axis, &storm)).expect("a scale");
-        assert_eq!((scale.low, scale.high), (0.0, 30.0));
+        // A storm's hour, without a code, is rain.
+        sums[9] = 180.0;
+        let scale = totals_scale(&total_steps(&axis, &sums, &[false; 24]));
+        assert_eq!((scale.low, scale.high), (0.0, 180.0));
+        // A month's day holding the hour.
+        let month = crate::charts::october_in_paris();
+        let mut codes = vec![false; month.len()];
+        codes[30] = true;
+        let steps = total_steps(&month, &vec![1.0; month.len()], &codes);
+        let flagged: Vec<bool> = steps.iter().map(|step| step.holds_code).collect();
+        assert_eq!(flagged.iter().filter(|f| **f).count(), 1);
+        assert!(flagged[1], "2 October holds hour 30");
     }
 
     #[test]

@@ -22,13 +22,13 @@ use plotters::style::FontStyle;
 
 use axes::{KeyedAxis, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
-pub use counts::{record_counts, total_steps, totals, totals_scale};
+pub use counts::{TotalStep, record_counts, total_steps, totals, totals_scale};
 pub use framing::{
     MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,
     frames_across_antimeridian,
 };
 pub use map::{ColourKey, position_map};
-pub use scale::ValueScale;
+pub use scale::{ValueScale, hours_with_codes, is_missing_code};
 pub use series::{HourBand, numeric_band, numeric_step};
 
 use crate::period::PeriodKind;

@@ -8,7 +8,7 @@ use releve::Source;
 
 use super::added_fields::AddedField;
 use super::source_pages::one_hour;
-use crate::charts::{HourBand, TimeAxis, ValueScale};
+use crate::charts::{HourBand, TimeAxis, TotalStep, ValueScale, is_missing_code};
 use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;
 use crate::period::PeriodKind;
@@ -66,18 +66,19 @@ pub fn past_scale(
     };
     let reach = if past.len() == 1 { "reaches" } else { "reach" };
     let lead = format!("{}{days} {reach}", counted(past.len() as u64, "hour"));
-    let outside_plausible = source.plausible.get(field).is_some_and(|[low, high]| {
-        past.iter()
-            .any(|p| p.above.is_some_and(|v| v > *high) || p.below.is_some_and(|v| v < *low))
-    });
-    Some(sentence(
-        source,
-        added,
-        field,
-        &lead,
-        &past,
-        outside_plausible,
-    ))
+    let values = || past.iter().flat_map(|p| p.above.into_iter().chain(p.below));
+    let outside_plausible = source
+        .plausible
+        .get(field)
+        .is_some_and(|[low, high]| values().any(|v| v > *high || v < *low));
+    let kind = if outside_plausible {
+        Kind::OutsidePlausible
+    } else if values().all(is_missing_code) {
+        Kind::Codes
+    } else {
+        Kind::Readings
+    };
+    Some(sentence(source, added, field, &lead, &past, kind))
 }
 
 /// The sentence for a totals chart's `steps` (each step's first hour and total: per hour, or per
@@ -86,15 +87,15 @@ pub fn totals_past_scale(
     source: &Source,
     added: &AddedField<'_>,
     field: &str,
-    steps: &[(DateTime<Utc>, f64)],
+    steps: &[TotalStep],
     axis: &TimeAxis,
     scale: ValueScale,
 ) -> Option<String> {
     let by_day = axis.kind() == PeriodKind::Month;
     let past: Vec<Past> = steps
         .iter()
-        .filter(|(_, total)| scale.leaves_out(*total))
-        .map(|&(hour, total)| Past {
+        .filter(|step| scale.leaves_out(step.total))
+        .map(|&TotalStep { hour, total, .. }| Past {
             above: (total > scale.high).then_some(total),
             below: (total < scale.low).then_some(total),
             hour,
@@ -108,21 +109,35 @@ pub fn totals_past_scale(
     let step = if by_day { "day" } else { "hour" };
     let lead = match past.len() {
         0 => return None,
-        1 => format!("1 {step}'s total reaches"),
-        n => format!("{} {step}s' totals reach", grouped(n as u64)),
+        1 => format!("1 {step}'s total, holding a code of a missing reading, reaches"),
+        n => format!(
+            "{} {step}s' totals, holding codes of a missing reading, reach",
+            grouped(n as u64)
+        ),
     };
-    // A total is no reading: whether it lies outside `plausible` tells nothing.
-    Some(sentence(source, added, field, &lead, &past, false))
+    // Only totals holding a code are left out; whether a total lies outside `plausible`
+    // tells nothing, as it is no reading.
+    Some(sentence(source, added, field, &lead, &past, Kind::Codes))
 }
 
-/// `lead` (what reaches past the scale), how far and when, and the advice.
+/// What the values past the scale are, as far as the report can tell.
+enum Kind {
+    /// Codes of a missing reading.
+    Codes,
+    /// Readings, which may be faults.
+    Readings,
+    /// Values outside the field's `plausible` range, set after their hours were summarised.
+    OutsidePlausible,
+}
+
+/// `lead` (what reaches past the scale), how far and when, and the advice for values of `kind`.
 fn sentence(
     source: &Source,
     added: &AddedField<'_>,
     field: &str,
     lead: &str,
     past: &[Past],
-    outside_plausible: bool,
+    kind: Kind,
 ) -> String {
     let suffix = after_value(unit_of(source, field));
     // The first step holding the highest value, the first holding the lowest.
@@ -150,16 +165,18 @@ fn sentence(
     let said = format!("{lead} past the chart's scale, drawn to its edge and marked: {how_far}.");
     let hours: Vec<DateTime<Utc>> = past.iter().map(|p| p.hour).collect();
     let again = resummarise(source, added, &hours);
-    if !source.plausible.contains_key(field) {
-        format!(
-            "{said} If such readings are faults, a `plausible` range for `{field}` in sources.toml leaves them out of the summaries{again}"
-        )
-    } else if outside_plausible {
-        format!(
+    let plausible = source.plausible.contains_key(field);
+    match kind {
+        Kind::OutsidePlausible => format!(
             "{said} Such readings lie outside the `plausible` range of `{field}`: their hours were summarised before it was set{again}"
-        )
-    } else {
-        said
+        ),
+        _ if plausible => said,
+        Kind::Codes => format!(
+            "{said} Sensors send such codes for a reading they lack: a `plausible` range for `{field}` in sources.toml leaves them out of the summaries{again}"
+        ),
+        Kind::Readings => format!(
+            "{said} If such readings are faults, a `plausible` range for `{field}` in sources.toml leaves them out of the summaries{again}"
+        ),
     }
 }
 

@@ -158,12 +158,11 @@ fn numeric_chart(
     let size = (px(CONTENT_WIDTH), px(58.0));
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
-        let steps = charts::total_steps(axis, &sums);
+        let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
         let scale = charts::totals_scale(&steps);
         let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
         let caption = totals.total_caption(&sums, unit);
-        let past =
-            scale.and_then(|scale| totals_past_scale(source, added, field, &steps, axis, scale));
+        let past = totals_past_scale(source, added, field, &steps, axis, scale);
         let captions: Vec<&str> = std::iter::once(caption.as_str())
             .chain(past.as_deref())
             .chain(partly.as_deref())
