@@ -66,9 +66,38 @@ pub fn numeric_band(
     };
     let on_chart = |v: f64| v.clamp(low, high);
     let span = (high - low).min(f64::MAX);
-    let steps = match axis.kind {
-        PeriodKind::Month => axis.per_local_day(bands, day_band),
-        PeriodKind::Day | PeriodKind::Week => per_hour(bands),
+    // Hours past the scale are marked; a month's day leaves them out of its band and mean
+    // when it has others, which a code would drag to the chart's edge.
+    let past: Vec<(bool, bool)> = bands
+        .iter()
+        .map(|band| band.map_or((false, false), |band| scale.beyond(&band)))
+        .collect();
+    let (steps, marked) = match axis.kind {
+        PeriodKind::Month => {
+            let hours: Vec<(Option<HourBand>, bool)> = bands
+                .iter()
+                .zip(&past)
+                .map(|(band, past)| (*band, *past != (false, false)))
+                .collect();
+            let days = axis.per_local_day(&hours, |hours| {
+                let within: Vec<Option<HourBand>> = hours
+                    .iter()
+                    .filter(|(_, past)| !past)
+                    .map(|(band, _)| *band)
+                    .collect();
+                match day_band(&within) {
+                    Some(band) => Some(band),
+                    None => day_band(&hours.iter().map(|(band, _)| *band).collect::<Vec<_>>()),
+                }
+            });
+            let marked = axis.per_local_day(&past, |hours| {
+                hours
+                    .iter()
+                    .fold((false, false), |(a, b), (c, d)| (a || *c, b || *d))
+            });
+            (days, marked)
+        }
+        PeriodKind::Day | PeriodKind::Week => (per_hour(bands), per_hour(&past)),
     };
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
@@ -114,8 +143,8 @@ pub fn numeric_band(
                     .map_err(&fail)?;
             }
         }
-        let marks = steps.iter().flat_map(|step| {
-            let (above, below) = step.value.map_or((false, false), |b| scale.beyond(&b));
+        let marks = marked.iter().flat_map(|step| {
+            let (above, below) = step.value;
             let x = step.middle();
             [(above, (x, high, true)), (below, (x, low, false))]
                 .into_iter()
@@ -349,6 +378,44 @@ mod tests {
                 .chunks(3)
                 .any(|p| p == [palette::ALERT.0, palette::ALERT.1, palette::ALERT.2]),
             "nothing is marked on a scale holding every value"
+        );
+    }
+
+    #[test]
+    fn a_months_day_holding_a_code_keeps_its_mean_among_the_others() {
+        let axis = crate::charts::october_in_paris();
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let mut bands: Vec<Option<HourBand>> = (0..axis.len())
+            .map(|i| {
+                let low = 4.0 + (i % 12) as f64;
+                Some(HourBand {
+                    min: low,
+                    mean: low + 3.0,
+                    max: low + 6.0,
+                    values: 4,
+                })
+            })
+            .collect();
+        if let Some(hour) = bands[30].as_mut() {
+            hour.max = 9_999.0;
+            hour.mean = 2_000.0;
+        }
+        let chart = numeric_band(&axis, &bands, scale_of(&bands), "t", "°C", size).expect("chart");
+        let width = chart.width as usize;
+        let coloured = |colour: RGBColor, rows: std::ops::Range<usize>| {
+            rows.flat_map(|row| (0..width).map(move |x| (row * width + x) * 3))
+                .filter(|&at| chart.rgb[at..at + 3] == [colour.0, colour.1, colour.2])
+                .count()
+        };
+        let top = 0..chart.height as usize / 6;
+        assert!(
+            coloured(palette::ALERT, top.clone()) > 0,
+            "2 October is marked"
+        );
+        assert_eq!(
+            coloured(palette::DATA, top),
+            0,
+            "no day's mean line runs up to the top edge"
         );
     }
 
