@@ -243,6 +243,18 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
         3 + 8,
         "single's record counts, kind's values and map, no chart for level; busy's record counts, load and 6 category fields"
     );
+    // single alone: its three charts, none for level.
+    let alone = CONFIG
+        .split("[[source]]")
+        .filter(|table| !table.contains("name = \"busy\""))
+        .collect::<Vec<_>>()
+        .join("[[source]]");
+    let pdf = render_config(dir.path(), &alone, single());
+    let pages = common::page_texts(&pdf).len();
+    assert_eq!(
+        common::images_per_page(&pdf, pages).iter().sum::<usize>(),
+        3
+    );
     assert!(
         flat.contains("Period: min 0, mean 11.5, max 23 over 1,440 values;"),
         "a field with values in many hours keeps its chart and caption: {flat}"
@@ -292,14 +304,14 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     );
     assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
 
-    // A brief spike that is no code: perhaps a fault.
+    // A brief spike that is no code: perhaps a fault, perhaps an event; drawn, and said.
     let mut spike = busy();
     if let Some(load) = spike.hourly[9].numeric.first_mut() {
         load.max = Some(5_000.0);
     }
     let pdf = render_sources(dir.path(), CONFIG, single(), spike);
     let flat = common::flat(&common::text(&pdf));
-    let wanted = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults, a `plausible` range for `load`";
+    let wanted = "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults, a `plausible` range for `load`";
     assert!(flat.contains(wanted), "{wanted:?} in {flat}");
 
     // A totals chart too: one hour's total holds a code, which the sum hides.
@@ -345,7 +357,22 @@ fn a_position_far_beyond_the_others_takes_the_colour_scales_end() {
     positions.records = 40;
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
-    let wanted = "sized by level: 4 m to 21 m among the drawn points, the highest on top where they overlap; 1 point past that scale (the values run from 4 m to 9,999 m) is drawn in the colour and size of its nearer end.";
+    let wanted = "sized by level: 4 m to 21 m among the drawn points, the highest on top where they overlap; 1 point holding a code of a missing reading (the values run from 4 m to 9,999 m) is drawn in the colour and size of the scale's nearer end.";
+    assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+
+    // Every other point one value.
+    let mut data = single();
+    let positions = data.positions.as_mut().expect("positions");
+    positions.points = (0..10)
+        .map(|i| Position {
+            lon: 1.3 + f64::from(i) * 0.01,
+            lat: 43.6,
+            value: Some(if i == 7 { 9_999.0 } else { 5.0 }),
+        })
+        .collect();
+    positions.records = 10;
+    let text = common::flat(&common::text(&render_with(dir.path(), data)));
+    let wanted = "Every other point holds level = 5 m; 1 point holding a code of a missing reading (the values run from 5 m to 9,999 m) is drawn alike.";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 

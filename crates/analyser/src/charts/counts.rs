@@ -55,7 +55,10 @@ pub struct TotalStep {
 /// reading.
 pub fn total_steps(axis: &TimeAxis, sums: &[f64], with_codes: &[bool]) -> Vec<TotalStep> {
     let (bars, _) = steps(axis, sums);
-    let codes: Vec<u32> = with_codes.iter().map(|code| u32::from(*code)).collect();
+    // An hour `with_codes` does not cover holds none.
+    let codes: Vec<u32> = (0..sums.len())
+        .map(|hour| u32::from(with_codes.get(hour).copied().unwrap_or(false)))
+        .collect();
     let (flags, _) = steps(axis, &codes);
     bars.iter()
         .zip(flags)
@@ -214,11 +217,17 @@ mod tests {
             vec![1.7e308; 24],
         ] {
             let scale = totals_scale(&total_steps(&axis, &odd, &[]));
+            assert_eq!(total_steps(&axis, &odd, &[]).len(), 24, "a step per hour");
             totals(&axis, &odd, scale, "t", "", size).expect("drawn");
         }
         let month = crate::charts::october_in_paris();
         let ones = vec![1.0; month.len()];
         let scale = totals_scale(&total_steps(&month, &ones, &[]));
+        assert_eq!(
+            (scale.low, scale.high),
+            (0.0, 25.0),
+            "25 October has 25 hours"
+        );
         let chart = totals(&month, &ones, scale, "t", "", size).expect("month");
         assert!(bar_heights(&chart).iter().any(|h| *h > 0), "daily bars");
     }

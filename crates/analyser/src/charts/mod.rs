@@ -28,7 +28,7 @@ pub use framing::{
     frames_across_antimeridian,
 };
 pub use map::{ColourKey, position_map};
-pub use scale::{ValueScale, hours_with_codes, is_missing_code};
+pub use scale::{Spike, ValueScale, hours_with_codes, is_missing_code, spikes};
 pub use series::{HourBand, numeric_band, numeric_step};
 
 use crate::period::PeriodKind;

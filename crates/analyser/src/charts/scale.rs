@@ -1,26 +1,20 @@
-//! Where a numeric chart's value axis stops: at the period's lowest and highest values, unless
-//! some would flatten every other hour into a line while they are most likely faults: a code
-//! a sensor or a service sends for a missing reading (9999, -9999, 32767, 6553.5 …), or a
-//! brief spike far from everything else (a pressure of 0 for an hour, a reading ten times too
-//! large). The axis then stops at the other values and the hours beyond it are named, for the
-//! chart to mark and the report to say.
+//! Where a numeric chart's value axis stops: at the period's lowest and highest values, but
+//! for codes a sensor or a service sends for a missing reading (9999, -9999, 32767, 6553.5 …),
+//! which would flatten every other hour into a line: they are left past the axis when they lie
+//! more than 5 times the other values' range beyond them (a code within reach of the others,
+//! 999 hPa among pressures, is a reading), however many hours they fill. The chart marks the
+//! hours holding them at its edge and the report says so.
 //!
-//! A value alone cannot tell a fault from an event: a flood, a storm, a level that changes
-//! for good are real however far they go. So only two kinds are left out:
-//! - codes of a missing reading lying more than 5 times the other values' range beyond them
-//!   (a code within reach of the others, 999 hPa among pressures, is a reading), however many;
-//! - on hourly charts, spikes: values set apart from all the others by a gap of more than 20
-//!   times the others' range, in runs of at most 2 hours that the next hour with values falls
-//!   back from. An event that lasts, or is still under way when the period ends, stays.
-//!
-//! Totals and maps, whose values have no such order in time, leave out codes only. Where all
-//! the other values are one value, no spike is left out: it is what there is to see.
+//! Other values far from all the others are drawn: a value alone cannot tell a fault (a
+//! pressure of 0 for an hour) from an event (a storm among showers, a plant tripping to 0 MW).
+//! [`spikes`] finds the brief ones that flatten a chart, for the report to say so and how to
+//! leave such readings out if they are faults.
 
 use super::HourBand;
 
 /// How many times the other values' range a code must lie beyond them to be left out.
 const CODE_APART: f64 = 5.0;
-/// How many times the other values' range the gap before a spike must exceed.
+/// How many times the range of the middle two thirds of the values a spike lies beyond it.
 const SPIKE_APART: f64 = 20.0;
 /// The longest run of hours a spike may last.
 const SPIKE_HOURS: usize = 2;
@@ -36,25 +30,9 @@ pub struct ValueScale {
 
 impl ValueScale {
     /// The scale for the hourly `bands`: their lowest minimum to their highest maximum but for
-    /// codes of a missing reading and brief spikes far from all the others. `None` without a
-    /// finite value.
+    /// codes of a missing reading. `None` without a finite value.
     pub fn of(bands: &[Option<HourBand>]) -> Option<ValueScale> {
-        let extremes = bands.iter().flatten().flat_map(|band| [band.min, band.max]);
-        let codes = without_codes(extremes)?;
-        // Each hour's values within the codes' scale.
-        let hours: Vec<Option<(f64, f64)>> = bands
-            .iter()
-            .map(|band| {
-                let band = (*band)?;
-                let kept = [band.min, band.max]
-                    .into_iter()
-                    .filter(|v| v.is_finite() && !codes.leaves_out(*v));
-                let low = kept.clone().reduce(f64::min)?;
-                let high = kept.reduce(f64::max)?;
-                Some((low, high))
-            })
-            .collect();
-        Some(without_spikes(&hours).unwrap_or(codes))
+        without_codes(bands.iter().flatten().flat_map(|band| [band.min, band.max]))
     }
 
     /// The scale for `values` (a map's points, a chart's totals): their lowest to their highest
@@ -110,12 +88,31 @@ fn without_codes(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
     whole(&mut values.iter().copied().filter(kept))
 }
 
-/// The scale of `hours` (each hour's lowest and highest value, codes left out) without its
-/// spikes: values more than [`SPIKE_APART`] times the range of the middle two thirds of the
-/// values beyond it, in runs of at most [`SPIKE_HOURS`] hours followed by an hour without one
-/// (a longer run, or one under way when the period ends, may be an event that lasts, and
-/// stays). `None` without a value.
-fn without_spikes(hours: &[Option<(f64, f64)>]) -> Option<ValueScale> {
+/// An hour whose values lie far from all the others (see [`spikes`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spike {
+    /// Its index among the bands.
+    pub hour: usize,
+    /// Its value far above the others, if any.
+    pub above: Option<f64>,
+    /// Its value far below the others, if any.
+    pub below: Option<f64>,
+}
+
+/// The hours of `bands` drawn on `scale` whose values lie more than [`SPIKE_APART`] times the
+/// range of the middle two thirds of the values beyond it, in runs of at most [`SPIKE_HOURS`]
+/// hours between hours without such a value: brief spikes that flatten the chart. A run at the
+/// period's start or end may be part of an event that lasts, and is not one.
+pub fn spikes(bands: &[Option<HourBand>], scale: ValueScale) -> Vec<Spike> {
+    let on_scale = |v: f64| v.is_finite() && !scale.leaves_out(v);
+    let hours: Vec<Option<(f64, f64)>> = bands
+        .iter()
+        .map(|band| {
+            let band = (*band)?;
+            let kept = [band.min, band.max].into_iter().filter(|v| on_scale(*v));
+            Some((kept.clone().reduce(f64::min)?, kept.reduce(f64::max)?))
+        })
+        .collect();
     let mut values: Vec<f64> = hours
         .iter()
         .flatten()
@@ -123,41 +120,38 @@ fn without_spikes(hours: &[Option<(f64, f64)>]) -> Option<ValueScale> {
         .collect();
     values.sort_by(f64::total_cmp);
     if values.is_empty() {
-        return None;
+        return Vec::new();
     }
     let at = |share: f64| values[((values.len() - 1) as f64 * share).round() as usize];
     let (lower, upper) = (at(1.0 / 6.0), at(5.0 / 6.0));
     // Halves, so values spanning most of a double do not overflow.
-    let reach = SPIKE_APART * 2.0 * (upper / 2.0 - lower / 2.0);
-    let spiking = |(lo, hi): (f64, f64)| {
-        reach > 0.0
-            && (lo / 2.0 - lower / 2.0 < -reach / 2.0 || hi / 2.0 - upper / 2.0 > reach / 2.0)
+    let reach = SPIKE_APART * (upper / 2.0 - lower / 2.0);
+    if reach <= 0.0 {
+        return Vec::new();
+    }
+    let spike = |hour: usize, (lo, hi): (f64, f64)| {
+        let above = (hi / 2.0 - upper / 2.0 > reach).then_some(hi);
+        let below = (lower / 2.0 - lo / 2.0 > reach).then_some(lo);
+        (above.is_some() || below.is_some()).then_some(Spike { hour, above, below })
     };
-    // The hours of brief runs of spikes are left out; the others set the scale.
-    let mut left_out = vec![false; hours.len()];
-    let mut run: Vec<usize> = Vec::new();
+    let mut found = Vec::new();
+    let mut run: Vec<Spike> = Vec::new();
+    // Whether an hour without a spike came before the run.
+    let mut after_others = false;
     for (index, hour) in hours.iter().enumerate() {
         let Some(hour) = *hour else { continue };
-        if spiking(hour) {
-            run.push(index);
-        } else {
-            if run.len() <= SPIKE_HOURS {
-                for &spike in &run {
-                    left_out[spike] = true;
+        match spike(index, hour) {
+            Some(spike) => run.push(spike),
+            None => {
+                if after_others && run.len() <= SPIKE_HOURS {
+                    found.append(&mut run);
                 }
+                run.clear();
+                after_others = true;
             }
-            run.clear();
         }
     }
-    let kept = hours
-        .iter()
-        .zip(&left_out)
-        .filter_map(|(hour, out)| hour.filter(|_| !out));
-    let (low, high) = kept.fold(
-        (f64::INFINITY, f64::NEG_INFINITY),
-        |(low, high), (lo, hi)| (low.min(lo), high.max(hi)),
-    );
-    (low <= high).then_some(ValueScale { low, high })
+    found
 }
 
 /// Whether `value` is one of the codes sensors and services send for a missing reading: 999,
@@ -263,59 +257,88 @@ mod tests {
         assert_eq!(ValueScale::of(&[None, None]), None);
     }
 
-    #[test]
-    fn a_brief_spike_far_from_everything_else_is_left_past_the_axis() {
-        // A pressure of 0 Pa for an hour, on a calm day and on a stormy one.
-        assert_eq!(
-            day_with(101_351.0, 101_649.0, &[(9, 0.0, 101_400.0)]),
-            (101_351.0, 101_649.0)
-        );
-        assert_eq!(
-            day_with(980.0, 1_005.0, &[(9, 0.0, 0.0), (10, 0.0, 990.0)]),
-            (980.0, 1_005.0)
-        );
-        // A reading a hundred times too large, twice.
-        assert_eq!(
-            day_with(4.0, 21.0, &[(3, 5.0, 600.0), (15, 1_500.0, 1_800.0)]),
-            (4.0, 21.0)
-        );
+    /// The hours `spikes` finds in a day between `low` and `high` with the hours of `odd`.
+    fn spikes_in(low: f64, high: f64, odd: &[(usize, f64, f64)]) -> Vec<usize> {
+        let mut hours: Vec<_> = (0..24)
+            .map(|i| hour(low, low + (high - low) * f64::from(i % 4) / 3.0))
+            .collect();
+        for &(at, min, max) in odd {
+            hours[at] = hour(min, max);
+        }
+        let scale = ValueScale::of(&hours).expect("values");
+        spikes(&hours, scale)
+            .iter()
+            .map(|spike| spike.hour)
+            .collect()
     }
 
     #[test]
-    fn events_stay_on_the_chart() {
-        assert_eq!(scale(&temperatures()), (4.0, 21.0));
-        // A cold night and a hot afternoon.
-        let mut weather = temperatures();
-        weather[3] = hour(-12.0, 2.0);
-        weather[15] = hour(20.0, 38.0);
-        assert_eq!(scale(&weather), (-12.0, 38.0));
-        // Indoors at 20 to 20.5 °C and a window opened in winter; a humid day with a dry hour.
-        assert_eq!(day_with(20.0, 20.5, &[(13, 14.0, 20.2)]), (14.0, 20.5));
-        assert_eq!(day_with(96.0, 99.0, &[(13, 60.0, 97.0)]), (60.0, 99.0));
-        // Rain: dry hours, a few showers and one cloudburst.
-        let mut rain: Vec<_> = (0..24).map(|_| hour(0.0, 0.0)).collect();
-        for (i, mm) in [(4, 0.4), (5, 1.2), (6, 2.5), (9, 0.2), (10, 3.0), (11, 1.0)] {
-            rain[i] = hour(0.0, mm);
-        }
-        rain[17] = hour(0.0, 24.0);
-        assert_eq!(scale(&rain), (0.0, 24.0));
-        // A creek at 0.01 to 0.03 m flooding for four hours, or from 22:00 to the day's end.
-        let creek = |flood: &[(usize, f64, f64)]| day_with(0.01, 0.03, flood);
+    fn readings_far_from_the_others_are_drawn_and_brief_ones_found() {
+        // A pressure of 0 Pa for an hour, on a calm day and on a stormy one: drawn, and found.
+        let calm = [(9, 0.0, 101_400.0)];
+        assert_eq!(day_with(101_351.0, 101_649.0, &calm), (0.0, 101_649.0));
+        assert_eq!(spikes_in(101_351.0, 101_649.0, &calm), [9]);
+        assert_eq!(
+            spikes_in(980.0, 1_005.0, &[(9, 0.0, 0.0), (10, 0.0, 990.0)]),
+            [9, 10]
+        );
+        // A reading a hundred times too large, twice; a code within reach of them is one too.
+        assert_eq!(
+            spikes_in(4.0, 21.0, &[(3, 5.0, 600.0), (15, 1_500.0, 1_800.0)]),
+            [3, 15]
+        );
+        assert_eq!(
+            spikes_in(
+                4.0,
+                21.0,
+                &[
+                    (3, 5.0, 600.0),
+                    (15, 1_500.0, 1_800.0),
+                    (20, 9_999.0, 9_999.0)
+                ]
+            ),
+            [3, 15, 20]
+        );
+        // Not events that last, nor runs at the period's start or end, nor the weather.
         let four = [
             (16, 0.5, 1.2),
             (17, 1.2, 2.5),
             (18, 1.8, 2.2),
             (19, 0.6, 1.8),
         ];
-        assert_eq!(creek(&four), (0.01, 2.5));
-        assert_eq!(creek(&[(22, 0.02, 1.9), (23, 1.9, 2.7)]), (0.01, 2.7));
-        // A gauge of 12,000 offers that drops for good in the last hours.
+        assert!(spikes_in(0.01, 0.03, &four).is_empty());
+        assert!(spikes_in(0.01, 0.03, &[(22, 0.02, 1.9), (23, 1.9, 2.7)]).is_empty());
+        assert!(spikes_in(10.0, 13.0, &[(0, 5_000.0, 5_000.0), (1, 5_000.0, 5_000.0)]).is_empty());
+        assert!(spikes_in(20.0, 20.5, &[(13, 14.0, 20.2)]).is_empty());
+        assert!(spikes_in(-10.0, 35.0, &[(3, -12.0, 2.0), (15, 20.0, 38.0)]).is_empty());
+    }
+
+    #[test]
+    fn events_stay_on_the_chart() {
+        // A cold night and a hot afternoon; indoors with a window opened in winter.
+        let mut weather = temperatures();
+        weather[3] = hour(-12.0, 2.0);
+        weather[15] = hour(20.0, 38.0);
+        assert_eq!(scale(&weather), (-12.0, 38.0));
+        assert_eq!(day_with(20.0, 20.5, &[(13, 13.0, 20.2)]), (13.0, 20.5));
+        // Showers and a cloudburst, a creek's flood, a gauge that drops for good.
+        let mut rain: Vec<_> = (0..24).map(|_| hour(0.0, 0.0)).collect();
+        for i in [2, 4, 5, 6, 9, 10, 11, 13, 14] {
+            rain[i] = hour(0.0, 0.2);
+        }
+        rain[17] = hour(0.0, 24.0);
+        assert_eq!(scale(&rain), (0.0, 24.0));
+        let four = [
+            (16, 0.5, 1.2),
+            (17, 1.2, 2.5),
+            (18, 1.8, 2.2),
+            (19, 0.6, 1.8),
+        ];
+        assert_eq!(day_with(0.01, 0.03, &four), (0.01, 2.5));
         let dropped: Vec<(usize, f64, f64)> = (18..24).map(|h| (h, 1_000.0, 1_020.0)).collect();
         assert_eq!(day_with(12_000.0, 12_050.0, &dropped), (1_000.0, 12_050.0));
-        // A field always 0 but for an hour: the hour is what there is to see.
-        let mut flat: Vec<_> = (0..48).map(|_| hour(0.0, 0.0)).collect();
-        flat[30] = hour(0.0, 40.0);
-        assert_eq!(scale(&flat), (0.0, 40.0));
+        // A plant tripping to 0 MW.
+        assert_eq!(day_with(480.0, 516.0, &[(9, 0.0, 0.0)]), (0.0, 516.0));
     }
 
     #[test]

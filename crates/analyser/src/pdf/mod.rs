@@ -154,7 +154,7 @@ impl ReportDocument {
         // Within a margin for what `whole` could not foresee (captions longer than thought).
         let page = PAGE_HEIGHT - TOP - BOTTOM - 20.0;
         let needed = if title_height + whole <= page {
-            title_height + whole
+            title_height + whole.max(keep_with)
         } else {
             title_height + keep_with
         };

@@ -181,16 +181,22 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         };
         format!("{points} holds {name} = {}{unit}{missing}.", value(low))
     } else if let Some(scale) = ValueScale::of_values(values()).filter(|_| low < high) {
-        // Values far beyond all the others would leave every other point one colour.
+        // Codes of a missing reading would leave every other point one colour.
         let past = values().filter(|v| scale.leaves_out(*v)).count();
+        let [all_low, all_high] = values_apart([low, high]);
+        let are = if past == 1 { "is" } else { "are" };
+        let codes = counted(past as u64, "point");
+        if scale.low == scale.high {
+            return format!(
+                "Every other point holds {name} = {}{unit}; {codes} holding a code of a missing reading (the values run from {all_low}{unit} to {all_high}{unit}) {are} drawn alike{missing}.",
+                value(scale.low)
+            );
+        }
         let ends = if past == 0 {
             String::new()
         } else {
-            let [low, high] = values_apart([low, high]);
             format!(
-                "; {} past that scale (the values run from {low}{unit} to {high}{unit}) {} drawn in the colour and size of its nearer end",
-                counted(past as u64, "point"),
-                if past == 1 { "is" } else { "are" }
+                "; {codes} holding a code of a missing reading (the values run from {all_low}{unit} to {all_high}{unit}) {are} drawn in the colour and size of the scale's nearer end"
             )
         };
         let [low, high] = values_apart([scale.low, scale.high]);

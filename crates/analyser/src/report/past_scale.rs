@@ -1,14 +1,15 @@
-//! What the report says under a numeric chart whose axis leaves out readings far from all
-//! the others (see `charts::ValueScale`): how many hours (or totals) reach past it, how far and
-//! when, and how to leave such readings out: a `plausible` range, or for a range set after
-//! those hours were summarised, `--resummarise`, where it still reaches them.
+//! What the report says under a numeric chart: of the codes of a missing reading its axis
+//! leaves out (see `charts::ValueScale`), and of the brief spikes it draws (see
+//! `charts::spikes`): how many hours, how far and when, and how to leave such values out: a
+//! `plausible` range, or for one set after those hours were summarised, `--resummarise`,
+//! where it still reaches them.
 
 use chrono::{DateTime, Utc};
 use releve::Source;
 
 use super::added_fields::AddedField;
 use super::source_pages::one_hour;
-use crate::charts::{HourBand, TimeAxis, TotalStep, ValueScale, is_missing_code};
+use crate::charts::{HourBand, Spike, TimeAxis, TotalStep, ValueScale, is_missing_code};
 use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;
 use crate::period::PeriodKind;
@@ -65,7 +66,10 @@ pub fn past_scale(
         _ => String::new(),
     };
     let reach = if past.len() == 1 { "reaches" } else { "reach" };
-    let lead = format!("{}{days} {reach}", counted(past.len() as u64, "hour"));
+    let lead = format!(
+        "{}{days} {reach} past the chart's scale, drawn to its edge and marked",
+        counted(past.len() as u64, "hour")
+    );
     let values = || past.iter().flat_map(|p| p.above.into_iter().chain(p.below));
     let outside_plausible = source
         .plausible
@@ -78,7 +82,49 @@ pub fn past_scale(
     } else {
         Kind::Readings
     };
-    Some(sentence(source, added, field, &lead, &past, kind))
+    Some(sentence(source, added, field, &lead, &past, kind, "hour"))
+}
+
+/// The sentence for the brief `spikes` of `field`'s hourly chart on `axis`: drawn, they flatten
+/// it; `None` without one.
+pub fn spikes_said(
+    source: &Source,
+    added: &AddedField<'_>,
+    field: &str,
+    spikes: &[Spike],
+    axis: &TimeAxis,
+) -> Option<String> {
+    let past: Vec<Past> = spikes
+        .iter()
+        .filter_map(|spike| {
+            let hour = *axis.hours().get(spike.hour)?;
+            Some(Past {
+                above: spike.above,
+                below: spike.below,
+                hour,
+                when: one_hour(hour, axis.tz()),
+            })
+        })
+        .collect();
+    let lie = match past.len() {
+        0 => return None,
+        1 => "lies",
+        _ => "lie",
+    };
+    let lead = format!(
+        "{} {lie} far from all the others, which flattens the chart",
+        counted(past.len() as u64, "hour")
+    );
+    let outside_plausible = source.plausible.get(field).is_some_and(|[low, high]| {
+        past.iter()
+            .any(|p| p.above.is_some_and(|v| v > *high) || p.below.is_some_and(|v| v < *low))
+    });
+    let kind = if outside_plausible {
+        Kind::OutsidePlausible
+    } else {
+        Kind::Readings
+    };
+    Some(sentence(source, added, field, &lead, &past, kind, "hour"))
 }
 
 /// The sentence for a totals chart's `steps` (each step's first hour and total: per hour, or per
@@ -94,7 +140,7 @@ pub fn totals_past_scale(
     let by_day = axis.kind() == PeriodKind::Month;
     let past: Vec<Past> = steps
         .iter()
-        .filter(|step| scale.leaves_out(step.total))
+        .filter(|step| step.holds_code && scale.leaves_out(step.total))
         .map(|&TotalStep { hour, total, .. }| Past {
             above: (total > scale.high).then_some(total),
             below: (total < scale.low).then_some(total),
@@ -109,15 +155,25 @@ pub fn totals_past_scale(
     let step = if by_day { "day" } else { "hour" };
     let lead = match past.len() {
         0 => return None,
-        1 => format!("1 {step}'s total, holding a code of a missing reading, reaches"),
+        1 => format!(
+            "1 {step}'s total, holding a code of a missing reading, reaches past the chart's scale, drawn to its edge and marked"
+        ),
         n => format!(
-            "{} {step}s' totals, holding codes of a missing reading, reach",
+            "{} {step}s' totals, holding codes of a missing reading, reach past the chart's scale, drawn to its edge and marked",
             grouped(n as u64)
         ),
     };
     // Only totals holding a code are left out; whether a total lies outside `plausible`
     // tells nothing, as it is no reading.
-    Some(sentence(source, added, field, &lead, &past, Kind::Codes))
+    Some(sentence(
+        source,
+        added,
+        field,
+        &lead,
+        &past,
+        Kind::Codes,
+        step,
+    ))
 }
 
 /// What the values past the scale are, as far as the report can tell.
@@ -130,7 +186,8 @@ enum Kind {
     OutsidePlausible,
 }
 
-/// `lead` (what reaches past the scale), how far and when, and the advice for values of `kind`.
+/// `lead` (what the `past` steps do), how far and when, and the advice for values of `kind`;
+/// `step` names the steps (`hour`, `day`).
 fn sentence(
     source: &Source,
     added: &AddedField<'_>,
@@ -138,6 +195,7 @@ fn sentence(
     lead: &str,
     past: &[Past],
     kind: Kind,
+    step: &str,
 ) -> String {
     let suffix = after_value(unit_of(source, field));
     // The first step holding the highest value, the first holding the lowest.
@@ -162,9 +220,9 @@ fn sentence(
         .flatten()
         .collect::<Vec<_>>()
         .join(" and ");
-    let said = format!("{lead} past the chart's scale, drawn to its edge and marked: {how_far}.");
+    let said = format!("{lead}: {how_far}.");
     let hours: Vec<DateTime<Utc>> = past.iter().map(|p| p.hour).collect();
-    let again = resummarise(source, added, &hours);
+    let again = resummarise(source, added, &hours, step);
     let plausible = source.plausible.contains_key(field);
     match kind {
         Kind::OutsidePlausible => format!(
@@ -180,23 +238,42 @@ fn sentence(
     }
 }
 
-/// The end of the advice: whether `--resummarise` reaches `hours` (those within `keep_days`).
-fn resummarise(source: &Source, added: &AddedField<'_>, hours: &[DateTime<Utc>]) -> String {
+/// The end of the advice: whether `--resummarise` reaches `hours` (those within `keep_days`),
+/// the first hours of steps named `step` (`hour`, `day`).
+fn resummarise(
+    source: &Source,
+    added: &AddedField<'_>,
+    hours: &[DateTime<Utc>],
+    step: &str,
+) -> String {
     let name = &source.name;
-    match added.within_keep_days(hours) {
-        n if n == hours.len() => {
+    let within = added.within_keep_days(hours);
+    let days = counted(source.keep_days.unwrap_or_default(), "day");
+    match (within, hours.len()) {
+        (n, all) if n == all => {
             format!("; `summariser --resummarise {name}` summarises the stored hours again.")
         }
-        0 => format!(
-            "; these hours began more than keep_days ({}) ago and stay as they were summarised.",
-            counted(source.keep_days.unwrap_or_default(), "day")
+        (0, 1) => format!(
+            "; this {step} began more than keep_days ({days}) ago and stays as it was summarised."
         ),
-        1 => format!(
-            "; `summariser --resummarise {name}` summarises again the one of these hours within keep_days, the others stay as they were summarised."
+        (0, _) => format!(
+            "; these {step}s began more than keep_days ({days}) ago and stay as they were summarised."
         ),
-        n => format!(
-            "; `summariser --resummarise {name}` summarises again the {n} of these hours within keep_days, the others stay as they were summarised."
-        ),
+        (n, all) => {
+            let which = if n == 1 {
+                "one".to_owned()
+            } else {
+                grouped(n as u64)
+            };
+            let others = if all - n == 1 {
+                "the other stays as it was"
+            } else {
+                "the others stay as they were"
+            };
+            format!(
+                "; `summariser --resummarise {name}` summarises again the {which} of these {step}s within keep_days, {others} summarised."
+            )
+        }
     }
 }
 
@@ -258,16 +335,24 @@ mod tests {
         let added = AddedField::new(source, "temp", "numeric", generated);
         let ago = |days: i64| generated - TimeDelta::days(days);
         assert_eq!(
-            resummarise(source, &added, &[ago(2)]),
+            resummarise(source, &added, &[ago(2)], "hour"),
             "; `summariser --resummarise s` summarises the stored hours again."
         );
         assert_eq!(
-            resummarise(source, &added, &[ago(12), ago(11)]),
+            resummarise(source, &added, &[ago(12), ago(11)], "hour"),
             "; these hours began more than keep_days (10 days) ago and stay as they were summarised."
         );
         assert_eq!(
-            resummarise(source, &added, &[ago(12), ago(3), ago(2)]),
-            "; `summariser --resummarise s` summarises again the 2 of these hours within keep_days, the others stay as they were summarised."
+            resummarise(source, &added, &[ago(12)], "day"),
+            "; this day began more than keep_days (10 days) ago and stays as it was summarised."
+        );
+        assert_eq!(
+            resummarise(source, &added, &[ago(12), ago(13), ago(3)], "day"),
+            "; `summariser --resummarise s` summarises again the one of these days within keep_days, the others stay as they were summarised."
+        );
+        assert_eq!(
+            resummarise(source, &added, &[ago(12), ago(3), ago(2)], "hour"),
+            "; `summariser --resummarise s` summarises again the 2 of these hours within keep_days, the other stays as it was summarised."
         );
     }
 }

@@ -9,7 +9,7 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use super::added_fields::AddedField;
 use super::map_page::map_chart;
-use super::past_scale::{past_scale, totals_past_scale};
+use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
 use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
 use crate::naming::{name_of, unit_of, value_named, with_unit};
@@ -194,8 +194,10 @@ fn numeric_chart(
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
     let caption = totals.caption("Period", &bands, unit);
     let past = past_scale(source, added, field, &bands, axis, scale);
+    let spikes = spikes_said(source, added, field, &charts::spikes(&bands, scale), axis);
     let captions: Vec<&str> = std::iter::once(caption.as_str())
         .chain(past.as_deref())
+        .chain(spikes.as_deref())
         .chain(partly.as_deref())
         .collect();
     doc.chart(chart, &captions);
@@ -224,7 +226,12 @@ fn estimated_height(source: &Source, data: &SourceData) -> f32 {
                         .any(|n| n.field == field.as_str() && n.count > 0)
                 })
                 .count();
-            if hours > 1 { 58.0 + 14.0 } else { 14.0 }
+            let totals = source.totals.iter().any(|total| total == field);
+            if hours > 1 || totals {
+                58.0 + 14.0
+            } else {
+                14.0
+            }
         })
         .sum();
     let categories: f32 = source
