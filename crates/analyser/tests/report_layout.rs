@@ -314,6 +314,34 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     let wanted = "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults, a `plausible` range for `load`";
     assert!(flat.contains(wanted), "{wanted:?} in {flat}");
 
+    // Codes beside a spike: the codes are left out all the same, the spike drawn; each said.
+    let mut both = busy();
+    for (hour, min, max) in [(3, -9_999.0, 3.0), (9, 9.0, 5_000.0), (14, 14.0, 9_999.0)] {
+        if let Some(load) = both.hourly[hour].numeric.first_mut() {
+            (load.min, load.max) = (Some(min), Some(max));
+        }
+    }
+    let pdf = render_sources(dir.path(), CONFIG, single(), both.clone());
+    let flat = common::flat(&common::text(&pdf));
+    for wanted in [
+        "2 hours reach past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00) and down to -9,999 (2026-11-21 03:00–04:00). Sensors send such codes",
+        "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults",
+    ] {
+        assert!(flat.contains(wanted), "{wanted:?} in {flat}");
+    }
+    // A range set since, outside which some of the spikes lie.
+    if let Some(load) = both.hourly[17].numeric.first_mut() {
+        load.max = Some(7_000.0);
+    }
+    let config = CONFIG.replace(
+        "numeric = [\"load\"]",
+        "numeric = [\"load\"]\nplausible = { load = [0, 6000] }",
+    );
+    let pdf = render_sources(dir.path(), &config, single(), both);
+    let flat = common::flat(&common::text(&pdf));
+    let wanted = "2 hours lie far from all the others, which flattens the chart: up to 7,000 (2026-11-21 17:00–18:00). Some of these readings lie outside the `plausible` range of `load`";
+    assert!(flat.contains(wanted), "{wanted:?} in {flat}");
+
     // A totals chart too: one hour's total holds a code, which the sum hides.
     let config = CONFIG.replace(
         "numeric = [\"load\"]",

@@ -1,8 +1,9 @@
 //! Where a numeric chart's value axis stops: at the period's lowest and highest values, but
 //! for codes a sensor or a service sends for a missing reading (9999, -9999, 32767, 6553.5 …),
 //! which would flatten every other hour into a line: they are left past the axis when they lie
-//! more than 5 times the other values' range beyond them (a code within reach of the others,
-//! 999 hPa among pressures, is a reading), however many hours they fill. The chart marks the
+//! more than 5 times the range of the middle two thirds of the other values beyond it (a code
+//! within reach of the others, 999 hPa among pressures, is a reading; a spike among the others
+//! does not carry a code within reach), however many hours they fill. The chart marks the
 //! hours holding them at its edge and the report says so.
 //!
 //! Other values far from all the others are drawn: a value alone cannot tell a fault (a
@@ -66,7 +67,8 @@ pub fn hours_with_codes(bands: &[Option<HourBand>]) -> Vec<bool> {
 }
 
 /// The scale of `values` but for codes of a missing reading lying more than [`CODE_APART`]
-/// times the other values' range beyond them; `None` without a finite value.
+/// times the range of the middle two thirds of the other values beyond it (of all of them
+/// where that middle is one value); `None` without a finite value.
 fn without_codes(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
     let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
     let whole = |values: &mut dyn Iterator<Item = f64>| {
@@ -79,11 +81,24 @@ fn without_codes(values: impl IntoIterator<Item = f64>) -> Option<ValueScale> {
         // Nothing but codes: they are what there is.
         return Some(all);
     };
+    // Measured from the middle two thirds of the other values, so a spike among them does not
+    // carry the codes within reach; from all of them when the middle is one value (a field
+    // nearly always 0).
+    let mut sorted: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| !is_missing_code(*v))
+        .collect();
+    sorted.sort_by(f64::total_cmp);
+    let at = |share: f64| sorted[((sorted.len() - 1) as f64 * share).round() as usize];
+    let (low, high) = match (at(1.0 / 6.0), at(5.0 / 6.0)) {
+        (low, high) if high > low => (low, high),
+        _ => (plain.low, plain.high),
+    };
     // Halves, so values spanning most of a double do not overflow.
-    let reach = CODE_APART * (plain.high / 2.0 - plain.low / 2.0);
+    let reach = CODE_APART * (high / 2.0 - low / 2.0);
     let kept = |v: &f64| {
-        !is_missing_code(*v)
-            || (v / 2.0 - plain.high / 2.0 <= reach && plain.low / 2.0 - v / 2.0 <= reach)
+        !is_missing_code(*v) || (v / 2.0 - high / 2.0 <= reach && low / 2.0 - v / 2.0 <= reach)
     };
     whole(&mut values.iter().copied().filter(kept))
 }
@@ -282,7 +297,7 @@ mod tests {
             spikes_in(980.0, 1_005.0, &[(9, 0.0, 0.0), (10, 0.0, 990.0)]),
             [9, 10]
         );
-        // A reading a hundred times too large, twice; a code within reach of them is one too.
+        // A reading a hundred times too large, twice, beside a code still left out.
         assert_eq!(
             spikes_in(4.0, 21.0, &[(3, 5.0, 600.0), (15, 1_500.0, 1_800.0)]),
             [3, 15]
@@ -297,7 +312,7 @@ mod tests {
                     (20, 9_999.0, 9_999.0)
                 ]
             ),
-            [3, 15, 20]
+            [3, 15]
         );
         // Not events that last, nor runs at the period's start or end, nor the weather.
         let four = [

@@ -71,17 +71,12 @@ pub fn past_scale(
         counted(past.len() as u64, "hour")
     );
     let values = || past.iter().flat_map(|p| p.above.into_iter().chain(p.below));
-    let outside_plausible = source
-        .plausible
-        .get(field)
-        .is_some_and(|[low, high]| values().any(|v| v > *high || v < *low));
-    let kind = if outside_plausible {
-        Kind::OutsidePlausible
-    } else if values().all(is_missing_code) {
+    let kind = if values().all(is_missing_code) {
         Kind::Codes
     } else {
         Kind::Readings
     };
+    let kind = plausible_kind(source, field, values(), kind);
     Some(sentence(source, added, field, &lead, &past, kind, "hour"))
 }
 
@@ -93,6 +88,7 @@ pub fn spikes_said(
     field: &str,
     spikes: &[Spike],
     axis: &TimeAxis,
+    scale: ValueScale,
 ) -> Option<String> {
     let past: Vec<Past> = spikes
         .iter()
@@ -111,19 +107,19 @@ pub fn spikes_said(
         1 => "lies",
         _ => "lie",
     };
+    // They flatten the chart when they set its ends, not beside a larger event that lasts.
+    let values = || past.iter().flat_map(|p| p.above.into_iter().chain(p.below));
+    let ends = values().any(|v| v == scale.high || v == scale.low);
     let lead = format!(
-        "{} {lie} far from all the others, which flattens the chart",
-        counted(past.len() as u64, "hour")
+        "{} {lie} far from all the others{}",
+        counted(past.len() as u64, "hour"),
+        if ends {
+            ", which flattens the chart"
+        } else {
+            ""
+        }
     );
-    let outside_plausible = source.plausible.get(field).is_some_and(|[low, high]| {
-        past.iter()
-            .any(|p| p.above.is_some_and(|v| v > *high) || p.below.is_some_and(|v| v < *low))
-    });
-    let kind = if outside_plausible {
-        Kind::OutsidePlausible
-    } else {
-        Kind::Readings
-    };
+    let kind = plausible_kind(source, field, values(), Kind::Readings);
     Some(sentence(source, added, field, &lead, &past, kind, "hour"))
 }
 
@@ -176,14 +172,35 @@ pub fn totals_past_scale(
     ))
 }
 
-/// What the values past the scale are, as far as the report can tell.
+/// What the values said are, as far as the report can tell.
 enum Kind {
     /// Codes of a missing reading.
     Codes,
     /// Readings, which may be faults.
     Readings,
-    /// Values outside the field's `plausible` range, set after their hours were summarised.
-    OutsidePlausible,
+    /// Values outside the field's `plausible` range, set after their hours were summarised:
+    /// all of them, or only some.
+    OutsidePlausible { all: bool },
+}
+
+/// `kind`, unless some of `values` lie outside the `plausible` range of `field`.
+fn plausible_kind(
+    source: &Source,
+    field: &str,
+    values: impl Iterator<Item = f64> + Clone,
+    kind: Kind,
+) -> Kind {
+    let Some([low, high]) = source.plausible.get(field) else {
+        return kind;
+    };
+    let outside = |v: &f64| v > high || v < low;
+    match (
+        values.clone().any(|v| outside(&v)),
+        values.into_iter().all(|v| outside(&v)),
+    ) {
+        (false, _) => kind,
+        (true, all) => Kind::OutsidePlausible { all },
+    }
 }
 
 /// `lead` (what the `past` steps do), how far and when, and the advice for values of `kind`;
@@ -225,8 +242,13 @@ fn sentence(
     let again = resummarise(source, added, &hours, step);
     let plausible = source.plausible.contains_key(field);
     match kind {
-        Kind::OutsidePlausible => format!(
-            "{said} Such readings lie outside the `plausible` range of `{field}`: their hours were summarised before it was set{again}"
+        Kind::OutsidePlausible { all } => format!(
+            "{said} {} outside the `plausible` range of `{field}`: their hours were summarised before it was set{again}",
+            if all {
+                "Such readings lie"
+            } else {
+                "Some of these readings lie"
+            }
         ),
         _ if plausible => said,
         Kind::Codes => format!(

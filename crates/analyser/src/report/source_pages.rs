@@ -194,7 +194,14 @@ fn numeric_chart(
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
     let caption = totals.caption("Period", &bands, unit);
     let past = past_scale(source, added, field, &bands, axis, scale);
-    let spikes = spikes_said(source, added, field, &charts::spikes(&bands, scale), axis);
+    let spikes = spikes_said(
+        source,
+        added,
+        field,
+        &charts::spikes(&bands, scale),
+        axis,
+        scale,
+    );
     let captions: Vec<&str> = std::iter::once(caption.as_str())
         .chain(past.as_deref())
         .chain(spikes.as_deref())
