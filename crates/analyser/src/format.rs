@@ -202,6 +202,25 @@ pub fn cut_middle(text: &str, kept: usize) -> String {
         .collect()
 }
 
+/// `text` whole when `fits` takes it, else cut in its middle (see [`cut_middle`]) to the most
+/// characters `fits` takes.
+pub fn cut_to_fit(text: &str, fits: impl Fn(&str) -> bool) -> String {
+    if fits(text) {
+        return text.to_owned();
+    }
+    // The most characters kept that fit: `cut_middle(low)` fits, `cut_middle(high)` does not.
+    let (mut low, mut high) = (0, text.chars().count());
+    while high - low > 1 {
+        let middle = (low + high) / 2;
+        if fits(&cut_middle(text, middle)) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    cut_middle(text, low)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

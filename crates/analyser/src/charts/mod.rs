@@ -148,21 +148,7 @@ fn fitted(
         root.estimate_text_size(candidate, style)
             .map_or(0.0, |(width, _)| f64::from(width))
     };
-    if width(text) <= room {
-        return text.to_owned();
-    }
-    let cut = |kept: usize| crate::format::cut_middle(text, kept);
-    // The most characters kept that fit: `cut(low)` fits, `cut(high)` does not.
-    let (mut low, mut high) = (0, text.chars().count());
-    while high - low > 1 {
-        let middle = (low + high) / 2;
-        if width(&cut(middle)) <= room {
-            low = middle;
-        } else {
-            high = middle;
-        }
-    }
-    cut(low)
+    crate::format::cut_to_fit(text, |candidate| width(candidate) <= room)
 }
 
 /// A chart title cut to the width of `root`, less the chart's margins.

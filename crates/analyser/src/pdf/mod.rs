@@ -348,22 +348,9 @@ impl ReportDocument {
 
     /// `text` as it fits in `room` millimetres: whole, or cut in its middle with `…`.
     fn fitted(&self, text: &str, size: f32, bold: bool, room: f32) -> String {
-        let fits = |candidate: &str| self.metrics.width(candidate, size, bold) <= room;
-        if fits(text) {
-            return text.to_owned();
-        }
-        let cut = |kept: usize| crate::format::cut_middle(text, kept);
-        // The most characters kept that fit: `cut(low)` fits, `cut(high)` does not.
-        let (mut low, mut high) = (0, text.chars().count());
-        while high - low > 1 {
-            let middle = (low + high) / 2;
-            if fits(&cut(middle)) {
-                low = middle;
-            } else {
-                high = middle;
-            }
-        }
-        cut(low)
+        crate::format::cut_to_fit(text, |candidate| {
+            self.metrics.width(candidate, size, bold) <= room
+        })
     }
 
     /// The finished PDF: every page gets a footer with `footer` and its number.
