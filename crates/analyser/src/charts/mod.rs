@@ -198,13 +198,30 @@ impl<T> Span<T> {
 
 /// The axis of October 2026 in Paris, whose 25 October has 25 hours: for tests of days.
 #[cfg(test)]
-fn october_in_paris() -> TimeAxis {
+pub(crate) fn october_in_paris() -> TimeAxis {
     let period = crate::period::ReportPeriod::containing(
         PeriodKind::Month,
         chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap_or_default(),
         chrono_tz::Europe::Paris,
     );
     TimeAxis::new(period.hours(), period.tz, PeriodKind::Month)
+}
+
+/// `hours` hours of temperatures, each of 4 values between a minimum of 4 to 15 °C, in a
+/// 12-hour cycle, and 6 °C more: for tests.
+#[cfg(test)]
+pub(crate) fn temperature_bands(hours: usize) -> Vec<Option<HourBand>> {
+    (0..hours)
+        .map(|i| {
+            let low = 4.0 + (i % 12) as f64;
+            Some(HourBand {
+                min: low,
+                mean: low + 3.0,
+                max: low + 6.0,
+                values: 4,
+            })
+        })
+        .collect()
 }
 
 /// The axis of 21 November 2026 in Paris, 24 hours: for tests of one day.

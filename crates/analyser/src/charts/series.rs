@@ -218,6 +218,20 @@ mod tests {
             .collect()
     }
 
+    /// `bands` over a day, on their own scale, at the report's width.
+    fn day_chart(bands: &[Option<HourBand>], unit: &str) -> ChartImage {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        numeric_band(
+            &crate::charts::day_axis(),
+            bands,
+            scale_of(bands),
+            "t",
+            unit,
+            size,
+        )
+        .expect("chart")
+    }
+
     fn scale_of(bands: &[Option<HourBand>]) -> ValueScale {
         ValueScale::of(bands).expect("a value")
     }
@@ -280,7 +294,6 @@ mod tests {
     #[test]
     fn values_spanning_most_of_a_double_are_drawn() {
         // 1.7e308 beside 0 once sent plotters' tick search into an endless loop.
-        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         let mut extreme: Vec<Option<HourBand>> = vec![None; 24];
         extreme[14] = Some(HourBand {
             min: 1.7e308,
@@ -294,15 +307,7 @@ mod tests {
             max: 0.0,
             values: 2,
         });
-        let chart = numeric_band(
-            &crate::charts::day_axis(),
-            &extreme,
-            scale_of(&extreme),
-            "t",
-            "",
-            size,
-        )
-        .expect("chart");
+        let chart = day_chart(&extreme, "");
         assert!(chart.width > 0);
     }
 
@@ -314,15 +319,7 @@ mod tests {
             hour.max = 9_999.0;
             hour.mean = 400.0;
         }
-        let chart = numeric_band(
-            &crate::charts::day_axis(),
-            &faulty,
-            scale_of(&faulty),
-            "t",
-            "°C",
-            size,
-        )
-        .expect("chart");
+        let chart = day_chart(&faulty, "°C");
         let (width, height) = (chart.width as usize, chart.height as usize);
         let pixels_of = |colour: RGBColor, column: usize| -> Vec<usize> {
             (0..height)
@@ -385,17 +382,7 @@ mod tests {
     fn a_months_day_holding_a_code_keeps_its_mean_among_the_others() {
         let axis = crate::charts::october_in_paris();
         let size = (crate::charts::px(174.0), crate::charts::px(58.0));
-        let mut bands: Vec<Option<HourBand>> = (0..axis.len())
-            .map(|i| {
-                let low = 4.0 + (i % 12) as f64;
-                Some(HourBand {
-                    min: low,
-                    mean: low + 3.0,
-                    max: low + 6.0,
-                    values: 4,
-                })
-            })
-            .collect();
+        let mut bands = crate::charts::temperature_bands(axis.len());
         if let Some(hour) = bands[30].as_mut() {
             hour.max = 9_999.0;
             hour.mean = 2_000.0;
@@ -421,18 +408,9 @@ mod tests {
 
     #[test]
     fn a_constant_value_is_drawn_mid_height_whatever_its_scale() {
-        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         // The rows of the mean line's colour in the column a fraction `x` across the chart.
         let line_rows = |low: f64, high: f64, x: f64| {
-            let chart = numeric_band(
-                &crate::charts::day_axis(),
-                &bands(low, high),
-                scale_of(&bands(low, high)),
-                "t",
-                "",
-                size,
-            )
-            .expect("chart");
+            let chart = day_chart(&bands(low, high), "");
             let data = palette::DATA;
             let width = chart.width as usize;
             let column = (width as f64 * x) as usize;
@@ -465,31 +443,14 @@ mod tests {
 
     #[test]
     fn the_y_axis_title_keeps_clear_of_the_widest_tick_labels() {
-        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
         // Pressure in Pa (101.5k), a narrow span of large values (1234.56), a negative range.
         for (low, high, unit) in [
             (101_352.0, 101_649.0, "Pa"),
             (1_234.1, 1_234.9, "hPa"),
             (-9_000.0, -8_000.0, "MW"),
         ] {
-            let with = numeric_band(
-                &crate::charts::day_axis(),
-                &bands(low, high),
-                scale_of(&bands(low, high)),
-                "t",
-                unit,
-                size,
-            )
-            .expect("chart");
-            let without = numeric_band(
-                &crate::charts::day_axis(),
-                &bands(low, high),
-                scale_of(&bands(low, high)),
-                "t",
-                "",
-                size,
-            )
-            .expect("chart");
+            let with = day_chart(&bands(low, high), unit);
+            let without = day_chart(&bands(low, high), "");
             let (w, h) = (with.width as usize, with.height as usize);
             // The title is what differs; everything else, tick labels included, is alike.
             let title: Vec<(usize, usize)> = (0..h)

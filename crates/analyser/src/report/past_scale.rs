@@ -313,23 +313,9 @@ mod tests {
         )
         .expect("configuration");
         let source = &config.sources[0];
-        let period = crate::period::ReportPeriod::containing(
-            PeriodKind::Month,
-            "2026-10-15".parse().expect("date"),
-            chrono_tz::Europe::Paris,
-        );
-        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
-        let mut bands: Vec<Option<HourBand>> = (0..axis.len())
-            .map(|i| {
-                let low = 4.0 + (i % 12) as f64;
-                Some(HourBand {
-                    min: low,
-                    mean: low + 3.0,
-                    max: low + 6.0,
-                    values: 4,
-                })
-            })
-            .collect();
+        let axis = crate::charts::october_in_paris();
+        let end = axis.hours().last().copied().expect("hours") + TimeDelta::hours(1);
+        let mut bands = crate::charts::temperature_bands(axis.len());
         // 2 October 06:00 and 07:00 (local), then 5 October 04:00, all at 9,999: the first is named.
         for hour in [30, 31, 100] {
             if let Some(band) = bands[hour].as_mut() {
@@ -337,7 +323,7 @@ mod tests {
             }
         }
         let scale = ValueScale::of(&bands).expect("values");
-        let added = AddedField::new(source, "temp", "numeric", period.end());
+        let added = AddedField::new(source, "temp", "numeric", end);
         let said = past_scale(source, &added, "temp", &bands, &axis, scale).expect("said");
         assert!(
             said.starts_with("3 hours, on 2 days, reach past the chart's scale, drawn to its edge and marked: up to 9,999 °C (2026-10-02 06:00–07:00)."),
