@@ -136,6 +136,9 @@ pub async fn write_report(
         generated_at: now,
     })?;
     let path = args.reports_dir.join(period.file_name());
+    // Reports past `keep` go before the write too, so that a full disk is freed by `keep`
+    // rather than failing every write before the pruning after it.
+    prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
     tracing::info!(
         path = %path.display(),
@@ -265,6 +268,12 @@ fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod)
                 }
             }
         }
+        // No folder yet (the first report makes it), or no folder at all, which the write says.
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) => {}
         Err(err) => {
             tracing::warn!(folder = %reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
         }

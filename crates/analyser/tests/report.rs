@@ -561,10 +561,15 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let (uri, db) = golden_database("periods").await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    let dir_path = dir.path().to_owned();
+    let (dir_path, uri_then, db_then) = (dir.path().to_owned(), uri.clone(), db.clone());
     let printed = tokio::task::spawn_blocking(move || {
         let run = |extra: &[&str]| {
-            let mut args = vec!["--mongodb-uri", uri.as_str(), "--database", db.as_str()];
+            let mut args = vec![
+                "--mongodb-uri",
+                uri_then.as_str(),
+                "--database",
+                db_then.as_str(),
+            ];
             args.extend_from_slice(extra);
             common::analyser_ok(&dir_path, &args).trim().to_owned()
         };
@@ -596,6 +601,37 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         ],
         "keep = 2 keeps the last two daily reports and leaves other periods alone"
     );
+    // A write that fails (here a folder in the report's place; on a full disk, no room) still
+    // removes the reports past `keep`, so the next write may find room.
+    let reports = dir.path().join("reports");
+    for old in [golden::date(-6), golden::date(-5)] {
+        std::fs::write(reports.join(format!("{old}.pdf")), b"%PDF-").expect("older report");
+    }
+    std::fs::create_dir(dir.path().join(golden::report(-3))).expect("folder in the report's place");
+    let dir_path = dir.path().to_owned();
+    let failed = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--mongodb-uri",
+            uri.as_str(),
+            "--database",
+            db.as_str(),
+            "--date",
+            &golden::date(-3),
+        ];
+        common::analyser(&dir_path, &args)
+    })
+    .await
+    .expect("analyser thread");
+    assert!(!failed.status.success(), "the write fails");
+    for old in [golden::date(-6), golden::date(-5)] {
+        assert!(
+            !reports.join(format!("{old}.pdf")).exists(),
+            "{old}.pdf is past keep = 2 and goes even though the write failed"
+        );
+    }
+    for kept in [golden::report(-1), golden::report(0)] {
+        assert!(dir.path().join(&kept).is_file(), "{kept} stays");
+    }
     let text = common::text(&dir.path().join("reports").join(&week));
     // The golden day is a Saturday: its week runs from 5 days before to the day after.
     let iso = golden::day().iso_week();
