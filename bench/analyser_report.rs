@@ -85,6 +85,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     throttled: 0,
                     shortfall: 0,
                     error: None,
+                    every_s: None,
                 })
                 .collect();
             let positions = source.position().map(|_| Positions {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use releve::Source;
 
 use crate::period::ReportPeriod;
-use crate::query::SourceData;
+use crate::query::{CollectionRun, SourceData};
 
 /// A source's health when the report is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,19 +202,23 @@ pub fn assess(
         .runs
         .iter()
         .filter(|run| run.announced.is_some() && run.error.is_none());
-    // A disabled source is expected to collect until its last run in the period, when it was
-    // disabled as far as the report can tell; without a run, not at all.
+    // A disabled source is expected to collect until its last run in the period and that
+    // run's interval, when it was disabled as far as the report can tell; without a run, not
+    // at all.
     let until = if source.enabled {
         Some(reference)
     } else {
-        let every = source.every.as_chrono();
-        data.runs
-            .iter()
-            .map(|run| run.started)
-            .max()
-            .map(|last| (last + every).min(reference))
+        data.runs.iter().max_by_key(|run| run.started).map(|last| {
+            let every = last
+                .every_s
+                .and_then(Duration::try_seconds)
+                .unwrap_or_else(|| source.every.as_chrono());
+            (last.started + every).min(reference)
+        })
     };
-    let expected = until.map_or(0, |until| expected(source, expected_from, period, until));
+    let expected = until.map_or(0, |until| {
+        expected(source, &data.runs, expected_from, period, until)
+    });
     Completeness {
         expected,
         expected_from,
@@ -277,45 +281,96 @@ fn expected_from(
 }
 
 /// Collections due before `reference`: whole intervals since the period's start, or, from a
-/// first run inside the period, that run and every interval after it. An interval of whole
-/// days is counted in days of the report's time zone, so a 23-hour day of a daylight-saving
-/// change still expects a daily source once (and a week with one, seven times); shorter
-/// intervals are counted in elapsed time, so that day expects an hourly source 23 times.
+/// first run inside the period, that run and every interval after it. Each run records the
+/// `every` it collected under: a run whose interval differs from the one before starts a new
+/// stretch at that interval, and the first recorded interval holds before its run (the
+/// current `every` where no run recorded one), so a period before or across a change of
+/// `every` expects what its schedule then called for. An interval of whole days is counted in
+/// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
+/// a daily source once (and a week with one, seven times); shorter intervals are counted in
+/// elapsed time, so that day expects an hourly source 23 times.
 fn expected(
     source: &Source,
+    runs: &[CollectionRun],
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> u64 {
-    let every = source
+    let start = match from {
+        ExpectedFrom::PeriodStart => period.start(),
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => first,
+        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => return 0,
+    };
+    let stretches = stretches(source, runs, start, reference);
+    let mut due = 0;
+    for (i, &(since, every)) in stretches.iter().enumerate() {
+        let (until, last) = match stretches.get(i + 1) {
+            Some(&(next, _)) => (next, false),
+            None => (reference, true),
+        };
+        let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
+        // A stretch that starts at a run counts it and every interval begun after it; so does
+        // one ended by a change, whose collections all came before the run that changed it.
+        // The period's own stretch to `reference` counts whole intervals only.
+        let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
+        due += if begun {
+            (elapsed + every - 1) / every
+        } else {
+            elapsed / every
+        };
+    }
+    u64::try_from(due).unwrap_or(0)
+}
+
+/// The intervals in force from `start` to `reference`, in seconds, each from when it began:
+/// see [`expected`].
+fn stretches(
+    source: &Source,
+    runs: &[CollectionRun],
+    start: DateTime<Utc>,
+    reference: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, i64)> {
+    let mut recorded: Vec<(DateTime<Utc>, i64)> = runs
+        .iter()
+        .filter_map(|run| Some((run.started, run.every_s.filter(|every| *every > 0)?)))
+        .collect();
+    recorded.sort_by_key(|(started, _)| *started);
+    let configured = source
         .every
         .as_chrono()
         .max(Duration::seconds(1))
         .num_seconds();
-    let in_days = every % SECONDS_PER_DAY == 0;
-    let seconds = |since: DateTime<Utc>| {
-        let elapsed = if in_days {
-            // The period's bounds are its days' midnights, even where a time change skips
-            // midnight and the day starts at 01:00.
-            let wall_clock = |at: DateTime<Utc>| match at {
-                at if at == period.start() => period.first_day.and_time(NaiveTime::MIN),
-                at if at == period.end() => period.end_day.and_time(NaiveTime::MIN),
-                at => at.with_timezone(&period.tz).naive_local(),
-            };
-            wall_clock(reference) - wall_clock(since)
-        } else {
-            reference - since
-        };
-        elapsed.num_seconds().max(0)
-    };
-    let due = match from {
-        ExpectedFrom::PeriodStart => seconds(period.start()) / every,
-        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => {
-            (seconds(first) + every - 1) / every
+    let first = recorded.first().map_or(configured, |(_, every)| *every);
+    let mut stretches = vec![(start, first)];
+    for (started, every) in recorded {
+        let current = stretches.last().map_or(first, |(_, every)| *every);
+        if start < started && started < reference && every != current {
+            stretches.push((started, every));
         }
-        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => 0,
+    }
+    stretches
+}
+
+/// Seconds from `since` to `until`, in wall-clock time of the report's zone when `in_days`.
+fn wall_seconds(
+    period: &ReportPeriod,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    in_days: bool,
+) -> i64 {
+    let elapsed = if in_days {
+        // The period's bounds are its days' midnights, even where a time change skips
+        // midnight and the day starts at 01:00.
+        let wall_clock = |at: DateTime<Utc>| match at {
+            at if at == period.start() => period.first_day.and_time(NaiveTime::MIN),
+            at if at == period.end() => period.end_day.and_time(NaiveTime::MIN),
+            at => at.with_timezone(&period.tz).naive_local(),
+        };
+        wall_clock(until) - wall_clock(since)
+    } else {
+        until - since
     };
-    u64::try_from(due).unwrap_or(0)
+    elapsed.num_seconds().max(0)
 }
 
 /// A day of wall-clock time.

@@ -37,6 +37,8 @@ pub struct CollectionRun {
     pub shortfall: u64,
     /// Why the run failed, when it did.
     pub error: Option<String>,
+    /// The source's `every` the run collected under, in seconds, when it recorded it.
+    pub every_s: Option<i64>,
 }
 
 impl From<&RunMetrics> for CollectionRun {
@@ -49,6 +51,7 @@ impl From<&RunMetrics> for CollectionRun {
             throttled: run.throttled,
             shortfall: run.shortfall,
             error: run.error.clone(),
+            every_s: run.every_s.and_then(|every| i64::try_from(every).ok()),
         }
     }
 }
@@ -64,6 +67,7 @@ impl From<StoredRun> for CollectionRun {
             throttled: count(run.throttled),
             shortfall: count(run.shortfall),
             error: run.error,
+            every_s: run.every_s,
         }
     }
 }

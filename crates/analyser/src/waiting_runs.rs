@@ -123,6 +123,7 @@ mod tests {
             shortfall: 0,
             error: error.map(str::to_owned),
             day: None,
+            every_s: None,
         }
     }
 

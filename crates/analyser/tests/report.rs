@@ -796,6 +796,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             shortfall: announced - records,
             error: None,
             day: day.map(|d| golden::day() + Duration::days(d)),
+            every_s: None,
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await

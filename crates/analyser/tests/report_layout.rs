@@ -109,6 +109,7 @@ fn single() -> SourceData {
                 throttled: 0,
                 shortfall: 0,
                 error: None,
+                every_s: None,
             })
             .collect(),
         last_success: Some(generated() - Duration::minutes(1)),

@@ -65,6 +65,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         shortfall: 0,
         error: error.map(str::to_owned),
         day: None,
+        every_s: None,
     }
 }
 

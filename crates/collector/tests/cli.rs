@@ -112,6 +112,7 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
     assert_eq!(metrics[0].records, 5);
     assert_eq!(metrics[0].http_calls, 1);
     assert_eq!(metrics[0].file.as_deref(), Some(name));
+    assert_eq!(metrics[0].every_s, Some(60), "the run's `every`, 1m");
     assert!(metrics[0].succeeded());
 }
 

@@ -117,6 +117,7 @@ async fn a_source_that_keeps_failing_lands_nothing_and_does_not_stop_the_others(
         ),
         (4, 3, 0)
     );
+    assert_eq!(metrics[0].every_s, Some(60), "a failed run's `every` too");
     assert!(metrics[0].file.is_none());
     assert!(
         metrics[0]

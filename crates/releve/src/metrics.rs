@@ -43,6 +43,11 @@ pub struct RunMetrics {
     /// day), which is not the day it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<NaiveDate>,
+    /// The source's `every` the run collected under, in seconds, so that a report counts a
+    /// period's expected collections at the intervals then in force; absent from metrics
+    /// written before relevé recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_s: Option<u64>,
 }
 
 impl RunMetrics {

@@ -39,7 +39,85 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         throttled: 2,
         shortfall: 0,
         error: error.map(str::to_owned),
+        every_s: None,
     }
+}
+
+/// A successful run at `minute` minutes into the day, collected under an interval of
+/// `every` minutes.
+fn run_every(minute: u32, every: i64) -> CollectionRun {
+    CollectionRun {
+        started: at(21, 0, 0) + Duration::minutes(i64::from(minute)),
+        every_s: Some(every * 60),
+        ..run(0, None)
+    }
+}
+
+#[test]
+fn a_period_expects_the_intervals_its_runs_collected_under() {
+    let day_of = |runs: Vec<CollectionRun>| {
+        let data = SourceData {
+            runs,
+            ..Default::default()
+        };
+        // `every` is now 5 minutes, whatever it was during the day.
+        assess(&source("5m"), &data, known(None), &period(), period().end()).expected
+    };
+    let quarter_hours = (0..96).map(|i| run_every(i * 15, 15)).collect();
+    assert_eq!(
+        day_of(quarter_hours),
+        96,
+        "a day collected every 15 minutes, reported after `every` became 5 minutes"
+    );
+    let changed_at_two: Vec<CollectionRun> = (0..56)
+        .map(|i| run_every(i * 15, 15))
+        .chain((0..120).map(|i| run_every(14 * 60 + i * 5, 5)))
+        .collect();
+    assert_eq!(
+        day_of(changed_at_two.clone()),
+        56 + 120,
+        "every 15 minutes until 14:00, every 5 minutes after"
+    );
+    let mut outages = changed_at_two.clone();
+    outages.retain(|run| !(at(21, 3, 0)..at(21, 5, 0)).contains(&run.started));
+    outages.retain(|run| !(at(21, 15, 0)..at(21, 18, 0)).contains(&run.started));
+    assert_eq!(
+        day_of(outages),
+        56 + 120,
+        "the runs that did not come are still expected, at the interval of their stretch"
+    );
+    let mut across = changed_at_two;
+    across.retain(|run| !(at(21, 12, 0)..at(21, 18, 0)).contains(&run.started));
+    assert_eq!(
+        day_of(across),
+        18 * 4 + 6 * 12,
+        "an outage across the change: the old interval until the first run under the new one"
+    );
+    let unrecorded = (0..96)
+        .map(|i| CollectionRun {
+            every_s: None,
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    assert_eq!(
+        day_of(unrecorded),
+        288,
+        "runs from before relevé recorded their interval: the current `every`"
+    );
+    let from_first = SourceData {
+        runs: (0..20)
+            .map(|i| run_every(14 * 60 + i * 15, 15))
+            .chain((0..60).map(|i| run_every(24 * 60 - 60 * 5 + i * 5, 5)))
+            .collect(),
+        ..Default::default()
+    };
+    let first = known(Some(at(21, 14, 0)));
+    let c = assess(&source("5m"), &from_first, first, &period(), period().end());
+    assert_eq!(
+        c.expected,
+        20 + 60,
+        "from the first run at 14:00, 15 minutes until 19:00, 5 minutes after"
+    );
 }
 
 #[test]

@@ -261,6 +261,7 @@ pub fn run(
         shortfall: 0,
         error: error.map(str::to_owned),
         day: None,
+        every_s: None,
     }
 }
 

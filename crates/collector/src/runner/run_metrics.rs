@@ -97,6 +97,7 @@ pub(super) fn metrics_of(
         shortfall: 0,
         error: None,
         day,
+        every_s: Some(source.every.duration().as_secs()),
     }
 }
 

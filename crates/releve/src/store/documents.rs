@@ -201,6 +201,10 @@ pub struct StoredRun {
     /// The day a per-day source's run collected.
     #[serde(default)]
     pub day: Option<chrono::NaiveDate>,
+    /// The source's `every` the run collected under, in seconds (absent before relevé
+    /// recorded it).
+    #[serde(default, deserialize_with = "counts::optional_count")]
+    pub every_s: Option<i64>,
 }
 
 impl StoredRun {

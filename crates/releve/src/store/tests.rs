@@ -110,6 +110,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         shortfall: 2,
         error: Some("HTTP 503".to_owned()),
         day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30),
+        every_s: Some(86_400),
     };
     let document = run_document(&metrics).expect("a runs document");
     let read: StoredRun = bson::from_document(document).expect("read back");
@@ -126,6 +127,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             shortfall: 2,
             error: Some("HTTP 503".to_owned()),
             day: metrics.day,
+            every_s: Some(86_400),
         }
     );
     assert_eq!(read.ended(), metrics.finished);
