@@ -424,9 +424,43 @@ impl TimeAxis {
 
     fn description(&self) -> String {
         match self.kind {
-            PeriodKind::Day => format!("Hour ({})", self.tz.name()),
+            PeriodKind::Day => match self.clock_change() {
+                Some(change) => format!("Hour ({}; {change})", self.tz.name()),
+                None => format!("Hour ({})", self.tz.name()),
+            },
             PeriodKind::Week | PeriodKind::Month => format!("Day ({})", self.tz.name()),
         }
+    }
+
+    /// What a day's axis says where the clocks change within it, so its 23 or 25 hours read
+    /// right: `02:00 comes twice: the clocks went back an hour`.
+    fn clock_change(&self) -> Option<String> {
+        use chrono::Offset;
+        let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
+        let offset = |hour: &DateTime<Utc>| local(hour).offset().fix().local_minus_utc();
+        let (before, after) = self
+            .hours
+            .windows(2)
+            .map(|pair| (&pair[0], &pair[1]))
+            .find(|(before, after)| offset(before) != offset(after))?;
+        let shift = offset(after) - offset(before);
+        let amount = match shift.unsigned_abs() / 60 {
+            60 => "an hour".to_owned(),
+            minutes if minutes % 60 == 0 => format!("{} hours", minutes / 60),
+            minutes => format!("{minutes} minutes"),
+        };
+        Some(if shift < 0 {
+            format!(
+                "{} comes twice: the clocks went back {amount}",
+                local(after).format("%H:%M")
+            )
+        } else {
+            let skipped = local(before).naive_local() + chrono::TimeDelta::hours(1);
+            format!(
+                "no {}: the clocks went forward {amount}",
+                skipped.format("%H:%M")
+            )
+        })
     }
 }
 
@@ -446,6 +480,33 @@ mod tests {
         assert_eq!(labels.first().map(String::as_str), Some("00:00"));
         assert_eq!(labels.len(), 8);
         assert_eq!(labels.last().map(String::as_str), Some("21:00"));
+    }
+
+    #[test]
+    fn a_day_whose_clocks_change_says_so_under_its_hours() {
+        let description = |tz: Tz, date: &str| {
+            let period = crate::period::ReportPeriod::containing(
+                PeriodKind::Day,
+                date.parse().expect("date"),
+                tz,
+            );
+            TimeAxis::new(period.hours(), period.tz, PeriodKind::Day).description()
+        };
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(description(paris, "2026-11-21"), "Hour (Europe/Paris)");
+        assert_eq!(
+            description(paris, "2026-10-25"),
+            "Hour (Europe/Paris; 02:00 comes twice: the clocks went back an hour)"
+        );
+        assert_eq!(
+            description(paris, "2026-03-29"),
+            "Hour (Europe/Paris; no 02:00: the clocks went forward an hour)"
+        );
+        assert_eq!(
+            description(chrono_tz::Australia::Lord_Howe, "2026-10-04"),
+            "Hour (Australia/Lord_Howe; no 02:30: the clocks went forward 30 minutes)"
+        );
+        assert_eq!(description(chrono_tz::UTC, "2026-10-25"), "Hour (UTC)");
     }
 
     #[test]
