@@ -106,9 +106,14 @@ stop() {
   rm -f "$dir/nx.pid"
 }
 
+usage() {
+  echo "usage: scripts/mongo-local.sh install | start DIR [PORT] | stop DIR" >&2
+  exit 2
+}
+
 case "${1:-}" in
   install) install ;;
-  start) shift; start "$@" ;;
-  stop) shift; stop "$@" ;;
-  *) echo "usage: mongo-local.sh install | start DIR [PORT] | stop DIR" >&2; exit 2 ;;
+  start) [ $# -ge 2 ] && [ $# -le 3 ] || usage; shift; start "$@" ;;
+  stop) [ $# -eq 2 ] || usage; shift; stop "$@" ;;
+  *) usage ;;
 esac

@@ -167,7 +167,7 @@ async fn load(
     now: DateTime<Utc>,
     unread: &query::Unread,
 ) -> Result<Loaded, AnalyserError> {
-    if !query::holds_releve_data(db).await? {
+    if !releve::store::holds_releve_data(db).await? {
         return Err(AnalyserError::NoData {
             database: args.mongo.database.clone(),
         });

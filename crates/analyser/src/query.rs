@@ -228,20 +228,6 @@ pub async fn first_runs(
     Ok(first_runs)
 }
 
-/// Whether the database holds the collections the summariser creates on its first run.
-pub async fn holds_releve_data(db: &Database) -> Result<bool, StoreError> {
-    // `authorizedCollections`: a user allowed to read these collections, and no more, may
-    // list them.
-    let names = db
-        .list_collection_names()
-        .authorized_collections(true)
-        .await
-        .map_err(StoreError::command("listing the collections"))?;
-    Ok(names
-        .iter()
-        .any(|name| name == store::HOURLY || name == store::RUNS))
-}
-
 async fn load_source(
     db: &Database,
     source: &Source,

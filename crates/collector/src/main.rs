@@ -36,11 +36,11 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
     releve::cli::say_refused(
         "collector",
         &outcome.refused,
-        "not collected; the other sources were",
+        "not collected; the other sources due were",
         outcome
             .report_fault
             .as_ref()
-            .map(|fault| (fault, "the sources were collected")),
+            .map(|fault| (fault, "the sources due were collected")),
     );
     for (source, reason) in outcome.failures() {
         releve::logging::failure_line(

@@ -642,7 +642,7 @@ fn a_fault_in_report_fails_the_run_but_not_the_collection() {
     let line = line_with(&stderr, "sources.toml:2");
     assert!(
         line.contains("key `keep`")
-            && line.contains("writes no report until it is fixed; the sources were collected"),
+            && line.contains("writes no report until it is fixed; the sources due were collected"),
         "{line}"
     );
 }

@@ -129,7 +129,7 @@ pub struct RawDirArgs {
 /// `--mongodb-uri` and `--database`.
 #[derive(Clone, clap::Args)]
 pub struct MongoArgs {
-    /// MongoDB connection string (default: $MONGODB_URI, else mongodb://127.0.0.1:27017).
+    /// MongoDB connection string; an empty one means the default.
     #[arg(long = "mongodb-uri", value_name = "URI", env = "MONGODB_URI", hide_env_values = true, default_value = DEFAULT_URI, value_parser = uri_or_default)]
     pub uri: String,
     /// Database name.

@@ -51,6 +51,13 @@ pub fn summariser_lock(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser.lock")
 }
 
+/// `raw/.summariser-database`: the name of the database the summariser last wrote the raw
+/// folder's files into, so that a run finding that database empty stops instead of taking
+/// the files into the wrong one.
+pub fn summariser_database(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".summariser-database")
+}
+
 const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
 const DATA_SUFFIX: &str = ".json";
 const METRICS_SUFFIX: &str = ".metrics.json";

@@ -65,13 +65,62 @@ use error::{Unreachable, why_unreachable, without_nested_fields};
 /// go to the primary, which holds the writes just made, whatever `readPreference` the URI
 /// gives the readers.
 pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> {
+    connect_unindexed(uri, database).await?.indexed().await
+}
+
+/// Connects for writing as [`connect`] does, creating nothing yet: the caller can look at
+/// the database as it was found ([`Unindexed::held_releve_data`]) before the indexes
+/// ([`Unindexed::indexed`]) create relevé's collections in it.
+pub async fn connect_unindexed(uri: &str, database: &str) -> Result<Unindexed, StoreError> {
     let options = for_writers(client_options(uri, database).await?, uri)?;
     let db = open(uri, database, options).await?;
-    if let Err(err) = ensure_indexes(&db).await {
-        shut_down(db).await;
-        return Err(err);
+    match holds_releve_data(&db).await {
+        Ok(held_releve_data) => Ok(Unindexed {
+            db,
+            held_releve_data,
+        }),
+        Err(err) => {
+            shut_down(db).await;
+            Err(err)
+        }
     }
-    Ok(db)
+}
+
+/// A database connected for writing whose indexes are not ensured yet (see
+/// [`connect_unindexed`]).
+pub struct Unindexed {
+    db: Database,
+    /// Whether the database held relevé's collections when connected.
+    pub held_releve_data: bool,
+}
+
+impl Unindexed {
+    /// The database, once its indexes are ensured; shut down on failure.
+    pub async fn indexed(self) -> Result<Database, StoreError> {
+        if let Err(err) = ensure_indexes(&self.db).await {
+            shut_down(self.db).await;
+            return Err(err);
+        }
+        Ok(self.db)
+    }
+
+    /// Shuts the client down without creating anything (see [`shut_down`]).
+    pub async fn shut_down(self) {
+        shut_down(self.db).await;
+    }
+}
+
+/// Whether `db` holds the collections the summariser creates on its first run (`hourly` or
+/// `runs`).
+pub async fn holds_releve_data(db: &Database) -> Result<bool, StoreError> {
+    // `authorizedCollections`: a user allowed to read these collections, and no more, may
+    // list them.
+    let names = db
+        .list_collection_names()
+        .authorized_collections(true)
+        .await
+        .map_err(StoreError::command("listing the collections"))?;
+    Ok(names.iter().any(|name| name == HOURLY || name == RUNS))
 }
 
 /// Shuts `db`'s client down: call it when done with the database, after an error too. A client

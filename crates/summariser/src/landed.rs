@@ -84,7 +84,7 @@ pub enum ReadError {
     Refused(String),
     /// The file is larger than a file may be; it stays in place for a run allowed more.
     #[error(
-        "{:.1} MB, more than the {} MB a file may take (a file is read whole, and summarised \
+        "{:.1} MiB, more than the {} MiB a file may take (a file is read whole, and summarised \
          in about twice its size of memory): it waits in place; run the summariser with a \
          larger --max-file-mb if the machine has the memory",
         *.bytes as f64 / MIB as f64, .limit / MIB

@@ -17,6 +17,8 @@
 //! - Files of sources missing from the configuration stay in place with a warning.
 //! - `--resummarise` ([`Resummarise`], `resummarise.rs`) summarises stored hours again from
 //!   `records` after a source's summary fields changed.
+//! - `raw/.summariser-database` names the database the folder is summarised into: a run that
+//!   finds a database without relevé data there stops (`known_database.rs`).
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
@@ -25,6 +27,7 @@ mod batch;
 mod crash;
 mod database;
 mod failure_lines;
+mod known_database;
 mod landed;
 pub mod offline;
 mod pipeline;
@@ -38,6 +41,7 @@ mod storable;
 mod summary;
 
 pub use failure_lines::failure_lines;
+pub use known_database::NewDatabase;
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
@@ -69,6 +73,9 @@ pub struct Options {
     pub max_file_bytes: u64,
     /// Sources whose stored hours the run summarises again from `records`, after their files.
     pub resummarise: Resummarise,
+    /// Whether the run may write into a database without relevé data although the raw folder
+    /// was summarised into a database before (see `raw/.summariser-database`).
+    pub new_database: bool,
 }
 
 /// Shows the URI without its credentials.
@@ -82,6 +89,7 @@ impl std::fmt::Debug for Options {
             .field("batch_files", &self.batch_files)
             .field("max_file_bytes", &self.max_file_bytes)
             .field("resummarise", &self.resummarise)
+            .field("new_database", &self.new_database)
             .finish()
     }
 }
@@ -168,6 +176,9 @@ pub enum SummariseError {
     /// MongoDB failed or is unreachable.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database holds no relevé data, though the raw folder was summarised before.
+    #[error(transparent)]
+    NewDatabase(#[from] NewDatabase),
     /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
     #[error("the raw folder {0} does not exist: check --raw-dir (the collector creates it)")]
     NoRawDir(PathBuf),
@@ -208,7 +219,7 @@ impl SummariseError {
     pub fn is_usage(&self) -> bool {
         match self {
             SummariseError::Store(store) => store.is_usage(),
-            SummariseError::UnknownSource { .. } => true,
+            SummariseError::UnknownSource { .. } | SummariseError::NewDatabase(_) => true,
             _ => false,
         }
     }
@@ -243,7 +254,21 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         warn!(lock = %path.display(), "Another summariser run holds the lock; nothing done.");
         return Ok(Outcome::Busy(path));
     };
-    let db = releve::store::connect(&options.mongodb_uri, &options.database).await?;
+    let connected =
+        releve::store::connect_unindexed(&options.mongodb_uri, &options.database).await?;
+    let checked = known_database::check(
+        &options.raw_dir,
+        &options.database,
+        connected.held_releve_data,
+        options.new_database,
+    );
+    if let Err(refused) = checked {
+        connected.shut_down().await;
+        return Err(refused.into());
+    }
+    let db = connected.indexed().await?;
+    // The database holds relevé's collections now: a later run finding it empty is wrong.
+    known_database::remember(&options.raw_dir, &options.database);
     let outcome = summarise_sources(&db, options).await;
     releve::store::shut_down(db).await;
     outcome
@@ -310,7 +335,12 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
                 && r.hours_resummarised == 0
         })
     {
-        info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files.");
+        if options.config.refused.is_empty() {
+            info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files.");
+        } else {
+            // A refused table's files wait unread: they are not "no landed files".
+            info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files of the sources accepted.");
+        }
     }
     Ok(Outcome::Done(reports))
 }

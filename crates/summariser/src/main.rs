@@ -27,6 +27,11 @@ struct Args {
     /// after changing a source's `numeric`, `categories`, `plausible`, `lon` or `lat`.
     #[arg(long, value_name = "SOURCE", num_args = 0..)]
     resummarise: Option<Vec<String>>,
+    /// Write into a database that holds no relevé data although this raw folder was
+    /// summarised into one before (a new MongoDB server, a database started afresh): without
+    /// it such a run stops, so that a mistyped --database or MONGODB_URI cannot take the files.
+    #[arg(long)]
+    new_database: bool,
 }
 
 fn main() -> ExitCode {
@@ -102,6 +107,7 @@ fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::
         batch_files: summariser::BATCH_FILES,
         max_file_bytes: args.max_file_mb * summariser::MIB,
         resummarise,
+        new_database: args.new_database,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

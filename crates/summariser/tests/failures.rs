@@ -207,7 +207,7 @@ async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go
     assert_eq!(failures.len(), 1, "{errors}");
     assert!(
         failures[0].contains(&large.file_name())
-            && failures[0].contains("more than the 1 MB a file may take")
+            && failures[0].contains("more than the 1 MiB a file may take")
             && failures[0].contains("--max-file-mb"),
         "{errors}"
     );
@@ -279,6 +279,88 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
     );
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
     assert!(!exists(&ws.raw().join("_quarantine")), "nothing is moved");
+}
+
+/// A mistyped `--database` (or a URI pointing at another, empty server) finds a database
+/// without relevé data where the raw folder went to another before: the run stops with one
+/// line, deleting nothing and creating nothing there, until told `--new-database`.
+#[tokio::test]
+async fn a_mistyped_database_does_not_take_the_files() {
+    let ws = Workspace::new("typo");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    ws.summarise();
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("b", (10, 5), 2.0)]),
+    );
+    let server = testkit::MongoServer::shared();
+    let typo = server.fresh_database("typo-mistyped");
+    let run_into = |database: &str, extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+            .current_dir(ws.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .args(["--mongodb-uri", server.uri(), "--database", database])
+            .env("RUST_LOG", "info")
+            .args(extra)
+            .output()
+            .expect("summariser runs")
+    };
+    let refused = run_into(&typo, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let errors = stderr(&refused);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains(&format!("the database `{typo}` holds no relevé data"))
+            && errors.contains(&format!("summarised into `{}`", ws.database))
+            && errors.contains("--new-database"),
+        "{errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+    let created = server
+        .client_database(&typo)
+        .await
+        .list_collection_names()
+        .await
+        .expect("collections");
+    assert!(created.is_empty(), "nothing is created there: {created:?}");
+
+    // The same name on an empty server reads alike; here, the database dropped by hand.
+    let emptied = run_into(&ws.database, &[]);
+    assert!(emptied.status.success(), "{}", stderr(&emptied));
+    ws.db().await.drop().await.expect("drop");
+    ws.land(
+        "usgs",
+        (11, 30, 0),
+        &snapshot(vec![quake("c", (11, 5), 3.0)]),
+    );
+    let dropped = run_into(&ws.database, &[]);
+    assert_eq!(dropped.status.code(), Some(2), "{}", stderr(&dropped));
+    assert!(
+        stderr(&dropped).contains("a database of that name (on another server, or since dropped?)"),
+        "{}",
+        stderr(&dropped)
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+
+    // Told so, the run starts the new database, which later runs then take as the folder's.
+    let started = run_into(&typo, &["--new-database"]);
+    assert!(started.status.success(), "{}", stderr(&started));
+    assert_eq!(ws.remaining("usgs"), 0);
+    ws.land(
+        "usgs",
+        (12, 30, 0),
+        &snapshot(vec![quake("d", (12, 5), 4.0)]),
+    );
+    assert!(run_into(&typo, &[]).status.success());
+    let records = server
+        .client_database(&typo)
+        .await
+        .collection::<mongodb::bson::Document>("records")
+        .count_documents(mongodb::bson::doc! {})
+        .await
+        .expect("count");
+    assert_eq!(records, 2, "c and d went to the new database");
 }
 
 /// Asserts `output` is that of a run that found the lock held: it succeeds, saying so.

@@ -300,7 +300,7 @@ async fn read_database(
     unread: &Unread,
 ) -> Result<DatabaseState, StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
-    let read = match crate::query::holds_releve_data(&db).await {
+    let read = match releve::store::holds_releve_data(&db).await {
         Ok(true) => read_collections(&db, sources, now, unread)
             .await
             .map(|()| true),

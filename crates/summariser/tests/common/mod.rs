@@ -72,6 +72,7 @@ impl Workspace {
             batch_files,
             max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
             resummarise: summariser::Resummarise::Nothing,
+            new_database: false,
         }
     }
 

@@ -1,0 +1,83 @@
+//! Keeps a mistyped `--database` or `MONGODB_URI` from taking the raw folder's files into a
+//! database nobody reads: `raw/.summariser-database` names the database the files went to,
+//! and a run that finds a database without relevé's data where that file says the folder was
+//! summarised before stops, reading and deleting nothing, unless told `--new-database`.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tracing::warn;
+
+/// The database a run was about to write into holds no relevé data, though the raw folder's
+/// files went to a database before: a mistake in `--database` or `MONGODB_URI`, most likely.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database `{database}` holds no relevé data, but {} says this raw folder was \
+     summarised into {}: nothing was read or deleted; check --database and MONGODB_URI, or \
+     run once with --new-database to start a new database",
+    .record.display(),
+    before_named(.database, .before)
+)]
+pub struct NewDatabase {
+    /// The database the run was given.
+    pub database: String,
+    /// `raw/.summariser-database`.
+    pub record: PathBuf,
+    /// The database it names.
+    pub before: String,
+}
+
+fn before_named(database: &str, before: &str) -> String {
+    if database == before {
+        "a database of that name (on another server, or since dropped?)".to_owned()
+    } else {
+        format!("`{before}`")
+    }
+}
+
+/// Refuses a database without relevé data (`held_releve_data` false) when the raw folder was
+/// summarised into a database before, unless `new_database`.
+pub fn check(
+    raw_dir: &Path,
+    database: &str,
+    held_releve_data: bool,
+    new_database: bool,
+) -> Result<(), NewDatabase> {
+    if held_releve_data || new_database {
+        return Ok(());
+    }
+    let record = releve::rawfile::summariser_database(raw_dir);
+    match summarised_into(&record) {
+        Some(before) => Err(NewDatabase {
+            database: database.to_owned(),
+            record,
+            before,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The database `record` names; `None` when there is no such file yet (or it is empty). One
+/// that cannot be read is a warning: the check is a safeguard, not a condition of the run.
+fn summarised_into(record: &Path) -> Option<String> {
+    match std::fs::read_to_string(record) {
+        Ok(text) => Some(text.trim().to_owned()).filter(|name| !name.is_empty()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => {
+            warn!(file = %record.display(), error = %err, "Cannot read which database this raw folder was summarised into; not checked.");
+            None
+        }
+    }
+}
+
+/// Notes `database` as the one the raw folder's files go to, once it holds relevé's
+/// collections; a failure is a warning.
+pub fn remember(raw_dir: &Path, database: &str) {
+    let record = releve::rawfile::summariser_database(raw_dir);
+    if summarised_into(&record).as_deref() == Some(database) {
+        return;
+    }
+    if let Err(err) = releve::rawfile::replace_file(&record, format!("{database}\n").as_bytes()) {
+        warn!(file = %record.display(), error = %err, "Cannot note which database this raw folder is summarised into.");
+    }
+}
