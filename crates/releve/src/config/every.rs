@@ -55,7 +55,12 @@ impl std::str::FromStr for Every {
         let text = text.trim();
         let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
         let (count, unit) = text.split_at(split);
-        let count: u64 = count.parse().map_err(|_| bad())?;
+        // Digits past a u64 are still a count: far too long, not malformed.
+        let count: u64 = match count.parse::<u64>() {
+            Ok(count) => count,
+            Err(_) if !count.is_empty() => u64::MAX,
+            Err(_) => return Err(bad()),
+        };
         let unit_secs = match unit {
             "s" => 1,
             "m" => 60,
@@ -111,6 +116,14 @@ mod tests {
         assert_eq!(
             "527041m".parse::<Every>(),
             Err("`527041m` is too long an interval: at most a year, `366d`".to_owned())
+        );
+        assert_eq!(
+            "99999999999999999999m".parse::<Every>(),
+            Err(
+                "`99999999999999999999m` is too long an interval: at most a year, `366d`"
+                    .to_owned()
+            ),
+            "past a 64-bit count too"
         );
     }
 

@@ -315,6 +315,20 @@ fn a_value_written_as_another_kind_writes_it_is_answered_with_the_right_form() {
         ),
         "{message}"
     );
+    let message = error(&LEGACY.replace("every = \"1h\"", "every = 15m"));
+    assert!(
+        message.ends_with(
+            "key `every`: string values must be quoted, expected literal string (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)"
+        ),
+        "{message}"
+    );
+    let message = error(&LEGACY.replace("every = \"1h\"", "every = \"1h\"\ndataset = air"));
+    assert!(
+        message.ends_with(
+            "key `dataset`: string values must be quoted, expected literal string (write text between double quotes: `key = \"text\"`)"
+        ),
+        "{message}"
+    );
     let message = error(&format!("{LEGACY}rows = \"500\"\n"));
     assert!(
         message.ends_with(

@@ -9,6 +9,7 @@ mod odsql;
 mod parse;
 mod source_table;
 mod table_text;
+mod top_level;
 mod validate;
 
 use std::collections::BTreeMap;

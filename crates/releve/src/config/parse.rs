@@ -262,7 +262,11 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let refusal = match SourceTable::at_header(text, offset) {
         Some(table) => table.explain(message),
         None => {
-            let message = name_the_key(text, offset, message);
+            let (_, line) = line_around(text, offset);
+            let message = match super::top_level::explain(line, &message) {
+                Some(plain) => plain,
+                None => name_the_key(text, offset, message),
+            };
             Refusal {
                 offset,
                 message: match SourceTable::holding(text, offset) {
@@ -356,6 +360,12 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
     let interval = ["every", "timeout", "lookback"]
         .into_iter()
         .find(|key| about(key));
+    if message.contains("string values must be quoted") {
+        return Some(match interval {
+            Some(_) => " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)",
+            None => " (write text between double quotes: `key = \"text\"`)",
+        });
+    }
     if interval.is_some()
         && message.contains("expected a string")
         && (message.contains("invalid type: integer")

@@ -273,6 +273,13 @@ pub(super) fn naming_source(name: &str, message: String) -> String {
 /// The kinds' names, as `kind` takes them.
 const KIND_NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
 
+/// Whether some kind of `[[source]]` table takes `key`.
+pub(super) fn is_source_key(key: &str) -> bool {
+    KIND_NAMES
+        .iter()
+        .any(|kind| valid_keys(kind).is_some_and(|keys| keys.contains(&key)))
+}
+
 /// Every key a table of kind `kind` takes: the common keys, the `kind` tag, the kind's own.
 /// `None` when `kind` names no kind.
 pub(super) fn valid_keys(kind: &str) -> Option<Vec<&'static str>> {
@@ -293,7 +300,7 @@ pub(super) fn kind_keys(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The valid key nearest to an unknown one, when it is close enough to be a typo.
-fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
+pub(super) fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
     let most = unknown.chars().count().max(3) / 3;
     valid
         .iter()

@@ -67,7 +67,10 @@ fn a_fault_in_report_stops_the_report_alone() {
             "timezone = \"Europe/Toulouse\"",
             "sources.toml:2: key `timezone`: `Europe/Toulouse` is not an IANA",
         ),
-        ("kep = 3", "sources.toml:2: unknown field `kep`"),
+        (
+            "kep = 3",
+            "sources.toml:2: `[report]`: unknown key `kep` (did you mean `keep`?)",
+        ),
     ] {
         std::fs::write(&path, format!("[report]\n{report}\n{USGS}")).expect("write");
         let config = Config::load_sources(&path).expect("the sources are read");

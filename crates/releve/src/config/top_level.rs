@@ -1,0 +1,115 @@
+//! serde's and toml's words for a fault outside the `[[source]]` tables (`unknown field
+//! `sourcez`, expected `source` or `report``, `duplicate key`), said in the file's terms.
+
+use super::source_table::{closest, is_source_key};
+
+/// The fault toml or serde reported as `message` at `line` (the line's text), outside any
+/// `[[source]]` table, in the file's terms; `None` when its words are already plain.
+pub(super) fn explain(line: &str, message: &str) -> Option<String> {
+    let header = line.trim_start().starts_with('[');
+    let table = line
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
+    // A sub-table written twice (`[source.units]`) is said with its source's table.
+    if message == "duplicate key" && header && !table.contains('.') {
+        return Some(format!(
+            "table `[{table}]` is written twice: write its keys under one `[{table}]` line"
+        ));
+    }
+    let (key, expected) = message
+        .strip_prefix("unknown field `")?
+        .split_once("`, expected ")?;
+    let expected: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if expected == ["source", "report"] {
+        return Some(if header {
+            let near = match closest(key, &["source", "report"]) {
+                Some("source") => " (did you mean `[[source]]`?)",
+                Some(_) => " (did you mean `[report]`?)",
+                None => "",
+            };
+            format!(
+                "unknown table `{key}`: the file holds `[[source]]` tables and one `[report]` table{near}"
+            )
+        } else if is_source_key(key) {
+            format!(
+                "key `{key}` comes before any `[[source]]` line: write it under the `[[source]]` line of its source"
+            )
+        } else if expected_report_keys().contains(&key) {
+            format!("key `{key}` comes before the `[report]` line: write it under that line")
+        } else {
+            format!(
+                "unknown key `{key}` outside any table: the file holds `[[source]]` tables and one `[report]` table"
+            )
+        });
+    }
+    if expected == expected_report_keys() {
+        let near = match closest(key, &expected) {
+            Some(near) => format!(" (did you mean `{near}`?)"),
+            None => ", expected `timezone` or `keep`".to_owned(),
+        };
+        return Some(format!("`[report]`: unknown key `{key}`{near}"));
+    }
+    None
+}
+
+/// The keys `[report]` takes, as serde lists them.
+fn expected_report_keys() -> Vec<&'static str> {
+    vec!["timezone", "keep"]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_outside_the_source_tables_are_said_in_the_file_s_terms() {
+        let said = |line: &str, message: &str| explain(line, message).unwrap_or_default();
+        let tables = "unknown field `sourcez`, expected `source` or `report`";
+        assert_eq!(
+            said("[sourcez]", tables),
+            "unknown table `sourcez`: the file holds `[[source]]` tables and one `[report]` table (did you mean `[[source]]`?)"
+        );
+        assert_eq!(
+            said(
+                "[[sources]]",
+                "unknown field `sources`, expected `source` or `report`"
+            ),
+            "unknown table `sources`: the file holds `[[source]]` tables and one `[report]` table (did you mean `[[source]]`?)"
+        );
+        assert_eq!(
+            said(
+                "every = \"1m\"",
+                "unknown field `every`, expected `source` or `report`"
+            ),
+            "key `every` comes before any `[[source]]` line: write it under the `[[source]]` line of its source"
+        );
+        assert_eq!(
+            said(
+                "keep = 3",
+                "unknown field `keep`, expected `source` or `report`"
+            ),
+            "key `keep` comes before the `[report]` line: write it under that line"
+        );
+        assert_eq!(
+            said(
+                "kepe = 3",
+                "unknown field `kepe`, expected `timezone` or `keep`"
+            ),
+            "`[report]`: unknown key `kepe` (did you mean `keep`?)"
+        );
+        assert_eq!(
+            said(
+                "colour = 3",
+                "unknown field `colour`, expected `timezone` or `keep`"
+            ),
+            "`[report]`: unknown key `colour`, expected `timezone` or `keep`"
+        );
+        assert_eq!(
+            said("[report]", "duplicate key"),
+            "table `[report]` is written twice: write its keys under one `[report]` line"
+        );
+        assert_eq!(explain("every = 15m", "string values must be quoted"), None);
+    }
+}
