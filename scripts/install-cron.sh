@@ -144,7 +144,7 @@ if [ "$action" = install ]; then
     fi
     for stage in collector summariser analyser; do
         [ -x "$home/target/release/$stage" ] ||
-            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`cargo build --release --workspace\`" >&2
+            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --workspace\` in $home" >&2
     done
     command -v flock >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2
