@@ -622,3 +622,43 @@ async fn sources_sharing_hours_keep_their_own_summaries() {
         assert_eq!(count(&summary.expect("summary")), 1, "{source} at {h}:00");
     }
 }
+
+/// A field counted as a category that holds long texts (descriptions of 900 KB): an hour's
+/// twenty values would pass MongoDB's 16 MB per document and fail that hour at every run;
+/// each value keeps its first 199 characters and `…`.
+#[tokio::test]
+async fn an_hour_of_long_category_values_still_fits_its_summary() {
+    let ws = Workspace::new("long-categories");
+    let quakes = (0..20)
+        .map(|i| {
+            let mut event = quake(&format!("q{i}"), (10, i), 1.0);
+            event["properties"]["type"] = json!(format!("{i:02}{}", "x".repeat(900_000)));
+            event
+        })
+        .collect();
+    ws.land("usgs", (11, 0, 0), &snapshot(quakes));
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    let hour = ws.hour("usgs", 10).await.expect("the hour's summary");
+    assert_eq!(count(&hour), 20);
+    let categories = hour.get_array("categories").expect("categories");
+    let values = categories[0]
+        .as_document()
+        .and_then(|field| field.get_array("values").ok())
+        .expect("values");
+    assert_eq!(values.len(), 20);
+    for value in values {
+        let text = value
+            .as_document()
+            .and_then(|v| v.get_str("value").ok())
+            .expect("a value");
+        assert_eq!(text.chars().count(), 200, "{}", &text[..10]);
+        assert!(text.ends_with("x…"));
+    }
+    let record = ws.record_data("usgs", "q3").await.expect("stored");
+    assert_eq!(
+        record["properties"]["type"].as_str().map(str::len),
+        Some(900_002),
+        "the record keeps its value whole"
+    );
+}
