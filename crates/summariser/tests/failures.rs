@@ -823,6 +823,16 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
         &serde_json::to_vec(&absurd_metrics).expect("JSON"),
     )
     .expect("metrics");
+    // An eco2mix run's metrics in usgs's folder (moved by hand): not a usgs collection.
+    let usgs_run = releve::RawFileName::parse("usgs_2026-11-21T10-04-30Z.json").expect("a name");
+    let mut misplaced = absurd_metrics.clone();
+    misplaced["duration_ms"] = json!(120);
+    let misplaced_path = releve::rawfile::write_metrics(
+        &ws.raw(),
+        &usgs_run,
+        &serde_json::to_vec(&misplaced).expect("JSON"),
+    )
+    .expect("metrics");
 
     let output = ws.summarise_with(&[]);
     assert!(
@@ -851,6 +861,10 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             "a time at `properties.time`",
         ),
         (metrics_path, "run metrics MongoDB cannot store"),
+        (
+            misplaced_path,
+            "run metrics of source `eco2mix`, not of `usgs` whose folder holds them",
+        ),
     ] {
         let name = path
             .file_name()

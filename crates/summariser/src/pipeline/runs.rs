@@ -45,6 +45,13 @@ fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Op
             }
         })
         .and_then(|metrics| {
+            // A run counted under another source would show a collection that never happened.
+            if metrics.source != name.source {
+                return Err(ReadError::Refused(format!(
+                    "run metrics of source `{}`, not of `{}` whose folder holds them",
+                    metrics.source, name.source
+                )));
+            }
             run_document(&metrics).map_err(|err| {
                 ReadError::Refused(format!("run metrics MongoDB cannot store: {err}"))
             })
