@@ -53,9 +53,44 @@ pub struct ReportArgs {
     pub raw_dir: Option<PathBuf>,
     /// A day of the period to report, in the report's time zone (default: the last day of the
     /// latest period over: yesterday, or the last day of last week or last month).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = report_date)]
     pub date: Option<NaiveDate>,
     /// The period to report: the day, ISO week or month holding `--date`.
     #[arg(long, value_enum, default_value = "day")]
     pub period: PeriodKind,
+}
+
+/// `--date`: a day whose week or month lies within the years MongoDB-compatible servers store
+/// as dates (a week holding 1 January of year 1 starts in year 0).
+fn report_date(text: &str) -> Result<NaiveDate, String> {
+    let date: NaiveDate = text
+        .parse()
+        .map_err(|err| format!("`{text}` is not a date written YYYY-MM-DD: {err}"))?;
+    let first = NaiveDate::from_ymd_opt(2, 1, 1);
+    let last = NaiveDate::from_ymd_opt(9998, 12, 31);
+    match (first, last) {
+        (Some(first), Some(last)) if (first..=last).contains(&date) => Ok(date),
+        _ => Err(format!(
+            "`{text}` is outside the years a report can cover, 2 to 9998"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn a_report_date_stays_within_the_years_a_server_stores() {
+        assert!(report_date("2026-11-21").is_ok());
+        assert!(report_date("0002-01-01").is_ok());
+        for outside in ["0000-01-01", "0001-06-01", "9999-01-01"] {
+            let refused = report_date(outside).expect_err(outside);
+            assert!(
+                refused.contains("outside the years a report can cover"),
+                "{refused}"
+            );
+        }
+        assert!(report_date("2026-02-30").is_err());
+    }
 }

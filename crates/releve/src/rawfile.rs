@@ -10,7 +10,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 
 /// Bytes in a MiB, the unit of the summariser's `--max-file-mb`.
 pub const MIB: u64 = 1024 * 1024;
@@ -175,6 +175,11 @@ impl RawFileName {
             None => return None,
         };
         let landed_at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?.and_utc();
+        // Years MongoDB-compatible servers store as dates, and no leap second (`07-00-60Z`,
+        // which would sort as 07:01:00): a name made by hand, left alone like any other.
+        if !(1..=9999).contains(&landed_at.year()) || landed_at.nanosecond() >= 1_000_000_000 {
+            return None;
+        }
         let name = RawFileName {
             landed_at,
             sequence,

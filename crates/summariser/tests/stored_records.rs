@@ -626,3 +626,36 @@ async fn a_stored_record_removed_for_a_version_past_keep_days_is_said() {
         "{said}"
     );
 }
+
+/// A record dated near the end of year 9999 (a placeholder date) under a long `keep_days`:
+/// its `expire_at` would pass the years a server stores as dates and fail the whole batch at
+/// every run; it is kept at the end of 9999 instead.
+#[tokio::test]
+async fn a_record_near_year_9999_under_a_long_keep_days_is_stored() {
+    let ws = Workspace::new("far-future");
+    let placeholder =
+        json!({"date_heure": "9990-01-01T00:00:00+00:00", "consommation": 1, "nature": "x"});
+    ws.land(
+        "eco2mix",
+        (10, 30, 0),
+        &json!([placeholder, eco2mix((10, 0), json!(51000))]),
+    );
+    ws.summarise();
+    assert_eq!(ws.remaining("eco2mix"), 0);
+    let stored = ws
+        .record("eco2mix", "9990-01-01T00:00:00+00:00")
+        .await
+        .expect("the placeholder is stored");
+    let expire_at = stored.get_datetime("expire_at").expect("expire_at");
+    assert_eq!(
+        expire_at.timestamp_millis(),
+        Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+            .single()
+            .expect("date")
+            .timestamp_millis(),
+    );
+    assert!(
+        ws.hour("eco2mix", 10).await.is_some(),
+        "the other record too"
+    );
+}

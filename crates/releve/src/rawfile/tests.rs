@@ -34,6 +34,19 @@ fn names_format_and_parse_back() {
 }
 
 #[test]
+fn names_made_by_hand_outside_what_a_landing_writes_are_not_landed_files() {
+    for name in [
+        "usgs_0000-01-01T00-00-00Z.json",
+        "usgs_2026-11-22T07-00-60Z.json",
+        "usgs_2026-11-22T07-00-60Z.metrics.json",
+    ] {
+        assert_eq!(RawFileName::parse(name), None, "{name}");
+    }
+    assert!(RawFileName::parse("usgs_0001-01-01T00-00-00Z.json").is_some());
+    assert!(RawFileName::parse("usgs_9999-12-31T23-59-59Z.json").is_some());
+}
+
+#[test]
 fn temporary_files_of_a_killed_landing_are_removed_and_nothing_else() {
     let raw = tempfile::tempdir().expect("temp dir");
     let landed = land(raw.path(), "usgs", at(7, 33, 15), b"[]").expect("land");

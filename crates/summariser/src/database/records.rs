@@ -23,10 +23,16 @@ fn record_document(
     };
     storable::within_size_limit(text.len(), &document)?;
     if let Some(days) = source.keep_days {
+        // Within the years servers store as dates (a record of 9990 kept 36,500 days):
+        // the end of 9999 is never reached either.
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .map_or(DateTime::<Utc>::MAX_UTC, |day| {
+                day.and_time(chrono::NaiveTime::MIN).and_utc()
+            });
         let expire_at = version
             .time
             .checked_add_signed(TimeDelta::days(i64::from(days)))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            .map_or(last, |at| at.min(last));
         document.insert("expire_at", bson_date(expire_at));
     }
     Ok(document)
