@@ -213,6 +213,15 @@ fn bad_names_and_duplicates_are_refused_at_the_name() {
             .starts_with("sources.toml:3: source `USGS quakes`: key `name` must match [a-z0-9-]+"),
         "{bad_name}"
     );
+    let long = "a".repeat(101);
+    let too_long = error(&USGS.replace("usgs-earthquakes", &long));
+    assert!(
+        too_long.ends_with(
+            "key `name` is 101 characters long: at most 100, as it names the source's files"
+        ),
+        "{too_long}"
+    );
+    parse(&USGS.replace("usgs-earthquakes", &"a".repeat(100))).expect("100 characters");
     let twice = error(&format!("{USGS}{USGS}"));
     assert!(
         twice.starts_with("sources.toml:17: source `usgs-earthquakes`: key `name` repeats"),

@@ -36,11 +36,25 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     check_fields(source)
 }
 
+/// The longest source name.
+const NAME_MAX: usize = 100;
+
 /// The source's name, address, interval and kind, and how its records are told apart and
 /// timed.
 fn check_identity(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
+    }
+    // Its files are named `<name>_<time>-<sequence>.metrics.json`, within a file system's
+    // 255 bytes per name.
+    if source.name.len() > NAME_MAX {
+        return Err(bad(
+            "name",
+            format!(
+                "key `name` is {} characters long: at most {NAME_MAX}, as it names the source's files",
+                source.name.len()
+            ),
+        ));
     }
     let url = check_url("url", &source.url)?;
     let seconds = source.every.duration().as_secs();
