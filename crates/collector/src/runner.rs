@@ -141,18 +141,39 @@ pub async fn run_source(
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
     // Ended, whatever the outcome said of it.
     state.running = None;
-    if let Err(err) = off_the_runtime(|| state.save(raw_dir, &source.name)) {
+    match off_the_runtime(|| state.save(raw_dir, &source.name)) {
+        Ok(()) => outcome,
         // The state saved before stays: deleting it would lose the days a per-day source
         // landed and an incremental source's cursor, which the landed files, once summarised,
-        // no longer tell.
-        tracing::warn!(
-            source = %source.name,
-            file = %rawfile::state_file(raw_dir, &source.name).display(),
-            error = %err,
-            "Cannot save the state file; the next run reads the one saved as this run began, so it counts this run as not finished and may collect its data again (the summariser keeps each record once)."
-        );
+        // no longer tell. The run fails, so that cron's mail says what every later run would
+        // repeat.
+        Err(err) => unsaved_state(outcome, &rawfile::state_file(raw_dir, &source.name), &err),
     }
-    outcome
+}
+
+/// `outcome` as a failure saying the state file at `file` could not be saved.
+fn unsaved_state(
+    outcome: SourceResult,
+    file: &std::path::Path,
+    err: &std::io::Error,
+) -> SourceResult {
+    let unsaved = format!(
+        "cannot save the state file {}: {err}; the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)",
+        file.display()
+    );
+    SourceResult::Failed(match outcome {
+        SourceResult::Landed {
+            file: landed,
+            records,
+        } => {
+            format!(
+                "landed {} ({records} records), but {unsaved}",
+                landed.file_name()
+            )
+        }
+        SourceResult::Failed(reason) => format!("{reason}; and {unsaved}"),
+        SourceResult::NotDue(_) | SourceResult::Skipped(_) => unsaved,
+    })
 }
 
 /// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),

@@ -105,7 +105,13 @@ impl SourceState {
     pub fn load(raw_dir: &Path, source: &Source) -> SourceState {
         let path = rawfile::state_file(raw_dir, &source.name);
         match fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(bytes) => match serde_json::from_slice::<SourceState>(&bytes) {
+                // `{}` (or only unknown keys) says nothing a run writes: the landed files
+                // tell more.
+                Ok(state) if state == SourceState::default() => tracing::warn!(
+                    file = %path.display(),
+                    "Ignoring a state file that holds nothing; rebuilding it from the landed files."
+                ),
                 Ok(state) => return state,
                 Err(err) => tracing::warn!(
                     file = %path.display(),

@@ -189,6 +189,45 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
     );
 }
 
+/// A state file that cannot be saved (here a folder in its place) fails the run, whose file
+/// landed all the same: every later run would otherwise repeat it without a word in cron's
+/// mail. A state file holding nothing (`{}`) is rebuilt from the landed files.
+#[tokio::test]
+async fn a_state_file_that_cannot_be_saved_fails_the_run_and_an_empty_one_is_rebuilt() {
+    let (server, calls) = counting_feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let state = site.raw().join("usgs/.state.json");
+    std::fs::write(&state, "{}").expect("an empty state");
+    let again = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(again.sources[0].1, SourceResult::NotDue(_)),
+        "the landed file says when it ran: {:?}",
+        again.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    std::fs::remove_file(&state).expect("state removed");
+    std::fs::create_dir(&state).expect("a folder in its place");
+    let unsaved = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let failures: Vec<(&str, &str)> = unsaved.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", unsaved.sources);
+    assert!(
+        failures[0].1.contains("landed usgs_")
+            && failures[0].1.contains("but cannot save the state file")
+            && failures[0].1.contains(".state.json"),
+        "{}",
+        failures[0].1
+    );
+    assert_eq!(site.data_files("usgs").len(), 2, "its file landed");
+}
+
 #[tokio::test]
 async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
     let (server, calls) = counting_feed(usgs_body(1));
