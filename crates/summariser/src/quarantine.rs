@@ -18,7 +18,16 @@ use releve::rawfile::{self, LandingOrder, RawFileRole};
 /// nothing there is ever replaced. Errors name the path that failed.
 pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathBuf> {
     let dir = rawfile::quarantine_dir(raw_dir);
-    fs::create_dir_all(&dir).map_err(|err| naming(&dir, err))?;
+    fs::create_dir_all(&dir).map_err(|err| match fs::metadata(&dir) {
+        Ok(meta) if !meta.is_dir() => naming(
+            &dir,
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it is not a folder: move that file away so the quarantine can be made",
+            ),
+        ),
+        _ => naming(&dir, err),
+    })?;
     let name = file
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a file path has a name"))?;
@@ -56,7 +65,11 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
     let reason_file = rawfile::quarantine_reason(&target);
     write_synced(&reason_file, &format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     crate::crash::passed("quarantine-reason-written");
-    fs::rename(file, &target).map_err(|err| naming(&target, err))?;
+    if let Err(err) = fs::rename(file, &target) {
+        // The file stays where it is (a folder it cannot leave): its reason would be alone.
+        let _ = fs::remove_file(&reason_file);
+        return Err(naming(&target, err));
+    }
     Ok(target)
 }
 
@@ -106,6 +119,26 @@ mod tests {
         )
         .expect("reason file");
         assert_eq!(reason, "not valid JSON\n");
+    }
+
+    #[test]
+    fn a_file_that_cannot_move_leaves_no_reason_behind_and_a_file_named_like_the_folder_is_said() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let missing = dir
+            .path()
+            .join("usgs")
+            .join("usgs_2026-11-22T07-00-00Z.json");
+        let err = quarantine(dir.path(), &missing, "gone").expect_err("nothing to move");
+        assert!(err.to_string().contains("_quarantine"), "{err}");
+        let left: Vec<_> = fs::read_dir(rawfile::quarantine_dir(dir.path()))
+            .expect("quarantine")
+            .collect();
+        assert!(left.is_empty(), "no reason alone: {left:?}");
+
+        let other = tempfile::tempdir().expect("temp dir");
+        fs::write(rawfile::quarantine_dir(other.path()), b"").expect("a file named _quarantine");
+        let err = quarantine(other.path(), &missing, "x").expect_err("no folder");
+        assert!(err.to_string().contains("it is not a folder"), "{err}");
     }
 
     #[test]
