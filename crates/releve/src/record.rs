@@ -217,6 +217,8 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
             return Some(t.with_timezone(&Utc));
         }
     }
+    // A `Z` after a time RFC 3339 does not take (no seconds: `2026-11-21T10:00Z`) is UTC too.
+    let naive = text.strip_suffix(['Z', 'z']).unwrap_or(text);
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
@@ -224,7 +226,7 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%d %H:%M",
         "%Y%m%dT%H%M%S",
     ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+        if let Ok(t) = NaiveDateTime::parse_from_str(naive, format) {
             return Some(t.and_utc());
         }
     }
@@ -369,6 +371,11 @@ mod tests {
         assert_eq!(
             timestamp(&json!("2026-10-06T14:00")),
             Utc.with_ymd_and_hms(2026, 10, 6, 14, 0, 0).single()
+        );
+        assert_eq!(
+            timestamp(&json!("2026-10-06T14:00Z")),
+            Utc.with_ymd_and_hms(2026, 10, 6, 14, 0, 0).single(),
+            "no seconds, in UTC"
         );
         assert_eq!(
             timestamp(&json!("2026-10-06")),
