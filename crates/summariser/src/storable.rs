@@ -3,59 +3,116 @@
 //! float without a word, so it is looked for in the record's text) and documents past 16 MB.
 
 use mongodb::bson::{Bson, Document};
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// The `data` document of a record served as the JSON `text`, or why MongoDB cannot store it.
+/// The `data` document of a record served as the JSON `text`, or why MongoDB cannot store it
+/// (or which of two values a member written twice in one object holds is unclear: JSON
+/// readers keep the last, and the file would be deleted with the other).
+///
+/// The record is read field for field: integers as 64-bit integers, other numbers as doubles.
+/// An object stays a document whatever its field names, so one shaped like MongoDB's extended
+/// JSON (`{"$numberLong": "5"}`, `{"$date": …}`) is kept as served, where `bson::to_document`
+/// would turn it into a typed value.
 pub fn data_of(text: &str) -> Result<Document, String> {
     if let Some(number) = oversized_integer(text) {
         return Err(format!(
             "the integer {number} is outside the signed 64-bit range, which MongoDB cannot store"
         ));
     }
-    let value: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
-    data_document(&value)
-}
-
-/// The record as a BSON document, field for field: integers as 64-bit integers, other numbers
-/// as doubles. An object stays a document whatever its field names, so one shaped like
-/// MongoDB's extended JSON (`{"$numberLong": "5"}`, `{"$date": …}`) is kept as served, where
-/// `bson::to_document` would turn it into a typed value.
-pub fn data_document(record: &Value) -> Result<Document, String> {
-    match bson_of(record)? {
-        Bson::Document(document) => Ok(document),
-        _ => Err("not a JSON object".to_owned()),
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let read = BsonOf
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value));
+    match read {
+        Ok(Bson::Document(document)) => Ok(document),
+        Ok(_) => Err("not a JSON object".to_owned()),
+        Err(err) if err.is_data() => Err(err.to_string()),
+        Err(err) => Err(format!("not JSON: {err}")),
     }
 }
 
-fn bson_of(value: &Value) -> Result<Bson, String> {
-    Ok(match value {
-        Value::Null => Bson::Null,
-        Value::Bool(b) => Bson::Boolean(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(integer), _, _) => Bson::Int64(integer),
-            (None, Some(integer), _) => {
-                return Err(format!(
-                    "the integer {integer} is outside the signed 64-bit range, which MongoDB cannot store"
-                ));
-            }
-            (None, None, Some(float)) => Bson::Double(float),
-            (None, None, None) => return Err(format!("the number {n} is not storable")),
-        },
-        Value::String(text) => Bson::String(text.clone()),
-        Value::Array(items) => Bson::Array(items.iter().map(bson_of).collect::<Result<_, _>>()?),
-        Value::Object(fields) => {
-            let mut document = Document::new();
-            for (name, value) in fields {
-                if name.contains('\0') {
-                    return Err(format!(
-                        "field name {name:?} holds a NUL character, which BSON cannot store"
-                    ));
-                }
-                document.insert(name.clone(), bson_of(value)?);
-            }
-            Bson::Document(document)
+/// Reads a JSON value straight into BSON (see [`data_of`]).
+struct BsonOf;
+
+impl<'de> DeserializeSeed<'de> for BsonOf {
+    type Value = Bson;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Bson, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BsonOf {
+    type Value = Bson;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Bson, E> {
+        Ok(Bson::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Bson, E> {
+        Ok(Bson::Boolean(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Bson, E> {
+        Ok(Bson::Int64(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Bson, E> {
+        i64::try_from(value).map(Bson::Int64).map_err(|_| {
+            E::custom(format!(
+                "the integer {value} is outside the signed 64-bit range, which MongoDB cannot store"
+            ))
+        })
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Bson, E> {
+        Ok(Bson::Double(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Bson, E> {
+        Ok(Bson::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Bson, E> {
+        Ok(Bson::String(value))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Bson, A::Error> {
+        let mut array = Vec::with_capacity(items.size_hint().unwrap_or(0));
+        while let Some(item) = items.next_element_seed(BsonOf)? {
+            array.push(item);
         }
-    })
+        Ok(Bson::Array(array))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Bson, A::Error> {
+        let mut document = Document::new();
+        while let Some(name) = fields.next_key::<String>()? {
+            if name.contains('\0') {
+                return Err(de::Error::custom(format!(
+                    "field name {name:?} holds a NUL character, which BSON cannot store"
+                )));
+            }
+            let value = fields.next_value_seed(BsonOf)?;
+            match document.get(&name) {
+                // Written twice alike: nothing is lost whichever is kept.
+                Some(held) if *held == value => {}
+                Some(_) => {
+                    return Err(de::Error::custom(format!(
+                        "the member `{name}` is written twice in one object with different values, and which one is meant is unclear"
+                    )));
+                }
+                None => {
+                    document.insert(name, value);
+                }
+            }
+        }
+        Ok(Bson::Document(document))
+    }
 }
 
 /// MongoDB's largest document, in bytes.
@@ -151,7 +208,7 @@ mod tests {
             "ref": {"$oid": "65a1b2c3d4e5f60718293a4b"},
             "v": [1, -2, 2.5, null, true, "x"],
         });
-        let document = data_document(&record).expect("storable");
+        let document = data_of(&record.to_string()).expect("storable");
         assert_eq!(
             Bson::Document(document.clone()).into_relaxed_extjson(),
             record,
@@ -164,9 +221,26 @@ mod tests {
             "integers as 64-bit integers, as before"
         );
         let nul = serde_json::json!({"a": {"b\u{0}c": 1}});
-        let refused = data_document(&nul).expect_err("a NUL in a name");
+        let refused = data_of(&nul.to_string()).expect_err("a NUL in a name");
         assert!(refused.contains("NUL"), "{refused}");
-        assert!(data_document(&serde_json::json!([1])).is_err());
+        assert!(data_of("[1]").is_err());
+        let twice = data_of(r#"{"id":11,"t":1,"id":12}"#).expect_err("a member twice");
+        assert!(
+            twice.starts_with("the member `id` is written twice in one object"),
+            "{twice}"
+        );
+        let nested = data_of(r#"{"a":{"b":1,"b":2}}"#).expect_err("nested too");
+        assert!(nested.contains("`b` is written twice"), "{nested}");
+        assert!(
+            data_of(r#"{"a":{"b":1,"b":1}}"#).is_ok(),
+            "alike: nothing is lost"
+        );
+        assert!(data_of(r#"{"a":{"b":1},"c":{"b":1}}"#).is_ok());
+        assert!(
+            data_of(r#"{"a":1} x"#)
+                .expect_err("trailing")
+                .starts_with("not JSON")
+        );
     }
 
     #[test]

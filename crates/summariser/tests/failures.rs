@@ -1041,3 +1041,36 @@ async fn a_log_that_cannot_be_written_loses_lines_not_the_run() {
     assert_eq!(ws.remaining("eco2mix"), 0);
     assert!(ws.record("usgs", "a").await.is_some());
 }
+
+/// A record whose object holds a member twice with different values (`"id": 11, "id": 12`):
+/// JSON readers keep the last, so storing it would lose the other with the file. The file is
+/// quarantined (its other records stored), nothing deleted.
+#[tokio::test]
+async fn a_member_written_twice_with_different_values_quarantines_its_file() {
+    let ws = Workspace::new("twice");
+    let fine = serde_json::to_string(&quake("fine", (10, 5), 1.0)).expect("JSON");
+    let twice = serde_json::to_string(&quake("twice", (10, 6), 2.0))
+        .expect("JSON")
+        .replacen("\"mag\":2.0", "\"mag\":2.0,\"mag\":3.5", 1);
+    let file = ws.land_bytes(
+        "usgs",
+        (10, 30, 0),
+        format!(r#"{{"type":"FeatureCollection","features":[{fine},{twice}]}}"#).as_bytes(),
+    );
+    let output = ws.summarise_with(&[]);
+    assert!(!output.status.success(), "a quarantined file fails the run");
+    let name = file
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let quarantine = ws.raw().join("_quarantine");
+    let why = std::fs::read_to_string(quarantine.join(format!("{name}.reason"))).expect("reason");
+    assert!(
+        why.contains("the member `mag` is written twice in one object with different values"),
+        "{why}"
+    );
+    assert!(quarantine.join(&name).exists(), "the file is kept whole");
+    assert!(ws.record("usgs", "fine").await.is_some());
+    assert!(ws.record("usgs", "twice").await.is_none());
+}
