@@ -1074,3 +1074,20 @@ async fn a_member_written_twice_with_different_values_quarantines_its_file() {
     assert!(ws.record("usgs", "fine").await.is_some());
     assert!(ws.record("usgs", "twice").await.is_none());
 }
+
+/// A file named with a landing time far ahead (a clock that ran ahead): its records win over
+/// every later file's until then, which the run says.
+#[test]
+fn a_file_named_in_the_future_is_warned_of() {
+    let ws = Workspace::new("future-name");
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::days(400);
+    let body = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON");
+    let landed = releve::rawfile::land(&ws.raw(), "usgs", ahead, &body).expect("landed");
+    let output = ws.summarise();
+    let said = stderr(&output);
+    assert!(
+        said.contains("Files named with a landing time in the future")
+            && said.contains(&landed.file_name()),
+        "{said}"
+    );
+}

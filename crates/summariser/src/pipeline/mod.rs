@@ -131,6 +131,7 @@ fn landed_files(
                 let file = raw_dir.join(&source.name).join(entry);
                 warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a named pipe, a device, a socket): no stage opens it; move it away.");
             }
+            warn_future_names(raw_dir, source, &listing.landed);
             Some(listing.landed)
         }
         Err(err) => {
@@ -140,6 +141,25 @@ fn landed_files(
             ));
             None
         }
+    }
+}
+
+/// Warns of files named more than an hour after now: the latest version of a record is the
+/// one of the latest-named file, so until the clock passes their names theirs win over every
+/// file landed since, which a clock that ran ahead (or a name made by hand) makes silent.
+fn warn_future_names(raw_dir: &Path, source: &Source, landed: &[RawFileName]) {
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    let future: Vec<&RawFileName> = landed
+        .iter()
+        .filter(|name| name.landed_at > ahead)
+        .collect();
+    if let Some(newest) = future.last() {
+        warn!(
+            source = %source.name,
+            files = future.len(),
+            newest = %newest.path_in(raw_dir).display(),
+            "Files named with a landing time in the future (a clock that ran ahead, a name made by hand): their records win over the versions of every file landed until then."
+        );
     }
 }
 
