@@ -175,7 +175,7 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     let message = error(&format!("{USGS}keep_days = \"2\"\n"));
     assert!(
         message.ends_with(
-            "key `keep_days`: invalid type: string \"2\", expected a whole number of days, 1 or more"
+            "key `keep_days`: invalid type: string \"2\", expected a whole number of days from 1 to 36500"
         ),
         "{message}"
     );

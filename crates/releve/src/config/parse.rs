@@ -314,7 +314,7 @@ fn plain_words(message: &str, inline_table: bool) -> String {
     let mut plain = message.to_owned();
     // Keys whose own bounds are narrower than their type's.
     for (key, rust, words) in [
-        ("keep_days", "u32", "a whole number of days, 1 or more"),
+        ("keep_days", "u32", "a whole number of days from 1 to 36500"),
         ("rows", "u32", "a whole number from 1 to 10000"),
     ] {
         if plain.contains(&format!("key `{key}`:")) {
