@@ -213,7 +213,9 @@ pub fn assess(
                 .every_s
                 .and_then(Duration::try_seconds)
                 .unwrap_or_else(|| source.every.as_chrono());
-            (last.started + every).min(reference)
+            last.started
+                .checked_add_signed(every)
+                .map_or(reference, |until| until.min(reference))
         })
     };
     let expected = until.map_or(0, |until| {
@@ -283,9 +285,11 @@ fn expected_from(
 /// Collections due before `reference`: whole intervals since the period's start, or, from a
 /// first run inside the period, that run and every interval after it. Each run records the
 /// `every` it collected under: a run whose interval differs from the one before starts a new
-/// stretch at that interval, and the first recorded interval holds before its run (the
-/// current `every` where no run recorded one), so a period before or across a change of
-/// `every` expects what its schedule then called for. An interval of whole days is counted in
+/// stretch at that interval one new interval before it (when the collector, whose next run
+/// comes an interval after its last, would have scheduled it) or from the last run at the old
+/// one, and the first recorded interval holds before its run (the current `every` where no
+/// run recorded one), so a period before or across a change of `every` expects what its
+/// schedule then called for. An interval of whole days is counted in
 /// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
 /// a daily source once (and a week with one, seven times); shorter intervals are counted in
 /// elapsed time, so that day expects an hourly source 23 times.
@@ -342,11 +346,19 @@ fn stretches(
         .num_seconds();
     let first = recorded.first().map_or(configured, |(_, every)| *every);
     let mut stretches = vec![(start, first)];
+    let mut previous: Option<DateTime<Utc>> = None;
     for (started, every) in recorded {
-        let current = stretches.last().map_or(first, |(_, every)| *every);
+        let (since, current) = stretches.last().copied().unwrap_or((start, first));
         if start < started && started < reference && every != current {
-            stretches.push((started, every));
+            // The collector runs next one interval after its last run, the new one once the
+            // configuration has changed: the new interval holds from then, or from the last run
+            // at the old one when the change came later.
+            let from = (started - Duration::seconds(every))
+                .max(previous.unwrap_or(start))
+                .max(since);
+            stretches.push((from, every));
         }
+        previous = Some(started);
     }
     stretches
 }

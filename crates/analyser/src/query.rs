@@ -51,7 +51,10 @@ impl From<&RunMetrics> for CollectionRun {
             throttled: run.throttled,
             shortfall: run.shortfall,
             error: run.error.clone(),
-            every_s: run.every_s.and_then(|every| i64::try_from(every).ok()),
+            every_s: run
+                .every_s
+                .and_then(|every| i64::try_from(every).ok())
+                .filter(plausible_every),
         }
     }
 }
@@ -67,9 +70,15 @@ impl From<StoredRun> for CollectionRun {
             throttled: count(run.throttled),
             shortfall: count(run.shortfall),
             error: run.error,
-            every_s: run.every_s,
+            every_s: run.every_s.filter(plausible_every),
         }
     }
+}
+
+/// An `every_s` the configuration could have set (a minute to 366 days): one edited by hand
+/// past it is taken as not recorded.
+fn plausible_every(seconds: &i64) -> bool {
+    (60..=366 * 86_400).contains(seconds)
 }
 
 /// What MongoDB holds about one source for the period.

@@ -69,29 +69,41 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
         96,
         "a day collected every 15 minutes, reported after `every` became 5 minutes"
     );
-    let changed_at_two: Vec<CollectionRun> = (0..56)
+    // Shorter: after the 13:45 run the configuration changed; the next run came 5 minutes
+    // later, as the collector schedules it, and every 5 minutes after.
+    let shortened: Vec<CollectionRun> = (0..56)
         .map(|i| run_every(i * 15, 15))
-        .chain((0..120).map(|i| run_every(14 * 60 + i * 5, 5)))
+        .chain((0..122).map(|i| run_every(13 * 60 + 50 + i * 5, 5)))
         .collect();
     assert_eq!(
-        day_of(changed_at_two.clone()),
-        56 + 120,
-        "every 15 minutes until 14:00, every 5 minutes after"
+        day_of(shortened.clone()),
+        56 + 122,
+        "every run that was due"
     );
-    let mut outages = changed_at_two.clone();
+    let mut outages = shortened.clone();
     outages.retain(|run| !(at(21, 3, 0)..at(21, 5, 0)).contains(&run.started));
     outages.retain(|run| !(at(21, 15, 0)..at(21, 18, 0)).contains(&run.started));
     assert_eq!(
         day_of(outages),
-        56 + 120,
+        56 + 122,
         "the runs that did not come are still expected, at the interval of their stretch"
     );
-    let mut across = changed_at_two;
+    let mut across = shortened;
     across.retain(|run| !(at(21, 12, 0)..at(21, 18, 0)).contains(&run.started));
     assert_eq!(
         day_of(across),
-        18 * 4 + 6 * 12,
-        "an outage across the change: the old interval until the first run under the new one"
+        72 + 73,
+        "an outage across the change: the old interval until an interval before the first run under the new one"
+    );
+    // Longer: every 5 minutes until 13:55, every 15 from 14:10.
+    let lengthened: Vec<CollectionRun> = (0..168)
+        .map(|i| run_every(i * 5, 5))
+        .chain((0..40).map(|i| run_every(14 * 60 + 10 + i * 15, 15)))
+        .collect();
+    assert_eq!(
+        day_of(lengthened),
+        168 + 40,
+        "no collection expected in the gap"
     );
     let unrecorded = (0..96)
         .map(|i| CollectionRun {
@@ -107,7 +119,7 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
     let from_first = SourceData {
         runs: (0..20)
             .map(|i| run_every(14 * 60 + i * 15, 15))
-            .chain((0..60).map(|i| run_every(24 * 60 - 60 * 5 + i * 5, 5)))
+            .chain((0..62).map(|i| run_every(18 * 60 + 50 + i * 5, 5)))
             .collect(),
         ..Default::default()
     };
@@ -115,8 +127,8 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
     let c = assess(&source("5m"), &from_first, first, &period(), period().end());
     assert_eq!(
         c.expected,
-        20 + 60,
-        "from the first run at 14:00, 15 minutes until 19:00, 5 minutes after"
+        20 + 62,
+        "from the first run at 14:00, 15 minutes until 18:45, 5 minutes after"
     );
 }
 
