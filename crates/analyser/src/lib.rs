@@ -138,7 +138,7 @@ pub async fn write_report(
     let path = args.reports_dir.join(period.file_name());
     // Reports past `keep` go before the write too, so that a full disk is freed by `keep`
     // rather than failing every write before the pruning after it.
-    prune_old_reports(&args.reports_dir, config, &period);
+    prune_old_reports(&args.reports_dir, config, &period, true);
     save(&path, &pdf)?;
     tracing::info!(
         path = %path.display(),
@@ -147,7 +147,7 @@ pub async fn write_report(
         "Wrote the report."
     );
     // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
-    prune_old_reports(&args.reports_dir, config, &period);
+    prune_old_reports(&args.reports_dir, config, &period, false);
     Ok(WrittenReport { path, problems })
 }
 
@@ -251,12 +251,18 @@ fn read_raw_folder(
 }
 
 /// Removes the reports of `period`'s kind past the `keep` newest, warning of what cannot be.
-fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod) {
+fn prune_old_reports(
+    reports_dir: &Path,
+    config: &Config,
+    period: &ReportPeriod,
+    before_write: bool,
+) {
     match retention::prune(
         reports_dir,
         period.kind,
         config.report.keep,
         &period.file_name(),
+        before_write,
     ) {
         Ok(tried) => {
             for (old, outcome) in tried {

@@ -14,8 +14,15 @@ pub type Tried = Vec<(PathBuf, io::Result<()>)>;
 /// which sorts by date), but never `written`, the report just asked for: an old day written
 /// again by hand stays until a later run finds it among the oldest. `keep = 0` keeps
 /// everything. Temporary files a killed write left go too. An error only when `dir` cannot
-/// be listed.
-pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Tried> {
+/// be listed. Before `written` is written (`before_write`), it counts among the reports as if
+/// it were there, so that the oldest makes room for it.
+pub fn prune(
+    dir: &Path,
+    kind: PeriodKind,
+    keep: usize,
+    written: &str,
+    before_write: bool,
+) -> io::Result<Tried> {
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
     let mut doomed = stale_temps(&entries, kind);
     if keep > 0 {
@@ -24,6 +31,9 @@ pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Re
             .filter_map(|entry| entry.file_name().into_string().ok())
             .filter(|name| kind.names_report(name))
             .collect();
+        if before_write && !reports.iter().any(|name| name == written) {
+            reports.push(written.to_owned());
+        }
         reports.sort();
         let excess = reports.len().saturating_sub(keep);
         doomed.extend(
@@ -95,7 +105,7 @@ mod tests {
         for name in ["2026-11-01.pdf", "2026-11-02.pdf", "2026-11-03.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let tried = prune(dir.path(), PeriodKind::Day, 2, "2026-11-03.pdf").expect("listed");
+        let tried = prune(dir.path(), PeriodKind::Day, 2, "2026-11-03.pdf", false).expect("listed");
         let outcomes: Vec<(PathBuf, bool)> = tried
             .into_iter()
             .map(|(path, outcome)| (path, outcome.is_ok()))
@@ -104,6 +114,40 @@ mod tests {
             outcomes,
             vec![(folder, false), (dir.path().join("2026-11-01.pdf"), true)]
         );
+    }
+
+    /// Before a write, the report to come counts: a folder holding `keep` reports frees the
+    /// oldest's room, which a full disk needs; an old day written again by hand takes none.
+    #[test]
+    fn before_a_write_the_report_to_come_counts() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for name in ["2026-11-19.pdf", "2026-11-20.pdf"] {
+            std::fs::write(dir.path().join(name), b"%PDF").expect("write");
+        }
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-11-21.pdf",
+            true,
+        ));
+        assert_eq!(removed, vec![dir.path().join("2026-11-19.pdf")]);
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-11-01.pdf",
+            true,
+        ));
+        assert!(removed.is_empty(), "the old day is the oldest: {removed:?}");
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-11-20.pdf",
+            true,
+        ));
+        assert!(removed.is_empty(), "written again: {removed:?}");
     }
 
     #[test]
@@ -118,7 +162,13 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-21.pdf"));
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-11-21.pdf",
+            false,
+        ));
         assert_eq!(removed, vec![dir.path().join("2026-11-19.pdf")]);
         for kept in [
             "2026-11-20.pdf",
@@ -144,7 +194,13 @@ mod tests {
                 file.set_modified(at).expect("set the time");
             }
         }
-        let removed = deleted(prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf"));
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            0,
+            "2026-11-21.pdf",
+            false,
+        ));
         assert_eq!(removed, vec![dir.path().join(".2026-11-19.pdf.0.tmp")]);
         assert!(
             dir.path().join(".2026-11-21.pdf.1.tmp").exists(),
@@ -162,10 +218,22 @@ mod tests {
         for name in ["2026-10-01.pdf", "2026-11-03.pdf", "2026-11-29.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-10-01.pdf"));
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-10-01.pdf",
+            false,
+        ));
         assert!(removed.is_empty(), "{removed:?}");
         std::fs::write(dir.path().join("2026-11-30.pdf"), b"%PDF").expect("write");
-        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-30.pdf"));
+        let removed = deleted(prune(
+            dir.path(),
+            PeriodKind::Day,
+            2,
+            "2026-11-30.pdf",
+            false,
+        ));
         assert_eq!(
             removed,
             vec![
