@@ -26,7 +26,13 @@ pub fn data_of(text: &str) -> Result<Document, String> {
     match read {
         Ok(Bson::Document(document)) => Ok(document),
         Ok(_) => Err("not a JSON object".to_owned()),
-        Err(err) if err.is_data() => Err(err.to_string()),
+        // The visitor's own words, without serde_json's position within the record's text,
+        // which would read as one within the file.
+        Err(err) if err.is_data() => {
+            let said = err.to_string();
+            let suffix = format!(" at line {} column {}", err.line(), err.column());
+            Err(said.strip_suffix(&suffix).unwrap_or(&said).to_owned())
+        }
         Err(err) => Err(format!("not JSON: {err}")),
     }
 }
@@ -100,7 +106,7 @@ impl<'de> Visitor<'de> for BsonOf {
             let value = fields.next_value_seed(BsonOf)?;
             match document.get(&name) {
                 // Written twice alike: nothing is lost whichever is kept.
-                Some(held) if *held == value => {}
+                Some(held) if alike(held, &value) => {}
                 Some(_) => {
                     return Err(de::Error::custom(format!(
                         "the member `{name}` is written twice in one object with different values, and which one is meant is unclear"
@@ -113,6 +119,17 @@ impl<'de> Visitor<'de> for BsonOf {
         }
         Ok(Bson::Document(document))
     }
+}
+
+/// Whether two values of a member written twice say the same: equal, or equal numbers written
+/// differently (`1.0` and `1`).
+fn alike(held: &Bson, other: &Bson) -> bool {
+    let number = |value: &Bson| match value {
+        Bson::Int64(n) => Some(*n as f64),
+        Bson::Double(x) => Some(*x),
+        _ => None,
+    };
+    held == other || matches!((number(held), number(other)), (Some(a), Some(b)) if a == b)
 }
 
 /// MongoDB's largest document, in bytes.
@@ -235,6 +252,12 @@ mod tests {
             data_of(r#"{"a":{"b":1,"b":1}}"#).is_ok(),
             "alike: nothing is lost"
         );
+        assert!(data_of(r#"{"a":1.0,"a":1}"#).is_ok(), "the same number");
+        assert!(
+            !twice.contains("at line"),
+            "no position within the record: {twice}"
+        );
+        assert!(!refused.contains("at line"), "{refused}");
         assert!(data_of(r#"{"a":{"b":1},"c":{"b":1}}"#).is_ok());
         assert!(
             data_of(r#"{"a":1} x"#)
