@@ -71,6 +71,12 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
+/// Whether `bytes`, a state file, holds the keys every run writes (`last_attempt`, null or not).
+fn written_by_a_run(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes)
+        .is_ok_and(|fields| fields.contains_key("last_attempt"))
+}
+
 fn is_zero(count: &u32) -> bool {
     *count == 0
 }
@@ -106,12 +112,14 @@ impl SourceState {
         let path = rawfile::state_file(raw_dir, &source.name);
         match fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<SourceState>(&bytes) {
-                // `{}` (or only unknown keys) says nothing a run writes: the landed files
-                // tell more.
-                Ok(state) if state == SourceState::default() => tracing::warn!(
+                // `{}` (or only unknown keys) is no state a run wrote (a run writes every key,
+                // even when it has forgotten every time): the landed files tell more.
+                Ok(state) if state == SourceState::default() && !written_by_a_run(&bytes) => {
+                    tracing::warn!(
                     file = %path.display(),
                     "Ignoring a state file that holds nothing; rebuilding it from the landed files."
-                ),
+                    );
+                }
                 Ok(state) => return state,
                 Err(err) => tracing::warn!(
                     file = %path.display(),
@@ -220,6 +228,17 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0)
             .single()
             .expect("time")
+    }
+
+    #[test]
+    fn a_state_a_run_saved_is_told_from_one_holding_nothing() {
+        let saved = serde_json::to_vec(&SourceState::default()).expect("JSON");
+        assert!(
+            written_by_a_run(&saved),
+            "every time forgotten, still a run's"
+        );
+        assert!(!written_by_a_run(b"{}"));
+        assert!(!written_by_a_run(br#"{"x":1}"#));
     }
 
     #[test]
