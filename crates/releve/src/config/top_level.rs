@@ -7,7 +7,9 @@ use super::source_table::{closest, is_source_key};
 /// `[[source]]` table, in the file's terms; `None` when its words are already plain.
 pub(super) fn explain(line: &str, message: &str) -> Option<String> {
     let header = line.trim_start().starts_with('[');
-    let table = line
+    // The header without a comment after it (`[report] # settings`).
+    let header_text = line.split_once('#').map_or(line, |(header, _)| header);
+    let table = header_text
         .trim()
         .trim_start_matches('[')
         .trim_end_matches(']')
@@ -107,7 +109,7 @@ mod tests {
             "`[report]`: unknown key `colour`, expected `timezone` or `keep`"
         );
         assert_eq!(
-            said("[report]", "duplicate key"),
+            said("[report]  # settings", "duplicate key"),
             "table `[report]` is written twice: write its keys under one `[report]` line"
         );
         assert_eq!(explain("every = 15m", "string values must be quoted"), None);
