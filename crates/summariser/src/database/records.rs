@@ -23,8 +23,8 @@ fn record_document(
     };
     storable::within_size_limit(text.len(), &document)?;
     if let Some(days) = source.keep_days {
-        // Within the years servers store as dates (a record of 9990 kept 36,500 days):
-        // the end of 9999 is never reached either.
+        // Within the years servers store as dates (a record of 9990 kept 36,500 days): at
+        // most 9999-12-31.
         let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
             .map_or(DateTime::<Utc>::MAX_UTC, |day| {
                 day.and_time(chrono::NaiveTime::MIN).and_utc()
