@@ -136,9 +136,9 @@ pub async fn write_report(
         generated_at: now,
     })?;
     let path = args.reports_dir.join(period.file_name());
-    // Reports past `keep` go before the write too, so that a full disk is freed by `keep`
-    // rather than failing every write before the pruning after it.
-    prune_old_reports(&args.reports_dir, config, &period, true);
+    // Before the write, counting the report to come: a full disk then has room for it. A
+    // folder that cannot be tidied is worth a warning, not a failure.
+    prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
     tracing::info!(
         path = %path.display(),
@@ -146,8 +146,6 @@ pub async fn write_report(
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    // The report is written: a folder that cannot be tidied is worth a warning, not a failure.
-    prune_old_reports(&args.reports_dir, config, &period, false);
     Ok(WrittenReport { path, problems })
 }
 
@@ -251,18 +249,12 @@ fn read_raw_folder(
 }
 
 /// Removes the reports of `period`'s kind past the `keep` newest, warning of what cannot be.
-fn prune_old_reports(
-    reports_dir: &Path,
-    config: &Config,
-    period: &ReportPeriod,
-    before_write: bool,
-) {
+fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod) {
     match retention::prune(
         reports_dir,
         period.kind,
         config.report.keep,
         &period.file_name(),
-        before_write,
     ) {
         Ok(tried) => {
             for (old, outcome) in tried {

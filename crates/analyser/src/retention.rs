@@ -14,15 +14,9 @@ pub type Tried = Vec<(PathBuf, io::Result<()>)>;
 /// which sorts by date), but never `written`, the report just asked for: an old day written
 /// again by hand stays until a later run finds it among the oldest. `keep = 0` keeps
 /// everything. Temporary files a killed write left go too. An error only when `dir` cannot
-/// be listed. Before `written` is written (`before_write`), it counts among the reports as if
-/// it were there, so that the oldest makes room for it.
-pub fn prune(
-    dir: &Path,
-    kind: PeriodKind,
-    keep: usize,
-    written: &str,
-    before_write: bool,
-) -> io::Result<Tried> {
+/// be listed. Called before `written` is written, which counts among the reports as if it
+/// were there, so that the oldest makes room for it (a full disk needs that room).
+pub fn prune(dir: &Path, kind: PeriodKind, keep: usize, written: &str) -> io::Result<Tried> {
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
     let mut doomed = stale_temps(&entries, kind);
     if keep > 0 {
@@ -31,7 +25,7 @@ pub fn prune(
             .filter_map(|entry| entry.file_name().into_string().ok())
             .filter(|name| kind.names_report(name))
             .collect();
-        if before_write && !reports.iter().any(|name| name == written) {
+        if !reports.iter().any(|name| name == written) {
             reports.push(written.to_owned());
         }
         reports.sort();
@@ -105,7 +99,7 @@ mod tests {
         for name in ["2026-11-01.pdf", "2026-11-02.pdf", "2026-11-03.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let tried = prune(dir.path(), PeriodKind::Day, 2, "2026-11-03.pdf", false).expect("listed");
+        let tried = prune(dir.path(), PeriodKind::Day, 2, "2026-11-03.pdf").expect("listed");
         let outcomes: Vec<(PathBuf, bool)> = tried
             .into_iter()
             .map(|(path, outcome)| (path, outcome.is_ok()))
@@ -124,29 +118,11 @@ mod tests {
         for name in ["2026-11-19.pdf", "2026-11-20.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-11-21.pdf",
-            true,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join("2026-11-19.pdf")]);
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-11-01.pdf",
-            true,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-01.pdf"));
         assert!(removed.is_empty(), "the old day is the oldest: {removed:?}");
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-11-20.pdf",
-            true,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-20.pdf"));
         assert!(removed.is_empty(), "written again: {removed:?}");
     }
 
@@ -162,13 +138,7 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-11-21.pdf",
-            false,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join("2026-11-19.pdf")]);
         for kept in [
             "2026-11-20.pdf",
@@ -194,13 +164,7 @@ mod tests {
                 file.set_modified(at).expect("set the time");
             }
         }
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            0,
-            "2026-11-21.pdf",
-            false,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join(".2026-11-19.pdf.0.tmp")]);
         assert!(
             dir.path().join(".2026-11-21.pdf.1.tmp").exists(),
@@ -218,22 +182,10 @@ mod tests {
         for name in ["2026-10-01.pdf", "2026-11-03.pdf", "2026-11-29.pdf"] {
             std::fs::write(dir.path().join(name), b"%PDF").expect("write");
         }
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-10-01.pdf",
-            false,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-10-01.pdf"));
         assert!(removed.is_empty(), "{removed:?}");
         std::fs::write(dir.path().join("2026-11-30.pdf"), b"%PDF").expect("write");
-        let removed = deleted(prune(
-            dir.path(),
-            PeriodKind::Day,
-            2,
-            "2026-11-30.pdf",
-            false,
-        ));
+        let removed = deleted(prune(dir.path(), PeriodKind::Day, 2, "2026-11-30.pdf"));
         assert_eq!(
             removed,
             vec![
