@@ -36,31 +36,30 @@ fn before_named(database: &str, before: &str) -> String {
 }
 
 /// Refuses a database without relevé data (`held_releve_data` false) when the raw folder was
-/// summarised into a database before, unless `new_database`.
+/// summarised into a database before (`noted`, see [`noted`]), unless `new_database`.
 pub fn check(
     raw_dir: &Path,
+    noted: Option<&str>,
     database: &str,
     held_releve_data: bool,
     new_database: bool,
 ) -> Result<(), NewDatabase> {
-    if held_releve_data || new_database {
-        return Ok(());
-    }
-    let record = releve::rawfile::summariser_database(raw_dir);
-    match summarised_into(&record) {
-        Some(before) => Err(NewDatabase {
+    match noted {
+        Some(before) if !held_releve_data && !new_database => Err(NewDatabase {
             database: database.to_owned(),
-            record,
-            before,
+            record: releve::rawfile::summariser_database(raw_dir),
+            before: before.to_owned(),
         }),
-        None => Ok(()),
+        _ => Ok(()),
     }
 }
 
-/// The database `record` names; `None` when there is no such file yet (or it is empty). One
-/// that cannot be read is a warning: the check is a safeguard, not a condition of the run.
-fn summarised_into(record: &Path) -> Option<String> {
-    match std::fs::read_to_string(record) {
+/// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it
+/// is empty). One that cannot be read is a warning: the check is a safeguard, not a condition
+/// of the run.
+pub fn noted(raw_dir: &Path) -> Option<String> {
+    let record = releve::rawfile::summariser_database(raw_dir);
+    match std::fs::read_to_string(&record) {
         Ok(text) => Some(text.trim().to_owned()).filter(|name| !name.is_empty()),
         Err(err) if err.kind() == io::ErrorKind::NotFound => None,
         Err(err) => {
@@ -71,12 +70,12 @@ fn summarised_into(record: &Path) -> Option<String> {
 }
 
 /// Notes `database` as the one the raw folder's files go to, once it holds relevé's
-/// collections; a failure is a warning.
-pub fn remember(raw_dir: &Path, database: &str) {
-    let record = releve::rawfile::summariser_database(raw_dir);
-    if summarised_into(&record).as_deref() == Some(database) {
+/// collections, unless it is the one `noted` already; a failure is a warning.
+pub fn remember(raw_dir: &Path, noted: Option<&str>, database: &str) {
+    if noted == Some(database) {
         return;
     }
+    let record = releve::rawfile::summariser_database(raw_dir);
     if let Err(err) = releve::rawfile::replace_file(&record, format!("{database}\n").as_bytes()) {
         warn!(file = %record.display(), error = %err, "Cannot note which database this raw folder is summarised into.");
     }

@@ -256,8 +256,10 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     };
     let connected =
         releve::store::connect_unindexed(&options.mongodb_uri, &options.database).await?;
+    let noted = known_database::noted(&options.raw_dir);
     let checked = known_database::check(
         &options.raw_dir,
+        noted.as_deref(),
         &options.database,
         connected.held_releve_data,
         options.new_database,
@@ -268,7 +270,7 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     }
     let db = connected.indexed().await?;
     // The database holds relevé's collections now: a later run finding it empty is wrong.
-    known_database::remember(&options.raw_dir, &options.database);
+    known_database::remember(&options.raw_dir, noted.as_deref(), &options.database);
     let outcome = summarise_sources(&db, options).await;
     releve::store::shut_down(db).await;
     outcome
