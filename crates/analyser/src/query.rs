@@ -75,10 +75,11 @@ impl From<StoredRun> for CollectionRun {
     }
 }
 
-/// An `every_s` the configuration could have set (a minute to 366 days): one edited by hand
-/// past it is taken as not recorded.
+/// An `every_s` the configuration could have set (a minute to [`releve::Every::LONGEST`]): one
+/// edited by hand past it is taken as not recorded.
 fn plausible_every(seconds: &i64) -> bool {
-    (60..=366 * 86_400).contains(seconds)
+    u64::try_from(*seconds)
+        .is_ok_and(|seconds| (60..=releve::Every::LONGEST.duration().as_secs()).contains(&seconds))
 }
 
 /// What MongoDB holds about one source for the period.

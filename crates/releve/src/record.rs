@@ -269,15 +269,12 @@ pub fn category(value: &Value) -> Option<String> {
 pub const CATEGORY_CHARS: usize = 200;
 
 fn cut_category(text: &str) -> String {
-    match text.char_indices().nth(CATEGORY_CHARS) {
-        None => text.to_owned(),
-        Some(_) => {
-            let kept = text
-                .char_indices()
-                .nth(CATEGORY_CHARS - 1)
-                .map_or(text.len(), |(at, _)| at);
-            format!("{}…", &text[..kept])
-        }
+    // Where each character starts: the one at `CATEGORY_CHARS - 1` is where a longer text is
+    // cut, when another follows it.
+    let mut starts = text.char_indices().map(|(at, _)| at);
+    match starts.nth(CATEGORY_CHARS - 1) {
+        Some(cut) if starts.next().is_some() => format!("{}…", &text[..cut]),
+        _ => text.to_owned(),
     }
 }
 

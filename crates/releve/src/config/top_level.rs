@@ -38,7 +38,7 @@ pub(super) fn explain(line: &str, message: &str) -> Option<String> {
             format!(
                 "key `{key}` comes before any `[[source]]` line: write it under the `[[source]]` line of its source"
             )
-        } else if expected_report_keys().contains(&key) {
+        } else if REPORT_KEYS.contains(&key) {
             format!("key `{key}` comes before the `[report]` line: write it under that line")
         } else {
             format!(
@@ -46,7 +46,7 @@ pub(super) fn explain(line: &str, message: &str) -> Option<String> {
             )
         });
     }
-    if expected == expected_report_keys() {
+    if expected == REPORT_KEYS {
         let near = match closest(key, &expected) {
             Some(near) => format!(" (did you mean `{near}`?)"),
             None => ", expected `timezone` or `keep`".to_owned(),
@@ -57,9 +57,7 @@ pub(super) fn explain(line: &str, message: &str) -> Option<String> {
 }
 
 /// The keys `[report]` takes, as serde lists them.
-fn expected_report_keys() -> Vec<&'static str> {
-    vec!["timezone", "keep"]
-}
+const REPORT_KEYS: [&str; 2] = ["timezone", "keep"];
 
 #[cfg(test)]
 mod tests {

@@ -149,10 +149,8 @@ fn landed_files(
 /// file landed since, which a clock that ran ahead (or a name made by hand) makes silent.
 fn warn_future_names(raw_dir: &Path, source: &Source, landed: &[RawFileName]) {
     let ahead = chrono::Utc::now() + chrono::TimeDelta::hours(1);
-    let future: Vec<&RawFileName> = landed
-        .iter()
-        .filter(|name| name.landed_at > ahead)
-        .collect();
+    // Oldest first: those named in the future end the list.
+    let future = &landed[landed.partition_point(|name| name.landed_at <= ahead)..];
     if let Some(newest) = future.last() {
         warn!(
             source = %source.name,
