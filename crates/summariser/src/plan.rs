@@ -29,8 +29,14 @@ use crate::batch::{Batch, Version};
 use crate::database::{raw_records, records};
 use crate::summary::{Facts, hour_of};
 
-/// Keys per `$in` lookup.
-const KEYS_PER_LOOKUP: usize = 1000;
+/// Keys per `$in` lookup, at most: on nx-27017 each lookup costs about a scan of the
+/// source's records, so fewer, larger lookups are faster there (a France Travail day cut into
+/// ten files: 8,000 keys a batch).
+const KEYS_PER_LOOKUP: usize = 5000;
+
+/// Bytes of keys per `$in` lookup, about: far below MongoDB's 16 MiB per command, however long
+/// a source's keys are.
+const KEY_BYTES_PER_LOOKUP: usize = 4 * 1024 * 1024;
 
 /// Hours per `$in` count of stored records.
 const HOURS_PER_COUNT: usize = 200;
@@ -119,16 +125,17 @@ impl Plan {
             && self.removals.is_empty()
     }
 
-    /// Takes in hand the changed hours whose stored records are all among those looked up
-    /// (`stored_per_hour` and `looked_up_per_hour` count them), with the records each will
-    /// hold once written, `after`.
+    /// Takes in hand those of `candidates` (changed hours) whose stored records are all among
+    /// those looked up (`stored_per_hour` and `looked_up_per_hour` count them), with the
+    /// records each will hold once written, `after`.
     fn hold_in_hand(
         &mut self,
+        candidates: &BTreeSet<DateTime<Utc>>,
         stored_per_hour: &HashMap<DateTime<Utc>, usize>,
         looked_up_per_hour: &HashMap<DateTime<Utc>, usize>,
         after: Vec<(DateTime<Utc>, &String, Facts)>,
     ) {
-        for hour in &self.hours {
+        for hour in candidates {
             let stored = stored_per_hour.get(hour).copied().unwrap_or(0);
             let looked_up = looked_up_per_hour.get(hour).copied().unwrap_or(0);
             if stored == looked_up {
@@ -166,15 +173,29 @@ pub fn retention_horizon(source: &Source) -> Option<DateTime<Utc>> {
         .and_then(|days| Utc::now().checked_sub_signed(TimeDelta::days(i64::from(days))))
 }
 
+/// Which of the hours a batch changes its plan may take in hand (see [`Plan::in_hand`]).
+#[derive(Clone, Copy, Debug)]
+pub enum InHand<'a> {
+    /// None: the plan is only looked at (whether it writes anything, what it confirms), so
+    /// MongoDB is not asked how many records each hour holds.
+    Never,
+    /// Any but these, which are read back from `records` at the end of the run whatever this
+    /// batch holds (an earlier batch of the run did not hold all their records): counting
+    /// their stored records again would only cost a scan of them.
+    Except(&'a BTreeSet<DateTime<Utc>>),
+}
+
 /// Compares the batch with the stored records and decides what to write. `waiting` are the
 /// source's files in quarantine or left unread in place: a stored version that a file landed after one
 /// of them repeats is confirmed (its `last_file` moved forward), so that file, moved back,
-/// cannot replace it. Other repeats cost no write.
+/// cannot replace it. Other repeats cost no write. `in_hand` says which changed hours may be
+/// summarised from the records in hand.
 pub async fn plan(
     db: &Database,
     source: &Source,
     batch: &Batch,
     waiting: BTreeSet<LandingOrder>,
+    in_hand: InHand<'_>,
 ) -> Result<Plan, StoreError> {
     let stored = stored_versions(db, source, batch).await?;
     let mut plan = Plan {
@@ -251,11 +272,15 @@ pub async fn plan(
         plan.updates.push(key.clone());
         after.push((hour_of(version.time), key, version.facts.clone()));
     }
-    if plan.hours.is_empty() {
+    let candidates: BTreeSet<DateTime<Utc>> = match in_hand {
+        InHand::Never => return Ok(plan),
+        InHand::Except(read_back) => plan.hours.difference(read_back).copied().collect(),
+    };
+    if candidates.is_empty() {
         return Ok(plan);
     }
-    let stored_per_hour = count_per_hour(db, &source.name, &plan.hours).await?;
-    plan.hold_in_hand(&stored_per_hour, &looked_up_per_hour, after);
+    let stored_per_hour = count_per_hour(db, &source.name, &candidates).await?;
+    plan.hold_in_hand(&candidates, &stored_per_hour, &looked_up_per_hour, after);
     Ok(plan)
 }
 
@@ -275,9 +300,8 @@ async fn stored_versions(
     batch: &Batch,
 ) -> Result<HashMap<String, Stored>, StoreError> {
     let action = format!("lookup of `{}` records", source.name);
-    let keys: Vec<&str> = batch.records.keys().map(String::as_str).collect();
     let mut stored = HashMap::new();
-    for chunk in keys.chunks(KEYS_PER_LOOKUP) {
+    for chunk in lookup_chunks(batch.records.keys().map(String::as_str)) {
         let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
         let mut cursor = raw_records(db)
             .find(filter)
@@ -301,6 +325,26 @@ async fn stored_versions(
         }
     }
     Ok(stored)
+}
+
+/// `keys` cut into lookups of at most [`KEYS_PER_LOOKUP`] keys and about
+/// [`KEY_BYTES_PER_LOOKUP`] bytes.
+fn lookup_chunks<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
+    let mut chunks: Vec<Vec<&str>> = Vec::new();
+    let mut bytes = 0;
+    for key in keys {
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < KEYS_PER_LOOKUP && bytes < KEY_BYTES_PER_LOOKUP => {
+                chunk.push(key);
+            }
+            _ => {
+                chunks.push(vec![key]);
+                bytes = 0;
+            }
+        }
+        bytes += key.len();
+    }
+    chunks
 }
 
 /// How many records MongoDB holds in each of `hours` (hours without records are absent).
@@ -402,5 +446,24 @@ mod tests {
         let hours = BTreeSet::from([hour(10), hour(11), hour(12)]);
         let counts = count_per_hour(&db, "usgs", &hours).await.expect("counted");
         assert_eq!(counts, HashMap::from([(hour(10), 2), (hour(11), 1)]));
+    }
+    #[test]
+    fn lookups_are_cut_by_key_count_and_by_bytes() {
+        let short: Vec<String> = (0..12_000).map(|n| format!("offer-{n}")).collect();
+        let sizes: Vec<usize> = lookup_chunks(short.iter().map(String::as_str))
+            .iter()
+            .map(Vec::len)
+            .collect();
+        assert_eq!(sizes, [5000, 5000, 2000]);
+        let long: Vec<String> = (0..5)
+            .map(|n| n.to_string().repeat(3 * 1024 * 1024))
+            .collect();
+        let chunks = lookup_chunks(long.iter().map(String::as_str));
+        let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 2, 1]);
+        assert_eq!(
+            chunks.concat(),
+            long.iter().map(String::as_str).collect::<Vec<_>>()
+        );
     }
 }

@@ -12,6 +12,7 @@ use tracing::{debug, warn};
 
 use crate::batch::Batch;
 use crate::landed::{self, LandedFile, ReadError};
+use crate::plan::InHand;
 use crate::{
     Failure, SourceReport, SummariseError, database, plan, progress, quarantine, rejected,
 };
@@ -178,7 +179,7 @@ async fn flush_returned(
     run.waiting
         .extend(quarantine::waiting(raw_dir, &source.name));
     if group.data_files.len() <= 1
-        || plan::plan(db, source, &group, run.waiting.clone())
+        || plan::plan(db, source, &group, run.waiting.clone(), InHand::Never)
             .await?
             .writes_nothing()
     {
@@ -315,7 +316,7 @@ async fn wait_for_quarantined(
         return Ok(());
     }
     run.waiting.extend(quarantined);
-    let again = plan::plan(db, source, batch, run.waiting.clone()).await?;
+    let again = plan::plan(db, source, batch, run.waiting.clone(), InHand::Never).await?;
     database::confirm_records(db, source, batch, &again).await?;
     report.records_confirmed += again.confirmations.len();
     Ok(())
@@ -391,7 +392,14 @@ async fn write_batch(
         let file = batch.data_files[*index].path_in(raw_dir);
         warn!(file = %file.display(), records = clashes, "Kept only the last of records sharing a key with a different record of the same file: is the source's `key` unique?");
     }
-    let mut plan = plan::plan(db, source, &batch, run.waiting.clone()).await?;
+    let mut plan = plan::plan(
+        db,
+        source,
+        &batch,
+        run.waiting.clone(),
+        InHand::Except(&run.read_back),
+    )
+    .await?;
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
