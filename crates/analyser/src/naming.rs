@@ -44,11 +44,22 @@ pub fn catalogued(source: &Source, field: &str) -> String {
 
 /// What the report calls `value` of the category `field`: `overcast (3)` when `sources.toml`
 /// labels it, the value kept beside its label as MongoDB's documents hold it; else the value.
+/// A value cut in the summaries (past [`releve::record::CATEGORY_CHARS`]) keeps the label
+/// written for it whole.
 pub fn value_named(source: &Source, field: &str, value: &str) -> String {
     let label = source
         .value_labels
         .get(field)
-        .and_then(|labels| labels.get(value))
+        .and_then(|labels| {
+            labels.get(value).or_else(|| {
+                value.ends_with('…').then(|| {
+                    labels
+                        .iter()
+                        .find(|(whole, _)| releve::record::cut_category(whole) == value)
+                        .map(|(_, label)| label)
+                })?
+            })
+        })
         .filter(|label| !label.trim().is_empty());
     match label {
         // A blank value reads as the bars write it.
@@ -93,5 +104,17 @@ mod tests {
         assert_eq!(value_named(&s, "code", "4"), "4", "an empty label is none");
         assert_eq!(value_named(&s, "code", "5"), "5");
         assert_eq!(value_named(&s, "kind", "3"), "3", "another field's values");
+    }
+
+    #[test]
+    fn a_long_value_cut_in_the_summaries_keeps_its_label() {
+        let long = "a very long category value ".repeat(10);
+        let s = source(&format!(
+            "value_labels = {{ code = {{ \"{long}\" = \"long one\" }} }}\n"
+        ));
+        let cut = releve::record::cut_category(&long);
+        assert_ne!(cut, long, "the value is cut in the summaries");
+        assert_eq!(value_named(&s, "code", &cut), format!("long one ({cut})"));
+        assert_eq!(value_named(&s, "code", &long), format!("long one ({long})"));
     }
 }

@@ -268,7 +268,8 @@ pub fn category(value: &Value) -> Option<String> {
 /// hour's twenty values stay far below MongoDB's 16 MB per document.
 pub const CATEGORY_CHARS: usize = 200;
 
-fn cut_category(text: &str) -> String {
+/// `text` as a summary counts it: cut past [`CATEGORY_CHARS`] (see [`category`]).
+pub fn cut_category(text: &str) -> String {
     // Where each character starts: the one at `CATEGORY_CHARS - 1` is where a longer text is
     // cut, when another follows it.
     let mut starts = text.char_indices().map(|(at, _)| at);
