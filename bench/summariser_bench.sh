@@ -6,6 +6,8 @@
 # identity fields (what one document costs whatever it holds). Peak RSS and CPU time via
 # /usr/bin/time -v (Debian's `time`, installed when missing).
 #   bench/summariser_bench.sh [WORK_DIR]      (default: a new folder in $TMPDIR, else /tmp)
+# FT_FILES=10 cuts the France Travail day into ten files (default 1): several batches touch the
+# same hours, which are then read back from `records` once at the end of the run.
 # The binaries are built into $CARGO_TARGET_DIR when set, else target/. At exit, the copies of
 # the raw folder and the nx-27017 data (about 1 GB) are removed, and the default work folder
 # with them (but for the nx-27017 logs when the script failed past starting one). A given
@@ -19,6 +21,10 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 # shellcheck source=scripts/packages.sh
 . "$root/scripts/packages.sh"
 
+ft_files="${FT_FILES:-1}"
+case "$ft_files" in
+  '' | *[!0-9]* | 0) echo "${0##*/}: FT_FILES must be a whole number of files, 1 or more (got '$ft_files')" >&2; exit 1 ;;
+esac
 given="${1:-}"
 if [ -z "$given" ]; then
   work="$(mktemp -d "${TMPDIR:-/tmp}/releve-summariser-bench.XXXXXX")"
@@ -79,7 +85,7 @@ fi
 need_c_compiler
 cd "$root"
 cargo build --release -p summariser --bin summariser --example summariser_parse
-python3 "$root/bench/summariser_gen.py" "$work/raw"
+python3 "$root/bench/summariser_gen.py" "$work/raw" 40000 "$ft_files"
 du -sh "$work/raw"/*
 
 echo "== parse + aggregate (no database) =="

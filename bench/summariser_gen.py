@@ -2,8 +2,10 @@
 """Generates the summariser benchmark's raw folder: one day (2026-11-21) of per-minute USGS
 all_hour snapshots, a 40,000-offer France Travail day as one JSON array, and a day of éCO2mix
 collected every 15 minutes (each file holding the last hour), with collector metrics files.
+With PARTS, the France Travail day is cut into that many files landed a minute apart (each
+holding offers of every hour, as if the day had been collected in parts).
 
-usage: summariser_gen.py RAW_DIR [OFFERS]
+usage: summariser_gen.py RAW_DIR [OFFERS [PARTS]]
 """
 import datetime as dt
 import json
@@ -83,7 +85,7 @@ WORDS = ("développeur logiciel assistant commercial infirmier chauffeur livreur
          "préparateur commandes aide soignant électricien plombier mécanicien").split()
 
 
-def offers(raw, count):
+def offers(raw, count, parts):
     sectors = ["Commerce de détail", "Transports routiers", "Activités hospitalières", "Restauration",
                "Construction", "Programmation informatique", "Services administratifs", "Enseignement"]
     result = []
@@ -120,7 +122,9 @@ def offers(raw, count):
             "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/x"},
             "offresManqueCandidats": False,
         })
-    land(raw, "france-travail-offres", DAY + dt.timedelta(days=1, minutes=30), result, len(result))
+    for part in range(parts):
+        chunk = result[part * count // parts:(part + 1) * count // parts]
+        land(raw, "france-travail-offres", DAY + dt.timedelta(days=1, minutes=30 + part), chunk, len(chunk))
 
 
 def eco2mix(raw):
@@ -145,9 +149,12 @@ def eco2mix(raw):
 def main():
     raw = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 40000
+    parts = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    if parts < 1:
+        sys.exit("summariser_gen.py: PARTS must be 1 or more")
     usgs(raw)
     eco2mix(raw)
-    offers(raw, count)
+    offers(raw, count, parts)
 
 
 if __name__ == "__main__":
