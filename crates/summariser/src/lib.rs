@@ -276,6 +276,21 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     outcome
 }
 
+/// Says, at every run, that files of `source` quarantined by an earlier run still wait: that
+/// run's failure lines may never have been written (a run killed after moving them), and
+/// their records stay out of MongoDB until the files are moved back or deleted.
+fn warn_quarantined(raw_dir: &Path, source: &str) {
+    let waiting = quarantine::waiting(raw_dir, source);
+    if !waiting.is_empty() {
+        warn!(
+            source,
+            files = waiting.len(),
+            folder = %releve::rawfile::quarantine_dir(raw_dir).display(),
+            "Data files of this source wait in quarantine, each with a .reason file saying why: their records are not stored until the files are moved back to raw/<source>/ or deleted (see the README's Troubleshooting)."
+        );
+    }
+}
+
 /// Summarises every configured source's landed files into `db`.
 async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, SummariseError> {
     let unconfigured = warn_unconfigured(&options.raw_dir, &options.config);
@@ -286,6 +301,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
     let mut reports = Vec::new();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
+        warn_quarantined(&options.raw_dir, &source.name);
         let mut report = SourceReport {
             source: source.name.clone(),
             ..SourceReport::default()
