@@ -149,7 +149,8 @@ pub fn on_globe(lon: f64, lat: f64) -> Option<(f64, f64)> {
     ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some((lon, lat))
 }
 
-/// Epoch values above this are read as milliseconds (it is 5138 AD in seconds).
+/// Epoch values of this size or more are read as milliseconds (it is 5138 AD in seconds,
+/// 1973 in milliseconds).
 const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 
 /// Epoch values nearer zero than this are no time: as seconds they fall within three years
@@ -411,6 +412,26 @@ mod tests {
             Utc.timestamp_opt(-200_000_000, 0).single(),
             "1963"
         );
+        for (number, read) in [
+            (
+                99_999_999_999_i64,
+                Utc.timestamp_opt(99_999_999_999, 0).single(),
+            ),
+            (
+                100_000_000_000,
+                Utc.timestamp_millis_opt(100_000_000_000).single(),
+            ),
+            (
+                -100_000_000_000,
+                Utc.timestamp_millis_opt(-100_000_000_000).single(),
+            ),
+        ] {
+            assert_eq!(
+                timestamp(&json!(number)),
+                read,
+                "{number}: 10^11 and past are milliseconds"
+            );
+        }
         assert_eq!(timestamp(&json!("soon")), None);
         assert_eq!(timestamp(&Value::Null), None);
         assert_eq!(
