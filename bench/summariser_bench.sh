@@ -23,8 +23,13 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 
 ft_files="${FT_FILES:-1}"
 case "$ft_files" in
-  '' | *[!0-9]* | 0) echo "${0##*/}: FT_FILES must be a whole number of files, 1 or more (got '$ft_files')" >&2; exit 1 ;;
+  '' | *[!0-9]*) ft_files=0 ;;
+  *) if [ "${#ft_files}" -le 6 ]; then ft_files=$((10#$ft_files)); else ft_files=0; fi ;;
 esac
+if [ "$ft_files" -lt 1 ]; then
+  echo "${0##*/}: FT_FILES must be a whole number of files from 1 to 999999 (got '${FT_FILES:-}')" >&2
+  exit 1
+fi
 given="${1:-}"
 if [ -z "$given" ]; then
   work="$(mktemp -d "${TMPDIR:-/tmp}/releve-summariser-bench.XXXXXX")"

@@ -277,8 +277,8 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
 }
 
 /// Says, at every run, that files of `source` quarantined by an earlier run still wait: that
-/// run's failure lines may never have been written (a run killed after moving them), and
-/// their records stay out of MongoDB until the files are moved back or deleted.
+/// run's failure lines may never have been written (a run killed after moving them), and the
+/// records only they hold stay out of MongoDB until the files are moved back.
 fn warn_quarantined(raw_dir: &Path, source: &str) {
     let waiting = quarantine::waiting(raw_dir, source);
     if !waiting.is_empty() {
@@ -286,7 +286,7 @@ fn warn_quarantined(raw_dir: &Path, source: &str) {
             source,
             files = waiting.len(),
             folder = %releve::rawfile::quarantine_dir(raw_dir).display(),
-            "Data files of this source wait in quarantine, each with a .reason file saying why: their records are not stored until the files are moved back to raw/<source>/ or deleted (see the README's Troubleshooting)."
+            "Data files of this source wait in quarantine, each with a .reason file saying why: the records only they hold are not stored until they are moved back to raw/<source>/, once their cause is fixed (see the README's Troubleshooting)."
         );
     }
 }

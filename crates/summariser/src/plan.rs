@@ -6,7 +6,8 @@
 //! key lookup returned. Its summary is then folded from the batch's versions and those stored
 //! versions, without reading the hour's records back (a France Travail day is 120 MB of
 //! records). Any other hour is recomputed from `records`, as is every hour a crashed run left
-//! pending.
+//! pending; an hour a run reads back (an earlier batch did not hold all of its records) is
+//! read back once, at the end of the run, even when a later batch holds all of them.
 //!
 //! A source with `keep_days` keeps the summaries of hours past its retention as they are: a
 //! version of such an hour is not written (the TTL would drop it, and the hour would be
@@ -34,8 +35,8 @@ use crate::summary::{Facts, hour_of};
 /// ten files: 8,000 keys a batch).
 const KEYS_PER_LOOKUP: usize = 5000;
 
-/// Bytes of keys per `$in` lookup, about: far below MongoDB's 16 MiB per command, however long
-/// a source's keys are.
+/// Bytes of keys per `$in` lookup, at most (but for a longer key, looked up alone): far below
+/// MongoDB's 16 MiB per command.
 const KEY_BYTES_PER_LOOKUP: usize = 4 * 1024 * 1024;
 
 /// Hours per `$in` count of stored records.
@@ -327,14 +328,16 @@ async fn stored_versions(
     Ok(stored)
 }
 
-/// `keys` cut into lookups of at most [`KEYS_PER_LOOKUP`] keys and about
-/// [`KEY_BYTES_PER_LOOKUP`] bytes.
+/// `keys` cut into lookups of at most [`KEYS_PER_LOOKUP`] keys and [`KEY_BYTES_PER_LOOKUP`]
+/// bytes of keys (a longer key is looked up alone).
 fn lookup_chunks<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
     let mut chunks: Vec<Vec<&str>> = Vec::new();
     let mut bytes = 0;
     for key in keys {
         match chunks.last_mut() {
-            Some(chunk) if chunk.len() < KEYS_PER_LOOKUP && bytes < KEY_BYTES_PER_LOOKUP => {
+            Some(chunk)
+                if chunk.len() < KEYS_PER_LOOKUP && bytes + key.len() <= KEY_BYTES_PER_LOOKUP =>
+            {
                 chunk.push(key);
             }
             _ => {
@@ -455,12 +458,19 @@ mod tests {
             .map(Vec::len)
             .collect();
         assert_eq!(sizes, [5000, 5000, 2000]);
-        let long: Vec<String> = (0..5)
-            .map(|n| n.to_string().repeat(3 * 1024 * 1024))
+        let mib = 1024 * 1024;
+        let long: Vec<String> = [1, 2, 1, 5, 2, 2]
+            .iter()
+            .enumerate()
+            .map(|(n, size)| n.to_string().repeat(size * mib))
             .collect();
         let chunks = lookup_chunks(long.iter().map(String::as_str));
         let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
-        assert_eq!(sizes, [2, 2, 1]);
+        assert_eq!(
+            sizes,
+            [3, 1, 2],
+            "4 MiB of keys at most, a longer key alone"
+        );
         assert_eq!(
             chunks.concat(),
             long.iter().map(String::as_str).collect::<Vec<_>>()

@@ -108,11 +108,34 @@ pub async fn summarise_source(
     if !batch.is_empty() || !run.leftover.is_empty() {
         flush(db, raw_dir, source, batch, &mut run, report).await?;
     }
+    let left = leave_final_hours(db, source, &mut run.read_back).await?;
+    if left > 0 {
+        warn!(source = %source.name, hours = left, "Left the summaries of hours this run was to read back as they are: they began more than keep_days ago while it ran, and their records are expiring.");
+    }
     if !run.read_back.is_empty() {
         report.hours_written +=
             database::recompute_hours(db, source, &run.read_back, BTreeMap::new()).await?;
     }
     Ok(())
+}
+
+/// Takes out of `hours` those that began more than the source's `keep_days` ago: their
+/// records are expiring, so their summaries stay as they are (recomputed, they would shrink)
+/// and they are no longer pending. Returns how many it took out.
+async fn leave_final_hours(
+    db: &Database,
+    source: &Source,
+    hours: &mut BTreeSet<DateTime<Utc>>,
+) -> Result<usize, SummariseError> {
+    let Some(horizon) = plan::retention_horizon(source) else {
+        return Ok(0);
+    };
+    let recent = hours.split_off(&horizon);
+    let final_hours = std::mem::replace(hours, recent);
+    if !final_hours.is_empty() {
+        database::clear_pending(db, &source.name, &final_hours).await?;
+    }
+    Ok(final_hours.len())
 }
 
 /// The files landed in the source's folder, oldest first, after naming the entries no
@@ -332,16 +355,9 @@ async fn pending_hours(
     run: &mut SourceRun,
 ) -> Result<BTreeSet<DateTime<Utc>>, SummariseError> {
     let mut hours = std::mem::take(&mut run.leftover);
-    let final_hours = match plan::retention_horizon(source) {
-        Some(horizon) => {
-            let recent = hours.split_off(&horizon);
-            std::mem::replace(&mut hours, recent)
-        }
-        None => BTreeSet::new(),
-    };
-    if !final_hours.is_empty() {
-        warn!(source = %source.name, hours = final_hours.len(), "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
-        database::clear_pending(db, &source.name, &final_hours).await?;
+    let left = leave_final_hours(db, source, &mut hours).await?;
+    if left > 0 {
+        warn!(source = %source.name, hours = left, "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
     }
     hours.extend(plan.hours.iter().copied());
     if !plan.hours.is_empty() {
@@ -360,12 +376,10 @@ async fn summarise_in_hand(
     run: &mut SourceRun,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
+    // An hour the run reads back is never in hand (see `plan::InHand::Except`).
     let (in_hand, to_read): (BTreeSet<_>, BTreeSet<_>) = hours
         .into_iter()
         .partition(|hour| plan.in_hand.contains_key(hour));
-    for hour in &in_hand {
-        run.read_back.remove(hour);
-    }
     run.read_back.extend(to_read);
     if !in_hand.is_empty() {
         report.hours_written +=
