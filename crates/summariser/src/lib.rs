@@ -280,13 +280,13 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
 /// run's failure lines may never have been written (a run killed after moving them), and the
 /// records only they hold stay out of MongoDB until the files are moved back.
 fn warn_quarantined(raw_dir: &Path, source: &str) {
-    let waiting = quarantine::waiting(raw_dir, source);
-    if !waiting.is_empty() {
+    let files = quarantine::count(raw_dir, source);
+    if files > 0 {
         warn!(
             source,
-            files = waiting.len(),
+            files,
             folder = %releve::rawfile::quarantine_dir(raw_dir).display(),
-            "Data files of this source wait in quarantine, each with a .reason file saying why: the records only they hold are not stored until they are moved back to raw/<source>/, once their cause is fixed (see the README's Troubleshooting)."
+            "Files of this source wait in quarantine, each with a .reason file saying why: the records and runs only they hold are not stored until they are moved back to raw/<source>/, once their cause is fixed (see the README's Troubleshooting)."
         );
     }
 }

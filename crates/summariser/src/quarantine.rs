@@ -87,6 +87,19 @@ pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
         .collect()
 }
 
+/// How many landed files of `source`, data or metrics, wait in quarantine (as `analyser
+/// status` counts them); an unreadable folder counts none.
+pub fn count(raw_dir: &Path, source: &str) -> usize {
+    let Ok(entries) = fs::read_dir(rawfile::quarantine_dir(raw_dir)) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
+        .filter(|name| name.source == source)
+        .count()
+}
+
 /// Writes `text` to `path` and waits for the disk: a power cut after the file's rename must not
 /// leave it in quarantine with an empty reason.
 fn write_synced(path: &Path, text: &str) -> io::Result<()> {

@@ -74,16 +74,24 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
     );
     assert_eq!(ws.remaining("usgs"), 0);
 
-    // Every later run says they still wait (a run killed after moving them wrote no line).
+    // Every later run says they still wait (a run killed after moving them wrote no line),
+    // metrics files counted too.
+    let broken_name = broken
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let metrics_name = broken_name.replace(".json", ".metrics.json");
+    std::fs::write(quarantine.join(&metrics_name), "{}").expect("a quarantined metrics file");
     let output = ws.summarise_with(&[]);
     assert!(output.status.success(), "nothing failed in this run");
     let said = stderr(&output);
     let warning = said
         .lines()
-        .find(|line| line.contains("Data files of this source wait in quarantine"))
+        .find(|line| line.contains("Files of this source wait in quarantine"))
         .unwrap_or_else(|| panic!("the files still waiting are said: {said}"));
     assert!(warning.contains("source=\"usgs\""), "{warning}");
-    assert!(warning.contains("files=5"), "{warning}");
+    assert!(warning.contains("files=6"), "{warning}");
 }
 
 #[test]
