@@ -1,6 +1,8 @@
 //! What the report calls a source's fields and their values: labels and units from
 //! `sources.toml`, else the fields' paths and the values as stored.
 
+use std::collections::BTreeMap;
+
 use releve::Source;
 
 /// The unit configured for `field` of `source`; an empty one is none.
@@ -50,16 +52,7 @@ pub fn value_named(source: &Source, field: &str, value: &str) -> String {
     let label = source
         .value_labels
         .get(field)
-        .and_then(|labels| {
-            labels.get(value).or_else(|| {
-                value.ends_with('…').then(|| {
-                    labels
-                        .iter()
-                        .find(|(whole, _)| releve::record::cut_category(whole) == value)
-                        .map(|(_, label)| label)
-                })?
-            })
-        })
+        .and_then(|labels| label_of(labels, value))
         .filter(|label| !label.trim().is_empty());
     match label {
         // A blank value reads as the bars write it.
@@ -67,6 +60,21 @@ pub fn value_named(source: &Source, field: &str, value: &str) -> String {
         Some(label) => format!("{label} ({value})"),
         None => value.to_owned(),
     }
+}
+
+/// The label `labels` give `value`, written for it or, for a value cut in the summaries, for
+/// its whole text.
+fn label_of<'a>(labels: &'a BTreeMap<String, String>, value: &str) -> Option<&'a String> {
+    if let Some(label) = labels.get(value) {
+        return Some(label);
+    }
+    if !value.ends_with('…') {
+        return None;
+    }
+    labels
+        .iter()
+        .find(|(whole, _)| releve::record::cut_category(whole) == value)
+        .map(|(_, label)| label)
 }
 
 #[cfg(test)]
