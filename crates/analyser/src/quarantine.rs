@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-use releve::{RawFileName, RawFileRole};
+use releve::RawFileRole;
 
 use crate::period::ReportPeriod;
 
@@ -14,28 +14,12 @@ use crate::period::ReportPeriod;
 pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<String, u64>> {
     let (start, end) = (period.start(), period.end());
     let mut counts = BTreeMap::new();
-    for file in list(raw_dir)? {
+    for file in releve::rawfile::quarantined(raw_dir)? {
         if file.role == RawFileRole::Data && file.landed_at >= start && file.landed_at < end {
             *counts.entry(file.source).or_insert(0) += 1;
         }
     }
     Ok(counts)
-}
-
-/// Every landed file (data or metrics, of any source) in the quarantine; no folder means none.
-pub fn list(raw_dir: &Path) -> io::Result<Vec<RawFileName>> {
-    let entries = match std::fs::read_dir(releve::rawfile::quarantine_dir(raw_dir)) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(err),
-    };
-    let mut files = Vec::new();
-    for entry in entries {
-        if let Some(file) = entry?.file_name().to_str().and_then(RawFileName::parse) {
-            files.push(file);
-        }
-    }
-    Ok(files)
 }
 
 #[cfg(test)]

@@ -29,6 +29,22 @@ pub fn quarantine_dir(raw_dir: &Path) -> PathBuf {
     raw_dir.join(QUARANTINE_DIR)
 }
 
+/// Every landed file (data or metrics, of any source) in the quarantine; no folder means none.
+pub fn quarantined(raw_dir: &Path) -> io::Result<Vec<RawFileName>> {
+    let entries = match fs::read_dir(quarantine_dir(raw_dir)) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        if let Some(file) = entry?.file_name().to_str().and_then(RawFileName::parse) {
+            files.push(file);
+        }
+    }
+    Ok(files)
+}
+
 /// `raw/_quarantine/<file>.reason`: why `quarantined`, a file in quarantine, is there.
 pub fn quarantine_reason(quarantined: &Path) -> PathBuf {
     let mut name = quarantined.as_os_str().to_os_string();

@@ -76,13 +76,8 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
 /// The data files of `source` waiting in quarantine: files that may come back, older than
 /// files summarised since. An unreadable folder holds none that could come back.
 pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
-    let Ok(entries) = fs::read_dir(rawfile::quarantine_dir(raw_dir)) else {
-        return BTreeSet::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
-        .filter(|name| name.source == source && name.role == RawFileRole::Data)
+    of_source(raw_dir, source)
+        .filter(|name| name.role == RawFileRole::Data)
         .map(|name| name.landing_order())
         .collect()
 }
@@ -90,14 +85,15 @@ pub fn waiting(raw_dir: &Path, source: &str) -> BTreeSet<LandingOrder> {
 /// How many landed files of `source`, data or metrics, wait in quarantine (as `analyser
 /// status` counts them); an unreadable folder counts none.
 pub fn count(raw_dir: &Path, source: &str) -> usize {
-    let Ok(entries) = fs::read_dir(rawfile::quarantine_dir(raw_dir)) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| RawFileName::parse(entry.file_name().to_str()?))
-        .filter(|name| name.source == source)
-        .count()
+    of_source(raw_dir, source).count()
+}
+
+/// The landed files of `source` in quarantine; an unreadable folder holds none.
+fn of_source<'a>(raw_dir: &Path, source: &'a str) -> impl Iterator<Item = RawFileName> + 'a {
+    rawfile::quarantined(raw_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(move |name| name.source == source)
 }
 
 /// Writes `text` to `path` and waits for the disk: a power cut after the file's rename must not

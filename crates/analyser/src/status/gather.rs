@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
 use crate::reading::{Unread, find_all_kept, find_latest};
-use crate::{quarantine, waiting_runs};
+use crate::waiting_runs;
 
 /// Gathers the status of every configured source at `now`.
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
@@ -253,7 +253,7 @@ fn record_run(
 
 /// The quarantined files of each source, or why the quarantine cannot be read.
 fn quarantined_per_source(raw_dir: &Path) -> (BTreeMap<String, usize>, Option<String>) {
-    let files = match quarantine::list(raw_dir) {
+    let files = match rawfile::quarantined(raw_dir) {
         Ok(files) => files,
         Err(err) => {
             let folder = rawfile::quarantine_dir(raw_dir);
