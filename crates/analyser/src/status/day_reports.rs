@@ -11,8 +11,9 @@ use chrono_tz::Tz;
 
 use crate::period::PeriodKind;
 
-/// Hours after a day ends by which its report is written: the crontab writes the latest day
-/// over at 04:15 machine time, which west of UTC can be nearly a day after the day ends.
+/// Hours after a day ends by which its report is written: the crontab writes, at 04:15 machine
+/// time, the latest day over by the start of that UTC day, which west of UTC can be a day and
+/// a few hours after the day ends (up to 27¼ hours, on the Azores).
 const DUE_AFTER_HOURS: i64 = 30;
 
 /// Days looked back for missing reports, the latest day due included: a gap older than that
@@ -55,7 +56,11 @@ pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
         .with_timezone(&reports.tz)
         .date_naive()
         .checked_sub_days(Days::new(1))?;
-    let looked_back = LOOKED_BACK_DAYS.min(reports.keep.max(1) as u64);
+    // `keep = 0` keeps every report: the whole week is looked at.
+    let looked_back = match reports.keep {
+        0 => LOOKED_BACK_DAYS,
+        keep => LOOKED_BACK_DAYS.min(keep as u64),
+    };
     let from = due
         .checked_sub_days(Days::new(looked_back - 1))?
         .max(oldest);
@@ -215,6 +220,18 @@ mod tests {
         );
         let dir = folder(&["2026-11-21", "2026-11-22"]);
         assert_eq!(missing_kept(dir.path(), paris, at(24, 6), 2), None);
+    }
+
+    #[test]
+    fn with_every_report_kept_the_whole_week_is_looked_at() {
+        let paris = chrono_tz::Europe::Paris;
+        // `keep = 0` keeps them all: the 22nd and the 23rd missed, and said for a week.
+        let dir = folder(&["2026-11-20", "2026-11-21", "2026-11-24", "2026-11-25"]);
+        let line = missing_kept(dir.path(), paris, at(27, 6), 0).expect("missing");
+        assert!(
+            line.starts_with("the day reports of 2026-11-22, 2026-11-23 were not written"),
+            "{line}"
+        );
     }
 
     #[test]
