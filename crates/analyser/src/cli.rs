@@ -52,7 +52,9 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR")]
     pub raw_dir: Option<PathBuf>,
     /// A day of the period to report, in the report's time zone (default: the last day of the
-    /// latest period over: yesterday, or the last day of last week or last month).
+    /// latest period over by the start of the current UTC day, when France Travail's day is
+    /// collected: yesterday, or the last day of last week or last month; behind UTC, the one
+    /// before).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = report_date)]
     pub date: Option<NaiveDate>,
     /// The period to report: the day, ISO week or month holding `--date`.

@@ -4,7 +4,9 @@
 //! A Paris day in winter runs from 23:00Z to 23:00Z; a day with a clock change has 23 or 25
 //! hours. Everything downstream works on the list of UTC hour starts this module produces.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 /// How long a report covers.
@@ -223,12 +225,19 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// The default day of a report of `kind`: the last day of the latest period of that kind over
-/// in the report's time zone — yesterday for a day; for a week or a month, the day before the
-/// one that holds today began. West of UTC, the week job (Mondays 04:25 UTC) runs on Sunday
-/// evening: the week that holds yesterday is not over then, and the week before is reported.
+/// by the start of the current UTC day, in the report's time zone. France Travail's day is a
+/// UTC day, collected from 00:00 UTC: a period is complete once the UTC day holding its end is
+/// over, which in a zone behind UTC is the day after its local end (so its last hours' offers
+/// are counted), and the choice depends on the UTC day alone, so a job run at a fixed UTC time
+/// (the crontab's) reports consecutive periods across clock changes, neither skipping one nor
+/// writing one twice (except where a change crosses UTC's offset, as the Azores' −1 to 0 does,
+/// which moves the choice by a day). At the crontab's 04:15 UTC that is yesterday from UTC to
+/// UTC+14, the day before yesterday behind UTC, where the week and month jobs likewise report
+/// the week or month before the last.
 pub fn last_day_of_latest_complete(kind: PeriodKind, tz: Tz, now: DateTime<Utc>) -> NaiveDate {
-    let today = now.with_timezone(&tz).date_naive();
-    ReportPeriod::containing(kind, today, tz).first_day - Duration::days(1)
+    let utc_day_start = now.date_naive().and_time(NaiveTime::MIN).and_utc();
+    let anchor = utc_day_start.with_timezone(&tz).date_naive();
+    ReportPeriod::containing(kind, anchor, tz).first_day - Duration::days(1)
 }
 
 /// The first instant of `day` in `tz`: its midnight, or the hour a clock change starts it at.
@@ -378,14 +387,45 @@ mod tests {
     }
 
     #[test]
-    fn the_default_day_is_yesterday_in_the_report_zone() {
-        let now = "2026-11-21T23:30:00Z".parse().expect("valid instant");
-        let latest = |kind, tz| last_day_of_latest_complete(kind, tz, now);
+    fn the_default_day_is_over_by_the_start_of_the_utc_day() {
+        let at = |text: &str| -> DateTime<Utc> { text.parse().expect("valid instant") };
+        let latest = |tz, now| last_day_of_latest_complete(PeriodKind::Day, tz, at(now));
+        let paris = chrono_tz::Europe::Paris;
+        // 00:30 on the 22nd in Paris: the 21st is over there, but France Travail's UTC day of
+        // the 21st, which its last hour holds, is collected only from 00:00 UTC.
+        assert_eq!(latest(paris, "2026-11-21T23:30:00Z"), day("2026-11-20"));
+        assert_eq!(latest(paris, "2026-11-22T00:05:00Z"), day("2026-11-21"));
         assert_eq!(
-            latest(PeriodKind::Day, chrono_tz::Europe::Paris),
-            day("2026-11-21")
+            latest(chrono_tz::UTC, "2026-11-21T23:30:00Z"),
+            day("2026-11-20")
         );
-        assert_eq!(latest(PeriodKind::Day, chrono_tz::UTC), day("2026-11-20"));
+        assert_eq!(
+            latest(chrono_tz::Pacific::Auckland, "2026-11-22T04:15:00Z"),
+            day("2026-11-21"),
+            "ahead of UTC, yesterday"
+        );
+    }
+
+    #[test]
+    fn a_daily_job_at_a_fixed_utc_time_reports_every_day_once_across_clock_changes() {
+        for tz in [
+            chrono_tz::America::New_York,
+            chrono_tz::America::Sao_Paulo,
+            chrono_tz::Europe::Paris,
+            chrono_tz::Europe::London,
+            chrono_tz::Pacific::Auckland,
+            chrono_tz::Asia::Kolkata,
+        ] {
+            // The day job at 04:15 UTC from February to December 2026: both clock changes.
+            let mut job: DateTime<Utc> = "2026-02-01T04:15:00Z".parse().expect("valid instant");
+            let mut reported = last_day_of_latest_complete(PeriodKind::Day, tz, job);
+            while job.month() < 12 {
+                job += Duration::days(1);
+                let next = last_day_of_latest_complete(PeriodKind::Day, tz, job);
+                assert_eq!(next, reported + Duration::days(1), "{tz} at {job}");
+                reported = next;
+            }
+        }
     }
 
     #[test]
@@ -415,6 +455,17 @@ mod tests {
         assert_eq!(
             latest(PeriodKind::Day, new_york, day_job),
             day("2026-11-21")
+        );
+        // In summer the day job runs at 00:15 in New York: the 14th is over there, but France
+        // Travail's UTC day holding its last four hours is not collected yet.
+        assert_eq!(
+            latest(PeriodKind::Day, new_york, "2026-07-15T04:15:00Z"),
+            day("2026-07-13")
+        );
+        assert_eq!(
+            latest(PeriodKind::Week, new_york, "2026-07-13T04:25:00Z"),
+            day("2026-07-05"),
+            "a Monday job in summer, Monday 00:25 in New York"
         );
     }
 }
