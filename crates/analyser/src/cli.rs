@@ -60,6 +60,11 @@ pub struct ReportArgs {
     /// The period to report: the day, ISO week or month holding `--date`.
     #[arg(long, value_enum, default_value = "day")]
     pub period: PeriodKind,
+    /// Write the report only when the reports folder lacks one written once the period was
+    /// complete; otherwise leave it as it is, print its path and exit 0 (the crontab's week and
+    /// month jobs run daily with it, so each period is reported the first day it can be).
+    #[arg(long)]
+    pub if_missing: bool,
 }
 
 /// `--date`: a day whose week or month lies within the years MongoDB-compatible servers store

@@ -80,11 +80,14 @@ impl AnalyserError {
     }
 }
 
-/// A report written.
+/// A report written (or, with `--if-missing`, found written).
 #[derive(Debug)]
 pub struct WrittenReport {
     /// Where.
     pub path: PathBuf,
+    /// Whether it was already there, written once its period was complete, and left as it is
+    /// (`--if-missing`).
+    pub already_written: bool,
     /// What could not be read, one line each, as the cover says them: documents of MongoDB
     /// without the shape relevé writes, left out, and folders of the raw folder (`--raw-dir`),
     /// with what that left out.
@@ -107,6 +110,16 @@ pub async fn write_report(
             date: anchor,
             kind: args.period.name(),
             tz,
+        });
+    }
+    if args.if_missing
+        && let Some(path) = written_once_complete(&args.reports_dir, &period)
+    {
+        tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
+        return Ok(WrittenReport {
+            path,
+            already_written: true,
+            problems: Vec::new(),
         });
     }
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
@@ -146,7 +159,23 @@ pub async fn write_report(
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    Ok(WrittenReport { path, problems })
+    Ok(WrittenReport {
+        path,
+        already_written: false,
+        problems,
+    })
+}
+
+/// The report of `period` in `reports_dir`, when there is one written (last modified) once the
+/// period was complete ([`ReportPeriod::complete_at`]): one written earlier, by hand while the
+/// period ran, lacks its last data.
+fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Option<PathBuf> {
+    let path = reports_dir.join(period.file_name());
+    let metadata = std::fs::metadata(&path)
+        .ok()
+        .filter(|meta| meta.is_file())?;
+    let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
+    (modified >= period.complete_at()).then_some(path)
 }
 
 /// What the report reads of MongoDB.

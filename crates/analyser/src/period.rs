@@ -69,6 +69,20 @@ impl ReportPeriod {
         local_midnight(self.tz, self.end_day)
     }
 
+    /// When the period's data is complete: the start of the UTC day holding its end (its end,
+    /// when that is a UTC midnight). France Travail's day is a UTC day, collected from 00:00
+    /// UTC, so until then the last hours of a period that ends within a UTC day lack its
+    /// offers.
+    pub fn complete_at(&self) -> DateTime<Utc> {
+        let end = self.end();
+        let day_start = end.date_naive().and_time(NaiveTime::MIN).and_utc();
+        if day_start == end {
+            end
+        } else {
+            day_start + Duration::days(1)
+        }
+    }
+
     /// The first UTC hour that begins in the period. Hourly figures cover the UTC hours that
     /// begin in the period: in a zone whose offset is not whole hours (Asia/Kolkata, UTC+5:30)
     /// that is the period shifted by the odd half hour, so each hour is in exactly one day's
@@ -225,12 +239,11 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// The default day of a report of `kind`: the last day of the latest period of that kind over
-/// by the start of the current UTC day, in the report's time zone. France Travail's day is a
-/// UTC day, collected from 00:00 UTC: a period is complete once the UTC day holding its end is
-/// over, which in a zone behind UTC is the day after its local end (so its last hours' offers
-/// are counted), and the choice depends on the UTC day alone, so a job run at a fixed UTC time
-/// (the crontab's) reports consecutive periods across clock changes, neither skipping one nor
-/// writing one twice (except where a change crosses UTC's offset, as the Azores' −1 to 0 does,
+/// by the start of the current UTC day, in the report's time zone: the latest period complete
+/// ([`ReportPeriod::complete_at`]), which in a zone behind UTC is the day after its local end
+/// (so its last hours' offers are counted). The choice depends on the UTC day alone, so a job
+/// run at a fixed UTC time (the crontab's) reports consecutive periods across clock changes,
+/// neither skipping one nor writing one twice (except where a change crosses UTC's offset, as the Azores' −1 to 0 does,
 /// which moves the choice by a day). At the crontab's 04:15 UTC that is yesterday from UTC to
 /// UTC+14, the day before yesterday behind UTC, where the week and month jobs likewise report
 /// the week or month before the last.
@@ -407,6 +420,26 @@ mod tests {
     }
 
     #[test]
+    fn a_period_is_complete_once_the_utc_day_holding_its_end_is_over() {
+        let complete = |tz, first: &str| {
+            ReportPeriod::containing(PeriodKind::Day, day(first), tz)
+                .complete_at()
+                .to_rfc3339()
+        };
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(complete(paris, "2026-11-21"), "2026-11-22T00:00:00+00:00");
+        assert_eq!(
+            complete(chrono_tz::UTC, "2026-11-21"),
+            "2026-11-22T00:00:00+00:00"
+        );
+        assert_eq!(
+            complete(chrono_tz::America::New_York, "2026-11-21"),
+            "2026-11-23T00:00:00+00:00",
+            "it ends at 05:00 UTC on the 22nd, within France Travail's day of the 22nd"
+        );
+    }
+
+    #[test]
     fn a_daily_job_at_a_fixed_utc_time_reports_every_day_once_across_clock_changes() {
         for tz in [
             chrono_tz::America::New_York,
@@ -423,6 +456,12 @@ mod tests {
                 job += Duration::days(1);
                 let next = last_day_of_latest_complete(PeriodKind::Day, tz, job);
                 assert_eq!(next, reported + Duration::days(1), "{tz} at {job}");
+                let period = |day| ReportPeriod::containing(PeriodKind::Day, day, tz);
+                assert!(period(next).complete_at() <= job, "{tz} at {job}: complete");
+                assert!(
+                    period(next + Duration::days(1)).complete_at() > job,
+                    "{tz} at {job}: the latest complete"
+                );
                 reported = next;
             }
         }

@@ -556,6 +556,55 @@ async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late
     assert!(!cover.contains("late (offres-ft"), "{cover}");
 }
 
+/// `--if-missing`, as the crontab's daily week and month jobs run it: the first run writes the
+/// period's report, the next ones leave it as it is, unless it was written before the period
+/// was complete (by hand while it ran), which is written again.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_a_period_s_report_once_it_is_complete() {
+    let (uri, db) = golden_database("if-missing").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let week = [
+        "--period",
+        "week",
+        "--date",
+        &golden::date(0),
+        "--if-missing",
+    ];
+    let path = dir.path().join("reports").join(golden::week_report());
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|meta| meta.modified())
+            .expect("the report's time")
+    };
+    let printed = analyse(dir.path(), &uri, &db, &week).await;
+    assert_eq!(printed.trim(), format!("reports/{}", golden::week_report()));
+    let written = modified(&path);
+    let printed = analyse(dir.path(), &uri, &db, &week).await;
+    assert_eq!(
+        printed.trim(),
+        format!("reports/{}", golden::week_report()),
+        "its path, as when it is written"
+    );
+    assert_eq!(modified(&path), written, "left as it is");
+
+    // Written while the week ran: its last days were still to come.
+    let period =
+        ReportPeriod::containing(PeriodKind::Week, golden::day(), chrono_tz::Europe::Paris);
+    let early = std::time::SystemTime::from(period.start() + Duration::days(2));
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(early))
+        .expect("backdate the report");
+    analyse(dir.path(), &uri, &db, &week).await;
+    assert!(modified(&path) > early, "written again");
+    assert!(
+        std::fs::read(&path).expect("report").starts_with(b"%PDF-"),
+        "a whole report"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let (uri, db) = golden_database("periods").await;
