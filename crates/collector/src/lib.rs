@@ -349,8 +349,9 @@ async fn run_sources(
         });
         results.push((source.name.clone(), result));
     }
-    // From cron, a run with nothing due stays silent (it is most of them); by hand, say so.
-    if bars.is_some() && nothing_collected(&results) {
+    // From cron, a run with nothing due stays silent (it is most of them); by hand (at a
+    // terminal, or naming sources or a day, even from a script), say so.
+    if !settings.routine && nothing_collected(&results) {
         for (source, result) in &results {
             if let SourceResult::NotDue(when) = result {
                 tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");

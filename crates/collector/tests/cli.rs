@@ -116,6 +116,21 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
     assert!(metrics[0].succeeded());
 }
 
+/// Run by hand, even from a script (no terminal), a named source that is not due says so and
+/// how to collect it all the same; cron's run without a source named stays silent.
+#[test]
+fn a_named_source_not_due_says_so_and_how_to_collect_it_now() {
+    let server = feed(usgs_body(2));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    succeeded(collector(&site).output());
+    let again = succeeded(collector(&site).args(["--source", "usgs"]).output());
+    let line = line_with(&again, "Not due: next run due at ");
+    assert!(line.contains("`--force` collects it now"), "{line}");
+    assert_eq!(site.data_files("usgs").len(), 1, "nothing more landed");
+    let routine = succeeded(collector(&site).output());
+    assert!(!routine.contains("Not due"), "{routine}");
+}
+
 #[test]
 fn records_without_the_configured_key_land_with_a_warning() {
     let server = feed(usgs_body(3));
