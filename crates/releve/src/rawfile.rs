@@ -359,9 +359,10 @@ pub struct Listing {
     /// The names of the other entries, hidden ones (`.state.json`, `.lock`, temporary files)
     /// left out: files misnamed or misplaced by hand, which no stage reads. Sorted.
     pub foreign: Vec<String>,
-    /// Entries named as landed files that are neither files nor folders (a named pipe that
-    /// would block its reader for ever, a device, a socket): no stage opens them. Sorted. (A
-    /// folder or a broken link fails to be read, as an I/O error does.)
+    /// Entries named as landed files that are not files (a folder, which the collector never
+    /// lands, a named pipe that would block its reader for ever, a device, a socket): no stage
+    /// opens them. Sorted. (A broken link fails to be read, as an I/O error does: what it
+    /// pointed to may be a landed file on a disk not mounted.)
     pub not_files: Vec<String>,
 }
 
@@ -380,10 +381,7 @@ pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
         let file_name = file_name.to_string_lossy();
         match RawFileName::parse(&file_name) {
             // Links followed: a link to a landed file is read as one.
-            Some(_)
-                if fs::metadata(entry.path())
-                    .is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) =>
-            {
+            Some(_) if fs::metadata(entry.path()).is_ok_and(|meta| !meta.is_file()) => {
                 listing.not_files.push(file_name.into_owned());
             }
             Some(name) if name.source == source => listing.landed.push(name),

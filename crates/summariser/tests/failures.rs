@@ -583,10 +583,36 @@ async fn a_named_pipe_named_as_a_landed_file_is_left_alone() {
         .find(|line| line.contains(&format!("file=raw/usgs/{name}")))
         .unwrap_or_else(|| panic!("a line names {name}: {errors}"));
     assert!(
-        line.contains("WARN") && line.contains("not a file (a named pipe"),
+        line.contains("WARN") && line.contains("not a file (a folder, a named pipe"),
         "{line}"
     );
     assert!(exists(&folder.join(&name)), "{name} is left as it is");
+    assert!(ws.record("usgs", "b").await.is_some());
+}
+
+/// A folder named as a landed file (made by hand: the collector lands files only) is named and
+/// left alone, as a named pipe is: it is no data to wait for, and no reason to fail every run.
+#[tokio::test]
+async fn a_folder_named_as_a_landed_file_is_left_alone() {
+    let ws = Workspace::new("folder-named");
+    let name = format!("usgs_{}T10-02-00Z.json", common::day());
+    let folder = ws.raw().join("usgs").join(&name);
+    std::fs::create_dir_all(&folder).expect("folder");
+    ws.land(
+        "usgs",
+        (10, 3, 0),
+        &snapshot(vec![quake("b", (10, 6), 1.0)]),
+    );
+    let errors = stderr(&ws.summarise());
+    let line = errors
+        .lines()
+        .find(|line| line.contains(&format!("file=raw/usgs/{name}")))
+        .unwrap_or_else(|| panic!("a line names {name}: {errors}"));
+    assert!(
+        line.contains("WARN") && line.contains("not a file (a folder"),
+        "{line}"
+    );
+    assert!(folder.is_dir(), "{name} is left as it is");
     assert!(ws.record("usgs", "b").await.is_some());
 }
 

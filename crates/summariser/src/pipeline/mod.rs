@@ -153,7 +153,7 @@ fn landed_files(
             }
             for entry in &listing.not_files {
                 let file = raw_dir.join(&source.name).join(entry);
-                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a named pipe, a device, a socket): no stage opens it; move it away.");
+                warn!(file = %file.display(), "Left alone an entry named as a landed file that is not a file (a folder, a named pipe, a device, a socket): no stage opens it; move it away.");
             }
             warn_future_names(raw_dir, source, &listing.landed);
             Some(listing.landed)
