@@ -3,7 +3,7 @@
 //! (by hand or by a script, through the exit code) before cron next runs it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use releve::{Config, RefusedSource, ReportFault, SourceKind};
 
@@ -78,7 +78,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         .map(|source| SourceCheck {
             name: source.name.clone(),
             summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
-            verdict: verdict(source, !args.sources.is_empty()),
+            verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
             caution: sources::rate_above_api(source),
             line: source.line,
         })
@@ -107,12 +107,15 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
 
 /// What a run would do with an accepted source; `named` when `--source` names it (a disabled
 /// source named is collected).
-fn verdict(source: &releve::Source, named: bool) -> Verdict {
+fn verdict(source: &releve::Source, named: bool, raw_dir: &Path) -> Verdict {
     if !source.enabled && !named {
         return Verdict::Disabled;
     }
     if let Some(unavailable) = sources::unavailable(source) {
         return Verdict::Skipped(unavailable);
+    }
+    if let Some(fault) = folder_fault(raw_dir, &source.name) {
+        return Verdict::WouldFail(fault);
     }
     if let SourceKind::HttpJson(http) = &source.kind
         && let Err(missing) = sources::http_json::api_key(http)
@@ -125,6 +128,30 @@ fn verdict(source: &releve::Source, named: bool) -> Verdict {
         return Verdict::WouldFail(half_set.to_string());
     }
     Verdict::Ready
+}
+
+/// Why a run could not land the source's files in `raw/<source>/`, told without writing: a
+/// file or a dangling link in the folder's place, a folder that cannot be read, or a folder in
+/// the place of its lock. A folder not made yet is made by the run.
+fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
+    let folder = raw_dir.join(source);
+    if let Some(fault) = crate::runner::not_a_folder(&folder) {
+        return Some(fault);
+    }
+    match std::fs::read_dir(&folder) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(err) => return Some(format!("cannot read {}: {err}", folder.display())),
+        Ok(_) => {}
+    }
+    let lock = releve::rawfile::source_lock(raw_dir, source);
+    std::fs::metadata(&lock)
+        .is_ok_and(|meta| meta.is_dir())
+        .then(|| {
+            format!(
+                "{} is a folder: the run cannot take its lock there; remove it",
+                lock.display()
+            )
+        })
 }
 
 impl fmt::Display for CheckReport {

@@ -215,7 +215,7 @@ fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
 
 /// Why the source's folder cannot hold a lock when something else stands in its place: a
 /// file, or a symbolic link that leads nowhere (a loop, or a target since removed).
-fn not_a_folder(folder: &Path) -> Option<String> {
+pub(crate) fn not_a_folder(folder: &Path) -> Option<String> {
     let entry = std::fs::symlink_metadata(folder).ok()?;
     match std::fs::metadata(folder) {
         Ok(target) if target.is_dir() => None,

@@ -222,3 +222,38 @@ fn a_check_names_a_folder_of_landed_files_without_a_table() {
         "a check of named sources says nothing of the others"
     );
 }
+
+/// What stands in the way of landing in `raw/<source>/` fails the run: the check says so, as
+/// FAILING, and exits 1, rather than "ready".
+#[test]
+fn a_source_folder_a_run_could_not_land_in_would_fail() {
+    let site = Site::new(&usgs_source("quakes", "http://127.0.0.1:9/feed", ""));
+    let folder = site.raw().join("quakes");
+    let failing = |site: &Site| {
+        let output = check(site, &[]);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{stdout}");
+        stdout
+            .lines()
+            .find(|line| line.starts_with("FAILING"))
+            .unwrap_or_else(|| panic!("a FAILING line: {stdout}"))
+            .to_owned()
+    };
+    std::fs::create_dir_all(site.raw()).expect("raw folder");
+    std::fs::write(&folder, "not a folder").expect("a file in its place");
+    let line = failing(&site);
+    assert!(
+        line.contains("raw/quakes is a file, not the source's folder: move it away"),
+        "{line}"
+    );
+    std::fs::remove_file(&folder).expect("remove the file");
+    std::fs::create_dir_all(folder.join(".lock")).expect("a folder in the lock's place");
+    let line = failing(&site);
+    assert!(
+        line.contains("raw/quakes/.lock is a folder: the run cannot take its lock there"),
+        "{line}"
+    );
+    std::fs::remove_dir(folder.join(".lock")).expect("remove it");
+    let output = check(&site, &[]);
+    assert_eq!(output.status.code(), Some(0), "ready again");
+}
