@@ -337,6 +337,38 @@ fn a_missing_key_variable_fails_the_source_naming_it() {
     assert!(site.data_files("usgs").is_empty());
 }
 
+/// A key no header can carry (a line break, as `$(cat key.txt)` keeps from a file written on
+/// Windows) fails the source naming the variable, and never the key; a check says so first.
+#[test]
+fn a_key_a_header_cannot_carry_fails_the_source_naming_its_variable() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "key_env = \"RELEVE_TEST_CR_KEY\"",
+    ));
+    let key = "s3cr3t-k3y\r";
+    let stderr = failed(collector(&site).env("RELEVE_TEST_CR_KEY", key).output());
+    let line = line_with(&stderr, "source `usgs` failed");
+    assert!(
+        line.contains("environment variable `RELEVE_TEST_CR_KEY` (key `key_env`) holds a character no request header can carry"),
+        "{line}"
+    );
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+    assert!(site.data_files("usgs").is_empty());
+    let check = collector(&site)
+        .arg("--check")
+        .env("RELEVE_TEST_CR_KEY", key)
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAILING") && stdout.contains("RELEVE_TEST_CR_KEY"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     let server = feed(usgs_body(1));

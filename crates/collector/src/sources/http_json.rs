@@ -15,16 +15,20 @@ use serde_json::Value;
 use super::records::{self, drop_fields};
 use super::{Collected, RunContext, SourceError};
 
-/// The API key `key_env` names, when it names one: an error when that variable is not set.
+/// The API key `key_env` names, when it names one: an error when that variable is not set, or,
+/// sent as a header, holds what no header can carry (a line break, a control character).
 pub(crate) fn api_key(settings: &HttpJson) -> Result<Option<String>, SourceError> {
     let Some(var) = &settings.key_env else {
         return Ok(None);
     };
-    std::env::var(var)
+    let key = std::env::var(var)
         .ok()
         .filter(|key| !key.is_empty())
-        .map(Some)
-        .ok_or_else(|| SourceError::MissingKey { var: var.clone() })
+        .ok_or_else(|| SourceError::MissingKey { var: var.clone() })?;
+    if settings.key_param.is_none() && reqwest::header::HeaderValue::from_str(&key).is_err() {
+        return Err(SourceError::UnsendableKey { var: var.clone() });
+    }
+    Ok(Some(key))
 }
 
 /// Fetches the endpoint once and checks the records are where the configuration says.
