@@ -70,8 +70,8 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "Quarantined files",
-        "the source's files waiting in raw/_quarantine/ when the report was generated (\"n/a\": \
-         the analyser was not given the raw folder).",
+        "the source's files landed in the period and waiting in raw/_quarantine/ when the \
+         report was generated (\"n/a\": the analyser was not given the raw folder).",
     ),
 ];
 
