@@ -50,6 +50,13 @@ fn main() -> ExitCode {
             return releve::cli::cannot_start();
         }
     };
+    // A source named to summarise again that the configuration refuses stops the run before
+    // anything is said of the other sources, which it does not summarise.
+    let resummarise = Resummarise::from_names(args.resummarise.clone());
+    if let Err(err) = resummarise.check(&config, &args.config.config) {
+        releve::logging::failure_line("summariser", &err);
+        return releve::cli::cannot_start();
+    }
     // Said first: a run that fails (MongoDB down) has these to fix too.
     releve::cli::say_refused(
         "summariser",
@@ -61,11 +68,6 @@ fn main() -> ExitCode {
             .map(|fault| (fault, "the sources are summarised")),
     );
     let refused = !config.refused.is_empty() || config.report_fault.is_some();
-    let resummarise = Resummarise::from_names(args.resummarise.clone());
-    if let Err(err) = resummarise.check(&config, &args.config.config) {
-        releve::logging::failure_line("summariser", &err);
-        return releve::cli::cannot_start();
-    }
     let asked_to_resummarise = resummarise != Resummarise::Nothing;
     match run(args, config, resummarise) {
         // Cron's next run picks the files up, but never summarises stored hours again.

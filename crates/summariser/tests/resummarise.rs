@@ -294,6 +294,11 @@ async fn a_name_that_is_not_a_source_stops_the_run_before_it_starts() {
             .expect("summariser runs");
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
         assert!(stderr(&output).contains(said), "{}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("the other sources are summarised"),
+            "a run that summarises nothing does not say it does: {}",
+            stderr(&output)
+        );
         assert_eq!(ws.remaining("usgs"), 2, "files were summarised");
     }
     assert!(
