@@ -75,8 +75,9 @@ pub struct StatusReport {
     unconfigured: Vec<String>,
     /// Files in `raw/_quarantine/`, by the source their names start with.
     quarantined: BTreeMap<String, usize>,
-    /// Day reports due and not written, after the newest one (see `day_reports`).
-    missing_reports: Option<String>,
+    /// Reports due and not written: days after the oldest day report, the latest week and
+    /// month (see `day_reports`).
+    missing_reports: Vec<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
 }
@@ -343,7 +344,7 @@ mod tests {
             unread: Vec::new(),
             unconfigured: Vec::new(),
             quarantined,
-            missing_reports: None,
+            missing_reports: Vec::new(),
             report_fault: None,
         }
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::period::PeriodKind;
+use crate::period::{PeriodKind, ReportPeriod, last_day_of_latest_complete};
 
 /// Hours after a day ends by which its report is written: the crontab writes, at 04:15 machine
 /// time, the latest day over by the start of that UTC day, which west of UTC can be a day and
@@ -96,9 +96,50 @@ pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
     ))
 }
 
+/// The problem line when the latest week or month report due is missing (`kind` is
+/// [`PeriodKind::Week`] or [`PeriodKind::Month`]): the crontab's daily jobs write one the
+/// first day it can be ([`ReportPeriod::complete_at`]), so a period complete for
+/// [`DUE_AFTER_HOURS`] without its report was missed. Said only once the folder holds reports
+/// of two periods in a row of that kind (written by cron, not now and then by hand), and not
+/// for a period before the oldest of them.
+pub fn missing_latest(
+    kind: PeriodKind,
+    reports: &Reports<'_>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let written = written_periods(kind, reports.dir).ok()?;
+    let next_of = |first: NaiveDate| ReportPeriod::containing(kind, first, reports.tz).end_day;
+    let regular = written
+        .iter()
+        .any(|first| written.contains(&next_of(*first)));
+    if !regular {
+        return None;
+    }
+    let due_day =
+        last_day_of_latest_complete(kind, reports.tz, now - TimeDelta::hours(DUE_AFTER_HOURS));
+    let due = ReportPeriod::containing(kind, due_day, reports.tz);
+    if due.first_day < *written.first()? || written.contains(&due.first_day) {
+        return None;
+    }
+    Some(format!(
+        "the {} report {} was not written (in {}): see logs/analyser.log, then run `{} --period {} --date {due_day}`",
+        kind.name(),
+        due.file_name(),
+        reports.dir.display(),
+        reports.command,
+        kind.name(),
+    ))
+}
+
 /// The days of the day reports in `dir`, by their names; why the folder cannot be read, when
 /// it exists and cannot be (a folder not made yet holds none).
 fn written_days(dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
+    written_periods(PeriodKind::Day, dir)
+}
+
+/// The first days of the periods of `kind` whose reports are in `dir`, by their names (see
+/// [`written_days`]).
+fn written_periods(kind: PeriodKind, dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
@@ -112,7 +153,7 @@ fn written_days(dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
     };
     Ok(entries
         .flatten()
-        .filter_map(|entry| PeriodKind::Day.reported_day(entry.file_name().to_str()?))
+        .filter_map(|entry| kind.reported_day(entry.file_name().to_str()?))
         .collect())
 }
 
@@ -230,6 +271,53 @@ mod tests {
         let line = missing_kept(dir.path(), paris, at(27, 6), 0).expect("missing");
         assert!(
             line.starts_with("the day reports of 2026-11-22, 2026-11-23 were not written"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn the_latest_week_or_month_report_due_and_not_written_is_said() {
+        let paris = chrono_tz::Europe::Paris;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str| std::fs::write(dir.path().join(name), b"%PDF").expect("report");
+        let latest = |kind, now| {
+            let reports = Reports {
+                dir: dir.path(),
+                tz: paris,
+                command: "analyser --raw-dir raw".to_owned(),
+                keep: 60,
+            };
+            missing_latest(kind, &reports, now)
+        };
+        // Weeks 45 and 46 written; week 47 ends on Sunday 22 November, complete at 00:00 UTC
+        // on the 23rd, due 30 hours later.
+        write("week-2026-W45.pdf");
+        write("week-2026-W46.pdf");
+        assert_eq!(latest(PeriodKind::Week, at(24, 5)), None, "not due yet");
+        let line = latest(PeriodKind::Week, at(24, 7)).expect("missing");
+        assert!(
+            line.starts_with("the week report week-2026-W47.pdf was not written (in ")
+                && line.ends_with("run `analyser --raw-dir raw --period week --date 2026-11-22`"),
+            "{line}"
+        );
+        write("week-2026-W47.pdf");
+        assert_eq!(latest(PeriodKind::Week, at(27, 7)), None);
+        // One month report alone: written by hand, not by cron.
+        write("month-2026-09.pdf");
+        assert_eq!(latest(PeriodKind::Month, at(27, 7)), None);
+        write("month-2026-10.pdf");
+        assert_eq!(
+            latest(PeriodKind::Month, at(27, 7)),
+            None,
+            "October's is written"
+        );
+        let december = Utc
+            .with_ymd_and_hms(2026, 12, 2, 7, 0, 0)
+            .single()
+            .expect("instant");
+        let line = latest(PeriodKind::Month, december).expect("missing");
+        assert!(
+            line.starts_with("the month report month-2026-11.pdf was not written"),
             "{line}"
         );
     }

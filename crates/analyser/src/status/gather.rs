@@ -14,6 +14,7 @@ use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
+use crate::period::PeriodKind;
 use crate::reading::{Unread, find_all_kept, find_latest};
 use crate::waiting_runs;
 
@@ -74,14 +75,14 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unread: unread.lines(),
         unconfigured,
         quarantined,
-        missing_reports: missing_day_reports(args, &config, now),
+        missing_reports: missing_reports(args, &config, now),
         report_fault: config.report_fault,
     })
 }
 
-/// The day reports due and not written (see [`super::day_reports`]), with the command that
+/// The reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
-fn missing_day_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Option<String> {
+fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Vec<String> {
     // The options status was given that the report reads too (the MongoDB URI, which may hold
     // a password, is left to MONGODB_URI, as cron passes it).
     let raw = args.raw.raw_dir.to_string_lossy();
@@ -104,7 +105,13 @@ fn missing_day_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -
         command,
         keep: config.report.keep,
     };
+    let later = [PeriodKind::Week, PeriodKind::Month]
+        .into_iter()
+        .filter_map(|kind| super::day_reports::missing_latest(kind, &reports, now));
     super::day_reports::missing(&reports, now)
+        .into_iter()
+        .chain(later)
+        .collect()
 }
 
 /// Why the raw folder itself cannot be read, if it cannot. One that does not exist yet holds
@@ -447,7 +454,10 @@ mod tests {
         let text = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n";
         let config = Config::parse(text, Path::new("sources.toml")).expect("config");
         let now = Utc::now();
-        let line = missing_day_reports(&cli.status, &config, now).expect("missing");
+        let missing = missing_reports(&cli.status, &config, now);
+        let [line] = missing.as_slice() else {
+            panic!("one line: {missing:?}")
+        };
         assert!(
             line.contains(&format!(
                 "`analyser --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
