@@ -4,6 +4,7 @@
 //! Unknown keys, missing keys and bad values are refused with the file, the line and the key.
 
 mod every;
+mod header_line;
 mod kinds;
 mod odsql;
 mod parse;

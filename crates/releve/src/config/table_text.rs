@@ -7,6 +7,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::header_line::{LineHeader, header_lines, header_text, headers_read_as_headers};
+
 /// A `[[source]]` table written with headers: from its header to the next table's, with its
 /// own sub-tables (`[source.params]`).
 pub(super) struct TableText {
@@ -284,19 +286,6 @@ impl TableText {
     }
 }
 
-/// The offset of every line that looks like a table header, with what it opens.
-fn header_lines(text: &str) -> Vec<(usize, LineHeader)> {
-    let mut headers = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(kind) = LineHeader::of(line) {
-            headers.push((at, kind));
-        }
-        at += line.len();
-    }
-    headers
-}
-
 /// Why a table found by its header lines is at fault.
 #[derive(Clone, Copy)]
 enum Blame {
@@ -304,60 +293,6 @@ enum Blame {
     LeftOpen,
     /// toml refused one of its sub-tables' headers.
     Header,
-}
-
-/// What a line that looks like a table header opens.
-enum LineHeader {
-    /// `[[source]]`.
-    SourceItem,
-    /// `[source.params]` and the like: part of the table above.
-    SourceSubTable,
-    /// `[report]`.
-    Report,
-    /// Any other table.
-    Other,
-}
-
-impl LineHeader {
-    fn of(line: &str) -> Option<LineHeader> {
-        // A comment may follow a header, glued to it or not: `[[source]]#c`.
-        let line = line.trim_start_matches('\u{feff}').trim();
-        let close = if line.starts_with("[[") { "]]" } else { "]" };
-        let end = line.find(close)? + close.len();
-        let rest = line[end..].trim_start();
-        if !(rest.is_empty() || rest.starts_with('#')) {
-            return None;
-        }
-        let line = &line[..end];
-        let inner = line.strip_prefix('[')?.strip_suffix(']')?;
-        let (array, inner) = match inner.strip_prefix('[').zip(inner.strip_suffix(']')) {
-            Some(_) => (true, &inner[1..inner.len() - 1]),
-            None => (false, inner),
-        };
-        let path: String = inner
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
-            .collect();
-        Some(if array && path == "source" {
-            LineHeader::SourceItem
-        } else if !array && path == "report" {
-            LineHeader::Report
-        } else if path.starts_with("source.") {
-            LineHeader::SourceSubTable
-        } else {
-            LineHeader::Other
-        })
-    }
-}
-
-/// Whether toml reads `text` to its end without anything left open (an array, an inline table
-/// or a string), so that a header line after it is a header: a key written twice there is
-/// another table's fault and does not hide one.
-fn headers_read_as_headers(text: &str) -> bool {
-    let (_, errors) = DeTable::parse_recoverable(text);
-    errors
-        .iter()
-        .all(|err| err.message().starts_with("duplicate key"))
 }
 
 /// The key whose array or inline table is still open at the end of `text` (a run of TOML
@@ -415,12 +350,6 @@ fn left_open(text: &str) -> Option<(usize, String)> {
 }
 
 /// The line of `text` that `offset` falls on.
-/// A header line without its comment (`[source.units] # again`).
-fn header_text(line: &str) -> &str {
-    let line = line.trim();
-    line[..line.find('#').unwrap_or(line.len())].trim_end()
-}
-
 fn line_at(text: &str, offset: usize) -> &str {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
