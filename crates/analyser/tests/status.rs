@@ -680,11 +680,8 @@ fn a_report_fault_is_a_problem_and_every_source_still_has_its_row() {
 #[test]
 fn an_unreadable_configuration_exits_two_naming_the_file() {
     let site = Site::new();
-    std::fs::write(
-        site.dir.path().join("sources.toml"),
-        "[[source]\nname = \"usgs\"\n",
-    )
-    .expect("write sources.toml");
+    std::fs::write(site.dir.path().join("sources.toml"), "[report\nkeep = 3\n")
+        .expect("write sources.toml");
     let output = site.status("mongodb://127.0.0.1:9", "releve");
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("sources.toml"));

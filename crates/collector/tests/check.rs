@@ -109,12 +109,17 @@ fn a_fault_in_report_is_checked_without_stopping_the_sources() {
 
 #[test]
 fn a_check_of_a_file_that_cannot_be_read_exits_2_in_one_line() {
-    let site = Site::new("[[source]\nname = \"x\"\n");
+    let site = Site::new("[report\nkeep = 3\n");
     let output = check(&site, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("collector: sources.toml:1"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "collector: sources.toml:1: header `[report` is not closed: write `[report]`"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod parse;
 mod source_table;
 mod table_text;
 mod top_level;
+mod unclosed;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -403,6 +404,9 @@ mod kind_tests;
 
 #[cfg(test)]
 mod table_tests;
+
+#[cfg(test)]
+mod unclosed_tests;
 
 /// `{ field = [low, high] }`, each range exactly two numbers (serde alone would take the first
 /// two of a longer list).

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
+use super::unclosed::UnclosedHeader;
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
 
@@ -98,17 +99,25 @@ fn fault_of(
 /// too: its settings are then the defaults); any other fault outside the source tables
 /// refuses the file.
 fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
-    if let Some(offset) = sources_not_in_tables(text) {
-        return Err(ConfigError::Invalid {
-            path: path.to_owned(),
-            line: line_of(text, offset),
-            message: sources_not_in_tables_message(text, offset),
-        });
-    }
     let mut refused = Vec::new();
     let mut report_fault = None;
     // The text with the refused tables blanked out, every line where it was.
     let mut readable = text.to_owned();
+    // An unclosed header first: toml's recovery reads the lines after it into the table
+    // before (sources after `[report` would seem written inside it).
+    while let Some(header) = toml::de::DeTable::parse(&readable)
+        .err()
+        .and_then(|err| UnclosedHeader::at(&readable, &err))
+    {
+        refused.push(header.refuse(&mut readable, path)?);
+    }
+    if let Some(offset) = sources_not_in_tables(&readable) {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            line: line_of(&readable, offset),
+            message: sources_not_in_tables_message(&readable, offset),
+        });
+    }
     loop {
         let err = match toml::from_str(&readable) {
             Ok(file) => {
@@ -121,6 +130,11 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
             }
             Err(err) => err,
         };
+        // One after a table refused for another fault.
+        if let Some(header) = UnclosedHeader::at(&readable, &err) {
+            refused.push(header.refuse(&mut readable, path)?);
+            continue;
+        }
         let refusal = refusal_of(&readable, &err);
         let line = line_of(&readable, refusal.offset);
         let Some(table) = TableText::holding(&readable, refusal.offset) else {
@@ -412,7 +426,8 @@ fn sub_table_above(before: &str) -> Option<&str> {
     inner.strip_prefix("source.")
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line `offset` falls on.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
         .iter()

@@ -485,7 +485,6 @@ fn every_source_refused_is_still_a_readable_file() {
 #[test]
 fn faults_outside_the_sources_refuse_the_file() {
     for (text, says) in [
-        (format!("{}[[source]\n", meteo("a", "")), "sources.toml:12:"),
         (
             format!("{}[report]\ntimezone = Europe/Paris\n", meteo("a", "")),
             "sources.toml:13: key `timezone`",

@@ -96,7 +96,6 @@ impl TableText {
     /// [`Blame::Header`], the table is `offset`'s whether or not a value of it is left open.
     fn by_lines_at(text: &str, offset: usize, and_before: bool, blame: Blame) -> Option<TableText> {
         let headers = header_lines(text);
-        let own = |kind: &LineHeader| matches!(kind, LineHeader::SourceSubTable);
         // The last header before the fault; a sub-table's belongs to the `[[source]]` before
         // it, wherever it is written.
         let last = headers.iter().rposition(|(start, _)| *start <= offset)?;
@@ -115,21 +114,7 @@ impl TableText {
             }
         };
         let header = headers[index].0;
-        let section_end = |i: usize| headers.get(i + 1).map_or(text.len(), |(start, _)| *start);
-        // Its keys and the sub-tables right after them; then, up to the next `[[source]]`,
-        // the sub-tables written after other tables, which TOML gives it too.
-        let mut last = index;
-        while headers.get(last + 1).is_some_and(|(_, kind)| own(kind)) {
-            last += 1;
-        }
-        let mut ranges: Vec<Range<usize>> = std::iter::once(header..section_end(last)).collect();
-        for (i, (start, kind)) in headers.iter().enumerate().skip(last + 1) {
-            match kind {
-                LineHeader::SourceItem => break,
-                LineHeader::SourceSubTable => ranges.push(*start..section_end(i)),
-                LineHeader::Report | LineHeader::Other => {}
-            }
-        }
+        let ranges = source_ranges(text, &headers, header, index + 1);
         let end = ranges.last().map_or(text.len(), |range| range.end);
         // The header is a header only if the text before it is TOML toml reads (nothing left
         // open there, no string holding it); the table's own text must hold no multi-line
@@ -156,17 +141,29 @@ impl TableText {
         if left_open.is_none() && matches!(blame, Blame::LeftOpen) {
             return before();
         }
-        let name = text[ranges[0].clone()].lines().find_map(|line| {
-            let key_value = toml::from_str::<toml::Table>(line).ok()?;
-            key_value.get("name")?.as_str().map(str::to_owned)
-        });
         Some(TableText {
+            name: name_in(&text[ranges[0].clone()]),
             ranges,
             header,
-            name,
             left_open,
             refused_header: None,
         })
+    }
+
+    /// The `[[source]]` table under the header line at `start` that toml found unclosed
+    /// (`[[source]`, which no header line counts): up to the next header line, with the
+    /// sub-tables after it.
+    pub(super) fn under_unclosed_header(text: &str, start: usize) -> TableText {
+        let headers = header_lines(text);
+        let next = headers.partition_point(|(at, _)| *at <= start);
+        let ranges = source_ranges(text, &headers, start, next);
+        TableText {
+            name: ranges.first().and_then(|own| name_in(&text[own.clone()])),
+            ranges,
+            header: start,
+            left_open: None,
+            refused_header: None,
+        }
     }
 
     fn holding_in(text: &str, root: &DeTable<'_>, offset: usize) -> Option<TableText> {
@@ -347,6 +344,40 @@ fn left_open(text: &str) -> Option<(usize, String)> {
         }
     }
     if depth > 0 { open } else { None }
+}
+
+/// The byte ranges of the `[[source]]` table whose header is at `header`, `next` being the
+/// index in `headers` of the first header line after it: its keys and the sub-tables right
+/// after them; then, up to the next `[[source]]`, the sub-tables written after other tables,
+/// which TOML gives it too.
+fn source_ranges(
+    text: &str,
+    headers: &[(usize, LineHeader)],
+    header: usize,
+    next: usize,
+) -> Vec<Range<usize>> {
+    let start_of = |i: usize| headers.get(i).map_or(text.len(), |(start, _)| *start);
+    let mut after = next;
+    while matches!(headers.get(after), Some((_, LineHeader::SourceSubTable))) {
+        after += 1;
+    }
+    let mut ranges: Vec<Range<usize>> = std::iter::once(header..start_of(after)).collect();
+    for (i, (start, kind)) in headers.iter().enumerate().skip(after) {
+        match kind {
+            LineHeader::SourceItem => break,
+            LineHeader::SourceSubTable => ranges.push(*start..start_of(i + 1)),
+            LineHeader::Report | LineHeader::Other => {}
+        }
+    }
+    ranges
+}
+
+/// The `name` a table's own lines give as text, read line by line.
+fn name_in(own: &str) -> Option<String> {
+    own.lines().find_map(|line| {
+        let key_value = toml::from_str::<toml::Table>(line).ok()?;
+        key_value.get("name")?.as_str().map(str::to_owned)
+    })
 }
 
 /// The line of `text` that `offset` falls on.

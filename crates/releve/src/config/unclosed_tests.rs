@@ -1,0 +1,125 @@
+//! A header or a multi-line string left unclosed is said where it is written: toml gives up
+//! later (at the end of the line or of the file) and would blame what it reached.
+
+use super::*;
+
+/// A source table with `name_line` for its name.
+fn source(header: &str, name_line: &str) -> String {
+    format!(
+        "{header}\n{name_line}\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n\n"
+    )
+}
+
+fn read(text: &str) -> Result<Config, String> {
+    Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())
+}
+
+fn accepted(config: &Config) -> Vec<&str> {
+    config.sources.iter().map(|s| s.name.as_str()).collect()
+}
+
+#[test]
+fn an_unclosed_source_header_refuses_its_own_table_not_the_report() {
+    let text = format!(
+        "[report]\ntimezone = \"Europe/Paris\"\n\n{}{}",
+        source("[[source]", "name = \"first\""),
+        source("[[source]]", "name = \"second\"")
+    );
+    let config = read(&text).expect("`[report]` and the other source are read");
+    assert_eq!(accepted(&config), ["second"]);
+    assert_eq!(
+        config.refused[0].to_string(),
+        "sources.toml:4: source `first`: header `[[source]` is not closed: write `[[source]]`"
+    );
+    assert_eq!(config.refused[0].name.as_deref(), Some("first"));
+    assert_eq!(config.refused[0].table_line, 4);
+    // A name that cannot be read: the table is refused all the same, unnamed.
+    let text = format!(
+        "[report]\n\n{}{}",
+        source("[[source]", "name = 42"),
+        source("[[source]]", "name = \"second\"")
+    );
+    let config = read(&text).expect("the other source is read");
+    assert_eq!(accepted(&config), ["second"]);
+    assert_eq!(config.refused[0].name, None);
+    assert_eq!(
+        config.refused[0].to_string(),
+        "sources.toml:3: header `[[source]` is not closed: write `[[source]]`"
+    );
+}
+
+#[test]
+fn an_unclosed_source_header_takes_its_sub_tables_with_it() {
+    let text = format!(
+        "{}{}[source.params]\nq = \"1\"\n\n{}[[source]\n",
+        source("[[source]]", "name = \"a\""),
+        source("[[source  # the second", "name = \"b\""),
+        source("[[source]]", "name = \"c\"")
+    );
+    let config = read(&text).expect("the other sources are read");
+    assert_eq!(accepted(&config), ["a", "c"]);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(
+        http.params.is_empty(),
+        "b's params went to a: {:?}",
+        http.params
+    );
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        refused,
+        [
+            "sources.toml:9: source `b`: header `[[source` is not closed: write `[[source]]`",
+            "sources.toml:28: header `[[source]` is not closed: write `[[source]]`",
+        ]
+    );
+}
+
+#[test]
+fn an_unclosed_source_header_after_another_fault_refuses_both_tables_alone() {
+    let text = format!(
+        "{}x = 15m\n\n{}{}",
+        source("[[source]]", "name = \"a\""),
+        source("[[source]", "name = \"b\""),
+        source("[[source]]", "name = \"c\"")
+    );
+    let config = read(&text).expect("the other source is read");
+    assert_eq!(accepted(&config), ["c"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("sources.toml:9: source `a`: key `x`"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        refused[1],
+        "sources.toml:11: source `b`: header `[[source]` is not closed: write `[[source]]`"
+    );
+    // Inside an array left open, a header-like line is no header: the open array is the fault.
+    let text = format!(
+        "{}numeric = [\"x\",\n{}",
+        source("[[source]]", "name = \"a\""),
+        source("[[source]", "name = \"b\"")
+    );
+    let refused = read(&text).map_or_else(|err| err, |config| config.refused[0].to_string());
+    assert!(!refused.contains("header `[[source]`"), "{refused}");
+}
+
+#[test]
+fn an_unclosed_header_of_another_table_is_named_at_its_line() {
+    let a = source("[[source]]", "name = \"a\"");
+    for (text, says) in [
+        (
+            format!("[report\ntimezone = \"Europe/Paris\"\n\n{a}"),
+            "sources.toml:1: header `[report` is not closed: write `[report]`",
+        ),
+        (
+            format!("{a}[source.units # of a\nx = \"m\"\n"),
+            "sources.toml:9: header `[source.units` is not closed: write `[source.units]`",
+        ),
+    ] {
+        let refused = read(&text).expect_err("the whole file is refused");
+        assert_eq!(refused, says);
+    }
+}
