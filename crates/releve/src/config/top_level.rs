@@ -14,6 +14,10 @@ pub(super) fn explain(line: &str, message: &str) -> Option<String> {
         .trim_start_matches('[')
         .trim_end_matches(']')
         .trim();
+    // Whatever serde makes of a list where it reads one table.
+    if header && header_text.trim().starts_with("[[") && table == "report" {
+        return Some("`[report]` is one table: write `[report]`, not `[[report]]`".to_owned());
+    }
     // A sub-table written twice (`[source.units]`) is said with its source's table.
     if message == "duplicate key" && header && !table.contains('.') {
         return Some(format!(
@@ -111,5 +115,17 @@ mod tests {
             "table `[report]` is written twice: write its keys under one `[report]` line"
         );
         assert_eq!(explain("every = 15m", "string values must be quoted"), None);
+    }
+
+    #[test]
+    fn report_written_as_a_list_of_tables_is_said_to_be_one_table() {
+        let text = "[[report]]\ntimezone = \"Europe/Paris\"\n\n[[source]]\nname = \"a\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n";
+        let refused = crate::config::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect_err("the file is refused")
+            .to_string();
+        assert_eq!(
+            refused,
+            "sources.toml:1: `[report]` is one table: write `[report]`, not `[[report]]`"
+        );
     }
 }
