@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
-use super::unclosed::UnclosedHeader;
+use super::unclosed::{UnclosedHeader, UnclosedString};
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
 
@@ -134,6 +134,9 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
         if let Some(header) = UnclosedHeader::at(&readable, &err) {
             refused.push(header.refuse(&mut readable, path)?);
             continue;
+        }
+        if let Some(string) = UnclosedString::at(&readable, &err) {
+            return Err(string.refusal(&readable, path));
         }
         let refusal = refusal_of(&readable, &err);
         let line = line_of(&readable, refusal.offset);
@@ -394,7 +397,7 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the
 /// message does not name the key already (`every = "often"` → "key `every`: ...").
-fn name_the_key(text: &str, offset: usize, message: String) -> String {
+pub(super) fn name_the_key(text: &str, offset: usize, message: String) -> String {
     let (line_start, line) = line_around(text, offset);
     let key = line
         .split_once('=')

@@ -373,7 +373,7 @@ fn source_ranges(
 }
 
 /// The `name` a table's own lines give as text, read line by line.
-fn name_in(own: &str) -> Option<String> {
+pub(super) fn name_in(own: &str) -> Option<String> {
     own.lines().find_map(|line| {
         let key_value = toml::from_str::<toml::Table>(line).ok()?;
         key_value.get("name")?.as_str().map(str::to_owned)

@@ -1,14 +1,15 @@
-//! A header line left unclosed (`[[source]`, `[report`): toml gives up at the end of the line,
-//! and its recovery reads the lines after it into the table before, which would take the
-//! blame. Said at its own line; under a `[[source]` header, the table is refused alone.
+//! A header line or a multi-line string left unclosed: toml gives up where it can read no
+//! further (the header line's end, the file's) and would blame what it reached. Said at its own
+//! line: under a `[[source]` header, the table is refused alone; a `"""` string never closed
+//! refuses the file (where its table was meant to end cannot be told), at its key.
 
 use std::path::Path;
 
 use toml::de::DeTable;
 
-use super::header_line::header_text;
+use super::header_line::{LineHeader, header_lines, header_text};
 use super::source_table::naming_source;
-use super::table_text::TableText;
+use super::table_text::{TableText, name_in};
 use super::{ConfigError, RefusedSource};
 
 /// A header line toml found unclosed, nothing left open before it.
@@ -99,6 +100,124 @@ impl UnclosedHeader {
             .trim_end_matches(']')
             .trim()
     }
+}
+
+/// A multi-line string (`"""` or `'''`) that nothing closes: toml read the rest of the file into
+/// it and complains at the file's end.
+pub(super) struct UnclosedString {
+    /// Offset of its opening delimiter.
+    start: usize,
+    /// `"""` or `'''`.
+    delimiter: &'static str,
+}
+
+impl UnclosedString {
+    /// The string toml refused with `err` at the file's end, found by its opening delimiter,
+    /// when nothing is left open before its line.
+    pub(super) fn at(text: &str, err: &toml::de::Error) -> Option<UnclosedString> {
+        if !err.message().starts_with("invalid multi-line") {
+            return None;
+        }
+        let (start, delimiter) = unclosed_multi_line(text)?;
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        nothing_left_open(&text[..line_start]).then_some(UnclosedString { start, delimiter })
+    }
+
+    /// The file's refusal, at the line the string opens, naming its key and source.
+    pub(super) fn refusal(&self, text: &str, path: &Path) -> ConfigError {
+        let delimiter = self.delimiter;
+        let message = super::parse::name_the_key(
+            text,
+            self.start,
+            format!(
+                "its `{delimiter}` string is not closed, so toml read the rest of the file into it: close it with `{delimiter}`"
+            ),
+        );
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            line: super::parse::line_of(text, self.start),
+            message: match source_above(text, self.start) {
+                Some(name) => naming_source(&name, message),
+                None => message,
+            },
+        }
+    }
+}
+
+/// The `name` of the `[[source]]` table that `offset` falls in, told from the header lines
+/// before it.
+fn source_above(text: &str, offset: usize) -> Option<String> {
+    let headers = header_lines(&text[..offset]);
+    if matches!(
+        headers.last(),
+        None | Some((_, LineHeader::Report | LineHeader::Other))
+    ) {
+        return None;
+    }
+    let item = headers
+        .iter()
+        .rposition(|(_, kind)| matches!(kind, LineHeader::SourceItem))?;
+    let end = headers.get(item + 1).map_or(offset, |(start, _)| *start);
+    name_in(&text[headers[item].0..end])
+}
+
+/// The opening delimiter of the multi-line string nothing closes, with its offset. Comments and
+/// one-line strings are skipped; a closing delimiter may be followed by one or two quotes of
+/// the string's own.
+fn unclosed_multi_line(text: &str) -> Option<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        at = match byte {
+            b'#' => text[at..].find('\n').map_or(bytes.len(), |end| at + end),
+            b'"' | b'\'' if bytes[at..].starts_with(&[byte; 3]) => {
+                let delimiter = if byte == b'"' { "\"\"\"" } else { "'''" };
+                match closing(bytes, at + 3, byte) {
+                    Some(end) => end,
+                    None => return Some((at, delimiter)),
+                }
+            }
+            b'"' | b'\'' => one_line_string_end(bytes, at + 1, byte),
+            _ => at + 1,
+        };
+    }
+    None
+}
+
+/// Where the multi-line string whose text starts at `from`, between `quote`s, ends (after its
+/// closing delimiter); `None` when nothing closes it.
+fn closing(bytes: &[u8], from: usize, quote: u8) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        if quote == b'"' && bytes[at] == b'\\' {
+            at += 2;
+        } else if bytes[at..].starts_with(&[quote; 3]) {
+            let extra = bytes[at + 3..]
+                .iter()
+                .take(2)
+                .take_while(|&&b| b == quote)
+                .count();
+            return Some(at + 3 + extra);
+        } else {
+            at += 1;
+        }
+    }
+    None
+}
+
+/// Where the one-line string whose text starts at `from` ends: after its closing `quote`, or at
+/// its line's end when it has none.
+fn one_line_string_end(bytes: &[u8], from: usize, quote: u8) -> usize {
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'\\' if quote == b'"' => at += 2,
+            b'\n' => return at,
+            _ if byte == quote => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Whether toml's reading of `text` leaves nothing open at its end (an array, an inline table,

@@ -123,3 +123,25 @@ fn an_unclosed_header_of_another_table_is_named_at_its_line() {
         assert_eq!(refused, says);
     }
 }
+
+#[test]
+fn an_unclosed_multi_line_string_is_said_where_it_opens() {
+    let text = format!(
+        "[report]\ntimezone = \"Europe/Paris\"\n{}description = \"\"\"never closed\n\n{}",
+        source("[[source]]", "name = \"a\""),
+        source("[[source]]", "name = \"b\"")
+    );
+    assert_eq!(
+        read(&text).expect_err("the whole file is refused"),
+        "sources.toml:11: source `a`: key `description`: its `\"\"\"` string is not closed, so toml read the rest of the file into it: close it with `\"\"\"`"
+    );
+    // In a sub-table, after strings that are closed, and a literal one.
+    let text = format!(
+        "{}access = \"\"\"open\"\"\"\nlicence = '''Etalab'''\n[source.labels]\n\"x.y\" = '''the\n",
+        source("[[source]]", "name = \"a\"")
+    );
+    assert_eq!(
+        read(&text).expect_err("the whole file is refused"),
+        "sources.toml:12: source `a`: key `labels.\"x.y\"`: its `'''` string is not closed, so toml read the rest of the file into it: close it with `'''`"
+    );
+}
