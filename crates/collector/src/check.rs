@@ -94,7 +94,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
     );
     checks.sort_by_key(|check| check.line);
     let unconfigured = match args.sources.is_empty() {
-        true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, |name| config.has_table(name)),
+        true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, &config),
         false => Vec::new(),
     };
     Ok(CheckReport {

@@ -366,7 +366,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
 /// Warns of each folder of a source missing from the configuration that holds landed files;
 /// returns how many files they hold.
 fn warn_unconfigured(raw_dir: &Path, config: &Config) -> usize {
-    let folders = releve::rawfile::unconfigured(raw_dir, |name| config.has_table(name));
+    let folders = releve::rawfile::unconfigured(raw_dir, config);
     for folder in &folders {
         warn!("{folder}.");
     }

@@ -62,7 +62,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         });
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
-    let unconfigured = rawfile::unconfigured(raw_dir, |name| config.has_table(name))
+    let unconfigured = rawfile::unconfigured(raw_dir, &config)
         .iter()
         .map(ToString::to_string)
         .collect();
