@@ -3,8 +3,10 @@
 
 use url::Url;
 
+mod credentials;
 mod kind;
 
+use credentials::check_no_credentials;
 use kind::check_kind;
 
 use super::Source;
@@ -57,6 +59,7 @@ fn check_identity(source: &Source) -> Result<(), BadValue> {
         ));
     }
     let url = check_url("url", &source.url)?;
+    check_no_credentials("url", &url, &source.kind)?;
     let seconds = source.every.duration().as_secs();
     if !seconds.is_multiple_of(60) {
         let instead = match seconds {

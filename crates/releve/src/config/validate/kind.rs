@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
-use super::{BadValue, bad, check_url};
+use super::{BadValue, bad, check_no_credentials, check_url};
 use crate::config::{OdsV1, Opendatasoft, Source, SourceKind, odsql};
 
 /// Refuses a `timezone` query parameter other than UTC, in `params` or in the address: an API
@@ -94,6 +94,7 @@ pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
         SourceKind::OdsV1(v1) => check_ods_v1(source, url, v1)?,
         SourceKind::FranceTravail(france_travail) => {
             let token_url = check_url("token_url", &france_travail.token_url)?;
+            check_no_credentials("token_url", &token_url, &source.kind)?;
             check_encrypted("url", url, "the access token")?;
             check_encrypted("token_url", &token_url, "the client secret")?;
             // Its schedule is the day (due while yesterday has not landed); `every` tells the
@@ -258,13 +259,7 @@ fn check_portal_base(source: &Source, url: &Url) -> Result<(), BadValue> {
 /// network readable by anyone on the way; loopback addresses (a local proxy, the tests'
 /// doubles) never leave the machine.
 fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), BadValue> {
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    if url.scheme() == "http" && !loopback {
+    if url.scheme() == "http" && !is_loopback(url) {
         return Err(bad(
             key,
             format!(
@@ -273,4 +268,15 @@ fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), Bad
         ));
     }
     Ok(())
+}
+
+/// Whether `url` names this machine (a local proxy, the tests' doubles): nothing sent there
+/// crosses the network.
+pub(super) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
