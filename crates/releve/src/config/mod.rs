@@ -8,6 +8,7 @@ mod header_line;
 mod kinds;
 mod odsql;
 mod parse;
+mod plain_words;
 mod source_table;
 mod table_text;
 mod top_level;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::plain_words::{plain_words, written_inline};
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
 use super::unclosed::{UnclosedHeader, UnclosedString};
@@ -306,93 +307,6 @@ fn line_around(text: &str, offset: usize) -> (usize, &str) {
         .rfind('\n')
         .map_or(0, |i| i + 1);
     (start, text[start..].lines().next().unwrap_or(""))
-}
-
-/// Whether `line` writes its value as an inline table on purpose (`key = { a = 1 }`), without
-/// a dotted key in it (`{ properties.mag = "Mw" }` is one).
-fn written_inline(line: &str) -> bool {
-    let Some(members) = line
-        .split_once('=')
-        .and_then(|(_, value)| value.trim_start().strip_prefix('{'))
-    else {
-        return false;
-    };
-    let dotted = |member: &str| {
-        member
-            .split_once('=')
-            .is_some_and(|(key, _)| !key.contains('"') && key.contains('.'))
-    };
-    !members.split(',').any(dotted)
-}
-
-/// serde's words for what it expected, said for people who write TOML rather than Rust: a
-/// whole number rather than `u32`, and why a table came where a value was expected.
-fn plain_words(message: &str, inline_table: bool) -> String {
-    let mut plain = message.to_owned();
-    // Keys whose own bounds are narrower than their type's.
-    for (key, rust, words) in [
-        ("keep_days", "u32", "a whole number of days from 1 to 36500"),
-        ("rows", "u32", "a whole number from 1 to 10000"),
-    ] {
-        if plain.contains(&format!("key `{key}`:")) {
-            plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
-        }
-    }
-    for (rust, words) in [
-        ("u8", "a whole number from 0 to 255"),
-        ("u16", "a whole number from 0 to 65535"),
-        ("u32", "a whole number from 0 to 4294967295"),
-        ("u64", "a whole number, 0 or more"),
-        ("usize", "a whole number, 0 or more"),
-        ("i64", "a whole number"),
-        ("f64", "a number"),
-    ] {
-        plain = plain.replace(&format!("expected {rust}"), &format!("expected {words}"));
-    }
-    // A table where a value was expected: serde names the Rust type.
-    if let Some(at) = plain.find("expected struct ") {
-        plain.truncate(at);
-        plain.push_str("expected a table");
-    }
-    if let Some(hint) = hint(&plain, inline_table) {
-        plain.push_str(hint);
-    }
-    plain
-}
-
-/// What to write instead, for a value of the wrong type whose fix is not plain from serde's
-/// words.
-fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
-    let about = |key: &str| message.contains(&format!("key `{key}`:"));
-    if about("refine") && message.contains("invalid type: map, expected a sequence") {
-        return Some(
-            " (for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`; `{ facet = \"value\" }` is the `ods_v1` form)",
-        );
-    }
-    if about("refine") && message.contains("invalid type: sequence, expected a map") {
-        return Some(
-            " (for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)",
-        );
-    }
-    let interval = ["every", "timeout", "lookback"]
-        .into_iter()
-        .find(|key| about(key));
-    if message.contains("string values must be quoted") {
-        return Some(match interval {
-            Some(_) => " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)",
-            None => " (write text between double quotes: `key = \"text\"`)",
-        });
-    }
-    if interval.is_some()
-        && message.contains("expected a string")
-        && (message.contains("invalid type: integer")
-            || message.contains("invalid type: floating point"))
-    {
-        return Some(" (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)");
-    }
-    (message.contains("invalid type: map") && !inline_table).then_some(
-        " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
-    )
 }
 
 /// Prefixes a value's error with its key when the offending line is `key = value` and the
