@@ -539,7 +539,7 @@ fn the_quality_columns_are_explained_under_the_table() {
         "Landed, Failed, Retries, 429s: the collector's runs in the period",
         "Hours without data, Records: from the hourly summaries",
         "Coverage of announced: the records the period's runs landed",
-        "Quarantined files: the source's files waiting in raw/_quarantine/",
+        "Quarantined files: the source's files landed in the period and waiting in raw/_quarantine/",
     ] {
         let at = quality
             .find(column)
