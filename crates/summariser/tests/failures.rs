@@ -664,17 +664,19 @@ async fn a_file_read_late_after_an_io_error_does_not_override_newer_files() {
     let ws = Workspace::new("read-late");
     let snap = |mag| snapshot(vec![quake("a", (10, 5), mag)]);
     ws.land("usgs", (10, 1, 0), &snap(1.0));
-    // Where the second file lands, a folder for now: reading it fails as I/O does.
+    // Where the second file lands, a link to nothing for now (its file on a disk not
+    // mounted): reading it fails as I/O does.
     let unreadable = ws
         .raw()
         .join(format!("usgs/usgs_{}T10-02-00Z.json", common::day()));
-    std::fs::create_dir(&unreadable).expect("a folder in the way");
+    std::os::unix::fs::symlink(ws.dir.path().join("unmounted/file.json"), &unreadable)
+        .expect("a link to nothing in the way");
     ws.land("usgs", (10, 3, 0), &snap(1.0));
     let output = ws.summarise_with(&[]);
     assert!(!output.status.success(), "{}", stderr(&output));
     assert_eq!(ws.remaining("usgs"), 1, "only the unreadable file is left");
 
-    std::fs::remove_dir(&unreadable).expect("remove the folder");
+    std::fs::remove_file(&unreadable).expect("remove the link");
     ws.land("usgs", (10, 2, 0), &snap(2.0));
     ws.summarise();
     assert_newest_file_version_stored(&ws).await;
