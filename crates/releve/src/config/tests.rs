@@ -213,6 +213,11 @@ fn bad_names_and_duplicates_are_refused_at_the_name() {
             .starts_with("sources.toml:3: source `USGS quakes`: key `name` must match [a-z0-9-]+"),
         "{bad_name}"
     );
+    let dash = error(&USGS.replace("usgs-earthquakes", "-rf"));
+    assert!(
+        dash.starts_with("sources.toml:3: source `-rf`: key `name` starts with `-`"),
+        "{dash}"
+    );
     let long = "a".repeat(101);
     let too_long = error(&USGS.replace("usgs-earthquakes", &long));
     assert!(

@@ -47,6 +47,14 @@ fn check_identity(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
         return Err(bad("name", "key `name` must match [a-z0-9-]+"));
     }
+    // `raw/<name>/` and its files start with it: a command given `-rf` or `-x_…json` takes an
+    // option.
+    if source.name.starts_with('-') {
+        return Err(bad(
+            "name",
+            "key `name` starts with `-`, which commands given its folder or files read as an option: start it with a letter or a digit",
+        ));
+    }
     // Its files are named `<name>_<time>-<sequence>.metrics.json`, within a file system's
     // 255 bytes per name.
     if source.name.len() > NAME_MAX {
