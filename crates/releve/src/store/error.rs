@@ -78,11 +78,32 @@ pub enum StoreError {
     },
 }
 
-/// The driver's error in words: its kind, without the fields of an error nested inside it
+/// The driver's error in words: a write error's message and code (not the driver's dump of
+/// its structures), else its kind, without the fields of an error nested inside it
 /// (`Kind: …, labels: {}, source: None, server response: None`), which its text adds when
 /// a reply could not be read.
 pub(super) fn gist(cause: &mongodb::error::Error) -> String {
-    without_nested_fields(&cause.kind.to_string())
+    use mongodb::error::{ErrorKind, WriteFailure};
+    let said = |message: &str, code: i32| format!("{message} (code {code})");
+    let concern = |message: &str| format!("write concern not met: {message}");
+    match cause.kind.as_ref() {
+        ErrorKind::InsertMany(failure) => {
+            let errors = failure.write_errors.as_deref().unwrap_or_default();
+            match (errors.first(), &failure.write_concern_error) {
+                (Some(first), _) if errors.len() > 1 => format!(
+                    "{}, and {} more write errors",
+                    said(&first.message, first.code),
+                    errors.len() - 1
+                ),
+                (Some(first), _) => said(&first.message, first.code),
+                (None, Some(unmet)) => concern(&unmet.message),
+                (None, None) => without_nested_fields(&cause.kind.to_string()),
+            }
+        }
+        ErrorKind::Write(WriteFailure::WriteError(error)) => said(&error.message, error.code),
+        ErrorKind::Write(WriteFailure::WriteConcernError(unmet)) => concern(&unmet.message),
+        _ => without_nested_fields(&cause.kind.to_string()),
+    }
 }
 
 pub(super) fn without_nested_fields(text: &str) -> String {

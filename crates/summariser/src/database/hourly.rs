@@ -43,7 +43,7 @@ pub async fn recompute_hours(
                 "upsert": true,
             });
         }
-        let action = format!("writing `{name}` hourly summaries");
+        let action = format!("update of `{name}` hourly summaries");
         run_updates(db, HOURLY, updates, &action).await?;
         crash::passed("hourly-replaced");
     }

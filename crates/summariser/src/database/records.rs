@@ -206,11 +206,14 @@ fn server_refusal(message: &str) -> String {
 
 /// The documents of an unordered `insert_many` the server refused, by index in the call,
 /// with its message; `None` when the call failed otherwise (the server, the network, an
-/// unmet write concern), which stops the run.
+/// unmet write concern, a write error that tells of the server's state), which stops the run.
 fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>> {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
             let errors = failure.write_errors.as_ref()?;
+            if errors.iter().any(|error| tells_of_the_server(error.code)) {
+                return None;
+            }
             Some(
                 errors
                     .iter()
@@ -223,14 +226,29 @@ fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>
 }
 
 /// The server's message when it refused the one document written; `None` for any other
-/// failure.
+/// failure (see [`refused_documents`]).
 fn refused_document(err: &mongodb::error::Error) -> Option<String> {
     match err.kind.as_ref() {
-        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(error)) => {
+        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(error))
+            if !tells_of_the_server(error.code) =>
+        {
             Some(error.message.clone())
         }
         _ => None,
     }
+}
+
+/// Write-error codes that tell of the server's state, not of the document written: a full
+/// disk (nx-27017 answers one with 8, UnknownError; MongoDB with 14031, OutOfDiskSpace), a
+/// server shutting down or no longer primary, a lost network, a time limit, a write conflict,
+/// missing rights. The run stops and the files wait for the next, which writes them once the
+/// server can: taken as the record's own fault, they would put good files in quarantine.
+const SERVER_STATE_CODES: [i32; 18] = [
+    6, 7, 8, 13, 50, 64, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 14031,
+];
+
+fn tells_of_the_server(code: i32) -> bool {
+    SERVER_STATE_CODES.contains(&code)
 }
 
 /// Sets the `last_file` of the records later files repeated unchanged.
@@ -256,7 +274,7 @@ pub async fn confirm_records(
             db,
             RECORDS,
             updates,
-            &format!("confirming `{name}` records"),
+            &format!("update of `{name}` records' last files"),
         )
         .await?;
         crash::passed("records-confirmed");
@@ -339,6 +357,17 @@ mod tests {
         );
         let bare = update_command("hourly", updates, None).expect("command");
         assert!(!bare.contains_key("writeConcern"));
+    }
+
+    #[test]
+    fn a_full_disk_or_a_server_stepping_down_is_no_fault_of_the_record() {
+        for code in [8, 14031, 91, 11600, 10107] {
+            assert!(tells_of_the_server(code), "{code}");
+        }
+        // Document too large, bad value, failed validation, duplicate key: the record's own.
+        for code in [10334, 2, 121, 11000, 17419] {
+            assert!(!tells_of_the_server(code), "{code}");
+        }
     }
 
     #[test]
