@@ -135,7 +135,8 @@ pub async fn run_source(
         started: Utc::now(),
         day: settings.day_of(source),
     });
-    if let Err(err) = off_the_runtime(|| state.save(raw_dir, &source.name)) {
+    let noted = off_the_runtime(|| state.save(raw_dir, &source.name));
+    if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }
     let outcome = collect_and_land(source, settings, &mut state, bars).await;
@@ -147,18 +148,30 @@ pub async fn run_source(
         // landed and an incremental source's cursor, which the landed files, once summarised,
         // no longer tell. The run fails, so that cron's mail says what every later run would
         // repeat.
-        Err(err) => unsaved_state(outcome, &rawfile::state_file(raw_dir, &source.name), &err),
+        Err(err) => unsaved_state(
+            outcome,
+            &rawfile::state_file(raw_dir, &source.name),
+            &err,
+            noted.is_ok(),
+        ),
     }
 }
 
-/// `outcome` as a failure saying the state file at `file` could not be saved.
+/// `outcome` as a failure saying the state file at `file` could not be saved; `noted` when
+/// the run was noted in it as under way before it began.
 fn unsaved_state(
     outcome: SourceResult,
     file: &std::path::Path,
     err: &std::io::Error,
+    noted: bool,
 ) -> SourceResult {
+    let next = if noted {
+        "the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)"
+    } else {
+        "this run leaves no trace there (nor its start): the next run collects as if it had not happened, and the summariser keeps each record once"
+    };
     let unsaved = format!(
-        "cannot save the state file {}: {err}; the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)",
+        "cannot save the state file {}: {err}; {next}",
         file.display()
     );
     SourceResult::Failed(match outcome {
@@ -372,6 +385,31 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn an_unsaved_state_says_what_the_next_run_will_know() {
+        let full = std::io::Error::other("No space left on device");
+        let said = |noted| match unsaved_state(
+            SourceResult::Failed("cannot land the file".to_owned()),
+            std::path::Path::new("raw/usgs/.state.json"),
+            &full,
+            noted,
+        ) {
+            SourceResult::Failed(why) => why,
+            other => panic!("a failure: {other:?}"),
+        };
+        assert!(
+            said(true).ends_with("the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)"),
+            "{}",
+            said(true)
+        );
+        let unnoted = said(false);
+        assert!(
+            unnoted.starts_with("cannot land the file; and cannot save the state file raw/usgs/.state.json: No space left on device; this run leaves no trace there"),
+            "{unnoted}"
+        );
+        assert!(!unnoted.contains("not finished"), "{unnoted}");
+    }
 
     fn settings(routine: bool, began: DateTime<Utc>) -> RunSettings {
         RunSettings {

@@ -98,11 +98,20 @@ fn of_source<'a>(raw_dir: &Path, source: &'a str) -> impl Iterator<Item = RawFil
 
 /// Writes `text` to `path` and waits for the disk: a power cut after the file's rename must not
 /// leave it in quarantine with an empty reason.
+/// Writes `text` to `path`, synced; a write that fails (a full disk) removes what it began,
+/// so no empty or partial reason is left beside nothing.
 fn write_synced(path: &Path, text: &str) -> io::Result<()> {
     use std::io::Write as _;
     let mut file = fs::File::create(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    if written.is_err() {
+        drop(file);
+        // Best effort: the error said is the write's.
+        let _ = fs::remove_file(path);
+    }
+    written
 }
 
 fn naming(path: &Path, err: io::Error) -> io::Error {
