@@ -166,6 +166,11 @@ impl TableText {
         }
     }
 
+    /// Its byte ranges: its own keys, then each of its sub-tables.
+    pub(super) fn ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.ranges.iter().cloned()
+    }
+
     fn holding_in(text: &str, root: &DeTable<'_>, offset: usize) -> Option<TableText> {
         let mut headers = Vec::new();
         for (_, value) in root.iter() {

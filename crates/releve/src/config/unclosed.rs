@@ -57,17 +57,47 @@ impl UnclosedHeader {
             });
         }
         let table = TableText::under_unclosed_header(readable, self.start);
+        // Where the table ends is told from the header lines after it: a line that opens
+        // another one toml would not count (left unclosed too), or a multi-line string that
+        // could hide or fake one, leaves it unknown, and the file is refused at this line.
+        let message = match &table.name {
+            Some(name) => naming_source(name, message),
+            None => message,
+        };
+        if table
+            .ranges()
+            .any(|range| self.end_unclear(readable, range))
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                message,
+            });
+        }
         table.blank(readable);
         Ok(RefusedSource {
-            message: match &table.name {
-                Some(name) => naming_source(name, message),
-                None => message,
-            },
+            message,
             name: table.name,
             path: path.to_owned(),
             line,
             table_line: line,
             duplicate: false,
+        })
+    }
+
+    /// Whether `range` of `text`, part of the table under this header, holds a line other than
+    /// a header line that starts like one (`[report`, `[[source]`), or a multi-line string.
+    fn end_unclear(&self, text: &str, range: std::ops::Range<usize>) -> bool {
+        let mut at = range.start;
+        text[range].split_inclusive('\n').any(|line| {
+            let line_start = at;
+            at += line.len();
+            let opens = line
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('[');
+            let header = line_start == self.start || LineHeader::of(line).is_some();
+            (opens && !header) || line.contains("\"\"\"") || line.contains("'''")
         })
     }
 

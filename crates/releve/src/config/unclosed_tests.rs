@@ -107,6 +107,34 @@ fn an_unclosed_source_header_after_another_fault_refuses_both_tables_alone() {
 }
 
 #[test]
+fn an_unclosed_source_header_whose_table_end_is_unclear_refuses_the_file_at_its_line() {
+    let a = source("[[source]]", "name = \"a\"");
+    let b = source("[[source]", "name = \"b\"");
+    let says = "sources.toml:9: source `b`: header `[[source]` is not closed: write `[[source]]`";
+    for (text, what) in [
+        (
+            format!("{a}{b}[report\ntimezone = \"America/New_York\"\nkeep = 3\n"),
+            "a `[report` left unclosed after it would be read as its keys and lost",
+        ),
+        (
+            format!("{a}{b}{}", source("[[source]", "name = \"c\"")),
+            "a second unclosed `[[source]` would go with it unsaid",
+        ),
+        (
+            format!(
+                "{a}{}description = \"\"\"\n[report]\n\"\"\"\n{}",
+                b.trim_end(),
+                source("[[source]]", "name = \"c\"")
+            ),
+            "a header-like line inside a string would end it early",
+        ),
+    ] {
+        let refused = read(&text).map(|config| accepted(&config).join(", "));
+        assert_eq!(refused, Err(says.to_owned()), "{what}");
+    }
+}
+
+#[test]
 fn an_unclosed_header_of_another_table_is_named_at_its_line() {
     let a = source("[[source]]", "name = \"a\"");
     for (text, says) in [
