@@ -17,10 +17,11 @@ pub(super) fn check_no_credentials(
     if url.username().is_empty() && url.password().is_none() {
         return Ok(());
     }
+    // Neither part is shown: a user name is often a token (`TOKEN:x-oauth-basic@`, `APIKEY:X@`),
+    // and France Travail's client id is half its credentials.
     let written = match url.password() {
-        Some(_) => format!("{}:***@", url.username()),
-        // A user name alone is often a token.
-        None => "***@".to_owned(),
+        Some(_) => "***:***@",
+        None => "***@",
     };
     let instead = match kind {
         SourceKind::HttpJson(_) => {
@@ -61,7 +62,10 @@ mod tests {
             .first()
             .map(ToString::to_string)
             .unwrap_or_else(|| format!("accepted: {url}"));
-        assert!(!refused.contains("s3cret"), "{refused}");
+        assert!(
+            !refused.contains("s3cret") && !refused.contains("alice"),
+            "neither the password nor the user name, often a token: {refused}"
+        );
         refused
     }
 
@@ -71,13 +75,13 @@ mod tests {
         assert_eq!(
             refusal("http_json", "http://alice:s3cret@example.org/feed"),
             format!(
-                "sources.toml:4: source `feed`: key `url`: its credentials (`alice:***@`) would cross the network unencrypted over http://, and secrets never go in sources.toml: remove them from the address{key_env}"
+                "sources.toml:4: source `feed`: key `url`: its credentials (`***:***@`) would cross the network unencrypted over http://, and secrets never go in sources.toml: remove them from the address{key_env}"
             )
         );
         assert_eq!(
             refusal("http_json", "https://alice:s3cret@example.org/feed"),
             format!(
-                "sources.toml:4: source `feed`: key `url` holds credentials (`alice:***@`): secrets never go in sources.toml: remove them from the address{key_env}"
+                "sources.toml:4: source `feed`: key `url` holds credentials (`***:***@`): secrets never go in sources.toml: remove them from the address{key_env}"
             )
         );
         // A user name alone may be a token; on the loopback nothing crosses the network.
@@ -87,17 +91,27 @@ mod tests {
         );
         assert!(
             refusal("http_json", "http://alice:s3cret@127.0.0.1:9/")
-                .contains("key `url` holds credentials (`alice:***@`)")
+                .contains("key `url` holds credentials (`***:***@`)")
         );
         assert_eq!(
             refusal("opendatasoft", "https://alice:s3cret@data.example.org"),
-            "sources.toml:4: source `feed`: key `url` holds credentials (`alice:***@`): secrets never go in sources.toml: remove them from the address"
+            "sources.toml:4: source `feed`: key `url` holds credentials (`***:***@`): secrets never go in sources.toml: remove them from the address"
         );
         assert!(
             refusal("france_travail", "https://alice:s3cret@api.example.org").ends_with(
                 "remove them from the address: the client id and secret come from FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET (environment or .env)"
             )
         );
+    }
+
+    #[test]
+    fn an_at_sign_in_a_path_or_query_is_no_credential() {
+        for url in [
+            "https://example.org/feed?contact=ops@example.org",
+            "https://example.org/@station/feed",
+        ] {
+            assert_eq!(refusal("http_json", url), format!("accepted: {url}"));
+        }
     }
 
     #[test]
@@ -108,7 +122,7 @@ mod tests {
         assert_eq!(
             refused.as_deref(),
             Some(
-                "sources.toml:5: source `offres`: key `token_url` holds credentials (`id:***@`): secrets never go in sources.toml: remove them from the address: the client id and secret come from FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET (environment or .env)"
+                "sources.toml:5: source `offres`: key `token_url` holds credentials (`***:***@`): secrets never go in sources.toml: remove them from the address: the client id and secret come from FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET (environment or .env)"
             )
         );
     }
