@@ -45,17 +45,18 @@ pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
         Ok(written) => written,
         Err(why) => return Some(why),
     };
-    let daily = written
-        .iter()
-        .any(|day| day.succ_opt().is_some_and(|next| written.contains(&next)));
-    if !daily {
-        return None;
-    }
-    let oldest = *written.first()?;
     let due = (now - TimeDelta::hours(DUE_AFTER_HOURS))
         .with_timezone(&reports.tz)
         .date_naive()
         .checked_sub_days(Days::new(1))?;
+    let daily = written
+        .iter()
+        .any(|day| day.succ_opt().is_some_and(|next| written.contains(&next)))
+        || kept_alone_before(reports, &written, due.pred_opt()?);
+    if !daily {
+        return None;
+    }
+    let oldest = *written.first()?;
     // `keep = 0` keeps every report: the whole week is looked at.
     let looked_back = match reports.keep {
         0 => LOOKED_BACK_DAYS,
@@ -109,15 +110,17 @@ pub fn missing_latest(
 ) -> Option<String> {
     let written = written_periods(kind, reports.dir).ok()?;
     let next_of = |first: NaiveDate| ReportPeriod::containing(kind, first, reports.tz).end_day;
-    let regular = written
-        .iter()
-        .any(|first| written.contains(&next_of(*first)));
-    if !regular {
-        return None;
-    }
     let due_day =
         last_day_of_latest_complete(kind, reports.tz, now - TimeDelta::hours(DUE_AFTER_HOURS));
     let due = ReportPeriod::containing(kind, due_day, reports.tz);
+    let before = ReportPeriod::containing(kind, due.first_day.pred_opt()?, reports.tz).first_day;
+    let regular = written
+        .iter()
+        .any(|first| written.contains(&next_of(*first)))
+        || kept_alone_before(reports, &written, before);
+    if !regular {
+        return None;
+    }
     if due.first_day < *written.first()? || written.contains(&due.first_day) {
         return None;
     }
@@ -129,6 +132,16 @@ pub fn missing_latest(
         reports.command,
         kind.name(),
     ))
+}
+
+/// With `[report] keep = 1` no two reports of a kind are ever kept: the one kept tells of cron
+/// when it is of `before`, the period before the one due.
+fn kept_alone_before(
+    reports: &Reports<'_>,
+    written: &BTreeSet<NaiveDate>,
+    before: NaiveDate,
+) -> bool {
+    reports.keep == 1 && written.len() == 1 && written.contains(&before)
 }
 
 /// The days of the day reports in `dir`, by their names; why the folder cannot be read, when
@@ -302,6 +315,31 @@ mod tests {
         );
         write("week-2026-W47.pdf");
         assert_eq!(latest(PeriodKind::Week, at(27, 7)), None);
+        // `keep = 1` keeps one report of a kind: the one before the period due tells of cron.
+        let alone = tempfile::tempdir().expect("temp dir");
+        std::fs::write(alone.path().join("week-2026-W47.pdf"), b"%PDF").expect("report");
+        std::fs::write(alone.path().join("2026-11-29.pdf"), b"%PDF").expect("report");
+        let kept_one = Reports {
+            dir: alone.path(),
+            tz: paris,
+            command: "analyser --raw-dir raw".to_owned(),
+            keep: 1,
+        };
+        let december = |day, hour| {
+            Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0)
+                .single()
+                .expect("instant")
+        };
+        let line = missing_latest(PeriodKind::Week, &kept_one, december(1, 7)).expect("missing");
+        assert!(
+            line.starts_with("the week report week-2026-W48.pdf was not written"),
+            "{line}"
+        );
+        let line = missing(&kept_one, december(2, 7)).expect("missing");
+        assert!(
+            line.starts_with("the day report of 2026-11-30 was not written"),
+            "{line}"
+        );
         // One month report alone: written by hand, not by cron.
         write("month-2026-09.pdf");
         assert_eq!(latest(PeriodKind::Month, at(27, 7)), None);
