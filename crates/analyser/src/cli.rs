@@ -60,9 +60,10 @@ pub struct ReportArgs {
     /// The period to report: the day, ISO week or month holding `--date`.
     #[arg(long, value_enum, default_value = "day")]
     pub period: PeriodKind,
-    /// Write the report only when the reports folder lacks one written once the period was
-    /// complete; otherwise leave it as it is, print its path and exit 0 (the crontab's week and
-    /// month jobs run daily with it, so each period is reported the first day it can be).
+    /// Write the report only when the reports folder lacks one written (last modified) once
+    /// the period's data was stored, two hours into the UTC day after its end; otherwise leave
+    /// it as it is, print its path and exit 0 (the crontab's week and month jobs run daily with
+    /// it, so each period is reported the first day it can be).
     #[arg(long)]
     pub if_missing: bool,
 }

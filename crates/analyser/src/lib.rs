@@ -85,9 +85,6 @@ impl AnalyserError {
 pub struct WrittenReport {
     /// Where.
     pub path: PathBuf,
-    /// Whether it was already there, written once its period was complete, and left as it is
-    /// (`--if-missing`).
-    pub already_written: bool,
     /// What could not be read, one line each, as the cover says them: documents of MongoDB
     /// without the shape relevé writes, left out, and folders of the raw folder (`--raw-dir`),
     /// with what that left out.
@@ -118,7 +115,6 @@ pub async fn write_report(
         tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
         return Ok(WrittenReport {
             path,
-            already_written: true,
             problems: Vec::new(),
         });
     }
@@ -159,24 +155,26 @@ pub async fn write_report(
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    Ok(WrittenReport {
-        path,
-        already_written: false,
-        problems,
-    })
+    Ok(WrittenReport { path, problems })
 }
 
 /// The report of `period` in `reports_dir`, when there is one written (last modified) once the
-/// period was complete ([`ReportPeriod::complete_at`]): one written earlier, by hand while the
-/// period ran, lacks its last data.
+/// period's data was stored, [`STORED_WITHIN`] hours after it was complete
+/// ([`ReportPeriod::complete_at`]): one written earlier, by hand while the period ran or just
+/// after, lacks its last data.
 fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Option<PathBuf> {
     let path = reports_dir.join(period.file_name());
     let metadata = std::fs::metadata(&path)
         .ok()
         .filter(|meta| meta.is_file())?;
     let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
-    (modified >= period.complete_at()).then_some(path)
+    (modified >= period.complete_at() + chrono::TimeDelta::hours(STORED_WITHIN)).then_some(path)
 }
+
+/// Hours after a period is complete by which its data is stored: France Travail's day,
+/// collected from 00:00 UTC, is stored by the summariser's run at the next :05, or the one after
+/// when the collection takes long.
+const STORED_WITHIN: i64 = 2;
 
 /// What the report reads of MongoDB.
 struct Loaded {

@@ -69,10 +69,10 @@ impl ReportPeriod {
         local_midnight(self.tz, self.end_day)
     }
 
-    /// When the period's data is complete: the start of the UTC day holding its end (its end,
-    /// when that is a UTC midnight). France Travail's day is a UTC day, collected from 00:00
-    /// UTC, so until then the last hours of a period that ends within a UTC day lack its
-    /// offers.
+    /// When the period's data is complete: the start of the UTC day after the one its end falls
+    /// in (its end, when that is a UTC midnight). France Travail's day is a UTC day, collected
+    /// from 00:00 UTC, so until then the last hours of a period that ends within a UTC day lack
+    /// its offers.
     pub fn complete_at(&self) -> DateTime<Utc> {
         let end = self.end();
         let day_start = end.date_naive().and_time(NaiveTime::MIN).and_utc();
