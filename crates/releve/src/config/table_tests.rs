@@ -222,11 +222,11 @@ fn plain(name: &str, extra: &str) -> String {
     )
 }
 
-fn read(text: &str) -> Result<Config, String> {
+pub(super) fn read(text: &str) -> Result<Config, String> {
     Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())
 }
 
-fn accepted(config: &Config) -> Vec<&str> {
+pub(super) fn accepted(config: &Config) -> Vec<&str> {
     config.sources.iter().map(|s| s.name.as_str()).collect()
 }
 

@@ -1,6 +1,7 @@
 //! A header or a multi-line string left unclosed is said where it is written: toml gives up
 //! later (at the end of the line or of the file) and would blame what it reached.
 
+use super::table_tests::{accepted, read};
 use super::*;
 
 /// A source table with `name_line` for its name.
@@ -8,14 +9,6 @@ fn source(header: &str, name_line: &str) -> String {
     format!(
         "{header}\n{name_line}\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\n\n"
     )
-}
-
-fn read(text: &str) -> Result<Config, String> {
-    Config::parse(text, Path::new("sources.toml")).map_err(|err| err.to_string())
-}
-
-fn accepted(config: &Config) -> Vec<&str> {
-    config.sources.iter().map(|s| s.name.as_str()).collect()
 }
 
 #[test]
