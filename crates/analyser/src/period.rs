@@ -75,11 +75,9 @@ impl ReportPeriod {
     /// its offers.
     pub fn complete_at(&self) -> DateTime<Utc> {
         let end = self.end();
-        let day_start = end.date_naive().and_time(NaiveTime::MIN).and_utc();
-        if day_start == end {
-            end
-        } else {
-            day_start + Duration::days(1)
+        match utc_day_start(end) {
+            start if start == end => end,
+            start => start + Duration::days(1),
         }
     }
 
@@ -243,14 +241,18 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
 /// ([`ReportPeriod::complete_at`]), which in a zone behind UTC is the day after its local end
 /// (so its last hours' offers are counted). The choice depends on the UTC day alone, so a job
 /// run at a fixed UTC time (the crontab's) reports consecutive periods across clock changes,
-/// neither skipping one nor writing one twice (except where a change crosses UTC's offset, as the Azores' −1 to 0 does,
-/// which moves the choice by a day). At the crontab's 04:15 UTC that is yesterday from UTC to
-/// UTC+14, the day before yesterday behind UTC, where the week and month jobs likewise report
-/// the week or month before the last.
+/// neither skipping one nor writing one twice (except where a change crosses UTC's offset, as
+/// the Azores' −1 to 0 does, which moves the choice by a day). At the crontab's 04:15 UTC that
+/// is yesterday from UTC to UTC+14, the day before yesterday behind UTC, where the week and
+/// month jobs likewise report the week or month before the last.
 pub fn last_day_of_latest_complete(kind: PeriodKind, tz: Tz, now: DateTime<Utc>) -> NaiveDate {
-    let utc_day_start = now.date_naive().and_time(NaiveTime::MIN).and_utc();
-    let anchor = utc_day_start.with_timezone(&tz).date_naive();
+    let anchor = utc_day_start(now).with_timezone(&tz).date_naive();
     ReportPeriod::containing(kind, anchor, tz).first_day - Duration::days(1)
+}
+
+/// The start (00:00 UTC) of the UTC day `at` falls in.
+fn utc_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.date_naive().and_time(NaiveTime::MIN).and_utc()
 }
 
 /// The first instant of `day` in `tz`: its midnight, or the hour a clock change starts it at.

@@ -41,7 +41,7 @@ pub struct Reports<'a> {
 /// its oldest day report, without one; none when the folder holds no two day reports of days
 /// in a row (no day report is written here by cron).
 pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
-    let written = match written_days(reports.dir) {
+    let written = match written_periods(PeriodKind::Day, reports.dir) {
         Ok(written) => written,
         Err(why) => return Some(why),
     };
@@ -49,11 +49,7 @@ pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
         .with_timezone(&reports.tz)
         .date_naive()
         .checked_sub_days(Days::new(1))?;
-    let daily = written
-        .iter()
-        .any(|day| day.succ_opt().is_some_and(|next| written.contains(&next)))
-        || kept_alone_before(reports, &written, due.pred_opt()?);
-    if !daily {
+    if !written_by_cron(PeriodKind::Day, reports, &written, due) {
         return None;
     }
     let oldest = *written.first()?;
@@ -109,16 +105,10 @@ pub fn missing_latest(
     now: DateTime<Utc>,
 ) -> Option<String> {
     let written = written_periods(kind, reports.dir).ok()?;
-    let next_of = |first: NaiveDate| ReportPeriod::containing(kind, first, reports.tz).end_day;
     let due_day =
         last_day_of_latest_complete(kind, reports.tz, now - TimeDelta::hours(DUE_AFTER_HOURS));
     let due = ReportPeriod::containing(kind, due_day, reports.tz);
-    let before = ReportPeriod::containing(kind, due.first_day.pred_opt()?, reports.tz).first_day;
-    let regular = written
-        .iter()
-        .any(|first| written.contains(&next_of(*first)))
-        || kept_alone_before(reports, &written, before);
-    if !regular {
+    if !written_by_cron(kind, reports, &written, due.first_day) {
         return None;
     }
     if due.first_day < *written.first()? || written.contains(&due.first_day) {
@@ -134,24 +124,25 @@ pub fn missing_latest(
     ))
 }
 
-/// With `[report] keep = 1` no two reports of a kind are ever kept: the one kept tells of cron
-/// when it is of `before`, the period before the one due.
-fn kept_alone_before(
+/// Whether the reports of `kind` written (their periods' first days) are cron's, which writes
+/// one each period, rather than written now and then by hand: two periods in a row; with
+/// `[report] keep = 1`, which never keeps two, the one kept when it is of the period before
+/// the one due (starting on `due`).
+fn written_by_cron(
+    kind: PeriodKind,
     reports: &Reports<'_>,
     written: &BTreeSet<NaiveDate>,
-    before: NaiveDate,
+    due: NaiveDate,
 ) -> bool {
-    reports.keep == 1 && written.len() == 1 && written.contains(&before)
+    let next = |first: &NaiveDate| ReportPeriod::containing(kind, *first, reports.tz).end_day;
+    written.iter().any(|first| written.contains(&next(first)))
+        || (reports.keep == 1
+            && written.len() == 1
+            && written.first().is_some_and(|only| next(only) == due))
 }
 
-/// The days of the day reports in `dir`, by their names; why the folder cannot be read, when
-/// it exists and cannot be (a folder not made yet holds none).
-fn written_days(dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
-    written_periods(PeriodKind::Day, dir)
-}
-
-/// The first days of the periods of `kind` whose reports are in `dir`, by their names (see
-/// [`written_days`]).
+/// The first days of the periods of `kind` whose reports are in `dir`, by their names; why the
+/// folder cannot be read, when it exists and cannot be (a folder not made yet holds none).
 fn written_periods(kind: PeriodKind, dir: &Path) -> Result<BTreeSet<NaiveDate>, String> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
