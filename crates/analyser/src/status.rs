@@ -53,6 +53,9 @@ pub enum StatusError {
     /// `sources.toml` is unreadable or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The MongoDB URI or database name given cannot be used at all.
+    #[error(transparent)]
+    Store(#[from] releve::store::StoreError),
 }
 
 /// What `analyser status` found.

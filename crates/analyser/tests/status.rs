@@ -687,6 +687,32 @@ fn an_unreadable_configuration_exits_two_naming_the_file() {
     assert!(text(&output.stderr).contains("sources.toml"));
 }
 
+/// As for every stage, a URI or database name that cannot be used is the command line's
+/// fault: one line naming it, exit 2, the password never shown, no table.
+#[test]
+fn a_uri_or_database_name_that_cannot_be_used_exits_two() {
+    let site = Site::with_waiting_meteo(CONFIG);
+    for (uri, database, says) in [
+        (
+            "mongodb://releve:Xy7?kQ2p@db.example.org:27017/",
+            "releve",
+            "must be percent-encoded",
+        ),
+        (
+            "mongodb://127.0.0.1:9",
+            "bad/name",
+            "--database `bad/name` is not a MongoDB database name",
+        ),
+    ] {
+        let output = site.status(uri, database);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says) && !stderr.contains("Xy7"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    }
+}
+
 #[tokio::test]
 async fn a_raw_folder_that_cannot_be_read_needs_attention_and_counts_nothing() {
     let server = testkit::MongoServer::shared();

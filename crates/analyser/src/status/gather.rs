@@ -55,11 +55,15 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         status
     }));
     let unread = Unread::default();
-    let database = read_database(args, &mut sources, now, &unread)
-        .await
-        .unwrap_or_else(|err| DatabaseState::Unreachable {
+    let database = match read_database(args, &mut sources, now, &unread).await {
+        Ok(state) => state,
+        // A URI or database name that cannot be used is the command line's fault, as for
+        // every stage: nothing to show but that.
+        Err(err) if err.is_usage() => return Err(StatusError::Store(err)),
+        Err(err) => DatabaseState::Unreachable {
             reason: err.to_string(),
-        });
+        },
+    };
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
     let unconfigured = rawfile::unconfigured(raw_dir, &config)
