@@ -9,6 +9,7 @@
 //! (quarantined files, a day report not written, ...).
 
 mod day_reports;
+mod disk;
 mod gather;
 mod table;
 
@@ -83,6 +84,8 @@ pub struct StatusReport {
     missing_reports: Vec<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
+    /// The room left on the disks of the raw and reports folders.
+    free_space: Vec<disk::FreeSpace>,
 }
 
 /// Whether MongoDB answered the status queries.
@@ -310,6 +313,7 @@ impl StatusReport {
         if let Some(fault) = &self.report_fault {
             problems.push(fault.with_consequence("the sources are collected and summarised"));
         }
+        problems.extend(self.free_space.iter().filter_map(disk::FreeSpace::problem));
         problems
     }
 
@@ -349,6 +353,7 @@ mod tests {
             quarantined,
             missing_reports: Vec::new(),
             report_fault: None,
+            free_space: Vec::new(),
         }
     }
 

@@ -253,6 +253,12 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
         "{stdout}"
     );
     assert!(stdout.contains("Last report: none yet"));
+    // Both default folders share the test's disk: its room is said once, naming both.
+    let free = stdout
+        .lines()
+        .find(|line| line.starts_with("Free space: "))
+        .unwrap_or_else(|| panic!("no free space line: {stdout}"));
+    assert!(free.ends_with(" GB (raw, reports)"), "{free}");
 }
 
 #[tokio::test]

@@ -92,6 +92,10 @@ pub fn render(report: &StatusReport) -> String {
         )),
         None => out.push_str("\nLast report: none yet\n"),
     }
+    if !report.free_space.is_empty() {
+        let spaces: Vec<String> = report.free_space.iter().map(|s| s.render()).collect();
+        out.push_str(&format!("Free space: {}\n", spaces.join(", ")));
+    }
     if let Some(fault) = &report.report_fault {
         out.push_str(&format!(
             "Next report: none until `[report]` is fixed ({fault})\n"

@@ -1,0 +1,156 @@
+//! The room left where the collector lands its files and the analyser writes its reports. A
+//! run that cannot write leaves no trace (its metrics file cannot be written either), so status
+//! says the disk is nearly full before it is.
+
+use std::path::Path;
+
+/// Below this, the next runs may not fit: France Travail's day alone lands about 120 MB, and
+/// the files wait up to an hour for the summariser.
+pub const LOW: u64 = 500_000_000;
+
+/// The room left on one file system, with the folders of relevé it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeSpace {
+    /// The folders as given (`raw`, `reports`).
+    pub folders: Vec<String>,
+    /// Bytes an unprivileged process can still write there, or why that is unknown.
+    pub available: Result<u64, String>,
+}
+
+/// The room left for each of `folders`, one entry per file system; a folder not created yet
+/// is measured where it will be created.
+pub fn free_space(folders: &[&Path]) -> Vec<FreeSpace> {
+    let mut found: Vec<(Option<u64>, FreeSpace)> = Vec::new();
+    for folder in folders {
+        let shown = folder.display().to_string();
+        let measured = nearest_existing(folder);
+        let device = device(measured);
+        if let Some((_, space)) = found
+            .iter_mut()
+            .find(|(seen, _)| device.is_some() && *seen == device)
+        {
+            space.folders.push(shown);
+            continue;
+        }
+        let available = fs4::available_space(measured).map_err(|err| err.to_string());
+        found.push((
+            device,
+            FreeSpace {
+                folders: vec![shown],
+                available,
+            },
+        ));
+    }
+    found.into_iter().map(|(_, space)| space).collect()
+}
+
+impl FreeSpace {
+    /// `71.2 GB (raw, reports)`.
+    pub fn render(&self) -> String {
+        let amount = match &self.available {
+            Ok(bytes) => bytes_said(*bytes),
+            Err(_) => "?".to_owned(),
+        };
+        format!("{amount} ({})", self.folders.join(", "))
+    }
+
+    /// What needs attention: little room left, or room that could not be measured.
+    pub fn problem(&self) -> Option<String> {
+        let folders = self.folders.join(" and ");
+        match &self.available {
+            Ok(bytes) if *bytes < LOW => Some(format!(
+                "only {} free on the disk of {folders} (less than {}): runs that cannot write leave no trace, not even a failure; free some space",
+                bytes_said(*bytes),
+                bytes_said(LOW)
+            )),
+            Ok(_) => None,
+            Err(why) => Some(format!(
+                "the free space on the disk of {folders} could not be read: {why}"
+            )),
+        }
+    }
+}
+
+/// `folder`, or its nearest ancestor that exists (the current folder for a relative path
+/// none of whose folders exist).
+fn nearest_existing(folder: &Path) -> &Path {
+    folder
+        .ancestors()
+        .find(|ancestor| !ancestor.as_os_str().is_empty() && ancestor.exists())
+        .unwrap_or(Path::new("."))
+}
+
+#[cfg(unix)]
+fn device(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|meta| meta.dev())
+}
+
+#[cfg(not(unix))]
+fn device(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// `312 MB`, `71.2 GB` (powers of 1,000, as disks are sold and `df -H` says).
+fn bytes_said(bytes: u64) -> String {
+    const GB: u64 = 1_000_000_000;
+    if bytes >= GB {
+        format!("{:.1} GB", bytes as f64 / GB as f64)
+    } else {
+        format!("{} MB", bytes / 1_000_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn space(folders: &[&str], available: Result<u64, String>) -> FreeSpace {
+        FreeSpace {
+            folders: folders.iter().map(|f| (*f).to_owned()).collect(),
+            available,
+        }
+    }
+
+    #[test]
+    fn little_room_is_a_problem_naming_the_folders_and_the_amount() {
+        let low = space(&["raw", "reports"], Ok(312_400_000));
+        assert_eq!(low.render(), "312 MB (raw, reports)");
+        let problem = low.problem().expect("a problem");
+        assert!(
+            problem
+                .starts_with("only 312 MB free on the disk of raw and reports (less than 500 MB)"),
+            "{problem}"
+        );
+        let roomy = space(&["raw"], Ok(71_234_000_000));
+        assert_eq!(roomy.render(), "71.2 GB (raw)");
+        assert_eq!(roomy.problem(), None);
+        assert_eq!(space(&["raw"], Ok(LOW)).problem(), None);
+    }
+
+    #[test]
+    fn room_that_cannot_be_measured_is_said() {
+        let unknown = space(&["raw"], Err("permission denied".to_owned()));
+        assert_eq!(unknown.render(), "? (raw)");
+        assert!(
+            unknown
+                .problem()
+                .is_some_and(|p| p.contains("raw") && p.contains("permission denied"))
+        );
+    }
+
+    #[test]
+    fn folders_on_one_disk_are_measured_once_and_missing_ones_where_they_will_be() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let raw = dir.path().join("raw");
+        std::fs::create_dir(&raw).expect("raw");
+        let reports = dir.path().join("reports/not/yet");
+        let spaces = free_space(&[&raw, &reports]);
+        assert_eq!(spaces.len(), 1, "{spaces:?}");
+        assert_eq!(
+            spaces[0].folders,
+            [raw.display().to_string(), reports.display().to_string()]
+        );
+        assert!(spaces[0].available.as_ref().is_ok_and(|bytes| *bytes > 0));
+    }
+}
