@@ -5,6 +5,7 @@ use url::Url;
 
 mod credentials;
 mod kind;
+mod secrets;
 
 use credentials::check_no_credentials;
 use kind::check_kind;

@@ -59,6 +59,7 @@ pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
                     ));
                 }
             }
+            super::secrets::check_no_named_secrets(url, &http.headers, &http.params)?;
             if let Some(name) = &http.key_env
                 && !is_variable_name(name)
             {
