@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::plain_words::{plain_words, written_inline};
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
-use super::unclosed::{UnclosedHeader, UnclosedString};
+use super::unclosed::{Unclosed, UnclosedHeader, UnclosedString};
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
 
@@ -110,7 +110,11 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
         .err()
         .and_then(|err| UnclosedHeader::at(&readable, &err))
     {
-        refused.push(header.refuse(&mut readable, path)?);
+        take(
+            header.refuse(&mut readable, path)?,
+            &mut refused,
+            &mut report_fault,
+        );
     }
     if let Some(offset) = sources_not_in_tables(&readable) {
         return Err(ConfigError::Invalid {
@@ -133,7 +137,11 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
         };
         // One after a table refused for another fault.
         if let Some(header) = UnclosedHeader::at(&readable, &err) {
-            refused.push(header.refuse(&mut readable, path)?);
+            take(
+                header.refuse(&mut readable, path)?,
+                &mut refused,
+                &mut report_fault,
+            );
             continue;
         }
         if let Some(string) = UnclosedString::at(&readable, &err) {
@@ -176,6 +184,17 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
             duplicate: false,
             message,
         });
+    }
+}
+
+/// Keeps what an unclosed header costs: its source table refused, or the report's fault (the
+/// first one found).
+fn take(unclosed: Unclosed, refused: &mut Vec<RefusedSource>, fault: &mut Option<ReportFault>) {
+    match unclosed {
+        Unclosed::Source(table) => refused.push(table),
+        Unclosed::Report(report) => {
+            fault.get_or_insert(report);
+        }
     }
 }
 

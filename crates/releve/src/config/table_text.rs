@@ -275,17 +275,22 @@ impl TableText {
 
     /// Blanks the table out of `text`, keeping its line breaks.
     pub(super) fn blank(&self, text: &mut String) {
-        let mut blanked = String::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            if matches!(c, '\n' | '\r') || !self.ranges.iter().any(|r| r.contains(&at)) {
-                blanked.push(c);
-            } else {
-                // As many spaces as the character's bytes: every offset after it stays.
-                blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
-            }
-        }
-        *text = blanked;
+        blank_out(text, &self.ranges);
     }
+}
+
+/// Blanks `ranges` out of `text`, keeping its line breaks and every offset.
+pub(super) fn blank_out(text: &mut String, ranges: &[Range<usize>]) {
+    let mut blanked = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if matches!(c, '\n' | '\r') || !ranges.iter().any(|r| r.contains(&at)) {
+            blanked.push(c);
+        } else {
+            // As many spaces as the character's bytes: every offset after it stays.
+            blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    *text = blanked;
 }
 
 /// Why a table found by its header lines is at fault.

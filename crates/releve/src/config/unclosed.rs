@@ -1,7 +1,8 @@
 //! A header line or a multi-line string left unclosed: toml gives up where it can read no
 //! further (the header line's end, the file's) and would blame what it reached. Said at its own
-//! line: under a `[[source]` header, the table is refused alone; a `"""` string never closed
-//! refuses the file (where its table was meant to end cannot be told), at its key.
+//! line: under a `[[source]` header, the table is refused alone; under `[report`, the report
+//! alone is at fault (collecting and summarising go on); a `"""` string never closed refuses
+//! the file (where its table was meant to end cannot be told), at its key.
 
 use std::path::Path;
 
@@ -9,8 +10,8 @@ use toml::de::DeTable;
 
 use super::header_line::{LineHeader, header_lines, header_text};
 use super::source_table::naming_source;
-use super::table_text::{TableText, name_in};
-use super::{ConfigError, RefusedSource};
+use super::table_text::{TableText, blank_out, name_in};
+use super::{ConfigError, RefusedSource, ReportFault};
 
 /// A header line toml found unclosed, nothing left open before it.
 pub(super) struct UnclosedHeader {
@@ -18,6 +19,14 @@ pub(super) struct UnclosedHeader {
     start: usize,
     /// The header as written, without a comment after it (`[[source]`).
     written: String,
+}
+
+/// What an unclosed header costs, when not the whole file.
+pub(super) enum Unclosed {
+    /// Its `[[source]]` table, refused alone.
+    Source(RefusedSource),
+    /// The `[report]` table, at fault: no report is written until it is fixed.
+    Report(ReportFault),
 }
 
 impl UnclosedHeader {
@@ -40,21 +49,40 @@ impl UnclosedHeader {
         })
     }
 
-    /// Refuses the `[[source]]` table under a `[[source]` header and blanks it out of
-    /// `readable`, its sub-tables included; any other header refuses the file.
+    /// Refuses the `[[source]]` table under a `[[source]` header, or faults `[report]` under a
+    /// `[report` one, and blanks the table out of `readable`, its sub-tables included; any
+    /// other header refuses the file, as does a table whose end cannot be told.
     pub(super) fn refuse(
         &self,
         readable: &mut String,
         path: &Path,
-    ) -> Result<RefusedSource, ConfigError> {
+    ) -> Result<Unclosed, ConfigError> {
         let line = super::parse::line_of(readable, self.start);
         let message = self.message();
-        if !self.opens_a_source() {
-            return Err(ConfigError::Invalid {
+        let file_refused = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            message,
+        };
+        if self.opens_the_report() {
+            // To the next header line: `[report]` has no sub-tables.
+            let end = header_lines(readable)
+                .into_iter()
+                .map(|(at, _)| at)
+                .find(|&at| at > self.start)
+                .unwrap_or(readable.len());
+            if self.end_unclear(readable, self.start..end) {
+                return Err(file_refused(message));
+            }
+            blank_out(readable, std::slice::from_ref(&(self.start..end)));
+            return Ok(Unclosed::Report(ReportFault {
                 path: path.to_owned(),
                 line,
                 message,
-            });
+            }));
+        }
+        if !self.opens_a_source() {
+            return Err(file_refused(message));
         }
         let table = TableText::under_unclosed_header(readable, self.start);
         // Where the table ends is told from the header lines after it: a line that opens
@@ -68,21 +96,17 @@ impl UnclosedHeader {
             .ranges()
             .any(|range| self.end_unclear(readable, range))
         {
-            return Err(ConfigError::Invalid {
-                path: path.to_owned(),
-                line,
-                message,
-            });
+            return Err(file_refused(message));
         }
         table.blank(readable);
-        Ok(RefusedSource {
+        Ok(Unclosed::Source(RefusedSource {
             message,
             name: table.name,
             path: path.to_owned(),
             line,
             table_line: line,
             duplicate: false,
-        })
+        }))
     }
 
     /// Whether `range` of `text`, part of the table under this header, holds a line other than
@@ -103,12 +127,20 @@ impl UnclosedHeader {
 
     /// Whether it opens a `[[source]]` table.
     fn opens_a_source(&self) -> bool {
-        let path: String = self
-            .inner()
+        self.written.starts_with("[[") && self.path() == "source"
+    }
+
+    /// Whether it opens the `[report]` table.
+    fn opens_the_report(&self) -> bool {
+        !self.written.starts_with("[[") && self.path() == "report"
+    }
+
+    /// The table's path without spaces or quotes.
+    fn path(&self) -> String {
+        self.inner()
             .chars()
             .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
-            .collect();
-        self.written.starts_with("[[") && path == "source"
+            .collect()
     }
 
     /// What is wrong, with the header to write.

@@ -128,21 +128,55 @@ fn an_unclosed_source_header_whose_table_end_is_unclear_refuses_the_file_at_its_
 }
 
 #[test]
+fn an_unclosed_report_header_faults_the_report_alone() {
+    let a = source("[[source]]", "name = \"a\"");
+    let b = source("[[source]]", "name = \"b\"");
+    for (text, line) in [
+        (format!("[report\ntimezone = \"Europe/Paris\"\n\n{a}"), 1),
+        (format!("{a}[report # oops\n\n"), 9),
+        (format!("{a}[report\nkeep = 3\n\n{b}"), 9),
+    ] {
+        let config = parse::parse(&text, Path::new("sources.toml")).expect("the sources are read");
+        let want: &[&str] = if text.contains("\"b\"") {
+            &["a", "b"]
+        } else {
+            &["a"]
+        };
+        assert_eq!(accepted(&config), want, "{text}");
+        assert_eq!(
+            config.report_fault.map(|fault| fault.to_string()),
+            Some(format!(
+                "sources.toml:{line}: header `[report` is not closed: write `[report]`"
+            )),
+            "{text}"
+        );
+        // Its keys are not read as the defaults' or a source's.
+        assert_eq!(config.report.keep, ReportSettings::default().keep, "{text}");
+    }
+    // Where it ends cannot be told: a string could hide or fake the next header.
+    let text = format!("{a}[report\ntimezone = \"\"\"\n[[source]]\n\"\"\"\n{b}");
+    assert_eq!(
+        parse::parse(&text, Path::new("sources.toml"))
+            .map_err(|err| err.to_string())
+            .map(|_| ()),
+        Err("sources.toml:9: header `[report` is not closed: write `[report]`".to_owned())
+    );
+    // Every stage that reads `[report]` refuses the file at its line.
+    assert_eq!(
+        read(&format!("{a}[report\nkeep = 3\n")).map(|_| ()),
+        Err("sources.toml:9: header `[report` is not closed: write `[report]`".to_owned())
+    );
+}
+
+#[test]
 fn an_unclosed_header_of_another_table_is_named_at_its_line() {
     let a = source("[[source]]", "name = \"a\"");
-    for (text, says) in [
-        (
-            format!("[report\ntimezone = \"Europe/Paris\"\n\n{a}"),
-            "sources.toml:1: header `[report` is not closed: write `[report]`",
-        ),
-        (
-            format!("{a}[source.units # of a\nx = \"m\"\n"),
-            "sources.toml:9: header `[source.units` is not closed: write `[source.units]`",
-        ),
-    ] {
-        let refused = read(&text).expect_err("the whole file is refused");
-        assert_eq!(refused, says);
-    }
+    let refused = read(&format!("{a}[source.units # of a\nx = \"m\"\n"))
+        .expect_err("the whole file is refused");
+    assert_eq!(
+        refused,
+        "sources.toml:9: header `[source.units` is not closed: write `[source.units]`"
+    );
 }
 
 #[test]
