@@ -693,6 +693,35 @@ fn an_unreadable_configuration_exits_two_naming_the_file() {
     assert!(text(&output.stderr).contains("sources.toml"));
 }
 
+/// A day report missing is named with a command that can be pasted as it is: the analyser's
+/// own path, since cron's binaries are not on PATH.
+#[test]
+fn a_missing_day_report_is_named_with_a_command_that_runs() {
+    let site = Site::new();
+    std::fs::write(site.dir.path().join("sources.toml"), CONFIG).expect("write sources.toml");
+    let reports = site.dir.path().join("reports");
+    std::fs::create_dir(&reports).expect("reports");
+    let today = Utc::now().date_naive();
+    for back in [5, 6] {
+        let day = today - TimeDelta::days(back);
+        std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
+    }
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stderr = text(&output.stderr);
+    let missing = today - TimeDelta::days(4);
+    let line = stderr
+        .lines()
+        .find(|line| line.contains(&format!("the day reports of {missing}, ")))
+        .unwrap_or_else(|| panic!("the missing day is named: {stderr}"));
+    let command = line
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("a command between backquotes: {line}"));
+    let words = shlex::split(command).unwrap_or_else(|| panic!("a command: {command}"));
+    assert_eq!(words[0], env!("CARGO_BIN_EXE_analyser"), "{line}");
+    assert_eq!(words[1..3], ["--raw-dir", "raw"], "{line}");
+}
+
 /// As for every stage, a URI or database name that cannot be used is the command line's
 /// fault: one line naming it, exit 2, the password never shown, no table.
 #[test]

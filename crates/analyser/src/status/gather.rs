@@ -85,13 +85,27 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     })
 }
 
+/// This analyser as it can be run from the current folder, so that a command status gives can
+/// be pasted: `target/release/analyser` under it, else its whole path (`analyser` when it
+/// cannot be told).
+fn program() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "analyser".to_owned();
+    };
+    let under_here = std::env::current_dir()
+        .ok()
+        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf));
+    under_here.unwrap_or(exe).to_string_lossy().into_owned()
+}
+
 /// The reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
 fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Vec<String> {
     // The options status was given that the report reads too (the MongoDB URI, which may hold
     // a password, is left to MONGODB_URI, as cron passes it).
     let raw = args.raw.raw_dir.to_string_lossy();
-    let mut words: Vec<&str> = vec!["analyser", "--raw-dir", &raw];
+    let program = program();
+    let mut words: Vec<&str> = vec![&program, "--raw-dir", &raw];
     let config_path = args.config.config.to_string_lossy();
     if args.config.config != Path::new(releve::cli::DEFAULT_CONFIG) {
         words.extend(["--config", &config_path]);
@@ -463,9 +477,11 @@ mod tests {
         let [line] = missing.as_slice() else {
             panic!("one line: {missing:?}")
         };
+        // The program is this one, as it can be run from here.
+        let program = shlex::try_quote(&program()).expect("a path").into_owned();
         assert!(
             line.contains(&format!(
-                "`analyser --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
+                "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
             )),
             "{line}"
         );
