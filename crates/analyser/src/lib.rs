@@ -15,6 +15,7 @@ pub mod period;
 pub mod positions;
 mod quarantine;
 pub mod query;
+mod raw_folder;
 mod reading;
 mod report;
 mod retention;
@@ -31,6 +32,7 @@ use releve::store::StoreError;
 use crate::cli::ReportArgs;
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
+use crate::raw_folder::RawFolder;
 pub use crate::report::RenderError;
 use crate::report::{Quarantined, ReportInput};
 
@@ -118,6 +120,12 @@ pub async fn write_report(
             problems: Vec::new(),
         });
     }
+    // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
+    // seen in both (and counted once), never in neither.
+    let raw = args
+        .raw_dir
+        .as_deref()
+        .map(|raw_dir| RawFolder::read(raw_dir, config, &period));
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, args, config, &period, now, &unread).await;
@@ -127,8 +135,8 @@ pub async fn write_report(
         mut first_runs,
         runs_kept_from,
     } = loaded?;
-    let (quarantined, raw_problems) = match &args.raw_dir {
-        Some(raw_dir) => read_raw_folder(raw_dir, config, &period, now, &mut data, &mut first_runs),
+    let (quarantined, raw_problems) = match raw {
+        Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
     };
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
@@ -204,77 +212,6 @@ async fn load(
     })
 }
 
-/// What the raw folder adds to the database's view: each source's runs not yet summarised
-/// (folded into `data`, and into `first_runs` when earlier) and the quarantined files of the
-/// period; with what could not be read there.
-fn read_raw_folder(
-    raw_dir: &Path,
-    config: &Config,
-    period: &ReportPeriod,
-    now: DateTime<Utc>,
-    data: &mut BTreeMap<String, SourceData>,
-    first_runs: &mut BTreeMap<String, DateTime<Utc>>,
-) -> (Quarantined, Vec<String>) {
-    let left_out = "runs not yet summarised and quarantined files are not counted, so health \
-                    may be out of date";
-    match std::fs::metadata(raw_dir) {
-        Ok(meta) if meta.is_dir() => {}
-        // Said once, not once per source folder: the mistake is `--raw-dir`'s.
-        Ok(_) => {
-            let line = format!(
-                "the raw folder {} is not a folder (check --raw-dir); {left_out}",
-                raw_dir.display()
-            );
-            return (Quarantined::Unreadable, vec![line]);
-        }
-        Err(err) => {
-            let why = match err.kind() {
-                std::io::ErrorKind::NotFound => "does not exist (check --raw-dir)".to_owned(),
-                _ => format!("cannot be read: {}", why_unreadable(&err)),
-            };
-            let line = format!("the raw folder {} {why}; {left_out}", raw_dir.display());
-            return (Quarantined::Unreadable, vec![line]);
-        }
-    }
-    let mut raw_problems = Vec::new();
-    for source in &config.sources {
-        let waiting = match waiting_runs::read(raw_dir, &source.name) {
-            Ok(waiting) => waiting,
-            Err(err) => {
-                raw_problems.push(unreadable(
-                    &raw_dir.join(&source.name),
-                    &err,
-                    "its runs not yet summarised are not counted, so its health may be out of date",
-                ));
-                continue;
-            }
-        };
-        if let Some(source_data) = data.get_mut(&source.name) {
-            waiting_runs::fold_into(source_data, &waiting, period, now);
-        }
-        if let Some(first) = waiting_runs::first_collection(
-            &waiting,
-            source.collects_by_day(),
-            config.report.timezone,
-        ) {
-            let known = first_runs.entry(source.name.clone()).or_insert(first);
-            *known = (*known).min(first);
-        }
-    }
-    let quarantined = match quarantine::count(raw_dir, period) {
-        Ok(counts) => Quarantined::Counted(counts),
-        Err(err) => {
-            raw_problems.push(unreadable(
-                &releve::rawfile::quarantine_dir(raw_dir),
-                &err,
-                "quarantined files are not counted",
-            ));
-            Quarantined::Unreadable
-        }
-    };
-    (quarantined, raw_problems)
-}
-
 /// Removes the reports of `period`'s kind past the `keep` newest, warning of what cannot be.
 fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod) {
     match retention::prune(
@@ -334,15 +271,6 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
         .filter(|source| releve::credentials::missing_for(source).is_some())
         .map(|source| source.name.clone())
         .collect()
-}
-
-/// The report's line for a folder of the raw folder it cannot read, and what that leaves out.
-fn unreadable(folder: &Path, err: &std::io::Error, left_out: &str) -> String {
-    format!(
-        "cannot read {}: {}; {left_out}",
-        folder.display(),
-        why_unreadable(err)
-    )
 }
 
 /// Why a folder cannot be read, in words: "not a folder" for a file in its place (what

@@ -1,0 +1,127 @@
+//! What the raw folder adds to the database's view of a period: each source's runs not yet
+//! summarised, and the quarantined files. It is read before MongoDB, so that a run the
+//! summariser stores and deletes meanwhile is seen in both views (and counted once, by its
+//! start), never in neither.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use releve::{Config, RunMetrics};
+
+use crate::period::ReportPeriod;
+use crate::query::SourceData;
+use crate::report::Quarantined;
+use crate::{quarantine, waiting_runs, why_unreadable};
+
+/// The raw folder as read for a report.
+pub struct RawFolder {
+    /// Each readable source folder's run metrics, by source.
+    waiting: BTreeMap<String, Vec<RunMetrics>>,
+    /// The quarantined files of the period, by source.
+    quarantined: Quarantined,
+    /// What could not be read, and what that leaves out.
+    problems: Vec<String>,
+}
+
+impl RawFolder {
+    /// Reads the runs waiting for the summariser of every configured source, and the
+    /// quarantined files of `period`.
+    pub fn read(raw_dir: &Path, config: &Config, period: &ReportPeriod) -> RawFolder {
+        let left_out = "runs not yet summarised and quarantined files are not counted, so health \
+                        may be out of date";
+        let unreadable_folder = |line: String| RawFolder {
+            waiting: BTreeMap::new(),
+            quarantined: Quarantined::Unreadable,
+            problems: vec![line],
+        };
+        match std::fs::metadata(raw_dir) {
+            Ok(meta) if meta.is_dir() => {}
+            // Said once, not once per source folder: the mistake is `--raw-dir`'s.
+            Ok(_) => {
+                return unreadable_folder(format!(
+                    "the raw folder {} is not a folder (check --raw-dir); {left_out}",
+                    raw_dir.display()
+                ));
+            }
+            Err(err) => {
+                let why = match err.kind() {
+                    std::io::ErrorKind::NotFound => "does not exist (check --raw-dir)".to_owned(),
+                    _ => format!("cannot be read: {}", why_unreadable(&err)),
+                };
+                return unreadable_folder(format!(
+                    "the raw folder {} {why}; {left_out}",
+                    raw_dir.display()
+                ));
+            }
+        }
+        let mut problems = Vec::new();
+        let mut waiting = BTreeMap::new();
+        for source in &config.sources {
+            match waiting_runs::read(raw_dir, &source.name) {
+                Ok(runs) => {
+                    waiting.insert(source.name.clone(), runs);
+                }
+                Err(err) => problems.push(unreadable(
+                    &raw_dir.join(&source.name),
+                    &err,
+                    "its runs not yet summarised are not counted, so its health may be out of date",
+                )),
+            }
+        }
+        let quarantined = match quarantine::count(raw_dir, period) {
+            Ok(counts) => Quarantined::Counted(counts),
+            Err(err) => {
+                problems.push(unreadable(
+                    &releve::rawfile::quarantine_dir(raw_dir),
+                    &err,
+                    "quarantined files are not counted",
+                ));
+                Quarantined::Unreadable
+            }
+        };
+        RawFolder {
+            waiting,
+            quarantined,
+            problems,
+        }
+    }
+
+    /// Folds the waiting runs into `data` (and into `first_runs` when earlier); returns the
+    /// quarantined files and what could not be read.
+    pub fn fold_into(
+        self,
+        config: &Config,
+        period: &ReportPeriod,
+        now: DateTime<Utc>,
+        data: &mut BTreeMap<String, SourceData>,
+        first_runs: &mut BTreeMap<String, DateTime<Utc>>,
+    ) -> (Quarantined, Vec<String>) {
+        for source in &config.sources {
+            let Some(waiting) = self.waiting.get(&source.name) else {
+                continue;
+            };
+            if let Some(source_data) = data.get_mut(&source.name) {
+                waiting_runs::fold_into(source_data, waiting, period, now);
+            }
+            if let Some(first) = waiting_runs::first_collection(
+                waiting,
+                source.collects_by_day(),
+                config.report.timezone,
+            ) {
+                let known = first_runs.entry(source.name.clone()).or_insert(first);
+                *known = (*known).min(first);
+            }
+        }
+        (self.quarantined, self.problems)
+    }
+}
+
+/// The report's line for a folder of the raw folder it cannot read, and what that leaves out.
+fn unreadable(folder: &Path, err: &std::io::Error, left_out: &str) -> String {
+    format!(
+        "cannot read {}: {}; {left_out}",
+        folder.display(),
+        why_unreadable(err)
+    )
+}
