@@ -74,7 +74,11 @@ pub async fn connect(uri: &str, database: &str) -> Result<Database, StoreError> 
 pub async fn connect_unindexed(uri: &str, database: &str) -> Result<Unindexed, StoreError> {
     let options = for_writers(client_options(uri, database).await?, uri)?;
     let db = open(uri, database, options).await?;
-    match holds_releve_data(&db).await {
+    let checked = match check_clock(&db).await {
+        Ok(()) => holds_releve_data(&db).await,
+        Err(err) => Err(err),
+    };
+    match checked {
         Ok(held_releve_data) => Ok(Unindexed {
             db,
             held_releve_data,
@@ -84,6 +88,34 @@ pub async fn connect_unindexed(uri: &str, database: &str) -> Result<Unindexed, S
             Err(err)
         }
     }
+}
+
+/// How far this machine's clock and MongoDB's may be apart before a writer stops: clocks kept
+/// by NTP are within a second; hours apart means one was set wrong.
+pub const CLOCKS_APART_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Refuses to go on when this machine's clock and MongoDB's (its `hello` answer's `localTime`)
+/// are more than [`CLOCKS_APART_AT_MOST`] apart: the summariser dates records' hours, their
+/// expiry and `keep_days` against its clock, so a clock set a month ahead would skip every
+/// record landed as past `keep_days`, for good. A server that does not say its time is trusted.
+async fn check_clock(db: &Database) -> Result<(), StoreError> {
+    let hello = db
+        .run_command(doc! { "hello": 1 })
+        .await
+        .map_err(StoreError::command("hello"))?;
+    let here = Utc::now();
+    let Ok(server) = hello.get_datetime("localTime") else {
+        return Ok(());
+    };
+    clocks_close(here, chrono_date(*server))
+}
+
+/// See [`check_clock`].
+fn clocks_close(here: DateTime<Utc>, server: DateTime<Utc>) -> Result<(), StoreError> {
+    if (here - server).abs() > CLOCKS_APART_AT_MOST {
+        return Err(StoreError::ClocksApart { here, server });
+    }
+    Ok(())
 }
 
 /// A database connected for writing whose indexes are not ensured yet (see

@@ -68,6 +68,21 @@ pub enum StoreError {
         /// What does not fit.
         why: String,
     },
+    /// This machine's clock and MongoDB's are far apart: a writer stops before reading a file.
+    #[error(
+        "the clock here reads {} and MongoDB's {}, {} apart: set the wrong one right; nothing \
+         was read or written, as records would be dated against the wrong clock (and those it \
+         puts past `keep_days` skipped for good)",
+        .here.format("%Y-%m-%d %H:%M:%S UTC"),
+        .server.format("%Y-%m-%d %H:%M:%S UTC"),
+        apart(*.here - *.server)
+    )]
+    ClocksApart {
+        /// This machine's time.
+        here: chrono::DateTime<chrono::Utc>,
+        /// MongoDB's, from its `hello` answer.
+        server: chrono::DateTime<chrono::Utc>,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {
@@ -76,6 +91,17 @@ pub enum StoreError {
         /// The driver's complaint.
         cause: mongodb::error::Error,
     },
+}
+
+/// How far apart two clocks are: `3 days 2 h`, `1 h 12 min`.
+fn apart(gap: chrono::TimeDelta) -> String {
+    let minutes = gap.num_minutes().unsigned_abs();
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match days {
+        0 => format!("{hours} h {minutes} min"),
+        1 => format!("1 day {hours} h"),
+        _ => format!("{days} days {hours} h"),
+    }
 }
 
 /// The driver's error in words: a write error's message and code (not the driver's dump of

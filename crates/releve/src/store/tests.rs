@@ -244,3 +244,24 @@ async fn a_uri_the_driver_refuses_never_quotes_the_password() {
         "a URI without credentials keeps the driver's words: {err}"
     );
 }
+
+/// A clock set a month ahead would date every landed record past `keep_days`: a writer stops,
+/// saying both clocks and how far apart they are; a few minutes apart is no fault.
+#[test]
+fn clocks_far_apart_stop_a_writer_naming_both() {
+    let server = DateTime::parse_from_rfc3339("2026-12-02T10:00:00Z")
+        .expect("a time")
+        .with_timezone(&Utc);
+    assert!(clocks_close(server + chrono::TimeDelta::minutes(59), server).is_ok());
+    assert!(clocks_close(server - chrono::TimeDelta::minutes(5), server).is_ok());
+    let ahead =
+        clocks_close(server + chrono::TimeDelta::days(30), server).map_err(|err| err.to_string());
+    assert_eq!(
+        ahead,
+        Err("the clock here reads 2027-01-01 10:00:00 UTC and MongoDB's 2026-12-02 10:00:00 UTC, 30 days 0 h apart: set the wrong one right; nothing was read or written, as records would be dated against the wrong clock (and those it puts past `keep_days` skipped for good)".to_owned())
+    );
+    let behind = clocks_close(server - chrono::TimeDelta::minutes(125), server)
+        .map_err(|err| err.to_string())
+        .expect_err("two hours behind");
+    assert!(behind.contains(", 2 h 5 min apart:"), "{behind}");
+}
