@@ -21,7 +21,7 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use releve::Source;
-use releve::rawfile::{self, RawFileRole};
+use releve::rawfile::{self, LandingOrder, RawFileRole};
 use serde::{Deserialize, Serialize};
 
 use crate::sources::newest_time;
@@ -36,6 +36,10 @@ pub struct SourceState {
     pub last_success_started: Option<DateTime<Utc>>,
     /// When the last successful run landed its file.
     pub last_success_landed: Option<DateTime<Utc>>,
+    /// That file's sequence within its second (`..._08-00-01Z-3.json`), when above 1: a run
+    /// in the same second takes the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success_sequence: Option<u32>,
     /// When the last run, successful or not, started.
     pub last_attempt: Option<DateTime<Utc>>,
     /// Why the last run failed, when it did.
@@ -98,6 +102,9 @@ impl SourceState {
                 forgotten = forgotten.max(time.take());
             }
         }
+        if self.last_success_landed.is_none() {
+            self.last_success_sequence = None;
+        }
         let today = now.date_naive();
         while let Some(day) = self.days.last().copied().filter(|day| *day >= today) {
             self.days.remove(&day);
@@ -153,6 +160,7 @@ impl SourceState {
         SourceState {
             last_success_started: Some(newest.landed_at),
             last_success_landed: Some(newest.landed_at),
+            last_success_sequence: (newest.sequence > 1).then_some(newest.sequence),
             last_attempt: Some(newest.landed_at),
             last_error: None,
             failures_in_a_row: 0,
@@ -173,6 +181,14 @@ impl SourceState {
         }
     }
 
+    /// Where the last successful run's file stands among the source's files.
+    pub fn last_landing(&self) -> Option<LandingOrder> {
+        self.last_success_landed.map(|landed_at| LandingOrder {
+            landed_at,
+            sequence: self.last_success_sequence.unwrap_or(1),
+        })
+    }
+
     /// Records a landed run.
     pub fn succeeded(
         &mut self,
@@ -183,6 +199,7 @@ impl SourceState {
     ) {
         self.last_success_started = Some(started);
         self.last_success_landed = Some(landed);
+        self.last_success_sequence = None;
         self.last_attempt = Some(started);
         self.last_error = None;
         self.failures_in_a_row = 0;

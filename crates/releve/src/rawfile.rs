@@ -216,11 +216,27 @@ pub fn land(
     landed_at: DateTime<Utc>,
     contents: &[u8],
 ) -> io::Result<RawFileName> {
+    let first = LandingOrder {
+        landed_at,
+        sequence: 1,
+    };
+    land_from(raw_dir, source, first, contents)
+}
+
+/// Lands `contents` as [`land`] does, under the first free name from `first` on in its second
+/// (`first.sequence` 3: `..._08-00-01Z-3.json` or a later sequence): a run landing in the second
+/// of a file already summarised and deleted still reads as the newer one.
+pub fn land_from(
+    raw_dir: &Path,
+    source: &str,
+    first: LandingOrder,
+    contents: &[u8],
+) -> io::Result<RawFileName> {
     let dir = raw_dir.join(source);
     fs::create_dir_all(&dir)?;
-    let landed_at = landed_at.with_nanosecond_zero();
+    let landed_at = first.landed_at.with_nanosecond_zero();
     let tmp = write_temp(&dir, &format!(".{source}_{}", std::process::id()), contents)?;
-    let result = link_first_free(&dir, &tmp, |sequence| {
+    let result = link_first_free(&dir, &tmp, first.sequence.max(1), |sequence| {
         RawFileName::data(source, landed_at, sequence)
     });
     let _ = fs::remove_file(&tmp);
@@ -309,9 +325,10 @@ fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> 
 fn link_first_free(
     dir: &Path,
     tmp: &Path,
+    first: u32,
     name_for: impl Fn(u32) -> RawFileName,
 ) -> io::Result<RawFileName> {
-    for sequence in 1..10_000 {
+    for sequence in first..first.saturating_add(10_000) {
         let name = name_for(sequence);
         match fs::hard_link(tmp, dir.join(name.file_name())) {
             Ok(()) => return Ok(name),

@@ -2,7 +2,7 @@
 //! and the run noted in the source's state.
 
 use chrono::{DateTime, Timelike, Utc};
-use releve::rawfile::{self, RawFileName};
+use releve::rawfile::{self, LandingOrder, RawFileName};
 use releve::{Source, SourceKind};
 
 use super::run_metrics::{
@@ -24,8 +24,8 @@ pub(super) fn land(
     collected: Collected,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
-    let landed_at = landing_time(source, state.last_success_landed, Utc::now());
-    let file = match rawfile::land(raw_dir, &source.name, landed_at, &collected.body) {
+    let first = landing_order(source, state.last_landing(), Utc::now());
+    let file = match rawfile::land_from(raw_dir, &source.name, first, &collected.body) {
         Ok(file) => file,
         Err(err) => {
             let reason = format!(
@@ -63,6 +63,7 @@ pub(super) fn land(
         cursor,
         day,
     );
+    state.last_success_sequence = (file.sequence > 1).then_some(file.sequence);
     tracing::info!(
         source = %source.name,
         file = %file.file_name(),
@@ -183,23 +184,37 @@ fn coverage(records: u64, announced: Option<u64>) -> Option<f64> {
 /// files without the clock being wrong.
 const QUICK_RUNS: i64 = 5;
 
-/// When a run lands: `now`, or a second after the source's `last` landing when the clock is
-/// not past its second (stepped back by up to a minute: a state further ahead is taken for a
-/// clock that ran ahead, and forgotten before the run). Landed files are ordered by the time
-/// in their name, to the second: a later file named earlier, or in the second of a file
-/// already summarised and deleted, would read as older than the one before it, and its newer
-/// records as stale versions the summariser skips.
-fn landing_time(source: &Source, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+/// Where a run lands: `now`; in the second of the source's `last` landing, the next sequence
+/// of that second (runs forced one after the other: names never run ahead of the clock); when
+/// the clock is behind that second (stepped back by up to a minute: a state further ahead is
+/// taken for a clock that ran ahead, and forgotten before the run), a second after it. Landed
+/// files are ordered by the time in their name, to the second, then by sequence: a later file
+/// named earlier, or in the second of a file already summarised and deleted, would read as
+/// older than the one before it, and its newer records as stale versions the summariser skips.
+fn landing_order(source: &Source, last: Option<LandingOrder>, now: DateTime<Utc>) -> LandingOrder {
     let second = now.with_nanosecond(0).unwrap_or(now);
-    let Some(last) = last.filter(|last| second <= *last) else {
-        return now;
+    let Some(last) = last.filter(|last| second <= last.landed_at) else {
+        return LandingOrder {
+            landed_at: now,
+            sequence: 1,
+        };
     };
-    let after = last + chrono::TimeDelta::seconds(1);
+    if second == last.landed_at {
+        return LandingOrder {
+            landed_at: last.landed_at,
+            sequence: last.sequence.saturating_add(1),
+        };
+    }
+    let last = last.landed_at;
+    let after = LandingOrder {
+        landed_at: last + chrono::TimeDelta::seconds(1),
+        sequence: 1,
+    };
     let clock = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let last_landed = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     if last - second <= chrono::TimeDelta::seconds(QUICK_RUNS) {
-        // Runs in quick succession (`--force` by hand), each named a second after the one
-        // before: nothing is wrong with the clock.
+        // Runs in quick succession named a second apart by versions before sequences were
+        // used: nothing is wrong with the clock.
         tracing::info!(source = %source.name, %clock, %last_landed, "A run within seconds of the source's last landing: the file is named a second after it, so it reads as the newer one.");
     } else {
         tracing::warn!(source = %source.name, %clock, %last_landed, "The clock is behind the source's last landing: the file is named a second after it, so it reads as the newer one.");
@@ -225,30 +240,60 @@ mod tests {
         assert_eq!(coverage(5, None), None);
     }
 
+    fn order(text: &str, sequence: u32) -> LandingOrder {
+        LandingOrder {
+            landed_at: at(text),
+            sequence,
+        }
+    }
+
     #[test]
     fn a_clock_behind_the_last_landing_names_the_file_after_it() {
         let source = &crate::testing::configured(
             "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
         );
-        let last = at("2026-11-22T08:00:01Z");
+        let last = order("2026-11-22T08:00:01Z", 1);
         assert_eq!(
-            landing_time(source, Some(last), at("2026-11-22T08:01:00.5Z")),
-            at("2026-11-22T08:01:00.5Z"),
+            landing_order(source, Some(last), at("2026-11-22T08:01:00.5Z")),
+            order("2026-11-22T08:01:00.5Z", 1),
             "a clock ahead of the last landing names the file now"
         );
         assert_eq!(
-            landing_time(source, Some(last), at("2026-11-22T08:00:01.7Z")),
-            at("2026-11-22T08:00:02Z"),
-            "within the same second, whose file may be summarised and gone, the next is taken"
+            landing_order(source, Some(last), at("2026-11-22T08:00:01.7Z")),
+            order("2026-11-22T08:00:01Z", 2),
+            "within the same second, whose file may be summarised and gone, the next sequence"
         );
         assert_eq!(
-            landing_time(source, Some(last), at("2026-11-22T07:59:30Z")),
-            at("2026-11-22T08:00:02Z"),
+            landing_order(source, Some(last), at("2026-11-22T07:59:30Z")),
+            order("2026-11-22T08:00:02Z", 1),
             "a clock stepped back names the file a second after the last"
         );
         assert_eq!(
-            landing_time(source, None, at("2026-11-22T07:59:30Z")),
-            at("2026-11-22T07:59:30Z")
+            landing_order(source, None, at("2026-11-22T07:59:30Z")),
+            order("2026-11-22T07:59:30Z", 1)
         );
+    }
+
+    /// A hundred runs forced within two seconds: each reads as newer than the one before, and
+    /// none is named ahead of the clock (names a second apart ran a minute ahead, and the
+    /// state was then forgotten as a clock that ran ahead, naming the next file earlier).
+    #[test]
+    fn runs_forced_one_after_the_other_never_run_ahead_of_the_clock() {
+        let source = &crate::testing::configured(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+        );
+        let start = at("2026-11-22T08:00:00Z");
+        let mut last: Option<LandingOrder> = None;
+        for run in 0..100 {
+            let now = start + chrono::TimeDelta::milliseconds(20 * run);
+            let landed = landing_order(source, last, now);
+            let named = LandingOrder {
+                landed_at: landed.landed_at.with_nanosecond(0).expect("a second"),
+                ..landed
+            };
+            assert!(last.is_none_or(|last| named > last), "run {run}: {named:?}");
+            assert!(named.landed_at <= now, "run {run} named ahead of the clock");
+            last = Some(named);
+        }
     }
 }
