@@ -330,6 +330,12 @@ fn link_first_free(
 ) -> io::Result<RawFileName> {
     for sequence in first..first.saturating_add(10_000) {
         let name = name_for(sequence);
+        // A failed run's metrics alone hold that name: a run landing under it would write its
+        // metrics over them, maybe while the summariser, having read them, is about to
+        // delete what it read.
+        if dir.join(name.metrics().file_name()).exists() {
+            continue;
+        }
         match fs::hard_link(tmp, dir.join(name.file_name())) {
             Ok(()) => return Ok(name),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}

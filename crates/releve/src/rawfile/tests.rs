@@ -141,3 +141,24 @@ fn a_failed_replacement_keeps_the_old_file_and_leaves_no_temp_file() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
 }
+
+/// A run landing in a second already used never takes a name whose data file or metrics are
+/// there (a failed run leaves metrics alone), and starts at the sequence it is given.
+#[test]
+fn a_landing_takes_the_first_name_whose_data_and_metrics_are_both_free() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let raw = dir.path();
+    let first = land(raw, "usgs", at(8, 0, 1), b"[1]").expect("landed");
+    assert_eq!(first.sequence, 1);
+    let failed = RawFileName::data("usgs", at(8, 0, 1), 2).metrics();
+    fs::write(failed.path_in(raw), b"{}").expect("a failed run's metrics");
+    let next = land(raw, "usgs", at(8, 0, 1), b"[2]").expect("landed");
+    assert_eq!(next.sequence, 3, "past the data of 1 and the metrics of 2");
+    let from = LandingOrder {
+        landed_at: at(8, 0, 1),
+        sequence: 7,
+    };
+    let later = land_from(raw, "usgs", from, b"[3]").expect("landed");
+    assert_eq!(later.sequence, 7);
+    assert_eq!(fs::read(failed.path_in(raw)).expect("kept"), b"{}");
+}
