@@ -193,13 +193,13 @@ impl SourceState {
     pub fn succeeded(
         &mut self,
         started: DateTime<Utc>,
-        landed: DateTime<Utc>,
+        landed: LandingOrder,
         cursor: Option<DateTime<Utc>>,
         day: Option<NaiveDate>,
     ) {
         self.last_success_started = Some(started);
-        self.last_success_landed = Some(landed);
-        self.last_success_sequence = None;
+        self.last_success_landed = Some(landed.landed_at);
+        self.last_success_sequence = (landed.sequence > 1).then_some(landed.sequence);
         self.last_attempt = Some(started);
         self.last_error = None;
         self.failures_in_a_row = 0;
@@ -241,6 +241,14 @@ mod tests {
 
     use super::*;
 
+    /// A landing in the second `at`, first of its second.
+    fn landing(at: DateTime<Utc>) -> releve::rawfile::LandingOrder {
+        releve::rawfile::LandingOrder {
+            landed_at: at,
+            sequence: 1,
+        }
+    }
+
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0)
             .single()
@@ -258,10 +266,31 @@ mod tests {
         assert!(!written_by_a_run(br#"{"x":1}"#));
     }
 
+    /// The sequence of the last landing within its second is saved and read back, so a run
+    /// in that second once its file is summarised and gone still names a newer file.
+    #[test]
+    fn the_last_landing_s_sequence_is_kept_across_runs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = crate::testing::configured(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+        );
+        let mut state = SourceState::default();
+        let landed = releve::rawfile::LandingOrder {
+            landed_at: at(10, 31),
+            sequence: 3,
+        };
+        state.succeeded(at(10, 30), landed, None, None);
+        state.save(dir.path(), "usgs").expect("saved");
+        let loaded = SourceState::load(dir.path(), &source);
+        assert_eq!(loaded.last_landing(), Some(landed));
+        state.succeeded(at(10, 32), landing(at(10, 33)), None, None);
+        assert_eq!(state.last_landing(), Some(landing(at(10, 33))));
+    }
+
     #[test]
     fn runs_dated_in_the_future_are_forgotten() {
         let mut state = SourceState::default();
-        state.succeeded(at(10, 30), at(10, 31), None, None);
+        state.succeeded(at(10, 30), landing(at(10, 31)), None, None);
         assert_eq!(
             state.forget_future_runs(at(10, 0) + chrono::TimeDelta::days(-30)),
             Some(at(10, 31))
@@ -274,7 +303,7 @@ mod tests {
             ),
             (None, None, None)
         );
-        state.succeeded(at(10, 30), at(10, 31), None, None);
+        state.succeeded(at(10, 30), landing(at(10, 31)), None, None);
         assert_eq!(
             state.forget_future_runs(at(10, 30)),
             None,
@@ -293,9 +322,9 @@ mod tests {
     fn the_cursor_never_passes_the_start_of_the_run_that_landed_it() {
         let mut state = SourceState::default();
         // The day's forecast rows run to 22:45; the run started at 10:30.
-        state.succeeded(at(10, 30), at(10, 31), Some(at(22, 45)), None);
+        state.succeeded(at(10, 30), landing(at(10, 31)), Some(at(22, 45)), None);
         assert_eq!(state.cursor, Some(at(10, 30)));
-        state.succeeded(at(10, 45), at(10, 46), Some(at(10, 15)), None);
+        state.succeeded(at(10, 45), landing(at(10, 46)), Some(at(10, 15)), None);
         assert_eq!(state.cursor, Some(at(10, 30)), "a cursor never goes back");
 
         let mut saved_ahead = SourceState {
@@ -312,7 +341,7 @@ mod tests {
             Some(at(10, 0)),
             "the next run takes up from the start of the run that saved it"
         );
-        saved_ahead.succeeded(at(11, 0), at(11, 1), Some(at(22, 45)), None);
+        saved_ahead.succeeded(at(11, 0), landing(at(11, 1)), Some(at(22, 45)), None);
         assert_eq!(
             saved_ahead.cursor,
             Some(at(11, 0)),

@@ -99,10 +99,14 @@ pub const CLOCKS_APART_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// expiry and `keep_days` against its clock, so a clock set a month ahead would skip every
 /// record landed as past `keep_days`, for good. A server that does not say its time is trusted.
 async fn check_clock(db: &Database) -> Result<(), StoreError> {
-    let hello = db
-        .run_command(doc! { "hello": 1 })
-        .await
-        .map_err(StoreError::command("hello"))?;
+    let hello = match db.run_command(doc! { "hello": 1 }).await {
+        Ok(hello) => hello,
+        // A server that does not know `hello` (older than 4.4.2, or a lookalike) says no time.
+        Err(err) => {
+            tracing::debug!(error = %err, "MongoDB did not answer hello: its clock is not compared.");
+            return Ok(());
+        }
+    };
     let here = Utc::now();
     let Ok(server) = hello.get_datetime("localTime") else {
         return Ok(());
@@ -199,9 +203,16 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 /// The URI's options, with relevé's timeouts and name unless it sets them.
 async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, StoreError> {
     check_database_name(database)?;
-    let mut options = ClientOptions::parse(uri)
-        .await
-        .map_err(|cause| StoreError::bad_uri(uri, &cause))?;
+    let mut options = ClientOptions::parse(uri).await.map_err(|cause| {
+        // A `mongodb+srv://` URI is resolved while it is read: a name that does not resolve
+        // now (DNS down, a paused cluster) is a server not reachable, not a URI mistyped.
+        match *cause.kind {
+            mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
+                StoreError::unreachable(redact(uri), &cause)
+            }
+            _ => StoreError::bad_uri(uri, &cause),
+        }
+    })?;
     options
         .server_selection_timeout
         .get_or_insert(CONNECT_TIMEOUT);

@@ -94,7 +94,12 @@ fn program() -> String {
     };
     let under_here = std::env::current_dir()
         .ok()
-        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf));
+        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf))
+        // `analyser` alone would be looked up on PATH: `./analyser`.
+        .map(|relative| match relative.parent() {
+            Some(parent) if parent.as_os_str().is_empty() => Path::new(".").join(relative),
+            _ => relative,
+        });
     under_here.unwrap_or(exe).to_string_lossy().into_owned()
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use releve::rawfile::{self, RawFileName};
+use releve::rawfile::{self, LandingOrder, RawFileName};
 use releve::{RawFileRole, RunMetrics, Source};
 
 use super::run_metrics;
@@ -39,11 +39,13 @@ pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mu
             // an incremental source's cursor stays where it was, so the next run asks again
             // from there (the summariser keeps each record once).
             None => {
-                let landed = metrics
-                    .file
-                    .as_deref()
-                    .and_then(RawFileName::parse)
-                    .map_or(metrics.finished, |file| file.landed_at);
+                let landed = metrics.file.as_deref().and_then(RawFileName::parse).map_or(
+                    LandingOrder {
+                        landed_at: metrics.finished,
+                        sequence: 1,
+                    },
+                    |file| file.landing_order(),
+                );
                 state.succeeded(running.started, landed, None, metrics.day);
             }
         }

@@ -59,11 +59,10 @@ pub(super) fn land(
         .filter(|newest| cursor_may_move(source, &collected, *newest));
     state.succeeded(
         settings.scheduled_from(started),
-        file.landed_at,
+        file.landing_order(),
         cursor,
         day,
     );
-    state.last_success_sequence = (file.sequence > 1).then_some(file.sequence);
     tracing::info!(
         source = %source.name,
         file = %file.file_name(),

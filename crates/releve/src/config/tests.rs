@@ -434,7 +434,7 @@ fn a_bad_lookback_names_the_key() {
             "{ECO2MIX}incremental = true\nlookback = \"3 hours\"\n"
         )),
         "sources.toml:11: source `eco2mix`: key `lookback`: `3 hours` is not an interval: \
-         write a whole number of minutes, hours or days, e.g. `15m`, `2h` or `1d`"
+         write a whole number and a unit s, m, h or d, e.g. `20s`, `15m` or `1d` (whole minutes for every)"
     );
 }
 

@@ -11,7 +11,21 @@ use url::Url;
 use super::{BadValue, bad};
 
 /// Names, lowercased without `-` and `_`, that carry a secret whatever their prefix.
-const SECRET_ENDINGS: [&str; 5] = ["apikey", "appkey", "token", "secret", "password"];
+const SECRET_ENDINGS: [&str; 9] = [
+    "apikey",
+    "appkey",
+    "accesskey",
+    "secretkey",
+    "subscriptionkey",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+];
+
+/// Words of paging parameters, whose tokens are the API's cursors, not secrets
+/// (`pageToken`, `nextToken`, `resumptionToken`, `continuationToken`).
+const PAGING_WORDS: [&str; 4] = ["page", "next", "resumption", "continuation"];
 
 /// Header names, lowercased without `-` and `_`, that carry a secret.
 const SECRET_HEADERS: [&str; 3] = ["authorization", "proxyauthorization", "cookie"];
@@ -61,6 +75,9 @@ fn is_secret(name: &str, exact: &[&str]) -> bool {
         .filter(|c| !matches!(c, '-' | '_'))
         .map(|c| c.to_ascii_lowercase())
         .collect();
+    if PAGING_WORDS.iter().any(|word| plain.contains(word)) {
+        return false;
+    }
     exact.contains(&plain.as_str()) || SECRET_ENDINGS.iter().any(|end| plain.ends_with(end))
 }
 
@@ -117,7 +134,14 @@ mod tests {
                 && message.ends_with("`key_env` and `key_param = \"apikey\"`"),
             "{message}"
         );
-        for name in ["key", "access_token", "appid", "api-key"] {
+        for name in [
+            "key",
+            "access_token",
+            "appid",
+            "api-key",
+            "secret_key",
+            "passwd",
+        ] {
             let message = refused(&format!("params = {{ \"{name}\" = \"s3cret\" }}"));
             assert!(
                 message.contains(&format!("`{name}` carries a secret")),
@@ -143,6 +167,7 @@ mod tests {
         for extra in [
             "headers = { Accept = \"application/json\", \"X-Key\" = \"1\", Authorization = \"\" }",
             "params = { format = \"geojson\", keyword = \"flood\", sort_key = \"time\", apikey = \"\" }",
+            "params = { pageToken = \"abc\", next_token = \"x\" }",
         ] {
             assert!(parse(&format!("{USGS}{extra}\n")).is_ok(), "{extra}");
         }
