@@ -118,15 +118,8 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-
-    /// A landing in the second `at`, first of its second.
-    fn landing(at: DateTime<Utc>) -> releve::rawfile::LandingOrder {
-        releve::rawfile::LandingOrder {
-            landed_at: at,
-            sequence: 1,
-        }
-    }
     use crate::testing::configured;
+    use crate::testing::landing;
 
     fn source(every: &str) -> Source {
         configured(&format!(

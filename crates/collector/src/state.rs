@@ -240,14 +240,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-
-    /// A landing in the second `at`, first of its second.
-    fn landing(at: DateTime<Utc>) -> releve::rawfile::LandingOrder {
-        releve::rawfile::LandingOrder {
-            landed_at: at,
-            sequence: 1,
-        }
-    }
+    use crate::testing::landing;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0)
@@ -271,9 +264,7 @@ mod tests {
     #[test]
     fn the_last_landing_s_sequence_is_kept_across_runs() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let source = crate::testing::configured(
-            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
-        );
+        let source = crate::testing::minutely();
         let mut state = SourceState::default();
         let landed = releve::rawfile::LandingOrder {
             landed_at: at(10, 31),

@@ -1,6 +1,8 @@
 //! Helpers of the crate's unit tests.
 
+use chrono::{DateTime, Utc};
 use releve::Source;
+use releve::rawfile::LandingOrder;
 
 /// The one source `text`, a `sources.toml`, configures.
 pub(crate) fn configured(text: &str) -> Source {
@@ -8,4 +10,19 @@ pub(crate) fn configured(text: &str) -> Source {
         .expect("valid config")
         .sources
         .remove(0)
+}
+
+/// An `http_json` source collected every minute.
+pub(crate) fn minutely() -> Source {
+    configured(
+        "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+}
+
+/// A landing in the second `at`, first of its second.
+pub(crate) fn landing(at: DateTime<Utc>) -> LandingOrder {
+    LandingOrder {
+        landed_at: at,
+        sequence: 1,
+    }
 }

@@ -248,9 +248,7 @@ mod tests {
 
     #[test]
     fn a_clock_behind_the_last_landing_names_the_file_after_it() {
-        let source = &crate::testing::configured(
-            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
-        );
+        let source = &crate::testing::minutely();
         let last = order("2026-11-22T08:00:01Z", 1);
         assert_eq!(
             landing_order(source, Some(last), at("2026-11-22T08:01:00.5Z")),
@@ -278,9 +276,7 @@ mod tests {
     /// state was then forgotten as a clock that ran ahead, naming the next file earlier).
     #[test]
     fn runs_forced_one_after_the_other_never_run_ahead_of_the_clock() {
-        let source = &crate::testing::configured(
-            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
-        );
+        let source = &crate::testing::minutely();
         let start = at("2026-11-22T08:00:00Z");
         let mut last: Option<LandingOrder> = None;
         for run in 0..100 {
