@@ -175,8 +175,18 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     let message = error(&format!("{USGS}keep_days = \"2\"\n"));
     assert!(
         message.ends_with(
-            "key `keep_days`: invalid type: string \"2\", expected a whole number of days from 1 to 36500"
+            "key `keep_days`: expected a whole number of days from 1 to 36500, found the text \"2\""
         ),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}drop = \"contact\"\n"));
+    assert!(
+        message.ends_with("key `drop`: expected a list `[...]`, found the text \"contact\""),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}enabled = 1\n"));
+    assert!(
+        message.ends_with("key `enabled`: expected `true` or `false`, found the number 1"),
         "{message}"
     );
     let message = error(&format!("{USGS}units = {{ properties.mag = \"Mw\" }}\n"));
@@ -186,13 +196,14 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     );
     let message = error(&USGS.replace("key = \"id\"", "key = { a = 1 }"));
     assert!(
-        message.contains("key `key`: invalid type: map, expected a field path")
-            && !message.contains("dotted name"),
+        message.contains(
+            "key `key`: expected a field path, or an array of field paths, found a table"
+        ) && !message.contains("dotted name"),
         "an inline table written as such is not a dotted name: {message}"
     );
     let message = error(&format!("report = \"x\"\n{USGS}"));
     assert!(
-        message.ends_with("key `report`: invalid type: string \"x\", expected a table"),
+        message.ends_with("key `report`: expected a table, found the text \"x\""),
         "{message}"
     );
     let message = error(&USGS.replace("kind = \"http_json\"", "kind = [\"http_json\"]"));
@@ -202,7 +213,7 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
     );
     let message = error(&format!("{USGS}[source.units]\n\"properties.mag\" = 5\n"));
     assert!(
-        message.contains("key `units.\"properties.mag\"`: invalid type: integer `5`"),
+        message.contains("key `units.\"properties.mag\"`: expected text between double quotes, found the number 5"),
         "a sub-table's key is named with its table's: {message}"
     );
 }
@@ -229,9 +240,8 @@ fn missing_keys_of_the_kind_and_common_ones_are_named_together() {
 fn a_kind_key_gets_the_same_plain_words() {
     let message = error(&format!("{LEGACY}rows = -1\n"));
     assert!(
-        message.ends_with(
-            "key `rows`: invalid value: integer `-1`, expected a whole number from 1 to 10000"
-        ),
+        message
+            .ends_with("key `rows`: expected a whole number from 1 to 10000, found the number -1"),
         "{message}"
     );
     let message = error(&format!(
@@ -311,7 +321,7 @@ fn a_value_written_as_another_kind_writes_it_is_answered_with_the_right_form() {
     let message = error(&LEGACY.replace("every = \"1h\"", "every = 15"));
     assert!(
         message.ends_with(
-            "key `every`: invalid type: integer `15`, expected a string (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)"
+            "key `every`: expected text between double quotes, found the number 15 (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)"
         ),
         "{message}"
     );
@@ -332,7 +342,7 @@ fn a_value_written_as_another_kind_writes_it_is_answered_with_the_right_form() {
     let message = error(&format!("{LEGACY}rows = \"500\"\n"));
     assert!(
         message.ends_with(
-            "key `rows`: invalid type: string \"500\", expected a whole number from 1 to 10000"
+            "key `rows`: expected a whole number from 1 to 10000, found the text \"500\""
         ),
         "{message}"
     );

@@ -48,10 +48,66 @@ pub(super) fn plain_words(message: &str, inline_table: bool) -> String {
         plain.truncate(at);
         plain.push_str("expected a table");
     }
-    if let Some(hint) = hint(&plain, inline_table) {
+    let hint = hint(&plain, inline_table);
+    let mut plain = found_last(&plain).replace("unknown variant `", "unknown value `");
+    if let Some(hint) = hint {
         plain.push_str(hint);
     }
     plain
+}
+
+/// serde's "invalid type: string \"x\", expected a sequence" said the other way round, in
+/// TOML's words: "expected a list, found the text \"x\"".
+fn found_last(message: &str) -> String {
+    let Some((lead, rest)) = ["invalid type: ", "invalid value: "]
+        .into_iter()
+        .find_map(|word| message.split_once(word))
+    else {
+        return message.to_owned();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    format!(
+        "{lead}expected {}, found {}",
+        toml_expected(expected),
+        toml_found(found)
+    )
+}
+
+/// What serde expected, as a TOML value.
+fn toml_expected(expected: &str) -> &str {
+    match expected {
+        "a sequence" => "a list `[...]`",
+        "a map" => "a table",
+        "a boolean" => "`true` or `false`",
+        "a string" | "a borrowed string" => "text between double quotes",
+        other => other,
+    }
+}
+
+/// What serde found, as a TOML value: `integer `5`` is the number 5.
+fn toml_found(found: &str) -> String {
+    let quoted = |word: &str| {
+        found
+            .strip_prefix(word)
+            .and_then(|value| value.strip_prefix(" `"))
+            .and_then(|value| value.strip_suffix('`'))
+    };
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    if let Some(number) = quoted("integer").or_else(|| quoted("floating point")) {
+        return format!("the number {number}");
+    }
+    if let Some(boolean) = quoted("boolean") {
+        return format!("`{boolean}`");
+    }
+    match found {
+        "sequence" => "a list".to_owned(),
+        "map" => "a table".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// What to write instead, for a value of the wrong type whose fix is not plain from serde's

@@ -407,8 +407,8 @@ fn an_incremental_source_looks_back_three_hours_unless_told() {
 fn a_bad_kind_specific_value_names_the_source_key_and_line() {
     assert_eq!(
         error(&format!("{ECO2MIX}incremental = \"yes\"\n")),
-        "sources.toml:10: source `eco2mix`: key `incremental`: invalid type: string \"yes\", \
-         expected a boolean"
+        "sources.toml:10: source `eco2mix`: key `incremental`: expected `true` or `false`, \
+         found the text \"yes\""
     );
 }
 
@@ -467,7 +467,7 @@ fn a_missing_kind_specific_key_names_the_source() {
 fn an_unknown_kind_is_named_at_its_line() {
     assert_eq!(
         error(&USGS.replace("http_json", "ftp")),
-        "sources.toml:4: source `usgs-earthquakes`: key `kind`: unknown variant `ftp`, \
+        "sources.toml:4: source `usgs-earthquakes`: key `kind`: unknown value `ftp`, \
          expected one of `http_json`, `opendatasoft`, `ods_v1`, `france_travail`"
     );
 }
