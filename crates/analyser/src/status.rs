@@ -143,6 +143,9 @@ struct SourceStatus {
     /// Why its folder in `raw/` could not be read: its waiting files and the runs not yet
     /// summarised are then unknown.
     pub raw_unreadable: Option<String>,
+    /// What is wrong with the entries of its folder that no stage reads (misnamed files,
+    /// folders named as landed files), when it holds any.
+    pub left_alone: Option<String>,
 }
 
 /// The verdict on one source.
@@ -290,6 +293,11 @@ impl StatusReport {
                 problems.push(unreadable.clone());
             }
         }
+        problems.extend(
+            self.sources
+                .iter()
+                .filter_map(|source| source.left_alone.clone()),
+        );
         // Records not stored until someone acts, however healthy the collection: by the
         // source each file names, configured or not.
         problems.extend(self.quarantined.iter().map(|(source, files)| {

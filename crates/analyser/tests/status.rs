@@ -483,6 +483,51 @@ async fn landed_files_of_a_source_missing_from_the_configuration_are_named() {
     );
 }
 
+/// A file dropped by hand into a source's folder under another name is never read: status
+/// names it, so it does not wait unsummarised for ever unseen.
+#[tokio::test]
+async fn entries_no_stage_reads_in_a_source_folder_are_named() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusforeign");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(30), None),
+    );
+    land_run(
+        &site.raw(),
+        &run("meteo", now - TimeDelta::seconds(30), None),
+    );
+    let usgs = site.raw().join("usgs");
+    std::fs::write(usgs.join("usgs-copy.json"), "[]").expect("a misnamed file");
+    std::fs::create_dir(usgs.join("usgs_2026-11-22T07-00-00Z.json")).expect("a folder");
+    std::fs::write(usgs.join(".hidden"), "").expect("a hidden file");
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "WAITING"), "1", "{stdout}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("no stage reads"))
+        .collect();
+    assert_eq!(
+        named.len(),
+        1,
+        "one line for the source, none for meteo: {stderr}"
+    );
+    assert!(
+        named[0].contains("source `usgs`: ")
+            && named[0].contains(
+                "holds 2 entries no stage reads (usgs-copy.json, usgs_2026-11-22T07-00-00Z.json)"
+            )
+            && named[0].contains("named usgs_YYYY-MM-DDTHH-MM-SSZ.json"),
+        "{stderr}"
+    );
+}
+
 /// Many misshapen documents (an hour not on the hour among them) are named five at a time
 /// and the others counted, so the alert mail of `status` stays short.
 #[tokio::test]

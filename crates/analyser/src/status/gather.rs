@@ -221,8 +221,8 @@ fn refused_row(
 }
 
 fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>) {
-    let names = match rawfile::list(raw_dir, &status.name) {
-        Ok(names) => names,
+    let listing = match rawfile::list_all(raw_dir, &status.name) {
+        Ok(listing) => listing,
         Err(err) => {
             status.raw_unreadable = Some(format!(
                 "source `{}`: cannot read {}: {err}; its files waiting for the summariser and runs not yet summarised are not counted",
@@ -232,7 +232,8 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
             return;
         }
     };
-    for name in names {
+    status.left_alone = left_alone(raw_dir, &status.name, &listing);
+    for name in listing.landed {
         match name.role {
             RawFileRole::Data => {
                 status.waiting += 1;
@@ -248,6 +249,32 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
             }
         }
     }
+}
+
+/// What to do about the entries of `source`'s folder that no stage reads, when it holds any:
+/// a file dropped there by hand under another name waits for ever, unsummarised.
+fn left_alone(raw_dir: &Path, source: &str, listing: &rawfile::Listing) -> Option<String> {
+    let names: Vec<&str> = listing
+        .foreign
+        .iter()
+        .chain(&listing.not_files)
+        .map(String::as_str)
+        .collect();
+    let shown = match names.len() {
+        0 => return None,
+        1..=3 => names.join(", "),
+        _ => format!("{}, …", names[..3].join(", ")),
+    };
+    Some(format!(
+        "source `{source}`: {} holds {} no stage reads ({shown}): a data file is read only when named {}, and only when it is a file; rename or move {}",
+        raw_dir.join(source).display(),
+        match names.len() {
+            1 => "an entry".to_owned(),
+            n => format!("{n} entries"),
+        },
+        rawfile::RawFileName::pattern(source),
+        if names.len() == 1 { "it" } else { "them" },
+    ))
 }
 
 /// The latest start of a run counted at `now`: a run dated later (a clock that ran ahead
