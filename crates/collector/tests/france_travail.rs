@@ -331,6 +331,63 @@ fn a_later_page_answered_416_lands_the_pages_before_it_and_counts_the_rest_short
     );
 }
 
+/// An offer quoting the request (a recruiter pasting it into a description) lands without the
+/// access token or the client secret it echoes.
+#[test]
+fn an_offer_echoing_the_token_or_the_secret_lands_without_them() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(300, 4)));
+    let secret = double.settings().client_secret.clone();
+    let router = double.router().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let secret = secret.clone();
+            async move {
+                let authorization = request
+                    .headers()
+                    .get(axum::http::header::AUTHORIZATION)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let (mut parts, body) = next.run(request).await.into_parts();
+                let bytes = axum::body::to_bytes(body, usize::MAX)
+                    .await
+                    .expect("the double's body");
+                let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
+                    return axum::response::Response::from_parts(
+                        parts,
+                        axum::body::Body::from(bytes),
+                    );
+                };
+                if let Some(offer) = page
+                    .get_mut("resultats")
+                    .and_then(|offers| offers.get_mut(0))
+                {
+                    offer["description"] = Value::from(format!(
+                        "Sent with {authorization}, token={}, secret {secret}",
+                        authorization.trim_start_matches("Bearer ")
+                    ));
+                }
+                parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+                let body = serde_json::to_vec(&page).expect("a page");
+                axum::response::Response::from_parts(parts, axum::body::Body::from(body))
+            }
+        },
+    ));
+    let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
+    run.assert_succeeded();
+    let offers = run.landed_offers();
+    assert_eq!(offers.len(), 300);
+    let echoed: Vec<&str> = offers
+        .iter()
+        .filter_map(|offer| offer["description"].as_str())
+        .filter(|text| text.starts_with("Sent with"))
+        .collect();
+    assert!(!echoed.is_empty(), "the echoing offers landed");
+    for text in echoed {
+        assert_eq!(text, "Sent with Bearer ***, token=***, secret ***");
+    }
+    assert_no_secret(&run, &double);
+}
+
 #[test]
 fn throttled_calls_wait_and_are_retried_with_or_without_retry_after() {
     for retry_after in [true, false] {

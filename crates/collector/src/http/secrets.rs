@@ -47,6 +47,31 @@ impl SourceClient {
         held
     }
 
+    /// Whether `body` holds a registered secret in any form [`SourceClient::hide`] knows:
+    /// one look at a whole answer, before its records are scrubbed one by one.
+    pub fn holds_secret(&self, body: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(body);
+        self.secrets
+            .lock()
+            .is_ok_and(|secrets| secrets.iter().any(|secret| secret.is_match(&text)))
+    }
+
+    /// Replaces every registered secret in every text of `value` (member names aside); true
+    /// when some text held one.
+    pub fn scrub_value(&self, value: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => self.scrub_in_place(text),
+            Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |held, item| self.scrub_value(item) | held),
+            Value::Object(fields) => fields
+                .values_mut()
+                .fold(false, |held, field| self.scrub_value(field) | held),
+            Value::Null | Value::Bool(_) | Value::Number(_) => false,
+        }
+    }
+
     /// The API's own message in a refused answer, read after every secret is scrubbed from
     /// the body: shortening it or blanking its control characters first could leave part of
     /// a secret that no longer matches.

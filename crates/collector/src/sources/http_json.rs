@@ -66,7 +66,7 @@ pub(super) async fn collect(
     let mut body: Value = ctx.client.decode(&answer, "GET")?;
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
-    let echoed = key.is_some() && scrub_strings(ctx, &mut body);
+    let echoed = key.is_some() && ctx.client.scrub_value(&mut body);
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
     ctx.progress_total(count);
@@ -96,26 +96,6 @@ pub(super) async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
-}
-
-/// Replaces the key, in any form a request carries it, in every text of `value`; true when
-/// some text held it.
-fn scrub_strings(ctx: &RunContext, value: &mut Value) -> bool {
-    match value {
-        Value::String(text) => ctx.client.scrub_in_place(text),
-        Value::Array(items) => scrub_each(ctx, items.iter_mut()),
-        Value::Object(fields) => scrub_each(ctx, fields.values_mut()),
-        Value::Null | Value::Bool(_) | Value::Number(_) => false,
-    }
-}
-
-/// [`scrub_strings`] on every one of `values` (none skipped once one held the key).
-fn scrub_each<'v>(ctx: &RunContext, values: impl Iterator<Item = &'v mut Value>) -> bool {
-    let mut held = false;
-    for value in values {
-        held |= scrub_strings(ctx, value);
-    }
-    held
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.

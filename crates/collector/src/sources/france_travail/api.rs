@@ -53,10 +53,12 @@ pub enum FranceTravailError {
         code: String,
     },
     /// The token endpoint answered something that is not a token.
-    #[error("the token endpoint answered HTTP {status} without a usable token")]
+    #[error("the token endpoint answered HTTP {status} without a usable token: {lack}")]
     TokenAnswer {
         /// Status code.
         status: u16,
+        /// What the answer lacks.
+        lack: &'static str,
     },
     /// The API ignores the creation-date bounds, so the day cannot be cut within reach.
     #[error(transparent)]
@@ -138,11 +140,12 @@ impl<'a> OffersApi<'a> {
             }
             Err(err) => return Err(err.into()),
         };
-        let Some(token) = parse_token(&answer.body, Instant::now()) else {
-            return Err(FranceTravailError::TokenAnswer {
+        let token = parse_token(&answer.body, Instant::now()).map_err(|lack| {
+            FranceTravailError::TokenAnswer {
                 status: answer.status,
-            });
-        };
+                lack,
+            }
+        })?;
         self.client.hide(token.secret());
         tracing::debug!("Obtained a France Travail access token.");
         cache.store(token.clone());
@@ -205,8 +208,16 @@ impl OfferSearch for OffersApi<'_> {
             .headers
             .get(reqwest::header::CONTENT_RANGE)
             .and_then(|v| v.to_str().ok());
-        SearchPage::from_answer(answer.status, content_range, &answer.body)
-            .map_err(|error| FranceTravailError::Page { what, error })
+        let mut page = SearchPage::from_answer(answer.status, content_range, &answer.body)
+            .map_err(|error| FranceTravailError::Page { what, error })?;
+        // An offer echoing the token or the credentials (a recruiter's text quoting a
+        // request): they never land.
+        if self.client.holds_secret(&answer.body) {
+            for offer in &mut page.offers {
+                self.client.scrub_value(offer);
+            }
+        }
+        Ok(page)
     }
 
     async fn reference(&self, dimension: Dimension) -> Result<Vec<Reference>, Self::Error> {

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
 /// The longest a token is given up before its announced expiry.
 const MAX_EARLY_RENEWAL: Duration = Duration::from_secs(60);
 /// Announced lifetimes are capped to this (a token is never trusted for longer).
@@ -44,24 +42,35 @@ impl AccessToken {
     }
 }
 
-/// The token endpoint's answer.
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    expires_in: u64,
-}
+/// How long a token whose answer gives no usable `expires_in` is used (OAuth 2.0 only
+/// recommends the field): short, as one the API rejects earlier is renewed on its 401 anyway.
+const UNANNOUNCED_LIFETIME: Duration = Duration::from_secs(300);
 
-/// Reads a successful token answer received at `now`; `None` when it is not one.
-pub(crate) fn parse_token(body: &[u8], now: Instant) -> Option<AccessToken> {
-    let answer: TokenAnswer = serde_json::from_slice(body).ok()?;
-    if answer.access_token.is_empty() {
-        return None;
-    }
-    let lifetime = Duration::from_secs(answer.expires_in).min(MAX_LIFETIME);
+/// Reads a successful token answer received at `now`, or says what it lacks (never quoting
+/// it: it may hold the token). `expires_in` is read as a number or as text holding one; a
+/// token without it is used for [`UNANNOUNCED_LIFETIME`].
+pub(crate) fn parse_token(body: &[u8], now: Instant) -> Result<AccessToken, &'static str> {
+    let answer: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| "its body is not JSON")?;
+    let value = match answer.get("access_token") {
+        None => return Err("it holds no `access_token`"),
+        Some(serde_json::Value::String(value)) if !value.is_empty() => value.clone(),
+        Some(_) => return Err("its `access_token` is empty or not text"),
+    };
+    let expires_in = match answer.get("expires_in") {
+        Some(serde_json::Value::Number(seconds)) => seconds.as_f64(),
+        Some(serde_json::Value::String(seconds)) => seconds.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let lifetime = expires_in
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .map_or(UNANNOUNCED_LIFETIME, |seconds| {
+            Duration::from_secs_f64(seconds.min(MAX_LIFETIME.as_secs_f64()))
+        });
     let early = (lifetime / 10).min(MAX_EARLY_RENEWAL);
-    Some(AccessToken {
-        value: answer.access_token,
-        renew_at: now + (lifetime - early).max(MIN_USE),
+    Ok(AccessToken {
+        value,
+        renew_at: now + lifetime.saturating_sub(early).max(MIN_USE),
     })
 }
 
@@ -142,7 +151,44 @@ mod tests {
         assert!(!format!("{token:?}").contains("tok-secret"));
         assert_eq!(
             parse_token(br#"{"error":"invalid_client"}"#, Instant::now()),
-            None
+            Err("it holds no `access_token`")
+        );
+    }
+
+    #[test]
+    fn a_token_without_a_usable_lifetime_is_used_for_five_minutes() {
+        let now = Instant::now();
+        for body in [
+            r#"{"access_token":"a","token_type":"Bearer"}"#,
+            r#"{"access_token":"a","expires_in":null}"#,
+            r#"{"access_token":"a","expires_in":"soon"}"#,
+            r#"{"access_token":"a","expires_in":-5}"#,
+        ] {
+            let token = parse_token(body.as_bytes(), now).expect(body);
+            let mut cache = TokenCache::default();
+            cache.store(token.clone());
+            assert_eq!(
+                cache.valid_at(now + Duration::from_secs(260)),
+                Some(token),
+                "{body}"
+            );
+            assert_eq!(
+                cache.valid_at(now + Duration::from_secs(300)),
+                None,
+                "{body}"
+            );
+        }
+        let text = parse_token(br#"{"access_token":"a","expires_in":"1499"}"#, now).expect("text");
+        let mut cache = TokenCache::default();
+        cache.store(text.clone());
+        assert_eq!(
+            cache.valid_at(now + Duration::from_secs(1400)),
+            Some(text),
+            "read as a number"
+        );
+        assert_eq!(
+            parse_token(br#"{"access_token":"","expires_in":100}"#, now),
+            Err("its `access_token` is empty or not text")
         );
     }
 }
