@@ -112,7 +112,7 @@ pub async fn run_source(
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
     let (_lock, mut state) = match off_the_runtime(|| {
-        let lock = take_lock(source, raw_dir)?;
+        let lock = take_lock(source, raw_dir, settings.force)?;
         let mut state = SourceState::load(raw_dir, source);
         forget_future_runs(source, raw_dir, &mut state);
         settle_interrupted_run(source, raw_dir, &mut state);
@@ -208,11 +208,17 @@ fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) 
     }
 }
 
-/// The source's lock, or the verdict when another run holds it or it cannot be taken.
-fn take_lock(source: &Source, raw_dir: &Path) -> Result<RunLock, SourceResult> {
+/// The source's lock, or the verdict when another run holds it or it cannot be taken. A run
+/// with `--force` was asked to collect now: another run holding the source fails it, so
+/// its exit status does not say it collected.
+fn take_lock(source: &Source, raw_dir: &Path, forced: bool) -> Result<RunLock, SourceResult> {
     let lock_path = rawfile::source_lock(raw_dir, &source.name);
     match RunLock::try_acquire(&lock_path) {
         Ok(Some(lock)) => Ok(lock),
+        Ok(None) if forced => Err(SourceResult::Failed(format!(
+            "not collected: another collector run is collecting it (it holds {}); run again once it ends",
+            lock_path.display()
+        ))),
         Ok(None) => {
             tracing::info!(source = %source.name, "Skipping source: another collector run is collecting it.");
             Err(SourceResult::Skipped(

@@ -602,7 +602,7 @@ async fn answers_that_are_not_the_expected_json_say_what_they_are() {
     for (fault, said) in [
         (
             Fault(200, vec![gzip], "{\"features\":[]}", 0),
-            "the body could not be decoded (as its Content-Encoding says)",
+            "the body could not be read to its end (cut off, or not encoded as its Content-Encoding says)",
         ),
         (Fault(204, vec![], "", 0), "HTTP 204 with an empty body"),
         (

@@ -235,7 +235,7 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
     let held = releve::RunLock::try_acquire(&site.raw().join("usgs/.lock"))
         .expect("lock file")
         .expect("the other run's lock");
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+    let outcome = collector::run_with(&site.args(&[], false), fast_policy())
         .await
         .expect("run");
     assert!(
@@ -244,6 +244,17 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
         outcome.sources
     );
     assert!(outcome.succeeded(), "a skipped source is not a failure");
+    // Asked to collect it now, the run says it did not.
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(
+        matches!(&outcome.sources[0].1, SourceResult::Failed(why)
+            if why.starts_with("not collected: another collector run is collecting it")),
+        "{:?}",
+        outcome.sources
+    );
+    assert!(!outcome.succeeded(), "--force did not collect it");
     assert_eq!(calls.load(Ordering::SeqCst), 0);
     drop(held);
     let outcome = collector::run_with(&site.args(&[], true), fast_policy())

@@ -87,7 +87,7 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
     } else if body || cut_off {
         "the body was cut off".to_owned()
     } else if decode {
-        "the body could not be decoded (as its Content-Encoding says)".to_owned()
+        "the body could not be read to its end (cut off, or not encoded as its Content-Encoding says)".to_owned()
     } else {
         "transport error".to_owned()
     };

@@ -36,13 +36,13 @@ pub(super) fn within_api() -> Policy {
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
     if let Some(why) = elsewhere(first, last, next) {
         return Some(format!(
-            "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in `url`"
+            "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in the source's `url` (or `token_url`, for a token endpoint)"
         ));
     }
     (hops > MOST_REDIRECTS).then(|| {
         let host = next.host_str().unwrap_or("an unnamed host");
         format!(
-            "more than {MOST_REDIRECTS} times, last on {host}: a redirect loop on the API's side; not followed further"
+            "more than {MOST_REDIRECTS} redirects in a row, the last to {host}: a loop or a chain longer than is followed; not followed further"
         )
     })
 }
@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(
             refusal(&api, &api, &api, MOST_REDIRECTS + 1).as_deref(),
             Some(
-                "more than 10 times, last on api.example.org: a redirect loop on the API's side; not followed further"
+                "more than 10 redirects in a row, the last to api.example.org: a loop or a chain longer than is followed; not followed further"
             ),
             "a loop is not told to move the address"
         );
@@ -144,7 +144,9 @@ mod tests {
         );
         let moved = refusal(&api, &api, &url("http://cdn.example.org/feed"), 1);
         assert!(
-            moved.is_some_and(|why| why.ends_with("put its new address in `url`")),
+            moved.is_some_and(|why| why.ends_with(
+                "put its new address in the source's `url` (or `token_url`, for a token endpoint)"
+            )),
             "another host is"
         );
     }
