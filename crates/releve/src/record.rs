@@ -103,6 +103,11 @@ impl TryFrom<String> for FieldPath {
         if text.is_empty() {
             return Ok(FieldPath::root());
         }
+        if let Some(dotted) = from_json_path(&text) {
+            return Err(format!(
+                "`{text}` is JSONPath, not a dotted path: write `{dotted}` (a numeric segment indexes an array; an array's records need no `[*]`)"
+            ));
+        }
         let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
         if segments.iter().any(String::is_empty) {
             return Err(format!(
@@ -110,6 +115,40 @@ impl TryFrom<String> for FieldPath {
             ));
         }
         Ok(FieldPath { text, segments })
+    }
+}
+
+/// The dotted path a JSONPath (`$.features`, `features[*]`, `geometry.coordinates[0]`,
+/// `['a b']`) means, when `text` is written as one: it starts with `$`, or holds a bracketed
+/// index, `*` or quoted name. `None` for a dotted path (a field named `[x]` stays one).
+fn from_json_path(text: &str) -> Option<String> {
+    let rooted = text.starts_with('$');
+    let bracketed = text.match_indices('[').any(|(at, _)| {
+        let inside = text[at + 1..].split(']').next().unwrap_or_default();
+        text[at + 1..].contains(']')
+            && (inside == "*"
+                || (!inside.is_empty() && inside.bytes().all(|b| b.is_ascii_digit()))
+                || (inside.len() >= 2
+                    && (inside.starts_with('\'') && inside.ends_with('\'')
+                        || inside.starts_with('"') && inside.ends_with('"'))))
+    });
+    if !rooted && !bracketed {
+        return None;
+    }
+    let mut dotted = text.trim_start_matches('$').to_owned();
+    for wildcard in ["[*]", ".*"] {
+        dotted = dotted.replace(wildcard, "");
+    }
+    let dotted = dotted
+        .replace("['", ".")
+        .replace("[\"", ".")
+        .replace("']", "")
+        .replace("\"]", "")
+        .replace('[', ".")
+        .replace(']', "");
+    match dotted.trim_matches('.') {
+        "" => Some("\"\"".to_owned()),
+        dotted => Some(dotted.to_owned()),
     }
 }
 
@@ -282,6 +321,29 @@ pub fn cut_category(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_json_path_is_refused_with_its_dotted_spelling() {
+        for (json_path, dotted) in [
+            ("$.features", "features"),
+            ("$.data.stations[*]", "data.stations"),
+            ("features[*]", "features"),
+            ("geometry.coordinates[0]", "geometry.coordinates.0"),
+            ("$['properties']['mag']", "properties.mag"),
+            ("$", "\"\""),
+        ] {
+            let err = FieldPath::try_from(json_path.to_owned()).expect_err(json_path);
+            assert!(
+                err.starts_with(&format!(
+                    "`{json_path}` is JSONPath, not a dotted path: write `{dotted}`"
+                )),
+                "{err}"
+            );
+        }
+        for plain in ["temperature [C]", "a[b]", "properties.mag", "débit/h"] {
+            assert!(FieldPath::try_from(plain.to_owned()).is_ok(), "{plain}");
+        }
+    }
+
     use serde_json::json;
 
     use super::*;

@@ -49,7 +49,7 @@ impl std::str::FromStr for Every {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || {
             format!(
-                "`{text}` is not an interval: write a whole number and a unit s, m, h or d, e.g. `20s`, `15m` or `1d` (whole minutes for every)"
+                "`{text}` is not an interval: write a whole number and a unit m, h or d, e.g. `15m`, `1h` or `1d` (or s, seconds, for a timeout or a lookback, e.g. `20s`)"
             )
         };
         let text = text.trim();

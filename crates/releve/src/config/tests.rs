@@ -434,7 +434,8 @@ fn a_bad_lookback_names_the_key() {
             "{ECO2MIX}incremental = true\nlookback = \"3 hours\"\n"
         )),
         "sources.toml:11: source `eco2mix`: key `lookback`: `3 hours` is not an interval: \
-         write a whole number and a unit s, m, h or d, e.g. `20s`, `15m` or `1d` (whole minutes for every)"
+         write a whole number and a unit m, h or d, e.g. `15m`, `1h` or `1d` (or s, seconds, for a timeout or \
+         a lookback, e.g. `20s`)"
     );
 }
 
