@@ -175,12 +175,83 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         ))),
         Located::Records if landed.rejected > 0 && landed.records.is_empty() => {
             Err(ReadError::Refused(format!(
-                "none of its {} records has both a key at `{}` and a time at `{}`",
-                landed.rejected, source.key, source.time
+                "none of its {} records has both a key at `{}` and a time at `{}`: {}",
+                landed.rejected,
+                source.key,
+                source.time,
+                why_unusable(source, &landed.rejected_records)
             )))
         }
         Located::Records => Ok(landed),
     }
+}
+
+/// What the records lack, counted, with a time that does not read as one as an example
+/// (`30 have no key at `id`; 30 have a time at `t` that reads as none, e.g. `"02/12/2026"``),
+/// so the user knows which path to fix.
+pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
+    let (mut not_objects, mut keyless, mut timeless, mut unreadable) = (0_u64, 0_u64, 0_u64, 0_u64);
+    let mut example = None;
+    for raw in rejected {
+        let Ok(record) = serde_json::from_str::<Value>(raw.get()) else {
+            continue;
+        };
+        if !record.is_object() {
+            not_objects += 1;
+            continue;
+        }
+        if source.key.get(&record).is_none() {
+            keyless += 1;
+        }
+        match source.time.get(&record) {
+            None | Some(Value::Null) => timeless += 1,
+            Some(time) if timestamp(time).is_none() => {
+                unreadable += 1;
+                example.get_or_insert_with(|| {
+                    let text = time.to_string();
+                    match text.char_indices().nth(60) {
+                        Some((cut, _)) => format!("{}…", &text[..cut]),
+                        None => text,
+                    }
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let mut lacks = Vec::new();
+    if not_objects > 0 {
+        lacks.push(format!("{not_objects} {} not objects", are(not_objects)));
+    }
+    if keyless > 0 {
+        lacks.push(format!(
+            "{keyless} {} no key at `{}`",
+            have(keyless),
+            source.key
+        ));
+    }
+    if timeless > 0 {
+        lacks.push(format!(
+            "{timeless} {} no time at `{}`",
+            have(timeless),
+            source.time
+        ));
+    }
+    if let Some(example) = example {
+        lacks.push(format!(
+            "{unreadable} {} a time at `{}` that reads as none, e.g. `{example}` (see the README's `time` for the forms read)",
+            have(unreadable),
+            source.time
+        ));
+    }
+    lacks.join("; ")
+}
+
+fn have(count: u64) -> &'static str {
+    if count == 1 { "has" } else { "have" }
+}
+
+fn are(count: u64) -> &'static str {
+    if count == 1 { "is" } else { "are" }
 }
 
 /// The record's version, `None` without a key or a time; an error when serde_json cannot read

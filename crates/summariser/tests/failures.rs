@@ -14,7 +14,7 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
     let keyless = ws.land_bytes(
         "usgs",
         (10, 3, 0),
-        br#"{"features": [{"properties": {"mag": 1}}]}"#,
+        br#"{"features": [{"properties": {"mag": 1}}, {"id": "a", "properties": {"time": "02/12/2026 10:00"}}]}"#,
     );
     let latin1 = ws.land_bytes(
         "usgs",
@@ -48,7 +48,12 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
     for (file, reason) in [
         (&broken, "not valid JSON"),
         (&no_records, "records path `features` is missing"),
-        (&keyless, "has both a key at `id` and a time"),
+        (
+            &keyless,
+            "has both a key at `id` and a time at `properties.time`: 1 has no key at `id`; \
+             1 has no time at `properties.time`; 1 has a time at `properties.time` that reads \
+             as none, e.g. `\"02/12/2026 10:00\"`",
+        ),
         (&latin1, "not UTF-8"),
         (
             &repeated,

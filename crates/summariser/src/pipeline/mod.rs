@@ -271,7 +271,8 @@ fn read_landed(
     match read_or_wait(name, &path, source, run) {
         Ok(file) => {
             if file.rejected > 0 {
-                warn!(file = %path.display(), rejected = file.rejected, "Skipped records lacking a key or a time.");
+                let why = crate::landed::why_unusable(source, &file.rejected_records);
+                warn!(file = %path.display(), rejected = file.rejected, why = %why, "Skipped records lacking a key or a time.");
             }
             report.records_read += file.records.len();
             report.records_rejected += file.rejected;
