@@ -242,6 +242,27 @@ fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
     Utc.timestamp_millis_opt(millis.round() as i64).single()
 }
 
+/// The forms of a time of day read without an offset (as UTC).
+const NAIVE_TIMES: [&str; 5] = [
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y%m%dT%H%M%S",
+];
+
+/// True when `value` is a time of day written without a UTC offset or `Z`
+/// (`2026-12-03T00:00:00`): it is read as UTC, hours off if the API meant its local time.
+pub fn without_offset(value: &Value) -> bool {
+    let Value::String(text) = value else {
+        return false;
+    };
+    let text = text.trim();
+    NAIVE_TIMES
+        .iter()
+        .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok())
+}
+
 fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
@@ -250,6 +271,9 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S%.f%:z",
         "%Y-%m-%dT%H:%M%:z",
         "%Y-%m-%d %H:%M:%S%:z",
+        // An offset of whole hours written without its minutes: `2026-12-02T10:00:00+01`.
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+        "%Y-%m-%dT%H:%M%#z",
         // ISO 8601's basic format: 20261129T080000Z, 20261129T080000+0100.
         "%Y%m%dT%H%M%S%#z",
     ] {
@@ -259,13 +283,7 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
     }
     // A `Z` after a time RFC 3339 does not take (no seconds: `2026-11-21T10:00Z`) is UTC too.
     let naive = text.strip_suffix(['Z', 'z']).unwrap_or(text);
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y%m%dT%H%M%S",
-    ] {
+    for format in NAIVE_TIMES {
         if let Ok(t) = NaiveDateTime::parse_from_str(naive, format) {
             return Some(t.and_utc());
         }
@@ -429,6 +447,27 @@ mod tests {
         );
         assert_eq!(timestamp(&json!("20250816T011221+0200")), expected);
         assert_eq!(timestamp(&json!("20250815T231221")), expected);
+        assert_eq!(
+            timestamp(&json!("2025-08-16T01:12:21+02")),
+            expected,
+            "an offset of whole hours"
+        );
+        assert_eq!(
+            timestamp(&json!("2025-08-16T01:12+02")),
+            expected.map(|t| t - chrono::TimeDelta::seconds(21))
+        );
+        for naive in ["2025-08-15T23:12:21", "2025-08-15 23:12", "20250815T231221"] {
+            assert!(without_offset(&json!(naive)), "{naive}");
+        }
+        for zoned in [
+            "2025-08-15T23:12:21Z",
+            "2025-08-16T01:12:21+02:00",
+            "2025-08-15",
+            "20250815",
+        ] {
+            assert!(!without_offset(&json!(zoned)), "{zoned}");
+        }
+        assert!(!without_offset(&json!(1_755_299_541)));
         assert_eq!(
             timestamp(&json!("2026-10-06T14:00")),
             Utc.with_ymd_and_hms(2026, 10, 6, 14, 0, 0).single()

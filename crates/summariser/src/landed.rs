@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::timestamp;
+use releve::record::{timestamp, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -71,7 +71,23 @@ pub struct LandedFile {
     pub rejected_records: Vec<RecordText>,
     /// Size of the file.
     pub bytes: u64,
+    /// Records dated ahead of this machine's clock with a time written without an offset.
+    pub ahead: AheadWithoutOffset,
 }
+
+/// Records dated more than [`AHEAD_MARGIN`] past this machine's clock whose time is written
+/// without an offset (`2026-12-03T00:00:00`): most likely local times, read as UTC and so
+/// stored hours off (a forecast written with its offset is no such sign).
+#[derive(Debug, Default)]
+pub struct AheadWithoutOffset {
+    /// How many.
+    pub records: usize,
+    /// The first one's time, as written.
+    pub example: Option<String>,
+}
+
+/// How far past the clock a record written without an offset may be dated before it is said.
+const AHEAD_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +139,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         ..LandedFile::default()
     };
     let fields = FieldTree::of(source);
+    let horizon = Utc::now() + AHEAD_MARGIN;
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.
     let mut unreadable = None;
@@ -133,7 +150,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         &text,
         records_path.segments(),
         |raw| match RecordText::within(&text, raw) {
-            Some(raw) => match version(source, &fields, raw.clone()) {
+            Some(raw) => match version(source, &fields, raw.clone(), horizon, &mut landed.ahead) {
                 Ok(Some(record)) => landed.records.push(record),
                 Ok(None) => {
                     landed.rejected += 1;
@@ -260,20 +277,27 @@ fn version(
     source: &Source,
     fields: &FieldTree,
     raw: RecordText,
+    horizon: DateTime<Utc>,
+    ahead: &mut AheadWithoutOffset,
 ) -> Result<Option<LandedRecord>, serde_json::Error> {
     let record: Value = fields.parse(raw.get())?;
     if !record.is_object() {
         return Ok(None);
     }
+    let written = source.time.get(&record);
     // To the millisecond, as MongoDB keeps it: a version is compared with the stored one.
-    let time = source
-        .time
-        .get(&record)
+    let time = written
         .and_then(timestamp)
         .map(|time| releve::store::chrono_date(releve::store::bson_date(time)));
     let (Some(key), Some(time)) = (source.key.get(&record), time) else {
         return Ok(None);
     };
+    if time > horizon
+        && let Some(written) = written.filter(|written| without_offset(written))
+    {
+        ahead.records += 1;
+        ahead.example.get_or_insert_with(|| written.to_string());
+    }
     let facts = Facts::of(source, &record);
     Ok(Some(LandedRecord {
         key,

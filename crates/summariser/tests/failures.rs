@@ -6,6 +6,36 @@ mod common;
 use common::{Workspace, count, eco2mix, exists, quake, snapshot, stderr};
 use serde_json::json;
 
+/// Times written without an offset and dated ahead of the clock are most likely local times
+/// read as UTC: the run says so, naming the file and one such time, and stores them as read.
+#[tokio::test]
+async fn records_ahead_of_the_clock_written_without_an_offset_are_said() {
+    let ws = Workspace::new("naiveahead");
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::hours(2);
+    let naive = ahead.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let zoned = ahead.format("%Y-%m-%dT%H:%M:%S+00:00").to_string();
+    let body = serde_json::json!({"features": [
+        {"id": "local", "properties": {"time": naive}},
+        {"id": "forecast", "properties": {"time": zoned}},
+        {"id": "past", "properties": {"time": "2026-11-21T10:00:00"}},
+    ]});
+    let file = ws.land_bytes("usgs", (10, 0, 0), body.to_string().as_bytes());
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(output.status.success(), "{errors}");
+    let said: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.contains("written without a UTC offset"))
+        .collect();
+    assert_eq!(said.len(), 1, "{errors}");
+    assert!(
+        said[0].contains("records=1")
+            && said[0].contains(&format!("example=\"{naive}\""))
+            && said[0].contains(&*file.file_name().expect("name").to_string_lossy()),
+        "the local one only, with its file: {errors}"
+    );
+}
+
 #[tokio::test]
 async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others() {
     let ws = Workspace::new("quarantine");

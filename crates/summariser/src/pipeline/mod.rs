@@ -274,6 +274,9 @@ fn read_landed(
                 let why = crate::landed::why_unusable(source, &file.rejected_records);
                 warn!(file = %path.display(), rejected = file.rejected, why = %why, "Skipped records lacking a key or a time.");
             }
+            if let Some(example) = &file.ahead.example {
+                warn!(file = %path.display(), records = file.ahead.records, example = %example, time = %source.time, "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset).");
+            }
             report.records_read += file.records.len();
             report.records_rejected += file.rejected;
             Some(file)
