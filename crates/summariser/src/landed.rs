@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 
 use crate::MIB;
 use crate::prune::FieldTree;
-use crate::summary::Facts;
+use crate::summary::{Facts, Reading};
 use releve::locate::{Located, for_each_record};
 
 /// One record version read from a file.
@@ -73,6 +73,27 @@ pub struct LandedFile {
     pub bytes: u64,
     /// Records dated ahead of this machine's clock with a time written without an offset.
     pub ahead: AheadWithoutOffset,
+    /// Per `numeric` field, in the source's order: what its values were.
+    pub numeric: Vec<NumericValues>,
+}
+
+/// Whether a `numeric` field of one file held numbers, and the text that is not one it held.
+#[derive(Debug, Default, Clone)]
+pub struct NumericValues {
+    /// Some record held a number (or numeric text) there.
+    pub numbers: bool,
+    /// Records holding text that is not a number there (`"20,0"`, `"ND"`).
+    pub texts: usize,
+    /// The first such text, as written.
+    pub example: Option<String>,
+}
+
+impl NumericValues {
+    /// True when the field held text and never a number: a decimal comma, a unit in the
+    /// text, a wrong path to a label. Placeholders among numbers (`"ND"`) are no sign.
+    pub fn only_text(&self) -> bool {
+        !self.numbers && self.texts > 0
+    }
 }
 
 /// Records dated more than [`AHEAD_MARGIN`] past this machine's clock whose time is written
@@ -140,6 +161,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
     };
     let fields = FieldTree::of(source);
     let horizon = Utc::now() + AHEAD_MARGIN;
+    landed.numeric = vec![NumericValues::default(); source.numeric.len()];
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.
     let mut unreadable = None;
@@ -150,7 +172,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         &text,
         records_path.segments(),
         |raw| match RecordText::within(&text, raw) {
-            Some(raw) => match version(source, &fields, raw.clone(), horizon, &mut landed.ahead) {
+            Some(raw) => match version(source, &fields, raw.clone(), horizon, &mut landed) {
                 Ok(Some(record)) => landed.records.push(record),
                 Ok(None) => {
                     landed.rejected += 1;
@@ -278,7 +300,7 @@ fn version(
     fields: &FieldTree,
     raw: RecordText,
     horizon: DateTime<Utc>,
-    ahead: &mut AheadWithoutOffset,
+    file: &mut LandedFile,
 ) -> Result<Option<LandedRecord>, serde_json::Error> {
     let record: Value = fields.parse(raw.get())?;
     if !record.is_object() {
@@ -295,10 +317,31 @@ fn version(
     if time > horizon
         && let Some(written) = written.filter(|written| without_offset(written))
     {
-        ahead.records += 1;
-        ahead.example.get_or_insert_with(|| written.to_string());
+        file.ahead.records += 1;
+        file.ahead
+            .example
+            .get_or_insert_with(|| written.to_string());
     }
     let facts = Facts::of(source, &record);
+    for ((path, reading), seen) in source
+        .numeric
+        .iter()
+        .zip(&facts.numbers)
+        .zip(&mut file.numeric)
+    {
+        match reading {
+            Reading::Number(_) | Reading::Implausible => seen.numbers = true,
+            Reading::Missing => {
+                if let Some(Value::String(text)) = path.get(&record)
+                    && !text.trim().is_empty()
+                {
+                    seen.texts += 1;
+                    seen.example
+                        .get_or_insert_with(|| text.chars().take(60).collect());
+                }
+            }
+        }
+    }
     Ok(Some(LandedRecord {
         key,
         time,

@@ -36,6 +36,40 @@ async fn records_ahead_of_the_clock_written_without_an_offset_are_said() {
     );
 }
 
+/// A numeric field holding only text that is not a number (a decimal comma) is summarised as
+/// nulls: the run says so once per file, naming the field and one such text; placeholders
+/// among numbers are no sign.
+#[tokio::test]
+async fn a_numeric_field_holding_only_text_is_said() {
+    let ws = Workspace::new("numerictext");
+    let reading = |id: &str, mag: serde_json::Value| {
+        json!({"id": id, "properties": {"time": "2026-11-21T10:00:00Z", "mag": mag}})
+    };
+    let commas = json!({"features": [
+        reading("a", json!("2,5")),
+        reading("b", json!("3,1")),
+        reading("c", json!(null)),
+    ]});
+    let placeholders = json!({"features": [reading("d", json!("ND")), reading("e", json!(2.5))]});
+    let file = ws.land_bytes("usgs", (10, 0, 0), commas.to_string().as_bytes());
+    ws.land_bytes("usgs", (10, 1, 0), placeholders.to_string().as_bytes());
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(output.status.success(), "{errors}");
+    let said: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.contains("A numeric field holds text that is not a number"))
+        .collect();
+    assert_eq!(said.len(), 1, "the file of commas only: {errors}");
+    assert!(
+        said[0].contains("field=properties.mag")
+            && said[0].contains("records=2")
+            && said[0].contains("example=\"2,5\"")
+            && said[0].contains(&*file.file_name().expect("name").to_string_lossy()),
+        "{errors}"
+    );
+}
+
 #[tokio::test]
 async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others() {
     let ws = Workspace::new("quarantine");

@@ -277,6 +277,11 @@ fn read_landed(
             if let Some(example) = &file.ahead.example {
                 warn!(file = %path.display(), records = file.ahead.records, example = %example, time = %source.time, "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset).");
             }
+            for (field, values) in source.numeric.iter().zip(&file.numeric) {
+                if values.only_text() {
+                    warn!(file = %path.display(), field = %field, records = values.texts, example = ?values.example.as_deref().unwrap_or_default(), "A numeric field holds text that is not a number, and never a number: it is summarised as nulls (a decimal comma, `12,5`, is not read as a number; see the README's `numeric`).");
+                }
+            }
             report.records_read += file.records.len();
             report.records_rejected += file.rejected;
             Some(file)
