@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use releve::Source;
 
+use crate::format::counted;
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, SourceData};
 
@@ -107,6 +108,9 @@ pub struct Completeness {
     pub waiting: crate::query::WaitingRuns,
     /// Health when the report is generated.
     pub health: Health,
+    /// The source's files landed in the period and waiting in `raw/_quarantine/` when the
+    /// report is generated (0 when the raw folder was not given or could not be read).
+    pub quarantined: u64,
     /// The latest failure's message.
     pub last_error: Option<String>,
 }
@@ -127,6 +131,21 @@ pub enum Coverage {
 }
 
 impl Completeness {
+    /// True when the cover shows the source in red: its health alerts, or files of it wait
+    /// in quarantine, their records not summarised.
+    pub fn needs_attention(&self) -> bool {
+        self.health.alerts() || self.quarantined > 0
+    }
+
+    /// The cover's health of the source: its health now, and the files of the period waiting
+    /// in quarantine (`OK, 1 file quarantined`).
+    pub fn cover_word(&self) -> String {
+        match self.quarantined {
+            0 => self.health.word().to_owned(),
+            n => format!("{}, {} quarantined", self.health.word(), counted(n, "file")),
+        }
+    }
+
     /// The coverage as the quality table says it.
     pub fn coverage_of(&self) -> Coverage {
         if self.expected_from.unknown() {
@@ -173,6 +192,8 @@ pub struct Known {
     /// Where the runs still kept begin, when `runs` has lost older ones to its TTL (see
     /// [`crate::query::runs_kept_from`]).
     pub runs_kept_from: Option<DateTime<Utc>>,
+    /// Its files landed in the period and waiting in `raw/_quarantine/`.
+    pub quarantined: u64,
 }
 
 /// Assesses one source; `now` bounds the elapsed part of a period still running.
@@ -243,6 +264,7 @@ pub fn assess(
         rejected: data.rejected,
         waiting: data.waiting,
         health: health(source, data, known.credentials_missing, now),
+        quarantined: known.quarantined,
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
     }
 }
@@ -412,7 +434,8 @@ fn health(
     }
 }
 
-/// The cover's one-line summary: `4 sources OK · 1 late (x) · 1 failing (y)`.
+/// The cover's one-line summary: `4 OK · 1 late (x) · 1 failing (y) · 1 with files of
+/// this period quarantined (z)`. A source OK but for its quarantined files is not counted OK.
 pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     let mut parts = Vec::new();
     for health in [
@@ -425,7 +448,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     ] {
         let names: Vec<&str> = assessed
             .iter()
-            .filter(|(_, c)| c.health == health)
+            .filter(|(_, c)| c.health == health && !(health == Health::Ok && c.quarantined > 0))
             .map(|(s, _)| s.name.as_str())
             .collect();
         match (health, names.len()) {
@@ -438,6 +461,18 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
             (Health::Never, n) => parts.push(format!("{n} never collected ({})", names.join(", "))),
             (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
         }
+    }
+    let quarantined: Vec<&str> = assessed
+        .iter()
+        .filter(|(_, c)| c.quarantined > 0)
+        .map(|(s, _)| s.name.as_str())
+        .collect();
+    if !quarantined.is_empty() {
+        parts.push(format!(
+            "{} with files of this period quarantined ({})",
+            quarantined.len(),
+            quarantined.join(", ")
+        ));
     }
     if parts.is_empty() {
         "No source configured.".to_owned()

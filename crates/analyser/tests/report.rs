@@ -145,7 +145,9 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         "the cover names the day"
     );
     assert!(
-        text.contains("Sources: 1 OK · 2 failing (quakes, offres)."),
+        common::flat(&text).contains(
+            "Sources: 1 OK · 2 failing (quakes, offres) · 1 with files of this period quarantined (quakes)."
+        ),
         "health line:\n{text}"
     );
     assert!(
@@ -154,9 +156,9 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     );
     let quakes = common::row(&text, "Health now", &["quakes"]);
     assert_eq!(
-        quakes.get(2),
-        Some(&"108"),
-        "the cover's records of quakes: {quakes:?}"
+        quakes[1..6],
+        ["failing,", "1", "file", "quarantined", "108"],
+        "the cover's health and records of quakes: {quakes:?}"
     );
     let meteo = common::row(&text, "Health now", &["meteo"]);
     assert_eq!(
@@ -939,6 +941,71 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     assert!(
         text.contains("Sources: 2 OK · 1 failing (offres)."),
         "quakes' waiting run is its latest: {text}"
+    );
+}
+
+/// A source whose files of the period all wait in quarantine (a wrong `time` path) reads as
+/// needing attention on the cover, not `OK`, and its section says where the files are and
+/// what to do; the report is written and the run succeeds (the summariser's run failed, and
+/// `analyser status` alerts on it).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its_section() {
+    let (uri, db) = golden_database("quarantined").await;
+    let server = MongoServer::shared();
+    server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::HOURLY)
+        .delete_many(doc! {"source": "meteo"})
+        .await
+        .expect("meteo's records never summarised");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let quarantine = dir.path().join("raw/_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine folder");
+    let file = format!("meteo_{}T10-00-00Z.json", golden::date(0));
+    std::fs::write(quarantine.join(&file), b"{\"results\": []}").expect("quarantined file");
+    std::fs::write(
+        quarantine.join(format!("{file}.reason")),
+        b"every record lacks its time",
+    )
+    .expect("its reason");
+    let output = analyse_output(
+        dir.path(),
+        &uri,
+        &db,
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = dir.path().join(golden::report(0));
+    let pages = common::page_texts(&pdf);
+    let cover = common::flat(&pages[0]);
+    assert!(
+        cover.contains(
+            "Sources: 2 failing (quakes, offres) · 1 with files of this period quarantined (meteo)."
+        ),
+        "meteo is not counted OK: {cover}"
+    );
+    let meteo = common::row(&pages[0], "Health now", &["meteo"]);
+    assert_eq!(
+        meteo[1..6],
+        ["OK,", "1", "file", "quarantined", "0"],
+        "the cover's health of meteo: {meteo:?}"
+    );
+    let text = common::flat(&common::text(&pdf));
+    assert!(
+        text.contains(
+            "No data for this source in this period: no record of it was summarised for these hours. \
+             1 file of meteo landed in this period waits in raw/_quarantine/: the summariser could not use it, and the records only it holds are not summarised. \
+             Read the .reason beside it, fix the cause, move the file back into raw/meteo/ and delete its .reason: the summariser's next run takes it."
+        ),
+        "{text}"
     );
 }
 

@@ -19,6 +19,7 @@ fn known(first_run: Option<DateTime<Utc>>) -> Known {
         first_run,
         credentials_missing: false,
         runs_kept_from: None,
+        quarantined: 0,
     }
 }
 
@@ -333,6 +334,7 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
         first_run: None,
         credentials_missing: true,
         runs_kept_from: None,
+        quarantined: 0,
     };
     let never = SourceData::default();
     let c = assess(&source("1d"), &never, without_credentials, &period(), end);
@@ -367,6 +369,33 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
     );
     assert_eq!(c.health, Health::Late);
     assert!(c.health.alerts());
+}
+
+/// A source collecting well whose files wait in quarantine needs attention: not counted OK.
+#[test]
+fn quarantined_files_turn_a_healthy_source_into_one_needing_attention() {
+    let end = period().end();
+    let collecting = SourceData {
+        runs: vec![run(22, None)],
+        last_success: Some(at(21, 22, 0)),
+        ..Default::default()
+    };
+    let quarantined = Known {
+        quarantined: 2,
+        ..known(None)
+    };
+    let c = assess(&source("1d"), &collecting, quarantined, &period(), end);
+    assert_eq!(c.health, Health::Ok);
+    assert!(c.needs_attention());
+    assert_eq!(c.cover_word(), "OK, 2 files quarantined");
+    let clean = assess(&source("1d"), &collecting, known(None), &period(), end);
+    assert!(!clean.needs_attention());
+    assert_eq!(clean.cover_word(), "OK");
+    let line = health_line(&[(&source("1d"), &c), (&source("1d"), &clean)]);
+    assert_eq!(
+        line,
+        "Sources: 1 OK · 1 with files of this period quarantined (s)."
+    );
 }
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {

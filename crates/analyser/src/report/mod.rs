@@ -71,6 +71,16 @@ pub enum Quarantined {
     Counted(BTreeMap<String, u64>),
 }
 
+impl Quarantined {
+    /// The files of `source` counted, 0 when they could not be.
+    fn of(&self, source: &str) -> u64 {
+        match self {
+            Quarantined::Counted(counts) => counts.get(source).copied().unwrap_or(0),
+            Quarantined::NotGiven | Quarantined::Unreadable => 0,
+        }
+    }
+}
+
 /// Lays out the whole report and returns the PDF bytes.
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     let period = input.period;
@@ -94,6 +104,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
                 first_run,
                 credentials_missing: input.credentials_missing.contains(&source.name),
                 runs_kept_from: input.runs_kept_from,
+                quarantined: input.quarantined.of(&source.name),
             };
             (
                 source,
@@ -104,10 +115,16 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     cover(&mut doc, input, &assessed);
     doc.section("Source catalogue", 14.0, 20.0);
     doc.table(&catalogue_table(input.config));
-    for (source, _) in &assessed {
+    for (source, c) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
-        let section =
-            source_pages::source_section(&mut doc, source, data, period, input.generated_at);
+        let section = source_pages::source_section(
+            &mut doc,
+            source,
+            data,
+            c.quarantined,
+            period,
+            input.generated_at,
+        );
         section.map_err(|chart| RenderError::Chart {
             source_name: source.name.clone(),
             chart,
@@ -184,7 +201,7 @@ fn cover_health(
 ) {
     let pairs: Vec<(&releve::Source, &Completeness)> =
         assessed.iter().map(|(s, c)| (*s, c)).collect();
-    let healthy = !assessed.iter().any(|(_, c)| c.health.alerts())
+    let healthy = !assessed.iter().any(|(_, c)| c.needs_attention())
         && input.config.refused.is_empty()
         && input.problems.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
@@ -246,9 +263,9 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
 fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completeness)]) -> Table {
     let columns = vec![
         Column::text("Source", 2.0),
-        Column::text("Health now", 1.0),
+        Column::text("Health now", 1.4),
         Column::number("Records in period", 1.2),
-        Column::number("Last successful collection", 1.6),
+        Column::number("Last successful collection", 1.2),
     ];
     let rows = assessed
         .iter()
@@ -256,7 +273,7 @@ fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completen
             let last_success = input.data.get(&source.name).and_then(|d| d.last_success);
             vec![
                 source.name.clone(),
-                c.health.word().to_owned(),
+                c.cover_word(),
                 grouped(c.records),
                 last_collection(last_success, input.period.tz),
             ]

@@ -25,6 +25,7 @@ pub fn source_section(
     doc: &mut ReportDocument,
     source: &Source,
     data: &SourceData,
+    quarantined: u64,
     period: &ReportPeriod,
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
@@ -34,8 +35,13 @@ pub fn source_section(
     } else {
         doc.paragraph_height(&source.description, BODY, false)
     };
-    let keep_with = description + if data.records() == 0 { 15.0 } else { 75.0 };
-    let whole = description + estimated_height(source, data);
+    let quarantine = quarantine_note(source, quarantined);
+    let quarantine_height = quarantine
+        .as_ref()
+        .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
+    let above = description + quarantine_height;
+    let keep_with = above + if data.records() == 0 { 15.0 } else { 75.0 };
+    let whole = above + estimated_height(source, data);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
@@ -60,6 +66,10 @@ pub fn source_section(
             true,
             Ink::ALERT,
         );
+        if let Some(note) = &quarantine {
+            doc.gap(2.0);
+            doc.paragraph(note, BODY, true, Ink::ALERT);
+        }
         return Ok(());
     }
     let busy = hourly.iter().flatten().filter(|h| h.count > 0).count();
@@ -73,6 +83,9 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
+    if let Some(note) = &quarantine {
+        doc.paragraph(note, BODY, true, Ink::ALERT);
+    }
     doc.gap(2.0);
     let width = px(CONTENT_WIDTH);
     let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
@@ -92,6 +105,28 @@ pub fn source_section(
         map_chart(doc, source, positions, &data.hourly, records)?;
     }
     Ok(())
+}
+
+/// The sentence on the source's files landed in the period that wait in `raw/_quarantine/`:
+/// the records only they hold are not summarised until each is fixed and moved back.
+fn quarantine_note(source: &Source, quarantined: u64) -> Option<String> {
+    let name = &source.name;
+    let note = match quarantined {
+        0 => return None,
+        1 => format!(
+            "1 file of {name} landed in this period waits in raw/_quarantine/: the summariser \
+             could not use it, and the records only it holds are not summarised. Read the \
+             .reason beside it, fix the cause, move the file back into raw/{name}/ and delete \
+             its .reason: the summariser's next run takes it."
+        ),
+        n => format!(
+            "{n} files of {name} landed in this period wait in raw/_quarantine/: the \
+             summariser could not use them, and the records only they hold are not summarised. \
+             For each, read the .reason beside it, fix the cause, move the file back into \
+             raw/{name}/ and delete its .reason: the summariser's next run takes it."
+        ),
+    };
+    Some(note)
 }
 
 fn numeric_chart(
