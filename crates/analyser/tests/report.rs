@@ -287,12 +287,70 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     );
     assert!(
         flat.contains(
-            "No numeric value of relative_humidity_2m in this period: 80 records without one."
+            "No numeric value of relative_humidity_2m in this period: 80 records without one (absent, null, or text that is not a number, such as a decimal comma)."
         ),
         "{flat}"
     );
     assert!(
-        flat.contains("No record holds a plausible properties.mag; points in grey."),
+        flat.contains("No record drawn holds a plausible number in properties.mag: each holds none (absent, null, or text that is not a number, such as a decimal comma) or one out of its plausible range; points in grey."),
+        "{flat}"
+    );
+}
+
+/// Every record holds the field, as text that is not a number (`"2,0"`, a decimal comma,
+/// which the summaries count as `nulls`): the chart's line and the map's caption say what
+/// such records hold, not that none holds the field.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_held_as_text_with_a_decimal_comma_is_said_not_a_number_not_missing() {
+    use futures_util::TryStreamExt;
+    let (uri, db) = golden_database("decimal-comma").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let hourly = database.collection::<HourlySummary>(store::HOURLY);
+    let quakes = doc! {"source": "quakes"};
+    let mut summaries: Vec<HourlySummary> = hourly
+        .find(quakes.clone())
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("read");
+    for field in summaries.iter_mut().flat_map(|s| s.numeric.iter_mut()) {
+        field.nulls += field.count;
+        (field.min, field.max, field.mean, field.sum, field.count) = (None, None, None, 0.0, 0);
+    }
+    hourly.delete_many(quakes.clone()).await.expect("delete");
+    hourly.insert_many(&summaries).await.expect("insert");
+    let records = database.collection::<Document>(store::RECORDS);
+    let mut stored: Vec<Document> = records
+        .find(quakes.clone())
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("read");
+    for record in &mut stored {
+        let properties = record
+            .get_document_mut("data")
+            .and_then(|data| data.get_document_mut("properties"))
+            .expect("a quake's properties");
+        properties.insert("mag", "2,0");
+    }
+    records.delete_many(quakes).await.expect("delete");
+    records.insert_many(&stored).await.expect("insert");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        flat.contains(
+            "No numeric value of properties.mag in this period: 108 records without one (absent, null, or text that is not a number, such as a decimal comma)."
+        ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains(
+            "No record drawn holds a number in properties.mag (absent, null, or text that is not a number, such as a decimal comma); points in grey."
+        ),
         "{flat}"
     );
 }

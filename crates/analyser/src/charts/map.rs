@@ -355,7 +355,7 @@ fn draw_key(
         *x += font_px(3.0) as i32;
         Ok::<(), AreaError>(())
     };
-    // The field's name gives way, cut in its middle, so the scale and `no value` always show.
+    // The field's name gives way, cut in its middle, so the scale and `no number` always show.
     let gap = font_px(4.0) as i32;
     let mark_room = |count: i32| count * (2 * widest + font_px(1.5) as i32) + font_px(3.0) as i32;
     // A scale leaving values out says so at its ends: `≤ 4`, `≥ 21`.
@@ -377,7 +377,7 @@ fn draw_key(
         0
     };
     if points.iter().any(|p| p.value.is_none()) {
-        scale_room += font_px(6.0) as i32 + mark_room(1) + width("no value") + gap;
+        scale_room += font_px(6.0) as i32 + mark_room(1) + width("no number") + gap;
     }
     let prefix = "Colour and size: ";
     let room = area.dim_in_pixel().0 as i32 - left - scale_room - gap - font_px(6.0) as i32;
@@ -402,7 +402,7 @@ fn draw_key(
     if points.iter().any(|p| p.value.is_none()) {
         x += font_px(6.0) as i32;
         marks(&mut x, &[None])?;
-        write(&mut x, "no value")?;
+        write(&mut x, "no number")?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use releve::Source;
 use releve::store::{BoundingBox, HourlySummary};
 
+use super::source_pages::NOT_A_NUMBER;
 use crate::charts::{self, ChartError, ColourKey, MapFrame, ValueScale, px};
 use crate::format::{after_value, counted, grouped, value, values_apart};
 use crate::naming::{name_of, unit_of, with_unit};
@@ -169,9 +170,9 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
     let missing = match shown.iter().any(|p| p.value.is_none()) {
         false => "",
         true if source.plausible.contains_key(field.as_str()) => {
-            "; grey: no value, or an implausible one"
+            "; grey: no number, or an implausible one"
         }
-        true => "; grey: no value",
+        true => "; grey: no number",
     };
     if low == high {
         let points = if shown.len() == 1 {
@@ -204,9 +205,11 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
             "Points coloured from violet through teal to green and sized by {name}: {low}{unit} to {high}{unit} among the drawn points, the highest on top where they overlap{ends}{missing}."
         )
     } else if source.plausible.contains_key(field.as_str()) {
-        format!("No record holds a plausible {name}; points in grey.")
+        format!(
+            "No record drawn holds a plausible number in {name}: each holds none ({NOT_A_NUMBER}) or one out of its plausible range; points in grey."
+        )
     } else {
-        format!("No record holds {name}; points in grey.")
+        format!("No record drawn holds a number in {name} ({NOT_A_NUMBER}); points in grey.")
     }
 }
 

@@ -17,6 +17,11 @@ use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
 
+/// What a record "without a number" in a numeric field holds, as the hourly summaries'
+/// `nulls` count it.
+pub(super) const NOT_A_NUMBER: &str =
+    "absent, null, or text that is not a number, such as a decimal comma";
+
 /// Category values shown per field.
 const TOP_VALUES: usize = 10;
 
@@ -341,17 +346,23 @@ impl FieldTotals {
         }
     }
 
-    /// The sentence standing for the chart of a field without a value in the period.
+    /// The sentence standing for the chart of a field without a value in the period. The
+    /// summaries' `nulls` cannot tell an absent field from a null or a text that is not a
+    /// number, so the sentence names all three: a field every record holds as `"20,0"` reads
+    /// as one no record holds otherwise.
     fn no_value(&self, field: &str) -> String {
         let not_numbers = match (self.nulls, self.implausible) {
             (0, 0) => String::new(),
-            (nulls, 0) => format!(": {} without one", counted(nulls, "record")),
+            (nulls, 0) => format!(
+                ": {} without one ({NOT_A_NUMBER})",
+                counted(nulls, "record")
+            ),
             (0, implausible) => format!(
                 ": {} left out as implausible",
                 counted(implausible, "value")
             ),
             (nulls, implausible) => format!(
-                ": {} left out as implausible, {} without one",
+                ": {} left out as implausible, {} without one ({NOT_A_NUMBER})",
                 counted(implausible, "value"),
                 counted(nulls, "record")
             ),
