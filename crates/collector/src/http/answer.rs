@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeSeed;
 
 use super::failure::{Attempt, Reason};
 use super::{FetchError, SourceClient, retry};
@@ -31,11 +32,28 @@ impl SourceClient {
         answer: &Answer,
         what: &str,
     ) -> Result<T, FetchError> {
-        serde_json::from_slice(&answer.body).map_err(|err| {
-            self.scrub_error(FetchError::InvalidJson {
-                what: what.to_owned(),
-                detail: self.unexpected(answer, &err),
-            })
+        serde_json::from_slice(&answer.body).map_err(|err| self.invalid_json(answer, what, &err))
+    }
+
+    /// Decodes `answer`'s body with `seed` (which may hand each element of an array on as it
+    /// is read, holding no whole tree); errors as [`SourceClient::decode`]'s.
+    pub fn decode_seed<'de, S: DeserializeSeed<'de>>(
+        &self,
+        answer: &'de Answer,
+        what: &str,
+        seed: S,
+    ) -> Result<S::Value, FetchError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
+        seed.deserialize(&mut deserializer)
+            .and_then(|value| deserializer.end().map(|()| value))
+            .map_err(|err| self.invalid_json(answer, what, &err))
+    }
+
+    /// The error for a body that is not what `what` expected.
+    fn invalid_json(&self, answer: &Answer, what: &str, err: &serde_json::Error) -> FetchError {
+        self.scrub_error(FetchError::InvalidJson {
+            what: what.to_owned(),
+            detail: self.unexpected(answer, err),
         })
     }
 

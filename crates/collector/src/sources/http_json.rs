@@ -12,7 +12,8 @@ use releve::config::HttpJson;
 use releve::locate::{Located, for_each_record};
 use serde_json::Value;
 
-use super::records::{self, drop_fields};
+use super::records::drop_fields;
+use super::survey;
 use super::{Collected, RunContext, SourceError};
 
 /// The API key `key_env` names, when it names one: an error when that variable is not set, or,
@@ -76,7 +77,7 @@ pub(super) async fn collect(
         drop_fields(&dropped, record);
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
-    let survey = records::survey(source, records);
+    let survey = survey::survey(source, records);
     let body = if dropped.is_empty() && !echoed {
         answer.body.to_vec()
     } else {

@@ -10,9 +10,11 @@
 
 mod france_travail;
 pub(crate) mod http_json;
+mod landing;
 mod ods_v1;
 mod opendatasoft;
 mod records;
+mod survey;
 mod windowed;
 
 use std::time::Duration;
@@ -24,7 +26,7 @@ use releve::{Source, SourceKind};
 use crate::http::{FetchError, SourceClient};
 
 pub use opendatasoft::in_time_order;
-pub use records::newest_time;
+pub use survey::newest_time;
 
 /// What one source's run needs besides its configuration.
 #[derive(Debug)]

@@ -1,29 +1,35 @@
-//! What the landing kinds share: a set of records where a record served twice alike is kept once, the
-//! removal of the source's `drop` fields, and the newest record time of a collection (the
-//! incremental cursor).
+//! What the landing kinds share: a set of records where a record served twice alike is kept
+//! once, and the removal of the source's `drop` fields.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{FieldPath, timestamp};
+use releve::record::FieldPath;
 use serde_json::Value;
 
+use super::landing::Landing;
+use super::survey::Surveyor;
 use super::{Collected, SourceError};
 
 /// The records of one array-landing run. A record served again alike under its key is kept
 /// once (paging over a live dataset can shift a record onto the next page); records sharing a
 /// key with a different content are all kept, so the summariser keeps the last and says so (a
 /// `key` that is not unique). Records without a key are kept.
+///
+/// Each record kept is written to the landing at once and surveyed; only its text is held.
 pub(crate) struct RecordSet<'s> {
     source: &'s Source,
     dropped: Vec<FieldPath>,
-    /// The indexes in `records` of the records held under each key and content hash: a
-    /// record is compared only with those it may equal, so a `key` shared by every record
-    /// costs no more than a unique one.
-    seen: HashMap<(String, u64), Vec<usize>>,
-    records: Vec<Value>,
+    /// For each content hash, the index in `landing` of the first keyed record held with it.
+    first: HashMap<u64, usize>,
+    /// The other keyed records held under a content hash `first` holds (other content that
+    /// hashes alike): a record is compared only with those it may equal, so a `key` shared by
+    /// every record costs no more than a unique one.
+    more: HashMap<u64, Vec<usize>>,
+    landing: Landing,
+    surveyor: Surveyor<'s>,
     /// Records received, repeats included.
     received: u64,
 }
@@ -34,8 +40,10 @@ impl<'s> RecordSet<'s> {
         RecordSet {
             source,
             dropped: source.dropped_fields(),
-            seen: HashMap::new(),
-            records: Vec::new(),
+            first: HashMap::new(),
+            more: HashMap::new(),
+            landing: Landing::default(),
+            surveyor: Surveyor::new(source),
             received: 0,
         }
     }
@@ -46,47 +54,67 @@ impl<'s> RecordSet<'s> {
     }
 
     /// Records held.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.records.len()
+        self.landing.len()
     }
 
     /// Appends a page less the `drop` fields, skipping records already held alike; returns how
     /// many were appended.
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
-        let mut appended = 0;
-        self.received += page.len() as u64;
-        for mut record in page {
-            drop_fields(&self.dropped, &mut record);
-            let fresh = match self.source.key.get(&record) {
-                Some(key) => {
-                    let held = self.seen.entry((key, content_hash(&record))).or_default();
-                    let again = held.iter().any(|&index| self.records[index] == record);
-                    if !again {
-                        held.push(self.records.len());
-                    }
-                    !again
+        page.into_iter()
+            .map(|record| u64::from(self.add(record)))
+            .sum()
+    }
+
+    /// Appends one record less the `drop` fields unless one alike is held; true when appended.
+    pub(crate) fn add(&mut self, mut record: Value) -> bool {
+        self.received += 1;
+        drop_fields(&self.dropped, &mut record);
+        let keyed = self.source.key.get(&record).is_some();
+        let hash = keyed.then(|| content_hash(&record));
+        if let Some(hash) = hash
+            && self.holds(hash, &record)
+        {
+            return false;
+        }
+        let index = self.landing.len();
+        if let Some(hash) = hash {
+            match self.first.entry(hash) {
+                Entry::Occupied(_) => self.more.entry(hash).or_default().push(index),
+                Entry::Vacant(vacant) => {
+                    vacant.insert(index);
                 }
-                None => true,
-            };
-            if fresh {
-                self.records.push(record);
-                appended += 1;
             }
         }
-        appended
+        self.surveyor.add(&record);
+        self.landing.push(&record);
+        true
+    }
+
+    /// Whether a record held under `hash` equals `record` (read back from its text: the
+    /// same record may be served with its fields in another order).
+    fn holds(&self, hash: u64, record: &Value) -> bool {
+        let more = self.more.get(&hash).map(Vec::as_slice).unwrap_or_default();
+        self.first.get(&hash).into_iter().chain(more).any(|&index| {
+            serde_json::from_slice::<Value>(self.landing.record(index))
+                .is_ok_and(|held| held == *record)
+        })
     }
 
     /// The run's result: the records as the JSON array that lands, and the API's total.
     pub(crate) fn into_collected(self, announced: u64) -> Result<Collected, SourceError> {
-        let body = serde_json::to_vec(&self.records).map_err(|err| SourceError::Unexpected {
-            what: format!("landing `{}`", self.source.name),
-            message: format!("the records could not be written as JSON: {err}"),
-        })?;
-        let survey = survey(self.source, &self.records);
+        let records = self.landing.len() as u64;
+        let body = self
+            .landing
+            .finish()
+            .map_err(|err| SourceError::Unexpected {
+                what: format!("landing `{}`", self.source.name),
+                message: format!("the records could not be written as JSON: {err}"),
+            })?;
+        let survey = self.surveyor.finish();
         Ok(Collected {
             body,
-            records: self.records.len() as u64,
+            records,
             announced: Some(announced),
             shortfall: 0,
             newest: survey.newest,
@@ -100,7 +128,7 @@ impl<'s> RecordSet<'s> {
 
 /// A hash of a record's content: equal records hash alike, whatever the order of their
 /// fields.
-fn content_hash(value: &Value) -> u64 {
+pub(super) fn content_hash(value: &Value) -> u64 {
     let mut hasher = DefaultHasher::new();
     match value {
         Value::Null => 0_u8.hash(&mut hasher),
@@ -133,91 +161,12 @@ pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
     }
 }
 
-/// What one pass over a collection's records tells about the fields the summariser reads.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct Survey {
-    /// The newest `time`; `None` when no record has a time.
-    pub(crate) newest: Option<DateTime<Utc>>,
-    /// Records lacking a `key` or a `time` value: the summariser will skip them.
-    pub(crate) unusable: u64,
-    /// Records whose `key` an earlier record with other content holds: the summariser keeps
-    /// one version per key, so all but the last are lost unless the `key` is fixed.
-    pub(crate) key_clashes: u64,
-    /// The `numeric`, `categories`, `lon` and `lat` paths no record holds, even as null
-    /// (`` `val` (numeric) ``): most likely a wrong path. Empty when there is no record.
-    pub(crate) absent: Vec<String>,
-    /// The same paths that records hold only as objects or arrays, never as a value
-    /// (`` `m.no2` (numeric) `` where `m.no2` is `{"value": 12, "unit": "µg/m³"}`): the
-    /// summariser reads them as missing. Empty when there is no record.
-    pub(crate) not_values: Vec<String>,
-}
-
-/// Reads every record's `key` and `time` once, and the other read fields until one holds a
-/// value (a number, text or a boolean).
-pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
-    let mut survey = Survey::default();
-    // Each key read, with the content of the last record holding it.
-    let mut keys: HashMap<String, u64> = HashMap::new();
-    // Each field not yet seen holding a value: whether it was seen as null, and as an object
-    // or an array.
-    let mut unseen: Vec<(&str, &FieldPath, bool, bool)> = source
-        .read_fields()
-        .filter(|(key, _)| !matches!(*key, "key" | "time"))
-        .map(|(key, path)| (key, path, false, false))
-        .collect();
-    for record in records {
-        let time = source.time.get(record).and_then(timestamp);
-        let key = source.key.get(record);
-        if time.is_none() || key.is_none() {
-            survey.unusable += 1;
-        }
-        // A record without a time is not stored, so it clashes with none.
-        if let (Some(key), Some(_)) = (key, time) {
-            let content = content_hash(record);
-            if keys
-                .insert(key, content)
-                .is_some_and(|held| held != content)
-            {
-                survey.key_clashes += 1;
-            }
-        }
-        survey.newest = survey.newest.max(time);
-        unseen.retain_mut(|(_, path, null, composite)| match path.get(record) {
-            None => true,
-            Some(Value::Null) => {
-                *null = true;
-                true
-            }
-            Some(Value::Object(_) | Value::Array(_)) => {
-                *composite = true;
-                true
-            }
-            Some(_) => false,
-        });
-    }
-    if !records.is_empty() {
-        for (key, path, null, composite) in unseen {
-            let named = format!("`{path}` ({key})");
-            if composite {
-                survey.not_values.push(named);
-            } else if !null {
-                survey.absent.push(named);
-            }
-        }
-    }
-    survey
-}
-
-/// The newest `time` among records; `None` when no record has a time.
-pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
-    survey(source, records).newest
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::sources::survey::survey;
 
     fn source() -> Source {
         let text = r#"
@@ -232,53 +181,6 @@ numeric = ["val", "rain"]
 categories = ["kind"]
 "#;
         crate::testing::configured(text)
-    }
-
-    #[test]
-    fn fields_no_record_holds_are_named_and_nulls_count_as_held() {
-        let records = vec![
-            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "value": 3.5, "rain": null, "kind": "a"}),
-            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "value": 4.0, "kind": "b"}),
-            json!({"t": "2026-11-21T10:30:00Z", "value": 4.5}),
-        ];
-        let survey = survey(&source(), &records);
-        assert_eq!(survey.absent, vec!["`val` (numeric)".to_owned()]);
-        assert_eq!(survey.unusable, 1, "the record without an id");
-        assert!(
-            super::survey(&source(), &[]).absent.is_empty(),
-            "no record, no verdict"
-        );
-    }
-
-    #[test]
-    fn records_sharing_a_key_with_other_content_are_counted() {
-        let records = vec![
-            json!({"id": "net-us", "t": "2026-11-21T10:00:00Z", "val": 1.0}),
-            json!({"id": "net-us", "t": "2026-11-21T10:05:00Z", "val": 2.0}),
-            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
-            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
-        ];
-        assert_eq!(
-            survey(&source(), &records).key_clashes,
-            1,
-            "the second `net-us`; the same record twice is no clash"
-        );
-    }
-
-    #[test]
-    fn fields_held_only_as_objects_or_arrays_are_named_apart() {
-        let records = vec![
-            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "val": {"value": 3.5, "unit": "mm"}, "rain": [1, 2], "kind": "a"}),
-            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "val": {"value": 4.0}, "rain": 0.5, "kind": {"code": "b"}}),
-            json!({"id": 3, "t": "2026-11-21T10:30:00Z", "val": null, "kind": "c"}),
-        ];
-        let survey = survey(&source(), &records);
-        assert_eq!(
-            survey.not_values,
-            vec!["`val` (numeric)".to_owned()],
-            "`rain` and `kind` hold a value in some record; a null (a sensor offline) hides nothing"
-        );
-        assert!(survey.absent.is_empty());
     }
 
     #[test]
@@ -315,5 +217,60 @@ categories = ["kind"]
         assert_eq!(set.append(records.clone()), 20_000);
         assert_eq!(set.append(records), 0, "served again alike");
         assert_eq!(set.len(), 20_000);
+    }
+
+    #[test]
+    fn a_set_lands_what_the_parsed_records_wrote_and_surveys_them_alike() {
+        let text = "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/s\"\nevery = \"15m\"\nkey = \"id\"\ntime = \"t\"\nnumeric = [\"val\", \"gone\"]\ncategories = [\"kind\"]\ndrop = [\"token\"]\n";
+        let source = crate::testing::configured(text);
+        let served = vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "val": 1.5, "kind": {"a": 1}, "token": "x"}),
+            json!({"id": 2, "t": "2026-11-21T11:00:00Z", "val": null, "token": "y"}),
+            json!({"t": "2026-11-21T12:00:00Z", "val": 3}),
+            json!({"t": "2026-11-21T12:00:00Z", "val": 3}),
+            json!({"id": 1, "t": "2026-11-21T10:30:00Z", "val": 2.5}),
+        ];
+        let mut set = RecordSet::new(&source);
+        assert_eq!(
+            set.append(served.clone()),
+            5,
+            "records without a key are all kept"
+        );
+        // Served again, with its fields in another order and the dropped field changed.
+        let again = serde_json::from_str::<Value>(
+            r#"{"token": "z", "kind": {"a": 1}, "val": 1.5, "t": "2026-11-21T10:00:00Z", "id": 1}"#,
+        )
+        .expect("json");
+        assert_eq!(
+            set.append(vec![again]),
+            0,
+            "the same record in another order"
+        );
+        let collected = set.into_collected(6).expect("landed");
+        let kept: Vec<Value> = served
+            .into_iter()
+            .map(|mut record| {
+                drop_fields(&source.dropped_fields(), &mut record);
+                record
+            })
+            .collect();
+        assert_eq!(collected.body, serde_json::to_vec(&kept).expect("json"));
+        assert_eq!(collected.records, 5);
+        let expected = survey(&source, &kept);
+        assert_eq!(
+            (collected.newest, collected.unusable, collected.key_clashes),
+            (expected.newest, expected.unusable, expected.key_clashes)
+        );
+        assert_eq!(
+            (collected.unusable, collected.key_clashes),
+            (2, 1),
+            "two records without a key; the second reading of 1 clashes"
+        );
+        assert_eq!(collected.absent, vec!["`gone` (numeric)".to_owned()]);
+        assert_eq!(collected.not_values, vec!["`kind` (categories)".to_owned()]);
+        assert_eq!(
+            (collected.absent, collected.not_values),
+            (expected.absent, expected.not_values)
+        );
     }
 }

@@ -7,6 +7,7 @@ use releve::Source;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::landing::EachElement;
 use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
 use crate::http::{FetchError, OnTimeout};
@@ -26,8 +27,13 @@ pub(super) struct Page {
 pub(super) trait WindowedApi {
     /// Records `offset..offset + limit` of the selection.
     async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
-    /// The whole selection in one call.
-    async fn bulk(&self, on_timeout: OnTimeout) -> Result<Vec<Value>, SourceError>;
+    /// The whole selection in one call, each record handed to `records` as it is read;
+    /// returns how many the answer held.
+    async fn bulk(
+        &self,
+        on_timeout: OnTimeout,
+        records: &mut RecordSet<'_>,
+    ) -> Result<u64, SourceError>;
 }
 
 /// Where one Opendatasoft API serves a selection, and what it calls things.
@@ -90,7 +96,11 @@ impl WindowedApi for Portal<'_> {
         })
     }
 
-    async fn bulk(&self, on_timeout: OnTimeout) -> Result<Vec<Value>, SourceError> {
+    async fn bulk(
+        &self,
+        on_timeout: OnTimeout,
+        records: &mut RecordSet<'_>,
+    ) -> Result<u64, SourceError> {
         let Endpoints {
             bulk_url,
             bulk_name,
@@ -106,7 +116,10 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        Ok(self.ctx.client.decode(&answer, bulk_name)?)
+        let each = EachElement(|record| {
+            records.add(record);
+        });
+        Ok(self.ctx.client.decode_seed(&answer, bulk_name, each)?)
     }
 }
 
@@ -145,7 +158,7 @@ pub(super) async fn collect(
     } else {
         OnTimeout::TryAgain
     };
-    let whole = match api.bulk(on_timeout).await {
+    let whole = match api.bulk(on_timeout, &mut records).await {
         Ok(whole) => whole,
         Err(err) if pageable && worth_paging_after(&err) => {
             tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
@@ -155,16 +168,15 @@ pub(super) async fn collect(
     };
     // A bulk answer holding less than the first page is broken: land nothing rather than
     // fewer records, and let the next run try again.
-    if (whole.len() as u64) < received {
+    if whole < received {
         return Err(SourceError::Unexpected {
             what: "the bulk export".to_owned(),
             message: format!(
-                "it holds {} records, fewer than the first page's {received} of the {announced} announced",
-                whole.len()
+                "it holds {whole} records, fewer than the first page's {received} of the {announced} announced"
             ),
         });
     }
-    ctx.progress_advance(records.append(whole));
+    ctx.progress_advance(records.len() as u64);
     landed(source, records, announced, Answered::Whole)
 }
 
@@ -304,10 +316,17 @@ mod tests {
             })
         }
 
-        async fn bulk(&self, _: OnTimeout) -> Result<Vec<Value>, SourceError> {
+        async fn bulk(
+            &self,
+            _: OnTimeout,
+            records: &mut RecordSet<'_>,
+        ) -> Result<u64, SourceError> {
             self.note("bulk".to_owned());
             match self.bulk_fails {
-                None => Ok((0..self.bulk).map(record).collect()),
+                None => {
+                    records.append((0..self.bulk).map(record).collect());
+                    Ok(self.bulk)
+                }
                 Some(BulkFailure::NotFound) => Err(SourceError::Fetch(FetchError::Rejected {
                     what: "exports/json".to_owned(),
                     status: 404,

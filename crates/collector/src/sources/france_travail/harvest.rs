@@ -6,6 +6,7 @@ use std::future::Future;
 use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use releve::FieldPath;
 
 use super::paging::{Dimension, Reference, SearchPage, SearchQuery};
 use super::partition::{Call, FiltersIgnored, Harvest, Planner};
@@ -60,18 +61,19 @@ async fn perform<A: OfferSearch>(api: &A, call: Call) -> Result<Answer, A::Error
     }
 }
 
-/// Collects every reachable offer created on `day`; the first failed call ends the day, and
-/// so does an API found to ignore the creation-date bounds. `progress` hears the day's
-/// announced total once, and the count of new offers of each page.
+/// Collects every reachable offer created on `day`, less the `dropped` fields; the first
+/// failed call ends the day, and so does an API found to ignore the creation-date bounds.
+/// `progress` hears the day's announced total once, and the count of new offers of each page.
 pub(crate) async fn harvest_day<A: OfferSearch>(
     api: &A,
     day: NaiveDate,
+    dropped: Vec<FieldPath>,
     mut progress: impl FnMut(Option<u64>, u64),
 ) -> Result<Harvest, A::Error>
 where
     A::Error: From<FiltersIgnored>,
 {
-    let mut planner = Planner::new(whole_day(day));
+    let mut planner = Planner::new(whole_day(day), dropped);
     let mut in_flight = FuturesUnordered::new();
     loop {
         while in_flight.len() < IN_FLIGHT {

@@ -20,7 +20,8 @@ use chrono::NaiveDate;
 use releve::config::FranceTravail;
 use releve::{FieldPath, Source};
 
-use super::records::{self, drop_fields};
+use super::landing::for_each_element;
+use super::survey;
 use super::{Collected, RunContext, SourceError};
 
 pub use api::FranceTravailError;
@@ -47,7 +48,8 @@ pub async fn collect(
         &settings.scope,
         &credentials,
     );
-    let mut harvest = harvest::harvest_day(&api, ctx.day, |announced, new| {
+    let dropped = source.dropped_fields();
+    let harvest = harvest::harvest_day(&api, ctx.day, dropped.clone(), |announced, new| {
         if let Some(total) = announced {
             ctx.announce(total);
         }
@@ -62,24 +64,24 @@ pub async fn collect(
         },
     })?;
     log_harvest(source, ctx.day, &harvest);
-    let dropped = source.dropped_fields();
     if lands_contact_unawares(&dropped) {
         tracing::warn!(
             source = %source.name,
             "Offers land with their `contact` (recruiters' names, e-mails and phone numbers): `drop` lists other fields and not it; add \"contact\" to `drop`, or write `drop = []` to keep it without this warning."
         );
     }
-    for offer in &mut harvest.offers {
-        drop_fields(&dropped, offer);
-    }
-    let body = serde_json::to_vec(&harvest.offers).map_err(|err| SourceError::Unexpected {
-        what: "France Travail".to_owned(),
-        message: format!("cannot write the offers as JSON: {err}"),
-    })?;
-    let survey = records::survey(source, &harvest.offers);
+    let offers = harvest.offers.len() as u64;
+    let body = harvest
+        .offers
+        .finish()
+        .map_err(|err| SourceError::Unexpected {
+            what: "France Travail".to_owned(),
+            message: format!("cannot write the offers as JSON: {err}"),
+        })?;
+    let survey = survey_landed(source, &body)?;
     Ok(Collected {
         body,
-        records: harvest.offers.len() as u64,
+        records: offers,
         announced: Some(harvest.announced),
         shortfall: harvest.shortfall,
         newest: None,
@@ -88,6 +90,19 @@ pub async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
+}
+
+/// What the landed `body` (the offers as one JSON array) tells about the fields the summariser
+/// reads, each offer parsed on its own.
+fn survey_landed(source: &Source, body: &[u8]) -> Result<survey::Survey, SourceError> {
+    let mut surveyor = survey::Surveyor::new(source);
+    for_each_element(body, |offer| surveyor.add(&offer)).map_err(|err| {
+        SourceError::Unexpected {
+            what: "France Travail".to_owned(),
+            message: format!("the offers written cannot be read back: {err}"),
+        }
+    })?;
+    Ok(surveyor.finish())
 }
 
 /// Whether a `drop` of other fields leaves `contact` whole: listing fields replaces the

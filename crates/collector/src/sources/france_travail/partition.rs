@@ -14,8 +14,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
+use releve::FieldPath;
 use serde_json::Value;
 
+use super::super::landing::Landing;
+use super::super::records::drop_fields;
 use super::paging::{Dimension, Reference, SearchPage, SearchQuery, WINDOW, later_pages};
 
 /// Slices are sized for this share of the window, so that most fit at the first try.
@@ -74,8 +77,9 @@ struct Node {
 /// What a finished day holds.
 #[derive(Debug, Default)]
 pub(crate) struct Harvest {
-    /// Every distinct offer reached, in the order first seen.
-    pub(crate) offers: Vec<Value>,
+    /// Every distinct offer reached, in the order first seen, less the source's `drop`
+    /// fields, as it lands.
+    pub(crate) offers: Landing,
     /// The day's total announced by the API.
     pub(crate) announced: u64,
     /// Offers the API announced that no query could reach.
@@ -97,6 +101,8 @@ pub(crate) struct Harvest {
 /// The plan of one day's collection.
 #[derive(Debug, Default)]
 pub(crate) struct Planner {
+    /// The fields removed from each offer kept.
+    dropped: Vec<FieldPath>,
     nodes: Vec<Node>,
     queue: VecDeque<Call>,
     references: HashMap<Dimension, Vec<Reference>>,
@@ -119,9 +125,13 @@ pub(crate) struct Planner {
 }
 
 impl Planner {
-    /// Plans the collection of `day`, a query over the whole day.
-    pub(crate) fn new(day: SearchQuery) -> Self {
-        let mut planner = Planner::default();
+    /// Plans the collection of `day`, a query over the whole day, keeping offers less the
+    /// `dropped` fields.
+    pub(crate) fn new(day: SearchQuery, dropped: Vec<FieldPath>) -> Self {
+        let mut planner = Planner {
+            dropped,
+            ..Planner::default()
+        };
         planner.probe(day, None);
         planner
     }
@@ -215,12 +225,12 @@ impl Planner {
     /// brought it already, returns that page's start.
     fn keep(&mut self, node: usize, start: u64, offer: Value) -> Option<u64> {
         let Some(id) = offer.get("id").and_then(Value::as_str).map(str::to_owned) else {
-            self.harvest.offers.push(offer);
+            land(&self.dropped, &mut self.harvest.offers, offer);
             return None;
         };
         let pages = self.seen_in.entry(id).or_default();
         if pages.is_empty() {
-            self.harvest.offers.push(offer);
+            land(&self.dropped, &mut self.harvest.offers, offer);
         } else {
             self.harvest.duplicates += 1;
         }
@@ -396,6 +406,12 @@ impl Planner {
         }
         recovered
     }
+}
+
+/// Writes `offer` less the `dropped` fields to `offers`.
+fn land(dropped: &[FieldPath], offers: &mut Landing, mut offer: Value) {
+    drop_fields(dropped, &mut offer);
+    offers.push(&offer);
 }
 
 #[cfg(test)]

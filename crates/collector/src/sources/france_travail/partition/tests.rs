@@ -70,7 +70,7 @@ fn run_served_with(
     mut serve: impl FnMut(u64, &[&Offer], &mut SearchPage),
 ) -> (Harvest, u64, Vec<Offer>) {
     let offers = plan.offers();
-    let mut planner = Planner::new(day_query(plan));
+    let mut planner = Planner::new(day_query(plan), Vec::new());
     let mut calls = 0;
     while let Some(call) = planner.next_call() {
         calls += 1;
@@ -139,6 +139,7 @@ fn unreachable(offers: &[Offer]) -> HashSet<String> {
 fn ids(harvest: &Harvest) -> HashSet<String> {
     harvest
         .offers
+        .records()
         .iter()
         .filter_map(|o| o["id"].as_str().map(str::to_owned))
         .collect()
@@ -335,7 +336,7 @@ fn a_page_served_before_its_own_page_is_asked_again_with_it() {
 fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
     let plan = spread_day(12_000, 7);
     let offers = plan.offers();
-    let mut planner = Planner::new(day_query(&plan));
+    let mut planner = Planner::new(day_query(&plan), Vec::new());
     let mut calls = 0;
     while let Some(call) = planner.next_call() {
         calls += 1;

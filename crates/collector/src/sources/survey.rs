@@ -1,0 +1,210 @@
+//! What one pass over a collection's records tells about the fields the summariser reads
+//! (records it will skip, keys that clash, read fields no record holds), and the newest record
+//! time of a collection (the incremental cursor).
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+use releve::Source;
+use releve::record::{FieldPath, timestamp};
+use serde_json::Value;
+
+use super::records::content_hash;
+
+/// What one pass over a collection's records tells about the fields the summariser reads.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Survey {
+    /// The newest `time`; `None` when no record has a time.
+    pub(crate) newest: Option<DateTime<Utc>>,
+    /// Records lacking a `key` or a `time` value: the summariser will skip them.
+    pub(crate) unusable: u64,
+    /// Records whose `key` an earlier record with other content holds: the summariser keeps
+    /// one version per key, so all but the last are lost unless the `key` is fixed.
+    pub(crate) key_clashes: u64,
+    /// The `numeric`, `categories`, `lon` and `lat` paths no record holds, even as null
+    /// (`` `val` (numeric) ``): most likely a wrong path. Empty when there is no record.
+    pub(crate) absent: Vec<String>,
+    /// The same paths that records hold only as objects or arrays, never as a value
+    /// (`` `m.no2` (numeric) `` where `m.no2` is `{"value": 12, "unit": "µg/m³"}`): the
+    /// summariser reads them as missing. Empty when there is no record.
+    pub(crate) not_values: Vec<String>,
+}
+
+/// Reads every record's `key` and `time` once, and the other read fields until one holds a
+/// value (a number, text or a boolean), one record at a time.
+pub(crate) struct Surveyor<'s> {
+    survey: Survey,
+    source: &'s Source,
+    /// Each key read (as a 128-bit fingerprint: a key's text is not kept), with the content
+    /// of the last record holding it.
+    keys: HashMap<u128, u64>,
+    /// Each field not yet seen holding a value: whether it was seen as null, and as an object
+    /// or an array.
+    unseen: Vec<(&'static str, &'s FieldPath, bool, bool)>,
+    /// Records surveyed.
+    records: u64,
+}
+
+impl<'s> Surveyor<'s> {
+    /// A survey of no record yet.
+    pub(crate) fn new(source: &'s Source) -> Self {
+        Surveyor {
+            survey: Survey::default(),
+            source,
+            keys: HashMap::new(),
+            unseen: source
+                .read_fields()
+                .filter(|(key, _)| !matches!(*key, "key" | "time"))
+                .map(|(key, path)| (key, path, false, false))
+                .collect(),
+            records: 0,
+        }
+    }
+
+    /// Surveys the next record.
+    pub(crate) fn add(&mut self, record: &Value) {
+        let source = self.source;
+        let survey = &mut self.survey;
+        self.records += 1;
+        let time = source.time.get(record).and_then(timestamp);
+        let key = source.key.get(record);
+        if time.is_none() || key.is_none() {
+            survey.unusable += 1;
+        }
+        // A record without a time is not stored, so it clashes with none.
+        if let (Some(key), Some(_)) = (key, time) {
+            let content = content_hash(record);
+            if self
+                .keys
+                .insert(fingerprint(&key), content)
+                .is_some_and(|held| held != content)
+            {
+                survey.key_clashes += 1;
+            }
+        }
+        survey.newest = survey.newest.max(time);
+        self.unseen
+            .retain_mut(|(_, path, null, composite)| match path.get(record) {
+                None => true,
+                Some(Value::Null) => {
+                    *null = true;
+                    true
+                }
+                Some(Value::Object(_) | Value::Array(_)) => {
+                    *composite = true;
+                    true
+                }
+                Some(_) => false,
+            });
+    }
+
+    /// What the records surveyed tell.
+    pub(crate) fn finish(self) -> Survey {
+        let mut survey = self.survey;
+        if self.records > 0 {
+            for (key, path, null, composite) in self.unseen {
+                let named = format!("`{path}` ({key})");
+                if composite {
+                    survey.not_values.push(named);
+                } else if !null {
+                    survey.absent.push(named);
+                }
+            }
+        }
+        survey
+    }
+}
+
+/// A key's fingerprint: two different keys share one with a chance of about one in 2^128.
+fn fingerprint(key: &str) -> u128 {
+    let half = |salt: u8| {
+        let mut hasher = DefaultHasher::new();
+        (salt, key).hash(&mut hasher);
+        u128::from(hasher.finish())
+    };
+    (half(0) << 64) | half(1)
+}
+
+/// [`Surveyor`] over `records`.
+pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
+    let mut surveyor = Surveyor::new(source);
+    for record in records {
+        surveyor.add(record);
+    }
+    surveyor.finish()
+}
+
+/// The newest `time` among records; `None` when no record has a time.
+pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
+    survey(source, records).newest
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn source() -> Source {
+        let text = r#"
+[[source]]
+name = "stations"
+kind = "http_json"
+url = "http://127.0.0.1:9/stations"
+every = "15m"
+key = "id"
+time = "t"
+numeric = ["val", "rain"]
+categories = ["kind"]
+"#;
+        crate::testing::configured(text)
+    }
+
+    #[test]
+    fn fields_no_record_holds_are_named_and_nulls_count_as_held() {
+        let records = vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "value": 3.5, "rain": null, "kind": "a"}),
+            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "value": 4.0, "kind": "b"}),
+            json!({"t": "2026-11-21T10:30:00Z", "value": 4.5}),
+        ];
+        let survey = survey(&source(), &records);
+        assert_eq!(survey.absent, vec!["`val` (numeric)".to_owned()]);
+        assert_eq!(survey.unusable, 1, "the record without an id");
+        assert!(
+            super::survey(&source(), &[]).absent.is_empty(),
+            "no record, no verdict"
+        );
+    }
+
+    #[test]
+    fn records_sharing_a_key_with_other_content_are_counted() {
+        let records = vec![
+            json!({"id": "net-us", "t": "2026-11-21T10:00:00Z", "val": 1.0}),
+            json!({"id": "net-us", "t": "2026-11-21T10:05:00Z", "val": 2.0}),
+            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
+            json!({"id": "net-ak", "t": "2026-11-21T10:10:00Z", "val": 3.0}),
+        ];
+        assert_eq!(
+            survey(&source(), &records).key_clashes,
+            1,
+            "the second `net-us`; the same record twice is no clash"
+        );
+    }
+
+    #[test]
+    fn fields_held_only_as_objects_or_arrays_are_named_apart() {
+        let records = vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "val": {"value": 3.5, "unit": "mm"}, "rain": [1, 2], "kind": "a"}),
+            json!({"id": 2, "t": "2026-11-21T10:15:00Z", "val": {"value": 4.0}, "rain": 0.5, "kind": {"code": "b"}}),
+            json!({"id": 3, "t": "2026-11-21T10:30:00Z", "val": null, "kind": "c"}),
+        ];
+        let survey = survey(&source(), &records);
+        assert_eq!(
+            survey.not_values,
+            vec!["`val` (numeric)".to_owned()],
+            "`rain` and `kind` hold a value in some record; a null (a sensor offline) hides nothing"
+        );
+        assert!(survey.absent.is_empty());
+    }
+}
