@@ -7,14 +7,15 @@
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
 //! else `key_header` (default `Authorization`). The key is never written anywhere.
 
-use releve::Source;
 use releve::config::HttpJson;
 use releve::locate::{Located, for_each_record};
+use releve::{FieldPath, Source};
 use serde_json::Value;
 
 use super::records::drop_fields;
-use super::survey;
+use super::survey::{self, Survey, Surveyor};
 use super::{Collected, RunContext, SourceError};
+use crate::http::Answer;
 
 /// The API key `key_env` names, when it names one: an error when that variable is not set, or,
 /// sent as a header, holds what no header can carry (a line break, a control character).
@@ -64,28 +65,18 @@ pub(super) async fn collect(
             request
         })
         .await?;
-    let mut body: Value = ctx.client.decode(&answer, "GET")?;
-    refuse_repeated_records(source, &answer.body)?;
-    // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
-    let echoed = key.is_some() && ctx.client.scrub_value(&mut body);
-    let records = records_at(source, &mut body)?;
-    let count = records.len() as u64;
+    let dropped = source.dropped_fields();
+    // Without a key to hide nor fields to drop, the body lands as served: its records are
+    // read one at a time, never the whole document as a tree.
+    let as_served = (key.is_none() && dropped.is_empty())
+        .then(|| survey_as_served(source, &answer.body))
+        .flatten();
+    let (body, count, survey) = match as_served {
+        Some((count, survey)) => (Vec::from(answer.body), count, survey),
+        None => read_whole(ctx, source, &answer, key.is_some(), &dropped)?,
+    };
     ctx.progress_total(count);
     ctx.progress_advance(count);
-    let dropped = source.dropped_fields();
-    for record in records.iter_mut() {
-        drop_fields(&dropped, record);
-    }
-    // What lands, dropped fields gone: records differing only in one are alike there.
-    let survey = survey::survey(source, records);
-    let body = if dropped.is_empty() && !echoed {
-        answer.body.to_vec()
-    } else {
-        serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
-            what: "GET".to_owned(),
-            message: format!("cannot write the body as JSON: {err}"),
-        })?
-    };
     Ok(Collected {
         body,
         records: count,
@@ -97,6 +88,58 @@ pub(super) async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
     })
+}
+
+/// The count and survey of the records at the `records` path of `body`, each parsed on its
+/// own; `None` when the body is not plainly records there (the path missing or leading to a
+/// value, a member on it given twice, a record that does not parse), which
+/// [`read_whole`] then reports.
+fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Survey)> {
+    let text = std::str::from_utf8(body).ok()?;
+    let path = source.records_path();
+    let mut surveyor = Surveyor::new(source);
+    let mut count = 0;
+    let mut unreadable = false;
+    let located = for_each_record(text, path.segments(), |record| {
+        count += 1;
+        match serde_json::from_str::<Value>(record.get()) {
+            Ok(record) => surveyor.add(&record),
+            Err(_) => unreadable = true,
+        }
+    })
+    .ok()?;
+    (located == Located::Records && !unreadable).then(|| (count, surveyor.finish()))
+}
+
+/// The body as it lands, its records counted and surveyed, from the whole document parsed:
+/// the key scrubbed from every text where the API echoed it, the `drop` fields removed.
+fn read_whole(
+    ctx: &RunContext,
+    source: &Source,
+    answer: &Answer,
+    keyed: bool,
+    dropped: &[FieldPath],
+) -> Result<(Vec<u8>, u64, Survey), SourceError> {
+    let mut body: Value = ctx.client.decode(answer, "GET")?;
+    refuse_repeated_records(source, &answer.body)?;
+    // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
+    let echoed = keyed && ctx.client.scrub_value(&mut body);
+    let records = records_at(source, &mut body)?;
+    let count = records.len() as u64;
+    for record in records.iter_mut() {
+        drop_fields(dropped, record);
+    }
+    // What lands, dropped fields gone: records differing only in one are alike there.
+    let survey = survey::survey(source, records);
+    let body = if dropped.is_empty() && !echoed {
+        answer.body.to_vec()
+    } else {
+        serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!("cannot write the body as JSON: {err}"),
+        })?
+    };
+    Ok((body, count, survey))
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
@@ -146,5 +189,52 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn source() -> Source {
+        crate::testing::configured(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nnumeric = [\"properties.mag\", \"properties.depth\"]\n",
+        )
+    }
+
+    #[test]
+    fn records_read_one_at_a_time_are_counted_and_surveyed_as_the_whole_body_was() {
+        let body = json!({
+            "type": "FeatureCollection",
+            "metadata": {"count": 3},
+            "features": [
+                {"id": "a", "properties": {"time": 1_763_712_000_000_i64, "mag": 1.2}},
+                {"id": "a", "properties": {"time": 1_763_712_060_000_i64, "mag": 1.4}},
+                {"properties": {"time": 1_763_712_120_000_i64, "mag": {"value": 2}}},
+            ],
+        });
+        let text = serde_json::to_vec(&body).expect("json");
+        let (count, survey) = survey_as_served(&source(), &text).expect("records");
+        let features = body["features"].as_array().expect("an array");
+        assert_eq!(count, 3);
+        assert_eq!(survey, survey::survey(&source(), features));
+        assert_eq!((survey.unusable, survey.key_clashes), (1, 1));
+        assert_eq!(
+            survey.absent,
+            vec!["`properties.depth` (numeric)".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_body_not_plainly_records_is_left_to_the_whole_reading_and_its_messages() {
+        for body in [
+            r#"{"type": "FeatureCollection"}"#,
+            r#"{"features": 3}"#,
+            r#"{"features": [], "features": [{"id": "a"}]}"#,
+        ] {
+            assert_eq!(survey_as_served(&source(), body.as_bytes()), None, "{body}");
+        }
     }
 }
