@@ -3,9 +3,15 @@
 //! 10), and this prints the wall time against the bound the limit sets (calls made / 10 per
 //! second) and the calls made against the fewest possible (one per 150 offers landed).
 //!
-//! Run: `cargo bench -p collector --bench france_travail` (about 65 s, two days). Not a test:
-//! nothing here fails on a slow machine; the numbers go in `bench/README.md`.
+//! It also prints the collector's peak RSS against the bytes it landed, read by GNU time
+//! (`/usr/bin/time`), when the machine has it.
+//!
+//! Run: `cargo bench -p collector --bench france_travail` (about 65 s, two days); set
+//! `COLLECTOR_BIN` to measure another collector binary (an earlier build) against the same
+//! double. Not a test: nothing here fails on a slow machine; the numbers go in
+//! `bench/README.md`.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -17,6 +23,9 @@ use testkit::france_travail::{
 use testkit::http::LocalServer;
 
 const RATE: f64 = 10.0;
+
+/// GNU time, which reports a child's peak RSS.
+const GNU_TIME: &str = "/usr/bin/time";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let date = NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("date")?;
@@ -56,8 +65,24 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
             base = server.url()
         ),
     )?;
+    let collector =
+        std::env::var("COLLECTOR_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_collector").into());
+    let peak_file = dir.path().join("peak-rss-kib");
+    let timed = Path::new(GNU_TIME).exists();
+    let mut command = if timed {
+        let mut command = Command::new(GNU_TIME);
+        command
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&peak_file)
+            .arg(&collector);
+        command
+    } else {
+        Command::new(&collector)
+    };
     let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+    let output = command
         .current_dir(dir.path())
         .args([
             "--config",
@@ -93,6 +118,7 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
         })
         .ok_or("no metrics file")?;
     let metrics: RunMetrics = serde_json::from_slice(&std::fs::read(metrics_file.path())?)?;
+    let landed = landed_bytes(&dir.path().join("raw/france-travail"))?;
     let bound = metrics.http_calls as f64 / RATE;
     println!("== {name}");
     let minimum = metrics.records.div_ceil(150);
@@ -114,6 +140,33 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
         metrics.duration_ms as f64 / 1000.0,
         wall / bound
     );
+    match std::fs::read_to_string(&peak_file) {
+        Ok(kib) if timed => {
+            let peak = kib.trim().parse::<f64>()? * 1024.0;
+            println!(
+                "peak RSS: {:.1} MB for {:.1} MB landed -> {:.2}x",
+                peak / 1e6,
+                landed as f64 / 1e6,
+                peak / landed as f64
+            );
+        }
+        _ => println!("peak RSS: not measured ({GNU_TIME} missing)"),
+    }
     println!("double saw: {:?}", double.counts());
     Ok(())
+}
+
+/// The size of the data file landed in `folder`.
+fn landed_bytes(folder: &Path) -> Result<u64, Box<dyn std::error::Error>> {
+    for entry in std::fs::read_dir(folder)?.flatten() {
+        let data = entry
+            .file_name()
+            .to_str()
+            .and_then(RawFileName::parse)
+            .is_some_and(|n| n.role == RawFileRole::Data);
+        if data {
+            return Ok(entry.metadata()?.len());
+        }
+    }
+    Err("no data file".into())
 }

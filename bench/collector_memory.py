@@ -1,0 +1,96 @@
+"""Loopback server for bench/collector_memory.sh: large answers built once in memory.
+
+  python3 bench/collector_memory.py PORT_FILE
+
+Serves, on 127.0.0.1 and a free port (written to PORT_FILE once ready):
+  /usgs                     a USGS-shaped FeatureCollection of 90,000 features (~65 MB)
+  /tiny                     a JSON array of 3,000,000 tiny records (~122 MB)
+  /api/explore/v2.1/catalog/datasets/tiny/records       a first page of 100 of 1,000,000
+  /api/explore/v2.1/catalog/datasets/tiny/exports/json  the first 1,000,000 of them (~40 MB)
+"""
+
+import http.server
+import json
+import os
+import sys
+
+
+def usgs(features):
+    items = []
+    for i in range(features):
+        items.append({
+            "type": "Feature",
+            "properties": {
+                "mag": 1.0 + (i % 50) / 10, "place": f"{i % 97} km NNE of Somewhere, CA",
+                "time": 1763712000000 + i * 1000, "updated": 1763712300000 + i * 1000,
+                "tz": None, "url": f"https://earthquake.usgs.gov/earthquakes/eventpage/ci{i:08d}",
+                "detail": f"https://earthquake.usgs.gov/earthquakes/feed/v1.0/detail/ci{i:08d}.geojson",
+                "felt": None, "cdi": None, "mmi": None, "alert": None, "status": "automatic",
+                "tsunami": 0, "sig": i % 600, "net": "ci", "code": f"{i:08d}",
+                "ids": f",ci{i:08d},us{i:08d},", "sources": ",ci,us,", "types": ",nearby-cities,origin,phase-data,scitech-link,",
+                "nst": 20 + i % 30, "dmin": 0.05 + (i % 9) / 100, "rms": 0.19, "gap": 57 + i % 90,
+                "magType": "ml", "type": "earthquake", "title": f"M {1.0 + (i % 50) / 10:.1f} - {i % 97} km NNE of Somewhere, CA",
+            },
+            "geometry": {"type": "Point", "coordinates": [-116.0 - (i % 1000) / 1000, 33.0 + (i % 700) / 1000, 5.5 + i % 20]},
+            "id": f"ci{i:08d}",
+        })
+    doc = {"type": "FeatureCollection",
+           "metadata": {"generated": 1763712000000, "url": "https://earthquake.usgs.gov/x", "title": "USGS All Earthquakes", "status": 200, "api": "1.10.3", "count": features},
+           "features": items}
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def tiny_records(count):
+    return [f'{{"k":{i},"t":"2026-11-21T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}Z"}}' for i in range(count)]
+
+
+def array(parts):
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+BODIES = {}
+ODS = "/api/explore/v2.1/catalog/datasets/tiny"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        if path == ODS + "/records":
+            body = BODIES["first_page"]
+        elif path == ODS + "/exports/json":
+            body = BODIES["export"]
+        elif path in ("/usgs", "/tiny"):
+            body = BODIES[path[1:]]
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    BODIES["usgs"] = usgs(90_000)
+    records = tiny_records(3_000_000)
+    BODIES["tiny"] = array(records)
+    BODIES["export"] = array(records[:1_000_000])
+    BODIES["first_page"] = b'{"total_count":1000000,"results":' + array(records[:100]) + b"}"
+    del records
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(sys.argv[1] + ".tmp", "w") as out:
+        out.write(str(server.server_address[1]))
+    os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
