@@ -42,9 +42,7 @@ async fn records_ahead_of_the_clock_written_without_an_offset_are_said() {
 #[tokio::test]
 async fn a_numeric_field_holding_only_text_is_said() {
     let ws = Workspace::new("numerictext");
-    let reading = |id: &str, mag: serde_json::Value| {
-        json!({"id": id, "properties": {"time": "2026-11-21T10:00:00Z", "mag": mag}})
-    };
+    let reading = |id: &str, mag: serde_json::Value| json!({"id": id, "properties": {"time": "2026-11-21T10:00:00Z", "mag": mag}});
     let commas = json!({"features": [
         reading("a", json!("2,5")),
         reading("b", json!("3,1")),
