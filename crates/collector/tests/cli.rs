@@ -131,6 +131,38 @@ fn a_named_source_not_due_says_so_and_how_to_collect_it_now() {
     assert!(!routine.contains("Not due"), "{routine}");
 }
 
+/// Signs of a configuration that misreads the records, said when they land: which of key
+/// and time is missing with a time that does not read, a numeric field holding only text
+/// (a decimal comma), times ahead of the clock written without an offset (local times).
+#[test]
+fn records_the_configuration_misreads_land_with_what_is_wrong() {
+    let ahead = (chrono::Utc::now() + chrono::TimeDelta::hours(1))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let body = serde_json::json!({"features": [
+        {"id": "a", "properties": {"time": "02/12/2026 10:00", "mag": "2,5"}},
+        {"properties": {"time": "2026-11-21T10:00:00Z", "mag": "3,1"}},
+        {"id": "c", "properties": {"time": ahead, "mag": null}},
+    ]});
+    let server = feed(body.to_string());
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let unusable = line_with(&stderr, "without a `key` value or a `time` that reads");
+    assert!(
+        unusable.contains("unusable=2")
+            && unusable.contains("without_key=1")
+            && unusable.contains("unreadable_time=\"02/12/2026 10:00\""),
+        "{unusable}"
+    );
+    let text = line_with(&stderr, "numeric fields hold text that is not a number");
+    assert!(text.contains("fields=`properties.mag` (\"2,5\")"), "{text}");
+    let local = line_with(&stderr, "written without a UTC offset");
+    assert!(
+        local.contains("records=1") && local.contains(&format!("example=\"{ahead}\"")),
+        "{local}"
+    );
+}
+
 #[test]
 fn records_without_the_configured_key_land_with_a_warning() {
     let server = feed(usgs_body(3));

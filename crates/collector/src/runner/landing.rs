@@ -104,14 +104,35 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
         } else {
             ""
         };
+        let hints = &collected.hints;
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
             records = collected.records,
             unusable = collected.unusable,
+            without_key = hints.keyless,
             key = %source.key,
             time = %source.time,
+            unreadable_time = %hints.unreadable_time.as_deref().unwrap_or("-"),
             "Landed records without a `key` value or a `time` that reads as a time; the summariser will skip them. Check the source's `key` and `time` paths (`time` names the record's date or epoch, not another number){and_select}."
+        );
+    }
+    if !collected.hints.text_only.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            fields = %collected.hints.text_only.join(", "),
+            "These numeric fields hold text that is not a number, and never a number: they are summarised as nulls (a decimal comma, `12,5`, is not read as a number)."
+        );
+    }
+    if let Some(example) = &collected.hints.ahead_example {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.hints.ahead_without_offset,
+            example = %example,
+            time = %source.time,
+            "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset)."
         );
     }
     if collected.key_clashes > 0 {

@@ -87,6 +87,7 @@ pub(super) async fn collect(
         key_clashes: survey.key_clashes,
         absent: survey.absent,
         not_values: survey.not_values,
+        hints: survey.hints,
     })
 }
 

@@ -95,6 +95,8 @@ pub struct Collected {
     pub absent: Vec<String>,
     /// The same fields that records hold only as objects or arrays, never as a value.
     pub not_values: Vec<String>,
+    /// Other signs of a path or a time zone the configuration gets wrong.
+    pub hints: survey::Hints,
 }
 
 /// Why a source's collection failed. Messages never hold a secret or a URL with a key.

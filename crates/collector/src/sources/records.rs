@@ -122,6 +122,7 @@ impl<'s> RecordSet<'s> {
             key_clashes: survey.key_clashes,
             absent: survey.absent,
             not_values: survey.not_values,
+            hints: survey.hints,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{FieldPath, timestamp};
+use releve::record::{FieldPath, number, timestamp, without_offset};
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -29,7 +29,30 @@ pub(crate) struct Survey {
     /// (`` `m.no2` (numeric) `` where `m.no2` is `{"value": 12, "unit": "µg/m³"}`): the
     /// summariser reads them as missing. Empty when there is no record.
     pub(crate) not_values: Vec<String>,
+    /// What else the records tell about the configuration.
+    pub(crate) hints: Hints,
 }
+
+/// Signs in the records that a path or the API's time zone is not what the configuration
+/// assumes, each with an example as served.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Hints {
+    /// Records without a `key` value (among the unusable ones).
+    pub keyless: u64,
+    /// A `time` value that does not read as a time, as served (`"02/12/2026 10:00"`).
+    pub unreadable_time: Option<String>,
+    /// `numeric` fields holding text that is not a number and never a number, each with one
+    /// such text: `` `valeur` ("20,0") ``.
+    pub text_only: Vec<String>,
+    /// Records dated more than 15 minutes ahead of the clock whose time is written without
+    /// an offset: local times read as UTC, most likely.
+    pub ahead_without_offset: u64,
+    /// The first of them's time, as served.
+    pub ahead_example: Option<String>,
+}
+
+/// How far past the clock a time written without an offset may be before it is a sign.
+const AHEAD_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
 /// value (a number, text or a boolean), one record at a time.
@@ -45,6 +68,11 @@ pub(crate) struct Surveyor<'s> {
     unseen: Vec<(&'static str, &'s FieldPath, bool, bool)>,
     /// Records surveyed.
     records: u64,
+    /// Per `numeric` field: whether a record held a number there, and the first text that
+    /// is not one.
+    numeric: Vec<(&'s FieldPath, bool, Option<String>)>,
+    /// Times past this, written without an offset, are a sign of local times.
+    horizon: DateTime<Utc>,
 }
 
 impl<'s> Surveyor<'s> {
@@ -60,6 +88,12 @@ impl<'s> Surveyor<'s> {
                 .map(|(key, path)| (key, path, false, false))
                 .collect(),
             records: 0,
+            numeric: source
+                .numeric
+                .iter()
+                .map(|path| (path, false, None))
+                .collect(),
+            horizon: Utc::now() + AHEAD_MARGIN,
         }
     }
 
@@ -68,10 +102,37 @@ impl<'s> Surveyor<'s> {
         let source = self.source;
         let survey = &mut self.survey;
         self.records += 1;
-        let time = source.time.get(record).and_then(timestamp);
+        let written = source.time.get(record);
+        let time = written.and_then(timestamp);
         let key = source.key.get(record);
         if time.is_none() || key.is_none() {
             survey.unusable += 1;
+        }
+        let hints = &mut survey.hints;
+        if key.is_none() {
+            hints.keyless += 1;
+        }
+        match (written, time) {
+            (Some(written), None) if !written.is_null() => {
+                hints.unreadable_time.get_or_insert_with(|| shown(written));
+            }
+            (Some(written), Some(time)) if time > self.horizon && without_offset(written) => {
+                hints.ahead_without_offset += 1;
+                hints.ahead_example.get_or_insert_with(|| shown(written));
+            }
+            _ => {}
+        }
+        for (path, numbers, text) in &mut self.numeric {
+            if *numbers {
+                continue;
+            }
+            match path.get(record) {
+                Some(value) if number(value).is_some() => *numbers = true,
+                Some(Value::String(value)) if !value.trim().is_empty() => {
+                    text.get_or_insert_with(|| shown(&Value::String(value.clone())));
+                }
+                _ => {}
+            }
         }
         // A record without a time is not stored, so it clashes with none.
         if let (Some(key), Some(_)) = (key, time) {
@@ -103,6 +164,12 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
+        survey.hints.text_only = self
+            .numeric
+            .into_iter()
+            .filter(|(_, numbers, _)| !numbers)
+            .filter_map(|(path, _, text)| Some(format!("`{path}` ({})", text?)))
+            .collect();
         if self.records > 0 {
             for (key, path, null, composite) in self.unseen {
                 let named = format!("`{path}` ({key})");
@@ -114,6 +181,15 @@ impl<'s> Surveyor<'s> {
             }
         }
         survey
+    }
+}
+
+/// A value as served, cut to 60 characters for a log line.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

@@ -89,6 +89,7 @@ pub async fn collect(
         key_clashes: survey.key_clashes,
         absent: survey.absent,
         not_values: survey.not_values,
+        hints: survey.hints,
     })
 }
 
