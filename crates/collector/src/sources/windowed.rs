@@ -145,11 +145,18 @@ pub(super) async fn collect(
     ctx.announce(announced);
     let mut records = RecordSet::new(source);
     let received = first.records.len() as u64;
-    if received >= announced {
+    // A full page holding more records than the selection's count proves the count wrong:
+    // the selection may hold more than the page, which the count would hide.
+    let miscounted = received > announced && received >= page_size;
+    if received >= announced && !miscounted {
         ctx.progress_advance(records.append(first.records));
         return landed(source, records, announced, Answered::Whole);
     }
-    tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
+    if miscounted {
+        tracing::warn!(source = %source.name, announced, served = received, "The portal announced fewer records than its first page holds: its count is wrong, so the selection is fetched whole.");
+    } else {
+        tracing::debug!(source = %source.name, announced, "The selection is larger than a page; fetching it whole.");
+    }
     // Within the window, an export too slow for `timeout` is paged at once rather than tried
     // again: it would most likely time out again, and each try costs a call of the quota.
     let pageable = announced <= WINDOW;
@@ -266,6 +273,8 @@ mod tests {
     /// records whole (or fails as `bulk_fails` says), noting every call.
     struct Selection {
         total: u64,
+        /// The count pages announce, when it is not `total`.
+        announces: Option<u64>,
         cap: u64,
         bulk: u64,
         bulk_fails: Option<BulkFailure>,
@@ -284,6 +293,7 @@ mod tests {
         fn new(total: u64) -> Self {
             Selection {
                 total,
+                announces: None,
                 cap: u64::MAX,
                 bulk: total,
                 bulk_fails: None,
@@ -311,7 +321,7 @@ mod tests {
             self.note(format!("page {offset} {limit}"));
             let end = (offset + limit.min(self.cap)).min(self.total);
             Ok(Page {
-                total: self.total,
+                total: self.announces.unwrap_or(self.total),
                 records: (offset..end).map(record).collect(),
             })
         }
@@ -366,6 +376,30 @@ mod tests {
             .await
             .expect("collected");
         assert_eq!((collected.records, collected.shortfall), (100, 0));
+        assert_eq!(api.calls(), ["page 0 100"]);
+    }
+
+    #[tokio::test]
+    async fn a_count_smaller_than_a_full_first_page_does_not_hide_the_rest() {
+        let api = Selection {
+            announces: Some(50),
+            ..Selection::new(300)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!(collected.records, 300, "the whole selection, not the page");
+        assert_eq!(api.calls(), ["page 0 100", "bulk"]);
+
+        // A page not full holds the whole selection, whatever the count says.
+        let api = Selection {
+            announces: Some(5),
+            ..Selection::new(20)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!((collected.records, collected.shortfall), (20, 0));
         assert_eq!(api.calls(), ["page 0 100"]);
     }
 
