@@ -66,9 +66,10 @@ pub(super) async fn collect(
         })
         .await?;
     let dropped = source.dropped_fields();
-    // Without a key to hide nor fields to drop, the body lands as served: its records are
-    // read one at a time, never the whole document as a tree.
-    let as_served = (key.is_none() && dropped.is_empty())
+    // Without fields to drop, nor a key the body echoes, the body lands as served: its
+    // records are read one at a time, never the whole document as a tree.
+    let echoes_key = key.is_some() && ctx.client.holds_secret(&answer.body);
+    let as_served = (!echoes_key && dropped.is_empty())
         .then(|| survey_as_served(source, &answer.body))
         .flatten();
     let (body, count, survey) = match as_served {
