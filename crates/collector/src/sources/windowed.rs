@@ -212,14 +212,19 @@ async fn paged(
     let mut records = RecordSet::new(source);
     let mut offset = first.records.len() as u64;
     let mut announced = first.total;
+    // A full page ending past the count proves the count wrong: paging goes on until a page
+    // is not full.
+    let mut full = offset >= page_size;
     ctx.progress_advance(records.append(first.records));
-    while offset < announced.min(WINDOW) {
-        let page = api.page(offset, page_size.min(WINDOW - offset)).await?;
+    while offset < WINDOW && (offset < announced || (full && offset > announced)) {
+        let limit = page_size.min(WINDOW - offset);
+        let page = api.page(offset, limit).await?;
         // A later page announcing less (0 beside an empty page) does not hide the shortfall.
         announced = announced.max(page.total);
         if page.records.is_empty() {
             break;
         }
+        full = page.records.len() as u64 >= limit;
         offset += page.records.len() as u64;
         ctx.progress_advance(records.append(page.records));
     }
@@ -401,6 +406,21 @@ mod tests {
             .expect("collected");
         assert_eq!((collected.records, collected.shortfall), (20, 0));
         assert_eq!(api.calls(), ["page 0 100"]);
+
+        // The export failing, the pages go on until one is not full.
+        let api = Selection {
+            announces: Some(50),
+            bulk_fails: Some(BulkFailure::NotFound),
+            ..Selection::new(250)
+        };
+        let collected = collect(&context(), &source(), &api, 100)
+            .await
+            .expect("collected");
+        assert_eq!(collected.records, 250, "every page, not the first alone");
+        assert_eq!(
+            api.calls(),
+            ["page 0 100", "bulk", "page 100 100", "page 200 100"]
+        );
     }
 
     #[tokio::test]
