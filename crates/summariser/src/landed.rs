@@ -230,9 +230,13 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
 /// so the user knows which path to fix.
 pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
     let (mut not_objects, mut keyless, mut timeless, mut unreadable) = (0_u64, 0_u64, 0_u64, 0_u64);
+    let mut unparsed = 0_u64;
     let mut example = None;
+    // Read as a version is: only the fields the summary needs.
+    let fields = FieldTree::of(source);
     for raw in rejected {
-        let Ok(record) = serde_json::from_str::<Value>(raw.get()) else {
+        let Ok(record) = fields.parse(raw.get()) else {
+            unparsed += 1;
             continue;
         };
         if !record.is_object() {
@@ -246,18 +250,15 @@ pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
             None | Some(Value::Null) => timeless += 1,
             Some(time) if timestamp(time).is_none() => {
                 unreadable += 1;
-                example.get_or_insert_with(|| {
-                    let text = time.to_string();
-                    match text.char_indices().nth(60) {
-                        Some((cut, _)) => format!("{}…", &text[..cut]),
-                        None => text,
-                    }
-                });
+                example.get_or_insert_with(|| shown(&time.to_string()));
             }
             Some(_) => {}
         }
     }
     let mut lacks = Vec::new();
+    if unparsed > 0 {
+        lacks.push(format!("{unparsed} could not be read"));
+    }
     if not_objects > 0 {
         lacks.push(format!("{not_objects} {} not objects", are(not_objects)));
     }
@@ -282,7 +283,18 @@ pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
             source.time
         ));
     }
+    if lacks.is_empty() {
+        return "their key or time does not read as one".to_owned();
+    }
     lacks.join("; ")
+}
+
+/// A value's text cut to 60 characters for a log line or a `.reason`.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 fn have(count: u64) -> &'static str {
@@ -320,7 +332,7 @@ fn version(
         file.ahead.records += 1;
         file.ahead
             .example
-            .get_or_insert_with(|| written.to_string());
+            .get_or_insert_with(|| shown(&written.to_string()));
     }
     let facts = Facts::of(source, &record);
     for ((path, reading), seen) in source
@@ -336,8 +348,7 @@ fn version(
                     && !text.trim().is_empty()
                 {
                     seen.texts += 1;
-                    seen.example
-                        .get_or_insert_with(|| text.chars().take(60).collect());
+                    seen.example.get_or_insert_with(|| shown(text));
                 }
             }
         }

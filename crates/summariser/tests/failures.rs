@@ -78,6 +78,13 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         (10, 3, 0),
         br#"{"features": [{"properties": {"mag": 1}}, {"id": "a", "properties": {"time": "02/12/2026 10:00"}}]}"#,
     );
+    // A number past a double's range in a field the summary does not read: the records are
+    // still said to lack their key.
+    let huge = ws.land_bytes(
+        "usgs",
+        (10, 3, 10),
+        br#"{"features": [{"properties": {"time": "2026-11-21T10:00:00Z", "x": 1e400}}]}"#,
+    );
     let latin1 = ws.land_bytes(
         "usgs",
         (10, 3, 30),
@@ -115,6 +122,10 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
             "has both a key at `id` and a time at `properties.time`: 1 has no key at `id`; \
              1 has no time at `properties.time`; 1 has a time at `properties.time` that reads \
              as none, e.g. `\"02/12/2026 10:00\"`",
+        ),
+        (
+            &huge,
+            "has both a key at `id` and a time at `properties.time`: 1 has no key at `id`",
         ),
         (&latin1, "not UTF-8"),
         (
@@ -158,7 +169,7 @@ async fn unusable_files_are_quarantined_with_a_reason_and_never_block_the_others
         .find(|line| line.contains("Files of this source wait in quarantine"))
         .unwrap_or_else(|| panic!("the files still waiting are said: {said}"));
     assert!(warning.contains("source=\"usgs\""), "{warning}");
-    assert!(warning.contains("files=6"), "{warning}");
+    assert!(warning.contains("files=7"), "{warning}");
 }
 
 #[test]
