@@ -73,6 +73,12 @@ pub struct RunSettings {
 }
 
 impl RunSettings {
+    /// Whether the run was asked to collect now (`--force`, `--since` or `--date`), rather
+    /// than whatever is due: a source another run holds is then not collected as asked.
+    fn asked_now(&self) -> bool {
+        self.force || self.since.is_some() || !self.catch_up
+    }
+
     /// When the schedule counts a source's run that `started` from: the collector run's start
     /// (see [`RunSettings::began`]).
     fn scheduled_from(&self, started: DateTime<Utc>) -> DateTime<Utc> {
@@ -112,7 +118,7 @@ pub async fn run_source(
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
     let (_lock, mut state) = match off_the_runtime(|| {
-        let lock = take_lock(source, raw_dir, settings.force)?;
+        let lock = take_lock(source, raw_dir, settings.asked_now())?;
         let mut state = SourceState::load(raw_dir, source);
         forget_future_runs(source, raw_dir, &mut state);
         settle_interrupted_run(source, raw_dir, &mut state);
@@ -209,8 +215,8 @@ fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) 
 }
 
 /// The source's lock, or the verdict when another run holds it or it cannot be taken. A run
-/// with `--force` was asked to collect now: another run holding the source fails it, so
-/// its exit status does not say it collected.
+/// asked to collect now (`--force`, `--since`, `--date`): another run holding the source
+/// fails it, so its exit status does not say it collected.
 fn take_lock(source: &Source, raw_dir: &Path, forced: bool) -> Result<RunLock, SourceResult> {
     let lock_path = rawfile::source_lock(raw_dir, &source.name);
     match RunLock::try_acquire(&lock_path) {

@@ -105,7 +105,7 @@ impl TryFrom<String> for FieldPath {
         }
         if let Some(dotted) = from_json_path(&text) {
             return Err(format!(
-                "`{text}` is JSONPath, not a dotted path: write `{dotted}` (a numeric segment indexes an array; an array's records need no `[*]`)"
+                "`{text}` is JSONPath, not a dotted path: write {dotted} (a numeric segment indexes an array; an array's records need no `[*]`)"
             ));
         }
         let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
@@ -122,7 +122,8 @@ impl TryFrom<String> for FieldPath {
 /// `['a b']`) means, when `text` is written as one: it starts with `$`, or holds a bracketed
 /// index, `*` or quoted name. `None` for a dotted path (a field named `[x]` stays one).
 fn from_json_path(text: &str) -> Option<String> {
-    let rooted = text.starts_with('$');
+    // `$oid`, `$date`: a member of MongoDB's extended JSON, not a JSONPath root.
+    let rooted = text == "$" || text.starts_with("$.") || text.starts_with("$[");
     let bracketed = text.match_indices('[').any(|(at, _)| {
         let inside = text[at + 1..].split(']').next().unwrap_or_default();
         text[at + 1..].contains(']')
@@ -146,10 +147,27 @@ fn from_json_path(text: &str) -> Option<String> {
         .replace("\"]", "")
         .replace('[', ".")
         .replace(']', "");
-    match dotted.trim_matches('.') {
-        "" => Some("\"\"".to_owned()),
-        dotted => Some(dotted.to_owned()),
-    }
+    // Only a spelling that means the same: no recursive descent, wildcard within the path,
+    // filter, or quoted name holding a dot.
+    let trimmed = dotted.trim_matches('.');
+    let quoted_dot = ["['", "[\""].iter().any(|open| {
+        text.split(open).skip(1).any(|rest| {
+            rest.split([']', '\'', '"'])
+                .next()
+                .is_some_and(|name| name.contains('.'))
+        })
+    });
+    let exact = !text.contains("..")
+        && !quoted_dot
+        && !text.trim_end_matches("[*]").contains('*')
+        && !trimmed.contains(['*', '?', '(', '@'])
+        && !trimmed.contains("..");
+    let spelling = match trimmed {
+        "" => "`\"\"`".to_owned(),
+        dotted if exact => format!("`{dotted}`"),
+        _ => "the fields' names joined by dots".to_owned(),
+    };
+    Some(spelling)
 }
 
 impl std::str::FromStr for FieldPath {
@@ -274,6 +292,7 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         // An offset of whole hours written without its minutes: `2026-12-02T10:00:00+01`.
         "%Y-%m-%dT%H:%M:%S%.f%#z",
         "%Y-%m-%dT%H:%M%#z",
+        "%Y-%m-%d %H:%M:%S%.f%#z",
         // ISO 8601's basic format: 20261129T080000Z, 20261129T080000+0100.
         "%Y%m%dT%H%M%S%#z",
     ] {
@@ -339,29 +358,6 @@ pub fn cut_category(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_json_path_is_refused_with_its_dotted_spelling() {
-        for (json_path, dotted) in [
-            ("$.features", "features"),
-            ("$.data.stations[*]", "data.stations"),
-            ("features[*]", "features"),
-            ("geometry.coordinates[0]", "geometry.coordinates.0"),
-            ("$['properties']['mag']", "properties.mag"),
-            ("$", "\"\""),
-        ] {
-            let err = FieldPath::try_from(json_path.to_owned()).expect_err(json_path);
-            assert!(
-                err.starts_with(&format!(
-                    "`{json_path}` is JSONPath, not a dotted path: write `{dotted}`"
-                )),
-                "{err}"
-            );
-        }
-        for plain in ["temperature [C]", "a[b]", "properties.mag", "débit/h"] {
-            assert!(FieldPath::try_from(plain.to_owned()).is_ok(), "{plain}");
-        }
-    }
-
     use serde_json::json;
 
     use super::*;
@@ -447,6 +443,11 @@ mod tests {
         );
         assert_eq!(timestamp(&json!("20250816T011221+0200")), expected);
         assert_eq!(timestamp(&json!("20250815T231221")), expected);
+        assert_eq!(
+            timestamp(&json!("2025-08-16 01:12:21+02")),
+            expected,
+            "PostgreSQL's text"
+        );
         assert_eq!(
             timestamp(&json!("2025-08-16T01:12:21+02")),
             expected,
@@ -558,5 +559,42 @@ mod tests {
         assert_eq!(identity(&json!(42)), Some("42".to_owned()));
         assert_eq!(identity(&json!("")), None);
         assert_eq!(identity(&json!(null)), None);
+    }
+
+    #[test]
+    fn a_json_path_is_refused_with_its_dotted_spelling() {
+        for (json_path, dotted) in [
+            ("$.features", "features"),
+            ("$.data.stations[*]", "data.stations"),
+            ("features[*]", "features"),
+            ("geometry.coordinates[0]", "geometry.coordinates.0"),
+            ("$['properties']['mag']", "properties.mag"),
+            ("$", "\"\""),
+        ] {
+            let err = FieldPath::try_from(json_path.to_owned()).expect_err(json_path);
+            assert!(
+                err.starts_with(&format!(
+                    "`{json_path}` is JSONPath, not a dotted path: write `{dotted}`"
+                )),
+                "{err}"
+            );
+        }
+        for inexact in ["$..mag", "$.a.*.b", "$['a.b']", "$.features[?(@.x>1)]"] {
+            let err = FieldPath::try_from(inexact.to_owned()).expect_err(inexact);
+            assert!(
+                err.contains("write the fields' names joined by dots"),
+                "no spelling that means something else: {err}"
+            );
+        }
+        for plain in [
+            "temperature [C]",
+            "a[b]",
+            "properties.mag",
+            "débit/h",
+            "_id.$oid",
+            "$oid",
+        ] {
+            assert!(FieldPath::try_from(plain.to_owned()).is_ok(), "{plain}");
+        }
     }
 }
