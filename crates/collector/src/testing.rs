@@ -12,6 +12,23 @@ pub(crate) fn configured(text: &str) -> Source {
         .remove(0)
 }
 
+/// A station feed every 15 minutes, `id` and `t`, numbers `val` and `rain`, category `kind`.
+pub(crate) fn stations() -> Source {
+    configured(
+        r#"
+[[source]]
+name = "stations"
+kind = "http_json"
+url = "http://127.0.0.1:9/stations"
+every = "15m"
+key = "id"
+time = "t"
+numeric = ["val", "rain"]
+categories = ["kind"]
+"#,
+    )
+}
+
 /// An `http_json` source collected every minute.
 pub(crate) fn minutely() -> Source {
     configured(

@@ -170,18 +170,7 @@ mod tests {
     use crate::sources::survey::survey;
 
     fn source() -> Source {
-        let text = r#"
-[[source]]
-name = "stations"
-kind = "http_json"
-url = "http://127.0.0.1:9/stations"
-every = "15m"
-key = "id"
-time = "t"
-numeric = ["val", "rain"]
-categories = ["kind"]
-"#;
-        crate::testing::configured(text)
+        crate::testing::stations()
     }
 
     #[test]
