@@ -347,14 +347,32 @@ pub const CATEGORY_CHARS: usize = 200;
 
 /// `text` as a summary counts it: cut past [`CATEGORY_CHARS`] (see [`category`]).
 pub fn cut_category(text: &str) -> String {
-    // Where each character starts: the one at `CATEGORY_CHARS - 1` is where a longer text is
-    // cut, when another follows it.
+    cut_to(text, CATEGORY_CHARS)
+}
+
+/// The most characters a value quoted as an example in a log line or a `.reason` keeps.
+pub const EXAMPLE_CHARS: usize = 61;
+
+/// A value's text quoted as an example: cut past [`EXAMPLE_CHARS`], as a category is.
+pub fn cut_example(text: &str) -> String {
+    cut_to(text, EXAMPLE_CHARS)
+}
+
+/// `text` in at most `chars` characters: a longer one keeps its first `chars - 1` and `…`.
+fn cut_to(text: &str, chars: usize) -> String {
+    // Where each character starts: the one at `chars - 1` is where a longer text is cut, when
+    // another follows it.
     let mut starts = text.char_indices().map(|(at, _)| at);
-    match starts.nth(CATEGORY_CHARS - 1) {
+    match starts.nth(chars.saturating_sub(1)) {
         Some(cut) if starts.next().is_some() => format!("{}…", &text[..cut]),
         _ => text.to_owned(),
     }
 }
+
+/// How far past the clock a record may be dated, its time written without an offset, before
+/// it is said to be most likely a local time read as UTC (a forecast written with its offset
+/// is no such sign; see [`without_offset`]).
+pub const LOCAL_TIME_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{timestamp, without_offset};
+use releve::record::{LOCAL_TIME_MARGIN, cut_example, timestamp, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -96,7 +96,7 @@ impl NumericValues {
     }
 }
 
-/// Records dated more than [`AHEAD_MARGIN`] past this machine's clock whose time is written
+/// Records dated more than [`LOCAL_TIME_MARGIN`] past this machine's clock whose time is written
 /// without an offset (`2026-12-03T00:00:00`): most likely local times, read as UTC and so
 /// stored hours off (a forecast written with its offset is no such sign).
 #[derive(Debug, Default)]
@@ -106,9 +106,6 @@ pub struct AheadWithoutOffset {
     /// The first one's time, as written.
     pub example: Option<String>,
 }
-
-/// How far past the clock a record written without an offset may be dated before it is said.
-const AHEAD_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -160,7 +157,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         ..LandedFile::default()
     };
     let fields = FieldTree::of(source);
-    let horizon = Utc::now() + AHEAD_MARGIN;
+    let horizon = Utc::now() + LOCAL_TIME_MARGIN;
     landed.numeric = vec![NumericValues::default(); source.numeric.len()];
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.
@@ -250,7 +247,7 @@ pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
             None | Some(Value::Null) => timeless += 1,
             Some(time) if timestamp(time).is_none() => {
                 unreadable += 1;
-                example.get_or_insert_with(|| shown(&time.to_string()));
+                example.get_or_insert_with(|| cut_example(&time.to_string()));
             }
             Some(_) => {}
         }
@@ -289,14 +286,6 @@ pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
     lacks.join("; ")
 }
 
-/// A value's text cut to 60 characters for a log line or a `.reason`.
-fn shown(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
 fn have(count: u64) -> &'static str {
     if count == 1 { "has" } else { "have" }
 }
@@ -332,7 +321,7 @@ fn version(
         file.ahead.records += 1;
         file.ahead
             .example
-            .get_or_insert_with(|| shown(&written.to_string()));
+            .get_or_insert_with(|| cut_example(&written.to_string()));
     }
     let facts = Facts::of(source, &record);
     for ((path, reading), seen) in source
@@ -348,7 +337,7 @@ fn version(
                     && !text.trim().is_empty()
                 {
                     seen.texts += 1;
-                    seen.example.get_or_insert_with(|| shown(text));
+                    seen.example.get_or_insert_with(|| cut_example(text));
                 }
             }
         }

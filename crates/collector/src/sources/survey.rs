@@ -7,7 +7,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{FieldPath, number, timestamp, without_offset};
+use releve::record::{
+    FieldPath, LOCAL_TIME_MARGIN, cut_example, number, timestamp, without_offset,
+};
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -51,9 +53,6 @@ pub struct Hints {
     pub ahead_example: Option<String>,
 }
 
-/// How far past the clock a time written without an offset may be before it is a sign.
-const AHEAD_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
-
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
 /// value (a number, text or a boolean), one record at a time.
 pub(crate) struct Surveyor<'s> {
@@ -93,7 +92,7 @@ impl<'s> Surveyor<'s> {
                 .iter()
                 .map(|path| (path, false, None))
                 .collect(),
-            horizon: Utc::now() + AHEAD_MARGIN,
+            horizon: Utc::now() + LOCAL_TIME_MARGIN,
         }
     }
 
@@ -128,8 +127,8 @@ impl<'s> Surveyor<'s> {
             }
             match path.get(record) {
                 Some(value) if number(value).is_some() => *numbers = true,
-                Some(Value::String(value)) if !value.trim().is_empty() => {
-                    text.get_or_insert_with(|| shown(&Value::String(value.clone())));
+                Some(value @ Value::String(written)) if !written.trim().is_empty() => {
+                    text.get_or_insert_with(|| shown(value));
                 }
                 _ => {}
             }
@@ -184,13 +183,9 @@ impl<'s> Surveyor<'s> {
     }
 }
 
-/// A value as served, cut to 60 characters for a log line.
+/// A value as served, cut for a log line.
 fn shown(value: &Value) -> String {
-    let text = value.to_string();
-    match text.char_indices().nth(60) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
+    cut_example(&value.to_string())
 }
 
 /// A key's fingerprint: two different keys share one with a chance of about one in 2^128.
