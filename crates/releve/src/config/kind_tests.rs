@@ -219,6 +219,34 @@ fn refusals_speak_of_numbers_and_quoted_names_not_rust_types() {
 }
 
 #[test]
+fn a_date_written_for_an_interval_is_called_a_date() {
+    let message = error(&USGS.replace("every = \"1m\"", "every = 2026-12-01"));
+    assert!(
+        message.ends_with(
+            "key `every`: expected text between double quotes, found a date (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_dotted_field_in_a_sub_table_header_is_named_and_quoted() {
+    let usgs = USGS.replace("\"properties.type\"", "\"a.b\"");
+    let message = error(&format!(
+        "{usgs}[source.value_labels.a.b]\n\"1\" = \"one\"\n"
+    ));
+    assert!(
+        message.contains(
+            "source `usgs-earthquakes`: key `value_labels.a`: expected text between double quotes, found a table (a dotted field name in a header makes a table in TOML: quote it, `[source.value_labels.\"a.b\"]`)"
+        ),
+        "{message}"
+    );
+    let quoted = format!("{usgs}[source.value_labels.\"a.b\"]\n\"1\" = \"one\"\n");
+    let read = parse(&quoted);
+    assert!(read.is_ok(), "the quoted header is read: {read:?}");
+}
+
+#[test]
 fn every_missing_key_is_named_at_once() {
     let bare = "[[source]]\nname = \"bikes\"\nnumeric = [\"available\"]\n";
     assert_eq!(

@@ -19,6 +19,44 @@ pub(super) fn written_inline(line: &str) -> bool {
     !members.split(',').any(dotted)
 }
 
+/// Whether `line` writes an unquoted TOML date or time as its value (`every = 2024-01-01`),
+/// which serde sees as a table.
+pub(super) fn written_date(line: &str) -> bool {
+    let Some((_, value)) = line.split_once('=') else {
+        return false;
+    };
+    let value = value.trim_start().as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        value
+            .get(range)
+            .is_some_and(|bytes| bytes.iter().all(u8::is_ascii_digit))
+    };
+    (digits(0..4) && value.get(4) == Some(&b'-')) || (digits(0..2) && value.get(2) == Some(&b':'))
+}
+
+/// The sub-table header `line` names with an unquoted dotted field
+/// (`[source.value_labels.a.b]`): the key refused (`value_labels.a`) and the header to write
+/// (`[source.value_labels."a.b"]`).
+pub(super) fn dotted_header(line: &str) -> Option<(String, String)> {
+    let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+    let path = inner.strip_prefix("source.")?;
+    if path.contains('"') || path.contains('\'') || path.starts_with('[') {
+        return None;
+    }
+    let parts: Vec<&str> = path.split('.').map(str::trim).collect();
+    let [table, field, ..] = parts.as_slice() else {
+        return None;
+    };
+    if parts.len() < 3 {
+        return None;
+    }
+    let rest = parts[1..].join(".");
+    Some((
+        format!("{table}.{field}"),
+        format!("[source.{table}.\"{rest}\"]"),
+    ))
+}
+
 /// serde's words for what it expected, said for people who write TOML rather than Rust: a
 /// whole number rather than `u32`, and why a table came where a value was expected.
 pub(super) fn plain_words(message: &str, inline_table: bool) -> String {
@@ -129,7 +167,7 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
         .find(|key| about(key));
     if message.contains("string values must be quoted") {
         return Some(match interval {
-            Some(_) => " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)",
+            Some(_) => INTERVAL_HINT,
             None => " (write text between double quotes: `key = \"text\"`)",
         });
     }
@@ -138,9 +176,15 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
         && (message.contains("invalid type: integer")
             || message.contains("invalid type: floating point"))
     {
-        return Some(" (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)");
+        return Some(INTERVAL_HINT);
     }
-    (message.contains("invalid type: map") && !inline_table).then_some(
-        " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)",
-    )
+    (message.contains("invalid type: map") && !inline_table).then_some(DOTTED_NAME_HINT)
 }
+
+/// How an interval is written.
+pub(super) const INTERVAL_HINT: &str =
+    " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)";
+
+/// Why a table came where a value was expected, in a `key = value` line.
+pub(super) const DOTTED_NAME_HINT: &str =
+    " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)";
