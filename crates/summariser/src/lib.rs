@@ -129,8 +129,10 @@ impl Failure {
 pub struct SourceReport {
     /// Source name.
     pub source: String,
-    /// Data and metrics files summarised and deleted.
+    /// Data files summarised and deleted.
     pub files_done: usize,
+    /// Metrics files loaded into `runs` and deleted.
+    pub metrics_done: usize,
     /// Record versions read.
     pub records_read: usize,
     /// Records skipped for lacking a key or a time.
@@ -323,6 +325,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             return Err(err);
         }
         if report.files_done > 0
+            || report.metrics_done > 0
             || report.hours_written > 0
             || report.hours_resummarised > 0
             || !report.failures.is_empty()
@@ -330,6 +333,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             info!(
                 source = %source.name,
                 files = report.files_done,
+                metrics = report.metrics_done,
                 records = report.records_read,
                 rejected = report.records_rejected,
                 inserted = report.records_inserted,
@@ -348,6 +352,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
     if unconfigured == 0
         && reports.iter().all(|r| {
             r.files_done == 0
+                && r.metrics_done == 0
                 && r.failures.is_empty()
                 && r.hours_written == 0
                 && r.hours_resummarised == 0

@@ -189,6 +189,12 @@ async fn rerunning_on_the_same_files_changes_nothing() {
             line.contains("inserted=0 updated=0 hours=0"),
             "nothing is written again, the revised record included: {line}"
         );
+        if source == "usgs" {
+            assert!(
+                line.contains("files=2 metrics=1 "),
+                "runs' data files and metrics files are counted apart: {line}"
+            );
+        }
     }
 
     let hour = ws.hour("eco2mix", 10).await.expect("eco2mix hour");

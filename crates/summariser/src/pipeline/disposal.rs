@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use releve::RawFileName;
+use releve::{RawFileName, RawFileRole};
 use tracing::debug;
 
 use crate::batch::Batch;
@@ -51,7 +51,10 @@ pub(super) fn delete_done<'b>(
     for name in done {
         let path = name.path_in(raw_dir);
         match fs::remove_file(&path) {
-            Ok(()) => report.files_done += 1,
+            Ok(()) => match name.role {
+                RawFileRole::Data => report.files_done += 1,
+                RawFileRole::Metrics => report.metrics_done += 1,
+            },
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => report.failures.push(Failure::in_place(
                 path,
