@@ -107,9 +107,14 @@ fn secret_pattern(secret: &str) -> String {
                 '/' | '"' | '\\' => forms.push(format!(r"\\{}", regex_lite::escape(text))),
                 _ => {}
             }
-            if let Ok(unit) = u16::try_from(u32::from(c)) {
-                forms.push(format!(r"\\u(?i:{unit:04X})"));
-            }
+            // JSON's `\uXXXX`: beyond the Basic Multilingual Plane, a surrogate pair.
+            let mut units = [0; 2];
+            let escaped: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|unit| format!(r"\\u(?i:{unit:04X})"))
+                .collect();
+            forms.push(escaped);
             if !c.is_ascii() {
                 // Sent back in a single-byte encoding (Latin-1 `é` as the byte 0xE9), which
                 // reading the body as UTF-8 turns into one replacement character.
@@ -174,6 +179,17 @@ mod tests {
             "S3cret \\u00c3\\u00a9",
             "S3cret \\u00e9",
             "S3cret \u{fffd}",
+        ] {
+            assert_eq!(client.scrub(echoed), "***", "{echoed}");
+        }
+
+        // Beyond the Basic Multilingual Plane, JSON escapes a character as a surrogate pair.
+        client.hide("k🔑y");
+        for echoed in [
+            "k🔑y",
+            "k\\ud83d\\udd11y",
+            "k\\uD83D\\uDD11y",
+            "k%F0%9F%94%91y",
         ] {
             assert_eq!(client.scrub(echoed), "***", "{echoed}");
         }
