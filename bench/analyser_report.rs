@@ -84,6 +84,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     retries: 1,
                     throttled: 0,
                     shortfall: 0,
+                    key_clashes: 0,
                     error: None,
                     every_s: None,
                 })

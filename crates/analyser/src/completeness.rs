@@ -99,6 +99,9 @@ pub struct Completeness {
     pub throttled: u64,
     /// Records announced and not landed: out of reach of any query, or not served.
     pub shortfall: u64,
+    /// Records landed sharing their key with a different record of the same run, of which
+    /// the summaries keep the last.
+    pub key_clashes: u64,
     /// Records in the period, from `hourly`.
     pub records: i64,
     /// Records the summariser dropped (no key, or no time it could read) from files landed in
@@ -260,6 +263,7 @@ pub fn assess(
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
+        key_clashes: data.runs.iter().map(|run| run.key_clashes).sum(),
         records: data.records(),
         rejected: data.rejected,
         waiting: data.waiting,

@@ -35,6 +35,8 @@ pub struct CollectionRun {
     pub throttled: u64,
     /// Records the API announced but no query could reach.
     pub shortfall: u64,
+    /// Records landed sharing their key with a different record of the same run.
+    pub key_clashes: u64,
     /// Why the run failed, when it did.
     pub error: Option<String>,
     /// The source's `every` the run collected under, in seconds, when it recorded it.
@@ -50,6 +52,7 @@ impl From<&RunMetrics> for CollectionRun {
             retries: run.retries,
             throttled: run.throttled,
             shortfall: run.shortfall,
+            key_clashes: run.key_clashes,
             error: run.error.clone(),
             every_s: run
                 .every_s
@@ -69,6 +72,7 @@ impl From<StoredRun> for CollectionRun {
             retries: count(run.retries),
             throttled: count(run.throttled),
             shortfall: count(run.shortfall),
+            key_clashes: count(run.key_clashes),
             error: run.error,
             every_s: run.every_s.filter(plausible_every),
         }

@@ -121,6 +121,7 @@ mod tests {
             records: 1,
             coverage: None,
             shortfall: 0,
+            key_clashes: 0,
             error: error.map(str::to_owned),
             day: None,
             every_s: None,

@@ -903,6 +903,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             records,
             coverage: None,
             shortfall: announced - records,
+            key_clashes: 0,
             error: None,
             day: day.map(|d| golden::day() + Duration::days(d)),
             every_s: None,
@@ -1298,5 +1299,56 @@ async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_kn
     assert!(
         !flat.contains("no collection expected"),
         "the oldest run kept is not taken for the first: {flat}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("key-clashes");
+    let runs = server
+        .client_database(&db)
+        .await
+        .collection(releve::store::RUNS);
+    for (hour, key_clashes) in [(8, 3), (9, 4), (10, 0)] {
+        let started = golden::day()
+            .and_hms_opt(hour, 0, 0)
+            .expect("time")
+            .and_utc();
+        let metrics = releve::RunMetrics {
+            source: "stations".into(),
+            kind: "http_json".into(),
+            file: Some(format!("stations_{hour}.json")),
+            started,
+            finished: started + Duration::seconds(2),
+            duration_ms: 2_000,
+            http_calls: 1,
+            retries: 0,
+            throttled: 0,
+            announced: None,
+            records: 20,
+            coverage: None,
+            shortfall: 0,
+            key_clashes,
+            error: None,
+            day: None,
+            every_s: Some(3_600),
+        };
+        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
+            .await
+            .expect("insert run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1h\"\nkey = \"station_id\"\ntime = \"updated\"\n",
+    );
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        text.contains(
+            "stations: 7 records landed in this period shared their key (`station_id`) with a different record of the same run, and only the last of each is summarised: is `key` unique?"
+        ),
+        "the report says why the source holds fewer records than it landed:\n{text}"
     );
 }

@@ -108,6 +108,7 @@ fn single() -> SourceData {
                 retries: 0,
                 throttled: 0,
                 shortfall: 0,
+                key_clashes: 0,
                 error: None,
                 every_s: None,
             })

@@ -63,6 +63,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         records: if error.is_none() { 10 } else { 0 },
         coverage: None,
         shortfall: 0,
+        key_clashes: 0,
         error: error.map(str::to_owned),
         day: None,
         every_s: None,

@@ -14,6 +14,7 @@ use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::routing::get;
 use common::{Site, numbered_feed, usgs_body, usgs_source};
+use releve::RawFileRole;
 use testkit::http::LocalServer;
 
 /// The real `collector` binary, to run in `site`'s folder.
@@ -190,6 +191,11 @@ fn records_without_the_configured_key_land_with_a_warning() {
         warning.contains("sharing=2") && warning.contains("key=properties.type"),
         "{warning}"
     );
+    assert_eq!(
+        site.metrics("quakes")[0].key_clashes,
+        2,
+        "the run's metrics count them, for `runs` and the report"
+    );
 
     // Records differing only in a dropped field land alike: no clash. Records without a time
     // are not stored, so they clash with none.
@@ -207,6 +213,12 @@ fn records_without_the_configured_key_land_with_a_warning() {
     ));
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     assert!(!stderr.contains("sharing their `key`"), "{stderr}");
+    assert!(
+        !std::fs::read_to_string(&site.files("dropped", RawFileRole::Metrics)[0])
+            .expect("metrics")
+            .contains("key_clashes"),
+        "a run without clashes writes no `key_clashes`"
+    );
     let site = Site::new(&usgs_source("kept", &url, ""));
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "sharing their `key` with a different record");

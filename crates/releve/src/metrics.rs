@@ -37,6 +37,11 @@ pub struct RunMetrics {
     /// Records the API announced that no query could reach (France Travail window limits).
     #[serde(default)]
     pub shortfall: u64,
+    /// Records landed that shared their `key` with a different record of the same run: the
+    /// summariser keeps only the last of each (is the source's `key` unique?); absent when
+    /// none did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub key_clashes: u64,
     /// Why the run failed, when it did; never holds a secret.
     pub error: Option<String>,
     /// The day a per-day source's run collected (France Travail: offers created that UTC
@@ -48,6 +53,10 @@ pub struct RunMetrics {
     /// written before relevé recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every_s: Option<u64>,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 impl RunMetrics {

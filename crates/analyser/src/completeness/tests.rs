@@ -39,6 +39,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         retries: 1,
         throttled: 2,
         shortfall: 0,
+        key_clashes: 0,
         error: error.map(str::to_owned),
         every_s: None,
     }

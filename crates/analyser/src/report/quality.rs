@@ -320,6 +320,15 @@ fn alerts(
     for line in &shortfalls {
         doc.paragraph(line, BODY, false, Ink::ALERT);
     }
+    for (source, c) in assessed.iter().filter(|(_, c)| c.key_clashes > 0) {
+        let clashes = format!(
+            "{}: {} landed in this period shared their key (`{}`) with a different record of the same run, and only the last of each is summarised: is `key` unique?",
+            source.name,
+            counted(c.key_clashes, "record"),
+            source.key
+        );
+        doc.paragraph(&clashes, BODY, false, Ink::ALERT);
+    }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
         let dropped = format!(
             "{}: {} dropped by the summariser (no key, or no time it could read) from files landed in this period; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in raw/_quarantine).",

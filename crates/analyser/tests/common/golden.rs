@@ -259,6 +259,7 @@ pub fn run(
         records,
         coverage: announced.map(|a| records as f64 / a as f64),
         shortfall: 0,
+        key_clashes: 0,
         error: error.map(str::to_owned),
         day: None,
         every_s: None,

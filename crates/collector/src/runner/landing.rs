@@ -50,6 +50,7 @@ pub(super) fn land(
     metrics.announced = collected.announced;
     metrics.records = collected.records;
     metrics.shortfall = collected.shortfall;
+    metrics.key_clashes = collected.key_clashes;
     metrics.coverage = coverage(collected.records, collected.announced);
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);

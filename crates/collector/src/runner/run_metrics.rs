@@ -95,6 +95,7 @@ pub(super) fn metrics_of(
         records: 0,
         coverage: None,
         shortfall: 0,
+        key_clashes: 0,
         error: None,
         day,
         every_s: Some(source.every.duration().as_secs()),

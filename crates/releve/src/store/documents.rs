@@ -195,6 +195,9 @@ pub struct StoredRun {
     /// Records announced that no query could reach or that were never served.
     #[serde(default, deserialize_with = "counts::count")]
     pub shortfall: i64,
+    /// Records landed that shared their key with a different record of the same run.
+    #[serde(default, deserialize_with = "counts::count")]
+    pub key_clashes: i64,
     /// Why the run failed, when it did.
     #[serde(default)]
     pub error: Option<String>,
