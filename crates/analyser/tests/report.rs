@@ -1061,7 +1061,7 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
     assert!(
         text.contains(
             "No data for this source in this period: no record of it was summarised for these hours. \
-             1 file of meteo landed in this period waits in raw/_quarantine/: the summariser could not use it, and the records only it holds are not summarised. \
+             1 file of meteo landed in this period waits in raw/_quarantine/: the summariser could not use it, and the records only it holds are not summarised (of a file set aside for one record MongoDB cannot store, only that record). \
              Read the .reason beside it, fix the cause, move the file back into raw/meteo/ and delete its .reason: the summariser's next run takes it."
         ),
         "{text}"

@@ -120,13 +120,15 @@ fn quarantine_note(source: &Source, quarantined: u64) -> Option<String> {
         0 => return None,
         1 => format!(
             "1 file of {name} landed in this period waits in raw/_quarantine/: the summariser \
-             could not use it, and the records only it holds are not summarised. Read the \
+             could not use it, and the records only it holds are not summarised (of a file set \
+             aside for one record MongoDB cannot store, only that record). Read the \
              .reason beside it, fix the cause, move the file back into raw/{name}/ and delete \
              its .reason: the summariser's next run takes it."
         ),
         n => format!(
             "{n} files of {name} landed in this period wait in raw/_quarantine/: the \
-             summariser could not use them, and the records only they hold are not summarised. \
+             summariser could not use them, and the records only they hold are not summarised (of \
+             a file set aside for one record MongoDB cannot store, only that record). \
              For each, read the .reason beside it, fix the cause, move the file back into \
              raw/{name}/ and delete its .reason: the summariser's next run takes it."
         ),
