@@ -3,8 +3,8 @@
 //! A run of source `usgs` landed at 07:33:15 UTC is `raw/usgs/usgs_2026-11-22T07-33-15Z.json`;
 //! a second run in the same second becomes `..._2026-11-22T07-33-15Z-2.json`. Its metrics sit
 //! beside it as `usgs_2026-11-22T07-33-15Z.metrics.json`. Files are written under a hidden
-//! `.tmp` name, flushed to disk and only then linked to their final name, so a reader never
-//! sees a partial file under a `.json` name.
+//! `.tmp` name, flushed to disk and only then linked (renamed, on a file system without links)
+//! to their final name, so a reader never sees a partial file under a `.json` name.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -232,13 +232,30 @@ pub fn land_from(
     first: LandingOrder,
     contents: &[u8],
 ) -> io::Result<RawFileName> {
+    land_linking(raw_dir, source, first, contents, |tmp, target| {
+        fs::hard_link(tmp, target)
+    })
+}
+
+/// Lands `contents` as [`land_from`] does, linking the temp file to its name with `link`.
+fn land_linking(
+    raw_dir: &Path,
+    source: &str,
+    first: LandingOrder,
+    contents: &[u8],
+    link: impl Fn(&Path, &Path) -> io::Result<()>,
+) -> io::Result<RawFileName> {
     let dir = raw_dir.join(source);
     fs::create_dir_all(&dir)?;
     let landed_at = first.landed_at.with_nanosecond_zero();
     let tmp = write_temp(&dir, &format!(".{source}_{}", std::process::id()), contents)?;
-    let result = link_first_free(&dir, &tmp, first.sequence.max(1), |sequence| {
-        RawFileName::data(source, landed_at, sequence)
-    });
+    let result = link_first_free(
+        &dir,
+        &tmp,
+        first.sequence.max(1),
+        |sequence| RawFileName::data(source, landed_at, sequence),
+        link,
+    );
     let _ = fs::remove_file(&tmp);
     let name = result?;
     sync_dir(&dir)?;
@@ -322,12 +339,19 @@ fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> 
     ))
 }
 
+/// Gives `tmp` the first free landed name from `first` on. The name is taken by a hard link,
+/// which fails rather than replace a file. A file system without hard links (FAT or exFAT, as
+/// USB disks are formatted; some network shares) refuses every link: there the temp file is
+/// renamed to a name found free, which the caller's hold on the source's lock keeps free, as
+/// only a landing under that lock names files so.
 fn link_first_free(
     dir: &Path,
     tmp: &Path,
     first: u32,
     name_for: impl Fn(u32) -> RawFileName,
+    link: impl Fn(&Path, &Path) -> io::Result<()>,
 ) -> io::Result<RawFileName> {
+    let mut links = true;
     for sequence in first..first.saturating_add(10_000) {
         let name = name_for(sequence);
         // A failed run's metrics alone hold that name: a run landing under it would write its
@@ -336,11 +360,30 @@ fn link_first_free(
         if dir.join(name.metrics().file_name()).exists() {
             continue;
         }
-        match fs::hard_link(tmp, dir.join(name.file_name())) {
-            Ok(()) => return Ok(name),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(err) => return Err(err),
+        let target = dir.join(name.file_name());
+        if links {
+            match link(tmp, &target) {
+                Ok(()) => return Ok(name),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                // EPERM (FAT, exFAT) or EOPNOTSUPP: links refused. A folder that cannot be
+                // written (EACCES) refuses the rename below too, which then says so.
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::PermissionDenied | io::ErrorKind::Unsupported
+                    ) =>
+                {
+                    links = false;
+                }
+                Err(err) => return Err(err),
+            }
         }
+        // Taken, even by a dangling link: never replaced.
+        if fs::symlink_metadata(&target).is_ok() {
+            continue;
+        }
+        fs::rename(tmp, &target)?;
+        return Ok(name);
     }
     Err(io::Error::new(
         io::ErrorKind::AlreadyExists,

@@ -115,6 +115,27 @@ fn two_runs_in_one_second_never_overwrite() {
     assert_eq!(leftovers.len(), 2, "no temp file is left behind");
 }
 
+/// A raw folder on a FAT or exFAT disk (a USB disk) refuses hard links with EPERM: runs still
+/// land, whole, under their names, never over one another, and leave no temp file.
+#[test]
+fn runs_land_on_a_file_system_without_hard_links() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let raw = dir.path();
+    let no_links = |_: &Path, _: &Path| Err(io::Error::from_raw_os_error(1));
+    let first = LandingOrder {
+        landed_at: at(1, 2, 3),
+        sequence: 1,
+    };
+    let one = land_linking(raw, "usgs", first, b"[1]", no_links).expect("first run lands");
+    let two = land_linking(raw, "usgs", first, b"[2]", no_links).expect("second run lands");
+    assert_eq!((one.sequence, two.sequence), (1, 2));
+    assert_eq!(fs::read(one.path_in(raw)).expect("first file"), b"[1]");
+    assert_eq!(fs::read(two.path_in(raw)).expect("second file"), b"[2]");
+    assert_eq!(list(raw, "usgs").expect("list"), vec![one, two]);
+    let entries = fs::read_dir(raw.join("usgs")).expect("dir").count();
+    assert_eq!(entries, 2, "no temp file is left behind");
+}
+
 #[test]
 fn a_replaced_file_holds_the_new_contents_and_leaves_no_temp_file() {
     let dir = tempfile::tempdir().expect("temp dir");
