@@ -460,6 +460,30 @@ fn a_log_that_cannot_be_written_loses_lines_not_the_run() {
     assert!(state.last_success_landed.is_some() && state.running.is_none());
 }
 
+/// Cron starts a line in the home folder (or `/`): a run that does not find `sources.toml`
+/// there says which folder it looked in.
+#[test]
+fn a_configuration_not_found_names_the_folder_it_was_looked_for_in() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(folder.path())
+        .env("RUST_LOG", "info")
+        .output();
+    let stderr = refused(output);
+    let folder = folder.path().canonicalize().expect("folder");
+    assert!(
+        stderr.starts_with("collector: sources.toml: cannot read the configuration: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "(looked for in the working folder {}: ",
+            folder.display()
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_raw_dir_that_is_a_file_is_named_once() {
     let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));

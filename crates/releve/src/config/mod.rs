@@ -32,12 +32,15 @@ use crate::record_key::RecordKey;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("{path}: cannot read the configuration: {cause}")]
+    #[error("{path}: cannot read the configuration: {cause}{}", looked_in(.working_folder.as_deref()))]
     Read {
         /// The configuration file.
         path: PathBuf,
         /// The I/O failure.
         cause: std::io::Error,
+        /// The folder a relative `path` was looked for in, when it is not there: cron starts
+        /// a line in the home folder, or `/`, unless the line changes folder first.
+        working_folder: Option<PathBuf>,
     },
     /// The file was read but is not an acceptable configuration.
     #[error("{path}:{line}: {message}")]
@@ -49,6 +52,17 @@ pub enum ConfigError {
         /// What is wrong, naming the key.
         message: String,
     },
+}
+
+/// Where a relative configuration path was looked for, said after a file not found there.
+fn looked_in(working_folder: Option<&Path>) -> String {
+    working_folder.map_or_else(String::new, |folder| {
+        format!(
+            " (looked for in the working folder {}: run the stage from the checkout, as the \
+             crontab's lines do with `cd`, or give --config the file's absolute path)",
+            folder.display()
+        )
+    })
 }
 
 /// The whole configuration file.
@@ -358,6 +372,9 @@ impl Config {
     pub fn load_sources(path: &Path) -> Result<Config, ConfigError> {
         let text = crate::text_file::read(path).map_err(|cause| ConfigError::Read {
             path: path.to_owned(),
+            working_folder: (cause.kind() == std::io::ErrorKind::NotFound && path.is_relative())
+                .then(std::env::current_dir)
+                .and_then(Result::ok),
             cause,
         })?;
         parse::parse(&text, path)
