@@ -432,12 +432,25 @@ pub struct Listing {
     pub not_files: Vec<String>,
 }
 
-/// The landed files of `source` and the foreign entries beside them; no folder holds none.
+/// The landed files of `source` and the foreign entries beside them; no folder holds none. A
+/// link in the folder's place whose target is gone (a disk not mounted) is an error, not an
+/// empty folder: the landed files may wait there.
 pub fn list_all(raw_dir: &Path, source: &str) -> io::Result<Listing> {
     let dir = raw_dir.join(source);
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Listing::default()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return match fs::read_link(&dir) {
+                Ok(target) => Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!(
+                        "it is a symbolic link to {}, which does not exist (a disk not mounted?): mount it, or point the link at the folder",
+                        target.display()
+                    ),
+                )),
+                Err(_) => Ok(Listing::default()),
+            };
+        }
         Err(err) => return Err(err),
     };
     let mut listing = Listing::default();

@@ -1045,6 +1045,25 @@ async fn a_source_folder_that_cannot_be_listed_fails_that_source_only() {
     assert_eq!(ws.remaining("eco2mix"), 0);
 }
 
+/// A source's folder that is a link to a disk not mounted may hold landed files: the run says
+/// so and fails, rather than finding nothing to summarise.
+#[tokio::test]
+async fn a_source_folder_linking_to_a_disk_not_mounted_fails_naming_it() {
+    let ws = Workspace::new("unmounted-folder");
+    std::os::unix::fs::symlink(ws.dir.path().join("unmounted/usgs"), ws.raw().join("usgs"))
+        .expect("a link to nothing");
+    ws.land("eco2mix", (10, 4, 0), &json!([eco2mix((10, 0), json!(1))]));
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{errors}");
+    assert!(
+        errors.contains("summariser: raw/usgs: cannot list the folder: it is a symbolic link to "),
+        "{errors}"
+    );
+    assert!(errors.contains("which does not exist"), "{errors}");
+    assert_eq!(count(&ws.hour("eco2mix", 10).await.expect("eco2mix")), 1);
+}
+
 /// The hours a crashed run left pending are summarised by the next run even when the source's
 /// folder cannot be listed then.
 #[tokio::test]
