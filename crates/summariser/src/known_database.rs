@@ -1,30 +1,44 @@
 //! Keeps a mistyped `--database` or `MONGODB_URI` from taking the raw folder's files into a
 //! database nobody reads: `raw/.summariser-database` names the database the files went to,
-//! and a run that finds a database without relevé's data where that file says the folder was
-//! summarised before stops, reading and deleting nothing, unless told `--new-database`.
+//! and a run given another database, or finding one without relevé's data where that file
+//! says the folder was summarised before, stops, reading and deleting nothing, unless told
+//! `--new-database`.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use tracing::warn;
 
-/// The database a run was about to write into holds no relevé data, though the raw folder's
-/// files went to a database before: a mistake in `--database` or `MONGODB_URI`, most likely.
+/// The database a run was about to write into is not the one the raw folder's files went to
+/// before: another name (a demo's `--database` copied into a crontab, a second configuration),
+/// or the same name holding no relevé data (another server, or dropped). A mistake, most
+/// likely.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "the database `{database}` holds no relevé data, but {} says this raw folder was \
-     summarised into {}: nothing was read or deleted; check --database and MONGODB_URI, or \
-     run once with --new-database to start a new database",
+    "{}, but {} says this raw folder was summarised into {}: nothing was read or deleted; \
+     check --database and MONGODB_URI, or run once with --new-database to {}",
+    given(.database, .held_releve_data),
     .record.display(),
-    before_named(.database, .before)
+    before_named(.database, .before),
+    remedy(.held_releve_data)
 )]
 pub struct NewDatabase {
     /// The database the run was given.
     pub database: String,
+    /// Whether it holds relevé data.
+    pub held_releve_data: bool,
     /// `raw/.summariser-database`.
     pub record: PathBuf,
     /// The database it names.
     pub before: String,
+}
+
+fn given(database: &str, held_releve_data: &bool) -> String {
+    if *held_releve_data {
+        format!("the database `{database}` was given")
+    } else {
+        format!("the database `{database}` holds no relevé data")
+    }
 }
 
 fn before_named(database: &str, before: &str) -> String {
@@ -35,8 +49,17 @@ fn before_named(database: &str, before: &str) -> String {
     }
 }
 
-/// Refuses a database without relevé data (`held_releve_data` false) when the raw folder was
-/// summarised into a database before (`noted`, see [`noted`]), unless `new_database`.
+fn remedy(held_releve_data: &bool) -> &'static str {
+    if *held_releve_data {
+        "summarise this folder into it from now on"
+    } else {
+        "start a new database"
+    }
+}
+
+/// Refuses a database other than the one the raw folder was summarised into before (`noted`,
+/// see [`noted`]), or one of that name without relevé data (`held_releve_data` false), unless
+/// `new_database`.
 pub fn check(
     raw_dir: &Path,
     noted: Option<&str>,
@@ -45,11 +68,14 @@ pub fn check(
     new_database: bool,
 ) -> Result<(), NewDatabase> {
     match noted {
-        Some(before) if !held_releve_data && !new_database => Err(NewDatabase {
-            database: database.to_owned(),
-            record: releve::rawfile::summariser_database(raw_dir),
-            before: before.to_owned(),
-        }),
+        Some(before) if (before != database || !held_releve_data) && !new_database => {
+            Err(NewDatabase {
+                database: database.to_owned(),
+                held_releve_data,
+                record: releve::rawfile::summariser_database(raw_dir),
+                before: before.to_owned(),
+            })
+        }
         _ => Ok(()),
     }
 }

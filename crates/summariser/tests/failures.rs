@@ -379,8 +379,9 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
 }
 
 /// A mistyped `--database` (or a URI pointing at another, empty server) finds a database
-/// without relevé data where the raw folder went to another before: the run stops with one
-/// line, deleting nothing and creating nothing there, until told `--new-database`.
+/// without relevé data where the raw folder went to another before, or names another
+/// database holding relevé data: the run stops with one line, deleting nothing and creating
+/// nothing there, until told `--new-database`.
 #[tokio::test]
 async fn a_mistyped_database_does_not_take_the_files() {
     let ws = Workspace::new("typo");
@@ -458,6 +459,35 @@ async fn a_mistyped_database_does_not_take_the_files() {
         .await
         .expect("count");
     assert_eq!(records, 2, "c and d went to the new database");
+
+    // Another database holding relevé data (another installation's, a demo's): still not
+    // the folder's, which a copied command line or a second configuration would name.
+    let other = server.fresh_database("typo-other");
+    server
+        .client_database(&other)
+        .await
+        .create_collection("hourly")
+        .await
+        .expect("hourly created");
+    ws.land(
+        "usgs",
+        (13, 30, 0),
+        &snapshot(vec![quake("e", (13, 5), 5.0)]),
+    );
+    let refused = run_into(&other, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let errors = stderr(&refused);
+    assert!(
+        errors.contains(&format!("the database `{other}` was given"))
+            && errors.contains(&format!("summarised into `{typo}`"))
+            && errors.contains("--new-database to summarise this folder into it from now on"),
+        "{errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+    let moved = run_into(&other, &["--new-database"]);
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert_eq!(ws.remaining("usgs"), 0, "told so, the run takes the files");
+    assert!(run_into(&other, &[]).status.success());
 }
 
 /// Asserts `output` is that of a run that found the lock held: it succeeds, saying so.
