@@ -182,9 +182,17 @@ impl HourBucket {
                         fold.running_mean
                     }
                 }),
-                // MongoDB-compatible servers need not store an infinity: past a double's
-                // range the sum saturates (documented).
-                sum: fold.sum.clamp(f64::MIN, f64::MAX),
+                // A running sum that went past a double's range stays infinite even when later
+                // readings bring the total back within it: the mean, which never overflows,
+                // gives it then. MongoDB-compatible servers need not store an infinity: past a
+                // double's range the sum saturates (documented).
+                #[allow(clippy::cast_precision_loss)]
+                sum: if fold.sum.is_finite() {
+                    fold.sum
+                } else {
+                    fold.running_mean * fold.count as f64
+                }
+                .clamp(f64::MIN, f64::MAX),
             })
             .collect();
         let categories = source

@@ -189,6 +189,32 @@ fn a_sum_past_a_double_saturates_and_the_mean_still_holds() {
 }
 
 #[test]
+fn a_sum_within_a_doubles_range_is_kept_when_the_readings_pass_it_on_the_way() {
+    let source = usgs();
+    let hour = Utc
+        .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+        .single()
+        .expect("time");
+    // Folded in key order: the first two overflow a running sum, the third brings it back.
+    let records = [("a", 1.7e308), ("b", 1.7e308), ("c", -1.7e308)]
+        .iter()
+        .map(|(key, mag)| {
+            let facts = Facts::of(&source, &quake(json!(mag), "earthquake", 0.0, 0.0));
+            (hour, (*key).to_owned(), facts)
+        })
+        .collect();
+    let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+    let mag = &summaries[0].numeric[0];
+    assert!(
+        (mag.sum - 1.7e308).abs() <= 1.7e308 * 1e-12,
+        "the readings add up to 1.7e308, not to a saturated {}",
+        mag.sum
+    );
+    let mean = mag.mean.expect("a mean");
+    assert!((mean - 1.7e308 / 3.0).abs() <= 1.7e308 * 1e-12, "{mean}");
+}
+
+#[test]
 fn placeholder_dates_far_from_now_fall_in_their_hour_too() {
     for (time, hour) in [
         ("9999-12-31T23:59:59Z", "9999-12-31T23:00:00Z"),
