@@ -61,6 +61,29 @@ async fn dropped_fields_never_land() {
 }
 
 #[tokio::test]
+async fn a_field_dropped_through_an_array_never_lands_from_any_item() {
+    let body = r#"{"features":[{"id":"a","properties":{"mag":1.5,"time":1764000000000,"type":"earthquake",
+        "contacts":[{"role":"reviewer","phone":"06 12 34 56 78"},{"role":"author","phone":"05 61 00 00 00"},{"role":"none"}]}}]}"#;
+    let server = feed(body.to_owned());
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "drop = [\"properties.contacts.phone\"]",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let files = site.data_files("usgs");
+    let landed = std::fs::read_to_string(&files[0]).expect("read");
+    assert!(!landed.contains("phone"), "no item keeps a phone: {landed}");
+    assert_eq!(
+        landed.matches("\"role\"").count(),
+        3,
+        "the items stay, with their other fields: {landed}"
+    );
+}
+
+#[tokio::test]
 async fn a_body_rewritten_without_dropped_fields_keeps_its_numbers_to_the_last_digit() {
     // Seventeen-digit numbers, which a fast float parser moves a unit in the last place.
     let numbers = [

@@ -65,16 +65,57 @@ impl FieldPath {
         descend_mut(&self.segments, value)
     }
 
-    /// Removes the object field at this path from `value`, when it is there. Arrays on the way
-    /// are indexed as by [`FieldPath::get`]; the root and array items are never removed.
-    pub fn remove(&self, value: &mut Value) -> Option<Value> {
-        let (last, parents) = self.segments.split_last()?;
-        descend_mut(parents, value)?.as_object_mut()?.remove(last)
+    /// Removes the object field at this path from `value` wherever it is, as `drop` does; true
+    /// when one was there. An array on the way is indexed by a numeric segment, as by
+    /// [`FieldPath::get`]; otherwise the rest of the path is followed in each of its items
+    /// (`formations.commentaire` leaves no item of `formations` holding a `commentaire`). The
+    /// root and array items are never removed.
+    pub fn remove(&self, value: &mut Value) -> bool {
+        remove_within(&self.segments, value)
     }
 
     /// True when this path is `other` or leads to a field holding it.
     pub fn holds(&self, other: &FieldPath) -> bool {
         other.segments.starts_with(&self.segments)
+    }
+
+    /// True when removing this path (see [`FieldPath::remove`]) would remove what `other`
+    /// reads: it [`holds`](FieldPath::holds) it, or reaches it through every item of an array
+    /// `other` indexes (`formations.niveau` reaches `formations.0.niveau`).
+    pub fn reaches(&self, other: &FieldPath) -> bool {
+        let mut read = other.segments.iter();
+        self.segments.iter().all(|dropped| {
+            loop {
+                match read.next() {
+                    Some(segment) if segment == dropped => break true,
+                    Some(segment)
+                        if array_index(segment).is_some() && array_index(dropped).is_none() => {}
+                    _ => break false,
+                }
+            }
+        })
+    }
+}
+
+fn remove_within(segments: &[String], value: &mut Value) -> bool {
+    let Some((first, rest)) = segments.split_first() else {
+        return false;
+    };
+    match value {
+        Value::Object(map) if rest.is_empty() => map.remove(first).is_some(),
+        Value::Object(map) => map
+            .get_mut(first)
+            .is_some_and(|inner| remove_within(rest, inner)),
+        Value::Array(items) => match array_index(first) {
+            Some(_) if rest.is_empty() => false,
+            Some(i) => items
+                .get_mut(i)
+                .is_some_and(|inner| remove_within(rest, inner)),
+            None => items.iter_mut().fold(false, |removed, item| {
+                remove_within(segments, item) | removed
+            }),
+        },
+        _ => false,
     }
 }
 
@@ -411,26 +452,55 @@ mod tests {
 
     #[test]
     fn removing_a_path_drops_that_field_only() {
-        let mut offer = json!({"id": "207QYWM", "contact": {"nom": "M. X"}, "lieuTravail": {"libelle": "31", "codePostal": "31000"}, "tags": [{"a": 1, "b": 2}]});
-        assert_eq!(
-            path("contact").remove(&mut offer),
-            Some(json!({"nom": "M. X"}))
+        let mut offer = json!({"id": "207QYWM", "contact": {"nom": "M. X"}, "lieuTravail": {"libelle": "31", "codePostal": "31000"}, "tags": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]});
+        assert!(path("contact").remove(&mut offer));
+        assert!(path("lieuTravail.codePostal").remove(&mut offer));
+        assert!(path("tags.0.b").remove(&mut offer));
+        assert!(!path("absent.field").remove(&mut offer));
+        assert!(!path("").remove(&mut offer));
+        assert!(
+            !path("tags.1").remove(&mut offer),
+            "an item is never removed"
         );
-        assert_eq!(
-            path("lieuTravail.codePostal").remove(&mut offer),
-            Some(json!("31000"))
-        );
-        assert_eq!(path("tags.0.b").remove(&mut offer), Some(json!(2)));
-        assert_eq!(path("absent.field").remove(&mut offer), None);
-        assert_eq!(path("").remove(&mut offer), None);
         assert_eq!(
             offer,
-            json!({"id": "207QYWM", "lieuTravail": {"libelle": "31"}, "tags": [{"a": 1}]})
+            json!({"id": "207QYWM", "lieuTravail": {"libelle": "31"}, "tags": [{"a": 1}, {"a": 3, "b": 4}]})
         );
         assert!(path("lieuTravail").holds(&path("lieuTravail.latitude")));
         assert!(path("id").holds(&path("id")));
         assert!(!path("lieu").holds(&path("lieuTravail")));
         assert!(!path("lieuTravail.latitude").holds(&path("lieuTravail")));
+    }
+
+    #[test]
+    fn removing_a_path_through_an_array_drops_it_from_every_item() {
+        let mut offer = json!({"id": "o1", "formations": [
+            {"niveau": "bac", "commentaire": "Mme Dupont 06 12 34 56 78"},
+            {"niveau": "bts"},
+            {"niveau": "cap", "commentaire": "M. Martin", "lieux": [{"tel": "1"}, {"tel": "2", "ville": "Albi"}]},
+            "texte"
+        ]});
+        assert!(path("formations.commentaire").remove(&mut offer));
+        assert!(path("formations.lieux.tel").remove(&mut offer));
+        assert!(
+            !path("formations.commentaire").remove(&mut offer),
+            "none left"
+        );
+        assert_eq!(
+            offer,
+            json!({"id": "o1", "formations": [
+                {"niveau": "bac"},
+                {"niveau": "bts"},
+                {"niveau": "cap", "lieux": [{}, {"ville": "Albi"}]},
+                "texte"
+            ]})
+        );
+        assert!(path("formations.niveau").reaches(&path("formations.0.niveau")));
+        assert!(path("formations").reaches(&path("formations.0.niveau")));
+        assert!(path("a.b").reaches(&path("a.b.c")));
+        assert!(!path("formations.0.niveau").reaches(&path("formations.1.niveau")));
+        assert!(!path("formations.niveau").reaches(&path("formations.0.libelle")));
+        assert!(!path("a.b.c").reaches(&path("a.b")));
     }
 
     #[test]

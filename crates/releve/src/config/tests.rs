@@ -159,6 +159,17 @@ fn dropped_fields_must_spare_the_fields_the_summary_needs() {
         "sources.toml:15: source `usgs-earthquakes`: key `drop`: `geometry` would remove \
          `geometry.coordinates.0`, which key `lon` needs"
     );
+    let tags = USGS.replace(
+        "categories = [\"properties.type\"]",
+        "categories = [\"properties.tags.0.name\"]",
+    );
+    let message = error(&format!("{tags}drop = [\"properties.tags.name\"]\n"));
+    assert!(
+        message.ends_with(
+            "key `drop`: `properties.tags.name` would remove `properties.tags.0.name`, which key `categories` needs"
+        ),
+        "a field dropped through an array is dropped from the item read too: {message}"
+    );
     let config = parse(&format!("{USGS}drop = [\"properties.place\"]\n")).expect("valid");
     assert_eq!(
         config.sources[0].dropped_fields()[0].as_str(),

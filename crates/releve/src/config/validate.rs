@@ -244,7 +244,7 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
                 ),
             ));
         }
-        if let Some((key, used)) = source.read_fields().find(|(_, used)| dropped.holds(used)) {
+        if let Some((key, used)) = source.read_fields().find(|(_, used)| dropped.reaches(used)) {
             return Err(bad(
                 "drop",
                 format!("key `drop`: `{dropped}` would remove `{used}`, which key `{key}` needs"),
