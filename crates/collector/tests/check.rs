@@ -259,6 +259,13 @@ fn a_source_folder_a_run_could_not_land_in_would_fail() {
         "{line}"
     );
     std::fs::remove_dir(folder.join(".lock")).expect("remove it");
+    std::fs::create_dir_all(folder.join(".state.json")).expect("a folder in the state's place");
+    let line = failing(&site);
+    assert!(
+        line.contains("raw/quakes/.state.json is a folder: the run cannot save its state there"),
+        "{line}"
+    );
+    std::fs::remove_dir(folder.join(".state.json")).expect("remove it");
     let output = check(&site, &[]);
     assert_eq!(output.status.code(), Some(0), "ready again");
 }
