@@ -85,7 +85,7 @@ impl AnalyserError {
 /// A report written (or, with `--if-missing`, found written).
 #[derive(Debug)]
 pub struct WrittenReport {
-    /// Where.
+    /// Where, as an absolute path.
     pub path: PathBuf,
     /// What could not be read, one line each, as the cover says them: documents of MongoDB
     /// without the shape relevé writes, left out, and folders of the raw folder (`--raw-dir`),
@@ -116,7 +116,7 @@ pub async fn write_report(
     {
         tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
         return Ok(WrittenReport {
-            path,
+            path: std::path::absolute(&path).unwrap_or(path),
             problems: Vec::new(),
         });
     }
@@ -157,6 +157,8 @@ pub async fn write_report(
     // folder that cannot be tidied is worth a warning, not a failure.
     prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
+    // Where it is whatever the working folder (cron's is the home folder, or `/`).
+    let path = std::path::absolute(&path).unwrap_or(path);
     tracing::info!(
         path = %path.display(),
         bytes = pdf.len(),

@@ -51,7 +51,7 @@ impl RawFolder {
                 };
                 return unreadable_folder(format!(
                     "the raw folder {} {why}; {left_out}",
-                    raw_dir.display()
+                    releve::working_folder::named(raw_dir)
                 ));
             }
         }

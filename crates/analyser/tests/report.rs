@@ -89,8 +89,8 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     let pdf = dir.path().join(golden::report(0));
     assert_eq!(
         stdout.trim(),
-        golden::report(0),
-        "the analyser prints where the PDF is"
+        pdf.display().to_string(),
+        "the analyser prints where the PDF is, whatever the working folder"
     );
     assert!(pdf.exists());
 
@@ -573,7 +573,7 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        golden::report(0),
+        dir.path().join(golden::report(0)).display().to_string(),
         "the report of the other sources is written"
     );
     let line = "sources.toml:11: source `quakes`: key `map_frame`: expected [min_lon, min_lat, max_lon, max_lat], four numbers, not 3";
@@ -638,12 +638,12 @@ async fn if_missing_writes_a_period_s_report_once_it_is_complete() {
             .expect("the report's time")
     };
     let printed = analyse(dir.path(), &uri, &db, &week).await;
-    assert_eq!(printed.trim(), format!("reports/{}", golden::week_report()));
+    assert_eq!(printed.trim(), path.display().to_string());
     let written = modified(&path);
     let printed = analyse(dir.path(), &uri, &db, &week).await;
     assert_eq!(
         printed.trim(),
-        format!("reports/{}", golden::week_report()),
+        path.display().to_string(),
         "its path, as when it is written"
     );
     assert_eq!(modified(&path), written, "left as it is");
@@ -693,8 +693,9 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     .await
     .expect("analyser thread");
     let (week, month) = (golden::week_report(), golden::month_report());
-    assert_eq!(printed[3], format!("reports/{week}"));
-    assert_eq!(printed[4], format!("reports/{month}"));
+    let reports = dir.path().join("reports");
+    assert_eq!(printed[3], reports.join(&week).display().to_string());
+    assert_eq!(printed[4], reports.join(&month).display().to_string());
     let mut kept: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
         .expect("reports folder")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -1093,7 +1094,7 @@ async fn a_raw_folder_it_cannot_read_is_named_on_the_cover_and_fails_the_run() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        golden::report(0),
+        dir.path().join(golden::report(0)).display().to_string(),
         "the report is written"
     );
     let source_line = "cannot read raw/quakes: not a folder; its runs not yet summarised are not counted, so its health may be out of date";
@@ -1137,11 +1138,12 @@ async fn a_raw_dir_missing_or_not_a_folder_is_named_once() {
     let (uri, db) = golden_database("raw-dir-typo").await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
+    let missing = format!(
+        "the raw folder rwa (in the working folder {}) does not exist (check --raw-dir); ",
+        dir.path().display()
+    );
     for (raw_dir, says) in [
-        (
-            "rwa",
-            "the raw folder rwa does not exist (check --raw-dir); ",
-        ),
+        ("rwa", missing.as_str()),
         (
             "sources.toml",
             "the raw folder sources.toml is not a folder (check --raw-dir); ",

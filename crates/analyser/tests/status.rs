@@ -611,9 +611,10 @@ async fn a_mistyped_database_or_raw_dir_is_named() {
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(
-        stderr.contains(
-            "the raw folder rwa does not exist, though `runs` holds collections: check --raw-dir"
-        ),
+        stderr.contains(&format!(
+            "the raw folder rwa (in the working folder {}) does not exist, though `runs` holds collections: check --raw-dir",
+            site.dir.path().display()
+        )),
         "{stderr}"
     );
     assert_eq!(cell(&stdout, "usgs", "WAITING"), "?", "{stdout}");

@@ -182,7 +182,10 @@ pub enum SummariseError {
     #[error(transparent)]
     NewDatabase(#[from] NewDatabase),
     /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
-    #[error("the raw folder {0} does not exist: check --raw-dir (the collector creates it)")]
+    #[error(
+        "the raw folder {} does not exist: check --raw-dir (the collector creates it)",
+        releve::working_folder::named(.0)
+    )]
     NoRawDir(PathBuf),
     /// The raw folder is a file, or cannot be read.
     #[error("the raw folder {path} cannot be read: {why}: check --raw-dir")]

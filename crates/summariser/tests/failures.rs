@@ -183,7 +183,10 @@ fn a_raw_folder_that_does_not_exist_is_an_error_not_created() {
     let errors = stderr(&output);
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(
-        errors.contains("the raw folder raw does not exist"),
+        errors.contains(&format!(
+            "the raw folder raw (in the working folder {}) does not exist",
+            ws.dir.path().display()
+        )),
         "{errors}"
     );
     assert!(!exists(&ws.raw()), "the folder is not created");

@@ -165,7 +165,7 @@ fn missing_raw_dir(raw_dir: &Path, sources: &mut [SourceStatus]) -> Option<Strin
     }
     let why = format!(
         "the raw folder {} does not exist, though `runs` holds collections: check --raw-dir; files waiting for the summariser, quarantined files and runs not yet summarised are not counted",
-        raw_dir.display()
+        releve::working_folder::named(raw_dir)
     );
     for status in sources.iter_mut() {
         status.raw_unreadable = Some(why.clone());
