@@ -1,7 +1,7 @@
 //! A header line or a multi-line string left unclosed: toml gives up where it can read no
 //! further (the header line's end, the file's) and would blame what it reached. Said at its own
-//! line: under a `[[source]` header, the table is refused alone; under `[report`, the report
-//! alone is at fault (collecting and summarising go on); a `"""` string never closed refuses
+//! line: under a `[[source]` header, or a sub-table's (`[source.units`) below a `[[source]]`
+//! table, the table is refused alone; under `[report`, the report alone is at fault (collecting and summarising go on); a `"""` string never closed refuses
 //! the file (where its table was meant to end cannot be told), at its key.
 
 use std::path::Path;
@@ -81,10 +81,16 @@ impl UnclosedHeader {
                 message,
             }));
         }
-        if !self.opens_a_source() {
+        // A sub-table's header (`[source.units`) is part of the `[[source]]` table above it,
+        // when the header line before it is that table's or one of its sub-tables'.
+        let table_start = if self.opens_a_source() {
+            self.start
+        } else if let Some(start) = self.source_above(readable) {
+            start
+        } else {
             return Err(file_refused(message));
-        }
-        let table = TableText::under_unclosed_header(readable, self.start);
+        };
+        let table = TableText::under_unclosed_header(readable, table_start);
         // Where the table ends is told from the header lines after it: a line that opens
         // another one toml would not count (left unclosed too), or a multi-line string that
         // could hide or fake one, leaves it unknown, and the file is refused at this line.
@@ -104,9 +110,23 @@ impl UnclosedHeader {
             name: table.name,
             path: path.to_owned(),
             line,
-            table_line: line,
+            table_line: super::parse::line_of(readable, table_start),
             duplicate: false,
         }))
+    }
+
+    /// For a sub-table's header (`[source.units`), the offset of the `[[source]]` header line
+    /// whose table it is part of: the last one before it, with none but its sub-tables'
+    /// header lines between.
+    fn source_above(&self, text: &str) -> Option<usize> {
+        if self.written.starts_with("[[") || !self.path().starts_with("source.") {
+            return None;
+        }
+        let headers = header_lines(&text[..self.start]);
+        let item = headers
+            .iter()
+            .rposition(|(_, kind)| !matches!(kind, LineHeader::SourceSubTable))?;
+        matches!(headers[item].1, LineHeader::SourceItem).then_some(headers[item].0)
     }
 
     /// Whether `range` of `text`, part of the table under this header, holds a line other than

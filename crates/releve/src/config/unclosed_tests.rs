@@ -171,11 +171,42 @@ fn an_unclosed_report_header_faults_the_report_alone() {
 #[test]
 fn an_unclosed_header_of_another_table_is_named_at_its_line() {
     let a = source("[[source]]", "name = \"a\"");
-    let refused = read(&format!("{a}[source.units # of a\nx = \"m\"\n"))
+    let refused = read(&format!("{a}[extras # not relevé's\nx = \"m\"\n"))
         .expect_err("the whole file is refused");
     assert_eq!(
         refused,
-        "sources.toml:9: header `[source.units` is not closed: write `[source.units]`"
+        "sources.toml:9: header `[extras` is not closed: write `[extras]`"
+    );
+    // A sub-table's header after `[report]`: whose table it would be part of is unclear.
+    let refused = read(&format!("{a}[report]\n[source.units\nx = \"m\"\n"))
+        .expect_err("the whole file is refused");
+    assert_eq!(
+        refused,
+        "sources.toml:10: header `[source.units` is not closed: write `[source.units]`"
+    );
+}
+
+#[test]
+fn an_unclosed_sub_table_header_refuses_its_source_alone() {
+    let text = format!(
+        "{}[source.params]\nq = \"1\"\n[source.units # of a\nx = \"m\"\n\n{}",
+        source("[[source]]", "name = \"a\""),
+        source("[[source]]", "name = \"b\"")
+    );
+    let config = read(&text).expect("the other source is read");
+    assert_eq!(accepted(&config), ["b"]);
+    assert_eq!(
+        config.refused[0].to_string(),
+        "sources.toml:11: source `a`: header `[source.units` is not closed: write `[source.units]`"
+    );
+    assert_eq!(config.refused[0].table_line, 1);
+    let SourceKind::HttpJson(http) = &config.sources[0].kind else {
+        panic!("http_json");
+    };
+    assert!(
+        http.params.is_empty(),
+        "a's params went to b: {:?}",
+        http.params
     );
 }
 
