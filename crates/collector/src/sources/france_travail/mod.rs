@@ -159,14 +159,6 @@ fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
             "Later pages announced more offers than the first page of their query (offers added while the day was read); those past the pages planned are counted as shortfall: collect the day again to get them."
         );
     }
-    if harvest.totals_below_page > 0 {
-        tracing::warn!(
-            source = %source.name,
-            day = %day,
-            queries = harvest.totals_below_page,
-            "Queries announced in their Content-Range fewer offers than their first page held: a wrong total, so their pages were read until one came short (within the 3,150-offer window), and what they served is taken as their total."
-        );
-    }
 }
 
 #[cfg(test)]

@@ -19,9 +19,7 @@ use serde_json::Value;
 
 use super::super::landing::Landing;
 use super::super::records::drop_fields;
-use super::paging::{
-    Dimension, PAGE_SIZE, Reference, SearchPage, SearchQuery, WINDOW, later_pages,
-};
+use super::paging::{Dimension, Reference, SearchPage, SearchQuery, WINDOW, later_pages};
 
 /// Slices are sized for this share of the window, so that most fit at the first try.
 const SLICE_FILL: f64 = 0.75;
@@ -74,9 +72,6 @@ struct Node {
     split: Split,
     /// Offers lacking the filter this query was split by (`Split::Filter` only).
     complement: u64,
-    /// Its first page was full and held more offers than its `Content-Range` total: the total
-    /// is wrong, so its pages are read one after the other until one is short.
-    walking: bool,
 }
 
 /// What a finished day holds.
@@ -101,9 +96,6 @@ pub(crate) struct Harvest {
     /// Pages asked again: those holding only offers earlier pages of their query had
     /// brought, and those earlier pages.
     pub(crate) pages_asked_again: u64,
-    /// Queries whose first page held more offers than their `Content-Range` total: the total
-    /// taken is what they served.
-    pub(crate) totals_below_page: u64,
 }
 
 /// The plan of one day's collection.
@@ -177,23 +169,7 @@ impl Planner {
             }
         }
         if start == 0 {
-            // A page cannot hold more offers than its query: the total is wrong. Served in
-            // full, the query may hold more still; its pages are read until one is short.
-            let total = if served as u64 > page.total {
-                self.harvest.totals_below_page += 1;
-                self.nodes[node].walking = served as u64 >= PAGE_SIZE;
-                served as u64
-            } else {
-                page.total
-            };
-            self.probed(node, total);
-            if self.nodes[node].walking {
-                self.walk_on(node, 0);
-            }
-        } else if self.nodes[node].walking {
-            if served as u64 >= PAGE_SIZE {
-                self.walk_on(node, start);
-            }
+            self.probed(node, page.total);
         } else if let Some(first) = self.nodes[node].total
             && page.total > first
         {
@@ -222,10 +198,6 @@ impl Planner {
         self.harvest.announced += grown;
         let out_of_reach = self.unreachable + grown + complements.saturating_sub(recovered);
         let landed = self.harvest.offers.len() as u64;
-        if self.nodes.first().is_some_and(|day| day.walking) {
-            // The day's total was wrong: what it served is the least it held.
-            self.harvest.announced = self.harvest.announced.max(landed);
-        }
         let not_landed = self.harvest.announced.saturating_sub(landed);
         self.harvest.missing_from_pages = not_landed.saturating_sub(out_of_reach);
         self.harvest.shortfall = out_of_reach.max(not_landed);
@@ -240,7 +212,6 @@ impl Planner {
             total: None,
             split: Split::None,
             complement: 0,
-            walking: false,
         });
         self.queue.push_back(Call::Search {
             node,
@@ -316,19 +287,6 @@ impl Planner {
         } else {
             self.unreachable += total - WINDOW;
             self.fetch_window(node, total);
-        }
-    }
-
-    /// Asks the page after the one at `start` of a query whose total is not known, within
-    /// the window.
-    fn walk_on(&mut self, node: usize, start: u64) {
-        let next = start + PAGE_SIZE;
-        if next < WINDOW {
-            self.queue.push_back(Call::Search {
-                node,
-                query: self.nodes[node].query.clone(),
-                start: next,
-            });
         }
     }
 

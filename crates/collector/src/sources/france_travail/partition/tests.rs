@@ -246,31 +246,6 @@ fn offers_lost_between_time_windows_show_as_shortfall() {
 }
 
 #[test]
-fn a_total_below_its_full_first_page_is_read_past_until_a_page_comes_short() {
-    // 700 offers in the day, no burst: one query, whose Content-Range says 100 on every page.
-    let plan = spread_day(700, 7);
-    let (harvest, calls, offers) = run_served(&plan, false, |_, page| page.total = 100);
-    assert_eq!(ids(&harvest).len(), offers.len(), "every offer is reached");
-    assert_eq!(
-        calls, 5,
-        "pages at 0, 150, 300, 450 and 600, the last one short"
-    );
-    assert_eq!(harvest.totals_below_page, 1);
-    assert_eq!(
-        harvest.announced, 700,
-        "the day held at least what it served"
-    );
-    assert_eq!(harvest.shortfall, 0);
-
-    // A total below a first page that is not full: that page is the whole query.
-    let plan = spread_day(120, 7);
-    let (harvest, calls, offers) = run_served(&plan, false, |_, page| page.total = 100);
-    assert_eq!(ids(&harvest).len(), offers.len());
-    assert_eq!(calls, 1);
-    assert_eq!(harvest.shortfall, 0);
-}
-
-#[test]
 fn offers_missing_from_short_pages_show_as_shortfall() {
     let plan = spread_day(40_000, 5);
     // Every window's second page holds 50 offers instead of 150; the third page of each
