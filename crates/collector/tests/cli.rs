@@ -226,6 +226,43 @@ fn records_without_the_configured_key_land_with_a_warning() {
 }
 
 #[test]
+fn a_drop_path_naming_an_array_item_is_warned_about_as_it_lands() {
+    let server = feed(usgs_body(2));
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &url,
+        "drop = [\"geometry.coordinates.2\"]",
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "name an array's item, which is never removed");
+    assert!(
+        warning.contains("paths=geometry.coordinates.2"),
+        "{warning}"
+    );
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&site.data_files("usgs")[0]).expect("read"))
+            .expect("JSON");
+    assert_eq!(
+        landed["features"][0]["geometry"]["coordinates"]
+            .as_array()
+            .map(Vec::len),
+        Some(3),
+        "the item lands as served: {landed}"
+    );
+    // A numeric name in an object is a field like any other: removed, and no warning.
+    let body =
+        r#"{"features":[{"id":"a","properties":{"mag":1.0,"time":1763795000000,"2024":"x"}}]}"#;
+    let server = feed(body.to_owned());
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source("years", &url, "drop = [\"properties.2024\"]"));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains("array's item"), "{stderr}");
+    let landed = std::fs::read_to_string(&site.data_files("years")[0]).expect("read");
+    assert!(!landed.contains("2024"), "{landed}");
+}
+
+#[test]
 fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
     const SECRET: &str = "s3cr3t-k3y-0123456789";
     let calls = Arc::new(AtomicUsize::new(0));

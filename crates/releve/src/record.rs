@@ -74,6 +74,23 @@ impl FieldPath {
         remove_within(&self.segments, value)
     }
 
+    /// True when this path names an item of an array in `value` (`geometry.coordinates.2`),
+    /// which [`FieldPath::remove`] never removes.
+    pub fn names_item(&self, value: &Value) -> bool {
+        let Some((last, parents)) = self.segments.split_last() else {
+            return false;
+        };
+        array_index(last).is_some()
+            && parents
+                .iter()
+                .try_fold(value, |current, segment| match current {
+                    Value::Object(map) => map.get(segment),
+                    Value::Array(items) => array_index(segment).and_then(|i| items.get(i)),
+                    _ => None,
+                })
+                .is_some_and(Value::is_array)
+    }
+
     /// True when this path is `other` or leads to a field holding it.
     pub fn holds(&self, other: &FieldPath) -> bool {
         other.segments.starts_with(&self.segments)
@@ -499,6 +516,10 @@ mod tests {
         assert!(path("formations").reaches(&path("formations.0.niveau")));
         assert!(path("a.b").reaches(&path("a.b.c")));
         assert!(!path("formations.0.niveau").reaches(&path("formations.1.niveau")));
+        let quake = json!({"geometry": {"coordinates": [1.0, 2.0]}, "values": {"2024": 3}});
+        assert!(path("geometry.coordinates.1").names_item(&quake));
+        assert!(!path("values.2024").names_item(&quake), "an object's field");
+        assert!(!path("geometry.coordinates").names_item(&quake));
         assert!(!path("formations.niveau").reaches(&path("formations.0.libelle")));
         assert!(!path("a.b.c").reaches(&path("a.b")));
     }

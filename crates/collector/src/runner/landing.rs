@@ -136,6 +136,14 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset)."
         );
     }
+    if !collected.hints.items_not_dropped.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            paths = %collected.hints.items_not_dropped.join(", "),
+            "These `drop` paths name an array's item, which is never removed (the items after it would move up): it landed as served. Drop the whole array, or keep it."
+        );
+    }
     if collected.key_clashes > 0 {
         tracing::warn!(
             source = %source.name,

@@ -8,7 +8,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use chrono::{DateTime, Utc};
 use releve::Source;
 use releve::record::{
-    FieldPath, LOCAL_TIME_MARGIN, cut_example, number, timestamp, without_offset,
+    FieldPath, LOCAL_TIME_MARGIN, array_index, cut_example, number, timestamp, without_offset,
 };
 use serde_json::Value;
 
@@ -51,6 +51,9 @@ pub struct Hints {
     pub ahead_without_offset: u64,
     /// The first of them's time, as served.
     pub ahead_example: Option<String>,
+    /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
+    /// item is never removed, so they land as served.
+    pub items_not_dropped: Vec<String>,
 }
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
@@ -72,6 +75,9 @@ pub(crate) struct Surveyor<'s> {
     numeric: Vec<(&'s FieldPath, bool, Option<String>)>,
     /// Times past this, written without an offset, are a sign of local times.
     horizon: DateTime<Utc>,
+    /// The `drop` paths ending in a numeric segment, and whether a record held an array's item
+    /// there.
+    dropped_items: Vec<(FieldPath, bool)>,
 }
 
 impl<'s> Surveyor<'s> {
@@ -93,6 +99,16 @@ impl<'s> Surveyor<'s> {
                 .map(|path| (path, false, None))
                 .collect(),
             horizon: Utc::now() + LOCAL_TIME_MARGIN,
+            dropped_items: source
+                .dropped_fields()
+                .into_iter()
+                .filter(|path| {
+                    path.segments()
+                        .last()
+                        .is_some_and(|last| array_index(last).is_some())
+                })
+                .map(|path| (path, false))
+                .collect(),
         }
     }
 
@@ -133,6 +149,9 @@ impl<'s> Surveyor<'s> {
                 _ => {}
             }
         }
+        for (path, item) in &mut self.dropped_items {
+            *item = *item || path.names_item(record);
+        }
         // A record without a time is not stored, so it clashes with none.
         if let (Some(key), Some(_)) = (key, time) {
             let content = content_hash(record);
@@ -163,6 +182,12 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
+        survey.hints.items_not_dropped = self
+            .dropped_items
+            .into_iter()
+            .filter(|(_, item)| *item)
+            .map(|(path, _)| path.as_str().to_owned())
+            .collect();
         survey.hints.text_only = self
             .numeric
             .into_iter()

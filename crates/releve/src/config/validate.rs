@@ -228,22 +228,6 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
         if dropped.is_root() {
             return Err(bad("drop", "key `drop` lists an empty field path"));
         }
-        // Only an object's field is removed: an item would move the ones after it, so a
-        // path naming one would land what it names as served. (A record is an object: its own
-        // fields are never items.)
-        if let Some((last, array)) = dropped.segments().split_last()
-            && !array.is_empty()
-            && crate::record::array_index(last).is_some()
-        {
-            return Err(bad(
-                "drop",
-                format!(
-                    "key `drop`: `{dropped}` names an array's item, which cannot be removed \
-                     without moving the items after it: drop the whole array, `{}`, or keep it",
-                    array.join(".")
-                ),
-            ));
-        }
         if let Some((key, used)) = source.read_fields().find(|(_, used)| dropped.reaches(used)) {
             return Err(bad(
                 "drop",
