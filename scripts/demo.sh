@@ -90,4 +90,4 @@ echo "==> analyser"
 pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo | tail -n1)"
 
 echo
-echo "Report: $home/${pdf#"$home"/}"
+echo "Report: $pdf"

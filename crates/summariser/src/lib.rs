@@ -17,8 +17,9 @@
 //! - Files of sources missing from the configuration stay in place with a warning.
 //! - `--resummarise` ([`Resummarise`], `resummarise.rs`) summarises stored hours again from
 //!   `records` after a source's summary fields changed.
-//! - `raw/.summariser-database` names the database the folder is summarised into: a run that
-//!   finds a database without relevé data there stops (`known_database.rs`).
+//! - `raw/.summariser-database` names the database the folder is summarised into: a run given
+//!   another database, or finding one without relevé data of that name, stops
+//!   (`known_database.rs`).
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).

@@ -230,6 +230,18 @@ fn a_date_written_for_an_interval_is_called_a_date() {
 }
 
 #[test]
+fn a_time_is_called_a_time_and_other_faults_on_a_date_line_get_no_interval_hint() {
+    let message = error(&USGS.replace("every = \"1m\"", "every = 12:30:00"));
+    assert!(
+        message.contains("key `every`: expected text between double quotes, found a time (an interval is text with its unit"),
+        "{message}"
+    );
+    let message = error(&USGS.replace("every = \"1m\"", "every = \"1m\"\nevery = 2026-12-01"));
+    assert!(message.contains("duplicate key"), "{message}");
+    assert!(!message.contains("an interval is text"), "{message}");
+}
+
+#[test]
 fn a_dotted_field_in_a_sub_table_header_is_named_and_quoted() {
     let usgs = USGS.replace("\"properties.type\"", "\"a.b\"");
     let message = error(&format!(

@@ -6,9 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::plain_words::{
-    DOTTED_NAME_HINT, INTERVAL_HINT, dotted_header, plain_words, written_date, written_inline,
-};
+use super::plain_words::{self, plain_words, written_inline};
 use super::source_table::{Refusal, SourceTable, naming_source};
 use super::table_text::TableText;
 use super::unclosed::{Unclosed, UnclosedHeader, UnclosedString};
@@ -316,33 +314,8 @@ fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
         }
     };
     let (_, line) = line_around(text, offset);
-    let mut message = plain_words(&refusal.message, written_inline(line));
-    if written_date(line) {
-        message = message.replacen(", found a table", ", found a date", 1);
-        message = message.replace(DOTTED_NAME_HINT, "");
-        if ["every", "timeout", "lookback"]
-            .iter()
-            .any(|key| message.contains(&format!("key `{key}`:")))
-        {
-            message.push_str(INTERVAL_HINT);
-        }
-    } else if let Some((key, header)) = dotted_header(line) {
-        // A header line names no key of its own: the sub-table's field is the one refused.
-        if !message.contains(&format!("key `{key}`")) {
-            message = match message.split_once(": ") {
-                Some((source, rest)) if source.starts_with("source `") => {
-                    format!("{source}: key `{key}`: {rest}")
-                }
-                _ => format!("key `{key}`: {message}"),
-            };
-        }
-        message = message.replace(
-            DOTTED_NAME_HINT,
-            &format!(
-                " (a dotted field name in a header makes a table in TOML: quote it, `{header}`)"
-            ),
-        );
-    }
+    let message = plain_words(&refusal.message, written_inline(line));
+    let message = plain_words::for_a_header(plain_words::for_a_date(message, line), line);
     Refusal { message, ..refusal }
 }
 

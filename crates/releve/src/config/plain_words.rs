@@ -19,25 +19,74 @@ pub(super) fn written_inline(line: &str) -> bool {
     !members.split(',').any(dotted)
 }
 
-/// Whether `line` writes an unquoted TOML date or time as its value (`every = 2024-01-01`),
-/// which serde sees as a table.
-pub(super) fn written_date(line: &str) -> bool {
-    let Some((_, value)) = line.split_once('=') else {
-        return false;
-    };
+/// What `line` writes as its value when it is an unquoted TOML date or time (`every =
+/// 2024-01-01`, `every = 12:30:00`), which serde sees as a table.
+fn written_date(line: &str) -> Option<&'static str> {
+    let (_, value) = line.split_once('=')?;
     let value = value.trim_start().as_bytes();
     let digits = |range: std::ops::Range<usize>| {
         value
             .get(range)
             .is_some_and(|bytes| bytes.iter().all(u8::is_ascii_digit))
     };
-    (digits(0..4) && value.get(4) == Some(&b'-')) || (digits(0..2) && value.get(2) == Some(&b':'))
+    if digits(0..4) && value.get(4) == Some(&b'-') {
+        Some("a date")
+    } else if digits(0..2) && value.get(2) == Some(&b':') {
+        Some("a time")
+    } else {
+        None
+    }
+}
+
+/// `message` about a `line` writing a date or a time where text was expected: "found a date"
+/// rather than "found a table", with how an interval is written when an interval was expected.
+pub(super) fn for_a_date(message: String, line: &str) -> String {
+    let Some(written) = written_date(line) else {
+        return message;
+    };
+    let found = format!(", found {written}");
+    if !message.contains(", found a table") {
+        return message;
+    }
+    let mut message = message
+        .replacen(", found a table", &found, 1)
+        .replace(DOTTED_NAME_HINT, "");
+    if ["every", "timeout", "lookback"]
+        .iter()
+        .any(|key| message.contains(&format!("key `{key}`:")))
+    {
+        message.push_str(INTERVAL_HINT);
+    }
+    message
+}
+
+/// `message` about a sub-table header with an unquoted dotted field
+/// (`[source.value_labels.a.b]`): naming the key refused, and the header to write.
+pub(super) fn for_a_header(message: String, line: &str) -> String {
+    let Some((key, header)) = dotted_header(line) else {
+        return message;
+    };
+    // A header line names no key of its own: the sub-table's field is the one refused.
+    let message = if message.contains(&format!("key `{key}`")) {
+        message
+    } else {
+        match message.split_once(": ") {
+            Some((source, rest)) if source.starts_with("source `") => {
+                format!("{source}: key `{key}`: {rest}")
+            }
+            _ => format!("key `{key}`: {message}"),
+        }
+    };
+    message.replace(
+        DOTTED_NAME_HINT,
+        &format!(" (a dotted field name in a header makes a table in TOML: quote it, `{header}`)"),
+    )
 }
 
 /// The sub-table header `line` names with an unquoted dotted field
 /// (`[source.value_labels.a.b]`): the key refused (`value_labels.a`) and the header to write
 /// (`[source.value_labels."a.b"]`).
-pub(super) fn dotted_header(line: &str) -> Option<(String, String)> {
+fn dotted_header(line: &str) -> Option<(String, String)> {
     let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
     let path = inner.strip_prefix("source.")?;
     if path.contains('"') || path.contains('\'') || path.starts_with('[') {
@@ -182,9 +231,8 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
 }
 
 /// How an interval is written.
-pub(super) const INTERVAL_HINT: &str =
-    " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)";
+const INTERVAL_HINT: &str = " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)";
 
 /// Why a table came where a value was expected, in a `key = value` line.
-pub(super) const DOTTED_NAME_HINT: &str =
+const DOTTED_NAME_HINT: &str =
     " (a dotted name such as `m.pm25 = ...` makes a table in TOML: quote it, `\"m.pm25\" = ...`)";
