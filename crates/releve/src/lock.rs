@@ -1,9 +1,12 @@
 //! Run locks: a stage (or a source within a stage) holds an exclusive `flock` on a file for as
 //! long as it runs. The kernel drops the lock when the holder dies, even by `kill -9`, so a
-//! crashed run never blocks the next one.
+//! crashed run never blocks the next one. A lock file is never opened through a symbolic
+//! link: `raw/` may be a shared folder, and a link planted there would have the lock's pid
+//! written over whatever file it leads to.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// A held lock; released when dropped or when the process ends.
@@ -15,6 +18,7 @@ pub struct RunLock {
 impl RunLock {
     /// Takes the lock at `path` without waiting; `Ok(None)` when another process holds it.
     /// The holder's pid is written into the file for people looking at it, when it can be.
+    /// A symbolic link at `path` is refused, not followed.
     pub fn try_acquire(path: &Path) -> io::Result<Option<RunLock>> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -23,7 +27,15 @@ impl RunLock {
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path)?;
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+            .map_err(|err| match err.raw_os_error() {
+                Some(libc::ELOOP) => io::Error::new(
+                    err.kind(),
+                    "it is a symbolic link, which a lock never follows (the lock would write over the file it leads to): remove it",
+                ),
+                _ => err,
+            })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
@@ -51,5 +63,31 @@ mod tests {
         assert!(RunLock::try_acquire(&path).expect("lock file").is_none());
         drop(first);
         assert!(RunLock::try_acquire(&path).expect("lock file").is_some());
+    }
+
+    #[test]
+    fn a_symbolic_link_in_the_place_of_a_lock_is_refused_and_its_target_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let elsewhere = dir.path().join("notes.txt");
+        std::fs::write(&elsewhere, "someone's notes\n").expect("write");
+        let path = dir.path().join(".lock");
+        std::os::unix::fs::symlink(&elsewhere, &path).expect("link");
+        let err = RunLock::try_acquire(&path).expect_err("a link is not a lock");
+        assert_eq!(
+            err.to_string(),
+            "it is a symbolic link, which a lock never follows (the lock would write over the file it leads to): remove it"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).expect("read"),
+            "someone's notes\n",
+            "the file the link leads to is untouched"
+        );
+        let dangling = dir.path().join("summariser.lock");
+        std::os::unix::fs::symlink(dir.path().join("made-elsewhere"), &dangling).expect("link");
+        assert!(RunLock::try_acquire(&dangling).is_err());
+        assert!(
+            !dir.path().join("made-elsewhere").exists(),
+            "no file is made where a dangling link leads"
+        );
     }
 }

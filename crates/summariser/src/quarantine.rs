@@ -97,21 +97,12 @@ fn of_source<'a>(raw_dir: &Path, source: &'a str) -> impl Iterator<Item = RawFil
 }
 
 /// Writes `text` to `path` and waits for the disk: a power cut after the file's rename must not
-/// leave it in quarantine with an empty reason.
-/// Writes `text` to `path`, synced; a write that fails (a full disk) removes what it began,
-/// so no empty or partial reason is left beside nothing.
+/// leave it in quarantine with an empty reason. The text goes to a temp file renamed over
+/// `path` (see [`rawfile::replace_file`]): a symbolic link planted in its place (`raw/` may be
+/// a shared folder) is replaced, never written through, and a write that fails (a full disk)
+/// leaves no partial reason.
 fn write_synced(path: &Path, text: &str) -> io::Result<()> {
-    use std::io::Write as _;
-    let mut file = fs::File::create(path)?;
-    let written = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all());
-    if written.is_err() {
-        drop(file);
-        // Best effort: the error said is the write's.
-        let _ = fs::remove_file(path);
-    }
-    written
+    rawfile::replace_file(path, text.as_bytes())
 }
 
 fn naming(path: &Path, err: io::Error) -> io::Error {
@@ -200,5 +191,34 @@ mod tests {
         let second = quarantine(dir.path(), &file, "two").expect("quarantined");
         assert_ne!(first, second);
         assert_eq!(fs::read(&second).expect("second"), b"second");
+    }
+
+    #[test]
+    fn a_reason_is_never_written_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let raw = dir.path().join("raw");
+        fs::create_dir_all(raw.join("feed")).expect("source folder");
+        fs::create_dir_all(rawfile::quarantine_dir(&raw)).expect("quarantine");
+        let notes = dir.path().join("notes.txt");
+        fs::write(&notes, "someone's notes\n").expect("write");
+        let name = "feed_2026-12-03T05-00-00Z.json";
+        let landed = raw.join("feed").join(name);
+        fs::write(&landed, "not json").expect("landed");
+        let planted = rawfile::quarantine_reason(&rawfile::quarantine_dir(&raw).join(name));
+        std::os::unix::fs::symlink(&notes, &planted).expect("link");
+
+        let moved = quarantine(&raw, &landed, "not valid JSON").expect("quarantined");
+
+        assert_eq!(
+            fs::read_to_string(&notes).expect("read"),
+            "someone's notes\n",
+            "the file the link led to is untouched"
+        );
+        let reason = rawfile::quarantine_reason(&moved);
+        assert!(!reason.is_symlink(), "the link is replaced by the reason");
+        assert_eq!(
+            fs::read_to_string(&reason).expect("reason"),
+            "not valid JSON\n"
+        );
     }
 }
