@@ -291,6 +291,9 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
                 // Echoing the request in the answer, as USGS's `metadata.url` does.
                 let mut body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
                 body["metadata"]["url"] = format!("https://api.example.org/feed?{query}").into();
+                // And as a member name, an object keyed by the request it answered.
+                body["metadata"]["answered"] =
+                    serde_json::json!({ format!("https://api.example.org/feed?{query}"): true });
                 (StatusCode::OK, body.to_string())
             }
         }),
@@ -331,6 +334,11 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
     assert_eq!(
         landed["metadata"]["url"],
         "https://api.example.org/feed?format=geojson&api_key=***"
+    );
+    assert_eq!(
+        landed["metadata"]["answered"],
+        serde_json::json!({ "https://api.example.org/feed?format=geojson&api_key=***": true }),
+        "a member name echoing the key lands with the key replaced"
     );
     assert_eq!(landed["features"].as_array().map(Vec::len), Some(3));
 }

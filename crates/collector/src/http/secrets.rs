@@ -56,8 +56,8 @@ impl SourceClient {
             .is_ok_and(|secrets| secrets.iter().any(|secret| secret.is_match(&text)))
     }
 
-    /// Replaces every registered secret in every text of `value` (member names aside); true
-    /// when some text held one.
+    /// Replaces every registered secret in every text of `value`, member names included (an
+    /// API may key an object by the request it answered); true when some text held one.
     pub fn scrub_value(&self, value: &mut serde_json::Value) -> bool {
         use serde_json::Value;
         match value {
@@ -65,11 +65,30 @@ impl SourceClient {
             Value::Array(items) => items
                 .iter_mut()
                 .fold(false, |held, item| self.scrub_value(item) | held),
-            Value::Object(fields) => fields
-                .values_mut()
-                .fold(false, |held, field| self.scrub_value(field) | held),
+            Value::Object(fields) => {
+                let named = self.scrub_names(fields);
+                fields
+                    .values_mut()
+                    .fold(named, |held, field| self.scrub_value(field) | held)
+            }
             Value::Null | Value::Bool(_) | Value::Number(_) => false,
         }
+    }
+
+    /// Replaces every registered secret in the member names of `fields`, keeping their order;
+    /// true when a name held one. Names that become alike keep the last member's value.
+    fn scrub_names(&self, fields: &mut serde_json::Map<String, serde_json::Value>) -> bool {
+        if !fields.keys().any(|name| self.holds_secret(name.as_bytes())) {
+            return false;
+        }
+        *fields = std::mem::take(fields)
+            .into_iter()
+            .map(|(mut name, field)| {
+                self.scrub_in_place(&mut name);
+                (name, field)
+            })
+            .collect();
+        true
     }
 
     /// The API's own message in a refused answer, read after every secret is scrubbed from
