@@ -60,7 +60,8 @@ pub enum FranceTravailError {
         /// What the answer lacks.
         lack: &'static str,
     },
-    /// The API ignores the creation-date bounds, so the day cannot be cut within reach.
+    /// The API ignores the creation-date bounds, or announces more than its queries can
+    /// hold, so the day cannot be cut within reach.
     #[error(transparent)]
     FiltersIgnored(#[from] super::partition::FiltersIgnored),
     /// The API refused tokens just issued.

@@ -24,17 +24,37 @@ use super::paging::{Dimension, Reference, SearchPage, SearchQuery, WINDOW, later
 /// Slices are sized for this share of the window, so that most fit at the first try.
 const SLICE_FILL: f64 = 0.75;
 
-/// The API answered time windows as if it ignored their creation-date bounds: the parts of
-/// a window announce at least twice its offers, so no cut can bring a query within reach.
+/// The most queries one day is cut into. A real day (tens of thousands of offers, a few
+/// crowded seconds split by contract type, region and département) needs hundreds; an API
+/// announcing totals no day holds, with reference lists as long as it likes, would have the
+/// planner cut the day into every second and every code, millions of queries held in memory
+/// and hours of calls, when the collector's memory did not run out first.
+pub(crate) const MAX_QUERIES: usize = 50_000;
+
+/// Why a day cannot be cut within reach of the 3,150-offer window.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "offres/search ignores minCreationDate/maxCreationDate: a window of {total} offers cut into parts announcing {in_parts} in all; the day cannot be cut within reach of the 3,150-offer window, so nothing lands"
-)]
-pub(crate) struct FiltersIgnored {
-    /// The window's total.
-    pub(crate) total: u64,
-    /// The sum of its parts' totals.
-    pub(crate) in_parts: u64,
+pub(crate) enum FiltersIgnored {
+    /// The API answered time windows as if it ignored their creation-date bounds: the parts
+    /// of a window announce at least twice its offers, so no cut can bring a query within
+    /// reach.
+    #[error(
+        "offres/search ignores minCreationDate/maxCreationDate: a window of {total} offers cut into parts announcing {in_parts} in all; the day cannot be cut within reach of the 3,150-offer window, so nothing lands"
+    )]
+    Dates {
+        /// The window's total.
+        total: u64,
+        /// The sum of its parts' totals.
+        in_parts: u64,
+    },
+    /// The API's totals (and reference lists) would cut the day into more than
+    /// [`MAX_QUERIES`] queries.
+    #[error(
+        "offres/search announces more offers than its queries can hold: reading the day it announced ({announced} offers) would take more than 50,000 queries, which no real day needs; nothing lands"
+    )]
+    TooManyQueries {
+        /// The day's total as the API announced it.
+        announced: u64,
+    },
 }
 
 /// A request the planner needs answered.
@@ -113,7 +133,8 @@ pub(crate) struct Planner {
     /// Offers known to be out of reach: past the window of a query nothing divides, or
     /// missing between time windows.
     unreachable: u64,
-    /// Set when the API turns out to ignore the creation-date bounds: no call is made after.
+    /// Set when the API turns out to ignore the creation-date bounds, or announces more than
+    /// [`MAX_QUERIES`] can read: no call is made after.
     ignored: Option<FiltersIgnored>,
     /// Per fetched query, how many offers its later pages announced beyond its first page's
     /// total: offers added while the query was read, past the pages planned.
@@ -144,7 +165,8 @@ impl Planner {
         self.queue.pop_front()
     }
 
-    /// Why the day cannot be collected, when the API ignores the creation-date bounds.
+    /// Why the day cannot be collected, when the API ignores the creation-date bounds or
+    /// announces more than [`MAX_QUERIES`] can read.
     pub(crate) fn fault(&self) -> Option<&FiltersIgnored> {
         self.ignored.as_ref()
     }
@@ -202,6 +224,19 @@ impl Planner {
         self.harvest.missing_from_pages = not_landed.saturating_sub(out_of_reach);
         self.harvest.shortfall = out_of_reach.max(not_landed);
         self.harvest
+    }
+
+    /// Whether `parts` more queries fit within [`MAX_QUERIES`]; when they do not, the day
+    /// stops: no call is made after.
+    fn room_for(&mut self, parts: usize) -> bool {
+        if self.nodes.len().saturating_add(parts) <= MAX_QUERIES {
+            return true;
+        }
+        self.ignored = Some(FiltersIgnored::TooManyQueries {
+            announced: self.harvest.announced,
+        });
+        self.queue.clear();
+        false
     }
 
     fn probe(&mut self, query: SearchQuery, parent: Option<usize>) -> usize {
@@ -268,6 +303,9 @@ impl Planner {
         } else if query.seconds() > 1 {
             let parts = (total as f64 / (WINDOW as f64 * SLICE_FILL)).ceil() as i64;
             let slices = query.split_time(parts.max(2));
+            if !self.room_for(slices.len()) {
+                return;
+            }
             let parts: Vec<usize> = slices
                 .into_iter()
                 .map(|slice| self.probe(slice, Some(node)))
@@ -313,6 +351,9 @@ impl Planner {
             .filter(|r| region.is_none() || r.region.is_none() || r.region.as_deref() == region)
             .map(|r| r.code.clone())
             .collect();
+        if !self.room_for(values.len()) {
+            return;
+        }
         let parts: Vec<usize> = values
             .iter()
             .map(|value| self.probe(query.narrowed(dimension, value), Some(node)))
@@ -352,7 +393,7 @@ impl Planner {
             // created while the day was collected): twice as many is an API ignoring the bounds,
             // which would otherwise be cut down to single seconds, hours of calls for nothing.
             if parts.len() >= 2 && total > WINDOW && in_parts >= total.saturating_mul(2) {
-                self.ignored = Some(FiltersIgnored { total, in_parts });
+                self.ignored = Some(FiltersIgnored::Dates { total, in_parts });
                 self.queue.clear();
                 return;
             }

@@ -354,10 +354,62 @@ fn an_api_ignoring_the_creation_dates_stops_the_day_at_its_first_cut() {
         };
         planner.absorb_page(node, start, page);
     }
-    let fault = planner.fault().expect("the API is found out");
-    assert_eq!(fault.total, 12_000);
-    assert!(fault.in_parts >= 24_000, "{fault:?}");
+    let Some(FiltersIgnored::Dates { total, in_parts }) = planner.fault() else {
+        panic!("the API is found out: {:?}", planner.fault());
+    };
+    assert_eq!(*total, 12_000);
+    assert!(*in_parts >= 24_000, "{in_parts}");
     assert!(calls < 20, "{calls} calls, not hours of them");
+}
+
+#[test]
+fn an_api_announcing_more_than_any_day_holds_stops_the_day_instead_of_exhausting_memory() {
+    let plan = spread_day(10, 3);
+    // The day cut at once into more seconds than are read, and a day cut into seconds whose
+    // every query announces more than the window holds, with reference lists as long as
+    // the API likes.
+    for day_total in [u64::MAX, 100_000_000] {
+        let mut planner = Planner::new(day_query(&plan), Vec::new());
+        let mut calls = 0;
+        while let Some(call) = planner.next_call() {
+            calls += 1;
+            assert!(calls <= MAX_QUERIES, "the planner never stops");
+            match call {
+                Call::Search { node, query, start } => {
+                    let total = match (node, query.seconds()) {
+                        (0, _) => day_total,
+                        (_, 1) => 5_000,
+                        _ => 4_000,
+                    };
+                    let page = SearchPage {
+                        total,
+                        offers: Vec::new(),
+                    };
+                    planner.absorb_page(node, start, page);
+                }
+                Call::Reference(dimension) => {
+                    let codes = (0..300_000)
+                        .map(|n| Reference {
+                            code: format!("C{n}"),
+                            region: None,
+                        })
+                        .collect();
+                    planner.absorb_reference(dimension, codes);
+                }
+            }
+        }
+        assert_eq!(
+            planner.fault().map(ToString::to_string),
+            Some(format!(
+                "offres/search announces more offers than its queries can hold: reading the day it announced ({day_total} offers) would take more than 50,000 queries, which no real day needs; nothing lands"
+            ))
+        );
+        assert!(
+            planner.nodes.len() <= MAX_QUERIES,
+            "{} queries held",
+            planner.nodes.len()
+        );
+    }
 }
 
 #[test]
