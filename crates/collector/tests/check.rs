@@ -266,6 +266,14 @@ fn a_source_folder_a_run_could_not_land_in_would_fail() {
         "{line}"
     );
     std::fs::remove_dir(folder.join(".state.json")).expect("remove it");
+    std::os::unix::fs::symlink(site.raw().join("elsewhere"), folder.join(".lock"))
+        .expect("a link in the lock's place");
+    let line = failing(&site);
+    assert!(
+        line.contains("raw/quakes/.lock is a symbolic link, which the run's lock never follows"),
+        "{line}"
+    );
+    std::fs::remove_file(folder.join(".lock")).expect("remove it");
     let output = check(&site, &[]);
     assert_eq!(output.status.code(), Some(0), "ready again");
 }
