@@ -297,6 +297,34 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     );
 }
 
+/// A `plausible` range set after the period's hours were summarised leaves their values
+/// outside it in the min, mean and max: the caption says how many hours hold such values,
+/// rather than printing figures outside the range beside "implausible values left out".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_range_set_after_hours_were_summarised_says_their_figures_count_values_outside_it() {
+    let (uri, db) = golden_database("range-after").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The golden temperatures stay below 15 °C: each of meteo's 20 hours holds one below 20.
+    let config = golden::CONFIG.replacen(
+        "units = { temperature_2m",
+        "plausible = { temperature_2m = [20, 40] }\nunits = { temperature_2m",
+        1,
+    );
+    setup(dir.path(), &config);
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        flat.contains("20 of the period's 20 summarised hours hold values of temperature_2m outside its `plausible` range [20, 40]: they were summarised before the range was set, and these figures count those values. `summariser --resummarise meteo` summarises them again with it"),
+        "{flat}"
+    );
+    assert!(!flat.contains("of relative_humidity_2m outside"), "{flat}");
+
+    setup(dir.path(), golden::CONFIG);
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(!flat.contains("outside its `plausible` range"), "{flat}");
+}
+
 /// Every record holds the field, as text that is not a number (`"2,0"`, a decimal comma,
 /// which the summaries count as `nulls`): the chart's line and the map's caption say what
 /// such records hold, not that none holds the field.

@@ -79,8 +79,36 @@ impl<'a> AddedField<'a> {
             self.key,
             name_of(self.source, self.field)
         );
-        let advice = match self.within_keep_days(lacking) {
-            n if n == count => format!(
+        Some(format!("{said}; {}", self.again(lacking)))
+    }
+
+    /// What a chart's figures hold when some of the period's `summarised` hours were
+    /// summarised before the field's `plausible` range was set: `unranged` are the hours
+    /// whose least or greatest value lies outside it, which a summary under the range never
+    /// holds, so their values outside it are still counted.
+    pub fn before_range(&self, unranged: &[DateTime<Utc>], summarised: usize) -> Option<String> {
+        let [low, high] = self.source.plausible.get(self.field)?;
+        let count = unranged.len();
+        if count == 0 {
+            return None;
+        }
+        let (hold, they) = if count == 1 {
+            ("holds", "it was")
+        } else {
+            ("hold", "they were")
+        };
+        let said = format!(
+            "{count} of the period's {summarised} summarised hours {hold} values of {} outside its `plausible` range [{low}, {high}]: {they} summarised before the range was set, and these figures count those values",
+            name_of(self.source, self.field)
+        );
+        Some(format!("{said}. {}", self.again(unranged)))
+    }
+
+    /// The advice for `hours` summarised under an earlier configuration: `--resummarise`
+    /// where it reaches them.
+    fn again(&self, hours: &[DateTime<Utc>]) -> String {
+        match self.within_keep_days(hours) {
+            n if n == hours.len() => format!(
                 "`summariser --resummarise {}` summarises them again with it, but for an hour whose records are no longer all in `records`.",
                 self.source.name
             ),
@@ -89,8 +117,7 @@ impl<'a> AddedField<'a> {
                 "`summariser --resummarise {}` summarises again the {n} within keep_days whose records are all in `records`; the others began earlier and stay as they were summarised.",
                 self.source.name
             ),
-        };
-        Some(format!("{said}; {advice}"))
+        }
     }
 
     /// How many of `hours` began within `keep_days`, which `--resummarise` reaches.

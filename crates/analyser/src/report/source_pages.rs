@@ -183,6 +183,22 @@ fn numeric_chart(
         })
         .collect();
     let partly = added.in_some_summaries(&lacking, summarised.len());
+    let unranged: Vec<_> = hourly
+        .iter()
+        .zip(&stats)
+        .filter_map(|(hour, n)| {
+            let (hour, n) = ((*hour)?, (*n)?);
+            let plausible = |value: Option<f64>| {
+                value.is_none_or(|value| source.is_plausible_value(field, value))
+            };
+            (!plausible(n.min) || !plausible(n.max)).then(|| chrono_date(hour.hour))
+        })
+        .collect();
+    let before_range = added.before_range(&unranged, summarised.len());
+    let partly: Option<String> = match (partly, before_range) {
+        (Some(partly), Some(range)) => Some(format!("{partly} {range}")),
+        (partly, range) => partly.or(range),
+    };
     let totals = FieldTotals::of(&stats);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);

@@ -335,8 +335,14 @@ impl Source {
     /// Whether `value` of the numeric `field` lies in the field's `plausible` range; without
     /// one, every value does.
     pub fn is_plausible(&self, field: &FieldPath, value: f64) -> bool {
+        self.is_plausible_value(field.as_str(), value)
+    }
+
+    /// Whether `value` of the numeric field at the dotted path `field` lies in its `plausible`
+    /// range, as [`Source::is_plausible`] reads it.
+    pub fn is_plausible_value(&self, field: &str, value: f64) -> bool {
         self.plausible
-            .get(field.as_str())
+            .get(field)
             .is_none_or(|[low, high]| (low..=high).contains(&&value))
     }
 
