@@ -333,17 +333,21 @@ fn expected(
     };
     let stretches = stretches(source, runs, start, reference);
     let mut due = 0;
-    for (i, &(since, every)) in stretches.iter().enumerate() {
+    for (i, &(since, every, at_run)) in stretches.iter().enumerate() {
         let (until, last) = match stretches.get(i + 1) {
-            Some(&(next, _)) => (next, false),
+            Some(&(next, _, _)) => (next, false),
             None => (reference, true),
         };
         let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
         // A stretch that starts at a run counts it and every interval begun after it; so does
         // one ended by a change, whose collections all came before the run that changed it.
-        // The period's own stretch to `reference` counts whole intervals only.
+        // A change that starts one new interval before its first run counts from that run:
+        // nothing was due where it starts. The period's own stretch to `reference` counts
+        // whole intervals only.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
-        due += if begun {
+        due += if i > 0 && !at_run {
+            ((elapsed + every - 1) / every - 1).max(0)
+        } else if begun {
             (elapsed + every - 1) / every
         } else {
             elapsed / every
@@ -352,14 +356,14 @@ fn expected(
     u64::try_from(due).unwrap_or(0)
 }
 
-/// The intervals in force from `start` to `reference`, in seconds, each from when it began:
-/// see [`expected`].
+/// The intervals in force from `start` to `reference`, in seconds, each from when it began
+/// and whether a run began it: see [`expected`].
 fn stretches(
     source: &Source,
     runs: &[CollectionRun],
     start: DateTime<Utc>,
     reference: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, i64)> {
+) -> Vec<(DateTime<Utc>, i64, bool)> {
     let mut recorded: Vec<(DateTime<Utc>, i64)> = runs
         .iter()
         .filter_map(|run| Some((run.started, run.every_s.filter(|every| *every > 0)?)))
@@ -371,10 +375,10 @@ fn stretches(
         .max(Duration::seconds(1))
         .num_seconds();
     let first = recorded.first().map_or(configured, |(_, every)| *every);
-    let mut stretches = vec![(start, first)];
+    let mut stretches = vec![(start, first, true)];
     let mut previous: Option<DateTime<Utc>> = None;
     for (started, every) in recorded {
-        let (since, current) = stretches.last().copied().unwrap_or((start, first));
+        let (since, current, _) = stretches.last().copied().unwrap_or((start, first, true));
         if start < started && started < reference && every != current {
             // The collector runs next one interval after its last run, the new one once the
             // configuration has changed: the new interval holds from then, or from the last run
@@ -382,7 +386,7 @@ fn stretches(
             let from = (started - Duration::seconds(every))
                 .max(previous.unwrap_or(start))
                 .max(since);
-            stretches.push((from, every));
+            stretches.push((from, every, Some(from) == previous));
         }
         previous = Some(started);
     }

@@ -94,8 +94,19 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
     across.retain(|run| !(at(21, 12, 0)..at(21, 18, 0)).contains(&run.started));
     assert_eq!(
         day_of(across),
-        72 + 73,
-        "an outage across the change: the old interval until an interval before the first run under the new one"
+        72 + 72,
+        "an outage across the change: the old interval until an interval before the first run under the new one, the new one from that run"
+    );
+    // Shorter, changed later than the new interval would have been due: every 15 minutes
+    // until 13:45, the configuration changed at 13:58, runs every 5 minutes from then.
+    let changed_late: Vec<CollectionRun> = (0..56)
+        .map(|i| run_every(i * 15, 15))
+        .chain((0..121).map(|i| run_every(13 * 60 + 58 + i * 5, 5)))
+        .collect();
+    assert_eq!(
+        day_of(changed_late),
+        56 + 121,
+        "no collection expected between the last run at the old interval and the first at the new"
     );
     // Longer: every 5 minutes until 13:55, every 15 from 14:10.
     let lengthened: Vec<CollectionRun> = (0..168)
