@@ -134,6 +134,7 @@ pub async fn write_report(
         mut data,
         mut first_runs,
         runs_kept_from,
+        unconfigured,
     } = loaded?;
     let (quarantined, raw_problems) = match raw {
         Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
@@ -150,6 +151,7 @@ pub async fn write_report(
         quarantined: &quarantined,
         problems: &problems,
         credentials_missing: &credentials_missing(config),
+        unconfigured: &unconfigured,
         generated_at: now,
     })?;
     let path = args.reports_dir.join(period.file_name());
@@ -191,9 +193,12 @@ struct Loaded {
     data: BTreeMap<String, SourceData>,
     first_runs: BTreeMap<String, DateTime<Utc>>,
     runs_kept_from: Option<DateTime<Utc>>,
+    /// The period's records of sources no longer configured, by source name.
+    unconfigured: BTreeMap<String, i64>,
 }
 
-/// Reads the period's data, each source's first run and where the runs kept begin.
+/// Reads the period's data, each source's first run, where the runs kept begin and the
+/// period's records of sources no longer configured.
 async fn load(
     db: &mongodb::Database,
     args: &ReportArgs,
@@ -211,6 +216,7 @@ async fn load(
         data: query::load(db, config, period, now, unread).await?,
         first_runs: query::first_runs(db, config, unread).await?,
         runs_kept_from: query::runs_kept_from(db, config, now, unread).await?,
+        unconfigured: query::unconfigured(db, config, period).await,
     })
 }
 
@@ -261,6 +267,7 @@ pub fn render_report(
         quarantined: &Quarantined::NotGiven,
         problems: &[],
         credentials_missing: &BTreeSet::new(),
+        unconfigured: &BTreeMap::new(),
         generated_at,
     })
 }

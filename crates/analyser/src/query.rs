@@ -143,6 +143,57 @@ pub async fn load(
     Ok(data)
 }
 
+/// The records of the period that `hourly` holds of sources the configuration no longer has
+/// (a source renamed or its table removed keeps its history under its old name), by source
+/// name. A note of the cover, not the report's data: what cannot be read is passed over.
+pub async fn unconfigured(
+    db: &Database,
+    config: &Config,
+    period: &ReportPeriod,
+) -> BTreeMap<String, i64> {
+    let names: Vec<&str> = config
+        .sources
+        .iter()
+        .map(|source| source.name.as_str())
+        .chain(
+            config
+                .refused
+                .iter()
+                .filter_map(|table| table.name.as_deref()),
+        )
+        .collect();
+    let filter = doc! {"source": {"$nin": names}, "hour": {
+        "$gte": store::bson_date(period.first_hour()),
+        "$lt": store::bson_date(period.end_hour()),
+    }};
+    let only = FindOptions::builder()
+        .projection(doc! {"_id": 0, "source": 1, "count": 1})
+        .build();
+    let mut counts = BTreeMap::new();
+    let found = db
+        .collection::<mongodb::bson::Document>(store::HOURLY)
+        .find(filter)
+        .with_options(only)
+        .await;
+    let Ok(mut cursor) = found else {
+        return counts;
+    };
+    while let Ok(Some(summary)) = futures_util::TryStreamExt::try_next(&mut cursor).await {
+        let count = match summary.get("count") {
+            Some(Bson::Int32(n)) => i64::from(*n),
+            Some(Bson::Int64(n)) => *n,
+            Some(Bson::Double(n)) if n.fract() == 0.0 && *n >= 0.0 => *n as i64,
+            _ => continue,
+        };
+        if let Ok(source) = summary.get_str("source")
+            && count > 0
+        {
+            *counts.entry(source.to_owned()).or_insert(0) += count;
+        }
+    }
+    counts
+}
+
 /// Where the runs still kept begin, when `runs` has lost older ones: the end of the oldest run
 /// kept, when it ended about [`store::RUNS_KEPT`] before `now`, which is where the TTL index
 /// has been deleting (see [`kept_from`]). An older oldest run means runs are not being deleted

@@ -325,6 +325,38 @@ async fn a_range_set_after_hours_were_summarised_says_their_figures_count_values
     assert!(!flat.contains("outside its `plausible` range"), "{flat}");
 }
 
+/// A source renamed or removed from the configuration keeps its history in MongoDB under its
+/// old name: the reports of periods it has records in say they leave those records out,
+/// rather than counting "of 2 sources" as if there were no others.
+#[tokio::test(flavor = "multi_thread")]
+async fn records_of_a_source_removed_from_the_configuration_are_said_left_out() {
+    let (uri, db) = golden_database("removed").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let meteo = golden::CONFIG
+        .find("[[source]]\nname = \"meteo\"")
+        .expect("meteo's table");
+    let offres = golden::CONFIG
+        .find("[[source]]\nname = \"offres\"")
+        .expect("offres' table");
+    let without_meteo = format!("{}{}", &golden::CONFIG[..meteo], &golden::CONFIG[offres..]);
+    setup(dir.path(), &without_meteo);
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        flat.contains(&format!(
+            "Left out of this report: MongoDB holds {} records of this period from 1 source no longer in the configuration, meteo ({}): a source renamed keeps its history under its old name; keep a table with `enabled = false` to report it.",
+            golden::METEO_RECORDS,
+            golden::METEO_RECORDS
+        )),
+        "{flat}"
+    );
+
+    setup(dir.path(), golden::CONFIG);
+    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(!flat.contains("Left out of this report"), "{flat}");
+}
+
 /// Every record holds the field, as text that is not a number (`"2,0"`, a decimal comma,
 /// which the summaries count as `nulls`): the chart's line and the map's caption say what
 /// such records hold, not that none holds the field.

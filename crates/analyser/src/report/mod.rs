@@ -57,6 +57,9 @@ pub struct ReportInput<'a> {
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
+    /// The period's records of sources no longer configured (renamed, or their table
+    /// removed), by source name: left out of the report, which says so on its cover.
+    pub unconfigured: &'a BTreeMap<String, i64>,
     /// When the report is generated.
     pub generated_at: DateTime<Utc>,
 }
@@ -222,8 +225,30 @@ fn cover_health(
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
+    if let Some(note) = unconfigured_note(input.unconfigured) {
+        doc.paragraph(&note, BODY, false, Ink::MUTED);
+    }
     doc.gap(4.0);
     doc.table(&health_table(input, assessed));
+}
+
+/// What the cover says of the period's records that MongoDB holds of sources no longer in the
+/// configuration, which the report leaves out.
+fn unconfigured_note(unconfigured: &BTreeMap<String, i64>) -> Option<String> {
+    if unconfigured.is_empty() {
+        return None;
+    }
+    let records: i64 = unconfigured.values().sum();
+    let sources: Vec<String> = unconfigured
+        .iter()
+        .map(|(name, count)| format!("{name} ({})", grouped(*count)))
+        .collect();
+    Some(format!(
+        "Left out of this report: MongoDB holds {} of this period from {} no longer in the configuration, {}: a source renamed keeps its history under its old name; keep a table with `enabled = false` to report it.",
+        counted(records, "record"),
+        counted(sources.len() as u64, "source"),
+        sources.join(", ")
+    ))
 }
 
 /// A line of the log as a sentence of the cover: a capital first, a full stop last.
