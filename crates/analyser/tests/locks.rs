@@ -205,6 +205,23 @@ fn the_crontab_line_keeps_its_log_bounded() {
         ["3", "2"],
         "the two newest old logs are kept, newest first"
     );
+
+    // KEEP lowered: the older logs a larger one kept go at the next rotation.
+    std::fs::write(&log, "x".repeat(2000)).expect("a big log");
+    let _forking = common::writing_or_forking();
+    let status = checkout
+        .command()
+        .stdin(Stdio::null())
+        .env("RELEVE_LOG_MAX_BYTES", "1000")
+        .env("RELEVE_LOG_KEEP", "1")
+        .status()
+        .expect("run the crontab line");
+    assert!(status.success());
+    assert!(checkout.path("logs/summariser.log.1").exists());
+    assert!(
+        !checkout.path("logs/summariser.log.2").exists(),
+        "past RELEVE_LOG_KEEP=1"
+    );
 }
 
 #[test]
