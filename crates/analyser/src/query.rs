@@ -179,11 +179,12 @@ pub async fn unconfigured(
         return counts;
     };
     while let Ok(Some(summary)) = futures_util::TryStreamExt::try_next(&mut cursor).await {
-        let count = match summary.get("count") {
-            Some(Bson::Int32(n)) => i64::from(*n),
-            Some(Bson::Int64(n)) => *n,
-            Some(Bson::Double(n)) if n.fract() == 0.0 && *n >= 0.0 => *n as i64,
-            _ => continue,
+        // Read as every reader reads a count; one that does not read is passed over.
+        let Some(Ok(count)) = summary
+            .get("count")
+            .map(|count| store::count(mongodb::bson::Deserializer::new(count.clone())))
+        else {
+            continue;
         };
         if let Ok(source) = summary.get_str("source")
             && count > 0

@@ -132,7 +132,8 @@ fn verdict(source: &releve::Source, named: bool, raw_dir: &Path) -> Verdict {
 
 /// Why a run could not land the source's files in `raw/<source>/`, told without writing: a
 /// file or a dangling link in the folder's place, a folder that cannot be read, or a folder in
-/// the place of its lock or of its state file, or a symbolic link in its lock's place. A folder not made yet is made by the run.
+/// the place of its lock or of its state file, or a symbolic link in its lock's place. A
+/// folder not made yet is made by the run.
 fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
     let folder = raw_dir.join(source);
     if let Some(fault) = crate::runner::not_a_folder(&folder) {

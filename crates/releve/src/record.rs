@@ -46,13 +46,7 @@ impl FieldPath {
 
     /// The value at this path, if every segment exists.
     pub fn get<'v>(&self, value: &'v Value) -> Option<&'v Value> {
-        self.segments
-            .iter()
-            .try_fold(value, |current, segment| match current {
-                Value::Object(map) => map.get(segment),
-                Value::Array(items) => array_index(segment).and_then(|i| items.get(i)),
-                _ => None,
-            })
+        descend(&self.segments, value)
     }
 
     /// The path's segments, for streaming readers that descend into a document.
@@ -80,25 +74,12 @@ impl FieldPath {
         let Some((last, parents)) = self.segments.split_last() else {
             return false;
         };
-        array_index(last).is_some()
-            && parents
-                .iter()
-                .try_fold(value, |current, segment| match current {
-                    Value::Object(map) => map.get(segment),
-                    Value::Array(items) => array_index(segment).and_then(|i| items.get(i)),
-                    _ => None,
-                })
-                .is_some_and(Value::is_array)
-    }
-
-    /// True when this path is `other` or leads to a field holding it.
-    pub fn holds(&self, other: &FieldPath) -> bool {
-        other.segments.starts_with(&self.segments)
+        array_index(last).is_some() && descend(parents, value).is_some_and(Value::is_array)
     }
 
     /// True when removing this path (see [`FieldPath::remove`]) would remove what `other`
-    /// reads: it [`holds`](FieldPath::holds) it, or reaches it through every item of an array
-    /// `other` indexes (`formations.niveau` reaches `formations.0.niveau`).
+    /// reads: it is `other` or leads to a field holding it, or reaches it through every item
+    /// of an array `other` indexes (`formations.niveau` reaches `formations.0.niveau`).
     pub fn reaches(&self, other: &FieldPath) -> bool {
         let mut read = other.segments.iter();
         self.segments.iter().all(|dropped| {
@@ -142,6 +123,16 @@ pub fn array_index(segment: &str) -> Option<usize> {
     let plain = segment.bytes().all(|b| b.is_ascii_digit())
         && (segment == "0" || !segment.starts_with('0'));
     if plain { segment.parse().ok() } else { None }
+}
+
+fn descend<'v>(segments: &[String], value: &'v Value) -> Option<&'v Value> {
+    segments
+        .iter()
+        .try_fold(value, |current, segment| match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(items) => array_index(segment).and_then(|i| items.get(i)),
+            _ => None,
+        })
 }
 
 fn descend_mut<'v>(segments: &[String], value: &'v mut Value) -> Option<&'v mut Value> {
@@ -483,10 +474,10 @@ mod tests {
             offer,
             json!({"id": "207QYWM", "lieuTravail": {"libelle": "31"}, "tags": [{"a": 1}, {"a": 3, "b": 4}]})
         );
-        assert!(path("lieuTravail").holds(&path("lieuTravail.latitude")));
-        assert!(path("id").holds(&path("id")));
-        assert!(!path("lieu").holds(&path("lieuTravail")));
-        assert!(!path("lieuTravail.latitude").holds(&path("lieuTravail")));
+        assert!(path("lieuTravail").reaches(&path("lieuTravail.latitude")));
+        assert!(path("id").reaches(&path("id")));
+        assert!(!path("lieu").reaches(&path("lieuTravail")));
+        assert!(!path("lieuTravail.latitude").reaches(&path("lieuTravail")));
     }
 
     #[test]

@@ -2,20 +2,25 @@
 //! working folder, which cron sets to the home folder (or `/`) unless the line changes folder
 //! first, so a message naming one says which folder that was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The working folder `path` is relative to, when it is relative (and the folder can be told).
+pub fn of(path: &Path) -> Option<PathBuf> {
+    path.is_relative()
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
+}
 
 /// `path` for a message: as given, followed by the working folder it is relative to when it
 /// is relative (`raw (in the working folder /home/ana)`).
 pub fn named(path: &Path) -> String {
-    match std::env::current_dir() {
-        Ok(folder) if path.is_relative() => {
-            format!(
-                "{} (in the working folder {})",
-                path.display(),
-                folder.display()
-            )
-        }
-        _ => path.display().to_string(),
+    match of(path) {
+        Some(folder) => format!(
+            "{} (in the working folder {})",
+            path.display(),
+            folder.display()
+        ),
+        None => path.display().to_string(),
     }
 }
 

@@ -378,9 +378,9 @@ impl Config {
     pub fn load_sources(path: &Path) -> Result<Config, ConfigError> {
         let text = crate::text_file::read(path).map_err(|cause| ConfigError::Read {
             path: path.to_owned(),
-            working_folder: (cause.kind() == std::io::ErrorKind::NotFound && path.is_relative())
-                .then(std::env::current_dir)
-                .and_then(Result::ok),
+            working_folder: (cause.kind() == std::io::ErrorKind::NotFound)
+                .then(|| crate::working_folder::of(path))
+                .flatten(),
             cause,
         })?;
         parse::parse(&text, path)

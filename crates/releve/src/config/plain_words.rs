@@ -44,17 +44,13 @@ pub(super) fn for_a_date(message: String, line: &str) -> String {
     let Some(written) = written_date(line) else {
         return message;
     };
-    let found = format!(", found {written}");
     if !message.contains(", found a table") {
         return message;
     }
     let mut message = message
-        .replacen(", found a table", &found, 1)
+        .replacen(", found a table", &format!(", found {written}"), 1)
         .replace(DOTTED_NAME_HINT, "");
-    if ["every", "timeout", "lookback"]
-        .iter()
-        .any(|key| message.contains(&format!("key `{key}`:")))
-    {
+    if interval_key(&message).is_some() {
         message.push_str(INTERVAL_HINT);
     }
     message
@@ -93,12 +89,9 @@ fn dotted_header(line: &str) -> Option<(String, String)> {
         return None;
     }
     let parts: Vec<&str> = path.split('.').map(str::trim).collect();
-    let [table, field, ..] = parts.as_slice() else {
+    let [table, field, _, ..] = parts.as_slice() else {
         return None;
     };
-    if parts.len() < 3 {
-        return None;
-    }
     let rest = parts[1..].join(".");
     Some((
         format!("{table}.{field}"),
@@ -211,9 +204,7 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
             " (for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)",
         );
     }
-    let interval = ["every", "timeout", "lookback"]
-        .into_iter()
-        .find(|key| about(key));
+    let interval = interval_key(message);
     if message.contains("string values must be quoted") {
         return Some(match interval {
             Some(_) => INTERVAL_HINT,
@@ -228,6 +219,13 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
         return Some(INTERVAL_HINT);
     }
     (message.contains("invalid type: map") && !inline_table).then_some(DOTTED_NAME_HINT)
+}
+
+/// The interval key (`every`, `timeout`, `lookback`) `message` is about, if any.
+fn interval_key(message: &str) -> Option<&'static str> {
+    ["every", "timeout", "lookback"]
+        .into_iter()
+        .find(|key| message.contains(&format!("key `{key}`:")))
 }
 
 /// How an interval is written.

@@ -1,8 +1,9 @@
 //! A header line or a multi-line string left unclosed: toml gives up where it can read no
 //! further (the header line's end, the file's) and would blame what it reached. Said at its own
 //! line: under a `[[source]` header, or a sub-table's (`[source.units`) below a `[[source]]`
-//! table, the table is refused alone; under `[report`, the report alone is at fault (collecting and summarising go on); a `"""` string never closed refuses
-//! the file (where its table was meant to end cannot be told), at its key.
+//! table, the table is refused alone; under `[report`, the report alone is at fault
+//! (collecting and summarising go on); a `"""` string never closed refuses the file (where its
+//! table was meant to end cannot be told), at its key.
 
 use std::path::Path;
 
