@@ -1,5 +1,6 @@
 use chrono::TimeZone;
 
+use super::writing::land_linking;
 use super::*;
 
 fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
