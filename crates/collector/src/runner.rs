@@ -119,7 +119,7 @@ pub async fn run_source(
     let raw_dir = settings.raw_dir.as_path();
     let (_lock, mut state) = match off_the_runtime(|| {
         let lock = take_lock(source, raw_dir, settings.asked_now())?;
-        let mut state = SourceState::load(raw_dir, source);
+        let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
         forget_future_runs(source, raw_dir, &mut state);
         settle_interrupted_run(source, raw_dir, &mut state);
         Ok((lock, state))

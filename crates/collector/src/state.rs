@@ -113,35 +113,61 @@ impl SourceState {
         forgotten
     }
 
-    /// The saved state, else one rebuilt from the newest landed data file, else empty.
-    /// An unreadable state file is reported and rebuilt, never fatal.
-    pub fn load(raw_dir: &Path, source: &Source) -> SourceState {
+    /// The saved state, else one rebuilt from the newest landed data file, else empty. A state
+    /// file that is not JSON (or holds nothing a run wrote) is put aside, named in a warning,
+    /// and rebuilt; one that cannot be read at all (its permissions, a folder in its place) is
+    /// an error: rebuilding it would replace its cursor, landed days and pause for good.
+    pub fn load(raw_dir: &Path, source: &Source) -> Result<SourceState, String> {
         let path = rawfile::state_file(raw_dir, &source.name);
-        match fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<SourceState>(&bytes) {
-                // `{}` (or only unknown keys) is no state a run wrote (a run writes every key,
-                // even when it has forgotten every time): the landed files tell more.
-                Ok(state) if state == SourceState::default() && !written_by_a_run(&bytes) => {
-                    tracing::warn!(
-                    file = %path.display(),
-                    "Ignoring a state file that holds nothing; rebuilding it from the landed files."
-                    );
-                }
-                Ok(state) => return state,
-                Err(err) => tracing::warn!(
-                    file = %path.display(),
-                    error = %err,
-                    "Ignoring an unreadable state file; rebuilding it from the landed files."
-                ),
-            },
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-            Err(err) => tracing::warn!(
-                file = %path.display(),
-                error = %err,
-                "Cannot read the state file; rebuilding it from the landed files."
-            ),
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok(SourceState::from_landed(raw_dir, source));
+            }
+            Err(err) => {
+                return Err(format!(
+                    "cannot read the state file {}: {err}; make it a file the collector can read (or delete it to rebuild it from the landed files, forgetting its cursor, landed days and pause)",
+                    path.display()
+                ));
+            }
+        };
+        let why = match serde_json::from_slice::<SourceState>(&bytes) {
+            // `{}` (or only unknown keys) is no state a run wrote (a run writes every key,
+            // even when it has forgotten every time): the landed files tell more.
+            Ok(state) if state == SourceState::default() && !written_by_a_run(&bytes) => {
+                "it holds nothing".to_owned()
+            }
+            Ok(state) => return Ok(state),
+            Err(err) => err.to_string(),
+        };
+        let stamp = Utc::now().format("%Y-%m-%dT%H-%M-%SZ");
+        // Under the source's lock: a name free now stays free until the rename.
+        let aside = (1..)
+            .map(|n| match n {
+                1 => path.with_file_name(format!(".state.{stamp}.unreadable.json")),
+                n => path.with_file_name(format!(".state.{stamp}-{n}.unreadable.json")),
+            })
+            .find(|aside| fs::symlink_metadata(aside).is_err())
+            .unwrap_or_else(|| path.with_extension("unreadable.json"));
+        fs::rename(&path, &aside).map_err(|err| {
+            format!(
+                "cannot put the unreadable state file {} aside as {}: {err}",
+                path.display(),
+                aside.display()
+            )
+        })?;
+        tracing::warn!(
+            file = %path.display(),
+            kept_as = %aside.display(),
+            why = %why,
+            "Ignoring an unreadable state file; rebuilding it from the landed files (an incremental source's cursor, a per-day source's landed days and a pause the API asked for may be lost: the old file is kept aside)."
+        );
+        let rebuilt = SourceState::from_landed(raw_dir, source);
+        // Saved at once, so the state holds what the landed files told once they are gone.
+        if let Err(err) = rebuilt.save(raw_dir, &source.name) {
+            tracing::warn!(file = %path.display(), error = %err, "Cannot save the state file.");
         }
-        SourceState::from_landed(raw_dir, source)
+        Ok(rebuilt)
     }
 
     fn from_landed(raw_dir: &Path, source: &Source) -> SourceState {
@@ -272,7 +298,7 @@ mod tests {
         };
         state.succeeded(at(10, 30), landed, None, None);
         state.save(dir.path(), "usgs").expect("saved");
-        let loaded = SourceState::load(dir.path(), &source);
+        let loaded = SourceState::load(dir.path(), &source).expect("state read");
         assert_eq!(loaded.last_landing(), Some(landed));
         state.succeeded(at(10, 32), landing(at(10, 33)), None, None);
         assert_eq!(state.last_landing(), Some(landing(at(10, 33))));

@@ -212,17 +212,23 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
     );
 }
 
-/// A state file that cannot be saved (here a folder in its place) fails the run, whose file
-/// landed all the same: every later run would otherwise repeat it without a word in cron's
-/// mail. A state file holding nothing (`{}`) is rebuilt from the landed files.
+/// A state file that is not a run's (`{}`) or not JSON is put aside, kept, and rebuilt from the
+/// landed files; one that cannot be read at all (here a folder in its place) fails the run
+/// before it calls the API, rather than being replaced with its cursor and landed days lost.
 #[tokio::test]
-async fn a_state_file_that_cannot_be_saved_fails_the_run_and_an_empty_one_is_rebuilt() {
+async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced() {
     let (server, calls) = counting_feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     collector::run_with(&site.args(&[], false), fast_policy())
         .await
         .expect("run");
     let state = site.raw().join("usgs/.state.json");
+    let aside = || {
+        site.file_names("usgs")
+            .into_iter()
+            .filter(|name| name.starts_with(".state.") && name.ends_with(".unreadable.json"))
+            .collect::<Vec<_>>()
+    };
     std::fs::write(&state, "{}").expect("an empty state");
     let again = collector::run_with(&site.args(&[], false), fast_policy())
         .await
@@ -233,22 +239,41 @@ async fn a_state_file_that_cannot_be_saved_fails_the_run_and_an_empty_one_is_reb
         again.sources
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(aside().len(), 1, "the empty state is kept aside");
+
+    std::fs::write(&state, r#"{"cursor": "2026-11-3"#).expect("a state cut short");
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let kept: Vec<String> = aside()
+        .iter()
+        .map(|name| std::fs::read_to_string(site.raw().join("usgs").join(name)).expect("kept"))
+        .collect();
+    assert!(
+        kept.contains(&"{}".to_owned()) && kept.contains(&r#"{"cursor": "2026-11-3"#.to_owned()),
+        "the state cut short is kept aside as it was: {kept:?}"
+    );
+    let rebuilt = std::fs::read_to_string(&state).expect("rebuilt state");
+    assert!(rebuilt.contains("last_success_landed"), "{rebuilt}");
 
     std::fs::remove_file(&state).expect("state removed");
     std::fs::create_dir(&state).expect("a folder in its place");
-    let unsaved = collector::run_with(&site.args(&[], true), fast_policy())
+    let unread = collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("run");
-    let failures: Vec<(&str, &str)> = unsaved.failures().collect();
-    assert_eq!(failures.len(), 1, "{:?}", unsaved.sources);
+    let failures: Vec<(&str, &str)> = unread.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", unread.sources);
     assert!(
-        failures[0].1.contains("landed usgs_")
-            && failures[0].1.contains("but cannot save the state file")
-            && failures[0].1.contains(".state.json"),
+        failures[0].1.starts_with("cannot read the state file ")
+            && failures[0].1.contains("usgs/.state.json")
+            && failures[0]
+                .1
+                .contains("make it a file the collector can read"),
         "{}",
         failures[0].1
     );
-    assert_eq!(site.data_files("usgs").len(), 2, "its file landed");
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "the API is not called");
+    assert!(state.is_dir(), "what stands there is left as it is");
 }
 
 #[tokio::test]
