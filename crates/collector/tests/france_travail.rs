@@ -269,13 +269,13 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
 
 /// A day of 3,000 offers collected at 8 calls a second from a double whose tokens `tokens`
 /// limits; every offer lands, none is counted short. Returns what the double counted.
-fn collect_renewing(tokens: impl FnOnce(&mut DoubleSettings)) -> RequestCounts {
+fn collect_renewing(rate_limit: u32, tokens: impl FnOnce(&mut DoubleSettings)) -> RequestCounts {
     let mut settings = DoubleSettings::new(plain_day(3_000, 5));
     settings.calls_per_second = 2000.0;
     settings.burst = 2000;
     tokens(&mut settings);
     let double = FranceTravailDouble::new(settings);
-    let run = collect(&double, 8, &double.settings().client_secret);
+    let run = collect(&double, rate_limit, &double.settings().client_secret);
     run.assert_succeeded();
     assert_eq!(run.landed_offers().len(), 3_000);
     assert_eq!(run.metrics().shortfall, 0);
@@ -286,18 +286,18 @@ fn collect_renewing(tokens: impl FnOnce(&mut DoubleSettings)) -> RequestCounts {
 #[test]
 fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
     // Revoked: each token answers 10 calls, then 401, long before it would expire.
-    let counts = collect_renewing(|settings| settings.token_calls = Some(10));
+    let counts = collect_renewing(8, |settings| settings.token_calls = Some(10));
     assert!(
         counts.unauthorized >= 1,
         "a revoked token was met: {counts:?}"
     );
     assert!(counts.tokens_issued >= 2, "tokens were renewed: {counts:?}");
 
-    // Expired: tokens live 2 s and the 20 or so calls take at least 2.5 s at 8 calls a
-    // second; whether a token is renewed before it expires or after its 401, none stops the
-    // run. (With 1 s, a loaded machine could keep a call waiting for its turn past its fresh
-    // token's life three times running.)
-    let counts = collect_renewing(|settings| settings.token_lifetime = 2);
+    // Expired: tokens live 3 s and the 20 or so calls take at least 5 s at 4 calls a second;
+    // whether a token is renewed before it expires or after its 401, none stops the run. (With
+    // 1 or 2 s, a loaded machine could keep a call waiting for its turn past its fresh token's
+    // life three times running.)
+    let counts = collect_renewing(4, |settings| settings.token_lifetime = 3);
     assert!(
         counts.tokens_issued >= 2,
         "tokens were renewed as they expired: {counts:?}"
