@@ -87,6 +87,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     key_clashes: 0,
                     error: None,
                     every_s: None,
+                    disabled_from: None,
                 })
                 .collect();
             let positions = source.position().map(|_| Positions {
@@ -110,6 +111,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 rejected: 0,
                 positions,
                 waiting: Default::default(),
+                disabled: Vec::new(),
             };
             (source.name.clone(), data)
         })

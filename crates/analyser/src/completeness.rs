@@ -8,7 +8,7 @@ use releve::Source;
 
 use crate::format::counted;
 use crate::period::ReportPeriod;
-use crate::query::{CollectionRun, SourceData};
+use crate::query::{CollectionRun, Disabled, SourceData};
 
 /// A source's health when the report is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +116,9 @@ pub struct Completeness {
     pub quarantined: u64,
     /// The latest failure's message.
     pub last_error: Option<String>,
+    /// The stretches of the period while the source was disabled, in which no collection
+    /// was expected.
+    pub disabled: Vec<Disabled>,
 }
 
 /// What the quality table can say of a source's coverage of the totals its APIs announced.
@@ -242,13 +245,17 @@ pub fn assess(
                 .map_or(reference, |until| until.min(reference))
         })
     };
+    let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
-        expected(source, &data.runs, expected_from, period, until)
+        let due = expected(source, &data.runs, expected_from, period, until);
+        let skipped = skipped_while_disabled(source, &data.disabled, period, until);
+        // A per-day source catches up on days missed while disabled: those landed were due.
+        due.saturating_sub(skipped).max(landed.min(due))
     });
     Completeness {
         expected,
         expected_from,
-        landed: data.runs.iter().filter(|run| run.error.is_none()).count() as u64,
+        landed,
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
         hours: elapsed_hours.len(),
         hours_without_data: elapsed_hours.len().saturating_sub(hours_with_data),
@@ -270,7 +277,38 @@ pub fn assess(
         health: health(source, data, known.credentials_missing, now),
         quarantined: known.quarantined,
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
+        disabled: data
+            .disabled
+            .iter()
+            .filter(|disabled| disabled.overlaps(period))
+            .copied()
+            .collect(),
     }
+}
+
+/// Collections that fell due in the period before `reference` while the source was disabled:
+/// each stretch starts when its first skipped collection was due and ends with the run that
+/// took up again, which stands for the last one skipped, so it skipped one per whole interval
+/// in it.
+fn skipped_while_disabled(
+    source: &Source,
+    disabled: &[Disabled],
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> u64 {
+    disabled
+        .iter()
+        .map(|stretch| {
+            let from = stretch.from.max(period.start());
+            let until = stretch.until.min(reference);
+            let every = stretch
+                .every_s
+                .filter(|every| *every > 0)
+                .unwrap_or_else(|| source.every.as_chrono().num_seconds().max(1));
+            let elapsed = wall_seconds(period, from, until, every % SECONDS_PER_DAY == 0);
+            u64::try_from(elapsed / every).unwrap_or(0)
+        })
+        .sum()
 }
 
 /// Where the period's expected collections are counted from. When `runs` has lost its older

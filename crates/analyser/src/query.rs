@@ -41,6 +41,9 @@ pub struct CollectionRun {
     pub error: Option<String>,
     /// The source's `every` the run collected under, in seconds, when it recorded it.
     pub every_s: Option<i64>,
+    /// For the first run after the source was enabled again, when its first collection
+    /// skipped while disabled was due: none was expected from then until this run.
+    pub disabled_from: Option<DateTime<Utc>>,
 }
 
 impl From<&RunMetrics> for CollectionRun {
@@ -58,6 +61,7 @@ impl From<&RunMetrics> for CollectionRun {
                 .every_s
                 .and_then(|every| i64::try_from(every).ok())
                 .filter(plausible_every),
+            disabled_from: run.disabled_from,
         }
     }
 }
@@ -75,6 +79,7 @@ impl From<StoredRun> for CollectionRun {
             key_clashes: count(run.key_clashes),
             error: run.error,
             every_s: run.every_s.filter(plausible_every),
+            disabled_from: run.disabled_from.map(store::chrono_date),
         }
     }
 }
@@ -109,6 +114,37 @@ pub struct SourceData {
     /// the records they landed (a record served to several runs counted in each): not in
     /// `hourly` yet.
     pub waiting: WaitingRuns,
+    /// The stretches overlapping the period while the source was disabled, oldest first.
+    pub disabled: Vec<Disabled>,
+}
+
+/// A stretch while a source was disabled (`enabled = false`): from when its first collection
+/// skipped was due to the first run after it was enabled again, which tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disabled {
+    /// When the first collection skipped was due.
+    pub from: DateTime<Utc>,
+    /// When the first run after it started.
+    pub until: DateTime<Utc>,
+    /// The interval that run collected under, in seconds, when it recorded it.
+    pub every_s: Option<i64>,
+}
+
+impl Disabled {
+    /// The stretch the run tells of, if it tells one.
+    pub fn told_by(run: &CollectionRun) -> Option<Disabled> {
+        let from = run.disabled_from.filter(|from| *from < run.started)?;
+        Some(Disabled {
+            from,
+            until: run.started,
+            every_s: run.every_s,
+        })
+    }
+
+    /// True when the stretch overlaps `period`.
+    pub fn overlaps(&self, period: &ReportPeriod) -> bool {
+        self.from < period.end() && self.until > period.start()
+    }
 }
 
 /// Runs landed and not summarised yet.
@@ -335,7 +371,16 @@ async fn load_source(
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
     let runs: Vec<StoredRun> =
-        find_all(db, store::RUNS, started, by_start, &action, unread).await?;
+        find_all(db, store::RUNS, started, by_start.clone(), &action, unread).await?;
+    // The runs that tell of a stretch disabled overlapping the period, which may come after it.
+    let disabled = doc! {
+        "source": name,
+        "disabled_from": {"$lt": end},
+        "started": {"$gt": store::bson_date(period.start())},
+    };
+    let action = format!("reading when {name} was disabled");
+    let disabled: Vec<StoredRun> =
+        find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
     let health = run_health(db, name, now, unread).await?;
     let landed =
         doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
@@ -359,6 +404,10 @@ async fn load_source(
         rejected,
         positions,
         waiting: WaitingRuns::default(),
+        disabled: disabled
+            .into_iter()
+            .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
+            .collect(),
     })
 }
 

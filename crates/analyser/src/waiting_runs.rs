@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use releve::{RawFileRole, RunMetrics, rawfile};
 
 use crate::period::ReportPeriod;
-use crate::query::{CollectionRun, SourceData};
+use crate::query::{CollectionRun, Disabled, SourceData};
 
 /// The run metrics waiting in `raw/<source>/`; a file that cannot be read is logged and
 /// skipped. A folder that does not exist holds none; one that cannot be listed is an error.
@@ -63,6 +63,21 @@ pub fn fold_into(
         }
     }
     data.runs.sort_by_key(|run| run.started);
+    for disabled in runs
+        .clone()
+        .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
+    {
+        // Known by the run's start to the millisecond, as MongoDB keeps it.
+        let millis = disabled.until.timestamp_millis();
+        let stored = data
+            .disabled
+            .iter()
+            .any(|known| known.until.timestamp_millis() == millis);
+        if disabled.overlaps(period) && !stored {
+            data.disabled.push(disabled);
+        }
+    }
+    data.disabled.sort_by_key(|disabled| disabled.from);
     let newest_success = runs
         .clone()
         .filter(|run| run.error.is_none())
@@ -125,6 +140,7 @@ mod tests {
             error: error.map(str::to_owned),
             day: None,
             every_s: None,
+            disabled_from: None,
         }
     }
 

@@ -968,6 +968,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             error: None,
             day: day.map(|d| golden::day() + Duration::days(d)),
             every_s: None,
+            disabled_from: None,
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await
@@ -1395,6 +1396,7 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
             error: None,
             day: None,
             every_s: Some(3_600),
+            disabled_from: None,
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await
@@ -1412,5 +1414,74 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
             "stations: 7 records landed in this period shared their key (`station_id`) with a different record of the same run, and only the last of each is summarised: is `key` unique?"
         ),
         "the report says why the source holds fewer records than it landed:\n{text}"
+    );
+}
+
+/// A source disabled for part of the day and enabled again: the first run after tells when its
+/// first skipped collection was due, and the report expects none from then to that run, saying
+/// so under the table, instead of counting them missed.
+#[tokio::test(flavor = "multi_thread")]
+async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("disabled-stretch");
+    let runs = server
+        .client_database(&db)
+        .await
+        .collection(releve::store::RUNS);
+    let at = |hour: u32, minute: u32| {
+        golden::day()
+            .and_hms_opt(hour, minute, 0)
+            .expect("time")
+            .and_utc()
+    };
+    let started: Vec<_> = (0..10)
+        .map(|hour| at(hour, 0))
+        .chain((15..24).map(|hour| at(hour, 20)))
+        .collect();
+    for started in started {
+        let metrics = releve::RunMetrics {
+            source: "stations".into(),
+            kind: "http_json".into(),
+            file: Some(format!("stations_{}.json", started.timestamp())),
+            started,
+            finished: started + Duration::seconds(2),
+            duration_ms: 2_000,
+            http_calls: 1,
+            retries: 0,
+            throttled: 0,
+            announced: None,
+            records: 20,
+            coverage: None,
+            shortfall: 0,
+            key_clashes: 0,
+            error: None,
+            day: None,
+            every_s: Some(3_600),
+            disabled_from: (started == at(15, 20)).then(|| at(10, 0)),
+        };
+        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
+            .await
+            .expect("insert run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1h\"\nkey = \"station_id\"\ntime = \"updated\"\n",
+    );
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let text = common::text(&dir.path().join(golden::report(0)));
+    let stations = common::row(&text, "Completeness and quality", &["stations"]);
+    assert_eq!(
+        stations[2..5],
+        ["19", "19", "0"],
+        "10 runs, 5 collections skipped while disabled and 9 runs after: {stations:?}"
+    );
+    let flat = common::flat(&text);
+    let day = golden::date(0);
+    assert!(
+        flat.contains(&format!(
+            "stations: disabled (enabled = false) from {day} 10:00 to {day} 15:20: no collection expected then."
+        )),
+        "{flat}"
     );
 }

@@ -111,6 +111,7 @@ fn single() -> SourceData {
                 key_clashes: 0,
                 error: None,
                 every_s: None,
+                disabled_from: None,
             })
             .collect(),
         last_success: Some(generated() - Duration::minutes(1)),
@@ -118,6 +119,7 @@ fn single() -> SourceData {
         latest_run: None,
         rejected: 0,
         waiting: Default::default(),
+        disabled: Vec::new(),
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -159,6 +161,7 @@ fn busy() -> SourceData {
         rejected: 0,
         positions: None,
         waiting: Default::default(),
+        disabled: Vec::new(),
     }
 }
 

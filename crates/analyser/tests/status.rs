@@ -67,6 +67,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         error: error.map(str::to_owned),
         day: None,
         every_s: None,
+        disabled_from: None,
     }
 }
 

@@ -196,6 +196,11 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             && args.since.is_none()
             && !std::io::stderr().is_terminal(),
     };
+    if args.sources.is_empty() {
+        for source in config.sources.iter().filter(|source| !source.enabled) {
+            runner::note_disabled(source, &settings.raw_dir);
+        }
+    }
     let results = run_sources(&selected, settings).await;
     Ok(Outcome {
         sources: results,

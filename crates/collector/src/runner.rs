@@ -163,6 +163,34 @@ pub async fn run_source(
     }
 }
 
+/// Notes in the state of `source`, disabled (`enabled = false`), when a run first found it so,
+/// so that the first run once it is enabled again tells reports from when no collection was
+/// expected ([`SourceState::disabled_from`]). A source never collected has no state and
+/// nothing to note; one another run holds (collecting it by name) is noted by a later run.
+pub fn note_disabled(source: &Source, raw_dir: &Path) {
+    if !rawfile::state_file(raw_dir, &source.name).is_file() {
+        return;
+    }
+    let Ok(Some(_lock)) = RunLock::try_acquire(&rawfile::source_lock(raw_dir, &source.name)) else {
+        return;
+    };
+    let Ok(mut state) = SourceState::load(raw_dir, source) else {
+        return;
+    };
+    if state.disabled_since.is_some() {
+        return;
+    }
+    state.disabled_since = Some(Utc::now());
+    match state.save(raw_dir, &source.name) {
+        Ok(()) => {
+            tracing::info!(source = %source.name, "Source disabled: noted, so that reports expect no collection of it until it is enabled again.")
+        }
+        Err(err) => {
+            tracing::warn!(source = %source.name, error = %err, "Cannot note in the state file that the source is disabled: reports will count its collections as missed.")
+        }
+    }
+}
+
 /// `outcome` as a failure saying the state file at `file` could not be saved; `noted` when
 /// the run was noted in it as under way before it began.
 fn unsaved_state(

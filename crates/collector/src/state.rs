@@ -63,6 +63,11 @@ pub struct SourceState {
     /// counts as failed instead of leaving no trace and being run again every minute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running: Option<Running>,
+    /// When a collector run first found the source disabled (`enabled = false`) since its
+    /// last run; the next run, once it is enabled again, tells its metrics (see
+    /// [`SourceState::disabled_from`]) and clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_since: Option<DateTime<Utc>>,
 }
 
 /// A run under way (see [`SourceState::running`]).
@@ -194,6 +199,7 @@ impl SourceState {
             cursor,
             days: BTreeSet::new(),
             running: None,
+            disabled_since: None,
         }
     }
 
@@ -215,6 +221,21 @@ impl SourceState {
         })
     }
 
+    /// When the first collection skipped while the source was disabled was due: when it was
+    /// found disabled, or its next run after the last success when that came later. `None`
+    /// when it was not disabled since its last run, or was enabled again before a run was due.
+    pub fn disabled_from(
+        &self,
+        every: chrono::TimeDelta,
+        started: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let since = self.disabled_since?;
+        let next = self
+            .last_success_started
+            .and_then(|last| last.checked_add_signed(every));
+        Some(since.max(next.unwrap_or(since))).filter(|from| *from < started)
+    }
+
     /// Records a landed run.
     pub fn succeeded(
         &mut self,
@@ -230,6 +251,7 @@ impl SourceState {
         self.last_error = None;
         self.failures_in_a_row = 0;
         self.paused_until = None;
+        self.disabled_since = None;
         // A cursor saved ahead of its run (before cursors were capped) is capped too.
         let capped = |time: Option<DateTime<Utc>>| time.map(|time| time.min(started));
         self.cursor = capped(self.cursor).max(capped(cursor));
@@ -252,6 +274,7 @@ impl SourceState {
         self.last_error = Some(error.to_owned());
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;
+        self.disabled_since = None;
     }
 
     /// Writes the state through a temp file and a rename (see [`rawfile::replace_file`]).
@@ -302,6 +325,34 @@ mod tests {
         assert_eq!(loaded.last_landing(), Some(landed));
         state.succeeded(at(10, 32), landing(at(10, 33)), None, None);
         assert_eq!(state.last_landing(), Some(landing(at(10, 33))));
+    }
+
+    #[test]
+    fn a_stretch_disabled_starts_at_the_first_collection_it_skipped() {
+        let hour = chrono::TimeDelta::hours(1);
+        let mut state = SourceState::default();
+        state.succeeded(at(10, 0), landing(at(10, 1)), None, None);
+        assert_eq!(
+            state.disabled_from(hour, at(15, 20)),
+            None,
+            "never disabled"
+        );
+        state.disabled_since = Some(at(10, 30));
+        assert_eq!(
+            state.disabled_from(hour, at(15, 20)),
+            Some(at(11, 0)),
+            "nothing was due before its next run"
+        );
+        state.disabled_since = Some(at(12, 30));
+        assert_eq!(state.disabled_from(hour, at(15, 20)), Some(at(12, 30)));
+        state.disabled_since = Some(at(10, 30));
+        assert_eq!(
+            state.disabled_from(hour, at(11, 0)),
+            None,
+            "enabled again before a run was due: nothing skipped"
+        );
+        state.failed(at(15, 20), "HTTP 503", None);
+        assert_eq!(state.disabled_since, None, "told by the run, failed or not");
     }
 
     #[test]

@@ -583,3 +583,47 @@ async fn a_state_dated_in_the_future_does_not_stop_collection() {
         second.sources
     );
 }
+
+/// A source disabled after it collected: the next collector run notes when it found it so,
+/// and the first run once it is enabled again says in its metrics from when no collection was
+/// expected (its first skipped one, due an interval after its last run), then forgets it.
+#[tokio::test]
+async fn the_first_run_after_a_source_is_enabled_again_says_since_when_it_was_disabled() {
+    let server = feed(usgs_body(1));
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source("usgs", &url, ""));
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    // Its last run three hours ago, as if the source had been disabled since.
+    let three_hours_ago = chrono::Utc::now() - chrono::TimeDelta::hours(3);
+    let mut state = site.state("usgs");
+    state.last_success_started = Some(three_hours_ago);
+    state
+        .save(&site.raw(), "usgs")
+        .expect("state three hours back");
+    std::fs::write(site.config(), usgs_source("usgs", &url, "enabled = false")).expect("disabled");
+    let disabled = collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    assert!(disabled.sources.is_empty(), "{:?}", disabled.sources);
+    let noted = site.state("usgs").disabled_since.expect("noted disabled");
+
+    std::fs::write(site.config(), usgs_source("usgs", &url, "")).expect("enabled again");
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let metrics = site.metrics("usgs");
+    assert_eq!(metrics.len(), 2, "{metrics:?}");
+    assert_eq!(metrics[0].disabled_from, None);
+    assert_eq!(
+        metrics[1].disabled_from,
+        Some(noted.max(three_hours_ago + chrono::TimeDelta::minutes(1))),
+        "from the later of its next run due and when it was found disabled"
+    );
+    assert_eq!(
+        site.state("usgs").disabled_since,
+        None,
+        "forgotten once told"
+    );
+}

@@ -53,6 +53,11 @@ pub struct RunMetrics {
     /// written before relevé recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every_s: Option<u64>,
+    /// When the source's first collection skipped while it was disabled (`enabled = false`)
+    /// was due, for the first run after it was enabled again: a report expects no collection
+    /// from then until this run. Absent for any other run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_from: Option<DateTime<Utc>>,
 }
 
 fn is_zero(count: &u64) -> bool {

@@ -42,6 +42,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         key_clashes: 0,
         error: error.map(str::to_owned),
         every_s: None,
+        disabled_from: None,
     }
 }
 
@@ -593,4 +594,48 @@ fn records_before_the_first_known_run_mean_it_started() {
     assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(first));
     assert_eq!(c.records, 3);
     assert_eq!(c.period_word(), "OK");
+}
+
+#[test]
+fn collections_skipped_while_disabled_are_not_expected_but_those_caught_up_count() {
+    let hourly = |runs: Vec<CollectionRun>, disabled: Vec<Disabled>| {
+        let data = SourceData {
+            runs,
+            disabled,
+            ..Default::default()
+        };
+        assess(&source("1h"), &data, known(None), &period(), period().end())
+    };
+    // Runs at 00:00 to 09:00, disabled from 10:00 (its first collection skipped) until the
+    // run at 15:20, which stands for the 15:00 one, then hourly to 23:20.
+    let runs: Vec<CollectionRun> = (0..10)
+        .map(|hour| run_every(hour * 60, 60))
+        .chain((15..24).map(|hour| run_every(hour * 60 + 20, 60)))
+        .collect();
+    let stretch = Disabled {
+        from: at(21, 10, 0),
+        until: at(21, 15, 0) + Duration::minutes(20),
+        every_s: Some(3_600),
+    };
+    let assessed = hourly(runs.clone(), vec![stretch]);
+    assert_eq!((assessed.expected, assessed.landed), (19, 19));
+    assert_eq!(assessed.disabled, vec![stretch]);
+    assert_eq!(
+        hourly(runs.clone(), Vec::new()).expected,
+        24,
+        "counted missed"
+    );
+    // A stretch that began the day before counts from the period's start.
+    let from_yesterday = Disabled {
+        from: at(21, 0, 0) - Duration::hours(30),
+        ..stretch
+    };
+    assert_eq!(
+        hourly(runs[10..].to_vec(), vec![from_yesterday]).expected,
+        9
+    );
+    // Runs collecting what the stretch skipped (a per-day source catching up on its days)
+    // were due: expected never falls below what landed.
+    let caught_up: Vec<CollectionRun> = (0..24).map(|hour| run_every(hour * 60, 60)).collect();
+    assert_eq!(hourly(caught_up, vec![stretch]).expected, 24);
 }

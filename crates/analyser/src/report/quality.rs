@@ -206,6 +206,25 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
+    for (source, c) in assessed.iter().filter(|(_, c)| !c.disabled.is_empty()) {
+        let stretches: Vec<String> = c
+            .disabled
+            .iter()
+            .map(|stretch| {
+                format!(
+                    "from {} to {}",
+                    local_time(stretch.from, tz),
+                    local_time(stretch.until, tz)
+                )
+            })
+            .collect();
+        let note = format!(
+            "{}: disabled (enabled = false) {}: no collection expected then.",
+            source.name,
+            stretches.join(", ")
+        );
+        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
 }
 
 /// The records landed in the period that the summariser has not stored yet: counted as landed

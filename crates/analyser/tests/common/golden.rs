@@ -263,6 +263,7 @@ pub fn run(
         error: error.map(str::to_owned),
         day: None,
         every_s: None,
+        disabled_from: None,
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) fn land(
     };
     keep_earlier_failure(raw_dir, &file);
     let day = settings.day_of(source);
-    let mut metrics = metrics_of(source, started, counts, day);
+    let mut metrics = metrics_of(source, state, started, counts, day);
     metrics.file = Some(file.file_name());
     metrics.announced = collected.announced;
     metrics.records = collected.records;

@@ -30,7 +30,7 @@ pub(super) fn record_failure(
     counts: CallCounts,
     failure: Failure<'_>,
 ) {
-    let mut metrics = metrics_of(source, started, counts, failure.day);
+    let mut metrics = metrics_of(source, state, started, counts, failure.day);
     metrics.error = Some(failure.reason.to_owned());
     metrics.announced = failure.announced;
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
@@ -48,7 +48,13 @@ pub(super) fn record_interrupted(
     running: Running,
     reason: &str,
 ) {
-    let mut metrics = metrics_of(source, running.started, CallCounts::default(), running.day);
+    let mut metrics = metrics_of(
+        source,
+        state,
+        running.started,
+        CallCounts::default(),
+        running.day,
+    );
     // Its end is unknown: its start stands for it.
     metrics.finished = running.started;
     metrics.duration_ms = 0;
@@ -73,9 +79,11 @@ pub(super) fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
     }
 }
 
-/// The metrics of a run so far; `day` is the day a per-day source collects.
+/// The metrics of a run so far; `day` is the day a per-day source collects, `state` the
+/// source's state before the run.
 pub(super) fn metrics_of(
     source: &Source,
+    state: &SourceState,
     started: DateTime<Utc>,
     counts: CallCounts,
     day: Option<NaiveDate>,
@@ -99,6 +107,7 @@ pub(super) fn metrics_of(
         error: None,
         day,
         every_s: Some(source.every.duration().as_secs()),
+        disabled_from: state.disabled_from(source.every.as_chrono(), started),
     }
 }
 

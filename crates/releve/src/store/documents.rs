@@ -208,6 +208,10 @@ pub struct StoredRun {
     /// recorded it).
     #[serde(default, deserialize_with = "counts::optional_count")]
     pub every_s: Option<i64>,
+    /// When the first collection skipped while the source was disabled was due, for the
+    /// first run after it was enabled again.
+    #[serde(default)]
+    pub disabled_from: Option<bson::DateTime>,
 }
 
 impl StoredRun {
@@ -222,5 +226,8 @@ pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> 
     let mut document = bson::to_document(metrics)?;
     document.insert("started", bson_date(metrics.started));
     document.insert("finished", bson_date(metrics.finished));
+    if let Some(from) = metrics.disabled_from {
+        document.insert("disabled_from", bson_date(from));
+    }
     Ok(document)
 }

@@ -112,6 +112,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         error: Some("HTTP 503".to_owned()),
         day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30),
         every_s: Some(86_400),
+        disabled_from: Some(started - chrono::TimeDelta::days(3)),
     };
     let document = run_document(&metrics).expect("a runs document");
     let read: StoredRun = bson::from_document(document).expect("read back");
@@ -130,6 +131,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             error: Some("HTTP 503".to_owned()),
             day: metrics.day,
             every_s: Some(86_400),
+            disabled_from: Some(bson_date(started - chrono::TimeDelta::days(3))),
         }
     );
     assert_eq!(read.ended(), metrics.finished);
