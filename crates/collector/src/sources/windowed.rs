@@ -275,7 +275,8 @@ mod tests {
     use crate::http::{RetryPolicy, SourceClient};
 
     /// A selection of `total` records that serves at most `cap` records a page and `bulk`
-    /// records whole (or fails as `bulk_fails` says), noting every call.
+    /// records whole (or fails as `bulk_fails` says), noting every call. Like both APIs, it
+    /// refuses a page whose `offset + limit` passes the window, with the portal's 400.
     struct Selection {
         total: u64,
         /// The count pages announce, when it is not `total`.
@@ -324,6 +325,16 @@ mod tests {
     impl WindowedApi for Selection {
         async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
             self.note(format!("page {offset} {limit}"));
+            if offset + limit > WINDOW {
+                return Err(SourceError::Fetch(FetchError::Rejected {
+                    what: format!("records offset {offset}"),
+                    status: 400,
+                    message: format!(
+                        "InvalidRESTParameterError: Invalid value for sum of offset + limit API parameter: {} was found but <= 10000 is expected.",
+                        offset + limit
+                    ),
+                }));
+            }
             let end = (offset + limit.min(self.cap)).min(self.total);
             Ok(Page {
                 total: self.announces.unwrap_or(self.total),
@@ -503,6 +514,30 @@ mod tests {
         assert_eq!(
             api.calls(),
             ["page 0 100", "bulk", "page 100 100", "page 200 100"]
+        );
+    }
+
+    #[tokio::test]
+    async fn paging_after_a_failed_export_asks_no_page_past_the_window() {
+        // A v1 source with `rows = 3000` on a portal whose exports are switched off: the last
+        // page is cut to end at the window, which the portal would refuse to pass.
+        let api = Selection {
+            bulk_fails: Some(BulkFailure::NotFound),
+            ..Selection::new(9_500)
+        };
+        let collected = collect(&context(), &source(), &api, 3_000)
+            .await
+            .expect("paged within the window");
+        assert_eq!((collected.records, collected.shortfall), (9_500, 0));
+        assert_eq!(
+            api.calls(),
+            [
+                "page 0 3000",
+                "bulk",
+                "page 3000 3000",
+                "page 6000 3000",
+                "page 9000 1000"
+            ]
         );
     }
 
