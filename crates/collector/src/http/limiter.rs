@@ -72,4 +72,29 @@ mod tests {
         assert!(elapsed >= Duration::from_millis(1990), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(2100), "{elapsed:?}");
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn france_travail_at_its_default_rate_is_never_over_the_apis_limit() {
+        // The API's own limit per client id (api-notes §3): 10 calls a second, bursts of 10,
+        // a call past its bucket answered 429. A source without `rate_limit` keeps to it.
+        let source = crate::testing::configured(
+            "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://x/v2\"\ntoken_url = \"https://x/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+        );
+        let limiter = RateLimiter::new(crate::sources::default_rate_limit(&source.kind));
+        let (rate, burst) = (10.0, 10.0);
+        let (mut left, mut refilled) = (burst, Instant::now());
+        let mut refused = 0;
+        for _ in 0..100 {
+            limiter.acquire().await;
+            let now = Instant::now();
+            left = (left + now.duration_since(refilled).as_secs_f64() * rate).min(burst);
+            refilled = now;
+            if left >= 1.0 - 1e-9 {
+                left -= 1.0;
+            } else {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 0, "calls the API would answer 429");
+    }
 }
