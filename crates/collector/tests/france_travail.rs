@@ -293,11 +293,13 @@ fn tokens_that_expire_or_are_revoked_mid_run_are_renewed() {
     );
     assert!(counts.tokens_issued >= 2, "tokens were renewed: {counts:?}");
 
-    // Expired: tokens live 3 s and the 20 or so calls take at least 5 s at 4 calls a second;
-    // whether a token is renewed before it expires or after its 401, none stops the run. (With
-    // 1 or 2 s, a loaded machine could keep a call waiting for its turn past its fresh token's
-    // life three times running.)
-    let counts = collect_renewing(4, |settings| settings.token_lifetime = 3);
+    // Expired: tokens live 8 s and the 20 or so calls take at least 10 s at 2 calls a second;
+    // whether a token is renewed before it expires or after its 401 (a call that took it
+    // before its renewal and waited its turn past its end), none stops the run. A lifetime
+    // shorter than the 5 s the collector uses any token for would have every call in flight
+    // meet a 401 at each renewal, and a loaded machine could keep one waiting past its fresh
+    // token's life three times running.
+    let counts = collect_renewing(2, |settings| settings.token_lifetime = 8);
     assert!(
         counts.tokens_issued >= 2,
         "tokens were renewed as they expired: {counts:?}"
