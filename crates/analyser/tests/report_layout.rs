@@ -649,6 +649,27 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
 }
 
 #[test]
+fn collections_that_did_not_run_are_said_below_the_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    // The collector stopped from 15:00 to 20:00: 300 of the 660 minutes without a run.
+    data.runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    let flat = common::flat(&common::text(&render_with(dir.path(), data)));
+    assert!(
+        flat.contains(
+            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?)."
+        ) && !flat.contains("No failed collection in this period."),
+        "{flat}"
+    );
+    let whole = common::flat(&common::text(&render(dir.path())));
+    assert!(
+        !whole.contains("did not run"),
+        "every expected collection ran: {whole}"
+    );
+}
+
+#[test]
 fn a_failure_stored_without_a_message_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut data = single();

@@ -300,6 +300,30 @@ fn alerts(
             )
         })
         .collect();
+    // Sources that landed some of their collections and failed none, but fewer than were
+    // due: the collector did not run them (stopped, or its cron line removed), which no
+    // failure line tells. A failed run's backoff also spaces the runs out, so only a source
+    // without failures is counted here; its failure line speaks for the other.
+    let missed: Vec<(String, Ink)> = assessed
+        .iter()
+        .filter(|(_, c)| c.failed == 0 && c.landed > 0 && c.landed < c.expected)
+        .map(|(source, c)| {
+            let missing = c.expected - c.landed;
+            let line = format!(
+                "{}: {} of {} expected did not run (no run recorded for them: was the collector stopped?).",
+                source.name,
+                counted(missing, "collection"),
+                grouped(i128::from(c.expected))
+            );
+            // One run skipped now and then reads in grey; a tenth or more of the period, red.
+            let ink = if missing * 10 >= c.expected {
+                Ink::ALERT
+            } else {
+                Ink::MUTED
+            };
+            (line, ink)
+        })
+        .collect();
     let shortfalls: Vec<String> = assessed
         .iter()
         .filter(|(_, c)| c.shortfall > 0)
@@ -322,7 +346,12 @@ fn alerts(
         doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
     let runs_known = assessed.iter().all(|(_, c)| !c.expected_from.unknown());
-    if failures.is_empty() && silent.is_empty() && shortfalls.is_empty() && runs_known {
+    if failures.is_empty()
+        && silent.is_empty()
+        && missed.is_empty()
+        && shortfalls.is_empty()
+        && runs_known
+    {
         doc.paragraph(
             "No failed collection in this period.",
             BODY,
@@ -335,6 +364,9 @@ fn alerts(
     }
     for line in &silent {
         doc.paragraph(line, BODY, false, Ink::ALERT);
+    }
+    for (line, ink) in &missed {
+        doc.paragraph(line, BODY, false, *ink);
     }
     for line in &shortfalls {
         doc.paragraph(line, BODY, false, Ink::ALERT);
