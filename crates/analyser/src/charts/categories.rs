@@ -85,13 +85,43 @@ fn value_labels(values: &[(String, i64)]) -> Vec<String> {
 }
 
 /// The bars' labels: each value as it reads, cut in its middle past [`LABEL_CHARS`] and by
-/// `fit` (to the room the chart has), then told apart when cutting made two alike.
+/// `fit` (to the room the chart has). Values that cutting made alike (long ones parting in
+/// their middle, such as a number within a name) are shown from a little before where each
+/// parts from the others, `…numéro 412 — agglomération…`, and any still alike told apart by
+/// their rank among them.
 fn fitted_labels(values: &[(String, i64)], fit: impl Fn(String) -> String) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    values
+    let cut: Vec<String> = values
         .iter()
-        .map(|(value, _)| {
-            let label = fit(shorten(value));
+        .map(|(value, _)| fit(shorten(value)))
+        .collect();
+    let parted: Vec<String> = values
+        .iter()
+        .zip(&cut)
+        .enumerate()
+        .map(|(i, ((value, _), label))| {
+            let parts_at = values
+                .iter()
+                .zip(&cut)
+                .enumerate()
+                .filter(|(j, (other, other_label))| {
+                    *j != i && other_label == &label && other.0 != *value
+                })
+                .map(|(_, ((other, _), _))| shared_start(value, other))
+                .max();
+            match parts_at {
+                Some(at) if at > BEFORE_PARTING => {
+                    // From a word's start when a space comes first, not a quoted ` numéro`.
+                    let from: String = value.chars().skip(at - BEFORE_PARTING).collect();
+                    fit(format!("…{}", shorten(from.trim_start())))
+                }
+                _ => label.clone(),
+            }
+        })
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    parted
+        .into_iter()
+        .map(|label| {
             let count = seen.entry(label.clone()).or_default();
             *count += 1;
             if *count == 1 {
@@ -101,6 +131,15 @@ fn fitted_labels(values: &[(String, i64)], fit: impl Fn(String) -> String) -> Ve
             }
         })
         .collect()
+}
+
+/// Characters kept before where a value parts from others cut alike, so its label reads from
+/// within a word of it.
+const BEFORE_PARTING: usize = 10;
+
+/// How many characters `a` and `b` share at their start.
+fn shared_start(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// A value as a bar's label: `(empty)` for blanks; line breaks as `↵` and other control
@@ -160,6 +199,33 @@ mod tests {
     }
 
     #[test]
+    fn long_values_parting_in_their_middle_keep_what_tells_them_apart() {
+        let values: Vec<(String, i64)> = [412, 37, 5, 104, 109]
+            .iter()
+            .map(|n| {
+                (
+                    format!(
+                        "Établissement public de coopération intercommunale numéro {n} — agglomération du Grand Montauban"
+                    ),
+                    1,
+                )
+            })
+            .collect();
+        // As a chart of the report's width cuts them.
+        let labels = fitted_labels(&values, |label| crate::format::cut_middle(&label, 40));
+        for (label, n) in labels.iter().zip(["412", "37", "5", "104", "109"]) {
+            assert!(
+                label.contains(&format!("numéro {n} ")),
+                "a reader can tell which value each bar is: {labels:?}"
+            );
+            assert!(
+                !label.ends_with(')') && !label.contains('"'),
+                "neither a rank nor quotes: {labels:?}"
+            );
+        }
+    }
+
+    #[test]
     fn labels_keep_values_apart() {
         let values: Vec<(String, i64)> = [
             "Établissement recevant du public — catégorie 1 — type M",
@@ -188,9 +254,21 @@ mod tests {
             .map(|middle| (format!("{}{middle}{}", "x".repeat(30), "y".repeat(30)), 1))
             .collect();
         let labels = value_labels(&same_ends);
-        assert_ne!(labels[0], labels[1], "{labels:?}");
-        assert!(labels[1].ends_with(" (2)"), "{labels:?}");
-        assert!(labels[2].ends_with(" (3)"), "{labels:?}");
+        assert_eq!(
+            labels,
+            [
+                format!("…{}a{}", "x".repeat(10), "y".repeat(30)),
+                format!("…{}b{}", "x".repeat(10), "y".repeat(30)),
+                format!("…{}c{}", "x".repeat(10), "y".repeat(30)),
+            ],
+            "each shown from where it parts from the others"
+        );
+        let narrow = fitted_labels(&same_ends, |label| label.chars().take(4).collect());
+        assert_eq!(
+            narrow,
+            ["…xxx", "…xxx (2)", "…xxx (3)"],
+            "too narrow to part them: told apart by rank"
+        );
         let prefix = value_labels(&[("ab".to_owned(), 2), ("a".to_owned(), 1)]);
         assert_eq!(
             prefix,
