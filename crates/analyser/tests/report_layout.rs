@@ -670,6 +670,22 @@ fn collections_that_did_not_run_are_said_below_the_table() {
 }
 
 #[test]
+fn a_source_whose_every_collection_failed_says_why_in_its_section() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    data.hourly.clear();
+    data.positions = None;
+    data.latest_run_failed = true;
+    for run in &mut data.runs {
+        run.records = 0;
+        run.error = Some("HTTP 503 Service Unavailable: upstream timed out".to_owned());
+    }
+    let flat = common::flat(&common::text(&render_with(dir.path(), data)));
+    let said = "No data for this source in this period: no record of it was summarised for these hours. All 660 collections of this period failed; the latest: HTTP 503 Service Unavailable: upstream timed out.";
+    assert!(flat.contains(said), "said under its No data line: {flat}");
+}
+
+#[test]
 fn a_failure_stored_without_a_message_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut data = single();

@@ -44,7 +44,11 @@ pub fn source_section(
     let quarantine_height = quarantine
         .as_ref()
         .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
-    let above = description + quarantine_height;
+    let failed = failed_note(data);
+    let failed_height = failed
+        .as_ref()
+        .map_or(0.0, |note| doc.paragraph_height(note, BODY, false));
+    let above = description + quarantine_height + failed_height;
     let keep_with = above + if data.records() == 0 { 15.0 } else { 75.0 };
     let whole = above + estimated_height(source, data);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
@@ -71,6 +75,10 @@ pub fn source_section(
             true,
             Ink::ALERT,
         );
+        if let Some(note) = &failed {
+            doc.gap(2.0);
+            doc.paragraph(note, BODY, false, Ink::ALERT);
+        }
         if let Some(note) = &quarantine {
             doc.gap(2.0);
             doc.paragraph(note, BODY, true, Ink::ALERT);
@@ -110,6 +118,33 @@ pub fn source_section(
         map_chart(doc, source, positions, &data.hourly, records)?;
     }
     Ok(())
+}
+
+/// The sentence under "No data" of a source whose every collection of the period failed,
+/// with the latest failure: why there is no data, where a reader of its section looks.
+fn failed_note(data: &SourceData) -> Option<String> {
+    if data.records() > 0 || data.runs.is_empty() || data.runs.iter().any(|run| run.error.is_none())
+    {
+        return None;
+    }
+    let latest = data
+        .runs
+        .iter()
+        .max_by_key(|run| run.started)
+        .and_then(|run| run.error.as_deref())
+        .map(str::trim)
+        .unwrap_or_default();
+    let latest = match latest.trim_end_matches('.') {
+        "" => "(no message recorded)",
+        latest => latest,
+    };
+    Some(match data.runs.len() {
+        1 => format!("Its one collection of this period failed: {latest}."),
+        n => format!(
+            "All {} of this period failed; the latest: {latest}.",
+            counted(n as u64, "collection")
+        ),
+    })
 }
 
 /// The sentence on the source's files landed in the period that wait in `raw/_quarantine/`:
