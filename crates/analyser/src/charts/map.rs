@@ -75,9 +75,9 @@ pub fn position_map(
             plotters::coord::types::RangedCoordf64::from(range.0..range.1).key_points(count)
         };
         let (lon_ticks, lat_ticks) = (ticks(lon, 8), ticks(lat, 6));
-        let lon_degrees = degrees(&lon_ticks);
+        let lon_degrees = degrees(&lon_ticks, ['E', 'W']);
         let lon_label = |lon: &f64| lon_degrees(&if *lon > 180.0 { lon - 360.0 } else { *lon });
-        let lat_label = degrees(&lat_ticks);
+        let lat_label = degrees(&lat_ticks, ['N', 'S']);
         let y_area = y_label_area(&map_area, lat_ticks.iter().map(&lat_label));
         let mut chart = ChartBuilder::on(&map_area)
             .caption(fitted_title(&map_area, title), title_style())
@@ -237,16 +237,25 @@ fn placed(points: &[Position], frame: MapFrame, map_size: (u32, u32)) -> Placed 
     }
 }
 
-/// Tick labels in degrees with enough decimals to tell `ticks` apart: `50.0°`, `43.62°`.
-fn degrees(ticks: &[f64]) -> impl Fn(&f64) -> String {
+/// Tick labels in degrees with as many decimals as tell `ticks` apart, and the hemisphere's
+/// letter (`[east, west]` or `[north, south]`): `50° N`, `1.45° E`, `150° W`, `0°`.
+fn degrees(ticks: &[f64], [positive, negative]: [char; 2]) -> impl Fn(&f64) -> String {
     let step = ticks
         .windows(2)
         .map(|pair| (pair[1] - pair[0]).abs())
         .fold(f64::MAX, f64::min);
-    let decimals = (1..6)
+    let decimals = (0..6)
         .find(|&d| step * 10f64.powi(d as i32) >= 0.999)
         .unwrap_or(6);
-    move |v: &f64| format!("{v:.decimals$}°")
+    move |v: &f64| {
+        let shown = format!("{:.decimals$}", v.abs());
+        // A value that rounds to 0 is on the equator or the prime meridian.
+        if shown.bytes().all(|b| matches!(b, b'0' | b'.')) {
+            return "0°".to_owned();
+        }
+        let letter = if *v > 0.0 { positive } else { negative };
+        format!("{shown}° {letter}")
+    }
 }
 
 /// Up to this many points are drawn at full size; more shrink so a dense map stays readable.

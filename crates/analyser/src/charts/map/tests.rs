@@ -14,11 +14,8 @@ fn chroma(c: RGBColor) -> u8 {
 #[test]
 fn degree_labels_tell_close_ticks_apart() {
     let close = [43.58, 43.59, 43.6, 43.61];
-    let labels: Vec<String> = close.iter().map(degrees(&close)).collect();
-    assert_eq!(labels, ["43.58°", "43.59°", "43.60°", "43.61°"]);
-    let wide = [-50.0, 0.0, 50.0];
-    let labels: Vec<String> = wide.iter().map(degrees(&wide)).collect();
-    assert_eq!(labels, ["-50.0°", "0.0°", "50.0°"]);
+    let labels: Vec<String> = close.iter().map(degrees(&close, ['N', 'S'])).collect();
+    assert_eq!(labels, ["43.58° N", "43.59° N", "43.60° N", "43.61° N"]);
 }
 
 #[test]
@@ -231,4 +228,16 @@ fn a_country_sized_map_is_drawn_over_land_and_a_city_sized_one_is_not() {
         0.0,
         "no 1:50m land at a city's scale"
     );
+}
+
+#[test]
+fn tick_labels_read_as_degrees_with_their_hemisphere_and_no_idle_decimals() {
+    let whole = degrees(&[-150.0, -100.0, -50.0, 0.0, 50.0], ['E', 'W']);
+    let labels: Vec<String> = [-150.0, 0.0, 50.0].iter().map(&whole).collect();
+    assert_eq!(labels, ["150° W", "0°", "50° E"]);
+    let fine = degrees(&[43.55, 43.6, 43.65], ['N', 'S']);
+    assert_eq!(fine(&43.6), "43.60° N");
+    assert_eq!(fine(&-0.001), "0°", "rounds to the equator");
+    let tenths = degrees(&[-1.2, -1.0, -0.8], ['N', 'S']);
+    assert_eq!(tenths(&-0.8), "0.8° S");
 }
