@@ -561,11 +561,17 @@ fn category_chart(
     }
     let height = 20.0 + 6.5 * ranked.len() as f32;
     let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;
-    let caption = format!(
-        "Other values: {}; without a value: {}.",
-        counted(other + beyond, "record"),
-        counted(nulls, "record")
-    );
+    // Said when there are any: every value shown and none missing needs no line.
+    let caption = match (other + beyond, nulls) {
+        (0, 0) => String::new(),
+        (0, nulls) => format!("Without a value: {}.", counted(nulls, "record")),
+        (others, 0) => format!("Other values: {}.", counted(others, "record")),
+        (others, nulls) => format!(
+            "Other values: {}; without a value: {}.",
+            counted(others, "record"),
+            counted(nulls, "record")
+        ),
+    };
     // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
     // is of those, which a value common over the period but never in an hour's top 20 misses.
     let approximate = format!(
@@ -575,6 +581,7 @@ fn category_chart(
         releve::store::TOP_CATEGORY_VALUES,
     );
     let mut captions = with_partly(&caption, partly.as_deref());
+    captions.retain(|caption| !caption.is_empty());
     if other > 0 {
         captions.push(&approximate);
     }
