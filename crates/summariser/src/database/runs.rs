@@ -15,22 +15,23 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         let started = run.get_datetime("started").ok()?.timestamp_millis();
         Some((started, run.get_str("file").ok().map(str::to_owned)))
     };
-    let starts: Vec<Bson> = runs
+    let starts = runs
         .iter()
-        .filter_map(|run| run.get("started").cloned())
-        .collect();
-    let mut cursor = collection
-        .find(doc! {"source": source, "started": {"$in": starts}})
-        .projection(doc! {"_id": 0, "started": 1, "file": 1})
-        .await
-        .map_err(StoreError::command(&action))?;
+        .filter_map(|run| run.get_datetime("started").ok());
     let mut loaded = HashSet::new();
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        loaded.extend(identity(&document));
+    if let Some(lookup) = stored_runs_filter(source, starts) {
+        let mut cursor = collection
+            .find(lookup)
+            .projection(doc! {"_id": 0, "started": 1, "file": 1})
+            .await
+            .map_err(StoreError::command(&action))?;
+        while let Some(document) = cursor
+            .try_next()
+            .await
+            .map_err(StoreError::command(&action))?
+        {
+            loaded.extend(identity(&document));
+        }
     }
     let documents: Vec<Document> = runs
         .into_iter()
@@ -43,6 +44,25 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
     }
     crash::passed("runs-loaded");
     Ok(())
+}
+
+/// The runs of `source` that may already be stored among runs started at `starts`: those
+/// started from the first to the last of them, a range of the `(source, started, file)` index
+/// (`None` without a start). Not an `$in` of the starts: nx-27017 reads an `$in` with a subquery
+/// per document, several times slower than a range, and every hourly run asks this of every
+/// source over `runs`' 90 days. Runs in between that are not this batch's only fill the set of
+/// identities the batch is compared with.
+fn stored_runs_filter<'a>(
+    source: &str,
+    starts: impl Iterator<Item = &'a bson::DateTime>,
+) -> Option<Document> {
+    let (first, last) = starts.fold(
+        None,
+        |bounds: Option<(bson::DateTime, bson::DateTime)>, at| {
+            Some(bounds.map_or((*at, *at), |(first, last)| (first.min(*at), last.max(*at))))
+        },
+    )?;
+    Some(doc! {"source": source, "started": {"$gte": first, "$lte": last}})
 }
 
 /// Inserts `documents`, all of them tried; one a unique index finds already stored (a
@@ -72,5 +92,21 @@ fn only_duplicates(err: &mongodb::error::Error) -> bool {
                     .is_some_and(|errors| errors.iter().all(|e| e.code == DUPLICATE_KEY))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_runs_are_looked_up_by_a_range_of_starts() {
+        let at = |ms: i64| bson::DateTime::from_millis(ms);
+        let starts = [at(3_000), at(1_000), at(2_000)];
+        assert_eq!(
+            stored_runs_filter("usgs", starts.iter()),
+            Some(doc! {"source": "usgs", "started": {"$gte": at(1_000), "$lte": at(3_000)}})
+        );
+        assert_eq!(stored_runs_filter("usgs", [].iter()), None);
     }
 }
