@@ -20,7 +20,7 @@ use std::ops::Bound;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Bson, RawDocument, doc};
+use mongodb::bson::{Bson, Document, RawDocument, doc};
 use releve::rawfile::LandingOrder;
 use releve::store::{StoreError, bson_date, chrono_date};
 use releve::{RawFileName, Source, record_data};
@@ -360,14 +360,10 @@ async fn count_per_hour(
     hours: &BTreeSet<DateTime<Utc>>,
 ) -> Result<HashMap<DateTime<Utc>, usize>, StoreError> {
     let action = format!("counting `{source}` records per hour");
-    let hours: Vec<Bson> = hours
-        .iter()
-        .map(|h| Bson::DateTime(bson_date(*h)))
-        .collect();
     let mut counts = HashMap::new();
-    for chunk in hours.chunks(HOURS_PER_COUNT) {
+    for filter in hour_count_filters(source, hours) {
         let mut cursor = records(db)
-            .find(doc! {"source": source, "hour": {"$in": chunk}})
+            .find(filter)
             .projection(doc! {"_id": 0, "hour": 1})
             .await
             .map_err(StoreError::command(&action))?;
@@ -382,6 +378,41 @@ async fn count_per_hour(
         }
     }
     Ok(counts)
+}
+
+/// At most this many runs of consecutive hours are counted a range each; more are listed.
+const HOUR_RANGES_AT_MOST: usize = 4;
+
+/// The queries [`count_per_hour`] makes: one range of the `(source, hour)` index per run of
+/// consecutive `hours` (an hourly run touches one or two, a day's backlog one), as nx-27017
+/// answers a range several times faster than the same hours listed with `$in`, which it reads
+/// with a subquery per document of `records`, a collection that only grows; hours scattered
+/// over more runs than [`HOUR_RANGES_AT_MOST`] are listed with `$in`, [`HOURS_PER_COUNT`] at a
+/// time, rather than asked one range after another.
+fn hour_count_filters(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Vec<Document> {
+    let mut runs: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for &hour in hours {
+        match runs.last_mut() {
+            Some((_, last)) if hour - *last == TimeDelta::hours(1) => *last = hour,
+            _ => runs.push((hour, hour)),
+        }
+    }
+    if runs.len() <= HOUR_RANGES_AT_MOST {
+        return runs
+            .into_iter()
+            .map(|(first, last)| {
+                doc! {"source": source, "hour": {"$gte": bson_date(first), "$lte": bson_date(last)}}
+            })
+            .collect();
+    }
+    let hours: Vec<Bson> = hours
+        .iter()
+        .map(|h| Bson::DateTime(bson_date(*h)))
+        .collect();
+    hours
+        .chunks(HOURS_PER_COUNT)
+        .map(|chunk| doc! {"source": source, "hour": {"$in": chunk}})
+        .collect()
 }
 
 fn stored_version(document: &RawDocument) -> Option<StoredVersion> {
@@ -450,6 +481,27 @@ mod tests {
         let counts = count_per_hour(&db, "usgs", &hours).await.expect("counted");
         assert_eq!(counts, HashMap::from([(hour(10), 2), (hour(11), 1)]));
     }
+    #[test]
+    fn consecutive_hours_are_counted_by_range() {
+        let range = |first: u32, last: u32| {
+            doc! {"source": "usgs", "hour": {"$gte": bson_date(hour(first)), "$lte": bson_date(hour(last))}}
+        };
+        let touched = BTreeSet::from([hour(9), hour(10), hour(11), hour(14)]);
+        assert_eq!(
+            hour_count_filters("usgs", &touched),
+            [range(9, 11), range(14, 14)]
+        );
+        let scattered: BTreeSet<_> = [0, 2, 4, 6, 8].into_iter().map(hour).collect();
+        let listed: Vec<Bson> = scattered
+            .iter()
+            .map(|h| Bson::DateTime(bson_date(*h)))
+            .collect();
+        assert_eq!(
+            hour_count_filters("usgs", &scattered),
+            [doc! {"source": "usgs", "hour": {"$in": listed}}]
+        );
+    }
+
     #[test]
     fn lookups_are_cut_by_key_count_and_by_bytes() {
         let short: Vec<String> = (0..12_000).map(|n| format!("offer-{n}")).collect();
