@@ -2,6 +2,8 @@
 //! each source and the completeness section, laid out on A4 pages from what MongoDB holds.
 
 mod added_fields;
+mod category_page;
+mod field_totals;
 mod map_page;
 mod past_scale;
 mod quality;

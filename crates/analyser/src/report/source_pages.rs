@@ -2,17 +2,19 @@
 //! band, per hour (per day in a month), the top category values and, for positioned sources,
 //! the map of positions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use releve::Source;
-use releve::store::{HourlySummary, NumericSummary, chrono_date};
+use releve::store::{HourlySummary, chrono_date};
 
 use super::added_fields::AddedField;
+use super::category_page::{TOP_VALUES, category_chart};
+use super::field_totals::FieldTotals;
 use super::map_page::map_chart;
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
-use crate::format::{after_value, counted, grouped, local_time, value, values_apart};
-use crate::naming::{name_of, unit_of, value_named, with_unit};
+use crate::format::{counted, local_time};
+use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -21,9 +23,6 @@ use crate::query::SourceData;
 /// `nulls` count it.
 pub(super) const NOT_A_NUMBER: &str =
     "absent, null, or text that is not a number, such as a decimal comma";
-
-/// Category values shown per field.
-const TOP_VALUES: usize = 10;
 
 /// Lays out the section of `source`.
 pub fn source_section(
@@ -356,14 +355,14 @@ fn estimated_height(source: &Source, data: &SourceData) -> f32 {
 }
 
 /// What the figures standing for a chart leave out, if anything, under them.
-fn say_partly(doc: &mut ReportDocument, partly: Option<&str>) {
+pub(super) fn say_partly(doc: &mut ReportDocument, partly: Option<&str>) {
     if let Some(partly) = partly {
         doc.paragraph(partly, BODY, false, Ink::MUTED);
     }
 }
 
 /// A chart's captions: `caption`, then what its figures leave out, if anything.
-fn with_partly<'a>(caption: &'a str, partly: Option<&'a str>) -> Vec<&'a str> {
+pub(super) fn with_partly<'a>(caption: &'a str, partly: Option<&'a str>) -> Vec<&'a str> {
     std::iter::once(caption).chain(partly).collect()
 }
 
@@ -374,224 +373,9 @@ pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -
     format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
 }
 
-/// A numeric field's values over the period's hours.
-struct FieldTotals {
-    count: i64,
-    /// The hourly means weighted by each hour's share of the values: a sum of sums could
-    /// overflow where every mean is a number.
-    mean: f64,
-    nulls: i64,
-    implausible: i64,
-}
-
-impl FieldTotals {
-    fn of(stats: &[Option<&NumericSummary>]) -> FieldTotals {
-        let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
-        FieldTotals {
-            count,
-            mean: stats
-                .iter()
-                .flatten()
-                .filter_map(|n| Some(n.mean? * (n.count as f64 / count.max(1) as f64)))
-                .sum(),
-            nulls: stats.iter().flatten().map(|n| n.nulls).sum(),
-            implausible: stats.iter().flatten().map(|n| n.implausible).sum(),
-        }
-    }
-
-    /// The sentence standing for the chart of a field without a value in the period. The
-    /// summaries' `nulls` cannot tell an absent field from a null or a text that is not a
-    /// number, so the sentence names all three: a field every record holds as `"20,0"` reads
-    /// as one no record holds otherwise.
-    fn no_value(&self, field: &str) -> String {
-        let not_numbers = match (self.nulls, self.implausible) {
-            (0, 0) => String::new(),
-            (nulls, 0) => format!(
-                ": {} without one ({NOT_A_NUMBER})",
-                counted(nulls, "record")
-            ),
-            (0, implausible) => format!(
-                ": {} left out as implausible",
-                counted(implausible, "value")
-            ),
-            (nulls, implausible) => format!(
-                ": {} left out as implausible, {} without one ({NOT_A_NUMBER})",
-                counted(implausible, "value"),
-                counted(nulls, "record")
-            ),
-        };
-        format!("No numeric value of {field} in this period{not_numbers}.")
-    }
-
-    /// A totals chart's caption: the period's total of the hourly `sums`, and the values it
-    /// lacks.
-    fn total_caption(&self, sums: &[f64], unit: Option<&str>) -> String {
-        format!(
-            "Period total: {}{} over {}; {}.",
-            value(sums.iter().sum()),
-            after_value(unit),
-            counted(self.count, "value"),
-            self.lacking()
-        )
-    }
-
-    /// What a caption ends with: the records without a value, and the values left out.
-    fn lacking(&self) -> String {
-        let left_out = match self.implausible {
-            0 => String::new(),
-            n => format!("; {} left out", counted(n, "implausible value")),
-        };
-        format!(
-            "{} without a value{left_out}",
-            counted(self.nulls, "record")
-        )
-    }
-
-    /// The chart's caption, after `lead` (what the figures cover): the min, mean and max, and
-    /// the values it lacks.
-    fn caption(&self, lead: &str, bands: &[Option<HourBand>], unit: Option<&str>) -> String {
-        let low = bands
-            .iter()
-            .flatten()
-            .map(|b| b.min)
-            .fold(f64::MAX, f64::min);
-        let high = bands
-            .iter()
-            .flatten()
-            .map(|b| b.max)
-            .fold(f64::MIN, f64::max);
-        let suffix = after_value(unit);
-        if low == high {
-            // One value, or the same every time: min, mean and max would repeat it.
-            let every = match self.count {
-                1 => "(1 value)".to_owned(),
-                n => format!("in each of {}", counted(n, "value")),
-            };
-            return format!(
-                "{lead}: {}{suffix} {every}; {}.",
-                value(low),
-                self.lacking()
-            );
-        }
-        // A mean of the smallest doubles can round below their minimum: it lies between them.
-        let mean = self.mean.clamp(low, high.max(low));
-        let [low, mean, high] = values_apart([low, mean, high]);
-        format!(
-            "{lead}: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {}.",
-            counted(self.count, "value"),
-            self.lacking()
-        )
-    }
-}
-
-/// A category chart's title: how many values it shows of how many, when it cannot show them
-/// all (`distinct` values in the period's hourly top lists, more values beyond them when
-/// `beyond_hours_top`).
-fn category_title(field: &str, distinct: usize, beyond_hours_top: bool) -> String {
-    if beyond_hours_top {
-        format!(
-            "{field}: most frequent values (top {TOP_VALUES} of the hours' top {})",
-            releve::store::TOP_CATEGORY_VALUES
-        )
-    } else if distinct > TOP_VALUES {
-        format!(
-            "{field}: most frequent values (top {TOP_VALUES} of {})",
-            grouped(distinct as u64)
-        )
-    } else {
-        format!(
-            "{field}: records per value ({})",
-            counted(distinct as u64, "value")
-        )
-    }
-}
-
-fn category_chart(
-    doc: &mut ReportDocument,
-    source: &Source,
-    field: &str,
-    hourly: &[HourlySummary],
-    added: &AddedField<'_>,
-) -> Result<(), ChartError> {
-    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
-    let (mut other, mut nulls) = (0, 0);
-    for counts in hourly
-        .iter()
-        .flat_map(|h| h.categories.iter().filter(|c| c.field == field))
-    {
-        for v in &counts.values {
-            *totals.entry(v.value.as_str()).or_default() += v.count;
-        }
-        other += counts.other;
-        nulls += counts.nulls;
-    }
-    let name = name_of(source, field);
-    let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
-    let hours: Vec<_> = hourly.iter().map(|h| chrono_date(h.hour)).collect();
-    if !hourly.is_empty() && !hourly.iter().any(summarised) {
-        doc.heading(&format!("{name}: values"), 10.0, 8.0);
-        doc.paragraph(&added.in_no_summary(&hours), BODY, false, Ink::MUTED);
-        return Ok(());
-    }
-    let lacking: Vec<_> = hourly
-        .iter()
-        .filter(|h| !summarised(h))
-        .map(|h| chrono_date(h.hour))
-        .collect();
-    let partly = added.in_some_summaries(&lacking, hourly.len());
-    if totals.is_empty() {
-        doc.heading(&format!("{name}: values"), 10.0, 8.0);
-        doc.paragraph(
-            &format!("No value of {name} in this period."),
-            BODY,
-            false,
-            Ink::ALERT,
-        );
-        say_partly(doc, partly.as_deref());
-        return Ok(());
-    }
-    let title = category_title(name, totals.len(), other > 0);
-    let mut ranked: Vec<(String, i64)> =
-        totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
-    ranked.truncate(TOP_VALUES);
-    for (value, _) in &mut ranked {
-        *value = value_named(source, field, value);
-    }
-    let height = 20.0 + 6.5 * ranked.len() as f32;
-    let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;
-    // Said when there are any: every value shown and none missing needs no line.
-    let caption = match (other + beyond, nulls) {
-        (0, 0) => String::new(),
-        (0, nulls) => format!("Without a value: {}.", counted(nulls, "record")),
-        (others, 0) => format!("Other values: {}.", counted(others, "record")),
-        (others, nulls) => format!(
-            "Other values: {}; without a value: {}.",
-            counted(others, "record"),
-            counted(nulls, "record")
-        ),
-    };
-    // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
-    // is of those, which a value common over the period but never in an hour's top 20 misses.
-    let approximate = format!(
-        "Ranked from each hour's top {} values: {} outside an hour's top {} count as other values.",
-        releve::store::TOP_CATEGORY_VALUES,
-        counted(other, "record"),
-        releve::store::TOP_CATEGORY_VALUES,
-    );
-    let mut captions = with_partly(&caption, partly.as_deref());
-    captions.retain(|caption| !caption.is_empty());
-    if other > 0 {
-        captions.push(&approximate);
-    }
-    doc.chart(chart, &captions);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{FieldTotals, HourBand, category_title, one_hour};
+    use super::{FieldTotals, HourBand, one_hour};
 
     #[test]
     fn an_hour_where_clocks_change_still_reads_as_one_hour() {
@@ -634,27 +418,6 @@ mod tests {
         assert_eq!(
             one.caption("Period", &[band(1)], Some("km")),
             "Period: 1 km (1 value); 3 records without a value."
-        );
-    }
-
-    #[test]
-    fn a_category_title_says_when_values_are_left_out() {
-        assert_eq!(
-            category_title("weather_code", 1, false),
-            "weather_code: records per value (1 value)"
-        );
-        assert_eq!(
-            category_title("typeContrat", 10, false),
-            "typeContrat: records per value (10 values)"
-        );
-        assert_eq!(
-            category_title("net", 1_234, false),
-            "net: most frequent values (top 10 of 1,234)"
-        );
-        // Values left out of an hour's top 20 (`other`) mean some hour held more than 20.
-        assert_eq!(
-            category_title("net", 24, true),
-            "net: most frequent values (top 10 of the hours' top 20)"
         );
     }
 }

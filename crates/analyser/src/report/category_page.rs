@@ -1,0 +1,148 @@
+//! A source's category fields: each field's top values over the period as bars, with what
+//! is left out.
+
+use std::collections::BTreeMap;
+
+use releve::Source;
+use releve::store::{HourlySummary, chrono_date};
+
+use super::added_fields::AddedField;
+use super::source_pages::{say_partly, with_partly};
+use crate::charts::{self, ChartError, px};
+use crate::format::{counted, grouped};
+use crate::naming::{name_of, value_named};
+use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
+
+/// Category values shown per field.
+pub(super) const TOP_VALUES: usize = 10;
+
+/// A category chart's title: how many values it shows of how many, when it cannot show them
+/// all (`distinct` values in the period's hourly top lists, more values beyond them when
+/// `beyond_hours_top`).
+fn category_title(field: &str, distinct: usize, beyond_hours_top: bool) -> String {
+    if beyond_hours_top {
+        format!(
+            "{field}: most frequent values (top {TOP_VALUES} of the hours' top {})",
+            releve::store::TOP_CATEGORY_VALUES
+        )
+    } else if distinct > TOP_VALUES {
+        format!(
+            "{field}: most frequent values (top {TOP_VALUES} of {})",
+            grouped(distinct as u64)
+        )
+    } else {
+        format!(
+            "{field}: records per value ({})",
+            counted(distinct as u64, "value")
+        )
+    }
+}
+
+pub(super) fn category_chart(
+    doc: &mut ReportDocument,
+    source: &Source,
+    field: &str,
+    hourly: &[HourlySummary],
+    added: &AddedField<'_>,
+) -> Result<(), ChartError> {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    let (mut other, mut nulls) = (0, 0);
+    for counts in hourly
+        .iter()
+        .flat_map(|h| h.categories.iter().filter(|c| c.field == field))
+    {
+        for v in &counts.values {
+            *totals.entry(v.value.as_str()).or_default() += v.count;
+        }
+        other += counts.other;
+        nulls += counts.nulls;
+    }
+    let name = name_of(source, field);
+    let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
+    let hours: Vec<_> = hourly.iter().map(|h| chrono_date(h.hour)).collect();
+    if !hourly.is_empty() && !hourly.iter().any(summarised) {
+        doc.heading(&format!("{name}: values"), 10.0, 8.0);
+        doc.paragraph(&added.in_no_summary(&hours), BODY, false, Ink::MUTED);
+        return Ok(());
+    }
+    let lacking: Vec<_> = hourly
+        .iter()
+        .filter(|h| !summarised(h))
+        .map(|h| chrono_date(h.hour))
+        .collect();
+    let partly = added.in_some_summaries(&lacking, hourly.len());
+    if totals.is_empty() {
+        doc.heading(&format!("{name}: values"), 10.0, 8.0);
+        doc.paragraph(
+            &format!("No value of {name} in this period."),
+            BODY,
+            false,
+            Ink::ALERT,
+        );
+        say_partly(doc, partly.as_deref());
+        return Ok(());
+    }
+    let title = category_title(name, totals.len(), other > 0);
+    let mut ranked: Vec<(String, i64)> =
+        totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
+    ranked.truncate(TOP_VALUES);
+    for (value, _) in &mut ranked {
+        *value = value_named(source, field, value);
+    }
+    let height = 20.0 + 6.5 * ranked.len() as f32;
+    let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;
+    // Said when there are any: every value shown and none missing needs no line.
+    let caption = match (other + beyond, nulls) {
+        (0, 0) => String::new(),
+        (0, nulls) => format!("Without a value: {}.", counted(nulls, "record")),
+        (others, 0) => format!("Other values: {}.", counted(others, "record")),
+        (others, nulls) => format!(
+            "Other values: {}; without a value: {}.",
+            counted(others, "record"),
+            counted(nulls, "record")
+        ),
+    };
+    // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
+    // is of those, which a value common over the period but never in an hour's top 20 misses.
+    let approximate = format!(
+        "Ranked from each hour's top {} values: {} outside an hour's top {} count as other values.",
+        releve::store::TOP_CATEGORY_VALUES,
+        counted(other, "record"),
+        releve::store::TOP_CATEGORY_VALUES,
+    );
+    let mut captions = with_partly(&caption, partly.as_deref());
+    captions.retain(|caption| !caption.is_empty());
+    if other > 0 {
+        captions.push(&approximate);
+    }
+    doc.chart(chart, &captions);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::category_title;
+
+    #[test]
+    fn a_category_title_says_when_values_are_left_out() {
+        assert_eq!(
+            category_title("weather_code", 1, false),
+            "weather_code: records per value (1 value)"
+        );
+        assert_eq!(
+            category_title("typeContrat", 10, false),
+            "typeContrat: records per value (10 values)"
+        );
+        assert_eq!(
+            category_title("net", 1_234, false),
+            "net: most frequent values (top 10 of 1,234)"
+        );
+        // Values left out of an hour's top 20 (`other`) mean some hour held more than 20.
+        assert_eq!(
+            category_title("net", 24, true),
+            "net: most frequent values (top 10 of the hours' top 20)"
+        );
+    }
+}
