@@ -227,11 +227,53 @@ fn cover_health(
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
+    if let Some(note) = short_of_expected(assessed) {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
     if let Some(note) = unconfigured_note(input.unconfigured) {
         doc.paragraph(&note, BODY, false, Ink::MUTED);
     }
     doc.gap(4.0);
     doc.table(&health_table(input, assessed));
+}
+
+/// Sources named at most in the cover's line on collections short of the expected.
+const SHORT_NAMED: usize = 4;
+
+/// What the cover says of the sources that landed less than nine tenths of the collections
+/// expected in the period, however healthy they are now (a month a source was down for three
+/// weeks reads `OK` in the table below): how many landed of how many expected.
+fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<String> {
+    let short: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| !c.expected_from.unknown() && c.landed.saturating_mul(10) < c.expected * 9)
+        .map(|(source, c)| {
+            format!(
+                "{} ({} of {})",
+                source.name,
+                grouped(i128::from(c.landed)),
+                grouped(i128::from(c.expected))
+            )
+        })
+        .collect();
+    let named = match short.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        several if several.len() <= SHORT_NAMED => format!(
+            "{} and {}",
+            several[..several.len() - 1].join(", "),
+            several[several.len() - 1]
+        ),
+        several => format!(
+            "{} and {} more",
+            several[..SHORT_NAMED].join(", "),
+            several.len() - SHORT_NAMED
+        ),
+    };
+    Some(format!(
+        "In this period, {} landed less than nine tenths of the collections expected: {named} (see the completeness table at the end).",
+        counted(short.len() as u64, "source")
+    ))
 }
 
 /// What the cover says of the period's records that MongoDB holds of sources no longer in the
