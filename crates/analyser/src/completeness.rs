@@ -289,7 +289,8 @@ pub fn assess(
 /// Collections that fell due in the period before `reference` while the source was disabled:
 /// each stretch starts when its first skipped collection was due and ends with the run that
 /// took up again, which stands for the last one skipped, so it skipped one per whole interval
-/// in it.
+/// in it. A stretch going on past `reference` has no run in the period to stand for any:
+/// every collection begun in it was skipped.
 fn skipped_while_disabled(
     source: &Source,
     disabled: &[Disabled],
@@ -306,7 +307,12 @@ fn skipped_while_disabled(
                 .filter(|every| *every > 0)
                 .unwrap_or_else(|| source.every.as_chrono().num_seconds().max(1));
             let elapsed = wall_seconds(period, from, until, every % SECONDS_PER_DAY == 0);
-            u64::try_from(elapsed / every).unwrap_or(0)
+            let skipped = if stretch.until > reference {
+                (elapsed + every - 1) / every
+            } else {
+                elapsed / every
+            };
+            u64::try_from(skipped).unwrap_or(0)
         })
         .sum()
 }

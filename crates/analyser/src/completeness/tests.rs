@@ -639,3 +639,40 @@ fn collections_skipped_while_disabled_are_not_expected_but_those_caught_up_count
     let caught_up: Vec<CollectionRun> = (0..24).map(|hour| run_every(hour * 60, 60)).collect();
     assert_eq!(hourly(caught_up, vec![stretch]).expected, 24);
 }
+
+#[test]
+fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_period() {
+    // Hourly runs at half past, 00:30 to 09:30; disabled from 10:30 (its first collection
+    // skipped) until a run the next morning: 10:30 to 23:30 were all skipped in this period,
+    // and no run of the period stands for any of them.
+    let runs: Vec<CollectionRun> = (0..10).map(|hour| run_every(hour * 60 + 30, 60)).collect();
+    let stretch = Disabled {
+        from: at(21, 10, 30),
+        until: at(21, 0, 0) + Duration::hours(29) + Duration::minutes(50),
+        every_s: Some(3_600),
+    };
+    let data = SourceData {
+        runs,
+        disabled: vec![stretch],
+        ..Default::default()
+    };
+    let assessed = assess(&source("1h"), &data, known(None), &period(), period().end());
+    assert_eq!((assessed.expected, assessed.landed), (10, 10));
+    // The next day, the run at 05:50 that took up again stands for the last one skipped:
+    // 00:30 to 04:30 skipped, 05:50 to 23:50 landed.
+    let next_day = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-22".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let runs: Vec<CollectionRun> = (5..24)
+        .map(|hour| run_every(24 * 60 + hour * 60 + 50, 60))
+        .collect();
+    let data = SourceData {
+        runs,
+        disabled: vec![stretch],
+        ..Default::default()
+    };
+    let assessed = assess(&source("1h"), &data, known(None), &next_day, next_day.end());
+    assert_eq!((assessed.expected, assessed.landed), (19, 19));
+}
