@@ -248,7 +248,7 @@ pub fn assess(
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
         let due = expected(source, &data.runs, expected_from, period, until);
-        let skipped = skipped_while_disabled(source, &data.disabled, period, until);
+        let skipped = expected_while_disabled(source, data, expected_from, period, until);
         // A per-day source catches up on days missed while disabled: those landed were due.
         due.saturating_sub(skipped).max(landed.min(due))
     });
@@ -284,37 +284,6 @@ pub fn assess(
             .copied()
             .collect(),
     }
-}
-
-/// Collections that fell due in the period before `reference` while the source was disabled:
-/// each stretch starts when its first skipped collection was due and ends with the run that
-/// took up again, which stands for the last one skipped, so it skipped one per whole interval
-/// in it. A stretch going on past `reference` has no run in the period to stand for any:
-/// every collection begun in it was skipped.
-fn skipped_while_disabled(
-    source: &Source,
-    disabled: &[Disabled],
-    period: &ReportPeriod,
-    reference: DateTime<Utc>,
-) -> u64 {
-    disabled
-        .iter()
-        .map(|stretch| {
-            let from = stretch.from.max(period.start());
-            let until = stretch.until.min(reference);
-            let every = stretch
-                .every_s
-                .filter(|every| *every > 0)
-                .unwrap_or_else(|| source.every.as_chrono().num_seconds().max(1));
-            let elapsed = wall_seconds(period, from, until, every % SECONDS_PER_DAY == 0);
-            let skipped = if stretch.until > reference {
-                (elapsed + every - 1) / every
-            } else {
-                elapsed / every
-            };
-            u64::try_from(skipped).unwrap_or(0)
-        })
-        .sum()
 }
 
 /// Where the period's expected collections are counted from. When `runs` has lost its older
@@ -370,10 +339,8 @@ fn expected(
     period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> u64 {
-    let start = match from {
-        ExpectedFrom::PeriodStart => period.start(),
-        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => first,
-        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => return 0,
+    let Some(start) = counted_from(from, period) else {
+        return 0;
     };
     let stretches = stretches(source, runs, start, reference);
     let mut due = 0;
@@ -398,6 +365,56 @@ fn expected(
         };
     }
     u64::try_from(due).unwrap_or(0)
+}
+
+/// Where [`expected`] counts from: `None` when it counts nothing.
+fn counted_from(from: ExpectedFrom, period: &ReportPeriod) -> Option<DateTime<Utc>> {
+    match from {
+        ExpectedFrom::PeriodStart => Some(period.start()),
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
+        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => None,
+    }
+}
+
+/// Of the collections [`expected`] counts, those that fell due while the source was disabled,
+/// at the interval [`expected`] has in force at each part of each stretch disabled. A stretch
+/// starts when its first skipped collection was due and ends with the run that took up again,
+/// which stands for the last one skipped: it skipped one per whole interval in it. A part cut
+/// short, by `reference` or a change of interval, skipped every collection begun in it; a
+/// change that starts one new interval before its first run has nothing due where it starts.
+fn expected_while_disabled(
+    source: &Source,
+    data: &SourceData,
+    from: ExpectedFrom,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> u64 {
+    let Some(start) = counted_from(from, period).filter(|_| !data.disabled.is_empty()) else {
+        return 0;
+    };
+    let intervals = stretches(source, &data.runs, start, reference);
+    let mut skipped = 0;
+    for stretch in &data.disabled {
+        let (from, until) = (stretch.from.max(start), stretch.until.min(reference));
+        for (i, &(since, every, at_run)) in intervals.iter().enumerate() {
+            let next = intervals.get(i + 1).map_or(reference, |&(next, _, _)| next);
+            let (part_from, part_until) = (from.max(since), until.min(next));
+            if part_from >= part_until {
+                continue;
+            }
+            let elapsed = wall_seconds(period, part_from, part_until, every % SECONDS_PER_DAY == 0);
+            let mut part = if part_until == stretch.until {
+                elapsed / every
+            } else {
+                (elapsed + every - 1) / every
+            };
+            if i > 0 && !at_run && part_from == since {
+                part = (part - 1).max(0);
+            }
+            skipped += part;
+        }
+    }
+    u64::try_from(skipped).unwrap_or(0)
 }
 
 /// The intervals in force from `start` to `reference`, in seconds, each from when it began

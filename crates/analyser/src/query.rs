@@ -126,8 +126,6 @@ pub struct Disabled {
     pub from: DateTime<Utc>,
     /// When the first run after it started.
     pub until: DateTime<Utc>,
-    /// The interval that run collected under, in seconds, when it recorded it.
-    pub every_s: Option<i64>,
 }
 
 impl Disabled {
@@ -137,7 +135,6 @@ impl Disabled {
         Some(Disabled {
             from,
             until: run.started,
-            every_s: run.every_s,
         })
     }
 

@@ -615,7 +615,6 @@ fn collections_skipped_while_disabled_are_not_expected_but_those_caught_up_count
     let stretch = Disabled {
         from: at(21, 10, 0),
         until: at(21, 15, 0) + Duration::minutes(20),
-        every_s: Some(3_600),
     };
     let assessed = hourly(runs.clone(), vec![stretch]);
     assert_eq!((assessed.expected, assessed.landed), (19, 19));
@@ -649,7 +648,6 @@ fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_peri
     let stretch = Disabled {
         from: at(21, 10, 30),
         until: at(21, 0, 0) + Duration::hours(29) + Duration::minutes(50),
-        every_s: Some(3_600),
     };
     let data = SourceData {
         runs,
@@ -675,4 +673,36 @@ fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_peri
     };
     let assessed = assess(&source("1h"), &data, known(None), &next_day, next_day.end());
     assert_eq!((assessed.expected, assessed.landed), (19, 19));
+}
+
+#[test]
+fn a_stretch_disabled_counts_at_the_interval_then_in_force() {
+    // Hourly to 09:00, disabled from 10:00 (the first collection skipped) and `every` changed
+    // to 15 minutes meanwhile: the run at 15:20 took up again at the new interval. The skipped
+    // collections are the hourly ones, 10:00 to 15:00; of the 35 quarter hours due from 15:20,
+    // 8 did not run.
+    let quarter_hours: Vec<CollectionRun> = (0..35)
+        .filter(|i| !(10..18).contains(i))
+        .map(|i| run_every(15 * 60 + 20 + i * 15, 15))
+        .collect();
+    let runs: Vec<CollectionRun> = (0..10)
+        .map(|hour| run_every(hour * 60, 60))
+        .chain(quarter_hours)
+        .collect();
+    let data = SourceData {
+        runs,
+        disabled: vec![Disabled {
+            from: at(21, 10, 0),
+            until: at(21, 15, 20),
+        }],
+        ..Default::default()
+    };
+    let assessed = assess(
+        &source("15m"),
+        &data,
+        known(None),
+        &period(),
+        period().end(),
+    );
+    assert_eq!((assessed.expected, assessed.landed), (45, 37));
 }
