@@ -132,8 +132,9 @@ fn verdict(source: &releve::Source, named: bool, raw_dir: &Path) -> Verdict {
 
 /// Why a run could not land the source's files in `raw/<source>/`, told without writing: a
 /// file or a dangling link in the folder's place, a folder that cannot be read, or a folder in
-/// the place of its lock or of its state file, or a symbolic link in its lock's place. A
-/// folder not made yet is made by the run.
+/// the place of its lock or of its state file, a state file it cannot read (the run would
+/// fail rather than replace it), or a symbolic link in its lock's place. A folder not made
+/// yet is made by the run.
 fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
     let folder = raw_dir.join(source);
     if let Some(fault) = crate::runner::not_a_folder(&folder) {
@@ -151,20 +152,22 @@ fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
             lock.display()
         ));
     }
-    [
-        (lock, "take its lock"),
-        (
-            releve::rawfile::state_file(raw_dir, source),
-            "save its state",
-        ),
-    ]
-    .into_iter()
-    .find(|(path, _)| std::fs::metadata(path).is_ok_and(|meta| meta.is_dir()))
-    .map(|(path, what)| {
-        format!(
-            "{} is a folder: the run cannot {what} there; remove it",
-            path.display()
-        )
+    let state = releve::rawfile::state_file(raw_dir, source);
+    let folder_in_place = [(lock, "take its lock"), (state.clone(), "read its state")]
+        .into_iter()
+        .find(|(path, _)| std::fs::metadata(path).is_ok_and(|meta| meta.is_dir()))
+        .map(|(path, what)| {
+            format!(
+                "{} is a folder: the run cannot {what} there; remove it",
+                path.display()
+            )
+        });
+    folder_in_place.or_else(|| match std::fs::File::open(&state) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Some(format!(
+            "cannot read the state file {}: {err}; make it a file the collector can read (or delete it to rebuild it from the landed files)",
+            state.display()
+        )),
+        _ => None,
     })
 }
 

@@ -147,13 +147,18 @@ impl SourceState {
         };
         let stamp = Utc::now().format("%Y-%m-%dT%H-%M-%SZ");
         // Under the source's lock: a name free now stays free until the rename.
-        let aside = (1..)
+        let aside = (1..10_000)
             .map(|n| match n {
                 1 => path.with_file_name(format!(".state.{stamp}.unreadable.json")),
                 n => path.with_file_name(format!(".state.{stamp}-{n}.unreadable.json")),
             })
             .find(|aside| fs::symlink_metadata(aside).is_err())
-            .unwrap_or_else(|| path.with_extension("unreadable.json"));
+            .ok_or_else(|| {
+                format!(
+                    "cannot put the unreadable state file {} aside: no free name",
+                    path.display()
+                )
+            })?;
         fs::rename(&path, &aside).map_err(|err| {
             format!(
                 "cannot put the unreadable state file {} aside as {}: {err}",

@@ -262,7 +262,7 @@ fn a_source_folder_a_run_could_not_land_in_would_fail() {
     std::fs::create_dir_all(folder.join(".state.json")).expect("a folder in the state's place");
     let line = failing(&site);
     assert!(
-        line.contains("raw/quakes/.state.json is a folder: the run cannot save its state there"),
+        line.contains("raw/quakes/.state.json is a folder: the run cannot read its state there"),
         "{line}"
     );
     std::fs::remove_dir(folder.join(".state.json")).expect("remove it");
