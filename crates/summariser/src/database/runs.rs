@@ -51,19 +51,29 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
 /// (`None` without a start). Not an `$in` of the starts: nx-27017 reads an `$in` with a subquery
 /// per document, several times slower than a range, and every hourly run asks this of every
 /// source over `runs`' 90 days. Runs in between that are not this batch's only fill the set of
-/// identities the batch is compared with.
+/// identities the batch is compared with. Starts further apart than [`RANGE_AT_MOST`] (a file
+/// moved back from quarantine weeks later) are listed with `$in`, rather than reading every run
+/// between them.
 fn stored_runs_filter<'a>(
     source: &str,
-    starts: impl Iterator<Item = &'a bson::DateTime>,
+    starts: impl Iterator<Item = &'a bson::DateTime> + Clone,
 ) -> Option<Document> {
-    let (first, last) = starts.fold(
+    let (first, last) = starts.clone().fold(
         None,
         |bounds: Option<(bson::DateTime, bson::DateTime)>, at| {
             Some(bounds.map_or((*at, *at), |(first, last)| (first.min(*at), last.max(*at))))
         },
     )?;
+    if last.timestamp_millis() - first.timestamp_millis() > RANGE_AT_MOST.num_milliseconds() {
+        let starts: Vec<bson::DateTime> = starts.copied().collect();
+        return Some(doc! {"source": source, "started": {"$in": starts}});
+    }
     Some(doc! {"source": source, "started": {"$gte": first, "$lte": last}})
 }
+
+/// The widest span of a batch's starts looked up as one range: a day and a half holds an
+/// hourly run's batch and a day's backlog.
+const RANGE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::hours(36);
 
 /// Inserts `documents`, all of them tried; one a unique index finds already stored (a
 /// concurrent run, a rerun after a crash) is no failure.
@@ -108,5 +118,12 @@ mod tests {
             Some(doc! {"source": "usgs", "started": {"$gte": at(1_000), "$lte": at(3_000)}})
         );
         assert_eq!(stored_runs_filter("usgs", [].iter()), None);
+        // A file back from quarantine weeks later: its start listed, not every run between.
+        let day = 86_400_000;
+        let apart = [at(1_000), at(1_000 + 20 * day)];
+        assert_eq!(
+            stored_runs_filter("usgs", apart.iter()),
+            Some(doc! {"source": "usgs", "started": {"$in": [at(1_000), at(1_000 + 20 * day)]}})
+        );
     }
 }
