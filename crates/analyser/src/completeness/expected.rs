@@ -1,0 +1,168 @@
+//! How many collections a period expected of a source: whole intervals of the `every` each run
+//! recorded, counted in calendar days for intervals of whole days, less those that fell due
+//! while the source was disabled.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use releve::Source;
+
+use super::ExpectedFrom;
+use crate::period::ReportPeriod;
+use crate::query::{CollectionRun, SourceData};
+
+/// Collections due before `reference`: whole intervals since the period's start, or, from a
+/// first run inside the period, that run and every interval after it. Each run records the
+/// `every` it collected under: a run whose interval differs from the one before starts a new
+/// stretch at that interval one new interval before it (when the collector, whose next run
+/// comes an interval after its last, would have scheduled it) or from the last run at the old
+/// one, and the first recorded interval holds before its run (the current `every` where no
+/// run recorded one), so a period before or across a change of `every` expects what its
+/// schedule then called for. An interval of whole days is counted in
+/// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
+/// a daily source once (and a week with one, seven times); shorter intervals are counted in
+/// elapsed time, so that day expects an hourly source 23 times.
+pub(super) fn expected(
+    source: &Source,
+    runs: &[CollectionRun],
+    from: ExpectedFrom,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> u64 {
+    let Some(start) = counted_from(from, period) else {
+        return 0;
+    };
+    let stretches = stretches(source, runs, start, reference);
+    let mut due = 0;
+    for (i, &(since, every, at_run)) in stretches.iter().enumerate() {
+        let (until, last) = match stretches.get(i + 1) {
+            Some(&(next, _, _)) => (next, false),
+            None => (reference, true),
+        };
+        let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
+        // A stretch that starts at a run counts it and every interval begun after it; so does
+        // one ended by a change, whose collections all came before the run that changed it.
+        // A change that starts one new interval before its first run counts from that run:
+        // nothing was due where it starts. The period's own stretch to `reference` counts
+        // whole intervals only.
+        let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
+        due += if i > 0 && !at_run {
+            ((elapsed + every - 1) / every - 1).max(0)
+        } else if begun {
+            (elapsed + every - 1) / every
+        } else {
+            elapsed / every
+        };
+    }
+    u64::try_from(due).unwrap_or(0)
+}
+
+/// Where [`expected`] counts from: `None` when it counts nothing.
+fn counted_from(from: ExpectedFrom, period: &ReportPeriod) -> Option<DateTime<Utc>> {
+    match from {
+        ExpectedFrom::PeriodStart => Some(period.start()),
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
+        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => None,
+    }
+}
+
+/// Of the collections [`expected`] counts, those that fell due while the source was disabled,
+/// at the interval [`expected`] has in force at each part of each stretch disabled. A stretch
+/// starts when its first skipped collection was due and ends with the run that took up again,
+/// which stands for the last one skipped: it skipped one per whole interval in it. A part cut
+/// short, by `reference` or a change of interval, skipped every collection begun in it; a
+/// change that starts one new interval before its first run has nothing due where it starts.
+pub(super) fn expected_while_disabled(
+    source: &Source,
+    data: &SourceData,
+    from: ExpectedFrom,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> u64 {
+    let Some(start) = counted_from(from, period).filter(|_| !data.disabled.is_empty()) else {
+        return 0;
+    };
+    let intervals = stretches(source, &data.runs, start, reference);
+    let mut skipped = 0;
+    for stretch in &data.disabled {
+        let (from, until) = (stretch.from.max(start), stretch.until.min(reference));
+        for (i, &(since, every, at_run)) in intervals.iter().enumerate() {
+            let next = intervals.get(i + 1).map_or(reference, |&(next, _, _)| next);
+            let (part_from, part_until) = (from.max(since), until.min(next));
+            if part_from >= part_until {
+                continue;
+            }
+            let elapsed = wall_seconds(period, part_from, part_until, every % SECONDS_PER_DAY == 0);
+            let mut part = if part_until == stretch.until {
+                elapsed / every
+            } else {
+                (elapsed + every - 1) / every
+            };
+            if i > 0 && !at_run && part_from == since {
+                part = (part - 1).max(0);
+            }
+            skipped += part;
+        }
+    }
+    u64::try_from(skipped).unwrap_or(0)
+}
+
+/// The intervals in force from `start` to `reference`, in seconds, each from when it began
+/// and whether a run began it: see [`expected`].
+fn stretches(
+    source: &Source,
+    runs: &[CollectionRun],
+    start: DateTime<Utc>,
+    reference: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, i64, bool)> {
+    let mut recorded: Vec<(DateTime<Utc>, i64)> = runs
+        .iter()
+        .filter_map(|run| Some((run.started, run.every_s.filter(|every| *every > 0)?)))
+        .collect();
+    recorded.sort_by_key(|(started, _)| *started);
+    let configured = source
+        .every
+        .as_chrono()
+        .max(Duration::seconds(1))
+        .num_seconds();
+    let first = recorded.first().map_or(configured, |(_, every)| *every);
+    let mut stretches = vec![(start, first, true)];
+    let mut previous: Option<DateTime<Utc>> = None;
+    for (started, every) in recorded {
+        let (since, current, _) = stretches.last().copied().unwrap_or((start, first, true));
+        if start < started && started < reference && every != current {
+            // The collector runs next one interval after its last run, the new one once the
+            // configuration has changed: the new interval holds from then, or from the last run
+            // at the old one when the change came later.
+            let from = (started - Duration::seconds(every))
+                .max(previous.unwrap_or(start))
+                .max(since);
+            stretches.push((from, every, Some(from) == previous));
+        }
+        previous = Some(started);
+    }
+    stretches
+}
+
+/// Seconds from `since` to `until`, in wall-clock time of the report's zone when `in_days`.
+fn wall_seconds(
+    period: &ReportPeriod,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    in_days: bool,
+) -> i64 {
+    let elapsed = if in_days {
+        // The period's bounds are its days' midnights, even where a time change skips
+        // midnight and the day starts at 01:00.
+        let wall_clock = |at: DateTime<Utc>| match at {
+            at if at == period.start() => period.first_day.and_time(NaiveTime::MIN),
+            at if at == period.end() => period.end_day.and_time(NaiveTime::MIN),
+            at => at.with_timezone(&period.tz).naive_local(),
+        };
+        wall_clock(until) - wall_clock(since)
+    } else {
+        until - since
+    };
+    elapsed.num_seconds().max(0)
+}
+
+/// A day of wall-clock time.
+const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
