@@ -18,29 +18,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Bson, Document, RawDocument, doc};
+use releve::Source;
 use releve::rawfile::LandingOrder;
-use releve::store::{StoreError, bson_date, chrono_date};
-use releve::{RawFileName, Source, record_data};
+use releve::store::StoreError;
 use serde_json::Value;
 
 use crate::batch::{Batch, Version};
-use crate::database::{raw_records, records};
 use crate::summary::{Facts, hour_of};
 
-/// Keys per `$in` lookup, at most: on nx-27017 each lookup costs about a scan of the
-/// source's records, so fewer, larger lookups are faster there (a France Travail day cut into
-/// ten files: 8,000 keys a batch).
-const KEYS_PER_LOOKUP: usize = 5000;
+mod lookups;
 
-/// Bytes of keys per `$in` lookup, at most (but for a longer key, looked up alone): far below
-/// MongoDB's 16 MiB per command.
-const KEY_BYTES_PER_LOOKUP: usize = 4 * 1024 * 1024;
-
-/// Hours per `$in` count of stored records.
-const HOURS_PER_COUNT: usize = 200;
+use lookups::{Stored, count_per_hour, stored_versions};
 
 /// One record as an hour's summary sees it: its key and what it contributes.
 pub type HourRecord = (String, Facts);
@@ -154,16 +143,6 @@ impl Plan {
     pub fn read_every_hour(&mut self) {
         self.in_hand.clear();
     }
-}
-
-struct StoredVersion {
-    /// The landed file the version came from.
-    order: LandingOrder,
-    /// The latest landed file known to hold it (`last_file`, else `file`).
-    last: LandingOrder,
-    time: DateTime<Utc>,
-    hour: DateTime<Utc>,
-    data: Value,
 }
 
 /// The start of the oldest hour a source with `keep_days` still summarises: an hour that
@@ -285,160 +264,6 @@ pub async fn plan(
     Ok(plan)
 }
 
-/// A record of the batch's keys as MongoDB holds it.
-enum Stored {
-    /// As the summariser writes records.
-    Version(StoredVersion),
-    /// Not as the summariser writes records (a server that re-typed a field), with its hour
-    /// when that can be read.
-    Unreadable { hour: Option<DateTime<Utc>> },
-}
-
-/// The stored versions of the batch's keys.
-async fn stored_versions(
-    db: &Database,
-    source: &Source,
-    batch: &Batch,
-) -> Result<HashMap<String, Stored>, StoreError> {
-    let action = format!("lookup of `{}` records", source.name);
-    let mut stored = HashMap::new();
-    for chunk in lookup_chunks(batch.records.keys().map(String::as_str)) {
-        let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
-        let mut cursor = raw_records(db)
-            .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
-            if let Ok(key) = document.get_str("key") {
-                let found = stored_version(&document).map_or_else(
-                    || Stored::Unreadable {
-                        hour: document.get_datetime("hour").ok().map(chrono_date),
-                    },
-                    Stored::Version,
-                );
-                stored.insert(key.to_owned(), found);
-            }
-        }
-    }
-    Ok(stored)
-}
-
-/// `keys` cut into lookups of at most [`KEYS_PER_LOOKUP`] keys and [`KEY_BYTES_PER_LOOKUP`]
-/// bytes of keys (a longer key is looked up alone).
-fn lookup_chunks<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Vec<&'a str>> {
-    let mut chunks: Vec<Vec<&str>> = Vec::new();
-    let mut bytes = 0;
-    for key in keys {
-        match chunks.last_mut() {
-            Some(chunk)
-                if chunk.len() < KEYS_PER_LOOKUP && bytes + key.len() <= KEY_BYTES_PER_LOOKUP =>
-            {
-                chunk.push(key);
-            }
-            _ => {
-                chunks.push(vec![key]);
-                bytes = 0;
-            }
-        }
-        bytes += key.len();
-    }
-    chunks
-}
-
-/// How many records MongoDB holds in each of `hours` (hours without records are absent).
-/// Counted here from one small projected document per record: an `aggregate` with `$group`
-/// would send one per hour, but on nx-27017 (the tests' and the demo's server) its `$match`
-/// on an `$in` of hours matched no record, and `$group` returns dates as text.
-async fn count_per_hour(
-    db: &Database,
-    source: &str,
-    hours: &BTreeSet<DateTime<Utc>>,
-) -> Result<HashMap<DateTime<Utc>, usize>, StoreError> {
-    let action = format!("counting `{source}` records per hour");
-    let mut counts = HashMap::new();
-    for filter in hour_count_filters(source, hours) {
-        let mut cursor = records(db)
-            .find(filter)
-            .projection(doc! {"_id": 0, "hour": 1})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
-            if let Ok(hour) = document.get_datetime("hour") {
-                *counts.entry(chrono_date(*hour)).or_default() += 1;
-            }
-        }
-    }
-    Ok(counts)
-}
-
-/// At most this many runs of consecutive hours are counted a range each; more are listed.
-const HOUR_RANGES_AT_MOST: usize = 4;
-
-/// The queries [`count_per_hour`] makes: one range of the `(source, hour)` index per run of
-/// consecutive `hours` (an hourly run touches one or two, a day's backlog one), as nx-27017
-/// answers a range several times faster than the same hours listed with `$in`, which it reads
-/// with a subquery per document of `records`, a collection that only grows; hours scattered
-/// over more runs than [`HOUR_RANGES_AT_MOST`] are listed with `$in`, [`HOURS_PER_COUNT`] at a
-/// time, rather than asked one range after another.
-fn hour_count_filters(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Vec<Document> {
-    let mut runs: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for &hour in hours {
-        match runs.last_mut() {
-            Some((_, last)) if hour - *last == TimeDelta::hours(1) => *last = hour,
-            _ => runs.push((hour, hour)),
-        }
-    }
-    if runs.len() <= HOUR_RANGES_AT_MOST {
-        return runs
-            .into_iter()
-            .map(|(first, last)| {
-                doc! {"source": source, "hour": {"$gte": bson_date(first), "$lte": bson_date(last)}}
-            })
-            .collect();
-    }
-    let hours: Vec<Bson> = hours
-        .iter()
-        .map(|h| Bson::DateTime(bson_date(*h)))
-        .collect();
-    hours
-        .chunks(HOURS_PER_COUNT)
-        .map(|chunk| doc! {"source": source, "hour": {"$in": chunk}})
-        .collect()
-}
-
-fn stored_version(document: &RawDocument) -> Option<StoredVersion> {
-    let file = document.get_str("file").ok()?;
-    let order = LandingOrder {
-        landed_at: chrono_date(document.get_datetime("landed_at").ok()?),
-        sequence: RawFileName::parse(file).map_or(1, |name| name.sequence),
-    };
-    let last = document
-        .get_str("last_file")
-        .ok()
-        .and_then(RawFileName::parse)
-        .map_or(order, |name| name.landing_order())
-        .max(order);
-    let time = chrono_date(document.get_datetime("time").ok()?);
-    let hour = chrono_date(document.get_datetime("hour").ok()?);
-    let data = record_data::as_json(document.get_document("data").ok()?).ok()?;
-    Some(StoredVersion {
-        order,
-        last,
-        time,
-        hour,
-        data,
-    })
-}
-
 fn same_data(stored: &Value, version: &Version) -> bool {
     serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| &new == stored)
 }
@@ -447,7 +272,12 @@ fn same_data(stored: &Value, version: &Version) -> bool {
 mod tests {
     use chrono::TimeZone;
 
+    use mongodb::bson::{Bson, doc};
+    use releve::store::bson_date;
+
+    use super::lookups::{count_per_hour, hour_count_filters, lookup_chunks};
     use super::*;
+    use crate::database::records;
 
     fn hour(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 21, h, 0, 0)
