@@ -80,6 +80,33 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
+/// Moves the unreadable state file at `path` to a free hidden name beside it,
+/// `.state.<time>.unreadable.json` (`-2`, `-3`, … within a second), which no stage reads;
+/// under the source's lock, so a name free now stays free until the rename.
+fn put_aside(path: &Path) -> Result<std::path::PathBuf, String> {
+    let stamp = Utc::now().format("%Y-%m-%dT%H-%M-%SZ");
+    let aside = (1..10_000)
+        .map(|n| match n {
+            1 => path.with_file_name(format!(".state.{stamp}.unreadable.json")),
+            n => path.with_file_name(format!(".state.{stamp}-{n}.unreadable.json")),
+        })
+        .find(|aside| fs::symlink_metadata(aside).is_err())
+        .ok_or_else(|| {
+            format!(
+                "cannot put the unreadable state file {} aside: no free name",
+                path.display()
+            )
+        })?;
+    fs::rename(path, &aside).map_err(|err| {
+        format!(
+            "cannot put the unreadable state file {} aside as {}: {err}",
+            path.display(),
+            aside.display()
+        )
+    })?;
+    Ok(aside)
+}
+
 /// Whether `bytes`, a state file, holds the keys every run writes (`last_attempt`, null or not).
 fn written_by_a_run(bytes: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes)
@@ -145,27 +172,7 @@ impl SourceState {
             Ok(state) => return Ok(state),
             Err(err) => err.to_string(),
         };
-        let stamp = Utc::now().format("%Y-%m-%dT%H-%M-%SZ");
-        // Under the source's lock: a name free now stays free until the rename.
-        let aside = (1..10_000)
-            .map(|n| match n {
-                1 => path.with_file_name(format!(".state.{stamp}.unreadable.json")),
-                n => path.with_file_name(format!(".state.{stamp}-{n}.unreadable.json")),
-            })
-            .find(|aside| fs::symlink_metadata(aside).is_err())
-            .ok_or_else(|| {
-                format!(
-                    "cannot put the unreadable state file {} aside: no free name",
-                    path.display()
-                )
-            })?;
-        fs::rename(&path, &aside).map_err(|err| {
-            format!(
-                "cannot put the unreadable state file {} aside as {}: {err}",
-                path.display(),
-                aside.display()
-            )
-        })?;
+        let aside = put_aside(&path)?;
         tracing::warn!(
             file = %path.display(),
             kept_as = %aside.display(),
