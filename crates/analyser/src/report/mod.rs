@@ -240,13 +240,17 @@ fn cover_health(
 /// Sources named at most in the cover's line on collections short of the expected.
 const SHORT_NAMED: usize = 4;
 
-/// What the cover says of the sources that landed less than nine tenths of the collections
-/// expected in the period, however healthy they are now (a month a source was down for three
-/// weeks reads `OK` in the table below): how many landed of how many expected.
+/// What the cover says of the sources that missed a tenth or more of the collections expected
+/// in the period (as the completeness section says in red), however healthy they are now (a
+/// month a source was down for three weeks reads `OK` in the table below): how many landed of
+/// how many expected.
 fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<String> {
     let short: Vec<String> = assessed
         .iter()
-        .filter(|(_, c)| !c.expected_from.unknown() && c.landed.saturating_mul(10) < c.expected * 9)
+        .filter(|(_, c)| {
+            let missed = c.expected.saturating_sub(c.landed);
+            !c.expected_from.unknown() && missed > 0 && missed.saturating_mul(10) >= c.expected
+        })
         .map(|(source, c)| {
             format!(
                 "{} ({} of {})",
@@ -271,7 +275,7 @@ fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<Str
         ),
     };
     Some(format!(
-        "In this period, {} landed less than nine tenths of the collections expected: {named} (see the completeness table at the end).",
+        "In this period, {} missed a tenth or more of the collections expected: {named}, landed of expected (see the completeness table at the end).",
         counted(short.len() as u64, "source")
     ))
 }
