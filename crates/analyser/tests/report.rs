@@ -1379,34 +1379,15 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
             .expect("time")
             .and_utc();
         let metrics = releve::RunMetrics {
-            source: "stations".into(),
-            kind: "http_json".into(),
-            file: Some(format!("stations_{hour}.json")),
-            started,
-            finished: started + Duration::seconds(2),
-            duration_ms: 2_000,
-            http_calls: 1,
-            retries: 0,
-            throttled: 0,
-            announced: None,
-            records: 20,
-            coverage: None,
-            shortfall: 0,
             key_clashes,
-            error: None,
-            day: None,
-            every_s: Some(3_600),
-            disabled_from: None,
+            ..stations_run(started)
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await
             .expect("insert run");
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1h\"\nkey = \"station_id\"\ntime = \"updated\"\n",
-    );
+    setup(dir.path(), STATIONS);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
     let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
     assert!(
@@ -1440,34 +1421,15 @@ async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
         .collect();
     for started in started {
         let metrics = releve::RunMetrics {
-            source: "stations".into(),
-            kind: "http_json".into(),
-            file: Some(format!("stations_{}.json", started.timestamp())),
-            started,
-            finished: started + Duration::seconds(2),
-            duration_ms: 2_000,
-            http_calls: 1,
-            retries: 0,
-            throttled: 0,
-            announced: None,
-            records: 20,
-            coverage: None,
-            shortfall: 0,
-            key_clashes: 0,
-            error: None,
-            day: None,
-            every_s: Some(3_600),
             disabled_from: (started == at(15, 20)).then(|| at(10, 0)),
+            ..stations_run(started)
         };
         runs.insert_one(releve::store::run_document(&metrics).expect("document"))
             .await
             .expect("insert run");
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1h\"\nkey = \"station_id\"\ntime = \"updated\"\n",
-    );
+    setup(dir.path(), STATIONS);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
     let text = common::text(&dir.path().join(golden::report(0)));
     let stations = common::row(&text, "Completeness and quality", &["stations"]);
@@ -1484,4 +1446,31 @@ async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
         )),
         "{flat}"
     );
+}
+
+/// An hourly source of stations' latest readings, as the runs below land it.
+const STATIONS: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1h\"\nkey = \"station_id\"\ntime = \"updated\"\n";
+
+/// A successful run of `stations` started at `started`, landing 20 records.
+fn stations_run(started: chrono::DateTime<chrono::Utc>) -> releve::RunMetrics {
+    releve::RunMetrics {
+        source: "stations".into(),
+        kind: "http_json".into(),
+        file: Some(format!("stations_{}.json", started.timestamp())),
+        started,
+        finished: started + Duration::seconds(2),
+        duration_ms: 2_000,
+        http_calls: 1,
+        retries: 0,
+        throttled: 0,
+        announced: None,
+        records: 20,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        error: None,
+        day: None,
+        every_s: Some(3_600),
+        disabled_from: None,
+    }
 }
