@@ -525,7 +525,7 @@ async fn entries_no_stage_reads_in_a_source_folder_are_named() {
             && named[0].contains(
                 "holds 2 entries no stage reads (usgs-copy.json, usgs_2026-11-22T07-00-00Z.json)"
             )
-            && named[0].contains("named usgs_YYYY-MM-DDTHH-MM-SSZ.json"),
+            && named[0].contains("named usgs_YYYY-MM-DDTHH-MM-SSZ[-N].json"),
         "{stderr}"
     );
 }

@@ -160,9 +160,10 @@ impl RawFileName {
         format!("{}_{stamp}{sequence}{suffix}", self.source)
     }
 
-    /// How `source`'s data files are named, for people: `usgs_YYYY-MM-DDTHH-MM-SSZ.json`.
+    /// How `source`'s data files are named, for people: `usgs_YYYY-MM-DDTHH-MM-SSZ[-N].json`
+    /// (`-N` for a later run landed in the same second).
     pub fn pattern(source: &str) -> String {
-        format!("{source}_YYYY-MM-DDTHH-MM-SSZ{DATA_SUFFIX}")
+        format!("{source}_YYYY-MM-DDTHH-MM-SSZ[-N]{DATA_SUFFIX}")
     }
 
     /// The file's path under a raw folder.

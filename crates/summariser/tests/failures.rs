@@ -641,7 +641,7 @@ async fn a_misnamed_file_is_named_at_each_run_and_left_alone() {
             .find(|line| line.contains(&format!("file=raw/usgs/{name}")))
             .unwrap_or_else(|| panic!("a line names {name}: {errors}"));
         assert!(
-            line.contains("WARN") && line.contains("expected=usgs_YYYY-MM-DDTHH-MM-SSZ.json"),
+            line.contains("WARN") && line.contains("expected=usgs_YYYY-MM-DDTHH-MM-SSZ[-N].json"),
             "{line}"
         );
         assert!(exists(&folder.join(&name)), "{name} is left as it is");
