@@ -152,7 +152,7 @@ mod tests {
     fn a_minutely_source_run_every_minute_is_never_skipped_for_jitter() {
         let usgs = source("1m");
         let mut state = SourceState::default();
-        state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None);
+        state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None, None);
         let day = at(0, 0, 0).date_naive();
         assert_eq!(due(&usgs, &state, day, at(8, 0, 59)), Due::Now);
         assert_eq!(
@@ -173,7 +173,7 @@ mod tests {
         let mut state = SourceState::default();
         let day = at(0, 0, 0).date_naive();
         assert_eq!(due(&daily, &state, day, at(8, 0, 0)), Due::Now);
-        state.succeeded(at(8, 0, 0), landing(at(8, 4, 0)), None, Some(day));
+        state.succeeded(at(8, 0, 0), landing(at(8, 4, 0)), None, Some(day), None);
         assert_eq!(due(&daily, &state, day, at(9, 0, 0)), Due::DayLanded(day));
     }
 
@@ -212,7 +212,7 @@ mod tests {
             [54, 108, 216, 450, 870, 870],
             "less a tenth, 30 s at most"
         );
-        failing.succeeded(at(8, 30, 0), landing(at(8, 30, 5)), None, None);
+        failing.succeeded(at(8, 30, 0), landing(at(8, 30, 5)), None, None, None);
         failing.failed(at(8, 31, 0), "HTTP 429", None);
         assert_eq!(
             due(&minutely, &failing, day, at(8, 31, 0)),
@@ -233,7 +233,7 @@ mod tests {
             "a pause lasts a day at most"
         );
 
-        state.succeeded(at(8, 20, 0), landing(at(8, 20, 5)), None, None);
+        state.succeeded(at(8, 20, 0), landing(at(8, 20, 5)), None, None, None);
         assert_eq!(
             due(&hourly, &state, day, at(8, 30, 0)),
             Due::NotBefore(at(9, 19, 30)),

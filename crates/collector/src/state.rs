@@ -40,6 +40,10 @@ pub struct SourceState {
     /// in the same second takes the next one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_success_sequence: Option<u32>,
+    /// The `every` the last successful run collected under, in seconds: its next collection
+    /// was due that long after it, whatever `every` says once the source is enabled again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success_every_s: Option<u64>,
     /// When the last run, successful or not, started.
     pub last_attempt: Option<DateTime<Utc>>,
     /// Why the last run failed, when it did.
@@ -204,6 +208,7 @@ impl SourceState {
             last_success_started: Some(newest.landed_at),
             last_success_landed: Some(newest.landed_at),
             last_success_sequence: (newest.sequence > 1).then_some(newest.sequence),
+            last_success_every_s: None,
             last_attempt: Some(newest.landed_at),
             last_error: None,
             failures_in_a_row: 0,
@@ -234,29 +239,37 @@ impl SourceState {
     }
 
     /// When the first collection skipped while the source was disabled was due: when it was
-    /// found disabled, or its next run after the last success when that came later. `None`
-    /// when it was not disabled since its last run, or was enabled again before a run was due.
+    /// found disabled, or its next run after the last success (at the interval that run
+    /// collected under, else `every`) when that came later. `None` when it was not disabled
+    /// since its last run, or was enabled again before a run was due.
     pub fn disabled_from(
         &self,
         every: chrono::TimeDelta,
         started: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let since = self.disabled_since?;
+        let every = self
+            .last_success_every_s
+            .and_then(|secs| i64::try_from(secs).ok())
+            .and_then(chrono::TimeDelta::try_seconds)
+            .unwrap_or(every);
         let next = self
             .last_success_started
             .and_then(|last| last.checked_add_signed(every));
         Some(since.max(next.unwrap_or(since))).filter(|from| *from < started)
     }
 
-    /// Records a landed run.
+    /// Records a landed run, collected under an `every` of `every_s` seconds when known.
     pub fn succeeded(
         &mut self,
         started: DateTime<Utc>,
         landed: LandingOrder,
         cursor: Option<DateTime<Utc>>,
         day: Option<NaiveDate>,
+        every_s: Option<u64>,
     ) {
         self.last_success_started = Some(started);
+        self.last_success_every_s = every_s;
         self.last_success_landed = Some(landed.landed_at);
         self.last_success_sequence = (landed.sequence > 1).then_some(landed.sequence);
         self.last_attempt = Some(started);
@@ -331,11 +344,11 @@ mod tests {
             landed_at: at(10, 31),
             sequence: 3,
         };
-        state.succeeded(at(10, 30), landed, None, None);
+        state.succeeded(at(10, 30), landed, None, None, None);
         state.save(dir.path(), "usgs").expect("saved");
         let loaded = SourceState::load(dir.path(), &source).expect("state read");
         assert_eq!(loaded.last_landing(), Some(landed));
-        state.succeeded(at(10, 32), landing(at(10, 33)), None, None);
+        state.succeeded(at(10, 32), landing(at(10, 33)), None, None, None);
         assert_eq!(state.last_landing(), Some(landing(at(10, 33))));
     }
 
@@ -343,7 +356,7 @@ mod tests {
     fn a_stretch_disabled_starts_at_the_first_collection_it_skipped() {
         let hour = chrono::TimeDelta::hours(1);
         let mut state = SourceState::default();
-        state.succeeded(at(10, 0), landing(at(10, 1)), None, None);
+        state.succeeded(at(10, 0), landing(at(10, 1)), None, None, None);
         assert_eq!(
             state.disabled_from(hour, at(15, 20)),
             None,
@@ -370,7 +383,7 @@ mod tests {
     #[test]
     fn runs_dated_in_the_future_are_forgotten() {
         let mut state = SourceState::default();
-        state.succeeded(at(10, 30), landing(at(10, 31)), None, None);
+        state.succeeded(at(10, 30), landing(at(10, 31)), None, None, None);
         assert_eq!(
             state.forget_future_runs(at(10, 0) + chrono::TimeDelta::days(-30)),
             Some(at(10, 31))
@@ -383,7 +396,7 @@ mod tests {
             ),
             (None, None, None)
         );
-        state.succeeded(at(10, 30), landing(at(10, 31)), None, None);
+        state.succeeded(at(10, 30), landing(at(10, 31)), None, None, None);
         assert_eq!(
             state.forget_future_runs(at(10, 30)),
             None,
@@ -402,9 +415,21 @@ mod tests {
     fn the_cursor_never_passes_the_start_of_the_run_that_landed_it() {
         let mut state = SourceState::default();
         // The day's forecast rows run to 22:45; the run started at 10:30.
-        state.succeeded(at(10, 30), landing(at(10, 31)), Some(at(22, 45)), None);
+        state.succeeded(
+            at(10, 30),
+            landing(at(10, 31)),
+            Some(at(22, 45)),
+            None,
+            None,
+        );
         assert_eq!(state.cursor, Some(at(10, 30)));
-        state.succeeded(at(10, 45), landing(at(10, 46)), Some(at(10, 15)), None);
+        state.succeeded(
+            at(10, 45),
+            landing(at(10, 46)),
+            Some(at(10, 15)),
+            None,
+            None,
+        );
         assert_eq!(state.cursor, Some(at(10, 30)), "a cursor never goes back");
 
         let mut saved_ahead = SourceState {
@@ -421,7 +446,7 @@ mod tests {
             Some(at(10, 0)),
             "the next run takes up from the start of the run that saved it"
         );
-        saved_ahead.succeeded(at(11, 0), landing(at(11, 1)), Some(at(22, 45)), None);
+        saved_ahead.succeeded(at(11, 0), landing(at(11, 1)), Some(at(22, 45)), None, None);
         assert_eq!(
             saved_ahead.cursor,
             Some(at(11, 0)),

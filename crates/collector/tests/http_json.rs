@@ -627,3 +627,42 @@ async fn the_first_run_after_a_source_is_enabled_again_says_since_when_it_was_di
         "forgotten once told"
     );
 }
+
+/// A source whose `every` was lengthened while it was disabled: its first skipped collection
+/// was due at the interval it collected under, so the report expects none from then.
+#[tokio::test]
+async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() {
+    let server = feed(usgs_body(1));
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source("usgs", &url, ""));
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    std::fs::write(site.config(), usgs_source("usgs", &url, "enabled = false")).expect("disabled");
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    // All of it three hours ago: collected every minute, found disabled right after.
+    let three_hours = chrono::TimeDelta::hours(3);
+    let mut state = site.state("usgs");
+    let last = state.last_success_started.expect("collected") - three_hours;
+    let noted = state.disabled_since.expect("noted disabled") - three_hours;
+    state.last_success_started = Some(last);
+    state.disabled_since = Some(noted);
+    state
+        .save(&site.raw(), "usgs")
+        .expect("state three hours back");
+
+    let hourly = usgs_source("usgs", &url, "").replace(r#"every = "1m""#, r#"every = "1h""#);
+    std::fs::write(site.config(), hourly).expect("enabled again, every hour");
+    collector::run_with(&site.args(&[], false), fast_policy())
+        .await
+        .expect("run");
+    let metrics = site.metrics("usgs");
+    assert_eq!(metrics.len(), 2, "{metrics:?}");
+    assert_eq!(
+        metrics[1].disabled_from,
+        Some(noted.max(last + chrono::TimeDelta::minutes(1))),
+        "its next collection every minute, not an hour after its last run"
+    );
+}

@@ -46,7 +46,7 @@ pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mu
                     },
                     |file| file.landing_order(),
                 );
-                state.succeeded(running.started, landed, None, metrics.day);
+                state.succeeded(running.started, landed, None, metrics.day, metrics.every_s);
             }
         }
     } else {

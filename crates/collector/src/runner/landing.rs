@@ -63,6 +63,7 @@ pub(super) fn land(
         file.landing_order(),
         cursor,
         day,
+        metrics.every_s,
     );
     tracing::info!(
         source = %source.name,
