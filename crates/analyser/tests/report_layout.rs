@@ -640,7 +640,7 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
     );
     let cover = &common::page_texts(&dir.path().join("2026-11-21.pdf"))[0];
     assert!(
-        common::flat(cover).contains("In this period, 1 source missed a tenth or more of the collections expected: busy (0 of 96), landed of expected (see the completeness table at the end)."),
+        common::flat(cover).contains("In this period, 1 source missed a tenth or more of the collections expected: busy (0 landed of 96 expected); see the completeness table at the end."),
         "the cover says it, whatever the health now: {cover}"
     );
     let below = text[text.find("Completeness and quality").unwrap_or(0)..]

@@ -253,7 +253,7 @@ fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<Str
         })
         .map(|(source, c)| {
             format!(
-                "{} ({} of {})",
+                "{} ({} landed of {} expected)",
                 source.name,
                 grouped(i128::from(c.landed)),
                 grouped(i128::from(c.expected))
@@ -275,7 +275,7 @@ fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<Str
         ),
     };
     Some(format!(
-        "In this period, {} missed a tenth or more of the collections expected: {named}, landed of expected (see the completeness table at the end).",
+        "In this period, {} missed a tenth or more of the collections expected: {named}; see the completeness table at the end.",
         counted(short.len() as u64, "source")
     ))
 }
