@@ -53,6 +53,12 @@ async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
     analyse(dir, uri, db, &["--date", date]).await;
 }
 
+/// Writes the report of the golden day into `dir` and returns its text on one line.
+async fn golden_day_text(dir: &Path, uri: &str, db: &str) -> String {
+    day_report(dir, uri, db, &golden::date(0)).await;
+    common::flat(&common::text(&dir.join(golden::report(0))))
+}
+
 /// A fresh database holding the summariser's collections and nothing else.
 async fn summariser_database(label: &str) -> String {
     let server = MongoServer::shared();
@@ -311,8 +317,7 @@ async fn a_range_set_after_hours_were_summarised_says_their_figures_count_values
         1,
     );
     setup(dir.path(), &config);
-    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
-    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
     assert!(
         flat.contains("20 of the period's 20 summarised hours hold values of temperature_2m outside its `plausible` range [20, 40]: they were summarised before the range was set, and these figures count those values. `summariser --resummarise meteo` summarises them again with it"),
         "{flat}"
@@ -320,8 +325,7 @@ async fn a_range_set_after_hours_were_summarised_says_their_figures_count_values
     assert!(!flat.contains("of relative_humidity_2m outside"), "{flat}");
 
     setup(dir.path(), golden::CONFIG);
-    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
-    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
     assert!(!flat.contains("outside its `plausible` range"), "{flat}");
 }
 
@@ -340,8 +344,7 @@ async fn records_of_a_source_removed_from_the_configuration_are_said_left_out() 
         .expect("offres' table");
     let without_meteo = format!("{}{}", &golden::CONFIG[..meteo], &golden::CONFIG[offres..]);
     setup(dir.path(), &without_meteo);
-    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
-    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
     assert!(
         flat.contains(&format!(
             "Left out of this report: MongoDB holds {} records of this period from 1 source no longer in the configuration, meteo ({}): a source renamed keeps its history under its old name; keep a table with `enabled = false` to report it.",
@@ -352,8 +355,7 @@ async fn records_of_a_source_removed_from_the_configuration_are_said_left_out() 
     );
 
     setup(dir.path(), golden::CONFIG);
-    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
-    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
     assert!(!flat.contains("Left out of this report"), "{flat}");
 }
 
@@ -399,8 +401,7 @@ async fn a_field_held_as_text_with_a_decimal_comma_is_said_not_a_number_not_miss
     records.insert_many(&stored).await.expect("insert");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    day_report(dir.path(), &uri, &db, &golden::date(0)).await;
-    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
     assert!(
         flat.contains(
             "No numeric value of properties.mag in this period: 108 records without one (absent, null, or text that is not a number, such as a decimal comma)."
@@ -1388,8 +1389,7 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), STATIONS);
-    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
-    let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    let text = golden_day_text(dir.path(), server.uri(), &db).await;
     assert!(
         text.contains(
             "stations: 7 records landed in this period shared their key (`station_id`) with a different record of the same run, and only the last of each is summarised: is `key` unique?"

@@ -162,9 +162,7 @@ async fn a_body_giving_its_records_twice_does_not_land_with_either_copy_alone() 
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     let (server, calls) = counting_feed(usgs_body(2));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let first = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let first = site.run().await;
     assert!(matches!(
         first.sources[0].1,
         SourceResult::Landed { records: 2, .. }
@@ -173,9 +171,7 @@ async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     for file in site.data_files("usgs") {
         std::fs::remove_file(file).expect("delete landed file");
     }
-    let second = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let second = site.run().await;
     assert!(
         matches!(second.sources[0].1, SourceResult::NotDue(_)),
         "{:?}",
@@ -202,9 +198,7 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
     let state = r#"{"last_success_started":"2020-01-01T00:00:00Z","last_success_landed":"2020-01-01T00:00:01Z","last_attempt":"2020-01-01T00:00:00Z","last_error":null,"cursor":null,"days":[]}"#;
     std::fs::create_dir_all(site.raw().join("usgs")).expect("dir");
     std::fs::write(site.raw().join("usgs/.state.json"), state).expect("state");
-    let outcome = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let outcome = site.run().await;
     assert!(
         matches!(outcome.sources[0].1, SourceResult::Landed { .. }),
         "{:?}",
@@ -219,9 +213,7 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
 async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced() {
     let (server, calls) = counting_feed(usgs_body(1));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     let state = site.raw().join("usgs/.state.json");
     let aside = || {
         site.file_names("usgs")
@@ -230,9 +222,7 @@ async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced(
             .collect::<Vec<_>>()
     };
     std::fs::write(&state, "{}").expect("an empty state");
-    let again = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let again = site.run().await;
     assert!(
         matches!(again.sources[0].1, SourceResult::NotDue(_)),
         "the landed file says when it ran: {:?}",
@@ -242,9 +232,7 @@ async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced(
     assert_eq!(aside().len(), 1, "the empty state is kept aside");
 
     std::fs::write(&state, r#"{"cursor": "2026-11-3"#).expect("a state cut short");
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     let kept: Vec<String> = aside()
         .iter()
         .map(|name| std::fs::read_to_string(site.raw().join("usgs").join(name)).expect("kept"))
@@ -283,9 +271,7 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
     let held = releve::RunLock::try_acquire(&site.raw().join("usgs/.lock"))
         .expect("lock file")
         .expect("the other run's lock");
-    let outcome = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let outcome = site.run().await;
     assert!(
         matches!(outcome.sources[0].1, SourceResult::Skipped(_)),
         "{:?}",
@@ -324,13 +310,9 @@ async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
         }
     });
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let first = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let first = site.run().await;
     assert!(!first.succeeded());
-    let at_once = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let at_once = site.run().await;
     assert!(
         matches!(at_once.sources[0].1, SourceResult::NotDue(_)),
         "a minutely source waits a minute after a failure: {:?}",
@@ -338,9 +320,7 @@ async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     rewind_last_attempt(&site, "usgs", chrono::TimeDelta::minutes(1));
-    let next_minute = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let next_minute = site.run().await;
     assert!(
         matches!(next_minute.sources[0].1, SourceResult::Landed { .. }),
         "{:?}",
@@ -416,9 +396,7 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     });
 
     let before = calls.load(Ordering::SeqCst);
-    let run = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let run = site.run().await;
     assert!(
         matches!(run.sources[0].1, SourceResult::NotDue(_)),
         "a failed run waits its interval: {:?}",
@@ -478,9 +456,7 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
             }
         }
 
-        collector::run_with(&site.args(&[], false), fast_policy())
-            .await
-            .expect("run");
+        site.run().await;
         let failed: Vec<String> = site
             .metrics("usgs")
             .into_iter()
@@ -530,9 +506,7 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
         .collect();
     let site = Site::new(&config);
     let began = chrono::Utc::now();
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     let (mut late, mut failed) = (0, 0);
     for name in names {
         let metrics = &site.metrics(name)[0];
@@ -560,9 +534,7 @@ async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run(
 async fn a_state_dated_in_the_future_does_not_stop_collection() {
     let server = LocalServer::start(Router::new().route("/feed", get(|| async { usgs_body(2) })));
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let first = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let first = site.run().await;
     assert!(matches!(first.sources[0].1, SourceResult::Landed { .. }));
     // As a run leaves it when the clock was a month ahead.
     let ahead = |time: Option<chrono::DateTime<chrono::Utc>>| {
@@ -574,9 +546,7 @@ async fn a_state_dated_in_the_future_does_not_stop_collection() {
         state.last_attempt = ahead(state.last_attempt);
     });
 
-    let second = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let second = site.run().await;
     assert!(
         matches!(second.sources[0].1, SourceResult::Landed { .. }),
         "{:?}",
@@ -592,9 +562,7 @@ async fn the_first_run_after_a_source_is_enabled_again_says_since_when_it_was_di
     let server = feed(usgs_body(1));
     let url = format!("{}/feed", server.url());
     let site = Site::new(&usgs_source("usgs", &url, ""));
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     // Its last run three hours ago, as if the source had been disabled since.
     let three_hours_ago = chrono::Utc::now() - chrono::TimeDelta::hours(3);
     let mut state = site.state("usgs");
@@ -603,16 +571,12 @@ async fn the_first_run_after_a_source_is_enabled_again_says_since_when_it_was_di
         .save(&site.raw(), "usgs")
         .expect("state three hours back");
     std::fs::write(site.config(), usgs_source("usgs", &url, "enabled = false")).expect("disabled");
-    let disabled = collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    let disabled = site.run().await;
     assert!(disabled.sources.is_empty(), "{:?}", disabled.sources);
     let noted = site.state("usgs").disabled_since.expect("noted disabled");
 
     std::fs::write(site.config(), usgs_source("usgs", &url, "")).expect("enabled again");
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "{metrics:?}");
     assert_eq!(metrics[0].disabled_from, None);
@@ -635,13 +599,9 @@ async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() 
     let server = feed(usgs_body(1));
     let url = format!("{}/feed", server.url());
     let site = Site::new(&usgs_source("usgs", &url, ""));
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     std::fs::write(site.config(), usgs_source("usgs", &url, "enabled = false")).expect("disabled");
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     // All of it three hours ago: collected every minute, found disabled right after.
     let three_hours = chrono::TimeDelta::hours(3);
     let mut state = site.state("usgs");
@@ -655,9 +615,7 @@ async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() 
 
     let hourly = usgs_source("usgs", &url, "").replace(r#"every = "1m""#, r#"every = "1h""#);
     std::fs::write(site.config(), hourly).expect("enabled again, every hour");
-    collector::run_with(&site.args(&[], false), fast_policy())
-        .await
-        .expect("run");
+    site.run().await;
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "{metrics:?}");
     assert_eq!(

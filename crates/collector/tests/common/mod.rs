@@ -51,6 +51,13 @@ impl Site {
         }
     }
 
+    /// Runs the collector once on every source due, as cron does, with [`fast_policy`].
+    pub async fn run(&self) -> collector::Outcome {
+        collector::run_with(&self.args(&[], false), fast_policy())
+            .await
+            .expect("the collector runs")
+    }
+
     /// Runs the collector once on every source (`--force` or not) with [`fast_policy`],
     /// expecting exactly one source to fail and nothing to land from it: its reason, checked to
     /// be one line.
