@@ -12,7 +12,7 @@ use crate::query::{Disabled, SourceData};
 
 mod expected;
 
-use expected::{expected, expected_while_disabled};
+use expected::expected;
 
 /// A source's health when the report is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,10 +251,7 @@ pub fn assess(
     };
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
-        let due = expected(source, &data.runs, expected_from, period, until);
-        let skipped = expected_while_disabled(source, data, expected_from, period, until);
-        // A per-day source catches up on days missed while disabled: those landed were due.
-        due.saturating_sub(skipped).max(landed.min(due))
+        expected(source, data, expected_from, period, until)
     });
     Completeness {
         expected,

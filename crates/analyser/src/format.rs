@@ -23,6 +23,18 @@ pub fn grouped(n: impl Into<i128>) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// Items as a sentence lists them: `a`, `a and b`, `a, b and c`; empty for none.
+pub fn listed<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// `n` and a noun that takes an `s` in the plural, in agreement: `1 record`, `0 records`,
 /// `12,345 records`.
 pub fn counted(n: impl Into<i128>, noun: &str) -> String {

@@ -19,10 +19,11 @@ use crate::query::{CollectionRun, SourceData};
 /// schedule then called for. An interval of whole days is counted in
 /// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
 /// a daily source once (and a week with one, seven times); shorter intervals are counted in
-/// elapsed time, so that day expects an hourly source 23 times.
+/// elapsed time, so that day expects an hourly source 23 times. None is expected while the
+/// source was disabled (see [`skipped_while_disabled`]).
 pub(super) fn expected(
     source: &Source,
-    runs: &[CollectionRun],
+    data: &SourceData,
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
@@ -30,7 +31,22 @@ pub(super) fn expected(
     let Some(start) = counted_from(from, period) else {
         return 0;
     };
-    let stretches = stretches(source, runs, start, reference);
+    let intervals = stretches(source, &data.runs, start, reference);
+    let due = due(&intervals, from, period, reference);
+    let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
+    // A per-day source catches up on days missed while disabled: those landed were due.
+    let landed = data.runs.iter().filter(|run| run.error.is_none()).count();
+    let landed = i64::try_from(landed).unwrap_or(i64::MAX);
+    u64::try_from((due - skipped).max(landed.min(due))).unwrap_or(0)
+}
+
+/// Collections due over `stretches`, the intervals in force from where [`expected`] counts.
+fn due(
+    stretches: &[(DateTime<Utc>, i64, bool)],
+    from: ExpectedFrom,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> i64 {
     let mut due = 0;
     for (i, &(since, every, at_run)) in stretches.iter().enumerate() {
         let (until, last) = match stretches.get(i + 1) {
@@ -52,7 +68,7 @@ pub(super) fn expected(
             elapsed / every
         };
     }
-    u64::try_from(due).unwrap_or(0)
+    due
 }
 
 /// Where [`expected`] counts from: `None` when it counts nothing.
@@ -64,23 +80,19 @@ fn counted_from(from: ExpectedFrom, period: &ReportPeriod) -> Option<DateTime<Ut
     }
 }
 
-/// Of the collections [`expected`] counts, those that fell due while the source was disabled,
-/// at the interval [`expected`] has in force at each part of each stretch disabled. A stretch
+/// Of the collections [`due`] counts, those that fell due while the source was disabled, at
+/// the interval in force at each part of each stretch disabled (`intervals`, from `start`). A stretch
 /// starts when its first skipped collection was due and ends with the run that took up again,
 /// which stands for the last one skipped: it skipped one per whole interval in it. A part cut
 /// short, by `reference` or a change of interval, skipped every collection begun in it; a
 /// change that starts one new interval before its first run has nothing due where it starts.
-pub(super) fn expected_while_disabled(
-    source: &Source,
+fn skipped_while_disabled(
+    intervals: &[(DateTime<Utc>, i64, bool)],
     data: &SourceData,
-    from: ExpectedFrom,
+    start: DateTime<Utc>,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
-) -> u64 {
-    let Some(start) = counted_from(from, period).filter(|_| !data.disabled.is_empty()) else {
-        return 0;
-    };
-    let intervals = stretches(source, &data.runs, start, reference);
+) -> i64 {
     let mut skipped = 0;
     for stretch in &data.disabled {
         let (from, until) = (stretch.from.max(start), stretch.until.min(reference));
@@ -102,7 +114,7 @@ pub(super) fn expected_while_disabled(
             skipped += part;
         }
     }
-    u64::try_from(skipped).unwrap_or(0)
+    skipped
 }
 
 /// The intervals in force from `start` to `reference`, in seconds, each from when it began

@@ -260,18 +260,13 @@ fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<Str
             )
         })
         .collect();
-    let named = match short.as_slice() {
-        [] => return None,
-        [one] => one.clone(),
-        several if several.len() <= SHORT_NAMED => format!(
-            "{} and {}",
-            several[..several.len() - 1].join(", "),
-            several[several.len() - 1]
-        ),
-        several => format!(
+    let named = match short.len() {
+        0 => return None,
+        n if n <= SHORT_NAMED => crate::format::listed(&short),
+        n => format!(
             "{} and {} more",
-            several[..SHORT_NAMED].join(", "),
-            several.len() - SHORT_NAMED
+            short[..SHORT_NAMED].join(", "),
+            n - SHORT_NAMED
         ),
     };
     Some(format!(

@@ -159,11 +159,10 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
         let note = format!(
             "This period ended more than {} days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of {} are no longer known (–); records and hours without data come from the hourly summaries.",
             releve::store::RUNS_KEPT.as_secs() / 86_400,
-            match expired.as_slice() {
-                _ if expired.len() == assessed.len() => "every source".to_owned(),
-                [one] => (*one).to_owned(),
-                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-                [] => String::new(),
+            if expired.len() == assessed.len() {
+                "every source".to_owned()
+            } else {
+                crate::format::listed(&expired)
             }
         );
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
