@@ -79,7 +79,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             name: source.name.clone(),
             summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
             verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
-            caution: sources::rate_above_api(source),
+            caution: caution(source, !args.sources.is_empty()),
             line: source.line,
         })
         .collect();
@@ -103,6 +103,19 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         report_fault: config.report_fault,
         unconfigured,
     })
+}
+
+/// What would work against a run of an accepted source: a source disabled yet named by
+/// `--source` (collected now, never by cron), a `rate_limit` above the API's own.
+fn caution(source: &releve::Source, named: bool) -> Option<String> {
+    let disabled = (!source.enabled && named).then(|| {
+        "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
+    });
+    let parts: Vec<String> = disabled
+        .into_iter()
+        .chain(sources::rate_above_api(source))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// What a run would do with an accepted source; `named` when `--source` names it (a disabled

@@ -82,6 +82,16 @@ fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
+
+    let output = check(&site, &["--source", "off"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "ready     off  http_json, every 1m: enabled = false: collected only when named by --source; cron's runs skip it"
+        ),
+        "a disabled source named is collected, and the check says cron's runs are not: {stdout}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
 
