@@ -123,6 +123,10 @@ pub struct Completeness {
     /// The stretches of the period while the source was disabled, in which no collection
     /// was expected.
     pub disabled: Vec<Disabled>,
+    /// For a source disabled when the report is generated, the start of its last run in the
+    /// period, collections being expected up to it (and its interval) only; `Some(None)`
+    /// without a run, none being expected.
+    pub disabled_after: Option<Option<DateTime<Utc>>>,
 }
 
 /// What the quality table can say of a source's coverage of the totals its APIs announced.
@@ -236,10 +240,11 @@ pub fn assess(
     // A disabled source is expected to collect until its last run in the period and that
     // run's interval, when it was disabled as far as the report can tell; without a run, not
     // at all.
+    let last_run = data.runs.iter().max_by_key(|run| run.started);
     let until = if source.enabled {
         Some(reference)
     } else {
-        data.runs.iter().max_by_key(|run| run.started).map(|last| {
+        last_run.map(|last| {
             let every = last
                 .every_s
                 .and_then(Duration::try_seconds)
@@ -284,6 +289,7 @@ pub fn assess(
             .filter(|disabled| disabled.overlaps(period))
             .copied()
             .collect(),
+        disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
     }
 }
 

@@ -1442,7 +1442,19 @@ async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
     let day = golden::date(0);
     assert!(
         flat.contains(&format!(
-            "stations: disabled (enabled = false) from {day} 10:00 to {day} 15:20: no collection expected then."
+            "stations: disabled (enabled = false) from {day} 10:00 until its run of {day} 15:20: no collection expected then."
+        )),
+        "{flat}"
+    );
+
+    // Disabled again after its last run, 23:20, and still disabled when the report is written.
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), &format!("{STATIONS}enabled = false\n"));
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        flat.contains(&format!(
+            "stations: disabled (enabled = false) when this report was written: collections expected up to its last run in the period, {day} 23:20, none after."
         )),
         "{flat}"
     );

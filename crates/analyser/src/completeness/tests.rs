@@ -176,6 +176,11 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
     off.enabled = false;
     let never = assess(&off, &SourceData::default(), known(None), &period(), now);
     assert_eq!((never.expected, never.health), (0, Health::Disabled));
+    assert_eq!(
+        never.disabled_after,
+        Some(None),
+        "said: no run in the period"
+    );
     let data = SourceData {
         runs: vec![run(1, None), run(2, Some("HTTP 503"))],
         ..Default::default()
@@ -186,6 +191,9 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
         (4 * 2 + 1, 1, 1),
         "every 15 minutes until its last run, 02:00, and that run's interval"
     );
+    assert_eq!(stopped.disabled_after, Some(Some(at(21, 2, 0))));
+    let enabled = assess(&source("15m"), &data, known(None), &period(), now);
+    assert_eq!(enabled.disabled_after, None);
 }
 
 /// The coverage column tells a period without runs from runs told of no total, and from runs

@@ -211,7 +211,7 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
             .iter()
             .map(|stretch| {
                 format!(
-                    "from {} to {}",
+                    "from {} until its run of {}",
                     local_time(stretch.from, tz),
                     local_time(stretch.until, tz)
                 )
@@ -222,6 +222,21 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
             source.name,
             stretches.join(", ")
         );
+        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
+    for (source, c) in assessed {
+        let note = match c.disabled_after {
+            None => continue,
+            Some(Some(last)) => format!(
+                "{}: disabled (enabled = false) when this report was written: collections expected up to its last run in the period, {}, none after.",
+                source.name,
+                local_time(last, tz)
+            ),
+            Some(None) => format!(
+                "{}: disabled (enabled = false) when this report was written, with no run in the period: no collection expected.",
+                source.name
+            ),
+        };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
 }
