@@ -93,11 +93,13 @@ pub struct WrittenReport {
     pub problems: Vec<String>,
 }
 
-/// Writes the report `args` asks for, of `config`'s sources.
+/// Writes the report `args` asks for, of `config`'s sources; with `--if-missing`, `None` when
+/// the period ended before the first known collection (the crontab's week and month jobs, the
+/// morning after relevé was installed, would otherwise write a report of nothing).
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,
-) -> Result<WrittenReport, AnalyserError> {
+) -> Result<Option<WrittenReport>, AnalyserError> {
     let tz = config.report.timezone;
     let now = Utc::now();
     let anchor = args
@@ -115,10 +117,10 @@ pub async fn write_report(
         && let Some(path) = written_once_complete(&args.reports_dir, &period)
     {
         tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
-        return Ok(WrittenReport {
+        return Ok(Some(WrittenReport {
             path: std::path::absolute(&path).unwrap_or(path),
             problems: Vec::new(),
-        });
+        }));
     }
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
     // seen in both (and counted once), never in neither.
@@ -141,6 +143,14 @@ pub async fn write_report(
         None => (Quarantined::NotGiven, Vec::new()),
     };
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
+    if args.if_missing
+        && problems.is_empty()
+        && unconfigured.is_empty()
+        && let Some(first) = before_first_collection(&data, &first_runs, &period)
+    {
+        tracing::info!(first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");
+        return Ok(None);
+    }
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {
         config,
@@ -167,7 +177,22 @@ pub async fn write_report(
         render_ms = started.elapsed().as_millis() as u64,
         "Wrote the report."
     );
-    Ok(WrittenReport { path, problems })
+    Ok(Some(WrittenReport { path, problems }))
+}
+
+/// The first known collection, when `period` ended before it and holds nothing: no run, no
+/// record, no file waiting. A period with none of these after collections began (an outage)
+/// is reported.
+fn before_first_collection(
+    data: &BTreeMap<String, SourceData>,
+    first_runs: &BTreeMap<String, DateTime<Utc>>,
+    period: &ReportPeriod,
+) -> Option<DateTime<Utc>> {
+    let first = first_runs.values().min().copied()?;
+    let empty = data
+        .values()
+        .all(|source| source.runs.is_empty() && source.records() == 0 && source.waiting.runs == 0);
+    (empty && first >= period.end()).then_some(first)
 }
 
 /// The report of `period` in `reports_dir`, when there is one written (last modified) once the

@@ -72,9 +72,13 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         "left out of the report, whose cover says so",
         None,
     );
-    let written = analyser::write_report(args, &config)
+    let Some(written) = analyser::write_report(args, &config)
         .await
-        .context("no report was written")?;
+        .context("no report was written")?
+    else {
+        // Said in the log: the period ended before the first collection (`--if-missing`).
+        return Ok(releve::cli::exit_code(config.refused.is_empty()));
+    };
     for problem in &written.problems {
         let line = format!("{problem} (the report's cover says so)");
         releve::logging::failure_line("analyser", &line);

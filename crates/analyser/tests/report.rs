@@ -726,6 +726,35 @@ async fn if_missing_writes_a_period_s_report_once_it_is_complete() {
     );
 }
 
+/// The morning after relevé is installed, the crontab's week and month jobs (`--if-missing`)
+/// find last week and last month ended before the first collection: they write no report of
+/// nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_no_report_of_a_period_before_the_first_collection() {
+    let (uri, db) = golden_database("before-first").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let week_before = golden::date(-7);
+    let week = ["--period", "week", "--date", &week_before, "--if-missing"];
+    let output = analyse_output(dir.path(), &uri, &db, &week).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "",
+        "no path printed"
+    );
+    let reports = dir.path().join("reports");
+    let written = || std::fs::read_dir(&reports).map_or(0, |entries| entries.count());
+    assert_eq!(written(), 0, "no report of a week before any collection");
+
+    let printed = analyse(dir.path(), &uri, &db, &week[..4]).await;
+    assert!(
+        printed.trim().ends_with(".pdf"),
+        "written when asked: {printed}"
+    );
+    assert_eq!(written(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let (uri, db) = golden_database("periods").await;
