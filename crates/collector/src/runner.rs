@@ -180,7 +180,7 @@ pub fn note_disabled(source: &Source, raw_dir: &Path) {
     if state.disabled_since.is_some() {
         return;
     }
-    state.disabled_since = Some(Utc::now());
+    state.disabled_since = Some(state.found_disabled_at(source.every.as_chrono(), Utc::now()));
     match state.save(raw_dir, &source.name) {
         Ok(()) => {
             tracing::info!(source = %source.name, "Source disabled: noted, so that reports expect no collection of it until it is enabled again.")

@@ -238,6 +238,22 @@ impl SourceState {
         })
     }
 
+    /// What a run finding the source disabled notes in [`Self::disabled_since`]: `now`, unless
+    /// the state was last saved by a collector that noted no such thing (before 3 December
+    /// 2026: its last success tells no interval), which may have skipped the source disabled
+    /// since the collection due `every` after its last run: then that, at the latest `now`.
+    pub fn found_disabled_at(&self, every: chrono::TimeDelta, now: DateTime<Utc>) -> DateTime<Utc> {
+        let older_collector =
+            self.last_success_started.is_some() && self.last_success_every_s.is_none();
+        match self
+            .last_attempt
+            .and_then(|last| last.checked_add_signed(every))
+        {
+            Some(next) if older_collector => next.min(now),
+            _ => now,
+        }
+    }
+
     /// When the first collection skipped while the source was disabled was due: when it was
     /// found disabled, or its next run after the last success (at the interval that run
     /// collected under, else `every`) when that came later. `None` when it was not disabled

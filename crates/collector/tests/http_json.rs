@@ -12,6 +12,7 @@ use axum::routing::get;
 use collector::SourceResult;
 use collector::state::{Running, SourceState};
 use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source};
+use releve::rawfile;
 use testkit::http::LocalServer;
 
 fn feed(body: String) -> LocalServer {
@@ -589,6 +590,44 @@ async fn the_first_run_after_a_source_is_enabled_again_says_since_when_it_was_di
         site.state("usgs").disabled_since,
         None,
         "forgotten once told"
+    );
+}
+
+/// A source disabled under a collector that did not note it (before 3 December 2026) and still
+/// disabled when the upgraded collector first runs: its stretch disabled starts at the first
+/// collection it skipped, an interval after its last run, as the state file that collector left
+/// tells, not when the upgraded collector found it (the report would count the hours between
+/// as collections missed).
+#[tokio::test]
+async fn a_source_disabled_before_an_upgrade_is_disabled_from_its_next_run_after_its_last() {
+    let server = feed(usgs_body(1));
+    let url = format!("{}/feed", server.url());
+    let site = Site::new(&usgs_source("usgs", &url, ""));
+    // The state an older collector left: its last run three hours ago, no interval recorded.
+    let last = chrono::Utc::now() - chrono::TimeDelta::hours(3);
+    let stamp = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::fs::create_dir_all(site.raw().join("usgs")).expect("source folder");
+    std::fs::write(
+        rawfile::state_file(&site.raw(), "usgs"),
+        format!(
+            r#"{{"last_success_started": "{stamp}", "last_success_landed": "{stamp}", "last_attempt": "{stamp}", "last_error": null, "cursor": null, "days": []}}"#
+        ),
+    )
+    .expect("an older collector's state");
+    std::fs::write(site.config(), usgs_source("usgs", &url, "enabled = false")).expect("disabled");
+    site.run().await;
+
+    std::fs::write(site.config(), usgs_source("usgs", &url, "")).expect("enabled again");
+    site.run().await;
+    let metrics = site.metrics("usgs");
+    assert_eq!(metrics.len(), 1, "{metrics:?}");
+    let last = chrono::DateTime::parse_from_rfc3339(&stamp)
+        .expect("stamp")
+        .to_utc();
+    assert_eq!(
+        metrics[0].disabled_from,
+        Some(last + chrono::TimeDelta::minutes(1)),
+        "from its first collection skipped, not from the upgraded collector's first run"
     );
 }
 
