@@ -667,7 +667,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     let flat = common::flat(&common::text(&render_with(dir.path(), data)));
     assert!(
         flat.contains(
-            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?)."
+            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped, or paused by a failure just before the period?)."
         ) && !flat.contains("No failed collection in this period."),
         "{flat}"
     );
