@@ -212,13 +212,22 @@ impl Planner {
     /// The offers reached and the count of those that could not be.
     pub(crate) fn finish(mut self) -> Harvest {
         let recovered = self.recovered_from_windows();
-        let complements: u64 = self.nodes.iter().map(|n| n.complement).sum();
+        // Sums of served totals, saturating: a count past what 64 bits hold is an API gone
+        // wrong, not a panic.
+        let complements = self
+            .nodes
+            .iter()
+            .map(|n| n.complement)
+            .fold(0, u64::saturating_add);
         // Offers added while a query was read are announced too, and out of reach of the
         // pages planned from its first total.
-        let grown: u64 = self.grown.values().sum();
+        let grown = self.grown.values().copied().fold(0, u64::saturating_add);
         self.harvest.grown = grown;
-        self.harvest.announced += grown;
-        let out_of_reach = self.unreachable + grown + complements.saturating_sub(recovered);
+        self.harvest.announced = self.harvest.announced.saturating_add(grown);
+        let out_of_reach = self
+            .unreachable
+            .saturating_add(grown)
+            .saturating_add(complements.saturating_sub(recovered));
         let landed = self.harvest.offers.len() as u64;
         let not_landed = self.harvest.announced.saturating_sub(landed);
         self.harvest.missing_from_pages = not_landed.saturating_sub(out_of_reach);

@@ -43,7 +43,7 @@ impl Planner {
                 waiting.push(node);
             }
         } else {
-            self.unreachable += total - WINDOW;
+            self.unreachable = self.unreachable.saturating_add(total - WINDOW);
             self.fetch_window(node, total);
         }
     }
@@ -109,7 +109,11 @@ impl Planner {
             Split::Filter { parts, .. } => (parts, false),
             Split::None => return,
         };
-        let in_parts: u64 = parts.iter().filter_map(|&p| self.nodes[p].total).sum();
+        // Served totals: a count past what 64 bits hold is an API gone wrong, not a panic.
+        let in_parts = parts
+            .iter()
+            .filter_map(|&p| self.nodes[p].total)
+            .fold(0, u64::saturating_add);
         let total = self.nodes[node].total.unwrap_or_default();
         let complement = total.saturating_sub(in_parts);
         if by_time {
@@ -127,7 +131,7 @@ impl Planner {
                     in_parts,
                     "Time windows hold fewer offers than the window they cut; counting the difference as shortfall (are the creation-date bounds still inclusive?)."
                 );
-                self.unreachable += complement;
+                self.unreachable = self.unreachable.saturating_add(complement);
             }
             return;
         }

@@ -430,3 +430,33 @@ fn offers_added_while_a_query_is_read_show_as_announced_and_shortfall() {
     );
     assert_eq!(harvest.missing_from_pages, 0);
 }
+
+#[test]
+fn parts_announcing_more_than_a_count_holds_are_found_out_instead_of_overflowing() {
+    let plan = spread_day(10, 3);
+    let mut planner = Planner::new(day_query(&plan), Vec::new());
+    let mut calls = 0;
+    while let Some(call) = planner.next_call() {
+        calls += 1;
+        assert!(calls <= MAX_QUERIES, "the planner never stops");
+        let Call::Search { node, start, .. } = call else {
+            panic!("no filter is needed: {call:?}");
+        };
+        // The day announces 100,000 offers; its first two time windows each more than half
+        // of what a 64-bit count holds (an API gone wrong), the others none.
+        let total = match node {
+            0 => 100_000,
+            1 | 2 => u64::MAX / 2 + 1,
+            _ => 0,
+        };
+        let page = SearchPage {
+            total,
+            offers: Vec::new(),
+        };
+        planner.absorb_page(node, start, page);
+    }
+    let Some(FiltersIgnored::Dates { total, in_parts }) = planner.fault() else {
+        panic!("the API is found out: {:?}", planner.fault());
+    };
+    assert_eq!((*total, *in_parts), (100_000, u64::MAX));
+}
