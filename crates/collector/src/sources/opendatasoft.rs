@@ -80,21 +80,24 @@ fn selection(
     if !conditions.is_empty() {
         query.push(("where", conditions.join(" AND ")));
     }
-    // Without `order_by` the portal promises no order, so pages (the fallback when an export
-    // fails) could each come in another one, and miss records or serve one twice. A `time`
-    // of a dataset's field, or of a `select` alias, names what ODSQL can order by; a dotted
-    // path may not.
-    let order_by = match &settings.order_by {
-        Some(order_by) => Some(order_by.clone()),
-        None => (source.time.segments().len() == 1).then(|| odsql_field(source)),
-    };
-    if let Some(order_by) = order_by {
+    if let Some(order_by) = order_by(source, settings) {
         query.push(("order_by", order_by));
     }
     for refine in &settings.refine {
         query.push(("refine", refine.clone()));
     }
     query
+}
+
+/// The order the selection asks for: `order_by`, else the source's `time`. Without one the
+/// portal promises no order, so pages (the fallback when an export fails) could each come in
+/// another one, and miss records or serve one twice. A `time` of a dataset's field, or of a
+/// `select` alias, names what ODSQL can order by; a dotted path may not, and is left out.
+fn order_by(source: &Source, settings: &Opendatasoft) -> Option<String> {
+    match &settings.order_by {
+        Some(order_by) => Some(order_by.clone()),
+        None => (source.time.segments().len() == 1).then(|| odsql_field(source)),
+    }
 }
 
 /// The source's `time` as ODSQL names it: a field in back-quotes, which ODSQL requires of a
@@ -108,14 +111,15 @@ fn odsql_field(source: &Source) -> String {
 }
 
 /// True when an incremental selection comes oldest first: ordered by the source's `time`
-/// (the default), ascending. Then records a run did not reach are newer than those it landed,
-/// and the next run, starting from the newest landed, asks for them.
+/// (the default, when `time` names a field), ascending. Then records a run did not reach are
+/// newer than those it landed, and the next run, starting from the newest landed, asks for
+/// them. A selection asking for no order comes in the portal's own.
 pub fn in_time_order(source: &Source) -> bool {
     let SourceKind::Opendatasoft(settings) = &source.kind else {
         return false;
     };
-    let Some(order_by) = &settings.order_by else {
-        return true;
+    let Some(order_by) = order_by(source, settings) else {
+        return false;
     };
     // The first key decides which records come first.
     let first_key = order_by.split(',').next().unwrap_or_default();
@@ -228,5 +232,20 @@ time = "date_heure"
             query.iter().all(|(name, _)| *name != "order_by"),
             "a dotted path is no name ODSQL orders by: {query:?}"
         );
+    }
+
+    /// A selection no `order_by` orders (its `time` a dotted path) comes in the portal's own
+    /// order: records a run did not reach may be older than the newest it landed, so the
+    /// cursor must not pass them.
+    #[test]
+    fn a_selection_left_unordered_does_not_read_oldest_first() {
+        let (mut nested, settings) = source(true);
+        nested.time = "fields.date_heure".parse().expect("a path");
+        assert!(
+            selection(&nested, &settings, None)
+                .iter()
+                .all(|(name, _)| *name != "order_by")
+        );
+        assert!(!in_time_order(&nested));
     }
 }
