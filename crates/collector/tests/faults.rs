@@ -507,6 +507,11 @@ async fn the_rate_limits_wait_counts_against_the_deadline() {
         "{err}"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        (client.counts().http_calls, client.counts().retries),
+        (1, 0),
+        "the run's metrics count no retry that was never sent"
+    );
 }
 
 #[tokio::test]

@@ -233,6 +233,10 @@ impl SourceClient {
                 },
                 _ => None,
             };
+            // Counted once sent: a retry the deadline refused above is none.
+            if attempt > 1 {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+            }
             self.http_calls.fetch_add(1, Ordering::Relaxed);
             let failure = match self.attempt(what, build, cut, want_json).await {
                 Ok(answer) => return Ok(answer),
@@ -274,7 +278,6 @@ impl SourceClient {
                 "Request failed, retrying."
             );
             tokio::time::sleep(delay).await;
-            self.retries.fetch_add(1, Ordering::Relaxed);
             attempt += 1;
             retrying = Some(reason);
         }
