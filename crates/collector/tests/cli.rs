@@ -961,3 +961,51 @@ time = "date_heure"
         "{warning}"
     );
 }
+
+/// A server announcing `length` bytes for every answer, and hanging up after a few.
+fn overannouncing_feed(length: u64) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/feed", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n{{\"features\":[{{\"id\":"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+/// An answer announcing nearly the largest body read, and cut off after a few bytes, on a
+/// machine with less memory to give (an address space of about 900 MB, as `ulimit -v` sets
+/// it): the run neither sets that memory aside before the bytes come nor dies of it; the
+/// source fails in one line, and the others land.
+#[test]
+fn a_length_announced_and_never_sent_costs_no_memory_set_aside_for_it() {
+    let big = overannouncing_feed(1_000_000_000);
+    let server = feed(usgs_body(2));
+    let site = Site::new(&format!(
+        "{}{}",
+        usgs_source("big", &big, ""),
+        usgs_source("usgs", &format!("{}/feed", server.url()), "")
+    ));
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 900000 && exec \"$0\"")
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .output();
+    let stderr = failed(output);
+    assert!(
+        line_with(&stderr, "source `big` failed:").contains("the body was cut off"),
+        "{stderr}"
+    );
+    assert_eq!(site.data_files("usgs").len(), 1, "{stderr}");
+}

@@ -62,6 +62,10 @@ pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 /// of memory at every run.
 pub const MAX_BODY_BYTES: u64 = releve::rawfile::DEFAULT_MAX_FILE_MB * releve::rawfile::MIB;
 
+/// The most memory set aside for a body before its bytes come, whatever length it
+/// announces: past it the body grows as it is read.
+const PREALLOCATED_BYTES: u64 = 64 * releve::rawfile::MIB;
+
 /// What a run's requests amounted to, for the run metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallCounts {
@@ -350,8 +354,13 @@ impl SourceClient {
         if announced.is_some_and(|length| length > self.max_body) {
             return Err(too_large());
         }
-        // Sized once when the length is announced: a large export is not copied as it grows.
-        let capacity = announced.and_then(|n| usize::try_from(n).ok());
+        // Sized when the length is announced, so a large export is seldom copied as it grows;
+        // up to what the first bytes justify only: a length announced and never sent would
+        // otherwise have the memory set aside before any byte came (and, where the system
+        // refuses that much, abort the whole collector).
+        let capacity = announced
+            .map(|n| n.min(PREALLOCATED_BYTES))
+            .and_then(|n| usize::try_from(n).ok());
         let mut body = bytes::BytesMut::with_capacity(capacity.unwrap_or(0));
         while let Some(chunk) = response
             .chunk()
