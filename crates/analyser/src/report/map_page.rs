@@ -116,7 +116,7 @@ fn frame_and_caption(
     match (configured, outside) {
         (None, _) => (
             MapFrame::Data {
-                outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox)),
+                outline: BoundingBox::enclosing(hourly.iter().filter_map(|h| h.bbox).filter(on_globe)),
             },
             match one_place(shown) {
                 Some((lon, lat)) if shown.len() == 1 => format!(
@@ -242,6 +242,14 @@ fn outlined(frame: BoundingBox) -> &'static str {
     }
 }
 
+/// True when both corners of an hourly box are on the globe. Summarisers before 2026-11-30
+/// boxed positions off it too (a projected x of 574,000 read as a longitude), which the map
+/// leaves out as it leaves out the positions themselves: such a box would frame the whole world.
+fn on_globe(bbox: &BoundingBox) -> bool {
+    releve::record::on_globe(bbox.min_lon, bbox.min_lat).is_some()
+        && releve::record::on_globe(bbox.max_lon, bbox.max_lat).is_some()
+}
+
 /// The one place all `shown` positions share, if they do: a map of one dot, whose outline
 /// is a point.
 fn one_place(shown: &[Position]) -> Option<(f64, f64)> {
@@ -259,5 +267,47 @@ fn degrees(low: f64, high: f64) -> String {
         low
     } else {
         format!("{low} to {high}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use releve::store::bson_date;
+
+    fn hour_with(bbox: BoundingBox) -> HourlySummary {
+        HourlySummary {
+            source: "stations".to_owned(),
+            hour: bson_date(chrono::DateTime::UNIX_EPOCH),
+            count: 1,
+            numeric: Vec::new(),
+            categories: Vec::new(),
+            bbox: Some(bbox),
+            updated_at: bson_date(chrono::DateTime::UNIX_EPOCH),
+        }
+    }
+
+    #[test]
+    fn an_hourly_box_off_the_globe_does_not_frame_the_map() {
+        // Toulouse, and an hour a summariser older than 2026-11-30 boxed with a position off
+        // the globe (a Lambert-93 x of 574,000 read as a longitude): the map frames Toulouse.
+        let toulouse = BoundingBox::around(1.44, 43.6);
+        let off_globe = BoundingBox {
+            max_lon: 574_000.0,
+            ..toulouse
+        };
+        let shown = [Position {
+            lon: 1.44,
+            lat: 43.6,
+            value: None,
+        }];
+        let hourly = [hour_with(toulouse), hour_with(off_globe)];
+        let (frame, _) = frame_and_caption(None, None, &hourly, &shown);
+        assert_eq!(
+            frame,
+            MapFrame::Data {
+                outline: Some(toulouse)
+            }
+        );
     }
 }
