@@ -109,7 +109,7 @@ pub struct Completeness {
     /// Records in the period, from `hourly`.
     pub records: i64,
     /// Records the summariser dropped (no key, or no time it could read) from files landed in
-    /// the period.
+    /// the period (a per-day source's: from the files of the days it collected in the period).
     pub rejected: u64,
     /// Runs of the period not summarised yet (their files wait in `raw/`), and their records.
     pub waiting: crate::query::WaitingRuns,

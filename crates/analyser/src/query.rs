@@ -106,7 +106,8 @@ pub struct SourceData {
     /// When the latest run started.
     pub latest_run: Option<DateTime<Utc>>,
     /// Records the summariser dropped (no key, or no time it could read) from files landed in
-    /// the period (`rejected`).
+    /// the period, or for a per-day source from the files of its runs of the period
+    /// (`rejected`).
     pub rejected: u64,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
@@ -379,8 +380,14 @@ async fn load_source(
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
     let health = run_health(db, name, now, unread).await?;
-    let landed =
-        doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}};
+    // A per-day source's files, as its runs, belong to the day they collected: they land the
+    // day after it (France Travail's from 00:00 UTC).
+    let landed = if source.collects_by_day() {
+        let files: Vec<&str> = runs.iter().filter_map(|run| run.file.as_deref()).collect();
+        doc! {"source": name, "file": {"$in": files}}
+    } else {
+        doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}}
+    };
     let action = format!("reading `rejected` of {name}");
     let dropped: Vec<RejectedDocument> =
         find_all(db, store::REJECTED, landed, None, &action, unread).await?;

@@ -1064,6 +1064,64 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     );
 }
 
+/// France Travail's day lands the day after (from 00:00 UTC): the records the summariser
+/// dropped from that day's file are said in the report of the day it collected, beside its run,
+/// not in the next day's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("per-day-rejected");
+    let database = server.client_database(&db).await;
+    let started = (golden::day() + Duration::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc();
+    let file = format!("offres_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"));
+    let metrics = releve::RunMetrics {
+        source: "offres".into(),
+        kind: "france_travail".into(),
+        file: Some(file.clone()),
+        started,
+        finished: started + Duration::minutes(4),
+        duration_ms: 240_000,
+        http_calls: 30,
+        retries: 0,
+        throttled: 0,
+        announced: Some(2_500),
+        records: 2_500,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        error: None,
+        day: Some(golden::day()),
+        every_s: None,
+        disabled_from: None,
+    };
+    database
+        .collection::<Document>(store::RUNS)
+        .insert_one(store::run_document(&metrics).expect("document"))
+        .await
+        .expect("insert run");
+    database
+        .collection::<Document>(store::REJECTED)
+        .insert_one(doc! {"source": "offres", "file": &file,
+        "landed_at": store::bson_date(metrics.finished), "count": 12})
+        .await
+        .expect("insert rejected");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    );
+    let dropped = "offres: 12 records dropped by the summariser";
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let day = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(day.contains(dropped), "the day its file collected:\n{day}");
+    day_report(dir.path(), server.uri(), &db, &golden::date(1)).await;
+    let next = common::flat(&common::text(&dir.path().join(golden::report(1))));
+    assert!(!next.contains(dropped), "not the day it landed:\n{next}");
+}
+
 /// A report written at 04:15 counts the runs waiting in `raw/` for the summariser's next
 /// hourly run: a source that collected a minute ago is not late, nor failing.
 #[tokio::test(flavor = "multi_thread")]

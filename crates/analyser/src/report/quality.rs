@@ -397,8 +397,13 @@ fn alerts(
         doc.paragraph(&clashes, BODY, false, Ink::ALERT);
     }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
+        let files = if source.collects_by_day() {
+            "the files of the days collected in this period"
+        } else {
+            "files landed in this period"
+        };
         let dropped = format!(
-            "{}: {} dropped by the summariser (no key, or no time it could read) from files landed in this period; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in raw/_quarantine).",
+            "{}: {} dropped by the summariser (no key, or no time it could read) from {files}; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in raw/_quarantine).",
             source.name,
             counted(c.rejected, "record")
         );

@@ -180,6 +180,9 @@ pub struct StoredRun {
     /// When it ended; a success counts from then.
     #[serde(default)]
     pub finished: Option<bson::DateTime>,
+    /// The data file the run landed (none for a failed run).
+    #[serde(default)]
+    pub file: Option<String>,
     /// Records landed.
     #[serde(default, deserialize_with = "counts::count")]
     pub records: i64,

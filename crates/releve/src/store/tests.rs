@@ -122,6 +122,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             source: metrics.source.clone(),
             started: bson_date(started),
             finished: Some(bson_date(metrics.finished)),
+            file: metrics.file.clone(),
             records: 39_998,
             announced: Some(40_000),
             retries: 2,
