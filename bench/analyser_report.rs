@@ -79,6 +79,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 .iter()
                 .map(|hour| CollectionRun {
                     started: *hour,
+                    file: None,
                     records: 40,
                     announced: Some(41),
                     retries: 1,

@@ -115,8 +115,9 @@ pub struct Completeness {
     pub waiting: crate::query::WaitingRuns,
     /// Health when the report is generated.
     pub health: Health,
-    /// The source's files landed in the period and waiting in `raw/_quarantine/` when the
-    /// report is generated (0 when the raw folder was not given or could not be read).
+    /// The source's files of the period (see [`crate::quarantine::count`]) waiting in
+    /// `raw/_quarantine/` when the report is generated (0 when the raw folder was not given or
+    /// could not be read).
     pub quarantined: u64,
     /// The latest failure's message.
     pub last_error: Option<String>,
@@ -206,7 +207,7 @@ pub struct Known {
     /// Where the runs still kept begin, when `runs` has lost older ones to its TTL (see
     /// [`crate::query::runs_kept_from`]).
     pub runs_kept_from: Option<DateTime<Utc>>,
-    /// Its files landed in the period and waiting in `raw/_quarantine/`.
+    /// Its files of the period waiting in `raw/_quarantine/` (see [`crate::quarantine::count`]).
     pub quarantined: u64,
 }
 

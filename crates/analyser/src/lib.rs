@@ -127,7 +127,7 @@ pub async fn write_report(
     let raw = args
         .raw_dir
         .as_deref()
-        .map(|raw_dir| RawFolder::read(raw_dir, config, &period));
+        .map(|raw_dir| RawFolder::read(raw_dir, config));
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, args, config, &period, now, &unread).await;

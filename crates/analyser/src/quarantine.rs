@@ -6,20 +6,38 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-use releve::RawFileRole;
+use releve::{RawFileName, RawFileRole};
 
 use crate::period::ReportPeriod;
 
-/// Quarantined data files landed in the period, by source; no folder means none.
-pub fn count(raw_dir: &Path, period: &ReportPeriod) -> io::Result<BTreeMap<String, u64>> {
+/// The quarantined data files; no folder means none.
+pub fn data_files(raw_dir: &Path) -> io::Result<Vec<RawFileName>> {
+    Ok(releve::rawfile::quarantined(raw_dir)?
+        .into_iter()
+        .filter(|file| file.role == RawFileRole::Data)
+        .collect())
+}
+
+/// The quarantined data `files` of the period, by source: those landed in it, but for a
+/// per-day source, whose files land the day after the day they collect, those its runs of the
+/// period landed (`per_day` gives their file names).
+pub fn count<'a>(
+    files: &[RawFileName],
+    period: &ReportPeriod,
+    per_day: impl Fn(&str) -> Option<Vec<&'a str>>,
+) -> BTreeMap<String, u64> {
     let (start, end) = (period.start(), period.end());
     let mut counts = BTreeMap::new();
-    for file in releve::rawfile::quarantined(raw_dir)? {
-        if file.role == RawFileRole::Data && file.landed_at >= start && file.landed_at < end {
-            *counts.entry(file.source).or_insert(0) += 1;
+    for file in files {
+        let of_period = match per_day(&file.source) {
+            Some(landed) => landed.contains(&file.file_name().as_str()),
+            None => file.landed_at >= start && file.landed_at < end,
+        };
+        if of_period {
+            *counts.entry(file.source.clone()).or_insert(0) += 1;
         }
     }
-    Ok(counts)
+    counts
 }
 
 #[cfg(test)]
@@ -46,11 +64,19 @@ mod tests {
             "2026-11-21".parse().expect("date"),
             chrono_tz::UTC,
         );
-        let counts = count(raw.path(), &period).expect("count");
+        let files = data_files(raw.path()).expect("listed");
+        let counts = count(&files, &period, |_| None);
         assert_eq!(counts.get("usgs"), Some(&1));
         assert_eq!(counts.get("meteo"), Some(&1));
-        let missing =
-            count(&raw.path().join("nowhere"), &period).expect("no folder is no quarantine");
+        let per_day =
+            |source: &str| (source == "usgs").then(|| vec!["usgs_2026-11-22T10-00-00Z.json"]);
+        let counts = count(&files, &period, per_day);
+        assert_eq!(
+            counts.get("usgs"),
+            Some(&1),
+            "the file of its run, landed the day after"
+        );
+        let missing = data_files(&raw.path().join("nowhere")).expect("no folder is no quarantine");
         assert!(missing.is_empty());
     }
 }

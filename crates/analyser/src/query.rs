@@ -25,6 +25,8 @@ pub use crate::positions::{MAX_POSITIONS, Position, Positions};
 pub struct CollectionRun {
     /// When the run started.
     pub started: DateTime<Utc>,
+    /// The data file it landed (none for a failed run).
+    pub file: Option<String>,
     /// Records landed.
     pub records: u64,
     /// Records the API announced, when it did.
@@ -50,6 +52,7 @@ impl From<&RunMetrics> for CollectionRun {
     fn from(run: &RunMetrics) -> Self {
         CollectionRun {
             started: run.started,
+            file: run.file.clone(),
             records: run.records,
             announced: run.announced,
             retries: run.retries,
@@ -71,6 +74,7 @@ impl From<StoredRun> for CollectionRun {
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         CollectionRun {
             started: store::chrono_date(run.started),
+            file: run.file,
             records: count(run.records),
             announced: run.announced.map(count),
             retries: count(run.retries),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use releve::{Config, RunMetrics};
+use releve::{Config, RawFileName, RunMetrics};
 
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -18,21 +18,21 @@ use crate::{quarantine, waiting_runs, why_unreadable};
 pub struct RawFolder {
     /// Each readable source folder's run metrics, by source.
     waiting: BTreeMap<String, Vec<RunMetrics>>,
-    /// The quarantined files of the period, by source.
-    quarantined: Quarantined,
+    /// The quarantined data files, `None` when the quarantine could not be read.
+    quarantined: Option<Vec<RawFileName>>,
     /// What could not be read, and what that leaves out.
     problems: Vec<String>,
 }
 
 impl RawFolder {
     /// Reads the runs waiting for the summariser of every configured source, and the
-    /// quarantined files of `period`.
-    pub fn read(raw_dir: &Path, config: &Config, period: &ReportPeriod) -> RawFolder {
+    /// quarantined data files.
+    pub fn read(raw_dir: &Path, config: &Config) -> RawFolder {
         let left_out = "runs not yet summarised and quarantined files are not counted, so health \
                         may be out of date";
         let unreadable_folder = |line: String| RawFolder {
             waiting: BTreeMap::new(),
-            quarantined: Quarantined::Unreadable,
+            quarantined: None,
             problems: vec![line],
         };
         match std::fs::metadata(raw_dir) {
@@ -69,15 +69,15 @@ impl RawFolder {
                 )),
             }
         }
-        let quarantined = match quarantine::count(raw_dir, period) {
-            Ok(counts) => Quarantined::Counted(counts),
+        let quarantined = match quarantine::data_files(raw_dir) {
+            Ok(files) => Some(files),
             Err(err) => {
                 problems.push(unreadable(
                     &releve::rawfile::quarantine_dir(raw_dir),
                     &err,
                     "quarantined files are not counted",
                 ));
-                Quarantined::Unreadable
+                None
             }
         };
         RawFolder {
@@ -88,7 +88,8 @@ impl RawFolder {
     }
 
     /// Folds the waiting runs into `data` (and into `first_runs` when earlier); returns the
-    /// quarantined files and what could not be read.
+    /// quarantined files of `period` (a per-day source's: those of its runs of the period, see
+    /// [`quarantine::count`]) and what could not be read.
     pub fn fold_into(
         self,
         config: &Config,
@@ -113,7 +114,18 @@ impl RawFolder {
                 *known = (*known).min(first);
             }
         }
-        (self.quarantined, self.problems)
+        let quarantined = match &self.quarantined {
+            Some(files) => Quarantined::Counted(quarantine::count(files, period, |name| {
+                let source = config.source(name).filter(|s| s.collects_by_day())?;
+                let runs = data
+                    .get(&source.name)
+                    .map(|d| d.runs.as_slice())
+                    .unwrap_or(&[]);
+                Some(runs.iter().filter_map(|run| run.file.as_deref()).collect())
+            })),
+            None => Quarantined::Unreadable,
+        };
+        (quarantined, self.problems)
     }
 }
 

@@ -1122,6 +1122,67 @@ async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
     assert!(!next.contains(dropped), "not the day it landed:\n{next}");
 }
 
+/// A per-day source's file waiting in quarantine is said in the report of the day it
+/// collected, whose records it holds, not in the report of the day it landed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_per_day_source_s_quarantined_file_is_said_in_the_day_it_collected() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("per-day-quarantined");
+    let started = (golden::day() + Duration::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc();
+    let landed = releve::RawFileName::data("offres", started + Duration::minutes(4), 1);
+    let metrics = releve::RunMetrics {
+        source: "offres".into(),
+        kind: "france_travail".into(),
+        file: Some(landed.file_name()),
+        started,
+        finished: started + Duration::minutes(4),
+        duration_ms: 240_000,
+        http_calls: 30,
+        retries: 0,
+        throttled: 0,
+        announced: Some(2_500),
+        records: 2_500,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        error: None,
+        day: Some(golden::day()),
+        every_s: None,
+        disabled_from: None,
+    };
+    server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::RUNS)
+        .insert_one(store::run_document(&metrics).expect("document"))
+        .await
+        .expect("insert run");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+    );
+    let quarantine = dir.path().join("raw/_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine folder");
+    std::fs::write(quarantine.join(landed.file_name()), b"[{\"id\": 1}]").expect("file");
+    let quarantined = "1 with files of this period quarantined (offres)";
+    for (days, said) in [(0, true), (1, false)] {
+        let date = golden::date(days);
+        analyse(
+            dir.path(),
+            server.uri(),
+            &db,
+            &["--date", &date, "--raw-dir", "raw"],
+        )
+        .await;
+        let cover = common::flat(&common::page_texts(&dir.path().join(golden::report(days)))[0]);
+        assert_eq!(cover.contains(quarantined), said, "{date}:\n{cover}");
+    }
+}
+
 /// A report written at 04:15 counts the runs waiting in `raw/` for the summariser's next
 /// hourly run: a source that collected a minute ago is not late, nor failing.
 #[tokio::test(flavor = "multi_thread")]

@@ -103,6 +103,7 @@ fn single() -> SourceData {
         runs: (0..60 * 11)
             .map(|m| CollectionRun {
                 started: hour + Duration::minutes(m),
+                file: None,
                 records: u64::from(m == 0),
                 announced: None,
                 retries: 0,

@@ -34,6 +34,7 @@ fn period() -> ReportPeriod {
 fn run(hour: u32, error: Option<&str>) -> CollectionRun {
     CollectionRun {
         started: at(21, hour, 0),
+        file: None,
         records: 10,
         announced: Some(20),
         retries: 1,

@@ -71,7 +71,8 @@ const COLUMNS: [(&str, &str); 6] = [
     (
         "Quarantined files",
         "the source's files landed in the period and waiting in raw/_quarantine/ when the \
-         report was generated (\"n/a\": the analyser was not given the raw folder).",
+         report was generated (a per-day source's: the files of the days it collected in the \
+         period; \"n/a\": the analyser was not given the raw folder).",
     ),
 ];
 

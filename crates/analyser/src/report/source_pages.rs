@@ -146,21 +146,27 @@ fn failed_note(data: &SourceData) -> Option<String> {
     })
 }
 
-/// The sentence on the source's files landed in the period that wait in `raw/_quarantine/`:
+/// The sentence on the source's files of the period that wait in `raw/_quarantine/`:
 /// the records only they hold are not summarised until each is fixed and moved back.
 fn quarantine_note(source: &Source, quarantined: u64) -> Option<String> {
     let name = &source.name;
+    // A per-day source's files land the day after the day they collect.
+    let of_period = if source.collects_by_day() {
+        "of a day of this period"
+    } else {
+        "landed in this period"
+    };
     let note = match quarantined {
         0 => return None,
         1 => format!(
-            "1 file of {name} landed in this period waits in raw/_quarantine/: the summariser \
+            "1 file of {name} {of_period} waits in raw/_quarantine/: the summariser \
              could not use it, and the records only it holds are not summarised (of a file set \
              aside for one record MongoDB cannot store, only that record). Read the \
              .reason beside it, fix the cause, move the file back into raw/{name}/ and delete \
              its .reason: the summariser's next run takes it."
         ),
         n => format!(
-            "{n} files of {name} landed in this period wait in raw/_quarantine/: the \
+            "{n} files of {name} {of_period} wait in raw/_quarantine/: the \
              summariser could not use them, and the records only they hold are not summarised (of \
              a file set aside for one record MongoDB cannot store, only that record). \
              For each, read the .reason beside it, fix the cause, move the file back into \
