@@ -40,17 +40,36 @@ pub(super) fn expected(
     u64::try_from((due - skipped).max(landed.min(due))).unwrap_or(0)
 }
 
+/// An interval in force from `since` on (see [`stretches`]).
+#[derive(Debug, Clone, Copy)]
+struct Interval {
+    /// When it began to hold.
+    since: DateTime<Utc>,
+    /// Its length, in seconds.
+    every: i64,
+    /// True when a run began it; false for a change one new interval before its first run.
+    at_run: bool,
+}
+
 /// Collections due over `stretches`, the intervals in force from where [`expected`] counts.
 fn due(
-    stretches: &[(DateTime<Utc>, i64, bool)],
+    stretches: &[Interval],
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> i64 {
     let mut due = 0;
-    for (i, &(since, every, at_run)) in stretches.iter().enumerate() {
+    for (
+        i,
+        &Interval {
+            since,
+            every,
+            at_run,
+        },
+    ) in stretches.iter().enumerate()
+    {
         let (until, last) = match stretches.get(i + 1) {
-            Some(&(next, _, _)) => (next, false),
+            Some(next) => (next.since, false),
             None => (reference, true),
         };
         let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
@@ -87,7 +106,7 @@ fn counted_from(from: ExpectedFrom, period: &ReportPeriod) -> Option<DateTime<Ut
 /// short, by `reference` or a change of interval, skipped every collection begun in it; a
 /// change that starts one new interval before its first run has nothing due where it starts.
 fn skipped_while_disabled(
-    intervals: &[(DateTime<Utc>, i64, bool)],
+    intervals: &[Interval],
     data: &SourceData,
     start: DateTime<Utc>,
     period: &ReportPeriod,
@@ -96,8 +115,16 @@ fn skipped_while_disabled(
     let mut skipped = 0;
     for stretch in &data.disabled {
         let (from, until) = (stretch.from.max(start), stretch.until.min(reference));
-        for (i, &(since, every, at_run)) in intervals.iter().enumerate() {
-            let next = intervals.get(i + 1).map_or(reference, |&(next, _, _)| next);
+        for (
+            i,
+            &Interval {
+                since,
+                every,
+                at_run,
+            },
+        ) in intervals.iter().enumerate()
+        {
+            let next = intervals.get(i + 1).map_or(reference, |next| next.since);
             let (part_from, part_until) = (from.max(since), until.min(next));
             if part_from >= part_until {
                 continue;
@@ -124,7 +151,7 @@ fn stretches(
     runs: &[CollectionRun],
     start: DateTime<Utc>,
     reference: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, i64, bool)> {
+) -> Vec<Interval> {
     let mut recorded: Vec<(DateTime<Utc>, i64)> = runs
         .iter()
         .filter_map(|run| Some((run.started, run.every_s.filter(|every| *every > 0)?)))
@@ -136,18 +163,27 @@ fn stretches(
         .max(Duration::seconds(1))
         .num_seconds();
     let first = recorded.first().map_or(configured, |(_, every)| *every);
-    let mut stretches = vec![(start, first, true)];
+    let opening = Interval {
+        since: start,
+        every: first,
+        at_run: true,
+    };
+    let mut stretches = vec![opening];
     let mut previous: Option<DateTime<Utc>> = None;
     for (started, every) in recorded {
-        let (since, current, _) = stretches.last().copied().unwrap_or((start, first, true));
-        if start < started && started < reference && every != current {
+        let current = stretches.last().copied().unwrap_or(opening);
+        if start < started && started < reference && every != current.every {
             // The collector runs next one interval after its last run, the new one once the
             // configuration has changed: the new interval holds from then, or from the last run
             // at the old one when the change came later.
             let from = (started - Duration::seconds(every))
                 .max(previous.unwrap_or(start))
-                .max(since);
-            stretches.push((from, every, Some(from) == previous));
+                .max(current.since);
+            stretches.push(Interval {
+                since: from,
+                every,
+                at_run: Some(from) == previous,
+            });
         }
         previous = Some(started);
     }
