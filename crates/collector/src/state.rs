@@ -240,11 +240,14 @@ impl SourceState {
 
     /// What a run finding the source disabled notes in [`Self::disabled_since`]: `now`, unless
     /// the state was last saved by a collector that noted no such thing (before 3 December
-    /// 2026: its last success tells no interval), which may have skipped the source disabled
-    /// since the collection due `every` after its last run: then that, at the latest `now`.
+    /// 2026: its last run a success that tells no interval), which may have skipped the source
+    /// disabled since the collection due `every` after its last run: then that, at the latest
+    /// `now`. A run failed since may be the upgraded collector's (a 429's pause), which would
+    /// have noted the source disabled: `now` then.
     pub fn found_disabled_at(&self, every: chrono::TimeDelta, now: DateTime<Utc>) -> DateTime<Utc> {
-        let older_collector =
-            self.last_success_started.is_some() && self.last_success_every_s.is_none();
+        let older_collector = self.last_success_started.is_some()
+            && self.last_success_every_s.is_none()
+            && self.last_error.is_none();
         match self
             .last_attempt
             .and_then(|last| last.checked_add_signed(every))
@@ -394,6 +397,28 @@ mod tests {
         );
         state.failed(at(15, 20), "HTTP 503", None);
         assert_eq!(state.disabled_since, None, "told by the run, failed or not");
+    }
+
+    /// A source whose last success an older collector landed (no interval recorded), then
+    /// run by the upgraded collector and paused by a 429, and disabled during the pause: found
+    /// disabled by the upgraded collector's next run, so from then, not from its last attempt
+    /// (the report would read the pause as a stretch disabled).
+    #[test]
+    fn a_source_failed_since_the_upgrade_is_disabled_from_when_it_was_found_so() {
+        let minute = chrono::TimeDelta::minutes(1);
+        let mut state = SourceState::default();
+        state.succeeded(at(9, 59), landing(at(9, 59)), None, None, None);
+        assert_eq!(
+            state.found_disabled_at(minute, at(12, 1)),
+            at(10, 0),
+            "an older collector's state: from the collection due after its last run"
+        );
+        state.failed(at(10, 0), "HTTP 429", Some(at(16, 0)));
+        assert_eq!(
+            state.found_disabled_at(minute, at(12, 1)),
+            at(12, 1),
+            "the upgraded collector failed it since: it would have noted it disabled"
+        );
     }
 
     #[test]
