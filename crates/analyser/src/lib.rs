@@ -143,9 +143,12 @@ pub async fn write_report(
         None => (Quarantined::NotGiven, Vec::new()),
     };
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
+    // A refused table's runs and records are read by nobody here: its source may have
+    // collected long before, so the period is reported, its cover saying the table is refused.
     if args.if_missing
         && problems.is_empty()
         && unconfigured.is_empty()
+        && config.refused.is_empty()
         && let Some(first) = before_first_collection(&data, &first_runs, &period)
     {
         tracing::info!(first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");

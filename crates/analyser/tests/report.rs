@@ -753,6 +753,20 @@ async fn if_missing_writes_no_report_of_a_period_before_the_first_collection() {
         "written when asked: {printed}"
     );
     assert_eq!(written(), 1);
+
+    // A refused table may be of a source that collected long before: the period is reported,
+    // its cover saying so, and the run exits 1 as for any refused table.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let refused = "\n[[source]]\nname = \"older\"\nkind = \"http_json\"\n";
+    setup(dir.path(), &format!("{}{refused}", golden::CONFIG));
+    let output = analyse_output(dir.path(), &uri, &db, &week).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .ends_with(".pdf"),
+        "{output:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
