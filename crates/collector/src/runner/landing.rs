@@ -91,7 +91,7 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
         source = %source.name,
         shortfall = collected.shortfall,
         newest = %newest,
-        "Landed part of the selection, ordered otherwise than by time (`order_by`): the cursor stays where it was, so the next run asks again for the records this one missed."
+        "Landed part of the selection, not ordered by time ascending (`order_by`, or with a dotted `time` none at all): the cursor stays where it was, so the next run asks again for the records this one missed."
     );
     false
 }
