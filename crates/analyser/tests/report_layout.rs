@@ -942,3 +942,22 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
         "a configured frame west over east runs across the meridian:\n{text}"
     );
 }
+
+/// A per-day source disabled when the report is written: its last run counted in the day
+/// started after it (France Travail collects a day from 00:00 UTC the next), and the sentence
+/// under the table says it is the run counted in the period, by its start.
+#[test]
+fn a_per_day_source_disabled_now_is_said_by_its_run_counted_in_the_period() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let offers = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"single\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nenabled = false\n";
+    let mut data = single();
+    data.runs.truncate(1);
+    data.runs[0].started = at(22, 0, 5);
+    let flat = common::flat(&common::text(&render_config(dir.path(), offers, data)));
+    assert!(
+        flat.contains(
+            "single: disabled (enabled = false) when this report was written: collections expected up to its last run counted in the period, started 2026-11-22 00:05, none after."
+        ),
+        "{flat}"
+    );
+}

@@ -228,6 +228,13 @@ fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completen
     for (source, c) in assessed {
         let note = match c.disabled_after {
             None => continue,
+            // A per-day source's run counts in the period of the day it collects, which it
+            // starts after: its time is said as the run's start.
+            Some(Some(last)) if source.collects_by_day() => format!(
+                "{}: disabled (enabled = false) when this report was written: collections expected up to its last run counted in the period, started {}, none after.",
+                source.name,
+                local_time(last, tz)
+            ),
             Some(Some(last)) => format!(
                 "{}: disabled (enabled = false) when this report was written: collections expected up to its last run in the period, {}, none after.",
                 source.name,
