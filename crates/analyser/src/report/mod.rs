@@ -3,6 +3,7 @@
 
 mod added_fields;
 mod category_page;
+mod expected_notes;
 mod field_totals;
 mod map_page;
 mod past_scale;

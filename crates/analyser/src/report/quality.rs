@@ -1,14 +1,13 @@
 //! The completeness and quality section: per source, collections expected versus landed,
 //! hours without data, coverage of the announced totals, retries, 429s and failures.
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
 
-use crate::completeness::{Completeness, Coverage, ExpectedFrom};
-use crate::format::{counted, grouped, local_time, share_floored};
+use crate::completeness::{Completeness, Coverage};
+use crate::format::{counted, grouped, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
-use crate::report::Quarantined;
+use crate::report::{Quarantined, expected_notes};
 
 /// Lays out the section on a new page.
 pub fn completeness_section(
@@ -31,7 +30,8 @@ pub fn completeness_section(
         doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
     }
     doc.gap(2.0);
-    expected_from_notes(doc, assessed, tz);
+    expected_notes::expected_from_notes(doc, assessed, tz);
+    expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
     alerts(doc, assessed, quarantined);
 }
@@ -146,107 +146,6 @@ fn completeness_table(
         rows,
         size: 7.5,
     });
-}
-
-/// For each source whose expected collections are not counted from the period's start, from
-/// when they are.
-fn expected_from_notes(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)], tz: Tz) {
-    let expired: Vec<&str> = assessed
-        .iter()
-        .filter(|(_, c)| c.expected_from == ExpectedFrom::RunsExpired)
-        .map(|(source, _)| source.name.as_str())
-        .collect();
-    if !expired.is_empty() {
-        let note = format!(
-            "This period ended more than {} days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of {} are no longer known (–); records and hours without data come from the hourly summaries.",
-            releve::store::RUNS_KEPT.as_secs() / 86_400,
-            if expired.len() == assessed.len() {
-                "every source".to_owned()
-            } else {
-                crate::format::listed(&expired)
-            }
-        );
-        doc.paragraph(&note, 8.0, false, Ink::MUTED);
-    }
-    for (source, c) in assessed {
-        // A per-day source's first known collection is the first day it collected, which
-        // starts at that day's midnight in the report's time zone.
-        let first = |first: DateTime<Utc>| {
-            if source.collects_by_day() {
-                format!("the day of {}", first.with_timezone(&tz).format("%Y-%m-%d"))
-            } else {
-                local_time(first, tz)
-            }
-        };
-        let note = match c.expected_from {
-            ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
-            ExpectedFrom::FirstRun(at) => format!(
-                "{}: expected collections counted from its first known collection, {}.",
-                source.name,
-                first(at)
-            ),
-            ExpectedFrom::AfterPeriod(at) if c.records > 0 => format!(
-                "{}: first known collection {}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
-                source.name,
-                first(at),
-                counted(c.records, "record"),
-                if c.records == 1 { "was" } else { "were" }
-            ),
-            ExpectedFrom::AfterPeriod(at) => format!(
-                "{}: first known collection {}, after this period: no collection expected.",
-                source.name,
-                first(at)
-            ),
-            ExpectedFrom::OldestKept(at) => format!(
-                "{}: collections counted from {}, the oldest runs kept (runs are kept {} days).",
-                source.name,
-                local_time(at, tz),
-                releve::store::RUNS_KEPT.as_secs() / 86_400
-            ),
-        };
-        doc.paragraph(&note, 8.0, false, Ink::MUTED);
-    }
-    for (source, c) in assessed.iter().filter(|(_, c)| !c.disabled.is_empty()) {
-        let stretches: Vec<String> = c
-            .disabled
-            .iter()
-            .map(|stretch| {
-                format!(
-                    "from {} until its run of {}",
-                    local_time(stretch.from, tz),
-                    local_time(stretch.until, tz)
-                )
-            })
-            .collect();
-        let note = format!(
-            "{}: disabled (enabled = false) {}: no collection expected then.",
-            source.name,
-            stretches.join(", ")
-        );
-        doc.paragraph(&note, 8.0, false, Ink::MUTED);
-    }
-    for (source, c) in assessed {
-        let note = match c.disabled_after {
-            None => continue,
-            // A per-day source's run counts in the period of the day it collects, which it
-            // starts after: its time is said as the run's start.
-            Some(Some(last)) if source.collects_by_day() => format!(
-                "{}: disabled (enabled = false) when this report was written: collections expected up to its last run counted in the period, started {}, none after.",
-                source.name,
-                local_time(last, tz)
-            ),
-            Some(Some(last)) => format!(
-                "{}: disabled (enabled = false) when this report was written: collections expected up to its last run in the period, {}, none after.",
-                source.name,
-                local_time(last, tz)
-            ),
-            Some(None) => format!(
-                "{}: disabled (enabled = false) when this report was written, with no run in the period: no collection expected.",
-                source.name
-            ),
-        };
-        doc.paragraph(&note, 8.0, false, Ink::MUTED);
-    }
 }
 
 /// The records landed in the period that the summariser has not stored yet: counted as landed
