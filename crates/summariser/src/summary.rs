@@ -174,13 +174,16 @@ impl HourBucket {
                 implausible: fold.implausible,
                 min: fold.min,
                 max: fold.max,
+                // Rounding can put a quotient past the extremes (three readings of 0.1 add
+                // up to 0.30000000000000004): a mean lies between them.
                 #[allow(clippy::cast_precision_loss)]
-                mean: (fold.count > 0).then(|| {
+                mean: fold.min.zip(fold.max).map(|(min, max)| {
                     if fold.sum.is_finite() {
                         fold.sum / fold.count as f64
                     } else {
                         fold.running_mean
                     }
+                    .clamp(min, max)
                 }),
                 // A running sum that went past a double's range stays infinite even when later
                 // readings bring the total back within it: the mean, which never overflows,

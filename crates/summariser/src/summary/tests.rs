@@ -227,3 +227,29 @@ fn placeholder_dates_far_from_now_fall_in_their_hour_too() {
         assert_eq!(hour_of(time), hour, "{time}");
     }
 }
+
+#[test]
+fn the_mean_of_equal_readings_is_the_reading_never_past_the_extremes() {
+    let source = usgs();
+    let hour = Utc
+        .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+        .single()
+        .expect("time");
+    // Three readings of 0.1 add up to 0.30000000000000004, a third of which is past 0.1; six
+    // of 1.7e308 overflow the sum and the running mean drifts past 1.7e308.
+    for (mag, readings) in [(0.1, 3), (1.7e308, 6)] {
+        let records = (0..readings)
+            .map(|n| {
+                let facts = Facts::of(&source, &quake(json!(mag), "earthquake", 0.0, 0.0));
+                (hour, format!("k{n}"), facts)
+            })
+            .collect();
+        let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+        let stats = &summaries[0].numeric[0];
+        assert_eq!(
+            (stats.min, stats.mean, stats.max),
+            (Some(mag), Some(mag), Some(mag)),
+            "{readings} readings of {mag}"
+        );
+    }
+}
