@@ -139,5 +139,25 @@ fn same_content(held: &Version, new: &Version) -> bool {
         return true;
     }
     let parse = |raw: &RecordText| serde_json::from_str::<Value>(raw.get()).ok();
-    matches!((parse(&held.raw), parse(&new.raw)), (Some(a), Some(b)) if a == b)
+    matches!((parse(&held.raw), parse(&new.raw)), (Some(a), Some(b)) if same_json(&a, &b))
+}
+
+/// True when `a` and `b` are the same JSON, members in any order: as `==`, but `-0.0` and
+/// `0.0`, which compare equal as numbers, are two values (a category counts them apart), so
+/// a revision from one to the other is a new version.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y && x.as_f64().map(f64::is_sign_negative) == y.as_f64().map(f64::is_sign_negative)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(name, x)| y.get(name).is_some_and(|y| same_json(x, y)))
+        }
+        _ => a == b,
+    }
 }

@@ -24,7 +24,7 @@ use releve::rawfile::LandingOrder;
 use releve::store::StoreError;
 use serde_json::Value;
 
-use crate::batch::{Batch, Version};
+use crate::batch::{Batch, Version, same_json};
 use crate::summary::{Facts, hour_of};
 
 mod lookups;
@@ -265,7 +265,7 @@ pub async fn plan(
 }
 
 fn same_data(stored: &Value, version: &Version) -> bool {
-    serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| &new == stored)
+    serde_json::from_str::<Value>(version.raw.get()).is_ok_and(|new| same_json(&new, stored))
 }
 
 #[cfg(test)]

@@ -668,3 +668,52 @@ async fn an_hour_of_long_category_values_still_fits_its_summary() {
         "the record keeps its value whole"
     );
 }
+
+/// The hour's `properties.type` values, as counted.
+fn kinds(hour: &mongodb::bson::Document) -> Vec<String> {
+    hour.get_array("categories").expect("categories")[0]
+        .as_document()
+        .and_then(|kinds| kinds.get_array("values").ok())
+        .expect("values")
+        .iter()
+        .filter_map(|value| {
+            value
+                .as_document()?
+                .get_str("value")
+                .ok()
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_value_revised_from_minus_zero_to_zero_is_the_latest_version() {
+    let zero = |sign: f64| {
+        let mut event = quake("a", (10, 5), 1.0);
+        event["properties"]["type"] = json!(sign * 0.0);
+        snapshot(vec![event])
+    };
+    // In one run (one batch), then across runs (the stored version against the file's).
+    let ws = Workspace::new("minus_zero");
+    ws.land("usgs", (10, 10, 0), &zero(-1.0));
+    let revised = ws.land("usgs", (10, 20, 0), &zero(1.0));
+    ws.summarise();
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(kinds(&hour), ["0.0"], "the latest file serves 0.0");
+    let stored = ws.record("usgs", "a").await.expect("record a");
+    assert_eq!(stored.get_str("file"), Ok(revised.file_name().as_str()));
+
+    let ws = Workspace::new("minus_zero_later");
+    ws.land("usgs", (10, 10, 0), &zero(-1.0));
+    ws.summarise();
+    assert_eq!(
+        kinds(&ws.hour("usgs", 10).await.expect("hour 10")),
+        ["-0.0"]
+    );
+    let revised = ws.land("usgs", (10, 20, 0), &zero(1.0));
+    ws.summarise();
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(kinds(&hour), ["0.0"], "the latest file serves 0.0");
+    let stored = ws.record("usgs", "a").await.expect("record a");
+    assert_eq!(stored.get_str("file"), Ok(revised.file_name().as_str()));
+}
