@@ -1,7 +1,7 @@
 //! The record model: how a configured dotted path finds a value in a JSON record, and how
 //! identities, times and numbers are read from whatever shape the API gave them.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use serde_json::Value;
 
 mod field_path;
@@ -40,7 +40,8 @@ const EPOCH_SECONDS_FLOOR: f64 = 1e8;
 /// 100,000,000 of zero (seconds within three years of 1970) is no time, nor is a time outside
 /// the years 1 to 9999 (ISO 8601's four digits): they are how a wrong field (a magnitude
 /// instead of the time) or an epoch in microseconds shows, and MongoDB-compatible servers
-/// need not store the latter.
+/// need not store the latter. A leap second (`23:59:60`) reads as the second before it, so the
+/// time stored lies in the hour it is counted in, not at the start of the next.
 pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
     let time = match value {
         Value::Number(n) => n
@@ -50,7 +51,17 @@ pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
         Value::String(s) => parse_time_text(s.trim()),
         _ => None,
     }?;
+    let time = without_leap_second(time);
     (1..=9999).contains(&time.year()).then_some(time)
+}
+
+/// `time` with a leap second (chrono keeps `23:59:60.5` as `23:59:59` and 1.5 s of
+/// nanoseconds, which dates count as the next second) folded into the second before it.
+fn without_leap_second(time: DateTime<Utc>) -> DateTime<Utc> {
+    match time.nanosecond().checked_sub(1_000_000_000) {
+        Some(nanos) => time.with_nanosecond(nanos).unwrap_or(time),
+        None => time,
+    }
 }
 
 /// The start of the day written `YYYYMMDD`, for years 1900 to 2100: as epoch seconds those
@@ -411,6 +422,28 @@ mod tests {
             "microseconds read as milliseconds land in the year 57,593: no time"
         );
         assert_eq!(timestamp(&json!("+12026-01-01T00:00:00Z")), None);
+    }
+
+    #[test]
+    fn a_leap_second_is_stored_in_the_hour_it_is_counted_in() {
+        use crate::store::{bson_date, chrono_date, hour_of};
+        for (written, hour, second) in [
+            ("2016-12-31T23:59:60Z", (2016, 12, 31, 23), 59),
+            ("2026-11-21T10:59:60.5+01:00", (2026, 11, 21, 9), 59),
+            ("2026-11-21T10:59:60", (2026, 11, 21, 10), 59),
+        ] {
+            let (y, m, d, h) = hour;
+            let hour = Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single();
+            let time = timestamp(&json!(written)).expect(written);
+            let stored = chrono_date(bson_date(time));
+            assert_eq!(Some(hour_of(time)), hour, "{written}");
+            assert_eq!(
+                Some(hour_of(stored)),
+                hour,
+                "{written}: the stored `time` lies in the `hour` counting it"
+            );
+            assert_eq!(stored.second(), second, "{written}");
+        }
     }
 
     #[test]
