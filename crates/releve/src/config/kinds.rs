@@ -101,18 +101,30 @@ where
 {
     let values = BTreeMap::<String, QueryValue>::deserialize(deserializer)
         .map_err(|_| serde::de::Error::custom("each value is text, a number or true/false"))?;
-    Ok(values
+    values
         .into_iter()
         .map(|(name, value)| {
             let text = match value {
                 QueryValue::Text(text) => text,
                 QueryValue::Integer(n) => n.to_string(),
+                // TOML's `nan` and `inf` would be sent as `NaN` and `inf`, which no API reads
+                // as a number.
+                QueryValue::Number(x) if !x.is_finite() => {
+                    let written = match x {
+                        x if x.is_nan() => "nan",
+                        x if x > 0.0 => "inf",
+                        _ => "-inf",
+                    };
+                    return Err(serde::de::Error::custom(format!(
+                        "`{name}` = {written} is no number an API reads: write it as text to send it as written"
+                    )));
+                }
                 QueryValue::Number(x) => x.to_string(),
                 QueryValue::Flag(flag) => flag.to_string(),
             };
-            (name, text)
+            Ok((name, text))
         })
-        .collect())
+        .collect()
 }
 
 impl HttpJson {

@@ -453,6 +453,19 @@ fn a_bad_value_inside_a_kind_specific_table_names_the_key() {
 }
 
 #[test]
+fn a_parameter_that_is_no_number_an_api_reads_is_refused() {
+    for value in ["nan", "inf", "-inf"] {
+        assert_eq!(
+            error(&format!("{USGS}params = {{ latitude = {value} }}\n")),
+            format!(
+                "sources.toml:15: source `usgs-earthquakes`: key `params`: `latitude` = {value} is \
+                 no number an API reads: write it as text to send it as written"
+            ),
+        );
+    }
+}
+
+#[test]
 fn a_bad_lookback_names_the_key() {
     assert_eq!(
         error(&format!(
