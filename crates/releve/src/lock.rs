@@ -18,24 +18,32 @@ pub struct RunLock {
 impl RunLock {
     /// Takes the lock at `path` without waiting; `Ok(None)` when another process holds it.
     /// The holder's pid is written into the file for people looking at it, when it can be.
-    /// A symbolic link at `path` is refused, not followed.
+    /// A symbolic link at `path` is refused, not followed, as is anything else that is not a
+    /// file (a named pipe would hold the run up until something read it).
     pub fn try_acquire(path: &Path) -> io::Result<Option<RunLock>> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // `O_NONBLOCK`: a named pipe in the lock's place would otherwise hold the run up, for
+        // ever, until something reads it (it changes nothing for a file).
         let mut file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .custom_flags(libc::O_NOFOLLOW)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(path)
             .map_err(|err| match err.raw_os_error() {
                 Some(libc::ELOOP) => io::Error::new(
                     err.kind(),
                     "it is a symbolic link, which a lock never follows (the lock would write over the file it leads to): remove it",
                 ),
+                // A named pipe no process reads.
+                Some(libc::ENXIO) => not_a_file(),
                 _ => err,
             })?;
+        if !file.metadata()?.is_file() {
+            return Err(not_a_file());
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
@@ -47,6 +55,14 @@ impl RunLock {
         }
         Ok(Some(RunLock { _file: file }))
     }
+}
+
+/// Why a named pipe, a device or a socket in a lock's place is not taken as one.
+fn not_a_file() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "it is not a file (a named pipe, a device or a socket), which a lock never opens: remove it",
+    )
 }
 
 #[cfg(test)]
@@ -63,6 +79,29 @@ mod tests {
         assert!(RunLock::try_acquire(&path).expect("lock file").is_none());
         drop(first);
         assert!(RunLock::try_acquire(&path).expect("lock file").is_some());
+    }
+
+    #[test]
+    fn a_named_pipe_in_the_place_of_a_lock_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(".lock");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(RunLock::try_acquire(&path).map(|lock| lock.is_some()));
+        });
+        let taken = receiver
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("a named pipe never holds the run up");
+        let err = taken.expect_err("a named pipe is not a lock");
+        assert_eq!(
+            err.to_string(),
+            "it is not a file (a named pipe, a device or a socket), which a lock never opens: remove it"
+        );
     }
 
     #[test]
