@@ -122,6 +122,7 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M:%S%.f%#z",
         "%Y-%m-%dT%H:%M%#z",
         "%Y-%m-%d %H:%M:%S%.f%#z",
+        "%Y-%m-%d %H:%M%#z",
         // ISO 8601's basic format: 20261129T080000Z, 20261129T080000+0100.
         "%Y%m%dT%H%M%S%#z",
     ] {
@@ -337,6 +338,17 @@ mod tests {
             timestamp(&json!("2025-08-16T01:12+02")),
             expected.map(|t| t - chrono::TimeDelta::seconds(21))
         );
+        for no_seconds in [
+            "2025-08-16 01:12+02:00",
+            "2025-08-16 01:12+0200",
+            "2025-08-16 01:12+02",
+        ] {
+            assert_eq!(
+                timestamp(&json!(no_seconds)),
+                expected.map(|t| t - chrono::TimeDelta::seconds(21)),
+                "{no_seconds}: as `2025-08-15 23:12Z` is read"
+            );
+        }
         for naive in ["2025-08-15T23:12:21", "2025-08-15 23:12", "20250815T231221"] {
             assert!(without_offset(&json!(naive)), "{naive}");
         }
