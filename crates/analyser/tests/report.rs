@@ -1019,10 +1019,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             .expect("insert run");
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
-    );
+    setup(dir.path(), OFFRES);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
     let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
@@ -1086,31 +1083,9 @@ async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
     let server = MongoServer::shared();
     let db = server.fresh_database("per-day-rejected");
     let database = server.client_database(&db).await;
-    let started = (golden::day() + Duration::days(1))
-        .and_hms_opt(0, 0, 30)
-        .expect("time")
-        .and_utc();
+    let started = offres_started();
     let file = format!("offres_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"));
-    let metrics = releve::RunMetrics {
-        source: "offres".into(),
-        kind: "france_travail".into(),
-        file: Some(file.clone()),
-        started,
-        finished: started + Duration::minutes(4),
-        duration_ms: 240_000,
-        http_calls: 30,
-        retries: 0,
-        throttled: 0,
-        announced: Some(2_500),
-        records: 2_500,
-        coverage: None,
-        shortfall: 0,
-        key_clashes: 0,
-        error: None,
-        day: Some(golden::day()),
-        every_s: None,
-        disabled_from: None,
-    };
+    let metrics = offres_run(started, &file);
     database
         .collection::<Document>(store::RUNS)
         .insert_one(store::run_document(&metrics).expect("document"))
@@ -1123,10 +1098,7 @@ async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
         .await
         .expect("insert rejected");
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
-    );
+    setup(dir.path(), OFFRES);
     let dropped = "offres: 12 records dropped by the summariser";
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
     let day = common::flat(&common::text(&dir.path().join(golden::report(0))));
@@ -1142,31 +1114,9 @@ async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
 async fn a_per_day_source_s_quarantined_file_is_said_in_the_day_it_collected() {
     let server = MongoServer::shared();
     let db = server.fresh_database("per-day-quarantined");
-    let started = (golden::day() + Duration::days(1))
-        .and_hms_opt(0, 0, 30)
-        .expect("time")
-        .and_utc();
+    let started = offres_started();
     let landed = releve::RawFileName::data("offres", started + Duration::minutes(4), 1);
-    let metrics = releve::RunMetrics {
-        source: "offres".into(),
-        kind: "france_travail".into(),
-        file: Some(landed.file_name()),
-        started,
-        finished: started + Duration::minutes(4),
-        duration_ms: 240_000,
-        http_calls: 30,
-        retries: 0,
-        throttled: 0,
-        announced: Some(2_500),
-        records: 2_500,
-        coverage: None,
-        shortfall: 0,
-        key_clashes: 0,
-        error: None,
-        day: Some(golden::day()),
-        every_s: None,
-        disabled_from: None,
-    };
+    let metrics = offres_run(started, &landed.file_name());
     server
         .client_database(&db)
         .await
@@ -1175,10 +1125,7 @@ async fn a_per_day_source_s_quarantined_file_is_said_in_the_day_it_collected() {
         .await
         .expect("insert run");
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
-    );
+    setup(dir.path(), OFFRES);
     let quarantine = dir.path().join("raw/_quarantine");
     std::fs::create_dir_all(&quarantine).expect("quarantine folder");
     std::fs::write(quarantine.join(landed.file_name()), b"[{\"id\": 1}]").expect("file");
@@ -1620,6 +1567,41 @@ async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
         )),
         "{flat}"
     );
+}
+
+/// A France Travail source of job offers, collected by day.
+const OFFRES: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n";
+
+/// When `offres` collects the golden day: 30 seconds into the next UTC day.
+fn offres_started() -> chrono::DateTime<chrono::Utc> {
+    (golden::day() + Duration::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc()
+}
+
+/// The run of `offres` started at `started` collecting the golden day into `file`.
+fn offres_run(started: chrono::DateTime<chrono::Utc>, file: &str) -> releve::RunMetrics {
+    releve::RunMetrics {
+        source: "offres".into(),
+        kind: "france_travail".into(),
+        file: Some(file.to_owned()),
+        started,
+        finished: started + Duration::minutes(4),
+        duration_ms: 240_000,
+        http_calls: 30,
+        retries: 0,
+        throttled: 0,
+        announced: Some(2_500),
+        records: 2_500,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        error: None,
+        day: Some(golden::day()),
+        every_s: None,
+        disabled_from: None,
+    }
 }
 
 /// An hourly source of stations' latest readings, as the runs below land it.
