@@ -24,7 +24,9 @@ const SECRET_ENDINGS: [&str; 9] = [
 ];
 
 /// Words of paging parameters, whose tokens are the API's cursors, not secrets
-/// (`pageToken`, `nextToken`, `resumptionToken`, `continuationToken`).
+/// (`pageToken`, `nextPageToken`, `next_token`, `resumptionToken`, `continuationToken`): the
+/// word right before a closing `token`, so `X-Homepage-Token` or `nextauth_secret` is no
+/// paging parameter.
 const PAGING_WORDS: [&str; 4] = ["page", "next", "resumption", "continuation"];
 
 /// Header names, lowercased without `-` and `_`, that carry a secret.
@@ -75,10 +77,31 @@ fn is_secret(name: &str, exact: &[&str]) -> bool {
         .filter(|c| !matches!(c, '-' | '_'))
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    if PAGING_WORDS.iter().any(|word| plain.contains(word)) {
+    if is_paging_token(name) {
         return false;
     }
     exact.contains(&plain.as_str()) || SECRET_ENDINGS.iter().any(|end| plain.ends_with(end))
+}
+
+/// True when `name`'s last word is `token` and the one before it a paging word: the name's
+/// words split at `-`, `_` and where a lowercase letter meets a capital (`nextPageToken`).
+fn is_paging_token(name: &str) -> bool {
+    let mut words: Vec<String> = vec![String::new()];
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_') || (c.is_uppercase() && previous_lower) {
+            words.push(String::new());
+        }
+        if let Some(word) = words.last_mut().filter(|_| !matches!(c, '-' | '_')) {
+            word.extend(c.to_lowercase());
+        }
+        previous_lower = c.is_lowercase();
+    }
+    words.retain(|word| !word.is_empty());
+    matches!(
+        words.as_slice(),
+        [.., before, last] if last == "token" && PAGING_WORDS.contains(&before.as_str())
+    )
 }
 
 fn refusal(key: &'static str, what: &str, sent_as: &str) -> BadValue {
@@ -116,7 +139,14 @@ mod tests {
             refused("headers = { Authorization = \"Bearer s3cret\" }"),
             "sources.toml:15: source `usgs-earthquakes`: key `headers`: the header `Authorization` carries a secret, and secrets never go in sources.toml: remove it, put its value in an environment variable (or `.env`) and name that variable in `key_env` (it is sent in `Authorization` unless `key_header` says otherwise)"
         );
-        for name in ["X-API-Key", "x-auth-token", "Cookie", "X_Client_Secret"] {
+        for name in [
+            "X-API-Key",
+            "x-auth-token",
+            "Cookie",
+            "X_Client_Secret",
+            "X-Homepage-Token",
+            "X-Next-Auth-Secret",
+        ] {
             let message = refused(&format!("headers = {{ \"{name}\" = \"s3cret\" }}"));
             assert!(
                 message.contains(&format!("the header `{name}` carries a secret"))
@@ -167,7 +197,7 @@ mod tests {
         for extra in [
             "headers = { Accept = \"application/json\", \"X-Key\" = \"1\", Authorization = \"\" }",
             "params = { format = \"geojson\", keyword = \"flood\", sort_key = \"time\", apikey = \"\" }",
-            "params = { pageToken = \"abc\", next_token = \"x\" }",
+            "params = { pageToken = \"abc\", next_token = \"x\", nextPageToken = \"y\", resumptionToken = \"z\" }",
         ] {
             assert!(parse(&format!("{USGS}{extra}\n")).is_ok(), "{extra}");
         }
