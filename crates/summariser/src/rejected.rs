@@ -7,14 +7,13 @@
 use std::collections::{BTreeMap, HashSet};
 use std::hash::Hasher;
 
-use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
 use releve::store::{REJECTED, REJECTED_RECORDS, StoreError, bson_date};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::batch::Batch;
-use crate::database::Unstorable;
+use crate::database::{Unstorable, each_found};
 use crate::landed::RecordText;
 use crate::{crash, database};
 
@@ -84,20 +83,18 @@ pub async fn keep_records(
     for chunk in contents.chunks(RECORDS_PER_CALL) {
         let hashes: Vec<&str> = chunk.iter().map(|(hash, _)| hash.as_str()).collect();
         let mut kept = HashSet::new();
-        let mut stored = collection
-            .find(doc! {"source": source, "hash": {"$in": &hashes}})
-            .projection(doc! {"hash": 1, "_id": 0})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = stored
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
-            if let Ok(hash) = document.get_str("hash") {
-                kept.insert(hash.to_owned());
-            }
-        }
+        each_found(
+            collection
+                .find(doc! {"source": source, "hash": {"$in": &hashes}})
+                .projection(doc! {"hash": 1, "_id": 0}),
+            &action,
+            |document| {
+                if let Ok(hash) = document.get_str("hash") {
+                    kept.insert(hash.to_owned());
+                }
+            },
+        )
+        .await?;
         let documents: Vec<Document> = chunk
             .iter()
             .filter(|(hash, _)| !kept.contains(hash))

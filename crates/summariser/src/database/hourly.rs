@@ -90,24 +90,21 @@ pub async fn summarised_counts(
     since: Option<DateTime<Utc>>,
 ) -> Result<BTreeMap<DateTime<Utc>, i64>, StoreError> {
     let action = format!("reading `{source}` hourly counts");
-    let mut cursor = db
-        .collection::<Document>(HOURLY)
-        .find(hours_since(source, since))
-        .projection(doc! {"_id": 0, "hour": 1, "count": 1})
-        .await
-        .map_err(StoreError::command(&action))?;
     let mut counts = BTreeMap::new();
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        // As the readers read a count (a whole double included); one that is no count is left
-        // out, as a summary that counts nothing.
-        if let Ok(summary) = bson::from_document::<HourCount>(document) {
-            counts.insert(chrono_date(summary.hour), summary.count);
-        }
-    }
+    each_found(
+        db.collection::<Document>(HOURLY)
+            .find(hours_since(source, since))
+            .projection(doc! {"_id": 0, "hour": 1, "count": 1}),
+        &action,
+        |document| {
+            // As the readers read a count (a whole double included); one that is no count is left
+            // out, as a summary that counts nothing.
+            if let Ok(summary) = bson::from_document::<HourCount>(document) {
+                counts.insert(chrono_date(summary.hour), summary.count);
+            }
+        },
+    )
+    .await?;
     Ok(counts)
 }
 
@@ -167,31 +164,29 @@ async fn read_records(
 ) -> Result<(), StoreError> {
     let name = source.name.as_str();
     let action = format!("reading `{name}` records to summarise");
-    let mut cursor = raw_records(db)
-        .find(filter)
-        .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1})
-        .await
-        .map_err(StoreError::command(&action))?;
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour")) else {
-            continue;
-        };
-        // A `data` that is not as the summariser wrote it (a server that re-typed it) still
-        // counts as a record of its hour, one holding no field.
-        let record = document
-            .get_document("data")
-            .ok()
-            .and_then(|data| record_data::as_json(data).ok())
-            .unwrap_or(Value::Null);
-        facts.push((
-            chrono_date(hour),
-            key.to_owned(),
-            Facts::of(source, &record),
-        ));
-    }
-    Ok(())
+    each_found(
+        raw_records(db)
+            .find(filter)
+            .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1}),
+        &action,
+        |document| {
+            let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour"))
+            else {
+                return;
+            };
+            // A `data` that is not as the summariser wrote it (a server that re-typed it) still
+            // counts as a record of its hour, one holding no field.
+            let record = document
+                .get_document("data")
+                .ok()
+                .and_then(|data| record_data::as_json(data).ok())
+                .unwrap_or(Value::Null);
+            facts.push((
+                chrono_date(hour),
+                key.to_owned(),
+                Facts::of(source, &record),
+            ));
+        },
+    )
+    .await
 }

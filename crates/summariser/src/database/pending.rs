@@ -8,21 +8,18 @@ pub async fn pending_hours(
     source: &str,
 ) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
     let action = format!("reading pending hours of `{source}`");
-    let mut cursor = db
-        .collection::<Document>(PENDING)
-        .find(doc! {"source": source})
-        .await
-        .map_err(StoreError::command(&action))?;
     let mut hours = BTreeSet::new();
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        if let Ok(hour) = document.get_datetime("hour") {
-            hours.insert(chrono_date(*hour));
-        }
-    }
+    each_found(
+        db.collection::<Document>(PENDING)
+            .find(doc! {"source": source}),
+        &action,
+        |document| {
+            if let Ok(hour) = document.get_datetime("hour") {
+                hours.insert(chrono_date(*hour));
+            }
+        },
+    )
+    .await?;
     Ok(hours)
 }
 

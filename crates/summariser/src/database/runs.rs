@@ -20,18 +20,14 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         .filter_map(|run| run.get_datetime("started").ok());
     let mut loaded = HashSet::new();
     if let Some(lookup) = stored_runs_filter(source, starts) {
-        let mut cursor = collection
-            .find(lookup)
-            .projection(doc! {"_id": 0, "started": 1, "file": 1})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
-            loaded.extend(identity(&document));
-        }
+        each_found(
+            collection
+                .find(lookup)
+                .projection(doc! {"_id": 0, "started": 1, "file": 1}),
+            &action,
+            |document| loaded.extend(identity(&document)),
+        )
+        .await?;
     }
     let documents: Vec<Document> = runs
         .into_iter()

@@ -4,7 +4,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, RawDocument, doc};
 use releve::rawfile::LandingOrder;
@@ -13,7 +12,7 @@ use releve::{RawFileName, Source, record_data};
 use serde_json::Value;
 
 use crate::batch::Batch;
-use crate::database::{raw_records, records};
+use crate::database::{each_found, raw_records, records};
 
 /// Keys per `$in` lookup, at most: on nx-27017 each lookup costs about a scan of the
 /// source's records, so fewer, larger lookups are faster there (a France Travail day cut into
@@ -56,16 +55,10 @@ pub(super) async fn stored_versions(
     let mut stored = HashMap::new();
     for chunk in lookup_chunks(batch.records.keys().map(String::as_str)) {
         let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
-        let mut cursor = raw_records(db)
+        each_found(
+        raw_records(db)
             .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
+            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1}), &action, |document| {
             if let Ok(key) = document.get_str("key") {
                 let found = stored_version(&document).map_or_else(
                     || Stored::Unreadable {
@@ -75,7 +68,8 @@ pub(super) async fn stored_versions(
                 );
                 stored.insert(key.to_owned(), found);
             }
-        }
+        })
+        .await?;
     }
     Ok(stored)
 }
@@ -114,20 +108,18 @@ pub(super) async fn count_per_hour(
     let action = format!("counting `{source}` records per hour");
     let mut counts = HashMap::new();
     for filter in hour_count_filters(source, hours) {
-        let mut cursor = records(db)
-            .find(filter)
-            .projection(doc! {"_id": 0, "hour": 1})
-            .await
-            .map_err(StoreError::command(&action))?;
-        while let Some(document) = cursor
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
-        {
-            if let Ok(hour) = document.get_datetime("hour") {
-                *counts.entry(chrono_date(*hour)).or_default() += 1;
-            }
-        }
+        each_found(
+            records(db)
+                .find(filter)
+                .projection(doc! {"_id": 0, "hour": 1}),
+            &action,
+            |document| {
+                if let Ok(hour) = document.get_datetime("hour") {
+                    *counts.entry(chrono_date(*hour)).or_default() += 1;
+                }
+            },
+        )
+        .await?;
     }
     Ok(counts)
 }
