@@ -69,6 +69,23 @@ async fn summariser_database(label: &str) -> String {
     name
 }
 
+/// A fresh database whose `runs` holds `runs`, as the summariser loads them.
+async fn database_with_runs(label: &str, runs: &[releve::RunMetrics]) -> String {
+    let server = MongoServer::shared();
+    let name = server.fresh_database(label);
+    let collection = server
+        .client_database(&name)
+        .await
+        .collection::<Document>(store::RUNS);
+    for run in runs {
+        collection
+            .insert_one(store::run_document(run).expect("run document"))
+            .await
+            .expect("insert run");
+    }
+    name
+}
+
 async fn golden_database(label: &str) -> (String, String) {
     let server = MongoServer::shared();
     let name = server.fresh_database(label);
@@ -965,12 +982,6 @@ fn a_period_that_has_not_begun_is_refused_with_one_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
-    let server = MongoServer::shared();
-    let db = server.fresh_database("per-day");
-    let runs = server
-        .client_database(&db)
-        .await
-        .collection(releve::store::RUNS);
     let at = |text: &str| {
         chrono::DateTime::parse_from_rfc3339(text)
             .expect("time")
@@ -978,6 +989,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     };
     // France Travail collects a day once it has ended: the golden day's run starts the day
     // after. Days and start days are counted from the golden day.
+    let mut runs = Vec::new();
     for (source, day, (start_day, start_time), announced, records) in [
         ("offres", Some(-1), (0, "00:00:30"), 100, 50),
         ("offres", Some(0), (1, "00:00:30"), 40_000, 39_000),
@@ -994,7 +1006,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             "http_json"
         };
         let started = at(&format!("{}T{start_time}Z", golden::date(start_day)));
-        let metrics = releve::RunMetrics {
+        runs.push(releve::RunMetrics {
             source: source.into(),
             kind: kind.into(),
             file: Some(format!("{source}_{}.json", golden::date(start_day))),
@@ -1013,11 +1025,10 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             day: day.map(|d| golden::day() + Duration::days(d)),
             every_s: None,
             disabled_from: None,
-        };
-        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
-            .await
-            .expect("insert run");
+        });
     }
+    let server = MongoServer::shared();
+    let db = database_with_runs("per-day", &runs).await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), OFFRES);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
@@ -1081,17 +1092,13 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("per-day-rejected");
-    let database = server.client_database(&db).await;
     let started = offres_started();
     let file = format!("offres_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"));
     let metrics = offres_run(started, &file);
-    database
-        .collection::<Document>(store::RUNS)
-        .insert_one(store::run_document(&metrics).expect("document"))
+    let db = database_with_runs("per-day-rejected", std::slice::from_ref(&metrics)).await;
+    server
+        .client_database(&db)
         .await
-        .expect("insert run");
-    database
         .collection::<Document>(store::REJECTED)
         .insert_one(doc! {"source": "offres", "file": &file,
         "landed_at": store::bson_date(metrics.finished), "count": 12})
@@ -1113,17 +1120,13 @@ async fn a_per_day_source_s_dropped_records_are_said_in_the_day_it_collected() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_per_day_source_s_quarantined_file_is_said_in_the_day_it_collected() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("per-day-quarantined");
     let started = offres_started();
     let landed = releve::RawFileName::data("offres", started + Duration::minutes(4), 1);
-    let metrics = offres_run(started, &landed.file_name());
-    server
-        .client_database(&db)
-        .await
-        .collection::<Document>(store::RUNS)
-        .insert_one(store::run_document(&metrics).expect("document"))
-        .await
-        .expect("insert run");
+    let db = database_with_runs(
+        "per-day-quarantined",
+        &[offres_run(started, &landed.file_name())],
+    )
+    .await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), OFFRES);
     let quarantine = dir.path().join("raw/_quarantine");
@@ -1478,24 +1481,20 @@ async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_kn
 #[tokio::test(flavor = "multi_thread")]
 async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("key-clashes");
-    let runs = server
-        .client_database(&db)
-        .await
-        .collection(releve::store::RUNS);
-    for (hour, key_clashes) in [(8, 3), (9, 4), (10, 0)] {
-        let started = golden::day()
-            .and_hms_opt(hour, 0, 0)
-            .expect("time")
-            .and_utc();
-        let metrics = releve::RunMetrics {
-            key_clashes,
-            ..stations_run(started)
-        };
-        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
-            .await
-            .expect("insert run");
-    }
+    let runs: Vec<_> = [(8, 3), (9, 4), (10, 0)]
+        .into_iter()
+        .map(|(hour, key_clashes)| {
+            let started = golden::day()
+                .and_hms_opt(hour, 0, 0)
+                .expect("time")
+                .and_utc();
+            releve::RunMetrics {
+                key_clashes,
+                ..stations_run(started)
+            }
+        })
+        .collect();
+    let db = database_with_runs("key-clashes", &runs).await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), STATIONS);
     let text = golden_day_text(dir.path(), server.uri(), &db).await;
@@ -1513,30 +1512,21 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
 #[tokio::test(flavor = "multi_thread")]
 async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
     let server = MongoServer::shared();
-    let db = server.fresh_database("disabled-stretch");
-    let runs = server
-        .client_database(&db)
-        .await
-        .collection(releve::store::RUNS);
     let at = |hour: u32, minute: u32| {
         golden::day()
             .and_hms_opt(hour, minute, 0)
             .expect("time")
             .and_utc()
     };
-    let started: Vec<_> = (0..10)
+    let runs: Vec<_> = (0..10)
         .map(|hour| at(hour, 0))
         .chain((15..24).map(|hour| at(hour, 20)))
-        .collect();
-    for started in started {
-        let metrics = releve::RunMetrics {
+        .map(|started| releve::RunMetrics {
             disabled_from: (started == at(15, 20)).then(|| at(10, 0)),
             ..stations_run(started)
-        };
-        runs.insert_one(releve::store::run_document(&metrics).expect("document"))
-            .await
-            .expect("insert run");
-    }
+        })
+        .collect();
+    let db = database_with_runs("disabled-stretch", &runs).await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), STATIONS);
     day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
