@@ -1,5 +1,6 @@
-//! The shipped Open-Meteo source against a local double of the forecast API that checks its
-//! parameters as the real one does: what lands, a misspelled variable, the minutely limit.
+//! The shipped Open-Meteo sources against a local double of the forecast API that checks its
+//! parameters as the real one does: what lands (the current step; the hourly forecast's
+//! parallel arrays as one record per hour), a misspelled variable, the minutely limit.
 
 mod common;
 
@@ -11,11 +12,16 @@ use testkit::open_meteo::OpenMeteoDouble;
 
 /// The `open-meteo-toulouse` table of the shipped `sources.toml`, asking `server`.
 fn shipped_source(server: &LocalServer) -> String {
+    shipped_table("open-meteo-toulouse", server)
+}
+
+/// The shipped table named `name`, asking `server`.
+fn shipped_table(name: &str, server: &LocalServer) -> String {
     let shipped = std::fs::read_to_string(testkit::workspace_root().join("sources.toml"))
         .expect("the shipped sources.toml");
     let table = shipped
         .split("[[source]]")
-        .find(|table| table.contains("name = \"open-meteo-toulouse\""))
+        .find(|table| table.contains(&format!("name = \"{name}\"")))
         .expect("the shipped Open-Meteo table");
     let table = table.replace(
         "https://api.open-meteo.com/v1/forecast",
@@ -150,5 +156,72 @@ async fn past_the_daily_limit_the_source_pauses_until_the_next_hour_after_one_ca
         double.requests().len(),
         1,
         "the paused source calls nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_shipped_hourly_forecast_lands_one_record_per_hour_with_its_variables() {
+    use chrono::{NaiveTime, TimeDelta};
+    let double = OpenMeteoDouble::new();
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&shipped_table("open-meteo-toulouse-hourly", &server));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let files = site.data_files("open-meteo-toulouse-hourly");
+    let body: Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let records = body["hourly"]
+        .as_array()
+        .expect("the hours land as an array of records");
+    assert_eq!(
+        records.len(),
+        48,
+        "today and tomorrow (`forecast_days = 2`)"
+    );
+    let time = |record: &Value| {
+        let text = record["time"].as_str().expect("a time");
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("minutes, no offset")
+    };
+    assert_eq!(time(&records[0]).time(), NaiveTime::MIN, "from 00:00");
+    for (hour, record) in records.iter().enumerate() {
+        let fields: Vec<&String> = record.as_object().expect("a record").keys().collect();
+        assert_eq!(
+            fields,
+            ["time", "temperature_2m", "precipitation", "wind_speed_10m"],
+            "{record}"
+        );
+        let hours = i64::try_from(hour).expect("an hour");
+        assert_eq!(time(record), time(&records[0]) + TimeDelta::hours(hours));
+        assert!(record["temperature_2m"].is_number(), "{record}");
+    }
+    assert_eq!(
+        body["hourly_units"]["temperature_2m"], "°C",
+        "the rest lands as served"
+    );
+    assert_eq!(site.metrics("open-meteo-toulouse-hourly")[0].records, 48);
+    assert!(
+        double.requests()[0].contains("forecast_days=2"),
+        "{:?}",
+        double.requests()
+    );
+}
+
+#[tokio::test]
+async fn columns_of_different_lengths_land_nothing_and_say_which() {
+    let body = r#"{"hourly": {"time": ["2026-12-03T00:00", "2026-12-03T01:00"], "temperature_2m": [7.5]}}"#;
+    let server = LocalServer::start(axum::Router::new().route(
+        "/v1/forecast",
+        axum::routing::get(move || async move { body }),
+    ));
+    let config = shipped_table("open-meteo-toulouse-hourly", &server);
+    let site = Site::new(&config);
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains(
+            "key `records` = `hourly` holds `time` with 2 values but `temperature_2m` with 1: which values belong together is unclear, so nothing lands"
+        ),
+        "{reason}"
     );
 }

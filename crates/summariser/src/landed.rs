@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{LOCAL_TIME_MARGIN, cut_example, timestamp, without_offset};
+use releve::record::{cut_example, timestamp, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -96,9 +96,10 @@ impl NumericValues {
     }
 }
 
-/// Records dated more than [`LOCAL_TIME_MARGIN`] past this machine's clock whose time is written
-/// without an offset (`2026-12-03T00:00:00`): most likely local times, read as UTC and so
-/// stored hours off (a forecast written with its offset is no such sign).
+/// Records dated past the source's [local-time horizon](releve::Source::local_time_horizon)
+/// whose time is written without an offset (`2026-12-03T00:00:00`): most likely local times,
+/// read as UTC and so stored hours off (a forecast written with its offset is no such sign,
+/// nor are the hours of a source marked `forecast`).
 #[derive(Debug, Default)]
 pub struct AheadWithoutOffset {
     /// How many.
@@ -157,7 +158,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         ..LandedFile::default()
     };
     let fields = FieldTree::of(source);
-    let horizon = Utc::now() + LOCAL_TIME_MARGIN;
+    let horizon = source.local_time_horizon(Utc::now());
     landed.numeric = vec![NumericValues::default(); source.numeric.len()];
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.

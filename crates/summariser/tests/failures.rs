@@ -34,6 +34,21 @@ async fn records_ahead_of_the_clock_written_without_an_offset_are_said() {
             && said[0].contains(&*file.file_name().expect("name").to_string_lossy()),
         "the local one only, with its file: {errors}"
     );
+
+    // A source marked `forecast` has hours ahead of the clock by design: no such warning.
+    let config = common::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nforecast = true\n",
+    );
+    assert_ne!(config, common::CONFIG, "the usgs table is marked");
+    std::fs::write(ws.dir.path().join("sources.toml"), config).expect("config");
+    let body = serde_json::json!({"features": [{"id": "hour", "properties": {"time": naive}}]});
+    ws.land_bytes("usgs", (10, 1, 0), body.to_string().as_bytes());
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(output.status.success(), "{errors}");
+    assert!(!errors.contains("written without a UTC offset"), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 0, "stored: {errors}");
 }
 
 /// A numeric field holding only text that is not a number (a decimal comma) is summarised as

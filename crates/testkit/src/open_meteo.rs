@@ -1,7 +1,12 @@
 //! A local double of Open-Meteo's forecast API (`api-notes.md` §5) for `current` weather:
 //! `GET /v1/forecast?latitude=..&longitude=..&current=a,b,..` answers the real shape, its
 //! `current.time` the start of the running 15-minute step in GMT without offset or seconds
-//! (`2026-10-06T14:00`), its coordinates those of the grid cell (to 0.01°). It refuses with
+//! (`2026-10-06T14:00`), its coordinates those of the grid cell (to 0.01°). With
+//! `hourly=a,b,..` it also answers the hourly forecast as the real API shapes it, parallel
+//! arrays under `hourly` (`time` and one array per variable), from 00:00 GMT `past_days` days
+//! before today (default 0, at most 92) to the end of the `forecast_days`-th day from today
+//! (default 7, at most 16); `api-notes.md` lists neither, and the double's reason for a day
+//! count out of range is its own wording. It refuses with
 //! the API's 400 body `{"error":true,"reason":".."}` a missing or out-of-range coordinate and a
 //! `current` variable outside its list (the API's common current variables; the real one knows
 //! more). It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
@@ -210,6 +215,10 @@ async fn forecast(
             &format!("This double serves GMT only, not the timezone '{zone}'."),
         );
     }
+    let hourly = match hourly_forecast(&params, now) {
+        Ok(hourly) => hourly,
+        Err(reason) => return refuse(StatusCode::BAD_REQUEST, &reason),
+    };
     let asked = query_param(&params, "current").unwrap_or_default();
     let mut units = Map::new();
     units.insert("time".into(), "iso8601".into());
@@ -247,7 +256,62 @@ async fn forecast(
         body["current_units"] = Value::Object(units);
         body["current"] = Value::Object(current);
     }
+    if let Some((units, hourly)) = hourly {
+        body["hourly_units"] = Value::Object(units);
+        body["hourly"] = Value::Object(hourly);
+    }
     Json(body).into_response()
+}
+
+/// A count of days asked for as `key`, `default` when not: `Err` is the API's reason.
+fn days(params: &[(String, String)], key: &str, default: i64, most: i64) -> Result<i64, String> {
+    match query_param(params, key) {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|days| (0..=most).contains(days))
+            .ok_or_else(|| format!("Parameter '{key}' must be a whole number from 0 to {most}.")),
+    }
+}
+
+/// The `hourly_units` and `hourly` members of an answer.
+type Hourly = (Map<String, Value>, Map<String, Value>);
+
+/// The units and parallel arrays of the `hourly` variables asked for, `None` when none is:
+/// `Err` is the API's reason.
+fn hourly_forecast(
+    params: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<Option<Hourly>, String> {
+    let Some(asked) = query_param(params, "hourly").filter(|asked| !asked.is_empty()) else {
+        return Ok(None);
+    };
+    let past = days(params, "past_days", 0, 92)?;
+    let ahead = days(params, "forecast_days", 7, 16)?;
+    let midnight = now.duration_trunc(TimeDelta::days(1)).unwrap_or(now);
+    let hours: Vec<DateTime<Utc>> = (-past * 24..ahead * 24)
+        .map(|hour| midnight + TimeDelta::hours(hour))
+        .collect();
+    let mut units = Map::new();
+    let mut hourly = Map::new();
+    units.insert("time".into(), "iso8601".into());
+    let times = hours
+        .iter()
+        .map(|at| Value::from(at.format("%Y-%m-%dT%H:%M").to_string()));
+    hourly.insert("time".into(), Value::Array(times.collect()));
+    for variable in asked.split(',').filter(|v| !v.is_empty()) {
+        let Some((name, unit)) = VARIABLES.iter().find(|(name, _)| *name == variable) else {
+            return Err(format!(
+                "Cannot initialize ForecastVariable from invalid String value {variable} for key hourly"
+            ));
+        };
+        units.insert((*name).into(), (*unit).into());
+        let values = hours.iter().map(|at| reading(name, *at));
+        hourly.insert((*name).into(), Value::Array(values.collect()));
+    }
+    Ok(Some((units, hourly)))
 }
 
 #[cfg(test)]

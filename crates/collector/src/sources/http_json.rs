@@ -1,7 +1,8 @@
 //! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
 //! once it is known to be JSON holding records at the configured `records` path — unless the
 //! source has `drop` fields, or the body echoes the source's key: then it lands re-written
-//! without them. A body that gives a member on the records path twice does not land.
+//! without them; or its records come as `columns`: then they land as an array of records at
+//! that path. A body that gives a member on the records path twice does not land.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
@@ -16,6 +17,8 @@ use super::records::drop_fields;
 use super::survey::{self, Survey, Surveyor};
 use super::{Collected, RunContext, SourceError};
 use crate::http::Answer;
+
+mod columns;
 
 /// The API key `key_env` names, when it names one: an error when that variable is not set, or,
 /// sent as a header, holds what no header can carry (a line break, a control character).
@@ -69,12 +72,12 @@ pub(super) async fn collect(
     // Without fields to drop, nor a key the body echoes, the body lands as served: its
     // records are read one at a time, never the whole document as a tree.
     let echoes_key = key.is_some() && ctx.client.holds_secret(&answer.body);
-    let as_served = (!echoes_key && dropped.is_empty())
+    let as_served = (!echoes_key && dropped.is_empty() && !settings.columns)
         .then(|| survey_as_served(source, &answer.body))
         .flatten();
     let (body, count, survey) = match as_served {
         Some((count, survey)) => (Vec::from(answer.body), count, survey),
-        None => read_whole(ctx, source, &answer, key.is_some(), &dropped)?,
+        None => read_whole(ctx, source, settings, &answer, key.is_some(), &dropped)?,
     };
     ctx.progress_total(count);
     ctx.progress_advance(count);
@@ -114,10 +117,12 @@ fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Survey)> {
 }
 
 /// The body as it lands, its records counted and surveyed, from the whole document parsed:
-/// the key scrubbed from every text where the API echoed it, the `drop` fields removed.
+/// the key scrubbed from every text where the API echoed it, `columns` made into records, the
+/// `drop` fields removed.
 fn read_whole(
     ctx: &RunContext,
     source: &Source,
+    settings: &HttpJson,
     answer: &Answer,
     keyed: bool,
     dropped: &[FieldPath],
@@ -126,6 +131,9 @@ fn read_whole(
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = keyed && ctx.client.scrub_value(&mut body);
+    if settings.columns {
+        columns_into_records(source, &mut body)?;
+    }
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
     for record in records.iter_mut() {
@@ -133,7 +141,7 @@ fn read_whole(
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
     let survey = survey::survey(source, records);
-    let body = if dropped.is_empty() && !echoed {
+    let body = if dropped.is_empty() && !echoed && !settings.columns {
         answer.body.to_vec()
     } else {
         serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
@@ -164,6 +172,21 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
     }
 }
 
+/// Replaces the columns at the `records` path with the records they make; a path missing is
+/// left to [`records_at`] to say.
+fn columns_into_records(source: &Source, body: &mut Value) -> Result<(), SourceError> {
+    let path = source.records_path();
+    let Some(at) = path.get_mut(body) else {
+        return Ok(());
+    };
+    let records = columns::records(std::mem::take(at)).map_err(|err| SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message: format!("key `records` = `{path}` {err}"),
+    })?;
+    *at = Value::Array(records);
+    Ok(())
+}
+
 /// Fails when a member on the `records` path appears twice in one object: the parsed body
 /// keeps the last copy only, so landing it (or re-writing it for `drop`) could lose the
 /// other copy's records without a word.
@@ -183,6 +206,7 @@ fn refuse_repeated_records(source: &Source, body: &[u8]) -> Result<(), SourceErr
     }
 }
 
+/// What `value` is, in words.
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",

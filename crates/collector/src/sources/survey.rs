@@ -7,9 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{
-    FieldPath, LOCAL_TIME_MARGIN, array_index, cut_example, number, timestamp, without_offset,
-};
+use releve::record::{FieldPath, array_index, cut_example, number, timestamp, without_offset};
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -47,7 +45,7 @@ pub struct Hints {
     /// such text: `` `valeur` ("20,0") ``.
     pub text_only: Vec<String>,
     /// Records dated more than 15 minutes ahead of the clock whose time is written without
-    /// an offset: local times read as UTC, most likely.
+    /// an offset: local times read as UTC, most likely (unless the source is a `forecast`).
     pub ahead_without_offset: u64,
     /// The first of them's time, as served.
     pub ahead_example: Option<String>,
@@ -98,7 +96,7 @@ impl<'s> Surveyor<'s> {
                 .iter()
                 .map(|path| (path, false, None))
                 .collect(),
-            horizon: Utc::now() + LOCAL_TIME_MARGIN,
+            horizon: source.local_time_horizon(Utc::now()),
             dropped_items: source
                 .dropped_fields()
                 .into_iter()
@@ -291,5 +289,21 @@ mod tests {
             "`rain` and `kind` hold a value in some record; a null (a sensor offline) hides nothing"
         );
         assert!(survey.absent.is_empty());
+    }
+
+    #[test]
+    fn hours_ahead_without_an_offset_are_a_sign_of_local_times_unless_forecast() {
+        let ahead = (Utc::now() + chrono::TimeDelta::hours(2)).format("%Y-%m-%dT%H:%M");
+        let records = vec![json!({"id": 1, "t": ahead.to_string(), "val": 3.5})];
+        let hints = survey(&source(), &records).hints;
+        assert_eq!(
+            (hints.ahead_without_offset, hints.ahead_example),
+            (1, Some(format!("\"{ahead}\"")))
+        );
+        let forecast = crate::testing::configured(
+            "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\nforecast = true\n",
+        );
+        let hints = survey(&forecast, &records).hints;
+        assert_eq!((hints.ahead_without_offset, hints.ahead_example), (0, None));
     }
 }

@@ -412,3 +412,20 @@ fn a_dataset_that_is_no_identifier_is_refused() {
         }
     }
 }
+
+#[test]
+fn columns_are_an_http_json_key_and_forecast_any_sources() {
+    let config = parse(&format!("{USGS}columns = true\nforecast = true\n")).expect("valid");
+    let source = &config.sources[0];
+    assert!(source.forecast);
+    assert!(matches!(&source.kind, super::SourceKind::HttpJson(http) if http.columns));
+    let message = error(&format!("{LEGACY}columns = true\n"));
+    assert!(
+        message
+            == "sources.toml:10: source `air`: unknown key `columns`: a key of `http_json` sources, not of `ods_v1` ones (see the README's table of kinds)",
+        "{message}"
+    );
+    let message = error(&format!("{USGS}forecast = \"yes\"\n"));
+    assert!(message.contains("key `forecast`"), "{message}");
+    assert!(parse(&format!("{LEGACY}forecast = true\n")).is_ok());
+}

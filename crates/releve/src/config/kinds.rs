@@ -82,6 +82,11 @@ pub struct HttpJson {
     /// Header that carries the key when `key_param` is not set (see [`HttpJson::key_header`]).
     #[serde(rename = "key_header")]
     pub key_header_set: Option<String>,
+    /// The object at `records` holds one array per field, as Open-Meteo's `hourly`: record `i`
+    /// is made of each array's item `i`, and a member that is not an array goes into every
+    /// record. The file lands with those records as an array at the same path.
+    #[serde(default)]
+    pub columns: bool,
 }
 
 /// A query parameter's value as TOML may write it.

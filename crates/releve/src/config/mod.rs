@@ -18,13 +18,14 @@ mod validate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use every::Every;
 pub use kinds::{FranceTravail, HttpJson, OdsV1, Opendatasoft, SourceKind};
 
-use crate::record::FieldPath;
+use crate::record::{FieldPath, LOCAL_TIME_MARGIN};
 use crate::record_key::RecordKey;
 
 /// A configuration that could not be read or accepted. The message is one line that names
@@ -256,6 +257,10 @@ pub struct Source {
     /// Set to false to keep a source in the file without collecting it.
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    /// Records dated ahead of the clock are expected (a forecast's hours): they get no
+    /// warning that the API may have written its local time as UTC.
+    #[serde(default)]
+    pub forecast: bool,
     /// Kind and kind-specific keys.
     #[serde(flatten)]
     pub kind: SourceKind,
@@ -292,6 +297,7 @@ const COMMON_KEYS: &[&str] = &[
     "rate_limit",
     "timeout",
     "enabled",
+    "forecast",
 ];
 
 /// Exactly four numbers (serde's arrays let a fifth slip by).
@@ -312,6 +318,17 @@ fn enabled_by_default() -> bool {
 }
 
 impl Source {
+    /// Records dated past this time with a time written without an offset are a sign of an
+    /// API writing its local time: [`LOCAL_TIME_MARGIN`] after `now`, or never for a
+    /// `forecast`, whose hours lie ahead of the clock by design.
+    pub fn local_time_horizon(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        if self.forecast {
+            DateTime::<Utc>::MAX_UTC
+        } else {
+            now + LOCAL_TIME_MARGIN
+        }
+    }
+
     /// Where this source's landed files keep their records.
     pub fn records_path(&self) -> FieldPath {
         self.kind.records_path()

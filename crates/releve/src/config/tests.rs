@@ -547,7 +547,8 @@ fn every_common_key_is_listed() {
         drop,
         rate_limit,
         timeout,
-        enabled
+        enabled,
+        forecast
     );
     assert_eq!(COMMON_KEYS, fields);
 }

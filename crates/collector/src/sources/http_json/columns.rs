@@ -1,0 +1,146 @@
+//! `columns = true`: records served as parallel arrays, one per field (Open-Meteo's `hourly`
+//! and `daily`), turned into one record per position before the body lands.
+
+use serde_json::{Map, Value};
+
+use super::kind_of;
+
+/// Why the value at the records path cannot be read as columns.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub(crate) enum ColumnsError {
+    #[error("leads to {0} instead of an object of columns (one array per field, `columns = true`)")]
+    NotAnObject(&'static str),
+    #[error(
+        "leads to an object holding no array: with `columns = true` each field is an array of the records' values"
+    )]
+    NoArray,
+    #[error(
+        "holds `{first}` with {first_len} values but `{other}` with {other_len}: which values belong together is unclear, so nothing lands"
+    )]
+    Unequal {
+        first: String,
+        first_len: usize,
+        other: String,
+        other_len: usize,
+    },
+}
+
+/// A member of the columns' object, as it goes into the records.
+enum Member {
+    /// An array: its items go one to each record, in order.
+    Column(std::vec::IntoIter<Value>),
+    /// Anything else: every record holds it.
+    Shared(Value),
+}
+
+/// The records `columns` make: record `i` holds each array's item `i` under the array's name,
+/// and every member that is not an array as it is, members in the object's order. The arrays
+/// must all have the same length.
+pub(crate) fn records(columns: Value) -> Result<Vec<Value>, ColumnsError> {
+    let Value::Object(object) = columns else {
+        return Err(ColumnsError::NotAnObject(kind_of(&columns)));
+    };
+    let mut length: Option<(&String, usize)> = None;
+    for (name, value) in &object {
+        let Value::Array(items) = value else {
+            continue;
+        };
+        match length {
+            None => length = Some((name, items.len())),
+            Some((first, first_len)) if first_len != items.len() => {
+                return Err(ColumnsError::Unequal {
+                    first: first.clone(),
+                    first_len,
+                    other: name.clone(),
+                    other_len: items.len(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let count = length.ok_or(ColumnsError::NoArray)?.1;
+    let mut members: Vec<(String, Member)> = object
+        .into_iter()
+        .map(|(name, value)| match value {
+            Value::Array(items) => (name, Member::Column(items.into_iter())),
+            other => (name, Member::Shared(other)),
+        })
+        .collect();
+    let records = (0..count)
+        .map(|_| {
+            let record: Map<String, Value> = members
+                .iter_mut()
+                .map(|(name, member)| {
+                    let value = match member {
+                        Member::Column(items) => items.next().unwrap_or(Value::Null),
+                        Member::Shared(value) => value.clone(),
+                    };
+                    (name.clone(), value)
+                })
+                .collect();
+            Value::Object(record)
+        })
+        .collect();
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn each_position_of_the_arrays_is_one_record() {
+        let hourly = json!({
+            "time": ["2026-12-03T00:00", "2026-12-03T01:00", "2026-12-03T02:00"],
+            "temperature_2m": [7.1, 6.8, null],
+            "weather_code": [3, 3, 61],
+        });
+        assert_eq!(
+            records(hourly),
+            Ok(vec![
+                json!({"time": "2026-12-03T00:00", "temperature_2m": 7.1, "weather_code": 3}),
+                json!({"time": "2026-12-03T01:00", "temperature_2m": 6.8, "weather_code": 3}),
+                json!({"time": "2026-12-03T02:00", "temperature_2m": null, "weather_code": 61}),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_member_that_is_no_array_goes_into_every_record() {
+        let daily =
+            json!({"station": "Compans", "day": ["2026-12-02", "2026-12-03"], "rain": [0.0, 4.2]});
+        assert_eq!(
+            records(daily),
+            Ok(vec![
+                json!({"station": "Compans", "day": "2026-12-02", "rain": 0.0}),
+                json!({"station": "Compans", "day": "2026-12-03", "rain": 4.2}),
+            ])
+        );
+    }
+
+    #[test]
+    fn empty_arrays_are_no_records() {
+        assert_eq!(records(json!({"time": [], "rain": []})), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn arrays_of_different_lengths_land_nothing_and_are_named() {
+        let err =
+            records(json!({"time": ["a", "b", "c"], "rain": [0.0, 1.0]})).expect_err("unequal");
+        assert_eq!(
+            err.to_string(),
+            "holds `time` with 3 values but `rain` with 2: which values belong together is unclear, so nothing lands"
+        );
+    }
+
+    #[test]
+    fn what_is_not_an_object_of_arrays_is_refused() {
+        assert_eq!(
+            records(json!([{"time": "a"}])),
+            Err(ColumnsError::NotAnObject("an array"))
+        );
+        assert_eq!(records(json!({"time": "a"})), Err(ColumnsError::NoArray));
+    }
+}
