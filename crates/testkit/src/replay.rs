@@ -1,6 +1,7 @@
 //! The demo's offline stand-in for the default sources: serves the bundled responses under
 //! `tests/fixtures/recorded/` on loopback, with their day (2026-11-21) moved to yesterday so
-//! the demo's daily report is full. Each API keeps its path layout under its own prefix
+//! the demo's daily report is full (Open-Meteo's answer with `hourly` asked for is the hourly
+//! forecast's, the other its `current` step's). Each API keeps its path layout under its own prefix
 //! (`/usgs/...`, `/open-meteo/...`, `/odre/...`, `/toulouse/...`, `/francetravail/...`). The
 //! Opendatasoft portals and France Travail are the test doubles, which page and limit like the
 //! real services; France Travail serves a generated day of offers for yesterday to the client
@@ -9,6 +10,7 @@
 use std::path::Path;
 
 use axum::Router;
+use axum::extract::Query;
 use axum::http::header;
 use axum::routing::get;
 use chrono::{Duration, NaiveDate, Utc};
@@ -76,6 +78,8 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
     let shift = shift_to_yesterday();
     let usgs = load_shifted(&fixtures.join("usgs-earthquakes.json"), shift)?.to_string();
     let meteo = load_shifted(&fixtures.join("open-meteo-toulouse.json"), shift)?.to_string();
+    let hourly =
+        load_shifted(&fixtures.join("open-meteo-toulouse-hourly.json"), shift)?.to_string();
     let eco2mix = portal_double(fixtures, "eco2mix-national", "eco2mix-national-tr", shift)?;
     let station = portal_double(
         fixtures,
@@ -93,7 +97,13 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
         )
         .route(
             "/open-meteo/v1/forecast",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], meteo) }),
+            get(
+                move |Query(params): Query<Vec<(String, String)>>| async move {
+                    let asks_hourly = params.iter().any(|(name, _)| name == "hourly");
+                    let body = if asks_hourly { hourly } else { meteo };
+                    ([(header::CONTENT_TYPE, "application/json")], body)
+                },
+            ),
         );
     Ok(router)
 }
