@@ -398,6 +398,22 @@ fn the_shipped_configuration_is_valid() {
     assert_eq!(config.refused, [], "every shipped source is accepted");
 }
 
+#[test]
+fn the_readmes_example_tables_are_accepted() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let tables: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(table, _)| table))
+        .collect();
+    assert!(!tables.is_empty(), "the README shows how to add a source");
+    for table in tables {
+        let config = parse(table).unwrap_or_else(|err| panic!("{err}:\n{table}"));
+        assert_eq!(config.sources.len(), 1, "{table}");
+    }
+}
+
 pub(super) const ECO2MIX: &str = r#"
 [[source]]
 name = "eco2mix"
