@@ -32,6 +32,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Show per source whether collection and summaries keep up; non-zero exit when not.
     Status(crate::status::StatusArgs),
+    /// Write a source's records (or hourly summaries) of a day, week or month as CSV.
+    Export(crate::export::ExportArgs),
 }
 
 /// Options of a report run.
@@ -71,7 +73,7 @@ pub struct ReportArgs {
 
 /// `--date`: a day whose week or month lies within the years MongoDB-compatible servers store
 /// as dates (a week holding 1 January of year 1 starts in year 0).
-fn report_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn report_date(text: &str) -> Result<NaiveDate, String> {
     let date: NaiveDate = text
         .parse()
         .map_err(|err| format!("`{text}` is not a date written YYYY-MM-DD: {err}"))?;

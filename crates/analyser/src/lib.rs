@@ -8,6 +8,7 @@ mod catalogue;
 mod charts;
 pub mod cli;
 mod completeness;
+pub mod export;
 mod format;
 mod naming;
 mod pdf;

@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         None => report(&cli.report).await,
         Some(Command::Report(args)) => report(&args).await,
         Some(Command::Status(args)) => return status(&args).await,
+        Some(Command::Export(args)) => return export(&args).await,
     };
     match outcome {
         Ok(code) => code,
@@ -52,6 +53,42 @@ async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
         releve::logging::failure_line("analyser status", problem);
     }
     releve::cli::exit_code(problems.is_empty())
+}
+
+/// `analyser export`: the CSV on stdout (or in `--output`), one line per problem on stderr;
+/// exits 0 when every document was exported, 1 when some were left out or MongoDB failed, 2
+/// when the configuration or the command line cannot be used.
+async fn export(args: &analyser::export::ExportArgs) -> ExitCode {
+    let config = match releve::Config::load(&args.config.config) {
+        Ok(config) => config,
+        Err(err) => {
+            let line = format!("nothing was exported: {err}");
+            releve::logging::failure_line("analyser export", &line);
+            return releve::cli::cannot_start();
+        }
+    };
+    match analyser::export::export(args, &config).await {
+        Ok(exported) if !exported.whole => {
+            tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "The reader of the export stopped reading: only its first rows were written.");
+            releve::cli::exit_code(true)
+        }
+        Ok(exported) => {
+            tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "Exported.");
+            for problem in &exported.problems {
+                releve::logging::failure_line("analyser export", problem);
+            }
+            releve::cli::exit_code(exported.problems.is_empty())
+        }
+        Err(err) => {
+            let line = format!("nothing was exported: {err}");
+            releve::logging::failure_line("analyser export", &line);
+            if err.is_usage() {
+                releve::cli::cannot_start()
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
 }
 
 /// Writes the report; fails the run, once it is written, when the configuration refused a

@@ -26,13 +26,13 @@ pub struct Unread(Mutex<Left>);
 struct Left {
     /// Each document met, by collection and `_id`.
     seen: HashSet<(String, Vec<u8>)>,
-    /// The first [`NAMED`] documents' lines.
+    /// The first [`NAMED`] documents, each with what is wrong with it.
     named: Vec<String>,
 }
 
 impl Unread {
     /// Notes a document left out; the first few are named (see [`Unread::lines`]).
-    fn note(&self, collection: &str, document: &RawDocument, why: String) {
+    pub(crate) fn note(&self, collection: &str, document: &RawDocument, why: String) {
         let id = match document.get("_id") {
             Ok(Some(id)) => format!("{id:?}").into_bytes(),
             _ => document.as_bytes().to_vec(),
@@ -49,20 +49,30 @@ impl Unread {
             document: document_label(document),
             why,
         };
-        left.named
-            .push(format!("{misshapen}: left out of the figures"));
+        left.named.push(misshapen.to_string());
     }
 
-    /// One line per document left out, the first five by name and the others counted.
+    /// One line per document left out of the figures, the first five by name and the others
+    /// counted.
     pub fn lines(&self) -> Vec<String> {
+        self.lines_left_out_of("the figures")
+    }
+
+    /// One line per document left out of `what`, the first five by name and the others
+    /// counted.
+    pub(crate) fn lines_left_out_of(&self, what: &str) -> Vec<String> {
         let left = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut said = left.named.clone();
+        let mut said: Vec<String> = left
+            .named
+            .iter()
+            .map(|misshapen| format!("{misshapen}: left out of {what}"))
+            .collect();
         if left.seen.len() > left.named.len() {
             said.push(format!(
-                "{} more documents without the shape relevé writes were left out of the figures",
+                "{} more documents without the shape relevé writes were left out of {what}",
                 left.seen.len() - left.named.len()
             ));
         }

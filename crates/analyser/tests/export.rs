@@ -1,0 +1,215 @@
+//! `analyser export`: the golden day's records and hourly summaries as CSV, through the real
+//! binary, and what a user meets when the export cannot be made.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use chrono::{DateTime, Duration, Utc};
+use common::golden;
+use mongodb::Database;
+use mongodb::bson::{Document, doc};
+use releve::store;
+use testkit::MongoServer;
+
+/// A folder with the golden `sources.toml`, and a fresh database holding the golden day.
+async fn golden_site(label: &str) -> (tempfile::TempDir, String, Database) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("sources.toml"), golden::CONFIG).expect("sources.toml");
+    let server = MongoServer::shared();
+    let name = server.fresh_database(label);
+    let db = store::connect(server.uri(), &name)
+        .await
+        .expect("the summariser's collections");
+    golden::insert(&db).await;
+    (dir, name, db)
+}
+
+/// Runs `analyser export` in `dir` on `database` with `args`, off the async runtime.
+async fn export(dir: &Path, database: &str, args: &[&str]) -> Output {
+    let mut all: Vec<String> = ["export", "--mongodb-uri", MongoServer::shared().uri()]
+        .iter()
+        .chain(&["--database", database])
+        .chain(args)
+        .map(|arg| (*arg).to_owned())
+        .collect();
+    all.extend(["--date".to_owned(), golden::date(0)]);
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || {
+        common::analyser(&dir, &all.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 CSV")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A `quakes` record at `time`, outside the summaries: a decoy when just outside the day.
+fn quake_record(key: &str, time: DateTime<Utc>) -> Document {
+    let at = store::bson_date(time);
+    doc! {"source": "quakes", "key": key, "time": at, "hour": store::bson_date(store::hour_of(time)),
+    "file": "quakes_decoy.json", "landed_at": at,
+    "data": {"id": key, "properties": {"mag": 9.9, "type": "earthquake", "place": "decoy"},
+             "geometry": {"coordinates": [1.4, 43.6, 5.0]}}}
+}
+
+#[tokio::test]
+async fn the_days_records_come_in_time_order_with_the_configured_fields() {
+    let (dir, database, db) = golden_site("export_records").await;
+    let day_end = golden::day_start() + Duration::days(1);
+    let decoys = [
+        quake_record("before", golden::day_start() - Duration::milliseconds(1)),
+        quake_record("after", day_end),
+    ];
+    db.collection::<Document>(store::RECORDS)
+        .insert_many(decoys)
+        .await
+        .expect("decoys");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "time,key,properties.mag,properties.type,geometry.coordinates.0,geometry.coordinates.1"
+    );
+    assert_eq!(
+        lines.len() as i64 - 1,
+        golden::QUAKES_RECORDS,
+        "the day's records, not the decoys: {csv}"
+    );
+    let first = golden::day_start().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert!(
+        lines[1].starts_with(&format!("{first},q0-0,")),
+        "the day's first record first: {}",
+        lines[1]
+    );
+    assert!(!csv.contains("decoy") && !csv.contains("9.9"), "{csv}");
+    let times: Vec<&str> = lines[1..]
+        .iter()
+        .map(|line| line.split(',').next().expect("a time"))
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
+
+    let with_place = export(
+        dir.path(),
+        &database,
+        &[
+            "--source",
+            "quakes",
+            "--field",
+            "properties.place",
+            "--field",
+            "id",
+        ],
+    )
+    .await;
+    let header = stdout(&with_place).lines().next().map(str::to_owned);
+    assert_eq!(
+        header.as_deref(),
+        Some(
+            "time,key,properties.mag,properties.type,geometry.coordinates.0,geometry.coordinates.1,properties.place,id"
+        )
+    );
+    let row = stdout(&with_place).lines().nth(1).map(str::to_owned);
+    assert!(
+        row.as_deref().is_some_and(|row| row.ends_with(",,q0-0")),
+        "a field the record lacks is an empty cell: {row:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
+    let (dir, database, _db) = golden_site("export_hourly").await;
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "hour,count,properties.mag count,properties.mag nulls,properties.mag min,properties.mag mean,properties.mag max,properties.mag sum"
+    );
+    assert_eq!(
+        lines.len(),
+        25,
+        "24 hours, not the decoy hours around them: {csv}"
+    );
+    let counts: i64 = lines[1..]
+        .iter()
+        .map(|line| {
+            let count = line.split(',').nth(1).expect("a count");
+            count.parse::<i64>().expect("a whole count")
+        })
+        .sum();
+    assert_eq!(counts, golden::QUAKES_RECORDS);
+    let first = golden::day_start().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert!(
+        lines[1].starts_with(&format!("{first},3,3,0,")),
+        "{}",
+        lines[1]
+    );
+}
+
+#[tokio::test]
+async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
+    let (dir, database, db) = golden_site("export_file").await;
+    let file = dir.path().join("quakes.csv");
+    let path = file.to_str().expect("a UTF-8 path");
+    let output = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--output", path],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "the CSV goes to the file only");
+    let written = std::fs::read_to_string(&file).expect("the export");
+    assert_eq!(written.lines().count() as i64, golden::QUAKES_RECORDS + 1);
+
+    let unknown = export(
+        dir.path(),
+        &database,
+        &["--source", "quake", "--output", "none.csv"],
+    )
+    .await;
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains(
+            "analyser export: nothing was exported: no source `quake` in the configuration"
+        ),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(!dir.path().join("none.csv").exists());
+
+    // A record without `data` (written by hand) is left out and named; the others are written.
+    let mut broken = quake_record("broken", golden::day_start() + Duration::minutes(1));
+    broken.remove("data");
+    db.collection::<Document>(store::RECORDS)
+        .insert_one(broken)
+        .await
+        .expect("a misshapen record");
+    let output = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--output", path],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("(quakes, hour ")
+            && stderr(&output).contains("`data`")
+            && stderr(&output).contains("left out of the export"),
+        "{}",
+        stderr(&output)
+    );
+    let written = std::fs::read_to_string(&file).expect("the export");
+    assert_eq!(written.lines().count() as i64, golden::QUAKES_RECORDS + 1);
+}
