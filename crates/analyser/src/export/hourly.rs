@@ -1,0 +1,68 @@
+//! The hourly table: one row per UTC hour of the period, each numeric field's statistics.
+
+use std::io::Write;
+
+use chrono::SecondsFormat;
+use mongodb::Database;
+use mongodb::bson::doc;
+use releve::Source;
+use releve::store::{self, HourlySummary};
+use serde_json::Value;
+
+use super::TableError;
+use crate::period::ReportPeriod;
+use crate::reading::{self, Unread};
+
+/// One row per UTC hour of the period that `hourly` holds: `hour`, `count`, then per numeric
+/// field its count, nulls, min, mean, max and sum (empty when the hour lacks the field).
+pub(super) async fn hourly_table<W: Write>(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    unread: &Unread,
+    csv: &mut csv::Writer<W>,
+    rows: &mut u64,
+) -> Result<(), TableError> {
+    const STATS: [&str; 6] = ["count", "nulls", "min", "mean", "max", "sum"];
+    let mut header = vec!["hour".to_owned(), "count".to_owned()];
+    for field in &source.numeric {
+        header.extend(STATS.iter().map(|stat| format!("{field} {stat}")));
+    }
+    csv.write_record(&header)?;
+    let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
+    let options = mongodb::options::FindOptions::builder()
+        .sort(doc! {"hour": 1})
+        .build();
+    let action = format!("reading `hourly` of {}", source.name);
+    let hours: Vec<HourlySummary> =
+        reading::find_all(db, store::HOURLY, filter, options, &action, unread).await?;
+    for hour in &hours {
+        let mut row = vec![
+            store::chrono_date(hour.hour).to_rfc3339_opts(SecondsFormat::Secs, true),
+            hour.count.to_string(),
+        ];
+        for field in &source.numeric {
+            match hour.numeric.iter().find(|n| n.field == field.as_str()) {
+                Some(n) => row.extend([
+                    n.count.to_string(),
+                    n.nulls.to_string(),
+                    number(n.min),
+                    number(n.mean),
+                    number(n.max),
+                    number(Some(n.sum)),
+                ]),
+                None => row.extend(STATS.iter().map(|_| String::new())),
+            }
+        }
+        csv.write_record(&row)?;
+        *rows += 1;
+    }
+    Ok(())
+}
+
+/// A statistic as a cell: as JSON writes the double, nothing when there is none.
+fn number(value: Option<f64>) -> String {
+    value
+        .map(|x| Value::from(x).to_string())
+        .unwrap_or_default()
+}

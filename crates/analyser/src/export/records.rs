@@ -1,0 +1,176 @@
+//! The records table: one row per record of the period, the configured fields as columns.
+
+use std::io::Write;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{RawDocumentBuf, doc};
+use releve::store::{self, StoreError};
+use releve::{FieldPath, Source};
+use serde_json::Value;
+
+use super::TableError;
+use crate::period::ReportPeriod;
+use crate::reading::Unread;
+
+/// The record fields written as columns: the source's numeric, category and position fields,
+/// then `extra`, each once.
+fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
+    let mut columns: Vec<FieldPath> = Vec::new();
+    let configured = source
+        .read_fields()
+        .filter(|(key, _)| !matches!(*key, "key" | "time"))
+        .map(|(_, path)| path);
+    for path in configured.chain(extra) {
+        if !columns.iter().any(|c| c.as_str() == path.as_str()) {
+            columns.push(path.clone());
+        }
+    }
+    columns
+}
+
+/// One row per record whose own time lies in the period, in time order (then by key):
+/// `time` (UTC), `key`, then each column's value as the API served it.
+pub(super) async fn records_table<W: Write>(
+    db: &Database,
+    source: &Source,
+    extra: &[FieldPath],
+    period: &ReportPeriod,
+    unread: &Unread,
+    csv: &mut csv::Writer<W>,
+    rows: &mut u64,
+) -> Result<(), TableError> {
+    let columns = record_columns(source, extra);
+    let header = ["time", "key"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(columns.iter().map(|path| path.as_str().to_owned()));
+    csv.write_record(header)?;
+    // A UTC day of hours at a time, through the `source` + `hour` index, sorted here: memory
+    // holds one day of one source, and no server sorts more than that.
+    let mut from = store::hour_of(period.start());
+    while from < period.end() {
+        let to = from + TimeDelta::days(1);
+        let mut day = records_of(db, source, from, to, unread).await?;
+        day.retain(|(time, _, _)| (period.start()..period.end()).contains(time));
+        day.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (time, key, data) in day {
+            let cells = [time.to_rfc3339_opts(SecondsFormat::AutoSi, true), key]
+                .into_iter()
+                .chain(columns.iter().map(|path| cell(path.get(&data))));
+            csv.write_record(cells)?;
+            *rows += 1;
+        }
+        from = to;
+    }
+    Ok(())
+}
+
+/// The records of `source` in the hours from `from` to `to`: time, key and data.
+async fn records_of(
+    db: &Database,
+    source: &Source,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    unread: &Unread,
+) -> Result<Vec<(DateTime<Utc>, String, Value)>, StoreError> {
+    let action = format!("reading `records` of {}", source.name);
+    let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(from), "$lt": store::bson_date(to)}};
+    let mut cursor = db
+        .collection::<RawDocumentBuf>(store::RECORDS)
+        .find(filter)
+        .projection(doc! {"_id": 1, "source": 1, "hour": 1, "key": 1, "time": 1, "data": 1})
+        .await
+        .map_err(StoreError::command(&action))?;
+    let mut records = Vec::new();
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(&action))?
+    {
+        let time = document.get_datetime("time").map(store::chrono_date);
+        let key = document.get_str("key");
+        let data = document
+            .get_document("data")
+            .map_err(|err| err.to_string())
+            .and_then(|data| releve::record_data::as_json(data).map_err(|err| err.to_string()));
+        match (time, key, data) {
+            (Ok(time), Ok(key), Ok(data)) => records.push((time, key.to_owned(), data)),
+            (time, key, data) => {
+                let why = match (time, key, data) {
+                    (Err(err), _, _) => format!("`time`: {err}"),
+                    (_, Err(err), _) => format!("`key`: {err}"),
+                    (_, _, Err(err)) => format!("`data`: {err}"),
+                    _ => String::new(),
+                };
+                unread.note(store::RECORDS, &document, why);
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// A value as a CSV cell: text as it is, a number or a boolean as JSON writes it, an object
+/// or an array as its JSON, nothing for null or a field the record lacks.
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use std::path::Path;
+
+    use releve::Config;
+
+    use super::*;
+
+    #[test]
+    fn cells_hold_values_as_served_and_nothing_for_none() {
+        let record = json!({"t": "2026-12-02T10:00", "mag": 2.5, "n": 3, "ok": true, "none": null,
+                            "place": "12 km N of Volcano, Hawaii", "xy": [1.5, 2]});
+        let at = |path: &str| cell(path.parse::<FieldPath>().expect("path").get(&record));
+        assert_eq!(at("mag"), "2.5");
+        assert_eq!(at("n"), "3");
+        assert_eq!(at("ok"), "true");
+        assert_eq!(at("none"), "");
+        assert_eq!(at("missing"), "");
+        assert_eq!(at("place"), "12 km N of Volcano, Hawaii");
+        assert_eq!(at("xy"), "[1.5,2]");
+        assert_eq!(at("xy.0"), "1.5");
+    }
+
+    #[test]
+    fn configured_fields_come_first_and_each_once() {
+        let config = Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nnumeric = [\"properties.mag\"]\ncategories = [\"properties.type\"]\nlon = \"geometry.coordinates.0\"\nlat = \"geometry.coordinates.1\"\n",
+            Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let source = &config.sources[0];
+        let extra: Vec<FieldPath> = ["properties.place", "properties.mag"]
+            .iter()
+            .map(|path| path.parse().expect("path"))
+            .collect();
+        let columns: Vec<String> = record_columns(source, &extra)
+            .iter()
+            .map(|path| path.as_str().to_owned())
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                "properties.mag",
+                "properties.type",
+                "geometry.coordinates.0",
+                "geometry.coordinates.1",
+                "properties.place"
+            ]
+        );
+    }
+}
