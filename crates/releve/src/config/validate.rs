@@ -189,7 +189,15 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
-    for field in source.labels.keys() {
+    for (field, label) in &source.labels {
+        if label.trim().is_empty() {
+            return Err(bad(
+                "labels",
+                format!(
+                    "key `labels`: the label of `{field}` is empty (leave the field out to title it by its path)"
+                ),
+            ));
+        }
         let summarised = source.numeric.iter().chain(&source.categories);
         if !summarised.clone().any(|path| path.as_str() == field) {
             return Err(bad(
