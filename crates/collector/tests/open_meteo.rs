@@ -225,3 +225,23 @@ async fn columns_of_different_lengths_land_nothing_and_say_which() {
         "{reason}"
     );
 }
+
+#[tokio::test]
+async fn a_column_written_twice_lands_nothing_and_says_which() {
+    // A parsed body keeps the second `time` alone: landed, the records would take the hours of
+    // the second copy, 03:00 to 04:00, for values served against the first, without a word.
+    let body = r#"{"hourly": {"time": ["2026-12-03T00:00", "2026-12-03T01:00"], "temperature_2m": [7.5, 7.1], "precipitation": [0, 0], "wind_speed_10m": [9, 8], "time": ["2026-12-03T03:00", "2026-12-03T04:00"]}}"#;
+    let server = LocalServer::start(axum::Router::new().route(
+        "/v1/forecast",
+        axum::routing::get(move || async move { body }),
+    ));
+    let site = Site::new(&shipped_table("open-meteo-toulouse-hourly", &server));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains(
+            "key `records` = `hourly` holds `time` twice: which of its values belong to the records is unclear, so nothing lands"
+        ),
+        "{reason}"
+    );
+    assert!(site.data_files("open-meteo-toulouse-hourly").is_empty());
+}

@@ -132,7 +132,7 @@ fn read_whole(
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = keyed && ctx.client.scrub_value(&mut body);
     if settings.columns {
-        columns_into_records(source, &mut body)?;
+        columns_into_records(source, &mut body, &answer.body)?;
     }
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
@@ -173,18 +173,47 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
 }
 
 /// Replaces the columns at the `records` path with the records they make; a path missing is
-/// left to [`records_at`] to say.
-fn columns_into_records(source: &Source, body: &mut Value) -> Result<(), SourceError> {
+/// left to [`records_at`] to say. `served` is the body's text, where a column written twice
+/// still shows (the parsed `body` kept its last copy alone).
+fn columns_into_records(
+    source: &Source,
+    body: &mut Value,
+    served: &[u8],
+) -> Result<(), SourceError> {
     let path = source.records_path();
     let Some(at) = path.get_mut(body) else {
         return Ok(());
     };
-    let records = columns::records(std::mem::take(at)).map_err(|err| SourceError::Unexpected {
+    let fail = |err: columns::ColumnsError| SourceError::Unexpected {
         what: "GET".to_owned(),
         message: format!("key `records` = `{path}` {err}"),
-    })?;
+    };
+    if at.is_object()
+        && let Some(name) = repeated_column(source, served)
+    {
+        return Err(fail(columns::ColumnsError::Repeated(name)));
+    }
+    let records = columns::records(std::mem::take(at)).map_err(fail)?;
     *at = Value::Array(records);
     Ok(())
+}
+
+/// The first member the object of columns at the `records` path of the served text holds twice.
+fn repeated_column(source: &Source, served: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(served).ok()?;
+    let mut repeated = None;
+    let path = source.records_path();
+    for_each_record(
+        text.trim_start_matches('\u{feff}'),
+        path.segments(),
+        |object| {
+            repeated = repeated
+                .take()
+                .or_else(|| columns::repeated_member(object.get()));
+        },
+    )
+    .ok()?;
+    repeated
 }
 
 /// Fails when a member on the `records` path appears twice in one object: the parsed body

@@ -1,6 +1,10 @@
 //! `columns = true`: records served as parallel arrays, one per field (Open-Meteo's `hourly`
 //! and `daily`), turned into one record per position before the body lands.
 
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{Deserializer as _, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::kind_of;
@@ -23,6 +27,45 @@ pub(crate) enum ColumnsError {
         other: String,
         other_len: usize,
     },
+    #[error(
+        "holds `{0}` twice: which of its values belong to the records is unclear, so nothing lands"
+    )]
+    Repeated(String),
+}
+
+/// The first member the columns' object written as `text` holds twice with different values
+/// (`"time": [..], "time": [..]`): the parsed body keeps only the last copy, whose values would
+/// pair with the other columns' without a word. `None` when every name is given once (or its
+/// copies alike), or `text` is no object.
+pub(crate) fn repeated_member(text: &str) -> Option<String> {
+    struct Names;
+    impl<'de> Visitor<'de> for Names {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of columns")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut seen: HashMap<String, Value> = HashMap::new();
+            let mut repeated = None;
+            while let Some(name) = map.next_key::<String>()? {
+                let value = map.next_value::<Value>()?;
+                match seen.get(&name) {
+                    Some(first) if repeated.is_none() && *first != value => repeated = Some(name),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name, value);
+                    }
+                }
+            }
+            Ok(repeated)
+        }
+    }
+    serde_json::Deserializer::from_str(text)
+        .deserialize_map(Names)
+        .ok()
+        .flatten()
 }
 
 /// A member of the columns' object, as it goes into the records.
@@ -133,6 +176,15 @@ mod tests {
             err.to_string(),
             "holds `time` with 3 values but `rain` with 2: which values belong together is unclear, so nothing lands"
         );
+    }
+
+    #[test]
+    fn a_member_written_twice_is_named() {
+        let text = r#"{"time": ["a"], "rain": [0.0], "time": ["b"]}"#;
+        assert_eq!(repeated_member(text), Some("time".to_owned()));
+        assert_eq!(repeated_member(r#"{"time": ["a"], "rain": [0.0]}"#), None);
+        let alike = r#"{"time": ["a"], "rain": [0.0], "time": ["a"]}"#;
+        assert_eq!(repeated_member(alike), None, "copies alike lose nothing");
     }
 
     #[test]
