@@ -159,7 +159,9 @@ fn records_the_configuration_misreads_land_with_what_is_wrong() {
     assert!(text.contains("fields=`properties.mag` (\"2,5\")"), "{text}");
     let local = line_with(&stderr, "written without a UTC offset");
     assert!(
-        local.contains("records=1") && local.contains(&format!("example=\"{ahead}\"")),
+        local.contains("records=1")
+            && local.contains(&format!("example=\"{ahead}\""))
+            && local.contains("mark its source `forecast = true`"),
         "{local}"
     );
 }

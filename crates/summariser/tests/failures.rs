@@ -34,6 +34,10 @@ async fn records_ahead_of_the_clock_written_without_an_offset_are_said() {
             && said[0].contains(&*file.file_name().expect("name").to_string_lossy()),
         "the local one only, with its file: {errors}"
     );
+    assert!(
+        said[0].contains("mark its source `forecast = true`"),
+        "a forecast's way out is named: {errors}"
+    );
 
     // A source marked `forecast` has hours ahead of the clock by design: no such warning.
     let config = common::CONFIG.replace(
