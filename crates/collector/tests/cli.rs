@@ -166,6 +166,29 @@ fn records_the_configuration_misreads_land_with_what_is_wrong() {
     );
 }
 
+/// Open-Meteo's hourly forecast configured without `columns`: its parallel arrays read as one
+/// record whose `time` is an array; the warning names the way out, not only the paths.
+#[test]
+fn parallel_arrays_read_without_columns_are_said_to_want_columns() {
+    let body = serde_json::json!({"hourly": {
+        "time": ["2026-12-03T00:00", "2026-12-03T01:00"],
+        "temperature_2m": [7.5, 7.1],
+    }});
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
+         records = \"hourly\"\nkey = \"time\"\ntime = \"time\"\nnumeric = [\"temperature_2m\"]\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let unusable = line_with(&stderr, "without a `key` value or a `time` that reads");
+    assert!(
+        unusable.contains("parallel arrays") && unusable.contains("set `columns = true`"),
+        "{unusable}"
+    );
+}
+
 #[test]
 fn records_without_the_configured_key_land_with_a_warning() {
     let server = feed(usgs_body(3));

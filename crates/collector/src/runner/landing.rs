@@ -101,12 +101,15 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
 fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
     let selects = matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.select.is_some());
     if collected.unusable > 0 {
+        let hints = &collected.hints;
+        let without_columns = matches!(&source.kind, SourceKind::HttpJson(http) if !http.columns);
         let and_select = if selects {
             ", and that its `select` keeps those fields"
+        } else if without_columns && hints.time_array {
+            "; a `time` holding an array is a sign of records served as parallel arrays, one per field (`{\"time\": [..], \"temperature_2m\": [..]}`): set `columns = true`"
         } else {
             ""
         };
-        let hints = &collected.hints;
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),

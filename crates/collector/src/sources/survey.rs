@@ -41,6 +41,9 @@ pub struct Hints {
     pub keyless: u64,
     /// A `time` value that does not read as a time, as served (`"02/12/2026 10:00"`).
     pub unreadable_time: Option<String>,
+    /// A `time` value that is an array: the records most likely come as parallel arrays, one
+    /// per field (Open-Meteo's `hourly`), which `columns = true` reads.
+    pub time_array: bool,
     /// `numeric` fields holding text that is not a number and never a number, each with one
     /// such text: `` `valeur` ("20,0") ``.
     pub text_only: Vec<String>,
@@ -127,6 +130,7 @@ impl<'s> Surveyor<'s> {
         }
         match (written, time) {
             (Some(written), None) if !written.is_null() => {
+                hints.time_array |= written.is_array();
                 hints.unreadable_time.get_or_insert_with(|| shown(written));
             }
             (Some(written), Some(time)) if time > self.horizon && without_offset(written) => {
