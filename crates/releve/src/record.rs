@@ -223,6 +223,19 @@ mod tests {
         assert_eq!(cut.chars().count(), CATEGORY_CHARS);
         assert_eq!(cut, format!("{}…", "é".repeat(CATEGORY_CHARS - 1)));
         assert_eq!(category(&json!(12)), Some("12".to_owned()));
+        assert_eq!(
+            category(&json!(true)),
+            Some("true".to_owned()),
+            "a boolean is counted as JSON writes it, not as missing"
+        );
+    }
+
+    #[test]
+    fn an_example_value_is_cut_to_a_log_line_s_size() {
+        let fits = "x".repeat(EXAMPLE_CHARS);
+        assert_eq!(cut_example(&fits), fits);
+        let cut = cut_example(&format!("{fits}y"));
+        assert_eq!(cut, format!("{}…", "x".repeat(EXAMPLE_CHARS - 1)));
     }
 
     #[test]
@@ -383,6 +396,13 @@ mod tests {
             "no 31 November, and as seconds August 1970"
         );
         assert_eq!(timestamp(&json!(30_000_101)), None, "year 3000");
+        for seven_digits in [json!(2_026_113), json!("2026113")] {
+            assert_eq!(
+                timestamp(&seven_digits),
+                None,
+                "{seven_digits}: a count, not 3 November 2026"
+            );
+        }
         for other_field in [
             json!(2.5),
             json!(-3.5),
@@ -459,6 +479,16 @@ mod tests {
     }
 
     #[test]
+    fn a_position_is_on_the_globe_up_to_its_edges_only() {
+        for (lon, lat) in [(-180.0, -90.0), (180.0, 90.0), (-155.2, 19.3), (0.0, 0.0)] {
+            assert_eq!(on_globe(lon, lat), Some((lon, lat)), "{lon}, {lat}");
+        }
+        for (lon, lat) in [(200.0, 45.0), (10.0, 95.0), (-180.5, 0.0), (0.0, -90.5)] {
+            assert_eq!(on_globe(lon, lat), None, "{lon}, {lat}: no place");
+        }
+    }
+
+    #[test]
     fn numbers_accept_numeric_text_and_refuse_placeholders() {
         assert_eq!(number(&json!(1.5)), Some(1.5));
         assert_eq!(number(&json!("1586")), Some(1586.0));
@@ -471,6 +501,7 @@ mod tests {
     fn identities_are_text() {
         assert_eq!(identity(&json!("207QYWM")), Some("207QYWM".to_owned()));
         assert_eq!(identity(&json!(42)), Some("42".to_owned()));
+        assert_eq!(identity(&json!(false)), Some("false".to_owned()));
         assert_eq!(identity(&json!("")), None);
         assert_eq!(identity(&json!(null)), None);
     }
