@@ -253,3 +253,73 @@ fn the_mean_of_equal_readings_is_the_reading_never_past_the_extremes() {
         );
     }
 }
+
+#[test]
+fn records_without_a_category_value_are_counted_as_nulls() {
+    let source = usgs();
+    let hour = Utc
+        .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+        .single()
+        .expect("time");
+    let kinds = [
+        json!("earthquake"),
+        Value::Null,
+        json!({"code": "eq"}),
+        json!(""),
+        json!("earthquake"),
+    ];
+    let records = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let record = json!({"properties": {"mag": 1.0, "type": kind}});
+            (hour, format!("k{i}"), Facts::of(&source, &record))
+        })
+        .collect();
+    let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+    let kinds = &summaries[0].categories[0];
+    assert_eq!(kinds.nulls, 2, "a null and an object");
+    assert_eq!(
+        kinds.values,
+        [
+            ValueCount {
+                value: "earthquake".to_owned(),
+                count: 2
+            },
+            ValueCount {
+                value: String::new(),
+                count: 1
+            }
+        ],
+        "`\"\"` is a value"
+    );
+}
+
+#[test]
+fn records_of_two_hours_make_two_summaries_whatever_their_order() {
+    let source = usgs();
+    let seven = Utc
+        .with_ymd_and_hms(2026, 11, 22, 7, 0, 0)
+        .single()
+        .expect("time");
+    let eight = seven + TimeDelta::hours(1);
+    let records = [(eight, "a", 4.0), (seven, "b", 1.0), (eight, "c", 2.0)]
+        .iter()
+        .map(|(hour, key, mag)| {
+            let facts = Facts::of(&source, &quake(json!(mag), "earthquake", 0.0, 0.0));
+            (*hour, (*key).to_owned(), facts)
+        })
+        .collect();
+    let summaries = summarise_hours(&source, records, bson::DateTime::from_millis(0));
+    let hours: Vec<_> = summaries
+        .iter()
+        .map(|s| (s.hour, s.count, s.numeric[0].mean))
+        .collect();
+    assert_eq!(
+        hours,
+        [
+            (bson_date(seven), 1, Some(1.0)),
+            (bson_date(eight), 2, Some(3.0))
+        ]
+    );
+}
