@@ -276,6 +276,11 @@ mod tests {
             policy.delay(1, Some(Duration::from_secs(2))),
             Some(Duration::from_secs(2))
         );
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(60))),
+            Some(Duration::from_secs(60)),
+            "a wait of `max_retry_after` is still waited for"
+        );
         assert_eq!(policy.delay(1, Some(Duration::from_secs(3600))), None);
     }
 
