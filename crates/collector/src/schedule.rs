@@ -264,5 +264,10 @@ mod tests {
             "days older than a week are left to `--date`"
         );
         assert_eq!(missed_day(day(21), &landed(&[1, 21])), Some(day(20)));
+        assert_eq!(
+            missed_day(day(21), &landed(&[1, 16, 17, 18, 19, 20, 21])),
+            Some(day(15)),
+            "the seventh day back is still in the week"
+        );
     }
 }
