@@ -1,11 +1,14 @@
 //! Where the CSV goes: a file that appears whole or not at all, or standard output.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::{ExportError, TableError};
 
 /// A file that appears whole or not at all: written as a temporary file beside it, renamed
-/// over it once complete.
+/// over it once complete. It is created with the permissions any new file gets (0666 less the
+/// umask), not a temporary file's owner-only 0600, so the CSV is as readable as one written by
+/// `> FILE`.
 pub(super) struct PartFile {
     path: PathBuf,
     pub(super) out: std::io::BufWriter<std::fs::File>,
@@ -22,6 +25,7 @@ impl PartFile {
         let (file, temporary) = tempfile::Builder::new()
             .prefix(".export-")
             .suffix(".csv.part")
+            .permissions(std::fs::Permissions::from_mode(0o666))
             .tempfile_in(folder)
             .map_err(|cause| ExportError::Write {
                 path: path.to_owned(),
