@@ -242,3 +242,57 @@ async fn an_exported_file_can_be_read_by_whom_any_file_written_there_can() {
         "the export is shared as a file written by `> quakes.csv` would be"
     );
 }
+
+#[tokio::test]
+async fn a_forecasts_hours_of_tomorrow_are_exported() {
+    use chrono::TimeZone;
+    let (dir, database, db) = golden_site("export_forecast").await;
+    let config = golden::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nforecast = true\n",
+    );
+    assert_ne!(config, golden::CONFIG, "the quakes table is marked");
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let paris = chrono_tz::Europe::Paris;
+    let tomorrow = Utc::now().with_timezone(&paris).date_naive() + Duration::days(1);
+    let noon = paris
+        .from_local_datetime(&tomorrow.and_hms_opt(12, 0, 0).expect("noon"))
+        .single()
+        .expect("one noon")
+        .with_timezone(&Utc);
+    db.collection::<Document>(store::RECORDS)
+        .insert_one(quake_record("ahead", noon))
+        .await
+        .expect("a forecast hour");
+    let date = tomorrow.to_string();
+    let uri = MongoServer::shared().uri().to_owned();
+    let args = [
+        "export",
+        "--mongodb-uri",
+        &uri,
+        "--database",
+        &database,
+        "--source",
+        "quakes",
+        "--date",
+        &date,
+    ];
+    let dir_path = dir.path().to_owned();
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        common::analyser(
+            &dir_path,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    })
+    .await
+    .expect("analyser thread");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|row| row.contains(",ahead,")),
+        "tomorrow's forecast hour, held in MongoDB, is exported: {csv}"
+    );
+}
