@@ -40,7 +40,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "day")]
     pub period: PeriodKind,
     /// One row per UTC hour from `hourly` (count, and per numeric field its count, nulls,
-    /// min, mean, max and sum) instead of one row per record.
+    /// implausible values, min, mean, max and sum) instead of one row per record.
     #[arg(long)]
     pub hourly: bool,
     /// A record field to add as a column, as a dotted path into the record

@@ -134,7 +134,7 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "hour,count,properties.mag count,properties.mag nulls,properties.mag min,properties.mag mean,properties.mag max,properties.mag sum"
+        "hour,count,properties.mag count,properties.mag nulls,properties.mag implausible,properties.mag min,properties.mag mean,properties.mag max,properties.mag sum"
     );
     assert_eq!(
         lines.len(),
@@ -151,7 +151,7 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     assert_eq!(counts, golden::QUAKES_RECORDS);
     let first = golden::day_start().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     assert!(
-        lines[1].starts_with(&format!("{first},3,3,0,")),
+        lines[1].starts_with(&format!("{first},3,3,0,0,")),
         "{}",
         lines[1]
     );
@@ -294,5 +294,42 @@ async fn a_forecasts_hours_of_tomorrow_are_exported() {
             .nth(1)
             .is_some_and(|row| row.contains(",ahead,")),
         "tomorrow's forecast hour, held in MongoDB, is exported: {csv}"
+    );
+}
+
+#[tokio::test]
+async fn an_hours_values_outside_the_plausible_range_are_counted_in_its_row() {
+    let (dir, database, db) = golden_site("export_implausible").await;
+    // The first hour's three magnitudes came with a fourth outside `plausible`.
+    let hours = db.collection::<Document>(store::HOURLY);
+    let first = doc! {"source": "quakes", "hour": store::bson_date(golden::day_start())};
+    let mut hour = hours
+        .find_one(first.clone())
+        .await
+        .expect("find")
+        .expect("the first hour");
+    let mut mag = hour.get_array("numeric").expect("numeric")[0]
+        .as_document()
+        .expect("a field's statistics")
+        .clone();
+    mag.insert("implausible", 1_i64);
+    hour.insert("numeric", vec![mag]);
+    hour.insert("count", 4_i64);
+    hours
+        .replace_one(first, hour)
+        .await
+        .expect("an implausible value");
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let rows: Vec<Vec<&str>> = csv.lines().map(|line| line.split(',').collect()).collect();
+    let column = rows[0]
+        .iter()
+        .position(|name| *name == "properties.mag implausible")
+        .unwrap_or_else(|| panic!("a column of implausible values: {}", rows[0].join(",")));
+    assert_eq!(
+        (rows[1][1], rows[1][2], rows[1][3], rows[1][column]),
+        ("4", "3", "0", "1"),
+        "4 records: 3 values, no null, 1 implausible"
     );
 }

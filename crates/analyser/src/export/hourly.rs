@@ -14,7 +14,8 @@ use crate::period::ReportPeriod;
 use crate::reading::{self, Unread};
 
 /// One row per UTC hour of the period that `hourly` holds: `hour`, `count`, then per numeric
-/// field its count, nulls, min, mean, max and sum (empty when the hour lacks the field).
+/// field its count, nulls, implausible values (outside `plausible`, left out of the others), min,
+/// mean, max and sum (empty when the hour lacks the field).
 pub(super) async fn hourly_table<W: Write>(
     db: &Database,
     source: &Source,
@@ -23,7 +24,7 @@ pub(super) async fn hourly_table<W: Write>(
     csv: &mut csv::Writer<W>,
     rows: &mut u64,
 ) -> Result<(), TableError> {
-    const STATS: [&str; 6] = ["count", "nulls", "min", "mean", "max", "sum"];
+    const STATS: [&str; 7] = ["count", "nulls", "implausible", "min", "mean", "max", "sum"];
     let mut header = vec!["hour".to_owned(), "count".to_owned()];
     for field in &source.numeric {
         header.extend(STATS.iter().map(|stat| format!("{field} {stat}")));
@@ -46,6 +47,7 @@ pub(super) async fn hourly_table<W: Write>(
                 Some(n) => row.extend([
                     n.count.to_string(),
                     n.nulls.to_string(),
+                    n.implausible.to_string(),
                     number(n.min),
                     number(n.mean),
                     number(n.max),
