@@ -14,13 +14,13 @@ pub fn unit_of<'a>(source: &'a Source, field: &str) -> Option<&'a str> {
         .filter(|unit| !unit.is_empty())
 }
 
-/// What the report calls `field` of `source`: its configured label (never blank: the
-/// configuration refuses one), else its path.
+/// What the report calls `field` of `source`: its configured label, else its path.
 pub fn name_of<'a>(source: &'a Source, field: &'a str) -> &'a str {
     source
         .labels
         .get(field)
         .map(String::as_str)
+        .filter(|label| !label.trim().is_empty())
         .unwrap_or(field)
 }
 
@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn labels_name_fields_and_values_and_the_catalogue_keeps_the_paths() {
         let s = source(
-            "units = { \"geometry.coordinates.2\" = \"km\" }\nlabels = { \"geometry.coordinates.2\" = \"depth\" }\nvalue_labels = { code = { \"3\" = \"overcast\", \"4\" = \"\" } }\n",
+            "units = { \"geometry.coordinates.2\" = \"km\" }\nlabels = { \"geometry.coordinates.2\" = \"depth\", code = \" \" }\nvalue_labels = { code = { \"3\" = \"overcast\", \"4\" = \"\" } }\n",
         );
         assert_eq!(with_unit(&s, "geometry.coordinates.2"), "depth (km)");
         assert_eq!(
@@ -107,7 +107,7 @@ mod tests {
             "depth (km) = geometry.coordinates.2"
         );
         assert_eq!(catalogued(&s, "mag"), "mag", "no label, no unit");
-        assert_eq!(name_of(&s, "code"), "code", "no label, its path");
+        assert_eq!(name_of(&s, "code"), "code", "a blank label is none");
         assert_eq!(value_named(&s, "code", "3"), "overcast (3)");
         assert_eq!(value_named(&s, "code", "4"), "4", "an empty label is none");
         assert_eq!(value_named(&s, "code", "5"), "5");
