@@ -711,14 +711,3 @@ fn a_secret_is_never_sent_over_plain_http_beyond_the_machine() {
         "{message}"
     );
 }
-
-#[test]
-fn an_empty_label_is_refused_rather_than_titling_a_chart_with_nothing() {
-    let message = error(&format!(
-        "{USGS}labels = {{ \"properties.mag\" = \" \" }}\n"
-    ));
-    assert!(
-        message.contains("key `labels`: the label of `properties.mag` is empty"),
-        "{message}"
-    );
-}

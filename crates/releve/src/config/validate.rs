@@ -189,15 +189,7 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             ));
         }
     }
-    for (field, label) in &source.labels {
-        if label.trim().is_empty() {
-            return Err(bad(
-                "labels",
-                format!(
-                    "key `labels`: the label of `{field}` is empty (leave the field out to title it by its path)"
-                ),
-            ));
-        }
+    for field in source.labels.keys() {
         let summarised = source.numeric.iter().chain(&source.categories);
         if !summarised.clone().any(|path| path.as_str() == field) {
             return Err(bad(
