@@ -11,7 +11,7 @@ use releve::cli::{ConfigArgs, MongoArgs};
 use releve::store::{self, StoreError};
 use releve::{Config, FieldPath, Source};
 
-use crate::period::{self, PeriodKind, ReportPeriod};
+use crate::period::{PeriodKind, ReportPeriod};
 use crate::reading::Unread;
 
 mod hourly;
@@ -122,10 +122,7 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     };
     let tz = config.report.timezone;
     let now = Utc::now();
-    let anchor = args
-        .date
-        .unwrap_or_else(|| period::last_day_of_latest_complete(args.period, tz, now));
-    let period = ReportPeriod::containing(args.period, anchor, tz);
+    let (period, anchor) = ReportPeriod::asked(args.period, args.date, tz, now);
     // A forecast's hours lie ahead of the clock: MongoDB holds its periods to come.
     if period.start() > now && !source.forecast {
         return Err(ExportError::FuturePeriod {

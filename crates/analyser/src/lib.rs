@@ -103,10 +103,7 @@ pub async fn write_report(
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let tz = config.report.timezone;
     let now = Utc::now();
-    let anchor = args
-        .date
-        .unwrap_or_else(|| period::last_day_of_latest_complete(args.period, tz, now));
-    let period = ReportPeriod::containing(args.period, anchor, tz);
+    let (period, anchor) = ReportPeriod::asked(args.period, args.date, tz, now);
     if period.start() > now {
         return Err(AnalyserError::FuturePeriod {
             date: anchor,

@@ -59,6 +59,18 @@ impl ReportPeriod {
         }
     }
 
+    /// The period `--date` and `--period` ask for: the one holding `date`, else the latest
+    /// complete one at `now` ([`last_day_of_latest_complete`]); with the day it was chosen by.
+    pub fn asked(
+        kind: PeriodKind,
+        date: Option<NaiveDate>,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> (Self, NaiveDate) {
+        let anchor = date.unwrap_or_else(|| last_day_of_latest_complete(kind, tz, now));
+        (ReportPeriod::containing(kind, anchor, tz), anchor)
+    }
+
     /// The period's first instant.
     pub fn start(&self) -> DateTime<Utc> {
         local_midnight(self.tz, self.first_day)

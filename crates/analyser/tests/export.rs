@@ -172,6 +172,21 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     assert!(output.stdout.is_empty(), "the CSV goes to the file only");
     let written = std::fs::read_to_string(&file).expect("the export");
     assert_eq!(written.lines().count() as i64, golden::QUAKES_RECORDS + 1);
+    let mode = |path: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .expect("a file")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let plain = dir.path().join("plain.csv");
+    std::fs::write(&plain, "").expect("a plain file");
+    assert_eq!(
+        format!("{:o}", mode(&file)),
+        format!("{:o}", mode(&plain)),
+        "the export is shared as a file written by `> quakes.csv` would be"
+    );
 
     let unknown = export(
         dir.path(),
@@ -212,35 +227,6 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     );
     let written = std::fs::read_to_string(&file).expect("the export");
     assert_eq!(written.lines().count() as i64, golden::QUAKES_RECORDS + 1);
-}
-
-#[tokio::test]
-async fn an_exported_file_can_be_read_by_whom_any_file_written_there_can() {
-    use std::os::unix::fs::PermissionsExt;
-    let (dir, database, _db) = golden_site("export_mode").await;
-    let file = dir.path().join("quakes.csv");
-    let path = file.to_str().expect("a UTF-8 path");
-    let output = export(
-        dir.path(),
-        &database,
-        &["--source", "quakes", "--output", path],
-    )
-    .await;
-    assert!(output.status.success(), "{}", stderr(&output));
-    let mode = |path: &Path| {
-        std::fs::metadata(path)
-            .expect("a file")
-            .permissions()
-            .mode()
-            & 0o777
-    };
-    let plain = dir.path().join("plain.csv");
-    std::fs::write(&plain, "").expect("a plain file");
-    assert_eq!(
-        format!("{:o}", mode(&file)),
-        format!("{:o}", mode(&plain)),
-        "the export is shared as a file written by `> quakes.csv` would be"
-    );
 }
 
 #[tokio::test]
