@@ -30,6 +30,15 @@ fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
     columns
 }
 
+/// A record field's column name: its path, or its path in MongoDB (`data.time`) for a field
+/// named like the `time` or `key` column, so no two columns share a name.
+fn heading(path: &FieldPath) -> String {
+    match path.as_str() {
+        "time" | "key" => format!("data.{path}"),
+        other => other.to_owned(),
+    }
+}
+
 /// One row per record whose own time lies in the period, in time order (then by key):
 /// `time` (UTC), `key`, then each column's value as the API served it.
 pub(super) async fn records_table<W: Write>(
@@ -45,7 +54,7 @@ pub(super) async fn records_table<W: Write>(
     let header = ["time", "key"]
         .into_iter()
         .map(str::to_owned)
-        .chain(columns.iter().map(|path| path.as_str().to_owned()));
+        .chain(columns.iter().map(heading));
     csv.write_record(header)?;
     // A UTC day of hours at a time, through the `source` + `hour` index, sorted here: memory
     // holds one day of one source, and no server sorts more than that.
@@ -144,6 +153,14 @@ mod tests {
         assert_eq!(at("place"), "12 km N of Volcano, Hawaii");
         assert_eq!(at("xy"), "[1.5,2]");
         assert_eq!(at("xy.0"), "1.5");
+    }
+
+    #[test]
+    fn a_field_named_like_the_time_or_key_column_is_headed_by_its_mongodb_path() {
+        let heading_of = |path: &str| heading(&path.parse::<FieldPath>().expect("path"));
+        assert_eq!(heading_of("time"), "data.time");
+        assert_eq!(heading_of("key"), "data.key");
+        assert_eq!(heading_of("properties.time"), "properties.time");
     }
 
     #[test]
