@@ -68,12 +68,13 @@ async fn export(args: &analyser::export::ExportArgs) -> ExitCode {
         }
     };
     match analyser::export::export(args, &config).await {
-        Ok(exported) if !exported.whole => {
-            tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "The reader of the export stopped reading: only its first rows were written.");
-            releve::cli::exit_code(true)
-        }
         Ok(exported) => {
-            tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "Exported.");
+            if exported.whole {
+                tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "Exported.");
+            } else {
+                tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "The reader of the export stopped reading: only its first rows were written.");
+            }
+            // Said whether the reader read to the end or not: what was left out stays unseen.
             for problem in &exported.problems {
                 releve::logging::failure_line("analyser export", problem);
             }
