@@ -214,7 +214,9 @@ mod writing;
 
 pub use listing::{Listing, list, list_all, remove_temps};
 pub use unconfigured::{Unconfigured, unconfigured};
-pub use writing::{free_run_name, land, land_from, replace_file, temp_target, write_metrics};
+pub use writing::{
+    Replacement, free_run_name, land, land_from, replace_file, temp_target, write_metrics,
+};
 
 #[cfg(test)]
 mod tests;

@@ -76,25 +76,73 @@ pub fn write_metrics(raw_dir: &Path, data: &RawFileName, contents: &[u8]) -> io:
 /// file beside it, are flushed to disk, then renamed over it, and the rename is flushed too.
 /// A reader sees the old contents or the new, never a mix; a failure leaves no temp file.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err(io::Error::new(
+    fs::create_dir_all(folder_of(path)?)?;
+    let mut replacement = Replacement::create(path)?;
+    replacement.write_all(contents)?;
+    replacement.commit()
+}
+
+/// A file written in place of another as [`replace_file`] writes one, for contents written
+/// a piece at a time: write into it, then [`commit`](Replacement::commit) it. Dropped
+/// before, its temp file goes and the file it was to replace stays as it was.
+pub struct Replacement {
+    path: PathBuf,
+    temp: PathBuf,
+    file: File,
+    committed: bool,
+}
+
+impl Replacement {
+    /// A replacement of the file at `path`, whose folder must exist; the temp file beside it
+    /// gets a new file's permissions (0666 less the umask).
+    pub fn create(path: &Path) -> io::Result<Replacement> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let (temp, file) = create_temp(folder_of(path)?, &format!(".{name}"))?;
+        Ok(Replacement {
+            path: path.to_owned(),
+            temp,
+            file,
+            committed: false,
+        })
+    }
+
+    /// Flushes what was written to disk, renames it over the file, and flushes the rename.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.sync_all()?;
+        fs::rename(&self.temp, &self.path)?;
+        self.committed = true;
+        sync_dir(folder_of(&self.path)?)
+    }
+}
+
+impl Write for Replacement {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// The folder a file `path` names lies in (a bare file name lies in the working folder).
+fn folder_of(path: &Path) -> io::Result<&Path> {
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(_)) if dir.as_os_str().is_empty() => Ok(Path::new(".")),
+        (Some(dir), Some(_)) => Ok(dir),
+        _ => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{} is not a file path", path.display()),
-        ));
-    };
-    // A bare file name lies in the working folder.
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    fs::create_dir_all(dir)?;
-    let tmp = write_temp(dir, &format!(".{}", name.to_string_lossy()), contents)?;
-    if let Err(err) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(err);
+        )),
     }
-    sync_dir(dir)
 }
 
 /// The first run name of `source` in the second of `at` whose data and metrics files are
@@ -115,22 +163,24 @@ pub fn temp_target(file_name: &str) -> Option<&str> {
     attempt.parse::<u32>().ok().map(|_| target)
 }
 
-/// Writes `contents` to a new file named `{prefix}.{attempt}.tmp` in `dir` (see
-/// [`temp_target`]), flushed to disk.
+/// Writes `contents` to a new temp file in `dir` (see [`create_temp`]), flushed to disk.
 fn write_temp(dir: &Path, prefix: &str, contents: &[u8]) -> io::Result<PathBuf> {
+    let (path, mut file) = create_temp(dir, prefix)?;
+    match file.write_all(contents).and_then(|()| file.sync_all()) {
+        Ok(()) => Ok(path),
+        Err(err) => {
+            let _ = fs::remove_file(&path);
+            Err(err)
+        }
+    }
+}
+
+/// A new, empty file named `{prefix}.{attempt}.tmp` in `dir` (see [`temp_target`]).
+fn create_temp(dir: &Path, prefix: &str) -> io::Result<(PathBuf, File)> {
     for attempt in 0..1000u32 {
         let path = dir.join(format!("{prefix}.{attempt}.tmp"));
         match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                let written = file.write_all(contents).and_then(|()| file.sync_all());
-                return match written {
-                    Ok(()) => Ok(path),
-                    Err(err) => {
-                        let _ = fs::remove_file(&path);
-                        Err(err)
-                    }
-                };
-            }
+            Ok(file) => return Ok((path, file)),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
             Err(err) => return Err(err),
         }
