@@ -6,15 +6,15 @@
 
 use std::hash::Hasher;
 
-use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{Document, RawDocument, RawDocumentBuf, doc};
+use mongodb::bson::{Document, RawDocument, doc};
 use releve::Source;
 use releve::store::{self, StoreError};
 use serde_json::Value;
 use siphasher::sip::SipHasher13;
 
 use crate::period::ReportPeriod;
+use crate::reading;
 
 /// At most this many positions are drawn per source and period; past it, a sample.
 pub const MAX_POSITIONS: usize = 20_000;
@@ -56,21 +56,19 @@ pub async fn load(
     // through the `source` + `hour` index.
     let filter = doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
     let action = format!("reading `records` of {name}");
-    let mut cursor = db
-        .collection::<RawDocumentBuf>(store::RECORDS)
-        .find(filter)
-        .projection(projection(source))
-        .await
-        .map_err(StoreError::command(&action))?;
     let mut sample = Sample::new(most);
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        let hash = key_hash(document.get_str("key").unwrap_or_default());
-        sample.offer(hash, position_of(source, &document));
-    }
+    reading::each_raw(
+        db,
+        store::RECORDS,
+        filter,
+        projection(source),
+        &action,
+        |document| {
+            let hash = key_hash(document.get_str("key").unwrap_or_default());
+            sample.offer(hash, position_of(source, &document));
+        },
+    )
+    .await?;
     Ok(sample.into_positions())
 }
 
@@ -223,6 +221,7 @@ fn record_data(document: &RawDocument) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use mongodb::bson::RawDocumentBuf;
     use releve::Config;
 
     use super::*;

@@ -3,16 +3,15 @@
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
-use futures_util::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::{RawDocumentBuf, doc};
+use mongodb::bson::{RawDocument, doc};
 use releve::store::{self, StoreError};
 use releve::{FieldPath, Source};
 use serde_json::Value;
 
 use super::TableError;
 use crate::period::ReportPeriod;
-use crate::reading::Unread;
+use crate::reading::{self, Unread};
 
 /// The record fields written as columns: the source's numeric, category and position fields,
 /// then `extra`, each once.
@@ -86,38 +85,37 @@ async fn records_of(
 ) -> Result<Vec<(DateTime<Utc>, String, Value)>, StoreError> {
     let action = format!("reading `records` of {}", source.name);
     let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(from), "$lt": store::bson_date(to)}};
-    let mut cursor = db
-        .collection::<RawDocumentBuf>(store::RECORDS)
-        .find(filter)
-        .projection(doc! {"_id": 1, "source": 1, "hour": 1, "key": 1, "time": 1, "data": 1})
-        .await
-        .map_err(StoreError::command(&action))?;
+    let projection = doc! {"_id": 1, "source": 1, "hour": 1, "key": 1, "time": 1, "data": 1};
     let mut records = Vec::new();
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(&action))?
-    {
-        let time = document.get_datetime("time").map(store::chrono_date);
-        let key = document.get_str("key");
-        let data = document
-            .get_document("data")
-            .map_err(|err| err.to_string())
-            .and_then(|data| releve::record_data::as_json(data).map_err(|err| err.to_string()));
-        match (time, key, data) {
-            (Ok(time), Ok(key), Ok(data)) => records.push((time, key.to_owned(), data)),
-            (time, key, data) => {
-                let why = match (time, key, data) {
-                    (Err(err), _, _) => format!("`time`: {err}"),
-                    (_, Err(err), _) => format!("`key`: {err}"),
-                    (_, _, Err(err)) => format!("`data`: {err}"),
-                    _ => String::new(),
-                };
-                unread.note(store::RECORDS, &document, why);
-            }
-        }
-    }
+    reading::each_raw(
+        db,
+        store::RECORDS,
+        filter,
+        projection,
+        &action,
+        |document| match record_row(&document) {
+            Ok(record) => records.push(record),
+            Err(why) => unread.note(store::RECORDS, &document, why),
+        },
+    )
+    .await?;
     Ok(records)
+}
+
+/// A stored record's time, key and data, or which of them it lacks.
+fn record_row(document: &RawDocument) -> Result<(DateTime<Utc>, String, Value), String> {
+    let time = document
+        .get_datetime("time")
+        .map_err(|err| format!("`time`: {err}"))?;
+    let key = document
+        .get_str("key")
+        .map_err(|err| format!("`key`: {err}"))?;
+    let data = document
+        .get_document("data")
+        .map_err(|err| err.to_string())
+        .and_then(|data| releve::record_data::as_json(data).map_err(|err| err.to_string()))
+        .map_err(|err| format!("`data`: {err}"))?;
+    Ok((store::chrono_date(time), key.to_owned(), data))
 }
 
 /// A value as a CSV cell: text as it is, a number or a boolean as JSON writes it, an object
