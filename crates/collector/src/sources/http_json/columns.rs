@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{Deserializer as _, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::kind_of;
@@ -47,12 +48,15 @@ pub(crate) fn repeated_member(text: &str) -> Option<String> {
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut seen: HashMap<String, Value> = HashMap::new();
+            // Each member's text, borrowed: values are parsed only to compare two copies.
+            let mut seen: HashMap<String, &'de RawValue> = HashMap::new();
             let mut repeated = None;
             while let Some(name) = map.next_key::<String>()? {
-                let value = map.next_value::<Value>()?;
+                let value = map.next_value::<&'de RawValue>()?;
                 match seen.get(&name) {
-                    Some(first) if repeated.is_none() && *first != value => repeated = Some(name),
+                    Some(first) if repeated.is_none() && !alike(first, value) => {
+                        repeated = Some(name);
+                    }
                     Some(_) => {}
                     None => {
                         seen.insert(name, value);
@@ -66,6 +70,13 @@ pub(crate) fn repeated_member(text: &str) -> Option<String> {
         .deserialize_map(Names)
         .ok()
         .flatten()
+}
+
+/// Whether two copies of a member say the same, however they are spaced.
+fn alike(first: &RawValue, second: &RawValue) -> bool {
+    let parse = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).ok();
+    first.get() == second.get()
+        || matches!((parse(first), parse(second)), (Some(a), Some(b)) if a == b)
 }
 
 /// A member of the columns' object, as it goes into the records.
