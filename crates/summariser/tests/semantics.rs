@@ -686,6 +686,14 @@ fn kinds(hour: &mongodb::bson::Document) -> Vec<String> {
         .collect()
 }
 
+/// Hour 10 of `usgs` counts the value `0.0`, and record `a` is the version of `revised`.
+async fn served_zero_by(ws: &Workspace, revised: &releve::RawFileName) {
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(kinds(&hour), ["0.0"], "the latest file serves 0.0");
+    let stored = ws.record("usgs", "a").await.expect("record a");
+    assert_eq!(stored.get_str("file"), Ok(revised.file_name().as_str()));
+}
+
 #[tokio::test]
 async fn a_value_revised_from_minus_zero_to_zero_is_the_latest_version() {
     let zero = |sign: f64| {
@@ -698,10 +706,7 @@ async fn a_value_revised_from_minus_zero_to_zero_is_the_latest_version() {
     ws.land("usgs", (10, 10, 0), &zero(-1.0));
     let revised = ws.land("usgs", (10, 20, 0), &zero(1.0));
     ws.summarise();
-    let hour = ws.hour("usgs", 10).await.expect("hour 10");
-    assert_eq!(kinds(&hour), ["0.0"], "the latest file serves 0.0");
-    let stored = ws.record("usgs", "a").await.expect("record a");
-    assert_eq!(stored.get_str("file"), Ok(revised.file_name().as_str()));
+    served_zero_by(&ws, &revised).await;
 
     let ws = Workspace::new("minus_zero_later");
     ws.land("usgs", (10, 10, 0), &zero(-1.0));
@@ -712,8 +717,5 @@ async fn a_value_revised_from_minus_zero_to_zero_is_the_latest_version() {
     );
     let revised = ws.land("usgs", (10, 20, 0), &zero(1.0));
     ws.summarise();
-    let hour = ws.hour("usgs", 10).await.expect("hour 10");
-    assert_eq!(kinds(&hour), ["0.0"], "the latest file serves 0.0");
-    let stored = ws.record("usgs", "a").await.expect("record a");
-    assert_eq!(stored.get_str("file"), Ok(revised.file_name().as_str()));
+    served_zero_by(&ws, &revised).await;
 }
