@@ -7,14 +7,13 @@
 use std::hash::Hasher;
 
 use mongodb::Database;
-use mongodb::bson::{Document, RawDocument, doc};
+use mongodb::bson::{Document, RawDocument, RawDocumentBuf, doc};
 use releve::Source;
 use releve::store::{self, StoreError};
 use serde_json::Value;
 use siphasher::sip::SipHasher13;
 
 use crate::period::ReportPeriod;
-use crate::reading;
 
 /// At most this many positions are drawn per source and period; past it, a sample.
 pub const MAX_POSITIONS: usize = 20_000;
@@ -57,17 +56,14 @@ pub async fn load(
     let filter = doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour()), "$lt": store::bson_date(period.end_hour())}};
     let action = format!("reading `records` of {name}");
     let mut sample = Sample::new(most);
-    reading::each_raw(
-        db,
-        store::RECORDS,
-        filter,
-        projection(source),
-        &action,
-        |document| {
-            let hash = key_hash(document.get_str("key").unwrap_or_default());
-            sample.offer(hash, position_of(source, &document));
-        },
-    )
+    let records_collection = db.collection::<RawDocumentBuf>(store::RECORDS);
+    let find = records_collection
+        .find(filter)
+        .projection(projection(source));
+    store::each_found(find, &action, |document| {
+        let hash = key_hash(document.get_str("key").unwrap_or_default());
+        sample.offer(hash, position_of(source, &document));
+    })
     .await?;
     Ok(sample.into_positions())
 }
@@ -221,7 +217,6 @@ fn record_data(document: &RawDocument) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use mongodb::bson::RawDocumentBuf;
     use releve::Config;
 
     use super::*;

@@ -127,33 +127,6 @@ where
         .collect())
 }
 
-/// Calls `each` with every document of `collection` matching `filter`, as `projection` shapes
-/// it, one at a time as MongoDB returns them (none is held after `each` returns); `action`
-/// says what was being read when MongoDB fails.
-pub(crate) async fn each_raw(
-    db: &Database,
-    collection: &str,
-    filter: Document,
-    projection: Document,
-    action: &str,
-    mut each: impl FnMut(RawDocumentBuf),
-) -> Result<(), StoreError> {
-    let mut cursor = db
-        .collection::<RawDocumentBuf>(collection)
-        .find(filter)
-        .projection(projection)
-        .await
-        .map_err(StoreError::command(action))?;
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(action))?
-    {
-        each(document);
-    }
-    Ok(())
-}
-
 /// The document of `collection` matching `filter` with the greatest `field`, passing over
 /// (and noting in `unread`) those without the shape of `T`.
 pub(crate) async fn find_latest<T>(

@@ -51,6 +51,28 @@ pub use documents::{
     ValueCount, bson_date, chrono_date, hour_of, run_document,
 };
 pub use error::StoreError;
+
+/// Calls `each` with every document a `find` returns, in order, one at a time (none is held
+/// after `each` returns); `action` names the read in its errors.
+pub async fn each_found<T>(
+    find: impl std::future::IntoFuture<Output = mongodb::error::Result<mongodb::Cursor<T>>>,
+    action: &str,
+    mut each: impl FnMut(T),
+) -> Result<(), StoreError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync,
+{
+    use futures_util::TryStreamExt;
+    let mut cursor = find.await.map_err(StoreError::command(action))?;
+    while let Some(document) = cursor
+        .try_next()
+        .await
+        .map_err(StoreError::command(action))?
+    {
+        each(document);
+    }
+    Ok(())
+}
 #[cfg(test)]
 use error::{Unreachable, why_unreachable, without_nested_fields};
 

@@ -4,14 +4,14 @@ use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use mongodb::Database;
-use mongodb::bson::{RawDocument, doc};
+use mongodb::bson::{RawDocument, RawDocumentBuf, doc};
 use releve::store::{self, StoreError};
 use releve::{FieldPath, Source};
 use serde_json::Value;
 
 use super::TableError;
 use crate::period::ReportPeriod;
-use crate::reading::{self, Unread};
+use crate::reading::Unread;
 
 /// The record fields written as columns: the source's numeric, category and position fields,
 /// then `extra`, each once.
@@ -87,17 +87,12 @@ async fn records_of(
     let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(from), "$lt": store::bson_date(to)}};
     let projection = doc! {"_id": 1, "source": 1, "hour": 1, "key": 1, "time": 1, "data": 1};
     let mut records = Vec::new();
-    reading::each_raw(
-        db,
-        store::RECORDS,
-        filter,
-        projection,
-        &action,
-        |document| match record_row(&document) {
-            Ok(record) => records.push(record),
-            Err(why) => unread.note(store::RECORDS, &document, why),
-        },
-    )
+    let records_collection = db.collection::<RawDocumentBuf>(store::RECORDS);
+    let find = records_collection.find(filter).projection(projection);
+    store::each_found(find, &action, |document| match record_row(&document) {
+        Ok(record) => records.push(record),
+        Err(why) => unread.note(store::RECORDS, &document, why),
+    })
     .await?;
     Ok(records)
 }

@@ -13,7 +13,6 @@ mod runs;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::TryStreamExt;
 use mongodb::bson::{self, Bson, Document, RawDocumentBuf, doc};
 use mongodb::error::ErrorKind;
 use mongodb::options::InsertManyOptions;
@@ -52,26 +51,7 @@ const UPDATES_PER_COMMAND: usize = 500;
 
 const DUPLICATE_KEY: i32 = 11000;
 
-/// Calls `each` with every document a `find` returns, in order; `action` names the read in
-/// its errors.
-pub(crate) async fn each_found<T>(
-    find: impl std::future::IntoFuture<Output = mongodb::error::Result<mongodb::Cursor<T>>>,
-    action: &str,
-    mut each: impl FnMut(T),
-) -> Result<(), StoreError>
-where
-    T: serde::de::DeserializeOwned + Send + Sync,
-{
-    let mut cursor = find.await.map_err(StoreError::command(action))?;
-    while let Some(document) = cursor
-        .try_next()
-        .await
-        .map_err(StoreError::command(action))?
-    {
-        each(document);
-    }
-    Ok(())
-}
+pub(crate) use releve::store::each_found;
 
 /// The `records` collection.
 pub(crate) fn records(db: &Database) -> Collection<Document> {
