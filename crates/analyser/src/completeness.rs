@@ -1,10 +1,12 @@
 //! How complete and healthy each source's collection was over the period: expected versus
 //! landed collections (from `every` and `runs`, counted from the source's first known
-//! collection), hours without data, coverage of the totals the APIs announced, retries, 429s
+//! collection), hours (or days) without data, coverage of the totals the APIs announced, retries, 429s
 //! and failures; the one-word health of the cover and the word of the quality table.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
-use releve::Source;
+use releve::{Resolution, Source};
 
 use crate::format::counted;
 use crate::period::ReportPeriod;
@@ -87,10 +89,13 @@ pub struct Completeness {
     pub landed: u64,
     /// Runs that failed.
     pub failed: u64,
-    /// Elapsed UTC hours of the period.
-    pub hours: usize,
-    /// Elapsed hours with no record.
-    pub hours_without_data: usize,
+    /// Elapsed UTC hours of the period, or local days for a source of daily values (see
+    /// [`Completeness::resolution`]).
+    pub steps: usize,
+    /// Those with no record.
+    pub steps_without_data: usize,
+    /// What [`Completeness::steps`] counts: hours, or days for a source of daily values.
+    pub resolution: Resolution,
     /// Records announced by the APIs, summed over the landed runs that announced a total.
     pub announced: u64,
     /// Records landed by those same runs.
@@ -222,16 +227,7 @@ pub fn assess(
     let first_run = known.first_run;
     let reference = now.min(period.end());
     let expected_from = expected_from(source, first_run, known.runs_kept_from, period);
-    let elapsed_hours: Vec<_> = period
-        .hours()
-        .into_iter()
-        .filter(|h| *h < reference)
-        .collect();
-    let hours_with_data = data
-        .hourly
-        .iter()
-        .filter(|h| h.count > 0 && releve::store::chrono_date(h.hour) < reference)
-        .count();
+    let (steps, steps_with_data) = elapsed_steps(source.resolution, data, period, reference);
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
     let announcing = data
@@ -264,8 +260,9 @@ pub fn assess(
         expected_from,
         landed,
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
-        hours: elapsed_hours.len(),
-        hours_without_data: elapsed_hours.len().saturating_sub(hours_with_data),
+        steps,
+        steps_without_data: steps.saturating_sub(steps_with_data),
+        resolution: source.resolution,
         announced: announcing.clone().filter_map(|run| run.announced).sum(),
         // A run landing more than it announced (a dataset that grew between its first page and
         // its export) covered its announced total, not more.
@@ -291,6 +288,39 @@ pub fn assess(
             .copied()
             .collect(),
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
+    }
+}
+
+/// The period's hours begun before `reference`, or for a source of daily values its local days
+/// begun before it, and how many of them hold a record.
+fn elapsed_steps(
+    resolution: Resolution,
+    data: &SourceData,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> (usize, usize) {
+    let elapsed: Vec<_> = period
+        .hours()
+        .into_iter()
+        .filter(|h| *h < reference)
+        .collect();
+    let with_data = data
+        .hourly
+        .iter()
+        .filter(|h| h.count > 0)
+        .map(|h| releve::store::chrono_date(h.hour))
+        .filter(|hour| *hour < reference);
+    match resolution {
+        Resolution::Hour => (elapsed.len(), with_data.count()),
+        Resolution::Day => {
+            let day = |hour: &DateTime<Utc>| hour.with_timezone(&period.tz).date_naive();
+            let days: BTreeSet<_> = elapsed.iter().map(day).collect();
+            let with_data: BTreeSet<_> = with_data
+                .map(|hour| day(&hour))
+                .filter(|d| days.contains(d))
+                .collect();
+            (days.len(), with_data.len())
+        }
     }
 }
 

@@ -18,7 +18,9 @@ pub mod store;
 mod text_file;
 pub mod working_folder;
 
-pub use config::{Config, ConfigError, Every, RefusedSource, ReportFault, Source, SourceKind};
+pub use config::{
+    Config, ConfigError, Every, RefusedSource, ReportFault, Resolution, Source, SourceKind,
+};
 pub use lock::RunLock;
 pub use metrics::RunMetrics;
 pub use rawfile::{RawFileName, RawFileRole};

@@ -1,22 +1,21 @@
 //! Record counts, and totals of fields that add up (rain, positions), as bars over the
-//! period's time axis: one per hour, or for a month one per local day (720 hourly bars merge
-//! into a block; 30 daily ones read at a glance).
+//! period's time axis: one per hour, or one per local day for a month (720 hourly bars merge
+//! into a block; 30 daily ones read at a glance) or a source of daily values.
 
 use plotters::prelude::*;
 
 use chrono::{DateTime, Utc};
 
 use super::{
-    ChartError, ChartImage, Span, TimeAxis, ValueScale, count_axis, draw, hourly_frame,
+    ChartError, ChartImage, Span, Step, TimeAxis, ValueScale, count_axis, draw, hourly_frame,
     mark_past_scale, palette, per_hour, value_axis,
 };
-use crate::period::PeriodKind;
 
 /// A bar: from one axis position to another, and its height.
 type Bar = Span<i64>;
 
-/// Bars of the records counted per hour (`counts[i]` for the axis's hour `i`), per day for a
-/// month, over whole-number ticks.
+/// Bars of the records counted per hour (`counts[i]` for the axis's hour `i`), per day on a
+/// daily axis (a month's, or a source of daily values), over whole-number ticks.
 pub fn record_counts(
     axis: &TimeAxis,
     counts: &[i64],
@@ -39,7 +38,7 @@ pub fn record_counts(
     })
 }
 
-/// A step of a totals chart: an hour, or a local day for a month.
+/// A step of a totals chart: an hour, or a local day on a daily axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TotalStep {
     /// Its first hour.
@@ -51,7 +50,7 @@ pub struct TotalStep {
 }
 
 /// A field's totals as its chart draws them: per hour (`sums[i]` for the axis's hour `i`), or
-/// per local day for a month; `with_codes[i]` tells whether hour `i` holds a code of a missing
+/// per local day on a daily axis; `with_codes[i]` tells whether hour `i` holds a code of a missing
 /// reading.
 pub fn total_steps(axis: &TimeAxis, sums: &[f64], with_codes: &[bool]) -> Vec<TotalStep> {
     let (bars, _) = steps(axis, sums);
@@ -85,7 +84,7 @@ pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
     ValueScale { low, high }
 }
 
-/// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day for a month,
+/// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day on a daily axis,
 /// on `scale` (see [`totals_scale`]); a bar past the scale is drawn to the chart's
 /// edge and marked there. `title` names the field, the chart says which step. Negative totals
 /// go below the axis.
@@ -98,9 +97,9 @@ pub fn totals(
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
     let (bars, gap) = steps(axis, sums);
-    let step = match axis.kind {
-        PeriodKind::Month => "daily total",
-        PeriodKind::Day | PeriodKind::Week => "hourly total",
+    let step = match axis.step() {
+        Step::Day => "daily total",
+        Step::Hour => "hourly total",
     };
     let title = format!("{title}: {step}");
     let (low, high) = (scale.low, scale.high);
@@ -144,32 +143,31 @@ pub fn totals(
 
 /// The record counts chart's title, its bars and the gap between them.
 fn bars(axis: &TimeAxis, counts: &[i64]) -> (&'static str, Vec<Bar>, f64) {
-    let title = match axis.kind {
-        PeriodKind::Month => "Records per day",
-        PeriodKind::Day | PeriodKind::Week => "Records per hour",
+    let title = match axis.step() {
+        Step::Day => "Records per day",
+        Step::Hour => "Records per hour",
     };
     let (bars, gap) = steps(axis, counts);
     (title, bars, gap)
 }
 
-/// Bars of `values` (one per hour of the axis), summed per local day for a month, else one per
-/// hour; and the gap between them.
+/// Bars of `values` (one per hour of the axis), summed per local day on a daily axis, else
+/// one per hour; and the gap between them.
 fn steps<T: Copy + std::iter::Sum<T>>(axis: &TimeAxis, values: &[T]) -> (Vec<Span<T>>, f64) {
-    match axis.kind {
-        PeriodKind::Month => (
+    match axis.step() {
+        // Two hours each side: days stand apart on a week's axis as on a month's.
+        Step::Day => (
             axis.per_local_day(values, |hours| hours.iter().copied().sum()),
             2.0,
         ),
-        PeriodKind::Day | PeriodKind::Week => {
-            (per_hour(values), if axis.len() > 48 { 0.0 } else { 0.12 })
-        }
+        Step::Hour => (per_hour(values), if axis.len() > 48 { 0.0 } else { 0.12 }),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::period::ReportPeriod;
+    use crate::period::{PeriodKind, ReportPeriod};
 
     /// The tallest run of the data colour in each column of `chart`.
     fn bar_heights(chart: &ChartImage) -> Vec<usize> {
@@ -306,5 +304,33 @@ mod tests {
             assert_eq!(hours.len(), axis.len(), "{kind:?}: a bar per hour");
             assert_eq!(hours[7].value, 7, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_week_of_daily_values_counts_and_totals_per_local_day() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Week,
+            "2026-10-25".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, period.kind).per_day();
+        // One record a day, in its local day's second hour.
+        let daily: Vec<i64> = (0..axis.len()).map(|i| i64::from(i % 24 == 1)).collect();
+        let (title, days, _) = super::bars(&axis, &daily);
+        assert_eq!(title, "Records per day");
+        assert_eq!(
+            days.iter().map(|day| day.value).collect::<Vec<_>>(),
+            [1; 7],
+            "a bar of 1 per day, 25 October's 25 hours included"
+        );
+        let rain: Vec<f64> = daily.iter().map(|&n| n as f64 * 2.5).collect();
+        let steps = total_steps(&axis, &rain, &[]);
+        assert_eq!(steps.len(), 7, "a total per day");
+        assert_eq!(
+            steps[0].hour,
+            axis.hours()[0],
+            "each day from its first hour"
+        );
+        assert!(steps.iter().all(|step| step.total == 2.5));
     }
 }

@@ -325,18 +325,52 @@ fn hourly_frame<'a, 'b>(
     Ok(chart)
 }
 
+/// What one bar or point of a chart over the period stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// An hour.
+    Hour,
+    /// A local day.
+    Day,
+}
+
 /// The hours of the period on an x axis, labelled in the report's time zone.
 #[derive(Debug, Clone)]
 pub struct TimeAxis {
     hours: Vec<DateTime<Utc>>,
     tz: Tz,
     kind: PeriodKind,
+    step: Step,
 }
 
 impl TimeAxis {
-    /// An axis over `hours` (UTC hour starts) shown in `tz`.
+    /// An axis over `hours` (UTC hour starts) shown in `tz`, drawn per hour, or per local day
+    /// for a month (720 hourly steps merge into a block; 30 daily ones read at a glance).
     pub fn new(hours: Vec<DateTime<Utc>>, tz: Tz, kind: PeriodKind) -> Self {
-        TimeAxis { hours, tz, kind }
+        let step = match kind {
+            PeriodKind::Day | PeriodKind::Week => Step::Hour,
+            PeriodKind::Month => Step::Day,
+        };
+        TimeAxis {
+            hours,
+            tz,
+            kind,
+            step,
+        }
+    }
+
+    /// The axis drawn per local day whatever the period: for a source of daily values, whose
+    /// hours hold one record a day.
+    pub fn per_day(self) -> Self {
+        TimeAxis {
+            step: Step::Day,
+            ..self
+        }
+    }
+
+    /// What one bar or point stands for.
+    pub fn step(&self) -> Step {
+        self.step
     }
 
     /// Number of hours on the axis.

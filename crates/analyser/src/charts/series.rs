@@ -1,14 +1,13 @@
 //! A numeric field over the period: the mean as a line over its min–max band, per hour, or for
-//! a month per local day (720 hours draw a month's daily cycle 30 times over; 30 days show
-//! how the days compare, the band still showing each day's range).
+//! a month (or a source of daily values) per local day (720 hours draw a month's daily cycle
+//! 30 times over; 30 days show how the days compare, the band still showing each day's range).
 
 use plotters::prelude::*;
 
 use super::{
-    ChartError, ChartImage, Span, TimeAxis, ValueScale, dots, draw, hourly_frame, mark_past_scale,
-    palette, per_hour, value_axis,
+    ChartError, ChartImage, Span, Step, TimeAxis, ValueScale, dots, draw, hourly_frame,
+    mark_past_scale, palette, per_hour, value_axis,
 };
-use crate::period::PeriodKind;
 
 /// One hour's minimum, mean and maximum of a field, and the number of values behind them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,11 +22,12 @@ pub struct HourBand {
     pub values: i64,
 }
 
-/// How often a period's numeric charts draw a mean: `hourly`, or `daily` for a month.
-pub fn numeric_step(kind: PeriodKind) -> &'static str {
-    match kind {
-        PeriodKind::Day | PeriodKind::Week => "hourly",
-        PeriodKind::Month => "daily",
+/// How often a numeric chart on `axis` draws a mean: `hourly`, or `daily` (a month, or a
+/// source of daily values).
+pub fn numeric_step(axis: &TimeAxis) -> &'static str {
+    match axis.step() {
+        Step::Hour => "hourly",
+        Step::Day => "daily",
     }
 }
 
@@ -72,8 +72,8 @@ pub fn numeric_band(
         .iter()
         .map(|band| band.map_or((false, false), |band| scale.beyond(&band)))
         .collect();
-    let (steps, marked) = match axis.kind {
-        PeriodKind::Month => {
+    let (steps, marked) = match axis.step() {
+        Step::Day => {
             let hours: Vec<(Option<HourBand>, bool)> = bands
                 .iter()
                 .zip(&past)
@@ -97,7 +97,7 @@ pub fn numeric_band(
             });
             (days, marked)
         }
-        PeriodKind::Day | PeriodKind::Week => (per_hour(bands), per_hour(&past)),
+        Step::Hour => (per_hour(bands), per_hour(&past)),
     };
     let fail = ChartError::from_plotters(title);
     draw(title, size, |root| {
@@ -282,12 +282,21 @@ mod tests {
         );
         assert_eq!(runs(&days).len(), 2);
         assert_eq!(per_hour(&bands).len(), axis.len());
+        let week = |date: &str| {
+            let period = crate::period::ReportPeriod::containing(
+                PeriodKind::Week,
+                date.parse().expect("date"),
+                chrono_tz::Europe::Paris,
+            );
+            TimeAxis::new(period.hours(), period.tz, period.kind)
+        };
         assert_eq!(
             (
-                numeric_step(PeriodKind::Month),
-                numeric_step(PeriodKind::Week)
+                numeric_step(&axis),
+                numeric_step(&week("2026-10-15")),
+                numeric_step(&week("2026-10-15").per_day())
             ),
-            ("daily", "hourly")
+            ("daily", "hourly", "daily")
         );
     }
 

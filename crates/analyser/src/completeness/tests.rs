@@ -256,7 +256,7 @@ fn a_running_period_expects_only_its_elapsed_collections() {
     };
     let c = assess(&source("15m"), &data, known(None), &period(), now);
     assert_eq!((c.expected, c.landed, c.failed), (24, 1, 1));
-    assert_eq!((c.hours, c.hours_without_data), (6, 6));
+    assert_eq!((c.steps, c.steps_without_data), (6, 6));
     assert_eq!(
         c.coverage_of(),
         Coverage::Of {

@@ -9,10 +9,9 @@ use releve::Source;
 
 use super::added_fields::AddedField;
 use super::source_pages::one_hour;
-use crate::charts::{HourBand, Spike, TimeAxis, TotalStep, ValueScale, is_missing_code};
+use crate::charts::{HourBand, Spike, Step, TimeAxis, TotalStep, ValueScale, is_missing_code};
 use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;
-use crate::period::PeriodKind;
 
 /// A step of the chart (an hour, or a day's total) reaching past the scale.
 struct Past {
@@ -53,9 +52,9 @@ pub fn past_scale(
     if past.is_empty() {
         return None;
     }
-    // A month's chart marks days: say how many the hours fall on.
-    let days = match axis.kind() {
-        PeriodKind::Month if past.len() > 1 => {
+    // A daily chart marks days: say how many the hours fall on.
+    let days = match axis.step() {
+        Step::Day if past.len() > 1 => {
             let mut days: Vec<_> = past
                 .iter()
                 .map(|p| p.hour.with_timezone(&axis.tz()).date_naive())
@@ -124,7 +123,7 @@ pub fn spikes_said(
 }
 
 /// The sentence for a totals chart's `steps` (each step's first hour and total: per hour, or per
-/// local day for a month) of `field` drawn on `scale`; `None` when every total is on the chart.
+/// local day on a daily axis) of `field` drawn on `scale`; `None` when every total is on the chart.
 pub fn totals_past_scale(
     source: &Source,
     added: &AddedField<'_>,
@@ -133,7 +132,7 @@ pub fn totals_past_scale(
     axis: &TimeAxis,
     scale: ValueScale,
 ) -> Option<String> {
-    let by_day = axis.kind() == PeriodKind::Month;
+    let by_day = axis.step() == Step::Day;
     let past: Vec<Past> = steps
         .iter()
         .filter(|step| step.holds_code && scale.leaves_out(step.total))

@@ -2,7 +2,7 @@
 //! hours without data, coverage of the announced totals, retries, 429s and failures.
 
 use chrono_tz::Tz;
-use releve::Source;
+use releve::{Resolution, Source};
 
 use crate::completeness::{Completeness, Coverage};
 use crate::format::{counted, grouped, share_floored};
@@ -59,7 +59,8 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "Hours without data, Records",
-        "from the hourly summaries: hours of the period without a record, and distinct records.",
+        "from the hourly summaries: hours of the period without a record (days, for a source of \
+         daily values), and distinct records.",
     ),
     (
         "Coverage of announced",
@@ -126,7 +127,14 @@ fn completeness_table(
                 of_runs(c.expected),
                 of_runs(c.landed),
                 of_runs(c.failed),
-                format!("{} of {}", c.hours_without_data, c.hours),
+                match c.resolution {
+                    Resolution::Hour => format!("{} of {}", c.steps_without_data, c.steps),
+                    Resolution::Day => format!(
+                        "{} of {}",
+                        c.steps_without_data,
+                        counted(c.steps as u64, "day")
+                    ),
+                },
                 grouped(c.records),
                 coverage,
                 of_runs(c.retries),

@@ -1,11 +1,12 @@
 //! The pages of one source: record counts and each numeric field's mean within its min–max
-//! band, per hour (per day in a month), the top category values and, for positioned sources,
-//! the map of positions.
+//! band, per hour (per day in a month, or for a source of daily values), the top category
+//! values and, for positioned sources, the map of positions.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use releve::Source;
+use chrono::{DateTime, NaiveDate, Utc};
 use releve::store::{HourlySummary, chrono_date};
+use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
 use super::category_page::{TOP_VALUES, category_chart};
@@ -16,7 +17,7 @@ use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
 use crate::format::{counted, local_time};
 use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
-use crate::period::ReportPeriod;
+use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
 
 /// What a record "without a number" in a numeric field holds, as the hourly summaries'
@@ -49,12 +50,14 @@ pub fn source_section(
         .map_or(0.0, |note| doc.paragraph_height(note, BODY, false));
     let above = description + quarantine_height + failed_height;
     let keep_with = above + if data.records() == 0 { 15.0 } else { 75.0 };
-    let whole = above + estimated_height(source, data);
+    let whole = above + estimated_height(source, data, period.kind);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
+    let daily = source.resolution == Resolution::Day;
     let axis = TimeAxis::new(period.hours(), period.tz, period.kind);
+    let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
         .iter()
@@ -84,13 +87,8 @@ pub fn source_section(
         }
         return Ok(());
     }
-    let busy = hourly.iter().flatten().filter(|h| h.count > 0).count();
     doc.paragraph(
-        &format!(
-            "{} in {busy} of {}.",
-            counted(records, "record"),
-            counted(axis.len() as u64, "hour")
-        ),
+        &records_sentence(&axis, &hourly, records, source.resolution, generated),
         BODY,
         false,
         Ink::TEXT,
@@ -100,11 +98,14 @@ pub fn source_section(
     }
     doc.gap(2.0);
     let width = px(CONTENT_WIDTH);
-    let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
-    doc.chart(
-        charts::record_counts(&axis, &counts, (width, px(62.0)))?,
-        &[],
-    );
+    // A day's count of daily values is the sentence above: a chart of one bar adds nothing.
+    if !one_day_of_daily_values(source, period.kind) {
+        let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
+        doc.chart(
+            charts::record_counts(&axis, &counts, (width, px(62.0)))?,
+            &[],
+        );
+    }
     for field in &source.numeric {
         let added = AddedField::new(source, field.as_str(), "numeric", generated);
         numeric_chart(doc, source, field.as_str(), &hourly, &axis, &added)?;
@@ -117,6 +118,55 @@ pub fn source_section(
         map_chart(doc, source, positions, &data.hourly, records)?;
     }
     Ok(())
+}
+
+/// True for a day report of a source of daily values: one value per key, shown as figures.
+fn one_day_of_daily_values(source: &Source, kind: PeriodKind) -> bool {
+    source.resolution == Resolution::Day && kind == PeriodKind::Day
+}
+
+/// The section's first sentence: its records, in how many of the period's hours (local days,
+/// for a source of daily values), and how many of those lie ahead of the time the report was
+/// `generated` (a forecast's).
+fn records_sentence(
+    axis: &TimeAxis,
+    hourly: &[Option<&HourlySummary>],
+    records: i64,
+    resolution: Resolution,
+    generated: DateTime<Utc>,
+) -> String {
+    let busy = hourly
+        .iter()
+        .zip(axis.hours())
+        .filter(|(summary, _)| summary.is_some_and(|h| h.count > 0))
+        .map(|(_, hour)| *hour);
+    let records = counted(records, "record");
+    let (busy, ahead, of, step) = match resolution {
+        Resolution::Hour => {
+            let busy: Vec<_> = busy.collect();
+            let ahead = busy.iter().filter(|hour| **hour >= generated).count();
+            (busy.len(), ahead, axis.len(), "hour")
+        }
+        Resolution::Day => {
+            let day = |hour: &DateTime<Utc>| hour.with_timezone(&axis.tz()).date_naive();
+            let days: BTreeSet<NaiveDate> = axis.hours().iter().map(day).collect();
+            if days.len() == 1 {
+                return format!("{records} for this day.");
+            }
+            let busy: BTreeSet<NaiveDate> = busy.map(|hour| day(&hour)).collect();
+            let ahead = busy.iter().filter(|d| **d > day(&generated)).count();
+            (busy.len(), ahead, days.len(), "day")
+        }
+    };
+    let ahead = match ahead {
+        0 => String::new(),
+        1 => format!("; 1 of these {step}s was still to come when the report was generated"),
+        n => format!("; {n} of these {step}s were still to come when the report was generated"),
+    };
+    format!(
+        "{records} in {busy} of {}{ahead}.",
+        counted(of as u64, step)
+    )
 }
 
 /// The sentence under "No data" of a source whose every collection of the period failed,
@@ -185,7 +235,7 @@ fn numeric_chart(
     added: &AddedField<'_>,
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
-    let step = charts::numeric_step(axis.kind());
+    let step = charts::numeric_step(axis);
     let named = with_unit(source, field);
     let title = format!("{named}: {step} mean and min–max range");
     let stats: Vec<_> = hourly
@@ -254,8 +304,15 @@ fn numeric_chart(
     // The value axis's title, and the chart's size.
     let y_title = unit.unwrap_or(name_of(source, field));
     let size = (px(CONTENT_WIDTH), px(58.0));
+    let one_day = one_day_of_daily_values(source, axis.kind());
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
+        if one_day {
+            doc.heading(&named, 10.0, 8.0);
+            doc.paragraph(&totals.total_caption(&sums, unit), BODY, false, Ink::TEXT);
+            say_partly(doc, partly.as_deref());
+            return Ok(());
+        }
         let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
         let scale = charts::totals_scale(&steps);
         let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
@@ -269,9 +326,12 @@ fn numeric_chart(
         return Ok(());
     }
     // A chart of one point on an axis made up around it says less than a line.
-    let mut filled = bands.iter().zip(axis.hours()).filter(|(b, _)| b.is_some());
-    if let (Some((_, hour)), None) = (filled.next(), filled.next()) {
-        let when = format!("Values in one hour only, {}", one_hour(*hour, axis.tz()));
+    let lone = if one_day {
+        Some("This day".to_owned())
+    } else {
+        lone_step(&bands, axis, source.resolution)
+    };
+    if let Some(when) = lone {
         doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
         say_partly(doc, partly.as_deref());
@@ -309,14 +369,43 @@ fn numeric_chart(
     Ok(())
 }
 
+/// What a numeric chart's only values are said to cover when they fall in one hour (one day,
+/// for a source of daily values): `Values in one hour only, 2026-10-25 02:00–03:00`; `None`
+/// when they span more, or none.
+fn lone_step(
+    bands: &[Option<HourBand>],
+    axis: &TimeAxis,
+    resolution: Resolution,
+) -> Option<String> {
+    let mut filled = bands
+        .iter()
+        .zip(axis.hours())
+        .filter(|(band, _)| band.is_some())
+        .map(|(_, hour)| *hour);
+    let first = filled.next()?;
+    match resolution {
+        Resolution::Hour => filled
+            .next()
+            .is_none()
+            .then(|| format!("Values in one hour only, {}", one_hour(first, axis.tz()))),
+        Resolution::Day => {
+            let day = |hour: DateTime<Utc>| hour.with_timezone(&axis.tz()).date_naive();
+            filled
+                .all(|hour| day(hour) == day(first))
+                .then(|| format!("Values on one day only, {}", day(first).format("%Y-%m-%d")))
+        }
+    }
+}
+
 /// About how tall the section of `source` is below its title and description, in millimetres:
 /// enough to tell whether it fits whole on a page (its charts' heights, a few caption lines
 /// each).
-fn estimated_height(source: &Source, data: &SourceData) -> f32 {
+fn estimated_height(source: &Source, data: &SourceData, kind: PeriodKind) -> f32 {
     if data.records() == 0 {
         return 15.0;
     }
-    let counts = 8.0 + 64.0;
+    let one_day = one_day_of_daily_values(source, kind);
+    let counts = if one_day { 8.0 } else { 8.0 + 64.0 };
     // A field with values in one hour or none is a line, not a chart.
     let numeric: f32 = source
         .numeric
@@ -332,7 +421,7 @@ fn estimated_height(source: &Source, data: &SourceData) -> f32 {
                 })
                 .count();
             let totals = source.totals.iter().any(|total| total == field);
-            if hours > 1 || totals {
+            if !one_day && (hours > 1 || totals) {
                 58.0 + 14.0
             } else {
                 14.0

@@ -429,3 +429,20 @@ fn columns_are_an_http_json_key_and_forecast_any_sources() {
     assert!(message.contains("key `forecast`"), "{message}");
     assert!(parse(&format!("{LEGACY}forecast = true\n")).is_ok());
 }
+
+#[test]
+fn resolution_is_an_hour_unless_a_source_says_day() {
+    let hourly = parse(USGS).expect("valid");
+    assert_eq!(hourly.sources[0].resolution, super::Resolution::Hour);
+    let daily = parse(&format!("{LEGACY}resolution = \"day\"\n")).expect("valid");
+    assert_eq!(daily.sources[0].resolution, super::Resolution::Day);
+    let message = error(&format!("{USGS}resolution = \"week\"\n"));
+    assert!(
+        message.contains("source `") && message.contains("`resolution`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`hour`") && message.contains("`day`"),
+        "{message}"
+    );
+}

@@ -261,6 +261,11 @@ pub struct Source {
     /// warning that the API may have written its local time as UTC.
     #[serde(default)]
     pub forecast: bool,
+    /// How far apart the records' own times are: an `hour` or less (the default: readings,
+    /// events), or a `day` (one value a day, as Open-Meteo's `daily`), which the report then
+    /// counts and charts per day.
+    #[serde(default)]
+    pub resolution: Resolution,
     /// Kind and kind-specific keys.
     #[serde(flatten)]
     pub kind: SourceKind,
@@ -298,7 +303,19 @@ const COMMON_KEYS: &[&str] = &[
     "timeout",
     "enabled",
     "forecast",
+    "resolution",
 ];
+
+/// The time step of a source's records, which its report counts and charts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resolution {
+    /// Records an hour apart or closer, or events: counted per hour.
+    #[default]
+    Hour,
+    /// One record a day (per key), dated by its day: counted per day.
+    Day,
+}
 
 /// Exactly four numbers (serde's arrays let a fifth slip by).
 fn four_numbers<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<[f64; 4]>, D::Error> {

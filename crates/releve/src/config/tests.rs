@@ -564,7 +564,8 @@ fn every_common_key_is_listed() {
         rate_limit,
         timeout,
         enabled,
-        forecast
+        forecast,
+        resolution
     );
     assert_eq!(COMMON_KEYS, fields);
 }

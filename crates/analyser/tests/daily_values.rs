@@ -1,0 +1,310 @@
+//! What a reader sees of a source of daily values (`resolution = "day"`: one record a day, as
+//! Open-Meteo's `daily`) and of a forecast whose hours lie past the report's generation:
+//! days counted and charted as days, and hours still to come said as such (rendered from data
+//! built in memory, no MongoDB).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use analyser::period::{PeriodKind, ReportPeriod};
+use analyser::query::SourceData;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use releve::Config;
+use releve::store::{self, HourlySummary, NumericSummary};
+
+/// Daily maxima and rain totals in Toulouse, each record dated by its day (00:00 UTC, 01:00
+/// in Paris); the report is in Paris time.
+const DAILY: &str = r#"
+[report]
+timezone = "Europe/Paris"
+
+[[source]]
+name = "daily"
+kind = "http_json"
+url = "http://127.0.0.1:9/daily"
+every = "1d"
+records = "daily"
+columns = true
+forecast = true
+resolution = "day"
+key = "time"
+time = "time"
+numeric = ["tmax", "rain"]
+totals = ["rain"]
+units = { tmax = "°C", rain = "mm" }
+"#;
+
+/// An hourly forecast, in UTC.
+const HOURLY_FORECAST: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "hourly"
+kind = "http_json"
+url = "http://127.0.0.1:9/hourly"
+every = "1h"
+records = "hourly"
+columns = true
+forecast = true
+key = "time"
+time = "time"
+numeric = ["temperature"]
+units = { temperature = "°C" }
+"#;
+
+fn midnight(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, 0, 0, 0)
+        .single()
+        .expect("instant")
+}
+
+fn numeric(field: &str, value: f64) -> NumericSummary {
+    NumericSummary {
+        field: field.to_owned(),
+        count: 1,
+        nulls: 0,
+        implausible: 0,
+        min: Some(value),
+        max: Some(value),
+        mean: Some(value),
+        sum: value,
+    }
+}
+
+/// One record in `hour`: `fields` with their values.
+fn hour_of(source: &str, hour: DateTime<Utc>, fields: &[(&str, f64)]) -> HourlySummary {
+    HourlySummary {
+        source: source.to_owned(),
+        hour: store::bson_date(hour),
+        count: 1,
+        numeric: fields.iter().map(|(f, v)| numeric(f, *v)).collect(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: store::bson_date(hour),
+    }
+}
+
+/// One record a day from 16 to 22 November 2026, each in its day's 00:00 UTC hour.
+fn week_of_days() -> SourceData {
+    SourceData {
+        hourly: (16..=22)
+            .map(|day| {
+                let rain = if day % 2 == 0 { 2.5 } else { 0.0 };
+                hour_of(
+                    "daily",
+                    midnight(day),
+                    &[("tmax", 10.0 + f64::from(day - 16)), ("rain", rain)],
+                )
+            })
+            .collect(),
+        last_success: Some(midnight(22)),
+        ..Default::default()
+    }
+}
+
+/// The report of `kind` holding `date`, of `source`'s `data`, generated at `generated`.
+fn render(
+    dir: &std::path::Path,
+    config: &str,
+    source: &str,
+    data: SourceData,
+    kind: PeriodKind,
+    date: &str,
+    generated: DateTime<Utc>,
+) -> std::path::PathBuf {
+    let config = Config::parse(config, std::path::Path::new("sources.toml")).expect("config");
+    let period =
+        ReportPeriod::containing(kind, date.parse().expect("date"), config.report.timezone);
+    let data = BTreeMap::from([(source.to_owned(), data)]);
+    let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
+    let path = dir.join(period.file_name());
+    std::fs::write(&path, pdf).expect("write the PDF");
+    path
+}
+
+/// The number of separate runs of data-coloured columns in `chart`: its bars.
+fn bars(chart: &common::Raster) -> usize {
+    let coloured = |x: usize| {
+        (0..chart.height).any(|y| {
+            let at = (y * chart.width + x) * chart.channels;
+            let (r, b) = (i32::from(chart.pixels[at]), i32::from(chart.pixels[at + 2]));
+            b - r > 40
+        })
+    };
+    let columns: Vec<bool> = (0..chart.width).map(coloured).collect();
+    columns
+        .windows(2)
+        .filter(|pair| pair[1] && !pair[0])
+        .count()
+        + usize::from(columns.first() == Some(&true))
+}
+
+#[test]
+fn a_day_of_daily_values_is_said_in_figures_without_a_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = week_of_days();
+    data.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        data,
+        PeriodKind::Day,
+        "2026-11-18",
+        midnight(19) + Duration::hours(5),
+    );
+    let text = common::text(&pdf);
+    let flat = common::flat(&text);
+    for wanted in [
+        "1 record for this day.",
+        "tmax (°C) This day: 12 °C (1 value); 0 records without a value.",
+        "rain (mm) Period total: 2.5 mm over 1 value; 0 records without a value.",
+    ] {
+        assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
+    }
+    assert!(
+        !flat.contains("of 24 hours") && !flat.contains("one hour"),
+        "no hour of daily values:\n{text}"
+    );
+    let pages = common::page_texts(&pdf).len();
+    assert_eq!(
+        common::images_per_page(&pdf, pages).iter().sum::<usize>(),
+        0,
+        "a day's one value per field is said, not charted"
+    );
+    assert_eq!(without_data(&text, "daily"), "0 of 1 day", "{text}");
+}
+
+/// The "Hours without data" cell of `source`'s row in the quality table: `0 of 14`, or for
+/// a source of daily values `1 of 7 days`, which may wrap.
+fn without_data(text: &str, source: &str) -> String {
+    let table = &text[text
+        .find("Completeness and quality")
+        .expect("the quality table")..];
+    let mut lines = table.lines().skip_while(|line| !line.starts_with(source));
+    let row: Vec<&str> = lines
+        .next()
+        .expect("the source's row")
+        .split_whitespace()
+        .collect();
+    // The first "n of m" of the row (the coverage comes after it).
+    let at = row
+        .windows(3)
+        .position(|words| words[1] == "of")
+        .expect("an `n of m` cell");
+    let next_line = lines.next().unwrap_or_default();
+    let unit = std::iter::once(row.get(at + 3).copied().unwrap_or_default())
+        .chain(next_line.split_whitespace())
+        .find(|word| word.starts_with("day"));
+    row[at..at + 3]
+        .iter()
+        .copied()
+        .chain(unit)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_week_of_daily_values_counts_and_charts_its_days() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = midnight(23) + Duration::hours(5);
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        week_of_days(),
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    let flat = common::flat(&text);
+    assert!(flat.contains("7 records in 7 of 7 days."), "{text}");
+    let charts = common::charts(&pdf, dir.path());
+    assert_eq!(charts.len(), 3, "records, tmax and rain");
+    assert_eq!(bars(&charts[0]), 7, "a bar of records per day");
+    assert_eq!(bars(&charts[2]), 4, "a bar of rain per rainy day");
+    let mut missing = week_of_days();
+    missing.hourly.remove(2);
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        missing,
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains("6 records in 6 of 7 days."),
+        "{text}"
+    );
+    assert_eq!(
+        without_data(&text, "daily"),
+        "1 of 7 days",
+        "18 November has no value:\n{text}"
+    );
+    let mut lone = week_of_days();
+    lone.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        lone,
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text)
+            .contains("tmax (°C) Values on one day only, 2026-11-18: 12 °C (1 value)"),
+        "a lone day's value is a line:\n{text}"
+    );
+}
+
+#[test]
+fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let day = midnight(21);
+    let data = SourceData {
+        hourly: (0..24)
+            .map(|h| {
+                hour_of(
+                    "hourly",
+                    day + Duration::hours(h),
+                    &[("temperature", 5.0 + h as f64 / 2.0)],
+                )
+            })
+            .collect(),
+        last_success: Some(day + Duration::hours(13)),
+        ..Default::default()
+    };
+    let generated = day + Duration::minutes(13 * 60 + 20);
+    let pdf = render(
+        dir.path(),
+        HOURLY_FORECAST,
+        "hourly",
+        data,
+        PeriodKind::Day,
+        "2026-11-21",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains(
+            "24 records in 24 of 24 hours; 10 of these hours were still to come when the report was generated."
+        ),
+        "14:00 to 23:00 lie ahead of 13:20:\n{text}"
+    );
+    assert_eq!(
+        without_data(&text, "hourly"),
+        "0 of 14",
+        "the hours elapsed, 00:00 to 13:00, all hold data:\n{text}"
+    );
+}
