@@ -189,6 +189,34 @@ fn parallel_arrays_read_without_columns_are_said_to_want_columns() {
     );
 }
 
+/// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning
+/// names `resolution = "day"`; once set, it is silent.
+#[test]
+fn records_dated_by_a_day_alone_are_said_to_want_a_daily_resolution() {
+    let body = serde_json::json!({"daily": {
+        "time": ["2026-12-02", "2026-12-03"],
+        "temperature_2m_max": [11.5, 12.1],
+    }});
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1d\"\n\
+         records = \"daily\"\ncolumns = true\nforecast = true\nkey = \"time\"\ntime = \"time\"\n\
+         numeric = [\"temperature_2m_max\"]\n",
+        server.url()
+    );
+    let wanted = "Every landed record is dated by a day alone";
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, wanted);
+    assert!(
+        warning.contains("records=2") && warning.contains("set `resolution = \"day\"`"),
+        "{warning}"
+    );
+    let site = Site::new(&format!("{config}resolution = \"day\"\n"));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains(wanted), "{stderr}");
+}
+
 #[test]
 fn records_without_the_configured_key_land_with_a_warning() {
     let server = feed(usgs_body(3));

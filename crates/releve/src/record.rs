@@ -149,6 +149,22 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// True when `value` is a day written without a time of day: `"2026-11-30"`, or eight digits,
+/// `20261130` or `"20261130"` (see [`timestamp`]), as a source of daily values dates its
+/// records.
+pub fn date_alone(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n
+            .as_u64()
+            .is_some_and(|n| basic_date(&n.to_string()).is_some()),
+        Value::String(text) => {
+            let text = text.trim();
+            basic_date(text).is_some() || NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+        }
+        _ => false,
+    }
+}
+
 /// A numeric field's value: a JSON number, or text holding one (éCO2mix sends `"1586"`).
 /// Placeholders such as `"ND"`, `"-"` and nulls are no number.
 pub fn number(value: &Value) -> Option<f64> {
@@ -212,6 +228,29 @@ mod tests {
 
     fn path(text: &str) -> FieldPath {
         text.parse().expect("valid path")
+    }
+
+    #[test]
+    fn a_day_alone_is_told_from_a_time_of_day() {
+        for day in [
+            json!("2026-11-30"),
+            json!(" 2026-11-30 "),
+            json!("20261130"),
+            json!(20261130),
+        ] {
+            assert!(date_alone(&day), "{day}");
+            assert!(timestamp(&day).is_some(), "{day} is a time too");
+        }
+        for time in [
+            json!("2026-11-30T00:00:00Z"),
+            json!("2026-11-30T00:00"),
+            json!("2026-11-30 00:00:00"),
+            json!(1_764_460_800),
+            json!("30/11/2026"),
+            json!(null),
+        ] {
+            assert!(!date_alone(&time), "{time}");
+        }
     }
 
     #[test]

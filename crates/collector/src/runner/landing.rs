@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Timelike, Utc};
 use releve::rawfile::{self, LandingOrder, RawFileName};
-use releve::{Source, SourceKind};
+use releve::{Resolution, Source, SourceKind};
 
 use super::run_metrics::{
     Failure, keep_earlier_failure, metrics_of, record_failure, write_metrics,
@@ -138,6 +138,17 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             example = %example,
             time = %source.time,
             "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset); a forecast's hours are ahead by design: mark its source `forecast = true`."
+        );
+    }
+    let hints = &collected.hints;
+    if source.resolution == Resolution::Hour && hints.timed > 0 && hints.dates_alone == hints.timed
+    {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = hints.timed,
+            time = %source.time,
+            "Every landed record is dated by a day alone (`2026-11-30`), which counts in that day's 00:00 UTC hour: for daily values, set `resolution = \"day\"` so reports count and chart them per day."
         );
     }
     if !collected.hints.items_not_dropped.is_empty() {

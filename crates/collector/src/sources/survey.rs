@@ -7,7 +7,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{FieldPath, array_index, cut_example, number, timestamp, without_offset};
+use releve::record::{
+    FieldPath, array_index, cut_example, date_alone, number, timestamp, without_offset,
+};
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -52,6 +54,12 @@ pub struct Hints {
     pub ahead_without_offset: u64,
     /// The first of them's time, as served.
     pub ahead_example: Option<String>,
+    /// Records whose `time` reads as a time, and of them those dated by a day alone
+    /// (`"2026-11-30"`): all of them, on a source counted per hour, is a sign of daily values,
+    /// which `resolution = "day"` reports per day.
+    pub timed: u64,
+    /// See [`Hints::timed`].
+    pub dates_alone: u64,
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
@@ -138,6 +146,10 @@ impl<'s> Surveyor<'s> {
                 hints.ahead_example.get_or_insert_with(|| shown(written));
             }
             _ => {}
+        }
+        if let (Some(written), Some(_)) = (written, time) {
+            hints.timed += 1;
+            hints.dates_alone += u64::from(date_alone(written));
         }
         for (path, numbers, text) in &mut self.numeric {
             if *numbers {
