@@ -15,12 +15,14 @@ pub(super) struct PartFile {
 }
 
 impl PartFile {
-    /// A temporary file beside `path`, to become it.
+    /// A temporary file beside `path`, to become it; beside the file a symbolic link at `path`
+    /// points to, to become that file, so the link stays (as `> FILE` writes through it).
     pub(super) fn create(path: &Path) -> Result<PartFile, ExportError> {
-        let replacement = Replacement::create(path).map_err(|cause| ExportError::Write {
-            path: path.to_owned(),
-            cause,
-        })?;
+        let replacement =
+            Replacement::create(&through_link(path)).map_err(|cause| ExportError::Write {
+                path: path.to_owned(),
+                cause,
+            })?;
         Ok(PartFile {
             path: path.to_owned(),
             out: std::io::BufWriter::new(replacement),
@@ -46,6 +48,16 @@ impl PartFile {
     }
 }
 
+/// The file a symbolic link at `path` points to, when it exists; else `path`.
+fn through_link(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+        }
+        _ => path.to_owned(),
+    }
+}
+
 /// The outcome of a table written to standard output: whether it was written whole. A reader
 /// that stops early (`| head`) ends the export without an error.
 pub(super) fn to_stdout(written: Result<(), TableError>) -> Result<bool, ExportError> {
@@ -59,5 +71,39 @@ pub(super) fn to_stdout(written: Result<(), TableError>) -> Result<bool, ExportE
             path: PathBuf::from("-"),
             cause,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("2026-12-02.csv");
+        std::fs::write(&target, "old\n").expect("write the target");
+        let link = dir.path().join("latest.csv");
+        std::os::unix::fs::symlink("2026-12-02.csv", &link).expect("link");
+        let mut part = PartFile::create(&link).expect("create");
+        part.out.write_all(b"time,key\n").expect("write");
+        part.finish(Ok(())).expect("finish");
+        let meta = std::fs::symlink_metadata(&link).expect("the link");
+        assert!(meta.file_type().is_symlink(), "the link stays a link");
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "time,key\n",
+            "the file it points to holds the table"
+        );
+        let mut fresh = PartFile::create(&dir.path().join("new.csv")).expect("create");
+        fresh.out.write_all(b"x\n").expect("write");
+        fresh.finish(Ok(())).expect("finish");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("new.csv")).expect("read"),
+            "x\n"
+        );
     }
 }
