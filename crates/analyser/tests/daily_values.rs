@@ -308,3 +308,52 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
         "the hours elapsed, 00:00 to 13:00, all hold data:\n{text}"
     );
 }
+
+#[test]
+fn a_daily_value_past_the_scale_is_said_as_a_day() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = midnight(23) + Duration::hours(5);
+    let mut spike = week_of_days();
+    spike.hourly[3] = hour_of("daily", midnight(19), &[("tmax", 1000.0), ("rain", 0.0)]);
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        spike,
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains(
+            "1 day lies far from all the others, which flattens the chart: up to 1,000 °C (2026-11-19)."
+        ),
+        "19 November's maximum, a day and not its 01:00 hour:\n{text}"
+    );
+    let mut codes = week_of_days();
+    for (at, day) in [(3, 19), (4, 20)] {
+        codes.hourly[at] = hour_of("daily", midnight(day), &[("tmax", 9999.0), ("rain", 0.0)]);
+    }
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        codes,
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains(
+            "2 days reach past the chart's scale, drawn to its edge and marked: up to 9,999 °C (2026-11-19)."
+        ),
+        "{text}"
+    );
+    assert!(
+        !flat.contains("01:00–02:00"),
+        "no hour of daily values:\n{text}"
+    );
+}

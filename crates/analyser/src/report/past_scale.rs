@@ -1,11 +1,11 @@
 //! What the report says under a numeric chart: of the codes of a missing reading its axis
 //! leaves out (see `charts::ValueScale`), and of the brief spikes it draws (see
-//! `charts::spikes`): how many hours, how far and when, and how to leave such values out: a
-//! `plausible` range, or for one set after those hours were summarised, `--resummarise`,
-//! where it still reaches them.
+//! `charts::spikes`): how many hours (days, of daily values), how far and when, and how to
+//! leave such values out: a `plausible` range, or for one set after those hours were
+//! summarised, `--resummarise`, where it still reaches them.
 
 use chrono::{DateTime, Utc};
-use releve::Source;
+use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
 use super::source_pages::one_hour;
@@ -45,30 +45,32 @@ pub fn past_scale(
                 above: above.then_some(band.max),
                 below: below.then_some(band.min),
                 hour: *hour,
-                when: one_hour(*hour, axis.tz()),
+                when: when(source, *hour, axis),
             })
         })
         .collect();
     if past.is_empty() {
         return None;
     }
-    // A daily chart marks days: say how many the hours fall on.
-    let days = match axis.step() {
-        Step::Day if past.len() > 1 => {
-            let mut days: Vec<_> = past
-                .iter()
-                .map(|p| p.hour.with_timezone(&axis.tz()).date_naive())
-                .collect();
-            days.dedup();
-            format!(", on {},", counted(days.len() as u64, "day"))
-        }
-        _ => String::new(),
+    let days = days_of(&past, axis);
+    let lead = if daily(source) {
+        let reach = if days == 1 { "reaches" } else { "reach" };
+        format!(
+            "{} {reach} past the chart's scale, drawn to its edge and marked",
+            counted(days as u64, "day")
+        )
+    } else {
+        // A daily chart marks days: say how many the hours fall on.
+        let days = match axis.step() {
+            Step::Day if past.len() > 1 => format!(", on {},", counted(days as u64, "day")),
+            _ => String::new(),
+        };
+        let reach = if past.len() == 1 { "reaches" } else { "reach" };
+        format!(
+            "{}{days} {reach} past the chart's scale, drawn to its edge and marked",
+            counted(past.len() as u64, "hour")
+        )
     };
-    let reach = if past.len() == 1 { "reaches" } else { "reach" };
-    let lead = format!(
-        "{}{days} {reach} past the chart's scale, drawn to its edge and marked",
-        counted(past.len() as u64, "hour")
-    );
     let values = || past.iter().flat_map(|p| p.above.into_iter().chain(p.below));
     let kind = if values().all(is_missing_code) {
         Kind::Codes
@@ -76,7 +78,15 @@ pub fn past_scale(
         Kind::Readings
     };
     let kind = plausible_kind(source, field, values(), kind);
-    Some(sentence(source, added, field, &lead, &past, kind, "hour"))
+    Some(sentence(
+        source,
+        added,
+        field,
+        &lead,
+        &past,
+        kind,
+        step_of(source),
+    ))
 }
 
 /// The sentence for the brief `spikes` of `field`'s hourly chart on `axis`: drawn, they flatten
@@ -97,11 +107,17 @@ pub fn spikes_said(
                 above: spike.above,
                 below: spike.below,
                 hour,
-                when: one_hour(hour, axis.tz()),
+                when: when(source, hour, axis),
             })
         })
         .collect();
-    let lie = match past.len() {
+    // Of daily values, the days (a day's records may share it in more than one hour).
+    let steps = if daily(source) {
+        days_of(&past, axis)
+    } else {
+        past.len()
+    };
+    let lie = match steps {
         0 => return None,
         1 => "lies",
         _ => "lie",
@@ -111,7 +127,7 @@ pub fn spikes_said(
     let ends = values().any(|v| v == scale.high || v == scale.low);
     let lead = format!(
         "{} {lie} far from all the others{}",
-        counted(past.len() as u64, "hour"),
+        counted(steps as u64, step_of(source)),
         if ends {
             ", which flattens the chart"
         } else {
@@ -119,7 +135,46 @@ pub fn spikes_said(
         }
     );
     let kind = plausible_kind(source, field, values(), Kind::Readings);
-    Some(sentence(source, added, field, &lead, &past, kind, "hour"))
+    Some(sentence(
+        source,
+        added,
+        field,
+        &lead,
+        &past,
+        kind,
+        step_of(source),
+    ))
+}
+
+/// Whether `source` holds daily values (`resolution = "day"`): its steps are days, said by
+/// their date, whatever hour of it a record's time falls in.
+fn daily(source: &Source) -> bool {
+    source.resolution == Resolution::Day
+}
+
+/// What the steps of `source`'s charts are called: `hour`, or `day` for daily values.
+fn step_of(source: &Source) -> &'static str {
+    if daily(source) { "day" } else { "hour" }
+}
+
+/// When `hour` was, as a sentence of `source`'s chart on `axis` writes it: the hour, or the
+/// local date of a daily value.
+fn when(source: &Source, hour: DateTime<Utc>, axis: &TimeAxis) -> String {
+    if daily(source) {
+        hour.with_timezone(&axis.tz()).date_naive().to_string()
+    } else {
+        one_hour(hour, axis.tz())
+    }
+}
+
+/// The local days on `axis` the `past` steps fall on.
+fn days_of(past: &[Past], axis: &TimeAxis) -> usize {
+    let mut days: Vec<_> = past
+        .iter()
+        .map(|p| p.hour.with_timezone(&axis.tz()).date_naive())
+        .collect();
+    days.dedup();
+    days.len()
 }
 
 /// The sentence for a totals chart's `steps` (each step's first hour and total: per hour, or per
