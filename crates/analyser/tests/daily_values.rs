@@ -357,3 +357,35 @@ fn a_daily_value_past_the_scale_is_said_as_a_day() {
         "no hour of daily values:\n{text}"
     );
 }
+
+#[test]
+fn a_day_without_a_daily_value_names_the_field_not_a_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = week_of_days();
+    data.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    // 18 November's maximum served as null.
+    let tmax = &mut data.hourly[0].numeric[0];
+    (
+        tmax.count, tmax.nulls, tmax.min, tmax.max, tmax.mean, tmax.sum,
+    ) = (0, 1, None, None, None, 0.0);
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        data,
+        PeriodKind::Day,
+        "2026-11-18",
+        midnight(19) + Duration::hours(5),
+    );
+    let text = common::text(&pdf);
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("tmax (°C) No numeric value of tmax in this period: 1 record without one"),
+        "{text}"
+    );
+    assert!(
+        !flat.contains("mean and min–max range"),
+        "a day of daily values draws no chart to name:\n{text}"
+    );
+}

@@ -237,7 +237,13 @@ fn numeric_chart(
     let unit = unit_of(source, field);
     let step = charts::numeric_step(axis);
     let named = with_unit(source, field);
-    let title = format!("{named}: {step} mean and min–max range");
+    let one_day = one_day_of_daily_values(source, axis.kind());
+    // A day of daily values is said in words, under the field's name: no chart to title.
+    let title = if one_day {
+        named.clone()
+    } else {
+        format!("{named}: {step} mean and min–max range")
+    };
     let stats: Vec<_> = hourly
         .iter()
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
@@ -304,7 +310,6 @@ fn numeric_chart(
     // The value axis's title, and the chart's size.
     let y_title = unit.unwrap_or(name_of(source, field));
     let size = (px(CONTENT_WIDTH), px(58.0));
-    let one_day = one_day_of_daily_values(source, axis.kind());
     if source.totals.iter().any(|total| total.as_str() == field) {
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
         if one_day {
