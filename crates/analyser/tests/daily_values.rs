@@ -389,3 +389,27 @@ fn a_day_without_a_daily_value_names_the_field_not_a_chart() {
         "a day of daily values draws no chart to name:\n{text}"
     );
 }
+
+#[test]
+fn a_day_without_daily_values_is_said_as_a_day() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 18 November's value not served yet: the period holds no record.
+    let mut data = week_of_days();
+    data.hourly.clear();
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        data,
+        PeriodKind::Day,
+        "2026-11-18",
+        midnight(19) + Duration::hours(5),
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains(
+            "No data for this source in this period: no record of it was summarised for this day."
+        ),
+        "{text}"
+    );
+}

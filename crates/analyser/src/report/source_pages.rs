@@ -71,8 +71,15 @@ pub fn source_section(
     let records = data.records();
     if records == 0 {
         doc.gap(4.0);
+        let steps = match (source.resolution, period.kind) {
+            (Resolution::Hour, _) => "these hours",
+            (Resolution::Day, PeriodKind::Day) => "this day",
+            (Resolution::Day, PeriodKind::Week | PeriodKind::Month) => "these days",
+        };
         doc.paragraph(
-            "No data for this source in this period: no record of it was summarised for these hours.",
+            &format!(
+                "No data for this source in this period: no record of it was summarised for {steps}."
+            ),
             11.0,
             true,
             Ink::ALERT,
