@@ -413,3 +413,43 @@ fn a_day_without_daily_values_is_said_as_a_day() {
         "{text}"
     );
 }
+
+#[test]
+fn a_day_of_daily_values_says_its_categories_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        "{DAILY}categories = [\"code\"]\nvalue_labels = {{ code = {{ \"3\" = \"overcast\" }} }}\n"
+    );
+    let mut data = week_of_days();
+    data.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    data.hourly[0].categories = vec![store::CategoryCounts {
+        field: "code".to_owned(),
+        values: vec![store::ValueCount {
+            value: "3".to_owned(),
+            count: 1,
+        }],
+        other: 0,
+        nulls: 0,
+    }];
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        data,
+        PeriodKind::Day,
+        "2026-11-18",
+        midnight(19) + Duration::hours(5),
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains("code This day: overcast (3) in 1 record."),
+        "{text}"
+    );
+    let pages = common::page_texts(&pdf).len();
+    assert_eq!(
+        common::images_per_page(&pdf, pages).iter().sum::<usize>(),
+        0,
+        "a day's one value is said, not a chart of one bar"
+    );
+}

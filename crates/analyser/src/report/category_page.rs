@@ -38,12 +38,16 @@ fn category_title(field: &str, distinct: usize, beyond_hours_top: bool) -> Strin
     }
 }
 
+/// The top values of `field` over the period as bars; or, `in_words` (a day of daily values,
+/// whose few records would draw bars of one), every value in a line when they are few enough
+/// to be named.
 pub(super) fn category_chart(
     doc: &mut ReportDocument,
     source: &Source,
     field: &str,
     hourly: &[HourlySummary],
     added: &AddedField<'_>,
+    in_words: bool,
 ) -> Result<(), ChartError> {
     let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
     let (mut other, mut nulls) = (0, 0);
@@ -90,6 +94,25 @@ pub(super) fn category_chart(
     ranked.truncate(TOP_VALUES);
     for (value, _) in &mut ranked {
         *value = value_named(source, field, value);
+    }
+    if in_words && other + beyond == 0 {
+        let values: Vec<String> = ranked
+            .iter()
+            .map(|(value, count)| format!("{value} in {}", counted(*count, "record")))
+            .collect();
+        let without = match nulls {
+            0 => String::new(),
+            n => format!("; {} without a value", counted(n, "record")),
+        };
+        doc.heading(name, 10.0, 8.0);
+        doc.paragraph(
+            &format!("This day: {}{without}.", values.join(", ")),
+            BODY,
+            false,
+            Ink::TEXT,
+        );
+        say_partly(doc, partly.as_deref());
+        return Ok(());
     }
     let height = 20.0 + 6.5 * ranked.len() as f32;
     let chart = charts::category_bars(&ranked, &title, (px(CONTENT_WIDTH), px(height)))?;

@@ -119,7 +119,8 @@ pub fn source_section(
     }
     for field in &source.categories {
         let added = AddedField::new(source, field.as_str(), "categories", generated);
-        category_chart(doc, source, field.as_str(), &data.hourly, &added)?;
+        let in_words = one_day_of_daily_values(source, period.kind);
+        category_chart(doc, source, field.as_str(), &data.hourly, &added, in_words)?;
     }
     if let Some(positions) = &data.positions {
         map_chart(doc, source, positions, &data.hourly, records)?;
@@ -450,7 +451,11 @@ fn estimated_height(source: &Source, data: &SourceData, kind: PeriodKind) -> f32
                 .flat_map(|h| h.categories.iter().filter(|c| c.field == field.as_str()))
                 .flat_map(|c| c.values.iter().map(|v| v.value.as_str()))
                 .collect();
-            20.0 + 6.5 * values.len().min(TOP_VALUES) as f32 + 12.0
+            if one_day && values.len() <= TOP_VALUES {
+                14.0
+            } else {
+                20.0 + 6.5 * values.len().min(TOP_VALUES) as f32 + 12.0
+            }
         })
         .sum();
     let map = if data.positions.is_some() {
