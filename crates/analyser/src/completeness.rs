@@ -292,7 +292,7 @@ pub fn assess(
 }
 
 /// The period's hours begun before `reference`, or for a source of daily values its local days
-/// begun before it, and how many of them hold a record.
+/// begun before it, and how many of them hold a record (a day, dated in any of its hours).
 fn elapsed_steps(
     resolution: Resolution,
     data: &SourceData,
@@ -308,10 +308,14 @@ fn elapsed_steps(
         .hourly
         .iter()
         .filter(|h| h.count > 0)
-        .map(|h| releve::store::chrono_date(h.hour))
-        .filter(|hour| *hour < reference);
+        .map(|h| releve::store::chrono_date(h.hour));
     match resolution {
-        Resolution::Hour => (elapsed.len(), with_data.count()),
+        Resolution::Hour => (
+            elapsed.len(),
+            with_data.filter(|hour| *hour < reference).count(),
+        ),
+        // A begun day holds its value whatever hour the value is dated in: Open-Meteo's
+        // 00:00 UTC is 01:00 in Paris, and a forecast's value is there before that hour.
         Resolution::Day => {
             let day = |hour: &DateTime<Utc>| hour.with_timezone(&period.tz).date_naive();
             let days: BTreeSet<_> = elapsed.iter().map(day).collect();

@@ -453,3 +453,33 @@ fn a_day_of_daily_values_says_its_categories_in_words() {
         "a day's one value is said, not a chart of one bar"
     );
 }
+
+#[test]
+fn a_begun_day_holding_its_value_is_not_counted_without_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = week_of_days();
+    data.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    // 00:30 in Paris on 18 November: the day has begun, its value (dated 01:00 in Paris) is
+    // a forecast already stored.
+    let generated = midnight(18) - Duration::minutes(30);
+    let pdf = render(
+        dir.path(),
+        DAILY,
+        "daily",
+        data,
+        PeriodKind::Day,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains("1 record for this day."),
+        "{text}"
+    );
+    assert_eq!(
+        without_data(&text, "daily"),
+        "0 of 1 day",
+        "the day shown with its value holds data:\n{text}"
+    );
+}
