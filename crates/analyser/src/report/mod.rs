@@ -151,7 +151,7 @@ fn cover(
     cover_health(doc, input, assessed);
     doc.gap(2.0);
     // Left out rather than carried alone onto a page of its own by a long health block.
-    let contents = "Contents: source catalogue; one section per source (hourly records, \
+    let contents = "Contents: source catalogue; one section per source (records over time, \
                     numeric fields, categories, positions); completeness and quality.";
     if doc.paragraph_fits(contents, BODY, false) {
         doc.paragraph(contents, BODY, false, Ink::MUTED);
