@@ -18,8 +18,9 @@ impl PartFile {
     /// A temporary file beside `path`, to become it; beside the file a symbolic link at `path`
     /// points to, to become that file, so the link stays (as `> FILE` writes through it).
     pub(super) fn create(path: &Path) -> Result<PartFile, ExportError> {
-        let replacement =
-            Replacement::create(&through_link(path)).map_err(|cause| ExportError::Write {
+        let replacement = through_link(path)
+            .and_then(|file| Replacement::create(&file))
+            .map_err(|cause| ExportError::Write {
                 path: path.to_owned(),
                 cause,
             })?;
@@ -48,14 +49,28 @@ impl PartFile {
     }
 }
 
-/// The file a symbolic link at `path` points to, when it exists; else `path`.
-fn through_link(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+/// The file a symbolic link at `path` points to, through a chain of links, each relative one
+/// read from its own folder, whether that file exists yet or not (a dangling link is written
+/// through, as `> FILE` does); else `path`.
+fn through_link(path: &Path) -> std::io::Result<PathBuf> {
+    // As many links as Linux follows before it gives up on a loop.
+    const MAX_LINKS: usize = 40;
+    let mut path = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(folder) => folder.join(target),
+                    None => target,
+                };
+            }
+            _ => return Ok(path),
         }
-        _ => path.to_owned(),
     }
+    Err(std::io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links in a row (a loop?)"
+    )))
 }
 
 /// The outcome of a table written to standard output: whether it was written whole. A reader
@@ -104,6 +119,34 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.path().join("new.csv")).expect("read"),
             "x\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_stays_and_the_file_it_names_is_created() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("exports")).expect("folder");
+        let link = dir.path().join("latest.csv");
+        // A relative link, through a second link, to a file not written yet.
+        std::os::unix::fs::symlink("exports/next.csv", dir.path().join("exports.csv"))
+            .expect("link");
+        std::os::unix::fs::symlink("exports.csv", &link).expect("link");
+        let mut part = PartFile::create(&link).expect("create");
+        part.out.write_all(b"time,key\n").expect("write");
+        part.finish(Ok(())).expect("finish");
+        for link in [&link, &dir.path().join("exports.csv")] {
+            let meta = std::fs::symlink_metadata(link).expect("the link");
+            assert!(
+                meta.file_type().is_symlink(),
+                "{} stays a link",
+                link.display()
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("exports/next.csv")).expect("read"),
+            "time,key\n",
+            "the file the links name holds the table"
         );
     }
 }
