@@ -292,7 +292,13 @@ fn sentence(
         .collect::<Vec<_>>()
         .join(" and ");
     let said = format!("{lead}: {how_far}.");
-    let hours: Vec<DateTime<Utc>> = past.iter().map(|p| p.hour).collect();
+    // A day is one step, though its daily values fall in several of its hours (two
+    // stations' values dated at different offsets): said by its date, named once.
+    let mut steps: Vec<&Past> = past.iter().collect();
+    if step == "day" {
+        steps.dedup_by(|later, earlier| later.when == earlier.when);
+    }
+    let hours: Vec<DateTime<Utc>> = steps.iter().map(|p| p.hour).collect();
     let again = resummarise(source, added, &hours, step);
     let plausible = source.plausible.contains_key(field);
     match kind {
@@ -415,6 +421,48 @@ mod tests {
         assert_eq!(
             resummarise(source, &added, &[ago(12), ago(3), ago(2)], "hour"),
             "; `summariser --resummarise s` summarises again the 2 of these hours within keep_days, the other stays as it was summarised."
+        );
+    }
+
+    #[test]
+    fn a_day_of_daily_values_past_the_scale_in_two_hours_is_said_as_one_day() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nnumeric = [\"temp\"]\nresolution = \"day\"\nkeep_days = 10\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("configuration");
+        let source = &config.sources[0];
+        let axis = crate::charts::october_in_paris().per_day();
+        // One station's value a day in its 01:00 hour, and on 2 October a second station's at
+        // 22:00: both 9,999.
+        let mut bands: Vec<Option<HourBand>> = (0..axis.len())
+            .map(|hour| {
+                (hour % 24 == 1).then_some(HourBand {
+                    min: 10.0 + (hour / 24 % 5) as f64,
+                    mean: 10.0 + (hour / 24 % 5) as f64,
+                    max: 10.0 + (hour / 24 % 5) as f64,
+                    values: 1,
+                })
+            })
+            .collect();
+        for hour in [25, 46] {
+            bands[hour] = Some(HourBand {
+                min: 9_999.0,
+                mean: 9_999.0,
+                max: 9_999.0,
+                values: 1,
+            });
+        }
+        let scale = ValueScale::of(&bands).expect("values");
+        let generated = axis.hours().last().copied().expect("hours") + TimeDelta::days(30);
+        let added = AddedField::new(source, "temp", "numeric", generated);
+        let said = past_scale(source, &added, "temp", &bands, &axis, scale).expect("said");
+        assert_eq!(
+            said,
+            "1 day reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-10-02). \
+             Sensors send such codes for a reading they lack: a `plausible` range for `temp` in sources.toml \
+             leaves them out of the summaries; this day began more than keep_days (10 days) ago and stays as \
+             it was summarised."
         );
     }
 }
