@@ -300,7 +300,7 @@ fn elapsed_steps(
     reference: DateTime<Utc>,
 ) -> (usize, usize) {
     let elapsed: Vec<_> = period
-        .hours()
+        .hours_of(resolution)
         .into_iter()
         .filter(|h| *h < reference)
         .collect();
@@ -317,7 +317,7 @@ fn elapsed_steps(
         // A begun day holds its value whatever hour the value is dated in: Open-Meteo's
         // 00:00 UTC is 01:00 in Paris, and a forecast's value is there before that hour.
         Resolution::Day => {
-            let day = |hour: &DateTime<Utc>| hour.with_timezone(&period.tz).date_naive();
+            let day = |hour: &DateTime<Utc>| period.day_of(*hour, resolution);
             let days: BTreeSet<_> = elapsed.iter().map(day).collect();
             let with_data: BTreeSet<_> = with_data
                 .map(|hour| day(&hour))

@@ -8,6 +8,7 @@ use chrono::{
     DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
+use releve::Resolution;
 
 /// How long a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -113,14 +114,45 @@ impl ReportPeriod {
 
     /// The UTC hours that begin in the period, as hour starts.
     pub fn hours(&self) -> Vec<DateTime<Utc>> {
-        let end = self.end_hour();
+        self.hours_of(Resolution::Hour)
+    }
+
+    /// The first UTC hour whose figures count in the period, for a source of `resolution`:
+    /// [`ReportPeriod::first_hour`], or for daily values the hour holding the period's start,
+    /// whose last instant lies in its first day (see [`local_day`]).
+    pub fn first_hour_of(&self, resolution: Resolution) -> DateTime<Utc> {
+        match resolution {
+            Resolution::Hour => self.first_hour(),
+            Resolution::Day => releve::store::hour_of(self.start()),
+        }
+    }
+
+    /// The instant just after the last UTC hour whose figures count in the period, for a
+    /// source of `resolution` (see [`ReportPeriod::first_hour_of`]).
+    pub fn end_hour_of(&self, resolution: Resolution) -> DateTime<Utc> {
+        match resolution {
+            Resolution::Hour => self.end_hour(),
+            Resolution::Day => releve::store::hour_of(self.end()),
+        }
+    }
+
+    /// The UTC hours whose figures count in the period for a source of `resolution`, as hour
+    /// starts: alike for both in a zone offset by whole hours.
+    pub fn hours_of(&self, resolution: Resolution) -> Vec<DateTime<Utc>> {
+        let end = self.end_hour_of(resolution);
         let mut hours = Vec::new();
-        let mut hour = self.first_hour();
+        let mut hour = self.first_hour_of(resolution);
         while hour < end {
             hours.push(hour);
             hour += Duration::hours(1);
         }
         hours
+    }
+
+    /// The local day the figures of `hour` count in for a source of `resolution` (see
+    /// [`local_day`]).
+    pub fn day_of(&self, hour: DateTime<Utc>, resolution: Resolution) -> NaiveDate {
+        local_day(hour, self.tz, resolution)
     }
 
     /// The report's file name: `2026-11-21.pdf`, `week-2026-W47.pdf`, `month-2026-11.pdf`.
@@ -235,6 +267,19 @@ impl PeriodKind {
             }
         }
     }
+}
+
+/// The local day in `tz` the figures of the UTC hour starting at `hour` count in: the day its
+/// start falls in, or for daily values (`resolution = "day"`) the day its last instant falls
+/// in, so that in a zone offset by a half hour (Asia/Kolkata) a day written at its local
+/// midnight (18:30 UTC), in the hour from 23:30 local, counts in its own day. The same day
+/// either way in a zone offset by whole hours.
+pub fn local_day(hour: DateTime<Utc>, tz: Tz, resolution: Resolution) -> NaiveDate {
+    let at = match resolution {
+        Resolution::Hour => hour,
+        Resolution::Day => hour + Duration::hours(1) - Duration::seconds(1),
+    };
+    at.with_timezone(&tz).date_naive()
 }
 
 /// `at` when it starts a UTC hour, else the start of the next one.

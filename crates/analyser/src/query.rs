@@ -342,8 +342,8 @@ async fn load_source(
     let name = source.name.as_str();
     let end = store::bson_date(period.end());
     let hours = doc! {"source": name, "hour": {
-        "$gte": store::bson_date(period.first_hour()),
-        "$lt": store::bson_date(period.end_hour()),
+        "$gte": store::bson_date(period.first_hour_of(source.resolution)),
+        "$lt": store::bson_date(period.end_hour_of(source.resolution)),
     }};
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");

@@ -483,3 +483,82 @@ fn a_begun_day_holding_its_value_is_not_counted_without_data() {
         "the day shown with its value holds data:\n{text}"
     );
 }
+
+/// Daily values written at their local midnight in Asia/Kolkata (UTC+5:30), as a portal of the
+/// zone writes a daily series: `2026-11-18T00:00:00+05:30` is 18:30 UTC on 17 November, in the
+/// UTC hour from 23:30 to 00:30 local.
+#[test]
+fn a_day_written_at_its_local_midnight_counts_in_its_day_in_a_half_hour_zone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = DAILY.replace("Europe/Paris", "Asia/Kolkata");
+    let local_midnight = |day: u32| midnight(day) - Duration::minutes(5 * 60 + 30);
+    let hour_of_day = |day: u32| {
+        let at = local_midnight(day);
+        at - Duration::minutes(30)
+    };
+    let week = SourceData {
+        hourly: (16..=22)
+            .map(|day| {
+                hour_of(
+                    "daily",
+                    hour_of_day(day),
+                    &[("tmax", 10.0 + f64::from(day - 16)), ("rain", 1.0)],
+                )
+            })
+            .collect(),
+        last_success: Some(local_midnight(22)),
+        ..Default::default()
+    };
+    let generated = midnight(23) + Duration::hours(5);
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        week.clone(),
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains("7 records in 7 of 7 days."),
+        "{text}"
+    );
+    assert_eq!(without_data(&text, "daily"), "0 of 7 days", "{text}");
+    let charts = common::charts(&pdf, dir.path());
+    assert_eq!(bars(&charts[0]), 7, "a bar of records per day");
+    let mut lone = week;
+    lone.hourly
+        .retain(|h| store::chrono_date(h.hour) == hour_of_day(18));
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        lone.clone(),
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text)
+            .contains("tmax (°C) Values on one day only, 2026-11-18: 12 °C (1 value)"),
+        "18 November's value, not 17 November's:\n{text}"
+    );
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        lone,
+        PeriodKind::Day,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("1 record for this day.") && flat.contains("tmax (°C) This day: 12 °C"),
+        "18 November's report holds its value:\n{text}"
+    );
+    assert_eq!(without_data(&text, "daily"), "0 of 1 day", "{text}");
+}

@@ -31,6 +31,8 @@ pub use map::{ColourKey, position_map};
 pub use scale::{Spike, ValueScale, hours_with_codes, is_missing_code, spikes};
 pub use series::{HourBand, numeric_band, numeric_step};
 
+use releve::Resolution;
+
 use crate::period::PeriodKind;
 
 /// Print resolution of the charts: at 150 dpi plotters' whole-pixel glyph placement spaced
@@ -341,6 +343,7 @@ pub struct TimeAxis {
     tz: Tz,
     kind: PeriodKind,
     step: Step,
+    resolution: Resolution,
 }
 
 impl TimeAxis {
@@ -356,16 +359,23 @@ impl TimeAxis {
             tz,
             kind,
             step,
+            resolution: Resolution::Hour,
         }
     }
 
     /// The axis drawn per local day whatever the period: for a source of daily values, whose
-    /// hours hold one record a day.
+    /// hours hold one record a day, each hour in its day as [`crate::period::local_day`] says.
     pub fn per_day(self) -> Self {
         TimeAxis {
             step: Step::Day,
+            resolution: Resolution::Day,
             ..self
         }
+    }
+
+    /// The local day the figures of `hour` count in (see [`crate::period::local_day`]).
+    pub fn day_of(&self, hour: DateTime<Utc>) -> chrono::NaiveDate {
+        crate::period::local_day(hour, self.tz, self.resolution)
     }
 
     /// What one bar or point stands for.
@@ -399,7 +409,7 @@ impl TimeAxis {
         let mut days: Vec<std::ops::Range<usize>> = Vec::new();
         let mut previous = None;
         for (i, hour) in self.hours.iter().enumerate() {
-            let date = hour.with_timezone(&self.tz).date_naive();
+            let date = self.day_of(*hour);
             match days.last_mut() {
                 Some(day) if previous == Some(date) => day.end = i + 1,
                 _ => days.push(i..i + 1),
@@ -424,22 +434,25 @@ impl TimeAxis {
     fn key_points(&self) -> Vec<f64> {
         use chrono::Datelike;
         let mut previous: Option<chrono::DateTime<Tz>> = None;
+        let mut previous_day = None;
         let mut points = Vec::new();
         for (i, hour) in self.hours.iter().enumerate() {
             let local = hour.with_timezone(&self.tz);
-            let new_day = previous.is_none_or(|p| p.date_naive() != local.date_naive());
+            let day = self.day_of(*hour);
+            let new_day = previous_day != Some(day);
             let labelled = match self.kind {
                 PeriodKind::Day => {
                     local.hour().is_multiple_of(3)
                         && previous.is_none_or(|p| p.hour() != local.hour())
                 }
                 PeriodKind::Week => new_day,
-                PeriodKind::Month => new_day && (local.day() - 1).is_multiple_of(3),
+                PeriodKind::Month => new_day && (day.day() - 1).is_multiple_of(3),
             };
             if labelled {
                 points.push(i as f64);
             }
             previous = Some(local);
+            previous_day = Some(day);
         }
         points
     }
@@ -448,11 +461,10 @@ impl TimeAxis {
         let Some(hour) = self.hours.get(x.round().max(0.0) as usize) else {
             return String::new();
         };
-        let local = hour.with_timezone(&self.tz);
         match self.kind {
-            PeriodKind::Day => local.format("%H:%M").to_string(),
-            PeriodKind::Week => local.format("%a %-d").to_string(),
-            PeriodKind::Month => local.format("%-d %b").to_string(),
+            PeriodKind::Day => hour.with_timezone(&self.tz).format("%H:%M").to_string(),
+            PeriodKind::Week => self.day_of(*hour).format("%a %-d").to_string(),
+            PeriodKind::Month => self.day_of(*hour).format("%-d %b").to_string(),
         }
     }
 

@@ -161,7 +161,7 @@ fn step_of(source: &Source) -> &'static str {
 /// local date of a daily value.
 fn when(source: &Source, hour: DateTime<Utc>, axis: &TimeAxis) -> String {
     if daily(source) {
-        hour.with_timezone(&axis.tz()).date_naive().to_string()
+        axis.day_of(hour).to_string()
     } else {
         one_hour(hour, axis.tz())
     }
@@ -169,10 +169,7 @@ fn when(source: &Source, hour: DateTime<Utc>, axis: &TimeAxis) -> String {
 
 /// The local days on `axis` the `past` steps fall on.
 fn days_of(past: &[Past], axis: &TimeAxis) -> usize {
-    let mut days: Vec<_> = past
-        .iter()
-        .map(|p| p.hour.with_timezone(&axis.tz()).date_naive())
-        .collect();
+    let mut days: Vec<_> = past.iter().map(|p| axis.day_of(p.hour)).collect();
     days.dedup();
     days.len()
 }
@@ -196,7 +193,7 @@ pub fn totals_past_scale(
             below: (total < scale.low).then_some(total),
             hour,
             when: if by_day {
-                hour.with_timezone(&axis.tz()).date_naive().to_string()
+                axis.day_of(hour).to_string()
             } else {
                 one_hour(hour, axis.tz())
             },

@@ -56,7 +56,7 @@ pub fn source_section(
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
     let daily = source.resolution == Resolution::Day;
-    let axis = TimeAxis::new(period.hours(), period.tz, period.kind);
+    let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind);
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -156,13 +156,15 @@ fn records_sentence(
             (busy.len(), ahead, axis.len(), "hour")
         }
         Resolution::Day => {
-            let day = |hour: &DateTime<Utc>| hour.with_timezone(&axis.tz()).date_naive();
+            let day = |hour: &DateTime<Utc>| axis.day_of(*hour);
             let days: BTreeSet<NaiveDate> = axis.hours().iter().map(day).collect();
             if days.len() == 1 {
                 return format!("{records} for this day.");
             }
             let busy: BTreeSet<NaiveDate> = busy.map(|hour| day(&hour)).collect();
-            let ahead = busy.iter().filter(|d| **d > day(&generated)).count();
+            // The day the report was generated on: an instant, not an hour's figures.
+            let today = generated.with_timezone(&axis.tz()).date_naive();
+            let ahead = busy.iter().filter(|d| **d > today).count();
             (busy.len(), ahead, days.len(), "day")
         }
     };
@@ -402,7 +404,7 @@ fn lone_step(
             .is_none()
             .then(|| format!("Values in one hour only, {}", one_hour(first, axis.tz()))),
         Resolution::Day => {
-            let day = |hour: DateTime<Utc>| hour.with_timezone(&axis.tz()).date_naive();
+            let day = |hour: DateTime<Utc>| axis.day_of(hour);
             filled
                 .all(|hour| day(hour) == day(first))
                 .then(|| format!("Values on one day only, {}", day(first).format("%Y-%m-%d")))
