@@ -204,7 +204,7 @@ fn records_dated_by_a_day_alone_are_said_to_want_a_daily_resolution() {
          numeric = [\"temperature_2m_max\"]\n",
         server.url()
     );
-    let wanted = "Every landed record is dated by a day alone";
+    let wanted = "Every landed record with a time is dated by a day alone";
     let site = Site::new(&config);
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, wanted);

@@ -378,6 +378,11 @@ impl TimeAxis {
         crate::period::local_day(hour, self.tz, self.resolution)
     }
 
+    /// The time step of the records drawn on it: hours, or days for a source of daily values.
+    pub fn resolution(&self) -> Resolution {
+        self.resolution
+    }
+
     /// What one bar or point stands for.
     pub fn step(&self) -> Step {
         self.step

@@ -45,7 +45,7 @@ pub fn past_scale(
                 above: above.then_some(band.max),
                 below: below.then_some(band.min),
                 hour: *hour,
-                when: when(source, *hour, axis),
+                when: when(*hour, axis),
             })
         })
         .collect();
@@ -53,7 +53,7 @@ pub fn past_scale(
         return None;
     }
     let days = days_of(&past, axis);
-    let lead = if daily(source) {
+    let lead = if daily(axis) {
         let reach = if days == 1 { "reaches" } else { "reach" };
         format!(
             "{} {reach} past the chart's scale, drawn to its edge and marked",
@@ -85,7 +85,7 @@ pub fn past_scale(
         &lead,
         &past,
         kind,
-        step_of(source),
+        step_of(axis),
     ))
 }
 
@@ -107,12 +107,12 @@ pub fn spikes_said(
                 above: spike.above,
                 below: spike.below,
                 hour,
-                when: when(source, hour, axis),
+                when: when(hour, axis),
             })
         })
         .collect();
     // Of daily values, the days (a day's records may share it in more than one hour).
-    let steps = if daily(source) {
+    let steps = if daily(axis) {
         days_of(&past, axis)
     } else {
         past.len()
@@ -127,7 +127,7 @@ pub fn spikes_said(
     let ends = values().any(|v| v == scale.high || v == scale.low);
     let lead = format!(
         "{} {lie} far from all the others{}",
-        counted(steps as u64, step_of(source)),
+        counted(steps as u64, step_of(axis)),
         if ends {
             ", which flattens the chart"
         } else {
@@ -142,25 +142,25 @@ pub fn spikes_said(
         &lead,
         &past,
         kind,
-        step_of(source),
+        step_of(axis),
     ))
 }
 
-/// Whether `source` holds daily values (`resolution = "day"`): its steps are days, said by
-/// their date, whatever hour of it a record's time falls in.
-fn daily(source: &Source) -> bool {
-    source.resolution == Resolution::Day
+/// Whether the chart on `axis` draws daily values (`resolution = "day"`): its steps are days,
+/// said by their date, whatever hour of it a record's time falls in.
+fn daily(axis: &TimeAxis) -> bool {
+    axis.resolution() == Resolution::Day
 }
 
-/// What the steps of `source`'s charts are called: `hour`, or `day` for daily values.
-fn step_of(source: &Source) -> &'static str {
-    if daily(source) { "day" } else { "hour" }
+/// What the steps of the chart on `axis` are called: `hour`, or `day` for daily values.
+fn step_of(axis: &TimeAxis) -> &'static str {
+    if daily(axis) { "day" } else { "hour" }
 }
 
-/// When `hour` was, as a sentence of `source`'s chart on `axis` writes it: the hour, or the
-/// local date of a daily value.
-fn when(source: &Source, hour: DateTime<Utc>, axis: &TimeAxis) -> String {
-    if daily(source) {
+/// When `hour` was, as a sentence under the chart on `axis` writes it: the hour, or the local
+/// date of a daily value.
+fn when(hour: DateTime<Utc>, axis: &TimeAxis) -> String {
+    if daily(axis) {
         axis.day_of(hour).to_string()
     } else {
         one_hour(hour, axis.tz())

@@ -148,7 +148,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             file = %file.file_name(),
             records = hints.timed,
             time = %source.time,
-            "Every landed record is dated by a day alone (`2026-11-30`), which counts in that day's 00:00 UTC hour: for daily values, set `resolution = \"day\"` so reports count and chart them per day."
+            "Every landed record with a time is dated by a day alone (`2026-11-30`), which counts in that day's 00:00 UTC hour: for daily values, set `resolution = \"day\"` so reports count and chart them per day."
         );
     }
     if !collected.hints.items_not_dropped.is_empty() {
