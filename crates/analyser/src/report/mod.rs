@@ -6,6 +6,7 @@ mod category_page;
 mod expected_notes;
 mod field_totals;
 mod map_page;
+mod numeric_page;
 mod past_scale;
 mod quality;
 mod source_pages;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
-use super::source_pages::one_hour;
+use super::numeric_page::one_hour;
 use crate::charts::{HourBand, Spike, Step, TimeAxis, TotalStep, ValueScale, is_missing_code};
 use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;

@@ -1,0 +1,251 @@
+//! A numeric field's part of a source's section: its mean within its min–max band per hour
+//! (per day in a month, or of daily values), its totals for a `totals` field, or a line of
+//! figures where a chart would say less (values in one hour or day only, a day of daily
+//! values, no value at all).
+
+use chrono::{DateTime, Utc};
+use releve::store::{HourlySummary, chrono_date};
+use releve::{Resolution, Source};
+
+use super::added_fields::AddedField;
+use super::field_totals::FieldTotals;
+use super::past_scale::{past_scale, spikes_said, totals_past_scale};
+use super::source_pages::{one_day_of_daily_values, say_partly};
+use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
+use crate::format::local_time;
+use crate::naming::{name_of, unit_of, with_unit};
+use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
+
+/// Lays out `field` of `source` over the hours of `axis` (`hourly[i]`: the summary of its hour
+/// `i`, if any).
+pub(super) fn numeric_chart(
+    doc: &mut ReportDocument,
+    source: &Source,
+    field: &str,
+    hourly: &[Option<&HourlySummary>],
+    axis: &TimeAxis,
+    added: &AddedField<'_>,
+) -> Result<(), ChartError> {
+    let unit = unit_of(source, field);
+    let step = charts::numeric_step(axis);
+    let named = with_unit(source, field);
+    let one_day = one_day_of_daily_values(source, axis.kind());
+    // A day of daily values is said in words, under the field's name: no chart to title.
+    let title = if one_day {
+        named.clone()
+    } else {
+        format!("{named}: {step} mean and min–max range")
+    };
+    let stats: Vec<_> = hourly
+        .iter()
+        .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
+        .collect();
+    let bands: Vec<Option<HourBand>> = stats
+        .iter()
+        .map(|n| {
+            let n = (*n)?;
+            Some(HourBand {
+                min: n.min?,
+                mean: n.mean?,
+                max: n.max?,
+                values: n.count,
+            })
+        })
+        .collect();
+    let summarised: Vec<_> = hourly
+        .iter()
+        .flatten()
+        .map(|h| chrono_date(h.hour))
+        .collect();
+    if !summarised.is_empty() && stats.iter().all(Option::is_none) {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(&added.in_no_summary(&summarised), BODY, false, Ink::MUTED);
+        return Ok(());
+    }
+    let lacking: Vec<_> = hourly
+        .iter()
+        .zip(&stats)
+        .filter_map(|(hour, n)| match (hour, n) {
+            (Some(hour), None) => Some(chrono_date(hour.hour)),
+            _ => None,
+        })
+        .collect();
+    let partly = added.in_some_summaries(&lacking, summarised.len());
+    let unranged: Vec<_> = hourly
+        .iter()
+        .zip(&stats)
+        .filter_map(|(hour, n)| {
+            let (hour, n) = ((*hour)?, (*n)?);
+            let plausible = |value: Option<f64>| {
+                value.is_none_or(|value| source.is_plausible_value(field, value))
+            };
+            (!plausible(n.min) || !plausible(n.max)).then(|| chrono_date(hour.hour))
+        })
+        .collect();
+    let before_range = added.before_range(&unranged, summarised.len());
+    let partly: Option<String> = match (partly, before_range) {
+        (Some(partly), Some(range)) => Some(format!("{partly} {range}")),
+        (partly, range) => partly.or(range),
+    };
+    let totals = FieldTotals::of(&stats);
+    if totals.count == 0 {
+        doc.heading(&title, 10.0, 8.0);
+        doc.paragraph(
+            &totals.no_value(name_of(source, field)),
+            BODY,
+            false,
+            Ink::ALERT,
+        );
+        say_partly(doc, partly.as_deref());
+        return Ok(());
+    }
+    // The value axis's title, and the chart's size.
+    let y_title = unit.unwrap_or(name_of(source, field));
+    let size = (px(CONTENT_WIDTH), px(58.0));
+    if source.totals.iter().any(|total| total.as_str() == field) {
+        let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
+        if one_day {
+            doc.heading(&named, 10.0, 8.0);
+            doc.paragraph(&totals.total_caption(&sums, unit), BODY, false, Ink::TEXT);
+            say_partly(doc, partly.as_deref());
+            return Ok(());
+        }
+        let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
+        let scale = charts::totals_scale(&steps);
+        let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
+        let caption = totals.total_caption(&sums, unit);
+        let past = totals_past_scale(source, added, field, &steps, axis, scale);
+        let captions: Vec<&str> = std::iter::once(caption.as_str())
+            .chain(past.as_deref())
+            .chain(partly.as_deref())
+            .collect();
+        doc.chart(chart, &captions);
+        return Ok(());
+    }
+    // A chart of one point on an axis made up around it says less than a line.
+    let lone = if one_day {
+        Some("This day".to_owned())
+    } else {
+        lone_step(&bands, axis, source.resolution)
+    };
+    if let Some(when) = lone {
+        doc.heading(&named, 10.0, 8.0);
+        doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
+        say_partly(doc, partly.as_deref());
+        return Ok(());
+    }
+    let Some(scale) = ValueScale::of(&bands) else {
+        // Counted values, none of them finite: nothing a chart can draw.
+        doc.heading(&named, 10.0, 8.0);
+        doc.paragraph(
+            &totals.caption("Period", &bands, unit),
+            BODY,
+            false,
+            Ink::TEXT,
+        );
+        say_partly(doc, partly.as_deref());
+        return Ok(());
+    };
+    let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
+    let caption = totals.caption("Period", &bands, unit);
+    let past = past_scale(source, added, field, &bands, axis, scale);
+    let spikes = spikes_said(
+        source,
+        added,
+        field,
+        &charts::spikes(&bands, scale),
+        axis,
+        scale,
+    );
+    let captions: Vec<&str> = std::iter::once(caption.as_str())
+        .chain(past.as_deref())
+        .chain(spikes.as_deref())
+        .chain(partly.as_deref())
+        .collect();
+    doc.chart(chart, &captions);
+    Ok(())
+}
+
+/// What a numeric chart's only values are said to cover when they fall in one hour (one day,
+/// for a source of daily values): `Values in one hour only, 2026-10-25 02:00–03:00`; `None`
+/// when they span more, or none.
+fn lone_step(
+    bands: &[Option<HourBand>],
+    axis: &TimeAxis,
+    resolution: Resolution,
+) -> Option<String> {
+    let mut filled = bands
+        .iter()
+        .zip(axis.hours())
+        .filter(|(band, _)| band.is_some())
+        .map(|(_, hour)| *hour);
+    let first = filled.next()?;
+    match resolution {
+        Resolution::Hour => filled
+            .next()
+            .is_none()
+            .then(|| format!("Values in one hour only, {}", one_hour(first, axis.tz()))),
+        Resolution::Day => {
+            let day = |hour: DateTime<Utc>| axis.day_of(hour);
+            filled
+                .all(|hour| day(hour) == day(first))
+                .then(|| format!("Values on one day only, {}", day(first).format("%Y-%m-%d")))
+        }
+    }
+}
+
+/// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
+/// start's offset, so an hour where clocks change still reads as one hour.
+pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    let end = hour.with_timezone(&tz).fixed_offset() + chrono::TimeDelta::hours(1);
+    format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FieldTotals, HourBand, one_hour};
+
+    #[test]
+    fn an_hour_where_clocks_change_still_reads_as_one_hour() {
+        use chrono::TimeZone as _;
+        let paris = chrono_tz::Europe::Paris;
+        let at = |h| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 10, 25, h, 0, 0)
+                .single()
+                .expect("instant")
+        };
+        // 00:00Z is 02:00 summer time, 01:00Z 02:00 winter time.
+        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00");
+        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00");
+        assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
+    }
+
+    #[test]
+    fn a_value_the_same_every_time_is_said_once() {
+        let totals = FieldTotals {
+            count: 2_500,
+            mean: 1.0,
+            nulls: 3,
+            implausible: 0,
+        };
+        let band = |values| {
+            Some(HourBand {
+                min: 1.0,
+                mean: 1.0,
+                max: 1.0,
+                values,
+            })
+        };
+        let bands = [band(1_000), None, band(1_500)];
+        assert_eq!(
+            totals.caption("Period", &bands, None),
+            "Period: 1 in each of 2,500 values; 3 records without a value."
+        );
+        let one = FieldTotals { count: 1, ..totals };
+        assert_eq!(
+            one.caption("Period", &[band(1)], Some("km")),
+            "Period: 1 km (1 value); 3 records without a value."
+        );
+    }
+}
