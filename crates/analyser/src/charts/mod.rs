@@ -2,8 +2,8 @@
 //! palette and one bundled font (DejaVu Sans), ready to be embedded in the PDF.
 //!
 //! Each chart kind has its own module; this one holds what they share: the canvas size, the
-//! palette, the text sizes, the frame of the hourly charts and the time axis in the report's
-//! time zone; `axes` holds the value axes and their labels.
+//! palette, the text sizes and the frame of the charts over the period; `time_axis` holds
+//! their time axis in the report's time zone, `axes` the value axes and their labels.
 
 mod axes;
 mod categories;
@@ -12,11 +12,10 @@ mod framing;
 mod map;
 mod scale;
 mod series;
+mod time_axis;
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Timelike, Utc};
-use chrono_tz::Tz;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -30,9 +29,9 @@ pub use framing::{
 pub use map::{ColourKey, position_map};
 pub use scale::{Spike, ValueScale, hours_with_codes, is_missing_code, spikes};
 pub use series::{HourBand, numeric_band, numeric_step};
+pub use time_axis::{Step, TimeAxis};
 
-use releve::Resolution;
-
+#[cfg(test)]
 use crate::period::PeriodKind;
 
 /// Print resolution of the charts: at 150 dpi plotters' whole-pixel glyph placement spaced
@@ -327,279 +326,9 @@ fn hourly_frame<'a, 'b>(
     Ok(chart)
 }
 
-/// What one bar or point of a chart over the period stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// An hour.
-    Hour,
-    /// A local day.
-    Day,
-}
-
-/// The hours of the period on an x axis, labelled in the report's time zone.
-#[derive(Debug, Clone)]
-pub struct TimeAxis {
-    hours: Vec<DateTime<Utc>>,
-    tz: Tz,
-    kind: PeriodKind,
-    step: Step,
-    resolution: Resolution,
-}
-
-impl TimeAxis {
-    /// An axis over `hours` (UTC hour starts) shown in `tz`, drawn per hour, or per local day
-    /// for a month (720 hourly steps merge into a block; 30 daily ones read at a glance).
-    pub fn new(hours: Vec<DateTime<Utc>>, tz: Tz, kind: PeriodKind) -> Self {
-        let step = match kind {
-            PeriodKind::Day | PeriodKind::Week => Step::Hour,
-            PeriodKind::Month => Step::Day,
-        };
-        TimeAxis {
-            hours,
-            tz,
-            kind,
-            step,
-            resolution: Resolution::Hour,
-        }
-    }
-
-    /// The axis drawn per local day whatever the period: for a source of daily values, whose
-    /// hours hold one record a day, each hour in its day as [`crate::period::local_day`] says.
-    pub fn per_day(self) -> Self {
-        TimeAxis {
-            step: Step::Day,
-            resolution: Resolution::Day,
-            ..self
-        }
-    }
-
-    /// The local day the figures of `hour` count in (see [`crate::period::local_day`]).
-    pub fn day_of(&self, hour: DateTime<Utc>) -> chrono::NaiveDate {
-        crate::period::local_day(hour, self.tz, self.resolution)
-    }
-
-    /// The time step of the records drawn on it: hours, or days for a source of daily values.
-    pub fn resolution(&self) -> Resolution {
-        self.resolution
-    }
-
-    /// What one bar or point stands for.
-    pub fn step(&self) -> Step {
-        self.step
-    }
-
-    /// Number of hours on the axis.
-    pub fn len(&self) -> usize {
-        self.hours.len()
-    }
-
-    /// The axis's hours.
-    pub fn hours(&self) -> &[DateTime<Utc>] {
-        &self.hours
-    }
-
-    /// The period the axis spans.
-    pub fn kind(&self) -> PeriodKind {
-        self.kind
-    }
-
-    /// The time zone it is shown in.
-    pub fn tz(&self) -> Tz {
-        self.tz
-    }
-
-    /// `values`, one per hour of the axis, as one span per local day (24 hours, 23 or 25
-    /// where the clocks change) holding what `day` makes of that day's values.
-    fn per_local_day<T, D>(&self, values: &[T], day: impl Fn(&[T]) -> D) -> Vec<Span<D>> {
-        let mut days: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut previous = None;
-        for (i, hour) in self.hours.iter().enumerate() {
-            let date = self.day_of(*hour);
-            match days.last_mut() {
-                Some(day) if previous == Some(date) => day.end = i + 1,
-                _ => days.push(i..i + 1),
-            }
-            previous = Some(date);
-        }
-        days.into_iter()
-            .map(|hours| Span {
-                start: hours.start as f64,
-                end: hours.end as f64,
-                // Values shorter than the axis leave its last hours without one.
-                value: day(&values[hours.start.min(values.len())..hours.end.min(values.len())]),
-            })
-            .collect()
-    }
-
-    /// Labelled positions: every 3 local hours for a day, the first hour of each local day for
-    /// a week, of every third local day for a month. In a zone offset by a half hour the hours
-    /// start at :30 local, and the hour starting in the labelled one is labelled (`00:30`).
-    /// Where clocks go back an hour is labelled once (two `03:00` would overlap), and a day
-    /// whose midnight the clocks skip is labelled at its first hour.
-    fn key_points(&self) -> Vec<f64> {
-        use chrono::Datelike;
-        let mut previous: Option<chrono::DateTime<Tz>> = None;
-        let mut previous_day = None;
-        let mut points = Vec::new();
-        for (i, hour) in self.hours.iter().enumerate() {
-            let local = hour.with_timezone(&self.tz);
-            let day = self.day_of(*hour);
-            let new_day = previous_day != Some(day);
-            let labelled = match self.kind {
-                PeriodKind::Day => {
-                    local.hour().is_multiple_of(3)
-                        && previous.is_none_or(|p| p.hour() != local.hour())
-                }
-                PeriodKind::Week => new_day,
-                PeriodKind::Month => new_day && (day.day() - 1).is_multiple_of(3),
-            };
-            if labelled {
-                points.push(i as f64);
-            }
-            previous = Some(local);
-            previous_day = Some(day);
-        }
-        points
-    }
-
-    fn label(&self, x: f64) -> String {
-        let Some(hour) = self.hours.get(x.round().max(0.0) as usize) else {
-            return String::new();
-        };
-        match self.kind {
-            PeriodKind::Day => hour.with_timezone(&self.tz).format("%H:%M").to_string(),
-            PeriodKind::Week => self.day_of(*hour).format("%a %-d").to_string(),
-            PeriodKind::Month => self.day_of(*hour).format("%-d %b").to_string(),
-        }
-    }
-
-    fn description(&self) -> String {
-        match self.kind {
-            PeriodKind::Day => match self.clock_change() {
-                Some(change) => format!("Hour ({}; {change})", self.tz.name()),
-                None => format!("Hour ({})", self.tz.name()),
-            },
-            PeriodKind::Week | PeriodKind::Month => format!("Day ({})", self.tz.name()),
-        }
-    }
-
-    /// What a day's axis says where the clocks change within it, so its 23 or 25 hours read
-    /// right: `02:00 comes twice: the clocks went back an hour`.
-    fn clock_change(&self) -> Option<String> {
-        use chrono::Offset;
-        let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
-        let offset = |hour: &DateTime<Utc>| local(hour).offset().fix().local_minus_utc();
-        let (before, after) = self
-            .hours
-            .windows(2)
-            .map(|pair| (&pair[0], &pair[1]))
-            .find(|(before, after)| offset(before) != offset(after))?;
-        let shift = offset(after) - offset(before);
-        let amount = match shift.unsigned_abs() / 60 {
-            60 => "an hour".to_owned(),
-            minutes if minutes % 60 == 0 => format!("{} hours", minutes / 60),
-            minutes => format!("{minutes} minutes"),
-        };
-        Some(if shift < 0 {
-            format!(
-                "{} comes twice: the clocks went back {amount}",
-                local(after).format("%H:%M")
-            )
-        } else {
-            let skipped = local(before).naive_local() + chrono::TimeDelta::hours(1);
-            format!(
-                "no {}: the clocks went forward {amount}",
-                skipped.format("%H:%M")
-            )
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_paris_day_is_labelled_every_three_local_hours() {
-        let period = crate::period::ReportPeriod::containing(
-            PeriodKind::Day,
-            "2026-11-21".parse().expect("date"),
-            chrono_tz::Europe::Paris,
-        );
-        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Day);
-        let labels: Vec<String> = axis.key_points().iter().map(|&x| axis.label(x)).collect();
-        assert_eq!(labels.first().map(String::as_str), Some("00:00"));
-        assert_eq!(labels.len(), 8);
-        assert_eq!(labels.last().map(String::as_str), Some("21:00"));
-    }
-
-    #[test]
-    fn a_day_whose_clocks_change_says_so_under_its_hours() {
-        let description = |tz: Tz, date: &str| {
-            let period = crate::period::ReportPeriod::containing(
-                PeriodKind::Day,
-                date.parse().expect("date"),
-                tz,
-            );
-            TimeAxis::new(period.hours(), period.tz, PeriodKind::Day).description()
-        };
-        let paris = chrono_tz::Europe::Paris;
-        assert_eq!(description(paris, "2026-11-21"), "Hour (Europe/Paris)");
-        assert_eq!(
-            description(paris, "2026-10-25"),
-            "Hour (Europe/Paris; 02:00 comes twice: the clocks went back an hour)"
-        );
-        assert_eq!(
-            description(paris, "2026-03-29"),
-            "Hour (Europe/Paris; no 02:00: the clocks went forward an hour)"
-        );
-        assert_eq!(
-            description(chrono_tz::Australia::Lord_Howe, "2026-10-04"),
-            "Hour (Australia/Lord_Howe; no 02:30: the clocks went forward 30 minutes)"
-        );
-        assert_eq!(description(chrono_tz::UTC, "2026-10-25"), "Hour (UTC)");
-    }
-
-    #[test]
-    fn clock_changes_neither_repeat_nor_lose_a_label() {
-        let labels = |tz: Tz, kind: PeriodKind, date: &str| -> Vec<String> {
-            let period =
-                crate::period::ReportPeriod::containing(kind, date.parse().expect("date"), tz);
-            let axis = TimeAxis::new(period.hours(), period.tz, kind);
-            axis.key_points().iter().map(|&x| axis.label(x)).collect()
-        };
-        // Helsinki goes back from 04:00 to 03:00: 03:00 is shown once.
-        let helsinki = labels(chrono_tz::Europe::Helsinki, PeriodKind::Day, "2026-10-25");
-        assert_eq!(
-            helsinki,
-            [
-                "00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00"
-            ],
-        );
-        // Havana skips its midnight in March and goes back from 01:00 to 00:00 in November:
-        // each day of those weeks is labelled once.
-        for date in ["2026-03-08", "2026-11-01"] {
-            let week = labels(chrono_tz::America::Havana, PeriodKind::Week, date);
-            assert_eq!(week.len(), 7, "{date}: {week:?}");
-        }
-    }
-
-    #[test]
-    fn a_half_hour_zone_is_labelled_on_its_half_hours() {
-        let kolkata = chrono_tz::Asia::Kolkata;
-        let day = "2026-11-21".parse().expect("date");
-        for (kind, count, first) in [
-            (PeriodKind::Day, 8, "00:30"),
-            (PeriodKind::Week, 7, "Mon 16"),
-            (PeriodKind::Month, 10, "1 Nov"),
-        ] {
-            let period = crate::period::ReportPeriod::containing(kind, day, kolkata);
-            let axis = TimeAxis::new(period.hours(), period.tz, kind);
-            let labels: Vec<String> = axis.key_points().iter().map(|&x| axis.label(x)).collect();
-            assert_eq!(labels.len(), count, "{kind:?}: {labels:?}");
-            assert_eq!(labels.first().map(String::as_str), Some(first), "{kind:?}");
-        }
-    }
 
     #[test]
     fn a_long_title_is_cut_in_its_middle_to_fit() {
