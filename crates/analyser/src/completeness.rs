@@ -299,11 +299,6 @@ fn elapsed_steps(
     period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> (usize, usize) {
-    let elapsed: Vec<_> = period
-        .hours_of(resolution)
-        .into_iter()
-        .filter(|h| *h < reference)
-        .collect();
     let with_data = data
         .hourly
         .iter()
@@ -311,16 +306,20 @@ fn elapsed_steps(
         .map(|h| releve::store::chrono_date(h.hour));
     match resolution {
         Resolution::Hour => (
-            elapsed.len(),
+            period.hours().iter().filter(|h| **h < reference).count(),
             with_data.filter(|hour| *hour < reference).count(),
         ),
         // A begun day holds its value whatever hour the value is dated in: Open-Meteo's
         // 00:00 UTC is 01:00 in Paris, and a forecast's value is there before that hour.
         Resolution::Day => {
-            let day = |hour: &DateTime<Utc>| period.day_of(*hour, resolution);
-            let days: BTreeSet<_> = elapsed.iter().map(day).collect();
+            let days: BTreeSet<_> = period
+                .first_day
+                .iter_days()
+                .take_while(|day| *day < period.end_day)
+                .filter(|day| period.day_begun(*day, reference))
+                .collect();
             let with_data: BTreeSet<_> = with_data
-                .map(|hour| day(&hour))
+                .map(|hour| period.day_of(hour, resolution))
                 .filter(|d| days.contains(d))
                 .collect();
             (days.len(), with_data.len())

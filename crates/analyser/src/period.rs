@@ -118,12 +118,12 @@ impl ReportPeriod {
     }
 
     /// The first UTC hour whose figures count in the period, for a source of `resolution`:
-    /// [`ReportPeriod::first_hour`], or for daily values the hour holding the period's start,
-    /// whose last instant lies in its first day (see [`local_day`]).
+    /// [`ReportPeriod::first_hour`], or for daily values the first hour [`local_day`] places in
+    /// its first day.
     pub fn first_hour_of(&self, resolution: Resolution) -> DateTime<Utc> {
         match resolution {
             Resolution::Hour => self.first_hour(),
-            Resolution::Day => releve::store::hour_of(self.start()),
+            Resolution::Day => first_hour_on(self.first_day, self.tz),
         }
     }
 
@@ -132,12 +132,17 @@ impl ReportPeriod {
     pub fn end_hour_of(&self, resolution: Resolution) -> DateTime<Utc> {
         match resolution {
             Resolution::Hour => self.end_hour(),
-            Resolution::Day => releve::store::hour_of(self.end()),
+            Resolution::Day => first_hour_on(self.end_day, self.tz),
         }
     }
 
+    /// Whether the day of daily values `day` had begun at `at`: its local midnight had passed.
+    pub fn day_begun(&self, day: NaiveDate, at: DateTime<Utc>) -> bool {
+        local_midnight(self.tz, day) <= at
+    }
+
     /// The UTC hours whose figures count in the period for a source of `resolution`, as hour
-    /// starts: alike for both in a zone offset by whole hours.
+    /// starts: for daily values, the hours [`local_day`] places in its days.
     pub fn hours_of(&self, resolution: Resolution) -> Vec<DateTime<Utc>> {
         let end = self.end_hour_of(resolution);
         let mut hours = Vec::new();
@@ -270,16 +275,32 @@ impl PeriodKind {
 }
 
 /// The local day in `tz` the figures of the UTC hour starting at `hour` count in: the day its
-/// start falls in, or for daily values (`resolution = "day"`) the day its last instant falls
-/// in, so that in a zone offset by a half hour (Asia/Kolkata) a day written at its local
-/// midnight (18:30 UTC), in the hour from 23:30 local, counts in its own day. The same day
-/// either way in a zone offset by whole hours.
+/// start falls in; for daily values (`resolution = "day"`), the later of the local day its
+/// last instant falls in and its UTC day. A day is dated at its local midnight (with its
+/// offset: `2026-11-30T00:00:00+01:00`) or by the day alone (`2026-11-30`, 00:00 UTC), and
+/// either way counts in its own day, in any zone: east of UTC a local midnight falls in the
+/// UTC day before (the local day wins), west of it a day alone falls in the local evening
+/// before (the UTC day wins), and in a zone offset by a half hour (Asia/Kolkata) a local
+/// midnight lies in the hour from 23:30 local (its last instant's day wins).
 pub fn local_day(hour: DateTime<Utc>, tz: Tz, resolution: Resolution) -> NaiveDate {
-    let at = match resolution {
-        Resolution::Hour => hour,
-        Resolution::Day => hour + Duration::hours(1) - Duration::seconds(1),
-    };
-    at.with_timezone(&tz).date_naive()
+    match resolution {
+        Resolution::Hour => hour.with_timezone(&tz).date_naive(),
+        Resolution::Day => {
+            let last = hour + Duration::hours(1) - Duration::seconds(1);
+            last.with_timezone(&tz).date_naive().max(hour.date_naive())
+        }
+    }
+}
+
+/// The first UTC hour [`local_day`] places in `day` or later, for daily values in `tz` (the
+/// days it gives never go back as hours go on).
+fn first_hour_on(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    // A day before: the local day of its hours is before `day`, and so is their UTC day.
+    let mut hour = releve::store::hour_of(local_midnight(tz, day)) - Duration::days(1);
+    while local_day(hour, tz, Resolution::Day) < day {
+        hour += Duration::hours(1);
+    }
+    hour
 }
 
 /// `at` when it starts a UTC hour, else the start of the next one.
@@ -329,6 +350,64 @@ pub(crate) fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_of_daily_values_counts_in_its_own_day_in_any_zone() {
+        use chrono::TimeZone as _;
+        let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap_or_default();
+        let utc = |y, m, d, h, min| {
+            Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+                .single()
+                .expect("instant")
+        };
+        let counted_in =
+            |at: DateTime<Utc>, tz: Tz| local_day(releve::store::hour_of(at), tz, Resolution::Day);
+        // Dated by the day alone (00:00 UTC) or at the local midnight, with its offset.
+        for (tz, local_midnight) in [
+            (chrono_tz::Europe::Paris, utc(2026, 11, 17, 23, 0)),
+            (chrono_tz::America::New_York, utc(2026, 11, 18, 5, 0)),
+            (chrono_tz::Asia::Kolkata, utc(2026, 11, 17, 18, 30)),
+            (chrono_tz::America::St_Johns, utc(2026, 11, 18, 3, 30)),
+            (chrono_tz::Asia::Tokyo, utc(2026, 11, 17, 15, 0)),
+            (chrono_tz::Pacific::Kiritimati, utc(2026, 11, 17, 10, 0)),
+        ] {
+            assert_eq!(
+                counted_in(utc(2026, 11, 18, 0, 0), tz),
+                day,
+                "{tz}: a day alone"
+            );
+            assert_eq!(
+                counted_in(local_midnight, tz),
+                day,
+                "{tz}: its local midnight"
+            );
+            // A period's hours of daily values are those placed in its days.
+            let period = ReportPeriod::containing(PeriodKind::Day, day, tz);
+            let hours = period.hours_of(Resolution::Day);
+            assert!(
+                hours
+                    .iter()
+                    .all(|h| local_day(*h, tz, Resolution::Day) == day),
+                "{tz}"
+            );
+            assert_eq!(hours.len(), 24, "{tz}");
+            assert_eq!(
+                period.first_hour_of(Resolution::Day),
+                releve::store::hour_of(local_midnight.min(utc(2026, 11, 18, 0, 0))),
+                "{tz}"
+            );
+        }
+        // Hours keep the day their start falls in.
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(
+            local_day(utc(2026, 11, 17, 23, 0), paris, Resolution::Hour),
+            day
+        );
+        assert_eq!(
+            local_day(utc(2026, 11, 17, 22, 0), paris, Resolution::Hour),
+            day.pred_opt().unwrap_or_default()
+        );
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().expect("valid date")

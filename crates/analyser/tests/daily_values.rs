@@ -562,3 +562,52 @@ fn a_day_written_at_its_local_midnight_counts_in_its_day_in_a_half_hour_zone() {
     );
     assert_eq!(without_data(&text, "daily"), "0 of 1 day", "{text}");
 }
+
+/// Open-Meteo's daily values in America/New_York (UTC−5): a day alone, `2026-11-18`, is
+/// 00:00 UTC, 19:00 on 17 November in New York, and counts in 18 November all the same.
+#[test]
+fn a_day_alone_counts_in_its_own_day_west_of_utc() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = DAILY.replace("Europe/Paris", "America/New_York");
+    let generated = midnight(23) + Duration::hours(12);
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        week_of_days(),
+        PeriodKind::Week,
+        "2026-11-18",
+        generated,
+    );
+    let text = common::text(&pdf);
+    assert!(
+        common::flat(&text).contains("7 records in 7 of 7 days."),
+        "16 to 22 November, each in its own day:\n{text}"
+    );
+    assert_eq!(without_data(&text, "daily"), "0 of 7 days", "{text}");
+    let mut lone = week_of_days();
+    lone.hourly
+        .retain(|h| store::chrono_date(h.hour) == midnight(18));
+    for (kind, wanted) in [
+        (
+            PeriodKind::Week,
+            "tmax (°C) Values on one day only, 2026-11-18: 12 °C (1 value)",
+        ),
+        (PeriodKind::Day, "tmax (°C) This day: 12 °C (1 value)"),
+    ] {
+        let pdf = render(
+            dir.path(),
+            &config,
+            "daily",
+            lone.clone(),
+            kind,
+            "2026-11-18",
+            generated,
+        );
+        let text = common::text(&pdf);
+        assert!(
+            common::flat(&text).contains(wanted),
+            "{kind:?}: 18 November's value, not 17 November's:\n{text}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use mongodb::Database;
 use mongodb::bson::{RawDocument, RawDocumentBuf, doc};
 use releve::store::{self, StoreError};
-use releve::{FieldPath, Source};
+use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
@@ -38,7 +38,8 @@ fn heading(path: &FieldPath) -> String {
     }
 }
 
-/// One row per record whose own time lies in the period, in time order (then by key):
+/// One row per record whose own time lies in the period (for daily values, in the hours of its
+/// days), in time order (then by key):
 /// `time` (UTC), `key`, then each column's value as the API served it.
 pub(super) async fn records_table<W: Write>(
     db: &Database,
@@ -55,13 +56,21 @@ pub(super) async fn records_table<W: Write>(
         .map(str::to_owned)
         .chain(columns.iter().map(heading));
     csv.write_record(header)?;
+    // The records a report of the period counts: by their own time, or for daily values by
+    // the hours whose days it covers (see `period::local_day`).
+    let within = match source.resolution {
+        Resolution::Hour => period.start()..period.end(),
+        Resolution::Day => {
+            period.first_hour_of(Resolution::Day)..period.end_hour_of(Resolution::Day)
+        }
+    };
     // A UTC day of hours at a time, through the `source` + `hour` index, sorted here: memory
     // holds one day of one source, and no server sorts more than that.
-    let mut from = store::hour_of(period.start());
-    while from < period.end() {
+    let mut from = store::hour_of(within.start);
+    while from < within.end {
         let to = from + TimeDelta::days(1);
         let mut day = records_of(db, source, from, to, unread).await?;
-        day.retain(|(time, _, _)| (period.start()..period.end()).contains(time));
+        day.retain(|(time, _, _)| within.contains(time));
         day.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (time, key, data) in day {
             let cells = [time.to_rfc3339_opts(SecondsFormat::AutoSi, true), key]
