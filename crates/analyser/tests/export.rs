@@ -319,3 +319,68 @@ async fn an_hours_values_outside_the_plausible_range_are_counted_in_its_row() {
         "4 records: 3 values, no null, 1 implausible"
     );
 }
+
+/// A source of daily values dated by the day alone (00:00 UTC), exported in New York: a day's
+/// export holds the day its report counts (the UTC day, not the evening before it).
+#[tokio::test]
+async fn a_day_of_daily_values_is_exported_west_of_utc() {
+    use chrono::TimeZone;
+    let (dir, database, db) = golden_site("export_daily").await;
+    let config = golden::CONFIG
+        .replace(
+            "lat = \"geometry.coordinates.1\"\n",
+            "lat = \"geometry.coordinates.1\"\nresolution = \"day\"\n",
+        )
+        .replace(
+            "timezone = \"Europe/Paris\"",
+            "timezone = \"America/New_York\"",
+        );
+    assert!(
+        config.contains("resolution") && config.contains("New_York"),
+        "the quakes table holds daily values, reported in New York"
+    );
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let day = |d| {
+        Utc.with_ymd_and_hms(2026, 11, d, 0, 0, 0)
+            .single()
+            .expect("day")
+    };
+    for (key, at) in [("nov-10", day(10)), ("nov-11", day(11))] {
+        db.collection::<Document>(store::RECORDS)
+            .insert_one(quake_record(key, at))
+            .await
+            .expect("a daily record");
+    }
+    let uri = MongoServer::shared().uri().to_owned();
+    let args: Vec<String> = [
+        "export",
+        "--mongodb-uri",
+        &uri,
+        "--database",
+        &database,
+        "--source",
+        "quakes",
+        "--date",
+        "2026-11-10",
+    ]
+    .iter()
+    .map(|arg| (*arg).to_owned())
+    .collect();
+    let dir_path = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        common::analyser(
+            &dir_path,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    })
+    .await
+    .expect("analyser thread");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let keys: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|row| row.split(',').nth(1))
+        .collect();
+    assert_eq!(keys, ["nov-10"], "10 November's value alone: {csv}");
+}
