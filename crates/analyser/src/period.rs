@@ -352,6 +352,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_days_of_daily_values_follow_each_other_across_clock_changes() {
+        use chrono::TimeZone as _;
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("instant");
+        for tz in [
+            chrono_tz::Europe::Paris,
+            chrono_tz::America::New_York,
+            chrono_tz::America::Santiago,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::Pacific::Apia,
+            chrono_tz::Pacific::Pago_Pago,
+        ] {
+            let mut previous = local_day(start, tz, Resolution::Day);
+            for hours in 1..365 * 24 {
+                let hour = start + Duration::hours(hours);
+                let day = local_day(hour, tz, Resolution::Day);
+                assert!(
+                    day == previous || Some(day) == previous.succ_opt(),
+                    "{tz}: {hour} counts in {day}, after {previous}"
+                );
+                previous = day;
+            }
+            // A week's hours end where the next week's begin.
+            let week = ReportPeriod::containing(PeriodKind::Week, start.date_naive(), tz);
+            let next = ReportPeriod::containing(PeriodKind::Week, week.end_day, tz);
+            assert_eq!(
+                week.end_hour_of(Resolution::Day),
+                next.first_hour_of(Resolution::Day),
+                "{tz}"
+            );
+        }
+    }
+
+    #[test]
     fn a_day_of_daily_values_counts_in_its_own_day_in_any_zone() {
         use chrono::TimeZone as _;
         let day = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap_or_default();

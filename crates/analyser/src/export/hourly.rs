@@ -1,4 +1,5 @@
-//! The hourly table: one row per UTC hour of the period, each numeric field's statistics.
+//! The hourly table: one row per UTC hour of the period (for daily values, of its days), each
+//! numeric field's statistics.
 
 use std::io::Write;
 
@@ -13,7 +14,8 @@ use super::TableError;
 use crate::period::ReportPeriod;
 use crate::reading::{self, Unread};
 
-/// One row per UTC hour of the period that `hourly` holds: `hour`, `count`, then per numeric
+/// One row per UTC hour of the period (for daily values, the hours of its days, see
+/// `period::local_day`) that `hourly` holds: `hour`, `count`, then per numeric
 /// field its count, nulls, implausible values (outside `plausible`, left out of the others), min,
 /// mean, max and sum (empty when the hour lacks the field).
 pub(super) async fn hourly_table<W: Write>(
