@@ -2,7 +2,7 @@
 //! from and under which licence. When it was last collected and how many records it brought are
 //! the cover's.
 
-use releve::Config;
+use releve::{Config, Resolution};
 
 use crate::naming::catalogued;
 use crate::pdf::{Column, Table};
@@ -32,9 +32,13 @@ pub fn catalogue_table(config: &Config) -> Table {
                         .map(|(lon, lat)| format!("position ({lon}, {lat})")),
                 )
                 .collect();
+            let collected = match source.resolution {
+                Resolution::Hour => format!("collected every {}", source.every),
+                Resolution::Day => format!("daily values, collected every {}", source.every),
+            };
             let periodicity = match source.periodicity.trim() {
-                "" => format!("collected every {}", source.every),
-                published => format!("{published} (collected every {})", source.every),
+                "" => collected,
+                published => format!("{published} ({collected})"),
             };
             vec![
                 source.name.clone(),

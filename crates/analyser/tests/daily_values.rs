@@ -223,6 +223,10 @@ fn a_week_of_daily_values_counts_and_charts_its_days() {
     let text = common::text(&pdf);
     let flat = common::flat(&text);
     assert!(flat.contains("7 records in 7 of 7 days."), "{text}");
+    assert!(
+        flat.contains("daily values, collected every 1d"),
+        "the catalogue says the source holds daily values:\n{text}"
+    );
     let charts = common::charts(&pdf, dir.path());
     assert_eq!(charts.len(), 3, "records, tmax and rain");
     assert_eq!(bars(&charts[0]), 7, "a bar of records per day");
