@@ -221,4 +221,35 @@ lat = "geometry.coordinates.1"
             assert_eq!(path.get(&sparse), path.get(&full), "{path}");
         }
     }
+
+    /// A source reading one position of an array alone (a USGS depth without its longitude and
+    /// latitude) reads it where the full record has it: the positions before it are kept as
+    /// placeholders.
+    #[test]
+    fn an_array_index_wanted_alone_still_matches() {
+        let text = r#"
+[[source]]
+name = "usgs-depth"
+kind = "http_json"
+url = "http://127.0.0.1/usgs"
+every = "1m"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["geometry.coordinates.2"]
+"#;
+        let source = releve::Config::parse(text, Path::new("t.toml"))
+            .expect("config")
+            .sources
+            .remove(0);
+        let record = r#"{"id":"hv1","properties":{"time":1755299541200},"geometry":{"coordinates":[-155.2,19.3,3.9,7]}}"#;
+        let sparse = FieldTree::of(&source).parse(record).expect("valid record");
+        let depth = &source.numeric[0];
+        assert_eq!(depth.get(&sparse), Some(&json!(3.9)), "{sparse}");
+        assert_eq!(
+            sparse["geometry"]["coordinates"],
+            json!([null, null, 3.9]),
+            "nothing kept past the index wanted"
+        );
+    }
 }
