@@ -1287,3 +1287,58 @@ fn a_file_named_in_the_future_is_warned_of() {
         "{said}"
     );
 }
+
+/// A file whose records MongoDB acknowledged but that cannot be deleted after is said, in one
+/// line, and fails the run (the next run finds its records stored); one already gone by then
+/// (removed by hand) was summarised all the same: nothing to say of it.
+#[tokio::test]
+async fn a_summarised_file_that_cannot_be_deleted_is_said_and_one_already_gone_is_not() {
+    let ws = Workspace::new("undeletable");
+    let gone = ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let stuck = ws.land(
+        "usgs",
+        (10, 2, 0),
+        &snapshot(vec![quake("b", (10, 6), 2.0)]),
+    );
+    let held = ws.dir.path().join("held");
+    let run = ws
+        .command(testkit::MongoServer::shared().uri())
+        .env(
+            "RELEVE_HOLD_AT",
+            format!("progress-noted:{}", held.display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "the run never reached the deletion of its files"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Both files' records are acknowledged: one file goes by hand, the other becomes a folder,
+    // which no one can delete as a file.
+    std::fs::remove_file(gone.path_in(&ws.raw())).expect("removed by hand");
+    let stuck_path = stuck.path_in(&ws.raw());
+    std::fs::remove_file(&stuck_path).expect("replaced");
+    std::fs::create_dir(&stuck_path).expect("a folder in its place");
+    std::fs::remove_file(&held).expect("let the run go on");
+    let output = run.wait_with_output().expect("summariser ends");
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    let said: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.contains("cannot be deleted"))
+        .collect();
+    assert_eq!(said.len(), 1, "{errors}");
+    assert!(said[0].contains(&stuck.file_name()), "{errors}");
+    for key in ["a", "b"] {
+        assert!(ws.record("usgs", key).await.is_some(), "{key} stored");
+    }
+}
