@@ -659,3 +659,59 @@ async fn a_record_near_year_9999_under_a_long_keep_days_is_stored() {
         "the other record too"
     );
 }
+
+/// A late version of a record of an hour past `keep_days` changes nothing: the stored record
+/// stays, and so does its hour's summary, even when the stored record cannot be read.
+#[tokio::test]
+async fn a_late_version_within_an_hour_past_keep_days_leaves_its_record_and_its_hour() {
+    let ws = Workspace::new("final-hour-revised");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.0),
+            quake("b", (10, 20), 2.0),
+            quake("c", (10, 25), 3.0),
+        ]),
+    );
+    ws.summarise();
+    // The retention shortened: hour 10, two days ago, is now past it.
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        common::CONFIG.replace(
+            "lat = \"geometry.coordinates.1\"\n",
+            "lat = \"geometry.coordinates.1\"\nkeep_days = 1\n",
+        ),
+    )
+    .expect("config with a one-day retention");
+    // `c`'s stored copy cannot be read (a server that re-types what it stores).
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("records")
+        .update_one(
+            doc! {"source": "usgs", "key": "c"},
+            doc! {"$set": {"data": "re-typed"}},
+        )
+        .await
+        .expect("record re-typed");
+    ws.land(
+        "usgs",
+        (10, 45, 0),
+        &snapshot(vec![quake("b", (10, 20), 4.0), quake("c", (10, 25), 5.0)]),
+    );
+    let stderr = common::stderr(&ws.summarise());
+    assert!(
+        stderr.contains("Skipped records of hours that began more than keep_days ago"),
+        "{stderr}"
+    );
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&hour), 3, "hour 10 keeps its summary: {stderr}");
+    assert_eq!(numeric(&hour, "properties.mag", "max"), Bson::Double(3.0));
+    for key in ["b", "c"] {
+        assert!(
+            ws.record("usgs", key).await.is_some(),
+            "{key} is still stored: {stderr}"
+        );
+    }
+    assert_eq!(ws.remaining("usgs"), 0, "the file is done with");
+}
