@@ -715,3 +715,46 @@ async fn a_late_version_within_an_hour_past_keep_days_leaves_its_record_and_its_
     }
     assert_eq!(ws.remaining("usgs"), 0, "the file is done with");
 }
+
+/// A record revised past `keep_days` leaves its recent hour even when its stored copy cannot
+/// be read (a server that re-typed it).
+#[tokio::test]
+async fn a_record_revised_past_keep_days_leaves_its_hour_even_when_its_stored_copy_cannot_be_read()
+{
+    let ws = Workspace::new("unreadable-revised-past-retention");
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        usgs_keeping_three_days(),
+    )
+    .expect("config");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    ws.summarise();
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("records")
+        .update_one(
+            doc! {"source": "usgs", "key": "b"},
+            doc! {"$set": {"data": "re-typed"}},
+        )
+        .await
+        .expect("record re-typed");
+    ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![b_revised_past_keep_days()]),
+    );
+    let stderr = common::stderr(&ws.summarise());
+    assert_eq!(
+        count(&ws.hour("usgs", 10).await.expect("hour 10")),
+        1,
+        "b's latest time is no longer in hour 10: {stderr}"
+    );
+    assert!(
+        ws.record("usgs", "b").await.is_none(),
+        "b's stored copy is removed: {stderr}"
+    );
+}
