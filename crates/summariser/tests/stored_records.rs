@@ -758,3 +758,37 @@ async fn a_record_revised_past_keep_days_leaves_its_hour_even_when_its_stored_co
         "b's stored copy is removed: {stderr}"
     );
 }
+
+/// A file moved back from quarantine whose version of a record lies past `keep_days` is older
+/// than the file the stored version came from: the stored record stays in its recent hour.
+#[tokio::test]
+async fn a_file_moved_back_with_a_version_past_keep_days_leaves_a_later_files_version() {
+    let ws = Workspace::new("moved-back-past-retention");
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        usgs_keeping_three_days(),
+    )
+    .expect("config");
+    let text = serde_json::to_vec(&snapshot(vec![b_revised_past_keep_days()])).expect("JSON");
+    let cut = ws.land_bytes("usgs", (10, 30, 0), &text[..text.len() - 2]);
+    ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 20), 2.0)]),
+    );
+    let quarantining = ws.summarise_with(&[]);
+    assert!(
+        !quarantining.status.success(),
+        "the cut file is quarantined"
+    );
+    ws.move_back(&cut, &text);
+    let stderr = common::stderr(&ws.summarise());
+    assert_eq!(
+        count(&ws.hour("usgs", 10).await.expect("hour 10")),
+        2,
+        "b stays in hour 10, as the later file has it: {stderr}"
+    );
+    let b = ws.record_data("usgs", "b").await.expect("b stored");
+    assert_eq!(b["properties"]["mag"], json!(2.0));
+    assert_eq!(ws.remaining("usgs"), 0);
+}
