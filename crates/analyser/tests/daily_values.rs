@@ -178,8 +178,8 @@ fn a_day_of_daily_values_is_said_in_figures_without_a_chart() {
     assert_eq!(without_data(&text, "daily"), "0 of 1 day", "{text}");
 }
 
-/// The "Hours without data" cell of `source`'s row in the quality table: `0 of 14`, or for
-/// a source of daily values `1 of 7 days`, which may wrap.
+/// The "Hours without data" cell of `source`'s row in the quality table: `0 of 14`, or with a
+/// source of daily values in the table `1 of 7 days` or `3 of 168 hours`, which may wrap.
 fn without_data(text: &str, source: &str) -> String {
     let table = &text[text
         .find("Completeness and quality")
@@ -198,13 +198,68 @@ fn without_data(text: &str, source: &str) -> String {
     let next_line = lines.next().unwrap_or_default();
     let unit = std::iter::once(row.get(at + 3).copied().unwrap_or_default())
         .chain(next_line.split_whitespace())
-        .find(|word| word.starts_with("day"));
+        .find(|word| word.starts_with("day") || word.starts_with("hour"));
     row[at..at + 3]
         .iter()
         .copied()
         .chain(unit)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// With a daily and an hourly source in one report, the quality table's column is headed
+/// "Without data" and each cell says what it counts, days or hours.
+#[test]
+fn a_daily_and_an_hourly_source_say_their_units_without_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        "{DAILY}{}",
+        r#"
+[[source]]
+name = "meteo"
+kind = "http_json"
+url = "http://127.0.0.1:9/meteo"
+every = "1h"
+key = "time"
+time = "time"
+numeric = ["temperature"]
+"#
+    );
+    let config = Config::parse(&config, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Week,
+        "2026-11-18".parse().expect("date"),
+        config.report.timezone,
+    );
+    // Every hour of the week but the last three, in Paris time.
+    let first = period.start();
+    let meteo = SourceData {
+        hourly: (0..165)
+            .map(|h| hour_of("meteo", first + Duration::hours(h), &[("temperature", 4.0)]))
+            .collect(),
+        last_success: Some(first + Duration::hours(164)),
+        ..Default::default()
+    };
+    let data = BTreeMap::from([
+        ("daily".to_owned(), week_of_days()),
+        ("meteo".to_owned(), meteo),
+    ]);
+    let generated = midnight(23) + Duration::hours(5);
+    let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
+    let path = dir.path().join(period.file_name());
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let text = common::text(&path);
+    assert_eq!(without_data(&text, "daily"), "0 of 7 days", "{text}");
+    assert_eq!(without_data(&text, "meteo"), "3 of 168 hours", "{text}");
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("Without data, Records: from the hourly summaries"),
+        "the column's key names its header:\n{text}"
+    );
+    assert!(
+        !flat.contains("Hours without data"),
+        "no column says hours over a daily source's days:\n{text}"
+    );
 }
 
 #[test]

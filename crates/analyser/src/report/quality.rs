@@ -25,8 +25,15 @@ pub fn completeness_section(
         Ink::MUTED,
     );
     doc.gap(2.0);
-    completeness_table(doc, assessed, quarantined);
+    let by_day = assessed
+        .iter()
+        .any(|(_, c)| c.resolution == Resolution::Day);
+    completeness_table(doc, assessed, quarantined, by_day);
     for (column, meaning) in COLUMNS {
+        let column = match column {
+            HOURS_WITHOUT_DATA if by_day => "Without data, Records",
+            column => column,
+        };
         doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
     }
     doc.gap(2.0);
@@ -35,6 +42,10 @@ pub fn completeness_section(
     waiting_note(doc, assessed);
     alerts(doc, assessed, quarantined);
 }
+
+/// The key of the hours-without-data column, headed "Without data" when a source of daily values
+/// counts days in it.
+const HOURS_WITHOUT_DATA: &str = "Hours without data, Records";
 
 /// What each column of the table says, one line each under it.
 const COLUMNS: [(&str, &str); 6] = [
@@ -58,7 +69,7 @@ const COLUMNS: [(&str, &str); 6] = [
          requests retried, and answers asking it to slow down (HTTP 429).",
     ),
     (
-        "Hours without data, Records",
+        HOURS_WITHOUT_DATA,
         "from the hourly summaries: hours of the period without a record (days, for a source of \
          daily values), and distinct records.",
     ),
@@ -78,11 +89,14 @@ const COLUMNS: [(&str, &str); 6] = [
 ];
 
 /// One row per source: collections expected, landed and failed, hours without data, records,
-/// coverage, retries, 429s and quarantined files.
+/// coverage, retries, 429s and quarantined files. With a source of daily values among them
+/// (`by_day`) the column of time without data is headed "Without data" and each cell names its
+/// unit, hours or days.
 fn completeness_table(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
     quarantined: &Quarantined,
+    by_day: bool,
 ) {
     let columns = vec![
         Column::text("Source", 1.15),
@@ -90,7 +104,14 @@ fn completeness_table(
         Column::number("Expected", 0.85),
         Column::number("Landed", 0.7),
         Column::number("Failed", 0.7),
-        Column::number("Hours without data", 0.85),
+        Column::number(
+            if by_day {
+                "Without data"
+            } else {
+                "Hours without data"
+            },
+            0.85,
+        ),
         Column::number("Records", 0.8),
         Column::number("Coverage of announced", 1.3),
         Column::number("Retries", 0.7),
@@ -128,7 +149,14 @@ fn completeness_table(
                 of_runs(c.landed),
                 of_runs(c.failed),
                 match c.resolution {
-                    Resolution::Hour => format!("{} of {}", c.steps_without_data, c.steps),
+                    Resolution::Hour if !by_day => {
+                        format!("{} of {}", c.steps_without_data, c.steps)
+                    }
+                    Resolution::Hour => format!(
+                        "{} of {}",
+                        c.steps_without_data,
+                        counted(c.steps as u64, "hour")
+                    ),
                     Resolution::Day => format!(
                         "{} of {}",
                         c.steps_without_data,
