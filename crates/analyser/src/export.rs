@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use mongodb::Database;
 use releve::cli::{ConfigArgs, MongoArgs};
 use releve::store::{self, StoreError};
@@ -123,8 +123,7 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     let tz = config.report.timezone;
     let now = Utc::now();
     let (period, anchor) = ReportPeriod::asked(args.period, args.date, tz, now);
-    // A forecast's hours lie ahead of the clock: MongoDB holds its periods to come.
-    if period.start() > now && !source.forecast {
+    if not_begun(&period, source, now) {
         return Err(ExportError::FuturePeriod {
             date: anchor,
             kind: args.period.name(),
@@ -157,6 +156,15 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
         period: period.label(),
         problems: unread.lines_left_out_of("the export"),
     })
+}
+
+/// Whether nothing of `source` can lie in `period` yet at `now`. A forecast's hours lie ahead
+/// of the clock (MongoDB holds its periods to come); a source of daily values holds a day from
+/// the first UTC hour counted in it, which may come before the local day begins (a day dated by
+/// the day alone, 00:00 UTC, is stored in the evening before it in New York).
+fn not_begun(period: &ReportPeriod, source: &Source, now: DateTime<Utc>) -> bool {
+    let begins = period.start().min(period.first_hour_of(source.resolution));
+    begins > now && !source.forecast
 }
 
 /// What went wrong while a table was written: reading MongoDB or writing the CSV.
@@ -202,4 +210,47 @@ async fn table<W: Write>(
         records::records_table(db, source, &args.fields, period, unread, &mut csv, rows).await?;
     }
     csv.flush().map_err(TableError::Write)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn source(extra: &str) -> Source {
+        let text = format!(
+            "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/s\"\n\
+             every = \"1h\"\nkey = \"time\"\ntime = \"time\"\n{extra}"
+        );
+        Config::parse(&text, std::path::Path::new("sources.toml"))
+            .expect("config")
+            .sources
+            .remove(0)
+    }
+
+    fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, day, hour, minute, 0)
+            .single()
+            .expect("instant")
+    }
+
+    /// In New York, 3 December begins at 05:00 UTC; a daily value dated by the day alone is
+    /// stored from 00:00 UTC, so its day can be exported from then, an hourly source's not.
+    #[test]
+    fn a_day_of_daily_values_is_exported_once_its_first_hour_has_come() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Day,
+            NaiveDate::from_ymd_opt(2026, 12, 3).expect("date"),
+            chrono_tz::America::New_York,
+        );
+        let daily = source("resolution = \"day\"\n");
+        let hourly = source("");
+        assert!(!not_begun(&period, &daily, at(3, 0, 30)));
+        assert!(not_begun(&period, &daily, at(2, 23, 30)));
+        assert!(not_begun(&period, &hourly, at(3, 0, 30)));
+        assert!(!not_begun(&period, &hourly, at(3, 5, 0)));
+        let forecast = source("forecast = true\n");
+        assert!(!not_begun(&period, &forecast, at(1, 0, 0)));
+    }
 }
