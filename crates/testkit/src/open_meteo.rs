@@ -6,7 +6,9 @@
 //! arrays under `hourly` (`time` and one array per variable), from 00:00 GMT `past_days` days
 //! before today (default 0, at most 92) to the end of the `forecast_days`-th day from today
 //! (default 7, at most 16); `api-notes.md` lists neither, and the double's reason for a day
-//! count out of range is its own wording. It refuses with
+//! count out of range is its own wording. With `daily=a,b,..` it answers the daily values the
+//! same way, under `daily`, one per GMT day of that span, each dated by the day alone
+//! (`2026-12-03`), from its own list of daily variables. It refuses with
 //! the API's 400 body `{"error":true,"reason":".."}` a missing or out-of-range coordinate and a
 //! `current` variable outside its list (the API's common current variables; the real one knows
 //! more). It serves GMT only (a `timezone` other than GMT or UTC is refused here; the
@@ -23,7 +25,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, DurationRound, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, DurationRound, TimeDelta, Timelike, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::http::{RequestLog, query_param};
@@ -49,6 +51,16 @@ const VARIABLES: &[(&str, &str)] = &[
     ("visibility", "m"),
     ("uv_index", ""),
     ("precipitation_probability", "%"),
+];
+
+/// The `daily` variables the double knows, with their units (a few of the API's).
+const DAILY_VARIABLES: &[(&str, &str)] = &[
+    ("temperature_2m_max", "°C"),
+    ("temperature_2m_min", "°C"),
+    ("precipitation_sum", "mm"),
+    ("rain_sum", "mm"),
+    ("wind_speed_10m_max", "km/h"),
+    ("weather_code", "wmo code"),
 ];
 
 /// The double: serve [`OpenMeteoDouble::router`], then read its requests.
@@ -215,9 +227,9 @@ async fn forecast(
             &format!("This double serves GMT only, not the timezone '{zone}'."),
         );
     }
-    let hourly = match hourly_forecast(&params, now) {
-        Ok(hourly) => hourly,
-        Err(reason) => return refuse(StatusCode::BAD_REQUEST, &reason),
+    let (hourly, daily) = match (hourly_forecast(&params, now), daily_forecast(&params, now)) {
+        (Ok(hourly), Ok(daily)) => (hourly, daily),
+        (Err(reason), _) | (_, Err(reason)) => return refuse(StatusCode::BAD_REQUEST, &reason),
     };
     let asked = query_param(&params, "current").unwrap_or_default();
     let mut units = Map::new();
@@ -260,6 +272,10 @@ async fn forecast(
         body["hourly_units"] = Value::Object(units);
         body["hourly"] = Value::Object(hourly);
     }
+    if let Some((units, daily)) = daily {
+        body["daily_units"] = Value::Object(units);
+        body["daily"] = Value::Object(daily);
+    }
     Json(body).into_response()
 }
 
@@ -276,8 +292,62 @@ fn days(params: &[(String, String)], key: &str, default: i64, most: i64) -> Resu
     }
 }
 
-/// The `hourly_units` and `hourly` members of an answer.
+/// The `hourly_units` and `hourly` (or `daily_units` and `daily`) members of an answer.
 type Hourly = (Map<String, Value>, Map<String, Value>);
+
+/// The first hour and the number of days of the span `past_days` and `forecast_days` ask for:
+/// `Err` is the API's reason.
+fn span(params: &[(String, String)], now: DateTime<Utc>) -> Result<(DateTime<Utc>, i64), String> {
+    let past = days(params, "past_days", 0, 92)?;
+    let ahead = days(params, "forecast_days", 7, 16)?;
+    let midnight = now.duration_trunc(TimeDelta::days(1)).unwrap_or(now);
+    Ok((midnight - TimeDelta::days(past), past + ahead))
+}
+
+/// A made-up but steady daily value of `variable` on the day beginning at `day`.
+fn daily_reading(variable: &str, day: DateTime<Utc>) -> Value {
+    let wave = (f64::from(day.ordinal()) / 5.0).sin();
+    let rounded = |x: f64| Value::from((x * 10.0).round() / 10.0);
+    match variable {
+        "temperature_2m_max" => rounded(14.0 + 3.0 * wave),
+        "temperature_2m_min" => rounded(5.0 + 2.0 * wave),
+        "precipitation_sum" | "rain_sum" => rounded((2.0 * wave).max(0.0)),
+        "wind_speed_10m_max" => rounded(20.0 + 6.0 * wave),
+        "weather_code" => Value::from(if wave > 0.0 { 61 } else { 3 }),
+        _ => Value::from(0.0),
+    }
+}
+
+/// The units and parallel arrays of the `daily` variables asked for, `None` when none is:
+/// `Err` is the API's reason.
+fn daily_forecast(
+    params: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<Option<Hourly>, String> {
+    let Some(asked) = query_param(params, "daily").filter(|asked| !asked.is_empty()) else {
+        return Ok(None);
+    };
+    let (first, count) = span(params, now)?;
+    let days: Vec<DateTime<Utc>> = (0..count).map(|day| first + TimeDelta::days(day)).collect();
+    let mut units = Map::new();
+    let mut daily = Map::new();
+    units.insert("time".into(), "iso8601".into());
+    let dates = days
+        .iter()
+        .map(|day| Value::from(day.format("%Y-%m-%d").to_string()));
+    daily.insert("time".into(), Value::Array(dates.collect()));
+    for variable in asked.split(',').filter(|v| !v.is_empty()) {
+        let Some((name, unit)) = DAILY_VARIABLES.iter().find(|(name, _)| *name == variable) else {
+            return Err(format!(
+                "Cannot initialize ForecastVariableDaily from invalid String value {variable} for key daily"
+            ));
+        };
+        units.insert((*name).into(), (*unit).into());
+        let values = days.iter().map(|day| daily_reading(name, *day));
+        daily.insert((*name).into(), Value::Array(values.collect()));
+    }
+    Ok(Some((units, daily)))
+}
 
 /// The units and parallel arrays of the `hourly` variables asked for, `None` when none is:
 /// `Err` is the API's reason.
@@ -288,11 +358,9 @@ fn hourly_forecast(
     let Some(asked) = query_param(params, "hourly").filter(|asked| !asked.is_empty()) else {
         return Ok(None);
     };
-    let past = days(params, "past_days", 0, 92)?;
-    let ahead = days(params, "forecast_days", 7, 16)?;
-    let midnight = now.duration_trunc(TimeDelta::days(1)).unwrap_or(now);
-    let hours: Vec<DateTime<Utc>> = (-past * 24..ahead * 24)
-        .map(|hour| midnight + TimeDelta::hours(hour))
+    let (first, count) = span(params, now)?;
+    let hours: Vec<DateTime<Utc>> = (0..count * 24)
+        .map(|hour| first + TimeDelta::hours(hour))
         .collect();
     let mut units = Map::new();
     let mut hourly = Map::new();
@@ -339,6 +407,40 @@ mod tests {
             "a new minute, a new count"
         );
         assert_eq!(double.refused(), 1);
+    }
+
+    #[test]
+    fn daily_values_are_one_per_gmt_day_dated_by_the_day_alone() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 3, 15, 20, 0)
+            .single()
+            .expect("time");
+        let params: Vec<(String, String)> = [
+            ("daily", "temperature_2m_max,precipitation_sum"),
+            ("past_days", "1"),
+            ("forecast_days", "2"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let (units, daily) = daily_forecast(&params, now)
+            .expect("valid")
+            .expect("daily asked");
+        assert_eq!(
+            daily["time"],
+            json!(["2026-12-02", "2026-12-03", "2026-12-04"])
+        );
+        assert_eq!(
+            daily["temperature_2m_max"].as_array().map(Vec::len),
+            Some(3)
+        );
+        assert_eq!(units["precipitation_sum"], json!("mm"));
+        let unknown = [("daily".to_owned(), "temperature_2m".to_owned())];
+        assert!(
+            daily_forecast(&unknown, now)
+                .expect_err("an hourly variable")
+                .contains("temperature_2m")
+        );
     }
 
     #[test]
