@@ -1,6 +1,7 @@
 //! The shipped Open-Meteo sources against a local double of the forecast API that checks its
-//! parameters as the real one does: what lands (the current step; the hourly forecast's
-//! parallel arrays as one record per hour), a misspelled variable, the minutely limit.
+//! parameters as the real one does: what lands (the current step; the hourly forecast's and
+//! the daily values' parallel arrays as one record per hour or day), a misspelled variable, the
+//! minutely limit.
 
 mod common;
 
@@ -206,6 +207,95 @@ async fn the_shipped_hourly_forecast_lands_one_record_per_hour_with_its_variable
         "{:?}",
         double.requests()
     );
+}
+
+#[tokio::test]
+async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
+    use chrono::{NaiveDate, TimeDelta, Utc};
+    let double = OpenMeteoDouble::new();
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&shipped_table("open-meteo-toulouse-daily", &server));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let files = site.data_files("open-meteo-toulouse-daily");
+    let body: Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let records = body["daily"]
+        .as_array()
+        .expect("the days land as an array of records");
+    let days: Vec<NaiveDate> = records
+        .iter()
+        .map(|record| {
+            let text = record["time"].as_str().expect("a day");
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date alone")
+        })
+        .collect();
+    // A run at midnight may see the double's next day.
+    let yesterday = Utc::now().date_naive() - TimeDelta::days(1);
+    let first = days.first().copied().expect("a day");
+    assert!(
+        first == yesterday || first == yesterday + TimeDelta::days(1),
+        "yesterday first (`past_days = 1`): {days:?}"
+    );
+    assert_eq!(
+        days,
+        (0..8)
+            .map(|d| first + TimeDelta::days(d))
+            .collect::<Vec<_>>(),
+        "eight days in a row (`forecast_days = 7`)"
+    );
+    for record in records {
+        let fields: Vec<&String> = record.as_object().expect("a record").keys().collect();
+        assert_eq!(
+            fields,
+            [
+                "time",
+                "temperature_2m_max",
+                "temperature_2m_min",
+                "precipitation_sum",
+                "wind_speed_10m_max"
+            ],
+            "{record}"
+        );
+    }
+    assert_eq!(site.metrics("open-meteo-toulouse-daily")[0].records, 8);
+}
+
+/// The demo's recorded daily values: eight days from the day before the demo's day
+/// (yesterday), each record holding every field the shipped table reads.
+#[tokio::test]
+async fn the_demo_replays_daily_values_around_yesterday() {
+    use chrono::{TimeDelta, Utc};
+    let yesterday = (Utc::now() - TimeDelta::days(1)).date_naive().to_string();
+    let fixtures = testkit::workspace_root().join("tests/fixtures/recorded");
+    let server =
+        LocalServer::start(testkit::replay::router(&fixtures).expect("the recorded responses"));
+    let config = shipped_table("open-meteo-toulouse-daily", &server).replace(
+        &format!("{}/v1/forecast", server.url()),
+        &format!("{}/open-meteo/v1/forecast", server.url()),
+    );
+    let site = Site::new(&config);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let files = site.data_files("open-meteo-toulouse-daily");
+    let body: Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let records = body["daily"].as_array().expect("the days as records");
+    let days: Vec<&str> = records.iter().filter_map(|r| r["time"].as_str()).collect();
+    assert_eq!(days.len(), 8, "{days:?}");
+    assert_eq!(days[1], yesterday, "the demo's day second: {days:?}");
+    let parsed = releve::Config::parse(&config, &site.config()).expect("the shipped table");
+    for (key, path) in parsed.sources[0].read_fields() {
+        assert!(
+            records.iter().all(|record| path.get(record).is_some()),
+            "key `{key}` reads `{}`, which a recorded day lacks",
+            path.as_str()
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The demo's offline stand-in for the default sources: serves the bundled responses under
 //! `tests/fixtures/recorded/` on loopback, with their day (2026-11-21) moved to yesterday so
 //! the demo's daily report is full (Open-Meteo's answer with `hourly` asked for is the hourly
-//! forecast's, the other its `current` step's). Each API keeps its path layout under its own prefix
+//! forecast's, with `daily` the daily values', the other its `current` step's). Each API keeps its path layout under its own prefix
 //! (`/usgs/...`, `/open-meteo/...`, `/odre/...`, `/toulouse/...`, `/francetravail/...`). The
 //! Opendatasoft portals and France Travail are the test doubles, which page and limit like the
 //! real services; France Travail serves a generated day of offers for yesterday to the client
@@ -80,6 +80,7 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
     let meteo = load_shifted(&fixtures.join("open-meteo-toulouse.json"), shift)?.to_string();
     let hourly =
         load_shifted(&fixtures.join("open-meteo-toulouse-hourly.json"), shift)?.to_string();
+    let daily = load_shifted(&fixtures.join("open-meteo-toulouse-daily.json"), shift)?.to_string();
     let eco2mix = portal_double(fixtures, "eco2mix-national", "eco2mix-national-tr", shift)?;
     let station = portal_double(
         fixtures,
@@ -99,8 +100,14 @@ pub fn router(fixtures: &Path) -> std::io::Result<Router> {
             "/open-meteo/v1/forecast",
             get(
                 move |Query(params): Query<Vec<(String, String)>>| async move {
-                    let asks_hourly = params.iter().any(|(name, _)| name == "hourly");
-                    let body = if asks_hourly { hourly } else { meteo };
+                    let asks = |asked: &str| params.iter().any(|(name, _)| name == asked);
+                    let body = if asks("hourly") {
+                        hourly
+                    } else if asks("daily") {
+                        daily
+                    } else {
+                        meteo
+                    };
                     ([(header::CONTENT_TYPE, "application/json")], body)
                 },
             ),
