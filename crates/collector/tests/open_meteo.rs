@@ -232,7 +232,7 @@ async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date alone")
         })
         .collect();
-    // A run at midnight may see the double's next day.
+    // Paris's yesterday: UTC's, or UTC's today late in the evening.
     let yesterday = Utc::now().date_naive() - TimeDelta::days(1);
     let first = days.first().copied().expect("a day");
     assert!(
@@ -261,6 +261,7 @@ async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
         );
     }
     assert_eq!(site.metrics("open-meteo-toulouse-daily")[0].records, 8);
+    assert_eq!(body["timezone"], "Europe/Paris", "Toulouse's days");
 }
 
 /// The demo's recorded daily values: eight days from the day before the demo's day
