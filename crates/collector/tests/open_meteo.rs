@@ -42,6 +42,23 @@ fn landed(site: &Site) -> Vec<Value> {
     }
 }
 
+/// Runs the shipped table `name` once against `server` and reads the file it landed.
+async fn land_shipped(name: &str, server: &LocalServer) -> (Site, Value) {
+    land(&shipped_table(name, server), name).await
+}
+
+/// Runs `config`, which holds the table `name`, once and reads the file `name` landed.
+async fn land(config: &str, name: &str) -> (Site, Value) {
+    let site = Site::new(config);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let files = site.data_files(name);
+    let body = serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    (site, body)
+}
+
 #[tokio::test]
 async fn the_shipped_source_lands_the_current_step_with_its_variables() {
     let double = OpenMeteoDouble::new();
@@ -165,14 +182,7 @@ async fn the_shipped_hourly_forecast_lands_one_record_per_hour_with_its_variable
     use chrono::{NaiveTime, TimeDelta};
     let double = OpenMeteoDouble::new();
     let server = LocalServer::start(double.router());
-    let site = Site::new(&shipped_table("open-meteo-toulouse-hourly", &server));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    assert!(outcome.succeeded(), "{:?}", outcome.sources);
-    let files = site.data_files("open-meteo-toulouse-hourly");
-    let body: Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let (site, body) = land_shipped("open-meteo-toulouse-hourly", &server).await;
     let records = body["hourly"]
         .as_array()
         .expect("the hours land as an array of records");
@@ -212,16 +222,8 @@ async fn the_shipped_hourly_forecast_lands_one_record_per_hour_with_its_variable
 #[tokio::test]
 async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
     use chrono::{NaiveDate, TimeDelta, Utc};
-    let double = OpenMeteoDouble::new();
-    let server = LocalServer::start(double.router());
-    let site = Site::new(&shipped_table("open-meteo-toulouse-daily", &server));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    assert!(outcome.succeeded(), "{:?}", outcome.sources);
-    let files = site.data_files("open-meteo-toulouse-daily");
-    let body: Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let server = LocalServer::start(OpenMeteoDouble::new().router());
+    let (site, body) = land_shipped("open-meteo-toulouse-daily", &server).await;
     let records = body["daily"]
         .as_array()
         .expect("the days land as an array of records");
@@ -277,14 +279,7 @@ async fn the_demo_replays_daily_values_around_yesterday() {
         &format!("{}/v1/forecast", server.url()),
         &format!("{}/open-meteo/v1/forecast", server.url()),
     );
-    let site = Site::new(&config);
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    assert!(outcome.succeeded(), "{:?}", outcome.sources);
-    let files = site.data_files("open-meteo-toulouse-daily");
-    let body: Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let (site, body) = land(&config, "open-meteo-toulouse-daily").await;
     let records = body["daily"].as_array().expect("the days as records");
     let days: Vec<&str> = records.iter().filter_map(|r| r["time"].as_str()).collect();
     assert_eq!(days.len(), 8, "{days:?}");
