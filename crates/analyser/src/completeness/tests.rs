@@ -715,3 +715,70 @@ fn a_stretch_disabled_counts_at_the_interval_then_in_force() {
     );
     assert_eq!((assessed.expected, assessed.landed), (45, 37));
 }
+
+/// Collections skipped while a source was disabled across a daylight-saving change are
+/// counted as its schedule counts them: an hourly source in elapsed hours (three skipped from
+/// 01:00 to 05:00 on the night the clocks go forward), a daily one in calendar days (six
+/// skipped over the week's last six days, one of them 23 hours long).
+#[test]
+fn collections_skipped_while_disabled_across_a_clock_change_count_as_the_schedule_does() {
+    let paris = chrono_tz::Europe::Paris;
+    let local = |day: u32, hour: u32| {
+        paris
+            .with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+            .single()
+            .expect("instant")
+            .with_timezone(&Utc)
+    };
+    let landed = |started: DateTime<Utc>, every: i64| CollectionRun {
+        started,
+        every_s: Some(every),
+        ..run(0, None)
+    };
+    let expected = |every: &str, runs: Vec<CollectionRun>, disabled, period: &ReportPeriod| {
+        let data = SourceData {
+            runs,
+            disabled: vec![disabled],
+            ..Default::default()
+        };
+        assess(&source(every), &data, known(None), period, period.end()).expected
+    };
+
+    // Hourly on 29 March, a 23-hour day: a run at midnight, disabled from 01:00 until the run
+    // at 05:00 (02:00 does not exist that night), then runs to 12:00 only.
+    let day = ReportPeriod::containing(PeriodKind::Day, "2026-03-29".parse().expect("date"), paris);
+    let runs = std::iter::once(local(29, 0))
+        .chain((5..=12).map(|hour| local(29, hour)))
+        .map(|started| landed(started, 3600))
+        .collect();
+    let night = Disabled {
+        from: local(29, 1),
+        until: local(29, 5),
+    };
+    assert_eq!(
+        expected("1h", runs, night, &day),
+        23 - 3,
+        "three hours elapsed from 01:00 to 05:00 that night, not four on the clock"
+    );
+
+    // Daily in March: runs at midnight to the 25th but for an outage on the 10th to 12th,
+    // disabled from the 26th until the run at midnight on 1 April.
+    let month = ReportPeriod::containing(
+        PeriodKind::Month,
+        "2026-03-01".parse().expect("date"),
+        paris,
+    );
+    let runs = (1..=25)
+        .filter(|day| !(10..=12).contains(day))
+        .map(|day| landed(local(day, 0), 86_400))
+        .collect();
+    let to_april = Disabled {
+        from: local(26, 0),
+        until: month.end(),
+    };
+    assert_eq!(
+        expected("1d", runs, to_april, &month),
+        31 - 6,
+        "the 26th to the 31st skipped: six days, though 29 March has 23 hours"
+    );
+}
