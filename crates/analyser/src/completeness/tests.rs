@@ -782,3 +782,24 @@ fn collections_skipped_while_disabled_across_a_clock_change_count_as_the_schedul
         "the 26th to the 31st skipped: six days, though 29 March has 23 hours"
     );
 }
+
+/// A stretch disabled from 10:00 past the period's end skips the 14 hourly collections due at
+/// 10:00 to 23:00, not a 15th at midnight, which is the next period's.
+#[test]
+fn a_stretch_disabled_past_the_period_end_skips_only_the_collections_due_in_it() {
+    // Hourly runs to 09:00, but for an outage at 03:00 and 04:00.
+    let runs = (0..10)
+        .filter(|hour| !(3..5).contains(hour))
+        .map(|hour| run_every(hour * 60, 60))
+        .collect();
+    let data = SourceData {
+        runs,
+        disabled: vec![Disabled {
+            from: at(21, 10, 0),
+            until: at(22, 8, 0),
+        }],
+        ..Default::default()
+    };
+    let assessed = assess(&source("1h"), &data, known(None), &period(), period().end());
+    assert_eq!((assessed.expected, assessed.landed), (24 - 14, 8));
+}
