@@ -803,3 +803,41 @@ fn a_stretch_disabled_past_the_period_end_skips_only_the_collections_due_in_it()
     let assessed = assess(&source("1h"), &data, known(None), &period(), period().end());
     assert_eq!((assessed.expected, assessed.landed), (24 - 14, 8));
 }
+
+/// The day before a time change that skips midnight ends at the next day's 01:00, its
+/// midnight: a daily source whose first run came at 00:30 that day expects that run alone.
+#[test]
+fn a_day_ending_where_a_time_change_skips_midnight_expects_a_daily_source_once() {
+    let santiago = chrono_tz::America::Santiago;
+    let day = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-09-05".parse().expect("date"),
+        santiago,
+    );
+    let first = santiago
+        .with_ymd_and_hms(2026, 9, 5, 0, 30, 0)
+        .single()
+        .expect("instant")
+        .with_timezone(&Utc);
+    let data = SourceData {
+        runs: vec![CollectionRun {
+            started: first,
+            every_s: Some(86_400),
+            ..run(0, None)
+        }],
+        ..Default::default()
+    };
+    let c = assess(
+        &source("1d"),
+        &data,
+        known(Some(first)),
+        &day,
+        day.end() + Duration::days(1),
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
+    assert_eq!(
+        (c.expected, c.landed),
+        (1, 1),
+        "not a second day begun at 00:30"
+    );
+}
