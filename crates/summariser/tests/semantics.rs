@@ -451,6 +451,54 @@ async fn a_file_moved_back_among_files_put_back_gives_the_state_of_the_file_alon
     );
 }
 
+/// A record revised and served back at its stored value by a later file of the same run keeps
+/// that value, now from the later file: the revising file, put back (a restore), is older and
+/// changes nothing.
+#[tokio::test]
+async fn a_revision_undone_within_a_run_leaves_the_revising_file_put_back_stale() {
+    let ws = Workspace::new("undone");
+    ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    let revising = ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 5), 2.0)]),
+    );
+    let path = revising.path_in(&ws.raw());
+    let bytes = std::fs::read(&path).expect("landed file");
+    let undone = ws.land(
+        "usgs",
+        (10, 2, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    std::fs::write(&path, &bytes).expect("put back");
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(
+        numeric(&hour, "properties.mag", "mean"),
+        Bson::Double(1.0),
+        "the value the latest file served stays"
+    );
+    let a: StoredRecord = bson::from_document(ws.record("usgs", "a").await.expect("record a"))
+        .expect("documented shape");
+    assert_eq!(
+        a.data,
+        bson::to_document(&quake("a", (10, 5), 1.0)).expect("BSON")
+    );
+    assert_eq!(
+        (a.file, a.last_file),
+        (undone.file_name(), Some(undone.file_name())),
+        "the version came back with the file after the revision"
+    );
+}
+
 /// MongoDB keeps times to the millisecond: a record whose time says microseconds, served
 /// again unchanged, is not taken for a changed one at every run.
 #[tokio::test]
