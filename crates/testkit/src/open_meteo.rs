@@ -310,7 +310,7 @@ fn days(params: &[(String, String)], key: &str, default: i64, most: i64) -> Resu
 }
 
 /// The `hourly_units` and `hourly` (or `daily_units` and `daily`) members of an answer.
-type Hourly = (Map<String, Value>, Map<String, Value>);
+type Columns = (Map<String, Value>, Map<String, Value>);
 
 /// Whether `daily` is asked for, and neither `current` nor `hourly`.
 fn daily_alone(params: &[(String, String)]) -> bool {
@@ -338,7 +338,7 @@ fn daily_forecast(
     params: &[(String, String)],
     now: DateTime<Utc>,
     zone: Tz,
-) -> Result<Option<Hourly>, String> {
+) -> Result<Option<Columns>, String> {
     let Some(asked) = query_param(params, "daily").filter(|asked| !asked.is_empty()) else {
         return Ok(None);
     };
@@ -348,24 +348,15 @@ fn daily_forecast(
     let days: Vec<NaiveDate> = (-past..ahead)
         .map(|day| today + TimeDelta::days(day))
         .collect();
-    let mut units = Map::new();
-    let mut daily = Map::new();
-    units.insert("time".into(), "iso8601".into());
-    let dates = days
-        .iter()
-        .map(|day| Value::from(day.format("%Y-%m-%d").to_string()));
-    daily.insert("time".into(), Value::Array(dates.collect()));
-    for variable in asked.split(',').filter(|v| !v.is_empty()) {
-        let Some((name, unit)) = DAILY_VARIABLES.iter().find(|(name, _)| *name == variable) else {
-            return Err(format!(
-                "Cannot initialize ForecastVariableDaily from invalid String value {variable} for key daily"
-            ));
-        };
-        units.insert((*name).into(), (*unit).into());
-        let values = days.iter().map(|day| daily_reading(name, *day));
-        daily.insert((*name).into(), Value::Array(values.collect()));
-    }
-    Ok(Some((units, daily)))
+    let dates = days.iter().map(|day| day.format("%Y-%m-%d").to_string());
+    let daily = Variables {
+        key: "daily",
+        known: DAILY_VARIABLES,
+        type_name: "ForecastVariableDaily",
+    };
+    daily
+        .columns(&asked, dates, |name, i| daily_reading(name, days[i]))
+        .map(Some)
 }
 
 /// The units and parallel arrays of the `hourly` variables asked for, `None` when none is:
@@ -373,7 +364,7 @@ fn daily_forecast(
 fn hourly_forecast(
     params: &[(String, String)],
     now: DateTime<Utc>,
-) -> Result<Option<Hourly>, String> {
+) -> Result<Option<Columns>, String> {
     let Some(asked) = query_param(params, "hourly").filter(|asked| !asked.is_empty()) else {
         return Ok(None);
     };
@@ -383,24 +374,57 @@ fn hourly_forecast(
     let hours: Vec<DateTime<Utc>> = (-past * 24..ahead * 24)
         .map(|hour| midnight + TimeDelta::hours(hour))
         .collect();
-    let mut units = Map::new();
-    let mut hourly = Map::new();
-    units.insert("time".into(), "iso8601".into());
     let times = hours
         .iter()
-        .map(|at| Value::from(at.format("%Y-%m-%dT%H:%M").to_string()));
-    hourly.insert("time".into(), Value::Array(times.collect()));
-    for variable in asked.split(',').filter(|v| !v.is_empty()) {
-        let Some((name, unit)) = VARIABLES.iter().find(|(name, _)| *name == variable) else {
-            return Err(format!(
-                "Cannot initialize ForecastVariable from invalid String value {variable} for key hourly"
-            ));
-        };
-        units.insert((*name).into(), (*unit).into());
-        let values = hours.iter().map(|at| reading(name, *at));
-        hourly.insert((*name).into(), Value::Array(values.collect()));
+        .map(|at| at.format("%Y-%m-%dT%H:%M").to_string());
+    let hourly = Variables {
+        key: "hourly",
+        known: VARIABLES,
+        type_name: "ForecastVariable",
+    };
+    hourly
+        .columns(&asked, times, |name, i| reading(name, hours[i]))
+        .map(Some)
+}
+
+/// The variables one member of an answer (`hourly`, `daily`) may be asked for.
+struct Variables {
+    /// The query parameter, and the member of the answer.
+    key: &'static str,
+    /// Its variables, with their units.
+    known: &'static [(&'static str, &'static str)],
+    /// The type the API names when it refuses a variable.
+    type_name: &'static str,
+}
+
+impl Variables {
+    /// The units and parallel arrays of the variables `asked` (`a,b,..`), one item per step of
+    /// `times`, `value(variable, i)` that of step `i`: `Err` is the API's reason.
+    fn columns(
+        &self,
+        asked: &str,
+        times: impl Iterator<Item = String>,
+        value: impl Fn(&str, usize) -> Value,
+    ) -> Result<Columns, String> {
+        let times: Vec<Value> = times.map(Value::from).collect();
+        let steps = times.len();
+        let mut units = Map::new();
+        let mut columns = Map::new();
+        units.insert("time".into(), "iso8601".into());
+        columns.insert("time".into(), Value::Array(times));
+        for variable in asked.split(',').filter(|v| !v.is_empty()) {
+            let Some((name, unit)) = self.known.iter().find(|(name, _)| *name == variable) else {
+                return Err(format!(
+                    "Cannot initialize {} from invalid String value {variable} for key {}",
+                    self.type_name, self.key
+                ));
+            };
+            units.insert((*name).into(), (*unit).into());
+            let values = (0..steps).map(|i| value(name, i));
+            columns.insert((*name).into(), Value::Array(values.collect()));
+        }
+        Ok((units, columns))
     }
-    Ok(Some((units, hourly)))
 }
 
 #[cfg(test)]
