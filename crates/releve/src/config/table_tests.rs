@@ -49,17 +49,6 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
     // Both are sent: a UTC one in `params` does not hide the address's.
     let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
     assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
-    assert!(message.contains("`resolution = \"day\"`, may ask for its days in a local zone"));
-}
-
-/// Daily values are days: asked in a local zone (Open-Meteo then sums and ranges each local
-/// day), they are written by the day alone, which counts in its own day in any zone.
-#[test]
-fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
-    let text = meteo("m", "resolution = \"day\"")
-        .replace("latitude = \"43.6\"", "timezone = \"Europe/Paris\"");
-    let config = parse(&text).unwrap_or_else(|err| panic!("{err}"));
-    assert_eq!(config.sources[0].resolution, crate::Resolution::Day);
 }
 
 #[test]

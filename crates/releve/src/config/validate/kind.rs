@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 use url::Url;
 
 use super::{BadValue, bad, check_no_credentials, check_url};
-use crate::config::{OdsV1, Opendatasoft, Resolution, Source, SourceKind, odsql};
+use crate::config::{OdsV1, Opendatasoft, Source, SourceKind, odsql};
 
 /// Refuses a `timezone` query parameter other than UTC, in `params` or in the address: an API
 /// asked for local times may write them without an offset (Open-Meteo does), which relevé
 /// reads as UTC, so every record would be dated off by the zone's offset and the hour repeated
-/// when clocks go back would merge into one. A source of daily values may ask for its days in
-/// a local zone: a day written alone (`2026-12-03`), or at its local midnight read as UTC,
-/// counts in its own day in any report zone.
+/// when clocks go back would merge into one.
 fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
     let in_url = url
         .query_pairs()
@@ -36,7 +34,7 @@ fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<
     Err(bad(
         key,
         format!(
-            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone)"
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
         ),
     ))
 }
@@ -45,9 +43,7 @@ fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<
 pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
-            if source.resolution == Resolution::Hour {
-                check_answers_in_utc(url, &http.params)?;
-            }
+            check_answers_in_utc(url, &http.params)?;
             if http.key_env.is_some() {
                 check_encrypted("url", url, "the API key")?;
             }
