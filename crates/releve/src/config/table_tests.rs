@@ -51,6 +51,26 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
     assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
 }
 
+/// A source of daily values asking a local zone is refused too: its records need not be days
+/// written alone (Open-Meteo's `timeformat=unixtime` writes each local day as its local
+/// midnight, an `hourly` series beside it local times), and they would read as UTC.
+#[test]
+fn a_source_of_daily_values_asking_local_times_is_refused_too() {
+    let unixtime = meteo(
+        "m",
+        "resolution = \"day\"\nrecords = \"daily\"\ncolumns = true",
+    )
+    .replace(
+        "latitude = \"43.6\"",
+        "daily = \"temperature_2m_max\"\ntimeformat = \"unixtime\"\ntimezone = \"Asia/Tokyo\"",
+    );
+    assert!(
+        error(&unixtime)
+            .contains("key `params`: timezone = `Asia/Tokyo` asks the API for local times"),
+        "{unixtime}"
+    );
+}
+
 #[test]
 fn query_parameters_may_be_written_as_numbers_and_booleans() {
     let text = meteo("m", "").replace(
