@@ -3,8 +3,10 @@
 //! figures where a chart would say less (values in one hour or day only, a day of daily
 //! values, no value at all).
 
-use chrono::{DateTime, Utc};
-use releve::store::{HourlySummary, chrono_date};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use releve::store::{HourlySummary, NumericSummary, chrono_date};
 use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
@@ -30,16 +32,19 @@ pub(super) fn numeric_chart(
     let step = charts::numeric_step(axis);
     let named = with_unit(source, field);
     let one_day = one_day_of_daily_values(source, axis.kind());
-    // A day of daily values is said in words, under the field's name: no chart to title.
-    let title = if one_day {
-        named.clone()
-    } else {
-        format!("{named}: {step} mean and min–max range")
-    };
     let stats: Vec<_> = hourly
         .iter()
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
         .collect();
+    // A day of daily values is said in words, under the field's name: no chart to title; daily
+    // values of one record a day have no mean or range to name.
+    let title = if one_day {
+        named.clone()
+    } else if one_value_a_day(axis, &stats) {
+        format!("{named}: value per day")
+    } else {
+        format!("{named}: {step} mean and min–max range")
+    };
     let bands: Vec<Option<HourBand>> = stats
         .iter()
         .map(|n| {
@@ -201,9 +206,63 @@ pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -
     format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
 }
 
+/// Whether `axis` charts daily values and none of its days holds more than one value of the
+/// field (`stats[i]`: its statistics in hour `i`): each day's mean and range are its value.
+fn one_value_a_day(axis: &TimeAxis, stats: &[Option<&NumericSummary>]) -> bool {
+    if axis.resolution() != Resolution::Day {
+        return false;
+    }
+    let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for (hour, n) in axis.hours().iter().zip(stats) {
+        if let Some(n) = n {
+            *per_day.entry(axis.day_of(*hour)).or_default() += n.count;
+        }
+    }
+    per_day.values().all(|values| *values <= 1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{FieldTotals, HourBand, one_hour};
+    use super::{FieldTotals, HourBand, NumericSummary, TimeAxis, one_hour, one_value_a_day};
+    use crate::period::{PeriodKind, ReportPeriod};
+    use releve::Resolution;
+
+    /// A week's chart of daily values is titled by its values, not by a mean and a range, while
+    /// no day holds two; one of hourly values keeps its mean and range.
+    #[test]
+    fn daily_values_of_one_record_a_day_are_values_per_day() {
+        let paris = chrono_tz::Europe::Paris;
+        let week =
+            ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
+        let daily = TimeAxis::new(week.hours_of(Resolution::Day), paris, week.kind).per_day();
+        let value = |count| NumericSummary {
+            field: "tmax".to_owned(),
+            count,
+            nulls: 0,
+            implausible: 0,
+            min: Some(1.0),
+            max: Some(1.0),
+            mean: Some(1.0),
+            sum: 1.0,
+        };
+        let (one, two) = (value(1), value(2));
+        // The first hour of each day holds its value.
+        let mut stats: Vec<Option<&NumericSummary>> = vec![None; daily.len()];
+        for (i, hour) in daily.hours().iter().enumerate() {
+            if i == 0 || daily.day_of(*hour) != daily.day_of(daily.hours()[i - 1]) {
+                stats[i] = Some(&one);
+            }
+        }
+        assert!(one_value_a_day(&daily, &stats));
+        stats[1] = Some(&one);
+        assert!(!one_value_a_day(&daily, &stats), "two values on one day");
+        stats[1] = None;
+        stats[0] = Some(&two);
+        assert!(!one_value_a_day(&daily, &stats), "two stations' values");
+        let hourly = TimeAxis::new(week.hours(), paris, week.kind);
+        let stats = vec![Some(&one); hourly.len()];
+        assert!(!one_value_a_day(&hourly, &stats));
+    }
 
     #[test]
     fn an_hour_where_clocks_change_still_reads_as_one_hour() {
