@@ -51,9 +51,8 @@ pub async fn load(
     most: usize,
 ) -> Result<Positions, StoreError> {
     let name = source.name.as_str();
-    // The records of the hours the summaries cover (see `ReportPeriod::first_hour_of`), read
-    // through the `source` + `hour` index.
-    let filter = doc! {"source": name, "hour": {"$gte": store::bson_date(period.first_hour_of(source.resolution)), "$lt": store::bson_date(period.end_hour_of(source.resolution))}};
+    // The records of the hours the summaries cover.
+    let filter = crate::query::hours_of(source, period);
     let action = format!("reading `records` of {name}");
     let mut sample = Sample::new(most);
     let records_collection = db.collection::<RawDocumentBuf>(store::RECORDS);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
-use mongodb::bson::{Bson, doc};
+use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::FindOptions;
 use releve::store::{self, HourlySummary, StoreError, StoredRun};
 use releve::{Config, RunMetrics, Source};
@@ -332,6 +332,16 @@ pub async fn first_runs(
     Ok(first_runs)
 }
 
+/// The filter of `source`'s documents, in `hourly` or `records`, of the UTC hours whose figures
+/// count in `period` (see [`ReportPeriod::first_hour_of`]): a range of the `source` + `hour`
+/// index.
+pub(crate) fn hours_of(source: &Source, period: &ReportPeriod) -> Document {
+    doc! {"source": &source.name, "hour": {
+        "$gte": store::bson_date(period.first_hour_of(source.resolution)),
+        "$lt": store::bson_date(period.end_hour_of(source.resolution)),
+    }}
+}
+
 async fn load_source(
     db: &Database,
     source: &Source,
@@ -341,10 +351,7 @@ async fn load_source(
 ) -> Result<SourceData, StoreError> {
     let name = source.name.as_str();
     let end = store::bson_date(period.end());
-    let hours = doc! {"source": name, "hour": {
-        "$gte": store::bson_date(period.first_hour_of(source.resolution)),
-        "$lt": store::bson_date(period.end_hour_of(source.resolution)),
-    }};
+    let hours = hours_of(source, period);
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");
     let hourly = find_all(db, store::HOURLY, hours, by_hour, &action, unread).await?;

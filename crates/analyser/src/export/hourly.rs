@@ -32,7 +32,7 @@ pub(super) async fn hourly_table<W: Write>(
         header.extend(STATS.iter().map(|stat| format!("{field} {stat}")));
     }
     csv.write_record(&header)?;
-    let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(period.first_hour_of(source.resolution)), "$lt": store::bson_date(period.end_hour_of(source.resolution))}};
+    let filter = crate::query::hours_of(source, period);
     let options = mongodb::options::FindOptions::builder()
         .sort(doc! {"hour": 1})
         .build();
