@@ -93,7 +93,7 @@ pub fn source_section(
         return Ok(());
     }
     doc.paragraph(
-        &records_sentence(&axis, &hourly, records, source.resolution, generated),
+        &records_sentence(&axis, &hourly, records, generated),
         BODY,
         false,
         Ink::TEXT,
@@ -138,7 +138,6 @@ fn records_sentence(
     axis: &TimeAxis,
     hourly: &[Option<&HourlySummary>],
     records: i64,
-    resolution: Resolution,
     generated: DateTime<Utc>,
 ) -> String {
     let busy = hourly
@@ -147,7 +146,7 @@ fn records_sentence(
         .filter(|(summary, _)| summary.is_some_and(|h| h.count > 0))
         .map(|(_, hour)| *hour);
     let records = counted(records, "record");
-    let (busy, ahead, of, step) = match resolution {
+    let (busy, ahead, of, step) = match axis.resolution() {
         Resolution::Hour => {
             let busy: Vec<_> = busy.collect();
             let ahead = busy.iter().filter(|hour| **hour >= generated).count();
