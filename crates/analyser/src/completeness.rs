@@ -89,13 +89,11 @@ pub struct Completeness {
     pub landed: u64,
     /// Runs that failed.
     pub failed: u64,
-    /// Elapsed UTC hours of the period, or local days for a source of daily values (see
-    /// [`Completeness::resolution`]).
+    /// Elapsed UTC hours of the period, or local days for a source of daily values
+    /// (`resolution = "day"`).
     pub steps: usize,
     /// Those with no record.
     pub steps_without_data: usize,
-    /// What [`Completeness::steps`] counts: hours, or days for a source of daily values.
-    pub resolution: Resolution,
     /// Records announced by the APIs, summed over the landed runs that announced a total.
     pub announced: u64,
     /// Records landed by those same runs.
@@ -262,7 +260,6 @@ pub fn assess(
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
         steps,
         steps_without_data: steps.saturating_sub(steps_with_data),
-        resolution: source.resolution,
         announced: announcing.clone().filter_map(|run| run.announced).sum(),
         // A run landing more than it announced (a dataset that grew between its first page and
         // its export) covered its announced total, not more.

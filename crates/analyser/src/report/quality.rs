@@ -27,7 +27,7 @@ pub fn completeness_section(
     doc.gap(2.0);
     let by_day = assessed
         .iter()
-        .any(|(_, c)| c.resolution == Resolution::Day);
+        .any(|(source, _)| source.resolution == Resolution::Day);
     completeness_table(doc, assessed, quarantined, by_day);
     for (column, meaning) in COLUMNS {
         let column = match column {
@@ -148,7 +148,7 @@ fn completeness_table(
                 of_runs(c.expected),
                 of_runs(c.landed),
                 of_runs(c.failed),
-                match c.resolution {
+                match source.resolution {
                     Resolution::Hour if !by_day => {
                         format!("{} of {}", c.steps_without_data, c.steps)
                     }
