@@ -234,7 +234,7 @@ async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date alone")
         })
         .collect();
-    // Yesterday, or today when the run crossed midnight.
+    // Paris's yesterday: UTC's, or UTC's today late in the evening.
     let yesterday = Utc::now().date_naive() - TimeDelta::days(1);
     let first = days.first().copied().expect("a day");
     assert!(
@@ -263,6 +263,7 @@ async fn the_shipped_daily_values_land_one_record_per_day_dated_by_the_day() {
         );
     }
     assert_eq!(site.metrics("open-meteo-toulouse-daily")[0].records, 8);
+    assert_eq!(body["timezone"], "Europe/Paris", "Toulouse's days");
 }
 
 /// The demo's recorded daily values: eight days from the day before the demo's day
@@ -334,4 +335,53 @@ async fn a_column_written_twice_lands_nothing_and_says_which() {
         "{reason}"
     );
     assert!(site.data_files("open-meteo-toulouse-hourly").is_empty());
+}
+
+/// A source of daily values may ask Open-Meteo for a local zone's days (the shipped one asks
+/// for Paris's), but only days written alone count right in any report zone: the days asked as
+/// `timeformat=unixtime` are the zone's midnights, which read as UTC would fall in the day
+/// before, so the run lands nothing and says why, naming the zone and one time as served.
+#[tokio::test]
+async fn local_days_written_as_a_time_of_day_land_nothing_and_say_why() {
+    // Paris's midnights of 30 November and 1 December 2026, as Open-Meteo writes them.
+    let body = r#"{"timezone": "Europe/Paris", "utc_offset_seconds": 3600, "daily": {"time": [1795993200, 1796079600], "temperature_2m_max": [12.1, 11.0], "temperature_2m_min": [3.2, 4.0], "precipitation_sum": [0.0, 1.2], "wind_speed_10m_max": [14.0, 22.5]}}"#;
+    let server = LocalServer::start(axum::Router::new().route(
+        "/v1/forecast",
+        axum::routing::get(move || async move { body }),
+    ));
+    let table = shipped_table("open-meteo-toulouse-daily", &server);
+    assert!(table.contains("timezone = \"Europe/Paris\""), "{table}");
+    let site =
+        Site::new(&table.replace("past_days = 1", "past_days = 1, timeformat = \"unixtime\""));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains(
+            "key `params` asks the API for the days of `Europe/Paris`, but `time` (`time`) holds 1795993200, not a day written alone (`2026-11-30`)"
+        ),
+        "{reason}"
+    );
+    assert!(reason.contains("nothing landed"), "{reason}");
+}
+
+/// An hourly series asked in a local zone on a source of daily values is refused the same
+/// way: its local times, written without an offset, would read as UTC.
+#[tokio::test]
+async fn local_hours_on_a_source_of_daily_values_land_nothing() {
+    let body = r#"{"timezone": "Europe/Paris", "hourly": {"time": ["2026-12-03T00:00", "2026-12-03T01:00"], "temperature_2m": [7.5, 7.1], "precipitation": [0, 0], "wind_speed_10m": [9, 8]}}"#;
+    let local = LocalServer::start(axum::Router::new().route(
+        "/v1/forecast",
+        axum::routing::get(move || async move { body }),
+    ));
+    let site = Site::new(
+        &shipped_table("open-meteo-toulouse-hourly", &local)
+            .replace("forecast = true", "forecast = true\nresolution = \"day\"")
+            .replace("/v1/forecast\"", "/v1/forecast?timezone=Europe%2FParis\""),
+    );
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains(
+            "key `url` asks the API for the days of `Europe/Paris`, but `time` (`time`) holds \"2026-12-03T00:00\""
+        ),
+        "{reason}"
+    );
 }

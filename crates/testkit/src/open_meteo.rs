@@ -7,12 +7,14 @@
 //! before today (default 0, at most 92) to the end of the `forecast_days`-th day from today
 //! (default 7, at most 16); `api-notes.md` lists neither, and the double's reason for a day
 //! count out of range is its own wording. With `daily=a,b,..` it answers the daily values the
-//! same way, under `daily`, one per GMT day of that span dated by the day alone
-//! (`2026-12-03`), from its own list of daily variables. It refuses with the API's 400 body
+//! same way, under `daily`, one per day of that span dated by the day alone (`2026-12-03`),
+//! from its own list of daily variables. It refuses with the API's 400 body
 //! `{"error":true,"reason":".."}` a missing or out-of-range coordinate and a `current` variable
 //! outside its list (the API's common current variables; the real one knows more). It serves
-//! GMT only (a `timezone` other than GMT or UTC is refused here; the real API would answer
-//! local times, which relevé's configuration refuses). With a minutely or daily limit, calls past it in the same clock minute or UTC day get the
+//! `current` and `hourly` in GMT only (a `timezone` other than GMT or UTC is refused there; the
+//! real API would answer local times, which relevé's configuration refuses); a request for
+//! `daily` alone may name an IANA `timezone`, whose days it then answers, with their offset.
+//! With a minutely or daily limit, calls past it in the same clock minute or UTC day get the
 //! free tier's 429, its reason naming the limit, and no `Retry-After` (when the real API's day
 //! starts is not published; the double's is UTC's).
 
@@ -24,7 +26,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, Datelike, DurationRound, NaiveDate, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, DurationRound, NaiveDate, Offset, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use crate::http::{RequestLog, query_param};
@@ -218,15 +221,25 @@ async fn forecast(
         (Ok(latitude), Ok(longitude)) => (latitude, longitude),
         (Err(reason), _) | (_, Err(reason)) => return refuse(StatusCode::BAD_REQUEST, &reason),
     };
-    if let Some(zone) =
-        query_param(&params, "timezone").filter(|zone| !matches!(zone.as_str(), "GMT" | "UTC"))
-    {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            &format!("This double serves GMT only, not the timezone '{zone}'."),
-        );
-    }
-    let (hourly, daily) = match (hourly_forecast(&params, now), daily_forecast(&params, now)) {
+    let zone = match query_param(&params, "timezone") {
+        None => Tz::UTC,
+        Some(zone) => match zone.parse::<Tz>() {
+            Ok(tz) if tz == Tz::UTC || tz == Tz::GMT => Tz::UTC,
+            Ok(tz) if daily_alone(&params) => tz,
+            _ => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!(
+                        "This double serves GMT only, but for `daily` alone, not the timezone '{zone}'."
+                    ),
+                );
+            }
+        },
+    };
+    let (hourly, daily) = match (
+        hourly_forecast(&params, now),
+        daily_forecast(&params, now, zone),
+    ) {
         (Ok(hourly), Ok(daily)) => (hourly, daily),
         (Err(reason), _) | (_, Err(reason)) => return refuse(StatusCode::BAD_REQUEST, &reason),
     };
@@ -254,13 +267,18 @@ async fn forecast(
         current.insert((*name).into(), reading(name, step));
     }
     let grid = |degrees: f64| (degrees * 100.0).round() / 100.0;
+    let local = now.with_timezone(&zone);
+    let (name, abbreviation) = match zone {
+        Tz::UTC => ("GMT".to_owned(), "GMT".to_owned()),
+        zone => (zone.name().to_owned(), local.format("%Z").to_string()),
+    };
     let mut body = json!({
         "latitude": grid(latitude),
         "longitude": grid(longitude),
         "generationtime_ms": 0.05,
-        "utc_offset_seconds": 0,
-        "timezone": "GMT",
-        "timezone_abbreviation": "GMT",
+        "utc_offset_seconds": local.offset().fix().local_minus_utc(),
+        "timezone": name,
+        "timezone_abbreviation": abbreviation,
         "elevation": 146.0,
     });
     if current.len() > 2 {
@@ -294,6 +312,12 @@ fn days(params: &[(String, String)], key: &str, default: i64, most: i64) -> Resu
 /// The `hourly_units` and `hourly` (or `daily_units` and `daily`) members of an answer.
 type Columns = (Map<String, Value>, Map<String, Value>);
 
+/// Whether `daily` is asked for, and neither `current` nor `hourly`.
+fn daily_alone(params: &[(String, String)]) -> bool {
+    let asked = |key| query_param(params, key).is_some_and(|asked| !asked.is_empty());
+    asked("daily") && !asked("current") && !asked("hourly")
+}
+
 /// A made-up but steady daily value of `variable` on `day`.
 fn daily_reading(variable: &str, day: NaiveDate) -> Value {
     let wave = (f64::from(day.ordinal()) / 5.0).sin();
@@ -308,18 +332,19 @@ fn daily_reading(variable: &str, day: NaiveDate) -> Value {
     }
 }
 
-/// The units and parallel arrays of the `daily` variables asked for, `None` when none is:
-/// `Err` is the API's reason.
+/// The units and parallel arrays of the `daily` variables asked for, `None` when none is, the
+/// days those of `zone`: `Err` is the API's reason.
 fn daily_forecast(
     params: &[(String, String)],
     now: DateTime<Utc>,
+    zone: Tz,
 ) -> Result<Option<Columns>, String> {
     let Some(asked) = query_param(params, "daily").filter(|asked| !asked.is_empty()) else {
         return Ok(None);
     };
     let past = days(params, "past_days", 0, 92)?;
     let ahead = days(params, "forecast_days", 7, 16)?;
-    let today = now.date_naive();
+    let today = now.with_timezone(&zone).date_naive();
     let days: Vec<NaiveDate> = (-past..ahead)
         .map(|day| today + TimeDelta::days(day))
         .collect();
@@ -443,7 +468,7 @@ mod tests {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-        let (units, daily) = daily_forecast(&params, now)
+        let (units, daily) = daily_forecast(&params, now, Tz::UTC)
             .expect("valid")
             .expect("daily asked");
         assert_eq!(
@@ -457,9 +482,18 @@ mod tests {
         assert_eq!(units["precipitation_sum"], json!("mm"));
         let unknown = [("daily".to_owned(), "temperature_2m".to_owned())];
         assert!(
-            daily_forecast(&unknown, now)
+            daily_forecast(&unknown, now, Tz::UTC)
                 .expect_err("an hourly variable")
                 .contains("temperature_2m")
+        );
+        // 23:30 UTC on 3 December is 4 December in Paris.
+        let late = now + TimeDelta::minutes(8 * 60 + 10);
+        let (_, paris) = daily_forecast(&params, late, chrono_tz::Europe::Paris)
+            .expect("valid")
+            .expect("daily asked");
+        assert_eq!(
+            paris["time"],
+            json!(["2026-12-03", "2026-12-04", "2026-12-05"])
         );
     }
 

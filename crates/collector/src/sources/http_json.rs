@@ -2,7 +2,9 @@
 //! once it is known to be JSON holding records at the configured `records` path — unless the
 //! source has `drop` fields, or the body echoes the source's key: then it lands re-written
 //! without them; or its records come as `columns`: then they land as an array of records at
-//! that path. A body that gives a member on the records path twice does not land.
+//! that path. A body that gives a member on the records path twice does not land, nor one
+//! dated by a time of day when the source asks for a local zone's days (see
+//! [`HttpJson::local_zone`]): such times read as UTC, hours off.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
@@ -79,6 +81,16 @@ pub(super) async fn collect(
         Some((count, survey)) => (Vec::from(answer.body), count, survey),
         None => read_whole(ctx, source, settings, &answer, key.is_some(), &dropped)?,
     };
+    if let (Some(zone), Some(example)) =
+        (settings.local_zone(&source.url), &survey.hints.time_of_day)
+    {
+        return Err(SourceError::LocalTimes {
+            key: zone.key,
+            zone: zone.zone,
+            time: source.time.to_string(),
+            example: example.clone(),
+        });
+    }
     ctx.progress_total(count);
     ctx.progress_advance(count);
     Ok(Collected {

@@ -121,6 +121,21 @@ pub enum SourceError {
         /// The variable's name.
         var: String,
     },
+    /// A source asking its API for a local zone's days was answered a time of day, which
+    /// would read as UTC, hours off.
+    #[error(
+        "key `{key}` asks the API for the days of `{zone}`, but `time` (`{time}`) holds {example}, not a day written alone (`2026-11-30`): read as UTC, such times would be dated off by the zone's offset, so nothing landed. Leave `timezone` out, or have the API write days alone (no `timeformat = \"unixtime\"`, no hourly series as the records)"
+    )]
+    LocalTimes {
+        /// `params` or `url`.
+        key: &'static str,
+        /// The zone asked for.
+        zone: String,
+        /// The source's `time` path.
+        time: String,
+        /// The first such time, as served.
+        example: String,
+    },
     /// The API answered something the collector cannot use.
     #[error("{what}: {message}")]
     Unexpected {

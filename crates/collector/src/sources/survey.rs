@@ -60,6 +60,9 @@ pub struct Hints {
     pub timed: u64,
     /// See [`Hints::timed`].
     pub dates_alone: u64,
+    /// The first `time` that reads as a time but is not a day written alone, as served
+    /// (`"2026-11-30T00:00"`, `1764457200`).
+    pub time_of_day: Option<String>,
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
@@ -149,7 +152,11 @@ impl<'s> Surveyor<'s> {
         }
         if let (Some(written), Some(_)) = (written, time) {
             hints.timed += 1;
-            hints.dates_alone += u64::from(date_alone(written));
+            if date_alone(written) {
+                hints.dates_alone += 1;
+            } else {
+                hints.time_of_day.get_or_insert_with(|| shown(written));
+            }
         }
         for (path, numbers, text) in &mut self.numeric {
             if *numbers {

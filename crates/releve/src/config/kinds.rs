@@ -137,6 +137,39 @@ impl HttpJson {
     pub fn key_header(&self) -> &str {
         self.key_header_set.as_deref().unwrap_or("Authorization")
     }
+
+    /// The time zone other than UTC the source asks its API to answer in, as a `timezone`
+    /// query parameter in `params` or in `url` (both are sent, so either counts), and the key
+    /// naming it; `None` when it asks for none or for UTC. An address that does not parse asks
+    /// for none (the configuration's checks refuse it).
+    pub fn local_zone(&self, url: &str) -> Option<LocalZone> {
+        let in_url = url::Url::parse(url).ok().and_then(|url| {
+            url.query_pairs()
+                .find(|(name, _)| name == "timezone")
+                .map(|(_, zone)| zone.into_owned())
+        });
+        let utc = |zone: &str| {
+            ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
+                .iter()
+                .any(|utc| zone.eq_ignore_ascii_case(utc))
+        };
+        self.params
+            .get("timezone")
+            .map(|zone| ("params", zone.clone()))
+            .into_iter()
+            .chain(in_url.map(|zone| ("url", zone)))
+            .find(|(_, zone)| !utc(zone))
+            .map(|(key, zone)| LocalZone { key, zone })
+    }
+}
+
+/// A time zone other than UTC that an `http_json` source asks its API to answer in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalZone {
+    /// The key naming it: `params` or `url`.
+    pub key: &'static str,
+    /// The zone as written (`Europe/Paris`, `auto`).
+    pub zone: String,
 }
 
 /// `kind = "opendatasoft"`: an Explore API v2.1 dataset; `url` is the portal base.

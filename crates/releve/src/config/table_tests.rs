@@ -49,26 +49,19 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
     // Both are sent: a UTC one in `params` does not hide the address's.
     let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
     assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
+    assert!(message.contains("`resolution = \"day\"`, may ask for its days in a local zone"));
 }
 
-/// A source of daily values asking a local zone is refused too: its records need not be days
-/// written alone (Open-Meteo's `timeformat=unixtime` writes each local day as its local
-/// midnight, an `hourly` series beside it local times), and they would read as UTC.
+/// Daily values are days: asked in a local zone (Open-Meteo then sums and ranges each local
+/// day), they are written by the day alone, which counts in its own day in any zone. Whether
+/// the records are days written alone is known only from the answer: the collector checks it
+/// (`timeformat = "unixtime"` is accepted here, and its runs land nothing).
 #[test]
-fn a_source_of_daily_values_asking_local_times_is_refused_too() {
-    let unixtime = meteo(
-        "m",
-        "resolution = \"day\"\nrecords = \"daily\"\ncolumns = true",
-    )
-    .replace(
-        "latitude = \"43.6\"",
-        "daily = \"temperature_2m_max\"\ntimeformat = \"unixtime\"\ntimezone = \"Asia/Tokyo\"",
-    );
-    assert!(
-        error(&unixtime)
-            .contains("key `params`: timezone = `Asia/Tokyo` asks the API for local times"),
-        "{unixtime}"
-    );
+fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
+    let text = meteo("m", "resolution = \"day\"")
+        .replace("latitude = \"43.6\"", "timezone = \"Europe/Paris\"");
+    let config = parse(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(config.sources[0].resolution, crate::Resolution::Day);
 }
 
 #[test]

@@ -1,40 +1,30 @@
 //! The checks of each kind's own keys: addresses, headers, keys and secrets, Opendatasoft
 //! selections and page sizes.
 
-use std::collections::BTreeMap;
-
 use url::Url;
 
 use super::{BadValue, bad, check_no_credentials, check_url};
-use crate::config::{OdsV1, Opendatasoft, Source, SourceKind, odsql};
+use crate::config::{
+    HttpJson, LocalZone, OdsV1, Opendatasoft, Resolution, Source, SourceKind, odsql,
+};
 
-/// Refuses a `timezone` query parameter other than UTC, in `params` or in the address: an API
-/// asked for local times may write them without an offset (Open-Meteo does), which relevé
-/// reads as UTC, so every record would be dated off by the zone's offset and the hour repeated
-/// when clocks go back would merge into one.
-fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<(), BadValue> {
-    let in_url = url
-        .query_pairs()
-        .find(|(name, _)| name == "timezone")
-        .map(|(_, zone)| zone.into_owned());
-    let mut asked = params
-        .get("timezone")
-        .map(|zone| ("params", zone.clone()))
-        .into_iter()
-        .chain(in_url.map(|zone| ("url", zone)));
-    let utc = |zone: &str| {
-        ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
-            .iter()
-            .any(|utc| zone.eq_ignore_ascii_case(utc))
-    };
-    // Both are checked: both are sent.
-    let Some((key, zone)) = asked.find(|(_, zone)| !utc(zone)) else {
+/// Refuses a `timezone` query parameter other than UTC, in `params` or in the address, on a
+/// source of hourly values: an API asked for local times may write them without an offset
+/// (Open-Meteo does), which relevé reads as UTC, so every record would be dated off by the
+/// zone's offset and the hour repeated when clocks go back would merge into one. A source of
+/// daily values may ask for its days in a local zone: the collector then lands only records
+/// dated by the day alone (`2026-12-03`), which counts in its own day in any report zone.
+fn check_answers_in_utc(source: &Source, http: &HttpJson) -> Result<(), BadValue> {
+    if source.resolution == Resolution::Day {
+        return Ok(());
+    }
+    let Some(LocalZone { key, zone }) = http.local_zone(&source.url) else {
         return Ok(());
     };
     Err(bad(
         key,
         format!(
-            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone`"
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone)"
         ),
     ))
 }
@@ -43,7 +33,7 @@ fn check_answers_in_utc(url: &Url, params: &BTreeMap<String, String>) -> Result<
 pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
     match &source.kind {
         SourceKind::HttpJson(http) => {
-            check_answers_in_utc(url, &http.params)?;
+            check_answers_in_utc(source, http)?;
             if http.key_env.is_some() {
                 check_encrypted("url", url, "the API key")?;
             }
