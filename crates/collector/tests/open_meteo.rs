@@ -339,8 +339,9 @@ async fn a_column_written_twice_lands_nothing_and_says_which() {
 
 /// A source of daily values may ask Open-Meteo for a local zone's days (the shipped one asks
 /// for Paris's), but only days written alone count right in any report zone: the days asked as
-/// `timeformat=unixtime` are the zone's midnights, which read as UTC would fall in the day
-/// before, so the run lands nothing and says why, naming the zone and one time as served.
+/// `timeformat=unixtime` are the zone's midnights as instants, which count in the day before in
+/// a report zone west of it, so the run lands nothing and says why, naming the zone and one
+/// time as served.
 #[tokio::test]
 async fn local_days_written_as_a_time_of_day_land_nothing_and_say_why() {
     // Paris's midnights of 30 November and 1 December 2026, as Open-Meteo writes them.

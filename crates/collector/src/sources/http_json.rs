@@ -4,7 +4,8 @@
 //! without them; or its records come as `columns`: then they land as an array of records at
 //! that path. A body that gives a member on the records path twice does not land, nor one
 //! dated by a time of day when the source asks for a local zone's days (see
-//! [`HttpJson::local_zone`]): such times read as UTC, hours off.
+//! [`HttpJson::local_zone`]): a local time reads as UTC, hours off, and a local midnight
+//! as an instant falls in the day before in report zones west of that zone.
 //!
 //! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or

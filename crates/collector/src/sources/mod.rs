@@ -121,10 +121,11 @@ pub enum SourceError {
         /// The variable's name.
         var: String,
     },
-    /// A source asking its API for a local zone's days was answered a time of day, which
-    /// would read as UTC, hours off.
+    /// A source asking its API for a local zone's days was answered times that are not days
+    /// written alone: local times read as UTC, hours off, or local midnights as instants, which
+    /// fall in the day before in report zones west of that zone.
     #[error(
-        "key `{key}` asks the API for the days of `{zone}`, but `time` (`{time}`) holds {example}, not a day written alone (`2026-11-30`): read as UTC, such times would be dated off by the zone's offset, so nothing landed. Leave `timezone` out, or have the API write days alone (no `timeformat = \"unixtime\"`, no hourly series as the records)"
+        "key `{key}` asks the API for the days of `{zone}`, but `time` (`{time}`) holds {example}, not a day written alone (`2026-11-30`), the one form that counts in its own day in any report zone (a local time without an offset reads as UTC, hours off; a local midnight as an instant falls in the day before west of the zone), so nothing landed. Leave `timezone` out, or have the API write days alone (no `timeformat = \"unixtime\"`, no hourly series as the records)"
     )]
     LocalTimes {
         /// `params` or `url`.
