@@ -13,6 +13,7 @@ use crate::period::ReportPeriod;
 use crate::query::{Disabled, SourceData};
 
 mod expected;
+pub mod silence;
 
 use expected::expected;
 

@@ -679,6 +679,44 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     );
 }
 
+/// When no source collected at all for a while, the section says when, before each source's
+/// line: the collector, or its machine, was most likely stopped.
+#[test]
+fn a_stretch_when_no_source_collected_is_said_with_its_times() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut single = single();
+    single
+        .runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    let mut busy = busy();
+    // Every 15 minutes all day, but from 15:00 to 20:00.
+    busy.runs = (0..96)
+        .map(|quarter| at(21, 0, 0) + Duration::minutes(15 * quarter))
+        .filter(|started| *started < at(21, 15, 0) || *started >= at(21, 20, 0))
+        .map(|started| CollectionRun {
+            started,
+            ..single.runs[0].clone()
+        })
+        .collect();
+    let flat = common::flat(&common::text(&render_sources(
+        dir.path(),
+        CONFIG,
+        single,
+        busy,
+    )));
+    let stopped = "No collection of any source started from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours without a run): was the collector, or its machine, stopped?";
+    assert!(flat.contains(stopped), "{flat}");
+    assert_eq!(
+        flat.matches("No collection of any source").count(),
+        1,
+        "{flat}"
+    );
+    assert!(
+        flat.find(stopped) < flat.find("single: 300 collections of 660 expected did not run"),
+        "first: {flat}"
+    );
+}
+
 #[test]
 fn a_source_whose_every_collection_failed_says_why_in_its_section() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -9,6 +9,7 @@ mod map_page;
 mod numeric_page;
 mod past_scale;
 mod quality;
+mod silences;
 mod source_pages;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -137,7 +138,15 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             chart,
         })?;
     }
-    quality::completeness_section(&mut doc, &assessed, input.quarantined, period.tz);
+    let silences = completeness::silence::silences(
+        assessed.iter().map(|(source, c)| {
+            let data = input.data.get(&source.name).unwrap_or(&empty);
+            (*source, data, c)
+        }),
+        period,
+        input.generated_at.min(period.end()),
+    );
+    quality::completeness_section(&mut doc, &assessed, &silences, input.quarantined, period.tz);
     Ok(doc.finish(&title))
 }
 

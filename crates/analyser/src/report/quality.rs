@@ -4,15 +4,18 @@
 use chrono_tz::Tz;
 use releve::{Resolution, Source};
 
+use crate::completeness::silence::Silence;
 use crate::completeness::{Completeness, Coverage};
 use crate::format::{counted, grouped, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
+use crate::report::silences::silence_lines;
 use crate::report::{Quarantined, expected_notes};
 
 /// Lays out the section on a new page.
 pub fn completeness_section(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
+    silences: &[Silence],
     quarantined: &Quarantined,
     tz: Tz,
 ) {
@@ -40,7 +43,7 @@ pub fn completeness_section(
     expected_notes::expected_from_notes(doc, assessed, tz);
     expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
-    alerts(doc, assessed, quarantined);
+    alerts(doc, assessed, &silence_lines(silences, tz), quarantined);
 }
 
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
@@ -216,6 +219,7 @@ fn waiting_note(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)]) 
 fn alerts(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
+    silences: &[String],
     quarantined: &Quarantined,
 ) {
     // In red when the source is failing or late now, or landed nothing in the period; a
@@ -306,6 +310,7 @@ fn alerts(
     }
     let runs_known = assessed.iter().all(|(_, c)| !c.expected_from.unknown());
     if failures.is_empty()
+        && silences.is_empty()
         && silent.is_empty()
         && missed.is_empty()
         && shortfalls.is_empty()
@@ -317,6 +322,10 @@ fn alerts(
             false,
             Ink::TEXT,
         );
+    }
+    // When no source collected, first: it explains the lines of each source below.
+    for line in silences {
+        doc.paragraph(line, BODY, false, Ink::ALERT);
     }
     for (line, ink) in &failures {
         doc.paragraph(line, BODY, false, *ink);

@@ -1,0 +1,111 @@
+//! Stretches of a period in which no collection of any source started although a source was
+//! due several times: the collector, or the machine it runs on, was most likely stopped then.
+//! Each source's line of collections that did not run counts them; this says when, and that
+//! every source was silent at once.
+
+use chrono::{DateTime, Duration, Utc};
+use releve::Source;
+
+use super::{Completeness, ExpectedFrom};
+use crate::period::ReportPeriod;
+use crate::query::{CollectionRun, Disabled, SourceData};
+
+/// A stretch without any collection starting, between two that did (or the period's edges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Silence {
+    /// The last collection that started before it, or where the period's collections are
+    /// first expected.
+    pub from: DateTime<Utc>,
+    /// The first collection that started after it, or where the elapsed period ends.
+    pub until: DateTime<Utc>,
+}
+
+/// The shortest silence told: the collector's hourly runs were most likely stopped, not
+/// slowed (a minute source's cron minute lost now and then under load).
+const SHORTEST: Duration = Duration::hours(1);
+
+/// A source that was due over part of the period.
+struct Due<'a> {
+    every: Duration,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    disabled: &'a [Disabled],
+    runs: &'a [CollectionRun],
+}
+
+impl Due<'_> {
+    /// True when the source was due throughout `from..until`, enabled, and that stretch is
+    /// over two and a half of its intervals: one run skipped now and then is no silence. Not
+    /// after a failed run: the source may have been paused (an exhausted quota) or backing off.
+    fn missed(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
+        let long = until - from > self.every * 5 / 2;
+        let due = self.from <= from && until <= self.until;
+        let enabled = !self
+            .disabled
+            .iter()
+            .any(|disabled| disabled.from < until && disabled.until > from);
+        let failed_before = self
+            .runs
+            .iter()
+            .filter(|run| run.started <= from)
+            .max_by_key(|run| run.started)
+            .is_some_and(|run| run.error.is_some());
+        long && due && enabled && !failed_before
+    }
+}
+
+/// The stretches of the elapsed period (up to `reference`), of an hour or more, in which no
+/// source started a collection while at least one source was due over the whole stretch and
+/// went more than two and a half of its intervals without one, oldest first.
+pub fn silences<'a>(
+    sources: impl IntoIterator<Item = (&'a Source, &'a SourceData, &'a Completeness)>,
+    period: &ReportPeriod,
+    reference: DateTime<Utc>,
+) -> Vec<Silence> {
+    let mut starts = Vec::new();
+    let mut due = Vec::new();
+    for (source, data, completeness) in sources {
+        starts.extend(data.runs.iter().map(|run| run.started));
+        let every = source.every.as_chrono();
+        let from = match completeness.expected_from {
+            ExpectedFrom::PeriodStart => period.start(),
+            ExpectedFrom::FirstRun(at) | ExpectedFrom::OldestKept(at) => at,
+            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => continue,
+        };
+        let until = match completeness.disabled_after {
+            None => reference,
+            Some(None) => continue,
+            Some(Some(last)) => last.checked_add_signed(every).unwrap_or(reference),
+        };
+        due.push(Due {
+            every,
+            from,
+            until: until.min(reference),
+            disabled: &completeness.disabled,
+            runs: &data.runs,
+        });
+    }
+    let Some(first) = due.iter().map(|due| due.from).min() else {
+        return Vec::new();
+    };
+    starts.retain(|start| (first..reference).contains(start));
+    starts.sort_unstable();
+    let edges = std::iter::once(first)
+        .chain(starts)
+        .chain(std::iter::once(reference));
+    let mut silences = Vec::new();
+    let mut previous: Option<DateTime<Utc>> = None;
+    for edge in edges {
+        if let Some(from) = previous
+            && edge - from >= SHORTEST
+            && due.iter().any(|due| due.missed(from, edge))
+        {
+            silences.push(Silence { from, until: edge });
+        }
+        previous = Some(edge);
+    }
+    silences
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! When the report says no source collected at all, and when it does not.
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::completeness::{Known, assess};
+use crate::period::PeriodKind;
+use crate::query::CollectionRun;
+
+fn source(name: &str, every: &str) -> Source {
+    let text = format!(
+        "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+    );
+    let config = releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
+    config.sources[0].clone()
+}
+
+/// 21 November 2026, in UTC.
+fn day() -> ReportPeriod {
+    ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    )
+}
+
+fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, hour, minute, 0)
+        .single()
+        .expect("a time")
+}
+
+fn run(started: DateTime<Utc>, error: Option<&str>) -> CollectionRun {
+    CollectionRun {
+        started,
+        file: None,
+        records: 1,
+        announced: None,
+        retries: 0,
+        throttled: 0,
+        shortfall: 0,
+        key_clashes: 0,
+        error: error.map(str::to_owned),
+        every_s: None,
+        disabled_from: None,
+    }
+}
+
+/// A source's successful runs at `starts`.
+fn data(starts: impl IntoIterator<Item = DateTime<Utc>>) -> SourceData {
+    SourceData {
+        runs: starts.into_iter().map(|at| run(at, None)).collect(),
+        ..SourceData::default()
+    }
+}
+
+/// The silences of `sources` over the day, reported after it, each source collecting before
+/// the day unless `first_run` says otherwise.
+fn silences_of(sources: &[(Source, SourceData, Option<DateTime<Utc>>)]) -> Vec<Silence> {
+    let period = day();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .map(|(source, data, first_run)| {
+            let known = Known {
+                first_run: Some(first_run.unwrap_or(at(0, 0) - Duration::days(30))),
+                credentials_missing: false,
+                runs_kept_from: None,
+                quarantined: 0,
+            };
+            assess(source, data, known, &period, period.end())
+        })
+        .collect();
+    silences(
+        sources
+            .iter()
+            .zip(&assessed)
+            .map(|((source, data, _), completeness)| (source, data, completeness)),
+        &period,
+        period.end(),
+    )
+}
+
+/// Hourly runs at `minute` past each hour of the day but those in `stopped`.
+fn hourly_but(minute: u32, stopped: std::ops::Range<u32>) -> SourceData {
+    data(
+        (0..24)
+            .filter(|hour| !stopped.contains(hour))
+            .map(|hour| at(hour, minute)),
+    )
+}
+
+#[test]
+fn a_stretch_without_any_run_is_said_from_the_last_run_before_it_to_the_first_after() {
+    let sources = [
+        (source("a", "1h"), hourly_but(0, 3..9), None),
+        (source("b", "1h"), hourly_but(5, 3..9), None),
+        (source("c", "1d"), data([]), None),
+    ];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: at(2, 5),
+            until: at(9, 0)
+        }]
+    );
+}
+
+#[test]
+fn a_run_skipped_now_and_then_is_no_silence() {
+    // 02:00 to 04:00: one hourly run lost.
+    let sources = [(source("a", "1h"), hourly_but(0, 3..4), None)];
+    assert_eq!(silences_of(&sources), []);
+    // Three minutes without a run of a source collected every minute.
+    let minutes = data(
+        (0..24 * 60)
+            .filter(|minute| !(600..603).contains(minute))
+            .map(|minute| at(0, 0) + Duration::minutes(minute)),
+    );
+    assert_eq!(silences_of(&[(source("m", "1m"), minutes, None)]), []);
+}
+
+#[test]
+fn a_failed_run_is_a_run_the_collector_made() {
+    let mut failing = hourly_but(0, 0..0);
+    for run in &mut failing.runs[3..9] {
+        run.error = Some("HTTP 503".to_owned());
+    }
+    assert_eq!(silences_of(&[(source("a", "1h"), failing, None)]), []);
+}
+
+#[test]
+fn daily_sources_alone_are_silent_between_their_runs_without_a_silence() {
+    let sources = [
+        (source("d", "1d"), data([at(0, 1)]), None),
+        (source("e", "1d"), data([at(4, 0)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn before_a_source_first_collected_nothing_was_due() {
+    // First known collection at 12:00: the morning without runs is no silence.
+    let sources = [(source("a", "1h"), hourly_but(0, 0..12), Some(at(12, 0)))];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn a_day_without_any_run_is_one_silence_over_the_day() {
+    let sources = [(source("a", "1h"), data([]), None)];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: day().start(),
+            until: day().end()
+        }]
+    );
+}
+
+#[test]
+fn a_source_disabled_over_the_stretch_was_not_due() {
+    let mut disabled = hourly_but(0, 3..9);
+    // Disabled from 03:00 to its first run after being enabled again, at 09:00.
+    disabled.disabled = vec![Disabled {
+        from: at(3, 0),
+        until: at(9, 0),
+    }];
+    let sources = [
+        (source("a", "1h"), disabled, None),
+        (source("d", "1d"), data([at(0, 1)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn a_source_whose_last_run_failed_may_have_been_paused() {
+    // A 429 at 02:00 paused the only frequent source until 09:00: no sign of a stopped
+    // collector.
+    let mut paused = hourly_but(0, 3..9);
+    paused.runs[2].error = Some("HTTP 429: quota exhausted".to_owned());
+    let sources = [
+        (source("a", "1h"), paused, None),
+        (source("d", "1d"), data([at(0, 1)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+}

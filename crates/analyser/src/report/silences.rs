@@ -1,0 +1,88 @@
+//! The lines of the quality section on stretches when no source collected at all.
+
+use chrono::Duration;
+use chrono_tz::Tz;
+
+use crate::completeness::silence::Silence;
+use crate::format::{counted, local_time};
+
+/// The most stretches named one by one; the others are counted.
+const NAMED: usize = 5;
+
+/// One line per stretch (the first [`NAMED`], then a count of the others), oldest first.
+pub(super) fn silence_lines(silences: &[Silence], tz: Tz) -> Vec<String> {
+    let mut lines: Vec<String> = silences
+        .iter()
+        .take(NAMED)
+        .map(|silence| {
+            format!(
+                "No collection of any source started from {} to {} ({} without a run): was the collector, or its machine, stopped?",
+                local_time(silence.from, tz),
+                local_time(silence.until, tz),
+                span(silence.until - silence.from)
+            )
+        })
+        .collect();
+    let more = silences.len().saturating_sub(NAMED);
+    if more > 0 {
+        let stretches = if more == 1 { "stretch" } else { "stretches" };
+        lines.push(format!(
+            "And {more} more {stretches} without any collection in this period."
+        ));
+    }
+    lines
+}
+
+/// A stretch's length in words: minutes under two hours, hours under two days, else days.
+fn span(length: Duration) -> String {
+    let minutes = length.num_minutes();
+    if minutes < 120 {
+        counted(minutes, "minute")
+    } else if minutes < 48 * 60 {
+        format!("about {}", counted((minutes + 30) / 60, "hour"))
+    } else {
+        format!("about {}", counted((minutes + 720) / 1440, "day"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn a_stretch_is_said_in_the_report_zone_with_its_length() {
+        let from = Utc
+            .with_ymd_and_hms(2026, 11, 21, 2, 5, 0)
+            .single()
+            .expect("a time");
+        let lines = silence_lines(
+            &[Silence {
+                from,
+                until: from + Duration::minutes(6 * 60 + 55),
+            }],
+            chrono_tz::Europe::Paris,
+        );
+        assert_eq!(
+            lines,
+            [
+                "No collection of any source started from 2026-11-21 03:05 to 2026-11-21 10:00 (about 7 hours without a run): was the collector, or its machine, stopped?"
+            ]
+        );
+        assert_eq!(span(Duration::minutes(75)), "75 minutes");
+        assert_eq!(span(Duration::hours(60)), "about 3 days");
+        let many: Vec<Silence> = (0..7)
+            .map(|day| Silence {
+                from: from + Duration::days(day),
+                until: from + Duration::days(day) + Duration::hours(3),
+            })
+            .collect();
+        let lines = silence_lines(&many, chrono_tz::UTC);
+        assert_eq!(lines.len(), 6);
+        assert_eq!(
+            lines[5],
+            "And 2 more stretches without any collection in this period."
+        );
+    }
+}
