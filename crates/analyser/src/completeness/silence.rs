@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
 
-use super::{Completeness, ExpectedFrom};
+use super::{Completeness, ExpectedFrom, Health};
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, Disabled, SourceData};
 
@@ -66,6 +66,10 @@ pub fn silences<'a>(
     let mut due = Vec::new();
     for (source, data, completeness) in sources {
         starts.extend(data.runs.iter().map(|run| run.started));
+        // Never collected, its credentials not set here: the collector skips it.
+        if completeness.health == Health::Skipped {
+            continue;
+        }
         let every = source.every.as_chrono();
         let from = match completeness.expected_from {
             ExpectedFrom::PeriodStart => period.start(),

@@ -183,3 +183,20 @@ fn a_source_whose_last_run_failed_may_have_been_paused() {
     ];
     assert_eq!(silences_of(&sources), []);
 }
+
+#[test]
+fn a_source_the_collector_skips_for_want_of_credentials_is_not_due() {
+    let period = day();
+    let skipped = source("ft", "1h");
+    let none = data([]);
+    let known = Known {
+        first_run: None,
+        credentials_missing: true,
+        runs_kept_from: None,
+        quarantined: 0,
+    };
+    let completeness = assess(&skipped, &none, known, &period, period.end());
+    assert_eq!(completeness.health, Health::Skipped);
+    let found = silences([(&skipped, &none, &completeness)], &period, period.end());
+    assert_eq!(found, []);
+}
