@@ -698,18 +698,19 @@ fn a_stretch_when_no_source_collected_is_said_with_its_times() {
             ..single.runs[0].clone()
         })
         .collect();
-    let flat = common::flat(&common::text(&render_sources(
-        dir.path(),
-        CONFIG,
-        single,
-        busy,
-    )));
+    let path = render_sources(dir.path(), CONFIG, single, busy);
+    let cover = common::flat(&common::page_texts(&path)[0]);
+    assert!(
+        cover.contains("No collection of any source started from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): see the completeness section."),
+        "the cover says it: {cover}"
+    );
+    let flat = common::flat(&common::text(&path));
     let stopped = "No collection of any source started from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours without a run): was the collector, or its machine, stopped?";
     assert!(flat.contains(stopped), "{flat}");
     assert_eq!(
         flat.matches("No collection of any source").count(),
-        1,
-        "{flat}"
+        2,
+        "on the cover and in the section: {flat}"
     );
     assert!(
         flat.find(stopped) < flat.find("single: 300 collections of 660 expected did not run"),

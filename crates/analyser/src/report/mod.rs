@@ -19,6 +19,7 @@ use releve::Config;
 
 use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
+use crate::completeness::silence::Silence;
 use crate::completeness::{self, Completeness};
 use crate::format::{counted, grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
@@ -120,7 +121,15 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             )
         })
         .collect();
-    cover(&mut doc, input, &assessed);
+    let silences = completeness::silence::silences(
+        assessed.iter().map(|(source, c)| {
+            let data = input.data.get(&source.name).unwrap_or(&empty);
+            (*source, data, c)
+        }),
+        period,
+        input.generated_at.min(period.end()),
+    );
+    cover(&mut doc, input, &assessed, &silences);
     doc.section("Source catalogue", 14.0, 20.0);
     doc.table(&catalogue_table(input.config));
     for (source, c) in &assessed {
@@ -138,14 +147,6 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             chart,
         })?;
     }
-    let silences = completeness::silence::silences(
-        assessed.iter().map(|(source, c)| {
-            let data = input.data.get(&source.name).unwrap_or(&empty);
-            (*source, data, c)
-        }),
-        period,
-        input.generated_at.min(period.end()),
-    );
     quality::completeness_section(&mut doc, &assessed, &silences, input.quarantined, period.tz);
     Ok(doc.finish(&title))
 }
@@ -154,11 +155,12 @@ fn cover(
     doc: &mut ReportDocument,
     input: &ReportInput<'_>,
     assessed: &[(&releve::Source, Completeness)],
+    silences: &[Silence],
 ) {
     cover_title(doc, input);
     doc.gap(10.0);
     doc.rule();
-    cover_health(doc, input, assessed);
+    cover_health(doc, input, assessed, silences);
     doc.gap(2.0);
     // Left out rather than carried alone onto a page of its own by a long health block.
     let contents = "Contents: source catalogue; one section per source (records over time, \
@@ -214,6 +216,7 @@ fn cover_health(
     doc: &mut ReportDocument,
     input: &ReportInput<'_>,
     assessed: &[(&releve::Source, Completeness)],
+    silences: &[Silence],
 ) {
     let pairs: Vec<(&releve::Source, &Completeness)> =
         assessed.iter().map(|(s, c)| (*s, c)).collect();
@@ -238,6 +241,9 @@ fn cover_health(
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
+    if let Some(note) = silences::cover_line(silences, input.period.tz) {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
     if let Some(note) = short_of_expected(assessed) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }

@@ -33,6 +33,25 @@ pub(super) fn silence_lines(silences: &[Silence], tz: Tz) -> Vec<String> {
     lines
 }
 
+/// The cover's line on the stretches, when there are any: the longest, and how many.
+pub(super) fn cover_line(silences: &[Silence], tz: Tz) -> Option<String> {
+    let longest = silences
+        .iter()
+        .max_by_key(|silence| silence.until - silence.from)?;
+    let when = format!(
+        "from {} to {} ({})",
+        local_time(longest.from, tz),
+        local_time(longest.until, tz),
+        span(longest.until - longest.from)
+    );
+    Some(match silences.len() {
+        1 => format!("No collection of any source started {when}: see the completeness section."),
+        n => format!(
+            "No collection of any source started in {n} stretches of this period, the longest {when}: see the completeness section."
+        ),
+    })
+}
+
 /// A stretch's length in words: minutes under two hours, hours under two days, else days.
 fn span(length: Duration) -> String {
     let minutes = length.num_minutes();
@@ -78,6 +97,21 @@ mod tests {
                 until: from + Duration::days(day) + Duration::hours(3),
             })
             .collect();
+        assert_eq!(
+            cover_line(&many[..1], chrono_tz::UTC).as_deref(),
+            Some(
+                "No collection of any source started from 2026-11-21 02:05 to 2026-11-21 05:05 (about 3 hours): see the completeness section."
+            )
+        );
+        let mut longer = many.clone();
+        longer[3].until += Duration::hours(2);
+        assert_eq!(
+            cover_line(&longer, chrono_tz::UTC).as_deref(),
+            Some(
+                "No collection of any source started in 7 stretches of this period, the longest from 2026-11-24 02:05 to 2026-11-24 07:05 (about 5 hours): see the completeness section."
+            )
+        );
+        assert_eq!(cover_line(&[], chrono_tz::UTC), None);
         let lines = silence_lines(&many, chrono_tz::UTC);
         assert_eq!(lines.len(), 6);
         assert_eq!(
