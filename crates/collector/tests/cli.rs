@@ -217,6 +217,45 @@ fn records_dated_by_a_day_alone_are_said_to_want_a_daily_resolution() {
     assert!(!stderr.contains(wanted), "{stderr}");
 }
 
+/// Open-Meteo's hourly series on a source of daily values: it lands, but the warning says its
+/// records are hours apart, so its reports would count hours as days.
+#[test]
+fn hourly_records_on_a_source_of_daily_values_are_said_to_be_hours_apart() {
+    let daily_source = |url: String, records: &str, field: &str| {
+        format!(
+            "[[source]]\nname = \"values\"\nkind = \"http_json\"\nurl = \"{url}/feed\"\n\
+             every = \"1d\"\nrecords = \"{records}\"\ncolumns = true\nforecast = true\n\
+             key = \"time\"\ntime = \"time\"\nnumeric = [\"{field}\"]\nresolution = \"day\"\n"
+        )
+    };
+    let hours = serde_json::json!({"hourly": {
+        "time": ["2026-12-02T00:00", "2026-12-02T01:00", "2026-12-02T02:00"],
+        "temperature_2m": [7.5, 7.1, 6.8],
+    }});
+    let server = feed(hours.to_string());
+    let site = Site::new(&daily_source(server.url(), "hourly", "temperature_2m"));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let wanted = "are dated hours apart";
+    let warning = line_with(&stderr, wanted);
+    assert!(
+        warning.contains("earlier=2026-12-02T00:00:00+00:00")
+            && warning.contains("later=2026-12-02T01:00:00+00:00")
+            && warning.contains("Remove `resolution = \"day\"` if the records are hourly"),
+        "{warning}"
+    );
+    assert_eq!(site.data_files("values").len(), 1, "the body still lands");
+    // Local midnights with their offset across a clock change (23 hours apart) are days.
+    let days = serde_json::json!({"daily": {
+        "time": ["2026-03-28T00:00:00+01:00", "2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00"],
+        "temperature_2m_max": [11.5, 12.1, 13.0],
+    }});
+    let server = feed(days.to_string());
+    let site = Site::new(&daily_source(server.url(), "daily", "temperature_2m_max"));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains(wanted), "{stderr}");
+    assert_eq!(site.data_files("values").len(), 1, "{stderr}");
+}
+
 #[test]
 fn records_without_the_configured_key_land_with_a_warning() {
     let server = feed(usgs_body(3));

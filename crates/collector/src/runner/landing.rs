@@ -151,6 +151,16 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "Every landed record with a time is dated by a day alone (`2026-11-30`), which counts in that day's 00:00 UTC hour: for daily values, set `resolution = \"day\"` so reports count and chart them per day."
         );
     }
+    if let Some((earlier, later)) = hints.hours_apart {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            earlier = %earlier.to_rfc3339(),
+            later = %later.to_rfc3339(),
+            time = %source.time,
+            "Records of this source of daily values (`resolution = \"day\"`) are dated hours apart: hourly values, most likely, which its reports would count as days. Remove `resolution = \"day\"` if the records are hourly, or point `records` at the API's daily values."
+        );
+    }
     if !collected.hints.items_not_dropped.is_empty() {
         tracing::warn!(
             source = %source.name,

@@ -125,12 +125,12 @@ pub enum SourceError {
     /// written alone: local times read as UTC, hours off, or local midnights as instants, which
     /// fall in the day before in report zones west of that zone.
     #[error(
-        "key `{key}` asks the API for the days of `{zone}`, but `time` (`{time}`) holds {example}, not a day written alone (`2026-11-30`), the one form that counts in its own day in any report zone (a local time without an offset reads as UTC, hours off; a local midnight as an instant falls in the day before west of the zone), so nothing landed. Leave `timezone` out, or have the API write days alone (no `timeformat = \"unixtime\"`, no hourly series as the records)"
+        "key `{key}` asks the API for the days of `{zone}`, but `time` (`{time}`) holds {example}, not a day written alone (`2026-11-30`), the one form that counts in its own day in any report zone (a local time without an offset reads as UTC, hours off; a local midnight as an instant falls in the day before west of the zone), so nothing landed. For daily values, have the API write days alone (no `timeformat = \"unixtime\"`); for hourly values, remove `resolution = \"day\"` and `timezone`"
     )]
     LocalTimes {
         /// `params` or `url`.
         key: &'static str,
-        /// The zone asked for.
+        /// The zone asked for, control characters escaped.
         zone: String,
         /// The source's `time` path.
         time: String,

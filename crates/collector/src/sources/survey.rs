@@ -2,14 +2,14 @@
 //! (records it will skip, keys that clash, read fields no record holds), and the newest record
 //! time of a collection (the incremental cursor).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Utc};
-use releve::Source;
 use releve::record::{
     FieldPath, array_index, cut_example, date_alone, number, timestamp, without_offset,
 };
+use releve::{Resolution, Source};
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -66,7 +66,16 @@ pub struct Hints {
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
+    /// On a source of daily values (`resolution = "day"`), the two closest distinct record
+    /// times when they lie under [`HOURS_APART`] apart: hourly values, most likely, which its
+    /// reports would count as days.
+    pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
+
+/// Distinct times of a source of daily values closer than this are no two days: twelve hours
+/// leaves room for local midnights written with their offset across a clock change (23 or 25
+/// hours apart) and for a day dated at its noon beside one dated at its midnight.
+pub const HOURS_APART: chrono::TimeDelta = chrono::TimeDelta::hours(12);
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
 /// value (a number, text or a boolean), one record at a time.
@@ -90,6 +99,9 @@ pub(crate) struct Surveyor<'s> {
     /// The `drop` paths ending in a numeric segment, and whether a record held an array's item
     /// there.
     dropped_items: Vec<(FieldPath, bool)>,
+    /// The distinct record times of a source of daily values (one a day: a few hundred at
+    /// most in a sound answer); `None` for other sources.
+    daily_times: Option<BTreeSet<DateTime<Utc>>>,
 }
 
 impl<'s> Surveyor<'s> {
@@ -121,6 +133,7 @@ impl<'s> Surveyor<'s> {
                 })
                 .map(|path| (path, false))
                 .collect(),
+            daily_times: (source.resolution == Resolution::Day).then(BTreeSet::new),
         }
     }
 
@@ -149,6 +162,9 @@ impl<'s> Surveyor<'s> {
                 hints.ahead_example.get_or_insert_with(|| shown(written));
             }
             _ => {}
+        }
+        if let (Some(times), Some(time)) = (&mut self.daily_times, time) {
+            times.insert(time);
         }
         if let (Some(written), Some(_)) = (written, time) {
             hints.timed += 1;
@@ -203,6 +219,14 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
+        if let Some(times) = &self.daily_times {
+            survey.hints.hours_apart = times
+                .iter()
+                .zip(times.iter().skip(1))
+                .min_by_key(|(earlier, later)| **later - **earlier)
+                .filter(|(earlier, later)| **later - **earlier < HOURS_APART)
+                .map(|(earlier, later)| (*earlier, *later));
+        }
         survey.hints.items_not_dropped = self
             .dropped_items
             .into_iter()
