@@ -338,13 +338,14 @@ async fn a_column_written_twice_lands_nothing_and_says_which() {
 }
 
 /// A source of daily values may ask Open-Meteo for a local zone's days (the shipped one asks
-/// for Paris's), but only days written alone count right in any report zone: the days asked as
-/// `timeformat=unixtime` are the zone's midnights as instants, which count in the day before in
-/// a report zone west of it, so the run lands nothing and says why, naming the zone and one
-/// time as served.
+/// for Paris's), but only days written alone count right in any report zone: days dated by the
+/// zone's midnights as instants (Open-Meteo's `timeformat=unixtime`, which the configuration
+/// refuses beside a zone; here an API writing them so unasked) count in the day before in a
+/// report zone west of it, so the run lands nothing and says why, naming the zone and one time
+/// as served.
 #[tokio::test]
 async fn local_days_written_as_a_time_of_day_land_nothing_and_say_why() {
-    // Paris's midnights of 30 November and 1 December 2026, as Open-Meteo writes them.
+    // Paris's midnights of 30 November and 1 December 2026, as Open-Meteo's unixtime.
     let body = r#"{"timezone": "Europe/Paris", "utc_offset_seconds": 3600, "daily": {"time": [1795993200, 1796079600], "temperature_2m_max": [12.1, 11.0], "temperature_2m_min": [3.2, 4.0], "precipitation_sum": [0.0, 1.2], "wind_speed_10m_max": [14.0, 22.5]}}"#;
     let server = LocalServer::start(axum::Router::new().route(
         "/v1/forecast",
@@ -352,8 +353,7 @@ async fn local_days_written_as_a_time_of_day_land_nothing_and_say_why() {
     ));
     let table = shipped_table("open-meteo-toulouse-daily", &server);
     assert!(table.contains("timezone = \"Europe/Paris\""), "{table}");
-    let site =
-        Site::new(&table.replace("past_days = 1", "past_days = 1, timeformat = \"unixtime\""));
+    let site = Site::new(&table);
     let reason = site.failed_run(true).await;
     assert!(
         reason.contains(

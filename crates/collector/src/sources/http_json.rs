@@ -87,7 +87,7 @@ pub(super) async fn collect(
     {
         return Err(SourceError::LocalTimes {
             key: zone.key,
-            zone: zone.zone,
+            zone: zone.zone.escape_debug().to_string(),
             time: source.time.to_string(),
             example: example.clone(),
         });

@@ -139,28 +139,56 @@ impl HttpJson {
     }
 
     /// The time zone other than UTC the source asks its API to answer in, as a `timezone`
-    /// query parameter in `params` or in `url` (both are sent, so either counts), and the key
-    /// naming it; `None` when it asks for none or for UTC. An address that does not parse asks
-    /// for none (the configuration's checks refuse it).
+    /// query parameter in `params` or in `url` (all are sent, and an API may read any of them,
+    /// so each counts), and the key naming it; `None` when it asks for none, or only for UTC
+    /// (any of its names, or an empty value). An address that does not parse asks for none
+    /// (the configuration's checks refuse it).
     pub fn local_zone(&self, url: &str) -> Option<LocalZone> {
-        let in_url = url::Url::parse(url).ok().and_then(|url| {
-            url.query_pairs()
-                .find(|(name, _)| name == "timezone")
-                .map(|(_, zone)| zone.into_owned())
-        });
-        let utc = |zone: &str| {
-            ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Z"]
-                .iter()
-                .any(|utc| zone.eq_ignore_ascii_case(utc))
-        };
+        let in_url: Vec<String> = url::Url::parse(url)
+            .map(|url| {
+                url.query_pairs()
+                    .filter(|(name, _)| name == "timezone")
+                    .map(|(_, zone)| zone.into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         self.params
             .get("timezone")
             .map(|zone| ("params", zone.clone()))
             .into_iter()
-            .chain(in_url.map(|zone| ("url", zone)))
-            .find(|(_, zone)| !utc(zone))
+            .chain(in_url.into_iter().map(|zone| ("url", zone)))
+            .find(|(_, zone)| !names_utc(zone))
             .map(|(key, zone)| LocalZone { key, zone })
     }
+}
+
+/// The names of UTC in the IANA database (its links included) and in ISO 8601, in any case.
+const UTC_NAMES: [&str; 19] = [
+    "UTC",
+    "GMT",
+    "Z",
+    "UCT",
+    "Zulu",
+    "Universal",
+    "Greenwich",
+    "GMT0",
+    "GMT+0",
+    "GMT-0",
+    "Etc/UTC",
+    "Etc/GMT",
+    "Etc/UCT",
+    "Etc/Zulu",
+    "Etc/Universal",
+    "Etc/Greenwich",
+    "Etc/GMT0",
+    "Etc/GMT+0",
+    "Etc/GMT-0",
+];
+
+/// True when `zone` names UTC, or is empty (no zone asked for).
+pub fn names_utc(zone: &str) -> bool {
+    let zone = zone.trim();
+    zone.is_empty() || UTC_NAMES.iter().any(|utc| zone.eq_ignore_ascii_case(utc))
 }
 
 /// A time zone other than UTC that an `http_json` source asks its API to answer in.

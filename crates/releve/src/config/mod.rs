@@ -23,7 +23,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use every::Every;
-pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind};
+pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind, names_utc};
 
 use crate::record::{FieldPath, LOCAL_TIME_MARGIN};
 use crate::record_key::RecordKey;

@@ -226,6 +226,11 @@ impl<'i> SourceTable<'i> {
                     ": a key of `{other}` sources, not of `{kind}` ones (see the README's table of kinds)"
                 )
             }
+            // An API's own query parameter written as a key of the source (`timezone`).
+            (None, []) if kind == "http_json" => format!(
+                ": a query parameter of the API goes in `params` (`params = {{ {key} = \"…\" }}`); the keys are {}",
+                quoted(&valid)
+            ),
             (None, []) => format!(", expected one of {}", quoted(&valid)),
         };
         let message = format!("unknown key `{key}`{hint}");

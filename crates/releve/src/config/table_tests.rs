@@ -33,7 +33,16 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
         "{message}"
     );
     assert!(error(&with("auto")).contains("timezone = `auto`"));
-    for utc in ["UTC", "GMT", "utc", "Etc/UTC"] {
+    for utc in [
+        "UTC",
+        "GMT",
+        "utc",
+        "Etc/UTC",
+        "Etc/GMT+0",
+        "Zulu",
+        " UTC ",
+        "",
+    ] {
         parse(&with(utc)).unwrap_or_else(|err| panic!("{utc}: {err}"));
     }
     // As copied from Open-Meteo's address builder.
@@ -49,19 +58,60 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
     // Both are sent: a UTC one in `params` does not hide the address's.
     let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
     assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
+    // Each of an address's `timezone` parameters is sent: an API may read the last.
+    let twice = meteo("m", "").replace(
+        "/v1/forecast\"",
+        "/v1/forecast?timezone=UTC&timezone=Europe%2FParis\"",
+    );
+    assert!(error(&twice).contains("key `url`: timezone = `Europe/Paris`"));
+    // On one line, whatever the address decodes to.
+    let broken = meteo("m", "").replace(
+        "/v1/forecast\"",
+        "/v1/forecast?timezone=Europe%2FParis%0Aforged\"",
+    );
+    let message = error(&broken);
+    assert!(
+        !message.contains('\n') && message.contains("timezone = `Europe/Paris\\nforged`"),
+        "{message}"
+    );
     assert!(message.contains("`resolution = \"day\"`, may ask for its days in a local zone"));
 }
 
 /// Daily values are days: asked in a local zone (Open-Meteo then sums and ranges each local
 /// day), they are written by the day alone, which counts in its own day in any zone. Whether
-/// the records are days written alone is known only from the answer: the collector checks it
-/// (`timeformat = "unixtime"` is accepted here, and its runs land nothing).
+/// the records are days written alone is known only from the answer, which the collector
+/// checks; Open-Meteo's `timeformat = "unixtime"`, which dates them by their local midnights
+/// as instants, is refused here already.
 #[test]
 fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
     let text = meteo("m", "resolution = \"day\"")
         .replace("latitude = \"43.6\"", "timezone = \"Europe/Paris\"");
     let config = parse(&text).unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(config.sources[0].resolution, crate::Resolution::Day);
+    let iso = text.replace("timezone =", "timeformat = \"iso8601\"\ntimezone =");
+    parse(&iso).unwrap_or_else(|err| panic!("{err}"));
+    let unixtime = text.replace("timezone =", "timeformat = \"unixtime\"\ntimezone =");
+    let message = error(&unixtime);
+    assert!(
+        message.contains("key `params`: timeformat = `unixtime` with timezone = `Europe/Paris` dates each day by its local midnight as an instant"),
+        "{message}"
+    );
+    let in_url = text.replace("/v1/forecast\"", "/v1/forecast?timeformat=unixtime\"");
+    assert!(error(&in_url).contains("key `url`: timeformat = `unixtime`"));
+    // In GMT, a midnight as an instant is the day's own.
+    parse(&unixtime.replace("Europe/Paris", "GMT")).unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// An API's query parameter written as a key of the source is pointed to `params`.
+#[test]
+fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
+    let message = error(&meteo("m", "timezone = \"Europe/Paris\""));
+    assert!(
+        message.contains(
+            "unknown key `timezone`: a query parameter of the API goes in `params` (`params = { timezone = \"…\" }`); the keys are"
+        ),
+        "{message}"
+    );
 }
 
 #[test]

@@ -15,16 +15,47 @@ use crate::config::{
 /// daily values may ask for its days in a local zone: the collector then lands only records
 /// dated by the day alone (`2026-12-03`), which counts in its own day in any report zone.
 fn check_answers_in_utc(source: &Source, http: &HttpJson) -> Result<(), BadValue> {
-    if source.resolution == Resolution::Day {
-        return Ok(());
-    }
     let Some(LocalZone { key, zone }) = http.local_zone(&source.url) else {
+        return Ok(());
+    };
+    if source.resolution == Resolution::Day {
+        return check_days_written_alone(source, http, &zone);
+    }
+    // As written, but on one line whatever an address decodes to.
+    let zone = zone.escape_debug();
+    Err(bad(
+        key,
+        format!(
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone)"
+        ),
+    ))
+}
+
+/// Refuses, on a source of daily values asking for a local zone's days, an Open-Meteo
+/// `timeformat` other than `iso8601`: `unixtime` writes each day as its local midnight, an
+/// instant, which counts in the day before in a report zone west of that zone (the collector
+/// would refuse every answer; this says so before the first).
+fn check_days_written_alone(source: &Source, http: &HttpJson, zone: &str) -> Result<(), BadValue> {
+    let in_url = Url::parse(&source.url).ok().and_then(|url| {
+        url.query_pairs()
+            .find(|(name, format)| name == "timeformat" && !format.eq_ignore_ascii_case("iso8601"))
+            .map(|(_, format)| format.into_owned())
+    });
+    let Some((key, format)) = http
+        .params
+        .get("timeformat")
+        .filter(|format| !format.eq_ignore_ascii_case("iso8601"))
+        .map(|format| ("params", format.clone()))
+        .or(in_url.map(|format| ("url", format)))
+    else {
         return Ok(());
     };
     Err(bad(
         key,
         format!(
-            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone)"
+            "key `{key}`: timeformat = `{}` with timezone = `{}` dates each day by its local midnight as an instant, not by the day alone, and such a day counts in the day before in a report zone west of the API's: leave `timeformat` out (days then come written alone, `2026-11-30`)",
+            format.escape_debug(),
+            zone.escape_debug()
         ),
     ))
 }
