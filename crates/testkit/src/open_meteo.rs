@@ -11,9 +11,10 @@
 //! from its own list of daily variables. It refuses with the API's 400 body
 //! `{"error":true,"reason":".."}` a missing or out-of-range coordinate and a `current` variable
 //! outside its list (the API's common current variables; the real one knows more). It serves
-//! `current` and `hourly` in GMT only (a `timezone` other than GMT or UTC is refused there; the
-//! real API would answer local times, which relevé's configuration refuses); a request for
-//! `daily` alone may name an IANA `timezone`, whose days it then answers, with their offset.
+//! `current` and `hourly` in GMT only (a `timezone` other than a name of UTC is refused there;
+//! the real API would answer local times, which relevé's configuration refuses); a request for
+//! `daily` alone may name an IANA `timezone` (any case) or `auto` (taken as Europe/Paris, the
+//! zone of Toulouse, whatever the coordinates), whose days it then answers, with their offset.
 //! With a minutely or daily limit, calls past it in the same clock minute or UTC day get the
 //! free tier's 429, its reason naming the limit, and no `Retry-After` (when the real API's day
 //! starts is not published; the double's is UTC's).
@@ -31,6 +32,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use crate::http::{RequestLog, query_param};
+use releve::config::names_utc;
 
 /// The `current` variables the double knows, with their units.
 const VARIABLES: &[(&str, &str)] = &[
@@ -221,20 +223,9 @@ async fn forecast(
         (Ok(latitude), Ok(longitude)) => (latitude, longitude),
         (Err(reason), _) | (_, Err(reason)) => return refuse(StatusCode::BAD_REQUEST, &reason),
     };
-    let zone = match query_param(&params, "timezone") {
-        None => Tz::UTC,
-        Some(zone) => match zone.parse::<Tz>() {
-            Ok(tz) if tz == Tz::UTC || tz == Tz::GMT => Tz::UTC,
-            Ok(tz) if daily_alone(&params) => tz,
-            _ => {
-                return refuse(
-                    StatusCode::BAD_REQUEST,
-                    &format!(
-                        "This double serves GMT only, but for `daily` alone, not the timezone '{zone}'."
-                    ),
-                );
-            }
-        },
+    let zone = match asked_zone(&params) {
+        Ok(zone) => zone,
+        Err(reason) => return refuse(StatusCode::BAD_REQUEST, &reason),
     };
     let (hourly, daily) = match (
         hourly_forecast(&params, now),
@@ -311,6 +302,29 @@ fn days(params: &[(String, String)], key: &str, default: i64, most: i64) -> Resu
 
 /// The `hourly_units` and `hourly` (or `daily_units` and `daily`) members of an answer.
 type Columns = (Map<String, Value>, Map<String, Value>);
+
+/// The zone the request asks for: GMT without one or for any name of UTC relevé knows
+/// ([`releve::config::names_utc`]), Europe/Paris for `auto` (Toulouse's, whatever the
+/// coordinates), else the IANA zone named, for `daily` alone: `Err` is the double's reason.
+fn asked_zone(params: &[(String, String)]) -> Result<Tz, String> {
+    let Some(zone) = query_param(params, "timezone").filter(|zone| !names_utc(zone)) else {
+        return Ok(Tz::UTC);
+    };
+    let tz = if zone.eq_ignore_ascii_case("auto") {
+        chrono_tz::Europe::Paris
+    } else {
+        zone.trim()
+            .parse::<Tz>()
+            .map_err(|_| format!("This double knows no timezone '{zone}'."))?
+    };
+    if daily_alone(params) {
+        Ok(tz)
+    } else {
+        Err(format!(
+            "This double answers the timezone '{zone}' for `daily` alone: `current` and `hourly` come in GMT only."
+        ))
+    }
+}
 
 /// Whether `daily` is asked for, and neither `current` nor `hourly`.
 fn daily_alone(params: &[(String, String)]) -> bool {
@@ -432,6 +446,40 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn a_zone_is_answered_for_daily_values_alone_and_any_name_of_utc_is_gmt() {
+        let asked = |pairs: &[(&str, &str)]| {
+            let params: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            asked_zone(&params)
+        };
+        let daily = ("daily", "temperature_2m_max");
+        let hourly = ("hourly", "temperature_2m");
+        assert_eq!(
+            asked(&[daily, ("timezone", "auto")]),
+            Ok(chrono_tz::Europe::Paris)
+        );
+        assert_eq!(
+            asked(&[daily, ("timezone", "America/New_York")]),
+            Ok(chrono_tz::America::New_York)
+        );
+        for utc in ["utc", "Etc/GMT+0", "Zulu", ""] {
+            assert_eq!(asked(&[hourly, ("timezone", utc)]), Ok(Tz::UTC), "{utc}");
+        }
+        assert!(
+            asked(&[hourly, ("timezone", "Europe/Paris")])
+                .expect_err("local hours")
+                .contains("for `daily` alone")
+        );
+        assert!(
+            asked(&[daily, ("timezone", "Europe/Pari")])
+                .expect_err("no such zone")
+                .contains("knows no timezone 'Europe/Pari'")
+        );
+    }
 
     #[test]
     fn the_limit_counts_calls_per_clock_minute() {
