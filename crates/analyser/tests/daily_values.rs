@@ -161,7 +161,7 @@ fn a_day_of_daily_values_is_said_in_figures_without_a_chart() {
     for wanted in [
         "1 record for this day.",
         "tmax (°C) This day: 12 °C (1 value); 0 records without a value.",
-        "rain (mm) Period total: 2.5 mm over 1 value; 0 records without a value.",
+        "rain (mm) This day's total: 2.5 mm over 1 value; 0 records without a value.",
     ] {
         assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
     }

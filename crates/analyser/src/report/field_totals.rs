@@ -56,11 +56,11 @@ impl FieldTotals {
         format!("No numeric value of {field} in this period{not_numbers}.")
     }
 
-    /// A totals chart's caption: the period's total of the hourly `sums`, and the values it
-    /// lacks.
-    pub(super) fn total_caption(&self, sums: &[f64], unit: Option<&str>) -> String {
+    /// A totals chart's caption, after `lead` (`Period total`): the total of the hourly
+    /// `sums`, and the values it lacks.
+    pub(super) fn total_caption(&self, lead: &str, sums: &[f64], unit: Option<&str>) -> String {
         format!(
-            "Period total: {}{} over {}; {}.",
+            "{lead}: {}{} over {}; {}.",
             value(sums.iter().sum()),
             after_value(unit),
             counted(self.count, "value"),

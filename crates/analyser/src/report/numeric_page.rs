@@ -111,14 +111,15 @@ pub(super) fn numeric_chart(
         let sums: Vec<f64> = stats.iter().map(|n| n.map_or(0.0, |n| n.sum)).collect();
         if one_day {
             doc.heading(&named, 10.0, 8.0);
-            doc.paragraph(&totals.total_caption(&sums, unit), BODY, false, Ink::TEXT);
+            let caption = totals.total_caption("This day's total", &sums, unit);
+            doc.paragraph(&caption, BODY, false, Ink::TEXT);
             say_partly(doc, partly.as_deref());
             return Ok(());
         }
         let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
         let scale = charts::totals_scale(&steps);
         let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
-        let caption = totals.total_caption(&sums, unit);
+        let caption = totals.total_caption("Period total", &sums, unit);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
         let captions: Vec<&str> = std::iter::once(caption.as_str())
             .chain(past.as_deref())
