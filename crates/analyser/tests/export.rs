@@ -320,6 +320,30 @@ async fn an_hours_values_outside_the_plausible_range_are_counted_in_its_row() {
     );
 }
 
+/// The hourly table of a source of daily values names the day each hour counts in: every hour
+/// of a day's export, in Paris, counts in that day.
+#[tokio::test]
+async fn the_hourly_table_of_daily_values_names_each_hours_day() {
+    let (dir, database, _db) = golden_site("export_daily_hours").await;
+    let config = golden::CONFIG.replace(
+        "lat = \"geometry.coordinates.1\"\n",
+        "lat = \"geometry.coordinates.1\"\nresolution = \"day\"\n",
+    );
+    assert!(config.contains("resolution"), "quakes holds daily values");
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("hour,day,count,"), "{}", lines[0]);
+    let days: Vec<&str> = lines[1..]
+        .iter()
+        .filter_map(|line| line.split(',').nth(1))
+        .collect();
+    assert!(!days.is_empty(), "{csv}");
+    assert!(days.iter().all(|day| *day == golden::date(0)), "{csv}");
+}
+
 /// A source of daily values dated by the day alone (00:00 UTC), exported in New York: a day's
 /// export holds the day its report counts (the UTC day, not the evening before it).
 #[tokio::test]
@@ -377,10 +401,18 @@ async fn a_day_of_daily_values_is_exported_west_of_utc() {
     .expect("analyser thread");
     assert!(output.status.success(), "{}", stderr(&output));
     let csv = stdout(&output);
-    let keys: Vec<&str> = csv
+    assert!(
+        csv.starts_with("time,day,key,"),
+        "the day each counts in, after its instant: {csv}"
+    );
+    let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
-        .filter_map(|row| row.split(',').nth(1))
+        .map(|row| row.split(',').take(3).collect())
         .collect();
-    assert_eq!(keys, ["nov-10"], "10 November's value alone: {csv}");
+    assert_eq!(
+        rows,
+        [["2026-11-10T00:00:00Z", "2026-11-10", "nov-10"]],
+        "10 November's value alone, on 10 November though 19:00 the evening before in New York: {csv}"
+    );
 }

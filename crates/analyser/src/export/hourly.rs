@@ -6,16 +6,17 @@ use std::io::Write;
 use chrono::SecondsFormat;
 use mongodb::Database;
 use mongodb::bson::doc;
-use releve::Source;
 use releve::store::{self, HourlySummary};
+use releve::{Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
-use crate::period::ReportPeriod;
+use crate::period::{ReportPeriod, local_day};
 use crate::reading::{self, Unread};
 
 /// One row per UTC hour of the period (for daily values, the hours of its days, see
-/// `period::local_day`) that `hourly` holds: `hour`, `count`, then per numeric
+/// `period::local_day`) that `hourly` holds: `hour`, for daily values `day` (the report zone's
+/// day the hour counts in), `count`, then per numeric
 /// field its count, nulls, implausible values (outside `plausible`, left out of the others), min,
 /// mean, max and sum (empty when the hour lacks the field).
 pub(super) async fn hourly_table<W: Write>(
@@ -27,7 +28,12 @@ pub(super) async fn hourly_table<W: Write>(
     rows: &mut u64,
 ) -> Result<(), TableError> {
     const STATS: [&str; 7] = ["count", "nulls", "implausible", "min", "mean", "max", "sum"];
-    let mut header = vec!["hour".to_owned(), "count".to_owned()];
+    let daily = source.resolution == Resolution::Day;
+    let mut header = vec!["hour".to_owned()];
+    if daily {
+        header.push("day".to_owned());
+    }
+    header.push("count".to_owned());
     for field in &source.numeric {
         header.extend(STATS.iter().map(|stat| format!("{field} {stat}")));
     }
@@ -40,10 +46,12 @@ pub(super) async fn hourly_table<W: Write>(
     let hours: Vec<HourlySummary> =
         reading::find_all(db, store::HOURLY, filter, options, &action, unread).await?;
     for hour in &hours {
-        let mut row = vec![
-            store::chrono_date(hour.hour).to_rfc3339_opts(SecondsFormat::Secs, true),
-            hour.count.to_string(),
-        ];
+        let at = store::chrono_date(hour.hour);
+        let mut row = vec![at.to_rfc3339_opts(SecondsFormat::Secs, true)];
+        if daily {
+            row.push(local_day(at, period.tz, Resolution::Day).to_string());
+        }
+        row.push(hour.count.to_string());
         for field in &source.numeric {
             match hour.numeric.iter().find(|n| n.field == field.as_str()) {
                 Some(n) => row.extend([

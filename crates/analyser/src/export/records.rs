@@ -10,7 +10,7 @@ use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
-use crate::period::ReportPeriod;
+use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
 
 /// The record fields written as columns: the source's numeric, category and position fields,
@@ -40,7 +40,8 @@ fn heading(path: &FieldPath) -> String {
 
 /// One row per record whose own time lies in the period (for daily values, in the hours of its
 /// days), in time order (then by key):
-/// `time` (UTC), `key`, then each column's value as the API served it.
+/// `time` (UTC), for daily values `day` (the report zone's day it counts in), `key`, then each
+/// column's value as the API served it.
 pub(super) async fn records_table<W: Write>(
     db: &Database,
     source: &Source,
@@ -51,8 +52,10 @@ pub(super) async fn records_table<W: Write>(
     rows: &mut u64,
 ) -> Result<(), TableError> {
     let columns = record_columns(source, extra);
-    let header = ["time", "key"]
+    let daily = source.resolution == Resolution::Day;
+    let header = ["time", "day", "key"]
         .into_iter()
+        .filter(|column| daily || *column != "day")
         .map(str::to_owned)
         .chain(columns.iter().map(heading));
     csv.write_record(header)?;
@@ -73,8 +76,11 @@ pub(super) async fn records_table<W: Write>(
         day.retain(|(time, _, _)| within.contains(time));
         day.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (time, key, data) in day {
-            let cells = [time.to_rfc3339_opts(SecondsFormat::AutoSi, true), key]
-                .into_iter()
+            let counted_in = daily
+                .then(|| local_day(store::hour_of(time), period.tz, Resolution::Day).to_string());
+            let cells = std::iter::once(time.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+                .chain(counted_in)
+                .chain(std::iter::once(key))
                 .chain(columns.iter().map(|path| cell(path.get(&data))));
             csv.write_record(cells)?;
             *rows += 1;
