@@ -38,20 +38,30 @@ impl Due<'_> {
     /// over two and a half of its intervals: one run skipped now and then is no silence. Not
     /// after a failed run: the source may have been paused (an exhausted quota) or backing off.
     fn missed(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
-        let long = until - from > self.every * 5 / 2;
         let due = self.from <= from && until <= self.until;
         // The cheap tests first: a month of a minute source holds some 43,000 runs.
-        long && due
+        if !due || until - from <= self.every * 5 / 2 {
+            return false;
+        }
+        let before = self
+            .runs
+            .iter()
+            .filter(|run| run.started <= from)
+            .max_by_key(|run| run.started);
+        // The interval in force then: the one its last run recorded, where it did, or before
+        // its first run of the period, the one that run recorded.
+        let first = || self.runs.iter().min_by_key(|run| run.started);
+        let every = before
+            .or_else(first)
+            .and_then(|run| run.every_s)
+            .and_then(Duration::try_seconds)
+            .unwrap_or(self.every);
+        until - from > every * 5 / 2
+            && before.is_none_or(|run| run.error.is_none())
             && !self
                 .disabled
                 .iter()
                 .any(|disabled| disabled.from < until && disabled.until > from)
-            && self
-                .runs
-                .iter()
-                .filter(|run| run.started <= from)
-                .max_by_key(|run| run.started)
-                .is_none_or(|run| run.error.is_none())
     }
 }
 
@@ -67,8 +77,12 @@ pub fn silences<'a>(
     let mut due = Vec::new();
     for (source, data, completeness) in sources {
         starts.extend(data.runs.iter().map(|run| run.started));
-        // Never collected, its credentials not set here: the collector skips it.
-        if completeness.health == Health::Skipped {
+        // Never collected (its credentials not set here, or not run by this collector's cron
+        // lines): nothing tells it was due. A source collecting by day is due by the days it
+        // collects, not by its runs' times (a day collected with `--date` long after it).
+        if matches!(completeness.health, Health::Skipped | Health::Never)
+            || source.collects_by_day()
+        {
             continue;
         }
         let every = source.every.as_chrono();

@@ -46,10 +46,13 @@ fn run(started: DateTime<Utc>, error: Option<&str>) -> CollectionRun {
     }
 }
 
-/// A source's successful runs at `starts`.
+/// A source's successful runs at `starts`, collected before the day too.
 fn data(starts: impl IntoIterator<Item = DateTime<Utc>>) -> SourceData {
     SourceData {
         runs: starts.into_iter().map(|at| run(at, None)).collect(),
+        // Collected before the day: its health is known.
+        latest_run: Some(at(0, 0) - Duration::days(1)),
+        last_success: Some(at(0, 0) - Duration::days(1)),
         ..SourceData::default()
     }
 }
@@ -188,7 +191,7 @@ fn a_source_whose_last_run_failed_may_have_been_paused() {
 fn a_source_the_collector_skips_for_want_of_credentials_is_not_due() {
     let period = day();
     let skipped = source("ft", "1h");
-    let none = data([]);
+    let none = SourceData::default();
     let known = Known {
         first_run: None,
         credentials_missing: true,
@@ -199,4 +202,32 @@ fn a_source_the_collector_skips_for_want_of_credentials_is_not_due() {
     assert_eq!(completeness.health, Health::Skipped);
     let found = silences([(&skipped, &none, &completeness)], &period, period.end());
     assert_eq!(found, []);
+}
+
+#[test]
+fn a_source_never_run_is_not_taken_for_a_stopped_collector() {
+    // The collector ran the daily source at 06:00; the hourly one was never run (not in this
+    // collector's cron lines).
+    let never = SourceData::default();
+    let sources = [
+        (source("d", "1d"), data([at(6, 0)]), None),
+        (source("h", "1h"), never, None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn the_interval_a_run_recorded_holds_until_the_next() {
+    // Daily at 06:00 until `every` became one minute at 20:00: no silence in between.
+    let mut changed = data([at(6, 0)]);
+    changed.runs[0].every_s = Some(86_400);
+    changed.runs.extend((0..240).map(|minute| CollectionRun {
+        every_s: Some(60),
+        ..run(at(20, 0) + Duration::minutes(minute), None)
+    }));
+    let sources = [
+        (source("a", "1m"), changed, None),
+        (source("d", "1d"), data([at(3, 0)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
 }
