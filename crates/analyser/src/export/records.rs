@@ -30,10 +30,12 @@ fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
 }
 
 /// A record field's column name: its path, or its path in MongoDB (`data.time`) for a field
-/// named like the `time` or `key` column, so no two columns share a name.
-fn heading(path: &FieldPath) -> String {
+/// named like the `time` or `key` column (or, of daily values, the `day` column), so no two
+/// columns share a name.
+fn heading(path: &FieldPath, daily: bool) -> String {
     match path.as_str() {
         "time" | "key" => format!("data.{path}"),
+        "day" if daily => "data.day".to_owned(),
         other => other.to_owned(),
     }
 }
@@ -57,7 +59,7 @@ pub(super) async fn records_table<W: Write>(
         .into_iter()
         .filter(|column| daily || *column != "day")
         .map(str::to_owned)
-        .chain(columns.iter().map(heading));
+        .chain(columns.iter().map(|path| heading(path, daily)));
     csv.write_record(header)?;
     // The records a report of the period counts: by their own time, or for daily values by
     // the hours whose days it covers (see `period::local_day`).
@@ -165,10 +167,13 @@ mod tests {
 
     #[test]
     fn a_field_named_like_the_time_or_key_column_is_headed_by_its_mongodb_path() {
-        let heading_of = |path: &str| heading(&path.parse::<FieldPath>().expect("path"));
-        assert_eq!(heading_of("time"), "data.time");
-        assert_eq!(heading_of("key"), "data.key");
-        assert_eq!(heading_of("properties.time"), "properties.time");
+        let heading_of =
+            |path: &str, daily| heading(&path.parse::<FieldPath>().expect("path"), daily);
+        assert_eq!(heading_of("time", false), "data.time");
+        assert_eq!(heading_of("key", false), "data.key");
+        assert_eq!(heading_of("properties.time", false), "properties.time");
+        assert_eq!(heading_of("day", false), "day");
+        assert_eq!(heading_of("day", true), "data.day", "beside the day column");
     }
 
     #[test]

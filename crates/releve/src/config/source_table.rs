@@ -228,7 +228,7 @@ impl<'i> SourceTable<'i> {
             }
             // An API's own query parameter written as a key of the source (`timezone`).
             (None, []) if kind == "http_json" => format!(
-                ": a query parameter of the API goes in `params` (`params = {{ {key} = \"…\" }}`); the keys are {}",
+                ", expected one of {}; if it is a query parameter of the API, it goes in `params` (`params = {{ {key} = \"…\" }}`)",
                 quoted(&valid)
             ),
             (None, []) => format!(", expected one of {}", quoted(&valid)),

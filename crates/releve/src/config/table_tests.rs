@@ -107,8 +107,12 @@ fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
 fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
     let message = error(&meteo("m", "timezone = \"Europe/Paris\""));
     assert!(
+        message.contains("unknown key `timezone`, expected one of"),
+        "{message}"
+    );
+    assert!(
         message.contains(
-            "unknown key `timezone`: a query parameter of the API goes in `params` (`params = { timezone = \"…\" }`); the keys are"
+            "; if it is a query parameter of the API, it goes in `params` (`params = { timezone = \"…\" }`)"
         ),
         "{message}"
     );
