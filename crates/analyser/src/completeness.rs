@@ -76,6 +76,16 @@ impl ExpectedFrom {
     pub fn unknown(self) -> bool {
         self == ExpectedFrom::RunsExpired
     }
+
+    /// Where collections are counted from in `period`; `None` when none is expected, or none
+    /// is known.
+    fn counted_from(self, period: &ReportPeriod) -> Option<DateTime<Utc>> {
+        match self {
+            ExpectedFrom::PeriodStart => Some(period.start()),
+            ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
+            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => None,
+        }
+    }
 }
 
 /// The completeness figures of one source over the period.
@@ -233,23 +243,8 @@ pub fn assess(
         .runs
         .iter()
         .filter(|run| run.announced.is_some() && run.error.is_none());
-    // A disabled source is expected to collect until its last run in the period and that
-    // run's interval, when it was disabled as far as the report can tell; without a run, not
-    // at all.
     let last_run = data.runs.iter().max_by_key(|run| run.started);
-    let until = if source.enabled {
-        Some(reference)
-    } else {
-        last_run.map(|last| {
-            let every = last
-                .every_s
-                .and_then(Duration::try_seconds)
-                .unwrap_or_else(|| source.every.as_chrono());
-            last.started
-                .checked_add_signed(every)
-                .map_or(reference, |until| until.min(reference))
-        })
-    };
+    let until = expected_until(source, data, reference);
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
         expected(source, data, expected_from, period, until)
@@ -287,6 +282,29 @@ pub fn assess(
             .collect(),
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
     }
+}
+
+/// Up to when the source's collections are expected: `reference`, or of a disabled source
+/// its last run in the period and that run's interval, when it was disabled as far as the
+/// report can tell; without a run, not at all (`None`).
+fn expected_until(
+    source: &Source,
+    data: &SourceData,
+    reference: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if source.enabled {
+        return Some(reference);
+    }
+    let last = data.runs.iter().max_by_key(|run| run.started)?;
+    let every = last
+        .every_s
+        .and_then(Duration::try_seconds)
+        .unwrap_or_else(|| source.every.as_chrono());
+    Some(
+        last.started
+            .checked_add_signed(every)
+            .map_or(reference, |until| until.min(reference)),
+    )
 }
 
 /// The period's hours begun before `reference`, or for a source of daily values its local days

@@ -28,7 +28,7 @@ pub(super) fn expected(
     period: &ReportPeriod,
     reference: DateTime<Utc>,
 ) -> u64 {
-    let Some(start) = counted_from(from, period) else {
+    let Some(start) = from.counted_from(period) else {
         return 0;
     };
     let intervals = stretches(source, &data.runs, start, reference);
@@ -88,15 +88,6 @@ fn due(
         };
     }
     due
-}
-
-/// Where [`expected`] counts from: `None` when it counts nothing.
-fn counted_from(from: ExpectedFrom, period: &ReportPeriod) -> Option<DateTime<Utc>> {
-    match from {
-        ExpectedFrom::PeriodStart => Some(period.start()),
-        ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
-        ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => None,
-    }
 }
 
 /// Of the collections [`due`] counts, those that fell due while the source was disabled, at

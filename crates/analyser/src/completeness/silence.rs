@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
 
-use super::{Completeness, ExpectedFrom, Health};
+use super::{Completeness, Health, expected_until};
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, Disabled, SourceData};
 
@@ -85,21 +85,16 @@ pub fn silences<'a>(
         {
             continue;
         }
-        let every = source.every.as_chrono();
-        let from = match completeness.expected_from {
-            ExpectedFrom::PeriodStart => period.start(),
-            ExpectedFrom::FirstRun(at) | ExpectedFrom::OldestKept(at) => at,
-            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => continue,
-        };
-        let until = match completeness.disabled_after {
-            None => reference,
-            Some(None) => continue,
-            Some(Some(last)) => last.checked_add_signed(every).unwrap_or(reference),
+        let (Some(from), Some(until)) = (
+            completeness.expected_from.counted_from(period),
+            expected_until(source, data, reference),
+        ) else {
+            continue;
         };
         due.push(Due {
-            every,
+            every: source.every.as_chrono(),
             from,
-            until: until.min(reference),
+            until,
             disabled: &completeness.disabled,
             runs: &data.runs,
         });
