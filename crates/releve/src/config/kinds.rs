@@ -144,21 +144,29 @@ impl HttpJson {
     /// (any of its names, or an empty value). An address that does not parse asks for none
     /// (the configuration's checks refuse it).
     pub fn local_zone(&self, url: &str) -> Option<LocalZone> {
-        let in_url: Vec<String> = url::Url::parse(url)
-            .map(|url| {
-                url.query_pairs()
-                    .filter(|(name, _)| name == "timezone")
-                    .map(|(_, zone)| zone.into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        self.params
-            .get("timezone")
-            .map(|zone| ("params", zone.clone()))
+        self.sent("timezone", url)
             .into_iter()
-            .chain(in_url.into_iter().map(|zone| ("url", zone)))
             .find(|(_, zone)| !names_utc(zone))
             .map(|(key, zone)| LocalZone { key, zone })
+    }
+
+    /// Every value sent for the query parameter `name`, and the key giving it: `params`'s,
+    /// then each of the address `url`'s (none when it does not parse).
+    pub fn sent(&self, name: &str, url: &str) -> Vec<(&'static str, String)> {
+        let in_url = url::Url::parse(url)
+            .map(|url| {
+                url.query_pairs()
+                    .filter(|(sent, _)| sent == name)
+                    .map(|(_, value)| ("url", value.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_else(|_| Vec::new());
+        self.params
+            .get(name)
+            .map(|value| ("params", value.clone()))
+            .into_iter()
+            .chain(in_url)
+            .collect()
     }
 }
 

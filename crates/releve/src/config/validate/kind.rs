@@ -36,17 +36,10 @@ fn check_answers_in_utc(source: &Source, http: &HttpJson) -> Result<(), BadValue
 /// instant, which counts in the day before in a report zone west of that zone (the collector
 /// would refuse every answer; this says so before the first).
 fn check_days_written_alone(source: &Source, http: &HttpJson, zone: &str) -> Result<(), BadValue> {
-    let in_url = Url::parse(&source.url).ok().and_then(|url| {
-        url.query_pairs()
-            .find(|(name, format)| name == "timeformat" && !format.eq_ignore_ascii_case("iso8601"))
-            .map(|(_, format)| format.into_owned())
-    });
     let Some((key, format)) = http
-        .params
-        .get("timeformat")
-        .filter(|format| !format.eq_ignore_ascii_case("iso8601"))
-        .map(|format| ("params", format.clone()))
-        .or(in_url.map(|format| ("url", format)))
+        .sent("timeformat", &source.url)
+        .into_iter()
+        .find(|(_, format)| !format.eq_ignore_ascii_case("iso8601"))
     else {
         return Ok(());
     };
