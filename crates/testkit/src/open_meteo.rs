@@ -353,11 +353,9 @@ fn daily_forecast(
     now: DateTime<Utc>,
     zone: Tz,
 ) -> Result<Option<Columns>, String> {
-    let Some(asked) = query_param(params, "daily").filter(|asked| !asked.is_empty()) else {
+    let Some((asked, past, ahead)) = asked_span(params, "daily")? else {
         return Ok(None);
     };
-    let past = days(params, "past_days", 0, 92)?;
-    let ahead = days(params, "forecast_days", 7, 16)?;
     let today = now.with_timezone(&zone).date_naive();
     let days: Vec<NaiveDate> = (-past..ahead)
         .map(|day| today + TimeDelta::days(day))
@@ -373,17 +371,29 @@ fn daily_forecast(
         .map(Some)
 }
 
+/// The variables asked for under `key` (`hourly`, `daily`), and the days from today the answer
+/// spans (`past_days` before, `forecast_days` from it); `None` when none is asked for.
+fn asked_span(
+    params: &[(String, String)],
+    key: &str,
+) -> Result<Option<(String, i64, i64)>, String> {
+    let Some(asked) = query_param(params, key).filter(|asked| !asked.is_empty()) else {
+        return Ok(None);
+    };
+    let past = days(params, "past_days", 0, 92)?;
+    let ahead = days(params, "forecast_days", 7, 16)?;
+    Ok(Some((asked, past, ahead)))
+}
+
 /// The units and parallel arrays of the `hourly` variables asked for, `None` when none is:
 /// `Err` is the API's reason.
 fn hourly_forecast(
     params: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<Option<Columns>, String> {
-    let Some(asked) = query_param(params, "hourly").filter(|asked| !asked.is_empty()) else {
+    let Some((asked, past, ahead)) = asked_span(params, "hourly")? else {
         return Ok(None);
     };
-    let past = days(params, "past_days", 0, 92)?;
-    let ahead = days(params, "forecast_days", 7, 16)?;
     let midnight = now.duration_trunc(TimeDelta::days(1)).unwrap_or(now);
     let hours: Vec<DateTime<Utc>> = (-past * 24..ahead * 24)
         .map(|hour| midnight + TimeDelta::hours(hour))
