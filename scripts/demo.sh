@@ -47,8 +47,9 @@ uri="$(scripts/mongo-local.sh start "$demo/mongo" 9>&-)"
 echo "==> Serving the recorded API responses on loopback"
 "$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" 9>&- &
 replay_pid=$!
-# Up to 30 s (a loaded machine), unless the server stops first.
-for _ in $(seq 1 300); do
+# Up to 120 s (a loaded machine: once, beside a test run installing its packages, 30 s
+# were not enough), unless the server stops first.
+for _ in $(seq 1 1200); do
   [ -s "$demo/replay.url" ] && break
   kill -0 "$replay_pid" 2>/dev/null || break
   sleep 0.1
@@ -56,7 +57,7 @@ done
 base="$(head -n1 "$demo/replay.url")"
 if [ -z "$base" ]; then
   if kill -0 "$replay_pid" 2>/dev/null; then
-    echo "demo: the replay server did not say its address within 30 s, see $demo/replay.log" >&2
+    echo "demo: the replay server did not say its address within 120 s, see $demo/replay.log" >&2
   else
     status=0
     wait "$replay_pid" || status=$?
