@@ -113,6 +113,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 positions,
                 waiting: Default::default(),
                 disabled: Vec::new(),
+                run_before: None,
             };
             (source.name.clone(), data)
         })

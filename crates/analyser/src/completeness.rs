@@ -142,6 +142,9 @@ pub struct Completeness {
     /// period, collections being expected up to it (and its interval) only; `Some(None)`
     /// without a run, none being expected.
     pub disabled_after: Option<Option<DateTime<Utc>>>,
+    /// True when the source's last run before the period failed: it may have been paused (an
+    /// exhausted quota) or backing off into the period.
+    pub failed_before: bool,
 }
 
 /// What the quality table can say of a source's coverage of the totals its APIs announced.
@@ -281,6 +284,10 @@ pub fn assess(
             .copied()
             .collect(),
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
+        failed_before: data
+            .run_before
+            .as_ref()
+            .is_some_and(|run| run.error.is_some()),
     }
 }
 

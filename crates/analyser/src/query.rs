@@ -121,6 +121,10 @@ pub struct SourceData {
     pub waiting: WaitingRuns,
     /// The stretches overlapping the period while the source was disabled, oldest first.
     pub disabled: Vec<Disabled>,
+    /// The latest run started before the period, for a source whose runs belong to when they
+    /// started (not one collecting by day): a failure then may have paused the source into
+    /// the period, and its interval is the one in force when the period began.
+    pub run_before: Option<CollectionRun>,
 }
 
 /// A stretch while a source was disabled (`enabled = false`): from when its first collection
@@ -390,6 +394,13 @@ async fn load_source(
     let action = format!("reading when {name} was disabled");
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
+    let run_before = if source.collects_by_day() {
+        None
+    } else {
+        let action = format!("reading the last run of {name} before the period");
+        let before = doc! {"source": name, "started": {"$lt": store::bson_date(period.start())}};
+        find_latest::<StoredRun>(db, store::RUNS, before, "started", &action, unread).await?
+    };
     let health = run_health(db, name, now, unread).await?;
     // A per-day source's files, as its runs, belong to the day they collected: they land the
     // day after it (France Travail's from 00:00 UTC).
@@ -423,6 +434,7 @@ async fn load_source(
             .into_iter()
             .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
             .collect(),
+        run_before: run_before.map(CollectionRun::from),
     })
 }
 

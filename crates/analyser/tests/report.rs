@@ -1620,3 +1620,55 @@ fn stations_run(started: chrono::DateTime<chrono::Utc>) -> releve::RunMetrics {
         disabled_from: None,
     }
 }
+
+/// A quota exhausted the evening before may pause a source into the day: its morning without
+/// runs is said as such, not as a stopped collector, which a success then would have meant.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_without_runs() {
+    let server = MongoServer::shared();
+    let evening_before = (golden::day() - Duration::days(1))
+        .and_hms_opt(22, 0, 0)
+        .expect("time")
+        .and_utc();
+    let day = golden::date(0);
+    let mornings = [
+        (Some("HTTP 429: quota exhausted"), "paused-evening-before"),
+        (None, "ran-evening-before"),
+    ];
+    for (error, label) in mornings {
+        let runs: Vec<_> = std::iter::once(releve::RunMetrics {
+            error: error.map(str::to_owned),
+            file: None,
+            ..stations_run(evening_before)
+        })
+        .chain((9..24).map(|hour| {
+            stations_run(
+                golden::day()
+                    .and_hms_opt(hour, 0, 0)
+                    .expect("time")
+                    .and_utc(),
+            )
+        }))
+        .collect();
+        let db = database_with_runs(label, &runs).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        setup(dir.path(), STATIONS);
+        day_report(dir.path(), server.uri(), &db, &day).await;
+        let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+        let silence =
+            format!("No collection of any source started from {day} 00:00 to {day} 09:00");
+        let paused = "stations: 9 collections of 24 expected did not run (its last run before the period failed: it may have been paused, or backing off, into the period).";
+        let stopped = "stations: 9 collections of 24 expected did not run (no run recorded for them: was the collector stopped?).";
+        if error.is_some() {
+            assert!(
+                flat.contains(paused) && !flat.contains(&silence),
+                "{label}: {flat}"
+            );
+        } else {
+            assert!(
+                flat.contains(stopped) && flat.contains(&silence),
+                "{label}: {flat}"
+            );
+        }
+    }
+}

@@ -31,12 +31,15 @@ struct Due<'a> {
     until: DateTime<Utc>,
     disabled: &'a [Disabled],
     runs: &'a [CollectionRun],
+    /// Its latest run before the period.
+    run_before: Option<&'a CollectionRun>,
 }
 
 impl Due<'_> {
     /// True when the source was due throughout `from..until`, enabled, and that stretch is
     /// over two and a half of its intervals: one run skipped now and then is no silence. Not
-    /// after a failed run: the source may have been paused (an exhausted quota) or backing off.
+    /// after a failed run, in the period or the last before it: the source may have been
+    /// paused (an exhausted quota, from the evening before) or backing off.
     fn missed(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
         let due = self.from <= from && until <= self.until;
         // The cheap tests first: a month of a minute source holds some 43,000 runs.
@@ -46,10 +49,11 @@ impl Due<'_> {
         let before = self
             .runs
             .iter()
+            .chain(self.run_before)
             .filter(|run| run.started <= from)
             .max_by_key(|run| run.started);
         // The interval in force then: the one its last run recorded, where it did, or before
-        // its first run of the period, the one that run recorded.
+        // its first run known, the one that run recorded.
         let first = || self.runs.iter().min_by_key(|run| run.started);
         let every = before
             .or_else(first)
@@ -97,6 +101,7 @@ pub fn silences<'a>(
             until,
             disabled: &completeness.disabled,
             runs: &data.runs,
+            run_before: data.run_before.as_ref(),
         });
     }
     let Some(first) = due.iter().map(|due| due.from).min() else {

@@ -265,15 +265,20 @@ fn alerts(
     // due: the collector did not run them (stopped, or its cron line removed), which no
     // failure line tells. A failed run's backoff also spaces the runs out, so only a source
     // without failures is counted here; its failure line speaks for the other. A failure
-    // just before the period (a 429's pause across midnight) is not among the period's runs,
-    // so the line names it as the other possible cause.
+    // just before the period (a 429's pause across midnight) is not among the period's runs:
+    // the line names it as the likely cause when there was one.
     let missed: Vec<(String, Ink)> = assessed
         .iter()
         .filter(|(_, c)| c.failed == 0 && c.landed > 0 && c.landed < c.expected)
         .map(|(source, c)| {
             let missing = c.expected - c.landed;
+            let why = if c.failed_before {
+                "its last run before the period failed: it may have been paused, or backing off, into the period"
+            } else {
+                "no run recorded for them: was the collector stopped?"
+            };
             let line = format!(
-                "{}: {} of {} expected did not run (no run recorded for them: was the collector stopped, or paused by a failure just before the period?).",
+                "{}: {} of {} expected did not run ({why}).",
                 source.name,
                 counted(missing, "collection"),
                 grouped(i128::from(c.expected))

@@ -231,3 +231,43 @@ fn the_interval_a_run_recorded_holds_until_the_next() {
     ];
     assert_eq!(silences_of(&sources), []);
 }
+
+#[test]
+fn a_failure_the_evening_before_may_have_paused_the_source_into_the_day() {
+    // A quota exhausted at 22:00 the day before paused the only frequent source until 09:00.
+    let mut paused = hourly_but(0, 0..9);
+    paused.run_before = Some(run(at(22, 0) - Duration::days(1), Some("HTTP 429")));
+    let sources = [
+        (source("a", "1h"), paused.clone(), None),
+        (source("d", "1d"), data([at(10, 1)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+    // Had that run succeeded, the morning without any run is a silence.
+    paused.run_before = Some(run(at(23, 0) - Duration::days(1), None));
+    let sources = [
+        (source("a", "1h"), paused, None),
+        (source("d", "1d"), data([at(10, 1)]), None),
+    ];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: day().start(),
+            until: at(9, 0)
+        }]
+    );
+}
+
+#[test]
+fn the_interval_of_the_last_run_before_the_period_holds_into_it() {
+    // Run every six hours up to the day before, at 22:00; `every` became one hour at 04:00.
+    let mut changed = data((4..24).map(|hour| at(hour, 0)));
+    for run in &mut changed.runs {
+        run.every_s = Some(3_600);
+    }
+    changed.run_before = Some(CollectionRun {
+        every_s: Some(6 * 3_600),
+        ..run(at(22, 0) - Duration::days(1), None)
+    });
+    let sources = [(source("a", "1h"), changed, None)];
+    assert_eq!(silences_of(&sources), []);
+}
