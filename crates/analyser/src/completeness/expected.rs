@@ -9,8 +9,9 @@ use super::ExpectedFrom;
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, SourceData};
 
-/// Collections due before `reference`: whole intervals since the period's start, or, from a
-/// first run inside the period, that run and every interval after it. Each run records the
+/// Collections due before `reference`: whole intervals since the period's start, and the one
+/// under way once a run started in it, or, from a first run inside the period, that run and
+/// every interval after it. Each run records the
 /// `every` it collected under: a run whose interval differs from the one before starts a new
 /// stretch at that interval one new interval before it (when the collector, whose next run
 /// comes an interval after its last, would have scheduled it) or from the last run at the old
@@ -32,7 +33,7 @@ pub(super) fn expected(
         return 0;
     };
     let intervals = stretches(source, &data.runs, start, reference);
-    let due = due(&intervals, from, period, reference);
+    let due = due(&intervals, &data.runs, from, period, reference);
     let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
     // A per-day source catches up on days missed while disabled: those landed were due.
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count();
@@ -54,6 +55,7 @@ struct Interval {
 /// Collections due over `stretches`, the intervals in force from where [`expected`] counts.
 fn due(
     stretches: &[Interval],
+    runs: &[CollectionRun],
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
@@ -77,14 +79,22 @@ fn due(
         // one ended by a change, whose collections all came before the run that changed it.
         // A change that starts one new interval before its first run counts from that run:
         // nothing was due where it starts. The period's own stretch to `reference` counts
-        // whole intervals only.
+        // whole intervals, and the one under way once a run started in it: when in it the
+        // collection falls due is not known before (a daily run at 06:00 is not due at 05:00),
+        // but a run counted as landed was due.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
         due += if i > 0 && !at_run {
             ((elapsed + every - 1) / every - 1).max(0)
         } else if begun {
             (elapsed + every - 1) / every
         } else {
-            elapsed / every
+            let whole = elapsed / every;
+            let under_way = interval_start(period, since, whole * every, every);
+            let ran = elapsed % every != 0
+                && runs
+                    .iter()
+                    .any(|run| (under_way..until).contains(&run.started));
+            whole + i64::from(ran)
         };
     }
     due
@@ -179,6 +189,24 @@ fn stretches(
         previous = Some(started);
     }
     stretches
+}
+
+/// The instant `seconds` after `since` for an interval of `every` seconds: in wall-clock time of
+/// the report's zone, from the period's first midnight, for an interval of whole days.
+fn interval_start(
+    period: &ReportPeriod,
+    since: DateTime<Utc>,
+    seconds: i64,
+    every: i64,
+) -> DateTime<Utc> {
+    if every % SECONDS_PER_DAY == 0 && since == period.start() {
+        let days = u64::try_from(seconds / SECONDS_PER_DAY).unwrap_or(0);
+        let day = period.first_day + chrono::Days::new(days);
+        return crate::period::local_midnight(period.tz, day);
+    }
+    since
+        .checked_add_signed(Duration::seconds(seconds))
+        .unwrap_or(since)
 }
 
 /// Seconds from `since` to `until`, in wall-clock time of the report's zone when `in_days`.

@@ -841,3 +841,49 @@ fn a_day_ending_where_a_time_change_skips_midnight_expects_a_daily_source_once()
         "not a second day begun at 00:30"
     );
 }
+
+#[test]
+fn a_week_in_progress_counts_the_day_under_way_once_its_run_started() {
+    // Monday 16 to Sunday 22 November, in Paris; a daily run at 06:00 UTC (07:00 in Paris).
+    let paris = chrono_tz::Europe::Paris;
+    let week =
+        ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
+    let daily = |days: &[u32]| SourceData {
+        runs: days
+            .iter()
+            .map(|day| CollectionRun {
+                started: at(*day, 6, 0),
+                every_s: Some(86_400),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let counted = |data: &SourceData, now: DateTime<Utc>| {
+        let c = assess(&source("1d"), data, known(Some(at(1, 6, 0))), &week, now);
+        (c.landed, c.expected)
+    };
+    // Wednesday 10:00: Monday's, Tuesday's and Wednesday's collections were due.
+    assert_eq!(counted(&daily(&[16, 17, 18]), at(18, 10, 0)), (3, 3));
+    assert_eq!(
+        counted(&daily(&[16, 18]), at(18, 10, 0)),
+        (2, 3),
+        "Tuesday's missed collection shows though Wednesday's has run"
+    );
+    // Wednesday 05:00 UTC: that day's run is not due yet.
+    assert_eq!(counted(&daily(&[16, 17]), at(18, 5, 0)), (2, 2));
+    // An hourly source at 20 past: at 10:05, ten were due; at 10:25, eleven.
+    let day = period();
+    let hourly = SourceData {
+        runs: (0..11)
+            .map(|hour| CollectionRun {
+                started: at(21, hour, 20),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let at_time = |now| assess(&source("1h"), &hourly, known(None), &day, now).expected;
+    assert_eq!(at_time(at(21, 10, 5)), 10);
+    assert_eq!(at_time(at(21, 10, 25)), 11);
+}
