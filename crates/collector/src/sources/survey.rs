@@ -66,9 +66,9 @@ pub struct Hints {
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
-    /// On a source of daily values (`resolution = "day"`), the two closest distinct record
-    /// times when they lie under [`HOURS_APART`] apart: hourly values, most likely, which its
-    /// reports would count as days.
+    /// On a source of daily values (`resolution = "day"`), the first two distinct record
+    /// times found under [`HOURS_APART`] apart: hourly values, most likely, which its reports
+    /// would count as days.
     pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -99,8 +99,9 @@ pub(crate) struct Surveyor<'s> {
     /// The `drop` paths ending in a numeric segment, and whether a record held an array's item
     /// there.
     dropped_items: Vec<(FieldPath, bool)>,
-    /// The distinct record times of a source of daily values (one a day: a few hundred at
-    /// most in a sound answer); `None` for other sources.
+    /// The distinct record times of a source of daily values until two are found hours apart
+    /// (one a day in a sound answer: a few hundred at most); `None` for other sources, and
+    /// once two are found.
     daily_times: Option<BTreeSet<DateTime<Utc>>>,
 }
 
@@ -163,8 +164,11 @@ impl<'s> Surveyor<'s> {
             }
             _ => {}
         }
-        if let (Some(times), Some(time)) = (&mut self.daily_times, time) {
-            times.insert(time);
+        if let (Some(times), Some(time)) = (&mut self.daily_times, time)
+            && let Some(pair) = hours_apart(times, time)
+        {
+            hints.hours_apart = Some(pair);
+            self.daily_times = None;
         }
         if let (Some(written), Some(_)) = (written, time) {
             hints.timed += 1;
@@ -219,14 +223,6 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
-        if let Some(times) = &self.daily_times {
-            survey.hints.hours_apart = times
-                .iter()
-                .zip(times.iter().skip(1))
-                .min_by_key(|(earlier, later)| **later - **earlier)
-                .filter(|(earlier, later)| **later - **earlier < HOURS_APART)
-                .map(|(earlier, later)| (*earlier, *later));
-        }
         survey.hints.items_not_dropped = self
             .dropped_items
             .into_iter()
@@ -251,6 +247,27 @@ impl<'s> Surveyor<'s> {
         }
         survey
     }
+}
+
+/// Adds `time` to the distinct `times` of a source of daily values, and returns it with the
+/// nearest of them when the two lie under [`HOURS_APART`] apart.
+fn hours_apart(
+    times: &mut BTreeSet<DateTime<Utc>>,
+    time: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    if !times.insert(time) {
+        return None;
+    }
+    let earlier = times
+        .range(..time)
+        .next_back()
+        .map(|earlier| (*earlier, time));
+    let later = times.range(time..).nth(1).map(|later| (time, *later));
+    [earlier, later]
+        .into_iter()
+        .flatten()
+        .filter(|(earlier, later)| *later - *earlier < HOURS_APART)
+        .min_by_key(|(earlier, later)| *later - *earlier)
 }
 
 /// A value as served, cut for a log line.
@@ -352,5 +369,35 @@ mod tests {
         );
         let hints = survey(&forecast, &records).hints;
         assert_eq!((hints.ahead_without_offset, hints.ahead_example), (0, None));
+    }
+
+    #[test]
+    fn daily_values_hours_apart_are_found_in_any_order_and_days_are_not() {
+        let daily = crate::testing::configured(
+            "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n",
+        );
+        let dated = |times: &[&str]| -> Vec<Value> {
+            times
+                .iter()
+                .enumerate()
+                .map(|(id, t)| json!({"id": id, "t": t}))
+                .collect()
+        };
+        let at = |text: &str| text.parse::<DateTime<Utc>>().expect("time");
+        let days = dated(&["2026-12-03", "2026-12-01", "2026-12-02", "2026-12-02"]);
+        assert_eq!(survey(&daily, &days).hints.hours_apart, None);
+        // Out of order: the hour lands between two days already seen, nearer the later one.
+        let mixed = dated(&[
+            "2026-12-01",
+            "2026-12-03",
+            "2026-12-02",
+            "2026-12-02T20:00:00Z",
+            "2026-12-01T01:00:00Z",
+        ]);
+        assert_eq!(
+            survey(&daily, &mixed).hints.hours_apart,
+            Some((at("2026-12-02T20:00:00Z"), at("2026-12-03T00:00:00Z"))),
+            "the first pair found is named"
+        );
     }
 }
