@@ -73,9 +73,14 @@ fn refused_arguments(stage: &str, err: &clap::Error) -> std::process::ExitCode {
         let _ = err.print();
         return std::process::ExitCode::SUCCESS;
     }
-    let advice = match suggestion(err) {
-        Some(suggested) => format!("did you mean `{suggested}`? see --help"),
-        None => "see --help".to_owned(),
+    let advice = match (suggestion(err), options_before(err)) {
+        (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
+        (None, Some(subcommand)) => {
+            format!(
+                "options go after the subcommand: `{stage} {subcommand} --config …`; see --help"
+            )
+        }
+        (None, None) => "see --help".to_owned(),
     };
     crate::logging::failure_line(stage, &format_args!("{} ({advice})", first_line(err)));
     cannot_start()
@@ -95,6 +100,19 @@ fn suggestion(err: &clap::Error) -> Option<String> {
         ContextValue::Strings(many) => many.first().cloned(),
         _ => None,
     })
+}
+
+/// The subcommand given after options of the default action (`analyser --config x status`),
+/// which it cannot take there: they go after it.
+fn options_before(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::ArgumentConflict {
+        return None;
+    }
+    match err.get(ContextKind::InvalidSubcommand)? {
+        ContextValue::String(subcommand) => Some(subcommand.clone()),
+        _ => None,
+    }
 }
 
 /// clap's complaint (its first paragraph: the fault and, for a value, the possible ones) on
@@ -187,6 +205,39 @@ mod tests {
             .err()
             .expect("help");
         assert!(!help.use_stderr(), "help is printed, not refused");
+    }
+
+    #[derive(clap::Parser)]
+    #[command(args_conflicts_with_subcommands = true)]
+    struct WithSubcommands {
+        #[command(subcommand)]
+        command: Option<Subcommand>,
+        #[command(flatten)]
+        mongo: MongoArgs,
+    }
+
+    #[derive(clap::Subcommand)]
+    enum Subcommand {
+        Status {
+            #[command(flatten)]
+            mongo: MongoArgs,
+        },
+    }
+
+    #[test]
+    fn options_before_a_subcommand_are_said_to_go_after_it() {
+        let err = WithSubcommands::try_parse_from(["stage", "--database", "x", "status"])
+            .err()
+            .expect("refused");
+        assert_eq!(options_before(&err).as_deref(), Some("status"), "{err}");
+        let err = Cli::try_parse_from(["stage", "--bogus"])
+            .err()
+            .expect("refused");
+        assert_eq!(options_before(&err), None);
+        let parsed = WithSubcommands::try_parse_from(["stage", "status", "--database", "x"]);
+        assert!(
+            matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database == "x")
+        );
     }
 
     #[test]
