@@ -346,6 +346,8 @@ pub(crate) fn hours_of(source: &Source, period: &ReportPeriod) -> Document {
     }}
 }
 
+/// What MongoDB holds about `source` for `period` (see [`SourceData`]), its health judged at
+/// `now`.
 async fn load_source(
     db: &Database,
     source: &Source,
@@ -354,69 +356,27 @@ async fn load_source(
     unread: &Unread,
 ) -> Result<SourceData, StoreError> {
     let name = source.name.as_str();
-    let end = store::bson_date(period.end());
-    let hours = hours_of(source, period);
     let by_hour = FindOptions::builder().sort(doc! {"hour": 1}).build();
     let action = format!("reading `hourly` of {name}");
+    let hours = hours_of(source, period);
     let hourly = find_all(db, store::HOURLY, hours, by_hour, &action, unread).await?;
-    // A per-day source's runs belong to the day they collected (France Travail collects a day
-    // after it ends), the others' to when they started.
-    let started = if source.collects_by_day() {
-        let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
-        // Runs stored before `day` existed collected the UTC day before the one they started.
-        let next_midnight = |day: chrono::NaiveDate| {
-            store::bson_date(
-                (day + chrono::Days::new(1))
-                    .and_time(chrono::NaiveTime::MIN)
-                    .and_utc(),
-            )
-        };
-        let legacy = doc! {
-            "day": {"$exists": false},
-            "started": {"$gte": next_midnight(period.first_day), "$lt": next_midnight(period.end_day)},
-        };
-        // `$and`, not a `source` beside `$or`: nx-27017 reads a field next to `$or` as one more
-        // alternative, and every other source's runs would count.
-        doc! {"$and": [{"source": name}, {"$or": [{"day": days}, legacy]}]}
-    } else {
-        doc! {"source": name, "started": {"$gte": store::bson_date(period.start()), "$lt": end}}
-    };
     let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
     let action = format!("reading `runs` of {name}");
+    let started = runs_of(source, period);
     let runs: Vec<StoredRun> =
         find_all(db, store::RUNS, started, by_start.clone(), &action, unread).await?;
     // The runs that tell of a stretch disabled overlapping the period, which may come after it.
     let disabled = doc! {
         "source": name,
-        "disabled_from": {"$lt": end},
+        "disabled_from": {"$lt": store::bson_date(period.end())},
         "started": {"$gt": store::bson_date(period.start())},
     };
     let action = format!("reading when {name} was disabled");
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
-    let run_before = if source.collects_by_day() {
-        None
-    } else {
-        let action = format!("reading the last run of {name} before the period");
-        let before = doc! {"source": name, "started": {"$lt": store::bson_date(period.start())}};
-        find_latest::<StoredRun>(db, store::RUNS, before, "started", &action, unread).await?
-    };
+    let run_before = run_before(db, source, period, unread).await?;
     let health = run_health(db, name, now, unread).await?;
-    // A per-day source's files, as its runs, belong to the day they collected: they land the
-    // day after it (France Travail's from 00:00 UTC).
-    let landed = if source.collects_by_day() {
-        let files: Vec<&str> = runs.iter().filter_map(|run| run.file.as_deref()).collect();
-        doc! {"source": name, "file": {"$in": files}}
-    } else {
-        doc! {"source": name, "landed_at": {"$gte": store::bson_date(period.start()), "$lt": end}}
-    };
-    let action = format!("reading `rejected` of {name}");
-    let dropped: Vec<RejectedDocument> =
-        find_all(db, store::REJECTED, landed, None, &action, unread).await?;
-    let rejected = dropped
-        .iter()
-        .map(|file| u64::try_from(file.count).unwrap_or(0))
-        .sum();
+    let rejected = rejected(db, source, period, &runs, unread).await?;
     let positions = match source.position() {
         Some(_) => Some(crate::positions::load(db, source, period, MAX_POSITIONS).await?),
         None => None,
@@ -436,6 +396,76 @@ async fn load_source(
             .collect(),
         run_before: run_before.map(CollectionRun::from),
     })
+}
+
+/// The filter of `source`'s runs of `period`: a per-day source's runs belong to the day they
+/// collected (France Travail collects a day after it ends), the others' to when they started.
+fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
+    let name = source.name.as_str();
+    if !source.collects_by_day() {
+        let (start, end) = (period.start(), period.end());
+        return doc! {"source": name, "started": {"$gte": store::bson_date(start), "$lt": store::bson_date(end)}};
+    }
+    let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
+    // Runs stored before `day` existed collected the UTC day before the one they started.
+    let next_midnight = |day: chrono::NaiveDate| {
+        store::bson_date(
+            (day + chrono::Days::new(1))
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc(),
+        )
+    };
+    let legacy = doc! {
+        "day": {"$exists": false},
+        "started": {"$gte": next_midnight(period.first_day), "$lt": next_midnight(period.end_day)},
+    };
+    // `$and`, not a `source` beside `$or`: nx-27017 reads a field next to `$or` as one more
+    // alternative, and every other source's runs would count.
+    doc! {"$and": [{"source": name}, {"$or": [{"day": days}, legacy]}]}
+}
+
+/// The latest run of `source` started before `period`; none for a source collecting by day,
+/// whose runs belong to the days they collect.
+async fn run_before(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    unread: &Unread,
+) -> Result<Option<StoredRun>, StoreError> {
+    if source.collects_by_day() {
+        return Ok(None);
+    }
+    let name = source.name.as_str();
+    let action = format!("reading the last run of {name} before the period");
+    let before = doc! {"source": name, "started": {"$lt": store::bson_date(period.start())}};
+    find_latest(db, store::RUNS, before, "started", &action, unread).await
+}
+
+/// Records the summariser dropped from `source`'s files of `period`: landed in it, or for a
+/// per-day source those of its `runs` of the period (they land the day after the day they
+/// collect, France Travail's from 00:00 UTC).
+async fn rejected(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    runs: &[StoredRun],
+    unread: &Unread,
+) -> Result<u64, StoreError> {
+    let name = source.name.as_str();
+    let landed = if source.collects_by_day() {
+        let files: Vec<&str> = runs.iter().filter_map(|run| run.file.as_deref()).collect();
+        doc! {"source": name, "file": {"$in": files}}
+    } else {
+        let (start, end) = (period.start(), period.end());
+        doc! {"source": name, "landed_at": {"$gte": store::bson_date(start), "$lt": store::bson_date(end)}}
+    };
+    let action = format!("reading `rejected` of {name}");
+    let dropped: Vec<RejectedDocument> =
+        find_all(db, store::REJECTED, landed, None, &action, unread).await?;
+    Ok(dropped
+        .iter()
+        .map(|file| u64::try_from(file.count).unwrap_or(0))
+        .sum())
 }
 
 /// The end of the last successful run and whether the latest run failed. Health is judged
