@@ -100,67 +100,93 @@ fn fault_of(
 /// too: its settings are then the defaults); any other fault outside the source tables
 /// refuses the file.
 fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
-    let mut refused = Vec::new();
-    let mut report_fault = None;
-    // The text with the refused tables blanked out, every line where it was.
-    let mut readable = text.to_owned();
+    let mut reading = Reading {
+        text,
+        path,
+        readable: text.to_owned(),
+        refused: Vec::new(),
+        report_fault: None,
+    };
     // An unclosed header first: toml's recovery reads the lines after it into the table
     // before (sources after `[report` would seem written inside it).
-    while let Some(header) = toml::de::DeTable::parse(&readable)
+    while let Some(header) = toml::de::DeTable::parse(&reading.readable)
         .err()
-        .and_then(|err| UnclosedHeader::at(&readable, &err))
+        .and_then(|err| UnclosedHeader::at(&reading.readable, &err))
     {
-        take(
-            header.refuse(&mut readable, path)?,
-            &mut refused,
-            &mut report_fault,
-        );
+        reading.refuse_unclosed(header)?;
     }
-    if let Some(offset) = sources_not_in_tables(&readable) {
+    if let Some(offset) = sources_not_in_tables(&reading.readable) {
         return Err(ConfigError::Invalid {
             path: path.to_owned(),
-            line: line_of(&readable, offset),
-            message: sources_not_in_tables_message(&readable, offset),
+            line: line_of(&reading.readable, offset),
+            message: sources_not_in_tables_message(&reading.readable, offset),
         });
     }
     loop {
-        let err = match toml::from_str(&readable) {
+        match toml::from_str(&reading.readable) {
             Ok(file) => {
                 return Ok(Tables {
                     file,
-                    readable,
-                    refused,
-                    report_fault,
+                    readable: reading.readable,
+                    refused: reading.refused,
+                    report_fault: reading.report_fault,
                 });
             }
-            Err(err) => err,
-        };
+            Err(err) => reading.refuse(&err)?,
+        }
+    }
+}
+
+/// The file's text as [`read_tables`] reads it, with what it has refused so far.
+struct Reading<'a> {
+    /// The file's text.
+    text: &'a str,
+    path: &'a Path,
+    /// The text with the refused tables blanked out, every line where it was.
+    readable: String,
+    refused: Vec<RefusedSource>,
+    /// The first fault of `[report]`.
+    report_fault: Option<ReportFault>,
+}
+
+impl Reading<'_> {
+    /// Blanks out the table whose header `header` leaves unclosed, keeping what it costs: its
+    /// source table refused, or the report's fault (the first one found).
+    fn refuse_unclosed(&mut self, header: UnclosedHeader) -> Result<(), ConfigError> {
+        match header.refuse(&mut self.readable, self.path)? {
+            Unclosed::Source(table) => self.refused.push(table),
+            Unclosed::Report(report) => {
+                self.report_fault.get_or_insert(report);
+            }
+        }
+        Ok(())
+    }
+
+    /// Blanks out the table holding `err`, toml's or serde's fault, refusing it; a fault
+    /// outside the tables, or in `[report]` once it has been refused, refuses the file.
+    fn refuse(&mut self, err: &toml::de::Error) -> Result<(), ConfigError> {
+        let path = self.path;
         // One after a table refused for another fault.
-        if let Some(header) = UnclosedHeader::at(&readable, &err) {
-            take(
-                header.refuse(&mut readable, path)?,
-                &mut refused,
-                &mut report_fault,
-            );
-            continue;
+        if let Some(header) = UnclosedHeader::at(&self.readable, err) {
+            return self.refuse_unclosed(header);
         }
-        if let Some(string) = UnclosedString::at(&readable, &err) {
-            return Err(string.refusal(&readable, path));
+        if let Some(string) = UnclosedString::at(&self.readable, err) {
+            return Err(string.refusal(&self.readable, path));
         }
-        let refusal = refusal_of(&readable, &err);
-        let line = line_of(&readable, refusal.offset);
-        let Some(table) = TableText::holding(&readable, refusal.offset) else {
-            if report_fault.is_none()
-                && let Some(report) = TableText::report_at(&readable, refusal.offset)
+        let refusal = refusal_of(&self.readable, err);
+        let line = line_of(&self.readable, refusal.offset);
+        let Some(table) = TableText::holding(&self.readable, refusal.offset) else {
+            if self.report_fault.is_none()
+                && let Some(report) = TableText::report_at(&self.readable, refusal.offset)
             {
-                let (line, message) = fault_of(&report, &readable, line, &err, refusal.message);
-                report.blank(&mut readable);
-                report_fault = Some(ReportFault {
+                let (line, message) = fault_of(&report, &self.readable, line, err, refusal.message);
+                report.blank(&mut self.readable);
+                self.report_fault = Some(ReportFault {
                     path: path.to_owned(),
                     line,
                     message,
                 });
-                continue;
+                return Ok(());
             }
             return Err(ConfigError::Invalid {
                 path: path.to_owned(),
@@ -168,33 +194,23 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
                 message: refusal.message,
             });
         };
-        // One `[[source]]` header fewer each time round: the loop ends.
-        table.blank(&mut readable);
-        let (line, message) = fault_of(&table, &readable, line, &err, refusal.message);
+        // One `[[source]]` header fewer each time round: the reading ends.
+        table.blank(&mut self.readable);
+        let (line, message) = fault_of(&table, &self.readable, line, err, refusal.message);
         // TOML that cannot be read is explained without its table: name the source.
         let message = match &table.name {
             Some(name) => naming_source(name, message),
             None => message,
         };
-        refused.push(RefusedSource {
+        self.refused.push(RefusedSource {
             name: table.name,
             path: path.to_owned(),
             line,
-            table_line: line_of(text, table.header),
+            table_line: line_of(self.text, table.header),
             duplicate: false,
             message,
         });
-    }
-}
-
-/// Keeps what an unclosed header costs: its source table refused, or the report's fault (the
-/// first one found).
-fn take(unclosed: Unclosed, refused: &mut Vec<RefusedSource>, fault: &mut Option<ReportFault>) {
-    match unclosed {
-        Unclosed::Source(table) => refused.push(table),
-        Unclosed::Report(report) => {
-            fault.get_or_insert(report);
-        }
+        Ok(())
     }
 }
 
