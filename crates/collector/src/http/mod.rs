@@ -114,6 +114,16 @@ pub enum OnTimeout {
     GiveUp,
 }
 
+/// A request's failed attempt, as [`SourceClient::retry_delay`] weighs a retry.
+struct Failed<'a> {
+    /// The request, as errors name it.
+    what: &'a str,
+    /// Its number, from 1.
+    attempt: u32,
+    want_json: bool,
+    on_timeout: OnTimeout,
+}
+
 /// Installs the TLS crypto provider once per process (reqwest is built without one).
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -242,38 +252,17 @@ impl SourceClient {
                 self.retries.fetch_add(1, Ordering::Relaxed);
             }
             self.http_calls.fetch_add(1, Ordering::Relaxed);
-            let failure = match self.attempt(what, build, cut, want_json).await {
+            let failed = Failed {
+                what,
+                attempt,
+                want_json,
+                on_timeout,
+            };
+            let (reason, delay) = match self.attempt(what, build, cut, want_json).await {
                 Ok(answer) => return Ok(answer),
                 Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
-                Err(Attempt::Retry { reason, wait }) => (reason, wait),
+                Err(Attempt::Retry { reason, wait }) => self.retry_delay(&failed, reason, wait)?,
             };
-            let (reason, asked_wait) = failure;
-            if reason.timed_out && on_timeout == OnTimeout::GiveUp {
-                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
-            }
-            let server_wait =
-                asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
-            // A quota's long wait pauses the source, whether or not attempts are left.
-            let Some(delay) = self.policy.delay(attempt, server_wait) else {
-                return Err(self.scrub_error(paused(what, server_wait, reason)));
-            };
-            if attempt >= self.policy.max_attempts {
-                return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
-            }
-            if let Some(deadline) = self.retry_deadline {
-                let now = Instant::now();
-                if let Some(wait) = asked_wait
-                    && now + wait > deadline
-                {
-                    return Err(self.scrub_error(paused(what, asked_wait, reason)));
-                }
-                if self
-                    .time_for_retry(deadline.checked_sub(delay).unwrap_or(now))
-                    .is_none()
-                {
-                    return Err(self.out_of_time(what, attempt, reason));
-                }
-            }
             tracing::warn!(
                 request = %what,
                 attempt,
@@ -285,6 +274,50 @@ impl SourceClient {
             attempt += 1;
             retrying = Some(reason);
         }
+    }
+
+    /// The reason an attempt failed and how long to wait before retrying it, the server having
+    /// asked for `asked_wait`; or the request's error: the attempt timed out and is not to be
+    /// tried again, a quota's long wait pauses the source (whether or not attempts are left),
+    /// no attempt is left, or the run's deadline comes first.
+    fn retry_delay(
+        &self,
+        failed: &Failed<'_>,
+        reason: Reason,
+        asked_wait: Option<Duration>,
+    ) -> Result<(Reason, Duration), FetchError> {
+        let &Failed {
+            what,
+            attempt,
+            want_json,
+            on_timeout,
+        } = failed;
+        if reason.timed_out && on_timeout == OnTimeout::GiveUp {
+            return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
+        }
+        let server_wait =
+            asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
+        let Some(delay) = self.policy.delay(attempt, server_wait) else {
+            return Err(self.scrub_error(paused(what, server_wait, reason)));
+        };
+        if attempt >= self.policy.max_attempts {
+            return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
+        }
+        if let Some(deadline) = self.retry_deadline {
+            let now = Instant::now();
+            if let Some(wait) = asked_wait
+                && now + wait > deadline
+            {
+                return Err(self.scrub_error(paused(what, asked_wait, reason)));
+            }
+            if self
+                .time_for_retry(deadline.checked_sub(delay).unwrap_or(now))
+                .is_none()
+            {
+                return Err(self.out_of_time(what, attempt, reason));
+            }
+        }
+        Ok((reason, delay))
     }
 
     /// Whether a retry starting now has time before `deadline`: `None` when less than
