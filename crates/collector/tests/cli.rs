@@ -1105,3 +1105,50 @@ fn a_length_announced_and_never_sent_costs_no_memory_set_aside_for_it() {
     );
     assert_eq!(site.data_files("usgs").len(), 1, "{stderr}");
 }
+
+/// A date column served as a time at midnight (`2026-12-02T00:00:00.000`, as some portals write
+/// one) on a source counted per hour: the warning names `resolution = "day"`; records with a
+/// time of day, or a midnight or two among them, raise none.
+#[test]
+fn records_all_dated_at_midnight_utc_are_said_to_want_a_daily_resolution() {
+    let source = |url: String| {
+        format!(
+            "[[source]]\nname = \"counts\"\nkind = \"http_json\"\nurl = \"{url}/feed\"\nevery = \"1d\"\n\
+             key = \"id\"\ntime = \"date\"\nnumeric = [\"count\"]\n"
+        )
+    };
+    let records = |dates: &[&str]| {
+        let records: Vec<serde_json::Value> = dates
+            .iter()
+            .enumerate()
+            .map(|(id, date)| serde_json::json!({"id": id, "date": date, "count": 4}))
+            .collect();
+        serde_json::Value::from(records).to_string()
+    };
+    let wanted = "Every landed record with a time is dated at 00:00:00 UTC";
+    let server = feed(records(&[
+        "2026-12-01T00:00:00.000",
+        "2026-12-02T00:00:00.000",
+        "2026-12-03T00:00:00.000",
+    ]));
+    let site = Site::new(&source(server.url()));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, wanted);
+    assert!(
+        warning.contains("records=3")
+            && warning.contains("example=\"2026-12-01T00:00:00.000\"")
+            && warning.contains("set `resolution = \"day\"`"),
+        "{warning}"
+    );
+    let daily = Site::new(&format!("{}resolution = \"day\"\n", source(server.url())));
+    let stderr = succeeded(collector(&daily).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains(wanted), "{stderr}");
+    let server = feed(records(&[
+        "2026-12-01T00:00:00Z",
+        "2026-12-01T00:00:00Z",
+        "2026-12-02T13:10:00Z",
+    ]));
+    let site = Site::new(&source(server.url()));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    assert!(!stderr.contains(wanted), "{stderr}");
+}

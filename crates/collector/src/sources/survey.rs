@@ -60,6 +60,10 @@ pub struct Hints {
     pub timed: u64,
     /// See [`Hints::timed`].
     pub dates_alone: u64,
+    /// Of the records whose `time` reads as a time, those dated at 00:00:00 UTC though written
+    /// with a time of day (`"2026-11-30T00:00:00.000"`, a day as some portals write a date
+    /// column): all of them, as for days written alone, is a sign of daily values.
+    pub midnights: u64,
     /// The first `time` that reads as a time but is not a day written alone, as served
     /// (`"2026-11-30T00:00"`, `1764457200`).
     pub time_of_day: Option<String>,
@@ -175,6 +179,7 @@ impl<'s> Surveyor<'s> {
             if date_alone(written) {
                 hints.dates_alone += 1;
             } else {
+                hints.midnights += u64::from(time.is_some_and(at_midnight));
                 hints.time_of_day.get_or_insert_with(|| shown(written));
             }
         }
@@ -268,6 +273,11 @@ fn hours_apart(
         .flatten()
         .filter(|(earlier, later)| *later - *earlier < HOURS_APART)
         .min_by_key(|(earlier, later)| *later - *earlier)
+}
+
+/// True for an instant at 00:00:00 UTC to the nanosecond.
+fn at_midnight(time: DateTime<Utc>) -> bool {
+    time.time() == chrono::NaiveTime::MIN
 }
 
 /// A value as served, cut for a log line.
