@@ -2,10 +2,10 @@
 //! (records it will skip, keys that clash, read fields no record holds), and the newest record
 //! time of a collection (the incremental cursor).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use releve::record::{
     FieldPath, array_index, cut_example, date_alone, number, timestamp, without_offset,
 };
@@ -71,8 +71,8 @@ pub struct Hints {
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
     /// On a source of daily values (`resolution = "day"`), the first two distinct record
-    /// times found under [`HOURS_APART`] apart: hourly values, most likely, which its reports
-    /// would count as days.
+    /// times found under [`HOURS_APART`] apart on the clocks they are written in: hourly
+    /// values, most likely, which its reports would count as days.
     pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -103,10 +103,11 @@ pub(crate) struct Surveyor<'s> {
     /// The `drop` paths ending in a numeric segment, and whether a record held an array's item
     /// there.
     dropped_items: Vec<(FieldPath, bool)>,
-    /// The distinct record times of a source of daily values until two are found hours apart
-    /// (one a day in a sound answer: a few hundred at most); `None` for other sources, and
-    /// once two are found.
-    daily_times: Option<BTreeSet<DateTime<Utc>>>,
+    /// The distinct record times of a source of daily values, on the clock they are written
+    /// in (see [`wall_clock`]), each with its instant, until two are found hours apart (one a
+    /// day in a sound answer: a few hundred at most); `None` for other sources, and once two
+    /// are found.
+    daily_times: Option<BTreeMap<NaiveDateTime, DateTime<Utc>>>,
 }
 
 impl<'s> Surveyor<'s> {
@@ -138,7 +139,7 @@ impl<'s> Surveyor<'s> {
                 })
                 .map(|path| (path, false))
                 .collect(),
-            daily_times: (source.resolution == Resolution::Day).then(BTreeSet::new),
+            daily_times: (source.resolution == Resolution::Day).then(BTreeMap::new),
         }
     }
 
@@ -168,8 +169,8 @@ impl<'s> Surveyor<'s> {
             }
             _ => {}
         }
-        if let (Some(times), Some(time)) = (&mut self.daily_times, time)
-            && let Some(pair) = hours_apart(times, time)
+        if let (Some(times), Some(written), Some(time)) = (&mut self.daily_times, written, time)
+            && let Some(pair) = hours_apart(times, wall_clock(written, time), time)
         {
             hints.hours_apart = Some(pair);
             self.daily_times = None;
@@ -254,25 +255,40 @@ impl<'s> Surveyor<'s> {
     }
 }
 
-/// Adds `time` to the distinct `times` of a source of daily values, and returns it with the
-/// nearest of them when the two lie under [`HOURS_APART`] apart.
+/// Adds `time`, written at `wall` on its own clock, to the distinct `times` of a source of
+/// daily values, and returns it with the nearest of them when the two lie under
+/// [`HOURS_APART`] apart on the clocks they are written in: local midnights of stations in
+/// several zones (`…T00:00:00+01:00`, `…T00:00:00-05:00`) are the same day, not six hours.
 fn hours_apart(
-    times: &mut BTreeSet<DateTime<Utc>>,
+    times: &mut BTreeMap<NaiveDateTime, DateTime<Utc>>,
+    wall: NaiveDateTime,
     time: DateTime<Utc>,
 ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    if !times.insert(time) {
+    if times.contains_key(&wall) {
         return None;
     }
-    let earlier = times
-        .range(..time)
-        .next_back()
-        .map(|earlier| (*earlier, time));
-    let later = times.range(time..).nth(1).map(|later| (time, *later));
-    [earlier, later]
-        .into_iter()
-        .flatten()
-        .filter(|(earlier, later)| *later - *earlier < HOURS_APART)
-        .min_by_key(|(earlier, later)| *later - *earlier)
+    times.insert(wall, time);
+    let earlier = times.range(..wall).next_back();
+    let later = times.range(wall..).nth(1);
+    let gap = |(earlier, later): (&NaiveDateTime, &NaiveDateTime)| *later - *earlier;
+    [
+        earlier.map(|(at, instant)| ((at, &wall), (*instant, time))),
+        later.map(|(at, instant)| ((&wall, at), (time, *instant))),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|(walls, _)| gap(*walls) < HOURS_APART)
+    .min_by_key(|(walls, _)| gap(*walls))
+    .map(|(_, instants)| instants)
+}
+
+/// The date and time `written` says on its own clock: the local time of a time written with
+/// its offset (`2026-11-30T00:00:00+01:00` is 30 November, 00:00), else the instant in UTC.
+fn wall_clock(written: &Value, time: DateTime<Utc>) -> NaiveDateTime {
+    written
+        .as_str()
+        .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok())
+        .map_or_else(|| time.naive_utc(), |local| local.naive_local())
 }
 
 /// True for an instant at 00:00:00 UTC to the nanosecond.
@@ -408,6 +424,20 @@ mod tests {
             survey(&daily, &mixed).hints.hours_apart,
             Some((at("2026-12-02T20:00:00Z"), at("2026-12-03T00:00:00Z"))),
             "the first pair found is named"
+        );
+        // Stations in Paris and New York, each day dated at its local midnight: six hours
+        // apart as instants, the same day on their clocks.
+        let zones = dated(&[
+            "2026-12-01T00:00:00+01:00",
+            "2026-12-01T00:00:00-05:00",
+            "2026-12-02T00:00:00-05:00",
+            "2026-12-02T00:00:00+01:00",
+        ]);
+        assert_eq!(survey(&daily, &zones).hints.hours_apart, None);
+        let hours = dated(&["2026-12-01T00:00:00+01:00", "2026-12-01T01:00:00+01:00"]);
+        assert_eq!(
+            survey(&daily, &hours).hints.hours_apart,
+            Some((at("2026-11-30T23:00:00Z"), at("2026-12-01T00:00:00Z")))
         );
     }
 }
