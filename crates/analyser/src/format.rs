@@ -1,7 +1,7 @@
 //! How numbers and times are written in the report: grouped thousands, significant digits,
 //! times in the report's time zone, text cut to fit.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// What follows a value of that unit: ` hPa`, or nothing.
@@ -43,9 +43,21 @@ pub fn counted(n: impl Into<i128>, noun: &str) -> String {
     format!("{} {noun}{plural}", grouped(n))
 }
 
-/// A time as `2026-11-21 14:05` in the report's time zone.
+/// A time as `2026-11-21 14:05` in the report's time zone; in the hour a clock change
+/// repeats, with its offset (`2026-10-25 02:30 +01:00`), which tells the two apart.
 pub fn local_time(time: DateTime<Utc>, tz: Tz) -> String {
-    time.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    let local = time.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+    format!("{local}{}", repeated_offset(time, tz))
+}
+
+/// ` +01:00`, the offset of `time` in `tz` when its local time is one a clock change repeats;
+/// else nothing.
+pub fn repeated_offset(time: DateTime<Utc>, tz: Tz) -> String {
+    let local = time.with_timezone(&tz);
+    match tz.from_local_datetime(&local.naive_local()) {
+        chrono::LocalResult::Ambiguous(..) => local.format(" %:z").to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A "last successful collection" cell: the time in the report's time zone, or `never`.
@@ -236,6 +248,29 @@ pub fn cut_to_fit(text: &str, fits: impl Fn(&str) -> bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_in_the_hour_a_clock_change_repeats_carries_its_offset() {
+        let paris = chrono_tz::Europe::Paris;
+        let at = |text: &str| text.parse::<DateTime<Utc>>().expect("time");
+        // 25 October 2026: 02:00 to 03:00 in Paris twice, at +02:00 then +01:00.
+        assert_eq!(
+            local_time(at("2026-10-25T00:30:00Z"), paris),
+            "2026-10-25 02:30 +02:00"
+        );
+        assert_eq!(
+            local_time(at("2026-10-25T01:30:00Z"), paris),
+            "2026-10-25 02:30 +01:00"
+        );
+        assert_eq!(
+            local_time(at("2026-10-25T02:30:00Z"), paris),
+            "2026-10-25 03:30"
+        );
+        assert_eq!(
+            local_time(at("2026-11-21T13:05:00Z"), paris),
+            "2026-11-21 14:05"
+        );
+    }
 
     #[test]
     fn a_share_is_rounded_down_so_a_shortfall_never_reads_as_all() {

@@ -14,7 +14,7 @@ use super::field_totals::FieldTotals;
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
-use crate::format::local_time;
+use crate::format::repeated_offset;
 use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 
@@ -173,7 +173,7 @@ pub(super) fn numeric_chart(
 }
 
 /// What a numeric chart's only values are said to cover when they fall in one hour (one day,
-/// for a source of daily values): `Values in one hour only, 2026-10-25 02:00–03:00`; `None`
+/// for a source of daily values): `Values in one hour only, 2026-11-21 14:00–15:00`; `None`
 /// when they span more, or none.
 fn lone_step(
     bands: &[Option<HourBand>],
@@ -200,11 +200,18 @@ fn lone_step(
     }
 }
 
-/// The hour starting at `hour` in `tz`, `2026-10-25 02:00–03:00`: its end is read at its
-/// start's offset, so an hour where clocks change still reads as one hour.
+/// The hour starting at `hour` in `tz`, `2026-11-21 14:00–15:00`: its end is read at its
+/// start's offset, so an hour where clocks change still reads as one hour, and an hour the
+/// change repeats carries that offset (`2026-10-25 02:00–03:00 +01:00`).
 pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
-    let end = hour.with_timezone(&tz).fixed_offset() + chrono::TimeDelta::hours(1);
-    format!("{}–{}", local_time(hour, tz), end.format("%H:%M"))
+    let start = hour.with_timezone(&tz).fixed_offset();
+    let end = start + chrono::TimeDelta::hours(1);
+    format!(
+        "{}–{}{}",
+        start.format("%Y-%m-%d %H:%M"),
+        end.format("%H:%M"),
+        repeated_offset(hour, tz)
+    )
 }
 
 /// Whether `axis` charts daily values and none of its days holds more than one value of the
@@ -266,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn an_hour_where_clocks_change_still_reads_as_one_hour() {
+    fn an_hour_where_clocks_change_reads_as_one_hour_and_a_repeated_one_with_its_offset() {
         use chrono::TimeZone as _;
         let paris = chrono_tz::Europe::Paris;
         let at = |h| {
@@ -276,8 +283,8 @@ mod tests {
                 .expect("instant")
         };
         // 00:00Z is 02:00 summer time, 01:00Z 02:00 winter time.
-        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00");
-        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00");
+        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00 +02:00");
+        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00 +01:00");
         assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
     }
 
