@@ -114,6 +114,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 waiting: Default::default(),
                 disabled: Vec::new(),
                 run_before: None,
+                records_before: 0,
             };
             (source.name.clone(), data)
         })

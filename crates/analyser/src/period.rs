@@ -72,6 +72,12 @@ impl ReportPeriod {
         (ReportPeriod::containing(kind, anchor, tz), anchor)
     }
 
+    /// The period of the same kind just before this one (the day, week or month before).
+    pub fn before(&self) -> Self {
+        let last_day_before = self.first_day.pred_opt().unwrap_or(self.first_day);
+        ReportPeriod::containing(self.kind, last_day_before, self.tz)
+    }
+
     /// The period's first instant.
     pub fn start(&self) -> DateTime<Utc> {
         local_midnight(self.tz, self.first_day)
@@ -350,6 +356,31 @@ pub(crate) fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_period_before_is_the_day_week_or_month_before() {
+        let paris = chrono_tz::Europe::Paris;
+        let day = |text: &str| text.parse::<NaiveDate>().expect("date");
+        let before = |kind, anchor| ReportPeriod::containing(kind, day(anchor), paris).before();
+        assert_eq!(
+            before(PeriodKind::Day, "2026-03-01").first_day,
+            day("2026-02-28")
+        );
+        let week = before(PeriodKind::Week, "2026-01-01");
+        assert_eq!(
+            (week.first_day, week.end_day),
+            (day("2025-12-22"), day("2025-12-29"))
+        );
+        let month = before(PeriodKind::Month, "2026-03-31");
+        assert_eq!(
+            (month.first_day, month.end_day),
+            (day("2026-02-01"), day("2026-03-01"))
+        );
+        assert_eq!(
+            month.end(),
+            ReportPeriod::containing(PeriodKind::Month, day("2026-03-31"), paris).start()
+        );
+    }
 
     #[test]
     fn the_days_of_daily_values_follow_each_other_across_clock_changes() {

@@ -125,6 +125,9 @@ pub struct SourceData {
     /// started (not one collecting by day): a failure then may have paused the source into
     /// the period, and its interval is the one in force when the period began.
     pub run_before: Option<CollectionRun>,
+    /// Records in the period before (the day, week or month before), from `hourly`, to compare
+    /// the period's with.
+    pub records_before: i64,
 }
 
 /// A stretch while a source was disabled (`enabled = false`): from when its first collection
@@ -375,6 +378,7 @@ async fn load_source(
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
     let run_before = run_before(db, source, period, unread).await?;
+    let records_before = records_in(db, source, &period.before(), unread).await?;
     let health = run_health(db, name, now, unread).await?;
     let rejected = rejected(db, source, period, &runs, unread).await?;
     let positions = match source.position() {
@@ -395,7 +399,24 @@ async fn load_source(
             .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
             .collect(),
         run_before: run_before.map(CollectionRun::from),
+        records_before,
     })
+}
+
+/// Records of `source` in `period`, from the `count` of its hourly summaries.
+async fn records_in(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    unread: &Unread,
+) -> Result<i64, StoreError> {
+    let counts = FindOptions::builder()
+        .projection(doc! {"count": 1, "_id": 0})
+        .build();
+    let action = format!("reading `hourly` of {} before the period", source.name);
+    let hours = hours_of(source, period);
+    let counted: Vec<Counted> = find_all(db, store::HOURLY, hours, counts, &action, unread).await?;
+    Ok(counted.iter().map(|hour| hour.count).sum())
 }
 
 /// The filter of `source`'s runs of `period`: a per-day source's runs belong to the day they
@@ -460,7 +481,7 @@ async fn rejected(
         doc! {"source": name, "landed_at": {"$gte": store::bson_date(start), "$lt": store::bson_date(end)}}
     };
     let action = format!("reading `rejected` of {name}");
-    let dropped: Vec<RejectedDocument> =
+    let dropped: Vec<Counted> =
         find_all(db, store::REJECTED, landed, None, &action, unread).await?;
     Ok(dropped
         .iter()
@@ -504,9 +525,9 @@ async fn run_health(
     })
 }
 
-/// A landed file's records the summariser dropped.
+/// A document's `count`: an hour's records, or a landed file's records the summariser dropped.
 #[derive(Deserialize)]
-struct RejectedDocument {
+struct Counted {
     #[serde(deserialize_with = "releve::store::count")]
     count: i64,
 }

@@ -179,9 +179,10 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     );
     let quakes = common::row(&text, "Health now", &["quakes"]);
     assert_eq!(
-        quakes[1..6],
-        ["failing,", "1", "file", "quarantined", "108"],
-        "the cover's health and records of quakes: {quakes:?}"
+        quakes[1..7],
+        ["failing,", "1", "file", "quarantined", "108", "1,000"],
+        "the cover's health and records of quakes, in the day and the day before (the decoy \
+         hour before it): {quakes:?}"
     );
     let meteo = common::row(&text, "Health now", &["meteo"]);
     assert_eq!(
@@ -887,6 +888,11 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
         week.get(2),
         Some(&"2,108"),
         "the week holds the golden day and the hours around it"
+    );
+    assert_eq!(
+        week.get(3),
+        Some(&"–"),
+        "nothing was collected the week before, so there is no figure to compare: {week:?}"
     );
     let quakes = common::row(&text, "Completeness and quality", &["quakes", "failing"]);
     assert_eq!(

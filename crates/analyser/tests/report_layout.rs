@@ -122,6 +122,7 @@ fn single() -> SourceData {
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,
+        records_before: 0,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -165,6 +166,7 @@ fn busy() -> SourceData {
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,
+        records_before: 0,
     }
 }
 
@@ -526,7 +528,7 @@ fn a_long_cover_never_spills_onto_a_page_of_its_own() {
         let pages = common::page_texts(&pdf);
         // Page 2 is the catalogue, or the health table going on (its header repeated).
         assert!(
-            pages[1].contains("Source catalogue") || pages[1].contains("Records in period"),
+            pages[1].contains("Source catalogue") || pages[1].contains("Health now"),
             "{sources} sources: page 2 is\n{}",
             pages[1]
         );

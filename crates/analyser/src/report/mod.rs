@@ -23,7 +23,7 @@ use crate::completeness::silence::Silence;
 use crate::completeness::{self, Completeness};
 use crate::format::{counted, grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
-use crate::period::ReportPeriod;
+use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
 
 /// The report could not be laid out.
@@ -344,22 +344,47 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
     doc.gap(3.0);
 }
 
-/// One row per source for the cover: health, records and last successful collection.
+/// The cover's column of the period before's records.
+fn before_title(kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Day => "Day before",
+        PeriodKind::Week => "Week before",
+        PeriodKind::Month => "Month before",
+    }
+}
+
+/// One row per source for the cover: health, records in the period and the one before, and
+/// last successful collection.
 fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completeness)]) -> Table {
+    let before = input.period.before();
     let columns = vec![
-        Column::text("Source", 2.0),
-        Column::text("Health now", 1.4),
-        Column::number("Records in period", 1.2),
-        Column::number("Last successful collection", 1.2),
+        Column::text("Source", 2.4),
+        Column::text("Health now", 2.8),
+        Column::number("Records in period", 0.45),
+        Column::number(before_title(input.period.kind), 0.45),
+        Column::number("Last successful collection", 0.4),
     ];
     let rows = assessed
         .iter()
         .map(|(source, c)| {
-            let last_success = input.data.get(&source.name).and_then(|d| d.last_success);
+            let data = input.data.get(&source.name);
+            let last_success = data.and_then(|d| d.last_success);
+            let records_before = data.map_or(0, |d| d.records_before);
+            // Nothing was collected then: no figure to compare with.
+            let collected_before = input
+                .first_runs
+                .get(&source.name)
+                .is_some_and(|first| *first < before.end());
+            let before = if records_before == 0 && !collected_before {
+                "–".to_owned()
+            } else {
+                grouped(records_before)
+            };
             vec![
                 source.name.clone(),
                 c.cover_word(),
                 grouped(c.records),
+                before,
                 last_collection(last_success, input.period.tz),
             ]
         })
