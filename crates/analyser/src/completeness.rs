@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
+use releve::metrics::LONGEST_PAUSE;
 use releve::{Resolution, Source};
 
 use crate::format::counted;
@@ -142,9 +143,10 @@ pub struct Completeness {
     /// period, collections being expected up to it (and its interval) only; `Some(None)`
     /// without a run, none being expected.
     pub disabled_after: Option<Option<DateTime<Utc>>>,
-    /// True when the source's last run before the period failed: it may have been paused (an
-    /// exhausted quota) or backing off into the period.
-    pub failed_before: bool,
+    /// True when every collection missed may be one a pause into the period skipped: the
+    /// source's last run before the period failed, and its first run in the period came only
+    /// after as many intervals (within [`LONGEST_PAUSE`] of the failure).
+    pub paused_into: bool,
 }
 
 /// What the quality table can say of a source's coverage of the totals its APIs announced.
@@ -284,11 +286,42 @@ pub fn assess(
             .copied()
             .collect(),
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
-        failed_before: data
-            .run_before
-            .as_ref()
-            .is_some_and(|run| run.error.is_some()),
+        paused_into: paused_into(source, data, expected_from, period, expected, landed, until),
     }
+}
+
+/// See [`Completeness::paused_into`]; `until` is where collections stop being expected.
+fn paused_into(
+    source: &Source,
+    data: &SourceData,
+    from: ExpectedFrom,
+    period: &ReportPeriod,
+    expected: u64,
+    landed: u64,
+    until: Option<DateTime<Utc>>,
+) -> bool {
+    let missed = expected.saturating_sub(landed);
+    let (Some(failure), Some(until)) = (data.run_before.as_ref(), until) else {
+        return false;
+    };
+    if missed == 0 || failure.error.is_none() || from != ExpectedFrom::PeriodStart {
+        return false;
+    }
+    let every = failure
+        .every_s
+        .and_then(Duration::try_seconds)
+        .unwrap_or_else(|| source.every.as_chrono())
+        .num_seconds()
+        .max(1);
+    let resumed = data
+        .runs
+        .iter()
+        .map(|run| run.started)
+        .min()
+        .unwrap_or(until)
+        .min(failure.started + LONGEST_PAUSE);
+    let skipped = (resumed - period.start()).num_seconds() / every;
+    i64::try_from(missed).is_ok_and(|missed| missed <= skipped)
 }
 
 /// Up to when the source's collections are expected: `reference`, or of a disabled source

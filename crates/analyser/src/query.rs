@@ -424,8 +424,11 @@ async fn records_in(
 fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
     let name = source.name.as_str();
     if !source.collects_by_day() {
-        let (start, end) = (period.start(), period.end());
-        return doc! {"source": name, "started": {"$gte": store::bson_date(start), "$lt": store::bson_date(end)}};
+        let (start, end) = (
+            store::bson_date(period.start()),
+            store::bson_date(period.end()),
+        );
+        return doc! {"source": name, "started": {"$gte": start, "$lt": end}};
     }
     let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
     // Runs stored before `day` existed collected the UTC day before the one they started.
@@ -477,8 +480,11 @@ async fn rejected(
         let files: Vec<&str> = runs.iter().filter_map(|run| run.file.as_deref()).collect();
         doc! {"source": name, "file": {"$in": files}}
     } else {
-        let (start, end) = (period.start(), period.end());
-        doc! {"source": name, "landed_at": {"$gte": store::bson_date(start), "$lt": store::bson_date(end)}}
+        let (start, end) = (
+            store::bson_date(period.start()),
+            store::bson_date(period.end()),
+        );
+        doc! {"source": name, "landed_at": {"$gte": start, "$lt": end}}
     };
     let action = format!("reading `rejected` of {name}");
     let dropped: Vec<Counted> =

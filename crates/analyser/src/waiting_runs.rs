@@ -30,7 +30,8 @@ pub fn read_metrics(path: &Path) -> Option<RunMetrics> {
 }
 
 /// Folds runs not yet in MongoDB into what the report reads of a source, as if they were
-/// stored: the period's runs (by the day they collected, for a per-day source) and its health.
+/// stored: the period's runs (by the day they collected, for a per-day source), the last run
+/// before the period (of a source whose runs belong to when they started) and its health.
 /// Their successes count as successes; the newest of those newer than every stored run says
 /// whether the latest run failed (a file that could not be deleted can be older than stored
 /// runs). Only runs started by `now` (the report's generation, give or take the minute
@@ -63,6 +64,19 @@ pub fn fold_into(
         }
     }
     data.runs.sort_by_key(|run| run.started);
+    // The last run before the period, of a source whose runs belong to when they started.
+    let before = runs
+        .clone()
+        .filter(|run| run.day.is_none() && run.started < period.start())
+        .max_by_key(|run| run.started);
+    if let Some(before) = before
+        && data
+            .run_before
+            .as_ref()
+            .is_none_or(|known| known.started < before.started)
+    {
+        data.run_before = Some(CollectionRun::from(before));
+    }
     for disabled in runs
         .clone()
         .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
@@ -269,6 +283,31 @@ mod tests {
         assert!(
             !newer_stored.latest_run_failed,
             "a failed run left in raw/, older than the stored ones, is not the latest"
+        );
+    }
+
+    #[test]
+    fn a_failure_before_the_period_waiting_in_raw_is_the_last_run_before_it() {
+        let evening = |hour: u32, error| {
+            let mut run = run(0, error);
+            run.started = Utc
+                .with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
+                .single()
+                .expect("time");
+            run.finished = run.started + chrono::TimeDelta::seconds(30);
+            run
+        };
+        let mut data = SourceData {
+            run_before: Some(CollectionRun::from(&evening(17, None))),
+            ..SourceData::default()
+        };
+        let waiting = [evening(22, Some("HTTP 429: quota exhausted"))];
+        fold_into(&mut data, &waiting, &period(), run(30, None).started);
+        assert_eq!(
+            data.run_before
+                .map(|run| (chrono::Timelike::hour(&run.started), run.error.is_some())),
+            Some((22, true)),
+            "the waiting failure is the last run before the period"
         );
     }
 }

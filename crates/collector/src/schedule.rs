@@ -33,8 +33,7 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
-/// The longest pause an API's requested wait can impose.
-pub const LONGEST_PAUSE: TimeDelta = TimeDelta::days(1);
+pub use releve::metrics::LONGEST_PAUSE;
 
 /// The slack allowed for an interval.
 fn tolerance(every: TimeDelta) -> TimeDelta {

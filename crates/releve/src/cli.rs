@@ -64,22 +64,27 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
 /// (clap's first line and its suggestion for a misspelling, without its usage, which `--help`
 /// shows), and the stage must exit with the code returned (2).
 pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCode> {
-    A::try_parse().map_err(|err| refused_arguments(stage, &err))
+    A::try_parse().map_err(|err| refused_arguments(stage, &A::command(), &err))
 }
 
-fn refused_arguments(stage: &str, err: &clap::Error) -> std::process::ExitCode {
+fn refused_arguments(
+    stage: &str,
+    command: &clap::Command,
+    err: &clap::Error,
+) -> std::process::ExitCode {
     if !err.use_stderr() {
         // `--help`, `--version`.
         let _ = err.print();
         return std::process::ExitCode::SUCCESS;
     }
-    let advice = match (suggestion(err), options_before(err)) {
+    let advice = match (suggestion(err), options_before(command, err)) {
         (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
-        (None, Some(subcommand)) => {
-            format!(
-                "options go after the subcommand: `{stage} {subcommand} --config …`; see --help"
-            )
-        }
+        (None, Some((subcommand, Some(option)))) => format!(
+            "a subcommand's options go after it: `{stage} {subcommand} {option} …`; `{stage} {subcommand} --help` lists them"
+        ),
+        (None, Some((subcommand, None))) => format!(
+            "`{stage} {subcommand}` takes none of these options; `{stage} {subcommand} --help` lists its own"
+        ),
         (None, None) => "see --help".to_owned(),
     };
     crate::logging::failure_line(stage, &format_args!("{} ({advice})", first_line(err)));
@@ -103,16 +108,34 @@ fn suggestion(err: &clap::Error) -> Option<String> {
 }
 
 /// The subcommand given after options of the default action (`analyser --config x status`),
-/// which it cannot take there: they go after it.
-fn options_before(err: &clap::Error) -> Option<String> {
+/// which it cannot take there, and the first of them the subcommand takes (`--config`), if
+/// any.
+fn options_before(command: &clap::Command, err: &clap::Error) -> Option<(String, Option<String>)> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if err.kind() != ErrorKind::ArgumentConflict {
         return None;
     }
-    match err.get(ContextKind::InvalidSubcommand)? {
-        ContextValue::String(subcommand) => Some(subcommand.clone()),
-        _ => None,
-    }
+    let Some(ContextValue::String(subcommand)) = err.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let given: Vec<&str> = match err.get(ContextKind::PriorArg)? {
+        ContextValue::String(one) => vec![one.as_str()],
+        ContextValue::Strings(many) => many.iter().map(String::as_str).collect(),
+        _ => return None,
+    };
+    let takes = |option: &str| {
+        command.find_subcommand(subcommand).is_some_and(|sub| {
+            sub.get_arguments()
+                .any(|arg| arg.get_long() == option.strip_prefix("--"))
+        })
+    };
+    // `--config <FILE>`: the name alone.
+    let taken = given
+        .iter()
+        .filter_map(|option| option.split_whitespace().next())
+        .find(|option| takes(option))
+        .map(str::to_owned);
+    Some((subcommand.clone(), taken))
 }
 
 /// clap's complaint (its first paragraph: the fault and, for a value, the possible ones) on
@@ -172,7 +195,7 @@ impl std::fmt::Debug for MongoArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
+    use clap::{CommandFactory, Parser};
 
     use super::*;
 
@@ -214,6 +237,8 @@ mod tests {
         command: Option<Subcommand>,
         #[command(flatten)]
         mongo: MongoArgs,
+        #[arg(long)]
+        only_here: bool,
     }
 
     #[derive(clap::Subcommand)]
@@ -229,11 +254,24 @@ mod tests {
         let err = WithSubcommands::try_parse_from(["stage", "--database", "x", "status"])
             .err()
             .expect("refused");
-        assert_eq!(options_before(&err).as_deref(), Some("status"), "{err}");
+        let command = WithSubcommands::command();
+        assert_eq!(
+            options_before(&command, &err),
+            Some(("status".to_owned(), Some("--database".to_owned()))),
+            "{err}"
+        );
+        let err = WithSubcommands::try_parse_from(["stage", "--only-here", "status"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            options_before(&command, &err),
+            Some(("status".to_owned(), None)),
+            "`status` takes no `--only-here`: {err}"
+        );
         let err = Cli::try_parse_from(["stage", "--bogus"])
             .err()
             .expect("refused");
-        assert_eq!(options_before(&err), None);
+        assert_eq!(options_before(&Cli::command(), &err), None);
         let parsed = WithSubcommands::try_parse_from(["stage", "status", "--database", "x"]);
         assert!(
             matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database == "x")

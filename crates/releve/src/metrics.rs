@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The longest pause an API's requested wait can impose on a source: the collector tries it
+/// again at the latest this long after the failed attempt, so the report excuses missing
+/// collections after a failure for no longer.
+pub const LONGEST_PAUSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// What one collection run of one source did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,14 +10,15 @@ use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, SourceData};
 
 /// Collections due before `reference`: whole intervals since the period's start, and the one
-/// under way once a run started in it, or, from a first run inside the period, that run and
-/// every interval after it. Each run records the
-/// `every` it collected under: a run whose interval differs from the one before starts a new
-/// stretch at that interval one new interval before it (when the collector, whose next run
-/// comes an interval after its last, would have scheduled it) or from the last run at the old
-/// one, and the first recorded interval holds before its run (the current `every` where no
-/// run recorded one), so a period before or across a change of `every` expects what its
-/// schedule then called for. An interval of whole days is counted in
+/// left over at the end (the one under way in a period not over, or the part of an interval
+/// that does not divide the period) once a run started in it, but for a source collecting by
+/// day; or, from a first run inside the period, that run and every interval after it. Each
+/// run records the `every` it collected under: a run whose interval differs from the one
+/// before starts a new stretch at that interval one new interval before it (when the
+/// collector, whose next run comes an interval after its last, would have scheduled it) or
+/// from the last run at the old one, and the first recorded interval holds before its run
+/// (the current `every` where no run recorded one), so a period before or across a change of
+/// `every` expects what its schedule then called for. An interval of whole days is counted in
 /// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
 /// a daily source once (and a week with one, seven times); shorter intervals are counted in
 /// elapsed time, so that day expects an hourly source 23 times. None is expected while the
@@ -33,7 +34,14 @@ pub(super) fn expected(
         return 0;
     };
     let intervals = stretches(source, &data.runs, start, reference);
-    let due = due(&intervals, &data.runs, from, period, reference);
+    // A per-day source's run of a day starts after it (France Travail's, from 00:05 UTC the
+    // day after): a run in the interval under way collected the day before.
+    let runs_under_way: &[CollectionRun] = if source.collects_by_day() {
+        &[]
+    } else {
+        &data.runs
+    };
+    let due = due(&intervals, runs_under_way, from, period, reference);
     let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
     // A per-day source catches up on days missed while disabled: those landed were due.
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count();
@@ -89,7 +97,7 @@ fn due(
             (elapsed + every - 1) / every
         } else {
             let whole = elapsed / every;
-            let under_way = interval_start(period, since, whole * every, every);
+            let under_way = interval_start(period, whole, every);
             let ran = elapsed % every != 0
                 && runs
                     .iter()
@@ -191,22 +199,18 @@ fn stretches(
     stretches
 }
 
-/// The instant `seconds` after `since` for an interval of `every` seconds: in wall-clock time of
-/// the report's zone, from the period's first midnight, for an interval of whole days.
-fn interval_start(
-    period: &ReportPeriod,
-    since: DateTime<Utc>,
-    seconds: i64,
-    every: i64,
-) -> DateTime<Utc> {
-    if every % SECONDS_PER_DAY == 0 && since == period.start() {
-        let days = u64::try_from(seconds / SECONDS_PER_DAY).unwrap_or(0);
+/// Where the period's interval number `index` (from 0) of `every` seconds begins: for an
+/// interval of whole days, at a midnight of the report's zone.
+fn interval_start(period: &ReportPeriod, index: i64, every: i64) -> DateTime<Utc> {
+    if every % SECONDS_PER_DAY == 0 {
+        let days = u64::try_from(index * (every / SECONDS_PER_DAY)).unwrap_or(0);
         let day = period.first_day + chrono::Days::new(days);
         return crate::period::local_midnight(period.tz, day);
     }
-    since
-        .checked_add_signed(Duration::seconds(seconds))
-        .unwrap_or(since)
+    let start = period.start();
+    start
+        .checked_add_signed(Duration::seconds(index * every))
+        .unwrap_or(start)
 }
 
 /// Seconds from `since` to `until`, in wall-clock time of the report's zone when `in_days`.

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
+use releve::metrics::LONGEST_PAUSE;
 
 use super::{Completeness, Health, expected_until};
 use crate::period::ReportPeriod;
@@ -60,8 +61,9 @@ impl Due<'_> {
             .and_then(|run| run.every_s)
             .and_then(Duration::try_seconds)
             .unwrap_or(self.every);
+        // A failure excuses a stretch it may have paused the source for, a day at most.
         until - from > every * 5 / 2
-            && before.is_none_or(|run| run.error.is_none())
+            && before.is_none_or(|run| run.error.is_none() || from - run.started > LONGEST_PAUSE)
             && !self
                 .disabled
                 .iter()

@@ -887,3 +887,113 @@ fn a_week_in_progress_counts_the_day_under_way_once_its_run_started() {
     assert_eq!(at_time(at(21, 10, 5)), 10);
     assert_eq!(at_time(at(21, 10, 25)), 11);
 }
+
+/// France Travail: a per-day source whose run of a day starts after that day, at 00:05 UTC.
+fn per_day_source() -> Source {
+    let text = "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://127.0.0.1:9/search\"\ntoken_url = \"https://127.0.0.1:9/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n";
+    let config = releve::Config::parse(text, std::path::Path::new("test.toml")).expect("config");
+    config.sources[0].clone()
+}
+
+#[test]
+fn a_week_in_progress_expects_of_a_per_day_source_only_the_days_it_could_collect() {
+    let paris = chrono_tz::Europe::Paris;
+    let week =
+        ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
+    // Monday's and Tuesday's days, collected at 00:05 UTC the day after each.
+    let data = SourceData {
+        runs: [17, 18]
+            .into_iter()
+            .map(|day| CollectionRun {
+                started: at(day, 0, 5),
+                every_s: Some(86_400),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let first = crate::period::local_midnight(paris, "2026-11-01".parse().expect("date"));
+    // Wednesday 10:00 in Paris: Wednesday's day is not over, so not collected.
+    let c = assess(
+        &per_day_source(),
+        &data,
+        known(Some(first)),
+        &week,
+        at(18, 9, 0),
+    );
+    assert_eq!((c.landed, c.expected), (2, 2));
+}
+
+#[test]
+fn an_interval_that_does_not_divide_the_period_counts_its_last_part_once_a_run_started_in_it() {
+    // Every two days, Monday, Wednesday, Friday and Sunday of a week over.
+    let week = ReportPeriod::containing(
+        PeriodKind::Week,
+        "2026-11-18".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = SourceData {
+        runs: [16, 18, 20, 22]
+            .into_iter()
+            .map(|day| CollectionRun {
+                started: at(day, 6, 0),
+                every_s: Some(2 * 86_400),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let c = assess(
+        &source("2d"),
+        &data,
+        known(Some(at(1, 6, 0))),
+        &week,
+        week.end(),
+    );
+    assert_eq!((c.landed, c.expected), (4, 4), "not 4 landed of 3 expected");
+}
+
+#[test]
+fn a_failure_before_the_period_explains_only_the_collections_missed_before_its_first_run() {
+    let failure = |hours_before: i64| CollectionRun {
+        started: at(21, 0, 0) - Duration::hours(hours_before),
+        error: Some("HTTP 429: quota exhausted".to_owned()),
+        ..run(0, None)
+    };
+    let hourly_from = |first: u32, gap: std::ops::Range<u32>| SourceData {
+        runs: (first..24)
+            .filter(|hour| !gap.contains(hour))
+            .map(|hour| run(hour, None))
+            .collect(),
+        ..Default::default()
+    };
+    let paused = |data: &SourceData| {
+        assess(
+            &source("1h"),
+            data,
+            known(Some(at(1, 0, 0))),
+            &period(),
+            period().end(),
+        )
+        .paused_into
+    };
+    // Paused from 22:00 the evening before until 09:00: the nine missed are the pause's.
+    let mut morning = hourly_from(9, 0..0);
+    morning.run_before = Some(failure(2));
+    assert!(paused(&morning));
+    // And an afternoon gap besides: not all of them.
+    let mut afternoon = hourly_from(9, 15..20);
+    afternoon.run_before = Some(failure(2));
+    assert!(!paused(&afternoon));
+    // A failure two days before: no pause lasts that long.
+    let mut old = hourly_from(9, 0..0);
+    old.run_before = Some(failure(48));
+    assert!(!paused(&old));
+    // A success before the period: no pause.
+    let mut ran = hourly_from(9, 0..0);
+    ran.run_before = Some(CollectionRun {
+        error: None,
+        ..failure(2)
+    });
+    assert!(!paused(&ran));
+}

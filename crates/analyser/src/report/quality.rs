@@ -266,13 +266,14 @@ fn alerts(
     // failure line tells. A failed run's backoff also spaces the runs out, so only a source
     // without failures is counted here; its failure line speaks for the other. A failure
     // just before the period (a 429's pause across midnight) is not among the period's runs:
-    // the line names it as the likely cause when there was one.
+    // the line names it as the likely cause when the collections missed are those from the
+    // period's start to its first run.
     let missed: Vec<(String, Ink)> = assessed
         .iter()
         .filter(|(_, c)| c.failed == 0 && c.landed > 0 && c.landed < c.expected)
         .map(|(source, c)| {
             let missing = c.expected - c.landed;
-            let why = if c.failed_before {
+            let why = if c.paused_into {
                 "its last run before the period failed: it may have been paused, or backing off, into the period"
             } else {
                 "no run recorded for them: was the collector stopped?"

@@ -120,7 +120,9 @@ struct Failed<'a> {
     what: &'a str,
     /// Its number, from 1.
     attempt: u32,
+    /// True when a body that is not JSON is refused.
     want_json: bool,
+    /// What a time-out leads to.
     on_timeout: OnTimeout,
 }
 

@@ -141,9 +141,11 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
 struct Reading<'a> {
     /// The file's text.
     text: &'a str,
+    /// The file, as refusals name it.
     path: &'a Path,
     /// The text with the refused tables blanked out, every line where it was.
     readable: String,
+    /// The `[[source]]` tables refused so far.
     refused: Vec<RefusedSource>,
     /// The first fault of `[report]`.
     report_fault: Option<ReportFault>,

@@ -271,3 +271,17 @@ fn the_interval_of_the_last_run_before_the_period_holds_into_it() {
     let sources = [(source("a", "1h"), changed, None)];
     assert_eq!(silences_of(&sources), []);
 }
+
+#[test]
+fn a_failure_more_than_a_day_before_does_not_explain_a_stretch_without_runs() {
+    let mut stopped = data([at(20, 0), at(21, 0), at(22, 0), at(23, 0)]);
+    stopped.run_before = Some(run(at(22, 0) - Duration::days(7), Some("HTTP 500")));
+    let sources = [(source("a", "1h"), stopped, None)];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: day().start(),
+            until: at(20, 0)
+        }]
+    );
+}
