@@ -27,7 +27,11 @@ const SHORTEST: Duration = Duration::hours(1);
 
 /// A source that was due over part of the period.
 struct Due<'a> {
-    every: Duration,
+    /// The shortest interval it ran at, configured now or recorded by a run: no stretch
+    /// shorter than two and a half of it is a silence.
+    shortest: Duration,
+    /// Its `every` now, the interval of runs that recorded none.
+    configured: Duration,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     disabled: &'a [Disabled],
@@ -44,7 +48,7 @@ impl Due<'_> {
     fn missed(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
         let due = self.from <= from && until <= self.until;
         // The cheap tests first: a month of a minute source holds some 43,000 runs.
-        if !due || until - from <= self.every * 5 / 2 {
+        if !due || until - from <= self.shortest * 5 / 2 {
             return false;
         }
         let before = self
@@ -60,7 +64,7 @@ impl Due<'_> {
             .or_else(first)
             .and_then(|run| run.every_s)
             .and_then(Duration::try_seconds)
-            .unwrap_or(self.every);
+            .unwrap_or(self.configured);
         // A failure excuses a stretch it may have paused the source for, a day at most.
         until - from > every * 5 / 2
             && before.is_none_or(|run| run.error.is_none() || from - run.started > LONGEST_PAUSE)
@@ -97,8 +101,17 @@ pub fn silences<'a>(
         ) else {
             continue;
         };
+        let configured = source.every.as_chrono();
+        let recorded = data
+            .runs
+            .iter()
+            .chain(&data.run_before)
+            .filter_map(|run| run.every_s.filter(|every| *every > 0))
+            .min()
+            .and_then(Duration::try_seconds);
         due.push(Due {
-            every: source.every.as_chrono(),
+            shortest: recorded.map_or(configured, |recorded| recorded.min(configured)),
+            configured,
             from,
             until,
             disabled: &completeness.disabled,

@@ -997,3 +997,75 @@ fn a_failure_before_the_period_explains_only_the_collections_missed_before_its_f
     });
     assert!(!paused(&ran));
 }
+
+#[test]
+fn a_period_in_progress_counts_the_interval_under_way_from_its_first_run() {
+    // A day reported at 00:25: the hourly run at 00:20 was due, though no hour is over yet.
+    let data = SourceData {
+        runs: vec![CollectionRun {
+            started: at(21, 0, 20),
+            ..run(0, None)
+        }],
+        ..Default::default()
+    };
+    let c = assess(&source("1h"), &data, known(None), &period(), at(21, 0, 25));
+    assert_eq!((c.landed, c.expected), (1, 1));
+}
+
+#[test]
+fn a_stretch_begun_at_a_run_counts_every_interval_begun_in_a_period_in_progress() {
+    // Hourly from 00:00 to 10:00; `every` became two hours and the next runs came at 11:00
+    // and 13:00. The two-hour stretch starts at the 10:00 run: at 14:30, three of its
+    // intervals have begun (10:00, 12:00, 14:00), though the third's run has not come.
+    let data = SourceData {
+        runs: (0..11)
+            .map(|hour| run_every(hour * 60, 60))
+            .chain([run_every(11 * 60, 120), run_every(13 * 60, 120)])
+            .collect(),
+        ..Default::default()
+    };
+    let c = assess(&source("1h"), &data, known(None), &period(), at(21, 14, 30));
+    assert_eq!((c.landed, c.expected), (13, 10 + 3));
+}
+
+#[test]
+fn a_month_across_a_clock_change_starts_the_day_under_way_at_its_local_midnight() {
+    // October 2026 in Paris, the clocks going back on the 25th; a daily run at 23:30, local
+    // time, every day up to Monday 26. Tuesday 27 at 11:00 (10:00 UTC): its run has not
+    // come. Monday's, at 22:30 UTC, lies in the last hour of Monday, not in Tuesday.
+    let paris = chrono_tz::Europe::Paris;
+    let october = ReportPeriod::containing(
+        PeriodKind::Month,
+        "2026-10-15".parse().expect("date"),
+        paris,
+    );
+    let local = |day: u32, hour: u32, minute: u32| {
+        paris
+            .with_ymd_and_hms(2026, 10, day, hour, minute, 0)
+            .single()
+            .expect("instant")
+            .with_timezone(&Utc)
+    };
+    let data = SourceData {
+        runs: (1..=26)
+            .map(|day| CollectionRun {
+                started: local(day, 23, 30),
+                every_s: Some(86_400),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let first = Utc
+        .with_ymd_and_hms(2026, 9, 1, 21, 30, 0)
+        .single()
+        .expect("instant");
+    let c = assess(
+        &source("1d"),
+        &data,
+        known(Some(first)),
+        &october,
+        local(27, 11, 0),
+    );
+    assert_eq!((c.landed, c.expected), (26, 26));
+}

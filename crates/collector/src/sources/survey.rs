@@ -440,4 +440,28 @@ mod tests {
             Some((at("2026-11-30T23:00:00Z"), at("2026-12-01T00:00:00Z")))
         );
     }
+
+    #[test]
+    fn daily_values_exactly_hours_apart_are_not_under_it() {
+        let daily = crate::testing::configured(
+            "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n",
+        );
+        let first = "2026-12-01T00:00:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("time");
+        let records = |later: DateTime<Utc>| {
+            vec![
+                json!({"id": 0, "t": first.to_rfc3339()}),
+                json!({"id": 1, "t": later.to_rfc3339()}),
+            ]
+        };
+        let apart = |later| survey(&daily, &records(later)).hints.hours_apart;
+        assert_eq!(
+            apart(first + HOURS_APART),
+            None,
+            "twice a day is not under it"
+        );
+        let nearer = first + HOURS_APART - chrono::TimeDelta::minutes(1);
+        assert_eq!(apart(nearer), Some((first, nearer)));
+    }
 }

@@ -285,3 +285,84 @@ fn a_failure_more_than_a_day_before_does_not_explain_a_stretch_without_runs() {
         }]
     );
 }
+
+#[test]
+fn a_source_first_collected_later_in_the_day_was_not_due_before_beside_another() {
+    // The hourly source first ran at 12:00; a daily one collecting before the day ran at 06:00.
+    let sources = [
+        (source("a", "1h"), hourly_but(0, 0..12), Some(at(12, 0))),
+        (source("d", "1d"), data([at(6, 0)]), None),
+    ];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn a_disabled_stretch_hides_only_the_silences_it_overlaps() {
+    // The collector stopped after 02:00 and was back at 09:00, when the hourly source was
+    // disabled until its run at 12:00; it stopped again after that run, until 18:00.
+    let mut disabled = data((0..3).chain(12..13).chain(18..24).map(|hour| at(hour, 0)));
+    disabled.disabled = vec![Disabled {
+        from: at(9, 0),
+        until: at(12, 0),
+    }];
+    let sources = [
+        (source("a", "1h"), disabled, None),
+        (source("d", "1d"), data([at(9, 0)]), None),
+    ];
+    assert_eq!(
+        silences_of(&sources),
+        [
+            Silence {
+                from: at(2, 0),
+                until: at(9, 0)
+            },
+            Silence {
+                from: at(12, 0),
+                until: at(18, 0)
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_stretch_of_exactly_two_and_a_half_recorded_intervals_is_no_silence() {
+    // Runs every six hours (as recorded; `every` is one hour now) at 01:00 and 16:00: 15 hours
+    // apart, two and a half intervals, not more.
+    let mut six_hourly = data([at(1, 0), at(16, 0)]);
+    for run in &mut six_hourly.runs {
+        run.every_s = Some(6 * 3_600);
+    }
+    assert_eq!(
+        silences_of(&[(source("a", "1h"), six_hourly.clone(), None)]),
+        []
+    );
+    // A minute longer is one.
+    six_hourly.runs[1].started = at(16, 1);
+    assert_eq!(
+        silences_of(&[(source("a", "1h"), six_hourly, None)]),
+        [Silence {
+            from: at(1, 0),
+            until: at(16, 1)
+        }]
+    );
+}
+
+#[test]
+fn the_interval_recorded_holds_though_every_is_longer_now() {
+    // Runs every ten minutes, none from 10:10 to 12:00; `every` is one hour now.
+    let mut runs = data(
+        (0..144)
+            .filter(|i| !(61..72).contains(i))
+            .map(|i| at(0, 0) + Duration::minutes(10 * i)),
+    );
+    for run in &mut runs.runs {
+        run.every_s = Some(600);
+    }
+    assert_eq!(
+        silences_of(&[(source("a", "1h"), runs, None)]),
+        [Silence {
+            from: at(10, 0),
+            until: at(12, 0)
+        }]
+    );
+}
