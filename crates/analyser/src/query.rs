@@ -46,6 +46,9 @@ pub struct CollectionRun {
     /// For the first run after the source was enabled again, when its first collection
     /// skipped while disabled was due: none was expected from then until this run.
     pub disabled_from: Option<DateTime<Utc>>,
+    /// The day a per-day source's run collected (none for other sources, and for runs stored
+    /// before relevé recorded it).
+    pub day: Option<chrono::NaiveDate>,
 }
 
 impl From<&RunMetrics> for CollectionRun {
@@ -65,6 +68,7 @@ impl From<&RunMetrics> for CollectionRun {
                 .and_then(|every| i64::try_from(every).ok())
                 .filter(plausible_every),
             disabled_from: run.disabled_from,
+            day: run.day,
         }
     }
 }
@@ -84,6 +88,7 @@ impl From<StoredRun> for CollectionRun {
             error: run.error,
             every_s: run.every_s.filter(plausible_every),
             disabled_from: run.disabled_from.map(store::chrono_date),
+            day: run.day,
         }
     }
 }

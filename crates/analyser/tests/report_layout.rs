@@ -113,6 +113,7 @@ fn single() -> SourceData {
                 error: None,
                 every_s: None,
                 disabled_from: None,
+                day: None,
             })
             .collect(),
         last_success: Some(generated() - Duration::minutes(1)),

@@ -124,9 +124,10 @@ fn options_before(command: &clap::Command, err: &clap::Error) -> Option<(String,
         _ => return None,
     };
     let takes = |option: &str| {
+        let long = option.strip_prefix("--");
         command.find_subcommand(subcommand).is_some_and(|sub| {
             sub.get_arguments()
-                .any(|arg| arg.get_long() == option.strip_prefix("--"))
+                .any(|arg| long.is_some() && arg.get_long() == long)
         })
     };
     // `--config <FILE>`: the name alone.

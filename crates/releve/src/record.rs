@@ -1,7 +1,7 @@
 //! The record model: how a configured dotted path finds a value in a JSON record, and how
 //! identities, times and numbers are read from whatever shape the API gave them.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use serde_json::Value;
 
 mod field_path;
@@ -110,11 +110,23 @@ pub fn without_offset(value: &Value) -> bool {
         .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok())
 }
 
-fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
+/// The date and time `value` says on its own clock, when it is a time written with its
+/// offset (`"2026-11-30T00:00:00+01:00"` is 30 November, 00:00), in any form [`timestamp`]
+/// reads with one (a `Z` is UTC's clock); `None` for other values: a time without an offset,
+/// an epoch, a day alone.
+pub fn local_clock(value: &Value) -> Option<NaiveDateTime> {
+    let Value::String(text) = value else {
+        return None;
+    };
+    with_offset(text.trim()).map(|time| time.naive_local())
+}
+
+/// A time written with its offset.
+fn with_offset(text: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
+        return Some(t);
     }
-    for format in [
+    [
         "%Y-%m-%dT%H:%M:%S%.f%:z",
         "%Y-%m-%dT%H:%M%:z",
         "%Y-%m-%d %H:%M:%S%:z",
@@ -125,10 +137,14 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         "%Y-%m-%d %H:%M%#z",
         // ISO 8601's basic format: 20261129T080000Z, 20261129T080000+0100.
         "%Y%m%dT%H%M%S%#z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(text, format) {
-            return Some(t.with_timezone(&Utc));
-        }
+    ]
+    .into_iter()
+    .find_map(|format| DateTime::parse_from_str(text, format).ok())
+}
+
+fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
+    if let Some(t) = with_offset(text) {
+        return Some(t.with_timezone(&Utc));
     }
     // A `Z` after a time RFC 3339 does not take (no seconds: `2026-11-21T10:00Z`) is UTC too.
     let naive = text.strip_suffix(['Z', 'z']).unwrap_or(text);

@@ -34,14 +34,11 @@ pub(super) fn expected(
         return 0;
     };
     let intervals = stretches(source, &data.runs, start, reference);
-    // A per-day source's run of a day starts after it (France Travail's, from 00:05 UTC the
-    // day after): a run in the interval under way collected the day before.
-    let runs_under_way: &[CollectionRun] = if source.collects_by_day() {
-        &[]
-    } else {
-        &data.runs
+    let under_way = UnderWay {
+        runs: &data.runs,
+        by_day: source.collects_by_day(),
     };
-    let due = due(&intervals, runs_under_way, from, period, reference);
+    let due = due(&intervals, &under_way, from, period, reference);
     let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
     // A per-day source catches up on days missed while disabled: those landed were due.
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count();
@@ -63,7 +60,7 @@ struct Interval {
 /// Collections due over `stretches`, the intervals in force from where [`expected`] counts.
 fn due(
     stretches: &[Interval],
-    runs: &[CollectionRun],
+    under_way: &UnderWay<'_>,
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
@@ -97,11 +94,7 @@ fn due(
             (elapsed + every - 1) / every
         } else {
             let whole = elapsed / every;
-            let under_way = interval_start(period, whole, every);
-            let ran = elapsed % every != 0
-                && runs
-                    .iter()
-                    .any(|run| (under_way..until).contains(&run.started));
+            let ran = elapsed % every != 0 && under_way.ran(period, whole, every, until);
             whole + i64::from(ran)
         };
     }
@@ -197,6 +190,32 @@ fn stretches(
         previous = Some(started);
     }
     stretches
+}
+
+/// The runs that tell whether the interval under way at the end of the period's own stretch
+/// was due.
+struct UnderWay<'a> {
+    runs: &'a [CollectionRun],
+    /// True for a source collecting by day, whose run of a day starts after it (France
+    /// Travail's at 00:05 UTC the day after, in Paris inside the next day, in New York the
+    /// evening of the same day): such a run tells by the day it collected.
+    by_day: bool,
+}
+
+impl UnderWay<'_> {
+    /// True when a run of the period's interval number `index` (from 0) of `every` seconds,
+    /// cut short by `until`, started (or, by day, collected its day).
+    fn ran(&self, period: &ReportPeriod, index: i64, every: i64, until: DateTime<Utc>) -> bool {
+        let start = interval_start(period, index, every);
+        if self.by_day {
+            let day = start.with_timezone(&period.tz).date_naive();
+            self.runs.iter().any(|run| run.day == Some(day))
+        } else {
+            self.runs
+                .iter()
+                .any(|run| (start..until).contains(&run.started))
+        }
+    }
 }
 
 /// Where the period's interval number `index` (from 0) of `every` seconds begins: for an

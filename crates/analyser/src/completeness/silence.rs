@@ -65,9 +65,10 @@ impl Due<'_> {
             .and_then(|run| run.every_s)
             .and_then(Duration::try_seconds)
             .unwrap_or(self.configured);
-        // A failure excuses a stretch it may have paused the source for, a day at most.
+        // A failure excuses a stretch it may have paused the source for: one ending within a
+        // day of it.
         until - from > every * 5 / 2
-            && before.is_none_or(|run| run.error.is_none() || from - run.started > LONGEST_PAUSE)
+            && before.is_none_or(|run| run.error.is_none() || until > run.started + LONGEST_PAUSE)
             && !self
                 .disabled
                 .iter()

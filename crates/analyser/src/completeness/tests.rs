@@ -44,6 +44,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,
+        day: None,
     }
 }
 
@@ -900,19 +901,9 @@ fn a_week_in_progress_expects_of_a_per_day_source_only_the_days_it_could_collect
     let paris = chrono_tz::Europe::Paris;
     let week =
         ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
-    // Monday's and Tuesday's days, collected at 00:05 UTC the day after each.
-    let data = SourceData {
-        runs: [17, 18]
-            .into_iter()
-            .map(|day| CollectionRun {
-                started: at(day, 0, 5),
-                every_s: Some(86_400),
-                ..run(0, None)
-            })
-            .collect(),
-        ..Default::default()
-    };
     let first = crate::period::local_midnight(paris, "2026-11-01".parse().expect("date"));
+    // Monday's and Tuesday's days, collected at 00:05 UTC the day after each.
+    let data = collected_days(&[16, 17]);
     // Wednesday 10:00 in Paris: Wednesday's day is not over, so not collected.
     let c = assess(
         &per_day_source(),
@@ -922,6 +913,48 @@ fn a_week_in_progress_expects_of_a_per_day_source_only_the_days_it_could_collect
         at(18, 9, 0),
     );
     assert_eq!((c.landed, c.expected), (2, 2));
+    // In New York, Wednesday's UTC day is collected at 19:05 on Wednesday: at 20:00 its run
+    // has come, and counts as due.
+    let new_york = chrono_tz::America::New_York;
+    let week = ReportPeriod::containing(
+        PeriodKind::Week,
+        "2026-11-18".parse().expect("date"),
+        new_york,
+    );
+    let first = crate::period::local_midnight(new_york, "2026-11-01".parse().expect("date"));
+    let c = assess(
+        &per_day_source(),
+        &collected_days(&[16, 17, 18]),
+        known(Some(first)),
+        &week,
+        at(19, 1, 0),
+    );
+    assert_eq!((c.landed, c.expected), (3, 3));
+    // A Tuesday missed shows.
+    let c = assess(
+        &per_day_source(),
+        &collected_days(&[16, 18]),
+        known(Some(first)),
+        &week,
+        at(19, 1, 0),
+    );
+    assert_eq!((c.landed, c.expected), (2, 3));
+}
+
+/// A per-day source's runs of the November `days`, each started at 00:05 UTC the day after.
+fn collected_days(days: &[u32]) -> SourceData {
+    SourceData {
+        runs: days
+            .iter()
+            .map(|day| CollectionRun {
+                started: at(day + 1, 0, 5),
+                every_s: Some(86_400),
+                day: chrono::NaiveDate::from_ymd_opt(2026, 11, *day),
+                ..run(0, None)
+            })
+            .collect(),
+        ..Default::default()
+    }
 }
 
 #[test]

@@ -356,10 +356,15 @@ fn before_title(kind: PeriodKind) -> &'static str {
 /// One row per source for the cover: health, records in the period and the one before, and
 /// last successful collection.
 fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completeness)]) -> Table {
-    let before = input.period.before();
+    let period_before = input.period.before();
+    // Runs expired past the start of the period before: whether the source collected then is
+    // not known.
+    let runs_lost = input
+        .runs_kept_from
+        .is_some_and(|kept| kept > period_before.start());
     let columns = vec![
-        Column::text("Source", 2.4),
-        Column::text("Health now", 2.8),
+        Column::text("Source", 2.8),
+        Column::text("Health now", 2.4),
         Column::number("Records in period", 0.45),
         Column::number(before_title(input.period.kind), 0.45),
         Column::number("Last successful collection", 0.4),
@@ -371,10 +376,11 @@ fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completen
             let last_success = data.and_then(|d| d.last_success);
             let records_before = data.map_or(0, |d| d.records_before);
             // Nothing was collected then: no figure to compare with.
-            let collected_before = input
-                .first_runs
-                .get(&source.name)
-                .is_some_and(|first| *first < before.end());
+            let collected_before = runs_lost
+                || input
+                    .first_runs
+                    .get(&source.name)
+                    .is_some_and(|first| *first < period_before.end());
             let before = if records_before == 0 && !collected_before {
                 "–".to_owned()
             } else {

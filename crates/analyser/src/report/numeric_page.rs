@@ -200,12 +200,20 @@ fn lone_step(
     }
 }
 
-/// The hour starting at `hour` in `tz`, `2026-11-21 14:00–15:00`: its end is read at its
-/// start's offset, so an hour where clocks change still reads as one hour, and an hour the
-/// change repeats carries that offset (`2026-10-25 02:00–03:00 +01:00`).
+/// The hour starting at `hour` in `tz`, `2026-11-21 14:00–15:00`: an hour a clock change
+/// repeats has its end read at its start's offset, so it still reads as one hour, and carries
+/// that offset (`2026-10-25 02:00–03:00 +01:00`); the hour before clocks go forward ends at
+/// the time they show then (`2026-03-29 01:00–03:00`).
 pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
     let start = hour.with_timezone(&tz).fixed_offset();
-    let end = start + chrono::TimeDelta::hours(1);
+    let shown_then = (hour + chrono::TimeDelta::hours(1))
+        .with_timezone(&tz)
+        .fixed_offset();
+    let end = if shown_then.naive_local() > start.naive_local() {
+        shown_then
+    } else {
+        start + chrono::TimeDelta::hours(1)
+    };
     format!(
         "{}–{}{}",
         start.format("%Y-%m-%d %H:%M"),
@@ -285,6 +293,11 @@ mod tests {
         // 00:00Z is 02:00 summer time, 01:00Z 02:00 winter time.
         assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00 +02:00");
         assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00 +01:00");
+        let spring = chrono::Utc
+            .with_ymd_and_hms(2026, 3, 29, 0, 0, 0)
+            .single()
+            .expect("instant");
+        assert_eq!(one_hour(spring, paris), "2026-03-29 01:00–03:00");
         assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
     }
 

@@ -142,7 +142,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
     }
     let hints = &collected.hints;
     let hourly = source.resolution == Resolution::Hour;
-    if hourly && hints.timed > 0 && hints.dates_alone == hints.timed {
+    if hourly && hints.dates_alone_only() {
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
@@ -150,11 +150,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             time = %source.time,
             "Every landed record with a time is dated by a day alone (`2026-11-30`), which counts in that day's 00:00 UTC hour: for daily values, set `resolution = \"day\"` so reports count and chart them per day."
         );
-    } else if hourly
-        && hints.midnights > 0
-        && hints.timed >= MIDNIGHTS_TOLD
-        && hints.dates_alone + hints.midnights == hints.timed
-    {
+    } else if hourly && hints.midnights_only() {
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
@@ -246,10 +242,6 @@ fn coverage(records: u64, announced: Option<u64>) -> Option<f64> {
         }
     })
 }
-
-/// Records dated at 00:00:00 UTC needed, all of them, to take a time for a day written as one:
-/// one or two such records may be there by chance.
-const MIDNIGHTS_TOLD: u64 = 3;
 
 /// How far ahead of the clock, in seconds, runs forced one after the other can name their
 /// files without the clock being wrong.

@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use releve::record::{
-    FieldPath, array_index, cut_example, date_alone, number, timestamp, without_offset,
+    FieldPath, array_index, cut_example, date_alone, local_clock, number, timestamp, without_offset,
 };
 use releve::{Resolution, Source};
 use serde_json::Value;
@@ -64,6 +64,9 @@ pub struct Hints {
     /// with a time of day (`"2026-11-30T00:00:00.000"`, a day as some portals write a date
     /// column): all of them, as for days written alone, is a sign of daily values.
     pub midnights: u64,
+    /// True when those midnights fall on two days or more: several stations' readings of the
+    /// one hour after midnight are no date column.
+    pub midnights_on_days: bool,
     /// The first `time` that reads as a time but is not a day written alone, as served
     /// (`"2026-11-30T00:00"`, `1764457200`).
     pub time_of_day: Option<String>,
@@ -71,15 +74,37 @@ pub struct Hints {
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
     /// On a source of daily values (`resolution = "day"`), the first two distinct record
-    /// times found under [`HOURS_APART`] apart on the clocks they are written in: hourly
-    /// values, most likely, which its reports would count as days.
+    /// times found under [`HOURS_APART`] apart on the clocks they are written in, the earlier
+    /// instant first: hourly values, most likely, which its reports would count as days.
     pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// Distinct times of a source of daily values closer than this are no two days: twelve hours
-/// leaves room for local midnights written with their offset across a clock change (23 or 25
-/// hours apart) and for a day dated at its noon beside one dated at its midnight.
+/// Distinct times of a source of daily values closer than this, on the clocks they are written
+/// in, are no two days: twelve hours leaves room for a day dated at its noon beside one dated
+/// at its midnight, and for days of stations in several zones written as UTC instants.
 pub const HOURS_APART: chrono::TimeDelta = chrono::TimeDelta::hours(12);
+
+/// Records dated at 00:00:00 UTC needed, all of them and on two days or more, to take their
+/// time for a day written as one: one or two such records may be there by chance.
+pub const MIDNIGHTS_TOLD: u64 = 3;
+
+impl Hints {
+    /// True when every record with a time is dated by a day alone (`2026-11-30`): daily
+    /// values, most likely, which a source counted per hour counts in each day's first hour.
+    pub fn dates_alone_only(&self) -> bool {
+        self.timed > 0 && self.dates_alone == self.timed
+    }
+
+    /// True when every record with a time, [`MIDNIGHTS_TOLD`] or more, is dated by a day alone
+    /// or at 00:00:00 UTC, and the midnights fall on two days or more: a date column written
+    /// as a time (`2026-11-30T00:00:00.000`), most likely.
+    pub fn midnights_only(&self) -> bool {
+        self.midnights > 0
+            && self.midnights_on_days
+            && self.timed >= MIDNIGHTS_TOLD
+            && self.dates_alone + self.midnights == self.timed
+    }
+}
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
 /// value (a number, text or a boolean), one record at a time.
@@ -108,6 +133,8 @@ pub(crate) struct Surveyor<'s> {
     /// day in a sound answer: a few hundred at most); `None` for other sources, and once two
     /// are found.
     daily_times: Option<BTreeMap<NaiveDateTime, DateTime<Utc>>>,
+    /// The first record time at 00:00:00 UTC written with a time of day.
+    first_midnight: Option<DateTime<Utc>>,
 }
 
 impl<'s> Surveyor<'s> {
@@ -140,6 +167,7 @@ impl<'s> Surveyor<'s> {
                 .map(|path| (path, false))
                 .collect(),
             daily_times: (source.resolution == Resolution::Day).then(BTreeMap::new),
+            first_midnight: None,
         }
     }
 
@@ -180,7 +208,11 @@ impl<'s> Surveyor<'s> {
             if date_alone(written) {
                 hints.dates_alone += 1;
             } else {
-                hints.midnights += u64::from(time.is_some_and(at_midnight));
+                if let Some(midnight) = time.filter(|time| at_midnight(*time)) {
+                    hints.midnights += 1;
+                    let first = *self.first_midnight.get_or_insert(midnight);
+                    hints.midnights_on_days |= first != midnight;
+                }
                 hints.time_of_day.get_or_insert_with(|| shown(written));
             }
         }
@@ -279,16 +311,13 @@ fn hours_apart(
     .flatten()
     .filter(|(walls, _)| gap(*walls) < HOURS_APART)
     .min_by_key(|(walls, _)| gap(*walls))
-    .map(|(_, instants)| instants)
+    .map(|(_, (one, other))| (one.min(other), one.max(other)))
 }
 
 /// The date and time `written` says on its own clock: the local time of a time written with
 /// its offset (`2026-11-30T00:00:00+01:00` is 30 November, 00:00), else the instant in UTC.
 fn wall_clock(written: &Value, time: DateTime<Utc>) -> NaiveDateTime {
-    written
-        .as_str()
-        .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok())
-        .map_or_else(|| time.naive_utc(), |local| local.naive_local())
+    local_clock(written).unwrap_or_else(|| time.naive_utc())
 }
 
 /// True for an instant at 00:00:00 UTC to the nanosecond.
@@ -463,5 +492,73 @@ mod tests {
         );
         let nearer = first + HOURS_APART - chrono::TimeDelta::minutes(1);
         assert_eq!(apart(nearer), Some((first, nearer)));
+    }
+
+    /// Records `{"id": i, "t": time}`, one per time.
+    fn timed(times: &[&str]) -> Vec<Value> {
+        times
+            .iter()
+            .enumerate()
+            .map(|(id, t)| json!({"id": id, "t": t}))
+            .collect()
+    }
+
+    fn daily() -> Source {
+        crate::testing::configured(
+            "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n",
+        )
+    }
+
+    #[test]
+    fn local_midnights_in_every_form_with_an_offset_are_days_and_pairs_come_in_time_order() {
+        for (paris, new_york) in [
+            ("2026-12-01T00:00+01:00", "2026-12-01T00:00-05:00"),
+            ("2026-12-01T00:00:00+01", "2026-12-01T00:00:00-05"),
+            ("20261201T000000+0100", "20261201T000000-0500"),
+            ("2026-12-01 00:00:00+01:00", "2026-12-01 00:00:00-05:00"),
+        ] {
+            let hints = survey(&daily(), &timed(&[paris, new_york])).hints;
+            assert_eq!(hints.hours_apart, None, "{paris} and {new_york}");
+        }
+        // 03:00 in New York is after 09:00 in Tokyo: the pair names the earlier instant first.
+        let records = timed(&["2026-12-01T03:00:00-05:00", "2026-12-01T09:00:00+09:00"]);
+        let (earlier, later) = survey(&daily(), &records).hints.hours_apart.expect("found");
+        assert!(earlier < later, "{earlier} then {later}");
+    }
+
+    #[test]
+    fn midnights_on_several_days_are_a_date_column_and_one_hour_of_stations_is_not() {
+        let hourly = source();
+        let hints = |times: &[&str]| survey(&hourly, &timed(times)).hints;
+        assert!(
+            hints(&[
+                "2026-12-01T00:00:00.000",
+                "2026-12-02T00:00:00.000",
+                "2026-12-03T00:00:00.000"
+            ])
+            .midnights_only()
+        );
+        assert!(
+            hints(&["2026-12-01", "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z"]).midnights_only(),
+            "days alone mixed with midnights"
+        );
+        assert!(
+            !hints(&["2026-12-01T00:00", "2026-12-01T00:00", "2026-12-01T00:00"]).midnights_only(),
+            "three stations' readings of the hour after midnight"
+        );
+        assert!(
+            !hints(&["2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"]).midnights_only(),
+            "two records may be at midnight by chance"
+        );
+        assert!(
+            !hints(&[
+                "2026-12-01T00:00:00Z",
+                "2026-12-02T00:00:00Z",
+                "2026-12-02T13:10:00Z"
+            ])
+            .midnights_only()
+        );
+        let alone = hints(&["2026-12-01", "2026-12-02"]);
+        assert!(alone.dates_alone_only() && !alone.midnights_only());
     }
 }

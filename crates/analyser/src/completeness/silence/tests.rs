@@ -43,6 +43,7 @@ fn run(started: DateTime<Utc>, error: Option<&str>) -> CollectionRun {
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,
+        day: None,
     }
 }
 
@@ -365,4 +366,24 @@ fn the_interval_recorded_holds_though_every_is_longer_now() {
             until: at(12, 0)
         }]
     );
+}
+
+#[test]
+fn a_failure_excuses_a_stretch_ending_within_a_day_of_it_not_one_past_that() {
+    // A 429 at 12:00 the day before pauses the source until 12:00 at the latest; no run all
+    // day: the collector was stopped too.
+    let mut stopped = data([]);
+    stopped.run_before = Some(run(at(12, 0) - Duration::days(1), Some("HTTP 429")));
+    let sources = [(source("a", "1h"), stopped.clone(), None)];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: day().start(),
+            until: day().end()
+        }]
+    );
+    // Back at 11:00: within the day the pause may have lasted.
+    stopped.runs = (11..24).map(|hour| run(at(hour, 0), None)).collect();
+    let sources = [(source("a", "1h"), stopped, None)];
+    assert_eq!(silences_of(&sources), []);
 }
