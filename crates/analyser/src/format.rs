@@ -254,22 +254,14 @@ mod tests {
         let paris = chrono_tz::Europe::Paris;
         let at = |text: &str| text.parse::<DateTime<Utc>>().expect("time");
         // 25 October 2026: 02:00 to 03:00 in Paris twice, at +02:00 then +01:00.
-        assert_eq!(
-            local_time(at("2026-10-25T00:30:00Z"), paris),
-            "2026-10-25 02:30 +02:00"
-        );
-        assert_eq!(
-            local_time(at("2026-10-25T01:30:00Z"), paris),
-            "2026-10-25 02:30 +01:00"
-        );
-        assert_eq!(
-            local_time(at("2026-10-25T02:30:00Z"), paris),
-            "2026-10-25 03:30"
-        );
-        assert_eq!(
-            local_time(at("2026-11-21T13:05:00Z"), paris),
-            "2026-11-21 14:05"
-        );
+        for (utc, shown) in [
+            ("2026-10-25T00:30:00Z", "2026-10-25 02:30 +02:00"),
+            ("2026-10-25T01:30:00Z", "2026-10-25 02:30 +01:00"),
+            ("2026-10-25T02:30:00Z", "2026-10-25 03:30"),
+            ("2026-11-21T13:05:00Z", "2026-11-21 14:05"),
+        ] {
+            assert_eq!(local_time(at(utc), paris), shown);
+        }
     }
 
     #[test]
