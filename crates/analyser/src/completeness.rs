@@ -252,7 +252,7 @@ pub fn assess(
     let until = expected_until(source, data, reference);
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
-        expected(source, data, expected_from, period, until)
+        expected(source, data, expected_from, period, until, now)
     });
     Completeness {
         expected,

@@ -2,7 +2,7 @@
 //! recorded, counted in calendar days for intervals of whole days, less those that fell due
 //! while the source was disabled.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use releve::Source;
 
 use super::ExpectedFrom;
@@ -29,6 +29,7 @@ pub(super) fn expected(
     from: ExpectedFrom,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> u64 {
     let Some(start) = from.counted_from(period) else {
         return 0;
@@ -37,6 +38,7 @@ pub(super) fn expected(
     let under_way = UnderWay {
         runs: &data.runs,
         by_day: source.collects_by_day(),
+        now,
     };
     let due = due(&intervals, &under_way, from, period, reference);
     let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
@@ -84,18 +86,14 @@ fn due(
         // one ended by a change, whose collections all came before the run that changed it.
         // A change that starts one new interval before its first run counts from that run:
         // nothing was due where it starts. The period's own stretch to `reference` counts
-        // whole intervals, and the one under way once a run started in it: when in it the
-        // collection falls due is not known before (a daily run at 06:00 is not due at 05:00),
-        // but a run counted as landed was due.
+        // what [`UnderWay::due`] says.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
         due += if i > 0 && !at_run {
             ((elapsed + every - 1) / every - 1).max(0)
         } else if begun {
             (elapsed + every - 1) / every
         } else {
-            let whole = elapsed / every;
-            let ran = elapsed % every != 0 && under_way.ran(period, whole, every, until);
-            whole + i64::from(ran)
+            under_way.due(period, elapsed, every, until)
         };
     }
     due
@@ -192,29 +190,60 @@ fn stretches(
     stretches
 }
 
-/// The runs that tell whether the interval under way at the end of the period's own stretch
-/// was due.
+/// The runs that tell which collections of the period's own stretch (from its start, at one
+/// interval, up to `reference`) were due.
 struct UnderWay<'a> {
     runs: &'a [CollectionRun],
-    /// True for a source collecting by day, whose run of a day starts after it (France
-    /// Travail's at 00:05 UTC the day after, in Paris inside the next day, in New York the
-    /// evening of the same day): such a run tells by the day it collected.
+    /// True for a source collecting by day, whose run of a (UTC) day comes after it (France
+    /// Travail's from 00:00 UTC the day after: in Paris the next day, in New York the evening
+    /// of the same day): its days are due once collected, or once they could have been.
     by_day: bool,
+    /// When the report is generated: a day could have been collected by then.
+    now: DateTime<Utc>,
 }
 
+/// How long after the end of its UTC day a per-day source's day is due: the collector takes
+/// it from 00:00 UTC, in minutes.
+const DAY_COLLECTED_WITHIN: Duration = Duration::hours(1);
+
 impl UnderWay<'_> {
-    /// True when a run of the period's interval number `index` (from 0) of `every` seconds,
-    /// cut short by `until`, started (or, by day, collected its day).
-    fn ran(&self, period: &ReportPeriod, index: i64, every: i64, until: DateTime<Utc>) -> bool {
-        let start = interval_start(period, index, every);
+    /// Collections due in the period's own stretch, `elapsed` seconds of intervals of `every`
+    /// up to `until`: each whole interval, and the one under way once a run started in it
+    /// (when in it the collection falls due is not known before: a daily run at 06:00 is not
+    /// due at 05:00, but a run counted as landed was due). By day, each day begun whose day was
+    /// collected or could have been.
+    fn due(&self, period: &ReportPeriod, elapsed: i64, every: i64, until: DateTime<Utc>) -> i64 {
+        let whole = elapsed / every;
+        let begun = whole + i64::from(elapsed % every != 0);
         if self.by_day {
-            let day = start.with_timezone(&period.tz).date_naive();
-            self.runs.iter().any(|run| run.day == Some(day))
-        } else {
-            self.runs
-                .iter()
-                .any(|run| (start..until).contains(&run.started))
+            let days = (0..begun).filter_map(|index| {
+                let days = u64::try_from(index * (every / SECONDS_PER_DAY).max(1)).ok()?;
+                Some(period.first_day + chrono::Days::new(days))
+            });
+            let due = days.filter(|day| self.day_due(*day)).count();
+            return i64::try_from(due).unwrap_or(i64::MAX);
         }
+        let start = interval_start(period, whole, every);
+        let ran = begun > whole
+            && self
+                .runs
+                .iter()
+                .any(|run| (start..until).contains(&run.started));
+        whole + i64::from(ran)
+    }
+
+    /// True when a run collected `day` (a run stored before relevé recorded `day` collected
+    /// the UTC day before it started), or the report is generated late enough for it to have.
+    fn day_due(&self, day: NaiveDate) -> bool {
+        let collectable = (day + chrono::Days::new(1))
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            + DAY_COLLECTED_WITHIN;
+        collectable <= self.now
+            || self
+                .runs
+                .iter()
+                .any(|run| run.day.or_else(|| run.started.date_naive().pred_opt()) == Some(day))
     }
 }
 

@@ -66,9 +66,10 @@ impl Due<'_> {
             .and_then(Duration::try_seconds)
             .unwrap_or(self.configured);
         // A failure excuses a stretch it may have paused the source for: one ending within a
-        // day of it.
+        // day of it, and the interval the collector then took to run it again.
+        let paused_until = |run: &CollectionRun| run.started + LONGEST_PAUSE + every;
         until - from > every * 5 / 2
-            && before.is_none_or(|run| run.error.is_none() || until > run.started + LONGEST_PAUSE)
+            && before.is_none_or(|run| run.error.is_none() || until > paused_until(run))
             && !self
                 .disabled
                 .iter()

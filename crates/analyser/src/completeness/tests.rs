@@ -941,6 +941,46 @@ fn a_week_in_progress_expects_of_a_per_day_source_only_the_days_it_could_collect
     assert_eq!((c.landed, c.expected), (2, 3));
 }
 
+#[test]
+fn a_per_day_source_s_day_is_due_once_it_could_be_collected_whatever_the_zone() {
+    let week_in =
+        |tz| ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), tz);
+    let first_in = |tz| crate::period::local_midnight(tz, "2026-11-01".parse().expect("date"));
+    let counted = |tz, data: &SourceData, now| {
+        let c = assess(
+            &per_day_source(),
+            data,
+            known(Some(first_in(tz))),
+            &week_in(tz),
+            now,
+        );
+        (c.landed, c.expected)
+    };
+    // Tokyo, Thursday 08:00 (Wednesday 23:00 UTC): Wednesday's UTC day is not over.
+    let tokyo = chrono_tz::Asia::Tokyo;
+    assert_eq!(
+        counted(tokyo, &collected_days(&[16, 17]), at(18, 23, 0)),
+        (2, 2)
+    );
+    // Runs stored before relevé recorded `day` collected the UTC day before they started.
+    let mut legacy = collected_days(&[16, 17, 18]);
+    for run in &mut legacy.runs {
+        run.day = None;
+    }
+    let new_york = chrono_tz::America::New_York;
+    assert_eq!(counted(new_york, &legacy, at(19, 0, 30)), (3, 3));
+    // A week over, reported on Monday morning: a Sunday never collected is missed.
+    let paris = chrono_tz::Europe::Paris;
+    let monday = Utc
+        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
+        .single()
+        .expect("instant");
+    assert_eq!(
+        counted(paris, &collected_days(&[16, 17, 18, 19, 20, 21]), monday),
+        (6, 7)
+    );
+}
+
 /// A per-day source's runs of the November `days`, each started at 00:05 UTC the day after.
 fn collected_days(days: &[u32]) -> SourceData {
     SourceData {

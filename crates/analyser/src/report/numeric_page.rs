@@ -209,7 +209,8 @@ pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -
     let shown_then = (hour + chrono::TimeDelta::hours(1))
         .with_timezone(&tz)
         .fixed_offset();
-    let end = if shown_then.naive_local() > start.naive_local() {
+    // Clocks gone forward (a larger offset): the end they show then.
+    let end = if shown_then.offset().local_minus_utc() > start.offset().local_minus_utc() {
         shown_then
     } else {
         start + chrono::TimeDelta::hours(1)
@@ -298,6 +299,15 @@ mod tests {
             .single()
             .expect("instant");
         assert_eq!(one_hour(spring, paris), "2026-03-29 01:00–03:00");
+        // Lord Howe Island: clocks go back half an hour, 02:00 +11:00 to 01:30 +10:30.
+        let half_hour_back = chrono::Utc
+            .with_ymd_and_hms(2026, 4, 4, 14, 0, 0)
+            .single()
+            .expect("instant");
+        assert_eq!(
+            one_hour(half_hour_back, chrono_tz::Australia::Lord_Howe),
+            "2026-04-05 01:00–02:00"
+        );
         assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
     }
 

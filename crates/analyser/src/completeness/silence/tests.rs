@@ -387,3 +387,14 @@ fn a_failure_excuses_a_stretch_ending_within_a_day_of_it_not_one_past_that() {
     let sources = [(source("a", "1h"), stopped, None)];
     assert_eq!(silences_of(&sources), []);
 }
+
+#[test]
+fn a_full_day_pause_ending_at_the_next_run_is_no_silence() {
+    // A 429 asking for a day or more: the collector holds the source until 12:00 and runs it
+    // at its next interval.
+    let mut paused = data([]);
+    paused.run_before = Some(run(at(12, 0) - Duration::days(1), Some("HTTP 429")));
+    paused.runs = (12..24).map(|hour| run(at(hour, 1), None)).collect();
+    let sources = [(source("a", "1h"), paused, None)];
+    assert_eq!(silences_of(&sources), []);
+}
