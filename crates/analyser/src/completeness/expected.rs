@@ -88,7 +88,9 @@ fn due(
         // nothing was due where it starts. The period's own stretch to `reference` counts
         // what [`UnderWay::due`] says.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
-        due += if i > 0 && !at_run {
+        due += if under_way.by_day && last {
+            under_way.days_due(period, since, elapsed, every)
+        } else if i > 0 && !at_run {
             ((elapsed + every - 1) / every - 1).max(0)
         } else if begun {
             (elapsed + every - 1) / every
@@ -210,19 +212,10 @@ impl UnderWay<'_> {
     /// Collections due in the period's own stretch, `elapsed` seconds of intervals of `every`
     /// up to `until`: each whole interval, and the one under way once a run started in it
     /// (when in it the collection falls due is not known before: a daily run at 06:00 is not
-    /// due at 05:00, but a run counted as landed was due). By day, each day begun whose day was
-    /// collected or could have been.
+    /// due at 05:00, but a run counted as landed was due).
     fn due(&self, period: &ReportPeriod, elapsed: i64, every: i64, until: DateTime<Utc>) -> i64 {
         let whole = elapsed / every;
         let begun = whole + i64::from(elapsed % every != 0);
-        if self.by_day {
-            let days = (0..begun).filter_map(|index| {
-                let days = u64::try_from(index * (every / SECONDS_PER_DAY).max(1)).ok()?;
-                Some(period.first_day + chrono::Days::new(days))
-            });
-            let due = days.filter(|day| self.day_due(*day)).count();
-            return i64::try_from(due).unwrap_or(i64::MAX);
-        }
         let start = interval_start(period, whole, every);
         let ran = begun > whole
             && self
@@ -230,6 +223,26 @@ impl UnderWay<'_> {
                 .iter()
                 .any(|run| (start..until).contains(&run.started));
         whole + i64::from(ran)
+    }
+
+    /// Of a source collecting by day, the days due of the last stretch, `elapsed` seconds of
+    /// intervals of `every` from `since` (the period's start, or its first day collected):
+    /// each day begun whose day was collected or could have been.
+    fn days_due(
+        &self,
+        period: &ReportPeriod,
+        since: DateTime<Utc>,
+        elapsed: i64,
+        every: i64,
+    ) -> i64 {
+        let begun = (elapsed + every - 1) / every;
+        let first = since.with_timezone(&period.tz).date_naive();
+        let days = (0..begun).filter_map(|index| {
+            let days = u64::try_from(index * (every / SECONDS_PER_DAY).max(1)).ok()?;
+            Some(first + chrono::Days::new(days))
+        });
+        let due = days.filter(|day| self.day_due(*day)).count();
+        i64::try_from(due).unwrap_or(i64::MAX)
     }
 
     /// True when a run collected `day` (a run stored before relevé recorded `day` collected

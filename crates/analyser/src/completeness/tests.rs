@@ -979,6 +979,17 @@ fn a_per_day_source_s_day_is_due_once_it_could_be_collected_whatever_the_zone() 
         counted(paris, &collected_days(&[16, 17, 18, 19, 20, 21]), monday),
         (6, 7)
     );
+    // First collected in the period, Tuesday's day: Wednesday's is not due on Wednesday.
+    let utc = chrono_tz::UTC;
+    let first = crate::period::local_midnight(utc, "2026-11-17".parse().expect("date"));
+    let c = assess(
+        &per_day_source(),
+        &collected_days(&[17]),
+        known(Some(first)),
+        &week_in(utc),
+        at(18, 23, 13),
+    );
+    assert_eq!((c.landed, c.expected), (1, 1));
 }
 
 /// A per-day source's runs of the November `days`, each started at 00:05 UTC the day after.
