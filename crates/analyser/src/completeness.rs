@@ -308,8 +308,7 @@ fn paused_into(
         return false;
     }
     let every = failure
-        .every_s
-        .and_then(Duration::try_seconds)
+        .interval()
         .unwrap_or_else(|| source.every.as_chrono())
         .num_seconds()
         .max(1);
@@ -336,10 +335,7 @@ fn expected_until(
         return Some(reference);
     }
     let last = data.runs.iter().max_by_key(|run| run.started)?;
-    let every = last
-        .every_s
-        .and_then(Duration::try_seconds)
-        .unwrap_or_else(|| source.every.as_chrono());
+    let every = last.interval().unwrap_or_else(|| source.every.as_chrono());
     Some(
         last.started
             .checked_add_signed(every)

@@ -51,6 +51,21 @@ pub struct CollectionRun {
     pub day: Option<chrono::NaiveDate>,
 }
 
+impl CollectionRun {
+    /// The `every` the run collected under, when it recorded one.
+    pub fn interval(&self) -> Option<chrono::Duration> {
+        self.every_s
+            .filter(|every| *every > 0)
+            .and_then(chrono::Duration::try_seconds)
+    }
+
+    /// The day a per-day source's run collected: a run stored before relevé recorded `day`
+    /// collected the UTC day before the one it started.
+    pub fn collected_day(&self) -> Option<chrono::NaiveDate> {
+        self.day.or_else(|| self.started.date_naive().pred_opt())
+    }
+}
+
 impl From<&RunMetrics> for CollectionRun {
     fn from(run: &RunMetrics) -> Self {
         CollectionRun {

@@ -215,9 +215,8 @@ impl UnderWay<'_> {
     /// due at 05:00, but a run counted as landed was due).
     fn due(&self, period: &ReportPeriod, elapsed: i64, every: i64, until: DateTime<Utc>) -> i64 {
         let whole = elapsed / every;
-        let begun = whole + i64::from(elapsed % every != 0);
         let start = interval_start(period, whole, every);
-        let ran = begun > whole
+        let ran = elapsed % every != 0
             && self
                 .runs
                 .iter()
@@ -245,18 +244,13 @@ impl UnderWay<'_> {
         i64::try_from(due).unwrap_or(i64::MAX)
     }
 
-    /// True when a run collected `day` (a run stored before relevé recorded `day` collected
-    /// the UTC day before it started), or the report is generated late enough for it to have.
+    /// True when a run collected `day`, or the report is generated late enough for it to have.
     fn day_due(&self, day: NaiveDate) -> bool {
         let collectable = (day + chrono::Days::new(1))
             .and_time(NaiveTime::MIN)
             .and_utc()
             + DAY_COLLECTED_WITHIN;
-        collectable <= self.now
-            || self
-                .runs
-                .iter()
-                .any(|run| run.day.or_else(|| run.started.date_naive().pred_opt()) == Some(day))
+        collectable <= self.now || self.runs.iter().any(|run| run.collected_day() == Some(day))
     }
 }
 

@@ -62,8 +62,7 @@ impl Due<'_> {
         let first = || self.runs.iter().min_by_key(|run| run.started);
         let every = before
             .or_else(first)
-            .and_then(|run| run.every_s)
-            .and_then(Duration::try_seconds)
+            .and_then(CollectionRun::interval)
             .unwrap_or(self.configured);
         // A failure excuses a stretch it may have paused the source for: one ending within a
         // day of it, and the interval the collector then took to run it again.
@@ -108,9 +107,8 @@ pub fn silences<'a>(
             .runs
             .iter()
             .chain(&data.run_before)
-            .filter_map(|run| run.every_s.filter(|every| *every > 0))
-            .min()
-            .and_then(Duration::try_seconds);
+            .filter_map(CollectionRun::interval)
+            .min();
         due.push(Due {
             shortest: recorded.map_or(configured, |recorded| recorded.min(configured)),
             configured,
