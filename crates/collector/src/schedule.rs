@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use releve::Source;
+use releve::metrics::LONGEST_PAUSE;
 
 use crate::state::SourceState;
 
@@ -32,8 +33,6 @@ pub enum Due {
 
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
-
-pub use releve::metrics::LONGEST_PAUSE;
 
 /// The slack allowed for an interval.
 fn tolerance(every: TimeDelta) -> TimeDelta {

@@ -117,7 +117,7 @@ impl FetchError {
 /// The source pauses until the server's requested `wait` from now is over.
 pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> FetchError {
     let now = chrono::Utc::now();
-    let longest = now + crate::schedule::LONGEST_PAUSE;
+    let longest = now + releve::metrics::LONGEST_PAUSE;
     let asked = wait
         .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
         .and_then(|wait| now.checked_add_signed(wait))
