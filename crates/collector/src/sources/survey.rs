@@ -2,6 +2,7 @@
 //! (records it will skip, keys that clash, read fields no record holds), and the newest record
 //! time of a collection (the incremental cursor).
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -296,22 +297,19 @@ fn hours_apart(
     wall: NaiveDateTime,
     time: DateTime<Utc>,
 ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    if times.contains_key(&wall) {
+    let Entry::Vacant(entry) = times.entry(wall) else {
         return None;
-    }
-    times.insert(wall, time);
+    };
+    entry.insert(time);
+    let gap = |at: &NaiveDateTime| (*at - wall).abs();
     let earlier = times.range(..wall).next_back();
     let later = times.range(wall..).nth(1);
-    let gap = |(earlier, later): (&NaiveDateTime, &NaiveDateTime)| *later - *earlier;
-    [
-        earlier.map(|(at, instant)| ((at, &wall), (*instant, time))),
-        later.map(|(at, instant)| ((&wall, at), (time, *instant))),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|(walls, _)| gap(*walls) < HOURS_APART)
-    .min_by_key(|(walls, _)| gap(*walls))
-    .map(|(_, (one, other))| (one.min(other), one.max(other)))
+    earlier
+        .into_iter()
+        .chain(later)
+        .filter(|(at, _)| gap(at) < HOURS_APART)
+        .min_by_key(|(at, _)| gap(at))
+        .map(|(_, instant)| (time.min(*instant), time.max(*instant)))
 }
 
 /// The date and time `written` says on its own clock: the local time of a time written with
@@ -428,16 +426,8 @@ mod tests {
 
     #[test]
     fn daily_values_hours_apart_are_found_in_any_order_and_days_are_not() {
-        let daily = crate::testing::configured(
-            "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n",
-        );
-        let dated = |times: &[&str]| -> Vec<Value> {
-            times
-                .iter()
-                .enumerate()
-                .map(|(id, t)| json!({"id": id, "t": t}))
-                .collect()
-        };
+        let daily = daily();
+        let dated = timed;
         let at = |text: &str| text.parse::<DateTime<Utc>>().expect("time");
         let days = dated(&["2026-12-03", "2026-12-01", "2026-12-02", "2026-12-02"]);
         assert_eq!(survey(&daily, &days).hints.hours_apart, None);
@@ -472,9 +462,7 @@ mod tests {
 
     #[test]
     fn daily_values_exactly_hours_apart_are_not_under_it() {
-        let daily = crate::testing::configured(
-            "[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n",
-        );
+        let daily = daily();
         let first = "2026-12-01T00:00:00Z"
             .parse::<DateTime<Utc>>()
             .expect("time");
