@@ -89,6 +89,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     error: None,
                     every_s: None,
                     disabled_from: None,
+                    retry_from: None,
                     day: None,
                 })
                 .collect();

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use releve::metrics::LONGEST_PAUSE;
 use releve::{Resolution, Source};
 
 use crate::format::counted;
@@ -143,10 +142,23 @@ pub struct Completeness {
     /// period, collections being expected up to it (and its interval) only; `Some(None)`
     /// without a run, none being expected.
     pub disabled_after: Option<Option<DateTime<Utc>>>,
-    /// True when every collection missed may be one a pause into the period skipped: the
-    /// source's last run before the period failed, and its first run in the period came only
-    /// after as many intervals (within [`LONGEST_PAUSE`] of the failure).
-    pub paused_into: bool,
+    /// Whether every collection missed is one a failure before the period put off.
+    pub paused_into: PausedInto,
+}
+
+/// Whether the collections a source missed in the period are those the collector put off
+/// after its last run before the period failed: the source's first run in the period came
+/// only after as many intervals, and no later than the failure's retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PausedInto {
+    /// They are not, or none was missed.
+    No,
+    /// They are: the failure recorded that the collector would not try the source again
+    /// before then (the end of a pause the API asked for, or of the backoff).
+    Until(DateTime<Utc>),
+    /// They may be: the failure, recorded before relevé noted when it would try again, may
+    /// have paused the source for up to [`releve::metrics::LONGEST_PAUSE`].
+    Perhaps,
 }
 
 /// What the quality table can say of a source's coverage of the totals its APIs announced.
@@ -299,13 +311,13 @@ fn paused_into(
     expected: u64,
     landed: u64,
     until: Option<DateTime<Utc>>,
-) -> bool {
+) -> PausedInto {
     let missed = expected.saturating_sub(landed);
     let (Some(failure), Some(until)) = (data.run_before.as_ref(), until) else {
-        return false;
+        return PausedInto::No;
     };
     if missed == 0 || failure.error.is_none() || from != ExpectedFrom::PeriodStart {
-        return false;
+        return PausedInto::No;
     }
     let every = failure
         .interval()
@@ -318,9 +330,15 @@ fn paused_into(
         .map(|run| run.started)
         .min()
         .unwrap_or(until)
-        .min(failure.started + LONGEST_PAUSE);
+        .min(failure.retried_by());
     let skipped = (resumed - period.start()).num_seconds() / every;
-    i64::try_from(missed).is_ok_and(|missed| missed <= skipped)
+    if !i64::try_from(missed).is_ok_and(|missed| missed <= skipped) {
+        PausedInto::No
+    } else if let Some(retry) = failure.retry_from {
+        PausedInto::Until(retry)
+    } else {
+        PausedInto::Perhaps
+    }
 }
 
 /// Up to when the source's collections are expected: `reference`, or of a disabled source

@@ -49,6 +49,9 @@ pub struct CollectionRun {
     /// The day a per-day source's run collected (none for other sources, and for runs stored
     /// before relevé recorded it).
     pub day: Option<chrono::NaiveDate>,
+    /// For a failed run, when the collector tries the source again at the earliest (none for
+    /// runs stored before relevé recorded it).
+    pub retry_from: Option<DateTime<Utc>>,
 }
 
 impl CollectionRun {
@@ -57,6 +60,14 @@ impl CollectionRun {
         self.every_s
             .filter(|every| *every > 0)
             .and_then(chrono::Duration::try_seconds)
+    }
+
+    /// For a failed run, when the collector tried the source again at the latest: the retry
+    /// it recorded, or for a run stored before relevé recorded it, the end of the longest
+    /// pause an API can ask for ([`releve::metrics::LONGEST_PAUSE`]).
+    pub fn retried_by(&self) -> DateTime<Utc> {
+        self.retry_from
+            .unwrap_or(self.started + releve::metrics::LONGEST_PAUSE)
     }
 
     /// The day a per-day source's run collected: a run stored before relevé recorded `day`
@@ -84,6 +95,7 @@ impl From<&RunMetrics> for CollectionRun {
                 .filter(plausible_every),
             disabled_from: run.disabled_from,
             day: run.day,
+            retry_from: run.retry_from,
         }
     }
 }
@@ -104,6 +116,7 @@ impl From<StoredRun> for CollectionRun {
             every_s: run.every_s.filter(plausible_every),
             disabled_from: run.disabled_from.map(store::chrono_date),
             day: run.day,
+            retry_from: run.retry_from.map(store::chrono_date),
         }
     }
 }

@@ -129,6 +129,8 @@ struct SourceStatus {
     /// The error of the most recent failed run, with the start of that run (from `raw/`, and
     /// from `runs` over the last 24 hours or two intervals of the slowest source).
     pub last_error: Option<(DateTime<Utc>, String)>,
+    /// When the collector tries the source again after that failure, when the run recorded it.
+    pub retry_from: Option<DateTime<Utc>>,
     /// Landed data files not yet summarised.
     pub waiting: usize,
     /// When the oldest of them landed.
@@ -261,11 +263,19 @@ impl SourceStatus {
                 table::duration(self.waited(now)),
             )),
             Health::Failing => Some(format!(
-                "source `{name}` is failing: its last run failed: {}",
+                "source `{name}` is failing: its last run failed: {}{}",
                 self.last_error
                     .as_ref()
                     .map(|(_, e)| e.as_str())
-                    .unwrap_or("unknown error")
+                    .unwrap_or("unknown error"),
+                self.retry_from
+                    .filter(|retry| *retry > now)
+                    .map(|retry| format!(
+                        " (the collector tries it again from {}, in {})",
+                        table::time(retry),
+                        table::duration(retry - now)
+                    ))
+                    .unwrap_or_default()
             )),
             Health::Refused => self
                 .refused
@@ -340,6 +350,8 @@ pub async fn report(args: &StatusArgs) -> Result<StatusReport, StatusError> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     /// A status of `sources` with MongoDB reachable and nothing else to say but `quarantined`.
@@ -396,6 +408,30 @@ mod tests {
         usgs.last_error = Some((now - TimeDelta::seconds(10), "HTTP 503".to_owned()));
         assert_eq!(usgs.health(now), Health::Failing);
         assert!(usgs.problem(now).expect("a problem").contains("HTTP 503"));
+    }
+
+    #[test]
+    fn a_failing_source_says_when_the_collector_tries_it_again() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 4, 3, 0, 0)
+            .single()
+            .expect("time");
+        let mut odre = source(3600);
+        odre.last_error = Some((
+            now - TimeDelta::hours(5),
+            "HTTP 429: quota exhausted".to_owned(),
+        ));
+        odre.retry_from = Some(now + TimeDelta::hours(4));
+        assert_eq!(
+            odre.problem(now).expect("a problem"),
+            "source `usgs` is failing: its last run failed: HTTP 429: quota exhausted (the collector tries it again from 2026-12-04 07:00 UTC, in 4h)"
+        );
+        // A retry past: the next run is due, nothing to add.
+        odre.retry_from = Some(now - TimeDelta::minutes(1));
+        assert_eq!(
+            odre.problem(now).expect("a problem"),
+            "source `usgs` is failing: its last run failed: HTTP 429: quota exhausted"
+        );
     }
 
     #[test]

@@ -155,6 +155,7 @@ mod tests {
             day: None,
             every_s: None,
             disabled_from: None,
+            retry_from: None,
         }
     }
 

@@ -1031,6 +1031,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             day: day.map(|d| golden::day() + Duration::days(d)),
             every_s: None,
             disabled_from: None,
+            retry_from: None,
         });
     }
     let server = MongoServer::shared();
@@ -1597,6 +1598,7 @@ fn offres_run(started: chrono::DateTime<chrono::Utc>, file: &str) -> releve::Run
         day: Some(golden::day()),
         every_s: None,
         disabled_from: None,
+        retry_from: None,
     }
 }
 
@@ -1624,11 +1626,13 @@ fn stations_run(started: chrono::DateTime<chrono::Utc>) -> releve::RunMetrics {
         day: None,
         every_s: Some(3_600),
         disabled_from: None,
+        retry_from: None,
     }
 }
 
 /// A quota exhausted the evening before may pause a source into the day: its morning without
-/// runs is said as such, not as a stopped collector, which a success then would have meant.
+/// runs is said as such, not as a stopped collector, which a success then would have meant. A
+/// failure that recorded its retry explains the morning only when that retry was its end.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_without_runs() {
     let server = MongoServer::shared();
@@ -1637,14 +1641,43 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
         .expect("time")
         .and_utc();
     let day = golden::date(0);
+    let paused = "stations: 9 collections of 24 expected did not run (its last run before the period failed: it may have been paused, or backing off, into the period).";
+    let put_off = format!(
+        "stations: 9 collections of 24 expected did not run (its last run before the period failed: the collector put it off until {day} 09:00)."
+    );
+    let stopped = "stations: 9 collections of 24 expected did not run (no run recorded for them: was the collector stopped?).";
+    let at_nine = golden::day().and_hms_opt(9, 0, 0).expect("time").and_utc();
     let mornings = [
-        (Some("HTTP 429: quota exhausted"), "paused-evening-before"),
-        (None, "ran-evening-before"),
+        // Metrics written before relevé recorded the retry: a pause of up to a day.
+        (
+            Some("HTTP 429: quota exhausted"),
+            None,
+            "paused-evening-before",
+            paused.to_owned(),
+            false,
+        ),
+        (
+            Some("HTTP 429: quota exhausted"),
+            Some(at_nine),
+            "paused-until-nine",
+            put_off,
+            false,
+        ),
+        // A 503's backoff: tried again at 22:15, so the morning is the collector's.
+        (
+            Some("HTTP 503"),
+            Some(evening_before + Duration::minutes(15)),
+            "backing-off-evening-before",
+            stopped.to_owned(),
+            true,
+        ),
+        (None, None, "ran-evening-before", stopped.to_owned(), true),
     ];
-    for (error, label) in mornings {
+    for (error, retry_from, label, line, silent) in mornings {
         let runs: Vec<_> = std::iter::once(releve::RunMetrics {
             error: error.map(str::to_owned),
             file: None,
+            retry_from,
             ..stations_run(evening_before)
         })
         .chain((9..24).map(|hour| {
@@ -1663,18 +1696,7 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
         let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
         let silence =
             format!("No collection of any source started from {day} 00:00 to {day} 09:00");
-        let paused = "stations: 9 collections of 24 expected did not run (its last run before the period failed: it may have been paused, or backing off, into the period).";
-        let stopped = "stations: 9 collections of 24 expected did not run (no run recorded for them: was the collector stopped?).";
-        if error.is_some() {
-            assert!(
-                flat.contains(paused) && !flat.contains(&silence),
-                "{label}: {flat}"
-            );
-        } else {
-            assert!(
-                flat.contains(stopped) && flat.contains(&silence),
-                "{label}: {flat}"
-            );
-        }
+        assert!(flat.contains(&line), "{label}: {flat}");
+        assert_eq!(flat.contains(&silence), silent, "{label}: {flat}");
     }
 }

@@ -113,6 +113,7 @@ fn single() -> SourceData {
                 error: None,
                 every_s: None,
                 disabled_from: None,
+                retry_from: None,
                 day: None,
             })
             .collect(),

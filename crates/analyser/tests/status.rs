@@ -68,6 +68,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         day: None,
         every_s: None,
         disabled_from: None,
+        retry_from: None,
     }
 }
 
@@ -321,13 +322,17 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
         &site.raw(),
         &run("meteo", now - TimeDelta::minutes(1), None),
     );
+    let retry = now + TimeDelta::minutes(13);
     let documents = [
         run("usgs", now - TimeDelta::minutes(3), None),
-        run(
-            "usgs",
-            now - TimeDelta::minutes(2),
-            Some("HTTP 503 from http://127.0.0.1:9/usgs"),
-        ),
+        RunMetrics {
+            retry_from: Some(retry),
+            ..run(
+                "usgs",
+                now - TimeDelta::minutes(2),
+                Some("HTTP 503 from http://127.0.0.1:9/usgs"),
+            )
+        },
         // A daily source whose last run failed two days ago and which has not run since
         // (its credentials were removed): failing until it is stale, as the report says.
         run("daily", now - TimeDelta::hours(60), None),
@@ -352,6 +357,11 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
         "{stdout}"
     );
     assert!(stderr.contains("source `usgs` is failing"), "{stderr}");
+    let again = format!(
+        "(the collector tries it again from {}, in 1",
+        retry.format("%Y-%m-%d %H:%M UTC")
+    );
+    assert!(stderr.contains(&again), "{stderr}");
     assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");
     assert_eq!(cell(&stdout, "daily", "STATE"), "FAILING", "{stdout}");
     assert!(

@@ -71,27 +71,33 @@ pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<
     None
 }
 
+/// When a source whose last run failed is due again at the earliest: the end of the pause the
+/// API asked for (at most a day after the attempt), or of the backoff after failures in a row,
+/// whichever is later; `None` when its last run did not fail.
+pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
+    state.last_error.as_ref()?;
+    let attempt = state.last_attempt?;
+    let doublings = state.failures_in_a_row.saturating_sub(1).min(16);
+    let wait = source
+        .every
+        .as_chrono()
+        .checked_mul(1 << doublings)
+        .unwrap_or(RETRY_AFTER_FAILURE)
+        .min(RETRY_AFTER_FAILURE);
+    let backoff = attempt + wait - tolerance(wait);
+    let pause = state
+        .paused_until
+        .map(|until| until.min(attempt + LONGEST_PAUSE));
+    Some(pause.map_or(backoff, |pause| pause.max(backoff)))
+}
+
 /// Decides whether `source` is due at `now`.
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
     let every = source.every.as_chrono();
-    if state.last_error.is_some()
-        && let Some(attempt) = state.last_attempt
+    if let Some(retry) = retry_from(source, state)
+        && now < retry
     {
-        if let Some(until) = state.paused_until {
-            let resume = until.min(attempt + LONGEST_PAUSE);
-            if now < resume {
-                return Due::NotBefore(resume);
-            }
-        }
-        let doublings = state.failures_in_a_row.saturating_sub(1).min(16);
-        let wait = every
-            .checked_mul(1 << doublings)
-            .unwrap_or(RETRY_AFTER_FAILURE)
-            .min(RETRY_AFTER_FAILURE);
-        let retry = attempt + wait - tolerance(wait);
-        if now < retry {
-            return Due::NotBefore(retry);
-        }
+        return Due::NotBefore(retry);
     }
     if crate::sources::per_day(source) {
         return if state.days.contains(&day) {

@@ -118,6 +118,13 @@ async fn a_source_that_keeps_failing_lands_nothing_and_does_not_stop_the_others(
         (4, 3, 0)
     );
     assert_eq!(metrics[0].every_s, Some(60), "a failed run's `every` too");
+    let retry = metrics[0]
+        .retry_from
+        .expect("a failed run says when it is tried again");
+    assert!(
+        metrics[0].started < retry && retry <= metrics[0].started + chrono::TimeDelta::minutes(1),
+        "a minutely source failing once is tried again at its next minute: {retry}"
+    );
     assert!(metrics[0].file.is_none());
     assert!(
         metrics[0]

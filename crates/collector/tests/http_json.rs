@@ -426,6 +426,53 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     assert_eq!((state.running, state.failures_in_a_row), (None, 1));
 }
 
+/// A run paused by a quota that wrote its metrics but could not save its state (a full disk):
+/// the next run keeps the pause its metrics recorded, rather than calling the API again at its
+/// backoff.
+#[tokio::test]
+async fn a_pause_whose_state_was_not_saved_stands_as_its_metrics_recorded() {
+    let (server, calls) = numbered_feed(|_| async {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "3600")],
+            "{\"error\": \"daily quota exhausted\"}",
+        )
+    });
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let paused = site.state("usgs");
+    let until = paused.paused_until.expect("paused");
+    let metrics = site.metrics("usgs");
+    assert_eq!(metrics.len(), 1);
+    assert_eq!(metrics[0].retry_from, Some(until), "{metrics:?}");
+    // As the state stood before the run, the run noted under way: its save after failing lost.
+    edit_state(&site, "usgs", |state| {
+        state.last_error = None;
+        state.failures_in_a_row = 0;
+        state.paused_until = None;
+        state.last_attempt = None;
+        state.running = Some(Running {
+            started: metrics[0].started,
+            day: None,
+        });
+    });
+    let before = calls.load(Ordering::SeqCst);
+    let run = site.run().await;
+    assert_eq!(
+        run.sources[0].1,
+        SourceResult::NotDue(format!("next run due at {until}")),
+        "the pause stands"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        before,
+        "the API is not called"
+    );
+    assert_eq!(site.state("usgs").paused_until, Some(until));
+}
+
 /// A run that landed its file and then could not save its state (a full disk): when its
 /// metrics were written they stand, and the next run adds no failure; when they could not be
 /// written either, the failure the next run records names the landed file.

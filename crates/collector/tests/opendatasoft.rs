@@ -101,6 +101,11 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
         Some(250),
         "the failed run still says what the first page announced"
     );
+    assert_eq!(
+        site.metrics("eco2mix")[0].retry_from,
+        Some(reset),
+        "its metrics say until when the source rests, for the report"
+    );
 
     let later = collector::run_with(&site.args(&[], false), fast_policy())
         .await

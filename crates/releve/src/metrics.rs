@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The longest pause an API's requested wait can impose on a source: the collector tries it
 /// again at the latest this long after the failed attempt, so the report excuses missing
-/// collections after a failure for no longer.
+/// collections after a failure that recorded no [`RunMetrics::retry_from`] for no longer.
 pub const LONGEST_PAUSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// What one collection run of one source did.
@@ -63,6 +63,13 @@ pub struct RunMetrics {
     /// from then until this run. Absent for any other run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_from: Option<DateTime<Utc>>,
+    /// For a failed run, when the collector tries the source again at the earliest: the end
+    /// of the pause the API asked for (an exhausted quota, at most [`LONGEST_PAUSE`] after
+    /// the attempt), or of the backoff after failures in a row (at most 15 minutes), whichever
+    /// is later. Absent for a run that landed, and from metrics written before relevé
+    /// recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_from: Option<DateTime<Utc>>,
 }
 
 fn is_zero(count: &u64) -> bool {

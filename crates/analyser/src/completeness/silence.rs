@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
-use releve::metrics::LONGEST_PAUSE;
 
 use super::{Completeness, Health, expected_until};
 use crate::period::ReportPeriod;
@@ -64,11 +63,11 @@ impl Due<'_> {
             .or_else(first)
             .and_then(CollectionRun::interval)
             .unwrap_or(self.configured);
-        // A failure excuses a stretch it may have paused the source for: one ending within a
-        // day of it, and the interval the collector then took to run it again.
-        let paused_until = |run: &CollectionRun| run.started + LONGEST_PAUSE + every;
+        // A failure excuses a stretch it may have paused the source for: one ending by its
+        // retry (within a day of it, when it recorded none), and the interval the collector
+        // then took to run it again.
         until - from > every * 5 / 2
-            && before.is_none_or(|run| run.error.is_none() || until > paused_until(run))
+            && before.is_none_or(|run| run.error.is_none() || until > run.retried_by() + every)
             && !self
                 .disabled
                 .iter()

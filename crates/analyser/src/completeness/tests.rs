@@ -44,6 +44,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,
+        retry_from: None,
         day: None,
     }
 }
@@ -1064,22 +1065,36 @@ fn a_failure_before_the_period_explains_only_the_collections_missed_before_its_f
     // Paused from 22:00 the evening before until 09:00: the nine missed are the pause's.
     let mut morning = hourly_from(9, 0..0);
     morning.run_before = Some(failure(2));
-    assert!(paused(&morning));
+    assert_eq!(paused(&morning), PausedInto::Perhaps);
     // And an afternoon gap besides: not all of them.
     let mut afternoon = hourly_from(9, 15..20);
     afternoon.run_before = Some(failure(2));
-    assert!(!paused(&afternoon));
+    assert_eq!(paused(&afternoon), PausedInto::No);
     // A failure two days before: no pause lasts that long.
     let mut old = hourly_from(9, 0..0);
     old.run_before = Some(failure(48));
-    assert!(!paused(&old));
+    assert_eq!(paused(&old), PausedInto::No);
     // A success before the period: no pause.
     let mut ran = hourly_from(9, 0..0);
     ran.run_before = Some(CollectionRun {
         error: None,
         ..failure(2)
     });
-    assert!(!paused(&ran));
+    assert_eq!(paused(&ran), PausedInto::No);
+    // A failure that recorded its retry: the pause it recorded, to 09:00, explains the
+    // morning; a backoff of a quarter of an hour does not.
+    let recorded = |retry: DateTime<Utc>| {
+        let mut data = hourly_from(9, 0..0);
+        data.run_before = Some(CollectionRun {
+            retry_from: Some(retry),
+            ..failure(2)
+        });
+        paused(&data)
+    };
+    assert_eq!(recorded(at(21, 9, 0)), PausedInto::Until(at(21, 9, 0)));
+    assert_eq!(recorded(at(20, 22, 15)), PausedInto::No);
+    // A pause to 05:00 explains the first five hours, not the next four.
+    assert_eq!(recorded(at(21, 5, 0)), PausedInto::No);
 }
 
 #[test]

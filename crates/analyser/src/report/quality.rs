@@ -5,8 +5,8 @@ use chrono_tz::Tz;
 use releve::{Resolution, Source};
 
 use crate::completeness::silence::Silence;
-use crate::completeness::{Completeness, Coverage};
-use crate::format::{counted, grouped, share_floored};
+use crate::completeness::{Completeness, Coverage, PausedInto};
+use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 use crate::report::silences::silence_lines;
 use crate::report::{Quarantined, expected_notes};
@@ -43,7 +43,7 @@ pub fn completeness_section(
     expected_notes::expected_from_notes(doc, assessed, tz);
     expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
-    alerts(doc, assessed, &silence_lines(silences, tz), quarantined);
+    alerts(doc, assessed, &silence_lines(silences, tz), quarantined, tz);
 }
 
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
@@ -221,6 +221,7 @@ fn alerts(
     assessed: &[(&Source, Completeness)],
     silences: &[String],
     quarantined: &Quarantined,
+    tz: Tz,
 ) {
     // In red when the source is failing or late now, or landed nothing in the period; a
     // source that failed now and then and collects well reads in grey, so it does not bury
@@ -273,10 +274,13 @@ fn alerts(
         .filter(|(_, c)| c.failed == 0 && c.landed > 0 && c.landed < c.expected)
         .map(|(source, c)| {
             let missing = c.expected - c.landed;
-            let why = if c.paused_into {
-                "its last run before the period failed: it may have been paused, or backing off, into the period"
-            } else {
-                "no run recorded for them: was the collector stopped?"
+            let why = match c.paused_into {
+                PausedInto::Until(retry) => format!(
+                    "its last run before the period failed: the collector put it off until {}",
+                    local_time(retry, tz)
+                ),
+                PausedInto::Perhaps => "its last run before the period failed: it may have been paused, or backing off, into the period".to_owned(),
+                PausedInto::No => "no run recorded for them: was the collector stopped?".to_owned(),
             };
             let line = format!(
                 "{}: {} of {} expected did not run ({why}).",

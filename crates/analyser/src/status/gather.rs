@@ -244,7 +244,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                 if let Some(run) = waiting_runs::read_metrics(&name.path_in(raw_dir))
                     && run.started <= not_after(now)
                 {
-                    record_run(status, run.started, run.finished, run.error);
+                    record_run(status, run.started, run.finished, run.error, run.retry_from);
                 }
             }
         }
@@ -283,12 +283,14 @@ pub(crate) fn not_after(now: DateTime<Utc>) -> DateTime<Utc> {
     now + TimeDelta::minutes(1)
 }
 
-/// Folds one run into what is known of its source: the latest success, the latest error.
+/// Folds one run into what is known of its source: the latest success, the latest error and
+/// when the collector tries the source again after it.
 fn record_run(
     status: &mut SourceStatus,
     started: DateTime<Utc>,
     finished: DateTime<Utc>,
     error: Option<String>,
+    retry_from: Option<DateTime<Utc>>,
 ) {
     match error {
         None => status.last_success = status.last_success.max(Some(finished)),
@@ -304,6 +306,7 @@ fn record_run(
                     _ => error,
                 };
                 status.last_error = Some((started, error));
+                status.retry_from = retry_from;
             }
         }
     }
@@ -458,7 +461,14 @@ async fn read_collections(
 
 fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {
     let ended = run.ended();
-    record_run(status, chrono_date(run.started), ended, run.error);
+    let retry_from = run.retry_from.map(chrono_date);
+    record_run(
+        status,
+        chrono_date(run.started),
+        ended,
+        run.error,
+        retry_from,
+    );
 }
 
 fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {

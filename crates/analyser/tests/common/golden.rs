@@ -264,6 +264,7 @@ pub fn run(
         day: None,
         every_s: None,
         disabled_from: None,
+        retry_from: None,
     }
 }
 

@@ -33,8 +33,9 @@ pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mu
     if let Some(metrics) = own_metrics(raw_dir, &files, running.started) {
         tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
         match &metrics.error {
-            // A pause it was asked for is not in its metrics: the backoff applies instead.
-            Some(error) => state.failed(running.started, error, None),
+            // A pause it was asked for stands as its metrics recorded it (older metrics
+            // recorded none: the backoff applies instead).
+            Some(error) => state.failed(running.started, error, metrics.retry_from),
             // Landed: not due again before its interval (a per-day source's day is landed);
             // an incremental source's cursor stays where it was, so the next run asks again
             // from there (the summariser keeps each record once).

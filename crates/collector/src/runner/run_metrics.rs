@@ -33,10 +33,11 @@ pub(super) fn record_failure(
     let mut metrics = metrics_of(source, state, started, counts, failure.day);
     metrics.error = Some(failure.reason.to_owned());
     metrics.announced = failure.announced;
+    state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
+    metrics.retry_from = crate::schedule::retry_from(source, state);
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
     }
-    state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
 }
 
 /// Writes the metrics of a run that never finished (`running`, found in the state by the
@@ -59,10 +60,11 @@ pub(super) fn record_interrupted(
     metrics.finished = running.started;
     metrics.duration_ms = 0;
     metrics.error = Some(reason.to_owned());
+    state.failed(running.started, reason, None);
+    metrics.retry_from = crate::schedule::retry_from(source, state);
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, running.started) {
         write_metrics(raw_dir, &name, &metrics);
     }
-    state.failed(running.started, reason, None);
 }
 
 /// A failed run in the same second may have left its metrics (and no data) under the name the
@@ -108,6 +110,7 @@ pub(super) fn metrics_of(
         day,
         every_s: Some(source.every.duration().as_secs()),
         disabled_from: state.disabled_from(source.every.as_chrono(), started),
+        retry_from: None,
     }
 }
 

@@ -215,6 +215,9 @@ pub struct StoredRun {
     /// first run after it was enabled again.
     #[serde(default)]
     pub disabled_from: Option<bson::DateTime>,
+    /// For a failed run, when the collector tries the source again at the earliest.
+    #[serde(default)]
+    pub retry_from: Option<bson::DateTime>,
 }
 
 impl StoredRun {
@@ -231,6 +234,9 @@ pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> 
     document.insert("finished", bson_date(metrics.finished));
     if let Some(from) = metrics.disabled_from {
         document.insert("disabled_from", bson_date(from));
+    }
+    if let Some(retry) = metrics.retry_from {
+        document.insert("retry_from", bson_date(retry));
     }
     Ok(document)
 }

@@ -113,6 +113,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30),
         every_s: Some(86_400),
         disabled_from: Some(started - chrono::TimeDelta::days(3)),
+        retry_from: Some(started + chrono::TimeDelta::minutes(15)),
     };
     let document = run_document(&metrics).expect("a runs document");
     let read: StoredRun = bson::from_document(document).expect("read back");
@@ -133,6 +134,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             day: metrics.day,
             every_s: Some(86_400),
             disabled_from: Some(bson_date(started - chrono::TimeDelta::days(3))),
+            retry_from: Some(bson_date(started + chrono::TimeDelta::minutes(15))),
         }
     );
     assert_eq!(read.ended(), metrics.finished);

@@ -43,6 +43,7 @@ fn run(started: DateTime<Utc>, error: Option<&str>) -> CollectionRun {
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,
+        retry_from: None,
         day: None,
     }
 }
@@ -396,5 +397,31 @@ fn a_full_day_pause_ending_at_the_next_run_is_no_silence() {
     paused.run_before = Some(run(at(12, 0) - Duration::days(1), Some("HTTP 429")));
     paused.runs = (12..24).map(|hour| run(at(hour, 1), None)).collect();
     let sources = [(source("a", "1h"), paused, None)];
+    assert_eq!(silences_of(&sources), []);
+}
+
+#[test]
+fn a_failure_excuses_no_more_than_the_retry_it_recorded() {
+    // A 503 at 22:00 the evening before, retried from 22:15 (the collector's backoff): the
+    // morning without any run is a silence, which a pause of up to a day would have hidden.
+    let mut failed = hourly_but(0, 0..9);
+    failed.run_before = Some(CollectionRun {
+        retry_from: Some(at(22, 15) - Duration::days(1)),
+        ..run(at(22, 0) - Duration::days(1), Some("HTTP 503"))
+    });
+    let sources = [(source("a", "1h"), failed.clone(), None)];
+    assert_eq!(
+        silences_of(&sources),
+        [Silence {
+            from: day().start(),
+            until: at(9, 0)
+        }]
+    );
+    // A quota's pause recorded to 08:30: the collector ran the source at its next interval.
+    failed.run_before = Some(CollectionRun {
+        retry_from: Some(at(8, 30)),
+        ..run(at(22, 0) - Duration::days(1), Some("HTTP 429"))
+    });
+    let sources = [(source("a", "1h"), failed, None)];
     assert_eq!(silences_of(&sources), []);
 }
