@@ -329,9 +329,18 @@ fn paused_into(
         .iter()
         .map(|run| run.started)
         .min()
-        .unwrap_or(until)
-        .min(failure.retried_by());
-    let skipped = (resumed - period.start()).num_seconds() / every;
+        .unwrap_or(until);
+    // The collections due before the first run, and of those, the ones due before the retry:
+    // the collector runs at the cron minute after it, so one due a few seconds before it
+    // (the retry falls 30 s before a minute, its tolerance taken off) was put off too.
+    let before_first = (resumed - period.start()).num_seconds() / every;
+    let to_retry = (failure.retried_by() - period.start()).num_seconds();
+    let before_retry = if to_retry > 0 {
+        (to_retry - 1) / every + 1
+    } else {
+        0
+    };
+    let skipped = before_first.min(before_retry);
     if !i64::try_from(missed).is_ok_and(|missed| missed <= skipped) {
         PausedInto::No
     } else if let Some(retry) = failure.retry_from {

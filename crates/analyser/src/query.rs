@@ -62,9 +62,10 @@ impl CollectionRun {
             .and_then(chrono::Duration::try_seconds)
     }
 
-    /// For a failed run, when the collector tried the source again at the latest: the retry
-    /// it recorded, or for a run stored before relevé recorded it, the end of the longest
-    /// pause an API can ask for ([`releve::metrics::LONGEST_PAUSE`]).
+    /// For a failed run, when the collector was to try the source again: the retry it
+    /// recorded (the run itself starts at the cron minute after it), or for a run stored
+    /// before relevé recorded it, the end of the longest pause an API can ask for
+    /// ([`releve::metrics::LONGEST_PAUSE`]).
     pub fn retried_by(&self) -> DateTime<Utc> {
         self.retry_from
             .unwrap_or(self.started + releve::metrics::LONGEST_PAUSE)

@@ -73,8 +73,20 @@ pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<
 
 /// When a source whose last run failed is due again at the earliest: the end of the pause the
 /// API asked for (at most a day after the attempt), or of the backoff after failures in a row,
-/// whichever is later; `None` when its last run did not fail.
+/// whichever is later, and for an interval source never before its interval has passed since
+/// its last success (a `--force` run that failed soon after it); `None` when its last run did
+/// not fail. (A per-day source whose day is landed also waits for its next day, which this
+/// does not tell.)
 pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
+    let retry = after_failure(source, state)?;
+    Some(match next_interval(source, state) {
+        Some(next) if !crate::sources::per_day(source) => retry.max(next),
+        _ => retry,
+    })
+}
+
+/// The end of the pause or backoff after a failed last run.
+fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     state.last_error.as_ref()?;
     let attempt = state.last_attempt?;
     let doublings = state.failures_in_a_row.saturating_sub(1).min(16);
@@ -93,7 +105,6 @@ pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>>
 
 /// Decides whether `source` is due at `now`.
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
-    let every = source.every.as_chrono();
     if let Some(retry) = retry_from(source, state)
         && now < retry
     {
@@ -106,15 +117,16 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
             Due::Now
         };
     }
-    let Some(last) = state.last_success_started else {
-        return Due::Now;
-    };
-    let next = last + every - tolerance(every);
-    if now >= next {
-        Due::Now
-    } else {
-        Due::NotBefore(next)
+    match next_interval(source, state) {
+        Some(next) if now < next => Due::NotBefore(next),
+        _ => Due::Now,
     }
+}
+
+/// When an interval source's next run is due after its last success, if it had one.
+fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
+    let every = source.every.as_chrono();
+    Some(state.last_success_started? + every - tolerance(every))
 }
 
 #[cfg(test)]
@@ -179,6 +191,26 @@ mod tests {
         assert_eq!(due(&daily, &state, day, at(8, 0, 0)), Due::Now);
         state.succeeded(at(8, 0, 0), landing(at(8, 4, 0)), None, Some(day), None);
         assert_eq!(due(&daily, &state, day, at(9, 0, 0)), Due::DayLanded(day));
+    }
+
+    #[test]
+    fn a_failure_soon_after_a_success_is_retried_when_the_interval_is_over() {
+        // A `--force` run failing five minutes after the hourly run landed: the next run is
+        // the hourly one, which the failure's metrics say.
+        let hourly = source("1h");
+        let mut state = SourceState::default();
+        state.succeeded(at(10, 0, 0), landing(at(10, 0, 5)), None, None, None);
+        state.failed(at(10, 5, 0), "HTTP 503", None);
+        let retry = retry_from(&hourly, &state).expect("a failed last run");
+        assert_eq!(retry, at(10, 59, 30));
+        let day = at(0, 0, 0).date_naive();
+        assert_eq!(due(&hourly, &state, day, retry), Due::Now);
+        assert_eq!(
+            due(&hourly, &state, day, at(10, 20, 0)),
+            Due::NotBefore(retry)
+        );
+        state.succeeded(at(11, 0, 0), landing(at(11, 0, 5)), None, None, None);
+        assert_eq!(retry_from(&hourly, &state), None, "a success is no failure");
     }
 
     #[test]

@@ -66,8 +66,9 @@ pub struct RunMetrics {
     /// For a failed run, when the collector tries the source again at the earliest: the end
     /// of the pause the API asked for (an exhausted quota, at most [`LONGEST_PAUSE`] after
     /// the attempt), or of the backoff after failures in a row (at most 15 minutes), whichever
-    /// is later. Absent for a run that landed, and from metrics written before relevé
-    /// recorded it.
+    /// is later, and for an interval source not before its `every` has passed since its last
+    /// success. Absent for a run that landed, and from metrics written before relevé recorded
+    /// it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_from: Option<DateTime<Utc>>,
 }

@@ -24,6 +24,9 @@ pub struct Silence {
 /// slowed (a minute source's cron minute lost now and then under load).
 const SHORTEST: Duration = Duration::hours(1);
 
+/// How late after it is due a run may start: cron starts the collector each minute.
+const CRON_MINUTE: Duration = Duration::minutes(1);
+
 /// A source that was due over part of the period.
 struct Due<'a> {
     /// The shortest interval it ran at, configured now or recorded by a run: no stretch
@@ -64,10 +67,11 @@ impl Due<'_> {
             .and_then(CollectionRun::interval)
             .unwrap_or(self.configured);
         // A failure excuses a stretch it may have paused the source for: one ending by its
-        // retry (within a day of it, when it recorded none), and the interval the collector
-        // then took to run it again.
+        // retry (within a day of it, when it recorded none), the interval the collector then
+        // took to run it again, and the cron minute that run waited for.
+        let excused_until = |run: &CollectionRun| run.retried_by() + every + CRON_MINUTE;
         until - from > every * 5 / 2
-            && before.is_none_or(|run| run.error.is_none() || until > run.retried_by() + every)
+            && before.is_none_or(|run| run.error.is_none() || until > excused_until(run))
             && !self
                 .disabled
                 .iter()

@@ -1095,6 +1095,46 @@ fn a_failure_before_the_period_explains_only_the_collections_missed_before_its_f
     assert_eq!(recorded(at(20, 22, 15)), PausedInto::No);
     // A pause to 05:00 explains the first five hours, not the next four.
     assert_eq!(recorded(at(21, 5, 0)), PausedInto::No);
+    // A pause ending between two cron minutes, at 08:59:10: the run due at 08:00 was put off
+    // too, as the collector ran at 09:00.
+    let at_59 = at(21, 8, 59) + Duration::seconds(10);
+    assert_eq!(recorded(at_59), PausedInto::Until(at_59));
+}
+
+#[test]
+fn a_backoff_across_midnight_explains_the_minutes_before_the_run_after_it() {
+    // A minutely source failing at 23:50 the evening before, its fourth failure in a row: the
+    // collector waits 15 minutes less its 30 s tolerance, to 00:04:30, and runs it at 00:05.
+    let source = source("1m");
+    let data = SourceData {
+        runs: (5..60)
+            .map(|minute| CollectionRun {
+                started: at(21, 0, minute),
+                every_s: Some(60),
+                ..run(0, None)
+            })
+            .collect(),
+        run_before: Some(CollectionRun {
+            started: at(20, 23, 50),
+            error: Some("HTTP 503".to_owned()),
+            every_s: Some(60),
+            retry_from: Some(at(21, 0, 4) + Duration::seconds(30)),
+            ..run(0, None)
+        }),
+        ..Default::default()
+    };
+    let c = assess(
+        &source,
+        &data,
+        known(Some(at(1, 0, 0))),
+        &period(),
+        at(21, 1, 0),
+    );
+    assert_eq!((c.expected, c.landed), (60, 55));
+    assert_eq!(
+        c.paused_into,
+        PausedInto::Until(at(21, 0, 4) + Duration::seconds(30))
+    );
 }
 
 #[test]

@@ -425,3 +425,19 @@ fn a_failure_excuses_no_more_than_the_retry_it_recorded() {
     let sources = [(source("a", "1h"), failed, None)];
     assert_eq!(silences_of(&sources), []);
 }
+
+#[test]
+fn a_pause_ending_just_after_a_minute_leaves_the_run_its_cron_minute() {
+    // A minutely source paused to 08:59:01 runs at the next cron minute, 09:00, a few seconds
+    // in, and each minute after: no silence.
+    let mut paused = data(
+        (9 * 60..24 * 60)
+            .map(|minute| day().start() + Duration::minutes(minute) + Duration::seconds(3)),
+    );
+    paused.run_before = Some(CollectionRun {
+        retry_from: Some(at(8, 59) + Duration::seconds(1)),
+        ..run(at(22, 0) - Duration::days(1), Some("HTTP 429"))
+    });
+    let sources = [(source("a", "1m"), paused, None)];
+    assert_eq!(silences_of(&sources), []);
+}
