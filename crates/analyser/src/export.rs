@@ -48,7 +48,8 @@ pub struct ExportArgs {
     /// columns.
     #[arg(long = "field", value_name = "PATH", conflicts_with = "hourly")]
     pub fields: Vec<FieldPath>,
-    /// The CSV file to write (default: standard output). It appears whole or not at all.
+    /// The CSV file to write (default, or `-`: standard output). It appears whole or not at
+    /// all.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -133,7 +134,9 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = Unread::default();
     let mut rows = 0;
-    let written = match &args.output {
+    // `-` is standard output, as for most command-line tools, not a file named `-`.
+    let file = args.output.as_ref().filter(|path| path.as_os_str() != "-");
+    let written = match file {
         Some(path) => match PartFile::create(path) {
             Ok(mut part) => {
                 let out = &mut part.out;

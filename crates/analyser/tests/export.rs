@@ -187,6 +187,16 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
         format!("{:o}", mode(&plain)),
         "the export is shared as a file written by `> quakes.csv` would be"
     );
+    // `-` is standard output, not a file of that name.
+    let dashed = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--output", "-"],
+    )
+    .await;
+    assert!(dashed.status.success(), "{}", stderr(&dashed));
+    assert_eq!(stdout(&dashed), written);
+    assert!(!dir.path().join("-").exists());
 
     let unknown = export(
         dir.path(),
