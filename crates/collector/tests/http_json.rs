@@ -710,3 +710,68 @@ async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() 
         "its next collection every minute, not an hour after its last run"
     );
 }
+
+/// A feed of each station's current state, whose records carry no time.
+const STATIONS: &str = r#"[{"station": "a", "bikes": 3}, {"station": "b", "bikes": 5}]"#;
+
+fn stations_source(url: &str) -> String {
+    format!(
+        "[[source]]\nname = \"stations\"\nkind = \"http_json\"\nurl = \"{url}/feed\"\nevery = \"1m\"\nstamp = \"collected_at\"\nkey = [\"station\", \"collected_at\"]\ntime = \"collected_at\"\nnumeric = [\"bikes\"]\n"
+    )
+}
+
+#[tokio::test]
+async fn a_stamp_dates_each_record_of_a_snapshot_by_when_the_api_answered() {
+    let server = feed(STATIONS.to_owned());
+    let site = Site::new(&stations_source(&server.url()));
+    let before = chrono::Utc::now();
+    let outcome = site.run().await;
+    let after = chrono::Utc::now();
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let files = site.data_files("stations");
+    assert_eq!(files.len(), 1);
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("landed")).expect("JSON");
+    let records = landed.as_array().expect("an array of records");
+    assert_eq!(records.len(), 2);
+    let stamps: Vec<&str> = records
+        .iter()
+        .map(|record| record["collected_at"].as_str().expect("a stamp"))
+        .collect();
+    assert_eq!(stamps[0], stamps[1], "one answer, one time");
+    let stamped = chrono::DateTime::parse_from_rfc3339(stamps[0]).expect("RFC 3339");
+    assert!(
+        stamps[0].ends_with('Z') && !stamps[0].contains('.'),
+        "{}",
+        stamps[0]
+    );
+    assert!(
+        before.timestamp() <= stamped.timestamp() && stamped.timestamp() <= after.timestamp(),
+        "{stamped} within the run"
+    );
+    assert_eq!(records[1]["bikes"], 5, "the records otherwise as served");
+    assert_eq!(
+        releve::record::timestamp(&records[0]["collected_at"]).map(|at| at.timestamp()),
+        Some(stamped.timestamp()),
+        "the summariser reads the stamp as the records' time"
+    );
+}
+
+#[tokio::test]
+async fn a_stamp_never_overwrites_a_field_the_api_served() {
+    let body = r#"[{"station": "a", "bikes": 3}, {"station": "b", "collected_at": "yesterday"}]"#;
+    let server = feed(body.to_owned());
+    let site = Site::new(&stations_source(&server.url()));
+    let reason = site.failed_run(false).await;
+    assert_eq!(
+        reason,
+        "key `stamp` adds `collected_at` to each record, but record 1 (counting from 0) holds that field already, so nothing landed: name the stamp otherwise, or point `time` at the records' own field"
+    );
+    let server = feed("[3, 4]".to_owned());
+    let site = Site::new(&stations_source(&server.url()));
+    let reason = site.failed_run(false).await;
+    assert!(
+        reason.contains("record 0 (counting from 0) is no object"),
+        "{reason}"
+    );
+}

@@ -1,7 +1,8 @@
 //! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
 //! once it is known to be JSON holding records at the configured `records` path — unless the
 //! source has `drop` fields, or the body echoes the source's key: then it lands re-written
-//! without them; or its records come as `columns`: then they land as an array of records at
+//! without them; or it has a `stamp`: then each record lands with that field added, holding
+//! when the API answered; or its records come as `columns`: then they land as an array of records at
 //! that path. A body that gives a member on the records path twice does not land, nor one
 //! dated by a time of day when the source asks for a local zone's days (see
 //! [`HttpJson::local_zone`]): a local time reads as UTC, hours off, and a local midnight
@@ -11,6 +12,7 @@
 //! environment variable holding the key) with `key_param` (send it as that query parameter) or
 //! else `key_header` (default `Authorization`). The key is never written anywhere.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use releve::config::HttpJson;
 use releve::locate::{Located, for_each_record};
 use releve::{FieldPath, Source};
@@ -71,16 +73,26 @@ pub(super) async fn collect(
             request
         })
         .await?;
+    let answered = Utc::now();
     let dropped = source.dropped_fields();
-    // Without fields to drop, nor a key the body echoes, the body lands as served: its
-    // records are read one at a time, never the whole document as a tree.
+    // Without fields to drop or to add, nor a key the body echoes, the body lands as served:
+    // its records are read one at a time, never the whole document as a tree.
     let echoes_key = key.is_some() && ctx.client.holds_secret(&answer.body);
-    let as_served = (!echoes_key && dropped.is_empty() && !settings.columns)
+    let rewritten =
+        echoes_key || !dropped.is_empty() || settings.columns || settings.stamp.is_some();
+    let as_served = (!rewritten)
         .then(|| survey_as_served(source, &answer.body))
         .flatten();
     let (body, count, survey) = match as_served {
         Some((count, survey)) => (Vec::from(answer.body), count, survey),
-        None => read_whole(ctx, source, settings, &answer, key.is_some(), &dropped)?,
+        None => {
+            let changes = Changes {
+                keyed: key.is_some(),
+                dropped: &dropped,
+                stamp: settings.stamp.as_deref().map(|field| (field, answered)),
+            };
+            read_whole(ctx, source, settings, &answer, &changes)?
+        }
     };
     if let (Some(zone), Some(example)) =
         (settings.local_zone(&source.url), &survey.hints.time_of_day)
@@ -129,32 +141,45 @@ fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Survey)> {
     (located == Located::Records && !unreadable).then(|| (count, surveyor.finish()))
 }
 
+/// What the collector changes in a body before it lands.
+struct Changes<'a> {
+    /// The request carried an API key, which the body may echo.
+    keyed: bool,
+    /// The `drop` fields.
+    dropped: &'a [FieldPath],
+    /// The `stamp` field, and the time it holds: when the API answered.
+    stamp: Option<(&'a str, DateTime<Utc>)>,
+}
+
 /// The body as it lands, its records counted and surveyed, from the whole document parsed:
 /// the key scrubbed from every text where the API echoed it, `columns` made into records, the
-/// `drop` fields removed.
+/// `drop` fields removed, the `stamp` field added.
 fn read_whole(
     ctx: &RunContext,
     source: &Source,
     settings: &HttpJson,
     answer: &Answer,
-    keyed: bool,
-    dropped: &[FieldPath],
+    changes: &Changes<'_>,
 ) -> Result<(Vec<u8>, u64, Survey), SourceError> {
     let mut body: Value = ctx.client.decode(answer, "GET")?;
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
-    let echoed = keyed && ctx.client.scrub_value(&mut body);
+    let echoed = changes.keyed && ctx.client.scrub_value(&mut body);
     if settings.columns {
         columns_into_records(source, &mut body, &answer.body)?;
     }
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
     for record in records.iter_mut() {
-        drop_fields(dropped, record);
+        drop_fields(changes.dropped, record);
+    }
+    if let Some((field, answered)) = changes.stamp {
+        stamp_records(records, field, answered)?;
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
     let survey = survey::survey(source, records);
-    let body = if dropped.is_empty() && !echoed && !settings.columns {
+    let unchanged = changes.dropped.is_empty() && changes.stamp.is_none();
+    let body = if unchanged && !echoed && !settings.columns {
         answer.body.to_vec()
     } else {
         serde_json::to_vec(&body).map_err(|err| SourceError::Unexpected {
@@ -163,6 +188,38 @@ fn read_whole(
         })?
     };
     Ok((body, count, survey))
+}
+
+/// Adds `field` to every record, holding `answered` (UTC, whole seconds); a record that holds
+/// the field already, or is no object, fails the run: nothing served is overwritten.
+fn stamp_records(
+    records: &mut [Value],
+    field: &str,
+    answered: DateTime<Utc>,
+) -> Result<(), SourceError> {
+    let time = Value::String(answered.to_rfc3339_opts(SecondsFormat::Secs, true));
+    for (index, record) in records.iter_mut().enumerate() {
+        let unstampable = |why, hint| SourceError::Unstampable {
+            field: field.to_owned(),
+            index,
+            why,
+            hint,
+        };
+        let Value::Object(members) = record else {
+            return Err(unstampable(
+                "is no object",
+                " (only records written as objects can take a field)",
+            ));
+        };
+        if members.contains_key(field) {
+            return Err(unstampable(
+                "holds that field already",
+                ": name the stamp otherwise, or point `time` at the records' own field",
+            ));
+        }
+        members.insert(field.to_owned(), time.clone());
+    }
+    Ok(())
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.

@@ -137,6 +137,21 @@ pub enum SourceError {
         /// The first such time, as served.
         example: String,
     },
+    /// A record `stamp` cannot add its field to: it holds that field already (adding it would
+    /// overwrite what the API served), or it is no object.
+    #[error(
+        "key `stamp` adds `{field}` to each record, but record {index} (counting from 0) {why}, so nothing landed{hint}"
+    )]
+    Unstampable {
+        /// The `stamp` field.
+        field: String,
+        /// The record's position at the `records` path.
+        index: usize,
+        /// What is wrong with it.
+        why: &'static str,
+        /// What to do about it.
+        hint: &'static str,
+    },
     /// The API answered something the collector cannot use.
     #[error("{what}: {message}")]
     Unexpected {

@@ -446,3 +446,42 @@ fn resolution_is_an_hour_unless_a_source_says_day() {
         "{message}"
     );
 }
+
+#[test]
+fn a_stamp_is_one_plain_field_name_of_an_http_json_source() {
+    let config = parse(&format!("{USGS}stamp = \"collected_at\"\n")).expect("valid");
+    assert!(matches!(
+        &config.sources[0].kind,
+        super::SourceKind::HttpJson(http) if http.stamp.as_deref() == Some("collected_at")
+    ));
+    for (stamp, why) in [
+        ("", "is not a plain field name"),
+        ("meta.collected_at", "is not a plain field name"),
+        ("$at", "is not a plain field name"),
+        ("2026", "is not a plain field name"),
+        ("at\\n", "is not a plain field name"),
+    ] {
+        let message = error(&format!("{USGS}stamp = \"{stamp}\"\n"));
+        assert!(
+            message.starts_with("sources.toml:")
+                && message.contains("source `usgs-earthquakes`: key `stamp`: ")
+                && message.contains(why)
+                && !message.contains('\n'),
+            "{stamp}: {message}"
+        );
+    }
+    let message = error(&format!(
+        "{USGS}stamp = \"collected_at\"\ndrop = [\"collected_at\"]\n"
+    ));
+    assert!(
+        message.ends_with(
+            "key `stamp`: `drop` lists `collected_at`, which would remove the field `collected_at` adds"
+        ),
+        "{message}"
+    );
+    let message = error(&format!("{LEGACY}stamp = \"collected_at\"\n"));
+    assert!(
+        message.contains("unknown key `stamp`: a key of `http_json` sources"),
+        "{message}"
+    );
+}

@@ -87,6 +87,10 @@ pub struct HttpJson {
     /// record. The file lands with those records as an array at the same path.
     #[serde(default)]
     pub columns: bool,
+    /// A field the collector adds to every record, holding when the API answered (UTC, whole
+    /// seconds, `2026-12-04T03:15:42Z`): the time of a snapshot whose records carry none (a
+    /// feed of each station's current state), for `time` (and `key`) to name.
+    pub stamp: Option<String>,
 }
 
 /// A query parameter's value as TOML may write it.

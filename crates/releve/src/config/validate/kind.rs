@@ -104,6 +104,9 @@ pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
                     "key `key_param` names where the key goes, and needs `key_env`, the environment variable holding it",
                 ));
             }
+            if let Some(stamp) = &http.stamp {
+                check_stamp(source, stamp)?;
+            }
         }
         SourceKind::Opendatasoft(ods) => check_opendatasoft(source, url, ods)?,
         SourceKind::OdsV1(v1) => check_ods_v1(source, url, v1)?,
@@ -129,6 +132,44 @@ pub(super) fn check_kind(source: &Source, url: &Url) -> Result<(), BadValue> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// Refuses a `stamp` that is not one plain field name (letters, digits, `_` and `-`, starting
+/// with a letter or `_`: a dotted path would add a field inside another, `$` starts no name
+/// MongoDB stores) or that `drop` would remove again.
+fn check_stamp(source: &Source, stamp: &str) -> Result<(), BadValue> {
+    let plain = stamp
+        .chars()
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && stamp
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !plain {
+        return Err(bad(
+            "stamp",
+            format!(
+                "key `stamp`: `{}` is not a plain field name: write letters, digits, `_` or `-`, starting with a letter or `_`, such as \"collected_at\" (the field is added to each record, not inside one of its fields)",
+                stamp.escape_debug()
+            ),
+        ));
+    }
+    let Ok(stamped) = stamp.parse::<crate::FieldPath>() else {
+        return Ok(());
+    };
+    if let Some(dropped) = source
+        .dropped_fields()
+        .into_iter()
+        .find(|dropped| dropped.reaches(&stamped))
+    {
+        return Err(bad(
+            "stamp",
+            format!(
+                "key `stamp`: `drop` lists `{dropped}`, which would remove the field `{stamp}` adds"
+            ),
+        ));
     }
     Ok(())
 }
