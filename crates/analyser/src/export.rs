@@ -48,8 +48,8 @@ pub struct ExportArgs {
     /// columns.
     #[arg(long = "field", value_name = "PATH", conflicts_with = "hourly")]
     pub fields: Vec<FieldPath>,
-    /// The CSV file to write (default, or `-`: standard output). It appears whole or not at
-    /// all.
+    /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
+    /// output).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -775,3 +775,18 @@ async fn a_stamp_never_overwrites_a_field_the_api_served() {
         "{reason}"
     );
 }
+
+#[tokio::test]
+async fn a_stamp_is_no_local_time_of_an_api_asked_for_a_zone() {
+    // A daily snapshot asking its API for Paris days: the stamp, a UTC instant, is no local
+    // time the API wrote.
+    let server = feed(STATIONS.to_owned());
+    let config = stations_source(&server.url()).replace(
+        "every = \"1m\"\n",
+        "every = \"1d\"\nresolution = \"day\"\nparams = { timezone = \"Europe/Paris\" }\n",
+    );
+    let site = Site::new(&config);
+    let outcome = site.run().await;
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    assert_eq!(site.data_files("stations").len(), 1);
+}

@@ -94,9 +94,13 @@ pub(super) async fn collect(
             read_whole(ctx, source, settings, &answer, &changes)?
         }
     };
-    if let (Some(zone), Some(example)) =
-        (settings.local_zone(&source.url), &survey.hints.time_of_day)
-    {
+    // The stamp is an instant in UTC, never a local time the API wrote.
+    let stamped_time = settings.stamp.as_deref() == Some(source.time.as_str());
+    if let (Some(zone), Some(example), false) = (
+        settings.local_zone(&source.url),
+        &survey.hints.time_of_day,
+        stamped_time,
+    ) {
         return Err(SourceError::LocalTimes {
             key: zone.key,
             zone: zone.zone.escape_debug().to_string(),

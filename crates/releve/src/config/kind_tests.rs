@@ -479,6 +479,27 @@ fn a_stamp_is_one_plain_field_name_of_an_http_json_source() {
         ),
         "{message}"
     );
+    // A time as text is no number nor coordinate.
+    let stamped = USGS.replace(
+        "lon = \"geometry.coordinates.0\"",
+        "stamp = \"collected_at\"\nlon = \"geometry.coordinates.0\"",
+    );
+    for (key, reads) in [
+        ("lon", "lon = \"collected_at\""),
+        ("numeric", "numeric = [\"collected_at\"]"),
+    ] {
+        let written = match key {
+            "lon" => stamped.replace("lon = \"geometry.coordinates.0\"", reads),
+            _ => stamped.replace("numeric = [\"properties.mag\"]", reads),
+        };
+        let message = error(&written);
+        assert!(
+            message.contains(&format!(
+                "key `stamp`: `{key}` reads `collected_at`, which the stamp fills with a time as text"
+            )),
+            "{message}"
+        );
+    }
     let message = error(&format!("{LEGACY}stamp = \"collected_at\"\n"));
     assert!(
         message.contains("unknown key `stamp`: a key of `http_json` sources"),

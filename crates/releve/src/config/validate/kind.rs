@@ -159,6 +159,22 @@ fn check_stamp(source: &Source, stamp: &str) -> Result<(), BadValue> {
     let Ok(stamped) = stamp.parse::<crate::FieldPath>() else {
         return Ok(());
     };
+    // A time as text: never a number nor a coordinate.
+    let as_number = source
+        .numeric
+        .iter()
+        .map(|path| ("numeric", path))
+        .chain(source.lon.iter().map(|path| ("lon", path)))
+        .chain(source.lat.iter().map(|path| ("lat", path)))
+        .find(|(_, path)| **path == stamped);
+    if let Some((key, _)) = as_number {
+        return Err(bad(
+            "stamp",
+            format!(
+                "key `stamp`: `{key}` reads `{stamp}`, which the stamp fills with a time as text (`2026-12-04T03:15:42Z`), never a number: point `time` at it instead"
+            ),
+        ));
+    }
     if let Some(dropped) = source
         .dropped_fields()
         .into_iter()
