@@ -73,6 +73,15 @@ pub enum ExportError {
         /// The report's time zone.
         tz: chrono_tz::Tz,
     },
+    /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
+    /// otherwise give a table of nothing, as if the period had no data.
+    #[error(
+        "database `{database}` holds no relevé data (no `hourly` or `runs` collection): check --database and MONGODB_URI, and that the summariser has run"
+    )]
+    NoData {
+        /// The database name.
+        database: String,
+    },
     /// MongoDB is unreachable or a query failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -132,6 +141,15 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
         });
     }
     let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    // Before the output is created: a file of a header alone would pass for an empty period.
+    let holds_data = store::holds_releve_data(&db).await;
+    if !matches!(holds_data, Ok(true)) {
+        store::shut_down(db).await;
+        holds_data?;
+        return Err(ExportError::NoData {
+            database: args.mongo.database.clone(),
+        });
+    }
     let unread = Unread::default();
     let mut rows = 0;
     // `-` is standard output, as for most command-line tools, not a file named `-`.

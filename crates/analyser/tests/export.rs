@@ -214,6 +214,23 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     );
     assert!(!dir.path().join("none.csv").exists());
 
+    // A mistyped database holds no relevé data: refused, as the report refuses it, and the
+    // export written before is left as it was rather than replaced by a header alone.
+    let typo = format!("{database}_typo");
+    let mistyped = export(dir.path(), &typo, &["--source", "quakes", "--output", path]).await;
+    assert_eq!(mistyped.status.code(), Some(1), "{}", stderr(&mistyped));
+    assert!(
+        stderr(&mistyped).contains(&format!(
+            "analyser export: nothing was exported: database `{typo}` holds no relevé data"
+        )),
+        "{}",
+        stderr(&mistyped)
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("the export"), written);
+    let to_stdout = export(dir.path(), &typo, &["--source", "quakes"]).await;
+    assert_eq!(to_stdout.status.code(), Some(1), "{}", stderr(&to_stdout));
+    assert!(to_stdout.stdout.is_empty(), "not even a header");
+
     // A record without `data` (written by hand) is left out and named; the others are written.
     let mut broken = quake_record("broken", golden::day_start() + Duration::minutes(1));
     broken.remove("data");
