@@ -144,6 +144,13 @@ pub struct Completeness {
     pub disabled_after: Option<Option<DateTime<Utc>>>,
     /// Whether every collection missed is one a failure before the period put off.
     pub paused_into: PausedInto,
+    /// The longest stretch of the period's expected collections in which none of the source
+    /// started, where it is over two and a half of its intervals (see
+    /// [`silence::longest_without_run`]).
+    pub longest_without_run: Option<silence::Silence>,
+    /// When the source's latest run before the period started, where it is known (not for a
+    /// source collecting by day, whose runs belong to the days they collect).
+    pub last_run_before: Option<DateTime<Utc>>,
 }
 
 /// Whether the collections a source missed in the period are those the collector put off
@@ -266,6 +273,18 @@ pub fn assess(
     let expected = until.map_or(0, |until| {
         expected(source, data, expected_from, period, until, now)
     });
+    let disabled: Vec<Disabled> = data
+        .disabled
+        .iter()
+        .filter(|disabled| disabled.overlaps(period))
+        .copied()
+        .collect();
+    let longest_without_run = match (expected_from.counted_from(period), until) {
+        (Some(from), Some(until)) => {
+            silence::longest_without_run(source, data, &disabled, from, until)
+        }
+        _ => None,
+    };
     Completeness {
         expected,
         expected_from,
@@ -291,14 +310,11 @@ pub fn assess(
         health: health(source, data, known.credentials_missing, now),
         quarantined: known.quarantined,
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
-        disabled: data
-            .disabled
-            .iter()
-            .filter(|disabled| disabled.overlaps(period))
-            .copied()
-            .collect(),
+        disabled,
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
         paused_into: paused_into(source, data, expected_from, period, expected, landed, until),
+        longest_without_run,
+        last_run_before: data.run_before.as_ref().map(|run| run.started),
     }
 }
 

@@ -1641,11 +1641,19 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
         .expect("time")
         .and_utc();
     let day = golden::date(0);
-    let paused = "stations: 9 collections of 24 expected did not run (its last run before the period failed: it may have been paused, or backing off, into the period).";
-    let put_off = format!(
-        "stations: 9 collections of 24 expected did not run (its last run before the period failed: the collector put it off until {day} 09:00)."
+    // Said of each: when the collections missed were due.
+    let when = format!(
+        "; the longest stretch without a run: from {day} 00:00 to {day} 09:00 (about 9 hours)."
     );
-    let stopped = "stations: 9 collections of 24 expected did not run (no run recorded for them: was the collector stopped?).";
+    let paused = format!(
+        "stations: 9 collections of 24 expected did not run (its last run before the period failed: it may have been paused, or backing off, into the period){when}"
+    );
+    let put_off = format!(
+        "stations: 9 collections of 24 expected did not run (its last run before the period failed: the collector put it off until {day} 09:00){when}"
+    );
+    let stopped = format!(
+        "stations: 9 collections of 24 expected did not run (no run recorded for them: was the collector stopped?){when}"
+    );
     let at_nine = golden::day().and_hms_opt(9, 0, 0).expect("time").and_utc();
     let mornings = [
         // Metrics written before relevé recorded the retry: a pause of up to a day.
@@ -1653,7 +1661,7 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
             Some("HTTP 429: quota exhausted"),
             None,
             "paused-evening-before",
-            paused.to_owned(),
+            paused,
             false,
         ),
         (
@@ -1668,10 +1676,10 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
             Some("HTTP 503"),
             Some(evening_before + Duration::minutes(15)),
             "backing-off-evening-before",
-            stopped.to_owned(),
+            stopped.clone(),
             true,
         ),
-        (None, None, "ran-evening-before", stopped.to_owned(), true),
+        (None, None, "ran-evening-before", stopped, true),
     ];
     for (error, retry_from, label, line, silent) in mornings {
         let runs: Vec<_> = std::iter::once(releve::RunMetrics {

@@ -658,9 +658,22 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
     assert_eq!(below.trim(), "landed", "the cell reads \"none landed\"");
     let flat = common::flat(&text);
     assert!(
-        flat.contains("busy: no collection in this period, of 96 expected (no run in it: see its health on the cover).")
+        flat.contains("busy: no collection in this period, of 96 expected (no run in it).")
             && !flat.contains("No failed collection in this period."),
         "a source that landed nothing is named below the table: {flat}"
+    );
+    // Where its last run before the period is known, that says when it stopped.
+    let single_data = self::single();
+    let mut stopped = self::busy();
+    stopped.run_before = Some(CollectionRun {
+        started: at(20, 23, 45),
+        ..single_data.runs[0].clone()
+    });
+    let path = render_sources(dir.path(), CONFIG, single_data, stopped);
+    let flat = common::flat(&common::text(&path));
+    assert!(
+        flat.contains("busy: no collection in this period, of 96 expected (no run in it; its last run before it started 2026-11-20 23:45)."),
+        "{flat}"
     );
 }
 
@@ -674,7 +687,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     let flat = common::flat(&common::text(&render_with(dir.path(), data)));
     assert!(
         flat.contains(
-            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?)."
+            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?); the longest stretch without a run: from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours)."
         ) && !flat.contains("No failed collection in this period."),
         "{flat}"
     );

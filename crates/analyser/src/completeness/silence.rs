@@ -144,5 +144,43 @@ pub fn silences<'a>(
     silences
 }
 
+/// The longest stretch of `from..until` in which no run of the source started, where it is
+/// over two and a half of its intervals (one run skipped now and then is no stretch), leaving
+/// out the stretches it was disabled: tells a reader when the collections it missed were due.
+pub(super) fn longest_without_run(
+    source: &Source,
+    data: &SourceData,
+    disabled: &[Disabled],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Option<Silence> {
+    // A source collecting by day is due by the days it collects, not by its runs' times.
+    if source.collects_by_day() || until <= from {
+        return None;
+    }
+    let mut edges: Vec<DateTime<Utc>> = data
+        .runs
+        .iter()
+        .map(|run| run.started)
+        .chain(disabled.iter().flat_map(|d| [d.from, d.until]))
+        .filter(|edge| (from..until).contains(edge))
+        .collect();
+    edges.extend([from, until]);
+    edges.sort_unstable();
+    edges
+        .windows(2)
+        .map(|pair| Silence {
+            from: pair[0],
+            until: pair[1],
+        })
+        .filter(|gap| {
+            !disabled
+                .iter()
+                .any(|d| d.from <= gap.from && gap.until <= d.until)
+        })
+        .max_by_key(|gap| gap.until - gap.from)
+        .filter(|gap| gap.until - gap.from > source.every.as_chrono() * 5 / 2)
+}
+
 #[cfg(test)]
 mod tests;

@@ -255,8 +255,13 @@ fn alerts(
         .iter()
         .filter(|(_, c)| c.expected > 0 && c.landed == 0 && c.failed == 0)
         .map(|(source, c)| {
+            // When it stopped, rather than its health now: the report may be read, or
+            // written, long after the period.
+            let before = c.last_run_before.map_or(String::new(), |last| {
+                format!("; its last run before it started {}", local_time(last, tz))
+            });
             format!(
-                "{}: no collection in this period, of {} expected (no run in it: see its health on the cover).",
+                "{}: no collection in this period, of {} expected (no run in it{before}).",
                 source.name,
                 grouped(i128::from(c.expected))
             )
@@ -282,8 +287,18 @@ fn alerts(
                 PausedInto::Perhaps => "its last run before the period failed: it may have been paused, or backing off, into the period".to_owned(),
                 PausedInto::No => "no run recorded for them: was the collector stopped?".to_owned(),
             };
+            // When: a stopped collector leaves one stretch, which a chart of counts cannot
+            // tell from hours without events.
+            let when = c.longest_without_run.map_or(String::new(), |gap| {
+                format!(
+                    "; the longest stretch without a run: from {} to {} ({})",
+                    local_time(gap.from, tz),
+                    local_time(gap.until, tz),
+                    super::silences::span(gap.until - gap.from)
+                )
+            });
             let line = format!(
-                "{}: {} of {} expected did not run ({why}).",
+                "{}: {} of {} expected did not run ({why}){when}.",
                 source.name,
                 counted(missing, "collection"),
                 grouped(i128::from(c.expected))

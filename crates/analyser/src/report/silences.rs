@@ -53,7 +53,7 @@ pub(super) fn cover_line(silences: &[Silence], tz: Tz) -> Option<String> {
 }
 
 /// A stretch's length in words: minutes under two hours, hours under two days, else days.
-fn span(length: Duration) -> String {
+pub(super) fn span(length: Duration) -> String {
     let minutes = length.num_minutes();
     if minutes < 120 {
         counted(minutes, "minute")

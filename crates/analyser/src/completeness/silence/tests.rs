@@ -441,3 +441,70 @@ fn a_pause_ending_just_after_a_minute_leaves_the_run_its_cron_minute() {
     let sources = [(source("a", "1m"), paused, None)];
     assert_eq!(silences_of(&sources), []);
 }
+
+/// The source's own longest stretch without a run, as `assess` finds it over the day.
+fn longest_of(source: &Source, data: &SourceData) -> Option<Silence> {
+    let known = Known {
+        first_run: Some(at(0, 0) - Duration::days(30)),
+        credentials_missing: false,
+        runs_kept_from: None,
+        quarantined: 0,
+    };
+    let period = day();
+    assess(source, data, known, &period, period.end()).longest_without_run
+}
+
+#[test]
+fn a_sources_longest_stretch_without_a_run_says_when_its_missed_collections_were_due() {
+    let a = source("a", "1h");
+    // Stopped from 03:00 to 09:00, and 15:00 lost: the longer stretch is said.
+    let mut stopped = hourly_but(0, 3..9);
+    stopped.runs.retain(|run| run.started != at(15, 0));
+    assert_eq!(
+        longest_of(&a, &stopped),
+        Some(Silence {
+            from: at(2, 0),
+            until: at(9, 0)
+        })
+    );
+    // From the day's start when its first run came late, to its end when the last came early.
+    assert_eq!(
+        longest_of(&a, &hourly_but(0, 0..5)),
+        Some(Silence {
+            from: at(0, 0),
+            until: at(5, 0)
+        })
+    );
+    assert_eq!(
+        longest_of(&a, &hourly_but(0, 20..24)),
+        Some(Silence {
+            from: at(19, 0),
+            until: at(0, 0) + Duration::days(1)
+        })
+    );
+    // One run lost now and then is no stretch.
+    assert_eq!(longest_of(&a, &hourly_but(0, 15..16)), None);
+    assert_eq!(longest_of(&a, &hourly_but(0, 0..0)), None);
+}
+
+#[test]
+fn a_stretch_the_source_was_disabled_is_not_one_without_a_run() {
+    let a = source("a", "1h");
+    // Disabled from 03:00 to its run at 09:00; the collector stopped from 16:00 to 20:00.
+    let mut data = data(
+        (0..24)
+            .filter(|hour| !(3..9).contains(hour) && !(16..20).contains(hour))
+            .map(|hour| at(hour, 0)),
+    );
+    data.disabled = vec![Disabled {
+        from: at(3, 0),
+        until: at(9, 0),
+    }];
+    assert_eq!(
+        longest_of(&a, &data),
+        Some(Silence {
+            from: at(15, 0),
+            until: at(20, 0)
+        })
+    );
+}
