@@ -180,9 +180,19 @@ impl ReportPeriod {
 
     /// The period in words, for titles: `Saturday 21 November 2026`, `Week 47 of 2026 …`.
     pub fn label(&self) -> String {
+        match self.title() {
+            (name, Some(days)) => format!("{name} ({days})"),
+            (name, None) => name,
+        }
+    }
+
+    /// The period's name, and for a week the days it runs over (`Week 47 of 2026`, `16
+    /// November to 22 November 2026`): the cover sets them on lines of their own, so a date is
+    /// never broken across two.
+    pub fn title(&self) -> (String, Option<String>) {
         let last_day = self.end_day - Duration::days(1);
         match self.kind {
-            PeriodKind::Day => self.first_day.format("%A %-d %B %Y").to_string(),
+            PeriodKind::Day => (self.first_day.format("%A %-d %B %Y").to_string(), None),
             PeriodKind::Week => {
                 let week = self.first_day.iso_week();
                 // The first day's year too when the week straddles the new year.
@@ -191,15 +201,16 @@ impl ReportPeriod {
                 } else {
                     "%-d %B %Y"
                 };
-                format!(
-                    "Week {} of {} ({} to {})",
-                    week.week(),
-                    week.year(),
-                    self.first_day.format(first),
-                    last_day.format("%-d %B %Y")
+                (
+                    format!("Week {} of {}", week.week(), week.year()),
+                    Some(format!(
+                        "{} to {}",
+                        self.first_day.format(first),
+                        last_day.format("%-d %B %Y")
+                    )),
                 )
             }
-            PeriodKind::Month => self.first_day.format("%B %Y").to_string(),
+            PeriodKind::Month => (self.first_day.format("%B %Y").to_string(), None),
         }
     }
 

@@ -876,13 +876,19 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     } else {
         monday.format("%-d %B %Y")
     };
-    let title = format!(
-        "Week {} of {} ({first} to {})",
-        iso.week(),
-        iso.year(),
-        sunday.format("%-d %B %Y")
+    let (name, days) = (
+        format!("Week {} of {}", iso.week(), iso.year()),
+        format!("{first} to {}", sunday.format("%-d %B %Y")),
     );
+    let title = format!("{name} ({days})");
     assert!(text.contains(&title), "{title} in\n{text}");
+    // On the cover, the week's days on a line of their own: no date broken across two.
+    let cover = common::page_texts(&dir.path().join("reports").join(&week))[0].clone();
+    let lines: Vec<&str> = cover.lines().map(str::trim).collect();
+    assert!(
+        lines.contains(&name.as_str()) && lines.contains(&days.as_str()),
+        "{cover}"
+    );
     let week = common::row(&text, "Health now", &["quakes"]);
     assert_eq!(
         week.get(2),

@@ -178,7 +178,11 @@ fn cover_title(doc: &mut ReportDocument, input: &ReportInput<'_>) {
     doc.gap(2.0);
     doc.paragraph("Open-data collection report", 16.0, false, Ink::TEXT);
     doc.gap(12.0);
-    doc.paragraph(&period.label(), 20.0, true, Ink::TEXT);
+    let (name, days) = period.title();
+    doc.paragraph(&name, 20.0, true, Ink::TEXT);
+    if let Some(days) = days {
+        doc.paragraph(&days, 16.0, false, Ink::TEXT);
+    }
     doc.gap(2.0);
     doc.paragraph(
         &format!("Period: {}", period.bounds_label()),
