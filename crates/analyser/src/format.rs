@@ -4,6 +4,14 @@
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// The cron minute at or after `time`: when the collector, started by cron each minute, runs
+/// a source it put off until `time` (a retry falls between two minutes).
+pub fn cron_minute(time: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    time.duration_round_up(chrono::TimeDelta::minutes(1))
+        .unwrap_or(time)
+}
+
 /// What follows a value of that unit: ` hPa`, or nothing.
 pub fn after_value(unit: Option<&str>) -> String {
     unit.map(|unit| format!(" {unit}")).unwrap_or_default()

@@ -270,6 +270,7 @@ impl SourceStatus {
                     .unwrap_or("unknown error"),
                 self.retry_from
                     .filter(|retry| *retry > now)
+                    .map(crate::format::cron_minute)
                     .map(|retry| format!(
                         " (the collector tries it again from {}, in {})",
                         table::time(retry),
@@ -425,6 +426,12 @@ mod tests {
         assert_eq!(
             odre.problem(now).expect("a problem"),
             "source `usgs` is failing: its last run failed: HTTP 429: quota exhausted (the collector tries it again from 2026-12-04 07:00 UTC, in 4h)"
+        );
+        // Between two minutes: the cron minute after it, when the collector runs it.
+        odre.retry_from = Some(now + TimeDelta::minutes(41) + TimeDelta::seconds(47));
+        assert_eq!(
+            odre.problem(now).expect("a problem"),
+            "source `usgs` is failing: its last run failed: HTTP 429: quota exhausted (the collector tries it again from 2026-12-04 03:42 UTC, in 42m)"
         );
         // A retry past: the next run is due, nothing to add.
         odre.retry_from = Some(now - TimeDelta::minutes(1));

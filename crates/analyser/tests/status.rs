@@ -357,9 +357,12 @@ async fn a_failing_last_run_in_runs_exits_non_zero_with_its_error() {
         "{stdout}"
     );
     assert!(stderr.contains("source `usgs` is failing"), "{stderr}");
+    // The cron minute after the retry, when the collector runs it.
+    let cron_minute =
+        chrono::DurationRound::duration_round_up(retry, TimeDelta::minutes(1)).expect("a minute");
     let again = format!(
         "(the collector tries it again from {}, in 1",
-        retry.format("%Y-%m-%d %H:%M UTC")
+        cron_minute.format("%Y-%m-%d %H:%M UTC")
     );
     assert!(stderr.contains(&again), "{stderr}");
     assert_eq!(cell(&stdout, "meteo", "STATE"), "ok", "{stdout}");

@@ -282,7 +282,7 @@ fn alerts(
             let why = match c.paused_into {
                 PausedInto::Until(retry) => format!(
                     "its last run before the period failed: the collector put it off until {}",
-                    local_time(retry, tz)
+                    local_time(crate::format::cron_minute(retry), tz)
                 ),
                 PausedInto::Perhaps => "its last run before the period failed: it may have been paused, or backing off, into the period".to_owned(),
                 PausedInto::No => "no run recorded for them: was the collector stopped?".to_owned(),
