@@ -524,7 +524,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     if parts.is_empty() {
         "No source configured.".to_owned()
     } else {
-        format!("Sources: {}.", parts.join(" · "))
+        format!("Sources now: {}.", parts.join(" · "))
     }
 }
 

@@ -169,7 +169,7 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     );
     assert!(
         common::flat(&text).contains(
-            "Sources: 1 OK · 2 failing (quakes, offres) · 1 with files of this period quarantined (quakes)."
+            "Sources now: 1 OK · 2 failing (quakes, offres) · 1 with files of this period quarantined (quakes)."
         ),
         "health line:\n{text}"
     );
@@ -935,7 +935,7 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let flat = common::flat(&text);
     assert!(
         flat.contains(&format!(
-            "meteo: first known collection {} 00:00, after this period: no collection expected; its {records} records in the period were landed by collections made after it.",
+            "meteo: first known collection, {} 00:00, after this period: no collection expected; its {records} records in the period were landed by collections made after it.",
             golden::date(0)
         )),
         "the records of a day without a run are explained: {text}"
@@ -1076,7 +1076,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     let week = common::flat(&week);
     assert!(
         week.contains(&format!(
-            "offres: expected collections counted from its first known collection, the day of {}.",
+            "offres: expected collections counted from its first day collected, {}.",
             golden::date(-1)
         )),
         "a per-day source's first collection is the first day it collected:\n{week}"
@@ -1092,10 +1092,19 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     let before = common::flat(&before);
     assert!(
         before.contains(&format!(
-            "offres: first known collection the day of {}, after this period: no collection expected.",
+            "offres: first day collected, {}, after this period: no collection expected.",
             golden::date(-1)
         )),
         "the day before the first collected one:\n{before}"
+    );
+    // Empty for that reason alone, which the cover and the source's line say, not in red.
+    assert!(
+        before.contains("No data in this period: it ended before relevé's first known collection,")
+            && before.contains(&format!(
+                "No data for this source in this period: it ended before the source's first day collected, {}.",
+                golden::date(-1)
+            )),
+        "{before}"
     );
 }
 
@@ -1186,7 +1195,7 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     .await;
     let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
-        text.contains("Sources: 2 OK · 1 failing (offres)."),
+        text.contains("Sources now: 2 OK · 1 failing (offres)."),
         "quakes' waiting run is its latest: {text}"
     );
 }
@@ -1235,7 +1244,7 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
     let cover = common::flat(&pages[0]);
     assert!(
         cover.contains(
-            "Sources: 2 failing (quakes, offres) · 1 with files of this period quarantined (meteo)."
+            "Sources now: 2 failing (quakes, offres) · 1 with files of this period quarantined (meteo)."
         ),
         "meteo is not counted OK: {cover}"
     );

@@ -366,7 +366,7 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
     assert!(!c.health.alerts());
     assert_eq!(c.period_word(), "skipped");
     let line = health_line(&[(&source("1d"), &c)]);
-    assert_eq!(line, "Sources: 1 skipped, no credentials set (s).");
+    assert_eq!(line, "Sources now: 1 skipped, no credentials set (s).");
     // With credentials (or none needed), a source without any run should have collected:
     // `analyser status` says NEVER.
     let with_credentials = Known {
@@ -377,7 +377,7 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
     assert_eq!(c.health, Health::Never);
     assert!(c.health.alerts());
     let line = health_line(&[(&source("1d"), &c)]);
-    assert_eq!(line, "Sources: 1 never collected (s).");
+    assert_eq!(line, "Sources now: 1 never collected (s).");
     // Once it collected, stopping is news whatever the credentials here.
     let collected = SourceData {
         last_success: Some(end - Duration::days(5)),
@@ -418,7 +418,7 @@ fn quarantined_files_turn_a_healthy_source_into_one_needing_attention() {
     let line = health_line(&[(&source("1d"), &c), (&source("1d"), &clean)]);
     assert_eq!(
         line,
-        "Sources: 1 OK · 1 with files of this period quarantined (s)."
+        "Sources now: 1 OK · 1 with files of this period quarantined (s)."
     );
 }
 

@@ -34,31 +34,23 @@ pub(super) fn expected_from_notes(
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
     for (source, c) in assessed {
-        // A per-day source's first known collection is the first day it collected, which
-        // starts at that day's midnight in the report's time zone.
-        let first = |first: DateTime<Utc>| {
-            if source.collects_by_day() {
-                format!("the day of {}", first.with_timezone(&tz).format("%Y-%m-%d"))
-            } else {
-                local_time(first, tz)
-            }
-        };
+        let first = |at: DateTime<Utc>| first_collection(source, at, tz);
         let note = match c.expected_from {
             ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
             ExpectedFrom::FirstRun(at) => format!(
-                "{}: expected collections counted from its first known collection, {}.",
+                "{}: expected collections counted from its {}.",
                 source.name,
                 first(at)
             ),
             ExpectedFrom::AfterPeriod(at) if c.records > 0 => format!(
-                "{}: first known collection {}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
+                "{}: {}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
                 source.name,
                 first(at),
                 counted(c.records, "record"),
                 if c.records == 1 { "was" } else { "were" }
             ),
             ExpectedFrom::AfterPeriod(at) => format!(
-                "{}: first known collection {}, after this period: no collection expected.",
+                "{}: {}, after this period: no collection expected.",
                 source.name,
                 first(at)
             ),
@@ -70,6 +62,20 @@ pub(super) fn expected_from_notes(
             ),
         };
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
+}
+
+/// `first known collection, 2026-12-03 09:24`, or of a per-day source, whose first known
+/// collection is the first day it collected (from that day's midnight in the report's time
+/// zone), `first day collected, 2026-12-03`.
+pub(super) fn first_collection(source: &Source, at: DateTime<Utc>, tz: Tz) -> String {
+    if source.collects_by_day() {
+        format!(
+            "first day collected, {}",
+            at.with_timezone(&tz).format("%Y-%m-%d")
+        )
+    } else {
+        format!("first known collection, {}", local_time(at, tz))
     }
 }
 

@@ -20,8 +20,8 @@ use releve::Config;
 use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
 use crate::completeness::silence::Silence;
-use crate::completeness::{self, Completeness};
-use crate::format::{counted, grouped, last_collection};
+use crate::completeness::{self, Completeness, ExpectedFrom};
+use crate::format::{counted, grouped, last_collection, local_time};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
@@ -134,14 +134,8 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     doc.table(&catalogue_table(input.config));
     for (source, c) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
-        let section = source_pages::source_section(
-            &mut doc,
-            source,
-            data,
-            c.quarantined,
-            period,
-            input.generated_at,
-        );
+        let section =
+            source_pages::source_section(&mut doc, source, data, c, period, input.generated_at);
         section.map_err(|chart| RenderError::Chart {
             source_name: source.name.clone(),
             chart,
@@ -235,8 +229,23 @@ fn cover_health(
     }
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();
     let with_data = assessed.iter().filter(|(_, c)| c.records > 0).count();
+    // A period that ended before relevé's first collection is empty for that reason alone.
+    let first_after = assessed
+        .iter()
+        .map(|(_, c)| match c.expected_from {
+            ExpectedFrom::AfterPeriod(first) => Some(first),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+        .and_then(|firsts| firsts.into_iter().min());
     let summary = if records == 0 {
-        "No data in this period: no source has records between these dates.".to_owned()
+        match first_after {
+            Some(first) => format!(
+                "No data in this period: it ended before relevé's first known collection, {}.",
+                local_time(first, input.period.tz)
+            ),
+            None => "No data in this period: no source has records between these dates.".to_owned(),
+        }
     } else {
         format!(
             "{} from {with_data} of {} in the period.",

@@ -10,9 +10,11 @@ use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
 use super::category_page::{TOP_VALUES, category_chart};
+use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
 use crate::charts::{self, ChartError, TimeAxis, px};
+use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::counted;
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
@@ -28,10 +30,11 @@ pub fn source_section(
     doc: &mut ReportDocument,
     source: &Source,
     data: &SourceData,
-    quarantined: u64,
+    completeness: &Completeness,
     period: &ReportPeriod,
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChartError> {
+    let quarantined = completeness.quarantined;
     // Kept with its description and first chart, or with the line that stands for them.
     let description = if source.description.is_empty() {
         0.0
@@ -74,14 +77,26 @@ pub fn source_section(
             (Resolution::Day, PeriodKind::Day) => "this day",
             (Resolution::Day, PeriodKind::Week | PeriodKind::Month) => "these days",
         };
-        doc.paragraph(
-            &format!(
-                "No data for this source in this period: no record of it was summarised for {steps}."
+        // A period before the source was first collected is no alarm: said as such.
+        match completeness.expected_from {
+            ExpectedFrom::AfterPeriod(first) => doc.paragraph(
+                &format!(
+                    "No data for this source in this period: it ended before the source's {}.",
+                    first_collection(source, first, period.tz)
+                ),
+                11.0,
+                false,
+                Ink::MUTED,
             ),
-            11.0,
-            true,
-            Ink::ALERT,
-        );
+            _ => doc.paragraph(
+                &format!(
+                    "No data for this source in this period: no record of it was summarised for {steps}."
+                ),
+                11.0,
+                true,
+                Ink::ALERT,
+            ),
+        }
         if let Some(note) = &failed {
             doc.gap(2.0);
             doc.paragraph(note, BODY, false, Ink::ALERT);
