@@ -161,11 +161,16 @@ fn records_sentence(
         .filter(|(summary, _)| summary.is_some_and(|h| h.count > 0))
         .map(|(_, hour)| *hour);
     let records = counted(records, "record");
-    let (busy, ahead, of, step) = match axis.resolution() {
+    let (busy, ahead, of, begun, step) = match axis.resolution() {
         Resolution::Hour => {
             let busy: Vec<_> = busy.collect();
             let ahead = busy.iter().filter(|hour| **hour >= generated).count();
-            (busy.len(), ahead, axis.len(), "hour")
+            let begun = axis
+                .hours()
+                .iter()
+                .filter(|hour| **hour < generated)
+                .count();
+            (busy.len(), ahead, axis.len(), begun, "hour")
         }
         Resolution::Day => {
             let day = |hour: &DateTime<Utc>| axis.day_of(*hour);
@@ -177,8 +182,16 @@ fn records_sentence(
             // The day the report was generated on: an instant, not an hour's figures.
             let today = generated.with_timezone(&axis.tz()).date_naive();
             let ahead = busy.iter().filter(|d| **d > today).count();
-            (busy.len(), ahead, days.len(), "day")
+            let begun = days.iter().filter(|d| **d <= today).count();
+            (busy.len(), ahead, days.len(), begun, "day")
         }
+    };
+    // In a period not over, the completeness table counts the begun ones: said here too, so
+    // the two counts are not read as contradicting each other.
+    let begun = if begun < of {
+        format!(" ({begun} begun when the report was generated)")
+    } else {
+        String::new()
     };
     let ahead = match ahead {
         0 => String::new(),
@@ -186,7 +199,7 @@ fn records_sentence(
         n => format!("; {n} of these {step}s were still to come when the report was generated"),
     };
     format!(
-        "{records} in {busy} of {}{ahead}.",
+        "{records} in {busy} of {}{begun}{ahead}.",
         counted(of as u64, step)
     )
 }
