@@ -357,7 +357,7 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
     let text = common::text(&pdf);
     assert!(
         common::flat(&text).contains(
-            "24 records in 24 of 24 hours (14 begun when the report was generated); 10 of these hours were still to come when the report was generated."
+            "24 records in 24 of 24 hours (14 begun when the report was generated; the charts shade the rest); 10 of these hours were still to come when the report was generated."
         ),
         "14:00 to 23:00 lie ahead of 13:20:\n{text}"
     );

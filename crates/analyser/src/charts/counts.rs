@@ -306,6 +306,58 @@ mod tests {
         }
     }
 
+    /// The columns of `chart` holding the shade of what was still to come.
+    fn shaded_columns(chart: &ChartImage) -> Vec<usize> {
+        let ahead = palette::AHEAD;
+        let width = chart.width as usize;
+        (0..width)
+            .filter(|column| {
+                (0..chart.height as usize).any(|row| {
+                    let at = (row * width + column) * 3;
+                    chart.rgb[at..at + 3] == [ahead.0, ahead.1, ahead.2]
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_hours_still_to_come_when_the_report_was_generated_are_shaded() {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let axis = crate::charts::day_axis();
+        let counts = vec![3; axis.len()];
+        let done = record_counts(&axis, &counts, size).expect("chart");
+        assert!(shaded_columns(&done).is_empty(), "a day over: no shade");
+        // Generated at 13:20 Paris: 14:00 onwards, 10 of the 24 hours, had not begun.
+        let generated = axis.hours()[13] + chrono::Duration::minutes(20);
+        let running =
+            record_counts(&axis.clone().generated_at(generated), &counts, size).expect("chart");
+        let shaded = shaded_columns(&running);
+        let (first, last) = (shaded[0], shaded[shaded.len() - 1]);
+        let width = running.width as usize;
+        assert!(
+            first > width / 2 && last > width * 9 / 10,
+            "the right part, from 14:00: columns {first} to {last} of {width}"
+        );
+        assert!(
+            (last - first) * 24 > (width / 2) * 8,
+            "about 10 hours' width: {first} to {last}"
+        );
+        // A month's axis shades from the first day after the one it was generated on.
+        let month = crate::charts::october_in_paris();
+        assert_eq!(
+            month.generated_at(generated).ahead_from(),
+            None,
+            "after October"
+        );
+        let month = crate::charts::october_in_paris();
+        let mid_october = month.hours()[24 * 14 + 5];
+        assert_eq!(
+            month.generated_at(mid_october).ahead_from(),
+            Some(24.0 * 15.0),
+            "from 16 October's first hour"
+        );
+    }
+
     #[test]
     fn a_week_of_daily_values_counts_and_totals_per_local_day() {
         let period = ReportPeriod::containing(

@@ -68,6 +68,8 @@ mod palette {
     pub const MUTED: RGBColor = RGBColor(150, 150, 150);
     /// Marks of values past a chart's edge; the report's alert ink.
     pub const ALERT: RGBColor = RGBColor(190, 60, 20);
+    /// Behind the part of a chart still to come when the report was generated.
+    pub const AHEAD: RGBColor = RGBColor(236, 239, 243);
 }
 
 /// A chart drawn into memory: `width × height` RGB pixels.
@@ -308,6 +310,7 @@ fn hourly_frame<'a, 'b>(
         &desc_style(),
         f64::from(chart.plotting_area().dim_in_pixel().1),
     );
+    days_and_ahead(&mut chart, title, axis)?;
     let x_label = |x: &f64| axis.label(*x);
     chart
         .configure_mesh()
@@ -324,6 +327,50 @@ fn hourly_frame<'a, 'b>(
         .draw()
         .map_err(&fail)?;
     Ok(chart)
+}
+
+/// Shades the part of the axis still to come when the report was generated (see
+/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, and draws where
+/// days meet (see [`TimeAxis::day_starts`]): under the grid and the data.
+fn days_and_ahead(
+    chart: &mut HourlyChart<'_, '_>,
+    title: &str,
+    axis: &TimeAxis,
+) -> Result<(), ChartError> {
+    let fail = ChartError::from_plotters(title);
+    let (x, y) = (chart.x_range(), chart.y_range());
+    if let Some(from) = axis.ahead_from() {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(from, y.start), (x.end, y.end)],
+                palette::AHEAD.filled(),
+            )))
+            .map_err(&fail)?;
+        let style = label_style().color(&palette::MUTED);
+        let text = "to come";
+        let room = chart.backend_coord(&(x.end, y.end)).0 - chart.backend_coord(&(from, y.end)).0;
+        let width = chart
+            .plotting_area()
+            .estimate_text_size(text, &style)
+            .map_or(u32::MAX, |(width, _)| width);
+        if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
+            // Set in pixels from the shaded part's top left corner.
+            let at = (dots(3.0), dots(3.0));
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((from, y.end)) + Text::new(text, at, style),
+                ))
+                .map_err(&fail)?;
+        }
+    }
+    chart
+        .draw_series(
+            axis.day_starts().into_iter().map(|start| {
+                PathElement::new(vec![(start, y.start), (start, y.end)], palette::GRID)
+            }),
+        )
+        .map_err(&fail)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub struct TimeAxis {
     kind: PeriodKind,
     step: Step,
     resolution: Resolution,
+    /// When the report was generated, where the axis may run past it.
+    generated: Option<DateTime<Utc>>,
 }
 
 impl TimeAxis {
@@ -41,7 +43,37 @@ impl TimeAxis {
             kind,
             step,
             resolution: Resolution::Hour,
+            generated: None,
         }
+    }
+
+    /// The axis of a report generated at `at`: the part of it still to come then (a period
+    /// not over, a forecast's hours) is shaded on its charts.
+    pub fn generated_at(self, at: DateTime<Utc>) -> Self {
+        TimeAxis {
+            generated: Some(at),
+            ..self
+        }
+    }
+
+    /// Where the part of the axis still to come when the report was generated begins, if it
+    /// holds one: the first hour that had not begun, or on a daily axis the first day (the
+    /// records sentence counts them so).
+    pub(super) fn ahead_from(&self) -> Option<f64> {
+        let generated = self.generated?;
+        let from = match self.step {
+            Step::Hour => self.hours.iter().position(|hour| *hour >= generated)? as f64,
+            Step::Day => {
+                let today = generated.with_timezone(&self.tz).date_naive();
+                let days = self.per_local_day(&self.hours, |hours| {
+                    hours.first().map(|hour| self.day_of(*hour))
+                });
+                days.iter()
+                    .find(|day| day.value.is_some_and(|day| day > today))?
+                    .start
+            }
+        };
+        Some(from)
     }
 
     /// The axis drawn per local day whatever the period: for a source of daily values, whose
@@ -116,33 +148,48 @@ impl TimeAxis {
             .collect()
     }
 
-    /// Labelled positions: every 3 local hours for a day, the first hour of each local day for
-    /// a week, of every third local day for a month. In a zone offset by a half hour the hours
-    /// start at :30 local, and the hour starting in the labelled one is labelled (`00:30`).
-    /// Where clocks go back an hour is labelled once (two `03:00` would overlap), and a day
-    /// whose midnight the clocks skip is labelled at its first hour.
+    /// Labelled positions: every 3 local hours for a day; the middle of each local day for a
+    /// week, of every third local day for a month, so a day's label stands under its bar (or
+    /// point), not at its edge, where it would read as the day before's. In a zone offset by a
+    /// half hour the hours start at :30 local, and the hour starting in the labelled one is
+    /// labelled (`00:30`). Where clocks go back an hour is labelled once (two `03:00` would
+    /// overlap), and a day whose midnight the clocks skip is labelled all the same.
     pub(super) fn key_points(&self) -> Vec<f64> {
         use chrono::Datelike;
+        let every = match self.kind {
+            PeriodKind::Day => return self.hour_points(),
+            PeriodKind::Week => 1,
+            PeriodKind::Month => 3,
+        };
+        let days = self.per_local_day(&self.hours, |hours| {
+            hours.first().map(|hour| self.day_of(*hour))
+        });
+        days.iter()
+            .filter(|day| day.value.is_some_and(|d| (d.day() - 1) % every == 0))
+            .map(Span::middle)
+            .collect()
+    }
+
+    /// Where each local day after the first begins, on a week's or a month's axis (their
+    /// labels stand in the days' middles, so these lines show where days meet); none on a day's.
+    pub(super) fn day_starts(&self) -> Vec<f64> {
+        if self.kind == PeriodKind::Day {
+            return Vec::new();
+        }
+        let days = self.per_local_day(&self.hours, |_| ());
+        days.iter().skip(1).map(|day| day.start).collect()
+    }
+
+    /// A day's labelled positions: every 3 local hours (see [`TimeAxis::key_points`]).
+    fn hour_points(&self) -> Vec<f64> {
         let mut previous: Option<chrono::DateTime<Tz>> = None;
-        let mut previous_day = None;
         let mut points = Vec::new();
         for (i, hour) in self.hours.iter().enumerate() {
             let local = hour.with_timezone(&self.tz);
-            let day = self.day_of(*hour);
-            let new_day = previous_day != Some(day);
-            let labelled = match self.kind {
-                PeriodKind::Day => {
-                    local.hour().is_multiple_of(3)
-                        && previous.is_none_or(|p| p.hour() != local.hour())
-                }
-                PeriodKind::Week => new_day,
-                PeriodKind::Month => new_day && (day.day() - 1).is_multiple_of(3),
-            };
-            if labelled {
+            if local.hour().is_multiple_of(3) && previous.is_none_or(|p| p.hour() != local.hour()) {
                 points.push(i as f64);
             }
             previous = Some(local);
-            previous_day = Some(day);
         }
         points
     }
@@ -216,6 +263,26 @@ mod tests {
         assert_eq!(labels.first().map(String::as_str), Some("00:00"));
         assert_eq!(labels.len(), 8);
         assert_eq!(labels.last().map(String::as_str), Some("21:00"));
+    }
+
+    #[test]
+    fn a_days_label_stands_in_its_middle_under_its_bar() {
+        let day = "2026-12-03".parse().expect("date");
+        let week = crate::period::ReportPeriod::containing(PeriodKind::Week, day, chrono_tz::UTC);
+        let axis = TimeAxis::new(week.hours(), week.tz, PeriodKind::Week);
+        let points = axis.key_points();
+        assert_eq!(points, [12.0, 36.0, 60.0, 84.0, 108.0, 132.0, 156.0]);
+        assert_eq!(axis.label(points[3]), "Thu 3");
+        // A month's every third day, 3 December among them, in the middle of its bar.
+        let month = crate::period::ReportPeriod::containing(PeriodKind::Month, day, chrono_tz::UTC);
+        let axis = TimeAxis::new(month.hours(), month.tz, PeriodKind::Month);
+        let labelled: Vec<(f64, String)> = axis
+            .key_points()
+            .into_iter()
+            .map(|x| (x, axis.label(x)))
+            .collect();
+        assert_eq!(labelled[0], (12.0, "1 Dec".to_owned()));
+        assert_eq!(labelled[1], (3.0 * 24.0 + 12.0, "4 Dec".to_owned()));
     }
 
     #[test]

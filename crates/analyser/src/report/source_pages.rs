@@ -57,7 +57,8 @@ pub fn source_section(
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
     let daily = source.resolution == Resolution::Day;
-    let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind);
+    let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
+        .generated_at(generated);
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -189,7 +190,7 @@ fn records_sentence(
     // In a period not over, the completeness table counts the begun ones: said here too, so
     // the two counts are not read as contradicting each other.
     let begun = if begun < of {
-        format!(" ({begun} begun when the report was generated)")
+        format!(" ({begun} begun when the report was generated; the charts shade the rest)")
     } else {
         String::new()
     };
