@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use chrono::{DateTime, Utc};
 
 use super::{
-    ChartError, ChartImage, Span, Step, TimeAxis, ValueScale, count_axis, draw, hourly_frame,
+    ChartError, ChartImage, Span, Step, TimeAxis, ValueScale, count_axis, dots, draw, hourly_frame,
     mark_past_scale, palette, per_hour, value_axis,
 };
 
@@ -84,19 +84,38 @@ pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
     ValueScale { low, high }
 }
 
+/// The steps of a totals chart (hours, or local days on a daily axis) that had begun when the
+/// report was generated and hold no value of the field (`with_value[i]` for the axis's hour
+/// `i`): no record, or none holding a number. Their total, 0, is no measurement of 0.
+pub fn steps_without_value(axis: &TimeAxis, with_value: &[bool]) -> Vec<(f64, f64)> {
+    let flags: Vec<u32> = (0..axis.len())
+        .map(|hour| u32::from(with_value.get(hour).copied().unwrap_or(false)))
+        .collect();
+    let ahead = axis.ahead_from().unwrap_or(f64::INFINITY);
+    let (flags, _) = steps(axis, &flags);
+    flags
+        .iter()
+        .filter(|step| step.value == 0 && step.start < ahead)
+        .map(|step| (step.start, step.end))
+        .collect()
+}
+
 /// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day on a daily axis,
 /// on `scale` (see [`totals_scale`]); a bar past the scale is drawn to the chart's
 /// edge and marked there. `title` names the field, the chart says which step. Negative totals
-/// go below the axis.
+/// go below the axis. A step without any value (see [`steps_without_value`]) is marked by a
+/// grey stub on the zero line, so it is not read as a total of 0, which has no bar.
 pub fn totals(
     axis: &TimeAxis,
     sums: &[f64],
+    with_value: &[bool],
     scale: ValueScale,
     title: &str,
     unit: &str,
     size: (u32, u32),
 ) -> Result<ChartImage, ChartError> {
     let (bars, gap) = steps(axis, sums);
+    let unvalued = steps_without_value(axis, with_value);
     let step = match axis.step() {
         Step::Day => "daily total",
         Step::Hour => "hourly total",
@@ -137,6 +156,13 @@ pub fn totals(
             Some(((bar.start + bar.end) / 2.0, edge, edge == high))
         });
         mark_past_scale(&mut chart, &title, past)?;
+        let stub = palette::MUTED.stroke_width(dots(3.0).unsigned_abs());
+        chart
+            .draw_series(unvalued.iter().map(|(start, end)| {
+                let inset = gap.max((end - start) * 0.15);
+                PathElement::new(vec![(start + inset, 0.0), (end - inset, 0.0)], stub)
+            }))
+            .map_err(&fail)?;
         Ok(())
     })
 }
@@ -193,7 +219,8 @@ mod tests {
         sums[3] = 10.0;
         sums[20] = 5.0;
         let scale = totals_scale(&total_steps(&axis, &sums, &[false; 24]));
-        let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
+        let chart =
+            totals(&axis, &sums, &[true; 24], scale, "rain (mm)", "mm", size).expect("chart");
         let heights = bar_heights(&chart);
         let tallest = heights.iter().copied().max().unwrap_or(0);
         let second = heights
@@ -216,7 +243,7 @@ mod tests {
         ] {
             let scale = totals_scale(&total_steps(&axis, &odd, &[]));
             assert_eq!(total_steps(&axis, &odd, &[]).len(), 24, "a step per hour");
-            totals(&axis, &odd, scale, "t", "", size).expect("drawn");
+            totals(&axis, &odd, &[true; 24], scale, "t", "", size).expect("drawn");
         }
         let month = crate::charts::october_in_paris();
         let ones = vec![1.0; month.len()];
@@ -226,7 +253,16 @@ mod tests {
             (0.0, 25.0),
             "25 October has 25 hours"
         );
-        let chart = totals(&month, &ones, scale, "t", "", size).expect("month");
+        let chart = totals(
+            &month,
+            &ones,
+            &vec![true; month.len()],
+            scale,
+            "t",
+            "",
+            size,
+        )
+        .expect("month");
         assert!(bar_heights(&chart).iter().any(|h| *h > 0), "daily bars");
     }
 
@@ -241,7 +277,8 @@ mod tests {
         codes[9] = true;
         let scale = totals_scale(&total_steps(&axis, &sums, &codes));
         assert_eq!((scale.low, scale.high), (0.0, 6.0));
-        let chart = totals(&axis, &sums, scale, "rain (mm)", "mm", size).expect("chart");
+        let chart =
+            totals(&axis, &sums, &[true; 24], scale, "rain (mm)", "mm", size).expect("chart");
         let heights = bar_heights(&chart);
         let tallest = heights.iter().copied().max().unwrap_or(0);
         let smallest = heights
@@ -356,6 +393,47 @@ mod tests {
             Some(24.0 * 15.0),
             "from 16 October's first hour"
         );
+    }
+
+    #[test]
+    fn hours_without_a_value_are_marked_apart_from_totals_of_zero() {
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let axis = crate::charts::day_axis();
+        // Rain of 0 all day, measured but for 05:00 to 08:00.
+        let sums = vec![0.0; 24];
+        let mut with_value = [true; 24];
+        with_value[5..8].fill(false);
+        assert_eq!(
+            steps_without_value(&axis, &with_value),
+            [(5.0, 6.0), (6.0, 7.0), (7.0, 8.0)]
+        );
+        let muted = |chart: &ChartImage| {
+            let grey = palette::MUTED;
+            chart
+                .rgb
+                .chunks(3)
+                .filter(|p| *p == [grey.0, grey.1, grey.2])
+                .count()
+        };
+        let scale = totals_scale(&total_steps(&axis, &sums, &[]));
+        let measured = totals(&axis, &sums, &[true; 24], scale, "rain", "mm", size).expect("chart");
+        let marked = totals(&axis, &sums, &with_value, scale, "rain", "mm", size).expect("chart");
+        assert!(
+            muted(&marked) > muted(&measured) + 3 * 20,
+            "three grey marks: {} against {} grey pixels",
+            muted(&marked),
+            muted(&measured)
+        );
+        // Hours still to come are shaded, not marked; a month counts its days.
+        let generated = axis.hours()[6];
+        assert_eq!(
+            steps_without_value(&axis.clone().generated_at(generated), &with_value),
+            [(5.0, 6.0)]
+        );
+        let month = crate::charts::october_in_paris();
+        let mut with_value = vec![true; month.len()];
+        with_value[24..48].fill(false);
+        assert_eq!(steps_without_value(&month, &with_value), [(24.0, 48.0)]);
     }
 
     #[test]

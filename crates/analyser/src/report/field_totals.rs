@@ -4,7 +4,7 @@
 use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
-use crate::charts::HourBand;
+use crate::charts::{self, HourBand, TimeAxis};
 use crate::format::{after_value, counted, value, values_apart};
 
 /// A numeric field's values over the period's hours.
@@ -120,4 +120,20 @@ impl FieldTotals {
             self.lacking()
         )
     }
+}
+
+/// What the grey marks of a totals chart mean, when it has any: its steps without a value,
+/// which a total of 0 is not (see [`charts::steps_without_value`]).
+pub(super) fn unvalued_note(axis: &TimeAxis, with_value: &[bool]) -> Option<String> {
+    let unvalued = charts::steps_without_value(axis, with_value).len() as u64;
+    let (one, step) = match axis.step() {
+        charts::Step::Hour => ("an hour", "hour"),
+        charts::Step::Day => ("a day", "day"),
+    };
+    (unvalued > 0).then(|| {
+        format!(
+            "A grey mark on the zero line is {one} without any value ({} in all): no record, or none holding a number; a total of 0 has no bar.",
+            counted(unvalued, step)
+        )
+    })
 }

@@ -118,10 +118,16 @@ pub(super) fn numeric_chart(
         }
         let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
         let scale = charts::totals_scale(&steps);
-        let chart = charts::totals(axis, &sums, scale, &named, y_title, size)?;
+        let with_value: Vec<bool> = stats
+            .iter()
+            .map(|n| n.is_some_and(|n| n.count > 0))
+            .collect();
+        let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
         let caption = totals.total_caption("Period total", &sums, unit);
+        let unvalued = super::field_totals::unvalued_note(axis, &with_value);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
         let captions: Vec<&str> = std::iter::once(caption.as_str())
+            .chain(unvalued.as_deref())
             .chain(past.as_deref())
             .chain(partly.as_deref())
             .collect();
