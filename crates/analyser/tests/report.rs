@@ -1254,7 +1254,13 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
         ["OK,", "1", "file", "quarantined", "0"],
         "the cover's health of meteo: {meteo:?}"
     );
-    let text = common::flat(&common::text(&pdf));
+    // With files in quarantine, the completeness table has their column.
+    let whole = common::text(&pdf);
+    let table = common::row(&whole, "Completeness and quality", &["Quarantined"]);
+    assert_eq!(table.last(), Some(&"Quarantined"), "{whole}");
+    let meteo = common::row(&whole, "Completeness and quality", &["meteo"]);
+    assert_eq!(meteo.last(), Some(&"1"), "{meteo:?}");
+    let text = common::flat(&whole);
     assert!(
         text.contains(
             "No data for this source in this period: no record of it was summarised for these hours. \

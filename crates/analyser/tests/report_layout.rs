@@ -552,8 +552,7 @@ fn the_quality_columns_are_explained_under_the_table() {
         "Expected: collections the source's interval calls for",
         "Landed, Failed, Retries, 429s: the collector's runs in the period",
         "Hours without data, Records: from the hourly summaries",
-        "Coverage of announced: the records the period's runs landed",
-        "Quarantined files: the source's files landed in the period and waiting in raw/_quarantine/",
+        "Coverage: the records the period's runs landed",
     ] {
         let at = quality
             .find(column)
@@ -563,6 +562,13 @@ fn the_quality_columns_are_explained_under_the_table() {
             "{column:?} comes under the table: {quality}"
         );
     }
+    // Without the raw folder, no column of quarantined files, but a line saying why.
+    assert!(
+        !quality.contains("Quarantined:")
+            && quality
+                .contains("Quarantined files: n/a, the raw folder was not given (--raw-dir)."),
+        "{quality}"
+    );
 }
 
 #[test]

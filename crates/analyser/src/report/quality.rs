@@ -31,10 +31,20 @@ pub fn completeness_section(
     let by_day = assessed
         .iter()
         .any(|(source, _)| source.resolution == Resolution::Day);
-    completeness_table(doc, assessed, quarantined, by_day);
+    // The column of quarantined files only when it says more than the note under the
+    // table would: the page has no room for a column of noughts.
+    let quarantine_column = match quarantined {
+        Quarantined::NotGiven => false,
+        Quarantined::Unreadable => true,
+        Quarantined::Counted(counts) => assessed
+            .iter()
+            .any(|(source, _)| counts.get(&source.name).is_some_and(|n| *n > 0)),
+    };
+    completeness_table(doc, assessed, quarantined, by_day, quarantine_column);
     for (column, meaning) in COLUMNS {
         let column = match column {
             HOURS_WITHOUT_DATA if by_day => "Without data, Records",
+            QUARANTINED if !quarantine_column => continue,
             column => column,
         };
         doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
@@ -43,12 +53,28 @@ pub fn completeness_section(
     expected_notes::expected_from_notes(doc, assessed, tz);
     expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
-    alerts(doc, assessed, &silence_lines(silences, tz), quarantined, tz);
+    let quarantine_note = match quarantined {
+        Quarantined::NotGiven => {
+            Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).")
+        }
+        Quarantined::Unreadable => Some("Quarantined files: ?, the quarantine could not be read."),
+        Quarantined::Counted(_) if !quarantine_column => {
+            Some("Quarantined files: none of this period's waits in raw/_quarantine/.")
+        }
+        Quarantined::Counted(_) => None,
+    };
+    if let Some(note) = quarantine_note {
+        doc.paragraph(note, 8.0, false, Ink::MUTED);
+    }
+    alerts(doc, assessed, &silence_lines(silences, tz), tz);
 }
 
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
 /// counts days in it.
 const HOURS_WITHOUT_DATA: &str = "Hours without data, Records";
+
+/// The key of the quarantined files' column, shown only with files in quarantine.
+const QUARANTINED: &str = "Quarantined";
 
 /// What each column of the table says, one line each under it.
 const COLUMNS: [(&str, &str); 6] = [
@@ -77,14 +103,14 @@ const COLUMNS: [(&str, &str); 6] = [
          daily values), and distinct records.",
     ),
     (
-        "Coverage of announced",
+        "Coverage",
         "the records the period's runs landed against the totals the APIs announced to them, \
          summed over runs (a record announced to several runs, such as snapshots fetched again, \
          counts in each, so the total is not the period's records); \"not announced\" for APIs \
          that announce none, \"no run\" without a run, \"none landed\" when every run failed.",
     ),
     (
-        "Quarantined files",
+        QUARANTINED,
         "the source's files landed in the period and waiting in raw/_quarantine/ when the \
          report was generated (a per-day source's: the files of the days it collected in the \
          period; \"n/a\": the analyser was not given the raw folder).",
@@ -100,27 +126,31 @@ fn completeness_table(
     assessed: &[(&Source, Completeness)],
     quarantined: &Quarantined,
     by_day: bool,
+    quarantine_column: bool,
 ) {
-    let columns = vec![
-        Column::text("Source", 1.15),
-        Column::text("Health", 0.65),
-        Column::number("Expected", 0.85),
-        Column::number("Landed", 0.7),
-        Column::number("Failed", 0.7),
+    let mut columns = vec![
+        // What is left of the width goes to the names first: they break at hyphens otherwise.
+        Column::text("Source", 6.0),
+        Column::text("Health", 0.6),
+        Column::number("Expected", 0.3),
+        Column::number("Landed", 0.3),
+        Column::number("Failed", 0.3),
         Column::number(
             if by_day {
                 "Without data"
             } else {
                 "Hours without data"
             },
-            0.85,
+            0.3,
         ),
-        Column::number("Records", 0.8),
-        Column::number("Coverage of announced", 1.3),
-        Column::number("Retries", 0.7),
-        Column::number("429s", 0.5),
-        Column::number("Quarantined files", 1.1),
+        Column::number("Records", 0.3),
+        Column::number("Coverage", 0.3),
+        Column::number("Retries", 0.3),
+        Column::number("429s", 0.3),
     ];
+    if quarantine_column {
+        columns.push(Column::number(QUARANTINED, 0.3));
+    }
     let rows = assessed
         .iter()
         .map(|(source, c)| {
@@ -145,7 +175,7 @@ fn completeness_table(
                     grouped(i128::from(announced))
                 ),
             };
-            vec![
+            let mut row = vec![
                 source.name.clone(),
                 c.period_word().to_owned(),
                 of_runs(c.expected),
@@ -170,14 +200,17 @@ fn completeness_table(
                 coverage,
                 of_runs(c.retries),
                 of_runs(c.throttled),
-                match quarantined {
+            ];
+            if quarantine_column {
+                row.push(match quarantined {
                     Quarantined::NotGiven => "n/a".to_owned(),
                     Quarantined::Unreadable => "?".to_owned(),
                     Quarantined::Counted(counts) => {
                         grouped(counts.get(&source.name).copied().unwrap_or(0))
                     }
-                },
-            ]
+                });
+            }
+            row
         })
         .collect();
     doc.table(&Table {
@@ -220,7 +253,6 @@ fn alerts(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
     silences: &[String],
-    quarantined: &Quarantined,
     tz: Tz,
 ) {
     // In red when the source is failing or late now, or landed nothing in the period; a
@@ -323,16 +355,6 @@ fn alerts(
             )
         })
         .collect();
-    let quarantine_note = match quarantined {
-        Quarantined::NotGiven => {
-            Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).")
-        }
-        Quarantined::Unreadable => Some("Quarantined files: ?, the quarantine could not be read."),
-        Quarantined::Counted(_) => None,
-    };
-    if let Some(note) = quarantine_note {
-        doc.paragraph(note, 8.0, false, Ink::MUTED);
-    }
     let runs_known = assessed.iter().all(|(_, c)| !c.expected_from.unknown());
     if failures.is_empty()
         && silences.is_empty()
