@@ -4,18 +4,19 @@
 
 use releve::{Config, Resolution};
 
+use crate::format::every_words;
 use crate::naming::catalogued;
 use crate::pdf::{Column, Table};
 
 /// The catalogue of every configured source.
 pub fn catalogue_table(config: &Config) -> Table {
     let columns = vec![
-        Column::text("Source", 1.45),
-        Column::text("Description", 2.2),
-        Column::text("Fields", 2.4),
+        Column::text("Source", 1.3),
+        Column::text("Description", 2.0),
+        Column::text("Fields", 2.9),
         Column::text("Periodicity", 1.3),
         Column::text("Access", 1.3),
-        Column::text("Licence", 1.4),
+        Column::text("Licence", 1.2),
     ];
     let rows = config
         .sources
@@ -32,9 +33,10 @@ pub fn catalogue_table(config: &Config) -> Table {
                         .map(|(lon, lat)| format!("position ({lon}, {lat})")),
                 )
                 .collect();
+            let every = every_words(source.every.as_chrono());
             let collected = match source.resolution {
-                Resolution::Hour => format!("collected every {}", source.every),
-                Resolution::Day => format!("daily values, collected every {}", source.every),
+                Resolution::Hour => format!("collected {every}"),
+                Resolution::Day => format!("daily values, collected {every}"),
             };
             let periodicity = match source.periodicity.trim() {
                 "" => collected,
@@ -43,7 +45,13 @@ pub fn catalogue_table(config: &Config) -> Table {
             vec![
                 source.name.clone(),
                 source.description.clone(),
-                fields.join(", "),
+                // A field a line, after a bullet that tells it from the line a long one
+                // wraps onto: `label = path` pairs run into each other otherwise.
+                fields
+                    .iter()
+                    .map(|field| format!("• {field}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 periodicity,
                 source.access.clone(),
                 source.licence.clone(),

@@ -12,6 +12,20 @@ pub fn cron_minute(time: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(time)
 }
 
+/// An interval in words, as a reader says it: `every minute`, `every 15 minutes`, `every
+/// hour`, `every 2 days` (`1m` could be read as a month).
+pub fn every_words(every: chrono::TimeDelta) -> String {
+    let seconds = every.num_seconds().max(1);
+    let (n, unit) = [(86_400, "day"), (3_600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds % size == 0)
+        .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+    match n {
+        1 => format!("every {unit}"),
+        n => format!("every {} {unit}s", grouped(n)),
+    }
+}
+
 /// What follows a value of that unit: ` hPa`, or nothing.
 pub fn after_value(unit: Option<&str>) -> String {
     unit.map(|unit| format!(" {unit}")).unwrap_or_default()
@@ -256,6 +270,18 @@ pub fn cut_to_fit(text: &str, fits: impl Fn(&str) -> bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interval_reads_in_words() {
+        let words = |seconds: i64| every_words(chrono::TimeDelta::seconds(seconds));
+        assert_eq!(words(60), "every minute");
+        assert_eq!(words(900), "every 15 minutes");
+        assert_eq!(words(3_600), "every hour");
+        assert_eq!(words(5_400), "every 90 minutes");
+        assert_eq!(words(86_400), "every day");
+        assert_eq!(words(7 * 86_400), "every 7 days");
+        assert_eq!(words(45), "every 45 seconds");
+    }
 
     #[test]
     fn a_time_in_the_hour_a_clock_change_repeats_carries_its_offset() {

@@ -279,7 +279,8 @@ fn a_week_of_daily_values_counts_and_charts_its_days() {
     let flat = common::flat(&text);
     assert!(flat.contains("7 records in 7 of 7 days."), "{text}");
     assert!(
-        flat.contains("daily values, collected every 1d"),
+        // Beside the fields, a line each: the cell's lines interleave with theirs.
+        flat.contains("daily values,") && flat.contains("collected every day"),
         "the catalogue says the source holds daily values:\n{text}"
     );
     let charts = common::charts(&pdf, dir.path());

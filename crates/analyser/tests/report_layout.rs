@@ -431,9 +431,9 @@ fn labels_name_the_fields_and_the_catalogue_says_their_paths() {
     let text = common::text(&render_config(dir.path(), &labelled, single()));
     let flat = common::flat(&text);
     for wanted in [
-        // The catalogue's cells wrap beside the others.
-        "water level (m) = level,",
-        "gauge kind = kind,",
+        // The catalogue's cells wrap beside the others; a field a line.
+        "• water level (m) = level",
+        "• gauge kind = kind",
         "water level (m) Values in one hour only, 2026-11-21 13:00–14:00:",
         "The point holds water level = 2.5 m.",
     ] {
