@@ -91,6 +91,7 @@ pub(super) fn category_chart(
         totals.into_iter().map(|(v, c)| (v.to_owned(), c)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let beyond: i64 = ranked.iter().skip(TOP_VALUES).map(|(_, c)| c).sum();
+    let ties = tie_at_the_cut(&ranked);
     ranked.truncate(TOP_VALUES);
     for (value, _) in &mut ranked {
         *value = value_named(source, field, value);
@@ -130,13 +131,15 @@ pub(super) fn category_chart(
     // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
     // is of those, which a value common over the period but never in an hour's top 20 misses.
     let approximate = format!(
-        "Ranked from each hour's top {} values: {} outside an hour's top {} count as other values.",
+        "Each hour's summary keeps its {} most frequent values and counts the others as other values ({} in this period): the ranking is of the values kept.",
         releve::store::TOP_CATEGORY_VALUES,
         counted(other, "record"),
-        releve::store::TOP_CATEGORY_VALUES,
     );
     let mut captions = with_partly(&caption, partly.as_deref());
     captions.retain(|caption| !caption.is_empty());
+    if let Some(ties) = &ties {
+        captions.push(ties);
+    }
     if other > 0 {
         captions.push(&approximate);
     }
@@ -144,9 +147,57 @@ pub(super) fn category_chart(
     Ok(())
 }
 
+/// When the values ranked (most records first, then by value) tie across the last place
+/// shown, what the caption says of it: which of them are shown is no ranking.
+fn tie_at_the_cut(ranked: &[(String, i64)]) -> Option<String> {
+    let last_shown = ranked.get(TOP_VALUES - 1)?.1;
+    if ranked.get(TOP_VALUES)?.1 != last_shown {
+        return None;
+    }
+    let tied = ranked.iter().filter(|(_, c)| *c == last_shown).count();
+    let shown = ranked[..TOP_VALUES]
+        .iter()
+        .filter(|(_, c)| *c == last_shown)
+        .count();
+    Some(format!(
+        "{tied} values tie at {} each: the {shown} of them shown are the first in the order of their values, not more frequent than the others.",
+        counted(last_shown, "record")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::category_title;
+    use super::{TOP_VALUES, category_title, tie_at_the_cut};
+
+    #[test]
+    fn values_tied_across_the_last_place_shown_are_said() {
+        let ranked = |counts: &[i64]| -> Vec<(String, i64)> {
+            counts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("FR{i:05}"), *c))
+                .collect()
+        };
+        // 25 stations of 719 records each: 10 shown of 25 tied.
+        assert_eq!(
+            tie_at_the_cut(&ranked(&[719; 25])).as_deref(),
+            Some(
+                "25 values tie at 719 records each: the 10 of them shown are the first in the order of their values, not more frequent than the others."
+            )
+        );
+        let mut counts = vec![900, 800, 700];
+        counts.extend([5; 12]);
+        assert_eq!(
+            tie_at_the_cut(&ranked(&counts))
+                .as_deref()
+                .map(|s| &s[..40]),
+            Some("12 values tie at 5 records each: the 7 o")
+        );
+        // No tie across the cut, or no cut.
+        let distinct: Vec<i64> = (0..15).rev().collect();
+        assert_eq!(tie_at_the_cut(&ranked(&distinct)), None);
+        assert_eq!(tie_at_the_cut(&ranked(&[3; TOP_VALUES])), None);
+    }
 
     #[test]
     fn a_category_title_says_when_values_are_left_out() {
