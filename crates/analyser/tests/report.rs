@@ -303,10 +303,12 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     day_report(dir.path(), &uri, &db, &golden::date(0)).await;
     let text = common::text(&dir.path().join(golden::report(0)));
     let flat = common::flat(&text);
+    // Where they were: a reader can look for them in the records.
     assert!(
-        flat.contains(
-            "No numeric value of temperature_2m in this period: 80 values left out as implausible."
-        ),
+        flat.contains(&format!(
+            "No numeric value of temperature_2m in this period: 80 values left out as implausible (outside its plausible range, in 20 hours, the first from {} 00:00).",
+            golden::date(0)
+        )),
         "{flat}"
     );
     assert!(

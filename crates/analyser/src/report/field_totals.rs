@@ -5,7 +5,7 @@ use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
 use crate::charts::{self, HourBand, TimeAxis};
-use crate::format::{after_value, counted, value, values_apart};
+use crate::format::{after_value, counted, local_time, value, values_apart};
 
 /// A numeric field's values over the period's hours.
 pub(super) struct FieldTotals {
@@ -15,12 +15,36 @@ pub(super) struct FieldTotals {
     pub(super) mean: f64,
     pub(super) nulls: i64,
     pub(super) implausible: i64,
+    /// Where the values left out as implausible were, in words: ` (outside its plausible
+    /// range, in the hour from 2026-12-03 14:00)`; empty without any.
+    pub(super) implausible_where: String,
 }
 
 impl FieldTotals {
-    pub(super) fn of(stats: &[Option<&NumericSummary>]) -> FieldTotals {
+    /// The totals of `stats`, one per hour of `axis`.
+    pub(super) fn of(stats: &[Option<&NumericSummary>], axis: &TimeAxis) -> FieldTotals {
         let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
+        let implausible_hours: Vec<_> = axis
+            .hours()
+            .iter()
+            .zip(stats)
+            .filter(|(_, n)| n.is_some_and(|n| n.implausible > 0))
+            .map(|(hour, _)| *hour)
+            .collect();
+        let implausible_where = match implausible_hours.as_slice() {
+            [] => String::new(),
+            [hour] => format!(
+                " (outside its plausible range, in the hour from {})",
+                local_time(*hour, axis.tz())
+            ),
+            [first, ..] => format!(
+                " (outside its plausible range, in {}, the first from {})",
+                counted(implausible_hours.len() as u64, "hour"),
+                local_time(*first, axis.tz())
+            ),
+        };
         FieldTotals {
+            implausible_where,
             count,
             mean: stats
                 .iter()
@@ -44,12 +68,14 @@ impl FieldTotals {
                 counted(nulls, "record")
             ),
             (0, implausible) => format!(
-                ": {} left out as implausible",
-                counted(implausible, "value")
+                ": {} left out as implausible{}",
+                counted(implausible, "value"),
+                self.implausible_where
             ),
             (nulls, implausible) => format!(
-                ": {} left out as implausible, {} without one ({NOT_A_NUMBER})",
+                ": {} left out as implausible{}, {} without one ({NOT_A_NUMBER})",
                 counted(implausible, "value"),
+                self.implausible_where,
                 counted(nulls, "record")
             ),
         };
@@ -72,7 +98,11 @@ impl FieldTotals {
     pub(super) fn lacking(&self) -> String {
         let left_out = match self.implausible {
             0 => String::new(),
-            n => format!("; {} left out", counted(n, "implausible value")),
+            n => format!(
+                "; {} left out{}",
+                counted(n, "implausible value"),
+                self.implausible_where
+            ),
         };
         format!(
             "{} without a value{left_out}",
@@ -136,4 +166,40 @@ pub(super) fn unvalued_note(axis: &TimeAxis, with_value: &[bool]) -> Option<Stri
             counted(unvalued, step)
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::{PeriodKind, ReportPeriod};
+
+    #[test]
+    fn values_left_out_as_implausible_are_said_with_their_hour() {
+        let day = "2026-12-03".parse().expect("date");
+        let period = ReportPeriod::containing(PeriodKind::Day, day, chrono_tz::Europe::Paris);
+        let axis = TimeAxis::new(period.hours(), period.tz, period.kind);
+        let summary = |implausible| NumericSummary {
+            field: "temperature".to_owned(),
+            count: 4,
+            nulls: 0,
+            implausible,
+            min: Some(4.0),
+            max: Some(6.0),
+            mean: Some(5.0),
+            sum: 20.0,
+        };
+        let (plain, odd) = (summary(0), summary(1));
+        let mut stats: Vec<Option<&NumericSummary>> = vec![Some(&plain); axis.len()];
+        stats[14] = Some(&odd);
+        let totals = FieldTotals::of(&stats, &axis);
+        assert_eq!(
+            totals.lacking(),
+            "0 records without a value; 1 implausible value left out (outside its plausible range, in the hour from 2026-12-03 14:00)"
+        );
+        stats[20] = Some(&odd);
+        assert_eq!(
+            FieldTotals::of(&stats, &axis).implausible_where,
+            " (outside its plausible range, in 2 hours, the first from 2026-12-03 14:00)"
+        );
+    }
 }

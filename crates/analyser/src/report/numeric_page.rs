@@ -92,7 +92,7 @@ pub(super) fn numeric_chart(
         (Some(partly), Some(range)) => Some(format!("{partly} {range}")),
         (partly, range) => partly.or(range),
     };
-    let totals = FieldTotals::of(&stats);
+    let totals = FieldTotals::of(&stats, axis);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
@@ -324,6 +324,7 @@ mod tests {
             mean: 1.0,
             nulls: 3,
             implausible: 0,
+            implausible_where: String::new(),
         };
         let band = |values| {
             Some(HourBand {
