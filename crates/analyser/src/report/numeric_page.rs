@@ -29,22 +29,13 @@ pub(super) fn numeric_chart(
     added: &AddedField<'_>,
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
-    let step = charts::numeric_step(axis);
     let named = with_unit(source, field);
     let one_day = one_day_of_daily_values(source, axis.kind());
     let stats: Vec<_> = hourly
         .iter()
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
         .collect();
-    // A day of daily values is said in words, under the field's name: no chart to title; daily
-    // values of one record a day have no mean or range to name.
-    let title = if one_day {
-        named.clone()
-    } else if one_value_a_day(axis, &stats) {
-        format!("{named}: value per day")
-    } else {
-        format!("{named}: {step} mean and min–max range")
-    };
+    let title = chart_title(&named, one_day, axis, &stats);
     let bands: Vec<Option<HourBand>> = stats
         .iter()
         .map(|n| {
@@ -229,6 +220,29 @@ pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -
     )
 }
 
+/// A numeric chart's title: what each point is. A day of daily values is said in words,
+/// under the field's name: no chart to title; values of one record a day, or an hour, have no
+/// mean or range to name.
+fn chart_title(
+    named: &str,
+    one_day: bool,
+    axis: &TimeAxis,
+    stats: &[Option<&NumericSummary>],
+) -> String {
+    if one_day {
+        named.to_owned()
+    } else if one_value_a_day(axis, stats) {
+        format!("{named}: value per day")
+    } else if axis.step() == charts::Step::Hour && stats.iter().flatten().all(|n| n.count <= 1) {
+        format!("{named}: value per hour")
+    } else {
+        format!(
+            "{named}: {} mean and min–max range",
+            charts::numeric_step(axis)
+        )
+    }
+}
+
 /// Whether `axis` charts daily values and none of its days holds more than one value of the
 /// field (`stats[i]`: its statistics in hour `i`): each day's mean and range are its value.
 fn one_value_a_day(axis: &TimeAxis, stats: &[Option<&NumericSummary>]) -> bool {
@@ -246,7 +260,9 @@ fn one_value_a_day(axis: &TimeAxis, stats: &[Option<&NumericSummary>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{FieldTotals, HourBand, NumericSummary, TimeAxis, one_hour, one_value_a_day};
+    use super::{
+        FieldTotals, HourBand, NumericSummary, TimeAxis, chart_title, one_hour, one_value_a_day,
+    };
     use crate::period::{PeriodKind, ReportPeriod};
     use releve::Resolution;
 
@@ -285,6 +301,29 @@ mod tests {
         let hourly = TimeAxis::new(week.hours(), paris, week.kind);
         let stats = vec![Some(&one); hourly.len()];
         assert!(!one_value_a_day(&hourly, &stats));
+        // Titles: a value per hour has no mean or range to name; two in an hour have.
+        assert_eq!(
+            chart_title("t (°C)", false, &hourly, &stats),
+            "t (°C): value per hour"
+        );
+        let mut stats = stats;
+        stats[3] = Some(&two);
+        assert_eq!(
+            chart_title("t (°C)", false, &hourly, &stats),
+            "t (°C): hourly mean and min–max range"
+        );
+        let month = ReportPeriod::containing(
+            PeriodKind::Month,
+            "2026-11-18".parse().expect("date"),
+            paris,
+        );
+        let month = TimeAxis::new(month.hours(), paris, month.kind);
+        let stats = vec![Some(&one); month.len()];
+        assert_eq!(
+            chart_title("t (°C)", false, &month, &stats),
+            "t (°C): daily mean and min–max range",
+            "a month's day holds 24 hourly values"
+        );
     }
 
     #[test]
