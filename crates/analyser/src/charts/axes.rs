@@ -57,7 +57,13 @@ pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
     let (start, end) = (range.start, range.end);
     let span = (end - start).abs();
     let keys = if start.is_finite() && end.is_finite() && (f64::EPSILON..1e300).contains(&span) {
-        plotters::coord::types::RangedCoordf64::from(range.clone()).key_points(6)
+        let axis = plotters::coord::types::RangedCoordf64::from(range.clone());
+        // Up to six; where that gives two or three, a finer round step, up to ten (12.3 to
+        // 24.1 would read 15 and 20 only).
+        match axis.key_points(6) {
+            keys if keys.len() < 4 => axis.key_points(10),
+            keys => keys,
+        }
     } else {
         (0..6)
             .map(|i| f64::from(i) / 5.0)
@@ -183,6 +189,15 @@ mod tests {
         assert_eq!(number_label(0.0, 3e-5), "0");
         assert_eq!(number_label(0.0, 1e13), "0");
         assert_eq!(number_label(-2.1e-25, 2e-9), "0", "rounding noise at zero");
+    }
+
+    #[test]
+    fn a_value_axis_has_four_to_six_ticks_where_round_steps_allow() {
+        // 12.3 to 24.1 km/h, padded: steps of 5 would give two ticks.
+        let keys = value_axis(11.6..24.8).keys;
+        assert_eq!(keys, [12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0]);
+        let keys = value_axis(0.0..100.0).keys;
+        assert!((4..=6).contains(&keys.len()), "{keys:?}");
     }
 
     #[test]
