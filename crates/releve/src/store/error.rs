@@ -241,6 +241,13 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         Unreachable::Because("connection refused")
     } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
         Unreachable::Because("the TLS handshake failed")
+    } else if holds(&["Type: ReplicaSetNoPrimary"]) && !holds(&["Servers: ["]) {
+        // The driver drops a server that answers outside the replica set the URI names.
+        Unreachable::Because(
+            "the server answered, but not as a member of the replica set the URI names; for a single server, remove `replicaSet` from the URI",
+        )
+    } else if holds(&["Type: ReplicaSetNoPrimary"]) {
+        Unreachable::Because("the replica set has no primary now")
     } else if holds(&["Server selection timeout", "timed out"]) {
         Unreachable::Because("no server answered in time")
     } else {

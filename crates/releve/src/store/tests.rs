@@ -26,6 +26,15 @@ fn an_unreachable_server_is_explained_by_its_cause() {
             "Server selection timeout: No available servers",
             "no server answered in time",
         ),
+        // `?replicaSet=rs0` on a single server, as the driver says it.
+        (
+            "Kind: Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0 }, labels: {}",
+            "the server answered, but not as a member of the replica set the URI names; for a single server, remove `replicaSet` from the URI",
+        ),
+        (
+            "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0, Servers: [ { Address: a:27017, Type: RsSecondary } ] }",
+            "the replica set has no primary now",
+        ),
     ] {
         assert_eq!(why_unreachable(text), Unreachable::Because(why), "{text}");
     }
