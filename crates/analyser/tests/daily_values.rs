@@ -179,7 +179,7 @@ fn a_day_of_daily_values_is_said_in_figures_without_a_chart() {
 }
 
 /// The "Hours without data" cell of `source`'s row in the quality table: `0 of 14`, or with a
-/// source of daily values in the table `1 of 7 days` or `3 of 168 hours`, which may wrap.
+/// source of daily values in the table `1 of 7 days` beside `3 of 168` (hours).
 fn without_data(text: &str, source: &str) -> String {
     let table = &text[text
         .find("Completeness and quality")
@@ -195,10 +195,11 @@ fn without_data(text: &str, source: &str) -> String {
         .windows(3)
         .position(|words| words[1] == "of")
         .expect("an `n of m` cell");
-    let next_line = lines.next().unwrap_or_default();
-    let unit = std::iter::once(row.get(at + 3).copied().unwrap_or_default())
-        .chain(next_line.split_whitespace())
-        .find(|word| word.starts_with("day") || word.starts_with("hour"));
+    // The unit, where the cell says one, on the row's line: the table's numbers do not wrap.
+    let unit = row
+        .get(at + 3)
+        .copied()
+        .filter(|word| word.starts_with("day") || word.starts_with("hour"));
     row[at..at + 3]
         .iter()
         .copied()
@@ -250,7 +251,7 @@ numeric = ["temperature"]
     std::fs::write(&path, pdf).expect("write the PDF");
     let text = common::text(&path);
     assert_eq!(without_data(&text, "daily"), "0 of 7 days", "{text}");
-    assert_eq!(without_data(&text, "meteo"), "3 of 168 hours", "{text}");
+    assert_eq!(without_data(&text, "meteo"), "3 of 168", "{text}");
     let flat = common::flat(&text);
     assert!(
         flat.contains("Without data, Records: from the hourly summaries"),
@@ -358,7 +359,7 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
     let text = common::text(&pdf);
     assert!(
         common::flat(&text).contains(
-            "24 records in 24 of 24 hours (14 begun when the report was generated; the charts shade the rest); 10 of these hours were still to come when the report was generated."
+            "24 records in 24 of 24 hours (14 of the 24 begun when the report was generated; the charts shade the rest); 10 of these hours were still to come when the report was generated."
         ),
         "14:00 to 23:00 lie ahead of 13:20:\n{text}"
     );

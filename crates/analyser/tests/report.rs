@@ -1101,8 +1101,10 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     );
     // Empty for that reason alone, which the cover and the source's line say, not in red.
     assert!(
-        before.contains("No data in this period: it ended before relevé's first known collection,")
-            && before.contains(&format!(
+        before.contains(&format!(
+            "No data in this period: it ended before relevé's first day collected, {}.",
+            golden::date(-1)
+        )) && before.contains(&format!(
                 "No data for this source in this period: it ended before the source's first day collected, {}.",
                 golden::date(-1)
             )),

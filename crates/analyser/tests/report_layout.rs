@@ -678,7 +678,7 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
     let path = render_sources(dir.path(), CONFIG, single_data, stopped);
     let flat = common::flat(&common::text(&path));
     assert!(
-        flat.contains("busy: no collection in this period, of 96 expected (no run in it; its last run before it started 2026-11-20 23:45)."),
+        flat.contains("busy: no collection in this period, of 96 expected (no run in it; its last run before the period was at 2026-11-20 23:45)."),
         "{flat}"
     );
 }
@@ -1022,6 +1022,29 @@ fn a_per_day_source_disabled_now_is_said_by_its_run_counted_in_the_period() {
         flat.contains(
             "single: disabled (enabled = false) when this report was written: collections expected up to its last run counted in the period, started 2026-11-22 00:05, none after."
         ),
+        "{flat}"
+    );
+}
+
+#[test]
+fn an_empty_period_before_the_first_collection_says_so_beside_a_source_never_run() {
+    // `single` first collected the day after; `busy` never ran (a source without credentials
+    // where the collector runs, as France Travail in many installations).
+    let mut later = single();
+    later.hourly.clear();
+    later.positions = None;
+    for run in &mut later.runs {
+        run.started += Duration::days(1);
+    }
+    let never = SourceData {
+        last_success: None,
+        ..SourceData::default()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render_sources(dir.path(), CONFIG, later, never));
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("No data in this period: it ended before relevé's first known collection, 2026-11-22 13:00."),
         "{flat}"
     );
 }

@@ -57,13 +57,7 @@ pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
     let (start, end) = (range.start, range.end);
     let span = (end - start).abs();
     let keys = if start.is_finite() && end.is_finite() && (f64::EPSILON..1e300).contains(&span) {
-        let axis = plotters::coord::types::RangedCoordf64::from(range.clone());
-        // Up to six; where that gives two or three, a finer round step, up to ten (12.3 to
-        // 24.1 would read 15 and 20 only).
-        match axis.key_points(6) {
-            keys if keys.len() < 4 => axis.key_points(10),
-            keys => keys,
-        }
+        round_ticks(start, end)
     } else {
         (0..6)
             .map(|i| f64::from(i) / 5.0)
@@ -72,6 +66,26 @@ pub(super) fn value_axis(range: std::ops::Range<f64>) -> KeyedAxis {
             .collect()
     };
     KeyedAxis::new(range, keys)
+}
+
+/// Ticks at the multiples of the finest round step (1, 2, 2.5 or 5 times a power of ten) that
+/// gives at most seven in `start..=end`: four to seven (plotters' 1-2-5 steps give two or three
+/// where 2.5 gives six: 12.3 to 24.1 read 15 and 20 only). `start < end`, both finite.
+fn round_ticks(start: f64, end: f64) -> Vec<f64> {
+    let span = end - start;
+    let magnitude = (span / 7.0).log10().floor() as i32;
+    for power in magnitude - 1..=magnitude + 2 {
+        for mantissa in [1.0, 2.0, 2.5, 5.0] {
+            let step = mantissa * 10f64.powi(power);
+            let (first, last) = ((start / step).ceil(), (end / step).floor());
+            if last - first + 1.0 <= 7.0 {
+                return (0..=(last - first) as i64)
+                    .map(|k| (first + k as f64) * step)
+                    .collect();
+            }
+        }
+    }
+    vec![start, end]
 }
 
 /// A linear f64 axis whose ticks sit exactly at the given positions (local midnights, every
@@ -192,12 +206,33 @@ mod tests {
     }
 
     #[test]
-    fn a_value_axis_has_four_to_six_ticks_where_round_steps_allow() {
+    fn a_value_axis_has_four_to_seven_round_ticks() {
         // 12.3 to 24.1 km/h, padded: steps of 5 would give two ticks.
         let keys = value_axis(11.6..24.8).keys;
         assert_eq!(keys, [12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0]);
-        let keys = value_axis(0.0..100.0).keys;
-        assert!((4..=6).contains(&keys.len()), "{keys:?}");
+        assert_eq!(
+            value_axis(-49.63..-30.63).keys,
+            [-47.5, -45.0, -42.5, -40.0, -37.5, -35.0, -32.5]
+        );
+        assert_eq!(
+            value_axis(0.0..100.0).keys,
+            [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
+        // Spans of every size, at any place: four to seven ticks, all within the range.
+        for (start, span) in [
+            (0.0, 1.0),
+            (-3.7, 0.013),
+            (1e12, 4.7e10),
+            (7.0, 9.0),
+            (0.2, 0.35),
+        ] {
+            for scale in [1.0, 1.3, 1.7, 2.2, 3.1, 4.4, 6.0, 8.5] {
+                let end = start + span * scale;
+                let keys = value_axis(start..end).keys;
+                assert!((4..=7).contains(&keys.len()), "{start}..{end}: {keys:?}");
+                assert!(keys.iter().all(|k| (start..=end).contains(k)), "{keys:?}");
+            }
+        }
     }
 
     #[test]

@@ -85,17 +85,19 @@ pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
 }
 
 /// The steps of a totals chart (hours, or local days on a daily axis) that had begun when the
-/// report was generated and hold no value of the field (`with_value[i]` for the axis's hour
-/// `i`): no record, or none holding a number. Their total, 0, is no measurement of 0.
+/// report was generated, and not ended before the source's first known collection, and hold no
+/// value of the field (`with_value[i]` for the axis's hour `i`): no record, or none holding a
+/// number. Their total, 0, is no measurement of 0.
 pub fn steps_without_value(axis: &TimeAxis, with_value: &[bool]) -> Vec<(f64, f64)> {
     let flags: Vec<u32> = (0..axis.len())
         .map(|hour| u32::from(with_value.get(hour).copied().unwrap_or(false)))
         .collect();
     let ahead = axis.ahead_from().unwrap_or(f64::INFINITY);
+    let collected_from = axis.collected_from_position();
     let (flags, _) = steps(axis, &flags);
     flags
         .iter()
-        .filter(|step| step.value == 0 && step.start < ahead)
+        .filter(|step| step.value == 0 && step.start < ahead && step.end > collected_from)
         .map(|step| (step.start, step.end))
         .collect()
 }
@@ -156,15 +158,43 @@ pub fn totals(
             Some(((bar.start + bar.end) / 2.0, edge, edge == high))
         });
         mark_past_scale(&mut chart, &title, past)?;
+        // Hours in a row make one mark, a little above the zero line so that a week's hours,
+        // a few pixels each, do not vanish into the axis.
         let stub = palette::MUTED.stroke_width(dots(3.0).unsigned_abs());
+        let lift = dots(4.0);
+        let marks: Vec<(f64, f64)> = merged(&unvalued)
+            .into_iter()
+            .map(|(start, end)| {
+                let inset = gap.max((end - start).min(1.0) * 0.15);
+                (start + inset, end - inset)
+            })
+            .collect();
+        let widths: Vec<i32> = marks
+            .iter()
+            .map(|(start, end)| {
+                (chart.backend_coord(&(*end, 0.0)).0 - chart.backend_coord(&(*start, 0.0)).0).max(1)
+            })
+            .collect();
         chart
-            .draw_series(unvalued.iter().map(|(start, end)| {
-                let inset = gap.max((end - start) * 0.15);
-                PathElement::new(vec![(start + inset, 0.0), (end - inset, 0.0)], stub)
+            .draw_series(marks.iter().zip(&widths).map(|((start, _), width)| {
+                EmptyElement::at((*start, 0.0))
+                    + PathElement::new(vec![(0, -lift), (*width, -lift)], stub)
             }))
             .map_err(&fail)?;
         Ok(())
     })
+}
+
+/// `ranges` (in order) with those that touch made one.
+fn merged(ranges: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for &(start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if last.1 >= start => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// The record counts chart's title, its bars and the gap between them.
@@ -434,6 +464,19 @@ mod tests {
         let mut with_value = vec![true; month.len()];
         with_value[24..48].fill(false);
         assert_eq!(steps_without_value(&month, &with_value), [(24.0, 48.0)]);
+        // Nor before the source's first collection, which nothing was collected before.
+        let mut with_value = [false; 24];
+        with_value[12..].fill(true);
+        let first = axis.hours()[10] + chrono::Duration::minutes(30);
+        assert_eq!(
+            steps_without_value(&axis.clone().collected_from(Some(first)), &with_value),
+            [(10.0, 11.0), (11.0, 12.0)],
+            "from the hour holding the first collection"
+        );
+        assert_eq!(
+            merged(&[(1.0, 2.0), (2.0, 3.0), (5.0, 6.0)]),
+            [(1.0, 3.0), (5.0, 6.0)]
+        );
     }
 
     #[test]

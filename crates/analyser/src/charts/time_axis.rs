@@ -27,6 +27,8 @@ pub struct TimeAxis {
     resolution: Resolution,
     /// When the report was generated, where the axis may run past it.
     generated: Option<DateTime<Utc>>,
+    /// The source's first known collection, where it came after the axis begins.
+    collected_from: Option<DateTime<Utc>>,
 }
 
 impl TimeAxis {
@@ -44,7 +46,28 @@ impl TimeAxis {
             step,
             resolution: Resolution::Hour,
             generated: None,
+            collected_from: None,
         }
+    }
+
+    /// The axis of a source first collected at `at`: nothing was collected before.
+    pub fn collected_from(self, at: Option<DateTime<Utc>>) -> Self {
+        TimeAxis {
+            collected_from: at,
+            ..self
+        }
+    }
+
+    /// Where the hours begin that were not all over before the source's first known
+    /// collection (0 without one on the axis): before it, no value could be collected.
+    pub(super) fn collected_from_position(&self) -> f64 {
+        let Some(first) = self.collected_from else {
+            return 0.0;
+        };
+        self.hours
+            .iter()
+            .position(|hour| *hour + chrono::TimeDelta::hours(1) > first)
+            .unwrap_or(self.hours.len()) as f64
     }
 
     /// The axis of a report generated at `at`: the part of it still to come then (a period

@@ -20,6 +20,8 @@ pub struct Column {
     pub share: f32,
     /// Alignment of the cells.
     pub align: Align,
+    /// Names (of sources): their words are never broken while the table fits the page.
+    pub names: bool,
 }
 
 impl Column {
@@ -29,6 +31,16 @@ impl Column {
             title: title.to_owned(),
             share,
             align: Align::Left,
+            names: false,
+        }
+    }
+
+    /// A left-aligned column of names, which a broken word would misname
+    /// (`open-meteo-/toulouse`): they keep their room before numbers do.
+    pub fn names(title: &str, share: f32) -> Self {
+        Column {
+            names: true,
+            ..Column::text(title, share)
         }
     }
 
@@ -38,6 +50,7 @@ impl Column {
             title: title.to_owned(),
             share,
             align: Align::Right,
+            names: false,
         }
     }
 }
@@ -124,6 +137,11 @@ impl ReportDocument {
                         cells
                             .map(|cell| self.metrics().width(cell, table.size, false))
                             .fold(0.0f32, f32::max)
+                    } else if column.names {
+                        cells
+                            .map(|cell| longest_word(cell, false))
+                            .fold(0.0f32, f32::max)
+                            .min(CONTENT_WIDTH / 4.0)
                     } else {
                         cells
                             .map(|cell| longest_word(cell, false))

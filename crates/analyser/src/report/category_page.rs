@@ -160,7 +160,7 @@ fn tie_at_the_cut(ranked: &[(String, i64)]) -> Option<String> {
         .filter(|(_, c)| *c == last_shown)
         .count();
     Some(format!(
-        "{tied} values tie at {} each: the {shown} of them shown are the first in the order of their values, not more frequent than the others.",
+        "{tied} values tie at {} each: the {shown} of them shown are the first in the alphabetical order of their stored values, not more frequent than the others.",
         counted(last_shown, "record")
     ))
 }
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(
             tie_at_the_cut(&ranked(&[719; 25])).as_deref(),
             Some(
-                "25 values tie at 719 records each: the 10 of them shown are the first in the order of their values, not more frequent than the others."
+                "25 values tie at 719 records each: the 10 of them shown are the first in the alphabetical order of their stored values, not more frequent than the others."
             )
         );
         let mut counts = vec![900, 800, 700];

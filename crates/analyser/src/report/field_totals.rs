@@ -1,6 +1,7 @@
 //! A numeric field's values over a period, and the sentences said of them: under its chart,
 //! in place of a chart, and of the records without a number.
 
+use releve::Resolution;
 use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
@@ -31,17 +32,36 @@ impl FieldTotals {
             .filter(|(_, n)| n.is_some_and(|n| n.implausible > 0))
             .map(|(hour, _)| *hour)
             .collect();
-        let implausible_where = match implausible_hours.as_slice() {
-            [] => String::new(),
-            [hour] => format!(
-                " (outside its plausible range, in the hour from {})",
-                local_time(*hour, axis.tz())
-            ),
-            [first, ..] => format!(
-                " (outside its plausible range, in {}, the first from {})",
-                counted(implausible_hours.len() as u64, "hour"),
-                local_time(*first, axis.tz())
-            ),
+        let implausible_where = match axis.resolution() {
+            Resolution::Hour => match implausible_hours.as_slice() {
+                [] => String::new(),
+                [hour] => format!(
+                    " (outside its plausible range, in the hour from {})",
+                    local_time(*hour, axis.tz())
+                ),
+                [first, ..] => format!(
+                    " (outside its plausible range, in {}, the first from {})",
+                    counted(implausible_hours.len() as u64, "hour"),
+                    local_time(*first, axis.tz())
+                ),
+            },
+            // A daily value's hour is its day's, dated by the API (00:00 UTC for Open-Meteo).
+            Resolution::Day => {
+                let days: std::collections::BTreeSet<_> = implausible_hours
+                    .iter()
+                    .map(|hour| axis.day_of(*hour))
+                    .collect();
+                match (days.len(), days.first()) {
+                    (_, None) => String::new(),
+                    (1, Some(day)) => {
+                        format!(" (outside its plausible range, on {day})")
+                    }
+                    (n, Some(first)) => format!(
+                        " (outside its plausible range, on {}, the first on {first})",
+                        counted(n as u64, "day")
+                    ),
+                }
+            }
         };
         FieldTotals {
             implausible_where,
@@ -172,6 +192,40 @@ pub(super) fn unvalued_note(axis: &TimeAxis, with_value: &[bool]) -> Option<Stri
 mod tests {
     use super::*;
     use crate::period::{PeriodKind, ReportPeriod};
+
+    #[test]
+    fn a_daily_values_implausible_value_is_said_with_its_day_not_an_hour() {
+        // Open-Meteo's daily values are dated 00:00 UTC, 01:00 in Paris.
+        let day = "2026-12-03".parse().expect("date");
+        let paris = chrono_tz::Europe::Paris;
+        let period = ReportPeriod::containing(PeriodKind::Week, day, paris);
+        let axis =
+            TimeAxis::new(period.hours_of(releve::Resolution::Day), paris, period.kind).per_day();
+        let odd = NumericSummary {
+            field: "t".to_owned(),
+            count: 0,
+            nulls: 0,
+            implausible: 1,
+            min: None,
+            max: None,
+            mean: None,
+            sum: 0.0,
+        };
+        let mut stats: Vec<Option<&NumericSummary>> = vec![None; axis.len()];
+        let at = axis
+            .hours()
+            .iter()
+            .position(|h| {
+                h.with_timezone(&paris).format("%Y-%m-%d %H:%M").to_string() == "2026-12-03 01:00"
+            })
+            .expect("hour");
+        stats[at] = Some(&odd);
+        let totals = FieldTotals::of(&stats, &axis);
+        assert_eq!(
+            totals.implausible_where,
+            " (outside its plausible range, on 2026-12-03)"
+        );
+    }
 
     #[test]
     fn values_left_out_as_implausible_are_said_with_their_hour() {

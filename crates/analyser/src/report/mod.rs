@@ -21,7 +21,7 @@ use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
 use crate::completeness::silence::Silence;
 use crate::completeness::{self, Completeness, ExpectedFrom};
-use crate::format::{counted, grouped, last_collection, local_time};
+use crate::format::{counted, grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
@@ -141,7 +141,14 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             chart,
         })?;
     }
-    quality::completeness_section(&mut doc, &assessed, &silences, input.quarantined, period.tz);
+    quality::completeness_section(
+        &mut doc,
+        &assessed,
+        &silences,
+        input.quarantined,
+        period.tz,
+        ongoing_at(input),
+    );
     Ok(doc.finish(&title))
 }
 
@@ -229,20 +236,11 @@ fn cover_health(
     }
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();
     let with_data = assessed.iter().filter(|(_, c)| c.records > 0).count();
-    // A period that ended before relevé's first collection is empty for that reason alone.
-    let first_after = assessed
-        .iter()
-        .map(|(_, c)| match c.expected_from {
-            ExpectedFrom::AfterPeriod(first) => Some(first),
-            _ => None,
-        })
-        .collect::<Option<Vec<_>>>()
-        .and_then(|firsts| firsts.into_iter().min());
     let summary = if records == 0 {
-        match first_after {
-            Some(first) => format!(
-                "No data in this period: it ended before relevé's first known collection, {}.",
-                local_time(first, input.period.tz)
+        match first_collection_after(assessed) {
+            Some((source, first)) => format!(
+                "No data in this period: it ended before relevé's {}.",
+                expected_notes::first_collection(source, first, input.period.tz)
             ),
             None => "No data in this period: no source has records between these dates.".to_owned(),
         }
@@ -254,7 +252,7 @@ fn cover_health(
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
-    if let Some(note) = silences::cover_line(silences, input.period.tz) {
+    if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     if let Some(note) = short_of_expected(assessed) {
@@ -265,6 +263,42 @@ fn cover_health(
     }
     doc.gap(4.0);
     doc.table(&health_table(input, assessed));
+}
+
+/// When the period ended before relevé's first collection, the source that made it and when:
+/// the period is empty for that reason alone. Sources never run (no credentials here, or not
+/// run yet) are left out; a source collecting by day, whose first collection is dated by its
+/// first day's midnight, gives it only when no other one does.
+fn first_collection_after<'a>(
+    assessed: &[(&'a releve::Source, Completeness)],
+) -> Option<(&'a releve::Source, DateTime<Utc>)> {
+    let firsts = assessed
+        .iter()
+        .filter(|(_, c)| {
+            !matches!(
+                c.health,
+                completeness::Health::Skipped | completeness::Health::Never
+            )
+        })
+        .map(|(source, c)| match c.expected_from {
+            ExpectedFrom::AfterPeriod(first) => Some((*source, first)),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let earliest = |by_day: bool| {
+        firsts
+            .iter()
+            .filter(|(source, _)| source.collects_by_day() == by_day)
+            .min_by_key(|(_, first)| *first)
+            .copied()
+    };
+    earliest(false).or_else(|| earliest(true))
+}
+
+/// When the report was generated, if the period was not over then: a stretch without runs
+/// ending then ran on.
+fn ongoing_at(input: &ReportInput<'_>) -> silences::OngoingAt {
+    (input.generated_at < input.period.end()).then_some(input.generated_at)
 }
 
 /// Sources named at most in the cover's line on collections short of the expected.

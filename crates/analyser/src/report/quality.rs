@@ -8,7 +8,7 @@ use crate::completeness::silence::Silence;
 use crate::completeness::{Completeness, Coverage, PausedInto};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
-use crate::report::silences::silence_lines;
+use crate::report::silences::{OngoingAt, silence_lines, stretch_words};
 use crate::report::{Quarantined, expected_notes};
 
 /// Lays out the section on a new page.
@@ -18,6 +18,7 @@ pub fn completeness_section(
     silences: &[Silence],
     quarantined: &Quarantined,
     tz: Tz,
+    ongoing_at: OngoingAt,
 ) {
     doc.section("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
@@ -59,14 +60,20 @@ pub fn completeness_section(
         }
         Quarantined::Unreadable => Some("Quarantined files: ?, the quarantine could not be read."),
         Quarantined::Counted(_) if !quarantine_column => {
-            Some("Quarantined files: none of this period's waits in raw/_quarantine/.")
+            Some("Quarantined files: no file of this period waits in raw/_quarantine/.")
         }
         Quarantined::Counted(_) => None,
     };
     if let Some(note) = quarantine_note {
         doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
-    alerts(doc, assessed, &silence_lines(silences, tz), tz);
+    alerts(
+        doc,
+        assessed,
+        &silence_lines(silences, tz, ongoing_at),
+        tz,
+        ongoing_at,
+    );
 }
 
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
@@ -100,7 +107,7 @@ const COLUMNS: [(&str, &str); 6] = [
     (
         HOURS_WITHOUT_DATA,
         "from the hourly summaries: hours of the period without a record (days, for a source of \
-         daily values), and distinct records.",
+         daily values, whose cell says so), and distinct records.",
     ),
     (
         "Coverage",
@@ -130,7 +137,7 @@ fn completeness_table(
 ) {
     let mut columns = vec![
         // What is left of the width goes to the names first: they break at hyphens otherwise.
-        Column::text("Source", 6.0),
+        Column::names("Source", 6.0),
         Column::text("Health", 0.6),
         Column::number("Expected", 0.3),
         Column::number("Landed", 0.3),
@@ -182,14 +189,9 @@ fn completeness_table(
                 of_runs(c.landed),
                 of_runs(c.failed),
                 match source.resolution {
-                    Resolution::Hour if !by_day => {
-                        format!("{} of {}", c.steps_without_data, c.steps)
-                    }
-                    Resolution::Hour => format!(
-                        "{} of {}",
-                        c.steps_without_data,
-                        counted(c.steps as u64, "hour")
-                    ),
+                    // Hours go without their unit, which would wrap the table's numbers:
+                    // the key under it says so.
+                    Resolution::Hour => format!("{} of {}", c.steps_without_data, c.steps),
                     Resolution::Day => format!(
                         "{} of {}",
                         c.steps_without_data,
@@ -216,7 +218,7 @@ fn completeness_table(
     doc.table(&Table {
         columns,
         rows,
-        size: 7.5,
+        size: 7.0,
     });
 }
 
@@ -254,6 +256,7 @@ fn alerts(
     assessed: &[(&Source, Completeness)],
     silences: &[String],
     tz: Tz,
+    ongoing_at: OngoingAt,
 ) {
     // In red when the source is failing or late now, or landed nothing in the period; a
     // source that failed now and then and collects well reads in grey, so it does not bury
@@ -290,7 +293,10 @@ fn alerts(
             // When it stopped, rather than its health now: the report may be read, or
             // written, long after the period.
             let before = c.last_run_before.map_or(String::new(), |last| {
-                format!("; its last run before it started {}", local_time(last, tz))
+                format!(
+                    "; its last run before the period was at {}",
+                    local_time(last, tz)
+                )
             });
             format!(
                 "{}: no collection in this period, of {} expected (no run in it{before}).",
@@ -323,10 +329,8 @@ fn alerts(
             // tell from hours without events.
             let when = c.longest_without_run.map_or(String::new(), |gap| {
                 format!(
-                    "; the longest stretch without a run: from {} to {} ({})",
-                    local_time(gap.from, tz),
-                    local_time(gap.until, tz),
-                    super::silences::span(gap.until - gap.from)
+                    "; the longest stretch without a run: {}",
+                    stretch_words(&gap, tz, ongoing_at, "")
                 )
             });
             let line = format!(

@@ -1,6 +1,6 @@
 //! The lines of the quality section on stretches when no source collected at all.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::completeness::silence::Silence;
@@ -9,17 +9,45 @@ use crate::format::{counted, local_time};
 /// The most stretches named one by one; the others are counted.
 const NAMED: usize = 5;
 
+/// When the report was generated, for a period not over then: a stretch ending then had not
+/// ended, and is said to run on.
+pub(super) type OngoingAt = Option<DateTime<Utc>>;
+
+/// A stretch in words, its length followed by `after`: `from 2026-11-21 03:05 to 2026-11-21
+/// 10:00 (about 7 hours…)`, or for one still running when the report was generated, `since
+/// 2026-12-04 00:59 (about 10 hours… by 2026-12-04 11:25, when the report was generated)`:
+/// no run came at its end.
+pub(super) fn stretch_words(
+    silence: &Silence,
+    tz: Tz,
+    ongoing_at: OngoingAt,
+    after: &str,
+) -> String {
+    let length = span(silence.until - silence.from);
+    if ongoing_at == Some(silence.until) {
+        format!(
+            "since {} ({length}{after} by {}, when the report was generated)",
+            local_time(silence.from, tz),
+            local_time(silence.until, tz)
+        )
+    } else {
+        format!(
+            "from {} to {} ({length}{after})",
+            local_time(silence.from, tz),
+            local_time(silence.until, tz)
+        )
+    }
+}
+
 /// One line per stretch (the first [`NAMED`], then a count of the others), oldest first.
-pub(super) fn silence_lines(silences: &[Silence], tz: Tz) -> Vec<String> {
+pub(super) fn silence_lines(silences: &[Silence], tz: Tz, ongoing_at: OngoingAt) -> Vec<String> {
     let mut lines: Vec<String> = silences
         .iter()
         .take(NAMED)
         .map(|silence| {
             format!(
-                "No collection of any source started from {} to {} ({} without a run): was the collector, or its machine, stopped?",
-                local_time(silence.from, tz),
-                local_time(silence.until, tz),
-                span(silence.until - silence.from)
+                "No collection of any source started {}: was the collector, or its machine, stopped?",
+                stretch_words(silence, tz, ongoing_at, " without a run")
             )
         })
         .collect();
@@ -34,16 +62,11 @@ pub(super) fn silence_lines(silences: &[Silence], tz: Tz) -> Vec<String> {
 }
 
 /// The cover's line on the stretches, when there are any: the longest, and how many.
-pub(super) fn cover_line(silences: &[Silence], tz: Tz) -> Option<String> {
+pub(super) fn cover_line(silences: &[Silence], tz: Tz, ongoing_at: OngoingAt) -> Option<String> {
     let longest = silences
         .iter()
         .max_by_key(|silence| silence.until - silence.from)?;
-    let when = format!(
-        "from {} to {} ({})",
-        local_time(longest.from, tz),
-        local_time(longest.until, tz),
-        span(longest.until - longest.from)
-    );
+    let when = stretch_words(longest, tz, ongoing_at, "");
     Some(match silences.len() {
         1 => format!("No collection of any source started {when}: see the completeness section."),
         n => format!(
@@ -82,6 +105,7 @@ mod tests {
                 until: from + Duration::minutes(6 * 60 + 55),
             }],
             chrono_tz::Europe::Paris,
+            None,
         );
         assert_eq!(
             lines,
@@ -98,7 +122,7 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            cover_line(&many[..1], chrono_tz::UTC).as_deref(),
+            cover_line(&many[..1], chrono_tz::UTC, None).as_deref(),
             Some(
                 "No collection of any source started from 2026-11-21 02:05 to 2026-11-21 05:05 (about 3 hours): see the completeness section."
             )
@@ -106,13 +130,22 @@ mod tests {
         let mut longer = many.clone();
         longer[3].until += Duration::hours(2);
         assert_eq!(
-            cover_line(&longer, chrono_tz::UTC).as_deref(),
+            cover_line(&longer, chrono_tz::UTC, None).as_deref(),
             Some(
                 "No collection of any source started in 7 stretches of this period, the longest from 2026-11-24 02:05 to 2026-11-24 07:05 (about 5 hours): see the completeness section."
             )
         );
-        assert_eq!(cover_line(&[], chrono_tz::UTC), None);
-        let lines = silence_lines(&many, chrono_tz::UTC);
+        assert_eq!(cover_line(&[], chrono_tz::UTC, None), None);
+        // A stretch running on when the report of a period not over was generated: no run
+        // came at its end.
+        let running = many[0];
+        assert_eq!(
+            silence_lines(&[running], chrono_tz::UTC, Some(running.until)),
+            [
+                "No collection of any source started since 2026-11-21 02:05 (about 3 hours without a run by 2026-11-21 05:05, when the report was generated): was the collector, or its machine, stopped?"
+            ]
+        );
+        let lines = silence_lines(&many, chrono_tz::UTC, None);
         assert_eq!(lines.len(), 6);
         assert_eq!(
             lines[5],

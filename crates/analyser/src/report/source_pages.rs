@@ -13,7 +13,7 @@ use super::category_page::{TOP_VALUES, category_chart};
 use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
-use crate::charts::{self, ChartError, TimeAxis, px};
+use crate::charts::{self, ChartError, Step, TimeAxis, px};
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::counted;
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
@@ -57,8 +57,14 @@ pub fn source_section(
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
     let daily = source.resolution == Resolution::Day;
+    // Collected from its first run in the period on: hours before it cannot hold a value.
+    let collected_from = match completeness.expected_from {
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
+        _ => None,
+    };
     let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
-        .generated_at(generated);
+        .generated_at(generated)
+        .collected_from(collected_from);
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -189,8 +195,15 @@ fn records_sentence(
     };
     // In a period not over, the completeness table counts the begun ones: said here too, so
     // the two counts are not read as contradicting each other.
+    // A month's charts of hours draw days, shaded from the day after the report's.
+    let shaded = match (axis.step(), axis.resolution()) {
+        (Step::Day, Resolution::Hour) => {
+            "the charts shade the days after the one it was generated on"
+        }
+        _ => "the charts shade the rest",
+    };
     let begun = if begun < of {
-        format!(" ({begun} begun when the report was generated; the charts shade the rest)")
+        format!(" ({begun} of the {of} begun when the report was generated; {shaded})")
     } else {
         String::new()
     };

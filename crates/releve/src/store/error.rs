@@ -246,7 +246,8 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         Unreachable::Because(
             "the server answered, but not as a member of the replica set the URI names; for a single server, remove `replicaSet` from the URI",
         )
-    } else if holds(&["Type: ReplicaSetNoPrimary"]) {
+    } else if holds(&["Type: ReplicaSetNoPrimary"]) && !holds(&["Error: "]) {
+        // Members answered, none as the primary (those that did not carry an error).
         Unreachable::Because("the replica set has no primary now")
     } else if holds(&["Server selection timeout", "timed out"]) {
         Unreachable::Because("no server answered in time")

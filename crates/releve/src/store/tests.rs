@@ -35,6 +35,10 @@ fn an_unreachable_server_is_explained_by_its_cause() {
             "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0, Servers: [ { Address: a:27017, Type: RsSecondary } ] }",
             "the replica set has no primary now",
         ),
+        (
+            "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0, Servers: [ { Address: a:27017, Type: Unknown, Error: Kind: I/O error: timed out } ] }",
+            "no server answered in time",
+        ),
     ] {
         assert_eq!(why_unreachable(text), Unreachable::Because(why), "{text}");
     }

@@ -508,3 +508,30 @@ fn a_stretch_the_source_was_disabled_is_not_one_without_a_run() {
         })
     );
 }
+
+#[test]
+fn the_longest_stretch_holds_to_the_interval_the_runs_recorded() {
+    // Hourly runs (recorded every_s = 3600) until 12:00, when `every` became one minute
+    // (the configuration now); minute runs after, none from 15:00 to 15:10.
+    let a = source("a", "1m");
+    let mut runs = data((0..12).map(|hour| at(hour, 0)));
+    for run in &mut runs.runs {
+        run.every_s = Some(3_600);
+    }
+    runs.runs.extend(
+        (12 * 60..24 * 60)
+            .filter(|minute| !(15 * 60..15 * 60 + 10).contains(minute))
+            .map(|minute| CollectionRun {
+                every_s: Some(60),
+                ..run(at(0, 0) + Duration::minutes(minute), None)
+            }),
+    );
+    // The morning's hourly runs were on schedule: the stretch missed is 14:59 to 15:10.
+    assert_eq!(
+        longest_of(&a, &runs),
+        Some(Silence {
+            from: at(14, 59),
+            until: at(15, 10)
+        })
+    );
+}
