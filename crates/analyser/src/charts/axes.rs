@@ -150,15 +150,32 @@ pub(super) fn number_label(value: f64, span: f64) -> String {
         trim_exponent(format!("{value:.decimals$e}"))
     } else if magnitude >= 1e6 && span >= 1e6 {
         trim(format!("{:.1}", value / 1e6)) + "M"
-    } else if span >= 10.0 {
+    } else if span >= 10.0 && decimals_of(value) == 0 {
         crate::format::grouped(value.round() as i64)
-    } else if span >= 1.0 {
+    } else if span >= 10.0 {
+        // A tick of a step of 2.5 (7.5, on an axis of 5 to 20) keeps its half.
         crate::format::with_decimals(value, 1)
+    } else if span >= 1.0 {
+        crate::format::with_decimals(value, decimals_of(value).clamp(1, 2))
     } else {
         // Two decimals under a span of 1, one more per tenfold closer: 12.042, not 1.2e1.
         let decimals = (-span.log10()).ceil().clamp(0.0, 10.0) as usize + 1;
-        crate::format::with_decimals(value, decimals.max(2))
+        crate::format::with_decimals(
+            value,
+            decimals.max(2).max(decimals_of(value).min(decimals + 1)),
+        )
     }
+}
+
+/// The decimals `value` holds, as a tick written from a round step does (float noise aside):
+/// 0 for 20, 1 for 7.5, 2 for 1.25; at most 10.
+fn decimals_of(value: f64) -> usize {
+    (0..10)
+        .find(|decimals| {
+            let scaled = value * 10f64.powi(*decimals);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .map_or(10, |decimals| decimals as usize)
 }
 
 /// `1.0e300` → `1e300`, `2.5e14` unchanged.
@@ -193,7 +210,17 @@ mod tests {
         assert_eq!(number_label(101_600.5, 2.0), "101,600.5");
         assert_eq!(number_label(-1_234.25, 0.5), "-1,234.25");
         assert_eq!(number_label(2_000_100.0, 500.0), "2,000,100");
-        assert_eq!(number_label(1.25, 4.0), "1.2");
+        assert_eq!(
+            number_label(1.25, 4.0),
+            "1.25",
+            "a step of 0.25 keeps its hundredths"
+        );
+        assert_eq!(
+            number_label(7.5, 15.0),
+            "7.5",
+            "a step of 2.5 keeps its half"
+        );
+        assert_eq!(number_label(12.500000000000002, 15.0), "12.5");
         assert_eq!(number_label(0.05, 0.2), "0.05");
         assert_eq!(number_label(12.0, 50.0), "12");
         assert_eq!(number_label(1_500.0, 1_600.0), "1,500");
