@@ -111,6 +111,10 @@ pub fn position_map(
             .y_desc("Latitude (degrees)")
             .draw()
             .map_err(&fail)?;
+        chart
+            .draw_series(marks(points, key.is_some(), &range))
+            .map_err(&fail)?;
+        // Over the points, which would hide it on a dense map.
         if let Some(b) = outline {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -119,9 +123,6 @@ pub fn position_map(
                 )))
                 .map_err(&fail)?;
         }
-        chart
-            .draw_series(marks(points, key.is_some(), &range))
-            .map_err(&fail)?;
         if let Some(key) = key {
             let left = font_px(6.0) as i32 + y_area as i32;
             draw_key(&key_area, left, key, &range, points).map_err(&fail)?;
@@ -178,7 +179,7 @@ fn marks(points: &[Position], by_value: bool, range: &ValueRange) -> Vec<Circle<
             } else {
                 (palette::DATA, range.radius(4.0))
             };
-            Circle::new((p.lon, p.lat), radius, colour.mix(0.85).filled())
+            Circle::new((p.lon, p.lat), radius, colour.mix(range.opacity).filled())
         })
         .collect()
 }
@@ -261,6 +262,9 @@ fn degrees(ticks: &[f64], [positive, negative]: [char; 2]) -> impl Fn(&f64) -> S
 /// Up to this many points are drawn at full size; more shrink so a dense map stays readable.
 const SPARSE_POINTS: f64 = 500.0;
 
+/// Up to this many points are drawn nearly opaque; more, more translucent.
+const DENSE_POINTS: f64 = 2_000.0;
+
 /// The values the colour scale spans (the points' lowest to highest, but for values far
 /// beyond all the others, which take its end's colour and size), whether points lie below or
 /// above it, and how much the marks shrink.
@@ -273,6 +277,9 @@ struct ValueRange {
     /// 1 up to `SPARSE_POINTS` points, down to 0.35 as the map fills: marks cover about the
     /// same share of the map whatever the number of points.
     shrink: f64,
+    /// The marks' opacity: 0.85, down to 0.4 past some 9,000 points, so where they pile up
+    /// reads darker than where they are few, rather than one solid block.
+    opacity: f64,
 }
 
 impl ValueRange {
@@ -283,12 +290,14 @@ impl ValueRange {
         let shrink = (SPARSE_POINTS / points.len().max(1) as f64)
             .sqrt()
             .clamp(0.35, 1.0);
+        let opacity = (0.85 * (DENSE_POINTS / points.len().max(1) as f64).sqrt()).clamp(0.4, 0.85);
         ValueRange {
             low,
             high,
             below: values().any(|v| v < low),
             above: values().any(|v| v > high),
             shrink,
+            opacity,
         }
     }
 

@@ -48,6 +48,11 @@ fn marks_shrink_as_the_map_fills_but_stay_visible() {
     assert!(largest(2_500) < largest(300), "2,500 points: smaller marks");
     assert!(largest(20_000) <= largest(2_500));
     assert!(smallest(20_000) >= dots(2.0) && largest(20_000) > smallest(20_000));
+    // Translucent as they pile up: a dense map shows where points are many.
+    let opacity = |n| ValueRange::of(&points(n)).opacity;
+    assert_eq!(opacity(300), 0.85);
+    assert!(opacity(5_000) < 0.85 && opacity(5_000) > 0.4);
+    assert_eq!(opacity(20_000), 0.4);
 }
 
 #[test]
@@ -240,4 +245,35 @@ fn tick_labels_read_as_degrees_with_their_hemisphere_and_no_idle_decimals() {
     assert_eq!(fine(&-0.001), "0°", "rounds to the equator");
     let tenths = degrees(&[-1.2, -1.0, -0.8], ['N', 'S']);
     assert_eq!(tenths(&-0.8), "0.8° S");
+}
+
+#[test]
+fn the_bounding_box_outline_is_drawn_over_the_points() {
+    // A dense grid of points coloured by value (none in the outline's blue), covering the
+    // outline's edges.
+    let points: Vec<Position> = (0..4_000)
+        .map(|i| Position {
+            lon: 1.0 + f64::from(i % 80) * 0.01,
+            lat: 43.0 + f64::from(i / 80) * 0.016,
+            value: Some(f64::from(i % 7)),
+        })
+        .collect();
+    let outline = BoundingBox {
+        min_lon: 1.0,
+        min_lat: 43.0,
+        max_lon: 1.79,
+        max_lat: 43.784,
+    };
+    let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+    let key = ColourKey { field: "v" };
+    let frame = MapFrame::Data {
+        outline: Some(outline),
+    };
+    let image = position_map(&points, frame, Some(key), "t", size).expect("map");
+    let blue = [palette::DATA.0, palette::DATA.1, palette::DATA.2];
+    let outline_pixels = image.rgb.chunks(3).filter(|p| *p == blue).count();
+    assert!(
+        outline_pixels > image.width as usize,
+        "the outline's blue shows over the points: {outline_pixels} pixels"
+    );
 }
