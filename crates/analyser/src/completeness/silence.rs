@@ -27,19 +27,62 @@ const SHORTEST: Duration = Duration::hours(1);
 /// How late after it is due a run may start: cron starts the collector each minute.
 const CRON_MINUTE: Duration = Duration::minutes(1);
 
-/// A source that was due over part of the period.
-struct Due<'a> {
-    /// The shortest interval it ran at, configured now or recorded by a run: no stretch
-    /// shorter than two and a half of it is a silence.
-    shortest: Duration,
+/// A source's runs, and the intervals they were made at.
+struct Runs<'a> {
+    /// Its runs in the period.
+    runs: &'a [CollectionRun],
+    /// Its latest run before the period.
+    before: Option<&'a CollectionRun>,
     /// Its `every` now, the interval of runs that recorded none.
     configured: Duration,
+}
+
+impl<'a> Runs<'a> {
+    fn of(source: &Source, data: &'a SourceData) -> Self {
+        Runs {
+            runs: &data.runs,
+            before: data.run_before.as_ref(),
+            configured: source.every.as_chrono(),
+        }
+    }
+
+    /// The shortest interval it ran at, configured now or recorded by a run: no stretch
+    /// shorter than two and a half of it is one without runs.
+    fn shortest(&self) -> Duration {
+        self.runs
+            .iter()
+            .chain(self.before)
+            .filter_map(CollectionRun::interval)
+            .fold(self.configured, Duration::min)
+    }
+
+    /// The last run started by `at`.
+    fn last_by(&self, at: DateTime<Utc>) -> Option<&'a CollectionRun> {
+        self.runs
+            .iter()
+            .chain(self.before)
+            .filter(|run| run.started <= at)
+            .max_by_key(|run| run.started)
+    }
+
+    /// The interval in force after `last` (see [`Runs::last_by`]): the one it recorded, where
+    /// it did, or before the first run known, the one that run recorded; else `every` now.
+    fn interval_after(&self, last: Option<&CollectionRun>) -> Duration {
+        let first = || self.runs.iter().min_by_key(|run| run.started);
+        last.or_else(first)
+            .and_then(CollectionRun::interval)
+            .unwrap_or(self.configured)
+    }
+}
+
+/// A source that was due over part of the period.
+struct Due<'a> {
+    /// See [`Runs::shortest`].
+    shortest: Duration,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     disabled: &'a [Disabled],
-    runs: &'a [CollectionRun],
-    /// Its latest run before the period.
-    run_before: Option<&'a CollectionRun>,
+    runs: Runs<'a>,
 }
 
 impl Due<'_> {
@@ -53,19 +96,8 @@ impl Due<'_> {
         if !due || until - from <= self.shortest * 5 / 2 {
             return false;
         }
-        let before = self
-            .runs
-            .iter()
-            .chain(self.run_before)
-            .filter(|run| run.started <= from)
-            .max_by_key(|run| run.started);
-        // The interval in force then: the one its last run recorded, where it did, or before
-        // its first run known, the one that run recorded.
-        let first = || self.runs.iter().min_by_key(|run| run.started);
-        let every = before
-            .or_else(first)
-            .and_then(CollectionRun::interval)
-            .unwrap_or(self.configured);
+        let before = self.runs.last_by(from);
+        let every = self.runs.interval_after(before);
         // A failure excuses a stretch it may have paused the source for: one ending by its
         // retry (within a day of it, when it recorded none), the interval the collector then
         // took to run it again, and the cron minute that run waited for.
@@ -105,21 +137,13 @@ pub fn silences<'a>(
         ) else {
             continue;
         };
-        let configured = source.every.as_chrono();
-        let recorded = data
-            .runs
-            .iter()
-            .chain(&data.run_before)
-            .filter_map(CollectionRun::interval)
-            .min();
+        let runs = Runs::of(source, data);
         due.push(Due {
-            shortest: recorded.map_or(configured, |recorded| recorded.min(configured)),
-            configured,
+            shortest: runs.shortest(),
             from,
             until,
             disabled: &completeness.disabled,
-            runs: &data.runs,
-            run_before: data.run_before.as_ref(),
+            runs,
         });
     }
     let Some(first) = due.iter().map(|due| due.from).min() else {
@@ -144,22 +168,6 @@ pub fn silences<'a>(
     silences
 }
 
-/// The interval of `source` in force at `at`: the one its last run up to then recorded, where
-/// it did, or before its first run known, the one that run recorded; else `every` now.
-fn interval_at(source: &Source, data: &SourceData, at: DateTime<Utc>) -> Duration {
-    let before = data
-        .runs
-        .iter()
-        .chain(&data.run_before)
-        .filter(|run| run.started <= at)
-        .max_by_key(|run| run.started);
-    let first = || data.runs.iter().min_by_key(|run| run.started);
-    before
-        .or_else(first)
-        .and_then(CollectionRun::interval)
-        .unwrap_or_else(|| source.every.as_chrono())
-}
-
 /// The longest stretch of `from..until` in which no run of the source started, where it is
 /// over two and a half of the interval in force at its start (one run skipped now and then is
 /// no stretch), leaving out the stretches it was disabled: tells a reader when the collections
@@ -175,12 +183,8 @@ pub(super) fn longest_without_run(
     if source.collects_by_day() || until <= from {
         return None;
     }
-    let shortest = data
-        .runs
-        .iter()
-        .chain(&data.run_before)
-        .filter_map(CollectionRun::interval)
-        .fold(source.every.as_chrono(), Duration::min);
+    let runs = Runs::of(source, data);
+    let shortest = runs.shortest();
     let mut edges: Vec<DateTime<Utc>> = data
         .runs
         .iter()
@@ -203,7 +207,7 @@ pub(super) fn longest_without_run(
         })
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
-        .filter(|gap| gap.until - gap.from > interval_at(source, data, gap.from) * 5 / 2)
+        .filter(|gap| gap.until - gap.from > runs.interval_after(runs.last_by(gap.from)) * 5 / 2)
         .max_by_key(|gap| gap.until - gap.from)
 }
 
