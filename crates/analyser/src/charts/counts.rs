@@ -54,11 +54,7 @@ pub struct TotalStep {
 /// reading.
 pub fn total_steps(axis: &TimeAxis, sums: &[f64], with_codes: &[bool]) -> Vec<TotalStep> {
     let (bars, _) = steps(axis, sums);
-    // An hour `with_codes` does not cover holds none.
-    let codes: Vec<u32> = (0..sums.len())
-        .map(|hour| u32::from(with_codes.get(hour).copied().unwrap_or(false)))
-        .collect();
-    let (flags, _) = steps(axis, &codes);
+    let flags = flagged_steps(axis, with_codes, sums.len());
     bars.iter()
         .zip(flags)
         .filter_map(|(bar, flag)| {
@@ -89,17 +85,22 @@ pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
 /// value of the field (`with_value[i]` for the axis's hour `i`): no record, or none holding a
 /// number. Their total, 0, is no measurement of 0.
 pub fn steps_without_value(axis: &TimeAxis, with_value: &[bool]) -> Vec<(f64, f64)> {
-    let flags: Vec<u32> = (0..axis.len())
-        .map(|hour| u32::from(with_value.get(hour).copied().unwrap_or(false)))
-        .collect();
     let ahead = axis.ahead_from().unwrap_or(f64::INFINITY);
     let collected_from = axis.collected_from_position();
-    let (flags, _) = steps(axis, &flags);
-    flags
+    flagged_steps(axis, with_value, axis.len())
         .iter()
         .filter(|step| step.value == 0 && step.start < ahead && step.end > collected_from)
         .map(|step| (step.start, step.end))
         .collect()
+}
+
+/// How many of each step's first `hours` hours `flags` holds (`flags[i]` for the axis's hour
+/// `i`; an hour it does not cover is not flagged).
+fn flagged_steps(axis: &TimeAxis, flags: &[bool], hours: usize) -> Vec<Span<u32>> {
+    let flags: Vec<u32> = (0..hours)
+        .map(|hour| u32::from(flags.get(hour).copied().unwrap_or(false)))
+        .collect();
+    steps(axis, &flags).0
 }
 
 /// Bars of a field's totals per hour (`sums[i]` for the axis's hour `i`), per day on a daily axis,
@@ -162,21 +163,18 @@ pub fn totals(
         // a few pixels each, do not vanish into the axis.
         let stub = palette::MUTED.stroke_width(dots(3.0).unsigned_abs());
         let lift = dots(4.0);
-        let marks: Vec<(f64, f64)> = merged(&unvalued)
+        // Each mark's start and width in pixels, measured before the chart is drawn on.
+        let marks: Vec<(f64, i32)> = merged(&unvalued)
             .into_iter()
             .map(|(start, end)| {
                 let inset = gap.max((end - start).min(1.0) * 0.15);
-                (start + inset, end - inset)
-            })
-            .collect();
-        let widths: Vec<i32> = marks
-            .iter()
-            .map(|(start, end)| {
-                (chart.backend_coord(&(*end, 0.0)).0 - chart.backend_coord(&(*start, 0.0)).0).max(1)
+                let (start, end) = (start + inset, end - inset);
+                let pixel = |x: f64| chart.backend_coord(&(x, 0.0)).0;
+                (start, (pixel(end) - pixel(start)).max(1))
             })
             .collect();
         chart
-            .draw_series(marks.iter().zip(&widths).map(|((start, _), width)| {
+            .draw_series(marks.iter().map(|(start, width)| {
                 EmptyElement::at((*start, 0.0))
                     + PathElement::new(vec![(0, -lift), (*width, -lift)], stub)
             }))
