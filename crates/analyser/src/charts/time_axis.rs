@@ -88,10 +88,8 @@ impl TimeAxis {
             Step::Hour => self.hours.iter().position(|hour| *hour >= generated)? as f64,
             Step::Day => {
                 let today = generated.with_timezone(&self.tz).date_naive();
-                let days = self.per_local_day(&self.hours, |hours| {
-                    hours.first().map(|hour| self.day_of(*hour))
-                });
-                days.iter()
+                self.local_days()
+                    .iter()
                     .find(|day| day.value.is_some_and(|day| day > today))?
                     .start
             }
@@ -184,10 +182,8 @@ impl TimeAxis {
             PeriodKind::Week => 1,
             PeriodKind::Month => 3,
         };
-        let days = self.per_local_day(&self.hours, |hours| {
-            hours.first().map(|hour| self.day_of(*hour))
-        });
-        days.iter()
+        self.local_days()
+            .iter()
             .filter(|day| day.value.is_some_and(|d| (d.day() - 1) % every == 0))
             .map(Span::middle)
             .collect()
@@ -199,8 +195,18 @@ impl TimeAxis {
         if self.kind == PeriodKind::Day {
             return Vec::new();
         }
-        let days = self.per_local_day(&self.hours, |_| ());
-        days.iter().skip(1).map(|day| day.start).collect()
+        self.local_days()
+            .iter()
+            .skip(1)
+            .map(|day| day.start)
+            .collect()
+    }
+
+    /// The axis's local days, each spanning its hours.
+    fn local_days(&self) -> Vec<Span<Option<chrono::NaiveDate>>> {
+        self.per_local_day(&self.hours, |hours| {
+            hours.first().map(|hour| self.day_of(*hour))
+        })
     }
 
     /// A day's labelled positions: every 3 local hours (see [`TimeAxis::key_points`]).
