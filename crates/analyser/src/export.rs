@@ -73,15 +73,6 @@ pub enum ExportError {
         /// The report's time zone.
         tz: chrono_tz::Tz,
     },
-    /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
-    /// otherwise give a table of nothing, as if the period had no data.
-    #[error(
-        "database `{database}` holds no relevé data (no `hourly` or `runs` collection): check --database and MONGODB_URI, and that the summariser has run"
-    )]
-    NoData {
-        /// The database name.
-        database: String,
-    },
     /// MongoDB is unreachable or a query failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -142,13 +133,9 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     }
     let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     // Before the output is created: a file of a header alone would pass for an empty period.
-    let holds_data = store::holds_releve_data(&db).await;
-    if !matches!(holds_data, Ok(true)) {
+    if let Err(err) = store::require_releve_data(&db).await {
         store::shut_down(db).await;
-        holds_data?;
-        return Err(ExportError::NoData {
-            database: args.mongo.database.clone(),
-        });
+        return Err(err.into());
     }
     let unread = Unread::default();
     let mut rows = 0;

@@ -56,15 +56,6 @@ pub enum AnalyserError {
         /// The report's time zone.
         tz: chrono_tz::Tz,
     },
-    /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
-    /// otherwise replace a good report with an empty one.
-    #[error(
-        "database `{database}` holds no relevé data (no `hourly` or `runs` collection): check --database and MONGODB_URI, and that the summariser has run"
-    )]
-    NoData {
-        /// The database name.
-        database: String,
-    },
     /// The report file could not be written.
     #[error("{path}: cannot write the report: {cause}")]
     Write {
@@ -128,7 +119,7 @@ pub async fn write_report(
         .map(|raw_dir| RawFolder::read(raw_dir, config));
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
-    let loaded = load(&db, args, config, &period, now, &unread).await;
+    let loaded = load(&db, config, &period, now, &unread).await;
     releve::store::shut_down(db).await;
     let Loaded {
         mut data,
@@ -227,17 +218,13 @@ struct Loaded {
 /// period's records of sources no longer configured.
 async fn load(
     db: &mongodb::Database,
-    args: &ReportArgs,
     config: &Config,
     period: &ReportPeriod,
     now: DateTime<Utc>,
     unread: &query::Unread,
 ) -> Result<Loaded, AnalyserError> {
-    if !releve::store::holds_releve_data(db).await? {
-        return Err(AnalyserError::NoData {
-            database: args.mongo.database.clone(),
-        });
-    }
+    // A mistyped `--database` or URI would otherwise replace a good report with an empty one.
+    releve::store::require_releve_data(db).await?;
     Ok(Loaded {
         data: query::load(db, config, period, now, unread).await?,
         first_runs: query::first_runs(db, config, unread).await?,

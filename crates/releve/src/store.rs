@@ -168,6 +168,18 @@ impl Unindexed {
     }
 }
 
+/// Fails with [`StoreError::NoReleveData`] unless `db` holds the collections the summariser
+/// creates (see [`holds_releve_data`]): for readers, before they read or write anything.
+pub async fn require_releve_data(db: &Database) -> Result<(), StoreError> {
+    if holds_releve_data(db).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NoReleveData {
+            database: db.name().to_owned(),
+        })
+    }
+}
+
 /// Whether `db` holds the collections the summariser creates on its first run (`hourly` or
 /// `runs`).
 pub async fn holds_releve_data(db: &Database) -> Result<bool, StoreError> {

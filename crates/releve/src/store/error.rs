@@ -38,6 +38,16 @@ pub enum StoreError {
         /// The gist of the driver's complaint (its full text is logged at debug level).
         detail: String,
     },
+    /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
+    /// otherwise read as a database of relevé with no data (an empty report, a CSV of a header
+    /// alone).
+    #[error(
+        "database `{database}` holds no relevé data (no `hourly` or `runs` collection): check --database and MONGODB_URI, and that the summariser has run"
+    )]
+    NoReleveData {
+        /// The database name.
+        database: String,
+    },
     /// The server refused the URI's credentials.
     #[error(
         "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"
