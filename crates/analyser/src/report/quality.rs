@@ -37,9 +37,7 @@ pub fn completeness_section(
     let quarantine_column = match quarantined {
         Quarantined::NotGiven => false,
         Quarantined::Unreadable => true,
-        Quarantined::Counted(counts) => assessed
-            .iter()
-            .any(|(source, _)| counts.get(&source.name).is_some_and(|n| *n > 0)),
+        Quarantined::Counted(_) => assessed.iter().any(|(_, c)| c.quarantined > 0),
     };
     completeness_table(doc, assessed, quarantined, by_day, quarantine_column);
     for (column, meaning) in COLUMNS {

@@ -76,7 +76,7 @@ pub(super) fn cover_line(silences: &[Silence], tz: Tz, ongoing_at: OngoingAt) ->
 }
 
 /// A stretch's length in words: minutes under two hours, hours under two days, else days.
-pub(super) fn span(length: Duration) -> String {
+fn span(length: Duration) -> String {
     let minutes = length.num_minutes();
     if minutes < 120 {
         counted(minutes, "minute")
