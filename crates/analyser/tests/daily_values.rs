@@ -368,6 +368,68 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
         "0 of 14",
         "the hours elapsed, 00:00 to 13:00, all hold data:\n{text}"
     );
+    // 5.0 to 11.5 °C in the hours begun, 12.0 to 16.5 °C forecast: apart.
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains(
+            "Until the report was generated: min 5 °C, mean 8.25 °C, max 11.5 °C over 14 values; 0 records without a value."
+        ) && flat.contains(
+            "Still to come then (values published ahead, such as forecasts): min 12 °C, mean 14.2 °C, max 16.5 °C over 10 values; 0 records without a value."
+        ),
+        "the forecast hours are not counted with the hours begun:\n{text}"
+    );
+}
+
+/// A week of daily values generated on its Thursday: the totals and the categories of the
+/// days to come (forecasts) are said apart from those of the days begun, not mixed in.
+#[test]
+fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!("{DAILY}categories = [\"sky\"]\n");
+    let mut data = week_of_days();
+    for hour in &mut data.hourly {
+        let day = store::chrono_date(hour.hour).format("%d").to_string();
+        let sky = if day.as_str() < "20" { "sunny" } else { "rain" };
+        hour.categories = vec![store::CategoryCounts {
+            field: "sky".to_owned(),
+            values: vec![store::ValueCount {
+                value: sky.to_owned(),
+                count: 1,
+            }],
+            other: 0,
+            nulls: 0,
+        }];
+    }
+    let generated = midnight(19) + Duration::hours(10);
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        data,
+        PeriodKind::Week,
+        "2026-11-19",
+        generated,
+    );
+    let flat = common::flat(&common::text(&pdf));
+    // Rain on the 16th and 18th begun, the 20th and 22nd to come: 2.5 mm each.
+    assert!(
+        flat.contains(
+            "Until the report was generated, total: 5 mm over 4 values; 0 records without a value."
+        ) && flat.contains(
+            "Still to come then (values published ahead, such as forecasts), total: 5 mm over 3 values; 0 records without a value."
+        ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("min 10 °C, mean 11.5 °C, max 13 °C over 4 values"),
+        "the maxima of the days begun, 16th to 19th: {flat}"
+    );
+    assert!(
+        flat.contains(
+                "Not counted: 3 records of days still to come when the report was generated (values published ahead, such as forecasts)."
+            ),
+        "the rain to come is not counted with the sunny days seen: {flat}"
+    );
 }
 
 #[test]

@@ -97,6 +97,20 @@ impl TimeAxis {
         Some(from)
     }
 
+    /// Whether the figures of `hour` were still to come when the report was generated: an
+    /// hour that had not begun, or for daily values a day after the one it was generated on
+    /// (the records sentence counts them so). Their values were published ahead (forecasts,
+    /// éCO2mix's rows of measures to come): the statistics of the period leave them out.
+    pub fn is_to_come(&self, hour: DateTime<Utc>) -> bool {
+        let Some(generated) = self.generated else {
+            return false;
+        };
+        match self.resolution {
+            Resolution::Hour => hour >= generated,
+            Resolution::Day => self.day_of(hour) > generated.with_timezone(&self.tz).date_naive(),
+        }
+    }
+
     /// The axis drawn per local day whatever the period: for a source of daily values, whose
     /// hours hold one record a day, each hour in its day as [`crate::period::local_day`] says.
     pub fn per_day(self) -> Self {

@@ -8,7 +8,7 @@ use releve::store::{HourlySummary, chrono_date};
 
 use super::added_fields::AddedField;
 use super::source_pages::{say_partly, with_partly};
-use crate::charts::{self, ChartError, px};
+use crate::charts::{self, ChartError, TimeAxis, px};
 use crate::format::{counted, grouped};
 use crate::naming::{name_of, value_named};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
@@ -47,20 +47,35 @@ pub(super) fn category_chart(
     field: &str,
     hourly: &[HourlySummary],
     added: &AddedField<'_>,
+    axis: &TimeAxis,
     in_words: bool,
 ) -> Result<(), ChartError> {
-    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
-    let (mut other, mut nulls) = (0, 0);
-    for counts in hourly
+    // Forecasts are no values seen: counted apart, unless they are all there is.
+    let (ahead, begun): (Vec<&HourlySummary>, Vec<&HourlySummary>) = hourly
         .iter()
-        .flat_map(|h| h.categories.iter().filter(|c| c.field == field))
-    {
-        for v in &counts.values {
-            *totals.entry(v.value.as_str()).or_default() += v.count;
-        }
-        other += counts.other;
-        nulls += counts.nulls;
-    }
+        .partition(|h| axis.is_to_come(chrono_date(h.hour)));
+    let ahead = Tally::of(&ahead, field);
+    let begun = Tally::of(&begun, field);
+    let (ahead_note, counted_hours) = match (begun.records(), ahead.records()) {
+        (_, 0) => (None, begun),
+        (0, _) => (Some(ALL_AHEAD.to_owned()), ahead),
+        (_, records) => (
+            Some(format!(
+                "Not counted: {} of {} still to come when the report was generated (values published ahead, such as forecasts).",
+                counted(records, "record"),
+                match axis.resolution() {
+                    releve::Resolution::Hour => "hours",
+                    releve::Resolution::Day => "days",
+                }
+            )),
+            begun,
+        ),
+    };
+    let Tally {
+        values: totals,
+        other,
+        nulls,
+    } = counted_hours;
     let name = name_of(source, field);
     let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
     let hours: Vec<_> = hourly.iter().map(|h| chrono_date(h.hour)).collect();
@@ -83,6 +98,9 @@ pub(super) fn category_chart(
             false,
             Ink::ALERT,
         );
+        if let Some(note) = &ahead_note {
+            doc.paragraph(note, BODY, false, Ink::TEXT);
+        }
         say_partly(doc, partly.as_deref());
         return Ok(());
     }
@@ -137,6 +155,9 @@ pub(super) fn category_chart(
     );
     let mut captions = with_partly(&caption, partly.as_deref());
     captions.retain(|caption| !caption.is_empty());
+    if let Some(note) = &ahead_note {
+        captions.push(note);
+    }
     if let Some(ties) = &ties {
         captions.push(ties);
     }
@@ -145,6 +166,42 @@ pub(super) fn category_chart(
     }
     doc.chart(chart, &captions);
     Ok(())
+}
+
+/// What a category chart says when every record of its field came in hours still to come
+/// when the report was generated: its bars are of forecasts.
+const ALL_AHEAD: &str = "All of these records are of hours or days still to come when the report was generated (values published ahead, such as forecasts).";
+
+/// A category field's records over some hours: per value, beyond each hour's top values, and
+/// without a value.
+#[derive(Default)]
+struct Tally<'a> {
+    values: BTreeMap<&'a str, i64>,
+    other: i64,
+    nulls: i64,
+}
+
+impl<'a> Tally<'a> {
+    /// The records of `field` in `hours`.
+    fn of(hours: &[&'a HourlySummary], field: &str) -> Tally<'a> {
+        let mut tally = Tally::default();
+        for counts in hours
+            .iter()
+            .flat_map(|h| h.categories.iter().filter(|c| c.field == field))
+        {
+            for v in &counts.values {
+                *tally.values.entry(v.value.as_str()).or_default() += v.count;
+            }
+            tally.other += counts.other;
+            tally.nulls += counts.nulls;
+        }
+        tally
+    }
+
+    /// How many records it counts, with a value or without.
+    fn records(&self) -> i64 {
+        self.values.values().sum::<i64>() + self.other + self.nulls
+    }
 }
 
 /// When the values ranked (most records first, then by value) tie across the last place

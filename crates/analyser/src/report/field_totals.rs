@@ -76,6 +76,11 @@ impl FieldTotals {
         }
     }
 
+    /// Whether any record counts in these totals, with a value or without.
+    fn holds_records(&self) -> bool {
+        self.count + self.nulls + self.implausible > 0
+    }
+
     /// The sentence standing for the chart of a field without a value in the period. The
     /// summaries' `nulls` cannot tell an absent field from a null or a text that is not a
     /// number, so the sentence names all three: a field every record holds as `"20,0"` reads
@@ -170,6 +175,87 @@ impl FieldTotals {
             self.lacking()
         )
     }
+}
+
+/// What a period's statistics lead with when they cover only the hours begun when the
+/// report was generated: the others were still to come.
+const BEGUN_LEAD: &str = "Until the report was generated";
+
+/// What the statistics of the hours still to come when the report was generated lead with:
+/// values a source publishes ahead of their time.
+const AHEAD_LEAD: &str = "Still to come then (values published ahead, such as forecasts)";
+
+/// `per_hour` (one item per hour of `axis`) split into the hours begun when the report was
+/// generated and those still to come then, each keeping its place on the axis.
+fn split_by_generation<T: Copy>(axis: &TimeAxis, per_hour: &[Option<T>]) -> [Vec<Option<T>>; 2] {
+    let part = |ahead: bool| {
+        per_hour
+            .iter()
+            .zip(axis.hours())
+            .map(|(item, hour)| item.filter(|_| axis.is_to_come(*hour) == ahead))
+            .collect()
+    };
+    [part(false), part(true)]
+}
+
+/// The sentences under a numeric chart: the min, mean and max of the period (`stats` and
+/// `bands`: one per hour of `axis`), or, when some of its hours were still to come when the
+/// report was generated and hold records (forecasts), those of the hours begun then and, apart,
+/// those of the hours to come: a forecast is not a value measured.
+pub(super) fn band_captions(
+    stats: &[Option<&NumericSummary>],
+    bands: &[Option<HourBand>],
+    axis: &TimeAxis,
+    unit: Option<&str>,
+) -> Vec<String> {
+    let [begun, ahead] = split_by_generation(axis, stats);
+    let ahead = FieldTotals::of(&ahead, axis);
+    if !ahead.holds_records() {
+        return vec![FieldTotals::of(stats, axis).caption("Period", bands, unit)];
+    }
+    let [begun_bands, ahead_bands] = split_by_generation(axis, bands);
+    let begun = FieldTotals::of(&begun, axis);
+    let said = |totals: &FieldTotals, lead: &str, bands: &[Option<HourBand>]| {
+        if bands.iter().any(Option::is_some) {
+            totals.caption(lead, bands, unit)
+        } else {
+            format!("{lead}: no value; {}.", totals.lacking())
+        }
+    };
+    vec![
+        said(&begun, BEGUN_LEAD, &begun_bands),
+        said(&ahead, AHEAD_LEAD, &ahead_bands),
+    ]
+}
+
+/// The sentences under a totals chart: the total of the hourly `sums` (one per hour of
+/// `axis`), apart for the hours still to come when the report was generated, as for
+/// [`band_captions`].
+pub(super) fn total_captions(
+    stats: &[Option<&NumericSummary>],
+    sums: &[f64],
+    axis: &TimeAxis,
+    unit: Option<&str>,
+) -> Vec<String> {
+    let [begun, ahead] = split_by_generation(axis, stats);
+    let ahead = FieldTotals::of(&ahead, axis);
+    if !ahead.holds_records() {
+        return vec![FieldTotals::of(stats, axis).total_caption("Period total", sums, unit)];
+    }
+    let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
+    let [begun_sums, ahead_sums] = split_by_generation(axis, &sums);
+    let total = |sums: Vec<Option<f64>>| -> Vec<f64> { sums.into_iter().flatten().collect() };
+    let said = |totals: &FieldTotals, lead: &str, sums: Vec<Option<f64>>| {
+        if totals.count > 0 {
+            totals.total_caption(&format!("{lead}, total"), &total(sums), unit)
+        } else {
+            format!("{lead}: no value; {}.", totals.lacking())
+        }
+    };
+    vec![
+        said(&FieldTotals::of(&begun, axis), BEGUN_LEAD, begun_sums),
+        said(&ahead, AHEAD_LEAD, ahead_sums),
+    ]
 }
 
 /// What the grey marks of a totals chart mean, when it has any: its steps without a value,

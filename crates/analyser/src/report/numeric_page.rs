@@ -10,7 +10,7 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
-use super::field_totals::FieldTotals;
+use super::field_totals::{FieldTotals, band_captions, total_captions};
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
@@ -114,10 +114,12 @@ pub(super) fn numeric_chart(
             .map(|n| n.is_some_and(|n| n.count > 0))
             .collect();
         let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
-        let caption = totals.total_caption("Period total", &sums, unit);
+        let totalled = total_captions(&stats, &sums, axis, unit);
         let unvalued = super::field_totals::unvalued_note(axis, &with_value);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
-        let captions: Vec<&str> = std::iter::once(caption.as_str())
+        let captions: Vec<&str> = totalled
+            .iter()
+            .map(String::as_str)
             .chain(unvalued.as_deref())
             .chain(past.as_deref())
             .chain(partly.as_deref())
@@ -140,17 +142,14 @@ pub(super) fn numeric_chart(
     let Some(scale) = ValueScale::of(&bands) else {
         // Counted values, none of them finite: nothing a chart can draw.
         doc.heading(&named, 10.0, 8.0);
-        doc.paragraph(
-            &totals.caption("Period", &bands, unit),
-            BODY,
-            false,
-            Ink::TEXT,
-        );
+        for caption in band_captions(&stats, &bands, axis, unit) {
+            doc.paragraph(&caption, BODY, false, Ink::TEXT);
+        }
         say_partly(doc, partly.as_deref());
         return Ok(());
     };
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
-    let caption = totals.caption("Period", &bands, unit);
+    let banded = band_captions(&stats, &bands, axis, unit);
     let past = past_scale(source, added, field, &bands, axis, scale);
     let spikes = spikes_said(
         source,
@@ -160,7 +159,9 @@ pub(super) fn numeric_chart(
         axis,
         scale,
     );
-    let captions: Vec<&str> = std::iter::once(caption.as_str())
+    let captions: Vec<&str> = banded
+        .iter()
+        .map(String::as_str)
         .chain(past.as_deref())
         .chain(spikes.as_deref())
         .chain(partly.as_deref())

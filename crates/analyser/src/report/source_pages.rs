@@ -140,7 +140,15 @@ pub fn source_section(
     for field in &source.categories {
         let added = AddedField::new(source, field.as_str(), "categories", generated);
         let in_words = one_day_of_daily_values(source, period.kind);
-        category_chart(doc, source, field.as_str(), &data.hourly, &added, in_words)?;
+        category_chart(
+            doc,
+            source,
+            field.as_str(),
+            &data.hourly,
+            &added,
+            &axis,
+            in_words,
+        )?;
     }
     if let Some(positions) = &data.positions {
         map_chart(doc, source, positions, &data.hourly, records)?;
