@@ -146,8 +146,10 @@ pub struct Completeness {
     pub paused_into: PausedInto,
     /// The longest stretch of the period's expected collections in which none of the source
     /// started, where it is over two and a half of its intervals (see
-    /// [`silence::longest_without_run`]).
+    /// [`silence::stretches_without_run`]).
     pub longest_without_run: Option<silence::Silence>,
+    /// Every such stretch, oldest first.
+    pub without_run: Vec<silence::Silence>,
     /// When the source's latest run before the period started, where it is known (not for a
     /// source collecting by day, whose runs belong to the days they collect).
     pub last_run_before: Option<DateTime<Utc>>,
@@ -279,12 +281,16 @@ pub fn assess(
         .filter(|disabled| disabled.overlaps(period))
         .copied()
         .collect();
-    let longest_without_run = match (expected_from.counted_from(period), until) {
+    let without_run = match (expected_from.counted_from(period), until) {
         (Some(from), Some(until)) => {
-            silence::longest_without_run(source, data, &disabled, from, until)
+            silence::stretches_without_run(source, data, &disabled, from, until)
         }
-        _ => None,
+        _ => Vec::new(),
     };
+    let longest_without_run = without_run
+        .iter()
+        .copied()
+        .max_by_key(|gap| gap.until - gap.from);
     Completeness {
         expected,
         expected_from,
@@ -314,6 +320,7 @@ pub fn assess(
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
         paused_into: paused_into(source, data, expected_from, period, expected, landed, until),
         longest_without_run,
+        without_run,
         last_run_before: data.run_before.as_ref().map(|run| run.started),
     }
 }

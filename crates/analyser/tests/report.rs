@@ -121,13 +121,14 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     let pages = common::pages(&pdf, scratch.path());
     assert_eq!(
         pages.len(),
-        5,
-        "cover; catalogue and quakes; the rest of quakes; meteo and offres; completeness"
+        6,
+        "cover; catalogue and quakes; the rest of quakes; meteo (with its stretch without a \
+         run said); offres; completeness"
     );
     // Sources follow one another where they fit; a page a source runs onto says so on top; a
     // source that fits whole on a page (meteo) is not split to fill the one before.
     let texts = common::page_texts(&pdf);
-    for (page, first_line) in [(2, "quakes (continued)"), (3, "meteo")] {
+    for (page, first_line) in [(2, "quakes (continued)"), (3, "meteo"), (4, "offres")] {
         assert_eq!(
             texts[page]
                 .lines()
@@ -140,8 +141,13 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         );
     }
     assert!(
-        texts[3].contains("No data for this source in this period"),
+        texts[4].contains("No data for this source in this period"),
         "offres follows meteo: {}",
+        texts[4]
+    );
+    assert!(
+        common::flat(&texts[3]).contains("Shaded \"no run\" on its charts: the stretch in which the collector did not run this source though it was due, from 2026-11-21 05:45 to 2026-11-21 10:00 (about 4 hours)"),
+        "meteo's section says when it was not collected: {}",
         texts[3]
     );
     for (n, page) in pages.iter().enumerate() {

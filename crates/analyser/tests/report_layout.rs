@@ -690,18 +690,48 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     // The collector stopped from 15:00 to 20:00: 300 of the 660 minutes without a run.
     data.runs
         .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
-    let flat = common::flat(&common::text(&render_with(dir.path(), data)));
+    let stopped = render_with(dir.path(), data);
+    let flat = common::flat(&common::text(&stopped));
     assert!(
         flat.contains(
             "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?); the longest stretch without a run: from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours)."
         ) && !flat.contains("No failed collection in this period."),
         "{flat}"
     );
-    let whole = common::flat(&common::text(&render(dir.path())));
+    // Its section says it too, where its charts shade the stretch.
     assert!(
-        !whole.contains("did not run"),
+        flat.contains(
+            "Shaded \"no run\" on its charts: the stretch in which the collector did not run this source though it was due, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch."
+        ),
+        "{flat}"
+    );
+    let shaded = |pdf: &std::path::Path| -> Vec<usize> {
+        let scratch = tempfile::tempdir().expect("temp dir");
+        common::charts(pdf, scratch.path())
+            .iter()
+            .map(|chart| {
+                chart
+                    .pixels
+                    .chunks(chart.channels)
+                    .filter(|p| p == &[250, 230, 222])
+                    .count()
+            })
+            .collect()
+    };
+    // Its first chart, of its records per hour: five of the day's 24 hours shaded.
+    let records_chart = shaded(&stopped)[0];
+    assert!(
+        records_chart > 1_000,
+        "the record counts shade the stretch: {records_chart} pixels"
+    );
+    let whole_pdf = render(dir.path());
+    let whole = common::flat(&common::text(&whole_pdf));
+    assert!(
+        !whole.contains("expected did not run")
+            && !whole.contains("though it was due, from 2026-11-21 14"),
         "every expected collection ran: {whole}"
     );
+    assert_eq!(shaded(&whole_pdf)[0], 0, "nothing shaded");
 }
 
 /// When no source collected at all for a while, the section says when, before each source's

@@ -81,15 +81,16 @@ pub fn totals_scale(steps: &[TotalStep]) -> ValueScale {
 }
 
 /// The steps of a totals chart (hours, or local days on a daily axis) that had begun when the
-/// report was generated, and not ended before the source's first known collection, and hold no
-/// value of the field (`with_value[i]` for the axis's hour `i`): no record, or none holding a
-/// number. Their total, 0, is no measurement of 0.
+/// report was generated, and not ended before the source's first known collection, not within
+/// a stretch it was disabled in, and hold no value of the field (`with_value[i]` for the axis's
+/// hour `i`): no record, or none holding a number. Their total, 0, is no measurement of 0.
 pub fn steps_without_value(axis: &TimeAxis, with_value: &[bool]) -> Vec<(f64, f64)> {
     let ahead = axis.ahead_from().unwrap_or(f64::INFINITY);
     let collected_from = axis.collected_from_position();
     flagged_steps(axis, with_value, axis.len())
         .iter()
         .filter(|step| step.value == 0 && step.start < ahead && step.end > collected_from)
+        .filter(|step| !axis.while_disabled(step.start, step.end))
         .map(|step| (step.start, step.end))
         .collect()
 }
@@ -470,6 +471,18 @@ mod tests {
             steps_without_value(&axis.clone().collected_from(Some(first)), &with_value),
             [(10.0, 11.0), (11.0, 12.0)],
             "from the hour holding the first collection"
+        );
+        // Nor while the source was disabled, from 12:30 to 15:00: 13:00 and 14:00 within it.
+        let mut with_value = [true; 24];
+        with_value[12..16].fill(false);
+        let stretch = (
+            axis.hours()[12] + chrono::Duration::minutes(30),
+            axis.hours()[15],
+        );
+        assert_eq!(
+            steps_without_value(&axis.clone().disabled(vec![stretch]), &with_value),
+            [(12.0, 13.0), (15.0, 16.0)],
+            "the hours it was enabled in, or partly"
         );
         assert_eq!(
             merged(&[(1.0, 2.0), (2.0, 3.0), (5.0, 6.0)]),

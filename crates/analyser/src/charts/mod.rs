@@ -72,6 +72,8 @@ mod palette {
     pub const ALERT: RGBColor = RGBColor(190, 60, 20);
     /// Behind the part of a chart still to come when the report was generated.
     pub const AHEAD: RGBColor = RGBColor(236, 239, 243);
+    /// Behind the stretches in which the source did not run though it was due.
+    pub const NO_RUN: RGBColor = RGBColor(250, 230, 222);
 }
 
 /// A chart drawn into memory: `width × height` RGB pixels.
@@ -332,39 +334,23 @@ fn hourly_frame<'a, 'b>(
 }
 
 /// Shades the part of the axis still to come when the report was generated (see
-/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, and draws where
-/// days meet (see [`TimeAxis::day_starts`]): under the grid and the data.
+/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, and the stretches
+/// the source did not run (`no run`), and draws where days meet (see
+/// [`TimeAxis::day_starts`]): under the grid and the data.
 fn days_and_ahead(
     chart: &mut HourlyChart<'_, '_>,
     title: &str,
     axis: &TimeAxis,
 ) -> Result<(), ChartError> {
-    let fail = ChartError::from_plotters(title);
-    let (x, y) = (chart.x_range(), chart.y_range());
+    let x = chart.x_range();
     if let Some(from) = axis.ahead_from() {
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(from, y.start), (x.end, y.end)],
-                palette::AHEAD.filled(),
-            )))
-            .map_err(&fail)?;
-        let style = label_style().color(&palette::MUTED);
-        let text = "to come";
-        let room = chart.backend_coord(&(x.end, y.end)).0 - chart.backend_coord(&(from, y.end)).0;
-        let width = chart
-            .plotting_area()
-            .estimate_text_size(text, &style)
-            .map_or(u32::MAX, |(width, _)| width);
-        if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
-            // Set in pixels from the shaded part's top left corner.
-            let at = (dots(3.0), dots(3.0));
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((from, y.end)) + Text::new(text, at, style),
-                ))
-                .map_err(&fail)?;
-        }
+        shade(chart, title, (from, x.end), palette::AHEAD, "to come")?;
     }
+    for stretch in axis.without_run_positions() {
+        shade(chart, title, stretch, palette::NO_RUN, "no run")?;
+    }
+    let fail = ChartError::from_plotters(title);
+    let y = chart.y_range();
     chart
         .draw_series(
             axis.day_starts().into_iter().map(|start| {
@@ -372,6 +358,40 @@ fn days_and_ahead(
             }),
         )
         .map_err(&fail)?;
+    Ok(())
+}
+
+/// Shades `from..until` of the axis in `colour`, writing `label` at its top where that fits.
+fn shade(
+    chart: &mut HourlyChart<'_, '_>,
+    title: &str,
+    (from, until): (f64, f64),
+    colour: plotters::style::RGBColor,
+    label: &'static str,
+) -> Result<(), ChartError> {
+    let fail = ChartError::from_plotters(title);
+    let y = chart.y_range();
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(from, y.start), (until, y.end)],
+            colour.filled(),
+        )))
+        .map_err(&fail)?;
+    let style = label_style().color(&palette::MUTED);
+    let room = chart.backend_coord(&(until, y.end)).0 - chart.backend_coord(&(from, y.end)).0;
+    let width = chart
+        .plotting_area()
+        .estimate_text_size(label, &style)
+        .map_or(u32::MAX, |(width, _)| width);
+    if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
+        // Set in pixels from the shaded part's top left corner.
+        let at = (dots(3.0), dots(3.0));
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((from, y.end)) + Text::new(label, at, style),
+            ))
+            .map_err(&fail)?;
+    }
     Ok(())
 }
 

@@ -29,6 +29,11 @@ pub struct TimeAxis {
     generated: Option<DateTime<Utc>>,
     /// The source's first known collection, where it came after the axis begins.
     collected_from: Option<DateTime<Utc>>,
+    /// The stretches in which no run of the source started though it was due (see
+    /// [`crate::completeness::Completeness::without_run`]).
+    without_run: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The stretches the source was disabled in: no value was collected then either.
+    disabled: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl TimeAxis {
@@ -47,7 +52,51 @@ impl TimeAxis {
             resolution: Resolution::Hour,
             generated: None,
             collected_from: None,
+            without_run: Vec::new(),
+            disabled: Vec::new(),
         }
+    }
+
+    /// The axis of a source disabled in the stretches `from..until` of `stretches`.
+    pub fn disabled(self, stretches: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Self {
+        TimeAxis {
+            disabled: stretches,
+            ..self
+        }
+    }
+
+    /// Where `instant` lies on the axis, in hours from its first, clipped to it.
+    fn position_of(&self, instant: DateTime<Utc>) -> f64 {
+        let end = self.hours.len() as f64;
+        self.hours.first().map_or(0.0, |first| {
+            ((instant - *first).num_seconds() as f64 / 3600.0).clamp(0.0, end)
+        })
+    }
+
+    /// Whether the positions `start..end` lie within a stretch the source was disabled in.
+    pub(super) fn while_disabled(&self, start: f64, end: f64) -> bool {
+        self.disabled.iter().any(|(from, until)| {
+            self.position_of(*from) <= start && end <= self.position_of(*until)
+        })
+    }
+
+    /// The axis of a source that did not run in the stretches `from..until` of `stretches`
+    /// though it was due: its charts shade them, no data could be collected then.
+    pub fn without_run(self, stretches: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Self {
+        TimeAxis {
+            without_run: stretches,
+            ..self
+        }
+    }
+
+    /// Where the stretches without a run lie on the axis, as `(start, end)` positions (hours
+    /// from its first), clipped to it.
+    pub(super) fn without_run_positions(&self) -> Vec<(f64, f64)> {
+        self.without_run
+            .iter()
+            .map(|(from, until)| (self.position_of(*from), self.position_of(*until)))
+            .filter(|(from, until)| until > from)
+            .collect()
     }
 
     /// The axis of a source first collected at `at`: nothing was collected before.

@@ -168,20 +168,20 @@ pub fn silences<'a>(
     silences
 }
 
-/// The longest stretch of `from..until` in which no run of the source started, where it is
-/// over two and a half of the interval in force at its start (one run skipped now and then is
-/// no stretch), leaving out the stretches it was disabled: tells a reader when the collections
-/// it missed were due.
-pub(super) fn longest_without_run(
+/// The stretches of `from..until` in which no run of the source started, where each is over
+/// two and a half of the interval in force at its start (one run skipped now and then is no
+/// stretch), leaving out the stretches it was disabled, oldest first: tell a reader when the
+/// collections it missed were due.
+pub(super) fn stretches_without_run(
     source: &Source,
     data: &SourceData,
     disabled: &[Disabled],
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Option<Silence> {
+) -> Vec<Silence> {
     // A source collecting by day is due by the days it collects, not by its runs' times.
     if source.collects_by_day() || until <= from {
-        return None;
+        return Vec::new();
     }
     let runs = Runs::of(source, data);
     let shortest = runs.shortest();
@@ -208,7 +208,7 @@ pub(super) fn longest_without_run(
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
         .filter(|gap| gap.until - gap.from > runs.interval_after(runs.last_by(gap.from)) * 5 / 2)
-        .max_by_key(|gap| gap.until - gap.from)
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use super::category_page::{TOP_VALUES, category_chart};
 use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
+use super::silences::stretch_words;
 use crate::charts::{self, ChartError, Step, TimeAxis, px};
+use crate::completeness::silence::Silence;
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::counted;
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
@@ -62,9 +64,17 @@ pub fn source_section(
         ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
         _ => None,
     };
+    // A source of daily values loses no day to a stopped collector: its API serves past days.
+    let without_run = if daily {
+        Vec::new()
+    } else {
+        shaded_without_run(completeness)
+    };
     let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
         .generated_at(generated)
-        .collected_from(collected_from);
+        .collected_from(collected_from)
+        .without_run(without_run.iter().map(|s| (s.from, s.until)).collect())
+        .disabled(disabled_stretches(source, completeness, period));
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -120,6 +130,9 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
+    if let Some(note) = without_run_note(&without_run, period, generated) {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
     if let Some(note) = &quarantine {
         doc.paragraph(note, BODY, true, Ink::ALERT);
     }
@@ -154,6 +167,76 @@ pub fn source_section(
         map_chart(doc, source, positions, &data.hourly, records)?;
     }
     Ok(())
+}
+
+/// The stretches of the period `source` was disabled in: those it was enabled again after,
+/// and for a source disabled when the report was generated, the rest of the period from its
+/// next collection after its last run in it (all of it without one).
+fn disabled_stretches(
+    source: &Source,
+    completeness: &Completeness,
+    period: &ReportPeriod,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut stretches: Vec<_> = completeness
+        .disabled
+        .iter()
+        .map(|d| (d.from, d.until))
+        .collect();
+    match completeness.disabled_after {
+        Some(Some(last)) => stretches.push((last + source.every.as_chrono(), period.end())),
+        Some(None) => stretches.push((period.start(), period.end())),
+        None => {}
+    }
+    stretches
+}
+
+/// The shortest stretch without a run the charts shade: a minute source's run lost now and
+/// then under load would be a hair on them, and a line in the note.
+const SHORTEST_SHADED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// The stretches without a run its charts shade (see [`Completeness::without_run`]).
+fn shaded_without_run(completeness: &Completeness) -> Vec<Silence> {
+    completeness
+        .without_run
+        .iter()
+        .filter(|stretch| stretch.until - stretch.from >= SHORTEST_SHADED)
+        .copied()
+        .collect()
+}
+
+/// The stretches named one by one in the note on those without a run; the others are counted.
+const WITHOUT_RUN_NAMED: usize = 3;
+
+/// What the shading `no run` on a source's charts means, when they have any: when the
+/// collector did not run it though it was due, so that its data of then is what later runs
+/// could still fetch (a day of a month's chart drawn from a few hours, a gap in a line).
+fn without_run_note(
+    stretches: &[Silence],
+    period: &ReportPeriod,
+    generated: DateTime<Utc>,
+) -> Option<String> {
+    if stretches.is_empty() {
+        return None;
+    }
+    let ongoing = (generated < period.end()).then_some(generated);
+    let mut named: Vec<String> = stretches
+        .iter()
+        .take(WITHOUT_RUN_NAMED)
+        .map(|stretch| stretch_words(stretch, period.tz, ongoing, ""))
+        .collect();
+    let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
+    if more > 0 {
+        named.push(format!("and {more} more"));
+    }
+    let stretch = if stretches.len() == 1 {
+        "the stretch"
+    } else {
+        "the stretches"
+    };
+    Some(format!(
+        "Shaded \"no run\" on its charts: {stretch} in which the collector did not run this source though it was due, {}: its records of that time are those a later run could still fetch.",
+        named.join("; ")
+    ))
 }
 
 /// True for a day report of a source of daily values: one value per key, shown as figures.
