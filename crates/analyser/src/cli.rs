@@ -64,8 +64,8 @@ pub struct ReportArgs {
     pub period: PeriodKind,
     /// Write the report only when the reports folder lacks one written (last modified) once
     /// the period's data was stored, two hours into the UTC day after its end; otherwise leave
-    /// it as it is, print its path and exit 0 (the crontab's week and month jobs run daily with
-    /// it, so each period is reported the first day it can be). A period that ended before the
+    /// it as it is, print its path and exit 0 (the crontab's jobs run with it: its week and month
+    /// jobs run daily, so each period is reported the first day it can be). A period that ended before the
     /// first known collection and holds nothing is not reported: nothing printed, exit 0.
     #[arg(long)]
     pub if_missing: bool,

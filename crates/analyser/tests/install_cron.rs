@@ -255,8 +255,9 @@ fn the_schedule_matches_the_documented_times() {
     };
     assert_eq!(schedule("target/release/collector"), "* * * * *");
     assert_eq!(schedule("target/release/summariser"), "5 * * * *");
-    assert_eq!(schedule("--period day"), "15 4 * * *");
-    // Daily, each writing its period's report the first day it can (`--if-missing`).
+    // Daily, each writing its period's report the first day it can, none of a period before
+    // the first collection (`--if-missing`).
+    assert_eq!(schedule("--period day --if-missing"), "15 4 * * *");
     assert_eq!(schedule("--period week --if-missing"), "25 4 * * *");
     assert_eq!(schedule("--period month --if-missing"), "35 4 * * *");
     for line in jobs(&installed) {

@@ -752,9 +752,9 @@ async fn if_missing_writes_a_period_s_report_once_it_is_complete() {
     );
 }
 
-/// The morning after relevé is installed, the crontab's week and month jobs (`--if-missing`)
-/// find last week and last month ended before the first collection: they write no report of
-/// nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
+/// The morning after relevé is installed, the crontab's day, week and month jobs
+/// (`--if-missing`) find yesterday, last week and last month ended before the first
+/// collection: they write no report of nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
 #[tokio::test(flavor = "multi_thread")]
 async fn if_missing_writes_no_report_of_a_period_before_the_first_collection() {
     let (uri, db) = golden_database("before-first").await;
@@ -772,6 +772,13 @@ async fn if_missing_writes_no_report_of_a_period_before_the_first_collection() {
     let reports = dir.path().join("reports");
     let written = || std::fs::read_dir(&reports).map_or(0, |entries| entries.count());
     assert_eq!(written(), 0, "no report of a week before any collection");
+    // Nor of a day before it, as the crontab's day job asks.
+    let day_before = golden::date(-2);
+    let day = ["--period", "day", "--date", &day_before, "--if-missing"];
+    let output = analyse_output(dir.path(), &uri, &db, &day).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(written(), 0, "no report of a day before any collection");
 
     let printed = analyse(dir.path(), &uri, &db, &week[..4]).await;
     assert!(
