@@ -124,9 +124,18 @@ impl ReportDocument {
                 .map(|word| self.metrics().width(word, table.size, bold))
                 .fold(0.0f32, f32::max)
         };
-        // First try: numbers stay on one line; prose may wrap and, past an eighth of the page,
-        // break long words. If that does not fit, numbers' cells may wrap between words too.
-        let minimum_with = |numbers_whole: bool| -> Vec<f32> {
+        // The widest piece of a name the lines may break it into, after a `-`, `_`, `/` or `.`
+        // (see `TextMetrics::wrap`): `open-meteo-` of `open-meteo-toulouse-hourly`.
+        let longest_piece = |text: &str| {
+            text.split_whitespace()
+                .flat_map(|word| word.split_inclusive(['-', '_', '/', '.']))
+                .map(|piece| self.metrics().width(piece, table.size, false))
+                .fold(0.0f32, f32::max)
+        };
+        // First try: names and numbers stay on one line; prose may wrap and, past an eighth of
+        // the page, break long words. If that does not fit, names break after their hyphens
+        // (`toulouse-metropole-` / `parkings`), then numbers' cells wrap between words too.
+        let minimum_with = |numbers_whole: bool, names_whole: bool| -> Vec<f32> {
             table
                 .columns
                 .iter()
@@ -137,9 +146,14 @@ impl ReportDocument {
                         cells
                             .map(|cell| self.metrics().width(cell, table.size, false))
                             .fold(0.0f32, f32::max)
-                    } else if column.names {
+                    } else if column.names && names_whole {
                         cells
                             .map(|cell| longest_word(cell, false))
+                            .fold(0.0f32, f32::max)
+                            .min(CONTENT_WIDTH / 4.0)
+                    } else if column.names {
+                        cells
+                            .map(|cell| longest_piece(cell))
                             .fold(0.0f32, f32::max)
                             .min(CONTENT_WIDTH / 4.0)
                     } else {
@@ -153,9 +167,12 @@ impl ReportDocument {
                 .collect()
         };
         let fits = |minimum: &Vec<f32>| minimum.iter().sum::<f32>() <= CONTENT_WIDTH;
-        let mut minimum = minimum_with(true);
+        let mut minimum = minimum_with(true, true);
         if !fits(&minimum) {
-            minimum = minimum_with(false);
+            minimum = minimum_with(true, false);
+        }
+        if !fits(&minimum) {
+            minimum = minimum_with(false, false);
         }
         let spare = CONTENT_WIDTH - minimum.iter().sum::<f32>();
         if spare < 0.0 {
@@ -276,6 +293,62 @@ fn row_height(lines: &[Vec<String>], size: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Source names too long for the table to keep whole beside its figures break after a
+    /// hyphen, not the figures between their words, nor a name inside a word.
+    #[test]
+    fn long_names_break_after_their_hyphens_before_numbers_wrap() {
+        let doc = ReportDocument::new("t", chrono::Utc::now()).expect("document");
+        let mut columns = vec![Column::names("Source", 6.0), Column::text("Health", 0.6)];
+        for title in [
+            "Expected", "Landed", "Failed", "Hours", "Records", "Coverage",
+        ] {
+            columns.push(Column::number(title, 0.3));
+        }
+        for title in ["Retries", "429s", "Quarantined"] {
+            columns.push(Column::number(title, 0.3));
+        }
+        let name = "toulouse-metropole-parkings-relais-disponibilites";
+        let row: Vec<String> = [
+            name,
+            "none landed",
+            "1,440",
+            "1,440",
+            "1,440",
+            "23 of 24",
+            "1,234,567",
+            "98.0% of 123,456",
+            "1,440",
+            "1,440",
+            "1,440",
+        ]
+        .iter()
+        .map(|cell| (*cell).to_owned())
+        .collect();
+        let table = Table {
+            columns,
+            rows: vec![row.clone()],
+            size: 7.0,
+        };
+        let widths = doc.column_widths(&table);
+        let lines = doc.cell_lines(&row, &widths, table.size, false);
+        for (cell, lines) in row.iter().zip(&lines).skip(2) {
+            assert_eq!(
+                lines,
+                std::slice::from_ref(cell),
+                "figures on one line: {lines:?}"
+            );
+        }
+        assert!(lines[0].len() > 1, "the name breaks: {:?}", lines[0]);
+        assert!(
+            lines[0][..lines[0].len() - 1]
+                .iter()
+                .all(|line| line.ends_with('-')),
+            "after its hyphens: {:?}",
+            lines[0]
+        );
+        assert_eq!(lines[0].concat(), name);
+    }
 
     #[test]
     fn prose_columns_give_way_before_numbers_and_headers() {
