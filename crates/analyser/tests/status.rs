@@ -686,6 +686,45 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
     );
 }
 
+/// A collector run killed before its end leaves its start in the source's state file and no
+/// metrics: status says it failed at once, not at the collector's next run; a run still going
+/// (holding the source's lock) is no failure.
+#[tokio::test]
+async fn a_collector_run_killed_before_its_end_is_failing_until_the_next_run() {
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::minutes(3), None));
+    let started = now - TimeDelta::minutes(1);
+    let state = serde_json::json!({
+        "last_success_started": (now - TimeDelta::minutes(3)).to_rfc3339(),
+        "running": {"started": started.to_rfc3339()},
+    });
+    std::fs::write(site.raw().join("usgs/.state.json"), state.to_string()).expect("state");
+    let lock = releve::RunLock::try_acquire(&rawfile::source_lock(&site.raw(), "usgs"))
+        .expect("lock file")
+        .expect("lock");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        cell(&stdout, "usgs", "STATE"),
+        "ok",
+        "a run going on: {stdout}"
+    );
+    drop(lock);
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "FAILING", "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "the run started at {} did not finish: its process was killed or crashed",
+            started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_refused_source_table_is_a_row_that_needs_attention() {
     let site = Site::with_waiting_meteo(&CONFIG.replace("every = \"15m\"", "every = \"often\""));

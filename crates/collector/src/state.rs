@@ -74,15 +74,8 @@ pub struct SourceState {
     pub disabled_since: Option<DateTime<Utc>>,
 }
 
-/// A run under way (see [`SourceState::running`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Running {
-    /// When it started.
-    pub started: DateTime<Utc>,
-    /// The day a per-day source was collecting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day: Option<NaiveDate>,
-}
+/// A run under way (see [`SourceState::running`]), in the shape `analyser status` reads too.
+pub use releve::under_way::Running;
 
 /// Moves the unreadable state file at `path` to a free hidden name beside it,
 /// `.state.<time>.unreadable.json` (`-2`, `-3`, … within a second), which no stage reads;

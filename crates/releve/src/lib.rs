@@ -16,6 +16,7 @@ pub mod record_data;
 pub mod record_key;
 pub mod store;
 mod text_file;
+pub mod under_way;
 pub mod working_folder;
 
 pub use config::{

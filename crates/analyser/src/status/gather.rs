@@ -233,6 +233,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         }
     };
     status.left_alone = left_alone(raw_dir, &status.name, &listing);
+    let mut latest_started: Option<DateTime<Utc>> = None;
     for name in listing.landed {
         match name.role {
             RawFileRole::Data => {
@@ -244,10 +245,30 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                 if let Some(run) = waiting_runs::read_metrics(&name.path_in(raw_dir))
                     && run.started <= not_after(now)
                 {
+                    latest_started = latest_started.max(Some(run.started));
                     record_run(status, run.started, run.finished, run.error, run.retry_from);
                 }
             }
         }
+    }
+    // A run killed before its end wrote no metrics: its state file tells of it, which the
+    // collector's next run of the source records as failed.
+    if let Some(run) = releve::under_way::unfinished_run(raw_dir, &status.name)
+        && latest_started.is_none_or(|latest| latest < run.started)
+        && run.started <= not_after(now)
+    {
+        let started = run
+            .started
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        record_run(
+            status,
+            run.started,
+            run.started,
+            Some(format!(
+                "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?), or its machine stopped; the collector's next run counts it as failed"
+            )),
+            None,
+        );
     }
 }
 

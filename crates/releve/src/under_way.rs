@@ -1,0 +1,91 @@
+//! The collector run a source's state file (`raw/<source>/.state.json`) says is under way:
+//! the collector saves it before calling the API and clears it when the run ends, so a run
+//! whose process died (killed out of memory or at a deadline, its machine stopped) leaves it
+//! behind. The collector's next run of the source records such a run as failed; until then,
+//! `analyser status` tells it from a run still going by the source's lock, which the kernel
+//! drops when its holder dies.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::lock;
+use crate::rawfile;
+
+/// A run under way, as the state file holds it under `"running"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Running {
+    /// When it started.
+    pub started: DateTime<Utc>,
+    /// The day a per-day source was collecting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<NaiveDate>,
+}
+
+/// The part of the state file read here.
+#[derive(Deserialize)]
+struct StateFile {
+    #[serde(default)]
+    running: Option<Running>,
+}
+
+/// The run of `source` its state file says is under way while no process holds the source's
+/// lock: a run whose process ended without finishing it. `None` when no run is under way, when
+/// one is and still holds the lock, or when the state file cannot be read (the collector says
+/// why at its next run).
+pub fn unfinished_run(raw_dir: &Path, source: &str) -> Option<Running> {
+    let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
+    let running = serde_json::from_str::<StateFile>(&text).ok()?.running?;
+    match lock::is_held(&rawfile::source_lock(raw_dir, source)) {
+        Ok(false) => Some(running),
+        // Held, or not known: the run may be going on.
+        Ok(true) | Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RunLock;
+
+    #[test]
+    fn a_run_is_unfinished_once_no_process_holds_its_lock() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("usgs");
+        std::fs::create_dir_all(&folder).expect("source folder");
+        assert_eq!(unfinished_run(dir.path(), "usgs"), None, "no state file");
+        std::fs::write(
+            folder.join(".state.json"),
+            r#"{"last_attempt":"2026-12-04T10:00:00Z","cursor":null}"#,
+        )
+        .expect("state");
+        assert_eq!(unfinished_run(dir.path(), "usgs"), None, "no run under way");
+        std::fs::write(
+            folder.join(".state.json"),
+            r#"{"last_attempt":"2026-12-04T10:00:00Z","running":{"started":"2026-12-04T11:00:00Z"}}"#,
+        )
+        .expect("state");
+        let lock = RunLock::try_acquire(&folder.join(".lock"))
+            .expect("lock file")
+            .expect("lock");
+        assert_eq!(
+            unfinished_run(dir.path(), "usgs"),
+            None,
+            "a run holding the lock is going on"
+        );
+        drop(lock);
+        let started: DateTime<Utc> = "2026-12-04T11:00:00Z".parse().expect("time");
+        assert_eq!(
+            unfinished_run(dir.path(), "usgs").map(|run| run.started),
+            Some(started),
+            "its process is gone"
+        );
+        assert!(
+            RunLock::try_acquire(&folder.join(".lock"))
+                .expect("lock file")
+                .is_some(),
+            "looking leaves the lock free"
+        );
+    }
+}
