@@ -198,64 +198,75 @@ fn split_by_generation<T: Copy>(axis: &TimeAxis, per_hour: &[Option<T>]) -> [Vec
     [part(false), part(true)]
 }
 
-/// The sentences under a numeric chart: the min, mean and max of the period (`stats` and
-/// `bands`: one per hour of `axis`), or, when some of its hours were still to come when the
-/// report was generated and hold records (forecasts), those of the hours begun then and, apart,
-/// those of the hours to come: a forecast is not a value measured.
+/// The sentences said of `stats` and of `values` drawn from them (each one per hour of
+/// `axis`): `whole` of the period's; or, when some of its hours were still to come when the
+/// report was generated and hold records (forecasts), `part` of the hours begun then and,
+/// apart, of the hours to come, each after its lead: a forecast is not a value measured.
+fn said_apart<T: Copy>(
+    stats: &[Option<&NumericSummary>],
+    values: &[Option<T>],
+    axis: &TimeAxis,
+    whole: impl Fn(&FieldTotals, &[Option<T>]) -> String,
+    part: impl Fn(&FieldTotals, &str, &[Option<T>]) -> String,
+) -> Vec<String> {
+    let [begun, ahead] = split_by_generation(axis, stats);
+    let ahead = FieldTotals::of(&ahead, axis);
+    if !ahead.holds_records() {
+        return vec![whole(&FieldTotals::of(stats, axis), values)];
+    }
+    let [begun_values, ahead_values] = split_by_generation(axis, values);
+    vec![
+        part(&FieldTotals::of(&begun, axis), BEGUN_LEAD, &begun_values),
+        part(&ahead, AHEAD_LEAD, &ahead_values),
+    ]
+}
+
+/// The sentences under a numeric chart: the min, mean and max of `bands`, apart for the hours
+/// still to come when the report was generated (see [`said_apart`]).
 pub(super) fn band_captions(
     stats: &[Option<&NumericSummary>],
     bands: &[Option<HourBand>],
     axis: &TimeAxis,
     unit: Option<&str>,
 ) -> Vec<String> {
-    let [begun, ahead] = split_by_generation(axis, stats);
-    let ahead = FieldTotals::of(&ahead, axis);
-    if !ahead.holds_records() {
-        return vec![FieldTotals::of(stats, axis).caption("Period", bands, unit)];
-    }
-    let [begun_bands, ahead_bands] = split_by_generation(axis, bands);
-    let begun = FieldTotals::of(&begun, axis);
-    let said = |totals: &FieldTotals, lead: &str, bands: &[Option<HourBand>]| {
-        if bands.iter().any(Option::is_some) {
-            totals.caption(lead, bands, unit)
-        } else {
-            format!("{lead}: no value; {}.", totals.lacking())
-        }
-    };
-    vec![
-        said(&begun, BEGUN_LEAD, &begun_bands),
-        said(&ahead, AHEAD_LEAD, &ahead_bands),
-    ]
+    said_apart(
+        stats,
+        bands,
+        axis,
+        |totals, bands| totals.caption("Period", bands, unit),
+        |totals, lead, bands| {
+            if bands.iter().any(Option::is_some) {
+                totals.caption(lead, bands, unit)
+            } else {
+                format!("{lead}: no value; {}.", totals.lacking())
+            }
+        },
+    )
 }
 
-/// The sentences under a totals chart: the total of the hourly `sums` (one per hour of
-/// `axis`), apart for the hours still to come when the report was generated, as for
-/// [`band_captions`].
+/// The sentences under a totals chart: the total of the hourly `sums`, apart for the hours
+/// still to come when the report was generated (see [`said_apart`]).
 pub(super) fn total_captions(
     stats: &[Option<&NumericSummary>],
     sums: &[f64],
     axis: &TimeAxis,
     unit: Option<&str>,
 ) -> Vec<String> {
-    let [begun, ahead] = split_by_generation(axis, stats);
-    let ahead = FieldTotals::of(&ahead, axis);
-    if !ahead.holds_records() {
-        return vec![FieldTotals::of(stats, axis).total_caption("Period total", sums, unit)];
-    }
     let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
-    let [begun_sums, ahead_sums] = split_by_generation(axis, &sums);
-    let total = |sums: Vec<Option<f64>>| -> Vec<f64> { sums.into_iter().flatten().collect() };
-    let said = |totals: &FieldTotals, lead: &str, sums: Vec<Option<f64>>| {
-        if totals.count > 0 {
-            totals.total_caption(&format!("{lead}, total"), &total(sums), unit)
-        } else {
-            format!("{lead}: no value; {}.", totals.lacking())
-        }
-    };
-    vec![
-        said(&FieldTotals::of(&begun, axis), BEGUN_LEAD, begun_sums),
-        said(&ahead, AHEAD_LEAD, ahead_sums),
-    ]
+    let total = |sums: &[Option<f64>]| -> Vec<f64> { sums.iter().flatten().copied().collect() };
+    said_apart(
+        stats,
+        &sums,
+        axis,
+        |totals, sums| totals.total_caption("Period total", &total(sums), unit),
+        |totals, lead, sums| {
+            if totals.count > 0 {
+                totals.total_caption(&format!("{lead}, total"), &total(sums), unit)
+            } else {
+                format!("{lead}: no value; {}.", totals.lacking())
+            }
+        },
+    )
 }
 
 /// What the grey marks of a totals chart mean, when it has any: its steps without a value,
