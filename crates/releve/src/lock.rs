@@ -24,6 +24,23 @@ impl RunLock {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // The file locked must still be the one at `path`: one removed between its opening
+        // and its locking (by hand, taken for a stale lock) would be a lock no other run sees.
+        for _ in 0..MOST_TRIES {
+            if let Some(taken) = Self::try_acquire_once(path)? {
+                match taken {
+                    Taken::Held(lock) => return Ok(Some(lock)),
+                    Taken::Busy => return Ok(None),
+                }
+            }
+        }
+        Err(io::Error::other(
+            "the lock file was removed or replaced each time it was taken: is something deleting it?",
+        ))
+    }
+
+    /// One try at the lock: `None` when the file locked was no longer the one at `path`.
+    fn try_acquire_once(path: &Path) -> io::Result<Option<Taken>> {
         // `O_NONBLOCK`: a named pipe in the lock's place would otherwise hold the run up, for
         // ever, until something reads it (it changes nothing for a file).
         let mut file = OpenOptions::new()
@@ -46,14 +63,40 @@ impl RunLock {
         }
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(Some(Taken::Busy)),
             Err(std::fs::TryLockError::Error(err)) => return Err(err),
+        }
+        if !is_at(&file, path)? {
+            return Ok(None);
         }
         // For people only: a full disk leaves the file as it was, and the lock is held.
         if file.set_len(0).is_ok() {
-            let _ = writeln!(file, "{}", std::process::id());
+            let _ = write!(file, "{}\n{HOLDER_NOTE}", std::process::id());
         }
-        Ok(Some(RunLock { _file: file }))
+        Ok(Some(Taken::Held(RunLock { _file: file })))
+    }
+}
+
+/// How many times a lock file removed under its taker is taken again.
+const MOST_TRIES: usize = 10;
+
+/// What the lock file says below its holder's pid, for whoever opens it.
+const HOLDER_NOTE: &str = "The process above holds this lock while it runs; the system releases it when that process ends, even killed. Never delete this file: a run started meanwhile would not see the lock, and two runs would overlap.\n";
+
+/// The outcome of one try at a lock.
+enum Taken {
+    Held(RunLock),
+    Busy,
+}
+
+/// Whether `file` is the file at `path` now (same device and inode).
+fn is_at(file: &File, path: &Path) -> io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let held = file.metadata()?;
+    match std::fs::symlink_metadata(path) {
+        Ok(there) => Ok(there.dev() == held.dev() && there.ino() == held.ino()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(err),
     }
 }
 
@@ -101,6 +144,12 @@ mod tests {
             .expect("lock file")
             .expect("first holder");
         assert!(RunLock::try_acquire(&path).expect("lock file").is_none());
+        let said = std::fs::read_to_string(&path).expect("the lock file");
+        assert!(
+            said.starts_with(&format!("{}\n", std::process::id()))
+                && said.contains("Never delete this file"),
+            "its holder, and a word to whoever opens it: {said}"
+        );
         drop(first);
         assert!(RunLock::try_acquire(&path).expect("lock file").is_some());
     }

@@ -62,15 +62,25 @@ pub fn quarantine(raw_dir: &Path, file: &Path, reason: &str) -> io::Result<PathB
                 ),
             )
         })?;
-    let reason_file = rawfile::quarantine_reason(&target);
+    move_with_reason(file, &target, reason)?;
+    Ok(target)
+}
+
+/// Writes `reason` beside `target`, then moves `file` there.
+fn move_with_reason(file: &Path, target: &Path, reason: &str) -> io::Result<()> {
+    let reason_file = rawfile::quarantine_reason(target);
     write_synced(&reason_file, &format!("{reason}\n")).map_err(|err| naming(&reason_file, err))?;
     crate::crash::passed("quarantine-reason-written");
-    if let Err(err) = fs::rename(file, &target) {
+    if let Err(err) = fs::rename(file, target) {
         // The file stays where it is (a folder it cannot leave): its reason would be alone.
-        let _ = fs::remove_file(&reason_file);
-        return Err(naming(&target, err));
+        // Unless another run moved it there meanwhile (the same file, two runs at once): the
+        // reason is then that file's.
+        if fs::symlink_metadata(target).is_err() {
+            let _ = fs::remove_file(&reason_file);
+        }
+        return Err(naming(target, err));
     }
-    Ok(target)
+    Ok(())
 }
 
 /// The data files of `source` waiting in quarantine: files that may come back, older than
@@ -112,6 +122,23 @@ fn naming(path: &Path, err: io::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_another_run_quarantined_meanwhile_keeps_its_reason() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("usgs_2026-11-22T07-00-00Z.json");
+        // The other run moved the file in first: this run's rename finds it gone.
+        fs::write(&target, b"{not json").expect("quarantined by the other run");
+        let gone = dir
+            .path()
+            .join("usgs")
+            .join("usgs_2026-11-22T07-00-00Z.json");
+        move_with_reason(&gone, &target, "not valid JSON").expect_err("gone");
+        assert_eq!(
+            fs::read_to_string(rawfile::quarantine_reason(&target)).expect("its reason"),
+            "not valid JSON\n"
+        );
+    }
 
     #[test]
     fn a_quarantined_file_keeps_its_bytes_and_gets_a_reason() {

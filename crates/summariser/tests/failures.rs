@@ -631,6 +631,64 @@ async fn a_run_started_while_another_is_halfway_touches_nothing() {
     );
 }
 
+/// A record another writer stored between the run's lookup and its insertion (two
+/// summarisers on one database, a lock file deleted by hand) is no fault of the record: it is
+/// replaced as a stored record is, and its file is deleted, not quarantined.
+#[tokio::test]
+async fn a_record_stored_meanwhile_by_another_writer_is_replaced_not_quarantined() {
+    let ws = Workspace::new("stored-meanwhile");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 2.5), quake("b", (10, 6), 1.5)]),
+    );
+    let held = ws.dir.path().join("held");
+    let run = ws
+        .command(testkit::MongoServer::shared().uri())
+        .env(
+            "RELEVE_HOLD_AT",
+            format!("pending-written:{}", held.display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "the run never reached its pending hours"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Its lookup found no `a`; another writer stores one now.
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("records")
+        .insert_one(mongodb::bson::doc! {"source": "usgs", "key": "a", "data": {}})
+        .await
+        .expect("another writer's record");
+    std::fs::remove_file(&held).expect("let the run go on");
+    let output = run.wait_with_output().expect("summariser ends");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !ws.raw().join("_quarantine").exists(),
+        "nothing quarantined: {}",
+        stderr(&output)
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "its file deleted once stored");
+    let stored = ws.record("usgs", "a").await.expect("stored");
+    assert_eq!(
+        stored
+            .get_document("data")
+            .and_then(|data| data.get_document("properties"))
+            .and_then(|properties| properties.get_f64("mag")),
+        Ok(2.5),
+        "the run's version replaced the other's: {stored:?}"
+    );
+    let hour = ws.hour("usgs", 10).await.expect("summarised");
+    assert_eq!(count(&hour), 2);
+}
+
 /// A file misnamed or put in the wrong source's folder by hand is never read: each run names
 /// it, and leaves it as it is.
 #[tokio::test]

@@ -67,9 +67,13 @@ pub async fn write_records(
         batch,
         plan,
         written: Written::default(),
+        stored_meanwhile: Vec::new(),
     };
     writer.insert_new().await?;
-    writer.update_changed().await?;
+    let stored_meanwhile = std::mem::take(&mut writer.stored_meanwhile);
+    writer
+        .update_changed(writer.plan.updates.iter().chain(&stored_meanwhile))
+        .await?;
     writer.remove_moved_out().await?;
     confirm_records(db, source, batch, plan).await?;
     Ok(writer.written)
@@ -82,7 +86,13 @@ struct Writer<'a> {
     batch: &'a Batch,
     plan: &'a Plan,
     written: Written,
+    /// Keys planned as new that another writer stored meanwhile (a duplicate key): replaced
+    /// as the stored records the plan updates are.
+    stored_meanwhile: Vec<String>,
 }
+
+/// The write error of a document whose key a unique index already holds.
+const DUPLICATE_KEY: i32 = 11000;
 
 impl Writer<'_> {
     /// Inserts the planned new records, unordered, by chunks.
@@ -116,8 +126,13 @@ impl Writer<'_> {
                 }
             };
             self.written.inserted += sent.len() - refused.len();
-            for (index, reason) in refused {
-                if let Some(key) = sent.get(index) {
+            for (index, code, reason) in refused {
+                let Some(key) = sent.get(index) else { continue };
+                // Stored since the lookup by another writer (two summarisers on one database):
+                // no fault of the record.
+                if code == DUPLICATE_KEY {
+                    self.stored_meanwhile.push((*key).clone());
+                } else {
                     self.unstorable(key, server_refusal(&reason));
                 }
             }
@@ -126,10 +141,14 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Replaces the stored records the batch holds a newer version of, one at a time.
-    async fn update_changed(&mut self) -> Result<(), StoreError> {
+    /// Replaces the stored records of `keys`, which the batch holds a newer version of, one
+    /// at a time.
+    async fn update_changed(
+        &mut self,
+        keys: impl Iterator<Item = &String>,
+    ) -> Result<(), StoreError> {
         let name = self.source.name.as_str();
-        for key in &self.plan.updates {
+        for key in keys {
             let Some(document) = self.document(key) else {
                 continue;
             };
@@ -205,9 +224,10 @@ fn server_refusal(message: &str) -> String {
 }
 
 /// The documents of an unordered `insert_many` the server refused, by index in the call,
-/// with its message; `None` when the call failed otherwise (the server, the network, an
-/// unmet write concern, a write error that tells of the server's state), which stops the run.
-fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>> {
+/// with its code and message; `None` when the call failed otherwise (the server, the network,
+/// an unmet write concern, a write error that tells of the server's state), which stops the
+/// run.
+fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, String)>> {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
             let errors = failure.write_errors.as_ref()?;
@@ -217,7 +237,7 @@ fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>
             Some(
                 errors
                     .iter()
-                    .map(|error| (error.index, error.message.clone()))
+                    .map(|error| (error.index, error.code, error.message.clone()))
                     .collect(),
             )
         }
