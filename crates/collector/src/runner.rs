@@ -121,7 +121,11 @@ pub async fn run_source(
         let lock = take_lock(source, raw_dir, settings.asked_now())?;
         let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
         forget_future_runs(source, raw_dir, &mut state);
-        settle_interrupted_run(source, raw_dir, &mut state);
+        // A killed run may have left temporary files: gone now, not once the source is due
+        // again (a day later for a daily source).
+        if settle_interrupted_run(source, raw_dir, &mut state) {
+            remove_orphan_temps(source, raw_dir);
+        }
         Ok((lock, state))
     }) {
         Ok(taken) => taken,

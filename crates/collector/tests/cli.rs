@@ -569,6 +569,26 @@ fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     );
     assert!(!orphan.exists(), "the orphan is gone");
     assert_eq!(site.data_files("usgs").len(), 1);
+
+    // Killed again while writing, its run noted in the state: the next run removes what it
+    // left though the source is not due yet.
+    let state_path = folder.join(".state.json");
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_path).expect("state")).expect("JSON");
+    state["running"] = serde_json::json!({"started": chrono::Utc::now().to_rfc3339()});
+    std::fs::write(&state_path, state.to_string()).expect("a run under way");
+    std::fs::write(&orphan, b"[{\"partial").expect("an orphan");
+    let output = collector(&site).output().expect("collector runs");
+    assert!(
+        !orphan.exists(),
+        "removed at once: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        site.data_files("usgs").len(),
+        1,
+        "not due: nothing collected"
+    );
 }
 
 /// A log that cannot be written (a full disk under `logs/`) loses its lines, never the run:

@@ -220,6 +220,16 @@ pub enum SummariseError {
 }
 
 impl SummariseError {
+    /// What a run MongoDB failed (down, or lost halfway) leaves: said after the failure, so a
+    /// user does not go looking for lost data.
+    pub const FILES_WAIT: &str = "no file was deleted whose data MongoDB had not acknowledged: the next run takes up those still in the raw folder";
+
+    /// True for a failure of MongoDB itself (unreachable, lost halfway, refusing a write),
+    /// after which the files not stored wait in place; not for a URI that cannot be used.
+    pub fn leaves_files_waiting(&self) -> bool {
+        matches!(self, SummariseError::Store(store) if !store.is_usage())
+    }
+
     /// True when the MongoDB URI or database name given cannot be used at all: a command line
     /// that cannot be read, so the summariser cannot start.
     pub fn is_usage(&self) -> bool {

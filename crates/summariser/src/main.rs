@@ -87,10 +87,14 @@ fn main() -> ExitCode {
             releve::cli::exit_code(failures.is_empty() && !refused)
         }
         Err(err) => {
-            releve::logging::failure_line("summariser", &format_args!("{err:#}"));
-            let usage = err
-                .downcast_ref::<summariser::SummariseError>()
-                .is_some_and(summariser::SummariseError::is_usage);
+            let stopped = err.downcast_ref::<summariser::SummariseError>();
+            if stopped.is_some_and(summariser::SummariseError::leaves_files_waiting) {
+                let waiting = summariser::SummariseError::FILES_WAIT;
+                releve::logging::failure_line("summariser", &format_args!("{err:#}; {waiting}"));
+            } else {
+                releve::logging::failure_line("summariser", &format_args!("{err:#}"));
+            }
+            let usage = stopped.is_some_and(summariser::SummariseError::is_usage);
             if usage {
                 releve::cli::cannot_start()
             } else {

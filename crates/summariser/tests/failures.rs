@@ -396,6 +396,10 @@ async fn an_unreachable_mongodb_fails_with_one_line_and_deletes_nothing() {
         lines[0].contains(uri),
         "the line names the server: {errors}"
     );
+    assert!(
+        lines[0].contains("no file was deleted whose data MongoDB had not acknowledged"),
+        "and that nothing is lost: {errors}"
+    );
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
     assert!(!exists(&ws.raw().join("_quarantine")), "nothing is moved");
 }

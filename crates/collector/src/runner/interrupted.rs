@@ -14,10 +14,14 @@ use crate::state::SourceState;
 /// Settles the run `state` says was under way. When it wrote its metrics, they stand and the
 /// state is brought to them (a landing, or a failure for the schedule's backoff): it only
 /// could not save its state. Otherwise it is recorded as failed, with metrics saying so, for
-/// `status` and the report, and the backoff applies to it.
-pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+/// `status` and the report, and the backoff applies to it. Returns whether there was one.
+pub(super) fn settle_interrupted_run(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+) -> bool {
     let Some(mut running) = state.running.take() else {
-        return;
+        return false;
     };
     // Noted while the clock ran ahead: dated now, not in the future.
     running.started = running.started.min(Utc::now());
@@ -69,6 +73,7 @@ pub(super) fn settle_interrupted_run(source: &Source, raw_dir: &Path, state: &mu
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
     }
+    true
 }
 
 /// The metrics the run begun at `started` wrote among `files` (named since it started), if it

@@ -138,6 +138,12 @@ pub(super) fn gist(cause: &mongodb::error::Error) -> String {
         }
         ErrorKind::Write(WriteFailure::WriteError(error)) => said(&error.message, error.code),
         ErrorKind::Write(WriteFailure::WriteConcernError(unmet)) => concern(&unmet.message),
+        // The connection broke halfway (the server stopped, restarted or was killed): the
+        // driver's words, `unexpected end of file` or `Broken pipe`, do not say so.
+        ErrorKind::Io(_) => format!(
+            "{} (the connection to MongoDB broke: did the server stop or restart?)",
+            without_nested_fields(&cause.kind.to_string())
+        ),
         _ => without_nested_fields(&cause.kind.to_string()),
     }
 }

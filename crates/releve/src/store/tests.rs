@@ -285,3 +285,15 @@ fn clocks_far_apart_stop_a_writer_naming_both() {
         .expect_err("two hours behind");
     assert!(behind.contains(", 2 h 5 min apart:"), "{behind}");
 }
+
+#[test]
+fn a_connection_broken_halfway_is_said_so() {
+    let broken =
+        mongodb::error::Error::from(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+    let said = StoreError::command("lookup of `usgs` records")(broken).to_string();
+    assert!(
+        said.starts_with("MongoDB lookup of `usgs` records failed: I/O error")
+            && said.ends_with("(the connection to MongoDB broke: did the server stop or restart?)"),
+        "{said}"
+    );
+}
