@@ -56,19 +56,35 @@ pub(super) fn settle_interrupted_run(
         }
     } else {
         // A run whose file landed and whose metrics and state could not be written leaves
-        // the same trace as one killed right after landing.
-        let landed = files.iter().rfind(|name| name.role == RawFileRole::Data);
-        let reason = match landed {
-            Some(file) => format!(
-                "the run started at {started} landed {} but did not finish: its state could not be saved (a full disk?), or its process was killed right after",
-                file.file_name()
-            ),
-            None => format!(
-                "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
-            ),
-        };
-        tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
-        run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+        // the same trace as one killed right after landing. Its file landed whole (it is
+        // moved into place once written): the run landed, its records counted from it.
+        let landed = files
+            .iter()
+            .rfind(|name| name.role == RawFileRole::Data)
+            .map(|file| (file, records_in(source, &file.path_in(raw_dir))));
+        match landed {
+            Some((file, Some(records))) => {
+                tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: its state could not be saved (a full disk?), or its process was killed right after; counted as landed, its calls and retries unknown.", file.file_name());
+                run_metrics::record_unfinished_landing(
+                    source, raw_dir, state, running, file, records,
+                );
+            }
+            Some((file, None)) => {
+                let reason = format!(
+                    "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
+                    file.file_name()
+                );
+                tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+                run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+            }
+            None => {
+                let reason = format!(
+                    "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
+                );
+                tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+                run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+            }
+        }
     }
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
@@ -88,4 +104,16 @@ fn own_metrics(
         .filter(|name| name.role == RawFileRole::Metrics)
         .filter_map(|name| RunMetrics::read(&name.path_in(raw_dir)).ok())
         .find(|metrics| metrics.started.timestamp() >= started.timestamp())
+}
+
+/// How many records the landed data file at `path` holds, where they are for `source`; `None`
+/// when it cannot be read.
+fn records_in(source: &Source, path: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut records = 0;
+    let located = releve::locate::for_each_record(&text, source.records_path().segments(), |_| {
+        records += 1;
+    })
+    .ok()?;
+    (located == releve::locate::Located::Records).then_some(records)
 }

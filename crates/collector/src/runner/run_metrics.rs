@@ -67,6 +67,41 @@ pub(super) fn record_interrupted(
     }
 }
 
+/// Writes the metrics of a run that landed `file`, holding `records`, and was stopped before
+/// it wrote them or saved its state (found by the next run), and notes the landing in `state`:
+/// the calls it made are not known.
+pub(super) fn record_unfinished_landing(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+    running: Running,
+    file: &RawFileName,
+    records: u64,
+) {
+    let mut metrics = metrics_of(
+        source,
+        state,
+        running.started,
+        CallCounts::default(),
+        running.day,
+    );
+    metrics.file = Some(file.file_name());
+    metrics.finished = file.landed_at.max(running.started);
+    metrics.duration_ms =
+        u64::try_from((metrics.finished - running.started).num_milliseconds()).unwrap_or(0);
+    metrics.records = records;
+    write_metrics(raw_dir, file, &metrics);
+    // An incremental source's cursor stays where it was: the next run asks again from there
+    // (the summariser keeps each record once).
+    state.succeeded(
+        running.started,
+        file.landing_order(),
+        None,
+        running.day,
+        metrics.every_s,
+    );
+}
+
 /// A failed run in the same second may have left its metrics (and no data) under the name the
 /// new data file just took: move them to a free name so the success does not replace them.
 pub(super) fn keep_earlier_failure(raw_dir: &Path, landed: &RawFileName) {
