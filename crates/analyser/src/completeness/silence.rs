@@ -170,8 +170,8 @@ pub fn silences<'a>(
 
 /// The stretches of `from..until` in which no run of the source started, where each is over
 /// two and a half of the interval in force at its start (one run skipped now and then is no
-/// stretch), leaving out the stretches it was disabled and those a failure put it off for
-/// (ending by its retry), oldest first: tell a reader when the collections it missed were due.
+/// stretch), leaving out the stretches it was disabled, oldest first: tell a reader when the
+/// collections it missed were due.
 pub(super) fn stretches_without_run(
     source: &Source,
     data: &SourceData,
@@ -207,16 +207,7 @@ pub(super) fn stretches_without_run(
         })
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
-        .filter(|gap| {
-            let last = runs.last_by(gap.from);
-            let every = runs.interval_after(last);
-            // After a failure, the collector put the source off (a pause the API asked for,
-            // its backoff) until its retry: no stretch it was not due in.
-            gap.until - gap.from > every * 5 / 2
-                && last.is_none_or(|run| {
-                    run.error.is_none() || gap.until > run.retried_by() + every + CRON_MINUTE
-                })
-        })
+        .filter(|gap| gap.until - gap.from > runs.interval_after(runs.last_by(gap.from)) * 5 / 2)
         .collect()
 }
 

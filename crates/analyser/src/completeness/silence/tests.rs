@@ -535,33 +535,3 @@ fn the_longest_stretch_holds_to_the_interval_the_runs_recorded() {
         })
     );
 }
-
-#[test]
-fn a_stretch_a_failure_put_the_source_off_for_is_no_stretch_without_a_run() {
-    let a = source("a", "1h");
-    let known = Known {
-        first_run: Some(at(0, 0) - Duration::days(30)),
-        credentials_missing: false,
-        runs_kept_from: None,
-        quarantined: 0,
-    };
-    let period = day();
-    let without_run = |retry: DateTime<Utc>| {
-        let mut paused = hourly_but(0, 3..9);
-        paused.runs[2] = CollectionRun {
-            retry_from: Some(retry),
-            ..run(at(2, 0), Some("HTTP 429"))
-        };
-        assess(&a, &paused, known, &period, period.end()).without_run
-    };
-    // The API asked for a pause to 08:30: the collector ran it again at 09:00, as due.
-    assert_eq!(without_run(at(8, 30)), []);
-    // Its retry was from 04:00: from then on it was due, and did not run.
-    assert_eq!(
-        without_run(at(4, 0)),
-        [Silence {
-            from: at(2, 0),
-            until: at(9, 0)
-        }]
-    );
-}
