@@ -701,7 +701,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     // Its section says it too, where its charts shade the stretch.
     assert!(
         flat.contains(
-            "Shaded \"no run\" on its charts: the stretch in which the collector did not run this source though it was due, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch."
+            "Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch (the completeness section says why runs were missing)."
         ),
         "{flat}"
     );
@@ -728,7 +728,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     let whole = common::flat(&common::text(&whole_pdf));
     assert!(
         !whole.contains("expected did not run")
-            && !whole.contains("though it was due, from 2026-11-21 14"),
+            && !whole.contains("no collection of this source started, from 2026-11-21 14"),
         "every expected collection ran: {whole}"
     );
     assert_eq!(shaded(&whole_pdf)[0], 0, "nothing shaded");

@@ -72,7 +72,7 @@ mod palette {
     pub const ALERT: RGBColor = RGBColor(190, 60, 20);
     /// Behind the part of a chart still to come when the report was generated.
     pub const AHEAD: RGBColor = RGBColor(236, 239, 243);
-    /// Behind the stretches in which the source did not run though it was due.
+    /// Behind the stretches in which no run of the source started.
     pub const NO_RUN: RGBColor = RGBColor(250, 230, 222);
 }
 

@@ -29,7 +29,7 @@ pub struct TimeAxis {
     generated: Option<DateTime<Utc>>,
     /// The source's first known collection, where it came after the axis begins.
     collected_from: Option<DateTime<Utc>>,
-    /// The stretches in which no run of the source started though it was due (see
+    /// The stretches in which no run of the source started (see
     /// [`crate::completeness::Completeness::without_run`]).
     without_run: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// The stretches the source was disabled in: no value was collected then either.
@@ -81,7 +81,7 @@ impl TimeAxis {
     }
 
     /// The axis of a source that did not run in the stretches `from..until` of `stretches`
-    /// though it was due: its charts shade them, no data could be collected then.
+    /// over two and a half of its intervals: its charts shade them.
     pub fn without_run(self, stretches: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Self {
         TimeAxis {
             without_run: stretches,

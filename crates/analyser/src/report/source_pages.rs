@@ -207,9 +207,10 @@ fn shaded_without_run(completeness: &Completeness) -> Vec<Silence> {
 /// The stretches named one by one in the note on those without a run; the others are counted.
 const WITHOUT_RUN_NAMED: usize = 3;
 
-/// What the shading `no run` on a source's charts means, when they have any: when the
-/// collector did not run it though it was due, so that its data of then is what later runs
-/// could still fetch (a day of a month's chart drawn from a few hours, a gap in a line).
+/// What the shading `no run` on a source's charts means, when they have any: when no run of
+/// it started (the collector stopped, or the source paused after a failure), so that its data
+/// of then is what later runs could still fetch (a day of a month's chart drawn from a few
+/// hours, a gap in a line).
 fn without_run_note(
     stretches: &[Silence],
     period: &ReportPeriod,
@@ -234,7 +235,7 @@ fn without_run_note(
         "the stretches"
     };
     Some(format!(
-        "Shaded \"no run\" on its charts: {stretch} in which the collector did not run this source though it was due, {}: its records of that time are those a later run could still fetch.",
+        "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {}: its records of that time are those a later run could still fetch (the completeness section says why runs were missing).",
         named.join("; ")
     ))
 }
