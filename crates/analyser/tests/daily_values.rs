@@ -380,6 +380,45 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
     );
 }
 
+/// A forecast collected for the first time mid-day holds records of hours to come only: the
+/// hours begun say they hold none, not "0 records without a value".
+#[test]
+fn a_forecast_of_hours_to_come_only_says_the_hours_begun_hold_no_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let day = midnight(21);
+    let data = SourceData {
+        hourly: (14..24)
+            .map(|h| {
+                hour_of(
+                    "hourly",
+                    day + Duration::hours(h),
+                    &[("temperature", 5.0 + h as f64 / 2.0)],
+                )
+            })
+            .collect(),
+        last_success: Some(day + Duration::hours(13)),
+        ..Default::default()
+    };
+    let generated = day + Duration::minutes(13 * 60 + 20);
+    let pdf = render(
+        dir.path(),
+        HOURLY_FORECAST,
+        "hourly",
+        data,
+        PeriodKind::Day,
+        "2026-11-21",
+        generated,
+    );
+    let flat = common::flat(&common::text(&pdf));
+    assert!(
+        flat.contains("Until the report was generated: no record.")
+            && flat.contains(
+                "Still to come then (values published ahead, such as forecasts): min 12 °C"
+            ),
+        "{flat}"
+    );
+}
+
 /// A week of daily values generated on its Thursday: the totals and the categories of the
 /// days to come (forecasts) are said apart from those of the days begun, not mixed in.
 #[test]

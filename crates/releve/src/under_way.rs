@@ -35,19 +35,57 @@ struct StateFile {
 /// one is and still holds the lock, or when the state file cannot be read (the collector says
 /// why at its next run).
 pub fn unfinished_run(raw_dir: &Path, source: &str) -> Option<Running> {
-    let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
-    let running = serde_json::from_str::<StateFile>(&text).ok()?.running?;
-    match lock::is_held(&rawfile::source_lock(raw_dir, source)) {
-        Ok(false) => Some(running),
+    unfinished_given(raw_dir, source, || {
+        lock::is_held(&rawfile::source_lock(raw_dir, source))
+    })
+}
+
+/// [`unfinished_run`], `held` telling whether a process holds the source's lock.
+fn unfinished_given(
+    raw_dir: &Path,
+    source: &str,
+    held: impl FnOnce() -> std::io::Result<bool>,
+) -> Option<Running> {
+    let running = under_way(raw_dir, source)?;
+    match held() {
+        // Read again: a run that ended between the two readings cleared it before letting
+        // its lock go.
+        Ok(false) => under_way(raw_dir, source).filter(|again| *again == running),
         // Held, or not known: the run may be going on.
         Ok(true) | Err(_) => None,
     }
+}
+
+/// The run the state file of `source` says is under way, if it can be read.
+fn under_way(raw_dir: &Path, source: &str) -> Option<Running> {
+    let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
+    serde_json::from_str::<StateFile>(&text).ok()?.running
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::RunLock;
+
+    /// A run that ends while status looks (its state cleared, then its lock let go, between
+    /// the state's reading and the lock's) is not taken for one killed.
+    #[test]
+    fn a_run_ending_while_status_looks_is_not_taken_for_a_killed_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("usgs");
+        std::fs::create_dir_all(&folder).expect("source folder");
+        let state = folder.join(".state.json");
+        std::fs::write(&state, r#"{"running":{"started":"2026-12-04T11:00:00Z"}}"#).expect("state");
+        let ended_meanwhile = || std::fs::write(&state, "{}").map(|()| false);
+        assert_eq!(unfinished_given(dir.path(), "usgs", ended_meanwhile), None);
+        // The next run started meanwhile is another run, going on.
+        std::fs::write(&state, r#"{"running":{"started":"2026-12-04T11:00:00Z"}}"#).expect("state");
+        let next_began = || {
+            std::fs::write(&state, r#"{"running":{"started":"2026-12-04T11:01:00Z"}}"#)
+                .map(|()| false)
+        };
+        assert_eq!(unfinished_given(dir.path(), "usgs", next_began), None);
+    }
 
     #[test]
     fn a_run_is_unfinished_once_no_process_holds_its_lock() {

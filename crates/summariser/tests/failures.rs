@@ -636,10 +636,11 @@ async fn a_run_started_while_another_is_halfway_touches_nothing() {
 }
 
 /// A record another writer stored between the run's lookup and its insertion (two
-/// summarisers on one database, a lock file deleted by hand) is no fault of the record: it is
-/// replaced as a stored record is, and its file is deleted, not quarantined.
+/// summarisers on one database, a lock file deleted by hand) is no fault of the record: the
+/// run stops with its files in place, none quarantined, saying so; the next run looks the
+/// record up again and writes the newer version.
 #[tokio::test]
-async fn a_record_stored_meanwhile_by_another_writer_is_replaced_not_quarantined() {
+async fn a_record_stored_meanwhile_by_another_writer_stops_the_run_without_quarantine() {
     let ws = Workspace::new("stored-meanwhile");
     ws.land(
         "usgs",
@@ -673,12 +674,20 @@ async fn a_record_stored_meanwhile_by_another_writer_is_replaced_not_quarantined
         .expect("another writer's record");
     std::fs::remove_file(&held).expect("let the run go on");
     let output = run.wait_with_output().expect("summariser ends");
-    assert!(output.status.success(), "{}", stderr(&output));
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert!(
+        errors.contains("was stored by another writer since this run looked it up"),
+        "{errors}"
+    );
     assert!(
         !ws.raw().join("_quarantine").exists(),
-        "nothing quarantined: {}",
-        stderr(&output)
+        "nothing quarantined: {errors}"
     );
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits");
+
+    let output = ws.summarise();
+    assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(ws.remaining("usgs"), 0, "its file deleted once stored");
     let stored = ws.record("usgs", "a").await.expect("stored");
     assert_eq!(

@@ -235,7 +235,9 @@ pub(super) fn band_captions(
         axis,
         |totals, bands| totals.caption("Period", bands, unit),
         |totals, lead, bands| {
-            if bands.iter().any(Option::is_some) {
+            if !totals.holds_records() {
+                format!("{lead}: no record.")
+            } else if bands.iter().any(Option::is_some) {
                 totals.caption(lead, bands, unit)
             } else {
                 format!("{lead}: no value; {}.", totals.lacking())
@@ -260,7 +262,9 @@ pub(super) fn total_captions(
         axis,
         |totals, sums| totals.total_caption("Period total", &total(sums), unit),
         |totals, lead, sums| {
-            if totals.count > 0 {
+            if !totals.holds_records() {
+                format!("{lead}: no record.")
+            } else if totals.count > 0 {
                 totals.total_caption(&format!("{lead}, total"), &total(sums), unit)
             } else {
                 format!("{lead}: no value; {}.", totals.lacking())

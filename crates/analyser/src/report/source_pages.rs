@@ -184,7 +184,11 @@ fn disabled_stretches(
         .collect();
     match completeness.disabled_after {
         Some(Some(last)) => stretches.push((last + source.every.as_chrono(), period.end())),
-        Some(None) => stretches.push((period.start(), period.end())),
+        // Unless its runs of then are no longer kept: it may have run then.
+        Some(None) if !completeness.expected_from.unknown() => {
+            stretches.push((period.start(), period.end()));
+        }
+        Some(None) => {}
         None => {}
     }
     stretches

@@ -67,13 +67,9 @@ pub async fn write_records(
         batch,
         plan,
         written: Written::default(),
-        stored_meanwhile: Vec::new(),
     };
     writer.insert_new().await?;
-    let stored_meanwhile = std::mem::take(&mut writer.stored_meanwhile);
-    writer
-        .update_changed(writer.plan.updates.iter().chain(&stored_meanwhile))
-        .await?;
+    writer.update_changed().await?;
     writer.remove_moved_out().await?;
     confirm_records(db, source, batch, plan).await?;
     Ok(writer.written)
@@ -86,13 +82,7 @@ struct Writer<'a> {
     batch: &'a Batch,
     plan: &'a Plan,
     written: Written,
-    /// Keys planned as new that another writer stored meanwhile (a duplicate key): replaced
-    /// as the stored records the plan updates are.
-    stored_meanwhile: Vec<String>,
 }
-
-/// The write error of a document whose key a unique index already holds.
-const DUPLICATE_KEY: i32 = 11000;
 
 impl Writer<'_> {
     /// Inserts the planned new records, unordered, by chunks.
@@ -126,13 +116,14 @@ impl Writer<'_> {
                 }
             };
             self.written.inserted += sent.len() - refused.len();
-            for (index, code, reason) in refused {
-                let Some(key) = sent.get(index) else { continue };
-                // Stored since the lookup by another writer (two summarisers on one database):
-                // no fault of the record.
-                if code == DUPLICATE_KEY {
-                    self.stored_meanwhile.push((*key).clone());
-                } else {
+            let duplicates: Vec<&str> = refused
+                .iter()
+                .filter(|(_, code, _)| *code == DUPLICATE_KEY)
+                .filter_map(|(index, _, _)| sent.get(*index).map(|key| key.as_str()))
+                .collect();
+            self.stored_meanwhile(&duplicates).await?;
+            for (index, _, reason) in refused {
+                if let Some(key) = sent.get(index) {
                     self.unstorable(key, server_refusal(&reason));
                 }
             }
@@ -141,14 +132,37 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Replaces the stored records of `keys`, which the batch holds a newer version of, one
-    /// at a time.
-    async fn update_changed(
-        &mut self,
-        keys: impl Iterator<Item = &String>,
-    ) -> Result<(), StoreError> {
+    /// Stops the run when a key the lookup did not find and the server refused as a duplicate
+    /// is stored now: another writer stored it meanwhile (two summarisers on one database),
+    /// which only a new lookup, at the next run, can weigh against this version. A key still
+    /// not found is a duplicate of another key for the server (nx-27017 takes keys that
+    /// differ after a NUL character for one): the record's own fault.
+    async fn stored_meanwhile(&self, keys: &[&str]) -> Result<(), StoreError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
         let name = self.source.name.as_str();
-        for key in keys {
+        let action = format!("lookup of `{name}` records refused as duplicates");
+        let found = records(self.db)
+            .find_one(doc! {"source": name, "key": {"$in": keys}})
+            .projection(doc! {"_id": 0, "key": 1})
+            .await
+            .map_err(StoreError::command(&action))?;
+        match found.as_ref().and_then(|stored| stored.get_str("key").ok()) {
+            Some(key) => Err(StoreError::Refused {
+                action: format!("insertion of `{name}` records"),
+                reason: format!(
+                    "record `{key}` was stored by another writer since this run looked it up: is a second summariser writing to this database? The files wait for the next run"
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces the stored records the batch holds a newer version of, one at a time.
+    async fn update_changed(&mut self) -> Result<(), StoreError> {
+        let name = self.source.name.as_str();
+        for key in &self.plan.updates {
             let Some(document) = self.document(key) else {
                 continue;
             };
@@ -224,9 +238,9 @@ fn server_refusal(message: &str) -> String {
 }
 
 /// The documents of an unordered `insert_many` the server refused, by index in the call,
-/// with its code and message; `None` when the call failed otherwise (the server, the network,
-/// an unmet write concern, a write error that tells of the server's state), which stops the
-/// run.
+/// with its message; `None` when the call failed otherwise (the server, the network, an
+/// unmet write concern, a write error that tells of the server's state or of another
+/// writer), which stops the run.
 fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, String)>> {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
@@ -266,6 +280,9 @@ fn refused_document(err: &mongodb::error::Error) -> Option<String> {
 const SERVER_STATE_CODES: [i32; 18] = [
     6, 7, 8, 13, 50, 64, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 14031,
 ];
+
+/// The write error of a document whose key a unique index already holds.
+const DUPLICATE_KEY: i32 = 11000;
 
 fn tells_of_the_server(code: i32) -> bool {
     SERVER_STATE_CODES.contains(&code)
@@ -384,7 +401,8 @@ mod tests {
         for code in [8, 14031, 91, 11600, 10107] {
             assert!(tells_of_the_server(code), "{code}");
         }
-        // Document too large, bad value, failed validation, duplicate key: the record's own.
+        // Document too large, bad value, failed validation, duplicate key (unless another
+        // writer stored it meanwhile, which a new lookup tells): the record's own.
         for code in [10334, 2, 121, 11000, 17419] {
             assert!(!tells_of_the_server(code), "{code}");
         }
