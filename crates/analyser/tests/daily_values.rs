@@ -329,12 +329,12 @@ fn a_week_of_daily_values_counts_and_charts_its_days() {
     );
 }
 
-#[test]
-fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// The day report of 21 November of the hourly forecast holding a record in each of `hours`
+/// (5 °C at midnight, half a degree more each hour), generated at 13:20.
+fn forecast_day(dir: &std::path::Path, hours: std::ops::Range<i64>) -> std::path::PathBuf {
     let day = midnight(21);
     let data = SourceData {
-        hourly: (0..24)
+        hourly: hours
             .map(|h| {
                 hour_of(
                     "hourly",
@@ -347,15 +347,21 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
         ..Default::default()
     };
     let generated = day + Duration::minutes(13 * 60 + 20);
-    let pdf = render(
-        dir.path(),
+    render(
+        dir,
         HOURLY_FORECAST,
         "hourly",
         data,
         PeriodKind::Day,
         "2026-11-21",
         generated,
-    );
+    )
+}
+
+#[test]
+fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = forecast_day(dir.path(), 0..24);
     let text = common::text(&pdf);
     assert!(
         common::flat(&text).contains(
@@ -385,30 +391,7 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
 #[test]
 fn a_forecast_of_hours_to_come_only_says_the_hours_begun_hold_no_record() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let day = midnight(21);
-    let data = SourceData {
-        hourly: (14..24)
-            .map(|h| {
-                hour_of(
-                    "hourly",
-                    day + Duration::hours(h),
-                    &[("temperature", 5.0 + h as f64 / 2.0)],
-                )
-            })
-            .collect(),
-        last_success: Some(day + Duration::hours(13)),
-        ..Default::default()
-    };
-    let generated = day + Duration::minutes(13 * 60 + 20);
-    let pdf = render(
-        dir.path(),
-        HOURLY_FORECAST,
-        "hourly",
-        data,
-        PeriodKind::Day,
-        "2026-11-21",
-        generated,
-    );
+    let pdf = forecast_day(dir.path(), 14..24);
     let flat = common::flat(&common::text(&pdf));
     assert!(
         flat.contains("Until the report was generated: no record.")

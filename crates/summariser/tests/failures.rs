@@ -582,6 +582,29 @@ async fn a_run_started_while_another_holds_the_lock_touches_nothing() {
     assert_eq!(count(&ws.hour("usgs", 10).await.expect("summarised")), 1);
 }
 
+/// A summariser run started in `ws`, held once its pending hours are written (its lookups done,
+/// its lock taken) until the file `held` is removed.
+fn held_at_pending_hours(ws: &Workspace, held: &std::path::Path) -> std::process::Child {
+    let run = ws
+        .command(testkit::MongoServer::shared().uri())
+        .env(
+            "RELEVE_HOLD_AT",
+            format!("pending-written:{}", held.display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "the run never reached its pending hours"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run
+}
+
 /// A run started while another is halfway through its work (held there by the test hook, its
 /// lock taken, its pending hours written) touches nothing; the first run then finishes alone.
 #[tokio::test]
@@ -595,23 +618,7 @@ async fn a_run_started_while_another_is_halfway_touches_nothing() {
         );
     }
     let held = ws.dir.path().join("held");
-    let first = ws
-        .command(testkit::MongoServer::shared().uri())
-        .env(
-            "RELEVE_HOLD_AT",
-            format!("pending-written:{}", held.display()),
-        )
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("summariser starts");
-    let waited = std::time::Instant::now();
-    while !held.exists() {
-        assert!(
-            waited.elapsed() < std::time::Duration::from_secs(60),
-            "the first run never reached its pending hours"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let first = held_at_pending_hours(&ws, &held);
     found_the_lock_held(&ws.summarise_with(&[]));
     assert_eq!(ws.remaining("usgs"), 20, "the second run deleted nothing");
     std::fs::remove_file(&held).expect("let the first run go on");
@@ -648,23 +655,7 @@ async fn a_record_stored_meanwhile_by_another_writer_stops_the_run_without_quara
         &snapshot(vec![quake("a", (10, 5), 2.5), quake("b", (10, 6), 1.5)]),
     );
     let held = ws.dir.path().join("held");
-    let run = ws
-        .command(testkit::MongoServer::shared().uri())
-        .env(
-            "RELEVE_HOLD_AT",
-            format!("pending-written:{}", held.display()),
-        )
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("summariser starts");
-    let waited = std::time::Instant::now();
-    while !held.exists() {
-        assert!(
-            waited.elapsed() < std::time::Duration::from_secs(60),
-            "the run never reached its pending hours"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let run = held_at_pending_hours(&ws, &held);
     // Its lookup found no `a`; another writer stores one now.
     ws.db()
         .await

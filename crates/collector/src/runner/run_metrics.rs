@@ -49,13 +49,7 @@ pub(super) fn record_interrupted(
     running: Running,
     reason: &str,
 ) {
-    let mut metrics = metrics_of(
-        source,
-        state,
-        running.started,
-        CallCounts::default(),
-        running.day,
-    );
+    let mut metrics = unfinished_metrics(source, state, running);
     // Its end is unknown: its start stands for it.
     metrics.finished = running.started;
     metrics.duration_ms = 0;
@@ -78,13 +72,7 @@ pub(super) fn record_unfinished_landing(
     file: &RawFileName,
     records: u64,
 ) {
-    let mut metrics = metrics_of(
-        source,
-        state,
-        running.started,
-        CallCounts::default(),
-        running.day,
-    );
+    let mut metrics = unfinished_metrics(source, state, running);
     metrics.file = Some(file.file_name());
     metrics.finished = file.landed_at.max(running.started);
     metrics.duration_ms =
@@ -100,6 +88,17 @@ pub(super) fn record_unfinished_landing(
         running.day,
         metrics.every_s,
     );
+}
+
+/// The metrics of the run `running` found unfinished by the next: its calls are not known.
+fn unfinished_metrics(source: &Source, state: &SourceState, running: Running) -> RunMetrics {
+    metrics_of(
+        source,
+        state,
+        running.started,
+        CallCounts::default(),
+        running.day,
+    )
 }
 
 /// A failed run in the same second may have left its metrics (and no data) under the name the
