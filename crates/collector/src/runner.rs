@@ -251,7 +251,7 @@ fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) 
 /// fails it, so its exit status does not say it collected.
 fn take_lock(source: &Source, raw_dir: &Path, forced: bool) -> Result<RunLock, SourceResult> {
     let lock_path = rawfile::source_lock(raw_dir, &source.name);
-    match RunLock::try_acquire(&lock_path) {
+    match try_lock_awhile(&lock_path) {
         Ok(Some(lock)) => Ok(lock),
         Ok(None) if forced => Err(SourceResult::Failed(format!(
             "not collected: another collector run is collecting it (it holds {}); run again once it ends",
@@ -268,6 +268,26 @@ fn take_lock(source: &Source, raw_dir: &Path, forced: bool) -> Result<RunLock, S
                 .unwrap_or_else(|| format!("cannot take the lock {}: {err}", lock_path.display())),
         )),
     }
+}
+
+/// How many times a lock found held is tried again, [`LOCK_RETRY_PAUSE`] apart.
+const LOCK_RETRIES: u32 = 5;
+
+/// The pause between two tries at a held lock.
+const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// [`RunLock::try_acquire`], tried again for a quarter of a second while another process
+/// holds the lock: `analyser status` holds a source's lock for an instant to see whether a
+/// run is going on, which a run would otherwise take for one (another run holds it for its
+/// whole length, seconds at least).
+fn try_lock_awhile(path: &Path) -> std::io::Result<Option<RunLock>> {
+    for _ in 0..LOCK_RETRIES {
+        if let Some(lock) = RunLock::try_acquire(path)? {
+            return Ok(Some(lock));
+        }
+        std::thread::sleep(LOCK_RETRY_PAUSE);
+    }
+    RunLock::try_acquire(path)
 }
 
 /// Why the source's folder cannot hold a lock when something else stands in its place: a

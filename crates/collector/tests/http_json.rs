@@ -265,6 +265,32 @@ async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced(
     assert!(state.is_dir(), "what stands there is left as it is");
 }
 
+/// `analyser status` holds a source's lock for an instant to see whether a run is going on: a
+/// run asked to collect now in that instant waits it out rather than failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_for_an_instant_is_waited_out() {
+    let (server, calls) = counting_feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let lock = site.raw().join("usgs/.lock");
+    std::fs::create_dir_all(site.raw().join("usgs")).expect("source folder");
+    let looking = std::fs::File::create(&lock).expect("lock file");
+    looking.lock_shared().expect("status's look");
+    let status = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        drop(looking);
+    });
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    status.join().expect("status");
+    assert!(
+        matches!(outcome.sources[0].1, SourceResult::Landed { .. }),
+        "{:?}",
+        outcome.sources
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
 #[tokio::test]
 async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
     let (server, calls) = counting_feed(usgs_body(1));
