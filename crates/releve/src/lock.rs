@@ -27,11 +27,10 @@ impl RunLock {
         // The file locked must still be the one at `path`: one removed between its opening
         // and its locking (by hand, taken for a stale lock) would be a lock no other run sees.
         for _ in 0..MOST_TRIES {
-            if let Some(taken) = Self::try_acquire_once(path)? {
-                match taken {
-                    Taken::Held(lock) => return Ok(Some(lock)),
-                    Taken::Busy => return Ok(None),
-                }
+            match Self::try_acquire_once(path)? {
+                Attempt::Held(lock) => return Ok(Some(lock)),
+                Attempt::Busy => return Ok(None),
+                Attempt::Moved => {}
             }
         }
         Err(io::Error::other(
@@ -39,42 +38,48 @@ impl RunLock {
         ))
     }
 
-    /// One try at the lock: `None` when the file locked was no longer the one at `path`.
-    fn try_acquire_once(path: &Path) -> io::Result<Option<Taken>> {
-        // `O_NONBLOCK`: a named pipe in the lock's place would otherwise hold the run up, for
-        // ever, until something reads it (it changes nothing for a file).
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(path)
-            .map_err(|err| match err.raw_os_error() {
-                Some(libc::ELOOP) => io::Error::new(
-                    err.kind(),
-                    "it is a symbolic link, which a lock never follows (the lock would write over the file it leads to): remove it",
-                ),
-                // A named pipe no process reads.
-                Some(libc::ENXIO) => not_a_file(),
-                _ => err,
-            })?;
-        if !file.metadata()?.is_file() {
-            return Err(not_a_file());
-        }
+    /// One try at the lock.
+    fn try_acquire_once(path: &Path) -> io::Result<Attempt> {
+        let mut file = open_lock_file(
+            OpenOptions::new().create(true).truncate(false).write(true),
+            path,
+        )?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(Some(Taken::Busy)),
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(Attempt::Busy),
             Err(std::fs::TryLockError::Error(err)) => return Err(err),
         }
         if !is_at(&file, path)? {
-            return Ok(None);
+            return Ok(Attempt::Moved);
         }
         // For people only: a full disk leaves the file as it was, and the lock is held.
         if file.set_len(0).is_ok() {
             let _ = write!(file, "{}\n{HOLDER_NOTE}", std::process::id());
         }
-        Ok(Some(Taken::Held(RunLock { _file: file })))
+        Ok(Attempt::Held(RunLock { _file: file }))
     }
+}
+
+/// Opens the lock file at `path` with `options`, never through a symbolic link, and refuses
+/// anything that is not a file. `O_NONBLOCK`: a named pipe in the lock's place would otherwise
+/// hold the run up, for ever, until something reads it (it changes nothing for a file).
+fn open_lock_file(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    let file = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|err| match err.raw_os_error() {
+            Some(libc::ELOOP) => io::Error::new(
+                err.kind(),
+                "it is a symbolic link, which a lock never follows (the lock would write over the file it leads to): remove it",
+            ),
+            // A named pipe no process reads.
+            Some(libc::ENXIO) => not_a_file(),
+            _ => err,
+        })?;
+    if !file.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    Ok(file)
 }
 
 /// How many times a lock file removed under its taker is taken again.
@@ -84,9 +89,13 @@ const MOST_TRIES: usize = 10;
 const HOLDER_NOTE: &str = "The process above holds this lock while it runs; the system releases it when that process ends, even killed. Never delete this file: a run started meanwhile would not see the lock, and two runs would overlap.\n";
 
 /// The outcome of one try at a lock.
-enum Taken {
+enum Attempt {
+    /// Taken.
     Held(RunLock),
+    /// Another process holds it.
     Busy,
+    /// The file locked is no longer the one at its path: try again.
+    Moved,
 }
 
 /// Whether `file` is the file at `path` now (same device and inode).
@@ -102,21 +111,14 @@ fn is_at(file: &File, path: &Path) -> io::Result<bool> {
 
 /// Whether a process holds the lock at `path` (`false` when there is no lock file). It looks by
 /// taking the lock shared, without waiting, and letting it go at once: a run starting in that
-/// instant finds it held and skips the source until cron's next minute, as when runs overlap.
-/// Never creates the file, nor follows a symbolic link at `path`.
+/// instant finds it held (the collector waits such an instant out). Never creates the file,
+/// nor follows a symbolic link at `path`.
 pub fn is_held(path: &Path) -> io::Result<bool> {
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-    {
+    let file = match open_lock_file(OpenOptions::new().read(true), path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(err) => return Err(err),
     };
-    if !file.metadata()?.is_file() {
-        return Err(not_a_file());
-    }
     match file.try_lock_shared() {
         Ok(()) => Ok(false),
         Err(std::fs::TryLockError::WouldBlock) => Ok(true),

@@ -23,6 +23,19 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
+impl Running {
+    /// What is known of it once its process is gone without finishing it: `the run started
+    /// at 2026-12-04T11:00:00Z did not finish: its process was killed or crashed (out of memory,
+    /// a deadline?)`, as the collector records it and `analyser status` says it.
+    pub fn did_not_finish(&self) -> String {
+        format!(
+            "the run started at {} did not finish: its process was killed or crashed (out of memory, a deadline?)",
+            self.started
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    }
+}
+
 /// The part of the state file read here.
 #[derive(Deserialize)]
 struct StateFile {

@@ -88,12 +88,12 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             let stopped = err.downcast_ref::<summariser::SummariseError>();
-            if stopped.is_some_and(summariser::SummariseError::leaves_files_waiting) {
-                let waiting = summariser::SummariseError::FILES_WAIT;
-                releve::logging::failure_line("summariser", &format_args!("{err:#}; {waiting}"));
+            let line = if stopped.is_some_and(summariser::SummariseError::leaves_files_waiting) {
+                format!("{err:#}; {}", summariser::SummariseError::FILES_WAIT)
             } else {
-                releve::logging::failure_line("summariser", &format_args!("{err:#}"));
-            }
+                format!("{err:#}")
+            };
+            releve::logging::failure_line("summariser", &line);
             let usage = stopped.is_some_and(summariser::SummariseError::is_usage);
             if usage {
                 releve::cli::cannot_start()

@@ -267,11 +267,11 @@ fn records_sentence(
     let (busy, ahead, of, begun, step) = match axis.resolution() {
         Resolution::Hour => {
             let busy: Vec<_> = busy.collect();
-            let ahead = busy.iter().filter(|hour| **hour >= generated).count();
+            let ahead = busy.iter().filter(|hour| axis.is_to_come(**hour)).count();
             let begun = axis
                 .hours()
                 .iter()
-                .filter(|hour| **hour < generated)
+                .filter(|hour| !axis.is_to_come(**hour))
                 .count();
             (busy.len(), ahead, axis.len(), begun, "hour")
         }

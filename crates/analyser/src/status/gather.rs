@@ -257,18 +257,11 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         && latest_started.is_none_or(|latest| latest < run.started)
         && run.started <= not_after(now)
     {
-        let started = run
-            .started
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        record_run(
-            status,
-            run.started,
-            run.started,
-            Some(format!(
-                "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?), or its machine stopped; the collector's next run counts it as failed"
-            )),
-            None,
+        let reason = format!(
+            "{}, or its machine stopped; the collector's next run counts it as failed",
+            run.did_not_finish()
         );
+        record_run(status, run.started, run.started, Some(reason), None);
     }
 }
 

@@ -62,28 +62,23 @@ pub(super) fn settle_interrupted_run(
             .iter()
             .rfind(|name| name.role == RawFileRole::Data)
             .map(|file| (file, records_in(source, &file.path_in(raw_dir))));
-        match landed {
+        let reason = match landed {
             Some((file, Some(records))) => {
                 tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: its state could not be saved (a full disk?), or its process was killed right after; counted as landed, its calls and retries unknown.", file.file_name());
                 run_metrics::record_unfinished_landing(
                     source, raw_dir, state, running, file, records,
                 );
+                None
             }
-            Some((file, None)) => {
-                let reason = format!(
-                    "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
-                    file.file_name()
-                );
-                tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
-                run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
-            }
-            None => {
-                let reason = format!(
-                    "the run started at {started} did not finish: its process was killed or crashed (out of memory, a deadline?)"
-                );
-                tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
-                run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
-            }
+            Some((file, None)) => Some(format!(
+                "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
+                file.file_name()
+            )),
+            None => Some(running.did_not_finish()),
+        };
+        if let Some(reason) = reason {
+            tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+            run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
         }
     }
     if let Err(err) = state.save(raw_dir, &source.name) {

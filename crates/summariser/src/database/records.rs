@@ -238,9 +238,9 @@ fn server_refusal(message: &str) -> String {
 }
 
 /// The documents of an unordered `insert_many` the server refused, by index in the call,
-/// with its message; `None` when the call failed otherwise (the server, the network, an
-/// unmet write concern, a write error that tells of the server's state or of another
-/// writer), which stops the run.
+/// with its code and message; `None` when the call failed otherwise (the server, the
+/// network, an unmet write concern, a write error that tells of the server's state), which
+/// stops the run.
 fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, String)>> {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
