@@ -688,7 +688,7 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
 
 /// A collector run killed before its end leaves its start in the source's state file and no
 /// metrics: status says it failed at once, not at the collector's next run; a run still going
-/// (holding the source's lock) is no failure.
+/// (holding the source's lock) is no failure, nor one killed once its file landed.
 #[tokio::test]
 async fn a_collector_run_killed_before_its_end_is_failing_until_the_next_run() {
     let site = Site::new();
@@ -723,6 +723,14 @@ async fn a_collector_run_killed_before_its_end_is_failing_until_the_next_run() {
         )),
         "{stderr}"
     );
+    // Killed right after landing its file: the collector's next run counts it as landed.
+    let landed = rawfile::RawFileName::data("usgs", started + TimeDelta::seconds(20), 1);
+    std::fs::write(landed.path_in(&site.raw()), "[]").expect("data file");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "ok", "{stdout}");
+    assert!(!stderr.contains("did not finish"), "{stderr}");
 }
 
 #[test]

@@ -203,10 +203,18 @@ fn unsaved_state(
     err: &std::io::Error,
     noted: bool,
 ) -> SourceResult {
-    let next = if noted {
-        "the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)"
-    } else {
-        "this run leaves no trace there (nor its start): the next run collects as if it had not happened, and the summariser keeps each record once"
+    // The next run settles it from what it left (see `Running::trace`): its metrics, else its
+    // data file, else nothing.
+    let next = match (&outcome, noted) {
+        (SourceResult::Landed { .. }, true) => {
+            "the next run counts this run as landed, from its metrics or its data file"
+        }
+        (_, true) => {
+            "the next run counts this run as failed, from its metrics or as not finished, and collects its data again (the summariser keeps each record once)"
+        }
+        (_, false) => {
+            "this run leaves no trace there (nor its start): the next run collects as if it had not happened, and the summariser keeps each record once"
+        }
     };
     let unsaved = format!(
         "cannot save the state file {}: {err}; {next}",
@@ -463,9 +471,22 @@ mod tests {
             other => panic!("a failure: {other:?}"),
         };
         assert!(
-            said(true).ends_with("the next run counts this run as not finished and may collect its data again (the summariser keeps each record once)"),
+            said(true).ends_with("the next run counts this run as failed, from its metrics or as not finished, and collects its data again (the summariser keeps each record once)"),
             "{}",
             said(true)
+        );
+        let landed = unsaved_state(
+            SourceResult::Landed {
+                file: RawFileName::parse("usgs_2026-12-04T10-00-00Z.json").expect("a name"),
+                records: 2,
+            },
+            std::path::Path::new("raw/usgs/.state.json"),
+            &full,
+            true,
+        );
+        assert_eq!(
+            landed,
+            SourceResult::Failed("landed usgs_2026-12-04T10-00-00Z.json (2 records), but cannot save the state file raw/usgs/.state.json: No space left on device; the next run counts this run as landed, from its metrics or its data file".to_owned())
         );
         let unnoted = said(false);
         assert!(

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lock;
-use crate::rawfile;
+use crate::rawfile::{self, RawFileName};
+use crate::{RawFileRole, RunMetrics};
 
 /// A run under way, as the state file holds it under `"running"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,57 @@ impl Running {
             self.started
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         )
+    }
+}
+
+/// What a run that did not finish left in its source's folder, as the collector's next run
+/// settles it and `analyser status` tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trace {
+    /// Its metrics: it finished, and only could not save its state (a full disk).
+    Metrics(Box<RunMetrics>),
+    /// A data file it landed, which no run's metrics name: it was stopped right after
+    /// landing it, or could save neither its metrics nor its state.
+    Landed(RawFileName),
+    /// Nothing: it was stopped before landing anything.
+    Nothing,
+}
+
+impl Running {
+    /// What the run left among `files`, its source's landed files: its metrics (of a run
+    /// started no earlier than it, to the millisecond), else the newest data file named no earlier than the second
+    /// it started that no run's metrics claim. A file the run before landed in that second
+    /// carries that run's metrics beside it (written before it let the source's lock go), so
+    /// it is never taken for this run's.
+    pub fn trace(&self, raw_dir: &Path, files: &[RawFileName]) -> Trace {
+        let since: Vec<&RawFileName> = files
+            .iter()
+            .filter(|name| name.landed_at.timestamp() >= self.started.timestamp())
+            .collect();
+        let metrics = since
+            .iter()
+            .filter(|name| name.role == RawFileRole::Metrics)
+            .filter_map(|name| RunMetrics::read(&name.path_in(raw_dir)).ok())
+            // Its metrics tell when it started to the millisecond, after it noted its start:
+            // a run before, started in the same second, is not taken for it.
+            .find(|metrics| metrics.started.timestamp_millis() >= self.started.timestamp_millis());
+        if let Some(metrics) = metrics {
+            return Trace::Metrics(Box::new(metrics));
+        }
+        since
+            .into_iter()
+            .rfind(|name| name.role == RawFileRole::Data && !claimed(raw_dir, name))
+            .map_or(Trace::Nothing, |name| Trace::Landed(name.clone()))
+    }
+}
+
+/// Whether a run's metrics beside the data file `name` name it: it is that run's landing. A
+/// metrics file there that cannot be read is taken as claiming it (it may be that run's).
+fn claimed(raw_dir: &Path, name: &RawFileName) -> bool {
+    let beside = name.metrics().path_in(raw_dir);
+    match RunMetrics::read(&beside) {
+        Ok(metrics) => metrics.file.as_deref() == Some(name.file_name().as_str()),
+        Err(_) => beside.exists(),
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, RawDocument, doc};
 use releve::store::{HOURLY, RUNS, StoreError, StoredRun, bson_date, chrono_date, redact};
+use releve::under_way::Trace;
 use releve::{Config, RawFileRole, RefusedSource, rawfile};
 use serde::Deserialize;
 
@@ -234,7 +235,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
     };
     status.left_alone = left_alone(raw_dir, &status.name, &listing);
     let mut latest_started: Option<DateTime<Utc>> = None;
-    for name in listing.landed {
+    for name in &listing.landed {
         match name.role {
             RawFileRole::Data => {
                 status.waiting += 1;
@@ -252,16 +253,24 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         }
     }
     // A run killed before its end wrote no metrics: its state file tells of it, which the
-    // collector's next run of the source records as failed.
+    // collector's next run of the source records as landed when it left a data file of its
+    // own, as failed otherwise.
     if let Some(run) = releve::under_way::unfinished_run(raw_dir, &status.name)
         && latest_started.is_none_or(|latest| latest < run.started)
         && run.started <= not_after(now)
     {
-        let reason = format!(
-            "{}, or its machine stopped; the collector's next run counts it as failed",
-            run.did_not_finish()
-        );
-        record_run(status, run.started, run.started, Some(reason), None);
+        match run.trace(raw_dir, &listing.landed) {
+            Trace::Landed(file) => record_run(status, run.started, file.landed_at, None, None),
+            // Counted above, when it was read.
+            Trace::Metrics(_) => {}
+            Trace::Nothing => {
+                let reason = format!(
+                    "{}, or its machine stopped; the collector's next run counts it as failed",
+                    run.did_not_finish()
+                );
+                record_run(status, run.started, run.started, Some(reason), None);
+            }
+        }
     }
 }
 

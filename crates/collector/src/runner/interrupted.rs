@@ -4,17 +4,20 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use releve::Source;
 use releve::rawfile::{self, LandingOrder, RawFileName};
-use releve::{RawFileRole, RunMetrics, Source};
+use releve::under_way::{Running, Trace};
 
 use super::run_metrics;
 use crate::state::SourceState;
 
 /// Settles the run `state` says was under way. When it wrote its metrics, they stand and the
 /// state is brought to them (a landing, or a failure for the schedule's backoff): it only
-/// could not save its state. Otherwise it is recorded as failed, with metrics saying so, for
-/// `status` and the report, and the backoff applies to it. Returns whether there was one.
+/// could not save its state. When it landed a data file (see [`Running::trace`]), it is
+/// recorded as landed, its records counted from the file. Otherwise it is recorded as failed,
+/// with metrics saying so, for `status` and the report, and the backoff applies to it.
+/// Returns whether there was one.
 pub(super) fn settle_interrupted_run(
     source: &Source,
     raw_dir: &Path,
@@ -28,58 +31,61 @@ pub(super) fn settle_interrupted_run(
     let started = running
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    // The files named no earlier than the second it started: the run's, if it wrote any.
-    let files: Vec<RawFileName> = rawfile::list(raw_dir, &source.name)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|name| name.landed_at.timestamp() >= running.started.timestamp())
-        .collect();
-    if let Some(metrics) = own_metrics(raw_dir, &files, running.started) {
-        tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
-        match &metrics.error {
-            // A pause it was asked for stands as its metrics recorded it (older metrics
-            // recorded none: the backoff applies instead).
-            Some(error) => state.failed(running.started, error, metrics.retry_from),
-            // Landed: not due again before its interval (a per-day source's day is landed);
-            // an incremental source's cursor stays where it was, so the next run asks again
-            // from there (the summariser keeps each record once).
-            None => {
-                let landed = metrics.file.as_deref().and_then(RawFileName::parse).map_or(
-                    LandingOrder {
-                        landed_at: metrics.finished,
-                        sequence: 1,
-                    },
-                    |file| file.landing_order(),
-                );
-                state.succeeded(running.started, landed, None, metrics.day, metrics.every_s);
+    // Settling it notes a failure or a landing, which ends a disabled stretch noted since.
+    let disabled_since = state.disabled_since;
+    let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
+    match running.trace(raw_dir, &files) {
+        Trace::Metrics(metrics) => {
+            tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
+            match &metrics.error {
+                // A pause it was asked for stands as its metrics recorded it (older metrics
+                // recorded none: the backoff applies instead).
+                Some(error) => state.failed(running.started, error, metrics.retry_from),
+                // Landed: not due again before its interval (a per-day source's day is
+                // landed); an incremental source's cursor stays where it was, so the next run
+                // asks again from there (the summariser keeps each record once).
+                None => {
+                    let landed = metrics.file.as_deref().and_then(RawFileName::parse).map_or(
+                        LandingOrder {
+                            landed_at: metrics.finished,
+                            sequence: 1,
+                        },
+                        |file| file.landing_order(),
+                    );
+                    state.succeeded(running.started, landed, None, metrics.day, metrics.every_s);
+                }
             }
         }
-    } else {
         // A run whose file landed and whose metrics and state could not be written leaves
         // the same trace as one killed right after landing. Its file landed whole (it is
         // moved into place once written): the run landed, its records counted from it.
-        let landed = files
-            .iter()
-            .rfind(|name| name.role == RawFileRole::Data)
-            .map(|file| (file, records_in(source, &file.path_in(raw_dir))));
-        let reason = match landed {
-            Some((file, Some(records))) => {
+        Trace::Landed(file) => match records_in(source, &file.path_in(raw_dir)) {
+            Some(records) => {
                 tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: its state could not be saved (a full disk?), or its process was killed right after; counted as landed, its calls and retries unknown.", file.file_name());
                 run_metrics::record_unfinished_landing(
-                    source, raw_dir, state, running, file, records,
+                    source, raw_dir, state, running, &file, records,
                 );
-                None
             }
-            Some((file, None)) => Some(format!(
-                "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
-                file.file_name()
-            )),
-            None => Some(running.did_not_finish()),
-        };
-        if let Some(reason) = reason {
-            tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
-            run_metrics::record_interrupted(source, raw_dir, state, running, &reason);
+            None => interrupted(
+                source,
+                raw_dir,
+                state,
+                running,
+                &format!(
+                    "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
+                    file.file_name()
+                ),
+            ),
+        },
+        Trace::Nothing => {
+            let reason = running.did_not_finish();
+            interrupted(source, raw_dir, state, running, &reason);
         }
+    }
+    // Disabled after the run began (the run killed, then `enabled = false` set): the stretch
+    // stands, for the next run's metrics to tell.
+    if disabled_since.is_some_and(|since| since >= running.started) {
+        state.disabled_since = disabled_since;
     }
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
@@ -87,18 +93,16 @@ pub(super) fn settle_interrupted_run(
     true
 }
 
-/// The metrics the run begun at `started` wrote among `files` (named since it started), if it
-/// wrote any: metrics of a run started then.
-fn own_metrics(
+/// Records `running` as failed for `reason`, with metrics saying so.
+fn interrupted(
+    source: &Source,
     raw_dir: &Path,
-    files: &[RawFileName],
-    started: DateTime<Utc>,
-) -> Option<RunMetrics> {
-    files
-        .iter()
-        .filter(|name| name.role == RawFileRole::Metrics)
-        .filter_map(|name| RunMetrics::read(&name.path_in(raw_dir)).ok())
-        .find(|metrics| metrics.started.timestamp() >= started.timestamp())
+    state: &mut SourceState,
+    running: Running,
+    reason: &str,
+) {
+    tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");
+    run_metrics::record_interrupted(source, raw_dir, state, running, reason);
 }
 
 /// How many records the landed data file at `path` holds, where they are for `source`; `None`
@@ -111,4 +115,135 @@ fn records_in(source: &Source, path: &Path) -> Option<u64> {
     })
     .ok()?;
     (located == releve::locate::Located::Records).then_some(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeZone};
+    use releve::RunMetrics;
+
+    use super::*;
+
+    fn at(minute: u32, second: u32, millis: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 10, minute, second)
+            .single()
+            .expect("a time")
+            + chrono::TimeDelta::milliseconds(millis)
+    }
+
+    /// A source folder holding a data file of two records landed at 10:01:00, and `metrics`
+    /// beside it, when given.
+    fn folder_with(metrics: Option<&RunMetrics>) -> (tempfile::TempDir, RawFileName) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("usgs")).expect("source folder");
+        let file = RawFileName::data("usgs", at(1, 0, 0), 1);
+        std::fs::write(
+            file.path_in(dir.path()),
+            br#"[{"id":"a","time":"2026-11-22T10:00:00Z"},{"id":"b","time":"2026-11-22T10:00:00Z"}]"#,
+        )
+        .expect("data file");
+        if let Some(metrics) = metrics {
+            let bytes = serde_json::to_vec(metrics).expect("metrics");
+            rawfile::write_metrics(dir.path(), &file, &bytes).expect("metrics written");
+        }
+        (dir, file)
+    }
+
+    /// The metrics of the run that landed `file`, started at 10:00:59.9.
+    fn landed_by_run_before(file: &RawFileName) -> RunMetrics {
+        RunMetrics {
+            source: "usgs".into(),
+            kind: "http_json".into(),
+            file: Some(file.file_name()),
+            started: at(0, 59, 900),
+            finished: at(1, 0, 300),
+            duration_ms: 400,
+            http_calls: 3,
+            retries: 2,
+            throttled: 0,
+            announced: Some(2),
+            records: 2,
+            coverage: Some(1.0),
+            shortfall: 0,
+            key_clashes: 0,
+            error: None,
+            day: None,
+            every_s: Some(60),
+            disabled_from: None,
+            retry_from: None,
+        }
+    }
+
+    fn killed_at(started: DateTime<Utc>) -> SourceState {
+        SourceState {
+            running: Some(Running { started, day: None }),
+            ..SourceState::default()
+        }
+    }
+
+    /// The run before landed its file in the second the killed run started in, and wrote its
+    /// metrics beside it: that file is not the killed run's, whose failure is counted.
+    #[test]
+    fn a_run_killed_before_landing_does_not_take_the_file_the_run_before_landed() {
+        let probe = RawFileName::data("usgs", at(1, 0, 0), 1);
+        let before = landed_by_run_before(&probe);
+        let (dir, file) = folder_with(Some(&before));
+        let mut state = killed_at(at(1, 0, 400));
+        assert!(settle_interrupted_run(
+            &crate::testing::minutely(),
+            dir.path(),
+            &mut state
+        ));
+        let kept = RunMetrics::read(&file.metrics().path_in(dir.path())).expect("metrics");
+        assert_eq!(kept, before, "the run before's metrics stand");
+        assert_eq!(state.failures_in_a_row, 1, "the killed run failed");
+        assert_eq!(state.last_success_started, None);
+    }
+
+    /// A failed run's metrics under the name the killed run then landed its file at are
+    /// moved aside, not written over, when the landing is counted.
+    #[test]
+    fn a_landing_counted_after_a_kill_keeps_a_failure_of_its_second() {
+        let probe = RawFileName::data("usgs", at(1, 0, 0), 1);
+        let failure = RunMetrics {
+            file: None,
+            records: 0,
+            announced: None,
+            coverage: None,
+            error: Some("HTTP 503".into()),
+            started: at(0, 59, 0),
+            ..landed_by_run_before(&probe)
+        };
+        let (dir, file) = folder_with(Some(&failure));
+        let mut state = killed_at(at(1, 0, 400));
+        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state);
+        let runs: Vec<RunMetrics> = rawfile::list(dir.path(), "usgs")
+            .expect("listing")
+            .iter()
+            .filter(|name| name.role == releve::RawFileRole::Metrics)
+            .map(|name| RunMetrics::read(&name.path_in(dir.path())).expect("metrics"))
+            .collect();
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert!(runs.contains(&failure), "the failure is kept: {runs:?}");
+        assert!(
+            runs.iter()
+                .any(|run| run.file == Some(file.file_name()) && run.records == 2),
+            "the landing counted: {runs:?}"
+        );
+        assert_eq!(state.last_success_started, Some(at(1, 0, 400)));
+    }
+
+    /// A source disabled after the run was killed stays noted disabled once the run is
+    /// settled, for the next run's metrics to tell.
+    #[test]
+    fn settling_a_killed_run_keeps_the_source_noted_disabled_since() {
+        let (dir, _) = folder_with(None);
+        std::fs::remove_dir_all(dir.path().join("usgs")).expect("emptied");
+        std::fs::create_dir_all(dir.path().join("usgs")).expect("source folder");
+        let mut state = killed_at(at(1, 0, 400));
+        state.disabled_since = Some(at(1, 30, 0));
+        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state);
+        assert_eq!(state.failures_in_a_row, 1);
+        assert_eq!(state.disabled_since, Some(at(1, 30, 0)));
+    }
 }

@@ -78,6 +78,7 @@ pub(super) fn record_unfinished_landing(
     metrics.duration_ms =
         u64::try_from((metrics.finished - running.started).num_milliseconds()).unwrap_or(0);
     metrics.records = records;
+    keep_earlier_failure(raw_dir, file);
     write_metrics(raw_dir, file, &metrics);
     // An incremental source's cursor stays where it was: the next run asks again from there
     // (the summariser keeps each record once).
