@@ -454,6 +454,47 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
     );
 }
 
+/// Days begun whose records hold no value of a category field, and forecasts that do: the
+/// field has no value in the days begun, not none in the period.
+#[test]
+fn a_category_without_a_value_in_the_days_begun_is_not_said_to_have_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!("{DAILY}categories = [\"sky\"]\n");
+    let mut data = week_of_days();
+    for hour in &mut data.hourly {
+        let to_come = store::chrono_date(hour.hour) >= midnight(20);
+        hour.categories = vec![store::CategoryCounts {
+            field: "sky".to_owned(),
+            values: if to_come {
+                vec![store::ValueCount {
+                    value: "rain".to_owned(),
+                    count: 1,
+                }]
+            } else {
+                Vec::new()
+            },
+            other: 0,
+            nulls: i64::from(!to_come),
+        }];
+    }
+    let pdf = render(
+        dir.path(),
+        &config,
+        "daily",
+        data,
+        PeriodKind::Week,
+        "2026-11-19",
+        midnight(19) + Duration::hours(10),
+    );
+    let flat = common::flat(&common::text(&pdf));
+    assert!(
+        flat.contains("No value of sky in the days begun when the report was generated.")
+            && !flat.contains("No value of sky in this period.")
+            && flat.contains("Not counted: 3 records of days still to come"),
+        "{flat}"
+    );
+}
+
 #[test]
 fn a_daily_value_past_the_scale_is_said_as_a_day() {
     let dir = tempfile::tempdir().expect("temp dir");

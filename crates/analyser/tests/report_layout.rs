@@ -701,8 +701,30 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     // Its section says it too, where its charts shade the stretch.
     assert!(
         flat.contains(
-            "Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch (the completeness section says why runs were missing)."
+            "Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch. Where no failed run put it off, the collector did not start it: was the collector stopped, or its cron line removed?"
         ),
+        "{flat}"
+    );
+    // A failed run before the stretch, which put the source off until its end: no stopped
+    // collector is suggested.
+    let mut paused = single();
+    paused
+        .runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    if let Some(last) = paused
+        .runs
+        .iter_mut()
+        .rfind(|run| run.started < at(21, 15, 0))
+    {
+        last.error = Some("HTTP 429: the daily quota is spent".to_owned());
+        last.retry_from = Some(at(21, 19, 59) + Duration::seconds(30)); // run at 20:00
+    }
+    let paused_dir = tempfile::tempdir().expect("temp dir");
+    let flat = common::flat(&common::text(&render_with(paused_dir.path(), paused)));
+    let said = "from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours), after a failed run put it off until 2026-11-21 20:00: its records of that time are those a later run could still fetch.";
+    let after = flat.find(said).map(|at| &flat[at + said.len()..]);
+    assert!(
+        after.is_some_and(|after| !after.starts_with(" Where no failed run put it off")),
         "{flat}"
     );
     let shaded = |pdf: &std::path::Path| -> Vec<usize> {
@@ -732,6 +754,41 @@ fn collections_that_did_not_run_are_said_below_the_table() {
         "every expected collection ran: {whole}"
     );
     assert_eq!(shaded(&whole_pdf)[0], 0, "nothing shaded");
+}
+
+/// A stretch a source was disabled in is shaded `disabled`, not `no run`, and said under its
+/// records sentence: a step without a value there is no fault.
+#[test]
+fn a_stretch_a_source_was_disabled_in_is_shaded_and_said() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    data.runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    data.disabled = vec![analyser::query::Disabled {
+        from: at(21, 15, 0),
+        until: at(21, 20, 0),
+    }];
+    let pdf = render_with(dir.path(), data);
+    let flat = common::flat(&common::text(&pdf));
+    assert!(
+        flat.contains(
+            "Shaded \"disabled\" on its charts: this source was disabled (enabled = false) from 2026-11-21 15:00 until its run of 2026-11-21 20:00, no collection being due: its records of that time are those a later run could still fetch."
+        ) && !flat.contains("no collection of this source started, from 2026-11-21 1"),
+        "{flat}"
+    );
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let charts = common::charts(&pdf, scratch.path());
+    let tinted = |rgb: [u8; 3]| {
+        charts[0]
+            .pixels
+            .chunks(charts[0].channels)
+            .filter(|p| *p == rgb)
+            .count()
+    };
+    assert!(
+        tinted([242, 238, 218]) > 1_000 && tinted([250, 230, 222]) == 0,
+        "its records chart shades the stretch disabled, not as no run"
+    );
 }
 
 /// When no source collected at all for a while, the section says when, before each source's

@@ -408,7 +408,7 @@ mod tests {
             (last - first) * 24 > (width / 2) * 8,
             "about 10 hours' width: {first} to {last}"
         );
-        // A month's axis shades from the first day after the one it was generated on.
+        // A month's axis shades from the first hour that had not begun, within its day's bar.
         let month = crate::charts::october_in_paris();
         assert_eq!(
             month.generated_at(generated).ahead_from(),
@@ -418,9 +418,15 @@ mod tests {
         let month = crate::charts::october_in_paris();
         let mid_october = month.hours()[24 * 14 + 5];
         assert_eq!(
-            month.generated_at(mid_october).ahead_from(),
-            Some(24.0 * 15.0),
-            "from 16 October's first hour"
+            month.clone().generated_at(mid_october).ahead_from(),
+            Some(24.0 * 14.0 + 5.0),
+            "from the hour it was generated at, 15 October's sixth"
+        );
+        let later = mid_october + chrono::Duration::minutes(20);
+        assert_eq!(
+            month.generated_at(later).ahead_from(),
+            Some(24.0 * 14.0 + 6.0),
+            "from the next hour, when it was generated within one"
         );
     }
 

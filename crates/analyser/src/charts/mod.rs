@@ -74,6 +74,8 @@ mod palette {
     pub const AHEAD: RGBColor = RGBColor(236, 239, 243);
     /// Behind the stretches in which no run of the source started.
     pub const NO_RUN: RGBColor = RGBColor(250, 230, 222);
+    /// Behind the stretches in which the source was disabled.
+    pub const DISABLED: RGBColor = RGBColor(242, 238, 218);
 }
 
 /// A chart drawn into memory: `width × height` RGB pixels.
@@ -334,8 +336,8 @@ fn hourly_frame<'a, 'b>(
 }
 
 /// Shades the part of the axis still to come when the report was generated (see
-/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, and the stretches
-/// the source did not run (`no run`), and draws where days meet (see
+/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, the stretches the
+/// source did not run (`no run`) and those it was disabled in (`disabled`), and draws where days meet (see
 /// [`TimeAxis::day_starts`]): under the grid and the data.
 fn days_and_ahead(
     chart: &mut HourlyChart<'_, '_>,
@@ -348,6 +350,9 @@ fn days_and_ahead(
     }
     for stretch in axis.without_run_positions() {
         shade(chart, title, stretch, palette::NO_RUN, "no run")?;
+    }
+    for stretch in axis.disabled_positions() {
+        shade(chart, title, stretch, palette::DISABLED, "disabled")?;
     }
     let fail = ChartError::from_plotters(title);
     let y = chart.y_range();

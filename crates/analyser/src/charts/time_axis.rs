@@ -32,7 +32,8 @@ pub struct TimeAxis {
     /// The stretches in which no run of the source started (see
     /// [`crate::completeness::Completeness::without_run`]).
     without_run: Vec<(DateTime<Utc>, DateTime<Utc>)>,
-    /// The stretches the source was disabled in: no value was collected then either.
+    /// The stretches the source was disabled in: no collection was due then (its charts shade
+    /// them, and draw no mark for a step without a value in them).
     disabled: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -78,6 +79,16 @@ impl TimeAxis {
         self.disabled.iter().any(|(from, until)| {
             self.position_of(*from) <= start && end <= self.position_of(*until)
         })
+    }
+
+    /// Where the stretches the source was disabled in lie on the axis, as `(start, end)`
+    /// positions (hours from its first), clipped to it.
+    pub(super) fn disabled_positions(&self) -> Vec<(f64, f64)> {
+        self.disabled
+            .iter()
+            .map(|(from, until)| (self.position_of(*from), self.position_of(*until)))
+            .filter(|(from, until)| until > from)
+            .collect()
     }
 
     /// The axis of a source that did not run in the stretches `from..until` of `stretches`
@@ -129,13 +140,14 @@ impl TimeAxis {
     }
 
     /// Where the part of the axis still to come when the report was generated begins, if it
-    /// holds one: the first hour that had not begun, or on a daily axis the first day (the
-    /// records sentence counts them so).
+    /// holds one: the first hour that had not begun (within its day's bar on a month's axis,
+    /// as the statistics split it, see [`TimeAxis::is_to_come`]), or for daily values the
+    /// first day after the one it was generated on (the records sentence counts them so).
     pub(super) fn ahead_from(&self) -> Option<f64> {
         let generated = self.generated?;
-        let from = match self.step {
-            Step::Hour => self.hours.iter().position(|hour| *hour >= generated)? as f64,
-            Step::Day => {
+        let from = match self.resolution {
+            Resolution::Hour => self.hours.iter().position(|hour| *hour >= generated)? as f64,
+            Resolution::Day => {
                 let today = generated.with_timezone(&self.tz).date_naive();
                 self.local_days()
                     .iter()

@@ -211,5 +211,36 @@ pub(super) fn stretches_without_run(
         .collect()
 }
 
+/// What came before a stretch of a source without a run (see [`stretches_without_run`]): a
+/// failed run puts the source off, so the stretch it explains is no stopped collector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Before {
+    /// A run that landed, or none known: nothing the collector recorded put the source off.
+    NoFailure,
+    /// A failed run, after which the collector was not to try the source again before
+    /// `retry`; `covers` when that retry, the interval then in force and the cron minute the
+    /// next run waits for account for the whole stretch.
+    PutOff { retry: DateTime<Utc>, covers: bool },
+    /// A failed run stored before relevé recorded when it would try again: it may have paused
+    /// the source (for up to [`releve::metrics::LONGEST_PAUSE`]).
+    MayHavePaused,
+}
+
+/// What came before `stretch`, one of the source's stretches without a run: the last of its
+/// runs started by the stretch's start, in the period or the last before it.
+pub fn before_stretch(source: &Source, data: &SourceData, stretch: &Silence) -> Before {
+    let runs = Runs::of(source, data);
+    let Some(failure) = runs.last_by(stretch.from).filter(|run| run.error.is_some()) else {
+        return Before::NoFailure;
+    };
+    match failure.retry_from {
+        Some(retry) => Before::PutOff {
+            retry,
+            covers: stretch.until <= retry + runs.interval_after(Some(failure)) + CRON_MINUTE,
+        },
+        None => Before::MayHavePaused,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -92,8 +92,14 @@ pub(super) fn category_chart(
     let partly = added.in_some_summaries(&lacking, hourly.len());
     if totals.is_empty() {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
+        // Forecasts not counted may hold some: the hours begun hold none.
+        let when = match (ahead_note.is_some(), axis.resolution()) {
+            (false, _) => "in this period",
+            (true, releve::Resolution::Hour) => "in the hours begun when the report was generated",
+            (true, releve::Resolution::Day) => "in the days begun when the report was generated",
+        };
         doc.paragraph(
-            &format!("No value of {name} in this period."),
+            &format!("No value of {name} {when}."),
             BODY,
             false,
             Ink::ALERT,

@@ -14,10 +14,10 @@ use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
 use super::silences::stretch_words;
-use crate::charts::{self, ChartError, Step, TimeAxis, px};
-use crate::completeness::silence::Silence;
+use crate::charts::{self, ChartError, TimeAxis, px};
+use crate::completeness::silence::{Before, Silence, before_stretch};
 use crate::completeness::{Completeness, ExpectedFrom};
-use crate::format::counted;
+use crate::format::{counted, cron_minute, local_time};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
@@ -70,11 +70,12 @@ pub fn source_section(
     } else {
         shaded_without_run(completeness)
     };
+    let disabled = disabled_stretches(source, completeness, period);
     let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
         .generated_at(generated)
         .collected_from(collected_from)
         .without_run(without_run.iter().map(|s| (s.from, s.until)).collect())
-        .disabled(disabled_stretches(source, completeness, period));
+        .disabled(disabled.iter().map(|s| (s.from, s.until)).collect());
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -130,8 +131,11 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
-    if let Some(note) = without_run_note(&without_run, period, generated) {
+    if let Some(note) = without_run_note(source, data, &without_run, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
+    if let Some(note) = disabled_note(&disabled, period, generated) {
+        doc.paragraph(&note, BODY, false, Ink::MUTED);
     }
     if let Some(note) = &quarantine {
         doc.paragraph(note, BODY, true, Ink::ALERT);
@@ -169,29 +173,83 @@ pub fn source_section(
     Ok(())
 }
 
-/// The stretches of the period `source` was disabled in: those it was enabled again after,
-/// and for a source disabled when the report was generated, the rest of the period from its
-/// next collection after its last run in it (all of it without one).
+/// The stretches of the period `source` was disabled in, as its charts shade them: those it
+/// was enabled again after, and for a source disabled when the report was generated, the rest
+/// of the period from its next collection after its last run in it (all of it without one).
+/// None for a source collecting by day: its runs collect the days before them, and it catches
+/// up the days it missed, so the times it was disabled are not those of its data.
 fn disabled_stretches(
     source: &Source,
     completeness: &Completeness,
     period: &ReportPeriod,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let mut stretches: Vec<_> = completeness
+) -> Vec<Silence> {
+    if source.collects_by_day() {
+        return Vec::new();
+    }
+    let mut stretches: Vec<Silence> = completeness
         .disabled
         .iter()
-        .map(|d| (d.from, d.until))
+        .map(|d| Silence {
+            from: d.from,
+            until: d.until,
+        })
         .collect();
+    let rest = |from| Silence {
+        from,
+        until: period.end(),
+    };
     match completeness.disabled_after {
-        Some(Some(last)) => stretches.push((last + source.every.as_chrono(), period.end())),
-        // Unless its runs of then are no longer kept: it may have run then.
+        Some(Some(last)) => stretches.push(rest(last + source.every.as_chrono())),
+        // Unless its runs of then are no longer kept: it may have run then. A daily axis
+        // may begin before the period (a day's UTC hours west of UTC): all of it.
         Some(None) if !completeness.expected_from.unknown() => {
-            stretches.push((period.start(), period.end()));
+            stretches.push(Silence {
+                from: DateTime::<Utc>::MIN_UTC,
+                until: DateTime::<Utc>::MAX_UTC,
+            });
         }
         Some(None) => {}
         None => {}
     }
     stretches
+}
+
+/// What the shading `disabled` on a source's charts means, when they have any: the source was
+/// disabled then, no collection being due, so that a step without a value there is no fault.
+fn disabled_note(
+    stretches: &[Silence],
+    period: &ReportPeriod,
+    generated: DateTime<Utc>,
+) -> Option<String> {
+    let named: Vec<String> = stretches
+        .iter()
+        .filter(|stretch| stretch.from < period.end() && period.start() < stretch.until)
+        .map(|stretch| {
+            if stretch.from <= period.start() && period.end() <= stretch.until {
+                "throughout the period".to_owned()
+            } else if stretch.until >= period.end() && generated < period.end() {
+                format!(
+                    "from {} on, still disabled when the report was generated",
+                    local_time(stretch.from, period.tz)
+                )
+            } else if stretch.until >= period.end() {
+                format!("from {} on", local_time(stretch.from, period.tz))
+            } else {
+                format!(
+                    "from {} until its run of {}",
+                    local_time(stretch.from.max(period.start()), period.tz),
+                    local_time(stretch.until, period.tz)
+                )
+            }
+        })
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Shaded \"disabled\" on its charts: this source was disabled (enabled = false) {}, no collection being due: its records of that time are those a later run could still fetch.",
+        named.join("; ")
+    ))
 }
 
 /// The shortest stretch without a run the charts shade: a minute source's run lost now and
@@ -212,10 +270,12 @@ fn shaded_without_run(completeness: &Completeness) -> Vec<Silence> {
 const WITHOUT_RUN_NAMED: usize = 3;
 
 /// What the shading `no run` on a source's charts means, when they have any: when no run of
-/// it started (the collector stopped, or the source paused after a failure), so that its data
-/// of then is what later runs could still fetch (a day of a month's chart drawn from a few
-/// hours, a gap in a line).
+/// it started, and after what (a failed run that put it off, or nothing the collector
+/// recorded: then it was most likely stopped), so that its data of then is what later runs
+/// could still fetch (a day of a month's chart drawn from a few hours, a gap in a line).
 fn without_run_note(
+    source: &Source,
+    data: &SourceData,
     stretches: &[Silence],
     period: &ReportPeriod,
     generated: DateTime<Utc>,
@@ -224,10 +284,28 @@ fn without_run_note(
         return None;
     }
     let ongoing = (generated < period.end()).then_some(generated);
+    let before: Vec<Before> = stretches
+        .iter()
+        .map(|stretch| before_stretch(source, data, stretch))
+        .collect();
     let mut named: Vec<String> = stretches
         .iter()
+        .zip(&before)
         .take(WITHOUT_RUN_NAMED)
-        .map(|stretch| stretch_words(stretch, period.tz, ongoing, ""))
+        .map(|(stretch, before)| {
+            let after = match before {
+                Before::NoFailure => String::new(),
+                Before::PutOff { retry, covers } => format!(
+                    ", after a failed run put it off until {}{}",
+                    local_time(cron_minute(*retry), period.tz),
+                    if *covers { "" } else { " only" }
+                ),
+                Before::MayHavePaused => {
+                    ", after a failed run, which may have paused it".to_owned()
+                }
+            };
+            stretch_words(stretch, period.tz, ongoing, "") + &after
+        })
         .collect();
     let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
     if more > 0 {
@@ -238,8 +316,20 @@ fn without_run_note(
     } else {
         "the stretches"
     };
+    // A stretch no failure accounts for: the collector did not start the source.
+    let unexplained = before.iter().any(|before| {
+        matches!(
+            before,
+            Before::NoFailure | Before::PutOff { covers: false, .. }
+        )
+    });
+    let stopped = if unexplained {
+        " Where no failed run put it off, the collector did not start it: was the collector stopped, or its cron line removed?"
+    } else {
+        ""
+    };
     Some(format!(
-        "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {}: its records of that time are those a later run could still fetch (the completeness section says why runs were missing).",
+        "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {}: its records of that time are those a later run could still fetch.{stopped}",
         named.join("; ")
     ))
 }
@@ -291,15 +381,10 @@ fn records_sentence(
     };
     // In a period not over, the completeness table counts the begun ones: said here too, so
     // the two counts are not read as contradicting each other.
-    // A month's charts of hours draw days, shaded from the day after the report's.
-    let shaded = match (axis.step(), axis.resolution()) {
-        (Step::Day, Resolution::Hour) => {
-            "the charts shade the days after the one it was generated on"
-        }
-        _ => "the charts shade the rest",
-    };
     let begun = if begun < of {
-        format!(" ({begun} of the {of} begun when the report was generated; {shaded})")
+        format!(
+            " ({begun} of the {of} begun when the report was generated; the charts shade the rest)"
+        )
     } else {
         String::new()
     };

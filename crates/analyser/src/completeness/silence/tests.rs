@@ -535,3 +535,60 @@ fn the_longest_stretch_holds_to_the_interval_the_runs_recorded() {
         })
     );
 }
+
+#[test]
+fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
+    let a = source("a", "1h");
+    let stretch = Silence {
+        from: at(3, 0),
+        until: at(9, 0),
+    };
+    // Landed at 03:00, then nothing: nothing put it off.
+    let mut stopped = hourly_but(0, 4..9);
+    assert_eq!(before_stretch(&a, &stopped, &stretch), Before::NoFailure);
+    // Failed at 03:00, put off until 08:00: its next run, due at 09:00, was on time.
+    let failed = |retry_from| CollectionRun {
+        retry_from,
+        ..run(at(3, 0), Some("HTTP 429"))
+    };
+    stopped.runs[3] = failed(Some(at(8, 0)));
+    assert_eq!(
+        before_stretch(&a, &stopped, &stretch),
+        Before::PutOff {
+            retry: at(8, 0),
+            covers: true
+        }
+    );
+    // Put off until 05:00 only: the hours after it are not the failure's.
+    stopped.runs[3] = failed(Some(at(5, 0)));
+    assert_eq!(
+        before_stretch(&a, &stopped, &stretch),
+        Before::PutOff {
+            retry: at(5, 0),
+            covers: false
+        }
+    );
+    // Stored before relevé recorded its retry: it may have paused the source.
+    stopped.runs[3] = failed(None);
+    assert_eq!(
+        before_stretch(&a, &stopped, &stretch),
+        Before::MayHavePaused
+    );
+    // The last run before the period, for a stretch from the period's start.
+    let mut late = hourly_but(0, 0..9);
+    late.run_before = Some(CollectionRun {
+        retry_from: Some(at(9, 0)),
+        ..run(at(22, 0) - Duration::days(1), Some("HTTP 429"))
+    });
+    let morning = Silence {
+        from: at(0, 0),
+        until: at(9, 0),
+    };
+    assert_eq!(
+        before_stretch(&a, &late, &morning),
+        Before::PutOff {
+            retry: at(9, 0),
+            covers: true
+        }
+    );
+}
