@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use analyser::period::{PeriodKind, ReportPeriod};
 use analyser::query::SourceData;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use releve::Config;
 use releve::store::{self, HourlySummary, NumericSummary};
 
@@ -402,27 +402,28 @@ fn a_forecast_of_hours_to_come_only_says_the_hours_begun_hold_no_record() {
     );
 }
 
-/// A week of daily values generated on its Thursday: the totals and the categories of the
-/// days to come (forecasts) are said apart from those of the days begun, not mixed in.
-#[test]
-fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
+/// The week of 16 November of daily values with a `sky` category, each day's value (none: a
+/// record without one) as `sky` gives it for the day of the month, generated on its Thursday
+/// at 10:00: the report's text.
+fn week_of_skies(sky: impl Fn(u32) -> Option<&'static str>) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = format!("{DAILY}categories = [\"sky\"]\n");
     let mut data = week_of_days();
     for hour in &mut data.hourly {
-        let day = store::chrono_date(hour.hour).format("%d").to_string();
-        let sky = if day.as_str() < "20" { "sunny" } else { "rain" };
+        let day = store::chrono_date(hour.hour).day();
         hour.categories = vec![store::CategoryCounts {
             field: "sky".to_owned(),
-            values: vec![store::ValueCount {
-                value: sky.to_owned(),
-                count: 1,
-            }],
+            values: sky(day)
+                .map(|value| store::ValueCount {
+                    value: value.to_owned(),
+                    count: 1,
+                })
+                .into_iter()
+                .collect(),
             other: 0,
-            nulls: 0,
+            nulls: i64::from(sky(day).is_none()),
         }];
     }
-    let generated = midnight(19) + Duration::hours(10);
     let pdf = render(
         dir.path(),
         &config,
@@ -430,9 +431,16 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
         data,
         PeriodKind::Week,
         "2026-11-19",
-        generated,
+        midnight(19) + Duration::hours(10),
     );
-    let flat = common::flat(&common::text(&pdf));
+    common::flat(&common::text(&pdf))
+}
+
+/// A week of daily values generated on its Thursday: the totals and the categories of the
+/// days to come (forecasts) are said apart from those of the days begun, not mixed in.
+#[test]
+fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
+    let flat = week_of_skies(|day| Some(if day < 20 { "sunny" } else { "rain" }));
     // Rain on the 16th and 18th begun, the 20th and 22nd to come: 2.5 mm each.
     assert!(
         flat.contains(
@@ -458,35 +466,7 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
 /// field has no value in the days begun, not none in the period.
 #[test]
 fn a_category_without_a_value_in_the_days_begun_is_not_said_to_have_none() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = format!("{DAILY}categories = [\"sky\"]\n");
-    let mut data = week_of_days();
-    for hour in &mut data.hourly {
-        let to_come = store::chrono_date(hour.hour) >= midnight(20);
-        hour.categories = vec![store::CategoryCounts {
-            field: "sky".to_owned(),
-            values: if to_come {
-                vec![store::ValueCount {
-                    value: "rain".to_owned(),
-                    count: 1,
-                }]
-            } else {
-                Vec::new()
-            },
-            other: 0,
-            nulls: i64::from(!to_come),
-        }];
-    }
-    let pdf = render(
-        dir.path(),
-        &config,
-        "daily",
-        data,
-        PeriodKind::Week,
-        "2026-11-19",
-        midnight(19) + Duration::hours(10),
-    );
-    let flat = common::flat(&common::text(&pdf));
+    let flat = week_of_skies(|day| (day >= 20).then_some("rain"));
     assert!(
         flat.contains("No value of sky in the days begun when the report was generated.")
             && !flat.contains("No value of sky in this period.")

@@ -84,7 +84,13 @@ impl TimeAxis {
     /// Where the stretches the source was disabled in lie on the axis, as `(start, end)`
     /// positions (hours from its first), clipped to it.
     pub(super) fn disabled_positions(&self) -> Vec<(f64, f64)> {
-        self.disabled
+        self.positions(&self.disabled)
+    }
+
+    /// Where `stretches` lie on the axis, as `(start, end)` positions, clipped to it; those
+    /// outside it left out.
+    fn positions(&self, stretches: &[(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(f64, f64)> {
+        stretches
             .iter()
             .map(|(from, until)| (self.position_of(*from), self.position_of(*until)))
             .filter(|(from, until)| until > from)
@@ -103,11 +109,7 @@ impl TimeAxis {
     /// Where the stretches without a run lie on the axis, as `(start, end)` positions (hours
     /// from its first), clipped to it.
     pub(super) fn without_run_positions(&self) -> Vec<(f64, f64)> {
-        self.without_run
-            .iter()
-            .map(|(from, until)| (self.position_of(*from), self.position_of(*until)))
-            .filter(|(from, until)| until > from)
-            .collect()
+        self.positions(&self.without_run)
     }
 
     /// The axis of a source first collected at `at`: nothing was collected before.
