@@ -147,9 +147,9 @@ pub struct Completeness {
     /// The longest stretch of the period's expected collections in which none of the source
     /// started, where it is over two and a half of its intervals (see
     /// [`silence::stretches_without_run`]).
-    pub longest_without_run: Option<silence::Silence>,
+    pub longest_without_run: Option<silence::WithoutRun>,
     /// Every such stretch, oldest first.
-    pub without_run: Vec<silence::Silence>,
+    pub without_run: Vec<silence::WithoutRun>,
     /// When the source's latest run before the period started, where it is known (not for a
     /// source collecting by day, whose runs belong to the days they collect).
     pub last_run_before: Option<DateTime<Utc>>,
@@ -290,7 +290,7 @@ pub fn assess(
     let longest_without_run = without_run
         .iter()
         .copied()
-        .max_by_key(|gap| gap.until - gap.from);
+        .max_by_key(|gap| gap.stretch.until - gap.stretch.from);
     Completeness {
         expected,
         expected_from,

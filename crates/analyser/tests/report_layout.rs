@@ -724,7 +724,30 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     let said = "from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours), after a failed run put it off until 2026-11-21 20:00: its records of that time are those a later run could still fetch.";
     let after = flat.find(said).map(|at| &flat[at + said.len()..]);
     assert!(
-        after.is_some_and(|after| !after.starts_with(" Where no failed run put it off")),
+        after.is_some_and(|after| !after.starts_with(" Where no failed run put it off"))
+            && !flat.contains("single: no run from"),
+        "{flat}"
+    );
+    // A failure earlier in the day, its retry kept: the completeness section, whose line of
+    // collections that did not run is for sources without failures, says the stretch no
+    // failure accounts for.
+    let mut failing = single();
+    failing
+        .runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    if let Some(run) = failing
+        .runs
+        .iter_mut()
+        .find(|run| run.started == at(21, 13, 30))
+    {
+        run.error = Some("HTTP 503".to_owned());
+        run.retry_from = Some(at(21, 13, 31));
+    }
+    let failing_dir = tempfile::tempdir().expect("temp dir");
+    let flat = common::flat(&common::text(&render_with(failing_dir.path(), failing)));
+    assert!(
+        flat.contains("single: 1 collection of 360 failed; latest failure: HTTP 503")
+            && flat.contains("single: no run from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): was the collector stopped, or its cron line removed?"),
         "{flat}"
     );
     let shaded = |pdf: &std::path::Path| -> Vec<usize> {

@@ -65,6 +65,21 @@ impl<'a> Runs<'a> {
             .max_by_key(|run| run.started)
     }
 
+    /// What came before `stretch`, one of the source's stretches without a run: the last of
+    /// its runs started by the stretch's start, in the period or the last before it.
+    fn before(&self, stretch: &Silence) -> Before {
+        let Some(failure) = self.last_by(stretch.from).filter(|run| run.error.is_some()) else {
+            return Before::NoFailure;
+        };
+        match failure.retry_from {
+            Some(retry) => Before::PutOff {
+                retry,
+                covers: stretch.until <= retry + self.interval_after(Some(failure)) + CRON_MINUTE,
+            },
+            None => Before::MayHavePaused,
+        }
+    }
+
     /// The interval in force after `last` (see [`Runs::last_by`]): the one it recorded, where
     /// it did, or before the first run known, the one that run recorded; else `every` now.
     fn interval_after(&self, last: Option<&CollectionRun>) -> Duration {
@@ -168,17 +183,25 @@ pub fn silences<'a>(
     silences
 }
 
+/// A stretch of a source's period in which none of its runs started, and what came before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WithoutRun {
+    pub stretch: Silence,
+    pub before: Before,
+}
+
 /// The stretches of `from..until` in which no run of the source started, where each is over
 /// two and a half of the interval in force at its start (one run skipped now and then is no
-/// stretch), leaving out the stretches it was disabled, oldest first: tell a reader when the
-/// collections it missed were due.
+/// stretch), leaving out the stretches it was disabled, oldest first, each with what came
+/// before it: tell a reader when the collections it missed were due, and why they may have
+/// been.
 pub(super) fn stretches_without_run(
     source: &Source,
     data: &SourceData,
     disabled: &[Disabled],
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Vec<Silence> {
+) -> Vec<WithoutRun> {
     // A source collecting by day is due by the days it collects, not by its runs' times.
     if source.collects_by_day() || until <= from {
         return Vec::new();
@@ -208,6 +231,10 @@ pub(super) fn stretches_without_run(
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
         .filter(|gap| gap.until - gap.from > runs.interval_after(runs.last_by(gap.from)) * 5 / 2)
+        .map(|stretch| WithoutRun {
+            stretch,
+            before: runs.before(&stretch),
+        })
         .collect()
 }
 
@@ -226,19 +253,14 @@ pub enum Before {
     MayHavePaused,
 }
 
-/// What came before `stretch`, one of the source's stretches without a run: the last of its
-/// runs started by the stretch's start, in the period or the last before it.
-pub fn before_stretch(source: &Source, data: &SourceData, stretch: &Silence) -> Before {
-    let runs = Runs::of(source, data);
-    let Some(failure) = runs.last_by(stretch.from).filter(|run| run.error.is_some()) else {
-        return Before::NoFailure;
-    };
-    match failure.retry_from {
-        Some(retry) => Before::PutOff {
-            retry,
-            covers: stretch.until <= retry + runs.interval_after(Some(failure)) + CRON_MINUTE,
-        },
-        None => Before::MayHavePaused,
+impl Before {
+    /// True when no failure accounts for the whole stretch: the collector did not start the
+    /// source (stopped, or its cron line removed), for all it recorded.
+    pub fn leaves_unexplained(self) -> bool {
+        matches!(
+            self,
+            Before::NoFailure | Before::PutOff { covers: false, .. }
+        )
     }
 }
 

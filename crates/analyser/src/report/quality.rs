@@ -8,7 +8,7 @@ use crate::completeness::silence::Silence;
 use crate::completeness::{Completeness, Coverage, PausedInto};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
-use crate::report::silences::{OngoingAt, silence_lines, stretch_words};
+use crate::report::silences::{OngoingAt, after_words, silence_lines, stretch_words};
 use crate::report::{Quarantined, expected_notes};
 
 /// Lays out the section on a new page.
@@ -282,6 +282,25 @@ fn alerts(
             })
         })
         .collect();
+    // A source with failures whose longest stretch without a run no failure accounts for
+    // (a cron line removed, a run hung on its lock): the line of collections that did not
+    // run is for sources without failures, whose backoff cannot space their runs.
+    let unexplained: Vec<(String, Ink)> = assessed
+        .iter()
+        .filter(|(_, c)| c.failed > 0)
+        .filter_map(|(source, c)| {
+            let gap = c
+                .longest_without_run
+                .filter(|gap| gap.before.leaves_unexplained())?;
+            let line = format!(
+                "{}: no run {}{}: was the collector stopped, or its cron line removed?",
+                source.name,
+                stretch_words(&gap.stretch, tz, ongoing_at, ""),
+                after_words(gap.before, tz)
+            );
+            Some((line, Ink::ALERT))
+        })
+        .collect();
     // Sources that were due and neither landed nor failed: no run at all, which no failure
     // line tells.
     let silent: Vec<String> = assessed
@@ -328,7 +347,7 @@ fn alerts(
             let when = c.longest_without_run.map_or(String::new(), |gap| {
                 format!(
                     "; the longest stretch without a run: {}",
-                    stretch_words(&gap, tz, ongoing_at, "")
+                    stretch_words(&gap.stretch, tz, ongoing_at, "")
                 )
             });
             let line = format!(
@@ -382,7 +401,7 @@ fn alerts(
     for line in &silent {
         doc.paragraph(line, BODY, false, Ink::ALERT);
     }
-    for (line, ink) in &missed {
+    for (line, ink) in missed.iter().chain(&unexplained) {
         doc.paragraph(line, BODY, false, *ink);
     }
     for line in &shortfalls {

@@ -1,10 +1,11 @@
-//! The lines of the quality section on stretches when no source collected at all.
+//! The words of stretches without a run: the quality section's lines on those when no source
+//! collected at all, and what came before a source's.
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::completeness::silence::Silence;
-use crate::format::{counted, local_time};
+use crate::completeness::silence::{Before, Silence};
+use crate::format::{counted, cron_minute, local_time};
 
 /// The most stretches named one by one; the others are counted.
 const NAMED: usize = 5;
@@ -36,6 +37,20 @@ pub(super) fn stretch_words(
             local_time(silence.from, tz),
             local_time(silence.until, tz)
         )
+    }
+}
+
+/// What came before a stretch without a run, in words following it: `, after a failed run
+/// put it off until 2026-11-21 20:00`; nothing when no failure did.
+pub(super) fn after_words(before: Before, tz: Tz) -> String {
+    match before {
+        Before::NoFailure => String::new(),
+        Before::PutOff { retry, covers } => format!(
+            ", after a failed run put it off until {}{}",
+            local_time(cron_minute(retry), tz),
+            if covers { "" } else { " only" }
+        ),
+        Before::MayHavePaused => ", after a failed run, which may have paused it".to_owned(),
     }
 }
 

@@ -13,11 +13,11 @@ use super::category_page::{TOP_VALUES, category_chart};
 use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
-use super::silences::stretch_words;
+use super::silences::{after_words, stretch_words};
 use crate::charts::{self, ChartError, TimeAxis, px};
-use crate::completeness::silence::{Before, Silence, before_stretch};
+use crate::completeness::silence::{Silence, WithoutRun};
 use crate::completeness::{Completeness, ExpectedFrom};
-use crate::format::{counted, cron_minute, local_time};
+use crate::format::{counted, local_time};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
@@ -74,7 +74,12 @@ pub fn source_section(
     let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
         .generated_at(generated)
         .collected_from(collected_from)
-        .without_run(without_run.iter().map(|s| (s.from, s.until)).collect())
+        .without_run(
+            without_run
+                .iter()
+                .map(|gap| (gap.stretch.from, gap.stretch.until))
+                .collect(),
+        )
         .disabled(disabled.iter().map(|s| (s.from, s.until)).collect());
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
@@ -131,7 +136,7 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
-    if let Some(note) = without_run_note(source, data, &without_run, period, generated) {
+    if let Some(note) = without_run_note(&without_run, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     if let Some(note) = disabled_note(&disabled, period, generated) {
@@ -257,11 +262,11 @@ fn disabled_note(
 const SHORTEST_SHADED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// The stretches without a run its charts shade (see [`Completeness::without_run`]).
-fn shaded_without_run(completeness: &Completeness) -> Vec<Silence> {
+fn shaded_without_run(completeness: &Completeness) -> Vec<WithoutRun> {
     completeness
         .without_run
         .iter()
-        .filter(|stretch| stretch.until - stretch.from >= SHORTEST_SHADED)
+        .filter(|gap| gap.stretch.until - gap.stretch.from >= SHORTEST_SHADED)
         .copied()
         .collect()
 }
@@ -274,9 +279,7 @@ const WITHOUT_RUN_NAMED: usize = 3;
 /// recorded: then it was most likely stopped), so that its data of then is what later runs
 /// could still fetch (a day of a month's chart drawn from a few hours, a gap in a line).
 fn without_run_note(
-    source: &Source,
-    data: &SourceData,
-    stretches: &[Silence],
+    stretches: &[WithoutRun],
     period: &ReportPeriod,
     generated: DateTime<Utc>,
 ) -> Option<String> {
@@ -284,27 +287,12 @@ fn without_run_note(
         return None;
     }
     let ongoing = (generated < period.end()).then_some(generated);
-    let before: Vec<Before> = stretches
-        .iter()
-        .map(|stretch| before_stretch(source, data, stretch))
-        .collect();
     let mut named: Vec<String> = stretches
         .iter()
-        .zip(&before)
         .take(WITHOUT_RUN_NAMED)
-        .map(|(stretch, before)| {
-            let after = match before {
-                Before::NoFailure => String::new(),
-                Before::PutOff { retry, covers } => format!(
-                    ", after a failed run put it off until {}{}",
-                    local_time(cron_minute(*retry), period.tz),
-                    if *covers { "" } else { " only" }
-                ),
-                Before::MayHavePaused => {
-                    ", after a failed run, which may have paused it".to_owned()
-                }
-            };
-            stretch_words(stretch, period.tz, ongoing, "") + &after
+        .map(|gap| {
+            stretch_words(&gap.stretch, period.tz, ongoing, "")
+                + &after_words(gap.before, period.tz)
         })
         .collect();
     let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
@@ -317,12 +305,7 @@ fn without_run_note(
         "the stretches"
     };
     // A stretch no failure accounts for: the collector did not start the source.
-    let unexplained = before.iter().any(|before| {
-        matches!(
-            before,
-            Before::NoFailure | Before::PutOff { covers: false, .. }
-        )
-    });
+    let unexplained = stretches.iter().any(|gap| gap.before.leaves_unexplained());
     let stopped = if unexplained {
         " Where no failed run put it off, the collector did not start it: was the collector stopped, or its cron line removed?"
     } else {

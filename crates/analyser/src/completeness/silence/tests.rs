@@ -451,7 +451,9 @@ fn longest_of(source: &Source, data: &SourceData) -> Option<Silence> {
         quarantined: 0,
     };
     let period = day();
-    assess(source, data, known, &period, period.end()).longest_without_run
+    assess(source, data, known, &period, period.end())
+        .longest_without_run
+        .map(|gap| gap.stretch)
 }
 
 #[test]
@@ -545,7 +547,7 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
     };
     // Landed at 03:00, then nothing: nothing put it off.
     let mut stopped = hourly_but(0, 4..9);
-    assert_eq!(before_stretch(&a, &stopped, &stretch), Before::NoFailure);
+    assert_eq!(Runs::of(&a, &stopped).before(&stretch), Before::NoFailure);
     // Failed at 03:00, put off until 08:00: its next run, due at 09:00, was on time.
     let failed = |retry_from| CollectionRun {
         retry_from,
@@ -553,7 +555,7 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
     };
     stopped.runs[3] = failed(Some(at(8, 0)));
     assert_eq!(
-        before_stretch(&a, &stopped, &stretch),
+        Runs::of(&a, &stopped).before(&stretch),
         Before::PutOff {
             retry: at(8, 0),
             covers: true
@@ -562,7 +564,7 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
     // Put off until 05:00 only: the hours after it are not the failure's.
     stopped.runs[3] = failed(Some(at(5, 0)));
     assert_eq!(
-        before_stretch(&a, &stopped, &stretch),
+        Runs::of(&a, &stopped).before(&stretch),
         Before::PutOff {
             retry: at(5, 0),
             covers: false
@@ -571,7 +573,7 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
     // Stored before relevé recorded its retry: it may have paused the source.
     stopped.runs[3] = failed(None);
     assert_eq!(
-        before_stretch(&a, &stopped, &stretch),
+        Runs::of(&a, &stopped).before(&stretch),
         Before::MayHavePaused
     );
     // The last run before the period, for a stretch from the period's start.
@@ -585,7 +587,7 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
         until: at(9, 0),
     };
     assert_eq!(
-        before_stretch(&a, &late, &morning),
+        Runs::of(&a, &late).before(&morning),
         Before::PutOff {
             retry: at(9, 0),
             covers: true
