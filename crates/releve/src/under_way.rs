@@ -7,11 +7,11 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::lock;
-use crate::rawfile::{self, RawFileName};
+use crate::rawfile::{self, LandingOrder, RawFileName};
 use crate::{RawFileRole, RunMetrics};
 
 /// A run under way, as the state file holds it under `"running"`.
@@ -52,11 +52,17 @@ pub enum Trace {
 
 impl Running {
     /// What the run left among `files`, its source's landed files: its metrics (of a run
-    /// started no earlier than it, to the millisecond), else the newest data file named no earlier than the second
-    /// it started that no run's metrics claim. A file the run before landed in that second
-    /// carries that run's metrics beside it (written before it let the source's lock go), so
-    /// it is never taken for this run's.
-    pub fn trace(&self, raw_dir: &Path, files: &[RawFileName]) -> Trace {
+    /// started no earlier than it, to the millisecond), else the newest data file it could
+    /// have landed: named no earlier than the second it started, after `landed_before` (the
+    /// last landing its source's state recorded before it began, see [`unfinished_run`]), and
+    /// claimed by no run's metrics. A file the run before landed in the second it started is
+    /// that landing, or carries that run's metrics beside it: never taken for this run's.
+    pub fn trace(
+        &self,
+        raw_dir: &Path,
+        files: &[RawFileName],
+        landed_before: Option<LandingOrder>,
+    ) -> Trace {
         let since: Vec<&RawFileName> = files
             .iter()
             .filter(|name| name.landed_at.timestamp() >= self.started.timestamp())
@@ -71,9 +77,19 @@ impl Running {
         if let Some(metrics) = metrics {
             return Trace::Metrics(Box::new(metrics));
         }
+        // Files are named to the second: so is the landing recorded.
+        let landed_before = landed_before.map(|order| LandingOrder {
+            landed_at: order
+                .landed_at
+                .with_nanosecond(0)
+                .unwrap_or(order.landed_at),
+            ..order
+        });
         since
             .into_iter()
-            .rfind(|name| name.role == RawFileRole::Data && !claimed(raw_dir, name))
+            .filter(|name| name.role == RawFileRole::Data)
+            .filter(|name| landed_before.is_none_or(|before| name.landing_order() > before))
+            .rfind(|name| !claimed(raw_dir, name))
             .map_or(Trace::Nothing, |name| Trace::Landed(name.clone()))
     }
 }
@@ -93,13 +109,18 @@ fn claimed(raw_dir: &Path, name: &RawFileName) -> bool {
 struct StateFile {
     #[serde(default)]
     running: Option<Running>,
+    #[serde(default)]
+    last_success_landed: Option<DateTime<Utc>>,
+    #[serde(default)]
+    last_success_sequence: Option<u32>,
 }
 
 /// The run of `source` its state file says is under way while no process holds the source's
-/// lock: a run whose process ended without finishing it. `None` when no run is under way, when
-/// one is and still holds the lock, or when the state file cannot be read (the collector says
-/// why at its next run).
-pub fn unfinished_run(raw_dir: &Path, source: &str) -> Option<Running> {
+/// lock: a run whose process ended without finishing it, with the last landing the state
+/// recorded before it (see [`Running::trace`]). `None` when no run is under way, when one is
+/// and still holds the lock, or when the state file cannot be read (the collector says why at
+/// its next run).
+pub fn unfinished_run(raw_dir: &Path, source: &str) -> Option<(Running, Option<LandingOrder>)> {
     unfinished_given(raw_dir, source, || {
         lock::is_held(&rawfile::source_lock(raw_dir, source))
     })
@@ -110,21 +131,27 @@ fn unfinished_given(
     raw_dir: &Path,
     source: &str,
     held: impl FnOnce() -> std::io::Result<bool>,
-) -> Option<Running> {
-    let running = under_way(raw_dir, source)?;
+) -> Option<(Running, Option<LandingOrder>)> {
+    let (running, _) = under_way(raw_dir, source)?;
     match held() {
         // Read again: a run that ended between the two readings cleared it before letting
         // its lock go.
-        Ok(false) => under_way(raw_dir, source).filter(|again| *again == running),
+        Ok(false) => under_way(raw_dir, source).filter(|(again, _)| *again == running),
         // Held, or not known: the run may be going on.
         Ok(true) | Err(_) => None,
     }
 }
 
-/// The run the state file of `source` says is under way, if it can be read.
-fn under_way(raw_dir: &Path, source: &str) -> Option<Running> {
+/// The run the state file of `source` says is under way, if it can be read, and the last
+/// landing it records.
+fn under_way(raw_dir: &Path, source: &str) -> Option<(Running, Option<LandingOrder>)> {
     let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
-    serde_json::from_str::<StateFile>(&text).ok()?.running
+    let state = serde_json::from_str::<StateFile>(&text).ok()?;
+    let landed = state.last_success_landed.map(|landed_at| LandingOrder {
+        landed_at,
+        sequence: state.last_success_sequence.unwrap_or(1),
+    });
+    Some((state.running?, landed))
 }
 
 #[cfg(test)]
@@ -180,7 +207,7 @@ mod tests {
         drop(lock);
         let started: DateTime<Utc> = "2026-12-04T11:00:00Z".parse().expect("time");
         assert_eq!(
-            unfinished_run(dir.path(), "usgs").map(|run| run.started),
+            unfinished_run(dir.path(), "usgs").map(|(run, _)| run.started),
             Some(started),
             "its process is gone"
         );

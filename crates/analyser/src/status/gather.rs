@@ -255,11 +255,11 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
     // A run killed before its end wrote no metrics: its state file tells of it, which the
     // collector's next run of the source records as landed when it left a data file of its
     // own, as failed otherwise.
-    if let Some(run) = releve::under_way::unfinished_run(raw_dir, &status.name)
+    if let Some((run, landed_before)) = releve::under_way::unfinished_run(raw_dir, &status.name)
         && latest_started.is_none_or(|latest| latest < run.started)
         && run.started <= not_after(now)
     {
-        match run.trace(raw_dir, &listing.landed) {
+        match run.trace(raw_dir, &listing.landed, landed_before) {
             Trace::Landed(file) => record_run(status, run.started, file.landed_at, None, None),
             // Counted above, when it was read.
             Trace::Metrics(_) => {}

@@ -34,7 +34,7 @@ pub(super) fn settle_interrupted_run(
     // Settling it notes a failure or a landing, which ends a disabled stretch noted since.
     let disabled_since = state.disabled_since;
     let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
-    match running.trace(raw_dir, &files) {
+    match running.trace(raw_dir, &files, state.last_landing()) {
         Trace::Metrics(metrics) => {
             tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
             match &metrics.error {
@@ -198,6 +198,37 @@ mod tests {
         assert_eq!(kept, before, "the run before's metrics stand");
         assert_eq!(state.failures_in_a_row, 1, "the killed run failed");
         assert_eq!(state.last_success_started, None);
+    }
+
+    /// The run before landed its file in the second the killed run started in, and its
+    /// metrics were taken by the summariser while the file waits: the state's last landing
+    /// tells the file is that run's, not the killed run's.
+    #[test]
+    fn a_file_the_state_records_as_landed_before_is_not_the_killed_runs() {
+        let (dir, file) = folder_with(None);
+        let mut state = killed_at(at(1, 0, 400));
+        state.last_success_started = Some(at(0, 59, 900));
+        state.last_success_landed = Some(at(1, 0, 0));
+        assert!(settle_interrupted_run(
+            &crate::testing::minutely(),
+            dir.path(),
+            &mut state
+        ));
+        assert_eq!(state.failures_in_a_row, 1, "the killed run failed");
+        assert_eq!(state.last_success_started, Some(at(0, 59, 900)));
+        let failure = rawfile::list(dir.path(), "usgs")
+            .expect("listing")
+            .into_iter()
+            .find(|name| name.role == releve::RawFileRole::Metrics)
+            .map(|name| RunMetrics::read(&name.path_in(dir.path())).expect("metrics"))
+            .expect("the failure's metrics");
+        assert_eq!(failure.file, None, "no landing counted: {failure:?}");
+        assert!(failure.error.is_some(), "{failure:?}");
+        assert!(
+            RunMetrics::read(&file.metrics().path_in(dir.path()))
+                .map_or(true, |beside| beside.file.is_none()),
+            "nothing claims the file"
+        );
     }
 
     /// A failed run's metrics under the name the killed run then landed its file at are
