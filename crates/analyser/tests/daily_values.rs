@@ -403,9 +403,9 @@ fn a_forecast_of_hours_to_come_only_says_the_hours_begun_hold_no_record() {
 }
 
 /// The week of 16 November of daily values with a `sky` category, each day's value (none: a
-/// record without one) as `sky` gives it for the day of the month, generated on its Thursday
-/// at 10:00: the report's text.
-fn week_of_skies(sky: impl Fn(u32) -> Option<&'static str>) -> String {
+/// record without one) as `sky` gives it for the day of the month, and `others` records of
+/// values past the day's top 20, generated on its Thursday at 10:00: the report's text.
+fn week_of_skies(sky: impl Fn(u32) -> Option<&'static str>, others: i64) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = format!("{DAILY}categories = [\"sky\"]\n");
     let mut data = week_of_days();
@@ -420,7 +420,7 @@ fn week_of_skies(sky: impl Fn(u32) -> Option<&'static str>) -> String {
                 })
                 .into_iter()
                 .collect(),
-            other: 0,
+            other: others,
             nulls: i64::from(sky(day).is_none()),
         }];
     }
@@ -440,7 +440,7 @@ fn week_of_skies(sky: impl Fn(u32) -> Option<&'static str>) -> String {
 /// days to come (forecasts) are said apart from those of the days begun, not mixed in.
 #[test]
 fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
-    let flat = week_of_skies(|day| Some(if day < 20 { "sunny" } else { "rain" }));
+    let flat = week_of_skies(|day| Some(if day < 20 { "sunny" } else { "rain" }), 0);
     // Rain on the 16th and 18th begun, the 20th and 22nd to come: 2.5 mm each.
     assert!(
         flat.contains(
@@ -462,11 +462,23 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
     );
 }
 
+/// Values past each day's top 20 are counted over the days begun, as the bars are.
+#[test]
+fn other_values_are_counted_over_the_days_begun() {
+    let flat = week_of_skies(|day| Some(if day < 20 { "sunny" } else { "rain" }), 2);
+    assert!(
+        flat.contains(
+            "as other values (8 records in the days begun when the report was generated)"
+        ),
+        "16 to 19 November, two a day: {flat}"
+    );
+}
+
 /// Days begun whose records hold no value of a category field, and forecasts that do: the
 /// field has no value in the days begun, not none in the period.
 #[test]
 fn a_category_without_a_value_in_the_days_begun_is_not_said_to_have_none() {
-    let flat = week_of_skies(|day| (day >= 20).then_some("rain"));
+    let flat = week_of_skies(|day| (day >= 20).then_some("rain"), 0);
     assert!(
         flat.contains("No value of sky in the days begun when the report was generated.")
             && !flat.contains("No value of sky in this period.")

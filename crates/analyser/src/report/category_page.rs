@@ -76,6 +76,15 @@ pub(super) fn category_chart(
         other,
         nulls,
     } = counted_hours;
+    // What the figures count: forecasts not counted may hold more.
+    let counted_in = match ahead_note.as_deref() {
+        // Every record counted, or the forecasts being all there is.
+        None | Some(ALL_AHEAD) => "in this period",
+        Some(_) if axis.resolution() == releve::Resolution::Day => {
+            "in the days begun when the report was generated"
+        }
+        Some(_) => "in the hours begun when the report was generated",
+    };
     let name = name_of(source, field);
     let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
     let hours: Vec<_> = hourly.iter().map(|h| chrono_date(h.hour)).collect();
@@ -92,14 +101,8 @@ pub(super) fn category_chart(
     let partly = added.in_some_summaries(&lacking, hourly.len());
     if totals.is_empty() {
         doc.heading(&format!("{name}: values"), 10.0, 8.0);
-        // Forecasts not counted may hold some: the hours begun hold none.
-        let when = match (ahead_note.is_some(), axis.resolution()) {
-            (false, _) => "in this period",
-            (true, releve::Resolution::Hour) => "in the hours begun when the report was generated",
-            (true, releve::Resolution::Day) => "in the days begun when the report was generated",
-        };
         doc.paragraph(
-            &format!("No value of {name} {when}."),
+            &format!("No value of {name} {counted_in}."),
             BODY,
             false,
             Ink::ALERT,
@@ -155,7 +158,7 @@ pub(super) fn category_chart(
     // `hourly` keeps each hour's top 20 values and counts the rest as `other`: the ranking
     // is of those, which a value common over the period but never in an hour's top 20 misses.
     let approximate = format!(
-        "Each hour's summary keeps its {} most frequent values and counts the others as other values ({} in this period): the ranking is of the values kept.",
+        "Each hour's summary keeps its {} most frequent values and counts the others as other values ({} {counted_in}): the ranking is of the values kept.",
         releve::store::TOP_CATEGORY_VALUES,
         counted(other, "record"),
     );
