@@ -189,6 +189,34 @@ fn parallel_arrays_read_without_columns_are_said_to_want_columns() {
     );
 }
 
+/// An API serving its records a page at a time: the first page lands, and the warning says the
+/// others are not collected, with what in the answer tells of them.
+#[test]
+fn a_first_page_of_more_lands_with_a_warning_that_the_others_are_not_collected() {
+    let body = serde_json::json!({
+        "items": [
+            {"id": "a", "ts": "2026-12-03T10:00:00Z"},
+            {"id": "b", "ts": "2026-12-03T10:05:00Z"},
+        ],
+        "meta": {"total_count": 72},
+    });
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"paged\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
+         records = \"items\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "tells of more records than this run landed");
+    assert!(
+        warning.contains("(`meta.total_count` = 72)")
+            && warning.contains("records=2")
+            && warning.contains("makes one request per run"),
+        "{warning}"
+    );
+}
+
 /// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning
 /// names `resolution = "day"`; once set, it is silent.
 #[test]

@@ -130,6 +130,14 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "These numeric fields hold text that is not a number, and never a number: they are summarised as nulls (a decimal comma, `12,5`, is not read as a number)."
         );
     }
+    if let Some(sign) = &collected.hints.more_pages {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            "The answer tells of more records than this run landed ({sign}): an http_json source makes one request per run, so the records of other pages are not collected. Ask for all of them in one answer (a page-size parameter in `params`, within the API's limit), or for the recent ones often enough that they fit on one page."
+        );
+    }
     if let Some(example) = &collected.hints.ahead_example {
         tracing::warn!(
             source = %source.name,

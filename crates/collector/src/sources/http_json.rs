@@ -24,6 +24,7 @@ use super::{Collected, RunContext, SourceError};
 use crate::http::Answer;
 
 mod columns;
+mod paging;
 
 /// The API key `key_env` names, when it names one: an error when that variable is not set, or,
 /// sent as a header, holds what no header can carry (a line break, a control character).
@@ -110,6 +111,10 @@ pub(super) async fn collect(
     }
     ctx.progress_total(count);
     ctx.progress_advance(count);
+    let mut hints = survey.hints;
+    hints.more_pages = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|text| paging::more_pages(text, count));
     Ok(Collected {
         body,
         records: count,
@@ -120,7 +125,7 @@ pub(super) async fn collect(
         key_clashes: survey.key_clashes,
         absent: survey.absent,
         not_values: survey.not_values,
-        hints: survey.hints,
+        hints,
     })
 }
 

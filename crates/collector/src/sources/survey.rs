@@ -78,6 +78,9 @@ pub struct Hints {
     /// times found under [`HOURS_APART`] apart on the clocks they are written in, the earlier
     /// instant first: hourly values, most likely, which its reports would count as days.
     pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// What in an `http_json` answer tells of records beyond those landed (a link to a next
+    /// page, a total over them): `` `next` = "…?page=2" ``.
+    pub more_pages: Option<String>,
 }
 
 /// Distinct times of a source of daily values closer than this, on the clocks they are written
