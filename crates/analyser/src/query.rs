@@ -621,7 +621,10 @@ mod tests {
         // first run, today, is no run kept after others were deleted.
         let quarter = TimeDelta::days(91);
         assert_eq!(kept_from(after(day * 9), [day, quarter], now), None);
-        assert_eq!(kept_from(after(daily_run), [quarter, day], now), after(daily_run));
+        assert_eq!(
+            kept_from(after(daily_run), [quarter, day], now),
+            after(daily_run)
+        );
         assert_eq!(kept_from(Some(now), [quarter], now), None);
         assert_eq!(kept_from(Some(now - day * 10), [quarter], now), None);
     }

@@ -4,7 +4,7 @@
 //! start), never in neither.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use releve::{Config, RawFileName, RunMetrics};
@@ -16,6 +16,8 @@ use crate::{quarantine, waiting_runs, why_unreadable};
 
 /// The raw folder as read for a report.
 pub struct RawFolder {
+    /// The folder read, as `--raw-dir` gave it.
+    raw_dir: PathBuf,
     /// Each readable source folder's run metrics, by source.
     waiting: BTreeMap<String, Vec<RunMetrics>>,
     /// The quarantined data files, `None` when the quarantine could not be read.
@@ -31,6 +33,7 @@ impl RawFolder {
         let left_out = "runs not yet summarised and quarantined files are not counted, so health \
                         may be out of date";
         let unreadable_folder = |line: String| RawFolder {
+            raw_dir: raw_dir.to_path_buf(),
             waiting: BTreeMap::new(),
             quarantined: None,
             problems: vec![line],
@@ -81,6 +84,7 @@ impl RawFolder {
             }
         };
         RawFolder {
+            raw_dir: raw_dir.to_path_buf(),
             waiting,
             quarantined,
             problems,
@@ -115,14 +119,17 @@ impl RawFolder {
             }
         }
         let quarantined = match &self.quarantined {
-            Some(files) => Quarantined::Counted(quarantine::count(files, period, |name| {
-                let source = config.source(name).filter(|s| s.collects_by_day())?;
-                let runs = data
-                    .get(&source.name)
-                    .map(|d| d.runs.as_slice())
-                    .unwrap_or(&[]);
-                Some(runs.iter().filter_map(|run| run.file.as_deref()).collect())
-            })),
+            Some(files) => Quarantined::Counted {
+                raw_dir: self.raw_dir,
+                files: quarantine::count(files, period, |name| {
+                    let source = config.source(name).filter(|s| s.collects_by_day())?;
+                    let runs = data
+                        .get(&source.name)
+                        .map(|d| d.runs.as_slice())
+                        .unwrap_or(&[]);
+                    Some(runs.iter().filter_map(|run| run.file.as_deref()).collect())
+                }),
+            },
             None => Quarantined::Unreadable,
         };
         (quarantined, self.problems)

@@ -79,6 +79,8 @@ pub struct StatusReport {
     unconfigured: Vec<String>,
     /// Files in `raw/_quarantine/`, by the source their names start with.
     quarantined: BTreeMap<String, usize>,
+    /// The raw folder status read (`--raw-dir`), as the lines about its files name it.
+    raw_dir: PathBuf,
     /// Reports due and not written: days after the oldest day report, the latest week and
     /// month (see `day_reports`).
     missing_reports: Vec<String>,
@@ -313,8 +315,10 @@ impl StatusReport {
         // source each file names, configured or not.
         problems.extend(self.quarantined.iter().map(|(source, files)| {
             format!(
-                "source `{source}`: {} in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/{source}/, or delete it with its .reason",
+                "source `{source}`: {} in {}/ not summarised: read the .reason beside each, fix it and move it back into {}/, or delete it with its .reason",
                 crate::format::counted(*files as u64, "file"),
+                releve::rawfile::quarantine_dir(&self.raw_dir).display(),
+                self.raw_dir.join(source).display(),
             )
         }));
         problems.extend(self.unread.iter().cloned());
@@ -372,6 +376,7 @@ mod tests {
             unread: Vec::new(),
             unconfigured: Vec::new(),
             quarantined,
+            raw_dir: PathBuf::from("raw"),
             missing_reports: Vec::new(),
             report_fault: None,
             free_space: Vec::new(),
@@ -508,11 +513,23 @@ mod tests {
         usgs.last_success = Some(now - TimeDelta::seconds(30));
         assert_eq!(usgs.health(now), Health::Ok);
         let quarantined = BTreeMap::from([("usgs".to_owned(), 7)]);
-        let problems = reachable(now, vec![usgs], quarantined).problems();
+        let report = reachable(now, vec![usgs], quarantined);
+        let problems = report.problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("source `usgs`: 7 files in raw/_quarantine/ not summarised"),
             "{problems:?}"
+        );
+        // The raw folder given is the one named.
+        let elsewhere = StatusReport {
+            raw_dir: PathBuf::from("/srv/releve/raw3"),
+            ..report
+        };
+        assert_eq!(
+            elsewhere.problems(),
+            [
+                "source `usgs`: 7 files in /srv/releve/raw3/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into /srv/releve/raw3/usgs/, or delete it with its .reason"
+            ]
         );
     }
 

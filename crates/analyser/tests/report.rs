@@ -1219,8 +1219,8 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
 
 /// A source whose files of the period all wait in quarantine (a wrong `time` path) reads as
 /// needing attention on the cover, not `OK`, and its section says where the files are and
-/// what to do; the report is written and the run succeeds (the summariser's run failed, and
-/// `analyser status` alerts on it).
+/// what to do (in the raw folder given); the report is written and the run succeeds (the
+/// summariser's run failed, and `analyser status` alerts on it).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its_section() {
     let (uri, db) = golden_database("quarantined").await;
@@ -1234,7 +1234,8 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
         .expect("meteo's records never summarised");
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
-    let quarantine = dir.path().join("raw/_quarantine");
+    // Another raw folder than `raw`: the lines name the one given.
+    let quarantine = dir.path().join("collected/_quarantine");
     std::fs::create_dir_all(&quarantine).expect("quarantine folder");
     let file = format!("meteo_{}T10-00-00Z.json", golden::date(0));
     std::fs::write(quarantine.join(&file), b"{\"results\": []}").expect("quarantined file");
@@ -1247,7 +1248,7 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
         dir.path(),
         &uri,
         &db,
-        &["--date", &golden::date(0), "--raw-dir", "raw"],
+        &["--date", &golden::date(0), "--raw-dir", "collected"],
     )
     .await;
     assert_eq!(
@@ -1281,8 +1282,8 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
     assert!(
         text.contains(
             "No data for this source in this period: no record of it was summarised for these hours. \
-             1 file of meteo landed in this period waits in raw/_quarantine/: the summariser could not use it, and the records only it holds are not summarised (of a file set aside for one record MongoDB cannot store, only that record). \
-             Read the .reason beside it, fix the cause, move the file back into raw/meteo/ and delete its .reason: the summariser's next run takes it."
+             1 file of meteo landed in this period waits in collected/_quarantine/: the summariser could not use it, and the records only it holds are not summarised (of a file set aside for one record MongoDB cannot store, only that record). \
+             Read the .reason beside it, fix the cause, move the file back into collected/meteo/ and delete its .reason: the summariser's next run takes it."
         ),
         "{text}"
     );

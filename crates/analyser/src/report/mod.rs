@@ -76,16 +76,28 @@ pub enum Quarantined {
     NotGiven,
     /// The quarantine folder could not be read.
     Unreadable,
-    /// Counted, by source; a source with none is missing.
-    Counted(BTreeMap<String, u64>),
+    /// Counted, by source (a source with none is missing), in the raw folder given.
+    Counted {
+        raw_dir: std::path::PathBuf,
+        files: BTreeMap<String, u64>,
+    },
 }
 
 impl Quarantined {
     /// The files of `source` counted, 0 when they could not be.
     fn of(&self, source: &str) -> u64 {
         match self {
-            Quarantined::Counted(counts) => counts.get(source).copied().unwrap_or(0),
+            Quarantined::Counted { files, .. } => files.get(source).copied().unwrap_or(0),
             Quarantined::NotGiven | Quarantined::Unreadable => 0,
+        }
+    }
+
+    /// The raw folder the quarantine was counted in, as the lines about it name it: `raw` when
+    /// it was not.
+    fn raw_dir(&self) -> &std::path::Path {
+        match self {
+            Quarantined::Counted { raw_dir, .. } => raw_dir,
+            Quarantined::NotGiven | Quarantined::Unreadable => std::path::Path::new("raw"),
         }
     }
 }
@@ -134,8 +146,15 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     doc.table(&catalogue_table(input.config));
     for (source, c) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
-        let section =
-            source_pages::source_section(&mut doc, source, data, c, period, input.generated_at);
+        let section = source_pages::source_section(
+            &mut doc,
+            source,
+            data,
+            c,
+            period,
+            input.generated_at,
+            input.quarantined.raw_dir(),
+        );
         section.map_err(|chart| RenderError::Chart {
             source_name: source.name.clone(),
             chart,

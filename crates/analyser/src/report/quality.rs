@@ -37,7 +37,7 @@ pub fn completeness_section(
     let quarantine_column = match quarantined {
         Quarantined::NotGiven => false,
         Quarantined::Unreadable => true,
-        Quarantined::Counted(_) => assessed.iter().any(|(_, c)| c.quarantined > 0),
+        Quarantined::Counted { .. } => assessed.iter().any(|(_, c)| c.quarantined > 0),
     };
     completeness_table(doc, assessed, quarantined, by_day, quarantine_column);
     for (column, meaning) in COLUMNS {
@@ -54,15 +54,18 @@ pub fn completeness_section(
     waiting_note(doc, assessed);
     let quarantine_note = match quarantined {
         Quarantined::NotGiven => {
-            Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).")
+            Some("Quarantined files: n/a, the raw folder was not given (--raw-dir).".to_owned())
         }
-        Quarantined::Unreadable => Some("Quarantined files: ?, the quarantine could not be read."),
-        Quarantined::Counted(_) if !quarantine_column => {
-            Some("Quarantined files: no file of this period waits in raw/_quarantine/.")
+        Quarantined::Unreadable => {
+            Some("Quarantined files: ?, the quarantine could not be read.".to_owned())
         }
-        Quarantined::Counted(_) => None,
+        Quarantined::Counted { raw_dir, .. } if !quarantine_column => Some(format!(
+            "Quarantined files: no file of this period waits in {}/.",
+            releve::rawfile::quarantine_dir(raw_dir).display()
+        )),
+        Quarantined::Counted { .. } => None,
     };
-    if let Some(note) = quarantine_note {
+    if let Some(note) = &quarantine_note {
         doc.paragraph(note, 8.0, false, Ink::MUTED);
     }
     alerts(
@@ -205,8 +208,8 @@ fn completeness_table(
                 row.push(match quarantined {
                     Quarantined::NotGiven => "n/a".to_owned(),
                     Quarantined::Unreadable => "?".to_owned(),
-                    Quarantined::Counted(counts) => {
-                        grouped(counts.get(&source.name).copied().unwrap_or(0))
+                    Quarantined::Counted { files, .. } => {
+                        grouped(files.get(&source.name).copied().unwrap_or(0))
                     }
                 });
             }

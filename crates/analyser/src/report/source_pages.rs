@@ -35,6 +35,7 @@ pub fn source_section(
     completeness: &Completeness,
     period: &ReportPeriod,
     generated: chrono::DateTime<chrono::Utc>,
+    raw_dir: &std::path::Path,
 ) -> Result<(), ChartError> {
     let quarantined = completeness.quarantined;
     // Kept with its description and first chart, or with the line that stands for them.
@@ -43,7 +44,7 @@ pub fn source_section(
     } else {
         doc.paragraph_height(&source.description, BODY, false)
     };
-    let quarantine = quarantine_note(source, quarantined);
+    let quarantine = quarantine_note(source, quarantined, raw_dir);
     let quarantine_height = quarantine
         .as_ref()
         .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
@@ -411,7 +412,11 @@ fn failed_note(data: &SourceData) -> Option<String> {
 
 /// The sentence on the source's files of the period that wait in `raw/_quarantine/`:
 /// the records only they hold are not summarised until each is fixed and moved back.
-fn quarantine_note(source: &Source, quarantined: u64) -> Option<String> {
+fn quarantine_note(source: &Source, quarantined: u64, raw_dir: &std::path::Path) -> Option<String> {
+    let quarantine = releve::rawfile::quarantine_dir(raw_dir);
+    let quarantine = quarantine.display();
+    let folder = raw_dir.join(&source.name);
+    let folder = folder.display();
     let name = &source.name;
     // A per-day source's files land the day after the day they collect.
     let of_period = if source.collects_by_day() {
@@ -422,18 +427,18 @@ fn quarantine_note(source: &Source, quarantined: u64) -> Option<String> {
     let note = match quarantined {
         0 => return None,
         1 => format!(
-            "1 file of {name} {of_period} waits in raw/_quarantine/: the summariser \
+            "1 file of {name} {of_period} waits in {quarantine}/: the summariser \
              could not use it, and the records only it holds are not summarised (of a file set \
              aside for one record MongoDB cannot store, only that record). Read the \
-             .reason beside it, fix the cause, move the file back into raw/{name}/ and delete \
+             .reason beside it, fix the cause, move the file back into {folder}/ and delete \
              its .reason: the summariser's next run takes it."
         ),
         n => format!(
-            "{n} files of {name} {of_period} wait in raw/_quarantine/: the \
+            "{n} files of {name} {of_period} wait in {quarantine}/: the \
              summariser could not use them, and the records only they hold are not summarised (of \
              a file set aside for one record MongoDB cannot store, only that record). \
              For each, read the .reason beside it, fix the cause, move the file back into \
-             raw/{name}/ and delete its .reason: the summariser's next run takes it."
+             {folder}/ and delete its .reason: the summariser's next run takes it."
         ),
     };
     Some(note)

@@ -80,6 +80,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unread: unread.lines(),
         unconfigured,
         quarantined,
+        raw_dir: raw_dir.clone(),
         missing_reports: missing_reports(args, &config, now),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
