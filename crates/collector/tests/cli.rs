@@ -217,6 +217,31 @@ fn a_first_page_of_more_lands_with_a_warning_that_the_others_are_not_collected()
     );
 }
 
+/// Rows served as arrays: an array's items are no fields to the summariser, which sets such
+/// records aside; the collector says so as they land.
+#[test]
+fn records_that_are_not_objects_land_with_a_warning() {
+    let body = serde_json::json!({"rows": [
+        ["r0", "2026-12-03T10:00:00Z", 0],
+        ["r1", "2026-12-03T10:05:00Z", 1],
+    ]});
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"rows\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
+         records = \"rows\"\nkey = \"0\"\ntime = \"1\"\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "without a `key` value or a `time` that reads");
+    assert!(
+        warning.contains("unusable=2")
+            && warning.contains("not_objects=2")
+            && warning.contains("`records` must lead to an array of objects"),
+        "{warning}"
+    );
+}
+
 /// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning
 /// names `resolution = "day"`; once set, it is silent.
 #[test]

@@ -103,7 +103,9 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
     if collected.unusable > 0 {
         let hints = &collected.hints;
         let without_columns = matches!(&source.kind, SourceKind::HttpJson(http) if !http.columns);
-        let and_select = if selects {
+        let and_select = if hints.not_objects > 0 {
+            "; some records are not objects (an array per record, a number, a text): records are read as objects, each field by its name, so `records` must lead to an array of objects (an API serving rows as arrays beside a list of column names cannot be read)"
+        } else if selects {
             ", and that its `select` keeps those fields"
         } else if without_columns && hints.time_array {
             "; a `time` holding an array is a sign of records served as parallel arrays, one per field (`{\"time\": [..], \"temperature_2m\": [..]}`): set `columns = true`"
@@ -116,6 +118,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             records = collected.records,
             unusable = collected.unusable,
             without_key = hints.keyless,
+            not_objects = hints.not_objects,
             key = %source.key,
             time = %source.time,
             unreadable_time = %hints.unreadable_time.as_deref().unwrap_or("-"),

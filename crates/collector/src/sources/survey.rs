@@ -42,6 +42,8 @@ pub(crate) struct Survey {
 pub struct Hints {
     /// Records without a `key` value (among the unusable ones).
     pub keyless: u64,
+    /// Records that are not objects (arrays, numbers, text; among the unusable ones).
+    pub not_objects: u64,
     /// A `time` value that does not read as a time, as served (`"02/12/2026 10:00"`).
     pub unreadable_time: Option<String>,
     /// A `time` value that is an array: the records most likely come as parallel arrays, one
@@ -180,6 +182,12 @@ impl<'s> Surveyor<'s> {
         let source = self.source;
         let survey = &mut self.survey;
         self.records += 1;
+        // The summariser reads records as objects: an array's `0` is no key there.
+        if !record.is_object() {
+            survey.unusable += 1;
+            survey.hints.not_objects += 1;
+            return;
+        }
         let written = source.time.get(record);
         let time = written.and_then(timestamp);
         let key = source.key.get(record);
