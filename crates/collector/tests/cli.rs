@@ -242,6 +242,32 @@ fn records_that_are_not_objects_land_with_a_warning() {
     );
 }
 
+/// A field whose name holds a dot (`pm2.5`) cannot be named by a path, which reads the dot as
+/// a step: the warning says so, not that no record holds the field.
+#[test]
+fn a_field_named_with_a_dot_is_said_to_be_unnamable() {
+    let body = serde_json::json!([
+        {"id": "a", "ts": "2026-12-03T10:00:00Z", "pm2.5": 5, "m": {"no2.avg": 3}},
+    ]);
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"air\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
+         key = \"id\"\ntime = \"ts\"\nnumeric = [\"pm2.5\", \"m.no2.avg\"]\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "as one member whose name holds a dot");
+    assert!(
+        warning.contains("fields=`pm2.5` (numeric), `m.no2.avg` (numeric)"),
+        "{warning}"
+    );
+    assert!(
+        !stderr.contains("No landed record holds these fields"),
+        "{stderr}"
+    );
+}
+
 /// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning
 /// names `resolution = "day"`; once set, it is silent.
 #[test]

@@ -217,6 +217,15 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "No landed record holds these fields, not even as null; if that lasts, check their paths in sources.toml."
         );
     }
+    if !collected.hints.dotted_names.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            fields = %collected.hints.dotted_names.join(", "),
+            "The records hold these fields as one member whose name holds a dot, which a path reads as steps (`pm2.5` as `5` inside `pm2`): relevé cannot name such a field, and the summariser reads it as missing. Ask the API for another name if it offers one."
+        );
+    }
     if !collected.not_values.is_empty() {
         tracing::warn!(
             source = %source.name,

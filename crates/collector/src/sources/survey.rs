@@ -80,6 +80,9 @@ pub struct Hints {
     /// times found under [`HOURS_APART`] apart on the clocks they are written in, the earlier
     /// instant first: hourly values, most likely, which its reports would count as days.
     pub hours_apart: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Configured fields records hold only as one member whose name holds a dot: `` `pm2.5`
+    /// (numeric) ``, which a path cannot name.
+    pub dotted_names: Vec<String>,
     /// What in an `http_json` answer tells of records beyond those landed (a link to a next
     /// page, a total over them): `` `next` = "…?page=2" ``.
     pub more_pages: Option<String>,
@@ -121,9 +124,8 @@ pub(crate) struct Surveyor<'s> {
     /// takes 24 bytes: a key's text is not kept), with the content
     /// of the last record holding it.
     keys: HashMap<[u64; 2], u64>,
-    /// Each field not yet seen holding a value: whether it was seen as null, and as an object
-    /// or an array.
-    unseen: Vec<(&'static str, &'s FieldPath, bool, bool)>,
+    /// Each field not yet seen holding a value.
+    unseen: Vec<Unseen<'s>>,
     /// Records surveyed.
     records: u64,
     /// Per `numeric` field: whether a record held a number there, and the first text that
@@ -143,6 +145,33 @@ pub(crate) struct Surveyor<'s> {
     first_midnight: Option<DateTime<Utc>>,
 }
 
+/// A configured field no record surveyed has held a value at yet.
+struct Unseen<'s> {
+    /// The key naming it (`numeric`, `categories`, ...).
+    key: &'static str,
+    path: &'s FieldPath,
+    /// Seen as null.
+    null: bool,
+    /// Seen as an object or an array.
+    composite: bool,
+    /// Seen as one member named by the dots of its path (`pm2.5`), which the path reads as
+    /// steps (`5` inside `pm2`).
+    one_name: bool,
+}
+
+/// Whether `value` holds a member named by some of `segments` joined with their dots, at the
+/// level they would be read at: a name holding a dot, which a path cannot name.
+fn named_whole(value: &Value, segments: &[String]) -> bool {
+    let Value::Object(members) = value else {
+        return false;
+    };
+    (2..=segments.len()).any(|n| members.contains_key(&segments[..n].join(".")))
+        || segments
+            .first()
+            .and_then(|first| members.get(first))
+            .is_some_and(|inner| named_whole(inner, &segments[1..]))
+}
+
 impl<'s> Surveyor<'s> {
     /// A survey of no record yet.
     pub(crate) fn new(source: &'s Source) -> Self {
@@ -153,7 +182,13 @@ impl<'s> Surveyor<'s> {
             unseen: source
                 .read_fields()
                 .filter(|(key, _)| !matches!(*key, "key" | "time"))
-                .map(|(key, path)| (key, path, false, false))
+                .map(|(key, path)| Unseen {
+                    key,
+                    path,
+                    null: false,
+                    composite: false,
+                    one_name: false,
+                })
                 .collect(),
             records: 0,
             numeric: source
@@ -256,14 +291,17 @@ impl<'s> Surveyor<'s> {
         }
         survey.newest = survey.newest.max(time);
         self.unseen
-            .retain_mut(|(_, path, null, composite)| match path.get(record) {
-                None => true,
+            .retain_mut(|unseen| match unseen.path.get(record) {
+                None => {
+                    unseen.one_name |= named_whole(record, unseen.path.segments());
+                    true
+                }
                 Some(Value::Null) => {
-                    *null = true;
+                    unseen.null = true;
                     true
                 }
                 Some(Value::Object(_) | Value::Array(_)) => {
-                    *composite = true;
+                    unseen.composite = true;
                     true
                 }
                 Some(_) => false,
@@ -286,11 +324,13 @@ impl<'s> Surveyor<'s> {
             .filter_map(|(path, _, text)| Some(format!("`{path}` ({})", text?)))
             .collect();
         if self.records > 0 {
-            for (key, path, null, composite) in self.unseen {
-                let named = format!("`{path}` ({key})");
-                if composite {
+            for unseen in self.unseen {
+                let named = format!("`{}` ({})", unseen.path, unseen.key);
+                if unseen.composite {
                     survey.not_values.push(named);
-                } else if !null {
+                } else if unseen.one_name {
+                    survey.hints.dotted_names.push(named);
+                } else if !unseen.null {
                     survey.absent.push(named);
                 }
             }
