@@ -123,6 +123,14 @@ async fn the_days_records_come_in_time_order_with_the_configured_fields() {
         row.as_deref().is_some_and(|row| row.ends_with(",,q0-0")),
         "a field the record lacks is an empty cell: {row:?}"
     );
+    // No record holds it: the path is most likely wrong, which stderr says.
+    let said = stderr(&with_place);
+    assert!(
+        with_place.status.success()
+            && said.contains("No record exported holds these --field paths")
+            && said.contains("fields=`properties.place`"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

@@ -945,6 +945,20 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
+    // Written latitudes first, Toulouse's frame leaves every position out, which it says.
+    let swapped = CONFIG.replace(
+        "lat = \"lat\"\n",
+        "lat = \"lat\"\nmap_frame = [43.0, 1.0, 44.0, 2.0]\n",
+    );
+    let mut near = data.clone();
+    if let Some(positions) = near.positions.as_mut() {
+        positions.points.pop();
+    }
+    let text = common::flat(&common::text(&render_config(dir.path(), &swapped, near)));
+    assert!(
+        text.contains("40 positions outside it (longitude 1.3° to 1.7°, latitude 43.5° to 43.7°) not drawn. All of them lie within it read with its longitudes and latitudes swapped: map_frame is [west, south, east, north], longitudes first."),
+        "{text}"
+    );
     let whole = common::text(&render_with(dir.path(), data.clone()));
     let whole = common::flat(&whole);
     assert!(

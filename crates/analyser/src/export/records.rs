@@ -54,6 +54,15 @@ pub(super) async fn records_table<W: Write>(
     rows: &mut u64,
 ) -> Result<(), TableError> {
     let columns = record_columns(source, extra);
+    // The `--field` columns no record written has held yet (even as null).
+    let mut unheld: Vec<&FieldPath> = extra
+        .iter()
+        .filter(|path| {
+            !source
+                .read_fields()
+                .any(|(_, read)| read.as_str() == path.as_str())
+        })
+        .collect();
     let daily = source.resolution == Resolution::Day;
     let header = ["time", "day", "key"]
         .into_iter()
@@ -86,8 +95,17 @@ pub(super) async fn records_table<W: Write>(
                 .chain(columns.iter().map(|path| cell(path.get(&data))));
             csv.write_record(cells)?;
             *rows += 1;
+            unheld.retain(|path| path.get(&data).is_none());
         }
         from = to;
+    }
+    if *rows > 0 && !unheld.is_empty() {
+        let named: Vec<String> = unheld.iter().map(|path| format!("`{path}`")).collect();
+        tracing::warn!(
+            source = %source.name,
+            fields = %named.join(", "),
+            "No record exported holds these --field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.place`)."
+        );
     }
     Ok(())
 }

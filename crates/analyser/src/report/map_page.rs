@@ -139,7 +139,7 @@ fn frame_and_caption(
         (Some(configured), Some(outside)) => (
             MapFrame::Configured(configured),
             format!(
-                "Frame: the source's map_frame{}; {} outside it (longitude {}, latitude {}) not drawn.",
+                "Frame: the source's map_frame{}; {} outside it (longitude {}, latitude {}) not drawn.{}",
                 outlined(configured),
                 counted(
                     outside.count as u64,
@@ -150,10 +150,24 @@ fn frame_and_caption(
                     }
                 ),
                 degrees(outside.extent.min_lon, outside.extent.max_lon),
-                degrees(outside.extent.min_lat, outside.extent.max_lat)
+                degrees(outside.extent.min_lat, outside.extent.max_lat),
+                if shown.is_empty() && within_swapped(&configured, &outside.extent) {
+                    " All of them lie within it read with its longitudes and latitudes swapped: map_frame is [west, south, east, north], longitudes first."
+                } else {
+                    ""
+                }
             ),
         ),
     }
+}
+
+/// Whether `extent` lies within `frame` read the other way round, its longitudes as
+/// latitudes: a map_frame written latitudes first.
+fn within_swapped(frame: &BoundingBox, extent: &BoundingBox) -> bool {
+    frame.min_lat <= extent.min_lon
+        && extent.max_lon <= frame.max_lat
+        && frame.min_lon <= extent.min_lat
+        && extent.max_lat <= frame.max_lon
 }
 
 /// What the points' colours and sizes say: the range of the source's first numeric field
