@@ -683,14 +683,29 @@ fn collections_are_expected_from_the_first_run_and_none_landed_is_not_ok() {
     );
 }
 
+/// The single source's day without its runs from 15:00 to 20:00, the run started at `failed`
+/// (if any) failed, put off until `retry_from`; rendered into `dir`.
+fn without_runs_from_15_to_20(
+    dir: &std::path::Path,
+    failed: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> std::path::PathBuf {
+    let mut data = single();
+    data.runs
+        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
+    if let Some((started, retry_from)) = failed
+        && let Some(run) = data.runs.iter_mut().find(|run| run.started == started)
+    {
+        run.error = Some("HTTP 503".to_owned());
+        run.retry_from = Some(retry_from);
+    }
+    render_with(dir, data)
+}
+
 #[test]
 fn collections_that_did_not_run_are_said_below_the_table() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut data = single();
     // The collector stopped from 15:00 to 20:00: 300 of the 660 minutes without a run.
-    data.runs
-        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
-    let stopped = render_with(dir.path(), data);
+    let stopped = without_runs_from_15_to_20(dir.path(), None);
     let flat = common::flat(&common::text(&stopped));
     assert!(
         flat.contains(
@@ -706,21 +721,13 @@ fn collections_that_did_not_run_are_said_below_the_table() {
         "{flat}"
     );
     // A failed run before the stretch, which put the source off until its end: no stopped
-    // collector is suggested.
-    let mut paused = single();
-    paused
-        .runs
-        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
-    if let Some(last) = paused
-        .runs
-        .iter_mut()
-        .rfind(|run| run.started < at(21, 15, 0))
-    {
-        last.error = Some("HTTP 429: the daily quota is spent".to_owned());
-        last.retry_from = Some(at(21, 19, 59) + Duration::seconds(30)); // run at 20:00
-    }
+    // collector is suggested (its next run at 20:00, the cron minute after its retry).
     let paused_dir = tempfile::tempdir().expect("temp dir");
-    let flat = common::flat(&common::text(&render_with(paused_dir.path(), paused)));
+    let paused = without_runs_from_15_to_20(
+        paused_dir.path(),
+        Some((at(21, 14, 59), at(21, 19, 59) + Duration::seconds(30))),
+    );
+    let flat = common::flat(&common::text(&paused));
     let said = "from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours), after a failed run put it off until 2026-11-21 20:00: its records of that time are those a later run could still fetch.";
     let after = flat.find(said).map(|at| &flat[at + said.len()..]);
     assert!(
@@ -731,20 +738,10 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     // A failure earlier in the day, its retry kept: the completeness section, whose line of
     // collections that did not run is for sources without failures, says the stretch no
     // failure accounts for.
-    let mut failing = single();
-    failing
-        .runs
-        .retain(|run| run.started < at(21, 15, 0) || run.started >= at(21, 20, 0));
-    if let Some(run) = failing
-        .runs
-        .iter_mut()
-        .find(|run| run.started == at(21, 13, 30))
-    {
-        run.error = Some("HTTP 503".to_owned());
-        run.retry_from = Some(at(21, 13, 31));
-    }
     let failing_dir = tempfile::tempdir().expect("temp dir");
-    let flat = common::flat(&common::text(&render_with(failing_dir.path(), failing)));
+    let failing =
+        without_runs_from_15_to_20(failing_dir.path(), Some((at(21, 13, 30), at(21, 13, 31))));
+    let flat = common::flat(&common::text(&failing));
     assert!(
         flat.contains("single: 1 collection of 360 failed; latest failure: HTTP 503")
             && flat.contains("single: no run from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): was the collector stopped, or its cron line removed?"),

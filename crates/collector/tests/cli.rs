@@ -189,6 +189,18 @@ fn parallel_arrays_read_without_columns_are_said_to_want_columns() {
     );
 }
 
+/// The warnings of a run landing `body`, served on loopback, as an hourly `http_json` source
+/// of the configuration `keys` (`key`, `time` and the like).
+fn landing_warnings(body: &serde_json::Value, keys: &str) -> String {
+    let server = feed(body.to_string());
+    let config = format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n{keys}",
+        server.url()
+    );
+    let site = Site::new(&config);
+    succeeded(collector(&site).env("RUST_LOG", "warn").output())
+}
+
 /// An API serving its records a page at a time: the first page lands, and the warning says the
 /// others are not collected, with what in the answer tells of them.
 #[test]
@@ -200,14 +212,7 @@ fn a_first_page_of_more_lands_with_a_warning_that_the_others_are_not_collected()
         ],
         "meta": {"total_count": 72},
     });
-    let server = feed(body.to_string());
-    let config = format!(
-        "[[source]]\nname = \"paged\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
-         records = \"items\"\nkey = \"id\"\ntime = \"ts\"\n",
-        server.url()
-    );
-    let site = Site::new(&config);
-    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let stderr = landing_warnings(&body, "records = \"items\"\nkey = \"id\"\ntime = \"ts\"\n");
     let warning = line_with(&stderr, "tells of more records than this run landed");
     assert!(
         warning.contains("(`meta.total_count` = 72)")
@@ -225,14 +230,7 @@ fn records_that_are_not_objects_land_with_a_warning() {
         ["r0", "2026-12-03T10:00:00Z", 0],
         ["r1", "2026-12-03T10:05:00Z", 1],
     ]});
-    let server = feed(body.to_string());
-    let config = format!(
-        "[[source]]\nname = \"rows\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
-         records = \"rows\"\nkey = \"0\"\ntime = \"1\"\n",
-        server.url()
-    );
-    let site = Site::new(&config);
-    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let stderr = landing_warnings(&body, "records = \"rows\"\nkey = \"0\"\ntime = \"1\"\n");
     let warning = line_with(&stderr, "without a `key` value or a `time` that reads");
     assert!(
         warning.contains("unusable=2")
@@ -249,14 +247,10 @@ fn a_field_named_with_a_dot_is_said_to_be_unnamable() {
     let body = serde_json::json!([
         {"id": "a", "ts": "2026-12-03T10:00:00Z", "pm2.5": 5, "m": {"no2.avg": 3}},
     ]);
-    let server = feed(body.to_string());
-    let config = format!(
-        "[[source]]\nname = \"air\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\n\
-         key = \"id\"\ntime = \"ts\"\nnumeric = [\"pm2.5\", \"m.no2.avg\"]\n",
-        server.url()
+    let stderr = landing_warnings(
+        &body,
+        "key = \"id\"\ntime = \"ts\"\nnumeric = [\"pm2.5\", \"m.no2.avg\"]\n",
     );
-    let site = Site::new(&config);
-    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "as one member whose name holds a dot");
     assert!(
         warning.contains("fields=`pm2.5` (numeric), `m.no2.avg` (numeric)"),
