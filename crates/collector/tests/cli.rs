@@ -262,6 +262,24 @@ fn a_field_named_with_a_dot_is_said_to_be_unnamable() {
     );
 }
 
+/// A body Python's `json.dumps` wrote with a NaN fails the run with that cause named, not
+/// only the parser's position.
+#[test]
+fn a_nan_in_the_body_is_named_as_the_cause() {
+    let server = feed(r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z", "v": NaN}]"#.to_owned());
+    let config = format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = failed(collector(&site).output());
+    assert!(
+        stderr.contains("expected value at line 1 column")
+            && stderr.contains("`NaN` and `Infinity` are not JSON"),
+        "{stderr}"
+    );
+}
+
 /// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning
 /// names `resolution = "day"`; once set, it is silent.
 #[test]

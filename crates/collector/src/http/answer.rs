@@ -143,8 +143,40 @@ fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Err
     if body.iter().all(u8::is_ascii_whitespace) {
         format!("HTTP {status} with an empty body")
     } else {
-        format!("{err}{}", served_as(headers))
+        format!("{err}{}{}", served_as(headers), likely_cause(body, err))
     }
+}
+
+/// What common near-JSON the parser stopped at, in words: `NaN` or `Infinity` (Python's
+/// `json.dumps` writes them), a body not in UTF-8 (served as Latin-1), one JSON document per
+/// line (NDJSON). Empty when it is none of them.
+fn likely_cause(body: &[u8], err: &serde_json::Error) -> &'static str {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return ": the body is not UTF-8, which JSON must be (ask the API for UTF-8)";
+    };
+    let at = text
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + err.column().saturating_sub(1);
+    let around = text.get(at.saturating_sub(1)..).unwrap_or_default();
+    let around = around.trim_start_matches([',', ':', '[', ' ', '-']);
+    if ["NaN", "Infinity"]
+        .iter()
+        .any(|word| around.starts_with(word))
+    {
+        return ": `NaN` and `Infinity` are not JSON (Python's json.dumps writes them for such floats); ask the API for null";
+    }
+    let mut documents =
+        serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let ndjson = err.line() > 1
+        && documents.next().is_some_and(|first| first.is_ok())
+        && documents.next().is_some_and(|second| second.is_ok());
+    if ndjson {
+        return ": the body holds one JSON document after another (NDJSON, one per line), which relevé does not read: ask the API for one JSON array";
+    }
+    ""
 }
 
 /// ` (served as text/html)` when an answer that should be JSON says it is something else: a
@@ -158,4 +190,27 @@ fn served_as(headers: &HeaderMap) -> String {
         .filter(|kind| !kind.is_empty() && !kind.contains("json"))
         .map(|kind| format!(" (served as {kind})"))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cause(body: &str) -> &'static str {
+        let err =
+            serde_json::from_slice::<serde::de::IgnoredAny>(body.as_bytes()).expect_err("not JSON");
+        likely_cause(body.as_bytes(), &err)
+    }
+
+    #[test]
+    fn common_near_json_is_named() {
+        assert!(cause(r#"[{"id": 1, "v": NaN}]"#).contains("`NaN` and `Infinity` are not JSON"));
+        assert!(cause("{\"v\": -Infinity}").contains("`NaN` and `Infinity`"));
+        assert!(cause("{\"id\": 1}\n{\"id\": 2}\n").contains("NDJSON"));
+        let latin1 = b"[{\"name\": \"Beno\xeet\"}]";
+        let err = serde_json::from_slice::<serde_json::Value>(latin1).expect_err("not UTF-8");
+        assert!(likely_cause(latin1, &err).contains("not UTF-8"));
+        assert_eq!(cause("<html>maintenance</html>"), "");
+        assert_eq!(cause(r#"{"a": 1,}"#), "");
+    }
 }
