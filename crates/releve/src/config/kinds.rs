@@ -93,32 +93,22 @@ pub struct HttpJson {
     pub stamp: Option<String>,
 }
 
-/// A query parameter's value as TOML may write it.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum QueryValue {
-    Text(String),
-    Integer(i64),
-    Number(f64),
-    Flag(bool),
-}
-
-/// Query parameters whose values are text, numbers or booleans, as text.
+/// Query parameters whose values are text, numbers or booleans, as text; another value is
+/// refused naming its parameter and how to write it.
 fn query_values<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    let values = BTreeMap::<String, QueryValue>::deserialize(deserializer)
-        .map_err(|_| serde::de::Error::custom("each value is text, a number or true/false"))?;
+    let values = BTreeMap::<String, toml::Value>::deserialize(deserializer)?;
     values
         .into_iter()
         .map(|(name, value)| {
             let text = match value {
-                QueryValue::Text(text) => text,
-                QueryValue::Integer(n) => n.to_string(),
+                toml::Value::String(text) => text,
+                toml::Value::Integer(n) => n.to_string(),
                 // TOML's `nan` and `inf` would be sent as `NaN` and `inf`, which no API reads
                 // as a number.
-                QueryValue::Number(x) if !x.is_finite() => {
+                toml::Value::Float(x) if !x.is_finite() => {
                     let written = match x {
                         x if x.is_nan() => "nan",
                         x if x > 0.0 => "inf",
@@ -128,8 +118,18 @@ where
                         "`{name}` = {written} is no number an API reads: write it as text to send it as written"
                     )));
                 }
-                QueryValue::Number(x) => x.to_string(),
-                QueryValue::Flag(flag) => flag.to_string(),
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Boolean(flag) => flag.to_string(),
+                toml::Value::Datetime(when) => {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{name}` = {when} is a TOML date: write it as text, `{name} = \"{when}\"`, to send it as written"
+                    )));
+                }
+                toml::Value::Array(_) | toml::Value::Table(_) => {
+                    return Err(serde::de::Error::custom(format!(
+                        "`{name}`: each value is text, a number or true/false; write a list as the one text the API reads (`{name} = \"1,2\"`)"
+                    )));
+                }
             };
             Ok((name, text))
         })

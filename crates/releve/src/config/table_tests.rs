@@ -144,7 +144,12 @@ fn query_parameters_may_be_written_as_numbers_and_booleans() {
     );
     let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "latitude = [1, 2]"));
     assert!(
-        message.contains("key `params`: each value is text, a number or true/false"),
+        message.contains("key `params`: `latitude`: each value is text, a number or true/false; write a list as the one text the API reads (`latitude = \"1,2\"`)"),
+        "{message}"
+    );
+    let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "start = 2026-12-03"));
+    assert!(
+        message.contains("key `params`: `start` = 2026-12-03 is a TOML date: write it as text, `start = \"2026-12-03\"`, to send it as written"),
         "{message}"
     );
 }
