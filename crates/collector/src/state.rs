@@ -225,10 +225,7 @@ impl SourceState {
 
     /// Where the last successful run's file stands among the source's files.
     pub fn last_landing(&self) -> Option<LandingOrder> {
-        self.last_success_landed.map(|landed_at| LandingOrder {
-            landed_at,
-            sequence: self.last_success_sequence.unwrap_or(1),
-        })
+        LandingOrder::recorded(self.last_success_landed, self.last_success_sequence)
     }
 
     /// What a run finding the source disabled notes in [`Self::disabled_since`]: `now`, unless

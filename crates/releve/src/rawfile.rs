@@ -118,6 +118,17 @@ pub struct LandingOrder {
     pub sequence: u32,
 }
 
+impl LandingOrder {
+    /// The landing a source's state records, as its time and its sequence within that second
+    /// (none for the first).
+    pub fn recorded(landed_at: Option<DateTime<Utc>>, sequence: Option<u32>) -> Option<Self> {
+        landed_at.map(|landed_at| LandingOrder {
+            landed_at,
+            sequence: sequence.unwrap_or(1),
+        })
+    }
+}
+
 impl RawFileName {
     /// Where this file stands among its source's files.
     pub fn landing_order(&self) -> LandingOrder {

@@ -24,19 +24,6 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
-impl Running {
-    /// What is known of it once its process is gone without finishing it: `the run started
-    /// at 2026-12-04T11:00:00Z did not finish: its process was killed or crashed (out of memory,
-    /// a deadline?)`, as the collector records it and `analyser status` says it.
-    pub fn did_not_finish(&self) -> String {
-        format!(
-            "the run started at {} did not finish: its process was killed or crashed (out of memory, a deadline?)",
-            self.started
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        )
-    }
-}
-
 /// What a run that did not finish left in its source's folder, as the collector's next run
 /// settles it and `analyser status` tells it.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +38,17 @@ pub enum Trace {
 }
 
 impl Running {
+    /// What is known of it once its process is gone without finishing it: `the run started
+    /// at 2026-12-04T11:00:00Z did not finish: its process was killed or crashed (out of memory,
+    /// a deadline?)`, as the collector records it and `analyser status` says it.
+    pub fn did_not_finish(&self) -> String {
+        format!(
+            "the run started at {} did not finish: its process was killed or crashed (out of memory, a deadline?)",
+            self.started
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    }
+
     /// What the run left among `files`, its source's landed files: its metrics (of a run
     /// started no earlier than it, to the millisecond), else the newest data file it could
     /// have landed: named no earlier than the second it started, after `landed_before` (the
@@ -147,10 +145,7 @@ fn unfinished_given(
 fn under_way(raw_dir: &Path, source: &str) -> Option<(Running, Option<LandingOrder>)> {
     let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
     let state = serde_json::from_str::<StateFile>(&text).ok()?;
-    let landed = state.last_success_landed.map(|landed_at| LandingOrder {
-        landed_at,
-        sequence: state.last_success_sequence.unwrap_or(1),
-    });
+    let landed = LandingOrder::recorded(state.last_success_landed, state.last_success_sequence);
     Some((state.running?, landed))
 }
 

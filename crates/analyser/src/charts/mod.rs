@@ -337,8 +337,8 @@ fn hourly_frame<'a, 'b>(
 
 /// Shades the part of the axis still to come when the report was generated (see
 /// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, the stretches the
-/// source did not run (`no run`) and those it was disabled in (`disabled`), and draws where days meet (see
-/// [`TimeAxis::day_starts`]): under the grid and the data.
+/// source did not run (`no run`) and those it was disabled in (`disabled`), and draws where
+/// days meet (see [`TimeAxis::day_starts`]): under the grid and the data.
 fn days_and_ahead(
     chart: &mut HourlyChart<'_, '_>,
     title: &str,

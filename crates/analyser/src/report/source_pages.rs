@@ -15,12 +15,12 @@ use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
 use super::silences::{after_words, stretch_words};
 use crate::charts::{self, ChartError, TimeAxis, px};
-use crate::completeness::silence::{Silence, WithoutRun};
+use crate::completeness::silence::WithoutRun;
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::{counted, local_time};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
-use crate::query::SourceData;
+use crate::query::{Disabled, SourceData};
 
 /// What a record "without a number" in a numeric field holds, as the hourly summaries'
 /// `nulls` count it.
@@ -188,19 +188,12 @@ fn disabled_stretches(
     source: &Source,
     completeness: &Completeness,
     period: &ReportPeriod,
-) -> Vec<Silence> {
+) -> Vec<Disabled> {
     if source.collects_by_day() {
         return Vec::new();
     }
-    let mut stretches: Vec<Silence> = completeness
-        .disabled
-        .iter()
-        .map(|d| Silence {
-            from: d.from,
-            until: d.until,
-        })
-        .collect();
-    let rest = |from| Silence {
+    let mut stretches = completeness.disabled.clone();
+    let rest = |from| Disabled {
         from,
         until: period.end(),
     };
@@ -209,7 +202,7 @@ fn disabled_stretches(
         // Unless its runs of then are no longer kept: it may have run then. A daily axis
         // may begin before the period (a day's UTC hours west of UTC): all of it.
         Some(None) if !completeness.expected_from.unknown() => {
-            stretches.push(Silence {
+            stretches.push(Disabled {
                 from: DateTime::<Utc>::MIN_UTC,
                 until: DateTime::<Utc>::MAX_UTC,
             });
@@ -223,13 +216,13 @@ fn disabled_stretches(
 /// What the shading `disabled` on a source's charts means, when they have any: the source was
 /// disabled then, no collection being due, so that a step without a value there is no fault.
 fn disabled_note(
-    stretches: &[Silence],
+    stretches: &[Disabled],
     period: &ReportPeriod,
     generated: DateTime<Utc>,
 ) -> Option<String> {
     let named: Vec<String> = stretches
         .iter()
-        .filter(|stretch| stretch.from < period.end() && period.start() < stretch.until)
+        .filter(|stretch| stretch.overlaps(period))
         .map(|stretch| {
             if stretch.from <= period.start() && period.end() <= stretch.until {
                 "throughout the period".to_owned()

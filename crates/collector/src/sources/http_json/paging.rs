@@ -2,7 +2,7 @@
 //! run, so the records of the other pages are not collected, which nothing else would show
 //! (the report reads them as hours without data).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -46,7 +46,8 @@ const GROUPS: &[&str] = &[
 /// "https://…?page=2" `` or `` `meta.total` = 72 ``; `None` when nothing does, or `body` is
 /// no object.
 pub(super) fn more_pages(body: &str, records: u64) -> Option<String> {
-    let members: HashMap<String, &RawValue> = serde_json::from_str(body).ok()?;
+    // In name order, so that of two signs the same is always said.
+    let members: BTreeMap<String, &RawValue> = serde_json::from_str(body).ok()?;
     let mut found = None;
     for (name, value) in &members {
         let named = normalised(name);
