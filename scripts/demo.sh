@@ -45,6 +45,9 @@ rm -rf "$demo/mongo"
 uri="$(scripts/mongo-local.sh start "$demo/mongo" 9>&-)"
 
 echo "==> Serving the recorded API responses on loopback"
+# The last demo's address file goes first: the server's output is redirected into it only
+# once the server's process has started, so the wait below could read the old address.
+rm -f "$demo/replay.url"
 "$bin/releve-replay" tests/fixtures/recorded >"$demo/replay.url" 2>"$demo/replay.log" 9>&- &
 replay_pid=$!
 # Up to 120 s (a loaded machine: once, beside a test run installing its packages, 30 s
