@@ -354,8 +354,9 @@ fn paused_into(
         .min()
         .unwrap_or(until);
     // The collections due before the first run, and of those, the ones due before the retry:
-    // the collector runs at the cron minute after it, so one due a few seconds before it
-    // (the retry falls 30 s before a minute, its tolerance taken off) was put off too.
+    // the collector runs at the cron minute after it, so one due a few seconds before it (a
+    // pause the API asked for ends between minutes, and older collectors dated the retry 30 s
+    // before a minute) was put off too.
     let before_first = (resumed - period.start()).num_seconds() / every;
     let to_retry = (failure.retried_by() - period.start()).num_seconds();
     let before_retry = if to_retry > 0 {

@@ -388,11 +388,10 @@ async fn collect_and_land(
         // Retries end before the source's next run is due, counted as its schedule counts.
         Ok(client) => client.with_retry_deadline(
             std::time::Instant::now()
-                + crate::schedule::next_run_within(source).saturating_sub(
-                    (started - settings.scheduled_from(started))
-                        .to_std()
-                        .unwrap_or_default(),
-                ),
+                + (crate::schedule::retries_end(source, settings.scheduled_from(started))
+                    - started)
+                    .to_std()
+                    .unwrap_or_default(),
         ),
         Err(err) => return SourceResult::Failed(err.to_string()),
     };

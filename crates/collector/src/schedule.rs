@@ -1,9 +1,11 @@
-//! When a source is due. An interval source is due once `every` has passed since its last
-//! successful run *started* (less a tolerance of a tenth of the interval, between 2 and 30
-//! seconds, so a `1m` source run by cron every minute is never skipped for a second of
-//! jitter). A per-day source (France Travail) is due while the `--date` day is not landed.
+//! When a source is due. Cron starts the collector on the minute, so the schedule counts in
+//! minutes: an interval source is due from the start of the minute its last successful run
+//! *started* in, plus `every`. A `1m` source run by cron every minute is never skipped for a
+//! second of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01 (counted from
+//! the run's start to the second, it was not: 49 s had passed). A per-day source (France
+//! Travail) is due while the `--date` day is not landed.
 //!
-//! After a failed run a source waits before trying again, from the start of that attempt: its
+//! After a failed run a source waits before trying again, from the minute of that attempt: its
 //! interval, doubled for each further run failed in a row, and never more than 15 minutes. A
 //! minutely source tries at its next minute, then 2, 4 and 8 minutes later, then every 15
 //! minutes, so an API that keeps failing (or a quota it keeps refusing without saying until
@@ -13,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Days, DurationRound, NaiveDate, TimeDelta, Utc};
 use releve::Source;
 use releve::metrics::LONGEST_PAUSE;
 
@@ -24,8 +26,7 @@ use crate::state::SourceState;
 pub enum Due {
     /// Collect now.
     Now,
-    /// The last success, or the last failure, is recent: the next run is due from this time
-    /// (the tolerance already taken off).
+    /// The last success, or the last failure, is recent: the next run is due from this time.
     NotBefore(DateTime<Utc>),
     /// The day was already landed.
     DayLanded(NaiveDate),
@@ -34,20 +35,14 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
-/// The slack allowed for an interval.
-fn tolerance(every: TimeDelta) -> TimeDelta {
-    (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30))
-}
-
-/// How soon after a run starts the source's next run can be due: its interval less the
-/// tolerance (54 s for a `1m` source). A run's retries end by then, so a server that hangs
-/// does not hold the source's lock past the next run (see
-/// [`crate::http::SourceClient::with_retry_deadline`]).
-pub fn next_run_within(source: &Source) -> std::time::Duration {
+/// When the retries of a run scheduled from `scheduled_from` end: a tenth of the interval,
+/// between 2 and 30 seconds, before the source's next run is due (at 10:00:54 for a `1m`
+/// source run at 10:00), so a server that hangs does not hold the source's lock when its next
+/// run comes (see [`crate::http::SourceClient::with_retry_deadline`]).
+pub fn retries_end(source: &Source, scheduled_from: DateTime<Utc>) -> DateTime<Utc> {
     let every = source.every.as_chrono();
-    (every - tolerance(every))
-        .to_std()
-        .unwrap_or(std::time::Duration::ZERO)
+    let margin = (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30));
+    minute_of(scheduled_from) + every - margin
 }
 
 /// How many days back, `yesterday` included, a per-day source catches up on days it missed
@@ -96,7 +91,7 @@ fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> 
         .checked_mul(1 << doublings)
         .unwrap_or(RETRY_AFTER_FAILURE)
         .min(RETRY_AFTER_FAILURE);
-    let backoff = attempt + wait - tolerance(wait);
+    let backoff = minute_of(attempt) + wait;
     let pause = state
         .paused_until
         .map(|until| until.min(attempt + LONGEST_PAUSE));
@@ -126,7 +121,13 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// When an interval source's next run is due after its last success, if it had one.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     let every = source.every.as_chrono();
-    Some(state.last_success_started? + every - tolerance(every))
+    Some(minute_of(state.last_success_started?) + every)
+}
+
+/// The start of the minute `time` falls in: the schedule counts a run from its minute, whether
+/// cron started it a moment late or it was run by hand.
+fn minute_of(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.duration_trunc(TimeDelta::minutes(1)).unwrap_or(time)
 }
 
 #[cfg(test)]
@@ -158,28 +159,62 @@ mod tests {
 
     #[test]
     fn a_requests_retries_end_before_the_next_run_is_due() {
-        let budget = |every| next_run_within(&source(every)).as_secs();
+        let budget = |every| (retries_end(&source(every), at(8, 0, 0)) - at(8, 0, 0)).num_seconds();
         assert_eq!(budget("1m"), 54);
         assert_eq!(budget("15m"), 15 * 60 - 30);
         assert_eq!(budget("1d"), 24 * 3600 - 30);
+        assert_eq!(
+            retries_end(&source("1m"), at(8, 0, 50)),
+            at(8, 0, 54),
+            "a run by hand late in its minute retries until the next minute's run is near"
+        );
     }
 
     #[test]
     fn a_minutely_source_run_every_minute_is_never_skipped_for_jitter() {
         let usgs = source("1m");
         let mut state = SourceState::default();
-        state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None, None);
+        // Started late in its minute (a busy machine): due at the next minute all the same.
+        state.succeeded(at(8, 0, 59), landing(at(8, 0, 59)), None, None, None);
         let day = at(0, 0, 0).date_naive();
-        assert_eq!(due(&usgs, &state, day, at(8, 0, 59)), Due::Now);
+        assert_eq!(due(&usgs, &state, day, at(8, 1, 0)), Due::Now);
+        state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None, None);
         assert_eq!(
-            due(&usgs, &state, day, at(8, 0, 30)),
-            Due::NotBefore(at(8, 0, 55)),
-            "a minute after the last start, less 6 s of tolerance"
+            due(&usgs, &state, day, at(8, 0, 58)),
+            Due::NotBefore(at(8, 1, 0)),
+            "never twice in a minute"
         );
         assert_eq!(
-            due(&usgs, &state, day, at(8, 0, 55)),
+            due(&usgs, &state, day, at(8, 0, 30)),
+            Due::NotBefore(at(8, 1, 0)),
+            "a minute after the minute of the last start"
+        );
+        assert_eq!(
+            due(&usgs, &state, day, at(8, 1, 0)),
             Due::Now,
             "due from the time it says"
+        );
+    }
+
+    #[test]
+    fn a_first_run_by_hand_leaves_a_minutely_source_due_at_crons_next_minute() {
+        let usgs = source("1m");
+        let day = at(0, 0, 0).date_naive();
+        let mut state = SourceState::default();
+        state.succeeded(at(10, 0, 11), landing(at(10, 0, 12)), None, None, None);
+        assert_eq!(due(&usgs, &state, day, at(10, 1, 0)), Due::Now);
+        let mut failing = SourceState::default();
+        failing.failed(at(10, 0, 50), "HTTP 503", None);
+        assert_eq!(
+            due(&usgs, &failing, day, at(10, 1, 0)),
+            Due::Now,
+            "a failure by hand is tried again at the next minute too"
+        );
+        let hourly = source("1h");
+        assert_eq!(
+            due(&hourly, &state, day, at(11, 0, 0)),
+            Due::Now,
+            "an hourly source run by hand at 10:00:11 is collected by cron at 11:00"
         );
     }
 
@@ -202,7 +237,7 @@ mod tests {
         state.succeeded(at(10, 0, 0), landing(at(10, 0, 5)), None, None, None);
         state.failed(at(10, 5, 0), "HTTP 503", None);
         let retry = retry_from(&hourly, &state).expect("a failed last run");
-        assert_eq!(retry, at(10, 59, 30));
+        assert_eq!(retry, at(11, 0, 0));
         let day = at(0, 0, 0).date_naive();
         assert_eq!(due(&hourly, &state, day, retry), Due::Now);
         assert_eq!(
@@ -221,18 +256,18 @@ mod tests {
         state.failed(at(8, 0, 0), "HTTP 503", None);
         assert_eq!(
             due(&daily, &state, day, at(8, 1, 0)),
-            Due::NotBefore(at(8, 14, 30)),
+            Due::NotBefore(at(8, 15, 0)),
             "a per-day source does not retry every minute"
         );
-        assert_eq!(due(&daily, &state, day, at(8, 14, 30)), Due::Now);
+        assert_eq!(due(&daily, &state, day, at(8, 15, 0)), Due::Now);
 
         let hourly = source("1h");
         assert_eq!(
             due(&hourly, &state, day, at(8, 10, 0)),
-            Due::NotBefore(at(8, 14, 30))
+            Due::NotBefore(at(8, 15, 0))
         );
         let minutely = source("1m");
-        assert_eq!(due(&minutely, &state, day, at(8, 0, 59)), Due::Now);
+        assert_eq!(due(&minutely, &state, day, at(8, 1, 0)), Due::Now);
         // Failing again and again, it waits longer each time, 15 minutes at most.
         let mut failing = SourceState::default();
         let mut waits = Vec::new();
@@ -245,14 +280,14 @@ mod tests {
         }
         assert_eq!(
             waits,
-            [54, 108, 216, 450, 870, 870],
-            "less a tenth, 30 s at most"
+            [60, 120, 240, 480, 900, 900],
+            "doubled, 15 minutes at most"
         );
         failing.succeeded(at(8, 30, 0), landing(at(8, 30, 5)), None, None, None);
         failing.failed(at(8, 31, 0), "HTTP 429", None);
         assert_eq!(
             due(&minutely, &failing, day, at(8, 31, 0)),
-            Due::NotBefore(at(8, 31, 54)),
+            Due::NotBefore(at(8, 32, 0)),
             "a success starts the count again"
         );
 
@@ -272,7 +307,7 @@ mod tests {
         state.succeeded(at(8, 20, 0), landing(at(8, 20, 5)), None, None, None);
         assert_eq!(
             due(&hourly, &state, day, at(8, 30, 0)),
-            Due::NotBefore(at(9, 19, 30)),
+            Due::NotBefore(at(9, 20, 0)),
             "a success clears the failure"
         );
     }

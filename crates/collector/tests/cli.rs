@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::routing::get;
-use common::{Site, numbered_feed, usgs_body, usgs_source};
+use common::{Site, numbered_feed, usgs_body, usgs_source, usgs_source_every};
 use releve::RawFileRole;
 use testkit::http::LocalServer;
 
@@ -122,7 +122,12 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
 #[test]
 fn a_named_source_not_due_says_so_and_how_to_collect_it_now() {
     let server = feed(usgs_body(2));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     succeeded(collector(&site).output());
     let again = succeeded(collector(&site).args(["--source", "usgs"]).output());
     let line = line_with(&again, "Not due: next run due at ");
@@ -644,7 +649,12 @@ fn a_key_a_header_cannot_carry_fails_the_source_naming_its_variable() {
 #[test]
 fn a_temporary_file_left_by_a_killed_run_is_removed_by_the_next() {
     let server = feed(usgs_body(1));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     let folder = site.dir.path().join("raw/usgs");
     std::fs::create_dir_all(&folder).expect("source folder");
     let orphan = folder.join(".usgs_4242.0.tmp");

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use collector::SourceResult;
 use collector::state::{Running, SourceState};
-use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source};
+use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source, usgs_source_every};
 use releve::rawfile;
 use testkit::http::LocalServer;
 
@@ -162,7 +162,12 @@ async fn a_body_giving_its_records_twice_does_not_land_with_either_copy_alone() 
 #[tokio::test]
 async fn a_source_is_not_fetched_again_before_its_interval_unless_forced() {
     let (server, calls) = counting_feed(usgs_body(2));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     let first = site.run().await;
     assert!(matches!(
         first.sources[0].1,
@@ -213,7 +218,12 @@ async fn a_source_is_due_again_once_its_interval_has_passed() {
 #[tokio::test]
 async fn an_unreadable_state_file_is_kept_aside_or_fails_the_run_never_replaced() {
     let (server, calls) = counting_feed(usgs_body(1));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     site.run().await;
     let state = site.raw().join("usgs/.state.json");
     let aside = || {
@@ -336,22 +346,27 @@ async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
             (StatusCode::OK, usgs_body(1))
         }
     });
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     let first = site.run().await;
     assert!(!first.succeeded());
     let at_once = site.run().await;
     assert!(
         matches!(at_once.sources[0].1, SourceResult::NotDue(_)),
-        "a minutely source waits a minute after a failure: {:?}",
+        "a source waits its interval after a failure: {:?}",
         at_once.sources
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
-    rewind_last_attempt(&site, "usgs", chrono::TimeDelta::minutes(1));
-    let next_minute = site.run().await;
+    rewind_last_attempt(&site, "usgs", chrono::TimeDelta::minutes(5));
+    let later = site.run().await;
     assert!(
-        matches!(next_minute.sources[0].1, SourceResult::Landed { .. }),
+        matches!(later.sources[0].1, SourceResult::Landed { .. }),
         "{:?}",
-        next_minute.sources
+        later.sources
     );
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "one metrics file per run, failed or not");
@@ -397,7 +412,12 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
 #[tokio::test]
 async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     let (server, calls) = counting_feed(usgs_body(2));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = Site::new(&usgs_source_every(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "5m",
+        "",
+    ));
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("run");
@@ -507,7 +527,12 @@ async fn a_pause_whose_state_was_not_saved_stands_as_its_metrics_recorded() {
 async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
     for metrics_written in [true, false] {
         let (server, _) = counting_feed(usgs_body(2));
-        let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+        let site = Site::new(&usgs_source_every(
+            "usgs",
+            &format!("{}/feed", server.url()),
+            "5m",
+            "",
+        ));
         collector::run_with(&site.args(&[], true), fast_policy())
             .await
             .expect("run");

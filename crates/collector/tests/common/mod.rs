@@ -161,13 +161,20 @@ pub fn fast_policy() -> RetryPolicy {
 
 /// A `[[source]]` table of kind `http_json` reading a USGS-shaped feed at `url`.
 pub fn usgs_source(name: &str, url: &str, extra: &str) -> String {
+    usgs_source_every(name, url, "1m", extra)
+}
+
+/// [`usgs_source`] collected every `every`. A test that runs the collector twice and expects
+/// the second run to find the source not due uses `5m`: a `1m` source is due again at the next
+/// minute, which a quick second run may reach.
+pub fn usgs_source_every(name: &str, url: &str, every: &str, extra: &str) -> String {
     format!(
         r#"
 [[source]]
 name = "{name}"
 kind = "http_json"
 url = "{url}"
-every = "1m"
+every = "{every}"
 records = "features"
 key = "id"
 time = "properties.time"
