@@ -582,9 +582,10 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run() {
     // Six `1m` sources, four slots: the first four calls take 8 s, so two sources start 8 s
-    // late; of those, one call lands and one is refused. Scheduled from its own start, the
-    // one that landed would not be due at the next minute (52 s later, under the 54 s a `1m`
-    // source waits), and the refused one would wait a minute more than its backoff.
+    // late; of those, one call lands and one is refused. Both are scheduled from the run's
+    // start: from their own, a run begun at 10:00:55 would count from 10:01 and skip cron's
+    // 10:02 run (the one that landed), or wait a minute more than its backoff (the refused
+    // one).
     let (server, _) = numbered_feed(|call| async move {
         if call < 4 {
             tokio::time::sleep(std::time::Duration::from_secs(8)).await;
