@@ -35,14 +35,15 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
-/// When the retries of a run scheduled from `scheduled_from` end: a tenth of the interval,
-/// between 2 and 30 seconds, before the source's next run is due (at 10:00:54 for a `1m`
-/// source run at 10:00), so a server that hangs does not hold the source's lock when its next
-/// run comes (see [`crate::http::SourceClient::with_retry_deadline`]).
+/// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
+/// tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00),
+/// so a server that hangs does not hold the source's lock when cron's next run comes (see
+/// [`crate::http::SourceClient::with_retry_deadline`]). A run by hand late in its minute keeps
+/// its full time to retry: cron's next run may then find the source held and skip it.
 pub fn retries_end(source: &Source, scheduled_from: DateTime<Utc>) -> DateTime<Utc> {
     let every = source.every.as_chrono();
     let margin = (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30));
-    minute_of(scheduled_from) + every - margin
+    scheduled_from + every - margin
 }
 
 /// How many days back, `yesterday` included, a per-day source catches up on days it missed
@@ -165,8 +166,8 @@ mod tests {
         assert_eq!(budget("1d"), 24 * 3600 - 30);
         assert_eq!(
             retries_end(&source("1m"), at(8, 0, 50)),
-            at(8, 0, 54),
-            "a run by hand late in its minute retries until the next minute's run is near"
+            at(8, 1, 44),
+            "a run by hand late in its minute keeps its time to retry"
         );
     }
 

@@ -538,9 +538,9 @@ async fn a_requested_wait_past_the_budget_pauses_the_source() {
 
 #[tokio::test]
 async fn a_run_does_not_wait_past_its_sources_next_run() {
-    // A minutely source: its retries end 54 s into the minute this run began in, before its
-    // next run, so a minute's wait the policy would otherwise accept pauses the source instead
-    // of holding its lock.
+    // A minutely source: its retries end 54 s after this run began, before cron's next run,
+    // so a minute's wait the policy would otherwise accept pauses the source instead of
+    // holding its lock.
     let (server, calls) = faulty_feed(vec![Fault(429, vec![("retry-after", "60")], "{}", 0)]);
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let policy = collector::RetryPolicy {
