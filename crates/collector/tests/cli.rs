@@ -206,6 +206,25 @@ fn landing_warnings(body: &serde_json::Value, keys: &str) -> String {
     succeeded(collector(&site).env("RUST_LOG", "warn").output())
 }
 
+/// Local times written without an offset: the warning names `local_times`; once the zone is
+/// named there, a record of the present hour on its clock is no longer dated ahead.
+#[test]
+fn local_times_written_without_an_offset_read_on_the_named_zones_clock() {
+    let tokyo_now = (chrono::Utc::now() + chrono::TimeDelta::hours(9))
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let body = serde_json::json!([{"id": "a", "ts": tokyo_now}]);
+    let keys = "key = \"id\"\ntime = \"ts\"\n";
+    let as_utc = landing_warnings(&body, keys);
+    let local = line_with(&as_utc, "written without a UTC offset, read as UTC");
+    assert!(
+        local.contains("`local_times = \"Europe/Paris\"`"),
+        "{local}"
+    );
+    let named = landing_warnings(&body, &format!("{keys}local_times = \"Asia/Tokyo\"\n"));
+    assert!(!named.contains("written without a UTC offset"), "{named}");
+}
+
 /// An API serving its records a page at a time: the first page lands, and the warning says the
 /// others are not collected, with what in the answer tells of them.
 #[test]

@@ -1,7 +1,11 @@
 //! The record model: how a configured dotted path finds a value in a JSON record, and how
 //! identities, times and numbers are read from whatever shape the API gave them.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::offset::LocalResult;
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc,
+};
+use chrono_tz::Tz;
 use serde_json::Value;
 
 mod field_path;
@@ -34,7 +38,8 @@ const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
 const EPOCH_SECONDS_FLOOR: f64 = 1e8;
 
 /// A record time read from epoch seconds or milliseconds, or ISO 8601 text with or without an
-/// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it), with or without
+/// offset (no offset means UTC, as Open-Meteo and Opendatasoft serve it; see [`timestamp_in`]
+/// for a source whose API writes its local time without one), with or without
 /// seconds, or a bare date. A date written as eight digits, `20261130` or `"20261130"`, is
 /// that day (ISO 8601's basic format), not seconds into August 1970. A number within
 /// 100,000,000 of zero (seconds within three years of 1970) is no time, nor is a time outside
@@ -43,12 +48,21 @@ const EPOCH_SECONDS_FLOOR: f64 = 1e8;
 /// need not store the latter. A leap second (`23:59:60`) reads as the second before it, so the
 /// time stored lies in the hour it is counted in, not at the start of the next.
 pub fn timestamp(value: &Value) -> Option<DateTime<Utc>> {
+    timestamp_in(value, None)
+}
+
+/// A record time as [`timestamp`] reads it, a time of day written without an offset read on
+/// `local_times`'s clock when given (a source's `local_times = "Europe/Paris"`: `2026-12-03T01:00`
+/// is 00:00 UTC). A day alone stays that day, 00:00 UTC, as [`timestamp`] reads it, and a `Z`
+/// is UTC. A local time the clock skips (02:30 when summer time begins) reads with the offset
+/// before the change, and one it goes through twice (02:30 when it ends) as the first.
+pub fn timestamp_in(value: &Value, local_times: Option<Tz>) -> Option<DateTime<Utc>> {
     let time = match value {
         Value::Number(n) => n
             .as_u64()
             .and_then(|n| basic_date(&n.to_string()))
             .or_else(|| from_epoch(n.as_f64()?)),
-        Value::String(s) => parse_time_text(s.trim()),
+        Value::String(s) => parse_time_text(s.trim(), local_times),
         _ => None,
     }?;
     let time = without_leap_second(time);
@@ -142,15 +156,21 @@ fn with_offset(text: &str) -> Option<DateTime<FixedOffset>> {
     .find_map(|format| DateTime::parse_from_str(text, format).ok())
 }
 
-fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
+fn parse_time_text(text: &str, local_times: Option<Tz>) -> Option<DateTime<Utc>> {
     if let Some(t) = with_offset(text) {
         return Some(t.with_timezone(&Utc));
     }
     // A `Z` after a time RFC 3339 does not take (no seconds: `2026-11-21T10:00Z`) is UTC too.
-    let naive = text.strip_suffix(['Z', 'z']).unwrap_or(text);
+    let (naive, zone) = match text.strip_suffix(['Z', 'z']) {
+        Some(naive) => (naive, None),
+        None => (text, local_times),
+    };
     for format in NAIVE_TIMES {
         if let Ok(t) = NaiveDateTime::parse_from_str(naive, format) {
-            return Some(t.and_utc());
+            return Some(match zone {
+                Some(zone) => on_clock(t, zone),
+                None => t.and_utc(),
+            });
         }
     }
     if let Some(day) = basic_date(text) {
@@ -163,6 +183,20 @@ fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
+}
+
+/// The instant `zone`'s clock shows as `clock`: when the clock skips it (summer time begins),
+/// with the offset before the change; when it shows it twice (summer time ends), the first.
+fn on_clock(clock: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
+    match zone.from_local_datetime(&clock) {
+        LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => time.with_timezone(&Utc),
+        LocalResult::None => {
+            let before = zone
+                .offset_from_utc_datetime(&(clock - chrono::TimeDelta::days(1)))
+                .fix();
+            (clock - before).and_utc()
+        }
+    }
 }
 
 /// True when `value` is a day written without a time of day: `"2026-11-30"`, or eight digits,
@@ -236,6 +270,21 @@ fn cut_to(text: &str, chars: usize) -> String {
 /// is no such sign; see [`without_offset`]).
 pub const LOCAL_TIME_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
+/// What the collector and the summariser say of records dated ahead of the clock with a time
+/// written without an offset (see [`LOCAL_TIME_MARGIN`]), read on the clock of `local_times`
+/// (a source's key) or of UTC.
+pub fn ahead_without_offset(local_times: Option<Tz>) -> String {
+    let forecast = "a forecast's hours are ahead by design: mark its source `forecast = true`";
+    match local_times {
+        None => format!(
+            "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC or for times with their offset, or name its zone in the source's `local_times`, e.g. `local_times = \"Europe/Paris\"`); {forecast}."
+        ),
+        Some(zone) => format!(
+            "Records dated ahead of this machine's clock have a time written without a UTC offset, read on {zone}'s clock (`local_times`): if the API writes another zone's time, they are stored hours off (name that zone in `local_times`); {forecast}."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -244,6 +293,60 @@ mod tests {
 
     fn path(text: &str) -> FieldPath {
         text.parse().expect("valid path")
+    }
+
+    #[test]
+    fn a_time_without_an_offset_reads_on_the_sources_local_clock() {
+        let paris = Some(chrono_tz::Europe::Paris);
+        let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).single();
+        assert_eq!(
+            timestamp_in(&json!("2026-03-03T01:00:00"), paris),
+            utc(3, 0, 0),
+            "winter: UTC+1"
+        );
+        assert_eq!(
+            timestamp_in(&json!("2026-03-03 01:00"), paris),
+            utc(3, 0, 0)
+        );
+        assert_eq!(timestamp_in(&json!("20260303T010000"), paris), utc(3, 0, 0));
+        for written in [
+            "2026-03-03T01:00:00Z",
+            "2026-03-03T01:00Z",
+            "2026-03-03T02:00:00+01:00",
+        ] {
+            assert_eq!(
+                timestamp_in(&json!(written), paris),
+                timestamp(&json!(written)),
+                "{written}: its own offset stands"
+            );
+        }
+        assert_eq!(
+            timestamp_in(&json!("2026-03-03"), paris),
+            utc(3, 0, 0),
+            "a day alone stays its day"
+        );
+        assert_eq!(
+            timestamp_in(&json!(1_772_499_600), paris),
+            timestamp(&json!(1_772_499_600)),
+            "an epoch is an instant"
+        );
+        // Summer time begins on 29 March 2026 at 02:00 (01:00 UTC); it ends on 25 October at
+        // 03:00 (01:00 UTC), the clock going through 02:00–03:00 twice.
+        assert_eq!(
+            timestamp_in(&json!("2026-03-29T02:30:00"), paris),
+            utc(29, 1, 30),
+            "skipped by the clock: read at the offset before"
+        );
+        assert_eq!(
+            timestamp_in(&json!("2026-03-29T03:30:00"), paris),
+            utc(29, 1, 30),
+            "summer: UTC+2"
+        );
+        assert_eq!(
+            timestamp_in(&json!("2026-10-25T02:30:00"), paris),
+            Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).single(),
+            "gone through twice: the first"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
-use releve::record::{cut_example, timestamp, without_offset};
+use releve::record::{cut_example, timestamp_in, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -246,7 +246,7 @@ pub(crate) fn why_unusable(source: &Source, rejected: &[RecordText]) -> String {
         }
         match source.time.get(&record) {
             None | Some(Value::Null) => timeless += 1,
-            Some(time) if timestamp(time).is_none() => {
+            Some(time) if timestamp_in(time, source.local_times).is_none() => {
                 unreadable += 1;
                 example.get_or_insert_with(|| cut_example(&time.to_string()));
             }
@@ -311,7 +311,7 @@ fn version(
     let written = source.time.get(&record);
     // To the millisecond, as MongoDB keeps it: a version is compared with the stored one.
     let time = written
-        .and_then(timestamp)
+        .and_then(|written| timestamp_in(written, source.local_times))
         .map(|time| releve::store::chrono_date(releve::store::bson_date(time)));
     let (Some(key), Some(time)) = (source.key.get(&record), time) else {
         return Ok(None);

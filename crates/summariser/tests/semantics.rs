@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workspace, at, count, eco2mix, numeric, quake, snapshot};
+use common::{Workspace, at, count, eco2mix, numeric, quake, quake_at, snapshot};
 use mongodb::bson::{self, Bson, doc};
 use releve::store::{StoredRecord, bson_date};
 use serde_json::json;
@@ -651,6 +651,45 @@ async fn a_refused_source_table_leaves_its_files_and_the_others_run() {
         !ws.raw().join("_quarantine").exists(),
         "nothing is quarantined for a fault of the configuration"
     );
+}
+
+/// An API writing its local time without an offset, named in `local_times`: its records are
+/// stored in their UTC hours (Tokyo, 9 hours ahead of UTC all year), and one written with
+/// `Z` keeps it.
+#[tokio::test]
+async fn times_without_an_offset_are_read_on_the_sources_local_clock() {
+    let ws = Workspace::new("local-times");
+    let config = common::CONFIG.replace(
+        "numeric = [\"properties.mag\"]",
+        "numeric = [\"properties.mag\"]\nlocal_times = \"Asia/Tokyo\"",
+    );
+    std::fs::write(ws.dir.path().join("sources.toml"), config).expect("config");
+    let written = |time: chrono::DateTime<chrono::Utc>, format: &str| {
+        let mut event = quake_at("a", time, 1.0);
+        event["properties"]["time"] = json!(time.format(format).to_string());
+        event
+    };
+    let tokyo = at(10, 30, 0) + chrono::TimeDelta::hours(9);
+    let mut utc = written(at(12, 15, 0), "%Y-%m-%dT%H:%MZ");
+    utc["id"] = json!("b");
+    ws.land(
+        "usgs",
+        (13, 0, 0),
+        &snapshot(vec![written(tokyo, "%Y-%m-%dT%H:%M:%S"), utc]),
+    );
+    ws.summarise();
+    let record = ws.record("usgs", "a").await.expect("stored");
+    assert_eq!(
+        record
+            .get_datetime("time")
+            .expect("a time")
+            .timestamp_millis(),
+        at(10, 30, 0).timestamp_millis(),
+        "{record:?}"
+    );
+    assert_eq!(count(&ws.hour("usgs", 10).await.expect("hour 10")), 1);
+    assert_eq!(count(&ws.hour("usgs", 12).await.expect("hour 12")), 1);
+    assert!(ws.hour("usgs", 19).await.is_none(), "not read as UTC");
 }
 
 #[tokio::test]

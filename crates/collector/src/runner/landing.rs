@@ -148,7 +148,8 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             records = collected.hints.ahead_without_offset,
             example = %example,
             time = %source.time,
-            "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset); a forecast's hours are ahead by design: mark its source `forecast = true`."
+            "{}",
+            releve::record::ahead_without_offset(source.local_times)
         );
     }
     let hints = &collected.hints;

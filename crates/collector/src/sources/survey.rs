@@ -8,7 +8,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use releve::record::{
-    FieldPath, array_index, cut_example, date_alone, local_clock, number, timestamp, without_offset,
+    FieldPath, array_index, cut_example, date_alone, local_clock, number, timestamp_in,
+    without_offset,
 };
 use releve::{Resolution, Source};
 use serde_json::Value;
@@ -224,7 +225,7 @@ impl<'s> Surveyor<'s> {
             return;
         }
         let written = source.time.get(record);
-        let time = written.and_then(timestamp);
+        let time = written.and_then(|written| timestamp_in(written, source.local_times));
         let key = source.key.get(record);
         if time.is_none() || key.is_none() {
             survey.unusable += 1;
@@ -245,7 +246,7 @@ impl<'s> Surveyor<'s> {
             _ => {}
         }
         if let (Some(times), Some(written), Some(time)) = (&mut self.daily_times, written, time)
-            && let Some(pair) = hours_apart(times, wall_clock(written, time), time)
+            && let Some(pair) = hours_apart(times, wall_clock(written, time, source), time)
         {
             hints.hours_apart = Some(pair);
             self.daily_times = None;
@@ -364,9 +365,13 @@ fn hours_apart(
 }
 
 /// The date and time `written` says on its own clock: the local time of a time written with
-/// its offset (`2026-11-30T00:00:00+01:00` is 30 November, 00:00), else the instant in UTC.
-fn wall_clock(written: &Value, time: DateTime<Utc>) -> NaiveDateTime {
-    local_clock(written).unwrap_or_else(|| time.naive_utc())
+/// its offset (`2026-11-30T00:00:00+01:00` is 30 November, 00:00), of one written without on
+/// the source's `local_times`, else the instant in UTC.
+fn wall_clock(written: &Value, time: DateTime<Utc>, source: &Source) -> NaiveDateTime {
+    local_clock(written).unwrap_or_else(|| match source.local_times {
+        Some(zone) if without_offset(written) => time.with_timezone(&zone).naive_local(),
+        _ => time.naive_utc(),
+    })
 }
 
 /// True for an instant at 00:00:00 UTC to the nanosecond.

@@ -148,6 +148,10 @@ fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error>
     })
 }
 
+fn some_time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<Tz>, D::Error> {
+    time_zone(value).map(Some)
+}
+
 fn default_keep_reports() -> usize {
     60
 }
@@ -261,6 +265,10 @@ pub struct Source {
     /// warning that the API may have written its local time as UTC.
     #[serde(default)]
     pub forecast: bool,
+    /// The IANA zone whose clock the API writes times without an offset on
+    /// (`2026-12-03T01:00:00` meaning Paris time); default: such times are UTC.
+    #[serde(default, deserialize_with = "some_time_zone")]
+    pub local_times: Option<Tz>,
     /// How far apart the records' own times are: an `hour` or less (the default: readings,
     /// events), or a `day` (one value a day, as Open-Meteo's `daily`), which the report then
     /// counts and charts per day.
@@ -303,6 +311,7 @@ const COMMON_KEYS: &[&str] = &[
     "timeout",
     "enabled",
     "forecast",
+    "local_times",
     "resolution",
 ];
 

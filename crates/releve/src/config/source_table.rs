@@ -219,8 +219,20 @@ impl<'i> SourceTable<'i> {
             .filter(|other| *other != kind)
             .filter(|other| kind_keys(other).is_some_and(|keys| keys.contains(&key.as_ref())))
             .collect();
+        let zone = ["timezone", "time_zone", "tz", "zone"].contains(&key.as_ref());
         let hint = match (closest(key, &valid), elsewhere.as_slice()) {
             (Some(near), _) => format!(" (did you mean `{near}`?)"),
+            // A zone for the records' times, or the API's own parameter.
+            (None, []) if zone => format!(
+                ": the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`{}",
+                if kind == "http_json" {
+                    format!(
+                        "; the API's own query parameter goes in `params` (`params = {{ {key} = \"…\" }}`)"
+                    )
+                } else {
+                    String::new()
+                }
+            ),
             (None, [other, ..]) => {
                 format!(
                     ": a key of `{other}` sources, not of `{kind}` ones (see the README's table of kinds)"

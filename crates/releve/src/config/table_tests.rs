@@ -105,14 +105,22 @@ fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
 /// An API's query parameter written as a key of the source is pointed to `params`.
 #[test]
 fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
-    let message = error(&meteo("m", "timezone = \"Europe/Paris\""));
+    let message = error(&meteo("m", "past_days = 7"));
     assert!(
-        message.contains("unknown key `timezone`, expected one of"),
+        message.contains("unknown key `past_days`, expected one of"),
         "{message}"
     );
     assert!(
         message.contains(
-            "; if it is a query parameter of the API, it goes in `params` (`params = { timezone = \"…\" }`)"
+            "; if it is a query parameter of the API, it goes in `params` (`params = { past_days = \"…\" }`)"
+        ),
+        "{message}"
+    );
+    // A zone: the records' own, or the API's parameter.
+    let message = error(&meteo("m", "timezone = \"Europe/Paris\""));
+    assert!(
+        message.contains(
+            "unknown key `timezone`: the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`; the API's own query parameter goes in `params` (`params = { timezone = \"…\" }`)"
         ),
         "{message}"
     );

@@ -567,6 +567,7 @@ fn every_common_key_is_listed() {
         timeout,
         enabled,
         forecast,
+        local_times,
         resolution
     );
     assert_eq!(COMMON_KEYS, fields);
@@ -596,6 +597,22 @@ fn every_kind_lists_its_keys_for_the_hints() {
 fn a_file_without_sources_is_refused() {
     let message = error("[report]\ntimezone = \"UTC\"\n");
     assert!(message.contains("no `[[source]]` table"), "{message}");
+}
+
+#[test]
+fn local_times_names_an_iana_zone() {
+    let config = parse(&format!("{USGS}local_times = \"Europe/Paris\"\n")).expect("valid");
+    assert_eq!(
+        config.sources[0].local_times,
+        Some(chrono_tz::Europe::Paris)
+    );
+    assert_eq!(parse(USGS).expect("valid").sources[0].local_times, None);
+    let message = error(&format!("{USGS}local_times = \"Paris\"\n"));
+    assert!(
+        message.starts_with("sources.toml:15: source `usgs-earthquakes`: key `local_times`")
+            && message.contains("`Paris` is not an IANA time zone such as `Europe/Paris`"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -275,7 +275,7 @@ fn read_landed(
                 warn!(file = %path.display(), rejected = file.rejected, why = %why, "Skipped records lacking a key or a time.");
             }
             if let Some(example) = &file.ahead.example {
-                warn!(file = %path.display(), records = file.ahead.records, example = %example, time = %source.time, "Records dated ahead of this machine's clock have a time written without a UTC offset, read as UTC: if the API writes its local time, they are stored hours off (ask it for UTC, or for times with their offset); a forecast's hours are ahead by design: mark its source `forecast = true`.");
+                warn!(file = %path.display(), records = file.ahead.records, example = %example, time = %source.time, "{}", releve::record::ahead_without_offset(source.local_times));
             }
             for (field, values) in source.numeric.iter().zip(&file.numeric) {
                 if values.only_text() {
