@@ -206,6 +206,39 @@ fn landing_warnings(body: &serde_json::Value, keys: &str) -> String {
     succeeded(collector(&site).env("RUST_LOG", "warn").output())
 }
 
+/// A body that is itself the one record (`records` = the body): its members are the record's
+/// fields, a `total` among them no count of pages.
+#[test]
+fn a_single_record_body_holding_a_total_lands_without_a_paging_warning() {
+    let body = serde_json::json!({
+        "id": "capitole", "ts": "2026-12-03T10:00:00Z", "total": 400, "free": 123,
+    });
+    let stderr = landing_warnings(
+        &body,
+        "key = \"id\"\ntime = \"ts\"\nnumeric = [\"total\", \"free\"]\n",
+    );
+    assert!(!stderr.contains("tells of more records"), "{stderr}");
+}
+
+/// Opendatasoft's own answer fetched as http_json: the warning points to the kinds that page
+/// it.
+#[test]
+fn an_opendatasoft_answer_fetched_as_http_json_is_pointed_to_its_kind() {
+    let body = serde_json::json!({
+        "total_count": 52000,
+        "results": [{"date_heure": "2026-12-03T10:00:00+00:00", "consommation": 51000}],
+    });
+    let stderr = landing_warnings(
+        &body,
+        "records = \"results\"\nkey = \"date_heure\"\ntime = \"date_heure\"\n",
+    );
+    let warning = line_with(&stderr, "tells of more records");
+    assert!(
+        warning.contains("`total_count` = 52000") && warning.contains("kind = \"opendatasoft\""),
+        "{warning}"
+    );
+}
+
 /// Local times written without an offset: the warning names `local_times`; once the zone is
 /// named there, a record of the present hour on its clock is no longer dated ahead.
 #[test]

@@ -133,12 +133,18 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "These numeric fields hold text that is not a number, and never a number: they are summarised as nulls (a decimal comma, `12,5`, is not read as a number)."
         );
     }
-    if let Some(sign) = &collected.hints.more_pages {
+    if let Some(more) = &collected.hints.more_pages {
+        let way_out = if more.opendatasoft {
+            "This looks like an Opendatasoft portal's answer: `kind = \"opendatasoft\"` (Explore v2.1, `total_count`; with `incremental = true`, only the new rows) or `kind = \"ods_v1\"` (v1, `nhits`) pages the dataset by itself; or select no more rows than one answer holds (`where`, `refine`)."
+        } else {
+            "Ask for all of them in one answer (a page-size parameter in `params`, within the API's limit), or for the recent ones often enough that they fit on one page."
+        };
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
             records = collected.records,
-            "The answer tells of more records than this run landed ({sign}): an http_json source makes one request per run, so the records of other pages are not collected. Ask for all of them in one answer (a page-size parameter in `params`, within the API's limit), or for the recent ones often enough that they fit on one page."
+            "The answer tells of more records than this run landed ({}): an http_json source makes one request per run, so the records of other pages are not collected. {way_out}",
+            more.sign
         );
     }
     if let Some(example) = &collected.hints.ahead_example {

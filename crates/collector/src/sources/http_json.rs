@@ -26,6 +26,8 @@ use crate::http::Answer;
 mod columns;
 mod paging;
 
+pub use paging::MorePages;
+
 /// The API key `key_env` names, when it names one: an error when that variable is not set, or,
 /// sent as a header, holds what no header can carry (a line break, a control character).
 pub(crate) fn api_key(settings: &HttpJson) -> Result<Option<String>, SourceError> {
@@ -114,7 +116,7 @@ pub(super) async fn collect(
     let mut hints = survey.hints;
     hints.more_pages = std::str::from_utf8(&body)
         .ok()
-        .and_then(|text| paging::more_pages(text, count));
+        .and_then(|text| paging::more_pages(text, count, source.records_path().is_root()));
     Ok(Collected {
         body,
         records: count,

@@ -86,7 +86,7 @@ pub struct Hints {
     pub dotted_names: Vec<String>,
     /// What in an `http_json` answer tells of records beyond those landed (a link to a next
     /// page, a total over them): `` `next` = "…?page=2" ``.
-    pub more_pages: Option<String>,
+    pub more_pages: Option<super::http_json::MorePages>,
 }
 
 /// Distinct times of a source of daily values closer than this, on the clocks they are written

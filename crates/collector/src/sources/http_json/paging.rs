@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// Members that link to, or name, the next page (lower case, `_` and `-` left out).
+/// Members that link to, or name, the next page, or say there is one (lower case, `_` and `-`
+/// left out): ArcGIS REST's `exceededTransferLimit` says an answer was cut at the server's
+/// cap.
 const NEXT: &[&str] = &[
     "next",
     "nextpage",
@@ -17,10 +19,12 @@ const NEXT: &[&str] = &[
     "nexturl",
     "nextcursor",
     "hasmore",
+    "hasnext",
     "hasnextpage",
+    "exceededtransferlimit",
 ];
 
-/// Members that count the records of every page.
+/// Members that count the records of every page (OGC API Features' `numberMatched`).
 const TOTAL: &[&str] = &[
     "total",
     "totalcount",
@@ -29,7 +33,22 @@ const TOTAL: &[&str] = &[
     "totalrecords",
     "totalhits",
     "nhits",
+    "numbermatched",
 ];
+
+/// Opendatasoft's totals (Explore v2.1's `total_count`, v1's `nhits`): the whole dataset's
+/// count, over the records of one answer unless its query selects fewer than a page.
+const OPENDATASOFT_TOTALS: &[&str] = &["totalcount", "nhits"];
+
+/// What in an answer tells of records beyond those landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MorePages {
+    /// The sign in words: `` `next` = "https://…?page=2" `` or `` `meta.total` = 72 ``.
+    pub sign: String,
+    /// True when the sign is an Opendatasoft total: the `opendatasoft` and `ods_v1` kinds page
+    /// such a dataset by themselves.
+    pub opendatasoft: bool,
+}
 
 /// Members grouping paging details, looked into for the members above.
 const GROUPS: &[&str] = &[
@@ -42,10 +61,13 @@ const GROUPS: &[&str] = &[
     "hits",
 ];
 
-/// What in `body` tells of records beyond the `records` landed, in words: `` `next` =
-/// "https://…?page=2" `` or `` `meta.total` = 72 ``; `None` when nothing does, or `body` is
-/// no object.
-pub(super) fn more_pages(body: &str, records: u64) -> Option<String> {
+/// What in `body` tells of records beyond the `records` landed; `None` when nothing does, or
+/// `body` is no object, or is itself the one record (`records_at_root`: its members are the
+/// record's fields, a `total` or a `next` departure among them).
+pub(super) fn more_pages(body: &str, records: u64, records_at_root: bool) -> Option<MorePages> {
+    if records_at_root {
+        return None;
+    }
     // In name order, so that of two signs the same is always said.
     let members: BTreeMap<String, &RawValue> = serde_json::from_str(body).ok()?;
     let mut found = None;
@@ -55,33 +77,53 @@ pub(super) fn more_pages(body: &str, records: u64) -> Option<String> {
             return Some(sign);
         }
         if found.is_none() && GROUPS.contains(&named.as_str()) {
-            let Ok(Value::Object(group)) = serde_json::from_str::<Value>(value.get()) else {
-                continue;
+            found = match serde_json::from_str::<Value>(value.get()) {
+                Ok(Value::Object(group)) => group.iter().find_map(|(inner, value)| {
+                    let text = value.to_string();
+                    sign(
+                        &format!("{name}.{inner}"),
+                        &normalised(inner),
+                        &text,
+                        records,
+                    )
+                }),
+                Ok(Value::Array(links)) => next_link(name, &links),
+                _ => None,
             };
-            found = group.iter().find_map(|(inner, value)| {
-                let text = value.to_string();
-                sign(
-                    &format!("{name}.{inner}"),
-                    &normalised(inner),
-                    &text,
-                    records,
-                )
-            });
         }
     }
     found
 }
 
+/// A link to the next page in an array of links, as OGC API Features and JSON:API-like APIs
+/// write them: `"links": [{"rel": "next", "href": "…"}]`.
+fn next_link(name: &str, links: &[Value]) -> Option<MorePages> {
+    links.iter().find_map(|link| {
+        let rel = link.get("rel")?.as_str()?;
+        let href = link.get("href")?;
+        (rel.eq_ignore_ascii_case("next") && !matches!(href, Value::Null)).then(|| MorePages {
+            sign: format!("`{name}` rel next = {}", shortened(&href.to_string())),
+            opendatasoft: false,
+        })
+    })
+}
+
 /// The sign a member `name` (`named` normalised) holding `value` gives, if any: a next page
 /// named (not null, false or empty), or a total over the `records` landed.
-fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<String> {
+fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<MorePages> {
     if NEXT.contains(&named) {
         let more = !matches!(value.trim(), "null" | "false" | "\"\"" | "{}" | "[]");
-        return more.then(|| format!("`{name}` = {}", shortened(value.trim())));
+        return more.then(|| MorePages {
+            sign: format!("`{name}` = {}", shortened(value.trim())),
+            opendatasoft: false,
+        });
     }
     if TOTAL.contains(&named) {
         let total: u64 = value.trim().parse().ok()?;
-        return (total > records).then(|| format!("`{name}` = {total}"));
+        return (total > records).then(|| MorePages {
+            sign: format!("`{name}` = {total}"),
+            opendatasoft: OPENDATASOFT_TOTALS.contains(&named),
+        });
     }
     None
 }
@@ -105,25 +147,30 @@ fn shortened(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The sign `body` gives of more than 10 records.
+    fn sign_of(body: &str) -> Option<String> {
+        more_pages(body, 10, false).map(|more| more.sign)
+    }
+
     #[test]
     fn a_link_to_the_next_page_or_a_larger_total_tells_of_more_pages() {
         let paged =
             r#"{"items": [{"id": 1}], "total": 72, "next": "http://127.0.0.1:9/paged?page=2"}"#;
-        let sign = more_pages(paged, 10).expect("more pages");
+        let sign = more_pages(paged, 10, false).expect("more pages").sign;
         assert!(
             sign == "`total` = 72" || sign == "`next` = \"http://127.0.0.1:9/paged?page=2\"",
             "{sign}"
         );
         assert_eq!(
-            more_pages(r#"{"items": [], "meta": {"total_count": 72}}"#, 10).as_deref(),
+            sign_of(r#"{"items": [], "meta": {"total_count": 72}}"#).as_deref(),
             Some("`meta.total_count` = 72")
         );
         assert_eq!(
-            more_pages(r#"{"data": [], "links": {"next": "/p/2"}}"#, 10).as_deref(),
+            sign_of(r#"{"data": [], "links": {"next": "/p/2"}}"#).as_deref(),
             Some("`links.next` = \"/p/2\"")
         );
         assert_eq!(
-            more_pages(r#"{"data": [], "nextPageToken": "abc"}"#, 10).as_deref(),
+            sign_of(r#"{"data": [], "nextPageToken": "abc"}"#).as_deref(),
             Some("`nextPageToken` = \"abc\"")
         );
     }
@@ -137,7 +184,52 @@ mod tests {
             r#"[{"id": 1}]"#,
             r#"{"features": [], "metadata": {"count": 3}}"#,
         ] {
-            assert_eq!(more_pages(body, 10), None, "{body}");
+            assert_eq!(more_pages(body, 10, false), None, "{body}");
         }
+    }
+
+    #[test]
+    fn other_common_signs_of_more_pages_are_read() {
+        assert_eq!(
+            sign_of(r#"{"features": [], "exceededTransferLimit": true}"#).as_deref(),
+            Some("`exceededTransferLimit` = true"),
+            "ArcGIS REST's cut answer"
+        );
+        assert_eq!(
+            sign_of(r#"{"features": [], "links": [{"rel": "self", "href": "/items"}, {"rel": "next", "href": "/items?offset=10"}]}"#).as_deref(),
+            Some("`links` rel next = \"/items?offset=10\""),
+        );
+        assert_eq!(
+            sign_of(r#"{"features": [], "numberMatched": 50, "numberReturned": 10}"#).as_deref(),
+            Some("`numberMatched` = 50")
+        );
+        assert_eq!(
+            sign_of(r#"{"results": [], "has_next": true}"#).as_deref(),
+            Some("`has_next` = true")
+        );
+        assert_eq!(
+            sign_of(
+                r#"{"features": [], "links": [{"rel": "self", "href": "/items"}], "exceededTransferLimit": false}"#
+            ),
+            None
+        );
+    }
+
+    /// A body that is itself the one record: a `total` or a `next` among its members is one
+    /// of its fields (a car park's places, a next departure).
+    #[test]
+    fn a_body_that_is_the_record_tells_of_no_pages() {
+        let car_park = r#"{"id": "capitole", "total": 400, "free": 123, "next": "10:05"}"#;
+        assert_eq!(more_pages(car_park, 1, true), None);
+    }
+
+    #[test]
+    fn an_opendatasoft_total_is_told_apart() {
+        let more = more_pages(r#"{"results": [], "total_count": 52000}"#, 100, false);
+        assert_eq!(more.map(|more| more.opendatasoft), Some(true));
+        let more = more_pages(r#"{"records": [], "nhits": 52000}"#, 10, false);
+        assert_eq!(more.map(|more| more.opendatasoft), Some(true));
+        let more = more_pages(r#"{"items": [], "total": 72}"#, 10, false);
+        assert_eq!(more.map(|more| more.opendatasoft), Some(false));
     }
 }
