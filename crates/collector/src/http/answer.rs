@@ -151,17 +151,24 @@ fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Err
 /// `json.dumps` writes them), a body not in UTF-8 (served as Latin-1), one JSON document per
 /// line (NDJSON). Empty when it is none of them.
 fn likely_cause(body: &[u8], err: &serde_json::Error) -> &'static str {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return ": the body is not UTF-8, which JSON must be (ask the API for UTF-8)";
-    };
-    let at = text
-        .split_inclusive('\n')
+    // Where the reading stopped, in bytes (serde_json counts columns in bytes).
+    let at = body
+        .split_inclusive(|byte| *byte == b'\n')
         .take(err.line().saturating_sub(1))
-        .map(str::len)
+        .map(<[u8]>::len)
         .sum::<usize>()
         + err.column().saturating_sub(1);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        // Stopped at a byte that is not UTF-8 (`Beno\xeet` in Latin-1): asking for UTF-8 helps.
+        // Stopped before it (a Latin-1 page's `<`), the body is not JSON whatever its bytes.
+        Err(not_utf8) if at + 1 >= not_utf8.valid_up_to() => {
+            return ": the body is not UTF-8, which JSON must be (ask the API for UTF-8)";
+        }
+        Err(not_utf8) => std::str::from_utf8(&body[..not_utf8.valid_up_to()]).unwrap_or_default(),
+    };
     let around = text.get(at.saturating_sub(1)..).unwrap_or_default();
-    let around = around.trim_start_matches([',', ':', '[', ' ', '-']);
+    let around = around.trim_start_matches(|c: char| c.is_whitespace() || ",:[-".contains(c));
     if ["NaN", "Infinity"]
         .iter()
         .any(|word| around.starts_with(word))
@@ -211,6 +218,15 @@ mod tests {
         let err = serde_json::from_slice::<serde_json::Value>(latin1).expect_err("not UTF-8");
         assert!(likely_cause(latin1, &err).contains("not UTF-8"));
         assert_eq!(cause("<html>maintenance</html>"), "");
+        // A page served instead of data, in Latin-1: the reading stopped at its `<`, long before
+        // its `é`; asking the API for UTF-8 would not help.
+        let page = b"<html><body>Maintenance en cours, r\xe9essayez plus tard</body></html>";
+        let err = serde_json::from_slice::<serde_json::Value>(page).expect_err("not JSON");
+        assert_eq!(likely_cause(page, &err), "");
+        // A NaN after a line break or a tab (json.dumps with `indent="\t"`).
+        assert!(cause("[\n\tNaN\n]").contains("`NaN` and `Infinity`"));
+        assert!(cause("{\"v\":\nNaN}").contains("`NaN` and `Infinity`"));
+        assert!(cause("{\"v\": [1.5,\r\n  NaN]}").contains("`NaN` and `Infinity`"));
         assert_eq!(cause(r#"{"a": 1,}"#), "");
     }
 }
