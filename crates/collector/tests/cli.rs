@@ -319,6 +319,17 @@ fn a_field_named_with_a_dot_is_said_to_be_unnamable() {
     );
 }
 
+/// A `time` whose member name holds a dot leaves every record unusable: the warning about
+/// dotted names says why.
+#[test]
+fn a_time_named_with_a_dot_is_said_to_be_unnamable() {
+    let body = serde_json::json!([{"id": "a", "date.heure": "2026-12-03T10:00:00Z"}]);
+    let stderr = landing_warnings(&body, "key = \"id\"\ntime = \"date.heure\"\n");
+    line_with(&stderr, "without a `key` value or a `time` that reads");
+    let warning = line_with(&stderr, "as one member whose name holds a dot");
+    assert!(warning.contains("fields=`date.heure` (time)"), "{warning}");
+}
+
 /// A body Python's `json.dumps` wrote with a NaN fails the run with that cause named, not
 /// only the parser's position.
 #[test]

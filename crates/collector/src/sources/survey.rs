@@ -182,7 +182,6 @@ impl<'s> Surveyor<'s> {
             keys: HashMap::new(),
             unseen: source
                 .read_fields()
-                .filter(|(key, _)| !matches!(*key, "key" | "time"))
                 .map(|(key, path)| Unseen {
                     key,
                     path,
@@ -327,7 +326,14 @@ impl<'s> Surveyor<'s> {
         if self.records > 0 {
             for unseen in self.unseen {
                 let named = format!("`{}` ({})", unseen.path, unseen.key);
-                if unseen.composite {
+                // A key or a time no record holds is said with the records the summariser
+                // skips; one held under a name with a dot is said here too, as the reason.
+                let identity = matches!(unseen.key, "key" | "time");
+                if identity {
+                    if unseen.one_name {
+                        survey.hints.dotted_names.push(named);
+                    }
+                } else if unseen.composite {
                     survey.not_values.push(named);
                 } else if unseen.one_name {
                     survey.hints.dotted_names.push(named);
