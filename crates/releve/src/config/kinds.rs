@@ -125,9 +125,16 @@ where
                         "`{name}` = {when} is a TOML date: write it as text, `{name} = \"{when}\"`, to send it as written"
                     )));
                 }
-                toml::Value::Array(_) | toml::Value::Table(_) => {
+                toml::Value::Array(_) => {
                     return Err(serde::de::Error::custom(format!(
                         "`{name}`: each value is text, a number or true/false; write a list as the one text the API reads (`{name} = \"1,2\"`)"
+                    )));
+                }
+                // `filter.year = 2026` is TOML's table `filter`, not a name with a dot.
+                toml::Value::Table(table) => {
+                    let inner = table.keys().next().map_or("year", String::as_str);
+                    return Err(serde::de::Error::custom(format!(
+                        "`{name}` is a table (`{name}.{inner} = …` or `{name} = {{ … }}`), and each value is text, a number or true/false: quote a parameter name holding a dot or brackets, `\"{name}.{inner}\" = …` or `\"{name}[{inner}]\" = …`"
                     )));
                 }
             };

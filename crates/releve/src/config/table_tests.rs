@@ -126,6 +126,19 @@ fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
     );
 }
 
+/// A table in `params` (`filter.year = 2026`, meant as `filter[year]`) is said to be a table,
+/// with how to write a name holding a dot or brackets.
+#[test]
+fn a_table_in_query_parameters_is_refused_as_a_table() {
+    let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "filter.year = 2026"));
+    assert!(
+        message.contains(
+            "key `params`: `filter` is a table (`filter.year = …` or `filter = { … }`), and each value is text, a number or true/false: quote a parameter name holding a dot or brackets, `\"filter.year\" = …` or `\"filter[year]\" = …`"
+        ),
+        "{message}"
+    );
+}
+
 #[test]
 fn query_parameters_may_be_written_as_numbers_and_booleans() {
     let text = meteo("m", "").replace(
