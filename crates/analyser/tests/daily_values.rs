@@ -789,3 +789,31 @@ fn a_day_alone_counts_in_its_own_day_west_of_utc() {
         );
     }
 }
+
+/// Daily values disabled for a while: their API serves past days, which the next runs fetch,
+/// so no "disabled" shading is said, on a day's page without charts or a week's with them.
+#[test]
+fn daily_values_disabled_for_a_while_say_no_shading() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = week_of_days();
+    data.disabled = vec![analyser::query::Disabled {
+        from: midnight(18) + Duration::hours(3),
+        until: midnight(18) + Duration::hours(15),
+    }];
+    for (kind, date) in [
+        (PeriodKind::Day, "2026-11-18"),
+        (PeriodKind::Week, "2026-11-18"),
+    ] {
+        let pdf = render(
+            dir.path(),
+            DAILY,
+            "daily",
+            data.clone(),
+            kind,
+            date,
+            midnight(23) + Duration::hours(5),
+        );
+        let flat = common::flat(&common::text(&pdf));
+        assert!(!flat.contains("Shaded \"disabled\""), "{kind:?}: {flat}");
+    }
+}

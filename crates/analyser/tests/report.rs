@@ -226,6 +226,12 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         "the day's dropped records, not the next day's: {flat}"
     );
     assert!(
+        flat.contains(
+            "(a record too large for it keeps its file in the raw folder's _quarantine/)"
+        ),
+        "the raw folder, whatever `--raw-dir` names: {flat}"
+    );
+    assert!(
         text.contains("No data for this source in this period"),
         "offres has no data"
     );

@@ -904,7 +904,7 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
         records: 96,
     };
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
-    let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in raw/ for the summariser";
+    let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in the raw folder for the summariser";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
 }
 
@@ -1166,6 +1166,126 @@ fn an_empty_period_before_the_first_collection_says_so_beside_a_source_never_run
     let flat = common::flat(&text);
     assert!(
         flat.contains("No data in this period: it ended before relevé's first known collection, 2026-11-22 13:00."),
+        "{flat}"
+    );
+}
+
+/// Renders the day 2026-11-21 generated at `generated`, with `single` as the first source's
+/// data.
+fn render_generated_at(
+    dir: &std::path::Path,
+    text: &str,
+    single: SourceData,
+    generated: DateTime<Utc>,
+) -> std::path::PathBuf {
+    let config = Config::parse(text, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy())]);
+    let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
+    let path = dir.join("2026-11-21.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    path
+}
+
+/// How many pixels of the first chart are of colour `rgb`.
+fn tinted(pdf: &std::path::Path, rgb: [u8; 3]) -> usize {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let charts = common::charts(pdf, scratch.path());
+    charts[0]
+        .pixels
+        .chunks(charts[0].channels)
+        .filter(|p| *p == rgb)
+        .count()
+}
+
+/// A source disabled when a report of its day so far is generated, at 17:30: the hours still
+/// to come are shaded "to come", not "disabled", and the note names no time after the
+/// report's; with its next collection not yet due then, there is no disabled stretch at all.
+#[test]
+fn a_source_disabled_now_is_not_said_disabled_in_the_hours_to_come() {
+    let beige = [242, 238, 218];
+    let mut data = single();
+    data.runs.truncate(1);
+    data.last_success = Some(at(21, 13, 0));
+    let hourly = CONFIG.replacen("every = \"1m\"", "every = \"1h\"\nenabled = false", 1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_generated_at(dir.path(), &hourly, data.clone(), at(21, 17, 30));
+    let flat = common::flat(&common::text(&pdf));
+    assert!(
+        flat.contains(
+            "disabled (enabled = false) from 2026-11-21 14:00 on, still disabled when the report was generated"
+        ),
+        "{flat}"
+    );
+    // 14:00 to 17:30: three and a half of the chart's 24 hours.
+    let shaded = tinted(&pdf, beige);
+    let six_hourly = CONFIG.replacen("every = \"1m\"", "every = \"6h\"\nenabled = false", 1);
+    let pdf = render_generated_at(dir.path(), &six_hourly, data, at(21, 17, 30));
+    let flat = common::flat(&common::text(&pdf));
+    assert!(!flat.contains("Shaded \"disabled\""), "{flat}");
+    assert_eq!(tinted(&pdf, beige), 0, "not due again before 19:00");
+    assert!(shaded > 0, "{shaded}");
+}
+
+/// A stretch disabled from before the period is said from its start, as the quality section
+/// says it.
+#[test]
+fn a_stretch_disabled_from_before_the_period_is_said_from_its_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    data.disabled = vec![analyser::query::Disabled {
+        from: at(19, 8, 0),
+        until: at(21, 13, 0),
+    }];
+    let flat = common::flat(&common::text(&render_with(dir.path(), data)));
+    assert!(
+        flat.contains(
+            "disabled (enabled = false) from 2026-11-19 08:00 until its run of 2026-11-21 13:00"
+        ) && !flat.contains("disabled (enabled = false) from 2026-11-21 00:00"),
+        "two starts for one stretch: {flat}"
+    );
+}
+
+/// A source with failures whose longest stretch without a run a failure explains, and a
+/// shorter one none does while the other source ran: the quality section names the shorter.
+#[test]
+fn a_stretch_no_failure_explains_is_said_beside_a_longer_one_a_failure_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut data = single();
+    let put_off = at(21, 14, 1)..at(21, 16, 0);
+    let stopped = at(21, 18, 0)..at(21, 19, 0);
+    data.runs
+        .retain(|run| !put_off.contains(&run.started) && !stopped.contains(&run.started));
+    if let Some(run) = data
+        .runs
+        .iter_mut()
+        .find(|run| run.started == at(21, 14, 0))
+    {
+        run.error = Some("HTTP 503".to_owned());
+        run.retry_from = Some(at(21, 15, 59) + Duration::seconds(30));
+    }
+    let mut other = busy();
+    let landed = single().runs.remove(1);
+    other.runs = (0..96)
+        .map(|quarter| CollectionRun {
+            started: at(21, 0, 0) + Duration::minutes(15 * quarter),
+            ..landed.clone()
+        })
+        .collect();
+    let flat = common::flat(&common::text(&render_sources(
+        dir.path(),
+        CONFIG,
+        data,
+        other,
+    )));
+    assert!(
+        flat.contains(
+            "single: no run from 2026-11-21 17:59 to 2026-11-21 19:00 (61 minutes): was the collector stopped, or its cron line removed?"
+        ),
         "{flat}"
     );
 }

@@ -76,7 +76,11 @@ impl<'a> Runs<'a> {
                 retry,
                 covers: stretch.until <= retry + self.interval_after(Some(failure)) + CRON_MINUTE,
             },
-            None => Before::MayHavePaused,
+            // A pause lasts a day at most: past it, the failure explains nothing.
+            None => Before::MayHavePaused {
+                covers: stretch.until
+                    <= failure.retried_by() + self.interval_after(Some(failure)) + CRON_MINUTE,
+            },
         }
     }
 
@@ -249,8 +253,9 @@ pub enum Before {
     /// next run waits for account for the whole stretch.
     PutOff { retry: DateTime<Utc>, covers: bool },
     /// A failed run stored before relevé recorded when it would try again: it may have paused
-    /// the source (for up to [`releve::metrics::LONGEST_PAUSE`]).
-    MayHavePaused,
+    /// the source (for up to [`releve::metrics::LONGEST_PAUSE`]); `covers` when such a pause
+    /// accounts for the whole stretch.
+    MayHavePaused { covers: bool },
 }
 
 impl Before {
@@ -259,7 +264,9 @@ impl Before {
     pub fn leaves_unexplained(self) -> bool {
         matches!(
             self,
-            Before::NoFailure | Before::PutOff { covers: false, .. }
+            Before::NoFailure
+                | Before::PutOff { covers: false, .. }
+                | Before::MayHavePaused { covers: false }
         )
     }
 }

@@ -151,10 +151,10 @@ fn frame_and_caption(
                 ),
                 degrees(outside.extent.min_lon, outside.extent.max_lon),
                 degrees(outside.extent.min_lat, outside.extent.max_lat),
-                if shown.is_empty() && within_swapped(&configured, &outside.extent) {
-                    " All of them lie within it read with its longitudes and latitudes swapped: map_frame is [west, south, east, north], longitudes first."
-                } else {
-                    ""
+                match (shown.is_empty() && within_swapped(&configured, &outside.extent), outside.count) {
+                    (false, _) => "",
+                    (true, 1) => " It lies within it read with its longitudes and latitudes swapped: map_frame is [west, south, east, north], longitudes first.",
+                    (true, _) => " All of them lie within it read with its longitudes and latitudes swapped: map_frame is [west, south, east, north], longitudes first.",
                 }
             ),
         ),

@@ -396,7 +396,7 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
     doc.paragraph(
         &format!(
             "Left out of this report: the configuration refused {}, not collected while so. \
-             Nothing collected before is lost (it is in MongoDB or waits in raw/): once fixed, \
+             Nothing collected before is lost (it is in MongoDB or waits in the raw folder): once fixed, \
              they are summarised and reported again.",
             counted(refused.len() as u64, "source table")
         ),

@@ -119,8 +119,8 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         QUARANTINED,
-        "the source's files landed in the period and waiting in raw/_quarantine/ when the \
-         report was generated (a per-day source's: the files of the days it collected in the \
+        "the source's files landed in the period and waiting in the raw folder's _quarantine/ \
+         when the report was generated (a per-day source's: the files of the days it collected in the \
          period; \"n/a\": the analyser was not given the raw folder).",
     ),
 ];
@@ -244,7 +244,7 @@ fn waiting_note(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)]) 
         return;
     }
     let note = format!(
-        "Not summarised yet: {}, whose files wait in raw/ for the summariser, which runs hourly. These runs count in Landed and coverage; their records (a record landed by several runs counted in each) are not yet in Records or the charts.",
+        "Not summarised yet: {}, whose files wait in the raw folder for the summariser, which runs hourly. These runs count in Landed and coverage; their records (a record landed by several runs counted in each) are not yet in Records or the charts.",
         waiting.join("; ")
     );
     doc.paragraph(&note, 8.0, false, Ink::MUTED);
@@ -285,16 +285,19 @@ fn alerts(
             })
         })
         .collect();
-    // A source with failures whose longest stretch without a run no failure accounts for
-    // (a cron line removed, a run hung on its lock): the line of collections that did not
-    // run is for sources without failures, whose backoff cannot space their runs.
+    // A source with failures and stretches without a run no failure accounts for (a cron line
+    // removed, a run hung on its lock), the longest of them named, though a longer one a
+    // failure explains: the line of collections that did not run is for sources without
+    // failures, whose backoff cannot space their runs.
     let unexplained: Vec<(String, Ink)> = assessed
         .iter()
         .filter(|(_, c)| c.failed > 0)
         .filter_map(|(source, c)| {
             let gap = c
-                .longest_without_run
-                .filter(|gap| gap.before.leaves_unexplained())?;
+                .without_run
+                .iter()
+                .filter(|gap| gap.before.leaves_unexplained())
+                .max_by_key(|gap| gap.stretch.until - gap.stretch.from)?;
             let line = format!(
                 "{}: no run {}{}: was the collector stopped, or its cron line removed?",
                 source.name,
@@ -426,7 +429,7 @@ fn alerts(
             "files landed in this period"
         };
         let dropped = format!(
-            "{}: {} dropped by the summariser (no key, or no time it could read) from {files}; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in raw/_quarantine).",
+            "{}: {} dropped by the summariser (no key, or no time it could read) from {files}; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in the raw folder's _quarantine/).",
             source.name,
             counted(c.rejected, "record")
         );

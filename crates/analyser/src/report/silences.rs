@@ -50,7 +50,12 @@ pub(super) fn after_words(before: Before, tz: Tz) -> String {
             local_time(cron_minute(retry), tz),
             if covers { "" } else { " only" }
         ),
-        Before::MayHavePaused => ", after a failed run, which may have paused it".to_owned(),
+        Before::MayHavePaused { covers: true } => {
+            ", after a failed run, which may have paused it".to_owned()
+        }
+        Before::MayHavePaused { covers: false } => {
+            ", after a failed run, which may have paused it for a day at most".to_owned()
+        }
     }
 }
 

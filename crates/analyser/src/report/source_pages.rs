@@ -71,7 +71,7 @@ pub fn source_section(
     } else {
         shaded_without_run(completeness)
     };
-    let disabled = disabled_stretches(source, completeness, period);
+    let disabled = disabled_stretches(source, completeness, period, generated);
     let axis = TimeAxis::new(period.hours_of(source.resolution), period.tz, period.kind)
         .generated_at(generated)
         .collected_from(collected_from)
@@ -140,7 +140,8 @@ pub fn source_section(
     if let Some(note) = without_run_note(&without_run, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    if let Some(note) = disabled_note(&disabled, period, generated) {
+    let still_disabled = completeness.disabled_after.is_some();
+    if let Some(note) = disabled_note(&disabled, still_disabled, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::MUTED);
     }
     if let Some(note) = &quarantine {
@@ -180,31 +181,40 @@ pub fn source_section(
 }
 
 /// The stretches of the period `source` was disabled in, as its charts shade them: those it
-/// was enabled again after, and for a source disabled when the report was generated, the rest
-/// of the period from its next collection after its last run in it (all of it without one).
-/// None for a source collecting by day: its runs collect the days before them, and it catches
-/// up the days it missed, so the times it was disabled are not those of its data.
+/// was enabled again after, and for a source disabled when the report was `generated`, from
+/// its next collection after its last run in the period (all of the period without one) until
+/// then: the hours still to come are shaded so, not "disabled". None for a source collecting
+/// by day (its runs collect the days before them, and it catches up the days it missed), nor
+/// for one of daily values (its API serves past days, which its next runs fetch): the times
+/// it was disabled are not those of its data.
 fn disabled_stretches(
     source: &Source,
     completeness: &Completeness,
     period: &ReportPeriod,
+    generated: DateTime<Utc>,
 ) -> Vec<Disabled> {
-    if source.collects_by_day() {
+    if source.collects_by_day() || source.resolution == Resolution::Day {
         return Vec::new();
     }
     let mut stretches = completeness.disabled.clone();
-    let rest = |from| Disabled {
-        from,
-        until: period.end(),
-    };
+    let until = period.end().min(generated);
     match completeness.disabled_after {
-        Some(Some(last)) => stretches.push(rest(last + source.every.as_chrono())),
+        Some(Some(last)) => {
+            let from = last + source.every.as_chrono();
+            if from < until {
+                stretches.push(Disabled { from, until });
+            }
+        }
         // Unless its runs of then are no longer kept: it may have run then. A daily axis
         // may begin before the period (a day's UTC hours west of UTC): all of it.
         Some(None) if !completeness.expected_from.unknown() => {
             stretches.push(Disabled {
                 from: DateTime::<Utc>::MIN_UTC,
-                until: DateTime::<Utc>::MAX_UTC,
+                until: if generated < period.end() {
+                    generated
+                } else {
+                    DateTime::<Utc>::MAX_UTC
+                },
             });
         }
         Some(None) => {}
@@ -215,8 +225,10 @@ fn disabled_stretches(
 
 /// What the shading `disabled` on a source's charts means, when they have any: the source was
 /// disabled then, no collection being due, so that a step without a value there is no fault.
+/// A stretch begun before the period is named from its start, as the quality section names it.
 fn disabled_note(
     stretches: &[Disabled],
+    still_disabled: bool,
     period: &ReportPeriod,
     generated: DateTime<Utc>,
 ) -> Option<String> {
@@ -224,21 +236,28 @@ fn disabled_note(
         .iter()
         .filter(|stretch| stretch.overlaps(period))
         .map(|stretch| {
-            if stretch.from <= period.start() && period.end() <= stretch.until {
-                "throughout the period".to_owned()
-            } else if stretch.until >= period.end() && generated < period.end() {
-                format!(
-                    "from {} on, still disabled when the report was generated",
-                    local_time(stretch.from, period.tz)
-                )
-            } else if stretch.until >= period.end() {
-                format!("from {} on", local_time(stretch.from, period.tz))
-            } else {
-                format!(
-                    "from {} until its run of {}",
-                    local_time(stretch.from.max(period.start()), period.tz),
+            let open = still_disabled && stretch.until >= period.end().min(generated);
+            let so_far = open && generated < period.end();
+            let whole = stretch.from <= period.start();
+            let from = local_time(stretch.from, period.tz);
+            match (whole, open || stretch.until >= period.end()) {
+                (true, true) if so_far => {
+                    "throughout the period so far, still disabled when the report was generated"
+                        .to_owned()
+                }
+                (true, true) => "throughout the period".to_owned(),
+                (false, true) if so_far => {
+                    format!("from {from} on, still disabled when the report was generated")
+                }
+                (false, true) => format!("from {from} on"),
+                (_, false) if stretch.from == DateTime::<Utc>::MIN_UTC => format!(
+                    "from before the period until its run of {}",
                     local_time(stretch.until, period.tz)
-                )
+                ),
+                (_, false) => format!(
+                    "from {from} until its run of {}",
+                    local_time(stretch.until, period.tz)
+                ),
             }
         })
         .collect();

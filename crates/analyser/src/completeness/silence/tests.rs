@@ -574,7 +574,21 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
     stopped.runs[3] = failed(None);
     assert_eq!(
         Runs::of(&a, &stopped).before(&stretch),
-        Before::MayHavePaused
+        Before::MayHavePaused { covers: true }
+    );
+    // Past the longest pause, a day, it explains nothing.
+    let two_days = Silence {
+        from: stretch.from,
+        until: stretch.from + Duration::days(2),
+    };
+    assert_eq!(
+        Runs::of(&a, &stopped).before(&two_days),
+        Before::MayHavePaused { covers: false }
+    );
+    assert!(
+        Runs::of(&a, &stopped)
+            .before(&two_days)
+            .leaves_unexplained()
     );
     // The last run before the period, for a stretch from the period's start.
     let mut late = hourly_but(0, 0..9);
