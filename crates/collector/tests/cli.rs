@@ -239,6 +239,24 @@ fn an_opendatasoft_answer_fetched_as_http_json_is_pointed_to_its_kind() {
     );
 }
 
+/// An API answering an empty list as null (`{"data": null}`, as APIs written in Go do): the
+/// run lands no record, with an empty array where the records go, and says so.
+#[test]
+fn null_where_the_records_go_lands_as_no_records() {
+    let server = feed(r#"{"data": null, "count": 0}"#.to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"data\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "info").output());
+    line_with(&stderr, "null where the records go: read as no records");
+    let landed = site.data_files("own");
+    assert_eq!(landed.len(), 1, "{stderr}");
+    let body: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&landed[0]).expect("landed")).expect("JSON");
+    assert_eq!(body, serde_json::json!({"data": [], "count": 0}));
+}
+
 /// Local times written without an offset: the warning names `local_times`; once the zone is
 /// named there, a record of the present hour on its clock is no longer dated ahead.
 #[test]

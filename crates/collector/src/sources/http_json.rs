@@ -176,7 +176,8 @@ fn read_whole(
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = changes.keyed && ctx.client.scrub_value(&mut body);
-    if settings.columns {
+    let null = null_records(source, &mut body);
+    if settings.columns && !null {
         columns_into_records(source, &mut body, &answer.body)?;
     }
     let records = records_at(source, &mut body)?;
@@ -189,7 +190,7 @@ fn read_whole(
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
     let survey = survey::survey(source, records);
-    let unchanged = changes.dropped.is_empty() && changes.stamp.is_none();
+    let unchanged = changes.dropped.is_empty() && changes.stamp.is_none() && !null;
     let body = if unchanged && !echoed && !settings.columns {
         answer.body.to_vec()
     } else {
@@ -231,6 +232,22 @@ fn stamp_records(
         members.insert(field.to_owned(), time.clone());
     }
     Ok(())
+}
+
+/// Makes a null at the `records` path an empty array, and says so: APIs written in Go answer
+/// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did.
+fn null_records(source: &Source, body: &mut Value) -> bool {
+    let path = source.records_path();
+    let Some(at @ Value::Null) = path.get_mut(body) else {
+        return false;
+    };
+    *at = Value::Array(Vec::new());
+    tracing::info!(
+        source = %source.name,
+        records = %path,
+        "The answer holds null where the records go: read as no records (an API may write an empty list so)."
+    );
+    true
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
