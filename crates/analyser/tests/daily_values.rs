@@ -817,3 +817,22 @@ fn daily_values_disabled_for_a_while_say_no_shading() {
         assert!(!flat.contains("Shaded \"disabled\""), "{kind:?}: {flat}");
     }
 }
+
+/// A forecast holding one hour, still to come when the report was generated: the chart's
+/// caption says so, as the records sentence does.
+#[test]
+fn a_forecasts_lone_hour_to_come_says_so_under_its_chart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flat = common::flat(&common::text(&forecast_day(dir.path(), 20..21)));
+    assert!(
+        flat.contains(
+            "Values in one hour only, 2026-11-21 20:00–21:00, still to come when the report was generated"
+        ),
+        "{flat}"
+    );
+    let flat = common::flat(&common::text(&forecast_day(dir.path(), 10..11)));
+    assert!(
+        flat.contains("Values in one hour only, 2026-11-21 10:00–11:00:"),
+        "{flat}"
+    );
+}

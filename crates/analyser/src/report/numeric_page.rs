@@ -185,16 +185,32 @@ fn lone_step(
         .map(|(_, hour)| *hour);
     let first = filled.next()?;
     match resolution {
-        Resolution::Hour => filled
-            .next()
-            .is_none()
-            .then(|| format!("Values in one hour only, {}", one_hour(first, axis.tz()))),
+        Resolution::Hour => filled.next().is_none().then(|| {
+            format!(
+                "Values in one hour only, {}{}",
+                one_hour(first, axis.tz()),
+                to_come(axis.is_to_come(first))
+            )
+        }),
         Resolution::Day => {
             let day = |hour: DateTime<Utc>| axis.day_of(hour);
-            filled
-                .all(|hour| day(hour) == day(first))
-                .then(|| format!("Values on one day only, {}", day(first).format("%Y-%m-%d")))
+            filled.all(|hour| day(hour) == day(first)).then(|| {
+                format!(
+                    "Values on one day only, {}{}",
+                    day(first).format("%Y-%m-%d"),
+                    to_come(axis.is_to_come(first))
+                )
+            })
         }
+    }
+}
+
+/// Words after a lone step still to come when the report was generated (a forecast's).
+fn to_come(ahead: bool) -> &'static str {
+    if ahead {
+        ", still to come when the report was generated"
+    } else {
+        ""
     }
 }
 
