@@ -234,7 +234,15 @@ pub(super) fn stretches_without_run(
         })
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
-        .filter(|gap| gap.until - gap.from > runs.interval_after(runs.last_by(gap.from)) * 5 / 2)
+        .filter(|gap| {
+            let mut interval = runs.interval_after(runs.last_by(gap.from));
+            // Up to now: the collector schedules the next run by `every` as configured now,
+            // which may have grown since the last run (`1m` made `5m` two minutes ago).
+            if gap.until == until {
+                interval = interval.max(runs.configured);
+            }
+            gap.until - gap.from > interval * 5 / 2
+        })
         .map(|stretch| WithoutRun {
             stretch,
             before: runs.before(&stretch),

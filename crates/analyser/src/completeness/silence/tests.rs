@@ -608,3 +608,28 @@ fn a_stretch_without_a_run_tells_the_failure_that_put_the_source_off() {
         }
     );
 }
+
+/// `every` made `5m` from `1m` after the run of 18:03, the report generated at 18:06: the
+/// collector's next run is not due before 18:08, so the three minutes since are no stretch
+/// without a run; under `1m` still, they are.
+#[test]
+fn an_interval_grown_since_the_last_run_holds_up_to_now() {
+    let mut minutely = data((0..=3).map(|minute| at(18, minute)));
+    for run in &mut minutely.runs {
+        run.every_s = Some(60);
+    }
+    let grown = source("a", "5m");
+    assert_eq!(
+        stretches_without_run(&grown, &minutely, &[], at(18, 0), at(18, 6)),
+        []
+    );
+    let same = source("a", "1m");
+    let stopped = stretches_without_run(&same, &minutely, &[], at(18, 0), at(18, 6));
+    assert_eq!(
+        stopped.iter().map(|gap| gap.stretch).collect::<Vec<_>>(),
+        [Silence {
+            from: at(18, 3),
+            until: at(18, 6)
+        }]
+    );
+}
