@@ -262,7 +262,17 @@ pub fn assess(
     let first_run = known.first_run;
     let reference = now.min(period.end());
     let expected_from = expected_from(source, first_run, known.runs_kept_from, period);
-    let (steps, steps_with_data) = elapsed_steps(source.resolution, data, period, reference);
+    let first_in_or_after = match expected_from {
+        ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
+        _ => None,
+    };
+    let (steps, steps_with_data) = elapsed_steps(
+        source.resolution,
+        data,
+        period,
+        reference,
+        first_in_or_after,
+    );
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
     let announcing = data
@@ -401,25 +411,38 @@ fn elapsed_steps(
     data: &SourceData,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
+    first_run: Option<DateTime<Utc>>,
 ) -> (usize, usize) {
     let with_data = data
         .hourly
         .iter()
         .filter(|h| h.count > 0)
         .map(|h| releve::store::chrono_date(h.hour));
+    // A source first collected in the period, or after it: the steps before both its first
+    // collection and its first record are before it was collected, not without data.
+    let from = first_run.map(|first| {
+        let hour = first - chrono::TimeDelta::seconds(first.timestamp().rem_euclid(3600));
+        with_data.clone().fold(hour, DateTime::min)
+    });
     match resolution {
         Resolution::Hour => (
-            period.hours().iter().filter(|h| **h < reference).count(),
+            period
+                .hours()
+                .iter()
+                .filter(|h| **h < reference && from.is_none_or(|from| from <= **h))
+                .count(),
             with_data.filter(|hour| *hour < reference).count(),
         ),
         // A begun day holds its value whatever hour the value is dated in: Open-Meteo's
         // 00:00 UTC is 01:00 in Paris, and a forecast's value is there before that hour.
         Resolution::Day => {
+            let first_day = from.map(|from| period.day_of(from, resolution));
             let days: BTreeSet<_> = period
                 .first_day
                 .iter_days()
                 .take_while(|day| *day < period.end_day)
                 .filter(|day| period.day_begun(*day, reference))
+                .filter(|day| first_day.is_none_or(|first| first <= *day))
                 .collect();
             let with_data: BTreeSet<_> = with_data
                 .map(|hour| period.day_of(hour, resolution))

@@ -1208,3 +1208,38 @@ fn a_month_across_a_clock_change_starts_the_day_under_way_at_its_local_midnight(
     );
     assert_eq!((c.landed, c.expected), (26, 26));
 }
+
+/// A source first collected at 18:59, reported at 20:30: its hours without data are counted
+/// from its first collection's hour, or from its first record when that is earlier (a first
+/// run fetching the hour before), not from midnight.
+#[test]
+fn a_source_first_collected_in_the_period_counts_its_hours_without_data_from_then() {
+    let now = at(21, 20, 30);
+    let hour = |h: u32| releve::store::HourlySummary {
+        source: "s".to_owned(),
+        hour: releve::store::bson_date(at(21, h, 0)),
+        count: 3,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: releve::store::bson_date(now),
+    };
+    let first = at(21, 18, 59);
+    let data = SourceData {
+        runs: vec![CollectionRun {
+            started: first,
+            ..run(18, None)
+        }],
+        last_success: Some(first),
+        hourly: vec![hour(18)],
+        ..Default::default()
+    };
+    let c = assess(&source("1m"), &data, known(Some(first)), &period(), now);
+    assert_eq!((c.steps, c.steps_without_data), (3, 2), "18:00 to 20:00");
+    let earlier = SourceData {
+        hourly: vec![hour(17), hour(18)],
+        ..data
+    };
+    let c = assess(&source("1m"), &earlier, known(Some(first)), &period(), now);
+    assert_eq!((c.steps, c.steps_without_data), (4, 2), "17:00 to 20:00");
+}

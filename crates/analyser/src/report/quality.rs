@@ -108,7 +108,8 @@ const COLUMNS: [(&str, &str); 6] = [
     (
         HOURS_WITHOUT_DATA,
         "from the hourly summaries: hours of the period without a record (days, for a source of \
-         daily values, whose cell says so), and distinct records.",
+         daily values, whose cell says so), for a source first collected in the period or after \
+         it from its first collection or first record, and distinct records.",
     ),
     (
         "Coverage",
@@ -120,8 +121,8 @@ const COLUMNS: [(&str, &str); 6] = [
     (
         QUARANTINED,
         "the source's files landed in the period and waiting in the raw folder's _quarantine/ \
-         when the report was generated (a per-day source's: the files of the days it collected in the \
-         period; \"n/a\": the analyser was not given the raw folder).",
+         when the report was generated (a per-day source's: the files of the days it collected \
+         in the period; \"n/a\": the analyser was not given the raw folder).",
     ),
 ];
 
