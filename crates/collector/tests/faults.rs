@@ -263,12 +263,36 @@ async fn a_request_that_times_out_is_retried() {
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
 
+/// A server that is not there (a wrong port, a stopped service): the failure names the host
+/// and port it could not reach, and nothing of the address past them.
+#[tokio::test]
+async fn a_connection_refused_names_the_host_and_port() {
+    // A port just freed: nothing listens on it.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}/feed?limit=5");
+    let site = Site::new(&usgs_source("usgs", &url, ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0]
+            .1
+            .contains(&format!("connection to 127.0.0.1:{port} failed"))
+            && !failure[0].1.contains("limit"),
+        "{}",
+        failure[0].1
+    );
+}
+
 #[tokio::test]
 async fn a_complete_body_that_is_not_json_is_refused_at_once_and_nothing_lands() {
     let page = Fault(
         200,
         vec![("content-type", "text/html; charset=utf-8")],
-        "<html>maintenance</html>",
+        "<html><head><title>Maintenance en cours</title></head><body>…</body></html>",
         0,
     );
     let (server, calls) = faulty_feed(vec![page; 10]);
@@ -278,7 +302,9 @@ async fn a_complete_body_that_is_not_json_is_refused_at_once_and_nothing_lands()
     assert_eq!(failure.len(), 1);
     assert!(
         failure[0].1.contains("not the expected JSON")
-            && failure[0].1.contains("(served as text/html)"),
+            && failure[0]
+                .1
+                .contains("(served as text/html): an HTML page titled \"Maintenance en cours\""),
         "{}",
         failure[0].1
     );

@@ -73,7 +73,29 @@ impl SourceClient {
                     served_as(&answer.headers)
                 )
             }
-            _ => not_json(answer.status, &answer.headers, &answer.body, err),
+            _ => self.not_json(answer.status, &answer.headers, &answer.body, err),
+        }
+    }
+
+    /// Why a body is not JSON (see [`not_json`]), with what a page served where data was
+    /// expected (a portal's maintenance page, a login wall) says it is: `: an HTML page titled
+    /// "Maintenance"`, which the parser's complaint at its first `<` does not.
+    fn not_json(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        err: &serde_json::Error,
+    ) -> String {
+        let starts_as_markup = body
+            .iter()
+            .find(|byte| !byte.is_ascii_whitespace())
+            .is_some_and(|first| *first == b'<');
+        let detail = not_json(status, headers, body, err);
+        if starts_as_markup {
+            format!("{detail}: {}", self.api_message(body))
+        } else {
+            detail
         }
     }
 
@@ -122,7 +144,7 @@ impl SourceClient {
             && status != 204
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
         {
-            let detail = not_json(status, headers, body, &err);
+            let detail = self.not_json(status, headers, body, &err);
             // A body that stops early was cut off on the way: worth another try. A complete
             // one that is not JSON (a page served instead of data) would come again.
             if err.is_eof() {

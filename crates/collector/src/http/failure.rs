@@ -61,6 +61,17 @@ impl Reason {
 pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) -> Reason {
     let timed_out = err.is_timeout();
     let (connect, decode, body) = (err.is_connect(), err.is_decode(), err.is_body());
+    // The host and port, never the rest of the address: a query may carry the API key.
+    let to = err
+        .url()
+        .and_then(|url| {
+            Some(format!(
+                " to {}:{}",
+                url.host_str()?,
+                url.port_or_known_default()?
+            ))
+        })
+        .unwrap_or_default();
     let causes = with_causes(&err.without_url());
     // hyper's words for a body shorter than its Content-Length, which reqwest files as a
     // decoding error even when no Content-Encoding applies.
@@ -72,7 +83,7 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
     .any(|words| causes.contains(words));
     let kind = if timed_out && connect {
         format!(
-            "connection timed out after {} (the source's `timeout`, at most 10 s to connect)",
+            "connection{to} timed out after {} (the source's `timeout`, at most 10 s to connect)",
             seconds(limit.min(std::time::Duration::from_secs(10)))
         )
     } else if timed_out {
@@ -83,7 +94,7 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
             seconds(limit)
         )
     } else if connect {
-        "connection failed".to_owned()
+        format!("connection{to} failed")
     } else if body || cut_off {
         "the body was cut off".to_owned()
     } else if decode {

@@ -204,19 +204,15 @@ pub fn api_message(body: &[u8]) -> String {
     // A proxy's or a maintenance page: its title says it, its markup would not.
     if text.starts_with('<') {
         let lower = text.to_ascii_lowercase();
-        let title = lower
-            .find("<title>")
-            .map(|at| &text[at + "<title>".len()..])
-            .and_then(|rest| rest.find('<').map(|end| rest[..end].trim()))
-            .filter(|title| !title.is_empty());
         let page = if lower.contains("<html") {
             "an HTML page"
         } else {
             "an XML document"
         };
-        return match title {
-            Some(title) => format!("{page} titled \"{}\"", shorten(title)),
-            None => page.to_owned(),
+        return match (element_text(&text, "title"), element_text(&text, "h1")) {
+            (Some(title), _) => format!("{page} titled \"{}\"", shorten(title)),
+            (None, Some(heading)) => format!("{page} headed \"{}\"", shorten(heading)),
+            (None, None) => page.to_owned(),
         };
     }
     if text.is_empty() {
@@ -224,6 +220,24 @@ pub fn api_message(body: &[u8]) -> String {
     } else {
         shorten(&text)
     }
+}
+
+/// The text of the first `<tag>` element of a page, up to its first inner tag (`<h1
+/// class="x">502 Bad Gateway</h1>` gives `502 Bad Gateway`); `None` when it has none, or it
+/// is empty.
+fn element_text<'t>(page: &'t str, tag: &str) -> Option<&'t str> {
+    // ASCII lower case keeps every byte where it was.
+    let lower = page.to_ascii_lowercase();
+    let open = format!("<{tag}");
+    let at = lower.match_indices(&open).map(|(at, _)| at).find(|at| {
+        lower[at + open.len()..]
+            .chars()
+            .next()
+            .is_some_and(|next| next == '>' || next.is_ascii_whitespace())
+    })?;
+    let content = at + lower[at..].find('>')? + 1;
+    let end = content + lower[content..].find('<')?;
+    Some(page[content..end].trim()).filter(|text| !text.is_empty())
 }
 
 /// The API's text on one line, without control characters (a terminal's escape codes, a
@@ -449,6 +463,16 @@ mod tests {
         assert_eq!(
             api_message(b"<html><body>Maintenance</body></html>"),
             "an HTML page"
+        );
+        assert_eq!(
+            api_message(
+                b"<html><head></head><body><H1 class=\"err\">502 Bad Gateway</H1><hr>nginx</body></html>"
+            ),
+            "an HTML page headed \"502 Bad Gateway\""
+        );
+        assert_eq!(
+            api_message(b"<html><head><title>Down</title></head><body><h1>x</h1></body></html>"),
+            "an HTML page titled \"Down\""
         );
         assert_eq!(
             api_message(b"<?xml version=\"1.0\"?><error><code>502</code></error>"),
