@@ -372,14 +372,16 @@ async fn records_missing_from_the_answer_fail_the_run() {
     let (server, _) = faulty_feed(vec![Fault(
         200,
         vec![],
-        "{\"type\":\"FeatureCollection\"}",
+        "{\"type\":\"FeatureCollection\",\"feature\":[]}",
         0,
     )]);
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let outcome = run(&site).await;
     let failure: Vec<_> = outcome.failures().collect();
     assert!(
-        failure[0].1.contains("`features` is not in the answer"),
+        failure[0].1.contains(
+            "`features` is not in the answer (its top level holds `type`, `feature`; did you mean `feature`?)"
+        ),
         "{}",
         failure[0].1
     );

@@ -253,6 +253,15 @@ fn null_records(source: &Source, body: &mut Value) -> bool {
 /// The records at the `records` path: an array's items, or an object as the one record.
 fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value], SourceError> {
     let path = source.records_path();
+    if path.get(body).is_none() {
+        return Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!(
+                "key `records` = `{path}` is not in the answer{}",
+                what_is_there(body, &path)
+            ),
+        });
+    }
     match path.get_mut(body) {
         Some(Value::Array(items)) => Ok(items.as_mut_slice()),
         Some(record @ Value::Object(_)) => Ok(std::slice::from_mut(record)),
@@ -268,6 +277,56 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
             message: format!("key `records` = `{path}` is not in the answer"),
         }),
     }
+}
+
+/// The most member names said of an object the `records` path stops in.
+const NAMES_SAID: usize = 10;
+
+/// What the answer holds where the `records` path stops: ` (its top level holds `type`,
+/// `metadata`, `features`; did you mean `features`?)`; empty when it stops at no object.
+fn what_is_there(body: &Value, path: &FieldPath) -> String {
+    let mut at = body;
+    let mut walked: Vec<&str> = Vec::new();
+    for segment in path.segments() {
+        let Value::Object(members) = at else {
+            return String::new();
+        };
+        match members.get(segment) {
+            Some(next) => {
+                at = next;
+                walked.push(segment);
+            }
+            None => {
+                let names: Vec<&str> = members.keys().map(String::as_str).collect();
+                let place = if walked.is_empty() {
+                    "its top level".to_owned()
+                } else {
+                    format!("`{}`", walked.join("."))
+                };
+                let mut said: Vec<String> = names
+                    .iter()
+                    .take(NAMES_SAID)
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                if names.len() > NAMES_SAID {
+                    said.push(format!("and {} more", names.len() - NAMES_SAID));
+                }
+                let near = releve::config::closest(segment, &names)
+                    .map(|near| {
+                        let mut fixed = walked.clone();
+                        fixed.push(near);
+                        format!("; did you mean `{}`?", fixed.join("."))
+                    })
+                    .unwrap_or_default();
+                return if names.is_empty() {
+                    format!(" ({place} is an empty object)")
+                } else {
+                    format!(" ({place} holds {}{near})", said.join(", "))
+                };
+            }
+        }
+    }
+    String::new()
 }
 
 /// Replaces the columns at the `records` path with the records they make; a path missing is
@@ -378,6 +437,24 @@ mod tests {
             survey.absent,
             vec!["`properties.depth` (numeric)".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_records_path_not_in_the_answer_is_said_with_what_is_there() {
+        let body = serde_json::json!({"data": {"items": [], "total": 3}, "ok": true});
+        let said = |path: &str| what_is_there(&body, &path.parse().expect("path"));
+        assert_eq!(
+            said("data.item"),
+            " (`data` holds `items`, `total`; did you mean `data.items`?)"
+        );
+        assert_eq!(said("results"), " (its top level holds `data`, `ok`)");
+        assert_eq!(said("ok.records"), "", "a value, not an object");
+        let wide = Value::Object(
+            (0..12)
+                .map(|i| (format!("k{i:02}"), Value::from(i)))
+                .collect(),
+        );
+        assert!(what_is_there(&wide, &"x".parse().expect("path")).ends_with("`k09`, and 2 more)"));
     }
 
     #[test]

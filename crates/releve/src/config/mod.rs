@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 pub use every::Every;
 pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind, names_utc};
+pub use source_table::closest;
 
 use crate::record::{FieldPath, LOCAL_TIME_MARGIN};
 use crate::record_key::RecordKey;

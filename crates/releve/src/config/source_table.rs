@@ -316,8 +316,9 @@ pub(super) fn kind_keys(kind: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-/// The valid key nearest to an unknown one, when it is close enough to be a typo.
-pub(super) fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
+/// The valid name nearest to an unknown one, when it is close enough to be a typo (a third of
+/// its characters differing at most): `feature` for `features`.
+pub fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
     let most = unknown.chars().count().max(3) / 3;
     valid
         .iter()
