@@ -250,7 +250,7 @@ impl SourceStatus {
         match self.health(now) {
             Health::Ok | Health::Disabled | Health::Skipped | Health::Unknown => None,
             Health::Never => Some(format!(
-                "source `{name}` has no successful collection in raw/ or in `runs`; check logs/collector.log"
+                "source `{name}` has not run yet (no run in raw/ or in `runs`): cron's collector runs a new source at its next minute; if it stays so, check logs/collector.log"
             )),
             Health::Stale => Some(format!(
                 "source `{name}` is stale: last collected {} ago, more than {STALE_AFTER_INTERVALS} × every ({}); check logs/collector.log",
@@ -451,6 +451,11 @@ mod tests {
         let now = Utc::now();
         let mut usgs = source(60);
         assert_eq!(usgs.health(now), Health::Never);
+        assert!(
+            usgs.problem(now)
+                .expect("a problem")
+                .starts_with("source `usgs` has not run yet (no run in raw/ or in `runs`)")
+        );
         usgs.history_read = false;
         assert_eq!(usgs.health(now), Health::Unknown, "MongoDB was down");
         assert!(usgs.problem(now).is_none(), "the MongoDB line says it");
