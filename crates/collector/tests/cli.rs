@@ -257,6 +257,29 @@ fn null_where_the_records_go_lands_as_no_records() {
     assert_eq!(body, serde_json::json!({"data": [], "count": 0}));
 }
 
+/// A first landing without a record (a filter value misspelt): said once, not at every run.
+#[test]
+fn a_first_landing_without_a_record_is_said_once() {
+    let server = feed("[]".to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\nparams = {{ pollutant = \"N02\" }}\n",
+        server.url()
+    ));
+    let first = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&first, "first landing holds no record");
+    assert!(
+        warning.contains("check its selection (`params` and `url`)"),
+        "{warning}"
+    );
+    let again = succeeded(
+        collector(&site)
+            .arg("--force")
+            .env("RUST_LOG", "warn")
+            .output(),
+    );
+    assert!(!again.contains("holds no record"), "{again}");
+}
+
 /// Local times written without an offset: the warning names `local_times`; once the zone is
 /// named there, a record of the present hour on its clock is no longer dated ahead.
 #[test]

@@ -54,6 +54,9 @@ pub(super) fn land(
     metrics.coverage = coverage(collected.records, collected.announced);
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);
+    if collected.records == 0 && state.last_success_started.is_none() {
+        warn_first_landing_empty(source, &file);
+    }
     let cursor = collected
         .newest
         .filter(|_| sources::incremental(source))
@@ -98,6 +101,22 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
 
 /// Warns about landed records the summariser will skip, and configured fields the records
 /// do not hold as values: the paths in `sources.toml` are most likely wrong.
+/// A source's first landing holds no record: most often a selection that matches nothing (a
+/// value misspelt in a filter), which later runs, landing nothing either, would not say.
+fn warn_first_landing_empty(source: &Source, file: &RawFileName) {
+    let selection = match &source.kind {
+        SourceKind::HttpJson(_) => "`params` and `url`",
+        SourceKind::Opendatasoft(_) => "`where` and `refine`",
+        SourceKind::OdsV1(_) => "`q` and `refine`",
+        SourceKind::FranceTravail(_) => "its search parameters",
+    };
+    tracing::warn!(
+        source = %source.name,
+        file = %file.file_name(),
+        "The source's first landing holds no record: if the API should have some, check its selection ({selection}), where a value misspelt matches nothing; later runs that land none say nothing more."
+    );
+}
+
 fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
     let selects = matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.select.is_some());
     if collected.unusable > 0 {
