@@ -60,6 +60,12 @@ pub enum ExportError {
     /// The configuration has no source of that name.
     #[error("no source `{0}` in the configuration (`collector --check` lists them)")]
     UnknownSource(String),
+    /// The configuration has no source of that name, but MongoDB holds records of it: a
+    /// source renamed, or its table removed.
+    #[error(
+        "no source `{0}` in the configuration, though MongoDB holds its records (a source renamed, or its table removed): put its `[[source]]` table back, with `enabled = false` to keep it from being collected, to export them"
+    )]
+    StoredOnly(String),
     /// The source's table is refused: which fields it configures is unknown.
     #[error("{0} (fix it to export the source)")]
     RefusedSource(String),
@@ -92,7 +98,9 @@ impl ExportError {
     pub fn is_usage(&self) -> bool {
         match self {
             ExportError::Store(store) => store.is_usage(),
-            ExportError::UnknownSource(_) | ExportError::RefusedSource(_) => true,
+            ExportError::UnknownSource(_)
+            | ExportError::StoredOnly(_)
+            | ExportError::RefusedSource(_) => true,
             _ => false,
         }
     }
@@ -111,6 +119,29 @@ pub struct Exported {
     pub problems: Vec<String>,
 }
 
+/// Why a source the configuration lacks cannot be exported: [`ExportError::StoredOnly`] when
+/// MongoDB holds records of it, else [`ExportError::UnknownSource`] (a name mistyped, or the
+/// database out of reach, which the name alone cannot be blamed on).
+async fn unknown_source(args: &ExportArgs) -> ExportError {
+    let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
+        Ok(db) => {
+            let found = db
+                .collection::<mongodb::bson::Document>(store::RECORDS)
+                .find_one(mongodb::bson::doc! {"source": &args.source})
+                .projection(mongodb::bson::doc! {"_id": 1})
+                .await;
+            store::shut_down(db).await;
+            matches!(found, Ok(Some(_)))
+        }
+        Err(_) => false,
+    };
+    if stored {
+        ExportError::StoredOnly(args.source.clone())
+    } else {
+        ExportError::UnknownSource(args.source.clone())
+    }
+}
+
 /// Writes the export `args` asks for, of `config`'s source.
 pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, ExportError> {
     let source = match (
@@ -119,7 +150,7 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     ) {
         (Some(source), _) => source,
         (None, Some(refused)) => return Err(ExportError::RefusedSource(refused.to_string())),
-        (None, None) => return Err(ExportError::UnknownSource(args.source.clone())),
+        (None, None) => return Err(unknown_source(args).await),
     };
     let tz = config.report.timezone;
     let now = Utc::now();

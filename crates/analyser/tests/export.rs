@@ -222,6 +222,29 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     );
     assert!(!dir.path().join("none.csv").exists());
 
+    // Renamed in the configuration: its records under its old name are said to be there.
+    let config = dir.path().join("sources.toml");
+    std::fs::write(
+        &config,
+        golden::CONFIG.replace("name = \"quakes\"", "name = \"seismes\""),
+    )
+    .expect("renamed");
+    let renamed = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--output", "none.csv"],
+    )
+    .await;
+    assert_eq!(renamed.status.code(), Some(2), "{}", stderr(&renamed));
+    assert!(
+        stderr(&renamed).contains(
+            "no source `quakes` in the configuration, though MongoDB holds its records (a source renamed, or its table removed): put its `[[source]]` table back, with `enabled = false`"
+        ),
+        "{}",
+        stderr(&renamed)
+    );
+    std::fs::write(&config, golden::CONFIG).expect("restored");
+
     // A mistyped database holds no relevé data: refused, as the report refuses it, and the
     // export written before is left as it was rather than replaced by a header alone.
     let typo = format!("{database}_typo");
