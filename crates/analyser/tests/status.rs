@@ -488,7 +488,7 @@ async fn landed_files_of_a_source_missing_from_the_configuration_are_named() {
         .collect();
     assert_eq!(named.len(), 1, "{stderr}");
     assert!(
-        named[0].contains("raw/retired: 2 landed files of a source missing from the configuration wait there, never summarised")
+        named[0].contains("raw/retired: 1 landed file and the metrics of 1 run of a source missing from the configuration wait there, never summarised")
             && named[0].contains("`enabled = false`"),
         "{stderr}"
     );

@@ -5,7 +5,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::RawFileName;
+use super::{RawFileName, RawFileRole};
 use crate::Config;
 
 /// A folder of `raw/` named as a source the configuration lacks, holding landed files.
@@ -15,6 +15,8 @@ pub struct Unconfigured {
     pub folder: PathBuf,
     /// The landed data and metrics files in it.
     pub files: usize,
+    /// Of those, the runs' metrics files.
+    pub metrics: usize,
     /// Where the refused `[[source]]` tables whose `name` cannot be read begin (the file and
     /// the line): one of them may be this folder's source.
     pub unnamed_refused: Vec<(PathBuf, usize)>,
@@ -41,21 +43,21 @@ pub fn unconfigured(raw_dir: &Path, config: &Config) -> Vec<Unconfigured> {
             if name.starts_with(['.', '_']) || config.has_table(&name) || !entry.path().is_dir() {
                 return None;
             }
-            let files = fs::read_dir(entry.path())
+            let landed: Vec<RawFileName> = fs::read_dir(entry.path())
                 .ok()?
                 .flatten()
                 // Named for this folder's source: a link to a configured source's folder,
                 // or files put in the wrong folder, are no source's waiting files.
-                .filter(|file| {
-                    file.file_name()
-                        .to_str()
-                        .and_then(RawFileName::parse)
-                        .is_some_and(|landed| landed.source == name)
-                })
-                .count();
-            (files > 0).then(|| Unconfigured {
+                .filter_map(|file| file.file_name().to_str().and_then(RawFileName::parse))
+                .filter(|landed| landed.source == name)
+                .collect();
+            (!landed.is_empty()).then(|| Unconfigured {
                 folder: entry.path(),
-                files,
+                files: landed.len(),
+                metrics: landed
+                    .iter()
+                    .filter(|landed| landed.role == RawFileRole::Metrics)
+                    .count(),
                 unnamed_refused: unnamed_refused.clone(),
             })
         })
@@ -69,9 +71,24 @@ pub fn unconfigured(raw_dir: &Path, config: &Config) -> Vec<Unconfigured> {
 /// one of them.
 impl fmt::Display for Unconfigured {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (files, wait) = match self.files {
-            1 => ("1 landed file".to_owned(), "waits"),
-            n => (format!("{n} landed files"), "wait"),
+        let data = self.files - self.metrics;
+        let data_files = match data {
+            1 => "1 landed file".to_owned(),
+            n => format!("{n} landed files"),
+        };
+        let runs = match self.metrics {
+            1 => "the metrics of 1 run".to_owned(),
+            n => format!("the metrics of {n} runs"),
+        };
+        let files = match (data, self.metrics) {
+            (_, 0) => data_files,
+            (0, _) => runs,
+            _ => format!("{data_files} and {runs}"),
+        };
+        let wait = if data + self.metrics == 1 {
+            "waits"
+        } else {
+            "wait"
         };
         let folder = self.folder.display();
         let Some(tables) = self.refused_tables() else {
@@ -146,11 +163,12 @@ mod tests {
             vec![Unconfigured {
                 folder: raw.path().join("retired"),
                 files: 2,
+                metrics: 1,
                 unnamed_refused: Vec::new(),
             }]
         );
         assert!(found[0].to_string().ends_with(
-            "retired: 2 landed files of a source missing from the configuration wait there, never summarised; to have them summarised, put its `[[source]]` table back (`enabled = false` stops collecting it)"
+            "retired: 1 landed file and the metrics of 1 run of a source missing from the configuration wait there, never summarised; to have them summarised, put its `[[source]]` table back (`enabled = false` stops collecting it)"
         ));
     }
 
