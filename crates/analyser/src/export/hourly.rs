@@ -72,9 +72,30 @@ pub(super) async fn hourly_table<W: Write>(
     Ok(())
 }
 
-/// A statistic as a cell: as JSON writes the double, nothing when there is none.
+/// A statistic as a cell: as JSON writes the double, to 15 significant digits, nothing when
+/// there is none. A mean or a sum carries the rounding error of its arithmetic past them
+/// (`29.399999999999995` for a mean of 29.4), which no reading holds.
 fn number(value: Option<f64>) -> String {
     value
-        .map(|x| Value::from(x).to_string())
+        .map(|x| {
+            let tidy = format!("{x:.14e}").parse().unwrap_or(x);
+            Value::from(tidy).to_string()
+        })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn a_statistic_keeps_15_significant_digits_not_its_rounding_error() {
+        assert_eq!(number(Some(29.399999999999995)), "29.4");
+        assert_eq!(number(Some(88.19999999999999)), "88.2");
+        assert_eq!(number(Some(0.1 + 0.2)), "0.3");
+        assert_eq!(number(Some(2.3844444444444446)), "2.38444444444444");
+        assert_eq!(number(Some(1_586.0)), "1586.0");
+        assert_eq!(number(Some(-0.000_012_5)), "-0.0000125");
+        assert_eq!(number(None), "");
+    }
 }
