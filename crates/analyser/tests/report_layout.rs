@@ -194,6 +194,18 @@ fn render_sources(
     single: SourceData,
     busy: SourceData,
 ) -> std::path::PathBuf {
+    render_all(dir, text, single, busy, generated())
+}
+
+/// Renders the day from the configuration `text`, with both sources' data, as generated at
+/// `generated`.
+fn render_all(
+    dir: &std::path::Path,
+    text: &str,
+    single: SourceData,
+    busy: SourceData,
+    generated: DateTime<Utc>,
+) -> std::path::PathBuf {
     let config = Config::parse(text, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Day,
@@ -201,7 +213,7 @@ fn render_sources(
         chrono_tz::UTC,
     );
     let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy)]);
-    let pdf = analyser::render_report(&config, &period, &data, generated()).expect("render");
+    let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
     let path = dir.join("2026-11-21.pdf");
     std::fs::write(&path, pdf).expect("write the PDF");
     path
@@ -1178,17 +1190,7 @@ fn render_generated_at(
     single: SourceData,
     generated: DateTime<Utc>,
 ) -> std::path::PathBuf {
-    let config = Config::parse(text, std::path::Path::new("sources.toml")).expect("config");
-    let period = ReportPeriod::containing(
-        PeriodKind::Day,
-        "2026-11-21".parse().expect("date"),
-        chrono_tz::UTC,
-    );
-    let data = BTreeMap::from([("single".to_owned(), single), ("busy".to_owned(), busy())]);
-    let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
-    let path = dir.join("2026-11-21.pdf");
-    std::fs::write(&path, pdf).expect("write the PDF");
-    path
+    render_all(dir, text, single, busy(), generated)
 }
 
 /// How many pixels of the first chart are of colour `rgb`.
