@@ -107,7 +107,8 @@ fn from_epoch(number: f64) -> Option<DateTime<Utc>> {
 const NAIVE_TIMES: [&str; 5] = [
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S",
+    // Python's `str(datetime)`: a fraction only when its microseconds are not zero.
+    "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%d %H:%M",
     "%Y%m%dT%H%M%S",
 ];
@@ -143,7 +144,7 @@ fn with_offset(text: &str) -> Option<DateTime<FixedOffset>> {
     [
         "%Y-%m-%dT%H:%M:%S%.f%:z",
         "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
         // An offset of whole hours written without its minutes: `2026-12-02T10:00:00+01`.
         "%Y-%m-%dT%H:%M:%S%.f%#z",
         "%Y-%m-%dT%H:%M%#z",
@@ -293,6 +294,23 @@ mod tests {
 
     fn path(text: &str) -> FieldPath {
         text.parse().expect("valid path")
+    }
+
+    /// Python's `str(datetime)` writes a fraction only when the microseconds are not zero:
+    /// both read, with a space as with a `T`, with an offset or without.
+    #[test]
+    fn a_time_with_a_space_and_a_fraction_reads_as_with_a_t() {
+        let paris = Some(chrono_tz::Europe::Paris);
+        assert_eq!(
+            timestamp_in(&json!("2026-03-03 01:00:00.250000"), paris),
+            timestamp_in(&json!("2026-03-03T01:00:00.250000"), paris)
+        );
+        assert!(timestamp(&json!("2026-03-03 01:00:00.250000")).is_some());
+        assert_eq!(
+            timestamp(&json!("2026-03-03 01:00:00.250000+01:00")),
+            timestamp(&json!("2026-03-03T00:00:00.250Z"))
+        );
+        assert!(without_offset(&json!("2026-03-03 01:00:00.250000")));
     }
 
     #[test]
