@@ -293,7 +293,7 @@ pub fn assess(
         .collect();
     let without_run = match (expected_from.counted_from(period), until) {
         (Some(from), Some(until)) => {
-            silence::stretches_without_run(source, data, &disabled, from, until)
+            silence::stretches_without_run(source, data, &disabled, from, (until, until == now))
         }
         _ => Vec::new(),
     };

@@ -198,13 +198,15 @@ pub struct WithoutRun {
 /// two and a half of the interval in force at its start (one run skipped now and then is no
 /// stretch), leaving out the stretches it was disabled, oldest first, each with what came
 /// before it: tell a reader when the collections it missed were due, and why they may have
-/// been.
+/// been. `up_to_now` when `until` is when the report is generated, not the period's end: the
+/// last stretch then runs up to the collector's next run, which `every` as configured now
+/// schedules.
 pub(super) fn stretches_without_run(
     source: &Source,
     data: &SourceData,
     disabled: &[Disabled],
     from: DateTime<Utc>,
-    until: DateTime<Utc>,
+    (until, up_to_now): (DateTime<Utc>, bool),
 ) -> Vec<WithoutRun> {
     // A source collecting by day is due by the days it collects, not by its runs' times.
     if source.collects_by_day() || until <= from {
@@ -238,7 +240,7 @@ pub(super) fn stretches_without_run(
             let mut interval = runs.interval_after(runs.last_by(gap.from));
             // Up to now: the collector schedules the next run by `every` as configured now,
             // which may have grown since the last run (`1m` made `5m` two minutes ago).
-            if gap.until == until {
+            if up_to_now && gap.until == until {
                 interval = interval.max(runs.configured);
             }
             gap.until - gap.from > interval * 5 / 2

@@ -620,16 +620,35 @@ fn an_interval_grown_since_the_last_run_holds_up_to_now() {
     }
     let grown = source("a", "5m");
     assert_eq!(
-        stretches_without_run(&grown, &minutely, &[], at(18, 0), at(18, 6)),
+        stretches_without_run(&grown, &minutely, &[], at(18, 0), (at(18, 6), true)),
         []
     );
     let same = source("a", "1m");
-    let stopped = stretches_without_run(&same, &minutely, &[], at(18, 0), at(18, 6));
+    let stopped = stretches_without_run(&same, &minutely, &[], at(18, 0), (at(18, 6), true));
     assert_eq!(
         stopped.iter().map(|gap| gap.stretch).collect::<Vec<_>>(),
         [Silence {
             from: at(18, 3),
             until: at(18, 6)
+        }]
+    );
+}
+
+/// A past period's last stretch is judged by the interval then, whatever `every` says now:
+/// a collector stopped at 22:00 on a `1m` source made `1h` the next morning still shows.
+#[test]
+fn an_interval_grown_after_the_period_does_not_hide_its_last_stretch() {
+    let mut minutely = data((0..22 * 60).map(|minute| at(0, 0) + Duration::minutes(minute)));
+    for run in &mut minutely.runs {
+        run.every_s = Some(60);
+    }
+    let end = at(0, 0) + Duration::days(1);
+    let stopped = stretches_without_run(&source("a", "1h"), &minutely, &[], at(0, 0), (end, false));
+    assert_eq!(
+        stopped.iter().map(|gap| gap.stretch).collect::<Vec<_>>(),
+        [Silence {
+            from: at(21, 59),
+            until: end
         }]
     );
 }
