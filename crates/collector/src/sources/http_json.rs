@@ -298,15 +298,18 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
             }
             None => {
                 let names: Vec<&str> = members.keys().map(String::as_str).collect();
+                // The API's text: one line, no terminal codes, cut as an example is.
+                let shown =
+                    |name: &str| releve::record::cut_example(&releve::logging::one_line(name));
                 let place = if walked.is_empty() {
                     "its top level".to_owned()
                 } else {
-                    format!("`{}`", walked.join("."))
+                    format!("`{}`", shown(&walked.join(".")))
                 };
                 let mut said: Vec<String> = names
                     .iter()
                     .take(NAMES_SAID)
-                    .map(|name| format!("`{name}`"))
+                    .map(|name| format!("`{}`", shown(name)))
                     .collect();
                 if names.len() > NAMES_SAID {
                     said.push(format!("and {} more", names.len() - NAMES_SAID));
@@ -315,7 +318,7 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
                     .map(|near| {
                         let mut fixed = walked.clone();
                         fixed.push(near);
-                        format!("; did you mean `{}`?", fixed.join("."))
+                        format!("; did you mean `{}`?", shown(&fixed.join(".")))
                     })
                     .unwrap_or_default();
                 return if names.is_empty() {
@@ -455,6 +458,13 @@ mod tests {
                 .collect(),
         );
         assert!(what_is_there(&wide, &"x".parse().expect("path")).ends_with("`k09`, and 2 more)"));
+    }
+
+    #[test]
+    fn the_names_said_of_an_answer_keep_to_one_line_and_drive_no_terminal() {
+        let body = serde_json::json!({"ok\n\u{1b}[31mred": 1});
+        let said = what_is_there(&body, &"features".parse().expect("path"));
+        assert!(!said.contains(|c: char| c.is_control()), "{said:?}");
     }
 
     #[test]

@@ -36,9 +36,10 @@ const TOTAL: &[&str] = &[
     "numbermatched",
 ];
 
-/// Opendatasoft's totals (Explore v2.1's `total_count`, v1's `nhits`): the whole dataset's
+/// Opendatasoft's totals beside the member that holds the records (Explore v2.1's
+/// `total_count` beside `results`, v1's `nhits` beside `records`): the whole selection's
 /// count, over the records of one answer unless its query selects fewer than a page.
-const OPENDATASOFT_TOTALS: &[&str] = &["totalcount", "nhits"];
+const OPENDATASOFT_TOTALS: &[(&str, &str)] = &[("total_count", "results"), ("nhits", "records")];
 
 /// What in an answer tells of records beyond those landed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +74,10 @@ pub(super) fn more_pages(body: &str, records: u64, records_at_root: bool) -> Opt
     let mut found = None;
     for (name, value) in &members {
         let named = normalised(name);
-        if let Some(sign) = sign(name, &named, value.get(), records) {
+        if let Some(mut sign) = sign(name, &named, value.get(), records) {
+            sign.opendatasoft = OPENDATASOFT_TOTALS
+                .iter()
+                .any(|(total, beside)| name == total && members.contains_key(*beside));
             return Some(sign);
         }
         if found.is_none() && GROUPS.contains(&named.as_str()) {
@@ -122,7 +126,7 @@ fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<MorePages>
         let total: u64 = value.trim().parse().ok()?;
         return (total > records).then(|| MorePages {
             sign: format!("`{name}` = {total}"),
-            opendatasoft: OPENDATASOFT_TOTALS.contains(&named),
+            opendatasoft: false,
         });
     }
     None
@@ -230,6 +234,11 @@ mod tests {
         let more = more_pages(r#"{"records": [], "nhits": 52000}"#, 10, false);
         assert_eq!(more.map(|more| more.opendatasoft), Some(true));
         let more = more_pages(r#"{"items": [], "total": 72}"#, 10, false);
+        assert_eq!(more.map(|more| more.opendatasoft), Some(false));
+        // GitHub's `total_count`, a GraphQL `totalCount`: no Opendatasoft answer.
+        let more = more_pages(r#"{"items": [], "total_count": 72}"#, 10, false);
+        assert_eq!(more.map(|more| more.opendatasoft), Some(false));
+        let more = more_pages(r#"{"nodes": [], "totalCount": 72}"#, 10, false);
         assert_eq!(more.map(|more| more.opendatasoft), Some(false));
     }
 }
