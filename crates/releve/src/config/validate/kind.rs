@@ -26,7 +26,7 @@ fn check_answers_in_utc(source: &Source, http: &HttpJson) -> Result<(), BadValue
     Err(bad(
         key,
         format!(
-            "key `{key}`: timezone = `{zone}` asks the API for local times, which relevé would read as UTC wherever they carry no offset (Open-Meteo writes none: every record would be dated off by the offset); leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone)"
+            "key `{key}`: timezone = `{zone}` asks the API for local times, which it may write without an offset (Open-Meteo does), and whose hour repeated when summer time ends would make two records of one time; leave `timezone` out or set it to \"UTC\": reports are drawn in `[report] timezone` (a source of daily values, `resolution = \"day\"`, may ask for its days in a local zone; `local_times` is for an API that writes its local times whatever it is asked)"
         ),
     ))
 }
