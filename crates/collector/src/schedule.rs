@@ -2,8 +2,9 @@
 //! minutes: an interval source is due from the start of the minute its last successful run
 //! *started* in, plus `every`. A `1m` source run by cron every minute is never skipped for a
 //! second of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01 (counted from
-//! the run's start to the second, it was not: 49 s had passed). A per-day source (France
-//! Travail) is due while the `--date` day is not landed.
+//! the run's start to the second, it was not: 49 s had passed); a run starting up to two
+//! seconds before that minute on this clock finds it due too (see [`CRON_EARLY`]). A per-day
+//! source (France Travail) is due while the `--date` day is not landed.
 //!
 //! After a failed run a source waits before trying again, from the minute of that attempt: its
 //! interval, doubled for each further run failed in a row, and never more than 15 minutes. A
@@ -34,6 +35,12 @@ pub enum Due {
 
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
+
+/// How early a run may start and still find due what is due on the minute: cron's clock a
+/// moment ahead of the one the collector reads (a Kubernetes CronJob's controller and its
+/// node, a clock slewed back). Two runs in a minute stay apart unless the first began in its
+/// last two seconds.
+const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
 /// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
 /// tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00),
@@ -102,7 +109,7 @@ fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> 
 /// Decides whether `source` is due at `now`.
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
     if let Some(retry) = retry_from(source, state)
-        && now < retry
+        && now + CRON_EARLY < retry
     {
         return Due::NotBefore(retry);
     }
@@ -114,7 +121,7 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
         };
     }
     match next_interval(source, state) {
-        Some(next) if now < next => Due::NotBefore(next),
+        Some(next) if now + CRON_EARLY < next => Due::NotBefore(next),
         _ => Due::Now,
     }
 }
@@ -181,9 +188,14 @@ mod tests {
         assert_eq!(due(&usgs, &state, day, at(8, 1, 0)), Due::Now);
         state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None, None);
         assert_eq!(
-            due(&usgs, &state, day, at(8, 0, 58)),
+            due(&usgs, &state, day, at(8, 0, 57)),
             Due::NotBefore(at(8, 1, 0)),
             "never twice in a minute"
+        );
+        assert_eq!(
+            due(&usgs, &state, day, at(8, 0, 59)),
+            Due::Now,
+            "cron's 08:01 read a moment early on this clock"
         );
         assert_eq!(
             due(&usgs, &state, day, at(8, 0, 30)),
