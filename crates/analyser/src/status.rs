@@ -250,7 +250,7 @@ impl SourceStatus {
         match self.health(now) {
             Health::Ok | Health::Disabled | Health::Skipped | Health::Unknown => None,
             Health::Never => Some(format!(
-                "source `{name}` has not run yet (no run in raw/ or in `runs`): cron's collector runs a new source at its next minute; if it stays so, check logs/collector.log"
+                "source `{name}` has no run known (none in raw/ or in `runs`): a new source runs at cron's next minute; if it stays so, check logs/collector.log"
             )),
             Health::Stale => Some(format!(
                 "source `{name}` is stale: last collected {} ago, more than {STALE_AFTER_INTERVALS} × every ({}); check logs/collector.log",
@@ -454,7 +454,7 @@ mod tests {
         assert!(
             usgs.problem(now)
                 .expect("a problem")
-                .starts_with("source `usgs` has not run yet (no run in raw/ or in `runs`)")
+                .starts_with("source `usgs` has no run known (none in raw/ or in `runs`): a new source runs at cron's next minute")
         );
         usgs.history_read = false;
         assert_eq!(usgs.health(now), Health::Unknown, "MongoDB was down");
