@@ -120,18 +120,25 @@ pub struct Exported {
 }
 
 /// Why a source the configuration lacks cannot be exported: [`ExportError::StoredOnly`] when
-/// MongoDB holds records of it, else [`ExportError::UnknownSource`] (a name mistyped, or the
+/// MongoDB holds records or hours of it, else [`ExportError::UnknownSource`] (a name mistyped, or the
 /// database out of reach, which the name alone cannot be blamed on).
 async fn unknown_source(args: &ExportArgs) -> ExportError {
     let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
         Ok(db) => {
-            let found = db
-                .collection::<mongodb::bson::Document>(store::RECORDS)
-                .find_one(mongodb::bson::doc! {"source": &args.source})
-                .projection(mongodb::bson::doc! {"_id": 1})
-                .await;
+            // `hourly` too: with `keep_days`, a source's records expire and its hours stay.
+            let mut found = false;
+            for collection in [store::RECORDS, store::HOURLY] {
+                found = found
+                    || matches!(
+                        db.collection::<mongodb::bson::Document>(collection)
+                            .find_one(mongodb::bson::doc! {"source": &args.source})
+                            .projection(mongodb::bson::doc! {"_id": 1})
+                            .await,
+                        Ok(Some(_))
+                    );
+            }
             store::shut_down(db).await;
-            matches!(found, Ok(Some(_)))
+            found
         }
         Err(_) => false,
     };

@@ -58,10 +58,10 @@ pub(super) async fn hourly_table<W: Write>(
                     n.count.to_string(),
                     n.nulls.to_string(),
                     n.implausible.to_string(),
-                    number(n.min),
-                    number(n.mean),
-                    number(n.max),
-                    number(Some(n.sum)),
+                    reading(n.min),
+                    computed(n.mean),
+                    reading(n.max),
+                    computed(Some(n.sum)),
                 ]),
                 None => row.extend(STATS.iter().map(|_| String::new())),
             }
@@ -72,30 +72,37 @@ pub(super) async fn hourly_table<W: Write>(
     Ok(())
 }
 
-/// A statistic as a cell: as JSON writes the double, to 15 significant digits, nothing when
-/// there is none. A mean or a sum carries the rounding error of its arithmetic past them
-/// (`29.399999999999995` for a mean of 29.4), which no reading holds.
-fn number(value: Option<f64>) -> String {
+/// A reading (a min, a max) as a cell: as JSON writes the double, nothing when there is none.
+fn reading(value: Option<f64>) -> String {
     value
-        .map(|x| {
-            let tidy = format!("{x:.14e}").parse().unwrap_or(x);
-            Value::from(tidy).to_string()
-        })
+        .map(|x| Value::from(x).to_string())
         .unwrap_or_default()
+}
+
+/// A statistic computed from readings (a mean, a sum) as a cell, to 15 significant digits:
+/// its arithmetic's rounding error past them (`29.399999999999995` for a mean of 29.4) is no
+/// reading's.
+fn computed(value: Option<f64>) -> String {
+    reading(value.map(|x| format!("{x:.14e}").parse().unwrap_or(x)))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{computed, reading};
 
     #[test]
-    fn a_statistic_keeps_15_significant_digits_not_its_rounding_error() {
-        assert_eq!(number(Some(29.399999999999995)), "29.4");
-        assert_eq!(number(Some(88.19999999999999)), "88.2");
-        assert_eq!(number(Some(0.1 + 0.2)), "0.3");
-        assert_eq!(number(Some(2.3844444444444446)), "2.38444444444444");
-        assert_eq!(number(Some(1_586.0)), "1586.0");
-        assert_eq!(number(Some(-0.000_012_5)), "-0.0000125");
-        assert_eq!(number(None), "");
+    fn a_computed_statistic_keeps_15_significant_digits_not_its_rounding_error() {
+        assert_eq!(computed(Some(29.399999999999995)), "29.4");
+        assert_eq!(computed(Some(88.19999999999999)), "88.2");
+        assert_eq!(computed(Some(0.1 + 0.2)), "0.3");
+        assert_eq!(computed(Some(2.3844444444444446)), "2.38444444444444");
+        assert_eq!(computed(Some(1_586.0)), "1586.0");
+        assert_eq!(computed(Some(-0.000_012_5)), "-0.0000125");
+        assert_eq!(computed(None), "");
+        assert_eq!(
+            reading(Some(1_764_759_600_123_456.0)),
+            "1764759600123456.0",
+            "a reading is written as stored"
+        );
     }
 }
