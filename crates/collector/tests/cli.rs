@@ -255,6 +255,19 @@ fn null_where_the_records_go_lands_as_no_records() {
     let body: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&landed[0]).expect("landed")).expect("JSON");
     assert_eq!(body, serde_json::json!({"data": [], "count": 0}));
+
+    // A null on the way to the records: the objects down to an empty array.
+    let server = feed(r#"{"data": null}"#.to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"data.items\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "info").output());
+    let landed = site.data_files("own");
+    assert_eq!(landed.len(), 1, "{stderr}");
+    let body: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&landed[0]).expect("landed")).expect("JSON");
+    assert_eq!(body, serde_json::json!({"data": {"items": []}}));
 }
 
 /// A first landing without a record (a filter value misspelt): said once, not at every run.

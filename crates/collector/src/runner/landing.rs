@@ -99,8 +99,6 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
     false
 }
 
-/// Warns about landed records the summariser will skip, and configured fields the records
-/// do not hold as values: the paths in `sources.toml` are most likely wrong.
 /// A source's first landing holds no record: most often a selection that matches nothing (a
 /// value misspelt in a filter), which later runs, landing nothing either, would not say.
 fn warn_first_landing_empty(source: &Source, file: &RawFileName) {
@@ -117,6 +115,8 @@ fn warn_first_landing_empty(source: &Source, file: &RawFileName) {
     );
 }
 
+/// Warns about landed records the summariser will skip, and configured fields the records
+/// do not hold as values: the paths in `sources.toml` are most likely wrong.
 fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected) {
     let selects = matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.select.is_some());
     if collected.unusable > 0 {

@@ -238,10 +238,30 @@ fn stamp_records(
 /// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did.
 fn null_records(source: &Source, body: &mut Value) -> bool {
     let path = source.records_path();
-    let Some(at @ Value::Null) = path.get_mut(body) else {
-        return false;
-    };
-    *at = Value::Array(Vec::new());
+    let segments = path.segments();
+    // A null on the way counts as well (`{"data": null}` for `records = "data.items"`): it
+    // becomes the objects down to an empty array.
+    let mut at = body;
+    let mut walked = 0;
+    while !at.is_null() {
+        let Some(segment) = segments.get(walked) else {
+            return false;
+        };
+        let Value::Object(members) = at else {
+            return false;
+        };
+        let Some(next) = members.get_mut(segment) else {
+            return false;
+        };
+        at = next;
+        walked += 1;
+    }
+    *at = segments[walked..]
+        .iter()
+        .rev()
+        .fold(Value::Array(Vec::new()), |inner, segment| {
+            Value::Object(serde_json::Map::from_iter([(segment.clone(), inner)]))
+        });
     tracing::info!(
         source = %source.name,
         records = %path,
