@@ -220,6 +220,34 @@ fn a_single_record_body_holding_a_total_lands_without_a_paging_warning() {
     assert!(!stderr.contains("tells of more records"), "{stderr}");
 }
 
+/// An API paging by its `Link` header (GitHub's way): the warning says so, without the
+/// link's address (it may carry the key).
+#[test]
+fn a_link_header_to_a_next_page_is_said() {
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            (
+                [(
+                    "link",
+                    "<http://127.0.0.1:9/feed?page=2&access_token=abc>; rel=\"next\"",
+                )],
+                r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z"}]"#,
+            )
+        }),
+    ));
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "tells of more records");
+    assert!(
+        warning.contains("(a `Link` header with rel=\"next\")") && !warning.contains("abc"),
+        "{warning}"
+    );
+}
+
 /// Opendatasoft's own answer fetched as http_json: the warning points to the kinds that page
 /// it.
 #[test]

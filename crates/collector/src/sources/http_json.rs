@@ -116,7 +116,8 @@ pub(super) async fn collect(
     let mut hints = survey.hints;
     hints.more_pages = std::str::from_utf8(&body)
         .ok()
-        .and_then(|text| paging::more_pages(text, count, source.records_path().is_root()));
+        .and_then(|text| paging::more_pages(text, count, source.records_path().is_root()))
+        .or_else(|| paging::more_pages_in_headers(&answer.headers, count));
     Ok(Collected {
         body,
         records: count,

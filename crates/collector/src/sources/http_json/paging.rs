@@ -99,6 +99,47 @@ pub(super) fn more_pages(body: &str, records: u64, records_at_root: bool) -> Opt
     found
 }
 
+/// Headers that count the records of every page: json-server's and many APIs'
+/// `X-Total-Count`, GitLab's `X-Total`, WordPress's `X-WP-Total`.
+const TOTAL_HEADERS: &[&str] = &["x-total-count", "x-total", "x-wp-total"];
+
+/// What the answer's headers tell of records beyond the `records` landed: a `Link` header
+/// with `rel="next"` (RFC 8288, as GitHub pages), or a total above them. The link itself is
+/// not said: its address may carry the API key.
+pub(super) fn more_pages_in_headers(
+    headers: &reqwest::header::HeaderMap,
+    records: u64,
+) -> Option<MorePages> {
+    let next = headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|link| {
+            link.split(';').skip(1).any(|param| {
+                let param = param.trim().to_ascii_lowercase();
+                param.strip_prefix("rel=").is_some_and(|rel| {
+                    rel.trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r == "next")
+                })
+            })
+        });
+    if next {
+        return Some(MorePages {
+            sign: "a `Link` header with rel=\"next\"".to_owned(),
+            opendatasoft: false,
+        });
+    }
+    TOTAL_HEADERS.iter().find_map(|name| {
+        let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
+        (total > records).then(|| MorePages {
+            sign: format!("header `{name}` = {total}"),
+            opendatasoft: false,
+        })
+    })
+}
+
 /// A link to the next page in an array of links, as OGC API Features and JSON:API-like APIs
 /// write them: `"links": [{"rel": "next", "href": "…"}]`.
 fn next_link(name: &str, links: &[Value]) -> Option<MorePages> {
@@ -217,6 +258,36 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_link_header_to_a_next_page_or_a_total_header_tells_of_more_pages() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = reqwest::header::HeaderMap::new();
+            for (name, value) in pairs {
+                map.append(*name, reqwest::header::HeaderValue::from_static(value));
+            }
+            map
+        };
+        let github = headers(&[(
+            "link",
+            "<https://api.example/items?page=2&key=abc>; rel=\"next\", <https://api.example/items?page=5>; rel=\"last\"",
+        )]);
+        let sign = more_pages_in_headers(&github, 30).map(|more| more.sign);
+        assert_eq!(sign.as_deref(), Some("a `Link` header with rel=\"next\""));
+        let last_page = headers(&[(
+            "link",
+            "<https://api.example/items?page=1>; rel=\"prev first\"",
+        )]);
+        assert_eq!(more_pages_in_headers(&last_page, 30), None);
+        let counted = headers(&[("x-total-count", "72")]);
+        assert_eq!(
+            more_pages_in_headers(&counted, 10)
+                .map(|more| more.sign)
+                .as_deref(),
+            Some("header `x-total-count` = 72")
+        );
+        assert_eq!(more_pages_in_headers(&counted, 72), None);
     }
 
     /// A body that is itself the one record: a `total` or a `next` among its members is one
