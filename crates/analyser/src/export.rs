@@ -120,8 +120,8 @@ pub struct Exported {
 }
 
 /// Why a source the configuration lacks cannot be exported: [`ExportError::StoredOnly`] when
-/// MongoDB holds records or hours of it, else [`ExportError::UnknownSource`] (a name mistyped, or the
-/// database out of reach, which the name alone cannot be blamed on).
+/// MongoDB holds records or hours of it, else [`ExportError::UnknownSource`] (a name mistyped,
+/// or the database out of reach, which the name alone cannot be blamed on).
 async fn unknown_source(args: &ExportArgs) -> ExportError {
     let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
         Ok(db) => {
