@@ -296,6 +296,23 @@ fn null_where_the_records_go_lands_as_no_records() {
     let body: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&landed[0]).expect("landed")).expect("JSON");
     assert_eq!(body, serde_json::json!({"data": {"items": []}}));
+
+    // Beside an error, the null is the API's failure: the run fails with its words.
+    let server = feed(r#"{"error": "invalid api key", "data": null}"#.to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"data\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the answer holds no records at `records` = `data`, beside an error: `error` = \"invalid api key\""
+        ),
+        "{stderr}"
+    );
+    assert!(site.data_files("own").is_empty());
 }
 
 /// A first landing without a record (a filter value misspelt): said once, not at every run.

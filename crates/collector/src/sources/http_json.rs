@@ -177,7 +177,7 @@ fn read_whole(
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = changes.keyed && ctx.client.scrub_value(&mut body);
-    let null = null_records(source, &mut body);
+    let null = null_records(source, &mut body)?;
     if settings.columns && !null {
         columns_into_records(source, &mut body, &answer.body)?;
     }
@@ -236,9 +236,22 @@ fn stamp_records(
 }
 
 /// Makes a null at the `records` path an empty array, and says so: APIs written in Go answer
-/// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did.
-fn null_records(source: &Source, body: &mut Value) -> bool {
+/// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did. Beside
+/// an `error` (or `errors`) member that says something, the null is the API's failure, not an
+/// empty list (`{"error": "invalid api key", "data": null}` with status 200): the run fails
+/// with its words.
+fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> {
     let path = source.records_path();
+    if path.get(body).is_none_or(Value::is_null)
+        && let Some(said) = error_member(body)
+    {
+        return Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!(
+                "the answer holds no records at `records` = `{path}`, beside an error: {said}"
+            ),
+        });
+    }
     let segments = path.segments();
     // A null on the way counts as well (`{"data": null}` for `records = "data.items"`): it
     // becomes the objects down to an empty array.
@@ -246,13 +259,13 @@ fn null_records(source: &Source, body: &mut Value) -> bool {
     let mut walked = 0;
     while !at.is_null() {
         let Some(segment) = segments.get(walked) else {
-            return false;
+            return Ok(false);
         };
         let Value::Object(members) = at else {
-            return false;
+            return Ok(false);
         };
         let Some(next) = members.get_mut(segment) else {
-            return false;
+            return Ok(false);
         };
         at = next;
         walked += 1;
@@ -268,7 +281,28 @@ fn null_records(source: &Source, body: &mut Value) -> bool {
         records = %path,
         "The answer holds null where the records go: read as no records (an API may write an empty list so)."
     );
-    true
+    Ok(true)
+}
+
+/// What a top-level `error` or `errors` member of an answer says, when it says something (not
+/// null, false, empty): `"invalid api key"`, cut as an example is.
+fn error_member(body: &Value) -> Option<String> {
+    ["error", "errors"].iter().find_map(|name| {
+        let said = body.get(*name)?;
+        let empty = match said {
+            Value::Null | Value::Bool(false) => true,
+            Value::String(text) => text.trim().is_empty(),
+            Value::Array(items) => items.is_empty(),
+            Value::Object(members) => members.is_empty(),
+            _ => false,
+        };
+        (!empty).then(|| {
+            format!(
+                "`{name}` = {}",
+                releve::record::cut_example(&releve::logging::one_line(&said.to_string()))
+            )
+        })
+    })
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
@@ -289,8 +323,9 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
         Some(other) => Err(SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!(
-                "key `records` = `{path}` leads to {} instead of an array or an object",
-                kind_of(other)
+                "key `records` = `{path}` leads to {} ({}) instead of an array or an object",
+                kind_of(other),
+                releve::record::cut_example(&releve::logging::one_line(&other.to_string()))
             ),
         }),
         None => Err(SourceError::Unexpected {
