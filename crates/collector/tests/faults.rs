@@ -269,6 +269,30 @@ async fn a_request_that_times_out_is_retried() {
     assert_eq!(site.metrics("usgs")[0].retries, 1);
 }
 
+/// A line of text served with status 200 where JSON was expected: quoted, not only the JSON
+/// reader's position.
+#[tokio::test]
+async fn a_text_answer_that_is_not_json_is_quoted() {
+    let text = Fault(
+        200,
+        vec![("content-type", "text/plain")],
+        "Service Unavailable",
+        0,
+    );
+    let (server, _) = faulty_feed(vec![text; 3]);
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let outcome = run(&site).await;
+    let failure: Vec<_> = outcome.failures().collect();
+    assert_eq!(failure.len(), 1);
+    assert!(
+        failure[0]
+            .1
+            .contains("(served as text/plain): the answer says \"Service Unavailable\""),
+        "{}",
+        failure[0].1
+    );
+}
+
 /// A server that is not there (a wrong port, a stopped service): the failure names the host
 /// and port it could not reach, and nothing of the address past them.
 #[tokio::test]

@@ -87,15 +87,14 @@ impl SourceClient {
         body: &[u8],
         err: &serde_json::Error,
     ) -> String {
-        let starts_as_markup = body
-            .iter()
-            .find(|byte| !byte.is_ascii_whitespace())
-            .is_some_and(|first| *first == b'<');
+        // A body that does not even begin as JSON (a page, a line of text such as `Service
+        // Unavailable`) is quoted, or named by its title; near-JSON is said by `not_json`.
+        let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
         let detail = not_json(status, headers, body, err);
-        if starts_as_markup {
-            format!("{detail}: {}", self.api_message(body))
-        } else {
-            detail
+        match first {
+            Some(b'{' | b'[') | None => detail,
+            Some(b'<') => format!("{detail}: {}", self.api_message(body)),
+            Some(_) => format!("{detail}: the answer says \"{}\"", self.api_message(body)),
         }
     }
 

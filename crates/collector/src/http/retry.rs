@@ -204,7 +204,20 @@ pub fn api_message(body: &[u8]) -> String {
     // A proxy's or a maintenance page: its title says it, its markup would not.
     if text.starts_with('<') {
         let lower = text.to_ascii_lowercase();
-        let page = if lower.contains("<html") {
+        // A page cut to its heading (`<h1>502 Bad Gateway</h1>`) is HTML too.
+        let html = [
+            "<html",
+            "<!doctype html",
+            "<head",
+            "<body",
+            "<h1",
+            "<title",
+            "<p>",
+            "<div",
+        ]
+        .iter()
+        .any(|tag| lower.contains(tag));
+        let page = if html {
             "an HTML page"
         } else {
             "an XML document"
@@ -473,6 +486,10 @@ mod tests {
         assert_eq!(
             api_message(b"<html><head><title>Down</title></head><body><h1>x</h1></body></html>"),
             "an HTML page titled \"Down\""
+        );
+        assert_eq!(
+            api_message(b"<h1>502 Bad Gateway</h1>"),
+            "an HTML page headed \"502 Bad Gateway\""
         );
         assert_eq!(
             api_message(b"<?xml version=\"1.0\"?><error><code>502</code></error>"),
