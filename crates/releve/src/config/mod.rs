@@ -144,9 +144,36 @@ fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error>
     let name = String::deserialize(value)?;
     name.parse().map_err(|_| {
         serde::de::Error::custom(format!(
-            "`{name}` is not an IANA time zone such as `Europe/Paris`"
+            "`{name}` is not an IANA time zone such as `Europe/Paris`{}",
+            nearest_zone(&name)
         ))
     })
+}
+
+/// ` (did you mean `Europe/Paris`?)` for a zone name a letter or a case off; for an offset
+/// (`+01:00`), the `Etc/GMT` zone of that offset, whose sign is the other way round.
+fn nearest_zone(name: &str) -> String {
+    let offset = name
+        .trim_start_matches("UTC")
+        .trim_start_matches("GMT")
+        .split(':')
+        .next()
+        .and_then(|hours| hours.parse::<i32>().ok())
+        .filter(|_| name.contains(['+', '-']) && !name.contains('/'));
+    if let Some(hours) = offset {
+        let etc = format!("Etc/GMT{:+}", -hours).replace("GMT+0", "GMT");
+        return format!(
+            " (an offset is no zone: `Etc/GMT` zones are written with the sign the other way round, `{etc}` for UTC{hours:+}, and follow no summer time)"
+        );
+    }
+    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+    names
+        .iter()
+        .find(|zone| zone.eq_ignore_ascii_case(name))
+        .copied()
+        .or_else(|| source_table::closest(name, &names))
+        .map(|zone| format!(" (did you mean `{zone}`?)"))
+        .unwrap_or_default()
 }
 
 fn some_time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<Tz>, D::Error> {

@@ -226,11 +226,9 @@ impl<'i> SourceTable<'i> {
             (None, []) if zone => format!(
                 ": the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`{}",
                 if kind == "http_json" {
-                    format!(
-                        "; the API's own query parameter goes in `params` (`params = {{ {key} = \"…\" }}`)"
-                    )
+                    "; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)"
                 } else {
-                    String::new()
+                    ""
                 }
             ),
             (None, [other, ..]) => {

@@ -123,7 +123,7 @@ fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
     let message = error(&meteo("m", "timezone = \"Europe/Paris\""));
     assert!(
         message.contains(
-            "unknown key `timezone`: the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`; the API's own query parameter goes in `params` (`params = { timezone = \"…\" }`)"
+            "unknown key `timezone`: the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)"
         ),
         "{message}"
     );

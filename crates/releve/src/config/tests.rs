@@ -613,6 +613,15 @@ fn local_times_names_an_iana_zone() {
             && message.contains("`Paris` is not an IANA time zone such as `Europe/Paris`"),
         "{message}"
     );
+    for (written, hint) in [
+        ("Europe/Pariss", "(did you mean `Europe/Paris`?)"),
+        ("europe/paris", "(did you mean `Europe/Paris`?)"),
+        ("+01:00", "`Etc/GMT-1` for UTC+1"),
+        ("UTC-5", "`Etc/GMT+5` for UTC-5"),
+    ] {
+        let message = error(&format!("{USGS}local_times = \"{written}\"\n"));
+        assert!(message.contains(hint), "{written}: {message}");
+    }
 }
 
 #[test]
