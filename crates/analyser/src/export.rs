@@ -57,9 +57,9 @@ pub struct ExportArgs {
 /// Why nothing (or not everything) was exported.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// The configuration has no source of that name.
-    #[error("no source `{0}` in the configuration (`collector --check` lists them)")]
-    UnknownSource(String),
+    /// The configuration has no source of that name; the nearest name it has, if close.
+    #[error("no source `{0}` in the configuration{hint}", hint = did_you_mean(.1.as_deref()))]
+    UnknownSource(String, Option<String>),
     /// The configuration has no source of that name, but MongoDB holds records of it: a
     /// source renamed, or its table removed.
     #[error(
@@ -98,7 +98,7 @@ impl ExportError {
     pub fn is_usage(&self) -> bool {
         match self {
             ExportError::Store(store) => store.is_usage(),
-            ExportError::UnknownSource(_)
+            ExportError::UnknownSource(..)
             | ExportError::StoredOnly(_)
             | ExportError::RefusedSource(_) => true,
             _ => false,
@@ -122,7 +122,7 @@ pub struct Exported {
 /// Why a source the configuration lacks cannot be exported: [`ExportError::StoredOnly`] when
 /// MongoDB holds records or hours of it, else [`ExportError::UnknownSource`] (a name mistyped,
 /// or the database out of reach, which the name alone cannot be blamed on).
-async fn unknown_source(args: &ExportArgs) -> ExportError {
+async fn unknown_source(args: &ExportArgs, config: &Config) -> ExportError {
     let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
         Ok(db) => {
             // `hourly` too: with `keep_days`, a source's records expire and its hours stay.
@@ -143,9 +143,18 @@ async fn unknown_source(args: &ExportArgs) -> ExportError {
         Err(_) => false,
     };
     if stored {
-        ExportError::StoredOnly(args.source.clone())
-    } else {
-        ExportError::UnknownSource(args.source.clone())
+        return ExportError::StoredOnly(args.source.clone());
+    }
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    let near = releve::config::closest(&args.source, &names).map(str::to_owned);
+    ExportError::UnknownSource(args.source.clone(), near)
+}
+
+/// ` (did you mean `usgs-earthquakes`?)`, else where the names are listed.
+fn did_you_mean(near: Option<&str>) -> String {
+    match near {
+        Some(near) => format!(" (did you mean `{near}`?)"),
+        None => " (`collector --check` lists them)".to_owned(),
     }
 }
 
@@ -157,7 +166,7 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
     ) {
         (Some(source), _) => source,
         (None, Some(refused)) => return Err(ExportError::RefusedSource(refused.to_string())),
-        (None, None) => return Err(unknown_source(args).await),
+        (None, None) => return Err(unknown_source(args, config).await),
     };
     let tz = config.report.timezone;
     let now = Utc::now();

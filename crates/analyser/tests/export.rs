@@ -221,6 +221,11 @@ async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
         stderr(&unknown)
     );
     assert!(!dir.path().join("none.csv").exists());
+    assert!(
+        stderr(&unknown).contains("(did you mean `quakes`?)"),
+        "{}",
+        stderr(&unknown)
+    );
 
     // Renamed in the configuration: its records under its old name are said to be there.
     let config = dir.path().join("sources.toml");
