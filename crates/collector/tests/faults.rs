@@ -279,18 +279,21 @@ async fn a_text_answer_that_is_not_json_is_quoted() {
         "Service Unavailable",
         0,
     );
-    let (server, _) = faulty_feed(vec![text; 3]);
+    let failure = only_failure(vec![text; 3]).await;
+    assert!(
+        failure.contains("(served as text/plain): the answer says \"Service Unavailable\""),
+        "{failure}"
+    );
+}
+
+/// Why the one source failed, served `faults`.
+async fn only_failure(faults: Vec<Fault>) -> String {
+    let (server, _) = faulty_feed(faults);
     let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
     let outcome = run(&site).await;
     let failure: Vec<_> = outcome.failures().collect();
-    assert_eq!(failure.len(), 1);
-    assert!(
-        failure[0]
-            .1
-            .contains("(served as text/plain): the answer says \"Service Unavailable\""),
-        "{}",
-        failure[0].1
-    );
+    assert_eq!(failure.len(), 1, "{:?}", outcome.sources);
+    failure[0].1.to_owned()
 }
 
 /// A server that is not there (a wrong port, a stopped service): the failure names the host
@@ -382,18 +385,10 @@ async fn a_maintenance_page_is_named_by_its_title_not_its_markup() {
         "<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1></body></html>",
         0,
     );
-    let (server, _) = faulty_feed(vec![page; 10]);
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
-    let outcome = run(&site).await;
-    let failure: Vec<_> = outcome.failures().collect();
-    assert_eq!(failure.len(), 1);
+    let failure = only_failure(vec![page; 10]).await;
     assert!(
-        failure[0]
-            .1
-            .contains("HTTP 503: an HTML page titled \"Maintenance\"")
-            && !failure[0].1.contains('<'),
-        "{}",
-        failure[0].1
+        failure.contains("HTTP 503: an HTML page titled \"Maintenance\"") && !failure.contains('<'),
+        "{failure}"
     );
 }
 
