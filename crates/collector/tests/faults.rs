@@ -311,10 +311,9 @@ async fn a_connection_refused_names_the_host_and_port() {
     let failure: Vec<_> = outcome.failures().collect();
     assert_eq!(failure.len(), 1);
     assert!(
-        failure[0]
-            .1
-            .contains(&format!("connection to 127.0.0.1:{port} failed"))
-            && !failure[0].1.contains("limit"),
+        failure[0].1.contains(&format!(
+            "connection to 127.0.0.1:{port} failed: Connection refused"
+        )) && !failure[0].1.contains("limit"),
         "{}",
         failure[0].1
     );

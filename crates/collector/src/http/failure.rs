@@ -72,7 +72,14 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
             ))
         })
         .unwrap_or_default();
-    let causes = with_causes(&err.without_url());
+    let causes = if connect {
+        // The innermost cause says it (`Connection refused (os error 111)`, a name that does
+        // not resolve, a certificate refused); the layers above it repeat "error sending
+        // request: client error (Connect)".
+        innermost(&err.without_url())
+    } else {
+        with_causes(&err.without_url())
+    };
     // hyper's words for a body shorter than its Content-Length, which reqwest files as a
     // decoding error even when no Content-Encoding applies.
     let cut_off = [
@@ -107,6 +114,15 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
         timed_out,
         ..Reason::status(text)
     }
+}
+
+/// The deepest cause of an error, or the error itself.
+fn innermost(err: &dyn std::error::Error) -> String {
+    let mut deepest = err;
+    while let Some(cause) = deepest.source() {
+        deepest = cause;
+    }
+    deepest.to_string()
 }
 
 /// An error and its causes, `: `-separated (reqwest's own text leaves them out).
