@@ -421,8 +421,9 @@ fn elapsed_steps(
     // A source first collected in the period, or after it: the steps before both its first
     // collection and its first record are before it was collected, not without data.
     let from = first_run.map(|first| {
-        let hour = first - chrono::TimeDelta::seconds(first.timestamp().rem_euclid(3600));
-        with_data.clone().fold(hour, DateTime::min)
+        with_data
+            .clone()
+            .fold(releve::store::hour_of(first), DateTime::min)
     });
     match resolution {
         Resolution::Hour => (

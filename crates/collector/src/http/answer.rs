@@ -77,9 +77,11 @@ impl SourceClient {
         }
     }
 
-    /// Why a body is not JSON (see [`not_json`]), with what a page served where data was
-    /// expected (a portal's maintenance page, a login wall) says it is: `: an HTML page titled
-    /// "Maintenance"`, which the parser's complaint at its first `<` does not.
+    /// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint, the
+    /// type the answer says it is and the near-JSON it holds (see [`likely_cause`]); a body
+    /// that does not even begin as JSON (a portal's maintenance page, a login wall, a line of
+    /// text such as `Service Unavailable`) is named by its title or quoted, which the parser's
+    /// complaint at its first character does not do.
     fn not_json(
         &self,
         status: u16,
@@ -87,14 +89,14 @@ impl SourceClient {
         body: &[u8],
         err: &serde_json::Error,
     ) -> String {
-        // A body that does not even begin as JSON (a page, a line of text such as `Service
-        // Unavailable`) is quoted, or named by its title; near-JSON is said by `not_json`.
-        let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
-        let detail = not_json(status, headers, body, err);
+        let Some(first) = body.iter().find(|byte| !byte.is_ascii_whitespace()) else {
+            return format!("HTTP {status} with an empty body");
+        };
+        let detail = format!("{err}{}{}", served_as(headers), likely_cause(body, err));
         match first {
-            Some(b'{' | b'[') | None => detail,
-            Some(b'<') => format!("{detail}: {}", self.api_message(body)),
-            Some(_) => format!("{detail}: the answer says \"{}\"", self.api_message(body)),
+            b'{' | b'[' => detail,
+            b'<' => format!("{detail}: {}", self.api_message(body)),
+            _ => format!("{detail}: the answer says \"{}\"", self.api_message(body)),
         }
     }
 
@@ -155,16 +157,6 @@ impl SourceClient {
             }));
         }
         Ok(answer)
-    }
-}
-
-/// Why a body is not JSON: `HTTP 200 with an empty body`, else the parser's complaint and the
-/// type the answer says it is.
-fn not_json(status: u16, headers: &HeaderMap, body: &[u8], err: &serde_json::Error) -> String {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        format!("HTTP {status} with an empty body")
-    } else {
-        format!("{err}{}{}", served_as(headers), likely_cause(body, err))
     }
 }
 

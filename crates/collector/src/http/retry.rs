@@ -222,7 +222,8 @@ pub fn api_message(body: &[u8]) -> String {
         } else {
             "an XML document"
         };
-        return match (element_text(&text, "title"), element_text(&text, "h1")) {
+        let element = |tag| element_text(&text, &lower, tag);
+        return match (element("title"), element("h1")) {
             (Some(title), _) => format!("{page} titled \"{}\"", shorten(title)),
             (None, Some(heading)) => format!("{page} headed \"{}\"", shorten(heading)),
             (None, None) => page.to_owned(),
@@ -237,10 +238,8 @@ pub fn api_message(body: &[u8]) -> String {
 
 /// The text of the first `<tag>` element of a page, up to its first inner tag (`<h1
 /// class="x">502 Bad Gateway</h1>` gives `502 Bad Gateway`); `None` when it has none, or it
-/// is empty.
-fn element_text<'t>(page: &'t str, tag: &str) -> Option<&'t str> {
-    // ASCII lower case keeps every byte where it was.
-    let lower = page.to_ascii_lowercase();
+/// is empty. `lower` is the page in ASCII lower case, which keeps every byte where it was.
+fn element_text<'t>(page: &'t str, lower: &str, tag: &str) -> Option<&'t str> {
     let open = format!("<{tag}");
     let at = lower.match_indices(&open).map(|(at, _)| at).find(|at| {
         lower[at + open.len()..]

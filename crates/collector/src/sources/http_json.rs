@@ -15,6 +15,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use releve::config::HttpJson;
 use releve::locate::{Located, for_each_record};
+use releve::record::cut_example;
 use releve::{FieldPath, Source};
 use serde_json::Value;
 
@@ -296,42 +297,32 @@ fn error_member(body: &Value) -> Option<String> {
             Value::Object(members) => members.is_empty(),
             _ => false,
         };
-        (!empty).then(|| {
-            format!(
-                "`{name}` = {}",
-                releve::record::cut_example(&releve::logging::one_line(&said.to_string()))
-            )
-        })
+        // As JSON writes it: its line breaks and control characters escaped.
+        (!empty).then(|| format!("`{name}` = {}", cut_example(&said.to_string())))
     })
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
 fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value], SourceError> {
     let path = source.records_path();
-    if path.get(body).is_none() {
-        return Err(SourceError::Unexpected {
-            what: "GET".to_owned(),
-            message: format!(
-                "key `records` = `{path}` is not in the answer{}",
-                what_is_there(body, &path)
-            ),
-        });
-    }
+    let unexpected = |message| SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message,
+    };
+    // Said from the whole body, before it is borrowed to hand the records out.
+    let missing = format!(
+        "key `records` = `{path}` is not in the answer{}",
+        what_is_there(body, &path)
+    );
     match path.get_mut(body) {
         Some(Value::Array(items)) => Ok(items.as_mut_slice()),
         Some(record @ Value::Object(_)) => Ok(std::slice::from_mut(record)),
-        Some(other) => Err(SourceError::Unexpected {
-            what: "GET".to_owned(),
-            message: format!(
-                "key `records` = `{path}` leads to {} ({}) instead of an array or an object",
-                kind_of(other),
-                releve::record::cut_example(&releve::logging::one_line(&other.to_string()))
-            ),
-        }),
-        None => Err(SourceError::Unexpected {
-            what: "GET".to_owned(),
-            message: format!("key `records` = `{path}` is not in the answer"),
-        }),
+        Some(other) => Err(unexpected(format!(
+            "key `records` = `{path}` leads to {} ({}) instead of an array or an object",
+            kind_of(other),
+            cut_example(&other.to_string())
+        ))),
+        None => Err(unexpected(missing)),
     }
 }
 
@@ -355,8 +346,7 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
             None => {
                 let names: Vec<&str> = members.keys().map(String::as_str).collect();
                 // The API's text: one line, no terminal codes, cut as an example is.
-                let shown =
-                    |name: &str| releve::record::cut_example(&releve::logging::one_line(name));
+                let shown = |name: &str| cut_example(&releve::logging::one_line(name));
                 let place = if walked.is_empty() {
                     "its top level".to_owned()
                 } else {

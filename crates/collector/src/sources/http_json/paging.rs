@@ -74,22 +74,26 @@ pub(super) fn more_pages(body: &str, records: u64, records_at_root: bool) -> Opt
     let mut found = None;
     for (name, value) in &members {
         let named = normalised(name);
-        if let Some(mut sign) = sign(name, &named, value.get(), records) {
-            sign.opendatasoft = OPENDATASOFT_TOTALS
+        if let Some(sign) = sign(name, &named, value.get(), records) {
+            let opendatasoft = OPENDATASOFT_TOTALS
                 .iter()
                 .any(|(total, beside)| name == total && members.contains_key(*beside));
-            return Some(sign);
+            return Some(MorePages { sign, opendatasoft });
         }
         if found.is_none() && GROUPS.contains(&named.as_str()) {
             found = match serde_json::from_str::<Value>(value.get()) {
                 Ok(Value::Object(group)) => group.iter().find_map(|(inner, value)| {
                     let text = value.to_string();
-                    sign(
+                    let sign = sign(
                         &format!("{name}.{inner}"),
                         &normalised(inner),
                         &text,
                         records,
-                    )
+                    )?;
+                    Some(MorePages {
+                        sign,
+                        opendatasoft: false,
+                    })
                 }),
                 Ok(Value::Array(links)) => next_link(name, &links),
                 _ => None,
@@ -155,20 +159,14 @@ fn next_link(name: &str, links: &[Value]) -> Option<MorePages> {
 
 /// The sign a member `name` (`named` normalised) holding `value` gives, if any: a next page
 /// named (not null, false or empty), or a total over the `records` landed.
-fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<MorePages> {
+fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<String> {
     if NEXT.contains(&named) {
         let more = !matches!(value.trim(), "null" | "false" | "\"\"" | "{}" | "[]");
-        return more.then(|| MorePages {
-            sign: format!("`{name}` = {}", shortened(value.trim())),
-            opendatasoft: false,
-        });
+        return more.then(|| format!("`{name}` = {}", shortened(value.trim())));
     }
     if TOTAL.contains(&named) {
         let total: u64 = value.trim().parse().ok()?;
-        return (total > records).then(|| MorePages {
-            sign: format!("`{name}` = {total}"),
-            opendatasoft: false,
-        });
+        return (total > records).then(|| format!("`{name}` = {total}"));
     }
     None
 }
