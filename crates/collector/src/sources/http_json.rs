@@ -286,9 +286,10 @@ fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> 
 }
 
 /// What a top-level `error` or `errors` member of an answer says, when it says something (not
-/// null, false, empty): `"invalid api key"`, cut as an example is.
+/// null, false, empty): `"invalid api key"`, cut as an example is; or else a top-level member
+/// saying the call failed (see [`failure_said`]).
 fn error_member(body: &Value) -> Option<String> {
-    ["error", "errors"].iter().find_map(|name| {
+    let said = ["error", "errors"].iter().find_map(|name| {
         let said = body.get(*name)?;
         let empty = match said {
             Value::Null | Value::Bool(false) => true,
@@ -299,7 +300,56 @@ fn error_member(body: &Value) -> Option<String> {
         };
         // As JSON writes it: its line breaks and control characters escaped.
         (!empty).then(|| format!("`{name}` = {}", cut_example(&said.to_string())))
-    })
+    });
+    said.or_else(|| failure_said(body))
+}
+
+/// A top-level member by which an answer says the call failed, other than `error`: a JSend
+/// `"status": "fail"` or `"error"`, a status naming a refusal (`"REQUEST_DENIED"`, `"invalid
+/// key"`), an HTTP status of 400 or more written in the body, `"success": false` or
+/// `"ok": false`; followed by the answer's message, when it has one (`message`, `detail`, …).
+fn failure_said(body: &Value) -> Option<String> {
+    let flag = ["status", "success", "ok"].iter().find_map(|name| {
+        let value = body.get(*name)?;
+        let failed = match (*name, value) {
+            ("status", Value::String(status)) => {
+                let status = status.to_ascii_lowercase();
+                [
+                    "error",
+                    "fail",
+                    "denied",
+                    "invalid",
+                    "unauthori",
+                    "forbidden",
+                    "expired",
+                ]
+                .iter()
+                .any(|word| status.contains(word))
+            }
+            ("status", Value::Number(code)) => {
+                code.as_u64().is_some_and(|c| (400..600).contains(&c))
+            }
+            ("success" | "ok", Value::Bool(false)) => true,
+            _ => false,
+        };
+        failed.then(|| format!("`{name}` = {}", cut_example(&value.to_string())))
+    })?;
+    let message = [
+        "message",
+        "error_message",
+        "detail",
+        "description",
+        "msg",
+        "reason",
+    ]
+    .iter()
+    .find_map(|name| match body.get(*name)? {
+        text @ Value::String(said) if !said.trim().is_empty() => {
+            Some(format!(", `{name}` = {}", cut_example(&text.to_string())))
+        }
+        _ => None,
+    });
+    Some(flag + &message.unwrap_or_default())
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
@@ -504,6 +554,40 @@ mod tests {
                 .collect(),
         );
         assert!(what_is_there(&wide, &"x".parse().expect("path")).ends_with("`k09`, and 2 more)"));
+    }
+
+    #[test]
+    fn an_answer_saying_its_failure_otherwise_than_by_error_is_heard() {
+        let said = |body: Value| error_member(&body);
+        assert_eq!(
+            said(json!({"status": "fail", "data": null, "message": "Invalid API key"})).as_deref(),
+            Some("`status` = \"fail\", `message` = \"Invalid API key\"")
+        );
+        assert_eq!(
+            said(json!({"status": "REQUEST_DENIED", "error_message": "The key is expired.", "results": []})).as_deref(),
+            Some("`status` = \"REQUEST_DENIED\", `error_message` = \"The key is expired.\"")
+        );
+        assert_eq!(
+            said(json!({"status": 401, "detail": "  "})).as_deref(),
+            Some("`status` = 401")
+        );
+        assert_eq!(
+            said(json!({"success": false, "msg": "quota"})).as_deref(),
+            Some("`success` = false, `msg` = \"quota\"")
+        );
+        assert_eq!(
+            said(json!({"error": null, "ok": false})).as_deref(),
+            Some("`ok` = false")
+        );
+        for fine in [
+            json!({"status": "OK", "data": null, "message": "no results"}),
+            json!({"status": "ZERO_RESULTS", "results": []}),
+            json!({"status": 200, "success": true, "ok": true}),
+            json!({"status": {"code": "error"}}),
+            json!([{"status": "error"}]),
+        ] {
+            assert_eq!(said(fine.clone()), None, "{fine}");
+        }
     }
 
     #[test]
