@@ -315,6 +315,42 @@ fn null_where_the_records_go_lands_as_no_records() {
     assert!(site.data_files("own").is_empty());
 }
 
+/// An error code of 0 beside null records is many APIs' success (`{"error": 0,
+/// "message": "ok", "data": null}`): the run lands no record, as for a null alone, and does
+/// not fail.
+#[test]
+fn an_error_code_of_zero_beside_null_records_lands_no_records() {
+    let server = feed(r#"{"error": 0, "message": "ok", "data": null}"#.to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"data\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "info").output());
+    assert_eq!(site.data_files("own").len(), 1, "{stderr}");
+}
+
+/// The API's error quoted in a failed run's metrics (which `analyser status` and the
+/// report show) holds no bidirectional control or line separator: the API's text is made one
+/// line elsewhere (`api_message`, `what_is_there`).
+#[test]
+fn an_error_beside_null_records_is_stored_on_one_line() {
+    let server = feed(
+        r#"{"error": "key \u202erevoked\u202c\u2028see \u009b2Jportal", "data": null}"#.to_owned(),
+    );
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"data\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let output = collector(&site).output().expect("collector runs");
+    assert!(!output.status.success());
+    let metrics = site.metrics("own");
+    let error = metrics[0].error.as_deref().expect("the run failed");
+    assert!(
+        !error.contains(|c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{202a}'..='\u{202e}')),
+        "{error:?}"
+    );
+}
+
 /// A first landing without a record (a filter value misspelt): said once, not at every run.
 #[test]
 fn a_first_landing_without_a_record_is_said_once() {

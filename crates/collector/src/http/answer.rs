@@ -96,7 +96,15 @@ impl SourceClient {
         match first {
             b'{' | b'[' => detail,
             b'<' => format!("{detail}: {}", self.api_message(body)),
-            _ => format!("{detail}: the answer says \"{}\"", self.api_message(body)),
+            _ => {
+                let said = self.api_message(body);
+                // A JSON text where an object was expected comes with its quotes.
+                if said.len() > 1 && said.starts_with('"') && said.ends_with('"') {
+                    format!("{detail}: the answer says {said}")
+                } else {
+                    format!("{detail}: the answer says \"{said}\"")
+                }
+            }
         }
     }
 

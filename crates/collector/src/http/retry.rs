@@ -204,20 +204,7 @@ pub fn api_message(body: &[u8]) -> String {
     // A proxy's or a maintenance page: its title says it, its markup would not.
     if text.starts_with('<') {
         let lower = text.to_ascii_lowercase();
-        // A page cut to its heading (`<h1>502 Bad Gateway</h1>`) is HTML too.
-        let html = [
-            "<html",
-            "<!doctype html",
-            "<head",
-            "<body",
-            "<h1",
-            "<title",
-            "<p>",
-            "<div",
-        ]
-        .iter()
-        .any(|tag| lower.contains(tag));
-        let page = if html {
+        let page = if is_html(&lower) {
             "an HTML page"
         } else {
             "an XML document"
@@ -234,6 +221,39 @@ pub fn api_message(body: &[u8]) -> String {
     } else {
         shorten(&text)
     }
+}
+
+/// Whether a body in ASCII lower case, beginning with `<`, is an HTML page rather than XML (an
+/// RSS or Atom feed, a SOAP envelope): its first element, past an XML declaration and
+/// comments, is HTML's (`<!doctype html>`, `<html>`, or a page cut to its heading,
+/// `<h1>502 Bad Gateway</h1>`).
+fn is_html(lower: &str) -> bool {
+    const HTML: &[&str] = &[
+        "html", "head", "body", "title", "h1", "h2", "p", "div", "center",
+    ];
+    let mut rest = lower.trim_start();
+    loop {
+        let skipped = if rest.starts_with("<?") {
+            rest.find("?>").map(|end| end + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|end| end + 3)
+        } else {
+            break;
+        };
+        let Some(skipped) = skipped else {
+            return false;
+        };
+        rest = rest[skipped..].trim_start();
+    }
+    if let Some(declared) = rest.strip_prefix("<!doctype") {
+        return declared.trim_start().starts_with("html");
+    }
+    let name: String = rest
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    HTML.contains(&name.as_str())
 }
 
 /// The text of the first `<tag>` element of a page, up to its first inner tag (`<h1
@@ -441,6 +461,28 @@ mod tests {
         );
     }
 
+    /// An XML feed served where JSON was expected (RSS, Atom, a SOAP envelope with its
+    /// `<Header>`) is an XML document: its `<title>` or `<Header>` is no sign of HTML.
+    #[test]
+    fn an_xml_feed_with_a_title_is_no_html_page() {
+        assert_eq!(
+            api_message(
+                b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Earthquakes</title></channel></rss>"
+            ),
+            "an XML document titled \"Earthquakes\""
+        );
+        assert_eq!(
+            api_message(
+                b"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Earthquakes</title></feed>"
+            ),
+            "an XML document titled \"Earthquakes\""
+        );
+        assert_eq!(
+            api_message(b"<Envelope><Header/><Body><Fault>denied</Fault></Body></Envelope>"),
+            "an XML document"
+        );
+    }
+
     #[test]
     fn api_messages_are_the_apis_own_words() {
         let ods = br#"{"error_code":"InvalidRESTParameterError","message":"Invalid value for sum of offset + limit API parameter: 10100 was found but <= 10000 is expected."}"#;
@@ -493,6 +535,13 @@ mod tests {
         assert_eq!(
             api_message(b"<?xml version=\"1.0\"?><error><code>502</code></error>"),
             "an XML document"
+        );
+        assert_eq!(
+            api_message(
+                b"<?xml version=\"1.0\"?>\n<!-- proxy --><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\"><html><head><title>Gone</title></head></html>"
+            ),
+            "an HTML page titled \"Gone\"",
+            "XHTML, past its XML declaration and a comment"
         );
     }
 }

@@ -4,6 +4,10 @@
 use super::retry::api_message;
 use super::{FetchError, SourceClient};
 
+/// How much of a body is read for the API's message: an error's JSON, a page's title and a
+/// line of text all come early.
+const MESSAGE_BYTES: usize = 64 * 1024;
+
 impl SourceClient {
     /// Registers a secret (API key, client secret, token) to scrub from every message, as
     /// written and in any form a request or an echo of it may carry it (see
@@ -93,9 +97,12 @@ impl SourceClient {
 
     /// The API's own message in a refused answer, read after every secret is scrubbed from
     /// the body: shortening it or blanking its control characters first could leave part of
-    /// a secret that no longer matches.
+    /// a secret that no longer matches. Only the body's first [`MESSAGE_BYTES`] are read (a
+    /// 200 MB CSV served where JSON was expected is quoted by its start, not copied whole
+    /// four times over).
     pub(super) fn api_message(&self, body: &[u8]) -> String {
-        let mut text = String::from_utf8_lossy(body).into_owned();
+        let start = &body[..body.len().min(MESSAGE_BYTES)];
+        let mut text = String::from_utf8_lossy(start).into_owned();
         self.scrub_in_place(&mut text);
         api_message(text.as_bytes())
     }

@@ -237,19 +237,26 @@ fn stamp_records(
 }
 
 /// Makes a null at the `records` path an empty array, and says so: APIs written in Go answer
-/// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did. Beside
-/// an `error` (or `errors`) member that says something, the null is the API's failure, not an
-/// empty list (`{"error": "invalid api key", "data": null}` with status 200): the run fails
-/// with its words.
+/// an empty list as `null` (`{"data": null}`), which is no error; returns whether it did. When
+/// the answer says it failed (see [`error_member`]), no records there (null, or no such path)
+/// is the API's failure, not an empty list (`{"error": "invalid api key", "data": null}` with
+/// status 200): the run fails with its words.
 fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> {
     let path = source.records_path();
-    if path.get(body).is_none_or(Value::is_null)
+    let at_path = path.get(body);
+    if at_path.is_none_or(Value::is_null)
         && let Some(said) = error_member(body)
     {
+        // A path not there may be mistyped, beside an error that is only a warning.
+        let there = if at_path.is_none() {
+            what_is_there(body, &path)
+        } else {
+            String::new()
+        };
         return Err(SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!(
-                "the answer holds no records at `records` = `{path}`, beside an error: {said}"
+                "the answer holds no records at `records` = `{path}`{there}, beside an error: {said}"
             ),
         });
     }
@@ -285,31 +292,61 @@ fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> 
     Ok(true)
 }
 
-/// What a top-level `error` or `errors` member of an answer says, when it says something (not
-/// null, false, empty): `"invalid api key"`, cut as an example is; or else a top-level member
-/// saying the call failed (see [`failure_said`]).
+/// What an answer says of its failure, when it says it failed: a top-level `error` or `errors`
+/// member that says something (not null, false, 0 or empty), or a member saying the call
+/// failed (see [`failed_by`]); followed by the answer's message when the member is a flag or
+/// a code (`"error": true, "reason": "API key expired"`, Open-Meteo's shape).
 fn error_member(body: &Value) -> Option<String> {
-    let said = ["error", "errors"].iter().find_map(|name| {
-        let said = body.get(*name)?;
-        let empty = match said {
-            Value::Null | Value::Bool(false) => true,
-            Value::String(text) => text.trim().is_empty(),
-            Value::Array(items) => items.is_empty(),
-            Value::Object(members) => members.is_empty(),
-            _ => false,
-        };
-        // As JSON writes it: its line breaks and control characters escaped.
-        (!empty).then(|| format!("`{name}` = {}", cut_example(&said.to_string())))
+    let flag = ["error", "errors"]
+        .iter()
+        .find_map(|name| {
+            let said = body.get(*name)?;
+            let empty = match said {
+                Value::Null | Value::Bool(false) => true,
+                // An error code of 0 is many APIs' success.
+                Value::Number(code) => code.as_f64() == Some(0.0),
+                Value::String(text) => text.trim().is_empty(),
+                Value::Array(items) => items.is_empty(),
+                Value::Object(members) => members.is_empty(),
+                Value::Bool(true) => false,
+            };
+            (!empty).then_some((*name, said))
+        })
+        .or_else(|| failed_by(body))?;
+    let (name, value) = flag;
+    // An `error` holding text, a list or an object says its words itself; a flag or a code
+    // does not.
+    let says_itself = name.starts_with("error")
+        && matches!(value, Value::String(_) | Value::Array(_) | Value::Object(_));
+    let message = [
+        "message",
+        "error_message",
+        "detail",
+        "description",
+        "msg",
+        "reason",
+    ]
+    .iter()
+    .filter(|_| !says_itself)
+    .find_map(|name| match body.get(*name)? {
+        text @ Value::String(said) if !said.trim().is_empty() => {
+            Some(format!(", `{name}` = {}", quoted(text)))
+        }
+        _ => None,
     });
-    said.or_else(|| failure_said(body))
+    Some(format!(
+        "`{name}` = {}{}",
+        quoted(value),
+        message.unwrap_or_default()
+    ))
 }
 
 /// A top-level member by which an answer says the call failed, other than `error`: a JSend
 /// `"status": "fail"` or `"error"`, a status naming a refusal (`"REQUEST_DENIED"`, `"invalid
 /// key"`), an HTTP status of 400 or more written in the body, `"success": false` or
-/// `"ok": false`; followed by the answer's message, when it has one (`message`, `detail`, …).
-fn failure_said(body: &Value) -> Option<String> {
-    let flag = ["status", "success", "ok"].iter().find_map(|name| {
+/// `"ok": false`.
+fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
+    ["status", "success", "ok"].iter().find_map(|name| {
         let value = body.get(*name)?;
         let failed = match (*name, value) {
             ("status", Value::String(status)) => {
@@ -332,24 +369,14 @@ fn failure_said(body: &Value) -> Option<String> {
             ("success" | "ok", Value::Bool(false)) => true,
             _ => false,
         };
-        failed.then(|| format!("`{name}` = {}", cut_example(&value.to_string())))
-    })?;
-    let message = [
-        "message",
-        "error_message",
-        "detail",
-        "description",
-        "msg",
-        "reason",
-    ]
-    .iter()
-    .find_map(|name| match body.get(*name)? {
-        text @ Value::String(said) if !said.trim().is_empty() => {
-            Some(format!(", `{name}` = {}", cut_example(&text.to_string())))
-        }
-        _ => None,
-    });
-    Some(flag + &message.unwrap_or_default())
+        failed.then_some((*name, value))
+    })
+}
+
+/// A value of the answer as JSON writes it, cut as an example is, on one line: JSON's escapes
+/// leave a line separator, a C1 control or a bidirectional control as they are.
+fn quoted(value: &Value) -> String {
+    releve::logging::one_line(&cut_example(&value.to_string()))
 }
 
 /// The records at the `records` path: an array's items, or an object as the one record.
@@ -370,7 +397,7 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
         Some(other) => Err(unexpected(format!(
             "key `records` = `{path}` leads to {} ({}) instead of an array or an object",
             kind_of(other),
-            cut_example(&other.to_string())
+            quoted(other)
         ))),
         None => Err(unexpected(missing)),
     }
@@ -595,6 +622,58 @@ mod tests {
         let body = serde_json::json!({"ok\n\u{1b}[31mred": 1});
         let said = what_is_there(&body, &"features".parse().expect("path"));
         assert!(!said.contains(|c: char| c.is_control()), "{said:?}");
+    }
+
+    /// Many APIs write an error code of 0 for success (`{"error": 0, "data": null}`,
+    /// `{"errors": 0, …}`): beside a null where the records go, that is an empty answer,
+    /// which lands as `[]`, not the API's failure.
+    #[test]
+    fn an_error_code_of_zero_beside_null_records_is_no_failure() {
+        for served in [
+            json!({"error": 0, "features": null}),
+            json!({"errors": 0, "features": null}),
+        ] {
+            let mut body = served.clone();
+            let read = null_records(&source(), &mut body);
+            assert!(matches!(read, Ok(true)), "{served}: {read:?}");
+        }
+    }
+
+    /// An API's words quoted in a failure keep to one line and drive no terminal, as
+    /// `what_is_there` and `api_message` make them (`one_line`): JSON's escaping leaves DEL,
+    /// C1 controls (U+009B is a terminal's CSI), U+2028 and bidirectional controls raw.
+    #[test]
+    fn an_error_or_a_value_quoted_from_the_answer_keeps_to_one_line() {
+        let breaks = |c: char| {
+            c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')
+        };
+        let mut body = json!({"error": "bad key\u{2028}\u{9b}2J\u{202e}yek", "features": null});
+        let message = null_records(&source(), &mut body)
+            .expect_err("the API's failure")
+            .to_string();
+        assert!(!message.contains(breaks), "{message:?}");
+        let mut body = json!({"features": "down\u{2028}for maintenance\u{85}\u{9b}2J"});
+        let message = records_at(&source(), &mut body)
+            .expect_err("not records")
+            .to_string();
+        assert!(!message.contains(breaks), "{message:?}");
+    }
+
+    /// `{"error": true, "reason": "…"}` (Open-Meteo's shape) or `{"error": true,
+    /// "message": "…"}` beside null records: the run fails "with its words" (README), which
+    /// are in `reason` or `message`, not in `true`.
+    #[test]
+    fn an_error_flag_beside_null_records_fails_with_the_apis_words() {
+        for served in [
+            json!({"error": true, "reason": "API key expired", "features": null}),
+            json!({"error": true, "message": "API key expired", "features": null}),
+        ] {
+            let mut body = served.clone();
+            let message = null_records(&source(), &mut body)
+                .expect_err("the API's failure")
+                .to_string();
+            assert!(message.contains("API key expired"), "{served}: {message}");
+        }
     }
 
     #[test]

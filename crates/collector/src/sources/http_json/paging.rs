@@ -121,12 +121,16 @@ pub(super) fn more_pages_in_headers(
         .flat_map(|value| value.split(','))
         .any(|link| {
             link.split(';').skip(1).any(|param| {
-                let param = param.trim().to_ascii_lowercase();
-                param.strip_prefix("rel=").is_some_and(|rel| {
-                    rel.trim_matches('"')
+                // RFC 8288 allows spaces around the `=` (`rel = "next"`).
+                let Some((name, rel)) = param.split_once('=') else {
+                    return false;
+                };
+                name.trim().eq_ignore_ascii_case("rel")
+                    && rel
+                        .trim()
+                        .trim_matches('"')
                         .split_whitespace()
-                        .any(|r| r == "next")
-                })
+                        .any(|r| r.eq_ignore_ascii_case("next"))
             })
         });
     if next {
@@ -286,6 +290,19 @@ mod tests {
             Some("header `x-total-count` = 72")
         );
         assert_eq!(more_pages_in_headers(&counted, 72), None);
+    }
+
+    /// RFC 8288 allows spaces around a link parameter's `=` (`rel = "next"`).
+    #[test]
+    fn a_link_header_with_spaces_around_rel_tells_of_more_pages() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.append(
+            reqwest::header::LINK,
+            reqwest::header::HeaderValue::from_static(
+                "<https://api.example/items?page=2>; rel = \"next\"",
+            ),
+        );
+        assert!(more_pages_in_headers(&headers, 30).is_some());
     }
 
     /// A body that is itself the one record: a `total` or a `next` among its members is one
