@@ -60,6 +60,22 @@ fn quake_record(key: &str, time: DateTime<Utc>) -> Document {
              "geometry": {"coordinates": [1.4, 43.6, 5.0]}}}
 }
 
+/// A source name in another case (`QUAKES`, `Quakes`) is pointed to the configured
+/// one, as a zone name in another case is (`europe/paris`).
+#[tokio::test]
+async fn a_source_name_in_another_case_is_suggested() {
+    let (dir, database, _db) = golden_site("export_case").await;
+    for written in ["QUAKES", "Quakes"] {
+        let output = export(dir.path(), &database, &["--source", written]).await;
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("(did you mean `quakes`?)"),
+            "{written}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_days_records_come_in_time_order_with_the_configured_fields() {
     let (dir, database, db) = golden_site("export_records").await;

@@ -14,6 +14,7 @@ mod table_text;
 mod top_level;
 mod unclosed;
 mod validate;
+mod zone;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -120,7 +121,7 @@ impl ReportFault {
 #[serde(deny_unknown_fields)]
 pub struct ReportSettings {
     /// IANA time zone the report shows times in, checked when the configuration is read.
-    #[serde(default = "default_timezone", deserialize_with = "time_zone")]
+    #[serde(default = "default_timezone", deserialize_with = "zone::time_zone")]
     pub timezone: Tz,
     /// How many reports of each period (day, week, month) to keep in the reports folder.
     #[serde(default = "default_keep_reports")]
@@ -138,46 +139,6 @@ impl Default for ReportSettings {
 
 fn default_timezone() -> Tz {
     chrono_tz::Europe::Paris
-}
-
-fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error> {
-    let name = String::deserialize(value)?;
-    name.parse().map_err(|_| {
-        serde::de::Error::custom(format!(
-            "`{name}` is not an IANA time zone such as `Europe/Paris`{}",
-            nearest_zone(&name)
-        ))
-    })
-}
-
-/// ` (did you mean `Europe/Paris`?)` for a zone name a letter or a case off; for an offset
-/// (`+01:00`), the `Etc/GMT` zone of that offset, whose sign is the other way round.
-fn nearest_zone(name: &str) -> String {
-    let offset = name
-        .trim_start_matches("UTC")
-        .trim_start_matches("GMT")
-        .split(':')
-        .next()
-        .and_then(|hours| hours.parse::<i32>().ok())
-        .filter(|_| name.contains(['+', '-']) && !name.contains('/'));
-    if let Some(hours) = offset {
-        let etc = format!("Etc/GMT{:+}", -hours).replace("GMT+0", "GMT");
-        return format!(
-            " (an offset is no zone: `Etc/GMT` zones are written with the sign the other way round, `{etc}` for UTC{hours:+}, and follow no summer time)"
-        );
-    }
-    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
-    names
-        .iter()
-        .find(|zone| zone.eq_ignore_ascii_case(name))
-        .copied()
-        .or_else(|| source_table::closest(name, &names))
-        .map(|zone| format!(" (did you mean `{zone}`?)"))
-        .unwrap_or_default()
-}
-
-fn some_time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<Tz>, D::Error> {
-    time_zone(value).map(Some)
 }
 
 fn default_keep_reports() -> usize {
@@ -295,7 +256,7 @@ pub struct Source {
     pub forecast: bool,
     /// The IANA zone whose clock the API writes times without an offset on
     /// (`2026-12-03T01:00:00` meaning Paris time); default: such times are UTC.
-    #[serde(default, deserialize_with = "some_time_zone")]
+    #[serde(default, deserialize_with = "zone::some_time_zone")]
     pub local_times: Option<Tz>,
     /// How far apart the records' own times are: an `hour` or less (the default: readings,
     /// events), or a `day` (one value a day, as Open-Meteo's `daily`), which the report then

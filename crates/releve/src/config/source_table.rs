@@ -225,10 +225,12 @@ impl<'i> SourceTable<'i> {
             // A zone for the records' times, or the API's own parameter.
             (None, []) if zone => format!(
                 ": the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`{}",
-                if kind == "http_json" {
-                    "; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)"
-                } else {
-                    ""
+                match kind {
+                    "http_json" if key.as_ref() == "timezone" => "; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)".to_owned(),
+                    "http_json" => format!(
+                        "; an API's own `{key}` parameter goes in `params` (`params = {{ {key} = \"…\" }}`), but keep an hourly source's times in UTC: local times repeat an hour when summer time ends"
+                    ),
+                    _ => String::new(),
                 }
             ),
             (None, [other, ..]) => {
@@ -315,12 +317,19 @@ pub(super) fn kind_keys(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The valid name nearest to an unknown one, when it is close enough to be a typo (a third of
-/// its characters differing at most): `feature` for `features`.
+/// its characters differing at most, case aside): `feature` for `features`.
 pub fn closest<'k>(unknown: &str, valid: &[&'k str]) -> Option<&'k str> {
     let most = unknown.chars().count().max(3) / 3;
+    // A name in another case is near whatever its length (`QUAKES`, `Every`).
+    let unknown = unknown.to_lowercase();
     valid
         .iter()
-        .map(|key| (strsim::damerau_levenshtein(unknown, key), *key))
+        .map(|key| {
+            (
+                strsim::damerau_levenshtein(&unknown, &key.to_lowercase()),
+                *key,
+            )
+        })
         .filter(|(distance, _)| *distance <= most)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, key)| key)

@@ -127,6 +127,13 @@ fn a_query_parameter_written_as_a_key_is_pointed_to_params() {
         ),
         "{message}"
     );
+    let message = error(&meteo("m", "tz = \"Europe/Paris\""));
+    assert!(
+        message.contains(
+            "unknown key `tz`: the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`; an API's own `tz` parameter goes in `params` (`params = { tz = \"…\" }`)"
+        ),
+        "{message}"
+    );
 }
 
 /// A table in `params` (`filter.year = 2026`, meant as `filter[year]`) is said to be a table,

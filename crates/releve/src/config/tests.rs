@@ -624,6 +624,58 @@ fn local_times_names_an_iana_zone() {
     }
 }
 
+/// An offset is pointed to the `Etc/GMT` zone of that offset only when one exists:
+/// `+0100` (`%z`'s form) is UTC+1, not UTC+100; `+05:30` has no `Etc/GMT` zone (`Etc/GMT-5` is
+/// half an hour off); `+15:00` and `-13:00` have none at all.
+#[test]
+fn an_offset_is_pointed_only_to_its_own_etc_zone() {
+    for (written, hint) in [("+0100", "`Etc/GMT-1`"), ("UTC-0500", "`Etc/GMT+5`")] {
+        let message = error(&format!("{USGS}local_times = \"{written}\"\n"));
+        assert!(message.contains(hint), "{written}: {message}");
+    }
+    for (written, wrong) in [
+        ("+05:30", "`Etc/GMT-5`"),
+        ("+15:00", "`Etc/GMT-15`"),
+        ("-13:00", "`Etc/GMT+13`"),
+    ] {
+        let message = error(&format!("{USGS}local_times = \"{written}\"\n"));
+        assert!(!message.contains(wrong), "{written}: {message}");
+    }
+}
+
+/// A figure that reads as an offset but is none is refused, not a panic (`-hours`
+/// overflows for i32::MIN in a debug build; a release build names `Etc/GMT-2147483648`).
+#[test]
+fn a_huge_offset_is_refused_without_a_panic() {
+    let message = error(&format!("{USGS}local_times = \"-2147483648\"\n"));
+    assert!(message.contains("is not an IANA time zone"), "{message}");
+    assert!(!message.contains("Etc/GMT-2147483648"), "{message}");
+}
+
+/// A zone abbreviation is one letter off another zone's name, hours away: `PST`,
+/// `IST`, `JST`, `BST` or `AEST` are not `EST` (UTC-5), US `CST` is not `CET` (UTC+1), `MSK`
+/// is not `MST` (UTC-7), `Z` (ISO 8601's UTC) is not `NZ` (New Zealand). Such a "did you
+/// mean", once followed, reads the API's times hours off.
+#[test]
+fn a_zone_abbreviation_is_not_pointed_to_an_unrelated_zone() {
+    for (written, wrong) in [
+        ("PST", "EST"),
+        ("CST", "CET"),
+        ("IST", "EST"),
+        ("JST", "EST"),
+        ("AEST", "EST"),
+        ("BST", "EST"),
+        ("MSK", "MST"),
+        ("Z", "NZ"),
+    ] {
+        let message = error(&format!("{USGS}local_times = \"{written}\"\n"));
+        assert!(
+            !message.contains(&format!("(did you mean `{wrong}`?)")),
+            "{written}: {message}"
+        );
+    }
+}
+
 #[test]
 fn a_map_frame_is_four_degrees_in_order_on_a_positioned_source() {
     let config = parse(&format!("{USGS}map_frame = [-5.5, 41.0, 10.0, 51.5]\n")).expect("valid");
