@@ -58,8 +58,11 @@ impl Health {
 /// Where the expected collections of a period are counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpectedFrom {
-    /// The period's start: the source collected before it, or no run of it is known.
+    /// The period's start: the source collected before it.
     PeriodStart,
+    /// No run of the source is known, nor any summary (a source just added or renamed, one
+    /// never collected for want of credentials): none is expected, and its health says so.
+    NoRunKnown,
     /// The source's first known collection, which started inside the period.
     FirstRun(DateTime<Utc>),
     /// The source's first known collection came after the period: none was expected.
@@ -83,7 +86,9 @@ impl ExpectedFrom {
         match self {
             ExpectedFrom::PeriodStart => Some(period.start()),
             ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
-            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired => None,
+            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired | ExpectedFrom::NoRunKnown => {
+                None
+            }
         }
     }
 }
@@ -261,7 +266,23 @@ pub fn assess(
 ) -> Completeness {
     let first_run = known.first_run;
     let reference = now.min(period.end());
-    let expected_from = expected_from(source, first_run, known.runs_kept_from, period);
+    // A run known only by its outcome (the latest, the last success) came before the period;
+    // summaries or a period older than the runs kept tell of runs no longer known.
+    let run_known = first_run.is_some()
+        || !data.runs.is_empty()
+        || data.last_success.is_some()
+        || data.latest_run.is_some()
+        || data.run_before.is_some()
+        || !data.hourly.is_empty()
+        || data.records_before > 0
+        || known
+            .runs_kept_from
+            .is_some_and(|horizon| period.start() < horizon);
+    let expected_from = if run_known {
+        expected_from(source, first_run, known.runs_kept_from, period)
+    } else {
+        ExpectedFrom::NoRunKnown
+    };
     let first_in_or_after = match expected_from {
         ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
         _ => None,

@@ -11,6 +11,7 @@ mod completeness;
 pub mod export;
 mod format;
 mod naming;
+mod outdated;
 mod pdf;
 pub mod period;
 pub mod positions;
@@ -87,7 +88,10 @@ pub struct WrittenReport {
 
 /// Writes the report `args` asks for, of `config`'s sources; with `--if-missing`, `None` when
 /// the period ended before the first known collection (the crontab's week and month jobs, the
-/// morning after relevé was installed, would otherwise write a report of nothing).
+/// morning after relevé was installed, would otherwise write a report of nothing). With
+/// `--if-missing`, a report already written once its period was complete is left as it is
+/// unless hours of its period were summarised since, and the reports of the periods of its kind
+/// that ended in the eight days before it are written again when so (see [`outdated`]).
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,
@@ -102,15 +106,85 @@ pub async fn write_report(
             tz,
         });
     }
-    if args.if_missing
-        && let Some(path) = written_once_complete(&args.reports_dir, &period)
-    {
-        tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
-        return Ok(Some(WrittenReport {
-            path: std::path::absolute(&path).unwrap_or(path),
-            problems: Vec::new(),
-        }));
+    if args.if_missing {
+        let written = outdated::written_reports(&args.reports_dir, &period);
+        let changed = rewrite_outdated(args, config, &period, &written, now).await;
+        if let Some(asked) = written.first().filter(|w| w.period == period) {
+            match changed.get(&asked.path) {
+                None => {
+                    tracing::info!(path = %asked.path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
+                    return Ok(Some(WrittenReport {
+                        path: std::path::absolute(&asked.path).unwrap_or(asked.path.clone()),
+                        problems: Vec::new(),
+                    }));
+                }
+                Some(sources) => said_outdated(&asked.path, sources),
+            }
+        }
     }
+    write_period(args, config, &period, now).await
+}
+
+/// With `--if-missing`: which of the `written` reports lack hours summarised since they were
+/// written (see [`outdated`]); those of periods before the `asked` one are written again here.
+/// A failure is a warning: the reports are left as they are.
+async fn rewrite_outdated(
+    args: &ReportArgs,
+    config: &Config,
+    asked: &ReportPeriod,
+    written: &[outdated::Written],
+    now: DateTime<Utc>,
+) -> BTreeMap<PathBuf, BTreeSet<String>> {
+    if written.is_empty() {
+        return BTreeMap::new();
+    }
+    let changed =
+        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
+            Ok(db) => {
+                let changed = outdated::changed_since(&db, config, written).await;
+                releve::store::shut_down(db).await;
+                changed
+            }
+            Err(err) => Err(err),
+        };
+    let changed = match changed {
+        Ok(changed) => changed,
+        Err(err) => {
+            tracing::warn!(error = %err, "Cannot tell whether the reports already written lack hours summarised since: left as they are (--if-missing).");
+            return BTreeMap::new();
+        }
+    };
+    for earlier in written.iter().filter(|w| w.period != *asked) {
+        let Some(sources) = changed.get(&earlier.path) else {
+            continue;
+        };
+        said_outdated(&earlier.path, sources);
+        if let Err(err) = write_period(args, config, &earlier.period, now).await {
+            tracing::warn!(path = %earlier.path.display(), error = %err, "Cannot write this report again: left as it is.");
+        }
+    }
+    changed
+}
+
+/// Says that the report at `path` is written again, for the hours of `sources` summarised
+/// since it was.
+fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
+    tracing::info!(
+        path = %path.display(),
+        sources = %sources.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
+        "Hours of this report's period were summarised since it was written (a day caught up, a table fixed, a backfill): written again (--if-missing)."
+    );
+}
+
+/// Writes the report of `period`; with `--if-missing`, `None` when the period ended before the
+/// first known collection.
+async fn write_period(
+    args: &ReportArgs,
+    config: &Config,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) -> Result<Option<WrittenReport>, AnalyserError> {
+    let period = *period;
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
     // seen in both (and counted once), never in neither.
     let raw = args
@@ -161,6 +235,15 @@ pub async fn write_report(
     // folder that cannot be tidied is worth a warning, not a failure.
     prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
+    // Dated when its data was read: a summary written since, even while the report was laid
+    // out, is newer (see `outdated`).
+    let dated = std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(now.into()));
+    if let Err(err) = dated {
+        tracing::warn!(path = %path.display(), error = %err, "Cannot date the report when its data was read: it keeps the time it was written.");
+    }
     // Where it is whatever the working folder (cron's is the home folder, or `/`).
     let path = std::path::absolute(&path).unwrap_or(path);
     tracing::info!(
@@ -186,24 +269,6 @@ fn before_first_collection(
         .all(|source| source.runs.is_empty() && source.records() == 0 && source.waiting.runs == 0);
     (empty && first >= period.end()).then_some(first)
 }
-
-/// The report of `period` in `reports_dir`, when there is one written (last modified) once the
-/// period's data was stored, [`STORED_WITHIN`] hours after it was complete
-/// ([`ReportPeriod::complete_at`]): one written earlier, by hand while the period ran or just
-/// after, lacks its last data.
-fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Option<PathBuf> {
-    let path = reports_dir.join(period.file_name());
-    let metadata = std::fs::metadata(&path)
-        .ok()
-        .filter(|meta| meta.is_file())?;
-    let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
-    (modified >= period.complete_at() + chrono::TimeDelta::hours(STORED_WITHIN)).then_some(path)
-}
-
-/// Hours after a period is complete by which its data is stored: France Travail's day,
-/// collected from 00:00 UTC, is stored by the summariser's run at the next :05, or the one after
-/// when the collection takes long.
-const STORED_WITHIN: i64 = 2;
 
 /// What the report reads of MongoDB.
 struct Loaded {
@@ -264,7 +329,9 @@ fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod)
 }
 
 /// Renders the report of `period` from already loaded data; for benchmarks and tests. Each
-/// source's first known collection is taken to be its first run in `data`, if any.
+/// source's first known collection is taken to be its first run in `data`, if any; a source
+/// with a run known but none in the period (a last success) is taken to collect since before
+/// it.
 pub fn render_report(
     config: &Config,
     period: &ReportPeriod,

@@ -502,6 +502,89 @@ async fn a_database_without_releve_data_replaces_no_report() {
     );
 }
 
+/// A report written while a day was not collected yet (France Travail's credentials wrong at
+/// 04:15, fixed at 07:00) is written again by the next `--if-missing` run once hours of its
+/// period were summarised since, the day's report and those of the eight days before it alike;
+/// reports whose hours did not change are left as they are.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
+    let (uri, db) = golden_database("outdated").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let day = ["--date", &golden::date(0), "--if-missing"];
+    let (today, before) = (
+        dir.path().join(golden::report(0)),
+        dir.path().join(golden::report(-1)),
+    );
+    analyse(dir.path(), &uri, &db, &["--date", &golden::date(-1)]).await;
+    analyse(dir.path(), &uri, &db, &day).await;
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|meta| meta.modified())
+            .expect("the report's time")
+    };
+    let written = (modified(&today), modified(&before));
+    analyse(dir.path(), &uri, &db, &day).await;
+    assert_eq!(
+        (modified(&today), modified(&before)),
+        written,
+        "nothing summarised since: both left as they are"
+    );
+
+    // An hour of the day before summarised again: its report is written again, the day's not.
+    // (Replaced whole, as the summariser writes it: nx-27017's `$set` stores a date as text.)
+    let summarised_now = |hour: mongodb::bson::Document| {
+        let hourly = database.collection::<Document>(store::HOURLY);
+        async move {
+            let mut summary = hourly
+                .find_one(hour)
+                .await
+                .expect("read an hour")
+                .expect("an hour");
+            summary.insert("updated_at", store::bson_date(Utc::now()));
+            let id = summary.get("_id").cloned().expect("its _id");
+            hourly
+                .replace_one(doc! {"_id": id}, summary)
+                .await
+                .expect("summarise an hour again")
+                .modified_count
+        }
+    };
+    let day_start = store::bson_date(golden::day_start());
+    let day_before = doc! {"source": "meteo", "hour": {
+        "$gte": store::bson_date(golden::day_start() - Duration::days(1)),
+        "$lt": day_start,
+    }};
+    assert_eq!(summarised_now(day_before).await, 1);
+    let printed = analyse(dir.path(), &uri, &db, &day).await;
+    assert_eq!(printed.trim(), today.display().to_string());
+    assert_eq!(
+        modified(&today),
+        written.0,
+        "the day's report left as it is"
+    );
+    assert!(
+        modified(&before) > written.1,
+        "the day before's written again"
+    );
+    let rewritten = modified(&before);
+
+    // Then an hour of the day itself.
+    let in_day = doc! {"source": "quakes", "hour": {"$gte": day_start}};
+    assert_eq!(summarised_now(in_day).await, 1);
+    analyse(dir.path(), &uri, &db, &day).await;
+    assert!(
+        modified(&today) > written.0,
+        "the day's report written again"
+    );
+    assert_eq!(modified(&before), rewritten);
+    assert!(
+        std::fs::read(&today).expect("report").starts_with(b"%PDF-"),
+        "a whole report"
+    );
+}
+
 /// A summary edited by hand into a shape the analyser cannot read is left out and named, with
 /// what does not fit, on the cover and in one line, and the run exits 1; a count written as a
 /// whole double, as mongosh writes numbers, reads as the count it is; a run without `started`
@@ -688,12 +771,15 @@ async fn a_refused_source_table_is_named_on_the_cover_and_fails_the_run() {
     );
 }
 
+/// A source never collected for lack of credentials, and one just added, have no run known:
+/// named on the cover as such, none of their collections is expected ("0 landed of 96
+/// expected" said of a source added this morning).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late() {
     let (uri, db) = golden_database("skipped").await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = format!(
-        "{}\n[[source]]\nname = \"offres-ft\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9/ft\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+        "{}\n[[source]]\nname = \"offres-ft\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9/ft\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n\n[[source]]\nname = \"added\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/added\"\nevery = \"15m\"\nkey = \"id\"\ntime = \"t\"\n",
         golden::CONFIG
     );
     setup(dir.path(), &config);
@@ -707,6 +793,18 @@ async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late
     );
     assert!(cover.contains("offres-ft skipped"), "{cover}");
     assert!(!cover.contains("late (offres-ft"), "{cover}");
+    assert!(cover.contains("1 never collected (added)"), "{cover}");
+    assert!(
+        !cover.contains("offres-ft (0 landed") && !cover.contains("added (0 landed"),
+        "no collection of theirs is expected: {cover}"
+    );
+    let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    for note in [
+        "offres-ft: no run known, so no collection expected (its credentials are not set here, and the collector skips a source without them).",
+        "added: no run known, so no collection expected (a source just added is collected from cron's next minute).",
+    ] {
+        assert!(text.contains(note), "{note} in {text}");
+    }
 }
 
 /// `--if-missing`, as the crontab's daily week and month jobs run it: the first run writes the

@@ -23,6 +23,11 @@ fn known(first_run: Option<DateTime<Utc>>) -> Known {
     }
 }
 
+/// A source first collected long before the periods of these tests.
+fn collecting_before() -> Known {
+    known(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single())
+}
+
 fn period() -> ReportPeriod {
     ReportPeriod::containing(
         PeriodKind::Day,
@@ -67,7 +72,14 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
             ..Default::default()
         };
         // `every` is now 5 minutes, whatever it was during the day.
-        assess(&source("5m"), &data, known(None), &period(), period().end()).expected
+        assess(
+            &source("5m"),
+            &data,
+            collecting_before(),
+            &period(),
+            period().end(),
+        )
+        .expected
     };
     let quarter_hours = (0..96).map(|i| run_every(i * 15, 15)).collect();
     assert_eq!(
@@ -160,7 +172,13 @@ fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
         runs: vec![short, grown],
         ..Default::default()
     };
-    let c = assess(&source("1h"), &data, known(None), &period(), period().end());
+    let c = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &period(),
+        period().end(),
+    );
     assert_eq!((c.announced, c.landed_of_announced), (40, 30));
     assert_eq!(
         c.coverage_of(),
@@ -177,7 +195,13 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
     let now = at(22, 6, 0);
     let mut off = source("15m");
     off.enabled = false;
-    let never = assess(&off, &SourceData::default(), known(None), &period(), now);
+    let never = assess(
+        &off,
+        &SourceData::default(),
+        collecting_before(),
+        &period(),
+        now,
+    );
     assert_eq!((never.expected, never.health), (0, Health::Disabled));
     assert_eq!(
         never.disabled_after,
@@ -188,14 +212,14 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
         runs: vec![run(1, None), run(2, Some("HTTP 503"))],
         ..Default::default()
     };
-    let stopped = assess(&off, &data, known(None), &period(), now);
+    let stopped = assess(&off, &data, collecting_before(), &period(), now);
     assert_eq!(
         (stopped.expected, stopped.landed, stopped.failed),
         (4 * 2 + 1, 1, 1),
         "every 15 minutes until its last run, 02:00, and that run's interval"
     );
     assert_eq!(stopped.disabled_after, Some(Some(at(21, 2, 0))));
-    let enabled = assess(&source("15m"), &data, known(None), &period(), now);
+    let enabled = assess(&source("15m"), &data, collecting_before(), &period(), now);
     assert_eq!(enabled.disabled_after, None);
 }
 
@@ -208,7 +232,14 @@ fn coverage_tells_no_run_from_no_total_announced_and_from_a_total_of_0() {
             runs,
             ..Default::default()
         };
-        assess(&source("1h"), &data, known(None), &period(), period().end()).coverage_of()
+        assess(
+            &source("1h"),
+            &data,
+            collecting_before(),
+            &period(),
+            period().end(),
+        )
+        .coverage_of()
     };
     assert_eq!(coverage(Vec::new()), Coverage::NoRun);
     assert_eq!(
@@ -256,7 +287,7 @@ fn a_running_period_expects_only_its_elapsed_collections() {
         last_success: Some(now),
         ..Default::default()
     };
-    let c = assess(&source("15m"), &data, known(None), &period(), now);
+    let c = assess(&source("15m"), &data, collecting_before(), &period(), now);
     assert_eq!((c.expected, c.landed, c.failed), (24, 1, 1));
     assert_eq!((c.steps, c.steps_without_data), (6, 6));
     assert_eq!(
@@ -282,7 +313,7 @@ fn a_daylight_saving_day_expects_a_daily_source_once_and_an_hourly_one_23_times(
         assess(
             &source(every),
             &SourceData::default(),
-            known(None),
+            collecting_before(),
             period,
             period.end() + Duration::days(1),
         )
@@ -333,7 +364,7 @@ fn health_says_failing_then_late() {
         last_success: Some(at(21, 20, 0)),
         ..Default::default()
     };
-    let c = assess(&source("1h"), &failing, known(None), &period(), end);
+    let c = assess(&source("1h"), &failing, collecting_before(), &period(), end);
     assert_eq!(c.health, Health::Failing);
     assert_eq!(c.last_error.as_deref(), Some("HTTP 500"));
     let late = SourceData {
@@ -342,11 +373,11 @@ fn health_says_failing_then_late() {
         ..failing
     };
     assert_eq!(
-        assess(&source("1h"), &late, known(None), &period(), end).health,
+        assess(&source("1h"), &late, collecting_before(), &period(), end).health,
         Health::Late
     );
     assert_eq!(
-        assess(&source("1d"), &late, known(None), &period(), end).health,
+        assess(&source("1d"), &late, collecting_before(), &period(), end).health,
         Health::Ok
     );
 }
@@ -406,13 +437,19 @@ fn quarantined_files_turn_a_healthy_source_into_one_needing_attention() {
     };
     let quarantined = Known {
         quarantined: 2,
-        ..known(None)
+        ..collecting_before()
     };
     let c = assess(&source("1d"), &collecting, quarantined, &period(), end);
     assert_eq!(c.health, Health::Ok);
     assert!(c.needs_attention());
     assert_eq!(c.cover_word(), "OK, 2 files quarantined");
-    let clean = assess(&source("1d"), &collecting, known(None), &period(), end);
+    let clean = assess(
+        &source("1d"),
+        &collecting,
+        collecting_before(),
+        &period(),
+        end,
+    );
     assert!(!clean.needs_attention());
     assert_eq!(clean.cover_word(), "OK");
     let line = health_line(&[(&source("1d"), &c), (&source("1d"), &clean)]);
@@ -615,7 +652,13 @@ fn collections_skipped_while_disabled_are_not_expected_but_those_caught_up_count
             disabled,
             ..Default::default()
         };
-        assess(&source("1h"), &data, known(None), &period(), period().end())
+        assess(
+            &source("1h"),
+            &data,
+            collecting_before(),
+            &period(),
+            period().end(),
+        )
     };
     // Runs at 00:00 to 09:00, disabled from 10:00 (its first collection skipped) until the
     // run at 15:20, which stands for the 15:00 one, then hourly to 23:20.
@@ -665,7 +708,13 @@ fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_peri
         disabled: vec![stretch],
         ..Default::default()
     };
-    let assessed = assess(&source("1h"), &data, known(None), &period(), period().end());
+    let assessed = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &period(),
+        period().end(),
+    );
     assert_eq!((assessed.expected, assessed.landed), (10, 10));
     // The next day, the run at 05:50 that took up again stands for the last one skipped:
     // 00:30 to 04:30 skipped, 05:50 to 23:50 landed.
@@ -682,7 +731,13 @@ fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_peri
         disabled: vec![stretch],
         ..Default::default()
     };
-    let assessed = assess(&source("1h"), &data, known(None), &next_day, next_day.end());
+    let assessed = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &next_day,
+        next_day.end(),
+    );
     assert_eq!((assessed.expected, assessed.landed), (19, 19));
 }
 
@@ -711,7 +766,7 @@ fn a_stretch_disabled_counts_at_the_interval_then_in_force() {
     let assessed = assess(
         &source("15m"),
         &data,
-        known(None),
+        collecting_before(),
         &period(),
         period().end(),
     );
@@ -743,7 +798,14 @@ fn collections_skipped_while_disabled_across_a_clock_change_count_as_the_schedul
             disabled: vec![disabled],
             ..Default::default()
         };
-        assess(&source(every), &data, known(None), period, period.end()).expected
+        assess(
+            &source(every),
+            &data,
+            collecting_before(),
+            period,
+            period.end(),
+        )
+        .expected
     };
 
     // Hourly on 29 March, a 23-hour day: a run at midnight, disabled from 01:00 until the run
@@ -802,7 +864,13 @@ fn a_stretch_disabled_past_the_period_end_skips_only_the_collections_due_in_it()
         }],
         ..Default::default()
     };
-    let assessed = assess(&source("1h"), &data, known(None), &period(), period().end());
+    let assessed = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &period(),
+        period().end(),
+    );
     assert_eq!((assessed.expected, assessed.landed), (24 - 14, 8));
 }
 
@@ -885,7 +953,7 @@ fn a_week_in_progress_counts_the_day_under_way_once_its_run_started() {
             .collect(),
         ..Default::default()
     };
-    let at_time = |now| assess(&source("1h"), &hourly, known(None), &day, now).expected;
+    let at_time = |now| assess(&source("1h"), &hourly, collecting_before(), &day, now).expected;
     assert_eq!(at_time(at(21, 10, 5)), 10);
     assert_eq!(at_time(at(21, 10, 25)), 11);
 }
@@ -1147,7 +1215,13 @@ fn a_period_in_progress_counts_the_interval_under_way_from_its_first_run() {
         }],
         ..Default::default()
     };
-    let c = assess(&source("1h"), &data, known(None), &period(), at(21, 0, 25));
+    let c = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &period(),
+        at(21, 0, 25),
+    );
     assert_eq!((c.landed, c.expected), (1, 1));
 }
 
@@ -1163,7 +1237,13 @@ fn a_stretch_begun_at_a_run_counts_every_interval_begun_in_a_period_in_progress(
             .collect(),
         ..Default::default()
     };
-    let c = assess(&source("1h"), &data, known(None), &period(), at(21, 14, 30));
+    let c = assess(
+        &source("1h"),
+        &data,
+        collecting_before(),
+        &period(),
+        at(21, 14, 30),
+    );
     assert_eq!((c.landed, c.expected), (13, 10 + 3));
 }
 
@@ -1242,4 +1322,32 @@ fn a_source_first_collected_in_the_period_counts_its_hours_without_data_from_the
     };
     let c = assess(&source("1m"), &earlier, known(Some(first)), &period(), now);
     assert_eq!((c.steps, c.steps_without_data), (4, 2), "17:00 to 20:00");
+}
+
+/// A source without a run known (just added, renamed, or never collected for want of
+/// credentials) is expected nowhere in the period: its health says it, not "0 landed of 24".
+#[test]
+fn a_source_without_a_run_known_expects_no_collection() {
+    let c = assess(
+        &source("1h"),
+        &SourceData::default(),
+        known(None),
+        &period(),
+        period().end(),
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::NoRunKnown);
+    assert_eq!((c.expected, c.landed, c.health), (0, 0, Health::Never));
+    assert_eq!(c.period_word(), "never");
+    let skipped = Known {
+        credentials_missing: true,
+        ..known(None)
+    };
+    let c = assess(
+        &source("1h"),
+        &SourceData::default(),
+        skipped,
+        &period(),
+        period().end(),
+    );
+    assert_eq!((c.expected, c.health), (0, Health::Skipped));
 }

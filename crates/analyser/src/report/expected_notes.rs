@@ -37,6 +37,15 @@ pub(super) fn expected_from_notes(
         let first = |at: DateTime<Utc>| first_collection(source, at, tz);
         let note = match c.expected_from {
             ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
+            ExpectedFrom::NoRunKnown => format!(
+                "{}: no run known, so no collection expected{}.",
+                source.name,
+                if c.health == crate::completeness::Health::Skipped {
+                    " (its credentials are not set here, and the collector skips a source without them)"
+                } else {
+                    " (a source just added is collected from cron's next minute)"
+                }
+            ),
             ExpectedFrom::FirstRun(at) => format!(
                 "{}: expected collections counted from its {}.",
                 source.name,

@@ -397,7 +397,8 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
         &format!(
             "Left out of this report: the configuration refused {}, not collected while so. \
              Nothing collected before is lost (it is in MongoDB or waits in the raw folder): once fixed, \
-             they are summarised and reported again.",
+             their files are summarised, and the crontab's jobs write this report again if its period \
+             gains hours (up to eight days after it; else `analyser --date`).",
             counted(refused.len() as u64, "source table")
         ),
         BODY,

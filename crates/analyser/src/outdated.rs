@@ -1,0 +1,170 @@
+//! Reports written before their period's summaries changed: a day the collector caught up
+//! once its credentials were fixed, a refused table fixed, a backfill. With `--if-missing`,
+//! the crontab's jobs write them again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{Document, doc};
+use releve::Config;
+use releve::store::{self, StoreError};
+
+use crate::period::ReportPeriod;
+
+/// Hours after a period is complete by which its data is stored: France Travail's day,
+/// collected from 00:00 UTC, is stored by the summariser's run at the next :05, or the one after
+/// when the collection takes long.
+const STORED_WITHIN: i64 = 2;
+
+/// How far before the asked period's end the reports of earlier periods of its kind are
+/// checked: a week, as far back as the collector catches up a day it missed (France Travail's),
+/// and a day more. A day job checks the eight days before, a week job the week before.
+const CHECKED_BACK: TimeDelta = TimeDelta::days(8);
+
+/// A report in the reports folder written once its period was complete.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Its period.
+    pub period: ReportPeriod,
+    /// Its file.
+    pub path: PathBuf,
+    /// When it was written (last modified): a report written by this version is dated when
+    /// its data was read.
+    pub modified: DateTime<Utc>,
+}
+
+/// The report of `period` in `reports_dir`, when there is one written (last modified) once the
+/// period's data was stored, [`STORED_WITHIN`] hours after it was complete
+/// ([`ReportPeriod::complete_at`]): one written earlier, by hand while the period ran or just
+/// after, lacks its last data.
+pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Option<Written> {
+    let path = reports_dir.join(period.file_name());
+    let metadata = std::fs::metadata(&path)
+        .ok()
+        .filter(|meta| meta.is_file())?;
+    let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
+    (modified >= period.complete_at() + TimeDelta::hours(STORED_WITHIN)).then_some(Written {
+        period: *period,
+        path,
+        modified,
+    })
+}
+
+/// The reports of `asked` and of the periods of its kind that ended within [`CHECKED_BACK`]
+/// before it, that were written once complete; `asked`'s first.
+pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod) -> Vec<Written> {
+    let mut written = Vec::new();
+    let mut period = *asked;
+    loop {
+        written.extend(written_once_complete(reports_dir, &period));
+        period = period.before();
+        if asked.end() - period.end() > CHECKED_BACK || period.end() >= asked.end() {
+            return written;
+        }
+    }
+}
+
+/// Of the `written` reports, those some of whose hours were summarised since they were
+/// written, with the sources whose summaries changed, by file.
+pub async fn changed_since(
+    db: &Database,
+    config: &Config,
+    written: &[Written],
+) -> Result<BTreeMap<PathBuf, BTreeSet<String>>, StoreError> {
+    let mut changed: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
+    let Some(oldest) = written.iter().map(|w| w.modified).min() else {
+        return Ok(changed);
+    };
+    let hours = written.iter().flat_map(|w| {
+        config.sources.iter().map(|source| {
+            (
+                w.period.first_hour_of(source.resolution),
+                w.period.end_hour_of(source.resolution),
+            )
+        })
+    });
+    let (Some(from), Some(until)) = (
+        hours.clone().map(|(from, _)| from).min(),
+        hours.map(|(_, until)| until).max(),
+    ) else {
+        return Ok(changed);
+    };
+    let filter = doc! {
+        "hour": {"$gte": store::bson_date(from), "$lt": store::bson_date(until)},
+        "updated_at": {"$gt": store::bson_date(oldest)},
+    };
+    let action = "reading the hours summarised since the reports were written";
+    let summaries: Vec<Document> = db
+        .collection::<Document>(store::HOURLY)
+        .find(filter)
+        .projection(doc! {"_id": 0, "source": 1, "hour": 1, "updated_at": 1})
+        .await
+        .map_err(StoreError::command(action))?
+        .try_collect()
+        .await
+        .map_err(StoreError::command(action))?;
+    for summary in &summaries {
+        // A document not shaped as the summariser writes it is named by the report itself.
+        let (Ok(name), Ok(hour), Ok(updated_at)) = (
+            summary.get_str("source"),
+            summary.get_datetime("hour"),
+            summary.get_datetime("updated_at"),
+        ) else {
+            continue;
+        };
+        let Some(source) = config.source(name) else {
+            continue;
+        };
+        let (hour, updated_at) = (store::chrono_date(*hour), store::chrono_date(*updated_at));
+        for w in written {
+            let in_period = w.period.first_hour_of(source.resolution) <= hour
+                && hour < w.period.end_hour_of(source.resolution);
+            if in_period && updated_at > w.modified {
+                changed
+                    .entry(w.path.clone())
+                    .or_default()
+                    .insert(name.to_owned());
+            }
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::PeriodKind;
+
+    #[test]
+    fn a_day_job_checks_the_eight_days_before_and_a_week_job_the_week_before() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paris = chrono_tz::Europe::Paris;
+        let day = |d: u32| {
+            ReportPeriod::containing(
+                PeriodKind::Day,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("date"),
+                paris,
+            )
+        };
+        for d in 1..=21 {
+            std::fs::write(dir.path().join(day(d).file_name()), b"%PDF-").expect("report");
+        }
+        let checked: Vec<u32> = written_reports(dir.path(), &day(21))
+            .iter()
+            .map(|w| chrono::Datelike::day(&w.period.first_day))
+            .collect();
+        assert_eq!(checked, (13..=21).rev().collect::<Vec<_>>());
+        let week = ReportPeriod::containing(PeriodKind::Week, day(21).first_day, paris);
+        for period in [week, week.before(), week.before().before()] {
+            std::fs::write(dir.path().join(period.file_name()), b"%PDF-").expect("report");
+        }
+        let weeks: Vec<ReportPeriod> = written_reports(dir.path(), &week)
+            .iter()
+            .map(|w| w.period)
+            .collect();
+        assert_eq!(weeks, [week, week.before()]);
+    }
+}
