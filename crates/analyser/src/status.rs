@@ -150,6 +150,9 @@ struct SourceStatus {
     /// What is wrong with the entries of its folder that no stage reads (misnamed files,
     /// folders named as landed files), when it holds any.
     pub left_alone: Option<String>,
+    /// Since when its runs, under a query changed since, have landed no record, with the keys
+    /// that choose what it collects (see [`releve::selection`]).
+    pub unmatched: Option<(DateTime<Utc>, &'static str)>,
 }
 
 /// The verdict on one source.
@@ -169,6 +172,8 @@ enum Health {
     Stale,
     /// Collected, but a landed file has waited [`BEHIND_AFTER_HOURS`] for the summariser.
     Behind,
+    /// Collected, but its runs have landed no record since its query changed.
+    Empty,
     /// The last run failed.
     Failing,
     /// The configuration refused its `[[source]]` table.
@@ -186,6 +191,7 @@ impl Health {
             Health::Never => "NEVER",
             Health::Stale => "STALE",
             Health::Behind => "BEHIND",
+            Health::Empty => "EMPTY",
             Health::Failing => "FAILING",
             Health::Refused => "REFUSED",
         }
@@ -231,6 +237,8 @@ impl SourceStatus {
         if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
             // It collected once: stopping is news, whatever the credentials here.
             Health::Stale
+        } else if self.unmatched.is_some() {
+            Health::Empty
         } else if self.waited(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
             Health::Behind
         } else {
@@ -264,6 +272,12 @@ impl SourceStatus {
                 crate::format::counted(self.waiting as u64, "file"),
                 table::duration(self.waited(now)),
             )),
+            Health::Empty => self.unmatched.map(|(since, keys)| {
+                format!(
+                    "source `{name}` has landed no record since its query changed (its runs since {}): check its {keys} in sources.toml, where a value misspelt matches nothing; a run that lands a record clears this",
+                    table::time(since)
+                )
+            }),
             Health::Failing => Some(format!(
                 "source `{name}` is failing: its last run failed: {}{}",
                 self.last_error

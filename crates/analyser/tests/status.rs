@@ -733,6 +733,34 @@ async fn a_collector_run_killed_before_its_end_is_failing_until_the_next_run() {
     assert!(!stderr.contains("did not finish"), "{stderr}");
 }
 
+/// A source whose runs landed no record since its query changed (the collector notes it in its
+/// state) is EMPTY, named with the keys to check, and needs attention; a stale one is STALE.
+#[tokio::test]
+async fn a_source_landing_nothing_since_its_query_changed_is_empty() {
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::minutes(1), None));
+    let since = now - TimeDelta::hours(5);
+    let state = serde_json::json!({
+        "last_success_started": (now - TimeDelta::minutes(1)).to_rfc3339(),
+        "query": "0123456789abcdef",
+        "unmatched": {"since": since.to_rfc3339()},
+    });
+    std::fs::write(site.raw().join("usgs/.state.json"), state.to_string()).expect("state");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(cell(&stdout, "usgs", "STATE"), "EMPTY", "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "source `usgs` has landed no record since its query changed (its runs since {} UTC): check its `params` and `url` in sources.toml",
+            since.format("%Y-%m-%d %H:%M")
+        )),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_refused_source_table_is_a_row_that_needs_attention() {
     let site = Site::with_waiting_meteo(&CONFIG.replace("every = \"15m\"", "every = \"often\""));

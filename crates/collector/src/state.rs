@@ -72,6 +72,13 @@ pub struct SourceState {
     /// [`SourceState::disabled_from`]) and clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_since: Option<DateTime<Utc>>,
+    /// The query the last successful run sent, as [`releve::selection::fingerprint`] gives it:
+    /// a run under another one that lands no record is noted in `unmatched`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The runs since the query changed landed no record (see [`releve::selection`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmatched: Option<releve::selection::Unmatched>,
 }
 
 /// A run under way (see [`SourceState::running`]), in the shape `analyser status` reads too.
@@ -210,6 +217,8 @@ impl SourceState {
             days: BTreeSet::new(),
             running: None,
             disabled_since: None,
+            query: None,
+            unmatched: None,
         }
     }
 

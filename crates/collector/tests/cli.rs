@@ -351,6 +351,65 @@ fn an_error_beside_null_records_is_stored_on_one_line() {
     );
 }
 
+/// A query changed into one that matches nothing (`N02`, a zero for an O) lands no record: the
+/// run warns and notes it in the source's state, which `analyser status` reads, until a run
+/// lands a record again.
+#[test]
+fn a_query_changed_into_one_matching_nothing_is_noted_until_a_record_lands() {
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move |RawQuery(query): RawQuery| {
+            let body = body.clone();
+            async move {
+                if query.as_deref() == Some("pollutant=NO2") {
+                    body
+                } else {
+                    "[]".to_owned()
+                }
+            }
+        }),
+    ));
+    let config = |pollutant: &str| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"properties.time\"\nparams = {{ pollutant = \"{pollutant}\" }}\n",
+            server.url()
+        )
+    };
+    let site = Site::new(&config("NO2"));
+    let state = || {
+        let text = std::fs::read_to_string(site.raw().join("own/.state.json")).expect("state");
+        serde_json::from_str::<serde_json::Value>(&text).expect("JSON")
+    };
+    let run = || {
+        succeeded(
+            collector(&site)
+                .arg("--force")
+                .env("RUST_LOG", "warn")
+                .output(),
+        )
+    };
+    run();
+    assert!(state().get("unmatched").is_none());
+
+    std::fs::write(site.config(), config("N02")).expect("config");
+    let warned = run();
+    let warning = line_with(&warned, "query changed since its last run");
+    assert!(
+        warning.contains("this run landed no record: check its `params` and `url` in sources.toml"),
+        "{warning}"
+    );
+    let since = state()["unmatched"]["since"].clone();
+    assert!(since.is_string(), "{}", state());
+    let again = run();
+    assert!(!again.contains("query changed"), "said once: {again}");
+    assert_eq!(state()["unmatched"]["since"], since, "kept from the first");
+
+    std::fs::write(site.config(), config("NO2")).expect("config");
+    run();
+    assert!(state().get("unmatched").is_none(), "cleared: {}", state());
+}
+
 /// A first landing without a record (a filter value misspelt): said once, not at every run.
 #[test]
 fn a_first_landing_without_a_record_is_said_once() {

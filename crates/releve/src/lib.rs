@@ -14,6 +14,7 @@ pub mod rawfile;
 pub mod record;
 pub mod record_data;
 pub mod record_key;
+pub mod selection;
 pub mod store;
 mod text_file;
 pub mod under_way;

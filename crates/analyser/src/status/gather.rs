@@ -45,7 +45,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
             };
             match &raw_unreadable {
                 Some(why) => status.raw_unreadable = Some(why.clone()),
-                None => read_raw_folder(raw_dir, &mut status, now),
+                None => {
+                    read_raw_folder(raw_dir, &mut status, now);
+                    status.unmatched = releve::selection::unmatched(raw_dir, &source.name)
+                        .map(|unmatched| (unmatched.since, releve::selection::keys(source)));
+                }
             }
             status
         })

@@ -57,6 +57,7 @@ pub(super) fn land(
     if collected.records == 0 && state.last_success_started.is_none() {
         warn_first_landing_empty(source, &file);
     }
+    note_unmatched_query(source, state, started, &file, collected.records);
     let cursor = collected
         .newest
         .filter(|_| sources::incremental(source))
@@ -99,15 +100,36 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
     false
 }
 
+/// Notes in `state` a run under a query changed since the last successful run that landed no
+/// record, and warns of it: a value misspelt in a filter matches nothing, which no run fails
+/// for (see [`releve::selection`]); a run that lands a record clears it.
+fn note_unmatched_query(
+    source: &Source,
+    state: &mut SourceState,
+    started: DateTime<Utc>,
+    file: &RawFileName,
+    records: u64,
+) {
+    let query = releve::selection::fingerprint(source);
+    let changed = state.query.as_ref().is_some_and(|last| *last != query);
+    if records > 0 {
+        state.unmatched = None;
+    } else if changed {
+        state.unmatched = Some(releve::selection::Unmatched { since: started });
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            "The source's query changed since its last run, and this run landed no record: check its {} in sources.toml, where a value misspelt matches nothing. `analyser status` says so until a run lands a record.",
+            releve::selection::keys(source)
+        );
+    }
+    state.query = Some(query);
+}
+
 /// A source's first landing holds no record: most often a selection that matches nothing (a
 /// value misspelt in a filter), which later runs, landing nothing either, would not say.
 fn warn_first_landing_empty(source: &Source, file: &RawFileName) {
-    let selection = match &source.kind {
-        SourceKind::HttpJson(_) => "`params` and `url`",
-        SourceKind::Opendatasoft(_) => "`where` and `refine`",
-        SourceKind::OdsV1(_) => "`q` and `refine`",
-        SourceKind::FranceTravail(_) => "its search parameters",
-    };
+    let selection = releve::selection::keys(source);
     tracing::warn!(
         source = %source.name,
         file = %file.file_name(),
