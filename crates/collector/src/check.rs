@@ -114,6 +114,7 @@ fn caution(source: &releve::Source, named: bool) -> Option<String> {
     let parts: Vec<String> = disabled
         .into_iter()
         .chain(sources::rate_above_api(source))
+        .chain(sources::contact_caution(source))
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }

@@ -133,7 +133,7 @@ fn a_check_of_a_file_that_cannot_be_read_exits_2_in_one_line() {
 }
 
 #[test]
-fn a_rate_limit_above_france_travails_own_is_pointed_out() {
+fn a_rate_limit_above_france_travails_own_and_a_drop_landing_contacts_are_pointed_out() {
     let table = |name: &str, rate: &str| {
         format!(
             "[[source]]\nname = \"{name}\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n{rate}\n"
@@ -143,6 +143,8 @@ fn a_rate_limit_above_france_travails_own_is_pointed_out() {
         &[
             table("fast", "rate_limit = 25"),
             table("own", "rate_limit = 10"),
+            table("short", "drop = [\"description\"]"),
+            table("knowing", "drop = []"),
         ]
         .concat(),
     );
@@ -173,6 +175,17 @@ fn a_rate_limit_above_france_travails_own_is_pointed_out() {
     );
     assert!(
         line_of("own").ends_with("france_travail, every 1d"),
+        "{stdout}"
+    );
+    // A `drop` of other fields replaces the default, `contact`: said before any offer lands.
+    assert!(
+        line_of("short").ends_with(
+            "france_travail, every 1d: offers would land with their `contact` (recruiters' names, e-mails and phone numbers): `drop` lists other fields and not it; add \"contact\" to `drop`, or write `drop = []` to keep it knowingly"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        line_of("knowing").ends_with("france_travail, every 1d"),
         "{stdout}"
     );
 }

@@ -1109,6 +1109,39 @@ fn an_env_that_is_a_folder_is_said_not_to_be_read() {
     );
 }
 
+/// A variable left exported in the shell (or set blank in a crontab) hides `.env`'s value: said,
+/// without either value, so the wrong credentials are not looked for in `.env` in vain.
+#[test]
+fn a_variable_the_environment_sets_otherwise_than_env_is_named() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "FRANCE_TRAVAIL_CLIENT_ID=right-id\nFRANCE_TRAVAIL_CLIENT_SECRET=same\n",
+    )
+    .expect("write .env");
+    let output = collector(&site)
+        .arg("--force")
+        .env("FRANCE_TRAVAIL_CLIENT_ID", "old-wrong-id")
+        .env("FRANCE_TRAVAIL_CLIENT_SECRET", "same")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("`FRANCE_TRAVAIL_CLIENT_ID` is set in the environment and, to another value, in .env: the environment's is used"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("CLIENT_SECRET` is set"),
+        "the same value: {stderr}"
+    );
+    assert!(
+        !stderr.contains("right-id") && !stderr.contains("old-wrong-id"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let server = feed(usgs_body(1));

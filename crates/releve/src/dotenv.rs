@@ -78,6 +78,8 @@ pub fn load() -> Result<Vec<String>, DotenvError> {
     if let Some(line) = dollar_line(&content) {
         return Err(DotenvError::Dollar { file: shown, line });
     }
+    // Read before loading: once loaded, the environment holds `.env`'s values too.
+    let hidden = hidden_by_environment(&content);
     // Loaded from the text read once above.
     match dotenvy::from_read(content.as_bytes()) {
         Ok(()) => Ok(repeated_names(&content)
@@ -87,6 +89,11 @@ pub fn load() -> Result<Vec<String>, DotenvError> {
                     ".env sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
                 )
             })
+            .chain(hidden.into_iter().map(|name| {
+                format!(
+                    "`{name}` is set in the environment and, to another value, in .env: the environment's is used (a value left exported in the shell, or set blank in a crontab, hides .env's); unset it there, or remove it from .env"
+                )
+            }))
             .collect()),
         Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
             line: line_of(&content, &text),
@@ -94,6 +101,21 @@ pub fn load() -> Result<Vec<String>, DotenvError> {
         }),
         Err(err) => Err(DotenvError::Read(err.to_string())),
     }
+}
+
+/// The names `.env` sets that the environment already holds with another value, which hides
+/// `.env`'s (its values are never said: they may be secrets).
+fn hidden_by_environment(content: &str) -> Vec<String> {
+    let mut hidden: Vec<String> = dotenvy::from_read_iter(content.as_bytes())
+        .filter_map(Result::ok)
+        .filter(|(name, value)| {
+            std::env::var_os(name).is_some_and(|set| set.to_str() != Some(value.as_str()))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    hidden.sort();
+    hidden.dedup();
+    hidden
 }
 
 /// The names `.env` sets more than once, as dotenv reads it: the first value is kept, where a

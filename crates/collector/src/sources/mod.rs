@@ -25,6 +25,7 @@ use releve::{Source, SourceKind};
 
 use crate::http::{FetchError, SourceClient};
 
+pub use france_travail::contact_caution;
 pub use opendatasoft::in_time_order;
 pub use survey::newest_time;
 

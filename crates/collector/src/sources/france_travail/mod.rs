@@ -106,6 +106,16 @@ fn survey_landed(source: &Source, body: &[u8]) -> Result<survey::Survey, SourceE
     Ok(surveyor.finish())
 }
 
+/// What `collector --check` says of a France Travail source whose `drop` lets the recruiters'
+/// contacts land (see [`lands_contact_unawares`]); `None` for other sources.
+pub fn contact_caution(source: &Source) -> Option<String> {
+    (matches!(source.kind, releve::SourceKind::FranceTravail(_))
+        && lands_contact_unawares(&source.dropped_fields()))
+    .then(|| {
+        "offers would land with their `contact` (recruiters' names, e-mails and phone numbers): `drop` lists other fields and not it; add \"contact\" to `drop`, or write `drop = []` to keep it knowingly".to_owned()
+    })
+}
+
 /// Whether a `drop` of other fields leaves `contact` whole: listing fields replaces the
 /// default, while an explicit `drop = []` keeps it knowingly (as does a `drop` of some of its
 /// members).
