@@ -175,6 +175,14 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     http::install_tls_provider();
     let config = Config::load_sources(&args.config.config)?;
     check_args(args, &config, NamedRefused::Fails)?;
+    // A checkout holds its raw folder: one missing is most often a run from another folder,
+    // whose files the summariser, run from the checkout, would never read.
+    if std::fs::symlink_metadata(&args.raw_dir.raw_dir).is_err() {
+        tracing::warn!(
+            raw_dir = %releve::working_folder::named(&args.raw_dir.raw_dir),
+            "The raw folder does not exist: this run creates it. The summariser and `analyser status` read the raw folder of their own working folder (or `--raw-dir`): run every stage from the same folder, as the crontab does."
+        );
+    }
     let selected = select(args, &config);
     let day = args
         .date

@@ -1109,6 +1109,24 @@ fn an_env_that_is_a_folder_is_said_not_to_be_read() {
     );
 }
 
+/// A run that creates the raw folder (run from another folder than the checkout's, whose raw
+/// folder the summariser reads) says so, naming the folder it is relative to; later runs do
+/// not.
+#[test]
+fn a_run_creating_the_raw_folder_says_where() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let first = succeeded(collector(&site).arg("--force").output());
+    let warning = line_with(&first, "The raw folder does not exist: this run creates it");
+    assert!(
+        warning.contains("(in the working folder")
+            && warning.contains("run every stage from the same folder"),
+        "{warning}"
+    );
+    let again = succeeded(collector(&site).arg("--force").output());
+    assert!(!again.contains("raw folder does not exist"), "{again}");
+}
+
 /// A variable left exported in the shell (or set blank in a crontab) hides `.env`'s value: said,
 /// without either value, so the wrong credentials are not looked for in `.env` in vain.
 #[test]
