@@ -117,6 +117,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 disabled: Vec::new(),
                 run_before: None,
                 records_before: 0,
+                unmatched: None,
             };
             (source.name.clone(), data)
         })

@@ -34,6 +34,9 @@ pub enum Health {
     /// No run known, though nothing stops the collector from collecting it (what `analyser
     /// status` calls NEVER).
     Never,
+    /// Collected, but its runs have landed no record since its query changed (what `analyser
+    /// status` calls EMPTY).
+    Empty,
 }
 
 impl Health {
@@ -46,12 +49,16 @@ impl Health {
             Health::Disabled => "disabled",
             Health::Skipped => "skipped",
             Health::Never => "never",
+            Health::Empty => "empty",
         }
     }
 
     /// True for a health the cover shows in red: a source that should collect and does not.
     pub fn alerts(self) -> bool {
-        matches!(self, Health::Late | Health::Failing | Health::Never)
+        matches!(
+            self,
+            Health::Late | Health::Failing | Health::Never | Health::Empty
+        )
     }
 }
 
@@ -527,6 +534,7 @@ fn health(
     }
     let allowed = source.every.as_chrono() * crate::status::STALE_AFTER_INTERVALS;
     match data.last_success {
+        Some(last) if now - last <= allowed && data.unmatched.is_some() => Health::Empty,
         Some(last) if now - last <= allowed => Health::Ok,
         None if credentials_missing => Health::Skipped,
         None if data.latest_run.is_none() => Health::Never,
@@ -543,6 +551,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         Health::Late,
         Health::Failing,
         Health::Never,
+        Health::Empty,
         Health::Disabled,
         Health::Skipped,
     ] {
@@ -559,6 +568,10 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
                 names.join(", ")
             )),
             (Health::Never, n) => parts.push(format!("{n} never collected ({})", names.join(", "))),
+            (Health::Empty, n) => parts.push(format!(
+                "{n} landing no record since its query changed ({})",
+                names.join(", ")
+            )),
             (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
         }
     }

@@ -162,6 +162,9 @@ pub struct SourceData {
     /// Records in the period before (the day, week or month before), from `hourly`, to compare
     /// the period's with.
     pub records_before: i64,
+    /// Since when its runs have landed no record under a query changed since, as the raw
+    /// folder's state file says (read with `--raw-dir` only; see [`releve::selection`]).
+    pub unmatched: Option<DateTime<Utc>>,
 }
 
 /// A stretch while a source was disabled (`enabled = false`): from when its first collection
@@ -439,6 +442,8 @@ async fn load_source(
             .collect(),
         run_before: run_before.map(CollectionRun::from),
         records_before,
+        // From the raw folder, when the report reads one.
+        unmatched: None,
     })
 }
 

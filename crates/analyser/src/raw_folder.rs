@@ -103,6 +103,13 @@ impl RawFolder {
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
         for source in &config.sources {
+            // Noted by the collector in the source's state: its runs land no record since its
+            // query changed (see `releve::selection`).
+            if let Some(unmatched) = releve::selection::unmatched(&self.raw_dir, &source.name)
+                && let Some(source_data) = data.get_mut(&source.name)
+            {
+                source_data.unmatched = Some(unmatched.since);
+            }
             let Some(waiting) = self.waiting.get(&source.name) else {
                 continue;
             };

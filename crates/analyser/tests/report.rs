@@ -807,6 +807,36 @@ async fn a_source_never_collected_for_lack_of_credentials_reads_skipped_not_late
     }
 }
 
+/// A source whose runs land no record since its query changed (the collector notes it in its
+/// state) reads `empty` on the cover, in red, when the report reads the raw folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_landing_nothing_since_its_query_changed_reads_empty() {
+    let (uri, db) = golden_database("empty").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let folder = dir.path().join("raw/meteo");
+    std::fs::create_dir_all(&folder).expect("source folder");
+    let state = serde_json::json!({
+        "query": "0123456789abcdef",
+        "unmatched": {"since": (Utc::now() - Duration::hours(3)).to_rfc3339()},
+    });
+    std::fs::write(folder.join(".state.json"), state.to_string()).expect("state");
+    analyse(
+        dir.path(),
+        &uri,
+        &db,
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
+    )
+    .await;
+    let pages = common::page_texts(&dir.path().join(golden::report(0)));
+    let cover = common::flat(&pages[0]);
+    assert!(
+        cover.contains("1 landing no record since its query changed (meteo)"),
+        "{cover}"
+    );
+    assert!(cover.contains("meteo empty"), "{cover}");
+}
+
 /// `--if-missing`, as the crontab's daily week and month jobs run it: the first run writes the
 /// period's report, the next ones leave it as it is, unless it was written before the period
 /// was complete (by hand while it ran), which is written again.

@@ -125,6 +125,7 @@ fn single() -> SourceData {
         disabled: Vec::new(),
         run_before: None,
         records_before: 0,
+        unmatched: None,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -169,6 +170,7 @@ fn busy() -> SourceData {
         disabled: Vec::new(),
         run_before: None,
         records_before: 0,
+        unmatched: None,
     }
 }
 
