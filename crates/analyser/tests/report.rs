@@ -53,6 +53,17 @@ async fn day_report(dir: &Path, uri: &str, db: &str, date: &str) {
     analyse(dir, uri, db, &["--date", date]).await;
 }
 
+/// Runs the analyser for the day report of the golden day, reading the raw folder `raw`.
+async fn golden_day_reading_raw(dir: &Path, uri: &str, db: &str) {
+    analyse(
+        dir,
+        uri,
+        db,
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
+    )
+    .await;
+}
+
 /// Writes the report of the golden day into `dir` and returns its text on one line.
 async fn golden_day_text(dir: &Path, uri: &str, db: &str) -> String {
     day_report(dir, uri, db, &golden::date(0)).await;
@@ -821,13 +832,7 @@ async fn a_source_landing_nothing_since_its_query_changed_reads_empty() {
         "unmatched": {"since": (Utc::now() - Duration::hours(3)).to_rfc3339()},
     });
     std::fs::write(folder.join(".state.json"), state.to_string()).expect("state");
-    analyse(
-        dir.path(),
-        &uri,
-        &db,
-        &["--date", &golden::date(0), "--raw-dir", "raw"],
-    )
-    .await;
+    golden_day_reading_raw(dir.path(), &uri, &db).await;
     let pages = common::page_texts(&dir.path().join(golden::report(0)));
     let cover = common::flat(&pages[0]);
     assert!(
@@ -1337,13 +1342,7 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
         &serde_json::to_vec(&metrics).expect("metrics JSON"),
     )
     .expect("metrics file");
-    analyse(
-        dir.path(),
-        &uri,
-        &db,
-        &["--date", &golden::date(0), "--raw-dir", "raw"],
-    )
-    .await;
+    golden_day_reading_raw(dir.path(), &uri, &db).await;
     let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
         text.contains("Sources now: 2 OK · 1 failing (offres)."),
