@@ -172,7 +172,7 @@ fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
     tracing::info!(
         path = %path.display(),
         sources = %sources.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
-        "Hours of this report's period were summarised since it was written (a day caught up, a table fixed, a backfill): written again (--if-missing)."
+        "Hours of this report's period were summarised since it was written (records that came or changed later: a day caught up, a revised value, a backfill): written again (--if-missing)."
     );
 }
 

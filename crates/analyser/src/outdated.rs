@@ -19,10 +19,11 @@ use crate::period::ReportPeriod;
 /// when the collection takes long.
 const STORED_WITHIN: i64 = 2;
 
-/// How far before the asked period's end the reports of earlier periods of its kind are
-/// checked: a week, as far back as the collector catches up a day it missed (France Travail's),
-/// and a day more. A day job checks the eight days before, a week job the week before.
-const CHECKED_BACK: TimeDelta = TimeDelta::days(8);
+/// How many local days before the asked period's end the reports of earlier periods of its
+/// kind are checked: a week, as far back as the collector catches up a day it missed (France
+/// Travail's), and a day more. A day job checks the eight days before, a week job the week
+/// before; calendar days, whatever a clock change makes of their hours.
+const CHECKED_BACK_DAYS: i64 = 8;
 
 /// A report in the reports folder written once its period was complete.
 #[derive(Debug, Clone)]
@@ -53,15 +54,16 @@ pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Optio
     })
 }
 
-/// The reports of `asked` and of the periods of its kind that ended within [`CHECKED_BACK`]
-/// before it, that were written once complete; `asked`'s first.
+/// The reports of `asked` and of the periods of its kind that ended within
+/// [`CHECKED_BACK_DAYS`] before it, that were written once complete; `asked`'s first.
 pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod) -> Vec<Written> {
     let mut written = Vec::new();
     let mut period = *asked;
     loop {
         written.extend(written_once_complete(reports_dir, &period));
         period = period.before();
-        if asked.end() - period.end() > CHECKED_BACK || period.end() >= asked.end() {
+        let back = (asked.end_day - period.end_day).num_days();
+        if back > CHECKED_BACK_DAYS || back <= 0 {
             return written;
         }
     }
@@ -166,5 +168,29 @@ mod tests {
             .map(|w| w.period)
             .collect();
         assert_eq!(weeks, [week, week.before()]);
+    }
+
+    /// README: "the day job checks the eight days before yesterday". Across the end of summer
+    /// time (25 October 2026 in Paris) the eighth day before ended eight days and an hour
+    /// before, and is left out: a France Travail day caught up then is never written again.
+    #[test]
+    fn a_day_job_checks_the_eight_days_before_across_the_end_of_summer_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paris = chrono_tz::Europe::Paris;
+        let day = |d: u32| {
+            ReportPeriod::containing(
+                PeriodKind::Day,
+                chrono::NaiveDate::from_ymd_opt(2026, 10, d).expect("date"),
+                paris,
+            )
+        };
+        for d in 15..=30 {
+            std::fs::write(dir.path().join(day(d).file_name()), b"%PDF-").expect("report");
+        }
+        let checked: Vec<u32> = written_reports(dir.path(), &day(30))
+            .iter()
+            .map(|w| chrono::Datelike::day(&w.period.first_day))
+            .collect();
+        assert_eq!(checked, (22..=30).rev().collect::<Vec<_>>());
     }
 }

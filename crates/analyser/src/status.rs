@@ -237,10 +237,10 @@ impl SourceStatus {
         if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
             // It collected once: stopping is news, whatever the credentials here.
             Health::Stale
-        } else if self.unmatched.is_some() {
-            Health::Empty
         } else if self.waited(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
             Health::Behind
+        } else if self.unmatched.is_some() {
+            Health::Empty
         } else {
             Health::Ok
         }
@@ -250,6 +250,17 @@ impl SourceStatus {
     fn waited(&self, now: DateTime<Utc>) -> TimeDelta {
         self.oldest_waiting
             .map_or(TimeDelta::zero(), |landed| now - landed)
+    }
+
+    /// The line saying its runs land no record since its query changed, when they do.
+    fn unmatched_line(&self) -> Option<String> {
+        self.unmatched.map(|(since, keys)| {
+            format!(
+                "source `{}` has landed no record since its query changed (its runs since {}): check its {keys} in sources.toml, where a value misspelt matches nothing; a run that lands a record clears this",
+                self.name,
+                table::time(since)
+            )
+        })
     }
 
     /// One line for stderr saying what is wrong, when something is.
@@ -272,12 +283,7 @@ impl SourceStatus {
                 crate::format::counted(self.waiting as u64, "file"),
                 table::duration(self.waited(now)),
             )),
-            Health::Empty => self.unmatched.map(|(since, keys)| {
-                format!(
-                    "source `{name}` has landed no record since its query changed (its runs since {}): check its {keys} in sources.toml, where a value misspelt matches nothing; a run that lands a record clears this",
-                    table::time(since)
-                )
-            }),
+            Health::Empty => self.unmatched_line(),
             Health::Failing => Some(format!(
                 "source `{name}` is failing: its last run failed: {}{}",
                 self.last_error
@@ -310,6 +316,17 @@ impl StatusReport {
             .iter()
             .filter_map(|source| source.problem(self.now))
             .collect();
+        // Said beside a state that takes the row (BEHIND, FAILING, STALE): both need acting on.
+        problems.extend(
+            self.sources
+                .iter()
+                .filter(|source| {
+                    source.enabled
+                        && source.refused.is_none()
+                        && source.health(self.now) != Health::Empty
+                })
+                .filter_map(SourceStatus::unmatched_line),
+        );
         // A raw folder that cannot be read is said once, however many sources it holds.
         for unreadable in self.unreadable.iter().chain(
             self.sources
@@ -503,6 +520,20 @@ mod tests {
         assert_eq!(usgs.health(now), Health::Ok, "an hour's files are normal");
         usgs.oldest_waiting = Some(now - TimeDelta::hours(10));
         assert_eq!(usgs.health(now), Health::Behind);
+        // Landing nothing since its query changed as well: BEHIND takes the row, both are said.
+        usgs.unmatched = Some((now - TimeDelta::hours(2), "`params` and `url`"));
+        assert_eq!(usgs.health(now), Health::Behind);
+        let problems = reachable(now, vec![usgs.clone()], BTreeMap::new()).problems();
+        assert!(
+            problems.iter().any(|p| p.contains("is behind")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("has landed no record since its query changed")),
+            "{problems:?}"
+        );
         let problem = usgs.problem(now).expect("alerted");
         assert!(
             problem.contains("11 files") && problem.contains("10h"),

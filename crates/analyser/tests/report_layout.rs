@@ -1293,3 +1293,22 @@ fn a_stretch_no_failure_explains_is_said_beside_a_longer_one_a_failure_does() {
         "{flat}"
     );
 }
+
+/// A source added disabled (`enabled = false`, to switch on later) has no run known: the note
+/// under the table must not say it "is collected from cron's next minute", which the collector
+/// never does while it is disabled (before `NoRunKnown` it had no note).
+#[test]
+fn a_disabled_source_never_run_is_not_said_to_be_collected_at_the_next_minute() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = CONFIG.replacen("every = \"1m\"", "every = \"1m\"\nenabled = false", 1);
+    let flat = common::flat(&common::text(&render_config(
+        dir.path(),
+        &text,
+        SourceData::default(),
+    )));
+    assert!(flat.contains("1 disabled (single)"), "{flat}");
+    assert!(
+        !flat.contains("single: no run known, so no collection expected (a source just added is collected from cron's next minute)"),
+        "{flat}"
+    );
+}

@@ -315,6 +315,32 @@ fn null_where_the_records_go_lands_as_no_records() {
     assert!(site.data_files("own").is_empty());
 }
 
+/// README names a refusal status, `"REQUEST_DENIED"`, among the answers saying they failed.
+/// Google Maps Platform, whose status that is, answers it with an empty `results` list, not a
+/// null (`{"error_message": "The provided API key is invalid.", "results": [], "status":
+/// "REQUEST_DENIED"}`, HTTP 200): the run must fail with the API's words, not land 0 records.
+#[test]
+fn a_refusal_status_beside_an_empty_list_fails_the_run() {
+    let server = feed(
+        r#"{"error_message": "The provided API key is invalid.", "results": [], "status": "REQUEST_DENIED"}"#
+            .to_owned(),
+    );
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"results\"\nkey = \"place_id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && site.data_files("own").is_empty(),
+        "a refusal landed as an empty run: {stderr}"
+    );
+    assert!(
+        stderr.contains("The provided API key is invalid."),
+        "{stderr}"
+    );
+}
+
 /// An error code of 0 beside null records is many APIs' success (`{"error": 0,
 /// "message": "ok", "data": null}`): the run lands no record, as for a null alone, and does
 /// not fail.
@@ -408,6 +434,52 @@ fn a_query_changed_into_one_matching_nothing_is_noted_until_a_record_lands() {
     std::fs::write(site.config(), config("NO2")).expect("config");
     run();
     assert!(state().get("unmatched").is_none(), "cleared: {}", state());
+}
+
+/// The same filter misspelt where many `http_json` sources keep their query, in `url`
+/// (README: a changed query in "`params`, `url`" is noted; the warning and `analyser status`
+/// say to check "`params` and `url`"): the run landing no record must be noted too.
+#[test]
+fn a_query_changed_in_the_url_into_one_matching_nothing_is_noted() {
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move |RawQuery(query): RawQuery| {
+            let body = body.clone();
+            async move {
+                if query.as_deref() == Some("pollutant=NO2") {
+                    body
+                } else {
+                    "[]".to_owned()
+                }
+            }
+        }),
+    ));
+    let config = |pollutant: &str| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed?pollutant={pollutant}\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            server.url()
+        )
+    };
+    let site = Site::new(&config("NO2"));
+    let run = || {
+        succeeded(
+            collector(&site)
+                .arg("--force")
+                .env("RUST_LOG", "warn")
+                .output(),
+        )
+    };
+    run();
+    std::fs::write(site.config(), config("N02")).expect("config");
+    let warned = run();
+    assert_eq!(site.data_files("own").len(), 2, "{warned}");
+    let text = std::fs::read_to_string(site.raw().join("own/.state.json")).expect("state");
+    let state: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(
+        warned.contains("query changed since its last run") && state.get("unmatched").is_some(),
+        "a url's query misspelt, landing nothing, is not noted: {warned}\n{state}"
+    );
 }
 
 /// A first landing without a record (a filter value misspelt): said once, not at every run.

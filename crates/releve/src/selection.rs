@@ -18,22 +18,39 @@ pub struct Unmatched {
     pub since: DateTime<Utc>,
 }
 
-/// The query `source` sends, as a fingerprint of its kind's keys (its address, dataset,
-/// filters, parameters, paging): two configurations asking the same thing give the same one.
-/// A hash, so that the state file keeps none of the query's text.
+/// The query `source` sends, as a fingerprint of the keys that choose its records (see
+/// [`keys`]): its `url` and `params`, or its dataset and filters. Other keys (paging, fields,
+/// `lookback`, a default written out) leave it as it is, so that an edit choosing the same
+/// records is not taken for a changed query. A hash, so that the state file keeps none of the
+/// query's text.
 pub fn fingerprint(source: &Source) -> String {
     let mut hasher = siphasher::sip::SipHasher13::new();
-    format!("{:?}", source.kind).hash(&mut hasher);
+    source.kind.name().hash(&mut hasher);
+    source.url.hash(&mut hasher);
+    match &source.kind {
+        SourceKind::HttpJson(http) => http.params.hash(&mut hasher),
+        SourceKind::Opendatasoft(ods) => {
+            ods.dataset.hash(&mut hasher);
+            ods.where_clause.hash(&mut hasher);
+            ods.refine.hash(&mut hasher);
+        }
+        SourceKind::OdsV1(v1) => {
+            v1.dataset.hash(&mut hasher);
+            v1.q.hash(&mut hasher);
+            v1.refine.hash(&mut hasher);
+        }
+        SourceKind::FranceTravail(_) => {}
+    }
     format!("{:016x}", hasher.finish())
 }
 
-/// The keys that choose what `source` collects, in words: "`where` and `refine`".
+/// The keys that choose what `source` collects, in words: "`where`, `refine` and `dataset`".
 pub fn keys(source: &Source) -> &'static str {
     match &source.kind {
         SourceKind::HttpJson(_) => "`params` and `url`",
-        SourceKind::Opendatasoft(_) => "`where` and `refine`",
-        SourceKind::OdsV1(_) => "`q` and `refine`",
-        SourceKind::FranceTravail(_) => "its search parameters",
+        SourceKind::Opendatasoft(_) => "`where`, `refine` and `dataset`",
+        SourceKind::OdsV1(_) => "`q`, `refine` and `dataset`",
+        SourceKind::FranceTravail(_) => "`url`",
     }
 }
 
@@ -83,5 +100,36 @@ mod tests {
             "the fields read are no part of the query"
         );
         assert_eq!(france.len(), 16);
+    }
+
+    /// README: a query changed in "`where`, `refine`, `q`, `params`, `url`, the dataset" is
+    /// noted, and the EMPTY line says to check "`params` and `url`". An `http_json` source's
+    /// query often sits in its `url` (`…/feed?pollutant=NO2`), and `url` is a key of the
+    /// `[[source]]` table, not of its kind: misspelt there, it must change the fingerprint.
+    #[test]
+    fn a_query_changed_in_the_url_changes_the_fingerprint() {
+        let http = |url: &str| {
+            let text = format!(
+                "[[source]]\nname = \"aq\"\nkind = \"http_json\"\nurl = \"{url}\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n"
+            );
+            let config = Config::parse(&text, Path::new("sources.toml")).expect("config");
+            config.sources.into_iter().next().expect("a source")
+        };
+        assert_ne!(
+            fingerprint(&http("https://api.example/feed?pollutant=NO2")),
+            fingerprint(&http("https://api.example/feed?pollutant=N02")),
+            "a value misspelt in the url's query"
+        );
+    }
+
+    /// "Two configurations asking the same thing give the same one": writing a kind's default
+    /// out (`lookback = "3h"`, Opendatasoft's default) sends the same query, so it must not be
+    /// taken for a changed query (a sparse source's next empty run would read EMPTY).
+    #[test]
+    fn a_default_written_out_is_the_same_query() {
+        assert_eq!(
+            fingerprint(&source("incremental = true\n")),
+            fingerprint(&source("incremental = true\nlookback = \"3h\"\n")),
+        );
     }
 }

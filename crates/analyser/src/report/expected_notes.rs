@@ -37,6 +37,8 @@ pub(super) fn expected_from_notes(
         let first = |at: DateTime<Utc>| first_collection(source, at, tz);
         let note = match c.expected_from {
             ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
+            // A disabled source is said by its own note, and is not collected at all.
+            ExpectedFrom::NoRunKnown if !source.enabled => continue,
             ExpectedFrom::NoRunKnown => format!(
                 "{}: no run known, so no collection expected{}.",
                 source.name,

@@ -225,11 +225,12 @@ pub fn api_message(body: &[u8]) -> String {
 
 /// Whether a body in ASCII lower case, beginning with `<`, is an HTML page rather than XML (an
 /// RSS or Atom feed, a SOAP envelope): its first element, past an XML declaration and
-/// comments, is HTML's (`<!doctype html>`, `<html>`, or a page cut to its heading,
-/// `<h1>502 Bad Gateway</h1>`).
+/// comments, is HTML's (`<!doctype html>`, `<html>`, a page cut to its heading,
+/// `<h1>502 Bad Gateway</h1>`, or opening on its `<meta>` or `<style>`).
 fn is_html(lower: &str) -> bool {
     const HTML: &[&str] = &[
-        "html", "head", "body", "title", "h1", "h2", "p", "div", "center",
+        "html", "head", "body", "title", "h1", "h2", "p", "div", "center", "meta", "style",
+        "script", "link", "br", "hr",
     ];
     let mut rest = lower.trim_start();
     loop {
@@ -480,6 +481,25 @@ mod tests {
         assert_eq!(
             api_message(b"<Envelope><Header/><Body><Fault>denied</Fault></Body></Envelope>"),
             "an XML document"
+        );
+    }
+
+    /// A maintenance or proxy page that opens on `<meta>`, `<style>` or `<script>` rather
+    /// than `<html>` (a minimal page, a captive portal) is still an HTML page, as it was said
+    /// before its first element decided: its `<title>` is no XML document's.
+    #[test]
+    fn a_page_opening_on_its_meta_is_an_html_page() {
+        assert_eq!(
+            api_message(
+                b"<meta charset=\"utf-8\"><title>Down for maintenance</title><p>Back soon.</p>"
+            ),
+            "an HTML page titled \"Down for maintenance\""
+        );
+        assert_eq!(
+            api_message(
+                b"<style>body{font:14px sans-serif}</style><h1>503 Service Unavailable</h1>"
+            ),
+            "an HTML page headed \"503 Service Unavailable\""
         );
     }
 

@@ -98,6 +98,7 @@ pub(super) async fn collect(
             read_whole(ctx, source, settings, &answer, &changes)?
         }
     };
+    refused_without_records(source, &body, count)?;
     // The stamp is an instant in UTC, never a local time the API wrote.
     let stamped_time = settings.stamp.as_deref() == Some(source.time.as_str());
     if let (Some(zone), Some(example), false) = (
@@ -297,7 +298,7 @@ fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> 
 /// failed (see [`failed_by`]); followed by the answer's message when the member is a flag or
 /// a code (`"error": true, "reason": "API key expired"`, Open-Meteo's shape).
 fn error_member(body: &Value) -> Option<String> {
-    let flag = ["error", "errors"]
+    ["error", "errors"]
         .iter()
         .find_map(|name| {
             let said = body.get(*name)?;
@@ -312,8 +313,13 @@ fn error_member(body: &Value) -> Option<String> {
             };
             (!empty).then_some((*name, said))
         })
-        .or_else(|| failed_by(body))?;
-    let (name, value) = flag;
+        .or_else(|| failed_by(body))
+        .map(|(name, value)| failure_words(body, name, value))
+}
+
+/// The words of an answer's failure said by its member `name` = `value`, followed by the
+/// answer's message when the member is a flag or a code.
+fn failure_words(body: &Value, name: &str, value: &Value) -> String {
     // An `error` holding text, a list or an object says its words itself; a flag or a code
     // does not.
     let says_itself = name.starts_with("error")
@@ -334,11 +340,36 @@ fn error_member(body: &Value) -> Option<String> {
         }
         _ => None,
     });
-    Some(format!(
+    format!(
         "`{name}` = {}{}",
         quoted(value),
         message.unwrap_or_default()
-    ))
+    )
+}
+
+/// Fails a run whose answer holds no record where it says the call failed by a member such as
+/// `"status": "REQUEST_DENIED"` beside an empty list (`{"results": [], "status":
+/// "REQUEST_DENIED", "error_message": "The provided API key is invalid."}` with status 200):
+/// landed, it would read as a selection matching nothing. (An `error` member beside an empty
+/// list is not taken for a failure: some APIs say "no data" so.)
+fn refused_without_records(source: &Source, body: &[u8], count: u64) -> Result<(), SourceError> {
+    if count > 0 {
+        return Ok(());
+    }
+    let Ok(answer) = serde_json::from_slice::<Value>(body) else {
+        return Ok(());
+    };
+    match failed_by(&answer) {
+        Some((name, value)) => Err(SourceError::Unexpected {
+            what: "GET".to_owned(),
+            message: format!(
+                "the answer holds no records at `records` = `{}`, and says the call failed: {}",
+                source.records_path(),
+                failure_words(&answer, name, value)
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A top-level member by which an answer says the call failed, other than `error`: a JSend
