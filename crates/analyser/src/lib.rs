@@ -91,7 +91,7 @@ pub struct WrittenReport {
 /// morning after relevé was installed, would otherwise write a report of nothing). With
 /// `--if-missing`, a report already written once its period was complete is left as it is
 /// unless hours of its period were summarised since, and the reports of the periods of its kind
-/// that ended in the eight days before it are written again when so (see [`outdated`]).
+/// that ended in the eight days before it are written again when so (see the `outdated` module).
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,
