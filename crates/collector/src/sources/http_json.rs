@@ -23,8 +23,10 @@ use super::records::drop_fields;
 use super::survey::{self, Survey, Surveyor};
 use super::{Collected, RunContext, SourceError};
 use crate::http::Answer;
+use failure::{error_member, refused_without_records};
 
 mod columns;
+mod failure;
 mod paging;
 
 pub use paging::MorePages;
@@ -293,117 +295,6 @@ fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> 
     Ok(true)
 }
 
-/// What an answer says of its failure, when it says it failed: a top-level `error` or `errors`
-/// member that says something (not null, false, 0 or empty), or a member saying the call
-/// failed (see [`failed_by`]); followed by the answer's message when the member is a flag or
-/// a code (`"error": true, "reason": "API key expired"`, Open-Meteo's shape).
-fn error_member(body: &Value) -> Option<String> {
-    ["error", "errors"]
-        .iter()
-        .find_map(|name| {
-            let said = body.get(*name)?;
-            let empty = match said {
-                Value::Null | Value::Bool(false) => true,
-                // An error code of 0 is many APIs' success.
-                Value::Number(code) => code.as_f64() == Some(0.0),
-                Value::String(text) => text.trim().is_empty(),
-                Value::Array(items) => items.is_empty(),
-                Value::Object(members) => members.is_empty(),
-                Value::Bool(true) => false,
-            };
-            (!empty).then_some((*name, said))
-        })
-        .or_else(|| failed_by(body))
-        .map(|(name, value)| failure_words(body, name, value))
-}
-
-/// The words of an answer's failure said by its member `name` = `value`, followed by the
-/// answer's message when the member is a flag or a code.
-fn failure_words(body: &Value, name: &str, value: &Value) -> String {
-    // An `error` holding text, a list or an object says its words itself; a flag or a code
-    // does not.
-    let says_itself = name.starts_with("error")
-        && matches!(value, Value::String(_) | Value::Array(_) | Value::Object(_));
-    let message = [
-        "message",
-        "error_message",
-        "detail",
-        "description",
-        "msg",
-        "reason",
-    ]
-    .iter()
-    .filter(|_| !says_itself)
-    .find_map(|name| match body.get(*name)? {
-        text @ Value::String(said) if !said.trim().is_empty() => {
-            Some(format!(", `{name}` = {}", quoted(text)))
-        }
-        _ => None,
-    });
-    format!(
-        "`{name}` = {}{}",
-        quoted(value),
-        message.unwrap_or_default()
-    )
-}
-
-/// Fails a run whose answer holds no record where it says the call failed by a member such as
-/// `"status": "REQUEST_DENIED"` beside an empty list (`{"results": [], "status":
-/// "REQUEST_DENIED", "error_message": "The provided API key is invalid."}` with status 200):
-/// landed, it would read as a selection matching nothing. (An `error` member beside an empty
-/// list is not taken for a failure: some APIs say "no data" so.)
-fn refused_without_records(source: &Source, body: &[u8], count: u64) -> Result<(), SourceError> {
-    if count > 0 {
-        return Ok(());
-    }
-    let Ok(answer) = serde_json::from_slice::<Value>(body) else {
-        return Ok(());
-    };
-    match failed_by(&answer) {
-        Some((name, value)) => Err(SourceError::Unexpected {
-            what: "GET".to_owned(),
-            message: format!(
-                "the answer holds no records at `records` = `{}`, and says the call failed: {}",
-                source.records_path(),
-                failure_words(&answer, name, value)
-            ),
-        }),
-        None => Ok(()),
-    }
-}
-
-/// A top-level member by which an answer says the call failed, other than `error`: a JSend
-/// `"status": "fail"` or `"error"`, a status naming a refusal (`"REQUEST_DENIED"`, `"invalid
-/// key"`), an HTTP status of 400 or more written in the body, `"success": false` or
-/// `"ok": false`.
-fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
-    ["status", "success", "ok"].iter().find_map(|name| {
-        let value = body.get(*name)?;
-        let failed = match (*name, value) {
-            ("status", Value::String(status)) => {
-                let status = status.to_ascii_lowercase();
-                [
-                    "error",
-                    "fail",
-                    "denied",
-                    "invalid",
-                    "unauthori",
-                    "forbidden",
-                    "expired",
-                ]
-                .iter()
-                .any(|word| status.contains(word))
-            }
-            ("status", Value::Number(code)) => {
-                code.as_u64().is_some_and(|c| (400..600).contains(&c))
-            }
-            ("success" | "ok", Value::Bool(false)) => true,
-            _ => false,
-        };
-        failed.then_some((*name, value))
-    })
-}
-
 /// A value of the answer as JSON writes it, cut as an example is, on one line: JSON's escapes
 /// leave a line separator, a C1 control or a bidirectional control as they are.
 fn quoted(value: &Value) -> String {
@@ -612,40 +503,6 @@ mod tests {
                 .collect(),
         );
         assert!(what_is_there(&wide, &"x".parse().expect("path")).ends_with("`k09`, and 2 more)"));
-    }
-
-    #[test]
-    fn an_answer_saying_its_failure_otherwise_than_by_error_is_heard() {
-        let said = |body: Value| error_member(&body);
-        assert_eq!(
-            said(json!({"status": "fail", "data": null, "message": "Invalid API key"})).as_deref(),
-            Some("`status` = \"fail\", `message` = \"Invalid API key\"")
-        );
-        assert_eq!(
-            said(json!({"status": "REQUEST_DENIED", "error_message": "The key is expired.", "results": []})).as_deref(),
-            Some("`status` = \"REQUEST_DENIED\", `error_message` = \"The key is expired.\"")
-        );
-        assert_eq!(
-            said(json!({"status": 401, "detail": "  "})).as_deref(),
-            Some("`status` = 401")
-        );
-        assert_eq!(
-            said(json!({"success": false, "msg": "quota"})).as_deref(),
-            Some("`success` = false, `msg` = \"quota\"")
-        );
-        assert_eq!(
-            said(json!({"error": null, "ok": false})).as_deref(),
-            Some("`ok` = false")
-        );
-        for fine in [
-            json!({"status": "OK", "data": null, "message": "no results"}),
-            json!({"status": "ZERO_RESULTS", "results": []}),
-            json!({"status": 200, "success": true, "ok": true}),
-            json!({"status": {"code": "error"}}),
-            json!([{"status": "error"}]),
-        ] {
-            assert_eq!(said(fine.clone()), None, "{fine}");
-        }
     }
 
     #[test]
