@@ -292,6 +292,8 @@ pub fn assess(
     };
     let first_in_or_after = match expected_from {
         ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
+        // Nothing collected yet: no hour of it is without data.
+        ExpectedFrom::NoRunKnown => Some(reference),
         _ => None,
     };
     let (steps, steps_with_data) = elapsed_steps(

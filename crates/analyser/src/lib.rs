@@ -118,11 +118,22 @@ pub async fn write_report(
                         problems: Vec::new(),
                     }));
                 }
-                Some(sources) => said_outdated(&asked.path, sources),
+                Some(sources) => {
+                    said_outdated(&asked.path, sources);
+                    return write_period(args, config, &period, now, Replacing::Yes).await;
+                }
             }
         }
     }
-    write_period(args, config, &period, now).await
+    write_period(args, config, &period, now, Replacing::No).await
+}
+
+/// Whether a report written already is being replaced, unasked, because its period gained
+/// hours (see [`rewrite_outdated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replacing {
+    Yes,
+    No,
 }
 
 /// With `--if-missing`: which of the `written` reports lack hours summarised since they were
@@ -159,7 +170,7 @@ async fn rewrite_outdated(
             continue;
         };
         said_outdated(&earlier.path, sources);
-        if let Err(err) = write_period(args, config, &earlier.period, now).await {
+        if let Err(err) = write_period(args, config, &earlier.period, now, Replacing::Yes).await {
             tracing::warn!(path = %earlier.path.display(), error = %err, "Cannot write this report again: left as it is.");
         }
     }
@@ -177,12 +188,15 @@ fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
 }
 
 /// Writes the report of `period`; with `--if-missing`, `None` when the period ended before the
-/// first known collection.
+/// first known collection. A report `replacing` one written already is not written while the
+/// configuration refuses a table or lacks a source whose records the period holds: the report
+/// written then may hold that source's section, which the new one would lose.
 async fn write_period(
     args: &ReportArgs,
     config: &Config,
     period: &ReportPeriod,
     now: DateTime<Utc>,
+    replacing: Replacing,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let period = *period;
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
@@ -201,6 +215,17 @@ async fn write_period(
         runs_kept_from,
         unconfigured,
     } = loaded?;
+    if replacing == Replacing::Yes && (!config.refused.is_empty() || !unconfigured.is_empty()) {
+        let path = args.reports_dir.join(period.file_name());
+        tracing::info!(
+            path = %path.display(),
+            "Left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
+        );
+        return Ok(Some(WrittenReport {
+            path: std::path::absolute(&path).unwrap_or(path),
+            problems: Vec::new(),
+        }));
+    }
     let (quarantined, raw_problems) = match raw {
         Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),

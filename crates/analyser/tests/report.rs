@@ -211,8 +211,8 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     assert_eq!(
         quakes[2..],
         [
-            "96", "94", "2", "0", "of", "24", "108", "98.0%", "of", "100", "a", "run", "5", "3",
-            "1"
+            "96", "94", "2", "0", "of", "24", "108", "98.0%", "of", "9,400", "over", "94", "runs",
+            "5", "3", "1"
         ],
         "completeness of quakes: {quakes:?}"
     );
@@ -595,6 +595,23 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         std::fs::read(&today).expect("report").starts_with(b"%PDF-"),
         "a whole report"
     );
+
+    // With a table refused, a report written already is left as it is whatever its hours: it
+    // may hold that source's section, which writing it again would lose.
+    let today_written = modified(&today);
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen("every = ", "evry = ", 1),
+    );
+    let in_day = doc! {"source": "meteo", "hour": {"$gte": day_start}};
+    assert_eq!(summarised_now(in_day).await, 1);
+    let output = analyse_output(dir.path(), &uri, &db, &day).await;
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        today.display().to_string(),
+        "its path, as when it is left"
+    );
+    assert_eq!(modified(&today), today_written, "left as it is");
 }
 
 /// A summary edited by hand into a shape the analyser cannot read is left out and named, with

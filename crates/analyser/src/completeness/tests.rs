@@ -1337,6 +1337,7 @@ fn a_source_without_a_run_known_expects_no_collection() {
     );
     assert_eq!(c.expected_from, ExpectedFrom::NoRunKnown);
     assert_eq!((c.expected, c.landed, c.health), (0, 0, Health::Never));
+    assert_eq!(c.steps_without_data, 0, "no hour of it is without data");
     assert_eq!(c.period_word(), "never");
     let skipped = Known {
         credentials_missing: true,

@@ -397,8 +397,7 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
         &format!(
             "Left out of this report: the configuration refused {}, not collected while so. \
              Nothing collected before is lost (it is in MongoDB or waits in the raw folder): once fixed, \
-             their files are summarised, and the crontab's jobs write this report again if its period \
-             gains hours (up to eight days after it; else `analyser --date`).",
+             their files are summarised, and `analyser --date` writes this report again with them.",
             counted(refused.len() as u64, "source table")
         ),
         BODY,

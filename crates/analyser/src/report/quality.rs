@@ -113,11 +113,11 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "Coverage",
-        "the records the period's runs landed against the totals the APIs announced to them, over \
-         all runs, and that total (\"a run\": of several runs, the mean total each was told of; a \
-         snapshot fetched each hour announces the whole dataset to each, so it is not the \
-         period's records); \"not announced\" for APIs that announce none, \"no run\" without a \
-         run, \"none landed\" when every run failed.",
+        "the records the period's runs landed against the totals the APIs announced to them, \
+         summed \"over\" the runs that announced one (a record announced to several runs, such as \
+         a snapshot fetched each hour, counts in each, so the total is not the period's \
+         records); \"not announced\" for APIs that announce none, \"no run\" without a run, \
+         \"none landed\" when every run failed.",
     ),
     (
         QUARANTINED,
@@ -179,14 +179,13 @@ fn completeness_table(
                 Coverage::NotAnnounced => "not announced".to_owned(),
                 // Runs told of no record covered all of them.
                 Coverage::Of { announced: 0, .. } => "0 of 0".to_owned(),
-                // Of several runs, the total a run was told of on average: a snapshot fetched
-                // each hour is announced whole to each, which a sum would multiply.
+                // Of several runs, said as a sum over them: a snapshot fetched each hour is
+                // announced whole to each.
                 Coverage::Of { landed, announced } if c.announcing_runs > 1 => format!(
-                    "{} of {} a run",
+                    "{} of {} over {} runs",
                     share_floored(landed, announced),
-                    grouped(i128::from(
-                        (announced + c.announcing_runs / 2) / c.announcing_runs
-                    ))
+                    grouped(i128::from(announced)),
+                    grouped(i128::from(c.announcing_runs))
                 ),
                 Coverage::Of { landed, announced } => format!(
                     "{} of {}",

@@ -42,13 +42,17 @@ fn failure_words(body: &Value, name: &str, value: &Value) -> String {
     let message = [
         "message",
         "error_message",
+        "error_description",
         "detail",
         "description",
         "msg",
         "reason",
+        // Beside a flag (Slack's `"ok": false, "error": "invalid_auth"`).
+        "error",
     ]
     .iter()
     .filter(|_| !says_itself)
+    .filter(|other| **other != name)
     .find_map(|name| match body.get(*name)? {
         text @ Value::String(said) if !said.trim().is_empty() => {
             Some(format!(", `{name}` = {}", quoted(text)))
@@ -92,14 +96,19 @@ pub(super) fn refused_without_records(
 }
 
 /// A top-level member by which an answer says the call failed, other than `error`: a JSend
-/// `"status": "fail"` or `"error"`, a status naming a refusal (`"REQUEST_DENIED"`, `"invalid
-/// key"`), an HTTP status of 400 or more written in the body, `"success": false` or
-/// `"ok": false`.
+/// `"status": "fail"` or `"error"` (Flickr's `stat`), a status naming a refusal or a spent
+/// quota (`"REQUEST_DENIED"`, `"OVER_QUERY_LIMIT"`), an HTTP status of 400 or more written in
+/// the body (as a number or as text), `"success": false` or `"ok": false` (or `"false"`).
 fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
-    ["status", "success", "ok"].iter().find_map(|name| {
+    ["status", "stat", "success", "ok"].iter().find_map(|name| {
         let value = body.get(*name)?;
         let failed = match (*name, value) {
-            ("status", Value::String(status)) => {
+            // A code written as text too (`"status": "400"`).
+            ("status", Value::String(status)) if status.trim().parse::<u16>().is_ok() => status
+                .trim()
+                .parse::<u16>()
+                .is_ok_and(|c| (400..600).contains(&c)),
+            ("status" | "stat", Value::String(status)) => {
                 let status = status.to_ascii_lowercase();
                 [
                     "error",
@@ -109,6 +118,10 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
                     "unauthori",
                     "forbidden",
                     "expired",
+                    // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
+                    "limit",
+                    "quota",
+                    "exceeded",
                 ]
                 .iter()
                 .any(|word| status.contains(word))
@@ -117,6 +130,7 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
                 code.as_u64().is_some_and(|c| (400..600).contains(&c))
             }
             ("success" | "ok", Value::Bool(false)) => true,
+            ("success" | "ok", Value::String(flag)) => flag.trim().eq_ignore_ascii_case("false"),
             _ => false,
         };
         failed.then_some((*name, value))
@@ -151,6 +165,21 @@ mod tests {
         assert_eq!(
             said(json!({"error": null, "ok": false})).as_deref(),
             Some("`ok` = false")
+        );
+        for refused in [
+            json!({"results": [], "status": "OVER_QUERY_LIMIT", "error_message": "quota"}),
+            json!({"results": [], "status": "400"}),
+            json!({"success": "false"}),
+            json!({"stat": "fail", "message": "Invalid API Key"}),
+        ] {
+            assert!(failed_by(&refused).is_some(), "{refused}");
+        }
+        let slack = json!({"ok": false, "error": "invalid_auth"});
+        let (name, value) = failed_by(&slack).expect("a flag");
+        assert_eq!(
+            failure_words(&slack, name, value),
+            "`ok` = false, `error` = \"invalid_auth\"",
+            "the words beside a flag"
         );
         for fine in [
             json!({"status": "OK", "data": null, "message": "no results"}),
