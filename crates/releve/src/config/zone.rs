@@ -43,7 +43,7 @@ fn hint(name: &str) -> String {
         && (name.chars().all(|c| c.is_ascii_uppercase())
             || name.chars().all(|c| c.is_ascii_lowercase()));
     if abbreviation {
-        return " (an abbreviation names no zone, and several zones hours apart may share one: name the zone of the place, such as `America/Los_Angeles` for PST, which follows its summer time)".to_owned();
+        return " (an abbreviation names no zone, and several zones hours apart may share one: name the zone of the place, which follows its summer time, such as `Europe/Paris` or `America/Los_Angeles`)".to_owned();
     }
     source_table::closest(name, &names)
         .map(|zone| format!(" (did you mean `{zone}`?)"))
