@@ -140,57 +140,57 @@ mod tests {
     use super::*;
     use crate::period::PeriodKind;
 
+    /// The Paris day `d` of `month` 2026.
+    fn day(month: u32, d: u32) -> ReportPeriod {
+        ReportPeriod::containing(
+            PeriodKind::Day,
+            chrono::NaiveDate::from_ymd_opt(2026, month, d).expect("date"),
+            chrono_tz::Europe::Paris,
+        )
+    }
+
+    /// Writes a report of each period in `dir`, then returns the days of the month of those
+    /// `written_reports` finds for `asked`, newest first.
+    fn checked_days(dir: &Path, written: &[ReportPeriod], asked: &ReportPeriod) -> Vec<u32> {
+        for period in written {
+            std::fs::write(dir.join(period.file_name()), b"%PDF-").expect("report");
+        }
+        written_reports(dir, asked)
+            .iter()
+            .map(|w| chrono::Datelike::day(&w.period.first_day))
+            .collect()
+    }
+
     #[test]
     fn a_day_job_checks_the_eight_days_before_and_a_week_job_the_week_before() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let paris = chrono_tz::Europe::Paris;
-        let day = |d: u32| {
-            ReportPeriod::containing(
-                PeriodKind::Day,
-                chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("date"),
-                paris,
-            )
-        };
-        for d in 1..=21 {
-            std::fs::write(dir.path().join(day(d).file_name()), b"%PDF-").expect("report");
-        }
-        let checked: Vec<u32> = written_reports(dir.path(), &day(21))
-            .iter()
-            .map(|w| chrono::Datelike::day(&w.period.first_day))
-            .collect();
-        assert_eq!(checked, (13..=21).rev().collect::<Vec<_>>());
-        let week = ReportPeriod::containing(PeriodKind::Week, day(21).first_day, paris);
-        for period in [week, week.before(), week.before().before()] {
-            std::fs::write(dir.path().join(period.file_name()), b"%PDF-").expect("report");
-        }
-        let weeks: Vec<ReportPeriod> = written_reports(dir.path(), &week)
-            .iter()
-            .map(|w| w.period)
-            .collect();
-        assert_eq!(weeks, [week, week.before()]);
+        let days: Vec<ReportPeriod> = (1..=21).map(|d| day(11, d)).collect();
+        assert_eq!(
+            checked_days(dir.path(), &days, &day(11, 21)),
+            (13..=21).rev().collect::<Vec<_>>()
+        );
+        let week = ReportPeriod::containing(
+            PeriodKind::Week,
+            day(11, 21).first_day,
+            chrono_tz::Europe::Paris,
+        );
+        let weeks = [week, week.before(), week.before().before()];
+        assert_eq!(
+            checked_days(dir.path(), &weeks, &week),
+            [16, 9],
+            "the week of 16 November and the one before"
+        );
     }
 
-    /// README: "the day job checks the eight days before yesterday". Across the end of summer
-    /// time (25 October 2026 in Paris) the eighth day before ended eight days and an hour
-    /// before, and is left out: a France Travail day caught up then is never written again.
+    /// Across the end of summer time (25 October 2026 in Paris) the eighth day before ended
+    /// eight days and an hour before: calendar days are counted, not hours.
     #[test]
     fn a_day_job_checks_the_eight_days_before_across_the_end_of_summer_time() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let paris = chrono_tz::Europe::Paris;
-        let day = |d: u32| {
-            ReportPeriod::containing(
-                PeriodKind::Day,
-                chrono::NaiveDate::from_ymd_opt(2026, 10, d).expect("date"),
-                paris,
-            )
-        };
-        for d in 15..=30 {
-            std::fs::write(dir.path().join(day(d).file_name()), b"%PDF-").expect("report");
-        }
-        let checked: Vec<u32> = written_reports(dir.path(), &day(30))
-            .iter()
-            .map(|w| chrono::Datelike::day(&w.period.first_day))
-            .collect();
-        assert_eq!(checked, (22..=30).rev().collect::<Vec<_>>());
+        let days: Vec<ReportPeriod> = (15..=30).map(|d| day(10, d)).collect();
+        assert_eq!(
+            checked_days(dir.path(), &days, &day(10, 30)),
+            (22..=30).rev().collect::<Vec<_>>()
+        );
     }
 }
