@@ -28,6 +28,17 @@ fn collecting_before() -> Known {
     known(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single())
 }
 
+/// Assesses a source of interval `every` over the whole day, collected since before it.
+fn over_the_day(every: &str, data: &SourceData) -> Completeness {
+    assess(
+        &source(every),
+        data,
+        collecting_before(),
+        &period(),
+        period().end(),
+    )
+}
+
 fn period() -> ReportPeriod {
     ReportPeriod::containing(
         PeriodKind::Day,
@@ -72,14 +83,7 @@ fn a_period_expects_the_intervals_its_runs_collected_under() {
             ..Default::default()
         };
         // `every` is now 5 minutes, whatever it was during the day.
-        assess(
-            &source("5m"),
-            &data,
-            collecting_before(),
-            &period(),
-            period().end(),
-        )
-        .expected
+        over_the_day("5m", &data).expected
     };
     let quarter_hours = (0..96).map(|i| run_every(i * 15, 15)).collect();
     assert_eq!(
@@ -172,13 +176,7 @@ fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
         runs: vec![short, grown],
         ..Default::default()
     };
-    let c = assess(
-        &source("1h"),
-        &data,
-        collecting_before(),
-        &period(),
-        period().end(),
-    );
+    let c = over_the_day("1h", &data);
     assert_eq!((c.announced, c.landed_of_announced), (40, 30));
     assert_eq!(
         c.coverage_of(),
@@ -232,14 +230,7 @@ fn coverage_tells_no_run_from_no_total_announced_and_from_a_total_of_0() {
             runs,
             ..Default::default()
         };
-        assess(
-            &source("1h"),
-            &data,
-            collecting_before(),
-            &period(),
-            period().end(),
-        )
-        .coverage_of()
+        over_the_day("1h", &data).coverage_of()
     };
     assert_eq!(coverage(Vec::new()), Coverage::NoRun);
     assert_eq!(
@@ -652,13 +643,7 @@ fn collections_skipped_while_disabled_are_not_expected_but_those_caught_up_count
             disabled,
             ..Default::default()
         };
-        assess(
-            &source("1h"),
-            &data,
-            collecting_before(),
-            &period(),
-            period().end(),
-        )
+        over_the_day("1h", &data)
     };
     // Runs at 00:00 to 09:00, disabled from 10:00 (its first collection skipped) until the
     // run at 15:20, which stands for the 15:00 one, then hourly to 23:20.
@@ -708,13 +693,7 @@ fn a_stretch_disabled_past_the_period_end_skips_every_collection_due_in_the_peri
         disabled: vec![stretch],
         ..Default::default()
     };
-    let assessed = assess(
-        &source("1h"),
-        &data,
-        collecting_before(),
-        &period(),
-        period().end(),
-    );
+    let assessed = over_the_day("1h", &data);
     assert_eq!((assessed.expected, assessed.landed), (10, 10));
     // The next day, the run at 05:50 that took up again stands for the last one skipped:
     // 00:30 to 04:30 skipped, 05:50 to 23:50 landed.
@@ -763,13 +742,7 @@ fn a_stretch_disabled_counts_at_the_interval_then_in_force() {
         }],
         ..Default::default()
     };
-    let assessed = assess(
-        &source("15m"),
-        &data,
-        collecting_before(),
-        &period(),
-        period().end(),
-    );
+    let assessed = over_the_day("15m", &data);
     assert_eq!((assessed.expected, assessed.landed), (45, 37));
 }
 
@@ -864,13 +837,7 @@ fn a_stretch_disabled_past_the_period_end_skips_only_the_collections_due_in_it()
         }],
         ..Default::default()
     };
-    let assessed = assess(
-        &source("1h"),
-        &data,
-        collecting_before(),
-        &period(),
-        period().end(),
-    );
+    let assessed = over_the_day("1h", &data);
     assert_eq!((assessed.expected, assessed.landed), (24 - 14, 8));
 }
 
