@@ -52,6 +52,9 @@ pub struct CheckReport {
     /// Folders of the raw folder holding landed files of sources the configuration lacks (a
     /// source renamed or removed), when no `--source` is named: no run reads them.
     pub unconfigured: Vec<releve::rawfile::Unconfigured>,
+    /// The raw folder, when it does not exist: a run would create it, most often in another
+    /// folder than the checkout whose raw folder the other stages read.
+    pub raw_missing: Option<String>,
 }
 
 impl CheckReport {
@@ -97,11 +100,15 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, &config),
         false => Vec::new(),
     };
+    let raw_missing = std::fs::symlink_metadata(&args.raw_dir.raw_dir)
+        .is_err()
+        .then(|| releve::working_folder::named(&args.raw_dir.raw_dir));
     Ok(CheckReport {
         config: args.config.config.clone(),
         sources: checks,
         report_fault: config.report_fault,
         unconfigured,
+        raw_missing,
     })
 }
 
@@ -233,6 +240,12 @@ impl fmt::Display for CheckReport {
         }
         for folder in &self.unconfigured {
             writeln!(f, "NO TABLE  {folder}")?;
+        }
+        if let Some(raw_dir) = &self.raw_missing {
+            writeln!(
+                f,
+                "NO RAW    the raw folder {raw_dir} does not exist: a run would create it there, where the summariser and `analyser status`, run from the checkout, would not read it (run every stage from the same folder, or give --raw-dir)"
+            )?;
         }
         Ok(())
     }

@@ -78,10 +78,22 @@ fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
         "a refused table named is listed with why: {stdout}"
     );
 
+    // Run from a folder without a raw folder: said, as a run would create it there.
     let output = check(&site, &["--source", "quakes"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(
+        stdout.lines().nth(2).is_some_and(|line| line
+            .starts_with("NO RAW    the raw folder raw (in the working folder ")
+            && line.contains("does not exist: a run would create it there")),
+        "{stdout}"
+    );
+    std::fs::create_dir(site.raw()).expect("raw folder");
+    let output = check(&site, &["--source", "quakes"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    std::fs::remove_dir(site.raw()).expect("raw folder");
 
     let output = check(&site, &["--source", "off"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
