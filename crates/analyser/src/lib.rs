@@ -107,7 +107,7 @@ pub async fn write_report(
         });
     }
     if args.if_missing {
-        let written = outdated::written_reports(&args.reports_dir, &period);
+        let written = outdated::written_reports(&args.reports_dir, &period, config.report.keep);
         let changed = rewrite_outdated(args, config, &period, &written, now).await;
         if let Some(asked) = written.first().filter(|w| w.period == period) {
             match changed.get(&asked.path) {

@@ -55,18 +55,21 @@ pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Optio
 }
 
 /// The reports of `asked` and of the periods of its kind that ended within
-/// [`CHECKED_BACK_DAYS`] before it, that were written once complete; `asked`'s first.
-pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod) -> Vec<Written> {
+/// [`CHECKED_BACK_DAYS`] before it, that were written once complete; `asked`'s first. No more
+/// periods than the reports folder keeps of a kind (`keep`): an older report written again
+/// would be removed at once.
+pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<Written> {
     let mut written = Vec::new();
     let mut period = *asked;
-    loop {
+    for _ in 0..keep.max(1) {
         written.extend(written_once_complete(reports_dir, &period));
         period = period.before();
         let back = (asked.end_day - period.end_day).num_days();
         if back > CHECKED_BACK_DAYS || back <= 0 {
-            return written;
+            break;
         }
     }
+    written
 }
 
 /// Of the `written` reports, those some of whose hours were summarised since they were
@@ -155,7 +158,7 @@ mod tests {
         for period in written {
             std::fs::write(dir.join(period.file_name()), b"%PDF-").expect("report");
         }
-        written_reports(dir, asked)
+        written_reports(dir, asked, 60)
             .iter()
             .map(|w| chrono::Datelike::day(&w.period.first_day))
             .collect()
@@ -191,6 +194,11 @@ mod tests {
         assert_eq!(
             checked_days(dir.path(), &days, &day(10, 30)),
             (22..=30).rev().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            written_reports(dir.path(), &day(10, 30), 3).len(),
+            3,
+            "no more than the folder keeps"
         );
     }
 }
