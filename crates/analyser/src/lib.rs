@@ -254,6 +254,7 @@ async fn write_period(
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
+        written_again: replacing == Replacing::Yes,
     })?;
     let path = args.reports_dir.join(period.file_name());
     // Before the write, counting the report to come: a full disk then has room for it. A
@@ -374,6 +375,7 @@ pub fn render_report(
         credentials_missing: &BTreeSet::new(),
         unconfigured: &BTreeMap::new(),
         generated_at,
+        written_again: false,
     })
 }
 

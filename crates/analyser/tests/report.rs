@@ -580,6 +580,15 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         modified(&before) > written.1,
         "the day before's written again"
     );
+    let cover = common::flat(&common::page_texts(&before)[0]);
+    assert!(
+        cover.contains(
+            "(Europe/Paris), replacing the report written before: hours of the period were summarised since"
+        ),
+        "{cover}"
+    );
+    let first = common::flat(&common::page_texts(&today)[0]);
+    assert!(!first.contains("replacing"), "{first}");
     let rewritten = modified(&before);
 
     // Then an hour of the day itself.

@@ -68,6 +68,9 @@ pub struct ReportInput<'a> {
     pub unconfigured: &'a BTreeMap<String, i64>,
     /// When the report is generated.
     pub generated_at: DateTime<Utc>,
+    /// True when it replaces, unasked, a report of its period whose hours were summarised
+    /// again since (`--if-missing`): the cover says so.
+    pub written_again: bool,
 }
 
 /// The quarantined files of the period, by source, as far as the report knows them.
@@ -215,10 +218,18 @@ fn cover_title(doc: &mut ReportDocument, input: &ReportInput<'_>) {
     }
     let generated = input.generated_at.with_timezone(&period.tz);
     doc.paragraph(
-        &period.naming_zone(format!(
-            "Generated {}",
-            generated.format("%Y-%m-%d %H:%M:%S %Z")
-        )),
+        &format!(
+            "{}{}",
+            period.naming_zone(format!(
+                "Generated {}",
+                generated.format("%Y-%m-%d %H:%M:%S %Z")
+            )),
+            if input.written_again {
+                ", replacing the report written before: hours of the period were summarised since"
+            } else {
+                ""
+            }
+        ),
         BODY,
         false,
         Ink::MUTED,
