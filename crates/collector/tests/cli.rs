@@ -248,6 +248,31 @@ fn a_link_header_to_a_next_page_is_said() {
     );
 }
 
+/// A total of every page the answer announces above the records landed is the run's
+/// `announced`: the report's coverage shows the cut the log warns of.
+#[test]
+fn a_total_announced_above_the_records_landed_is_recorded() {
+    let body = serde_json::json!({
+        "items": [{"id": "a", "ts": "2026-12-03T10:00:00Z"}],
+        "meta": {"total": 72},
+    });
+    let server = feed(body.to_string());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"items\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    succeeded(collector(&site).output());
+    let metrics = site.metrics("own");
+    assert_eq!(
+        (
+            metrics[0].announced,
+            metrics[0].records,
+            metrics[0].shortfall
+        ),
+        (Some(72), 1, 71)
+    );
+}
+
 /// Opendatasoft's own answer fetched as http_json: the warning points to the kinds that page
 /// it.
 #[test]

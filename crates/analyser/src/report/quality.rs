@@ -385,8 +385,15 @@ fn alerts(
         .iter()
         .filter(|(_, c)| c.shortfall > 0)
         .map(|(source, c)| {
+            let why = match source.kind {
+                // One request a run: the pages after the first are not asked for.
+                releve::SourceKind::HttpJson(_) => {
+                    "on pages the source does not ask for: one request a run"
+                }
+                _ => "out of reach of any query, or not served",
+            };
             format!(
-                "{}: {} not landed (out of reach of any query, or not served).",
+                "{}: {} not landed ({why}).",
                 source.name,
                 counted(c.shortfall, "announced record")
             )

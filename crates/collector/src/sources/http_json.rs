@@ -118,15 +118,17 @@ pub(super) async fn collect(
     ctx.progress_total(count);
     ctx.progress_advance(count);
     let mut hints = survey.hints;
-    hints.more_pages = std::str::from_utf8(&body)
-        .ok()
-        .and_then(|text| paging::more_pages(text, count, source.records_path().is_root()))
+    let text = std::str::from_utf8(&body).ok();
+    let at_root = source.records_path().is_root();
+    hints.more_pages = text
+        .and_then(|text| paging::more_pages(text, count, at_root))
         .or_else(|| paging::more_pages_in_headers(&answer.headers, count));
+    let announced = paging::announced_total(text.unwrap_or(""), &answer.headers, count, at_root);
     Ok(Collected {
         body,
         records: count,
-        announced: None,
-        shortfall: 0,
+        announced,
+        shortfall: announced.map_or(0, |total| total.saturating_sub(count)),
         newest: None,
         unusable: survey.unusable,
         key_clashes: survey.key_clashes,

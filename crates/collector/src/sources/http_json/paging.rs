@@ -148,6 +148,54 @@ pub(super) fn more_pages_in_headers(
     })
 }
 
+/// The total of every page the answer announces, when it is above the `records` landed: a
+/// top-level member or one in a paging group named as a total (`total`, `meta.total_count`,
+/// `numberMatched`), else a total header (`X-Total-Count`). Recorded as the run's `announced`,
+/// so the report's coverage shows the cut the log warns of; a total at or below the records
+/// landed is not taken (it may count something else: a car park's `total` places).
+pub(super) fn announced_total(
+    body: &str,
+    headers: &reqwest::header::HeaderMap,
+    records: u64,
+    records_at_root: bool,
+) -> Option<u64> {
+    if records_at_root {
+        return None;
+    }
+    let total_of = |named: &str, value: &Value| {
+        TOTAL
+            .contains(&named)
+            .then(|| value.as_u64())
+            .flatten()
+            .filter(|total| *total > records)
+    };
+    // An array body tells its total in a header only.
+    let members: BTreeMap<String, Value> =
+        serde_json::from_str::<BTreeMap<String, &RawValue>>(body)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| {
+                let named = normalised(name);
+                TOTAL.contains(&named.as_str()) || GROUPS.contains(&named.as_str())
+            })
+            .filter_map(|(name, raw)| Some((name, serde_json::from_str(raw.get()).ok()?)))
+            .collect();
+    let in_body = members.iter().find_map(|(name, value)| {
+        total_of(&normalised(name), value).or_else(|| match value {
+            Value::Object(group) if GROUPS.contains(&normalised(name).as_str()) => group
+                .iter()
+                .find_map(|(inner, value)| total_of(&normalised(inner), value)),
+            _ => None,
+        })
+    });
+    in_body.or_else(|| {
+        TOTAL_HEADERS.iter().find_map(|name| {
+            let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
+            (total > records).then_some(total)
+        })
+    })
+}
+
 /// A link to the next page in an array of links, as OGC API Features and JSON:API-like APIs
 /// write them: `"links": [{"rel": "next", "href": "…"}]`.
 fn next_link(name: &str, links: &[Value]) -> Option<MorePages> {
@@ -303,6 +351,34 @@ mod tests {
             ),
         );
         assert!(more_pages_in_headers(&headers, 30).is_some());
+    }
+
+    #[test]
+    fn a_total_above_the_records_landed_is_announced() {
+        let none = reqwest::header::HeaderMap::new();
+        let announced = |body: &str| announced_total(body, &none, 10, false);
+        assert_eq!(announced(r#"{"items": [], "total": 72}"#), Some(72));
+        assert_eq!(
+            announced(r#"{"items": [], "meta": {"total_count": 72}}"#),
+            Some(72)
+        );
+        assert_eq!(
+            announced(r#"{"items": [], "total": 10}"#),
+            None,
+            "all landed"
+        );
+        assert_eq!(
+            announced(r#"{"items": [], "next": "/p/2"}"#),
+            None,
+            "no total"
+        );
+        assert_eq!(announced_total(r#"{"total": 72}"#, &none, 1, true), None);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-total-count",
+            reqwest::header::HeaderValue::from_static("30"),
+        );
+        assert_eq!(announced_total("[]", &headers, 10, false), Some(30));
     }
 
     /// A body that is itself the one record: a `total` or a `next` among its members is one
