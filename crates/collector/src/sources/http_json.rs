@@ -118,12 +118,14 @@ pub(super) async fn collect(
     ctx.progress_total(count);
     ctx.progress_advance(count);
     let mut hints = survey.hints;
-    let text = std::str::from_utf8(&body).ok();
-    let at_root = source.records_path().is_root();
-    hints.more_pages = text
-        .and_then(|text| paging::more_pages(text, count, at_root))
-        .or_else(|| paging::more_pages_in_headers(&answer.headers, count));
-    let announced = paging::announced_total(text.unwrap_or(""), &answer.headers, count, at_root);
+    let paging = paging::paging(
+        std::str::from_utf8(&body).unwrap_or(""),
+        &answer.headers,
+        count,
+        source.records_path().is_root(),
+    );
+    hints.more_pages = paging.more;
+    let announced = paging.announced;
     Ok(Collected {
         body,
         records: count,

@@ -62,17 +62,48 @@ const GROUPS: &[&str] = &[
     "hits",
 ];
 
-/// What in `body` tells of records beyond the `records` landed; `None` when nothing does, or
-/// `body` is no object, or is itself the one record (`records_at_root`: its members are the
-/// record's fields, a `total` or a `next` departure among them).
-pub(super) fn more_pages(body: &str, records: u64, records_at_root: bool) -> Option<MorePages> {
-    if records_at_root {
-        return None;
-    }
+/// What an answer tells of its pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Paging {
+    /// A sign of records beyond those landed.
+    pub more: Option<MorePages>,
+    /// The total of every page announced above the records landed (see [`total_in`]).
+    pub announced: Option<u64>,
+}
+
+/// What `body` and `headers` tell of records beyond the `records` landed. The body's top-level
+/// members are read once (a pass over the whole body), unless it is no object or is itself the
+/// one record (`records_at_root`: its members are the record's fields, a `total` or a `next`
+/// departure among them).
+pub(super) fn paging(
+    body: &str,
+    headers: &reqwest::header::HeaderMap,
+    records: u64,
+    records_at_root: bool,
+) -> Paging {
     // In name order, so that of two signs the same is always said.
-    let members: BTreeMap<String, &RawValue> = serde_json::from_str(body).ok()?;
+    let members: Option<BTreeMap<String, &RawValue>> = (!records_at_root)
+        .then(|| serde_json::from_str(body).ok())
+        .flatten();
+    let members = members.as_ref();
+    Paging {
+        more: members
+            .and_then(|members| more_pages(members, records))
+            .or_else(|| more_pages_in_headers(headers, records)),
+        announced: (!records_at_root)
+            .then(|| {
+                members
+                    .and_then(|members| total_in(members, records))
+                    .or_else(|| header_total(headers, records).map(|(_, total)| total))
+            })
+            .flatten(),
+    }
+}
+
+/// What the body's top-level `members` tell of records beyond the `records` landed.
+fn more_pages(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<MorePages> {
     let mut found = None;
-    for (name, value) in &members {
+    for (name, value) in members {
         let named = normalised(name);
         if let Some(sign) = sign(name, &named, value.get(), records) {
             let opendatasoft = OPENDATASOFT_TOTALS
@@ -110,10 +141,7 @@ const TOTAL_HEADERS: &[&str] = &["x-total-count", "x-total", "x-wp-total"];
 /// What the answer's headers tell of records beyond the `records` landed: a `Link` header
 /// with `rel="next"` (RFC 8288, as GitHub pages), or a total above them. The link itself is
 /// not said: its address may carry the API key.
-pub(super) fn more_pages_in_headers(
-    headers: &reqwest::header::HeaderMap,
-    records: u64,
-) -> Option<MorePages> {
+fn more_pages_in_headers(headers: &reqwest::header::HeaderMap, records: u64) -> Option<MorePages> {
     let next = headers
         .get_all(reqwest::header::LINK)
         .iter()
@@ -139,29 +167,26 @@ pub(super) fn more_pages_in_headers(
             opendatasoft: false,
         });
     }
-    TOTAL_HEADERS.iter().find_map(|name| {
-        let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
-        (total > records).then(|| MorePages {
-            sign: format!("header `{name}` = {total}"),
-            opendatasoft: false,
-        })
+    header_total(headers, records).map(|(name, total)| MorePages {
+        sign: format!("header `{name}` = {total}"),
+        opendatasoft: false,
     })
 }
 
-/// The total of every page the answer announces, when it is above the `records` landed: a
-/// top-level member or one in a paging group named as a total (`total`, `meta.total_count`,
-/// `numberMatched`), else a total header (`X-Total-Count`). Recorded as the run's `announced`,
-/// so the report's coverage shows the cut the log warns of; a total at or below the records
-/// landed is not taken (it may count something else: a car park's `total` places).
-pub(super) fn announced_total(
-    body: &str,
-    headers: &reqwest::header::HeaderMap,
-    records: u64,
-    records_at_root: bool,
-) -> Option<u64> {
-    if records_at_root {
-        return None;
-    }
+/// A total header above the `records` landed, with its name.
+fn header_total(headers: &reqwest::header::HeaderMap, records: u64) -> Option<(&str, u64)> {
+    TOTAL_HEADERS.iter().find_map(|name| {
+        let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
+        (total > records).then_some((*name, total))
+    })
+}
+
+/// The total of every page the body's top-level `members` announce, when it is above the
+/// `records` landed: a member, or one in a paging group, named as a total (`total`,
+/// `meta.total_count`, `numberMatched`). Recorded as the run's `announced`, so the report's
+/// coverage shows the cut the log warns of; a total at or below the records landed is not
+/// taken (it may count something else: a car park's `total` places).
+fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> {
     let total_of = |named: &str, value: &Value| {
         TOTAL
             .contains(&named)
@@ -169,30 +194,17 @@ pub(super) fn announced_total(
             .flatten()
             .filter(|total| *total > records)
     };
-    // An array body tells its total in a header only.
-    let members: BTreeMap<String, Value> =
-        serde_json::from_str::<BTreeMap<String, &RawValue>>(body)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| {
-                let named = normalised(name);
-                TOTAL.contains(&named.as_str()) || GROUPS.contains(&named.as_str())
-            })
-            .filter_map(|(name, raw)| Some((name, serde_json::from_str(raw.get()).ok()?)))
-            .collect();
-    let in_body = members.iter().find_map(|(name, value)| {
-        total_of(&normalised(name), value).or_else(|| match value {
-            Value::Object(group) if GROUPS.contains(&normalised(name).as_str()) => group
+    members.iter().find_map(|(name, raw)| {
+        let named = normalised(name);
+        if !TOTAL.contains(&named.as_str()) && !GROUPS.contains(&named.as_str()) {
+            return None;
+        }
+        match serde_json::from_str::<Value>(raw.get()).ok()? {
+            Value::Object(group) if GROUPS.contains(&named.as_str()) => group
                 .iter()
                 .find_map(|(inner, value)| total_of(&normalised(inner), value)),
-            _ => None,
-        })
-    });
-    in_body.or_else(|| {
-        TOTAL_HEADERS.iter().find_map(|name| {
-            let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
-            (total > records).then_some(total)
-        })
+            value => total_of(&named, &value),
+        }
     })
 }
 
@@ -241,6 +253,27 @@ fn shortened(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `body` alone tells of more than `records` records.
+    fn more_pages(body: &str, records: u64, records_at_root: bool) -> Option<MorePages> {
+        paging(
+            body,
+            &reqwest::header::HeaderMap::new(),
+            records,
+            records_at_root,
+        )
+        .more
+    }
+
+    /// The total `body` and `headers` announce above `records`.
+    fn announced_total(
+        body: &str,
+        headers: &reqwest::header::HeaderMap,
+        records: u64,
+        records_at_root: bool,
+    ) -> Option<u64> {
+        paging(body, headers, records, records_at_root).announced
+    }
 
     /// The sign `body` gives of more than 10 records.
     fn sign_of(body: &str) -> Option<String> {
