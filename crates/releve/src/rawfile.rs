@@ -62,6 +62,17 @@ pub fn state_file(raw_dir: &Path, source: &str) -> PathBuf {
     raw_dir.join(source).join(".state.json")
 }
 
+/// The part `T` of `source`'s state file that a stage other than the collector reads (the run
+/// under way, the runs landing nothing since the query changed); `None` when it cannot be read
+/// (the collector says why at its next run).
+pub(crate) fn read_state<T: serde::de::DeserializeOwned>(
+    raw_dir: &Path,
+    source: &str,
+) -> Option<T> {
+    let text = std::fs::read_to_string(state_file(raw_dir, source)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// `raw/.summariser.lock`: held by the summariser run reading the raw folder.
 pub fn summariser_lock(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser.lock")

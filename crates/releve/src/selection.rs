@@ -64,8 +64,7 @@ struct StateFile {
 /// What the state file of `source` in `raw_dir` says of runs under a changed query that landed
 /// nothing; `None` as well when it cannot be read (the collector says why at its next run).
 pub fn unmatched(raw_dir: &Path, source: &str) -> Option<Unmatched> {
-    let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
-    serde_json::from_str::<StateFile>(&text).ok()?.unmatched
+    rawfile::read_state::<StateFile>(raw_dir, source)?.unmatched
 }
 
 #[cfg(test)]

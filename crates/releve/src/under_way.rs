@@ -143,8 +143,7 @@ fn unfinished_given(
 /// The run the state file of `source` says is under way, if it can be read, and the last
 /// landing it records.
 fn under_way(raw_dir: &Path, source: &str) -> Option<(Running, Option<LandingOrder>)> {
-    let text = std::fs::read_to_string(rawfile::state_file(raw_dir, source)).ok()?;
-    let state = serde_json::from_str::<StateFile>(&text).ok()?;
+    let state: StateFile = rawfile::read_state(raw_dir, source)?;
     let landed = LandingOrder::recorded(state.last_success_landed, state.last_success_sequence);
     Some((state.running?, landed))
 }
