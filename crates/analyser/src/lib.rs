@@ -199,6 +199,10 @@ async fn write_period(
     replacing: Replacing,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let period = *period;
+    // Known before anything is read.
+    if replacing == Replacing::Yes && !config.refused.is_empty() {
+        return Ok(Some(left_as_it_is(args, &period)));
+    }
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
     // seen in both (and counted once), never in neither.
     let raw = args
@@ -215,16 +219,8 @@ async fn write_period(
         runs_kept_from,
         unconfigured,
     } = loaded?;
-    if replacing == Replacing::Yes && (!config.refused.is_empty() || !unconfigured.is_empty()) {
-        let path = args.reports_dir.join(period.file_name());
-        tracing::info!(
-            path = %path.display(),
-            "Left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
-        );
-        return Ok(Some(WrittenReport {
-            path: std::path::absolute(&path).unwrap_or(path),
-            problems: Vec::new(),
-        }));
+    if replacing == Replacing::Yes && !unconfigured.is_empty() {
+        return Ok(Some(left_as_it_is(args, &period)));
     }
     let (quarantined, raw_problems) = match raw {
         Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
@@ -279,6 +275,21 @@ async fn write_period(
         "Wrote the report."
     );
     Ok(Some(WrittenReport { path, problems }))
+}
+
+/// The report of `period` already written, left as it is rather than replaced while the
+/// configuration refuses a table or lacks a source whose records the period holds (see
+/// [`write_period`]).
+fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod) -> WrittenReport {
+    let path = args.reports_dir.join(period.file_name());
+    tracing::info!(
+        path = %path.display(),
+        "Left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
+    );
+    WrittenReport {
+        path: std::path::absolute(&path).unwrap_or(path),
+        problems: Vec::new(),
+    }
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no
