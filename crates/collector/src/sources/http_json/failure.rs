@@ -103,29 +103,28 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     ["status", "stat", "success", "ok"].iter().find_map(|name| {
         let value = body.get(*name)?;
         let failed = match (*name, value) {
-            // A code written as text too (`"status": "400"`).
-            ("status", Value::String(status)) if status.trim().parse::<u16>().is_ok() => status
-                .trim()
-                .parse::<u16>()
-                .is_ok_and(|c| (400..600).contains(&c)),
-            ("status" | "stat", Value::String(status)) => {
-                let status = status.to_ascii_lowercase();
-                [
-                    "error",
-                    "fail",
-                    "denied",
-                    "invalid",
-                    "unauthori",
-                    "forbidden",
-                    "expired",
-                    // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
-                    "limit",
-                    "quota",
-                    "exceeded",
-                ]
-                .iter()
-                .any(|word| status.contains(word))
-            }
+            ("status" | "stat", Value::String(status)) => match status.trim().parse::<u16>() {
+                // A code written as text too (`"status": "400"`).
+                Ok(code) => (400..600).contains(&code),
+                Err(_) => {
+                    let status = status.to_ascii_lowercase();
+                    [
+                        "error",
+                        "fail",
+                        "denied",
+                        "invalid",
+                        "unauthori",
+                        "forbidden",
+                        "expired",
+                        // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
+                        "limit",
+                        "quota",
+                        "exceeded",
+                    ]
+                    .iter()
+                    .any(|word| status.contains(word))
+                }
+            },
             ("status", Value::Number(code)) => {
                 code.as_u64().is_some_and(|c| (400..600).contains(&c))
             }
