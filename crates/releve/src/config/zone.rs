@@ -8,12 +8,31 @@ use super::source_table;
 
 pub(super) fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz, D::Error> {
     let name = String::deserialize(value)?;
+    if let Some(fixed) = fixed_all_year(&name) {
+        return Err(serde::de::Error::custom(fixed));
+    }
     name.parse().map_err(|_| {
         serde::de::Error::custom(format!(
             "`{name}` is not an IANA time zone such as `Europe/Paris`{}",
             hint(&name)
         ))
     })
+}
+
+/// Why a legacy zone named like a region's standard time is refused: `EST`, `MST` and `HST`
+/// are IANA names, but of an offset kept all year, so a New York user writing `EST` would
+/// get days an hour off from March to November. The `Etc/GMT` zone of the offset says a
+/// fixed offset is meant.
+fn fixed_all_year(name: &str) -> Option<String> {
+    let (offset, etc, place) = match name {
+        "EST" => ("UTC-5", "Etc/GMT+5", "America/New_York"),
+        "MST" => ("UTC-7", "Etc/GMT+7", "America/Denver"),
+        "HST" => ("UTC-10", "Etc/GMT+10", "Pacific/Honolulu"),
+        _ => return None,
+    };
+    Some(format!(
+        "`{name}` is {offset} all year, with no summer time: name the zone of the place, which follows its summer time, such as `{place}`, or write `{etc}` if a fixed {offset} is meant"
+    ))
 }
 
 pub(super) fn some_time_zone<'de, D: serde::Deserializer<'de>>(
@@ -159,6 +178,21 @@ mod tests {
         assert!(hint("-12:00").contains("`Etc/GMT+12` for UTC-12"));
         assert!(hint("+05:30").contains("no `Etc/GMT` zone is UTC+5:30"));
         assert!(hint("-13:00").contains("no `Etc/GMT` zone is UTC-13"));
+    }
+
+    #[test]
+    fn a_standard_time_kept_all_year_is_refused_with_the_zone_of_the_place() {
+        let read = |name: &str| {
+            time_zone(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name))
+        };
+        let refused = read("EST").expect_err("EST has no summer time").to_string();
+        assert!(refused.contains("`EST` is UTC-5 all year"), "{refused}");
+        assert!(refused.contains("`America/New_York`"), "{refused}");
+        assert!(refused.contains("`Etc/GMT+5`"), "{refused}");
+        assert!(read("MST").is_err() && read("HST").is_err());
+        for zone in ["EST5EDT", "Etc/GMT+5", "America/New_York", "CET", "UTC"] {
+            assert!(read(zone).is_ok(), "{zone}");
+        }
     }
 
     #[test]
