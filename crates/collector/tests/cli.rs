@@ -273,6 +273,38 @@ fn a_total_announced_above_the_records_landed_is_recorded() {
     );
 }
 
+/// json-server and WordPress send their total header beside a list at the root (`records`
+/// left unset): the log warns of it, and the run records it.
+#[test]
+fn a_total_header_beside_a_list_at_the_root_is_recorded() {
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            (
+                [("x-total-count", "72")],
+                r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z"}]"#,
+            )
+        }),
+    ));
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "tells of more records");
+    assert!(warning.contains("x-total-count"), "{warning}");
+    let metrics = site.metrics("own");
+    assert_eq!(
+        (
+            metrics[0].announced,
+            metrics[0].records,
+            metrics[0].shortfall
+        ),
+        (Some(72), 1, 71),
+        "{stderr}"
+    );
+}
+
 /// Opendatasoft's own answer fetched as http_json: the warning points to the kinds that page
 /// it.
 #[test]

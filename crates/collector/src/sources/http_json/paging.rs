@@ -67,14 +67,16 @@ const GROUPS: &[&str] = &[
 pub(super) struct Paging {
     /// A sign of records beyond those landed.
     pub more: Option<MorePages>,
-    /// The total of every page announced above the records landed (see [`total_in`]).
+    /// The total of every page announced, when not below the records landed (see
+    /// [`total_in`]).
     pub announced: Option<u64>,
 }
 
 /// What `body` and `headers` tell of records beyond the `records` landed. The body's top-level
 /// members are read once (a pass over the whole body), unless it is no object or is itself the
 /// one record (`records_at_root`: its members are the record's fields, a `total` or a `next`
-/// departure among them).
+/// departure among them); the headers are read whatever the body (json-server's and
+/// WordPress's totals come beside a list at the root).
 pub(super) fn paging(
     body: &str,
     headers: &reqwest::header::HeaderMap,
@@ -90,13 +92,10 @@ pub(super) fn paging(
         more: members
             .and_then(|members| more_pages(members, records))
             .or_else(|| more_pages_in_headers(headers, records)),
-        announced: (!records_at_root)
-            .then(|| {
-                members
-                    .and_then(|members| total_in(members, records))
-                    .or_else(|| header_total(headers, records).map(|(_, total)| total))
-            })
-            .flatten(),
+        announced: members
+            .and_then(|members| total_in(members, records))
+            .or_else(|| header_total(headers).map(|(_, total)| total))
+            .filter(|total| *total >= records),
     }
 }
 
@@ -167,32 +166,34 @@ fn more_pages_in_headers(headers: &reqwest::header::HeaderMap, records: u64) -> 
             opendatasoft: false,
         });
     }
-    header_total(headers, records).map(|(name, total)| MorePages {
-        sign: format!("header `{name}` = {total}"),
-        opendatasoft: false,
-    })
+    header_total(headers)
+        .filter(|(_, total)| *total > records)
+        .map(|(name, total)| MorePages {
+            sign: format!("header `{name}` = {total}"),
+            opendatasoft: false,
+        })
 }
 
-/// A total header above the `records` landed, with its name.
-fn header_total(headers: &reqwest::header::HeaderMap, records: u64) -> Option<(&str, u64)> {
+/// A total header, with its name.
+fn header_total(headers: &reqwest::header::HeaderMap) -> Option<(&str, u64)> {
     TOTAL_HEADERS.iter().find_map(|name| {
         let total: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
-        (total > records).then_some((*name, total))
+        Some((*name, total))
     })
 }
 
-/// The total of every page the body's top-level `members` announce, when it is above the
+/// The total of every page the body's top-level `members` announce, when it is not below the
 /// `records` landed: a member, or one in a paging group, named as a total (`total`,
 /// `meta.total_count`, `numberMatched`). Recorded as the run's `announced`, so the report's
-/// coverage shows the cut the log warns of; a total at or below the records landed is not
-/// taken (it may count something else: a car park's `total` places).
+/// coverage shows the cut the log warns of, against the runs that landed all; a total below
+/// the records landed is not taken (it counts something else).
 fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> {
     let total_of = |named: &str, value: &Value| {
         TOTAL
             .contains(&named)
             .then(|| value.as_u64())
             .flatten()
-            .filter(|total| *total > records)
+            .filter(|total| *total >= records)
     };
     members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
@@ -397,8 +398,13 @@ mod tests {
         );
         assert_eq!(
             announced(r#"{"items": [], "total": 10}"#),
-            None,
+            Some(10),
             "all landed"
+        );
+        assert_eq!(
+            announced(r#"{"items": [], "total": 3}"#),
+            None,
+            "a count of something else"
         );
         assert_eq!(
             announced(r#"{"items": [], "next": "/p/2"}"#),
@@ -412,6 +418,8 @@ mod tests {
             reqwest::header::HeaderValue::from_static("30"),
         );
         assert_eq!(announced_total("[]", &headers, 10, false), Some(30));
+        // json-server and WordPress: a total header beside the list at the root.
+        assert_eq!(announced_total("[]", &headers, 10, true), Some(30));
     }
 
     /// A body that is itself the one record: a `total` or a `next` among its members is one
