@@ -56,12 +56,13 @@ pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Optio
 
 /// The reports of `asked` and of the periods of its kind that ended within
 /// [`CHECKED_BACK_DAYS`] before it, that were written once complete; `asked`'s first. No more
-/// periods than the reports folder keeps of a kind (`keep`): an older report written again
-/// would be removed at once.
+/// periods than the reports folder keeps of a kind (`keep`, `0` for all): an older report
+/// written again would be removed at once.
 pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<Written> {
     let mut written = Vec::new();
     let mut period = *asked;
-    for _ in 0..keep.max(1) {
+    let periods = if keep == 0 { usize::MAX } else { keep };
+    for _ in 0..periods {
         written.extend(written_once_complete(reports_dir, &period));
         period = period.before();
         let back = (asked.end_day - period.end_day).num_days();
@@ -199,6 +200,11 @@ mod tests {
             written_reports(dir.path(), &day(10, 30), 3).len(),
             3,
             "no more than the folder keeps"
+        );
+        assert_eq!(
+            written_reports(dir.path(), &day(10, 30), 0).len(),
+            9,
+            "`keep = 0` keeps every report: the eight days before are checked"
         );
     }
 }
