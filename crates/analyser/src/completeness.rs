@@ -129,6 +129,11 @@ pub struct Completeness {
     pub throttled: u64,
     /// Records announced and not landed: out of reach of any query, or not served.
     pub shortfall: u64,
+    /// Runs that fell short of their announced records.
+    pub short_runs: u64,
+    /// The most records a run fell short of (a list cut at each run misses about as many
+    /// each time: the sum over runs counts the same records again).
+    pub most_short: u64,
     /// Records landed sharing their key with a different record of the same run, of which
     /// the summaries keep the last.
     pub key_clashes: u64,
@@ -292,8 +297,8 @@ pub fn assess(
     };
     let first_in_or_after = match expected_from {
         ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),
-        // Nothing collected yet: no hour of it is without data.
-        ExpectedFrom::NoRunKnown => Some(reference),
+        // Nothing collected yet: no hour of it is without data, the hour under way included.
+        ExpectedFrom::NoRunKnown => Some(period.end()),
         _ => None,
     };
     let (steps, steps_with_data) = elapsed_steps(
@@ -349,6 +354,8 @@ pub fn assess(
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
+        short_runs: data.runs.iter().filter(|run| run.shortfall > 0).count() as u64,
+        most_short: data.runs.iter().map(|run| run.shortfall).max().unwrap_or(0),
         key_clashes: data.runs.iter().map(|run| run.key_clashes).sum(),
         records: data.records(),
         rejected: data.rejected,

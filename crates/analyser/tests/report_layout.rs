@@ -252,6 +252,27 @@ fn counts_of_one_are_singular() {
     }
 }
 
+/// A list of 171 stations cut at 100 a page, fetched each minute: each run announces 171 and
+/// lands 100. The line of announced records not landed says its sum is over the runs, and how
+/// many one run missed, not 46,860 records lost.
+#[test]
+fn a_list_cut_at_each_run_says_its_shortfall_is_summed_over_the_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cut = single();
+    for run in &mut cut.runs {
+        run.records = 100;
+        run.announced = Some(171);
+        run.shortfall = 71;
+    }
+    let flat = common::flat(&common::text(&render_with(dir.path(), cut)));
+    assert!(
+        flat.contains(
+            "single: 46,860 announced records not landed over 660 runs, at most 71 in a run ("
+        ),
+        "{flat}"
+    );
+}
+
 /// A numeric field with values in one hour gets a line, not a chart of one point on an axis
 /// made up around it.
 #[test]

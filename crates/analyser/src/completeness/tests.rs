@@ -1319,3 +1319,19 @@ fn a_source_without_a_run_known_expects_no_collection() {
     );
     assert_eq!((c.expected, c.health), (0, Health::Skipped));
 }
+
+/// In a report of the day still running (`analyser --date` today), a source without a run
+/// known has no hour without data either, the hour under way included.
+#[test]
+fn a_source_without_a_run_known_has_no_hour_without_data_in_a_period_still_running() {
+    let now = period().start() + chrono::TimeDelta::minutes(14 * 60 + 30);
+    let c = assess(
+        &source("1h"),
+        &SourceData::default(),
+        known(None),
+        &period(),
+        now,
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::NoRunKnown);
+    assert_eq!((c.steps, c.steps_without_data), (0, 0));
+}

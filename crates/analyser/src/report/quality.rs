@@ -392,8 +392,18 @@ fn alerts(
                 }
                 _ => "out of reach of any query, or not served",
             };
+            // Summed over several runs, a list cut at each run counts the same records again:
+            // the most a run missed says how many are out of reach.
+            let over = match c.short_runs {
+                0 | 1 => String::new(),
+                runs => format!(
+                    " over {} runs, at most {} in a run",
+                    grouped(i128::from(runs)),
+                    grouped(i128::from(c.most_short))
+                ),
+            };
             format!(
-                "{}: {} not landed ({why}).",
+                "{}: {} not landed{over} ({why}).",
                 source.name,
                 counted(c.shortfall, "announced record")
             )
