@@ -52,8 +52,9 @@ pub struct CheckReport {
     /// Folders of the raw folder holding landed files of sources the configuration lacks (a
     /// source renamed or removed), when no `--source` is named: no run reads them.
     pub unconfigured: Vec<releve::rawfile::Unconfigured>,
-    /// The raw folder, when it does not exist: a run would create it, most often in another
-    /// folder than the checkout whose raw folder the other stages read.
+    /// What is amiss with the raw folder, when it does not exist or cannot be read: a run
+    /// would create a relative one in the working folder, most often another folder than the
+    /// checkout whose raw folder the other stages read.
     pub raw_missing: Option<String>,
 }
 
@@ -100,15 +101,28 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         true => releve::rawfile::unconfigured(&args.raw_dir.raw_dir, &config),
         false => Vec::new(),
     };
-    let raw_missing = std::fs::symlink_metadata(&args.raw_dir.raw_dir)
-        .is_err()
-        .then(|| releve::working_folder::named(&args.raw_dir.raw_dir));
+    let raw_missing = raw_missing(&args.raw_dir.raw_dir);
     Ok(CheckReport {
         config: args.config.config.clone(),
         sources: checks,
         report_fault: config.report_fault,
         unconfigured,
         raw_missing,
+    })
+}
+
+/// What a run would make of `raw_dir` when it is not there, or cannot be looked at.
+fn raw_missing(raw_dir: &Path) -> Option<String> {
+    let err = std::fs::symlink_metadata(raw_dir).err()?;
+    let named = releve::working_folder::named(raw_dir);
+    Some(match err.kind() {
+        std::io::ErrorKind::NotFound if raw_dir.is_relative() => format!(
+            "the raw folder {named} does not exist: a run would create it there, where the summariser and `analyser status`, run from the checkout, would not read it (run every stage from the same folder, or give --raw-dir)"
+        ),
+        std::io::ErrorKind::NotFound => format!(
+            "the raw folder {named} does not exist: the first run creates it (give the other stages the same --raw-dir)"
+        ),
+        _ => format!("the raw folder {named} cannot be looked at: {err}"),
     })
 }
 
@@ -241,11 +255,8 @@ impl fmt::Display for CheckReport {
         for folder in &self.unconfigured {
             writeln!(f, "NO TABLE  {folder}")?;
         }
-        if let Some(raw_dir) = &self.raw_missing {
-            writeln!(
-                f,
-                "NO RAW    the raw folder {raw_dir} does not exist: a run would create it there, where the summariser and `analyser status`, run from the checkout, would not read it (run every stage from the same folder, or give --raw-dir)"
-            )?;
+        if let Some(raw_missing) = &self.raw_missing {
+            writeln!(f, "NO RAW    {raw_missing}")?;
         }
         Ok(())
     }

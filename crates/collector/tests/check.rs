@@ -89,6 +89,25 @@ fn a_check_says_what_a_run_would_do_with_each_source_and_calls_nothing() {
             && line.contains("does not exist: a run would create it there")),
         "{stdout}"
     );
+    // Given by its whole path (the Kubernetes manifests' `--raw-dir /data/raw`), the other
+    // stages given the same read it.
+    let absolute = site.dir.path().join("data").join("raw");
+    let output = check(
+        &site,
+        &[
+            "--source",
+            "quakes",
+            "--raw-dir",
+            absolute.to_str().expect("UTF-8"),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.lines().nth(2).is_some_and(|line| line.ends_with(
+            "does not exist: the first run creates it (give the other stages the same --raw-dir)"
+        )),
+        "{stdout}"
+    );
     std::fs::create_dir(site.raw()).expect("raw folder");
     let output = check(&site, &["--source", "quakes"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
