@@ -119,8 +119,8 @@ pub async fn write_report(
                     }));
                 }
                 Some(sources) => {
-                    said_outdated(&asked.path, sources);
-                    return write_period(args, config, &period, now, Replacing::Yes).await;
+                    let replacing = Replacing::Outdated(sources);
+                    return write_period(args, config, &period, now, replacing).await;
                 }
             }
         }
@@ -129,10 +129,10 @@ pub async fn write_report(
 }
 
 /// Whether a report written already is being replaced, unasked, because its period gained
-/// hours (see [`rewrite_outdated`]).
+/// hours of these sources (see [`rewrite_outdated`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replacing {
-    Yes,
+enum Replacing<'a> {
+    Outdated(&'a BTreeSet<String>),
     No,
 }
 
@@ -169,8 +169,8 @@ async fn rewrite_outdated(
         let Some(sources) = changed.get(&earlier.path) else {
             continue;
         };
-        said_outdated(&earlier.path, sources);
-        if let Err(err) = write_period(args, config, &earlier.period, now, Replacing::Yes).await {
+        let replacing = Replacing::Outdated(sources);
+        if let Err(err) = write_period(args, config, &earlier.period, now, replacing).await {
             tracing::warn!(path = %earlier.path.display(), error = %err, "Cannot write this report again: left as it is.");
         }
     }
@@ -189,18 +189,20 @@ fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
 
 /// Writes the report of `period`; with `--if-missing`, `None` when the period ended before the
 /// first known collection. A report `replacing` one written already is not written while the
-/// configuration refuses a table or lacks a source whose records the period holds: the report
-/// written then may hold that source's section, which the new one would lose.
+/// configuration refuses a table without a name or lacks a source (refused or removed) whose
+/// records the period holds: the report written then may hold that source's section, which the
+/// new one would lose.
 async fn write_period(
     args: &ReportArgs,
     config: &Config,
     period: &ReportPeriod,
     now: DateTime<Utc>,
-    replacing: Replacing,
+    replacing: Replacing<'_>,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let period = *period;
+    let rewrite = replacing != Replacing::No;
     // Known before anything is read.
-    if replacing == Replacing::Yes && !config.refused.is_empty() {
+    if rewrite && config.refused.iter().any(|table| table.name.is_none()) {
         return Ok(Some(left_as_it_is(args, &period)));
     }
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
@@ -219,9 +221,22 @@ async fn write_period(
         runs_kept_from,
         unconfigured,
     } = loaded?;
-    if replacing == Replacing::Yes && !unconfigured.is_empty() {
+    if rewrite && !unconfigured.is_empty() {
         return Ok(Some(left_as_it_is(args, &period)));
     }
+    if let Replacing::Outdated(sources) = replacing {
+        said_outdated(&args.reports_dir.join(period.file_name()), sources);
+    }
+    // A refused table's records are said on the cover as refused, not as of a source removed.
+    let unconfigured: BTreeMap<String, i64> = unconfigured
+        .into_iter()
+        .filter(|(name, _)| {
+            !config
+                .refused
+                .iter()
+                .any(|table| table.name.as_deref() == Some(name))
+        })
+        .collect();
     let (quarantined, raw_problems) = match raw {
         Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
@@ -250,7 +265,7 @@ async fn write_period(
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
-        written_again: replacing == Replacing::Yes,
+        written_again: rewrite,
     })?;
     let path = args.reports_dir.join(period.file_name());
     // Before the write, counting the report to come: a full disk then has room for it. A
@@ -284,7 +299,7 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod) -> WrittenReport {
     let path = args.reports_dir.join(period.file_name());
     tracing::info!(
         path = %path.display(),
-        "Left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
+        "Hours of this report's period were summarised since it was written, but it is left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
     );
     WrittenReport {
         path: std::path::absolute(&path).unwrap_or(path),
@@ -312,7 +327,8 @@ struct Loaded {
     data: BTreeMap<String, SourceData>,
     first_runs: BTreeMap<String, DateTime<Utc>>,
     runs_kept_from: Option<DateTime<Utc>>,
-    /// The period's records of sources no longer configured, by source name.
+    /// The period's records of sources the configuration does not collect (no longer
+    /// configured, or refused), by source name.
     unconfigured: BTreeMap<String, i64>,
 }
 

@@ -225,9 +225,10 @@ pub async fn load(
     Ok(data)
 }
 
-/// The records of the period that `hourly` holds of sources the configuration no longer has
-/// (a source renamed or its table removed keeps its history under its old name), by source
-/// name. A note of the cover, not the report's data: what cannot be read is passed over.
+/// The records of the period that `hourly` holds of sources the configuration does not
+/// collect (a source renamed or its table removed keeps its history under its old name; a
+/// table refused), by source name. A note of the cover, not the report's data: what cannot be
+/// read is passed over.
 pub async fn unconfigured(
     db: &Database,
     config: &Config,
@@ -237,12 +238,6 @@ pub async fn unconfigured(
         .sources
         .iter()
         .map(|source| source.name.as_str())
-        .chain(
-            config
-                .refused
-                .iter()
-                .filter_map(|table| table.name.as_deref()),
-        )
         .collect();
     let filter = doc! {"source": {"$nin": names}, "hour": {
         "$gte": store::bson_date(period.first_hour()),

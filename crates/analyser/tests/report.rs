@@ -621,6 +621,20 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         "its path, as when it is left"
     );
     assert_eq!(modified(&today), today_written, "left as it is");
+
+    // A table refused that holds nothing of the period (a source being added, mistyped) has no
+    // section to lose: the report is written again, its cover naming the table refused.
+    setup(
+        dir.path(),
+        &format!(
+            "{}\n[[source]]\nname = \"added\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/added\"\nevry = \"1h\"\nkey = \"id\"\n",
+            golden::CONFIG
+        ),
+    );
+    analyse_output(dir.path(), &uri, &db, &day).await;
+    assert!(modified(&today) > today_written, "written again");
+    let cover = common::flat(&common::page_texts(&today)[0]);
+    assert!(cover.contains("added"), "the refused table named: {cover}");
 }
 
 /// A summary edited by hand into a shape the analyser cannot read is left out and named, with
