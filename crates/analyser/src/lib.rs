@@ -86,6 +86,16 @@ pub struct WrittenReport {
     pub problems: Vec<String>,
 }
 
+impl WrittenReport {
+    /// A report found written, left as it is.
+    fn found(path: PathBuf) -> WrittenReport {
+        WrittenReport {
+            path: std::path::absolute(&path).unwrap_or(path),
+            problems: Vec::new(),
+        }
+    }
+}
+
 /// Writes the report `args` asks for, of `config`'s sources; with `--if-missing`, `None` when
 /// the period ended before the first known collection (the crontab's week and month jobs, the
 /// morning after relevé was installed, would otherwise write a report of nothing). With
@@ -113,10 +123,7 @@ pub async fn write_report(
             match changed.get(&asked.path) {
                 None => {
                     tracing::info!(path = %asked.path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
-                    return Ok(Some(WrittenReport {
-                        path: std::path::absolute(&asked.path).unwrap_or(asked.path.clone()),
-                        problems: Vec::new(),
-                    }));
+                    return Ok(Some(WrittenReport::found(asked.path.clone())));
                 }
                 Some(sources) => {
                     let replacing = Replacing::Outdated(sources);
@@ -301,10 +308,7 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod) -> WrittenReport {
         path = %path.display(),
         "Hours of this report's period were summarised since it was written, but it is left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
     );
-    WrittenReport {
-        path: std::path::absolute(&path).unwrap_or(path),
-        problems: Vec::new(),
-    }
+    WrittenReport::found(path)
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no

@@ -125,7 +125,7 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
                     .any(|word| status.contains(word))
                 }
             },
-            ("status", Value::Number(code)) => {
+            ("status" | "stat", Value::Number(code)) => {
                 code.as_u64().is_some_and(|c| (400..600).contains(&c))
             }
             ("success" | "ok", Value::Bool(false)) => true,
@@ -168,6 +168,7 @@ mod tests {
         for refused in [
             json!({"results": [], "status": "OVER_QUERY_LIMIT", "error_message": "quota"}),
             json!({"results": [], "status": "400"}),
+            json!({"results": [], "stat": 404}),
             json!({"success": "false"}),
             json!({"stat": "fail", "message": "Invalid API Key"}),
         ] {

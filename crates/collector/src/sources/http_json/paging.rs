@@ -110,7 +110,11 @@ fn more_pages(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<Mor
                 .any(|(total, beside)| name == total && members.contains_key(*beside));
             return Some(MorePages { sign, opendatasoft });
         }
-        if found.is_none() && GROUPS.contains(&named.as_str()) {
+        // A group is an object, or a list of links: a list under another name may be the
+        // records themselves (Algolia's `hits`), not worth parsing.
+        let group = value.get().trim_start().starts_with('{')
+            || (named == "links" && value.get().trim_start().starts_with('['));
+        if found.is_none() && GROUPS.contains(&named.as_str()) && group {
             found = match serde_json::from_str::<Value>(value.get()) {
                 Ok(Value::Object(group)) => group.iter().find_map(|(inner, value)| {
                     let text = value.to_string();
@@ -197,7 +201,8 @@ fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> 
     };
     members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
-        if !TOTAL.contains(&named.as_str()) && !GROUPS.contains(&named.as_str()) {
+        let group = GROUPS.contains(&named.as_str()) && raw.get().trim_start().starts_with('{');
+        if !TOTAL.contains(&named.as_str()) && !group {
             return None;
         }
         match serde_json::from_str::<Value>(raw.get()).ok()? {
