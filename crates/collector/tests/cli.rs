@@ -486,6 +486,11 @@ fn a_query_changed_into_one_matching_nothing_is_noted_until_a_record_lands() {
 
         std::fs::write(site.config(), config("N02")).expect("config");
         let warned = run();
+        assert_eq!(
+            site.data_files("own").len(),
+            2,
+            "the run landing nothing lands its file too: {warned}"
+        );
         let warning = line_with(&warned, "query changed since its last run");
         assert!(
             warning.contains(
