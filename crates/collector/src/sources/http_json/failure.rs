@@ -106,24 +106,7 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
             ("status" | "stat", Value::String(status)) => match status.trim().parse::<u16>() {
                 // A code written as text too (`"status": "400"`).
                 Ok(code) => (400..600).contains(&code),
-                Err(_) => {
-                    let status = status.to_ascii_lowercase();
-                    [
-                        "error",
-                        "fail",
-                        "denied",
-                        "invalid",
-                        "unauthori",
-                        "forbidden",
-                        "expired",
-                        // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
-                        "limit",
-                        "quota",
-                        "exceeded",
-                    ]
-                    .iter()
-                    .any(|word| status.contains(word))
-                }
+                Err(_) => says_failure(status),
             },
             ("status" | "stat", Value::Number(code)) => {
                 code.as_u64().is_some_and(|c| (400..600).contains(&c))
@@ -134,6 +117,57 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
         };
         failed.then_some((*name, value))
     })
+}
+
+/// Whether a status in words says the call failed: one of its words begins as a failure's
+/// (`REQUEST_DENIED`, `quotaExceeded`, `RATE_LIMITED`), not after a `no` (`NoError`,
+/// `no_error`) and not inside another word (`unlimited`).
+fn says_failure(status: &str) -> bool {
+    const FAILURES: &[&str] = &[
+        "error",
+        "fail",
+        "denied",
+        "invalid",
+        "unauthori",
+        "forbidden",
+        "expired",
+        // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
+        "limit",
+        "quota",
+        "exceeded",
+    ];
+    let words = words(status);
+    words.iter().enumerate().any(|(at, word)| {
+        let negated = at > 0 && matches!(words[at - 1].as_str(), "no" | "non" | "not");
+        !negated && FAILURES.iter().any(|failure| word.starts_with(failure))
+    })
+}
+
+/// The words of a status, lower case: split at what is no letter or digit and where a
+/// capital begins a word (`quotaExceeded`, `HTTPError`).
+fn words(status: &str) -> Vec<String> {
+    let chars: Vec<char> = status.chars().collect();
+    let mut words: Vec<String> = vec![String::new()];
+    for (at, c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            words.push(String::new());
+            continue;
+        }
+        let before = at.checked_sub(1).map(|at| chars[at]);
+        let after = chars.get(at + 1);
+        let begins = c.is_uppercase()
+            && (before.is_some_and(char::is_lowercase)
+                || (before.is_some_and(char::is_uppercase)
+                    && after.is_some_and(|a| a.is_lowercase())));
+        if begins {
+            words.push(String::new());
+        }
+        if let Some(word) = words.last_mut() {
+            word.extend(c.to_lowercase());
+        }
+    }
+    words.retain(|word| !word.is_empty());
+    words
 }
 
 #[cfg(test)]
@@ -171,6 +205,10 @@ mod tests {
             json!({"results": [], "stat": 404}),
             json!({"success": "false"}),
             json!({"stat": "fail", "message": "Invalid API Key"}),
+            json!({"results": [], "status": "quotaExceeded"}),
+            json!({"results": [], "status": "RATE_LIMITED"}),
+            json!({"results": [], "status": "Unauthorized"}),
+            json!({"results": [], "status": "HTTPError"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -186,6 +224,9 @@ mod tests {
             json!({"status": "ZERO_RESULTS", "results": []}),
             json!({"status": 200, "success": true, "ok": true}),
             json!({"status": {"code": "error"}}),
+            json!({"results": [], "status": "unlimited"}),
+            json!({"results": [], "status": "no_error"}),
+            json!({"results": [], "status": "NoError"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
