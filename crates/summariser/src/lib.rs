@@ -146,9 +146,9 @@ pub struct SourceReport {
     pub records_confirmed: usize,
     /// Records removed because their newer version lies in an hour past `keep_days`.
     pub records_removed: usize,
-    /// Hourly summaries written.
+    /// Hourly summaries written (an hour summarised the same as before is not).
     pub hours_written: usize,
-    /// Hourly summaries written again from `records` (see [`Resummarise`]).
+    /// Hourly summaries written again from `records`, changed (see [`Resummarise`]).
     pub hours_resummarised: usize,
     /// Files that failed.
     pub failures: Vec<Failure>,
@@ -338,10 +338,12 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             }
             return Err(err);
         }
+        // A source asked to be summarised again is said even when no hour changed.
+        let resummarised = options.resummarise.includes(&source.name);
         if report.files_done > 0
             || report.metrics_done > 0
             || report.hours_written > 0
-            || report.hours_resummarised > 0
+            || resummarised
             || !report.failures.is_empty()
         {
             info!(
@@ -364,6 +366,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
         reports.push(report);
     }
     if unconfigured == 0
+        && options.resummarise == Resummarise::Nothing
         && reports.iter().all(|r| {
             r.files_done == 0
                 && r.metrics_done == 0

@@ -81,7 +81,7 @@ impl Resummarise {
 /// What summarising a source's stored hours again did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Resummarised {
-    /// Hourly summaries written again.
+    /// Hourly summaries written again: those that changed.
     pub hours: usize,
     /// Hours left as they were: their summary counts records `records` no longer holds.
     pub incomplete: usize,

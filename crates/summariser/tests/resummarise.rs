@@ -142,6 +142,21 @@ async fn resummarising_after_adding_fields_gives_what_a_clean_run_with_them_give
     }
 }
 
+/// Summarised again with nothing changed, no hour is written: `updated_at` says when an hour
+/// last changed, which a user syncing the changed hours (and `analyser --if-missing`) reads.
+#[tokio::test]
+async fn resummarising_with_nothing_changed_writes_no_hour() {
+    let ws = summarised("resum_same", AFTER, first_hour());
+    let written = ws.documents("hourly").await;
+    let output = resummarise(&ws, &[]);
+    assert!(
+        stderr(&output).contains("resummarised=0"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.documents("hourly").await, written, "updated_at kept");
+}
+
 #[tokio::test]
 async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
     let ws = summarised("resum_missing", BEFORE, first_hour());

@@ -1,5 +1,7 @@
 //! Recomputing hourly summaries, from the records in hand or read back from `records`.
 
+use releve::store::HourlySummary;
+
 use super::records::run_updates;
 use super::*;
 
@@ -27,12 +29,29 @@ pub async fn recompute_hours(
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
     // Each summary replaces its hour's in place (an `update` command of upserts, each atomic
     // on its document), so a report read meanwhile, or after a crash here, finds every hour,
-    // old or new; only hours left without records are deleted.
+    // old or new; only hours left without records are deleted. A summary the same as the one
+    // stored but for its time is not written: `updated_at` says when an hour last changed
+    // (what `analyser --if-missing` and users syncing changed hours read).
     let mut emptied = hours.clone();
-    for chunk in summaries.chunks(UPDATES_PER_COMMAND) {
+    for summary in &summaries {
+        emptied.remove(&chrono_date(summary.hour));
+    }
+    let stored = stored_summaries(db, name, hours).await?;
+    let changed: Vec<&HourlySummary> = summaries
+        .iter()
+        .filter(|summary| {
+            stored.get(&chrono_date(summary.hour)).is_none_or(|old| {
+                let unchanged = HourlySummary {
+                    updated_at: summary.updated_at,
+                    ..old.clone()
+                };
+                unchanged != **summary
+            })
+        })
+        .collect();
+    for chunk in changed.chunks(UPDATES_PER_COMMAND) {
         let mut updates = Vec::with_capacity(chunk.len());
         for summary in chunk {
-            emptied.remove(&chrono_date(summary.hour));
             let document = bson::to_document(summary).map_err(|err| StoreError::Command {
                 action: format!("encoding `{name}` hourly summaries"),
                 cause: err.into(),
@@ -50,7 +69,37 @@ pub async fn recompute_hours(
     delete_hours(db, HOURLY, name, &emptied).await?;
     crash::passed("hourly-deleted");
     clear_pending(db, name, hours).await?;
-    Ok(summaries.len())
+    Ok(changed.len())
+}
+
+/// The summaries `hourly` holds of `source`'s `hours`, as the readers read them; one that does
+/// not read is left out (it is replaced).
+async fn stored_summaries(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<BTreeMap<DateTime<Utc>, HourlySummary>, StoreError> {
+    let mut stored = BTreeMap::new();
+    let (Some(first), Some(last)) = (hours.first(), hours.last()) else {
+        return Ok(stored);
+    };
+    let action = format!("reading `{source}` hourly summaries");
+    let filter =
+        doc! {"source": source, "hour": {"$gte": bson_date(*first), "$lte": bson_date(*last)}};
+    each_found(
+        db.collection::<Document>(HOURLY).find(filter),
+        &action,
+        |document| {
+            if let Ok(summary) = bson::from_document::<HourlySummary>(document) {
+                let hour = chrono_date(summary.hour);
+                if hours.contains(&hour) {
+                    stored.insert(hour, summary);
+                }
+            }
+        },
+    )
+    .await?;
+    Ok(stored)
 }
 
 /// The documents of `source` whose `hour` is `since` or later (all without `since`).
