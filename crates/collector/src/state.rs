@@ -79,6 +79,10 @@ pub struct SourceState {
     /// The runs since the query changed landed no record (see [`releve::selection`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmatched: Option<releve::selection::Unmatched>,
+    /// The `key` of the last successful run, as [`releve::RecordKey::fingerprint`] gives it:
+    /// a run under another one is warned of (its records are stored again under new keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// A run under way (see [`SourceState::running`]), in the shape `analyser status` reads too.
@@ -219,6 +223,7 @@ impl SourceState {
             disabled_since: None,
             query: None,
             unmatched: None,
+            key: None,
         }
     }
 

@@ -273,6 +273,37 @@ fn a_total_announced_above_the_records_landed_is_recorded() {
     );
 }
 
+/// A `key` changed in place: the records stored are not re-keyed, so those landed again are
+/// stored twice. The first run under the new key warns, once.
+#[test]
+fn a_key_changed_in_place_is_warned_of_once() {
+    let server = feed(usgs_body(2));
+    let table = |key: &str| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
+            server.url()
+        )
+    };
+    let site = Site::new(&table("\"id\""));
+    let run = || {
+        succeeded(
+            collector(&site)
+                .arg("--force")
+                .env("RUST_LOG", "warn")
+                .output(),
+        )
+    };
+    assert!(!run().contains("`key` changed"));
+    std::fs::write(site.config(), table("[\"id\", \"properties.time\"]")).expect("config");
+    let warned = run();
+    let warning = line_with(&warned, "`key` changed since its last run");
+    assert!(
+        warning.contains("stored a second time under its new key"),
+        "{warning}"
+    );
+    assert!(!run().contains("`key` changed"), "said once");
+}
+
 /// json-server and WordPress send their total header beside a list at the root (`records`
 /// left unset): the log warns of it, and the run records it.
 #[test]

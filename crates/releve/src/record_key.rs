@@ -27,6 +27,15 @@ impl RecordKey {
         &self.paths
     }
 
+    /// The paths as a fingerprint, so that a state file can tell a key changed without
+    /// keeping its text.
+    pub fn fingerprint(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = siphasher::sip::SipHasher13::new();
+        self.to_string().hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
+    }
+
     /// The record's identity as text. One path gives its value as text (`"hv74753377"`, or
     /// `"42"` for a number); several give a JSON array of their values as text
     /// (`["42","2026-11-30T10:00:00+00:00"]`). `None` when a value is missing or empty.

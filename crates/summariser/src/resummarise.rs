@@ -132,7 +132,7 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         warn!(source = %name, hours = done.past_keep_days, "Left hours that began more than keep_days ago as they were summarised: they are final, and their records are expiring.");
     }
     if done.incomplete > 0 {
-        warn!(source = %name, hours = done.incomplete, "Left hours as they were summarised: their summaries count records that `records` no longer holds (expired under an earlier, shorter keep_days, or deleted), and summarised again they would shrink.");
+        warn!(source = %name, hours = done.incomplete, "Left hours as they were summarised: their summaries count records that `records` no longer holds (expired under an earlier, shorter keep_days, or deleted), and summarised again they would shrink. To summarise such an hour from the records left (records stored twice under a `key` changed in place, deleted), delete its `hourly` document first: README, `key`.");
     }
     Ok(done)
 }

@@ -58,6 +58,7 @@ pub(super) fn land(
         warn_first_landing_empty(source, &file);
     }
     note_unmatched_query(source, state, started, &file, collected.records);
+    note_key_change(source, state, &file);
     let cursor = collected
         .newest
         .filter(|_| sources::incremental(source))
@@ -98,6 +99,22 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
         "Landed part of the selection, not ordered by time ascending (`order_by`, or with a dotted `time` none at all): the cursor stays where it was, so the next run asks again for the records this one missed."
     );
     false
+}
+
+/// Warns of a run under a `key` changed since the last successful run: the records stored are
+/// not re-keyed, so a record landed again is stored a second time under its new key, and its
+/// hour counts it twice.
+fn note_key_change(source: &Source, state: &mut SourceState, file: &RawFileName) {
+    let key = source.key.fingerprint();
+    if state.key.as_ref().is_some_and(|last| *last != key) {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            key = %source.key,
+            "The source's `key` changed since its last run: the records stored under the old one are not re-keyed, so a record landed again is stored a second time under its new key, and its hour counts it twice. Give the new `key` a new source `name` (and the old table `enabled = false`), or put the old `key` back; README \"Changing a source\" says how to repair the hours."
+        );
+    }
+    state.key = Some(key);
 }
 
 /// Notes in `state` a run under a query changed since the last successful run that landed no
