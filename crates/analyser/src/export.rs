@@ -117,6 +117,9 @@ pub struct Exported {
     pub period: String,
     /// Documents left out because they lack the shape relevé writes, one line each.
     pub problems: Vec<String>,
+    /// Why records of the period are missing, when they expired under the source's
+    /// `keep_days` (its hours stay in `hourly`).
+    pub expired: Option<String>,
 }
 
 /// Why a source the configuration lacks cannot be exported: [`ExportError::StoredOnly`] when
@@ -210,6 +213,24 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
         whole,
         period: period.label(),
         problems: unread.lines_left_out_of("the export"),
+        expired: (!args.hourly)
+            .then(|| expired(source, &period, now))
+            .flatten(),
+    })
+}
+
+/// What the records export of `period` lacks of `source`'s records expired under its
+/// `keep_days` at `now`: MongoDB's TTL removes a record `keep_days` after its time, and an
+/// export of a period reaching back past that finds none there, though its hours stay.
+fn expired(source: &Source, period: &ReportPeriod, now: DateTime<Utc>) -> Option<String> {
+    let days = source.keep_days?;
+    let horizon = now.checked_sub_signed(chrono::TimeDelta::days(i64::from(days)))?;
+    (period.start() < horizon).then(|| {
+        format!(
+            "`{}` keeps its records `keep_days = {days}`: those of this period timed before {} have expired from `records`; `--hourly` exports its hourly summaries, which stay",
+            source.name,
+            horizon.format("%Y-%m-%d %H:%M UTC")
+        )
     })
 }
 

@@ -74,6 +74,9 @@ async fn export(args: &analyser::export::ExportArgs) -> ExitCode {
             } else {
                 tracing::info!(source = %args.source, period = %exported.period, rows = exported.rows, "The reader of the export stopped reading: only its first rows were written.");
             }
+            if let Some(expired) = &exported.expired {
+                tracing::warn!(source = %args.source, "{expired}.");
+            }
             // Said whether the reader read to the end or not: what was left out stays unseen.
             for problem in &exported.problems {
                 releve::logging::failure_line("analyser export", problem);

@@ -181,6 +181,38 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     );
 }
 
+/// A source keeping its records `keep_days`: an export of a period reaching back past that says
+/// its records there have expired (a header alone would pass for a period without records),
+/// and points to its hours, which stay; an export of the hours says nothing of it.
+#[tokio::test]
+async fn an_export_reaching_past_keep_days_says_the_records_expired() {
+    let (dir, database, _db) = golden_site("export_expired").await;
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        golden::CONFIG.replacen(
+            "name = \"quakes\"\n",
+            "name = \"quakes\"\nkeep_days = 1\n",
+            1,
+        ),
+    )
+    .expect("sources.toml");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains(
+            "`quakes` keeps its records `keep_days = 1`: those of this period timed before "
+        ) && said.contains("`--hourly` exports its hourly summaries"),
+        "{said}"
+    );
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(
+        !stderr(&output).contains("keep_days"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[tokio::test]
 async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     let (dir, database, db) = golden_site("export_file").await;
