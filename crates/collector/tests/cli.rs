@@ -655,22 +655,29 @@ fn a_time_named_with_a_dot_is_said_to_be_unnamable() {
     assert!(warning.contains("fields=`date.heure` (time)"), "{warning}");
 }
 
-/// A body Python's `json.dumps` wrote with a NaN fails the run with that cause named, not
-/// only the parser's position.
+/// A body Python's `json.dumps` wrote with a NaN and an Infinity for missing floats: read as
+/// nulls, the run lands its records and says so (it failed the run, losing every record).
 #[test]
-fn a_nan_in_the_body_is_named_as_the_cause() {
-    let server = feed(r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z", "v": NaN}]"#.to_owned());
+fn a_nan_in_the_body_is_read_as_null_and_said() {
+    let server = feed(
+        r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z", "v": NaN, "note": "NaN"}, {"id": "b", "ts": "2026-12-03T10:05:00Z", "v": -Infinity}]"#
+            .to_owned(),
+    );
     let config = format!(
-        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\nnumeric = [\"v\"]\n",
         server.url()
     );
     let site = Site::new(&config);
-    let stderr = failed(collector(&site).output());
-    assert!(
-        stderr.contains("expected value at line 1 column")
-            && stderr.contains("`NaN` and `Infinity` are not JSON"),
-        "{stderr}"
-    );
+    let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
+    let warning = line_with(&stderr, "`NaN` or `Infinity`, which are not JSON");
+    assert!(warning.contains("values=2"), "{warning}");
+    let files = site.data_files("own");
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("landed")).expect("JSON");
+    assert_eq!(landed[0]["v"], serde_json::Value::Null);
+    assert_eq!(landed[0]["note"], "NaN", "a text left as it is");
+    assert_eq!(landed[1]["v"], serde_json::Value::Null);
+    assert_eq!(site.metrics("own")[0].records, 2);
 }
 
 /// Open-Meteo's daily values, dated by a day alone, on a source counted per hour: the warning

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeSeed;
 
 use super::failure::{Attempt, Reason};
-use super::{FetchError, SourceClient, retry};
+use super::{FetchError, SourceClient, non_finite, retry};
 
 /// The byte-order mark a UTF-8 body may start with.
 pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -153,6 +153,20 @@ impl SourceClient {
             && status != 204
             && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
         {
+            // Python's `NaN` and `Infinity`, where a value is missing: read as null.
+            if let Some((body, values)) = non_finite::as_null(body)
+                && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok()
+            {
+                tracing::warn!(
+                    what,
+                    values,
+                    "The answer writes numbers as `NaN` or `Infinity`, which are not JSON (Python's json.dumps writes them for missing or infinite floats): read and landed as null."
+                );
+                return Ok(Answer {
+                    body: Bytes::from(body),
+                    ..answer
+                });
+            }
             let detail = self.not_json(status, headers, body, &err);
             // A body that stops early was cut off on the way: worth another try. A complete
             // one that is not JSON (a page served instead of data) would come again.

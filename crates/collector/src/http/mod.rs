@@ -35,6 +35,7 @@ mod answer;
 mod error;
 mod failure;
 mod limiter;
+mod non_finite;
 mod redirect;
 mod retry;
 mod secrets;
