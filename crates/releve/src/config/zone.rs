@@ -19,19 +19,18 @@ pub(super) fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz
     })
 }
 
-/// Why a legacy zone named like a region's standard time is refused: `EST`, `MST` and `HST`
-/// are IANA names, but of an offset kept all year, so a New York user writing `EST` would
-/// get days an hour off from March to November. The `Etc/GMT` zone of the offset says a
-/// fixed offset is meant.
+/// Why a legacy zone named like a region's standard time is refused: `EST` and `MST` are IANA
+/// names, but of an offset kept all year, so a New York user writing `EST` would get days an
+/// hour off from March to November. The message names a place of each kind. (`HST` is
+/// accepted: Hawaii keeps UTC-10 all year.)
 fn fixed_all_year(name: &str) -> Option<String> {
-    let (offset, etc, place) = match name {
-        "EST" => ("UTC-5", "Etc/GMT+5", "America/New_York"),
-        "MST" => ("UTC-7", "Etc/GMT+7", "America/Denver"),
-        "HST" => ("UTC-10", "Etc/GMT+10", "Pacific/Honolulu"),
+    let (offset, summer, all_year) = match name {
+        "EST" => ("UTC-5", "America/New_York", "America/Panama"),
+        "MST" => ("UTC-7", "America/Denver", "America/Phoenix"),
         _ => return None,
     };
     Some(format!(
-        "`{name}` is {offset} all year, with no summer time: name the zone of the place, which follows its summer time, such as `{place}`, or write `{etc}` if a fixed {offset} is meant"
+        "`{name}` is {offset} all year, with no summer time: name the zone of the place, such as `{summer}`, which follows its summer time, or `{all_year}`, which keeps {offset} all year"
     ))
 }
 
@@ -188,9 +187,20 @@ mod tests {
         let refused = read("EST").expect_err("EST has no summer time").to_string();
         assert!(refused.contains("`EST` is UTC-5 all year"), "{refused}");
         assert!(refused.contains("`America/New_York`"), "{refused}");
-        assert!(refused.contains("`Etc/GMT+5`"), "{refused}");
-        assert!(read("MST").is_err() && read("HST").is_err());
-        for zone in ["EST5EDT", "Etc/GMT+5", "America/New_York", "CET", "UTC"] {
+        assert!(refused.contains("`America/Panama`"), "{refused}");
+        let refused = read("MST").expect_err("MST has no summer time").to_string();
+        assert!(
+            refused.contains("`America/Denver`") && refused.contains("`America/Phoenix`"),
+            "{refused}"
+        );
+        for zone in [
+            "HST",
+            "EST5EDT",
+            "Etc/GMT+5",
+            "America/New_York",
+            "CET",
+            "UTC",
+        ] {
             assert!(read(zone).is_ok(), "{zone}");
         }
     }

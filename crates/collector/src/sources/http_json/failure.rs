@@ -119,9 +119,9 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
-/// Whether a status in words says the call failed: one of its words begins as a failure's
-/// (`REQUEST_DENIED`, `quotaExceeded`, `RATE_LIMITED`), not after a `no` (`NoError`,
-/// `no_error`) and not inside another word (`unlimited`).
+/// Whether a status in words says the call failed: it holds a failure's word, run together or
+/// not (`REQUEST_DENIED`, `RATELIMITED`, `404Error`, `NO_QUOTA`), unless that word is denied
+/// (`no_error`, `NoError`, `ERROR_NONE`, `unlimited`).
 fn says_failure(status: &str) -> bool {
     const FAILURES: &[&str] = &[
         "error",
@@ -136,38 +136,26 @@ fn says_failure(status: &str) -> bool {
         "quota",
         "exceeded",
     ];
-    let words = words(status);
-    words.iter().enumerate().any(|(at, word)| {
-        let negated = at > 0 && matches!(words[at - 1].as_str(), "no" | "non" | "not");
-        !negated && FAILURES.iter().any(|failure| word.starts_with(failure))
+    // Lower case, letters and digits only: `no_error` and `NoError` read alike.
+    let joined: String = status
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    FAILURES.iter().any(|word| {
+        joined.match_indices(word).any(|(at, _)| {
+            let (before, after) = (&joined[..at], &joined[at + word.len()..]);
+            let denied = match *word {
+                "error" | "fail" => {
+                    ["no", "non", "zero"].iter().any(|no| before.ends_with(no))
+                        || ["none", "free"].iter().any(|none| after.starts_with(none))
+                }
+                "limit" => before.ends_with("un") || before.ends_with("no"),
+                _ => false,
+            };
+            !denied
+        })
     })
-}
-
-/// The words of a status, lower case: split at what is no letter or digit and where a
-/// capital begins a word (`quotaExceeded`, `HTTPError`).
-fn words(status: &str) -> Vec<String> {
-    let chars: Vec<char> = status.chars().collect();
-    let mut words: Vec<String> = vec![String::new()];
-    for (at, c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            words.push(String::new());
-            continue;
-        }
-        let before = at.checked_sub(1).map(|at| chars[at]);
-        let after = chars.get(at + 1);
-        let begins = c.is_uppercase()
-            && (before.is_some_and(char::is_lowercase)
-                || (before.is_some_and(char::is_uppercase)
-                    && after.is_some_and(|a| a.is_lowercase())));
-        if begins {
-            words.push(String::new());
-        }
-        if let Some(word) = words.last_mut() {
-            word.extend(c.to_lowercase());
-        }
-    }
-    words.retain(|word| !word.is_empty());
-    words
 }
 
 #[cfg(test)]
@@ -209,6 +197,11 @@ mod tests {
             json!({"results": [], "status": "RATE_LIMITED"}),
             json!({"results": [], "status": "Unauthorized"}),
             json!({"results": [], "status": "HTTPError"}),
+            json!({"results": [], "status": "RATELIMITED"}),
+            json!({"results": [], "status": "TOKENEXPIRED"}),
+            json!({"results": [], "status": "ratelimit"}),
+            json!({"results": [], "status": "404Error"}),
+            json!({"results": [], "status": "NO_QUOTA"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -227,6 +220,8 @@ mod tests {
             json!({"results": [], "status": "unlimited"}),
             json!({"results": [], "status": "no_error"}),
             json!({"results": [], "status": "NoError"}),
+            json!({"results": [], "status": "ERROR_NONE"}),
+            json!({"results": [], "status": "no limit"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
