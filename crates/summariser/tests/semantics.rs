@@ -806,3 +806,31 @@ async fn a_value_revised_from_minus_zero_to_zero_is_the_latest_version() {
     ws.summarise();
     served_zero_by(&ws, &revised).await;
 }
+
+/// A magnitude revised from `0.0` to `-0.0`: the record is updated (the two are told apart),
+/// and its hour reads as a clean run of the revised file writes it.
+#[tokio::test]
+async fn a_magnitude_revised_to_minus_zero_is_summarised_as_a_clean_run_gives_it() {
+    let quake_of = |mag: f64| snapshot(vec![quake("a", (10, 5), mag)]);
+    let ws = Workspace::new("minus_zero_mag");
+    ws.land("usgs", (10, 10, 0), &quake_of(0.0));
+    ws.summarise();
+    ws.land("usgs", (10, 20, 0), &quake_of(-0.0));
+    ws.summarise();
+    let clean = Workspace::new("minus_zero_mag_clean");
+    clean.land("usgs", (10, 20, 0), &quake_of(-0.0));
+    clean.summarise();
+    assert_eq!(
+        ws.record_data("usgs", "a").await,
+        clean.record_data("usgs", "a").await
+    );
+    let negative = |hour: bson::Document| match numeric(&hour, "properties.mag", "min") {
+        Bson::Double(min) => min.is_sign_negative(),
+        other => panic!("{other:?}"),
+    };
+    assert!(negative(clean.hour("usgs", 10).await.expect("hour 10")));
+    assert!(
+        negative(ws.hour("usgs", 10).await.expect("hour 10")),
+        "min: -0.0, as in a clean run"
+    );
+}

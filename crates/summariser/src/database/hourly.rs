@@ -40,13 +40,9 @@ pub async fn recompute_hours(
     let changed: Vec<&HourlySummary> = summaries
         .iter()
         .filter(|summary| {
-            stored.get(&chrono_date(summary.hour)).is_none_or(|old| {
-                let unchanged = HourlySummary {
-                    updated_at: summary.updated_at,
-                    ..old.clone()
-                };
-                unchanged != **summary
-            })
+            stored
+                .get(&chrono_date(summary.hour))
+                .is_none_or(|old| !same_but_updated_at(old, summary))
         })
         .collect();
     for chunk in changed.chunks(UPDATES_PER_COMMAND) {
@@ -70,6 +66,16 @@ pub async fn recompute_hours(
     crash::passed("hourly-deleted");
     clear_pending(db, name, hours).await?;
     Ok(changed.len())
+}
+
+/// Whether `old` and `new` are the same summary but for their `updated_at`, as written: a
+/// `-0.0` is not a `0.0` (a revision the records tell apart, as a clean run would write it).
+fn same_but_updated_at(old: &HourlySummary, new: &HourlySummary) -> bool {
+    let old = HourlySummary {
+        updated_at: new.updated_at,
+        ..old.clone()
+    };
+    matches!((bson::to_vec(&old), bson::to_vec(new)), (Ok(old), Ok(new)) if old == new)
 }
 
 /// The summaries `hourly` holds of `source`'s `hours`, as the readers read them; one that does
