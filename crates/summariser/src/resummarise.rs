@@ -89,12 +89,23 @@ pub struct Resummarised {
     pub past_keep_days: u64,
 }
 
-/// Summarises again every hour of `source` whose records `records` holds, within `keep_days`.
+/// Summarises again every hour of `source` whose records `records` holds, within `keep_days`,
+/// and any older one holding records but no summary (deleted by hand, as the README's repair
+/// of a `key` changed in place does): it has nothing to shrink.
 pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised, StoreError> {
     let name = source.name.as_str();
     let since = plan::retention_horizon(source);
-    let hours = database::stored_hours(db, name, since).await?;
-    let counted = database::summarised_counts(db, name, since).await?;
+    let within = |hour: &DateTime<Utc>| since.is_none_or(|since| *hour >= since);
+    let counted = database::summarised_counts(db, name, None).await?;
+    let hours: BTreeSet<DateTime<Utc>> = database::stored_hours(db, name, None)
+        .await?
+        .into_iter()
+        .filter(|hour| within(hour) || !counted.contains_key(hour))
+        .collect();
+    let counted: BTreeMap<DateTime<Utc>, i64> = counted
+        .into_iter()
+        .filter(|(hour, _)| within(hour))
+        .collect();
     let mut done = Resummarised {
         // Summaries of hours `records` holds nothing of any more: all their records are gone.
         incomplete: counted.keys().filter(|hour| !hours.contains(hour)).count(),

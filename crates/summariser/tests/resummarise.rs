@@ -321,3 +321,77 @@ async fn a_name_that_is_not_a_source_stops_the_run_before_it_starts() {
         "the run wrote summaries"
     );
 }
+
+/// `key` changed in place to `[id, properties.time]`: each event stored again under its new key.
+fn rekeyed(config: &str) -> String {
+    config.replace("key = \"id\"", "key = [\"id\", \"properties.time\"]")
+}
+
+/// Lands one snapshot of two events in each of 30 hours from `start`, at `landed`.
+fn land_snapshot(ws: &Workspace, start: DateTime<Utc>, landed: (u32, u32, u32)) {
+    let events = (0..30)
+        .flat_map(|hour| {
+            let time = start + TimeDelta::hours(hour);
+            [
+                quake_at(&format!("q{hour}a"), time, 1.0),
+                quake_at(&format!("q{hour}b"), time + TimeDelta::minutes(30), 1.5),
+            ]
+        })
+        .collect();
+    ws.land("usgs", landed, &snapshot(events));
+}
+
+/// Each hour's `count`.
+async fn counts(ws: &Workspace) -> Vec<i64> {
+    summaries(ws).await.iter().map(common::count).collect()
+}
+
+/// README, `key`: the repair of a `key` changed in place, as written (its deletions in pymongo's
+/// words), on a source whose doubled hours passed `keep_days` meanwhile (set at the repair, the
+/// clock of the test not moving): every hour is summarised again from the records left.
+#[tokio::test]
+async fn the_readmes_repair_of_a_key_changed_in_place_gives_back_every_hour() {
+    let start = Utc::now()
+        .date_naive()
+        .checked_sub_days(Days::new(19))
+        .expect("a day")
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        - TimeDelta::hours(2);
+    let ws = Workspace::new("resum_rekeyed");
+    write_config(&ws, BEFORE);
+    land_snapshot(&ws, start, (22, 0, 0));
+    ws.summarise();
+    write_config(&ws, &rekeyed(BEFORE));
+    land_snapshot(&ws, start, (23, 0, 0));
+    ws.summarise();
+    assert!(counts(&ws).await.iter().all(|count| *count == 4), "doubled");
+
+    // Step 1: the source disabled, the summariser run once.
+    write_config(&ws, &format!("{}enabled = false\n", rekeyed(BEFORE)));
+    ws.summarise();
+    // Step 2, from the summariser's last run before the change.
+    let db = ws.db().await;
+    let since = doc! {"source": "usgs", "landed_at": {"$gte": releve::store::bson_date(common::at(22, 5, 0))}};
+    let records = db.collection::<Document>("records");
+    let hours = records
+        .distinct("hour", since.clone())
+        .await
+        .expect("distinct");
+    records.delete_many(since).await.expect("records deleted");
+    let each_hour: Vec<Document> = hours
+        .into_iter()
+        .map(|hour| doc! {"source": "usgs", "hour": hour})
+        .collect();
+    db.collection::<Document>("hourly")
+        .delete_many(doc! {"$or": each_hour})
+        .await
+        .expect("hours deleted");
+    // Step 3, the doubled hours now past `keep_days`.
+    write_config(&ws, &format!("{}enabled = false\nkeep_days = 19\n", BEFORE));
+    let output = resummarise(&ws, &["usgs"]);
+    let counted = counts(&ws).await;
+    assert_eq!(counted.len(), 30, "{counted:?}\n{}", stderr(&output));
+    assert!(counted.iter().all(|count| *count == 2), "{counted:?}");
+}
