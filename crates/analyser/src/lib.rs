@@ -197,8 +197,8 @@ fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
 /// Writes the report of `period`; with `--if-missing`, `None` when the period ended before the
 /// first known collection. A report `replacing` one written already is not written while the
 /// configuration refuses a table without a name or lacks a source (refused or removed) whose
-/// records the period holds: the report written then may hold that source's section, which the
-/// new one would lose.
+/// records or runs the period holds: the report written then may hold that source's section,
+/// which the new one would lose.
 async fn write_period(
     args: &ReportArgs,
     config: &Config,
@@ -221,6 +221,7 @@ async fn write_period(
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
+    let others_ran = rewrite && query::others_ran(&db, config, &period).await;
     releve::store::shut_down(db).await;
     let Loaded {
         mut data,
@@ -228,7 +229,7 @@ async fn write_period(
         runs_kept_from,
         unconfigured,
     } = loaded?;
-    if rewrite && !unconfigured.is_empty() {
+    if rewrite && (!unconfigured.is_empty() || others_ran) {
         return Ok(Some(left_as_it_is(args, &period)));
     }
     if let Replacing::Outdated(sources) = replacing {

@@ -272,6 +272,32 @@ pub async fn unconfigured(
     counts
 }
 
+/// Whether `runs` holds a run of the period (or of the day after it, when a per-day source
+/// collects a day) of a source the configuration does not collect: a source refused or removed
+/// whose runs failed has a section in a report written before, though `hourly` holds nothing
+/// of it. What cannot be read counts as such a run (the report is then left as it is).
+pub async fn others_ran(db: &Database, config: &Config, period: &ReportPeriod) -> bool {
+    let names: Vec<&str> = config
+        .sources
+        .iter()
+        .map(|source| source.name.as_str())
+        .collect();
+    let filter = doc! {"$and": [
+        {"source": {"$nin": names}},
+        {"started": {
+            "$gte": store::bson_date(period.start()),
+            "$lt": store::bson_date(period.end() + chrono::TimeDelta::days(1)),
+        }},
+    ]};
+    !matches!(
+        db.collection::<mongodb::bson::Document>(store::RUNS)
+            .find_one(filter)
+            .projection(doc! {"_id": 1})
+            .await,
+        Ok(None)
+    )
+}
+
 /// Where the runs still kept begin, when `runs` has lost older ones: the end of the oldest run
 /// kept, when it ended about [`store::RUNS_KEPT`] before `now`, which is where the TTL index
 /// has been deleting (see [`kept_from`]). An older oldest run means runs are not being deleted

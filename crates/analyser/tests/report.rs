@@ -637,6 +637,47 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
     assert!(cover.contains("added"), "the refused table named: {cover}");
 }
 
+/// A source whose table is refused (an upgrade, a typo) that only failed in the period (the
+/// golden day's `offres`: one run refused by its token endpoint, no hour): a report holding its
+/// failure is not written again without it when an hour of the period changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period() {
+    let (uri, db) = golden_database("outdated_refused_ran").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let today = dir.path().join(golden::report(0));
+    let day = ["--date", &golden::date(0), "--if-missing"];
+    analyse(dir.path(), &uri, &db, &day).await;
+    let said = |path: &Path| common::flat(&common::page_texts(path).join(" "));
+    assert!(said(&today).contains("HTTP 401 from the token endpoint"));
+    let written = std::fs::metadata(&today)
+        .and_then(|m| m.modified())
+        .expect("time");
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen("every = \"1d\"", "evry = \"1d\"", 1),
+    );
+    let hourly = database.collection::<Document>(store::HOURLY);
+    let day_start = store::bson_date(golden::day_start());
+    let mut summary = hourly
+        .find_one(doc! {"source": "meteo", "hour": {"$gte": day_start}})
+        .await
+        .expect("read")
+        .expect("an hour");
+    summary.insert("updated_at", store::bson_date(Utc::now()));
+    let id = summary.get("_id").cloned().expect("_id");
+    hourly
+        .replace_one(doc! {"_id": id}, summary)
+        .await
+        .expect("summarised again");
+    analyse_output(dir.path(), &uri, &db, &day).await;
+    let now = std::fs::metadata(&today)
+        .and_then(|m| m.modified())
+        .expect("time");
+    assert_eq!(now, written, "left as it is: {}", said(&today));
+}
+
 /// A summary edited by hand into a shape the analyser cannot read is left out and named, with
 /// what does not fit, on the cover and in one line, and the run exits 1; a count written as a
 /// whole double, as mongosh writes numbers, reads as the count it is; a run without `started`
