@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mongodb::Database;
+use mongodb::bson::doc;
 use releve::cli::{ConfigArgs, MongoArgs};
 use releve::store::{self, StoreError};
 use releve::{Config, FieldPath, Source};
@@ -206,6 +207,10 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
             to_stdout(written)
         }
     };
+    let expired = match (args.hourly, &written) {
+        (false, Ok(_)) => expired(&db, source, &period, now).await,
+        _ => None,
+    };
     store::shut_down(db).await;
     let whole = written?;
     Ok(Exported {
@@ -213,19 +218,43 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
         whole,
         period: period.label(),
         problems: unread.lines_left_out_of("the export"),
-        expired: (!args.hourly)
-            .then(|| expired(source, &period, now))
-            .flatten(),
+        expired,
     })
 }
 
-/// What the records export of `period` lacks of `source`'s records expired under its
-/// `keep_days` at `now`: MongoDB's TTL removes a record `keep_days` after its time, and an
-/// export of a period reaching back past that finds none there, though its hours stay.
-fn expired(source: &Source, period: &ReportPeriod, now: DateTime<Utc>) -> Option<String> {
+/// Why the records export of `period` lacks `source`'s records before its `keep_days` at
+/// `now`: MongoDB's TTL removes a record `keep_days` after its time, so an export reaching
+/// back past that finds none there while `hourly` holds their hours. Nothing when a record is
+/// still there (stored before `keep_days` was set, it does not expire) or no hour is.
+async fn expired(
+    db: &Database,
+    source: &Source,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) -> Option<String> {
     let days = source.keep_days?;
     let horizon = now.checked_sub_signed(chrono::TimeDelta::days(i64::from(days)))?;
-    (period.start() < horizon).then(|| {
+    if period.start() >= horizon {
+        return None;
+    }
+    let before = doc! {
+        "$gte": store::bson_date(period.start()),
+        "$lt": store::bson_date(horizon.min(period.end())),
+    };
+    let found = |collection: &'static str, field: &'static str| {
+        let filter = doc! {"source": &source.name, field: before.clone()};
+        async move {
+            db.collection::<mongodb::bson::Document>(collection)
+                .find_one(filter)
+                .projection(doc! {"_id": 1})
+                .await
+                .ok()
+                .flatten()
+                .is_some()
+        }
+    };
+    let expired = !found(store::RECORDS, "time").await && found(store::HOURLY, "hour").await;
+    expired.then(|| {
         format!(
             "`{}` keeps its records `keep_days = {days}`: those of this period timed before {} have expired from `records`; `--hourly` exports its hourly summaries, which stay",
             source.name,

@@ -181,12 +181,13 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     );
 }
 
-/// A source keeping its records `keep_days`: an export of a period reaching back past that says
-/// its records there have expired (a header alone would pass for a period without records),
-/// and points to its hours, which stay; an export of the hours says nothing of it.
+/// A source keeping its records `keep_days`: an export of a period reaching back past it whose
+/// records expired says so (a header alone would pass for a period without records), and points
+/// to its hours, which stay; while its records are there (stored before `keep_days` was set,
+/// they do not expire), and for an export of the hours, nothing is said.
 #[tokio::test]
 async fn an_export_reaching_past_keep_days_says_the_records_expired() {
-    let (dir, database, _db) = golden_site("export_expired").await;
+    let (dir, database, db) = golden_site("export_expired").await;
     std::fs::write(
         dir.path().join("sources.toml"),
         golden::CONFIG.replacen(
@@ -196,6 +197,20 @@ async fn an_export_reaching_past_keep_days_says_the_records_expired() {
         ),
     )
     .expect("sources.toml");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).lines().count() - 1,
+        golden::QUAKES_RECORDS as usize,
+        "every record exported"
+    );
+    assert!(!stderr(&output).contains("expired"), "{}", stderr(&output));
+
+    // MongoDB's TTL at work.
+    db.collection::<Document>(store::RECORDS)
+        .delete_many(doc! {"source": "quakes"})
+        .await
+        .expect("records expired");
     let output = export(dir.path(), &database, &["--source", "quakes"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let said = stderr(&output);
