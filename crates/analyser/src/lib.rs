@@ -137,7 +137,7 @@ pub async fn write_report(
 
 /// Whether a report written already is being replaced, unasked, because its period gained
 /// hours of these sources (see [`rewrite_outdated`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Replacing<'a> {
     Outdated(&'a BTreeSet<String>),
     No,
@@ -207,7 +207,7 @@ async fn write_period(
     replacing: Replacing<'_>,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let period = *period;
-    let rewrite = replacing != Replacing::No;
+    let rewrite = matches!(replacing, Replacing::Outdated(_));
     // Known before anything is read.
     if rewrite && config.refused.iter().any(|table| table.name.is_none()) {
         return Ok(Some(left_as_it_is(args, &period)));

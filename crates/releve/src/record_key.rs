@@ -28,11 +28,12 @@ impl RecordKey {
     }
 
     /// The paths as a fingerprint, so that a state file can tell a key changed without
-    /// keeping its text.
+    /// keeping its text: SipHash-1-3 of the paths as written, fed as bytes (not through
+    /// `Hash`, whose feeding the standard library may change between compilers).
     pub fn fingerprint(&self) -> String {
-        use std::hash::{Hash, Hasher};
+        use std::hash::Hasher;
         let mut hasher = siphasher::sip::SipHasher13::new();
-        self.to_string().hash(&mut hasher);
+        hasher.write(self.to_string().as_bytes());
         format!("{:016x}", hasher.finish())
     }
 

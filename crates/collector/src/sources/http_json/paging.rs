@@ -112,8 +112,7 @@ fn more_pages(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<Mor
         }
         // A group is an object, or a list of links: a list under another name may be the
         // records themselves (Algolia's `hits`), not worth parsing.
-        let group = value.get().trim_start().starts_with('{')
-            || (named == "links" && value.get().trim_start().starts_with('['));
+        let group = opens(value, '{') || (named == "links" && opens(value, '['));
         if found.is_none() && GROUPS.contains(&named.as_str()) && group {
             found = match serde_json::from_str::<Value>(value.get()) {
                 Ok(Value::Object(group)) => group.iter().find_map(|(inner, value)| {
@@ -201,7 +200,7 @@ fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> 
     };
     members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
-        let group = GROUPS.contains(&named.as_str()) && raw.get().trim_start().starts_with('{');
+        let group = GROUPS.contains(&named.as_str()) && opens(raw, '{');
         if !TOTAL.contains(&named.as_str()) && !group {
             return None;
         }
@@ -239,6 +238,11 @@ fn sign(name: &str, named: &str, value: &str, records: u64) -> Option<String> {
         return (total > records).then(|| format!("`{name}` = {total}"));
     }
     None
+}
+
+/// Whether `value` opens with `bracket`: an object or a list, told without parsing it.
+fn opens(value: &RawValue, bracket: char) -> bool {
+    value.get().trim_start().starts_with(bracket)
 }
 
 fn normalised(name: &str) -> String {
