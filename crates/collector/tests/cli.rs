@@ -655,6 +655,41 @@ fn a_time_named_with_a_dot_is_said_to_be_unnamable() {
     assert!(warning.contains("fields=`date.heure` (time)"), "{warning}");
 }
 
+/// An API whose answer is the one record (`records` left unset) answering an error with status
+/// 200: the run fails with the API's words, where it landed a record without key or time that
+/// the summariser quarantined for its paths; a record holding a `status` of its own lands.
+#[test]
+fn an_error_answered_for_the_one_record_fails_the_run_with_its_words() {
+    let config = |server: &LocalServer| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
+            server.url()
+        )
+    };
+    let server = feed(r#"{"status": "error", "message": "database is locked"}"#.to_owned());
+    let site = Site::new(&config(&server));
+    let stderr = failed(collector(&site).output());
+    assert!(
+        stderr.contains(
+            "says the call failed: `status` = \"error\", `message` = \"database is locked\""
+        ),
+        "{stderr}"
+    );
+    assert!(site.data_files("own").is_empty(), "nothing landed");
+
+    let server = feed(
+        r#"{"id": "pump-3", "ts": "2026-12-03T10:00:00Z", "status": "error", "message": "overheated"}"#
+            .to_owned(),
+    );
+    let site = Site::new(&config(&server));
+    succeeded(collector(&site).output());
+    assert_eq!(
+        site.metrics("own")[0].records,
+        1,
+        "a record with a status of its own"
+    );
+}
+
 /// A body Python's `json.dumps` wrote with a NaN and an Infinity for missing floats: read as
 /// nulls, the run lands its records and says so (it failed the run, losing every record).
 #[test]
