@@ -301,11 +301,19 @@ pub fn assess(
         ExpectedFrom::NoRunKnown => Some(period.end()),
         _ => None,
     };
+    let until = expected_until(source, data, reference);
+    // A source disabled has no hour without data past its last run's interval: it is not
+    // collected on purpose (a source retired keeps its table, as the README advises).
+    let steps_until = if source.enabled {
+        reference
+    } else {
+        until.unwrap_or(period.start())
+    };
     let (steps, steps_with_data) = elapsed_steps(
         source.resolution,
         data,
         period,
-        reference,
+        steps_until,
         first_in_or_after,
     );
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
@@ -315,7 +323,6 @@ pub fn assess(
         .iter()
         .filter(|run| run.announced.is_some() && run.error.is_none());
     let last_run = data.runs.iter().max_by_key(|run| run.started);
-    let until = expected_until(source, data, reference);
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
         expected(source, data, expected_from, period, until, now)

@@ -206,6 +206,11 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
         Some(None),
         "said: no run in the period"
     );
+    assert_eq!(
+        (never.steps, never.steps_without_data),
+        (0, 0),
+        "a source retired has no hour without data"
+    );
     let data = SourceData {
         runs: vec![run(1, None), run(2, Some("HTTP 503"))],
         ..Default::default()
@@ -217,6 +222,7 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
         "every 15 minutes until its last run, 02:00, and that run's interval"
     );
     assert_eq!(stopped.disabled_after, Some(Some(at(21, 2, 0))));
+    assert_eq!(stopped.steps, 3, "00:00 to 02:00, the hour its last run's interval ends in");
     let enabled = assess(&source("15m"), &data, collecting_before(), &period(), now);
     assert_eq!(enabled.disabled_after, None);
 }

@@ -101,8 +101,16 @@ pub fn source_section(
             (Resolution::Day, PeriodKind::Day) => "this day",
             (Resolution::Day, PeriodKind::Week | PeriodKind::Month) => "these days",
         };
-        // A period before the source was first collected is no alarm: said as such.
+        // A period before the source was first collected is no alarm: said as such; nor is a
+        // source disabled and not run in the period (a source retired).
+        let retired = !source.enabled && completeness.landed == 0 && completeness.failed == 0;
         match completeness.expected_from {
+            _ if retired => doc.paragraph(
+                "No data for this source in this period: it is disabled (`enabled = false`) and was not collected.",
+                11.0,
+                false,
+                Ink::MUTED,
+            ),
             ExpectedFrom::AfterPeriod(first) => doc.paragraph(
                 &format!(
                     "No data for this source in this period: it ended before the source's {}.",
