@@ -222,7 +222,10 @@ fn a_disabled_source_expects_collections_until_its_last_run() {
         "every 15 minutes until its last run, 02:00, and that run's interval"
     );
     assert_eq!(stopped.disabled_after, Some(Some(at(21, 2, 0))));
-    assert_eq!(stopped.steps, 3, "00:00 to 02:00, the hour its last run's interval ends in");
+    assert_eq!(
+        stopped.steps, 3,
+        "00:00 to 02:00, the hour its last run's interval ends in"
+    );
     let enabled = assess(&source("15m"), &data, collecting_before(), &period(), now);
     assert_eq!(enabled.disabled_after, None);
 }

@@ -111,7 +111,7 @@ fn note_key_change(source: &Source, state: &mut SourceState, file: &RawFileName)
             source = %source.name,
             file = %file.file_name(),
             key = %source.key,
-            "The source's `key` changed since its last run: the records stored under the old one are not re-keyed, so a record landed again is stored a second time under its new key, and its hour counts it twice. Give the new `key` a new source `name` (and the old table `enabled = false`), or put the old `key` back; README \"Changing a source\" says how to repair the hours."
+            "The source's `key` changed since its last run: the records stored are not re-keyed, so a record landed again is stored a second time under its new key, beside the one stored under the key before, and its hour counts it twice. A source keeps one `key` per `name`: the README's `key` section says how to repair the hours."
         );
     }
     state.key = Some(key);

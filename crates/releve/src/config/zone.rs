@@ -50,6 +50,17 @@ fn hint(name: &str) -> String {
     if let Some(zone) = names.iter().find(|zone| zone.eq_ignore_ascii_case(name)) {
         return format!(" (did you mean `{zone}`?)");
     }
+    // A place alone (`Paris`, `new york`): the zone named after it.
+    let place = name.trim().replace(' ', "_");
+    if let Some(zone) = names.iter().find(|zone| {
+        zone.contains('/')
+            && zone
+                .rsplit('/')
+                .next()
+                .is_some_and(|city| city.eq_ignore_ascii_case(&place))
+    }) {
+        return format!(" (did you mean `{zone}`?)");
+    }
     if let Some(offset) = Offset::read(name) {
         return offset.hint();
     }
@@ -216,5 +227,7 @@ mod tests {
         assert_eq!(hint("z"), " (did you mean `UTC`?)");
         assert_eq!(hint("cet"), " (did you mean `CET`?)");
         assert_eq!(hint("Japn"), " (did you mean `Japan`?)");
+        assert_eq!(hint("Paris"), " (did you mean `Europe/Paris`?)");
+        assert_eq!(hint("new york"), " (did you mean `America/New_York`?)");
     }
 }
