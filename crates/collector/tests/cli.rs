@@ -220,18 +220,14 @@ fn a_single_record_body_holding_a_total_lands_without_a_paging_warning() {
     assert!(!stderr.contains("tells of more records"), "{stderr}");
 }
 
-/// An API paging by its `Link` header (GitHub's way): the warning says so, without the
-/// link's address (it may carry the key).
-#[test]
-fn a_link_header_to_a_next_page_is_said() {
+/// A feed answering a list at the root of one record with the header `name` = `value`, and a
+/// site collecting it as `own` (`records` left unset).
+fn one_record_with_header(name: &'static str, value: &'static str) -> (LocalServer, Site) {
     let server = LocalServer::start(Router::new().route(
         "/feed",
-        get(|| async {
+        get(move || async move {
             (
-                [(
-                    "link",
-                    "<http://127.0.0.1:9/feed?page=2&access_token=abc>; rel=\"next\"",
-                )],
+                [(name, value)],
                 r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z"}]"#,
             )
         }),
@@ -240,6 +236,17 @@ fn a_link_header_to_a_next_page_is_said() {
         "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
         server.url()
     ));
+    (server, site)
+}
+
+/// An API paging by its `Link` header (GitHub's way): the warning says so, without the
+/// link's address (it may carry the key).
+#[test]
+fn a_link_header_to_a_next_page_is_said() {
+    let (_server, site) = one_record_with_header(
+        "link",
+        "<http://127.0.0.1:9/feed?page=2&access_token=abc>; rel=\"next\"",
+    );
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "tells of more records");
     assert!(
@@ -308,19 +315,7 @@ fn a_key_changed_in_place_is_warned_of_once() {
 /// left unset): the log warns of it, and the run records it.
 #[test]
 fn a_total_header_beside_a_list_at_the_root_is_recorded() {
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(|| async {
-            (
-                [("x-total-count", "72")],
-                r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z"}]"#,
-            )
-        }),
-    ));
-    let site = Site::new(&format!(
-        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\n",
-        server.url()
-    ));
+    let (_server, site) = one_record_with_header("x-total-count", "72");
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "tells of more records");
     assert!(warning.contains("x-total-count"), "{warning}");

@@ -214,18 +214,24 @@ async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
     assert!(counts_types(&next), "{next:?}");
 }
 
-#[tokio::test]
-async fn hours_past_keep_days_keep_their_summaries() {
-    // 30 hours of events from 2 hours before midnight 19 days ago, then `keep_days = 19`:
-    // whatever the time of day, the horizon (now less 19 days) falls among them.
-    let start = Utc::now()
+/// Two hours before midnight 19 days ago: 30 hours from then hold, whatever the time of day,
+/// the horizon of `keep_days = 19` (now less 19 days).
+fn straddling_19_days_ago() -> DateTime<Utc> {
+    Utc::now()
         .date_naive()
         .checked_sub_days(Days::new(19))
         .expect("a day")
         .and_hms_opt(0, 0, 0)
         .expect("midnight")
         .and_utc()
-        - TimeDelta::hours(2);
+        - TimeDelta::hours(2)
+}
+
+#[tokio::test]
+async fn hours_past_keep_days_keep_their_summaries() {
+    // 30 hours of events from 2 hours before midnight 19 days ago, then `keep_days = 19`:
+    // whatever the time of day, the horizon (now less 19 days) falls among them.
+    let start = straddling_19_days_ago();
     let ws = summarised("resum_keep", BEFORE, start);
     let before = summaries(&ws).await;
     write_config(&ws, &format!("{AFTER}keep_days = 19\n"));
@@ -351,14 +357,7 @@ async fn counts(ws: &Workspace) -> Vec<i64> {
 /// clock of the test not moving): every hour is summarised again from the records left.
 #[tokio::test]
 async fn the_readmes_repair_of_a_key_changed_in_place_gives_back_every_hour() {
-    let start = Utc::now()
-        .date_naive()
-        .checked_sub_days(Days::new(19))
-        .expect("a day")
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        - TimeDelta::hours(2);
+    let start = straddling_19_days_ago();
     let ws = Workspace::new("resum_rekeyed");
     write_config(&ws, BEFORE);
     land_snapshot(&ws, start, (22, 0, 0));
