@@ -220,6 +220,16 @@ fn a_single_record_body_holding_a_total_lands_without_a_paging_warning() {
     assert!(!stderr.contains("tells of more records"), "{stderr}");
 }
 
+/// The warnings of a run forced on `site` that succeeded.
+fn forced_with_warnings(site: &Site) -> String {
+    succeeded(
+        collector(site)
+            .arg("--force")
+            .env("RUST_LOG", "warn")
+            .output(),
+    )
+}
+
 /// A feed answering a list at the root of one record with the header `name` = `value`, and a
 /// site collecting it as `own` (`records` left unset).
 fn one_record_with_header(name: &'static str, value: &'static str) -> (LocalServer, Site) {
@@ -292,14 +302,7 @@ fn a_key_changed_in_place_is_warned_of_once() {
         )
     };
     let site = Site::new(&table("\"id\""));
-    let run = || {
-        succeeded(
-            collector(&site)
-                .arg("--force")
-                .env("RUST_LOG", "warn")
-                .output(),
-        )
-    };
+    let run = || forced_with_warnings(&site);
     assert!(!run().contains("`key` changed"));
     std::fs::write(site.config(), table("[\"id\", \"properties.time\"]")).expect("config");
     let warned = run();
@@ -499,14 +502,7 @@ fn a_query_changed_into_one_matching_nothing_is_noted_until_a_record_lands() {
             let text = std::fs::read_to_string(site.raw().join("own/.state.json")).expect("state");
             serde_json::from_str::<serde_json::Value>(&text).expect("JSON")
         };
-        let run = || {
-            succeeded(
-                collector(&site)
-                    .arg("--force")
-                    .env("RUST_LOG", "warn")
-                    .output(),
-            )
-        };
+        let run = || forced_with_warnings(&site);
         run();
         assert!(state().get("unmatched").is_none());
 
