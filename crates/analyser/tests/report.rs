@@ -97,6 +97,25 @@ async fn database_with_runs(label: &str, runs: &[releve::RunMetrics]) -> String 
     name
 }
 
+/// Marks the first `hourly` document `hour` finds as summarised now, as a summariser run
+/// writing it again does; how many documents changed. (Replaced whole, as the summariser
+/// writes it: nx-27017's `$set` stores a date as text.)
+async fn summarised_again(database: &mongodb::Database, hour: Document) -> u64 {
+    let hourly = database.collection::<Document>(store::HOURLY);
+    let mut summary = hourly
+        .find_one(hour)
+        .await
+        .expect("read an hour")
+        .expect("an hour");
+    summary.insert("updated_at", store::bson_date(Utc::now()));
+    let id = summary.get("_id").cloned().expect("its _id");
+    hourly
+        .replace_one(doc! {"_id": id}, summary)
+        .await
+        .expect("summarise an hour again")
+        .modified_count
+}
+
 async fn golden_database(label: &str) -> (String, String) {
     let server = MongoServer::shared();
     let name = server.fresh_database(label);
@@ -545,24 +564,7 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
     );
 
     // An hour of the day before summarised again: its report is written again, the day's not.
-    // (Replaced whole, as the summariser writes it: nx-27017's `$set` stores a date as text.)
-    let summarised_now = |hour: mongodb::bson::Document| {
-        let hourly = database.collection::<Document>(store::HOURLY);
-        async move {
-            let mut summary = hourly
-                .find_one(hour)
-                .await
-                .expect("read an hour")
-                .expect("an hour");
-            summary.insert("updated_at", store::bson_date(Utc::now()));
-            let id = summary.get("_id").cloned().expect("its _id");
-            hourly
-                .replace_one(doc! {"_id": id}, summary)
-                .await
-                .expect("summarise an hour again")
-                .modified_count
-        }
-    };
+    let summarised_now = |hour: Document| summarised_again(&database, hour);
     let day_start = store::bson_date(golden::day_start());
     let day_before = doc! {"source": "meteo", "hour": {
         "$gte": store::bson_date(golden::day_start() - Duration::days(1)),
@@ -658,19 +660,9 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
         dir.path(),
         &golden::CONFIG.replacen("every = \"1d\"", "evry = \"1d\"", 1),
     );
-    let hourly = database.collection::<Document>(store::HOURLY);
     let day_start = store::bson_date(golden::day_start());
-    let mut summary = hourly
-        .find_one(doc! {"source": "meteo", "hour": {"$gte": day_start}})
-        .await
-        .expect("read")
-        .expect("an hour");
-    summary.insert("updated_at", store::bson_date(Utc::now()));
-    let id = summary.get("_id").cloned().expect("_id");
-    hourly
-        .replace_one(doc! {"_id": id}, summary)
-        .await
-        .expect("summarised again");
+    let in_day = doc! {"source": "meteo", "hour": {"$gte": day_start}};
+    assert_eq!(summarised_again(&database, in_day).await, 1);
     analyse_output(dir.path(), &uri, &db, &day).await;
     let now = std::fs::metadata(&today)
         .and_then(|m| m.modified())
