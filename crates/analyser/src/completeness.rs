@@ -134,6 +134,8 @@ pub struct Completeness {
     /// The most records a run fell short of (a list cut at each run misses about as many
     /// each time: the sum over runs counts the same records again).
     pub most_short: u64,
+    /// The largest total a run of the period was told of.
+    pub most_announced: u64,
     /// Records landed sharing their key with a different record of the same run, of which
     /// the summaries keep the last.
     pub key_clashes: u64,
@@ -302,19 +304,14 @@ pub fn assess(
         _ => None,
     };
     let until = expected_until(source, data, reference);
-    // A source disabled has no hour without data past its last run's interval: it is not
-    // collected on purpose (a source retired keeps its table, as the README advises).
-    let steps_until = if source.enabled {
-        reference
-    } else {
-        until.unwrap_or(period.start())
-    };
+    let off = off_stretches(source, data, period, expected_from, until);
     let (steps, steps_with_data) = elapsed_steps(
         source.resolution,
         data,
         period,
-        steps_until,
+        reference,
         first_in_or_after,
+        &off,
     );
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
@@ -363,6 +360,12 @@ pub fn assess(
         shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
         short_runs: data.runs.iter().filter(|run| run.shortfall > 0).count() as u64,
         most_short: data.runs.iter().map(|run| run.shortfall).max().unwrap_or(0),
+        most_announced: data
+            .runs
+            .iter()
+            .filter_map(|run| run.announced)
+            .max()
+            .unwrap_or(0),
         key_clashes: data.runs.iter().map(|run| run.key_clashes).sum(),
         records: data.records(),
         rejected: data.rejected,
@@ -448,15 +451,60 @@ fn expected_until(
     )
 }
 
+/// A stretch of time, from its start to its end (excluded).
+type Stretch = (DateTime<Utc>, DateTime<Utc>);
+
+/// The stretches in which the source was disabled, whose hours (or days) without a record are
+/// not without data: it was not collected on purpose. Those its runs told of, and for a source
+/// disabled when the report is written, from the end of its last run's interval in the period
+/// on (of a per-day source, from the end of the last day it collected), or the whole period
+/// when it ran in none of it, unless the period's runs are gone (then nothing is known).
+fn off_stretches(
+    source: &Source,
+    data: &SourceData,
+    period: &ReportPeriod,
+    expected_from: ExpectedFrom,
+    until: Option<DateTime<Utc>>,
+) -> Vec<Stretch> {
+    let mut off: Vec<Stretch> = data
+        .disabled
+        .iter()
+        .map(|disabled| (disabled.from, disabled.until))
+        .collect();
+    if !source.enabled && !expected_from.unknown() {
+        let last = data.runs.iter().max_by_key(|run| run.started);
+        let last_day_end = last
+            .filter(|_| source.collects_by_day())
+            .and_then(|run| run.day)
+            .map(|day| {
+                (day + chrono::Days::new(1))
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+            });
+        let from = match (last_day_end, until) {
+            (Some(end), _) => end,
+            (None, Some(until)) if last.is_some() => until,
+            _ => period.start(),
+        };
+        off.push((from, DateTime::<Utc>::MAX_UTC));
+    }
+    off
+}
+
 /// The period's hours begun before `reference`, or for a source of daily values its local days
 /// begun before it, and how many of them hold a record (a day, dated in any of its hours).
+/// Counted from the source's first collection (`first_run`) when it came in or after the
+/// period; a step without a record that begins while the source was disabled (`off`) is not
+/// counted.
 fn elapsed_steps(
     resolution: Resolution,
     data: &SourceData,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
     first_run: Option<DateTime<Utc>>,
+    off: &[Stretch],
 ) -> (usize, usize) {
+    let was_off = |at: DateTime<Utc>| off.iter().any(|(from, until)| *from <= at && at < *until);
     let with_data = data
         .hourly
         .iter()
@@ -470,30 +518,37 @@ fn elapsed_steps(
             .fold(releve::store::hour_of(first), DateTime::min)
     });
     match resolution {
-        Resolution::Hour => (
-            period
-                .hours()
-                .iter()
-                .filter(|h| **h < reference && from.is_none_or(|from| from <= **h))
-                .count(),
-            with_data.filter(|hour| *hour < reference).count(),
-        ),
+        Resolution::Hour => {
+            let held: BTreeSet<DateTime<Utc>> = with_data.clone().collect();
+            (
+                period
+                    .hours()
+                    .iter()
+                    .filter(|h| **h < reference && from.is_none_or(|from| from <= **h))
+                    .filter(|h| held.contains(*h) || !was_off(**h))
+                    .count(),
+                with_data.filter(|hour| *hour < reference).count(),
+            )
+        }
         // A begun day holds its value whatever hour the value is dated in: Open-Meteo's
         // 00:00 UTC is 01:00 in Paris, and a forecast's value is there before that hour.
         Resolution::Day => {
             let first_day = from.map(|from| period.day_of(from, resolution));
+            let held: BTreeSet<_> = with_data
+                .map(|hour| period.day_of(hour, resolution))
+                .collect();
             let days: BTreeSet<_> = period
                 .first_day
                 .iter_days()
                 .take_while(|day| *day < period.end_day)
                 .filter(|day| period.day_begun(*day, reference))
                 .filter(|day| first_day.is_none_or(|first| first <= *day))
+                .filter(|day| {
+                    held.contains(day) || !was_off(crate::period::local_midnight(period.tz, *day))
+                })
                 .collect();
-            let with_data: BTreeSet<_> = with_data
-                .map(|hour| period.day_of(hour, resolution))
-                .filter(|d| days.contains(d))
-                .collect();
-            (days.len(), with_data.len())
+            let with_data = held.iter().filter(|d| days.contains(*d)).count();
+            (days.len(), with_data)
         }
     }
 }

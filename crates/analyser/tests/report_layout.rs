@@ -254,8 +254,9 @@ fn counts_of_one_are_singular() {
 
 /// A list of 171 stations cut at 100 a page, fetched each minute: each run announces 171 and
 /// lands 100. The line of announced records past the page says its sum is over the runs, and
-/// how many one run left, not that 46,860 records were lost: one request a run may land over
-/// its runs what each leaves (the newest first, asked for often enough), so it is no alert.
+/// how many one run left, not that 46,860 records were lost; with fewer records in the period
+/// than a run was told of, it says how to get them all. A list of the newest first whose
+/// period holds as many records as a run was told of landed them over its runs: said so.
 #[test]
 fn a_list_cut_at_each_run_says_its_shortfall_is_summed_over_the_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -265,10 +266,18 @@ fn a_list_cut_at_each_run_says_its_shortfall_is_summed_over_the_runs() {
         run.announced = Some(171);
         run.shortfall = 71;
     }
+    let flat = common::flat(&common::text(&render_with(dir.path(), cut.clone())));
+    assert!(
+        flat.contains(
+            "single: 46,860 announced records past the page each run landed over 660 runs, at most 71 in a run (one request a run), and the period holds fewer records than a run was told of: ask for them all in one answer"
+        ),
+        "{flat}"
+    );
+    cut.hourly[0].count = 432;
     let flat = common::flat(&common::text(&render_with(dir.path(), cut)));
     assert!(
         flat.contains(
-            "single: 46,860 announced records past the page each run landed over 660 runs, at most 71 in a run (one request a run): lost unless later runs land them"
+            "(one request a run); the period holds 432 records, as many as a run was told of: later runs most likely landed them"
         ),
         "{flat}"
     );

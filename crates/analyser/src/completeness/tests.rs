@@ -1344,3 +1344,99 @@ fn a_source_without_a_run_known_has_no_hour_without_data_in_a_period_still_runni
     assert_eq!(c.expected_from, ExpectedFrom::NoRunKnown);
     assert_eq!((c.steps, c.steps_without_data), (0, 0));
 }
+
+/// An hourly summary of source `s` at `hour` holding three records.
+fn three_records_at(hour: DateTime<Utc>) -> releve::store::HourlySummary {
+    releve::store::HourlySummary {
+        source: "s".to_owned(),
+        hour: releve::store::bson_date(hour),
+        count: 3,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: releve::store::bson_date(hour),
+    }
+}
+
+/// A per-day source retired after collecting Monday to Wednesday: its week counts the hours of
+/// the days it collected, none after (its last run, the next morning, plus a day ended two days
+/// after its last day).
+#[test]
+fn a_per_day_source_disabled_midweek_counts_no_hour_past_its_last_day() {
+    let utc = chrono_tz::UTC;
+    let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
+    let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
+    let mut data = collected_days(&[16, 17, 18]);
+    data.hourly = (0..72)
+        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
+        .collect();
+    let mut retired = per_day_source();
+    retired.enabled = false;
+    let monday = Utc
+        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
+        .single()
+        .expect("instant");
+    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    assert_eq!(c.landed, 3);
+    assert_eq!((c.steps, c.steps_without_data), (72, 0));
+}
+
+/// A day report written again long after, for a source retired since: its runs are gone, so
+/// the hours without a record of a day it was collected in still count, as while enabled.
+#[test]
+fn a_retired_source_keeps_the_hours_without_data_of_a_period_it_was_collected_in() {
+    let now = at(21, 12, 0) + Duration::days(100);
+    let data = SourceData {
+        hourly: (0..12).map(|h| three_records_at(at(21, h, 0))).collect(),
+        ..Default::default()
+    };
+    let known = Known {
+        runs_kept_from: Some(now - Duration::days(90)),
+        ..collecting_before()
+    };
+    let enabled = assess(&source("15m"), &data, known, &period(), now);
+    assert_eq!(enabled.expected_from, ExpectedFrom::RunsExpired);
+    assert_eq!((enabled.steps, enabled.steps_without_data), (24, 12));
+    let mut retired = source("15m");
+    retired.enabled = false;
+    let c = assess(&retired, &data, known, &period(), now);
+    assert_eq!((c.steps, c.steps_without_data), (24, 12));
+}
+
+/// Disabled from 10:00 to 15:20, then enabled again: the hours it was disabled are no hours
+/// without data, as for a source disabled at 10:00 for good.
+#[test]
+fn a_source_enabled_again_counts_no_hour_without_data_while_it_was_disabled() {
+    let runs: Vec<CollectionRun> = (0..10)
+        .map(|h| run_every(h * 60, 60))
+        .chain((15..24).map(|h| run_every(h * 60 + 20, 60)))
+        .collect();
+    let again = SourceData {
+        runs: runs.clone(),
+        disabled: vec![Disabled {
+            from: at(21, 10, 0),
+            until: at(21, 15, 20),
+        }],
+        hourly: (0..10)
+            .chain(15..24)
+            .map(|h| three_records_at(at(21, h, 0)))
+            .collect(),
+        ..Default::default()
+    };
+    assert_eq!(over_the_day("1h", &again).steps_without_data, 0);
+    let mut off = source("1h");
+    off.enabled = false;
+    let for_good = SourceData {
+        runs: runs[..10].to_vec(),
+        hourly: (0..10).map(|h| three_records_at(at(21, h, 0))).collect(),
+        ..Default::default()
+    };
+    let retired = assess(
+        &off,
+        &for_good,
+        collecting_before(),
+        &period(),
+        period().end(),
+    );
+    assert_eq!(retired.steps_without_data, 0, "disabled at 10:00 for good");
+}

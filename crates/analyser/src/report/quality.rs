@@ -445,7 +445,8 @@ fn alerts(
 /// Summed over several runs, a list cut at each run counts the same records again: the most a
 /// run missed says how many were past its reach. An `http_json` source makes one request a
 /// run: a list of the newest first, asked for often enough, lands over its runs what each run
-/// leaves past its page, which the report cannot tell from records lost, so its line is grey.
+/// leaves past its page. When the period holds as many records as a run was told of, that is
+/// most likely so, and the line is grey; else it is red, as records lost are.
 fn shortfall_line(source: &Source, c: &Completeness) -> (String, Ink) {
     let over = match c.short_runs {
         0 | 1 => String::new(),
@@ -456,18 +457,33 @@ fn shortfall_line(source: &Source, c: &Completeness) -> (String, Ink) {
         ),
     };
     let announced = counted(c.shortfall, "announced record");
+    let name = &source.name;
+    let each = if c.short_runs > 1 {
+        "each run"
+    } else {
+        "its run"
+    };
     match source.kind {
+        releve::SourceKind::HttpJson(_)
+            if u64::try_from(c.records).unwrap_or(0) >= c.most_announced =>
+        {
+            (
+                format!(
+                    "{name}: {announced} past the page {each} landed{over} (one request a run); the period holds {} records, as many as a run was told of: later runs most likely landed them (the newest first, asked for often enough).",
+                    grouped(i128::from(c.records))
+                ),
+                Ink::MUTED,
+            )
+        }
         releve::SourceKind::HttpJson(_) => (
             format!(
-                "{}: {announced} past the page each run landed{over} (one request a run): lost unless later runs land them, as the newest first asked for often enough do; compare the records per hour with the API.",
-                source.name
+                "{name}: {announced} past the page {each} landed{over} (one request a run), and the period holds fewer records than a run was told of: ask for them all in one answer (a page size in `params`), or for the newest often enough."
             ),
-            Ink::MUTED,
+            Ink::ALERT,
         ),
         _ => (
             format!(
-                "{}: {announced} not landed{over} (out of reach of any query, or not served).",
-                source.name
+                "{name}: {announced} not landed{over} (out of reach of any query, or not served)."
             ),
             Ink::ALERT,
         ),

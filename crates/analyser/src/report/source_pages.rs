@@ -103,7 +103,10 @@ pub fn source_section(
         };
         // A period before the source was first collected is no alarm: said as such; nor is a
         // source disabled and not run in the period (a source retired).
-        let retired = !source.enabled && completeness.landed == 0 && completeness.failed == 0;
+        let retired = !source.enabled
+            && completeness.landed == 0
+            && completeness.failed == 0
+            && !completeness.expected_from.unknown();
         match completeness.expected_from {
             _ if retired => doc.paragraph(
                 "No data for this source in this period: it is disabled (`enabled = false`) and was not collected.",

@@ -50,19 +50,32 @@ fn hint(name: &str) -> String {
     if let Some(zone) = names.iter().find(|zone| zone.eq_ignore_ascii_case(name)) {
         return format!(" (did you mean `{zone}`?)");
     }
-    // A place alone (`Paris`, `new york`): the zone named after it.
+    if let Some(offset) = Offset::read(name) {
+        return offset.hint();
+    }
+    // A place alone (`Paris`, `new york`): the zone of a continent or ocean named after it (not
+    // `Etc/GMT+1`, whose sign is the other way round, nor a legacy `US/Pacific`).
+    const AREAS: &[&str] = &[
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    ];
     let place = name.trim().replace(' ', "_");
     if let Some(zone) = names.iter().find(|zone| {
-        zone.contains('/')
+        zone.split_once('/')
+            .is_some_and(|(area, _)| AREAS.contains(&area))
             && zone
                 .rsplit('/')
                 .next()
                 .is_some_and(|city| city.eq_ignore_ascii_case(&place))
     }) {
         return format!(" (did you mean `{zone}`?)");
-    }
-    if let Some(offset) = Offset::read(name) {
-        return offset.hint();
     }
     if name.eq_ignore_ascii_case("z") {
         return " (did you mean `UTC`?)".to_owned();
@@ -229,5 +242,11 @@ mod tests {
         assert_eq!(hint("Japn"), " (did you mean `Japan`?)");
         assert_eq!(hint("Paris"), " (did you mean `Europe/Paris`?)");
         assert_eq!(hint("new york"), " (did you mean `America/New_York`?)");
+        assert!(
+            hint("GMT+1").contains("`Etc/GMT-1` for UTC+1"),
+            "not Etc/GMT+1, UTC-1"
+        );
+        assert!(hint("gmt-5").contains("`Etc/GMT+5` for UTC-5"));
+        assert!(!hint("Eastern").contains("Canada"), "{}", hint("Eastern"));
     }
 }

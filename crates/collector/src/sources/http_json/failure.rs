@@ -108,7 +108,7 @@ fn refused_as_the_record(source: &Source, answer: &Value) -> Result<(), SourceEr
         Some(said) => Err(SourceError::Unexpected {
             what: "GET".to_owned(),
             message: format!(
-                "the answer, taken whole for the one record (`records` = \"\"), holds no `key` or `time` of one and says the call failed: {said}"
+                "the answer, taken whole for the one record (`records` = \"\"), lacks the record's `key` or `time` and says the call failed: {said}"
             ),
         }),
         None => Ok(()),
@@ -209,19 +209,17 @@ fn says_failure(status: &str) -> bool {
 /// or is part of another word: `no_error`, `ERROR_NONE`, `error_count=0`, `Error-free`,
 /// `Errorless`, `failover`, `unlimited`, `invalidated`.
 fn denied(word: &str, before: &str, after: &str) -> bool {
+    let none_before = ["no", "non", "zero", "without"]
+        .iter()
+        .any(|no| before.ends_with(no));
+    let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     match word {
-        "error" | "fail" => {
-            ["no", "non", "without"]
-                .iter()
-                .any(|no| before.ends_with(no))
-                || [
-                    "none", "free", "less", "count0", "s0", "over", "safe", "2ban",
-                ]
-                .iter()
-                .any(|none| after.starts_with(none))
-        }
+        "error" => none_before || after_is(&["none", "free", "less", "s0", "count0"]),
+        "fail" => none_before || after_is(&["over", "safe", "2ban", "ures0", "s0"]),
+        "timeout" => none_before || after_is(&["s0", "0"]),
+        "offline" => after_is(&["0"]),
         "limit" => before.ends_with("un") || before.ends_with("no"),
-        "invalid" => after.starts_with("ate"),
+        "invalid" => after_is(&["ate"]),
         _ => false,
     }
 }
@@ -276,6 +274,8 @@ mod tests {
             json!({"results": [], "status": "KO"}),
             json!({"results": [], "status": "ERR"}),
             json!({"results": [], "status": "500 error"}),
+            json!({"results": [], "status": "ERROR_OVER_CAPACITY"}),
+            json!({"results": [], "status": "error: overloaded"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -306,6 +306,9 @@ mod tests {
             json!({"results": [], "status": "failover"}),
             json!({"results": [], "status": "invalidated cache rebuilt"}),
             json!({"results": [], "status": "ok (within rate limits)"}),
+            json!({"results": [], "status": "ZeroErrors"}),
+            json!({"results": [], "status": "no timeout"}),
+            json!({"results": [], "status": "offline: 0"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
