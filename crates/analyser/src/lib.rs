@@ -307,7 +307,7 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod) -> WrittenReport {
     let path = args.reports_dir.join(period.file_name());
     tracing::info!(
         path = %path.display(),
-        "Hours of this report's period were summarised since it was written, but it is left as it is: the configuration refuses a table, or no longer holds a source whose records this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
+        "Hours of this report's period were summarised since it was written, but it is left as it is: the configuration refuses a table, or no longer holds a source whose records or runs this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
     );
     WrittenReport::found(path)
 }
