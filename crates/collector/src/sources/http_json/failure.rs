@@ -185,7 +185,7 @@ fn says_failure(status: &str) -> bool {
     let failure_word = |at: usize| {
         words
             .get(at)
-            .is_some_and(|word| word.starts_with("error") || word.starts_with("fail"))
+            .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
     };
     let mut joined = String::new();
     for (at, word) in words.iter().enumerate() {
@@ -309,6 +309,7 @@ mod tests {
             json!({"results": [], "status": "ZeroErrors"}),
             json!({"results": [], "status": "no timeout"}),
             json!({"results": [], "status": "offline: 0"}),
+            json!({"results": [], "status": "0 timeouts"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
