@@ -254,9 +254,10 @@ fn counts_of_one_are_singular() {
 
 /// A list of 171 stations cut at 100 a page, fetched each minute: each run announces 171 and
 /// lands 100. The line of announced records past the page says its sum is over the runs, and
-/// how many one run left, not that 46,860 records were lost; with fewer records in the period
-/// than a run was told of, it says how to get them all. A list of the newest first whose
-/// period holds as many records as a run was told of landed them over its runs: said so.
+/// how many one run left, not that 46,860 records were lost; the same 100 landed at each run
+/// (keyed by station: 100 records), or new ones each time (keyed by station and stamp: 6,000
+/// an hour), it stays red and says how to get them all. A list of the newest first whose runs
+/// landed records again and whose period holds as many as a run was told of: grey.
 #[test]
 fn a_list_cut_at_each_run_says_its_shortfall_is_summed_over_the_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -266,18 +267,21 @@ fn a_list_cut_at_each_run_says_its_shortfall_is_summed_over_the_runs() {
         run.announced = Some(171);
         run.shortfall = 71;
     }
+    let lost = "single: 46,860 announced records past the page each run landed over 660 runs, at most 71 in a run (one request a run), which later runs did not land again: ask for them all in one answer";
+    cut.hourly[0].count = 100;
     let flat = common::flat(&common::text(&render_with(dir.path(), cut.clone())));
-    assert!(
-        flat.contains(
-            "single: 46,860 announced records past the page each run landed over 660 runs, at most 71 in a run (one request a run), and the period holds fewer records than a run was told of: ask for them all in one answer"
-        ),
-        "{flat}"
-    );
+    assert!(flat.contains(lost), "{flat}");
+    let mut stamped = cut.clone();
+    stamped.hourly = (13..24)
+        .map(|h| hour_summary("single", at(21, h, 0), 6_000))
+        .collect();
+    let flat = common::flat(&common::text(&render_with(dir.path(), stamped)));
+    assert!(flat.contains(lost), "{flat}");
     cut.hourly[0].count = 432;
     let flat = common::flat(&common::text(&render_with(dir.path(), cut)));
     assert!(
         flat.contains(
-            "(one request a run); the period holds 432 records, as many as a run was told of: later runs most likely landed them"
+            "(one request a run); its runs landed records again, and the period holds 432 records, at least as many as a run was told of: later runs most likely landed them"
         ),
         "{flat}"
     );

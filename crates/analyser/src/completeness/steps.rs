@@ -8,15 +8,17 @@ use releve::{Resolution, Source};
 
 use super::ExpectedFrom;
 use crate::period::ReportPeriod;
-use crate::query::SourceData;
+use crate::query::{CollectionRun, SourceData};
 
 /// A stretch of time, from its start to its end (excluded).
 type Stretch = (DateTime<Utc>, DateTime<Utc>);
 
 /// The stretches in which the source was disabled, whose hours (or days) without a record are
-/// not without data: it was not collected on purpose. Those its runs told of, and for a source
-/// disabled when the report is written, from the end of its last run's interval in the period
-/// on (of a per-day source, from the end of the last day it collected), or the whole period
+/// not without data: it was not collected on purpose. Those its runs told of (not of a source
+/// of daily values or a per-day source, whose API serves the past days its next runs fetch, as
+/// the charts, which shade none of theirs), and for a source disabled when the report is
+/// written, from the end of its last run's interval in the period on (of a per-day source, from
+/// the end of the latest day it collected: a catch-up runs newest first), or the whole period
 /// when it ran in none of it, unless the period's runs are gone (then nothing is known).
 pub(super) fn off_stretches(
     source: &Source,
@@ -25,16 +27,20 @@ pub(super) fn off_stretches(
     expected_from: ExpectedFrom,
     until: Option<DateTime<Utc>>,
 ) -> Vec<Stretch> {
+    let runs_tell = !(source.collects_by_day() || source.resolution == Resolution::Day);
     let mut off: Vec<Stretch> = data
         .disabled
         .iter()
+        .filter(|_| runs_tell)
         .map(|disabled| (disabled.from, disabled.until))
         .collect();
     if !source.enabled && !expected_from.unknown() {
-        let last = data.runs.iter().max_by_key(|run| run.started);
-        let last_day_end = last
+        let last_day_end = data
+            .runs
+            .iter()
             .filter(|_| source.collects_by_day())
-            .and_then(|run| run.day)
+            .filter_map(CollectionRun::collected_day)
+            .max()
             .map(|day| {
                 (day + chrono::Days::new(1))
                     .and_time(chrono::NaiveTime::MIN)
@@ -42,7 +48,7 @@ pub(super) fn off_stretches(
             });
         let from = match (last_day_end, until) {
             (Some(end), _) => end,
-            (None, Some(until)) if last.is_some() => until,
+            (None, Some(until)) if !data.runs.is_empty() => until,
             _ => period.start(),
         };
         off.push((from, DateTime::<Utc>::MAX_UTC));
@@ -53,8 +59,8 @@ pub(super) fn off_stretches(
 /// The period's hours begun before `reference`, or for a source of daily values its local days
 /// begun before it, and how many of them hold a record (a day, dated in any of its hours).
 /// Counted from the source's first collection (`first_run`) when it came in or after the
-/// period; a step without a record that begins while the source was disabled (`off`) is not
-/// counted.
+/// period; a step without a record that lies wholly in a stretch the source was disabled in
+/// (`off`) is not counted (one it was enabled again in, or partly, is, as the charts mark it).
 pub(super) fn elapsed_steps(
     resolution: Resolution,
     data: &SourceData,
@@ -63,7 +69,10 @@ pub(super) fn elapsed_steps(
     first_run: Option<DateTime<Utc>>,
     off: &[Stretch],
 ) -> (usize, usize) {
-    let was_off = |at: DateTime<Utc>| off.iter().any(|(from, until)| *from <= at && at < *until);
+    let was_off = |start: DateTime<Utc>, end: DateTime<Utc>| {
+        off.iter()
+            .any(|(from, until)| *from <= start && end <= *until)
+    };
     let with_data = data
         .hourly
         .iter()
@@ -84,7 +93,9 @@ pub(super) fn elapsed_steps(
                     .hours()
                     .iter()
                     .filter(|h| **h < reference && from.is_none_or(|from| from <= **h))
-                    .filter(|h| held.contains(*h) || !was_off(**h))
+                    .filter(|h| {
+                        held.contains(*h) || !was_off(**h, **h + chrono::TimeDelta::hours(1))
+                    })
                     .count(),
                 with_data.filter(|hour| *hour < reference).count(),
             )
@@ -103,7 +114,11 @@ pub(super) fn elapsed_steps(
                 .filter(|day| period.day_begun(*day, reference))
                 .filter(|day| first_day.is_none_or(|first| first <= *day))
                 .filter(|day| {
-                    held.contains(day) || !was_off(crate::period::local_midnight(period.tz, *day))
+                    let midnight = |day| crate::period::local_midnight(period.tz, day);
+                    held.contains(day)
+                        || day
+                            .succ_opt()
+                            .is_none_or(|next| !was_off(midnight(*day), midnight(next)))
                 })
                 .collect();
             let with_data = held.iter().filter(|d| days.contains(*d)).count();

@@ -1440,3 +1440,126 @@ fn a_source_enabled_again_counts_no_hour_without_data_while_it_was_disabled() {
     );
     assert_eq!(retired.steps_without_data, 0, "disabled at 10:00 for good");
 }
+
+/// The same retired per-day source, its runs recorded before runs carried their `day` (each
+/// collected the UTC day before the one it started).
+#[test]
+fn a_per_day_source_disabled_after_runs_without_day_counts_no_hour_past_its_last_day() {
+    let utc = chrono_tz::UTC;
+    let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
+    let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
+    let mut data = collected_days(&[16, 17, 18]);
+    for run in &mut data.runs {
+        run.day = None;
+    }
+    data.hourly = (0..72)
+        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
+        .collect();
+    let mut retired = per_day_source();
+    retired.enabled = false;
+    let monday = Utc
+        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
+        .single()
+        .expect("instant");
+    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    assert_eq!(c.landed, 3);
+    assert_eq!((c.steps, c.steps_without_data), (72, 0));
+}
+
+/// A per-day source retired after catching up Thursday, Wednesday and Tuesday, newest first:
+/// the hours of every day it collected count, Thursday's three hours without an offer too.
+#[test]
+fn a_per_day_source_retired_after_catching_up_counts_the_hours_of_every_day_it_collected() {
+    let utc = chrono_tz::UTC;
+    let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
+    let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
+    let collected = |day: u32, started: DateTime<Utc>| CollectionRun {
+        started,
+        every_s: Some(86_400),
+        day: chrono::NaiveDate::from_ymd_opt(2026, 11, day),
+        ..run(0, None)
+    };
+    let data = SourceData {
+        runs: vec![
+            collected(16, at(17, 0, 5)),
+            collected(19, at(20, 9, 0)),
+            collected(18, at(20, 9, 1)),
+            collected(17, at(20, 9, 2)),
+        ],
+        hourly: (0..96)
+            .map(|h| at(16, 0, 0) + Duration::hours(h))
+            .filter(|hour| !(at(19, 2, 0)..at(19, 5, 0)).contains(hour))
+            .map(three_records_at)
+            .collect(),
+        ..Default::default()
+    };
+    let mut retired = per_day_source();
+    retired.enabled = false;
+    let monday = Utc
+        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
+        .single()
+        .expect("instant");
+    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    assert_eq!(c.landed, 4);
+    assert_eq!((c.steps, c.steps_without_data), (96, 3));
+}
+
+/// Enabled again at 15:20, its 15:20 run failing: the hour it was enabled again in holds no
+/// record and is without data, as its chart marks it.
+#[test]
+fn an_hour_a_source_was_enabled_again_in_and_failed_is_without_data() {
+    let mut runs: Vec<CollectionRun> = (0..10)
+        .map(|h| run_every(h * 60, 60))
+        .chain((15..24).map(|h| run_every(h * 60 + 20, 60)))
+        .collect();
+    runs[10].error = Some("HTTP 503".to_owned());
+    let data = SourceData {
+        runs,
+        disabled: vec![Disabled {
+            from: at(21, 10, 0),
+            until: at(21, 15, 20),
+        }],
+        hourly: (0..10)
+            .chain(16..24)
+            .map(|h| three_records_at(at(21, h, 0)))
+            .collect(),
+        ..Default::default()
+    };
+    assert_eq!(over_the_day("1h", &data).steps_without_data, 1);
+}
+
+/// A source of daily values disabled for two days and enabled again: its API serves the past
+/// days its next runs fetch, so the days it lacks are without data, as its chart marks them.
+#[test]
+fn days_of_daily_values_missing_after_a_source_was_enabled_again_are_without_data() {
+    let text = "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\nresolution = \"day\"\n";
+    let config = releve::Config::parse(text, std::path::Path::new("test.toml")).expect("config");
+    let daily = config.sources[0].clone();
+    let week = ReportPeriod::containing(
+        PeriodKind::Week,
+        "2026-11-18".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = SourceData {
+        runs: [16, 19, 20, 21, 22]
+            .into_iter()
+            .map(|day| CollectionRun {
+                started: at(day, 6, 0),
+                every_s: Some(86_400),
+                disabled_from: (day == 19).then(|| at(17, 6, 0)),
+                ..run(0, None)
+            })
+            .collect(),
+        disabled: vec![Disabled {
+            from: at(17, 6, 0),
+            until: at(19, 6, 0),
+        }],
+        hourly: [16, 19, 20, 21, 22]
+            .into_iter()
+            .map(|day| three_records_at(at(day, 0, 0)))
+            .collect(),
+        ..Default::default()
+    };
+    let c = assess(&daily, &data, collecting_before(), &week, week.end());
+    assert_eq!((c.steps, c.steps_without_data), (7, 2));
+}

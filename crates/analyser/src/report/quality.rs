@@ -445,8 +445,10 @@ fn alerts(
 /// Summed over several runs, a list cut at each run counts the same records again: the most a
 /// run missed says how many were past its reach. An `http_json` source makes one request a
 /// run: a list of the newest first, asked for often enough, lands over its runs what each run
-/// leaves past its page. When the period holds as many records as a run was told of, that is
-/// most likely so, and the line is grey; else it is red, as records lost are.
+/// leaves past its page. That is most likely so when its runs landed the same records again
+/// (the period holds fewer records than they landed) and the period holds at least as many as
+/// a run was told of: the line is then grey; else it is red, as records lost are (a list cut at
+/// the same place at each run, or runs too far apart to overlap).
 fn shortfall_line(source: &Source, c: &Completeness) -> (String, Ink) {
     let over = match c.short_runs {
         0 | 1 => String::new(),
@@ -458,26 +460,24 @@ fn shortfall_line(source: &Source, c: &Completeness) -> (String, Ink) {
     };
     let announced = counted(c.shortfall, "announced record");
     let name = &source.name;
-    let each = if c.short_runs > 1 {
-        "each run"
+    let page = if c.short_runs > 1 {
+        "the page each run landed"
     } else {
-        "its run"
+        "the page of the run that fell short"
     };
+    let records = u64::try_from(c.records).unwrap_or(0);
+    let landed_again = records < c.landed_of_announced && records >= c.most_announced;
     match source.kind {
-        releve::SourceKind::HttpJson(_)
-            if u64::try_from(c.records).unwrap_or(0) >= c.most_announced =>
-        {
-            (
-                format!(
-                    "{name}: {announced} past the page {each} landed{over} (one request a run); the period holds {} records, as many as a run was told of: later runs most likely landed them (the newest first, asked for often enough).",
-                    grouped(i128::from(c.records))
-                ),
-                Ink::MUTED,
-            )
-        }
+        releve::SourceKind::HttpJson(_) if landed_again => (
+            format!(
+                "{name}: {announced} past {page}{over} (one request a run); its runs landed records again, and the period holds {}, at least as many as a run was told of: later runs most likely landed them (the newest first, asked for often enough).",
+                counted(records, "record")
+            ),
+            Ink::MUTED,
+        ),
         releve::SourceKind::HttpJson(_) => (
             format!(
-                "{name}: {announced} past the page {each} landed{over} (one request a run), and the period holds fewer records than a run was told of: ask for them all in one answer (a page size in `params`), or for the newest often enough."
+                "{name}: {announced} past {page}{over} (one request a run), which later runs did not land again: ask for them all in one answer (a page size in `params`), or for the newest often enough."
             ),
             Ink::ALERT,
         ),

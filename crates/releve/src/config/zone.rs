@@ -53,12 +53,14 @@ fn hint(name: &str) -> String {
     if let Some(offset) = Offset::read(name) {
         return offset.hint();
     }
-    // A place alone (`Paris`, `new york`): the zone of a continent or ocean named after it (not
-    // `Etc/GMT+1`, whose sign is the other way round, nor a legacy `US/Pacific`).
+    // A place alone (`Paris`, `new york`): the zone of a continent, an ocean or the Arctic
+    // named after it (not `Etc/GMT+1`, whose sign is the other way round, nor a legacy
+    // `US/Pacific`).
     const AREAS: &[&str] = &[
         "Africa",
         "America",
         "Antarctica",
+        "Arctic",
         "Asia",
         "Atlantic",
         "Australia",
@@ -248,5 +250,9 @@ mod tests {
         );
         assert!(hint("gmt-5").contains("`Etc/GMT+5` for UTC-5"));
         assert!(!hint("Eastern").contains("Canada"), "{}", hint("Eastern"));
+        assert_eq!(
+            hint("Longyearbyen"),
+            " (did you mean `Arctic/Longyearbyen`?)"
+        );
     }
 }

@@ -215,8 +215,8 @@ fn denied(word: &str, before: &str, after: &str) -> bool {
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     match word {
         "error" => none_before || after_is(&["none", "free", "less", "s0", "count0"]),
-        "fail" => none_before || after_is(&["over", "safe", "2ban", "ures0", "s0"]),
-        "timeout" => none_before || after_is(&["s0", "0"]),
+        "fail" => none_before || after_is(&["over", "safe", "2ban", "ures0", "s0", "count0"]),
+        "timeout" => none_before || after_is(&["s0"]),
         "offline" => after_is(&["0"]),
         "limit" => before.ends_with("un") || before.ends_with("no"),
         "invalid" => after_is(&["ate"]),
@@ -276,6 +276,7 @@ mod tests {
             json!({"results": [], "status": "500 error"}),
             json!({"results": [], "status": "ERROR_OVER_CAPACITY"}),
             json!({"results": [], "status": "error: overloaded"}),
+            json!({"results": [], "status": "timeout 0.5 s"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -310,6 +311,7 @@ mod tests {
             json!({"results": [], "status": "no timeout"}),
             json!({"results": [], "status": "offline: 0"}),
             json!({"results": [], "status": "0 timeouts"}),
+            json!({"results": [], "status": "fail_count=0"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
