@@ -83,7 +83,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             name: source.name.clone(),
             summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
             verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
-            caution: caution(source, !args.sources.is_empty()),
+            caution: caution(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
             line: source.line,
         })
         .collect();
@@ -128,7 +128,7 @@ fn raw_missing(raw_dir: &Path) -> Option<String> {
 
 /// What would work against a run of an accepted source: a source disabled yet named by
 /// `--source` (collected now, never by cron), a `rate_limit` above the API's own.
-fn caution(source: &releve::Source, named: bool) -> Option<String> {
+fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<String> {
     let disabled = (!source.enabled && named).then(|| {
         "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
     });
@@ -136,8 +136,21 @@ fn caution(source: &releve::Source, named: bool) -> Option<String> {
         .into_iter()
         .chain(sources::rate_above_api(source))
         .chain(sources::contact_caution(source))
+        .chain(key_changed(source, raw_dir))
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A `key` other than the one of the source's last run (the fingerprint its state keeps): the
+/// records stored are not re-keyed, so those landed again would be stored twice.
+fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
+    let last = crate::state::SourceState::load(raw_dir, source).ok()?.key?;
+    (last != source.key.fingerprint()).then(|| {
+        format!(
+            "`key` = {} is not its last run's: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",
+            source.key
+        )
+    })
 }
 
 /// What a run would do with an accepted source; `named` when `--source` names it (a disabled

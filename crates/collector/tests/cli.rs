@@ -305,6 +305,16 @@ fn a_key_changed_in_place_is_warned_of_once() {
     let run = || forced_with_warnings(&site);
     assert!(!run().contains("`key` changed"));
     std::fs::write(site.config(), table("[\"id\", \"properties.time\"]")).expect("config");
+    // `collector --check` says it before any run does.
+    let checked = collector(&site)
+        .arg("--check")
+        .output()
+        .expect("collector runs");
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        said.contains("`key` = [id, properties.time] is not its last run's"),
+        "{said}"
+    );
     let warned = run();
     let warning = line_with(&warned, "`key` changed since its last run");
     assert!(
