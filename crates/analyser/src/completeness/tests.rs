@@ -1358,25 +1358,31 @@ fn three_records_at(hour: DateTime<Utc>) -> releve::store::HourlySummary {
     }
 }
 
-/// A per-day source retired after collecting Monday to Wednesday: its week counts the hours of
-/// the days it collected, none after (its last run, the next morning, plus a day ended two days
-/// after its last day).
-#[test]
-fn a_per_day_source_disabled_midweek_counts_no_hour_past_its_last_day() {
+/// The week of 16 November 2026 (UTC) of a per-day source collected since 1 November and
+/// disabled since, assessed the Monday after.
+fn retired_per_day_week(data: &SourceData) -> Completeness {
     let utc = chrono_tz::UTC;
     let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
     let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
-    let mut data = collected_days(&[16, 17, 18]);
-    data.hourly = (0..72)
-        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
-        .collect();
     let mut retired = per_day_source();
     retired.enabled = false;
     let monday = Utc
         .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
         .single()
         .expect("instant");
-    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    assess(&retired, data, known(Some(first)), &week, monday)
+}
+
+/// A per-day source retired after collecting Monday to Wednesday: its week counts the hours of
+/// the days it collected, none after (its last run, the next morning, plus a day ended two days
+/// after its last day).
+#[test]
+fn a_per_day_source_disabled_midweek_counts_no_hour_past_its_last_day() {
+    let mut data = collected_days(&[16, 17, 18]);
+    data.hourly = (0..72)
+        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
+        .collect();
+    let c = retired_per_day_week(&data);
     assert_eq!(c.landed, 3);
     assert_eq!((c.steps, c.steps_without_data), (72, 0));
 }
@@ -1445,9 +1451,6 @@ fn a_source_enabled_again_counts_no_hour_without_data_while_it_was_disabled() {
 /// collected the UTC day before the one it started).
 #[test]
 fn a_per_day_source_disabled_after_runs_without_day_counts_no_hour_past_its_last_day() {
-    let utc = chrono_tz::UTC;
-    let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
-    let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
     let mut data = collected_days(&[16, 17, 18]);
     for run in &mut data.runs {
         run.day = None;
@@ -1455,13 +1458,7 @@ fn a_per_day_source_disabled_after_runs_without_day_counts_no_hour_past_its_last
     data.hourly = (0..72)
         .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
         .collect();
-    let mut retired = per_day_source();
-    retired.enabled = false;
-    let monday = Utc
-        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
-        .single()
-        .expect("instant");
-    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    let c = retired_per_day_week(&data);
     assert_eq!(c.landed, 3);
     assert_eq!((c.steps, c.steps_without_data), (72, 0));
 }
@@ -1470,9 +1467,6 @@ fn a_per_day_source_disabled_after_runs_without_day_counts_no_hour_past_its_last
 /// the hours of every day it collected count, Thursday's three hours without an offer too.
 #[test]
 fn a_per_day_source_retired_after_catching_up_counts_the_hours_of_every_day_it_collected() {
-    let utc = chrono_tz::UTC;
-    let week = ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), utc);
-    let first = crate::period::local_midnight(utc, "2026-11-01".parse().expect("date"));
     let collected = |day: u32, started: DateTime<Utc>| CollectionRun {
         started,
         every_s: Some(86_400),
@@ -1493,13 +1487,7 @@ fn a_per_day_source_retired_after_catching_up_counts_the_hours_of_every_day_it_c
             .collect(),
         ..Default::default()
     };
-    let mut retired = per_day_source();
-    retired.enabled = false;
-    let monday = Utc
-        .with_ymd_and_hms(2026, 11, 23, 3, 25, 0)
-        .single()
-        .expect("instant");
-    let c = assess(&retired, &data, known(Some(first)), &week, monday);
+    let c = retired_per_day_week(&data);
     assert_eq!(c.landed, 4);
     assert_eq!((c.steps, c.steps_without_data), (96, 3));
 }
