@@ -1375,16 +1375,26 @@ fn retired_per_day_week(data: &SourceData) -> Completeness {
 
 /// A per-day source retired after collecting Monday to Wednesday: its week counts the hours of
 /// the days it collected, none after (its last run, the next morning, plus a day ended two days
-/// after its last day).
+/// after its last day); so too when its runs were recorded before runs carried their `day`
+/// (each collected the UTC day before the one it started).
 #[test]
 fn a_per_day_source_disabled_midweek_counts_no_hour_past_its_last_day() {
-    let mut data = collected_days(&[16, 17, 18]);
-    data.hourly = (0..72)
-        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
-        .collect();
-    let c = retired_per_day_week(&data);
-    assert_eq!(c.landed, 3);
-    assert_eq!((c.steps, c.steps_without_data), (72, 0));
+    for with_day in [true, false] {
+        let mut data = collected_days(&[16, 17, 18]);
+        for run in data.runs.iter_mut().filter(|_| !with_day) {
+            run.day = None;
+        }
+        data.hourly = (0..72)
+            .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
+            .collect();
+        let c = retired_per_day_week(&data);
+        assert_eq!(c.landed, 3);
+        assert_eq!(
+            (c.steps, c.steps_without_data),
+            (72, 0),
+            "with day: {with_day}"
+        );
+    }
 }
 
 /// A day report written again long after, for a source retired since: its runs are gone, so
@@ -1445,22 +1455,6 @@ fn a_source_enabled_again_counts_no_hour_without_data_while_it_was_disabled() {
         period().end(),
     );
     assert_eq!(retired.steps_without_data, 0, "disabled at 10:00 for good");
-}
-
-/// The same retired per-day source, its runs recorded before runs carried their `day` (each
-/// collected the UTC day before the one it started).
-#[test]
-fn a_per_day_source_disabled_after_runs_without_day_counts_no_hour_past_its_last_day() {
-    let mut data = collected_days(&[16, 17, 18]);
-    for run in &mut data.runs {
-        run.day = None;
-    }
-    data.hourly = (0..72)
-        .map(|h| three_records_at(at(16, 0, 0) + Duration::hours(h)))
-        .collect();
-    let c = retired_per_day_week(&data);
-    assert_eq!(c.landed, 3);
-    assert_eq!((c.steps, c.steps_without_data), (72, 0));
 }
 
 /// A per-day source retired after catching up Thursday, Wednesday and Tuesday, newest first:
