@@ -144,6 +144,11 @@ fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<Strin
 /// A `key` other than the one of the source's last run (the fingerprint its state keeps): the
 /// records stored are not re-keyed, so those landed again would be stored twice.
 fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
+    // Without a state file there is no key to compare (and no need to rebuild one from the
+    // landed files, as a run does).
+    if !releve::rawfile::state_file(raw_dir, &source.name).is_file() {
+        return None;
+    }
     let last = crate::state::SourceState::load(raw_dir, source).ok()?.key?;
     (last != source.key.fingerprint()).then(|| {
         format!(
