@@ -11,6 +11,7 @@ pub mod lock;
 pub mod logging;
 pub mod metrics;
 pub mod rawfile;
+pub mod recency;
 pub mod record;
 pub mod record_data;
 pub mod record_key;

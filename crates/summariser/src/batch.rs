@@ -9,12 +9,18 @@
 //! the version is kept too: one landed after a file waiting in quarantine becomes the stored
 //! `last_file` (see [`crate::plan`]), so that file, moved back, is stale however its content
 //! compares.
+//!
+//! A source with a `version` field orders versions by it first ([`Recency`]): a version less
+//! recent than the one held is ignored, as if its file did not hold the record, and only
+//! versions as recent as each other are ordered by landing.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use releve::RawFileName;
 use serde_json::Value;
+
+use releve::recency::Recency;
 
 use crate::landed::{LandedFile, RecordText};
 use crate::summary::Facts;
@@ -26,6 +32,8 @@ pub struct Version {
     pub time: DateTime<Utc>,
     /// What the record contributes to its hour.
     pub facts: Facts,
+    /// How recent it is, by the source's `version` field.
+    pub recency: Recency,
     /// The record as served.
     pub raw: RecordText,
     /// Indexes in [`Batch::data_files`] of the files of the batch that held this version,
@@ -33,9 +41,10 @@ pub struct Version {
     pub holders: Vec<usize>,
     /// True when it replaced a different version of the record within this batch.
     pub replaced_other: bool,
-    /// Indexes of the earlier files of the batch that held a different version of the record,
-    /// which this one replaced, oldest first: should this version prove unstorable, they are
-    /// kept rather than deleted, since no version of theirs is stored either.
+    /// Indexes of the other files of the batch that held a different version of the record,
+    /// which this one replaced or which was less recent (see [`Recency`]), in order: should
+    /// this version prove unstorable, they are kept rather than deleted, since no version of
+    /// theirs is stored either.
     pub superseded: Vec<usize>,
 }
 
@@ -89,12 +98,23 @@ impl Batch {
             let version = Version {
                 time: record.time,
                 facts: record.facts,
+                recency: record.recency,
                 raw: record.raw,
                 holders: vec![file],
                 replaced_other: false,
                 superseded: Vec::new(),
             };
             match self.records.get_mut(&record.key) {
+                Some(held) if version.recency < held.recency => {
+                    // Less recent than the version held (a stale copy served later): ignored,
+                    // as if the file did not hold the record.
+                    if held.last_holder() == file {
+                        clashes += 1;
+                    }
+                    if held.superseded.last() != Some(&file) && !held.holders.contains(&file) {
+                        held.superseded.push(file);
+                    }
+                }
                 Some(held) if same_content(held, &version) => {
                     // Served twice by the same file (pages that shifted while the portal added
                     // rows), the file is a holder once.
@@ -108,9 +128,14 @@ impl Batch {
                     }
                     let mut superseded = std::mem::take(&mut held.superseded);
                     superseded.extend(held.holders.iter().filter(|holder| **holder != file));
+                    superseded.retain(|other| *other != file);
+                    superseded.sort_unstable();
                     superseded.dedup();
+                    // A run of versions is broken by a version as recent as this one: the less
+                    // recent ones it replaces would be ignored beside a stored version as
+                    // recent as this one.
                     *held = Version {
-                        replaced_other: true,
+                        replaced_other: held.recency == version.recency,
                         superseded,
                         ..version
                     };

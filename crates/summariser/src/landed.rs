@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use releve::Source;
+use releve::recency::Recency;
 use releve::record::{cut_example, timestamp_in, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -31,6 +32,8 @@ pub struct LandedRecord {
     pub time: DateTime<Utc>,
     /// What the record contributes to its hour.
     pub facts: Facts,
+    /// How recent this version is, by the source's `version` field.
+    pub recency: Recency,
     /// The record as served.
     pub raw: RecordText,
 }
@@ -347,6 +350,7 @@ fn version(
         key,
         time,
         facts,
+        recency: Recency::of(source, &record),
         raw,
     }))
 }

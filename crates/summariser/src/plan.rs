@@ -14,6 +14,7 @@
 //! recomputed from the few records left). A stored record of a recent hour whose newer version
 //! lies in such an hour has moved out of its hour: it is removed, and that hour recomputed.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
@@ -21,6 +22,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::Database;
 use releve::Source;
 use releve::rawfile::LandingOrder;
+use releve::recency::Recency;
 use releve::store::StoreError;
 use serde_json::Value;
 
@@ -29,7 +31,7 @@ use crate::summary::{Facts, hour_of};
 
 mod lookups;
 
-use lookups::{Stored, count_per_hour, stored_versions};
+use lookups::{Stored, StoredVersion, count_per_hour, stored_versions};
 
 /// One record as an hour's summary sees it: its key and what it contributes.
 pub type HourRecord = (String, Facts);
@@ -194,7 +196,7 @@ pub async fn plan(
             match stored.get(key) {
                 Some(Stored::Version(old)) if !final_hour(old.hour) => {
                     *looked_up_per_hour.entry(old.hour).or_default() += 1;
-                    if last < old.last {
+                    if older_than_stored(source, version, last, old) {
                         // Stale (a file moved back from quarantine): the stored one stays.
                         after.push((old.hour, key, Facts::of(source, &old.data)));
                     } else {
@@ -228,9 +230,10 @@ pub async fn plan(
                 let unchanged = old.time == version.time
                     && (!version.replaced_other || order == old.order)
                     && same_data(&old.data, version);
-                // Stale: every file of the batch that held it is older than one that held the
-                // stored version (a file moved back from quarantine).
-                if last < old.last || unchanged {
+                // Stale: less recent by the source's `version`, or as recent and every file of
+                // the batch that held it is older than one that held the stored version (a
+                // file moved back from quarantine).
+                if older_than_stored(source, version, last, old) || unchanged {
                     if unchanged
                         && let Some(holder) = plan.holder_after_waiting(batch, version, old.last)
                     {
@@ -262,6 +265,22 @@ pub async fn plan(
     let stored_per_hour = count_per_hour(db, &source.name, &candidates).await?;
     plan.hold_in_hand(&candidates, &stored_per_hour, &looked_up_per_hour, after);
     Ok(plan)
+}
+
+/// True when the stored version `old` stays: `version`, whose latest holder landed at `last`,
+/// is less recent by the source's `version` field, or as recent and landed before `old`'s
+/// latest holder.
+fn older_than_stored(
+    source: &Source,
+    version: &Version,
+    last: LandingOrder,
+    old: &StoredVersion,
+) -> bool {
+    match version.recency.cmp(&Recency::of(source, &old.data)) {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => last < old.last,
+    }
 }
 
 fn same_data(stored: &Value, version: &Version) -> bool {

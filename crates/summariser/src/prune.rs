@@ -1,5 +1,5 @@
 //! Reading a record for its configured fields only: the record's JSON is parsed into a sparse
-//! `Value` that holds the key, time, numeric, category and position paths and nothing else
+//! `Value` that holds the key, time, numeric, category, position and version paths and nothing else
 //! (other members are skipped without being built; array elements before a wanted index are
 //! `null` placeholders so indices keep their meaning). `FieldPath::get` reads it as the full record.
 
@@ -30,7 +30,8 @@ impl FieldTree {
             .chain([&source.time])
             .chain(&source.numeric)
             .chain(&source.categories)
-            .chain(positions);
+            .chain(positions)
+            .chain(&source.version);
         for path in paths {
             tree.insert(path);
         }

@@ -191,6 +191,10 @@ pub struct Source {
     pub key: RecordKey,
     /// Dotted path to the record time.
     pub time: FieldPath,
+    /// Dotted path to a field whose larger value marks a more recent version of a record
+    /// (USGS's `properties.updated`): a version served later but less recent (a stale cache)
+    /// does not replace it. Default: the version landed last is the most recent.
+    pub version: Option<FieldPath>,
     /// Fields summarised as numbers.
     #[serde(default)]
     pub numeric: Vec<FieldPath>,
@@ -280,6 +284,7 @@ const COMMON_KEYS: &[&str] = &[
     "url",
     "key",
     "time",
+    "version",
     "numeric",
     "totals",
     "categories",
@@ -384,7 +389,7 @@ impl Source {
     }
 
     /// The record fields the summariser reads, each with the key naming it: `key`, `time`,
-    /// then `numeric`, `categories`, `lon` and `lat`.
+    /// then `numeric`, `categories`, `lon`, `lat` and `version`.
     pub fn read_fields(&self) -> impl Iterator<Item = (&'static str, &FieldPath)> {
         self.key
             .paths()
@@ -395,6 +400,7 @@ impl Source {
             .chain(self.categories.iter().map(|path| ("categories", path)))
             .chain(self.lon.iter().map(|path| ("lon", path)))
             .chain(self.lat.iter().map(|path| ("lat", path)))
+            .chain(self.version.iter().map(|path| ("version", path)))
     }
 }
 

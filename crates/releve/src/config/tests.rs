@@ -547,6 +547,7 @@ fn every_common_key_is_listed() {
         url,
         key,
         time,
+        version,
         numeric,
         totals,
         categories,
