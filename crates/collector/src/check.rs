@@ -144,12 +144,9 @@ fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<Strin
 /// A `key` other than the one of the source's last run (the fingerprint its state keeps): the
 /// records stored are not re-keyed, so those landed again would be stored twice.
 fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
-    // Without a state file there is no key to compare (and no need to rebuild one from the
-    // landed files, as a run does).
-    if !releve::rawfile::state_file(raw_dir, &source.name).is_file() {
-        return None;
-    }
-    let last = crate::state::SourceState::load(raw_dir, source).ok()?.key?;
+    // Read as it is: a check writes nothing, so a state file it cannot read is left in place
+    // (a run puts it aside) and tells no key.
+    let last = crate::state::SourceState::saved(raw_dir, &source.name)?.key?;
     (last != source.key.fingerprint()).then(|| {
         format!(
             "`key` = {} is not its last run's: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",

@@ -153,6 +153,13 @@ impl SourceState {
         forgotten
     }
 
+    /// The state saved in the source's state file as it is, without a side effect: `None` when
+    /// there is none or it cannot be read (a run would put it aside and rebuild it).
+    pub fn saved(raw_dir: &Path, name: &str) -> Option<SourceState> {
+        let bytes = fs::read(rawfile::state_file(raw_dir, name)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
     /// The saved state, else one rebuilt from the newest landed data file, else empty. A state
     /// file that is not JSON (or holds nothing a run wrote) is put aside, named in a warning,
     /// and rebuilt; one that cannot be read at all (its permissions, a folder in its place) is

@@ -331,3 +331,31 @@ fn a_source_folder_a_run_could_not_land_in_would_fail() {
     let output = check(&site, &[]);
     assert_eq!(output.status.code(), Some(0), "ready again");
 }
+
+#[test]
+fn a_check_leaves_an_unreadable_state_file_where_it_is() {
+    let site = Site::new(&usgs_source("quakes", "http://127.0.0.1:9/feed", ""));
+    let folder = site.raw().join("quakes");
+    std::fs::create_dir_all(&folder).expect("source folder");
+    let state = folder.join(".state.json");
+    let cut_short = "{\"cursor\": \"2026-11-2";
+    std::fs::write(&state, cut_short).expect("a state file cut short");
+    let output = check(&site, &[]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let listed: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(listed, [".state.json"], "a check writes no file");
+    assert_eq!(
+        std::fs::read_to_string(&state).expect("state file"),
+        cut_short,
+        "a check leaves the state file as it was, for a run to put aside"
+    );
+}
