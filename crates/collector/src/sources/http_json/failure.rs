@@ -123,10 +123,11 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     ["status", "stat", "success", "ok"].iter().find_map(|name| {
         let value = body.get(*name)?;
         let failed = match (*name, value) {
-            ("status" | "stat", Value::String(status)) => match status.trim().parse::<u16>() {
-                // A code written as text too (`"status": "400"`).
-                Ok(code) => (400..600).contains(&code),
-                Err(_) => says_failure(status),
+            // A code written as text too (`"status": "400"`), alone or leading a status line
+            // (`"429 Too Many Requests"`, `"200 OK"`).
+            ("status" | "stat", Value::String(status)) => match status_code(status) {
+                Some(code) => (400..600).contains(&code),
+                None => says_failure(status),
             },
             ("status" | "stat", Value::Number(code)) => {
                 code.as_u64().is_some_and(|c| (400..600).contains(&c))
@@ -139,10 +140,23 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
+/// The HTTP status code a status text is, or starts its status line with: `"404"`,
+/// `"404 Not Found"`.
+fn status_code(status: &str) -> Option<u16> {
+    let mut words = status.split_whitespace();
+    let code = words.next()?.parse::<u16>().ok()?;
+    let alone = words.clone().next().is_none();
+    let status_line = (100..600).contains(&code)
+        && words
+            .next()
+            .is_some_and(|word| word.starts_with(|c: char| c.is_alphabetic()));
+    (alone || status_line).then_some(code)
+}
+
 /// Whether a status in words says the call failed: it holds a failure's word, run together or
 /// not (`REQUEST_DENIED`, `RATELIMITED`, `404Error`, `NO_QUOTA`, `Service Unavailable`), or is
 /// one (`KO`), unless it says a success first (`OK - 0 errors`) or the word is denied
-/// (`no_error`, `errors: 0`, `Error-free`, `failover`, `unlimited`).
+/// (`no_error`, `errors: 0`, `error: 0`, `Error-free`, `failover`, `unlimited`).
 fn says_failure(status: &str) -> bool {
     const FAILURES: &[&str] = &[
         "error",
@@ -175,8 +189,8 @@ fn says_failure(status: &str) -> bool {
     {
         return false;
     }
-    // Run together, lower case: `no_error` and `NoError` read alike; `0 errors` counts none, and
-    // is left out.
+    // Run together, lower case: `no_error` and `NoError` read alike; `0 errors` and `error: 0`
+    // count none, and are left out.
     let counted_none = |at: usize| {
         words
             .get(at)
@@ -190,7 +204,10 @@ fn says_failure(status: &str) -> bool {
     let mut joined = String::new();
     for (at, word) in words.iter().enumerate() {
         let none_counted = (counted_none(at) && failure_word(at + 1))
-            || (at > 0 && counted_none(at - 1) && failure_word(at));
+            || (at > 0 && counted_none(at - 1) && failure_word(at))
+            // A count ending the status only (`timeout 0.5 s` is a time).
+            || (at > 0 && at + 1 == words.len() && counted_none(at) && failure_word(at - 1))
+            || (at + 2 == words.len() && counted_none(at + 1) && failure_word(at));
         if !none_counted {
             joined.push_str(word);
         }
@@ -277,6 +294,10 @@ mod tests {
             json!({"results": [], "status": "ERROR_OVER_CAPACITY"}),
             json!({"results": [], "status": "error: overloaded"}),
             json!({"results": [], "status": "timeout 0.5 s"}),
+            json!({"results": [], "status": "429 Too Many Requests"}),
+            json!({"results": [], "status": "404 Not Found"}),
+            json!({"results": [], "status": "502 Bad Gateway"}),
+            json!({"results": [], "status": "error 0x80070005"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -312,6 +333,11 @@ mod tests {
             json!({"results": [], "status": "offline: 0"}),
             json!({"results": [], "status": "0 timeouts"}),
             json!({"results": [], "status": "fail_count=0"}),
+            json!({"results": [], "status": "error: 0"}),
+            json!({"results": [], "status": "failed: 0"}),
+            json!({"results": [], "status": "timeout: 0"}),
+            json!({"results": [], "status": "200 OK"}),
+            json!({"results": [], "status": "204 No Content"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
