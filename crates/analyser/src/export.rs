@@ -234,12 +234,18 @@ async fn expired(
 ) -> Option<String> {
     let days = source.keep_days?;
     let horizon = now.checked_sub_signed(chrono::TimeDelta::days(i64::from(days)))?;
-    if period.start() >= horizon {
+    // The hours the export reads: a source of daily values holds a day from its first UTC
+    // hour, which west of UTC comes before the local day begins.
+    let (start, end) = (
+        period.first_hour_of(source.resolution),
+        period.end_hour_of(source.resolution),
+    );
+    if start >= horizon {
         return None;
     }
     let before = doc! {
-        "$gte": store::bson_date(period.start()),
-        "$lt": store::bson_date(horizon.min(period.end())),
+        "$gte": store::bson_date(start),
+        "$lt": store::bson_date(horizon.min(end)),
     };
     let found = |collection: &'static str, field: &'static str| {
         let filter = doc! {"source": &source.name, field: before.clone()};

@@ -542,3 +542,97 @@ async fn a_day_of_daily_values_is_exported_west_of_utc() {
         "10 November's value alone, on 10 November though 19:00 the evening before in New York: {csv}"
     );
 }
+
+/// A source of daily values keeping its records five days, reported in `zone`.
+fn daily_values_config(zone: &str) -> String {
+    format!(
+        r#"
+[report]
+timezone = "{zone}"
+
+[[source]]
+name = "daily"
+kind = "http_json"
+url = "http://127.0.0.1:9/daily"
+every = "1d"
+records = "daily"
+key = "time"
+time = "time"
+resolution = "day"
+numeric = ["temperature_2m_max"]
+keep_days = 5
+"#
+    )
+}
+
+/// `analyser export` of a day of daily values 20 days ago, whose hour is summarised and whose
+/// record expired: a header alone, and what it says.
+async fn export_of_an_expired_day(zone: &str) -> String {
+    let day = Utc::now().date_naive() - chrono::Days::new(20);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("sources.toml"), daily_values_config(zone))
+        .expect("sources.toml");
+    let server = MongoServer::shared();
+    let name = server.fresh_database("export_expired_day");
+    let db = store::connect(server.uri(), &name)
+        .await
+        .expect("collections");
+    // The day's value, dated 00:00 UTC as Open-Meteo's daily values are; its record expired.
+    let hour = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let summary = store::HourlySummary {
+        source: "daily".to_owned(),
+        hour: store::bson_date(hour),
+        count: 1,
+        numeric: Vec::new(),
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: store::bson_date(hour),
+    };
+    db.collection::<store::HourlySummary>(store::HOURLY)
+        .insert_one(summary)
+        .await
+        .expect("hour");
+    let args = [
+        "export",
+        "--mongodb-uri",
+        server.uri(),
+        "--database",
+        name.as_str(),
+        "--source",
+        "daily",
+        "--date",
+        &day.to_string(),
+    ]
+    .map(str::to_owned);
+    let path = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        common::analyser(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().count(),
+        1,
+        "a header alone"
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn an_expired_day_of_daily_values_is_said_whatever_the_zone() {
+    let paris = export_of_an_expired_day("Europe/Paris").await;
+    assert!(
+        paris.contains("keeps its records `keep_days = 5`"),
+        "Paris: {paris}"
+    );
+    let new_york = export_of_an_expired_day("America/New_York").await;
+    assert!(
+        new_york.contains("keeps its records `keep_days = 5`"),
+        "New York: a header alone, and no word of the records expired: {new_york:?}"
+    );
+}
