@@ -111,6 +111,10 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         incomplete: counted.keys().filter(|hour| !hours.contains(hour)).count(),
         ..Resummarised::default()
     };
+    // Counted before the passes, which may summarise such hours that had none.
+    if let Some(horizon) = since {
+        done.past_keep_days = database::summaries_before(db, name, horizon).await?;
+    }
     for pass in passes(hours, &counted) {
         let (Some(first), Some(last)) = (pass.first(), pass.last()) else {
             continue;
@@ -135,9 +139,6 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         }
         database::note_pending(db, name, &complete).await?;
         done.hours += database::recompute_hours(db, source, &complete, in_hand).await?;
-    }
-    if let Some(horizon) = since {
-        done.past_keep_days = database::summaries_before(db, name, horizon).await?;
     }
     if done.past_keep_days > 0 {
         warn!(source = %name, hours = done.past_keep_days, "Left hours that began more than keep_days ago as they were summarised: they are final, and their records are expiring.");

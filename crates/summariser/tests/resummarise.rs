@@ -393,4 +393,9 @@ async fn the_readmes_repair_of_a_key_changed_in_place_gives_back_every_hour() {
     let counted = counts(&ws).await;
     assert_eq!(counted.len(), 30, "{counted:?}\n{}", stderr(&output));
     assert!(counted.iter().all(|count| *count == 2), "{counted:?}");
+    let said = stderr(&output);
+    assert!(
+        !said.contains("Left hours that began more than keep_days ago"),
+        "every hour was summarised again, none left as it was: {said}"
+    );
 }
