@@ -19,7 +19,7 @@ use releve::{Config, Source};
 use tracing::warn;
 
 use crate::SummariseError;
-use crate::database;
+use crate::database::{self, SameSummary};
 use crate::plan::{self, HourRecord};
 
 /// Records read back per pass, about (an hour holding more makes a pass alone): a day of
@@ -138,7 +138,9 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
             continue;
         }
         database::note_pending(db, name, &complete).await?;
-        done.hours += database::recompute_hours(db, source, &complete, in_hand).await?;
+        done.hours +=
+            database::recompute_hours(db, source, &complete, in_hand, SameSummary::LeftAsItIs)
+                .await?;
     }
     if done.past_keep_days > 0 {
         warn!(source = %name, hours = done.past_keep_days, "Left hours that began more than keep_days ago as they were summarised: they are final, and their records are expiring.");

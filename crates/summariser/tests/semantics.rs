@@ -834,3 +834,49 @@ async fn a_magnitude_revised_to_minus_zero_is_summarised_as_a_clean_run_gives_it
         "min: -0.0, as in a clean run"
     );
 }
+
+/// A USGS event at 10:`minute` with a magnitude and a place.
+fn placed_quake(id: &str, minute: u32, mag: f64, lon: f64, lat: f64) -> serde_json::Value {
+    serde_json::json!({"type": "Feature", "id": id,
+        "properties": {"mag": mag, "place": "somewhere", "time": at(10, minute, 0).timestamp_millis(), "type": "earthquake"},
+        "geometry": {"type": "Point", "coordinates": [lon, lat, 4.0]}})
+}
+
+#[tokio::test]
+/// The report draws its map from `records`, and `analyser --if-missing` reads `updated_at` to
+/// tell a report outdated: an event moved within its hour's box, its summary the same, moves it.
+async fn a_record_relocated_within_its_hour_marks_the_hour_changed() {
+    let ws = Workspace::new("relocated");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![
+            placed_quake("a", 1, 1.0, -155.0, 19.0),
+            placed_quake("b", 2, 2.0, -153.0, 20.0),
+            placed_quake("c", 3, 1.5, -154.0, 19.2),
+        ]),
+    );
+    ws.summarise();
+    let before = ws.hour("usgs", 10).await.expect("hour 10");
+    // USGS relocates `c`, its magnitude unchanged: its point moves on the day's map.
+    ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![placed_quake("c", 3, 1.5, -153.5, 19.8)]),
+    );
+    ws.summarise();
+    let record = ws.record("usgs", "c").await.expect("c");
+    let lat = record
+        .get_document("data")
+        .and_then(|d| d.get_document("geometry"))
+        .and_then(|g| g.get_array("coordinates"))
+        .expect("coordinates")[1]
+        .as_f64();
+    assert_eq!(lat, Some(19.8), "the record holds its new place");
+    let after = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_ne!(
+        before.get_datetime("updated_at").ok(),
+        after.get_datetime("updated_at").ok(),
+        "the hour's records changed where the report draws them, but `updated_at` says the hour did not"
+    );
+}

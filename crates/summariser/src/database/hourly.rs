@@ -5,13 +5,26 @@ use releve::store::HourlySummary;
 use super::records::run_updates;
 use super::*;
 
+/// What becomes of an hour whose summary comes out the same as the one stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSummary {
+    /// Written all the same, its `updated_at` moved: its records changed (a revision of a
+    /// field the summary does not hold, an event moved within its hour's box), and the report
+    /// draws its map and its records from them.
+    Written,
+    /// Left as it is (`--resummarise`, which changes no record).
+    LeftAsItIs,
+}
+
 /// Recomputes the summaries of `hours` — from `in_hand` for the hours it holds, from
 /// `records` for the others — replaces them in `hourly`, then clears their pending note.
+/// Returns how many it wrote.
 pub async fn recompute_hours(
     db: &Database,
     source: &Source,
     hours: &BTreeSet<DateTime<Utc>>,
     in_hand: BTreeMap<DateTime<Utc>, Vec<HourRecord>>,
+    same: SameSummary,
 ) -> Result<usize, StoreError> {
     let name = source.name.as_str();
     let to_read: BTreeSet<DateTime<Utc>> = hours
@@ -29,14 +42,18 @@ pub async fn recompute_hours(
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
     // Each summary replaces its hour's in place (an `update` command of upserts, each atomic
     // on its document), so a report read meanwhile, or after a crash here, finds every hour,
-    // old or new; only hours left without records are deleted. A summary the same as the one
-    // stored but for its time is not written: `updated_at` says when an hour last changed
-    // (what `analyser --if-missing` and users syncing changed hours read).
+    // old or new; only hours left without records are deleted. Left as it is, a summary the
+    // same as the one stored but for its time is not written: `updated_at` says when an hour
+    // or its records last changed (what `analyser --if-missing` and users syncing changed
+    // hours read).
     let mut emptied = hours.clone();
     for summary in &summaries {
         emptied.remove(&chrono_date(summary.hour));
     }
-    let stored = stored_summaries(db, name, hours).await?;
+    let stored = match same {
+        SameSummary::Written => BTreeMap::new(),
+        SameSummary::LeftAsItIs => stored_summaries(db, name, hours).await?,
+    };
     let changed: Vec<&HourlySummary> = summaries
         .iter()
         .filter(|summary| {

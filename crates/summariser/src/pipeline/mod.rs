@@ -20,6 +20,7 @@ use crate::{
 mod disposal;
 mod runs;
 
+use database::SameSummary;
 use disposal::{delete_done, hold_back, set_aside};
 use runs::load_runs;
 
@@ -113,8 +114,14 @@ pub async fn summarise_source(
         warn!(source = %source.name, hours = left, "Left the summaries of hours this run was to read back as they are: they began more than keep_days ago while it ran, and their records are expiring.");
     }
     if !run.read_back.is_empty() {
-        report.hours_written +=
-            database::recompute_hours(db, source, &run.read_back, BTreeMap::new()).await?;
+        report.hours_written += database::recompute_hours(
+            db,
+            source,
+            &run.read_back,
+            BTreeMap::new(),
+            SameSummary::Written,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -391,9 +398,14 @@ async fn summarise_in_hand(
         .partition(|hour| plan.in_hand.contains_key(hour));
     run.read_back.extend(to_read);
     if !in_hand.is_empty() {
-        report.hours_written +=
-            database::recompute_hours(db, source, &in_hand, std::mem::take(&mut plan.in_hand))
-                .await?;
+        report.hours_written += database::recompute_hours(
+            db,
+            source,
+            &in_hand,
+            std::mem::take(&mut plan.in_hand),
+            SameSummary::Written,
+        )
+        .await?;
     }
     Ok(())
 }
