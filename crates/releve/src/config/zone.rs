@@ -22,9 +22,11 @@ pub(super) fn time_zone<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Tz
 /// Why a legacy zone named like a region's standard time is refused: `EST` and `MST` are IANA
 /// names, but of an offset kept all year, so a New York user writing `EST` would get days an
 /// hour off from March to November. The message names a place of each kind. (`HST` is
-/// accepted: Hawaii keeps UTC-10 all year.)
+/// accepted: Hawaii keeps UTC-10 all year.) Written in another case (`est`), the name is no
+/// zone, and refused with the same words rather than pointed to `EST`.
 fn fixed_all_year(name: &str) -> Option<String> {
-    let (offset, summer, all_year) = match name {
+    // In any case: `est` is no zone, and the hint for it would be `EST`.
+    let (offset, summer, all_year) = match name.to_ascii_uppercase().as_str() {
         "EST" => ("UTC-5", "America/New_York", "America/Panama"),
         "MST" => ("UTC-7", "America/Denver", "America/Phoenix"),
         _ => return None,
@@ -214,6 +216,15 @@ mod tests {
         assert!(refused.contains("`EST` is UTC-5 all year"), "{refused}");
         assert!(refused.contains("`America/New_York`"), "{refused}");
         assert!(refused.contains("`America/Panama`"), "{refused}");
+        for written in ["est", "Est"] {
+            let refused = read(written).expect_err("not a zone").to_string();
+            assert!(
+                refused.contains(&format!("`{written}` is UTC-5 all year"))
+                    && refused.contains("`America/New_York`")
+                    && !refused.contains("did you mean `EST`"),
+                "not pointed to the refused `EST`: {refused}"
+            );
+        }
         let refused = read("MST").expect_err("MST has no summer time").to_string();
         assert!(
             refused.contains("`America/Denver`") && refused.contains("`America/Phoenix`"),
