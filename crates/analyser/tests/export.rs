@@ -636,3 +636,25 @@ async fn an_expired_day_of_daily_values_is_said_whatever_the_zone() {
         "New York: a header alone, and no word of the records expired: {new_york:?}"
     );
 }
+
+/// A source's `version` field is a column after its position, as the README lists them.
+#[tokio::test]
+async fn the_version_field_is_exported_after_the_position() {
+    let (dir, database, _db) = golden_site("export_version").await;
+    let config = golden::CONFIG.replacen(
+        "time = \"properties.time\"\n",
+        "time = \"properties.time\"\nversion = \"properties.updated\"\n",
+        1,
+    );
+    assert_ne!(config, golden::CONFIG, "the quakes table has a version");
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).lines().next(),
+        Some(
+            "time,key,properties.mag,properties.type,geometry.coordinates.0,\
+             geometry.coordinates.1,properties.updated"
+        )
+    );
+}

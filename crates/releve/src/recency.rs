@@ -3,30 +3,82 @@
 //! stale copy served later (a cache, a mirror lagging behind) does not replace a newer one.
 //!
 //! Any two recencies compare, so the version kept is the same however the files are split
-//! into batches: a version without the field is the least recent, then numbers (by value),
-//! then times (a text that reads as one, as the `time` field is read, by instant), then other
-//! texts (byte by byte). Versions of equal recency are ordered by landing, as without
-//! `version`.
+//! into batches: a version without the field (or with `null`, or empty text) is the least
+//! recent, then other texts (byte by byte: a placeholder such as `"N/A"` among times), then
+//! numbers (by value, text holding one included, integers exactly), then times (a text that
+//! reads as one, as the `time` field is read, by instant). Versions of equal recency are
+//! ordered by landing, as without `version`.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 use crate::Source;
 use crate::record::timestamp_in;
 
-/// The recency of one version of a record.
-#[derive(Debug, Clone, PartialEq)]
+/// The recency of one version of a record. Equal when as recent ([`Ord`]).
+#[derive(Debug, Clone)]
 pub enum Recency {
-    /// The source has no `version`, or the record does not hold it as a number or a text.
+    /// The source has no `version`, or the record holds no number or text there.
     Unknown,
+    /// Text that is neither a number nor a time.
+    Text(String),
     /// A number, or a text holding one (`"17"`).
-    Number(f64),
+    Number(Count),
     /// A text that reads as a time.
     Time(DateTime<Utc>),
-    /// Any other text.
-    Text(String),
+}
+
+/// A number as a version holds it: its nearest double, and its exact value when it is an
+/// integer (epoch nanoseconds lie past a double's exact integers).
+#[derive(Debug, Clone, Copy)]
+pub struct Count {
+    approximate: f64,
+    exact: Option<i128>,
+}
+
+impl Count {
+    fn of(number: &Number) -> Option<Count> {
+        let exact = number
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| number.as_u64().map(i128::from));
+        match exact {
+            Some(exact) => Some(Count::integer(exact)),
+            None => number.as_f64().map(Count::double),
+        }
+    }
+
+    fn integer(exact: i128) -> Count {
+        // The nearest double (an `as` cast rounds to nearest).
+        #[allow(clippy::cast_precision_loss)]
+        let approximate = exact as f64;
+        Count {
+            approximate,
+            exact: Some(exact),
+        }
+    }
+
+    /// A double, exact when it is a whole number (`5.0` is `5`).
+    fn double(approximate: f64) -> Count {
+        let whole = approximate.fract() == 0.0 && approximate.abs() < 1e38;
+        // Whole and within i128: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let exact = whole.then(|| approximate as i128);
+        Count { approximate, exact }
+    }
+
+    fn read(text: &str) -> Option<Count> {
+        let text = text.trim();
+        if let Ok(exact) = text.parse::<i128>() {
+            return Some(Count::integer(exact));
+        }
+        text.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Count::double)
+    }
 }
 
 impl Recency {
@@ -37,16 +89,16 @@ impl Recency {
         };
         match path.get(record) {
             Some(Value::Number(number)) => {
-                number.as_f64().map_or(Recency::Unknown, Recency::Number)
+                Count::of(number).map_or(Recency::Unknown, Recency::Number)
             }
+            Some(Value::String(text)) if text.trim().is_empty() => Recency::Unknown,
             Some(Value::String(text)) => {
-                let value = Value::String(text.clone());
-                if let Some(time) = timestamp_in(&value, source.local_times) {
-                    Recency::Time(time)
-                } else if let Some(number) =
-                    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+                if let Some(count) = Count::read(text) {
+                    Recency::Number(count)
+                } else if let Some(time) =
+                    timestamp_in(&Value::String(text.clone()), source.local_times)
                 {
-                    Recency::Number(number)
+                    Recency::Time(time)
                 } else {
                     Recency::Text(text.clone())
                 }
@@ -58,10 +110,16 @@ impl Recency {
     fn rank(&self) -> u8 {
         match self {
             Recency::Unknown => 0,
-            Recency::Number(_) => 1,
-            Recency::Time(_) => 2,
-            Recency::Text(_) => 3,
+            Recency::Text(_) => 1,
+            Recency::Number(_) => 2,
+            Recency::Time(_) => 3,
         }
+    }
+}
+
+impl PartialEq for Recency {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
     }
 }
 
@@ -76,7 +134,13 @@ impl PartialOrd for Recency {
 impl Ord for Recency {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
-            (Recency::Number(a), Recency::Number(b)) => a.total_cmp(b),
+            // By the nearest double, then exactly (integers rounding to the same double):
+            // rounding keeps the order of integers, so this orders them by value, and every
+            // number has its one place.
+            (Recency::Number(a), Recency::Number(b)) => a
+                .approximate
+                .total_cmp(&b.approximate)
+                .then_with(|| a.exact.cmp(&b.exact)),
             (Recency::Time(a), Recency::Time(b)) => a.cmp(b),
             (Recency::Text(a), Recency::Text(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
@@ -133,14 +197,41 @@ mod tests {
     }
 
     #[test]
-    fn a_version_without_the_field_is_the_least_recent() {
+    fn a_version_without_the_field_is_the_least_recent_and_a_placeholder_next() {
         let missing = recency(json!({"properties": {}}));
         let null = recency(json!({"properties": {"updated": null}}));
+        let empty = recency(json!({"properties": {"updated": " "}}));
+        let text = recency(json!({"properties": {"updated": "N/A"}}));
         let number = recency(json!({"properties": {"updated": 1}}));
-        let text = recency(json!({"properties": {"updated": "rev-a"}}));
+        let time = recency(json!({"properties": {"updated": "2026-12-05T10:00:00Z"}}));
         assert_eq!(missing, Recency::Unknown);
         assert_eq!(null, Recency::Unknown);
-        assert!(missing < number && number < text);
+        assert_eq!(empty, Recency::Unknown);
+        assert!(missing < text && text < number && number < time);
+    }
+
+    #[test]
+    fn text_holding_a_number_is_that_number_whatever_its_size() {
+        let number = recency(json!({"properties": {"updated": 1_764_000_060_000_u64}}));
+        let text = recency(json!({"properties": {"updated": "1764000000000"}}));
+        assert!(text < number, "not read as a time");
+        let below = recency(json!({"properties": {"updated": "99999999999"}}));
+        let above = recency(json!({"properties": {"updated": "100000000000"}}));
+        assert!(below < above, "a counter past 10^11 goes on");
+    }
+
+    #[test]
+    fn integers_past_a_doubles_precision_compare_exactly() {
+        let earlier = recency(json!({"properties": {"updated": 1_764_000_000_000_000_000_u64}}));
+        let later = recency(json!({"properties": {"updated": 1_764_000_000_000_000_100_u64}}));
+        assert!(earlier < later);
+        let as_text = recency(json!({"properties": {"updated": "1764000000000000100"}}));
+        assert_eq!(later.cmp(&as_text), Ordering::Equal);
+        let double = recency(json!({"properties": {"updated": 1.764e18}}));
+        assert_eq!(double.cmp(&earlier), Ordering::Equal, "the same number");
+        let fraction = recency(json!({"properties": {"updated": 2.5}}));
+        assert!(recency(json!({"properties": {"updated": 2}})) < fraction);
+        assert!(fraction < recency(json!({"properties": {"updated": "3"}})));
     }
 
     #[test]

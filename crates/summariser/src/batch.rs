@@ -17,13 +17,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use releve::RawFileName;
+use releve::recency::Recency;
+use releve::{RawFileName, Source};
 use serde_json::Value;
 
-use releve::recency::Recency;
-
 use crate::landed::{LandedFile, RecordText};
-use crate::summary::Facts;
+use crate::summary::{Facts, hour_of};
 
 /// The version of a record a batch holds.
 #[derive(Debug)]
@@ -68,6 +67,23 @@ pub struct Batch {
     /// index in `data_files` (files without any are left out): the last one in the file is
     /// kept, and the source's `key` is likely not unique.
     pub key_clashes: Vec<(usize, usize)>,
+    /// Versions left out for lying in hours past the source's `keep_days` (see
+    /// [`final_hours`]).
+    pub past_retention: usize,
+}
+
+/// Where a source's versions are left out of batches: for a source with a `version` field and
+/// `keep_days`, the hours past its retention. Such a version is not stored, and left out it
+/// neither hides a less recent version landed after it nor removes a stored one, so versions
+/// are kept by their most recent whatever the files' split into batches (taken in, a version
+/// that is not stored would hide versions from its batch and not from the next). A source
+/// without `version` keeps them in, ordered by landing: the plan removes a stored record whose
+/// latest version moved past its retention.
+pub fn final_hours(source: &Source) -> Option<DateTime<Utc>> {
+    source
+        .version
+        .as_ref()
+        .and_then(|_| crate::plan::retention_horizon(source))
 }
 
 impl Version {
@@ -83,8 +99,15 @@ impl Version {
 }
 
 impl Batch {
-    /// Merges the records of a file that landed after every file already merged.
-    pub fn merge(&mut self, name: RawFileName, landed: LandedFile) {
+    /// Merges the records of a file that landed after every file already merged. Versions of
+    /// hours that began before `final_before` are left out (counted in
+    /// [`Batch::past_retention`]): see [`final_hours`].
+    pub fn merge(
+        &mut self,
+        name: RawFileName,
+        landed: LandedFile,
+        final_before: Option<DateTime<Utc>>,
+    ) {
         let file = self.data_files.len();
         self.data_files.push(name);
         self.bytes += landed.bytes;
@@ -95,6 +118,10 @@ impl Batch {
             .extend(landed.rejected_records.into_iter().map(|text| (file, text)));
         let mut clashes = 0;
         for record in landed.records {
+            if final_before.is_some_and(|horizon| hour_of(record.time) < horizon) {
+                self.past_retention += 1;
+                continue;
+            }
             let version = Version {
                 time: record.time,
                 facts: record.facts,

@@ -56,7 +56,7 @@ pub fn summarise(raw_dir: &Path, source: &Source) -> Result<OfflineSummary, Offl
         match landed::read(&path, source, u64::MAX) {
             Ok(file) => {
                 summary.versions += file.records.len();
-                batch.merge(name, file);
+                batch.merge(name, file, crate::batch::final_hours(source));
             }
             Err(ReadError::Refused(reason)) => summary.refused.push((name.file_name(), reason)),
             Err(ReadError::Io(cause)) => return Err(OfflineError { path, cause }),

@@ -182,6 +182,7 @@ pub async fn plan(
     let stored = stored_versions(db, source, batch).await?;
     let mut plan = Plan {
         waiting,
+        past_retention: batch.past_retention,
         ..Plan::default()
     };
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();

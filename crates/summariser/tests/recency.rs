@@ -213,3 +213,172 @@ async fn a_stale_copy_of_an_unstorable_version_is_stored_and_the_newest_waits() 
     }
     assert_eq!(states[0], states[1]);
 }
+
+/// With `keep_days = 1`: a version of `a` in an hour past retention (not stored), and copies
+/// of `a` timed an hour ago, less recent, landed before and after it, in every order: one
+/// batch, a batch per file and a run per file give the same database. A version that is not
+/// stored hides nothing landed after it.
+#[tokio::test]
+async fn versions_past_keep_days_give_the_same_database_however_the_files_are_split() {
+    let config = versioned_config().replace(
+        "time = \"properties.time\"\n",
+        "time = \"properties.time\"\nkeep_days = 1\n",
+    );
+    let recent = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let past = |mag: f64, updated: i64| {
+        let mut event = quake("a", (10, 5), mag);
+        event["properties"]["updated"] = json!(updated);
+        event
+    };
+    let fresh = |mag: f64, updated: i64| {
+        let mut event = common::quake_at("a", recent, mag);
+        event["properties"]["updated"] = json!(updated);
+        event
+    };
+    let orders: [Vec<Value>; 3] = [
+        vec![past(2.5, 20), fresh(1.0, 10)],
+        vec![fresh(1.0, 10), past(2.5, 20), fresh(1.5, 10)],
+        vec![fresh(1.0, 10), past(2.5, 20), fresh(1.0, 10)],
+    ];
+    for events in orders {
+        let mut states = Vec::new();
+        for (batch_files, runs) in [(500, false), (1, false), (500, true)] {
+            let ws = Workspace::new("versions-past-keep-days");
+            for (n, event) in events.iter().enumerate() {
+                let minute = u32::try_from(n).expect("few") * 10;
+                ws.land("usgs", (11, minute, 0), &snapshot(vec![event.clone()]));
+                if runs {
+                    summariser::run(&ws.options(&config, batch_files))
+                        .await
+                        .expect("a run per file");
+                }
+            }
+            let outcome = summariser::run(&ws.options(&config, batch_files))
+                .await
+                .expect("a run");
+            assert!(outcome.failures().is_empty());
+            states.push(ws.dump().await);
+        }
+        assert_eq!(states[0], states[1], "a batch per file: {events:?}");
+        assert_eq!(states[0], states[2], "a run per file: {events:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_version_is_the_least_recent() {
+    let ws = Workspace::new("empty-version");
+    std::fs::write(ws.dir.path().join("sources.toml"), versioned_config()).expect("config");
+    let dated = |mag: f64, updated: &str| {
+        let mut event = quake("a", (10, 5), mag);
+        event["properties"]["updated"] = json!(updated);
+        event
+    };
+    ws.land(
+        "usgs",
+        (10, 15, 0),
+        &snapshot(vec![dated(1.0, "2026-12-05T10:00:00Z")]),
+    );
+    ws.land("usgs", (10, 25, 0), &snapshot(vec![dated(9.0, "")]));
+    let revised = dated(2.5, "2026-12-05T11:00:00Z");
+    ws.land("usgs", (10, 35, 0), &snapshot(vec![revised.clone()]));
+    ws.summarise();
+    assert_eq!(
+        ws.record_data("usgs", "a").await.expect("record a"),
+        revised,
+        "the revision of 11:00 is the most recent; the copy without a version hid nothing"
+    );
+}
+
+/// A small deterministic generator for [`random_versions_give_one_database_however_split`].
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Two to five files of one to three copies of `a` or `b`: two hours of the test day (past a
+/// one-day `keep_days`) or an hour ago, two magnitudes, and a version missing, null or 1 to 3.
+fn random_files(rng: &mut Lcg) -> Vec<Vec<Value>> {
+    let recent = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    (0..2 + rng.below(4))
+        .map(|_| {
+            (0..1 + rng.below(3))
+                .map(|_| {
+                    let id = ["a", "b"][usize::from(rng.below(2) == 1)];
+                    let time = match rng.below(3) {
+                        0 => at(10, 5, 0),
+                        1 => at(11, 5, 0),
+                        _ => recent,
+                    };
+                    let mag = [1.0, 2.0][usize::from(rng.below(2) == 1)];
+                    let mut event = common::quake_at(id, time, mag);
+                    match rng.below(5) {
+                        0 => {}
+                        1 => event["properties"]["updated"] = Value::Null,
+                        n => event["properties"]["updated"] = json!(n - 1),
+                    }
+                    event
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The database after summarising `files` with `config`: `batch_files` a batch, in one run,
+/// or in two runs, the first after `first_run` files.
+async fn summarised(
+    config: &str,
+    files: &[Vec<Value>],
+    batch_files: usize,
+    first_run: Option<usize>,
+) -> Vec<String> {
+    let ws = Workspace::new("random-versions");
+    for (n, file) in files.iter().enumerate() {
+        if first_run == Some(n) {
+            summariser::run(&ws.options(config, batch_files))
+                .await
+                .expect("first run");
+        }
+        let minute = u32::try_from(n).expect("few files");
+        ws.land("usgs", (12, minute, 0), &snapshot(file.clone()));
+    }
+    let outcome = summariser::run(&ws.options(config, batch_files))
+        .await
+        .expect("a run");
+    assert!(outcome.failures().is_empty());
+    assert_eq!(ws.remaining("usgs"), 0);
+    ws.dump().await
+}
+
+/// Versions in random order, with and without `keep_days`: one batch, a batch per file, two
+/// files a batch, and two runs give the same database.
+#[tokio::test]
+async fn random_versions_give_one_database_however_split() {
+    let mut rng = Lcg(52);
+    let versioned = versioned_config();
+    let keeping = versioned.replace(
+        "time = \"properties.time\"\n",
+        "time = \"properties.time\"\nkeep_days = 1\n",
+    );
+    for scenario in 0..24 {
+        let files = random_files(&mut rng);
+        for config in [&versioned, &keeping] {
+            let whole = summarised(config, &files, 500, None).await;
+            for (batch_files, first_run) in [(1, None), (2, None), (500, Some(1))] {
+                assert_eq!(
+                    summarised(config, &files, batch_files, first_run).await,
+                    whole,
+                    "scenario {scenario}, {batch_files} file(s) a batch, runs split at \
+                     {first_run:?}, keep_days: {}: {files:?}",
+                    config.contains("keep_days = 1")
+                );
+            }
+        }
+    }
+}

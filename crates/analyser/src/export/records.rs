@@ -13,8 +13,8 @@ use super::TableError;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
 
-/// The record fields written as columns: the source's numeric, category and position fields,
-/// then `extra`, each once.
+/// The record fields written as columns: the source's numeric, category, position and
+/// version fields, then `extra`, each once.
 fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
     let mut columns: Vec<FieldPath> = Vec::new();
     let configured = source

@@ -10,7 +10,7 @@ use releve::rawfile::LandingOrder;
 use releve::{RawFileName, RawFileRole, Source, rawfile};
 use tracing::{debug, warn};
 
-use crate::batch::Batch;
+use crate::batch::{Batch, final_hours};
 use crate::landed::{self, LandedFile, ReadError};
 use crate::plan::InHand;
 use crate::{
@@ -83,7 +83,7 @@ pub async fn summarise_source(
                         let full = std::mem::take(&mut returned);
                         flush_returned(db, raw_dir, source, full, &mut run, report).await?;
                     }
-                    returned.merge(name, file);
+                    returned.merge(name, file, final_hours(source));
                     continue;
                 }
                 if !returned.is_empty() {
@@ -95,7 +95,7 @@ pub async fn summarise_source(
                     let full = std::mem::take(&mut batch);
                     flush(db, raw_dir, source, full, &mut run, report).await?;
                 }
-                batch.merge(name, file);
+                batch.merge(name, file, final_hours(source));
             }
         }
         if batch.bytes >= BATCH_BYTES || batch.data_files.len() >= batch_files {
@@ -239,7 +239,7 @@ async fn flush_each_alone(
             }
         };
         let mut alone = Batch::default();
-        alone.merge(name, file);
+        alone.merge(name, file, final_hours(source));
         // A file alone replaces no version of another file: it leaves none to summarise.
         write_batch(db, raw_dir, source, alone, run, report).await?;
     }

@@ -140,17 +140,25 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
-/// The HTTP status code a status text is, or starts its status line with: `"404"`,
-/// `"404 Not Found"`.
+/// The HTTP status code a status text is, or starts its status line with, followed by its
+/// reason phrase: `"404"`, `"404 Not Found"`, `"429 too many requests"` (a count of failures,
+/// `"150 errors"`, or a code beside other words, `"200 Error: locked"`, is none).
 fn status_code(status: &str) -> Option<u16> {
-    let mut words = status.split_whitespace();
-    let code = words.next()?.parse::<u16>().ok()?;
-    let alone = words.clone().next().is_none();
-    let status_line = (100..600).contains(&code)
-        && words
-            .next()
-            .is_some_and(|word| word.starts_with(|c: char| c.is_alphabetic()));
-    (alone || status_line).then_some(code)
+    let status = status.trim();
+    let (code, rest) = status
+        .split_once(char::is_whitespace)
+        .unwrap_or((status, ""));
+    let code = code.parse::<u16>().ok()?;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Some(code);
+    }
+    let reason = reqwest::StatusCode::from_u16(code)
+        .ok()?
+        .canonical_reason()?;
+    rest.get(..reason.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(reason))
+        .then_some(code)
 }
 
 /// Whether a status in words says the call failed: it holds a failure's word, run together or
@@ -298,6 +306,11 @@ mod tests {
             json!({"results": [], "status": "404 Not Found"}),
             json!({"results": [], "status": "502 Bad Gateway"}),
             json!({"results": [], "status": "error 0x80070005"}),
+            json!({"results": [], "status": "3 errors"}),
+            json!({"results": [], "status": "150 errors"}),
+            json!({"results": [], "status": "250 records failed"}),
+            json!({"results": [], "status": "200 Error: database is locked"}),
+            json!({"results": [], "status": "503 service unavailable"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
