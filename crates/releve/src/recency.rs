@@ -65,7 +65,7 @@ impl Count {
         let whole = approximate.fract() == 0.0 && approximate.abs() < 1e38;
         // Whole and within i128: the cast is exact.
         #[allow(clippy::cast_possible_truncation)]
-        let exact = whole.then(|| approximate as i128);
+        let exact = whole.then_some(approximate as i128);
         Count { approximate, exact }
     }
 
