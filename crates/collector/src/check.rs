@@ -127,7 +127,8 @@ fn raw_missing(raw_dir: &Path) -> Option<String> {
 }
 
 /// What would work against a run of an accepted source: a source disabled yet named by
-/// `--source` (collected now, never by cron), a `rate_limit` above the API's own.
+/// `--source` (collected now, never by cron), a `rate_limit` above the API's own, a v1
+/// portal's `recordid` as `key` or its points read the wrong way round.
 fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<String> {
     let disabled = (!source.enabled && named).then(|| {
         "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
@@ -136,6 +137,7 @@ fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<Strin
         .into_iter()
         .chain(sources::rate_above_api(source))
         .chain(sources::contact_caution(source))
+        .chain(sources::ods_v1_cautions(source))
         .chain(key_changed(source, raw_dir))
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))

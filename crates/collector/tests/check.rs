@@ -359,3 +359,49 @@ fn a_check_leaves_an_unreadable_state_file_where_it_is() {
         "a check leaves the state file as it was, for a run to put aside"
     );
 }
+
+/// A legacy Opendatasoft source keyed on `recordid`, which portals compute from the record's
+/// fields, and one reading `fields.geo_point_2d` as [lon, lat]: both said before any run.
+#[test]
+fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out() {
+    let table = |name: &str, extra: &str| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"ods_v1\"\nurl = \"http://127.0.0.1:9\"\ndataset = \"air\"\nevery = \"1h\"\ntime = \"fields.date_debut\"\n{extra}\n"
+        )
+    };
+    let site = Site::new(
+        &[
+            table("hashed", "key = \"recordid\""),
+            table(
+                "backwards",
+                "key = \"fields.id\"\nlon = \"fields.geo_point_2d.0\"\nlat = \"fields.geo_point_2d.1\"",
+            ),
+            table(
+                "right",
+                "key = [\"fields.code_station\", \"fields.date_debut\"]\nlon = \"fields.geo_point_2d.1\"\nlat = \"fields.geo_point_2d.0\"",
+            ),
+        ]
+        .concat(),
+    );
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "cautions, not refusals: {stdout}");
+    let line_of = |name: &str| {
+        stdout
+            .lines()
+            .find(|line| line.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
+            .to_owned()
+    };
+    assert!(
+        line_of("hashed").contains(
+            "`key` reads `recordid`, which many portals compute from the record's fields"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        line_of("backwards").contains("v1 writes `geopoint` and `geo_point_2d` as [lat, lon]"),
+        "{stdout}"
+    );
+    assert!(line_of("right").ends_with("ods_v1, every 1h"), "{stdout}");
+}

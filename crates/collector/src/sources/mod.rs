@@ -26,6 +26,7 @@ use releve::{Source, SourceKind};
 use crate::http::{FetchError, SourceClient};
 
 pub use france_travail::contact_caution;
+pub use ods_v1::cautions as ods_v1_cautions;
 pub use opendatasoft::in_time_order;
 pub use survey::newest_time;
 

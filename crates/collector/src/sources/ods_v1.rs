@@ -35,6 +35,42 @@ pub(super) async fn collect(
     windowed::collect(ctx, source, &portal, u64::from(settings.rows)).await
 }
 
+/// What the configuration of a v1 source likely gets wrong, for `collector --check`: a `key`
+/// on `recordid`, which many portals compute from the record's fields (a value revised, such
+/// as a provisional measurement validated, comes back under a new `recordid` and is stored
+/// beside the old one); positions read from a `fields` point as `[lon, lat]` (v1's
+/// `geopoint` and `geo_point_2d` are `[lat, lon]`).
+pub fn cautions(source: &Source) -> Vec<String> {
+    if !matches!(source.kind, releve::SourceKind::OdsV1(_)) {
+        return Vec::new();
+    }
+    let mut cautions = Vec::new();
+    if source
+        .key
+        .paths()
+        .iter()
+        .any(|path| path.as_str() == "recordid")
+    {
+        cautions.push(
+            "`key` reads `recordid`, which many portals compute from the record's fields: a revised value (a provisional measurement validated) would come back as a new record beside the old; key on the fields that identify a record, such as `[\"fields.code_station\", \"fields.date_debut\"]` (README, `ods_v1`)".to_owned(),
+        );
+    }
+    let point_first = |path: Option<&releve::FieldPath>, index: &str| {
+        path.is_some_and(|path| {
+            let segments = path.segments();
+            segments.len() >= 3 && segments[0] == "fields" && segments[segments.len() - 1] == index
+        })
+    };
+    if point_first(source.lon.as_ref(), "0") && point_first(source.lat.as_ref(), "1") {
+        cautions.push(format!(
+            "`lon` = {} and `lat` = {} read a point of `fields` as [lon, lat], but v1 writes `geopoint` and `geo_point_2d` as [lat, lon] (`geometry.coordinates` is [lon, lat]): the map would put the records elsewhere",
+            source.lon.as_ref().map_or("", |path| path.as_str()),
+            source.lat.as_ref().map_or("", |path| path.as_str()),
+        ));
+    }
+    cautions
+}
+
 /// The parameters shared by search and download.
 fn selection(settings: &OdsV1) -> Vec<(String, String)> {
     let mut query = vec![
