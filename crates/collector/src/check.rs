@@ -143,15 +143,18 @@ fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<Strin
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// A `key` other than the one of the source's last run (the fingerprint its state keeps): the
-/// records stored are not re-keyed, so those landed again would be stored twice.
+/// A `key` other than the source's last run's and than the one its stored records were stored
+/// under (see [`crate::state::SourceState::stored_key`]): the records stored are not re-keyed,
+/// so those landed again would be stored twice.
 fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
     // Read as it is: a check writes nothing, so a state file it cannot read is left in place
     // (a run puts it aside) and tells no key.
-    let last = crate::state::SourceState::saved(raw_dir, &source.name)?.key?;
-    (last != source.key.fingerprint()).then(|| {
+    let state = crate::state::SourceState::saved(raw_dir, &source.name)?;
+    let key = source.key.fingerprint();
+    let stored = state.stored_key(raw_dir, &source.name)?;
+    (state.key.as_ref() != Some(&key) && *stored != key).then(|| {
         format!(
-            "`key` = {} is not its last run's: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",
+            "`key` = {} is not the one its stored records were stored under: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",
             source.key
         )
     })

@@ -20,6 +20,7 @@ use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use releve::RawFileName;
 use releve::Source;
 use releve::rawfile::{self, LandingOrder, RawFileRole};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,15 @@ pub struct SourceState {
     /// a run under another one is warned of (its records are stored again under new keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The first file landed under `key`: while it waits in the raw folder, no record of
+    /// `key` is stored (files are summarised in landing order), so a change of `key` then
+    /// re-keys nothing stored (see [`SourceState::stored_key`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_first_file: Option<String>,
+    /// The `key` whose records may be stored when `key` came in (see
+    /// [`SourceState::stored_key`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_before: Option<String>,
 }
 
 /// A run under way (see [`SourceState::running`]), in the shape `analyser status` reads too.
@@ -151,6 +161,24 @@ impl SourceState {
             forgotten = forgotten.max(day.and_hms_opt(0, 0, 0).map(|start| start.and_utc()));
         }
         forgotten
+    }
+
+    /// The `key` (a fingerprint) under which the source's latest stored records were stored,
+    /// as far as the raw folder tells: the last run's once the first file landed under it
+    /// has left `raw/<source>/` (summarised, or quarantined), else the one before it, if
+    /// any. A state written before `key_first_file` takes the last run's.
+    pub fn stored_key(&self, raw_dir: &Path, source: &str) -> Option<&String> {
+        let last = self.key.as_ref()?;
+        let waiting = self
+            .key_first_file
+            .as_deref()
+            .and_then(RawFileName::parse)
+            .is_some_and(|first| first.source == source && first.path_in(raw_dir).is_file());
+        if waiting {
+            self.key_before.as_ref()
+        } else {
+            Some(last)
+        }
     }
 
     /// The state saved in the source's state file as it is, without a side effect: `None` when
@@ -231,6 +259,8 @@ impl SourceState {
             query: None,
             unmatched: None,
             key: None,
+            key_first_file: None,
+            key_before: None,
         }
     }
 

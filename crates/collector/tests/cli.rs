@@ -304,6 +304,7 @@ fn a_key_changed_in_place_is_warned_of_once() {
     let site = Site::new(&table("\"id\""));
     let run = || forced_with_warnings(&site);
     assert!(!run().contains("`key` changed"));
+    summarised(&site, "own");
     std::fs::write(site.config(), table("[\"id\", \"properties.time\"]")).expect("config");
     // `collector --check` says it before any run does.
     let checked = collector(&site)
@@ -312,16 +313,62 @@ fn a_key_changed_in_place_is_warned_of_once() {
         .expect("collector runs");
     let said = String::from_utf8_lossy(&checked.stdout);
     assert!(
-        said.contains("`key` = [id, properties.time] is not its last run's"),
+        said.contains(
+            "`key` = [id, properties.time] is not the one its stored records were stored under"
+        ),
         "{said}"
     );
     let warned = run();
-    let warning = line_with(&warned, "`key` changed since its last run");
+    let warning = line_with(&warned, "`key` changed since records were stored under it");
     assert!(
         warning.contains("stored a second time under its new key"),
         "{warning}"
     );
     assert!(!run().contains("`key` changed"), "said once");
+}
+
+/// The summariser's work on `source`'s landed data files: once stored, they are deleted.
+fn summarised(site: &Site, source: &str) {
+    for file in site.data_files(source) {
+        std::fs::remove_file(file).expect("a landed file summarised");
+    }
+}
+
+/// A `key` fixed after a run whose file the summariser has not read yet, then put back, and
+/// fixed again: nothing was stored under the key before, so nothing is stored twice and no run
+/// warns, nor does `collector --check`. Once a file landed under a key is summarised, a change
+/// from it is warned of.
+#[test]
+fn a_key_changed_before_the_summariser_ran_is_not_warned_of() {
+    let server = feed(usgs_body(2));
+    let table = |key: &str| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
+            server.url()
+        )
+    };
+    let site = Site::new(&table("\"properties.time\""));
+    let run = || forced_with_warnings(&site);
+    let check = || {
+        let output = collector(&site)
+            .arg("--check")
+            .output()
+            .expect("collector runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(!run().contains("`key` changed"));
+    for key in ["\"id\"", "\"properties.time\"", "\"id\""] {
+        std::fs::write(site.config(), table(key)).expect("config");
+        assert!(!check().contains("stored records"), "{key}");
+        assert!(
+            !run().contains("`key` changed"),
+            "{key}: nothing stored yet"
+        );
+    }
+    summarised(&site, "own");
+    std::fs::write(site.config(), table("\"properties.time\"")).expect("config");
+    assert!(check().contains("is not the one its stored records were stored under"));
+    assert!(run().contains("`key` changed since records were stored under it"));
 }
 
 /// json-server and WordPress send their total header beside a list at the root (`records`

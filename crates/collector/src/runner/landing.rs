@@ -1,6 +1,8 @@
 //! Landing a collected run: the data file, its metrics, warnings about what the records hold,
 //! and the run noted in the source's state.
 
+use std::path::Path;
+
 use chrono::{DateTime, Timelike, Utc};
 use releve::rawfile::{self, LandingOrder, RawFileName};
 use releve::{Resolution, Source, SourceKind};
@@ -58,7 +60,7 @@ pub(super) fn land(
         warn_first_landing_empty(source, &file);
     }
     note_unmatched_query(source, state, started, &file, collected.records);
-    note_key_change(source, state, &file);
+    note_key_change(source, raw_dir, state, &file);
     let cursor = collected
         .newest
         .filter(|_| sources::incremental(source))
@@ -101,19 +103,28 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
     false
 }
 
-/// Warns of a run under a `key` changed since the last successful run: the records stored are
-/// not re-keyed, so a record landed again is stored a second time under its new key, and its
-/// hour counts it twice.
-fn note_key_change(source: &Source, state: &mut SourceState, file: &RawFileName) {
+/// Warns of a run under a `key` other than the one the source's stored records were stored
+/// under: the records stored are not re-keyed, so a record landed again is stored a second
+/// time under its new key, and its hour counts it twice. Said at the first run under a new
+/// `key`, and only when records may be stored under another (a `key` fixed before the
+/// summariser ran, or put back before it ran, re-keys nothing: see
+/// [`SourceState::stored_key`]).
+fn note_key_change(source: &Source, raw_dir: &Path, state: &mut SourceState, file: &RawFileName) {
     let key = source.key.fingerprint();
-    if state.key.as_ref().is_some_and(|last| *last != key) {
+    if state.key.as_ref() == Some(&key) {
+        return;
+    }
+    let stored = state.stored_key(raw_dir, &source.name).cloned();
+    if stored.as_ref().is_some_and(|stored| *stored != key) {
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
             key = %source.key,
-            "The source's `key` changed since its last run: the records stored are not re-keyed, so a record landed again is stored a second time under its new key, beside the one stored under the key before, and its hour counts it twice. A source keeps one `key` per `name`: the README's `key` section says how to repair the hours."
+            "The source's `key` changed since records were stored under it: the records stored are not re-keyed, so a record landed again is stored a second time under its new key, beside the one stored under the key before, and its hour counts it twice. A source keeps one `key` per `name`: the README's `key` section says how to repair the hours."
         );
     }
+    state.key_before = stored;
+    state.key_first_file = Some(file.file_name());
     state.key = Some(key);
 }
 
