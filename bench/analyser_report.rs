@@ -86,6 +86,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                     throttled: 0,
                     shortfall: 0,
                     key_clashes: 0,
+                    clash_key: None,
                     error: None,
                     every_s: None,
                     disabled_from: None,

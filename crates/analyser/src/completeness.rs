@@ -3,12 +3,14 @@
 //! collection), hours (or days) without data, coverage of the totals the APIs announced, retries, 429s
 //! and failures; the one-word health of the cover and the word of the quality table.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
 
 use crate::format::counted;
 use crate::period::ReportPeriod;
-use crate::query::{Disabled, SourceData};
+use crate::query::{CollectionRun, Disabled, SourceData};
 
 mod expected;
 pub mod silence;
@@ -137,8 +139,12 @@ pub struct Completeness {
     /// The largest total a run of the period was told of.
     pub most_announced: u64,
     /// Records landed sharing their key with a different record of the same run, of which
-    /// the summaries keep the last.
+    /// the summaries keep the last: under the source's present `key` (or a run that did not
+    /// record its own).
     pub key_clashes: u64,
+    /// Likewise under a `key` since changed, with those keys as written: the files may have
+    /// been summarised under the present one, which tells those records apart.
+    pub clashes_before: (u64, BTreeSet<String>),
     /// Records in the period, from `hourly`.
     pub records: i64,
     /// Records the summariser dropped (no key, or no time it could read) from files landed in
@@ -366,7 +372,20 @@ pub fn assess(
             .filter_map(|run| run.announced)
             .max()
             .unwrap_or(0),
-        key_clashes: data.runs.iter().map(|run| run.key_clashes).sum(),
+        key_clashes: data
+            .runs
+            .iter()
+            .filter(|run| !clashed_under_another_key(source, run))
+            .map(|run| run.key_clashes)
+            .sum(),
+        clashes_before: data
+            .runs
+            .iter()
+            .filter(|run| clashed_under_another_key(source, run))
+            .fold((0, BTreeSet::new()), |(count, mut keys), run| {
+                keys.extend(run.clash_key.clone());
+                (count + run.key_clashes, keys)
+            }),
         records: data.records(),
         rejected: data.rejected,
         waiting: data.waiting,
@@ -561,6 +580,15 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     } else {
         format!("Sources now: {}.", parts.join(" · "))
     }
+}
+
+/// Whether `run`'s records clashed under a `key` other than `source`'s present one.
+fn clashed_under_another_key(source: &Source, run: &CollectionRun) -> bool {
+    run.key_clashes > 0
+        && run
+            .clash_key
+            .as_ref()
+            .is_some_and(|key| *key != source.key.to_string())
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ pub struct CollectionRun {
     pub shortfall: u64,
     /// Records landed sharing their key with a different record of the same run.
     pub key_clashes: u64,
+    /// The `key` they shared, as written then, when the run recorded it.
+    pub clash_key: Option<String>,
     /// Why the run failed, when it did.
     pub error: Option<String>,
     /// The source's `every` the run collected under, in seconds, when it recorded it.
@@ -89,6 +91,7 @@ impl From<&RunMetrics> for CollectionRun {
             throttled: run.throttled,
             shortfall: run.shortfall,
             key_clashes: run.key_clashes,
+            clash_key: run.clash_key.clone(),
             error: run.error.clone(),
             every_s: run
                 .every_s
@@ -113,6 +116,7 @@ impl From<StoredRun> for CollectionRun {
             throttled: count(run.throttled),
             shortfall: count(run.shortfall),
             key_clashes: count(run.key_clashes),
+            clash_key: run.clash_key,
             error: run.error,
             every_s: run.every_s.filter(plausible_every),
             disabled_from: run.disabled_from.map(store::chrono_date),

@@ -151,6 +151,7 @@ mod tests {
             coverage: None,
             shortfall: 0,
             key_clashes: 0,
+            clash_key: None,
             error: error.map(str::to_owned),
             day: None,
             every_s: None,

@@ -1261,6 +1261,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
             coverage: None,
             shortfall: announced - records,
             key_clashes: 0,
+            clash_key: None,
             error: None,
             day: day.map(|d| golden::day() + Duration::days(d)),
             every_s: None,
@@ -1734,19 +1735,28 @@ async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_kn
 #[tokio::test(flavor = "multi_thread")]
 async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
     let server = MongoServer::shared();
-    let runs: Vec<_> = [(8, 3), (9, 4), (10, 0)]
-        .into_iter()
-        .map(|(hour, key_clashes)| {
-            let started = golden::day()
-                .and_hms_opt(hour, 0, 0)
-                .expect("time")
-                .and_utc();
-            releve::RunMetrics {
-                key_clashes,
-                ..stations_run(started)
-            }
-        })
-        .collect();
+    // The first two under the present key, one recorded before relevé told the key, one
+    // telling it; two under a key since changed.
+    let runs: Vec<_> = [
+        (8, 3, None),
+        (9, 4, Some("station_id")),
+        (10, 0, None),
+        (6, 5, Some("name")),
+        (7, 1, Some("name")),
+    ]
+    .into_iter()
+    .map(|(hour, key_clashes, key)| {
+        let started = golden::day()
+            .and_hms_opt(hour, 0, 0)
+            .expect("time")
+            .and_utc();
+        releve::RunMetrics {
+            key_clashes,
+            clash_key: key.map(str::to_owned),
+            ..stations_run(started)
+        }
+    })
+    .collect();
     let db = database_with_runs("key-clashes", &runs).await;
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), STATIONS);
@@ -1756,6 +1766,12 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
             "stations: 7 records landed in this period shared their key (`station_id`) with a different record of the same run, and only the last of each is summarised: is `key` unique?"
         ),
         "the report says why the source holds fewer records than it landed:\n{text}"
+    );
+    assert!(
+        common::flat(&text).contains(
+            "stations: 6 records landed in this period shared their key with a different record of the same run under a `key` since changed (`name`); files summarised after the change were read with the `key` now, `station_id`"
+        ),
+        "clashes under a key since changed are told apart:\n{text}"
     );
 }
 
@@ -1840,6 +1856,7 @@ fn offres_run(started: chrono::DateTime<chrono::Utc>, file: &str) -> releve::Run
         coverage: None,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: None,
         day: Some(golden::day()),
         every_s: None,
@@ -1868,6 +1885,7 @@ fn stations_run(started: chrono::DateTime<chrono::Utc>) -> releve::RunMetrics {
         coverage: None,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: None,
         day: None,
         every_s: Some(3_600),

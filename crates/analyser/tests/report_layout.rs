@@ -110,6 +110,7 @@ fn single() -> SourceData {
                 throttled: 0,
                 shortfall: 0,
                 key_clashes: 0,
+                clash_key: None,
                 error: None,
                 every_s: None,
                 disabled_from: None,

@@ -64,6 +64,7 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
         coverage: None,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: error.map(str::to_owned),
         day: None,
         every_s: None,

@@ -858,9 +858,12 @@ fn records_without_the_configured_key_land_with_a_warning() {
         "{warning}"
     );
     assert_eq!(
-        site.metrics("quakes")[0].key_clashes,
-        2,
-        "the run's metrics count them, for `runs` and the report"
+        (
+            site.metrics("quakes")[0].key_clashes,
+            site.metrics("quakes")[0].clash_key.as_deref()
+        ),
+        (2, Some("properties.type")),
+        "the run's metrics count them under the key they shared, for `runs` and the report"
     );
 
     // Records differing only in a dropped field land alike: no clash. Records without a time

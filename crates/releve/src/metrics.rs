@@ -47,6 +47,11 @@ pub struct RunMetrics {
     /// none did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub key_clashes: u64,
+    /// The source's `key` those records shared, as written in `sources.toml` (`id`,
+    /// `[id_compteur, date]`), so that a report tells clashes under a `key` since changed from
+    /// clashes under the present one; absent when none did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clash_key: Option<String>,
     /// Why the run failed, when it did; never holds a secret.
     pub error: Option<String>,
     /// The day a per-day source's run collected (France Travail: offers created that UTC

@@ -57,6 +57,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         throttled: 2,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,

@@ -426,6 +426,18 @@ fn alerts(
         );
         doc.paragraph(&clashes, BODY, false, Ink::ALERT);
     }
+    for (source, c) in assessed.iter().filter(|(_, c)| c.clashes_before.0 > 0) {
+        let (count, keys) = &c.clashes_before;
+        let keys: Vec<String> = keys.iter().map(|key| format!("`{key}`")).collect();
+        let clashes = format!(
+            "{}: {} landed in this period shared their key with a different record of the same run under a `key` since changed ({}); files summarised after the change were read with the `key` now, `{}`, which the collector's log says when its records share it.",
+            source.name,
+            counted(*count, "record"),
+            keys.join(", "),
+            source.key
+        );
+        doc.paragraph(&clashes, BODY, false, Ink::MUTED);
+    }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
         let files = if source.collects_by_day() {
             "the files of the days collected in this period"

@@ -260,6 +260,7 @@ pub fn run(
         coverage: announced.map(|a| records as f64 / a as f64),
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: error.map(str::to_owned),
         day: None,
         every_s: None,

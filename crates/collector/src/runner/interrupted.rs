@@ -166,6 +166,7 @@ mod tests {
             coverage: Some(1.0),
             shortfall: 0,
             key_clashes: 0,
+            clash_key: None,
             error: None,
             day: None,
             every_s: Some(60),

@@ -53,6 +53,7 @@ pub(super) fn land(
     metrics.records = collected.records;
     metrics.shortfall = collected.shortfall;
     metrics.key_clashes = collected.key_clashes;
+    metrics.clash_key = (collected.key_clashes > 0).then(|| source.key.to_string());
     metrics.coverage = coverage(collected.records, collected.announced);
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);

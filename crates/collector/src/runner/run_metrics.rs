@@ -141,6 +141,7 @@ pub(super) fn metrics_of(
         coverage: None,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: None,
         day,
         every_s: Some(source.every.duration().as_secs()),

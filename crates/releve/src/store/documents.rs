@@ -201,6 +201,10 @@ pub struct StoredRun {
     /// Records landed that shared their key with a different record of the same run.
     #[serde(default, deserialize_with = "counts::count")]
     pub key_clashes: i64,
+    /// The `key` those records shared, as written then; absent when none did, and from runs
+    /// stored before relevé recorded it.
+    #[serde(default)]
+    pub clash_key: Option<String>,
     /// Why the run failed, when it did.
     #[serde(default)]
     pub error: Option<String>,

@@ -40,6 +40,7 @@ fn run(started: DateTime<Utc>, error: Option<&str>) -> CollectionRun {
         throttled: 0,
         shortfall: 0,
         key_clashes: 0,
+        clash_key: None,
         error: error.map(str::to_owned),
         every_s: None,
         disabled_from: None,
