@@ -158,6 +158,8 @@ pub struct Completeness {
     /// `raw/_quarantine/` when the report is generated (0 when the raw folder was not given or
     /// could not be read).
     pub quarantined: u64,
+    /// Its files landed after the period waiting in quarantine: the health now counts them.
+    pub quarantined_since: u64,
     /// The latest failure's message.
     pub last_error: Option<String>,
     /// The stretches of the period while the source was disabled, in which no collection
@@ -214,7 +216,7 @@ impl Completeness {
     /// True when the cover shows the source in red: its health alerts, or files of it wait
     /// in quarantine, their records not summarised.
     pub fn needs_attention(&self) -> bool {
-        self.health.alerts() || self.quarantined > 0
+        self.health.alerts() || self.quarantined > 0 || self.quarantined_since > 0
     }
 
     /// The cover's health of the source: its health now, and the files of the period waiting
@@ -274,6 +276,9 @@ pub struct Known {
     pub runs_kept_from: Option<DateTime<Utc>>,
     /// Its files of the period waiting in `raw/_quarantine/` (see [`crate::quarantine::count`]).
     pub quarantined: u64,
+    /// Its files landed after the period waiting there (see
+    /// [`crate::quarantine::count_later`]).
+    pub quarantined_since: u64,
 }
 
 /// Assesses one source; `now` bounds the elapsed part of a period still running.
@@ -391,6 +396,7 @@ pub fn assess(
         waiting: data.waiting,
         health: health(source, data, known.credentials_missing, now),
         quarantined: known.quarantined,
+        quarantined_since: known.quarantined_since,
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
         disabled,
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
@@ -531,7 +537,9 @@ fn health(
 }
 
 /// The cover's one-line summary: `4 OK · 1 late (x) · 1 failing (y) · 1 with files of
-/// this period quarantined (z)`. A source OK but for its quarantined files is not counted OK.
+/// this period quarantined (z)`, and of sources whose files landed after the period wait in
+/// quarantine (the health is now's). A source OK but for its quarantined files is not counted
+/// OK.
 pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     let mut parts = Vec::new();
     for health in [
@@ -545,7 +553,10 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
     ] {
         let names: Vec<&str> = assessed
             .iter()
-            .filter(|(_, c)| c.health == health && !(health == Health::Ok && c.quarantined > 0))
+            .filter(|(_, c)| {
+                c.health == health
+                    && !(health == Health::Ok && (c.quarantined > 0 || c.quarantined_since > 0))
+            })
             .map(|(s, _)| s.name.as_str())
             .collect();
         match (health, names.len()) {
@@ -573,6 +584,18 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
             "{} with files of this period quarantined ({})",
             quarantined.len(),
             quarantined.join(", ")
+        ));
+    }
+    let since: Vec<&str> = assessed
+        .iter()
+        .filter(|(_, c)| c.quarantined == 0 && c.quarantined_since > 0)
+        .map(|(s, _)| s.name.as_str())
+        .collect();
+    if !since.is_empty() {
+        parts.push(format!(
+            "{} with files landed since quarantined ({}: `analyser status` names them)",
+            since.len(),
+            since.join(", ")
         ));
     }
     if parts.is_empty() {

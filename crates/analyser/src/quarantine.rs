@@ -40,6 +40,16 @@ pub fn count<'a>(
     counts
 }
 
+/// The quarantined data `files` landed after the period, by source: the cover's health, of
+/// the sources now, counts them.
+pub fn count_later(files: &[RawFileName], period: &ReportPeriod) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for file in files.iter().filter(|file| file.landed_at >= period.end()) {
+        *counts.entry(file.source.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

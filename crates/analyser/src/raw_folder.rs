@@ -128,6 +128,7 @@ impl RawFolder {
         let quarantined = match &self.quarantined {
             Some(files) => Quarantined::Counted {
                 raw_dir: self.raw_dir,
+                later: quarantine::count_later(files, period),
                 files: quarantine::count(files, period, |name| {
                     let source = config.source(name).filter(|s| s.collects_by_day())?;
                     let runs = data

@@ -1497,6 +1497,44 @@ async fn a_source_whose_files_wait_in_quarantine_says_so_on_the_cover_and_in_its
     );
 }
 
+/// A source whose files landed after the period wait in quarantine (every landing refused,
+/// its key misspelt): the cover's health, which is now's, does not count it OK, and the
+/// quarantine note says they wait.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_landed_since_the_period_waiting_in_quarantine_are_on_the_cover() {
+    let (uri, db) = golden_database("quarantined_since").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let quarantine = dir.path().join("raw/_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine folder");
+    let file = format!("meteo_{}T10-00-00Z.json", golden::date(1));
+    std::fs::write(quarantine.join(&file), b"{\"results\": []}").expect("quarantined file");
+    std::fs::write(quarantine.join(format!("{file}.reason")), b"no key").expect("its reason");
+    let output = analyse_output(
+        dir.path(),
+        &uri,
+        &db,
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0));
+    let pdf = dir.path().join(golden::report(0));
+    let cover = common::flat(&common::page_texts(&pdf)[0]);
+    assert!(
+        cover.contains(
+            "1 with files landed since quarantined (meteo: `analyser status` names them)"
+        ) && !cover.contains("1 OK"),
+        "meteo is not counted OK: {cover}"
+    );
+    let text = common::flat(&common::text(&pdf));
+    assert!(
+        text.contains(
+            "Quarantined files: no file of this period waits in raw/_quarantine/ (1 file landed since does: `analyser status` names them)."
+        ),
+        "{text}"
+    );
+}
+
 /// A raw folder the report cannot read leaves the report written, its cover saying in red
 /// what it could not count, and the run failed with the same lines: neither no report nor a
 /// silent gap.

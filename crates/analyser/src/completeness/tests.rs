@@ -20,6 +20,7 @@ fn known(first_run: Option<DateTime<Utc>>) -> Known {
         credentials_missing: false,
         runs_kept_from: None,
         quarantined: 0,
+        quarantined_since: 0,
     }
 }
 
@@ -391,6 +392,7 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
         credentials_missing: true,
         runs_kept_from: None,
         quarantined: 0,
+        quarantined_since: 0,
     };
     let never = SourceData::default();
     let c = assess(&source("1d"), &never, without_credentials, &period(), end);

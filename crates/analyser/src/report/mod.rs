@@ -83,10 +83,21 @@ pub enum Quarantined {
     Counted {
         raw_dir: std::path::PathBuf,
         files: BTreeMap<String, u64>,
+        /// Files landed after the period, by source: the health the cover gives now counts
+        /// them.
+        later: BTreeMap<String, u64>,
     },
 }
 
 impl Quarantined {
+    /// The files of `source` landed after the period, 0 when they could not be counted.
+    fn later_of(&self, source: &str) -> u64 {
+        match self {
+            Quarantined::Counted { later, .. } => later.get(source).copied().unwrap_or(0),
+            Quarantined::NotGiven | Quarantined::Unreadable => 0,
+        }
+    }
+
     /// The files of `source` counted, 0 when they could not be.
     fn of(&self, source: &str) -> u64 {
         match self {
@@ -129,6 +140,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
                 credentials_missing: input.credentials_missing.contains(&source.name),
                 runs_kept_from: input.runs_kept_from,
                 quarantined: input.quarantined.of(&source.name),
+                quarantined_since: input.quarantined.later_of(&source.name),
             };
             (
                 source,

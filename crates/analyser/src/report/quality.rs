@@ -59,10 +59,20 @@ pub fn completeness_section(
         Quarantined::Unreadable => {
             Some("Quarantined files: ?, the quarantine could not be read.".to_owned())
         }
-        Quarantined::Counted { raw_dir, .. } if !quarantine_column => Some(format!(
-            "Quarantined files: no file of this period waits in {}/.",
-            releve::rawfile::quarantine_dir(raw_dir).display()
-        )),
+        Quarantined::Counted { raw_dir, later, .. } if !quarantine_column => {
+            let since = match later.values().sum::<u64>() {
+                0 => String::new(),
+                n => format!(
+                    " ({} landed since {}: `analyser status` names them)",
+                    counted(n, "file"),
+                    if n == 1 { "does" } else { "do" }
+                ),
+            };
+            Some(format!(
+                "Quarantined files: no file of this period waits in {}/{since}.",
+                releve::rawfile::quarantine_dir(raw_dir).display()
+            ))
+        }
         Quarantined::Counted { .. } => None,
     };
     if let Some(note) = &quarantine_note {

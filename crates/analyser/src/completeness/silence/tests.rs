@@ -72,6 +72,7 @@ fn silences_of(sources: &[(Source, SourceData, Option<DateTime<Utc>>)]) -> Vec<S
                 credentials_missing: false,
                 runs_kept_from: None,
                 quarantined: 0,
+                quarantined_since: 0,
             };
             assess(source, data, known, &period, period.end())
         })
@@ -200,6 +201,7 @@ fn a_source_the_collector_skips_for_want_of_credentials_is_not_due() {
         credentials_missing: true,
         runs_kept_from: None,
         quarantined: 0,
+        quarantined_since: 0,
     };
     let completeness = assess(&skipped, &none, known, &period, period.end());
     assert_eq!(completeness.health, Health::Skipped);
@@ -450,6 +452,7 @@ fn longest_of(source: &Source, data: &SourceData) -> Option<Silence> {
         credentials_missing: false,
         runs_kept_from: None,
         quarantined: 0,
+        quarantined_since: 0,
     };
     let period = day();
     assess(source, data, known, &period, period.end())
