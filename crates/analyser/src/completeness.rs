@@ -13,6 +13,7 @@ use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, Disabled, SourceData};
 
 mod expected;
+pub mod failing;
 pub mod silence;
 mod steps;
 
@@ -177,6 +178,9 @@ pub struct Completeness {
     pub longest_without_run: Option<silence::WithoutRun>,
     /// Every such stretch, oldest first.
     pub without_run: Vec<silence::WithoutRun>,
+    /// The stretches in which every run of the source failed, oldest first (see
+    /// [`failing::failing_stretches`]).
+    pub failing: Vec<failing::Failing>,
     /// When the source's latest run before the period started, where it is known (not for a
     /// source collecting by day, whose runs belong to the days they collect).
     pub last_run_before: Option<DateTime<Utc>>,
@@ -347,6 +351,7 @@ pub fn assess(
         }
         _ => Vec::new(),
     };
+    let failing = failing::failing_stretches(source, &data.runs, period.end().min(now));
     let longest_without_run = without_run
         .iter()
         .copied()
@@ -403,6 +408,7 @@ pub fn assess(
         paused_into: paused_into(source, data, expected_from, period, expected, landed, until),
         longest_without_run,
         without_run,
+        failing,
         last_run_before: data.run_before.as_ref().map(|run| run.started),
     }
 }

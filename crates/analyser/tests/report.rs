@@ -1535,6 +1535,57 @@ async fn files_landed_since_the_period_waiting_in_quarantine_are_on_the_cover() 
     );
 }
 
+/// Every collection of quakes failed from 12:00 to 14:30 UTC (an outage of the API): its
+/// charts shade that stretch "failed" and its section says so, with the latest failure, so
+/// that an hour without records there is not read as an hour without events. A failure alone
+/// (10:30) is no such stretch.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stretch_of_failed_collections_is_shaded_and_said() {
+    let (uri, db) = golden_database("failing_stretch").await;
+    let server = MongoServer::shared();
+    let at = |hour: u32, minute: u32| {
+        golden::day()
+            .and_hms_opt(hour, minute, 0)
+            .expect("time")
+            .and_utc()
+    };
+    let runs = server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::RUNS);
+    let outage = doc! {"source": "quakes", "started": {"$gte": store::bson_date(at(12, 0)), "$lt": store::bson_date(at(14, 30))}};
+    runs.delete_many(outage).await.expect("the outage's runs");
+    for k in 0..10 {
+        let started = at(12, 0) + Duration::minutes(15 * k);
+        let failed = golden::run(
+            "quakes",
+            started,
+            0,
+            None,
+            Some("HTTP 503: Service Unavailable."),
+        );
+        runs.insert_one(store::run_document(&failed).expect("run document"))
+            .await
+            .expect("a failed run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    assert!(
+        text.contains(
+            "Shaded \"failed\" on its charts: the stretch in which every collection of this source failed, from "
+        ) && text.contains(
+            "(about 3 hours), 10 runs: its records of that time are those a later run could still fetch, and an hour without records there may have had some. The latest failure: HTTP 503: Service Unavailable."
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Shaded \"failed\"").count(),
+        1,
+        "quakes' failed run of 02:30 alone is no stretch, nor are meteo's: {text}"
+    );
+}
+
 /// A raw folder the report cannot read leaves the report written, its cover saying in red
 /// what it could not count, and the run failed with the same lines: neither no report nor a
 /// silent gap.

@@ -76,6 +76,8 @@ mod palette {
     pub const NO_RUN: RGBColor = RGBColor(250, 230, 222);
     /// Behind the stretches in which the source was disabled.
     pub const DISABLED: RGBColor = RGBColor(242, 238, 218);
+    /// Behind the stretches in which every run of the source failed.
+    pub const FAILED: RGBColor = RGBColor(234, 224, 244);
 }
 
 /// A chart drawn into memory: `width × height` RGB pixels.
@@ -337,7 +339,8 @@ fn hourly_frame<'a, 'b>(
 
 /// Shades the part of the axis still to come when the report was generated (see
 /// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, the stretches the
-/// source did not run (`no run`) and those it was disabled in (`disabled`), and draws where
+/// source did not run (`no run`), those it was disabled in (`disabled`) and those its every run
+/// failed in (`failed`), and draws where
 /// days meet (see [`TimeAxis::day_starts`]): under the grid and the data.
 fn days_and_ahead(
     chart: &mut HourlyChart<'_, '_>,
@@ -353,6 +356,9 @@ fn days_and_ahead(
     }
     for stretch in axis.disabled_positions() {
         shade(chart, title, stretch, palette::DISABLED, "disabled")?;
+    }
+    for stretch in axis.failing_positions() {
+        shade(chart, title, stretch, palette::FAILED, "failed")?;
     }
     let fail = ChartError::from_plotters(title);
     let y = chart.y_range();

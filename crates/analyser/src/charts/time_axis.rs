@@ -35,6 +35,9 @@ pub struct TimeAxis {
     /// The stretches the source was disabled in: no collection was due then (its charts shade
     /// them, and draw no mark for a step without a value in them).
     disabled: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The stretches in which every run of the source failed (see
+    /// [`crate::completeness::Completeness::failing`]).
+    failing: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl TimeAxis {
@@ -55,6 +58,7 @@ impl TimeAxis {
             collected_from: None,
             without_run: Vec::new(),
             disabled: Vec::new(),
+            failing: Vec::new(),
         }
     }
 
@@ -110,6 +114,21 @@ impl TimeAxis {
     /// from its first), clipped to it.
     pub(super) fn without_run_positions(&self) -> Vec<(f64, f64)> {
         self.positions(&self.without_run)
+    }
+
+    /// The axis of a source whose every run failed in the stretches `from..until` of
+    /// `stretches`: its charts shade them.
+    pub fn failing(self, stretches: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Self {
+        TimeAxis {
+            failing: stretches,
+            ..self
+        }
+    }
+
+    /// Where the stretches of failed runs lie on the axis, as `(start, end)` positions,
+    /// clipped to it.
+    pub(super) fn failing_positions(&self) -> Vec<(f64, f64)> {
+        self.positions(&self.failing)
     }
 
     /// The axis of a source first collected at `at`: nothing was collected before.

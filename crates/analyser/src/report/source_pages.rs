@@ -15,6 +15,7 @@ use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
 use super::silences::{after_words, stretch_words};
 use crate::charts::{self, ChartError, TimeAxis, px};
+use crate::completeness::failing::Failing;
 use crate::completeness::silence::WithoutRun;
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::{counted, local_time};
@@ -81,7 +82,14 @@ pub fn source_section(
                 .map(|gap| (gap.stretch.from, gap.stretch.until))
                 .collect(),
         )
-        .disabled(disabled.iter().map(|s| (s.from, s.until)).collect());
+        .disabled(disabled.iter().map(|s| (s.from, s.until)).collect())
+        .failing(
+            completeness
+                .failing
+                .iter()
+                .map(|failing| (failing.stretch.from, failing.stretch.until))
+                .collect(),
+        );
     let axis = if daily { axis.per_day() } else { axis };
     let by_hour: HashMap<i64, &HourlySummary> = data
         .hourly
@@ -149,6 +157,9 @@ pub fn source_section(
         Ink::TEXT,
     );
     if let Some(note) = without_run_note(&without_run, period, generated) {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
+    if let Some(note) = failing_note(&completeness.failing, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     let still_disabled = completeness.disabled_after.is_some();
@@ -337,6 +348,50 @@ fn without_run_note(
     };
     Some(format!(
         "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {}: its records of that time are those a later run could still fetch.{stopped}",
+        named.join("; ")
+    ))
+}
+
+/// What the shading `failed` on a source's charts means, when they have any: when every run of
+/// it failed, and the latest failure, so that an hour without records there reads as an outage
+/// of the API (or of the machine's network), not as an hour without events.
+fn failing_note(
+    stretches: &[Failing],
+    period: &ReportPeriod,
+    generated: DateTime<Utc>,
+) -> Option<String> {
+    let latest = stretches.last()?;
+    let ongoing = (generated < period.end()).then_some(generated);
+    let mut named: Vec<String> = stretches
+        .iter()
+        .take(WITHOUT_RUN_NAMED)
+        .map(|failing| {
+            format!(
+                "{}, {}",
+                stretch_words(&failing.stretch, period.tz, ongoing, ""),
+                counted(failing.runs as u64, "run")
+            )
+        })
+        .collect();
+    let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
+    if more > 0 {
+        named.push(format!("and {more} more"));
+    }
+    let error = latest
+        .error
+        .as_deref()
+        .map(|error| error.trim().trim_end_matches('.'))
+        .filter(|error| !error.is_empty())
+        .map_or(String::new(), |error| {
+            format!(" The latest failure: {error}.")
+        });
+    Some(format!(
+        "Shaded \"failed\" on its charts: {} in which every collection of this source failed, {}: its records of that time are those a later run could still fetch, and an hour without records there may have had some.{error}",
+        if stretches.len() == 1 {
+            "the stretch"
+        } else {
+            "the stretches"
+        },
         named.join("; ")
     ))
 }
