@@ -224,11 +224,17 @@ impl Completeness {
     }
 
     /// The cover's health of the source: its health now, and the files of the period waiting
-    /// in quarantine (`OK, 1 file quarantined`).
+    /// in quarantine (`OK, 1 file quarantined`), else those landed since (`OK, 1 file
+    /// quarantined since`).
     pub fn cover_word(&self) -> String {
-        match self.quarantined {
-            0 => self.health.word().to_owned(),
-            n => format!("{}, {} quarantined", self.health.word(), counted(n, "file")),
+        match (self.quarantined, self.quarantined_since) {
+            (0, 0) => self.health.word().to_owned(),
+            (0, n) => format!(
+                "{}, {} quarantined since",
+                self.health.word(),
+                counted(n, "file")
+            ),
+            (n, _) => format!("{}, {} quarantined", self.health.word(), counted(n, "file")),
         }
     }
 
@@ -351,7 +357,17 @@ pub fn assess(
         }
         _ => Vec::new(),
     };
-    let failing = failing::failing_stretches(source, &data.runs, period.end().min(now));
+    let cut: Vec<(DateTime<Utc>, DateTime<Utc>)> = without_run
+        .iter()
+        .map(|gap| (gap.stretch.from, gap.stretch.until))
+        .chain(disabled.iter().map(|d| (d.from, d.until)))
+        .collect();
+    let failing = failing::failing_stretches(
+        source,
+        (data.run_before.as_ref(), &data.runs),
+        (period.start(), period.end().min(now)),
+        &cut,
+    );
     let longest_without_run = without_run
         .iter()
         .copied()

@@ -1526,6 +1526,13 @@ async fn files_landed_since_the_period_waiting_in_quarantine_are_on_the_cover() 
         ) && !cover.contains("1 OK"),
         "meteo is not counted OK: {cover}"
     );
+    let pages = common::page_texts(&pdf);
+    let meteo = common::row(&pages[0], "Health now", &["meteo"]);
+    assert_eq!(
+        meteo[1..6],
+        ["OK,", "1", "file", "quarantined", "since"],
+        "the cover's health of meteo: {meteo:?}"
+    );
     let text = common::flat(&common::text(&pdf));
     assert!(
         text.contains(

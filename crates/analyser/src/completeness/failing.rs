@@ -12,45 +12,59 @@ use crate::query::CollectionRun;
 /// nothing to a few minutes of them, and a source collected hourly shows two failed runs.
 const SHORTEST: Duration = Duration::hours(1);
 
-/// A stretch in which every run of a source failed: from the first failed run's start to the
-/// start of the next that did not fail (or the end of what the report covers).
+/// A stretch in which every run of a source failed: from the first failed run's start (or the
+/// period's) to the start of the next that did not fail (or the end of what the report covers,
+/// or a stretch without runs or disabled).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failing {
     pub stretch: Silence,
-    /// The failed runs in it.
+    /// The failed runs in it within the period.
     pub runs: usize,
     /// The latest failure's message.
     pub error: Option<String>,
 }
 
-/// The stretches of `runs` (the period's, oldest first) up to `until` in which every run of
-/// `source` failed, each at least an hour and two and a half of the interval in force at its
-/// start long. None for a source collecting by day (its runs are retried the next minutes and
-/// its days fetched again) or of daily values (its API serves past days).
+/// The stretches from `from` to `until` in which every run of `source` failed, each at least an
+/// hour and two and a half of the interval in force at its start long (counted from its first
+/// failed run, `run_before` included: an outage begun before the period is shaded from the
+/// period's start). A stretch ends at the next run that did not fail, or where one of `cut`
+/// begins (a stretch without any run, or one the source was disabled in, which say what
+/// happened then). None for a source collecting by day (its runs are retried the next
+/// minutes and its days fetched again) or of daily values (its API serves past days).
 pub(super) fn failing_stretches(
     source: &Source,
-    runs: &[CollectionRun],
-    until: DateTime<Utc>,
+    (run_before, runs): (Option<&CollectionRun>, &[CollectionRun]),
+    (from, until): (DateTime<Utc>, DateTime<Utc>),
+    cut: &[(DateTime<Utc>, DateTime<Utc>)],
 ) -> Vec<Failing> {
     if source.collects_by_day() || source.resolution == releve::Resolution::Day {
         return Vec::new();
     }
     let mut stretches = Vec::new();
-    let mut open: Option<(&CollectionRun, usize, Option<&str>)> = None;
-    let mut close = |first: &CollectionRun, count: usize, error: Option<&str>, end| {
-        let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
-        let shortest = SHORTEST.max(interval * 5 / 2);
-        if end - first.started >= shortest {
-            stretches.push(Failing {
-                stretch: Silence {
-                    from: first.started,
-                    until: end,
-                },
-                runs: count,
-                error: error.map(str::to_owned),
-            });
-        }
-    };
+    let mut close =
+        |first: &CollectionRun, count: usize, error: Option<&str>, end: DateTime<Utc>| {
+            let end = cut
+                .iter()
+                .map(|(start, _)| *start)
+                .filter(|start| *start > first.started && *start < end)
+                .fold(end, DateTime::min);
+            let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
+            let shortest = SHORTEST.max(interval * 5 / 2);
+            if end - first.started >= shortest && end > from && count > 0 {
+                stretches.push(Failing {
+                    stretch: Silence {
+                        from: first.started.max(from),
+                        until: end,
+                    },
+                    runs: count,
+                    error: error.map(str::to_owned),
+                });
+            }
+        };
+    // The first failed run of the stretch under way, the period's failed runs in it, and the
+    // latest failure.
+    let mut open: Option<(&CollectionRun, usize, Option<&str>)> =
+        run_before.and_then(|run| run.error.as_deref().map(|error| (run, 0, Some(error))));
     for run in runs.iter().filter(|run| run.started < until) {
         match (&mut open, &run.error) {
             (Some((_, count, latest)), Some(error)) => {
@@ -127,7 +141,8 @@ mod tests {
         let runs = runs(at(0, 0), at(23, 0), |started| {
             started == at(3, 0) || (at(10, 0)..at(11, 30)).contains(&started)
         });
-        let stretches = failing_stretches(&source("15m"), &runs, at(23, 0));
+        let stretches =
+            failing_stretches(&source("15m"), (None, &runs), (at(0, 0), at(23, 0)), &[]);
         assert_eq!(
             stretches,
             [Failing {
@@ -144,7 +159,8 @@ mod tests {
     #[test]
     fn failures_up_to_the_end_are_a_stretch_to_it() {
         let runs = runs(at(0, 0), at(12, 0), |started| started >= at(10, 0));
-        let stretches = failing_stretches(&source("15m"), &runs, at(11, 40));
+        let stretches =
+            failing_stretches(&source("15m"), (None, &runs), (at(0, 0), at(11, 40)), &[]);
         assert_eq!(stretches.len(), 1);
         assert_eq!(stretches[0].stretch.until, at(11, 40));
         assert_eq!(stretches[0].runs, 7, "the runs started before the end only");

@@ -1548,3 +1548,109 @@ fn days_of_daily_values_missing_after_a_source_was_enabled_again_are_without_dat
     let c = assess(&daily, &data, collecting_before(), &week, week.end());
     assert_eq!((c.steps, c.steps_without_data), (7, 2));
 }
+
+/// Every run failed from 10:00 to 10:45, then no run at all (the machine off) until 18:00, when
+/// runs came back and landed: from 10:45 the source has "no run", which its own stretch says,
+/// and the "failed" stretch does not run over it.
+#[test]
+fn a_failing_stretch_does_not_run_over_a_stretch_without_runs() {
+    let runs: Vec<CollectionRun> = (0..96)
+        .filter(|i| !(44..72).contains(i))
+        .map(|i| CollectionRun {
+            error: (40..44).contains(&i).then(|| "HTTP 503".to_owned()),
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    let without: Vec<_> = c
+        .without_run
+        .iter()
+        .map(|gap| (gap.stretch.from, gap.stretch.until))
+        .collect();
+    let failing: Vec<_> = c
+        .failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect();
+    assert!(!without.is_empty(), "a stretch without runs: {without:?}");
+    for (from, until, _) in &failing {
+        for (gap_from, gap_until) in &without {
+            assert!(
+                until <= gap_from || from >= gap_until,
+                "the failed stretch {failing:?} overlaps the stretch without run {without:?}"
+            );
+        }
+    }
+}
+
+/// Every run failed from 10:00 to 10:45; the source was then disabled (the first
+/// collection skipped was due at 11:00) and enabled again at 16:00, when its run landed. The
+/// "failed" stretch does not cover the disabled one.
+#[test]
+fn a_failing_stretch_does_not_run_over_a_disabled_stretch() {
+    let runs: Vec<CollectionRun> = (0..96)
+        .filter(|i| !(44..64).contains(i))
+        .map(|i| CollectionRun {
+            error: (40..44).contains(&i).then(|| "HTTP 503".to_owned()),
+            disabled_from: (i == 64).then(|| at(21, 11, 0)),
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    let data = SourceData {
+        disabled: runs
+            .iter()
+            .filter_map(crate::query::Disabled::told_by)
+            .collect(),
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    let disabled: Vec<_> = c.disabled.iter().map(|d| (d.from, d.until)).collect();
+    assert_eq!(disabled, [(at(21, 11, 0), at(21, 16, 0))]);
+    let failing: Vec<_> = c
+        .failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect();
+    assert!(
+        failing.iter().all(|(_, until, _)| *until <= at(21, 11, 0)),
+        "the failed stretch {failing:?} covers the disabled stretch {disabled:?}"
+    );
+}
+
+/// The latest run before the period (23:45) failed, and so did the period's runs of 00:00,
+/// 00:15 and 00:30; the API came back at 00:45: an outage of an hour, shaded from the period's
+/// start.
+#[test]
+fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
+    let runs: Vec<CollectionRun> = (0..96)
+        .map(|i| CollectionRun {
+            error: (i < 3).then(|| "HTTP 503".to_owned()),
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    let data = SourceData {
+        runs,
+        run_before: Some(CollectionRun {
+            started: at(20, 23, 45),
+            error: Some("HTTP 503".to_owned()),
+            ..run_every(0, 15)
+        }),
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    let failing: Vec<_> = c
+        .failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect();
+    assert_eq!(
+        failing.first().map(|f| (f.0, f.1)),
+        Some((at(21, 0, 0), at(21, 0, 45))),
+        "the outage that began before the period: {failing:?}"
+    );
+}
