@@ -377,6 +377,10 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
                 "key = \"fields.id\"\nlon = \"fields.geo_point_2d.0\"\nlat = \"fields.geo_point_2d.1\"",
             ),
             table(
+                "shape",
+                "key = \"fields.id\"\nlon = \"fields.geo_shape.coordinates.0\"\nlat = \"fields.geo_shape.coordinates.1\"",
+            ),
+            table(
                 "right",
                 "key = [\"fields.code_station\", \"fields.date_debut\"]\nlon = \"fields.geo_point_2d.1\"\nlat = \"fields.geo_point_2d.0\"",
             ),
@@ -404,4 +408,8 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
         "{stdout}"
     );
     assert!(line_of("right").ends_with("ods_v1, every 1h"), "{stdout}");
+    assert!(
+        line_of("shape").ends_with("ods_v1, every 1h"),
+        "a GeoJSON point is [lon, lat]: {stdout}"
+    );
 }

@@ -58,7 +58,11 @@ pub fn cautions(source: &Source) -> Vec<String> {
     let point_first = |path: Option<&releve::FieldPath>, index: &str| {
         path.is_some_and(|path| {
             let segments = path.segments();
-            segments.len() >= 3 && segments[0] == "fields" && segments[segments.len() - 1] == index
+            // `fields.geopoint.0`, not a GeoJSON `fields.geo_shape.coordinates.0`.
+            segments.len() == 3
+                && segments[0] == "fields"
+                && matches!(segments[1].as_str(), "geopoint" | "geo_point_2d")
+                && segments[2] == index
         })
     };
     if point_first(source.lon.as_ref(), "0") && point_first(source.lat.as_ref(), "1") {

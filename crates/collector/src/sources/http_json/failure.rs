@@ -140,9 +140,10 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
-/// The HTTP status code a status text is, or starts its status line with, followed by its
-/// reason phrase: `"404"`, `"404 Not Found"`, `"429 too many requests"` (a count of failures,
-/// `"150 errors"`, or a code beside other words, `"200 Error: locked"`, is none).
+/// The HTTP status code a status text is, or starts its status line with: `"404"`, a code of
+/// 400 or more followed by words (`"429 Too Many Requests"`, nginx's `"413 Request Entity Too
+/// Large"`), a lower code followed by its own reason phrase (`"200 OK"`). A lower code followed
+/// by other words is none (`"150 errors"`, `"200 Error: locked"`: their words tell).
 fn status_code(status: &str) -> Option<u16> {
     let status = status.trim();
     let (code, rest) = status
@@ -150,7 +151,7 @@ fn status_code(status: &str) -> Option<u16> {
         .unwrap_or((status, ""));
     let code = code.parse::<u16>().ok()?;
     let rest = rest.trim();
-    if rest.is_empty() {
+    if rest.is_empty() || ((400..600).contains(&code) && rest.starts_with(char::is_alphabetic)) {
         return Some(code);
     }
     let reason = reqwest::StatusCode::from_u16(code)
@@ -311,6 +312,9 @@ mod tests {
             json!({"results": [], "status": "250 records failed"}),
             json!({"results": [], "status": "200 Error: database is locked"}),
             json!({"results": [], "status": "503 service unavailable"}),
+            json!({"results": [], "status": "413 Request Entity Too Large"}),
+            json!({"results": [], "status": "404 Page Not Found"}),
+            json!({"results": [], "status": "521 Web Server Is Down"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
