@@ -151,7 +151,7 @@ fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
     // (a run puts it aside) and tells no key.
     let state = crate::state::SourceState::saved(raw_dir, &source.name)?;
     let key = source.key.fingerprint();
-    let stored = state.stored_key(raw_dir, &source.name)?;
+    let stored = state.stored_key(raw_dir, &source.name, None)?;
     (state.key.as_ref() != Some(&key) && *stored != key).then(|| {
         format!(
             "`key` = {} is not the one its stored records were stored under: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",

@@ -84,11 +84,12 @@ pub struct SourceState {
     /// a run under another one is warned of (its records are stored again under new keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The first file landed under `key`: while it waits in the raw folder, no record of
-    /// `key` is stored (files are summarised in landing order), so a change of `key` then
-    /// re-keys nothing stored (see [`SourceState::stored_key`]).
+    /// The first file landed under `key`, and how many were (see [`SourceState::stored_key`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_first_file: Option<String>,
+    /// How many data files landed under `key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_files: Option<u64>,
     /// The `key` whose records may be stored when `key` came in (see
     /// [`SourceState::stored_key`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,17 +165,36 @@ impl SourceState {
     }
 
     /// The `key` (a fingerprint) under which the source's latest stored records were stored,
-    /// as far as the raw folder tells: the last run's once the first file landed under it
-    /// has left `raw/<source>/` (summarised, or quarantined), else the one before it, if
-    /// any. A state written before `key_first_file` takes the last run's.
-    pub fn stored_key(&self, raw_dir: &Path, source: &str) -> Option<&String> {
+    /// as far as the raw folder tells: the last run's once a data file landed under it (before
+    /// `until`, the file landing now) has left the raw folder and its quarantine (the
+    /// summariser stored it, with its own run's `key`), else the one before it, if any. A
+    /// state written before relevé counted the files landed under a key takes the last run's.
+    pub fn stored_key(
+        &self,
+        raw_dir: &Path,
+        source: &str,
+        until: Option<LandingOrder>,
+    ) -> Option<&String> {
         let last = self.key.as_ref()?;
-        let waiting = self
+        let first = self
             .key_first_file
             .as_deref()
             .and_then(RawFileName::parse)
-            .is_some_and(|first| first.source == source && first.path_in(raw_dir).is_file());
-        if waiting {
+            .filter(|first| first.source == source);
+        let (Some(first), Some(landed)) = (first, self.key_files) else {
+            return Some(last);
+        };
+        let from = first.landing_order();
+        let in_place = rawfile::list(raw_dir, source).unwrap_or_default();
+        let quarantined = rawfile::quarantined(raw_dir).unwrap_or_default();
+        let waiting = in_place
+            .iter()
+            .chain(quarantined.iter().filter(|file| file.source == source))
+            .filter(|file| file.role == RawFileRole::Data)
+            .map(RawFileName::landing_order)
+            .filter(|order| *order >= from && until.is_none_or(|until| *order < until))
+            .count();
+        if u64::try_from(waiting).unwrap_or(u64::MAX) >= landed {
             self.key_before.as_ref()
         } else {
             Some(last)
@@ -260,6 +280,7 @@ impl SourceState {
             unmatched: None,
             key: None,
             key_first_file: None,
+            key_files: None,
             key_before: None,
         }
     }

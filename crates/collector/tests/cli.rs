@@ -1805,3 +1805,63 @@ fn records_all_dated_at_midnight_utc_are_said_to_want_a_daily_resolution() {
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     assert!(!stderr.contains(wanted), "{stderr}");
 }
+
+/// The first file landed under a new `key` waits in place (larger than the summariser's
+/// `--max-file-mb`) while the next one is stored under it: putting the old key back is warned
+/// of. And a `key` whose only file was quarantined (nothing stored under it) is put back
+/// without a warning.
+#[test]
+fn a_key_put_back_is_warned_of_as_far_as_files_landed_under_the_other_were_stored() {
+    let server = feed(usgs_body(2));
+    let table = |key: &str| {
+        format!(
+            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
+            server.url()
+        )
+    };
+    let site = Site::new(&table("\"id\""));
+    let run = || forced_with_warnings(&site);
+    let check = || {
+        let output = collector(&site)
+            .arg("--check")
+            .output()
+            .expect("collector runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let (a, b) = ("\"id\"", "[\"id\", \"properties.time\"]");
+    run();
+    summarised(&site, "own");
+    std::fs::write(site.config(), table(b)).expect("config");
+    assert!(
+        run().contains("`key` changed"),
+        "A to B, A's records stored"
+    );
+    run();
+    // The summariser: B's first file waits in place, the second is stored under B.
+    let files = site.data_files("own");
+    assert_eq!(files.len(), 2, "{files:?}");
+    std::fs::remove_file(&files[1]).expect("summarised under B");
+    std::fs::write(site.config(), table(a)).expect("config");
+    assert!(check().contains("is not the one its stored records were stored under"));
+    assert!(
+        run().contains("`key` changed"),
+        "B to A, B's records stored"
+    );
+    summarised(&site, "own");
+
+    // A to B again, B's only file quarantined, then back to A.
+    std::fs::write(site.config(), table(b)).expect("config");
+    assert!(run().contains("`key` changed"), "A to B");
+    let quarantine = site.raw().join("_quarantine");
+    std::fs::create_dir_all(&quarantine).expect("quarantine");
+    for file in site.data_files("own") {
+        let name = file.file_name().expect("a file name").to_owned();
+        std::fs::rename(&file, quarantine.join(name)).expect("quarantined");
+    }
+    std::fs::write(site.config(), table(a)).expect("config");
+    assert!(
+        !check().contains("stored records"),
+        "nothing stored under B"
+    );
+    assert!(!run().contains("`key` changed"), "nothing stored under B");
+}

@@ -113,9 +113,12 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
 fn note_key_change(source: &Source, raw_dir: &Path, state: &mut SourceState, file: &RawFileName) {
     let key = source.key.fingerprint();
     if state.key.as_ref() == Some(&key) {
+        state.key_files = state.key_files.map(|landed| landed + 1);
         return;
     }
-    let stored = state.stored_key(raw_dir, &source.name).cloned();
+    let stored = state
+        .stored_key(raw_dir, &source.name, Some(file.landing_order()))
+        .cloned();
     if stored.as_ref().is_some_and(|stored| *stored != key) {
         tracing::warn!(
             source = %source.name,
@@ -126,6 +129,7 @@ fn note_key_change(source: &Source, raw_dir: &Path, state: &mut SourceState, fil
     }
     state.key_before = stored;
     state.key_first_file = Some(file.file_name());
+    state.key_files = Some(1);
     state.key = Some(key);
 }
 
