@@ -70,6 +70,9 @@ pub struct Batch {
     /// Versions left out for lying in hours past the source's `keep_days` (see
     /// [`final_hours`]).
     pub past_retention: usize,
+    /// The horizon versions were left out before, the first file's (see [`final_hours`]):
+    /// the plan takes it too, so an hour turning final meanwhile is one or the other for both.
+    pub final_before: Option<DateTime<Utc>>,
 }
 
 /// Where a source's versions are left out of batches: for a source with a `version` field and
@@ -117,6 +120,10 @@ impl Batch {
         self.rejected_records
             .extend(landed.rejected_records.into_iter().map(|text| (file, text)));
         let mut clashes = 0;
+        if self.final_before.is_none() {
+            self.final_before = final_before;
+        }
+        let final_before = self.final_before;
         for record in landed.records {
             if final_before.is_some_and(|horizon| hour_of(record.time) < horizon) {
                 self.past_retention += 1;

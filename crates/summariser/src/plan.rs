@@ -187,7 +187,7 @@ pub async fn plan(
     };
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
-    let horizon = retention_horizon(source);
+    let horizon = batch.final_before.or_else(|| retention_horizon(source));
     let final_hour = |hour: DateTime<Utc>| horizon.is_some_and(|horizon| hour < horizon);
     for (key, version) in &batch.records {
         let order = batch.data_files[version.file()].landing_order();
