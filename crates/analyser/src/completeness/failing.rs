@@ -43,11 +43,7 @@ pub(super) fn failing_stretches(
     let mut stretches = Vec::new();
     let mut close =
         |first: &CollectionRun, count: usize, error: Option<&str>, end: DateTime<Utc>| {
-            let end = cut
-                .iter()
-                .map(|(start, _)| *start)
-                .filter(|start| *start > first.started && *start < end)
-                .fold(end, DateTime::min);
+            let end = cut_within(cut, first.started, end).unwrap_or(end);
             let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
             let shortest = SHORTEST.max(interval * 5 / 2);
             if end - first.started >= shortest && end > from && count > 0 {
@@ -66,6 +62,14 @@ pub(super) fn failing_stretches(
     let mut open: Option<(&CollectionRun, usize, Option<&str>)> =
         run_before.and_then(|run| run.error.as_deref().map(|error| (run, 0, Some(error))));
     for run in runs.iter().filter(|run| run.started < until) {
+        // A stretch without runs or disabled since the stretch's first failure ends it: the
+        // runs after it start anew.
+        if let Some((first, count, latest)) = open
+            && cut_within(cut, first.started, run.started).is_some()
+        {
+            close(first, count, latest, run.started);
+            open = None;
+        }
         match (&mut open, &run.error) {
             (Some((_, count, latest)), Some(error)) => {
                 *count += 1;
@@ -83,6 +87,19 @@ pub(super) fn failing_stretches(
         close(first, count, latest, until);
     }
     stretches
+}
+
+/// The earliest start of `cut` from `from` (a stretch without runs begins at the last run
+/// that started, which may be the failed one) and before `until`.
+fn cut_within(
+    cut: &[(DateTime<Utc>, DateTime<Utc>)],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    cut.iter()
+        .map(|(start, _)| *start)
+        .filter(|start| *start >= from && *start < until)
+        .min()
 }
 
 #[cfg(test)]

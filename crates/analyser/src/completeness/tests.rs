@@ -1654,3 +1654,68 @@ fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
         "the outage that began before the period: {failing:?}"
     );
 }
+
+/// One run failed at 10:00, then no run at all until 18:00: the stretch without run begins at
+/// 10:00, the failed run's own start, and no "failed" stretch runs over it.
+#[test]
+fn a_single_failed_run_then_no_run_is_no_failing_stretch_over_the_gap() {
+    let runs: Vec<CollectionRun> = (0..96)
+        .filter(|i| !(41..72).contains(i))
+        .map(|i| CollectionRun {
+            error: (i == 40).then(|| "HTTP 503".to_owned()),
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    let without: Vec<_> = c
+        .without_run
+        .iter()
+        .map(|gap| (gap.stretch.from, gap.stretch.until))
+        .collect();
+    let failing: Vec<_> = c
+        .failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect();
+    assert_eq!(without, [(at(21, 10, 0), at(21, 18, 0))]);
+    assert!(
+        failing.is_empty(),
+        "the failed stretch {failing:?} overlaps the stretch without run {without:?}"
+    );
+}
+
+/// Every run failed from 08:00 to 10:45, then no run (the machine off) until 15:00,
+/// and every run failed again from 15:00 to 16:45; runs landed from 17:00. The stretch cut at
+/// the stretch without run counts only its own runs (12), and the outage after it (15:00 to
+/// 17:00, 8 runs) is shaded too.
+#[test]
+fn failures_on_both_sides_of_a_stretch_without_run() {
+    let runs: Vec<CollectionRun> = (0..96)
+        .filter(|i| !(44..60).contains(i))
+        .map(|i| CollectionRun {
+            error: ((32..44).contains(&i) || (60..68).contains(&i)).then(|| "HTTP 503".to_owned()),
+            ..run_every(i * 15, 15)
+        })
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    let failing: Vec<_> = c
+        .failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            (at(21, 8, 0), at(21, 10, 45), 12),
+            (at(21, 15, 0), at(21, 17, 0), 8)
+        ]
+    );
+}
