@@ -201,6 +201,12 @@ impl SourceState {
         }
     }
 
+    /// Counts a data file landed under the last run's `key` (a run settled after it was
+    /// stopped counts as landed under it).
+    pub fn landed_under_key(&mut self) {
+        self.key_files = self.key_files.map(|landed| landed + 1);
+    }
+
     /// The state saved in the source's state file as it is, without a side effect: `None` when
     /// there is none or it cannot be read (a run would put it aside and rebuild it).
     pub fn saved(raw_dir: &Path, name: &str) -> Option<SourceState> {

@@ -377,6 +377,10 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
                 "key = \"fields.id\"\nlon = \"fields.geo_point_2d.0\"\nlat = \"fields.geo_point_2d.1\"",
             ),
             table(
+                "velib",
+                "key = \"fields.stationcode\"\nlon = \"fields.coordonnees_geo.0\"\nlat = \"fields.coordonnees_geo.1\"",
+            ),
+            table(
                 "shape",
                 "key = \"fields.id\"\nlon = \"fields.geo_shape.coordinates.0\"\nlat = \"fields.geo_shape.coordinates.1\"",
             ),
@@ -404,8 +408,13 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
         "{stdout}"
     );
     assert!(
-        line_of("backwards").contains("v1 writes `geopoint` and `geo_point_2d` as [lat, lon]"),
+        line_of("backwards")
+            .contains("v1 writes its point fields (`geopoint`, `geo_point_2d`) as [lat, lon]"),
         "{stdout}"
+    );
+    assert!(
+        line_of("velib").contains("as [lat, lon]"),
+        "a point field of another name: {stdout}"
     );
     assert!(line_of("right").ends_with("ods_v1, every 1h"), "{stdout}");
     assert!(

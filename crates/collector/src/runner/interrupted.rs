@@ -53,6 +53,9 @@ pub(super) fn settle_interrupted_run(
                         |file| file.landing_order(),
                     );
                     state.succeeded(running.started, landed, None, metrics.day, metrics.every_s);
+                    if metrics.file.is_some() {
+                        state.landed_under_key();
+                    }
                 }
             }
         }

@@ -113,7 +113,7 @@ fn cursor_may_move(source: &Source, collected: &Collected, newest: DateTime<Utc>
 fn note_key_change(source: &Source, raw_dir: &Path, state: &mut SourceState, file: &RawFileName) {
     let key = source.key.fingerprint();
     if state.key.as_ref() == Some(&key) {
-        state.key_files = state.key_files.map(|landed| landed + 1);
+        state.landed_under_key();
         return;
     }
     let stored = state

@@ -89,6 +89,7 @@ pub(super) fn record_unfinished_landing(
         running.day,
         metrics.every_s,
     );
+    state.landed_under_key();
 }
 
 /// The metrics of the run `running` found unfinished by the next: its calls are not known.
@@ -161,6 +162,58 @@ pub(super) fn write_metrics(raw_dir: &Path, run: &RawFileName, metrics: &RunMetr
             file = %run.metrics().path_in(raw_dir).display(),
             error = %err,
             "Cannot write the run metrics."
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use releve::rawfile;
+
+    use super::*;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0)
+            .single()
+            .expect("time")
+    }
+
+    fn keyed(first: &RawFileName, files: u64) -> SourceState {
+        SourceState {
+            key: Some("K".to_owned()),
+            key_before: Some("K0".to_owned()),
+            key_first_file: Some(first.file_name()),
+            key_files: Some(files),
+            ..SourceState::default()
+        }
+    }
+
+    /// F1 landed under K and was stored; the next run landed F2 under K and was killed; the
+    /// run after settles it as an unfinished landing, a file landed under K: F2 waiting does
+    /// not read as "nothing of K stored", and putting K0 back would be warned of.
+    #[test]
+    fn an_unfinished_landing_counts_among_the_key_files() {
+        let source = crate::testing::minutely();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let raw = dir.path();
+        let f1 = rawfile::land(raw, &source.name, at(10, 0), b"{}").expect("F1");
+        let mut state = keyed(&f1, 1);
+        state.succeeded(at(10, 0), f1.landing_order(), None, None, Some(60));
+        let f2 = rawfile::land(raw, &source.name, at(10, 1), b"{}").expect("F2");
+        std::fs::remove_file(f1.path_in(raw)).expect("F1 summarised");
+        let running = Running {
+            started: at(10, 1),
+            day: None,
+        };
+        record_unfinished_landing(&source, raw, &mut state, running, &f2, 0);
+        assert_eq!(
+            state
+                .stored_key(raw, &source.name, None)
+                .map(String::as_str),
+            Some("K"),
+            "F1 was stored under K; key_files = {:?}",
+            state.key_files
         );
     }
 }

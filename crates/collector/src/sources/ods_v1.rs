@@ -38,8 +38,8 @@ pub(super) async fn collect(
 /// What the configuration of a v1 source likely gets wrong, for `collector --check`: a `key`
 /// on `recordid`, which many portals compute from the record's fields (a value revised, such
 /// as a provisional measurement validated, comes back under a new `recordid` and is stored
-/// beside the old one); positions read from a `fields` point as `[lon, lat]` (v1's
-/// `geopoint` and `geo_point_2d` are `[lat, lon]`).
+/// beside the old one); positions read from a `fields` point as `[lon, lat]` (v1 writes its
+/// point fields, `geopoint`, `geo_point_2d` or another name, as `[lat, lon]`).
 pub fn cautions(source: &Source) -> Vec<String> {
     if !matches!(source.kind, releve::SourceKind::OdsV1(_)) {
         return Vec::new();
@@ -58,16 +58,14 @@ pub fn cautions(source: &Source) -> Vec<String> {
     let point_first = |path: Option<&releve::FieldPath>, index: &str| {
         path.is_some_and(|path| {
             let segments = path.segments();
-            // `fields.geopoint.0`, not a GeoJSON `fields.geo_shape.coordinates.0`.
-            segments.len() == 3
-                && segments[0] == "fields"
-                && matches!(segments[1].as_str(), "geopoint" | "geo_point_2d")
-                && segments[2] == index
+            // A point field of any name (`fields.geopoint.0`, Vélib's
+            // `fields.coordonnees_geo.0`), not a GeoJSON `fields.geo_shape.coordinates.0`.
+            segments.len() == 3 && segments[0] == "fields" && segments[2] == index
         })
     };
     if point_first(source.lon.as_ref(), "0") && point_first(source.lat.as_ref(), "1") {
         cautions.push(format!(
-            "`lon` = {} and `lat` = {} read a point of `fields` as [lon, lat], but v1 writes `geopoint` and `geo_point_2d` as [lat, lon] (`geometry.coordinates` is [lon, lat]): the map would put the records elsewhere",
+            "`lon` = {} and `lat` = {} read a point of `fields` as [lon, lat], but v1 writes its point fields (`geopoint`, `geo_point_2d`) as [lat, lon] (`geometry.coordinates` is [lon, lat]): the map would put the records elsewhere",
             source.lon.as_ref().map_or("", |path| path.as_str()),
             source.lat.as_ref().map_or("", |path| path.as_str()),
         ));

@@ -140,26 +140,42 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
-/// The HTTP status code a status text is, or starts its status line with: `"404"`, a code of
-/// 400 or more followed by words (`"429 Too Many Requests"`, nginx's `"413 Request Entity Too
-/// Large"`), a lower code followed by its own reason phrase (`"200 OK"`). A lower code followed
-/// by other words is none (`"150 errors"`, `"200 Error: locked"`: their words tell).
+/// The HTTP status code a status text is, or starts its status line with (after an
+/// `HTTP/1.1` and before a `:` or `-`): `"404"`, a code of 400 or more followed by a capital
+/// (`"429 Too Many Requests"`, nginx's `"413 Request Entity Too Large"`, `"404: Not Found"`),
+/// any code followed by its own reason phrase in any case (`"200 OK"`, `"503 service
+/// unavailable"`). A count is none (`"500 records processed"`, `"150 errors"`), nor a lower
+/// code followed by other words (`"200 Error: locked"`): their words tell.
 fn status_code(status: &str) -> Option<u16> {
-    let status = status.trim();
-    let (code, rest) = status
-        .split_once(char::is_whitespace)
-        .unwrap_or((status, ""));
-    let code = code.parse::<u16>().ok()?;
-    let rest = rest.trim();
-    if rest.is_empty() || ((400..600).contains(&code) && rest.starts_with(char::is_alphabetic)) {
+    let mut status = status.trim();
+    if status
+        .get(..5)
+        .is_some_and(|start| start.eq_ignore_ascii_case("HTTP/"))
+    {
+        status = status
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, rest)| rest.trim_start());
+    }
+    let digits = status
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(status.len());
+    let code = status[..digits].parse::<u16>().ok()?;
+    let rest = status[digits..].trim_start_matches([' ', ':', '-', '–']);
+    if rest.is_empty() && digits == status.len() {
+        return Some(code);
+    }
+    let separated = digits < status.len() && !status[digits..].starts_with(char::is_alphanumeric);
+    if separated && (400..600).contains(&code) && rest.starts_with(char::is_uppercase) {
         return Some(code);
     }
     let reason = reqwest::StatusCode::from_u16(code)
         .ok()?
         .canonical_reason()?;
-    rest.get(..reason.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(reason))
-        .then_some(code)
+    (separated
+        && rest
+            .get(..reason.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(reason)))
+    .then_some(code)
 }
 
 /// Whether a status in words says the call failed: it holds a failure's word, run together or
@@ -315,6 +331,11 @@ mod tests {
             json!({"results": [], "status": "413 Request Entity Too Large"}),
             json!({"results": [], "status": "404 Page Not Found"}),
             json!({"results": [], "status": "521 Web Server Is Down"}),
+            json!({"results": [], "status": "404: Not Found"}),
+            json!({"results": [], "status": "404 - Not Found"}),
+            json!({"results": [], "status": "HTTP/1.1 404 Not Found"}),
+            json!({"results": [], "status": "429: Too Many Requests"}),
+            json!({"results": [], "status": "404Error"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -355,6 +376,10 @@ mod tests {
             json!({"results": [], "status": "timeout: 0"}),
             json!({"results": [], "status": "200 OK"}),
             json!({"results": [], "status": "204 No Content"}),
+            json!({"results": [], "status": "500 records processed"}),
+            json!({"results": [], "status": "450 requests remaining"}),
+            json!({"results": [], "status": "500.1"}),
+            json!({"results": [], "status": "HTTP/1.1 200 OK"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
