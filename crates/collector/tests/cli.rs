@@ -294,37 +294,25 @@ fn a_total_announced_above_the_records_landed_is_recorded() {
 /// stored twice. The first run under the new key warns, once.
 #[test]
 fn a_key_changed_in_place_is_warned_of_once() {
-    let server = feed(usgs_body(2));
-    let table = |key: &str| {
-        format!(
-            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
-            server.url()
-        )
-    };
-    let site = Site::new(&table("\"id\""));
-    let run = || forced_with_warnings(&site);
-    assert!(!run().contains("`key` changed"));
-    summarised(&site, "own");
-    std::fs::write(site.config(), table("[\"id\", \"properties.time\"]")).expect("config");
+    let own = Rekeyed::new("\"id\"");
+    assert!(!own.run().contains("`key` changed"));
+    summarised(&own.site, "own");
+    own.set_key("[\"id\", \"properties.time\"]");
     // `collector --check` says it before any run does.
-    let checked = collector(&site)
-        .arg("--check")
-        .output()
-        .expect("collector runs");
-    let said = String::from_utf8_lossy(&checked.stdout);
+    let said = own.check();
     assert!(
         said.contains(
             "`key` = [id, properties.time] is not the one its stored records were stored under"
         ),
         "{said}"
     );
-    let warned = run();
+    let warned = own.run();
     let warning = line_with(&warned, "`key` changed since records were stored under it");
     assert!(
         warning.contains("stored a second time under its new key"),
         "{warning}"
     );
-    assert!(!run().contains("`key` changed"), "said once");
+    assert!(!own.run().contains("`key` changed"), "said once");
 }
 
 /// The summariser's work on `source`'s landed data files: once stored, they are deleted.
@@ -340,35 +328,66 @@ fn summarised(site: &Site, source: &str) {
 /// from it is warned of.
 #[test]
 fn a_key_changed_before_the_summariser_ran_is_not_warned_of() {
-    let server = feed(usgs_body(2));
-    let table = |key: &str| {
+    let own = Rekeyed::new("\"properties.time\"");
+    assert!(!own.run().contains("`key` changed"));
+    for key in ["\"id\"", "\"properties.time\"", "\"id\""] {
+        own.set_key(key);
+        assert!(!own.check().contains("stored records"), "{key}");
+        assert!(
+            !own.run().contains("`key` changed"),
+            "{key}: nothing stored yet"
+        );
+    }
+    summarised(&own.site, "own");
+    own.set_key("\"properties.time\"");
+    assert!(
+        own.check()
+            .contains("is not the one its stored records were stored under")
+    );
+    assert!(
+        own.run()
+            .contains("`key` changed since records were stored under it")
+    );
+}
+
+/// A USGS-shaped source `own` served on loopback, whose `key` a test changes.
+struct Rekeyed {
+    server: LocalServer,
+    site: Site,
+}
+
+impl Rekeyed {
+    fn new(key: &str) -> Rekeyed {
+        let server = feed(usgs_body(2));
+        let site = Site::new(&Rekeyed::table(&server, key));
+        Rekeyed { server, site }
+    }
+
+    fn table(server: &LocalServer, key: &str) -> String {
         format!(
             "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
             server.url()
         )
-    };
-    let site = Site::new(&table("\"properties.time\""));
-    let run = || forced_with_warnings(&site);
-    let check = || {
-        let output = collector(&site)
+    }
+
+    /// Writes the configuration with `key`.
+    fn set_key(&self, key: &str) {
+        std::fs::write(self.site.config(), Rekeyed::table(&self.server, key)).expect("config");
+    }
+
+    /// A forced run's warnings.
+    fn run(&self) -> String {
+        forced_with_warnings(&self.site)
+    }
+
+    /// What `collector --check` says.
+    fn check(&self) -> String {
+        let output = collector(&self.site)
             .arg("--check")
             .output()
             .expect("collector runs");
         String::from_utf8_lossy(&output.stdout).into_owned()
-    };
-    assert!(!run().contains("`key` changed"));
-    for key in ["\"id\"", "\"properties.time\"", "\"id\""] {
-        std::fs::write(site.config(), table(key)).expect("config");
-        assert!(!check().contains("stored records"), "{key}");
-        assert!(
-            !run().contains("`key` changed"),
-            "{key}: nothing stored yet"
-        );
     }
-    summarised(&site, "own");
-    std::fs::write(site.config(), table("\"properties.time\"")).expect("config");
-    assert!(check().contains("is not the one its stored records were stored under"));
-    assert!(run().contains("`key` changed since records were stored under it"));
 }
 
 /// json-server and WordPress send their total header beside a list at the root (`records`
@@ -1812,56 +1831,48 @@ fn records_all_dated_at_midnight_utc_are_said_to_want_a_daily_resolution() {
 /// without a warning.
 #[test]
 fn a_key_put_back_is_warned_of_as_far_as_files_landed_under_the_other_were_stored() {
-    let server = feed(usgs_body(2));
-    let table = |key: &str| {
-        format!(
-            "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = {key}\ntime = \"properties.time\"\n",
-            server.url()
-        )
-    };
-    let site = Site::new(&table("\"id\""));
-    let run = || forced_with_warnings(&site);
-    let check = || {
-        let output = collector(&site)
-            .arg("--check")
-            .output()
-            .expect("collector runs");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
+    let own = Rekeyed::new("\"id\"");
+    let site = &own.site;
     let (a, b) = ("\"id\"", "[\"id\", \"properties.time\"]");
-    run();
-    summarised(&site, "own");
-    std::fs::write(site.config(), table(b)).expect("config");
+    own.run();
+    summarised(site, "own");
+    own.set_key(b);
     assert!(
-        run().contains("`key` changed"),
+        own.run().contains("`key` changed"),
         "A to B, A's records stored"
     );
-    run();
+    own.run();
     // The summariser: B's first file waits in place, the second is stored under B.
     let files = site.data_files("own");
     assert_eq!(files.len(), 2, "{files:?}");
     std::fs::remove_file(&files[1]).expect("summarised under B");
-    std::fs::write(site.config(), table(a)).expect("config");
-    assert!(check().contains("is not the one its stored records were stored under"));
+    own.set_key(a);
     assert!(
-        run().contains("`key` changed"),
+        own.check()
+            .contains("is not the one its stored records were stored under")
+    );
+    assert!(
+        own.run().contains("`key` changed"),
         "B to A, B's records stored"
     );
-    summarised(&site, "own");
+    summarised(site, "own");
 
     // A to B again, B's only file quarantined, then back to A.
-    std::fs::write(site.config(), table(b)).expect("config");
-    assert!(run().contains("`key` changed"), "A to B");
+    own.set_key(b);
+    assert!(own.run().contains("`key` changed"), "A to B");
     let quarantine = site.raw().join("_quarantine");
     std::fs::create_dir_all(&quarantine).expect("quarantine");
     for file in site.data_files("own") {
         let name = file.file_name().expect("a file name").to_owned();
         std::fs::rename(&file, quarantine.join(name)).expect("quarantined");
     }
-    std::fs::write(site.config(), table(a)).expect("config");
+    own.set_key(a);
     assert!(
-        !check().contains("stored records"),
+        !own.check().contains("stored records"),
         "nothing stored under B"
     );
-    assert!(!run().contains("`key` changed"), "nothing stored under B");
+    assert!(
+        !own.run().contains("`key` changed"),
+        "nothing stored under B"
+    );
 }

@@ -1549,6 +1549,22 @@ fn days_of_daily_values_missing_after_a_source_was_enabled_again_are_without_dat
     assert_eq!((c.steps, c.steps_without_data), (7, 2));
 }
 
+/// The stretches without a run of `c`, as `(from, until)`.
+fn without_run_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    c.without_run
+        .iter()
+        .map(|gap| (gap.stretch.from, gap.stretch.until))
+        .collect()
+}
+
+/// The stretches of failed runs of `c`, as `(from, until, runs)`.
+fn failing_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
+    c.failing
+        .iter()
+        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
+        .collect()
+}
+
 /// Every run failed from 10:00 to 10:45, then no run at all (the machine off) until 18:00, when
 /// runs came back and landed: from 10:45 the source has "no run", which its own stretch says,
 /// and the "failed" stretch does not run over it.
@@ -1566,16 +1582,8 @@ fn a_failing_stretch_does_not_run_over_a_stretch_without_runs() {
         ..Default::default()
     };
     let c = over_the_day("15m", &data);
-    let without: Vec<_> = c
-        .without_run
-        .iter()
-        .map(|gap| (gap.stretch.from, gap.stretch.until))
-        .collect();
-    let failing: Vec<_> = c
-        .failing
-        .iter()
-        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
-        .collect();
+    let without = without_run_of(&c);
+    let failing = failing_of(&c);
     assert!(!without.is_empty(), "a stretch without runs: {without:?}");
     for (from, until, _) in &failing {
         for (gap_from, gap_until) in &without {
@@ -1611,11 +1619,7 @@ fn a_failing_stretch_does_not_run_over_a_disabled_stretch() {
     let c = over_the_day("15m", &data);
     let disabled: Vec<_> = c.disabled.iter().map(|d| (d.from, d.until)).collect();
     assert_eq!(disabled, [(at(21, 11, 0), at(21, 16, 0))]);
-    let failing: Vec<_> = c
-        .failing
-        .iter()
-        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
-        .collect();
+    let failing = failing_of(&c);
     assert!(
         failing.iter().all(|(_, until, _)| *until <= at(21, 11, 0)),
         "the failed stretch {failing:?} covers the disabled stretch {disabled:?}"
@@ -1643,11 +1647,7 @@ fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
         ..Default::default()
     };
     let c = over_the_day("15m", &data);
-    let failing: Vec<_> = c
-        .failing
-        .iter()
-        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
-        .collect();
+    let failing = failing_of(&c);
     assert_eq!(
         failing.first().map(|f| (f.0, f.1)),
         Some((at(21, 0, 0), at(21, 0, 45))),
@@ -1671,16 +1671,8 @@ fn a_single_failed_run_then_no_run_is_no_failing_stretch_over_the_gap() {
         ..Default::default()
     };
     let c = over_the_day("15m", &data);
-    let without: Vec<_> = c
-        .without_run
-        .iter()
-        .map(|gap| (gap.stretch.from, gap.stretch.until))
-        .collect();
-    let failing: Vec<_> = c
-        .failing
-        .iter()
-        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
-        .collect();
+    let without = without_run_of(&c);
+    let failing = failing_of(&c);
     assert_eq!(without, [(at(21, 10, 0), at(21, 18, 0))]);
     assert!(
         failing.is_empty(),
@@ -1706,11 +1698,7 @@ fn failures_on_both_sides_of_a_stretch_without_run() {
         ..Default::default()
     };
     let c = over_the_day("15m", &data);
-    let failing: Vec<_> = c
-        .failing
-        .iter()
-        .map(|f| (f.stretch.from, f.stretch.until, f.runs))
-        .collect();
+    let failing = failing_of(&c);
     assert_eq!(
         failing,
         [
