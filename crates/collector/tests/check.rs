@@ -8,6 +8,15 @@ use std::sync::atomic::Ordering;
 
 use common::{Site, numbered_feed, usgs_body, usgs_source};
 
+/// The line of `--check`'s `stdout` about the source `name`.
+fn source_line(stdout: &str, name: &str) -> String {
+    stdout
+        .lines()
+        .find(|line| line.split_whitespace().nth(1) == Some(name))
+        .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
+        .to_owned()
+}
+
 fn check(site: &Site, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
@@ -191,13 +200,7 @@ fn a_rate_limit_above_france_travails_own_and_a_drop_landing_contacts_are_pointe
         output.status.success(),
         "a faster rate is not refused: {stdout}"
     );
-    let line_of = |name: &str| {
-        stdout
-            .lines()
-            .find(|line| line.split_whitespace().nth(1) == Some(name))
-            .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
-            .to_owned()
-    };
+    let line_of = |name: &str| source_line(&stdout, name);
     assert!(
         line_of("fast").ends_with(
             "france_travail, every 1d: `rate_limit` 25/s is above France Travail's 10/s per client id: the API answers the calls past it with 429s, each waited out; set it to 10 or less"
@@ -394,13 +397,7 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
     let output = check(&site, &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "cautions, not refusals: {stdout}");
-    let line_of = |name: &str| {
-        stdout
-            .lines()
-            .find(|line| line.split_whitespace().nth(1) == Some(name))
-            .unwrap_or_else(|| panic!("a line for {name}: {stdout}"))
-            .to_owned()
-    };
+    let line_of = |name: &str| source_line(&stdout, name);
     assert!(
         line_of("hashed").contains(
             "`key` reads `recordid`, which many portals compute from the record's fields"

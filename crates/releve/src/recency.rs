@@ -92,12 +92,10 @@ impl Recency {
                 Count::of(number).map_or(Recency::Unknown, Recency::Number)
             }
             Some(Value::String(text)) if text.trim().is_empty() => Recency::Unknown,
-            Some(Value::String(text)) => {
+            Some(value @ Value::String(text)) => {
                 if let Some(count) = Count::read(text) {
                     Recency::Number(count)
-                } else if let Some(time) =
-                    timestamp_in(&Value::String(text.clone()), source.local_times)
-                {
+                } else if let Some(time) = timestamp_in(value, source.local_times) {
                     Recency::Time(time)
                 } else {
                     Recency::Text(text.clone())

@@ -1549,6 +1549,21 @@ fn days_of_daily_values_missing_after_a_source_was_enabled_again_are_without_dat
     assert_eq!((c.steps, c.steps_without_data), (7, 2));
 }
 
+/// A day of runs every 15 minutes (`i` from 0 to 95), but for those `skipped`, failed where
+/// `failed` says.
+fn quarter_hourly(
+    skipped: impl Fn(u32) -> bool,
+    failed: impl Fn(u32) -> bool,
+) -> Vec<CollectionRun> {
+    (0..96)
+        .filter(|i| !skipped(*i))
+        .map(|i| CollectionRun {
+            error: failed(i).then(|| "HTTP 503".to_owned()),
+            ..run_every(i * 15, 15)
+        })
+        .collect()
+}
+
 /// The stretches without a run of `c`, as `(from, until)`.
 fn without_run_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     c.without_run
@@ -1570,13 +1585,7 @@ fn failing_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
 /// and the "failed" stretch does not run over it.
 #[test]
 fn a_failing_stretch_does_not_run_over_a_stretch_without_runs() {
-    let runs: Vec<CollectionRun> = (0..96)
-        .filter(|i| !(44..72).contains(i))
-        .map(|i| CollectionRun {
-            error: (40..44).contains(&i).then(|| "HTTP 503".to_owned()),
-            ..run_every(i * 15, 15)
-        })
-        .collect();
+    let runs = quarter_hourly(|i| (44..72).contains(&i), |i| (40..44).contains(&i));
     let data = SourceData {
         runs,
         ..Default::default()
@@ -1600,14 +1609,11 @@ fn a_failing_stretch_does_not_run_over_a_stretch_without_runs() {
 /// "failed" stretch does not cover the disabled one.
 #[test]
 fn a_failing_stretch_does_not_run_over_a_disabled_stretch() {
-    let runs: Vec<CollectionRun> = (0..96)
-        .filter(|i| !(44..64).contains(i))
-        .map(|i| CollectionRun {
-            error: (40..44).contains(&i).then(|| "HTTP 503".to_owned()),
-            disabled_from: (i == 64).then(|| at(21, 11, 0)),
-            ..run_every(i * 15, 15)
-        })
-        .collect();
+    let mut runs = quarter_hourly(|i| (44..64).contains(&i), |i| (40..44).contains(&i));
+    // The run at 16:00, the first after the source was enabled again.
+    if let Some(first) = runs.iter_mut().find(|run| run.started == at(21, 16, 0)) {
+        first.disabled_from = Some(at(21, 11, 0));
+    }
     let data = SourceData {
         disabled: runs
             .iter()
@@ -1631,12 +1637,7 @@ fn a_failing_stretch_does_not_run_over_a_disabled_stretch() {
 /// start.
 #[test]
 fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
-    let runs: Vec<CollectionRun> = (0..96)
-        .map(|i| CollectionRun {
-            error: (i < 3).then(|| "HTTP 503".to_owned()),
-            ..run_every(i * 15, 15)
-        })
-        .collect();
+    let runs = quarter_hourly(|_| false, |i| i < 3);
     let data = SourceData {
         runs,
         run_before: Some(CollectionRun {
@@ -1659,13 +1660,7 @@ fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
 /// 10:00, the failed run's own start, and no "failed" stretch runs over it.
 #[test]
 fn a_single_failed_run_then_no_run_is_no_failing_stretch_over_the_gap() {
-    let runs: Vec<CollectionRun> = (0..96)
-        .filter(|i| !(41..72).contains(i))
-        .map(|i| CollectionRun {
-            error: (i == 40).then(|| "HTTP 503".to_owned()),
-            ..run_every(i * 15, 15)
-        })
-        .collect();
+    let runs = quarter_hourly(|i| (41..72).contains(&i), |i| i == 40);
     let data = SourceData {
         runs,
         ..Default::default()
@@ -1686,13 +1681,10 @@ fn a_single_failed_run_then_no_run_is_no_failing_stretch_over_the_gap() {
 /// 17:00, 8 runs) is shaded too.
 #[test]
 fn failures_on_both_sides_of_a_stretch_without_run() {
-    let runs: Vec<CollectionRun> = (0..96)
-        .filter(|i| !(44..60).contains(i))
-        .map(|i| CollectionRun {
-            error: ((32..44).contains(&i) || (60..68).contains(&i)).then(|| "HTTP 503".to_owned()),
-            ..run_every(i * 15, 15)
-        })
-        .collect();
+    let runs = quarter_hourly(
+        |i| (44..60).contains(&i),
+        |i| (32..44).contains(&i) || (60..68).contains(&i),
+    );
     let data = SourceData {
         runs,
         ..Default::default()
