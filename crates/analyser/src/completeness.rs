@@ -365,7 +365,7 @@ pub fn assess(
     let failing = failing::failing_stretches(
         source,
         (data.run_before.as_ref(), &data.runs),
-        (period.start(), period.end().min(now)),
+        (period.start(), reference),
         &cut,
     );
     let longest_without_run = without_run

@@ -322,23 +322,9 @@ fn without_run_note(
         return None;
     }
     let ongoing = (generated < period.end()).then_some(generated);
-    let mut named: Vec<String> = stretches
-        .iter()
-        .take(WITHOUT_RUN_NAMED)
-        .map(|gap| {
-            stretch_words(&gap.stretch, period.tz, ongoing, "")
-                + &after_words(gap.before, period.tz)
-        })
-        .collect();
-    let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
-    if more > 0 {
-        named.push(format!("and {more} more"));
-    }
-    let stretch = if stretches.len() == 1 {
-        "the stretch"
-    } else {
-        "the stretches"
-    };
+    let (stretch, named) = named_stretches(stretches, |gap| {
+        stretch_words(&gap.stretch, period.tz, ongoing, "") + &after_words(gap.before, period.tz)
+    });
     // A stretch no failure accounts for: the collector did not start the source.
     let unexplained = stretches.iter().any(|gap| gap.before.leaves_unexplained());
     let stopped = if unexplained {
@@ -347,8 +333,7 @@ fn without_run_note(
         ""
     };
     Some(format!(
-        "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {}: its records of that time are those a later run could still fetch.{stopped}",
-        named.join("; ")
+        "Shaded \"no run\" on its charts: {stretch} in which no collection of this source started, {named}: its records of that time are those a later run could still fetch.{stopped}"
     ))
 }
 
@@ -362,21 +347,13 @@ fn failing_note(
 ) -> Option<String> {
     let latest = stretches.last()?;
     let ongoing = (generated < period.end()).then_some(generated);
-    let mut named: Vec<String> = stretches
-        .iter()
-        .take(WITHOUT_RUN_NAMED)
-        .map(|failing| {
-            format!(
-                "{}, {}",
-                stretch_words(&failing.stretch, period.tz, ongoing, ""),
-                counted(failing.runs as u64, "run")
-            )
-        })
-        .collect();
-    let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
-    if more > 0 {
-        named.push(format!("and {more} more"));
-    }
+    let (stretch, named) = named_stretches(stretches, |failing| {
+        format!(
+            "{}, {}",
+            stretch_words(&failing.stretch, period.tz, ongoing, ""),
+            counted(failing.runs as u64, "run")
+        )
+    });
     let error = latest
         .error
         .as_deref()
@@ -386,14 +363,28 @@ fn failing_note(
             format!(" The latest failure: {error}.")
         });
     Some(format!(
-        "Shaded \"failed\" on its charts: {} in which every collection of this source failed, {}: its records of that time are those a later run could still fetch, and an hour without records there may have had some.{error}",
-        if stretches.len() == 1 {
-            "the stretch"
-        } else {
-            "the stretches"
-        },
-        named.join("; ")
+        "Shaded \"failed\" on its charts: {stretch} in which every collection of this source failed, {named}: its records of that time are those a later run could still fetch, and an hour without records there may have had some.{error}"
     ))
+}
+
+/// How a note on a shading calls `stretches` (`the stretch`, `the stretches`), and their
+/// words: the first [`WITHOUT_RUN_NAMED`] each in `words`, the others counted.
+fn named_stretches<T>(stretches: &[T], words: impl Fn(&T) -> String) -> (&'static str, String) {
+    let mut named: Vec<String> = stretches
+        .iter()
+        .take(WITHOUT_RUN_NAMED)
+        .map(words)
+        .collect();
+    let more = stretches.len().saturating_sub(WITHOUT_RUN_NAMED);
+    if more > 0 {
+        named.push(format!("and {more} more"));
+    }
+    let stretch = if stretches.len() == 1 {
+        "the stretch"
+    } else {
+        "the stretches"
+    };
+    (stretch, named.join("; "))
 }
 
 /// True for a day report of a source of daily values: one value per key, shown as figures.
