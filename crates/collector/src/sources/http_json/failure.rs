@@ -160,11 +160,11 @@ fn status_code(status: &str) -> Option<u16> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(status.len());
     let code = status[..digits].parse::<u16>().ok()?;
-    let rest = status[digits..].trim_start_matches([' ', ':', '-', '–']);
-    if rest.is_empty() && digits == status.len() {
+    if digits == status.len() {
         return Some(code);
     }
-    let separated = digits < status.len() && !status[digits..].starts_with(char::is_alphanumeric);
+    let rest = status[digits..].trim_start_matches([' ', ':', '-', '–']);
+    let separated = !status[digits..].starts_with(char::is_alphanumeric);
     if separated && (400..600).contains(&code) && rest.starts_with(char::is_uppercase) {
         return Some(code);
     }
