@@ -96,25 +96,22 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
     let name = source.name.as_str();
     let since = plan::retention_horizon(source);
     let within = |hour: &DateTime<Utc>| since.is_none_or(|since| *hour >= since);
-    let counted = database::summarised_counts(db, name, None).await?;
-    let hours: BTreeSet<DateTime<Utc>> = database::stored_hours(db, name, None)
+    let counted = database::summarised_counts(db, name).await?;
+    let hours: BTreeSet<DateTime<Utc>> = database::stored_hours(db, name)
         .await?
         .into_iter()
         .filter(|hour| within(hour) || !counted.contains_key(hour))
         .collect();
-    let counted: BTreeMap<DateTime<Utc>, i64> = counted
-        .into_iter()
-        .filter(|(hour, _)| within(hour))
-        .collect();
+    // The summaries of hours past `keep_days`, which stay as they are (those the passes write
+    // had none).
+    let (counted, past_keep_days): (BTreeMap<DateTime<Utc>, i64>, BTreeMap<_, _>) =
+        counted.into_iter().partition(|(hour, _)| within(hour));
     let mut done = Resummarised {
         // Summaries of hours `records` holds nothing of any more: all their records are gone.
         incomplete: counted.keys().filter(|hour| !hours.contains(hour)).count(),
+        past_keep_days: past_keep_days.len() as u64,
         ..Resummarised::default()
     };
-    // Counted before the passes, which may summarise such hours that had none.
-    if let Some(horizon) = since {
-        done.past_keep_days = database::summaries_before(db, name, horizon).await?;
-    }
     for pass in passes(hours, &counted) {
         let (Some(first), Some(last)) = (pass.first(), pass.last()) else {
             continue;

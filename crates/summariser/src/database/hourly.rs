@@ -125,23 +125,13 @@ async fn stored_summaries(
     Ok(stored)
 }
 
-/// The documents of `source` whose `hour` is `since` or later (all without `since`).
-fn hours_since(source: &str, since: Option<DateTime<Utc>>) -> Document {
-    let mut filter = doc! {"source": source};
-    if let Some(since) = since {
-        filter.insert("hour", doc! {"$gte": bson_date(since)});
-    }
-    filter
-}
-
-/// The hours of `source` that `records` holds records of, from `since` on.
+/// The hours of `source` that `records` holds records of.
 pub async fn stored_hours(
     db: &Database,
     source: &str,
-    since: Option<DateTime<Utc>>,
 ) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
     let hours = records(db)
-        .distinct("hour", hours_since(source, since))
+        .distinct("hour", doc! {"source": source})
         .await
         .map_err(StoreError::command(&format!(
             "listing the hours of `{source}` records"
@@ -155,17 +145,16 @@ pub async fn stored_hours(
         .collect())
 }
 
-/// The `count` of each summary of `source` in `hourly`, from `since` on.
+/// The `count` of each summary of `source` in `hourly`.
 pub async fn summarised_counts(
     db: &Database,
     source: &str,
-    since: Option<DateTime<Utc>>,
 ) -> Result<BTreeMap<DateTime<Utc>, i64>, StoreError> {
     let action = format!("reading `{source}` hourly counts");
     let mut counts = BTreeMap::new();
     each_found(
         db.collection::<Document>(HOURLY)
-            .find(hours_since(source, since))
+            .find(doc! {"source": source})
             .projection(doc! {"_id": 0, "hour": 1, "count": 1}),
         &action,
         |document| {
@@ -186,20 +175,6 @@ struct HourCount {
     hour: bson::DateTime,
     #[serde(deserialize_with = "releve::store::count")]
     count: i64,
-}
-
-/// How many summaries of `source` in `hourly` are of hours before `before`.
-pub async fn summaries_before(
-    db: &Database,
-    source: &str,
-    before: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    db.collection::<Document>(HOURLY)
-        .count_documents(doc! {"source": source, "hour": {"$lt": bson_date(before)}})
-        .await
-        .map_err(StoreError::command(&format!(
-            "counting `{source}` hourly summaries past keep_days"
-        )))
 }
 
 /// Reads the records of `hours` back from `records`.
