@@ -838,3 +838,56 @@ async fn a_stamp_is_no_local_time_of_an_api_asked_for_a_zone() {
     assert!(outcome.succeeded(), "{:?}", outcome.sources);
     assert_eq!(site.data_files("stations").len(), 1);
 }
+
+/// Runs a source reading `results` from a feed answering `body`; the run's result.
+async fn run_on_status_feed(body: &str) -> (SourceResult, usize) {
+    let server = feed(body.to_owned());
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nrecords = \"results\"\nkey = \"id\"\ntime = \"ts\"\n",
+        server.url()
+    ));
+    let run = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let landed = site.data_files("own").len();
+    (run.sources[0].1.clone(), landed)
+}
+
+/// An import API's status counting no errors and some warnings, beside an empty list: nothing
+/// failed, so the run lands its empty list, as it does for `"errors: 0, warnings: 2"` and for
+/// `"error: 0"` alone (README: not `"error: 0"`).
+#[tokio::test]
+async fn a_status_counting_no_error_then_more_does_not_fail_the_run() {
+    for status in [
+        "errors: 0, warnings: 2",
+        "error: 0",
+        "error: 0, warnings: 2",
+        "failed: 0, skipped: 3",
+    ] {
+        let body = format!(r#"{{"results": [], "status": "{status}"}}"#);
+        let (result, landed) = run_on_status_feed(&body).await;
+        assert!(
+            matches!(result, SourceResult::Landed { .. }) && landed == 1,
+            "status {status:?} counts no error, yet the run did not land: {result:?}"
+        );
+    }
+}
+
+/// A status line after its `HTTP/1.1` is a status line whatever words follow its code (README:
+/// "or the start of a status line"): an upstream's 503 with a reason phrase of its own, beside
+/// an empty list, is the API's failure, not a selection matching nothing.
+#[tokio::test]
+async fn a_status_line_after_its_protocol_fails_the_run_whatever_its_reason_phrase() {
+    for status in [
+        "HTTP/1.1 503",
+        "HTTP/1.1 503 maintenance",
+        "HTTP/1.1 429 slow down",
+    ] {
+        let body = format!(r#"{{"results": [], "status": "{status}"}}"#);
+        let (result, landed) = run_on_status_feed(&body).await;
+        assert!(
+            matches!(result, SourceResult::Failed(_)) && landed == 0,
+            "status {status:?} is an HTTP status line of a failure, yet the run landed: {result:?}"
+        );
+    }
+}

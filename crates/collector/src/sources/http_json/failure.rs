@@ -140,18 +140,19 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
     })
 }
 
-/// The HTTP status code a status text is, or starts its status line with (after an
-/// `HTTP/1.1` and before a `:` or `-`): `"404"`, a code of 400 or more followed by a capital
-/// (`"429 Too Many Requests"`, nginx's `"413 Request Entity Too Large"`, `"404: Not Found"`),
-/// any code followed by its own reason phrase in any case (`"200 OK"`, `"503 service
-/// unavailable"`). A count is none (`"500 records processed"`, `"150 errors"`), nor a lower
-/// code followed by other words (`"200 Error: locked"`): their words tell.
+/// The HTTP status code a status text is, or starts its status line with (before a `:` or
+/// `-`): `"404"`, a code of 400 or more followed by a capital (`"429 Too Many Requests"`,
+/// nginx's `"413 Request Entity Too Large"`, `"404: Not Found"`), any code followed by its own
+/// reason phrase in any case (`"200 OK"`, `"503 service unavailable"`), any code after an
+/// `HTTP/1.1` whatever follows it (`"HTTP/1.1 503 maintenance"`). A count is none (`"500
+/// records processed"`, `"150 errors"`), nor a lower code followed by other words (`"200
+/// Error: locked"`): their words tell.
 fn status_code(status: &str) -> Option<u16> {
     let mut status = status.trim();
-    if status
+    let status_line = status
         .get(..5)
-        .is_some_and(|start| start.eq_ignore_ascii_case("HTTP/"))
-    {
+        .is_some_and(|start| start.eq_ignore_ascii_case("HTTP/"));
+    if status_line {
         status = status
             .split_once(char::is_whitespace)
             .map_or("", |(_, rest)| rest.trim_start());
@@ -165,7 +166,9 @@ fn status_code(status: &str) -> Option<u16> {
     }
     let rest = status[digits..].trim_start_matches([' ', ':', '-', '–']);
     let separated = !status[digits..].starts_with(char::is_alphanumeric);
-    if separated && (400..600).contains(&code) && rest.starts_with(char::is_uppercase) {
+    if separated
+        && (status_line || (400..600).contains(&code) && rest.starts_with(char::is_uppercase))
+    {
         return Some(code);
     }
     let reason = reqwest::StatusCode::from_u16(code)
@@ -226,13 +229,18 @@ fn says_failure(status: &str) -> bool {
             .get(at)
             .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
     };
+    // A count after its word is one unless a fraction follows it (`timeout 0.5 s` is a time).
+    let whole = |at: usize| {
+        !words
+            .get(at)
+            .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
+    };
     let mut joined = String::new();
     for (at, word) in words.iter().enumerate() {
         let none_counted = (counted_none(at) && failure_word(at + 1))
             || (at > 0 && counted_none(at - 1) && failure_word(at))
-            // A count ending the status only (`timeout 0.5 s` is a time).
-            || (at > 0 && at + 1 == words.len() && counted_none(at) && failure_word(at - 1))
-            || (at + 2 == words.len() && counted_none(at + 1) && failure_word(at));
+            || (at > 0 && counted_none(at) && failure_word(at - 1) && whole(at + 1))
+            || (counted_none(at + 1) && failure_word(at) && whole(at + 2));
         if !none_counted {
             joined.push_str(word);
         }
