@@ -355,6 +355,12 @@ fn fields_listed_twice_and_units_of_no_field_are_refused() {
         let message = error(&USGS.replace(from, to));
         assert!(message.contains(said), "{to}: {message}");
     }
+    // Accepted, it would order nothing: every record's version would read as none.
+    let message = error(&format!("{USGS}version = \"\"\n"));
+    assert!(
+        message.contains("key `version` is an empty field path"),
+        "{message}"
+    );
 }
 
 #[test]

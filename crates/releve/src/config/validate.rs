@@ -165,7 +165,12 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             return Err(bad(key, format!("key `{key}` lists an empty field path")));
         }
     }
-    for (key, path) in [("lon", &source.lon), ("lat", &source.lat)] {
+    // An empty path names the whole record, an object: never a position nor a version.
+    for (key, path) in [
+        ("lon", &source.lon),
+        ("lat", &source.lat),
+        ("version", &source.version),
+    ] {
         if path.as_ref().is_some_and(FieldPath::is_root) {
             return Err(bad(key, format!("key `{key}` is an empty field path")));
         }
