@@ -14,7 +14,7 @@
 //! recent than the one held is ignored, as if its file did not hold the record, and only
 //! versions as recent as each other are ordered by landing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use releve::recency::Recency;
@@ -67,9 +67,9 @@ pub struct Batch {
     /// index in `data_files` (files without any are left out): the last one in the file is
     /// kept, and the source's `key` is likely not unique.
     pub key_clashes: Vec<(usize, usize)>,
-    /// Versions left out for lying in hours past the source's `keep_days` (see
-    /// [`final_hours`]).
-    pub past_retention: usize,
+    /// Keys of the records left out for lying in hours past the source's `keep_days` (see
+    /// [`final_hours`]), each once however many of the batch's files repeat it.
+    pub past_retention: HashSet<String>,
     /// The horizon versions were left out before, the first file's (see [`final_hours`]):
     /// the plan takes it too, so an hour turning final meanwhile is one or the other for both.
     pub final_before: Option<DateTime<Utc>>,
@@ -126,7 +126,7 @@ impl Batch {
         let final_before = self.final_before;
         for record in landed.records {
             if final_before.is_some_and(|horizon| hour_of(record.time) < horizon) {
-                self.past_retention += 1;
+                self.past_retention.insert(record.key);
                 continue;
             }
             let version = Version {

@@ -182,7 +182,7 @@ pub async fn plan(
     let stored = stored_versions(db, source, batch).await?;
     let mut plan = Plan {
         waiting,
-        past_retention: batch.past_retention,
+        past_retention: batch.past_retention.len(),
         ..Plan::default()
     };
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();

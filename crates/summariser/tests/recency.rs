@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workspace, at, count, numeric, quake, snapshot};
+use common::{Workspace, at, count, numeric, quake, quake_at, snapshot};
 use mongodb::bson::Bson;
 use serde_json::{Value, json};
 
@@ -381,4 +381,62 @@ async fn random_versions_give_one_database_however_split() {
             }
         }
     }
+}
+
+/// The skipped count of the summariser's warning "Skipped records of hours that began more
+/// than keep_days ago", from its stderr.
+fn skipped_past_keep_days(stderr: &str) -> Vec<u64> {
+    stderr
+        .lines()
+        .filter(|line| line.contains("Skipped records of hours that began more than keep_days"))
+        .filter_map(|line| {
+            let at = line.find("records=")? + "records=".len();
+            line[at..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// Four files landed a minute apart (as USGS's past-day feed is fetched), each serving the
+/// same old event `a` (two days ago, past `keep_days = 1`) and a fresh one: one record past
+/// `keep_days`, so the warning says `records=1`, as it does for the same source without
+/// `version`.
+#[tokio::test]
+async fn a_record_past_keep_days_is_counted_once_however_many_files_repeat_it() {
+    let mut counts = Vec::new();
+    for version in [false, true] {
+        let ws = Workspace::new("past-keep-days-count");
+        let mut config = common::CONFIG.replace(
+            "time = \"properties.time\"\n",
+            "time = \"properties.time\"\nkeep_days = 1\n",
+        );
+        if version {
+            config = config.replace(
+                "time = \"properties.time\"\n",
+                "time = \"properties.time\"\nversion = \"properties.updated\"\n",
+            );
+        }
+        std::fs::write(ws.dir.path().join("sources.toml"), &config).expect("config");
+        let fresh_time = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+        for minute in 0..4 {
+            let mut old = quake("a", (10, 5), 2.0);
+            old["properties"]["updated"] = json!(1_000);
+            let mut fresh = quake_at("b", fresh_time, 1.0);
+            fresh["properties"]["updated"] = json!(1_000);
+            ws.land("usgs", (11, minute, 0), &snapshot(vec![old, fresh]));
+        }
+        let output = ws.summarise();
+        let stderr = common::stderr(&output);
+        counts.push((version, skipped_past_keep_days(&stderr), stderr));
+    }
+    let (_, unversioned, _) = &counts[0];
+    let (_, versioned, stderr) = &counts[1];
+    assert_eq!(unversioned, &vec![1], "without version: one record skipped");
+    assert_eq!(
+        versioned, unversioned,
+        "with `version`, the same one record past keep_days is said as {versioned:?} records: {stderr}"
+    );
 }
