@@ -134,7 +134,7 @@ pub async fn resummarise(db: &Database, source: &Source) -> Result<Resummarised,
         if complete.is_empty() {
             continue;
         }
-        database::note_pending(db, name, &complete).await?;
+        database::note_pending(db, name, &complete, database::Pending::SummariesOnly).await?;
         done.hours +=
             database::recompute_hours(db, source, &complete, in_hand, SameSummary::LeftAsItIs)
                 .await?;

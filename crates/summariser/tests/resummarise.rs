@@ -157,6 +157,42 @@ async fn resummarising_with_nothing_changed_writes_no_hour() {
     assert_eq!(ws.documents("hourly").await, written, "updated_at kept");
 }
 
+/// `--resummarise` with nothing changed, killed once its pass is noted pending, then finished
+/// by cron's next run or by `--resummarise` again: no summary changed, so no hour is written,
+/// as an uninterrupted `--resummarise` writes none.
+#[tokio::test]
+async fn an_interrupted_resummarise_with_nothing_changed_writes_no_hour() {
+    for (label, again) in [("resum_same_again", true), ("resum_same_cron", false)] {
+        let ws = summarised(label, AFTER, first_hour());
+        let written = ws.documents("hourly").await;
+        // Let `updated_at` (millisecond precision) tell a rewrite apart.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let crashed = ws
+            .command(testkit::MongoServer::shared().uri())
+            .arg("--resummarise")
+            .env("RELEVE_CRASH_AFTER", "pending-written:1")
+            .output()
+            .expect("summariser runs");
+        assert!(!crashed.status.success(), "{}", stderr(&crashed));
+        let output = if again {
+            resummarise(&ws, &[])
+        } else {
+            // Cron's next run, which knows nothing of --resummarise.
+            ws.summarise()
+        };
+        assert!(
+            ws.documents("summariser_pending").await.is_empty(),
+            "{label}: the pass is finished"
+        );
+        assert_eq!(
+            ws.documents("hourly").await,
+            written,
+            "{label}: no summary changed, yet hours were written again (updated_at moved): {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_hour_missing_records_it_counted_is_left_as_it_was() {
     let ws = summarised("resum_missing", BEFORE, first_hour());

@@ -52,10 +52,12 @@ pub async fn summarise_source(
     // A folder that cannot be listed holds no file to read; the hours a crashed run left
     // pending are summarised all the same (database work only).
     let names = landed_files(raw_dir, source, report).unwrap_or_default();
+    let pending = database::pending_hours(db, &source.name).await?;
     let mut run = SourceRun {
         waiting: quarantine::waiting(raw_dir, &source.name),
         newest: progress::newest(db, &source.name).await?,
-        leftover: database::pending_hours(db, &source.name).await?,
+        leftover: pending.hours,
+        summaries_only: pending.summaries_only,
         read_back: BTreeSet::new(),
         max_file_bytes: limits.max_file_bytes,
     };
@@ -114,16 +116,47 @@ pub async fn summarise_source(
         warn!(source = %source.name, hours = left, "Left the summaries of hours this run was to read back as they are: they began more than keep_days ago while it ran, and their records are expiring.");
     }
     if !run.read_back.is_empty() {
-        report.hours_written += database::recompute_hours(
+        report.hours_written += recompute(
             db,
             source,
             &run.read_back,
             BTreeMap::new(),
-            SameSummary::Written,
+            &run.summaries_only,
         )
         .await?;
     }
     Ok(())
+}
+
+/// Recomputes `hours` (see [`database::recompute_hours`]): written, their records changed,
+/// but for those among `summaries_only`, which an interrupted `--resummarise` left pending and
+/// no batch touched since: those are left as they are when their summary comes out the same,
+/// as the `--resummarise` would have left them.
+async fn recompute(
+    db: &Database,
+    source: &Source,
+    hours: &BTreeSet<DateTime<Utc>>,
+    mut in_hand: BTreeMap<DateTime<Utc>, Vec<plan::HourRecord>>,
+    summaries_only: &BTreeSet<DateTime<Utc>>,
+) -> Result<usize, SummariseError> {
+    let (left, written): (BTreeSet<_>, BTreeSet<_>) = hours
+        .iter()
+        .copied()
+        .partition(|hour| summaries_only.contains(hour));
+    let mut count = 0;
+    if !left.is_empty() {
+        let held = left
+            .iter()
+            .filter_map(|hour| in_hand.remove_entry(hour))
+            .collect();
+        count +=
+            database::recompute_hours(db, source, &left, held, SameSummary::LeftAsItIs).await?;
+    }
+    if !written.is_empty() {
+        count +=
+            database::recompute_hours(db, source, &written, in_hand, SameSummary::Written).await?;
+    }
+    Ok(count)
 }
 
 /// Takes out of `hours` those that began more than the source's `keep_days` ago: their
@@ -256,6 +289,9 @@ struct SourceRun {
     newest: Option<LandingOrder>,
     /// Hours a crashed run left pending, recomputed with the next batch.
     leftover: BTreeSet<DateTime<Utc>>,
+    /// Of those, the hours a crashed `--resummarise` left pending whose records no batch of
+    /// this run changed (see [`recompute`]).
+    summaries_only: BTreeSet<DateTime<Utc>>,
     /// Hours to recompute from `records` once the source's batches are written: an hour
     /// whose records are not all in a batch is read back once per run, not once per batch
     /// touching it (ten files of one day's offers would read the day back ten times). They
@@ -376,8 +412,15 @@ async fn pending_hours(
         warn!(source = %source.name, hours = left, "Left the summaries of hours noted by an interrupted run as they are: those hours began more than keep_days ago and their records are expiring.");
     }
     hours.extend(plan.hours.iter().copied());
+    run.summaries_only.retain(|hour| !plan.hours.contains(hour));
     if !plan.hours.is_empty() {
-        database::note_pending(db, &source.name, &plan.hours).await?;
+        database::note_pending(
+            db,
+            &source.name,
+            &plan.hours,
+            database::Pending::RecordsChanging,
+        )
+        .await?;
     }
     Ok(hours)
 }
@@ -398,12 +441,12 @@ async fn summarise_in_hand(
         .partition(|hour| plan.in_hand.contains_key(hour));
     run.read_back.extend(to_read);
     if !in_hand.is_empty() {
-        report.hours_written += database::recompute_hours(
+        report.hours_written += recompute(
             db,
             source,
             &in_hand,
             std::mem::take(&mut plan.in_hand),
-            SameSummary::Written,
+            &run.summaries_only,
         )
         .await?;
     }
