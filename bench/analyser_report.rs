@@ -117,6 +117,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 waiting: Default::default(),
                 disabled: Vec::new(),
                 run_before: None,
+                failing_since: None,
                 records_before: 0,
                 unmatched: None,
             };

@@ -364,7 +364,7 @@ pub fn assess(
         .collect();
     let failing = failing::failing_stretches(
         source,
-        (data.run_before.as_ref(), &data.runs),
+        (data.run_before.as_ref(), data.failing_since, &data.runs),
         (period.start(), reference),
         &cut,
     );

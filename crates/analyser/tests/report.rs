@@ -1593,6 +1593,44 @@ async fn a_stretch_of_failed_collections_is_shaded_and_said() {
     );
 }
 
+/// Every collection of quakes failed from 22:00 the evening before (Paris) to 00:30 of the
+/// golden day, two and a half hours: the day's report shades its first half hour `failed`
+/// and says so, as the evening's report shades 22:00 to midnight.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outage_begun_the_evening_before_is_shaded_from_the_day_s_start() {
+    let (uri, db) = golden_database("failing_before").await;
+    let server = MongoServer::shared();
+    let runs = server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::RUNS);
+    let start = golden::day_start();
+    // The outage's runs in the period: 00:00 and 00:15 (00:30 succeeds, as the golden run).
+    const FAILED_IN_PERIOD: i64 = 2;
+    let outage = doc! {"source": "quakes", "started": {"$gte": store::bson_date(start), "$lt": store::bson_date(start + Duration::minutes(15 * FAILED_IN_PERIOD))}};
+    runs.delete_many(outage).await.expect("the outage's runs");
+    for k in -8..FAILED_IN_PERIOD {
+        let started = start + Duration::minutes(15 * k);
+        let failed = golden::run(
+            "quakes",
+            started,
+            0,
+            None,
+            Some("HTTP 503: Service Unavailable."),
+        );
+        runs.insert_one(store::run_document(&failed).expect("run document"))
+            .await
+            .expect("a failed run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    assert!(
+        text.contains("Shaded \"failed\" on its charts"),
+        "quakes failed from 22:00 the evening before to 00:30, two and a half hours, yet its first half hour is not said failed: {text}"
+    );
+}
+
 /// A raw folder the report cannot read leaves the report written, its cover saying in red
 /// what it could not count, and the run failed with the same lines: neither no report nor a
 /// silent gap.

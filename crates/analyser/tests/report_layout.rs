@@ -125,6 +125,7 @@ fn single() -> SourceData {
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,
+        failing_since: None,
         records_before: 0,
         unmatched: None,
         positions: Some(Positions {
@@ -170,6 +171,7 @@ fn busy() -> SourceData {
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,
+        failing_since: None,
         records_before: 0,
         unmatched: None,
     }

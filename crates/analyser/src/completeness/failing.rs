@@ -24,16 +24,35 @@ pub struct Failing {
     pub error: Option<String>,
 }
 
+/// The shortest stretch of failures shaded of a source collected every `interval`: an hour,
+/// and two and a half intervals.
+pub(crate) fn shortest(interval: Duration) -> Duration {
+    SHORTEST.max(interval * 5 / 2)
+}
+
+/// The stretch of failures under way: its first failed run known (`run_before`, or one of the
+/// period's), when its failures began, the period's failed runs in it, and the latest failure.
+struct Open<'a> {
+    first: &'a CollectionRun,
+    began: DateTime<Utc>,
+    runs: usize,
+    latest: Option<&'a str>,
+}
+
 /// The stretches from `from` to `until` in which every run of `source` failed, each at least an
 /// hour and two and a half of the interval in force at its start long (counted from its first
-/// failed run, `run_before` included: an outage begun before the period is shaded from the
-/// period's start). A stretch ends at the next run that did not fail, or where one of `cut`
+/// failed run: `failing_since` when `run_before` failed, the start of the failures in a row it
+/// ends, so an outage begun before the period is shaded from the period's start). A stretch ends at the next run that did not fail, or where one of `cut`
 /// begins (a stretch without any run, or one the source was disabled in, which say what
 /// happened then). None for a source collecting by day (its runs are retried the next
 /// minutes and its days fetched again) or of daily values (its API serves past days).
 pub(super) fn failing_stretches(
     source: &Source,
-    (run_before, runs): (Option<&CollectionRun>, &[CollectionRun]),
+    (run_before, failing_since, runs): (
+        Option<&CollectionRun>,
+        Option<DateTime<Utc>>,
+        &[CollectionRun],
+    ),
     (from, until): (DateTime<Utc>, DateTime<Utc>),
     cut: &[(DateTime<Utc>, DateTime<Utc>)],
 ) -> Vec<Failing> {
@@ -41,50 +60,60 @@ pub(super) fn failing_stretches(
         return Vec::new();
     }
     let mut stretches = Vec::new();
-    let mut close =
-        |first: &CollectionRun, count: usize, error: Option<&str>, end: DateTime<Utc>| {
-            let end = cut_within(cut, first.started, end).unwrap_or(end);
-            let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
-            let shortest = SHORTEST.max(interval * 5 / 2);
-            if end - first.started >= shortest && end > from && count > 0 {
-                stretches.push(Failing {
-                    stretch: Silence {
-                        from: first.started.max(from),
-                        until: end,
-                    },
-                    runs: count,
-                    error: error.map(str::to_owned),
-                });
-            }
-        };
-    // The first failed run of the stretch under way, the period's failed runs in it, and the
-    // latest failure.
-    let mut open: Option<(&CollectionRun, usize, Option<&str>)> =
-        run_before.and_then(|run| run.error.as_deref().map(|error| (run, 0, Some(error))));
+    let mut close = |open: Open<'_>, end: DateTime<Utc>| {
+        let first = open.first;
+        let end = cut_within(cut, first.started, end).unwrap_or(end);
+        let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
+        if end - open.began >= shortest(interval) && end > from && open.runs > 0 {
+            stretches.push(Failing {
+                stretch: Silence {
+                    from: first.started.max(from),
+                    until: end,
+                },
+                runs: open.runs,
+                error: open.latest.map(str::to_owned),
+            });
+        }
+    };
+    let mut open: Option<Open<'_>> = run_before.and_then(|run| {
+        run.error.as_deref().map(|error| Open {
+            first: run,
+            began: failing_since.map_or(run.started, |since| since.min(run.started)),
+            runs: 0,
+            latest: Some(error),
+        })
+    });
     for run in runs.iter().filter(|run| run.started < until) {
         // A stretch without runs or disabled since the stretch's first failure ends it: the
         // runs after it start anew.
-        if let Some((first, count, latest)) = open
-            && cut_within(cut, first.started, run.started).is_some()
+        if let Some(stretch) =
+            open.take_if(|stretch| cut_within(cut, stretch.first.started, run.started).is_some())
         {
-            close(first, count, latest, run.started);
-            open = None;
+            close(stretch, run.started);
         }
         match (&mut open, &run.error) {
-            (Some((_, count, latest)), Some(error)) => {
-                *count += 1;
-                *latest = Some(error.as_str());
+            (Some(stretch), Some(error)) => {
+                stretch.runs += 1;
+                stretch.latest = Some(error.as_str());
             }
-            (None, Some(error)) => open = Some((run, 1, Some(error.as_str()))),
-            (Some((first, count, latest)), None) => {
-                close(first, *count, *latest, run.started);
-                open = None;
+            (None, Some(error)) => {
+                open = Some(Open {
+                    first: run,
+                    began: run.started,
+                    runs: 1,
+                    latest: Some(error.as_str()),
+                });
+            }
+            (Some(_), None) => {
+                if let Some(stretch) = open.take() {
+                    close(stretch, run.started);
+                }
             }
             (None, None) => {}
         }
     }
-    if let Some((first, count, latest)) = open {
-        close(first, count, latest, until);
+    if let Some(stretch) = open {
+        close(stretch, until);
     }
     stretches
 }
@@ -158,8 +187,12 @@ mod tests {
         let runs = runs(at(0, 0), at(23, 0), |started| {
             started == at(3, 0) || (at(10, 0)..at(11, 30)).contains(&started)
         });
-        let stretches =
-            failing_stretches(&source("15m"), (None, &runs), (at(0, 0), at(23, 0)), &[]);
+        let stretches = failing_stretches(
+            &source("15m"),
+            (None, None, &runs),
+            (at(0, 0), at(23, 0)),
+            &[],
+        );
         assert_eq!(
             stretches,
             [Failing {
@@ -176,10 +209,51 @@ mod tests {
     #[test]
     fn failures_up_to_the_end_are_a_stretch_to_it() {
         let runs = runs(at(0, 0), at(12, 0), |started| started >= at(10, 0));
-        let stretches =
-            failing_stretches(&source("15m"), (None, &runs), (at(0, 0), at(11, 40)), &[]);
+        let stretches = failing_stretches(
+            &source("15m"),
+            (None, None, &runs),
+            (at(0, 0), at(11, 40)),
+            &[],
+        );
         assert_eq!(stretches.len(), 1);
         assert_eq!(stretches[0].stretch.until, at(11, 40));
         assert_eq!(stretches[0].runs, 7, "the runs started before the end only");
+    }
+
+    /// Failures from 09:00, the period starting at 10:00 (the last run before it, 09:45,
+    /// failed) and the first success at 10:30: an outage of an hour and a half, shaded from
+    /// 10:00; the same failures begun at 09:45 are 45 minutes, no stretch.
+    #[test]
+    fn an_outage_begun_before_the_period_is_measured_from_its_first_failure() {
+        let all = runs(at(9, 0), at(12, 0), |started| started < at(10, 30));
+        let (before, period): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|run| run.started < at(10, 0));
+        let run_before = before.last();
+        let since_nine = failing_stretches(
+            &source("15m"),
+            (run_before, Some(at(9, 0)), &period),
+            (at(10, 0), at(12, 0)),
+            &[],
+        );
+        assert_eq!(
+            since_nine
+                .iter()
+                .map(|failing| (failing.stretch, failing.runs))
+                .collect::<Vec<_>>(),
+            [(
+                Silence {
+                    from: at(10, 0),
+                    until: at(10, 30)
+                },
+                2
+            )]
+        );
+        let since_the_run_before = failing_stretches(
+            &source("15m"),
+            (run_before, None, &period),
+            (at(10, 0), at(12, 0)),
+            &[],
+        );
+        assert_eq!(since_the_run_before, []);
     }
 }
