@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DurationRound, TimeDelta, Utc};
 use collector::SourceResult;
 use common::eco2mix::{eco2mix_source, landed_records, start};
 use common::{Site, fast_policy};
@@ -193,9 +193,13 @@ async fn an_incremental_source_fetches_the_last_day_first_then_from_its_cursor_l
     let cursor = chrono::DateTime::parse_from_rfc3339(&newest)
         .expect("iso")
         .with_timezone(&Utc);
+    // From the minute of the newest row less the lookback.
+    let from = (cursor - TimeDelta::hours(3))
+        .duration_trunc(TimeDelta::minutes(1))
+        .expect("a minute");
     let expected = format!(
         "`date_heure` >= date'{}'",
-        (cursor - TimeDelta::hours(3)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        from.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     );
     assert!(last_request.contains(&expected), "{last_request}");
     assert!(
@@ -242,6 +246,15 @@ async fn rows_published_ahead_of_time_do_not_move_the_next_start_past_now() {
         "the second run takes again the last 3 hours before now, where measures fill in, \
          not 3 hours before the last forecast row: {measured_again} measured rows"
     );
+    // From the minute: a run started a few milliseconds past a quarter asks again for the row
+    // of the quarter exactly 3 hours before.
+    let last_request = double.requests().last().cloned().expect("a request");
+    let from = last_request
+        .split("`date_heure` >= date'")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the lower bound");
+    assert!(from.ends_with(":00.000Z"), "{last_request}");
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ mod windowed;
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, DurationRound, NaiveDate, Utc};
 use indicatif::ProgressBar;
 use releve::{Source, SourceKind};
 
@@ -208,7 +208,8 @@ pub fn incremental(source: &Source) -> bool {
 ///
 /// A cursor later than `now` counts as `now`: a dataset may publish rows ahead of time whose
 /// measures are still null (éCO2mix serves the day's forecast rows), and starting after them
-/// would never fetch those measures.
+/// would never fetch those measures. The start is taken down to its minute, so the row exactly
+/// `lookback` before a run started a few milliseconds past a quarter is fetched again.
 pub fn incremental_start(
     source: &Source,
     backfill: Option<DateTime<Utc>>,
@@ -216,9 +217,14 @@ pub fn incremental_start(
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     match &source.kind {
-        SourceKind::Opendatasoft(ods) if ods.incremental => {
-            backfill.or_else(|| cursor.map(|cursor| cursor.min(now) - ods.lookback().as_chrono()))
-        }
+        SourceKind::Opendatasoft(ods) if ods.incremental => backfill.or_else(|| {
+            cursor.map(|cursor| {
+                let start = cursor.min(now) - ods.lookback().as_chrono();
+                start
+                    .duration_trunc(chrono::TimeDelta::minutes(1))
+                    .unwrap_or(start)
+            })
+        }),
         _ => None,
     }
 }
