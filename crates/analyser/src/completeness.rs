@@ -40,6 +40,9 @@ pub enum Health {
     /// Collected, but its runs have landed no record since its query changed (what `analyser
     /// status` calls EMPTY).
     Empty,
+    /// Collected, but a file it landed has waited in `raw/` for the summariser for hours
+    /// (what `analyser status` calls BEHIND): the report lacks its records since.
+    Behind,
 }
 
 impl Health {
@@ -53,6 +56,7 @@ impl Health {
             Health::Skipped => "skipped",
             Health::Never => "never",
             Health::Empty => "empty",
+            Health::Behind => "behind",
         }
     }
 
@@ -60,7 +64,7 @@ impl Health {
     pub fn alerts(self) -> bool {
         matches!(
             self,
-            Health::Late | Health::Failing | Health::Never | Health::Empty
+            Health::Late | Health::Failing | Health::Never | Health::Empty | Health::Behind
         )
     }
 }
@@ -549,7 +553,12 @@ fn health(
         return Health::Failing;
     }
     let allowed = source.every.as_chrono() * crate::status::STALE_AFTER_INTERVALS;
+    let behind = data
+        .waiting
+        .oldest_landed
+        .is_some_and(|landed| now - landed > Duration::hours(crate::status::BEHIND_AFTER_HOURS));
     match data.last_success {
+        Some(last) if now - last <= allowed && behind => Health::Behind,
         Some(last) if now - last <= allowed && data.unmatched.is_some() => Health::Empty,
         Some(last) if now - last <= allowed => Health::Ok,
         None if credentials_missing => Health::Skipped,
@@ -570,6 +579,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         Health::Failing,
         Health::Never,
         Health::Empty,
+        Health::Behind,
         Health::Disabled,
         Health::Skipped,
     ] {
@@ -589,6 +599,11 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
                 names.join(", ")
             )),
             (Health::Never, n) => parts.push(format!("{n} never collected ({})", names.join(", "))),
+            (Health::Behind, n) => parts.push(format!(
+                "{n} behind, files waiting over {} hours for the summariser ({})",
+                crate::status::BEHIND_AFTER_HOURS,
+                names.join(", ")
+            )),
             (Health::Empty, n) => parts.push(format!(
                 "{n} landing no record since its query changed ({})",
                 names.join(", ")

@@ -210,7 +210,8 @@ async fn write_period(
     let rewrite = matches!(replacing, Replacing::Outdated(_));
     // Known before anything is read.
     if rewrite && config.refused.iter().any(|table| table.name.is_none()) {
-        return Ok(Some(left_as_it_is(args, &period)));
+        let why = "the configuration refuses a table whose `name` cannot be read";
+        return Ok(Some(left_as_it_is(args, &period, why)));
     }
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
     // seen in both (and counted once), never in neither.
@@ -230,7 +231,19 @@ async fn write_period(
         unconfigured,
     } = loaded?;
     if rewrite && (!unconfigured.is_empty() || others_ran) {
-        return Ok(Some(left_as_it_is(args, &period)));
+        let why = if unconfigured.is_empty() {
+            "the configuration does not collect a source whose runs this period holds".to_owned()
+        } else {
+            let names: Vec<String> = unconfigured
+                .keys()
+                .map(|name| format!("`{name}`"))
+                .collect();
+            format!(
+                "the configuration does not collect {}, whose records this period holds",
+                names.join(", ")
+            )
+        };
+        return Ok(Some(left_as_it_is(args, &period, &why)));
     }
     if let Replacing::Outdated(sources) = replacing {
         said_outdated(&args.reports_dir.join(period.file_name()), sources);
@@ -300,14 +313,16 @@ async fn write_period(
     Ok(Some(WrittenReport { path, problems }))
 }
 
-/// The report of `period` already written, left as it is rather than replaced while the
+/// The report of `period` already written, left as it is rather than replaced, for `why`: the
 /// configuration refuses a table or lacks a source whose records the period holds (see
-/// [`write_period`]).
-fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod) -> WrittenReport {
+/// [`write_period`]). A warning: the report lacks the hours summarised since.
+fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> WrittenReport {
     let path = args.reports_dir.join(period.file_name());
-    tracing::info!(
+    tracing::warn!(
         path = %path.display(),
-        "Hours of this report's period were summarised since it was written, but it is left as it is: the configuration refuses a table, or no longer holds a source whose records or runs this period holds, which writing it again would leave out of it; `analyser --date` writes it again once that is as wanted."
+        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `analyser --period {} --date {}`.",
+        period.kind.name(),
+        period.first_day,
     );
     WrittenReport::found(path)
 }

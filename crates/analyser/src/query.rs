@@ -208,6 +208,9 @@ pub struct WaitingRuns {
     pub runs: u64,
     /// The records they landed, a record landed by several runs counted in each.
     pub records: u64,
+    /// When the file of the earliest successful run waiting in `raw/`, of any period, landed:
+    /// the summariser is behind when that was hours ago.
+    pub oldest_landed: Option<DateTime<Utc>>,
 }
 
 impl SourceData {

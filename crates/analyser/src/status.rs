@@ -29,7 +29,7 @@ pub(crate) const STALE_AFTER_INTERVALS: i32 = 3;
 
 /// A source's summaries are behind when a landed file has waited this long: the summariser
 /// runs hourly, so a file normally waits an hour at most.
-const BEHIND_AFTER_HOURS: i64 = 3;
+pub(crate) const BEHIND_AFTER_HOURS: i64 = 3;
 
 /// Options of `analyser status`.
 #[derive(Debug, Clone, clap::Args)]

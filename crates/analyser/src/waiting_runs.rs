@@ -64,6 +64,11 @@ pub fn fold_into(
         }
     }
     data.runs.sort_by_key(|run| run.started);
+    data.waiting.oldest_landed = runs
+        .clone()
+        .filter(|run| run.succeeded())
+        .map(|run| run.finished)
+        .min();
     // The last run before the period, of a source whose runs belong to when they started.
     let before = runs
         .clone()
@@ -207,7 +212,8 @@ mod tests {
             day_data.waiting,
             crate::query::WaitingRuns {
                 runs: 1,
-                records: offers.records
+                records: offers.records,
+                oldest_landed: Some(offers.finished),
             },
             "its records wait for the summariser"
         );

@@ -623,6 +623,21 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         "its path, as when it is left"
     );
     assert_eq!(modified(&today), today_written, "left as it is");
+    // A warning, as the report lacks the hours summarised since, naming what holds it back
+    // and the command writing it again.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warned = stderr
+        .lines()
+        .find(|line| line.contains("left as it is, without them"));
+    assert!(
+        warned.is_some_and(|line| line.contains("WARN")
+            && line.contains("the configuration does not collect `")
+            && line.contains(&format!(
+                "`analyser --period day --date {}`",
+                golden::date(0)
+            ))),
+        "{stderr}"
+    );
 
     // A table refused that holds nothing of the period (a source being added, mistyped) has no
     // section to lose: the report is written again, its cover naming the table refused.
@@ -1422,6 +1437,36 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     assert!(
         text.contains("Sources now: 2 OK · 1 failing (offres)."),
         "quakes' waiting run is its latest: {text}"
+    );
+}
+
+/// A report written while the summariser has not run for hours (files of the source waiting
+/// in `raw/` since) says the source is behind on its cover, in red, as `analyser status` says
+/// BEHIND: its records since are not in the report, though its collections are fine.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_whose_files_wait_hours_for_the_summariser_reads_behind() {
+    let (uri, db) = golden_database("behind").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let raw = dir.path().join("raw");
+    for minutes_ago in [5 * 60, 1] {
+        let started = chrono::Utc::now() - Duration::minutes(minutes_ago);
+        let landed = releve::RawFileName::data("quakes", started, 1);
+        let metrics = golden::run("quakes", started, 3, None, None);
+        releve::rawfile::write_metrics(
+            &raw,
+            &landed,
+            &serde_json::to_vec(&metrics).expect("metrics JSON"),
+        )
+        .expect("metrics file");
+    }
+    golden_day_reading_raw(dir.path(), &uri, &db).await;
+    let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        text.contains(
+            "Sources now: 1 OK · 1 failing (offres) · 1 behind, files waiting over 3 hours for the summariser (quakes)."
+        ),
+        "quakes' file landed 5 hours ago still waits: {text}"
     );
 }
 

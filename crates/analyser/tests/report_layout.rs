@@ -954,6 +954,7 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
     data.waiting = analyser::query::WaitingRuns {
         runs: 4,
         records: 96,
+        oldest_landed: None,
     };
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
     let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in the raw folder for the summariser";
