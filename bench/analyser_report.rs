@@ -120,6 +120,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 failing_since: None,
                 records_before: 0,
                 unmatched: None,
+                fields_not_in_records: Default::default(),
             };
             (source.name.clone(), data)
         })

@@ -4,7 +4,7 @@
 //! collection. Documents without the shape relevé writes are left out and noted (see
 //! `reading`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
@@ -173,6 +173,11 @@ pub struct SourceData {
     /// Since when its runs have landed no record under a query changed since, as the raw
     /// folder's state file says (read with `--raw-dir` only; see [`releve::selection`]).
     pub unmatched: Option<DateTime<Utc>>,
+    /// The `numeric` and `categories` fields some of the period's summaries lack (summarised
+    /// before the field was added) that none of the records of those hours read holds, even as
+    /// null: fetched without it, they cannot be summarised again with it (see
+    /// [`fields_not_in_records`]).
+    pub fields_not_in_records: BTreeSet<String>,
 }
 
 /// A stretch while a source was disabled (`enabled = false`): from when its first collection
@@ -452,6 +457,7 @@ async fn load_source(
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
     let run_before = run_before(db, source, period, unread).await?;
+    let fields_not_in_records = fields_not_in_records(db, source, &hourly).await?;
     let failing_since = match &run_before {
         Some(before) if before.error.is_some() => failing_since(db, source, before, unread).await?,
         _ => None,
@@ -481,7 +487,61 @@ async fn load_source(
         records_before,
         // From the raw folder, when the report reads one.
         unmatched: None,
+        fields_not_in_records,
     })
+}
+
+/// Records read at most, of the hours a field's summaries lack, to tell whether they hold it.
+const RECORDS_SAMPLED: i64 = 500;
+
+/// The `numeric` and `categories` fields of `source` that some of `hourly` lack (summarised
+/// before the field was added) and that none of the records of those hours read (up to
+/// [`RECORDS_SAMPLED`]) holds, even as null: fetched without it (left out of the query, as of a
+/// `select`, or dropped), so that `summariser --resummarise` cannot add it. The records are
+/// read here, not filtered by the server: `$exists` on a path through an array, or on a null,
+/// is not answered alike by every MongoDB-compatible server.
+async fn fields_not_in_records(
+    db: &Database,
+    source: &Source,
+    hourly: &[HourlySummary],
+) -> Result<BTreeSet<String>, StoreError> {
+    let mut not_held = BTreeSet::new();
+    for field in source.numeric.iter().chain(&source.categories) {
+        let lacking: Vec<mongodb::bson::DateTime> = hourly
+            .iter()
+            .filter(|summary| {
+                !summary.numeric.iter().any(|n| n.field == field.as_str())
+                    && !summary.categories.iter().any(|c| c.field == field.as_str())
+            })
+            .map(|summary| summary.hour)
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let action = format!("reading `records` of {} for `{field}`", source.name);
+        let filter = doc! {"source": &source.name, "hour": {"$in": lacking}};
+        let records = db.collection::<mongodb::bson::RawDocumentBuf>(store::RECORDS);
+        let find = records
+            .find(filter)
+            .projection(doc! {"_id": 0, "data": 1})
+            .limit(RECORDS_SAMPLED);
+        let (mut read, mut held) = (0, false);
+        store::each_found(find, &action, |document| {
+            let data = document
+                .get_document("data")
+                .ok()
+                .and_then(|data| releve::record_data::as_json(data).ok());
+            if let Some(data) = data {
+                read += 1;
+                held |= field.get(&data).is_some();
+            }
+        })
+        .await?;
+        if read > 0 && !held {
+            not_held.insert(field.as_str().to_owned());
+        }
+    }
+    Ok(not_held)
 }
 
 /// Records of `source` in `period`, from the `count` of its hourly summaries.

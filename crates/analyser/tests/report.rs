@@ -1440,6 +1440,42 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     );
 }
 
+/// Two fields added to `numeric` after the day was summarised: depth, which the stored records
+/// hold, can be summarised again from them (`--resummarise`); `properties.gap`, which no record
+/// holds (not fetched then: a `select` that left it out), cannot, and the report says so
+/// rather than advise a `--resummarise` that would only count records without a value.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_added_that_the_records_never_held_is_not_said_to_be_in_them() {
+    let (uri, db) = golden_database("added_not_fetched").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen(
+            "numeric = [\"properties.mag\"]",
+            "numeric = [\"properties.mag\", \"geometry.coordinates.2\", \"properties.gap\"]",
+            1,
+        ),
+    );
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    let depth = text
+        .split("No summary of this period holds")
+        .find(|part| part.trim_start().starts_with("geometry.coordinates.2"))
+        .expect("depth's paragraph");
+    assert!(
+        depth.contains("Its values are kept in `records`: `summariser --resummarise quakes`"),
+        "{text}"
+    );
+    let gap = text
+        .split("No summary of this period holds")
+        .find(|part| part.trim_start().starts_with("properties.gap"))
+        .expect("gap's paragraph");
+    assert!(
+        gap.contains("None of their records read holds `properties.gap`, not even as null: it was not fetched then")
+            && !gap.contains("Its values are kept in `records`"),
+        "{text}"
+    );
+}
+
 /// A report written while the summariser has not run for hours (files of the source waiting
 /// in `raw/` since) says the source is behind on its cover, in red, as `analyser status` says
 /// BEHIND: its records since are not in the report, though its collections are fine.

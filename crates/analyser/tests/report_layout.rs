@@ -128,6 +128,7 @@ fn single() -> SourceData {
         failing_since: None,
         records_before: 0,
         unmatched: None,
+        fields_not_in_records: Default::default(),
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -174,6 +175,7 @@ fn busy() -> SourceData {
         failing_since: None,
         records_before: 0,
         unmatched: None,
+        fields_not_in_records: Default::default(),
     }
 }
 

@@ -17,16 +17,20 @@ pub struct AddedField<'a> {
     key: &'static str,
     /// Hours that began before it are past `keep_days`: final.
     horizon: Option<DateTime<Utc>>,
+    /// False when the records of the hours lacking it do not hold it either (see
+    /// [`crate::query::SourceData::fields_not_in_records`]).
+    in_records: bool,
 }
 
 impl<'a> AddedField<'a> {
     /// `field` of `key` (`numeric` or `categories`) of `source`, in a report generated at
-    /// `generated`.
+    /// `generated`; `in_records` unless the records of the hours lacking it lack it too.
     pub fn new(
         source: &'a Source,
         field: &'a str,
         key: &'static str,
         generated: DateTime<Utc>,
+        in_records: bool,
     ) -> AddedField<'a> {
         let horizon = source
             .keep_days
@@ -36,6 +40,7 @@ impl<'a> AddedField<'a> {
             field,
             key,
             horizon,
+            in_records,
         }
     }
 
@@ -48,6 +53,7 @@ impl<'a> AddedField<'a> {
             name_of(self.source, field)
         );
         let advice = match self.within_keep_days(hours) {
+            n if n > 0 && !self.in_records => self.not_fetched(hours),
             n if n == hours.len() => format!(
                 "Its values are kept in `records`: `summariser --resummarise {}` summarises the stored hours again with it, but for an hour whose records are no longer all there.",
                 self.source.name
@@ -108,6 +114,7 @@ impl<'a> AddedField<'a> {
     /// where it reaches them.
     fn again(&self, hours: &[DateTime<Utc>]) -> String {
         match self.within_keep_days(hours) {
+            n if n > 0 && !self.in_records => self.not_fetched(hours),
             n if n == hours.len() => format!(
                 "`summariser --resummarise {}` summarises them again with it, but for an hour whose records are no longer all in `records`.",
                 self.source.name
@@ -126,6 +133,31 @@ impl<'a> AddedField<'a> {
             .iter()
             .filter(|hour| self.horizon.is_none_or(|horizon| **hour >= horizon))
             .count()
+    }
+
+    /// The advice for `hours` whose records were stored without the field: it was not fetched
+    /// then, so they must be collected again with it, where the API serves them again.
+    fn not_fetched(&self, hours: &[DateTime<Utc>]) -> String {
+        let name = &self.source.name;
+        let said = format!(
+            "None of their records read holds `{}`, not even as null: it was not fetched then (left out of the query, as of a `select`, or dropped), so `summariser --resummarise` cannot add it.",
+            self.field
+        );
+        let first_day = hours
+            .iter()
+            .filter(|hour| self.horizon.is_none_or(|horizon| **hour >= horizon))
+            .min()
+            .map(|hour| hour.date_naive());
+        let again = match (&self.source.kind, first_day) {
+            (releve::SourceKind::Opendatasoft(ods), Some(day)) if ods.incremental => format!(
+                "`collector --source {name} --since {day}` collects them again with it (from {day}, 00:00 UTC), and the summariser's next run summarises them."
+            ),
+            (_, Some(day)) if self.source.collects_by_day() => format!(
+                "`collector --source {name} --date DAY` collects a day again with it, each day from {day}, and the summariser's next run summarises them."
+            ),
+            _ => "The hours collected from now on hold it; past hours hold it only once collected again, where the API serves them again.".to_owned(),
+        };
+        format!("{said} {again}")
     }
 
     /// Said when every hour concerned began more than `keep_days` ago.
@@ -155,7 +187,7 @@ mod tests {
         let generated = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(100);
         let days_ago = |days: i64| generated - TimeDelta::days(days);
         let kept = source("keep_days = 10\n");
-        let field = AddedField::new(&kept, "late", "numeric", generated);
+        let field = AddedField::new(&kept, "late", "numeric", generated, true);
         let recent = field
             .in_some_summaries(&[days_ago(2), days_ago(3)], 24)
             .expect("said");
@@ -175,10 +207,28 @@ mod tests {
             "{mixed}"
         );
         let forever = source("");
-        let field = AddedField::new(&forever, "late", "numeric", generated);
+        let field = AddedField::new(&forever, "late", "numeric", generated, true);
         assert!(field.in_no_summary(&[days_ago(400)]).ends_with(
             "Its values are kept in `records`: `summariser --resummarise s` summarises the stored hours again with it, but for an hour whose records are no longer all there."
         ));
         assert_eq!(field.in_some_summaries(&[], 24), None);
+    }
+
+    /// Hours whose records lack the field too (an incremental portal source whose `select`
+    /// left it out): collected again from the first one's UTC day, not summarised again.
+    #[test]
+    fn a_field_the_records_lack_is_collected_again_from_its_first_day() {
+        let text = "[[source]]\nname = \"nat\"\nkind = \"opendatasoft\"\nurl = \"http://127.0.0.1:9\"\ndataset = \"eco2mix\"\nincremental = true\nevery = \"15m\"\nkey = \"date_heure\"\ntime = \"date_heure\"\nnumeric = [\"gaz\"]\n";
+        let config = releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("configuration");
+        let generated = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(100);
+        let field = AddedField::new(&config.sources[0], "gaz", "numeric", generated, false);
+        let said = field
+            .in_some_summaries(&[generated - TimeDelta::hours(30)], 48)
+            .expect("said");
+        assert!(
+            said.ends_with("None of their records read holds `gaz`, not even as null: it was not fetched then (left out of the query, as of a `select`, or dropped), so `summariser --resummarise` cannot add it. `collector --source nat --since 1970-04-09` collects them again with it (from 1970-04-09, 00:00 UTC), and the summariser's next run summarises them."),
+            "{said}"
+        );
     }
 }

@@ -380,7 +380,7 @@ mod tests {
             }
         }
         let scale = ValueScale::of(&bands).expect("values");
-        let added = AddedField::new(source, "temp", "numeric", end);
+        let added = AddedField::new(source, "temp", "numeric", end, true);
         let said = past_scale(source, &added, "temp", &bands, &axis, scale).expect("said");
         assert!(
             said.starts_with("3 hours, on 2 days, reach past the chart's scale, drawn to its edge and marked: up to 9,999 °C (2026-10-02 06:00–07:00)."),
@@ -397,7 +397,7 @@ mod tests {
         .expect("configuration");
         let source = &config.sources[0];
         let generated = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(100);
-        let added = AddedField::new(source, "temp", "numeric", generated);
+        let added = AddedField::new(source, "temp", "numeric", generated, true);
         let ago = |days: i64| generated - TimeDelta::days(days);
         assert_eq!(
             resummarise(source, &added, &[ago(2)], "hour"),
@@ -452,7 +452,7 @@ mod tests {
         }
         let scale = ValueScale::of(&bands).expect("values");
         let generated = axis.hours().last().copied().expect("hours") + TimeDelta::days(30);
-        let added = AddedField::new(source, "temp", "numeric", generated);
+        let added = AddedField::new(source, "temp", "numeric", generated, true);
         let said = past_scale(source, &added, "temp", &bands, &axis, scale).expect("said");
         assert_eq!(
             said,

@@ -180,11 +180,13 @@ pub fn source_section(
         );
     }
     for field in &source.numeric {
-        let added = AddedField::new(source, field.as_str(), "numeric", generated);
+        let in_records = !data.fields_not_in_records.contains(field.as_str());
+        let added = AddedField::new(source, field.as_str(), "numeric", generated, in_records);
         numeric_chart(doc, source, field.as_str(), &hourly, &axis, &added)?;
     }
     for field in &source.categories {
-        let added = AddedField::new(source, field.as_str(), "categories", generated);
+        let in_records = !data.fields_not_in_records.contains(field.as_str());
+        let added = AddedField::new(source, field.as_str(), "categories", generated, in_records);
         let in_words = one_day_of_daily_values(source, period.kind);
         category_chart(
             doc,
