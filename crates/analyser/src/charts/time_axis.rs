@@ -331,17 +331,19 @@ impl TimeAxis {
     }
 
     pub(super) fn description(&self) -> String {
-        match self.kind {
-            PeriodKind::Day => match self.clock_change() {
-                Some(change) => format!("Hour ({}; {change})", self.tz.name()),
-                None => format!("Hour ({})", self.tz.name()),
-            },
-            PeriodKind::Week | PeriodKind::Month => format!("Day ({})", self.tz.name()),
+        let unit = match self.kind {
+            PeriodKind::Day => "Hour",
+            PeriodKind::Week | PeriodKind::Month => "Day",
+        };
+        match self.clock_change() {
+            Some(change) => format!("{unit} ({}; {change})", self.tz.name()),
+            None => format!("{unit} ({})", self.tz.name()),
         }
     }
 
-    /// What a day's axis says where the clocks change within it, so its 23 or 25 hours read
-    /// right: `02:00 comes twice: the clocks went back an hour`.
+    /// What the axis says where the clocks change within it, so a day's 23 or 25 hours read
+    /// right: on a day's axis `02:00 comes twice: the clocks went back an hour`, on a week's or
+    /// a month's `Sun 29 has 23 hours: the clocks went forward an hour` (its bar is shorter).
     fn clock_change(&self) -> Option<String> {
         use chrono::Offset;
         let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
@@ -357,15 +359,32 @@ impl TimeAxis {
             minutes if minutes % 60 == 0 => format!("{} hours", minutes / 60),
             minutes => format!("{minutes} minutes"),
         };
+        let went = if shift < 0 { "back" } else { "forward" };
+        if self.kind != PeriodKind::Day {
+            let minutes = 24 * 60 - shift / 60;
+            let length = if minutes % 60 == 0 {
+                format!("{} hours", minutes / 60)
+            } else {
+                format!("{} hours {} minutes", minutes / 60, minutes % 60)
+            };
+            let day = self.day_of(*after);
+            let day = match self.kind {
+                PeriodKind::Month => day.format("%-d %b"),
+                _ => day.format("%a %-d"),
+            };
+            return Some(format!(
+                "{day} has {length}: the clocks went {went} {amount}"
+            ));
+        }
         Some(if shift < 0 {
             format!(
-                "{} comes twice: the clocks went back {amount}",
+                "{} comes twice: the clocks went {went} {amount}",
                 local(after).format("%H:%M")
             )
         } else {
             let skipped = local(before).naive_local() + chrono::TimeDelta::hours(1);
             format!(
-                "no {}: the clocks went forward {amount}",
+                "no {}: the clocks went {went} {amount}",
                 skipped.format("%H:%M")
             )
         })
@@ -435,6 +454,32 @@ mod tests {
             "Hour (Australia/Lord_Howe; no 02:30: the clocks went forward 30 minutes)"
         );
         assert_eq!(description(chrono_tz::UTC, "2026-10-25"), "Hour (UTC)");
+    }
+
+    /// A week's or a month's bar of a day of 23 or 25 hours is shorter or longer: its axis
+    /// says why.
+    #[test]
+    fn a_week_or_a_month_whose_clocks_change_names_the_day_and_its_hours() {
+        let description = |kind: PeriodKind, date: &str| {
+            let period = crate::period::ReportPeriod::containing(
+                kind,
+                date.parse().expect("date"),
+                chrono_tz::Europe::Paris,
+            );
+            TimeAxis::new(period.hours(), period.tz, kind).description()
+        };
+        assert_eq!(
+            description(PeriodKind::Week, "2027-03-25"),
+            "Day (Europe/Paris; Sun 28 has 23 hours: the clocks went forward an hour)"
+        );
+        assert_eq!(
+            description(PeriodKind::Month, "2026-10-01"),
+            "Day (Europe/Paris; 25 Oct has 25 hours: the clocks went back an hour)"
+        );
+        assert_eq!(
+            description(PeriodKind::Week, "2026-11-25"),
+            "Day (Europe/Paris)"
+        );
     }
 
     #[test]
