@@ -143,10 +143,10 @@ fn failed_by(body: &Value) -> Option<(&'static str, &Value)> {
 /// The HTTP status code a status text is, or starts its status line with (before a `:` or
 /// `-`): `"404"`, a code of 400 or more followed by a capital (`"429 Too Many Requests"`,
 /// nginx's `"413 Request Entity Too Large"`, `"404: Not Found"`), any code followed by its own
-/// reason phrase in any case (`"200 OK"`, `"503 service unavailable"`), any code after an
-/// `HTTP/1.1` whatever follows it (`"HTTP/1.1 503 maintenance"`). A count is none (`"500
-/// records processed"`, `"150 errors"`), nor a lower code followed by other words (`"200
-/// Error: locked"`): their words tell.
+/// reason phrase in any case (`"200 OK"`, `"503 service unavailable"`), a code of 400 or more
+/// after an `HTTP/1.1` whatever follows it (`"HTTP/1.1 503 maintenance"`). A count is none
+/// (`"500 records processed"`, `"150 errors"`), nor a lower code followed by other words
+/// (`"200 Error: locked"`, `"HTTP/1.1 200 Error: locked"`): their words tell.
 fn status_code(status: &str) -> Option<u16> {
     let mut status = status.trim();
     let status_line = status
@@ -167,7 +167,8 @@ fn status_code(status: &str) -> Option<u16> {
     let rest = status[digits..].trim_start_matches([' ', ':', '-', '–']);
     let separated = !status[digits..].starts_with(char::is_alphanumeric);
     if separated
-        && (status_line || (400..600).contains(&code) && rest.starts_with(char::is_uppercase))
+        && (400..600).contains(&code)
+        && (status_line || rest.starts_with(char::is_uppercase))
     {
         return Some(code);
     }
@@ -206,45 +207,55 @@ fn says_failure(status: &str) -> bool {
     ];
     const ONE_WORD: &[&str] = &["ko", "nok", "err", "down"];
     const SUCCESS_FIRST: &[&str] = &["ok", "success", "succeeded", "completed", "done"];
-    let words: Vec<String> = status
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let (words, separators) = words_of(status);
     if words
         .first()
         .is_some_and(|first| SUCCESS_FIRST.contains(&first.as_str()))
     {
         return false;
     }
-    // Run together, lower case: `no_error` and `NoError` read alike; `0 errors` and `error: 0`
-    // count none, and are left out.
-    let counted_none = |at: usize| {
-        words
-            .get(at)
-            .is_some_and(|word| word == "0" || word == "zero")
-    };
     let failure_word = |at: usize| {
         words
             .get(at)
             .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
     };
-    // A count after its word is one unless a fraction follows it (`timeout 0.5 s` is a time).
-    let whole = |at: usize| {
-        !words
-            .get(at)
-            .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
+    // Run together, lower case: `no_error` and `NoError` read alike. A failure's word counted
+    // none is left out, with its count: after it (`error: 0`, `error=0`, `timeout 0`), or
+    // before it (`0 errors`, `done, 0 errors`). A `0` counts one word only (`timeout: 0,
+    // errors: 3` still counts errors), none after a label of its own (`warnings: 0, errors: 3`),
+    // and none when a fraction follows it (`timeout 0.5 s` is a time).
+    let separator = |at: usize| separators.get(at).map_or("", String::as_str);
+    let labelled = |at: usize| separator(at).contains([':', '=']);
+    let spaced = |at: usize| separators.get(at).is_some_and(|s| s.trim().is_empty());
+    let fraction = |at: usize| {
+        matches!(separator(at + 1), "." | ",")
+            && words
+                .get(at + 1)
+                .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
     };
-    let mut joined = String::new();
-    for (at, word) in words.iter().enumerate() {
-        let none_counted = (counted_none(at) && failure_word(at + 1))
-            || (at > 0 && counted_none(at - 1) && failure_word(at))
-            || (at > 0 && counted_none(at) && failure_word(at - 1) && whole(at + 1))
-            || (counted_none(at + 1) && failure_word(at) && whole(at + 2));
-        if !none_counted {
-            joined.push_str(word);
+    let mut left_out = vec![false; words.len()];
+    for at in 0..words.len() {
+        if !matches!(words[at].as_str(), "0" | "zero") || fraction(at) {
+            continue;
+        }
+        let counts_before = at > 0
+            && !left_out[at - 1]
+            && failure_word(at - 1)
+            && (labelled(at) || spaced(at) && !(failure_word(at + 1) && spaced(at + 1)));
+        if counts_before {
+            left_out[at - 1] = true;
+            left_out[at] = true;
+        } else if failure_word(at + 1) && spaced(at + 1) && !labelled(at) {
+            left_out[at] = true;
+            left_out[at + 1] = true;
         }
     }
+    let joined: String = words
+        .iter()
+        .zip(&left_out)
+        .filter(|(_, out)| !**out)
+        .map(|(word, _)| word.as_str())
+        .collect();
     if ONE_WORD.contains(&joined.as_str()) {
         return true;
     }
@@ -253,6 +264,30 @@ fn says_failure(status: &str) -> bool {
             .match_indices(word)
             .any(|(at, _)| !denied(word, &joined[..at], &joined[at + word.len()..]))
     })
+}
+
+/// The words of a status, lower case, each with the text before it (its separator: `": "`,
+/// `", "`, `"."`, or none for the first word at the start).
+fn words_of(status: &str) -> (Vec<String>, Vec<String>) {
+    let (mut words, mut separators) = (Vec::new(), Vec::new());
+    let (mut word, mut separator) = (String::new(), String::new());
+    for c in status.chars() {
+        if c.is_alphanumeric() {
+            if word.is_empty() {
+                separators.push(std::mem::take(&mut separator));
+            }
+            word.extend(c.to_lowercase());
+        } else {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            separator.push(c);
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    (words, separators)
 }
 
 /// Whether a failure's `word`, between `before` and `after` in a status run together, is denied
@@ -344,6 +379,13 @@ mod tests {
             json!({"results": [], "status": "HTTP/1.1 404 Not Found"}),
             json!({"results": [], "status": "429: Too Many Requests"}),
             json!({"results": [], "status": "404Error"}),
+            json!({"results": [], "status": "HTTP/1.1 503 maintenance"}),
+            json!({"results": [], "status": "HTTP/1.1 200 Error: database is locked"}),
+            json!({"results": [], "status": "timeout: 0, errors: 3"}),
+            json!({"results": [], "status": "failed: 0, errors: 3"}),
+            json!({"results": [], "status": "errors: 0, failed: 12"}),
+            json!({"results": [], "status": "warnings: 0, errors: 3"}),
+            json!({"results": [], "status": "error 0.5"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -388,6 +430,13 @@ mod tests {
             json!({"results": [], "status": "450 requests remaining"}),
             json!({"results": [], "status": "500.1"}),
             json!({"results": [], "status": "HTTP/1.1 200 OK"}),
+            json!({"results": [], "status": "HTTP/2 200"}),
+            json!({"results": [], "status": "error: 0, 2 warnings"}),
+            json!({"results": [], "status": "error: 0 (3 warnings)"}),
+            json!({"results": [], "status": "timeout: 0, retries: 2"}),
+            json!({"results": [], "status": "processed 10 items with 0 errors"}),
+            json!({"results": [], "status": "Import finished, 0 errors"}),
+            json!({"results": [], "status": "error 0"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
