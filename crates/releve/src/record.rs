@@ -700,6 +700,12 @@ mod tests {
                 "{err}"
             );
         }
+        // `""` for the body (`records`) only: a field, as `version` or `lon`, is never empty.
+        let root = FieldPath::try_from("$".to_owned()).expect_err("$");
+        assert!(
+            root.contains("where the whole body is meant (`records`), or a field's dotted path"),
+            "{root}"
+        );
         for inexact in ["$..mag", "$.a.*.b", "$['a.b']", "$.features[?(@.x>1)]"] {
             let err = FieldPath::try_from(inexact.to_owned()).expect_err(inexact);
             assert!(

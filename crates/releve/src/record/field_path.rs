@@ -211,7 +211,8 @@ fn from_json_path(text: &str) -> Option<String> {
         && !trimmed.contains(['*', '?', '(', '@'])
         && !trimmed.contains("..");
     let spelling = match trimmed {
-        "" => "`\"\"`".to_owned(),
+        // The whole body or record: what `records` takes; a field (`lon`, `version`) is a path.
+        "" => "`\"\"` where the whole body is meant (`records`), or a field's dotted path".to_owned(),
         dotted if exact => format!("`{dotted}`"),
         _ => "the fields' names joined by dots".to_owned(),
     };
