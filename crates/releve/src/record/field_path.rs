@@ -212,7 +212,9 @@ fn from_json_path(text: &str) -> Option<String> {
         && !trimmed.contains("..");
     let spelling = match trimmed {
         // The whole body or record: what `records` takes; a field (`lon`, `version`) is a path.
-        "" => "`\"\"` where the whole body is meant (`records`), or a field's dotted path".to_owned(),
+        "" => {
+            "`\"\"` where the whole body is meant (`records`), or a field's dotted path".to_owned()
+        }
         dotted if exact => format!("`{dotted}`"),
         _ => "the fields' names joined by dots".to_owned(),
     };
