@@ -117,7 +117,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 waiting: Default::default(),
                 disabled: Vec::new(),
                 run_before: None,
-                failing_since: None,
+                runs_before: Vec::new(),
                 records_before: 0,
                 unmatched: None,
                 fields_not_in_records: Default::default(),

@@ -368,7 +368,7 @@ pub fn assess(
         .collect();
     let failing = failing::failing_stretches(
         source,
-        (data.run_before.as_ref(), data.failing_since, &data.runs),
+        (data.run_before.as_ref(), &data.runs_before, &data.runs),
         (period.start(), reference),
         &cut,
     );

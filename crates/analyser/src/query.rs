@@ -163,10 +163,10 @@ pub struct SourceData {
     /// started (not one collecting by day): a failure then may have paused the source into
     /// the period, and its interval is the one in force when the period began.
     pub run_before: Option<CollectionRun>,
-    /// When `run_before` failed, the start of the first of the failed runs in a row it ends,
-    /// read back as far as a stretch of failures must last to be shaded (see
-    /// [`crate::completeness::failing`]): an outage begun hours before the period.
-    pub failing_since: Option<DateTime<Utc>>,
+    /// When `run_before` failed, its runs started up to it from twice the shortest stretch of
+    /// failures shaded before it, oldest first (see [`crate::completeness::failing`]): where
+    /// an outage begun before the period began. Else none.
+    pub runs_before: Vec<CollectionRun>,
     /// Records in the period before (the day, week or month before), from `hourly`, to compare
     /// the period's with.
     pub records_before: i64,
@@ -458,9 +458,9 @@ async fn load_source(
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
     let run_before = run_before(db, source, period, unread).await?;
     let fields_not_in_records = fields_not_in_records(db, source, &hourly).await?;
-    let failing_since = match &run_before {
-        Some(before) if before.error.is_some() => failing_since(db, source, before, unread).await?,
-        _ => None,
+    let runs_before = match &run_before {
+        Some(before) if before.error.is_some() => runs_before(db, source, before, unread).await?,
+        _ => Vec::new(),
     };
     let records_before = records_in(db, source, &period.before(), unread).await?;
     let health = run_health(db, name, now, unread).await?;
@@ -483,7 +483,7 @@ async fn load_source(
             .filter_map(|run| Disabled::told_by(&CollectionRun::from(run)))
             .collect(),
         run_before: run_before.map(CollectionRun::from),
-        failing_since,
+        runs_before: runs_before.into_iter().map(CollectionRun::from).collect(),
         records_before,
         // From the raw folder, when the report reads one.
         unmatched: None,
@@ -606,15 +606,15 @@ async fn run_before(
     find_latest(db, store::RUNS, before, "started", &action, unread).await
 }
 
-/// The start of the first of the failed runs of `source` in a row that `before` ends, read
-/// back twice as far as the shortest stretch of failures shaded at its interval (a stretch
-/// begun earlier is as long as needed from there).
-async fn failing_since(
+/// The runs of `source` started up to `before`, from twice the shortest stretch of failures
+/// shaded at its interval before it (a stretch begun earlier is as long as needed from
+/// there), oldest first.
+async fn runs_before(
     db: &Database,
     source: &Source,
     before: &StoredRun,
     unread: &Unread,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
+) -> Result<Vec<StoredRun>, StoreError> {
     let name = source.name.as_str();
     let last = CollectionRun::from(before.clone());
     let interval = last.interval().unwrap_or_else(|| source.every.as_chrono());
@@ -624,14 +624,8 @@ async fn failing_since(
         "$gte": store::bson_date(last.started - back),
         "$lte": before.started,
     }};
-    let newest_first = FindOptions::builder().sort(doc! {"started": -1}).build();
-    let runs: Vec<StoredRun> =
-        find_all(db, store::RUNS, window, newest_first, &action, unread).await?;
-    Ok(runs
-        .iter()
-        .take_while(|run| run.error.is_some())
-        .map(|run| store::chrono_date(run.started))
-        .last())
+    let by_start = FindOptions::builder().sort(doc! {"started": 1}).build();
+    find_all(db, store::RUNS, window, by_start, &action, unread).await
 }
 
 /// Records the summariser dropped from `source`'s files of `period`: landed in it, or for a

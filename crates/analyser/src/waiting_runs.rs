@@ -69,6 +69,22 @@ pub fn fold_into(
         .filter(|run| run.succeeded())
         .map(|run| run.finished)
         .min();
+    // The runs before the period a stretch of failures may run through into it, beside those
+    // read from MongoDB (see `SourceData::runs_before`).
+    for run in runs
+        .clone()
+        .filter(|run| run.day.is_none() && run.started < period.start())
+    {
+        let millis = run.started.timestamp_millis();
+        if !data
+            .runs_before
+            .iter()
+            .any(|known| known.started.timestamp_millis() == millis)
+        {
+            data.runs_before.push(CollectionRun::from(run));
+        }
+    }
+    data.runs_before.sort_by_key(|run| run.started);
     // The last run before the period, of a source whose runs belong to when they started.
     let before = runs
         .clone()

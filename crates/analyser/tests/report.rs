@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Output;
 
 use analyser::period::{PeriodKind, ReportPeriod};
-use chrono::{Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use common::golden;
 use mongodb::bson::{self, Bson, Document, doc};
 use releve::Config;
@@ -1710,6 +1710,121 @@ async fn an_outage_begun_the_evening_before_is_shaded_from_the_day_s_start() {
         text.contains("Shaded \"failed\" on its charts"),
         "quakes failed from 22:00 the evening before to 00:30, two and a half hours, yet its first half hour is not said failed: {text}"
     );
+}
+
+/// The golden day's text, its quakes runs from 00:00 to 00:15 replaced and `before` added.
+async fn day_text_failing_from_midnight(label: &str, before: Vec<releve::RunMetrics>) -> String {
+    day_text_failing_from_midnight_waiting(label, before, Vec::new()).await
+}
+
+/// As [`day_text_failing_from_midnight`], `waiting` runs' metrics waiting in `raw/quakes/` for the summariser,
+/// the report given `--raw-dir raw`.
+async fn day_text_failing_from_midnight_waiting(
+    label: &str,
+    before: Vec<releve::RunMetrics>,
+    waiting: Vec<releve::RunMetrics>,
+) -> String {
+    let server = MongoServer::shared();
+    let db = server.fresh_database(label);
+    let database = server.client_database(&db).await;
+    golden::insert(&database).await;
+    let runs = database.collection::<Document>(store::RUNS);
+    let start = golden::day_start();
+    // The period's first run (00:00 Paris) fails; 00:15 succeeds, as the golden run.
+    runs.delete_many(doc! {"source": "quakes", "started": store::bson_date(start)})
+        .await
+        .expect("the first run");
+    let failed = |started: DateTime<Utc>| {
+        golden::run(
+            "quakes",
+            started,
+            0,
+            None,
+            Some("HTTP 503: Service Unavailable."),
+        )
+    };
+    for run in before.into_iter().chain([failed(start)]) {
+        runs.insert_one(store::run_document(&run).expect("run document"))
+            .await
+            .expect("a run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let raw = dir.path().join("raw");
+    for run in &waiting {
+        let landed = releve::RawFileName::data("quakes", run.started, 1);
+        releve::rawfile::write_metrics(
+            &raw,
+            &landed,
+            &serde_json::to_vec(run).expect("metrics JSON"),
+        )
+        .expect("metrics file");
+    }
+    let date = golden::date(0);
+    let mut args = vec![
+        "--mongodb-uri",
+        server.uri(),
+        "--database",
+        &db,
+        "--date",
+        &date,
+    ];
+    if !waiting.is_empty() {
+        args.extend(["--raw-dir", "raw"]);
+    }
+    common::analyser_ok(dir.path(), &args);
+    common::flat(&common::text(&dir.path().join(golden::report(0))))
+}
+
+fn failed_quakes_run(started: DateTime<Utc>) -> releve::RunMetrics {
+    golden::run(
+        "quakes",
+        started,
+        0,
+        None,
+        Some("HTTP 503: Service Unavailable."),
+    )
+}
+
+/// An outage before the period is measured as the period's runs would measure it: quakes
+/// (every 15 minutes) fails from 23:30 the evening before (Paris) to 00:00, and lands at 00:15,
+/// 45 minutes of failures, no stretch to shade, whatever failed before a stretch disabled, a
+/// stretch without runs, or a success whose metrics still wait in `raw/`.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outage_before_the_period_begins_anew_after_a_stretch_disabled_or_without_runs() {
+    let start = golden::day_start();
+    let minutes_before = |minutes: i64| start - Duration::minutes(minutes);
+    let failed = |minutes: i64| failed_quakes_run(minutes_before(minutes));
+    // Failed at 22:00 and 22:15, disabled until 23:30.
+    let mut enabled_again = failed(30);
+    enabled_again.disabled_from = Some(minutes_before(90));
+    let disabled = vec![failed(120), failed(105), enabled_again, failed(15)];
+    // Failed at 22:00 and 22:15 (put off to 22:30), then no run until 23:30.
+    let mut put_off = failed(105);
+    put_off.retry_from = Some(minutes_before(90));
+    let without_runs = vec![failed(120), put_off, failed(30), failed(15)];
+    for (label, before) in [
+        ("failing_after_disabled", disabled),
+        ("failing_after_no_run", without_runs),
+        ("failing_45_minutes", vec![failed(30), failed(15)]),
+    ] {
+        let text = day_text_failing_from_midnight(label, before).await;
+        assert!(
+            !text.contains("Shaded \"failed\" on its charts"),
+            "{label}: {text}"
+        );
+    }
+    // Stored: failed at 22:30, 22:45 and 23:00. Waiting in raw/: 23:15 succeeded, 23:30 and
+    // 23:45 failed.
+    let stored = vec![failed(90), failed(75), failed(60)];
+    let waiting = vec![
+        golden::run("quakes", minutes_before(45), 3, None, None),
+        failed(30),
+        failed(15),
+    ];
+    let text =
+        day_text_failing_from_midnight_waiting("failing_after_waiting", stored, waiting).await;
+    assert!(!text.contains("Shaded \"failed\" on its charts"), "{text}");
 }
 
 /// A raw folder the report cannot read leaves the report written, its cover saying in red

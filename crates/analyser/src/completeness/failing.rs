@@ -41,18 +41,15 @@ struct Open<'a> {
 
 /// The stretches from `from` to `until` in which every run of `source` failed, each at least an
 /// hour and two and a half of the interval in force at its start long (counted from its first
-/// failed run: `failing_since` when `run_before` failed, the start of the failures in a row it
-/// ends, so an outage begun before the period is shaded from the period's start). A stretch ends at the next run that did not fail, or where one of `cut`
+/// failed run: when `run_before` failed, the first of the failures in a row it ends among
+/// `runs_before` (see [`failing_since`]), so an outage begun before the period is shaded from
+/// the period's start). A stretch ends at the next run that did not fail, or where one of `cut`
 /// begins (a stretch without any run, or one the source was disabled in, which say what
 /// happened then). None for a source collecting by day (its runs are retried the next
 /// minutes and its days fetched again) or of daily values (its API serves past days).
 pub(super) fn failing_stretches(
     source: &Source,
-    (run_before, failing_since, runs): (
-        Option<&CollectionRun>,
-        Option<DateTime<Utc>>,
-        &[CollectionRun],
-    ),
+    (run_before, runs_before, runs): (Option<&CollectionRun>, &[CollectionRun], &[CollectionRun]),
     (from, until): (DateTime<Utc>, DateTime<Utc>),
     cut: &[(DateTime<Utc>, DateTime<Utc>)],
 ) -> Vec<Failing> {
@@ -78,7 +75,8 @@ pub(super) fn failing_stretches(
     let mut open: Option<Open<'_>> = run_before.and_then(|run| {
         run.error.as_deref().map(|error| Open {
             first: run,
-            began: failing_since.map_or(run.started, |since| since.min(run.started)),
+            began: failing_since(source, runs_before)
+                .map_or(run.started, |since| since.min(run.started)),
             runs: 0,
             latest: Some(error),
         })
@@ -116,6 +114,30 @@ pub(super) fn failing_stretches(
         close(stretch, until);
     }
     stretches
+}
+
+/// The start of the first of the failed runs in a row that end `runs_before` (oldest first),
+/// as the period's runs would make a stretch of them: it begins anew after a stretch without
+/// runs (over two and a half intervals between two runs) and at the first run after a stretch
+/// disabled. `None` when the last of them did not fail.
+fn failing_since(source: &Source, runs_before: &[CollectionRun]) -> Option<DateTime<Utc>> {
+    let mut since = None;
+    let mut newer: Option<&CollectionRun> = None;
+    for run in runs_before.iter().rev() {
+        if run.error.is_none() {
+            break;
+        }
+        let interval = run.interval().unwrap_or_else(|| source.every.as_chrono());
+        if newer.is_some_and(|newer| newer.started - run.started > interval * 5 / 2) {
+            break;
+        }
+        since = Some(run.started);
+        if run.disabled_from.is_some() {
+            break;
+        }
+        newer = Some(run);
+    }
+    since
 }
 
 /// The earliest start of `cut` from `from` (a stretch without runs begins at the last run
@@ -189,7 +211,7 @@ mod tests {
         });
         let stretches = failing_stretches(
             &source("15m"),
-            (None, None, &runs),
+            (None, &[], &runs),
             (at(0, 0), at(23, 0)),
             &[],
         );
@@ -211,7 +233,7 @@ mod tests {
         let runs = runs(at(0, 0), at(12, 0), |started| started >= at(10, 0));
         let stretches = failing_stretches(
             &source("15m"),
-            (None, None, &runs),
+            (None, &[], &runs),
             (at(0, 0), at(11, 40)),
             &[],
         );
@@ -222,38 +244,38 @@ mod tests {
 
     /// Failures from 09:00, the period starting at 10:00 (the last run before it, 09:45,
     /// failed) and the first success at 10:30: an outage of an hour and a half, shaded from
-    /// 10:00; the same failures begun at 09:45 are 45 minutes, no stretch.
+    /// 10:00. Begun at 09:45, after a stretch without runs or the first run after a stretch
+    /// disabled, it is 45 minutes: no stretch, as within a period.
     #[test]
     fn an_outage_begun_before_the_period_is_measured_from_its_first_failure() {
         let all = runs(at(9, 0), at(12, 0), |started| started < at(10, 30));
         let (before, period): (Vec<_>, Vec<_>) =
             all.into_iter().partition(|run| run.started < at(10, 0));
-        let run_before = before.last();
-        let since_nine = failing_stretches(
-            &source("15m"),
-            (run_before, Some(at(9, 0)), &period),
-            (at(10, 0), at(12, 0)),
-            &[],
-        );
-        assert_eq!(
-            since_nine
-                .iter()
-                .map(|failing| (failing.stretch, failing.runs))
-                .collect::<Vec<_>>(),
-            [(
-                Silence {
-                    from: at(10, 0),
-                    until: at(10, 30)
-                },
-                2
-            )]
-        );
-        let since_the_run_before = failing_stretches(
-            &source("15m"),
-            (run_before, None, &period),
-            (at(10, 0), at(12, 0)),
-            &[],
-        );
-        assert_eq!(since_the_run_before, []);
+        let shaded = |runs_before: &[CollectionRun]| {
+            failing_stretches(
+                &source("15m"),
+                (runs_before.last(), runs_before, &period),
+                (at(10, 0), at(12, 0)),
+                &[],
+            )
+            .iter()
+            .map(|failing| (failing.stretch, failing.runs))
+            .collect::<Vec<_>>()
+        };
+        let since_nine = [(
+            Silence {
+                from: at(10, 0),
+                until: at(10, 30),
+            },
+            2,
+        )];
+        assert_eq!(shaded(&before), since_nine);
+        assert_eq!(shaded(&before[3..]), [], "from 09:45 only");
+        let mut after_a_gap = runs(at(8, 0), at(8, 30), |_| true);
+        after_a_gap.push(before[3].clone());
+        assert_eq!(shaded(&after_a_gap), [], "no run from 08:15 to 09:45");
+        let mut after_disabled = before.clone();
+        after_disabled[3].disabled_from = Some(at(9, 40));
+        assert_eq!(shaded(&after_disabled), [], "disabled until 09:45");
     }
 }
