@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use releve::{Config, RawFileName, RunMetrics};
+use releve::{Config, RawFileName};
 
 use crate::period::ReportPeriod;
 use crate::query::SourceData;
@@ -18,8 +18,8 @@ use crate::{quarantine, waiting_runs, why_unreadable};
 pub struct RawFolder {
     /// The folder read, as `--raw-dir` gave it.
     raw_dir: PathBuf,
-    /// Each readable source folder's run metrics, by source.
-    waiting: BTreeMap<String, Vec<RunMetrics>>,
+    /// What waits in each readable source folder, by source.
+    waiting: BTreeMap<String, waiting_runs::Waiting>,
     /// The quarantined data files, `None` when the quarantine could not be read.
     quarantined: Option<Vec<RawFileName>>,
     /// What could not be read, and what that leaves out.
@@ -62,8 +62,8 @@ impl RawFolder {
         let mut waiting = BTreeMap::new();
         for source in &config.sources {
             match waiting_runs::read(raw_dir, &source.name) {
-                Ok(runs) => {
-                    waiting.insert(source.name.clone(), runs);
+                Ok(found) => {
+                    waiting.insert(source.name.clone(), found);
                 }
                 Err(err) => problems.push(unreadable(
                     &raw_dir.join(&source.name),
@@ -114,10 +114,11 @@ impl RawFolder {
                 continue;
             };
             if let Some(source_data) = data.get_mut(&source.name) {
-                waiting_runs::fold_into(source_data, waiting, period, now);
+                waiting_runs::fold_into(source_data, &waiting.runs, period, now);
+                source_data.waiting.oldest_landed = waiting.oldest_landed;
             }
             if let Some(first) = waiting_runs::first_collection(
-                waiting,
+                &waiting.runs,
                 source.collects_by_day(),
                 config.report.timezone,
             ) {

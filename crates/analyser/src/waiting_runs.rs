@@ -12,14 +12,30 @@ use releve::{RawFileRole, RunMetrics, rawfile};
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, Disabled, SourceData};
 
-/// The run metrics waiting in `raw/<source>/`; a file that cannot be read is logged and
-/// skipped. A folder that does not exist holds none; one that cannot be listed is an error.
-pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Vec<RunMetrics>> {
-    Ok(rawfile::list(raw_dir, source)?
-        .into_iter()
-        .filter(|name| name.role == RawFileRole::Metrics)
-        .filter_map(|name| read_metrics(&name.path_in(raw_dir)))
-        .collect())
+/// What waits in `raw/<source>/` for the summariser.
+#[derive(Debug, Default)]
+pub struct Waiting {
+    /// The run metrics; a file that cannot be read is logged and skipped.
+    pub runs: Vec<RunMetrics>,
+    /// When the earliest data file landed: the summariser is behind when that was hours ago
+    /// (as `analyser status` judges it, whether or not its run's metrics were taken).
+    pub oldest_landed: Option<DateTime<Utc>>,
+}
+
+/// What waits in `raw/<source>/`. A folder that does not exist holds nothing; one that cannot
+/// be listed is an error.
+pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Waiting> {
+    let mut waiting = Waiting::default();
+    for name in rawfile::list(raw_dir, source)? {
+        match name.role {
+            RawFileRole::Metrics => waiting.runs.extend(read_metrics(&name.path_in(raw_dir))),
+            RawFileRole::Data => {
+                let oldest = waiting.oldest_landed.get_or_insert(name.landed_at);
+                *oldest = (*oldest).min(name.landed_at);
+            }
+        }
+    }
+    Ok(waiting)
 }
 
 /// One run metrics file; `None`, logged, when it cannot be read.
@@ -64,11 +80,6 @@ pub fn fold_into(
         }
     }
     data.runs.sort_by_key(|run| run.started);
-    data.waiting.oldest_landed = runs
-        .clone()
-        .filter(|run| run.succeeded())
-        .map(|run| run.finished)
-        .min();
     // The runs before the period a stretch of failures may run through into it, beside those
     // read from MongoDB (see `SourceData::runs_before`).
     for run in runs
@@ -229,7 +240,7 @@ mod tests {
             crate::query::WaitingRuns {
                 runs: 1,
                 records: offers.records,
-                oldest_landed: Some(offers.finished),
+                oldest_landed: None,
             },
             "its records wait for the summariser"
         );

@@ -1478,32 +1478,39 @@ async fn a_field_added_that_the_records_never_held_is_not_said_to_be_in_them() {
 
 /// A report written while the summariser has not run for hours (files of the source waiting
 /// in `raw/` since) says the source is behind on its cover, in red, as `analyser status` says
-/// BEHIND: its records since are not in the report, though its collections are fine.
+/// BEHIND: its records since are not in the report, though its collections are fine. So does
+/// a file waiting alone, its run's metrics taken (a file too large for the summariser).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_whose_files_wait_hours_for_the_summariser_reads_behind() {
     let (uri, db) = golden_database("behind").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    setup(dir.path(), golden::CONFIG);
-    let raw = dir.path().join("raw");
-    for minutes_ago in [5 * 60, 1] {
-        let started = chrono::Utc::now() - Duration::minutes(minutes_ago);
-        let landed = releve::RawFileName::data("quakes", started, 1);
-        let metrics = golden::run("quakes", started, 3, None, None);
-        releve::rawfile::write_metrics(
-            &raw,
-            &landed,
-            &serde_json::to_vec(&metrics).expect("metrics JSON"),
-        )
-        .expect("metrics file");
+    let behind = "Sources now: 1 OK · 1 failing (offres) · 1 behind, files waiting over 3 hours for the summariser (quakes).";
+    for with_metrics in [true, false] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        setup(dir.path(), golden::CONFIG);
+        let raw = dir.path().join("raw");
+        for minutes_ago in [5 * 60, 1] {
+            let started = chrono::Utc::now() - Duration::minutes(minutes_ago);
+            let landed = releve::RawFileName::data("quakes", started, 1);
+            let file = landed.path_in(&raw);
+            std::fs::create_dir_all(file.parent().expect("its folder")).expect("raw/quakes");
+            std::fs::write(&file, br#"{"features": []}"#).expect("a landed file");
+            if with_metrics || minutes_ago == 1 {
+                let metrics = golden::run("quakes", started, 3, None, None);
+                releve::rawfile::write_metrics(
+                    &raw,
+                    &landed,
+                    &serde_json::to_vec(&metrics).expect("metrics JSON"),
+                )
+                .expect("metrics file");
+            }
+        }
+        golden_day_reading_raw(dir.path(), &uri, &db).await;
+        let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+        assert!(
+            text.contains(behind),
+            "quakes' file landed 5 hours ago still waits (its metrics too: {with_metrics}): {text}"
+        );
     }
-    golden_day_reading_raw(dir.path(), &uri, &db).await;
-    let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
-    assert!(
-        text.contains(
-            "Sources now: 1 OK · 1 failing (offres) · 1 behind, files waiting over 3 hours for the summariser (quakes)."
-        ),
-        "quakes' file landed 5 hours ago still waits: {text}"
-    );
 }
 
 /// A source whose files of the period all wait in quarantine (a wrong `time` path) reads as
