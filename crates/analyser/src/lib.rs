@@ -222,7 +222,10 @@ async fn write_period(
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
-    let others_ran = rewrite && query::others_ran(&db, config, &period).await;
+    let others_ran = match rewrite {
+        true => query::others_ran(&db, config, &period).await,
+        false => None,
+    };
     releve::store::shut_down(db).await;
     let Loaded {
         mut data,
@@ -230,18 +233,23 @@ async fn write_period(
         runs_kept_from,
         unconfigured,
     } = loaded?;
-    if rewrite && (!unconfigured.is_empty() || others_ran) {
-        let why = if unconfigured.is_empty() {
-            "the configuration does not collect a source whose runs this period holds".to_owned()
-        } else {
-            let names: Vec<String> = unconfigured
-                .keys()
-                .map(|name| format!("`{name}`"))
-                .collect();
-            format!(
-                "the configuration does not collect {}, whose records this period holds",
-                names.join(", ")
-            )
+    if rewrite && (!unconfigured.is_empty() || others_ran.is_some()) {
+        let why = match others_ran {
+            _ if !unconfigured.is_empty() => {
+                let names: Vec<String> = unconfigured
+                    .keys()
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                format!(
+                    "the configuration does not collect {}, whose records this period holds",
+                    names.join(", ")
+                )
+            }
+            Some(Some(name)) => {
+                format!("the configuration does not collect `{name}`, whose runs this period holds")
+            }
+            _ => "the configuration does not collect a source whose runs this period holds"
+                .to_owned(),
         };
         return Ok(Some(left_as_it_is(args, &period, &why)));
     }
@@ -320,11 +328,31 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> Written
     let path = args.reports_dir.join(period.file_name());
     tracing::warn!(
         path = %path.display(),
-        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `analyser --period {} --date {}`.",
-        period.kind.name(),
-        period.first_day,
+        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{}`.",
+        again_command(args, period),
     );
     WrittenReport::found(path)
+}
+
+/// The command writing the report of `period` again, with the folders this run was given
+/// (cron's `--raw-dir`), not the defaults.
+fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
+    let mut command = format!(
+        "analyser --period {} --date {}",
+        period.kind.name(),
+        period.first_day
+    );
+    let config = &args.config.config;
+    if config.as_path() != std::path::Path::new(releve::cli::DEFAULT_CONFIG) {
+        command.push_str(&format!(" --config {}", config.display()));
+    }
+    if let Some(raw_dir) = &args.raw_dir {
+        command.push_str(&format!(" --raw-dir {}", raw_dir.display()));
+    }
+    if args.reports_dir.as_path() != std::path::Path::new("reports") {
+        command.push_str(&format!(" --reports-dir {}", args.reports_dir.display()));
+    }
+    command
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no

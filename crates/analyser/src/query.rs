@@ -288,11 +288,16 @@ pub async fn unconfigured(
     counts
 }
 
-/// Whether `runs` holds a run of the period (or of the day after it, when a per-day source
-/// collects a day) of a source the configuration does not collect: a source refused or removed
+/// A source the configuration does not collect that `runs` holds a run of in the period (or
+/// of the day after it, when a per-day source collects a day): a source refused or removed
 /// whose runs failed has a section in a report written before, though `hourly` holds nothing
-/// of it. What cannot be read counts as such a run (the report is then left as it is).
-pub async fn others_ran(db: &Database, config: &Config, period: &ReportPeriod) -> bool {
+/// of it. What cannot be read counts as such a run, of no name known (the report is then left
+/// as it is).
+pub async fn others_ran(
+    db: &Database,
+    config: &Config,
+    period: &ReportPeriod,
+) -> Option<Option<String>> {
     let names: Vec<&str> = config
         .sources
         .iter()
@@ -305,13 +310,16 @@ pub async fn others_ran(db: &Database, config: &Config, period: &ReportPeriod) -
             "$lt": store::bson_date(period.end() + chrono::TimeDelta::days(1)),
         }},
     ]};
-    !matches!(
-        db.collection::<mongodb::bson::Document>(store::RUNS)
-            .find_one(filter)
-            .projection(doc! {"_id": 1})
-            .await,
-        Ok(None)
-    )
+    match db
+        .collection::<mongodb::bson::Document>(store::RUNS)
+        .find_one(filter)
+        .projection(doc! {"_id": 0, "source": 1})
+        .await
+    {
+        Ok(None) => None,
+        Ok(Some(run)) => Some(run.get_str("source").ok().map(str::to_owned)),
+        Err(_) => Some(None),
+    }
 }
 
 /// Where the runs still kept begin, when `runs` has lost older ones: the end of the oldest run

@@ -664,7 +664,9 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
     let dir = tempfile::tempdir().expect("temp dir");
     setup(dir.path(), golden::CONFIG);
     let today = dir.path().join(golden::report(0));
-    let day = ["--date", &golden::date(0), "--if-missing"];
+    let date = golden::date(0);
+    let day = ["--date", &date, "--if-missing", "--raw-dir", "raw"];
+    std::fs::create_dir(dir.path().join("raw")).expect("raw folder");
     analyse(dir.path(), &uri, &db, &day).await;
     let said = |path: &Path| common::flat(&common::page_texts(path).join(" "));
     assert!(said(&today).contains("HTTP 401 from the token endpoint"));
@@ -678,11 +680,24 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
     let day_start = store::bson_date(golden::day_start());
     let in_day = doc! {"source": "meteo", "hour": {"$gte": day_start}};
     assert_eq!(summarised_again(&database, in_day).await, 1);
-    analyse_output(dir.path(), &uri, &db, &day).await;
+    let output = analyse_output(dir.path(), &uri, &db, &day).await;
     let now = std::fs::metadata(&today)
         .and_then(|m| m.modified())
         .expect("time");
     assert_eq!(now, written, "left as it is: {}", said(&today));
+    // Its warning names the source holding it back, whose runs alone the day holds, and the
+    // command writing it again with the raw folder this run read, as cron's does.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("left as it is, without them")
+                && line.contains("does not collect `offres`, whose runs this period holds")
+                && line.contains(&format!(
+                    "`analyser --period day --date {date} --raw-dir raw`"
+                ))),
+        "{stderr}"
+    );
 }
 
 /// A summary edited by hand into a shape the analyser cannot read is left out and named, with
