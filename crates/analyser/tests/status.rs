@@ -859,6 +859,44 @@ fn a_missing_day_report_is_named_with_a_command_that_runs() {
     assert_eq!(words[1..3], ["--raw-dir", "raw"], "{line}");
 }
 
+/// A reports folder the analyser cannot write in (here a file in its place; a folder made
+/// read-only, or a disk mounted so, alike) is said at once, exit 1: cron's day job fails every
+/// morning, and a new installation has no two days of reports for a missing one to be named.
+#[tokio::test]
+async fn a_reports_folder_that_cannot_be_written_needs_attention() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusreports");
+    let site = Site::new();
+    let now = Utc::now();
+    let runs = [
+        run("usgs", now - TimeDelta::seconds(30), None),
+        run("meteo", now - TimeDelta::minutes(2), None),
+        run("daily", now - TimeDelta::hours(2), None),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(&database, RUNS, runs).await;
+    let reports = site.dir.path().join("reports");
+    std::fs::write(&reports, "").expect("a file in the way");
+    let output = site.status(server.uri(), &database);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.lines().any(|line| line.contains(
+            "the reports folder reports cannot be written (not a folder): no report is written until it can"
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(&reports).expect("the file");
+    std::fs::create_dir(&reports).expect("the folder");
+    let output = site.status(server.uri(), &database);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(&reports).expect("reports").collect();
+    assert!(left.is_empty(), "status leaves nothing in it: {left:?}");
+}
+
 /// As for every stage, a URI or database name that cannot be used is the command line's
 /// fault: one line naming it, exit 2, the password never shown, no table.
 #[test]

@@ -71,6 +71,33 @@ impl FreeSpace {
     }
 }
 
+/// Why the analyser cannot write its reports in `folder` (or create it), when it cannot: a
+/// folder made read-only, a file system mounted read-only, another owner. Tried as the
+/// analyser writes, by creating a file of its own there and removing it. Cron's day job then
+/// fails every morning, and before two days' reports are written no report is missed
+/// either (see `day_reports`): this says it at once.
+pub fn reports_unwritable(folder: &Path) -> Option<String> {
+    let at = nearest_existing(folder);
+    let trial = at.join(format!(".status-can-write-{}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&trial);
+    match written {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(&trial);
+            None
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => None,
+        Err(err) => Some(format!(
+            "the reports folder {} cannot be written ({}): no report is written until it can; check its permissions and how its disk is mounted",
+            folder.display(),
+            crate::why_unreadable(&err)
+        )),
+    }
+}
+
 /// `folder`, or its nearest ancestor that exists (the current folder for a relative path
 /// none of whose folders exist).
 fn nearest_existing(folder: &Path) -> &Path {
