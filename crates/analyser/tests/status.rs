@@ -857,6 +857,23 @@ fn a_missing_day_report_is_named_with_a_command_that_runs() {
     let words = shlex::split(command).unwrap_or_else(|| panic!("a command: {command}"));
     assert_eq!(words[0], env!("CARGO_BIN_EXE_analyser"), "{line}");
     assert_eq!(words[1..3], ["--raw-dir", "raw"], "{line}");
+    // Run as cron runs it, through a `target` that is a symbolic link: the command names it
+    // as it was run, not where the link leads.
+    let binaries = Path::new(env!("CARGO_BIN_EXE_analyser"))
+        .parent()
+        .expect("its folder");
+    std::os::unix::fs::symlink(binaries, site.dir.path().join("target")).expect("a link");
+    let output = Command::new("target/analyser")
+        .current_dir(site.dir.path())
+        .args(["status", "--mongodb-uri", "mongodb://127.0.0.1:9"])
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("run analyser status");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("`target/analyser --raw-dir raw --date "),
+        "{stderr}"
+    );
 }
 
 /// A reports folder the analyser cannot write in (here a file in its place; a folder made

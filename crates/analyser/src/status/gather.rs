@@ -93,9 +93,16 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
 }
 
 /// This analyser as it can be run from the current folder, so that a command status gives can
-/// be pasted: `target/release/analyser` under it, else its whole path (`analyser` when it
-/// cannot be told).
+/// be pasted: as it was run when that was a path (cron's `target/release/analyser`, kept
+/// through a `target` that is a symbolic link), else `target/release/analyser` under it, else
+/// its whole path (`analyser` when it cannot be told).
 fn program() -> String {
+    if let Some(run_as) = std::env::args_os().next().map(std::path::PathBuf::from)
+        && run_as.components().count() > 1
+        && run_as.is_file()
+    {
+        return run_as.to_string_lossy().into_owned();
+    }
     let Ok(exe) = std::env::current_exe() else {
         return "analyser".to_owned();
     };
