@@ -220,32 +220,36 @@ fn says_failure(status: &str) -> bool {
             .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
     };
     // Run together, lower case: `no_error` and `NoError` read alike. A failure's word counted
-    // none is left out, with its count: after it (`error: 0`, `error=0`, `timeout 0`), or
-    // before it (`0 errors`, `done, 0 errors`). A `0` counts one word only (`timeout: 0,
-    // errors: 3` still counts errors), none after a label of its own (`warnings: 0, errors: 3`),
-    // and none when a fraction follows it (`timeout 0.5 s` is a time).
+    // none is left out, with its count: after it (`error: 0`, `errors=none`, `timeout 0`,
+    // `failed 0 errors 0`), or before it (`0 errors`, `done: 0 errors`). A `0` counts one
+    // word only (`timeout: 0, errors: 3` still counts errors), not a word that has a count of
+    // its own (`warnings 0 errors 3`), nor one past a comma (`warnings: 0, errors: 3`), and
+    // none when a fraction follows it (`timeout 0.5 s` is a time).
     let separator = |at: usize| separators.get(at).map_or("", String::as_str);
     let labelled = |at: usize| separator(at).contains([':', '=']);
     let spaced = |at: usize| separators.get(at).is_some_and(|s| s.trim().is_empty());
-    let fraction = |at: usize| {
-        matches!(separator(at + 1), "." | ",")
-            && words
-                .get(at + 1)
-                .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
+    let number = |at: usize| {
+        words
+            .get(at)
+            .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
     };
+    let fraction = |at: usize| matches!(separator(at + 1), "." | ",") && number(at + 1);
+    // The word after, spaced, with no count of its own: what a `0` before it counts.
+    let counted_after = |at: usize| failure_word(at + 1) && spaced(at + 1) && !number(at + 2);
     let mut left_out = vec![false; words.len()];
     for at in 0..words.len() {
-        if !matches!(words[at].as_str(), "0" | "zero") || fraction(at) {
+        let word = words[at].as_str();
+        if !matches!(word, "0" | "zero" | "none") || fraction(at) {
             continue;
         }
         let counts_before = at > 0
             && !left_out[at - 1]
             && failure_word(at - 1)
-            && (labelled(at) || spaced(at) && !(failure_word(at + 1) && spaced(at + 1)));
+            && (labelled(at) || spaced(at) && !counted_after(at));
         if counts_before {
             left_out[at - 1] = true;
             left_out[at] = true;
-        } else if failure_word(at + 1) && spaced(at + 1) && !labelled(at) {
+        } else if word != "none" && counted_after(at) {
             left_out[at] = true;
             left_out[at + 1] = true;
         }
@@ -385,6 +389,8 @@ mod tests {
             json!({"results": [], "status": "failed: 0, errors: 3"}),
             json!({"results": [], "status": "errors: 0, failed: 12"}),
             json!({"results": [], "status": "warnings: 0, errors: 3"}),
+            json!({"results": [], "status": "warnings 0 errors 3"}),
+            json!({"results": [], "status": "errors 0 failures 3"}),
             json!({"results": [], "status": "error 0.5"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
@@ -437,6 +443,14 @@ mod tests {
             json!({"results": [], "status": "processed 10 items with 0 errors"}),
             json!({"results": [], "status": "Import finished, 0 errors"}),
             json!({"results": [], "status": "error 0"}),
+            json!({"results": [], "status": "Import finished: 0 errors"}),
+            json!({"results": [], "status": "Sync complete: 0 failures"}),
+            json!({"results": [], "status": "Finished: 0 errors, 0 warnings"}),
+            json!({"results": [], "status": "failed 0 errors 0"}),
+            json!({"results": [], "status": "Timeout 0 Errors 0"}),
+            json!({"results": [], "status": "Errors: none"}),
+            json!({"results": [], "status": "errors=none"}),
+            json!({"results": [], "status": "Failures: none"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
