@@ -334,25 +334,31 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> Written
     WrittenReport::found(path)
 }
 
-/// The command writing the report of `period` again, with the folders this run was given
-/// (cron's `--raw-dir`), not the defaults.
+/// The command writing the report of `period` again, with the folders and database this run
+/// was given (cron's `--raw-dir`), not the defaults, quoted for a shell. The MongoDB URI, which
+/// may hold a password, is left to `MONGODB_URI`, as cron passes it.
 fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
-    let mut command = format!(
-        "analyser --period {} --date {}",
-        period.kind.name(),
-        period.first_day
-    );
+    let first_day = period.first_day.to_string();
+    let mut words: Vec<String> = ["analyser", "--period", period.kind.name(), "--date"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([first_day])
+        .collect();
+    let shown = |path: &Path| path.to_string_lossy().into_owned();
     let config = &args.config.config;
-    if config.as_path() != std::path::Path::new(releve::cli::DEFAULT_CONFIG) {
-        command.push_str(&format!(" --config {}", config.display()));
+    if config.as_path() != Path::new(releve::cli::DEFAULT_CONFIG) {
+        words.extend(["--config".to_owned(), shown(config)]);
     }
     if let Some(raw_dir) = &args.raw_dir {
-        command.push_str(&format!(" --raw-dir {}", raw_dir.display()));
+        words.extend(["--raw-dir".to_owned(), shown(raw_dir)]);
     }
-    if args.reports_dir.as_path() != std::path::Path::new("reports") {
-        command.push_str(&format!(" --reports-dir {}", args.reports_dir.display()));
+    if args.reports_dir.as_path() != Path::new("reports") {
+        words.extend(["--reports-dir".to_owned(), shown(&args.reports_dir)]);
     }
-    command
+    if args.mongo.database != releve::store::DEFAULT_DATABASE {
+        words.extend(["--database".to_owned(), args.mongo.database.clone()]);
+    }
+    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no

@@ -633,7 +633,7 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         warned.is_some_and(|line| line.contains("WARN")
             && line.contains("the configuration does not collect `")
             && line.contains(&format!(
-                "`analyser --period day --date {}`",
+                "`analyser --period day --date {} --database {db}`",
                 golden::date(0)
             ))),
         "{stderr}"
@@ -665,8 +665,8 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
     setup(dir.path(), golden::CONFIG);
     let today = dir.path().join(golden::report(0));
     let date = golden::date(0);
-    let day = ["--date", &date, "--if-missing", "--raw-dir", "raw"];
-    std::fs::create_dir(dir.path().join("raw")).expect("raw folder");
+    let day = ["--date", &date, "--if-missing", "--raw-dir", "raw data"];
+    std::fs::create_dir(dir.path().join("raw data")).expect("raw folder");
     analyse(dir.path(), &uri, &db, &day).await;
     let said = |path: &Path| common::flat(&common::page_texts(path).join(" "));
     assert!(said(&today).contains("HTTP 401 from the token endpoint"));
@@ -686,7 +686,7 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
         .expect("time");
     assert_eq!(now, written, "left as it is: {}", said(&today));
     // Its warning names the source holding it back, whose runs alone the day holds, and the
-    // command writing it again with the raw folder this run read, as cron's does.
+    // command writing it again with the raw folder and the database this run read, quoted.
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr
@@ -694,7 +694,7 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
             .any(|line| line.contains("left as it is, without them")
                 && line.contains("does not collect `offres`, whose runs this period holds")
                 && line.contains(&format!(
-                    "`analyser --period day --date {date} --raw-dir raw`"
+                    "`analyser --period day --date {date} --raw-dir 'raw data' --database {db}`"
                 ))),
         "{stderr}"
     );
