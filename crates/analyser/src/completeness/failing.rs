@@ -116,10 +116,15 @@ pub(super) fn failing_stretches(
     stretches
 }
 
+/// The longest a collector waits after a failure unless the API asks for longer, which a run
+/// records in `retry_from` (runs stored before relevé recorded it are read with it).
+const BACKED_OFF: Duration = Duration::minutes(15);
+
 /// The start of the first of the failed runs in a row that end `runs_before` (oldest first),
 /// as the period's runs would make a stretch of them: it begins anew after a stretch without
-/// runs (over two and a half intervals between two runs) and at the first run after a stretch
-/// disabled. `None` when the last of them did not fail.
+/// runs (over two and a half intervals between a run and the next, counted from when the next
+/// was due: a failure puts it off) and at the first run after a stretch disabled. `None` when
+/// the last of them did not fail.
 fn failing_since(source: &Source, runs_before: &[CollectionRun]) -> Option<DateTime<Utc>> {
     let mut since = None;
     let mut newer: Option<&CollectionRun> = None;
@@ -127,8 +132,13 @@ fn failing_since(source: &Source, runs_before: &[CollectionRun]) -> Option<DateT
         if run.error.is_none() {
             break;
         }
+        // The next run was due at the interval, or when the collector was to try again
+        // after this failure (it backs off, up to 15 minutes, or as long as an API asks).
         let interval = run.interval().unwrap_or_else(|| source.every.as_chrono());
-        if newer.is_some_and(|newer| newer.started - run.started > interval * 5 / 2) {
+        let due = run
+            .retry_from
+            .map_or(run.started + BACKED_OFF, |retry| retry.max(run.started));
+        if newer.is_some_and(|newer| newer.started - due > interval * 5 / 2) {
             break;
         }
         since = Some(run.started);
@@ -277,5 +287,49 @@ mod tests {
         let mut after_disabled = before.clone();
         after_disabled[3].disabled_from = Some(at(9, 40));
         assert_eq!(shaded(&after_disabled), [], "disabled until 09:45");
+    }
+
+    /// A `1m` source failing from 08:00, backing off as the collector does (1, 2, 4, 8, then
+    /// 15 minutes, each failure recording when it tries again), until a success at 10:30,
+    /// the period beginning at 10:00: the backoff's gaps are no stretch without runs, and the
+    /// outage, two and a half hours long, is shaded from 10:00 to 10:30.
+    #[test]
+    fn an_outage_backing_off_before_the_period_is_measured_from_its_first_failure() {
+        let mut starts = vec![at(8, 0), at(8, 1), at(8, 3), at(8, 7), at(8, 15)];
+        let mut next = at(8, 30);
+        while next < at(10, 30) {
+            starts.push(next);
+            next += Duration::minutes(15);
+        }
+        let failed = |started: DateTime<Utc>, retry: DateTime<Utc>| {
+            let mut run = runs(started, started + Duration::minutes(1), |_| true).remove(0);
+            run.every_s = Some(60);
+            run.retry_from = Some(retry);
+            run
+        };
+        let all: Vec<CollectionRun> = starts
+            .windows(2)
+            .map(|pair| failed(pair[0], pair[1]))
+            .chain(starts.last().map(|last| failed(*last, at(10, 30))))
+            .collect();
+        let (before, mut period): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|run| run.started < at(10, 0));
+        period.extend(runs(at(10, 30), at(10, 31), |_| false));
+        let stretches = failing_stretches(
+            &source("1m"),
+            (before.last(), &before, &period),
+            (at(10, 0), at(12, 0)),
+            &[],
+        );
+        assert_eq!(
+            stretches
+                .iter()
+                .map(|failing| failing.stretch)
+                .collect::<Vec<_>>(),
+            [Silence {
+                from: at(10, 0),
+                until: at(10, 30)
+            }]
+        );
     }
 }
