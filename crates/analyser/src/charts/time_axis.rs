@@ -346,14 +346,25 @@ impl TimeAxis {
     /// a month's `Sun 29 has 23 hours: the clocks went forward an hour` (its bar is shorter).
     fn clock_change(&self) -> Option<String> {
         use chrono::Offset;
-        let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
-        let offset = |hour: &DateTime<Utc>| local(hour).offset().fix().local_minus_utc();
-        let (before, after) = self
+        let offset = |hour: &DateTime<Utc>| {
+            hour.with_timezone(&self.tz)
+                .offset()
+                .fix()
+                .local_minus_utc()
+        };
+        // Every change: a zone may change twice in a month (Gaza's October 2040).
+        let changes: Vec<String> = self
             .hours
             .windows(2)
-            .map(|pair| (&pair[0], &pair[1]))
-            .find(|(before, after)| offset(before) != offset(after))?;
-        let shift = offset(after) - offset(before);
+            .filter(|pair| offset(&pair[0]) != offset(&pair[1]))
+            .map(|pair| self.change_said(&pair[0], &pair[1], offset(&pair[1]) - offset(&pair[0])))
+            .collect();
+        (!changes.is_empty()).then(|| changes.join("; "))
+    }
+
+    /// One change of the clocks between the hours `before` and `after`, by `shift` seconds.
+    fn change_said(&self, before: &DateTime<Utc>, after: &DateTime<Utc>, shift: i32) -> String {
+        let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
         let amount = match shift.unsigned_abs() / 60 {
             60 => "an hour".to_owned(),
             minutes if minutes % 60 == 0 => format!("{} hours", minutes / 60),
@@ -372,11 +383,9 @@ impl TimeAxis {
                 PeriodKind::Month => day.format("%-d %b"),
                 _ => day.format("%a %-d"),
             };
-            return Some(format!(
-                "{day} has {length}: the clocks went {went} {amount}"
-            ));
+            return format!("{day} has {length}: the clocks went {went} {amount}");
         }
-        Some(if shift < 0 {
+        if shift < 0 {
             format!(
                 "{} comes twice: the clocks went {went} {amount}",
                 local(after).format("%H:%M")
@@ -387,7 +396,7 @@ impl TimeAxis {
                 "no {}: the clocks went {went} {amount}",
                 skipped.format("%H:%M")
             )
-        })
+        }
     }
 }
 
@@ -479,6 +488,18 @@ mod tests {
         assert_eq!(
             description(PeriodKind::Week, "2026-11-25"),
             "Day (Europe/Paris)"
+        );
+        // Gaza changes twice in October 2040: both days are named.
+        let period = crate::period::ReportPeriod::containing(
+            PeriodKind::Month,
+            "2040-10-01".parse().expect("date"),
+            chrono_tz::Asia::Gaza,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Month);
+        let said = axis.description();
+        assert!(
+            said.contains("20 Oct has 23 hours") && said.contains("27 Oct has 25 hours"),
+            "{said}"
         );
     }
 
