@@ -499,20 +499,24 @@ async fn load_source(
     })
 }
 
-/// Records read at most, of the hours a field's summaries lack, to tell whether they hold it.
-const RECORDS_SAMPLED: i64 = 500;
+/// Records read at most, of the hours a field's summaries lack, to tell whether they hold it:
+/// the latest first, stopping at the first that does (a field most records lack is found in
+/// a few).
+const RECORDS_SAMPLED: i64 = 20_000;
 
 /// The `numeric` and `categories` fields of `source` that some of `hourly` lack (summarised
 /// before the field was added) and that none of the records of those hours read (up to
-/// [`RECORDS_SAMPLED`]) holds, even as null: fetched without it (left out of the query, as of a
-/// `select`, or dropped), so that `summariser --resummarise` cannot add it. The records are
-/// read here, not filtered by the server: `$exists` on a path through an array, or on a null,
-/// is not answered alike by every MongoDB-compatible server.
+/// [`RECORDS_SAMPLED`], the latest hours first) holds, even as null: fetched without it (left
+/// out of the query, as of a `select`, or dropped), so that `summariser --resummarise` cannot
+/// add it. The records are read here, not filtered or projected by the server: `$exists` on a
+/// path through an array or on a null, and a projection of a dotted path, are not answered
+/// alike by every MongoDB-compatible server.
 async fn fields_not_in_records(
     db: &Database,
     source: &Source,
     hourly: &[HourlySummary],
 ) -> Result<BTreeSet<String>, StoreError> {
+    use futures_util::TryStreamExt;
     let mut not_held = BTreeSet::new();
     for field in source.numeric.iter().chain(&source.categories) {
         let lacking: Vec<mongodb::bson::DateTime> = hourly
@@ -529,22 +533,31 @@ async fn fields_not_in_records(
         let action = format!("reading `records` of {} for `{field}`", source.name);
         let filter = doc! {"source": &source.name, "hour": {"$in": lacking}};
         let records = db.collection::<mongodb::bson::RawDocumentBuf>(store::RECORDS);
-        let find = records
+        let mut found = records
             .find(filter)
             .projection(doc! {"_id": 0, "data": 1})
-            .limit(RECORDS_SAMPLED);
+            .sort(doc! {"hour": -1})
+            .limit(RECORDS_SAMPLED)
+            .await
+            .map_err(StoreError::command(&action))?;
         let (mut read, mut held) = (0, false);
-        store::each_found(find, &action, |document| {
+        while let Some(document) = found
+            .try_next()
+            .await
+            .map_err(StoreError::command(&action))?
+        {
             let data = document
                 .get_document("data")
                 .ok()
                 .and_then(|data| releve::record_data::as_json(data).ok());
             if let Some(data) = data {
                 read += 1;
-                held |= field.get(&data).is_some();
+                if field.get(&data).is_some() {
+                    held = true;
+                    break;
+                }
             }
-        })
-        .await?;
+        }
         if read > 0 && !held {
             not_held.insert(field.as_str().to_owned());
         }

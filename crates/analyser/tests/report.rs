@@ -1491,6 +1491,70 @@ async fn a_field_added_that_the_records_never_held_is_not_said_to_be_in_them() {
     );
 }
 
+/// A field most records lack (`properties.felt`, left out of a record that has none, as APIs
+/// written in Go omit empty members), added after the day was summarised: 600 quakes of the
+/// first hour lack it, one of the evening holds it, so `--resummarise` adds it and is advised,
+/// not a collection again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_added_that_few_records_hold_is_not_said_unfetched() {
+    let (uri, db) = golden_database("added_sparse").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let start = golden::day_start();
+    let quake = |key: String, hour: chrono::DateTime<Utc>, felt: Option<i32>| {
+        let mut data = doc! {"id": &key, "properties": {"mag": 1.5, "type": "earthquake"},
+        "geometry": {"coordinates": [1.4, 43.6, 5.0]}};
+        if let Some(felt) = felt {
+            data.get_document_mut("properties")
+                .expect("properties")
+                .insert("felt", felt);
+        }
+        bson::to_document(&StoredRecord {
+            source: "quakes".to_owned(),
+            key,
+            time: store::bson_date(hour + Duration::minutes(5)),
+            hour: store::bson_date(hour),
+            file: format!("quakes_{}T00-00-00Z.json", golden::day()),
+            landed_at: store::bson_date(hour + Duration::minutes(5)),
+            last_file: None,
+            data,
+            expire_at: None,
+        })
+        .expect("record as BSON")
+    };
+    let mut records: Vec<Document> = (0..600)
+        .map(|n| quake(format!("busy-{n}"), start, None))
+        .collect();
+    records.push(quake(
+        "felt-1".to_owned(),
+        start + Duration::hours(20),
+        Some(12),
+    ));
+    database
+        .collection::<Document>(store::RECORDS)
+        .insert_many(records)
+        .await
+        .expect("insert records");
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen(
+            "numeric = [\"properties.mag\"]",
+            "numeric = [\"properties.mag\", \"properties.felt\"]",
+            1,
+        ),
+    );
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    let felt = text
+        .split("No summary of this period holds")
+        .find(|part| part.trim_start().starts_with("properties.felt"))
+        .expect("felt's paragraph");
+    assert!(
+        !felt.contains("it was not fetched then")
+            && felt.contains("summariser --resummarise quakes"),
+        "{felt}"
+    );
+}
+
 /// A report written while the summariser has not run for hours (files of the source waiting
 /// in `raw/` since) says the source is behind on its cover, in red, as `analyser status` says
 /// BEHIND: its records since are not in the report, though its collections are fine. So does
