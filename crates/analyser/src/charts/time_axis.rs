@@ -352,12 +352,19 @@ impl TimeAxis {
                 .fix()
                 .local_minus_utc()
         };
-        // Every change: a zone may change twice in a month (Gaza's October 2040).
-        let changes: Vec<String> = self
-            .hours
-            .windows(2)
-            .filter(|pair| offset(&pair[0]) != offset(&pair[1]))
-            .map(|pair| self.change_said(&pair[0], &pair[1], offset(&pair[1]) - offset(&pair[0])))
+        // Every change: a zone may change twice in a month (Gaza's October 2040). One at the
+        // period's start (clocks going forward at midnight, Havana's) is seen from the hour
+        // before it.
+        let first = self.hours.first()?;
+        let before = *first - chrono::TimeDelta::hours(1);
+        let skipped_midnight = offset(&before) < offset(first);
+        let changes: Vec<String> = std::iter::once([before, *first])
+            .filter(|_| skipped_midnight)
+            .chain(self.hours.windows(2).map(|pair| [pair[0], pair[1]]))
+            .filter(|[before, after]| offset(before) != offset(after))
+            .map(|[before, after]| {
+                self.change_said(&before, &after, offset(&after) - offset(&before))
+            })
             .collect();
         (!changes.is_empty()).then(|| changes.join("; "))
     }
@@ -463,6 +470,11 @@ mod tests {
             "Hour (Australia/Lord_Howe; no 02:30: the clocks went forward 30 minutes)"
         );
         assert_eq!(description(chrono_tz::UTC, "2026-10-25"), "Hour (UTC)");
+        // Havana skips its midnight: the day begins at 01:00, 23 hours long.
+        assert_eq!(
+            description(chrono_tz::America::Havana, "2027-03-14"),
+            "Hour (America/Havana; no 00:00: the clocks went forward an hour)"
+        );
     }
 
     /// A week's or a month's bar of a day of 23 or 25 hours is shorter or longer: its axis
