@@ -1455,6 +1455,26 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     );
 }
 
+/// The golden day's text, its quakes' `numeric` written `numeric` (the fields listed).
+async fn golden_day_text_with_numeric(dir: &Path, uri: &str, db: &str, numeric: &str) -> String {
+    setup(
+        dir,
+        &golden::CONFIG.replacen(
+            "numeric = [\"properties.mag\"]",
+            &format!("numeric = [{numeric}]"),
+            1,
+        ),
+    );
+    golden_day_text(dir, uri, db).await
+}
+
+/// What the report says of `field`, added to `numeric` after its hours were summarised.
+fn added_field_note<'t>(text: &'t str, field: &str) -> &'t str {
+    text.split("No summary of this period holds")
+        .find(|part| part.trim_start().starts_with(field))
+        .unwrap_or_else(|| panic!("a paragraph on {field}: {text}"))
+}
+
 /// Two fields added to `numeric` after the day was summarised: depth, which the stored records
 /// hold, can be summarised again from them (`--resummarise`); `properties.gap`, which no record
 /// holds (not fetched then: a `select` that left it out), cannot, and the report says so
@@ -1463,27 +1483,14 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
 async fn a_field_added_that_the_records_never_held_is_not_said_to_be_in_them() {
     let (uri, db) = golden_database("added_not_fetched").await;
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        &golden::CONFIG.replacen(
-            "numeric = [\"properties.mag\"]",
-            "numeric = [\"properties.mag\", \"geometry.coordinates.2\", \"properties.gap\"]",
-            1,
-        ),
-    );
-    let text = golden_day_text(dir.path(), &uri, &db).await;
-    let depth = text
-        .split("No summary of this period holds")
-        .find(|part| part.trim_start().starts_with("geometry.coordinates.2"))
-        .expect("depth's paragraph");
+    let numeric = r#""properties.mag", "geometry.coordinates.2", "properties.gap""#;
+    let text = golden_day_text_with_numeric(dir.path(), &uri, &db, numeric).await;
+    let depth = added_field_note(&text, "geometry.coordinates.2");
     assert!(
         depth.contains("Its values are kept in `records`: `summariser --resummarise quakes`"),
         "{text}"
     );
-    let gap = text
-        .split("No summary of this period holds")
-        .find(|part| part.trim_start().starts_with("properties.gap"))
-        .expect("gap's paragraph");
+    let gap = added_field_note(&text, "properties.gap");
     assert!(
         gap.contains("None of their records read holds `properties.gap`, not even as null: it was not fetched then")
             && !gap.contains("Its values are kept in `records`"),
@@ -1535,19 +1542,9 @@ async fn a_field_added_that_few_records_hold_is_not_said_unfetched() {
         .await
         .expect("insert records");
     let dir = tempfile::tempdir().expect("temp dir");
-    setup(
-        dir.path(),
-        &golden::CONFIG.replacen(
-            "numeric = [\"properties.mag\"]",
-            "numeric = [\"properties.mag\", \"properties.felt\"]",
-            1,
-        ),
-    );
-    let text = golden_day_text(dir.path(), &uri, &db).await;
-    let felt = text
-        .split("No summary of this period holds")
-        .find(|part| part.trim_start().starts_with("properties.felt"))
-        .expect("felt's paragraph");
+    let numeric = r#""properties.mag", "properties.felt""#;
+    let text = golden_day_text_with_numeric(dir.path(), &uri, &db, numeric).await;
+    let felt = added_field_note(&text, "properties.felt");
     assert!(
         !felt.contains("it was not fetched then")
             && felt.contains("summariser --resummarise quakes"),

@@ -126,6 +126,22 @@ impl Site {
     }
 }
 
+/// A run of each source of `CONFIG` in `runs`, each recent for its interval: all are `ok`.
+/// Returns the time they were dated from.
+async fn runs_just_now(database: &str) -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    let runs = [
+        run("usgs", now - TimeDelta::seconds(30), None),
+        run("meteo", now - TimeDelta::minutes(2), None),
+        run("daily", now - TimeDelta::hours(2), None),
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(database, RUNS, runs).await;
+    now
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -884,16 +900,7 @@ async fn a_reports_folder_that_cannot_be_written_needs_attention() {
     let server = testkit::MongoServer::shared();
     let database = server.fresh_database("statusreports");
     let site = Site::new();
-    let now = Utc::now();
-    let runs = [
-        run("usgs", now - TimeDelta::seconds(30), None),
-        run("meteo", now - TimeDelta::minutes(2), None),
-        run("daily", now - TimeDelta::hours(2), None),
-    ]
-    .iter()
-    .map(|metrics| run_document(metrics).expect("run doc"))
-    .collect();
-    insert(&database, RUNS, runs).await;
+    runs_just_now(&database).await;
     let reports = site.dir.path().join("reports");
     std::fs::write(&reports, "").expect("a file in the way");
     let output = site.status(server.uri(), &database);
@@ -945,16 +952,7 @@ async fn a_raw_folder_that_cannot_be_read_needs_attention_and_counts_nothing() {
     let server = testkit::MongoServer::shared();
     let database = server.fresh_database("statusraw");
     let site = Site::new();
-    let now = Utc::now();
-    let runs = [
-        run("usgs", now - TimeDelta::seconds(30), None),
-        run("meteo", now - TimeDelta::minutes(2), None),
-        run("daily", now - TimeDelta::hours(2), None),
-    ]
-    .iter()
-    .map(|metrics| run_document(metrics).expect("run doc"))
-    .collect();
-    insert(&database, RUNS, runs).await;
+    let now = runs_just_now(&database).await;
     // Where `usgs`'s folder should be, a file: it cannot be listed (as root, unlike a folder
     // without permissions).
     std::fs::write(site.raw().join("usgs"), "").expect("a file in the way");

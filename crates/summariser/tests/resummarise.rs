@@ -103,6 +103,17 @@ fn resummarise(ws: &Workspace, sources: &[&str]) -> std::process::Output {
     output
 }
 
+/// `summariser --resummarise`, killed once its first pass is noted pending.
+fn resummarise_killed_once_noted(ws: &Workspace) {
+    let crashed = ws
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--resummarise")
+        .env("RELEVE_CRASH_AFTER", "pending-written:1")
+        .output()
+        .expect("summariser runs");
+    assert!(!crashed.status.success(), "{}", stderr(&crashed));
+}
+
 /// Whether an hourly summary counts the events' types, which [`AFTER`] added.
 fn counts_types(hour: &Document) -> bool {
     hour.get_array("categories")
@@ -167,13 +178,7 @@ async fn an_interrupted_resummarise_with_nothing_changed_writes_no_hour() {
         let written = ws.documents("hourly").await;
         // Let `updated_at` (millisecond precision) tell a rewrite apart.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let crashed = ws
-            .command(testkit::MongoServer::shared().uri())
-            .arg("--resummarise")
-            .env("RELEVE_CRASH_AFTER", "pending-written:1")
-            .output()
-            .expect("summariser runs");
-        assert!(!crashed.status.success(), "{}", stderr(&crashed));
+        resummarise_killed_once_noted(&ws);
         let output = if again {
             resummarise(&ws, &[])
         } else {
@@ -305,13 +310,7 @@ async fn an_interrupted_resummarise_is_finished_by_the_next_run_or_by_itself_aga
     for (label, again) in [("resum_crash_cron", false), ("resum_crash_again", true)] {
         let ws = summarised(label, BEFORE, first_hour());
         write_config(&ws, AFTER);
-        let crashed = ws
-            .command(testkit::MongoServer::shared().uri())
-            .arg("--resummarise")
-            .env("RELEVE_CRASH_AFTER", "pending-written:1")
-            .output()
-            .expect("summariser runs");
-        assert!(!crashed.status.success(), "{}", stderr(&crashed));
+        resummarise_killed_once_noted(&ws);
         assert!(
             summaries(&ws).await.iter().all(|hour| !counts_types(hour)),
             "killed before any hour was written"
