@@ -1727,14 +1727,7 @@ async fn a_stretch_of_failed_collections_is_shaded_and_said() {
     let outage = doc! {"source": "quakes", "started": {"$gte": store::bson_date(at(12, 0)), "$lt": store::bson_date(at(14, 30))}};
     runs.delete_many(outage).await.expect("the outage's runs");
     for k in 0..10 {
-        let started = at(12, 0) + Duration::minutes(15 * k);
-        let failed = golden::run(
-            "quakes",
-            started,
-            0,
-            None,
-            Some("HTTP 503: Service Unavailable."),
-        );
+        let failed = failed_quakes_run(at(12, 0) + Duration::minutes(15 * k));
         runs.insert_one(store::run_document(&failed).expect("run document"))
             .await
             .expect("a failed run");
@@ -1757,41 +1750,20 @@ async fn a_stretch_of_failed_collections_is_shaded_and_said() {
     );
 }
 
-/// Every collection of quakes failed from 22:00 the evening before (Paris) to 00:30 of the
-/// golden day, two and a half hours: the day's report shades its first half hour `failed`
-/// and says so, as the evening's report shades 22:00 to midnight.
+/// Every collection of quakes failed from 22:00 the evening before (Paris) to 00:00 of the
+/// golden day, which lands at 00:15, two and a quarter hours: the day's report shades its
+/// first quarter hour `failed` and says so, as the evening's report shades 22:00 to midnight.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_outage_begun_the_evening_before_is_shaded_from_the_day_s_start() {
-    let (uri, db) = golden_database("failing_before").await;
-    let server = MongoServer::shared();
-    let runs = server
-        .client_database(&db)
-        .await
-        .collection::<Document>(store::RUNS);
     let start = golden::day_start();
-    // The outage's runs in the period: 00:00 and 00:15 (00:30 succeeds, as the golden run).
-    const FAILED_IN_PERIOD: i64 = 2;
-    let outage = doc! {"source": "quakes", "started": {"$gte": store::bson_date(start), "$lt": store::bson_date(start + Duration::minutes(15 * FAILED_IN_PERIOD))}};
-    runs.delete_many(outage).await.expect("the outage's runs");
-    for k in -8..FAILED_IN_PERIOD {
-        let started = start + Duration::minutes(15 * k);
-        let failed = golden::run(
-            "quakes",
-            started,
-            0,
-            None,
-            Some("HTTP 503: Service Unavailable."),
-        );
-        runs.insert_one(store::run_document(&failed).expect("run document"))
-            .await
-            .expect("a failed run");
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    setup(dir.path(), golden::CONFIG);
-    let text = golden_day_text(dir.path(), &uri, &db).await;
+    let evening = (1..=8)
+        .rev()
+        .map(|quarters| failed_quakes_run(start - Duration::minutes(15 * quarters)))
+        .collect();
+    let text = day_text_failing_from_midnight("failing_before", evening).await;
     assert!(
         text.contains("Shaded \"failed\" on its charts"),
-        "quakes failed from 22:00 the evening before to 00:30, two and a half hours, yet its first half hour is not said failed: {text}"
+        "quakes failed from 22:00 the evening before to 00:15, yet its first quarter hour is not said failed: {text}"
     );
 }
 
