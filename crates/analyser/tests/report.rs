@@ -64,6 +64,17 @@ async fn golden_day_reading_raw(dir: &Path, uri: &str, db: &str) {
     .await;
 }
 
+/// Lands the metrics of `run` in `raw`, waiting there for the summariser.
+fn metrics_waiting(raw: &Path, run: &releve::RunMetrics) {
+    let landed = releve::RawFileName::data(&run.source, run.started, 1);
+    releve::rawfile::write_metrics(
+        raw,
+        &landed,
+        &serde_json::to_vec(run).expect("metrics JSON"),
+    )
+    .expect("metrics file");
+}
+
 /// Writes the report of the golden day into `dir` and returns its text on one line.
 async fn golden_day_text(dir: &Path, uri: &str, db: &str) -> String {
     day_report(dir, uri, db, &golden::date(0)).await;
@@ -1439,14 +1450,7 @@ async fn runs_waiting_for_the_summariser_tell_a_sources_health_now() {
     setup(dir.path(), golden::CONFIG);
     let raw = dir.path().join("raw");
     let started = chrono::Utc::now() - Duration::minutes(1);
-    let landed = releve::RawFileName::data("quakes", started, 1);
-    let metrics = golden::run("quakes", started, 3, None, None);
-    releve::rawfile::write_metrics(
-        &raw,
-        &landed,
-        &serde_json::to_vec(&metrics).expect("metrics JSON"),
-    )
-    .expect("metrics file");
+    metrics_waiting(&raw, &golden::run("quakes", started, 3, None, None));
     golden_day_reading_raw(dir.path(), &uri, &db).await;
     let text = common::text(&dir.path().join(golden::report(0)));
     assert!(
@@ -1571,13 +1575,7 @@ async fn a_source_whose_files_wait_hours_for_the_summariser_reads_behind() {
             std::fs::create_dir_all(file.parent().expect("its folder")).expect("raw/quakes");
             std::fs::write(&file, br#"{"features": []}"#).expect("a landed file");
             if with_metrics || minutes_ago == 1 {
-                let metrics = golden::run("quakes", started, 3, None, None);
-                releve::rawfile::write_metrics(
-                    &raw,
-                    &landed,
-                    &serde_json::to_vec(&metrics).expect("metrics JSON"),
-                )
-                .expect("metrics file");
+                metrics_waiting(&raw, &golden::run("quakes", started, 3, None, None));
             }
         }
         golden_day_reading_raw(dir.path(), &uri, &db).await;
@@ -1807,13 +1805,7 @@ async fn day_text_failing_from_midnight_waiting(
     setup(dir.path(), golden::CONFIG);
     let raw = dir.path().join("raw");
     for run in &waiting {
-        let landed = releve::RawFileName::data("quakes", run.started, 1);
-        releve::rawfile::write_metrics(
-            &raw,
-            &landed,
-            &serde_json::to_vec(run).expect("metrics JSON"),
-        )
-        .expect("metrics file");
+        metrics_waiting(&raw, run);
     }
     let date = golden::date(0);
     let mut args = vec![
