@@ -220,11 +220,13 @@ fn says_failure(status: &str) -> bool {
             .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
     };
     // Run together, lower case: `no_error` and `NoError` read alike. A failure's word counted
-    // none is left out, with its count: after it (`error: 0`, `errors=none`, `timeout 0`,
-    // `failed 0 errors 0`), or before it (`0 errors`, `done: 0 errors`). A `0` counts one
-    // word only (`timeout: 0, errors: 3` still counts errors), not a word that has a count of
-    // its own (`warnings 0 errors 3`), nor one past a comma (`warnings: 0, errors: 3`), and
-    // none when a fraction follows it (`timeout 0.5 s` is a time).
+    // none is left out, with its count: after it (`error: 0`, `timeout 0`, `failed 0 errors
+    // 0`, and `Errors: none` ending the status or its clause), or before it (`0 errors`,
+    // `done: 0 errors, 12 warnings`). A `0` counts one word only (`timeout: 0, errors: 3`
+    // still counts errors), not a failure word with a count of its own after another word's
+    // count (`warnings 0 errors 3`), nor one past a comma (`warnings: 0, errors: 3`), and none
+    // when a fraction follows it (`timeout 0.5 s` is a time). A `none` that goes on (`failed:
+    // none of the servers answered`) is no count.
     let separator = |at: usize| separators.get(at).map_or("", String::as_str);
     let labelled = |at: usize| separator(at).contains([':', '=']);
     let spaced = |at: usize| separators.get(at).is_some_and(|s| s.trim().is_empty());
@@ -234,22 +236,38 @@ fn says_failure(status: &str) -> bool {
             .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
     };
     let fraction = |at: usize| matches!(separator(at + 1), "." | ",") && number(at + 1);
-    // The word after, spaced, with no count of its own: what a `0` before it counts.
-    let counted_after = |at: usize| failure_word(at + 1) && spaced(at + 1) && !number(at + 2);
+    // The failure word after a `0`, spaced: what the `0` counts, unless the `0` follows a word
+    // it counts and the failure word has a count of its own (`warnings 0 errors 3`, `failed 0
+    // errors 0`).
+    let counted_after = |at: usize| {
+        let anothers_count = at > 0 && spaced(at) && number(at + 2) && spaced(at + 2);
+        failure_word(at + 1) && spaced(at + 1) && !anothers_count
+    };
+    // `none` as a count: of errors or failures, ending the status or its clause.
+    let none_counts = |at: usize| {
+        let of_errors = at > 0
+            && matches!(
+                words[at - 1].as_str(),
+                "error" | "errors" | "failure" | "failures"
+            );
+        let ends_clause = at + 1 == words.len() || !separator(at + 1).trim().is_empty();
+        of_errors && ends_clause
+    };
     let mut left_out = vec![false; words.len()];
     for at in 0..words.len() {
         let word = words[at].as_str();
-        if !matches!(word, "0" | "zero" | "none") || fraction(at) {
+        let zero = matches!(word, "0" | "zero");
+        if !(zero || word == "none" && none_counts(at)) || fraction(at) {
             continue;
         }
         let counts_before = at > 0
             && !left_out[at - 1]
             && failure_word(at - 1)
-            && (labelled(at) || spaced(at) && !counted_after(at));
+            && (labelled(at) || spaced(at) && !(zero && counted_after(at)));
         if counts_before {
             left_out[at - 1] = true;
             left_out[at] = true;
-        } else if word != "none" && counted_after(at) {
+        } else if zero && counted_after(at) {
             left_out[at] = true;
             left_out[at + 1] = true;
         }
@@ -391,6 +409,11 @@ mod tests {
             json!({"results": [], "status": "warnings: 0, errors: 3"}),
             json!({"results": [], "status": "warnings 0 errors 3"}),
             json!({"results": [], "status": "errors 0 failures 3"}),
+            json!({"results": [], "status": "Request failed: none of the upstream servers answered"}),
+            json!({"results": [], "status": "Access denied: none of the given API keys is valid"}),
+            json!({"results": [], "status": "Timeout: none of the backends answered in time"}),
+            json!({"results": [], "status": "Authentication failed: none"}),
+            json!({"results": [], "status": "Remaining quota: none"}),
             json!({"results": [], "status": "error 0.5"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
@@ -451,6 +474,14 @@ mod tests {
             json!({"results": [], "status": "Errors: none"}),
             json!({"results": [], "status": "errors=none"}),
             json!({"results": [], "status": "Failures: none"}),
+            json!({"results": [], "status": "0 errors, 12 warnings"}),
+            json!({"results": [], "status": "Import finished with 0 errors, 12 warnings"}),
+            json!({"results": [], "status": "0 errors 3 warnings"}),
+            json!({"results": [], "status": "0 failures, 5 skipped"}),
+            json!({"results": [], "status": "0 invalid, 0 failed"}),
+            json!({"results": [], "status": "0 errors 0 failures"}),
+            json!({"results": [], "status": "Errors: none, warnings: 2"}),
+            json!({"results": [], "status": "Error: none found"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
