@@ -1,7 +1,7 @@
 //! The analyser's command line: writing a report is the default action; subcommands add
 //! other actions (one variant each in [`Command`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use releve::cli::{ConfigArgs, MongoArgs};
@@ -85,6 +85,31 @@ pub(crate) fn report_date(text: &str) -> Result<NaiveDate, String> {
             "`{text}` is outside the years a report can cover, 2 to 9998"
         )),
     }
+}
+
+/// This analyser as it can be run from the current folder, so that a command it gives (status's
+/// for a missing report, the warning of a report held back) can be pasted: as it was run when that was a path (cron's `target/release/analyser`, kept
+/// through a `target` that is a symbolic link), else `target/release/analyser` under it, else
+/// its whole path (`analyser` when it cannot be told).
+pub(crate) fn program() -> String {
+    if let Some(run_as) = std::env::args_os().next().map(std::path::PathBuf::from)
+        && run_as.components().count() > 1
+        && run_as.is_file()
+    {
+        return run_as.to_string_lossy().into_owned();
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return "analyser".to_owned();
+    };
+    let under_here = std::env::current_dir()
+        .ok()
+        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf))
+        // `analyser` alone would be looked up on PATH: `./analyser`.
+        .map(|relative| match relative.parent() {
+            Some(parent) if parent.as_os_str().is_empty() => Path::new(".").join(relative),
+            _ => relative,
+        });
+    under_here.unwrap_or(exe).to_string_lossy().into_owned()
 }
 
 #[cfg(test)]

@@ -334,14 +334,19 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> Written
     WrittenReport::found(path)
 }
 
-/// The command writing the report of `period` again, with the folders and database this run
-/// was given (cron's `--raw-dir`), not the defaults, quoted for a shell. The MongoDB URI, which
+/// The command writing the report of `period` again: this analyser as it was run (cron's
+/// `target/release/analyser`), with the folders and database this run was given (cron's
+/// `--raw-dir`), not the defaults, quoted for a shell. The MongoDB URI, which
 /// may hold a password, is left to `MONGODB_URI`, as cron passes it.
 fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
     let first_day = period.first_day.to_string();
-    let mut words: Vec<String> = ["analyser", "--period", period.kind.name(), "--date"]
+    let mut words: Vec<String> = [cli::program()]
         .into_iter()
-        .map(str::to_owned)
+        .chain(
+            ["--period", period.kind.name(), "--date"]
+                .into_iter()
+                .map(str::to_owned),
+        )
         .chain([first_day])
         .collect();
     let shown = |path: &Path| path.to_string_lossy().into_owned();

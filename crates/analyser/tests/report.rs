@@ -644,7 +644,8 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         warned.is_some_and(|line| line.contains("WARN")
             && line.contains("the configuration does not collect `")
             && line.contains(&format!(
-                "`analyser --period day --date {} --database {db}`",
+                "`{} --period day --date {} --database {db}`",
+                env!("CARGO_BIN_EXE_analyser"),
                 golden::date(0)
             ))),
         "{stderr}"
@@ -705,7 +706,8 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
             .any(|line| line.contains("left as it is, without them")
                 && line.contains("does not collect `offres`, whose runs this period holds")
                 && line.contains(&format!(
-                    "`analyser --period day --date {date} --raw-dir 'raw data' --database {db}`"
+                    "`{} --period day --date {date} --raw-dir 'raw data' --database {db}`",
+                    env!("CARGO_BIN_EXE_analyser")
                 ))),
         "{stderr}"
     );

@@ -912,7 +912,21 @@ async fn a_reports_folder_that_cannot_be_written_needs_attention() {
         )),
         "{stderr}"
     );
+    // A link to a disk not mounted: the folder holding the link can be written in, not the
+    // reports.
     std::fs::remove_file(&reports).expect("the file");
+    std::os::unix::fs::symlink(site.dir.path().join("nas/reports"), &reports).expect("a link");
+    let output = site.status(server.uri(), &database);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.lines().any(
+            |line| line.contains("the reports folder reports is a link to ")
+                && line.contains("which does not exist (a disk not mounted?)")
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_file(&reports).expect("the link");
     std::fs::create_dir(&reports).expect("the folder");
     let output = site.status(server.uri(), &database);
     let stderr = text(&output.stderr);

@@ -346,6 +346,10 @@ impl TimeAxis {
     /// a month's `Sun 29 has 23 hours: the clocks went forward an hour` (its bar is shorter).
     fn clock_change(&self) -> Option<String> {
         use chrono::Offset;
+        // A source of daily values has a bar a day, whatever the day's hours.
+        if self.resolution == Resolution::Day {
+            return None;
+        }
         let offset = |hour: &DateTime<Utc>| {
             hour.with_timezone(&self.tz)
                 .offset()
@@ -501,6 +505,14 @@ mod tests {
             description(PeriodKind::Week, "2026-11-25"),
             "Day (Europe/Paris)"
         );
+        // Daily values: a bar a day, whatever its hours.
+        let period = crate::period::ReportPeriod::containing(
+            PeriodKind::Week,
+            "2027-03-25".parse().expect("date"),
+            chrono_tz::Europe::Paris,
+        );
+        let daily = TimeAxis::new(period.hours(), period.tz, PeriodKind::Week).per_day();
+        assert_eq!(daily.description(), "Day (Europe/Paris)");
         // Gaza changes twice in October 2040: both days are named.
         let period = crate::period::ReportPeriod::containing(
             PeriodKind::Month,

@@ -77,6 +77,19 @@ impl FreeSpace {
 /// fails every morning, and before two days' reports are written no report is missed
 /// either (see `day_reports`): this says it at once.
 pub fn reports_unwritable(folder: &Path) -> Option<String> {
+    // A link to a folder that is not there (a disk not mounted): the report cannot be written
+    // through it, though the folder holding the link can be written in.
+    if std::fs::symlink_metadata(folder).is_ok_and(|meta| meta.file_type().is_symlink())
+        && !folder.exists()
+    {
+        let target = std::fs::read_link(folder)
+            .map(|target| target.display().to_string())
+            .unwrap_or_else(|_| "?".to_owned());
+        return Some(format!(
+            "the reports folder {} is a link to {target}, which does not exist (a disk not mounted?): no report is written until it does",
+            folder.display()
+        ));
+    }
     let at = nearest_existing(folder);
     let trial = at.join(format!(".status-can-write-{}", std::process::id()));
     let written = std::fs::OpenOptions::new()

@@ -92,38 +92,13 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     })
 }
 
-/// This analyser as it can be run from the current folder, so that a command status gives can
-/// be pasted: as it was run when that was a path (cron's `target/release/analyser`, kept
-/// through a `target` that is a symbolic link), else `target/release/analyser` under it, else
-/// its whole path (`analyser` when it cannot be told).
-fn program() -> String {
-    if let Some(run_as) = std::env::args_os().next().map(std::path::PathBuf::from)
-        && run_as.components().count() > 1
-        && run_as.is_file()
-    {
-        return run_as.to_string_lossy().into_owned();
-    }
-    let Ok(exe) = std::env::current_exe() else {
-        return "analyser".to_owned();
-    };
-    let under_here = std::env::current_dir()
-        .ok()
-        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf))
-        // `analyser` alone would be looked up on PATH: `./analyser`.
-        .map(|relative| match relative.parent() {
-            Some(parent) if parent.as_os_str().is_empty() => Path::new(".").join(relative),
-            _ => relative,
-        });
-    under_here.unwrap_or(exe).to_string_lossy().into_owned()
-}
-
 /// The reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
 fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Vec<String> {
     // The options status was given that the report reads too (the MongoDB URI, which may hold
     // a password, is left to MONGODB_URI, as cron passes it).
     let raw = args.raw.raw_dir.to_string_lossy();
-    let program = program();
+    let program = crate::cli::program();
     let mut words: Vec<&str> = vec![&program, "--raw-dir", &raw];
     let config_path = args.config.config.to_string_lossy();
     if args.config.config != Path::new(releve::cli::DEFAULT_CONFIG) {
@@ -556,7 +531,9 @@ mod tests {
             panic!("one line: {missing:?}")
         };
         // The program is this one, as it can be run from here.
-        let program = shlex::try_quote(&program()).expect("a path").into_owned();
+        let program = shlex::try_quote(&crate::cli::program())
+            .expect("a path")
+            .into_owned();
         assert!(
             line.contains(&format!(
                 "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
