@@ -237,21 +237,25 @@ fn says_failure(status: &str) -> bool {
     };
     let fraction = |at: usize| matches!(separator(at + 1), "." | ",") && number(at + 1);
     // The failure word after a `0`, spaced: what the `0` counts, unless the `0` follows a word
-    // it counts and the failure word has a count of its own (`warnings 0 errors 3`, `failed 0
-    // errors 0`).
+    // it counts (a failure word, or one naming things counted, `warnings`) and the failure
+    // word has a count of its own (`warnings 0 errors 3`, `failed 0 errors 0`; but `with 0
+    // errors 3 warnings`, `finished 0 errors 3 warnings`).
     let counted_after = |at: usize| {
-        let anothers_count = at > 0 && spaced(at) && number(at + 2) && spaced(at + 2);
+        let counted_before =
+            at > 0 && (failure_word(at - 1) || words[at - 1].ends_with('s') && !number(at - 1));
+        let anothers_count = counted_before && spaced(at) && number(at + 2) && spaced(at + 2);
         failure_word(at + 1) && spaced(at + 1) && !anothers_count
     };
-    // `none` as a count: of errors or failures, ending the status or its clause.
+    // `none` as the count of a failure word after its label (`Errors: none`, `Timeouts:
+    // none found`), but not of a spent quota or limit (`Remaining quota: none`), nor where it
+    // begins what failed (`Request failed: none of the servers answered`).
     let none_counts = |at: usize| {
-        let of_errors = at > 0
-            && matches!(
-                words[at - 1].as_str(),
-                "error" | "errors" | "failure" | "failures"
-            );
-        let ends_clause = at + 1 == words.len() || !separator(at + 1).trim().is_empty();
-        of_errors && ends_clause
+        at > 0
+            && labelled(at)
+            && !["quota", "limit"]
+                .iter()
+                .any(|spent| words[at - 1].contains(spent))
+            && words.get(at + 1).is_none_or(|next| next != "of")
     };
     let mut left_out = vec![false; words.len()];
     for at in 0..words.len() {
@@ -321,7 +325,11 @@ fn denied(word: &str, before: &str, after: &str) -> bool {
         .any(|no| before.ends_with(no));
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     match word {
-        "error" => none_before || after_is(&["none", "free", "less", "s0", "count0"]),
+        "error" => {
+            none_before
+                || (after_is(&["none", "free", "less", "s0", "count0"])
+                    && !after_is(&["noneof", "snoneof"]))
+        }
         "fail" => none_before || after_is(&["over", "safe", "2ban", "ures0", "s0", "count0"]),
         "timeout" => none_before || after_is(&["s0"]),
         "offline" => after_is(&["0"]),
@@ -412,8 +420,9 @@ mod tests {
             json!({"results": [], "status": "Request failed: none of the upstream servers answered"}),
             json!({"results": [], "status": "Access denied: none of the given API keys is valid"}),
             json!({"results": [], "status": "Timeout: none of the backends answered in time"}),
-            json!({"results": [], "status": "Authentication failed: none"}),
             json!({"results": [], "status": "Remaining quota: none"}),
+            json!({"results": [], "status": "Error: none of the upstream servers answered"}),
+            json!({"results": [], "status": "Error: none of the stations responded"}),
             json!({"results": [], "status": "error 0.5"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
@@ -482,6 +491,21 @@ mod tests {
             json!({"results": [], "status": "0 errors 0 failures"}),
             json!({"results": [], "status": "Errors: none, warnings: 2"}),
             json!({"results": [], "status": "Error: none found"}),
+            json!({"results": [], "status": "Errors: none Warnings: 2"}),
+            json!({"results": [], "status": "errors=none warnings=2"}),
+            json!({"results": [], "status": "Errors: none found"}),
+            json!({"results": [], "status": "Failures: none found"}),
+            json!({"results": [], "status": "Timeouts: none"}),
+            json!({"results": [], "status": "Processed: 10, Failed: none"}),
+            json!({"results": [], "status": "Valid: 10, Invalid: none"}),
+            json!({"results": [], "status": "Import finished with 0 errors 12 warnings"}),
+            json!({"results": [], "status": "Job finished 0 errors 3 warnings"}),
+            json!({"results": [], "status": "Processed 10 items with 0 errors 2 warnings"}),
+            json!({"results": [], "status": "10 imported 0 errors 2 warnings"}),
+            json!({"results": [], "status": "errors: none warnings: 3"}),
+            json!({"results": [], "status": "Errors: None detected"}),
+            json!({"results": [], "status": "Errors: none reported"}),
+            json!({"results": [], "status": "validation passed with 0 errors 4 warnings"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
