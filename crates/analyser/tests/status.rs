@@ -926,7 +926,29 @@ async fn a_reports_folder_that_cannot_be_written_needs_attention() {
         ),
         "{stderr}"
     );
+    // The same under a parent: `--reports-dir nas/reports`, `nas` a link to nothing.
     std::fs::remove_file(&reports).expect("the link");
+    std::os::unix::fs::symlink(site.dir.path().join("mnt/nas"), site.dir.path().join("nas"))
+        .expect("a link");
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args([
+            "status",
+            "--mongodb-uri",
+            server.uri(),
+            "--database",
+            &database,
+        ])
+        .args(["--reports-dir", "nas/reports"])
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("run analyser status");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.lines().any(|line| line
+            .contains("the reports folder nas/reports lies under nas, which is a link to ")),
+        "{stderr}"
+    );
     std::fs::create_dir(&reports).expect("the folder");
     let output = site.status(server.uri(), &database);
     let stderr = text(&output.stderr);

@@ -346,10 +346,6 @@ impl TimeAxis {
     /// a month's `Sun 29 has 23 hours: the clocks went forward an hour` (its bar is shorter).
     fn clock_change(&self) -> Option<String> {
         use chrono::Offset;
-        // A source of daily values has a bar a day, whatever the day's hours.
-        if self.resolution == Resolution::Day {
-            return None;
-        }
         let offset = |hour: &DateTime<Utc>| {
             hour.with_timezone(&self.tz)
                 .offset()
@@ -366,15 +362,22 @@ impl TimeAxis {
             .filter(|_| skipped_midnight)
             .chain(self.hours.windows(2).map(|pair| [pair[0], pair[1]]))
             .filter(|[before, after]| offset(before) != offset(after))
-            .map(|[before, after]| {
+            .filter_map(|[before, after]| {
                 self.change_said(&before, &after, offset(&after) - offset(&before))
             })
             .collect();
         (!changes.is_empty()).then(|| changes.join("; "))
     }
 
-    /// One change of the clocks between the hours `before` and `after`, by `shift` seconds.
-    fn change_said(&self, before: &DateTime<Utc>, after: &DateTime<Utc>, shift: i32) -> String {
+    /// One change of the clocks between the hours `before` and `after`, by `shift` seconds; on
+    /// a week's or a month's axis, none when the day's bar spans 24 hours all the same (daily
+    /// values west of UTC, whose days are counted by the UTC hours they cover).
+    fn change_said(
+        &self,
+        before: &DateTime<Utc>,
+        after: &DateTime<Utc>,
+        shift: i32,
+    ) -> Option<String> {
         let local = |hour: &DateTime<Utc>| hour.with_timezone(&self.tz);
         let amount = match shift.unsigned_abs() / 60 {
             60 => "an hour".to_owned(),
@@ -390,13 +393,19 @@ impl TimeAxis {
                 format!("{} hours {} minutes", minutes / 60, minutes % 60)
             };
             let day = self.day_of(*after);
+            let spanned = self.hours.iter().filter(|hour| self.day_of(**hour) == day);
+            if spanned.count() == 24 {
+                return None;
+            }
             let day = match self.kind {
                 PeriodKind::Month => day.format("%-d %b"),
                 _ => day.format("%a %-d"),
             };
-            return format!("{day} has {length}: the clocks went {went} {amount}");
+            return Some(format!(
+                "{day} has {length}: the clocks went {went} {amount}"
+            ));
         }
-        if shift < 0 {
+        Some(if shift < 0 {
             format!(
                 "{} comes twice: the clocks went {went} {amount}",
                 local(after).format("%H:%M")
@@ -407,7 +416,7 @@ impl TimeAxis {
                 "no {}: the clocks went {went} {amount}",
                 skipped.format("%H:%M")
             )
-        }
+        })
     }
 }
 
@@ -505,14 +514,26 @@ mod tests {
             description(PeriodKind::Week, "2026-11-25"),
             "Day (Europe/Paris)"
         );
-        // Daily values: a bar a day, whatever its hours.
-        let period = crate::period::ReportPeriod::containing(
-            PeriodKind::Week,
-            "2027-03-25".parse().expect("date"),
-            chrono_tz::Europe::Paris,
+        // Daily values: Paris's Sunday bar spans 23 hours, and is named; Santiago's days, west
+        // of UTC, are counted by the UTC hours they cover, 24 each, and none is.
+        let daily = |tz: Tz, date: &str| {
+            let period = crate::period::ReportPeriod::containing(
+                PeriodKind::Week,
+                date.parse().expect("date"),
+                tz,
+            );
+            TimeAxis::new(period.hours(), period.tz, PeriodKind::Week)
+                .per_day()
+                .description()
+        };
+        assert_eq!(
+            daily(chrono_tz::Europe::Paris, "2027-03-25"),
+            "Day (Europe/Paris; Sun 28 has 23 hours: the clocks went forward an hour)"
         );
-        let daily = TimeAxis::new(period.hours(), period.tz, PeriodKind::Week).per_day();
-        assert_eq!(daily.description(), "Day (Europe/Paris)");
+        assert_eq!(
+            daily(chrono_tz::America::Santiago, "2026-04-01"),
+            "Day (America/Santiago)"
+        );
         // Gaza changes twice in October 2040: both days are named.
         let period = crate::period::ReportPeriod::containing(
             PeriodKind::Month,

@@ -77,16 +77,24 @@ impl FreeSpace {
 /// fails every morning, and before two days' reports are written no report is missed
 /// either (see `day_reports`): this says it at once.
 pub fn reports_unwritable(folder: &Path) -> Option<String> {
-    // A link to a folder that is not there (a disk not mounted): the report cannot be written
-    // through it, though the folder holding the link can be written in.
-    if std::fs::symlink_metadata(folder).is_ok_and(|meta| meta.file_type().is_symlink())
-        && !folder.exists()
-    {
-        let target = std::fs::read_link(folder)
+    // A link to a folder that is not there (a disk not mounted), the reports folder's or one
+    // of its parents': the report cannot be written through it, though the folder holding
+    // the link can be written in.
+    let dangling = folder.ancestors().find(|ancestor| {
+        std::fs::symlink_metadata(ancestor).is_ok_and(|meta| meta.file_type().is_symlink())
+            && !ancestor.exists()
+    });
+    if let Some(link) = dangling {
+        let target = std::fs::read_link(link)
             .map(|target| target.display().to_string())
             .unwrap_or_else(|_| "?".to_owned());
+        let where_ = if link == folder {
+            "is".to_owned()
+        } else {
+            format!("lies under {}, which is", link.display())
+        };
         return Some(format!(
-            "the reports folder {} is a link to {target}, which does not exist (a disk not mounted?): no report is written until it does",
+            "the reports folder {} {where_} a link to {target}, which does not exist (a disk not mounted?): no report is written until it does",
             folder.display()
         ));
     }
