@@ -2,6 +2,8 @@
 //! a JSend `"status": "fail"`, a refusal (`"REQUEST_DENIED"`), `"success": false`. Landed, it
 //! would read as a selection matching nothing, and the run would be counted a success.
 
+mod counted;
+
 use releve::Source;
 use serde_json::Value;
 
@@ -214,68 +216,9 @@ fn says_failure(status: &str) -> bool {
     {
         return false;
     }
-    let failure_word = |at: usize| {
-        words
-            .get(at)
-            .is_some_and(|word| FAILURES.iter().any(|failure| word.starts_with(failure)))
-    };
-    // Run together, lower case: `no_error` and `NoError` read alike. A failure's word counted
-    // none is left out, with its count: after it (`error: 0`, `timeout 0`, `failed 0 errors
-    // 0`, and `Errors: none` ending the status or its clause), or before it (`0 errors`,
-    // `done: 0 errors, 12 warnings`). A `0` counts one word only (`timeout: 0, errors: 3`
-    // still counts errors), not a failure word with a count of its own after another word's
-    // count (`warnings 0 errors 3`), nor one past a comma (`warnings: 0, errors: 3`), and none
-    // when a fraction follows it (`timeout 0.5 s` is a time). A `none` that goes on (`failed:
-    // none of the servers answered`) is no count.
-    let separator = |at: usize| separators.get(at).map_or("", String::as_str);
-    let labelled = |at: usize| separator(at).contains([':', '=']);
-    let spaced = |at: usize| separators.get(at).is_some_and(|s| s.trim().is_empty());
-    let number = |at: usize| {
-        words
-            .get(at)
-            .is_some_and(|word| word.chars().all(|c| c.is_ascii_digit()))
-    };
-    let fraction = |at: usize| matches!(separator(at + 1), "." | ",") && number(at + 1);
-    // The failure word after a `0`, spaced: what the `0` counts, unless the `0` follows a word
-    // it counts (a failure word, or one naming things counted, `warnings`) and the failure
-    // word has a count of its own (`warnings 0 errors 3`, `failed 0 errors 0`; but `with 0
-    // errors 3 warnings`, `finished 0 errors 3 warnings`).
-    let counted_after = |at: usize| {
-        let counted_before =
-            at > 0 && (failure_word(at - 1) || words[at - 1].ends_with('s') && !number(at - 1));
-        let anothers_count = counted_before && spaced(at) && number(at + 2) && spaced(at + 2);
-        failure_word(at + 1) && spaced(at + 1) && !anothers_count
-    };
-    // `none` as the count of a failure word after its label (`Errors: none`, `Timeouts:
-    // none found`), but not of a spent quota or limit (`Remaining quota: none`), nor where it
-    // begins what failed (`Request failed: none of the servers answered`).
-    let none_counts = |at: usize| {
-        at > 0
-            && labelled(at)
-            && !["quota", "limit"]
-                .iter()
-                .any(|spent| words[at - 1].contains(spent))
-            && words.get(at + 1).is_none_or(|next| next != "of")
-    };
-    let mut left_out = vec![false; words.len()];
-    for at in 0..words.len() {
-        let word = words[at].as_str();
-        let zero = matches!(word, "0" | "zero");
-        if !(zero || word == "none" && none_counts(at)) || fraction(at) {
-            continue;
-        }
-        let counts_before = at > 0
-            && !left_out[at - 1]
-            && failure_word(at - 1)
-            && (labelled(at) || spaced(at) && !(zero && counted_after(at)));
-        if counts_before {
-            left_out[at - 1] = true;
-            left_out[at] = true;
-        } else if zero && counted_after(at) {
-            left_out[at] = true;
-            left_out[at + 1] = true;
-        }
-    }
+    // Run together, lower case (`no_error` and `NoError` read alike), without the words
+    // counted none and their counts (`errors: 0`, `0 failures`, `Timeouts: none`).
+    let left_out = counted::counted_none(&words, &separators);
     let joined: String = words
         .iter()
         .zip(&left_out)
@@ -325,14 +268,9 @@ fn denied(word: &str, before: &str, after: &str) -> bool {
         .any(|no| before.ends_with(no));
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     match word {
-        "error" => {
-            none_before
-                || (after_is(&["none", "free", "less", "s0", "count0"])
-                    && !after_is(&["noneof", "snoneof"]))
-        }
-        "fail" => none_before || after_is(&["over", "safe", "2ban", "ures0", "s0", "count0"]),
-        "timeout" => none_before || after_is(&["s0"]),
-        "offline" => after_is(&["0"]),
+        "error" => none_before || after == "none" || after_is(&["free", "less"]),
+        "fail" => none_before || after_is(&["over", "safe", "2ban"]),
+        "timeout" => none_before,
         "limit" => before.ends_with("un") || before.ends_with("no"),
         "invalid" => after_is(&["ate"]),
         _ => false,
@@ -423,6 +361,30 @@ mod tests {
             json!({"results": [], "status": "Remaining quota: none"}),
             json!({"results": [], "status": "Error: none of the upstream servers answered"}),
             json!({"results": [], "status": "Error: none of the stations responded"}),
+            json!({"results": [], "status": "Imported 0 Failed 3"}),
+            json!({"results": [], "status": "Passed 10 Skipped 0 Failed 3"}),
+            json!({"results": [], "status": "Imported 10 Updated 0 Failed 3"}),
+            json!({"results": [], "status": "Synced 0 Failed 12"}),
+            json!({"results": [], "status": "Processed 0 Failed 3"}),
+            json!({"results": [], "status": "Total 5 Succeeded 0 Failed 5"}),
+            json!({"results": [], "status": "Jobs completed 0 failed 5"}),
+            json!({"results": [], "status": "Running 0 Failed 2"}),
+            json!({"results": [], "status": "passing 0 failing 3"}),
+            json!({"results": [], "status": "Warning 0 Errors 2"}),
+            json!({"results": [], "status": "Info 0 Warning 0 Error 2"}),
+            json!({"results": [], "status": "Updated 0 Errors 2"}),
+            json!({"results": [], "status": "Import failed: none imported"}),
+            json!({"results": [], "status": "Sync failed: none succeeded"}),
+            json!({"results": [], "status": "Failed: none could be imported"}),
+            json!({"results": [], "status": "Timeout: none responded"}),
+            json!({"results": [], "status": "Warnings: 0 Errors: 3"}),
+            json!({"results": [], "status": "Passed: 10 Skipped: 0 Failed: 3"}),
+            json!({"results": [], "status": "Total: 5 Succeeded: 0 Failed: 5"}),
+            json!({"results": [], "status": "Warnings: 0 Failed: 3"}),
+            json!({"results": [], "status": "Error: none responded"}),
+            json!({"results": [], "status": "Error: none were reachable"}),
+            json!({"results": [], "status": "Error: none could be reached"}),
+            json!({"results": [], "status": "Import failed: 0 records imported"}),
             json!({"results": [], "status": "error 0.5"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
@@ -506,6 +468,25 @@ mod tests {
             json!({"results": [], "status": "Errors: None detected"}),
             json!({"results": [], "status": "Errors: none reported"}),
             json!({"results": [], "status": "validation passed with 0 errors 4 warnings"}),
+            json!({"results": [], "status": "Errors none"}),
+            json!({"results": [], "status": "errors none warnings 2"}),
+            json!({"results": [], "status": "Failures none"}),
+            json!({"results": [], "status": "Failed records: 0"}),
+            json!({"results": [], "status": "Failed items: none"}),
+            json!({"results": [], "status": "failed_records=0"}),
+            json!({"results": [], "status": "Errors found: none"}),
+            json!({"results": [], "status": "Errors encountered: 0"}),
+            json!({"results": [], "status": "Error count: none"}),
+            json!({"results": [], "status": "Failure count: 0"}),
+            json!({"results": [], "status": "Invalid records: 0"}),
+            json!({"results": [], "status": "Timed out: 0"}),
+            json!({"results": [], "status": "Processed 120 records 0 errors 3 warnings"}),
+            json!({"results": [], "status": "Synced 120 items 0 errors 2 warnings"}),
+            json!({"results": [], "status": "finished in 5 minutes 0 errors 2 warnings"}),
+            json!({"results": [], "status": "Stations: 0 offline 12 online"}),
+            json!({"results": [], "status": "0 errors and 0 warnings"}),
+            json!({"results": [], "status": "Error 0 of 5"}),
+            json!({"results": [], "status": "ERROR_NONE"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");

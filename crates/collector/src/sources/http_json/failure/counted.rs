@@ -1,0 +1,140 @@
+//! Which words of a status text are counted none (`errors: 0`, `0 failures`, `Timeouts:
+//! none`), so that they are no failure's words: a status that counts no error says nothing
+//! failed.
+//!
+//! A status is read in clauses (split at `,`, `;`, `|`, `/`, brackets or a full stop), each a
+//! run of labels and counts:
+//! - a count after a `:` or `=` counts its label, the words before it since the clause's start
+//!   or the count before (`Failed records: 0`), unless a word follows it that is no label of
+//!   its own, which it counts (`Import finished: 0 errors`);
+//! - a count after a space counts the words before it when the clause ends with a count
+//!   (`Imported 0 Failed 3`, `error 0`), else the word after it (`0 errors 3 warnings`,
+//!   `with 0 errors`);
+//! - `none` counts its label only, at the clause's end or before an observation
+//!   (`Errors: none`, `Errors: none found`), not as the subject of what failed (`failed:
+//!   none of the servers answered`, `Error: none responded`);
+//! - a quota or limit counted none is spent, which is no success;
+//! - a number with a fraction is no count of none (`timeout 0.5 s`).
+
+/// Words saying what was looked for, after which a `none` still counts its label.
+const OBSERVED: &[&str] = &[
+    "found", "detected", "reported", "recorded", "logged", "seen", "occurred",
+];
+
+/// What a word of the status is, read as a count.
+#[derive(Clone, Copy, PartialEq)]
+enum Count {
+    /// `0`, `zero`, `00`.
+    Zero,
+    /// `none`.
+    None,
+    /// Any other number, or a number with a fraction (`0.5`).
+    Some,
+}
+
+fn count_of(word: &str) -> Option<Count> {
+    match word {
+        "zero" => Some(Count::Zero),
+        "none" => Some(Count::None),
+        _ if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(if word.bytes().all(|b| b == b'0') {
+                Count::Zero
+            } else {
+                Count::Some
+            })
+        }
+        _ => None,
+    }
+}
+
+/// For each of `words` (each with the text before it, `separators`), whether it is counted
+/// none or is such a count: left out when looking for a failure's word.
+pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool> {
+    let separator = |at: usize| separators.get(at).map_or("", String::as_str);
+    let mut counts: Vec<Option<Count>> = words.iter().map(|word| count_of(word)).collect();
+    // A fraction (`0.5`, `0,5`) is one number, and no count of none.
+    for at in 0..words.len().saturating_sub(1) {
+        if counts[at].is_some()
+            && matches!(separator(at + 1), "." | ",")
+            && counts[at + 1].is_some_and(|count| count != Count::None)
+        {
+            counts[at] = Some(Count::Some);
+            counts[at + 1] = Some(Count::Some);
+        }
+    }
+    let breaks = |at: usize| {
+        let text = separator(at);
+        text.contains([',', ';', '|', '/', '(', ')', '[', ']', '\n']) || text.contains(". ")
+    };
+    let mut left_out = vec![false; words.len()];
+    let mut start = 0;
+    while start < words.len() {
+        let end = (start + 1..words.len())
+            .find(|at| breaks(*at))
+            .unwrap_or(words.len());
+        read_clause(words, separators, &counts, start..end, &mut left_out);
+        start = end;
+    }
+    left_out
+}
+
+/// Marks in `left_out` the words of the clause `within` counted none, with their counts.
+fn read_clause(
+    words: &[String],
+    separators: &[String],
+    counts: &[Option<Count>],
+    within: std::ops::Range<usize>,
+    left_out: &mut [bool],
+) {
+    let separator = |at: usize| separators.get(at).map_or("", String::as_str);
+    let labelled = |at: usize| separator(at).contains([':', '=']);
+    let spaced = |at: usize| separator(at).trim().is_empty();
+    let is_word = |at: usize| within.contains(&at) && counts[at].is_none();
+    // A word followed by its own count after a `:` or `=`: a label.
+    let label = |at: usize| is_word(at) && within.contains(&(at + 1)) && labelled(at + 1);
+    let ends_with_count = counts[within.end - 1].is_some();
+    let mut previous_count = None;
+    for at in within.clone() {
+        let Some(count) = counts[at] else {
+            continue;
+        };
+        // The words before it, since the clause's start or the count before.
+        let label_words = previous_count.map_or(within.start, |before: usize| before + 1)..at;
+        previous_count = Some(at);
+        let word_after = (is_word(at + 1) && spaced(at + 1)).then_some(at + 1);
+        let counted = match count {
+            Count::None => {
+                let next = word_after.map(|after| words[after].as_str());
+                // Before the clause's next label: `Errors: none Warnings: 2`, `errors none
+                // warnings 2`.
+                let counts_label = match next {
+                    None => true,
+                    Some(next) => {
+                        OBSERVED.contains(&next)
+                            || label(at + 1)
+                            || (spaced(at) && ends_with_count && next != "of")
+                    }
+                };
+                (counts_label && (labelled(at) || spaced(at))).then_some(label_words)
+            }
+            _ if labelled(at) => match word_after {
+                Some(after) if !label(after) => Some(after..after + 1),
+                _ => Some(label_words),
+            },
+            _ if ends_with_count || word_after.is_none() => Some(label_words),
+            _ => word_after.map(|after| after..after + 1),
+        };
+        let Some(counted) = counted.filter(|counted| !counted.is_empty()) else {
+            continue;
+        };
+        let spent = counted
+            .clone()
+            .any(|word| words[word].contains("quota") || words[word].contains("limit"));
+        if count != Count::Some && !spent {
+            left_out[at] = true;
+            for word in counted {
+                left_out[word] = true;
+            }
+        }
+    }
+}
