@@ -186,8 +186,9 @@ fn status_code(status: &str) -> Option<u16> {
 
 /// Whether a status in words says the call failed: it holds a failure's word, run together or
 /// not (`REQUEST_DENIED`, `RATELIMITED`, `404Error`, `NO_QUOTA`, `Service Unavailable`), or is
-/// one (`KO`), unless it says a success first (`OK - 0 errors`) or the word is denied
-/// (`no_error`, `errors: 0`, `error: 0`, `Error-free`, `failover`, `unlimited`).
+/// one (`KO`), unless it says a success first (`OK - 0 errors`), the word is counted none
+/// (`errors: 0`, `0 failures`, `Timeouts: none`) or it is denied (`no_error`, `Error-free`,
+/// `failover`, `unlimited`).
 fn says_failure(status: &str) -> bool {
     const FAILURES: &[&str] = &[
         "error",
@@ -260,8 +261,8 @@ fn words_of(status: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Whether a failure's `word`, between `before` and `after` in a status run together, is denied
-/// or is part of another word: `no_error`, `ERROR_NONE`, `error_count=0`, `Error-free`,
-/// `Errorless`, `failover`, `unlimited`, `invalidated`.
+/// or is part of another word: `no_error`, `ERROR_NONE`, `Error-free`, `Errorless`,
+/// `failover`, `unlimited`, `invalidated` (a count of none is read before, see [`counted`]).
 fn denied(word: &str, before: &str, after: &str) -> bool {
     let none_before = ["no", "non", "zero", "without"]
         .iter()
