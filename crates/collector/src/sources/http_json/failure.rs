@@ -184,36 +184,47 @@ fn status_code(status: &str) -> Option<u16> {
     .then_some(code)
 }
 
+/// The words of a failure, run together or not, as the start of a word (`unauthori` for
+/// `unauthorized` and `unauthorised`).
+const FAILURES: &[&str] = &[
+    "error",
+    "fail",
+    "denied",
+    "invalid",
+    "unauthori",
+    "forbidden",
+    "expired",
+    // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
+    "limit",
+    "quota",
+    "exceeded",
+    "unavailable",
+    "timeout",
+    "timedout",
+    "aborted",
+    "offline",
+];
+
+/// Whether `word` is a failure's (`errors`, `failed`, `timeout`).
+fn is_failure_word(word: &str) -> bool {
+    FAILURES.iter().any(|failure| word.starts_with(failure))
+}
+
 /// Whether a status in words says the call failed: it holds a failure's word, run together or
 /// not (`REQUEST_DENIED`, `RATELIMITED`, `404Error`, `NO_QUOTA`, `Service Unavailable`), or is
 /// one (`KO`), unless it says a success first (`OK - 0 errors`), the word is counted none
 /// (`errors: 0`, `0 failures`, `Timeouts: none`) or it is denied (`no_error`, `Error-free`,
 /// `failover`, `unlimited`).
 fn says_failure(status: &str) -> bool {
-    const FAILURES: &[&str] = &[
-        "error",
-        "fail",
-        "denied",
-        "invalid",
-        "unauthori",
-        "forbidden",
-        "expired",
-        // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
-        "limit",
-        "quota",
-        "exceeded",
-        "unavailable",
-        "timeout",
-        "timedout",
-        "aborted",
-        "offline",
-    ];
     const ONE_WORD: &[&str] = &["ko", "nok", "err", "down"];
     const SUCCESS_FIRST: &[&str] = &["ok", "success", "succeeded", "completed", "done"];
     let (words, separators) = words_of(status);
+    // A success said first, not as a label counted (`Succeeded 0 Failed 12`, `OK: 0, Failed:
+    // 3`).
     if words
         .first()
         .is_some_and(|first| SUCCESS_FIRST.contains(&first.as_str()))
+        && !words.get(1).is_some_and(|second| counted::is_count(second))
     {
         return false;
     }
@@ -362,6 +373,13 @@ mod tests {
             json!({"results": [], "status": "Remaining quota: none"}),
             json!({"results": [], "status": "Error: none of the upstream servers answered"}),
             json!({"results": [], "status": "Error: none of the stations responded"}),
+            json!({"results": [], "status": "Succeeded 0 Failed 12"}),
+            json!({"results": [], "status": "OK: 0, Failed: 3"}),
+            json!({"results": [], "status": "Completed 0 Failed 5"}),
+            json!({"results": [], "status": "Failed at 00:00"}),
+            json!({"results": [], "status": "Job failed at 00:05"}),
+            json!({"results": [], "status": "Error #0: database locked"}),
+            json!({"results": [], "status": "worker-0 failed"}),
             json!({"results": [], "status": "Imported 0 Failed 3"}),
             json!({"results": [], "status": "Passed 10 Skipped 0 Failed 3"}),
             json!({"results": [], "status": "Imported 10 Updated 0 Failed 3"}),
@@ -469,6 +487,25 @@ mod tests {
             json!({"results": [], "status": "Errors: None detected"}),
             json!({"results": [], "status": "Errors: none reported"}),
             json!({"results": [], "status": "validation passed with 0 errors 4 warnings"}),
+            json!({"results": [], "status": "Errors: 0 of 120"}),
+            json!({"results": [], "status": "Failed: 0 out of 120"}),
+            json!({"results": [], "status": "Errors: 0 in 24h"}),
+            json!({"results": [], "status": "Failed: 0 today"}),
+            json!({"results": [], "status": "Errors: 0 total"}),
+            json!({"results": [], "status": "Timeouts: 0 in last hour"}),
+            json!({"results": [], "status": "Failures: 0 since 2026-12-05T10:00:00Z"}),
+            json!({"results": [], "status": "Error(s): 0"}),
+            json!({"results": [], "status": "Errors (0)"}),
+            json!({"results": [], "status": "Errors [0/120]"}),
+            json!({"results": [], "status": "None failed"}),
+            json!({"results": [], "status": "Sync finished: none failed"}),
+            json!({"results": [], "status": "Error rate: 0.0%"}),
+            json!({"results": [], "status": "0 errors at 10:00"}),
+            json!({"results": [], "status": "Import finished with 0 errors on 2026-12-05"}),
+            json!({"results": [], "status": "0 errors since v1.0.0"}),
+            json!({"results": [], "status": "0 errors since build 42"}),
+            json!({"results": [], "status": "Total 120 Errors 0 Duration 12s"}),
+            json!({"results": [], "status": "Imported 120 Failed 0 Time 3s"}),
             json!({"results": [], "status": "Errors none"}),
             json!({"results": [], "status": "errors none warnings 2"}),
             json!({"results": [], "status": "Failures none"}),

@@ -2,19 +2,22 @@
 //! none`), so that they are no failure's words: a status that counts no error says nothing
 //! failed.
 //!
-//! A status is read in clauses (split at `,`, `;`, `|`, `/`, brackets or a full stop), each a
+//! A status is read in clauses (split at `,`, `;`, `|`, a full stop or a line break), each a
 //! run of labels and counts:
 //! - a count after a `:` or `=` counts its label, the words before it since the clause's start
-//!   or the count before (`Failed records: 0`), unless a word follows it that is no label of
-//!   its own, which it counts (`Import finished: 0 errors`);
-//! - a count after a space counts the words before it when the clause ends with a count
-//!   (`Imported 0 Failed 3`, `error 0`), else the word after it (`0 errors 3 warnings`,
-//!   `with 0 errors`);
-//! - `none` counts its label only, at the clause's end or before an observation
-//!   (`Errors: none`, `Errors: none found`), not as the subject of what failed (`failed:
-//!   none of the servers answered`, `Error: none responded`);
+//!   or the count before (`Failed records: 0`, `Errors: 0 of 120`), unless a failure's word or
+//!   a plural follows it, which it counts (`Import finished: 0 errors`);
+//! - a count after a space counts the words before it when the clause ends with a count or a
+//!   value with its unit (`Imported 0 Failed 3`, `error 0`, `Errors 0 Duration 12s`), else, or
+//!   when no word comes before it, the word after it (`0 errors 3 warnings`, `with 0 errors`);
+//! - `none` counts a failure's word after it (`none failed`), else its label only, at the
+//!   clause's end or before an observation or the next label (`Errors: none found`), not as
+//!   the subject of what failed (`failed: none of the servers answered`, `Error: none
+//!   responded`);
 //! - a quota or limit counted none is spent, which is no success;
-//! - a number with a fraction is no count of none (`timeout 0.5 s`).
+//! - a number glued to a word is part of a name (`worker-0`, `#0`), numbers glued by `:` or `-`
+//!   are a time or a date (`00:00`), and a number with a fraction is one number, none only when
+//!   all zeros (`0.0`, not `0.5`).
 
 /// Words saying what was looked for, after which a `none` still counts its label.
 const OBSERVED: &[&str] = &[
@@ -24,12 +27,19 @@ const OBSERVED: &[&str] = &[
 /// What a word of the status is, read as a count.
 #[derive(Clone, Copy, PartialEq)]
 enum Count {
-    /// `0`, `zero`, `00`.
+    /// `0`, `zero`, `00`, `0.0`.
     Zero,
     /// `none`.
     None,
     /// Any other number, or a number with a fraction (`0.5`).
     Some,
+    /// The fraction of the number before (`5` in `0.5`): no count of its own.
+    Fraction,
+}
+
+/// Whether `word` is a count (`0`, `12`, `zero`, `none`).
+pub(super) fn is_count(word: &str) -> bool {
+    count_of(word).is_some()
 }
 
 fn count_of(word: &str) -> Option<Count> {
@@ -43,7 +53,12 @@ fn count_of(word: &str) -> Option<Count> {
                 Count::Some
             })
         }
-        _ => None,
+        // A number with its unit (`12s`, `5ms`, `3kb`): a value, ending a clause of labels
+        // and values (`Duration 12s`).
+        _ => {
+            let unit = word.trim_start_matches(|c: char| c.is_ascii_digit());
+            (unit.len() < word.len() && (1..=3).contains(&unit.len())).then_some(Count::Some)
+        }
     }
 }
 
@@ -52,19 +67,35 @@ fn count_of(word: &str) -> Option<Count> {
 pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool> {
     let separator = |at: usize| separators.get(at).map_or("", String::as_str);
     let mut counts: Vec<Option<Count>> = words.iter().map(|word| count_of(word)).collect();
-    // A fraction (`0.5`, `0,5`) is one number, and no count of none.
+    let digits = |at: usize| words[at].bytes().all(|b| b.is_ascii_digit());
+    for at in 0..words.len() {
+        let glued_to = separator(at);
+        // A number glued to a word is part of a name (`worker-0`, `#0`, `v2`), and numbers
+        // glued to numbers by `:` or `-` are a time or a date (`00:00`, `2026-12-05`).
+        let part_of_name = counts[at].is_some()
+            && at > 0
+            && (matches!(glued_to, "-" | "_" | "#" | " #") && counts[at - 1].is_none()
+                || matches!(glued_to, ":" | "-") && digits(at - 1) && digits(at));
+        if part_of_name {
+            counts[at] = None;
+            if digits(at - 1) {
+                counts[at - 1] = None;
+            }
+        }
+    }
+    // A fraction (`0.5`, `0,5`) is one number: none when it is all zeros (`0.0`).
     for at in 0..words.len().saturating_sub(1) {
-        if counts[at].is_some()
-            && matches!(separator(at + 1), "." | ",")
-            && counts[at + 1].is_some_and(|count| count != Count::None)
-        {
-            counts[at] = Some(Count::Some);
-            counts[at + 1] = Some(Count::Some);
+        let number =
+            |at: usize| matches!(counts[at], Some(Count::Zero | Count::Some)) && digits(at);
+        if number(at) && matches!(separator(at + 1), "." | ",") && number(at + 1) {
+            let zero = counts[at] == Some(Count::Zero) && counts[at + 1] == Some(Count::Zero);
+            counts[at] = Some(if zero { Count::Zero } else { Count::Some });
+            counts[at + 1] = Some(Count::Fraction);
         }
     }
     let breaks = |at: usize| {
         let text = separator(at);
-        text.contains([',', ';', '|', '/', '(', ')', '[', ']', '\n']) || text.contains(". ")
+        text.contains([',', ';', '|', '\n']) || text.contains(". ")
     };
     let mut left_out = vec![false; words.len()];
     let mut start = 0;
@@ -95,14 +126,27 @@ fn read_clause(
     let ends_with_count = counts[within.end - 1].is_some();
     let mut previous_count = None;
     for at in within.clone() {
-        let Some(count) = counts[at] else {
+        let Some(count) = counts[at].filter(|count| *count != Count::Fraction) else {
             continue;
         };
         // The words before it, since the clause's start or the count before.
         let label_words = previous_count.map_or(within.start, |before: usize| before + 1)..at;
         previous_count = Some(at);
         let word_after = (is_word(at + 1) && spaced(at + 1)).then_some(at + 1);
+        // A word a count after a label counts in its place: a failure's (`Import finished: 0
+        // errors`) or things counted (`0 records imported`), not a qualifier (`Errors: 0 of
+        // 120`, `Failed: 0 today`).
+        let counts_instead = |after: usize| {
+            let word = words[after].as_str();
+            super::is_failure_word(word) || word.len() > 3 && word.ends_with('s')
+        };
         let counted = match count {
+            Count::None
+                if word_after.is_some_and(|after| super::is_failure_word(&words[after])) =>
+            {
+                // `none failed`.
+                word_after.map(|after| after..after + 1)
+            }
             Count::None => {
                 let next = word_after.map(|after| words[after].as_str());
                 // Before the clause's next label: `Errors: none Warnings: 2`, `errors none
@@ -118,10 +162,14 @@ fn read_clause(
                 (counts_label && (labelled(at) || spaced(at))).then_some(label_words)
             }
             _ if labelled(at) => match word_after {
-                Some(after) if !label(after) => Some(after..after + 1),
+                Some(after) if !label(after) && counts_instead(after) => Some(after..after + 1),
                 _ => Some(label_words),
             },
-            _ if ends_with_count || word_after.is_none() => Some(label_words),
+            // A clause's first count has no label before it: it counts the word after it
+            // (`0 errors since build 42`).
+            _ if (ends_with_count && !label_words.is_empty()) || word_after.is_none() => {
+                Some(label_words)
+            }
             _ => word_after.map(|after| after..after + 1),
         };
         let Some(counted) = counted.filter(|counted| !counted.is_empty()) else {
