@@ -87,10 +87,42 @@ pub(crate) fn report_date(text: &str) -> Result<NaiveDate, String> {
     }
 }
 
-/// This analyser as it can be run from the current folder, so that a command it gives (status's
-/// for a missing report, the warning of a report held back) can be pasted: as it was run when that was a path (cron's `target/release/analyser`, kept
-/// through a `target` that is a symbolic link), else `target/release/analyser` under it, else
-/// its whole path (`analyser` when it cannot be told).
+/// The options of a run that another run reads alike, for a command it gives.
+pub(crate) struct Given<'a> {
+    pub raw_dir: Option<&'a Path>,
+    pub config: &'a Path,
+    pub reports_dir: &'a Path,
+    pub database: &'a str,
+}
+
+/// A command that can be pasted where this analyser was run (status's for a missing report,
+/// the warning of a report held back): [`program`], `words`, then the options `given`, each
+/// only when not its default, quoted for a shell. The MongoDB URI, which may hold a password,
+/// is left to `MONGODB_URI`, as cron passes it.
+pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
+    let shown = |path: &Path| path.to_string_lossy().into_owned();
+    let mut all: Vec<String> = std::iter::once(program())
+        .chain(words.iter().map(|word| (*word).to_owned()))
+        .collect();
+    if let Some(raw_dir) = given.raw_dir {
+        all.extend(["--raw-dir".to_owned(), shown(raw_dir)]);
+    }
+    if given.config != Path::new(releve::cli::DEFAULT_CONFIG) {
+        all.extend(["--config".to_owned(), shown(given.config)]);
+    }
+    if given.reports_dir != Path::new("reports") {
+        all.extend(["--reports-dir".to_owned(), shown(given.reports_dir)]);
+    }
+    if given.database != releve::store::DEFAULT_DATABASE {
+        all.extend(["--database".to_owned(), given.database.to_owned()]);
+    }
+    shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "))
+}
+
+/// This analyser as it can be run from the current folder: as it was run when that was a path
+/// (cron's `target/release/analyser`, kept through a `target` that is a symbolic link), else
+/// `target/release/analyser` under it, else its whole path (`analyser` when it cannot be
+/// told).
 pub(crate) fn program() -> String {
     if let Some(run_as) = std::env::args_os().next().map(std::path::PathBuf::from)
         && run_as.components().count() > 1

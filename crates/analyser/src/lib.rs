@@ -334,36 +334,20 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> Written
     WrittenReport::found(path)
 }
 
-/// The command writing the report of `period` again: this analyser as it was run (cron's
-/// `target/release/analyser`), with the folders and database this run was given (cron's
-/// `--raw-dir`), not the defaults, quoted for a shell. The MongoDB URI, which
-/// may hold a password, is left to `MONGODB_URI`, as cron passes it.
+/// The command writing the report of `period` again, as this run was given its options (see
+/// [`cli::pasteable`]).
 fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
     let first_day = period.first_day.to_string();
-    let mut words: Vec<String> = [cli::program()]
-        .into_iter()
-        .chain(
-            ["--period", period.kind.name(), "--date"]
-                .into_iter()
-                .map(str::to_owned),
-        )
-        .chain([first_day])
-        .collect();
-    let shown = |path: &Path| path.to_string_lossy().into_owned();
-    let config = &args.config.config;
-    if config.as_path() != Path::new(releve::cli::DEFAULT_CONFIG) {
-        words.extend(["--config".to_owned(), shown(config)]);
-    }
-    if let Some(raw_dir) = &args.raw_dir {
-        words.extend(["--raw-dir".to_owned(), shown(raw_dir)]);
-    }
-    if args.reports_dir.as_path() != Path::new("reports") {
-        words.extend(["--reports-dir".to_owned(), shown(&args.reports_dir)]);
-    }
-    if args.mongo.database != releve::store::DEFAULT_DATABASE {
-        words.extend(["--database".to_owned(), args.mongo.database.clone()]);
-    }
-    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+    let given = cli::Given {
+        raw_dir: args.raw_dir.as_deref(),
+        config: &args.config.config,
+        reports_dir: &args.reports_dir,
+        database: &args.mongo.database,
+    };
+    cli::pasteable(
+        &["--period", period.kind.name(), "--date", &first_day],
+        given,
+    )
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no

@@ -95,23 +95,16 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
 /// The reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
 fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Vec<String> {
-    // The options status was given that the report reads too (the MongoDB URI, which may hold
-    // a password, is left to MONGODB_URI, as cron passes it).
-    let raw = args.raw.raw_dir.to_string_lossy();
-    let program = crate::cli::program();
-    let mut words: Vec<&str> = vec![&program, "--raw-dir", &raw];
-    let config_path = args.config.config.to_string_lossy();
-    if args.config.config != Path::new(releve::cli::DEFAULT_CONFIG) {
-        words.extend(["--config", &config_path]);
-    }
-    let reports_dir = args.reports_dir.to_string_lossy();
-    if args.reports_dir != Path::new("reports") {
-        words.extend(["--reports-dir", &reports_dir]);
-    }
-    if args.mongo.database != releve::store::DEFAULT_DATABASE {
-        words.extend(["--database", &args.mongo.database]);
-    }
-    let command = shlex::try_join(words.iter().copied()).unwrap_or_else(|_| words.join(" "));
+    // The options status was given that the report reads too.
+    let command = crate::cli::pasteable(
+        &[],
+        crate::cli::Given {
+            raw_dir: Some(&args.raw.raw_dir),
+            config: &args.config.config,
+            reports_dir: &args.reports_dir,
+            database: &args.mongo.database,
+        },
+    );
     let reports = super::day_reports::Reports {
         dir: &args.reports_dir,
         tz: config.report.timezone,
