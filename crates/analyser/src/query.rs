@@ -517,7 +517,10 @@ async fn fields_not_in_records(
     hourly: &[HourlySummary],
 ) -> Result<BTreeSet<String>, StoreError> {
     use futures_util::TryStreamExt;
-    let mut not_held = BTreeSet::new();
+    // The fields by the hours that lack them: fields added together lack the same hours, and
+    // their records are read once.
+    let mut by_hours: BTreeMap<Vec<mongodb::bson::DateTime>, Vec<&releve::FieldPath>> =
+        BTreeMap::new();
     for field in source.numeric.iter().chain(&source.categories) {
         let lacking: Vec<mongodb::bson::DateTime> = hourly
             .iter()
@@ -527,10 +530,13 @@ async fn fields_not_in_records(
             })
             .map(|summary| summary.hour)
             .collect();
-        if lacking.is_empty() {
-            continue;
+        if !lacking.is_empty() {
+            by_hours.entry(lacking).or_default().push(field);
         }
-        let action = format!("reading `records` of {} for `{field}`", source.name);
+    }
+    let mut not_held = BTreeSet::new();
+    for (lacking, mut fields) in by_hours {
+        let action = format!("reading `records` of {} for fields added", source.name);
         let filter = doc! {"source": &source.name, "hour": {"$in": lacking}};
         let records = db.collection::<mongodb::bson::RawDocumentBuf>(store::RECORDS);
         let mut found = records
@@ -540,11 +546,12 @@ async fn fields_not_in_records(
             .limit(RECORDS_SAMPLED)
             .await
             .map_err(StoreError::command(&action))?;
-        let (mut read, mut held) = (0, false);
-        while let Some(document) = found
-            .try_next()
-            .await
-            .map_err(StoreError::command(&action))?
+        let mut read = 0;
+        while !fields.is_empty()
+            && let Some(document) = found
+                .try_next()
+                .await
+                .map_err(StoreError::command(&action))?
         {
             let data = document
                 .get_document("data")
@@ -552,14 +559,11 @@ async fn fields_not_in_records(
                 .and_then(|data| releve::record_data::as_json(data).ok());
             if let Some(data) = data {
                 read += 1;
-                if field.get(&data).is_some() {
-                    held = true;
-                    break;
-                }
+                fields.retain(|field| field.get(&data).is_none());
             }
         }
-        if read > 0 && !held {
-            not_held.insert(field.as_str().to_owned());
+        if read > 0 {
+            not_held.extend(fields.iter().map(|field| field.as_str().to_owned()));
         }
     }
     Ok(not_held)
