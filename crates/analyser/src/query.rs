@@ -20,8 +20,9 @@ use crate::reading::{find_all, find_first, find_latest};
 
 pub use crate::positions::{MAX_POSITIONS, Position, Positions};
 
-/// One collector run, as the report needs it.
-#[derive(Debug, Clone, PartialEq)]
+/// One collector run, as the report needs it (its default, a run at the epoch that landed
+/// nothing, is for tests to build on).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollectionRun {
     /// When the run started.
     pub started: DateTime<Utc>,

@@ -1714,12 +1714,7 @@ async fn files_landed_since_the_period_waiting_in_quarantine_are_on_the_cover() 
 async fn a_stretch_of_failed_collections_is_shaded_and_said() {
     let (uri, db) = golden_database("failing_stretch").await;
     let server = MongoServer::shared();
-    let at = |hour: u32, minute: u32| {
-        golden::day()
-            .and_hms_opt(hour, minute, 0)
-            .expect("time")
-            .and_utc()
-    };
+    let at = golden::utc_at;
     let runs = server
         .client_database(&db)
         .await
@@ -2160,12 +2155,7 @@ async fn records_sharing_a_key_within_a_run_are_said_under_the_table() {
 #[tokio::test(flavor = "multi_thread")]
 async fn collections_skipped_while_a_source_was_disabled_are_not_expected() {
     let server = MongoServer::shared();
-    let at = |hour: u32, minute: u32| {
-        golden::day()
-            .and_hms_opt(hour, minute, 0)
-            .expect("time")
-            .and_utc()
-    };
+    let at = golden::utc_at;
     let runs: Vec<_> = (0..10)
         .map(|hour| at(hour, 0))
         .chain((15..24).map(|hour| at(hour, 20)))

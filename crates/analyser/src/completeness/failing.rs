@@ -195,19 +195,9 @@ mod tests {
         while started < until {
             runs.push(CollectionRun {
                 started,
-                file: None,
-                records: 0,
-                announced: None,
-                retries: 0,
-                throttled: 0,
-                shortfall: 0,
-                key_clashes: 0,
-                clash_key: None,
                 error: failed(started).then(|| format!("HTTP 503 at {started}")),
                 every_s: Some(900),
-                disabled_from: None,
-                day: None,
-                retry_from: None,
+                ..CollectionRun::default()
             });
             started += Duration::minutes(15);
         }

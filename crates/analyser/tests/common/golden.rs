@@ -122,6 +122,11 @@ fn paris_midnight(day: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// `hour:minute` UTC of the golden day.
+pub fn utc_at(hour: u32, minute: u32) -> DateTime<Utc> {
+    day().and_hms_opt(hour, minute, 0).expect("time").and_utc()
+}
+
 /// The first UTC hour of the golden Paris day.
 pub fn day_start() -> DateTime<Utc> {
     paris_midnight(day())
