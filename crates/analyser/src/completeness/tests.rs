@@ -1573,6 +1573,23 @@ fn without_run_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
 }
 
 /// The stretches of failed runs of `c`, as `(from, until, runs)`.
+/// A stretch without runs, from and until.
+type WithoutRunSpan = (DateTime<Utc>, DateTime<Utc>);
+/// A "failed" stretch, from and until, with its failed runs.
+type FailingSpan = (DateTime<Utc>, DateTime<Utc>, usize);
+
+/// The stretches without runs and the "failed" ones of a `15m` source's day of `runs`.
+fn stretches_of_quarter_hourly(
+    runs: Vec<CollectionRun>,
+) -> (Vec<WithoutRunSpan>, Vec<FailingSpan>) {
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    (without_run_of(&c), failing_of(&c))
+}
+
 fn failing_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
     c.failing
         .iter()
@@ -1586,13 +1603,7 @@ fn failing_of(c: &Completeness) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
 #[test]
 fn a_failing_stretch_does_not_run_over_a_stretch_without_runs() {
     let runs = quarter_hourly(|i| (44..72).contains(&i), |i| (40..44).contains(&i));
-    let data = SourceData {
-        runs,
-        ..Default::default()
-    };
-    let c = over_the_day("15m", &data);
-    let without = without_run_of(&c);
-    let failing = failing_of(&c);
+    let (without, failing) = stretches_of_quarter_hourly(runs);
     assert!(!without.is_empty(), "a stretch without runs: {without:?}");
     for (from, until, _) in &failing {
         for (gap_from, gap_until) in &without {
@@ -1661,13 +1672,7 @@ fn a_failing_stretch_begun_before_the_period_is_shaded_from_its_start() {
 #[test]
 fn a_single_failed_run_then_no_run_is_no_failing_stretch_over_the_gap() {
     let runs = quarter_hourly(|i| (41..72).contains(&i), |i| i == 40);
-    let data = SourceData {
-        runs,
-        ..Default::default()
-    };
-    let c = over_the_day("15m", &data);
-    let without = without_run_of(&c);
-    let failing = failing_of(&c);
+    let (without, failing) = stretches_of_quarter_hourly(runs);
     assert_eq!(without, [(at(21, 10, 0), at(21, 18, 0))]);
     assert!(
         failing.is_empty(),
