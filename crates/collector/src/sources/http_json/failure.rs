@@ -184,14 +184,15 @@ fn status_code(status: &str) -> Option<u16> {
     .then_some(code)
 }
 
-/// The words of a failure, run together or not, as the start of a word (`unauthori` for
-/// `unauthorized` and `unauthorised`).
+/// The words of a failure, run together or not, as the start of a word (`unauth` for
+/// `unauthorized`, `unauthorised` and `unauthenticated`).
 const FAILURES: &[&str] = &[
     "error",
     "fail",
     "denied",
     "invalid",
-    "unauthori",
+    // `Unauthorized`, `UNAUTHENTICATED`.
+    "unauth",
     "forbidden",
     "expired",
     // A quota spent (`OVER_QUERY_LIMIT`, `quota exceeded`).
@@ -203,6 +204,14 @@ const FAILURES: &[&str] = &[
     "timedout",
     "aborted",
     "offline",
+    "outage",
+    "unreachable",
+    "refused",
+    "rejected",
+    // `RESOURCE_EXHAUSTED`, `Too many requests`, `Throttled`.
+    "exhausted",
+    "toomany",
+    "throttl",
 ];
 
 /// Whether `word` is a failure's (`errors`, `failed`, `timeout`).
@@ -282,7 +291,7 @@ fn denied(word: &str, before: &str, after: &str) -> bool {
     match word {
         "error" => none_before || after == "none" || after_is(&["free", "less"]),
         "fail" => none_before || after_is(&["over", "safe", "2ban"]),
-        "timeout" => none_before,
+        "timeout" | "outage" | "refused" | "rejected" | "throttl" => none_before,
         "limit" => before.ends_with("un") || before.ends_with("no"),
         "invalid" => after_is(&["ate"]),
         _ => false,
@@ -405,6 +414,14 @@ mod tests {
             json!({"results": [], "status": "Error: none could be reached"}),
             json!({"results": [], "status": "Import failed: 0 records imported"}),
             json!({"results": [], "status": "error 0.5"}),
+            json!({"results": [], "status": "RESOURCE_EXHAUSTED"}),
+            json!({"results": [], "status": "UNAUTHENTICATED"}),
+            json!({"results": [], "status": "Too many requests"}),
+            json!({"results": [], "status": "Partial outage"}),
+            json!({"results": [], "status": "Connection refused"}),
+            json!({"results": [], "status": "Request rejected"}),
+            json!({"results": [], "status": "Throttled"}),
+            json!({"results": [], "status": "Host unreachable"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -525,6 +542,11 @@ mod tests {
             json!({"results": [], "status": "0 errors and 0 warnings"}),
             json!({"results": [], "status": "Error 0 of 5"}),
             json!({"results": [], "status": "ERROR_NONE"}),
+            json!({"results": [], "status": "No outage"}),
+            json!({"results": [], "status": "Outages: none"}),
+            json!({"results": [], "status": "Rejected: 0"}),
+            json!({"results": [], "status": "0 throttled"}),
+            json!({"results": [], "status": "Refused: none"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
