@@ -229,11 +229,13 @@ fn says_failure(status: &str) -> bool {
     const SUCCESS_FIRST: &[&str] = &["ok", "success", "succeeded", "completed", "done"];
     let (words, separators) = words_of(status);
     // A success said first, not as a label counted (`Succeeded 0 Failed 12`, `OK: 0, Failed:
-    // 3`).
+    // 3`) nor with what went wrong (`Completed with errors`).
     if words
         .first()
         .is_some_and(|first| SUCCESS_FIRST.contains(&first.as_str()))
-        && !words.get(1).is_some_and(|second| counted::is_count(second))
+        && !words
+            .get(1)
+            .is_some_and(|second| counted::is_count(second) || second == "with")
     {
         return false;
     }
@@ -422,6 +424,10 @@ mod tests {
             json!({"results": [], "status": "Request rejected"}),
             json!({"results": [], "status": "Throttled"}),
             json!({"results": [], "status": "Host unreachable"}),
+            json!({"results": [], "status": "Completed with errors"}),
+            json!({"results": [], "status": "Done with 3 failures"}),
+            json!({"results": [], "status": "Error: no such file"}),
+            json!({"results": [], "status": "Error: false positive rejected, retry"}),
         ] {
             assert!(failed_by(&refused).is_some(), "{refused}");
         }
@@ -547,6 +553,12 @@ mod tests {
             json!({"results": [], "status": "Rejected: 0"}),
             json!({"results": [], "status": "0 throttled"}),
             json!({"results": [], "status": "Refused: none"}),
+            json!({"results": [], "status": "Error: null"}),
+            json!({"results": [], "status": "Errors: no"}),
+            json!({"results": [], "status": "errors: false, warnings: 2"}),
+            json!({"results": [], "status": "error=nil"}),
+            json!({"results": [], "status": "Completed with 0 errors"}),
+            json!({"results": [], "status": "OK with warnings"}),
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");

@@ -14,6 +14,8 @@
 //!   clause's end or before an observation or the next label (`Errors: none found`), not as
 //!   the subject of what failed (`failed: none of the servers answered`, `Error: none
 //!   responded`);
+//! - `no`, `false`, `null` or `nil` after a `:` or `=`, ending its clause, is a count of
+//!   none (`Errors: no`, `error=false`);
 //! - a quota or limit counted none is spent, which is no success;
 //! - a number glued to a word is part of a name (`worker-0`, `#0`), numbers glued by `:` or `-`
 //!   are a time or a date (`00:00`), and a number with a fraction is one number, none only when
@@ -97,6 +99,17 @@ pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool>
         let text = separator(at);
         text.contains([',', ';', '|', '\n']) || text.contains(". ")
     };
+    // A label's value of no (`Errors: no`, `error=false`, `Error: null`) ending its clause
+    // counts it none (`Error: no such file` is words).
+    for at in 0..words.len() {
+        let ends_clause = at + 1 == words.len() || breaks(at + 1);
+        if matches!(words[at].as_str(), "no" | "false" | "null" | "nil")
+            && separator(at).contains([':', '='])
+            && ends_clause
+        {
+            counts[at] = Some(Count::Zero);
+        }
+    }
     let mut left_out = vec![false; words.len()];
     let mut start = 0;
     while start < words.len() {
