@@ -16,6 +16,7 @@
 //!   responded`);
 //! - `no`, `false`, `null` or `nil` after a `:` or `=`, ending its clause, is a count of
 //!   none (`Errors: no`, `error=false`);
+//! - a span of time before a later count is part of its label (`Errors in last 24 hours: 0`);
 //! - a quota or limit counted none is spent, which is no success;
 //! - a number glued to a word is part of a name (`worker-0`, `#0`), numbers glued by `:` or `-`
 //!   are a time or a date (`00:00`), and a number with a fraction is one number, none only when
@@ -24,6 +25,13 @@
 /// Words saying what was looked for, after which a `none` still counts its label.
 const OBSERVED: &[&str] = &[
     "found", "detected", "reported", "recorded", "logged", "seen", "occurred",
+];
+
+/// Units of time: a number with one is a span, part of the label it is written in (`Errors in
+/// the last 24 hours: 0`, `Errors (24h): 0`).
+const TIME_UNITS: &[&str] = &[
+    "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr",
+    "hrs", "hour", "hours", "d", "day", "days", "week", "weeks", "month", "months",
 ];
 
 /// What a word of the status is, read as a count.
@@ -137,6 +145,15 @@ fn read_clause(
     // A word followed by its own count after a `:` or `=`: a label.
     let label = |at: usize| is_word(at) && within.contains(&(at + 1)) && labelled(at + 1);
     let ends_with_count = counts[within.end - 1].is_some();
+    // A span of time (`24 hours`, `24h`) before a later count qualifies that count's label.
+    let span = |at: usize| {
+        let unit = words[at].trim_start_matches(|c: char| c.is_ascii_digit());
+        let unit = match unit {
+            "" if within.contains(&(at + 1)) => words[at + 1].as_str(),
+            unit => unit,
+        };
+        TIME_UNITS.contains(&unit) && (at + 1..within.end).any(|later| counts[later].is_some())
+    };
     let mut previous_count = None;
     for at in within.clone() {
         let Some(count) = counts[at].filter(|count| *count != Count::Fraction) else {
@@ -144,7 +161,9 @@ fn read_clause(
         };
         // The words before it, since the clause's start or the count before.
         let label_words = previous_count.map_or(within.start, |before: usize| before + 1)..at;
-        previous_count = Some(at);
+        if !span(at) {
+            previous_count = Some(at);
+        }
         let word_after = (is_word(at + 1) && spaced(at + 1)).then_some(at + 1);
         // A word a count after a label counts in its place: a failure's (`Import finished: 0
         // errors`) or things counted (`0 records imported`), not a qualifier (`Errors: 0 of
