@@ -17,6 +17,7 @@
 //! - `no`, `false`, `null` or `nil` after a `:` or `=`, ending its clause, is a count of
 //!   none (`Errors: no`, `error=false`);
 //! - a span of time before a later count is part of its label (`Errors in last 24 hours: 0`);
+//! - a number after a thing numbered (`Job 0`, `line 0`) names it;
 //! - a quota or limit counted none is spent, which is no success;
 //! - a number glued to a word is part of a name (`worker-0`, `#0`), numbers glued by `:` or `-`
 //!   are a time or a date (`00:00`), and a number with a fraction is one number, none only when
@@ -32,6 +33,43 @@ const OBSERVED: &[&str] = &[
 const TIME_UNITS: &[&str] = &[
     "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr",
     "hrs", "hour", "hours", "d", "day", "days", "week", "weeks", "month", "months",
+];
+
+/// Things numbered rather than counted: a number after one of them names it (`Job 0 failed`,
+/// `Error at line 0`).
+const NUMBERED: &[&str] = &[
+    "line",
+    "row",
+    "column",
+    "col",
+    "job",
+    "node",
+    "worker",
+    "task",
+    "shard",
+    "partition",
+    "page",
+    "step",
+    "attempt",
+    "item",
+    "record",
+    "server",
+    "host",
+    "replica",
+    "thread",
+    "process",
+    "stage",
+    "batch",
+    "chunk",
+    "index",
+    "position",
+    "offset",
+    "port",
+    "instance",
+    "pod",
+    "station",
+    "sensor",
+    "device",
 ];
 
 /// What a word of the status is, read as a count.
@@ -80,11 +118,13 @@ pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool>
     let digits = |at: usize| words[at].bytes().all(|b| b.is_ascii_digit());
     for at in 0..words.len() {
         let glued_to = separator(at);
-        // A number glued to a word is part of a name (`worker-0`, `#0`, `v2`), and numbers
-        // glued to numbers by `:` or `-` are a time or a date (`00:00`, `2026-12-05`).
+        // A number glued to a word is part of a name (`worker-0`, `#0`, `v2`), as is one after
+        // a thing numbered (`Job 0`), and numbers glued to numbers by `:` or `-` are a time or
+        // a date (`00:00`, `2026-12-05`).
         let part_of_name = counts[at].is_some()
             && at > 0
             && (matches!(glued_to, "-" | "_" | "#" | " #") && counts[at - 1].is_none()
+                || glued_to == " " && digits(at) && NUMBERED.contains(&words[at - 1].as_str())
                 || matches!(glued_to, ":" | "-") && digits(at - 1) && digits(at));
         if part_of_name {
             counts[at] = None;
@@ -198,8 +238,16 @@ fn read_clause(
                 _ => Some(label_words),
             },
             // A clause's first count has no label before it: it counts the word after it
-            // (`0 errors since build 42`).
-            _ if (ends_with_count && !label_words.is_empty()) || word_after.is_none() => {
+            // (`0 errors since build 42`), unless a failure's word comes before it and none
+            // after it (`Errors 0 Status ok`).
+            _ if (ends_with_count && !label_words.is_empty())
+                || word_after.is_none()
+                || label_words
+                    .clone()
+                    .last()
+                    .is_some_and(|before| super::is_failure_word(&words[before]))
+                    && word_after.is_some_and(|after| !super::is_failure_word(&words[after])) =>
+            {
                 Some(label_words)
             }
             _ => word_after.map(|after| after..after + 1),
