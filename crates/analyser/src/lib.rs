@@ -119,6 +119,7 @@ pub async fn write_report(
     if args.if_missing {
         let written = outdated::written_reports(&args.reports_dir, &period, config.report.keep);
         let changed = rewrite_outdated(args, config, &period, &written, now).await;
+        write_missed(args, config, &period, now).await;
         if let Some(asked) = written.first().filter(|w| w.period == period) {
             match changed.get(&asked.path) {
                 None => {
@@ -136,11 +137,37 @@ pub async fn write_report(
 }
 
 /// Whether a report written already is being replaced, unasked, because its period gained
-/// hours of these sources (see [`rewrite_outdated`]).
+/// hours of these sources (see [`rewrite_outdated`]), or one never written is written unasked
+/// (see [`write_missed`]).
 #[derive(Debug, Clone, Copy)]
 enum Replacing<'a> {
     Outdated(&'a BTreeSet<String>),
+    Missed,
     No,
+}
+
+/// With `--if-missing`: writes the reports of the periods of `asked`'s kind that ended in the
+/// eight days before it and were never written once complete, newest first, down to the first
+/// that ended before the first known collection (so did the older ones). A machine asleep or
+/// off at the job's hour (a laptop at night) gets them at the next job it is awake for. A
+/// failure is a warning, and leaves the older ones for the next job.
+async fn write_missed(
+    args: &ReportArgs,
+    config: &Config,
+    asked: &ReportPeriod,
+    now: DateTime<Utc>,
+) {
+    for missed in outdated::missed_reports(&args.reports_dir, asked, config.report.keep) {
+        match write_period(args, config, &missed, now, Replacing::Missed).await {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(err) => {
+                let path = args.reports_dir.join(missed.file_name());
+                tracing::warn!(path = %path.display(), error = %err, "Cannot write this missed report: it and the older ones are left for the next run (--if-missing).");
+                break;
+            }
+        }
+    }
 }
 
 /// With `--if-missing`: which of the `written` reports lack hours summarised since they were
@@ -273,14 +300,27 @@ async fn write_period(
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     // A refused table's runs and records are read by nobody here: its source may have
     // collected long before, so the period is reported, its cover saying the table is refused.
+    let before_first = before_first_collection(&data, &first_runs, &period);
+    // A missed period is caught up only after the first known collection, whatever is refused
+    // or unread now: there is nothing to catch up before it.
+    let missed = matches!(replacing, Replacing::Missed);
+    if missed && (first_runs.is_empty() || before_first.is_some()) {
+        return Ok(None);
+    }
     if args.if_missing
         && problems.is_empty()
         && unconfigured.is_empty()
         && config.refused.is_empty()
-        && let Some(first) = before_first_collection(&data, &first_runs, &period)
+        && let Some(first) = before_first
     {
         tracing::info!(first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");
         return Ok(None);
+    }
+    if missed {
+        tracing::info!(
+            path = %args.reports_dir.join(period.file_name()).display(),
+            "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing)."
+        );
     }
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {

@@ -59,18 +59,39 @@ pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Optio
 /// periods than the reports folder keeps of a kind (`keep`, `0` for all): an older report
 /// written again would be removed at once.
 pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<Written> {
-    let mut written = Vec::new();
+    checked_periods(asked, keep)
+        .iter()
+        .filter_map(|period| written_once_complete(reports_dir, period))
+        .collect()
+}
+
+/// The periods of `asked`'s kind that ended within [`CHECKED_BACK_DAYS`] before it, newest
+/// first, with no report written once complete: their job did not run then (a machine off or
+/// asleep at its hour) or failed, or a report was written by hand before they ended. No more
+/// than the reports folder keeps of a kind, as [`written_reports`].
+pub fn missed_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
+    checked_periods(asked, keep)
+        .into_iter()
+        .skip(1)
+        .filter(|period| written_once_complete(reports_dir, period).is_none())
+        .collect()
+}
+
+/// `asked` and the periods of its kind that ended within [`CHECKED_BACK_DAYS`] before it,
+/// newest first, no more than `keep` (`0` for all).
+fn checked_periods(asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
+    let mut periods = Vec::new();
     let mut period = *asked;
-    let periods = if keep == 0 { usize::MAX } else { keep };
-    for _ in 0..periods {
-        written.extend(written_once_complete(reports_dir, &period));
+    let most = if keep == 0 { usize::MAX } else { keep };
+    for _ in 0..most {
+        periods.push(period);
         period = period.before();
         let back = (asked.end_day - period.end_day).num_days();
         if back > CHECKED_BACK_DAYS || back <= 0 {
             break;
         }
     }
-    written
+    periods
 }
 
 /// Of the `written` reports, those some of whose hours were summarised since they were
@@ -183,6 +204,23 @@ mod tests {
             checked_days(dir.path(), &weeks, &week),
             [16, 9],
             "the week of 16 November and the one before"
+        );
+    }
+
+    #[test]
+    fn the_days_missed_are_those_without_a_report_written_once_complete() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let days: Vec<ReportPeriod> = [13, 14, 16, 19, 21].iter().map(|d| day(11, *d)).collect();
+        checked_days(dir.path(), &days, &day(11, 21));
+        let missed: Vec<u32> = missed_reports(dir.path(), &day(11, 21), 60)
+            .iter()
+            .map(|period| chrono::Datelike::day(&period.first_day))
+            .collect();
+        assert_eq!(missed, [20, 18, 17, 15], "the asked day is not among them");
+        assert_eq!(
+            missed_reports(dir.path(), &day(11, 21), 3).len(),
+            1,
+            "no more than the folder keeps: the 20th"
         );
     }
 

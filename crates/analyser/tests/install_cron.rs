@@ -255,11 +255,12 @@ fn the_schedule_matches_the_documented_times() {
     };
     assert_eq!(schedule("target/release/collector"), "* * * * *");
     assert_eq!(schedule("target/release/summariser"), "5 * * * *");
-    // Daily, each writing its period's report the first day it can, none of a period before
-    // the first collection (`--if-missing`).
-    assert_eq!(schedule("--period day --if-missing"), "15 4 * * *");
-    assert_eq!(schedule("--period week --if-missing"), "25 4 * * *");
-    assert_eq!(schedule("--period month --if-missing"), "35 4 * * *");
+    // Hourly from 04:00 (a laptop asleep at night writes them when it wakes), each writing its
+    // period's report the first time it can, none of a period before the first collection
+    // (`--if-missing`).
+    assert_eq!(schedule("--period day --if-missing"), "15 4-23 * * *");
+    assert_eq!(schedule("--period week --if-missing"), "25 4-23 * * *");
+    assert_eq!(schedule("--period month --if-missing"), "35 4-23 * * *");
     for line in jobs(&installed) {
         // The collector locks each source itself; the other stages are serialised by flock.
         if !line.contains("target/release/collector") {

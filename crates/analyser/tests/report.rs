@@ -1008,6 +1008,54 @@ async fn if_missing_writes_a_period_s_report_once_it_is_complete() {
     );
 }
 
+/// A laptop asleep at 04:15 misses its day job: the next job it is awake for
+/// (`--if-missing`) writes the reports of the days missed too, those holding a collection; the
+/// days before the first collection stay without one, and the next run leaves them all as
+/// they are.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_the_reports_of_days_whose_job_did_not_run() {
+    let (uri, db) = golden_database("missed").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let next = ["--date", &golden::date(1), "--if-missing"];
+    let output = analyse_output(dir.path(), &uri, &db, &next).await;
+    assert!(output.status.success(), "{output:?}");
+    let path = |days: i64| dir.path().join(golden::report(days));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        path(1).display().to_string(),
+        "the asked day's path, as ever"
+    );
+    let pdf = std::fs::read(path(0)).expect("the golden day's report, missed");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        !path(-1).exists(),
+        "no report of a day before the first collection (nor of the days before it)"
+    );
+    let cover = common::flat(&common::page_texts(&path(0))[0]);
+    assert!(!cover.contains("replacing"), "{cover}");
+
+    let modified = |days: i64| {
+        std::fs::metadata(path(days))
+            .and_then(|meta| meta.modified())
+            .expect("the report's time")
+    };
+    let written = [modified(1), modified(0)];
+    analyse(dir.path(), &uri, &db, &next).await;
+    assert_eq!([modified(1), modified(0)], written, "left as they are");
+
+    // Written by hand while the day ran, it lacks the day's end: it is written again.
+    let early = std::time::SystemTime::from(golden::day_start() + Duration::hours(12));
+    std::fs::File::options()
+        .write(true)
+        .open(path(0))
+        .and_then(|file| file.set_modified(early))
+        .expect("backdate the report");
+    analyse(dir.path(), &uri, &db, &next).await;
+    assert!(modified(0) > early, "written again");
+    assert_eq!(modified(1), written[0]);
+}
+
 /// The morning after relevé is installed, the crontab's day, week and month jobs
 /// (`--if-missing`) find yesterday, last week and last month ended before the first
 /// collection: they write no report of nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
