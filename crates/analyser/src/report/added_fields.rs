@@ -85,7 +85,7 @@ impl<'a> AddedField<'a> {
             self.key,
             name_of(self.source, self.field)
         );
-        Some(format!("{said}; {}", self.again(lacking)))
+        Some(format!("{said}; {}", self.again(lacking, true)))
     }
 
     /// What a chart's figures hold when some of the period's `summarised` hours were
@@ -107,14 +107,15 @@ impl<'a> AddedField<'a> {
             "{count} of the period's {summarised} summarised hours {hold} values of {} outside its `plausible` range [{low}, {high}]: {they} summarised before the range was set, and these figures count those values",
             name_of(self.source, self.field)
         );
-        Some(format!("{said}. {}", self.again(unranged)))
+        Some(format!("{said}. {}", self.again(unranged, false)))
     }
 
     /// The advice for `hours` summarised under an earlier configuration: `--resummarise`
-    /// where it reaches them.
-    fn again(&self, hours: &[DateTime<Utc>]) -> String {
+    /// where it reaches them, or, for hours `lacking` the field whose records lack it too, a
+    /// collection again (hours summarised before a range hold the field).
+    fn again(&self, hours: &[DateTime<Utc>], lacking: bool) -> String {
         match self.within_keep_days(hours) {
-            n if n > 0 && !self.in_records => self.not_fetched(hours),
+            n if n > 0 && lacking && !self.in_records => self.not_fetched(hours),
             n if n == hours.len() => format!(
                 "`summariser --resummarise {}` summarises them again with it, but for an hour whose records are no longer all in `records`.",
                 self.source.name
@@ -229,6 +230,31 @@ mod tests {
         assert!(
             said.ends_with("None of their records read holds `gaz`, not even as null: it was not fetched then (left out of the query, as of a `select`, or dropped), so `summariser --resummarise` cannot add it. `collector --source nat --since 1970-04-09` collects them again with it (from 1970-04-09, 00:00 UTC), and the summariser's next run summarises them."),
             "{said}"
+        );
+    }
+
+    /// A field added once (its first hours fetched without it, so not in their records) whose
+    /// `plausible` range was set later: the hours summarised before the range hold its values,
+    /// in `records` too, so `--resummarise` applies the range to them; they were fetched with
+    /// the field, and collecting them again is no advice for them.
+    #[test]
+    fn hours_summarised_before_a_range_are_advised_a_resummarise_whatever_older_hours_lack() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\nnumeric = [\"late\"]\nplausible = { late = [-30, 50] }\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("configuration");
+        let generated = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(100);
+        // Not in the records of the hours lacking it (see `fields_not_in_records`).
+        let field = AddedField::new(&config.sources[0], "late", "numeric", generated, false);
+        let said = field
+            .before_range(&[generated - TimeDelta::hours(5)], 24)
+            .expect("said");
+        assert!(
+            said.contains("`summariser --resummarise s`")
+                && !said.contains("None of their records read holds")
+                && !said.contains("collected again"),
+            "hours that hold values of `late` are said to be stored without it: {said}"
         );
     }
 }
