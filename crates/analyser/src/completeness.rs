@@ -221,6 +221,17 @@ pub enum Coverage {
 }
 
 impl Completeness {
+    /// The stretches without a run but those within a stretch shaded "failed" (an API that
+    /// asked to be left alone for hours): its failure says why no run started.
+    pub fn without_run_outside_failures(&self) -> impl Iterator<Item = &silence::WithoutRun> {
+        self.without_run.iter().filter(|gap| {
+            !self.failing.iter().any(|failing| {
+                failing.stretch.from <= gap.stretch.from
+                    && gap.stretch.until <= failing.stretch.until
+            })
+        })
+    }
+
     /// True when the cover shows the source in red: its health alerts, or files of it wait
     /// in quarantine, their records not summarised.
     pub fn needs_attention(&self) -> bool {
@@ -361,8 +372,12 @@ pub fn assess(
         }
         _ => Vec::new(),
     };
+    // A stretch without runs that a failure puts off (the collector backing off, up to 15
+    // minutes, or as long as the API asked) is part of the outage, not an end to it: a minute
+    // source's four hours of failures are one stretch, not twenty too short to be shaded.
     let cut: Vec<(DateTime<Utc>, DateTime<Utc>)> = without_run
         .iter()
+        .filter(|gap| !matches!(gap.before, silence::Before::PutOff { covers: true, .. }))
         .map(|gap| (gap.stretch.from, gap.stretch.until))
         .chain(disabled.iter().map(|d| (d.from, d.until)))
         .collect();

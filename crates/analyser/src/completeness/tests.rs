@@ -1704,3 +1704,150 @@ fn failures_on_both_sides_of_a_stretch_without_run() {
         ]
     );
 }
+
+/// A `1m` source's runs of the day: every minute, but for an outage from `from` to `until`
+/// during which the collector backs off as it does (the next tries 1, 2, 4, 8, then every 15
+/// minutes after the first failure, each failure recording when it tries again), the run at
+/// `until` landing.
+fn minutely_backing_off(from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<CollectionRun> {
+    let mut failures = vec![from];
+    for after in [1, 3, 7, 15] {
+        failures.push(from + Duration::minutes(after));
+    }
+    while let Some(next) = failures.last().map(|last| *last + Duration::minutes(15))
+        && next < until
+    {
+        failures.push(next);
+    }
+    let retries: Vec<DateTime<Utc>> = failures.iter().skip(1).copied().chain([until]).collect();
+    let minute = |started: DateTime<Utc>| CollectionRun {
+        started,
+        every_s: Some(60),
+        ..run(0, None)
+    };
+    let mut runs: Vec<CollectionRun> = failures
+        .iter()
+        .zip(retries)
+        .map(|(started, retry)| CollectionRun {
+            error: Some("HTTP 503".to_owned()),
+            retry_from: Some(retry),
+            ..minute(*started)
+        })
+        .collect();
+    let mut started = at(21, 0, 0);
+    while started < at(22, 0, 0) {
+        if !(from..until).contains(&started) {
+            runs.push(minute(started));
+        }
+        started += Duration::minutes(1);
+    }
+    runs.sort_by_key(|run| run.started);
+    runs
+}
+
+/// USGS (`every = "1m"`) fails from 08:00 to 12:00, its collector backing off to a try every
+/// 15 minutes: four hours of failures, which the report shades "failed", as it does a `15m`
+/// source's. The backoff's gaps are the failure's, not stretches cutting it into pieces each
+/// too short to be shaded (the same outage begun before the period is shaded from its start,
+/// see `failing::tests::an_outage_backing_off_before_the_period_is_measured_from_its_first_failure`).
+#[test]
+fn a_minute_source_failing_for_hours_while_backing_off_is_shaded_failed() {
+    let runs = minutely_backing_off(at(21, 8, 0), at(21, 12, 0));
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("1m", &data);
+    let failing = failing_of(&c);
+    assert_eq!(
+        failing.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+        [(at(21, 8, 0), at(21, 12, 0))],
+        "four hours of failures, yet shaded {failing:?} (stretches without run: {:?})",
+        without_run_of(&c)
+    );
+}
+
+/// The same outage begun the evening before (22:00) and ending at 00:30: the day's report
+/// shades its first half hour "failed", as
+/// `failing::tests::an_outage_backing_off_before_the_period_is_measured_from_its_first_failure`
+/// says of the stretch alone; assessed whole, the backoff's gaps in the period cut it.
+#[test]
+fn a_minute_source_backing_off_since_the_evening_before_is_shaded_from_the_day_s_start() {
+    let evening = minutely_backing_off(at(20, 22, 0), at(21, 0, 30));
+    let (runs_before, runs): (Vec<_>, Vec<_>) = evening
+        .into_iter()
+        .filter(|run| run.started >= at(20, 22, 0))
+        .partition(|run| run.started < at(21, 0, 0));
+    let data = SourceData {
+        run_before: runs_before.last().cloned(),
+        runs_before,
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("1m", &data);
+    let failing = failing_of(&c);
+    assert_eq!(
+        failing.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+        [(at(21, 0, 0), at(21, 0, 30))],
+        "two and a half hours of failures up to 00:30, yet shaded {failing:?} (stretches without run: {:?})",
+        without_run_of(&c)
+    );
+}
+
+/// A 5-minute source (USGS's past-hour feed) whose API is unreachable from 14:00 to
+/// 18:00: the collector backs off to one failed run every 15 minutes, each recording its
+/// `retry_from`. Those four hours are one "failed" stretch of 16 runs, as they would be for a
+/// 15-minute source; the 15-minute gaps the backoff makes do not cut it into pieces too short
+/// to shade.
+#[test]
+fn a_five_minute_source_s_outage_backed_off_to_fifteen_minutes_is_one_failed_stretch() {
+    let mut runs = Vec::new();
+    let mut minute = 0;
+    while minute < 24 * 60 {
+        let failing = (14 * 60..18 * 60).contains(&minute);
+        let started = at(21, 0, 0) + Duration::minutes(i64::from(minute));
+        let step = if failing { 15 } else { 5 };
+        runs.push(CollectionRun {
+            error: failing.then(|| "GET: gave up after 5 attempts: Connection refused".to_owned()),
+            retry_from: failing.then(|| started + Duration::minutes(15)),
+            ..run_every(minute, 5)
+        });
+        minute += step;
+    }
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("5m", &data);
+    assert_eq!(
+        failing_of(&c),
+        [(at(21, 14, 0), at(21, 18, 0), 16)],
+        "without runs: {:?}",
+        without_run_of(&c)
+    );
+}
+
+/// A `15m` source whose API answered 429 at 10:00 asking to be left alone for three hours
+/// (`retry_from` 13:00), then failed again until 14:00: one "failed" stretch from 10:00 to
+/// 14:00, the three hours without a run inside it (the API's asking says why), and no "no
+/// run" shading there.
+#[test]
+fn an_api_asking_to_be_left_alone_for_hours_is_one_failed_stretch() {
+    let mut runs = quarter_hourly(|i| (41..52).contains(&i), |i| (40..56).contains(&i));
+    for run in runs.iter_mut().filter(|run| run.error.is_some()) {
+        let asked = if run.started == at(21, 10, 0) {
+            180
+        } else {
+            15
+        };
+        run.retry_from = Some(run.started + Duration::minutes(asked));
+    }
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    assert_eq!(failing_of(&c), [(at(21, 10, 0), at(21, 14, 0), 5)]);
+    assert_eq!(without_run_of(&c), [(at(21, 10, 0), at(21, 13, 0))]);
+    assert_eq!(c.without_run_outside_failures().count(), 0);
+}

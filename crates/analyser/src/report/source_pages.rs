@@ -298,11 +298,12 @@ fn disabled_note(
 /// then under load would be a hair on them, and a line in the note.
 const SHORTEST_SHADED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-/// The stretches without a run its charts shade (see [`Completeness::without_run`]).
+/// The stretches without a run its charts shade (see [`Completeness::without_run`]), but for
+/// those within a stretch shaded "failed" (an API asking to be left alone for hours): its
+/// failure says why.
 fn shaded_without_run(completeness: &Completeness) -> Vec<WithoutRun> {
     completeness
-        .without_run
-        .iter()
+        .without_run_outside_failures()
         .filter(|gap| gap.stretch.until - gap.stretch.from >= SHORTEST_SHADED)
         .copied()
         .collect()
