@@ -1033,3 +1033,58 @@ async fn a_raw_folder_that_cannot_be_read_needs_attention_and_counts_nothing() {
         "{stderr}"
     );
 }
+
+/// `--reports-dir` written with a trailing slash (`/mnt/nas/reports/`, as a shell's completion
+/// and many users write a folder) names the same folder: a link to a disk not mounted is said
+/// all the same, exit 1, as it is without the slash. The report cannot be written through it.
+#[tokio::test]
+async fn a_reports_folder_given_with_a_trailing_slash_that_is_a_link_to_nothing_is_said() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusslash");
+    let site = Site::new();
+    runs_just_now(&database).await;
+    let reports = site.dir.path().join("reports");
+    std::os::unix::fs::symlink(site.dir.path().join("nas/reports"), &reports).expect("a link");
+    let status_of = |reports_dir: &str| {
+        Command::new(env!("CARGO_BIN_EXE_analyser"))
+            .current_dir(site.dir.path())
+            .args([
+                "status",
+                "--mongodb-uri",
+                server.uri(),
+                "--database",
+                &database,
+                "--reports-dir",
+                reports_dir,
+            ])
+            .env_remove("MONGODB_URI")
+            .output()
+            .expect("run analyser status")
+    };
+    for reports_dir in ["reports", "reports/"] {
+        let output = status_of(reports_dir);
+        let stderr = text(&output.stderr);
+        assert!(
+            output.status.code() == Some(1)
+                && stderr.lines().any(|line| line.contains("is a link to ")
+                    && line.contains("which does not exist (a disk not mounted?)")),
+            "--reports-dir {reports_dir}: a link to nothing, yet status says nothing of it (exit {:?}): {stderr}",
+            output.status.code()
+        );
+    }
+    // The report run given the same option cannot write there: status was right to warn.
+    let report = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args([
+            "--mongodb-uri",
+            server.uri(),
+            "--database",
+            &database,
+            "--reports-dir",
+            "reports/",
+        ])
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("run analyser");
+    assert!(!report.status.success(), "{}", text(&report.stderr));
+}

@@ -77,6 +77,8 @@ impl FreeSpace {
 /// fails every morning, and before two days' reports are written no report is missed
 /// either (see `day_reports`): this says it at once.
 pub fn reports_unwritable(folder: &Path) -> Option<String> {
+    // Without a trailing slash (`reports/`), which would have the link below followed.
+    let folder: &Path = &folder.components().collect::<std::path::PathBuf>();
     // A link to a folder that is not there (a disk not mounted), the reports folder's or one
     // of its parents': the report cannot be written through it, though the folder holding
     // the link can be written in.
