@@ -425,6 +425,9 @@ mod tests {
             json!({"results": [], "status": "Throttled"}),
             json!({"results": [], "status": "Host unreachable"}),
             json!({"results": [], "status": "Completed with errors"}),
+            json!({"results": [], "status": "0 retries before the request failed"}),
+            json!({"results": [], "status": "0 of 3 requests succeeded, 3 failed"}),
+            json!({"results": [], "status": "Errors: none of the retries worked"}),
             json!({"results": [], "status": "Job 0 failed"}),
             json!({"results": [], "status": "Node 0 offline"}),
             json!({"results": [], "status": "Error at line 0"}),
@@ -577,6 +580,50 @@ mod tests {
             json!([{"status": "error"}]),
         ] {
             assert_eq!(said(fine.clone()), None, "{fine}");
+        }
+    }
+
+    /// `none` qualified as `0` is (`Failed: 0 today`, `Errors: 0 in 24h`, `Failures: 0 since
+    /// …` land): a status counting no failure so far says nothing failed, whatever word
+    /// follows its `none`.
+    #[test]
+    fn a_none_with_a_qualifier_after_it_counts_its_label_as_a_0_does() {
+        for fine in [
+            "Failed: none today",
+            "Errors: none in 24h",
+            "Failures: none since 2026-12-05T10:00:00Z",
+            "Errors: none yet",
+            "Timeouts: none in last hour",
+        ] {
+            let zero = fine.replace("none", "0");
+            assert_eq!(
+                error_member(&json!({"results": [], "status": zero})),
+                None,
+                "{zero} lands"
+            );
+            assert_eq!(
+                error_member(&json!({"results": [], "status": fine})),
+                None,
+                "{fine} says no failure, as {zero} does"
+            );
+        }
+    }
+
+    /// A 0 counting what failed (`0 requests failed`, `0 stations offline`) says none did, as
+    /// `None failed` and `0 invalid, 0 failed` do.
+    #[test]
+    fn a_count_of_0_things_that_failed_lands() {
+        for fine in [
+            "0 requests failed",
+            "0 stations unavailable",
+            "0 sensors offline",
+            "0 of 3 requests failed",
+        ] {
+            assert_eq!(
+                error_member(&json!({"results": [], "status": fine})),
+                None,
+                "{fine}"
+            );
         }
     }
 }

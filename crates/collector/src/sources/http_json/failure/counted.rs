@@ -9,11 +9,12 @@
 //!   a plural follows it, which it counts (`Import finished: 0 errors`);
 //! - a count after a space counts the words before it when the clause ends with a count or a
 //!   value with its unit (`Imported 0 Failed 3`, `error 0`, `Errors 0 Duration 12s`), else, or
-//!   when no word comes before it, the word after it (`0 errors 3 warnings`, `with 0 errors`);
+//!   when no word comes before it, the word after it (`0 errors 3 warnings`, `with 0 errors`),
+//!   and a failure's word after that thing (`0 requests failed`, `0 of 3 requests failed`);
 //! - `none` counts a failure's word after it (`none failed`), else its label only, at the
-//!   clause's end or before an observation or the next label (`Errors: none found`), not as
-//!   the subject of what failed (`failed: none of the servers answered`, `Error: none
-//!   responded`);
+//!   clause's end or before an observation, a qualifier or the next label (`Errors: none
+//!   found`, `Failed: none today`), not as the subject of what failed (`failed: none of the
+//!   servers answered`, `Error: none responded`);
 //! - `no`, `false`, `null` or `nil` after a `:` or `=`, ending its clause, is a count of
 //!   none (`Errors: no`, `error=false`);
 //! - a span of time before a later count is part of its label (`Errors in last 24 hours: 0`);
@@ -70,6 +71,13 @@ const NUMBERED: &[&str] = &[
     "station",
     "sensor",
     "device",
+];
+
+/// Words qualifying a count of `none` (`Failed: none today`, `Errors: none in 24h`): it
+/// counts its label still.
+const QUALIFIERS: &[&str] = &[
+    "today", "yet", "so", "in", "since", "over", "during", "this", "last", "within", "for",
+    "until", "after", "at", "on", "from", "past", "recently", "lately",
 ];
 
 /// What a word of the status is, read as a count.
@@ -194,6 +202,23 @@ fn read_clause(
         };
         TIME_UNITS.contains(&unit) && (at + 1..within.end).any(|later| counts[later].is_some())
     };
+    // The end of what a count before `after` counts: the thing counted, and the failure's word
+    // after it (`0 requests failed`, `0 of 3 requests failed`), or that one word.
+    let things_failed = |after: usize| {
+        let failure_at =
+            |at: usize| within.contains(&at) && spaced(at) && super::is_failure_word(&words[at]);
+        let of_count =
+            words[after] == "of" && within.contains(&(after + 1)) && counts[after + 1].is_some();
+        if super::is_failure_word(&words[after]) {
+            after + 1
+        } else if of_count && is_word(after + 2) && failure_at(after + 3) {
+            after + 4
+        } else if failure_at(after + 1) {
+            after + 2
+        } else {
+            after + 1
+        }
+    };
     let mut previous_count = None;
     for at in within.clone() {
         let Some(count) = counts[at].filter(|count| *count != Count::Fraction) else {
@@ -227,6 +252,7 @@ fn read_clause(
                     None => true,
                     Some(next) => {
                         OBSERVED.contains(&next)
+                            || QUALIFIERS.contains(&next)
                             || label(at + 1)
                             || (spaced(at) && ends_with_count && next != "of")
                     }
@@ -250,7 +276,7 @@ fn read_clause(
             {
                 Some(label_words)
             }
-            _ => word_after.map(|after| after..after + 1),
+            _ => word_after.map(|after| after..things_failed(after)),
         };
         let Some(counted) = counted.filter(|counted| !counted.is_empty()) else {
             continue;
