@@ -219,6 +219,13 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
         ],
     )
     .await;
+    // Collecting for weeks: cron's day job wrote the reports of the days before.
+    let reports = site.dir.path().join("reports");
+    std::fs::create_dir_all(&reports).expect("reports");
+    for back in 0..=9 {
+        let day = (now - TimeDelta::days(back)).date_naive();
+        std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
+    }
 
     let output = site.status(server.uri(), &database);
     let stdout = text(&output.stdout);
@@ -272,13 +279,44 @@ async fn fresh_sources_exit_zero_with_waiting_files_and_summarised_hours() {
         cell(&stdout, "daily", "LAST SUMMARISED HOUR").ends_with("UTC"),
         "{stdout}"
     );
-    assert!(stdout.contains("Last report: none yet"));
+    assert!(stdout.contains("Last report: reports/"), "{stdout}");
     // Both default folders share the test's disk: its room is said once, naming both.
     let free = stdout
         .lines()
         .find(|line| line.starts_with("Free space: "))
         .unwrap_or_else(|| panic!("no free space line: {stdout}"));
     assert!(free.ends_with("B (raw, reports)"), "{free}");
+}
+
+/// A laptop asleep at 04:15 every night: cron's day job never ran, and the reports folder
+/// holds no report though sources have run for days. Status says so, exit 1, with the command
+/// that writes them; the day it was installed, it does not.
+#[tokio::test]
+async fn days_collected_without_any_day_report_need_attention() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusnoreport");
+    let site = Site::new();
+    runs_just_now(&database).await;
+    let output = site.status(server.uri(), &database);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("Last report: none yet"));
+
+    let days_ago = run("meteo", Utc::now() - TimeDelta::days(3), None);
+    insert(
+        &database,
+        RUNS,
+        vec![run_document(&days_ago).expect("run doc")],
+    )
+    .await;
+    let output = site.status(server.uri(), &database);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.lines().any(|line| line.contains(
+            "no day report was written in reports, though sources have run since before"
+        ) && line.contains(" --if-missing` writes the latest day's")),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -887,7 +925,7 @@ fn a_missing_day_report_is_named_with_a_command_that_runs() {
         .expect("run analyser status");
     let stderr = text(&output.stderr);
     assert!(
-        stderr.contains("`target/analyser --raw-dir raw --date "),
+        stderr.contains("`target/analyser --raw-dir raw --if-missing`"),
         "{stderr}"
     );
 }

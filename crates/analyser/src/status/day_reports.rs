@@ -36,19 +36,45 @@ pub struct Reports<'a> {
     pub keep: usize,
 }
 
+/// The latest day whose report is due at `now`, in the report's time zone `tz`.
+fn due_day(tz: Tz, now: DateTime<Utc>) -> Option<NaiveDate> {
+    (now - TimeDelta::hours(DUE_AFTER_HOURS))
+        .with_timezone(&tz)
+        .date_naive()
+        .checked_sub_days(Days::new(1))
+}
+
+/// When the latest day whose report is due at `now` began: a source that ran before it
+/// collected that day (see [`missing`]).
+pub fn due_day_start(tz: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    due_day(tz, now).map(|day| crate::period::local_midnight(tz, day))
+}
+
 /// The problem line when day reports are missing from the reports folder: days of the last
 /// week (or of the last `keep` days, when fewer) up to the latest day due at `now`, not before
 /// its oldest day report, without one; none when the folder holds no two day reports of days
-/// in a row (no day report is written here by cron).
-pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
+/// in a row (no day report is written here by cron), unless it holds none at all though
+/// sources ran before the day due (`collected_before_due`): cron's analyser lines did not run
+/// (not installed, a laptop asleep at their hours) or failed each time.
+pub fn missing(
+    reports: &Reports<'_>,
+    now: DateTime<Utc>,
+    collected_before_due: bool,
+) -> Option<String> {
     let written = match written_periods(PeriodKind::Day, reports.dir) {
         Ok(written) => written,
         Err(why) => return Some(why),
     };
-    let due = (now - TimeDelta::hours(DUE_AFTER_HOURS))
-        .with_timezone(&reports.tz)
-        .date_naive()
-        .checked_sub_days(Days::new(1))?;
+    let due = due_day(reports.tz, now)?;
+    if written.is_empty() {
+        return collected_before_due.then(|| {
+            format!(
+                "no day report was written in {}, though sources have run since before {due}, whose report is due: the crontab's analyser lines did not run (not installed: `crontab -l`; the machine off or asleep at their hours) or failed (see logs/analyser.log); `{} --if-missing` writes the latest day's and those missed in the eight days before",
+                reports.dir.display(),
+                reports.command
+            )
+        });
+    }
     if !written_by_cron(PeriodKind::Day, reports, &written, due) {
         return None;
     }
@@ -81,15 +107,18 @@ pub fn missing(reports: &Reports<'_>, now: DateTime<Utc>) -> Option<String> {
             n - NAMED
         ),
     };
+    // One day by its date; several by `--if-missing`, which writes those missed in the
+    // eight days before the latest due, as far as these are looked for.
+    let run = match missing.len() {
+        1 => format!("`{} --date {first}`", reports.command),
+        _ => format!(
+            "`{} --if-missing`, which writes each of them",
+            reports.command
+        ),
+    };
     Some(format!(
-        "{days} (in {}): see logs/analyser.log, then run `{} --date {first}`{}",
-        reports.dir.display(),
-        reports.command,
-        if missing.len() > 1 {
-            " and so on for each day"
-        } else {
-            ""
-        }
+        "{days} (in {}): see logs/analyser.log, then run {run}",
+        reports.dir.display()
     ))
 }
 
@@ -192,7 +221,7 @@ mod tests {
             command: "analyser --raw-dir raw".to_owned(),
             keep,
         };
-        missing(&reports, now)
+        missing(&reports, now, false)
     }
 
     #[test]
@@ -218,8 +247,40 @@ mod tests {
         assert!(
             line.starts_with(
                 "the day reports of 2026-11-21, 2026-11-22, 2026-11-23 and 2 more days were not written"
-            ) && line.ends_with("--date 2026-11-21` and so on for each day"),
+            ) && line.ends_with("`analyser --raw-dir raw --if-missing`, which writes each of them"),
             "{line}"
+        );
+    }
+
+    /// A laptop asleep at 04:15 each night: cron's day job never ran, the folder holds no day
+    /// report; once a source ran before the day due, that is said, with the command writing
+    /// them all.
+    #[test]
+    fn a_folder_without_any_day_report_is_named_once_a_day_was_collected() {
+        let paris = chrono_tz::Europe::Paris;
+        let dir = folder(&[]);
+        let reports = Reports {
+            dir: dir.path(),
+            tz: paris,
+            command: "analyser --raw-dir raw".to_owned(),
+            keep: 60,
+        };
+        assert_eq!(
+            missing(&reports, at(23, 6), false),
+            None,
+            "nothing collected"
+        );
+        let line = missing(&reports, at(23, 6), true).expect("named");
+        assert!(
+            line.starts_with("no day report was written in ")
+                && line.contains("though sources have run since before 2026-11-21, whose report is due")
+                && line.ends_with("`analyser --raw-dir raw --if-missing` writes the latest day's and those missed in the eight days before"),
+            "{line}"
+        );
+        assert_eq!(
+            due_day_start(paris, at(23, 6)),
+            Some(at(20, 23)),
+            "the 21st began at 23:00 UTC on the 20th"
         );
     }
 
@@ -326,7 +387,7 @@ mod tests {
             line.starts_with("the week report week-2026-W48.pdf was not written"),
             "{line}"
         );
-        let line = missing(&kept_one, december(2, 7)).expect("missing");
+        let line = missing(&kept_one, december(2, 7), false).expect("missing");
         assert!(
             line.starts_with("the day report of 2026-11-30 was not written"),
             "{line}"

@@ -60,8 +60,16 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         status
     }));
     let unread = Unread::default();
-    let database = match read_database(args, &mut sources, now, &unread).await {
-        Ok(state) => state,
+    // Whether the day due a report was collected: then its report is expected, even with none
+    // written ever (cron's analyser lines not running).
+    let due_day_start = super::day_reports::due_day_start(config.report.timezone, now);
+    let mut collected_before_due = false;
+    let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
+    let database = match read {
+        Ok((state, collected)) => {
+            collected_before_due = collected;
+            state
+        }
         // A URI or database name that cannot be used is the command line's fault, as for
         // every stage: nothing to show but that.
         Err(err) if err.is_usage() => return Err(StatusError::Store(err)),
@@ -85,7 +93,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unconfigured,
         quarantined,
         raw_dir: raw_dir.clone(),
-        missing_reports: missing_reports(args, &config, now),
+        missing_reports: missing_reports(args, &config, now, collected_before_due),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
         reports_unwritable: super::disk::reports_unwritable(&args.reports_dir),
@@ -94,7 +102,12 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
 
 /// The reports due and not written (see [`super::day_reports`]), with the command that
 /// writes one as cron does, in this status's folders.
-fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Vec<String> {
+fn missing_reports(
+    args: &StatusArgs,
+    config: &Config,
+    now: DateTime<Utc>,
+    collected_before_due: bool,
+) -> Vec<String> {
     // The options status was given that the report reads too.
     let command = crate::cli::pasteable(
         &[],
@@ -114,7 +127,7 @@ fn missing_reports(args: &StatusArgs, config: &Config, now: DateTime<Utc>) -> Ve
     let later = [PeriodKind::Week, PeriodKind::Month]
         .into_iter()
         .filter_map(|kind| super::day_reports::missing_latest(kind, &reports, now));
-    super::day_reports::missing(&reports, now)
+    super::day_reports::missing(&reports, now, collected_before_due)
         .into_iter()
         .chain(later)
         .collect()
@@ -363,7 +376,8 @@ async fn read_database(
     sources: &mut [SourceStatus],
     now: DateTime<Utc>,
     unread: &Unread,
-) -> Result<DatabaseState, StoreError> {
+    due_day_start: Option<DateTime<Utc>>,
+) -> Result<(DatabaseState, bool), StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let read = match releve::store::holds_releve_data(&db).await {
         Ok(true) => read_collections(&db, sources, now, unread)
@@ -371,16 +385,33 @@ async fn read_database(
             .map(|()| true),
         other => other,
     };
+    let collected_before_due = match (&read, due_day_start) {
+        (Ok(true), Some(start)) => ran_before(&db, start).await,
+        _ => Ok(false),
+    };
     releve::store::shut_down(db).await;
     let shown = format!(
         "{} database {}",
         redact(&args.mongo.uri),
         args.mongo.database
     );
-    Ok(match read? {
+    let state = match read? {
         true => DatabaseState::Reachable { shown },
         false => DatabaseState::Empty { shown },
-    })
+    };
+    Ok((state, collected_before_due?))
+}
+
+/// Whether any source ran before `at`: the first run found in `runs`' own order, the oldest
+/// kept, so one document is read.
+async fn ran_before(db: &mongodb::Database, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    let action = "reading whether a run is older than the day report due";
+    db.collection::<mongodb::bson::Document>(RUNS)
+        .find_one(doc! {"started": {"$lt": bson_date(at)}})
+        .projection(doc! {"_id": 1})
+        .await
+        .map(|found| found.is_some())
+        .map_err(StoreError::command(action))
 }
 
 /// Folds what `runs` and `hourly` say of each source into its status.
@@ -519,7 +550,7 @@ mod tests {
         let text = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n";
         let config = Config::parse(text, Path::new("sources.toml")).expect("config");
         let now = Utc::now();
-        let missing = missing_reports(&cli.status, &config, now);
+        let missing = missing_reports(&cli.status, &config, now, false);
         let [line] = missing.as_slice() else {
             panic!("one line: {missing:?}")
         };
