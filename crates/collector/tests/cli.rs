@@ -1403,6 +1403,46 @@ fn a_variable_the_environment_sets_otherwise_than_env_is_named() {
     );
 }
 
+/// Run by hand from another folder with `--config` naming the checkout's file, a stage reads
+/// the `.env` beside it when the working folder has none (the credentials are found); the
+/// working folder's wins when there is one.
+#[test]
+fn the_env_beside_the_configuration_is_read_from_another_folder() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "FRANCE_TRAVAIL_CLIENT_ID=checkout-id\n",
+    )
+    .expect("write .env");
+    let elsewhere = tempfile::tempdir().expect("another folder");
+    let config = site.dir.path().join("sources.toml");
+    let run_from_elsewhere = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+            .current_dir(elsewhere.path())
+            .arg(format!("--config={}", config.display()))
+            .args(["--force", "--raw-dir"])
+            .arg(site.dir.path().join("raw"))
+            .env("RUST_LOG", "warn")
+            .env("FRANCE_TRAVAIL_CLIENT_ID", "exported-id")
+            .output();
+        succeeded(output)
+    };
+    let stderr = run_from_elsewhere();
+    assert!(
+        stderr.contains(
+            "`FRANCE_TRAVAIL_CLIENT_ID` is set in the environment and, to another value, in .env"
+        ),
+        "the checkout's .env read: {stderr}"
+    );
+    std::fs::write(elsewhere.path().join(".env"), "A=1\n").expect("write .env");
+    let stderr = run_from_elsewhere();
+    assert!(
+        !stderr.contains("FRANCE_TRAVAIL_CLIENT_ID"),
+        "the working folder's .env only: {stderr}"
+    );
+}
+
 #[test]
 fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let server = feed(usgs_body(1));

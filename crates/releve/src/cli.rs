@@ -41,11 +41,13 @@ pub fn say_refused(
     }
 }
 
-/// What every stage does first: load the working folder's `.env` (see [`crate::dotenv`]),
-/// then start logging. A `.env` that cannot be read is said in one line as `stage: …`, and
-/// the stage must exit with the code returned (2), before reading anything else.
+/// What every stage does first: load the working folder's `.env`, or the one beside the
+/// `--config` file given (see [`crate::dotenv`]), then start logging. A `.env` that cannot be
+/// read is said in one line as `stage: …`, and the stage must exit with the code returned
+/// (2), before reading anything else.
 pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
-    let warnings = match crate::dotenv::load() {
+    let folder = config_folder(std::env::args_os().skip(1));
+    let warnings = match crate::dotenv::load(folder.as_deref()) {
         Ok(warnings) => warnings,
         Err(err) => {
             crate::logging::failure_line(stage, &err);
@@ -57,6 +59,28 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
         tracing::warn!("{warning}");
     }
     Ok(())
+}
+
+/// The folder of the configuration file given as `--config FILE` or `--config=FILE` in `args`
+/// (read before clap, which reads the environment `.env` sets), when it names one other than
+/// the working folder.
+fn config_folder(args: impl Iterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        let file = if arg == "--config" {
+            args.next()?
+        } else if let Some(file) = arg.to_str().and_then(|arg| arg.strip_prefix("--config=")) {
+            file.into()
+        } else {
+            continue;
+        };
+        let folder = std::path::Path::new(&file).parent()?;
+        return (!folder.as_os_str().is_empty()).then(|| folder.to_owned());
+    }
+    None
 }
 
 /// The stage's command line, read by clap. `--help` and `--version` print as clap prints
@@ -199,6 +223,29 @@ mod tests {
     use clap::{CommandFactory, Parser};
 
     use super::*;
+
+    #[test]
+    fn the_configuration_s_folder_is_read_from_the_command_line_before_clap() {
+        let folder = |args: &[&str]| {
+            config_folder(args.iter().map(std::ffi::OsString::from))
+                .map(|folder| folder.display().to_string())
+        };
+        assert_eq!(
+            folder(&["--force", "--config", "/srv/releve/sources.toml"]).as_deref(),
+            Some("/srv/releve")
+        );
+        assert_eq!(
+            folder(&["--config=../releve/sources.toml"]).as_deref(),
+            Some("../releve")
+        );
+        assert_eq!(
+            folder(&["--config", "sources.toml"]),
+            None,
+            "the working folder"
+        );
+        assert_eq!(folder(&["--force"]), None);
+        assert_eq!(folder(&["--", "--config", "/x/sources.toml"]), None);
+    }
 
     #[derive(clap::Parser)]
     struct Cli {

@@ -1,7 +1,8 @@
 //! The checkout's `.env` file (credentials kept out of `sources.toml`): loaded into the
-//! environment before anything reads it; variables already set win. Only the working folder's
-//! is read (cron runs each stage from the checkout): a `.env` of a parent folder belongs to
-//! something else. A line that is not `NAME=value`, or a value whose `$` would be read as
+//! environment before anything reads it; variables already set win. The working folder's is
+//! read (cron runs each stage from the checkout), or, when it has none, the one beside the
+//! configuration file named by `--config` (a stage run by hand from another folder): a `.env`
+//! of a parent folder belongs to something else. A line that is not `NAME=value`, or a value whose `$` would be read as
 //! another variable, is an error naming the file and line, never echoing the line (it may hold
 //! a secret).
 
@@ -56,20 +57,34 @@ fn where_in(file: &str, line: usize) -> String {
     }
 }
 
-/// Loads `.env` from the current folder, if there is one; returns warnings for the log,
-/// which is not set up yet (`.env` may configure it).
-pub fn load() -> Result<Vec<String>, DotenvError> {
-    let path = Path::new(".env");
+/// Loads `.env` from the current folder, if there is one, else from `config_folder` (the
+/// folder of the configuration file given, when not the working folder), if there is one
+/// there; returns warnings for the log, which is not set up yet (`.env` may configure it).
+pub fn load(config_folder: Option<&Path>) -> Result<Vec<String>, DotenvError> {
+    let here = Path::new(".env");
+    let beside_config = config_folder.map(|folder| folder.join(".env"));
+    match beside_config {
+        Some(path) if here.symlink_metadata().is_err() && path.is_file() => {
+            load_from(&path, &path.display().to_string())
+        }
+        _ => load_from(here, ".env"),
+    }
+}
+
+/// Loads the `.env` file at `path`, named `shown` to the user, if it is there.
+fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     if !path.is_file() {
         // A folder (or anything else) named `.env` holds no variables: said, so variables
         // expected from it are not looked for elsewhere in vain.
         let warnings = match path.symlink_metadata() {
-            Ok(_) => vec![".env is not a file: no variable is read from it".to_owned()],
+            Ok(_) => vec![format!(
+                "{shown} is not a file: no variable is read from it"
+            )],
             Err(_) => Vec::new(),
         };
         return Ok(warnings);
     }
-    let shown = ".env".to_owned();
+    let shown = shown.to_owned();
     let content = crate::text_file::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
     if let Some(at) = content.find('\0') {
         let line = content[..at].matches('\n').count() + 1;
