@@ -307,6 +307,24 @@ fn a_france_travail_day_is_collected_daily_and_kept_past_its_landing() {
     assert!(parse(&format!("{OFFERS}every = \"1d\"\nkeep_days = 2\n")).is_ok());
 }
 
+/// A credential written in `sources.toml` is refused with where it goes, never repeated.
+#[test]
+fn a_credential_in_the_table_is_sent_to_env() {
+    let message = error(&format!(
+        "{OFFERS}every = \"1d\"\nclient_secret = \"s3cr3t-value\"\n"
+    ));
+    assert!(
+        message.contains("unknown key `client_secret`: credentials never go in sources.toml: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET in `.env`"),
+        "{message}"
+    );
+    assert!(!message.contains("s3cr3t-value"), "{message}");
+    let message = error(&USGS.replacen("[[source]]\n", "[[source]]\napiKey = \"abc123\"\n", 1));
+    assert!(
+        message.contains("unknown key `apiKey`: a secret never goes in sources.toml: put it in `.env` beside it as a variable, and name that variable with `key_env`"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_selection_leaving_out_a_field_the_source_reads_is_refused() {
     let numeric = "numeric = [\"consommation\"]\n";

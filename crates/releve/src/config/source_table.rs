@@ -221,6 +221,8 @@ impl<'i> SourceTable<'i> {
             .collect();
         let zone = ["timezone", "time_zone", "tz", "zone"].contains(&key.as_ref());
         let hint = match (closest(key, &valid), elsewhere.as_slice()) {
+            // A credential written in the table: said where it goes, never repeated.
+            _ if is_credential(key) => credential_hint(kind, &valid),
             (Some(near), _) => format!(" (did you mean `{near}`?)"),
             // A zone for the records' times, or the API's own parameter.
             (None, []) if zone => format!(
@@ -273,6 +275,39 @@ impl<'i> SourceTable<'i> {
     /// A deserializer of some of this table's keys that reports their positions in the file.
     fn deserializer(&self, keys: DeTable<'i>) -> toml::de::Deserializer<'i> {
         toml::de::Deserializer::from(Spanned::new(self.header.clone(), keys))
+    }
+}
+
+/// Whether a key's name says it holds a credential (`client_secret`, `password`, `apiKey`).
+fn is_credential(key: &str) -> bool {
+    let plain: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    [
+        "clientid",
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "credential",
+        "login",
+        "username",
+    ]
+    .iter()
+    .any(|word| plain.contains(word))
+}
+
+/// Where a credential goes instead of a table of kind `kind`, whose keys are `valid`.
+fn credential_hint(kind: &str, valid: &[&str]) -> String {
+    if kind == "france_travail" {
+        ": credentials never go in sources.toml: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET in `.env` beside it (or in the environment)".to_owned()
+    } else if valid.contains(&"key_env") {
+        ": a secret never goes in sources.toml: put it in `.env` beside it as a variable, and name that variable with `key_env` (`key_header` or `key_param` say where it is sent)".to_owned()
+    } else {
+        ": a secret never goes in sources.toml (this kind takes none)".to_owned()
     }
 }
 
