@@ -255,6 +255,21 @@ fn france_travail_credentials_half_set_would_fail_rather_than_be_skipped() {
             ),
         "{stdout}"
     );
+
+    // The secret set under a misspelt name (`.env`'s `FRANCE_TRAVAIL_SECRET=`): named, its
+    // value never said.
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "FRANCE_TRAVAIL_SECRET=hunter2\n",
+    )
+    .expect("write .env");
+    let output = check(Some("my-app"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("while the other is (`FRANCE_TRAVAIL_SECRET` set: a misspelt name?)")
+            && !stdout.contains("hunter2"),
+        "{stdout}"
+    );
 }
 
 /// A source renamed or removed leaves its landed files in its old folder: the check names

@@ -33,17 +33,55 @@ impl fmt::Debug for FranceTravailCredentials {
 pub enum MissingCredentials {
     /// Neither variable is set: the source is not meant to be collected here.
     #[error(
-        "no France Travail credentials: set {FRANCE_TRAVAIL_CLIENT_ID} and {FRANCE_TRAVAIL_CLIENT_SECRET} (environment or .env) to collect it, or set `enabled = false`"
+        "no France Travail credentials: set {FRANCE_TRAVAIL_CLIENT_ID} and {FRANCE_TRAVAIL_CLIENT_SECRET} (environment or .env) to collect it, or set `enabled = false`{}",
+        misspelt_said(misspelt)
     )]
-    Both,
+    Both {
+        /// Variables set whose names are near theirs (`FRANCE_TRAVAIL_SECRET`).
+        misspelt: Vec<String>,
+    },
     /// One is set and not the other: a set-up left half done.
     #[error(
-        "France Travail credentials half set: {missing} is not set, or blank (environment or .env), while the other is"
+        "France Travail credentials half set: {missing} is not set, or blank (environment or .env), while the other is{}",
+        misspelt_said(misspelt)
     )]
     One {
         /// The variable not set.
         missing: &'static str,
+        /// Variables set whose names are near its (`FRANCE_TRAVAIL_SECRET`).
+        misspelt: Vec<String>,
     },
+}
+
+/// The variables set whose names look meant for France Travail's (`FRANCE_TRAVAIL_SECRET`,
+/// `FRANCE_TRAVAIL_CLIENTID`, `POLE_EMPLOI_CLIENT_ID`), sorted: said beside a missing one.
+fn misspelt_names() -> Vec<String> {
+    let mut names: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter(|name| {
+            let upper = name.to_uppercase();
+            (upper.contains("TRAVAIL") || upper.contains("POLE_EMPLOI"))
+                && name != FRANCE_TRAVAIL_CLIENT_ID
+                && name != FRANCE_TRAVAIL_CLIENT_SECRET
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// `misspelt`, said as a question, or nothing.
+fn misspelt_said(misspelt: &[String]) -> String {
+    match misspelt {
+        [] => String::new(),
+        names => format!(
+            " ({} set: a misspelt name?)",
+            names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// The credentials `source` needs and the environment lacks altogether, if any: what makes
@@ -53,7 +91,7 @@ pub fn missing_for(source: &Source) -> Option<MissingCredentials> {
     match source.kind {
         SourceKind::FranceTravail(_) => france_travail()
             .err()
-            .filter(|missing| *missing == MissingCredentials::Both),
+            .filter(|missing| matches!(missing, MissingCredentials::Both { .. })),
         _ => None,
     }
 }
@@ -74,12 +112,16 @@ pub fn france_travail() -> Result<FranceTravailCredentials, MissingCredentials> 
             client_id,
             client_secret,
         }),
-        (None, None) => Err(MissingCredentials::Both),
+        (None, None) => Err(MissingCredentials::Both {
+            misspelt: misspelt_names(),
+        }),
         (None, Some(_)) => Err(MissingCredentials::One {
             missing: FRANCE_TRAVAIL_CLIENT_ID,
+            misspelt: misspelt_names(),
         }),
         (Some(_), None) => Err(MissingCredentials::One {
             missing: FRANCE_TRAVAIL_CLIENT_SECRET,
+            misspelt: misspelt_names(),
         }),
     }
 }
