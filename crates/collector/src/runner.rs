@@ -136,7 +136,7 @@ pub async fn run_source(
         return verdict;
     }
     if this_source.day != settings.day {
-        tracing::info!(source = %source.name, day = %this_source.day, "Collecting a day missed while the collector was not running.");
+        tracing::info!(source = %source.name, day = %this_source.day, "Collecting a day not landed yet: its runs failed, or the collector did not run that day.");
     }
     let settings = &this_source;
     // Only before a landing: a run that is not due reads nothing more than its state.
