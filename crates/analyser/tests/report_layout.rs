@@ -961,6 +961,23 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
     let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in the raw folder for the summariser";
     assert!(text.contains(wanted), "{wanted:?} in\n{text}");
+    assert!(
+        !text.contains("Most collections of"),
+        "4 of its 660 collections: {text}"
+    );
+
+    // Most collections waiting (a day's collection landed just before a report by hand): the
+    // cover says the report lacks their records.
+    let mut data = single();
+    data.runs.truncate(1);
+    data.waiting = analyser::query::WaitingRuns {
+        runs: 1,
+        records: 4_398,
+        oldest_landed: None,
+    };
+    let cover = common::flat(&common::page_texts(&render_with(dir.path(), data))[0]);
+    let wanted = "Most collections of single (1 of 1, landing 4,398 records) in this period wait in the raw folder for the summariser: their records are not in this report's records or charts; run `summariser`, then this report again.";
+    assert!(cover.contains(wanted), "{wanted:?} in\n{cover}");
 }
 
 #[test]

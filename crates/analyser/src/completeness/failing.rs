@@ -36,6 +36,9 @@ struct Open<'a> {
     first: &'a CollectionRun,
     began: DateTime<Utc>,
     runs: usize,
+    /// Its failed runs, `run_before` included: one alone, however long the pause it asked
+    /// for, is a stretch without runs after a failure, which that stretch says.
+    failures: usize,
     latest: Option<&'a str>,
 }
 
@@ -61,7 +64,11 @@ pub(super) fn failing_stretches(
         let first = open.first;
         let end = cut_within(cut, first.started, end).unwrap_or(end);
         let interval = first.interval().unwrap_or_else(|| source.every.as_chrono());
-        if end - open.began >= shortest(interval) && end > from && open.runs > 0 {
+        if end - open.began >= shortest(interval)
+            && end > from
+            && open.runs > 0
+            && open.failures > 1
+        {
             stretches.push(Failing {
                 stretch: Silence {
                     from: first.started.max(from),
@@ -78,6 +85,7 @@ pub(super) fn failing_stretches(
             began: failing_since(source, runs_before)
                 .map_or(run.started, |since| since.min(run.started)),
             runs: 0,
+            failures: 1,
             latest: Some(error),
         })
     });
@@ -92,6 +100,7 @@ pub(super) fn failing_stretches(
         match (&mut open, &run.error) {
             (Some(stretch), Some(error)) => {
                 stretch.runs += 1;
+                stretch.failures += 1;
                 stretch.latest = Some(error.as_str());
             }
             (None, Some(error)) => {
@@ -99,6 +108,7 @@ pub(super) fn failing_stretches(
                     first: run,
                     began: run.started,
                     runs: 1,
+                    failures: 1,
                     latest: Some(error.as_str()),
                 });
             }

@@ -294,6 +294,9 @@ fn cover_health(
         )
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
+    if let Some(note) = mostly_waiting(assessed) {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
@@ -345,6 +348,33 @@ fn ongoing_at(input: &ReportInput<'_>) -> silences::OngoingAt {
 
 /// Sources named at most in the cover's line on collections short of the expected.
 const SHORT_NAMED: usize = 4;
+
+/// What the cover says of the sources most of whose collections of the period wait in `raw/`
+/// for the summariser, with records: a report written by hand just after a collection (France
+/// Travail's day, landed at 08:00 on a laptop just woken) would otherwise read `OK` beside a
+/// few records. (Counted by runs: a snapshot feed's waiting runs land its records again.)
+fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String> {
+    let waiting: Vec<String> = assessed
+        .iter()
+        .filter(|(_, c)| c.waiting.records > 0 && c.waiting.runs * 2 > c.landed)
+        .map(|(source, c)| {
+            format!(
+                "{} ({} of {}, landing {})",
+                source.name,
+                c.waiting.runs,
+                c.landed,
+                counted(c.waiting.records, "record")
+            )
+        })
+        .collect();
+    if waiting.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Most collections of {} in this period wait in the raw folder for the summariser: their records are not in this report's records or charts; run `summariser`, then this report again.",
+        waiting.join(", ")
+    ))
+}
 
 /// What the cover says of the sources that missed a tenth or more of the collections expected
 /// in the period (as the completeness section says in red), however healthy they are now (a
