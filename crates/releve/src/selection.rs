@@ -19,7 +19,8 @@ pub struct Unmatched {
 }
 
 /// The query `source` sends, as a fingerprint of the keys that choose its records (see
-/// [`keys`]): its `url` and `params`, or its dataset and filters. Other keys (paging, fields,
+/// [`keys`]): its `url` and `params` (a France Travail source's search filters), or its
+/// dataset and filters. Other keys (paging, fields,
 /// `lookback`, a default written out) leave it as it is, so that an edit choosing the same
 /// records is not taken for a changed query. A hash, so that the state file keeps none of the
 /// query's text.
@@ -39,6 +40,11 @@ pub fn fingerprint(source: &Source) -> String {
             v1.q.hash(&mut hasher);
             v1.refine.hash(&mut hasher);
         }
+        // Hashed only when set: a source without filters keeps the fingerprint its state
+        // file holds from before `params` existed.
+        SourceKind::FranceTravail(france_travail) if !france_travail.params.is_empty() => {
+            france_travail.params.hash(&mut hasher);
+        }
         SourceKind::FranceTravail(_) => {}
     }
     format!("{:016x}", hasher.finish())
@@ -50,7 +56,7 @@ pub fn keys(source: &Source) -> &'static str {
         SourceKind::HttpJson(_) => "`params` and `url`",
         SourceKind::Opendatasoft(_) => "`where`, `refine` and `dataset`",
         SourceKind::OdsV1(_) => "`q`, `refine` and `dataset`",
-        SourceKind::FranceTravail(_) => "`url`",
+        SourceKind::FranceTravail(_) => "`params` and `url`",
     }
 }
 
@@ -119,6 +125,36 @@ mod tests {
             fingerprint(&http("https://api.example/feed?pollutant=N02")),
             "a value misspelt in the url's query"
         );
+    }
+
+    /// A France Travail source's filters choose its offers: another département is another
+    /// query, and the same filter written as a list or as one text is the same one. A source
+    /// without filters keeps the fingerprint its state file holds.
+    #[test]
+    fn a_france_travail_filter_is_part_of_the_query() {
+        let offers = |params: &str| {
+            let text = format!(
+                "[[source]]\nname = \"ft\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n{params}"
+            );
+            let config = Config::parse(&text, Path::new("sources.toml")).expect("config");
+            config.sources.into_iter().next().expect("a source")
+        };
+        let everywhere = fingerprint(&offers(""));
+        let haute_garonne = fingerprint(&offers("params = { departement = \"31\" }\n"));
+        assert_ne!(everywhere, haute_garonne);
+        assert_ne!(
+            haute_garonne,
+            fingerprint(&offers("params = { departement = \"81\" }\n"))
+        );
+        assert_eq!(
+            fingerprint(&offers("params = { departement = [\"31\", \"81\"] }\n")),
+            fingerprint(&offers("params = { departement = \"31,81\" }\n"))
+        );
+        assert_eq!(
+            everywhere, "f2ded1cd58bc6aa8",
+            "the fingerprint before `params`"
+        );
+        assert_eq!(keys(&offers("")), "`params` and `url`");
     }
 
     /// "Two configurations asking the same thing give the same one": writing a kind's default

@@ -325,6 +325,123 @@ fn a_credential_in_the_table_is_sent_to_env() {
     );
 }
 
+/// The Haute-Garonne journalist's table: France Travail's search filters in `params`, a text
+/// or a list of texts each, as the API reads them.
+#[test]
+fn france_travail_search_filters_are_taken_in_params() {
+    let filtered = |params: &str| format!("{OFFERS}every = \"1d\"\nparams = {{ {params} }}\n");
+    for params in [
+        "departement = \"31\"",
+        "departement = [\"31\", \"81\", \"2A\", \"971\"]",
+        "region = \"76\", codeROME = [\"M1805\"], typeContrat = \"CDI\"",
+        "motsCles = \"journaliste\", commune = [\"31555\", \"2B033\"]",
+    ] {
+        let config = parse(&filtered(params)).unwrap_or_else(|err| panic!("{params}: {err}"));
+        let crate::SourceKind::FranceTravail(offers) = &config.sources[0].kind else {
+            panic!("a france_travail source");
+        };
+        assert!(!offers.params.is_empty(), "{params}");
+    }
+    let config = parse(&filtered("departement = \"31, 81\"")).expect("a list in one text");
+    let crate::SourceKind::FranceTravail(offers) = &config.sources[0].kind else {
+        panic!("a france_travail source");
+    };
+    assert_eq!(
+        offers
+            .params
+            .values(crate::config::OfferFilter::Departement),
+        Some(&["31".to_owned(), "81".to_owned()][..])
+    );
+    assert_eq!(offers.params.to_string(), "departement=31,81");
+}
+
+/// What the API would refuse, or read as another filter, is refused naming the line, the
+/// source and the key; the collector's own parameters too, as it sets them on each query.
+#[test]
+fn france_travail_filters_the_api_would_not_read_are_refused_on_their_line() {
+    let refused = |params: &str, said: &str| {
+        let message = error(&format!(
+            "{OFFERS}every = \"1d\"\nparams = {{ {params} }}\n"
+        ));
+        assert!(
+            message.starts_with(&format!(
+                "sources.toml:8: source `offres`: key `params`: {said}"
+            )),
+            "{params}: {message}"
+        );
+    };
+    for own in ["range", "minCreationDate", "maxCreationDate", "sort"] {
+        refused(
+            &format!("{own} = \"0-149\""),
+            &format!("`{own}` is set by the collector on each query"),
+        );
+    }
+    refused(
+        "departemnt = \"31\"",
+        "unknown filter `departemnt` (did you mean `departement`?)",
+    );
+    refused(
+        "codeRome = \"M1805\"",
+        "unknown filter `codeRome` (did you mean `codeROME`?)",
+    );
+    refused(
+        "qualification = \"9\"",
+        "unknown filter `qualification`, expected one of `codeROME`, `typeContrat`, `region`, `departement`, `commune`, `motsCles`",
+    );
+    for empty in [
+        "departement = \"\"",
+        "departement = []",
+        "departement = [\"31\", \" \"]",
+        "motsCles = \"journaliste,\"",
+    ] {
+        refused(empty, "`");
+        let message = error(&format!("{OFFERS}every = \"1d\"\nparams = {{ {empty} }}\n"));
+        assert!(message.contains("has an empty value"), "{empty}: {message}");
+    }
+    refused(
+        "departement = 31",
+        "`departement` takes a text or a list of texts: write codes in quotes, `departement = \"31\"`",
+    );
+    refused(
+        "departement = [\"31\", 81]",
+        "`departement` takes a text or a list of texts",
+    );
+    for code in ["3", "310", "20", "2C", "977", "31000"] {
+        refused(
+            &format!("departement = \"{code}\""),
+            &format!("`departement` = \"{code}\": a département code is two characters"),
+        );
+    }
+    refused(
+        "region = \"Occitanie\"",
+        "`region` = \"Occitanie\": a region code is two digits",
+    );
+    refused(
+        "commune = \"Toulouse\"",
+        "`commune` = \"Toulouse\": a commune is its five-character INSEE code",
+    );
+    refused(
+        "commune = \"3155\"",
+        "`commune` = \"3155\": a commune is its five-character",
+    );
+    refused(
+        "codeROME = \"m1805\"",
+        "`codeROME` = \"m1805\": a ROME code is a capital letter",
+    );
+    refused(
+        "typeContrat = \"cdi\"",
+        "`typeContrat` = \"cdi\": a contract type is three capital letters",
+    );
+    // `params` is a key of France Travail sources now, not only of `http_json` ones.
+    let message = error(&format!(
+        "{OFFERS}every = \"1d\"\nparms = {{ departement = \"31\" }}\n"
+    ));
+    assert!(
+        message.contains("unknown key `parms` (did you mean `params`?)"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_selection_leaving_out_a_field_the_source_reads_is_refused() {
     let numeric = "numeric = [\"consommation\"]\n";

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::config::Every;
+use crate::config::offer_filters::OfferFilters;
 use crate::record::FieldPath;
 
 /// How a source is fetched, chosen by its `kind` key.
@@ -295,6 +296,10 @@ pub struct FranceTravail {
     /// OAuth2 scope.
     #[serde(default = "default_scope")]
     pub scope: String,
+    /// Search filters sent on every query (`departement = "31"`): only the offers they match
+    /// are collected. Default none, every offer of France.
+    #[serde(default)]
+    pub params: OfferFilters,
 }
 
 impl FranceTravail {

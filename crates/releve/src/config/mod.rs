@@ -7,6 +7,7 @@ mod every;
 mod header_line;
 mod kinds;
 mod odsql;
+mod offer_filters;
 mod parse;
 mod plain_words;
 mod source_table;
@@ -25,6 +26,7 @@ use serde::Deserialize;
 
 pub use every::Every;
 pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind, names_utc};
+pub use offer_filters::{OfferFilter, OfferFilters};
 pub use source_table::closest;
 
 use crate::record::{FieldPath, LOCAL_TIME_MARGIN};
