@@ -2,11 +2,13 @@
 //! rate limiter, not the network's latency, sets the pace.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use releve::FieldPath;
+use releve::config::OfferFilters;
 
 use super::paging::{Dimension, Reference, SearchPage, SearchQuery};
 use super::partition::{Call, FiltersIgnored, Harvest, Planner};
@@ -33,13 +35,15 @@ pub(crate) trait OfferSearch {
     ) -> impl Future<Output = Result<Vec<Reference>, Self::Error>> + Send;
 }
 
-/// The query for every offer created on `day` (UTC, both bounds inclusive, to the second).
-pub(crate) fn whole_day(day: NaiveDate) -> SearchQuery {
+/// The query for every offer created on `day` (UTC, both bounds inclusive, to the second)
+/// that the source's `scope` filters keep.
+pub(crate) fn whole_day(day: NaiveDate, scope: OfferFilters) -> SearchQuery {
     let from = day.and_time(NaiveTime::MIN).and_utc();
     SearchQuery {
         from,
         to: from + TimeDelta::seconds(86_399),
         filters: Vec::new(),
+        scope: Arc::new(scope),
     }
 }
 
@@ -61,19 +65,21 @@ async fn perform<A: OfferSearch>(api: &A, call: Call) -> Result<Answer, A::Error
     }
 }
 
-/// Collects every reachable offer created on `day`, less the `dropped` fields; the first
+/// Collects every reachable offer created on `day` that the source's `scope` filters keep,
+/// less the `dropped` fields; the first
 /// failed call ends the day, and so does an API found to ignore the creation-date bounds.
 /// `progress` hears the day's announced total once, and the count of new offers of each page.
 pub(crate) async fn harvest_day<A: OfferSearch>(
     api: &A,
     day: NaiveDate,
+    scope: OfferFilters,
     dropped: Vec<FieldPath>,
     mut progress: impl FnMut(Option<u64>, u64),
 ) -> Result<Harvest, A::Error>
 where
     A::Error: From<FiltersIgnored>,
 {
-    let mut planner = Planner::new(whole_day(day), dropped);
+    let mut planner = Planner::new(whole_day(day, scope), dropped);
     let mut in_flight = FuturesUnordered::new();
     loop {
         while in_flight.len() < IN_FLIGHT {

@@ -4,7 +4,8 @@
 //!
 //! The API lets one query reach at most 3,150 offers (150 per call), so the day is cut by
 //! creation time until each part fits, and a second holding more is cut by contract type,
-//! then region, then département ([`partition`]). Offers that no query can reach are counted,
+//! then region, then département ([`partition`]). A source's `params` (its search filters) go
+//! with every query, and a cut keeps to the values they allow. Offers that no query can reach are counted,
 //! not hidden: the run's `shortfall`, beside `announced` (the day's total) and `coverage` in
 //! the metrics.
 //! Credentials come from `FRANCE_TRAVAIL_CLIENT_ID` / `FRANCE_TRAVAIL_CLIENT_SECRET`; the
@@ -49,12 +50,18 @@ pub async fn collect(
         &credentials,
     );
     let dropped = source.dropped_fields();
-    let harvest = harvest::harvest_day(&api, ctx.day, dropped.clone(), |announced, new| {
-        if let Some(total) = announced {
-            ctx.announce(total);
-        }
-        ctx.progress_advance(new);
-    })
+    let harvest = harvest::harvest_day(
+        &api,
+        ctx.day,
+        settings.params.clone(),
+        dropped.clone(),
+        |announced, new| {
+            if let Some(total) = announced {
+                ctx.announce(total);
+            }
+            ctx.progress_advance(new);
+        },
+    )
     .await
     .map_err(|err| match err {
         FranceTravailError::Fetch(fetch) => SourceError::Fetch(fetch),

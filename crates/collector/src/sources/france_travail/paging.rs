@@ -2,7 +2,10 @@
 //! `range=p-d` requests of at most 150 offers with p ≤ 3000 and d ≤ 3149, and an answer
 //! (200, 206 or 204, `Content-Range: offres p-d/total`) becomes a [`SearchPage`].
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
+use releve::config::{OfferFilter, OfferFilters};
 use serde_json::Value;
 
 /// Offers per call at most.
@@ -49,6 +52,15 @@ impl Dimension {
         }
     }
 
+    /// The source's filter on the same attribute.
+    pub(crate) fn filter(self) -> OfferFilter {
+        match self {
+            Dimension::ContractType => OfferFilter::TypeContrat,
+            Dimension::Region => OfferFilter::Region,
+            Dimension::Departement => OfferFilter::Departement,
+        }
+    }
+
     /// The reference list of its values, under the API base.
     pub(crate) fn reference_path(self) -> &'static str {
         match self {
@@ -59,15 +71,19 @@ impl Dimension {
     }
 }
 
-/// One search: offers created within `from..=to` (whole seconds) matching every filter.
+/// One search: offers created within `from..=to` (whole seconds) matching every filter, the
+/// source's and the cuts'.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SearchQuery {
     /// First creation second included.
     pub(crate) from: DateTime<Utc>,
     /// Last creation second included.
     pub(crate) to: DateTime<Utc>,
-    /// Filters, in cascade order.
+    /// Filters of the cuts, in cascade order. A cut's value is one the source's filter on
+    /// the same attribute allows, and is sent instead of it.
     pub(crate) filters: Vec<(Dimension, String)>,
+    /// The source's own filters (its `params`), sent on every query of its day.
+    pub(crate) scope: Arc<OfferFilters>,
 }
 
 const DATE_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
@@ -87,6 +103,7 @@ impl SearchQuery {
                 from: self.from + TimeDelta::seconds(i * seconds / parts),
                 to: self.from + TimeDelta::seconds((i + 1) * seconds / parts - 1),
                 filters: self.filters.clone(),
+                scope: Arc::clone(&self.scope),
             })
             .collect()
     }
@@ -109,6 +126,36 @@ impl SearchQuery {
         }
     }
 
+    /// Whether cutting by `dimension` can divide the query: not when the source's filters
+    /// leave its attribute one value (the one part would be the query again), nor, for the
+    /// region, when they name the départements (cut by those, fewer and finer).
+    pub(crate) fn divides_by(&self, dimension: Dimension) -> bool {
+        let several = |values: Option<usize>| values.is_none_or(|n| n > 1);
+        let departements = self.scope.departements();
+        match dimension {
+            Dimension::ContractType => {
+                several(self.scope.values(dimension.filter()).map(<[_]>::len))
+            }
+            Dimension::Region => {
+                departements.is_none()
+                    && several(self.scope.values(dimension.filter()).map(<[_]>::len))
+            }
+            Dimension::Departement => several(departements.map(|d| d.len())),
+        }
+    }
+
+    /// The filters sent: the source's, each in turn but where a cut on the same attribute
+    /// narrows it, then the cuts.
+    fn sent_filters(&self) -> Vec<(&'static str, String)> {
+        let cut = |filter: OfferFilter| self.filters.iter().any(|(d, _)| d.filter() == filter);
+        self.scope
+            .iter()
+            .filter(|(filter, _)| !cut(*filter))
+            .map(|(filter, values)| (filter.param(), values.join(",")))
+            .chain(self.filters.iter().map(|(d, v)| (d.param(), v.clone())))
+            .collect()
+    }
+
     /// Query parameters for the page starting at `start`.
     pub(crate) fn params(&self, start: u64) -> Vec<(&'static str, String)> {
         let end = (start + PAGE_SIZE - 1).min(WINDOW - 1);
@@ -117,7 +164,7 @@ impl SearchQuery {
             ("minCreationDate", self.from.format(DATE_FORMAT).to_string()),
             ("maxCreationDate", self.to.format(DATE_FORMAT).to_string()),
         ];
-        params.extend(self.filters.iter().map(|(d, v)| (d.param(), v.clone())));
+        params.extend(self.sent_filters());
         params
     }
 }
@@ -132,8 +179,8 @@ impl std::fmt::Display for SearchQuery {
             self.from.format(DATE_FORMAT),
             self.to.format(DATE_FORMAT)
         )?;
-        for (dimension, value) in &self.filters {
-            write!(f, ", {}={value}", dimension.param())?;
+        for (param, value) in self.sent_filters() {
+            write!(f, ", {param}={value}")?;
         }
         Ok(())
     }
@@ -219,6 +266,7 @@ mod tests {
                 .single()
                 .expect("time"),
             filters: Vec::new(),
+            scope: Arc::default(),
         }
     }
 
@@ -271,6 +319,41 @@ mod tests {
             query.to_string(),
             "created 2026-11-21T00:00:00Z..2026-11-21T23:59:59Z, typeContrat=CDI, departement=31",
             "messages name the query, not only its range"
+        );
+    }
+
+    /// The source's filters go with every page; a cut on the same attribute is sent instead
+    /// of the source's list, never beside it.
+    #[test]
+    fn the_source_filters_go_with_every_query_and_a_cut_narrows_them() {
+        let scope: OfferFilters = serde_json::from_value(serde_json::json!({
+            "departement": ["31", "81"],
+            "motsCles": "journaliste",
+        }))
+        .expect("filters");
+        let day = SearchQuery {
+            scope: Arc::new(scope),
+            ..day_query()
+        };
+        let slice = &day.split_time(3)[1];
+        assert_eq!(
+            slice.params(150)[3..],
+            [
+                ("departement", "31,81".to_owned()),
+                ("motsCles", "journaliste".to_owned()),
+            ]
+        );
+        let cut = slice.narrowed(Dimension::Departement, "81");
+        assert_eq!(
+            cut.params(0)[3..],
+            [
+                ("motsCles", "journaliste".to_owned()),
+                ("departement", "81".to_owned()),
+            ]
+        );
+        assert!(
+            cut.to_string()
+                .ends_with(", motsCles=journaliste, departement=81")
         );
     }
 

@@ -2,8 +2,26 @@
 //! cut by creation time, then a crowded second by filters, and a query whose parts are all
 //! known is fetched page by page, with what its parts could not reach counted.
 
-use super::super::paging::{Dimension, WINDOW, later_pages};
+use releve::config::OfferFilter;
+
+use super::super::paging::{Dimension, SearchQuery, WINDOW, later_pages};
 use super::{Call, FiltersIgnored, Planner, SLICE_FILL, Split};
+
+/// The filter to cut a crowded second's `query` by next: the first of the cascade after those
+/// it is cut by already that can divide it under the source's filters; `None` when none is
+/// left.
+fn next_cut(query: &SearchQuery) -> Option<Dimension> {
+    let after = query
+        .filters
+        .last()
+        .and_then(|(last, _)| Dimension::CASCADE.iter().position(|d| d == last))
+        .map_or(0, |at| at + 1);
+    Dimension::CASCADE
+        .get(after..)?
+        .iter()
+        .copied()
+        .find(|&dimension| query.divides_by(dimension))
+}
 
 impl Planner {
     /// Takes the `total` a query's first page announced: the query is read whole when it fits
@@ -32,7 +50,7 @@ impl Planner {
                 .collect();
             let pending = parts.len();
             self.nodes[node].split = Split::Time { parts, pending };
-        } else if let Some(&dimension) = Dimension::CASCADE.get(query.filters.len()) {
+        } else if let Some(dimension) = next_cut(query) {
             if self.references.contains_key(&dimension) {
                 self.split_by(node, dimension);
             } else {
@@ -61,17 +79,42 @@ impl Planner {
         self.queue.extend(calls);
     }
 
-    /// Cuts `node`'s query into one query per value of `dimension` (within its region, for a
-    /// département), each probed.
+    /// Cuts `node`'s query into one query per value of `dimension` that the source's filters
+    /// allow (within its region, or the source's regions, for a département), each probed: no
+    /// part reaches an offer the source's filters leave out.
     pub(super) fn split_by(&mut self, node: usize, dimension: Dimension) {
         let query = self.nodes[node].query.clone();
-        let region = query.filter(Dimension::Region);
+        let allowed: Option<Vec<&str>> = match dimension {
+            Dimension::Departement => query
+                .scope
+                .departements()
+                .map(|codes| codes.into_iter().collect()),
+            _ => query
+                .scope
+                .values(dimension.filter())
+                .map(|codes| codes.iter().map(String::as_str).collect()),
+        };
+        let regions: Option<Vec<&str>> = match query.filter(Dimension::Region) {
+            Some(region) => Some(vec![region]),
+            None => query
+                .scope
+                .values(OfferFilter::Region)
+                .map(|codes| codes.iter().map(String::as_str).collect()),
+        };
         let values: Vec<String> = self
             .references
             .get(&dimension)
             .into_iter()
             .flatten()
-            .filter(|r| region.is_none() || r.region.is_none() || r.region.as_deref() == region)
+            .filter(|r| {
+                allowed
+                    .as_ref()
+                    .is_none_or(|a| a.contains(&r.code.as_str()))
+            })
+            .filter(|r| match (&regions, r.region.as_deref()) {
+                (Some(regions), Some(region)) => regions.contains(&region),
+                _ => true,
+            })
             .map(|r| r.code.clone())
             .collect();
         if !self.room_for(values.len()) {

@@ -2,9 +2,12 @@
 //! window rules, checked against what each offer's narrowest possible query can reach.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{NaiveTime, TimeDelta};
 use testkit::france_travail::{Burst, CONTRACTS, DayPlan, Offer, REGIONS, departements, region_of};
+
+use releve::config::OfferFilter;
 
 use super::*;
 
@@ -14,23 +17,32 @@ fn day_query(plan: &DayPlan) -> SearchQuery {
         from,
         to: from + TimeDelta::seconds(86_399),
         filters: Vec::new(),
+        scope: Arc::default(),
     }
 }
 
-/// Whether `offer` matches; `exclusive_max` plays an API whose upper date bound is exclusive.
+/// The attribute `filter` reads of `offer`, as the double has it.
+fn attribute(offer: &Offer, filter: OfferFilter) -> Option<&str> {
+    match filter {
+        OfferFilter::TypeContrat => Some(offer.contract),
+        OfferFilter::Departement => offer.departement.as_deref(),
+        OfferFilter::Region => offer.departement.as_deref().and_then(region_of),
+        other => panic!("the in-memory API does not filter by {other:?}"),
+    }
+}
+
+/// Whether `offer` matches `query` as sent; `exclusive_max` plays an API whose upper date
+/// bound is exclusive.
 fn matches(query: &SearchQuery, offer: &Offer, exclusive_max: bool) -> bool {
     offer.created >= query.from
         && (offer.created < query.to || (!exclusive_max && offer.created == query.to))
-        && query
-            .filters
-            .iter()
-            .all(|(dimension, value)| match dimension {
-                Dimension::ContractType => offer.contract == value,
-                Dimension::Region => {
-                    offer.departement.as_deref().and_then(region_of) == Some(value.as_str())
-                }
-                Dimension::Departement => offer.departement.as_deref() == Some(value.as_str()),
-            })
+        && query.params(0).iter().skip(3).all(|(param, values)| {
+            let filter = OfferFilter::ALL
+                .into_iter()
+                .find(|f| f.param() == *param)
+                .expect("a filter the API takes");
+            attribute(offer, filter).is_some_and(|value| values.split(',').any(|v| v == value))
+        })
 }
 
 /// A day of `spread` offers over its seconds, no burst: 2026-11-21.
@@ -67,15 +79,29 @@ fn run_served(
 fn run_served_with(
     plan: &DayPlan,
     exclusive_max: bool,
-    mut serve: impl FnMut(u64, &[&Offer], &mut SearchPage),
+    serve: impl FnMut(u64, &[&Offer], &mut SearchPage),
 ) -> (Harvest, u64, Vec<Offer>) {
+    let (harvest, calls, _, offers) = run_asking(plan, day_query(plan), exclusive_max, serve);
+    (harvest, calls, offers)
+}
+
+/// Runs the plan from the query `day`; returns the harvest, the calls made, the search
+/// queries sent (once a page) and the day's offers.
+fn run_asking(
+    plan: &DayPlan,
+    day: SearchQuery,
+    exclusive_max: bool,
+    mut serve: impl FnMut(u64, &[&Offer], &mut SearchPage),
+) -> (Harvest, u64, Vec<SearchQuery>, Vec<Offer>) {
     let offers = plan.offers();
-    let mut planner = Planner::new(day_query(plan), Vec::new());
+    let mut planner = Planner::new(day, Vec::new());
     let mut calls = 0;
+    let mut queries = Vec::new();
     while let Some(call) = planner.next_call() {
         calls += 1;
         match call {
             Call::Search { node, query, start } => {
+                queries.push(query.clone());
                 assert!(start <= 3000, "start {start} is past the API's cap");
                 let matching: Vec<&Offer> = offers
                     .iter()
@@ -113,7 +139,7 @@ fn run_served_with(
             }
         }
     }
-    (planner.finish(), calls, offers)
+    (planner.finish(), calls, queries, offers)
 }
 
 /// The offers no query can reach: those past position 3149 of their narrowest query (same
@@ -459,4 +485,123 @@ fn parts_announcing_more_than_a_count_holds_are_found_out_instead_of_overflowing
         panic!("the API is found out: {:?}", planner.fault());
     };
     assert_eq!((*total, *in_parts), (100_000, u64::MAX));
+}
+
+/// The day of 2026-11-21 restricted to the source's `params`, written as JSON.
+fn filtered_day(plan: &DayPlan, params: serde_json::Value) -> SearchQuery {
+    let scope: releve::config::OfferFilters =
+        serde_json::from_value(params).expect("filters the configuration takes");
+    SearchQuery {
+        scope: Arc::new(scope),
+        ..day_query(plan)
+    }
+}
+
+/// A day of 20,000 offers over France whose one crowded second, 10:00:00, holds 3,000 offers
+/// in each of Haute-Garonne and the Tarn (Occitanie, mostly CDI) and 4,000 in Paris.
+fn crowded_in_occitanie() -> DayPlan {
+    let burst = |departement, offers| Burst {
+        at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        offers,
+        contract: "CDI",
+        departement: Some(departement),
+        without_place: 0.0,
+    };
+    DayPlan {
+        bursts: vec![burst("31", 3_000), burst("81", 3_000), burst("75", 4_000)],
+        ..spread_day(20_000, 31)
+    }
+}
+
+/// Fails unless the harvest holds the `expected` offers, saying how many are missing or extra.
+fn assert_same_offers(harvest: &Harvest, expected: &HashSet<String>) {
+    let landed = ids(harvest);
+    assert!(
+        landed == *expected,
+        "{} offers missing, {} outside the filter",
+        expected.difference(&landed).count(),
+        landed.difference(expected).count()
+    );
+}
+
+/// The values a query sends for `param`, each.
+fn sent(query: &SearchQuery, param: &str) -> Vec<String> {
+    query
+        .params(0)
+        .into_iter()
+        .filter(|(name, _)| *name == param)
+        .flat_map(|(_, values)| values.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+/// `region = "76"`: every query carries it, a crowded second is cut by contract type, then by
+/// Occitanie's départements alone, and the day lands whole though it holds more than the
+/// window: exactly the offers of the region.
+#[test]
+fn a_day_filtered_by_region_is_cut_within_the_region_and_lands_whole() {
+    let plan = crowded_in_occitanie();
+    let day = filtered_day(&plan, serde_json::json!({ "region": "76" }));
+    let (harvest, _, queries, offers) = run_asking(&plan, day, false, |_, _, _| {});
+    let expected: HashSet<String> = offers
+        .iter()
+        .filter(|o| o.departement.as_deref().and_then(region_of) == Some("76"))
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(expected.len() > 3_149 * 2, "{}", expected.len());
+    assert_same_offers(&harvest, &expected);
+    assert_eq!(harvest.offers.len(), expected.len(), "each once");
+    assert_eq!(harvest.announced, expected.len() as u64);
+    assert_eq!(harvest.shortfall, 0);
+    assert!(
+        queries.iter().all(|q| sent(q, "region") == ["76"]),
+        "every query carries the filter"
+    );
+    let cut: HashSet<String> = queries
+        .iter()
+        .flat_map(|q| sent(q, "departement"))
+        .collect();
+    assert!(cut.contains("31") && cut.contains("81"), "{cut:?}");
+    assert!(
+        cut.iter().all(|d| region_of(d) == Some("76")),
+        "only Occitanie's départements: {cut:?}"
+    );
+}
+
+/// `departement = ["31", "81"]` and `typeContrat = "CDI"`: no query leaves them; the crowded
+/// second is cut by those two départements alone, neither by contract type nor by region,
+/// which the filters fix or imply.
+#[test]
+fn a_day_filtered_by_departements_is_cut_by_those_alone() {
+    let plan = crowded_in_occitanie();
+    let day = filtered_day(
+        &plan,
+        serde_json::json!({ "departement": ["31", "81"], "typeContrat": "CDI" }),
+    );
+    let (harvest, _, queries, offers) = run_asking(&plan, day, false, |_, _, _| {});
+    let expected: HashSet<String> = offers
+        .iter()
+        .filter(|o| {
+            o.contract == "CDI" && ["31", "81"].contains(&o.departement.as_deref().unwrap_or(""))
+        })
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(expected.len() > 3_149, "{}", expected.len());
+    assert_same_offers(&harvest, &expected);
+    assert_eq!(harvest.shortfall, 0);
+    assert_eq!(harvest.announced, expected.len() as u64);
+    for query in &queries {
+        assert_eq!(sent(query, "typeContrat"), ["CDI"], "{query}");
+        let departements = sent(query, "departement");
+        assert!(
+            departements == ["31", "81"] || departements == ["31"] || departements == ["81"],
+            "{query}"
+        );
+        assert!(sent(query, "region").is_empty(), "{query}");
+    }
+    assert!(
+        queries
+            .iter()
+            .any(|q| q.filters == [(Dimension::Departement, "81".to_owned())]),
+        "the crowded second is cut by département"
+    );
 }
