@@ -576,3 +576,113 @@ fn a_day_without_a_single_offer_lands_empty_with_a_warning() {
         run.stderr()
     );
 }
+
+/// The values of `param` in one search's parameters, each.
+fn sent(search: &[(String, String)], param: &str) -> Vec<String> {
+    search
+        .iter()
+        .filter(|(name, _)| name == param)
+        .flat_map(|(_, values)| values.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+/// `params = { departement = ["31", "81"] }`: a day holding more than one query reaches for
+/// these two départements, with one second crowded in both (and in Paris), lands exactly their
+/// offers, all of them, and no query asks for another département nor goes without the filter.
+#[test]
+fn a_departement_filter_lands_exactly_its_offers_though_they_fill_more_than_a_query() {
+    let burst = |departement, offers| Burst {
+        at: at(10, 0, 0),
+        offers,
+        contract: "CDI",
+        departement: Some(departement),
+        without_place: 0.0,
+    };
+    let plan = DayPlan {
+        bursts: vec![burst("31", 3_000), burst("81", 3_000), burst("75", 3_000)],
+        ..plain_day(13_000, 31)
+    };
+    let mut settings = DoubleSettings::new(plan);
+    settings.calls_per_second = 2000.0;
+    settings.burst = 2000;
+    let double = FranceTravailDouble::new(settings);
+    let expected: HashSet<String> = double
+        .offers()
+        .iter()
+        .filter(|o| matches!(o.departement.as_deref(), Some("31" | "81")))
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(expected.len() > 3_149, "{}", expected.len());
+
+    let run = collect_with(
+        &double,
+        2000,
+        &double.settings().client_secret,
+        "params = { departement = [\"31\", \"81\"] }",
+    );
+    run.assert_succeeded();
+    let landed = ids(&run.landed_offers());
+    let distinct: HashSet<String> = landed.iter().cloned().collect();
+    assert_eq!(distinct.len(), landed.len(), "an offer landed twice");
+    assert!(
+        distinct == expected,
+        "{} offers of the two départements missing, {} from elsewhere",
+        expected.difference(&distinct).count(),
+        distinct.difference(&expected).count()
+    );
+    let metrics = run.metrics();
+    assert_eq!(metrics.announced, Some(expected.len() as u64));
+    assert_eq!(metrics.records, expected.len() as u64);
+    assert_eq!(metrics.shortfall, 0, "the filtered day lands whole");
+
+    let searches = double.searches();
+    assert!(!searches.is_empty());
+    for search in &searches {
+        let departements = sent(search, "departement");
+        assert!(
+            !departements.is_empty() && departements.iter().all(|d| d == "31" || d == "81"),
+            "{search:?}"
+        );
+        assert!(sent(search, "region").is_empty(), "{search:?}");
+    }
+    assert!(
+        searches
+            .iter()
+            .any(|search| sent(search, "departement") == ["81"]),
+        "the crowded second is cut by the two départements"
+    );
+    assert_eq!(double.counts().bad_requests, 0);
+}
+
+/// Filters the collector never cuts by go with every query as written, and the offers land
+/// that match them all: Occitanie's web developers.
+#[test]
+fn filters_on_trade_and_region_go_with_every_query() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(3_000, 76)));
+    let expected: HashSet<String> = double
+        .offers()
+        .iter()
+        .filter(|o| {
+            o.departement
+                .as_deref()
+                .and_then(testkit::france_travail::region_of)
+                == Some("76")
+                && o.json.get("romeCode").and_then(Value::as_str) == Some("M1805")
+        })
+        .map(|o| o.id.clone())
+        .collect();
+    assert!(!expected.is_empty());
+    let run = collect_with(
+        &double,
+        100,
+        &double.settings().client_secret,
+        "params = { region = \"76\", codeROME = [\"M1805\"] }",
+    );
+    run.assert_succeeded();
+    let landed: HashSet<String> = ids(&run.landed_offers()).into_iter().collect();
+    assert_eq!(landed, expected);
+    for search in double.searches() {
+        assert_eq!(sent(&search, "region"), ["76"], "{search:?}");
+        assert_eq!(sent(&search, "codeROME"), ["M1805"], "{search:?}");
+    }
+}

@@ -8,8 +8,10 @@
 //! generated day of offers ([`DayPlan`]) served in a stable order (newest first, then by id).
 //!
 //! Search filters: `minCreationDate`/`maxCreationDate` (both or neither, seconds, both bounds
-//! inclusive), `typeContrat`, `region` and `departement` (comma-separated values). An offer
-//! lacking the filtered attribute is never returned by a filtered query, as with the real one.
+//! inclusive), `typeContrat`, `region`, `departement`, `codeROME`, `commune` and `motsCles`
+//! (comma-separated values; a keyword matches the title or the description). An offer lacking
+//! the filtered attribute is never returned by a filtered query, as with the real one. The
+//! parameters of every search admitted are kept, for tests to check what was asked.
 
 mod day;
 mod places;
@@ -132,6 +134,8 @@ struct Shared {
     offers: Vec<Offer>,
     counters: Counters,
     sessions: Mutex<Sessions>,
+    /// The parameters of each search admitted, in order.
+    searches: Mutex<Vec<Vec<(String, String)>>>,
 }
 
 /// The double: build it, serve [`FranceTravailDouble::router`], then read its counts.
@@ -150,6 +154,7 @@ impl FranceTravailDouble {
                 offers,
                 counters: Counters::default(),
                 sessions: Mutex::new(Sessions::default()),
+                searches: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -191,6 +196,24 @@ impl FranceTravailDouble {
             throttled: read(&c.throttled),
             bad_requests: read(&c.bad_requests),
         }
+    }
+
+    /// The query parameters of every search admitted so far (past the token and rate checks),
+    /// in the order they came.
+    pub fn searches(&self) -> Vec<Vec<(String, String)>> {
+        self.shared
+            .searches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn record_search(&self, params: &[(String, String)]) {
+        self.shared
+            .searches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(params.to_vec());
     }
 
     fn sessions(&self) -> MutexGuard<'_, Sessions> {

@@ -24,6 +24,9 @@ struct SearchQuery {
     contracts: Option<Vec<String>>,
     departements: Option<Vec<String>>,
     regions: Option<Vec<String>>,
+    trades: Option<Vec<String>>,
+    communes: Option<Vec<String>>,
+    words: Option<Vec<String>>,
 }
 
 fn bad_request(message: &str) -> Refusal {
@@ -76,6 +79,9 @@ impl SearchQuery {
             contracts: None,
             departements: None,
             regions: None,
+            trades: None,
+            communes: None,
+            words: None,
         };
         let (mut min, mut max) = (None, None);
         let list = |v: &str| Some(v.split(',').map(str::to_owned).collect::<Vec<_>>());
@@ -87,6 +93,9 @@ impl SearchQuery {
                 "typeContrat" => query.contracts = list(value),
                 "departement" => query.departements = list(value),
                 "region" => query.regions = list(value),
+                "codeROME" => query.trades = list(value),
+                "commune" => query.communes = list(value),
+                "motsCles" => query.words = list(value),
                 other => {
                     return Err(bad_request(&format!(
                         "Le paramètre « {other} » est inconnu."
@@ -122,7 +131,29 @@ impl SearchQuery {
                 .and_then(region_of)
                 .is_some_and(|r| list.iter().any(|l| l == r))
         });
-        contract_ok && place_ok && region_ok
+        let text = |field: &str| offer.json.get(field).and_then(Value::as_str);
+        let trade_ok = self
+            .trades
+            .as_ref()
+            .is_none_or(|list| text("romeCode").is_some_and(|code| list.iter().any(|l| l == code)));
+        let town = offer
+            .json
+            .pointer("/lieuTravail/commune")
+            .and_then(Value::as_str);
+        let commune_ok = self
+            .communes
+            .as_ref()
+            .is_none_or(|list| town.is_some_and(|town| list.iter().any(|l| l == town)));
+        let words_ok = self.words.as_ref().is_none_or(|words| {
+            let said = [text("intitule"), text("description")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            words.iter().any(|word| said.contains(&word.to_lowercase()))
+        });
+        contract_ok && place_ok && region_ok && trade_ok && commune_ok && words_ok
     }
 }
 
@@ -148,6 +179,7 @@ pub(super) async fn search(
     if let Err(answer) = double.admit(&headers) {
         return answer.into_response();
     }
+    double.record_search(&params);
     let query = match SearchQuery::parse(&params) {
         Ok(query) => query,
         Err(answer) => {
