@@ -2,7 +2,7 @@
 //! from and under which licence. When it was last collected and how many records it brought are
 //! the cover's.
 
-use releve::{Config, Resolution};
+use releve::{Config, Resolution, Source, SourceKind};
 
 use crate::format::every_words;
 use crate::naming::catalogued;
@@ -44,7 +44,7 @@ pub fn catalogue_table(config: &Config) -> Table {
             };
             vec![
                 source.name.clone(),
-                source.description.clone(),
+                described(source),
                 // A field a line, after a bullet that tells it from the line a long one
                 // wraps onto: `label = path` pairs run into each other otherwise.
                 fields
@@ -62,5 +62,45 @@ pub fn catalogue_table(config: &Config) -> Table {
         columns,
         rows,
         size: 7.0,
+    }
+}
+
+/// The source's description, and on a line of its own the search filters a France Travail
+/// source collects under (`Filtered: departement=31`): its figures are not all of France's.
+fn described(source: &Source) -> String {
+    match &source.kind {
+        SourceKind::FranceTravail(offers) if !offers.params.is_empty() => {
+            let filtered = format!("Filtered: {}", offers.params);
+            match source.description.trim() {
+                "" => filtered,
+                description => format!("{description}\n{filtered}"),
+            }
+        }
+        _ => source.description.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A reader of a Haute-Garonne report learns from the catalogue that its offers are the
+    /// département's, not France's; a source without filters reads as it did.
+    #[test]
+    fn a_france_travail_source_s_filters_are_shown_with_its_description() {
+        let table = |params: &str| {
+            let text = format!(
+                "[[source]]\nname = \"offres-31\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\ndescription = \"Offres d'emploi\"\n{params}"
+            );
+            let config = Config::parse(&text, Path::new("sources.toml")).expect("config");
+            catalogue_table(&config).rows[0][1].clone()
+        };
+        assert_eq!(
+            table("params = { departement = \"31\", typeContrat = [\"CDI\", \"CDD\"] }\n"),
+            "Offres d'emploi\nFiltered: typeContrat=CDI,CDD, departement=31"
+        );
+        assert_eq!(table(""), "Offres d'emploi");
     }
 }
