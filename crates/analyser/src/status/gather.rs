@@ -560,7 +560,7 @@ mod tests {
             .into_owned();
         assert!(
             line.contains(&format!(
-                "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --date "
+                "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --if-missing`"
             )),
             "{line}"
         );
