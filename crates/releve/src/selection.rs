@@ -157,6 +157,31 @@ mod tests {
         assert_eq!(keys(&offers("")), "`params` and `url`");
     }
 
+    /// The same départements written in another order (or one twice) choose the same offers:
+    /// the same query, as the same filter written as a list or as one text is; a filtered
+    /// source's next empty day is not taken for a query changed to match nothing.
+    #[test]
+    fn france_travail_filters_in_another_order_are_the_same_query() {
+        let offers = |params: &str| {
+            let text = format!(
+                "[[source]]\nname = \"ft\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n{params}"
+            );
+            let config = Config::parse(&text, Path::new("sources.toml")).expect("config");
+            config.sources.into_iter().next().expect("a source")
+        };
+        let written = fingerprint(&offers("params = { departement = [\"31\", \"81\"] }\n"));
+        assert_eq!(
+            written,
+            fingerprint(&offers("params = { departement = [\"81\", \"31\"] }\n")),
+            "reordered"
+        );
+        assert_eq!(
+            written,
+            fingerprint(&offers("params = { departement = \"31, 81, 31\" }\n")),
+            "one written twice"
+        );
+    }
+
     /// "Two configurations asking the same thing give the same one": writing a kind's default
     /// out (`lookback = "3h"`, Opendatasoft's default) sends the same query, so it must not be
     /// taken for a changed query (a sparse source's next empty run would read EMPTY).

@@ -641,3 +641,20 @@ fn a_stamp_is_one_plain_field_name_of_an_http_json_source() {
         "{message}"
     );
 }
+
+/// `token_url` misspelt (`token_uri`, `tokenUrl`) is a key of the table the user meant, not a
+/// credential: it is refused with the key it most likely is, as any other misspelt key, not
+/// sent to `.env` for a secret the line does not hold.
+#[test]
+fn a_misspelt_token_url_is_not_taken_for_a_credential() {
+    for misspelt in ["token_uri", "tokenUrl", "token-url"] {
+        let message = error(&format!(
+            "{OFFERS}every = \"1d\"\n{misspelt} = \"https://auth.example.org/connexion/oauth2/access_token\"\n"
+        ));
+        assert!(
+            message.contains("(did you mean `token_url`?)")
+                && !message.contains("credentials never go in sources.toml"),
+            "{misspelt}: {message}"
+        );
+    }
+}

@@ -210,7 +210,7 @@ fn filter_named(name: &str) -> Result<OfferFilter, String> {
 }
 
 /// The values written for `filter`: a text (commas separating several) or a list of texts,
-/// none blank and each shaped as the filter's codes.
+/// none blank and each shaped as the filter's codes; sorted, each once.
 fn filter_values(filter: OfferFilter, value: toml::Value) -> Result<Vec<String>, String> {
     let name = filter.param();
     let texts = match value {
@@ -239,6 +239,11 @@ fn filter_values(filter: OfferFilter, value: toml::Value) -> Result<Vec<String>,
             .check(value)
             .map_err(|shape| format!("`{name}` = \"{}\": {shape}", value.escape_debug()))?;
     }
+    // Sorted, each once: the order written chooses nothing, and the query's fingerprint (and
+    // so a changed query) follows what is chosen.
+    let mut values = values;
+    values.sort();
+    values.dedup();
     Ok(values)
 }
 

@@ -221,9 +221,9 @@ impl<'i> SourceTable<'i> {
             .collect();
         let zone = ["timezone", "time_zone", "tz", "zone"].contains(&key.as_ref());
         let hint = match (closest(key, &valid), elsewhere.as_slice()) {
+            (Some(near), _) => format!(" (did you mean `{near}`?)"),
             // A credential written in the table: said where it goes, never repeated.
             _ if is_credential(key) => credential_hint(kind, &valid),
-            (Some(near), _) => format!(" (did you mean `{near}`?)"),
             // A zone for the records' times, or the API's own parameter.
             (None, []) if zone => format!(
                 ": the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`{}",
