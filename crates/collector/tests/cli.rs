@@ -1430,16 +1430,43 @@ fn the_env_beside_the_configuration_is_read_from_another_folder() {
     };
     let stderr = run_from_elsewhere();
     assert!(
-        stderr.contains(
-            "`FRANCE_TRAVAIL_CLIENT_ID` is set in the environment and, to another value, in .env"
-        ),
-        "the checkout's .env read: {stderr}"
+        stderr.contains(&format!(
+            "`FRANCE_TRAVAIL_CLIENT_ID` is set in the environment and, to another value, in {}",
+            site.dir.path().join(".env").display()
+        )),
+        "the checkout's .env read, named by its path: {stderr}"
     );
     std::fs::write(elsewhere.path().join(".env"), "A=1\n").expect("write .env");
     let stderr = run_from_elsewhere();
     assert!(
         !stderr.contains("FRANCE_TRAVAIL_CLIENT_ID"),
         "the working folder's .env only: {stderr}"
+    );
+}
+
+/// Run from another folder, a stage stopped by the `.env` beside `--config` (saved as Latin-1)
+/// names that file by its path, as a malformed line of it is named: the working folder has no
+/// `.env`, so "`.env`: cannot be read" sends the user to a file that is not there.
+#[test]
+fn an_unreadable_env_beside_the_configuration_is_named_by_its_path() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let beside = site.dir.path().join(".env");
+    std::fs::write(&beside, b"A=1\n# caf\xe9\n").expect("write .env");
+    let elsewhere = tempfile::tempdir().expect("another folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(elsewhere.path())
+        .arg("--config")
+        .arg(site.dir.path().join("sources.toml"))
+        .args(["--force", "--raw-dir"])
+        .arg(site.dir.path().join("raw"))
+        .output()
+        .expect("run collector");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: cannot be read", beside.display())),
+        "the .env read is not named: {stderr}"
     );
 }
 

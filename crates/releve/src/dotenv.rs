@@ -44,8 +44,13 @@ pub enum DotenvError {
         line: usize,
     },
     /// The file exists but cannot be read.
-    #[error(".env: cannot be read: {0}")]
-    Read(String),
+    #[error("{file}: cannot be read: {why}")]
+    Read {
+        /// The file as named to the user.
+        file: String,
+        /// Why.
+        why: String,
+    },
 }
 
 /// `file:line`, or `file` alone when the line could not be found (0).
@@ -85,7 +90,10 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         return Ok(warnings);
     }
     let shown = shown.to_owned();
-    let content = crate::text_file::read(path).map_err(|err| DotenvError::Read(err.to_string()))?;
+    let content = crate::text_file::read(path).map_err(|err| DotenvError::Read {
+        file: shown.clone(),
+        why: err.to_string(),
+    })?;
     if let Some(at) = content.find('\0') {
         let line = content[..at].matches('\n').count() + 1;
         return Err(DotenvError::Nul { file: shown, line });
@@ -101,12 +109,12 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             .into_iter()
             .map(|name| {
                 format!(
-                    ".env sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
+                    "{shown} sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
                 )
             })
             .chain(hidden.into_iter().map(|name| {
                 format!(
-                    "`{name}` is set in the environment and, to another value, in .env: the environment's is used (a value left exported in the shell, or set blank in a crontab, hides .env's); unset it there, or remove it from .env"
+                    "`{name}` is set in the environment and, to another value, in {shown}: the environment's is used (a value left exported in the shell, or set blank in a crontab, hides the file's); unset it there, or remove it from {shown}"
                 )
             }))
             .collect()),
@@ -114,7 +122,10 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             line: line_of(&content, &text),
             file: shown,
         }),
-        Err(err) => Err(DotenvError::Read(err.to_string())),
+        Err(err) => Err(DotenvError::Read {
+            file: shown,
+            why: err.to_string(),
+        }),
     }
 }
 
