@@ -284,6 +284,8 @@ async fn write_period(
         said_outdated(&args.reports_dir.join(period.file_name()), sources);
     }
     // A refused table's records are said on the cover as refused, not as of a source removed.
+    // Records of sources no longer configured (renamed, removed, refused) are a collection.
+    let collected_by_others = !unconfigured.is_empty();
     let unconfigured: BTreeMap<String, i64> = unconfigured
         .into_iter()
         .filter(|(name, _)| {
@@ -304,7 +306,7 @@ async fn write_period(
     // A missed period is caught up only after the first known collection, whatever is refused
     // or unread now: there is nothing to catch up before it.
     let missed = matches!(replacing, Replacing::Missed);
-    if missed && (first_runs.is_empty() || before_first.is_some()) {
+    if missed && !collected_by_others && (first_runs.is_empty() || before_first.is_some()) {
         return Ok(None);
     }
     if args.if_missing

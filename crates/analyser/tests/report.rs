@@ -1056,6 +1056,71 @@ async fn if_missing_writes_the_reports_of_days_whose_job_did_not_run() {
     assert_eq!(modified(1), written[0]);
 }
 
+/// The only source renamed (`meteo` → `weather`) the day after a day whose job did not run
+/// (the laptop off that night): the day was collected, under the old name, and its report is
+/// written when asked for with `--if-missing` (its cover naming the records of a source no
+/// longer configured). The next job's `--if-missing` writes it as missed too, as `analyser
+/// status` advises, rather than taking it for a day before the first collection.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_a_missed_day_collected_under_a_source_s_former_name() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("missedrenamed");
+    let database = server.client_database(&db).await;
+    golden::insert(&database).await;
+    let renamed = golden::run(
+        "weather",
+        golden::day_start() + Duration::hours(34),
+        1,
+        None,
+        None,
+    );
+    database
+        .collection::<Document>(store::RUNS)
+        .insert_one(store::run_document(&renamed).expect("run document"))
+        .await
+        .expect("insert run");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let meteo = golden::CONFIG
+        .split("[[source]]")
+        .find(|table| table.contains("name = \"meteo\""))
+        .expect("meteo's table")
+        .replace("name = \"meteo\"", "name = \"weather\"");
+    setup(
+        dir.path(),
+        &format!("[report]\ntimezone = \"Europe/Paris\"\nkeep = 5\n\n[[source]]{meteo}"),
+    );
+    let uri = server.uri();
+    let asked = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        dir.path().join("sources.toml"),
+        asked.path().join("sources.toml"),
+    )
+    .expect("the same configuration");
+    analyse(
+        asked.path(),
+        uri,
+        &db,
+        &["--date", &golden::date(0), "--if-missing"],
+    )
+    .await;
+    assert!(
+        asked.path().join(golden::report(0)).exists(),
+        "asked for, the day is reported"
+    );
+    analyse(
+        dir.path(),
+        uri,
+        &db,
+        &["--date", &golden::date(1), "--if-missing"],
+    )
+    .await;
+    let missed = dir.path().join(golden::report(0));
+    assert!(
+        missed.exists(),
+        "the day collected under `meteo` was taken for a day before the first collection: no report of it"
+    );
+}
+
 /// The morning after relevé is installed, the crontab's day, week and month jobs
 /// (`--if-missing`) find yesterday, last week and last month ended before the first
 /// collection: they write no report of nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
