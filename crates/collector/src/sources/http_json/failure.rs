@@ -286,14 +286,14 @@ fn words_of(status: &str) -> (Vec<String>, Vec<String>) {
 /// or is part of another word: `no_error`, `ERROR_NONE`, `Error-free`, `Errorless`,
 /// `failover`, `unlimited`, `invalidated` (a count of none is read before, see [`counted`]).
 fn denied(word: &str, before: &str, after: &str) -> bool {
-    let none_before = ["no", "non", "zero", "without"]
+    let none_before = ["no", "non", "not", "zero", "without"]
         .iter()
         .any(|no| before.ends_with(no));
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     match word {
         "error" => none_before || after == "none" || after_is(&["free", "less"]),
         "fail" => none_before || after_is(&["over", "safe", "2ban"]),
-        "timeout" | "outage" | "refused" | "rejected" | "throttl" => none_before,
+        "timeout" | "outage" | "refused" | "rejected" | "throttl" | "exhausted" => none_before,
         "limit" => before.ends_with("un") || before.ends_with("no"),
         "invalid" => after_is(&["ate"]),
         _ => false,
@@ -425,6 +425,7 @@ mod tests {
             json!({"results": [], "status": "Throttled"}),
             json!({"results": [], "status": "Host unreachable"}),
             json!({"results": [], "status": "Completed with errors"}),
+            json!({"results": [], "status": "Not found: error"}),
             json!({"results": [], "status": "0 retries before the request failed"}),
             json!({"results": [], "status": "0 of 3 requests succeeded, 3 failed"}),
             json!({"results": [], "status": "Errors: none of the retries worked"}),
@@ -564,6 +565,8 @@ mod tests {
             json!({"results": [], "status": "Rejected: 0"}),
             json!({"results": [], "status": "0 throttled"}),
             json!({"results": [], "status": "Refused: none"}),
+            json!({"results": [], "status": "Not throttled"}),
+            json!({"results": [], "status": "Not failed"}),
             json!({"results": [], "status": "Error: null"}),
             json!({"results": [], "status": "Errors 0 Status ok"}),
             json!({"results": [], "status": "Failures 0 Mode nightly"}),
