@@ -114,20 +114,47 @@ if [ "$begins" != "$ends" ]; then
 fi
 
 # The alert address: given, else the one the installed block already mails (the last word of
-# its status line), checked like a given one.
+# its status line), checked like a given one. Versions before 5 December 2026 had the user
+# uncomment a `MAILTO=` line and a status line echoing its table in the block: that address.
 if [ -z "$mailto" ]; then
     mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
         $0 == ENVIRON["BEGIN_MARK"] { inside = 1; next }
         $0 == ENVIRON["END_MARK"] { inside = 0; next }
+        inside && /^MAILTO=/ { address = substr($0, 8); gsub(/["\047 ]/, "", address); next }
         inside && !/^#/ && /analyser status/ && / -s "releve status: something needs attention" [^ ]+$/ { print $NF; exit }
+        inside && !/^#/ && /analyser status/ && /\|\| echo "\$out"$/ && address != "" { print "older:" address; exit }
         inside && !/^#/ && /analyser status/ { print "?"; exit }
     ' "$work/current")
+    case "$mailto" in older:*) mailto=${mailto#older:}; valid_address "$mailto" &&
+        echo "install-cron.sh: the alert lines an older version had you uncomment now mail $mailto through --mailto (the block sets no MAILTO)" >&2 ;;
+    esac
     if [ -n "$mailto" ] && ! valid_address "$mailto"; then
         echo "install-cron.sh: warning: the installed alert line was edited by hand; alerts are off until --mailto sets an address" >&2
         mailto=""
     fi
 fi
 [ "$mailto" != none ] || mailto=""
+
+# While the build replaces the binaries one by one, a summariser of the version being replaced
+# could read files the new collector lands, and quarantine run metrics it does not know. The
+# build holds the summariser's own lock (raw/.summariser.lock, which cron's runs and runs by
+# hand take): a run in progress is waited for, and runs due meanwhile skip, saying the lock is
+# held; the next one after the build summarises what landed. Not taken when it cannot be (no
+# flock, another user's folder): said.
+hold_summariser_lock() {
+    lock="$home/raw/.summariser.lock"
+    [ -d "$home/raw" ] || return 0
+    if ! command -v flock >/dev/null 2>&1 || [ -L "$lock" ] ||
+        { [ -e "$lock" ] && [ ! -w "$lock" ]; } || { [ ! -e "$lock" ] && [ ! -w "$home/raw" ]; }; then
+        echo "install-cron.sh: warning: cannot hold $lock during the build; a summariser run meanwhile may quarantine the new collector's run metrics (move them back from raw/_quarantine/ after the build)" >&2
+        return 0
+    fi
+    exec 7>>"$lock"
+    if ! flock -n 7; then
+        echo "install-cron.sh: a summariser run is in progress; waiting for it to finish before building ($lock)..." >&2
+        flock 7
+    fi
+}
 
 if [ "$action" = install ]; then
     if [ ! -f "$template" ]; then
@@ -138,9 +165,12 @@ if [ "$action" = install ]; then
         # shellcheck source=scripts/packages.sh
         . "$home/scripts/packages.sh"
         need_c_compiler
+        hold_summariser_lock
         echo "Building the release binaries (cargo build --release --workspace)..." >&2
         # The crontab runs target/release/ of the checkout, whatever CARGO_TARGET_DIR says.
         (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace)
+        # Every binary is the new one: summariser runs may start again.
+        exec 7>&-
     fi
     for stage in collector summariser analyser; do
         [ -x "$home/target/release/$stage" ] ||

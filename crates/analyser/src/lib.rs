@@ -319,10 +319,12 @@ async fn write_period(
         return Ok(None);
     }
     if missed {
-        tracing::info!(
-            path = %args.reports_dir.join(period.file_name()).display(),
-            "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing)."
-        );
+        let path = args.reports_dir.join(period.file_name());
+        if path.exists() {
+            tracing::info!(path = %path.display(), "The report of this period was written before its data was complete (by hand, or by an older version's crontab at 00:15): written again (--if-missing).");
+        } else {
+            tracing::info!(path = %path.display(), "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing).");
+        }
     }
     let started = std::time::Instant::now();
     let pdf = report::render(&ReportInput {

@@ -41,6 +41,7 @@ impl Checkout {
         let _writing = common::writing_or_forking();
         for file in [
             "scripts/install-cron.sh",
+            "scripts/packages.sh",
             "crontab",
             "deploy/cron/rotate-log",
         ] {
@@ -85,11 +86,18 @@ impl Checkout {
 
     /// The installer with `CRONTAB` set to `crontab`.
     fn try_install_cron_with(&self, args: &[&str], crontab: &str) -> Output {
+        // The test's `bin` first: a stand-in `cargo` there, when a test writes one.
+        let path = format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
         let child = {
             let _forking = common::writing_or_forking();
             Command::new(self.home().join("scripts/install-cron.sh"))
                 .args(args)
                 .env("CRONTAB", crontab)
+                .env("PATH", path)
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -215,6 +223,34 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     assert!(!again.contains("boss@example.org"), "{again}");
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("edited by hand"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Versions before 5 December 2026 had the user uncomment a `MAILTO=` line and a status line
+/// echoing its table inside the block: a reinstall carries that address over to the alert
+/// line, rather than switching the alerts off.
+#[test]
+fn the_alert_lines_of_an_older_version_are_carried_over() {
+    let checkout = Checkout::new();
+    let home = checkout.home().display().to_string();
+    checkout.set_installed(&format!(
+        "{USER_LINES}# >>> releve {home} (managed by scripts/install-cron.sh; edits inside are replaced) >>>\nMAILTO=ops@example.org\n20 *  *   *   *    cd '{home}' && out=$(target/release/analyser status 2>&1) || echo \"$out\"\n# <<< releve {home} <<<\n"
+    ));
+    let output = checkout.install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    let alerts: Vec<&str> = jobs(&installed)
+        .into_iter()
+        .filter(|line| line.contains("analyser status"))
+        .collect();
+    assert!(
+        alerts.len() == 1 && alerts[0].ends_with("something needs attention\" ops@example.org"),
+        "{installed}"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("now mail ops@example.org through --mailto"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -444,4 +480,66 @@ fn kubernetes_cronjobs_overlap_as_the_crontab_does_and_take_secrets_from_secrets
             "reports and status count quarantined and waiting files, as the crontab's: {job}"
         );
     }
+}
+
+/// An upgrade's build replaces the binaries one by one while cron runs: a summariser of the
+/// version replaced must not read what the new collector lands (it would quarantine run
+/// metrics it does not know). The installer waits for a summariser run in progress, holds its
+/// lock through the build, and lets it go once every binary is new.
+#[test]
+fn the_build_holds_the_summariser_s_lock_and_waits_for_a_run_in_progress() {
+    let checkout = Checkout::new();
+    let raw = checkout.home().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw/");
+    let lock = raw.join(".summariser.lock");
+    // A stand-in for cargo: says whether the summariser's lock is free while it builds, and
+    // leaves the three binaries.
+    let said = checkout.dir.path().join("cargo.said");
+    common::write_executable(
+        &checkout.dir.path().join("bin/cargo"),
+        &format!(
+            "#!/bin/sh\nif flock -n '{lock}' true; then echo free >>'{said}'; else echo held >>'{said}'; fi\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\n' >target/release/$stage; chmod +x target/release/$stage; done\n",
+            lock = lock.display(),
+            said = said.display()
+        ),
+    );
+    // A summariser run in progress for a second and a half.
+    let running = {
+        let _forking = common::writing_or_forking();
+        Command::new("flock")
+            .arg(&lock)
+            .args(["sleep", "1.5"])
+            .spawn()
+            .expect("flock(1)")
+    };
+    let held = || {
+        !Command::new("flock")
+            .args(["-n"])
+            .arg(&lock)
+            .arg("true")
+            .status()
+            .expect("flock(1)")
+            .success()
+    };
+    while !held() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = checkout.install_cron(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("a summariser run is in progress; waiting for it to finish before building"),
+        "{stderr}"
+    );
+    let mut running = running;
+    assert!(
+        running.try_wait().expect("the run's state").is_some(),
+        "the build waited for the run in progress"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&said).expect("cargo ran"),
+        "held\n",
+        "the lock held through the build"
+    );
+    assert!(!held(), "let go once the binaries are new");
 }
