@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 /// collections after a failure that recorded no [`RunMetrics::retry_from`] for no longer.
 pub const LONGEST_PAUSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
-/// What one collection run of one source did.
+/// What one collection run of one source did. Fields it does not know are passed over: a
+/// newer collector's files, landed while this version's summariser runs (an upgrade's build
+/// replacing the binaries one by one), are stored without them, not quarantined.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RunMetrics {
     /// Source name.
     pub source: String,
@@ -121,4 +122,27 @@ pub enum MetricsFileError {
         /// What does not parse.
         cause: serde_json::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A field a newer version adds is passed over, the rest read.
+    #[test]
+    fn a_newer_collector_s_metrics_are_read_without_the_fields_added_since() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s_2026-12-05T10-00-00Z.metrics.json");
+        std::fs::write(
+            &path,
+            r#"{"source": "s", "kind": "http_json", "file": "s_2026-12-05T10-00-00Z.json",
+            "started": "2026-12-05T10:00:00Z", "finished": "2026-12-05T10:00:01Z",
+            "duration_ms": 1000, "http_calls": 1, "retries": 0, "throttled": 0,
+            "announced": null, "records": 12, "coverage": null, "error": null,
+            "added_in_a_later_version": {"any": [1, 2]}}"#,
+        )
+        .expect("write metrics");
+        let metrics = RunMetrics::read(&path).expect("read");
+        assert_eq!((metrics.source.as_str(), metrics.records), ("s", 12));
+    }
 }
