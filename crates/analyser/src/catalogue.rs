@@ -99,7 +99,7 @@ mod tests {
         };
         assert_eq!(
             table("params = { departement = \"31\", typeContrat = [\"CDI\", \"CDD\"] }\n"),
-            "Offres d'emploi\nFiltered: typeContrat=CDI,CDD, departement=31"
+            "Offres d'emploi\nFiltered: typeContrat=CDD,CDI, departement=31"
         );
         assert_eq!(table(""), "Offres d'emploi");
     }
