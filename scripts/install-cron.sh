@@ -120,7 +120,7 @@ if [ -z "$mailto" ]; then
     mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
         $0 == ENVIRON["BEGIN_MARK"] { inside = 1; next }
         $0 == ENVIRON["END_MARK"] { inside = 0; next }
-        inside && /^MAILTO=/ { address = substr($0, 8); gsub(/["\047 ]/, "", address); next }
+        inside && /^[ \t]*MAILTO[ \t]*=/ { address = substr($0, index($0, "=") + 1); gsub(/["\047 \t]/, "", address); next }
         inside && !/^#/ && /analyser status/ && / -s "releve status: something needs attention" [^ ]+$/ { print $NF; exit }
         inside && !/^#/ && /analyser status/ && /\|\| echo "\$out"$/ && address != "" { print "older:" address; exit }
         inside && !/^#/ && /analyser status/ { print "?"; exit }
@@ -139,17 +139,26 @@ fi
 # could read files the new collector lands, and quarantine run metrics it does not know. The
 # build holds the summariser's own lock (raw/.summariser.lock, which cron's runs and runs by
 # hand take): a run in progress is waited for, and runs due meanwhile skip, saying the lock is
-# held; the next one after the build summarises what landed. Not taken when it cannot be (no
-# flock, another user's folder): said.
+# held; the next one after the build summarises what landed. An existing lock file is opened
+# for reading (a lock needs no more); one is created only for lines run as the installing user
+# (created for another, it would be the installer's, which that user's summariser could not
+# open), where none has run yet. Not taken when it cannot be (no flock, a link, a file this
+# user cannot read): said.
 hold_summariser_lock() {
     lock="$home/raw/.summariser.lock"
     [ -d "$home/raw" ] || return 0
+    [ -e "$lock" ] || [ "$runs_as" = "$(id -un)" ] || return 0
     if ! command -v flock >/dev/null 2>&1 || [ -L "$lock" ] ||
-        { [ -e "$lock" ] && [ ! -w "$lock" ]; } || { [ ! -e "$lock" ] && [ ! -w "$home/raw" ]; }; then
+        { [ -e "$lock" ] && { [ ! -f "$lock" ] || [ ! -r "$lock" ]; }; } ||
+        { [ ! -e "$lock" ] && [ ! -w "$home/raw" ]; }; then
         echo "install-cron.sh: warning: cannot hold $lock during the build; a summariser run meanwhile may quarantine the new collector's run metrics (move them back from raw/_quarantine/ after the build)" >&2
         return 0
     fi
-    exec 7>>"$lock"
+    if [ -e "$lock" ]; then
+        exec 7<"$lock"
+    else
+        exec 7>>"$lock"
+    fi
     if ! flock -n 7; then
         echo "install-cron.sh: a summariser run is in progress; waiting for it to finish before building ($lock)..." >&2
         flock 7
@@ -168,7 +177,9 @@ if [ "$action" = install ]; then
         hold_summariser_lock
         echo "Building the release binaries (cargo build --release --workspace)..." >&2
         # The crontab runs target/release/ of the checkout, whatever CARGO_TARGET_DIR says.
-        (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace)
+        # Without the lock's descriptor: a process the build leaves running (sccache's server)
+        # would hold it after the installer is done.
+        (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace 7>&-)
         # Every binary is the new one: summariser runs may start again.
         exec 7>&-
     fi

@@ -543,3 +543,130 @@ fn the_build_holds_the_summariser_s_lock_and_waits_for_a_run_in_progress() {
     );
     assert!(!held(), "let go once the binaries are new");
 }
+
+/// The lock the build holds is the installer's own: a process the build leaves running (the
+/// server `sccache` starts when `RUSTC_WRAPPER=sccache`, which lives ten idle minutes; any
+/// daemon a build script starts) must not keep it once the installer is done, or the
+/// summariser's runs meanwhile skip ("Another summariser run holds the lock"), though no
+/// summariser runs and the binaries are all new.
+#[test]
+fn the_summariser_s_lock_is_let_go_though_the_build_left_a_process_running() {
+    let checkout = Checkout::new();
+    let raw = checkout.home().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw/");
+    let lock = raw.join(".summariser.lock");
+    // A stand-in for cargo that, as `sccache` does, leaves a server running after it exits
+    // (its output to a file of its own, so the installer's pipes close), and the binaries.
+    let server_log = checkout.dir.path().join("server.log");
+    common::write_executable(
+        &checkout.dir.path().join("bin/cargo"),
+        &format!(
+            "#!/bin/sh\nsleep 4 >'{log}' 2>&1 &\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\n' >target/release/$stage; chmod +x target/release/$stage; done\n",
+            log = server_log.display()
+        ),
+    );
+    checkout.install_cron(&[]);
+    let free = Command::new("flock")
+        .arg("-n")
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .expect("flock(1)")
+        .success();
+    assert!(
+        free,
+        "the installer is done, yet a process the build left running holds {}: the summariser's runs skip until it ends",
+        lock.display()
+    );
+}
+
+/// cron reads `MAILTO = x` and lines with leading blanks as it reads `MAILTO=x` (crontab(5):
+/// leading spaces are ignored, spaces around `=` optional). The older versions' alert lines,
+/// uncommented by deleting the `#` alone (` MAILTO=...`, ` 20 * ...`) or written with spaces
+/// around `=`, mailed that address: a reinstall carries it over as it does `MAILTO=x`, rather
+/// than switching the alerts off as "edited by hand".
+#[test]
+fn the_alert_lines_of_an_older_version_uncommented_as_cron_reads_them_are_carried_over() {
+    for (mailto, status_indent) in [
+        (" MAILTO=ops@example.org", " "),
+        ("MAILTO = ops@example.org", ""),
+        ("\tMAILTO=\"ops@example.org\"", "\t"),
+    ] {
+        let checkout = Checkout::new();
+        let home = checkout.home().display().to_string();
+        checkout.set_installed(&format!(
+            "{USER_LINES}# >>> releve {home} (managed by scripts/install-cron.sh; edits inside are replaced) >>>\n{mailto}\n{status_indent}20 *  *   *   *    cd '{home}' && out=$(target/release/analyser status 2>&1) || echo \"$out\"\n# <<< releve {home} <<<\n"
+        ));
+        let output = checkout.install_cron(&["--no-build"]);
+        let installed = checkout.installed();
+        let alerts: Vec<&str> = jobs(&installed)
+            .into_iter()
+            .filter(|line| line.contains("analyser status"))
+            .collect();
+        assert!(
+            alerts.len() == 1 && alerts[0].ends_with("something needs attention\" ops@example.org"),
+            "{mailto:?}: alerts switched off: {}\n{installed}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// Lines run as another user (`CRONTAB="sudo crontab -u releve"`) whose raw folder is theirs
+/// already: the summariser's lock file the build holds must be one that user's summariser can
+/// still open. Created by the installer (root here, or a user sharing the folder's group), it
+/// is the installer's, mode 0644: every summariser run of that user then fails to open it.
+#[test]
+fn the_build_leaves_no_summariser_lock_the_user_the_lines_run_as_cannot_open() {
+    use std::os::unix::fs::MetadataExt;
+    if running_as_root() {
+        let checkout = Checkout::new();
+        let raw = checkout.home().join("raw");
+        std::fs::create_dir_all(&raw).expect("raw/");
+        // The folders are nobody's, as `sudo chown -R nobody: ...` left them.
+        let nobody = Command::new("id")
+            .args(["-u", "nobody"])
+            .output()
+            .expect("id");
+        let nobody: u32 = String::from_utf8_lossy(&nobody.stdout)
+            .trim()
+            .parse()
+            .expect("nobody's uid");
+        for dir in ["logs", "raw", "reports"] {
+            let path = checkout.home().join(dir);
+            std::fs::create_dir_all(&path).expect("a folder");
+            std::os::unix::fs::chown(&path, Some(nobody), Some(nobody)).expect("chown");
+        }
+        common::write_executable(
+            &checkout.dir.path().join("bin/cargo"),
+            "#!/bin/sh\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\n' >target/release/$stage; chmod +x target/release/$stage; done\n",
+        );
+        let crontab = format!(
+            "{} -u nobody",
+            checkout.dir.path().join("bin/crontab").display()
+        );
+        let output = checkout.try_install_cron_with(&[], &crontab);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let lock = raw.join(".summariser.lock");
+        if let Ok(meta) = std::fs::metadata(&lock) {
+            assert!(
+                meta.uid() == nobody || meta.mode() & 0o002 != 0,
+                "{} is left owned by uid {} with mode {:o}: nobody's summariser cannot open it to take its lock",
+                lock.display(),
+                meta.uid(),
+                meta.mode() & 0o777
+            );
+        }
+    }
+}
+
+/// Whether the test runs as root (who can write anywhere, as `sudo` does).
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
