@@ -249,7 +249,7 @@ async fn write_period(
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
-    let others_ran = match rewrite {
+    let others_ran = match rewrite || matches!(replacing, Replacing::Missed) {
         true => query::others_ran(&db, config, &period).await,
         false => None,
     };
@@ -284,8 +284,9 @@ async fn write_period(
         said_outdated(&args.reports_dir.join(period.file_name()), sources);
     }
     // A refused table's records are said on the cover as refused, not as of a source removed.
-    // Records of sources no longer configured (renamed, removed, refused) are a collection.
-    let collected_by_others = !unconfigured.is_empty();
+    // Records or runs of sources no longer configured (renamed, removed, refused) are a
+    // collection.
+    let collected_by_others = !unconfigured.is_empty() || others_ran.is_some();
     let unconfigured: BTreeMap<String, i64> = unconfigured
         .into_iter()
         .filter(|(name, _)| {
@@ -306,10 +307,11 @@ async fn write_period(
     // A missed period is caught up only after the first known collection, whatever is refused
     // or unread now: there is nothing to catch up before it.
     let missed = matches!(replacing, Replacing::Missed);
-    if missed && !collected_by_others && (first_runs.is_empty() || before_first.is_some()) {
-        return Ok(None);
-    }
-    if args.if_missing
+    if missed {
+        if !collected_by_others && (first_runs.is_empty() || before_first.is_some()) {
+            return Ok(None);
+        }
+    } else if args.if_missing
         && problems.is_empty()
         && unconfigured.is_empty()
         && config.refused.is_empty()

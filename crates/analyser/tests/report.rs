@@ -1121,6 +1121,56 @@ async fn if_missing_writes_a_missed_day_collected_under_a_source_s_former_name()
     );
 }
 
+/// The same with runs alone under the former name (every run of that day failed): they are a
+/// collection too, and the day is written as missed, not taken for one before the first
+/// collection.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_a_missed_day_whose_only_runs_are_a_former_name_s() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("missedrunsonly");
+    let database = server.client_database(&db).await;
+    let day_start = golden::day_start();
+    let runs = [
+        golden::run(
+            "meteo",
+            day_start + Duration::hours(10),
+            0,
+            None,
+            Some("HTTP 503"),
+        ),
+        golden::run("weather", day_start + Duration::hours(34), 1, None, None),
+    ];
+    for run in &runs {
+        database
+            .collection::<Document>(store::RUNS)
+            .insert_one(store::run_document(run).expect("run document"))
+            .await
+            .expect("insert run");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let meteo = golden::CONFIG
+        .split("[[source]]")
+        .find(|table| table.contains("name = \"meteo\""))
+        .expect("meteo's table")
+        .replace("name = \"meteo\"", "name = \"weather\"");
+    setup(dir.path(), &format!("[[source]]{meteo}"));
+    let output = analyse_output(
+        dir.path(),
+        server.uri(),
+        &db,
+        &["--date", &golden::date(1), "--if-missing"],
+    )
+    .await;
+    assert!(
+        dir.path().join(golden::report(0)).exists(),
+        "the day of meteo's failed runs is reported: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The day before may be reported too (a run of a per-day source collects the day before
+    // it, and a removed source's kind is not known), not the one before it.
+    assert!(!dir.path().join(golden::report(-2)).exists());
+}
+
 /// The morning after relevé is installed, the crontab's day, week and month jobs
 /// (`--if-missing`) find yesterday, last week and last month ended before the first
 /// collection: they write no report of nothing, and exit 0. Asked for by hand, without `--if-missing`, the report is written.
