@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::doc;
 use releve::cli::{ConfigArgs, MongoArgs};
@@ -224,8 +225,10 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
 
 /// Why the records export of `period` lacks `source`'s records before its `keep_days` at
 /// `now`: MongoDB's TTL removes a record `keep_days` after its time, so an export reaching
-/// back past that finds none there while `hourly` holds their hours. Nothing when a record is
-/// still there (stored before `keep_days` was set, it does not expire) or no hour is.
+/// back past that finds fewer there than `hourly` counts in their hours (a few, or none: the
+/// TTL's pass runs once a minute, so the last records past it are often still there). Nothing
+/// when every record counted is still there (stored before `keep_days` was set, they do not
+/// expire) or no hour is summarised; nor when the counts cannot be read.
 async fn expired(
     db: &Database,
     source: &Source,
@@ -247,23 +250,34 @@ async fn expired(
         "$gte": store::bson_date(start),
         "$lt": store::bson_date(horizon.min(end)),
     };
-    let found = |collection: &'static str, field: &'static str| {
-        let filter = doc! {"source": &source.name, field: before.clone()};
-        async move {
-            db.collection::<mongodb::bson::Document>(collection)
-                .find_one(filter)
-                .projection(doc! {"_id": 1})
-                .await
-                .ok()
-                .flatten()
-                .is_some()
-        }
-    };
-    let expired = !found(store::RECORDS, "time").await && found(store::HOURLY, "hour").await;
-    expired.then(|| {
+    let summarised: i64 = db
+        .collection::<mongodb::bson::Document>(store::HOURLY)
+        .find(doc! {"source": &source.name, "hour": before.clone()})
+        .projection(doc! {"_id": 0, "count": 1})
+        .await
+        .ok()?
+        .try_collect::<Vec<_>>()
+        .await
+        .ok()?
+        .iter()
+        .filter_map(|hour| match hour.get("count") {
+            Some(mongodb::bson::Bson::Int64(n)) => Some(*n),
+            Some(mongodb::bson::Bson::Int32(n)) => Some(i64::from(*n)),
+            _ => None,
+        })
+        .sum();
+    let stored = db
+        .collection::<mongodb::bson::Document>(store::RECORDS)
+        .count_documents(doc! {"source": &source.name, "time": before})
+        .await
+        .ok()?;
+    let gone = u64::try_from(summarised).unwrap_or(0).checked_sub(stored)?;
+    (gone > 0).then(|| {
         format!(
-            "`{}` keeps its records `keep_days = {days}`: those of this period timed before {} have expired from `records`; `--hourly` exports its hourly summaries, which stay",
+            "`{}` keeps its records `keep_days = {days}`: {} of the {} records of this period timed before {} have expired from `records`; `--hourly` exports its hourly summaries, which stay",
             source.name,
+            crate::format::grouped(gone),
+            crate::format::grouped(u64::try_from(summarised).unwrap_or(0)),
             horizon.format("%Y-%m-%d %H:%M UTC")
         )
     })
