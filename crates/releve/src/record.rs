@@ -671,6 +671,19 @@ mod tests {
         assert_eq!(number(&json!("ND")), None);
         assert_eq!(number(&json!("-")), None);
         assert_eq!(number(&Value::Null), None);
+        // As the README says: lenient text, and doubles' limits.
+        for (text, read) in [
+            (" 3.25", 3.25),
+            ("+7", 7.0),
+            (".5", 0.5),
+            ("7e0", 7.0),
+            ("1e-400", 0.0),
+        ] {
+            assert_eq!(number(&json!(text)), Some(read), "{text}");
+        }
+        for text in ["1e400", "NaN", "inf", "-Infinity", "0x10", "1,5"] {
+            assert_eq!(number(&json!(text)), None, "{text}");
+        }
     }
 
     #[test]
