@@ -114,7 +114,7 @@ if [ "$begins" != "$ends" ]; then
 fi
 
 # The alert address: given, else the one the installed block already mails (the last word of
-# its status line), checked like a given one. Versions before 5 December 2026 had the user
+# its status line), checked like a given one. Versions before 30 November 2026 had the user
 # uncomment a `MAILTO=` line and a status line echoing its table in the block: that address.
 if [ -z "$mailto" ]; then
     mailto=$(BEGIN_MARK=$begin END_MARK=$end awk '
@@ -139,11 +139,11 @@ fi
 # could read files the new collector lands, and quarantine run metrics it does not know. The
 # build holds the summariser's own lock (raw/.summariser.lock, which cron's runs and runs by
 # hand take): a run in progress is waited for, and runs due meanwhile skip, saying the lock is
-# held; the next one after the build summarises what landed. An existing lock file is opened
-# for reading (a lock needs no more); one is created only for lines run as the installing user
-# (created for another, it would be the installer's, which that user's summariser could not
-# open), where none has run yet. Not taken when it cannot be (no flock, a link, a file this
-# user cannot read): said.
+# held; the next one after the build summarises what landed. An existing lock file this user
+# cannot write is opened for reading (a local lock needs no more); one is created only for
+# lines run as the installing user (created for another, it would be the installer's, which
+# that user's summariser could not open), where none has run yet. Not taken when it cannot be
+# (no flock, a link, a file this user cannot read): said.
 hold_summariser_lock() {
     lock="$home/raw/.summariser.lock"
     [ -d "$home/raw" ] || return 0
@@ -154,14 +154,17 @@ hold_summariser_lock() {
         echo "install-cron.sh: warning: cannot hold $lock during the build; a summariser run meanwhile may quarantine the new collector's run metrics (move them back from raw/_quarantine/ after the build)" >&2
         return 0
     fi
-    if [ -e "$lock" ]; then
-        exec 7<"$lock"
-    else
+    # Open for writing where it can be (NFS locks a file so only), else for reading.
+    if [ ! -e "$lock" ] || [ -w "$lock" ]; then
         exec 7>>"$lock"
+    else
+        exec 7<"$lock"
     fi
-    if ! flock -n 7; then
+    if ! flock -n 7 2>/dev/null; then
         echo "install-cron.sh: a summariser run is in progress; waiting for it to finish before building ($lock)..." >&2
-        flock 7
+        # An hour at most; a lock the file system refuses is no reason not to build.
+        flock -w 3600 7 ||
+            echo "install-cron.sh: warning: cannot hold $lock; building all the same (a summariser run meanwhile may quarantine the new collector's run metrics: move them back from raw/_quarantine/ after the build)" >&2
     fi
 }
 

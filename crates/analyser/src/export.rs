@@ -243,13 +243,22 @@ async fn expired(
         period.first_hour_of(source.resolution),
         period.end_hour_of(source.resolution),
     );
-    if start >= horizon {
+    // Whole hours before the horizon's: a record of its hour timed after the horizon is still
+    // there (it expires `keep_days` after its own time), and its hour counts it.
+    let cut = store::hour_of(horizon).min(end);
+    if start >= cut {
         return None;
     }
     let before = doc! {
         "$gte": store::bson_date(start),
-        "$lt": store::bson_date(horizon.min(end)),
+        "$lt": store::bson_date(cut),
     };
+    /// An hour's count, read as every reader of `hourly` reads it.
+    #[derive(serde::Deserialize)]
+    struct Counted {
+        #[serde(deserialize_with = "store::count")]
+        count: i64,
+    }
     let summarised: i64 = db
         .collection::<mongodb::bson::Document>(store::HOURLY)
         .find(doc! {"source": &source.name, "hour": before.clone()})
@@ -259,12 +268,9 @@ async fn expired(
         .try_collect::<Vec<_>>()
         .await
         .ok()?
-        .iter()
-        .filter_map(|hour| match hour.get("count") {
-            Some(mongodb::bson::Bson::Int64(n)) => Some(*n),
-            Some(mongodb::bson::Bson::Int32(n)) => Some(i64::from(*n)),
-            _ => None,
-        })
+        .into_iter()
+        .filter_map(|hour| mongodb::bson::from_document::<Counted>(hour).ok())
+        .map(|hour| hour.count)
         .sum();
     let stored = db
         .collection::<mongodb::bson::Document>(store::RECORDS)
@@ -278,7 +284,7 @@ async fn expired(
             source.name,
             crate::format::grouped(gone),
             crate::format::grouped(u64::try_from(summarised).unwrap_or(0)),
-            horizon.format("%Y-%m-%d %H:%M UTC")
+            cut.format("%Y-%m-%d %H:%M UTC")
         )
     })
 }

@@ -249,7 +249,9 @@ async fn write_period(
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
-    let others_ran = match rewrite || matches!(replacing, Replacing::Missed) {
+    // Read for `--if-missing`, whose reports of a period before the first collection are left
+    // unwritten: a source no longer configured that ran in it is a collection.
+    let others_ran = match args.if_missing {
         true => query::others_ran(&db, config, &period).await,
         false => None,
     };
@@ -313,7 +315,7 @@ async fn write_period(
         }
     } else if args.if_missing
         && problems.is_empty()
-        && unconfigured.is_empty()
+        && !collected_by_others
         && config.refused.is_empty()
         && let Some(first) = before_first
     {

@@ -252,6 +252,97 @@ async fn an_export_reaching_past_keep_days_says_the_records_expired() {
     );
 }
 
+/// An export of the day `keep_days` ago: the horizon falls within one of its hours, whose
+/// records timed after it have not expired (MongoDB's TTL removes a record `keep_days` after its
+/// own time) and are exported. While every record is there (stored before `keep_days` was set,
+/// they do not expire), nothing is said to have expired.
+#[tokio::test]
+async fn an_export_of_the_day_holding_the_keep_days_horizon_says_nothing_while_its_records_are_there()
+ {
+    use chrono::Timelike;
+    let (dir, database, db) = golden_site("export_horizon").await;
+    // Not in an hour's last seconds: the analyser reads its own clock a moment later.
+    while Utc::now().minute() == 59 && Utc::now().second() >= 30 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    let now = Utc::now();
+    let days = (now - golden::day_start()).num_days();
+    let horizon = now - Duration::days(days);
+    let hour = store::hour_of(horizon);
+    assert!(hour >= golden::day_start() && hour < golden::day_start() + Duration::hours(24));
+    // A record of the horizon's hour timed in its last second, after the horizon, counted in
+    // its hour as the summariser counts it.
+    db.collection::<Document>(store::RECORDS)
+        .insert_one(quake_record("late", hour + Duration::seconds(3599)))
+        .await
+        .expect("insert the record");
+    db.collection::<Document>(store::HOURLY)
+        .update_one(
+            doc! {"source": "quakes", "hour": store::bson_date(hour)},
+            doc! {"$inc": {"count": 1_i64}},
+        )
+        .await
+        .expect("count it in its hour");
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        golden::CONFIG.replacen(
+            "name = \"quakes\"\n",
+            &format!("name = \"quakes\"\nkeep_days = {days}\n"),
+            1,
+        ),
+    )
+    .expect("sources.toml");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).lines().count() - 1,
+        golden::QUAKES_RECORDS as usize + 1,
+        "every record exported"
+    );
+    assert!(
+        !stderr(&output).contains("expired"),
+        "keep_days = {days}, horizon {horizon}: {}",
+        stderr(&output)
+    );
+}
+
+/// A count set again by hand in mongosh is a double (`3`), which every reader reads as the
+/// whole number it is (`store::count`): the expired warning counts that hour's records too.
+#[tokio::test]
+async fn the_expired_warning_counts_an_hour_whose_count_is_a_double() {
+    let (dir, database, db) = golden_site("export_expired_double").await;
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        golden::CONFIG.replacen(
+            "name = \"quakes\"\n",
+            "name = \"quakes\"\nkeep_days = 1\n",
+            1,
+        ),
+    )
+    .expect("sources.toml");
+    db.collection::<Document>(store::HOURLY)
+        .update_one(
+            doc! {"source": "quakes", "hour": store::bson_date(golden::day_start())},
+            doc! {"$set": {"count": 3.0_f64}},
+        )
+        .await
+        .expect("the first hour's count, as mongosh writes it");
+    db.collection::<Document>(store::RECORDS)
+        .delete_many(doc! {"source": "quakes"})
+        .await
+        .expect("records expired");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains(&format!(
+            "{n} of the {n} records of this period timed before ",
+            n = golden::QUAKES_RECORDS
+        )),
+        "{said}"
+    );
+}
+
 #[tokio::test]
 async fn an_export_to_a_file_appears_whole_and_a_failed_one_leaves_none() {
     let (dir, database, db) = golden_site("export_file").await;

@@ -228,7 +228,7 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     );
 }
 
-/// Versions before 5 December 2026 had the user uncomment a `MAILTO=` line and a status line
+/// Versions before 30 November 2026 had the user uncomment a `MAILTO=` line and a status line
 /// echoing its table inside the block: a reinstall carries that address over to the alert
 /// line, rather than switching the alerts off.
 #[test]

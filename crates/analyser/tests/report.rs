@@ -1121,23 +1121,16 @@ async fn if_missing_writes_a_missed_day_collected_under_a_source_s_former_name()
     );
 }
 
-/// The same with runs alone under the former name (every run of that day failed): they are a
-/// collection too, and the day is written as missed, not taken for one before the first
-/// collection.
-#[tokio::test(flavor = "multi_thread")]
-async fn if_missing_writes_a_missed_day_whose_only_runs_are_a_former_name_s() {
+/// A fresh database where `meteo`'s runs of the golden day all failed and `weather`, its new
+/// name, first ran the day after, and a folder whose configuration collects `weather` alone.
+async fn renamed_after_failed_runs(name: &str) -> (String, tempfile::TempDir) {
     let server = MongoServer::shared();
-    let db = server.fresh_database("missedrunsonly");
+    let db = server.fresh_database(name);
     let database = server.client_database(&db).await;
     let day_start = golden::day_start();
+    let failed = Some("HTTP 503");
     let runs = [
-        golden::run(
-            "meteo",
-            day_start + Duration::hours(10),
-            0,
-            None,
-            Some("HTTP 503"),
-        ),
+        golden::run("meteo", day_start + Duration::hours(10), 0, None, failed),
         golden::run("weather", day_start + Duration::hours(34), 1, None, None),
     ];
     for run in &runs {
@@ -1154,21 +1147,41 @@ async fn if_missing_writes_a_missed_day_whose_only_runs_are_a_former_name_s() {
         .expect("meteo's table")
         .replace("name = \"meteo\"", "name = \"weather\"");
     setup(dir.path(), &format!("[[source]]{meteo}"));
-    let output = analyse_output(
-        dir.path(),
-        server.uri(),
-        &db,
-        &["--date", &golden::date(1), "--if-missing"],
-    )
-    .await;
+    (db, dir)
+}
+
+/// The same with runs alone under the former name (every run of that day failed): they are a
+/// collection too, and the day is written as missed by the next day's job, or when asked for
+/// itself (the crontab's hourly day job once the renamed source has run), not taken for one
+/// that ended before the first collection.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_a_day_whose_only_runs_are_a_former_name_s() {
+    let uri = MongoServer::shared().uri();
+    let (db, dir) = renamed_after_failed_runs("missedrunsonly").await;
+    let next_day = ["--date", &golden::date(1), "--if-missing"];
+    let output = analyse_output(dir.path(), uri, &db, &next_day).await;
     assert!(
         dir.path().join(golden::report(0)).exists(),
-        "the day of meteo's failed runs is reported: {}",
+        "the day of meteo's failed runs is reported as missed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     // The day before may be reported too (a run of a per-day source collects the day before
     // it, and a removed source's kind is not known), not the one before it.
     assert!(!dir.path().join(golden::report(-2)).exists());
+
+    let (db, dir) = renamed_after_failed_runs("askedrunsonly").await;
+    let output = analyse_output(
+        dir.path(),
+        uri,
+        &db,
+        &["--date", &golden::date(0), "--if-missing"],
+    )
+    .await;
+    assert!(
+        dir.path().join(golden::report(0)).exists(),
+        "the day of meteo's failed runs, asked for, is reported: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The morning after relevé is installed, the crontab's day, week and month jobs

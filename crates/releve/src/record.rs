@@ -686,6 +686,18 @@ mod tests {
         }
     }
 
+    /// The README's `numeric` section on a number past a double's range: as text (`"1e400"`)
+    /// it is a null, but as a JSON number (`1e400`) serde_json cannot read it, and the
+    /// summariser refuses the whole file as not JSON (quarantined, as the README says of a file
+    /// that "is not JSON (a number past a double's range, `1e400`, included)"): no null.
+    /// Text past a double's range is a null; a JSON number past it is no JSON at all (its file
+    /// is quarantined, as the README says).
+    #[test]
+    fn a_number_past_a_double_is_a_null_as_text_and_no_json_as_a_number() {
+        assert_eq!(number(&json!("1e400")), None);
+        assert!(serde_json::from_str::<Value>(r#"{"x": 1e400}"#).is_err());
+    }
+
     #[test]
     fn identities_are_text() {
         assert_eq!(identity(&json!("207QYWM")), Some("207QYWM".to_owned()));
