@@ -412,9 +412,16 @@ fn france_travail_filters_the_api_would_not_read_are_refused_on_their_line() {
             &format!("`departement` = \"{code}\": a département code is two characters"),
         );
     }
+    for code in ["Occitanie", "99", "05", "73"] {
+        refused(
+            &format!("region = \"{code}\""),
+            &format!("`region` = \"{code}\": a region code is one of the 18 regions' two digits"),
+        );
+    }
+    // A postcode in an INSEE code's shape: no commune is numbered 000.
     refused(
-        "region = \"Occitanie\"",
-        "`region` = \"Occitanie\": a region code is two digits",
+        "commune = \"31000\"",
+        "`commune` = \"31000\": a commune is its five-character INSEE code, such as \"31555\" (Toulouse) or \"2A004\", not its postcode",
     );
     refused(
         "commune = \"Toulouse\"",

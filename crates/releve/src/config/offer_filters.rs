@@ -56,7 +56,8 @@ impl OfferFilter {
         OfferFilter::ALL.into_iter().find(|f| f.param() == name)
     }
 
-    /// Whether `value` has the shape of one of this filter's codes; when not, what it should be.
+    /// Whether `value` has the shape of one of this filter's codes (a region's, one of the 18);
+    /// when not, what it should be.
     fn check(self, value: &str) -> Result<(), &'static str> {
         let digits =
             |text: &str, n: usize| text.len() == n && text.bytes().all(|b| b.is_ascii_digit());
@@ -69,12 +70,14 @@ impl OfferFilter {
             OfferFilter::TypeContrat => {
                 value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase())
             }
-            OfferFilter::Region => digits(value, 2),
+            OfferFilter::Region => REGIONS.contains(&value),
             OfferFilter::Departement => is_departement(value),
+            // A commune is numbered from 001 in its département: `31000` is a postcode.
             OfferFilter::Commune => {
-                digits(value, 5)
+                (digits(value, 5)
                     || (["2A", "2B"].iter().any(|c| value.starts_with(c))
-                        && digits(value.get(2..).unwrap_or_default(), 3))
+                        && digits(value.get(2..).unwrap_or_default(), 3)))
+                    && !value.ends_with("000")
             }
             OfferFilter::MotsCles => true,
         };
@@ -88,7 +91,9 @@ impl OfferFilter {
             OfferFilter::TypeContrat => {
                 "a contract type is three capital letters, such as \"CDI\" or \"CDD\""
             }
-            OfferFilter::Region => "a region code is two digits, such as \"76\" (Occitanie)",
+            OfferFilter::Region => {
+                "a region code is one of the 18 regions' two digits (01 to 06 overseas, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94), such as \"76\" (Occitanie)"
+            }
             OfferFilter::Departement => {
                 "a département code is two characters, such as \"31\", \"2A\" or \"2B\", or three digits from \"971\" to \"976\""
             }
@@ -258,3 +263,9 @@ fn not_text(name: &str, value: &toml::Value) -> String {
         "`{name}` takes a text or a list of texts: write codes in quotes, `{name} = \"{written}\"` (\"09\" and \"2A\" are no numbers)"
     )
 }
+
+/// The 18 regions' codes (INSEE's, as France Travail's `referentiel/regions` lists them).
+const REGIONS: [&str; 18] = [
+    "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84",
+    "93", "94",
+];
