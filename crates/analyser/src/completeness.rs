@@ -351,10 +351,23 @@ pub fn assess(
     );
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
+    // A day collected again (`--date DAY --force`) announces that day's total again: a source
+    // collecting by day counts each day's latest landing only.
+    let collected_again = |run: &CollectionRun| {
+        source.collects_by_day()
+            && run.day.is_some()
+            && data.runs.iter().any(|later| {
+                later.day == run.day
+                    && later.started > run.started
+                    && later.error.is_none()
+                    && later.announced.is_some()
+            })
+    };
     let announcing = data
         .runs
         .iter()
-        .filter(|run| run.announced.is_some() && run.error.is_none());
+        .filter(|run| run.announced.is_some() && run.error.is_none())
+        .filter(move |run| !collected_again(run));
     let last_run = data.runs.iter().max_by_key(|run| run.started);
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {

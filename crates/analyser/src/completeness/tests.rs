@@ -1056,6 +1056,41 @@ fn collected_days(days: &[u32]) -> SourceData {
     }
 }
 
+/// A France Travail day collected again (`--date DAY --force`, after a filter was widened)
+/// announces that day's total again: the coverage counts the day once, at its latest landing's
+/// total, not the sum of both.
+#[test]
+fn a_day_collected_again_counts_its_latest_total_once() {
+    let paris = chrono_tz::Europe::Paris;
+    let week =
+        ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
+    let first = crate::period::local_midnight(paris, "2026-11-01".parse().expect("date"));
+    let mut data = collected_days(&[16, 17]);
+    for (run, (records, announced)) in data.runs.iter_mut().zip([(2_400, 2_500), (3_000, 3_000)]) {
+        run.records = records;
+        run.announced = Some(announced);
+    }
+    let again = CollectionRun {
+        started: at(18, 15, 0),
+        records: 2_600,
+        announced: Some(2_600),
+        ..data.runs[0].clone()
+    };
+    data.runs.push(again);
+    let c = assess(
+        &per_day_source(),
+        &data,
+        known(Some(first)),
+        &week,
+        at(19, 1, 0),
+    );
+    assert_eq!(
+        (c.announced, c.landed_of_announced, c.announcing_runs),
+        (5_600, 5_600, 2),
+        "the 16th's latest total, 2,600, and the 17th's 3,000"
+    );
+}
+
 #[test]
 fn an_interval_that_does_not_divide_the_period_counts_its_last_part_once_a_run_started_in_it() {
     // Every two days, Monday, Wednesday, Friday and Sunday of a week over.

@@ -126,7 +126,8 @@ const COLUMNS: [(&str, &str); 6] = [
         "the records the period's runs landed against the totals the APIs announced to them, \
          summed \"over\" the runs that announced one (a record announced to several runs, such as \
          a snapshot fetched each hour, counts in each, so the total is not the period's \
-         records); \"not announced\" for APIs that announce none, \"no run\" without a run, \
+         records; a France Travail day collected again counts once, at its latest run's \
+         total); \"not announced\" for APIs that announce none, \"no run\" without a run, \
          \"none landed\" when every run failed.",
     ),
     (
