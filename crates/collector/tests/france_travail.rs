@@ -257,6 +257,13 @@ fn a_busy_day_lands_every_reachable_offer_once_and_counts_the_rest() {
         lost.len() as u64,
         "the shortfall is exactly the unreachable"
     );
+    let stderr = run.stderr();
+    assert!(
+        stderr.lines().any(|line| line.contains("WARN")
+            && line.contains("Offers no query can reach")
+            && line.contains(&format!("unreachable={}", lost.len()))),
+        "the unreachable offers are warned of: {stderr}"
+    );
     let coverage = metrics.coverage.expect("coverage");
     assert!((coverage - reachable.len() as f64 / offers.len() as f64).abs() < 1e-9);
     assert_eq!(

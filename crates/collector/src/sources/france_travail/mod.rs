@@ -158,6 +158,20 @@ fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
             "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source NAME --date DAY --force`."
         );
     }
+    // Offers past position 3,149 of the narrowest query: created in one second, and left after
+    // cutting it by contract type, region and département (offers without a place among them).
+    let unreachable = harvest
+        .shortfall
+        .saturating_sub(harvest.missing_from_pages + harvest.grown);
+    if unreachable > 0 {
+        tracing::warn!(
+            source = %source.name,
+            day = %day,
+            unreachable,
+            announced = harvest.announced,
+            "Offers no query can reach: created in one second in more than 3,149 of one contract type, region and département (offers without a place of work among them), past the API's window; they are counted as shortfall, and no collection again reaches them."
+        );
+    }
     if harvest.missing_from_pages > 0 {
         tracing::warn!(
             source = %source.name,
