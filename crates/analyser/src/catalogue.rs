@@ -66,11 +66,17 @@ pub fn catalogue_table(config: &Config) -> Table {
 }
 
 /// The source's description, and on a line of its own the search filters a France Travail
-/// source collects under (`Filtered: departement=31`): its figures are not all of France's.
+/// source collects under now (`Filtered now: departement 31, 81`), written so a narrow column
+/// wraps between values, never inside a name: its figures are not all of France's.
 fn described(source: &Source) -> String {
     match &source.kind {
         SourceKind::FranceTravail(offers) if !offers.params.is_empty() => {
-            let filtered = format!("Filtered: {}", offers.params);
+            let filters: Vec<String> = offers
+                .params
+                .iter()
+                .map(|(filter, values)| format!("{} {}", filter.param(), values.join(", ")))
+                .collect();
+            let filtered = format!("Filtered now: {}", filters.join("; "));
             match source.description.trim() {
                 "" => filtered,
                 description => format!("{description}\n{filtered}"),
@@ -99,7 +105,7 @@ mod tests {
         };
         assert_eq!(
             table("params = { departement = \"31\", typeContrat = [\"CDI\", \"CDD\"] }\n"),
-            "Offres d'emploi\nFiltered: typeContrat=CDD,CDI, departement=31"
+            "Offres d'emploi\nFiltered now: typeContrat CDD, CDI; departement 31"
         );
         assert_eq!(table(""), "Offres d'emploi");
     }

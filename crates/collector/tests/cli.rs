@@ -603,7 +603,14 @@ fn a_query_changed_into_one_matching_nothing_is_noted_until_a_record_lands() {
         assert_eq!(state()["unmatched"]["since"], since, "kept from the first");
 
         std::fs::write(site.config(), config("NO2")).expect("config");
-        run();
+        // Landing records under a query changed is said too, not warned of (an edit on purpose).
+        let said = succeeded(collector(&site).arg("--force").output());
+        let line = line_with(&said, "query changed since its last run");
+        assert!(
+            line.contains("INFO")
+                && line.contains("the records landed from this run on are those it chooses"),
+            "{line}"
+        );
         assert!(state().get("unmatched").is_none(), "cleared: {}", state());
     }
 }

@@ -135,7 +135,8 @@ fn note_key_change(source: &Source, raw_dir: &Path, state: &mut SourceState, fil
 
 /// Notes in `state` a run under a query changed since the last successful run that landed no
 /// record, and warns of it: a value misspelt in a filter matches nothing, which no run fails
-/// for (see [`releve::selection`]); a run that lands a record clears it.
+/// for (see [`releve::selection`]); a run that lands a record clears it, and says the query
+/// changed (an `INFO` line: a filter edited on purpose).
 fn note_unmatched_query(
     source: &Source,
     state: &mut SourceState,
@@ -147,6 +148,15 @@ fn note_unmatched_query(
     let changed = state.query.as_ref().is_some_and(|last| *last != query);
     if records > 0 {
         state.unmatched = None;
+        if changed {
+            tracing::info!(
+                source = %source.name,
+                file = %file.file_name(),
+                records,
+                "The source's query changed since its last run ({} in sources.toml): the records landed from this run on are those it chooses; a report of a period holding runs of both counts both.",
+                releve::selection::keys(source)
+            );
+        }
     } else if changed {
         state.unmatched = Some(releve::selection::Unmatched { since: started });
         tracing::warn!(
