@@ -353,21 +353,26 @@ pub fn assess(
     // nothing, and the next run collects those records.
     // A day collected again (`--date DAY --force`) announces that day's total again: a source
     // collecting by day counts each day's latest landing only.
+    // (Its shortfall too: a day landed whole the second time lacks nothing.)
     let collected_again = |run: &CollectionRun| {
         source.collects_by_day()
-            && run.day.is_some()
+            && run.collected_day().is_some()
             && data.runs.iter().any(|later| {
-                later.day == run.day
+                later.collected_day() == run.collected_day()
                     && later.started > run.started
                     && later.error.is_none()
                     && later.announced.is_some()
             })
     };
-    let announcing = data
+    let latest: Vec<&CollectionRun> = data
         .runs
         .iter()
-        .filter(|run| run.announced.is_some() && run.error.is_none())
-        .filter(move |run| !collected_again(run));
+        .filter(|run| !collected_again(run))
+        .collect();
+    let announcing = latest
+        .iter()
+        .copied()
+        .filter(|run| run.announced.is_some() && run.error.is_none());
     let last_run = data.runs.iter().max_by_key(|run| run.started);
     let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
@@ -421,9 +426,9 @@ pub fn assess(
         announcing_runs: announcing.count() as u64,
         retries: data.runs.iter().map(|run| run.retries).sum(),
         throttled: data.runs.iter().map(|run| run.throttled).sum(),
-        shortfall: data.runs.iter().map(|run| run.shortfall).sum(),
-        short_runs: data.runs.iter().filter(|run| run.shortfall > 0).count() as u64,
-        most_short: data.runs.iter().map(|run| run.shortfall).max().unwrap_or(0),
+        shortfall: latest.iter().map(|run| run.shortfall).sum(),
+        short_runs: latest.iter().filter(|run| run.shortfall > 0).count() as u64,
+        most_short: latest.iter().map(|run| run.shortfall).max().unwrap_or(0),
         most_announced: data
             .runs
             .iter()

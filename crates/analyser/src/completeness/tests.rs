@@ -1056,39 +1056,70 @@ fn collected_days(days: &[u32]) -> SourceData {
     }
 }
 
-/// A France Travail day collected again (`--date DAY --force`, after a filter was widened)
-/// announces that day's total again: the coverage counts the day once, at its latest landing's
-/// total, not the sum of both.
-#[test]
-fn a_day_collected_again_counts_its_latest_total_once() {
+/// A France Travail week whose 16th first landed 2,400 of 2,500 offers (shortfall 100), then
+/// was collected again (`--date DAY --force`, after a filter was widened), landing 2,600 of
+/// 2,600, and whose 17th landed 3,000 of 3,000. `day_known`: the first run of the 16th
+/// recorded its `day` (runs stored before relevé recorded it did not).
+fn collected_again(day_known: bool) -> Completeness {
     let paris = chrono_tz::Europe::Paris;
     let week =
         ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
     let first = crate::period::local_midnight(paris, "2026-11-01".parse().expect("date"));
     let mut data = collected_days(&[16, 17]);
-    for (run, (records, announced)) in data.runs.iter_mut().zip([(2_400, 2_500), (3_000, 3_000)]) {
+    for (run, (records, announced, shortfall)) in data
+        .runs
+        .iter_mut()
+        .zip([(2_400, 2_500, 100), (3_000, 3_000, 0)])
+    {
         run.records = records;
         run.announced = Some(announced);
+        run.shortfall = shortfall;
     }
     let again = CollectionRun {
         started: at(18, 15, 0),
         records: 2_600,
         announced: Some(2_600),
+        shortfall: 0,
         ..data.runs[0].clone()
     };
+    if !day_known {
+        data.runs[0].day = None;
+    }
     data.runs.push(again);
-    let c = assess(
+    assess(
         &per_day_source(),
         &data,
         known(Some(first)),
         &week,
         at(19, 1, 0),
-    );
-    assert_eq!(
-        (c.announced, c.landed_of_announced, c.announcing_runs),
-        (5_600, 5_600, 2),
-        "the 16th's latest total, 2,600, and the 17th's 3,000"
-    );
+    )
+}
+
+/// A day collected again announces that day's total again: the coverage counts the day once,
+/// at its latest landing's total, not the sum of both, and its shortfall is the latest's (none
+/// left not landed), whether or not the first run recorded its day.
+#[test]
+fn a_day_collected_again_counts_its_latest_landing_once() {
+    for day_known in [true, false] {
+        let c = collected_again(day_known);
+        assert_eq!(
+            (c.announced, c.landed_of_announced, c.announcing_runs),
+            (5_600, 5_600, 2),
+            "the 16th's latest total, 2,600, and the 17th's 3,000 (day known: {day_known})"
+        );
+        assert_eq!(
+            c.coverage_of(),
+            Coverage::Of {
+                landed: 5_600,
+                announced: 5_600
+            }
+        );
+        assert_eq!(
+            (c.shortfall, c.short_runs, c.most_short),
+            (0, 0, 0),
+            "the 16th collected again landed all of its total (day known: {day_known})"
+        );
+    }
 }
 
 #[test]

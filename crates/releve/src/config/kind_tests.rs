@@ -449,6 +449,23 @@ fn france_travail_filters_the_api_would_not_read_are_refused_on_their_line() {
     );
 }
 
+/// An overseas commune is numbered from 01 after its three-digit département (Saint-Denis de
+/// La Réunion is 97411): `97400`, Saint-Denis' postcode, is as much a postcode as `31000`.
+#[test]
+fn an_overseas_postcode_is_refused_as_a_commune_like_a_metropolitan_one() {
+    for code in ["97400", "97200", "97100", "97300", "97600"] {
+        let message = error(&format!(
+            "{OFFERS}every = \"1d\"\nparams = {{ commune = \"{code}\" }}\n"
+        ));
+        assert!(
+            message.starts_with(&format!(
+                "sources.toml:8: source `offres`: key `params`: `commune` = \"{code}\": a commune is its five-character INSEE code"
+            )),
+            "{code}: {message}"
+        );
+    }
+}
+
 #[test]
 fn a_selection_leaving_out_a_field_the_source_reads_is_refused() {
     let numeric = "numeric = [\"consommation\"]\n";

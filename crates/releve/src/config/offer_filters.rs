@@ -72,12 +72,14 @@ impl OfferFilter {
             }
             OfferFilter::Region => REGIONS.contains(&value),
             OfferFilter::Departement => is_departement(value),
-            // A commune is numbered from 001 in its département: `31000` is a postcode.
+            // A commune is numbered from 001 in its département, from 01 in an overseas one
+            // (`974` + `11`): `31000` and `97400` are postcodes.
             OfferFilter::Commune => {
                 (digits(value, 5)
                     || (["2A", "2B"].iter().any(|c| value.starts_with(c))
                         && digits(value.get(2..).unwrap_or_default(), 3)))
                     && !value.ends_with("000")
+                    && !(value.starts_with("97") && value.ends_with("00"))
             }
             OfferFilter::MotsCles => true,
         };

@@ -162,7 +162,7 @@ fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
     // cutting it by contract type, region and département (offers without a place among them).
     let unreachable = harvest
         .shortfall
-        .saturating_sub(harvest.missing_from_pages + harvest.grown);
+        .saturating_sub(harvest.missing_from_pages + harvest.grown + harvest.between_windows);
     if unreachable > 0 {
         tracing::warn!(
             source = %source.name,

@@ -113,6 +113,9 @@ pub(crate) struct Harvest {
     /// Offers later pages announced beyond their query's first total (the day grew while it
     /// was read), not fetched; part of `announced` and of `shortfall`.
     pub(crate) grown: u64,
+    /// Offers a time window announced that the windows cutting it did not hold (bounds no
+    /// longer inclusive, offers withdrawn while the day was cut); part of `shortfall`.
+    pub(crate) between_windows: u64,
     /// Pages asked again: those holding only offers earlier pages of their query had
     /// brought, and those earlier pages.
     pub(crate) pages_asked_again: u64,

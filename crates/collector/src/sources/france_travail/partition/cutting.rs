@@ -175,6 +175,8 @@ impl Planner {
                     "Time windows hold fewer offers than the window they cut; counting the difference as shortfall (are the creation-date bounds still inclusive?)."
                 );
                 self.unreachable = self.unreachable.saturating_add(complement);
+                self.harvest.between_windows =
+                    self.harvest.between_windows.saturating_add(complement);
             }
             return;
         }

@@ -605,3 +605,30 @@ fn a_day_filtered_by_departements_is_cut_by_those_alone() {
         "the crowded second is cut by département"
     );
 }
+
+/// Offers lost between time windows (the "Time windows hold fewer offers" warning: bounds
+/// no longer inclusive, or offers withdrawn while the day was cut) are not offers crowded past
+/// the window of one second: the count the collector's "Offers no query can reach: created in
+/// one second in more than 3,149…" warning takes (`log_harvest`: shortfall less
+/// missing_from_pages and grown) must not hold them on a day where no second is crowded.
+#[test]
+fn offers_lost_between_time_windows_are_not_counted_as_a_crowded_second() {
+    let plan = spread_day(40_000, 3);
+    let (harvest, _, offers) = run_against(&plan, true);
+    assert!(
+        harvest.shortfall > 0,
+        "an exclusive upper bound loses offers"
+    );
+    assert!(
+        unreachable(&offers).is_empty(),
+        "no second of the day is crowded"
+    );
+    let warned = harvest
+        .shortfall
+        .saturating_sub(harvest.missing_from_pages + harvest.grown + harvest.between_windows);
+    assert_eq!(
+        warned, 0,
+        "lost between windows, not crowded in one second (shortfall {})",
+        harvest.shortfall
+    );
+}
