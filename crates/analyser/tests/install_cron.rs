@@ -230,30 +230,37 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
 
 /// Versions before 30 November 2026 had the user uncomment a `MAILTO=` line and a status line
 /// echoing its table inside the block: a reinstall carries that address over to the alert
-/// line, rather than switching the alerts off.
+/// line, rather than switching the alerts off; so it does of the lines written as cron reads
+/// them (crontab(5): leading blanks, spaces around `=`, quotes), which mailed it.
 #[test]
 fn the_alert_lines_of_an_older_version_are_carried_over() {
-    let checkout = Checkout::new();
-    let home = checkout.home().display().to_string();
-    checkout.set_installed(&format!(
-        "{USER_LINES}# >>> releve {home} (managed by scripts/install-cron.sh; edits inside are replaced) >>>\nMAILTO=ops@example.org\n20 *  *   *   *    cd '{home}' && out=$(target/release/analyser status 2>&1) || echo \"$out\"\n# <<< releve {home} <<<\n"
-    ));
-    let output = checkout.install_cron(&["--no-build"]);
-    let installed = checkout.installed();
-    let alerts: Vec<&str> = jobs(&installed)
-        .into_iter()
-        .filter(|line| line.contains("analyser status"))
-        .collect();
-    assert!(
-        alerts.len() == 1 && alerts[0].ends_with("something needs attention\" ops@example.org"),
-        "{installed}"
-    );
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("now mail ops@example.org through --mailto"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    for (mailto, status_indent) in [
+        ("MAILTO=ops@example.org", ""),
+        (" MAILTO=ops@example.org", " "),
+        ("MAILTO = ops@example.org", ""),
+        ("\tMAILTO=\"ops@example.org\"", "\t"),
+    ] {
+        let checkout = Checkout::new();
+        let home = checkout.home().display().to_string();
+        checkout.set_installed(&format!(
+            "{USER_LINES}# >>> releve {home} (managed by scripts/install-cron.sh; edits inside are replaced) >>>\n{mailto}\n{status_indent}20 *  *   *   *    cd '{home}' && out=$(target/release/analyser status 2>&1) || echo \"$out\"\n# <<< releve {home} <<<\n"
+        ));
+        let output = checkout.install_cron(&["--no-build"]);
+        let installed = checkout.installed();
+        let alerts: Vec<&str> = jobs(&installed)
+            .into_iter()
+            .filter(|line| line.contains("analyser status"))
+            .collect();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            alerts.len() == 1 && alerts[0].ends_with("something needs attention\" ops@example.org"),
+            "{mailto:?}: alerts switched off: {stderr}\n{installed}"
+        );
+        assert!(
+            stderr.contains("now mail ops@example.org through --mailto"),
+            "{mailto:?}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -578,37 +585,6 @@ fn the_summariser_s_lock_is_let_go_though_the_build_left_a_process_running() {
         "the installer is done, yet a process the build left running holds {}: the summariser's runs skip until it ends",
         lock.display()
     );
-}
-
-/// cron reads `MAILTO = x` and lines with leading blanks as it reads `MAILTO=x` (crontab(5):
-/// leading spaces are ignored, spaces around `=` optional). The older versions' alert lines,
-/// uncommented by deleting the `#` alone (` MAILTO=...`, ` 20 * ...`) or written with spaces
-/// around `=`, mailed that address: a reinstall carries it over as it does `MAILTO=x`, rather
-/// than switching the alerts off as "edited by hand".
-#[test]
-fn the_alert_lines_of_an_older_version_uncommented_as_cron_reads_them_are_carried_over() {
-    for (mailto, status_indent) in [
-        (" MAILTO=ops@example.org", " "),
-        ("MAILTO = ops@example.org", ""),
-        ("\tMAILTO=\"ops@example.org\"", "\t"),
-    ] {
-        let checkout = Checkout::new();
-        let home = checkout.home().display().to_string();
-        checkout.set_installed(&format!(
-            "{USER_LINES}# >>> releve {home} (managed by scripts/install-cron.sh; edits inside are replaced) >>>\n{mailto}\n{status_indent}20 *  *   *   *    cd '{home}' && out=$(target/release/analyser status 2>&1) || echo \"$out\"\n# <<< releve {home} <<<\n"
-        ));
-        let output = checkout.install_cron(&["--no-build"]);
-        let installed = checkout.installed();
-        let alerts: Vec<&str> = jobs(&installed)
-            .into_iter()
-            .filter(|line| line.contains("analyser status"))
-            .collect();
-        assert!(
-            alerts.len() == 1 && alerts[0].ends_with("something needs attention\" ops@example.org"),
-            "{mailto:?}: alerts switched off: {}\n{installed}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
 }
 
 /// Lines run as another user (`CRONTAB="sudo crontab -u releve"`) whose raw folder is theirs

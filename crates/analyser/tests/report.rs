@@ -1080,11 +1080,7 @@ async fn if_missing_writes_a_missed_day_collected_under_a_source_s_former_name()
         .await
         .expect("insert run");
     let dir = tempfile::tempdir().expect("temp dir");
-    let meteo = golden::CONFIG
-        .split("[[source]]")
-        .find(|table| table.contains("name = \"meteo\""))
-        .expect("meteo's table")
-        .replace("name = \"meteo\"", "name = \"weather\"");
+    let meteo = meteo_renamed_weather();
     setup(
         dir.path(),
         &format!("[report]\ntimezone = \"Europe/Paris\"\nkeep = 5\n\n[[source]]{meteo}"),
@@ -1121,6 +1117,15 @@ async fn if_missing_writes_a_missed_day_collected_under_a_source_s_former_name()
     );
 }
 
+/// The golden configuration's `meteo` table (after its `[[source]]` line), renamed `weather`.
+fn meteo_renamed_weather() -> String {
+    golden::CONFIG
+        .split("[[source]]")
+        .find(|table| table.contains("name = \"meteo\""))
+        .expect("meteo's table")
+        .replace("name = \"meteo\"", "name = \"weather\"")
+}
+
 /// A fresh database where `meteo`'s runs of the golden day all failed and `weather`, its new
 /// name, first ran the day after, and a folder whose configuration collects `weather` alone.
 async fn renamed_after_failed_runs(name: &str) -> (String, tempfile::TempDir) {
@@ -1141,11 +1146,7 @@ async fn renamed_after_failed_runs(name: &str) -> (String, tempfile::TempDir) {
             .expect("insert run");
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let meteo = golden::CONFIG
-        .split("[[source]]")
-        .find(|table| table.contains("name = \"meteo\""))
-        .expect("meteo's table")
-        .replace("name = \"meteo\"", "name = \"weather\"");
+    let meteo = meteo_renamed_weather();
     setup(dir.path(), &format!("[[source]]{meteo}"));
     (db, dir)
 }
