@@ -374,7 +374,17 @@ pub fn assess(
         .copied()
         .filter(|run| run.announced.is_some() && run.error.is_none());
     let last_run = data.runs.iter().max_by_key(|run| run.started);
-    let landed = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
+    let landed_runs = data.runs.iter().filter(|run| run.error.is_none());
+    // A source collecting by day lands each day once, however often it was collected again:
+    // a day collected twice is no other day landed.
+    let landed = if source.collects_by_day() {
+        landed_runs
+            .map(CollectionRun::collected_day)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64
+    } else {
+        landed_runs.count() as u64
+    };
     let expected = until.map_or(0, |until| {
         expected(source, data, expected_from, period, until, now)
     });

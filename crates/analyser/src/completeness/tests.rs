@@ -1096,8 +1096,8 @@ fn collected_again(day_known: bool) -> Completeness {
 }
 
 /// A day collected again announces that day's total again: the coverage counts the day once,
-/// at its latest landing's total, not the sum of both, and its shortfall is the latest's (none
-/// left not landed), whether or not the first run recorded its day.
+/// at its latest landing's total, not the sum of both, its shortfall is the latest's (none
+/// left not landed), and it is one day landed, whether or not the first run recorded its day.
 #[test]
 fn a_day_collected_again_counts_its_latest_landing_once() {
     for day_known in [true, false] {
@@ -1118,6 +1118,11 @@ fn a_day_collected_again_counts_its_latest_landing_once() {
             (c.shortfall, c.short_runs, c.most_short),
             (0, 0, 0),
             "the 16th collected again landed all of its total (day known: {day_known})"
+        );
+        assert_eq!(
+            (c.landed, c.expected),
+            (2, 3),
+            "two days landed, the 16th once: the 18th, due, not collected, shows (day known: {day_known})"
         );
     }
 }

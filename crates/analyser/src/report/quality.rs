@@ -112,8 +112,9 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "Landed, Failed, Retries, 429s",
-        "the collector's runs in the period: collections that landed a file, that failed, \
-         requests retried, and answers asking it to slow down (HTTP 429).",
+        "the collector's runs in the period: collections that landed a file (a France Travail \
+         day collected again lands once), that failed, requests retried, and answers asking it \
+         to slow down (HTTP 429).",
     ),
     (
         HOURS_WITHOUT_DATA,
