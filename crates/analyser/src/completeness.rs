@@ -115,8 +115,11 @@ pub struct Completeness {
     pub expected: u64,
     /// Where the expected collections are counted from.
     pub expected_from: ExpectedFrom,
-    /// Runs that landed their data.
+    /// Collections that landed their data: runs, or for a source collecting by day, the days
+    /// landed (a day collected again lands once), as `expected` counts them.
     pub landed: u64,
+    /// Runs that landed their data, each (a day collected again twice).
+    pub landed_runs: u64,
     /// Runs that failed.
     pub failed: u64,
     /// Elapsed UTC hours of the period, or local days for a source of daily values
@@ -374,17 +377,8 @@ pub fn assess(
         .copied()
         .filter(|run| run.announced.is_some() && run.error.is_none());
     let last_run = data.runs.iter().max_by_key(|run| run.started);
-    let landed_runs = data.runs.iter().filter(|run| run.error.is_none());
-    // A source collecting by day lands each day once, however often it was collected again:
-    // a day collected twice is no other day landed.
-    let landed = if source.collects_by_day() {
-        landed_runs
-            .map(CollectionRun::collected_day)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len() as u64
-    } else {
-        landed_runs.count() as u64
-    };
+    let landed = landed_collections(source, &data.runs);
+    let landed_runs = data.runs.iter().filter(|run| run.error.is_none()).count() as u64;
     let expected = until.map_or(0, |until| {
         expected(source, data, expected_from, period, until, now)
     });
@@ -423,6 +417,7 @@ pub fn assess(
         expected,
         expected_from,
         landed,
+        landed_runs,
         failed: data.runs.iter().filter(|run| run.error.is_some()).count() as u64,
         steps,
         steps_without_data: steps.saturating_sub(steps_with_data),
@@ -477,6 +472,21 @@ pub fn assess(
 }
 
 /// See [`Completeness::paused_into`]; `until` is where collections stop being expected.
+/// The collections of `runs` that landed their data: runs, or for a source collecting by day
+/// the days landed, however often a day was collected again (a day collected twice is no
+/// other day landed).
+pub(crate) fn landed_collections(source: &Source, runs: &[CollectionRun]) -> u64 {
+    let landed = runs.iter().filter(|run| run.error.is_none());
+    if source.collects_by_day() {
+        landed
+            .map(CollectionRun::collected_day)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64
+    } else {
+        landed.count() as u64
+    }
+}
+
 fn paused_into(
     source: &Source,
     data: &SourceData,

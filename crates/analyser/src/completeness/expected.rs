@@ -43,7 +43,7 @@ pub(super) fn expected(
     let due = due(&intervals, &under_way, from, period, reference);
     let skipped = skipped_while_disabled(&intervals, data, start, period, reference);
     // A per-day source catches up on days missed while disabled: those landed were due.
-    let landed = data.runs.iter().filter(|run| run.error.is_none()).count();
+    let landed = super::landed_collections(source, &data.runs);
     let landed = i64::try_from(landed).unwrap_or(i64::MAX);
     u64::try_from((due - skipped).max(landed.min(due))).unwrap_or(0)
 }

@@ -1127,6 +1127,54 @@ fn a_day_collected_again_counts_its_latest_landing_once() {
     }
 }
 
+/// A France Travail week disabled from Wednesday's collection (the 17th's) until Friday's run,
+/// the 17th and 18th skipped and not caught up, whose 16th was collected again (`--date DAY
+/// --force`): five days were due and all five landed, the 16th once. Expected, kept from
+/// falling below what landed (a per-day source catching up on days skipped while disabled),
+/// counts what landed as `landed` does, by day: no collection is missed.
+#[test]
+fn a_day_collected_again_while_days_were_skipped_disabled_is_not_a_collection_missed() {
+    let paris = chrono_tz::Europe::Paris;
+    let week =
+        ReportPeriod::containing(PeriodKind::Week, "2026-11-18".parse().expect("date"), paris);
+    let first = crate::period::local_midnight(paris, "2026-11-01".parse().expect("date"));
+    let stretch = Disabled {
+        from: at(18, 0, 5),
+        until: at(20, 0, 5),
+    };
+    let assessed = |again: bool| {
+        let mut data = collected_days(&[16, 19, 20, 21, 22]);
+        data.runs[1].disabled_from = Some(stretch.from);
+        data.disabled = vec![stretch];
+        if again {
+            let again = CollectionRun {
+                started: at(17, 10, 0),
+                ..data.runs[0].clone()
+            };
+            data.runs.insert(1, again);
+        }
+        assess(
+            &per_day_source(),
+            &data,
+            known(Some(first)),
+            &week,
+            at(23, 3, 25),
+        )
+    };
+    let once = assessed(false);
+    assert_eq!(
+        (once.expected, once.landed),
+        (5, 5),
+        "the 16th collected once"
+    );
+    let twice = assessed(true);
+    assert_eq!(
+        (twice.expected, twice.landed),
+        (5, 5),
+        "the 16th collected again is no sixth collection expected"
+    );
+}
+
 #[test]
 fn an_interval_that_does_not_divide_the_period_counts_its_last_part_once_a_run_started_in_it() {
     // Every two days, Monday, Wednesday, Friday and Sunday of a week over.

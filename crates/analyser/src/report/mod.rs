@@ -356,13 +356,13 @@ const SHORT_NAMED: usize = 4;
 fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String> {
     let waiting: Vec<String> = assessed
         .iter()
-        .filter(|(_, c)| c.waiting.records > 0 && c.waiting.runs * 2 > c.landed)
+        .filter(|(_, c)| c.waiting.records > 0 && c.waiting.runs * 2 > c.landed_runs)
         .map(|(source, c)| {
             format!(
                 "{} ({} of {}, landing {})",
                 source.name,
                 c.waiting.runs,
-                c.landed,
+                c.landed_runs,
                 counted(c.waiting.records, "record")
             )
         })

@@ -301,7 +301,7 @@ fn alerts(
                     "{}: {} of {} failed; latest failure: {e}",
                     source.name,
                     counted(c.failed, "collection"),
-                    grouped(i128::from(c.failed + c.landed))
+                    grouped(i128::from(c.failed + c.landed_runs))
                 );
                 (line, ink)
             })
