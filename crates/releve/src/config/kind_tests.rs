@@ -406,6 +406,15 @@ fn france_travail_filters_the_api_would_not_read_are_refused_on_their_line() {
         "departement = [\"31\", 81]",
         "`departement` takes a text or a list of texts",
     );
+    // A code with a leading zero is no TOML number at all: toml refuses the line itself.
+    let message = error(&format!(
+        "{OFFERS}every = \"1d\"\nparams = {{ departement = 09 }}\n"
+    ));
+    assert!(
+        message.starts_with("sources.toml:8: source `offres`: ")
+            && message.contains("write a code such as \"09\" in quotes"),
+        "{message}"
+    );
     for code in ["3", "310", "20", "2C", "977", "31000"] {
         refused(
             &format!("departement = \"{code}\""),

@@ -314,6 +314,12 @@ fn check_sources(
 fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let offset = err.span().map_or(0, |span| span.start);
     let message = err.message().trim().replace('\n', " ");
+    // A code written as a number (`departement = 09`): toml's words say nothing of quotes.
+    let message = if message.contains("leading zero") {
+        format!("{message}: a number cannot start with 0; write a code such as \"09\" in quotes")
+    } else {
+        message
+    };
     let refusal = match SourceTable::at_header(text, offset) {
         Some(table) => table.explain(message),
         None => {
