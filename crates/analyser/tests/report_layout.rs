@@ -980,56 +980,47 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
     assert!(cover.contains(wanted), "{wanted:?} in\n{cover}");
 }
 
-/// A France Travail day collected at 00:05, then again (`--date DAY --force`, a filter
-/// widened) at 00:10, both waiting in the raw folder: its Landed counts the day once, so the
-/// cover's waiting collections are counted alike, not "2 of 1".
-#[test]
-fn a_day_collected_again_and_waiting_is_not_more_collections_than_landed() {
+/// `single` as a France Travail source whose day of the 21st was collected at each of
+/// `minutes` past midnight (`--date DAY --force` after the first), with what it renders.
+fn single_day_collected_at(minutes: &[i64], change: impl FnOnce(&mut SourceData)) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let offers = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"single\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\n";
     let mut data = single();
-    data.runs.truncate(2);
-    for (run, minute) in data.runs.iter_mut().zip([5, 10]) {
-        run.started = at(22, 0, minute);
+    data.runs.truncate(minutes.len());
+    for (run, minute) in data.runs.iter_mut().zip(minutes) {
+        run.started = at(22, 0, 0) + Duration::minutes(*minute);
         run.day = chrono::NaiveDate::from_ymd_opt(2026, 11, 21);
-        run.records = 4_400;
         run.every_s = Some(86_400);
     }
-    data.waiting = analyser::query::WaitingRuns {
-        runs: 2,
-        records: 8_800,
-        oldest_landed: None,
-    };
-    let cover = common::flat(&common::page_texts(&render_config(dir.path(), offers, data))[0]);
-    assert!(
-        cover.contains("Most collections of single"),
-        "the day's collections wait: {cover}"
-    );
-    assert!(
-        !cover.contains("(2 of 1,"),
-        "two waiting runs of one day landed: {cover}"
-    );
+    change(&mut data);
+    common::flat(&common::text(&render_config(dir.path(), offers, data)))
 }
 
-/// A France Travail day collected at 00:05, again at 00:10 (`--date DAY --force`), and a third
-/// time at 00:12, failing: one collection of the three runs failed, as the line under the
-/// table says of any source's runs.
+/// A France Travail day collected again counts once in Landed, while its runs count as runs:
+/// both waiting in the raw folder, the cover's waiting collections are two of two runs, not "2
+/// of 1"; a third run failing is one collection of three failed.
 #[test]
-fn a_day_collected_again_counts_each_run_in_its_failure_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let offers = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"single\"\nkind = \"france_travail\"\nurl = \"http://127.0.0.1:9\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\n";
-    let mut data = single();
-    data.runs.truncate(3);
-    for (run, minute) in data.runs.iter_mut().zip([5, 10, 12]) {
-        run.started = at(22, 0, minute);
-        run.day = chrono::NaiveDate::from_ymd_opt(2026, 11, 21);
-        run.every_s = Some(86_400);
-    }
-    data.runs[2].error = Some("HTTP 503".to_owned());
-    let flat = common::flat(&common::text(&render_config(dir.path(), offers, data)));
+fn a_day_collected_again_is_one_day_landed_and_its_runs_are_runs() {
+    let text = single_day_collected_at(&[5, 10], |data| {
+        for run in &mut data.runs {
+            run.records = 4_400;
+        }
+        data.waiting = analyser::query::WaitingRuns {
+            runs: 2,
+            records: 8_800,
+            oldest_landed: None,
+        };
+    });
     assert!(
-        flat.contains("single: 1 collection of 3 failed; latest failure: HTTP 503"),
-        "{flat}"
+        text.contains("Most collections of single (2 of 2, landing 8,800 records)"),
+        "{text}"
+    );
+    let text = single_day_collected_at(&[5, 10, 12], |data| {
+        data.runs[2].error = Some("HTTP 503".to_owned());
+    });
+    assert!(
+        text.contains("single: 1 collection of 3 failed; latest failure: HTTP 503"),
+        "{text}"
     );
 }
 

@@ -1871,45 +1871,40 @@ fn minutely_backing_off(from: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Collec
 /// see `failing::tests::an_outage_backing_off_before_the_period_is_measured_from_its_first_failure`).
 #[test]
 fn a_minute_source_failing_for_hours_while_backing_off_is_shaded_failed() {
+    let shaded = |data: &SourceData| {
+        let c = over_the_day("1m", data);
+        let failing: Vec<_> = failing_of(&c).iter().map(|f| (f.0, f.1)).collect();
+        (failing, without_run_of(&c))
+    };
     let runs = minutely_backing_off(at(21, 8, 0), at(21, 12, 0));
-    let data = SourceData {
+    let (failing, without) = shaded(&SourceData {
         runs,
         ..Default::default()
-    };
-    let c = over_the_day("1m", &data);
-    let failing = failing_of(&c);
+    });
     assert_eq!(
-        failing.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+        failing,
         [(at(21, 8, 0), at(21, 12, 0))],
-        "four hours of failures, yet shaded {failing:?} (stretches without run: {:?})",
-        without_run_of(&c)
+        "four hours of failures (stretches without run: {without:?})"
     );
-}
 
-/// The same outage begun the evening before (22:00) and ending at 00:30: the day's report
-/// shades its first half hour "failed", as
-/// `failing::tests::an_outage_backing_off_before_the_period_is_measured_from_its_first_failure`
-/// says of the stretch alone; assessed whole, the backoff's gaps in the period cut it.
-#[test]
-fn a_minute_source_backing_off_since_the_evening_before_is_shaded_from_the_day_s_start() {
+    // The same outage begun the evening before (22:00) and ending at 00:30: the day's report
+    // shades its first half hour "failed", as `failing::tests::an_outage_backing_off_before_
+    // the_period_is_measured_from_its_first_failure` says of the stretch alone.
     let evening = minutely_backing_off(at(20, 22, 0), at(21, 0, 30));
     let (runs_before, runs): (Vec<_>, Vec<_>) = evening
         .into_iter()
         .filter(|run| run.started >= at(20, 22, 0))
         .partition(|run| run.started < at(21, 0, 0));
-    let data = SourceData {
+    let (failing, without) = shaded(&SourceData {
         run_before: runs_before.last().cloned(),
         runs_before,
         runs,
         ..Default::default()
-    };
-    let c = over_the_day("1m", &data);
-    let failing = failing_of(&c);
+    });
     assert_eq!(
-        failing.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+        failing,
         [(at(21, 0, 0), at(21, 0, 30))],
-        "two and a half hours of failures up to 00:30, yet shaded {failing:?} (stretches without run: {:?})",
-        without_run_of(&c)
+        "two and a half hours of failures up to 00:30 (stretches without run: {without:?})"
     );
 }
 
