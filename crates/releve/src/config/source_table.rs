@@ -278,26 +278,10 @@ impl<'i> SourceTable<'i> {
     }
 }
 
-/// Whether a key's name says it holds a credential (`client_secret`, `password`, `apiKey`).
+/// Whether a key's name says it holds a credential (`client_secret`, `password`, `apiKey`):
+/// a secret's name, as `headers` and `params` are read for them, or a login's.
 fn is_credential(key: &str) -> bool {
-    let plain: String = key
-        .chars()
-        .filter(|c| !matches!(c, '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    [
-        "clientid",
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "apikey",
-        "credential",
-        "login",
-        "username",
-    ]
-    .iter()
-    .any(|word| plain.contains(word))
+    super::validate::names_a_secret(key, &["clientid", "login", "username", "credentials"])
 }
 
 /// Where a credential goes instead of a table of kind `kind`, whose keys are `valid`.

@@ -9,6 +9,7 @@ mod secrets;
 
 use credentials::check_no_credentials;
 use kind::check_kind;
+pub(super) use secrets::is_secret as names_a_secret;
 
 use super::Source;
 use crate::FieldPath;

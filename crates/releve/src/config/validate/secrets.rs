@@ -71,7 +71,9 @@ pub(super) fn check_no_named_secrets(
     Ok(())
 }
 
-fn is_secret(name: &str, exact: &[&str]) -> bool {
+/// Whether `name` (lowercased, without `-` and `_`) is one of `exact` or ends as a secret's
+/// name does (`apiKey`, `client_secret`), unless it is a paging cursor (`nextPageToken`).
+pub(in crate::config) fn is_secret(name: &str, exact: &[&str]) -> bool {
     let plain: String = name
         .chars()
         .filter(|c| !matches!(c, '-' | '_'))
