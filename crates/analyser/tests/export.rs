@@ -181,6 +181,19 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     );
 }
 
+/// The golden configuration in `dir`, its `quakes` keeping its records `days`.
+fn quakes_kept(dir: &Path, days: i64) {
+    std::fs::write(
+        dir.join("sources.toml"),
+        golden::CONFIG.replacen(
+            "name = \"quakes\"\n",
+            &format!("name = \"quakes\"\nkeep_days = {days}\n"),
+            1,
+        ),
+    )
+    .expect("sources.toml");
+}
+
 /// A source keeping its records `keep_days`: an export of a period reaching back past it whose
 /// records expired says so (a header alone would pass for a period without records), and points
 /// to its hours, which stay; while its records are there (stored before `keep_days` was set,
@@ -188,15 +201,7 @@ async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
 #[tokio::test]
 async fn an_export_reaching_past_keep_days_says_the_records_expired() {
     let (dir, database, db) = golden_site("export_expired").await;
-    std::fs::write(
-        dir.path().join("sources.toml"),
-        golden::CONFIG.replacen(
-            "name = \"quakes\"\n",
-            "name = \"quakes\"\nkeep_days = 1\n",
-            1,
-        ),
-    )
-    .expect("sources.toml");
+    quakes_kept(dir.path(), 1);
     let output = export(dir.path(), &database, &["--source", "quakes"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
@@ -283,15 +288,7 @@ async fn an_export_of_the_day_holding_the_keep_days_horizon_says_nothing_while_i
         )
         .await
         .expect("count it in its hour");
-    std::fs::write(
-        dir.path().join("sources.toml"),
-        golden::CONFIG.replacen(
-            "name = \"quakes\"\n",
-            &format!("name = \"quakes\"\nkeep_days = {days}\n"),
-            1,
-        ),
-    )
-    .expect("sources.toml");
+    quakes_kept(dir.path(), days);
     let output = export(dir.path(), &database, &["--source", "quakes"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
@@ -311,15 +308,7 @@ async fn an_export_of_the_day_holding_the_keep_days_horizon_says_nothing_while_i
 #[tokio::test]
 async fn the_expired_warning_counts_an_hour_whose_count_is_a_double() {
     let (dir, database, db) = golden_site("export_expired_double").await;
-    std::fs::write(
-        dir.path().join("sources.toml"),
-        golden::CONFIG.replacen(
-            "name = \"quakes\"\n",
-            "name = \"quakes\"\nkeep_days = 1\n",
-            1,
-        ),
-    )
-    .expect("sources.toml");
+    quakes_kept(dir.path(), 1);
     db.collection::<Document>(store::HOURLY)
         .update_one(
             doc! {"source": "quakes", "hour": store::bson_date(golden::day_start())},

@@ -113,9 +113,15 @@ impl Site {
     }
 
     fn status(&self, uri: &str, database: &str) -> Output {
+        self.status_with(uri, database, &[])
+    }
+
+    /// `analyser status` with `extra` options after the database's.
+    fn status_with(&self, uri: &str, database: &str, extra: &[&str]) -> Output {
         let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
             .current_dir(self.dir.path())
             .args(["status", "--mongodb-uri", uri, "--database", database])
+            .args(extra)
             .env_remove("MONGODB_URI")
             .env("RUST_LOG", "warn")
             .output()
@@ -1083,24 +1089,8 @@ async fn a_reports_folder_given_with_a_trailing_slash_that_is_a_link_to_nothing_
     runs_just_now(&database).await;
     let reports = site.dir.path().join("reports");
     std::os::unix::fs::symlink(site.dir.path().join("nas/reports"), &reports).expect("a link");
-    let status_of = |reports_dir: &str| {
-        Command::new(env!("CARGO_BIN_EXE_analyser"))
-            .current_dir(site.dir.path())
-            .args([
-                "status",
-                "--mongodb-uri",
-                server.uri(),
-                "--database",
-                &database,
-                "--reports-dir",
-                reports_dir,
-            ])
-            .env_remove("MONGODB_URI")
-            .output()
-            .expect("run analyser status")
-    };
     for reports_dir in ["reports", "reports/"] {
-        let output = status_of(reports_dir);
+        let output = site.status_with(server.uri(), &database, &["--reports-dir", reports_dir]);
         let stderr = text(&output.stderr);
         assert!(
             output.status.code() == Some(1)
