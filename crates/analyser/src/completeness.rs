@@ -355,11 +355,10 @@ pub fn assess(
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
     // A day collected again (`--date DAY --force`) announces that day's total again: a source
-    // collecting by day counts each day's latest landing only.
-    // (Its shortfall too: a day landed whole the second time lacks nothing.)
+    // collecting by day counts each day's latest landing only, in its coverage and its
+    // shortfall (a day landed whole the second time lacks nothing).
     let collected_again = |run: &CollectionRun| {
         source.collects_by_day()
-            && run.collected_day().is_some()
             && data.runs.iter().any(|later| {
                 later.collected_day() == run.collected_day()
                     && later.started > run.started
@@ -471,7 +470,6 @@ pub fn assess(
     }
 }
 
-/// See [`Completeness::paused_into`]; `until` is where collections stop being expected.
 /// The collections of `runs` that landed their data: runs, or for a source collecting by day
 /// the days landed, however often a day was collected again (a day collected twice is no
 /// other day landed).
@@ -487,6 +485,7 @@ pub(crate) fn landed_collections(source: &Source, runs: &[CollectionRun]) -> u64
     }
 }
 
+/// See [`Completeness::paused_into`]; `until` is where collections stop being expected.
 fn paused_into(
     source: &Source,
     data: &SourceData,
