@@ -88,8 +88,8 @@ pub struct StatusReport {
     report_fault: Option<ReportFault>,
     /// The room left on the disks of the raw and reports folders.
     free_space: Vec<disk::FreeSpace>,
-    /// Why the reports folder cannot be written, when it cannot.
-    reports_unwritable: Option<String>,
+    /// Why the raw folder or the reports folder cannot be written, for each that cannot.
+    unwritable: Vec<String>,
 }
 
 /// Whether MongoDB answered the status queries.
@@ -370,7 +370,7 @@ impl StatusReport {
             problems.push(fault.with_consequence("the sources are collected and summarised"));
         }
         problems.extend(self.free_space.iter().filter_map(disk::FreeSpace::problem));
-        problems.extend(self.reports_unwritable.clone());
+        problems.extend(self.unwritable.iter().cloned());
         problems
     }
 
@@ -414,7 +414,7 @@ mod tests {
             missing_reports: Vec::new(),
             report_fault: None,
             free_space: Vec::new(),
-            reports_unwritable: None,
+            unwritable: Vec::new(),
         }
     }
 

@@ -96,9 +96,10 @@ pub enum RunError {
     RawDirNotFolder(PathBuf),
     /// Nothing can be written in `--raw-dir`, or where it would be created.
     #[error(
-        "the raw folder {} {} ({cause}): check --raw-dir and its permissions",
+        "the raw folder {} {} ({cause}): {}",
         .path.display(),
-        .within.as_ref().map_or("cannot be written".to_owned(), |within| format!("cannot be created in {}", within.display()))
+        .within.as_ref().map_or("cannot be written".to_owned(), |within| format!("cannot be created in {}", within.display())),
+        releve::disk_fault::advice(.cause).unwrap_or("check --raw-dir and its permissions")
     )]
     RawDirUnwritable {
         /// The raw folder.
@@ -400,5 +401,32 @@ mod tests {
             named(not_due()),
             named(SourceResult::Failed("HTTP 503".to_owned()))
         ]));
+    }
+
+    /// A raw folder on a disk full or mounted read-only is not a matter of `--raw-dir` or
+    /// permissions: the line says what to do.
+    #[test]
+    fn a_raw_folder_on_a_full_or_read_only_disk_is_told_what_to_do() {
+        let unwritable = |kind| {
+            RunError::RawDirUnwritable {
+                path: PathBuf::from("raw"),
+                within: None,
+                cause: std::io::Error::from(kind),
+            }
+            .to_string()
+        };
+        let full = unwritable(std::io::ErrorKind::StorageFull);
+        assert!(
+            full.starts_with("the raw folder raw cannot be written (") && full.contains("`df -i`"),
+            "{full}"
+        );
+        assert!(!full.contains("permissions"), "{full}");
+        let read_only = unwritable(std::io::ErrorKind::ReadOnlyFilesystem);
+        assert!(read_only.contains("mounted read-only"), "{read_only}");
+        let denied = unwritable(std::io::ErrorKind::PermissionDenied);
+        assert!(
+            denied.ends_with("check --raw-dir and its permissions"),
+            "{denied}"
+        );
     }
 }

@@ -207,7 +207,7 @@ fn unsaved_state(
     // data file, else nothing.
     let next = match (&outcome, noted) {
         (SourceResult::Landed { .. }, true) => {
-            "the next run counts this run as landed, from its metrics or its data file"
+            "the next run counts this run as landed, from its metrics or its data file (as not finished if the summariser has stored that file and deleted it first)"
         }
         (_, true) => {
             "the next run counts this run as failed, from its metrics or as not finished, and collects its data again (the summariser keeps each record once)"
@@ -485,7 +485,7 @@ mod tests {
         );
         assert_eq!(
             landed,
-            SourceResult::Failed("landed usgs_2026-12-04T10-00-00Z.json (2 records), but cannot save the state file raw/usgs/.state.json: No space left on device; the next run counts this run as landed, from its metrics or its data file".to_owned())
+            SourceResult::Failed("landed usgs_2026-12-04T10-00-00Z.json (2 records), but cannot save the state file raw/usgs/.state.json: No space left on device; the next run counts this run as landed, from its metrics or its data file (as not finished if the summariser has stored that file and deleted it first)".to_owned())
         );
         let unnoted = said(false);
         assert!(

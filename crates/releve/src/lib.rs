@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod disk_fault;
 pub mod dotenv;
 pub mod locate;
 pub mod lock;

@@ -8,6 +8,11 @@ use std::path::Path;
 /// the files wait up to an hour for the summariser.
 pub const LOW: u64 = 500_000_000;
 
+/// Below this many files (inodes) left to create, the next runs may not fit either: a minute
+/// source lands two files a run, and they wait up to an hour for the summariser (forty minute
+/// sources, about 4,800).
+pub const FEW_FILES: u64 = 10_000;
+
 /// The room left on one file system, with the folders of relevé it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FreeSpace {
@@ -15,6 +20,9 @@ pub struct FreeSpace {
     pub folders: Vec<String>,
     /// Bytes an unprivileged process can still write there, or why that is unknown.
     pub available: Result<u64, String>,
+    /// How many more files an unprivileged process can create there (its free inodes), when
+    /// its file system counts them (btrfs and ZFS do not) and it could be read.
+    pub files: Option<u64>,
 }
 
 /// The room left for each of `folders`, one entry per file system; a folder not created yet
@@ -38,6 +46,7 @@ pub fn free_space(folders: &[&Path]) -> Vec<FreeSpace> {
             FreeSpace {
                 folders: vec![shown],
                 available,
+                files: files_left(measured),
             },
         ));
     }
@@ -45,13 +54,19 @@ pub fn free_space(folders: &[&Path]) -> Vec<FreeSpace> {
 }
 
 impl FreeSpace {
-    /// `71.2 GB (raw, reports)`.
+    /// `71.2 GB (raw, reports)`; `1.1 GB, 812 files (raw)` when few files can be created.
     pub fn render(&self) -> String {
         let amount = match &self.available {
             Ok(bytes) => bytes_said(*bytes),
             Err(_) => "?".to_owned(),
         };
-        format!("{amount} ({})", self.folders.join(", "))
+        let files = match self.files {
+            Some(files) if files < FEW_FILES => {
+                format!(", {}", crate::format::counted(files, "file"))
+            }
+            _ => String::new(),
+        };
+        format!("{amount}{files} ({})", self.folders.join(", "))
     }
 
     /// What needs attention: little room left, or room that could not be measured.
@@ -63,7 +78,14 @@ impl FreeSpace {
                 bytes_said(*bytes),
                 bytes_said(LOW)
             )),
-            Ok(_) => None,
+            Ok(_) => match self.files {
+                Some(files) if files < FEW_FILES => Some(format!(
+                    "only {} more {} can be created on the disk of {folders}, though it has room (its inodes nearly all used: `df -i`): runs that cannot create their files leave no trace, not even a failure; delete files there",
+                    crate::format::grouped(files),
+                    if files == 1 { "file" } else { "files" }
+                )),
+                _ => None,
+            },
             Err(why) => Some(format!(
                 "the free space on the disk of {folders} could not be read: {why}"
             )),
@@ -100,6 +122,47 @@ pub fn reports_unwritable(folder: &Path) -> Option<String> {
             folder.display()
         ));
     }
+    cannot_create(folder).map(|err| {
+        format!(
+            "the reports folder {} cannot be written ({}): no report is written until it can; {}",
+            folder.display(),
+            crate::why_unreadable(&err),
+            what_to_check(&err)
+        )
+    })
+}
+
+/// Why the collector cannot land its files in the raw folder `folder` (nor the summariser take
+/// its lock there), when it cannot: a disk remounted read-only after an error, no inode left,
+/// another owner. Neither records a failure then, so no source reads failing: each reads `ok`
+/// until it is stale. (A raw folder that does not exist is said with the sources, see
+/// `gather`.)
+pub fn raw_unwritable(folder: &Path) -> Option<String> {
+    // One that is not a folder is said as unreadable.
+    if !folder.is_dir() {
+        return None;
+    }
+    cannot_create(folder).map(|err| raw_cannot_be_written(folder, &err))
+}
+
+/// `the raw folder raw cannot be written (Read-only file system (os error 30)): …`.
+fn raw_cannot_be_written(folder: &Path, err: &std::io::Error) -> String {
+    format!(
+        "the raw folder {} cannot be written ({}): the collector lands nothing and the summariser stores nothing until it can, and no run is recorded as failing; {}",
+        folder.display(),
+        crate::why_unreadable(err),
+        what_to_check(err)
+    )
+}
+
+/// What to do about a folder where a file could not be created for `err`.
+fn what_to_check(err: &std::io::Error) -> &'static str {
+    releve::disk_fault::advice(err).unwrap_or("check its permissions and how its disk is mounted")
+}
+
+/// Why a file cannot be created in `folder` (or where it will be created), tried as relevé
+/// writes: by creating a file of its own there, removed at once.
+fn cannot_create(folder: &Path) -> Option<std::io::Error> {
     let at = nearest_existing(folder);
     let trial = at.join(format!(".status-can-write-{}", std::process::id()));
     let written = std::fs::OpenOptions::new()
@@ -113,11 +176,7 @@ pub fn reports_unwritable(folder: &Path) -> Option<String> {
             None
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => None,
-        Err(err) => Some(format!(
-            "the reports folder {} cannot be written ({}): no report is written until it can; check its permissions and how its disk is mounted",
-            folder.display(),
-            crate::why_unreadable(&err)
-        )),
+        Err(err) => Some(err),
     }
 }
 
@@ -128,6 +187,20 @@ fn nearest_existing(folder: &Path) -> &Path {
         .ancestors()
         .find(|ancestor| !ancestor.as_os_str().is_empty() && ancestor.exists())
         .unwrap_or(Path::new("."))
+}
+
+/// How many more files an unprivileged process can create on the file system of `path`;
+/// `None` when it does not count them (reporting no inode at all, as btrfs does) or cannot be
+/// read.
+#[cfg(unix)]
+fn files_left(path: &Path) -> Option<u64> {
+    let stats = rustix::fs::statvfs(path).ok()?;
+    (stats.f_files > 0).then_some(stats.f_favail)
+}
+
+#[cfg(not(unix))]
+fn files_left(_path: &Path) -> Option<u64> {
+    None
 }
 
 #[cfg(unix)]
@@ -159,6 +232,7 @@ mod tests {
         FreeSpace {
             folders: folders.iter().map(|f| (*f).to_owned()).collect(),
             available,
+            files: None,
         }
     }
 
@@ -176,6 +250,69 @@ mod tests {
         assert_eq!(roomy.render(), "71.2 GB (raw)");
         assert_eq!(roomy.problem(), None);
         assert_eq!(space(&["raw"], Ok(LOW)).problem(), None);
+    }
+
+    /// A disk with room but (nearly) no inode left lands no file either, as `df -h` does not
+    /// show; a file system that counts no inode (btrfs) is measured by its bytes only.
+    #[test]
+    fn few_files_left_to_create_is_a_problem_though_bytes_are_free() {
+        let few = FreeSpace {
+            files: Some(812),
+            ..space(&["raw"], Ok(1_100_000_000))
+        };
+        assert_eq!(few.render(), "1.1 GB, 812 files (raw)");
+        let problem = few.problem().expect("a problem");
+        assert!(
+            problem.starts_with("only 812 more files can be created on the disk of raw"),
+            "{problem}"
+        );
+        assert!(problem.contains("df -i"), "{problem}");
+        let plenty = FreeSpace {
+            files: Some(FEW_FILES),
+            ..space(&["raw"], Ok(1_100_000_000))
+        };
+        assert_eq!(plenty.render(), "1.1 GB (raw)");
+        assert_eq!(plenty.problem(), None);
+        assert_eq!(space(&["raw"], Ok(1_100_000_000)).problem(), None);
+    }
+
+    /// What a raw folder that cannot be written says to do depends on why: a disk full (or out
+    /// of inodes) or mounted read-only (as the kernel does after a disk error) is not a matter
+    /// of permissions.
+    #[test]
+    fn a_raw_folder_that_cannot_be_written_says_what_to_do_for_its_cause() {
+        use std::io::{Error, ErrorKind};
+        let raw = Path::new("raw");
+        let read_only = raw_cannot_be_written(raw, &Error::from(ErrorKind::ReadOnlyFilesystem));
+        assert!(
+            read_only.starts_with("the raw folder raw cannot be written (read-only filesystem")
+                && read_only.contains("the collector lands nothing")
+                && read_only.contains("mounted read-only"),
+            "{read_only}"
+        );
+        let full = raw_cannot_be_written(raw, &Error::from(ErrorKind::StorageFull));
+        assert!(full.contains("`df -i`"), "{full}");
+        let denied = raw_cannot_be_written(raw, &Error::from(ErrorKind::PermissionDenied));
+        assert!(
+            denied.ends_with("check its permissions and how its disk is mounted"),
+            "{denied}"
+        );
+    }
+
+    /// A raw folder that can be written in, or that is not a folder (said as unreadable, with
+    /// the sources), is no problem of this kind.
+    #[test]
+    fn a_raw_folder_that_can_be_written_or_is_not_one_is_not_said_unwritable() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert_eq!(raw_unwritable(dir.path()), None);
+        let file = dir.path().join("raw");
+        std::fs::write(&file, "").expect("a file");
+        assert_eq!(raw_unwritable(&file), None);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("listing").count(),
+            1,
+            "the trial file is removed"
+        );
     }
 
     #[test]

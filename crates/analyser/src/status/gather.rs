@@ -96,7 +96,13 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         missing_reports: missing_reports(args, &config, now, collected_before_due),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
-        reports_unwritable: super::disk::reports_unwritable(&args.reports_dir),
+        unwritable: [
+            super::disk::raw_unwritable(raw_dir),
+            super::disk::reports_unwritable(&args.reports_dir),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     })
 }
 

@@ -30,8 +30,11 @@ pub(super) fn land(
     let file = match rawfile::land_from(raw_dir, &source.name, first, &collected.body) {
         Ok(file) => file,
         Err(err) => {
+            let advice = releve::disk_fault::advice(&err)
+                .map(|advice| format!(": {advice}"))
+                .unwrap_or_default();
             let reason = format!(
-                "cannot land the file in {}: {err}",
+                "cannot land the file in {}: {err}{advice}",
                 raw_dir.join(&source.name).display()
             );
             let failure = Failure {
