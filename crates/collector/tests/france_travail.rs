@@ -584,6 +584,38 @@ fn a_day_without_a_single_offer_lands_empty_with_a_warning() {
     );
 }
 
+/// Review (stop 54): a source whose `params` choose few offers (one trade in one town) has
+/// days without any, as a matter of course; the collector still warns each such day that the
+/// API is more likely at fault, and advises collecting the day again with `--force`, which
+/// brings nothing more. A filtered day without offers is no warning.
+#[test]
+fn a_filtered_day_without_a_matching_offer_is_no_warning_of_the_api() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(3_000, 5)));
+    assert!(
+        !double
+            .offers()
+            .iter()
+            .any(|o| o.json.get("romeCode").and_then(Value::as_str) == Some("K2111")),
+        "no offer of the filtered trade that day"
+    );
+    let run = collect_with(
+        &double,
+        100,
+        &double.settings().client_secret,
+        "params = { codeROME = \"K2111\", commune = \"31555\" }",
+    );
+    run.assert_succeeded();
+    assert!(run.landed_offers().is_empty());
+    assert!(
+        !run.stderr()
+            .lines()
+            .any(|line| line.contains("WARN")
+                && line.contains("answered no offer for the whole day")),
+        "a filtered day without offers is warned of as the API's fault: {}",
+        run.stderr()
+    );
+}
+
 /// The values of `param` in one search's parameters, each.
 fn sent(search: &[(String, String)], param: &str) -> Vec<String> {
     search

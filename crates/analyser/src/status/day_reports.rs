@@ -66,17 +66,19 @@ pub fn missing(
         Err(why) => return Some(why),
     };
     let due = due_day(reports.tz, now)?;
-    if written.is_empty() {
-        return collected_before_due.then(|| {
-            format!(
-                "no day report was written in {}, though sources have run since before {due}, whose report is due: the crontab's analyser lines did not run (not installed: `crontab -l`; the machine off or asleep at their hours) or failed (see logs/analyser.log); `{} --if-missing` writes the latest day's and those missed in the eight days before",
-                reports.dir.display(),
-                reports.command
-            )
-        });
-    }
+    // None, or only some written now and then by hand: said when sources ran before the day
+    // due and its report is not there.
     if !written_by_cron(PeriodKind::Day, reports, &written, due) {
-        return None;
+        let newest = written.last();
+        if newest.is_some_and(|newest| *newest >= due) || !collected_before_due {
+            return None;
+        }
+        let after = newest.map_or(String::new(), |newest| format!(" after that of {newest}"));
+        return Some(format!(
+            "no day report was written in {}{after}, though sources have run since before {due}, whose report is due: the crontab's analyser lines did not run (not installed: `crontab -l`; the machine off or asleep at their hours) or failed (see logs/analyser.log); `{} --if-missing` writes the latest day's and those missed in the eight days before",
+            reports.dir.display(),
+            reports.command
+        ));
     }
     let oldest = *written.first()?;
     // `keep = 0` keeps every report: the whole week is looked at.
@@ -281,6 +283,49 @@ mod tests {
             due_day_start(paris, at(23, 6)),
             Some(at(20, 23)),
             "the 21st began at 23:00 UTC on the 20th"
+        );
+    }
+
+    /// Review (stop 54): the user tried `analyser` once by hand after installing (one day
+    /// report in the folder), then cron's analyser lines never ran (a laptop asleep at their
+    /// hours, a crontab not installed) while the sources kept collecting for weeks. One report
+    /// written by hand is not "cron writing day reports", yet it silences the line said of a
+    /// folder with none at all: `status` stays green though no day report was written since.
+    #[test]
+    fn one_day_report_written_by_hand_does_not_hide_cron_s_analyser_lines_never_running() {
+        let paris = chrono_tz::Europe::Paris;
+        let dir = folder(&["2026-11-02"]);
+        let reports = Reports {
+            dir: dir.path(),
+            tz: paris,
+            command: "analyser --raw-dir raw".to_owned(),
+            keep: 60,
+        };
+        let line = missing(&reports, at(23, 6), true).expect("a line");
+        assert!(
+            line.starts_with(&format!(
+                "no day report was written in {} after that of 2026-11-02, though sources have run since before 2026-11-21, whose report is due",
+                dir.path().display()
+            )),
+            "{line}"
+        );
+        // The day due written by hand too: nothing missing is said.
+        let dir = folder(&["2026-11-02", "2026-11-21"]);
+        let reports = Reports {
+            dir: dir.path(),
+            ..reports
+        };
+        assert_eq!(missing(&reports, at(23, 6), true), None);
+        assert_eq!(
+            missing(
+                &Reports {
+                    dir: folder(&["2026-11-02"]).path(),
+                    ..reports
+                },
+                at(23, 6),
+                false
+            ),
+            None
         );
     }
 

@@ -94,7 +94,7 @@ impl OfferFilter {
                 "a contract type is three capital letters, such as \"CDI\" or \"CDD\""
             }
             OfferFilter::Region => {
-                "a region code is one of the 18 regions' two digits (01 to 06 overseas, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94), such as \"76\" (Occitanie)"
+                "a region code is one of the 18 regions' two digits (01 to 04 and 06 overseas, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94), such as \"76\" (Occitanie)"
             }
             OfferFilter::Departement => {
                 "a département code is two characters, such as \"31\", \"2A\" or \"2B\", or three digits from \"971\" to \"976\""

@@ -629,4 +629,25 @@ mod tests {
             );
         }
     }
+
+    /// Review (stop 54): a failure's word after `not` is denied (`Not failed`, `Not
+    /// throttled`, commit 08b2546), but only for some words: `Not expired` and `Not limited`
+    /// fail a run answered with no record, and so does a status saying a quota or a limit is
+    /// fine (`Rate limit: OK`). A quiet hour of such an API reads as a failing source.
+    #[test]
+    fn a_status_denying_or_clearing_any_failure_s_word_lands() {
+        for fine in [
+            "Not expired",
+            "Token not expired",
+            "Not limited",
+            "Rate limit: OK",
+            "Quota: OK",
+        ] {
+            assert_eq!(
+                error_member(&json!({"results": [], "status": fine})),
+                None,
+                "{fine}"
+            );
+        }
+    }
 }
