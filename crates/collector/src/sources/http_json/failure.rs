@@ -286,17 +286,20 @@ fn words_of(status: &str) -> (Vec<String>, Vec<String>) {
 /// or is part of another word: `no_error`, `ERROR_NONE`, `Error-free`, `Errorless`,
 /// `failover`, `unlimited`, `invalidated` (a count of none is read before, see [`counted`]).
 fn denied(word: &str, before: &str, after: &str) -> bool {
+    // Said not to have happened (`no_error`, `Not expired`, `Token not expired`).
     let none_before = ["no", "non", "not", "zero", "without"]
         .iter()
         .any(|no| before.ends_with(no));
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
+    let not_reached = || after_is(&["notexceeded", "notexhausted", "notreached", "notspent"]);
     match word {
+        // `NO_QUOTA`: none left.
+        "quota" => not_reached(),
+        "limit" => none_before || before.ends_with("un") || not_reached(),
         "error" => none_before || after == "none" || after_is(&["free", "less"]),
         "fail" => none_before || after_is(&["over", "safe", "2ban"]),
-        "timeout" | "outage" | "refused" | "rejected" | "throttl" | "exhausted" => none_before,
-        "limit" => before.ends_with("un") || before.ends_with("no"),
-        "invalid" => after_is(&["ate"]),
-        _ => false,
+        "invalid" => none_before || after_is(&["ate"]),
+        _ => none_before,
     }
 }
 
@@ -642,6 +645,10 @@ mod tests {
             "Not limited",
             "Rate limit: OK",
             "Quota: OK",
+            "Quota not exceeded",
+            "Quota not exhausted",
+            "Limit not reached",
+            "Not forbidden",
         ] {
             assert_eq!(
                 error_member(&json!({"results": [], "status": fine})),

@@ -91,6 +91,8 @@ enum Count {
     Some,
     /// The fraction of the number before (`5` in `0.5`): no count of its own.
     Fraction,
+    /// A label's value saying it is fine (`Rate limit: OK`): none of it, a quota or limit too.
+    Fine,
 }
 
 /// Whether `word` is a count (`0`, `12`, `zero`, `none`).
@@ -155,15 +157,18 @@ pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool>
         let text = separator(at);
         text.contains([',', ';', '|', '\n']) || text.contains(". ")
     };
-    // A label's value of no (`Errors: no`, `error=false`, `Error: null`) ending its clause
-    // counts it none (`Error: no such file` is words).
+    // A label's value of no (`Errors: no`, `error=false`, `Error: null`), or of fine (`Rate
+    // limit: OK`, `Quota: fine`), ending its clause counts it none (`Error: no such file`
+    // is words).
     for at in 0..words.len() {
         let ends_clause = at + 1 == words.len() || breaks(at + 1);
-        if matches!(words[at].as_str(), "no" | "false" | "null" | "nil")
-            && separator(at).contains([':', '='])
-            && ends_clause
-        {
-            counts[at] = Some(Count::Zero);
+        let value = match words[at].as_str() {
+            "no" | "false" | "null" | "nil" => Count::Zero,
+            "ok" | "okay" | "fine" => Count::Fine,
+            _ => continue,
+        };
+        if separator(at).contains([':', '=']) && ends_clause {
+            counts[at] = Some(value);
         }
     }
     let mut left_out = vec![false; words.len()];
@@ -284,7 +289,7 @@ fn read_clause(
         let spent = counted
             .clone()
             .any(|word| words[word].contains("quota") || words[word].contains("limit"));
-        if count != Count::Some && !spent {
+        if count == Count::Fine || count != Count::Some && !spent {
             left_out[at] = true;
             for word in counted {
                 left_out[word] = true;
