@@ -575,19 +575,20 @@ fn a_day_without_a_single_offer_lands_empty_with_a_warning() {
     assert!(run.landed_offers().is_empty());
     let metrics = run.metrics();
     assert_eq!((metrics.announced, metrics.records), (Some(0), 0));
+    let day = metrics.day.expect("the day collected");
+    let again = format!("`collector --source {SOURCE} --date {day} --force`");
     assert!(
         run.stderr().lines().any(|line| line.contains("WARN")
             && line.contains("answered no offer for the whole day")
-            && line.contains("--date DAY --force")),
+            && line.contains(&again)),
         "{}",
         run.stderr()
     );
 }
 
-/// Review (stop 54): a source whose `params` choose few offers (one trade in one town) has
-/// days without any, as a matter of course; the collector still warns each such day that the
-/// API is more likely at fault, and advises collecting the day again with `--force`, which
-/// brings nothing more. A filtered day without offers is no warning.
+/// A source whose `params` choose few offers (one trade in one town) has days without any, as
+/// a matter of course: no warning that the API is more likely at fault, nor advice to collect
+/// the day again (found by the review of stop 54).
 #[test]
 fn a_filtered_day_without_a_matching_offer_is_no_warning_of_the_api() {
     let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(3_000, 5)));
@@ -612,6 +613,13 @@ fn a_filtered_day_without_a_matching_offer_is_no_warning_of_the_api() {
             .any(|line| line.contains("WARN")
                 && line.contains("answered no offer for the whole day")),
         "a filtered day without offers is warned of as the API's fault: {}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains(
+            "No offer matched the source's filters (codeROME=K2111, commune=31555) that day."
+        ),
+        "{}",
         run.stderr()
     );
 }

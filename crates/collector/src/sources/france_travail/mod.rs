@@ -18,7 +18,7 @@ mod partition;
 mod token;
 
 use chrono::NaiveDate;
-use releve::config::FranceTravail;
+use releve::config::{FranceTravail, OfferFilters};
 use releve::{FieldPath, Source};
 
 use super::landing::for_each_element;
@@ -70,7 +70,7 @@ pub async fn collect(
             message: ctx.client.scrub(&other.to_string()),
         },
     })?;
-    log_harvest(source, ctx.day, &harvest);
+    log_harvest(source, &settings.params, ctx.day, &harvest);
     if lands_contact_unawares(&dropped) {
         tracing::warn!(
             source = %source.name,
@@ -139,7 +139,12 @@ fn lands_contact_unawares(dropped: &[FieldPath]) -> bool {
 }
 
 /// Logs the day's harvest, with a warning for each way it may fall short.
-fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
+fn log_harvest(
+    source: &Source,
+    params: &OfferFilters,
+    day: NaiveDate,
+    harvest: &partition::Harvest,
+) {
     tracing::info!(
         source = %source.name,
         day = %day,
@@ -149,13 +154,22 @@ fn log_harvest(source: &Source, day: NaiveDate, harvest: &partition::Harvest) {
         repeated = harvest.duplicates,
         "Collected the day's France Travail offers."
     );
-    if harvest.announced == 0 {
-        // The API answers 204 for a query without offers; a whole day without one is more
-        // likely a fault of the API than the truth, and the day now counts as collected.
+    if harvest.announced == 0 && !params.is_empty() {
+        // A day without an offer matching narrow filters (one trade in one town) is common.
+        tracing::info!(
+            source = %source.name,
+            day = %day,
+            "No offer matched the source's filters ({params}) that day."
+        );
+    } else if harvest.announced == 0 {
+        // The API answers 204 for a query without offers; a whole day of France's without one
+        // is more likely a fault of the API than the truth, and the day now counts as
+        // collected.
         tracing::warn!(
             source = %source.name,
             day = %day,
-            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source NAME --date DAY --force`."
+            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source {} --date {day} --force`.",
+            source.name
         );
     }
     // Offers past position 3,149 of the narrowest query: created in one second, and left after
