@@ -649,6 +649,7 @@ mod tests {
             "Quota not exhausted",
             "Limit not reached",
             "Not forbidden",
+            "Throttling: off",
         ] {
             assert_eq!(
                 error_member(&json!({"results": [], "status": fine})),

@@ -158,13 +158,13 @@ pub(super) fn counted_none(words: &[String], separators: &[String]) -> Vec<bool>
         text.contains([',', ';', '|', '\n']) || text.contains(". ")
     };
     // A label's value of no (`Errors: no`, `error=false`, `Error: null`), or of fine (`Rate
-    // limit: OK`, `Quota: fine`), ending its clause counts it none (`Error: no such file`
+    // limit: OK`, `Throttling: off`), ending its clause counts it none (`Error: no such file`
     // is words).
     for at in 0..words.len() {
         let ends_clause = at + 1 == words.len() || breaks(at + 1);
         let value = match words[at].as_str() {
             "no" | "false" | "null" | "nil" => Count::Zero,
-            "ok" | "okay" | "fine" => Count::Fine,
+            "ok" | "okay" | "fine" | "off" => Count::Fine,
             _ => continue,
         };
         if separator(at).contains([':', '=']) && ends_clause {
