@@ -255,3 +255,54 @@ fn log_settings_that_are_not_numbers_are_said_in_the_log_and_never_empty_it() {
         "{live}"
     );
 }
+
+/// On a disk out of inodes no log can be created: rotate-log leaves the logs as they were,
+/// the live one past its size, rather than moving it away (cron would then not start the stage,
+/// its line appending to a log that cannot be created) or shifting the older ones up a place
+/// each minute until the last is written over (found by the review of stop 55). Here a folder
+/// in the place of the new log rotate-log makes first stands for the disk out of inodes, as
+/// root may write anywhere and a mount is not every test machine's to make.
+#[test]
+fn a_log_that_cannot_be_created_again_leaves_the_older_logs_as_they_were() {
+    let checkout = Checkout::new();
+    let logs = checkout.path("logs");
+    std::fs::create_dir_all(logs.join("summariser.log.new")).expect("a folder in the way");
+    let log = checkout.path("logs/summariser.log");
+    std::fs::write(&log, format!("live\n{}", "x".repeat(2000))).expect("a big log");
+    std::fs::write(checkout.path("logs/summariser.log.1"), "old1\n").expect("an old log");
+    std::fs::write(checkout.path("logs/summariser.log.2"), "old2\n").expect("an older log");
+    let first_lines = || -> Vec<(String, String)> {
+        ["", ".1", ".2", ".3"]
+            .iter()
+            .filter_map(|suffix| {
+                let text = std::fs::read_to_string(format!("{}{suffix}", log.display())).ok()?;
+                Some((
+                    format!("summariser.log{suffix}"),
+                    text.lines().next().unwrap_or("").to_owned(),
+                ))
+            })
+            .collect()
+    };
+    for minute in 0..2 {
+        let _forking = common::writing_or_forking();
+        let status = Command::new("sh")
+            .arg("deploy/cron/rotate-log")
+            .arg("logs/summariser.log")
+            .current_dir(checkout.dir.path())
+            .env("RELEVE_LOG_MAX_BYTES", "1000")
+            .env("RELEVE_LOG_KEEP", "3")
+            .stdin(Stdio::null())
+            .status()
+            .expect("run rotate-log");
+        assert!(status.success(), "minute {minute}");
+        assert_eq!(
+            first_lines(),
+            [
+                ("summariser.log".to_owned(), "live".to_owned()),
+                ("summariser.log.1".to_owned(), "old1".to_owned()),
+                ("summariser.log.2".to_owned(), "old2".to_owned()),
+            ],
+            "minute {minute}"
+        );
+    }
+}

@@ -624,6 +624,31 @@ fn a_filtered_day_without_a_matching_offer_is_no_warning_of_the_api() {
     );
 }
 
+/// A broad filter (Haute-Garonne, the README's own `departement = "31"`, has hundreds of offers
+/// a day) keeps the warning of a day without a single offer, with the command that collects it
+/// again (found by the review of stop 55).
+#[test]
+fn a_departement_s_day_without_a_single_offer_still_warns() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(0, 3)));
+    let run = collect_with(
+        &double,
+        10,
+        &double.settings().client_secret.clone(),
+        "params = { departement = \"31\" }",
+    );
+    run.assert_succeeded();
+    assert!(run.landed_offers().is_empty());
+    let day = run.metrics().day.expect("the day collected");
+    let again = format!("`collector --source {SOURCE} --date {day} --force`");
+    assert!(
+        run.stderr().lines().any(|line| line.contains("WARN")
+            && line.contains("no offer matching the source's filters (departement=31)")
+            && line.contains(&again)),
+        "a département's day without a single offer is no warning: {}",
+        run.stderr()
+    );
+}
+
 /// The values of `param` in one search's parameters, each.
 fn sent(search: &[(String, String)], param: &str) -> Vec<String> {
     search

@@ -286,11 +286,10 @@ mod tests {
         );
     }
 
-    /// Review (stop 54): the user tried `analyser` once by hand after installing (one day
-    /// report in the folder), then cron's analyser lines never ran (a laptop asleep at their
-    /// hours, a crontab not installed) while the sources kept collecting for weeks. One report
-    /// written by hand is not "cron writing day reports", yet it silences the line said of a
-    /// folder with none at all: `status` stays green though no day report was written since.
+    /// A report written once by hand after installing, then cron's analyser lines never
+    /// running (a laptop asleep at their hours, a crontab not installed) while the sources
+    /// collect for weeks: said as a folder with no day report is (found by the review of stop
+    /// 54).
     #[test]
     fn one_day_report_written_by_hand_does_not_hide_cron_s_analyser_lines_never_running() {
         let paris = chrono_tz::Europe::Paris;

@@ -40,6 +40,15 @@ impl OfferFilter {
         OfferFilter::MotsCles,
     ];
 
+    /// Whether it chooses so few offers that a day without one is common: a trade, a town,
+    /// words (a contract type, a region or a département have offers every day).
+    pub fn is_narrow(self) -> bool {
+        matches!(
+            self,
+            OfferFilter::CodeRome | OfferFilter::Commune | OfferFilter::MotsCles
+        )
+    }
+
     /// The query parameter, as written in `params`.
     pub fn param(self) -> &'static str {
         match self {

@@ -154,21 +154,27 @@ fn log_harvest(
         repeated = harvest.duplicates,
         "Collected the day's France Travail offers."
     );
-    if harvest.announced == 0 && !params.is_empty() {
-        // A day without an offer matching narrow filters (one trade in one town) is common.
+    let narrow = params.iter().any(|(filter, _)| filter.is_narrow());
+    if harvest.announced == 0 && narrow {
+        // A day without an offer of one trade, or in one town, is common.
         tracing::info!(
             source = %source.name,
             day = %day,
             "No offer matched the source's filters ({params}) that day."
         );
     } else if harvest.announced == 0 {
-        // The API answers 204 for a query without offers; a whole day of France's without one
-        // is more likely a fault of the API than the truth, and the day now counts as
-        // collected.
+        // The API answers 204 for a query without offers; a whole day without one (of France,
+        // a region, a département) is more likely a fault of the API than the truth, and the
+        // day now counts as collected.
+        let matching = if params.is_empty() {
+            String::new()
+        } else {
+            format!(" matching the source's filters ({params})")
+        };
         tracing::warn!(
             source = %source.name,
             day = %day,
-            "France Travail answered no offer for the whole day; if that is wrong, collect the day again with `collector --source {} --date {day} --force`.",
+            "France Travail answered no offer{matching} for the whole day; if that is wrong, collect the day again with `collector --source {} --date {day} --force`.",
             source.name
         );
     }

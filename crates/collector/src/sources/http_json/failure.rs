@@ -251,11 +251,51 @@ fn says_failure(status: &str) -> bool {
     if ONE_WORD.contains(&joined.as_str()) {
         return true;
     }
+    // Where each word kept starts in `joined`.
+    let starts: Vec<usize> = words
+        .iter()
+        .zip(&left_out)
+        .filter(|(_, out)| !**out)
+        .scan(0, |at, (word, _)| {
+            let start = *at;
+            *at += word.len();
+            Some(start)
+        })
+        .collect();
     FAILURES.iter().any(|word| {
-        joined
-            .match_indices(word)
-            .any(|(at, _)| !denied(word, &joined[..at], &joined[at + word.len()..]))
+        joined.match_indices(word).any(|(at, _)| {
+            let negated = negated_at(&joined, &starts, at);
+            !denied(word, negated, &joined[..at], &joined[at + word.len()..])
+        })
     })
+}
+
+/// Whether what `joined` holds at `at` is said not to be: after a word of its own saying no
+/// (`Not expired`, `no_error`, `without errors`), or glued to one (`NoError`), never after a
+/// name ending so (`Avignon offline`, `Milano: unavailable`). `starts` are where its words
+/// start.
+fn negated_at(joined: &str, starts: &[usize], at: usize) -> bool {
+    const NO: &[&str] = &["no", "non", "not", "zero", "without"];
+    let word_start = starts
+        .partition_point(|start| *start <= at)
+        .saturating_sub(1);
+    let Some(&start) = starts.get(word_start) else {
+        return false;
+    };
+    let before = if start < at {
+        // Within its word: the part before it.
+        &joined[start..at]
+    } else {
+        // The word before it.
+        match word_start
+            .checked_sub(1)
+            .and_then(|before| starts.get(before))
+        {
+            Some(&before) => &joined[before..start],
+            None => return false,
+        }
+    };
+    NO.contains(&before)
 }
 
 /// The words of a status, lower case, each with the text before it (its separator: `": "`,
@@ -283,13 +323,11 @@ fn words_of(status: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Whether a failure's `word`, between `before` and `after` in a status run together, is denied
-/// or is part of another word: `no_error`, `ERROR_NONE`, `Error-free`, `Errorless`,
-/// `failover`, `unlimited`, `invalidated` (a count of none is read before, see [`counted`]).
-fn denied(word: &str, before: &str, after: &str) -> bool {
-    // Said not to have happened (`no_error`, `Not expired`, `Token not expired`).
-    let none_before = ["no", "non", "not", "zero", "without"]
-        .iter()
-        .any(|no| before.ends_with(no));
+/// (`negated`: said not to have happened, `no_error`, `Not expired`) or is part of another
+/// word: `ERROR_NONE`, `Error-free`, `Errorless`, `failover`, `unlimited`, `invalidated` (a
+/// count of none is read before, see [`counted`]).
+fn denied(word: &str, negated: bool, before: &str, after: &str) -> bool {
+    let none_before = negated;
     let after_is = |ends: &[&str]| ends.iter().any(|end| after.starts_with(end));
     let not_reached = || after_is(&["notexceeded", "notexhausted", "notreached", "notspent"]);
     match word {
@@ -633,10 +671,9 @@ mod tests {
         }
     }
 
-    /// Review (stop 54): a failure's word after `not` is denied (`Not failed`, `Not
-    /// throttled`, commit 08b2546), but only for some words: `Not expired` and `Not limited`
-    /// fail a run answered with no record, and so does a status saying a quota or a limit is
-    /// fine (`Rate limit: OK`). A quiet hour of such an API reads as a failing source.
+    /// Any failure's word after `not` is denied (`Not expired`, `Not limited`), and a status
+    /// saying a quota or a limit is fine (`Rate limit: OK`) lands: else a quiet hour of such an
+    /// API reads as a failing source (found by the review of stop 54).
     #[test]
     fn a_status_denying_or_clearing_any_failure_s_word_lands() {
         for fine in [
@@ -655,6 +692,40 @@ mod tests {
                 error_member(&json!({"results": [], "status": fine})),
                 None,
                 "{fine}"
+            );
+        }
+    }
+
+    /// A label said fine (`: OK`, `: off`) is that word only, never what went wrong before it
+    /// (found by the review of stop 55).
+    #[test]
+    fn a_failure_said_before_a_label_said_fine_still_fails() {
+        for refused in [
+            "API key expired (auto-renew: off)",
+            "Quota exceeded (overage: off)",
+            "Rate limit exceeded - burst: off",
+            "Invalid API key - rate limit: OK",
+            "Token expired (refresh: OK)",
+        ] {
+            assert!(
+                error_member(&json!({"results": [], "status": refused})).is_some(),
+                "{refused}"
+            );
+        }
+    }
+
+    /// A failure's word is denied by a word of its own saying no, not by a name ending so
+    /// (found by the review of stop 55).
+    #[test]
+    fn a_name_ending_in_no_or_non_does_not_deny_the_failure_after_it() {
+        for refused in [
+            "Station Avignon offline",
+            "Sensor Milano: unavailable",
+            "Torino unreachable",
+        ] {
+            assert!(
+                error_member(&json!({"results": [], "status": refused})).is_some(),
+                "{refused}"
             );
         }
     }

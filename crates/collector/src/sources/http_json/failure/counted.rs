@@ -243,6 +243,9 @@ fn read_clause(
             super::is_failure_word(word) || word.len() > 3 && word.ends_with('s')
         };
         let counted = match count {
+            // Said fine, the word before only (`Rate limit: OK`, `Throttling: off`): never what
+            // went wrong before it (`Token expired (refresh: OK)`).
+            Count::Fine => (at > within.start).then(|| at - 1..at),
             Count::None
                 if word_after.is_some_and(|after| super::is_failure_word(&words[after])) =>
             {
