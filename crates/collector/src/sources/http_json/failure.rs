@@ -212,6 +212,12 @@ const FAILURES: &[&str] = &[
     "exhausted",
     "toomany",
     "throttl",
+    // A refusal said with `not` (`Not Found`, `NOT_AUTHORIZED`, `Method not allowed`).
+    "notfound",
+    "notauthori",
+    "notallowed",
+    "notpermitted",
+    "notacceptable",
 ];
 
 /// Whether `word` is a failure's (`errors`, `failed`, `timeout`).
@@ -458,6 +464,11 @@ mod tests {
             json!({"results": [], "status": "Import failed: 0 records imported"}),
             json!({"results": [], "status": "error 0.5"}),
             json!({"results": [], "status": "RESOURCE_EXHAUSTED"}),
+            json!({"results": [], "status": "Not Found"}),
+            json!({"results": [], "status": "NOT_AUTHORIZED"}),
+            json!({"results": [], "status": "Method not allowed"}),
+            json!({"results": [], "status": "Not permitted"}),
+            json!({"results": [], "status": "Not Acceptable"}),
             json!({"results": [], "status": "UNAUTHENTICATED"}),
             json!({"results": [], "status": "Too many requests"}),
             json!({"results": [], "status": "Partial outage"}),
@@ -687,6 +698,8 @@ mod tests {
             "Limit not reached",
             "Not forbidden",
             "Throttling: off",
+            "Not found: 0",
+            "0 not found",
         ] {
             assert_eq!(
                 error_member(&json!({"results": [], "status": fine})),
