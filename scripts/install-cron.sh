@@ -248,5 +248,7 @@ else
         echo "Removed relevé's schedule for $home. The crontab is now:"
     fi
 fi
+# Shown without the credentials of a URI (`MONGODB_URI=mongodb://user:password@host` set above
+# the block), which the terminal, its scrollback or a screen share would keep.
 # shellcheck disable=SC2086
-$crontab_cmd -l 2>/dev/null || true
+{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#://[^[:space:]]*@#://***@#g'

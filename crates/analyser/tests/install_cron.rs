@@ -646,3 +646,29 @@ fn running_as_root() -> bool {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
+
+/// The README has `MONGODB_URI=mongodb://user:password@…` set above the block; the installer
+/// prints the crontab it leaves, and must not print that password on the terminal.
+#[test]
+fn the_printed_crontab_never_shows_the_mongodb_password() {
+    let checkout = Checkout::new();
+    checkout.set_installed(
+        "MONGODB_URI=mongodb://phd:S3cret%40pw@db.example.org:27017/phd_db?authSource=admin\n",
+    );
+    for args in [&["--no-build"][..], &["--uninstall"][..]] {
+        let output = checkout.install_cron(args);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !said.contains("S3cret"),
+            "{args:?} prints the password: {said}"
+        );
+    }
+    assert!(
+        checkout.installed().contains("S3cret%40pw"),
+        "the user's line is kept as it was"
+    );
+}

@@ -173,7 +173,9 @@ fn first_line(err: &clap::Error) -> String {
         .map(str::trim)
         .collect();
     let line = paragraph.join(" ");
-    line.strip_prefix("error: ").unwrap_or(&line).to_owned()
+    // A URI given where it is not expected (without `--mongodb-uri`, as mongosh takes it) is
+    // quoted by clap: never with its password.
+    crate::store::redact_uris(line.strip_prefix("error: ").unwrap_or(&line))
 }
 
 /// `--config`.
@@ -324,6 +326,20 @@ mod tests {
         assert!(
             matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database == "x")
         );
+    }
+
+    /// clap quotes the value it could not place: a URI given without `--mongodb-uri` (as
+    /// mongosh takes it), or after another option, must not show its password in that line.
+    #[test]
+    fn a_refused_command_line_never_shows_a_uri_s_password() {
+        let uri = "mongodb://alice:s3cret@db.example.org/?authSource=admin";
+        for args in [vec!["stage", uri], vec!["stage", "status", uri]] {
+            let err = WithSubcommands::try_parse_from(&args)
+                .err()
+                .expect("refused");
+            let line = first_line(&err);
+            assert!(!line.contains("s3cret"), "{args:?}: {line}");
+        }
     }
 
     #[test]

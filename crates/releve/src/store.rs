@@ -237,7 +237,18 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 /// The URI's options, with relevé's timeouts and name unless it sets them.
 async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, StoreError> {
     check_database_name(database)?;
-    let mut options = ClientOptions::parse(uri).await.map_err(|cause| {
+    // A `mongodb+srv://` URI is resolved while it is read, which the driver gives as long as
+    // the resolver takes (15 s and more when it does not answer).
+    let parsed = tokio::time::timeout(CONNECT_TIMEOUT, ClientOptions::parse(uri))
+        .await
+        .map_err(|_| StoreError::Unreachable {
+            uri: redact(uri),
+            detail: format!(
+                "the DNS lookup of the `mongodb+srv://` name did not answer within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            ),
+        })?;
+    let mut options = parsed.map_err(|cause| {
         // A `mongodb+srv://` URI is resolved while it is read: a name that does not resolve
         // now (DNS down, a paused cluster) is a server not reachable, not a URI mistyped.
         match *cause.kind {
@@ -331,11 +342,31 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
     };
     match why {
         Some(why) => Err(StoreError::BadDatabase {
-            name: name.to_owned(),
+            name: redact_uris(name),
             why,
         }),
         None => Ok(()),
     }
+}
+
+/// `text` with each URI in it (a word holding `://`, up to a space or a quote) redacted as
+/// [`redact`] does: for messages quoting what was given where a URI was not expected (a URI
+/// given without `--mongodb-uri`, as mongosh takes it, or as a database's name).
+pub fn redact_uris(text: &str) -> String {
+    let ends = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme_end) = rest.find("://") {
+        let start = rest[..scheme_end].rfind(ends).map_or(0, |at| at + 1);
+        let end = rest[scheme_end..]
+            .find(ends)
+            .map_or(rest.len(), |at| scheme_end + at);
+        out.push_str(&rest[..start]);
+        out.push_str(&redact(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The URI with any `user:password@` replaced, and the values of options that may hold a

@@ -25,7 +25,7 @@ pub enum StoreError {
     /// The database name is one MongoDB cannot take.
     #[error("--database `{name}` is not a MongoDB database name: {why}")]
     BadDatabase {
-        /// The name as given.
+        /// The name as given, a URI in it redacted (a URI given there by mistake).
         name: String,
         /// What is wrong with it.
         why: &'static str,
@@ -253,6 +253,11 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         Unreachable::Login
     } else if holds(&["failed to lookup address", "Name or service not known"]) {
         Unreachable::Because("the host name does not resolve")
+    } else if holds(&["error occurred during DNS resolution"]) {
+        // A `mongodb+srv://` name, looked up before any server is tried.
+        Unreachable::Because(
+            "the DNS lookup of the `mongodb+srv://` name failed (no SRV record, or no DNS answer)",
+        )
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
     } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {

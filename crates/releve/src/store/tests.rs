@@ -44,6 +44,41 @@ fn an_unreachable_server_is_explained_by_its_cause() {
     }
 }
 
+/// A `mongodb+srv://` URI is resolved through DNS first: a lookup that fails or times out is
+/// said as such, not as a server that did not answer or none usable (the driver's words, as it
+/// says them for a name without SRV records and for a resolver that does not answer).
+#[test]
+fn a_failed_srv_lookup_is_said_as_a_dns_failure() {
+    for text in [
+        "An error occurred during DNS resolution: request timed out",
+        "An error occurred during DNS resolution: DNS error: no records found for Query { name: Name(\"_mongodb._tcp.cluster0.example.\"), query_type: SRV, query_class: IN }",
+    ] {
+        match why_unreachable(text) {
+            Unreachable::Because(why) => assert!(
+                why.contains("DNS") || why.contains("resolve"),
+                "{text}: said as `{why}`"
+            ),
+            Unreachable::Login => panic!("{text}: taken for a login refused"),
+        }
+    }
+}
+
+/// A URI given where a database's name goes (or quoted by clap where no URI was expected) is
+/// said without its password.
+#[test]
+fn a_uri_quoted_in_a_message_never_shows_its_password() {
+    let uri = "mongodb://phd:Zebra%40Qu@db.example.org/phd?authSource=admin";
+    let err = check_database_name(uri).expect_err("not a database name");
+    assert!(!err.to_string().contains("Zebra"), "{err}");
+    assert_eq!(
+        redact_uris(&format!(
+            "unexpected argument '{uri}' found, then `{uri}` and {uri}"
+        )),
+        "unexpected argument 'mongodb://***@db.example.org/phd?authSource=admin' found, then `mongodb://***@db.example.org/phd?authSource=admin` and mongodb://***@db.example.org/phd?authSource=admin"
+    );
+    assert_eq!(redact_uris("no URI here"), "no URI here");
+}
+
 #[test]
 fn credentials_never_reach_messages() {
     assert_eq!(
