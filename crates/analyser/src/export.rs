@@ -128,7 +128,7 @@ pub struct Exported {
 /// MongoDB holds records or hours of it, else [`ExportError::UnknownSource`] (a name mistyped,
 /// or the database out of reach, which the name alone cannot be blamed on).
 async fn unknown_source(args: &ExportArgs, config: &Config) -> ExportError {
-    let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
+    let stored = match store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await {
         Ok(db) => {
             // `hourly` too: with `keep_days`, a source's records expire and its hours stay.
             let mut found = false;
@@ -183,7 +183,7 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
             tz,
         });
     }
-    let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
     // Before the output is created: a file of a header alone would pass for an empty period.
     if let Err(err) = store::require_releve_data(&db).await {
         store::shut_down(db).await;

@@ -184,7 +184,7 @@ async fn rewrite_outdated(
         return BTreeMap::new();
     }
     let changed =
-        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await {
+        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await {
             Ok(db) => {
                 let changed = outdated::changed_since(&db, config, written).await;
                 releve::store::shut_down(db).await;
@@ -246,7 +246,7 @@ async fn write_period(
         .raw_dir
         .as_deref()
         .map(|raw_dir| RawFolder::read(raw_dir, config));
-    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
     // Read for `--if-missing`, whose reports of a period before the first collection are left
@@ -386,11 +386,12 @@ fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> Written
 /// [`cli::pasteable`]).
 fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
     let first_day = period.first_day.to_string();
+    let database = args.mongo.database();
     let given = cli::Given {
         raw_dir: args.raw_dir.as_deref(),
         config: &args.config.config,
         reports_dir: &args.reports_dir,
-        database: &args.mongo.database,
+        database: &database,
     };
     cli::pasteable(
         &["--period", period.kind.name(), "--date", &first_day],

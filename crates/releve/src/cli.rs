@@ -200,9 +200,21 @@ pub struct MongoArgs {
     /// MongoDB connection string; an empty one means the default.
     #[arg(long = "mongodb-uri", value_name = "URI", env = "MONGODB_URI", hide_env_values = true, default_value = DEFAULT_URI, value_parser = uri_or_default)]
     pub uri: String,
-    /// Database name.
-    #[arg(long, value_name = "DB", default_value = DEFAULT_DATABASE)]
-    pub database: String,
+    /// Database name [default: the one the URI names, `mongodb://host/<DB>`, else `releve`].
+    #[arg(long = "database", value_name = "DB")]
+    pub given_database: Option<String>,
+}
+
+impl MongoArgs {
+    /// The database: as given, else the one the URI names in its path (the default database
+    /// of MongoDB's own tools, a university's one database a user may write in), else
+    /// `releve`.
+    pub fn database(&self) -> String {
+        self.given_database
+            .clone()
+            .or_else(|| crate::store::uri_database(&self.uri))
+            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+    }
 }
 
 /// A URI left empty (`MONGODB_URI=` in a crontab or `.env`) means the default, as if unset.
@@ -215,7 +227,7 @@ impl std::fmt::Debug for MongoArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MongoArgs")
             .field("uri", &crate::store::redact(&self.uri))
-            .field("database", &self.database)
+            .field("database", &self.given_database)
             .finish()
     }
 }
@@ -324,7 +336,7 @@ mod tests {
         assert_eq!(options_before(&Cli::command(), &err), None);
         let parsed = WithSubcommands::try_parse_from(["stage", "status", "--database", "x"]);
         assert!(
-            matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database == "x")
+            matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database() == "x")
         );
     }
 

@@ -237,6 +237,11 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 /// The URI's options, with relevé's timeouts and name unless it sets them.
 async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, StoreError> {
     check_database_name(database)?;
+    if let Some(named) = uri_database(uri).filter(|named| named != database) {
+        tracing::warn!(
+            "The MongoDB URI names the database {named}, and --database {database} is used: the URI's database is only where its user logs in when it sets no `authSource`."
+        );
+    }
     // A `mongodb+srv://` URI is resolved while it is read, which the driver gives as long as
     // the resolver takes (15 s and more when it does not answer).
     let parsed = tokio::time::timeout(CONNECT_TIMEOUT, ClientOptions::parse(uri))
@@ -349,6 +354,20 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
     }
 }
 
+/// The database `uri` names in its path (`mongodb://user:password@host/phd_db?authSource=…`),
+/// which MongoDB's own tools take as the default database; not `admin`, `local` or `config`,
+/// named there to log in, never to hold data.
+pub fn uri_database(uri: &str) -> Option<String> {
+    let (_, after_scheme) = uri.split_once("://")?;
+    // After the credentials (whose password may hold a `/` it should not).
+    let hosts_on = after_scheme
+        .rfind('@')
+        .map_or(after_scheme, |at| &after_scheme[at + 1..]);
+    let (_, path) = hosts_on.split_once('/')?;
+    let name = path.split('?').next().unwrap_or_default();
+    (!name.is_empty() && !matches!(name, "admin" | "local" | "config")).then(|| name.to_owned())
+}
+
 /// `text` with each URI in it (a word holding `://`, up to a space or a quote) redacted as
 /// [`redact`] does: for messages quoting what was given where a URI was not expected (a URI
 /// given without `--mongodb-uri`, as mongosh takes it, or as a database's name).
@@ -415,6 +434,10 @@ pub(super) fn password_as_port(uri: &str) -> bool {
 fn redact_options(options: &str) -> String {
     let secret = |name: &str| {
         let name = name.to_ascii_lowercase();
+        // A client certificate's path is no secret, and says which file could not be read.
+        if name == "tlscertificatekeyfile" {
+            return false;
+        }
         [
             "password",
             "secret",

@@ -105,11 +105,12 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::Result<Outcome> {
+    let database = args.mongo.database();
     let options = Options {
         config,
         raw_dir: args.raw.raw_dir,
         mongodb_uri: args.mongo.uri,
-        database: args.mongo.database,
+        database,
         batch_files: summariser::BATCH_FILES,
         max_file_bytes: args.max_file_mb * summariser::MIB,
         resummarise,

@@ -1404,3 +1404,124 @@ async fn a_summarised_file_that_cannot_be_deleted_is_said_and_one_already_gone_i
         assert!(ws.record("usgs", key).await.is_some(), "{key} stored");
     }
 }
+
+/// A URI given where the command line expects something else (as mongosh takes it, without
+/// `--mongodb-uri`; or after `--database`) is refused, exit 2, without its password: the line
+/// goes to `logs/summariser.log` and into the status mail.
+#[test]
+fn a_uri_given_in_the_wrong_place_never_shows_its_password() {
+    let ws = Workspace::new("uri-astray");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let uri = "mongodb://alice:s3cret@127.0.0.1:1/?authSource=admin";
+    for args in [vec![uri], vec!["--database", uri]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+            .current_dir(ws.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .args(&args)
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("summariser runs");
+        let errors = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {errors}");
+        assert!(
+            !errors.contains("s3cret"),
+            "{args:?}: the password is shown: {errors}"
+        );
+        assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+    }
+}
+
+/// A university gives one database a user may write in, named in the URI's path
+/// (`mongodb://user:password@host/phd_db?authSource=admin`), and the crontab's lines take no
+/// `--database`: the database the URI names is the one written, not `releve`.
+#[tokio::test]
+async fn the_database_named_in_the_uri_is_written_when_no_database_is_given() {
+    let ws = Workspace::new("uri-path-db");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    ws.summarise();
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("b", (10, 5), 2.0)]),
+    );
+    let server = testkit::MongoServer::shared().uri();
+    let uri = format!("{}/{}", server.trim_end_matches('/'), ws.database);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+        .current_dir(ws.dir.path())
+        .args([
+            "--config",
+            "sources.toml",
+            "--raw-dir",
+            "raw",
+            "--mongodb-uri",
+            &uri,
+        ])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("summariser runs");
+    assert!(
+        output.status.success(),
+        "the URI names the database the folder went to: {}",
+        stderr(&output)
+    );
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert!(
+        ws.record("usgs", "b").await.is_some(),
+        "b stored in the URI's database"
+    );
+}
+
+/// A URI naming one database and `--database` another: the run does not silently pick one.
+#[test]
+fn a_database_in_the_uri_and_another_given_are_not_silently_reconciled() {
+    let ws = Workspace::new("uri-db-conflict");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let server = testkit::MongoServer::shared().uri();
+    let named = "phd_smith_in_uri";
+    let uri = format!("{}/{named}", server.trim_end_matches('/'));
+    let output = ws.command(&uri).output().expect("summariser runs");
+    let errors = stderr(&output);
+    assert!(
+        errors.contains(named) && errors.contains(&ws.database),
+        "the URI's database and --database are both named: {errors}"
+    );
+}
+
+/// A client certificate file that is not there (`tlsCertificateKeyFile`, as a university's
+/// X.509 set-up asks) is named, and not taken for a server that stopped.
+#[test]
+fn a_missing_client_certificate_is_named_not_blamed_on_the_server() {
+    let ws = Workspace::new("tls-cert-missing");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let server = testkit::MongoServer::shared().uri();
+    let uri = format!(
+        "{}/?tls=true&tlsCertificateKeyFile=/nonexistent/client.pem",
+        server.trim_end_matches('/')
+    );
+    let output = ws.command(&uri).output().expect("summariser runs");
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        errors.contains("/nonexistent/client.pem"),
+        "the file is named: {errors}"
+    );
+    assert!(
+        !errors.contains("did the server stop or restart"),
+        "no server was reached: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+}

@@ -115,13 +115,14 @@ fn missing_reports(
     collected_before_due: bool,
 ) -> Vec<String> {
     // The options status was given that the report reads too.
+    let database = args.mongo.database();
     let command = crate::cli::pasteable(
         &[],
         crate::cli::Given {
             raw_dir: Some(&args.raw.raw_dir),
             config: &args.config.config,
             reports_dir: &args.reports_dir,
-            database: &args.mongo.database,
+            database: &database,
         },
     );
     let reports = super::day_reports::Reports {
@@ -384,7 +385,7 @@ async fn read_database(
     unread: &Unread,
     due_day_start: Option<DateTime<Utc>>,
 ) -> Result<(DatabaseState, bool), StoreError> {
-    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database).await?;
+    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
     let read = match releve::store::holds_releve_data(&db).await {
         Ok(true) => read_collections(&db, sources, now, unread)
             .await
@@ -399,7 +400,7 @@ async fn read_database(
     let shown = format!(
         "{} database {}",
         redact(&args.mongo.uri),
-        args.mongo.database
+        args.mongo.database()
     );
     let state = match read? {
         true => DatabaseState::Reachable { shown },

@@ -119,6 +119,19 @@ fn apart(gap: chrono::TimeDelta) -> String {
 /// (`Kind: …, labels: {}, source: None, server response: None`), which its text adds when
 /// a reply could not be read.
 pub(super) fn gist(cause: &mongodb::error::Error) -> String {
+    let words = driver_words(cause);
+    // The server's code 13: a user with the `read` role, or one allowed another database.
+    if words.contains("Unauthorized") || words.contains("not authorized") {
+        format!(
+            "{words}; the MongoDB user may not do this here: the summariser needs the `readWrite` role on its database"
+        )
+    } else {
+        words
+    }
+}
+
+/// [`gist`], without advice.
+fn driver_words(cause: &mongodb::error::Error) -> String {
     use mongodb::error::{ErrorKind, WriteFailure};
     let said = |message: &str, code: i32| format!("{message} (code {code})");
     let concern = |message: &str| format!("write concern not met: {message}");
@@ -182,7 +195,13 @@ impl StoreError {
     /// replaced by what most likely went wrong, so the password is never shown.
     pub(super) fn bad_uri(uri: &str, cause: &mongodb::error::Error) -> StoreError {
         // The driver's error kind only: its full text adds `labels: {}, source: None, ...`.
-        let complaint = gist(cause);
+        let complaint = match &*cause.kind {
+            // Read while the URI is: no connection was made yet.
+            mongodb::error::ErrorKind::Io(io) => format!(
+                "a file it names cannot be read ({io}): check its `tlsCAFile` and `tlsCertificateKeyFile`"
+            ),
+            _ => gist(cause),
+        };
         let secrets = credential_pieces(uri);
         // A password the URI shows without `@` after it is hidden by `redact`: not in the
         // driver's words either.

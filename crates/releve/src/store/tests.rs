@@ -334,3 +334,22 @@ fn a_connection_broken_halfway_is_said_so() {
         "{said}"
     );
 }
+
+/// A user without the `readWrite` role (a colleague's read-only user given to the summariser)
+/// is told which role the summariser needs.
+#[test]
+fn a_write_refused_for_want_of_a_role_says_the_role_needed() {
+    let refused: mongodb::error::CommandError = mongodb::bson::from_document(mongodb::bson::doc! {
+        "code": 13,
+        "codeName": "Unauthorized",
+        "errmsg": "not authorized on phd_releve to execute command { createIndexes: \"hourly\" }",
+    })
+    .expect("a command error");
+    let err = mongodb::error::Error::from(mongodb::error::ErrorKind::Command(refused));
+    let said = StoreError::command("index creation on `hourly`")(err).to_string();
+    assert!(
+        said.starts_with("MongoDB index creation on `hourly` failed: ")
+            && said.ends_with("the summariser needs the `readWrite` role on its database"),
+        "{said}"
+    );
+}
