@@ -648,19 +648,19 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
             (Health::Ok, n) => parts.push(format!("{n} OK")),
             (Health::Skipped, n) => parts.push(format!(
                 "{n} skipped, no credentials set ({})",
-                names.join(", ")
+                listed(&names)
             )),
-            (Health::Never, n) => parts.push(format!("{n} never collected ({})", names.join(", "))),
+            (Health::Never, n) => parts.push(format!("{n} never collected ({})", listed(&names))),
             (Health::Behind, n) => parts.push(format!(
                 "{n} behind, files waiting over {} hours for the summariser ({})",
                 crate::status::BEHIND_AFTER_HOURS,
-                names.join(", ")
+                listed(&names)
             )),
             (Health::Empty, n) => parts.push(format!(
                 "{n} landing no record since its query changed ({})",
-                names.join(", ")
+                listed(&names)
             )),
-            (other, n) => parts.push(format!("{n} {} ({})", other.word(), names.join(", "))),
+            (other, n) => parts.push(format!("{n} {} ({})", other.word(), listed(&names))),
         }
     }
     let quarantined: Vec<&str> = assessed
@@ -672,7 +672,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         parts.push(format!(
             "{} with files of this period quarantined ({})",
             quarantined.len(),
-            quarantined.join(", ")
+            listed(&quarantined)
         ));
     }
     let since: Vec<&str> = assessed
@@ -684,7 +684,7 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         parts.push(format!(
             "{} with files landed since quarantined ({}: `analyser status` names them)",
             since.len(),
-            since.join(", ")
+            listed(&since)
         ));
     }
     if parts.is_empty() {
@@ -693,6 +693,22 @@ pub fn health_line(assessed: &[(&Source, &Completeness)]) -> String {
         format!("Sources now: {}.", parts.join(" · "))
     }
 }
+
+/// At most [`NAMED_ON_COVER`] source names, `a, b, c, d, e and 25 more` past them: forty
+/// sources late on one failing portal would fill the cover, whose table below names each.
+fn listed(names: &[&str]) -> String {
+    match names.len() {
+        n if n <= NAMED_ON_COVER => names.join(", "),
+        n => format!(
+            "{} and {} more",
+            names[..NAMED_ON_COVER - 1].join(", "),
+            n - (NAMED_ON_COVER - 1)
+        ),
+    }
+}
+
+/// How many sources the cover's line names in one of its parts.
+const NAMED_ON_COVER: usize = 6;
 
 /// Whether `run`'s records clashed under a `key` other than `source`'s present one.
 fn clashed_under_another_key(source: &Source, run: &CollectionRun) -> bool {

@@ -1965,3 +1965,30 @@ fn an_api_asking_to_be_left_alone_for_hours_is_one_failed_stretch() {
     assert_eq!(without_run_of(&c), [(at(21, 10, 0), at(21, 13, 0))]);
     assert_eq!(c.without_run_outside_failures().count(), 0);
 }
+
+/// Forty sources never collected (a dozen datasets on one portal down, a new installation)
+/// name six at most on the cover's line, whose table below names each.
+#[test]
+fn the_cover_s_line_names_a_few_sources_of_a_kind_and_counts_the_others() {
+    let end = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+    let never = SourceData::default();
+    let sources: Vec<Source> = (1..=40)
+        .map(|n| Source {
+            name: format!("portail-{n:02}"),
+            ..source("1d")
+        })
+        .collect();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .map(|s| assess(s, &never, known(None), &period(), end))
+        .collect();
+    let pairs: Vec<(&Source, &Completeness)> = sources.iter().zip(&assessed).collect();
+    assert_eq!(
+        health_line(&pairs),
+        "Sources now: 40 never collected (portail-01, portail-02, portail-03, portail-04, portail-05 and 35 more)."
+    );
+    assert_eq!(
+        health_line(&pairs[..6]),
+        "Sources now: 6 never collected (portail-01, portail-02, portail-03, portail-04, portail-05, portail-06)."
+    );
+}
