@@ -139,6 +139,14 @@ impl ReportDocument {
         self.new_page();
         self.section = Some(title.to_owned());
         self.heading(title, size, keep_with);
+        self.bookmark(title);
+    }
+
+    /// Marks the page being filled in the PDF's outline (its bookmarks), as `title`: a report
+    /// of forty sources runs over seventy pages.
+    pub fn bookmark(&mut self, title: &str) {
+        // printpdf numbers pages from 1.
+        self.doc.add_bookmark(title, self.pages.len() + 1);
     }
 
     /// Starts a section like [`ReportDocument::section`], but on the current page, under a
@@ -166,6 +174,7 @@ impl ReportDocument {
         }
         self.section = Some(title.to_owned());
         self.heading(title, size, keep_with);
+        self.bookmark(title);
     }
 
     /// Starts a new page when less than `height` millimetres are left.
@@ -468,6 +477,39 @@ mod tests {
             ],
             "the cover, the section's first page, the two it runs onto, the next section"
         );
+    }
+
+    /// Each section is in the PDF's outline, at the page it starts on, and the viewer opens
+    /// with the outline shown: a report of forty sources runs over seventy pages.
+    #[test]
+    fn each_section_is_a_bookmark_of_the_page_it_starts_on() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.bookmark("Cover");
+        doc.paragraph("Cover.", BODY, false, Ink::TEXT);
+        doc.section("Catalogue", 14.0, 20.0);
+        doc.flowing_section("usgs", 16.0, 15.0, 15.0);
+        doc.flowing_section("open-meteo", 16.0, 15.0, 600.0);
+        let pages: Vec<(String, usize)> = doc
+            .doc
+            .bookmarks
+            .map
+            .values()
+            .map(|mark| (mark.name.clone(), mark.page))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                ("Catalogue".to_owned(), 2),
+                ("Cover".to_owned(), 1),
+                ("open-meteo".to_owned(), 2),
+                ("usgs".to_owned(), 2)
+            ]
+        );
+        let bytes = doc.finish("footer");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("/Type/Outlines"), "no outline in the PDF");
     }
 
     #[test]

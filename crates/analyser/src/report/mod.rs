@@ -156,6 +156,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         period,
         input.generated_at.min(period.end()),
     );
+    doc.bookmark("Cover");
     cover(&mut doc, input, &assessed, &silences);
     doc.section("Source catalogue", 14.0, 20.0);
     doc.table(&catalogue_table(input.config));
