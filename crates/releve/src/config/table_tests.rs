@@ -650,3 +650,26 @@ fn a_sub_table_toml_refuses_refuses_its_own_table_alone() {
     let err = read(&text).expect_err("a malformed header stops the file");
     assert!(err.starts_with("sources.toml:"), "{err}");
 }
+
+#[test]
+fn an_unquoted_value_in_one_table_and_a_value_left_open_in_a_later_one_refuse_those_two() {
+    // Probe (many sources): in a 40-source file, `every = 1h` unquoted in one table and a `]`
+    // missing in a later one refused the whole file (exit 2, naming the key after the open
+    // one), so none of the other sources ran; each fault alone refuses its table alone.
+    let text = format!(
+        "{}{}{}{}",
+        plain("a", ""),
+        plain("b", "x = 15m"),
+        plain("c", "numeric = [\"a\", \"b\"\ncategories = [\"c\"]"),
+        meteo("d", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "d"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].contains("source `b`: key `x`"), "{refused:?}");
+    assert!(
+        refused[1].contains("source `c`: key `numeric`: its `[` or `{` is not closed"),
+        "{refused:?}"
+    );
+}
