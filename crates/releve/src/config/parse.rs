@@ -109,10 +109,7 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
     };
     // An unclosed header first: toml's recovery reads the lines after it into the table
     // before (sources after `[report` would seem written inside it).
-    while let Some(header) = toml::de::DeTable::parse(&reading.readable)
-        .err()
-        .and_then(|err| UnclosedHeader::at(&reading.readable, &err))
-    {
+    while let Some(header) = UnclosedHeader::first(&reading.readable) {
         reading.refuse_unclosed(header)?;
     }
     if let Some(offset) = sources_not_in_tables(&reading.readable) {
@@ -132,9 +129,27 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
                     report_fault: reading.report_fault,
                 });
             }
-            Err(err) => reading.refuse(&err)?,
+            Err(err) => reading.refuse(err)?,
         }
     }
+}
+
+/// toml's fault on the file's first line at fault. toml reports the faults of the file's
+/// structure (a `]` or a comma missing) before those of single values (`15m` unquoted),
+/// wherever they are: the table at fault is told for sure only from the first line, as the
+/// text before it reads as TOML. Of several faults on that line, toml's first is said.
+fn first_in_file(text: &str) -> Option<toml::de::Error> {
+    let (_, errors) = toml::de::DeTable::parse_recoverable(text);
+    let line_start = |offset: usize| {
+        text.get(..offset)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |newline| newline + 1)
+    };
+    errors
+        .into_iter()
+        .filter_map(|err| Some((line_start(err.span()?.start), err)))
+        .min_by_key(|(line, _)| *line)
+        .map(|(_, err)| err)
 }
 
 /// The file's text as [`read_tables`] reads it, with what it has refused so far.
@@ -164,14 +179,16 @@ impl Reading<'_> {
         Ok(())
     }
 
-    /// Blanks out the table holding `err`, toml's or serde's fault, refusing it; a fault
-    /// outside the tables, or in `[report]` once it has been refused, refuses the file.
-    fn refuse(&mut self, err: &toml::de::Error) -> Result<(), ConfigError> {
+    /// Blanks out the table holding the first fault in the file, toml's, or else `err`,
+    /// serde's, refusing it; a fault outside the tables, or in `[report]` once it has been
+    /// refused, refuses the file.
+    fn refuse(&mut self, err: toml::de::Error) -> Result<(), ConfigError> {
         let path = self.path;
-        // One after a table refused for another fault.
-        if let Some(header) = UnclosedHeader::at(&self.readable, err) {
+        // An unclosed header still first, such as one after a table refused for another fault.
+        if let Some(header) = UnclosedHeader::first(&self.readable) {
             return self.refuse_unclosed(header);
         }
+        let err = &first_in_file(&self.readable).unwrap_or(err);
         if let Some(string) = UnclosedString::at(&self.readable, err) {
             return Err(string.refusal(&self.readable, path));
         }

@@ -673,3 +673,92 @@ fn an_unquoted_value_in_one_table_and_a_value_left_open_in_a_later_one_refuse_th
         "{refused:?}"
     );
 }
+
+#[test]
+fn a_value_toml_cannot_read_and_a_later_one_left_open_refuse_their_two_tables() {
+    // toml says a `]` or `}` missing before a value it cannot read, wherever each is: the
+    // first in the file is refused first, so that the text before the other reads as TOML.
+    let left_open = [
+        (
+            plain("c", "numeric = [\"a\", \"b\"\ncategories = [\"c\"]"),
+            "sources.toml:24: source `c`: key `numeric`: its `[` or `{` is not closed",
+        ),
+        (
+            plain("c", "numeric = [\"a\", \"b\""),
+            "sources.toml:24: source `c`: key `numeric`: its `[` or `{` is not closed",
+        ),
+        (
+            plain("c", "units = { a = \"m\"\ndescription = \"x\""),
+            "sources.toml:24: source `c`: key `units`: its `[` or `{` is not closed",
+        ),
+        // Left open before a sub-table, and in one.
+        (
+            meteo("c", "units = { a = \"m\""),
+            "sources.toml:25: source `c`: key `units`: its `[` or `{` is not closed",
+        ),
+        (
+            meteo("c", "").replace("= \"43.6\"", "= [\"43.6\"\nlongitude = \"1.4\""),
+            "sources.toml:27: source `c`: key `latitude`: its `[` or `{` is not closed",
+        ),
+    ];
+    for (bad, says) in [
+        (
+            "x = 15m",
+            "sources.toml:16: source `b`: key `x`: string values must be quoted",
+        ),
+        (
+            "description = \"abc",
+            "sources.toml:16: source `b`: key `description`: invalid basic string",
+        ),
+        (
+            "x = 1.5.3",
+            "sources.toml:16: source `b`: key `x`: invalid float",
+        ),
+    ] {
+        for (open, open_says) in &left_open {
+            let text = format!(
+                "{}{}{open}{}",
+                plain("a", ""),
+                plain("b", bad),
+                meteo("d", "")
+            );
+            let config = read(&text).unwrap_or_else(|err| panic!("{bad} / {open}: {err}"));
+            assert_eq!(accepted(&config), ["a", "d"], "{bad} / {open}");
+            let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+            assert_eq!(refused.len(), 2, "{refused:?}");
+            assert!(refused[0].starts_with(says), "{refused:?}");
+            assert!(refused[1].starts_with(open_says), "{refused:?}");
+        }
+    }
+}
+
+#[test]
+fn a_header_left_unclosed_after_two_faulty_tables_refuses_its_own_table_too() {
+    // toml says the unclosed header first, though the other two come before it in the file.
+    let text = format!(
+        "{}{}{}{}{}",
+        plain("a", ""),
+        plain("b", "numeric = [\"a\", \"b\"\ncategories = [\"c\"]"),
+        plain("c", "x = 15m"),
+        plain("d", "[source.units\ntemperature = \"°C\""),
+        meteo("e", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "e"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(
+        refused[0].starts_with(
+            "sources.toml:16: source `b`: key `numeric`: its `[` or `{` is not closed"
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("sources.toml:25: source `c`: key `x`"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[2].starts_with("sources.toml:33: source `d`: header `[source.units` is not closed"),
+        "{refused:?}"
+    );
+}

@@ -31,8 +31,18 @@ pub(super) enum Unclosed {
 }
 
 impl UnclosedHeader {
+    /// The first header line of `text` that toml finds unclosed, nothing left open before it,
+    /// wherever toml reports it among its faults (after a bracket missing further down).
+    pub(super) fn first(text: &str) -> Option<UnclosedHeader> {
+        let (_, errors) = DeTable::parse_recoverable(text);
+        errors
+            .iter()
+            .filter_map(|err| Self::at(text, err))
+            .min_by_key(|header| header.start)
+    }
+
     /// The header line toml refused with `err`, when it is left unclosed.
-    pub(super) fn at(text: &str, err: &toml::de::Error) -> Option<UnclosedHeader> {
+    fn at(text: &str, err: &toml::de::Error) -> Option<UnclosedHeader> {
         let message = err.message();
         if !(message.starts_with("unclosed table") || message.starts_with("unclosed array table")) {
             return None;
