@@ -4,12 +4,13 @@
 
 use toml::de::DeTable;
 
-/// The offset of every line that looks like a table header, with what it opens.
+/// The offset of every line that looks like a table header, closed or not, with what it
+/// opens.
 pub(super) fn header_lines(text: &str) -> Vec<(usize, LineHeader)> {
     let mut headers = Vec::new();
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        if let Some(kind) = LineHeader::of(line) {
+        if let Some(kind) = LineHeader::opened_by(line) {
             headers.push((at, kind));
         }
         at += line.len();
@@ -30,6 +31,24 @@ pub(super) enum LineHeader {
 }
 
 impl LineHeader {
+    /// What `line` opens as a header, closed or left unclosed: `[[source]` and `[[source` open a
+    /// source table as `[[source]]` does, where toml, reading a value left open before it,
+    /// would not say so.
+    pub(super) fn opened_by(line: &str) -> Option<LineHeader> {
+        LineHeader::of(line).or_else(|| {
+            let header = header_text(line.trim_start_matches('\u{feff}'));
+            if !header.starts_with('[') {
+                return None;
+            }
+            ["]", "]]"].into_iter().find_map(|close| {
+                let closed = format!("{header}{close}");
+                DeTable::parse(&closed).ok()?;
+                LineHeader::of(&closed)
+            })
+        })
+    }
+
+    /// What `line` opens as a header written whole.
     pub(super) fn of(line: &str) -> Option<LineHeader> {
         // A comment may follow a header, glued to it or not: `[[source]]#c`.
         let line = line.trim_start_matches('\u{feff}').trim();

@@ -762,3 +762,44 @@ fn a_header_left_unclosed_after_two_faulty_tables_refuses_its_own_table_too() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn a_header_left_unclosed_after_a_value_left_open_is_not_taken_into_its_table() {
+    // toml reads `[[source]` as part of the open value: blanking the table up to the next
+    // header it counts took the next table with it, neither run nor refused.
+    let next = plain("c", "").replacen("[[source]]", "[[source]", 1);
+    for (open, says) in [
+        (
+            "numeric = [\"a\", \"b\"",
+            "sources.toml:16: source `b`: key `numeric`: its `[` or `{` is not closed",
+        ),
+        (
+            "units = { a = \"m\"",
+            "sources.toml:16: source `b`: key `units`: its `[` or `{` is not closed",
+        ),
+        (
+            "[source.units\na = \"m\"",
+            "sources.toml:16: source `b`: header `[source.units` is not closed",
+        ),
+    ] {
+        let text = format!(
+            "{}{}{next}{}",
+            plain("a", ""),
+            plain("b", open),
+            meteo("d", "")
+        );
+        let config = read(&text).unwrap_or_else(|err| panic!("{open}: {err}"));
+        assert_eq!(accepted(&config), ["a", "d"], "{open}");
+        let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(refused[0].starts_with(says), "{refused:?}");
+        // At its header's line, after `b`'s one or two lines.
+        let c_line = 16 + open.lines().count();
+        assert_eq!(
+            refused[1],
+            format!(
+                "sources.toml:{c_line}: source `c`: header `[[source]` is not closed: write `[[source]]`"
+            )
+        );
+    }
+}

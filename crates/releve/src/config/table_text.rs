@@ -231,7 +231,7 @@ impl TableText {
             }
             lines.any(|line| {
                 matches!(
-                    LineHeader::of(line),
+                    LineHeader::opened_by(line),
                     Some(LineHeader::SourceItem | LineHeader::Report | LineHeader::Other)
                 )
             })

@@ -104,27 +104,45 @@ fn an_unclosed_source_header_whose_table_end_is_unclear_refuses_the_file_at_its_
     let a = source("[[source]]", "name = \"a\"");
     let b = source("[[source]", "name = \"b\"");
     let says = "sources.toml:9: source `b`: header `[[source]` is not closed: write `[[source]]`";
-    for (text, what) in [
-        (
-            format!("{a}{b}[report\ntimezone = \"America/New_York\"\nkeep = 3\n"),
-            "a `[report` left unclosed after it would be read as its keys and lost",
-        ),
-        (
-            format!("{a}{b}{}", source("[[source]", "name = \"c\"")),
-            "a second unclosed `[[source]` would go with it unsaid",
-        ),
-        (
-            format!(
-                "{a}{}description = \"\"\"\n[report]\n\"\"\"\n{}",
-                b.trim_end(),
-                source("[[source]]", "name = \"c\"")
-            ),
-            "a header-like line inside a string would end it early",
-        ),
-    ] {
-        let refused = read(&text).map(|config| accepted(&config).join(", "));
-        assert_eq!(refused, Err(says.to_owned()), "{what}");
-    }
+    // A header-like line inside a string would end it early.
+    let text = format!(
+        "{a}{}description = \"\"\"\n[report]\n\"\"\"\n{}",
+        b.trim_end(),
+        source("[[source]]", "name = \"c\"")
+    );
+    let refused = read(&text).map(|config| accepted(&config).join(", "));
+    assert_eq!(refused, Err(says.to_owned()));
+}
+
+#[test]
+fn an_unclosed_header_ends_the_table_under_the_unclosed_header_before() {
+    let a = source("[[source]]", "name = \"a\"");
+    let b = source("[[source]", "name = \"b\"");
+    let b_says = "sources.toml:9: source `b`: header `[[source]` is not closed: write `[[source]]`";
+    let text = format!("{a}{b}{}", source("[[source]", "name = \"c\""));
+    let config = read(&text).expect("`a` is read");
+    assert_eq!(accepted(&config), ["a"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        refused,
+        [
+            b_says,
+            "sources.toml:17: source `c`: header `[[source]` is not closed: write `[[source]]`"
+        ]
+    );
+    // The report's keys stay its own: the sources run, the report alone is at fault.
+    let text = format!("{a}{b}[report\ntimezone = \"America/New_York\"\nkeep = 3\n");
+    let config = parse::parse(&text, Path::new("sources.toml")).expect("the sources are read");
+    assert_eq!(accepted(&config), ["a"]);
+    assert_eq!(config.refused[0].to_string(), b_says);
+    let fault = config
+        .report_fault
+        .expect("the report is at fault")
+        .to_string();
+    assert_eq!(
+        fault,
+        "sources.toml:17: header `[report` is not closed: write `[report]`"
+    );
 }
 
 #[test]
