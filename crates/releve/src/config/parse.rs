@@ -65,8 +65,9 @@ struct Tables {
 }
 
 /// The line and message of `table`'s fault: toml's `message` at `line`, or, when a value of the
-/// table is left open, its key's line and a message naming it (toml complained where it gave
-/// up reading it, at a later key).
+/// table is left open there or above, its key's line and a message naming it (toml complained
+/// where it gave up reading it, at a later key). A fault above the key left open (`every = 15m`)
+/// is said where it is.
 fn fault_of(
     table: &TableText,
     readable: &str,
@@ -74,9 +75,14 @@ fn fault_of(
     err: &toml::de::Error,
     message: String,
 ) -> (usize, String) {
-    match &table.left_open {
-        Some((at, key)) => (
-            line_of(readable, *at),
+    let left_open = table
+        .left_open
+        .as_ref()
+        .map(|(at, key)| (line_of(readable, *at), key))
+        .filter(|(open_line, _)| *open_line <= line);
+    match left_open {
+        Some((open_line, key)) => (
+            open_line,
             format!(
                 "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
                 err.message().trim().replace('\n', " ")

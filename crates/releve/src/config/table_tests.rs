@@ -803,3 +803,25 @@ fn a_header_left_unclosed_after_a_value_left_open_is_not_taken_into_its_table() 
         );
     }
 }
+
+#[test]
+fn a_table_with_a_value_toml_cannot_read_above_one_left_open_is_refused_at_the_first() {
+    // Its first fault in the file's order is said, at its line: the `[` left open below it is
+    // not said as where toml stopped reading above it.
+    let open = "numeric = [\"a\", \"b\"\ncategories = [\"c\"]";
+    let text = format!(
+        "{}{}{}",
+        plain("a", ""),
+        plain("b", &format!("x = 15m\n{open}")),
+        meteo("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(accepted(&config), ["a", "c"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        refused,
+        [
+            "sources.toml:16: source `b`: key `x`: string values must be quoted, expected literal string (write text between double quotes: `key = \"text\"`)"
+        ]
+    );
+}
