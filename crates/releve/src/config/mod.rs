@@ -12,6 +12,7 @@ mod parse;
 mod plain_words;
 mod source_table;
 mod table_text;
+mod toml_fault;
 mod top_level;
 mod unclosed;
 mod validate;

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::plain_words::{self, plain_words, written_inline};
-use super::source_table::{Refusal, SourceTable, naming_source};
+use super::source_table::{SourceTable, naming_source};
 use super::table_text::TableText;
+use super::toml_fault::{fault_of, first_in_file, refusal_of};
 use super::unclosed::{Unclosed, UnclosedHeader, UnclosedString};
 use super::validate::validate;
 use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
@@ -64,42 +64,6 @@ struct Tables {
     report_fault: Option<ReportFault>,
 }
 
-/// The line and message of `table`'s fault: toml's `message` at `line`, or, when a value of the
-/// table is left open there or above, its key's line and a message naming it (toml complained
-/// where it gave up reading it, at a later key). A fault above the key left open (`every = 15m`)
-/// is said where it is.
-fn fault_of(
-    table: &TableText,
-    readable: &str,
-    line: usize,
-    err: &toml::de::Error,
-    message: String,
-) -> (usize, String) {
-    let left_open = table
-        .left_open
-        .as_ref()
-        .map(|(at, key)| (line_of(readable, *at), key))
-        .filter(|(open_line, _)| *open_line <= line);
-    match left_open {
-        Some((open_line, key)) => (
-            open_line,
-            format!(
-                "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
-                err.message().trim().replace('\n', " ")
-            ),
-        ),
-        None => match &table.refused_header {
-            Some(header) => (
-                line,
-                format!(
-                    "table `{header}`: {message} (a sub-table written twice, or over a key of the same name written in the table)"
-                ),
-            ),
-            None => (line, message),
-        },
-    }
-}
-
 /// What toml and serde accept of the file, the text they read (the refused tables blanked
 /// out, every other byte where it was), the `[[source]]` tables they refuse and the fault of
 /// `[report]`, if any. Each refused table is blanked out and the rest read again (`[report]`
@@ -138,24 +102,6 @@ fn read_tables(text: &str, path: &Path) -> Result<Tables, ConfigError> {
             Err(err) => reading.refuse(err)?,
         }
     }
-}
-
-/// toml's fault on the file's first line at fault. toml reports the faults of the file's
-/// structure (a `]` or a comma missing) before those of single values (`15m` unquoted),
-/// wherever they are: the table at fault is told for sure only from the first line, as the
-/// text before it reads as TOML. Of several faults on that line, toml's first is said.
-fn first_in_file(text: &str) -> Option<toml::de::Error> {
-    let (_, errors) = toml::de::DeTable::parse_recoverable(text);
-    let line_start = |offset: usize| {
-        text.get(..offset)
-            .and_then(|before| before.rfind('\n'))
-            .map_or(0, |newline| newline + 1)
-    };
-    errors
-        .into_iter()
-        .filter_map(|err| Some((line_start(err.span()?.start), err)))
-        .min_by_key(|(line, _)| *line)
-        .map(|(_, err)| err)
 }
 
 /// The file's text as [`read_tables`] reads it, with what it has refused so far.
@@ -330,82 +276,6 @@ fn check_sources(
         }
     }
     accepted
-}
-
-/// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is
-/// explained again from the table's keys; any other names the key on its line.
-fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
-    let offset = err.span().map_or(0, |span| span.start);
-    let message = err.message().trim().replace('\n', " ");
-    // A code written as a number (`departement = 09`): toml's words say nothing of quotes.
-    let message = if message.contains("leading zero") {
-        format!("{message}: a number cannot start with 0; write a code such as \"09\" in quotes")
-    } else {
-        message
-    };
-    let refusal = match SourceTable::at_header(text, offset) {
-        Some(table) => table.explain(message),
-        None => {
-            let (_, line) = line_around(text, offset);
-            let message = match super::top_level::explain(line, &message) {
-                Some(plain) => plain,
-                None => name_the_key(text, offset, message),
-            };
-            Refusal {
-                offset,
-                message: match SourceTable::holding(text, offset) {
-                    Some(table) => table.naming_source(message),
-                    None => message,
-                },
-            }
-        }
-    };
-    let (_, line) = line_around(text, offset);
-    let message = plain_words(&refusal.message, written_inline(line));
-    let message = plain_words::for_a_header(plain_words::for_a_date(message, line), line);
-    Refusal { message, ..refusal }
-}
-
-/// The start of the line holding `offset`, and that line.
-fn line_around(text: &str, offset: usize) -> (usize, &str) {
-    let start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    (start, text[start..].lines().next().unwrap_or(""))
-}
-
-/// Prefixes a value's error with its key when the offending line is `key = value` and the
-/// message does not name the key already (`every = "often"` → "key `every`: ...").
-pub(super) fn name_the_key(text: &str, offset: usize, message: String) -> String {
-    let (line_start, line) = line_around(text, offset);
-    let key = line
-        .split_once('=')
-        .map(|(key, _)| key.trim().trim_matches('"'))
-        .filter(|key| !key.is_empty() && !key.starts_with('[') && !key.contains(' '));
-    match key {
-        Some(key) if !message.contains(&format!("`{key}`")) => {
-            // In a sub-table (`[source.units]`), the key is a member of the table's key.
-            let key = match sub_table_above(&text[..line_start]) {
-                Some(table) if key.contains('.') => format!("{table}.\"{key}\""),
-                Some(table) => format!("{table}.{key}"),
-                None => key.to_owned(),
-            };
-            format!("key `{key}`: {message}")
-        }
-        _ => message,
-    }
-}
-
-/// The key a `[source.<key>]` sub-table header above gives its lines (`units`,
-/// `value_labels.weather_code`), when the last header before is one.
-fn sub_table_above(before: &str) -> Option<&str> {
-    let header = before
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| line.starts_with('['))?;
-    let inner = header.strip_prefix('[')?.split(']').next()?.trim();
-    inner.strip_prefix("source.")
 }
 
 /// The 1-based line `offset` falls on.

@@ -219,7 +219,7 @@ impl UnclosedString {
     /// The file's refusal, at the line the string opens, naming its key and source.
     pub(super) fn refusal(&self, text: &str, path: &Path) -> ConfigError {
         let delimiter = self.delimiter;
-        let message = super::parse::name_the_key(
+        let message = super::toml_fault::name_the_key(
             text,
             self.start,
             format!(
