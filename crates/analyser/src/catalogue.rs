@@ -43,7 +43,7 @@ pub fn catalogue_table(config: &Config) -> Table {
                 published => format!("{published} ({collected})"),
             };
             vec![
-                source.name.clone(),
+                named_with_origin(source),
                 described(source),
                 // A field a line, after a bullet that tells it from the line a long one
                 // wraps onto: `label = path` pairs run into each other otherwise.
@@ -62,6 +62,24 @@ pub fn catalogue_table(config: &Config) -> Table {
         columns,
         rows,
         size: 7.0,
+    }
+}
+
+/// The source's name, and under it where it is collected from: the API's host, and an
+/// Opendatasoft dataset's id (a dozen datasets of two portals are told apart by them).
+fn named_with_origin(source: &Source) -> String {
+    let host = url::Url::parse(&source.url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned));
+    let dataset = match &source.kind {
+        SourceKind::Opendatasoft(ods) => Some(ods.dataset.as_str()),
+        SourceKind::OdsV1(ods) => Some(ods.dataset.as_str()),
+        _ => None,
+    };
+    match (host, dataset) {
+        (Some(host), Some(dataset)) => format!("{}\n{host}\n{dataset}", source.name),
+        (Some(host), None) => format!("{}\n{host}", source.name),
+        (None, _) => source.name.clone(),
     }
 }
 
@@ -108,5 +126,18 @@ mod tests {
             "Offres d'emploi\nFiltered now: typeContrat CDD, CDI; departement 31"
         );
         assert_eq!(table(""), "Offres d'emploi");
+    }
+
+    /// A dozen datasets of two portals are told apart by where they come from.
+    #[test]
+    fn each_source_is_shown_with_its_host_and_dataset() {
+        let text = "[[source]]\nname = \"stations\"\nkind = \"opendatasoft\"\nurl = \"https://data.toulouse-metropole.fr\"\ndataset = \"42-station-meteo-toulouse-parc-compans-cafarelli\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"heure_de_paris\"\n\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/all_hour.geojson\"\nrecords = \"features\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"properties.time\"\n";
+        let config = Config::parse(text, Path::new("sources.toml")).expect("config");
+        let table = catalogue_table(&config);
+        assert_eq!(
+            table.rows[0][0],
+            "stations\ndata.toulouse-metropole.fr\n42-station-meteo-toulouse-parc-compans-cafarelli"
+        );
+        assert_eq!(table.rows[1][0], "quakes\nearthquake.usgs.gov");
     }
 }
