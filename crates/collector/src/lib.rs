@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod http;
+mod queue;
 mod runner;
 mod schedule;
 mod sources;
@@ -17,19 +18,14 @@ mod testing;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use releve::cli::{ConfigArgs, RawDirArgs};
 use releve::{Config, ConfigError, RefusedSource, ReportFault, Source};
-use tokio::sync::Semaphore;
 
 pub use http::RetryPolicy;
 
 pub use runner::SourceResult;
-
-/// Sources collected at the same time at most.
-const CONCURRENT_SOURCES: usize = 4;
 
 /// `collector [--config F] [--raw-dir D] [--source NAME]... [--force] [--date YYYY-MM-DD]
 /// [--since YYYY-MM-DD] [--check]`.
@@ -210,7 +206,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             runner::note_disabled(source, &settings.raw_dir);
         }
     }
-    let results = run_sources(&selected, settings).await;
+    let results = queue::run_sources(&selected, settings).await;
     Ok(Outcome {
         sources: results,
         refused: refused_tables(args, &config).cloned().collect(),
@@ -333,75 +329,9 @@ fn select<'c>(args: &Args, config: &'c Config) -> Vec<&'c Source> {
     selected
 }
 
-/// Runs the sources, [`CONCURRENT_SOURCES`] at a time, each to its verdict, in their order.
-async fn run_sources(
-    selected: &[&Source],
-    settings: runner::RunSettings,
-) -> Vec<(String, SourceResult)> {
-    let settings = Arc::new(settings);
-    let bars = std::io::stderr()
-        .is_terminal()
-        .then(indicatif::MultiProgress::new);
-    let slots = Arc::new(Semaphore::new(CONCURRENT_SOURCES));
-    let tasks: Vec<_> = selected
-        .iter()
-        .map(|source| {
-            let source = (*source).clone();
-            let settings = Arc::clone(&settings);
-            let bars = bars.clone();
-            let slots = Arc::clone(&slots);
-            tokio::spawn(async move {
-                let _slot = slots.acquire_owned().await;
-                runner::run_source(&source, &settings, bars.as_ref()).await
-            })
-        })
-        .collect();
-    let mut results = Vec::with_capacity(tasks.len());
-    for (source, task) in selected.iter().zip(tasks) {
-        let result = task.await.unwrap_or_else(|err| {
-            SourceResult::Failed(format!("the collection stopped unexpectedly: {err}"))
-        });
-        results.push((source.name.clone(), result));
-    }
-    // From cron, a run with nothing due stays silent (it is most of them); by hand (at a
-    // terminal, or naming sources or a day, even from a script), say so.
-    if !settings.routine && nothing_collected(&results) {
-        for (source, result) in &results {
-            if let SourceResult::NotDue(when) = result {
-                tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
-            }
-        }
-    }
-    results
-}
-
-/// True when no source was collected or failed, and some were not due: a run that looks idle.
-/// Skipped sources (no credentials, another run holding them) have said why already.
-fn nothing_collected(results: &[(String, SourceResult)]) -> bool {
-    results
-        .iter()
-        .all(|(_, r)| matches!(r, SourceResult::NotDue(_) | SourceResult::Skipped(_)))
-        && results
-            .iter()
-            .any(|(_, r)| matches!(r, SourceResult::NotDue(_)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_run_is_idle_when_nothing_was_due_even_with_skipped_sources() {
-        let not_due = || SourceResult::NotDue("next run due at 12:00".to_owned());
-        let skipped = || SourceResult::Skipped("no France Travail credentials".to_owned());
-        let named = |r| ("s".to_owned(), r);
-        assert!(nothing_collected(&[named(not_due()), named(skipped())]));
-        assert!(!nothing_collected(&[named(skipped())]), "said why already");
-        assert!(!nothing_collected(&[
-            named(not_due()),
-            named(SourceResult::Failed("HTTP 503".to_owned()))
-        ]));
-    }
 
     /// A raw folder on a disk full or mounted read-only is not a matter of `--raw-dir` or
     /// permissions: the line says what to do.

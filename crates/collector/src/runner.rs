@@ -1,5 +1,6 @@
-//! One source's run from start to finish: take the source's lock, check it is due, collect,
-//! land the bytes, write the run metrics beside them, remember the run in the state file.
+//! One source's run from start to finish: take the source's lock, check it is due
+//! ([`prepare`]), then, once it has a slot (see [`crate::queue`]), collect, land the bytes,
+//! write the run metrics beside them, remember the run in the state file ([`collect`]).
 //!
 //! A failed run lands no data file. Its metrics (with `error` set and `file` null) are still
 //! written, as `raw/<name>/<name>_<finished>.metrics.json` with no data file beside it, so the
@@ -110,14 +111,22 @@ impl RunSettings {
     }
 }
 
-/// Runs one source; never panics, never returns early without a verdict.
-pub async fn run_source(
-    source: &Source,
-    settings: &RunSettings,
-    bars: Option<&MultiProgress>,
-) -> SourceResult {
+/// A source whose run may begin: its lock held (no other collector run collects it
+/// meanwhile), its state read, and due or asked for now.
+pub struct Ready {
+    _lock: RunLock,
+    state: SourceState,
+    /// The run's settings for this source (the day a per-day source catches up on).
+    settings: RunSettings,
+}
+
+/// Takes the source's lock, reads its state and checks it is to be collected now: the source,
+/// ready to [`collect`], or the verdict when it is not (not due, no credentials, another run
+/// holds it). A source that then waits for a slot holds its lock, so that the next minute's
+/// run skips it rather than queuing for the same source behind the same slow API.
+pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceResult> {
     let raw_dir = settings.raw_dir.as_path();
-    let (_lock, mut state) = match off_the_runtime(|| {
+    let (lock, state) = off_the_runtime(|| {
         let lock = take_lock(source, raw_dir, settings.asked_now())?;
         let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
         forget_future_runs(source, raw_dir, &mut state);
@@ -127,18 +136,35 @@ pub async fn run_source(
             remove_orphan_temps(source, raw_dir);
         }
         Ok((lock, state))
-    }) {
-        Ok(taken) => taken,
-        Err(verdict) => return verdict,
-    };
+    })?;
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
-        return verdict;
+        return Err(verdict);
     }
-    if this_source.day != settings.day {
-        tracing::info!(source = %source.name, day = %this_source.day, "Collecting a day not landed yet: its runs failed, or the collector did not run that day.");
+    Ok(Ready {
+        _lock: lock,
+        state,
+        settings: this_source,
+    })
+}
+
+/// Runs a source [`prepare`] found ready; never panics, never returns early without a verdict.
+pub async fn collect(
+    source: &Source,
+    ready: Ready,
+    run: &RunSettings,
+    bars: Option<&MultiProgress>,
+) -> SourceResult {
+    let Ready {
+        _lock,
+        mut state,
+        settings,
+    } = ready;
+    let raw_dir = settings.raw_dir.as_path();
+    if settings.day != run.day {
+        tracing::info!(source = %source.name, day = %settings.day, "Collecting a day not landed yet: its runs failed, or the collector did not run that day.");
     }
-    let settings = &this_source;
+    let settings = &settings;
     // Only before a landing: a run that is not due reads nothing more than its state.
     off_the_runtime(|| remove_orphan_temps(source, raw_dir));
     state.running = Some(Running {

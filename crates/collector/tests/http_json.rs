@@ -581,24 +581,30 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_waited_for_a_slot_is_scheduled_from_the_start_of_the_run() {
-    // Six `1m` sources, four slots: the first four calls take 8 s, so two sources start 8 s
-    // late; of those, one call lands and one is refused. Both are scheduled from the run's
-    // start: from their own, a run begun at 10:00:55 would count from 10:01 and skip cron's
-    // 10:02 run (the one that landed), or wait a minute more than its backoff (the refused
-    // one).
-    let (server, _) = numbered_feed(|call| async move {
-        if call < 4 {
-            tokio::time::sleep(std::time::Duration::from_secs(8)).await;
-        }
-        if call == 5 {
-            return (StatusCode::BAD_REQUEST, "{}".to_owned());
-        }
-        (StatusCode::OK, usgs_body(1))
-    });
+    // Six `1m` sources on two hosts, four slots, two per host: each host's first two calls
+    // take 8 s, so one source of each starts 8 s late; of those, one call lands and one is
+    // refused. Both are scheduled from the run's start: from their own, a run begun at
+    // 10:00:55 would count from 10:01 and skip cron's 10:02 run (the one that landed), or wait
+    // a minute more than its backoff (the refused one).
+    let host = |refuses_late: bool| {
+        numbered_feed(move |call| async move {
+            if call < 2 {
+                tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+            }
+            if call == 2 && refuses_late {
+                return (StatusCode::BAD_REQUEST, "{}".to_owned());
+            }
+            (StatusCode::OK, usgs_body(1))
+        })
+    };
+    let ((refusing, _), (landing, _)) = (host(true), host(false));
     let names = ["a", "b", "c", "d", "e", "f"];
     let config: String = names
         .iter()
-        .map(|name| usgs_source(name, &format!("{}/feed", server.url()), ""))
+        .zip([
+            &refusing, &refusing, &refusing, &landing, &landing, &landing,
+        ])
+        .map(|(name, server)| usgs_source(name, &format!("{}/feed", server.url()), ""))
         .collect();
     let site = Site::new(&config);
     let began = chrono::Utc::now();

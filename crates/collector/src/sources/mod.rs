@@ -234,6 +234,20 @@ pub fn per_day(source: &Source) -> bool {
     source.collects_by_day()
 }
 
+/// The API a source calls, as `host:port` of its `url` (France Travail: its API's host, the
+/// token's being another): the sources of one run that call the same one share its slots and
+/// its rate limit. A `url` that names no host is an API of its own.
+pub fn api_host(source: &Source) -> String {
+    match url::Url::parse(&source.url) {
+        Ok(url) => match (url.host_str(), url.port_or_known_default()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => source.url.clone(),
+        },
+        Err(_) => source.url.clone(),
+    }
+}
+
 /// France Travail's own limit: 10 calls per second per client id (burst 10).
 const FRANCE_TRAVAIL_RATE: f64 = 10.0;
 
@@ -264,4 +278,40 @@ pub fn request_timeout(source: &Source) -> Duration {
         || source.every.duration().min(Duration::from_secs(30)),
         releve::Every::duration,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(kind: &str, url: &str, extra: &str) -> Source {
+        crate::testing::configured(&format!(
+            "[[source]]\nname = \"s\"\nkind = \"{kind}\"\nurl = \"{url}\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"t\"\n{extra}"
+        ))
+    }
+
+    #[test]
+    fn sources_of_one_portal_call_one_api_whatever_their_paths() {
+        let portal = at(
+            "opendatasoft",
+            "https://ODRE.opendatasoft.com",
+            "dataset = \"a\"\n",
+        );
+        let same = at(
+            "ods_v1",
+            "https://odre.opendatasoft.com:443",
+            "dataset = \"b\"\n",
+        );
+        assert_eq!(api_host(&portal), "odre.opendatasoft.com:443");
+        assert_eq!(api_host(&portal), api_host(&same));
+        let other_port = at("http_json", "http://127.0.0.1:8081/feed", "");
+        let local = at("http_json", "http://127.0.0.1:8080/feed", "");
+        assert_ne!(api_host(&local), api_host(&other_port));
+        let france_travail = at(
+            "france_travail",
+            "https://api.francetravail.io/partenaire/offresdemploi/v2",
+            "token_url = \"https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire\"\n",
+        );
+        assert_eq!(api_host(&france_travail), "api.francetravail.io:443");
+    }
 }

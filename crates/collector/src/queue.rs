@@ -1,0 +1,145 @@
+//! The sources of one collector run, in turn. Each first takes its lock and reads its state,
+//! all of them at once; the due ones then queue for the run's [`CONCURRENT_SOURCES`] slots,
+//! shortest `every` first (minute feeds before daily exports), then in configuration order,
+//! and at most [`PER_HOST`] of them for the sources of one API host: a portal that hangs holds
+//! two slots until its requests time out, and the other hosts' sources keep their schedule.
+//!
+//! A source waiting for its slot already holds its lock: the next minute's run skips it (as
+//! it skips a source being collected) rather than queuing behind the same slow host, and no
+//! two runs ever collect one source. Locks are only tried, never waited for, and a slot is
+//! waited for holding no other slot: nothing waits in a circle.
+
+mod slots;
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use releve::Source;
+
+use crate::runner::{self, RunSettings, SourceResult};
+use crate::sources;
+use slots::{Rank, Slots};
+
+/// Sources collected at the same time at most.
+const CONCURRENT_SOURCES: usize = 4;
+
+/// Sources of one API host collected at the same time at most: half the slots, so that a host
+/// that hangs leaves the other half to the other hosts.
+const PER_HOST: usize = 2;
+
+/// Runs the sources, each to its verdict, in their order.
+pub async fn run_sources(
+    selected: &[&Source],
+    settings: RunSettings,
+) -> Vec<(String, SourceResult)> {
+    let settings = Arc::new(settings);
+    let bars = std::io::stderr()
+        .is_terminal()
+        .then(indicatif::MultiProgress::new);
+    let prepared = prepare_all(selected, &settings).await;
+    // Every due source is queued before any is let in, so the slots go by rank, whatever
+    // order the tasks run in.
+    let slots = Slots::new(CONCURRENT_SOURCES, PER_HOST);
+    let queued: Vec<_> = selected
+        .iter()
+        .zip(prepared)
+        .enumerate()
+        .map(|(position, (source, prepared))| {
+            prepared.map(|ready| {
+                let rank = Rank {
+                    every: source.every.duration(),
+                    position,
+                };
+                (ready, slots.queue(&sources::api_host(source), rank))
+            })
+        })
+        .collect();
+    let runs: Vec<_> = selected
+        .iter()
+        .zip(queued)
+        .map(|(source, queued)| {
+            queued.map(|(ready, ticket)| {
+                let source = (*source).clone();
+                let settings = Arc::clone(&settings);
+                let bars = bars.clone();
+                tokio::spawn(async move {
+                    let _slot = ticket.admitted().await;
+                    runner::collect(&source, ready, &settings, bars.as_ref()).await
+                })
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(runs.len());
+    for (source, run) in selected.iter().zip(runs) {
+        let result = match run {
+            Ok(task) => task.await.unwrap_or_else(stopped),
+            Err(verdict) => verdict,
+        };
+        results.push((source.name.clone(), result));
+    }
+    // From cron, a run with nothing due stays silent (it is most of them); by hand (at a
+    // terminal, or naming sources or a day, even from a script), say so.
+    if !settings.routine && nothing_collected(&results) {
+        for (source, result) in &results {
+            if let SourceResult::NotDue(when) = result {
+                tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
+            }
+        }
+    }
+    results
+}
+
+/// Each source's lock taken and state read ([`runner::prepare`]), all at once (a lock another
+/// process holds is tried for a moment), in their order.
+async fn prepare_all(
+    selected: &[&Source],
+    settings: &Arc<RunSettings>,
+) -> Vec<Result<runner::Ready, SourceResult>> {
+    let tasks: Vec<_> = selected
+        .iter()
+        .map(|source| {
+            let source = (*source).clone();
+            let settings = Arc::clone(settings);
+            tokio::spawn(async move { runner::prepare(&source, &settings) })
+        })
+        .collect();
+    let mut prepared = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        prepared.push(task.await.unwrap_or_else(|err| Err(stopped(err))));
+    }
+    prepared
+}
+
+/// The verdict of a source whose task ended without one (a panic).
+fn stopped(err: tokio::task::JoinError) -> SourceResult {
+    SourceResult::Failed(format!("the collection stopped unexpectedly: {err}"))
+}
+
+/// True when no source was collected or failed, and some were not due: a run that looks idle.
+/// Skipped sources (no credentials, another run holding them) have said why already.
+fn nothing_collected(results: &[(String, SourceResult)]) -> bool {
+    results
+        .iter()
+        .all(|(_, r)| matches!(r, SourceResult::NotDue(_) | SourceResult::Skipped(_)))
+        && results
+            .iter()
+            .any(|(_, r)| matches!(r, SourceResult::NotDue(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_idle_when_nothing_was_due_even_with_skipped_sources() {
+        let not_due = || SourceResult::NotDue("next run due at 12:00".to_owned());
+        let skipped = || SourceResult::Skipped("no France Travail credentials".to_owned());
+        let named = |r| ("s".to_owned(), r);
+        assert!(nothing_collected(&[named(not_due()), named(skipped())]));
+        assert!(!nothing_collected(&[named(skipped())]), "said why already");
+        assert!(!nothing_collected(&[
+            named(not_due()),
+            named(SourceResult::Failed("HTTP 503".to_owned()))
+        ]));
+    }
+}

@@ -1,0 +1,140 @@
+//! Sources sharing an API host, as a user with many datasets on one portal or several France
+//! Travail sources sees them: a portal that hangs holds up only its own sources, never the
+//! minute feeds of other hosts nor the next minute's run, and sources of one API keep to its
+//! rate limit together, not each to its own.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use collector::SourceResult;
+use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source, usgs_source_every};
+use testkit::http::LocalServer;
+
+/// A portal whose `/records` answers nothing until `release` says `true`, and the calls it got.
+fn hung_portal() -> (
+    LocalServer,
+    tokio::sync::watch::Sender<bool>,
+    Arc<AtomicUsize>,
+) {
+    let (release, released) = tokio::sync::watch::channel(false);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let server = LocalServer::start(Router::new().route(
+        "/records",
+        get(move || {
+            let mut released = released.clone();
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let _ = released.wait_for(|open| *open).await;
+                usgs_body(1)
+            }
+        }),
+    ));
+    (server, release, calls)
+}
+
+/// Six hourly datasets of the hung portal, the minute feed at `feed` listed after five of them.
+fn portal_and_feed(portal: &LocalServer, feed: &LocalServer) -> String {
+    let dataset = |n| {
+        usgs_source_every(
+            &format!("portal-{n}"),
+            &format!("{}/records", portal.url()),
+            "1h",
+            "",
+        )
+    };
+    let mut config: String = (1..=5).map(dataset).collect();
+    config.push_str(&usgs_source("usgs", &format!("{}/feed", feed.url()), ""));
+    config.push_str(&dataset(6));
+    config
+}
+
+/// Waits until `done` holds, checking every 20 ms, for `limit` at most; whether it came.
+async fn within(limit: Duration, done: impl Fn() -> bool) -> bool {
+    let until = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < until {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    done()
+}
+
+/// How long a test waits for what a run that is not held up does at once.
+const AT_ONCE: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_portal_does_not_hold_up_another_hosts_minute_feed() {
+    let (portal, release, portal_calls) = hung_portal();
+    let (feed, feed_calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Arc::new(Site::new(&portal_and_feed(&portal, &feed)));
+    let run = tokio::spawn({
+        let site = Arc::clone(&site);
+        async move { site.run().await }
+    });
+    let fed = within(AT_ONCE, || feed_calls.load(Ordering::SeqCst) > 0).await;
+    let hung_at_once = portal_calls.load(Ordering::SeqCst);
+    release.send_replace(true);
+    let outcome = run.await.expect("the run ends");
+    assert!(
+        fed,
+        "the minute feed was not called while the portal hung: {:?}",
+        outcome.sources
+    );
+    assert!(
+        hung_at_once <= 2,
+        "{hung_at_once} calls at once to one hung portal"
+    );
+    for (name, result) in &outcome.sources {
+        assert!(
+            matches!(result, SourceResult::Landed { .. }),
+            "{name}: {result:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_minutes_run_skips_the_sources_a_hung_portal_holds_and_ends() {
+    let (portal, release, portal_calls) = hung_portal();
+    let (feed, _) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Arc::new(Site::new(&portal_and_feed(&portal, &feed)));
+    let first = tokio::spawn({
+        let site = Arc::clone(&site);
+        async move { site.run().await }
+    });
+    // The first run is under way: the portal holds its first calls.
+    assert!(within(AT_ONCE, || portal_calls.load(Ordering::SeqCst) > 0).await);
+    let second = tokio::time::timeout(
+        AT_ONCE,
+        collector::run_with(&site.args(&[], false), fast_policy()),
+    )
+    .await;
+    let calls_by_then = portal_calls.load(Ordering::SeqCst);
+    release.send_replace(true);
+    let first = first.await.expect("the first run ends");
+    let second = second
+        .expect("the second run ended without waiting for the hung portal")
+        .expect("the second run runs");
+    for (name, result) in second.sources.iter().filter(|(name, _)| name != "usgs") {
+        assert!(
+            matches!(result, SourceResult::Skipped(_)),
+            "{name} is the first run's: {result:?}"
+        );
+    }
+    assert!(
+        calls_by_then <= 2,
+        "{calls_by_then} calls to the hung portal"
+    );
+    for (name, result) in &first.sources {
+        assert!(
+            matches!(result, SourceResult::Landed { .. }),
+            "{name}: {result:?}"
+        );
+    }
+}
