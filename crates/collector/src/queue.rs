@@ -4,6 +4,9 @@
 //! and at most [`PER_HOST`] of them for the sources of one API host: a portal that hangs holds
 //! two slots until its requests time out, and the other hosts' sources keep their schedule.
 //!
+//! The sources of one API host also share its token bucket ([`RateLimits`]), at the smallest
+//! `rate_limit` any of them allows.
+//!
 //! A source waiting for its slot already holds its lock: the next minute's run skips it (as
 //! it skips a source being collected) rather than queuing behind the same slow host, and no
 //! two runs ever collect one source. Locks are only tried, never waited for, and a slot is
@@ -16,6 +19,7 @@ use std::sync::Arc;
 
 use releve::Source;
 
+use crate::http::RateLimits;
 use crate::runner::{self, RunSettings, SourceResult};
 use crate::sources;
 use slots::{Rank, Slots};
@@ -54,6 +58,11 @@ pub async fn run_sources(
             })
         })
         .collect();
+    let limits = RateLimits::new(
+        selected
+            .iter()
+            .map(|source| (sources::api_host(source), sources::rate_limit(source))),
+    );
     let runs: Vec<_> = selected
         .iter()
         .zip(queued)
@@ -62,9 +71,10 @@ pub async fn run_sources(
                 let source = (*source).clone();
                 let settings = Arc::clone(&settings);
                 let bars = bars.clone();
+                let limiter = limits.of(&sources::api_host(&source), sources::rate_limit(&source));
                 tokio::spawn(async move {
                     let _slot = ticket.admitted().await;
-                    runner::collect(&source, ready, &settings, bars.as_ref()).await
+                    runner::collect(&source, ready, &settings, limiter, bars.as_ref()).await
                 })
             })
         })

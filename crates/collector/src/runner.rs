@@ -7,6 +7,7 @@
 //! summariser loads failures into `runs` like successes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, NaiveDate, Timelike, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -14,7 +15,7 @@ use releve::rawfile::{self, RawFileName};
 use releve::{RunLock, Source};
 use tracing::Instrument;
 
-use crate::http::{RetryPolicy, SourceClient};
+use crate::http::{RateLimiter, RetryPolicy, SourceClient};
 use crate::schedule::{Due, due};
 use crate::sources::{self, RunContext};
 use crate::state::SourceState;
@@ -148,11 +149,13 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
     })
 }
 
-/// Runs a source [`prepare`] found ready; never panics, never returns early without a verdict.
+/// Runs a source [`prepare`] found ready, its calls counted in `limiter`, the token bucket of
+/// its API; never panics, never returns early without a verdict.
 pub async fn collect(
     source: &Source,
     ready: Ready,
     run: &RunSettings,
+    limiter: Arc<RateLimiter>,
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
     let Ready {
@@ -175,7 +178,7 @@ pub async fn collect(
     if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }
-    let outcome = collect_and_land(source, settings, &mut state, bars).await;
+    let outcome = collect_and_land(source, settings, &mut state, limiter, bars).await;
     // Ended, whatever the outcome said of it.
     state.running = None;
     match off_the_runtime(|| state.save(raw_dir, &source.name)) {
@@ -395,24 +398,24 @@ fn not_ready(source: &Source, settings: &RunSettings, state: &SourceState) -> Op
     Some(SourceResult::Skipped(unavailable.to_string()))
 }
 
-/// Collects the source, lands what it got (or records why not) and updates `state`.
+/// Collects the source, its calls counted in `limiter` (its API's), lands what it got (or
+/// records why not) and updates `state`.
 async fn collect_and_land(
     source: &Source,
     settings: &RunSettings,
     state: &mut SourceState,
+    limiter: Arc<RateLimiter>,
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
     let started = Utc::now();
     let client = match SourceClient::new(
         sources::request_timeout(source),
-        source
-            .rate_limit
-            .unwrap_or_else(|| sources::default_rate_limit(&source.kind)),
+        limiter.rate(),
         settings.policy,
     ) {
         // Retries end before the source's next run is due, counted as its schedule counts.
-        Ok(client) => client.with_retry_deadline(
+        Ok(client) => client.with_rate_limiter(limiter).with_retry_deadline(
             std::time::Instant::now()
                 + (crate::schedule::retries_end(source, settings.scheduled_from(started))
                     - started)

@@ -138,3 +138,71 @@ async fn the_next_minutes_run_skips_the_sources_a_hung_portal_holds_and_ends() {
         );
     }
 }
+
+/// Two France Travail sources with the one client id, each allowed 4 calls a second by its
+/// `rate_limit`, against an API allowing that client 4 a second in bursts of 6: apart they
+/// would send it about 8 a second and draw 429s within a second or two; together they keep to
+/// 4, two calls inside what the API allows however the calls are spaced, and it never answers
+/// 429.
+#[test]
+fn two_france_travail_sources_keep_together_to_the_client_ids_rate() {
+    use testkit::france_travail::{
+        API_PATH, DayPlan, DoubleSettings, FranceTravailDouble, TOKEN_PATH,
+    };
+    let mut settings = DoubleSettings::new(DayPlan {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("a day"),
+        spread: 6_000,
+        bursts: Vec::new(),
+        seed: 7,
+    });
+    (settings.calls_per_second, settings.burst) = (4.0, 6);
+    let double = FranceTravailDouble::new(settings);
+    let server = LocalServer::start(double.router());
+    let source = |name: &str, contract: &str| {
+        format!(
+            r#"
+[[source]]
+name = "{name}"
+kind = "france_travail"
+url = "{base}{API_PATH}"
+token_url = "{base}{TOKEN_PATH}?realm=/partenaire"
+every = "1d"
+key = "id"
+time = "dateCreation"
+params = {{ typeContrat = "{contract}" }}
+rate_limit = 4
+"#,
+            base = server.url()
+        )
+    };
+    let site = Site::new(&(source("offres-cdi", "CDI") + &source("offres-cdd", "CDD")));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .args([
+            "--config",
+            "sources.toml",
+            "--raw-dir",
+            "raw",
+            "--date",
+            "2026-11-21",
+        ])
+        .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
+        .env(
+            "FRANCE_TRAVAIL_CLIENT_SECRET",
+            &double.settings().client_secret,
+        )
+        .env("COLLECTOR_BACKOFF_MS", "50")
+        .output()
+        .expect("run the collector");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let counts = double.counts();
+    for name in ["offres-cdi", "offres-cdd"] {
+        assert_eq!(site.data_files(name).len(), 1, "{name} landed its day");
+        assert!(site.metrics(name)[0].http_calls >= 5, "{name}: {counts:?}");
+    }
+    assert_eq!(
+        counts.throttled, 0,
+        "calls the API refused with 429: {counts:?}\n{stderr}"
+    );
+}

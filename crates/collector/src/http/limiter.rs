@@ -1,12 +1,17 @@
-//! A client-side token bucket per source, so that the API's 429 is the exception and not the
+//! A client-side token bucket per API, so that the API's 429 is the exception and not the
 //! flow control: `rate` calls per second on average, bursts of up to `max(1, rate)` calls.
+//! The sources of one collector run that call the same API draw from the same bucket
+//! ([`RateLimits`]): an API's limit is its own (France Travail's per client id, a portal's
+//! per caller), not each source's.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// A token bucket shared by the requests of one source's run.
+/// A token bucket shared by the requests of the sources that call one API in a run.
 #[derive(Debug)]
 pub struct RateLimiter {
     rate: f64,
@@ -39,6 +44,11 @@ impl RateLimiter {
         }
     }
 
+    /// The calls per second it allows.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
     /// Waits for a token and takes it. Callers are served in turn: the lock is held while
     /// waiting, so a later caller never overtakes an earlier one.
     pub async fn acquire(&self) {
@@ -54,6 +64,39 @@ impl RateLimiter {
             bucket.refilled = Instant::now();
         }
         bucket.tokens -= 1.0;
+    }
+}
+
+/// The token buckets of one collector run, one per API.
+#[derive(Debug, Default)]
+pub struct RateLimits(HashMap<String, Arc<RateLimiter>>);
+
+impl RateLimits {
+    /// A bucket per API of `rates` (an API and the rate one of its sources allows, each), at the
+    /// smallest rate any of its sources allows: the most any of them says the API bears.
+    pub fn new(rates: impl IntoIterator<Item = (String, f64)>) -> RateLimits {
+        let mut smallest: HashMap<String, f64> = HashMap::new();
+        for (api, rate) in rates {
+            smallest
+                .entry(api)
+                .and_modify(|least| *least = least.min(rate))
+                .or_insert(rate);
+        }
+        RateLimits(
+            smallest
+                .into_iter()
+                .map(|(api, rate)| (api, Arc::new(RateLimiter::new(rate))))
+                .collect(),
+        )
+    }
+
+    /// The bucket of `api`, or a bucket of its own at `rate` for an API none of the sources
+    /// given calls.
+    pub fn of(&self, api: &str, rate: f64) -> Arc<RateLimiter> {
+        self.0
+            .get(api)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(RateLimiter::new(rate)))
     }
 }
 
@@ -96,5 +139,20 @@ mod tests {
             }
         }
         assert_eq!(refused, 0, "calls the API would answer 429");
+    }
+
+    #[test]
+    fn sources_of_one_api_share_one_bucket_at_the_smallest_rate_they_allow() {
+        let limits = RateLimits::new([
+            ("portal:443".to_owned(), 5.0),
+            ("portal:443".to_owned(), 2.0),
+            ("portal:443".to_owned(), 5.0),
+            ("usgs:443".to_owned(), 2.0),
+        ]);
+        let portal = limits.of("portal:443", 5.0);
+        assert!(Arc::ptr_eq(&portal, &limits.of("portal:443", 5.0)));
+        assert_eq!(portal.rate(), 2.0);
+        assert!(!Arc::ptr_eq(&portal, &limits.of("usgs:443", 2.0)));
+        assert_eq!(limits.of("elsewhere:443", 7.0).rate(), 7.0);
     }
 }

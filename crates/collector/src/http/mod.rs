@@ -1,6 +1,7 @@
 //! The one way the collector talks HTTP: a [`SourceClient`] per source and run that applies the
-//! source's client-side rate limit, its per-request timeout and the single retry policy, and
-//! counts what it did for the run metrics.
+//! client-side rate limit of the source's API (shared with the other sources calling it), the
+//! source's per-request timeout and the single retry policy, and counts what it did for the
+//! run metrics.
 //!
 //! How to use it from a source module:
 //!
@@ -40,8 +41,8 @@ mod redirect;
 mod retry;
 mod secrets;
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -51,7 +52,7 @@ use answer::UTF8_BOM;
 pub use error::FetchError;
 use error::paused;
 use failure::{Attempt, Reason, final_error, transport_reason};
-use limiter::RateLimiter;
+pub use limiter::{RateLimiter, RateLimits};
 pub use retry::RetryPolicy;
 
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
@@ -86,7 +87,8 @@ pub struct SourceClient {
     timeout: Duration,
     /// When retries must have ended: the source's next run is due then.
     retry_deadline: Option<Instant>,
-    limiter: RateLimiter,
+    /// The bucket of the source's API, which the other sources calling it share.
+    limiter: Arc<RateLimiter>,
     /// The largest body read ([`MAX_BODY_BYTES`] but in tests).
     max_body: u64,
     http_calls: AtomicU64,
@@ -155,7 +157,7 @@ impl SourceClient {
             policy,
             timeout,
             retry_deadline: None,
-            limiter: RateLimiter::new(rate_limit),
+            limiter: Arc::new(RateLimiter::new(rate_limit)),
             max_body: MAX_BODY_BYTES,
             http_calls: AtomicU64::new(0),
             retries: AtomicU64::new(0),
@@ -172,6 +174,13 @@ impl SourceClient {
     /// until then. First attempts are not cut.
     pub fn with_retry_deadline(mut self, deadline: Instant) -> SourceClient {
         self.retry_deadline = Some(deadline);
+        self
+    }
+
+    /// This client, its calls counted in `limiter`, the bucket of its API that the clients of
+    /// the other sources calling it share, instead of a bucket of its own.
+    pub fn with_rate_limiter(mut self, limiter: Arc<RateLimiter>) -> SourceClient {
+        self.limiter = limiter;
         self
     }
 

@@ -260,6 +260,13 @@ pub fn default_rate_limit(kind: &SourceKind) -> f64 {
     }
 }
 
+/// The calls per second `source` allows its API: `rate_limit`, else its kind's default.
+pub fn rate_limit(source: &Source) -> f64 {
+    source
+        .rate_limit
+        .unwrap_or_else(|| default_rate_limit(&source.kind))
+}
+
 /// Why a `rate_limit` set above the limit the API itself announces only draws 429s; `None`
 /// within it, or where the API's limit is not known.
 pub fn rate_above_api(source: &Source) -> Option<String> {
