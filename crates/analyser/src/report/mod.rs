@@ -200,7 +200,8 @@ fn cover(
     doc.gap(2.0);
     // Left out rather than carried alone onto a page of its own by a long health block.
     let contents = "Contents: source catalogue; one section per source (records over time, \
-                    numeric fields, categories, positions); completeness and quality.";
+                    numeric fields, categories, positions); completeness and quality. Each is a \
+                    bookmark of this PDF (the viewer's side panel).";
     if doc.paragraph_fits(contents, BODY, false) {
         doc.paragraph(contents, BODY, false, Ink::MUTED);
     }
