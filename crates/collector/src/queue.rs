@@ -58,10 +58,13 @@ pub async fn run_sources(
             })
         })
         .collect();
+    // Of the sources collected: one not due, or held by another run, slows no other.
     let limits = RateLimits::new(
         selected
             .iter()
-            .map(|source| (sources::api_host(source), sources::rate_limit(source))),
+            .zip(&queued)
+            .filter(|(_, queued)| queued.is_ok())
+            .map(|(source, _)| (sources::api_host(source), sources::rate_limit(source))),
     );
     let runs: Vec<_> = selected
         .iter()

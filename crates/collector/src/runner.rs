@@ -291,13 +291,13 @@ fn take_lock(source: &Source, raw_dir: &Path, forced: bool) -> Result<RunLock, S
     match try_lock_awhile(&lock_path) {
         Ok(Some(lock)) => Ok(lock),
         Ok(None) if forced => Err(SourceResult::Failed(format!(
-            "not collected: another collector run is collecting it (it holds {}); run again once it ends",
+            "not collected: another collector run holds it ({}), collecting it or waiting for a slot behind its host's other sources; run again once that run ends",
             lock_path.display()
         ))),
         Ok(None) => {
-            tracing::info!(source = %source.name, "Skipping source: another collector run is collecting it.");
+            tracing::info!(source = %source.name, "Skipping source: another collector run holds it, collecting it or waiting for a slot behind its host's other sources.");
             Err(SourceResult::Skipped(
-                "another collector run is collecting it".to_owned(),
+                "another collector run holds it, collecting it or waiting for a slot".to_owned(),
             ))
         }
         Err(err) => Err(SourceResult::Failed(

@@ -321,7 +321,7 @@ async fn a_source_another_run_is_collecting_is_skipped_not_fetched_twice() {
         .expect("run");
     assert!(
         matches!(&outcome.sources[0].1, SourceResult::Failed(why)
-            if why.starts_with("not collected: another collector run is collecting it")),
+            if why.starts_with("not collected: another collector run holds it")),
         "{:?}",
         outcome.sources
     );

@@ -206,3 +206,81 @@ rate_limit = 4
         "calls the API refused with 429: {counts:?}\n{stderr}"
     );
 }
+
+/// Two minute feeds of one host, and a daily source of that host with `rate_limit = 0.01`
+/// that is not due in this run. The host's bucket is at the smallest `rate_limit` among the
+/// sources the run *collects* (README, `rate_limit`): the feeds' 2 calls a second, half a
+/// second between them. A source the run does not collect says nothing of this run's calls:
+/// counted, it holds the second feed 100 s for its token, every minute, while the same run
+/// with `--source a --source b` takes a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sibling_not_due_does_not_slow_its_hosts_sources_to_its_rate_limit() {
+    let (feed, _) = numbered_feed(|_| async { usgs_body(1) });
+    let url = format!("{}/feed", feed.url());
+    let config = usgs_source("a", &url, "")
+        + &usgs_source("b", &url, "")
+        + &usgs_source_every("daily", &url, "1d", "rate_limit = 0.01");
+    let site = Site::new(&config);
+    let first = collector::run_with(&site.args(&["daily"], false), fast_policy())
+        .await
+        .expect("the first run runs");
+    assert!(
+        matches!(first.sources[0].1, SourceResult::Landed { .. }),
+        "{:?}",
+        first.sources
+    );
+    let cron = tokio::time::timeout(Duration::from_secs(20), site.run())
+        .await
+        .expect("two one-call feeds at 2 calls a second are collected within seconds");
+    for (name, result) in &cron.sources {
+        let expected = if name == "daily" {
+            matches!(result, SourceResult::NotDue(_))
+        } else {
+            matches!(result, SourceResult::Landed { .. })
+        };
+        assert!(expected, "{name}: {result:?}");
+    }
+}
+
+/// A dataset of a portal that hangs waits for the portal's two slots, holding its lock. A run
+/// by hand with `--force` then fails it, saying the other run may be waiting to collect it
+/// behind its host, not only "collecting it", which would send the user to look for a
+/// collection that has not begun (found by the review of stop 55).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forced_run_says_the_source_is_waiting_for_a_slot_not_being_collected() {
+    let (portal, release, portal_calls) = hung_portal();
+    let dataset = |n| {
+        usgs_source_every(
+            &format!("portal-{n}"),
+            &format!("{}/records", portal.url()),
+            "1h",
+            "",
+        )
+    };
+    let site = Arc::new(Site::new(&(1..=3).map(dataset).collect::<String>()));
+    let cron = tokio::spawn({
+        let site = Arc::clone(&site);
+        async move { site.run().await }
+    });
+    // Two datasets hang at the portal; the third waits for one of their slots.
+    assert!(within(AT_ONCE, || portal_calls.load(Ordering::SeqCst) == 2).await);
+    let by_hand = collector::run_with(&site.args(&["portal-3"], true), fast_policy()).await;
+    release.send_replace(true);
+    let cron = cron.await.expect("cron's run ends");
+    let by_hand = by_hand.expect("the run by hand runs");
+    let Some((_, SourceResult::Failed(why))) = by_hand.sources.first() else {
+        panic!(
+            "the forced run fails the source cron's run holds: {:?}",
+            by_hand.sources
+        );
+    };
+    assert!(
+        matches!(cron.sources[2].1, SourceResult::Landed { .. }),
+        "cron's run collected it once the portal answered: {:?}",
+        cron.sources
+    );
+    assert!(
+        why.contains("waiting") && !why.contains("is collecting it"),
+        "the message says the other run waits for a slot of its host: {why}"
+    );
+}
