@@ -215,6 +215,11 @@ impl MongoArgs {
             .or_else(|| crate::store::uri_database(&self.uri))
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
     }
+
+    /// Whether [`MongoArgs::database`] is the one the URI names, no `--database` given.
+    pub fn database_from_uri(&self) -> bool {
+        self.given_database.is_none() && crate::store::uri_database(&self.uri).is_some()
+    }
 }
 
 /// A URI left empty (`MONGODB_URI=` in a crontab or `.env`) means the default, as if unset.
@@ -351,6 +356,32 @@ mod tests {
                 .expect("refused");
             let line = first_line(&err);
             assert!(!line.contains("s3cret"), "{args:?}: {line}");
+        }
+    }
+
+    /// A password written unencoded with a space or a quote in it (the README asks only
+    /// `@ : / ? # %` to be percent-encoded) is quoted whole by clap: no part of it may show.
+    #[test]
+    fn a_refused_uri_never_shows_a_password_holding_a_space_or_a_quote() {
+        for (uri, secret) in [
+            (
+                "mongodb://alice:correct horse@db.example.org/?authSource=admin",
+                "horse",
+            ),
+            (
+                "mongodb://alice:it's-Zebra@db.example.org/?authSource=admin",
+                "Zebra",
+            ),
+            (
+                "mongodb://alice:say\"Zebra\"@db.example.org/?authSource=admin",
+                "Zebra",
+            ),
+        ] {
+            let err = WithSubcommands::try_parse_from(["stage", uri])
+                .err()
+                .expect("refused");
+            let line = first_line(&err);
+            assert!(!line.contains(secret), "{uri}: {line}");
         }
     }
 

@@ -153,6 +153,13 @@ pub struct Unindexed {
 }
 
 impl Unindexed {
+    /// Whether the default database, `releve`, on the same server holds relevé's collections;
+    /// false when it cannot be read (a user allowed only its own database).
+    pub async fn default_holds_releve_data(&self) -> bool {
+        let default = self.db.client().database(DEFAULT_DATABASE);
+        self.db.name() != DEFAULT_DATABASE && holds_releve_data(&default).await.unwrap_or(false)
+    }
+
     /// The database, once its indexes are ensured; shut down on failure.
     pub async fn indexed(self) -> Result<Database, StoreError> {
         if let Err(err) = ensure_indexes(&self.db).await {
@@ -364,22 +371,35 @@ pub fn uri_database(uri: &str) -> Option<String> {
         .rfind('@')
         .map_or(after_scheme, |at| &after_scheme[at + 1..]);
     let (_, path) = hosts_on.split_once('/')?;
-    let name = path.split('?').next().unwrap_or_default();
-    (!name.is_empty() && !matches!(name, "admin" | "local" | "config")).then(|| name.to_owned())
+    let written = path.split('?').next().unwrap_or_default();
+    // Percent-decoded, as the driver and mongosh read it (`th%C3%A8se` is `thèse`).
+    let name = percent_encoding::percent_decode_str(written)
+        .decode_utf8()
+        .map_or_else(|_| written.to_owned(), std::borrow::Cow::into_owned);
+    (!name.is_empty() && !matches!(name.as_str(), "admin" | "local" | "config")).then_some(name)
 }
 
-/// `text` with each URI in it (a word holding `://`, up to a space or a quote) redacted as
-/// [`redact`] does: for messages quoting what was given where a URI was not expected (a URI
-/// given without `--mongodb-uri`, as mongosh takes it, or as a database's name).
+/// `text` with each URI in it (a word holding `://`) redacted as [`redact`] does: for messages
+/// quoting what was given where a URI was not expected (a URI given without `--mongodb-uri`,
+/// as mongosh takes it, or as a database's name). Its credentials are hidden up to the last
+/// `@` before the next URI, across spaces and quotes, which a password may hold where it
+/// should have been percent-encoded.
 pub fn redact_uris(text: &str) -> String {
     let ends = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(scheme_end) = rest.find("://") {
         let start = rest[..scheme_end].rfind(ends).map_or(0, |at| at + 1);
-        let end = rest[scheme_end..]
+        let next_uri = rest[scheme_end + 3..]
+            .find("://")
+            .map_or(rest.len(), |at| scheme_end + 3 + at);
+        // The credentials end at the last `@` before the next URI.
+        let hosts_from = rest[scheme_end..next_uri]
+            .rfind('@')
+            .map_or(scheme_end, |at| scheme_end + at);
+        let end = rest[hosts_from..]
             .find(ends)
-            .map_or(rest.len(), |at| scheme_end + at);
+            .map_or(rest.len(), |at| hosts_from + at);
         out.push_str(&rest[..start]);
         out.push_str(&redact(&rest[start..end]));
         rest = &rest[end..];

@@ -15,11 +15,10 @@ use tracing::warn;
 /// likely.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{}, but {} says this raw folder was summarised into {}: nothing was read or deleted; \
-     check --database and MONGODB_URI, or run once with --new-database to {}",
+    "{}, but {}: nothing was read or deleted; {}, or run once with --new-database to {}",
     given(.database, .held_releve_data),
-    .record.display(),
-    before_named(.database, .before),
+    said_before(.record, .database, .before, .from_uri),
+    check_what(.before, .from_uri),
     remedy(.held_releve_data)
 )]
 pub struct NewDatabase {
@@ -29,8 +28,38 @@ pub struct NewDatabase {
     pub held_releve_data: bool,
     /// `raw/.summariser-database`.
     pub record: PathBuf,
-    /// The database it names.
+    /// The database it names, or `releve`, which holds relevé data, when there is no record
+    /// and the run's database is the one the URI names (`from_uri`).
     pub before: String,
+    /// Whether the run's database is the one the URI names in its path, with no record of
+    /// the folder's: an installation of before 2 December 2026, summarised into `releve`
+    /// then, when the URI's database was not used.
+    pub from_uri: bool,
+}
+
+fn said_before(record: &Path, database: &str, before: &str, from_uri: &bool) -> String {
+    if *from_uri {
+        format!(
+            "the MongoDB URI names it in its path, and `{before}` holds relevé data (relevé before 5 December 2026 wrote there whatever the URI's path, and no {} names this folder's database)",
+            record.display()
+        )
+    } else {
+        format!(
+            "{} says this raw folder was summarised into {}",
+            record.display(),
+            before_named(database, before)
+        )
+    }
+}
+
+fn check_what(before: &str, from_uri: &bool) -> String {
+    if *from_uri {
+        format!(
+            "to go on in `{before}`, remove the database from the URI's path (`?authSource=NAME` logs in there all the same) or give --database {before}"
+        )
+    } else {
+        "check --database and MONGODB_URI".to_owned()
+    }
 }
 
 fn given(database: &str, held_releve_data: &bool) -> String {
@@ -74,6 +103,7 @@ pub fn check(
                 held_releve_data,
                 record: releve::rawfile::summariser_database(raw_dir),
                 before: before.to_owned(),
+                from_uri: false,
             })
         }
         _ => Ok(()),
@@ -104,5 +134,28 @@ pub fn remember(raw_dir: &Path, noted: Option<&str>, database: &str) {
     let record = releve::rawfile::summariser_database(raw_dir);
     if let Err(err) = releve::rawfile::replace_file(&record, format!("{database}\n").as_bytes()) {
         warn!(file = %record.display(), error = %err, "Cannot note which database this raw folder is summarised into.");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An upgrade from before 2 December 2026 whose URI names a database: the line says where
+    /// the data is and how to go on there.
+    #[test]
+    fn a_database_taken_from_the_uri_away_from_the_data_says_how_to_go_on() {
+        let refused = NewDatabase {
+            database: "phd_db".to_owned(),
+            held_releve_data: false,
+            record: PathBuf::from("raw/.summariser-database"),
+            before: "releve".to_owned(),
+            from_uri: true,
+        }
+        .to_string();
+        assert_eq!(
+            refused,
+            "the database `phd_db` holds no relevé data, but the MongoDB URI names it in its path, and `releve` holds relevé data (relevé before 5 December 2026 wrote there whatever the URI's path, and no raw/.summariser-database names this folder's database): nothing was read or deleted; to go on in `releve`, remove the database from the URI's path (`?authSource=NAME` logs in there all the same) or give --database releve, or run once with --new-database to start a new database"
+        );
     }
 }

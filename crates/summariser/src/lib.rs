@@ -77,6 +77,8 @@ pub struct Options {
     /// Whether the run may write into a database without relevé data although the raw folder
     /// was summarised into a database before (see `raw/.summariser-database`).
     pub new_database: bool,
+    /// Whether `database` is the one the URI names in its path, no `--database` given.
+    pub database_from_uri: bool,
 }
 
 /// Shows the URI without its credentials.
@@ -280,6 +282,27 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         connected.held_releve_data,
         options.new_database,
     );
+    let checked = match checked {
+        // A folder summarised before 2 December 2026 has no record of its database: one
+        // summarised into `releve` then, whose URI names another database in its path, which
+        // this version uses, would go there unsaid.
+        Ok(())
+            if noted.is_none()
+                && options.database_from_uri
+                && !connected.held_releve_data
+                && !options.new_database
+                && connected.default_holds_releve_data().await =>
+        {
+            Err(NewDatabase {
+                database: options.database.clone(),
+                held_releve_data: false,
+                record: releve::rawfile::summariser_database(&options.raw_dir),
+                before: releve::store::DEFAULT_DATABASE.to_owned(),
+                from_uri: true,
+            })
+        }
+        checked => checked,
+    };
     if let Err(refused) = checked {
         connected.shut_down().await;
         return Err(refused.into());

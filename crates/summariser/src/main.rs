@@ -106,6 +106,7 @@ fn main() -> ExitCode {
 
 fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::Result<Outcome> {
     let database = args.mongo.database();
+    let database_from_uri = args.mongo.database_from_uri();
     let options = Options {
         config,
         raw_dir: args.raw.raw_dir,
@@ -115,6 +116,7 @@ fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::
         max_file_bytes: args.max_file_mb * summariser::MIB,
         resummarise,
         new_database: args.new_database,
+        database_from_uri,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

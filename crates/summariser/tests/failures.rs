@@ -1525,3 +1525,52 @@ fn a_missing_client_certificate_is_named_not_blamed_on_the_server() {
     );
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
+
+/// The README's upgrade note: an installation whose URI names a database in its path and
+/// whose data is in `releve` stops at the summariser's next run. One upgraded from before
+/// 2 December 2026 has no `raw/.summariser-database` yet: its files must not go, silently,
+/// into the URI's empty database while its history stays in `releve`.
+#[tokio::test]
+async fn an_upgrade_from_before_the_database_record_does_not_move_the_files_to_the_uri_s_database()
+{
+    let ws = Workspace::new("upgrade-uri-path");
+    let server = testkit::MongoServer::shared();
+    let run = |uri: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+            .current_dir(ws.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .args(["--mongodb-uri", uri])
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("summariser runs")
+    };
+    // The installation as it ran before: the URI without a path, its data in `releve`
+    // (this test process's own server; no other test writes there).
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let before = run(server.uri());
+    assert!(before.status.success(), "{}", stderr(&before));
+    std::fs::remove_file(ws.raw().join(".summariser-database"))
+        .expect("the record a version before 2 December 2026 never wrote");
+    // Upgraded, with the URI naming where its user logs in.
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("b", (10, 5), 2.0)]),
+    );
+    let uri = format!("{}/{}", server.uri().trim_end_matches('/'), ws.database);
+    let after = run(&uri);
+    let errors = stderr(&after);
+    server
+        .client_database("releve")
+        .await
+        .drop()
+        .await
+        .expect("releve dropped");
+    assert_eq!(after.status.code(), Some(2), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted: {errors}");
+    assert!(
+        ws.record("usgs", "b").await.is_none(),
+        "b went to the URI's database, away from the history in `releve`: {errors}"
+    );
+}

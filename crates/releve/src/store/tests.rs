@@ -353,3 +353,18 @@ fn a_write_refused_for_want_of_a_role_says_the_role_needed() {
         "{said}"
     );
 }
+
+/// The URI's path is percent-encoded, as mongosh and the driver read it (the driver logs in
+/// to `thèse` when the URI sets no `authSource`): the database written is that one, not one
+/// named with the `%` escapes.
+#[test]
+fn a_percent_encoded_database_in_the_uri_is_the_one_mongodb_s_tools_use() {
+    assert_eq!(
+        uri_database("mongodb://phd:pw@db.example.org/th%C3%A8se?authSource=admin").as_deref(),
+        Some("thèse")
+    );
+    assert_eq!(
+        uri_database("mongodb://db.example.org/phd%5Fdb").as_deref(),
+        Some("phd_db")
+    );
+}

@@ -73,6 +73,7 @@ impl Workspace {
             max_file_bytes: summariser::MAX_FILE_MB * summariser::MIB,
             resummarise: summariser::Resummarise::Nothing,
             new_database: false,
+            database_from_uri: false,
         }
     }
 
