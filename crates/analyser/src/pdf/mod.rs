@@ -77,6 +77,8 @@ pub struct ReportDocument {
     continues: Option<String>,
     /// Distance of the cursor from the top edge, in millimetres.
     y: f32,
+    /// The outline's entries, in the report's order: each title and the page it starts on.
+    marks: Vec<(String, usize)>,
 }
 
 impl ReportDocument {
@@ -105,6 +107,7 @@ impl ReportDocument {
             section: None,
             continues: None,
             y: TOP,
+            marks: Vec::new(),
         })
     }
 
@@ -146,7 +149,7 @@ impl ReportDocument {
     /// of forty sources runs over seventy pages.
     pub fn bookmark(&mut self, title: &str) {
         // printpdf numbers pages from 1.
-        self.doc.add_bookmark(title, self.pages.len() + 1);
+        self.marks.push((title.to_owned(), self.pages.len() + 1));
     }
 
     /// Starts a section like [`ReportDocument::section`], but on the current page, under a
@@ -394,6 +397,13 @@ impl ReportDocument {
                 std::mem::take(&mut self.ops),
             ));
         }
+        // Numbered: printpdf lists the entries of one page by their titles, which the number
+        // keeps in the report's order (`03 usgs`, `04 open-meteo`, `05 Airparif`).
+        let width = self.marks.len().to_string().len();
+        for (n, (title, page)) in self.marks.iter().enumerate() {
+            self.doc
+                .add_bookmark(&format!("{:0width$} {title}", n + 1), *page);
+        }
         let mut warnings = Vec::new();
         self.doc
             .with_pages(finished)
@@ -489,27 +499,59 @@ mod tests {
         doc.section("Catalogue", 14.0, 20.0);
         doc.flowing_section("usgs", 16.0, 15.0, 15.0);
         doc.flowing_section("open-meteo", 16.0, 15.0, 600.0);
-        let pages: Vec<(String, usize)> = doc
-            .doc
-            .bookmarks
-            .map
-            .values()
-            .map(|mark| (mark.name.clone(), mark.page))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
         assert_eq!(
-            pages,
+            doc.marks,
             [
-                ("Catalogue".to_owned(), 2),
                 ("Cover".to_owned(), 1),
-                ("open-meteo".to_owned(), 2),
-                ("usgs".to_owned(), 2)
+                ("Catalogue".to_owned(), 2),
+                ("usgs".to_owned(), 2),
+                ("open-meteo".to_owned(), 2)
             ]
         );
         let bytes = doc.finish("footer");
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("/Type/Outlines"), "no outline in the PDF");
+    }
+
+    /// The outline lists the sections in the order the report lays them out, numbered:
+    /// sources that share a page are not listed by name, and a source flowing onto the
+    /// catalogue's page is not listed above it (found by the review of stop 55).
+    #[test]
+    fn the_outline_lists_the_sections_in_the_report_s_order() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.bookmark("Cover");
+        doc.paragraph("Cover.", BODY, false, Ink::TEXT);
+        doc.section("Source catalogue", 14.0, 20.0);
+        let laid_out = [
+            "Cover",
+            "Source catalogue",
+            "usgs",
+            "open-meteo",
+            "Airparif",
+        ];
+        for source in &laid_out[2..] {
+            doc.flowing_section(source, 16.0, 15.0, 15.0);
+        }
+        let bytes = doc.finish("footer");
+        let text = String::from_utf8_lossy(&bytes).to_ascii_uppercase();
+        // Each bookmark's title, as printpdf writes it: UTF-16BE in hexadecimal; the items
+        // are written in the order of their `/Next` chain.
+        let at = |title: &str| {
+            let hex: String = std::iter::once(0xFEFF)
+                .chain(title.encode_utf16())
+                .map(|unit| format!("{unit:04X}"))
+                .collect();
+            text.find(&hex)
+                .unwrap_or_else(|| panic!("`{title}` is not in the outline"))
+        };
+        let numbered: Vec<String> = laid_out
+            .iter()
+            .enumerate()
+            .map(|(n, title)| format!("{} {title}", n + 1))
+            .collect();
+        let mut listed = numbered.clone();
+        listed.sort_by_key(|title| at(title));
+        assert_eq!(listed, numbered);
     }
 
     #[test]
