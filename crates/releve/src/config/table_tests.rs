@@ -825,26 +825,3 @@ fn a_table_with_a_value_toml_cannot_read_above_one_left_open_is_refused_at_the_f
         ]
     );
 }
-
-#[test]
-fn a_value_left_open_beside_a_multi_line_string_refuses_its_own_table_alone() {
-    // A `description` written over several lines, as TOML allows, in the table whose `]` is
-    // missing: the sources before and after it still run.
-    let text = format!(
-        "{}{}{}",
-        plain("a", ""),
-        plain(
-            "b",
-            "description = '''\nStations of\nToulouse\n'''\nnumeric = [\"a\", \"b\"\ncategories = [\"c\"]"
-        ),
-        meteo("c", "")
-    );
-    let config = read(&text).unwrap_or_else(|err| panic!("the whole file is refused: {err}"));
-    assert_eq!(accepted(&config), ["a", "c"]);
-    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
-    assert_eq!(refused.len(), 1, "{refused:?}");
-    assert!(
-        refused[0].starts_with("sources.toml:20: source `b`: key `numeric`"),
-        "{refused:?}"
-    );
-}
