@@ -385,6 +385,24 @@ mod tests {
         }
     }
 
+    /// A URI missing a `/` of its scheme, or its scheme, given without `--mongodb-uri`: clap
+    /// quotes it, and the line goes to `logs/<stage>.log` and cron's mail. `redact` hides these
+    /// forms' password in `MONGODB_URI`; the line must not show it either (found by the review
+    /// of stop 55).
+    #[test]
+    fn a_refused_uri_missing_its_scheme_s_slashes_never_shows_its_password() {
+        for uri in [
+            "mongodb:/alice:Zebra42@db.example.org/?authSource=admin",
+            "alice:Zebra42@db.example.org:27017",
+        ] {
+            let err = WithSubcommands::try_parse_from(["stage", uri])
+                .err()
+                .expect("refused");
+            let line = first_line(&err);
+            assert!(!line.contains("Zebra42"), "{uri}: {line}");
+        }
+    }
+
     #[test]
     fn an_empty_uri_means_the_default() {
         let parsed = Cli::parse_from(["stage", "--mongodb-uri", " "]);

@@ -366,10 +366,12 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
 /// named there to log in, never to hold data.
 pub fn uri_database(uri: &str) -> Option<String> {
     let (_, after_scheme) = uri.split_once("://")?;
-    // After the credentials (whose password may hold a `/` it should not).
-    let hosts_on = after_scheme
+    // Before the options, as the driver reads it (a `tlsCAFile` path may hold an `@`), and
+    // after the credentials (whose password may hold a `/` it should not).
+    let before_options = after_scheme.split('?').next().unwrap_or_default();
+    let hosts_on = before_options
         .rfind('@')
-        .map_or(after_scheme, |at| &after_scheme[at + 1..]);
+        .map_or(before_options, |at| &before_options[at + 1..]);
     let (_, path) = hosts_on.split_once('/')?;
     let written = path.split('?').next().unwrap_or_default();
     // Percent-decoded, as the driver and mongosh read it (`th%C3%A8se` is `thèse`).
@@ -400,11 +402,42 @@ pub fn redact_uris(text: &str) -> String {
         let end = rest[hosts_from..]
             .find(ends)
             .map_or(rest.len(), |at| hosts_from + at);
-        out.push_str(&rest[..start]);
+        out.push_str(&without_userinfo(&rest[..start]));
         out.push_str(&redact(&rest[start..end]));
         rest = &rest[end..];
     }
-    out.push_str(rest);
+    out.push_str(&without_userinfo(rest));
+    out
+}
+
+/// `text` with each word shaped as credentials before a host (`alice:Zebra42@db.example.org`,
+/// `mongodb:/alice:Zebra42@db`: a URI missing its `//` or its scheme) redacted; an e-mail
+/// address (no `:` before its `@`) is left as it is.
+fn without_userinfo(text: &str) -> String {
+    let ends = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = 0;
+    for (at, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if !ends(c) {
+            continue;
+        }
+        let word = &text[word_start..at];
+        let userinfo = word
+            .rfind('@')
+            .is_some_and(|at_sign| word[..at_sign].contains(':'));
+        out.push_str(&if userinfo {
+            redact(word)
+        } else {
+            word.to_owned()
+        });
+        if at < text.len() {
+            out.push(c);
+        }
+        word_start = at + c.len_utf8();
+    }
     out
 }
 

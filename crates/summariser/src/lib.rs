@@ -264,6 +264,9 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         }
     }
     let path = releve::rawfile::summariser_lock(&options.raw_dir);
+    // A raw folder a summariser ran in before leaves its lock file: one of before the record
+    // of its database, when there is none (see below), not a new installation's.
+    let summarised_before = path.exists();
     let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
         path: path.clone(),
         cause: source,
@@ -285,9 +288,11 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     let checked = match checked {
         // A folder summarised before 2 December 2026 has no record of its database: one
         // summarised into `releve` then, whose URI names another database in its path, which
-        // this version uses, would go there unsaid.
+        // this version uses, would go there unsaid. (A new installation's `releve` on the
+        // same server is someone else's.)
         Ok(())
             if noted.is_none()
+                && summarised_before
                 && options.database_from_uri
                 && !connected.held_releve_data
                 && !options.new_database

@@ -77,6 +77,10 @@ fn a_uri_quoted_in_a_message_never_shows_its_password() {
         "unexpected argument 'mongodb://***@db.example.org/phd?authSource=admin' found, then `mongodb://***@db.example.org/phd?authSource=admin` and mongodb://***@db.example.org/phd?authSource=admin"
     );
     assert_eq!(redact_uris("no URI here"), "no URI here");
+    assert_eq!(
+        redact_uris("mail ops@lab.fr: 'alice:Zebra42@db.example.org' found"),
+        "mail ops@lab.fr: '***@db.example.org' found"
+    );
 }
 
 #[test]
@@ -367,4 +371,16 @@ fn a_percent_encoded_database_in_the_uri_is_the_one_mongodb_s_tools_use() {
         uri_database("mongodb://db.example.org/phd%5Fdb").as_deref(),
         Some("phd_db")
     );
+}
+
+/// A query value holding `@`, as a client key's path does in a home folder named by the
+/// login's address (`/home/alice@univ.fr`, as SSSD names them on a university's machines):
+/// the database is still the URI's path, the one the driver logs in to and MongoDB's tools
+/// use, not `releve` (found by the review of stop 55).
+#[test]
+fn an_at_sign_in_the_uri_s_options_leaves_the_database_of_its_path() {
+    let uri = "mongodb://phd:pw@db.univ.fr/phd_db?tls=true&tlsCertificateKeyFile=/home/alice@univ.fr/releve/client.pem";
+    let driver = mongodb::options::ConnectionString::parse(uri).expect("the driver reads it");
+    assert_eq!(driver.default_database.as_deref(), Some("phd_db"));
+    assert_eq!(uri_database(uri).as_deref(), Some("phd_db"));
 }
