@@ -1418,14 +1418,7 @@ fn a_uri_given_in_the_wrong_place_never_shows_its_password() {
     );
     let uri = "mongodb://alice:s3cret@127.0.0.1:1/?authSource=admin";
     for args in [vec![uri], vec!["--database", uri]] {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
-            .current_dir(ws.dir.path())
-            .args(["--config", "sources.toml", "--raw-dir", "raw"])
-            .args(&args)
-            .env_remove("MONGODB_URI")
-            .env("RUST_LOG", "info")
-            .output()
-            .expect("summariser runs");
+        let output = ws.command_with(&args);
         let errors = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {errors}");
         assert!(
@@ -1451,20 +1444,7 @@ async fn the_database_named_in_the_uri_is_written_when_no_database_is_given() {
     );
     let server = testkit::MongoServer::shared().uri();
     let uri = format!("{}/{}", server.trim_end_matches('/'), ws.database);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
-        .current_dir(ws.dir.path())
-        .args([
-            "--config",
-            "sources.toml",
-            "--raw-dir",
-            "raw",
-            "--mongodb-uri",
-            &uri,
-        ])
-        .env_remove("MONGODB_URI")
-        .env("RUST_LOG", "info")
-        .output()
-        .expect("summariser runs");
+    let output = ws.command_with(&["--mongodb-uri", &uri]);
     assert!(
         output.status.success(),
         "the URI names the database the folder went to: {}",
@@ -1535,16 +1515,7 @@ async fn an_upgrade_from_before_the_database_record_does_not_move_the_files_to_t
 {
     let ws = Workspace::new("upgrade-uri-path");
     let server = testkit::MongoServer::shared();
-    let run = |uri: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
-            .current_dir(ws.dir.path())
-            .args(["--config", "sources.toml", "--raw-dir", "raw"])
-            .args(["--mongodb-uri", uri])
-            .env_remove("MONGODB_URI")
-            .env("RUST_LOG", "info")
-            .output()
-            .expect("summariser runs")
-    };
+    let run = |uri: &str| ws.command_with(&["--mongodb-uri", uri]);
     // The installation as it ran before: the URI without a path, its data in `releve`
     // (this test process's own server; no other test writes there).
     ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));

@@ -24,14 +24,7 @@ async fn a_new_installation_whose_uri_names_its_database_starts_beside_another_t
         .expect("another team's relevé data");
     ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
     let uri = format!("{}/{}", server.uri().trim_end_matches('/'), ws.database);
-    let first = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
-        .current_dir(ws.dir.path())
-        .args(["--config", "sources.toml", "--raw-dir", "raw"])
-        .args(["--mongodb-uri", &uri])
-        .env_remove("MONGODB_URI")
-        .env("RUST_LOG", "info")
-        .output()
-        .expect("summariser runs");
+    let first = ws.command_with(&["--mongodb-uri", &uri]);
     let errors = stderr(&first);
     someone_else_s.drop().await.expect("releve dropped");
     assert!(

@@ -138,6 +138,19 @@ impl Workspace {
         command
     }
 
+    /// The real binary on this workspace's files with `args` alone: no `--mongodb-uri` or
+    /// `--database`, nor `MONGODB_URI` (a URI given elsewhere, or naming its database).
+    pub fn command_with(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_summariser"))
+            .current_dir(self.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .args(args)
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("summariser runs")
+    }
+
     /// Runs the real binary with extra environment variables.
     pub fn summarise_with(&self, env: &[(&str, &str)]) -> Output {
         let mut command = self.command(testkit::MongoServer::shared().uri());
