@@ -1116,3 +1116,94 @@ async fn a_reports_folder_given_with_a_trailing_slash_that_is_a_link_to_nothing_
         .expect("run analyser");
     assert!(!report.status.success(), "{}", text(&report.stderr));
 }
+
+/// A source's folder made so that nothing can be created in it: `chmod 555`, and where the
+/// tests run as root (which permissions do not stop) `chattr +i`, undone when dropped. `None`
+/// when neither stops a file being created there.
+struct Unwritable<'a>(&'a Path);
+
+impl<'a> Unwritable<'a> {
+    fn new(folder: &'a Path) -> Option<Unwritable<'a>> {
+        use std::os::unix::fs::PermissionsExt;
+        let frozen = Unwritable(folder);
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).ok()?;
+        if frozen.can_create() {
+            let _ = Command::new("chattr").arg("+i").arg(folder).output();
+        }
+        (!frozen.can_create()).then_some(frozen)
+    }
+
+    fn can_create(&self) -> bool {
+        let trial = self.0.join(".probe-trial");
+        let created = std::fs::write(&trial, b"").is_ok();
+        let _ = std::fs::remove_file(&trial);
+        created
+    }
+}
+
+impl Drop for Unwritable<'_> {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = Command::new("chattr").arg("-i").arg(self.0).output();
+        let _ = std::fs::set_permissions(self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+/// A source's own folder the collector cannot create files in (one created by a `sudo
+/// collector --source NAME` by hand, owned by root while cron runs as its user) lands nothing
+/// and records no failure: status says so at once, exit 1, rather than `ok` until the source
+/// turns STALE, three days for a daily one (found by the second 40-source probe).
+#[tokio::test]
+async fn a_source_folder_that_cannot_be_written_needs_attention() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statussourcefolder");
+    let site = Site::new();
+    runs_just_now(&database).await;
+    let folder = site.raw().join("daily");
+    std::fs::create_dir_all(&folder).expect("the source's folder");
+    let Some(_unwritable) = Unwritable::new(&folder) else {
+        eprintln!("skipped: neither chmod nor chattr stops a file being created here");
+        return;
+    };
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert!(
+        output.status.code() == Some(1)
+            && stderr
+                .lines()
+                .any(|line| line.contains("daily") && line.contains("cannot be written")),
+        "raw/daily cannot be written, yet status says nothing of it (exit {:?}):\n{stdout}\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// A run that failed after a long time trying (a portal that hangs: 5 attempts of 30 s, two
+/// and a half minutes) failed when it ended, not when it began: LAST ERROR's age counts from
+/// then (it read `2m 44s ago` 10 s after such a failure; found by the second 40-source probe).
+#[tokio::test]
+async fn last_error_is_dated_from_when_the_run_failed_not_when_it_began() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statuserrorage");
+    let site = Site::new();
+    runs_just_now(&database).await;
+    let now = Utc::now();
+    let mut hung = run(
+        "meteo",
+        // After `meteo`'s last success, two minutes ago (`runs_just_now`).
+        now - TimeDelta::seconds(100),
+        Some("records offset 0: gave up after 5 attempts: timed out after 30 s"),
+    );
+    hung.finished = now - TimeDelta::seconds(5);
+    hung.duration_ms = 95_000;
+    failed_run(&site.raw(), &hung);
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let error = cell(&stdout, "meteo", "LAST ERROR");
+    assert_eq!(cell(&stdout, "meteo", "STATE"), "FAILING", "{stdout}");
+    let age = error.split(" ago:").next().unwrap_or_default();
+    assert!(
+        age.ends_with('s') && !age.contains('m'),
+        "the run failed 5 s ago, status says `{error}`:\n{stdout}"
+    );
+}

@@ -145,6 +145,32 @@ pub fn raw_unwritable(folder: &Path) -> Option<String> {
     cannot_create(folder).map(|err| raw_cannot_be_written(folder, &err))
 }
 
+/// Why the collector cannot land a source's files in its own folder (`raw/<source>`), for each
+/// of `sources` whose folder exists and cannot be written in: one left owned by root by a
+/// `sudo collector --source NAME`, while cron runs as its user. Its runs record no failure
+/// either. Not looked at when the raw folder itself cannot be written (said once).
+pub fn source_folders_unwritable(raw_dir: &Path, sources: &[&str]) -> Vec<String> {
+    if !raw_dir.is_dir() || cannot_create(raw_dir).is_some() {
+        return Vec::new();
+    }
+    sources
+        .iter()
+        .map(|source| (source, raw_dir.join(source)))
+        .filter(|(_, folder)| folder.is_dir())
+        .filter_map(|(source, folder)| {
+            let err = cannot_create(&folder)?;
+            Some(format!(
+                "source `{source}`: its folder {} cannot be written ({}): the collector lands none of its files and records no failure, and the summariser cannot delete them; {}",
+                folder.display(),
+                crate::why_unreadable(&err),
+                releve::disk_fault::advice(&err).unwrap_or(
+                    "check its owner (a collector run by hand with sudo?) and permissions"
+                )
+            ))
+        })
+        .collect()
+}
+
 /// `the raw folder raw cannot be written (Read-only file system (os error 30)): …`.
 fn raw_cannot_be_written(folder: &Path, err: &std::io::Error) -> String {
     format!(

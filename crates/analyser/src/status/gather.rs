@@ -79,6 +79,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     };
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
+    let configured_names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
     let unconfigured = rawfile::unconfigured(raw_dir, &config)
         .iter()
         .map(ToString::to_string)
@@ -96,13 +97,14 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         missing_reports: missing_reports(args, &config, now, collected_before_due),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
-        unwritable: [
-            super::disk::raw_unwritable(raw_dir),
-            super::disk::reports_unwritable(&args.reports_dir),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        unwritable: super::disk::raw_unwritable(raw_dir)
+            .into_iter()
+            .chain(super::disk::source_folders_unwritable(
+                raw_dir,
+                &configured_names,
+            ))
+            .chain(super::disk::reports_unwritable(&args.reports_dir))
+            .collect(),
     })
 }
 
@@ -248,7 +250,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                     && run.started <= not_after(now)
                 {
                     latest_started = latest_started.max(Some(run.started));
-                    record_run(status, run.started, run.finished, run.error, run.retry_from);
+                    record_run(status, run.finished, run.error, run.retry_from);
                 }
             }
         }
@@ -261,7 +263,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         && run.started <= not_after(now)
     {
         match run.trace(raw_dir, &listing.landed, landed_before) {
-            Trace::Landed(file) => record_run(status, run.started, file.landed_at, None, None),
+            Trace::Landed(file) => record_run(status, file.landed_at, None, None),
             // Counted above, when it was read.
             Trace::Metrics(_) => {}
             Trace::Nothing => {
@@ -269,7 +271,8 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                     "{}, or its machine stopped; the collector's next run counts it as failed",
                     run.did_not_finish()
                 );
-                record_run(status, run.started, run.started, Some(reason), None);
+                // Its end is not known: dated from its start.
+                record_run(status, run.started, Some(reason), None);
             }
         }
     }
@@ -311,7 +314,6 @@ pub(crate) fn not_after(now: DateTime<Utc>) -> DateTime<Utc> {
 /// when the collector tries the source again after it.
 fn record_run(
     status: &mut SourceStatus,
-    started: DateTime<Utc>,
     finished: DateTime<Utc>,
     error: Option<String>,
     retry_from: Option<DateTime<Utc>>,
@@ -322,14 +324,15 @@ fn record_run(
             if status
                 .last_error
                 .as_ref()
-                .is_none_or(|(at, _)| *at < started)
+                .is_none_or(|(at, _)| *at < finished)
             {
                 // As the report says it: a failure stored without words still reads as one.
                 let error = match error.trim() {
                     "" => "(no message recorded)".to_owned(),
                     _ => error,
                 };
-                status.last_error = Some((started, error));
+                // Dated when it failed (a run may retry for minutes first), as a success is.
+                status.last_error = Some((finished, error));
                 status.retry_from = retry_from;
             }
         }
@@ -502,15 +505,8 @@ async fn read_collections(
 }
 
 fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {
-    let ended = run.ended();
     let retry_from = run.retry_from.map(chrono_date);
-    record_run(
-        status,
-        chrono_date(run.started),
-        ended,
-        run.error,
-        retry_from,
-    );
+    record_run(status, run.ended(), run.error, retry_from);
 }
 
 fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {
