@@ -83,7 +83,12 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             name: source.name.clone(),
             summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
             verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
-            caution: caution(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
+            caution: caution(
+                source,
+                &config.sources,
+                !args.sources.is_empty(),
+                &args.raw_dir.raw_dir,
+            ),
             line: source.line,
         })
         .collect();
@@ -127,15 +132,22 @@ fn raw_missing(raw_dir: &Path) -> Option<String> {
 }
 
 /// What would work against a run of an accepted source: a source disabled yet named by
-/// `--source` (collected now, never by cron), a `rate_limit` above the API's own, a v1
+/// `--source` (collected now, never by cron), a `rate_limit` above the API's own or slowed by
+/// another source of its host, a v1
 /// portal's `recordid` as `key` or its points read the wrong way round.
-fn caution(source: &releve::Source, named: bool, raw_dir: &Path) -> Option<String> {
+fn caution(
+    source: &releve::Source,
+    all: &[releve::Source],
+    named: bool,
+    raw_dir: &Path,
+) -> Option<String> {
     let disabled = (!source.enabled && named).then(|| {
         "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
     });
     let parts: Vec<String> = disabled
         .into_iter()
         .chain(sources::rate_above_api(source))
+        .chain(sources::shared_rate(source, all))
         .chain(sources::contact_caution(source))
         .chain(sources::ods_v1_cautions(source))
         .chain(key_changed(source, raw_dir))

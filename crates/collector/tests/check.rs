@@ -201,9 +201,10 @@ fn a_rate_limit_above_france_travails_own_and_a_drop_landing_contacts_are_pointe
         "a faster rate is not refused: {stdout}"
     );
     let line_of = |name: &str| source_line(&stdout, name);
+    // And, sharing its host's calls with `own`, it goes at `own`'s rate when both run.
     assert!(
         line_of("fast").ends_with(
-            "france_travail, every 1d: `rate_limit` 25/s is above France Travail's 10/s per client id: the API answers the calls past it with 429s, each waited out; set it to 10 or less"
+            "france_travail, every 1d: `rate_limit` 25/s is above France Travail's 10/s per client id: the API answers the calls past it with 429s, each waited out; set it to 10 or less; shares the calls of api.example.org:443 with `own` (rate_limit 10/s): a run collecting both makes 10 calls a second for them together, not 25"
         ),
         "{stdout}"
     );

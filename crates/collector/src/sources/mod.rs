@@ -267,6 +267,25 @@ pub fn rate_limit(source: &Source) -> f64 {
         .unwrap_or_else(|| default_rate_limit(&source.kind))
 }
 
+/// How a source is slowed by the other sources of its API host, which a run collecting them
+/// with it shares one token bucket with, at the smallest rate among them (see
+/// [`crate::http::RateLimits`]): `None` when its own rate is that smallest.
+pub fn shared_rate(source: &Source, all: &[Source]) -> Option<String> {
+    let host = api_host(source);
+    let own = rate_limit(source);
+    let (slowest, rate) = all
+        .iter()
+        .filter(|other| other.name != source.name && other.enabled && api_host(other) == host)
+        .map(|other| (other, rate_limit(other)))
+        .min_by(|(_, a), (_, b)| a.total_cmp(b))?;
+    (rate < own).then(|| {
+        format!(
+            "shares the calls of {host} with `{}` (rate_limit {rate}/s): a run collecting both makes {rate} calls a second for them together, not {own}",
+            slowest.name
+        )
+    })
+}
+
 /// Why a `rate_limit` set above the limit the API itself announces only draws 429s; `None`
 /// within it, or where the API's limit is not known.
 pub fn rate_above_api(source: &Source) -> Option<String> {
@@ -320,5 +339,35 @@ mod tests {
             "token_url = \"https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire\"\n",
         );
         assert_eq!(api_host(&france_travail), "api.francetravail.io:443");
+    }
+
+    /// `collector --check` tells a source its host's other sources slow: they share one
+    /// bucket at the smallest rate.
+    #[test]
+    fn a_source_slowed_by_a_sibling_s_lower_rate_is_told_so() {
+        let named = |name: &str, extra: &str| Source {
+            name: name.to_owned(),
+            ..at("http_json", "https://data.example.org/api/a", extra)
+        };
+        let all = [
+            named("fast", "rate_limit = 5\n"),
+            named("slow", "rate_limit = 0.5\n"),
+            Source {
+                name: "elsewhere".to_owned(),
+                ..at(
+                    "http_json",
+                    "https://other.example.org/",
+                    "rate_limit = 0.1\n",
+                )
+            },
+        ];
+        assert_eq!(
+            shared_rate(&all[0], &all).as_deref(),
+            Some(
+                "shares the calls of data.example.org:443 with `slow` (rate_limit 0.5/s): a run collecting both makes 0.5 calls a second for them together, not 5"
+            )
+        );
+        assert_eq!(shared_rate(&all[1], &all), None, "the slowest itself");
+        assert_eq!(shared_rate(&all[2], &all), None, "another host");
     }
 }
