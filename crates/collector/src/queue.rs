@@ -41,20 +41,22 @@ pub async fn run_sources(
         .is_terminal()
         .then(indicatif::MultiProgress::new);
     let prepared = prepare_all(selected, &settings).await;
+    let hosts: Vec<String> = selected.iter().map(|s| sources::api_host(s)).collect();
     // Every due source is queued before any is let in, so the slots go by rank, whatever
     // order the tasks run in.
     let slots = Slots::new(CONCURRENT_SOURCES, PER_HOST);
     let queued: Vec<_> = selected
         .iter()
+        .zip(&hosts)
         .zip(prepared)
         .enumerate()
-        .map(|(position, (source, prepared))| {
+        .map(|(position, ((source, host), prepared))| {
             prepared.map(|ready| {
                 let rank = Rank {
                     every: source.every.duration(),
                     position,
                 };
-                (ready, slots.queue(&sources::api_host(source), rank))
+                (ready, slots.queue(host, rank))
             })
         })
         .collect();
@@ -62,19 +64,21 @@ pub async fn run_sources(
     let limits = RateLimits::new(
         selected
             .iter()
+            .zip(&hosts)
             .zip(&queued)
             .filter(|(_, queued)| queued.is_ok())
-            .map(|(source, _)| (sources::api_host(source), sources::rate_limit(source))),
+            .map(|((source, host), _)| (host.clone(), sources::rate_limit(source))),
     );
     let runs: Vec<_> = selected
         .iter()
+        .zip(&hosts)
         .zip(queued)
-        .map(|(source, queued)| {
+        .map(|((source, host), queued)| {
             queued.map(|(ready, ticket)| {
                 let source = (*source).clone();
                 let settings = Arc::clone(&settings);
                 let bars = bars.clone();
-                let limiter = limits.of(&sources::api_host(&source), sources::rate_limit(&source));
+                let limiter = limits.of(host, sources::rate_limit(&source));
                 tokio::spawn(async move {
                     let _slot = ticket.admitted().await;
                     runner::collect(&source, ready, &settings, limiter, bars.as_ref()).await

@@ -66,6 +66,12 @@ async fn within(limit: Duration, done: impl Fn() -> bool) -> bool {
     done()
 }
 
+/// A cron run of `site`, going on while the test looks at its doubles.
+fn in_background(site: &Arc<Site>) -> tokio::task::JoinHandle<collector::Outcome> {
+    let site = Arc::clone(site);
+    tokio::spawn(async move { site.run().await })
+}
+
 /// How long a test waits for what a run that is not held up does at once.
 const AT_ONCE: Duration = Duration::from_secs(10);
 
@@ -74,10 +80,7 @@ async fn a_hung_portal_does_not_hold_up_another_hosts_minute_feed() {
     let (portal, release, portal_calls) = hung_portal();
     let (feed, feed_calls) = numbered_feed(|_| async { usgs_body(2) });
     let site = Arc::new(Site::new(&portal_and_feed(&portal, &feed)));
-    let run = tokio::spawn({
-        let site = Arc::clone(&site);
-        async move { site.run().await }
-    });
+    let run = in_background(&site);
     let fed = within(AT_ONCE, || feed_calls.load(Ordering::SeqCst) > 0).await;
     let hung_at_once = portal_calls.load(Ordering::SeqCst);
     release.send_replace(true);
@@ -104,10 +107,7 @@ async fn the_next_minutes_run_skips_the_sources_a_hung_portal_holds_and_ends() {
     let (portal, release, portal_calls) = hung_portal();
     let (feed, _) = numbered_feed(|_| async { usgs_body(2) });
     let site = Arc::new(Site::new(&portal_and_feed(&portal, &feed)));
-    let first = tokio::spawn({
-        let site = Arc::clone(&site);
-        async move { site.run().await }
-    });
+    let first = in_background(&site);
     // The first run is under way: the portal holds its first calls.
     assert!(within(AT_ONCE, || portal_calls.load(Ordering::SeqCst) > 0).await);
     let second = tokio::time::timeout(
@@ -258,10 +258,7 @@ async fn a_forced_run_says_the_source_is_waiting_for_a_slot_not_being_collected(
         )
     };
     let site = Arc::new(Site::new(&(1..=3).map(dataset).collect::<String>()));
-    let cron = tokio::spawn({
-        let site = Arc::clone(&site);
-        async move { site.run().await }
-    });
+    let cron = in_background(&site);
     // Two datasets hang at the portal; the third waits for one of their slots.
     assert!(within(AT_ONCE, || portal_calls.load(Ordering::SeqCst) == 2).await);
     let by_hand = collector::run_with(&site.args(&["portal-3"], true), fast_policy()).await;

@@ -387,11 +387,10 @@ pub fn uri_database(uri: &str) -> Option<String> {
 /// `@` before the next URI, across spaces and quotes, which a password may hold where it
 /// should have been percent-encoded.
 pub fn redact_uris(text: &str) -> String {
-    let ends = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(scheme_end) = rest.find("://") {
-        let start = rest[..scheme_end].rfind(ends).map_or(0, |at| at + 1);
+        let start = rest[..scheme_end].rfind(ends_word).map_or(0, |at| at + 1);
         let next_uri = rest[scheme_end + 3..]
             .find("://")
             .map_or(rest.len(), |at| scheme_end + 3 + at);
@@ -400,7 +399,7 @@ pub fn redact_uris(text: &str) -> String {
             .rfind('@')
             .map_or(scheme_end, |at| scheme_end + at);
         let end = rest[hosts_from..]
-            .find(ends)
+            .find(ends_word)
             .map_or(rest.len(), |at| hosts_from + at);
         out.push_str(&without_userinfo(&rest[..start]));
         out.push_str(&redact(&rest[start..end]));
@@ -410,18 +409,22 @@ pub fn redact_uris(text: &str) -> String {
     out
 }
 
+/// Whether `c` ends a word of a message (a space, or a quote around a value).
+fn ends_word(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\'' | '"' | '`')
+}
+
 /// `text` with each word shaped as credentials before a host (`alice:Zebra42@db.example.org`,
 /// `mongodb:/alice:Zebra42@db`: a URI missing its `//` or its scheme) redacted; an e-mail
 /// address (no `:` before its `@`) is left as it is.
 fn without_userinfo(text: &str) -> String {
-    let ends = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
     let mut out = String::with_capacity(text.len());
     let mut word_start = 0;
     for (at, c) in text
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if !ends(c) {
+        if !ends_word(c) {
             continue;
         }
         let word = &text[word_start..at];

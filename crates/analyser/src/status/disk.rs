@@ -148,11 +148,8 @@ pub fn raw_unwritable(folder: &Path) -> Option<String> {
 /// Why the collector cannot land a source's files in its own folder (`raw/<source>`), for each
 /// of `sources` whose folder exists and cannot be written in: one left owned by root by a
 /// `sudo collector --source NAME`, while cron runs as its user. Its runs record no failure
-/// either. Not looked at when the raw folder itself cannot be written (said once).
+/// either. For a raw folder that can be written in (see [`raw_unwritable`]).
 pub fn source_folders_unwritable(raw_dir: &Path, sources: &[&str]) -> Vec<String> {
-    if !raw_dir.is_dir() || cannot_create(raw_dir).is_some() {
-        return Vec::new();
-    }
     sources
         .iter()
         .map(|source| (source, raw_dir.join(source)))

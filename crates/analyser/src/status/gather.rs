@@ -97,14 +97,14 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         missing_reports: missing_reports(args, &config, now, collected_before_due),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
-        unwritable: super::disk::raw_unwritable(raw_dir)
-            .into_iter()
-            .chain(super::disk::source_folders_unwritable(
-                raw_dir,
-                &configured_names,
-            ))
-            .chain(super::disk::reports_unwritable(&args.reports_dir))
-            .collect(),
+        unwritable: match super::disk::raw_unwritable(raw_dir) {
+            // Said once, not again of each source's folder.
+            Some(raw) => vec![raw],
+            None => super::disk::source_folders_unwritable(raw_dir, &configured_names),
+        }
+        .into_iter()
+        .chain(super::disk::reports_unwritable(&args.reports_dir))
+        .collect(),
     })
 }
 
