@@ -243,8 +243,9 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
 
 /// The URI's options, with relevé's timeouts and name unless it sets them.
 async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, StoreError> {
-    check_database_name(database)?;
-    if let Some(named) = uri_database(uri).filter(|named| named != database) {
+    let named = uri_database(uri);
+    check_database_named(database, named.as_deref() == Some(database))?;
+    if let Some(named) = named.filter(|named| named != database) {
         tracing::warn!(
             "The MongoDB URI names the database {named}, and --database {database} is used: the URI's database is only where its user logs in when it sets no `authSource`."
         );
@@ -341,8 +342,14 @@ async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
 }
 
 /// Refuses a name MongoDB would refuse only once connected, which the driver reports as no
-/// usable server: empty, 64 bytes or more, or holding `/\. "$` or a NUL character.
+/// usable server: empty, 64 bytes or more, or holding `/\\. "$` or a NUL character. The name is
+/// said as `--database`'s.
 pub fn check_database_name(name: &str) -> Result<(), StoreError> {
+    check_database_named(name, false)
+}
+
+/// [`check_database_name`], the name said as the URI's path's when `from_uri`.
+fn check_database_named(name: &str, from_uri: bool) -> Result<(), StoreError> {
     let why = if name.is_empty() {
         Some("it is empty")
     } else if name.len() >= 64 {
@@ -356,6 +363,7 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
         Some(why) => Err(StoreError::BadDatabase {
             name: redact_uris(name),
             why,
+            from_uri,
         }),
         None => Ok(()),
     }
@@ -363,22 +371,14 @@ pub fn check_database_name(name: &str) -> Result<(), StoreError> {
 
 /// The database `uri` names in its path (`mongodb://user:password@host/phd_db?authSource=…`),
 /// which MongoDB's own tools take as the default database; not `admin`, `local` or `config`,
-/// named there to log in, never to hold data.
+/// named there to log in, never to hold data. Read by the driver's own parser (which DNS is
+/// not asked for), so that a URI it cannot read names none: a password holding a `/` or `?`
+/// it should not is never taken for a database, and said as one.
 pub fn uri_database(uri: &str) -> Option<String> {
-    let (_, after_scheme) = uri.split_once("://")?;
-    // Before the options, as the driver reads it (a `tlsCAFile` path may hold an `@`), and
-    // after the credentials (whose password may hold a `/` it should not).
-    let before_options = after_scheme.split('?').next().unwrap_or_default();
-    let hosts_on = before_options
-        .rfind('@')
-        .map_or(before_options, |at| &before_options[at + 1..]);
-    let (_, path) = hosts_on.split_once('/')?;
-    let written = path.split('?').next().unwrap_or_default();
-    // Percent-decoded, as the driver and mongosh read it (`th%C3%A8se` is `thèse`).
-    let name = percent_encoding::percent_decode_str(written)
-        .decode_utf8()
-        .map_or_else(|_| written.to_owned(), std::borrow::Cow::into_owned);
-    (!name.is_empty() && !matches!(name.as_str(), "admin" | "local" | "config")).then_some(name)
+    let name = mongodb::options::ConnectionString::parse(uri)
+        .ok()?
+        .default_database?;
+    (!matches!(name.as_str(), "admin" | "local" | "config")).then_some(name)
 }
 
 /// `text` with each URI in it (a word holding `://`) redacted as [`redact`] does: for messages

@@ -1545,3 +1545,65 @@ async fn an_upgrade_from_before_the_database_record_does_not_move_the_files_to_t
         "b went to the URI's database, away from the history in `releve`: {errors}"
     );
 }
+
+/// A password written unencoded with a `/` and a `?` in it (the README says such a password
+/// is still hidden): the URI's "database", read from its path before its options, is then a
+/// piece of the password, which must be said nowhere: not as a `--database` refused, nor in
+/// the warning that the URI names another database than `--database` (found by the review
+/// of stop 56).
+#[test]
+fn a_password_holding_a_slash_and_a_question_mark_is_never_shown_as_a_database() {
+    let ws = Workspace::new("uri-password-path");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    for (uri, secret) in [
+        // A piece MongoDB cannot take as a name: refused as `--database`, never given.
+        ("mongodb://alice:Zeb/ra.42?x@127.0.0.1:1/", "ra.42"),
+        // A piece it can: said in the warning beside `--database releve`.
+        ("mongodb://alice:Zeb/ra42?x@127.0.0.1:1/", "ra42"),
+    ] {
+        for args in [
+            vec!["--mongodb-uri", uri],
+            vec!["--mongodb-uri", uri, "--database", "releve"],
+        ] {
+            let output = ws.command_with(&args);
+            let errors = stderr(&output);
+            assert!(!output.status.success(), "{args:?}: {errors}");
+            assert!(
+                !errors.contains(secret),
+                "{args:?}: a piece of the password is shown: {errors}"
+            );
+            assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+        }
+    }
+}
+
+/// A URI naming in its path a database MongoDB cannot take (`phd.data`), no `--database`
+/// given: the line blames the URI's path, not a `--database` the user never gave (found by
+/// the review of stop 56).
+#[test]
+fn a_database_name_refused_from_the_uri_s_path_is_not_blamed_on_database() {
+    let ws = Workspace::new("uri-path-bad-name");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let server = testkit::MongoServer::shared().uri();
+    let uri = format!("{}/phd.data", server.trim_end_matches('/'));
+    let output = ws.command_with(&["--mongodb-uri", &uri]);
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{errors}");
+    assert!(
+        !errors.contains("--database `phd.data`"),
+        "no --database was given: {errors}"
+    );
+    assert!(
+        errors.contains("URI") && errors.contains("phd.data"),
+        "the URI's path is named: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
+}

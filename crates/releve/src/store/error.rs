@@ -23,12 +23,21 @@ pub enum StoreError {
         uri: String,
     },
     /// The database name is one MongoDB cannot take.
-    #[error("--database `{name}` is not a MongoDB database name: {why}")]
+    #[error(
+        "{}: {why}",
+        if *from_uri {
+            format!("the MongoDB URI's path names the database `{name}`, which is not a MongoDB database name (name another there, or give --database)")
+        } else {
+            format!("--database `{name}` is not a MongoDB database name")
+        }
+    )]
     BadDatabase {
         /// The name as given, a URI in it redacted (a URI given there by mistake).
         name: String,
         /// What is wrong with it.
         why: &'static str,
+        /// Whether the name is the URI's (its path's), no other given.
+        from_uri: bool,
     },
     /// No server answered.
     #[error("MongoDB at {uri} is unreachable ({detail}): check the URI and that the server runs")]
