@@ -2518,3 +2518,30 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
         assert_eq!(flat.contains(&silence), silent, "{label}: {flat}");
     }
 }
+
+/// A URI given without `--mongodb-uri`, as mongosh takes it, after the analyser's own options:
+/// clap takes it for a subcommand, and the line's advice quotes it as one ("`analyser URI`
+/// takes none of these options; `analyser URI --help` lists its own"). That line goes to
+/// `logs/analyser.log` and cron's mail: it must not show the password, nor send the user to a
+/// subcommand that does not exist (found by the review of stop 56).
+#[test]
+fn a_uri_given_without_its_option_never_shows_its_password_in_the_advice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let uri = "mongodb://alice:Zebra42@db.example.org/?authSource=admin";
+    let output = common::analyser(
+        dir.path(),
+        &["--config", "sources.toml", "--raw-dir", "raw", uri],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("Zebra42"),
+        "the password is shown: {stderr}"
+    );
+    assert!(
+        !stderr.contains("--help` lists its own"),
+        "a URI is no subcommand: {stderr}"
+    );
+    assert!(!dir.path().join("reports").exists(), "no report");
+}

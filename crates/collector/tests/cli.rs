@@ -1573,6 +1573,28 @@ fn an_unknown_source_name_is_refused_before_any_call() {
     assert!(site.data_files("usgs").is_empty());
 }
 
+/// A MongoDB URI pasted where the collector takes a source's name, or alone as mongosh takes
+/// it: the line refusing it never shows its password, and says where a URI goes (found by the
+/// review of stop 56).
+#[test]
+fn a_uri_given_as_a_source_or_an_argument_never_shows_its_password() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    let uri = "mongodb://alice:Zebra42@db.example.org/phd_db";
+    for args in [vec!["--source", uri], vec![uri]] {
+        let stderr = refused(collector(&site).args(&args).output());
+        assert!(!stderr.contains("Zebra42"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("mongodb://***@db.example.org"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let stderr = refused(collector(&site).arg(uri).output());
+    assert!(
+        stderr.contains("a MongoDB URI goes in MONGODB_URI, or after --mongodb-uri"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_refused_source_table_costs_that_source_alone() {
     let body = usgs_body(3);

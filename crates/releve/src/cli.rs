@@ -102,6 +102,11 @@ fn refused_arguments(
         return std::process::ExitCode::SUCCESS;
     }
     let advice = match (suggestion(err), options_before(command, err)) {
+        // A URI given without its option, as mongosh takes it, which clap takes for a
+        // subcommand or an argument.
+        _ if given_uri(err) => {
+            "a MongoDB URI goes in MONGODB_URI, or after --mongodb-uri".to_owned()
+        }
         (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
         (None, Some((subcommand, Some(option)))) => format!(
             "a subcommand's options go after it: `{stage} {subcommand} {option} …`; `{stage} {subcommand} --help` lists them"
@@ -113,6 +118,14 @@ fn refused_arguments(
     };
     crate::logging::failure_line(stage, &format_args!("{} ({advice})", first_line(err)));
     cannot_start()
+}
+
+/// Whether the argument clap refused is a URI (holding `://`).
+fn given_uri(err: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue};
+    [ContextKind::InvalidSubcommand, ContextKind::InvalidArg]
+        .into_iter()
+        .any(|kind| matches!(err.get(kind), Some(ContextValue::String(given)) if given.contains("://")))
 }
 
 /// What clap suggests for a misspelt argument, subcommand or value (`--force` for `--forse`).
@@ -173,9 +186,7 @@ fn first_line(err: &clap::Error) -> String {
         .map(str::trim)
         .collect();
     let line = paragraph.join(" ");
-    // A URI given where it is not expected (without `--mongodb-uri`, as mongosh takes it) is
-    // quoted by clap: never with its password.
-    crate::store::redact_uris(line.strip_prefix("error: ").unwrap_or(&line))
+    line.strip_prefix("error: ").unwrap_or(&line).to_owned()
 }
 
 /// `--config`.
@@ -354,7 +365,7 @@ mod tests {
             let err = WithSubcommands::try_parse_from(&args)
                 .err()
                 .expect("refused");
-            let line = first_line(&err);
+            let line = crate::logging::shown(&first_line(&err));
             assert!(!line.contains("s3cret"), "{args:?}: {line}");
         }
     }
@@ -380,7 +391,7 @@ mod tests {
             let err = WithSubcommands::try_parse_from(["stage", uri])
                 .err()
                 .expect("refused");
-            let line = first_line(&err);
+            let line = crate::logging::shown(&first_line(&err));
             assert!(!line.contains(secret), "{uri}: {line}");
         }
     }
@@ -398,7 +409,7 @@ mod tests {
             let err = WithSubcommands::try_parse_from(["stage", uri])
                 .err()
                 .expect("refused");
-            let line = first_line(&err);
+            let line = crate::logging::shown(&first_line(&err));
             assert!(!line.contains("Zebra42"), "{uri}: {line}");
         }
     }

@@ -107,12 +107,13 @@ fn meant_as_a_level(word: &str) -> bool {
 /// Prints a run's failure as one line on stderr, `stage: what`. Written to a log file (stderr
 /// not a terminal) the line ends with its UTC time as `date -u -Iseconds` writes it, like the
 /// crontab's "skipped" lines, ` [2026-10-27T05:05:01+00:00]`, so an outage can be dated even
-/// when no timestamped line comes just before it.
+/// when no timestamped line comes just before it. Credentials in it (a URI's `user:password@`,
+/// a secret option) are hidden, as [`crate::store::redact_uris`] hides them.
 ///
 /// A stderr that cannot be written (a full disk, a closed pipe) loses the line, never the
 /// run: `eprintln!` would panic there.
 pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
-    let what = one_line(&what.to_string());
+    let what = shown(&what.to_string());
     let mut stderr = std::io::stderr().lock();
     let _ = if stderr.is_terminal() {
         writeln!(stderr, "{stage}: {what}")
@@ -120,6 +121,13 @@ pub fn failure_line(stage: &str, what: &dyn std::fmt::Display) {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
         writeln!(stderr, "{stage}: {what} [{now}]")
     };
+}
+
+/// A failure as [`failure_line`] shows it: on one line, and a URI quoted where it was not
+/// expected (given without `--mongodb-uri`, as mongosh takes it, as a source's name or a
+/// database's) without its password.
+pub fn shown(what: &str) -> String {
+    one_line(&crate::store::redact_uris(what))
 }
 
 /// `text` on one line: each control character (a line break, a tab, a terminal's escape
