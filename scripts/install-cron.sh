@@ -249,6 +249,7 @@ else
     fi
 fi
 # Shown without the credentials of a URI (`MONGODB_URI=mongodb://user:password@host` set above
-# the block), which the terminal, its scrollback or a screen share would keep.
+# the block), which the terminal, its scrollback or a screen share would keep: up to the line's
+# last `@`, as the stages hide them, for a password holding a space or an `@` left unencoded.
 # shellcheck disable=SC2086
-{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#://[^[:space:]]*@#://***@#g'
+{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#://.*@#://***@#'

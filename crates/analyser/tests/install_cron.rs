@@ -672,3 +672,31 @@ fn the_printed_crontab_never_shows_the_mongodb_password() {
         "the user's line is kept as it was"
     );
 }
+
+/// A password written unencoded with a space in it (the README asks only `@ : / ? # %` to be
+/// percent-encoded, and the stages hide such a password whole), or a URI quoted with a space
+/// inside: the printed crontab must not show any of it either (found by the review of
+/// stop 56).
+#[test]
+fn the_printed_crontab_never_shows_a_mongodb_password_holding_a_space() {
+    let checkout = Checkout::new();
+    checkout.set_installed(
+        "MONGODB_URI=mongodb://phd:correct horse Zebra@db.example.org:27017/phd_db?authSource=admin\n",
+    );
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for piece in ["correct", "horse", "Zebra"] {
+        assert!(
+            !said.contains(piece),
+            "the printed crontab shows `{piece}` of the password: {said}"
+        );
+    }
+    assert!(
+        checkout.installed().contains("phd:correct horse Zebra@"),
+        "the user's line is kept as it was"
+    );
+}
