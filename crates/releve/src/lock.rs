@@ -21,13 +21,19 @@ impl RunLock {
     /// A symbolic link at `path` is refused, not followed, as is anything else that is not a
     /// file (a named pipe would hold the run up until something read it).
     pub fn try_acquire(path: &Path) -> io::Result<Option<RunLock>> {
+        Self::try_acquire_marked(path, None)
+    }
+
+    /// [`RunLock::try_acquire`], writing `mark` (a line) below the holder's pid, for the next
+    /// run to read with [`text`].
+    pub fn try_acquire_marked(path: &Path, mark: Option<&str>) -> io::Result<Option<RunLock>> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         // The file locked must still be the one at `path`: one removed between its opening
         // and its locking (by hand, taken for a stale lock) would be a lock no other run sees.
         for _ in 0..MOST_TRIES {
-            match Self::try_acquire_once(path)? {
+            match Self::try_acquire_once(path, mark)? {
                 Attempt::Held(lock) => return Ok(Some(lock)),
                 Attempt::Busy => return Ok(None),
                 Attempt::Moved => {}
@@ -39,7 +45,7 @@ impl RunLock {
     }
 
     /// One try at the lock.
-    fn try_acquire_once(path: &Path) -> io::Result<Attempt> {
+    fn try_acquire_once(path: &Path, mark: Option<&str>) -> io::Result<Attempt> {
         let mut file = open_lock_file(
             OpenOptions::new().create(true).truncate(false).write(true),
             path,
@@ -54,7 +60,8 @@ impl RunLock {
         }
         // For people only: a full disk leaves the file as it was, and the lock is held.
         if file.set_len(0).is_ok() {
-            let _ = write!(file, "{}\n{HOLDER_NOTE}", std::process::id());
+            let mark = mark.map(|mark| format!("{mark}\n")).unwrap_or_default();
+            let _ = write!(file, "{}\n{mark}{HOLDER_NOTE}", std::process::id());
         }
         Ok(Attempt::Held(RunLock { _file: file }))
     }
@@ -80,6 +87,21 @@ fn open_lock_file(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
         return Err(not_a_file());
     }
     Ok(file)
+}
+
+/// What the lock file at `path` says (its last holder's pid, and its mark), if there is one
+/// that can be read; never through a symbolic link.
+pub fn text(path: &Path) -> Option<String> {
+    let mut file = open_lock_file(OpenOptions::new().read(true), path).ok()?;
+    let mut text = String::new();
+    io::Read::read_to_string(&mut file, &mut text).ok()?;
+    Some(text)
+}
+
+/// Whether a lock file's `text` holds its holder's pid alone, as a run of before
+/// 4 December 2026 left it (later runs write a note below it).
+pub fn pid_alone(text: &str) -> bool {
+    !text.contains(HOLDER_NOTE)
 }
 
 /// How many times a lock file removed under its taker is taken again.

@@ -9,6 +9,21 @@ use std::path::{Path, PathBuf};
 
 use tracing::warn;
 
+/// The mark a run leaves in the summariser's lock file of a raw folder summarised before the
+/// record of its database (2 December 2026), while it has none: a run that failed before
+/// writing the record keeps what its lock file said of the folder for the next.
+pub const UNRECORDED: &str = "This raw folder was summarised by relevé before 2 December 2026.";
+
+/// Whether the raw folder whose summariser lock file is at `lock` was summarised by a
+/// version of before the record of its database (2 December 2026): its lock file holds its
+/// last holder's pid alone, as those versions left it, or the mark ([`UNRECORDED`]) a later
+/// run left while the folder had no record. A new installation's first run that failed
+/// (MongoDB unreachable) leaves a lock file of neither.
+pub fn summarised_unrecorded(lock: &Path) -> bool {
+    releve::lock::text(lock)
+        .is_some_and(|text| releve::lock::pid_alone(&text) || text.contains(UNRECORDED))
+}
+
 /// The database a run was about to write into is not the one the raw folder's files went to
 /// before: another name (a demo's `--database` copied into a crontab, a second configuration),
 /// or the same name holding no relevé data (another server, or dropped). A mistake, most

@@ -264,13 +264,16 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         }
     }
     let path = releve::rawfile::summariser_lock(&options.raw_dir);
-    // A raw folder a summariser ran in before leaves its lock file: one of before the record
-    // of its database, when there is none (see below), not a new installation's.
-    let summarised_before = path.exists();
-    let Some(_lock) = RunLock::try_acquire(&path).map_err(|source| SummariseError::Lock {
-        path: path.clone(),
-        cause: source,
-    })?
+    // Read before the lock is taken, which rewrites the file; kept there while the folder has
+    // no record of its database, for a run that fails before writing it.
+    let summarised_before = known_database::summarised_unrecorded(&path);
+    let mark = (summarised_before && known_database::noted(&options.raw_dir).is_none())
+        .then_some(known_database::UNRECORDED);
+    let Some(_lock) =
+        RunLock::try_acquire_marked(&path, mark).map_err(|source| SummariseError::Lock {
+            path: path.clone(),
+            cause: source,
+        })?
     else {
         warn!(lock = %path.display(), "Another summariser run holds the lock; nothing done.");
         return Ok(Outcome::Busy(path));

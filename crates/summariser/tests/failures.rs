@@ -1523,12 +1523,17 @@ async fn an_upgrade_from_before_the_database_record_does_not_move_the_files_to_t
     assert!(before.status.success(), "{}", stderr(&before));
     std::fs::remove_file(ws.raw().join(".summariser-database"))
         .expect("the record a version before 2 December 2026 never wrote");
-    // Upgraded, with the URI naming where its user logs in.
+    std::fs::write(ws.raw().join(".summariser.lock"), "4242\n")
+        .expect("the lock file as those versions left it: its holder's pid alone");
+    // Upgraded, with the URI naming where its user logs in; its first run after the upgrade
+    // finds MongoDB down, which must not make the folder look new.
     ws.land(
         "usgs",
         (10, 30, 0),
         &snapshot(vec![quake("b", (10, 5), 2.0)]),
     );
+    let down = run("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500");
+    assert!(!down.status.success(), "{}", stderr(&down));
     let uri = format!("{}/{}", server.uri().trim_end_matches('/'), ws.database);
     let after = run(&uri);
     let errors = stderr(&after);

@@ -11,10 +11,11 @@ use mongodb::bson::doc;
 /// relevé writes into `releve`: her URI names her own database, as the README's MongoDB section
 /// shows. The README says "the first run of a new installation needs nothing"; she never ran
 /// relevé before, so no `--database releve` or "remove the database from the URI's path" may
-/// send her files into the other team's database (found by the review of stop 55).
+/// send her files into the other team's database (found by the review of stop 55), even when
+/// cron's very first run failed, MongoDB not reachable yet (installed before `MONGODB_URI` was
+/// set), and left the summariser's lock file (found by the review of stop 56).
 #[tokio::test]
 async fn a_new_installation_whose_uri_names_its_database_starts_beside_another_team_s_releve() {
-    let ws = Workspace::new("new-install-shared");
     let server = testkit::MongoServer::shared();
     let someone_else_s = server.client_database("releve").await;
     someone_else_s
@@ -22,18 +23,37 @@ async fn a_new_installation_whose_uri_names_its_database_starts_beside_another_t
         .insert_one(doc! {"source": "their-feed", "count": 1})
         .await
         .expect("another team's relevé data");
-    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    let uri = format!("{}/{}", server.uri().trim_end_matches('/'), ws.database);
-    let first = ws.command_with(&["--mongodb-uri", &uri]);
-    let errors = stderr(&first);
+    let mut said = Vec::new();
+    for first_run_failed in [false, true] {
+        let ws = Workspace::new(&format!("new-install-shared-{first_run_failed}"));
+        ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+        if first_run_failed {
+            let unreachable = ws.command_with(&[
+                "--mongodb-uri",
+                "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500",
+            ]);
+            assert!(!unreachable.status.success(), "{}", stderr(&unreachable));
+            assert_eq!(ws.remaining("usgs"), 1, "nothing summarised");
+        }
+        let uri = format!("{}/{}", server.uri().trim_end_matches('/'), ws.database);
+        let first = ws.command_with(&["--mongodb-uri", &uri]);
+        let errors = stderr(&first);
+        let stored = ws.record("usgs", "a").await.is_some();
+        said.push((
+            first_run_failed,
+            first.status.success(),
+            ws.remaining("usgs"),
+            stored,
+            errors,
+        ));
+    }
     someone_else_s.drop().await.expect("releve dropped");
-    assert!(
-        first.status.success(),
-        "the first run of a new installation stops: {errors}"
-    );
-    assert_eq!(ws.remaining("usgs"), 0, "{errors}");
-    assert!(
-        ws.record("usgs", "a").await.is_some(),
-        "a is in the URI's database: {errors}"
-    );
+    for (first_run_failed, succeeded, remaining, stored, errors) in said {
+        assert!(
+            succeeded && !errors.contains("--database releve"),
+            "the first run that reaches MongoDB stops (first run failed: {first_run_failed}): {errors}"
+        );
+        assert_eq!(remaining, 0, "{errors}");
+        assert!(stored, "a is in the URI's database: {errors}");
+    }
 }
