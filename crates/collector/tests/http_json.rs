@@ -897,3 +897,31 @@ async fn a_status_line_after_its_protocol_fails_the_run_whatever_its_reason_phra
         );
     }
 }
+
+/// A refusal said with `not` fails the run (README: `"Not Found"`, `"NOT_AUTHORIZED"`), and so
+/// must its obvious siblings beside an empty list: a success denied (`"NOT OK"`, a health
+/// check's word), a login refused (`"Not authenticated"`), Google's `"API key not valid"`, a
+/// service down (`"Service not available"`), HTTP 501's reason phrase (`"Not Implemented"`),
+/// a quota spent (`"Daily run limit reached"`).
+/// Landed, each reads as a selection matching nothing, and the run counts as a success (found
+/// by the review of stop 56).
+#[tokio::test]
+async fn a_refusal_said_with_not_other_than_the_listed_ones_fails_the_run() {
+    for status in [
+        "NOT OK",
+        "not_ok",
+        "Not authenticated",
+        "API key not valid",
+        "Service not available",
+        "Not Implemented",
+        // `limit` after a word ending in `un`, as `unlimited` has it.
+        "Daily run limit reached",
+    ] {
+        let body = format!(r#"{{"results": [], "status": "{status}"}}"#);
+        let (result, landed) = run_on_status_feed(&body).await;
+        assert!(
+            matches!(result, SourceResult::Failed(_)) && landed == 0,
+            "status {status:?} says the call failed, yet the run landed: {result:?}"
+        );
+    }
+}

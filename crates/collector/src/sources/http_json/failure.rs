@@ -218,6 +218,16 @@ const FAILURES: &[&str] = &[
     "notallowed",
     "notpermitted",
     "notacceptable",
+    // A success or a service denied (`NOT OK`, `Not authenticated`, `API key not valid`,
+    // `Service not available`, `Not Implemented`).
+    "notok",
+    "notvalid",
+    "notauthent",
+    "notavailable",
+    "notimplemented",
+    "notsuccess",
+    "notsupported",
+    "notenabled",
 ];
 
 /// Whether `word` is a failure's (`errors`, `failed`, `timeout`).
@@ -339,7 +349,8 @@ fn denied(word: &str, negated: bool, before: &str, after: &str) -> bool {
     match word {
         // `NO_QUOTA`: none left.
         "quota" => not_reached(),
-        "limit" => none_before || before.ends_with("un") || not_reached(),
+        // `unlimited`, not `Daily run limit reached`.
+        "limit" => none_before || (before.ends_with("un") && after_is(&["ed"])) || not_reached(),
         "error" => none_before || after == "none" || after_is(&["free", "less"]),
         "fail" => none_before || after_is(&["over", "safe", "2ban"]),
         "invalid" => none_before || after_is(&["ate"]),
