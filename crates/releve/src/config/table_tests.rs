@@ -825,3 +825,34 @@ fn a_table_with_a_value_toml_cannot_read_above_one_left_open_is_refused_at_the_f
         ]
     );
 }
+
+/// A `drop` left open in a table holding a multi-line `description`: the README lets the whole
+/// file be refused then ("TOML that cannot be read when the table it belongs to is not
+/// certain"), but the line must still point at the key left open, not at the next table's
+/// `[[source]]` header with toml's "missing comma" there, a line that holds no comma to miss
+/// (found by the review of stop 56; stop 55's test for it was moved to the known list).
+#[test]
+fn a_value_left_open_beside_a_multi_line_string_is_said_at_its_own_key() {
+    let text = format!(
+        "{}{}",
+        plain(
+            "a",
+            "description = \"\"\"a\nmulti-line\n\"\"\"\ndrop = [\"x\""
+        ),
+        plain("b", "")
+    );
+    // Line 11 is `drop = ["x"`; line 12 the next `[[source]]`.
+    let said = match read(&text) {
+        Err(err) => err,
+        Ok(config) => config
+            .refused
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    assert!(
+        said.starts_with("sources.toml:11:") && said.contains("`drop`"),
+        "{said}"
+    );
+}

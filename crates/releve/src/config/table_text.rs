@@ -303,15 +303,22 @@ enum Blame {
 }
 
 /// The key whose array or inline table is still open at the end of `text` (a run of TOML
-/// lines), with the offset of its line; `None` when every bracket opened is closed. Strings
-/// and comments are skipped; multi-line strings are not read (the caller excludes them).
-fn left_open(text: &str) -> Option<(usize, String)> {
+/// lines), with the offset of its line; `None` when every bracket opened is closed. Strings,
+/// multi-line ones included, and comments are skipped.
+pub(super) fn left_open(text: &str) -> Option<(usize, String)> {
     let (mut depth, mut open, mut at) = (0i32, None, 0);
+    // The delimiter of a multi-line string read on, line after line.
+    let mut multi_line: Option<&'static str> = None;
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
         let mut rest = line;
-        if depth == 0 {
+        if let Some(delimiter) = multi_line {
+            match line.find(delimiter) {
+                Some(end) => rest = &line[end + delimiter.len()..],
+                None => continue,
+            }
+        } else if depth == 0 {
             if LineHeader::of(line).is_some() || line.trim_start().starts_with('#') {
                 continue;
             }
@@ -325,35 +332,50 @@ fn left_open(text: &str) -> Option<(usize, String)> {
             rest = value;
             open = Some((start, key));
         }
-        let mut chars = rest.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '#' => break,
-                '"' => {
-                    while let Some(c) = chars.next() {
-                        match c {
-                            '\\' => {
-                                chars.next();
-                            }
-                            '"' => break,
-                            _ => {}
-                        }
-                    }
-                }
-                '\'' => {
-                    for c in chars.by_ref() {
-                        if c == '\'' {
-                            break;
-                        }
-                    }
-                }
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth = (depth - 1).max(0),
-                _ => {}
-            }
-        }
+        multi_line = scan_brackets(rest, &mut depth);
     }
     if depth > 0 { open } else { None }
+}
+
+/// Counts the brackets `rest` of a line opens and closes into `depth`, skipping strings and
+/// comments; the delimiter of a multi-line string it leaves open, if any.
+fn scan_brackets(rest: &str, depth: &mut i32) -> Option<&'static str> {
+    let mut at = 0;
+    while let Some(c) = rest[at..].chars().next() {
+        let after = &rest[at + c.len_utf8()..];
+        at += c.len_utf8();
+        match c {
+            '#' => break,
+            '"' | '\'' => {
+                let delimiter = if c == '"' { "\"\"\"" } else { "\'\'\'" };
+                if rest[at - 1..].starts_with(delimiter) {
+                    // A multi-line string: read on to its end, on this line or a later one.
+                    let inner = &rest[at + 2..];
+                    match inner.find(delimiter) {
+                        Some(end) => at += 2 + end + delimiter.len(),
+                        None => return Some(delimiter),
+                    }
+                    continue;
+                }
+                // To the closing quote; a basic string's `\"` does not close it.
+                let mut chars = after.char_indices();
+                let mut end = after.len();
+                while let Some((i, ch)) = chars.next() {
+                    if ch == '\\' && c == '"' {
+                        chars.next();
+                    } else if ch == c {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                at += end;
+            }
+            '[' | '{' => *depth += 1,
+            ']' | '}' => *depth = (*depth - 1).max(0),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte ranges of the `[[source]]` table whose header is at `header`, `next` being the

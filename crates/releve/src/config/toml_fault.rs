@@ -5,7 +5,8 @@
 use super::parse::line_of;
 use super::plain_words::{self, plain_words, written_inline};
 use super::source_table::{Refusal, SourceTable};
-use super::table_text::TableText;
+use super::header_line::{LineHeader, header_lines};
+use super::table_text::{TableText, left_open};
 
 /// toml's fault on the file's first line at fault. toml reports the faults of the file's
 /// structure (a `]` or a comma missing) before those of single values (`15m` unquoted),
@@ -66,6 +67,9 @@ pub(super) fn fault_of(
 pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let offset = err.span().map_or(0, |span| span.start);
     let message = err.message().trim().replace('\n', " ");
+    if let Some(refusal) = left_open_above(text, offset, &message) {
+        return refusal;
+    }
     // A code written as a number (`departement = 09`): toml's words say nothing of quotes.
     let message = if message.contains("leading zero") {
         format!("{message}: a number cannot start with 0; write a code such as \"09\" in quotes")
@@ -93,6 +97,31 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let message = plain_words(&refusal.message, written_inline(line));
     let message = plain_words::for_a_header(plain_words::for_a_date(message, line), line);
     Refusal { message, ..refusal }
+}
+
+/// A value left open above the header line at `offset`, in the table that header line ends,
+/// where toml gave up reading it (`missing comma between array elements` at the next
+/// `[[source]]`): said at its key's line, as a table's own value left open is (see
+/// [`fault_of`]), when the file is refused whole (a multi-line string in the table).
+fn left_open_above(text: &str, offset: usize, message: &str) -> Option<Refusal> {
+    let (line_start, line) = line_around(text, offset);
+    LineHeader::opened_by(line)?;
+    let from = header_lines(&text[..line_start])
+        .last()
+        .map_or(0, |(start, _)| *start);
+    let (at, key) = left_open(&text[from..line_start])?;
+    let offset = from + at;
+    let said = format!(
+        "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {}: {message})",
+        line_of(text, line_start)
+    );
+    Some(Refusal {
+        offset,
+        message: match SourceTable::holding(text, offset) {
+            Some(table) => table.naming_source(said),
+            None => said,
+        },
+    })
 }
 
 /// The start of the line holding `offset`, and that line.
