@@ -1972,3 +1972,67 @@ fn a_key_put_back_is_warned_of_as_far_as_files_landed_under_the_other_were_store
         "nothing stored under B"
     );
 }
+
+/// A hostile or broken portal answers 2 MB of gzip that expands to hundreds of MB. The
+/// collector reads up to 1 GiB of it before refusing it, in a process that collects 4 sources
+/// at a time, while the shipped Kubernetes manifest gives it 256 MiB: there the whole run dies
+/// ("memory allocation of … bytes failed", killed by signal), with every source it was
+/// collecting, at each retry, instead of the one-line failure the README promises. An address
+/// space limit of 256 MiB stands in for the pod's memory limit.
+#[test]
+fn a_gzip_bomb_fails_its_source_alone_within_the_collector_pods_memory() {
+    let bomb = Command::new("sh")
+        .args(["-c", "head -c 600M /dev/zero | gzip -1"])
+        .output()
+        .expect("gzip")
+        .stdout;
+    assert!(bomb.len() < 4 << 20, "a few MB on the wire");
+    let portal = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let bomb = bomb.clone();
+            async move {
+                (
+                    [
+                        (axum::http::header::CONTENT_ENCODING, "gzip"),
+                        (axum::http::header::CONTENT_TYPE, "application/json"),
+                    ],
+                    bomb,
+                )
+            }
+        }),
+    ));
+    // Another portal, answering in a second: its run is still going while the bomb is read.
+    let other = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            usgs_body(3)
+        }),
+    ));
+    let config = format!(
+        "{}{}",
+        usgs_source("bombed", &format!("{}/feed", portal.url()), ""),
+        usgs_source("other", &format!("{}/feed", other.url()), "")
+    );
+    let site = Site::new(&config);
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -v 262144 && exec \"$0\""])
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "one source failed: {stderr}");
+    let failed = line_with(&stderr, "collector: source `bombed` failed");
+    assert!(
+        failed.contains("MiB of memory"),
+        "the limit is said as the memory's: {failed}"
+    );
+    assert_eq!(
+        site.data_files("other").len(),
+        1,
+        "the other source's run lands: {stderr}"
+    );
+}

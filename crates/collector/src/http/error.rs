@@ -78,15 +78,24 @@ pub enum FetchError {
         /// Where it redirected: "to another host, cdn.example.org".
         why: String,
     },
-    /// The answer is larger than the collector reads ([`super::MAX_BODY_BYTES`]). Not retried.
+    /// The answer is larger than the collector reads ([`super::MAX_BODY_BYTES`], or less with
+    /// less memory). Not retried.
     #[error(
-        "{what}: the answer is larger than {mib} MiB, more than a run holds in memory or the summariser reads by default: narrow what the source asks for (`where`, `select` or `params`, a shorter `every` for an incremental source)"
+        "{what}: the answer is larger than {mib} MiB, {}: narrow what the source asks for (`where`, `select` or `params`, a shorter `every` for an incremental source)",
+        match by_memory {
+            Some(memory) => format!(
+                "what a run holds of one answer where the collector may use {memory} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: an eighth of it, as 4 sources are collected at a time, and 16 MiB at least)"
+            ),
+            None => "more than a run holds in memory or the summariser reads by default".to_owned(),
+        }
     )]
     TooLarge {
         /// The request, in words.
         what: String,
         /// The limit, in MiB.
         mib: u64,
+        /// The memory the collector may use, in MiB, when it set the limit.
+        by_memory: Option<u64>,
     },
     /// The request could not even be built (a bad URL or header in the configuration).
     #[error("{what}: cannot build the request: {detail}")]

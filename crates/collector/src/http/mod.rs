@@ -36,6 +36,7 @@ mod answer;
 mod error;
 mod failure;
 mod limiter;
+pub mod memory;
 mod non_finite;
 mod redirect;
 mod retry;
@@ -63,6 +64,18 @@ pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 /// of a whole dataset, a compressed bomb) fails the run instead of the process running out
 /// of memory at every run.
 pub const MAX_BODY_BYTES: u64 = releve::rawfile::DEFAULT_MAX_FILE_MB * releve::rawfile::MIB;
+
+/// The largest body this process reads: [`MAX_BODY_BYTES`], or less on a machine or under
+/// limits leaving the collector less memory (see [`memory`]), with that memory then. Read
+/// once.
+fn answer_cap() -> (u64, Option<u64>) {
+    static CAP: std::sync::OnceLock<(u64, Option<u64>)> = std::sync::OnceLock::new();
+    *CAP.get_or_init(|| {
+        let available = memory::available();
+        let cap = memory::answer_cap(MAX_BODY_BYTES, available);
+        (cap, available.filter(|_| cap < MAX_BODY_BYTES))
+    })
+}
 
 /// The most memory set aside for a body before its bytes come, whatever length it
 /// announces: past it the body grows as it is read.
@@ -158,7 +171,7 @@ impl SourceClient {
             timeout,
             retry_deadline: None,
             limiter: Arc::new(RateLimiter::new(rate_limit)),
-            max_body: MAX_BODY_BYTES,
+            max_body: answer_cap().0,
             http_calls: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
@@ -393,6 +406,10 @@ impl SourceClient {
             Attempt::Fatal(FetchError::TooLarge {
                 what: what.to_owned(),
                 mib: self.max_body / releve::rawfile::MIB,
+                by_memory: answer_cap()
+                    .1
+                    .filter(|_| self.max_body == answer_cap().0)
+                    .map(|memory| memory / releve::rawfile::MIB),
             })
         };
         let announced = response.content_length();
@@ -404,7 +421,7 @@ impl SourceClient {
         // otherwise have the memory set aside before any byte came (and, where the system
         // refuses that much, abort the whole collector).
         let capacity = announced
-            .map(|n| n.min(PREALLOCATED_BYTES))
+            .map(|n| n.min(PREALLOCATED_BYTES).min(self.max_body))
             .and_then(|n| usize::try_from(n).ok());
         let mut body = bytes::BytesMut::with_capacity(capacity.unwrap_or(0));
         while let Some(chunk) = response

@@ -1,0 +1,125 @@
+//! How much of an answer a run may hold in memory: a share of what the collector may use, the
+//! least of the machine's memory and the limits set on the process (a container's or a
+//! systemd unit's cgroup, `ulimit -v`), so that an answer larger than that (a compression
+//! bomb, a body that never ends, a whole dataset exported) fails its source in one line
+//! instead of the allocator aborting the run with every source it collects.
+
+use releve::rawfile::MIB;
+
+/// The share of the memory it may use a run holds of one answer: it collects 4 sources at
+/// a time, each answer parsed beside its bytes.
+pub const ANSWER_SHARE: u64 = 8;
+
+/// The least answer cap, whatever the memory: below it a machine is too small for relevé.
+const LEAST_CAP: u64 = 16 * MIB;
+
+/// The memory the collector may use, in bytes, when known.
+pub fn available() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        [physical(), cgroup_limit(), process_limit()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// The most of an answer read, in bytes: `most` (what the summariser reads by default), or a
+/// share of `available` when that is less.
+pub fn answer_cap(most: u64, available: Option<u64>) -> u64 {
+    available.map_or(most, |available| {
+        (available / ANSWER_SHARE).clamp(LEAST_CAP, most)
+    })
+}
+
+/// The machine's memory.
+#[cfg(target_os = "linux")]
+fn physical() -> Option<u64> {
+    let info = rustix::system::sysinfo();
+    u64::from(info.totalram).checked_mul(u64::from(info.mem_unit.max(1)))
+}
+
+/// What is left under the soft limits of the process's address space and data (`ulimit -v`,
+/// `ulimit -d`), which its threads' stacks and the allocator's reserves already use part of.
+#[cfg(target_os = "linux")]
+fn process_limit() -> Option<u64> {
+    use rustix::process::{Resource, getrlimit};
+    // `/proc/self/statm`: the sizes in pages of the address space (first), and of the data
+    // and stack (sixth).
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: Vec<u64> = statm
+        .split_whitespace()
+        .filter_map(|field| field.parse().ok())
+        .collect();
+    let page = rustix::param::page_size() as u64;
+    let used = |field: usize| pages.get(field).map_or(0, |pages| pages * page);
+    [(Resource::As, used(0)), (Resource::Data, used(5))]
+        .into_iter()
+        .filter_map(|(resource, used)| Some(getrlimit(resource).current?.saturating_sub(used)))
+        .min()
+}
+
+/// The least `memory.max` (cgroup v2) or `memory.limit_in_bytes` (v1) of the process's
+/// cgroup and those above it, as `/proc/self/cgroup` names them.
+#[cfg(target_os = "linux")]
+fn cgroup_limit() -> Option<u64> {
+    let groups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    groups
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, ':');
+            let (_, controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+            let (root, file) = if controllers.is_empty() {
+                ("/sys/fs/cgroup", "memory.max")
+            } else if controllers.split(',').any(|c| c == "memory") {
+                ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")
+            } else {
+                return None;
+            };
+            let mut folder = std::path::PathBuf::from(root);
+            folder.push(path.trim_start_matches('/'));
+            folder
+                .ancestors()
+                .take_while(|above| above.starts_with(root))
+                .filter_map(|above| limit_in(&above.join(file)))
+                .min()
+        })
+        .min()
+}
+
+/// The limit a cgroup file holds: none for `max`, or v1's "no limit" (a page count near
+/// `i64::MAX`).
+#[cfg(target_os = "linux")]
+fn limit_in(file: &std::path::Path) -> Option<u64> {
+    let bytes: u64 = std::fs::read_to_string(file).ok()?.trim().parse().ok()?;
+    (bytes < 1 << 62).then_some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_holds_a_share_of_the_memory_between_the_least_cap_and_the_most() {
+        let most = 1024 * MIB;
+        assert_eq!(answer_cap(most, None), most);
+        assert_eq!(answer_cap(most, Some(24 * 1024 * MIB)), most);
+        // A container limited to 256 MiB.
+        assert_eq!(answer_cap(most, Some(256 * MIB)), 32 * MIB);
+        // A Raspberry Pi of 1 GiB.
+        assert_eq!(answer_cap(most, Some(1024 * MIB)), 128 * MIB);
+        assert_eq!(answer_cap(most, Some(64 * MIB)), LEAST_CAP);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_memory_available_is_known_on_linux_and_at_most_the_machine_s() {
+        let available = available().expect("the machine's memory at least");
+        assert!(available <= physical().expect("sysinfo"));
+        assert!(available > 0);
+    }
+}
