@@ -40,6 +40,8 @@ pub fn answer_cap(most: u64, available: Option<u64>) -> u64 {
 #[cfg(target_os = "linux")]
 fn physical() -> Option<u64> {
     let info = rustix::system::sysinfo();
+    // A `c_ulong`: 32 bits on 32-bit machines.
+    #[allow(clippy::useless_conversion)]
     u64::from(info.totalram).checked_mul(u64::from(info.mem_unit.max(1)))
 }
 

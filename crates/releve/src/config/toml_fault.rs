@@ -2,10 +2,10 @@
 //! line, and in which words (the key named, the key left open rather than the later one toml
 //! stopped at).
 
+use super::header_line::{LineHeader, header_lines};
 use super::parse::line_of;
 use super::plain_words::{self, plain_words, written_inline};
 use super::source_table::{Refusal, SourceTable};
-use super::header_line::{LineHeader, header_lines};
 use super::table_text::{TableText, left_open};
 
 /// toml's fault on the file's first line at fault. toml reports the faults of the file's
