@@ -2036,3 +2036,32 @@ fn a_gzip_bomb_fails_its_source_alone_within_the_collector_pods_memory() {
         "the other source's run lands: {stderr}"
     );
 }
+
+/// A Python API writes a string holding a lone surrogate as `"\ud83d"` (`json.dumps` does;
+/// Python, browsers and jq read it back). One such character in one record's text fails the
+/// whole source at every run, with nothing landed and only "unexpected end of hex escape" to
+/// say why. As for `NaN`, the run should land its records (the character read as U+FFFD).
+#[test]
+fn a_lone_surrogate_in_one_record_does_not_fail_every_record_of_the_source() {
+    let server = feed(
+        r#"[{"id": "a", "ts": "2026-12-03T10:00:00Z", "v": 1, "place": "Caf\ud83d"}, {"id": "b", "ts": "2026-12-03T10:05:00Z", "v": 2, "place": "Albi"}]"#
+            .to_owned(),
+    );
+    let config = format!(
+        "[[source]]\nname = \"own\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"ts\"\nnumeric = [\"v\"]\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let stderr = succeeded(collector(&site).output());
+    let files = site.data_files("own");
+    assert_eq!(files.len(), 1, "{stderr}");
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("landed")).expect("JSON");
+    assert_eq!(landed[0]["place"], "Caf\u{fffd}");
+    line_with(
+        &stderr,
+        "read and landed as the replacement character U+FFFD",
+    );
+    assert_eq!(landed[1]["place"], "Albi");
+    assert_eq!(site.metrics("own")[0].records, 2);
+}

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeSeed;
 
 use super::failure::{Attempt, Reason};
-use super::{FetchError, SourceClient, non_finite, retry};
+use super::{FetchError, SourceClient, lone_surrogates, non_finite, retry};
 
 /// The byte-order mark a UTF-8 body may start with.
 pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -149,24 +149,21 @@ impl SourceClient {
                 message: "a redirect without an address to follow".to_owned(),
             }));
         }
-        if want_json
-            && status != 204
-            && let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
+        let parsed = (want_json && status != 204)
+            .then(|| serde_json::from_slice::<serde::de::IgnoredAny>(body));
+        // A lone surrogate passes the check, which does not decode strings, and fails the
+        // source's own reading.
+        if parsed
+            .as_ref()
+            .is_some_and(|parsed| parsed.is_err() || lone_surrogates::may_hold(body))
+            && let Some(body) = near_json(what, body)
         {
-            // Python's `NaN` and `Infinity`, where a value is missing: read as null.
-            if let Some((body, values)) = non_finite::as_null(body)
-                && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok()
-            {
-                tracing::warn!(
-                    what,
-                    values,
-                    "The answer writes numbers as `NaN` or `Infinity`, which are not JSON (Python's json.dumps writes them for missing or infinite floats): read and landed as null."
-                );
-                return Ok(Answer {
-                    body: Bytes::from(body),
-                    ..answer
-                });
-            }
+            return Ok(Answer {
+                body: Bytes::from(body),
+                ..answer
+            });
+        }
+        if let Some(Err(err)) = parsed {
             let detail = self.not_json(status, headers, body, &err);
             // A body that stops early was cut off on the way: worth another try. A complete
             // one that is not JSON (a page served instead of data) would come again.
@@ -180,6 +177,39 @@ impl SourceClient {
         }
         Ok(answer)
     }
+}
+
+/// `body`, near-JSON that Python's `json.dumps` or JavaScript's `JSON.stringify` write, made
+/// JSON, each change warned of, when that is all that kept it from being read: `NaN` and
+/// `Infinity` where a value is missing, read as null; half of a surrogate pair escaped alone (a
+/// string cut in the middle of an emoji), read as U+FFFD.
+fn near_json(what: &str, body: &[u8]) -> Option<Vec<u8>> {
+    let (body, values) = match non_finite::as_null(body) {
+        Some((body, values)) => (std::borrow::Cow::Owned(body), values),
+        None => (std::borrow::Cow::Borrowed(body), 0),
+    };
+    let (body, halves) = match lone_surrogates::replaced(&body) {
+        Some((body, halves)) => (body, halves),
+        None => (body.into_owned(), 0),
+    };
+    if values + halves == 0 || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+        return None;
+    }
+    if values > 0 {
+        tracing::warn!(
+            what,
+            values,
+            "The answer writes numbers as `NaN` or `Infinity`, which are not JSON (Python's json.dumps writes them for missing or infinite floats): read and landed as null."
+        );
+    }
+    if halves > 0 {
+        tracing::warn!(
+            what,
+            halves,
+            "The answer escapes half of an emoji or other character alone (`\\ud83d`, a string cut in its middle), which is not JSON: read and landed as the replacement character U+FFFD (`\\ufffd`)."
+        );
+    }
+    Some(body)
 }
 
 /// What common near-JSON the parser stopped at, in words: `NaN` or `Infinity` (Python's

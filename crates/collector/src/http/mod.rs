@@ -36,6 +36,7 @@ mod answer;
 mod error;
 mod failure;
 mod limiter;
+mod lone_surrogates;
 pub mod memory;
 mod non_finite;
 mod redirect;
