@@ -773,3 +773,40 @@ async fn a_wait_asked_for_beyond_a_day_pauses_a_day_and_says_so() {
         "{err}"
     );
 }
+
+/// A portal (or a proxy before it) that compresses with `deflate` or `br`, though the
+/// collector asks for gzip alone: the compressed bytes are said to be "not UTF-8", with "ask
+/// the API for UTF-8" and the binary quoted into the log, the status and the report. The
+/// message should name the encoding the collector does not read.
+#[tokio::test]
+async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
+    // `{"features":[]}` compressed by zlib, as `Content-Encoding: deflate` sends it.
+    const DEFLATED: [u8; 23] = [
+        120, 156, 171, 86, 74, 75, 77, 44, 41, 45, 74, 45, 86, 178, 138, 142, 173, 5, 0, 44, 185,
+        5, 142,
+    ];
+    for encoding in ["deflate", "br"] {
+        let server = LocalServer::start(Router::new().route(
+            "/feed",
+            get(move || async move {
+                (
+                    [
+                        (axum::http::header::CONTENT_ENCODING, encoding),
+                        (axum::http::header::CONTENT_TYPE, "application/json"),
+                    ],
+                    DEFLATED.to_vec(),
+                )
+            }),
+        ));
+        let client = client_due_in(5_000, 60_000);
+        let err = ask_feed(&client, &server)
+            .await
+            .and_then(|answer| client.decode::<serde_json::Value>(&answer, "the feed"))
+            .expect_err("not read");
+        let text = err.to_string();
+        assert!(
+            text.contains(encoding) && !text.contains("ask the API for UTF-8"),
+            "{encoding}: {text}"
+        );
+    }
+}

@@ -92,6 +92,12 @@ impl SourceClient {
         let Some(first) = body.iter().find(|byte| !byte.is_ascii_whitespace()) else {
             return format!("HTTP {status} with an empty body");
         };
+        // Its bytes are no text: quoting them, or asking for UTF-8, would mislead.
+        if let Some(encoding) = unread_encoding(headers) {
+            return format!(
+                "the answer is compressed as `{encoding}` (its Content-Encoding), which the collector neither asks for nor reads: the API, or a proxy before it, should answer uncompressed or gzip"
+            );
+        }
         let detail = format!("{err}{}{}", served_as(headers), likely_cause(body, err));
         match first {
             b'{' | b'[' => detail,
@@ -249,6 +255,17 @@ fn likely_cause(body: &[u8], err: &serde_json::Error) -> &'static str {
         return ": the body holds one JSON document after another (NDJSON, one per line), which relevé does not read: ask the API for one JSON array";
     }
     ""
+}
+
+/// The `Content-Encoding` of an answer reqwest did not decode (`deflate`, `br`): the
+/// collector asks for gzip alone.
+fn unread_encoding(headers: &HeaderMap) -> Option<&str> {
+    // reqwest removes the `gzip` it decoded.
+    headers
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|encoding| !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity"))
 }
 
 /// ` (served as text/html)` when an answer that should be JSON says it is something else: a
