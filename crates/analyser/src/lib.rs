@@ -117,7 +117,9 @@ pub async fn write_report(
         });
     }
     if args.if_missing {
-        let written = outdated::written_reports(&args.reports_dir, &period, config.report.keep);
+        let refused = !config.refused.is_empty();
+        let written =
+            outdated::written_reports(&args.reports_dir, &period, config.report.keep, refused);
         let changed = rewrite_outdated(args, config, &period, &written, now).await;
         write_missed(args, config, &period, now).await;
         if let Some(asked) = written.first().filter(|w| w.period == period) {
@@ -157,7 +159,8 @@ async fn write_missed(
     asked: &ReportPeriod,
     now: DateTime<Utc>,
 ) {
-    for missed in outdated::missed_reports(&args.reports_dir, asked, config.report.keep) {
+    let refused = !config.refused.is_empty();
+    for missed in outdated::missed_reports(&args.reports_dir, asked, config.report.keep, refused) {
         match write_period(args, config, &missed, now, Replacing::Missed).await {
             Ok(Some(_)) => {}
             Ok(None) => break,

@@ -40,14 +40,25 @@ pub struct Written {
 /// The report of `period` in `reports_dir`, when there is one written (last modified) once the
 /// period's data was stored, [`STORED_WITHIN`] hours after it was complete
 /// ([`ReportPeriod::complete_at`]): one written earlier, by hand while the period ran or just
-/// after, lacks its last data.
-pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Option<Written> {
+/// after, lacks its last data. One that left out `[[source]]` tables the configuration refused
+/// counts as unwritten once the configuration refuses none (`refused_now` false): it lacks
+/// their sources.
+pub fn written_once_complete(
+    reports_dir: &Path,
+    period: &ReportPeriod,
+    refused_now: bool,
+) -> Option<Written> {
     let path = reports_dir.join(period.file_name());
     let metadata = std::fs::metadata(&path)
         .ok()
         .filter(|meta| meta.is_file())?;
     let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
-    (modified >= period.complete_at() + TimeDelta::hours(STORED_WITHIN)).then_some(Written {
+    if modified < period.complete_at() + TimeDelta::hours(STORED_WITHIN) {
+        return None;
+    }
+    let left_out_fixed = !refused_now
+        && std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes));
+    (!left_out_fixed).then_some(Written {
         period: *period,
         path,
         modified,
@@ -58,10 +69,15 @@ pub fn written_once_complete(reports_dir: &Path, period: &ReportPeriod) -> Optio
 /// [`CHECKED_BACK_DAYS`] before it, that were written once complete; `asked`'s first. No more
 /// periods than the reports folder keeps of a kind (`keep`, `0` for all): an older report
 /// written again would be removed at once.
-pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<Written> {
+pub fn written_reports(
+    reports_dir: &Path,
+    asked: &ReportPeriod,
+    keep: usize,
+    refused_now: bool,
+) -> Vec<Written> {
     checked_periods(asked, keep)
         .iter()
-        .filter_map(|period| written_once_complete(reports_dir, period))
+        .filter_map(|period| written_once_complete(reports_dir, period, refused_now))
         .collect()
 }
 
@@ -69,11 +85,16 @@ pub fn written_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) ->
 /// first, with no report written once complete: their job did not run then (a machine off or
 /// asleep at its hour) or failed, or a report was written by hand before they ended. No more
 /// than the reports folder keeps of a kind, as [`written_reports`].
-pub fn missed_reports(reports_dir: &Path, asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
+pub fn missed_reports(
+    reports_dir: &Path,
+    asked: &ReportPeriod,
+    keep: usize,
+    refused_now: bool,
+) -> Vec<ReportPeriod> {
     checked_periods(asked, keep)
         .into_iter()
         .skip(1)
-        .filter(|period| written_once_complete(reports_dir, period).is_none())
+        .filter(|period| written_once_complete(reports_dir, period, refused_now).is_none())
         .collect()
 }
 
@@ -180,7 +201,7 @@ mod tests {
         for period in written {
             std::fs::write(dir.join(period.file_name()), b"%PDF-").expect("report");
         }
-        written_reports(dir, asked, 60)
+        written_reports(dir, asked, 60, false)
             .iter()
             .map(|w| chrono::Datelike::day(&w.period.first_day))
             .collect()
@@ -212,13 +233,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let days: Vec<ReportPeriod> = [13, 14, 16, 19, 21].iter().map(|d| day(11, *d)).collect();
         checked_days(dir.path(), &days, &day(11, 21));
-        let missed: Vec<u32> = missed_reports(dir.path(), &day(11, 21), 60)
+        let missed: Vec<u32> = missed_reports(dir.path(), &day(11, 21), 60, false)
             .iter()
             .map(|period| chrono::Datelike::day(&period.first_day))
             .collect();
         assert_eq!(missed, [20, 18, 17, 15], "the asked day is not among them");
         assert_eq!(
-            missed_reports(dir.path(), &day(11, 21), 3).len(),
+            missed_reports(dir.path(), &day(11, 21), 3, false).len(),
             1,
             "no more than the folder keeps: the 20th"
         );
@@ -235,12 +256,12 @@ mod tests {
             (22..=30).rev().collect::<Vec<_>>()
         );
         assert_eq!(
-            written_reports(dir.path(), &day(10, 30), 3).len(),
+            written_reports(dir.path(), &day(10, 30), 3, false).len(),
             3,
             "no more than the folder keeps"
         );
         assert_eq!(
-            written_reports(dir.path(), &day(10, 30), 0).len(),
+            written_reports(dir.path(), &day(10, 30), 0, false).len(),
             9,
             "`keep = 0` keeps every report: the eight days before are checked"
         );

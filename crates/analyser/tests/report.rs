@@ -2545,3 +2545,31 @@ fn a_uri_given_without_its_option_never_shows_its_password_in_the_advice() {
     );
     assert!(!dir.path().join("reports").exists(), "no report");
 }
+
+/// A colleague's syntax error in one `[[source]]` table at 03:00, fixed at 09:00: the 04:15
+/// day report leaves that source out ("Left out of this report"), though every hour of its day
+/// was summarised before the error. Once the table is fixed, the next `--if-missing` run, as
+/// cron's 10:15 one, writes the day's report again with the source's section: nothing of the
+/// period is missing any more, and the cover said the report would be completed once fixed.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_again_a_report_that_left_out_a_table_refused_then_fixed() {
+    let (uri, db) = golden_database("refused-then-fixed").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let day = ["--date", &golden::date(0), "--if-missing"];
+    let report = dir.path().join(golden::report(0));
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen("every = ", "every = [", 1),
+    );
+    let _ = analyse_output(dir.path(), &uri, &db, &day).await;
+    let first = common::flat(&common::page_texts(&report)[0]);
+    assert!(first.contains("Left out of this report"), "{first}");
+
+    setup(dir.path(), golden::CONFIG);
+    analyse(dir.path(), &uri, &db, &day).await;
+    let cover = common::flat(&common::page_texts(&report)[0]);
+    assert!(
+        !cover.contains("Left out of this report"),
+        "the table fixed, the next cron run still leaves the report without it: {cover}"
+    );
+}

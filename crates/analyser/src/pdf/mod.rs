@@ -81,7 +81,30 @@ pub struct ReportDocument {
     marks: Vec<(String, usize)>,
 }
 
+/// The keyword of a report leaving out tables the configuration refused.
+const LEFT_OUT: &str = "releve:left-out-refused-tables";
+
+/// Whether the PDF `bytes` were marked by [`ReportDocument::mark_left_out`]: printpdf writes
+/// the keywords in the document's information, in UTF-16 as hexadecimal digits.
+pub fn left_out_refused(bytes: &[u8]) -> bool {
+    let hex: String = LEFT_OUT
+        .encode_utf16()
+        .map(|unit| format!("{unit:04X}"))
+        .collect();
+    [hex.clone(), hex.to_ascii_lowercase()].iter().any(|hex| {
+        bytes
+            .windows(hex.len())
+            .any(|window| window == hex.as_bytes())
+    })
+}
+
 impl ReportDocument {
+    /// Marks the document as a report leaving out `[[source]]` tables the configuration
+    /// refused, which [`left_out_refused`] reads: `--if-missing` writes it again once none is.
+    pub fn mark_left_out(&mut self) {
+        self.doc.metadata.info.keywords.push(LEFT_OUT.to_owned());
+    }
+
     /// An empty document titled `title`, created at `created`, with the bundled fonts loaded.
     pub fn new(title: &str, created: DateTime<Utc>) -> Result<Self, FontError> {
         let mut doc = PdfDocument::new(title);
@@ -601,6 +624,15 @@ mod tests {
             "{cut}"
         );
         assert_eq!(doc.fitted("quakes", 8.5, true, room), "quakes");
+    }
+
+    #[test]
+    fn a_report_leaving_out_refused_tables_is_known_from_its_file() {
+        let mut doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        doc.mark_left_out();
+        assert!(left_out_refused(&doc.finish("t")));
+        let doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
+        assert!(!left_out_refused(&doc.finish("t")));
     }
 
     #[test]

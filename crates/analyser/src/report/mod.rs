@@ -121,6 +121,9 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     let period = input.period;
     let title = format!("relevé report: {}", period.label());
     let mut doc = ReportDocument::new(&title, input.generated_at)?;
+    if !input.config.refused.is_empty() {
+        doc.mark_left_out();
+    }
     let empty = SourceData::default();
     let assessed: Vec<(&releve::Source, Completeness)> = input
         .config
@@ -452,7 +455,8 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
         &format!(
             "Left out of this report: the configuration refused {}, not collected while so. \
              Nothing collected before is lost (it is in MongoDB or waits in the raw folder): once fixed, \
-             their files are summarised, and `analyser --date` writes this report again with them.",
+             their files are summarised, and the next report job (`--if-missing`), or `analyser --date`, \
+             writes this report again with them.",
             counted(refused.len() as u64, "source table")
         ),
         BODY,
