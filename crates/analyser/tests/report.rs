@@ -2573,3 +2573,34 @@ async fn if_missing_writes_again_a_report_that_left_out_a_table_refused_then_fix
         "the table fixed, the next cron run still leaves the report without it: {cover}"
     );
 }
+
+/// A source whose `every` went from `15m` to `1h` at noon, collected on time under each: the
+/// first hourly run comes an hour after the last quarter-hourly one, as the collector schedules
+/// it. That hour is the new interval, not a stopped collector: the report must not ask whether
+/// the collector or its machine was stopped, nor shade it "no run".
+#[tokio::test(flavor = "multi_thread")]
+async fn an_every_lengthened_is_not_told_as_a_stopped_collector() {
+    let server = MongoServer::shared();
+    let quarter_hours = (0..48).map(|k| {
+        let started = golden::day_start() + Duration::minutes(15 * k);
+        releve::RunMetrics {
+            every_s: Some(900),
+            ..stations_run(started)
+        }
+    });
+    // The last quarter-hourly run at 11:45 after the day start; the next due an hour later.
+    let hours = (0..12).map(|k| {
+        stations_run(golden::day_start() + Duration::minutes(12 * 60 + 45) + Duration::hours(k))
+    });
+    let runs: Vec<_> = quarter_hours.chain(hours).collect();
+    let db = database_with_runs("every-lengthened", &runs).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), STATIONS);
+    day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+    let flat = common::flat(&common::text(&dir.path().join(golden::report(0))));
+    assert!(
+        !flat.contains("No collection of any source started"),
+        "every run came on time under the interval it recorded: {flat}"
+    );
+    assert!(!flat.contains("Shaded \"no run\""), "{flat}");
+}

@@ -84,6 +84,21 @@ impl<'a> Runs<'a> {
         }
     }
 
+    /// The interval a stretch without a run from `from` to `until` is judged by: the one in
+    /// force after the last run by `from` (see [`Runs::interval_after`]), or the one the run
+    /// at `until` recorded, when longer: `every` lengthened in between (`15m` made `1h`), the
+    /// collector schedules that run by the new one, an interval after the last.
+    fn interval_across(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Duration {
+        let after = self
+            .runs
+            .iter()
+            .filter(|run| run.started == until)
+            .filter_map(CollectionRun::interval)
+            .max();
+        let before = self.interval_after(self.last_by(from));
+        after.map_or(before, |after| after.max(before))
+    }
+
     /// The interval in force after `last` (see [`Runs::last_by`]): the one it recorded, where
     /// it did, or before the first run known, the one that run recorded; else `every` now.
     fn interval_after(&self, last: Option<&CollectionRun>) -> Duration {
@@ -116,7 +131,7 @@ impl Due<'_> {
             return false;
         }
         let before = self.runs.last_by(from);
-        let every = self.runs.interval_after(before);
+        let every = self.runs.interval_across(from, until);
         // A failure excuses a stretch it may have paused the source for: one ending by its
         // retry (within a day of it, when it recorded none), the interval the collector then
         // took to run it again, and the cron minute that run waited for.
@@ -237,7 +252,7 @@ pub(super) fn stretches_without_run(
         // The cheap test first: a month of a minute source holds some 43,000 gaps.
         .filter(|gap| gap.until - gap.from > shortest * 5 / 2)
         .filter(|gap| {
-            let mut interval = runs.interval_after(runs.last_by(gap.from));
+            let mut interval = runs.interval_across(gap.from, gap.until);
             // Up to now: the collector schedules the next run by `every` as configured now,
             // which may have grown since the last run (`1m` made `5m` two minutes ago).
             if up_to_now && gap.until == until {
