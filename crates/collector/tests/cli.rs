@@ -2065,3 +2065,33 @@ fn a_lone_surrogate_in_one_record_does_not_fail_every_record_of_the_source() {
     assert_eq!(landed[1]["place"], "Albi");
     assert_eq!(site.metrics("own")[0].records, 2);
 }
+
+/// She drops a field from `numeric` (or moves it to `categories`) and forgets its `units`
+/// entry: a chart's axis label with nothing to label. The whole source is then refused and
+/// not collected until someone notices, and a snapshot API's readings of those hours are lost
+/// for good. A presentation key naming a field no longer summarised is worth a warning, not
+/// a stop of the collection.
+#[test]
+fn a_units_entry_left_behind_by_a_field_dropped_from_numeric_does_not_stop_collection() {
+    let server = feed(usgs_body(3));
+    let config = usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "categories = [\"properties.type\"]\nunits = { \"properties.mag\" = \"M\", \"properties.depth\" = \"km\" }",
+    );
+    let site = Site::new(&config);
+    let output = collector(&site).output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        site.data_files("usgs").len(),
+        1,
+        "the source is collected whatever its units say: {stderr}"
+    );
+    let warned = line_with(&stderr, "properties.depth");
+    assert!(
+        warned.contains("sources.toml:")
+            && warned.contains("key `units`")
+            && warned.contains("left out"),
+        "the entry left behind is said at its line: {warned}"
+    );
+}

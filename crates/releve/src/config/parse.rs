@@ -10,7 +10,7 @@ use super::source_table::{SourceTable, naming_source};
 use super::table_text::TableText;
 use super::toml_fault::{fault_of, first_in_file, refusal_of};
 use super::unclosed::{Unclosed, UnclosedHeader, UnclosedString};
-use super::validate::validate;
+use super::validate::{leftover_presentation, validate};
 use super::{Config, ConfigError, RefusedSource, ReportFault, ReportSettings, Source};
 
 #[derive(Deserialize)]
@@ -243,13 +243,22 @@ fn check_sources(
         .chain(sources.iter().map(|(_, s)| (s.name.clone(), s.line)))
         .collect();
     let mut accepted = Vec::with_capacity(sources.len());
-    for (offset, source) in sources {
+    for (offset, mut source) in sources {
+        let table_line = source.line;
         // At the offending key's line when it is written, else at the `[[source]]` line.
         let at_key = |key: &str| {
             SourceTable::holding(text, offset)
                 .and_then(|table| table.key_start(key))
-                .map_or(source.line, |start| line_of(text, start))
+                .map_or(table_line, |start| line_of(text, start))
         };
+        for left in leftover_presentation(&mut source) {
+            tracing::warn!(
+                "{}:{}: {}: the entry is left out, and the source collected and summarised without it (remove it, or add the field back)",
+                path.display(),
+                at_key(left.key),
+                naming_source(&source.name, left.message)
+            );
+        }
         let earlier = names
             .iter()
             .filter(|(name, line)| *name == source.name && *line < source.line)

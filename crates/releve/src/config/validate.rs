@@ -40,6 +40,78 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     check_fields(source)
 }
 
+/// Removes from `source` the units, totals, labels and plausible ranges of fields it no
+/// longer summarises (a field dropped from `numeric`, or moved to `categories`, its unit
+/// forgotten), and says each, naming its key: they only present a field, and the source is
+/// collected and summarised without them, not refused (its readings of a snapshot API would
+/// be lost while it was).
+pub(super) fn leftover_presentation(source: &mut Source) -> Vec<BadValue> {
+    let numeric = |field: &str| source.numeric.iter().any(|path| path.as_str() == field);
+    let category = |field: &str| source.categories.iter().any(|path| path.as_str() == field);
+    let mut said = Vec::new();
+    let mut left = |key: &'static str, field: &str, which: &str| {
+        said.push(bad(
+            key,
+            format!("key `{key}`: `{field}` is not one of the {which} fields"),
+        ));
+    };
+    let units: Vec<String> = source
+        .units
+        .keys()
+        .filter(|f| !numeric(f))
+        .cloned()
+        .collect();
+    let totals: Vec<FieldPath> = source
+        .totals
+        .iter()
+        .filter(|f| !numeric(f.as_str()))
+        .cloned()
+        .collect();
+    let labels: Vec<String> = source
+        .labels
+        .keys()
+        .filter(|f| !numeric(f) && !category(f))
+        .cloned()
+        .collect();
+    let value_labels: Vec<String> = source
+        .value_labels
+        .keys()
+        .filter(|f| !category(f))
+        .cloned()
+        .collect();
+    let plausible: Vec<String> = source
+        .plausible
+        .keys()
+        .filter(|f| !numeric(f))
+        .cloned()
+        .collect();
+    for field in &units {
+        left("units", field, "`numeric`");
+    }
+    for field in &totals {
+        left("totals", field.as_str(), "`numeric`");
+    }
+    for field in &labels {
+        left("labels", field, "`numeric` or `categories`");
+    }
+    for field in &value_labels {
+        left("value_labels", field, "`categories`");
+    }
+    for field in &plausible {
+        left("plausible", field, "`numeric`");
+    }
+    source.units.retain(|field, _| !units.contains(field));
+    source.totals.retain(|field| !totals.contains(field));
+    source.labels.retain(|field, _| !labels.contains(field));
+    source
+        .value_labels
+        .retain(|field, _| !value_labels.contains(field));
+    source
+        .plausible
+        .retain(|field, _| !plausible.contains(field));
+    said
+}
+
 /// The longest source name.
 const NAME_MAX: usize = 100;
 
@@ -176,51 +248,10 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
             return Err(bad(key, format!("key `{key}` is an empty field path")));
         }
     }
-    for field in source.units.keys() {
-        if !source.numeric.iter().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "units",
-                format!("key `units`: `{field}` is not one of the `numeric` fields"),
-            ));
-        }
-    }
     if let Some(again) = listed_twice(&source.totals) {
         return Err(bad("totals", format!("key `totals` lists `{again}` twice")));
     }
-    for field in &source.totals {
-        if !source.numeric.contains(field) {
-            return Err(bad(
-                "totals",
-                format!("key `totals`: `{field}` is not one of the `numeric` fields"),
-            ));
-        }
-    }
-    for field in source.labels.keys() {
-        let summarised = source.numeric.iter().chain(&source.categories);
-        if !summarised.clone().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "labels",
-                format!(
-                    "key `labels`: `{field}` is not one of the `numeric` or `categories` fields"
-                ),
-            ));
-        }
-    }
-    for field in source.value_labels.keys() {
-        if !source.categories.iter().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "value_labels",
-                format!("key `value_labels`: `{field}` is not one of the `categories` fields"),
-            ));
-        }
-    }
     for (field, [low, high]) in &source.plausible {
-        if !source.numeric.iter().any(|path| path.as_str() == field) {
-            return Err(bad(
-                "plausible",
-                format!("key `plausible`: `{field}` is not one of the `numeric` fields"),
-            ));
-        }
         if !(low.is_finite() && high.is_finite() && low <= high) {
             return Err(bad(
                 "plausible",
