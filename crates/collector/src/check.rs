@@ -151,6 +151,7 @@ fn caution(
         .chain(sources::contact_caution(source))
         .chain(sources::ods_v1_cautions(source))
         .chain(key_changed(source, raw_dir))
+        .chain(query_changed(source, raw_dir))
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }
@@ -169,6 +170,27 @@ fn key_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
             "`key` = {} is not the one its stored records were stored under: the records it lands again would be stored a second time beside those stored under the key before, and counted twice (README, `key`)",
             source.key
         )
+    })
+}
+
+/// A query other than the source's last run's (a dataset moved to a new id, a filter edited):
+/// said before the next run, which lands what the new one chooses, and, for a source that
+/// keeps a cursor, carries that cursor over to it.
+fn query_changed(source: &releve::Source, raw_dir: &Path) -> Option<String> {
+    let state = crate::state::SourceState::saved(raw_dir, &source.name)?;
+    let last = state.query.as_ref()?;
+    if *last == releve::selection::fingerprint(source) {
+        return None;
+    }
+    let keys = releve::selection::keys(source);
+    Some(match state.cursor {
+        Some(cursor) => format!(
+            "its query ({keys}) changed since its last run: the next run goes on from that run's cursor ({}), so a new dataset's earlier records are not collected; give another dataset its own `name` (README, Changing a source)",
+            cursor.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!(
+            "its query ({keys}) changed since its last run: the next runs land what the new one chooses"
+        ),
     })
 }
 

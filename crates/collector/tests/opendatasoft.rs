@@ -460,3 +460,37 @@ async fn pages_that_shift_keep_the_cursor_of_a_source_not_in_time_order() {
         "the cursor stays: {state}"
     );
 }
+
+/// The portal moves a dataset to a new id and she edits `dataset` under the same name: the
+/// README says the old dataset's cursor (and any pause the old API asked for) carries over and
+/// advises a new `name` for a different dataset. `collector --check`, which she runs after
+/// each edit, says so before the first run, as it does for a changed `key`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_points_out_a_dataset_changed_under_an_incremental_sources_name() {
+    let records = eco2mix_records(400, Utc::now() - TimeDelta::minutes(15 * 399));
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&eco2mix_source(&server.url(), "incremental = true"));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("first run");
+    assert!(saved_state(&site)["cursor"].is_string(), "a cursor saved");
+
+    let moved = eco2mix_source(&server.url(), "incremental = true")
+        .replace("eco2mix-national-tr", "eco2mix-national-tr-v2");
+    std::fs::write(site.config(), moved).expect("edit the dataset");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .arg("--check")
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find(|line| line.split_whitespace().nth(1) == Some("eco2mix"))
+        .unwrap_or_else(|| panic!("a line for eco2mix: {stdout}"));
+    assert!(
+        line.contains("dataset"),
+        "the cursor of the dataset before carries over to the new one, unsaid: {line}"
+    );
+}
