@@ -54,7 +54,7 @@ pub fn free_space(folders: &[&Path]) -> Vec<FreeSpace> {
 }
 
 impl FreeSpace {
-    /// `71.2 GB (raw, reports)`; `1.1 GB, 812 files (raw)` when few files can be created.
+    /// `71.2 GB (raw, reports)`; `1.1 GB, room for 812 more files (raw)` when few files can be created.
     pub fn render(&self) -> String {
         let amount = match &self.available {
             Ok(bytes) => bytes_said(*bytes),
@@ -62,7 +62,7 @@ impl FreeSpace {
         };
         let files = match self.files {
             Some(files) if files < FEW_FILES => {
-                format!(", {}", crate::format::counted(files, "file"))
+                format!(", room for {}", crate::format::counted(files, "more file"))
             }
             _ => String::new(),
         };
@@ -283,7 +283,7 @@ mod tests {
             files: Some(812),
             ..space(&["raw"], Ok(1_100_000_000))
         };
-        assert_eq!(few.render(), "1.1 GB, 812 files (raw)");
+        assert_eq!(few.render(), "1.1 GB, room for 812 more files (raw)");
         let problem = few.problem().expect("a problem");
         assert!(
             problem.starts_with("only 812 more files can be created on the disk of raw"),
