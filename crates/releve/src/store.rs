@@ -394,14 +394,43 @@ pub fn redact_uris(text: &str) -> String {
         let next_uri = rest[scheme_end + 3..]
             .find("://")
             .map_or(rest.len(), |at| scheme_end + 3 + at);
-        // The credentials end at the last `@` before the next URI.
-        let hosts_from = rest[scheme_end..next_uri]
-            .rfind('@')
-            .map_or(scheme_end, |at| scheme_end + at);
+        // The credentials end at the last `@` before the next URI; at the first, after them,
+        // when they are hidden already (a message quoting a URI redacted, whose text goes on
+        // with an `@`).
+        let hidden = rest[scheme_end + 3..].starts_with("***@");
+        let scheme = &rest[start..scheme_end];
+        out.push_str(&without_userinfo(&rest[..start]));
+        if !hidden && !scheme.to_ascii_lowercase().starts_with("mongodb") {
+            // Another URL (a source's, in a collector's line): its credentials, if any, end
+            // within its host part, before a text going on with an `@` (an API's contact
+            // address).
+            let authority_end = rest[scheme_end + 3..]
+                .find(|c| matches!(c, '/' | '?' | '#') || ends_word(c))
+                .map_or(rest.len(), |at| scheme_end + 3 + at);
+            let end = rest[authority_end..]
+                .find(ends_word)
+                .map_or(rest.len(), |at| authority_end + at);
+            match rest[scheme_end..authority_end].rfind('@') {
+                Some(at) => {
+                    out.push_str(&rest[start..scheme_end]);
+                    out.push_str("://***");
+                    out.push_str(&rest[scheme_end + at..end]);
+                }
+                None => out.push_str(&rest[start..end]),
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        let hosts_from = if hidden {
+            scheme_end + 6
+        } else {
+            rest[scheme_end..next_uri]
+                .rfind('@')
+                .map_or(scheme_end, |at| scheme_end + at)
+        };
         let end = rest[hosts_from..]
             .find(ends_word)
             .map_or(rest.len(), |at| hosts_from + at);
-        out.push_str(&without_userinfo(&rest[..start]));
         out.push_str(&redact(&rest[start..end]));
         rest = &rest[end..];
     }

@@ -77,6 +77,18 @@ fn a_uri_quoted_in_a_message_never_shows_its_password() {
         "unexpected argument 'mongodb://***@db.example.org/phd?authSource=admin' found, then `mongodb://***@db.example.org/phd?authSource=admin` and mongodb://***@db.example.org/phd?authSource=admin"
     );
     assert_eq!(redact_uris("no URI here"), "no URI here");
+    // A message quoting a URI redacted already, its text going on with an `@`: kept whole,
+    // as failure lines redact every message again.
+    let said = "MongoDB URI mongodb://***@db.example.org/ is invalid: write `@` as %40";
+    assert_eq!(redact_uris(said), said);
+    // A source's URL, the API's words going on with a contact address: only credentials
+    // within its host part are hidden.
+    let said = "GET https://api.example.org/v1/offres: HTTP 401: write to api@example.org";
+    assert_eq!(redact_uris(said), said);
+    assert_eq!(
+        redact_uris("GET https://bob:pw@api.example.org/x failed"),
+        "GET https://***@api.example.org/x failed"
+    );
     assert_eq!(
         redact_uris("mail ops@lab.fr: 'alice:Zebra42@db.example.org' found"),
         "mail ops@lab.fr: '***@db.example.org' found"
