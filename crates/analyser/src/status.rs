@@ -358,8 +358,9 @@ impl StatusReport {
         problems.extend(self.unconfigured.iter().cloned());
         problems.extend(self.missing_reports.iter().cloned());
         match &self.database {
-            DatabaseState::Unreachable { reason } => problems.push(format!(
-                "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}"
+            // The cause of the sources behind and the reports missing: said first.
+            DatabaseState::Unreachable { reason } => problems.insert(0, format!(
+                "MongoDB could not be read, so `runs` and `hourly` are missing from the table: {reason}; the landed files wait in the raw folder for the summariser, and the reports for MongoDB"
             )),
             DatabaseState::Empty { shown } => problems.push(format!(
                 "MongoDB {shown} holds no relevé data (no `runs` or `hourly` collection), so they are missing from the table: check --database, or run the summariser once"

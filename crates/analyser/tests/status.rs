@@ -903,7 +903,9 @@ fn a_missing_day_report_is_named_with_a_command_that_runs() {
         let day = today - TimeDelta::days(back);
         std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
     }
-    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    // MongoDB answers: while it does not, the reports wait for it, and no command is offered.
+    let server = testkit::MongoServer::shared().uri();
+    let output = site.status(server, "releve-missing-report");
     let stderr = text(&output.stderr);
     let missing = today - TimeDelta::days(4);
     let line = stderr
@@ -925,13 +927,21 @@ fn a_missing_day_report_is_named_with_a_command_that_runs() {
     std::os::unix::fs::symlink(binaries, site.dir.path().join("target")).expect("a link");
     let output = Command::new("target/analyser")
         .current_dir(site.dir.path())
-        .args(["status", "--mongodb-uri", "mongodb://127.0.0.1:9"])
+        .args([
+            "status",
+            "--mongodb-uri",
+            server,
+            "--database",
+            "releve-missing-report",
+        ])
         .env_remove("MONGODB_URI")
         .output()
         .expect("run analyser status");
     let stderr = text(&output.stderr);
     assert!(
-        stderr.contains("`target/analyser --raw-dir raw --if-missing`"),
+        stderr.contains(
+            "`target/analyser --raw-dir raw --database releve-missing-report --if-missing`"
+        ),
         "{stderr}"
     );
 }
@@ -1205,5 +1215,38 @@ async fn last_error_is_dated_from_when_the_run_failed_not_when_it_began() {
     assert!(
         age.ends_with('s') && !age.contains('m'),
         "the run failed 5 s ago, status says `{error}`:\n{stdout}"
+    );
+}
+/// MongoDB on another machine, down for days while its owner was away: the collector goes on
+/// and the day reports stop. `status` names the days without a report, but the command it
+/// offers can only fail until MongoDB answers ("no report was written: MongoDB at … is
+/// unreachable"): its line says the reports wait for MongoDB, and that the next day job
+/// writes them once it is back, rather than send the user to a command that cannot work yet.
+#[test]
+fn day_reports_missed_while_mongodb_is_down_are_said_to_wait_for_it() {
+    let site = Site::new();
+    let reports = site.dir.path().join("reports");
+    std::fs::create_dir(&reports).expect("reports");
+    let today = Utc::now().date_naive();
+    for back in [7, 8] {
+        let day = today - TimeDelta::days(back);
+        std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
+    }
+    land_run(
+        &site.raw(),
+        &run("usgs", Utc::now() - TimeDelta::minutes(1), None),
+    );
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let missing = today - TimeDelta::days(6);
+    let line = stderr
+        .lines()
+        .find(|line| line.contains(&format!("the day reports of {missing}, ")))
+        .unwrap_or_else(|| panic!("the missing days are named: {stderr}"));
+    assert!(
+        line.contains("MongoDB"),
+        "the reports wait for MongoDB, which is down: the command offered cannot write them \
+         until it answers, and the line should say so: {line}"
     );
 }

@@ -34,6 +34,21 @@ pub struct Reports<'a> {
     /// How many reports of a kind the analyser keeps (`[report] keep`): past that many days
     /// back, a day report is pruned, not missing.
     pub keep: usize,
+    /// Whether MongoDB cannot be read now: a report missing waits for it, and no command
+    /// writes one before it answers.
+    pub mongodb_down: bool,
+}
+
+impl Reports<'_> {
+    /// What to do about reports missing: wait for MongoDB while it cannot be read (the next
+    /// report job writes them once it answers), else read the log and run `run`.
+    fn remedy(&self, run: &str) -> String {
+        if self.mongodb_down {
+            "they wait for MongoDB, which cannot be read now (above): the next report job writes them once it answers".to_owned()
+        } else {
+            format!("see logs/analyser.log, then run {run}")
+        }
+    }
 }
 
 /// The latest day whose report is due at `now`, in the report's time zone `tz`.
@@ -119,8 +134,9 @@ pub fn missing(
         ),
     };
     Some(format!(
-        "{days} (in {}): see logs/analyser.log, then run {run}",
-        reports.dir.display()
+        "{days} (in {}): {}",
+        reports.dir.display(),
+        reports.remedy(&run)
     ))
 }
 
@@ -145,13 +161,17 @@ pub fn missing_latest(
     if due.first_day < *written.first()? || written.contains(&due.first_day) {
         return None;
     }
+    let run = format!(
+        "`{} --period {} --date {due_day}`",
+        reports.command,
+        kind.name()
+    );
     Some(format!(
-        "the {} report {} was not written (in {}): see logs/analyser.log, then run `{} --period {} --date {due_day}`",
+        "the {} report {} was not written (in {}): {}",
         kind.name(),
         due.file_name(),
         reports.dir.display(),
-        reports.command,
-        kind.name(),
+        reports.remedy(&run)
     ))
 }
 
@@ -222,6 +242,7 @@ mod tests {
             tz,
             command: "analyser --raw-dir raw".to_owned(),
             keep,
+            mongodb_down: false,
         };
         missing(&reports, now, false)
     }
@@ -266,6 +287,7 @@ mod tests {
             tz: paris,
             command: "analyser --raw-dir raw".to_owned(),
             keep: 60,
+            mongodb_down: false,
         };
         assert_eq!(
             missing(&reports, at(23, 6), false),
@@ -299,6 +321,7 @@ mod tests {
             tz: paris,
             command: "analyser --raw-dir raw".to_owned(),
             keep: 60,
+            mongodb_down: false,
         };
         let line = missing(&reports, at(23, 6), true).expect("a line");
         assert!(
@@ -395,6 +418,7 @@ mod tests {
                 tz: paris,
                 command: "analyser --raw-dir raw".to_owned(),
                 keep: 60,
+                mongodb_down: false,
             };
             missing_latest(kind, &reports, now)
         };
@@ -420,6 +444,7 @@ mod tests {
             tz: paris,
             command: "analyser --raw-dir raw".to_owned(),
             keep: 1,
+            mongodb_down: false,
         };
         let december = |day, hour| {
             Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0)

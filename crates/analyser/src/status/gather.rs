@@ -77,6 +77,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
             reason: err.to_string(),
         },
     };
+    let mongodb_down = matches!(database, DatabaseState::Unreachable { .. });
     let unreadable = unreadable.or_else(|| missing_raw_dir(raw_dir, &mut sources));
     sources.sort_by_key(|status| status.line);
     let configured_names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
@@ -94,7 +95,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         unconfigured,
         quarantined,
         raw_dir: raw_dir.clone(),
-        missing_reports: missing_reports(args, &config, now, collected_before_due),
+        missing_reports: missing_reports(args, &config, now, collected_before_due, mongodb_down),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
         unwritable: match super::disk::raw_unwritable(raw_dir) {
@@ -115,6 +116,7 @@ fn missing_reports(
     config: &Config,
     now: DateTime<Utc>,
     collected_before_due: bool,
+    mongodb_down: bool,
 ) -> Vec<String> {
     // The options status was given that the report reads too.
     let database = args.mongo.database();
@@ -132,6 +134,7 @@ fn missing_reports(
         tz: config.report.timezone,
         command,
         keep: config.report.keep,
+        mongodb_down,
     };
     let later = [PeriodKind::Week, PeriodKind::Month]
         .into_iter()
@@ -553,7 +556,7 @@ mod tests {
         let text = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n";
         let config = Config::parse(text, Path::new("sources.toml")).expect("config");
         let now = Utc::now();
-        let missing = missing_reports(&cli.status, &config, now, false);
+        let missing = missing_reports(&cli.status, &config, now, false, false);
         let [line] = missing.as_slice() else {
             panic!("one line: {missing:?}")
         };
