@@ -96,6 +96,14 @@ impl WrittenReport {
     }
 }
 
+/// The file of the report `args` asks for, in the configuration's time zone: what a run that
+/// wrote none names.
+pub fn asked_file(args: &ReportArgs, config: &Config) -> String {
+    let (period, _) =
+        ReportPeriod::asked(args.period, args.date, config.report.timezone, Utc::now());
+    period.file_name()
+}
+
 /// Writes the report `args` asks for, of `config`'s sources; with `--if-missing`, `None` when
 /// the period ended before the first known collection (the crontab's week and month jobs, the
 /// morning after relevé was installed, would otherwise write a report of nothing). With
@@ -118,6 +126,24 @@ pub async fn write_report(
     }
     if args.if_missing {
         let refused = !config.refused.is_empty();
+        // One try at MongoDB first: while it cannot be read (down for days), each report
+        // missed or written before would cost its own try of seconds, and be said missed
+        // though it may be of a day before relevé ran.
+        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await {
+            Ok(db) => releve::store::shut_down(db).await,
+            Err(err) if err.is_usage() => return Err(err.into()),
+            Err(err) => {
+                tracing::warn!(error = %err, "MongoDB cannot be read: the reports of the eight days before, missed or lacking hours, are left for the next run (--if-missing).");
+                let asked = outdated::written_once_complete(&args.reports_dir, &period, refused);
+                return match asked {
+                    Some(asked) => {
+                        tracing::info!(path = %asked.path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
+                        Ok(Some(WrittenReport::found(asked.path)))
+                    }
+                    None => Err(err.into()),
+                };
+            }
+        }
         let written =
             outdated::written_reports(&args.reports_dir, &period, config.report.keep, refused);
         let changed = rewrite_outdated(args, config, &period, &written, now).await;

@@ -115,7 +115,12 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     );
     let Some(written) = analyser::write_report(args, &config)
         .await
-        .context("no report was written")?
+        .with_context(|| {
+            format!(
+                "no report was written ({})",
+                analyser::asked_file(args, &config)
+            )
+        })?
     else {
         // Said in the log: the period ended before the first collection (`--if-missing`).
         return Ok(releve::cli::exit_code(config.refused.is_empty()));

@@ -2604,3 +2604,45 @@ async fn an_every_lengthened_is_not_told_as_a_stopped_collector() {
     );
     assert!(!flat.contains("Shaded \"no run\""), "{flat}");
 }
+/// MongoDB down for days (a server on another machine), the crontab's day job fails each hour.
+/// What its log says must be the report it could not write, yesterday's, so that the days
+/// missed can be told from the log; not a report of a day before any the folder holds (before
+/// relevé was installed, whose report no run would ever write), as a "missed report".
+#[test]
+fn a_day_job_failing_for_mongodb_names_the_report_it_did_not_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    std::fs::create_dir(dir.path().join("raw")).expect("raw folder");
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).expect("reports folder");
+    let today = Utc::now().date_naive();
+    let day = |back: u64| today - chrono::Days::new(back);
+    for back in [4, 5] {
+        std::fs::write(reports.join(format!("{}.pdf", day(back))), b"%PDF").expect("report");
+    }
+    let asked = day(3).to_string();
+    let output = common::analyser(
+        dir.path(),
+        &[
+            "--raw-dir",
+            "raw",
+            "--period",
+            "day",
+            "--if-missing",
+            "--date",
+            &asked,
+            "--mongodb-uri",
+            "mongodb://127.0.0.1:9",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&asked),
+        "the log names the day whose report was not written: {stderr}"
+    );
+    assert!(
+        !stderr.contains(&day(6).to_string()),
+        "no report of a day before any the folder holds is called missed: {stderr}"
+    );
+}
