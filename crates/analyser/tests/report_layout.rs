@@ -770,7 +770,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     // Its section says it too, where its charts shade the stretch.
     assert!(
         flat.contains(
-            "Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch. Where no failed run put it off, the collector did not start it: was the collector stopped, or its cron line removed?"
+            "Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): its records of that time are those a later run could still fetch. Where no failed run put it off, the collector did not start it: was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?"
         ),
         "{flat}"
     );
@@ -798,7 +798,7 @@ fn collections_that_did_not_run_are_said_below_the_table() {
     let flat = common::flat(&common::text(&failing));
     assert!(
         flat.contains("single: 1 collection of 360 failed; latest failure: HTTP 503")
-            && flat.contains("single: no run from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): was the collector stopped, or its cron line removed?"),
+            && flat.contains("single: no run from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours): was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?"),
         "{flat}"
     );
     let shaded = |pdf: &std::path::Path| -> Vec<usize> {
@@ -1390,7 +1390,7 @@ fn a_stretch_no_failure_explains_is_said_beside_a_longer_one_a_failure_does() {
     )));
     assert!(
         flat.contains(
-            "single: no run from 2026-11-21 17:59 to 2026-11-21 19:00 (61 minutes): was the collector stopped, or its cron line removed?"
+            "single: no run from 2026-11-21 17:59 to 2026-11-21 19:00 (61 minutes): was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?"
         ),
         "{flat}"
     );

@@ -321,7 +321,7 @@ fn alerts(
                 .filter(|gap| gap.before.leaves_unexplained())
                 .max_by_key(|gap| gap.stretch.until - gap.stretch.from)?;
             let line = format!(
-                "{}: no run {}{}: was the collector stopped, or its cron line removed?",
+                "{}: no run {}{}: was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?",
                 source.name,
                 stretch_words(&gap.stretch, tz, ongoing_at, ""),
                 after_words(gap.before, tz)

@@ -331,7 +331,7 @@ fn without_run_note(
     // A stretch no failure accounts for: the collector did not start the source.
     let unexplained = stretches.iter().any(|gap| gap.before.leaves_unexplained());
     let stopped = if unexplained {
-        " Where no failed run put it off, the collector did not start it: was the collector stopped, or its cron line removed?"
+        " Where no failed run put it off, the collector did not start it: was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?"
     } else {
         ""
     };
