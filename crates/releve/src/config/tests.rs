@@ -794,3 +794,19 @@ fn a_secret_is_never_sent_over_plain_http_beyond_the_machine() {
         "{message}"
     );
 }
+
+/// A header line closed with a `]` too many: toml's "expected newline" says nothing of it
+/// (found by the data manager's probe of stop 56).
+#[test]
+fn a_header_with_a_bracket_too_many_is_said_so() {
+    for (written, header) in [("[[source]]]", "[[source]]"), ("[report]]", "[report]")] {
+        let message = error(&format!("{written}\nname = \"a\"\n"));
+        assert!(
+            message.starts_with("sources.toml:1:")
+                && message.ends_with(&format!(
+                    "(the header line has a `]` too many: write `{header}`)"
+                )),
+            "{message}"
+        );
+    }
+}

@@ -96,7 +96,19 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     let (_, line) = line_around(text, offset);
     let message = plain_words(&refusal.message, written_inline(line));
     let message = plain_words::for_a_header(plain_words::for_a_date(message, line), line);
+    let message = match extra_bracket(line) {
+        Some(header) => format!("{message} (the header line has a `]` too many: write `{header}`)"),
+        None => message,
+    };
     Refusal { message, ..refusal }
+}
+
+/// A header line closed with a `]` too many (`[[source]]]`, `[report]]`): the header as it
+/// should be written.
+fn extra_bracket(line: &str) -> Option<&str> {
+    let line = line.split('#').next().unwrap_or_default().trim();
+    let header = line.strip_suffix(']')?;
+    (LineHeader::of(line).is_none() && LineHeader::of(header).is_some()).then_some(header)
 }
 
 /// A value left open above the header line at `offset`, in the table that header line ends,
