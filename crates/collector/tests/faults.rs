@@ -810,3 +810,36 @@ async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
         );
     }
 }
+
+/// Servers that misname the charset as an encoding (`Content-Encoding: UTF-8`, as some PHP
+/// setups and proxies send) answer plain text: a maintenance page served instead of data must
+/// still be said as the page it is (served as text/html, its words quoted), not as an answer
+/// "compressed as `UTF-8`" for the API to send uncompressed, which it already is (found by the
+/// review of stop 57).
+#[tokio::test]
+async fn a_plain_page_under_a_charset_named_as_its_encoding_is_not_called_compressed() {
+    for encoding in ["UTF-8", "utf8", "none", "binary"] {
+        let server = LocalServer::start(Router::new().route(
+            "/feed",
+            get(move || async move {
+                (
+                    [
+                        (axum::http::header::CONTENT_ENCODING, encoding),
+                        (axum::http::header::CONTENT_TYPE, "text/html"),
+                    ],
+                    "<html><body>Maintenance until 14:00</body></html>",
+                )
+            }),
+        ));
+        let client = client_due_in(5_000, 60_000);
+        let err = ask_feed(&client, &server)
+            .await
+            .and_then(|answer| client.decode::<serde_json::Value>(&answer, "the feed"))
+            .expect_err("not read");
+        let text = err.to_string();
+        assert!(
+            !text.contains("compressed") && text.contains("text/html"),
+            "{encoding}: {text}"
+        );
+    }
+}

@@ -260,12 +260,28 @@ fn likely_cause(body: &[u8], err: &serde_json::Error) -> &'static str {
 /// The `Content-Encoding` of an answer reqwest did not decode (`deflate`, `br`): the
 /// collector asks for gzip alone.
 fn unread_encoding(headers: &HeaderMap) -> Option<&str> {
-    // reqwest removes the `gzip` it decoded.
+    // Compressions only: a server may name a charset there (`UTF-8`, `binary`) over a plain
+    // body. reqwest removes the `gzip` it decoded.
+    const COMPRESSIONS: &[&str] = &[
+        "deflate",
+        "br",
+        "zstd",
+        "compress",
+        "x-compress",
+        "gzip",
+        "x-gzip",
+    ];
     headers
         .get(reqwest::header::CONTENT_ENCODING)
         .and_then(|value| value.to_str().ok())
         .map(str::trim)
-        .filter(|encoding| !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity"))
+        .filter(|encoding| {
+            encoding.split(',').any(|coding| {
+                COMPRESSIONS
+                    .iter()
+                    .any(|known| coding.trim().eq_ignore_ascii_case(known))
+            })
+        })
 }
 
 /// ` (served as text/html)` when an answer that should be JSON says it is something else: a
