@@ -86,6 +86,9 @@ pub struct StatusReport {
     missing_reports: Vec<String>,
     /// What is wrong with `[report]`: no report is written until it is fixed.
     report_fault: Option<ReportFault>,
+    /// Entries of accepted sources the configuration leaves out (see
+    /// [`releve::Config::left_out`]), one line each.
+    left_out: Vec<String>,
     /// The room left on the disks of the raw and reports folders.
     free_space: Vec<disk::FreeSpace>,
     /// Why the raw folder or the reports folder cannot be written, for each that cannot.
@@ -367,6 +370,7 @@ impl StatusReport {
             )),
             DatabaseState::Reachable { .. } => {}
         }
+        problems.extend(self.left_out.iter().cloned());
         if let Some(fault) = &self.report_fault {
             problems.push(fault.with_consequence("the sources are collected and summarised"));
         }
@@ -414,6 +418,7 @@ mod tests {
             raw_dir: PathBuf::from("raw"),
             missing_reports: Vec::new(),
             report_fault: None,
+            left_out: Vec::new(),
             free_space: Vec::new(),
             unwritable: Vec::new(),
         }

@@ -1250,3 +1250,28 @@ fn day_reports_missed_while_mongodb_is_down_are_said_to_wait_for_it() {
          until it answers, and the line should say so: {line}"
     );
 }
+
+/// A `plausible` range whose field is mistyped (or dropped from `numeric`) applies to nothing:
+/// the source is collected all the same, and status lists the entry left out, at its line,
+/// until it is mended (found by the review of stop 56's fixes).
+#[test]
+fn an_entry_left_out_of_a_source_needs_attention() {
+    let config = CONFIG.replacen(
+        "time = \"time\"\n",
+        "time = \"time\"\nplausible = { \"magg\" = [-2, 10] }\n",
+        1,
+    );
+    let site = Site::with_waiting_meteo(&config);
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("analyser status:") && line.contains("`magg`"))
+        .unwrap_or_else(|| panic!("the entry is named: {stderr}"));
+    assert!(
+        line.contains("sources.toml:9: source `usgs`: key `plausible`")
+            && line.contains("left out"),
+        "{line}"
+    );
+}

@@ -56,12 +56,17 @@ pub struct CheckReport {
     /// would create a relative one in the working folder, most often another folder than the
     /// checkout whose raw folder the other stages read.
     pub raw_missing: Option<String>,
+    /// Whether a source checked has entries left out (see [`Config::left_out`]): collected,
+    /// but its file wants mending.
+    pub left_out: bool,
 }
 
 impl CheckReport {
-    /// True when a run would neither refuse a table nor fail a source for what it lacks.
+    /// True when a run would neither refuse a table nor fail a source for what it lacks, and
+    /// no entry of a source is left out.
     pub fn ready(&self) -> bool {
         self.report_fault.is_none()
+            && !self.left_out
             && !self
                 .sources
                 .iter()
@@ -85,7 +90,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
             caution: caution(
                 source,
-                &config.sources,
+                &config,
                 !args.sources.is_empty(),
                 &args.raw_dir.raw_dir,
             ),
@@ -107,8 +112,10 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         false => Vec::new(),
     };
     let raw_missing = raw_missing(&args.raw_dir.raw_dir);
+    let left_out = config.left_out.iter().any(|entry| named(&entry.source));
     Ok(CheckReport {
         config: args.config.config.clone(),
+        left_out,
         sources: checks,
         report_fault: config.report_fault,
         unconfigured,
@@ -137,10 +144,11 @@ fn raw_missing(raw_dir: &Path) -> Option<String> {
 /// portal's `recordid` as `key` or its points read the wrong way round.
 fn caution(
     source: &releve::Source,
-    all: &[releve::Source],
+    config: &Config,
     named: bool,
     raw_dir: &Path,
 ) -> Option<String> {
+    let all = &config.sources;
     let disabled = (!source.enabled && named).then(|| {
         "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
     });
@@ -152,6 +160,13 @@ fn caution(
         .chain(sources::ods_v1_cautions(source))
         .chain(key_changed(source, raw_dir))
         .chain(query_changed(source, raw_dir))
+        .chain(
+            config
+                .left_out
+                .iter()
+                .filter(|entry| entry.source == source.name)
+                .map(ToString::to_string),
+        )
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }

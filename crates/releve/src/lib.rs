@@ -23,7 +23,7 @@ pub mod under_way;
 pub mod working_folder;
 
 pub use config::{
-    Config, ConfigError, Every, RefusedSource, ReportFault, Resolution, Source, SourceKind,
+    Config, ConfigError, Every, LeftOut, RefusedSource, ReportFault, Resolution, Source, SourceKind,
 };
 pub use lock::RunLock;
 pub use metrics::RunMetrics;

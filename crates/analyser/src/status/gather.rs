@@ -96,6 +96,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         quarantined,
         raw_dir: raw_dir.clone(),
         missing_reports: missing_reports(args, &config, now, collected_before_due, mongodb_down),
+        left_out: config.left_out.iter().map(ToString::to_string).collect(),
         report_fault: config.report_fault,
         free_space: super::disk::free_space(&[raw_dir, &args.reports_dir]),
         unwritable: match super::disk::raw_unwritable(raw_dir) {

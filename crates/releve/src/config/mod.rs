@@ -84,6 +84,26 @@ pub struct Config {
     /// Why `[report]` could not be read, when it could not: [`Config::load`] refuses the file
     /// then, [`Config::load_sources`] goes on with the default settings.
     pub report_fault: Option<ReportFault>,
+    /// Entries of accepted sources left out, each in one line naming its file, line, source
+    /// and key: a unit, label, total or plausible range of a field the source does not
+    /// summarise (a field dropped, or mistyped there). Each stage logs them as it loads the
+    /// file; `collector --check` and `analyser status` show them.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// An entry of an accepted source left out (see [`Config::left_out`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    /// The source's name.
+    pub source: String,
+    /// The line, `sources.toml:18: source `x`: key `units`: … left out …`.
+    pub line: String,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
 }
 
 impl From<ReportFault> for ConfigError {

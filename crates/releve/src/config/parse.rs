@@ -41,7 +41,8 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         });
     }
     // The text with the refused tables blanked out: toml reads it, so keys can be found.
-    let sources = check_sources(&readable, path, file.sources, &mut refused);
+    let mut left_out = Vec::new();
+    let sources = check_sources(&readable, path, file.sources, &mut refused, &mut left_out);
     for table in &mut refused {
         table.duplicate = sources
             .iter()
@@ -53,6 +54,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         refused,
         report: file.report,
         report_fault,
+        left_out,
     })
 }
 
@@ -226,6 +228,7 @@ fn check_sources(
     path: &Path,
     tables: Vec<toml::Spanned<Source>>,
     refused: &mut Vec<RefusedSource>,
+    left_out: &mut Vec<super::LeftOut>,
 ) -> Vec<Source> {
     let sources: Vec<(usize, Source)> = tables
         .into_iter()
@@ -251,13 +254,18 @@ fn check_sources(
                 .and_then(|table| table.key_start(key))
                 .map_or(table_line, |start| line_of(text, start))
         };
+        let mut entries = Vec::new();
         for left in leftover_presentation(&mut source) {
-            tracing::warn!(
-                "{}:{}: {}: the entry is left out, and the source collected and summarised without it (remove it, or add the field back)",
+            let line = format!(
+                "{}:{}: {}: the entry is left out, and the source collected and summarised without it (remove it, or write the field's path as `numeric` or `categories` has it)",
                 path.display(),
                 at_key(left.key),
                 naming_source(&source.name, left.message)
             );
+            entries.push(super::LeftOut {
+                source: source.name.clone(),
+                line,
+            });
         }
         let earlier = names
             .iter()
@@ -281,7 +289,14 @@ fn check_sources(
                 duplicate: false,
                 message: naming_source(&source.name, message),
             }),
-            None => accepted.push(source),
+            None => {
+                // Said by each stage as it loads the file.
+                for entry in &entries {
+                    tracing::warn!("{entry}");
+                }
+                left_out.extend(entries);
+                accepted.push(source);
+            }
         }
     }
     accepted
