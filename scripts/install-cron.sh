@@ -248,8 +248,9 @@ else
         echo "Removed relevé's schedule for $home. The crontab is now:"
     fi
 fi
-# Shown without the credentials of a URI (`MONGODB_URI=mongodb://user:password@host` set above
-# the block), which the terminal, its scrollback or a screen share would keep: up to the line's
-# last `@`, as the stages hide them, for a password holding a space or an `@` left unencoded.
+# Shown without the credentials of a MongoDB URI (`MONGODB_URI=mongodb://user:password@host` set
+# above the block), which the terminal, its scrollback or a screen share would keep: up to the
+# line's last `@`, as the stages hide them, for a password holding a space or an `@` left
+# unencoded. The user's other lines (a URL before an e-mail address) are shown as written.
 # shellcheck disable=SC2086
-{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#://.*@#://***@#'
+{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#(mongodb(\+srv)?)://.*@#\1://***@#'

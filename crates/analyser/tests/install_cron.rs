@@ -700,3 +700,18 @@ fn the_printed_crontab_never_shows_a_mongodb_password_holding_a_space() {
         "the user's line is kept as it was"
     );
 }
+
+/// The user's own lines are printed as they are: one calling a URL without credentials and
+/// mailing an address further on (a health-check ping) has nothing to hide, yet hiding "up to
+/// the line's last `@`" prints it as `https://***@example.org`, a line the user never wrote
+/// (found by the review of stop 56's fixes).
+#[test]
+fn the_printed_crontab_keeps_a_user_s_line_without_credentials_whole() {
+    let checkout = Checkout::new();
+    let mine =
+        "0 3 * * * curl -fsS https://hc-ping.example.org/backup || mail -s failed ops@example.org";
+    checkout.set_installed(&format!("{mine}\n"));
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains(mine), "{said}");
+}

@@ -2546,6 +2546,31 @@ fn a_uri_given_without_its_option_never_shows_its_password_in_the_advice() {
     assert!(!dir.path().join("reports").exists(), "no report");
 }
 
+/// The same URI with a `/` of its scheme lost in the copy (`mongodb:/`), a form the stages
+/// already read as a URI to hide its password: it is no subcommand either, and the advice
+/// must not send the user to `analyser ***@db.example.org/ --help` (found by the review of
+/// stop 56's fixes).
+#[test]
+fn a_uri_missing_a_slash_given_without_its_option_is_not_taken_for_a_subcommand() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let uri = "mongodb:/alice:Zebra42@db.example.org/?authSource=admin";
+    let output = common::analyser(
+        dir.path(),
+        &["--config", "sources.toml", "--raw-dir", "raw", uri],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("Zebra42"),
+        "the password is shown: {stderr}"
+    );
+    assert!(
+        !stderr.contains("--help` lists its own"),
+        "a URI is no subcommand: {stderr}"
+    );
+}
+
 /// A colleague's syntax error in one `[[source]]` table at 03:00, fixed at 09:00: the 04:15
 /// day report leaves that source out ("Left out of this report"), though every hour of its day
 /// was summarised before the error. Once the table is fixed, the next `--if-missing` run, as

@@ -815,7 +815,7 @@ async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
 /// setups and proxies send) answer plain text: a maintenance page served instead of data must
 /// still be said as the page it is (served as text/html, its words quoted), not as an answer
 /// "compressed as `UTF-8`" for the API to send uncompressed, which it already is (found by the
-/// review of stop 57).
+/// review of stop 56's fixes).
 #[tokio::test]
 async fn a_plain_page_under_a_charset_named_as_its_encoding_is_not_called_compressed() {
     for encoding in ["UTF-8", "utf8", "none", "binary"] {

@@ -104,7 +104,7 @@ fn refused_arguments(
     let advice = match (suggestion(err), options_before(command, err)) {
         // A URI given without its option, as mongosh takes it, which clap takes for a
         // subcommand or an argument.
-        _ if given_uri(err) => {
+        _ if given_uri(command, err) => {
             "a MongoDB URI goes in MONGODB_URI, or after --mongodb-uri".to_owned()
         }
         (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
@@ -120,12 +120,26 @@ fn refused_arguments(
     cannot_start()
 }
 
-/// Whether the argument clap refused is a URI (holding `://`).
-fn given_uri(err: &clap::Error) -> bool {
+/// Whether the argument clap refused is a MongoDB URI (`mongodb://…`, `mongodb:/…` missing a
+/// slash, `MONGO_URL=mongodb://…`) given to a stage that takes `--mongodb-uri`.
+fn given_uri(command: &clap::Command, err: &clap::Error) -> bool {
     use clap::error::{ContextKind, ContextValue};
-    [ContextKind::InvalidSubcommand, ContextKind::InvalidArg]
-        .into_iter()
-        .any(|kind| matches!(err.get(kind), Some(ContextValue::String(given)) if given.contains("://")))
+    let takes_uri = command
+        .get_arguments()
+        .chain(
+            command
+                .get_subcommands()
+                .flat_map(clap::Command::get_arguments),
+        )
+        .any(|arg| arg.get_long() == Some("mongodb-uri"));
+    takes_uri
+        && [ContextKind::InvalidSubcommand, ContextKind::InvalidArg]
+            .into_iter()
+            .any(|kind| {
+                matches!(err.get(kind), Some(ContextValue::String(given))
+                    if given.to_ascii_lowercase().contains("mongodb:")
+                        || given.to_ascii_lowercase().contains("mongodb+srv:"))
+            })
 }
 
 /// What clap suggests for a misspelt argument, subcommand or value (`--force` for `--forse`).
@@ -411,6 +425,27 @@ mod tests {
                 .expect("refused");
             let line = crate::logging::shown(&first_line(&err));
             assert!(!line.contains("Zebra42"), "{uri}: {line}");
+        }
+    }
+
+    /// A URI glued to the text before it (an environment line pasted from a compose file,
+    /// `MONGO_URL=mongodb://…`, or one written between `<` and `>`), whose password holds a `/`
+    /// left unencoded (the case `uri_database` guards against): clap quotes it whole, and
+    /// `redact_uris` must still read it as a MongoDB URI, hiding up to its last `@`, as it did
+    /// before other URLs' credentials were made to end within their host part (found by the
+    /// review of stop 56's fixes).
+    #[test]
+    fn a_refused_uri_glued_to_other_text_never_shows_a_password_holding_a_slash() {
+        for given in [
+            "MONGO_URL=mongodb://alice:Zeb/ra42@db.example.org/phd",
+            "<mongodb://alice:Zeb/ra42@db.example.org/phd>",
+            "(mongodb://alice:Zeb?ra42@db.example.org/phd)",
+        ] {
+            let err = WithSubcommands::try_parse_from(["stage", "status", given])
+                .err()
+                .expect("refused");
+            let line = crate::logging::shown(&first_line(&err));
+            assert!(!line.contains("ra42"), "{given}: {line}");
         }
     }
 

@@ -221,4 +221,18 @@ mod tests {
             "first second third  txt.exe"
         );
     }
+
+    /// A source's failure quoting the API's own words, which give a contact as a `mailto:`
+    /// link (an address, no password): every failure line now goes through `redact_uris`,
+    /// and the address must stay whole, not become `***@example.org`, so the user knows whom
+    /// to write to (found by the review of stop 56's fixes).
+    #[test]
+    fn an_api_s_contact_address_in_a_failure_line_stays_whole() {
+        for line in [
+            "source `x` failed: GET https://api.example.org/v1: HTTP 403: `message` = \"key revoked: write to mailto:opendata@example.org\"",
+            "source `x` failed: GET https://api.example.org/v1: HTTP 403: {\"contact\":\"mailto:opendata@example.org\"}",
+        ] {
+            assert_eq!(shown(line), line);
+        }
+    }
 }

@@ -44,6 +44,7 @@ pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 mod counts;
 mod documents;
 mod error;
+mod redaction;
 
 pub use counts::{count, hour_start, optional_count};
 pub use documents::{
@@ -51,6 +52,8 @@ pub use documents::{
     ValueCount, bson_date, chrono_date, hour_of, run_document,
 };
 pub use error::StoreError;
+use redaction::password_as_port;
+pub use redaction::{redact, redact_uris};
 
 /// Calls `each` with every document a `find` returns, in order, one at a time (none is held
 /// after `each` returns); `action` names the read in its errors.
@@ -379,176 +382,6 @@ pub fn uri_database(uri: &str) -> Option<String> {
         .ok()?
         .default_database?;
     (!matches!(name.as_str(), "admin" | "local" | "config")).then_some(name)
-}
-
-/// `text` with each URI in it (a word holding `://`) redacted as [`redact`] does: for messages
-/// quoting what was given where a URI was not expected (a URI given without `--mongodb-uri`,
-/// as mongosh takes it, or as a database's name). Its credentials are hidden up to the last
-/// `@` before the next URI, across spaces and quotes, which a password may hold where it
-/// should have been percent-encoded.
-pub fn redact_uris(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(scheme_end) = rest.find("://") {
-        let start = rest[..scheme_end].rfind(ends_word).map_or(0, |at| at + 1);
-        let next_uri = rest[scheme_end + 3..]
-            .find("://")
-            .map_or(rest.len(), |at| scheme_end + 3 + at);
-        // The credentials end at the last `@` before the next URI; at the first, after them,
-        // when they are hidden already (a message quoting a URI redacted, whose text goes on
-        // with an `@`).
-        let hidden = rest[scheme_end + 3..].starts_with("***@");
-        let scheme = &rest[start..scheme_end];
-        out.push_str(&without_userinfo(&rest[..start]));
-        if !hidden && !scheme.to_ascii_lowercase().starts_with("mongodb") {
-            // Another URL (a source's, in a collector's line): its credentials, if any, end
-            // within its host part, before a text going on with an `@` (an API's contact
-            // address).
-            let authority_end = rest[scheme_end + 3..]
-                .find(|c| matches!(c, '/' | '?' | '#') || ends_word(c))
-                .map_or(rest.len(), |at| scheme_end + 3 + at);
-            let end = rest[authority_end..]
-                .find(ends_word)
-                .map_or(rest.len(), |at| authority_end + at);
-            match rest[scheme_end..authority_end].rfind('@') {
-                Some(at) => {
-                    out.push_str(&rest[start..scheme_end]);
-                    out.push_str("://***");
-                    out.push_str(&rest[scheme_end + at..end]);
-                }
-                None => out.push_str(&rest[start..end]),
-            }
-            rest = &rest[end..];
-            continue;
-        }
-        let hosts_from = if hidden {
-            scheme_end + 6
-        } else {
-            rest[scheme_end..next_uri]
-                .rfind('@')
-                .map_or(scheme_end, |at| scheme_end + at)
-        };
-        let end = rest[hosts_from..]
-            .find(ends_word)
-            .map_or(rest.len(), |at| hosts_from + at);
-        out.push_str(&redact(&rest[start..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(&without_userinfo(rest));
-    out
-}
-
-/// Whether `c` ends a word of a message (a space, or a quote around a value).
-fn ends_word(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\'' | '"' | '`')
-}
-
-/// `text` with each word shaped as credentials before a host (`alice:Zebra42@db.example.org`,
-/// `mongodb:/alice:Zebra42@db`: a URI missing its `//` or its scheme) redacted; an e-mail
-/// address (no `:` before its `@`) is left as it is.
-fn without_userinfo(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word_start = 0;
-    for (at, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if !ends_word(c) {
-            continue;
-        }
-        let word = &text[word_start..at];
-        let userinfo = word
-            .rfind('@')
-            .is_some_and(|at_sign| word[..at_sign].contains(':'));
-        out.push_str(&if userinfo {
-            redact(word)
-        } else {
-            word.to_owned()
-        });
-        if at < text.len() {
-            out.push(c);
-        }
-        word_start = at + c.len_utf8();
-    }
-    out
-}
-
-/// The URI with any `user:password@` replaced, and the values of options that may hold a
-/// secret (`tlsCertificateKeyFilePassword`, `authMechanismProperties` with a session token),
-/// for messages and logs.
-pub fn redact(uri: &str) -> String {
-    // Everything up to the last `@` goes: a password holding `/`, `?` or `@` that should
-    // have been percent-encoded is still hidden, and so is one in a URI missing its scheme
-    // (`user:password@host`, `mongodb:/user:password@host`).
-    let (userinfo, rest) = match (uri.find("://"), uri.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            (format!("{}://***@", &uri[..scheme_end]), &uri[at + 1..])
-        }
-        (_, Some(at)) => ("***@".to_owned(), &uri[at + 1..]),
-        // No `@`: a port that is not a number is most likely a password written without the
-        // host after it (`mongodb://admin:s3cret/db`).
-        (Some(scheme_end), None) if password_as_port(uri) => {
-            let after = &uri[scheme_end + 3..];
-            let end = after.find(['/', '?']).unwrap_or(after.len());
-            return format!("{}://***{}", &uri[..scheme_end], &after[end..]);
-        }
-        _ => (String::new(), uri),
-    };
-    match rest.split_once('?') {
-        Some((address, options)) => format!("{userinfo}{address}?{}", redact_options(options)),
-        None => format!("{userinfo}{rest}"),
-    }
-}
-
-/// Whether a URI without `@` has hosts holding a port that is not a number: most likely a
-/// password written without the host after it.
-pub(super) fn password_as_port(uri: &str) -> bool {
-    let Some(scheme_end) = uri.find("://").filter(|_| !uri.contains('@')) else {
-        return false;
-    };
-    let after = &uri[scheme_end + 3..];
-    let hosts = &after[..after.find(['/', '?']).unwrap_or(after.len())];
-    hosts.split(',').any(|host| {
-        host.rsplit_once(':')
-            .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()))
-    })
-}
-
-/// `name=value` options (`&` or `;` between them) with the values of secret-looking names
-/// replaced by `***`.
-fn redact_options(options: &str) -> String {
-    let secret = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        // A client certificate's path is no secret, and says which file could not be read.
-        if name == "tlscertificatekeyfile" {
-            return false;
-        }
-        [
-            "password",
-            "secret",
-            "token",
-            "key",
-            "authmechanismproperties",
-        ]
-        .iter()
-        .any(|word| name.contains(word))
-    };
-    let mut shown = String::with_capacity(options.len());
-    for piece in options.split_inclusive(['&', ';']) {
-        let (option, separator) = match piece.strip_suffix(['&', ';']) {
-            Some(option) => (option, &piece[option.len()..]),
-            None => (piece, ""),
-        };
-        match option.split_once('=') {
-            Some((name, _)) if secret(name) => {
-                shown.push_str(name);
-                shown.push_str("=***");
-            }
-            _ => shown.push_str(option),
-        }
-        shown.push_str(separator);
-    }
-    shown
 }
 
 #[cfg(test)]

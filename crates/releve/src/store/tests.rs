@@ -89,6 +89,20 @@ fn a_uri_quoted_in_a_message_never_shows_its_password() {
         redact_uris("GET https://bob:pw@api.example.org/x failed"),
         "GET https://***@api.example.org/x failed"
     );
+    // A MongoDB URI whose first word holds its host (a path, a port) ends there: a later `@`
+    // (a home folder named by a login's address) is no password's end (found by the review of
+    // this stop's fixes).
+    for said in [
+        "MongoDB at mongodb://db.lab.fr/phd is unreachable; raw in /home/alice@lab/raw",
+        "MongoDB at mongodb://127.0.0.1:60389 is unreachable; raw in /home/alice@lab/raw",
+    ] {
+        assert_eq!(redact_uris(said), said);
+    }
+    // One whose first word holds `user:` and no host runs on to its `@`.
+    assert_eq!(
+        redact_uris("given mongodb://alice:correct horse@db.example.org/x here"),
+        "given mongodb://***@db.example.org/x here"
+    );
     assert_eq!(
         redact_uris("mail ops@lab.fr: 'alice:Zebra42@db.example.org' found"),
         "mail ops@lab.fr: '***@db.example.org' found"
@@ -395,4 +409,19 @@ fn an_at_sign_in_the_uri_s_options_leaves_the_database_of_its_path() {
     let driver = mongodb::options::ConnectionString::parse(uri).expect("the driver reads it");
     assert_eq!(driver.default_database.as_deref(), Some("phd_db"));
     assert_eq!(uri_database(uri).as_deref(), Some("phd_db"));
+}
+
+/// A password written as a port (`mongodb://admin:s3cret/db`) is answered with the form to
+/// write, `mongodb://USER:PASSWORD@HOST`: every failure line now passes through
+/// `redact_uris`, which must leave that advice as it is, not turn it into
+/// `mongodb://***@HOST`, which no longer says where the user name and password go (found by
+/// the review of stop 56's fixes).
+#[tokio::test]
+async fn the_advice_for_a_password_written_as_a_port_survives_the_failure_line() {
+    let err = client_options("mongodb://admin:s3cretX/db", "releve")
+        .await
+        .expect_err("the driver refuses it");
+    let line = crate::logging::shown(&err.to_string());
+    assert!(!line.contains("s3cretX"), "{line}");
+    assert!(line.contains("mongodb://USER:PASSWORD@HOST"), "{line}");
 }
