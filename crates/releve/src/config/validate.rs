@@ -46,70 +46,70 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
 /// collected and summarised without them, not refused (its readings of a snapshot API would
 /// be lost while it was).
 pub(super) fn leftover_presentation(source: &mut Source) -> Vec<BadValue> {
-    let numeric = |field: &str| source.numeric.iter().any(|path| path.as_str() == field);
-    let category = |field: &str| source.categories.iter().any(|path| path.as_str() == field);
-    let mut said = Vec::new();
-    let mut left = |key: &'static str, field: &str, which: &str| {
-        said.push(bad(
-            key,
-            format!("key `{key}`: `{field}` is not one of the {which} fields"),
-        ));
-    };
-    let units: Vec<String> = source
-        .units
-        .keys()
-        .filter(|f| !numeric(f))
-        .cloned()
+    let numeric: Vec<String> = source
+        .numeric
+        .iter()
+        .map(|p| p.as_str().to_owned())
         .collect();
-    let totals: Vec<FieldPath> = source
+    let categories: Vec<String> = source
+        .categories
+        .iter()
+        .map(|p| p.as_str().to_owned())
+        .collect();
+    let is_numeric = |field: &str| numeric.iter().any(|path| path == field);
+    let is_category = |field: &str| categories.iter().any(|path| path == field);
+    let left = [
+        (
+            "units",
+            "`numeric`",
+            left_out_of(&mut source.units, is_numeric),
+        ),
+        (
+            "labels",
+            "`numeric` or `categories`",
+            left_out_of(&mut source.labels, |f| is_numeric(f) || is_category(f)),
+        ),
+        (
+            "value_labels",
+            "`categories`",
+            left_out_of(&mut source.value_labels, is_category),
+        ),
+        (
+            "plausible",
+            "`numeric`",
+            left_out_of(&mut source.plausible, is_numeric),
+        ),
+    ];
+    let totals: Vec<String> = source
         .totals
         .iter()
-        .filter(|f| !numeric(f.as_str()))
-        .cloned()
+        .filter(|f| !is_numeric(f.as_str()))
+        .map(|f| f.as_str().to_owned())
         .collect();
-    let labels: Vec<String> = source
-        .labels
-        .keys()
-        .filter(|f| !numeric(f) && !category(f))
-        .cloned()
-        .collect();
-    let value_labels: Vec<String> = source
-        .value_labels
-        .keys()
-        .filter(|f| !category(f))
-        .cloned()
-        .collect();
-    let plausible: Vec<String> = source
-        .plausible
-        .keys()
-        .filter(|f| !numeric(f))
-        .cloned()
-        .collect();
-    for field in &units {
-        left("units", field, "`numeric`");
+    source.totals.retain(|f| is_numeric(f.as_str()));
+    let left = left
+        .into_iter()
+        .chain(std::iter::once(("totals", "`numeric`", totals)));
+    let mut said = Vec::new();
+    for (key, which, fields) in left {
+        for field in fields {
+            said.push(bad(
+                key,
+                format!("key `{key}`: `{field}` is not one of the {which} fields"),
+            ));
+        }
     }
-    for field in &totals {
-        left("totals", field.as_str(), "`numeric`");
-    }
-    for field in &labels {
-        left("labels", field, "`numeric` or `categories`");
-    }
-    for field in &value_labels {
-        left("value_labels", field, "`categories`");
-    }
-    for field in &plausible {
-        left("plausible", field, "`numeric`");
-    }
-    source.units.retain(|field, _| !units.contains(field));
-    source.totals.retain(|field| !totals.contains(field));
-    source.labels.retain(|field, _| !labels.contains(field));
-    source
-        .value_labels
-        .retain(|field, _| !value_labels.contains(field));
-    source
-        .plausible
-        .retain(|field, _| !plausible.contains(field));
     said
+}
+
+/// Removes from `entries` those whose field `kept` refuses, and returns their fields.
+fn left_out_of<V>(
+    entries: &mut std::collections::BTreeMap<String, V>,
+    kept: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let gone: Vec<String> = entries.keys().filter(|f| !kept(f)).cloned().collect();
+    entries.retain(|field, _| !gone.contains(field));
+    gone
 }
 
 /// The longest source name.
