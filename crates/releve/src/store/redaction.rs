@@ -35,34 +35,54 @@ pub fn redact_uris(text: &str) -> String {
     out
 }
 
+/// How many words after a URI's first one its credentials may run on to (a password holding
+/// spaces, written unencoded: `mongodb://alice:correct horse battery@db`).
+const RUN_ON_WORDS: usize = 3;
+
 /// Where the MongoDB URI whose `://` is at `scheme_end` in `text` ends: at the end of its first
-/// word, unless that word holds `user:` and no host yet (`mongodb://alice:correct horse@db`),
-/// when its credentials run on, across spaces and quotes, to the last `@` before the next URI.
+/// word, unless that word holds `user:` (a `:` before any `/`) and one of the next
+/// [`RUN_ON_WORDS`] words an `@`: its credentials then run on, across spaces and quotes, to the
+/// last such `@` (before the next URI). Hidden credentials (`***@`, a message quoting a URI
+/// redacted already) end there.
 fn mongodb_uri_end(text: &str, scheme_end: usize) -> usize {
     let after = scheme_end + 3;
     let word_end = text[after..]
         .find(ends_word)
         .map_or(text.len(), |at| after + at);
     let first_word = &text[after..word_end];
-    // A host and port (`127.0.0.1:27017`) or a path (`db.lab.fr/phd`) ends the URI there;
-    // hidden credentials (`***@`, a message quoting a URI redacted already) end there too.
-    let port = first_word
-        .rsplit_once(':')
-        .is_some_and(|(_, port)| !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()));
-    let runs_on =
-        !first_word.contains('@') && first_word.contains(':') && !first_word.contains('/') && !port;
-    if !runs_on {
+    let user = first_word
+        .split('/')
+        .next()
+        .is_some_and(|authority| authority.contains(':'));
+    if first_word.starts_with("***@") || !user {
         return word_end;
     }
     let next_uri = text[after..]
         .find("://")
         .map_or(text.len(), |at| after + at);
-    let hosts_from = text[scheme_end..next_uri]
-        .rfind('@')
-        .map_or(scheme_end, |at| scheme_end + at);
-    text[hosts_from..]
-        .find(ends_word)
-        .map_or(text.len(), |at| hosts_from + at)
+    run_on(text, word_end, next_uri).unwrap_or(word_end)
+}
+
+/// The end of the last of the [`RUN_ON_WORDS`] words (split at spaces) after `from`, before
+/// `limit`, that holds an `@`: where credentials begun before `from` and holding spaces end.
+fn run_on(text: &str, from: usize, limit: usize) -> Option<usize> {
+    let mut at = from;
+    let mut end = None;
+    for _ in 0..RUN_ON_WORDS {
+        let rest = &text[at..limit];
+        let Some(start) = rest.find(|c: char| !c.is_whitespace()) else {
+            break;
+        };
+        let start = at + start;
+        let word_end = text[start..limit]
+            .find(char::is_whitespace)
+            .map_or(limit, |len| start + len);
+        if text[start..word_end].contains('@') {
+            end = Some(word_end);
+        }
+        at = word_end;
+    }
+    end
 }
 
 /// A URL other than MongoDB's, from `start` in `text` (its `://` at `scheme_end`), as shown,
@@ -92,37 +112,75 @@ fn ends_word(c: char) -> bool {
 }
 
 /// `text` with each word shaped as credentials before a host (`alice:Zebra42@db.example.org`,
-/// `mongodb:/alice:Zebra42@db`: a URI missing its `//` or its scheme) redacted; an e-mail
-/// address (no `:` before its `@`, or a `mailto:` link) is left as it is.
+/// `mongodb:/alice:Zebra42@db`: a URI missing its `//` or its scheme) redacted, and one shaped
+/// `user:pass` followed within [`RUN_ON_WORDS`] words by one holding an `@` (a password
+/// holding spaces) redacted up to that `@`; an e-mail address (no `:` before its `@`, or a
+/// `mailto:` link) is left as it is.
 fn without_userinfo(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut word_start = 0;
-    for (at, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if !ends_word(c) {
-            continue;
-        }
-        let word = &text[word_start..at];
-        let mailto = word
-            .get(..7)
-            .is_some_and(|start| start.eq_ignore_ascii_case("mailto:"));
-        let userinfo = !mailto
-            && word
-                .rfind('@')
-                .is_some_and(|at_sign| word[..at_sign].contains(':'));
-        out.push_str(&if userinfo {
-            redact(word)
+    let mut at = 0;
+    while at < text.len() {
+        let Some(start) = text[at..].find(|c: char| !ends_word(c)) else {
+            out.push_str(&text[at..]);
+            break;
+        };
+        let start = at + start;
+        out.push_str(&text[at..start]);
+        let word_end = text[start..]
+            .find(ends_word)
+            .map_or(text.len(), |len| start + len);
+        let word = &text[start..word_end];
+        let end = if word.contains('@') {
+            credentials_before_host(word).then_some(word_end)
+        } else if begins_credentials(word) {
+            run_on(text, word_end, text.len())
         } else {
-            word.to_owned()
-        });
-        if at < text.len() {
-            out.push(c);
+            None
+        };
+        match end {
+            Some(end) => {
+                out.push_str(&redact(&text[start..end]));
+                at = end;
+            }
+            None => {
+                out.push_str(word);
+                at = word_end;
+            }
         }
-        word_start = at + c.len_utf8();
     }
     out
+}
+
+/// Whether `word`, holding an `@`, is shaped as credentials before a host: a `:` before its
+/// last `@`, and not a `mailto:` link.
+fn credentials_before_host(word: &str) -> bool {
+    !is_mailto(word)
+        && word
+            .rfind('@')
+            .is_some_and(|at_sign| word[..at_sign].contains(':'))
+}
+
+/// Whether `word`, holding no `@`, may begin credentials holding spaces: `user:pass…` (a name,
+/// not digits alone as in `10:00`, a `:` and more after it), or a URI missing its `//`
+/// (`mongodb:/alice:correct`).
+fn begins_credentials(word: &str) -> bool {
+    if is_mailto(word) {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    let userinfo = lower
+        .strip_prefix("mongodb+srv:")
+        .or_else(|| lower.strip_prefix("mongodb:"))
+        .map_or(lower.as_str(), |rest| rest.trim_start_matches('/'));
+    userinfo.split_once(':').is_some_and(|(user, pass)| {
+        !user.is_empty() && !user.chars().all(|c| c.is_ascii_digit()) && !pass.is_empty()
+    })
+}
+
+/// Whether `word` is a `mailto:` link.
+fn is_mailto(word: &str) -> bool {
+    word.get(..7)
+        .is_some_and(|start| start.eq_ignore_ascii_case("mailto:"))
 }
 
 /// The URI with any `user:password@` replaced, and the values of options that may hold a
@@ -166,8 +224,12 @@ pub(super) fn password_as_port(uri: &str) -> bool {
     let after = &uri[scheme_end + 3..];
     let hosts = &after[..after.find(['/', '?']).unwrap_or(after.len())];
     hosts.split(',').any(|host| {
-        host.rsplit_once(':')
-            .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()))
+        // An IPv6 address, `[::1]:27017`, holds `:` of its own.
+        let port = match host.strip_prefix('[') {
+            Some(v6) => v6.split_once("]:").map(|(_, port)| port),
+            None => host.rsplit_once(':').map(|(_, port)| port),
+        };
+        port.is_some_and(|port| !port.chars().all(|c| c.is_ascii_digit()))
     })
 }
 

@@ -425,3 +425,47 @@ async fn the_advice_for_a_password_written_as_a_port_survives_the_failure_line()
     assert!(!line.contains("s3cretX"), "{line}");
     assert!(line.contains("mongodb://USER:PASSWORD@HOST"), "{line}");
 }
+
+/// A password holding a space, its first word shaped as a host and port (`alice:2024 Summer`),
+/// or holding a `/` or an `@` before the space (`pa/ss word`, `p@ss word`): the URI's first
+/// word is then taken for its whole, and what follows the space, the rest of the password, is
+/// shown in every line quoting it (`--source`, `--database`, a positional argument), the whole
+/// password in the first case (found by the review of stop 56's fixes, second round).
+#[test]
+fn a_password_holding_a_space_is_hidden_whatever_its_first_word_holds() {
+    for (uri, secret) in [
+        ("mongodb://alice:2024 Summer@db.example.org/phd", "2024"),
+        ("mongodb://alice:2024 Summer@db.example.org/phd", "Summer"),
+        ("mongodb://alice:pa:12 xy@db.example.org/phd", "pa:12"),
+        ("mongodb://alice:pa/ss word@db.example.org/phd", "ss word"),
+        ("mongodb://alice:p@ss word@db.example.org/phd", "ss word"),
+        (
+            "mongodb+srv://alice:pa/ss word@cluster0.example.net/phd",
+            "ss word",
+        ),
+    ] {
+        let line = crate::logging::shown(&format!(
+            "--database `{uri}` is not a MongoDB database name: it cannot hold `/`"
+        ));
+        assert!(!line.contains(secret), "{uri}: {line}");
+        assert!(
+            line.contains("@db.example.org/phd") || line.contains("@cluster0"),
+            "{uri}: {line}"
+        );
+    }
+}
+
+/// A URI without credentials whose first word holds a `:` that is no port's (an IPv6 host
+/// without its port, `mongodb://[::1]`, or hosts whose last has none): it is taken for a
+/// password holding a space, and the message is swallowed up to a later `@` (a folder named
+/// by a login's address), the host and the cause lost (found by the review of stop 56's
+/// fixes' fixes).
+#[test]
+fn a_uri_without_credentials_never_swallows_the_message_after_it() {
+    for said in [
+        "MongoDB at mongodb://[::1] is unreachable (connection refused); raw in /home/alice@lab/raw",
+        "MongoDB at mongodb://db1:27017,db2 is unreachable (connection refused); raw in /home/alice@lab/raw",
+    ] {
+        assert_eq!(redact_uris(said), said);
+    }
+}
