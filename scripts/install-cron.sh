@@ -248,9 +248,14 @@ else
         echo "Removed relevé's schedule for $home. The crontab is now:"
     fi
 fi
-# Shown without the credentials of a MongoDB URI (`MONGODB_URI=mongodb://user:password@host` set
-# above the block), which the terminal, its scrollback or a screen share would keep: up to the
-# line's last `@`, as the stages hide them, for a password holding a space or an `@` left
-# unencoded. The user's other lines (a URL before an e-mail address) are shown as written.
+# Shown without credentials, which the terminal, its scrollback or a screen share would keep:
+# a MongoDB URI's up to the line's last `@` (`MONGODB_URI=mongodb://user:password@host` set
+# above the block; a password holding a space or an `@` left unencoded), another URL's
+# `user:password@` within its host part, and the values of secret options (`…Password=`,
+# `…token=`, `authMechanismProperties=`), as the stages hide them. A user's other lines (a URL
+# before an e-mail address) are shown as written.
 # shellcheck disable=SC2086
-{ $crontab_cmd -l 2>/dev/null || true; } | sed -E 's#(mongodb(\+srv)?)://.*@#\1://***@#'
+{ $crontab_cmd -l 2>/dev/null || true; } | sed -E \
+    -e 's#(mongodb(\+srv)?)://.*@#\1://***@#' \
+    -e 's#://[^/[:space:]@]*:[^/[:space:]]*@#://***@#g' \
+    -e 's#([?&;][A-Za-z_]*([Pp]assword|[Ss]ecret|[Tt]oken|[Kk]ey|authMechanismProperties)=)[^&;[:space:]"'"'"']*#\1***#g'

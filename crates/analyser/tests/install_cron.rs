@@ -715,3 +715,29 @@ fn the_printed_crontab_keeps_a_user_s_line_without_credentials_whole() {
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains(mine), "{said}");
 }
+
+/// A URI whose secret is an option (a client certificate's key password, an AWS session
+/// token), which the stages hide as `…=***` in every line: the printed crontab hides only
+/// what comes before the `@`, and shows the option's value on the terminal (found by the
+/// review of stop 56's fixes, second round).
+#[test]
+fn the_printed_crontab_never_shows_a_secret_option_of_the_mongodb_uri() {
+    let checkout = Checkout::new();
+    checkout.set_installed(
+        "MONGODB_URI=mongodb://db.example.org:27017/phd_db?tls=true&tlsCertificateKeyFile=/etc/releve/client.pem&tlsCertificateKeyFilePassword=Hunter22pw\n",
+    );
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !said.contains("Hunter22pw"),
+        "the printed crontab shows the key's password: {said}"
+    );
+    assert!(
+        checkout.installed().contains("Hunter22pw"),
+        "the user's line is kept as it was"
+    );
+}
