@@ -23,6 +23,9 @@ pub enum Verdict {
     WouldFail(String),
     /// Refused when the configuration is read: never collected nor summarised until fixed.
     Refused(RefusedSource),
+    /// Collected, without entries of its table left out until they are mended (each `line N:
+    /// what`): a unit, label, total or range of a field it does not summarise.
+    Mend(Vec<String>),
 }
 
 /// One table's line of the check.
@@ -67,10 +70,12 @@ impl CheckReport {
     pub fn ready(&self) -> bool {
         self.report_fault.is_none()
             && !self.left_out
-            && !self
-                .sources
-                .iter()
-                .any(|source| matches!(source.verdict, Verdict::Refused(_) | Verdict::WouldFail(_)))
+            && !self.sources.iter().any(|source| {
+                matches!(
+                    source.verdict,
+                    Verdict::Refused(_) | Verdict::WouldFail(_) | Verdict::Mend(_)
+                )
+            })
     }
 }
 
@@ -84,17 +89,35 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
         .sources
         .iter()
         .filter(|source| named(&source.name))
-        .map(|source| SourceCheck {
-            name: source.name.clone(),
-            summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
-            verdict: verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir),
-            caution: caution(
-                source,
-                &config,
-                !args.sources.is_empty(),
-                &args.raw_dir.raw_dir,
-            ),
-            line: source.line,
+        .map(|source| {
+            let left_out: Vec<String> = config
+                .left_out
+                .iter()
+                .filter(|entry| entry.source == source.name)
+                .map(|entry| format!("line {}: {}", entry.at, entry.what))
+                .collect();
+            let verdict = match verdict(source, !args.sources.is_empty(), &args.raw_dir.raw_dir) {
+                Verdict::Ready if !left_out.is_empty() => Verdict::Mend(left_out.clone()),
+                verdict => verdict,
+            };
+            // Said in the verdict when it is the one thing amiss, else beside it.
+            let left_out = match verdict {
+                Verdict::Mend(_) => Vec::new(),
+                _ => left_out,
+            };
+            SourceCheck {
+                name: source.name.clone(),
+                summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
+                verdict,
+                caution: caution(
+                    source,
+                    &config.sources,
+                    !args.sources.is_empty(),
+                    &args.raw_dir.raw_dir,
+                    left_out,
+                ),
+                line: source.line,
+            }
         })
         .collect();
     checks.extend(
@@ -144,11 +167,11 @@ fn raw_missing(raw_dir: &Path) -> Option<String> {
 /// portal's `recordid` as `key` or its points read the wrong way round.
 fn caution(
     source: &releve::Source,
-    config: &Config,
+    all: &[releve::Source],
     named: bool,
     raw_dir: &Path,
+    left_out: Vec<String>,
 ) -> Option<String> {
-    let all = &config.sources;
     let disabled = (!source.enabled && named).then(|| {
         "enabled = false: collected only when named by --source; cron's runs skip it".to_owned()
     });
@@ -161,11 +184,9 @@ fn caution(
         .chain(key_changed(source, raw_dir))
         .chain(query_changed(source, raw_dir))
         .chain(
-            config
-                .left_out
-                .iter()
-                .filter(|entry| entry.source == source.name)
-                .map(ToString::to_string),
+            left_out
+                .into_iter()
+                .map(|entry| format!("{entry}: left out until mended")),
         )
         .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
@@ -280,12 +301,13 @@ impl fmt::Display for CheckReport {
         let count = |wanted: fn(&Verdict) -> bool| {
             self.sources.iter().filter(|s| wanted(&s.verdict)).count()
         };
-        let counts: [(usize, &str); 5] = [
+        let counts: [(usize, &str); 6] = [
             (count(|v| matches!(v, Verdict::Ready)), "ready"),
             (count(|v| matches!(v, Verdict::Disabled)), "disabled"),
             (count(|v| matches!(v, Verdict::Skipped(_))), "skipped"),
             (count(|v| matches!(v, Verdict::WouldFail(_))), "failing"),
             (count(|v| matches!(v, Verdict::Refused(_))), "refused"),
+            (count(|v| matches!(v, Verdict::Mend(_))), "to mend"),
         ];
         let counts: Vec<String> = counts
             .iter()
@@ -306,6 +328,13 @@ impl fmt::Display for CheckReport {
                 Verdict::Skipped(why) => ("SKIPPED", why.to_string()),
                 Verdict::WouldFail(why) => ("FAILING", why.clone()),
                 Verdict::Refused(refused) => ("REFUSED", refused.to_string()),
+                Verdict::Mend(entries) => (
+                    "MEND",
+                    format!(
+                        "{}: left out, the source collected without them, until mended",
+                        entries.join("; ")
+                    ),
+                ),
             };
             let summary = source.summary.as_deref().unwrap_or("");
             let caution = source.caution.as_deref().unwrap_or("");

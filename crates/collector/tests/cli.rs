@@ -2133,3 +2133,48 @@ fn a_url_given_to_the_collector_is_not_sent_to_an_option_it_lacks() {
         assert!(!stderr.contains("--mongodb-uri"), "{given}: {stderr}");
     }
 }
+
+/// A URI missing a slash (`mongodb:/…`, which the stages' advice names) or its scheme, whose
+/// password holds a space: each word is looked at alone, none holds both `:` and `@`, and the
+/// line quoting it shows the password whole (found by the review of stop 56's fixes, second round).
+#[test]
+fn a_uri_missing_a_slash_never_shows_a_password_holding_a_space() {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    for uri in [
+        "mongodb:/alice:correct horse@db.example.org/phd_db",
+        "alice:correct horse@db.example.org/phd_db",
+    ] {
+        for args in [vec!["--source", uri], vec![uri]] {
+            let stderr = refused(collector(&site).args(&args).output());
+            assert!(!stderr.contains("correct"), "{args:?}: {stderr}");
+        }
+    }
+}
+
+/// `collector --check` exits 1 for an entry left out, yet its summary says `1 ready` and the
+/// source's row starts `ready`, the words of a check that passed: a user reading the table
+/// (or a script reading its first line) cannot tell why it failed. The summary should count
+/// the source as wanting mending, as it counts one refused (found by the review of stop 56's
+/// fixes' fixes).
+#[test]
+fn a_check_failing_for_an_entry_left_out_does_not_call_its_source_ready() {
+    let site = Site::new(&usgs_source(
+        "usgs",
+        "http://127.0.0.1:9/feed",
+        "plausible = { \"properties.magg\" = [-2, 10] }",
+    ));
+    let check = collector(&site)
+        .arg("--check")
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let summary = stdout.lines().next().unwrap_or_default();
+    assert!(!summary.ends_with(": 1 ready"), "{stdout}");
+    assert!(
+        !stdout
+            .lines()
+            .any(|line| line.starts_with("ready ") && line.contains("usgs")),
+        "{stdout}"
+    );
+}

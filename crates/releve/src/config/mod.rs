@@ -98,6 +98,10 @@ pub struct LeftOut {
     pub source: String,
     /// The line, `sources.toml:18: source `x`: key `units`: … left out …`.
     pub line: String,
+    /// The entry's line in the file.
+    pub at: usize,
+    /// What is wrong, `key `units`: `pression` is not one of the `numeric` fields`.
+    pub what: String,
 }
 
 impl std::fmt::Display for LeftOut {

@@ -256,15 +256,17 @@ fn check_sources(
         };
         let mut entries = Vec::new();
         for left in leftover_presentation(&mut source) {
+            let at = at_key(left.key);
             let line = format!(
-                "{}:{}: {}: the entry is left out, and the source collected and summarised without it (remove it, or write the field's path as `numeric` or `categories` has it)",
+                "{}:{at}: {}: the entry is left out, and the source collected and summarised without it (remove it, or write the field's path as `numeric` or `categories` has it)",
                 path.display(),
-                at_key(left.key),
-                naming_source(&source.name, left.message)
+                naming_source(&source.name, left.message.clone())
             );
             entries.push(super::LeftOut {
                 source: source.name.clone(),
                 line,
+                at,
+                what: left.message,
             });
         }
         let earlier = names
