@@ -774,6 +774,36 @@ async fn a_wait_asked_for_beyond_a_day_pauses_a_day_and_says_so() {
     );
 }
 
+/// What reading the feed says of an answer served with `Content-Encoding: encoding` and
+/// `Content-Type: kind`.
+async fn said_of_an_answer_encoded(
+    encoding: &'static str,
+    kind: &'static str,
+    body: Vec<u8>,
+) -> String {
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move {
+                (
+                    [
+                        (axum::http::header::CONTENT_ENCODING, encoding),
+                        (axum::http::header::CONTENT_TYPE, kind),
+                    ],
+                    body,
+                )
+            }
+        }),
+    ));
+    let client = client_due_in(5_000, 60_000);
+    ask_feed(&client, &server)
+        .await
+        .and_then(|answer| client.decode::<serde_json::Value>(&answer, "the feed"))
+        .expect_err("not read")
+        .to_string()
+}
+
 /// A portal (or a proxy before it) that compresses with `deflate` or `br`, though the
 /// collector asks for gzip alone: the compressed bytes are said to be "not UTF-8", with "ask
 /// the API for UTF-8" and the binary quoted into the log, the status and the report. The
@@ -786,24 +816,7 @@ async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
         5, 142,
     ];
     for encoding in ["deflate", "br"] {
-        let server = LocalServer::start(Router::new().route(
-            "/feed",
-            get(move || async move {
-                (
-                    [
-                        (axum::http::header::CONTENT_ENCODING, encoding),
-                        (axum::http::header::CONTENT_TYPE, "application/json"),
-                    ],
-                    DEFLATED.to_vec(),
-                )
-            }),
-        ));
-        let client = client_due_in(5_000, 60_000);
-        let err = ask_feed(&client, &server)
-            .await
-            .and_then(|answer| client.decode::<serde_json::Value>(&answer, "the feed"))
-            .expect_err("not read");
-        let text = err.to_string();
+        let text = said_of_an_answer_encoded(encoding, "application/json", DEFLATED.to_vec()).await;
         assert!(
             text.contains(encoding) && !text.contains("ask the API for UTF-8"),
             "{encoding}: {text}"
@@ -818,25 +831,9 @@ async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
 /// review of stop 56's fixes).
 #[tokio::test]
 async fn a_plain_page_under_a_charset_named_as_its_encoding_is_not_called_compressed() {
+    let page = b"<html><body>Maintenance until 14:00</body></html>".to_vec();
     for encoding in ["UTF-8", "utf8", "none", "binary"] {
-        let server = LocalServer::start(Router::new().route(
-            "/feed",
-            get(move || async move {
-                (
-                    [
-                        (axum::http::header::CONTENT_ENCODING, encoding),
-                        (axum::http::header::CONTENT_TYPE, "text/html"),
-                    ],
-                    "<html><body>Maintenance until 14:00</body></html>",
-                )
-            }),
-        ));
-        let client = client_due_in(5_000, 60_000);
-        let err = ask_feed(&client, &server)
-            .await
-            .and_then(|answer| client.decode::<serde_json::Value>(&answer, "the feed"))
-            .expect_err("not read");
-        let text = err.to_string();
+        let text = said_of_an_answer_encoded(encoding, "text/html", page.clone()).await;
         assert!(
             !text.contains("compressed") && text.contains("text/html"),
             "{encoding}: {text}"
