@@ -459,7 +459,7 @@ fn a_password_holding_a_space_is_hidden_whatever_its_first_word_holds() {
 /// without its port, `mongodb://[::1]`, or hosts whose last has none): it is taken for a
 /// password holding a space, and the message is swallowed up to a later `@` (a folder named
 /// by a login's address), the host and the cause lost (found by the review of stop 56's
-/// fixes' fixes).
+/// fixes, second round).
 #[test]
 fn a_uri_without_credentials_never_swallows_the_message_after_it() {
     for said in [
