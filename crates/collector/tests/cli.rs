@@ -206,6 +206,23 @@ fn landing_warnings(body: &serde_json::Value, keys: &str) -> String {
     succeeded(collector(&site).env("RUST_LOG", "warn").output())
 }
 
+/// A record dated 9999-12-31 (a placeholder for a date the API does not know, in epoch
+/// milliseconds) lands, and the landing says so: the summariser stores it in an hour no report
+/// shows (found by the research engineer's probe of stop 56).
+#[test]
+fn a_record_dated_years_ahead_lands_with_a_warning() {
+    let body = serde_json::json!({"items": [
+        {"id": "a", "ts": 253_402_214_400_000_i64, "v": 1},
+        {"id": "b", "ts": "2026-12-03T10:00:00Z", "v": 2},
+    ]});
+    let stderr = landing_warnings(&body, "records = \"items\"\nkey = \"id\"\ntime = \"ts\"\n");
+    let warning = line_with(&stderr, "more than a year ahead of the clock");
+    assert!(
+        warning.contains("records=1") && warning.contains("example=253402214400000"),
+        "{warning}"
+    );
+}
+
 /// A body that is itself the one record (`records` = the body): its members are the record's
 /// fields, a `total` among them no count of pages.
 #[test]

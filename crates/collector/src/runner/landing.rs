@@ -234,6 +234,16 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             more.sign
         );
     }
+    if let Some(example) = &collected.hints.far_ahead_example {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.hints.far_ahead,
+            example = %example,
+            time = %source.time,
+            "Records are dated more than a year ahead of the clock: a placeholder for a date the API does not know (9999-12-31), most likely, or `time` names another field. They are stored in that far hour, which no report shows: check `time` in sources.toml."
+        );
+    }
     if let Some(example) = &collected.hints.ahead_example {
         tracing::warn!(
             source = %source.name,

@@ -58,6 +58,11 @@ pub struct Hints {
     pub ahead_without_offset: u64,
     /// The first of them's time, as served.
     pub ahead_example: Option<String>,
+    /// Records dated more than [`FAR_AHEAD`] ahead of the clock, forecasts included: a
+    /// placeholder for a date not known (`9999-12-31`), most likely, or the wrong field.
+    pub far_ahead: u64,
+    /// The first of them's time, as served.
+    pub far_ahead_example: Option<String>,
     /// Records whose `time` reads as a time, and of them those dated by a day alone
     /// (`"2026-11-30"`): all of them, on a source counted per hour, is a sign of daily values,
     /// which `resolution = "day"` reports per day.
@@ -88,6 +93,9 @@ pub struct Hints {
     /// page, a total over them): `` `next` = "…?page=2" ``.
     pub more_pages: Option<super::http_json::MorePages>,
 }
+
+/// How far ahead of the clock a record's time is no forecast's: a year.
+pub const FAR_AHEAD: chrono::TimeDelta = chrono::TimeDelta::days(366);
 
 /// Distinct times of a source of daily values closer than this, on the clocks they are written
 /// in, are no two days: twelve hours leaves room for a day dated at its noon beside one dated
@@ -134,6 +142,8 @@ pub(crate) struct Surveyor<'s> {
     numeric: Vec<(&'s FieldPath, bool, Option<String>)>,
     /// Times past this, written without an offset, are a sign of local times.
     horizon: DateTime<Utc>,
+    /// Times past this are no record's own (see [`FAR_AHEAD`]).
+    far_horizon: DateTime<Utc>,
     /// The `drop` paths ending in a numeric segment, and whether a record held an array's item
     /// there.
     dropped_items: Vec<(FieldPath, bool)>,
@@ -197,6 +207,7 @@ impl<'s> Surveyor<'s> {
                 .map(|path| (path, false, None))
                 .collect(),
             horizon: source.local_time_horizon(Utc::now()),
+            far_horizon: Utc::now() + FAR_AHEAD,
             dropped_items: source
                 .dropped_fields()
                 .into_iter()
@@ -232,6 +243,14 @@ impl<'s> Surveyor<'s> {
         let hints = &mut survey.hints;
         if key.is_none() {
             hints.keyless += 1;
+        }
+        if let (Some(written), Some(time)) = (written, time)
+            && time > self.far_horizon
+        {
+            hints.far_ahead += 1;
+            hints
+                .far_ahead_example
+                .get_or_insert_with(|| shown(written));
         }
         match (written, time) {
             (Some(written), None) if !written.is_null() => {
@@ -484,6 +503,28 @@ mod tests {
         );
         let hints = survey(&forecast, &records).hints;
         assert_eq!((hints.ahead_without_offset, hints.ahead_example), (0, None));
+    }
+
+    #[test]
+    fn a_time_years_ahead_is_counted_as_no_record_s_own_forecasts_included() {
+        let records = vec![
+            json!({"id": 1, "t": 253_402_214_400_000_i64, "val": 1}),
+            json!({"id": 2, "t": "2026-11-21T10:00:00Z", "val": 2}),
+            json!({"id": 3, "t": "9999-12-31T00:00:00Z", "val": 3}),
+        ];
+        let forecast = crate::testing::configured(
+            "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/f\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\nforecast = true\n",
+        );
+        for source in [source(), forecast] {
+            let hints = survey(&source, &records).hints;
+            assert_eq!(
+                (hints.far_ahead, hints.far_ahead_example.as_deref()),
+                (2, Some("253402214400000"))
+            );
+        }
+        let soon = (Utc::now() + chrono::TimeDelta::days(16)).to_rfc3339();
+        let hints = survey(&source(), &[json!({"id": 1, "t": soon, "val": 1})]).hints;
+        assert_eq!(hints.far_ahead, 0, "a forecast's fortnight");
     }
 
     #[test]
