@@ -93,11 +93,7 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
             "--date",
             "2026-11-21",
         ])
-        .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
-        .env(
-            "FRANCE_TRAVAIL_CLIENT_SECRET",
-            &double.settings().client_secret,
-        )
+        .envs(double.credentials())
         .env("RUST_LOG", "warn")
         .output()?;
     let wall = started.elapsed().as_secs_f64();

@@ -129,31 +129,27 @@ pub async fn write_report(
         // One try at MongoDB first: while it cannot be read (down for days), each report
         // missed or written before would cost its own try of seconds, and be said missed
         // though it may be of a day before relevé ran.
-        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await {
-            Ok(db) => releve::store::shut_down(db).await,
+        let db = match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database())
+            .await
+        {
+            Ok(db) => db,
             Err(err) if err.is_usage() => return Err(err.into()),
             Err(err) => {
                 tracing::warn!(error = %err, "MongoDB cannot be read: the reports of the eight days before, missed or lacking hours, are left for the next run (--if-missing).");
                 let asked = outdated::written_once_complete(&args.reports_dir, &period, refused);
                 return match asked {
-                    Some(asked) => {
-                        tracing::info!(path = %asked.path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
-                        Ok(Some(WrittenReport::found(asked.path)))
-                    }
+                    Some(asked) => Ok(Some(found_complete(asked.path))),
                     None => Err(err.into()),
                 };
             }
-        }
+        };
         let written =
             outdated::written_reports(&args.reports_dir, &period, config.report.keep, refused);
-        let changed = rewrite_outdated(args, config, &period, &written, now).await;
+        let changed = rewrite_outdated(args, config, &period, &written, db, now).await;
         write_missed(args, config, &period, now).await;
         if let Some(asked) = written.first().filter(|w| w.period == period) {
             match changed.get(&asked.path) {
-                None => {
-                    tracing::info!(path = %asked.path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
-                    return Ok(Some(WrittenReport::found(asked.path.clone())));
-                }
+                None => return Ok(Some(found_complete(asked.path.clone()))),
                 Some(sources) => {
                     let replacing = Replacing::Outdated(sources);
                     return write_period(args, config, &period, now, replacing).await;
@@ -162,6 +158,13 @@ pub async fn write_report(
         }
     }
     write_period(args, config, &period, now, Replacing::No).await
+}
+
+/// The report of the asked period, written once it was complete and lacking no hour, found
+/// and left as it is (`--if-missing`).
+fn found_complete(path: PathBuf) -> WrittenReport {
+    tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
+    WrittenReport::found(path)
 }
 
 /// Whether a report written already is being replaced, unasked, because its period gained
@@ -200,27 +203,22 @@ async fn write_missed(
 }
 
 /// With `--if-missing`: which of the `written` reports lack hours summarised since they were
-/// written (see [`outdated`]); those of periods before the `asked` one are written again here.
-/// A failure is a warning: the reports are left as they are.
+/// written (see [`outdated`]), read in `db`, which is then shut down; those of periods before
+/// the `asked` one are written again here. A failure is a warning: the reports are left as
+/// they are.
 async fn rewrite_outdated(
     args: &ReportArgs,
     config: &Config,
     asked: &ReportPeriod,
     written: &[outdated::Written],
+    db: mongodb::Database,
     now: DateTime<Utc>,
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
-    if written.is_empty() {
-        return BTreeMap::new();
-    }
-    let changed =
-        match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await {
-            Ok(db) => {
-                let changed = outdated::changed_since(&db, config, written).await;
-                releve::store::shut_down(db).await;
-                changed
-            }
-            Err(err) => Err(err),
-        };
+    let changed = match written.is_empty() {
+        true => Ok(BTreeMap::new()),
+        false => outdated::changed_since(&db, config, written).await,
+    };
+    releve::store::shut_down(db).await;
     let changed = match changed {
         Ok(changed) => changed,
         Err(err) => {

@@ -542,11 +542,7 @@ time = "dateCreation"
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
             .current_dir(site.dir.path())
             .args(["--config", "sources.toml", "--raw-dir", "raw"])
-            .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
-            .env(
-                "FRANCE_TRAVAIL_CLIENT_SECRET",
-                &double.settings().client_secret,
-            )
+            .envs(double.credentials())
             .env("COLLECTOR_BACKOFF_MS", "50")
             .output()
             .expect("run the collector");

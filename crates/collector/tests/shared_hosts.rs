@@ -75,6 +75,16 @@ fn in_background(site: &Arc<Site>) -> tokio::task::JoinHandle<collector::Outcome
 /// How long a test waits for what a run that is not held up does at once.
 const AT_ONCE: Duration = Duration::from_secs(10);
 
+/// Asserts that every source of the run landed a file.
+fn all_landed(outcome: &collector::Outcome) {
+    for (name, result) in &outcome.sources {
+        assert!(
+            matches!(result, SourceResult::Landed { .. }),
+            "{name}: {result:?}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hung_portal_does_not_hold_up_another_hosts_minute_feed() {
     let (portal, release, portal_calls) = hung_portal();
@@ -94,12 +104,7 @@ async fn a_hung_portal_does_not_hold_up_another_hosts_minute_feed() {
         hung_at_once <= 2,
         "{hung_at_once} calls at once to one hung portal"
     );
-    for (name, result) in &outcome.sources {
-        assert!(
-            matches!(result, SourceResult::Landed { .. }),
-            "{name}: {result:?}"
-        );
-    }
+    all_landed(&outcome);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,12 +136,7 @@ async fn the_next_minutes_run_skips_the_sources_a_hung_portal_holds_and_ends() {
         calls_by_then <= 2,
         "{calls_by_then} calls to the hung portal"
     );
-    for (name, result) in &first.sources {
-        assert!(
-            matches!(result, SourceResult::Landed { .. }),
-            "{name}: {result:?}"
-        );
-    }
+    all_landed(&first);
 }
 
 /// Two France Travail sources with the one client id, each allowed 4 calls a second by its
@@ -186,11 +186,7 @@ rate_limit = 4
             "--date",
             "2026-11-21",
         ])
-        .env("FRANCE_TRAVAIL_CLIENT_ID", &double.settings().client_id)
-        .env(
-            "FRANCE_TRAVAIL_CLIENT_SECRET",
-            &double.settings().client_secret,
-        )
+        .envs(double.credentials())
         .env("COLLECTOR_BACKOFF_MS", "50")
         .output()
         .expect("run the collector");

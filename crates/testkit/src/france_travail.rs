@@ -177,6 +177,19 @@ impl FranceTravailDouble {
         &self.shared.settings
     }
 
+    /// The environment a collector run needs to log in to it
+    /// (`FRANCE_TRAVAIL_CLIENT_ID` and `_SECRET`), for `Command::envs`.
+    pub fn credentials(&self) -> [(&'static str, &str); 2] {
+        let settings = self.settings();
+        [
+            ("FRANCE_TRAVAIL_CLIENT_ID", settings.client_id.as_str()),
+            (
+                "FRANCE_TRAVAIL_CLIENT_SECRET",
+                settings.client_secret.as_str(),
+            ),
+        ]
+    }
+
     /// Every offer of the day, in the API's order.
     pub fn offers(&self) -> &[Offer] {
         &self.shared.offers
