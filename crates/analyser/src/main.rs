@@ -67,6 +67,7 @@ async fn export(args: &analyser::export::ExportArgs) -> ExitCode {
             return releve::cli::cannot_start();
         }
     };
+    releve::cli::say_left_out(&config.left_out, |name| name == args.source);
     match analyser::export::export(args, &config).await {
         Ok(exported) => {
             if exported.whole {
@@ -113,6 +114,7 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         "left out of the report, whose cover says so",
         None,
     );
+    releve::cli::say_left_out(&config.left_out, |_| true);
     let Some(written) = analyser::write_report(args, &config)
         .await
         .with_context(|| {

@@ -172,6 +172,9 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     http::install_tls_provider();
     let config = Config::load_sources(&args.config.config)?;
     check_args(args, &config, NamedRefused::Fails)?;
+    releve::cli::say_left_out(&config.left_out, |name| {
+        args.sources.is_empty() || args.sources.iter().any(|named| named == name)
+    });
     // A checkout holds its raw folder: one missing is most often a run from another folder,
     // whose files the summariser, run from the checkout, would never read.
     if std::fs::symlink_metadata(&args.raw_dir.raw_dir).is_err() {

@@ -2115,13 +2115,18 @@ fn a_units_entry_left_behind_by_a_field_dropped_from_numeric_does_not_stop_colle
 /// values it was written to leave out (−50 °C at a Toulouse station). `collector --check`, the
 /// command a user runs after editing sources.toml, names the entry left out, exits 1 and calls
 /// the source neither ready in its row nor in its summary (found by the reviews of stop 56's
-/// fixes).
+/// fixes). It names it once, in its row, not in a log line too; and a check of another source
+/// (`--source`) says nothing of it.
 #[test]
 fn a_check_names_a_plausible_range_left_out_for_a_mistyped_field() {
-    let site = Site::new(&usgs_source(
-        "usgs",
-        "http://127.0.0.1:9/feed",
-        "plausible = { \"properties.magg\" = [-2, 10] }",
+    let site = Site::new(&format!(
+        "{}{}",
+        usgs_source(
+            "usgs",
+            "http://127.0.0.1:9/feed",
+            "plausible = { \"properties.magg\" = [-2, 10] }",
+        ),
+        usgs_source("quakes", "http://127.0.0.1:9/feed", "")
     ));
     let check = collector(&site)
         .arg("--check")
@@ -2129,6 +2134,19 @@ fn a_check_names_a_plausible_range_left_out_for_a_mistyped_field() {
         .expect("collector runs");
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(!stderr.contains("properties.magg"), "said twice: {stderr}");
+    let other = collector(&site)
+        .args(["--check", "--source", "quakes"])
+        .output()
+        .expect("collector runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&other.stdout),
+        String::from_utf8_lossy(&other.stderr)
+    );
+    assert_eq!(other.status.code(), Some(0), "{said}");
+    assert!(!said.contains("properties.magg"), "{said}");
     let row = stdout
         .lines()
         .find(|line| line.contains("usgs"))
@@ -2138,7 +2156,7 @@ fn a_check_names_a_plausible_range_left_out_for_a_mistyped_field() {
         "{stdout}"
     );
     let summary = stdout.lines().next().unwrap_or_default();
-    assert!(summary.ends_with(": 1 to mend"), "{stdout}");
+    assert!(summary.ends_with(": 1 ready, 1 to mend"), "{stdout}");
 }
 
 /// The collector reads no MongoDB and has no `--mongodb-uri`: a URL given on its command line

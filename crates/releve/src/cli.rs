@@ -41,6 +41,15 @@ pub fn say_refused(
     }
 }
 
+/// Logs the entries left out of the sources `reads` takes (see
+/// [`crate::config::Config::left_out`]), one warning each: a stage says those of the sources
+/// it reads, a check shows them in its rows instead.
+pub fn say_left_out(left_out: &[crate::config::LeftOut], reads: impl Fn(&str) -> bool) {
+    for entry in left_out.iter().filter(|entry| reads(&entry.source)) {
+        tracing::warn!("{entry}");
+    }
+}
+
 /// What every stage does first: load the working folder's `.env`, or the one beside the
 /// `--config` file given (see [`crate::dotenv`]), then start logging. A `.env` that cannot be
 /// read is said in one line as `stage: …`, and the stage must exit with the code returned

@@ -67,6 +67,7 @@ fn main() -> ExitCode {
             .as_ref()
             .map(|fault| (fault, "the sources are summarised")),
     );
+    releve::cli::say_left_out(&config.left_out, |_| true);
     let refused = !config.refused.is_empty() || config.report_fault.is_some();
     let asked_to_resummarise = resummarise != Resummarise::Nothing;
     match run(args, config, resummarise) {

@@ -257,8 +257,13 @@ fn check_sources(
         let mut entries = Vec::new();
         for left in leftover_presentation(&mut source) {
             let at = at_key(left.key);
+            // A disabled source is not collected: the files it landed before are summarised.
+            let without = match source.enabled {
+                true => "the source collected and summarised without it",
+                false => "the files the source landed summarised without it",
+            };
             let line = format!(
-                "{}:{at}: {}: the entry is left out, and the source collected and summarised without it (remove it, or write the field's path as `numeric` or `categories` has it)",
+                "{}:{at}: {}: the entry is left out, and {without} (remove it, or write the field's path as `numeric` or `categories` has it)",
                 path.display(),
                 naming_source(&source.name, left.message.clone())
             );
@@ -292,10 +297,7 @@ fn check_sources(
                 message: naming_source(&source.name, message),
             }),
             None => {
-                // Said by each stage as it loads the file.
-                for entry in &entries {
-                    tracing::warn!("{entry}");
-                }
+                // Said by each stage (`cli::say_left_out`), and shown by the checks.
                 left_out.extend(entries);
                 accepted.push(source);
             }
