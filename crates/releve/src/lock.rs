@@ -99,9 +99,10 @@ pub fn text(path: &Path) -> Option<String> {
 }
 
 /// Whether a lock file's `text` holds its holder's pid alone, as a run of before
-/// 4 December 2026 left it (later runs write a note below it).
+/// 4 December 2026 left it (later runs write a note below it). An empty file is not one:
+/// `scripts/install-cron.sh` leaves it so in a new checkout, holding it while it builds.
 pub fn pid_alone(text: &str) -> bool {
-    !text.contains(HOLDER_NOTE)
+    text.trim().parse::<u32>().is_ok()
 }
 
 /// How many times a lock file removed under its taker is taken again.
