@@ -458,6 +458,38 @@ mod tests {
         }
     }
 
+    /// A URI given without `--mongodb-uri` whose options quote another address (`appName=`
+    /// a lab's URL, an OIDC `TOKEN_RESOURCE:api://…`): `redact_uris` slices the line backwards
+    /// at the second `://` and panics, and the panic message prints the whole line, password
+    /// included, to `logs/<stage>.log` and cron's mail, with a backtrace instead of the line.
+    #[test]
+    fn a_refused_uri_whose_options_quote_another_address_never_shows_its_password() {
+        let uri = "mongodb://alice:s3cret@db.example.org/phd?authSource=admin&appName=https://lab.example.org";
+        let err = WithSubcommands::try_parse_from(["stage", uri])
+            .err()
+            .expect("refused");
+        let said = first_line(&err);
+        let line = std::panic::catch_unwind(|| crate::logging::shown(&said))
+            .unwrap_or_else(|_| panic!("the failure line panics, quoting the password: {said}"));
+        assert!(!line.contains("s3cret"), "{line}");
+    }
+
+    /// A passphrase of five words or more (diceware's advice: `correct horse battery staple
+    /// orbit`), written unencoded as the README allows (only `@ : / ? # %` need encoding):
+    /// credentials run on across three words at most, and the rest of the passphrase is
+    /// printed in the failure line.
+    #[test]
+    fn a_refused_uri_never_shows_a_passphrase_of_five_words() {
+        let uri = "mongodb://alice:correct horse battery staple orbit@db.example.org/phd";
+        let err = WithSubcommands::try_parse_from(["stage", uri])
+            .err()
+            .expect("refused");
+        let line = crate::logging::shown(&first_line(&err));
+        for word in ["correct", "horse", "battery", "staple", "orbit"] {
+            assert!(!line.contains(word), "`{word}` is shown: {line}");
+        }
+    }
+
     #[test]
     fn an_empty_uri_means_the_default() {
         let parsed = Cli::parse_from(["stage", "--mongodb-uri", " "]);

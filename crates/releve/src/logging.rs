@@ -235,4 +235,15 @@ mod tests {
             assert_eq!(shown(line), line);
         }
     }
+
+    /// An API's refusal giving the time its quota resets and whom to write to: the time is
+    /// shaped `user:pass` to `without_userinfo` (a `:` after a word not all digits), and the
+    /// contact address two words on is taken for its host, so the line reads "resets at
+    /// ***@opendatasoft.com": the reset time and the address are lost, though neither is a
+    /// secret.
+    #[test]
+    fn a_reset_time_before_an_api_s_contact_address_stays_whole() {
+        let line = "source `x` failed: GET https://data.example.org/api: HTTP 429: `message` = \"Quota exceeded: resets at 2026-12-06T00:00:00Z. Contact support@opendatasoft.com\"";
+        assert_eq!(shown(line), line);
+    }
 }

@@ -35,40 +35,52 @@ pub fn redact_uris(text: &str) -> String {
     out
 }
 
-/// How many words after a URI's first one its credentials may run on to (a password holding
-/// spaces, written unencoded: `mongodb://alice:correct horse battery@db`).
+/// How many words after a `user:pass` word of free text (no MongoDB scheme before it), or after
+/// a MongoDB URI's first word that may be a host and port, a password holding spaces may run
+/// on to (`alice:correct horse battery@db`, a URI pasted without its scheme).
 const RUN_ON_WORDS: usize = 3;
 
 /// Where the MongoDB URI whose `://` is at `scheme_end` in `text` ends: at the end of its first
-/// word, unless that word holds `user:` (a `:` before any `/`) and one of the next
-/// [`RUN_ON_WORDS`] words an `@`: its credentials then run on, across spaces and quotes, to the
-/// last such `@` (before the next URI). Hidden credentials (`***@`, a message quoting a URI
-/// redacted already) end there.
+/// word, unless that word holds `user:` (a `:` before any `/` or `?`): its credentials then run on,
+/// across spaces and quotes, to the last `@` before the next URI's word, a password holding
+/// spaces written unencoded. They run on as far as they go when the first word leaves them
+/// open (no `@`, and no port after its `:`), else over [`RUN_ON_WORDS`] words at most (a host
+/// and port, `localhost:27017`, or a password holding an `@` too). Hidden credentials (`***@`,
+/// a message quoting a URI redacted already) end there.
 fn mongodb_uri_end(text: &str, scheme_end: usize) -> usize {
     let after = scheme_end + 3;
     let word_end = text[after..]
         .find(ends_word)
         .map_or(text.len(), |at| after + at);
     let first_word = &text[after..word_end];
-    let user = first_word
-        .split('/')
-        .next()
-        .is_some_and(|authority| authority.contains(':'));
-    if first_word.starts_with("***@") || !user {
+    let authority = &first_word[..first_word.find(['/', '?']).unwrap_or(first_word.len())];
+    if first_word.starts_with("***@") || !authority.contains(':') {
         return word_end;
     }
-    let next_uri = text[after..]
-        .find("://")
-        .map_or(text.len(), |at| after + at);
-    run_on(text, word_end, next_uri).unwrap_or(word_end)
+    let words = match !first_word.contains('@') && !ports_alone(authority) {
+        true => usize::MAX,
+        false => RUN_ON_WORDS,
+    };
+    run_on(text, word_end, next_uri_word(text, word_end), words).unwrap_or(word_end)
 }
 
-/// The end of the last of the [`RUN_ON_WORDS`] words (split at spaces) after `from`, before
-/// `limit`, that holds an `@`: where credentials begun before `from` and holding spaces end.
-fn run_on(text: &str, from: usize, limit: usize) -> Option<usize> {
-    let mut at = from;
+/// Where the word holding the first `://` after `from` in `text` begins (never before `from`),
+/// or the text's end.
+fn next_uri_word(text: &str, from: usize) -> usize {
+    let Some(scheme_end) = text[from..].find("://").map(|at| from + at) else {
+        return text.len();
+    };
+    text[from..scheme_end]
+        .rfind(ends_word)
+        .map_or(from, |at| from + at + 1)
+}
+
+/// The end of the last of the `words` words (split at spaces) after `from`, before `limit`,
+/// that holds an `@`: where credentials begun before `from` and holding spaces end.
+fn run_on(text: &str, from: usize, limit: usize, words: usize) -> Option<usize> {
+    let mut at = from.min(limit);
     let mut end = None;
-    for _ in 0..RUN_ON_WORDS {
+    for _ in 0..words {
         let rest = &text[at..limit];
         let Some(start) = rest.find(|c: char| !c.is_whitespace()) else {
             break;
@@ -132,8 +144,8 @@ fn without_userinfo(text: &str) -> String {
         let word = &text[start..word_end];
         let end = if word.contains('@') {
             credentials_before_host(word).then_some(word_end)
-        } else if begins_credentials(word) {
-            run_on(text, word_end, text.len())
+        } else if let Some(words) = begins_credentials(word) {
+            run_on(text, word_end, next_uri_word(text, word_end), words)
         } else {
             None
         };
@@ -160,21 +172,28 @@ fn credentials_before_host(word: &str) -> bool {
             .is_some_and(|at_sign| word[..at_sign].contains(':'))
 }
 
-/// Whether `word`, holding no `@`, may begin credentials holding spaces: `user:pass…` (a name,
-/// not digits alone as in `10:00`, a `:` and more after it), or a URI missing its `//`
-/// (`mongodb:/alice:correct`).
-fn begins_credentials(word: &str) -> bool {
+/// Whether `word`, holding no `@`, may begin credentials holding spaces, and how many words
+/// they may run on to: a URI missing its `//` (`mongodb:/alice:correct`), as far as they go, or
+/// `user:pass…` ([`RUN_ON_WORDS`]): a name, not beginning with a digit as a time does
+/// (`10:00`, `2026-12-06T00:00:00Z`), a `:` and more after it.
+fn begins_credentials(word: &str) -> Option<usize> {
     if is_mailto(word) {
-        return false;
+        return None;
     }
     let lower = word.to_ascii_lowercase();
-    let userinfo = lower
+    let (userinfo, words) = match lower
         .strip_prefix("mongodb+srv:")
         .or_else(|| lower.strip_prefix("mongodb:"))
-        .map_or(lower.as_str(), |rest| rest.trim_start_matches('/'));
-    userinfo.split_once(':').is_some_and(|(user, pass)| {
-        !user.is_empty() && !user.chars().all(|c| c.is_ascii_digit()) && !pass.is_empty()
-    })
+    {
+        Some(rest) => (rest.trim_start_matches('/'), usize::MAX),
+        None => (lower.as_str(), RUN_ON_WORDS),
+    };
+    userinfo
+        .split_once(':')
+        .is_some_and(|(user, pass)| {
+            user.chars().next().is_some_and(|c| !c.is_ascii_digit()) && !pass.is_empty()
+        })
+        .then_some(words)
 }
 
 /// Whether `word` is a `mailto:` link.
@@ -205,7 +224,7 @@ pub fn redact(uri: &str) -> String {
         (Some(scheme_end), None) if password_as_port(uri) => {
             let after = &uri[scheme_end + 3..];
             let end = after.find(['/', '?']).unwrap_or(after.len());
-            return format!("{}://***{}", &uri[..scheme_end], &after[end..]);
+            (format!("{}://***", &uri[..scheme_end]), &after[end..])
         }
         _ => (String::new(), uri),
     };
@@ -222,14 +241,18 @@ pub(super) fn password_as_port(uri: &str) -> bool {
         return false;
     };
     let after = &uri[scheme_end + 3..];
-    let hosts = &after[..after.find(['/', '?']).unwrap_or(after.len())];
-    hosts.split(',').any(|host| {
+    !ports_alone(&after[..after.find(['/', '?']).unwrap_or(after.len())])
+}
+
+/// Whether each host of a list (`a:27017,b`) has a number for its port, or none.
+fn ports_alone(hosts: &str) -> bool {
+    hosts.split(',').all(|host| {
         // An IPv6 address, `[::1]:27017`, holds `:` of its own.
         let port = match host.strip_prefix('[') {
             Some(v6) => v6.split_once("]:").map(|(_, port)| port),
             None => host.rsplit_once(':').map(|(_, port)| port),
         };
-        port.is_some_and(|port| !port.chars().all(|c| c.is_ascii_digit()))
+        port.is_none_or(|port| port.chars().all(|c| c.is_ascii_digit()))
     })
 }
 

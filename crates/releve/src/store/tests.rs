@@ -314,6 +314,10 @@ async fn a_uri_the_driver_refuses_never_quotes_the_password() {
         ("mongodb://releve:Pa/ss@db.example.org/", "Pa"),
         ("mongodb://u:pw?authSource=@db.example.org", "pw"),
         ("mongodb://admin:s3cretX/db", "s3cretX"),
+        (
+            "mongodb://admin:s3cretX/db?tlsCertificateKeyFilePassword=K3yPass",
+            "K3yPass",
+        ),
     ] {
         let err = client_options(uri, "releve")
             .await
@@ -468,4 +472,12 @@ fn a_uri_without_credentials_never_swallows_the_message_after_it() {
     ] {
         assert_eq!(redact_uris(said), said);
     }
+}
+
+/// A MongoDB URI quoted whole, its host and port given, then an address further on in the
+/// line: nothing of the line is hidden but what a password could be.
+#[test]
+fn a_uri_with_a_port_leaves_the_rest_of_the_line_whole() {
+    let line = "MongoDB at `mongodb://localhost:27017/releve?replicaSet=rs0` did not answer within 30 s: is it running? Your administrator (it-help@lab.example.org) can tell";
+    assert_eq!(crate::logging::shown(line), line);
 }
