@@ -248,14 +248,23 @@ else
         echo "Removed relevé's schedule for $home. The crontab is now:"
     fi
 fi
-# Shown without credentials, which the terminal, its scrollback or a screen share would keep:
-# a MongoDB URI's up to the line's last `@` (`MONGODB_URI=mongodb://user:password@host` set
-# above the block; a password holding a space or an `@` left unencoded), another URL's
-# `user:password@` within its host part, and the values of secret options (`…Password=`,
-# `…token=`, `authMechanismProperties=`), as the stages hide them. A user's other lines (a URL
-# before an e-mail address) are shown as written.
+# Shown without credentials, which the terminal, its scrollback or a screen share would keep,
+# as the stages hide them: in a variable set to a MongoDB URI (`MONGODB_URI=mongodb://…`),
+# everything up to the line's last `@` (a password holding a space or an `@` left unencoded);
+# elsewhere a MongoDB URI's or another URL's `user:password@` within one word; a password
+# written as a port (`mongodb://user:password/db`); and the values of secret options
+# (`…Password=`, `…token=`, `authMechanismProperties=`). Scheme and option names are matched
+# in any case, as the driver reads them. A user's other lines (a MongoDB URI without
+# credentials, an e-mail address further on) are shown as written.
+ci() { # A pattern matching the word $1 in any case (BSD sed has no `I` flag).
+    printf '%s' "$1" | awk '{ for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); u = toupper(c); l = tolower(c); printf "%s", (u != l ? "[" u l "]" : c) } }'
+}
+scheme="($(ci mongodb)(\+$(ci srv))?:/{1,2})"
+secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProperties)"
 # shellcheck disable=SC2086
 { $crontab_cmd -l 2>/dev/null || true; } | sed -E \
-    -e 's#(mongodb(\+srv)?)://.*@#\1://***@#' \
+    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=[\"']?)$scheme[^/?@[:space:]]*:.*@#\\1\\2***@#" \
+    -e "s#$scheme[^/?@[:space:]]*:[^[:space:]]*@#\\1***@#g" \
     -e 's#://[^/[:space:]@]*:[^/[:space:]]*@#://***@#g' \
-    -e 's#([?&;][A-Za-z_]*([Pp]assword|[Ss]ecret|[Tt]oken|[Kk]ey|authMechanismProperties)=)[^&;[:space:]"'"'"']*#\1***#g'
+    -e "s#$scheme[^/?@,[:space:]]*:([^/?@,[:space:]]*[^0-9/?@,[:space:]][^/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
+    -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g"

@@ -741,3 +741,47 @@ fn the_printed_crontab_never_shows_a_secret_option_of_the_mongodb_uri() {
         "the user's line is kept as it was"
     );
 }
+
+/// The stages hide a MongoDB URI's credentials in the forms a user mistypes (a scheme
+/// missing a `/`, a password with no host after it) and a secret option in any case (URI
+/// option names are case-insensitive to the driver): the printed crontab shows them, where
+/// the terminal, its scrollback or a screen share keeps them.
+#[test]
+fn the_printed_crontab_never_shows_a_mongodb_secret_the_stages_hide() {
+    for line in [
+        "MONGODB_URI=mongodb:/phd:Zebra42pw@db.example.org:27017/phd_db",
+        "MONGODB_URI=mongodb://phd:Zebra42pw/phd_db",
+        "MONGODB_URI=mongodb://db.example.org/phd_db?authMechanism=MONGODB-AWS&authmechanismproperties=AWS_SESSION_TOKEN:Zebra42pw",
+    ] {
+        assert!(
+            !releve::store::redact(line).contains("Zebra42pw"),
+            "the stages hide it: {line}"
+        );
+        let checkout = Checkout::new();
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !said.contains("Zebra42pw"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+    }
+}
+
+/// A user's own backup line, a MongoDB URI without credentials and an address mailed further
+/// on: the MongoDB rule hides up to the line's last `@` whatever the URI holds, and prints
+/// `mongodump --uri mongodb://***@example.org`, a line the user never wrote, where the
+/// script's comment promises a user's other lines are shown as written.
+#[test]
+fn the_printed_crontab_keeps_a_user_s_mongodb_line_without_credentials_whole() {
+    let checkout = Checkout::new();
+    let mine = "0 2 * * * mongodump --uri mongodb://localhost:27017/phd_db --out /backup || mail -s failed ops@example.org";
+    checkout.set_installed(&format!("{mine}\n"));
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains(mine), "{said}");
+}
