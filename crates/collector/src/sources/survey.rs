@@ -257,7 +257,10 @@ impl<'s> Surveyor<'s> {
                 hints.time_array |= written.is_array();
                 hints.unreadable_time.get_or_insert_with(|| shown(written));
             }
-            (Some(written), Some(time)) if time > self.horizon && without_offset(written) => {
+            // Years ahead is a placeholder (`9999-12-31`), said as such above, not local time.
+            (Some(written), Some(time))
+                if time > self.horizon && time <= self.far_horizon && without_offset(written) =>
+            {
                 hints.ahead_without_offset += 1;
                 hints.ahead_example.get_or_insert_with(|| shown(written));
             }
@@ -525,6 +528,26 @@ mod tests {
         let soon = (Utc::now() + chrono::TimeDelta::days(16)).to_rfc3339();
         let hints = survey(&source(), &[json!({"id": 1, "t": soon, "val": 1})]).hints;
         assert_eq!(hints.far_ahead, 0, "a forecast's fortnight");
+    }
+
+    /// The placeholder the far-ahead warning names, `9999-12-31`, written as most APIs write
+    /// it, without an offset: it is counted as a sign of local times as well, and the run also
+    /// warns that the API may write its local time, advising `local_times` or `forecast = true`,
+    /// neither of which a placeholder wants.
+    #[test]
+    fn a_placeholder_date_years_ahead_is_no_sign_of_local_times() {
+        let records = vec![
+            json!({"id": 1, "t": "9999-12-31", "val": 1}),
+            json!({"id": 2, "t": "9999-12-31T00:00:00", "val": 2}),
+            json!({"id": 3, "t": "2026-11-21T10:00:00Z", "val": 3}),
+        ];
+        let hints = survey(&source(), &records).hints;
+        assert_eq!(hints.far_ahead, 2);
+        assert_eq!(
+            (hints.ahead_without_offset, hints.ahead_example),
+            (0, None),
+            "a placeholder is said once, as one"
+        );
     }
 
     #[test]
