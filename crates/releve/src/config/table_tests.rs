@@ -856,3 +856,34 @@ fn a_value_left_open_beside_a_multi_line_string_is_said_at_its_own_key() {
         "{said}"
     );
 }
+
+/// The same mistake with a key after the one left open, as in most tables (`numeric` left
+/// open, `labels` below it): toml stops at `labels`, read as an array element, not at the
+/// next header, so the fix above does not apply and the file is refused at line 12 naming key
+/// `labels`, a line holding nothing wrong; without the multi-line string the table is
+/// refused at `numeric`'s line.
+#[test]
+fn a_value_left_open_above_another_key_beside_a_multi_line_string_is_said_at_its_own_key() {
+    let text = format!(
+        "{}{}",
+        plain(
+            "a",
+            "description = \"\"\"a\nmulti-line\n\"\"\"\nnumeric = [\"x\"\nlabels = { x = \"X\" }"
+        ),
+        plain("b", "")
+    );
+    // Line 11 is `numeric = ["x"`; line 12 `labels = …`.
+    let said = match read(&text) {
+        Err(err) => err,
+        Ok(config) => config
+            .refused
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    assert!(
+        said.starts_with("sources.toml:11:") && said.contains("`numeric`"),
+        "{said}"
+    );
+}

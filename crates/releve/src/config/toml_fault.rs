@@ -42,11 +42,15 @@ pub(super) fn fault_of(
         .as_ref()
         .map(|(at, key)| (line_of(readable, *at), key))
         .filter(|(open_line, _)| *open_line <= line);
+    // Where toml stopped, which `line` (the refusal's) may have moved up from.
+    let toml_line = err
+        .span()
+        .map_or(line, |span| line_of(readable, span.start));
     match left_open {
         Some((open_line, key)) => (
             open_line,
             format!(
-                "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {line}: {})",
+                "key `{key}`: its `[` or `{{` is not closed, so the lines after it were read as part of its value (toml at line {toml_line}: {})",
                 err.message().trim().replace('\n', " ")
             ),
         ),
@@ -111,13 +115,15 @@ fn extra_bracket(line: &str) -> Option<&str> {
     (LineHeader::of(line).is_none() && LineHeader::of(header).is_some()).then_some(header)
 }
 
-/// A value left open above the header line at `offset`, in the table that header line ends,
-/// where toml gave up reading it (`missing comma between array elements` at the next
-/// `[[source]]`): said at its key's line, as a table's own value left open is (see
+/// A value left open above the line at `offset`, a header or a key's (`labels = …`), in the
+/// table that line is in or ends, where toml gave up reading it (`missing comma between array
+/// elements`): said at its key's line, as a table's own value left open is (see
 /// [`fault_of`]), when the file is refused whole (a multi-line string in the table).
 fn left_open_above(text: &str, offset: usize, message: &str) -> Option<Refusal> {
     let (line_start, line) = line_around(text, offset);
-    LineHeader::opened_by(line)?;
+    if LineHeader::opened_by(line).is_none() && !sets_a_key(line) {
+        return None;
+    }
     let from = header_lines(&text[..line_start])
         .last()
         .map_or(0, |(start, _)| *start);
@@ -133,6 +139,18 @@ fn left_open_above(text: &str, offset: usize, message: &str) -> Option<Refusal> 
             Some(table) => table.naming_source(said),
             None => said,
         },
+    })
+}
+
+/// Whether `line` sets a key (`labels = …`): an element of an array, which a line inside a
+/// value left open would be, does not.
+fn sets_a_key(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(key, _)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
     })
 }
 
