@@ -168,10 +168,10 @@ fn parse_time_text(text: &str, local_times: Option<Tz>) -> Option<DateTime<Utc>>
     };
     for format in NAIVE_TIMES {
         if let Ok(t) = NaiveDateTime::parse_from_str(naive, format) {
-            return Some(match zone {
+            return match zone {
                 Some(zone) => on_clock(t, zone),
-                None => t.and_utc(),
-            });
+                None => Some(t.and_utc()),
+            };
         }
     }
     if let Some(day) = basic_date(text) {
@@ -188,14 +188,16 @@ fn parse_time_text(text: &str, local_times: Option<Tz>) -> Option<DateTime<Utc>>
 
 /// The instant `zone`'s clock shows as `clock`: when the clock skips it (summer time begins),
 /// with the offset before the change; when it shows it twice (summer time ends), the first.
-fn on_clock(clock: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
+/// None at the calendar's edges, where no offset can be taken off.
+fn on_clock(clock: NaiveDateTime, zone: Tz) -> Option<DateTime<Utc>> {
     match zone.from_local_datetime(&clock) {
-        LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => time.with_timezone(&Utc),
+        LocalResult::Single(time) | LocalResult::Ambiguous(time, _) => {
+            Some(time.with_timezone(&Utc))
+        }
         LocalResult::None => {
-            let before = zone
-                .offset_from_utc_datetime(&(clock - chrono::TimeDelta::days(1)))
-                .fix();
-            (clock - before).and_utc()
+            let day_before = clock.checked_sub_signed(chrono::TimeDelta::days(1))?;
+            let before = zone.offset_from_utc_datetime(&day_before).fix();
+            clock.checked_sub_offset(before).map(|utc| utc.and_utc())
         }
     }
 }
@@ -365,6 +367,23 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).single(),
             "gone through twice: the first"
         );
+    }
+
+    /// A placeholder year far past 9999 (or before year 1) is no time, on a local clock as on
+    /// UTC's: the record is rejected for its time, the run goes on.
+    #[test]
+    fn a_time_at_the_edge_of_the_calendar_on_a_local_clock_is_no_time() {
+        for (written, zone) in [
+            ("+262142-12-31T23:59:59", chrono_tz::America::New_York),
+            ("-262143-01-01T00:00:00", chrono_tz::Europe::Paris),
+        ] {
+            assert_eq!(timestamp(&json!(written)), None, "{written} on UTC's clock");
+            assert_eq!(
+                timestamp_in(&json!(written), Some(zone)),
+                None,
+                "{written} on {zone}'s clock"
+            );
+        }
     }
 
     #[test]
