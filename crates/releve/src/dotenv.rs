@@ -286,8 +286,9 @@ fn substitutes(line: &str) -> bool {
 }
 
 /// The 1-based number of the line of `content` dotenvy refused, 0 when not found. dotenvy reports
-/// the bad line, or only the bad value in it: a line equal to the text wins, then a variable
-/// line whose value holds it (comments are never the bad line).
+/// the bad line (without its comment), or only the bad value in it: a line equal to the text
+/// wins, then one equal to it but for its comment, then a variable line whose value holds it
+/// (comments are never the bad line).
 fn line_of(content: &str, text: &str) -> usize {
     let first = text.lines().next().unwrap_or_default();
     if first.trim().is_empty() {
@@ -307,6 +308,13 @@ fn line_of(content: &str, text: &str) -> usize {
     lines
         .iter()
         .position(|line| *line == first)
+        // A line dotenvy quotes without its comment (`NAME   # to fill in`).
+        .or_else(|| {
+            lines.iter().position(|line| {
+                variable(line)
+                    && line.split('#').next().unwrap_or_default().trim_end() == first.trim_end()
+            })
+        })
         .or_else(|| {
             lines
                 .iter()
@@ -319,6 +327,19 @@ fn line_of(content: &str, text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name left without `=` and its value, a comment after it, as a line is often
+    /// filled in later: dotenvy quotes it without its comment, and the line is still named.
+    #[test]
+    fn a_name_without_a_value_before_a_comment_is_found_by_number() {
+        let content = "A=1\nFRANCE_TRAVAIL_CLIENT_ID   # from the portal\nB=2\n";
+        let Some(Err(dotenvy::Error::LineParse(text, _))) =
+            dotenvy::from_read_iter(content.as_bytes()).find(Result::is_err)
+        else {
+            panic!("dotenvy refuses a name without a value");
+        };
+        assert_eq!(line_of(content, &text), 2, "dotenvy said {text:?}");
+    }
 
     #[test]
     fn a_bad_line_is_found_by_number() {

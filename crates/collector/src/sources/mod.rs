@@ -219,7 +219,11 @@ pub fn incremental_start(
     match &source.kind {
         SourceKind::Opendatasoft(ods) if ods.incremental => backfill.or_else(|| {
             cursor.map(|cursor| {
-                let start = cursor.min(now) - ods.lookback().as_chrono();
+                // A cursor at the calendar's edge (a state file edited by hand) is taken as is.
+                let cursor = cursor.min(now);
+                let start = cursor
+                    .checked_sub_signed(ods.lookback().as_chrono())
+                    .unwrap_or(cursor);
                 start
                     .duration_trunc(chrono::TimeDelta::minutes(1))
                     .unwrap_or(start)
@@ -339,6 +343,27 @@ mod tests {
             "token_url = \"https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire\"\n",
         );
         assert_eq!(api_host(&france_travail), "api.francetravail.io:443");
+    }
+
+    /// A state file edited by hand, or written by another program, may hold any date chrono
+    /// reads: an incremental source's run then starts without a panic, as from a first run or
+    /// from the earliest date it can.
+    #[test]
+    fn a_cursor_at_the_edge_of_the_calendar_starts_a_run_without_a_panic() {
+        let source = at(
+            "opendatasoft",
+            "https://odre.opendatasoft.com",
+            "dataset = \"eco2mix-national-tr\"\nincremental = true\n",
+        );
+        let state: crate::state::SourceState = serde_json::from_str(
+            r#"{"last_success_started": null, "last_success_landed": null, "last_attempt": null,
+                "last_error": null, "cursor": "-262143-01-01T00:00:00Z"}"#,
+        )
+        .expect("a state file the collector reads");
+        let now = chrono::Utc::now();
+        let start =
+            std::panic::catch_unwind(|| incremental_start(&source, None, state.cursor(), now));
+        assert!(start.is_ok(), "the run starts without a panic");
     }
 
     /// `collector --check` tells a source its host's other sources slow: they share one
