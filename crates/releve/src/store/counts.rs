@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 
 /// More records than any hour, run or file holds (a million a second for a week and more):
 /// a count past it is not one, and the report's sums of counts cannot overflow.
-const MOST: i64 = 1_000_000_000_000;
+pub(super) const MOST: i64 = 1_000_000_000_000;
 
 /// A count, for `#[serde(deserialize_with)]`: a whole number from 0 to 10^12, stored as an
 /// integer or a double.

@@ -231,8 +231,24 @@ impl StoredRun {
     }
 }
 
-/// A [`RunMetrics`] as stored in `runs`, with BSON dates.
+/// A [`RunMetrics`] as stored in `runs`, with BSON dates. A total announced past any real one
+/// (10^12, an API's error) is stored as none announced, its shortfall as none, with a warning:
+/// the readers would refuse the run.
 pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> {
+    let past_any = metrics
+        .announced
+        .filter(|&announced| i64::try_from(announced).map_or(true, |n| n > counts::MOST));
+    let mut metrics = std::borrow::Cow::Borrowed(metrics);
+    if let Some(announced) = past_any {
+        tracing::warn!(
+            source = %metrics.source,
+            started = %metrics.started,
+            "The API announced {announced} records, more than any API holds: the run is stored without that total."
+        );
+        let kept = metrics.to_mut();
+        (kept.announced, kept.coverage, kept.shortfall) = (None, None, 0);
+    }
+    let metrics = metrics.as_ref();
     let mut document = bson::to_document(metrics)?;
     document.insert("started", bson_date(metrics.started));
     document.insert("finished", bson_date(metrics.finished));
