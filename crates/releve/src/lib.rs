@@ -20,6 +20,7 @@ pub mod selection;
 pub mod store;
 mod text_file;
 pub mod under_way;
+pub mod wide_integer;
 pub mod working_folder;
 
 pub use config::{

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 /// JSON (`{"$numberLong": "5"}`, `{"$date": …}`) is kept as served, where `bson::to_document`
 /// would turn it into a typed value.
 pub fn data_of(text: &str) -> Result<Document, String> {
-    if let Some(number) = oversized_integer(text) {
+    if let Some(number) = releve::wide_integer::first_in(text) {
         return Err(format!(
             "the integer {number} is outside the signed 64-bit range, which MongoDB cannot store"
         ));
@@ -156,44 +156,6 @@ pub fn within_size_limit(text_len: usize, document: &Document) -> Result<(), Str
     Ok(())
 }
 
-/// The first integer of the JSON `text` outside a signed 64-bit integer's range, as written.
-pub fn oversized_integer(text: &str) -> Option<&str> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'"' => at = after_string(bytes, at + 1),
-            b'-' | b'0'..=b'9' => {
-                let start = at;
-                while at < bytes.len()
-                    && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-                {
-                    at += 1;
-                }
-                let number = &text[start..at];
-                let integer = !number.contains(['.', 'e', 'E']);
-                if integer && number.parse::<i64>().is_err() {
-                    return Some(number);
-                }
-            }
-            _ => at += 1,
-        }
-    }
-    None
-}
-
-/// The index just past the string whose content starts at `at`.
-fn after_string(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\\' => at += 2,
-            b'"' => return at + 1,
-            _ => at += 1,
-        }
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,30 +226,5 @@ mod tests {
                 .expect_err("trailing")
                 .starts_with("not JSON")
         );
-    }
-
-    #[test]
-    fn integers_past_64_bits_are_found_as_written() {
-        let record = r#"{"id":"a","val":123456789012345678901234567890,"n":[1,-2]}"#;
-        assert_eq!(
-            oversized_integer(record),
-            Some("123456789012345678901234567890")
-        );
-        assert_eq!(
-            oversized_integer(r#"{"v":-9223372036854775809}"#),
-            Some("-9223372036854775809")
-        );
-        assert_eq!(
-            oversized_integer(r#"{"v":18446744073709551615}"#),
-            Some("18446744073709551615")
-        );
-    }
-
-    #[test]
-    fn what_fits_floats_and_text_are_left_alone() {
-        let record = r#"{"a":9223372036854775807,"b":-9223372036854775808,"c":1e300,
-            "d":123456789012345678901234567890.5,"e":"123456789012345678901234567890",
-            "f":"say \"99999999999999999999\" twice","g":[0,-0,1.5E+22]}"#;
-        assert_eq!(oversized_integer(record), None);
     }
 }

@@ -169,6 +169,20 @@ impl SourceClient {
                 ..answer
             });
         }
+        // Read as the nearest double by every JSON reader: records told apart by it would be
+        // taken for one, silently; MongoDB could not store it either.
+        if matches!(parsed, Some(Ok(_)))
+            && let Some(number) = std::str::from_utf8(body)
+                .ok()
+                .and_then(releve::wide_integer::first_in)
+        {
+            return Err(Attempt::Fatal(FetchError::InvalidJson {
+                what: what.to_owned(),
+                detail: format!(
+                    "it holds the integer {number}, past 64 bits, which JSON readers round to the nearest float (records told apart by it would be taken for one) and MongoDB cannot store"
+                ),
+            }));
+        }
         if let Some(Err(err)) = parsed {
             let detail = self.not_json(status, headers, body, &err);
             // A body that stops early was cut off on the way: worth another try. A complete
