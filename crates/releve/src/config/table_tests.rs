@@ -887,3 +887,37 @@ fn a_value_left_open_above_another_key_beside_a_multi_line_string_is_said_at_its
         "{said}"
     );
 }
+
+/// A key left without `=` and its value (a half-typed line, a comma for a letter) is a TOML
+/// mistake inside its table, as `every = 15m` is: that table alone is refused, at the line.
+#[test]
+fn a_key_without_a_value_refuses_its_own_table_alone() {
+    for line in ["periodicity", "t,ime = \"t\"", "drop [\"x\"]"] {
+        let text = format!("{}{}", plain("a", line), plain("b", ""));
+        let config =
+            read(&text).unwrap_or_else(|err| panic!("{line}: the file is readable: {err}"));
+        assert_eq!(accepted(&config), ["b"], "{line}");
+        let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+        assert_eq!(refused.len(), 1, "{line}: {refused:?}");
+        assert!(
+            refused[0].starts_with("sources.toml:8: source `a`:"),
+            "{line}: {refused:?}"
+        );
+    }
+}
+
+/// toml stops at a dotted key of 80 parts or more with a fault that has no place in the file:
+/// it is still the fault of the table holding the key, refused alone at the key's line.
+#[test]
+fn a_dotted_key_too_deep_for_toml_refuses_its_own_table_alone() {
+    let deep = format!("units{} = \"km\"", ".x".repeat(80));
+    let text = format!("{}{}", plain("a", ""), plain("b", &deep));
+    let config = read(&text).expect("the file is readable");
+    assert_eq!(accepted(&config), ["a"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].starts_with("sources.toml:16: source `b`: key `units"),
+        "{refused:?}"
+    );
+}

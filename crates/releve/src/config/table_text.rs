@@ -77,6 +77,9 @@ impl TableText {
                 table
             })
             .or_else(|| Self::by_lines(text, offset))
+            // Nothing left open before it, no multi-line string about: a fault on a line of
+            // the table's own (a key without `=`) is its own.
+            .or_else(|| Self::by_lines_at(text, offset, false, Blame::Header))
     }
 
     /// The `[[source]]` table `offset` falls in, told from the header lines alone: the last

@@ -69,7 +69,9 @@ pub(super) fn fault_of(
 /// Why toml refused the file. An error serde's flatten left at a `[[source]]` line is
 /// explained again from the table's keys; any other names the key on its line.
 pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
-    let offset = err.span().map_or(0, |span| span.start);
+    let offset = err
+        .span()
+        .map_or_else(|| placeless_fault(text), |span| span.start);
     let message = err.message().trim().replace('\n', " ");
     if let Some(refusal) = left_open_above(text, offset, &message) {
         return refusal;
@@ -105,6 +107,26 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
         None => message,
     };
     Refusal { message, ..refusal }
+}
+
+/// Where a fault toml gives no place for lies (`recursion limit`, at a dotted key of 80 parts
+/// and more): the start of the first line by which the text's beginning holds such a fault, 0
+/// when none does.
+fn placeless_fault(text: &str) -> usize {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let placeless = |end: &usize| {
+        let (_, errors) = toml::de::DeTable::parse_recoverable(&text[..*end]);
+        errors.iter().any(|err| err.span().is_none())
+    };
+    match ends.partition_point(|end| !placeless(end)) {
+        0 => 0,
+        line if line == ends.len() => 0,
+        line => ends[line - 1],
+    }
 }
 
 /// A header line closed with a `]` too many (`[[source]]]`, `[report]]`): the header as it
