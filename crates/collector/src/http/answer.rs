@@ -209,8 +209,8 @@ fn near_json(what: &str, body: &[u8]) -> Option<Vec<u8>> {
         None => (std::borrow::Cow::Borrowed(body), 0),
     };
     let (body, halves) = match lone_surrogates::replaced(&body) {
-        Some((body, halves)) => (body, halves),
-        None => (body.into_owned(), 0),
+        Some((body, halves)) => (std::borrow::Cow::Owned(body), halves),
+        None => (body, 0),
     };
     if values + halves == 0 || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
         return None;
@@ -229,7 +229,7 @@ fn near_json(what: &str, body: &[u8]) -> Option<Vec<u8>> {
             "The answer escapes half of an emoji or other character alone (`\\ud83d`, a string cut in its middle), which is not JSON: read and landed as the replacement character U+FFFD (`\\ufffd`)."
         );
     }
-    Some(body)
+    Some(body.into_owned())
 }
 
 /// What common near-JSON the parser stopped at, in words: `NaN` or `Infinity` (Python's

@@ -17,8 +17,7 @@ pub(super) fn may_hold(body: &[u8]) -> bool {
 /// `body` with each escaped surrogate that is not half of a pair replaced by `\ufffd`, and
 /// how many were; `None` when it holds none.
 pub(super) fn replaced(body: &[u8]) -> Option<(Vec<u8>, usize)> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut replaced = 0;
+    let mut edits = super::edits::Edits::new(body);
     let mut in_string = false;
     let mut at = 0;
     while let Some(&byte) = body.get(at) {
@@ -28,29 +27,20 @@ pub(super) fn replaced(body: &[u8]) -> Option<(Vec<u8>, usize)> {
             in_string = false;
         } else if byte == b'\\' {
             let escape = &body[at..];
-            match surrogate_at(escape) {
-                Some(Half::High) if surrogate_at(&escape[6..]) == Some(Half::Low) => {
-                    out.extend_from_slice(&escape[..12]);
-                    at += 12;
-                }
+            at += match surrogate_at(escape) {
+                Some(Half::High) if surrogate_at(&escape[6..]) == Some(Half::Low) => 12,
                 Some(_) => {
-                    out.extend_from_slice(br"\ufffd");
-                    replaced += 1;
-                    at += 6;
+                    edits.replace(at, 6, br"\ufffd");
+                    6
                 }
-                None => {
-                    // Any other escape: its two bytes as they are (`\"` does not end the
-                    // string).
-                    out.extend_from_slice(&escape[..escape.len().min(2)]);
-                    at += 2;
-                }
-            }
+                // Any other escape: its two bytes as they are (`\"` does not end the string).
+                None => 2,
+            };
             continue;
         }
-        out.push(byte);
         at += 1;
     }
-    (replaced > 0).then_some((out, replaced))
+    edits.finish()
 }
 
 /// A half of a surrogate pair.

@@ -33,6 +33,7 @@
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
 
 mod answer;
+mod edits;
 mod error;
 mod failure;
 mod limiter;

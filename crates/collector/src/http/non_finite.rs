@@ -8,8 +8,7 @@ const WORDS: &[&[u8]] = &[b"-Infinity", b"Infinity", b"NaN"];
 /// `body` with each `NaN`, `Infinity` or `-Infinity` written outside a string replaced by
 /// `null`, and how many were; `None` when it holds none.
 pub(super) fn as_null(body: &[u8]) -> Option<(Vec<u8>, usize)> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut replaced = 0;
+    let mut edits = super::edits::Edits::new(body);
     let mut in_string = false;
     let mut escaped = false;
     let mut at = 0;
@@ -25,15 +24,13 @@ pub(super) fn as_null(body: &[u8]) -> Option<(Vec<u8>, usize)> {
         } else if byte == b'"' {
             in_string = true;
         } else if let Some(word) = non_finite_at(&body[at..]) {
-            out.extend_from_slice(b"null");
-            replaced += 1;
+            edits.replace(at, word.len(), b"null");
             at += word.len();
             continue;
         }
-        out.push(byte);
         at += 1;
     }
-    (replaced > 0).then_some((out, replaced))
+    edits.finish()
 }
 
 /// The word for a number that is not finite `rest` starts with, as a whole word.
