@@ -351,7 +351,9 @@ async fn write_period(
     }
     if missed {
         let path = args.reports_dir.join(period.file_name());
-        if path.exists() {
+        if std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes)) {
+            tracing::info!(path = %path.display(), "The report of this period left out [[source]] tables the configuration refused then, and reads them all now: written again (--if-missing).");
+        } else if path.exists() {
             tracing::info!(path = %path.display(), "The report of this period was written before its data was complete (by hand, or by an older version's crontab at 00:15): written again (--if-missing).");
         } else {
             tracing::info!(path = %path.display(), "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing).");

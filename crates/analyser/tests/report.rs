@@ -2579,6 +2579,41 @@ async fn if_missing_writes_again_a_report_that_left_out_a_table_refused_then_fix
     );
 }
 
+/// The same report caught up by the next day's job, as a day before the one asked: its log
+/// line says why it is written again, not "written before its data was complete (by hand, or
+/// by an older version's crontab at 00:15)" (found by the review of stop 56).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_that_left_out_a_table_refused_then_is_said_so_when_caught_up() {
+    let (uri, db) = golden_database("refused-then-caught-up").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join(golden::report(0));
+    setup(
+        dir.path(),
+        &golden::CONFIG.replacen("every = ", "every = [", 1),
+    );
+    let _ = analyse_output(dir.path(), &uri, &db, &["--date", &golden::date(0)]).await;
+    setup(dir.path(), golden::CONFIG);
+    let next_day = ["--date", &golden::date(1), "--if-missing"];
+    let (at, args) = (dir.path().to_owned(), analyser_args(&uri, &db, &next_day));
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::analyser_logging(&at, &args, "info")
+    })
+    .await
+    .expect("analyser thread");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let line = log
+        .lines()
+        .find(|line| line.contains(&golden::date(0)))
+        .unwrap_or_else(|| panic!("a line for the report caught up: {log}"));
+    assert!(
+        line.contains("left out [[source]] tables the configuration refused then"),
+        "{line}"
+    );
+    let cover = common::flat(&common::page_texts(&report)[0]);
+    assert!(!cover.contains("Left out of this report"), "{cover}");
+}
+
 /// A source whose `every` went from `15m` to `1h` at noon, collected on time under each: the
 /// first hourly run comes an hour after the last quarter-hourly one, as the collector schedules
 /// it. That hour is the new interval, not a stopped collector: the report must not ask whether

@@ -33,13 +33,18 @@ pub fn write_executable(path: &Path, text: &str) {
 
 /// Runs the real `analyser` in `dir` with `args`.
 pub fn analyser(dir: &Path, args: &[&str]) -> Output {
+    analyser_logging(dir, args, "warn")
+}
+
+/// [`analyser`], logging from `level` on (`info` for what `--if-missing` writes and why).
+pub fn analyser_logging(dir: &Path, args: &[&str], level: &str) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
         .current_dir(dir)
         .args(args)
         .env_remove("MONGODB_URI")
         .env_remove("FRANCE_TRAVAIL_CLIENT_ID")
         .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", level)
         .output()
         .expect("run the analyser binary");
     let stderr = String::from_utf8_lossy(&output.stderr);
