@@ -130,6 +130,13 @@ pub struct LandingOrder {
 }
 
 impl LandingOrder {
+    /// Whether this landing is named more than an hour after the clock's `now`: named while
+    /// the clock ran ahead (then set right), or by hand. Landings since are newer, whatever
+    /// their names.
+    pub fn ahead_of(&self, now: DateTime<Utc>) -> bool {
+        self.landed_at > now + chrono::TimeDelta::hours(1)
+    }
+
     /// The landing a source's state records, as its time and its sequence within that second
     /// (none for the first).
     pub fn recorded(landed_at: Option<DateTime<Utc>>, sequence: Option<u32>) -> Option<Self> {

@@ -1350,6 +1350,48 @@ fn a_file_named_in_the_future_is_warned_of() {
     );
 }
 
+/// A clock that ran a year ahead, then set right (the README's "The clock was ahead, then set
+/// right"): the summariser ran while it was ahead, so the file named then was summarised and
+/// deleted, and nothing in the raw folder is named in the future any more. A revision landed
+/// once the clock is right replaces the version stored then, and the run says why: the old
+/// forecast or the éCO2mix row with nulls stayed, silently, until the clock passed the wrong
+/// landing time a year later (found by the clock probe of stop 57).
+#[tokio::test]
+async fn a_revision_after_a_clock_that_ran_ahead_is_stored_and_said() {
+    let ws = Workspace::new("future-then-right");
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::days(365);
+    let first = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON");
+    let landed = releve::rawfile::land(&ws.raw(), "usgs", ahead, &first).expect("landed ahead");
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0, "summarised and deleted");
+    // While the clock ran ahead, that file was no file of the future: the run noted it as the
+    // newest summarised, as it notes any.
+    ws.db()
+        .await
+        .collection::<mongodb::bson::Document>("summariser_progress")
+        .update_one(
+            mongodb::bson::doc! {"source": "usgs"},
+            mongodb::bson::doc! {"$set": {"newest_file": landed.file_name()}},
+        )
+        .upsert(true)
+        .await
+        .expect("progress noted");
+    // The clock is set right; the next run lands the revised event.
+    let revised = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 2.5)])).expect("JSON");
+    releve::rawfile::land(&ws.raw(), "usgs", chrono::Utc::now(), &revised).expect("landed");
+    let said = stderr(&ws.summarise());
+    let stored = ws.record_data("usgs", "a").await.expect("record a");
+    assert_eq!(
+        stored["properties"]["mag"],
+        serde_json::json!(2.5),
+        "the revision is dropped as older than the version landed while the clock was ahead: {said}"
+    );
+    assert!(
+        said.contains("named ahead of this clock"),
+        "the run says why: {said}"
+    );
+}
+
 /// A file whose records MongoDB acknowledged but that cannot be deleted after is said, in one
 /// line, and fails the run (the next run finds its records stored); one already gone by then
 /// (removed by hand) was summarised all the same: nothing to say of it.

@@ -55,7 +55,7 @@ pub async fn summarise_source(
     let pending = database::pending_hours(db, &source.name).await?;
     let mut run = SourceRun {
         waiting: quarantine::waiting(raw_dir, &source.name),
-        newest: progress::newest(db, &source.name).await?,
+        newest: newest_summarised(db, source).await?,
         leftover: pending.hours,
         summaries_only: pending.summaries_only,
         read_back: BTreeSet::new(),
@@ -208,19 +208,38 @@ fn landed_files(
     }
 }
 
-/// Warns of files named more than an hour after now: the latest version of a record is the
-/// one of the latest-named file, so until the clock passes their names theirs win over every
-/// file landed since, which a clock that ran ahead (or a name made by hand) makes silent.
+/// The newest file of `source` summarised so far (see [`progress`]), unless it is named ahead
+/// of the clock, which ran ahead and was set right since: files landed since are then newer
+/// ones, not files summarised before, and replace the versions stored then (said).
+async fn newest_summarised(
+    db: &Database,
+    source: &Source,
+) -> Result<Option<LandingOrder>, SummariseError> {
+    let newest = progress::newest(db, &source.name).await?;
+    if let Some(ahead) = newest.filter(|newest| newest.ahead_of(Utc::now())) {
+        warn!(
+            source = %source.name,
+            newest = %ahead.landed_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            "The newest file summarised of this source is named ahead of this clock (which ran ahead, and was set right): the files landed since are taken as the newer ones, and their records replace the versions stored then."
+        );
+        return Ok(None);
+    }
+    Ok(newest)
+}
+
+/// Warns of files named more than an hour after now (see [`LandingOrder::ahead_of`]): their
+/// records win over those of the files summarised with them, which a clock that ran ahead (or
+/// a name made by hand) makes silent; files landed later replace them.
 fn warn_future_names(raw_dir: &Path, source: &Source, landed: &[RawFileName]) {
-    let ahead = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    let now = Utc::now();
     // Oldest first: those named in the future end the list.
-    let future = &landed[landed.partition_point(|name| name.landed_at <= ahead)..];
+    let future = &landed[landed.partition_point(|name| !name.landing_order().ahead_of(now))..];
     if let Some(newest) = future.last() {
         warn!(
             source = %source.name,
             files = future.len(),
             newest = %newest.path_in(raw_dir).display(),
-            "Files named with a landing time in the future (a clock that ran ahead, a name made by hand): their records win over the versions of every file landed until then."
+            "Files named with a landing time in the future (a clock that ran ahead, a name made by hand): their records win over those of the files summarised with them; files landed later replace them."
         );
     }
 }
@@ -503,10 +522,13 @@ async fn write_batch(
     wait_for_quarantined(db, source, &batch, &unstorable, run, report).await?;
     // Noted before any file goes: a run that dies while deleting then reads the batch's
     // remaining files as out of order, each alone, never merged with newer files.
+    // A file named ahead of the clock is not: files landed after it would be taken for ones
+    // summarised before.
     if let Some(last) = batch.data_files.last()
         && run
             .newest
             .is_none_or(|newest| last.landing_order() > newest)
+        && !last.landing_order().ahead_of(Utc::now())
     {
         progress::note(db, &source.name, last).await?;
         run.newest = Some(last.landing_order());
