@@ -216,7 +216,7 @@ async fn rewrite_outdated(
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     let changed = match written.is_empty() {
         true => Ok(BTreeMap::new()),
-        false => outdated::changed_since(&db, config, written).await,
+        false => outdated::changed_since(&db, config, written, now).await,
     };
     releve::store::shut_down(db).await;
     let changed = match changed {

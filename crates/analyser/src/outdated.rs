@@ -116,11 +116,14 @@ fn checked_periods(asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
 }
 
 /// Of the `written` reports, those some of whose hours were summarised since they were
-/// written, with the sources whose summaries changed, by file.
+/// written, with the sources whose summaries changed, by file. An hour summarised at a time
+/// still to come at `now` (a clock that ran ahead, then set right) is no change: every run
+/// would write the report again until that time.
 pub async fn changed_since(
     db: &Database,
     config: &Config,
     written: &[Written],
+    now: DateTime<Utc>,
 ) -> Result<BTreeMap<PathBuf, BTreeSet<String>>, StoreError> {
     let mut changed: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     let Some(oldest) = written.iter().map(|w| w.modified).min() else {
@@ -154,6 +157,7 @@ pub async fn changed_since(
         .try_collect()
         .await
         .map_err(StoreError::command(action))?;
+    let mut ahead = 0;
     for summary in &summaries {
         // A document not shaped as the summariser writes it is named by the report itself.
         let (Ok(name), Ok(hour), Ok(updated_at)) = (
@@ -167,6 +171,10 @@ pub async fn changed_since(
             continue;
         };
         let (hour, updated_at) = (store::chrono_date(*hour), store::chrono_date(*updated_at));
+        if updated_at > now {
+            ahead += 1;
+            continue;
+        }
         for w in written {
             let in_period = w.period.first_hour_of(source.resolution) <= hour
                 && hour < w.period.end_hour_of(source.resolution);
@@ -177,6 +185,12 @@ pub async fn changed_since(
                     .insert(name.to_owned());
             }
         }
+    }
+    if ahead > 0 {
+        tracing::info!(
+            hours = ahead,
+            "Hours of these reports' periods were summarised at a time still to come (a clock that ran ahead, then set right): not taken for changes since the reports were written."
+        );
     }
     Ok(changed)
 }

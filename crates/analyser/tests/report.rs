@@ -544,6 +544,54 @@ async fn a_database_without_releve_data_replaces_no_report() {
     );
 }
 
+/// The machine's clock (the laptop's, MongoDB's on it too) ran a year ahead for a while, then
+/// NTP set it right: hours the summariser wrote in that while carry an `updated_at` a year
+/// ahead. The crontab's day job (`--if-missing`, hourly from 04:15 to 23:15) then finds them
+/// "summarised since" the report at every run: it writes the report again each hour, for the
+/// eight days it looks back (the week and month jobs too), each time claiming on the cover
+/// "replacing the report written before: hours of the period were summarised since", though
+/// nothing changed. Written once, it should be left as it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_does_not_write_a_report_again_at_every_run_after_a_clock_that_ran_ahead() {
+    let (uri, db) = golden_database("ahead-then-right").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    // An hour of the day summarised while the clock read a year ahead.
+    let hourly = database.collection::<Document>(store::HOURLY);
+    let in_day = doc! {"source": "quakes", "hour": {"$gte": store::bson_date(golden::day_start())}};
+    let mut summary = hourly
+        .find_one(in_day)
+        .await
+        .expect("read an hour")
+        .expect("an hour");
+    summary.insert(
+        "updated_at",
+        store::bson_date(Utc::now() + Duration::days(365)),
+    );
+    let id = summary.get("_id").cloned().expect("its _id");
+    hourly
+        .replace_one(doc! {"_id": id}, summary)
+        .await
+        .expect("an hour summarised ahead");
+    let day = ["--date", &golden::date(0), "--if-missing"];
+    let report = dir.path().join(golden::report(0));
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|meta| meta.modified())
+            .expect("the report's time")
+    };
+    analyse(dir.path(), &uri, &db, &day).await;
+    let written = modified(&report);
+    // The next hour's job: nothing was summarised since.
+    analyse(dir.path(), &uri, &db, &day).await;
+    assert_eq!(
+        modified(&report),
+        written,
+        "nothing summarised since the report was written, yet it is written again at every run"
+    );
+}
+
 /// A report written while a day was not collected yet (France Travail's credentials wrong at
 /// 04:15, fixed at 07:00) is written again by the next `--if-missing` run once hours of its
 /// period were summarised since, the day's report and those of the eight days before it alike;
