@@ -126,10 +126,12 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
     }
 }
 
-/// When an interval source's next run is due after its last success, if it had one.
+/// When an interval source's next run is due after its last success, if it had one: `every`
+/// later, at the same time of day in the reports' zone for whole days (see
+/// [`releve::config::Every::after`]), so that each of their days expects a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    let every = source.every.as_chrono();
-    Some(minute_of(state.last_success_started?) + every)
+    let last = minute_of(state.last_success_started?);
+    Some(source.every.after(last, source.days_in))
 }
 
 /// The start of the minute `time` falls in: the schedule counts a run from its minute, whether
@@ -229,6 +231,35 @@ mod tests {
             Due::Now,
             "an hourly source run by hand at 10:00:11 is collected by cron at 11:00"
         );
+    }
+
+    /// A daily source run at 23:30 in Paris (the reports' zone by default): due at 23:30 the
+    /// next day whatever the clock change between, 23 hours later on the day summer time
+    /// begins, so that day holds its run (24 hours later, it held none: found by the clock
+    /// probe of stop 57), and 25 hours later on the day it ends.
+    #[test]
+    fn a_daily_interval_keeps_its_time_of_day_across_a_change_of_clocks() {
+        let daily = source("1d");
+        assert_eq!(daily.days_in.name(), "Europe/Paris");
+        let paris = |month, day, hour| {
+            daily
+                .days_in
+                .with_ymd_and_hms(2026, month, day, hour, 30, 0)
+                .single()
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        for (month, before, after) in [(3, 28, 29), (10, 24, 25)] {
+            let mut state = SourceState::default();
+            let ran = paris(month, before, 23);
+            state.succeeded(ran, landing(ran), None, None, None);
+            let day = ran.date_naive();
+            assert_eq!(
+                due(&daily, &state, day, ran + chrono::TimeDelta::hours(12)),
+                Due::NotBefore(paris(month, after, 23)),
+                "{month}"
+            );
+        }
     }
 
     #[test]

@@ -1992,3 +1992,61 @@ fn the_cover_s_line_names_a_few_sources_of_a_kind_and_counts_the_others() {
         "Sources now: 6 never collected (portail-01, portail-02, portail-03, portail-04, portail-05, portail-06)."
     );
 }
+
+/// A daily source run at 23:30 in Paris: the collector ran it every 24 hours, so once summer
+/// time began its run came at 00:30, and the 23-hour Sunday 29 March 2026 held no run though
+/// none was missed; the report, which counts whole-day intervals in its days, said 0 of 1
+/// landed, in red, and the week 6 of 7 (found by the clock probe of stop 57). The collector
+/// now keeps a daily run's time of day on the reports' clock (`Every::after`): each of the
+/// week's days holds one run, Sunday's 23 hours after Saturday's.
+#[test]
+fn a_daily_source_run_every_24_hours_is_not_missed_on_the_23_hour_day() {
+    let paris = chrono_tz::Europe::Paris;
+    let saturday = Utc
+        .with_ymd_and_hms(2026, 3, 28, 22, 30, 0)
+        .single()
+        .expect("instant");
+    let every = releve::Every::from_secs(86_400);
+    let daily_run = |day: u32| {
+        let mut started = saturday;
+        for _ in 28..day {
+            started = every.after(started, paris);
+        }
+        for _ in day..28 {
+            started -= chrono::Duration::days(1);
+        }
+        CollectionRun {
+            started,
+            every_s: Some(86_400),
+            ..run(0, None)
+        }
+    };
+    let reported = Utc
+        .with_ymd_and_hms(2026, 3, 30, 2, 15, 0)
+        .single()
+        .expect("instant");
+    let sunday =
+        ReportPeriod::containing(PeriodKind::Day, "2026-03-29".parse().expect("date"), paris);
+    assert!(sunday.start() <= daily_run(29).started && daily_run(29).started < sunday.end());
+    let data = SourceData {
+        runs: vec![daily_run(29)],
+        run_before: Some(daily_run(28)),
+        last_success: Some(daily_run(29).started),
+        latest_run: Some(daily_run(29).started),
+        ..Default::default()
+    };
+    let c = assess(&source("1d"), &data, collecting_before(), &sunday, reported);
+    assert_eq!((c.landed, c.expected), (1, 1), "the 23-hour day");
+    let week =
+        ReportPeriod::containing(PeriodKind::Week, "2026-03-29".parse().expect("date"), paris);
+    let data = SourceData {
+        // Monday 23 to Sunday 29 March at 23:30, CET then CEST.
+        runs: (23..=29).map(daily_run).collect(),
+        run_before: Some(daily_run(22)),
+        last_success: Some(daily_run(29).started),
+        latest_run: Some(daily_run(29).started),
+        ..Default::default()
+    };
+    let c = assess(&source("1d"), &data, collecting_before(), &week, reported);
+    assert_eq!((c.landed, c.expected), (7, 7), "the week holding it");
+}

@@ -3,7 +3,12 @@
 use std::fmt;
 use std::time::Duration;
 
+use chrono::{DateTime, Days, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
+
+/// Seconds in a day of 24 hours.
+const SECONDS_PER_DAY: u64 = 24 * 60 * 60;
 
 /// A collection interval or timeout as written in `sources.toml`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -14,6 +19,28 @@ impl Every {
     /// Builds an interval from whole seconds.
     pub const fn from_secs(secs: u64) -> Self {
         Every(Duration::from_secs(secs))
+    }
+
+    /// When an interval begun at `from` ends: `from` plus the interval, but for one of whole
+    /// days, the same time of day that many days later on `zone`'s clock (23 or 25 hours on
+    /// a day summer time begins or ends), as a daily cron job runs; where that time does not
+    /// happen that day (the hour skipped when summer time begins), the interval's length.
+    pub fn after(self, from: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+        let elapsed = from
+            .checked_add_signed(self.as_chrono())
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let days = self.0.as_secs() / SECONDS_PER_DAY;
+        if days == 0
+            || !self.0.as_secs().is_multiple_of(SECONDS_PER_DAY)
+            || self.0.subsec_nanos() != 0
+        {
+            return elapsed;
+        }
+        from.with_timezone(&zone)
+            .naive_local()
+            .checked_add_days(Days::new(days))
+            .and_then(|clock| zone.from_local_datetime(&clock).earliest())
+            .map_or(elapsed, |time| time.with_timezone(&Utc))
     }
 
     /// The interval as a standard duration.
@@ -103,6 +130,8 @@ impl fmt::Debug for Every {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     #[test]
@@ -149,5 +178,34 @@ mod tests {
         assert_eq!(Every::from_secs(900).to_string(), "15m");
         assert_eq!(Every::from_secs(7200).to_string(), "2h");
         assert_eq!(Every::from_secs(90).to_string(), "90s");
+    }
+
+    fn utc(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, month, day, hour, minute, 0)
+            .single()
+            .expect("instant")
+    }
+
+    /// A daily run at 23:30 in Paris stays at 23:30 across both changes of 2026 (the spring
+    /// day is 23 hours long, the autumn one 25), as a daily cron job does, so each of the
+    /// report's days holds one run; shorter intervals are elapsed time.
+    #[test]
+    fn whole_days_keep_the_time_of_day_across_a_change_of_clocks() {
+        let paris = chrono_tz::Europe::Paris;
+        let day = Every::from_secs(86_400);
+        // Saturday 28 March 23:30 CET is 22:30 UTC; Sunday 29 March 23:30 CEST is 21:30 UTC.
+        assert_eq!(day.after(utc(3, 28, 22, 30), paris), utc(3, 29, 21, 30));
+        // Saturday 24 October 23:30 CEST is 21:30 UTC; Sunday 25 October 23:30 CET, 22:30.
+        assert_eq!(day.after(utc(10, 24, 21, 30), paris), utc(10, 25, 22, 30));
+        let week = Every::from_secs(7 * 86_400);
+        assert_eq!(week.after(utc(3, 24, 22, 30), paris), utc(3, 31, 21, 30));
+        // 02:30 does not happen on 29 March: a day later by the clock's length.
+        assert_eq!(day.after(utc(3, 28, 1, 30), paris), utc(3, 29, 1, 30));
+        let hour = Every::from_secs(3_600);
+        assert_eq!(hour.after(utc(3, 29, 0, 30), paris), utc(3, 29, 1, 30));
+        assert_eq!(
+            day.after(utc(3, 28, 22, 30), chrono_tz::UTC),
+            utc(3, 29, 22, 30)
+        );
     }
 }

@@ -301,6 +301,10 @@ pub struct Source {
     /// 1-based line of the `[[source]]` table, for messages.
     #[serde(skip)]
     pub line: usize,
+    /// The zone whose days an `every` of whole days counts in: `[report]`'s `timezone`, whose
+    /// days the reports expect a daily source once each (see [`Every::after`]).
+    #[serde(skip, default = "default_timezone")]
+    pub days_in: Tz,
 }
 
 /// The keys of [`Source`] itself, as written in `sources.toml`: every table takes them

@@ -42,7 +42,10 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     // The text with the refused tables blanked out: toml reads it, so keys can be found.
     let mut left_out = Vec::new();
-    let sources = check_sources(&readable, path, file.sources, &mut refused, &mut left_out);
+    let mut sources = check_sources(&readable, path, file.sources, &mut refused, &mut left_out);
+    for source in &mut sources {
+        source.days_in = file.report.timezone;
+    }
     for table in &mut refused {
         table.duplicate = sources
             .iter()

@@ -536,7 +536,7 @@ fn an_unknown_kind_is_named_at_its_line() {
 fn every_common_key_is_listed() {
     macro_rules! fields_of_source {
         ($source:expr, $($field:ident),*) => {{
-            let Source { $($field: _,)* kind: _, line: _ } = $source;
+            let Source { $($field: _,)* kind: _, line: _, days_in: _ } = $source;
             [$(stringify!($field)),*]
         }};
     }
