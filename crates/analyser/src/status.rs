@@ -273,9 +273,16 @@ impl SourceStatus {
         let name = &self.name;
         match self.health(now) {
             Health::Ok | Health::Disabled | Health::Skipped | Health::Unknown => None,
-            Health::Never => Some(format!(
-                "source `{name}` has no run known (none in raw/ or in `runs`): a new source runs at cron's next minute; if it stays so, check logs/collector.log"
-            )),
+            Health::Never => Some(match self.last_hour {
+                // Summarised before: its runs expired from `runs` since.
+                Some(hour) => format!(
+                    "source `{name}` has no run known (none in raw/ or in `runs`), though `hourly` holds its hours up to {}: `runs` keeps 90 days, fewer on a MongoDB whose clock ran ahead; check logs/collector.log",
+                    table::time(hour)
+                ),
+                None => format!(
+                    "source `{name}` has no run known (none in raw/ or in `runs`): a new source runs at cron's next minute; if it stays so, check logs/collector.log"
+                ),
+            }),
             Health::Stale => Some(format!(
                 "source `{name}` is stale: last collected {} ago, more than {STALE_AFTER_INTERVALS} × every ({}); check logs/collector.log",
                 table::duration(self.lag(now).unwrap_or_default()),
@@ -497,6 +504,15 @@ mod tests {
                 .expect("a problem")
                 .starts_with("source `usgs` has no run known (none in raw/ or in `runs`): a new source runs at cron's next minute")
         );
+        // Hours summarised, no run kept: not said a new source (found by the clock probe of
+        // stop 57, a MongoDB on a clock a year ahead expiring every run).
+        usgs.last_hour = Some(now - TimeDelta::days(2));
+        assert!(
+            usgs.problem(now)
+                .expect("a problem")
+                .contains("though `hourly` holds its hours up to")
+        );
+        usgs.last_hour = None;
         usgs.history_read = false;
         assert_eq!(usgs.health(now), Health::Unknown, "MongoDB was down");
         assert!(usgs.problem(now).is_none(), "the MongoDB line says it");
