@@ -188,6 +188,7 @@ pub async fn plan(
     let mut looked_up_per_hour: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut after: Vec<(DateTime<Utc>, &String, Facts)> = Vec::with_capacity(batch.records.len());
     let horizon = batch.final_before.or_else(|| retention_horizon(source));
+    let now = Utc::now();
     let final_hour = |hour: DateTime<Utc>| horizon.is_some_and(|horizon| hour < horizon);
     for (key, version) in &batch.records {
         let order = batch.data_files[version.file()].landing_order();
@@ -197,7 +198,7 @@ pub async fn plan(
             match stored.get(key) {
                 Some(Stored::Version(old)) if !final_hour(old.hour) => {
                     *looked_up_per_hour.entry(old.hour).or_default() += 1;
-                    if older_than_stored(source, version, last, old) {
+                    if older_than_stored(source, version, last, old, now) {
                         // Stale (a file moved back from quarantine): the stored one stays.
                         after.push((old.hour, key, Facts::of(source, &old.data)));
                     } else {
@@ -234,7 +235,7 @@ pub async fn plan(
                 // Stale: less recent by the source's `version`, or as recent and every file of
                 // the batch that held it is older than one that held the stored version (a
                 // file moved back from quarantine).
-                if older_than_stored(source, version, last, old) || unchanged {
+                if older_than_stored(source, version, last, old, now) || unchanged {
                     if unchanged
                         && let Some(holder) = plan.holder_after_waiting(batch, version, old.last)
                     {
@@ -270,18 +271,19 @@ pub async fn plan(
 
 /// True when the stored version `old` stays: `version`, whose latest holder landed at `last`,
 /// is less recent by the source's `version` field, or as recent and landed before `old`'s
-/// latest holder, unless that holder is named ahead of the clock (a clock that ran ahead,
-/// then set right): files landed since are the newer ones.
+/// latest holder, unless that holder is named ahead of the clock at `now` (a clock that ran
+/// ahead, then set right): files landed since are the newer ones.
 fn older_than_stored(
     source: &Source,
     version: &Version,
     last: LandingOrder,
     old: &StoredVersion,
+    now: DateTime<Utc>,
 ) -> bool {
     match version.recency.cmp(&Recency::of(source, &old.data)) {
         Ordering::Less => true,
         Ordering::Greater => false,
-        Ordering::Equal => last < old.last && !old.last.ahead_of(Utc::now()),
+        Ordering::Equal => last < old.last && !old.last.ahead_of(now),
     }
 }
 
