@@ -329,20 +329,15 @@ impl SourceState {
     /// found disabled, or its next run after the last success (at the interval that run
     /// collected under, else `every`) when that came later. `None` when it was not disabled
     /// since its last run, or was enabled again before a run was due.
-    pub fn disabled_from(
-        &self,
-        every: chrono::TimeDelta,
-        started: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
+    pub fn disabled_from(&self, source: &Source, started: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let since = self.disabled_since?;
         let every = self
             .last_success_every_s
-            .and_then(|secs| i64::try_from(secs).ok())
-            .and_then(chrono::TimeDelta::try_seconds)
-            .unwrap_or(every);
+            .map_or(source.every, releve::Every::from_secs);
+        // As the schedule counts it: whole days on the reports' clock.
         let next = self
             .last_success_started
-            .and_then(|last| last.checked_add_signed(every));
+            .map(|last| every.after(last, source.days_in));
         Some(since.max(next.unwrap_or(since))).filter(|from| *from < started)
     }
 
@@ -441,7 +436,9 @@ mod tests {
 
     #[test]
     fn a_stretch_disabled_starts_at_the_first_collection_it_skipped() {
-        let hour = chrono::TimeDelta::hours(1);
+        let hour = &crate::testing::configured(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"time\"\n",
+        );
         let mut state = SourceState::default();
         state.succeeded(at(10, 0), landing(at(10, 1)), None, None, None);
         assert_eq!(

@@ -224,7 +224,7 @@ fn disabled_stretches(
     let until = period.end().min(generated);
     match completeness.disabled_after {
         Some(Some(last)) => {
-            let from = last + source.every.as_chrono();
+            let from = source.every.after(last, source.days_in);
             if from < until {
                 stretches.push(Disabled { from, until });
             }

@@ -146,7 +146,7 @@ pub(super) fn metrics_of(
         error: None,
         day,
         every_s: Some(source.every.duration().as_secs()),
-        disabled_from: state.disabled_from(source.every.as_chrono(), started),
+        disabled_from: state.disabled_from(source, started),
         retry_from: None,
     }
 }
@@ -214,6 +214,34 @@ mod tests {
             Some("K"),
             "F1 was stored under K; key_files = {:?}",
             state.key_files
+        );
+    }
+
+    /// A daily source run at 23:30 in Paris on 28 March is next due at 23:30 on the 29th, 23
+    /// hours later (summer time begins): disabled before then and enabled again the next day,
+    /// the run that took up again says it skipped from 23:30 on the 29th, the collection the
+    /// report of the 29th expects, not from 00:30 on the 30th (24 hours later), which leaves
+    /// the 29th a collection "missed" while the source was disabled.
+    #[test]
+    fn a_daily_source_disabled_over_a_change_of_clocks_skipped_its_next_run_by_the_clock() {
+        let daily = crate::testing::configured(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"time\"\n",
+        );
+        let utc = |day, h| {
+            Utc.with_ymd_and_hms(2026, 3, day, h, 30, 0)
+                .single()
+                .expect("time")
+        };
+        let mut state = SourceState::default();
+        // 23:30 CET on Saturday 28 March.
+        let ran = utc(28, 22);
+        state.succeeded(ran, crate::testing::landing(ran), None, None, Some(86_400));
+        state.disabled_since = Some(utc(29, 10));
+        let metrics = metrics_of(&daily, &state, utc(30, 10), CallCounts::default(), None);
+        assert_eq!(
+            metrics.disabled_from,
+            // 23:30 CEST on Sunday 29 March, when the collector would have run it.
+            Some(utc(29, 21)),
         );
     }
 }
