@@ -490,6 +490,21 @@ mod tests {
         }
     }
 
+    /// A client key's passphrase holding spaces, written unencoded in the URI's options as
+    /// the README allows (only `@ : / ? # %` need encoding), as a password may be: only its
+    /// first word is hidden, the rest of it printed in the failure line.
+    #[test]
+    fn a_refused_uri_never_shows_a_key_passphrase_holding_spaces() {
+        let uri = "mongodb://db.example.org/phd?tls=true&tlsCertificateKeyFilePassword=correct horse battery";
+        let err = WithSubcommands::try_parse_from(["stage", uri])
+            .err()
+            .expect("refused");
+        let line = crate::logging::shown(&first_line(&err));
+        for word in ["correct", "horse", "battery"] {
+            assert!(!line.contains(word), "`{word}` is shown: {line}");
+        }
+    }
+
     #[test]
     fn an_empty_uri_means_the_default() {
         let parsed = Cli::parse_from(["stage", "--mongodb-uri", " "]);

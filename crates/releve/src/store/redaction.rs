@@ -53,15 +53,38 @@ fn mongodb_uri_end(text: &str, scheme_end: usize) -> usize {
         .find(ends_word)
         .map_or(text.len(), |at| after + at);
     let first_word = &text[after..word_end];
+    let next_uri = next_uri_word(text, word_end);
+    // A secret option last, its value holding spaces written unencoded: hidden up to there.
+    if secret_option_last(first_word) {
+        return next_uri;
+    }
     let authority = &first_word[..first_word.find(['/', '?']).unwrap_or(first_word.len())];
-    if first_word.starts_with("***@") || !authority.contains(':') {
+    let host_and_port = ports_alone(authority);
+    if first_word.starts_with("***@")
+        || !authority.contains(':')
+        // `localhost:27017/releve`: its address whole, no password begun.
+        || (host_and_port && authority.len() < first_word.len() && !first_word.contains('@'))
+    {
         return word_end;
     }
-    let words = match !first_word.contains('@') && !ports_alone(authority) {
+    let words = match !first_word.contains('@') && !host_and_port {
         true => usize::MAX,
         false => RUN_ON_WORDS,
     };
-    run_on(text, word_end, next_uri_word(text, word_end), words).unwrap_or(word_end)
+    run_on(text, word_end, next_uri, words).unwrap_or(word_end)
+}
+
+/// Whether a URI's first word ends with a secret option (see [`secret_option`]) whose value
+/// is not hidden already (`***`).
+fn secret_option_last(first_word: &str) -> bool {
+    let Some((_, options)) = first_word.split_once('?') else {
+        return false;
+    };
+    options
+        .rsplit(['&', ';'])
+        .next()
+        .and_then(|option| option.split_once('='))
+        .is_some_and(|(name, value)| secret_option(name) && value != "***")
 }
 
 /// Where the word holding the first `://` after `from` in `text` begins (never before `from`),
@@ -256,16 +279,12 @@ fn ports_alone(hosts: &str) -> bool {
     })
 }
 
-/// `name=value` options (`&` or `;` between them) with the values of secret-looking names
-/// replaced by `***`.
-fn redact_options(options: &str) -> String {
-    let secret = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        // A client certificate's path is no secret, and says which file could not be read.
-        if name == "tlscertificatekeyfile" {
-            return false;
-        }
-        [
+/// Whether a URI option named `name` may hold a secret: a password, a secret, a token, a key
+/// (not a client certificate's path, which says which file could not be read).
+fn secret_option(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name != "tlscertificatekeyfile"
+        && [
             "password",
             "secret",
             "token",
@@ -274,7 +293,11 @@ fn redact_options(options: &str) -> String {
         ]
         .iter()
         .any(|word| name.contains(word))
-    };
+}
+
+/// `name=value` options (`&` or `;` between them) with the values of secret-looking names
+/// replaced by `***`.
+fn redact_options(options: &str) -> String {
     let mut shown = String::with_capacity(options.len());
     for piece in options.split_inclusive(['&', ';']) {
         let (option, separator) = match piece.strip_suffix(['&', ';']) {
@@ -282,7 +305,7 @@ fn redact_options(options: &str) -> String {
             None => (piece, ""),
         };
         match option.split_once('=') {
-            Some((name, _)) if secret(name) => {
+            Some((name, _)) if secret_option(name) => {
                 shown.push_str(name);
                 shown.push_str("=***");
             }

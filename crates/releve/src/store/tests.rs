@@ -495,3 +495,12 @@ fn a_uri_with_a_port_leaves_the_rest_of_the_line_whole() {
     let line = "MongoDB at `mongodb://localhost:27017/releve?replicaSet=rs0` did not answer within 30 s: is it running? Your administrator (it-help@lab.example.org) can tell";
     assert_eq!(crate::logging::shown(line), line);
 }
+
+/// A URI quoted with its host, port, database and options, no credentials, then an address
+/// within three words (an administrator to ask): the failure line hides the host, database
+/// and options up to the address's `@`, and reads as a URI of host `lab.example.org`.
+#[test]
+fn a_uri_with_a_port_and_a_path_never_runs_on_to_an_address_near_it() {
+    let line = "MongoDB at mongodb://localhost:27017/releve?replicaSet=rs0 refused: ask it-help@lab.example.org";
+    assert_eq!(crate::logging::shown(line), line);
+}
