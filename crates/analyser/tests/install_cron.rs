@@ -712,6 +712,11 @@ fn the_printed_crontab_keeps_a_user_s_line_without_credentials_whole() {
     for mine in [
         "0 3 * * * curl -fsS https://hc-ping.example.org/backup || mail -s failed ops@example.org",
         "0 2 * * * mongodump --uri mongodb://localhost:27017/phd_db --out /backup || mail -s failed ops@example.org",
+        // An IPv6 host, whose `:` were taken for a password written as a port; a client key in
+        // a home folder named by the login's address (found at stop 57).
+        "MONGODB_URI=mongodb://[::1]:27017/releve",
+        "0 2 * * * mongodump --uri mongodb://[::1]:27017/phd_db --out /backup",
+        "MONGODB_URI=mongodb://db.univ.fr:27017/phd_db?tls=true&tlsCertificateKeyFile=/home/alice@univ.fr/releve/client.pem",
     ] {
         let checkout = Checkout::new();
         checkout.set_installed(&format!("{mine}\n"));
