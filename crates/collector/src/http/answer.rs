@@ -164,24 +164,14 @@ impl SourceClient {
             .is_some_and(|parsed| parsed.is_err() || lone_surrogates::may_hold(body))
             && let Some(body) = near_json(what, body)
         {
+            warn_of_wide_integers(what, &body);
             return Ok(Answer {
                 body: Bytes::from(body),
                 ..answer
             });
         }
-        // Read as the nearest double by every JSON reader: records told apart by it would be
-        // taken for one, silently; MongoDB could not store it either.
-        if matches!(parsed, Some(Ok(_)))
-            && let Some(number) = std::str::from_utf8(body)
-                .ok()
-                .and_then(releve::wide_integer::first_in)
-        {
-            return Err(Attempt::Fatal(FetchError::InvalidJson {
-                what: what.to_owned(),
-                detail: format!(
-                    "it holds the integer {number}, past 64 bits, which JSON readers round to the nearest float (records told apart by it would be taken for one) and MongoDB cannot store"
-                ),
-            }));
+        if matches!(parsed, Some(Ok(_))) {
+            warn_of_wide_integers(what, body);
         }
         if let Some(Err(err)) = parsed {
             let detail = self.not_json(status, headers, body, &err);
@@ -196,6 +186,24 @@ impl SourceClient {
             }));
         }
         Ok(answer)
+    }
+}
+
+/// Warns of an integer past 64 bits in the JSON `body`: every JSON reader holds it as the
+/// nearest double, so records told apart by it alone are taken for one, and it lands
+/// rounded (as served, in a body landed whole, which the summariser then refuses: MongoDB
+/// cannot store it). Not a failure: it may lie where no record is read (an envelope's
+/// checksum, a field dropped).
+fn warn_of_wide_integers(what: &str, body: &[u8]) {
+    if let Some(number) = std::str::from_utf8(body)
+        .ok()
+        .and_then(releve::wide_integer::first_in)
+    {
+        tracing::warn!(
+            what,
+            number,
+            "The answer holds an integer past 64 bits, which JSON readers round to the nearest float: records told apart by it alone are taken for one, and it lands rounded, or as served, where MongoDB cannot store it."
+        );
     }
 }
 
