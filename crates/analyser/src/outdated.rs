@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
@@ -14,10 +14,7 @@ use releve::store::{self, StoreError};
 
 use crate::period::ReportPeriod;
 
-/// Hours after a period is complete by which its data is stored: France Travail's day,
-/// collected from 00:00 UTC, is stored by the summariser's run at the next :05, or the one after
-/// when the collection takes long.
-const STORED_WITHIN: i64 = 2;
+use crate::period::STORED_WITHIN;
 
 /// How many local days before the asked period's end the reports of earlier periods of its
 /// kind are checked: a week, as far back as the collector catches up a day it missed (France
@@ -53,7 +50,7 @@ pub fn written_once_complete(
         .ok()
         .filter(|meta| meta.is_file())?;
     let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
-    if modified < period.complete_at() + TimeDelta::hours(STORED_WITHIN) {
+    if modified < period.complete_at() + STORED_WITHIN {
         return None;
     }
     let left_out_fixed = !refused_now
@@ -279,5 +276,57 @@ mod tests {
             9,
             "`keep = 0` keeps every report: the eight days before are checked"
         );
+    }
+
+    /// Jordan's machine and cron are on Chicago time, as is `[report] timezone`. The crontab's
+    /// day job runs hourly from 04:15 to 23:15 machine time, so the first job of a new UTC day
+    /// is 18:15 CST (00:15 UTC): it writes the day before yesterday's report, which is then not
+    /// "written once complete" (before 02:00 UTC), so the 19:15 job writes it again, and the
+    /// 20:15 job a third time, every evening (README: "behind UTC they only run later, which is
+    /// harmless"; "the others find it written and leave it as it is").
+    #[test]
+    fn a_day_job_on_a_clock_behind_utc_writes_each_day_report_once() {
+        use chrono::{NaiveDate, TimeZone};
+        use std::collections::BTreeMap;
+
+        let chicago = chrono_tz::America::Chicago;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut writes: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
+        for date in NaiveDate::from_ymd_opt(2026, 12, 1)
+            .expect("date")
+            .iter_days()
+            .take(6)
+        {
+            // `15 4-23 * * *` read on a Chicago clock.
+            for hour in 4..=23 {
+                let job = chicago
+                    .from_local_datetime(&date.and_hms_opt(hour, 15, 0).expect("time"))
+                    .single()
+                    .expect("instant")
+                    .with_timezone(&Utc);
+                let (period, _) = ReportPeriod::asked(PeriodKind::Day, None, chicago, job);
+                if written_once_complete(dir.path(), &period, false).is_some() {
+                    continue;
+                }
+                let path = dir.path().join(period.file_name());
+                std::fs::write(&path, b"%PDF-").expect("report");
+                std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|file| file.set_modified(job.into()))
+                    .expect("dated when written");
+                writes
+                    .entry(period.first_day)
+                    .or_default()
+                    .push(format!("{hour}:15 CST"));
+            }
+        }
+        for (day, jobs) in &writes {
+            assert_eq!(
+                jobs.len(),
+                1,
+                "the report of {day} was written by the jobs of {jobs:?}"
+            );
+        }
     }
 }

@@ -61,14 +61,18 @@ impl ReportPeriod {
     }
 
     /// The period `--date` and `--period` ask for: the one holding `date`, else the latest
-    /// complete one at `now` ([`last_day_of_latest_complete`]); with the day it was chosen by.
+    /// complete one [`STORED_WITHIN`] before `now` ([`last_day_of_latest_complete`]), whose data
+    /// is stored: jobs from 00:00 to 02:00 UTC (the evening, behind UTC) still report the period
+    /// before, whose report they find written, rather than one whose last offers are not
+    /// stored yet, which each of them would write again. With the day it was chosen by.
     pub fn asked(
         kind: PeriodKind,
         date: Option<NaiveDate>,
         tz: Tz,
         now: DateTime<Utc>,
     ) -> (Self, NaiveDate) {
-        let anchor = date.unwrap_or_else(|| last_day_of_latest_complete(kind, tz, now));
+        let anchor =
+            date.unwrap_or_else(|| last_day_of_latest_complete(kind, tz, now - STORED_WITHIN));
         (ReportPeriod::containing(kind, anchor, tz), anchor)
     }
 
@@ -330,6 +334,11 @@ fn hour_at_or_after(at: DateTime<Utc>) -> DateTime<Utc> {
             .unwrap_or(at)
     }
 }
+
+/// Time after a period is complete ([`ReportPeriod::complete_at`]) by which its data is
+/// stored: France Travail's day, collected from 00:00 UTC, is stored by the summariser's run
+/// at the next :05, or the one after when the collection takes long.
+pub(crate) const STORED_WITHIN: Duration = Duration::hours(2);
 
 /// The default day of a report of `kind`: the last day of the latest period of that kind over
 /// by the start of the current UTC day, in the report's time zone: the latest period complete
