@@ -546,12 +546,7 @@ fn expected_until(
         return Some(reference);
     }
     let last = data.runs.iter().max_by_key(|run| run.started)?;
-    let every = last.interval().unwrap_or_else(|| source.every.as_chrono());
-    Some(
-        last.started
-            .checked_add_signed(every)
-            .map_or(reference, |until| until.min(reference)),
-    )
+    Some(last.next_due(source).min(reference))
 }
 
 /// Where the period's expected collections are counted from. When `runs` has lost its older

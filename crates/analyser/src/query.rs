@@ -65,6 +65,18 @@ impl CollectionRun {
             .and_then(chrono::Duration::try_seconds)
     }
 
+    /// When the collector was to run `source` next after this run, at the interval it recorded
+    /// (else `every`): whole days on the reports' clock, as the schedule counts them
+    /// ([`releve::Every::after`]).
+    pub fn next_due(&self, source: &releve::Source) -> DateTime<Utc> {
+        let every = self
+            .every_s
+            .and_then(|every| u64::try_from(every).ok())
+            .filter(|every| *every > 0)
+            .map_or(source.every, releve::Every::from_secs);
+        every.after(self.started, source.days_in)
+    }
+
     /// For a failed run, when the collector was to try the source again: the retry it
     /// recorded (the run itself starts at the cron minute after it), or for a run stored
     /// before relevé recorded it, the end of the longest pause an API can ask for

@@ -2050,3 +2050,49 @@ fn a_daily_source_run_every_24_hours_is_not_missed_on_the_23_hour_day() {
     let c = assess(&source("1d"), &data, collecting_before(), &week, reported);
     assert_eq!((c.landed, c.expected), (7, 7), "the week holding it");
 }
+
+/// Jordan (`[report] timezone = "America/Chicago"`) collects a daily source at 23:30 and
+/// disables it (`enabled = false`) after Saturday's run. The report expects collections "up to
+/// its last run in the period and that run's interval": in an ordinary week, Monday to
+/// Saturday, 6 of 6. In the week of the US spring change (2 to 8 March 2026) that interval is
+/// taken as 24 hours of elapsed time, so it ends at 00:30 on Monday, past the 23-hour Sunday,
+/// and the week expects Sunday's collection too: 6 landed of 7, a collection missed the
+/// source was never due to make (the collector keeps the time of day, `Every::after`; found
+/// by the Chicago probe of stop 57).
+#[test]
+fn a_daily_source_disabled_after_saturday_s_run_is_not_missed_in_the_week_of_the_spring_change() {
+    let chicago = chrono_tz::America::Chicago;
+    let mut off = source("1d");
+    off.enabled = false;
+    off.days_in = chicago;
+    let at_23_30 = |month: u32, day: u32| {
+        chicago
+            .with_ymd_and_hms(2026, month, day, 23, 30, 0)
+            .single()
+            .expect("instant")
+            .with_timezone(&Utc)
+    };
+    for (sunday, label) in [(15, "an ordinary week"), (8, "the week of 8 March")] {
+        let week = ReportPeriod::containing(
+            PeriodKind::Week,
+            chrono::NaiveDate::from_ymd_opt(2026, 3, sunday).expect("date"),
+            chicago,
+        );
+        let runs: Vec<CollectionRun> = (sunday - 6..sunday)
+            .map(|day| CollectionRun {
+                started: at_23_30(3, day),
+                every_s: Some(86_400),
+                ..run(0, None)
+            })
+            .collect();
+        let data = SourceData {
+            last_success: runs.last().map(|run| run.started),
+            latest_run: runs.last().map(|run| run.started),
+            runs,
+            ..Default::default()
+        };
+        let reported = week.end() + Duration::hours(20);
+        let c = assess(&off, &data, collecting_before(), &week, reported);
+        assert_eq!((c.landed, c.expected), (6, 6), "{label}");
+    }
+}
