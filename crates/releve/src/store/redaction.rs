@@ -21,9 +21,25 @@ pub fn redact_uris(text: &str) -> String {
         out.push_str(&without_userinfo(&rest[..start]));
         let scheme = rest[start..scheme_end].to_ascii_lowercase();
         let end = if scheme.ends_with("mongodb") || scheme.ends_with("mongodb+srv") {
-            let end = mongodb_uri_end(rest, scheme_end);
-            out.push_str(&redact(&rest[start..end]));
-            end
+            match mongodb_uri_end(rest, scheme_end) {
+                UriEnd::At(end) => {
+                    out.push_str(&redact(&rest[start..end]));
+                    end
+                }
+                // The URI shown without its secret, the words after it hidden, as many as
+                // the value may hold: no `@` there is taken for the end of credentials.
+                UriEnd::SecretRunsOn { word_end, end } => {
+                    out.push_str(&redact(&rest[start..word_end]));
+                    let after = &rest[word_end..end];
+                    match after.trim().is_empty() {
+                        true => out.push_str(after),
+                        // Spaced as it was before the next URI, if any.
+                        false if end < rest.len() => out.push_str(" *** "),
+                        false => out.push_str(" ***"),
+                    }
+                    end
+                }
+            }
         } else {
             let (shown, end) = other_url(rest, start, scheme_end);
             out.push_str(&shown);
@@ -40,38 +56,51 @@ pub fn redact_uris(text: &str) -> String {
 /// on to (`alice:correct horse battery@db`, a URI pasted without its scheme).
 const RUN_ON_WORDS: usize = 3;
 
+/// Where a MongoDB URI quoted in a message ends (see [`mongodb_uri_end`]).
+enum UriEnd {
+    /// At this offset: the URI, its credentials running on across spaces or not.
+    At(usize),
+    /// Its first word ends at `word_end` with a secret option whose value may hold spaces,
+    /// written unencoded: the words after it, up to `end` (the next URI's word), may be that
+    /// value's.
+    SecretRunsOn { word_end: usize, end: usize },
+}
+
 /// Where the MongoDB URI whose `://` is at `scheme_end` in `text` ends: at the end of its first
-/// word, unless that word holds `user:` (a `:` before any `/` or `?`): its credentials then run on,
-/// across spaces and quotes, to the last `@` before the next URI's word, a password holding
+/// word, unless that word holds `user:` (a `:` before any `/` or `?`): its credentials then run
+/// on, across spaces and quotes, to the last `@` before the next URI's word, a password holding
 /// spaces written unencoded. They run on as far as they go when the first word leaves them
 /// open (no `@`, and no port after its `:`), else over [`RUN_ON_WORDS`] words at most (a host
-/// and port, `localhost:27017`, or a password holding an `@` too). Hidden credentials (`***@`,
-/// a message quoting a URI redacted already) end there.
-fn mongodb_uri_end(text: &str, scheme_end: usize) -> usize {
+/// and port, `localhost:27017`, or a password holding an `@` too), and not at all from a host,
+/// port and path with options (`localhost:27017/releve?replicaSet=rs0`), where no password
+/// begins (one holding a `/` and a `?` and a space runs on no further). Hidden credentials
+/// (`***@`, a message quoting a URI redacted already) end there.
+fn mongodb_uri_end(text: &str, scheme_end: usize) -> UriEnd {
     let after = scheme_end + 3;
     let word_end = text[after..]
         .find(ends_word)
         .map_or(text.len(), |at| after + at);
     let first_word = &text[after..word_end];
     let next_uri = next_uri_word(text, word_end);
-    // A secret option last, its value holding spaces written unencoded: hidden up to there.
     if secret_option_last(first_word) {
-        return next_uri;
+        return UriEnd::SecretRunsOn {
+            word_end,
+            end: next_uri,
+        };
     }
     let authority = &first_word[..first_word.find(['/', '?']).unwrap_or(first_word.len())];
     let host_and_port = ports_alone(authority);
     if first_word.starts_with("***@")
         || !authority.contains(':')
-        // `localhost:27017/releve`: its address whole, no password begun.
-        || (host_and_port && authority.len() < first_word.len() && !first_word.contains('@'))
+        || (host_and_port && first_word.contains('?') && !first_word.contains('@'))
     {
-        return word_end;
+        return UriEnd::At(word_end);
     }
     let words = match !first_word.contains('@') && !host_and_port {
         true => usize::MAX,
         false => RUN_ON_WORDS,
     };
-    run_on(text, word_end, next_uri, words).unwrap_or(word_end)
+    UriEnd::At(run_on(text, word_end, next_uri, words).unwrap_or(word_end))
 }
 
 /// Whether a URI's first word ends with a secret option (see [`secret_option`]) whose value

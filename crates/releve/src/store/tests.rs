@@ -504,3 +504,36 @@ fn a_uri_with_a_port_and_a_path_never_runs_on_to_an_address_near_it() {
     let line = "MongoDB at mongodb://localhost:27017/releve?replicaSet=rs0 refused: ask it-help@lab.example.org";
     assert_eq!(crate::logging::shown(line), line);
 }
+
+/// A password beginning with digits and holding a `/` and a space, written unencoded
+/// (`2024/summer rain`): the URI's first word, `alice:2024/summer`, reads as a host and port
+/// then a path, so since d337ed9 the URI ends there and the whole password is printed in the
+/// failure line (before, its credentials ran on to the `@` three words on at most).
+#[test]
+fn a_password_of_digits_a_slash_and_a_space_is_never_shown() {
+    let line = "MongoDB at mongodb://alice:2024/summer rain@db.example.org:27017/releve is unreachable (connection refused)";
+    let shown = crate::logging::shown(line);
+    for word in ["2024/summer", "rain"] {
+        assert!(!shown.contains(word), "`{word}` is shown: {shown}");
+    }
+    assert!(shown.contains("db.example.org:27017/releve"), "{shown}");
+}
+
+/// A client key's passphrase left last in the options, holding a space, then an address to
+/// ask further on in the line: everything up to the address's `@` is taken for credentials,
+/// so the line reads as a URI of host `lab.example.org`, its host, database, options and
+/// cause gone (`MongoDB at mongodb://***@lab.example.org`).
+#[test]
+fn a_secret_option_left_last_keeps_the_uri_s_host_when_an_address_follows() {
+    let line = "MongoDB at mongodb://db.example.org:27017/releve?tls=true&tlsCertificateKeyFilePassword=correct horse refused the connection: ask it-help@lab.example.org";
+    let shown = crate::logging::shown(line);
+    for word in ["correct", "horse"] {
+        assert!(!shown.contains(word), "`{word}` is shown: {shown}");
+    }
+    assert!(
+        shown.starts_with(
+            "MongoDB at mongodb://db.example.org:27017/releve?tls=true&tlsCertificateKeyFilePassword=***"
+        ),
+        "the URI's host and database are shown as written: {shown}"
+    );
+}
