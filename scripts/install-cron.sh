@@ -261,14 +261,17 @@ ci() { # A pattern matching the word $1 in any case (BSD sed has no `I` flag).
 }
 scheme="($(ci mongodb)(\+$(ci srv))?:/{1,2})"
 # A user (no `[`: an IPv6 host's `[::1]:27017` is none), then a password, not a port: a
-# character other than a digit or what ends a host and port, after digits or not.
+# character other than a digit or what ends a host and port, after digits or not (or digits
+# and a `/` with no `?` before the `@`, as options have). A variable's value runs to the end
+# of its line: there a secret option's value may hold spaces.
 user="[^[/?@[:space:]]*"
 password="[0-9]*[^0-9/?,@[:space:]]"
 secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProperties)"
 # shellcheck disable=SC2086
 { $crontab_cmd -l 2>/dev/null || true; } | sed -E \
-    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=[\"']?)$scheme$user:($password|[0-9]+[[:space:]]).*@#\\1\\2***@#" \
-    -e "s#$scheme$user:$password[^[:space:]]*@#\\1***@#g" \
+    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=[\"']?)$scheme$user:(($password|[0-9]+[[:space:]]).*|[0-9]*/[^?]*)@#\\1\\2***@#" \
+    -e "s#$scheme$user:($password[^[:space:]]*|[0-9]*/[^?[:space:]]*)@#\\1***@#g" \
+    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=.*[?&;][A-Za-z_]*($secret)=)[^&;\"']*#\\1***#" \
     -e 's#://[^/[:space:]@]*:[^/[:space:]]*@#://***@#g' \
     -e "s#$scheme$user:([^]/?@,[:space:]]*[^]0-9/?@,[:space:]][^]/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
     -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g"

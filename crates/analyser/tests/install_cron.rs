@@ -739,6 +739,10 @@ fn the_printed_crontab_never_shows_a_mongodb_secret_the_stages_hide() {
     for line in [
         "MONGODB_URI=mongodb://db.example.org:27017/phd_db?tls=true&tlsCertificateKeyFile=/etc/releve/client.pem&tlsCertificateKeyFilePassword=Zebra42pw",
         "MONGODB_URI=mongodb:/phd:Zebra42pw@db.example.org:27017/phd_db",
+        // A password of digits and a `/`, and a key passphrase holding spaces (a variable's
+        // value runs to the end of its line): found by the last review of stop 57.
+        "MONGODB_URI=mongodb://phd:2024/Zebra42pw@db.example.org:27017/phd_db",
+        "MONGODB_URI=mongodb://db.example.org:27017/phd_db?tls=true&tlsCertificateKeyFilePassword=correct Zebra42pw",
         "MONGODB_URI=mongodb://phd:Zebra42pw/phd_db",
         "MONGODB_URI=mongodb://db.example.org/phd_db?authMechanism=MONGODB-AWS&authmechanismproperties=AWS_SESSION_TOKEN:Zebra42pw",
     ] {
