@@ -91,7 +91,10 @@ echo "==> collector"
 echo "==> summariser"
 "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"
-pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo | tail -n1)"
+# The replayed day, yesterday (UTC), named: without --date, a run before 02:00 UTC reports the
+# day before it, as the crontab's jobs do while yesterday's last data may not be stored.
+pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo \
+  --date "$(date -u -d yesterday +%Y-%m-%d)" | tail -n1)"
 
 echo
 echo "Report: $pdf"

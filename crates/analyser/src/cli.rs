@@ -54,9 +54,9 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR")]
     pub raw_dir: Option<PathBuf>,
     /// A day of the period to report, in the report's time zone (default: the last day of the
-    /// latest period over by the start of the current UTC day, when France Travail's day is
-    /// collected: yesterday, or the last day of last week or last month; behind UTC, the one
-    /// before).
+    /// latest period over by the start of the UTC day two hours ago, when France Travail's day
+    /// is collected and stored: yesterday, or the last day of last week or last month; behind
+    /// UTC, or before 02:00 UTC, the one before).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = report_date)]
     pub date: Option<NaiveDate>,
     /// The period to report: the day, ISO week or month holding `--date`.
@@ -160,5 +160,32 @@ mod date_tests {
             );
         }
         assert!(report_date("2026-02-30").is_err());
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// `analyser --help` says which day a report without `--date` covers. Since a job picks
+    /// the period two hours back (`ReportPeriod::asked`, `STORED_WITHIN`), from 00:00 to
+    /// 02:00 UTC it is the period before; the help still says "the latest period over by the
+    /// start of the current UTC day" (yesterday), which is what a user running `analyser` by
+    /// hand at 01:00 UTC expects and does not get (the README says "the UTC day two hours
+    /// ago").
+    #[test]
+    fn the_help_of_date_says_which_day_a_report_covers_at_every_hour() {
+        let help = Cli::command().render_long_help().to_string();
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let date = flat
+            .split_once("--date <YYYY-MM-DD>")
+            .and_then(|(_, rest)| rest.split_once("--period"))
+            .map_or(flat.as_str(), |(date, _)| date);
+        assert!(
+            !date.contains("start of the current UTC day") && date.contains("two hours"),
+            "the default of --date is stale: {date}"
+        );
     }
 }
