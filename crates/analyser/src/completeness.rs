@@ -177,6 +177,10 @@ pub struct Completeness {
     /// period, collections being expected up to it (and its interval) only; `Some(None)`
     /// without a run, none being expected.
     pub disabled_after: Option<Option<DateTime<Utc>>>,
+    /// For such a source, when its collection after that last run was due (at the interval
+    /// the run recorded: [`CollectionRun::next_due`]), where its collections stop being
+    /// expected and its charts' disabled shading begins.
+    pub disabled_due: Option<DateTime<Utc>>,
     /// Whether every collection missed is one a failure before the period put off.
     pub paused_into: PausedInto,
     /// The longest stretch of the period's expected collections in which none of the source
@@ -462,6 +466,9 @@ pub fn assess(
         last_error: data.runs.iter().rev().find_map(|run| run.error.clone()),
         disabled,
         disabled_after: (!source.enabled).then(|| last_run.map(|run| run.started)),
+        disabled_due: last_run
+            .filter(|_| !source.enabled)
+            .map(|run| run.next_due(source)),
         paused_into: paused_into(source, data, expected_from, period, expected, landed, until),
         longest_without_run,
         without_run,

@@ -224,7 +224,9 @@ fn disabled_stretches(
     let until = period.end().min(generated);
     match completeness.disabled_after {
         Some(Some(last)) => {
-            let from = source.every.after(last, source.days_in);
+            let from = completeness
+                .disabled_due
+                .unwrap_or_else(|| source.every.after(last, source.days_in));
             if from < until {
                 stretches.push(Disabled { from, until });
             }
@@ -582,4 +584,79 @@ pub(super) fn say_partly(doc: &mut ReportDocument, partly: Option<&str>) {
 /// A chart's captions: `caption`, then what its figures leave out, if anything.
 pub(super) fn with_partly<'a>(caption: &'a str, partly: Option<&'a str>) -> Vec<&'a str> {
     std::iter::once(caption).chain(partly).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::completeness::{Known, assess};
+    use crate::query::CollectionRun;
+
+    /// A source collected hourly, disabled after its run at 02:00 and its `every` made `1d`
+    /// at the same time: the report expects collections up to 03:00, the interval its last
+    /// run recorded (`CollectionRun::next_due`, its hours without data counted up to there),
+    /// but its charts shade "disabled" from the configured day later, outside the period, so
+    /// 03:00 to midnight is neither expected nor shaded. The shading re-derives the next
+    /// collection from `every` instead of using `next_due`, as `expected_until` does.
+    #[test]
+    fn a_disabled_source_s_charts_shade_from_where_its_collections_stop_being_expected() {
+        let text = "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1d\"\nenabled = false\nkey = \"id\"\ntime = \"t\"\n";
+        let config =
+            releve::Config::parse(text, std::path::Path::new("test.toml")).expect("config");
+        let source = &config.sources[0];
+        let period = ReportPeriod::containing(
+            PeriodKind::Day,
+            "2026-11-21".parse().expect("date"),
+            chrono_tz::UTC,
+        );
+        let at = |hour| {
+            Utc.with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
+                .single()
+                .expect("instant")
+        };
+        let runs: Vec<CollectionRun> = (0..=2)
+            .map(|hour| CollectionRun {
+                started: at(hour),
+                file: None,
+                records: 10,
+                announced: None,
+                retries: 0,
+                throttled: 0,
+                shortfall: 0,
+                key_clashes: 0,
+                clash_key: None,
+                error: None,
+                every_s: Some(3_600),
+                disabled_from: None,
+                retry_from: None,
+                day: None,
+            })
+            .collect();
+        let data = SourceData {
+            last_success: Some(at(2)),
+            latest_run: Some(at(2)),
+            runs,
+            ..Default::default()
+        };
+        let known = Known {
+            first_run: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single(),
+            credentials_missing: false,
+            runs_kept_from: None,
+            quarantined: 0,
+            quarantined_since: 0,
+        };
+        let generated = period.end() + Duration::hours(6);
+        let completeness = assess(source, &data, known, &period, generated);
+        assert_eq!(completeness.expected, 3, "00:00, 01:00 and 02:00");
+        assert_eq!(
+            disabled_stretches(source, &completeness, &period, generated),
+            vec![Disabled {
+                from: at(3),
+                until: period.end()
+            }],
+            "shaded from 03:00, where collections stop being expected"
+        );
+    }
 }
