@@ -246,4 +246,18 @@ mod tests {
         let line = "source `x` failed: GET https://data.example.org/api: HTTP 429: `message` = \"Quota exceeded: resets at 2026-12-06T00:00:00Z. Contact support@opendatasoft.com\"";
         assert_eq!(shown(line), line);
     }
+
+    /// An API's refusal giving a code or a field as `name:value` (`code:AUTH_FAILED`,
+    /// `error:forbidden;`) and whom to write to within three words: the word is shaped
+    /// `user:pass` to `without_userinfo`, and the line reads "HTTP 403: Forbidden
+    /// ***@example.org", the code and the address lost, though neither is a secret.
+    #[test]
+    fn a_code_before_an_api_s_contact_address_stays_whole() {
+        for line in [
+            "source `x` failed: GET https://api.example.org/v1: HTTP 403: Forbidden (code:AUTH_FAILED) - support@example.org",
+            "source `x` failed: GET https://api.example.org/v1: HTTP 403: error:forbidden; contact ops@example.org",
+        ] {
+            assert_eq!(shown(line), line);
+        }
+    }
 }

@@ -30,10 +30,26 @@ pub fn redact_uris(text: &str) -> String {
                 // the value may hold: no `@` there is taken for the end of credentials.
                 UriEnd::SecretRunsOn { word_end, end } => {
                     out.push_str(&redact(&rest[start..word_end]));
+                    // A URI in quotes: its value ends at the closing quote, the message after
+                    // it kept (unless the value ended there already).
+                    let quote = rest[..start]
+                        .chars()
+                        .next_back()
+                        .filter(|c| matches!(c, '\'' | '"' | '`'));
+                    let end = match quote {
+                        Some(quote) if !rest[word_end..].starts_with(quote) => rest[word_end..end]
+                            .find(quote)
+                            .map_or(end, |at| word_end + at),
+                        Some(_) => word_end,
+                        None => end,
+                    };
                     let after = &rest[word_end..end];
                     match after.trim().is_empty() {
                         true => out.push_str(after),
-                        // Spaced as it was before the next URI, if any.
+                        // Spaced as it was before what follows, if anything.
+                        false if rest[end..].starts_with(ends_word) && quote.is_some() => {
+                            out.push_str(" ***")
+                        }
                         false if end < rest.len() => out.push_str(" *** "),
                         false => out.push_str(" ***"),
                     }
@@ -100,7 +116,20 @@ fn mongodb_uri_end(text: &str, scheme_end: usize) -> UriEnd {
         true => usize::MAX,
         false => RUN_ON_WORDS,
     };
-    UriEnd::At(run_on(text, word_end, next_uri, words).unwrap_or(word_end))
+    let Some(end) = run_on(text, word_end, next_uri, words) else {
+        return UriEnd::At(word_end);
+    };
+    // The word the credentials end in may end with a secret option whose value holds spaces.
+    let last_word = &text[text[..end]
+        .rfind(char::is_whitespace)
+        .map_or(0, |at| at + 1)..end];
+    match secret_option_last(last_word) {
+        true => UriEnd::SecretRunsOn {
+            word_end: end,
+            end: next_uri,
+        },
+        false => UriEnd::At(end),
+    }
 }
 
 /// Whether a URI's first word ends with a secret option (see [`secret_option`]) whose value
@@ -196,10 +225,11 @@ fn without_userinfo(text: &str) -> String {
         let word = &text[start..word_end];
         let end = if word.contains('@') {
             credentials_before_host(word).then_some(word_end)
-        } else if let Some(words) = begins_credentials(word) {
-            run_on(text, word_end, next_uri_word(text, word_end), words)
         } else {
-            None
+            begins_credentials(word)
+                .and_then(|words| run_on(text, word_end, next_uri_word(text, word_end), words))
+                // A URI missing its `//` may still hold secret options.
+                .or_else(|| missing_a_slash(word).then_some(word_end))
         };
         match end {
             Some(end) => {
@@ -213,6 +243,13 @@ fn without_userinfo(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `word` is a MongoDB URI missing a `/` after its scheme (`mongodb:/host/db?…`,
+/// glued to text before it or not) with options, which [`redact`] reads.
+fn missing_a_slash(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    lower.contains('?') && (lower.contains("mongodb:/") || lower.contains("mongodb+srv:/"))
 }
 
 /// Whether `word`, holding an `@`, is shaped as credentials before a host: a `:` before its
@@ -229,7 +266,8 @@ fn credentials_before_host(word: &str) -> bool {
 /// `user:pass…` ([`RUN_ON_WORDS`]): a name, not beginning with a digit as a time does
 /// (`10:00`, `2026-12-06T00:00:00Z`), a `:` and more after it.
 fn begins_credentials(word: &str) -> Option<usize> {
-    if is_mailto(word) {
+    // An API's code in parentheses or a clause (`(code:AUTH_FAILED)`, `error:forbidden;`).
+    if is_mailto(word) || word.starts_with('(') || word.ends_with([')', ',', ';']) {
         return None;
     }
     let lower = word.to_ascii_lowercase();
@@ -261,7 +299,7 @@ pub fn redact(uri: &str) -> String {
     // Everything up to the last `@` goes: a password holding `/`, `?` or `@` that should
     // have been percent-encoded is still hidden, and so is one in a URI missing its scheme
     // (`user:password@host`, `mongodb:/user:password@host`).
-    let (userinfo, rest) = match (uri.find("://"), uri.rfind('@')) {
+    let (userinfo, rest) = match (uri.find("://"), userinfo_at(uri)) {
         (Some(scheme_end), Some(at))
             if at > scheme_end && &uri[scheme_end + 3..at] == ADVICE_USERINFO =>
         {
@@ -284,6 +322,74 @@ pub fn redact(uri: &str) -> String {
         Some((address, options)) => format!("{userinfo}{address}?{}", redact_options(options)),
         None => format!("{userinfo}{rest}"),
     }
+}
+
+/// Where the `@` ending a URI's credentials is: its last, but for one in the value of an option
+/// the driver knows (`tlsCertificateKeyFile=/home/alice@univ.fr/…`, a secret option's value
+/// holding one) when an `@` comes before it or the URI's hosts are hosts and ports; a password
+/// holding `?x=@` unencoded (`u:pw?authSource=@db`) still ends there.
+fn userinfo_at(uri: &str) -> Option<usize> {
+    let after = uri.find("://").map_or(0, |scheme_end| scheme_end + 3);
+    let authority = &uri[after..];
+    let authority = &authority[..authority.find(['/', '?']).unwrap_or(authority.len())];
+    let mut ats = uri.match_indices('@').map(|(at, _)| at).rev().peekable();
+    let last = *ats.peek()?;
+    ats.find(|&at| {
+        let before = &uri[..at];
+        let in_option = before
+            .rfind(['?', '&', ';'])
+            .and_then(|separator| before[separator + 1..].split_once('='))
+            .is_some_and(|(name, _)| known_option(name));
+        !(in_option && (before.contains('@') || ports_alone(authority)))
+    })
+    .or(Some(last).filter(|_| !ports_alone(authority)))
+}
+
+/// Whether the driver knows a URI option named `name` (any case), secret or not.
+fn known_option(name: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "appname",
+        "authmechanism",
+        "authsource",
+        "compressors",
+        "connecttimeoutms",
+        "directconnection",
+        "heartbeatfrequencyms",
+        "journal",
+        "loadbalanced",
+        "localthresholdms",
+        "maxconnecting",
+        "maxidletimems",
+        "maxpoolsize",
+        "maxstalenessseconds",
+        "minpoolsize",
+        "proxyhost",
+        "proxyport",
+        "proxyusername",
+        "readconcernlevel",
+        "readpreference",
+        "readpreferencetags",
+        "replicaset",
+        "retryreads",
+        "retrywrites",
+        "serverselectiontimeoutms",
+        "sockettimeoutms",
+        "srvmaxhosts",
+        "srvservicename",
+        "ssl",
+        "timeoutms",
+        "tls",
+        "tlsallowinvalidcertificates",
+        "tlsallowinvalidhostnames",
+        "tlscafile",
+        "tlscertificatekeyfile",
+        "tlsinsecure",
+        "w",
+        "waitqueuetimeoutms",
+        "wtimeoutms",
+        "zlibcompressionlevel",
+    ];
+    secret_option(name) || KNOWN.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// Whether a URI without `@` has hosts holding a port that is not a number: most likely a
@@ -328,6 +434,9 @@ fn secret_option(name: &str) -> bool {
 /// replaced by `***`.
 fn redact_options(options: &str) -> String {
     let mut shown = String::with_capacity(options.len());
+    // After a secret option, pieces without `=` are more of its value (an `&` or `;` in it,
+    // left unencoded): hidden with it.
+    let mut in_secret = false;
     for piece in options.split_inclusive(['&', ';']) {
         let (option, separator) = match piece.strip_suffix(['&', ';']) {
             Some(option) => (option, &piece[option.len()..]),
@@ -335,10 +444,15 @@ fn redact_options(options: &str) -> String {
         };
         match option.split_once('=') {
             Some((name, _)) if secret_option(name) => {
+                in_secret = true;
                 shown.push_str(name);
                 shown.push_str("=***");
             }
-            _ => shown.push_str(option),
+            None if in_secret => continue,
+            _ => {
+                in_secret = false;
+                shown.push_str(option);
+            }
         }
         shown.push_str(separator);
     }

@@ -537,3 +537,102 @@ fn a_secret_option_left_last_keeps_the_uri_s_host_when_an_address_follows() {
         "the URI's host and database are shown as written: {shown}"
     );
 }
+
+/// A client key's passphrase holding an `@` (or an AWS session token holding one), written
+/// unencoded in the options: `redact` takes everything up to the URI's last `@`, in the
+/// options too, for credentials, so the rest of the secret is shown as the URI's host, and the
+/// real host, database and options are gone (`mongodb://***@ra42pw&tls=true`).
+#[test]
+fn a_secret_option_holding_an_at_sign_is_hidden_and_keeps_the_host() {
+    let uri =
+        "mongodb://db.example.org:27017/phd?tlsCertificateKeyFilePassword=Zeb@ra42pw&tls=true";
+    assert_eq!(
+        redact(uri),
+        "mongodb://db.example.org:27017/phd?tlsCertificateKeyFilePassword=***&tls=true"
+    );
+    let line = crate::logging::shown(&format!("MongoDB at {uri} is unreachable"));
+    assert!(!line.contains("ra42pw"), "{line}");
+    assert!(line.contains("db.example.org:27017/phd"), "{line}");
+}
+
+/// A client key's passphrase (or a session token) holding an `&` or a `;`, written unencoded
+/// as the README allows (only `@ : / ? # %` need encoding): the options are split there, and
+/// what follows is shown as an option of its own (`…Password=***&ra42pw`).
+#[test]
+fn a_secret_option_holding_an_ampersand_or_a_semicolon_is_hidden_whole() {
+    for uri in [
+        "mongodb://db.example.org:27017/phd?tlsCertificateKeyFilePassword=Zeb&ra42pw",
+        "mongodb://db.example.org:27017/phd?tls=true;tlsCertificateKeyFilePassword=Zeb;ra42pw",
+        "mongodb://db.example.org/phd?authMechanismProperties=AWS_SESSION_TOKEN:Zeb&ra42pw",
+    ] {
+        let shown = redact(uri);
+        assert!(!shown.contains("ra42pw"), "{uri}: {shown}");
+        let line = crate::logging::shown(&format!("MongoDB at {uri} is unreachable"));
+        assert!(!line.contains("ra42pw"), "{uri}: {line}");
+    }
+}
+
+/// A URI missing a `/` of its scheme (`mongodb:/`), as `redact` and the printed crontab
+/// already take it, with no credentials but a secret option: no `://` and no `@`, so
+/// `redact_uris` leaves the word as it is and the failure line shows the client key's
+/// passphrase (`redact` alone hides it).
+#[test]
+fn a_secret_option_in_a_uri_missing_a_slash_is_hidden() {
+    let uri = "mongodb:/db.example.org/phd?tlsCertificateKeyFilePassword=Zebra42pw";
+    assert!(!redact(uri).contains("Zebra42pw"), "redact hides it");
+    for line in [
+        format!("MongoDB at {uri} is unreachable"),
+        format!("MONGO_URL={uri}"),
+    ] {
+        let line = crate::logging::shown(&line);
+        assert!(!line.contains("Zebra42pw"), "{line}");
+    }
+}
+
+/// A client certificate in a home folder named by the login's address
+/// (`tlsCertificateKeyFile=/home/alice@univ.fr/c.pem`, which the printed crontab keeps whole):
+/// `redact` takes the URI's last `@`, in its options, for the end of credentials, and the line
+/// reads `mongodb://***@univ.fr/c.pem`, a host that is none, the database and the options
+/// gone, though the URI holds no secret.
+#[test]
+fn a_client_certificate_in_a_folder_named_by_an_address_keeps_the_uri_whole() {
+    let uri = "mongodb://db.example.org:27017/phd?tls=true&tlsCertificateKeyFile=/home/alice@univ.fr/c.pem";
+    assert_eq!(redact(uri), uri);
+    let line = format!("MongoDB at {uri} refused the connection: no such file");
+    assert_eq!(crate::logging::shown(&line), line);
+}
+
+/// A URI quoted between backticks or quotes, its secret option left last: the value is taken
+/// to run on to the next URI or the line's end, so everything after the closing quote, the
+/// message itself (why the URI was refused), becomes `***`, though the quote says where the
+/// value ends.
+#[test]
+fn a_quoted_uri_with_a_secret_option_left_last_keeps_the_message_after_it() {
+    for (line, said) in [
+        (
+            "--database `mongodb://db.example.org/phd?authMechanismProperties=AWS_SESSION_TOKEN:Zebra42pw` is not a MongoDB database name: it cannot hold `/`",
+            "is not a MongoDB database name",
+        ),
+        (
+            "unexpected argument 'mongodb://db.example.org/phd?tlsCertificateKeyFilePassword=Zebra42pw' found",
+            "' found",
+        ),
+    ] {
+        let shown = crate::logging::shown(line);
+        assert!(!shown.contains("Zebra42pw"), "{shown}");
+        assert!(shown.contains(said), "the message is gone: {shown}");
+    }
+}
+
+/// A password holding a space and a key passphrase holding one, both unencoded: the
+/// credentials run on to the `@`, but whether a secret option is left last is asked of the
+/// URI's first word only, so the word the run ends in, holding the options, is redacted as a
+/// word of its own and the rest of the passphrase shown.
+#[test]
+fn a_password_and_a_key_passphrase_both_holding_a_space_are_hidden() {
+    let line = "MongoDB at mongodb://alice:correct horse@db.example.org/phd?tlsCertificateKeyFilePassword=battery Zebra42pw is unreachable";
+    let shown = crate::logging::shown(line);
+    for word in ["correct", "horse", "battery", "Zebra42pw"] {
+        assert!(!shown.contains(word), "`{word}` is shown: {shown}");
+    }
+}
