@@ -260,18 +260,27 @@ ci() { # A pattern matching the word $1 in any case (BSD sed has no `I` flag).
     printf '%s' "$1" | awk '{ for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); u = toupper(c); l = tolower(c); printf "%s", (u != l ? "[" u l "]" : c) } }'
 }
 scheme="($(ci mongodb)(\+$(ci srv))?:/{1,2})"
+# A variable's line (`NAME=value`, or `NAME = value` as crontab(5) allows): its value runs to
+# the end of the line, so there a password or a secret option's value may hold spaces.
+var="^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*[[:space:]]*=[[:space:]]*[\"']?)"
 # A user (no `[`: an IPv6 host's `[::1]:27017` is none), then a password, not a port: a
-# character other than a digit or what ends a host and port, after digits or not (or digits
-# and a `/` with no `?` before the `@`, as options have). A variable's value runs to the end
-# of its line: there a secret option's value may hold spaces.
+# character other than a digit or what ends a host and port, after digits or not; or digits
+# and a `/` then no `?` before the `@`, or a `?` with no `=` (options have one).
 user="[^[/?@[:space:]]*"
 password="[0-9]*[^0-9/?,@[:space:]]"
+slashed="[0-9]*/[^?=@[:space:]]*\?[^=@[:space:]]*"
 secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProperties)"
+# The last rules, in a loop: pieces without `=` after a secret value (an `&` or `;` in it,
+# left unencoded) are more of it.
 # shellcheck disable=SC2086
 { $crontab_cmd -l 2>/dev/null || true; } | sed -E \
-    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=[\"']?)$scheme$user:(($password|[0-9]+[[:space:]]).*|[0-9]*/[^?]*)@#\\1\\2***@#" \
-    -e "s#$scheme$user:($password[^[:space:]]*|[0-9]*/[^?[:space:]]*)@#\\1***@#g" \
-    -e "s#^([[:space:]]*[A-Za-z_][A-Za-z0-9_]*=.*[?&;][A-Za-z_]*($secret)=)[^&;\"']*#\\1***#" \
+    -e "s#$var$scheme$user:(($password|[0-9]+[[:space:]]).*|[0-9]*/[^?]*|$slashed)@#\\1\\2***@#" \
+    -e "s#$scheme$user:($password[^[:space:]]*|[0-9]*/[^?[:space:]]*|$slashed)@#\\1***@#g" \
+    -e "s#$scheme[^/[:space:]@]*:[^/[:space:]]*@#\\1***@#g" \
+    -e "s#$var(.*[?&;][A-Za-z_]*($secret)=)[^&;\"']*#\\1\\2***#" \
     -e 's#://[^/[:space:]@]*:[^/[:space:]]*@#://***@#g' \
     -e "s#$scheme$user:([^]/?@,[:space:]]*[^]0-9/?@,[:space:]][^]/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
-    -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g"
+    -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g" \
+    -e ':b' \
+    -e "s#(=\*\*\*)[&;][^=&;[:space:]\"']*([&;[:space:]\"']|\$)#\\1\\2#" \
+    -e 'tb'
