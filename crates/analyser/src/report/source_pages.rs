@@ -619,19 +619,9 @@ mod tests {
         let runs: Vec<CollectionRun> = (0..=2)
             .map(|hour| CollectionRun {
                 started: at(hour),
-                file: None,
                 records: 10,
-                announced: None,
-                retries: 0,
-                throttled: 0,
-                shortfall: 0,
-                key_clashes: 0,
-                clash_key: None,
-                error: None,
                 every_s: Some(3_600),
-                disabled_from: None,
-                retry_from: None,
-                day: None,
+                ..CollectionRun::default()
             })
             .collect();
         let data = SourceData {
