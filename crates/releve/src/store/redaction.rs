@@ -113,8 +113,14 @@ fn mongodb_uri_end(text: &str, scheme_end: usize) -> UriEnd {
         return UriEnd::At(word_end);
     }
     let words = match !first_word.contains('@') && !host_and_port {
-        true => usize::MAX,
-        false => RUN_ON_WORDS,
+        true => Words {
+            most: usize::MAX,
+            not_past_a_clause: false,
+        },
+        false => Words {
+            most: RUN_ON_WORDS,
+            not_past_a_clause: host_and_port,
+        },
     };
     let Some(end) = run_on(text, word_end, next_uri, words) else {
         return UriEnd::At(word_end);
@@ -158,10 +164,10 @@ fn next_uri_word(text: &str, from: usize) -> usize {
 
 /// The end of the last of the `words` words (split at spaces) after `from`, before `limit`,
 /// that holds an `@`: where credentials begun before `from` and holding spaces end.
-fn run_on(text: &str, from: usize, limit: usize, words: usize) -> Option<usize> {
+fn run_on(text: &str, from: usize, limit: usize, words: Words) -> Option<usize> {
     let mut at = from.min(limit);
     let mut end = None;
-    for _ in 0..words {
+    for _ in 0..words.most {
         let rest = &text[at..limit];
         let Some(start) = rest.find(|c: char| !c.is_whitespace()) else {
             break;
@@ -170,12 +176,25 @@ fn run_on(text: &str, from: usize, limit: usize, words: usize) -> Option<usize> 
         let word_end = text[start..limit]
             .find(char::is_whitespace)
             .map_or(limit, |len| start + len);
-        if text[start..word_end].contains('@') {
+        let word = &text[start..word_end];
+        if word.contains('@') {
             end = Some(word_end);
+        } else if words.not_past_a_clause && word.ends_with([':', ';', ',', '.', ')']) {
+            break;
         }
         at = word_end;
     }
     end
+}
+
+/// How far credentials holding spaces may run on (see [`run_on`]).
+#[derive(Clone, Copy)]
+struct Words {
+    /// How many words at most.
+    most: usize,
+    /// Whether a word ending a clause (`refused:`, `down.`) ends them: after a host and port,
+    /// which begins no password as surely as a user does, it is a message's words.
+    not_past_a_clause: bool,
 }
 
 /// A URL other than MongoDB's, from `start` in `text` (its `://` at `scheme_end`), as shown,
@@ -227,6 +246,10 @@ fn without_userinfo(text: &str) -> String {
             credentials_before_host(word).then_some(word_end)
         } else {
             begins_credentials(word)
+                .map(|most| Words {
+                    most,
+                    not_past_a_clause: false,
+                })
                 .and_then(|words| run_on(text, word_end, next_uri_word(text, word_end), words))
                 // A URI missing its `//` may still hold secret options.
                 .or_else(|| missing_a_slash(word).then_some(word_end))

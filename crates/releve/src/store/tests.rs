@@ -636,3 +636,19 @@ fn a_password_and_a_key_passphrase_both_holding_a_space_are_hidden() {
         assert!(!shown.contains(word), "`{word}` is shown: {shown}");
     }
 }
+
+/// A URI without credentials whose first word is a host and port, with a path or none but no
+/// options (`mongodb://db.example.org:27017/phd`, `mongodb://[::1]:27017/releve`), then an
+/// address to ask within three words: its credentials are taken to run on to the address's
+/// `@`, and the line reads `MongoDB at mongodb://***@lab.example.org`, the host, the database
+/// and the cause gone (only a first word holding `?` ends there).
+#[test]
+fn a_uri_with_a_port_and_no_options_never_runs_on_to_an_address_near_it() {
+    for line in [
+        "MongoDB at mongodb://db.example.org:27017/phd refused: ask it-help@lab.example.org",
+        "MongoDB at mongodb://db.example.org:27017 refused: ask it-help@lab.example.org",
+        "MongoDB at mongodb://[::1]:27017/releve refused: ask it-help@lab.example.org",
+    ] {
+        assert_eq!(crate::logging::shown(line), line);
+    }
+}
