@@ -172,9 +172,6 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     http::install_tls_provider();
     let config = Config::load_sources(&args.config.config)?;
     check_args(args, &config, NamedRefused::Fails)?;
-    releve::cli::say_left_out(&config.left_out, |name| {
-        args.sources.is_empty() || args.sources.iter().any(|named| named == name)
-    });
     // A checkout holds its raw folder: one missing is most often a run from another folder,
     // whose files the summariser, run from the checkout, would never read.
     if std::fs::symlink_metadata(&args.raw_dir.raw_dir).is_err() {
@@ -204,6 +201,12 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             && args.since.is_none()
             && !std::io::stderr().is_terminal(),
     };
+    // Said once an hour in cron's log (`analyser status` says them at every run).
+    if settings.says_skips() {
+        releve::cli::say_left_out(&config.left_out, |name| {
+            args.sources.is_empty() || args.sources.iter().any(|named| named == name)
+        });
+    }
     if args.sources.is_empty() {
         for source in config.sources.iter().filter(|source| !source.enabled) {
             runner::note_disabled(source, &settings.raw_dir);

@@ -87,9 +87,10 @@ impl RunSettings {
         self.began.min(started)
     }
 
-    /// Whether a source skipped for want of credentials is said at info level: in a run by
-    /// hand, and in a routine run's first minute of the hour (once an hour in cron's log).
-    fn says_skips(&self) -> bool {
+    /// Whether a source skipped for want of credentials is said at info level, and an entry
+    /// left out of the configuration at all: in a run by hand, and in a routine run's first
+    /// minute of the hour (once an hour in cron's log).
+    pub fn says_skips(&self) -> bool {
         !self.routine || self.began.minute() == 0
     }
 
