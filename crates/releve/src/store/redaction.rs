@@ -36,13 +36,21 @@ pub fn redact_uris(text: &str) -> String {
                         .chars()
                         .next_back()
                         .filter(|c| matches!(c, '\'' | '"' | '`'));
-                    let end = match quote {
-                        Some(quote) if !rest[word_end..].starts_with(quote) => rest[word_end..end]
-                            .find(quote)
-                            .map_or(end, |at| word_end + at),
-                        Some(_) => word_end,
-                        None => end,
-                    };
+                    // The closing quote is followed by a space, a clause's end or nothing: a
+                    // quote inside the value is not.
+                    let end =
+                        match quote {
+                            Some(quote) => rest[word_end..end]
+                                .match_indices(quote)
+                                .map(|(at, _)| word_end + at)
+                                .find(|&at| {
+                                    rest[at + quote.len_utf8()..].chars().next().is_none_or(
+                                        |next| next.is_whitespace() || ".,;:)!?".contains(next),
+                                    )
+                                })
+                                .unwrap_or(end),
+                            None => end,
+                        };
                     let after = &rest[word_end..end];
                     match after.trim().is_empty() {
                         true => out.push_str(after),
@@ -116,10 +124,12 @@ fn mongodb_uri_end(text: &str, scheme_end: usize) -> UriEnd {
         true => Words {
             most: usize::MAX,
             not_past_a_clause: false,
+            uri_host_only: false,
         },
         false => Words {
             most: RUN_ON_WORDS,
             not_past_a_clause: host_and_port,
+            uri_host_only: false,
         },
     };
     let Some(end) = run_on(text, word_end, next_uri, words) else {
@@ -167,6 +177,7 @@ fn next_uri_word(text: &str, from: usize) -> usize {
 fn run_on(text: &str, from: usize, limit: usize, words: Words) -> Option<usize> {
     let mut at = from.min(limit);
     let mut end = None;
+    let mut past_a_clause = false;
     for _ in 0..words.most {
         let rest = &text[at..limit];
         let Some(start) = rest.find(|c: char| !c.is_whitespace()) else {
@@ -178,13 +189,31 @@ fn run_on(text: &str, from: usize, limit: usize, words: Words) -> Option<usize> 
             .map_or(limit, |len| start + len);
         let word = &text[start..word_end];
         if word.contains('@') {
-            end = Some(word_end);
+            // An address to write to, not a URI's host, after a clause ended or where only a
+            // URI's host may end the credentials.
+            let address = bare_address(word);
+            if address && past_a_clause {
+                break;
+            }
+            if !(address && words.uri_host_only) {
+                end = Some(word_end);
+            }
         } else if words.not_past_a_clause && word.ends_with([':', ';', ',', '.', ')']) {
-            break;
+            past_a_clause = true;
         }
         at = word_end;
     }
     end
+}
+
+/// Whether a word holding an `@` is an address alone (`it-help@lab.example.org`), nothing after
+/// its domain as after a URI's host (`db.example.org/phd`, `:27017`, `?…`).
+fn bare_address(word: &str) -> bool {
+    word.rsplit_once('@').is_some_and(|(_, domain)| {
+        !domain
+            .trim_end_matches(['.', ',', ';', ')', '>'])
+            .contains(['/', '?', ':'])
+    })
 }
 
 /// How far credentials holding spaces may run on (see [`run_on`]).
@@ -192,9 +221,13 @@ fn run_on(text: &str, from: usize, limit: usize, words: Words) -> Option<usize> 
 struct Words {
     /// How many words at most.
     most: usize,
-    /// Whether a word ending a clause (`refused:`, `down.`) ends them: after a host and port,
-    /// which begins no password as surely as a user does, it is a message's words.
+    /// Whether, after a word ending a clause (`refused:`, `down.`), an address alone ends them
+    /// unhidden: after a host and port, which begins no password as surely as a user does, it
+    /// is a message's.
     not_past_a_clause: bool,
+    /// Whether only a URI's host (not an address alone) ends them: after a word of a message
+    /// shaped as credentials only by chance (`(code:AUTH_FAILED)`, `error:forbidden;`).
+    uri_host_only: bool,
 }
 
 /// A URL other than MongoDB's, from `start` in `text` (its `://` at `scheme_end`), as shown,
@@ -246,10 +279,6 @@ fn without_userinfo(text: &str) -> String {
             credentials_before_host(word).then_some(word_end)
         } else {
             begins_credentials(word)
-                .map(|most| Words {
-                    most,
-                    not_past_a_clause: false,
-                })
                 .and_then(|words| run_on(text, word_end, next_uri_word(text, word_end), words))
                 // A URI missing its `//` may still hold secret options.
                 .or_else(|| missing_a_slash(word).then_some(word_end))
@@ -284,29 +313,38 @@ fn credentials_before_host(word: &str) -> bool {
             .is_some_and(|at_sign| word[..at_sign].contains(':'))
 }
 
-/// Whether `word`, holding no `@`, may begin credentials holding spaces, and how many words
-/// they may run on to: a URI missing its `//` (`mongodb:/alice:correct`), as far as they go, or
+/// Whether `word`, holding no `@`, may begin credentials holding spaces, and how far they
+/// may run on: a URI missing its `//` (`mongodb:/alice:correct`), as far as they go, or
 /// `user:pass…` ([`RUN_ON_WORDS`]): a name, not beginning with a digit as a time does
-/// (`10:00`, `2026-12-06T00:00:00Z`), a `:` and more after it.
-fn begins_credentials(word: &str) -> Option<usize> {
-    // An API's code in parentheses or a clause (`(code:AUTH_FAILED)`, `error:forbidden;`).
-    if is_mailto(word) || word.starts_with('(') || word.ends_with([')', ',', ';']) {
+/// (`10:00`, `2026-12-06T00:00:00Z`), a `:` and more after it; one in parentheses or ending a
+/// clause (`(code:AUTH_FAILED)`, `error:forbidden;`), only to a URI's host.
+fn begins_credentials(word: &str) -> Option<Words> {
+    if is_mailto(word) {
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    let (userinfo, words) = match lower
+    let (userinfo, most) = match lower
         .strip_prefix("mongodb+srv:")
         .or_else(|| lower.strip_prefix("mongodb:"))
     {
         Some(rest) => (rest.trim_start_matches('/'), usize::MAX),
         None => (lower.as_str(), RUN_ON_WORDS),
     };
+    let clause = most == RUN_ON_WORDS && (word.starts_with('(') || word.ends_with([')', ',', ';']));
     userinfo
         .split_once(':')
         .is_some_and(|(user, pass)| {
-            user.chars().next().is_some_and(|c| !c.is_ascii_digit()) && !pass.is_empty()
+            user.trim_start_matches('(')
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii_digit())
+                && !pass.is_empty()
         })
-        .then_some(words)
+        .then_some(Words {
+            most,
+            not_past_a_clause: false,
+            uri_host_only: clause,
+        })
 }
 
 /// Whether `word` is a `mailto:` link.
@@ -347,72 +385,26 @@ pub fn redact(uri: &str) -> String {
     }
 }
 
-/// Where the `@` ending a URI's credentials is: its last, but for one in the value of an option
-/// the driver knows (`tlsCertificateKeyFile=/home/alice@univ.fr/…`, a secret option's value
-/// holding one) when an `@` comes before it or the URI's hosts are hosts and ports; a password
-/// holding `?x=@` unencoded (`u:pw?authSource=@db`) still ends there.
+/// Where the `@` ending a URI's credentials is: its last, but for one in the value of a secret
+/// option (`tlsCertificateKeyFilePassword=Zeb@ra`) or of a file's path
+/// (`tlsCertificateKeyFile=/home/alice@univ.fr/…`), which a password is not shaped as; a
+/// password holding `?x=@` or `&w=` unencoded (`u:pw?authSource=@db`) still ends there.
 fn userinfo_at(uri: &str) -> Option<usize> {
-    let after = uri.find("://").map_or(0, |scheme_end| scheme_end + 3);
-    let authority = &uri[after..];
-    let authority = &authority[..authority.find(['/', '?']).unwrap_or(authority.len())];
-    let mut ats = uri.match_indices('@').map(|(at, _)| at).rev().peekable();
-    let last = *ats.peek()?;
+    let mut ats = uri.match_indices('@').map(|(at, _)| at).rev();
     ats.find(|&at| {
         let before = &uri[..at];
-        let in_option = before
+        !before
             .rfind(['?', '&', ';'])
             .and_then(|separator| before[separator + 1..].split_once('='))
-            .is_some_and(|(name, _)| known_option(name));
-        !(in_option && (before.contains('@') || ports_alone(authority)))
+            .is_some_and(|(name, value)| {
+                secret_option(name) || (file_option(name) && value.starts_with(['/', '~', '.']))
+            })
     })
-    .or(Some(last).filter(|_| !ports_alone(authority)))
 }
 
-/// Whether the driver knows a URI option named `name` (any case), secret or not.
-fn known_option(name: &str) -> bool {
-    const KNOWN: &[&str] = &[
-        "appname",
-        "authmechanism",
-        "authsource",
-        "compressors",
-        "connecttimeoutms",
-        "directconnection",
-        "heartbeatfrequencyms",
-        "journal",
-        "loadbalanced",
-        "localthresholdms",
-        "maxconnecting",
-        "maxidletimems",
-        "maxpoolsize",
-        "maxstalenessseconds",
-        "minpoolsize",
-        "proxyhost",
-        "proxyport",
-        "proxyusername",
-        "readconcernlevel",
-        "readpreference",
-        "readpreferencetags",
-        "replicaset",
-        "retryreads",
-        "retrywrites",
-        "serverselectiontimeoutms",
-        "sockettimeoutms",
-        "srvmaxhosts",
-        "srvservicename",
-        "ssl",
-        "timeoutms",
-        "tls",
-        "tlsallowinvalidcertificates",
-        "tlsallowinvalidhostnames",
-        "tlscafile",
-        "tlscertificatekeyfile",
-        "tlsinsecure",
-        "w",
-        "waitqueuetimeoutms",
-        "wtimeoutms",
-        "zlibcompressionlevel",
-    ];
-    secret_option(name) || KNOWN.contains(&name.to_ascii_lowercase().as_str())
+/// Whether a URI option named `name` (any case) holds a file's path.
+fn file_option(name: &str) -> bool {
+    ["tlscafile", "tlscertificatekeyfile"].contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// Whether a URI without `@` has hosts holding a port that is not a number: most likely a

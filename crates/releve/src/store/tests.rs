@@ -652,3 +652,94 @@ fn a_uri_with_a_port_and_no_options_never_runs_on_to_an_address_near_it() {
         assert_eq!(crate::logging::shown(line), line);
     }
 }
+
+/// A password holding an `@` and a known option's `name=` (`Zeb@ra&w=42pw`), or a user that is
+/// an address (`alice@univ.fr`), or a password of digits, a `/` and `?w=`: `userinfo_at` skips
+/// the last `@` as one inside the option `w`'s value, and ends the credentials at an earlier
+/// `@` or at none, so the rest of the password is shown as a host or options (before, the
+/// URI's last `@` ended them and the whole password was hidden).
+#[test]
+fn a_password_holding_an_at_sign_and_a_known_option_s_name_is_hidden() {
+    for uri in [
+        "mongodb://alice:Zeb@ra&w=42pw@db.example.org/phd",
+        "mongodb://alice@univ.fr:Zebra&w=42pw@db.example.org/phd",
+        "mongodb://phd:2024/Zebra?w=42pw@db.example.org/phd",
+    ] {
+        let shown = redact(uri);
+        assert!(!shown.contains("42pw"), "{uri}: {shown}");
+        let line = crate::logging::shown(&format!("MongoDB at {uri} is unreachable"));
+        assert!(!line.contains("42pw"), "{uri}: {line}");
+    }
+}
+
+/// A password of digits (or digits and a `/`), then a space and a word ending a clause
+/// (`2024 Zebra, 42pw`, `2024/Zebra horse. battery`): the first word reads as a host and port,
+/// so `run_on` stops at the word ending in `,` or `.` and the URI ends at its first word; no
+/// `@` there, and the whole password is shown (before, the run went on to the `@`).
+#[test]
+fn a_password_of_digits_and_a_space_then_a_clause_s_end_is_hidden() {
+    for (line, password) in [
+        (
+            "MongoDB at mongodb://alice:2024 Zebra, 42pw@db.example.org/phd is unreachable",
+            "42pw",
+        ),
+        (
+            "MongoDB at mongodb://phd:2024/Zebra horse. battery@db.example.org/phd is unreachable",
+            "battery",
+        ),
+    ] {
+        let shown = crate::logging::shown(line);
+        assert!(!shown.contains(password), "{shown}");
+        assert!(!shown.contains("Zebra"), "{shown}");
+    }
+}
+
+/// A URI pasted without its scheme, or missing a `/` of it, whose password holds a `,` or a
+/// `;` and a space (`alice:Zebra, 42pw@…`, `mongodb:/alice:Zebra; 42pw@…`): `begins_credentials`
+/// now refuses a word ending in `,`, `;` or `)` (an API's code, a clause), so the line shows
+/// the whole password (before, the run went on to the `@` within three words).
+#[test]
+fn credentials_without_a_scheme_whose_password_holds_a_comma_or_semicolon_are_hidden() {
+    for line in [
+        "MongoDB at alice:Zebra, 42pw@db.example.org/phd is unreachable",
+        "MongoDB at mongodb:/alice:Zebra; 42pw@db.example.org/phd is unreachable",
+        "MongoDB at mongodb:/alice:(Zebra) 42pw@db.example.org/phd is unreachable",
+    ] {
+        let shown = crate::logging::shown(line);
+        assert!(!shown.contains("Zebra"), "{shown}");
+        assert!(!shown.contains("42pw"), "{shown}");
+    }
+}
+
+/// A quoted URI whose secret option's value holds the quote (`'…Password=Zeb'ra42pw'`, as
+/// clap quotes an unexpected argument): the value is taken to end at the first quote after
+/// its first word, or at once when the word ends on one, so the rest of the secret is shown
+/// (before, the words after it up to the next URI were all hidden).
+#[test]
+fn a_quoted_uri_whose_secret_value_holds_the_quote_is_hidden() {
+    for line in [
+        "unexpected argument 'mongodb://db.example.org/phd?tlsCertificateKeyFilePassword=Zeb'ra42pw' found",
+        "unexpected argument 'mongodb://db.example.org/phd?tlsCertificateKeyFilePassword=correct horse'ra42pw' found",
+    ] {
+        let shown = crate::logging::shown(line);
+        assert!(!shown.contains("ra42pw"), "{shown}");
+    }
+}
+
+/// A password holding an `&` or `;` and a known option's `name=` (`Zebra&tls=42pw`), both
+/// allowed unencoded (only `@ : / ? # %` need it), no `@` in it, and a host with a port (or a
+/// URI missing a `/` of its scheme): `userinfo_at` takes the authority's last `:` (the host's
+/// port) for `ports_alone`, skips the URI's only `@` as one in the option `tls`'s value, and
+/// finds no credentials at all, so the user and the whole password are shown.
+#[test]
+fn a_password_holding_a_known_option_s_name_before_a_host_with_a_port_is_hidden() {
+    for uri in [
+        "mongodb://alice:Zebra&tls=42pw@db.example.org:27017/phd",
+        "mongodb://alice:Zebra;w=42pw@h1:27017,h2:27017/phd?replicaSet=rs0",
+        "mongodb:/alice:Zebra&w=42pw@db.example.org/phd",
+    ] {
+        assert!(!redact(uri).contains("42pw"), "{uri}: {}", redact(uri));
+        let line = crate::logging::shown(&format!("MongoDB at {uri} is unreachable"));
+        assert!(!line.contains("42pw"), "{uri}: {line}");
+    }
+}
