@@ -270,8 +270,8 @@ user="[^[/?@[:space:]]*"
 password="[0-9]*[^0-9/?,@[:space:]]"
 slashed="[0-9]*/[^?=@[:space:]]*\?[^=@[:space:]]*"
 secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProperties)"
-# The last rules, in a loop: pieces without `=` after a secret value (an `&` or `;` in it,
-# left unencoded) are more of it.
+# The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`
+# or `;` in it, left unencoded) are more of it.
 # shellcheck disable=SC2086
 { $crontab_cmd -l 2>/dev/null || true; } | sed -E \
     -e "s#$var$scheme$user:(($password|[0-9]+[[:space:]]).*|[0-9]*/[^?]*|$slashed)@#\\1\\2***@#" \
@@ -282,5 +282,5 @@ secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProp
     -e "s#$scheme$user:([^]/?@,[:space:]]*[^]0-9/?@,[:space:]][^]/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
     -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g" \
     -e ':b' \
-    -e "s#(=\*\*\*)[&;][^=&;[:space:]\"']*([&;[:space:]\"']|\$)#\\1\\2#" \
+    -e "s#(\?[^[:space:]\"']*=\*\*\*)[&;][^=&;[:space:]\"']*([&;[:space:]\"']|\$)#\\1\\2#" \
     -e 'tb'

@@ -799,3 +799,18 @@ fn the_printed_crontab_never_shows_a_password_of_digits_after_a_scheme_missing_a
     );
     assert!(said.contains("@db.example.org:27017/phd_db"), "{said}");
 }
+
+/// A user's line setting a token for a command joined by `;` without spaces
+/// (`cd /srv/app;API_TOKEN=abc;./sync.sh --quiet`): the token is hidden as `;API_TOKEN=***`,
+/// then the loop removing pieces without `=` after a secret value takes `;./sync.sh` for more
+/// of it, and the printed crontab shows `cd /srv/app;API_TOKEN=*** --quiet`, a line the user
+/// never wrote, its command gone.
+#[test]
+fn the_printed_crontab_keeps_a_command_after_a_secret_set_before_it() {
+    let line = "0 * * * * cd /srv/app;API_TOKEN=abc;./sync.sh --quiet";
+    let checkout = Checkout::new();
+    checkout.set_installed(&format!("{line}\n"));
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains(";./sync.sh --quiet"), "{said}");
+}
