@@ -223,11 +223,9 @@ fn disabled_stretches(
     let mut stretches = completeness.disabled.clone();
     let until = period.end().min(generated);
     match completeness.disabled_after {
-        Some(Some(last)) => {
-            let from = completeness
-                .disabled_due
-                .unwrap_or_else(|| source.every.after(last, source.days_in));
-            if from < until {
+        // From where its collections stop being expected, as the counts have it.
+        Some(Some(_)) => {
+            if let Some(from) = completeness.disabled_due.filter(|from| *from < until) {
                 stretches.push(Disabled { from, until });
             }
         }
