@@ -125,6 +125,42 @@ pub fn check(
     }
 }
 
+/// The database holds relevé data, but the raw folder was never summarised: no
+/// `raw/.summariser-database`, no lock file of a version before it. Another installation's
+/// database, most likely: two checkouts given one MongoDB server, both left at the default
+/// database, would fold each other's records and runs together.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database `{database}` holds relevé data, but this raw folder was never summarised into it (no {}): another installation's, on a server they share? nothing was read or deleted; give each installation a database of its own (--database NAME, or the MongoDB URI's path), or, if that data is this folder's (its raw folder replaced, or copied without its hidden files), run once with --new-database to summarise this folder into it from now on",
+    .record.display()
+)]
+pub struct SharedDatabase {
+    /// The database the run was given.
+    pub database: String,
+    /// `raw/.summariser-database`.
+    pub record: PathBuf,
+}
+
+/// Refuses a database holding relevé data (`held_releve_data`) for a raw folder never
+/// summarised (no record of its database, `noted`, and not `summarised_before` it was kept),
+/// unless `new_database`.
+pub fn check_unshared(
+    raw_dir: &Path,
+    noted: Option<&str>,
+    summarised_before: bool,
+    database: &str,
+    held_releve_data: bool,
+    new_database: bool,
+) -> Result<(), SharedDatabase> {
+    if noted.is_none() && !summarised_before && held_releve_data && !new_database {
+        return Err(SharedDatabase {
+            database: database.to_owned(),
+            record: releve::rawfile::summariser_database(raw_dir),
+        });
+    }
+    Ok(())
+}
+
 /// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it
 /// is empty). One that cannot be read is a warning: the check is a safeguard, not a condition
 /// of the run.

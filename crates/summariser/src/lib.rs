@@ -18,8 +18,8 @@
 //! - `--resummarise` ([`Resummarise`], `resummarise.rs`) summarises stored hours again from
 //!   `records` after a source's summary fields changed.
 //! - `raw/.summariser-database` names the database the folder is summarised into: a run given
-//!   another database, or finding one without relevé data of that name, stops
-//!   (`known_database.rs`).
+//!   another database, or finding one without relevé data of that name, stops; so does a
+//!   folder never summarised finding relevé data, another installation's (`known_database.rs`).
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
@@ -42,7 +42,7 @@ mod storable;
 mod summary;
 
 pub use failure_lines::failure_lines;
-pub use known_database::NewDatabase;
+pub use known_database::{NewDatabase, SharedDatabase};
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
@@ -184,6 +184,9 @@ pub enum SummariseError {
     /// The database holds no relevé data, though the raw folder was summarised before.
     #[error(transparent)]
     NewDatabase(#[from] NewDatabase),
+    /// The database holds relevé data, though the raw folder was never summarised.
+    #[error(transparent)]
+    SharedDatabase(#[from] SharedDatabase),
     /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
     #[error(
         "the raw folder {} does not exist: check --raw-dir (the collector creates it)",
@@ -237,7 +240,9 @@ impl SummariseError {
     pub fn is_usage(&self) -> bool {
         match self {
             SummariseError::Store(store) => store.is_usage(),
-            SummariseError::UnknownSource { .. } | SummariseError::NewDatabase(_) => true,
+            SummariseError::UnknownSource { .. }
+            | SummariseError::NewDatabase(_)
+            | SummariseError::SharedDatabase(_) => true,
             _ => false,
         }
     }
@@ -311,9 +316,20 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         }
         checked => checked,
     };
+    let checked = checked.map_err(SummariseError::from).and_then(|()| {
+        known_database::check_unshared(
+            &options.raw_dir,
+            noted.as_deref(),
+            summarised_before,
+            &options.database,
+            connected.held_releve_data,
+            options.new_database,
+        )
+        .map_err(SummariseError::from)
+    });
     if let Err(refused) = checked {
         connected.shut_down().await;
-        return Err(refused.into());
+        return Err(refused);
     }
     let db = connected.indexed().await?;
     // The database holds relevé's collections now: a later run finding it empty is wrong.

@@ -28,8 +28,11 @@ struct Args {
     #[arg(long, value_name = "SOURCE", num_args = 0..)]
     resummarise: Option<Vec<String>>,
     /// Write into a database that holds no relevé data although this raw folder was
-    /// summarised into one before (a new MongoDB server, a database started afresh): without
-    /// it such a run stops, so that a mistyped --database or MONGODB_URI cannot take the files.
+    /// summarised into one before (a new MongoDB server, a database started afresh), or into
+    /// another database than before, or into one holding relevé data although this raw folder
+    /// was never summarised (its raw folder replaced): without it such a run stops, so that a
+    /// mistyped --database or MONGODB_URI cannot take the files, nor two installations share a
+    /// database.
     #[arg(long)]
     new_database: bool,
 }

@@ -238,6 +238,12 @@ async fn hours_past_keep_days_keep_the_summary_they_had() {
         .insert_one(summarised_earlier)
         .await
         .expect("an hour summarised while its records were kept");
+    // By this raw folder, which says so.
+    std::fs::write(
+        releve::rawfile::summariser_database(&ws.raw()),
+        &ws.database,
+    )
+    .expect("the folder's database noted");
     let recent = chrono::Utc::now() - chrono::TimeDelta::hours(1);
     let recent_key = recent.format("%Y-%m-%dT%H:00:00+00:00").to_string();
     ws.land(

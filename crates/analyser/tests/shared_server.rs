@@ -1,0 +1,122 @@
+//! Two installations, one MongoDB server, both at the default database: what each team's
+//! `analyser status` says of its own sources.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use releve::RunMetrics;
+use releve::rawfile;
+
+const CONFIG: &str = r#"
+[[source]]
+name = "usgs"
+kind = "http_json"
+url = "http://127.0.0.1:9/usgs"
+every = "1m"
+key = "id"
+time = "time"
+"#;
+
+/// One team's checkout: its own `sources.toml` and `raw/`.
+fn checkout() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("sources.toml");
+    std::fs::create_dir_all(dir.path().join("raw")).expect("raw");
+    dir
+}
+
+/// A successful run of `usgs` landed at `started`, as the collector lands it.
+fn land_run(raw: &Path, started: DateTime<Utc>) {
+    let metrics = RunMetrics {
+        source: "usgs".to_owned(),
+        kind: "http_json".to_owned(),
+        file: Some(format!("usgs_{}.json", started.timestamp())),
+        started,
+        finished: started + TimeDelta::seconds(2),
+        duration_ms: 2000,
+        http_calls: 1,
+        retries: 0,
+        throttled: 0,
+        announced: None,
+        records: 1,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        clash_key: None,
+        error: None,
+        day: None,
+        every_s: None,
+        disabled_from: None,
+        retry_from: None,
+    };
+    let body = format!(
+        r#"[{{"id": "q{}", "time": "{}"}}]"#,
+        started.timestamp(),
+        started.to_rfc3339()
+    );
+    let name = rawfile::land(raw, "usgs", started, body.as_bytes()).expect("landed");
+    let json = serde_json::to_vec(&metrics).expect("metrics");
+    rawfile::write_metrics(raw, &name, &json).expect("metrics written");
+}
+
+/// The real summariser, as cron runs it in `dir`, into `database`.
+fn summarise(dir: &Path, database: &str) -> String {
+    let binary: PathBuf = testkit::binary("summariser");
+    let output = Command::new(binary)
+        .current_dir(dir)
+        .args(["--mongodb-uri", testkit::MongoServer::shared().uri()])
+        .args(["--database", database])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("summariser runs");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Team A's collector stopped two hours ago (its machine is being moved, a crontab lost); team
+/// B, another research team given the same MongoDB server and leaving the database at its
+/// default too, collects its own `usgs` every minute. Team A's `analyser status` reads the
+/// `runs` of every installation writing there as its own: it shows `usgs` as `ok`, last
+/// collected seconds ago, exit 0, so the department's alert mail never comes, while team A
+/// has collected nothing for two hours and its `raw/` holds no file of that time. Expected:
+/// team A's `usgs` is `STALE` (exit 1), as it is when team A has the database alone.
+#[tokio::test]
+async fn a_stopped_installation_is_not_reported_fresh_by_another_installation_s_runs() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("sharedstatus");
+    let now = Utc::now();
+
+    let team_a = checkout();
+    land_run(&team_a.path().join("raw"), now - TimeDelta::hours(2));
+    let said_a = summarise(team_a.path(), &database);
+
+    let team_b = checkout();
+    land_run(&team_b.path().join("raw"), now - TimeDelta::seconds(30));
+    let said_b = summarise(team_b.path(), &database);
+
+    let output = common::analyser(
+        team_a.path(),
+        &[
+            "status",
+            "--mongodb-uri",
+            server.uri(),
+            "--database",
+            &database,
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with("usgs "))
+        .unwrap_or_else(|| panic!("no usgs row:\n{stdout}"));
+    assert!(
+        row.contains("STALE") && output.status.code() == Some(1),
+        "team A's usgs has not been collected for two hours: {row}\n(exit {:?})\n{stderr}\n\
+         summariser A: {said_a}\nsummariser B: {said_b}",
+        output.status.code()
+    );
+}
