@@ -351,7 +351,11 @@ async fn write_period(
     }
     if missed {
         let path = args.reports_dir.join(period.file_name());
-        if std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes)) {
+        // While a table is still refused, a report leaving it out is written again for
+        // having been written early.
+        if config.refused.is_empty()
+            && std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes))
+        {
             tracing::info!(path = %path.display(), "The report of this period left out [[source]] tables the configuration refused then, and reads them all now: written again (--if-missing).");
         } else if path.exists() {
             tracing::info!(path = %path.display(), "The report of this period was written before its data was complete (by hand, or by an older version's crontab at 00:15): written again (--if-missing).");

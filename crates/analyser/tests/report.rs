@@ -2662,6 +2662,45 @@ async fn a_report_that_left_out_a_table_refused_then_is_said_so_when_caught_up()
     assert!(!cover.contains("Left out of this report"), "{cover}");
 }
 
+/// A report written by hand while its day ran (before its data was complete), a table of
+/// the configuration refused then and still refused: the next day's `--if-missing` job writes
+/// it again because it was written early, and must say so, not that "the configuration
+/// refused then, and reads them all now", which it does not (the table is still refused).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_written_early_while_a_table_is_still_refused_is_said_written_early() {
+    let (uri, db) = golden_database("early-still-refused").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join(golden::report(0));
+    let refused = golden::CONFIG.replacen("every = ", "every = [", 1);
+    setup(dir.path(), &refused);
+    let _ = analyse_output(dir.path(), &uri, &db, &["--date", &golden::date(0)]).await;
+    // Written at noon of its own day, by hand.
+    let early =
+        std::time::SystemTime::from(golden::day().and_hms_opt(12, 0, 0).expect("time").and_utc());
+    std::fs::File::options()
+        .write(true)
+        .open(&report)
+        .and_then(|file| file.set_modified(early))
+        .expect("backdate the report");
+    let next_day = ["--date", &golden::date(1), "--if-missing"];
+    let (at, args) = (dir.path().to_owned(), analyser_args(&uri, &db, &next_day));
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        common::analyser_logging(&at, &args, "info")
+    })
+    .await
+    .expect("analyser thread");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let line = log
+        .lines()
+        .find(|line| line.contains(&golden::date(0)) && line.contains("written again"))
+        .unwrap_or_else(|| panic!("a line for the report written again: {log}"));
+    assert!(
+        line.contains("written before its data was complete"),
+        "the table is still refused, the report was written early: {line}"
+    );
+}
+
 /// A source whose `every` went from `15m` to `1h` at noon, collected on time under each: the
 /// first hourly run comes an hour after the last quarter-hourly one, as the collector schedules
 /// it. That hour is the new interval, not a stopped collector: the report must not ask whether
