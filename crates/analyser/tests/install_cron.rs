@@ -775,6 +775,7 @@ fn the_printed_crontab_never_shows_a_mongodb_secret_the_stages_hide() {
             checkout.installed().contains(line),
             "the user's line is kept"
         );
+        assert!(said.contains("PATH=/usr/bin:/bin\n"), "{said}");
     }
 }
 
@@ -813,4 +814,39 @@ fn the_printed_crontab_keeps_a_command_after_a_secret_set_before_it() {
     let output = checkout.install_cron(&["--no-build"]);
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains(";./sync.sh --quiet"), "{said}");
+}
+
+/// France Travail's credentials and an `http_json` source's key (`key_env`) set "in the
+/// environment" (README, Credentials), which for cron's runs is a variable line above the
+/// block: the printed crontab hides `;API_TOKEN=…` inside a command line, but shows
+/// `FRANCE_TRAVAIL_CLIENT_SECRET=…` and `MY_API_KEY=…` on their own lines whole, on the
+/// terminal, its scrollback or a screen share.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_set_in_a_variable_line() {
+    for line in [
+        "FRANCE_TRAVAIL_CLIENT_SECRET=Zebra42pw",
+        "MY_API_KEY=Zebra42pw",
+        "API_TOKEN = Zebra42pw",
+        "db_password='Zebra 42pw'",
+        "OPENAQ=Zebra42pw",
+    ] {
+        let checkout = Checkout::new();
+        // A source's `key_env` may name any variable.
+        std::fs::write(
+            checkout.home().join("sources.toml"),
+            "[[source]]\nname = \"air\"\nkey_env = \"OPENAQ\"\n",
+        )
+        .expect("sources.toml");
+        checkout.set_installed(&format!("{line}\nPATH=/usr/bin:/bin\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !said.contains("Zebra42pw"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+        assert!(
+            checkout.installed().contains(line),
+            "the user's line is kept"
+        );
+    }
 }
