@@ -899,3 +899,27 @@ fn a_dotted_key_too_deep_for_toml_refuses_its_own_table_alone() {
         "{refused:?}"
     );
 }
+
+/// A table with a dotted key too deep for toml above one with a key left without `=`: each
+/// fault alone refuses its own table (as does the same pair in the other order), but together
+/// the whole file is refused at the second table's line and every stage stops, the sources
+/// without a fault included.
+#[test]
+fn a_dotted_key_too_deep_above_a_key_without_a_value_refuses_their_tables_alone() {
+    let deep = format!("units{} = \"km\"", ".x".repeat(80));
+    let text = format!(
+        "{}{}{}",
+        plain("a", &deep),
+        plain("b", "periodicity"),
+        plain("c", "")
+    );
+    let config = read(&text).unwrap_or_else(|err| panic!("the file is refused whole: {err}"));
+    assert_eq!(accepted(&config), ["c"]);
+    let refused: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("sources.toml:8: source `a`:")
+            && refused[1].starts_with("sources.toml:16: source `b`:"),
+        "{refused:?}"
+    );
+}

@@ -11,7 +11,8 @@ use super::table_text::{TableText, left_open};
 /// toml's fault on the file's first line at fault. toml reports the faults of the file's
 /// structure (a `]` or a comma missing) before those of single values (`15m` unquoted),
 /// wherever they are: the table at fault is told for sure only from the first line, as the
-/// text before it reads as TOML. Of several faults on that line, toml's first is said.
+/// text before it reads as TOML. Of several faults on that line, toml's first is said. A fault
+/// toml gives no place for (see [`placeless_fault`]) counts at its line, when found.
 pub(super) fn first_in_file(text: &str) -> Option<toml::de::Error> {
     let (_, errors) = toml::de::DeTable::parse_recoverable(text);
     let line_start = |offset: usize| {
@@ -19,9 +20,16 @@ pub(super) fn first_in_file(text: &str) -> Option<toml::de::Error> {
             .and_then(|before| before.rfind('\n'))
             .map_or(0, |newline| newline + 1)
     };
+    let mut placeless = None;
     errors
         .into_iter()
-        .filter_map(|err| Some((line_start(err.span()?.start), err)))
+        .filter_map(|err| match err.span() {
+            Some(span) => Some((line_start(span.start), err)),
+            None => {
+                let at = *placeless.get_or_insert_with(|| placeless_fault(text));
+                (at > 0).then_some((at, err))
+            }
+        })
         .min_by_key(|(line, _)| *line)
         .map(|(_, err)| err)
 }
