@@ -4,7 +4,7 @@
 //! and at most [`PER_HOST`] of them for the sources of one API host: a portal that hangs holds
 //! two slots until its requests time out, and the other hosts' sources keep their schedule.
 //!
-//! The sources of one API host also share its token bucket ([`RateLimits`]), at the smallest
+//! The sources of one API host also share its rate limit ([`RateLimits`]), at the smallest
 //! `rate_limit` any of them allows.
 //!
 //! A source waiting for its slot already holds its lock: the next minute's run skips it (as

@@ -150,7 +150,7 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
     })
 }
 
-/// Runs a source [`prepare`] found ready, its calls counted in `limiter`, the token bucket of
+/// Runs a source [`prepare`] found ready, its calls counted in `limiter`, the rate limit of
 /// its API; never panics, never returns early without a verdict.
 pub async fn collect(
     source: &Source,

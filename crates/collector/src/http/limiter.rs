@@ -1,46 +1,49 @@
-//! A client-side token bucket per API, so that the API's 429 is the exception and not the
-//! flow control: `rate` calls per second on average, bursts of up to `max(1, rate)` calls.
-//! The sources of one collector run that call the same API draw from the same bucket
-//! ([`RateLimits`]): an API's limit is its own (France Travail's per client id, a portal's
-//! per caller), not each source's.
+//! A client-side limit per API, so that the API's 429 is the exception and not the flow
+//! control: no second holds more than `rate` calls (a rate below one spaces the calls by
+//! `1 / rate` seconds), whichever second the API counts. A token bucket, full at the start,
+//! would let twice the rate through in a run's first second. The sources of one collector run
+//! that call the same API share one limit ([`RateLimits`]): an API's limit is its own (France
+//! Travail's per client id, a portal's per caller), not each source's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// A token bucket shared by the requests of the sources that call one API in a run.
+/// The limit shared by the requests of the sources that call one API in a run: at most
+/// `calls` within any `window`.
 #[derive(Debug)]
 pub struct RateLimiter {
     rate: f64,
-    capacity: f64,
-    state: Mutex<Bucket>,
-}
-
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    refilled: Instant,
+    calls: usize,
+    window: Duration,
+    /// When the last `calls` calls were let through, the oldest first.
+    sent: Mutex<VecDeque<Instant>>,
 }
 
 impl RateLimiter {
-    /// A bucket of `rate` calls per second, full at the start.
+    /// A limit of `rate` calls per second: `rate` (rounded down) within any second, or one
+    /// every `1 / rate` seconds below one a second.
     pub fn new(rate: f64) -> RateLimiter {
         let rate = if rate.is_finite() && rate > 0.0 {
             rate
         } else {
             1.0
         };
-        let capacity = rate.max(1.0);
+        let (calls, window) = if rate >= 1.0 {
+            // At most a million a second: a number of instants to keep, not a limit anyone
+            // sets.
+            (rate.min(1e6) as usize, Duration::from_secs(1))
+        } else {
+            (1, Duration::from_secs_f64(1.0 / rate))
+        };
         RateLimiter {
             rate,
-            capacity,
-            state: Mutex::new(Bucket {
-                tokens: capacity,
-                refilled: Instant::now(),
-            }),
+            calls,
+            window,
+            sent: Mutex::new(VecDeque::new()),
         }
     }
 
@@ -49,30 +52,25 @@ impl RateLimiter {
         self.rate
     }
 
-    /// Waits for a token and takes it. Callers are served in turn: the lock is held while
-    /// waiting, so a later caller never overtakes an earlier one.
+    /// Waits until a call keeps within the limit, and counts it. Callers are served in turn:
+    /// the lock is held while waiting, so a later caller never overtakes an earlier one.
     pub async fn acquire(&self) {
-        let mut bucket = self.state.lock().await;
-        let now = Instant::now();
-        let elapsed = now.duration_since(bucket.refilled).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.capacity);
-        bucket.refilled = now;
-        if bucket.tokens < 1.0 {
-            let wait = Duration::from_secs_f64((1.0 - bucket.tokens) / self.rate);
-            tokio::time::sleep(wait).await;
-            bucket.tokens = 1.0;
-            bucket.refilled = Instant::now();
+        let mut sent = self.sent.lock().await;
+        if sent.len() >= self.calls
+            && let Some(oldest) = sent.pop_front()
+        {
+            tokio::time::sleep_until(oldest + self.window).await;
         }
-        bucket.tokens -= 1.0;
+        sent.push_back(Instant::now());
     }
 }
 
-/// The token buckets of one collector run, one per API.
+/// The rate limits of one collector run, one per API.
 #[derive(Debug, Default)]
 pub struct RateLimits(HashMap<String, Arc<RateLimiter>>);
 
 impl RateLimits {
-    /// A bucket per API of `rates` (an API and the rate one of its sources allows, each), at the
+    /// A limit per API of `rates` (an API and the rate one of its sources allows, each), at the
     /// smallest rate any of its sources allows: the most any of them says the API bears.
     pub fn new(rates: impl IntoIterator<Item = (String, f64)>) -> RateLimits {
         let mut smallest: HashMap<String, f64> = HashMap::new();
@@ -90,7 +88,7 @@ impl RateLimits {
         )
     }
 
-    /// The bucket of `api`, or a bucket of its own at `rate` for an API none of the sources
+    /// The limit of `api`, or a limit of its own at `rate` for an API none of the sources
     /// given calls.
     pub fn of(&self, api: &str, rate: f64) -> Arc<RateLimiter> {
         self.0
@@ -114,6 +112,18 @@ mod tests {
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(1990), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(2100), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rate_below_one_a_second_spaces_every_call() {
+        let limiter = RateLimiter::new(0.5);
+        let start = Instant::now();
+        let mut sent = Vec::new();
+        for _ in 0..3 {
+            limiter.acquire().await;
+            sent.push(start.elapsed().as_secs());
+        }
+        assert_eq!(sent, [0, 2, 4]);
     }
 
     #[tokio::test(start_paused = true)]
@@ -141,8 +151,37 @@ mod tests {
         assert_eq!(refused, 0, "calls the API would answer 429");
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn no_second_holds_more_calls_than_the_rate_limit_allows() {
+        // README, `rate_limit`: a "client-side limit in calls per second"; "a dozen datasets
+        // of one Opendatasoft portal make 5 calls a second together". A portal that counts
+        // its calls per second answers those past 5 in any one second with 429 (a token
+        // bucket full at a run's start sent the burst and the refill in its first: 9 calls).
+        let limiter = RateLimiter::new(5.0);
+        let start = Instant::now();
+        let mut sent = Vec::new();
+        for _ in 0..20 {
+            limiter.acquire().await;
+            sent.push(start.elapsed());
+        }
+        let one_second = Duration::from_secs(1);
+        let most = sent
+            .iter()
+            .map(|from| {
+                sent.iter()
+                    .filter(|at| *at >= from && **at < *from + one_second)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(
+            most <= 5,
+            "{most} calls within one second at 5 calls a second: {sent:?}"
+        );
+    }
+
     #[test]
-    fn sources_of_one_api_share_one_bucket_at_the_smallest_rate_they_allow() {
+    fn sources_of_one_api_share_one_limit_at_the_smallest_rate_they_allow() {
         let limits = RateLimits::new([
             ("portal:443".to_owned(), 5.0),
             ("portal:443".to_owned(), 2.0),

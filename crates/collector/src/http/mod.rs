@@ -102,7 +102,7 @@ pub struct SourceClient {
     timeout: Duration,
     /// When retries must have ended: the source's next run is due then.
     retry_deadline: Option<Instant>,
-    /// The bucket of the source's API, which the other sources calling it share.
+    /// The rate limit of the source's API, which the other sources calling it share.
     limiter: Arc<RateLimiter>,
     /// The largest body read ([`MAX_BODY_BYTES`] but in tests).
     max_body: u64,
@@ -192,8 +192,8 @@ impl SourceClient {
         self
     }
 
-    /// This client, its calls counted in `limiter`, the bucket of its API that the clients of
-    /// the other sources calling it share, instead of a bucket of its own.
+    /// This client, its calls counted in `limiter`, the rate limit of its API that the clients of
+    /// the other sources calling it share, instead of a limit of its own.
     pub fn with_rate_limiter(mut self, limiter: Arc<RateLimiter>) -> SourceClient {
         self.limiter = limiter;
         self

@@ -272,7 +272,7 @@ pub fn rate_limit(source: &Source) -> f64 {
 }
 
 /// How a source is slowed by the other sources of its API host, which a run collecting them
-/// with it shares one token bucket with, at the smallest rate among them (see
+/// with it shares one rate limit with, at the smallest rate among them (see
 /// [`crate::http::RateLimits`]): `None` when its own rate is that smallest.
 pub fn shared_rate(source: &Source, all: &[Source]) -> Option<String> {
     let host = api_host(source);
@@ -367,7 +367,7 @@ mod tests {
     }
 
     /// `collector --check` tells a source its host's other sources slow: they share one
-    /// bucket at the smallest rate.
+    /// limit at the smallest rate.
     #[test]
     fn a_source_slowed_by_a_sibling_s_lower_rate_is_told_so() {
         let named = |name: &str, extra: &str| Source {
