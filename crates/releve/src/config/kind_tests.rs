@@ -691,3 +691,18 @@ fn a_misspelt_token_url_is_not_taken_for_a_credential() {
         );
     }
 }
+
+#[test]
+fn a_timeout_written_without_quotes_is_answered_with_a_timeout_in_seconds() {
+    // `timeout = 20s` or `timeout = 20`, meaning 20 seconds: the hint shows how a timeout is
+    // written (`"20s"`, as the message for a bad interval's text says), not only minutes,
+    // hours and days, which no per-request timeout is written in.
+    for written in ["timeout = 20s", "timeout = 20"] {
+        let message = error(&format!("{USGS}{written}\n"));
+        assert!(message.contains("key `timeout`"), "{message}");
+        assert!(
+            message.contains("\"20s\""),
+            "{written}: the hint shows no timeout in seconds: {message}"
+        );
+    }
+}

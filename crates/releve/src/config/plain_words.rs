@@ -50,8 +50,8 @@ pub(super) fn for_a_date(message: String, line: &str) -> String {
     let mut message = message
         .replacen(", found a table", &format!(", found {written}"), 1)
         .replace(DOTTED_NAME_HINT, "");
-    if interval_key(&message).is_some() {
-        message.push_str(INTERVAL_HINT);
+    if let Some(key) = interval_key(&message) {
+        message.push_str(interval_hint(key));
     }
     message
 }
@@ -207,16 +207,16 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
     let interval = interval_key(message);
     if message.contains("string values must be quoted") {
         return Some(match interval {
-            Some(_) => INTERVAL_HINT,
+            Some(key) => interval_hint(key),
             None => " (write text between double quotes: `key = \"text\"`)",
         });
     }
-    if interval.is_some()
+    if let Some(key) = interval
         && message.contains("expected a string")
         && (message.contains("invalid type: integer")
             || message.contains("invalid type: floating point"))
     {
-        return Some(INTERVAL_HINT);
+        return Some(interval_hint(key));
     }
     (message.contains("invalid type: map") && !inline_table).then_some(DOTTED_NAME_HINT)
 }
@@ -228,8 +228,13 @@ fn interval_key(message: &str) -> Option<&'static str> {
         .find(|key| message.contains(&format!("key `{key}`:")))
 }
 
-/// How an interval is written.
-const INTERVAL_HINT: &str = " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)";
+/// How the interval of `key` is written: a timeout in seconds, most often.
+fn interval_hint(key: &str) -> &'static str {
+    match key {
+        "timeout" => " (a timeout is text with its unit: `\"20s\"`, `\"2m\"`)",
+        _ => " (an interval is text with its unit: `\"15m\"`, `\"1h\"`, `\"1d\"`)",
+    }
+}
 
 /// Why a table came where a value was expected, in a `key = value` line.
 const DOTTED_NAME_HINT: &str =
