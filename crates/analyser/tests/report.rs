@@ -1404,7 +1404,7 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     );
     assert!(
         text.contains(&format!(
-            "quakes: expected collections counted from its first known collection, {} 00:00.",
+            "quakes and meteo, each: expected collections counted from its first known collection, {} 00:00.",
             golden::date(0)
         )),
         "the table says where expected collections start:\n{text}"
@@ -1431,7 +1431,7 @@ async fn periods_are_named_and_only_the_last_reports_are_kept() {
     let flat = common::flat(&text);
     assert!(
         flat.contains(&format!(
-            "meteo: first known collection, {} 00:00, after this period: no collection expected; its {records} records in the period were landed by collections made after it.",
+            "quakes and meteo, each: first known collection, {} 00:00, after this period: no collection expected; its {records} records in the period were landed by collections made after it.",
             golden::date(0)
         )),
         "the records of a day without a run are explained: {text}"

@@ -1414,3 +1414,53 @@ fn a_disabled_source_never_run_is_not_said_to_be_collected_at_the_next_minute() 
         "{flat}"
     );
 }
+
+/// A new installation of twelve sources, all first collected by the same cron run at 13:00:
+/// the notes under the completeness table say once where their expected collections are
+/// counted from, not twelve times the same sentence (with 40 sources, a page of it).
+#[test]
+fn sources_first_collected_together_share_one_note_under_the_completeness_table() {
+    let names: Vec<String> = (1..=12).map(|n| format!("station-{n:02}")).collect();
+    let text: String = std::iter::once("[report]\ntimezone = \"UTC\"\n".to_owned())
+        .chain(names.iter().map(|name| {
+            format!(
+                "\n[[source]]\nname = \"{name}\"\nkind = \"opendatasoft\"\nurl = \"http://127.0.0.1:9\"\ndataset = \"{name}\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"t\"\nnumeric = [\"level\"]\n"
+            )
+        }))
+        .collect();
+    let config = Config::parse(&text, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data: BTreeMap<String, SourceData> = names
+        .iter()
+        .map(|name| {
+            let mut data = single();
+            data.positions = None;
+            for hour in &mut data.hourly {
+                hour.source = name.clone();
+                hour.categories.clear();
+            }
+            (name.clone(), data)
+        })
+        .collect();
+    let pdf = analyser::render_report(&config, &period, &data, generated()).expect("render");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("2026-11-21.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let flat = common::flat(&common::text(&path));
+    let said = flat
+        .matches("expected collections counted from its first known collection, 2026-11-21 13:00.")
+        .count();
+    assert!(
+        said <= 1,
+        "the same note, once per source, {said} times under the table: {flat}"
+    );
+    assert!(
+        flat.contains("station-01, station-02, station-03,")
+            && flat.contains("station-11 and station-12, each: expected collections counted from its first known collection, 2026-11-21 13:00."),
+        "one note names them all: {flat}"
+    );
+}

@@ -33,6 +33,9 @@ pub(super) fn expected_from_notes(
         );
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
+    // Sources whose note says the same (a new installation's, first collected by one cron
+    // run) share one, naming them all.
+    let mut notes: Vec<(Vec<&str>, String)> = Vec::new();
     for (source, c) in assessed {
         let first = |at: DateTime<Utc>| first_collection(source, at, tz);
         let note = match c.expected_from {
@@ -40,39 +43,42 @@ pub(super) fn expected_from_notes(
             // A disabled source is said by its own note, and is not collected at all.
             ExpectedFrom::NoRunKnown if !source.enabled => continue,
             ExpectedFrom::NoRunKnown => format!(
-                "{}: no run known, so no collection expected{}.",
-                source.name,
+                "no run known, so no collection expected{}.",
                 if c.health == crate::completeness::Health::Skipped {
                     " (its credentials are not set here, and the collector skips a source without them)"
                 } else {
                     " (a source just added is collected from cron's next minute)"
                 }
             ),
-            ExpectedFrom::FirstRun(at) => format!(
-                "{}: expected collections counted from its {}.",
-                source.name,
-                first(at)
-            ),
+            ExpectedFrom::FirstRun(at) => {
+                format!("expected collections counted from its {}.", first(at))
+            }
             ExpectedFrom::AfterPeriod(at) if c.records > 0 => format!(
-                "{}: {}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
-                source.name,
+                "{}, after this period: no collection expected; its {} in the period {} landed by collections made after it.",
                 first(at),
                 counted(c.records, "record"),
                 if c.records == 1 { "was" } else { "were" }
             ),
-            ExpectedFrom::AfterPeriod(at) => format!(
-                "{}: {}, after this period: no collection expected.",
-                source.name,
-                first(at)
-            ),
+            ExpectedFrom::AfterPeriod(at) => {
+                format!("{}, after this period: no collection expected.", first(at))
+            }
             ExpectedFrom::OldestKept(at) => format!(
-                "{}: collections counted from {}, the oldest runs kept (runs are kept {} days).",
-                source.name,
+                "collections counted from {}, the oldest runs kept (runs are kept {} days).",
                 local_time(at, tz),
                 releve::store::RUNS_KEPT.as_secs() / 86_400
             ),
         };
-        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+        match notes.iter_mut().find(|(_, said)| *said == note) {
+            Some((names, _)) => names.push(&source.name),
+            None => notes.push((vec![&source.name], note)),
+        }
+    }
+    for (names, note) in notes {
+        let named = match names.as_slice() {
+            [one] => (*one).to_owned(),
+            many => format!("{}, each", crate::format::listed(many)),
+        };
+        doc.paragraph(&format!("{named}: {note}"), 8.0, false, Ink::MUTED);
     }
 }
 
