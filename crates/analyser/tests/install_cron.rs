@@ -775,7 +775,6 @@ fn the_printed_crontab_never_shows_a_mongodb_secret_the_stages_hide() {
             checkout.installed().contains(line),
             "the user's line is kept"
         );
-        assert!(said.contains("PATH=/usr/bin:/bin\n"), "{said}");
     }
 }
 
@@ -841,12 +840,13 @@ fn the_printed_crontab_never_shows_a_secret_set_in_a_variable_line() {
         let output = checkout.install_cron(&["--no-build"]);
         let said = String::from_utf8_lossy(&output.stdout);
         assert!(
-            !said.contains("Zebra42pw"),
+            !said.contains("Zebra"),
             "the printed crontab shows the secret of `{line}`: {said}"
         );
         assert!(
             checkout.installed().contains(line),
             "the user's line is kept"
         );
+        assert!(said.contains("PATH=/usr/bin:/bin\n"), "{said}");
     }
 }
