@@ -283,8 +283,14 @@ pub fn shared_rate(source: &Source, all: &[Source]) -> Option<String> {
         .map(|other| (other, rate_limit(other)))
         .min_by(|(_, a), (_, b)| a.total_cmp(b))?;
     (rate < own).then(|| {
+        let default = if slowest.rate_limit.is_none() {
+            ", its kind's default"
+        } else {
+            ""
+        };
+        let calls = if rate == 1.0 { "call" } else { "calls" };
         format!(
-            "shares the calls of {host} with `{}` (rate_limit {rate}/s): a run collecting both makes {rate} calls a second for them together, not {own}",
+            "shares the calls of {host} with `{}` (rate_limit {rate}/s{default}): a run collecting both makes {rate} {calls} a second for them together, not {own}",
             slowest.name
         )
     })
@@ -394,5 +400,22 @@ mod tests {
         );
         assert_eq!(shared_rate(&all[1], &all), None, "the slowest itself");
         assert_eq!(shared_rate(&all[2], &all), None, "another host");
+        // A sibling left at its kind's default (http_json: 2 a second), once a second.
+        let defaulted = [named("fast", "rate_limit = 5\n"), named("plain", "")];
+        assert_eq!(
+            shared_rate(&defaulted[0], &defaulted).as_deref(),
+            Some(
+                "shares the calls of data.example.org:443 with `plain` (rate_limit 2/s, its kind's default): a run collecting both makes 2 calls a second for them together, not 5"
+            )
+        );
+        let once = [
+            named("fast", "rate_limit = 5\n"),
+            named("one", "rate_limit = 1\n"),
+        ];
+        assert!(
+            shared_rate(&once[0], &once).is_some_and(|said| said.contains("makes 1 call a second")),
+            "{:?}",
+            shared_rate(&once[0], &once)
+        );
     }
 }
