@@ -835,7 +835,7 @@ fn an_answer_holding_integers_past_64_bits_is_said_naming_one() {
         );
         let site = Site::new(&config);
         let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
-        let line = line_with(&stderr, "integer past 64 bits");
+        let line = line_with(&stderr, "outside the signed 64-bit range");
         assert!(line.contains("123456789012345678901234567890"), "{line}");
         assert_eq!(site.data_files("own").len(), 1, "{stderr}");
     }

@@ -189,9 +189,9 @@ impl SourceClient {
     }
 }
 
-/// Warns of an integer past 64 bits in the JSON `body`: every JSON reader holds it as the
-/// nearest double, so records told apart by it alone are taken for one, and it lands
-/// rounded (as served, in a body landed whole, which the summariser then refuses: MongoDB
+/// Warns of an integer outside the signed 64-bit range in the JSON `body`: MongoDB cannot
+/// store it, and JSON readers hold one past 64 bits as the nearest double, so records told
+/// apart by it alone are taken for one, and it lands rounded (as served, in a body landed whole, which the summariser then refuses: MongoDB
 /// cannot store it). Not a failure: it may lie where no record is read (an envelope's
 /// checksum, a field dropped).
 fn warn_of_wide_integers(what: &str, body: &[u8]) {
@@ -202,7 +202,7 @@ fn warn_of_wide_integers(what: &str, body: &[u8]) {
         tracing::warn!(
             what,
             number,
-            "The answer holds an integer past 64 bits, which JSON readers round to the nearest float: records told apart by it alone are taken for one, and it lands rounded, or as served, where MongoDB cannot store it."
+            "The answer holds an integer outside the signed 64-bit range, which MongoDB cannot store, and which JSON readers round to the nearest float past 64 bits: records told apart by it alone are taken for one, and it lands rounded, or as served, where MongoDB cannot store it."
         );
     }
 }
