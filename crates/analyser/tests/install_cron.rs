@@ -828,6 +828,8 @@ fn the_printed_crontab_never_shows_a_secret_set_in_a_variable_line() {
         "API_TOKEN = Zebra42pw",
         "db_password='Zebra 42pw'",
         "OPENAQ=Zebra42pw",
+        "#FRANCE_TRAVAIL_CLIENT_SECRET=Zebra42pw",
+        "# OPENAQ = Zebra42pw",
     ] {
         let checkout = Checkout::new();
         // A source's `key_env` may name any variable.
@@ -848,5 +850,41 @@ fn the_printed_crontab_never_shows_a_secret_set_in_a_variable_line() {
             "the user's line is kept"
         );
         assert!(said.contains("PATH=/usr/bin:/bin\n"), "{said}");
+    }
+}
+
+/// A secret set for one command, as a shell does (`NAME=value command`), on a user's own job
+/// line: the README says the printed crontab hides "the value of a variable whose name holds
+/// `SECRET`, `TOKEN`, `KEY` … or that a source's `key_env` names", and `;API_TOKEN=…` after a
+/// `;` is hidden, but after a space (the usual way) the value is printed whole, on the terminal,
+/// its scrollback or a screen share.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_set_for_one_command() {
+    for line in [
+        "0 3 * * * cd /srv/app && FRANCE_TRAVAIL_CLIENT_SECRET=Zebra42pw ./sync.sh --quiet",
+        "0 4 * * * OPENAQ=Zebra42pw /usr/local/bin/air",
+        "0 5 * * * API_TOKEN='Zebra 42pw' ./sync.sh --quiet",
+    ] {
+        let checkout = Checkout::new();
+        std::fs::write(
+            checkout.home().join("sources.toml"),
+            "[[source]]\nname = \"air\"\nkey_env = \"OPENAQ\"\n",
+        )
+        .expect("sources.toml");
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !said.contains("Zebra"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+        assert!(
+            checkout.installed().contains(line),
+            "the user's line is kept"
+        );
+        assert!(
+            said.contains(" ./sync.sh --quiet\n") || said.contains(" /usr/local/bin/air\n"),
+            "the command is kept: {said}"
+        );
     }
 }
