@@ -163,6 +163,24 @@ impl Unindexed {
         self.db.name() != DEFAULT_DATABASE && holds_releve_data(&default).await.unwrap_or(false)
     }
 
+    /// Whether the database holds a document in `hourly`, `records` or `runs`: relevé data
+    /// some run stored, not only the collections a first run cut while creating them left.
+    pub async fn holds_stored_data(&self) -> Result<bool, StoreError> {
+        for name in [HOURLY, RECORDS, RUNS] {
+            let found = self
+                .db
+                .collection::<mongodb::bson::Document>(name)
+                .find_one(doc! {})
+                .projection(doc! { "_id": 1 })
+                .await
+                .map_err(StoreError::command("reading what the database holds"))?;
+            if found.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The database, once its indexes are ensured; shut down on failure.
     pub async fn indexed(self) -> Result<Database, StoreError> {
         if let Err(err) = ensure_indexes(&self.db).await {

@@ -141,18 +141,24 @@ pub struct SharedDatabase {
     pub record: PathBuf,
 }
 
-/// Refuses a database holding relevé data (`held_releve_data`) for a raw folder never
-/// summarised (no record of its database, `noted`, and not `summarised_before` it was kept),
-/// unless `new_database`.
+/// Whether a database holding relevé data is to be checked for another installation's
+/// ([`check_unshared`]): the raw folder was never summarised (no record of its database, not
+/// even one that cannot be read, and not `summarised_before` it was kept), and the run was not
+/// told `new_database`.
+pub fn never_summarised(raw_dir: &Path, summarised_before: bool, new_database: bool) -> bool {
+    let record = releve::rawfile::summariser_database(raw_dir);
+    !summarised_before && !new_database && std::fs::symlink_metadata(record).is_err()
+}
+
+/// Refuses a database holding documents some run stored (`stored_data`) for a raw folder
+/// [`never_summarised`]. Collections without a document are a first run's of this folder,
+/// cut while creating them.
 pub fn check_unshared(
     raw_dir: &Path,
-    noted: Option<&str>,
-    summarised_before: bool,
     database: &str,
-    held_releve_data: bool,
-    new_database: bool,
+    stored_data: bool,
 ) -> Result<(), SharedDatabase> {
-    if noted.is_none() && !summarised_before && held_releve_data && !new_database {
+    if stored_data {
         return Err(SharedDatabase {
             database: database.to_owned(),
             record: releve::rawfile::summariser_database(raw_dir),

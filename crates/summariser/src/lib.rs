@@ -316,17 +316,23 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         }
         checked => checked,
     };
-    let checked = checked.map_err(SummariseError::from).and_then(|()| {
-        known_database::check_unshared(
+    let mut checked = checked.map_err(SummariseError::from);
+    if checked.is_ok()
+        && connected.held_releve_data
+        && known_database::never_summarised(
             &options.raw_dir,
-            noted.as_deref(),
             summarised_before,
-            &options.database,
-            connected.held_releve_data,
             options.new_database,
         )
-        .map_err(SummariseError::from)
-    });
+    {
+        checked = match connected.holds_stored_data().await {
+            Ok(stored) => {
+                known_database::check_unshared(&options.raw_dir, &options.database, stored)
+                    .map_err(SummariseError::from)
+            }
+            Err(err) => Err(err.into()),
+        };
+    }
     if let Err(refused) = checked {
         connected.shut_down().await;
         return Err(refused);

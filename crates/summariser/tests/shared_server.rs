@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, count, numeric, quake, snapshot, stderr};
 use mongodb::bson::Bson;
 
@@ -54,4 +55,45 @@ async fn a_second_installation_s_first_run_does_not_write_into_another_installat
     );
     assert_eq!(count(&after), 1, "team A's hour is team A's: {said}");
     assert_eq!(mag, Ok(Some(Bson::Double(1.0))), "{said}");
+}
+
+/// A new installation, on a database of its own as the README asks: cron's first summariser
+/// run creates relevé's collections there, and MongoDB goes away (a restart, a network cut)
+/// while it does, before the run notes its database in `raw/.summariser-database`. The run
+/// fails, its file waiting, as it should. But from then on every hourly run stops with exit 2:
+/// "the database … holds relevé data, but this raw folder was never summarised into it …
+/// another installation's, on a server they share?": the collection the cut run created is
+/// taken for another installation's data, though no other installation exists and nothing was
+/// ever summarised there; the files pile up until someone reads the mail and dares
+/// `--new-database`. Expected: the next run, MongoDB back, summarises the waiting file, as the
+/// first run would have.
+#[tokio::test]
+async fn a_first_run_cut_while_creating_the_collections_is_not_taken_for_another_installation() {
+    let ws = Workspace::new("shared-first-cut");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let upstream = testkit::MongoServer::shared()
+        .uri()
+        .trim_start_matches("mongodb://")
+        .split(['/', '?'])
+        .next()
+        .expect("host:port")
+        .to_owned();
+    // The first index (on `hourly`) is made; MongoDB goes away at the second.
+    let proxy = CuttingProxy::start_at(&upstream, &["createIndexes"], 2);
+    let cut = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(
+        proxy.has_cut() && !cut.status.success(),
+        "the first run fails: {}",
+        stderr(&cut)
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits");
+
+    let next = ws.summarise_with(&[]);
+    assert!(
+        next.status.success() && ws.remaining("usgs") == 0,
+        "the next run, MongoDB back, summarises the file waiting (exit {:?}): {}",
+        next.status.code(),
+        stderr(&next)
+    );
+    assert!(ws.record("usgs", "a").await.is_some(), "{}", stderr(&next));
 }

@@ -1,6 +1,6 @@
-//! A loopback proxy in front of the test MongoDB that goes away at a chosen write: it forwards
-//! the wire protocol as it is, counts the write commands (`insert`, `update`, `delete`,
-//! `findAndModify`), and on the n-th one closes its connection without forwarding it, closes
+//! A loopback proxy in front of the test MongoDB that goes away at a chosen write (or another
+//! chosen command): it forwards the wire protocol as it is, counts the write commands (`insert`,
+//! `update`, `delete`, `findAndModify`), and on the n-th one closes its connection without forwarding it, closes
 //! every other at its next message and refuses new ones, as a server that crashes or a
 //! network that fails mid-run. It needs a server without authentication (the tests').
 
@@ -26,6 +26,16 @@ impl CuttingProxy {
     /// Starts a proxy to `upstream` (`host:port`) on its own runtime thread; it goes away at
     /// the `cut_at`-th write command (1 for the first).
     pub fn start(upstream: &str, cut_at: usize) -> CuttingProxy {
+        CuttingProxy::start_at(upstream, WRITES, cut_at)
+    }
+
+    /// [`CuttingProxy::start`], going away at the `cut_at`-th of the commands named in
+    /// `commands` (`createIndexes`: a run's first, which creates relevé's collections).
+    pub fn start_at(
+        upstream: &str,
+        commands: &'static [&'static str],
+        cut_at: usize,
+    ) -> CuttingProxy {
         let upstream: SocketAddr = upstream
             .to_socket_addrs()
             .ok()
@@ -59,7 +69,7 @@ impl CuttingProxy {
                     }
                     let state = state.clone();
                     tokio::spawn(async move {
-                        let _ = relay(client, upstream, state.0, state.1, cut_at).await;
+                        let _ = relay(client, upstream, state.0, state.1, commands, cut_at).await;
                     });
                 }
             });
@@ -102,6 +112,7 @@ async fn relay(
     upstream: SocketAddr,
     cut: Arc<AtomicBool>,
     writes: Arc<AtomicUsize>,
+    commands: &'static [&'static str],
     cut_at: usize,
 ) -> std::io::Result<()> {
     let server = TcpStream::connect(upstream).await?;
@@ -123,7 +134,7 @@ async fn relay(
             break;
         }
         if opcode == OP_MSG
-            && is_write(&body)
+            && is_one_of(&body, commands)
             && writes.fetch_add(1, Ordering::SeqCst) + 1 >= cut_at
         {
             cut.store(true, Ordering::SeqCst);
@@ -140,9 +151,12 @@ async fn relay(
     Ok(())
 }
 
-/// Whether an `OP_MSG` body (after its header) holds a write command: its flag bits, then a
+/// The write commands.
+const WRITES: &[&str] = &["insert", "update", "delete", "findAndModify"];
+
+/// Whether an `OP_MSG` body (after its header) holds one of `commands`: its flag bits, then a
 /// kind-0 section whose document's first key names the command.
-fn is_write(body: &[u8]) -> bool {
+fn is_one_of(body: &[u8], commands: &[&str]) -> bool {
     let Some(document) = body.get(5..) else {
         return false;
     };
@@ -152,10 +166,8 @@ fn is_write(body: &[u8]) -> bool {
     let Ok(command) = mongodb::bson::Document::from_reader(document) else {
         return false;
     };
-    command.keys().next().is_some_and(|name| {
-        matches!(
-            name.as_str(),
-            "insert" | "update" | "delete" | "findAndModify"
-        )
-    })
+    command
+        .keys()
+        .next()
+        .is_some_and(|name| commands.contains(&name.as_str()))
 }
