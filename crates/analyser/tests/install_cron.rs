@@ -368,6 +368,73 @@ fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused()
     }
 }
 
+/// A checkout made on Windows for WSL (Git for Windows, GitHub Desktop or a checkout into
+/// `/mnt/c/Users/...` by a Windows tool: `core.autocrlf=true`, Git for Windows' default) has
+/// its text files with CRLF line ends unless the repository pins them (`.gitattributes`). The
+/// installer then does not run at all (`set: Illegal option -` from `set -eu\r`, or
+/// `/bin/sh^M: bad interpreter`), and a template with CRLF ends would give every cron line a
+/// `\r`. The files the installer and cron run keep LF ends in such a checkout.
+#[test]
+fn a_checkout_made_with_windows_line_ends_installs_working_lines() {
+    let checkout = Checkout::new();
+    let root = testkit::workspace_root();
+    if !root.join(".git").exists() {
+        eprintln!("not a git checkout: nothing to clone with Windows line ends");
+        return;
+    }
+    let clone = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str], dir: &std::path::Path| {
+        let output = Command::new("git")
+            .args(["-c", "core.autocrlf=true"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let files = [
+        "scripts/install-cron.sh",
+        "scripts/packages.sh",
+        "crontab",
+        "deploy/cron/rotate-log",
+    ];
+    git(
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            &root.display().to_string(),
+            "co",
+        ],
+        clone.path(),
+    );
+    let co = clone.path().join("co");
+    let mut checkout_args = vec!["checkout", "-q", "HEAD", "--"];
+    checkout_args.extend(files);
+    git(&checkout_args, &co);
+    for file in files {
+        let text = std::fs::read(co.join(file)).expect("read the Windows checkout's file");
+        assert!(
+            !text.contains(&b'\r'),
+            "{file} has CRLF line ends in a checkout made with core.autocrlf=true"
+        );
+        let target = checkout.home().join(file);
+        let mode = std::fs::metadata(&target)
+            .expect("copied file")
+            .permissions();
+        std::fs::write(&target, text).expect("write the Windows checkout's file");
+        std::fs::set_permissions(&target, mode).expect("keep its mode");
+    }
+    checkout.install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    assert_eq!(jobs(&installed).len(), 5, "{installed}");
+    assert!(!installed.contains('\r'), "{installed:?}");
+}
+
 /// A crontab that cannot be read (sudo refused, a cron daemon's error) is not taken for an
 /// empty one: installing then would replace the user's lines with relevé's block alone.
 #[test]
