@@ -413,6 +413,10 @@ fn a_checkout_made_with_windows_line_ends_installs_working_lines() {
         clone.path(),
     );
     let co = clone.path().join("co");
+    // As a whole checkout does, `.gitattributes` first (git reads it from the work tree).
+    if root.join(".gitattributes").exists() {
+        git(&["checkout", "-q", "HEAD", "--", ".gitattributes"], &co);
+    }
     let mut checkout_args = vec!["checkout", "-q", "HEAD", "--"];
     checkout_args.extend(files);
     git(&checkout_args, &co);
