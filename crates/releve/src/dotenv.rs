@@ -33,15 +33,19 @@ pub enum DotenvError {
         /// 1-based line number.
         line: usize,
     },
-    /// A NUL character, which no environment variable can hold.
+    /// A control character (a NUL, which no environment variable can hold, a Ctrl-Z an old
+    /// editor left, ...): invisible in an editor, and never meant in a name or a secret.
     #[error(
-        "{file}:{line}: holds a NUL character, which no environment variable can hold; nothing runs until it is fixed"
+        "{file}:{line}: holds an invisible control character (U+{code:04X}{}), which no credential holds; delete it (it may look like an empty line or the end of a value); nothing runs until it is fixed",
+        control_name(*code)
     )]
-    Nul {
+    Control {
         /// The file as named to the user.
         file: String,
         /// 1-based line number.
         line: usize,
+        /// The character's code point.
+        code: u32,
     },
     /// The file exists but cannot be read.
     #[error("{file}: cannot be read: {why}")]
@@ -51,6 +55,15 @@ pub enum DotenvError {
         /// Why.
         why: String,
     },
+}
+
+/// The name of a control character users meet: ` NUL`, ` Ctrl-Z`.
+fn control_name(code: u32) -> &'static str {
+    match code {
+        0 => ", NUL",
+        0x1a => ", Ctrl-Z",
+        _ => "",
+    }
 }
 
 /// `file:line`, or `file` alone when the line could not be found (0).
@@ -94,9 +107,21 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         file: shown.clone(),
         why: err.to_string(),
     })?;
-    if let Some(at) = content.find('\0') {
+    // Notepad's "UTF-8 with BOM" mark, and DOS's end-of-file mark (Ctrl-Z) after the last
+    // line: neither is part of a name or a value.
+    let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
+    let content = content
+        .trim_end_matches(['\r', '\n'])
+        .strip_suffix('\u{1a}')
+        .unwrap_or(content);
+    if let Some(at) = content.find(|c: char| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
         let line = content[..at].matches('\n').count() + 1;
-        return Err(DotenvError::Nul { file: shown, line });
+        let code = content[at..].chars().next().map_or(0, u32::from);
+        return Err(DotenvError::Control {
+            file: shown,
+            line,
+            code,
+        });
     }
     if let Some(line) = dollar_line(&content) {
         return Err(DotenvError::Dollar { file: shown, line });
