@@ -1187,7 +1187,7 @@ fn a_key_a_header_cannot_carry_fails_the_source_naming_its_variable() {
     let stderr = failed(collector(&site).env("RELEVE_TEST_CR_KEY", key).output());
     let line = line_with(&stderr, "source `usgs` failed");
     assert!(
-        line.contains("environment variable `RELEVE_TEST_CR_KEY` (key `key_env`) holds a character no request header can carry"),
+        line.contains("environment variable `RELEVE_TEST_CR_KEY` (key `key_env`) holds a character no API key holds nor request header can carry"),
         "{line}"
     );
     assert!(!stderr.contains("s3cr3t"), "{stderr}");
@@ -1202,6 +1202,62 @@ fn a_key_a_header_cannot_carry_fails_the_source_naming_its_variable() {
     assert!(
         stdout.contains("FAILING") && stdout.contains("RELEVE_TEST_CR_KEY"),
         "{stdout}"
+    );
+}
+
+/// The same key, read by `$(cat key.txt)` from a file saved by a Windows editor (`\r` kept),
+/// sent as a query parameter (`key_param`) rather than a header: a check says `ready` and the
+/// run sends `api_key=s3cr3t-k3y%0D`, which the API refuses as a wrong key, where the header case
+/// above fails naming the variable.
+#[test]
+fn a_key_param_holding_a_carriage_return_is_failing_as_a_header_key_is() {
+    let queries = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = queries.clone();
+    let body = usgs_body(1);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move |RawQuery(query): RawQuery| {
+            let body = body.clone();
+            let seen = seen.clone();
+            async move {
+                seen.lock()
+                    .expect("queries")
+                    .push(query.unwrap_or_default());
+                body
+            }
+        }),
+    ));
+    let site = Site::new(&usgs_source(
+        "usgs",
+        &format!("{}/feed", server.url()),
+        "key_env = \"RELEVE_TEST_CR_PARAM_KEY\"\nkey_param = \"api_key\"",
+    ));
+    let key = "s3cr3t-k3y\r";
+    let check = collector(&site)
+        .arg("--check")
+        .env("RELEVE_TEST_CR_PARAM_KEY", key)
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("FAILING") && stdout.contains("RELEVE_TEST_CR_PARAM_KEY"),
+        "a check says the key cannot be sent as it is: {stdout}"
+    );
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    let output = collector(&site)
+        .env("RELEVE_TEST_CR_PARAM_KEY", key)
+        .output()
+        .expect("collector runs");
+    let sent = queries.lock().expect("queries").clone();
+    assert!(
+        sent.iter().all(|query| !query.contains("%0D")),
+        "the key went out with its carriage return: {sent:?}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        line_with(&stderr, "source `usgs` failed").contains("RELEVE_TEST_CR_PARAM_KEY"),
+        "{stderr}"
     );
 }
 
@@ -1462,6 +1518,38 @@ fn a_variable_the_environment_sets_otherwise_than_env_is_named() {
     );
 }
 
+/// The same `.env` saved by Windows Notepad as "UTF-8 with BOM" (CRLF line ends): the file's
+/// values are read (the BOM is skipped), but the warnings about its first variable are lost,
+/// both the one for a value the environment hides and the one for a name set twice.
+#[test]
+fn a_variable_hidden_by_the_environment_is_named_in_an_env_saved_with_a_bom() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let run = |env: &str| {
+        std::fs::write(site.dir.path().join(".env"), env).expect("write .env");
+        let output = collector(&site)
+            .arg("--force")
+            .env("FRANCE_TRAVAIL_CLIENT_ID", "old-wrong-id")
+            .env("FRANCE_TRAVAIL_CLIENT_SECRET", "same")
+            .output()
+            .expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let hidden =
+        run("\u{feff}FRANCE_TRAVAIL_CLIENT_ID=right-id\r\nFRANCE_TRAVAIL_CLIENT_SECRET=same\r\n");
+    assert!(
+        hidden.contains("`FRANCE_TRAVAIL_CLIENT_ID` is set in the environment and, to another value, in .env: the environment's is used"),
+        "the first variable of a .env with a BOM: {hidden}"
+    );
+    let twice = run("\u{feff}RELEVE_TEST_TWICE=first\r\nRELEVE_TEST_TWICE=second\r\n");
+    assert!(
+        twice.contains(".env sets `RELEVE_TEST_TWICE` more than once"),
+        "the first variable of a .env with a BOM, set again: {twice}"
+    );
+}
+
 /// Run by hand from another folder with `--config` naming the checkout's file, a stage reads
 /// the `.env` beside it when the working folder has none (the credentials are found); the
 /// working folder's wins when there is one.
@@ -1553,7 +1641,7 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.starts_with("collector: .env:2: holds a NUL character"),
+        stderr.starts_with("collector: .env:2: holds an invisible control character (U+0000, NUL)"),
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
@@ -1581,6 +1669,57 @@ fn a_malformed_env_file_stops_the_run_naming_its_line_but_not_its_content() {
         assert!(stderr.starts_with(said), "{stderr}");
         assert!(!stderr.contains("hunter"), "{stderr}");
     }
+}
+
+/// A `.env` ending in the DOS end-of-file mark, Ctrl-Z (0x1A), as `copy` in a Windows
+/// command prompt or an old editor leaves it, right after the last value: the mark is read as
+/// the secret's last character, which trimming keeps (it is no white space), and the client
+/// secret goes to the token endpoint as `hunter2%1A`, which France Travail answers
+/// `invalid_client` with nothing to see in the file. A NUL there stops the run naming its
+/// line; this control character is sent.
+#[test]
+fn a_dos_end_of_file_mark_never_goes_out_in_the_france_travail_secret() {
+    let bodies = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = bodies.clone();
+    let server = LocalServer::start(
+        Router::new()
+            .route(
+                "/token",
+                axum::routing::post(move |body: String| {
+                    let seen = seen.clone();
+                    async move {
+                        seen.lock().expect("bodies").push(body);
+                        r#"{"access_token":"t0k","token_type":"Bearer","expires_in":1499,"scope":"api_offresdemploiv2 o2dsoffre"}"#
+                    }
+                }),
+            )
+            .route(
+                "/offres/search",
+                get(|| async { StatusCode::NO_CONTENT }),
+            ),
+    );
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"{url}\"\ntoken_url = \"{url}/token\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\n",
+        url = server.url()
+    ));
+    std::fs::write(
+        site.dir.path().join(".env"),
+        "FRANCE_TRAVAIL_CLIENT_ID=my-id\r\nFRANCE_TRAVAIL_CLIENT_SECRET=hunter2\u{1a}",
+    )
+    .expect("write .env");
+    let output = collector(&site)
+        .arg("--force")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_ID")
+        .env_remove("FRANCE_TRAVAIL_CLIENT_SECRET")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let sent = bodies.lock().expect("bodies").clone();
+    assert!(
+        sent.iter().all(|body| !body.contains("%1A")),
+        "the client secret went out with the end-of-file mark: {sent:?}\n{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 
 #[test]

@@ -31,8 +31,10 @@ mod paging;
 
 pub use paging::MorePages;
 
-/// The API key `key_env` names, when it names one: an error when that variable is not set, or,
-/// sent as a header, holds what no header can carry (a line break, a control character).
+/// The API key `key_env` names, when it names one: an error when that variable is not set, or
+/// holds what no key holds and no header can carry (a line break, a carriage return a Windows
+/// editor left, another control character): as a query parameter it would go out encoded
+/// (`%0D`) and be refused as a wrong key.
 pub(crate) fn api_key(settings: &HttpJson) -> Result<Option<String>, SourceError> {
     let Some(var) = &settings.key_env else {
         return Ok(None);
@@ -41,7 +43,9 @@ pub(crate) fn api_key(settings: &HttpJson) -> Result<Option<String>, SourceError
         .ok()
         .filter(|key| !key.is_empty())
         .ok_or_else(|| SourceError::MissingKey { var: var.clone() })?;
-    if settings.key_param.is_none() && reqwest::header::HeaderValue::from_str(&key).is_err() {
+    let unsendable = key.chars().any(char::is_control)
+        || (settings.key_param.is_none() && reqwest::header::HeaderValue::from_str(&key).is_err());
+    if unsendable {
         return Err(SourceError::UnsendableKey { var: var.clone() });
     }
     Ok(Some(key))

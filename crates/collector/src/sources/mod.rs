@@ -115,9 +115,9 @@ pub enum SourceError {
         /// The variable's name.
         var: String,
     },
-    /// The variable named by `key_env` holds what a header cannot carry.
+    /// The variable named by `key_env` holds what no key holds, or a header cannot carry.
     #[error(
-        "environment variable `{var}` (key `key_env`) holds a character no request header can carry (a line break, a carriage return or another control character): set it to the key alone"
+        "environment variable `{var}` (key `key_env`) holds a character no API key holds nor request header can carry (a line break, a carriage return or another control character): set it to the key alone"
     )]
     UnsendableKey {
         /// The variable's name.
