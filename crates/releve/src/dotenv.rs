@@ -123,14 +123,14 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             code,
         });
     }
-    if let Some(line) = dollar_line(&content) {
+    if let Some(line) = dollar_line(content) {
         return Err(DotenvError::Dollar { file: shown, line });
     }
     // Read before loading: once loaded, the environment holds `.env`'s values too.
-    let hidden = hidden_by_environment(&content);
+    let hidden = hidden_by_environment(content);
     // Loaded from the text read once above.
     match dotenvy::from_read(content.as_bytes()) {
-        Ok(()) => Ok(repeated_names(&content)
+        Ok(()) => Ok(repeated_names(content)
             .into_iter()
             .map(|name| {
                 format!(
@@ -144,7 +144,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             }))
             .collect()),
         Err(dotenvy::Error::LineParse(text, _)) => Err(DotenvError::Line {
-            line: line_of(&content, &text),
+            line: line_of(content, &text),
             file: shown,
         }),
         Err(err) => Err(DotenvError::Read {
