@@ -523,4 +523,41 @@ mod tests {
         );
         assert!(steps.iter().all(|step| step.total == 2.5));
     }
+
+    /// Printed on a black-and-white printer (the grey pdftoppm `-gray` and most printer
+    /// drivers make: 0.30 R + 0.59 G + 0.11 B), a week's stretch whose runs all failed and one
+    /// without a run read as the same pale grey, a few levels from white and from each other;
+    /// a stretch of a few hours of a week is too narrow for its word (`failed`, `no run`), so
+    /// nothing tells them apart on paper.
+    #[test]
+    fn failed_and_no_run_stretches_differ_in_grey() {
+        let period = ReportPeriod::containing(
+            PeriodKind::Week,
+            "2026-11-18".parse().expect("date"),
+            chrono_tz::UTC,
+        );
+        let hours = period.hours();
+        let axis = TimeAxis::new(hours.clone(), period.tz, PeriodKind::Week)
+            .failing(vec![(hours[30], hours[33])])
+            .without_run(vec![(hours[100], hours[103])]);
+        let size = (crate::charts::px(174.0), crate::charts::px(58.0));
+        let chart = record_counts(&axis, &vec![2; axis.len()], size).expect("chart");
+        let grey = |colour: RGBColor| -> Option<f64> {
+            chart
+                .rgb
+                .chunks(3)
+                .any(|p| p == [colour.0, colour.1, colour.2])
+                .then(|| {
+                    0.30 * f64::from(colour.0)
+                        + 0.59 * f64::from(colour.1)
+                        + 0.11 * f64::from(colour.2)
+                })
+        };
+        let failed = grey(palette::FAILED).expect("the failed stretch is shaded");
+        let no_run = grey(palette::NO_RUN).expect("the stretch without a run is shaded");
+        assert!(
+            (failed - no_run).abs() >= 25.0 && 255.0 - failed.max(no_run) >= 25.0,
+            "in grey, failed reads {failed:.0} and no run {no_run:.0} (white 255)"
+        );
+    }
 }
