@@ -23,7 +23,7 @@ pub fn category_bars(
     let rows = values.len().max(1);
     let right = values.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64 * 1.15;
     let fail = ChartError::from_plotters(title);
-    draw(title, size, |root| {
+    let mut image = draw(title, size, |root| {
         // Room for the widest label as the font draws it (capitals and `W`s run wide), at most
         // two fifths of the chart: a label wider than that is cut in its middle.
         let room = f64::from(size.0) * 0.4 - font_px(8.0);
@@ -75,7 +75,14 @@ pub fn category_bars(
             }))
             .map_err(&fail)?;
         Ok(())
-    })
+    })?;
+    // Each value whole, as the bars rank them.
+    image.words.extend(
+        values
+            .iter()
+            .map(|(value, count)| format!("{value}: {}", grouped(*count))),
+    );
+    Ok(image)
 }
 
 /// [`fitted_labels`] with room for any width.

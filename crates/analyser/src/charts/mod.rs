@@ -94,6 +94,10 @@ pub struct ChartImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// The chart's words for a reader who cannot see its picture (a screen reader, a search):
+    /// its title, whole, then what its marks say that no caption does (each ranked value
+    /// and its count). The report writes them over the picture as text it does not show.
+    pub words: Vec<String>,
 }
 
 /// A chart plotters could not draw.
@@ -193,7 +197,12 @@ fn draw(
         paint(&root)?;
         root.present().map_err(ChartError::from_plotters(title))?;
     }
-    Ok(ChartImage { rgb, width, height })
+    Ok(ChartImage {
+        rgb,
+        width,
+        height,
+        words: vec![title.to_owned()],
+    })
 }
 
 /// A stretch of a chart's time axis, an hour or a local day, and what is drawn over it.

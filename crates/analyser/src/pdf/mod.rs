@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat,
-    Rect, Rgb, TextItem, XObjectTransform,
+    Rect, Rgb, TextItem, TextRenderingMode, XObjectTransform,
 };
 
 use metrics::{MM_PER_PT, TextMetrics};
@@ -84,6 +84,9 @@ pub struct ReportDocument {
 /// The keyword of a report leaving out tables the configuration refused.
 const LEFT_OUT: &str = "releve:left-out-refused-tables";
 
+/// The language the reports are written in (BCP 47), in the PDF's catalogue.
+const LANGUAGE: &str = "en";
+
 /// Whether the PDF `bytes` were marked by [`ReportDocument::mark_left_out`]: printpdf writes
 /// the keywords in the document's information, in UTF-16 as hexadecimal digits.
 pub fn left_out_refused(bytes: &[u8]) -> bool {
@@ -112,6 +115,8 @@ impl ReportDocument {
         let date = OffsetDateTime::from_unix_timestamp(created.timestamp())
             .unwrap_or(OffsetDateTime::epoch());
         let info = &mut doc.metadata.info;
+        info.creator = "relevé analyser".to_owned();
+        info.producer = format!("relevé {}", env!("CARGO_PKG_VERSION"));
         info.creation_date = date;
         info.modification_date = date;
         info.metadata_date = date;
@@ -336,7 +341,8 @@ impl ReportDocument {
 
     /// Places a chart at the cursor at its print size with its caption paragraphs below it,
     /// both on a new page if they do not fit together.
-    pub fn chart(&mut self, chart: ChartImage, captions: &[&str]) {
+    pub fn chart(&mut self, mut chart: ChartImage, captions: &[&str]) {
+        let words = std::mem::take(&mut chart.words);
         let width = chart.width as f32 / DPI * 25.4;
         let height = chart.height as f32 / DPI * 25.4;
         let caption_height: f32 = captions
@@ -365,10 +371,32 @@ impl ReportDocument {
                 ..Default::default()
             },
         });
+        self.unseen_lines(&words, self.y, height);
         self.y += height + 2.0;
         for caption in captions {
             self.paragraph(caption, CAPTION, false, Ink::MUTED);
         }
+    }
+
+    /// `lines` as text the page does not show, one under the other over the picture whose top
+    /// is `top` and height `height`: what a screen reader reads of the picture, and a search
+    /// finds, in order, before its captions.
+    fn unseen_lines(&mut self, lines: &[String], top: f32, height: f32) {
+        if lines.is_empty() {
+            return;
+        }
+        let step = (height / lines.len() as f32).min(CAPTION * MM_PER_PT * 1.35);
+        let size = (step / (MM_PER_PT * 1.35)).min(CAPTION);
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetTextRenderingMode {
+                mode: TextRenderingMode::Invisible,
+            },
+        ]);
+        for (i, line) in lines.iter().enumerate() {
+            self.text_at(MARGIN, top + i as f32 * step, line, size, false, Ink::MUTED);
+        }
+        self.ops.push(Op::RestoreGraphicsState);
     }
 
     /// The cursor's distance from the top edge.
@@ -428,9 +456,20 @@ impl ReportDocument {
                 .add_bookmark(&format!("{:0width$} {title}", n + 1), *page);
         }
         let mut warnings = Vec::new();
-        self.doc
-            .with_pages(finished)
-            .save(&PdfSaveOptions::default(), &mut warnings)
+        let options = PdfSaveOptions::default();
+        let mut pdf =
+            printpdf::to_lopdf_doc(&self.doc.with_pages(finished), &options, &mut warnings);
+        // The report's language, which a screen reader chooses its voice by.
+        if let Ok(catalog) = pdf.catalog_mut() {
+            catalog.set("Lang", lopdf::Object::string_literal(LANGUAGE));
+        }
+        if options.optimize {
+            pdf.compress();
+        }
+        let mut bytes = Vec::new();
+        // Writing into memory fails only where memory does.
+        let _ = pdf.save_to(&mut bytes);
+        bytes
     }
 }
 
@@ -455,6 +494,7 @@ mod tests {
             rgb: vec![255; width as usize * height as usize * 3],
             width,
             height,
+            words: Vec::new(),
         }
     }
 
