@@ -458,7 +458,7 @@ impl ReportDocument {
         let mut warnings = Vec::new();
         let options = PdfSaveOptions::default();
         let mut pdf =
-            printpdf::to_lopdf_doc(&self.doc.with_pages(finished), &options, &mut warnings);
+            printpdf::to_lopdf_doc(self.doc.with_pages(finished), &options, &mut warnings);
         // The report's language, which a screen reader chooses its voice by.
         if let Ok(catalog) = pdf.catalog_mut() {
             catalog.set("Lang", lopdf::Object::string_literal(LANGUAGE));
