@@ -216,7 +216,7 @@ pub fn with_decimals(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return not_finite(value);
     }
-    let text = format!("{:.decimals$}", value.abs());
+    let text = halves_away_from_zero(value.abs(), decimals);
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let whole = grouped(whole.parse::<i64>().unwrap_or(0));
     let fraction = fraction.trim_end_matches('0');
@@ -230,6 +230,43 @@ pub fn with_decimals(value: f64, decimals: usize) -> String {
     } else {
         format!("{sign}{whole}.{fraction}")
     }
+}
+
+/// `v` (not negative) with `decimals` decimals, a value exactly halfway rounded up, as a
+/// spreadsheet and a reader round it: Rust's formatting sends it to the even neighbour,
+/// 3672.5 to `3672` and 3673.5 to `3674`.
+fn halves_away_from_zero(v: f64, decimals: usize) -> String {
+    let text = format!("{v:.decimals$}");
+    // A double's decimal expansion ends within 1,074 decimals: this one is exact.
+    let exact = format!("{v:.1100}");
+    let Some((whole, fraction)) = exact.split_once('.') else {
+        return text;
+    };
+    let (kept, rest) = fraction.split_at(decimals.min(fraction.len()));
+    let halfway = rest
+        .strip_prefix('5')
+        .is_some_and(|after| after.bytes().all(|digit| digit == b'0'));
+    if !halfway {
+        return text;
+    }
+    // The kept digits, one more in their last place.
+    let mut digits: Vec<u8> = whole.bytes().chain(kept.bytes()).collect();
+    let mut carry = true;
+    for digit in digits.iter_mut().rev() {
+        if !carry {
+            break;
+        }
+        carry = *digit == b'9';
+        *digit = if carry { b'0' } else { *digit + 1 };
+    }
+    let mut written = String::from(if carry { "1" } else { "" });
+    let split = digits.len() - kept.len();
+    written.push_str(&String::from_utf8_lossy(&digits[..split]));
+    if !kept.is_empty() {
+        written.push('.');
+        written.push_str(&String::from_utf8_lossy(&digits[split..]));
+    }
+    written
 }
 
 /// `text` keeping `kept` of its characters, its start and its end, joined by `…` (all of it
@@ -410,6 +447,28 @@ mod tests {
         assert_eq!(cut_middle("Établissement", 5), "Éta…nt");
         assert_eq!(cut_middle("court", 5), "court");
         assert_eq!(with_decimals(-0.0001, 2), "0");
+    }
+
+    #[test]
+    fn a_value_halfway_between_two_printed_figures_rounds_away_from_zero_every_time() {
+        // Values exactly halfway (3672.5 MW, a mean of 1.125 °C) are printed as a spreadsheet
+        // and a reader round them: always up in size, not to the even neighbour, which sends
+        // 3672.5 down and 3673.5 up in the same report.
+        assert_eq!(value(3_672.5), "3,673", "a power of 3672.5 MW");
+        assert_eq!(value(3_673.5), "3,674");
+        assert_eq!(value(-3_672.5), "-3,673");
+        assert_eq!(value(12.25), "12.3");
+        assert_eq!(value(12.75), "12.8");
+        assert_eq!(value(1.125), "1.13");
+        assert_eq!(value(1.375), "1.38");
+        assert_eq!(value(0.5), "0.5", "no rounding needed");
+        assert_eq!(value(9_999.5), "10,000", "carried into a new digit");
+        assert_eq!(value(9.995), "9.99", "stored just below halfway, as every reader rounds it");
+        assert_eq!(
+            values_apart([1.125, 919.771_25, 3_672.5]),
+            ["1.13", "919.8", "3,673"],
+            "a caption's min and max as a reader rounds them"
+        );
     }
 
     #[test]
