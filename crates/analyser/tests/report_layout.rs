@@ -1510,4 +1510,31 @@ fn the_pdf_names_its_language() {
         bytes.windows(5).any(|window| window == b"/Lang"),
         "no /Lang in the PDF's catalogue"
     );
+    assert!(
+        bytes.starts_with(b"%PDF-1.4"),
+        "a PDF of 1.4 or later holds /Lang"
+    );
+}
+
+/// A ranking's value longer than the page is wide (a sector's or an address's label): the
+/// README says the picture is overlaid with "each value with its count" for a screen reader
+/// or a search, yet the value's text runs on past the page's right edge on one line, where a
+/// reader, a search or a copy finds it cut, and its count with it.
+#[test]
+fn a_long_value_of_a_ranking_is_text_whole_with_its_count() {
+    let long = format!(
+        "{}end-of-label",
+        "Activites-de-services-administratifs-et-de-soutien ".repeat(6)
+    );
+    let mut data = busy();
+    for summary in &mut data.hourly {
+        summary.categories[0].values[9].value = long.clone();
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_sources(dir.path(), CONFIG, single(), data);
+    let flat = common::flat(&common::text(&pdf));
+    assert!(
+        flat.contains(&format!("{}: 240", common::flat(&long))),
+        "the long value and its count are not whole in the text: {flat}"
+    );
 }

@@ -382,6 +382,11 @@ impl ReportDocument {
     /// is `top` and height `height`: what a screen reader reads of the picture, and a search
     /// finds, in order, before its captions.
     fn unseen_lines(&mut self, lines: &[String], top: f32, height: f32) {
+        // Wrapped across the content width, as a caption: a long value stays on the page.
+        let lines: Vec<String> = lines
+            .iter()
+            .flat_map(|line| self.metrics.wrap(line, CAPTION, false, CONTENT_WIDTH))
+            .collect();
         if lines.is_empty() {
             return;
         }
@@ -462,6 +467,10 @@ impl ReportDocument {
         // The report's language, which a screen reader chooses its voice by.
         if let Ok(catalog) = pdf.catalog_mut() {
             catalog.set("Lang", lopdf::Object::string_literal(LANGUAGE));
+        }
+        // `/Lang` came with PDF 1.4; printpdf says 1.3.
+        if pdf.version.as_str() < "1.4" {
+            pdf.version = "1.4".to_owned();
         }
         if options.optimize {
             pdf.compress();
