@@ -273,12 +273,13 @@ secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProp
 # A variable whose name says it holds a secret (`FRANCE_TRAVAIL_CLIENT_SECRET`, `…_TOKEN`,
 # `…_KEY`, `…PASSWORD`), or that a source's `key_env` names in the checkout's sources.toml:
 # on its own line (commented out or not), its whole value; set for one command
-# (`NAME=value command`, after a blank), its value, quoted or up to the next blank or `;`, `&`, `|`.
+# (`NAME=value command`, after a blank, a `(` or a backquote), its value: quoted parts (a `\"`
+# within double quotes included) and unquoted ones up to the next blank or `;`, `&`, `|`.
 key_envs=$(sed -n 's/^[[:space:]]*key_env[[:space:]]*=[[:space:]]*["'"'"']\([A-Za-z_][A-Za-z0-9_]*\)["'"'"'].*/\1/p' \
     "$home/sources.toml" 2>/dev/null | tr '\n' '|')
 secret_name="(${key_envs}[A-Za-z0-9_]*($secret|$(ci passwd)|$(ci pwd))[A-Za-z0-9_]*)"
-secret_var="^([[:space:]]*\#?[[:space:]]*$secret_name[[:space:]]*=[[:space:]]*)[^[:space:]].*"
-secret_set="(^|[[:space:](])$secret_name=('[^']*'|\"[^\"]*\"|[^[:space:];&|'\"]*)"
+secret_var="^([[:space:]]*\#*[[:space:]]*$secret_name[[:space:]]*=[[:space:]]*)[^[:space:]].*"
+secret_set="(^|[[:space:](\`])$secret_name=(('[^']*'|\"([^\"\\\\]|\\\\.)*\"|[^[:space:];&|'\"\`])*)"
 # The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`
 # or `;` in it, left unencoded) are more of it.
 # shellcheck disable=SC2086
@@ -290,7 +291,7 @@ secret_set="(^|[[:space:](])$secret_name=('[^']*'|\"[^\"]*\"|[^[:space:];&|'\"]*
     -e "s#$scheme[^/[:space:]@]*:[^/[:space:]]*@#\\1***@#g" \
     -e "s#$var(.*[?&;][A-Za-z_]*($secret)=)[^&;\"']*#\\1\\2***#" \
     -e 's#://[^/[:space:]@]*:[^/[:space:]]*@#://***@#g' \
-    -e "s#$scheme$user:([^]/?@,[:space:]]*[^]0-9/?@,[:space:]][^]/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
+    -e "s#$scheme$user:([^]/?@,[:space:]]*[^]0-9/?@,[:space:])][^]/?@,[:space:]]*)([/?[:space:]]|\$)#\\1***\\4#g" \
     -e "s#([?&;][A-Za-z_]*($secret)=)[^&;[:space:]\"']*#\\1***#g" \
     -e ':b' \
     -e "s#(\?[^[:space:]\"']*=\*\*\*)[&;][^=&;[:space:]\"']*([&;[:space:]\"']|\$)#\\1\\2#" \

@@ -901,6 +901,7 @@ fn the_printed_crontab_never_shows_a_secret_set_in_a_variable_line() {
         "OPENAQ=Zebra42pw",
         "#FRANCE_TRAVAIL_CLIENT_SECRET=Zebra42pw",
         "# OPENAQ = Zebra42pw",
+        "## API_TOKEN=Zebra42pw",
     ] {
         let checkout = Checkout::new();
         // A source's `key_env` may name any variable.
@@ -935,6 +936,10 @@ fn the_printed_crontab_never_shows_a_secret_set_for_one_command() {
         "0 3 * * * cd /srv/app && FRANCE_TRAVAIL_CLIENT_SECRET=Zebra42pw ./sync.sh --quiet",
         "0 4 * * * OPENAQ=Zebra42pw /usr/local/bin/air",
         "0 5 * * * API_TOKEN='Zebra 42pw' ./sync.sh --quiet",
+        // Parts quoted and not, and a backquoted command: found by the third review.
+        "0 5 * * * API_TOKEN=ab\"Zebra 42\"pw ./sync.sh --quiet",
+        "0 5 * * * API_TOKEN=$'Zebra' ./sync.sh --quiet",
+        "0 4 * * * echo `OPENAQ=Zebra42pw /usr/local/bin/air`",
     ] {
         let checkout = Checkout::new();
         std::fs::write(
@@ -954,8 +959,45 @@ fn the_printed_crontab_never_shows_a_secret_set_for_one_command() {
             "the user's line is kept"
         );
         assert!(
-            said.contains(" ./sync.sh --quiet\n") || said.contains(" /usr/local/bin/air\n"),
+            said.contains(" ./sync.sh --quiet\n") || said.contains(" /usr/local/bin/air"),
             "the command is kept: {said}"
         );
     }
+}
+
+/// relevé's own template says `MONGODB_URI (default mongodb://127.0.0.1:27017) can be set the
+/// same way.`: the rule hiding a password written as a port takes `27017)` for one, and every
+/// install prints `MONGODB_URI (default mongodb://*** can be set the same way.`, a line of
+/// relevé's that holds no secret, shown as if it hid one and without the default it states.
+#[test]
+fn the_printed_crontab_keeps_releve_s_own_lines_whole() {
+    let checkout = Checkout::new();
+    checkout.set_installed(USER_LINES);
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    let installed = checkout.installed();
+    for line in installed.lines() {
+        assert!(
+            said.contains(&format!("{line}\n")),
+            "the printed crontab changes `{line}`: {said}"
+        );
+    }
+}
+
+/// A secret set for one command in a double-quoted value holding an escaped quote
+/// (`API_TOKEN="ab\"Zebra42pw"`, as a shell reads it): the rule for a set value takes it to end
+/// at the escaped quote and prints `API_TOKEN=***Zebra42pw" ./sync.sh`, the rest of the secret
+/// on the terminal.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_holding_an_escaped_quote() {
+    let line = r#"0 5 * * * API_TOKEN="ab\"Zebra42pw" ./sync.sh --quiet"#;
+    let checkout = Checkout::new();
+    checkout.set_installed(&format!("{line}\n"));
+    let output = checkout.install_cron(&["--no-build"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !said.contains("Zebra"),
+        "the printed crontab shows the secret of `{line}`: {said}"
+    );
+    assert!(said.contains(" ./sync.sh --quiet\n"), "{said}");
 }
