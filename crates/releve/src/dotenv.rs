@@ -128,6 +128,11 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     }
     // Read before loading: once loaded, the environment holds `.env`'s values too.
     let hidden = hidden_by_environment(content);
+    let readable = readable_by_others(path, content).map(|mode| {
+        format!(
+            "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {shown}`"
+        )
+    });
     // Loaded from the text read once above.
     match dotenvy::from_read(content.as_bytes()) {
         Ok(()) => Ok(repeated_names(content)
@@ -137,6 +142,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
                     "{shown} sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
                 )
             })
+            .chain(readable)
             .chain(hidden.into_iter().map(|name| {
                 format!(
                     "`{name}` is set in the environment and, to another value, in {shown}: the environment's is used (a value left exported in the shell, or set blank in a crontab, hides the file's); unset it there, or remove it from {shown}"
@@ -152,6 +158,24 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             why: err.to_string(),
         }),
     }
+}
+
+/// The permission bits of the `.env` at `path` when users other than its owner and group can
+/// read it and it sets a variable (a password in `MONGODB_URI`, a client secret): on a shared
+/// machine, every user could. Debian's `useradd` makes homes every user can enter.
+#[cfg(unix)]
+fn readable_by_others(path: &Path, content: &str) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let sets = dotenvy::from_read_iter(content.as_bytes())
+        .flatten()
+        .any(|(_, value)| !value.is_empty());
+    (mode & 0o004 != 0 && sets).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path, _: &str) -> Option<u32> {
+    None
 }
 
 /// The names `.env` sets that the environment already holds with another value, which hides
@@ -410,6 +434,34 @@ mod tests {
         assert!(
             unplaced.contains("values holding `\\`, in single quotes"),
             "{unplaced}"
+        );
+    }
+
+    /// A practical course on one shared Linux server: each student's home is made by
+    /// `useradd -m` (mode 0755 under Debian's `UMASK 022`), and the student writes `.env` with
+    /// an editor, as the README's Credentials section says, holding the MongoDB URI with the
+    /// password of the student's own MongoDB user (the README prefers it to `--mongodb-uri`
+    /// "on a shared machine, where every user can read a command line"). The file is created
+    /// `-rw-r--r--`: every classmate can `cat ~alice/releve/.env`, log in as Alice and write
+    /// into, or read, her graded database. Nothing says so. Expected: a `.env` that users other
+    /// than its owner can read is named in a warning saying to `chmod 600` it.
+    #[test]
+    fn a_dotenv_other_users_can_read_is_said() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(".env");
+        std::fs::write(
+            &path,
+            "RELEVE_TEST_SHARED_SERVER_URI='mongodb://alice:s3cret@db.example.org/alice_db'\n",
+        )
+        .expect(".env written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("0644");
+        let warnings = load_from(&path, ".env").expect(".env read");
+        assert!(
+            warnings
+                .iter()
+                .any(|warning| warning.contains(".env") && warning.contains("chmod 600")),
+            "a .env readable by every user of the machine is said: {warnings:?}"
         );
     }
 
