@@ -463,7 +463,11 @@ mod tests {
         assert_eq!(value(1.375), "1.38");
         assert_eq!(value(0.5), "0.5", "no rounding needed");
         assert_eq!(value(9_999.5), "10,000", "carried into a new digit");
-        assert_eq!(value(9.995), "9.99", "stored just below halfway, as every reader rounds it");
+        assert_eq!(
+            value(9.995),
+            "9.99",
+            "stored just below halfway, as every reader rounds it"
+        );
         assert_eq!(
             values_apart([1.125, 919.771_25, 3_672.5]),
             ["1.13", "919.8", "3,673"],

@@ -274,6 +274,13 @@ async fn write_period(
         .as_deref()
         .map(|raw_dir| RawFolder::read(raw_dir, config));
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
+    // Given the raw folder, a database summarised from another is another installation's.
+    if let Some(raw_dir) = &args.raw_dir
+        && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
+    {
+        releve::store::shut_down(db).await;
+        return Err(err.into());
+    }
     let unread = query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
     // Read for `--if-missing`, whose reports of a period before the first collection are left

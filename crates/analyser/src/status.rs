@@ -68,6 +68,8 @@ pub struct StatusReport {
     sources: Vec<SourceStatus>,
     /// Whether MongoDB answered.
     database: DatabaseState,
+    /// Why the database is another installation's: it is summarised from another raw folder.
+    others_database: Option<String>,
     /// The most recently written report, with its modification time.
     last_report: Option<(PathBuf, DateTime<Utc>)>,
     /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
@@ -377,6 +379,10 @@ impl StatusReport {
             )),
             DatabaseState::Reachable { .. } => {}
         }
+        // What every figure above rests on: said first.
+        if let Some(others) = &self.others_database {
+            problems.insert(0, others.clone());
+        }
         problems.extend(self.left_out.iter().cloned());
         if let Some(fault) = &self.report_fault {
             problems.push(fault.with_consequence("the sources are collected and summarised"));
@@ -417,6 +423,7 @@ mod tests {
             database: DatabaseState::Reachable {
                 shown: "db".to_owned(),
             },
+            others_database: None,
             last_report: None,
             unreadable: None,
             unread: Vec::new(),

@@ -120,3 +120,83 @@ async fn a_stopped_installation_is_not_reported_fresh_by_another_installation_s_
         output.status.code()
     );
 }
+
+/// A class on one MongoDB server, one MongoDB user for the class, a database per student named
+/// in `.env`'s `MONGODB_URI`. Student C copies classmate A's `.env` (or types A's database
+/// name): C's summariser rightly stops, "the database … holds relevé data, but this raw folder
+/// was never summarised into it", but only in `logs/summariser.log`. C then checks the
+/// installation as the README says, with `analyser status` from the checkout, as cron's
+/// lines would read that `.env`: it reads A's `runs` and `hourly` as C's own and shows `usgs`
+/// as `ok`, collected seconds ago (A's run), exit 0, with C's own run waiting unsummarised;
+/// C's day report at 04:15 is drawn from A's data just as silently, and the lecturer grades
+/// two identical PDFs. Expected: `status`, reading a raw folder whose
+/// `raw/.summariser-database` is missing while the database holds relevé data (or names
+/// another database), says so and exits 1, as the summariser does.
+#[tokio::test]
+async fn status_of_a_raw_folder_never_summarised_into_the_database_it_reads_says_so() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("classstatus");
+    let now = Utc::now();
+
+    let student_a = checkout();
+    land_run(&student_a.path().join("raw"), now - TimeDelta::seconds(40));
+    let said_a = summarise(student_a.path(), &database);
+    assert!(
+        student_a.path().join("raw/.summariser-database").exists(),
+        "A's run stored its files: {said_a}"
+    );
+
+    let student_c = checkout();
+    land_run(&student_c.path().join("raw"), now - TimeDelta::seconds(30));
+    let said_c = summarise(student_c.path(), &database);
+    assert!(
+        said_c.contains("summarised from another raw folder"),
+        "C's summariser stops: {said_c}"
+    );
+
+    let output = common::analyser(
+        student_c.path(),
+        &[
+            "status",
+            "--mongodb-uri",
+            server.uri(),
+            "--database",
+            &database,
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.code() == Some(1)
+            && format!("{stdout}{stderr}").contains("summarised from another raw folder"),
+        "C's status says C's raw folder was never summarised into `{database}` (exit {:?}):\n\
+         {stdout}\n{stderr}",
+        output.status.code()
+    );
+    // Cron's day report, given the raw folder, is not drawn from A's data; A's is.
+    let report = |dir: &Path| {
+        common::analyser(
+            dir,
+            &[
+                "--raw-dir",
+                "raw",
+                "--mongodb-uri",
+                server.uri(),
+                "--database",
+                &database,
+            ],
+        )
+    };
+    let c_report = report(student_c.path());
+    let said = String::from_utf8_lossy(&c_report.stderr);
+    assert!(
+        !c_report.status.success() && said.contains("summarised from another raw folder"),
+        "C's report: {said}"
+    );
+    let a_report = report(student_a.path());
+    assert!(
+        a_report.status.success(),
+        "A's report: {}",
+        String::from_utf8_lossy(&a_report.stderr)
+    );
+}

@@ -85,6 +85,12 @@ pub fn summariser_database(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser-database")
 }
 
+/// `raw/.installation`: the raw folder's own id, which the database it is summarised into
+/// names (see [`crate::store::installation`]), so that two installations never share one.
+pub fn installation(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".installation")
+}
+
 const STAMP: &str = "%Y-%m-%dT%H-%M-%SZ";
 const DATA_SUFFIX: &str = ".json";
 const METRICS_SUFFIX: &str = ".metrics.json";

@@ -44,6 +44,7 @@ pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 mod counts;
 mod documents;
 mod error;
+pub mod installation;
 mod redaction;
 
 pub use counts::{count, hour_start, optional_count};
@@ -179,6 +180,12 @@ impl Unindexed {
             }
         }
         Ok(false)
+    }
+
+    /// The database as found, its indexes not ensured yet: to read, or to name the raw folder
+    /// it is summarised from (see [`installation`]).
+    pub fn database(&self) -> &Database {
+        &self.db
     }
 
     /// The database, once its indexes are ensured; shut down on failure.

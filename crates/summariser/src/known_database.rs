@@ -7,7 +7,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use releve::store::Unindexed;
+use releve::store::installation::{self, Installation};
 use tracing::warn;
+
+use crate::{Options, SummariseError};
 
 /// The mark a run leaves in the summariser's lock file of a raw folder summarised before the
 /// record of its database (2 December 2026), while it has none: a run that failed before
@@ -139,6 +143,79 @@ pub struct SharedDatabase {
     pub database: String,
     /// `raw/.summariser-database`.
     pub record: PathBuf,
+}
+
+/// The database names another raw folder as the one it is summarised from.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the database `{database}` is summarised from another raw folder, {} (since {}), not from {}: another installation's, on a server they share? nothing was read or deleted; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run once with --new-database to summarise this one into it from now on",
+    .theirs.raw_dir,
+    .theirs.since.format("%Y-%m-%d %H:%M UTC"),
+    .ours
+)]
+pub struct OthersDatabase {
+    /// The database the run was given.
+    pub database: String,
+    /// The raw folder it names.
+    pub theirs: Installation,
+    /// This run's raw folder, as its path reads from `/`.
+    pub ours: String,
+}
+
+/// Makes sure `connected` is summarised from the raw folder of `options` alone: names the
+/// folder there when it names none (after refusing a database that holds another
+/// installation's data, of a version before the naming), and refuses one naming another
+/// folder, unless `--new-database`. A folder that moved with its id keeps its name, and its
+/// place is updated.
+pub async fn own_database(
+    connected: &Unindexed,
+    options: &Options,
+    summarised_before: bool,
+) -> Result<(), SummariseError> {
+    let db = connected.database();
+    let raw_dir = &options.raw_dir;
+    let folder =
+        installation::folder_id_or_new(raw_dir).map_err(|cause| SummariseError::FolderId {
+            path: releve::rawfile::installation(raw_dir),
+            cause,
+        })?;
+    let ours = Installation::here(raw_dir, folder);
+    let others = |theirs: Installation| OthersDatabase {
+        database: options.database.clone(),
+        theirs,
+        ours: ours.raw_dir.clone(),
+    };
+    match installation::named(db).await? {
+        Some(theirs) if theirs.folder == ours.folder => {
+            if theirs.raw_dir != ours.raw_dir {
+                let moved = Installation {
+                    since: theirs.since,
+                    ..ours
+                };
+                installation::rename(db, &moved).await?;
+            }
+            Ok(())
+        }
+        Some(theirs) if options.new_database => {
+            warn!(database = %options.database, other = %theirs.raw_dir, "This database was summarised from another raw folder: from now on from this one (--new-database).");
+            installation::rename(db, &ours).await?;
+            Ok(())
+        }
+        Some(theirs) => Err(others(theirs).into()),
+        None => {
+            if connected.held_releve_data
+                && never_summarised(raw_dir, summarised_before, options.new_database)
+            {
+                let stored = connected.holds_stored_data().await?;
+                check_unshared(raw_dir, &options.database, stored)?;
+            }
+            let named = installation::claim(db, &ours).await?;
+            if named.folder != ours.folder {
+                return Err(others(named).into());
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Whether a database holding relevé data is to be checked for another installation's

@@ -42,7 +42,7 @@ mod storable;
 mod summary;
 
 pub use failure_lines::failure_lines;
-pub use known_database::{NewDatabase, SharedDatabase};
+pub use known_database::{NewDatabase, OthersDatabase, SharedDatabase};
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
@@ -187,6 +187,17 @@ pub enum SummariseError {
     /// The database holds relevé data, though the raw folder was never summarised.
     #[error(transparent)]
     SharedDatabase(#[from] SharedDatabase),
+    /// The database names another raw folder as the one it is summarised from.
+    #[error(transparent)]
+    OthersDatabase(#[from] OthersDatabase),
+    /// The raw folder's id could not be read or kept.
+    #[error("cannot read or write {path}, this raw folder's id: {cause}")]
+    FolderId {
+        /// `raw/.installation`.
+        path: PathBuf,
+        /// The I/O failure.
+        cause: std::io::Error,
+    },
     /// The raw folder does not exist (a wrong `--raw-dir`, or a collector never run here).
     #[error(
         "the raw folder {} does not exist: check --raw-dir (the collector creates it)",
@@ -242,7 +253,8 @@ impl SummariseError {
             SummariseError::Store(store) => store.is_usage(),
             SummariseError::UnknownSource { .. }
             | SummariseError::NewDatabase(_)
-            | SummariseError::SharedDatabase(_) => true,
+            | SummariseError::SharedDatabase(_)
+            | SummariseError::OthersDatabase(_) => true,
             _ => false,
         }
     }
@@ -316,23 +328,10 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
         }
         checked => checked,
     };
-    let mut checked = checked.map_err(SummariseError::from);
-    if checked.is_ok()
-        && connected.held_releve_data
-        && known_database::never_summarised(
-            &options.raw_dir,
-            summarised_before,
-            options.new_database,
-        )
-    {
-        checked = match connected.holds_stored_data().await {
-            Ok(stored) => {
-                known_database::check_unshared(&options.raw_dir, &options.database, stored)
-                    .map_err(SummariseError::from)
-            }
-            Err(err) => Err(err.into()),
-        };
-    }
+    let checked = match checked {
+        Ok(()) => known_database::own_database(&connected, options, summarised_before).await,
+        Err(refused) => Err(refused.into()),
+    };
     if let Err(refused) = checked {
         connected.shut_down().await;
         return Err(refused);

@@ -29,10 +29,10 @@ struct Args {
     resummarise: Option<Vec<String>>,
     /// Write into a database that holds no relevé data although this raw folder was
     /// summarised into one before (a new MongoDB server, a database started afresh), or into
-    /// another database than before, or into one holding relevé data although this raw folder
-    /// was never summarised (its raw folder replaced): without it such a run stops, so that a
-    /// mistyped --database or MONGODB_URI cannot take the files, nor two installations share a
-    /// database.
+    /// another database than before, or into one summarised from another raw folder (this
+    /// one replaced, or copied without its hidden files; the database then names this one):
+    /// without it such a run stops, so that a mistyped --database or MONGODB_URI cannot take
+    /// the files, nor two installations share a database.
     #[arg(long)]
     new_database: bool,
 }

@@ -97,3 +97,99 @@ async fn a_first_run_cut_while_creating_the_collections_is_not_taken_for_another
     );
     assert!(ws.record("usgs", "a").await.is_some(), "{}", stderr(&next));
 }
+
+/// A class on one MongoDB server, every student's checkout left at the default database (one
+/// MongoDB user for the class, the database forgotten). Student A installs the crontab at
+/// 10:04: at 10:05 cron starts the collector and the summariser together, and the summariser
+/// lists `raw/` before the collector's first file has landed (or A ran `summariser` by hand
+/// once to check the connection, as the README's MongoDB section shows, before collecting).
+/// That run finds nothing to summarise, succeeds, creates relevé's collections and notes
+/// `releve` in A's `raw/.summariser-database`. Student B installs later, same default
+/// database: B's first run meets a database holding relevé's collections but no document yet,
+/// takes it for "a first run cut while creating the collections" and summarises B's files
+/// into A's database; from then on both folders have a record naming `releve` and every run
+/// of either passes, their `usgs` records and hours mixed. Expected: a database another raw
+/// folder's run finished in (its collections made on purpose, not cut) is refused to a folder
+/// never summarised, as one holding a document is.
+#[tokio::test]
+async fn a_classmate_s_first_run_that_found_nothing_to_summarise_does_not_open_the_database_to_others()
+ {
+    let student_a = Workspace::new("shared-class-a");
+    let empty = student_a.summarise();
+    assert!(
+        student_a.raw().join(".summariser-database").exists(),
+        "A's first run noted its database: {}",
+        stderr(&empty)
+    );
+
+    let mut student_b = Workspace::new("shared-class-b");
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let first = student_b.summarise_with(&[]);
+    let said = stderr(&first);
+    assert!(
+        !first.status.success() && student_b.remaining("usgs") == 1,
+        "B's first run stops, its file waiting, rather than writing into A's database \
+         (exit {:?}; B's record stored there: {}): {said}",
+        first.status.code(),
+        student_a.record("usgs", "b").await.is_some(),
+    );
+}
+
+/// The lecturer has the class install the crontab at 10:00; at 10:05 cron starts all 24
+/// students' summarisers at once, every one of them at the default database (the database
+/// forgotten). Student A's first run has passed its checks, created relevé's collections and
+/// begun writing (held here once its pending hours are noted), when student B's first run
+/// looks at the database: collections, but no document in `hourly`, `records` or `runs` yet,
+/// so B's run takes them for a first run cut while creating them and goes on. Both runs
+/// store their `usgs` files into one database; from then on both folders' records name it and
+/// every hourly run of either passes. Expected: the second first run stops, its file waiting,
+/// as it does when A's run has finished.
+#[tokio::test]
+async fn two_classmates_first_runs_at_the_same_cron_minute_do_not_both_take_one_database() {
+    let student_a = Workspace::new("shared-class-same-minute-a");
+    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let held = student_a.dir.path().join("held");
+    let first_a = student_a
+        .command(testkit::MongoServer::shared().uri())
+        .env(
+            "RELEVE_HOLD_AT",
+            format!("pending-written:{}", held.display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("A's summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "A's run never reached its pending hours"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    let mut student_b = Workspace::new("shared-class-same-minute-b");
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let first_b = student_b.summarise_with(&[]);
+    std::fs::remove_file(&held).expect("A's run goes on");
+    let ended_a = first_a.wait_with_output().expect("A's summariser ends");
+
+    let said = stderr(&first_b);
+    assert!(ended_a.status.success(), "{}", stderr(&ended_a));
+    assert!(
+        !first_b.status.success() && student_b.remaining("usgs") == 1,
+        "B's first run stops, its file waiting, rather than writing into the database A's \
+         first run is writing into (exit {:?}; B's record stored there: {}): {said}",
+        first_b.status.code(),
+        student_a.record("usgs", "b").await.is_some(),
+    );
+}

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, RawDocument, doc};
+use releve::store::installation::{self, Installation};
 use releve::store::{HOURLY, RUNS, StoreError, StoredRun, bson_date, chrono_date, redact};
 use releve::under_way::Trace;
 use releve::{Config, RawFileRole, RefusedSource, rawfile};
@@ -65,9 +66,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let due_day_start = super::day_reports::due_day_start(config.report.timezone, now);
     let mut collected_before_due = false;
     let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
+    let mut others_database = None;
     let database = match read {
-        Ok((state, collected)) => {
+        Ok((state, collected, named)) => {
             collected_before_due = collected;
+            others_database = summarised_elsewhere(named.as_ref(), raw_dir, &args.mongo.database());
             state
         }
         // A URI or database name that cannot be used is the command line's fault, as for
@@ -89,6 +92,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         now,
         sources,
         database,
+        others_database,
         last_report: newest_report(&args.reports_dir),
         unreadable,
         unread: unread.lines(),
@@ -384,14 +388,36 @@ struct HourRow {
     _count: i64,
 }
 
-/// Reads `runs` and `hourly`, when the database holds them (a mistyped `--database` does not).
+/// Why the database is not this raw folder's (see [`releve::store::installation`]): it names
+/// another raw folder as the one it is summarised from. `None` when it names this one, or none
+/// (a database of before 5 December 2026, or not summarised yet).
+fn summarised_elsewhere(
+    named: Option<&Installation>,
+    raw_dir: &Path,
+    database: &str,
+) -> Option<String> {
+    let theirs = named?;
+    let ours = installation::folder_id(raw_dir).ok().flatten();
+    if ours.as_deref() == Some(theirs.folder.as_str()) {
+        return None;
+    }
+    Some(format!(
+        "MongoDB database `{database}` is summarised from another raw folder, {} (since {}), not from {}: the runs and hours above are another installation's, and so would this installation's reports be; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database",
+        theirs.raw_dir,
+        theirs.since.format("%Y-%m-%d %H:%M UTC"),
+        raw_dir.display()
+    ))
+}
+
+/// Reads `runs` and `hourly`, when the database holds them (a mistyped `--database` does not),
+/// and the raw folder it names as the one it is summarised from.
 async fn read_database(
     args: &StatusArgs,
     sources: &mut [SourceStatus],
     now: DateTime<Utc>,
     unread: &Unread,
     due_day_start: Option<DateTime<Utc>>,
-) -> Result<(DatabaseState, bool), StoreError> {
+) -> Result<(DatabaseState, bool, Option<Installation>), StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
     let read = match releve::store::holds_releve_data(&db).await {
         Ok(true) => read_collections(&db, sources, now, unread)
@@ -403,6 +429,8 @@ async fn read_database(
         (Ok(true), Some(start)) => ran_before(&db, start).await,
         _ => Ok(false),
     };
+    // A user allowed to read only `runs` and `hourly` reads no name: nothing to compare.
+    let named = installation::named(&db).await.ok().flatten();
     releve::store::shut_down(db).await;
     let shown = format!(
         "{} database {}",
@@ -413,7 +441,7 @@ async fn read_database(
         true => DatabaseState::Reachable { shown },
         false => DatabaseState::Empty { shown },
     };
-    Ok((state, collected_before_due?))
+    Ok((state, collected_before_due?, named))
 }
 
 /// Whether any source ran before `at`: the first run found in `runs`' own order, the oldest

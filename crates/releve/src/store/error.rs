@@ -57,6 +57,21 @@ pub enum StoreError {
         /// The database name.
         database: String,
     },
+    /// The database is summarised from another raw folder than the one the reader was given
+    /// (`--raw-dir`): another installation's data (see [`super::installation`]).
+    #[error(
+        "database `{database}` is summarised from another raw folder, {theirs} (since {since}), not from {ours}: another installation's data, not reported here; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database"
+    )]
+    OthersDatabase {
+        /// The database name.
+        database: String,
+        /// The raw folder it names.
+        theirs: String,
+        /// Since when, `2026-12-05 10:05 UTC`.
+        since: String,
+        /// The raw folder given.
+        ours: String,
+    },
     /// The server refused the URI's credentials.
     #[error(
         "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"

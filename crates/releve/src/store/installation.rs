@@ -1,0 +1,155 @@
+//! Which raw folder a database is summarised from: one installation per database. Each raw
+//! folder holds an id of its own (`raw/.installation`, see [`crate::rawfile::installation`]);
+//! the database holds, in the collection [`INSTALLATION`], one document naming the folder
+//! whose summariser writes it, put there by that folder's first run before anything else:
+//!
+//! ```json
+//! { "_id": "summariser", "folder": "6752f0c1a9e3b2d4c5f60718", "raw_dir": "/home/ana/releve/raw",
+//!   "since": ISODate("2026-12-05T10:05:00Z") }
+//! ```
+//!
+//! Two installations given one database (two checkouts on a shared server, both left at the
+//! default `releve`) would otherwise fold each other's records, hours and runs together.
+
+use std::io;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use mongodb::Database;
+use mongodb::bson::{Document, doc};
+
+use super::StoreError;
+
+/// The collection naming the raw folder a database is summarised from.
+pub const INSTALLATION: &str = "installation";
+
+/// The `_id` of its one document.
+const NAMED: &str = "summariser";
+
+/// The raw folder a database is summarised from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Installation {
+    /// The folder's id (`raw/.installation`).
+    pub folder: String,
+    /// Where the folder was when it last wrote the database, as its summariser saw it.
+    pub raw_dir: String,
+    /// When it was first named.
+    pub since: DateTime<Utc>,
+}
+
+impl Installation {
+    /// The raw folder `raw_dir`, of id `folder`, named now.
+    pub fn here(raw_dir: &Path, folder: String) -> Installation {
+        let raw_dir = std::fs::canonicalize(raw_dir).unwrap_or_else(|_| raw_dir.to_owned());
+        Installation {
+            folder,
+            raw_dir: raw_dir.display().to_string(),
+            since: Utc::now(),
+        }
+    }
+
+    fn document(&self) -> Document {
+        doc! {
+            "_id": NAMED,
+            "folder": &self.folder,
+            "raw_dir": &self.raw_dir,
+            "since": mongodb::bson::DateTime::from_millis(self.since.timestamp_millis()),
+        }
+    }
+
+    fn from_document(document: &Document) -> Option<Installation> {
+        let since = document.get_datetime("since").ok()?.timestamp_millis();
+        Some(Installation {
+            folder: document.get_str("folder").ok()?.to_owned(),
+            raw_dir: document.get_str("raw_dir").unwrap_or_default().to_owned(),
+            since: DateTime::from_timestamp_millis(since)?,
+        })
+    }
+}
+
+/// The id of the raw folder `raw_dir`; `None` when it has none yet (never summarised by a
+/// version of 5 December 2026 or later).
+pub fn folder_id(raw_dir: &Path) -> io::Result<Option<String>> {
+    match std::fs::read_to_string(crate::rawfile::installation(raw_dir)) {
+        Ok(text) => Ok(Some(text.trim().to_owned()).filter(|id| !id.is_empty())),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// The id of the raw folder `raw_dir`, made and kept there when it has none.
+pub fn folder_id_or_new(raw_dir: &Path) -> io::Result<String> {
+    if let Some(id) = folder_id(raw_dir)? {
+        return Ok(id);
+    }
+    let id = mongodb::bson::oid::ObjectId::new().to_hex();
+    crate::rawfile::replace_file(
+        &crate::rawfile::installation(raw_dir),
+        format!("{id}\n").as_bytes(),
+    )?;
+    Ok(id)
+}
+
+/// The installation `db` names; `None` when it names none (a database of before 5 December
+/// 2026, or never summarised).
+pub async fn named(db: &Database) -> Result<Option<Installation>, StoreError> {
+    let found = db
+        .collection::<Document>(INSTALLATION)
+        .find_one(doc! { "_id": NAMED })
+        .await
+        .map_err(StoreError::command(
+            "reading which raw folder the database is summarised from",
+        ))?;
+    Ok(found.as_ref().and_then(Installation::from_document))
+}
+
+/// Names `ours` as the installation of `db` unless one is named already, and returns the one
+/// named: `ours`, or the one a run of another folder named first (two first runs at once).
+pub async fn claim(db: &Database, ours: &Installation) -> Result<Installation, StoreError> {
+    let inserted = db
+        .collection::<Document>(INSTALLATION)
+        .insert_one(ours.document())
+        .await;
+    match inserted {
+        Ok(_) => Ok(ours.clone()),
+        // Named by another run in between (a duplicate `_id`): that one stands.
+        Err(err) => match named(db).await? {
+            Some(named) => Ok(named),
+            None => Err(StoreError::command(
+                "naming the raw folder the database is summarised from",
+            )(err)),
+        },
+    }
+}
+
+/// Names `ours` as the installation of `db`, in place of any other (`--new-database`, or the
+/// folder moved: its place kept up to date).
+pub async fn rename(db: &Database, ours: &Installation) -> Result<(), StoreError> {
+    db.collection::<Document>(INSTALLATION)
+        .replace_one(doc! { "_id": NAMED }, ours.document())
+        .upsert(true)
+        .await
+        .map_err(StoreError::command(
+            "naming the raw folder the database is summarised from",
+        ))?;
+    Ok(())
+}
+
+/// Refuses `db` to a reader of the raw folder `raw_dir` (the analyser's `--raw-dir`) when the
+/// database names another raw folder as the one it is summarised from: another installation's
+/// data. A database naming none (of before 5 December 2026) is read.
+pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError> {
+    let Some(theirs) = named(db).await? else {
+        return Ok(());
+    };
+    let ours = folder_id(raw_dir).ok().flatten();
+    if ours.as_deref() == Some(theirs.folder.as_str()) {
+        return Ok(());
+    }
+    Err(StoreError::OthersDatabase {
+        database: db.name().to_owned(),
+        theirs: theirs.raw_dir,
+        since: theirs.since.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ours: Installation::here(raw_dir, String::new()).raw_dir,
+    })
+}
