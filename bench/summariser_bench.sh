@@ -115,8 +115,11 @@ floor_uri="$(mongo start floor)"
 "$python" "$root/bench/nx_insert_floor.py" "$config" "$work/raw" "$floor_uri" bench_floor
 mongo stop floor
 echo "== rerun on the USGS files already summarised (every record looked up, nothing to write) =="
-rm -rf "$work/raw-rust" && mkdir -p "$work/raw-rust" && cp -r "$work/raw/usgs-earthquakes" "$work/raw-rust/"
+# The same raw folder (its hidden files kept: the database is summarised from it), its
+# source folders emptied.
+empty_raw_rust() { find "$work/raw-rust" -mindepth 1 -maxdepth 1 ! -name '.*' -exec rm -rf {} +; }
+empty_raw_rust && cp -r "$work/raw/usgs-earthquakes" "$work/raw-rust/"
 rss "$target/release/summariser" --config "$config" --raw-dir "$work/raw-rust" --mongodb-uri "$uri" --database bench_rust
 echo "== --resummarise: every stored hour of the day summarised again from records (no files) =="
-rm -rf "$work/raw-rust" && mkdir -p "$work/raw-rust"
+empty_raw_rust
 rss "$target/release/summariser" --config "$config" --raw-dir "$work/raw-rust" --mongodb-uri "$uri" --database bench_rust --resummarise
