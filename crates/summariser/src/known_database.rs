@@ -2,7 +2,8 @@
 //! database nobody reads: `raw/.summariser-database` names the database the files went to,
 //! and a run given another database, or finding one without relevé's data where that file
 //! says the folder was summarised before, stops, reading and deleting nothing, unless told
-//! `--new-database`.
+//! `--new-database`. And keeps two installations from sharing one database: the database
+//! names the raw folder it is summarised from ([`own_database`]).
 
 use std::io;
 use std::path::{Path, PathBuf};

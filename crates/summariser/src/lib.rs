@@ -18,8 +18,10 @@
 //! - `--resummarise` ([`Resummarise`], `resummarise.rs`) summarises stored hours again from
 //!   `records` after a source's summary fields changed.
 //! - `raw/.summariser-database` names the database the folder is summarised into: a run given
-//!   another database, or finding one without relevé data of that name, stops; so does a
-//!   folder never summarised finding relevé data, another installation's (`known_database.rs`).
+//!   another database, or finding one without relevé data of that name, stops. The database
+//!   names the raw folder it is summarised from (`raw/.installation`, the collection
+//!   `installation`): a run of another folder stops, so two installations never share one
+//!   (`known_database.rs`).
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
