@@ -2191,6 +2191,62 @@ async fn a_raw_dir_missing_or_not_a_folder_is_named_once() {
     }
 }
 
+/// An installation upgraded to 5 December 2026: its summariser's first run named the raw folder
+/// in the database (`installation`, its id in `raw/.installation`). The operator runs the day
+/// report by hand with a mistyped `--raw-dir` (`rwa`), or one that is a file, as the README's
+/// "Defaults" describe: before, the report was written, its cover and stderr saying "the raw
+/// folder rwa ... does not exist (check --raw-dir)", exit 1. Now no report is written and the
+/// one line says the database "is summarised from another raw folder, .../raw ... not from
+/// .../rwa: another installation's data", pointing at `--new-database`: the folder given has
+/// no id because it is not there, not because it is another installation's. Expected: a raw
+/// folder that does not exist or is not a folder is said as before, the report written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_raw_dir_missing_or_not_a_folder_is_not_taken_for_another_installation_s() {
+    let (uri, db) = golden_database("raw-dir-typo-named").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let raw = dir.path().join("raw");
+    std::fs::create_dir_all(&raw).expect("raw folder");
+    std::fs::write(raw.join(".installation"), "6752f0c1a9e3b2d4c5f60718\n").expect("id");
+    MongoServer::shared()
+        .client_database(&db)
+        .await
+        .collection::<Document>("installation")
+        .insert_one(doc! {
+            "_id": "summariser",
+            "folder": "6752f0c1a9e3b2d4c5f60718",
+            "raw_dir": raw.display().to_string(),
+            "since": bson::DateTime::now(),
+        })
+        .await
+        .expect("the database names this raw folder");
+    // This installation's own raw folder: read.
+    analyse(
+        dir.path(),
+        &uri,
+        &db,
+        &["--date", &golden::date(0), "--raw-dir", "raw"],
+    )
+    .await;
+    for (raw_dir, says) in [
+        ("rwa", "the raw folder rwa (in the working folder"),
+        (
+            "sources.toml",
+            "the raw folder sources.toml is not a folder (check --raw-dir); ",
+        ),
+    ] {
+        let extra = ["--date", &golden::date(0), "--raw-dir", raw_dir];
+        let output = analyse_output(dir.path(), &uri, &db, &extra).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("another raw folder"),
+            "`--raw-dir {raw_dir}` taken for another installation's raw folder: {stderr}"
+        );
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.starts_with(&format!("analyser: {says}")), "{stderr}");
+    }
+}
+
 /// A record of the golden `quakes` source at `lon`, `lat`, `minutes` after 00:00 UTC on the
 /// golden day.
 fn quake(key: &str, minutes: i64, lon: f64, lat: f64) -> Document {

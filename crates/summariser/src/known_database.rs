@@ -175,12 +175,20 @@ pub async fn own_database(
 ) -> Result<(), SummariseError> {
     let db = connected.database();
     let raw_dir = &options.raw_dir;
-    let folder =
-        installation::folder_id_or_new(raw_dir).map_err(|cause| SummariseError::FolderId {
-            path: releve::rawfile::installation(raw_dir),
-            cause,
-        })?;
-    let ours = Installation::here(raw_dir, folder);
+    let id_failed = |cause| SummariseError::FolderId {
+        path: releve::rawfile::installation(raw_dir),
+        cause,
+    };
+    let kept = installation::folder_id(raw_dir).map_err(id_failed)?;
+    let ours = Installation::here(
+        raw_dir,
+        kept.clone().unwrap_or_else(installation::new_folder_id),
+    );
+    // Kept once the database is to name it, before it does: a refused run creates nothing.
+    let keep = |ours: &Installation| match kept {
+        Some(_) => Ok(()),
+        None => installation::keep_folder_id(raw_dir, &ours.folder).map_err(id_failed),
+    };
     let others = |theirs: Installation| OthersDatabase {
         database: options.database.clone(),
         theirs,
@@ -199,6 +207,7 @@ pub async fn own_database(
         }
         Some(theirs) if options.new_database => {
             warn!(database = %options.database, other = %theirs.raw_dir, "This database was summarised from another raw folder: from now on from this one (--new-database).");
+            keep(&ours)?;
             installation::rename(db, &ours).await?;
             Ok(())
         }
@@ -210,6 +219,7 @@ pub async fn own_database(
                 let stored = connected.holds_stored_data().await?;
                 check_unshared(raw_dir, &options.database, stored)?;
             }
+            keep(&ours)?;
             let named = installation::claim(db, &ours).await?;
             if named.folder != ours.folder {
                 return Err(others(named).into());

@@ -193,3 +193,33 @@ async fn two_classmates_first_runs_at_the_same_cron_minute_do_not_both_take_one_
         student_a.record("usgs", "b").await.is_some(),
     );
 }
+
+/// The README says a run of another folder "stops with one line and exit 2, reading, deleting
+/// and creating nothing". Student B's run, pointed at student A's database by a copied `.env`,
+/// stops, but leaves `raw/.installation` behind: the id is made (folder_id_or_new) before the
+/// database is asked whose it is. Expected: a refused run creates nothing in the raw folder.
+#[tokio::test]
+async fn a_run_refused_for_another_installation_s_database_creates_nothing_in_its_raw_folder() {
+    let student_a = Workspace::new("shared-class-nothing-a");
+    let empty = student_a.summarise();
+    assert!(empty.status.success(), "{}", stderr(&empty));
+
+    let mut student_b = Workspace::new("shared-class-nothing-b");
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let refused = student_b.summarise_with(&[]);
+    let said = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("summarised from another raw folder"),
+        "{said}"
+    );
+    assert!(
+        !student_b.raw().join(".installation").exists(),
+        "the refused run created raw/.installation: {said}"
+    );
+}

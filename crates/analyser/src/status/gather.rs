@@ -389,18 +389,14 @@ struct HourRow {
 }
 
 /// Why the database is not this raw folder's (see [`releve::store::installation`]): it names
-/// another raw folder as the one it is summarised from. `None` when it names this one, or none
-/// (a database of before 5 December 2026, or not summarised yet).
+/// another raw folder as the one it is summarised from (see
+/// [`installation::named_elsewhere`], read by `read_database`).
 fn summarised_elsewhere(
     named: Option<&Installation>,
     raw_dir: &Path,
     database: &str,
 ) -> Option<String> {
     let theirs = named?;
-    let ours = installation::folder_id(raw_dir).ok().flatten();
-    if ours.as_deref() == Some(theirs.folder.as_str()) {
-        return None;
-    }
     Some(format!(
         "MongoDB database `{database}` is summarised from another raw folder, {} (since {}), not from {}: the runs and hours above are another installation's, and so would this installation's reports be; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database",
         theirs.raw_dir,
@@ -429,8 +425,7 @@ async fn read_database(
         (Ok(true), Some(start)) => ran_before(&db, start).await,
         _ => Ok(false),
     };
-    // A user allowed to read only `runs` and `hourly` reads no name: nothing to compare.
-    let named = installation::named(&db).await.ok().flatten();
+    let named = installation::named_elsewhere(&db, &args.raw.raw_dir).await;
     releve::store::shut_down(db).await;
     let shown = format!(
         "{} database {}",

@@ -77,17 +77,17 @@ pub fn folder_id(raw_dir: &Path) -> io::Result<Option<String>> {
     }
 }
 
-/// The id of the raw folder `raw_dir`, made and kept there when it has none.
-pub fn folder_id_or_new(raw_dir: &Path) -> io::Result<String> {
-    if let Some(id) = folder_id(raw_dir)? {
-        return Ok(id);
-    }
-    let id = mongodb::bson::oid::ObjectId::new().to_hex();
+/// A new id for a raw folder that has none.
+pub fn new_folder_id() -> String {
+    mongodb::bson::oid::ObjectId::new().to_hex()
+}
+
+/// Keeps `id` as the id of the raw folder `raw_dir`.
+pub fn keep_folder_id(raw_dir: &Path, id: &str) -> io::Result<()> {
     crate::rawfile::replace_file(
         &crate::rawfile::installation(raw_dir),
         format!("{id}\n").as_bytes(),
-    )?;
-    Ok(id)
+    )
 }
 
 /// The installation `db` names; `None` when it names none (a database of before 5 December
@@ -135,17 +135,26 @@ pub async fn rename(db: &Database, ours: &Installation) -> Result<(), StoreError
     Ok(())
 }
 
+/// The installation `db` names when the raw folder `raw_dir` is not it: a folder that holds
+/// another id, or none (never summarised). `None` when it is, when the database names none
+/// (of before 5 December 2026, or a reader not allowed to read `installation`), and when the
+/// folder cannot tell (missing, not a folder, its id unreadable: said elsewhere, as such).
+pub async fn named_elsewhere(db: &Database, raw_dir: &Path) -> Option<Installation> {
+    let theirs = named(db).await.ok().flatten()?;
+    if !raw_dir.is_dir() {
+        return None;
+    }
+    let ours = folder_id(raw_dir).ok()?;
+    (ours.as_deref() != Some(theirs.folder.as_str())).then_some(theirs)
+}
+
 /// Refuses `db` to a reader of the raw folder `raw_dir` (the analyser's `--raw-dir`) when the
-/// database names another raw folder as the one it is summarised from: another installation's
-/// data. A database naming none (of before 5 December 2026) is read.
+/// database is summarised from another raw folder ([`named_elsewhere`]): another
+/// installation's data.
 pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError> {
-    let Some(theirs) = named(db).await? else {
+    let Some(theirs) = named_elsewhere(db, raw_dir).await else {
         return Ok(());
     };
-    let ours = folder_id(raw_dir).ok().flatten();
-    if ours.as_deref() == Some(theirs.folder.as_str()) {
-        return Ok(());
-    }
     Err(StoreError::OthersDatabase {
         database: db.name().to_owned(),
         theirs: theirs.raw_dir,
