@@ -132,7 +132,7 @@ pub fn value(v: f64) -> String {
 /// `v` in scientific notation to four significant digits, trailing zeros dropped as
 /// elsewhere: `1e-9`, `2.5e15`, `1.235e300`.
 fn scientific(v: f64) -> String {
-    let written = format!("{v:.3e}");
+    let written = scientific_halves_away(v, 3);
     match written.split_once('e') {
         Some((mantissa, exponent)) if mantissa.contains('.') => {
             let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
@@ -236,18 +236,44 @@ pub fn with_decimals(value: f64, decimals: usize) -> String {
 /// spreadsheet and a reader round it: Rust's formatting sends it to the even neighbour,
 /// 3672.5 to `3672` and 3673.5 to `3674`.
 fn halves_away_from_zero(v: f64, decimals: usize) -> String {
-    let text = format!("{v:.decimals$}");
     // A double's decimal expansion ends within 1,074 decimals: this one is exact.
     let exact = format!("{v:.1100}");
-    let Some((whole, fraction)) = exact.split_once('.') else {
-        return text;
-    };
+    exact
+        .split_once('.')
+        .and_then(|(whole, fraction)| halfway_up(whole, fraction, decimals))
+        .unwrap_or_else(|| format!("{v:.decimals$}"))
+}
+
+/// `v` in scientific notation with `decimals` decimals in its mantissa (`1.235e15`), a value
+/// exactly halfway rounded away from zero, as [`halves_away_from_zero`] does.
+fn scientific_halves_away(v: f64, decimals: usize) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    let exact = format!("{:.1100e}", v.abs());
+    let halfway = exact.split_once('e').and_then(|(mantissa, exponent)| {
+        let (whole, fraction) = mantissa.split_once('.')?;
+        let exponent: i32 = exponent.parse().ok()?;
+        let rounded = halfway_up(whole, fraction, decimals)?;
+        // 9.9995 up to 10.000: one more power of ten.
+        Some(match rounded.strip_prefix("10") {
+            Some(rest) => format!("1{rest}e{}", exponent + 1),
+            None => format!("{rounded}e{exponent}"),
+        })
+    });
+    match halfway {
+        Some(written) => format!("{sign}{written}"),
+        None => format!("{v:.decimals$e}"),
+    }
+}
+
+/// The exact decimal `whole.fraction` with `decimals` decimals when it lies exactly halfway
+/// between two such, rounded up (away from zero); `None` when it does not.
+fn halfway_up(whole: &str, fraction: &str, decimals: usize) -> Option<String> {
     let (kept, rest) = fraction.split_at(decimals.min(fraction.len()));
     let halfway = rest
         .strip_prefix('5')
         .is_some_and(|after| after.bytes().all(|digit| digit == b'0'));
     if !halfway {
-        return text;
+        return None;
     }
     // The kept digits, one more in their last place.
     let mut digits: Vec<u8> = whole.bytes().chain(kept.bytes()).collect();
@@ -266,7 +292,7 @@ fn halves_away_from_zero(v: f64, decimals: usize) -> String {
         written.push('.');
         written.push_str(&String::from_utf8_lossy(&digits[split..]));
     }
-    written
+    Some(written)
 }
 
 /// `text` keeping `kept` of its characters, its start and its end, joined by `…` (all of it
@@ -447,6 +473,24 @@ mod tests {
         assert_eq!(cut_middle("Établissement", 5), "Éta…nt");
         assert_eq!(cut_middle("court", 5), "court");
         assert_eq!(with_decimals(-0.0001, 2), "0");
+    }
+
+    /// Figures in scientific notation, a large total (1,234,500,000,000,000, exactly
+    /// representable) and a small value beside a tiny one in a caption (0.0078125 = 2^-7 beside
+    /// 1e-5), are still rounded to the even neighbour by `{:.3e}`: `1.234e15` and `7.812e-3`,
+    /// where the same report rounds every other halfway figure away from zero (3,672.5 reads
+    /// 3,673) and a spreadsheet reads 1.235E+15 and 7.813E-03. Expected: halves away from zero
+    /// in scientific notation too.
+    #[test]
+    fn a_value_halfway_in_scientific_notation_rounds_away_from_zero_too() {
+        assert_eq!(value(1_234_500_000_000_000.0), "1.235e15");
+        assert_eq!(value(-1_234_500_000_000_000.0), "-1.235e15");
+        assert_eq!(value(9_999_500_000_000_000.0), "1e16", "carried into the exponent");
+        assert_eq!(
+            values_apart([0.007_812_5, 0.000_01]),
+            ["7.813e-3", "1e-5"],
+            "a caption's two small values"
+        );
     }
 
     #[test]
