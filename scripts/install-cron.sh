@@ -279,7 +279,7 @@ key_envs=$(sed -n 's/^[[:space:]]*key_env[[:space:]]*=[[:space:]]*["'"'"']\([A-Z
     "$home/sources.toml" 2>/dev/null | tr '\n' '|')
 secret_name="(${key_envs}[A-Za-z0-9_]*($secret|$(ci passwd)|$(ci pwd))[A-Za-z0-9_]*)"
 secret_var="^([[:space:]]*\#*[[:space:]]*$secret_name[[:space:]]*=[[:space:]]*)[^[:space:]].*"
-secret_set="(^|[[:space:](\`])$secret_name=(('[^']*'|\"([^\"\\\\]|\\\\.)*\"|[^[:space:];&|'\"\`])*)"
+secret_set="(^|[[:space:](\`'\";|])$secret_name=(('[^']*'|\"([^\"\\\\]|\\\\.)*\"|[^[:space:];&|'\"\`])*)"
 # The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`
 # or `;` in it, left unencoded) are more of it.
 # shellcheck disable=SC2086
