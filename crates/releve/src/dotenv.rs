@@ -129,8 +129,13 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     // Read before loading: once loaded, the environment holds `.env`'s values too.
     let hidden = hidden_by_environment(content);
     let readable = readable_by_others(path, content).map(|mode| {
+        let quoted = if shown.contains(|c: char| !(c.is_alphanumeric() || "/._-".contains(c))) {
+            format!("'{shown}'")
+        } else {
+            shown.clone()
+        };
         format!(
-            "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {shown}`"
+            "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
         )
     });
     // Loaded from the text read once above.
@@ -167,10 +172,35 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
 fn readable_by_others(path: &Path, content: &str) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    let sets = dotenvy::from_read_iter(content.as_bytes())
+    // A folder above it that others cannot enter (a home of mode 0700 or 0750) keeps it.
+    let canonical = std::fs::canonicalize(path).ok()?;
+    let reachable = canonical.ancestors().skip(1).all(|folder| {
+        std::fs::metadata(folder).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0)
+    });
+    let holds_a_secret = dotenvy::from_read_iter(content.as_bytes())
         .flatten()
-        .any(|(_, value)| !value.is_empty());
-    (mode & 0o004 != 0 && sets).then_some(mode)
+        .any(|(name, value)| secret_like(&name, &value));
+    (mode & 0o004 != 0 && reachable && holds_a_secret).then_some(mode)
+}
+
+/// Whether a variable named `name` holding `value` looks like a credential: a name holding
+/// SECRET, TOKEN, KEY, PASSWORD, PASSWD or PWD, France Travail's, or a MongoDB URI with a user.
+#[cfg(unix)]
+fn secret_like(name: &str, value: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    !value.is_empty()
+        && ([
+            "SECRET",
+            "TOKEN",
+            "KEY",
+            "PASSWORD",
+            "PASSWD",
+            "PWD",
+            "FRANCE_TRAVAIL",
+        ]
+        .iter()
+        .any(|word| name.contains(word))
+            || (name == "MONGODB_URI" && value.contains('@')))
 }
 
 #[cfg(not(unix))]
@@ -449,20 +479,31 @@ mod tests {
     fn a_dotenv_other_users_can_read_is_said() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("temp dir");
+        let mode = |path: &Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("mode");
+        };
+        // A home every user can enter, as Debian's `useradd -m` makes it.
+        mode(dir.path(), 0o755);
         let path = dir.path().join(".env");
-        std::fs::write(
-            &path,
-            "RELEVE_TEST_SHARED_SERVER_URI='mongodb://alice:s3cret@db.example.org/alice_db'\n",
-        )
-        .expect(".env written");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("0644");
-        let warnings = load_from(&path, ".env").expect(".env read");
+        let warned = |content: &str| {
+            std::fs::write(&path, content).expect(".env written");
+            mode(&path, 0o644);
+            load_from(&path, ".env")
+                .expect(".env read")
+                .into_iter()
+                .any(|warning| warning.contains(".env") && warning.contains("chmod 600 .env"))
+        };
         assert!(
-            warnings
-                .iter()
-                .any(|warning| warning.contains(".env") && warning.contains("chmod 600")),
-            "a .env readable by every user of the machine is said: {warnings:?}"
+            warned("RELEVE_TEST_SHARED_SERVER_PASSWORD='s3cret'\n"),
+            "a .env readable by every user of the machine is said"
         );
+        assert!(
+            !warned("RELEVE_TEST_SHARED_SERVER_LOG=debug\n"),
+            "a .env holding no credential is not"
+        );
+        // A home others cannot enter keeps it.
+        mode(dir.path(), 0o700);
+        assert!(!warned("RELEVE_TEST_SHARED_SERVER_PASSWORD='s3cret'\n"));
     }
 
     #[test]
