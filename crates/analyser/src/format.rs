@@ -485,7 +485,11 @@ mod tests {
     fn a_value_halfway_in_scientific_notation_rounds_away_from_zero_too() {
         assert_eq!(value(1_234_500_000_000_000.0), "1.235e15");
         assert_eq!(value(-1_234_500_000_000_000.0), "-1.235e15");
-        assert_eq!(value(9_999_500_000_000_000.0), "1e16", "carried into the exponent");
+        assert_eq!(
+            value(9_999_500_000_000_000.0),
+            "1e16",
+            "carried into the exponent"
+        );
         assert_eq!(
             values_apart([0.007_812_5, 0.000_01]),
             ["7.813e-3", "1e-5"],
