@@ -977,3 +977,32 @@ fn the_printed_crontab_keeps_releve_s_own_lines_whole() {
         );
     }
 }
+
+/// A user's own job that looks for a key in a file, `grep -q 'API_KEY=' /etc/app.env && echo
+/// 'found it'`: since quotes count as the start of a value set for one command, the empty
+/// quoted pattern's closing quote is read as the opening quote of its value, and the printed
+/// crontab shows `grep -q 'API_KEY=*** it'`, the file and the command after it gone, a line
+/// the user never wrote (likewise `grep -c "API_KEY=" /etc/app.env | mail -s "keys set" …`).
+/// Expected: the line shown as written, as it holds no secret.
+#[test]
+fn the_printed_crontab_keeps_a_line_quoting_a_secret_name_with_no_value() {
+    for (line, kept) in [
+        (
+            "0 5 * * * grep -q 'API_KEY=' /etc/app.env && echo 'found it'",
+            " /etc/app.env && echo 'found it'\n",
+        ),
+        (
+            "0 6 * * * grep -c \"API_KEY=\" /etc/app.env | mail -s \"keys set\" me@example.org",
+            " /etc/app.env | mail -s \"keys set\" me@example.org\n",
+        ),
+    ] {
+        let checkout = Checkout::new();
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            said.contains(kept),
+            "the printed crontab changes `{line}`: {said}"
+        );
+    }
+}
