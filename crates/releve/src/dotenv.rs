@@ -184,7 +184,8 @@ fn readable_by_others(path: &Path, content: &str) -> Option<u32> {
 }
 
 /// Whether a variable named `name` holding `value` looks like a credential: a name holding
-/// SECRET, TOKEN, KEY, PASSWORD, PASSWD or PWD, France Travail's, or a MongoDB URI with a user.
+/// SECRET, TOKEN, KEY, PASSWORD, PASSWD or PWD, France Travail's, or a URI with a user (a
+/// `MONGODB_URI`'s password).
 #[cfg(unix)]
 fn secret_like(name: &str, value: &str) -> bool {
     let name = name.to_ascii_uppercase();
@@ -200,7 +201,7 @@ fn secret_like(name: &str, value: &str) -> bool {
         ]
         .iter()
         .any(|word| name.contains(word))
-            || (name == "MONGODB_URI" && value.contains('@')))
+            || (value.contains("://") && value.contains('@')))
 }
 
 #[cfg(not(unix))]
@@ -496,6 +497,12 @@ mod tests {
         assert!(
             warned("RELEVE_TEST_SHARED_SERVER_PASSWORD='s3cret'\n"),
             "a .env readable by every user of the machine is said"
+        );
+        assert!(
+            warned(
+                "RELEVE_TEST_SHARED_SERVER_URI='mongodb://alice:s3cret@db.example.org/alice_db'\n"
+            ),
+            "a URI holding a password too"
         );
         assert!(
             !warned("RELEVE_TEST_SHARED_SERVER_LOG=debug\n"),
