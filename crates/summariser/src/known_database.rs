@@ -148,12 +148,7 @@ pub struct SharedDatabase {
 
 /// The database names another raw folder as the one it is summarised from.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "the database `{database}` is summarised from another raw folder, {} (since {}), not from {}: another installation's, on a server they share? nothing was read or deleted; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run once with --new-database to summarise this one into it from now on",
-    .theirs.raw_dir,
-    .theirs.since.format("%Y-%m-%d %H:%M UTC"),
-    .ours
-)]
+#[error("{}", self.said())]
 pub struct OthersDatabase {
     /// The database the run was given.
     pub database: String,
@@ -161,6 +156,23 @@ pub struct OthersDatabase {
     pub theirs: Installation,
     /// This run's raw folder, as its path reads from `/`.
     pub ours: String,
+}
+
+impl OthersDatabase {
+    fn said(&self) -> String {
+        let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
+        if self.theirs.raw_dir == self.ours {
+            // The folder in its place, its id deleted or replaced: no other installation.
+            return format!(
+                "the database `{}` names this raw folder, {} (since {since}), by an id its .installation no longer holds (deleted, or copied over from another folder?): nothing was read or deleted; if this folder's data is the database's, run once with --new-database to name it again",
+                self.database, self.ours
+            );
+        }
+        format!(
+            "the database `{}` is summarised from another raw folder, {} (since {since}), not from {}: another installation's, on a server they share? nothing was read or deleted; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run once with --new-database to summarise this one into it from now on",
+            self.database, self.theirs.raw_dir, self.ours
+        )
+    }
 }
 
 /// Makes sure `connected` is summarised from the raw folder of `options` alone: names the

@@ -223,3 +223,46 @@ async fn a_run_refused_for_another_installation_s_database_creates_nothing_in_it
         "the refused run created raw/.installation: {said}"
     );
 }
+
+/// An installation summarised for weeks on a database of its own; its `raw/.installation` is
+/// deleted by hand (a clean-up of the folder's hidden files), the folder staying where it was.
+/// Every summariser run then stops with exit 2 and "the database … is summarised from another
+/// raw folder, /…/raw (since …), not from /…/raw: another installation's, on a server they
+/// share?": the same folder named twice, once as another's, and a second installation blamed
+/// that does not exist. Expected: a run whose folder is the very one the database names, its
+/// id gone, says so (this folder's id is missing), never that the folder is another one.
+#[tokio::test]
+async fn a_run_whose_folder_lost_its_id_is_not_told_it_is_another_raw_folder() {
+    let ws = Workspace::new("shared-lost-id");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let first = ws.summarise();
+    assert!(first.status.success(), "{}", stderr(&first));
+    std::fs::remove_file(ws.raw().join(".installation")).expect("the id, deleted by hand");
+
+    ws.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let next = ws.summarise_with(&[]);
+    let said = stderr(&next);
+    let raw = std::fs::canonicalize(ws.raw()).expect("raw folder");
+    assert!(
+        !said.contains(&format!("another raw folder, {}", raw.display())),
+        "this very folder is named as another raw folder: {said}"
+    );
+    assert!(
+        !next.status.success() && said.contains("no longer holds") && ws.remaining("usgs") == 1,
+        "the lost id is said, the file waits: {said}"
+    );
+    // As the line says: named again, and summarised from then on.
+    let named_again = ws
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--new-database")
+        .output()
+        .expect("summariser runs");
+    assert!(named_again.status.success(), "{}", stderr(&named_again));
+    assert_eq!(ws.remaining("usgs"), 0);
+    let after = ws.summarise();
+    assert!(after.status.success(), "{}", stderr(&after));
+}

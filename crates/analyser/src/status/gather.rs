@@ -397,6 +397,12 @@ fn summarised_elsewhere(
     database: &str,
 ) -> Option<String> {
     let theirs = named?;
+    if Installation::here(raw_dir, String::new()).raw_dir == theirs.raw_dir {
+        return Some(format!(
+            "MongoDB database `{database}` names this raw folder, {}, by an id its .installation no longer holds (deleted, or copied over from another folder?): if this folder's data is the database's, run the summariser once with --new-database to name it again (until then it summarises nothing)",
+            theirs.raw_dir
+        ));
+    }
     Some(format!(
         "MongoDB database `{database}` is summarised from another raw folder, {} (since {}), not from {}: the runs and hours above are another installation's, and so would this installation's reports be; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database",
         theirs.raw_dir,

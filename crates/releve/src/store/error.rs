@@ -72,6 +72,16 @@ pub enum StoreError {
         /// The raw folder given.
         ours: String,
     },
+    /// The database names the raw folder given by an id the folder no longer holds.
+    #[error(
+        "database `{database}` names this raw folder, {raw_dir}, by an id its .installation no longer holds (deleted, or copied over from another folder?): if this folder's data is the database's, run the summariser once with --new-database to name it again"
+    )]
+    LostFolderId {
+        /// The database name.
+        database: String,
+        /// The raw folder given.
+        raw_dir: String,
+    },
     /// The server refused the URI's credentials.
     #[error(
         "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"

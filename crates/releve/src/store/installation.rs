@@ -155,10 +155,17 @@ pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError
     let Some(theirs) = named_elsewhere(db, raw_dir).await else {
         return Ok(());
     };
+    let ours = Installation::here(raw_dir, String::new()).raw_dir;
+    if ours == theirs.raw_dir {
+        return Err(StoreError::LostFolderId {
+            database: db.name().to_owned(),
+            raw_dir: ours,
+        });
+    }
     Err(StoreError::OthersDatabase {
         database: db.name().to_owned(),
         theirs: theirs.raw_dir,
         since: theirs.since.format("%Y-%m-%d %H:%M UTC").to_string(),
-        ours: Installation::here(raw_dir, String::new()).raw_dir,
+        ours,
     })
 }
