@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use releve::store::Unindexed;
-use releve::store::installation::{self, Installation};
+use releve::store::installation::{self, Elsewhere, Installation};
 use tracing::warn;
 
 use crate::{Options, SummariseError};
@@ -149,29 +149,17 @@ pub struct SharedDatabase {
 /// The database names another raw folder as the one it is summarised from.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.said())]
-pub struct OthersDatabase {
-    /// The database the run was given.
-    pub database: String,
-    /// The raw folder it names.
-    pub theirs: Installation,
-    /// This run's raw folder, as its path reads from `/`.
-    pub ours: String,
-}
+pub struct OthersDatabase(pub Elsewhere);
 
 impl OthersDatabase {
     fn said(&self) -> String {
-        let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
-        if self.theirs.raw_dir == self.ours {
-            // The folder in its place, its id deleted or replaced: no other installation.
-            return format!(
-                "the database `{}` names this raw folder, {} (since {since}), by an id its .installation no longer holds (deleted, or copied over from another folder?): nothing was read or deleted; if this folder's data is the database's, run once with --new-database to name it again",
-                self.database, self.ours
-            );
+        let (fact, remedy) = (self.0.fact(), self.0.remedy("run"));
+        match self.0.lost_id() {
+            true => format!("{fact}: nothing was read or deleted; {remedy}"),
+            false => format!(
+                "{fact}: another installation's, on a server they share? nothing was read or deleted; {remedy}"
+            ),
         }
-        format!(
-            "the database `{}` is summarised from another raw folder, {} (since {since}), not from {}: another installation's, on a server they share? nothing was read or deleted; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run once with --new-database to summarise this one into it from now on",
-            self.database, self.theirs.raw_dir, self.ours
-        )
     }
 }
 
@@ -201,10 +189,12 @@ pub async fn own_database(
         Some(_) => Ok(()),
         None => installation::keep_folder_id(raw_dir, &ours.folder).map_err(id_failed),
     };
-    let others = |theirs: Installation| OthersDatabase {
-        database: options.database.clone(),
-        theirs,
-        ours: ours.raw_dir.clone(),
+    let others = |theirs: Installation| {
+        OthersDatabase(Elsewhere {
+            database: options.database.clone(),
+            theirs,
+            ours: ours.raw_dir.clone(),
+        })
     };
     match installation::named(db).await? {
         Some(theirs) if theirs.folder == ours.folder => {
@@ -227,9 +217,13 @@ pub async fn own_database(
         None => {
             if connected.held_releve_data
                 && never_summarised(raw_dir, summarised_before, options.new_database)
+                && connected.holds_stored_data().await?
             {
-                let stored = connected.holds_stored_data().await?;
-                check_unshared(raw_dir, &options.database, stored)?;
+                return Err(SharedDatabase {
+                    database: options.database.clone(),
+                    record: releve::rawfile::summariser_database(raw_dir),
+                }
+                .into());
             }
             keep(&ours)?;
             let named = installation::claim(db, &ours).await?;
@@ -242,29 +236,12 @@ pub async fn own_database(
 }
 
 /// Whether a database holding relevé data is to be checked for another installation's
-/// ([`check_unshared`]): the raw folder was never summarised (no record of its database, not
+/// stored data ([`SharedDatabase`]): the raw folder was never summarised (no record of its database, not
 /// even one that cannot be read, and not `summarised_before` it was kept), and the run was not
 /// told `new_database`.
 pub fn never_summarised(raw_dir: &Path, summarised_before: bool, new_database: bool) -> bool {
     let record = releve::rawfile::summariser_database(raw_dir);
     !summarised_before && !new_database && std::fs::symlink_metadata(record).is_err()
-}
-
-/// Refuses a database holding documents some run stored (`stored_data`) for a raw folder
-/// [`never_summarised`]. Collections without a document are a first run's of this folder,
-/// cut while creating them.
-pub fn check_unshared(
-    raw_dir: &Path,
-    database: &str,
-    stored_data: bool,
-) -> Result<(), SharedDatabase> {
-    if stored_data {
-        return Err(SharedDatabase {
-            database: database.to_owned(),
-            record: releve::rawfile::summariser_database(raw_dir),
-        });
-    }
-    Ok(())
 }
 
 /// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it

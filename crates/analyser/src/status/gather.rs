@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{self, RawDocument, doc};
-use releve::store::installation::{self, Installation};
+use releve::store::installation::{self, Elsewhere};
 use releve::store::{HOURLY, RUNS, StoreError, StoredRun, bson_date, chrono_date, redact};
 use releve::under_way::Trace;
 use releve::{Config, RawFileRole, RefusedSource, rawfile};
@@ -70,7 +70,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let database = match read {
         Ok((state, collected, named)) => {
             collected_before_due = collected;
-            others_database = summarised_elsewhere(named.as_ref(), raw_dir, &args.mongo.database());
+            others_database = named.as_ref().map(summarised_elsewhere);
             state
         }
         // A URI or database name that cannot be used is the command line's fault, as for
@@ -389,26 +389,19 @@ struct HourRow {
 }
 
 /// Why the database is not this raw folder's (see [`releve::store::installation`]): it names
-/// another raw folder as the one it is summarised from (see
-/// [`installation::named_elsewhere`], read by `read_database`).
-fn summarised_elsewhere(
-    named: Option<&Installation>,
-    raw_dir: &Path,
-    database: &str,
-) -> Option<String> {
-    let theirs = named?;
-    if Installation::here(raw_dir, String::new()).raw_dir == theirs.raw_dir {
-        return Some(format!(
-            "MongoDB database `{database}` names this raw folder, {}, by an id its .installation no longer holds (deleted, or copied over from another folder?): if this folder's data is the database's, run the summariser once with --new-database to name it again (until then it summarises nothing)",
-            theirs.raw_dir
-        ));
+/// another raw folder as the one it is summarised from, read by `read_database`.
+fn summarised_elsewhere(elsewhere: &Elsewhere) -> String {
+    let remedy = elsewhere.remedy("run the summariser");
+    match elsewhere.lost_id() {
+        true => format!(
+            "MongoDB: {}: {remedy} (until then it summarises nothing)",
+            elsewhere.fact()
+        ),
+        false => format!(
+            "MongoDB: {}: the runs and hours above are another installation's, and so would this installation's reports be; {remedy}",
+            elsewhere.fact()
+        ),
     }
-    Some(format!(
-        "MongoDB database `{database}` is summarised from another raw folder, {} (since {}), not from {}: the runs and hours above are another installation's, and so would this installation's reports be; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database",
-        theirs.raw_dir,
-        theirs.since.format("%Y-%m-%d %H:%M UTC"),
-        raw_dir.display()
-    ))
 }
 
 /// Reads `runs` and `hourly`, when the database holds them (a mistyped `--database` does not),
@@ -419,7 +412,7 @@ async fn read_database(
     now: DateTime<Utc>,
     unread: &Unread,
     due_day_start: Option<DateTime<Utc>>,
-) -> Result<(DatabaseState, bool, Option<Installation>), StoreError> {
+) -> Result<(DatabaseState, bool, Option<Elsewhere>), StoreError> {
     let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
     let read = match releve::store::holds_releve_data(&db).await {
         Ok(true) => read_collections(&db, sources, now, unread)
@@ -431,7 +424,7 @@ async fn read_database(
         (Ok(true), Some(start)) => ran_before(&db, start).await,
         _ => Ok(false),
     };
-    let named = installation::named_elsewhere(&db, &args.raw.raw_dir).await;
+    let named = installation::elsewhere(&db, &args.raw.raw_dir).await;
     releve::store::shut_down(db).await;
     let shown = format!(
         "{} database {}",

@@ -59,29 +59,8 @@ pub enum StoreError {
     },
     /// The database is summarised from another raw folder than the one the reader was given
     /// (`--raw-dir`): another installation's data (see [`super::installation`]).
-    #[error(
-        "database `{database}` is summarised from another raw folder, {theirs} (since {since}), not from {ours}: another installation's data, not reported here; give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, run the summariser once with --new-database"
-    )]
-    OthersDatabase {
-        /// The database name.
-        database: String,
-        /// The raw folder it names.
-        theirs: String,
-        /// Since when, `2026-12-05 10:05 UTC`.
-        since: String,
-        /// The raw folder given.
-        ours: String,
-    },
-    /// The database names the raw folder given by an id the folder no longer holds.
-    #[error(
-        "database `{database}` names this raw folder, {raw_dir}, by an id its .installation no longer holds (deleted, or copied over from another folder?): if this folder's data is the database's, run the summariser once with --new-database to name it again"
-    )]
-    LostFolderId {
-        /// The database name.
-        database: String,
-        /// The raw folder given.
-        raw_dir: String,
-    },
+    #[error("{0}")]
+    OthersDatabase(super::installation::Elsewhere),
     /// The server refused the URI's credentials.
     #[error(
         "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"

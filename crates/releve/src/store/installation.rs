@@ -37,13 +37,21 @@ pub struct Installation {
     pub since: DateTime<Utc>,
 }
 
+/// Where the raw folder `raw_dir` is, as its path reads from `/` (as given when it cannot be
+/// resolved).
+pub fn place(raw_dir: &Path) -> String {
+    std::fs::canonicalize(raw_dir)
+        .unwrap_or_else(|_| raw_dir.to_owned())
+        .display()
+        .to_string()
+}
+
 impl Installation {
     /// The raw folder `raw_dir`, of id `folder`, named now.
     pub fn here(raw_dir: &Path, folder: String) -> Installation {
-        let raw_dir = std::fs::canonicalize(raw_dir).unwrap_or_else(|_| raw_dir.to_owned());
         Installation {
             folder,
-            raw_dir: raw_dir.display().to_string(),
+            raw_dir: place(raw_dir),
             since: Utc::now(),
         }
     }
@@ -135,37 +143,94 @@ pub async fn rename(db: &Database, ours: &Installation) -> Result<(), StoreError
     Ok(())
 }
 
-/// The installation `db` names when the raw folder `raw_dir` is not it: a folder that holds
-/// another id, or none (never summarised). `None` when it is, when the database names none
-/// (of before 5 December 2026, or a reader not allowed to read `installation`), and when the
-/// folder cannot tell (missing, not a folder, its id unreadable: said elsewhere, as such).
-pub async fn named_elsewhere(db: &Database, raw_dir: &Path) -> Option<Installation> {
+/// A database naming another raw folder than the one at hand: what every stage says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elsewhere {
+    /// The database.
+    pub database: String,
+    /// The raw folder it names.
+    pub theirs: Installation,
+    /// The raw folder at hand, as its path reads from `/` ([`place`]).
+    pub ours: String,
+}
+
+impl Elsewhere {
+    /// Whether the folder the database names is this one, in its place, its id deleted or
+    /// replaced: no other installation.
+    pub fn lost_id(&self) -> bool {
+        self.theirs.raw_dir == self.ours
+    }
+
+    /// What is wrong, said alike by every stage.
+    pub fn fact(&self) -> String {
+        if self.lost_id() {
+            return format!(
+                "the database `{}` names this raw folder, {}, by an id its .installation no longer holds (deleted, or copied over from another folder?)",
+                self.database, self.ours
+            );
+        }
+        format!(
+            "the database `{}` is summarised from another raw folder, {} (since {}), not from {}",
+            self.database,
+            self.theirs.raw_dir,
+            self.theirs.since.format("%Y-%m-%d %H:%M UTC"),
+            self.ours
+        )
+    }
+
+    /// What to do about it, `run` naming how the summariser is run (`run the summariser`).
+    pub fn remedy(&self, run: &str) -> String {
+        if self.lost_id() {
+            return format!(
+                "if this folder's data is the database's, {run} once with --new-database to name it again"
+            );
+        }
+        format!(
+            "give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, {run} once with --new-database"
+        )
+    }
+
+    /// As a reader of the database is told it.
+    fn said_to_a_reader(&self) -> String {
+        match self.lost_id() {
+            true => format!("{}: {}", self.fact(), self.remedy("run the summariser")),
+            false => format!(
+                "{}: another installation's data, not reported here; {}",
+                self.fact(),
+                self.remedy("run the summariser")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said_to_a_reader())
+    }
+}
+
+/// What `db` names when the raw folder `raw_dir` is not it: a folder that holds another id, or
+/// none (never summarised). `None` when it is, when the database names none (of before 5
+/// December 2026, or a reader not allowed to read `installation`), and when the folder cannot
+/// tell (missing, not a folder, its id unreadable: said elsewhere, as such).
+pub async fn elsewhere(db: &Database, raw_dir: &Path) -> Option<Elsewhere> {
     let theirs = named(db).await.ok().flatten()?;
     if !raw_dir.is_dir() {
         return None;
     }
     let ours = folder_id(raw_dir).ok()?;
-    (ours.as_deref() != Some(theirs.folder.as_str())).then_some(theirs)
+    (ours.as_deref() != Some(theirs.folder.as_str())).then(|| Elsewhere {
+        database: db.name().to_owned(),
+        theirs,
+        ours: place(raw_dir),
+    })
 }
 
 /// Refuses `db` to a reader of the raw folder `raw_dir` (the analyser's `--raw-dir`) when the
-/// database is summarised from another raw folder ([`named_elsewhere`]): another
-/// installation's data.
+/// database is summarised from another raw folder ([`elsewhere`]): another installation's data.
 pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError> {
-    let Some(theirs) = named_elsewhere(db, raw_dir).await else {
-        return Ok(());
-    };
-    let ours = Installation::here(raw_dir, String::new()).raw_dir;
-    if ours == theirs.raw_dir {
-        return Err(StoreError::LostFolderId {
-            database: db.name().to_owned(),
-            raw_dir: ours,
-        });
+    match elsewhere(db, raw_dir).await {
+        Some(elsewhere) => Err(StoreError::OthersDatabase(elsewhere)),
+        None => Ok(()),
     }
-    Err(StoreError::OthersDatabase {
-        database: db.name().to_owned(),
-        theirs: theirs.raw_dir,
-        since: theirs.since.format("%Y-%m-%d %H:%M UTC").to_string(),
-        ours,
-    })
 }
