@@ -236,18 +236,31 @@ pub fn with_decimals(value: f64, decimals: usize) -> String {
 /// spreadsheet and a reader round it: Rust's formatting sends it to the even neighbour,
 /// 3672.5 to `3672` and 3673.5 to `3674`.
 fn halves_away_from_zero(v: f64, decimals: usize) -> String {
+    let rounded = || format!("{v:.decimals$}");
+    // Only a value whose next decimal is a 5 can lie halfway: most figures stop here.
+    if !format!("{v:.next$}", next = decimals + 1).ends_with('5') {
+        return rounded();
+    }
     // A double's decimal expansion ends within 1,074 decimals: this one is exact.
     let exact = format!("{v:.1100}");
     exact
         .split_once('.')
         .and_then(|(whole, fraction)| halfway_up(whole, fraction, decimals))
-        .unwrap_or_else(|| format!("{v:.decimals$}"))
+        .unwrap_or_else(rounded)
 }
 
 /// `v` in scientific notation with `decimals` decimals in its mantissa (`1.235e15`), a value
 /// exactly halfway rounded away from zero, as [`halves_away_from_zero`] does.
 fn scientific_halves_away(v: f64, decimals: usize) -> String {
     let sign = if v < 0.0 { "-" } else { "" };
+    // Only a mantissa whose next decimal is a 5 can lie halfway.
+    let next = format!("{:.next$e}", v.abs(), next = decimals + 1);
+    if !next
+        .split_once('e')
+        .is_some_and(|(mantissa, _)| mantissa.ends_with('5'))
+    {
+        return format!("{v:.decimals$e}");
+    }
     let exact = format!("{:.1100e}", v.abs());
     let halfway = exact.split_once('e').and_then(|(mantissa, exponent)| {
         let (whole, fraction) = mantissa.split_once('.')?;
