@@ -127,8 +127,9 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         return Err(DotenvError::Dollar { file: shown, line });
     }
     // Read before loading: once loaded, the environment holds `.env`'s values too.
-    let hidden = hidden_by_environment(content);
-    let readable = readable_by_others(path, content).map(|mode| {
+    let set = variables(content);
+    let hidden = hidden_by_environment(&set);
+    let readable = readable_by_others(path, &set).map(|mode| {
         let quoted = if shown.contains(|c: char| !(c.is_alphanumeric() || "/._-".contains(c))) {
             format!("'{shown}'")
         } else {
@@ -140,7 +141,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     });
     // Loaded from the text read once above.
     match dotenvy::from_read(content.as_bytes()) {
-        Ok(()) => Ok(repeated_names(content)
+        Ok(()) => Ok(repeated_names(&set)
             .into_iter()
             .map(|name| {
                 format!(
@@ -165,11 +166,19 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     }
 }
 
+/// The variables `content` sets, as dotenv reads them, in order (a name set twice twice).
+fn variables(content: &str) -> Vec<(String, String)> {
+    dotenvy::from_read_iter(content.as_bytes())
+        .flatten()
+        .collect()
+}
+
 /// The permission bits of the `.env` at `path` when users other than its owner and group can
-/// read it and it sets a variable (a password in `MONGODB_URI`, a client secret): on a shared
-/// machine, every user could. Debian's `useradd` makes homes every user can enter.
+/// reach and read it and it `set`s a credential (a password in `MONGODB_URI`, a client
+/// secret): on a shared machine, every user could. Debian's `useradd` makes homes every user
+/// can enter.
 #[cfg(unix)]
-fn readable_by_others(path: &Path, content: &str) -> Option<u32> {
+fn readable_by_others(path: &Path, set: &[(String, String)]) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
     // A folder above it that others cannot enter (a home of mode 0700 or 0750) keeps it.
@@ -177,9 +186,7 @@ fn readable_by_others(path: &Path, content: &str) -> Option<u32> {
     let reachable = canonical.ancestors().skip(1).all(|folder| {
         std::fs::metadata(folder).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0)
     });
-    let holds_a_secret = dotenvy::from_read_iter(content.as_bytes())
-        .flatten()
-        .any(|(name, value)| secret_like(&name, &value));
+    let holds_a_secret = set.iter().any(|(name, value)| secret_like(name, value));
     (mode & 0o004 != 0 && reachable && holds_a_secret).then_some(mode)
 }
 
@@ -205,19 +212,19 @@ fn secret_like(name: &str, value: &str) -> bool {
 }
 
 #[cfg(not(unix))]
-fn readable_by_others(_: &Path, _: &str) -> Option<u32> {
+fn readable_by_others(_: &Path, _: &[(String, String)]) -> Option<u32> {
     None
 }
 
 /// The names `.env` sets that the environment already holds with another value, which hides
 /// `.env`'s (its values are never said: they may be secrets).
-fn hidden_by_environment(content: &str) -> Vec<String> {
-    let mut hidden: Vec<String> = dotenvy::from_read_iter(content.as_bytes())
-        .filter_map(Result::ok)
+fn hidden_by_environment(set: &[(String, String)]) -> Vec<String> {
+    let mut hidden: Vec<String> = set
+        .iter()
         .filter(|(name, value)| {
             std::env::var_os(name).is_some_and(|set| set.to_str() != Some(value.as_str()))
         })
-        .map(|(name, _)| name)
+        .map(|(name, _)| name.clone())
         .collect();
     hidden.sort();
     hidden.dedup();
@@ -226,12 +233,12 @@ fn hidden_by_environment(content: &str) -> Vec<String> {
 
 /// The names `.env` sets more than once, as dotenv reads it: the first value is kept, where a
 /// shell would keep the last.
-fn repeated_names(content: &str) -> Vec<String> {
+fn repeated_names(set: &[(String, String)]) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut repeated = std::collections::BTreeSet::new();
-    for (name, _) in dotenvy::from_read_iter(content.as_bytes()).flatten() {
-        if !seen.insert(name.clone()) {
-            repeated.insert(name);
+    for (name, _) in set {
+        if !seen.insert(name) {
+            repeated.insert(name.clone());
         }
     }
     repeated.into_iter().collect()
@@ -516,8 +523,8 @@ mod tests {
     #[test]
     fn a_variable_set_twice_is_named_once_without_its_values() {
         let content = "SECRET=old\nA=1\nexport SECRET=new\nA=2\nB=3\n";
-        assert_eq!(repeated_names(content), ["A", "SECRET"]);
-        assert!(repeated_names("A=1\nB=2\n").is_empty());
+        assert_eq!(repeated_names(&variables(content)), ["A", "SECRET"]);
+        assert!(repeated_names(&variables("A=1\nB=2\n")).is_empty());
     }
 
     #[test]
