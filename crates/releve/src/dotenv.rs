@@ -107,13 +107,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         file: shown.clone(),
         why: err.to_string(),
     })?;
-    // Notepad's "UTF-8 with BOM" mark, and DOS's end-of-file mark (Ctrl-Z) after the last
-    // line: neither is part of a name or a value.
-    let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
-    let content = content
-        .trim_end_matches(['\r', '\n'])
-        .strip_suffix('\u{1a}')
-        .unwrap_or(content);
+    let content = content.as_str();
     if let Some(at) = content.find(|c: char| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
         let line = content[..at].matches('\n').count() + 1;
         let code = content[at..].chars().next().map_or(0, u32::from);

@@ -4,11 +4,26 @@
 use std::io;
 use std::path::Path;
 
-/// The file's text. Bytes that are not UTF-8 are an [`io::ErrorKind::InvalidData`] error
-/// saying which line holds the first of them, or that the file is UTF-16 (what Windows editors
-/// save as "Unicode", recognised by its byte-order mark).
+/// The file's text, without the marks Windows editors add that are no part of it: Notepad's
+/// "UTF-8 with BOM" mark, and DOS's end-of-file mark (Ctrl-Z) after the last line. Bytes that
+/// are not UTF-8 are an [`io::ErrorKind::InvalidData`] error saying which line holds the
+/// first of them, or that the file is UTF-16 (what Windows editors save as "Unicode",
+/// recognised by its byte-order mark).
 pub fn read(path: &Path) -> io::Result<String> {
-    decode(std::fs::read(path)?)
+    decode(std::fs::read(path)?).map(without_editor_marks)
+}
+
+fn without_editor_marks(text: String) -> String {
+    let kept = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let kept = kept
+        .trim_end_matches(['\r', '\n'])
+        .strip_suffix('\u{1a}')
+        .unwrap_or(kept);
+    if kept.len() == text.len() {
+        text
+    } else {
+        kept.to_owned()
+    }
 }
 
 fn decode(bytes: Vec<u8>) -> io::Result<String> {
@@ -28,6 +43,17 @@ fn decode(bytes: Vec<u8>) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_windows_editors_marks_are_not_part_of_the_text() {
+        let read = |text: &str| without_editor_marks(text.to_owned());
+        assert_eq!(read("\u{feff}a = 1\r\n"), "a = 1\r\n");
+        assert_eq!(read("a = 1\r\n\u{1a}"), "a = 1\r\n");
+        assert_eq!(read("a = 1\r\n\u{1a}\r\n"), "a = 1\r\n");
+        // Anywhere else it is the file's, for its reader to refuse.
+        assert_eq!(read("a\u{1a} = 1\n"), "a\u{1a} = 1\n");
+        assert_eq!(read("a = 1\n"), "a = 1\n");
+    }
 
     #[test]
     fn text_that_is_not_utf8_names_its_line_or_says_utf16() {

@@ -810,3 +810,17 @@ fn a_header_with_a_bracket_too_many_is_said_so() {
         );
     }
 }
+
+/// Notepad on Windows (a WSL student's editor) may save a byte-order mark first, and `copy`
+/// a Ctrl-Z last: the file is read as the text it shows.
+#[test]
+fn a_file_saved_by_a_windows_editor_is_read_as_it_shows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sources.toml");
+    let crlf = USGS.replace('\n', "\r\n");
+    std::fs::write(&path, format!("\u{feff}{crlf}\u{1a}")).expect("write");
+    let config = Config::load(&path).map_err(|err| err.to_string());
+    let config = config.expect("the file is read");
+    assert!(config.refused.is_empty(), "{:?}", config.refused);
+    assert_eq!(config.sources[0].name, "usgs-earthquakes");
+}
