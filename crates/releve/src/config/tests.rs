@@ -234,8 +234,18 @@ fn bad_names_and_duplicates_are_refused_at_the_name() {
     let bad_name = error(&USGS.replace("usgs-earthquakes", "USGS quakes"));
     assert!(
         bad_name
-            .starts_with("sources.toml:3: source `USGS quakes`: key `name` must match [a-z0-9-]+"),
+            == "sources.toml:3: source `USGS quakes`: key `name` must match [a-z0-9-]+: `usgs-quakes` would",
         "{bad_name}"
+    );
+    let accented = error(&USGS.replace("usgs-earthquakes", "éCO2mix_National"));
+    assert!(
+        accented.ends_with("key `name` must match [a-z0-9-]+: `eco2mix-national` would"),
+        "{accented}"
+    );
+    let nothing_like = error(&USGS.replace("usgs-earthquakes", "___"));
+    assert!(
+        nothing_like.ends_with("key `name` must match [a-z0-9-]+"),
+        "{nothing_like}"
     );
     let dash = error(&USGS.replace("usgs-earthquakes", "-rf"));
     assert!(

@@ -115,11 +115,38 @@ fn left_out_of<V>(
 /// The longest source name.
 const NAME_MAX: usize = 100;
 
+/// A name of `[a-z0-9-]+` close to `name`: lower case, accents dropped, other characters as
+/// one `-` (`USGS quakes` → `usgs-quakes`, `éCO2mix_national` → `eco2mix-national`); `None`
+/// when nothing of it is left.
+fn name_like(name: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut like = String::new();
+    for c in name
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            like.push(c);
+        } else if !like.is_empty() && !like.ends_with('-') {
+            like.push('-');
+        }
+    }
+    let like = like.trim_end_matches('-');
+    (!like.is_empty() && like.len() <= NAME_MAX).then(|| like.to_owned())
+}
+
 /// The source's name, address, interval and kind, and how its records are told apart and
 /// timed.
 fn check_identity(source: &Source) -> Result<(), BadValue> {
     if !crate::rawfile::is_source_name(&source.name) {
-        return Err(bad("name", "key `name` must match [a-z0-9-]+"));
+        return Err(bad(
+            "name",
+            match name_like(&source.name) {
+                Some(like) => format!("key `name` must match [a-z0-9-]+: `{like}` would"),
+                None => "key `name` must match [a-z0-9-]+".to_owned(),
+            },
+        ));
     }
     // `raw/<name>/` and its files start with it: a command given `-rf` or `-x_…json` takes an
     // option.
