@@ -76,12 +76,15 @@ pub fn category_bars(
             .map_err(&fail)?;
         Ok(())
     })?;
-    // Each value whole, as the bars rank them.
-    image.words.extend(
-        values
-            .iter()
-            .map(|(value, count)| format!("{value}: {}", grouped(*count))),
-    );
+    // Each value whole, as the bars rank them; a blank one as its bar names it.
+    image.words.extend(values.iter().map(|(value, count)| {
+        let value = if value.trim().is_empty() {
+            "(empty)"
+        } else {
+            value
+        };
+        format!("{value}: {}", grouped(*count))
+    }));
     Ok(image)
 }
 
@@ -179,6 +182,21 @@ fn shorten(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_value_is_in_the_charts_words_a_blank_one_as_its_bar_names_it() {
+        let values: Vec<(String, i64)> = vec![
+            ("COMMERCE DE GROS".to_owned(), 1200),
+            (String::new(), 3),
+            (" ".to_owned(), 1),
+        ];
+        let size = (crate::charts::px(174.0), crate::charts::px(60.0));
+        let image = category_bars(&values, "t", size).expect("chart");
+        assert_eq!(
+            image.words,
+            ["t", "COMMERCE DE GROS: 1,200", "(empty): 3", "(empty): 1"]
+        );
+    }
 
     #[test]
     fn wide_labels_stay_inside_the_image() {
