@@ -35,7 +35,7 @@ impl RateLimiter {
         let (calls, window) = if rate >= 1.0 {
             // At most a million a second: a number of instants to keep, not a limit anyone
             // sets.
-            (rate.min(1e6) as usize, Duration::from_secs(1))
+            (allowed_rate(rate.min(1e6)) as usize, Duration::from_secs(1))
         } else {
             (1, Duration::from_secs_f64(1.0 / rate))
         };
@@ -63,6 +63,13 @@ impl RateLimiter {
         }
         sent.push_back(Instant::now());
     }
+}
+
+/// The calls a second a `rate_limit` of `rate` lets through: no second holds part of a call,
+/// so a limit above one is taken whole (`2.5` makes 2); below one it is kept (`0.5`: one call
+/// every 2 seconds).
+pub fn allowed_rate(rate: f64) -> f64 {
+    if rate >= 1.0 { rate.floor() } else { rate }
 }
 
 /// The rate limits of one collector run, one per API.

@@ -55,7 +55,7 @@ use answer::UTF8_BOM;
 pub use error::FetchError;
 use error::paused;
 use failure::{Attempt, Reason, final_error, transport_reason};
-pub use limiter::{RateLimiter, RateLimits};
+pub use limiter::{RateLimiter, RateLimits, allowed_rate};
 pub use retry::RetryPolicy;
 
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).

@@ -275,22 +275,24 @@ pub fn rate_limit(source: &Source) -> f64 {
 /// with it shares one rate limit with, at the smallest rate among them (see
 /// [`crate::http::RateLimits`]): `None` when its own rate is that smallest.
 pub fn shared_rate(source: &Source, all: &[Source]) -> Option<String> {
+    use crate::http::allowed_rate;
     let host = api_host(source);
-    let own = rate_limit(source);
+    let own = allowed_rate(rate_limit(source));
     let (slowest, rate) = all
         .iter()
         .filter(|other| other.name != source.name && other.enabled && api_host(other) == host)
         .map(|other| (other, rate_limit(other)))
         .min_by(|(_, a), (_, b)| a.total_cmp(b))?;
-    (rate < own).then(|| {
+    let made = allowed_rate(rate);
+    (made < own).then(|| {
         let default = if slowest.rate_limit.is_none() {
             ", its kind's default"
         } else {
             ""
         };
-        let calls = if rate == 1.0 { "call" } else { "calls" };
+        let calls = if made == 1.0 { "call" } else { "calls" };
         format!(
-            "shares the calls of {host} with `{}` (rate_limit {rate}/s{default}): a run collecting both makes {rate} {calls} a second for them together, not {own}",
+            "shares the calls of {host} with `{}` (rate_limit {rate}/s{default}): a run collecting both makes {made} {calls} a second for them together, not {own}",
             slowest.name
         )
     })
@@ -416,6 +418,23 @@ mod tests {
             shared_rate(&once[0], &once).is_some_and(|said| said.contains("makes 1 call a second")),
             "{:?}",
             shared_rate(&once[0], &once)
+        );
+        // A limit above one is taken whole: 2.5 makes 2 calls a second, as 2 does.
+        let halves = [
+            named("fast", "rate_limit = 5.5\n"),
+            named("half", "rate_limit = 2.5\n"),
+            named("two", "rate_limit = 2\n"),
+        ];
+        assert_eq!(
+            shared_rate(&halves[0], &halves).as_deref(),
+            Some(
+                "shares the calls of data.example.org:443 with `two` (rate_limit 2/s): a run collecting both makes 2 calls a second for them together, not 5"
+            )
+        );
+        assert_eq!(
+            shared_rate(&halves[1], &halves),
+            None,
+            "2.5 makes 2, as 2 does"
         );
     }
 }
