@@ -143,6 +143,14 @@ pub async fn write_report(
                 };
             }
         };
+        // Another installation's database is said before a report of this folder is found
+        // written, as it is when one is to be written.
+        if let Some(raw_dir) = &args.raw_dir
+            && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
+        {
+            releve::store::shut_down(db).await;
+            return Err(err.into());
+        }
         let written =
             outdated::written_reports(&args.reports_dir, &period, config.report.keep, refused);
         let changed = rewrite_outdated(args, config, &period, &written, db, now).await;

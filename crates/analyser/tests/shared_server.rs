@@ -199,4 +199,33 @@ async fn status_of_a_raw_folder_never_summarised_into_the_database_it_reads_says
         "A's report: {}",
         String::from_utf8_lossy(&a_report.stderr)
     );
+    // Cron's own line (`--if-missing`) finding the day's report already there (C copied A's
+    // `reports/`) still says the database is another installation's, exit 1: the PDF there
+    // is not C's.
+    let copied = student_c.path().join("reports");
+    std::fs::create_dir_all(&copied).expect("reports");
+    for entry in std::fs::read_dir(student_a.path().join("reports")).expect("A's reports") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), copied.join(entry.file_name())).expect("copied");
+    }
+    let cron = common::analyser(
+        student_c.path(),
+        &[
+            "--raw-dir",
+            "raw",
+            "--period",
+            "day",
+            "--if-missing",
+            "--mongodb-uri",
+            server.uri(),
+            "--database",
+            &database,
+        ],
+    );
+    let said = String::from_utf8_lossy(&cron.stderr);
+    assert!(
+        cron.status.code() == Some(1) && said.contains("summarised from another raw folder"),
+        "C's cron report (exit {:?}): {said}",
+        cron.status.code()
+    );
 }
