@@ -56,10 +56,13 @@ impl RateLimiter {
     /// the lock is held while waiting, so a later caller never overtakes an earlier one.
     pub async fn acquire(&self) {
         let mut sent = self.sent.lock().await;
+        // The oldest call leaves the window once the wait is over, not before: a wait given
+        // up (a call dropped while it waits) leaves the window as it was.
         if sent.len() >= self.calls
-            && let Some(oldest) = sent.pop_front()
+            && let Some(&oldest) = sent.front()
         {
             tokio::time::sleep_until(oldest + self.window).await;
+            sent.pop_front();
         }
         sent.push_back(Instant::now());
     }
@@ -184,6 +187,48 @@ mod tests {
         assert!(
             most <= 5,
             "{most} calls within one second at 5 calls a second: {sent:?}"
+        );
+    }
+
+    /// France Travail's day is read with six calls in flight ([`harvest_day`]); the first
+    /// failed call ends the day, dropping the others, one of them waiting in `acquire` for the
+    /// oldest call of the last second to age out. That call's instant, taken off the window
+    /// before the wait, is lost with it, so the next call (another France Travail source of
+    /// the run, sharing the limit) goes at once: 11 calls within one second at 10 a second,
+    /// which France Travail answers with 429. Expected: a wait given up takes nothing out of
+    /// the window.
+    ///
+    /// [`harvest_day`]: crate::sources::france_travail
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_given_up_lets_no_more_calls_through_than_the_limit() {
+        let limiter = RateLimiter::new(2.0);
+        let start = Instant::now();
+        let mut sent = Vec::new();
+        for _ in 0..2 {
+            limiter.acquire().await;
+            sent.push(start.elapsed());
+        }
+        // A call in flight, dropped while it waits (its day ended by another's failure).
+        let given_up = tokio::time::timeout(Duration::from_millis(500), limiter.acquire()).await;
+        assert!(
+            given_up.is_err(),
+            "the third call waits for the first to age out"
+        );
+        limiter.acquire().await;
+        sent.push(start.elapsed());
+        let one_second = Duration::from_secs(1);
+        let most = sent
+            .iter()
+            .map(|from| {
+                sent.iter()
+                    .filter(|at| *at >= from && **at < *from + one_second)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(
+            most <= 2,
+            "{most} calls within one second at 2 calls a second: {sent:?}"
         );
     }
 
