@@ -189,13 +189,8 @@ pub async fn own_database(
         Some(_) => Ok(()),
         None => installation::keep_folder_id(raw_dir, &ours.folder).map_err(id_failed),
     };
-    let others = |theirs: Installation| {
-        OthersDatabase(Elsewhere {
-            database: options.database.clone(),
-            theirs,
-            ours: ours.raw_dir.clone(),
-        })
-    };
+    let others =
+        |theirs: Installation| OthersDatabase(Elsewhere::of(&options.database, theirs, raw_dir));
     match installation::named(db).await? {
         Some(theirs) if theirs.folder == ours.folder => {
             if theirs.raw_dir != ours.raw_dir {

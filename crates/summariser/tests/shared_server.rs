@@ -266,3 +266,60 @@ async fn a_run_whose_folder_lost_its_id_is_not_told_it_is_another_raw_folder() {
     let after = ws.summarise();
     assert!(after.status.success(), "{}", stderr(&after));
 }
+
+/// Two teams, one MongoDB server (an Atlas cluster), each deploying relevé as the README's
+/// Kubernetes section shows: every installation's raw folder is `/data/raw` (the manifests'
+/// `--raw-dir /data/raw`), and the README's URI, `mongodb+srv://USER:PASSWORD@cluster0…/`, has
+/// no path, so both use the default database (likewise two machines whose checkouts are both
+/// in the home of a `releve` user, as `CRONTAB="sudo crontab -u releve"` suggests). Team A's
+/// summariser has named the database. Team B's first run, its folder new (no
+/// `raw/.installation`, no `raw/.summariser-database`: never summarised anywhere), is told
+/// "the database `releve` names this raw folder, /data/raw, by an id its .installation no
+/// longer holds (deleted, or copied over from another folder?) … if this folder's data is the
+/// database's, run once with --new-database to name it again": an id deleted that never
+/// existed, and no word of another installation (`status` likewise drops "the runs and hours
+/// above are another installation's"). Team B, whose secret does name that database, runs
+/// `--new-database`: the two teams' records and hours are folded together, team A refused
+/// from then on. Here team A's document names team B's path, as the same path in the other
+/// deployment reads. Expected: a folder that was never summarised is told the database is
+/// another installation's, never that it lost its id.
+#[tokio::test]
+async fn a_new_installation_at_the_same_path_on_another_machine_is_not_told_it_lost_its_id() {
+    let team_a = Workspace::new("shared-same-path-a");
+    team_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let first = team_a.summarise();
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    let mut team_b = Workspace::new("shared-same-path-b");
+    team_b.database = team_a.database.clone();
+    team_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    // Team A's machine: the same path as team B's.
+    let same_path = std::fs::canonicalize(team_b.raw()).expect("raw folder");
+    team_a
+        .db()
+        .await
+        .collection::<mongodb::bson::Document>("installation")
+        .update_one(
+            mongodb::bson::doc! { "_id": "summariser" },
+            mongodb::bson::doc! { "$set": { "raw_dir": same_path.display().to_string() } },
+        )
+        .await
+        .expect("team A's place");
+    assert!(!team_b.raw().join(".installation").exists());
+    assert!(!team_b.raw().join(".summariser-database").exists());
+
+    let refused = team_b.summarise_with(&[]);
+    let said = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(
+        !said.contains("no longer holds")
+            && said.contains("another installation")
+            && said.contains("another raw folder of the same path"),
+        "a folder never summarised is told it lost its id, not that the database is another \
+         installation's: {said}"
+    );
+}

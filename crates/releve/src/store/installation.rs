@@ -152,13 +152,28 @@ pub struct Elsewhere {
     pub theirs: Installation,
     /// The raw folder at hand, as its path reads from `/` ([`place`]).
     pub ours: String,
+    /// Whether the raw folder at hand was summarised into the database (its
+    /// `raw/.summariser-database` names it).
+    pub summarised_here: bool,
 }
 
 impl Elsewhere {
+    /// The database `database`, naming `theirs`, seen from the raw folder `raw_dir`.
+    pub fn of(database: &str, theirs: Installation, raw_dir: &Path) -> Elsewhere {
+        let noted = std::fs::read_to_string(crate::rawfile::summariser_database(raw_dir));
+        Elsewhere {
+            database: database.to_owned(),
+            theirs,
+            ours: place(raw_dir),
+            summarised_here: noted.is_ok_and(|noted| noted.trim() == database),
+        }
+    }
+
     /// Whether the folder the database names is this one, in its place, its id deleted or
-    /// replaced: no other installation.
+    /// replaced: no other installation. A folder never summarised into the database is
+    /// another installation at the same path (two machines, two deployments at `/data/raw`).
     pub fn lost_id(&self) -> bool {
-        self.theirs.raw_dir == self.ours
+        self.theirs.raw_dir == self.ours && self.summarised_here
     }
 
     /// What is wrong, said alike by every stage.
@@ -169,12 +184,17 @@ impl Elsewhere {
                 self.database, self.ours
             );
         }
+        let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
+        if self.theirs.raw_dir == self.ours {
+            // Never summarised into it: a folder of the same path on another machine.
+            return format!(
+                "the database `{}` is summarised from another raw folder of the same path, {} on another machine or deployment (since {since}), not from this one, never summarised into it",
+                self.database, self.ours
+            );
+        }
         format!(
-            "the database `{}` is summarised from another raw folder, {} (since {}), not from {}",
-            self.database,
-            self.theirs.raw_dir,
-            self.theirs.since.format("%Y-%m-%d %H:%M UTC"),
-            self.ours
+            "the database `{}` is summarised from another raw folder, {} (since {since}), not from {}",
+            self.database, self.theirs.raw_dir, self.ours
         )
     }
 
@@ -219,11 +239,8 @@ pub async fn elsewhere(db: &Database, raw_dir: &Path) -> Option<Elsewhere> {
         return None;
     }
     let ours = folder_id(raw_dir).ok()?;
-    (ours.as_deref() != Some(theirs.folder.as_str())).then(|| Elsewhere {
-        database: db.name().to_owned(),
-        theirs,
-        ours: place(raw_dir),
-    })
+    (ours.as_deref() != Some(theirs.folder.as_str()))
+        .then(|| Elsewhere::of(db.name(), theirs, raw_dir))
 }
 
 /// Refuses `db` to a reader of the raw folder `raw_dir` (the analyser's `--raw-dir`) when the
