@@ -273,24 +273,33 @@ secret="$(ci password)|$(ci secret)|$(ci token)|$(ci key)|$(ci authMechanismProp
 # A variable whose name says it holds a secret (`FRANCE_TRAVAIL_CLIENT_SECRET`, `…_TOKEN`,
 # `…_KEY`, `…PASSWORD`), or that a source's `key_env` names in the checkout's sources.toml:
 # on its own line (commented out or not), its whole value; set for one command
-# (`NAME=value command`, after a blank, a `(`, a backquote, a `;` or a `|`), its value: quoted
-# parts (a `\"` within double quotes included) and unquoted ones up to the next blank or `;`,
-# `&`, `|`.
+# (`NAME=value command`, after a blank, a `(`, a backquote, a `;` or a `|`, or a quote that
+# opens a command line run by a shell), its value: quoted parts, escaped characters and
+# unquoted ones up to the next blank or `;`, `&`, `|`.
 key_envs=$(sed -n 's/^[[:space:]]*key_env[[:space:]]*=[[:space:]]*["'"'"']\([A-Za-z_][A-Za-z0-9_]*\)["'"'"'].*/\1/p' \
     "$home/sources.toml" 2>/dev/null | tr '\n' '|')
 secret_name="(${key_envs}[A-Za-z0-9_]*($secret|$(ci passwd)|$(ci pwd))[A-Za-z0-9_]*)"
 secret_var="^([[:space:]]*\#*[[:space:]]*$secret_name[[:space:]]*=[[:space:]]*)[^[:space:]].*"
-secret_set="(^|[[:space:](\`;|])$secret_name=(('[^']*'|\"([^\"\\\\]|\\\\.)*\"|[^[:space:];&|'\"\`])*)"
-# In a quoted command line (`sh -c 'NAME=value …'`): an unquoted value, so a quoted name alone
-# (`grep 'API_KEY=' file`) keeps what follows.
-secret_quoted="(['\"])$secret_name=([^[:space:];&|'\"\`]+)"
+# Parts of a value set for one command: quoted in single or double quotes (a `\"` within
+# double quotes included), a character escaped by a backslash (`Zebra\ 42pw`), or one that
+# ends no word.
+single_quoted="'[^']*'"
+double_quoted="\"([^\"\\\\]|\\\\.)*\""
+plain="\\\\.|[^[:space:];&|'\"\`\\\\]"
+secret_set="(^|[[:space:](\`;|])$secret_name=(($single_quoted|$double_quoted|$plain)*)"
+# In a command line quoted for a shell (`sh -c 'NAME="value" …'`, `su -c "NAME='value' …"`):
+# a value of one character or more, quoted in the other quotes (a quote like the line's ends
+# it), so a quoted name alone (`grep 'API_KEY=' file`) keeps what follows.
+secret_in_single="(')$secret_name=(($double_quoted|$plain)+)"
+secret_in_double="(\")$secret_name=(($single_quoted|$plain)+)"
 # The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`
 # or `;` in it, left unencoded) are more of it.
 # shellcheck disable=SC2086
 { $crontab_cmd -l 2>/dev/null || true; } | sed -E \
     -e "s#$secret_var#\\1***#" \
     -e "s#$secret_set#\\1\\2=***#g" \
-    -e "s#$secret_quoted#\\1\\2=***#g" \
+    -e "s#$secret_in_single#\\1\\2=***#g" \
+    -e "s#$secret_in_double#\\1\\2=***#g" \
     -e "s#$var$scheme$user:(($password|[0-9]+[[:space:]]).*|[0-9]*/[^?]*|$slashed)@#\\1\\2***@#" \
     -e "s#$scheme$user:($password[^[:space:]]*|[0-9]*/[^?[:space:]]*|$slashed)@#\\1***@#g" \
     -e "s#$scheme[^/[:space:]@]*:[^/[:space:]]*@#\\1***@#g" \

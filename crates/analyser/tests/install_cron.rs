@@ -1006,3 +1006,33 @@ fn the_printed_crontab_keeps_a_line_quoting_a_secret_name_with_no_value() {
         );
     }
 }
+
+/// A job run through a shell (`sh -c '…'`, `su app -c "…"`) whose secret holds a space, or is
+/// quoted as a habit, is written with its value in the other quotes: `sh -c 'API_TOKEN="Zebra
+/// 42pw" ./sync.sh'`. The README says the printed crontab hides "the value of a variable whose
+/// name holds … TOKEN … set … for one command, `NAME=value command`", and an unquoted value in
+/// a quoted command line is hidden; a quoted one is printed whole, on the terminal, its
+/// scrollback or a screen share (and an escaped quote, `sh -c "API_TOKEN=\"Zebra42pw\" …"`,
+/// keeps the value after `***`; a blank escaped in an unquoted value, `API_TOKEN=Zebra\ 42pw`,
+/// shows all after it). Expected: no part of these values shown, the command after them kept.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_quoted_in_a_quoted_command_line_or_with_an_escaped_blank()
+ {
+    for line in [
+        "0 5 * * * sh -c 'API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet'",
+        "0 5 * * * sh -c 'API_TOKEN=\"Zebra42pw\" ./sync.sh --quiet'",
+        "0 5 * * * su -s /bin/sh app -c \"API_TOKEN='Zebra 42pw' ./sync.sh --quiet\"",
+        r#"0 5 * * * sh -c "API_TOKEN=\"Zebra42pw\" ./sync.sh --quiet""#,
+        r"0 5 * * * API_TOKEN=Zebra\ 42pw ./sync.sh --quiet",
+    ] {
+        let checkout = Checkout::new();
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !said.contains("Zebra") && !said.contains("42pw"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+        assert!(said.contains("./sync.sh --quiet"), "{said}");
+    }
+}
