@@ -4,9 +4,7 @@
 //! A Paris day in winter runs from 23:00Z to 23:00Z; a day with a clock change has 23 or 25
 //! hours. Everything downstream works on the list of UTC hour starts this module produces.
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use releve::Resolution;
 
@@ -360,18 +358,7 @@ fn utc_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// The first instant of `day` in `tz`: its midnight, or the hour a clock change starts it at.
-pub(crate) fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let at = |hour| -> Option<NaiveDateTime> { day.and_hms_opt(hour, 0, 0) };
-    // A clock change at midnight skips it; the day then starts at the first valid hour.
-    [0, 1, 2]
-        .into_iter()
-        .filter_map(at)
-        .find_map(|naive| tz.from_local_datetime(&naive).earliest())
-        .map_or_else(
-            || day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
-            |local| local.with_timezone(&Utc),
-        )
-}
+pub(crate) use releve::local_day::midnight as local_midnight;
 
 #[cfg(test)]
 mod tests {

@@ -127,8 +127,8 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 }
 
 /// When an interval source's next run is due after its last success, if it had one: `every`
-/// later, at the same time of day in the reports' zone for whole days (see
-/// [`releve::config::Every::after`]), so that each of their days expects a daily run once.
+/// later, from the start of a day in the reports' zone for whole days (see
+/// [`releve::config::Every::after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     let last = minute_of(state.last_success_started?);
     Some(source.every.after(last, source.days_in))
@@ -233,33 +233,84 @@ mod tests {
         );
     }
 
-    /// A daily source run at 23:30 in Paris (the reports' zone by default): due at 23:30 the
-    /// next day whatever the clock change between, 23 hours later on the day summer time
-    /// begins, so that day holds its run (24 hours later, it held none: found by the clock
-    /// probe of stop 57), and 25 hours later on the day it ends.
+    /// A daily source run at 23:30 in Paris (the reports' zone by default): due from the next
+    /// day's midnight on that clock, whatever the clock change between, and from there each
+    /// day at its midnight, so the 23-hour day summer time begins on and the 25-hour one it
+    /// ends on hold one run each.
     #[test]
-    fn a_daily_interval_keeps_its_time_of_day_across_a_change_of_clocks() {
+    fn a_daily_interval_is_due_from_each_day_s_start_across_a_change_of_clocks() {
         let daily = source("1d");
         assert_eq!(daily.days_in.name(), "Europe/Paris");
-        let paris = |month, day, hour| {
+        let paris = |month, day, hour, minute| {
             daily
                 .days_in
-                .with_ymd_and_hms(2026, month, day, hour, 30, 0)
+                .with_ymd_and_hms(2026, month, day, hour, minute, 0)
                 .single()
                 .expect("instant")
                 .with_timezone(&Utc)
         };
         for (month, before, after) in [(3, 28, 29), (10, 24, 25)] {
             let mut state = SourceState::default();
-            let ran = paris(month, before, 23);
+            let ran = paris(month, before, 23, 30);
             state.succeeded(ran, landing(ran), None, None, None);
-            let day = ran.date_naive();
+            let midnight = paris(month, after, 0, 0);
+            let now = midnight - chrono::TimeDelta::minutes(1);
             assert_eq!(
-                due(&daily, &state, day, ran + chrono::TimeDelta::hours(12)),
-                Due::NotBefore(paris(month, after, 23)),
+                due(&daily, &state, now.date_naive(), now),
+                Due::NotBefore(midnight),
                 "{month}"
             );
+            state.succeeded(midnight, landing(midnight), None, None, None);
+            let next = paris(month, after + 1, 0, 0);
+            let now = next - chrono::TimeDelta::minutes(1);
+            assert_eq!(
+                due(&daily, &state, now.date_naive(), now),
+                Due::NotBefore(next),
+                "{month}: the day of the change holds one run"
+            );
         }
+    }
+
+    /// A laptop: the daily source ran late one evening (the laptop woke at 20:00 on 1
+    /// December, Paris), and the next day the laptop is awake from 08:00 to 19:00, cron's
+    /// collector running every minute. The day of 2 December should hold its daily run, as
+    /// the README says of a `1d` source ("each day of the reports holds its run") and as the
+    /// report expects (one collection per calendar day): it holds none, since the source is
+    /// not due before 20:00, when the laptop is asleep; the report of 2 December then counts
+    /// it missed and asks whether the collector was stopped, though it ran all day.
+    #[test]
+    fn a_daily_source_run_late_once_is_collected_the_next_day_the_laptop_is_awake() {
+        let daily = source("1d");
+        let paris = |day, hour, minute| {
+            daily
+                .days_in
+                .with_ymd_and_hms(2026, 12, day, hour, minute, 0)
+                .single()
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        let mut state = SourceState::default();
+        let ran = paris(1, 20, 0);
+        state.succeeded(ran, landing(ran + TimeDelta::seconds(2)), None, None, None);
+        let awake = (8..19).flat_map(|hour| (0..60).map(move |minute| (hour, minute)));
+        let mut collected = None;
+        for (hour, minute) in awake {
+            let now = paris(2, hour, minute);
+            if due(&daily, &state, now.date_naive(), now) == Due::Now {
+                collected = Some(now);
+                break;
+            }
+        }
+        assert!(
+            collected.is_some(),
+            "awake from 08:00 to 19:00 on 2 December, the collector never found the daily source due that day: {:?}",
+            due(
+                &daily,
+                &state,
+                paris(2, 18, 59).date_naive(),
+                paris(2, 18, 59)
+            )
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod credentials;
 pub mod disk_fault;
 pub mod dotenv;
+pub mod local_day;
 pub mod locate;
 pub mod lock;
 pub mod logging;

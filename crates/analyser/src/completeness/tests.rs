@@ -1997,8 +1997,8 @@ fn the_cover_s_line_names_a_few_sources_of_a_kind_and_counts_the_others() {
 /// time began its run came at 00:30, and the 23-hour Sunday 29 March 2026 held no run though
 /// none was missed; the report, which counts whole-day intervals in its days, said 0 of 1
 /// landed, in red, and the week 6 of 7 (found by the clock probe of stop 57). The collector
-/// now keeps a daily run's time of day on the reports' clock (`Every::after`): each of the
-/// week's days holds one run, Sunday's 23 hours after Saturday's.
+/// now runs a daily source from each day's start on the reports' clock (`Every::after`): each
+/// of the week's days holds one run.
 #[test]
 fn a_daily_source_run_every_24_hours_is_not_missed_on_the_23_hour_day() {
     let paris = chrono_tz::Europe::Paris;
@@ -2057,8 +2057,8 @@ fn a_daily_source_run_every_24_hours_is_not_missed_on_the_23_hour_day() {
 /// Saturday, 6 of 6. In the week of the US spring change (2 to 8 March 2026) that interval is
 /// taken as 24 hours of elapsed time, so it ends at 00:30 on Monday, past the 23-hour Sunday,
 /// and the week expects Sunday's collection too: 6 landed of 7, a collection missed the
-/// source was never due to make (the collector keeps the time of day, `Every::after`; found
-/// by the Chicago probe of stop 57).
+/// source was never due to make (the collector counts whole days on the reports' clock,
+/// `Every::after`; found by the Chicago probe of stop 57).
 #[test]
 fn a_daily_source_disabled_after_saturday_s_run_is_not_missed_in_the_week_of_the_spring_change() {
     let chicago = chrono_tz::America::Chicago;

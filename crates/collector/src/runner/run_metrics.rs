@@ -217,31 +217,30 @@ mod tests {
         );
     }
 
-    /// A daily source run at 23:30 in Paris on 28 March is next due at 23:30 on the 29th, 23
-    /// hours later (summer time begins): disabled before then and enabled again the next day,
-    /// the run that took up again says it skipped from 23:30 on the 29th, the collection the
-    /// report of the 29th expects, not from 00:30 on the 30th (24 hours later), which leaves
-    /// the 29th a collection "missed" while the source was disabled.
+    /// A daily source run at 23:30 in Paris on 28 March is next due at the start of the 29th
+    /// on that clock (23:00 UTC on the 28th); disabled at 23:45 and enabled again on the 30th,
+    /// the run that took up again says it skipped from the start of the 29th, the collection
+    /// the report of the 29th expects, not from when it was disabled.
     #[test]
-    fn a_daily_source_disabled_over_a_change_of_clocks_skipped_its_next_run_by_the_clock() {
+    fn a_daily_source_disabled_before_its_next_day_skipped_from_that_day_s_start() {
         let daily = crate::testing::configured(
             "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"time\"\n",
         );
-        let utc = |day, h| {
-            Utc.with_ymd_and_hms(2026, 3, day, h, 30, 0)
+        let utc = |day, h, m| {
+            Utc.with_ymd_and_hms(2026, 3, day, h, m, 0)
                 .single()
                 .expect("time")
         };
         let mut state = SourceState::default();
         // 23:30 CET on Saturday 28 March.
-        let ran = utc(28, 22);
+        let ran = utc(28, 22, 30);
         state.succeeded(ran, crate::testing::landing(ran), None, None, Some(86_400));
-        state.disabled_since = Some(utc(29, 10));
-        let metrics = metrics_of(&daily, &state, utc(30, 10), CallCounts::default(), None);
+        state.disabled_since = Some(utc(28, 22, 45));
+        let metrics = metrics_of(&daily, &state, utc(30, 10, 30), CallCounts::default(), None);
         assert_eq!(
             metrics.disabled_from,
-            // 23:30 CEST on Sunday 29 March, when the collector would have run it.
-            Some(utc(29, 21)),
+            // 00:00 CET on Sunday 29 March, when the collector would have run it.
+            Some(utc(28, 23, 0)),
         );
     }
 }

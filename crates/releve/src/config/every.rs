@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use chrono::{DateTime, Days, TimeZone, Utc};
+use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -22,9 +22,11 @@ impl Every {
     }
 
     /// When an interval begun at `from` ends: `from` plus the interval, but for one of whole
-    /// days, the same time of day that many days later on `zone`'s clock (23 or 25 hours on
-    /// a day summer time begins or ends), as a daily cron job runs; where that time does not
-    /// happen that day (the hour skipped when summer time begins), the interval's length.
+    /// days, the start of the day that many days after `from`'s on `zone`'s clock (the
+    /// reports' days), so that each of those days holds a daily run: a machine awake on a day
+    /// collects it that day whenever it is awake, never kept waiting for the time of day of a
+    /// run made late the day before (a laptop woken at 20:00 one day and asleep by 19:00 the
+    /// next).
     pub fn after(self, from: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
         let elapsed = from
             .checked_add_signed(self.as_chrono())
@@ -37,10 +39,9 @@ impl Every {
             return elapsed;
         }
         from.with_timezone(&zone)
-            .naive_local()
+            .date_naive()
             .checked_add_days(Days::new(days))
-            .and_then(|clock| zone.from_local_datetime(&clock).earliest())
-            .map_or(elapsed, |time| time.with_timezone(&Utc))
+            .map_or(elapsed, |day| crate::local_day::midnight(zone, day))
     }
 
     /// The interval as a standard duration.
@@ -186,26 +187,28 @@ mod tests {
             .expect("instant")
     }
 
-    /// A daily run at 23:30 in Paris stays at 23:30 across both changes of 2026 (the spring
-    /// day is 23 hours long, the autumn one 25), as a daily cron job does, so each of the
-    /// report's days holds one run; shorter intervals are elapsed time.
+    /// A daily run is due at the start of the next day on the reports' clock, whatever its
+    /// time of day and whether the day is 23, 24 or 25 hours long, so each of the report's
+    /// days holds one run; shorter intervals are elapsed time.
     #[test]
-    fn whole_days_keep_the_time_of_day_across_a_change_of_clocks() {
+    fn whole_days_end_at_the_start_of_a_day_on_the_reports_clock() {
         let paris = chrono_tz::Europe::Paris;
         let day = Every::from_secs(86_400);
-        // Saturday 28 March 23:30 CET is 22:30 UTC; Sunday 29 March 23:30 CEST is 21:30 UTC.
-        assert_eq!(day.after(utc(3, 28, 22, 30), paris), utc(3, 29, 21, 30));
-        // Saturday 24 October 23:30 CEST is 21:30 UTC; Sunday 25 October 23:30 CET, 22:30.
-        assert_eq!(day.after(utc(10, 24, 21, 30), paris), utc(10, 25, 22, 30));
+        // Saturday 28 March 23:30 CET is 22:30 UTC; Sunday 29 March starts at 23:00 UTC.
+        assert_eq!(day.after(utc(3, 28, 22, 30), paris), utc(3, 28, 23, 0));
+        // Sunday 29 March 00:10 CET: Monday 30 March starts at 22:00 UTC (CEST).
+        assert_eq!(day.after(utc(3, 28, 23, 10), paris), utc(3, 29, 22, 0));
+        // Saturday 24 October 23:30 CEST; Sunday 25 October starts at 22:00 UTC.
+        assert_eq!(day.after(utc(10, 24, 21, 30), paris), utc(10, 24, 22, 0));
+        // A run at 20:00 (a laptop woken late) is due from midnight, not 20:00 the next day.
+        assert_eq!(day.after(utc(12, 1, 19, 0), paris), utc(12, 1, 23, 0));
         let week = Every::from_secs(7 * 86_400);
-        assert_eq!(week.after(utc(3, 24, 22, 30), paris), utc(3, 31, 21, 30));
-        // 02:30 does not happen on 29 March: a day later by the clock's length.
-        assert_eq!(day.after(utc(3, 28, 1, 30), paris), utc(3, 29, 1, 30));
+        assert_eq!(week.after(utc(3, 24, 22, 30), paris), utc(3, 30, 22, 0));
         let hour = Every::from_secs(3_600);
         assert_eq!(hour.after(utc(3, 29, 0, 30), paris), utc(3, 29, 1, 30));
         assert_eq!(
             day.after(utc(3, 28, 22, 30), chrono_tz::UTC),
-            utc(3, 29, 22, 30)
+            utc(3, 29, 0, 0)
         );
     }
 }
