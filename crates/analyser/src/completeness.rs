@@ -609,8 +609,8 @@ fn health(
     let allowed = source.every.as_chrono() * crate::status::STALE_AFTER_INTERVALS;
     let behind = data
         .waiting
-        .oldest_landed
-        .is_some_and(|landed| now - landed > Duration::hours(crate::status::BEHIND_AFTER_HOURS));
+        .waited
+        .is_some_and(|waited| waited > Duration::hours(crate::status::BEHIND_AFTER_HOURS));
     match data.last_success {
         Some(last) if now - last <= allowed && behind => Health::Behind,
         Some(last) if now - last <= allowed && data.unmatched.is_some() => Health::Empty,

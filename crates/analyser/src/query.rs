@@ -226,9 +226,11 @@ pub struct WaitingRuns {
     pub runs: u64,
     /// The records they landed, a record landed by several runs counted in each.
     pub records: u64,
-    /// When the file of the earliest successful run waiting in `raw/`, of any period, landed:
-    /// the summariser is behind when that was hours ago.
+    /// When the file of the earliest successful run waiting in `raw/`, of any period, landed.
     pub oldest_landed: Option<DateTime<Utc>>,
+    /// How long that file has waited while the machine was up (see
+    /// [`crate::waiting_runs::waited_while_up`]): the summariser is behind when it is hours.
+    pub waited: Option<chrono::TimeDelta>,
 }
 
 impl SourceData {

@@ -102,6 +102,7 @@ impl RawFolder {
         data: &mut BTreeMap<String, SourceData>,
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
+        let summariser_began = waiting_runs::summariser_began(&self.raw_dir);
         for source in &config.sources {
             // Noted by the collector in the source's state: its runs land no record since its
             // query changed (see `releve::selection`).
@@ -116,6 +117,7 @@ impl RawFolder {
             if let Some(source_data) = data.get_mut(&source.name) {
                 waiting_runs::fold_into(source_data, &waiting.runs, period, now);
                 source_data.waiting.oldest_landed = waiting.oldest_landed;
+                source_data.waiting.waited = waiting.waited(source.every, summariser_began, now);
             }
             if let Some(first) = waiting_runs::first_collection(
                 &waiting.runs,

@@ -144,6 +144,10 @@ struct SourceStatus {
     pub waiting: usize,
     /// When the oldest of them landed.
     pub oldest_waiting: Option<DateTime<Utc>>,
+    /// When the runs whose metrics wait in `raw/` began: the times the machine was up since.
+    pub waiting_starts: Vec<DateTime<Utc>>,
+    /// When the summariser's last run began, when its lock file tells.
+    pub summariser_began: Option<DateTime<Utc>>,
     /// Files of this source in `raw/_quarantine/`.
     pub quarantined: usize,
     /// Start of the latest hour in `hourly` (unknown when MongoDB is down).
@@ -244,7 +248,7 @@ impl SourceStatus {
         if lag > every.as_chrono() * STALE_AFTER_INTERVALS {
             // It collected once: stopping is news, whatever the credentials here.
             Health::Stale
-        } else if self.waited(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
+        } else if self.waited_for_summariser(now) > TimeDelta::hours(BEHIND_AFTER_HOURS) {
             Health::Behind
         } else if self.unmatched.is_some() {
             Health::Empty
@@ -257,6 +261,21 @@ impl SourceStatus {
     fn waited(&self, now: DateTime<Utc>) -> TimeDelta {
         self.oldest_waiting
             .map_or(TimeDelta::zero(), |landed| now - landed)
+    }
+
+    /// How long the oldest landed file has waited for the summariser, counted while the
+    /// summariser could have taken it (see [`crate::waiting_runs::waited_for_summariser`]).
+    fn waited_for_summariser(&self, now: DateTime<Utc>) -> TimeDelta {
+        match (self.oldest_waiting, self.every) {
+            (Some(landed), Some(every)) => crate::waiting_runs::waited_for_summariser(
+                landed,
+                &self.waiting_starts,
+                every,
+                self.summariser_began,
+                now,
+            ),
+            _ => self.waited(now),
+        }
     }
 
     /// The line saying its runs land no record since its query changed, when they do.
@@ -552,6 +571,14 @@ mod tests {
         usgs.oldest_waiting = Some(now - TimeDelta::minutes(50));
         assert_eq!(usgs.health(now), Health::Ok, "an hour's files are normal");
         usgs.oldest_waiting = Some(now - TimeDelta::hours(10));
+        // No run since it landed: the machine was off, and so was cron's summariser.
+        assert_eq!(usgs.health(now), Health::Ok, "a night asleep");
+        // A summariser run began since and left it.
+        usgs.summariser_began = Some(now - TimeDelta::minutes(5));
+        assert_eq!(usgs.health(now), Health::Behind);
+        usgs.summariser_began = None;
+        // Collected every minute since: the summariser could have run.
+        usgs.waiting_starts = (0..600).map(|m| now - TimeDelta::minutes(m)).collect();
         assert_eq!(usgs.health(now), Health::Behind);
         // Landing nothing since its query changed as well: BEHIND takes the row, both are said.
         usgs.unmatched = Some((now - TimeDelta::hours(2), "`params` and `url`"));

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use releve::{RawFileRole, RunMetrics, rawfile};
 
@@ -36,6 +36,76 @@ pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Waiting> {
         }
     }
     Ok(waiting)
+}
+
+impl Waiting {
+    /// How long its oldest data file has waited for the summariser (see
+    /// [`waited_for_summariser`]), the summariser's last run begun at `summariser_began`.
+    pub fn waited(
+        &self,
+        every: releve::Every,
+        summariser_began: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Option<TimeDelta> {
+        let starts: Vec<DateTime<Utc>> = self.runs.iter().map(|run| run.started).collect();
+        self.oldest_landed
+            .map(|landed| waited_for_summariser(landed, &starts, every, summariser_began, now))
+    }
+}
+
+/// When the summariser's last run began, as its lock file (`raw/.summariser.lock`, written
+/// by each run as it starts) tells; `None` when it cannot.
+pub fn summariser_began(raw_dir: &Path) -> Option<DateTime<Utc>> {
+    let modified = std::fs::metadata(rawfile::summariser_lock(raw_dir))
+        .and_then(|meta| meta.modified())
+        .ok()?;
+    Some(modified.into())
+}
+
+/// How long a file landed at `landed` has waited for the summariser: all the time since when
+/// a summariser run began after it landed (`summariser_began`), which left it; else the time
+/// the machine was up since, as the source's runs tell ([`waited_while_up`]).
+pub fn waited_for_summariser(
+    landed: DateTime<Utc>,
+    starts: &[DateTime<Utc>],
+    every: releve::Every,
+    summariser_began: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> TimeDelta {
+    if summariser_began.is_some_and(|began| began > landed) {
+        return now - landed;
+    }
+    waited_while_up(landed, starts, every, now)
+}
+
+/// How long a file landed at `landed` has waited for the summariser while the machine was up,
+/// as the collector's runs of its source (`starts`) tell: the time since, less each stretch
+/// of over twice `every` (30 minutes at least, the longest wait after failures) in which none
+/// of them began, up to `now`. A laptop asleep, a machine off: cron ran no summariser either,
+/// which is not behind for files it has had no chance to take.
+pub fn waited_while_up(
+    landed: DateTime<Utc>,
+    starts: &[DateTime<Utc>],
+    every: releve::Every,
+    now: DateTime<Utc>,
+) -> TimeDelta {
+    let quiet = (every.as_chrono() * 2).max(TimeDelta::minutes(30));
+    let mut after: Vec<DateTime<Utc>> = starts
+        .iter()
+        .copied()
+        .filter(|start| *start > landed && *start < now)
+        .collect();
+    after.sort_unstable();
+    after.push(now);
+    let mut asleep = TimeDelta::zero();
+    let mut before = landed;
+    for start in after {
+        if start - before > quiet {
+            asleep += start - before;
+        }
+        before = start;
+    }
+    (now - landed - asleep).max(TimeDelta::zero())
 }
 
 /// One run metrics file; `None`, logged, when it cannot be read.
@@ -162,6 +232,41 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn a_file_waits_for_the_summariser_while_the_machine_is_up_alone() {
+        let now = "2026-12-02T08:30:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("now");
+        let minutely = releve::Every::from_secs(60);
+        let minutes = |m: i64| now - TimeDelta::minutes(m);
+        // Landed at 22:05, collected every minute until 22:30, asleep until 08:29.
+        let landed = minutes(625);
+        let mut starts: Vec<DateTime<Utc>> = (600..=625).map(minutes).collect();
+        starts.push(minutes(1));
+        let waited = waited_while_up(landed, &starts, minutely, now);
+        assert_eq!(
+            waited,
+            TimeDelta::minutes(26),
+            "the evening's 25 minutes and the last"
+        );
+        // Up all along: the whole time.
+        let up: Vec<DateTime<Utc>> = (0..=625).map(minutes).collect();
+        assert_eq!(waited_while_up(landed, &up, minutely, now), now - landed);
+        // A daily source's day between runs is no sleep.
+        let daily = releve::Every::from_secs(86_400);
+        let yesterday = now - TimeDelta::hours(24);
+        assert_eq!(
+            waited_while_up(yesterday, &[], daily, now),
+            TimeDelta::hours(24)
+        );
+        // Runs every 20 minutes (waits after failures): up.
+        let spaced: Vec<DateTime<Utc>> = (0..=300).step_by(20).map(minutes).collect();
+        assert_eq!(
+            waited_while_up(minutes(300), &spaced, minutely, now),
+            TimeDelta::minutes(300)
+        );
+    }
+
     fn run(minute: u32, error: Option<&str>) -> RunMetrics {
         let started = Utc
             .with_ymd_and_hms(2026, 11, 22, 4, minute, 0)
@@ -241,6 +346,7 @@ mod tests {
                 runs: 1,
                 records: offers.records,
                 oldest_landed: None,
+                waited: None,
             },
             "its records wait for the summariser"
         );

@@ -1783,10 +1783,11 @@ async fn a_field_added_that_few_records_hold_is_not_said_unfetched() {
     );
 }
 
-/// A report written while the summariser has not run for hours (files of the source waiting
-/// in `raw/` since) says the source is behind on its cover, in red, as `analyser status` says
-/// BEHIND: its records since are not in the report, though its collections are fine. So does
-/// a file waiting alone, its run's metrics taken (a file too large for the summariser).
+/// A report written while the summariser leaves a file for hours (its runs since began after
+/// the file landed, as its lock file tells) says the source is behind on its cover, in red, as
+/// `analyser status` says BEHIND: its records since are not in the report, though its
+/// collections are fine. So does a file waiting alone, its run's metrics taken (a file too
+/// large for the summariser).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_whose_files_wait_hours_for_the_summariser_reads_behind() {
     let (uri, db) = golden_database("behind").await;
@@ -1805,6 +1806,8 @@ async fn a_source_whose_files_wait_hours_for_the_summariser_reads_behind() {
                 metrics_waiting(&raw, &golden::run("quakes", started, 3, None, None));
             }
         }
+        // The summariser's last run, a moment ago.
+        std::fs::write(raw.join(".summariser.lock"), "4242\n").expect("its lock file");
         golden_day_reading_raw(dir.path(), &uri, &db).await;
         let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
         assert!(

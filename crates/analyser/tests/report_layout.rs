@@ -957,6 +957,7 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
         runs: 4,
         records: 96,
         oldest_landed: None,
+        waited: None,
     };
     let text = common::flat(&common::text(&render_with(dir.path(), data)));
     let wanted = "Not summarised yet: single: 4 runs landing 96 records, whose files wait in the raw folder for the summariser";
@@ -974,6 +975,7 @@ fn records_landed_and_not_summarised_yet_are_said_next_to_the_coverage() {
         runs: 1,
         records: 4_398,
         oldest_landed: None,
+        waited: None,
     };
     let cover = common::flat(&common::page_texts(&render_with(dir.path(), data))[0]);
     let wanted = "Most collections of single (1 of 1, landing 4,398 records) in this period wait in the raw folder for the summariser: their records are not in this report's records or charts; run `summariser`, then this report again.";
@@ -1009,6 +1011,7 @@ fn a_day_collected_again_is_one_day_landed_and_its_runs_are_runs() {
             runs: 2,
             records: 8_800,
             oldest_landed: None,
+            waited: None,
         };
     });
     assert!(

@@ -356,11 +356,17 @@ async fn files_the_summariser_left_for_hours_exit_non_zero() {
     let database = server.fresh_database("statusbehind");
     let site = Site::new();
     let now = Utc::now();
-    land_run(&site.raw(), &run("usgs", now - TimeDelta::hours(5), None));
-    land_run(
-        &site.raw(),
-        &run("usgs", now - TimeDelta::seconds(30), None),
-    );
+    // Collected every 20 minutes for 5 hours, the machine up all along: none summarised.
+    for minutes in (0..=300).step_by(20) {
+        land_run(
+            &site.raw(),
+            &run(
+                "usgs",
+                now - TimeDelta::minutes(minutes) - TimeDelta::seconds(30),
+                None,
+            ),
+        );
+    }
 
     let output = site.status(server.uri(), &database);
     let stdout = text(&output.stdout);
@@ -368,7 +374,7 @@ async fn files_the_summariser_left_for_hours_exit_non_zero() {
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
     assert_eq!(cell(&stdout, "usgs", "STATE"), "BEHIND", "{stdout}");
     assert!(
-        stderr.contains("source `usgs` is behind: 2 files in raw/"),
+        stderr.contains("source `usgs` is behind: 16 files in raw/"),
         "{stderr}"
     );
 }
@@ -1273,5 +1279,58 @@ fn an_entry_left_out_of_a_source_needs_attention() {
         line.contains("sources.toml:9: source `usgs`: key `plausible`")
             && line.contains("left out"),
         "{line}"
+    );
+}
+
+/// A laptop closed for the night: cron's collector ran every minute until 22:30 (the
+/// summariser stored what landed up to its 22:05 run), the files of 22:05 to 22:30 wait for
+/// the next :05 run, and nothing ran while the laptop slept. Awake again ten hours later, the
+/// collector has just run. The summariser is neither failing nor stuck (it has had no chance to
+/// run since those files landed: the machine was asleep, as the runs show), yet status says
+/// BEHIND, "the summariser is failing, stuck or cannot delete files" per the README, and sends
+/// her to logs/summariser.log, every morning until the next :05 (an alert mail at :20 when
+/// alerting is on; a day report written at :15 reads `behind` in red on its cover).
+#[tokio::test]
+async fn files_waiting_since_the_laptop_went_to_sleep_are_not_the_summariser_behind() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusasleep");
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/usgs\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+    .expect("write sources.toml");
+    let now = Utc::now();
+    let asleep = now - TimeDelta::hours(10);
+    // Collected every minute in the evening; those before the summariser's last run stored.
+    let stored = (26..=90)
+        .map(|minutes| run("usgs", asleep - TimeDelta::minutes(minutes), None))
+        .map(|metrics| run_document(&metrics).expect("run doc"))
+        .collect();
+    insert(&database, RUNS, stored).await;
+    // The last 25 minutes before the lid closed wait for the next :05.
+    for minutes in 0..=25 {
+        land_run(
+            &site.raw(),
+            &run("usgs", asleep - TimeDelta::minutes(minutes), None),
+        );
+    }
+    // Awake: cron's collector has just run.
+    land_run(
+        &site.raw(),
+        &run("usgs", now - TimeDelta::seconds(30), None),
+    );
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_ne!(
+        cell(&stdout, "usgs", "STATE"),
+        "BEHIND",
+        "a night asleep read as the summariser behind:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("source `usgs` is behind"),
+        "a night asleep read as the summariser behind: {stderr}"
     );
 }

@@ -245,6 +245,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         }
     };
     status.left_alone = left_alone(raw_dir, &status.name, &listing);
+    status.summariser_began = crate::waiting_runs::summariser_began(raw_dir);
     let mut latest_started: Option<DateTime<Utc>> = None;
     for name in &listing.landed {
         match name.role {
@@ -258,6 +259,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                     && run.started <= not_after(now)
                 {
                     latest_started = latest_started.max(Some(run.started));
+                    status.waiting_starts.push(run.started);
                     record_run(status, run.finished, run.error, run.retry_from);
                 }
             }
