@@ -305,7 +305,7 @@ fn cover_health(
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    if let Some(note) = short_of_expected(assessed) {
+    if let Some(note) = short_of_expected(assessed, silences) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     if let Some(note) = unconfigured_note(input.unconfigured) {
@@ -384,12 +384,19 @@ fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String
 /// What the cover says of the sources that missed a tenth or more of the collections expected
 /// in the period (as the completeness section says in red), however healthy they are now (a
 /// month a source was down for three weeks reads `OK` in the table below): how many landed of
-/// how many expected.
-fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<String> {
+/// how many expected. The collections due within the stretches no source ran in (`silences`,
+/// said on the line above: a laptop asleep, a machine off) are the machine's, not a source's.
+fn short_of_expected(
+    assessed: &[(&releve::Source, Completeness)],
+    silences: &[Silence],
+) -> Option<String> {
     let short: Vec<String> = assessed
         .iter()
-        .filter(|(_, c)| {
-            let missed = c.expected.saturating_sub(c.landed);
+        .filter(|(source, c)| {
+            let missed = c
+                .expected
+                .saturating_sub(c.landed)
+                .saturating_sub(due_in_silences(source, silences));
             !c.expected_from.unknown() && missed > 0 && missed.saturating_mul(10) >= c.expected
         })
         .map(|(source, c)| {
@@ -414,6 +421,21 @@ fn short_of_expected(assessed: &[(&releve::Source, Completeness)]) -> Option<Str
         "In this period, {} missed a tenth or more of the collections expected: {named}; see the completeness table at the end.",
         counted(short.len() as u64, "source")
     ))
+}
+
+/// The collections of an interval source due strictly within the stretches no source ran in.
+fn due_in_silences(source: &releve::Source, silences: &[Silence]) -> u64 {
+    let every = source.every.duration().as_secs();
+    if every == 0 || source.collects_by_day() {
+        return 0;
+    }
+    silences
+        .iter()
+        .map(|silence| {
+            let length = u64::try_from((silence.until - silence.from).num_seconds()).unwrap_or(0);
+            length.div_ceil(every).saturating_sub(1)
+        })
+        .sum()
 }
 
 /// What the cover says of the period's records that MongoDB holds of sources no longer in the

@@ -1,0 +1,109 @@
+//! A laptop's days: the machine asleep at night, so no source runs then.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::golden;
+use mongodb::bson::Document;
+use releve::store;
+use testkit::MongoServer;
+
+/// Two sources collected every 15 minutes, as a student's laptop collects them.
+const CONFIG: &str = r#"
+[report]
+timezone = "Europe/Paris"
+
+[[source]]
+name = "meteo"
+kind = "http_json"
+url = "http://127.0.0.1:9/meteo"
+every = "15m"
+records = "current"
+key = "time"
+time = "time"
+numeric = ["t"]
+
+[[source]]
+name = "station"
+kind = "http_json"
+url = "http://127.0.0.1:9/station"
+every = "15m"
+records = "results"
+key = "time"
+time = "time"
+numeric = ["t"]
+"#;
+
+/// The laptop slept from midnight to 08:00: no source started a collection then, and every
+/// collection due while it was awake landed. The cover rightly says, in red, that no
+/// collection of any source started for 8 hours (its completeness section asks whether the
+/// collector or its machine was stopped); but it also names, in red, each source as having "missed a tenth or more of
+/// the collections expected", as if the sources were at fault, every morning, for what is the
+/// machine's night (already said by the line above). A source that missed nothing while the
+/// collector ran is not short.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_night_asleep_is_not_told_as_each_source_missing_collections() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("laptopnight");
+    let database = server.client_database(&db).await;
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let asleep = at >= start && at < start + Duration::hours(8);
+        if !asleep {
+            runs.push(golden::run("meteo", at, 1, None, None));
+            runs.push(golden::run("station", at, 1, None, None));
+        }
+        at += Duration::minutes(15);
+    }
+    // Health is judged when the report is generated: both are collecting now.
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let documents: Vec<Document> = runs
+        .iter()
+        .map(|run| store::run_document(run).expect("run document"))
+        .collect();
+    database
+        .collection::<Document>(store::RUNS)
+        .insert_many(documents)
+        .await
+        .expect("insert runs");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("write sources.toml");
+    let output = tokio::task::spawn_blocking({
+        let (dir, uri, db) = (dir.path().to_owned(), server.uri().to_owned(), db.clone());
+        move || {
+            common::analyser(
+                &dir,
+                &[
+                    "--mongodb-uri",
+                    &uri,
+                    "--database",
+                    &db,
+                    "--date",
+                    &golden::date(0),
+                ],
+            )
+        }
+    })
+    .await
+    .expect("analyser thread");
+    assert!(output.status.success(), "{output:?}");
+    let cover = common::flat(&common::page_texts(&dir.path().join(golden::report(0)))[0]);
+    assert!(
+        cover.contains("No collection of any source started from"),
+        "the night is said as the machine's: {cover}"
+    );
+    assert!(
+        !cover.contains("missed a tenth or more of the collections expected"),
+        "the night asleep is told as each source's shortfall: {cover}"
+    );
+}
