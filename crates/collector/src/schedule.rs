@@ -36,11 +36,9 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
-/// How early a run may start and still find due what is due on the minute: cron's clock a
-/// moment ahead of the one the collector reads (a Kubernetes CronJob's controller and its
-/// node, a clock slewed back). Two runs in a minute stay apart unless the first began in its
-/// last two seconds.
-const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
+/// How early a run may start and still find due what is due on the minute (see
+/// [`releve::config::CRON_EARLY`]).
+use releve::config::CRON_EARLY;
 
 /// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
 /// tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00),
@@ -130,8 +128,14 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// later, from the start of a day in the reports' zone for whole days (see
 /// [`releve::config::Every::after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    let last = minute_of(state.last_success_started?);
-    Some(source.every.after(last, source.days_in))
+    let last = state.last_success_started?;
+    // Whole days count from the run's day, at its second (a run cron began a moment early,
+    // in a day's last seconds, is the next day's); shorter intervals from its minute.
+    let from = match source.every.whole_days() {
+        Some(_) => last,
+        None => minute_of(last),
+    };
+    Some(source.every.after(from, source.days_in))
 }
 
 /// The start of the minute `time` falls in: the schedule counts a run from its minute, whether
@@ -165,6 +169,55 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
             .single()
             .expect("time")
+    }
+
+    /// Cron a moment ahead of this machine's clock, the case [`CRON_EARLY`] is for (a
+    /// Kubernetes CronJob's controller and its node; the README: "due at 10:01 (from 10:00:58
+    /// on this machine's clock, should cron's run a moment ahead of it)"). A `1d` source is
+    /// due from each day's midnight: cron's 00:00, read here as 23:59:59, finds it due and runs
+    /// it, counted from 23:59, so cron's 00:01 finds it due again (from that midnight). Each
+    /// day then holds two runs of the daily source, one at 00:00:59 and one at 23:59:59: its
+    /// API called twice a day, its records landed twice, the report's days reading 2 landed of
+    /// 1 expected. Before the change (the time of day kept) it ran once a day.
+    #[test]
+    fn a_daily_source_is_collected_once_a_day_when_cron_runs_a_moment_ahead_of_the_clock() {
+        let daily = source("1d");
+        let zone = daily.days_in;
+        let paris = |day, hour, minute, second| {
+            zone.with_ymd_and_hms(2026, 12, day, hour, minute, second)
+                .single()
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        let mut state = SourceState::default();
+        // Its last run: cron's 00:00 on 1 December, begun on this clock the day before.
+        let ran = paris(1, 0, 0, 0) - TimeDelta::seconds(1);
+        state.succeeded(ran, landing(ran), None, None, Some(86_400));
+        let mut runs = vec![ran];
+        // Cron's minutes from 00:02 on 1 December to 23:59 on 4 December, each run starting
+        // one second before the minute on this machine's clock.
+        let mut cron = paris(1, 0, 2, 0);
+        while cron < paris(5, 0, 0, 0) {
+            let now = cron - TimeDelta::seconds(1);
+            if due(&daily, &state, now.date_naive(), now) == Due::Now {
+                state.succeeded(now, landing(now), None, None, Some(86_400));
+                runs.push(now);
+            }
+            cron += TimeDelta::minutes(1);
+        }
+        let mut per_day = std::collections::BTreeMap::new();
+        for run in &runs {
+            *per_day
+                .entry(run.with_timezone(&zone).date_naive())
+                .or_insert(0) += 1;
+        }
+        assert!(
+            per_day.values().all(|count| *count == 1),
+            "runs of the daily source per day in Paris: {per_day:?} (at {:?})",
+            runs.iter()
+                .map(|run| run.with_timezone(&zone).to_string())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
