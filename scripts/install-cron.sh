@@ -290,8 +290,11 @@ secret_set="(^|[[:space:](\`;|])$secret_name=(($single_quoted|$double_quoted|$pl
 # In a command line quoted for a shell (`sh -c 'NAME="value" …'`, `su -c "NAME='value' …"`):
 # a value of one character or more, quoted in the other quotes (a quote like the line's ends
 # it), so a quoted name alone (`grep 'API_KEY=' file`) keeps what follows.
-secret_in_single="(')$secret_name=(($double_quoted|$plain)+)"
-secret_in_double="(\")$secret_name=(($single_quoted|$plain)+)"
+# Quotes within such a line: `'\''…'\''` within single quotes, `\"…\"` within double ones.
+nested_single="'\\\\''[^']*'\\\\''"
+nested_double="\\\\\"([^\"\\\\]|\\\\[^\"])*\\\\\""
+secret_in_single="(')$secret_name=(($nested_single|$double_quoted|$plain)+)"
+secret_in_double="(\")$secret_name=(($nested_double|$single_quoted|$plain)+)"
 # The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`
 # or `;` in it, left unencoded) are more of it.
 # shellcheck disable=SC2086

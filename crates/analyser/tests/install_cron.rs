@@ -1036,3 +1036,27 @@ fn the_printed_crontab_never_shows_a_secret_quoted_in_a_quoted_command_line_or_w
         assert!(said.contains("./sync.sh --quiet"), "{said}");
     }
 }
+
+/// The nested quotes a shell takes inside a command line quoted for it: an escaped double
+/// quote in a double-quoted line (`sh -c "API_TOKEN=\"Zebra 42pw\" …"`) and the `'\''` idiom in
+/// a single-quoted one (`sh -c 'API_TOKEN='\''Zebra 42pw'\'' …'`), for a secret holding a
+/// space. The stop's fix hides a value quoted in the other quotes, and `\"Zebra42pw\"` without
+/// a space, but these value's words after the first are printed (`API_TOKEN=*** 42pw\" …`),
+/// and the `'\''` one whole. Expected: no part of these values shown, the command kept.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_in_nested_quotes_of_a_quoted_command_line() {
+    for line in [
+        r#"0 5 * * * sh -c 'API_TOKEN='\''Zebra 42pw'\'' ./sync.sh --quiet'"#,
+        r#"0 5 * * * sh -c "API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet""#,
+    ] {
+        let checkout = Checkout::new();
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !said.contains("Zebra") && !said.contains("42pw"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+        assert!(said.contains("./sync.sh --quiet"), "{said}");
+    }
+}
