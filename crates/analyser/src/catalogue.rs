@@ -74,7 +74,7 @@ fn named_with_origin(source: &Source) -> String {
     let dataset = match &source.kind {
         SourceKind::Opendatasoft(ods) => Some(ods.dataset.as_str()),
         SourceKind::OdsV1(ods) => Some(ods.dataset.as_str()),
-        _ => None,
+        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => None,
     };
     match (host, dataset) {
         (Some(host), Some(dataset)) => format!("{}\n{host}\n{dataset}", source.name),

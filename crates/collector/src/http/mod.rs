@@ -12,7 +12,8 @@
 //! let page: Page = ctx.client.decode(&answer, "records page 3")?;
 //! ```
 //!
-//! - `send` returns any answer with a 2xx/3xx status; `send_json` also insists the body is JSON
+//! - `send` returns any answer with a 2xx status (a redirect is followed, one without an
+//!   address to follow is refused); `send_json` also insists the body is JSON
 //!   (a 204 passes with its empty body). Both retry timeouts, connection errors, truncated
 //!   bodies, 5xx and 429 (honouring `Retry-After`, and on a 429 a quota's reset time), with
 //!   capped exponential backoff and full jitter; a wait longer than the policy allows ends the

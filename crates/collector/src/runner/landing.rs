@@ -350,7 +350,9 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
             Some("`dataset` and its filters (`where`, `refine`)")
         }
         SourceKind::OdsV1(_) => Some("`dataset` and its filters (`q`, `refine`)"),
-        _ => None,
+        SourceKind::Opendatasoft(_) | SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => {
+            None
+        }
     }
 }
 

@@ -199,7 +199,10 @@ pub async fn collect(ctx: &RunContext, source: &Source) -> Result<Collected, Sou
 
 /// True for a source that collects only what is new since its last run.
 pub fn incremental(source: &Source) -> bool {
-    matches!(&source.kind, SourceKind::Opendatasoft(ods) if ods.incremental)
+    match &source.kind {
+        SourceKind::Opendatasoft(ods) => ods.incremental,
+        SourceKind::HttpJson(_) | SourceKind::OdsV1(_) | SourceKind::FranceTravail(_) => false,
+    }
 }
 
 /// Where an incremental source's run starts: `--since` when given, else the newest `time`

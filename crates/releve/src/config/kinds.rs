@@ -56,7 +56,10 @@ impl SourceKind {
     pub fn records_path(&self) -> FieldPath {
         match self {
             SourceKind::HttpJson(http) => http.records.clone(),
-            _ => FieldPath::root(),
+            // Each named, so a new kind says where its files keep their records.
+            SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) | SourceKind::FranceTravail(_) => {
+                FieldPath::root()
+            }
         }
     }
 }

@@ -391,14 +391,20 @@ impl Source {
         match (&self.drop, &self.kind) {
             (Some(fields), _) => fields.clone(),
             (None, SourceKind::FranceTravail(_)) => vec![FranceTravail::personal_data()],
-            (None, _) => Vec::new(),
+            (
+                None,
+                SourceKind::HttpJson(_) | SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_),
+            ) => Vec::new(),
         }
     }
 
     /// True for a source whose runs each collect one calendar day (France Travail): its run
     /// metrics carry that `day`, which is not the day the run happened.
     pub fn collects_by_day(&self) -> bool {
-        matches!(self.kind, SourceKind::FranceTravail(_))
+        match self.kind {
+            SourceKind::FranceTravail(_) => true,
+            SourceKind::HttpJson(_) | SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => false,
+        }
     }
 
     /// Whether `value` of the numeric `field` lies in the field's `plausible` range; without
