@@ -286,13 +286,14 @@ secret_var="^([[:space:]]*\#*[[:space:]]*$secret_name[[:space:]]*=[[:space:]]*)[
 single_quoted="'[^']*'"
 double_quoted="\"([^\"\\\\]|\\\\.)*\""
 plain="\\\\.|[^[:space:];&|'\"\`\\\\]"
-secret_set="(^|[[:space:](\`;|])$secret_name=(($single_quoted|$double_quoted|$plain)*)"
+# Quotes nested within a command line quoted for a shell: `'\''…'\''` within single quotes,
+# `\"…\"` within double ones (after its opening quote, a `cd … &&` or an `export`).
+nested_single="'\\\\''[^']*'\\\\''"
+nested_double="\\\\\"([^\"\\\\]|\\\\[^\"])*\\\\\""
+secret_set="(^|[[:space:](\`;|])$secret_name=(($nested_single|$nested_double|$single_quoted|$double_quoted|$plain)*)"
 # In a command line quoted for a shell (`sh -c 'NAME="value" …'`, `su -c "NAME='value' …"`):
 # a value of one character or more, quoted in the other quotes (a quote like the line's ends
 # it), so a quoted name alone (`grep 'API_KEY=' file`) keeps what follows.
-# Quotes within such a line: `'\''…'\''` within single quotes, `\"…\"` within double ones.
-nested_single="'\\\\''[^']*'\\\\''"
-nested_double="\\\\\"([^\"\\\\]|\\\\[^\"])*\\\\\""
 secret_in_single="(')$secret_name=(($nested_single|$double_quoted|$plain)+)"
 secret_in_double="(\")$secret_name=(($nested_double|$single_quoted|$plain)+)"
 # The last rules, in a loop: pieces without `=` after a secret value in a URI's query (an `&`

@@ -1060,3 +1060,27 @@ fn the_printed_crontab_never_shows_a_secret_in_nested_quotes_of_a_quoted_command
         assert!(said.contains("./sync.sh --quiet"), "{said}");
     }
 }
+
+/// The escaped double quotes of `the_printed_crontab_never_shows_a_secret_in_nested_quotes_of_a_quoted_command_line`
+/// hidden only when the variable opens the quoted command line: set after a `cd … &&` (the
+/// usual way to run a job in its folder) or by `export`, the value's words after the first are
+/// printed (`sh -c "cd /srv/x && API_TOKEN=*** 42pw\" ./sync.sh --quiet"`), the rule for a
+/// variable set for one command reading `\"` as one escaped character and stopping at the
+/// blank inside the quotes.
+#[test]
+fn the_printed_crontab_never_shows_a_secret_in_escaped_quotes_set_after_a_cd_or_by_export() {
+    for line in [
+        r#"0 5 * * * sh -c "cd /srv/x && API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet""#,
+        r#"0 5 * * * sh -c "export API_TOKEN=\"Zebra 42pw\"; ./sync.sh --quiet""#,
+    ] {
+        let checkout = Checkout::new();
+        checkout.set_installed(&format!("{line}\n"));
+        let output = checkout.install_cron(&["--no-build"]);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !said.contains("Zebra") && !said.contains("42pw"),
+            "the printed crontab shows the secret of `{line}`: {said}"
+        );
+        assert!(said.contains("./sync.sh --quiet"), "{said}");
+    }
+}
