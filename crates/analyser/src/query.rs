@@ -228,8 +228,8 @@ pub struct WaitingRuns {
     pub records: u64,
     /// When the file of the earliest successful run waiting in `raw/`, of any period, landed.
     pub oldest_landed: Option<DateTime<Utc>>,
-    /// How long that file has waited while the machine was up (see
-    /// [`crate::waiting_runs::waited_while_up`]): the summariser is behind when it is hours.
+    /// How long that file has waited while the summariser could have taken it (see
+    /// [`crate::waiting_runs::CollectorRuns`]): the summariser is behind when it is hours.
     pub waited: Option<chrono::TimeDelta>,
 }
 

@@ -103,6 +103,20 @@ impl RawFolder {
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
         let summariser_began = waiting_runs::summariser_began(&self.raw_dir);
+        let starts: Vec<(Option<releve::Every>, Vec<DateTime<Utc>>)> = config
+            .sources
+            .iter()
+            .filter_map(|source| {
+                let waiting = self.waiting.get(&source.name)?;
+                let starts = waiting.runs.iter().map(|run| run.started).collect();
+                Some((Some(source.every), starts))
+            })
+            .collect();
+        let collector = waiting_runs::CollectorRuns::new(
+            starts
+                .iter()
+                .map(|(every, starts)| (*every, starts.as_slice())),
+        );
         for source in &config.sources {
             // Noted by the collector in the source's state: its runs land no record since its
             // query changed (see `releve::selection`).
@@ -117,7 +131,9 @@ impl RawFolder {
             if let Some(source_data) = data.get_mut(&source.name) {
                 waiting_runs::fold_into(source_data, &waiting.runs, period, now);
                 source_data.waiting.oldest_landed = waiting.oldest_landed;
-                source_data.waiting.waited = waiting.waited(source.every, summariser_began, now);
+                source_data.waiting.waited = waiting
+                    .oldest_landed
+                    .map(|landed| collector.waited_for_summariser(landed, summariser_began, now));
             }
             if let Some(first) = waiting_runs::first_collection(
                 &waiting.runs,

@@ -146,8 +146,9 @@ struct SourceStatus {
     pub oldest_waiting: Option<DateTime<Utc>>,
     /// When the runs whose metrics wait in `raw/` began: the times the machine was up since.
     pub waiting_starts: Vec<DateTime<Utc>>,
-    /// When the summariser's last run began, when its lock file tells.
-    pub summariser_began: Option<DateTime<Utc>>,
+    /// How long the oldest of them has waited while the summariser could have taken it (see
+    /// [`crate::waiting_runs::CollectorRuns`]), once every source's runs are read.
+    pub waited_for_summariser: Option<TimeDelta>,
     /// Files of this source in `raw/_quarantine/`.
     pub quarantined: usize,
     /// Start of the latest hour in `hourly` (unknown when MongoDB is down).
@@ -264,18 +265,10 @@ impl SourceStatus {
     }
 
     /// How long the oldest landed file has waited for the summariser, counted while the
-    /// summariser could have taken it (see [`crate::waiting_runs::waited_for_summariser`]).
+    /// summariser could have taken it, when known; else since it landed.
     fn waited_for_summariser(&self, now: DateTime<Utc>) -> TimeDelta {
-        match (self.oldest_waiting, self.every) {
-            (Some(landed), Some(every)) => crate::waiting_runs::waited_for_summariser(
-                landed,
-                &self.waiting_starts,
-                every,
-                self.summariser_began,
-                now,
-            ),
-            _ => self.waited(now),
-        }
+        self.waited_for_summariser
+            .unwrap_or_else(|| self.waited(now))
     }
 
     /// The line saying its runs land no record since its query changed, when they do.
@@ -571,15 +564,12 @@ mod tests {
         usgs.oldest_waiting = Some(now - TimeDelta::minutes(50));
         assert_eq!(usgs.health(now), Health::Ok, "an hour's files are normal");
         usgs.oldest_waiting = Some(now - TimeDelta::hours(10));
-        // No run since it landed: the machine was off, and so was cron's summariser.
+        assert_eq!(usgs.health(now), Health::Behind);
+        // Of those 10 hours, the summariser could have taken it in 25 minutes alone (a night
+        // asleep).
+        usgs.waited_for_summariser = Some(TimeDelta::minutes(25));
         assert_eq!(usgs.health(now), Health::Ok, "a night asleep");
-        // A summariser run began since and left it.
-        usgs.summariser_began = Some(now - TimeDelta::minutes(5));
-        assert_eq!(usgs.health(now), Health::Behind);
-        usgs.summariser_began = None;
-        // Collected every minute since: the summariser could have run.
-        usgs.waiting_starts = (0..600).map(|m| now - TimeDelta::minutes(m)).collect();
-        assert_eq!(usgs.health(now), Health::Behind);
+        usgs.waited_for_summariser = None;
         // Landing nothing since its query changed as well: BEHIND takes the row, both are said.
         usgs.unmatched = Some((now - TimeDelta::hours(2), "`params` and `url`"));
         assert_eq!(usgs.health(now), Health::Behind);

@@ -38,21 +38,6 @@ pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Waiting> {
     Ok(waiting)
 }
 
-impl Waiting {
-    /// How long its oldest data file has waited for the summariser (see
-    /// [`waited_for_summariser`]), the summariser's last run begun at `summariser_began`.
-    pub fn waited(
-        &self,
-        every: releve::Every,
-        summariser_began: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Option<TimeDelta> {
-        let starts: Vec<DateTime<Utc>> = self.runs.iter().map(|run| run.started).collect();
-        self.oldest_landed
-            .map(|landed| waited_for_summariser(landed, &starts, every, summariser_began, now))
-    }
-}
-
 /// When the summariser's last run began, as its lock file (`raw/.summariser.lock`, written
 /// by each run as it starts) tells; `None` when it cannot.
 pub fn summariser_began(raw_dir: &Path) -> Option<DateTime<Utc>> {
@@ -62,50 +47,72 @@ pub fn summariser_began(raw_dir: &Path) -> Option<DateTime<Utc>> {
     Some(modified.into())
 }
 
-/// How long a file landed at `landed` has waited for the summariser: all the time since when
-/// a summariser run began after it landed (`summariser_began`), which left it; else the time
-/// the machine was up since, as the source's runs tell ([`waited_while_up`]).
-pub fn waited_for_summariser(
-    landed: DateTime<Utc>,
-    starts: &[DateTime<Utc>],
-    every: releve::Every,
-    summariser_began: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> TimeDelta {
-    if summariser_began.is_some_and(|began| began > landed) {
-        return now - landed;
-    }
-    waited_while_up(landed, starts, every, now)
+/// When the collector ran on this machine since the summariser last took its files: the runs
+/// waiting in `raw/`, of every source. A stretch without any of them longer than twice the
+/// shortest `every` among the sources that ran (30 minutes at least, the longest wait after
+/// failures) is the machine asleep or off: a laptop's night, when cron ran no summariser
+/// either.
+#[derive(Debug, Clone, Default)]
+pub struct CollectorRuns {
+    starts: Vec<DateTime<Utc>>,
+    quiet: TimeDelta,
 }
 
-/// How long a file landed at `landed` has waited for the summariser while the machine was up,
-/// as the collector's runs of its source (`starts`) tell: the time since, less each stretch
-/// of over twice `every` (30 minutes at least, the longest wait after failures) in which none
-/// of them began, up to `now`. A laptop asleep, a machine off: cron ran no summariser either,
-/// which is not behind for files it has had no chance to take.
-pub fn waited_while_up(
-    landed: DateTime<Utc>,
-    starts: &[DateTime<Utc>],
-    every: releve::Every,
-    now: DateTime<Utc>,
-) -> TimeDelta {
-    let quiet = (every.as_chrono() * 2).max(TimeDelta::minutes(30));
-    let mut after: Vec<DateTime<Utc>> = starts
-        .iter()
-        .copied()
-        .filter(|start| *start > landed && *start < now)
-        .collect();
-    after.sort_unstable();
-    after.push(now);
-    let mut asleep = TimeDelta::zero();
-    let mut before = landed;
-    for start in after {
-        if start - before > quiet {
-            asleep += start - before;
+impl CollectorRuns {
+    /// The runs of each source (its `every`, when known, and when its waiting runs began).
+    pub fn new<'a>(
+        sources: impl IntoIterator<Item = (Option<releve::Every>, &'a [DateTime<Utc>])>,
+    ) -> CollectorRuns {
+        let mut starts = Vec::new();
+        let mut shortest: Option<TimeDelta> = None;
+        for (every, runs) in sources {
+            if let (Some(every), false) = (every, runs.is_empty()) {
+                let every = every.as_chrono();
+                shortest = Some(shortest.map_or(every, |shortest| shortest.min(every)));
+            }
+            starts.extend_from_slice(runs);
         }
-        before = start;
+        starts.sort_unstable();
+        let quiet = shortest
+            .map_or(TimeDelta::zero(), |every| every * 2)
+            .max(TimeDelta::minutes(30));
+        CollectorRuns { starts, quiet }
     }
-    (now - landed - asleep).max(TimeDelta::zero())
+
+    /// How long a file landed at `landed` has waited for the summariser: all the time since
+    /// when a summariser run began after it landed (`summariser_began`), which left it; else
+    /// the time the machine was up since ([`CollectorRuns::up_since`]).
+    pub fn waited_for_summariser(
+        &self,
+        landed: DateTime<Utc>,
+        summariser_began: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> TimeDelta {
+        if summariser_began.is_some_and(|began| began > landed) {
+            return now - landed;
+        }
+        self.up_since(landed, now)
+    }
+
+    /// The time from `landed` to `now` less each stretch without a run longer than the quiet
+    /// this machine's runs allow.
+    pub fn up_since(&self, landed: DateTime<Utc>, now: DateTime<Utc>) -> TimeDelta {
+        let after = self
+            .starts
+            .iter()
+            .copied()
+            .filter(|start| *start > landed && *start < now)
+            .chain([now]);
+        let mut asleep = TimeDelta::zero();
+        let mut before = landed;
+        for start in after {
+            if start - before > self.quiet {
+                asleep += start - before;
+            }
+            before = start;
+        }
+        (now - landed - asleep).max(TimeDelta::zero())
+    }
 }
 
 /// One run metrics file; `None`, logged, when it cannot be read.
@@ -239,31 +246,54 @@ mod tests {
             .expect("now");
         let minutely = releve::Every::from_secs(60);
         let minutes = |m: i64| now - TimeDelta::minutes(m);
+        let up_since = |sources: &[(releve::Every, Vec<DateTime<Utc>>)], landed| {
+            let runs = CollectorRuns::new(
+                sources
+                    .iter()
+                    .map(|(every, starts)| (Some(*every), starts.as_slice())),
+            );
+            runs.up_since(landed, now)
+        };
         // Landed at 22:05, collected every minute until 22:30, asleep until 08:29.
         let landed = minutes(625);
-        let mut starts: Vec<DateTime<Utc>> = (600..=625).map(minutes).collect();
-        starts.push(minutes(1));
-        let waited = waited_while_up(landed, &starts, minutely, now);
+        let mut evening: Vec<DateTime<Utc>> = (600..=625).map(minutes).collect();
+        evening.push(minutes(1));
         assert_eq!(
-            waited,
+            up_since(&[(minutely, evening.clone())], landed),
             TimeDelta::minutes(26),
             "the evening's 25 minutes and the last"
         );
+        // A source collected every 6 hours, its file of 22:05 waiting: the minutely source's
+        // runs tell the night.
+        let six_hours = releve::Every::from_secs(6 * 3_600);
+        let sparse = vec![landed, minutes(1)];
+        assert_eq!(
+            up_since(&[(six_hours, sparse.clone()), (minutely, evening)], landed),
+            TimeDelta::minutes(26)
+        );
+        // Alone, its runs tell nothing of a night: all of it counts.
+        assert_eq!(up_since(&[(six_hours, sparse)], landed), now - landed);
         // Up all along: the whole time.
         let up: Vec<DateTime<Utc>> = (0..=625).map(minutes).collect();
-        assert_eq!(waited_while_up(landed, &up, minutely, now), now - landed);
+        assert_eq!(up_since(&[(minutely, up)], landed), now - landed);
         // A daily source's day between runs is no sleep.
         let daily = releve::Every::from_secs(86_400);
         let yesterday = now - TimeDelta::hours(24);
         assert_eq!(
-            waited_while_up(yesterday, &[], daily, now),
+            up_since(&[(daily, vec![yesterday])], yesterday),
             TimeDelta::hours(24)
         );
         // Runs every 20 minutes (waits after failures): up.
         let spaced: Vec<DateTime<Utc>> = (0..=300).step_by(20).map(minutes).collect();
         assert_eq!(
-            waited_while_up(minutes(300), &spaced, minutely, now),
+            up_since(&[(minutely, spaced)], minutes(300)),
             TimeDelta::minutes(300)
+        );
+        // A summariser run began after the file landed and left it: all the time counts.
+        let runs = CollectorRuns::default();
+        assert_eq!(
+            runs.waited_for_summariser(landed, Some(minutes(5)), now),
+            now - landed
         );
     }
 

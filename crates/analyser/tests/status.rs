@@ -1334,3 +1334,78 @@ async fn files_waiting_since_the_laptop_went_to_sleep_are_not_the_summariser_beh
         "a night asleep read as the summariser behind: {stderr}"
     );
 }
+
+/// The laptop of `files_waiting_since_the_laptop_went_to_sleep_are_not_the_summariser_behind`,
+/// with a second source collected every 6 hours (a forecast). Its evening run came at 20:10,
+/// after the summariser's 20:05 run, and the lid closed at 20:50, before the next :05; the
+/// minutely source's files of 20:05 to 20:50 wait too. Awake again ten hours later, the
+/// collector has just run both. The summariser has had no chance to run since: the minutely
+/// source rightly reads ok, but the 6-hour source reads BEHIND ("the summariser is failing,
+/// stuck or cannot delete files"), each such morning until the next :05, as if the laptop had
+/// been up all night: its own runs, six hours apart, are the only ones read to tell the night
+/// (a stretch without them counts as asleep only past twice its `every`, 12 hours).
+#[tokio::test]
+async fn a_six_hourly_source_s_file_waiting_since_the_laptop_went_to_sleep_is_not_behind() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusasleep6h");
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/usgs\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n\n[[source]]\nname = \"forecast\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/forecast\"\nevery = \"6h\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+    .expect("write sources.toml");
+    let now = Utc::now();
+    // The lid closed at 20:50, ten hours ago; the summariser's last run began at 20:05.
+    let asleep = now - TimeDelta::hours(10);
+    let summariser_ran = asleep - TimeDelta::minutes(45);
+    // Collected every minute in the evening; those before the summariser's last run stored,
+    // with the forecast's run of 14:10.
+    let mut stored: Vec<Document> = (46..=120)
+        .map(|minutes| run("usgs", asleep - TimeDelta::minutes(minutes), None))
+        .map(|metrics| run_document(&metrics).expect("run doc"))
+        .collect();
+    stored.push(
+        run_document(&run(
+            "forecast",
+            asleep - TimeDelta::minutes(40) - TimeDelta::hours(6),
+            None,
+        ))
+        .expect("run doc"),
+    );
+    insert(&database, RUNS, stored).await;
+    // What landed after 20:05 waits for the next :05.
+    for minutes in 0..=44 {
+        land_run(
+            &site.raw(),
+            &run("usgs", asleep - TimeDelta::minutes(minutes), None),
+        );
+    }
+    land_run(
+        &site.raw(),
+        &run("forecast", asleep - TimeDelta::minutes(40), None),
+    );
+    let lock = std::fs::File::create(site.raw().join(".summariser.lock")).expect("lock file");
+    lock.set_modified(summariser_ran.into())
+        .expect("the summariser's last run");
+    // Awake: cron's collector has just run both.
+    for source in ["usgs", "forecast"] {
+        land_run(
+            &site.raw(),
+            &run(source, now - TimeDelta::seconds(30), None),
+        );
+    }
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_ne!(
+        cell(&stdout, "usgs", "STATE"),
+        "BEHIND",
+        "the minutely source:\n{stdout}\n{stderr}"
+    );
+    assert_ne!(
+        cell(&stdout, "forecast", "STATE"),
+        "BEHIND",
+        "a night asleep read as the summariser behind for the 6-hour source:\n{stdout}\n{stderr}"
+    );
+}

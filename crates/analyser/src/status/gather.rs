@@ -60,6 +60,19 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         status.raw_unreadable = raw_unreadable.clone().or(status.raw_unreadable);
         status
     }));
+    // The machine's runs, every source's, tell how long each file has waited while the
+    // summariser could have taken it.
+    let summariser_began = crate::waiting_runs::summariser_began(raw_dir);
+    let collector = crate::waiting_runs::CollectorRuns::new(
+        sources
+            .iter()
+            .map(|status| (status.every, status.waiting_starts.as_slice())),
+    );
+    for status in &mut sources {
+        status.waited_for_summariser = status
+            .oldest_waiting
+            .map(|landed| collector.waited_for_summariser(landed, summariser_began, now));
+    }
     let unread = Unread::default();
     // Whether the day due a report was collected: then its report is expected, even with none
     // written ever (cron's analyser lines not running).
@@ -245,7 +258,6 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
         }
     };
     status.left_alone = left_alone(raw_dir, &status.name, &listing);
-    status.summariser_began = crate::waiting_runs::summariser_began(raw_dir);
     let mut latest_started: Option<DateTime<Utc>> = None;
     for name in &listing.landed {
         match name.role {
