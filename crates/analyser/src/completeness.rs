@@ -96,7 +96,7 @@ impl ExpectedFrom {
 
     /// Where collections are counted from in `period`; `None` when none is expected, or none
     /// is known.
-    fn counted_from(self, period: &ReportPeriod) -> Option<DateTime<Utc>> {
+    pub(crate) fn counted_from(self, period: &ReportPeriod) -> Option<DateTime<Utc>> {
         match self {
             ExpectedFrom::PeriodStart => Some(period.start()),
             ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),

@@ -107,3 +107,81 @@ async fn a_night_asleep_is_not_told_as_each_source_missing_collections() {
         "the night asleep is told as each source's shortfall: {cover}"
     );
 }
+
+/// The same laptop asleep from midnight to 08:00; a third source, `quakes`, added that morning
+/// (its first run at 10:00), failed every run from 14:00 to 18:00, its API down: 16 of its 56
+/// collections expected since it was added were missed while the collector ran (the other two
+/// sources collected all afternoon), over a tenth, a shortfall the cover names in red whatever
+/// the health now. It is no longer named: the collections a `15m` source would have been due
+/// in the night's silence (31) are taken off every source's missed count, `quakes`'s too,
+/// though it did not exist then and its count of expected collections starts at 10:00.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_added_after_a_night_asleep_that_then_failed_for_hours_is_named_short() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("laptopadded");
+    let database = server.client_database(&db).await;
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let asleep = at >= start && at < start + Duration::hours(8);
+        if !asleep {
+            runs.push(golden::run("meteo", at, 1, None, None));
+            runs.push(golden::run("station", at, 1, None, None));
+            if at >= start + Duration::hours(10) {
+                let down = at >= start + Duration::hours(14) && at < start + Duration::hours(18);
+                let error = down.then_some("HTTP 503 Service Unavailable");
+                runs.push(golden::run("quakes", at, u64::from(!down), None, error));
+            }
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station", "quakes"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let documents: Vec<Document> = runs
+        .iter()
+        .map(|run| store::run_document(run).expect("run document"))
+        .collect();
+    database
+        .collection::<Document>(store::RUNS)
+        .insert_many(documents)
+        .await
+        .expect("insert runs");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/quakes\"\nevery = \"15m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"time\"\nnumeric = [\"mag\"]\n"
+    );
+    std::fs::write(dir.path().join("sources.toml"), config).expect("write sources.toml");
+    let output = tokio::task::spawn_blocking({
+        let (dir, uri, db) = (dir.path().to_owned(), server.uri().to_owned(), db.clone());
+        move || {
+            common::analyser(
+                &dir,
+                &[
+                    "--mongodb-uri",
+                    &uri,
+                    "--database",
+                    &db,
+                    "--date",
+                    &golden::date(0),
+                ],
+            )
+        }
+    })
+    .await
+    .expect("analyser thread");
+    assert!(output.status.success(), "{output:?}");
+    let cover = common::flat(&common::page_texts(&dir.path().join(golden::report(0)))[0]);
+    assert!(
+        cover.contains("missed a tenth or more of the collections expected")
+            && cover.contains("quakes"),
+        "quakes missed 16 of its 56 collections while the collector ran, not named on the cover: {cover}"
+    );
+}

@@ -305,7 +305,7 @@ fn cover_health(
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    if let Some(note) = short_of_expected(assessed, silences) {
+    if let Some(note) = short_of_expected(assessed, silences, input.period) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     if let Some(note) = unconfigured_note(input.unconfigured) {
@@ -389,15 +389,20 @@ fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String
 fn short_of_expected(
     assessed: &[(&releve::Source, Completeness)],
     silences: &[Silence],
+    period: &ReportPeriod,
 ) -> Option<String> {
     let short: Vec<String> = assessed
         .iter()
         .filter(|(source, c)| {
-            let missed = c
-                .expected
-                .saturating_sub(c.landed)
-                .saturating_sub(due_in_silences(source, silences));
-            !c.expected_from.unknown() && missed > 0 && missed.saturating_mul(10) >= c.expected
+            let Some(from) = c.expected_from.counted_from(period) else {
+                return false;
+            };
+            let machine = due_in_silences(source, silences, from).min(c.expected);
+            let (expected, missed) = (
+                c.expected - machine,
+                c.expected.saturating_sub(c.landed).saturating_sub(machine),
+            );
+            !c.expected_from.unknown() && missed > 0 && missed.saturating_mul(10) >= expected
         })
         .map(|(source, c)| {
             format!(
@@ -423,17 +428,23 @@ fn short_of_expected(
     ))
 }
 
-/// The collections of an interval source due strictly within the stretches no source ran in.
-fn due_in_silences(source: &releve::Source, silences: &[Silence]) -> u64 {
+/// The collections of an interval source due strictly within the stretches no source ran in,
+/// from `from` on (where its collections are counted from: a source added after a night was
+/// not expected in it).
+fn due_in_silences(source: &releve::Source, silences: &[Silence], from: DateTime<Utc>) -> u64 {
     let every = source.every.duration().as_secs();
     if every == 0 || source.collects_by_day() {
         return 0;
     }
     silences
         .iter()
+        .filter(|silence| silence.until > from)
         .map(|silence| {
-            let length = u64::try_from((silence.until - silence.from).num_seconds()).unwrap_or(0);
-            length.div_ceil(every).saturating_sub(1)
+            let length = (silence.until - silence.from.max(from)).num_seconds();
+            u64::try_from(length)
+                .unwrap_or(0)
+                .div_ceil(every)
+                .saturating_sub(1)
         })
         .sum()
 }
