@@ -2225,6 +2225,82 @@ fn a_gzip_bomb_fails_its_source_alone_within_the_collector_pods_memory() {
     );
 }
 
+/// A Raspberry Pi's collector, with the memory a small machine gives it (an address space of
+/// about 440 MiB, as `ulimit -v` sets it; threads and arenas pinned to a 2-core machine's as
+/// above), collects a 30 MB USGS-shaped body from a source with a `drop` field: well under the
+/// answer cap the collector derives from that memory, so it is read. But a body with `drop`
+/// (or `stamp`, `columns`, an echoed key) is parsed whole into a tree at ≈ 16 × its size
+/// (500 MB peak RSS for this body, 52 MB without `drop`), so the allocator aborts the whole
+/// process ("memory allocation of 8 bytes failed", SIGABRT): every source collected beside it
+/// dies too, and each is later counted as "did not finish … (out of memory, a deadline?)".
+/// The cap's promise is that an answer too large for the memory fails its source alone, in
+/// one line; or the body lands. Either way the run lives and the other source lands.
+#[test]
+fn a_body_with_drop_fields_under_the_answer_cap_does_not_kill_the_whole_run() {
+    let mut body =
+        String::from(r#"{"type":"FeatureCollection","metadata":{"count":150000},"features":["#);
+    for i in 0..150_000u64 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"type":"Feature","id":"us{i:06}","properties":{{"mag":{}.{},"time":{},"type":"earthquake","url":"https://earthquake.usgs.gov/x"}},"geometry":{{"type":"Point","coordinates":[-155.2,19.3,3.9]}}}}"#,
+            1 + i % 7,
+            i % 10,
+            1_763_795_000_000u64 + i * 1000
+        ));
+    }
+    body.push_str("]}");
+    assert!(
+        body.len() > 25_000_000 && body.len() < 35_000_000,
+        "{}",
+        body.len()
+    );
+    let dropped = feed(body);
+    // Another source, answering in a second: its run is still going while the body is read.
+    let other = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            usgs_body(3)
+        }),
+    ));
+    let config = format!(
+        "{}{}",
+        usgs_source(
+            "dropped",
+            &format!("{}/feed", dropped.url()),
+            "drop = [\"properties.url\"]\ntimeout = \"120s\""
+        ),
+        usgs_source("other", &format!("{}/feed", other.url()), "")
+    );
+    let site = Site::new(&config);
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -v 450000 && exec \"$0\""])
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("TOKIO_WORKER_THREADS", "2")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "the run ends by itself, not killed ({:?}): {stderr}",
+        output.status
+    );
+    assert_eq!(
+        site.data_files("other").len(),
+        1,
+        "the other source's run lands: {stderr}"
+    );
+    if site.data_files("dropped").is_empty() {
+        let failed = line_with(&stderr, "collector: source `dropped` failed");
+        assert!(failed.contains("MiB of memory"), "{failed}");
+    }
+}
+
 /// A Python API writes a string holding a lone surrogate as `"\ud83d"` (`json.dumps` does;
 /// Python, browsers and jq read it back). One such character in one record's text fails the
 /// whole source at every run, with nothing landed and only "unexpected end of hex escape" to

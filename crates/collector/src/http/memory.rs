@@ -10,6 +10,11 @@ use releve::rawfile::MIB;
 /// a time, each answer parsed beside its bytes.
 pub const ANSWER_SHARE: u64 = 8;
 
+/// The share of the memory it may use a run holds of one answer parsed whole as a tree (to
+/// drop fields, add a stamp, make columns records or take out a key the API echoes), which
+/// takes about 16 times the answer's size: 4 sources at a time.
+pub const TREE_SHARE: u64 = 64;
+
 /// The least answer cap, whatever the memory: below it a machine is too small for relevé.
 const LEAST_CAP: u64 = 16 * MIB;
 
@@ -34,6 +39,12 @@ pub fn answer_cap(most: u64, available: Option<u64>) -> u64 {
     available.map_or(most, |available| {
         (available / ANSWER_SHARE).clamp(LEAST_CAP, most)
     })
+}
+
+/// The most of an answer parsed whole as a tree where the collector may use `available`
+/// bytes: a [`TREE_SHARE`] of it, 16 MiB at least.
+pub fn tree_cap(available: u64) -> u64 {
+    (available / TREE_SHARE).max(LEAST_CAP)
 }
 
 /// The machine's memory.

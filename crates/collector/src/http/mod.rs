@@ -80,6 +80,15 @@ fn answer_cap() -> (u64, Option<u64>) {
     })
 }
 
+/// The most of an answer parsed whole as a tree (see [`memory::tree_cap`]) and the memory the
+/// collector may use, which sets it, in bytes; `None` where that memory is not known. Read
+/// once.
+pub fn tree_cap() -> Option<(u64, u64)> {
+    static AVAILABLE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    let available = (*AVAILABLE.get_or_init(memory::available))?;
+    Some((memory::tree_cap(available), available))
+}
+
 /// The most memory set aside for a body before its bytes come, whatever length it
 /// announces: past it the body grows as it is read.
 const PREALLOCATED_BYTES: u64 = 64 * releve::rawfile::MIB;

@@ -185,6 +185,18 @@ fn read_whole(
     answer: &Answer,
     changes: &Changes<'_>,
 ) -> Result<(Vec<u8>, u64, Survey), SourceError> {
+    let size = answer.body.len() as u64;
+    if let Some((cap, memory)) = crate::http::tree_cap()
+        && size > cap
+    {
+        let mib = releve::rawfile::MIB;
+        return Err(SourceError::TooLargeToParse {
+            what: "GET".to_owned(),
+            size_mib: size.div_ceil(mib),
+            mib: cap / mib,
+            memory_mib: memory / mib,
+        });
+    }
     let mut body: Value = ctx.client.decode(answer, "GET")?;
     refuse_repeated_records(source, &answer.body)?;
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.

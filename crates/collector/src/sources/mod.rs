@@ -123,6 +123,21 @@ pub enum SourceError {
         /// The variable's name.
         var: String,
     },
+    /// An answer to be parsed whole (see [`crate::http::tree_cap`]) is larger than the memory
+    /// allows: the run fails alone, where the allocator would have ended every source's.
+    #[error(
+        "{what}: the answer, {size_mib} MiB, is larger than the {mib} MiB a run parses whole where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`): `drop`, `stamp`, `columns` or a key the API echoes need the answer parsed, which takes about 16 times its size, 4 sources at a time; narrow what the source asks for (`params`), or give the collector more memory"
+    )]
+    TooLargeToParse {
+        /// The request, in words.
+        what: String,
+        /// The answer's size, in MiB (rounded up).
+        size_mib: u64,
+        /// The most parsed whole, in MiB.
+        mib: u64,
+        /// The memory the collector may use, in MiB.
+        memory_mib: u64,
+    },
     /// A source asking its API for a local zone's days was answered times that are not days
     /// written alone: local times read as UTC, hours off, or local midnights as instants, which
     /// fall in the day before in report zones west of that zone.
