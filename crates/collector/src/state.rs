@@ -266,8 +266,7 @@ impl SourceState {
         };
         let cursor = fs::read(newest.path_in(raw_dir))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).ok())
-            .and_then(|records| newest_time(source, &records))
+            .and_then(|bytes| newest_time(source, &bytes))
             .map(|newest_time| newest_time.min(newest.landed_at));
         SourceState {
             last_success_started: Some(newest.landed_at),

@@ -2301,6 +2301,64 @@ fn a_body_with_drop_fields_under_the_answer_cap_does_not_kill_the_whole_run() {
     }
 }
 
+/// On a small machine (an address space of about 460 MiB, as `ulimit -v` sets it; threads and
+/// arenas pinned to a 2-core machine's as above) the collector lands a 40 MB array of a million
+/// small records: within its answer cap there, landed as served. An SD card then loses the
+/// source's state file (cut short; the README's "Ignoring an unreadable state file" case).
+/// The next run rebuilds the state "from the newest landed file" by parsing that whole file
+/// into a tree (`SourceState::from_landed`: 625 MB peak RSS in release for this file, where
+/// the run with its state holds 11 MB), so it dies ("memory allocation of 1 bytes failed",
+/// SIGABRT) with no line naming the source; the state was already put aside, so every later
+/// run dies the same way until the summariser takes the file. Rebuilding a state must cost no
+/// more than landing the file did: the run ends by itself and the state is saved again.
+#[test]
+fn a_state_file_lost_beside_a_large_landed_file_is_rebuilt_without_killing_the_run() {
+    let mut body = String::from("[");
+    for i in 0..1_000_000u32 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"k":{i},"t":"2026-12-05T18:{:02}:00Z"}}"#,
+            i % 60
+        ));
+    }
+    body.push(']');
+    assert!(body.len() > 35_000_000, "{}", body.len());
+    let server = feed(body);
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"tiny\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1m\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"120s\"\n",
+        server.url()
+    ));
+    let small_machine = || {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", "ulimit -v 470000 && exec \"$0\" --force"])
+            .arg(env!("CARGO_BIN_EXE_collector"))
+            .current_dir(site.dir.path())
+            .env("RUST_LOG", "info")
+            .env("TOKIO_WORKER_THREADS", "2")
+            .env("MALLOC_ARENA_MAX", "2");
+        command.output().expect("collector runs")
+    };
+    let landing = small_machine();
+    assert!(
+        landing.status.success() && site.data_files("tiny").len() == 1,
+        "the machine lands the answer: {}",
+        String::from_utf8_lossy(&landing.stderr)
+    );
+    let state = site.raw().join("tiny").join(".state.json");
+    std::fs::write(&state, "{\"last_success_sta").expect("a state cut short");
+    let next = small_machine();
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(
+        matches!(next.status.code(), Some(0 | 1)),
+        "the run ends by itself, not killed ({:?}): {stderr}",
+        next.status
+    );
+    assert!(state.is_file(), "the state is rebuilt: {stderr}");
+}
+
 /// A Python API writes a string holding a lone surrogate as `"\ud83d"` (`json.dumps` does;
 /// Python, browsers and jq read it back). One such character in one record's text fails the
 /// whole source at every run, with nothing landed and only "unexpected end of hex escape" to

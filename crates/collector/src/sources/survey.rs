@@ -430,9 +430,20 @@ pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
     surveyor.finish()
 }
 
-/// The newest `time` among records; `None` when no record has a time.
-pub fn newest_time(source: &Source, records: &[Value]) -> Option<DateTime<Utc>> {
-    survey(source, records).newest
+/// The newest `time` among the records of a landed file, `body` (a JSON array), read one at a
+/// time (a file of a million records is never held as a tree); `None` when no record has a
+/// time, or the file is no JSON array.
+pub fn newest_time(source: &Source, body: &[u8]) -> Option<DateTime<Utc>> {
+    let mut newest = None;
+    super::landing::for_each_element(body, |record| {
+        if record.is_object() {
+            let written = source.time.get(&record);
+            let time = written.and_then(|written| timestamp_in(written, source.local_times));
+            newest = newest.max(time);
+        }
+    })
+    .ok()?;
+    newest
 }
 
 #[cfg(test)]
