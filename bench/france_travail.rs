@@ -115,7 +115,11 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
         .ok_or("no metrics file")?;
     let metrics: RunMetrics = serde_json::from_slice(&std::fs::read(metrics_file.path())?)?;
     let landed = landed_bytes(&dir.path().join("raw/france-travail"))?;
-    let bound = metrics.http_calls as f64 / RATE;
+    // A run that finished says its calls and length.
+    let http_calls = metrics.http_calls.unwrap_or(0);
+    let (throttled, retries) = (metrics.throttled.unwrap_or(0), metrics.retries.unwrap_or(0));
+    let duration_ms = metrics.duration_ms.unwrap_or(0);
+    let bound = http_calls as f64 / RATE;
     println!("== {name}");
     let minimum = metrics.records.div_ceil(150);
     println!(
@@ -126,14 +130,14 @@ fn measure(name: &str, plan: DayPlan) -> Result<(), Box<dyn std::error::Error>> 
     );
     println!(
         "calls: {} made (429: {}, retries: {}), minimum {minimum} -> {:.3}x",
-        metrics.http_calls,
-        metrics.throttled,
-        metrics.retries,
-        metrics.http_calls as f64 / minimum as f64
+        http_calls,
+        throttled,
+        retries,
+        http_calls as f64 / minimum as f64
     );
     println!(
         "wall: {wall:.1} s (collector's own: {:.1} s), bound {bound:.1} s at {RATE} calls/s -> {:.3}x",
-        metrics.duration_ms as f64 / 1000.0,
+        duration_ms as f64 / 1000.0,
         wall / bound
     );
     match std::fs::read_to_string(&peak_file) {

@@ -55,10 +55,10 @@ fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics 
             .then(|| format!("{source}_{}.json", started.timestamp())),
         started,
         finished: started + TimeDelta::seconds(2),
-        duration_ms: 2000,
-        http_calls: 1,
-        retries: 0,
-        throttled: 0,
+        duration_ms: Some(2000),
+        http_calls: Some(1),
+        retries: Some(0),
+        throttled: Some(0),
         announced: None,
         records: if error.is_none() { 10 } else { 0 },
         coverage: None,
@@ -1211,7 +1211,7 @@ async fn last_error_is_dated_from_when_the_run_failed_not_when_it_began() {
         Some("records offset 0: gave up after 5 attempts: timed out after 30 s"),
     );
     hung.finished = now - TimeDelta::seconds(5);
-    hung.duration_ms = 95_000;
+    hung.duration_ms = Some(95_000);
     failed_run(&site.raw(), &hung);
     let output = site.status(server.uri(), &database);
     let stdout = text(&output.stdout);

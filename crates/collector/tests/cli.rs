@@ -111,7 +111,7 @@ fn a_feed_lands_as_served_under_its_name_with_metrics_beside_it() {
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 1);
     assert_eq!(metrics[0].records, 5);
-    assert_eq!(metrics[0].http_calls, 1);
+    assert_eq!(metrics[0].http_calls, Some(1));
     assert_eq!(metrics[0].file.as_deref(), Some(name));
     assert_eq!(metrics[0].every_s, Some(60), "the run's `every`, 1m");
     assert!(metrics[0].succeeded());
@@ -1074,7 +1074,7 @@ fn an_api_key_from_the_environment_never_appears_in_files_or_logs() {
             path.display()
         );
     }
-    assert_eq!(site.metrics("usgs")[0].retries, 1);
+    assert_eq!(site.metrics("usgs")[0].retries, Some(1));
     let landed: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&site.data_files("usgs")[0]).expect("read"))
             .expect("JSON");
@@ -2502,4 +2502,87 @@ fn a_uri_missing_a_slash_never_shows_a_password_holding_a_space() {
             assert!(!stderr.contains("correct"), "{args:?}: {stderr}");
         }
     }
+}
+
+/// A run killed midway (out of memory, a deadline, `kill -9`) after it had called a throttling
+/// API for seconds is recorded by the next run as a failed run "did not finish". Its metrics,
+/// which feed `runs` and the operator's graphs of duration, HTTP calls and 429s per source,
+/// must not claim it made no call and took no time: the README says its calls are unknown, yet
+/// they are written `http_calls: 0, retries: 0, throttled: 0, duration_ms: 0` (`finished` =
+/// `started`), so a source killed at each run by a hung API reads as the quickest and quietest
+/// of all. Unknown is null (or absent), or else the figures as they were.
+#[test]
+fn a_run_killed_midway_is_not_recorded_as_making_no_call_in_no_time() {
+    let (server, calls) = numbered_feed(|_| async {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            "{\"error\": \"slow down\"}".to_owned(),
+        )
+    });
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    // A 429 naming no wait waits at least ten times the base: 1 s, then 2 s.
+    let mut run = collector(&site)
+        .env("COLLECTOR_BACKOFF_MS", "100")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("collector starts");
+    let started = std::time::Instant::now();
+    while calls.load(Ordering::SeqCst) < 2 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the API was called twice"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    run.kill().expect("kill -9 the run");
+    run.wait().expect("the run ends");
+    let ran = started.elapsed();
+    let served = calls.load(Ordering::SeqCst) as u64;
+
+    // The next run (by hand, as cron's would) records the one killed.
+    let _ = collector(&site)
+        .args(["--source", "usgs", "--force"])
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .output()
+        .expect("collector runs");
+    let killed: Vec<serde_json::Value> = site
+        .files("usgs", RawFileRole::Metrics)
+        .into_iter()
+        .map(|path| {
+            serde_json::from_str(&std::fs::read_to_string(path).expect("metrics")).expect("JSON")
+        })
+        .filter(|metrics: &serde_json::Value| {
+            metrics["error"]
+                .as_str()
+                .is_some_and(|error| error.contains("did not finish"))
+        })
+        .collect();
+    let [metrics] = killed.as_slice() else {
+        panic!("one run recorded as not finished: {killed:?}")
+    };
+    // Null or absent (unknown), or at least what the API and the clock saw.
+    let unknown_or_at_least = |field: &str, least: u64| {
+        let value = &metrics[field];
+        value.is_null() || value.as_u64().is_some_and(|n| n >= least)
+    };
+    assert!(
+        unknown_or_at_least("http_calls", served),
+        "the API served {served} calls to the killed run: {metrics}"
+    );
+    assert!(
+        unknown_or_at_least("throttled", served),
+        "all {served} were 429s: {metrics}"
+    );
+    assert!(
+        unknown_or_at_least("retries", served - 1),
+        "{} of them retries: {metrics}",
+        served - 1
+    );
+    let least_ms = u64::try_from(ran.as_millis()).unwrap_or(u64::MAX) / 2;
+    assert!(
+        unknown_or_at_least("duration_ms", least_ms),
+        "the run went on for {} ms before it was killed: {metrics}",
+        ran.as_millis()
+    );
 }

@@ -122,7 +122,7 @@ async fn past_the_minutely_limit_the_run_retries_then_fails_with_the_apis_reason
         "each attempt was answered 429"
     );
     let metrics = &site.metrics("open-meteo-toulouse")[0];
-    assert_eq!(metrics.throttled, double.refused());
+    assert_eq!(metrics.throttled, Some(double.refused()));
 }
 
 #[tokio::test]

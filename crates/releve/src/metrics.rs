@@ -26,14 +26,19 @@ pub struct RunMetrics {
     pub started: DateTime<Utc>,
     /// When the run finished.
     pub finished: DateTime<Utc>,
-    /// Wall time in milliseconds.
-    pub duration_ms: u64,
-    /// HTTP requests sent, retries included.
-    pub http_calls: u64,
-    /// Requests that were retries of an earlier attempt.
-    pub retries: u64,
-    /// Answers with status 429.
-    pub throttled: u64,
+    /// Wall time in milliseconds; null for a run that did not finish, whose end is not known.
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
+    /// HTTP requests sent, retries included; null for a run that did not finish (killed
+    /// before it wrote its metrics), whose calls are not known.
+    #[serde(default)]
+    pub http_calls: Option<u64>,
+    /// Requests that were retries of an earlier attempt; null when not known, as above.
+    #[serde(default)]
+    pub retries: Option<u64>,
+    /// Answers with status 429; null when not known, as above.
+    #[serde(default)]
+    pub throttled: Option<u64>,
     /// Records the API said the selection holds, when it says.
     pub announced: Option<u64>,
     /// Records landed.

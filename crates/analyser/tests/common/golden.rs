@@ -256,10 +256,10 @@ pub fn run(
             .then(|| format!("{source}_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"))),
         started,
         finished: started + Duration::seconds(2),
-        duration_ms: 2000,
-        http_calls: 1,
-        retries: 0,
-        throttled: 0,
+        duration_ms: Some(2000),
+        http_calls: Some(1),
+        retries: Some(0),
+        throttled: Some(0),
         announced,
         records,
         coverage: announced.map(|a| records as f64 / a as f64),
@@ -293,8 +293,8 @@ fn runs() -> Vec<RunMetrics> {
         } else {
             run("quakes", started, 98, Some(100), None)
         };
-        r.retries = u64::from(k < 5);
-        r.throttled = u64::from(k < 3);
+        r.retries = Some(u64::from(k < 5));
+        r.throttled = Some(u64::from(k < 3));
         runs.push(r);
     }
     for k in (0..96).filter(|k| !(24..40).contains(k)) {

@@ -50,9 +50,9 @@ pub(super) fn record_interrupted(
     reason: &str,
 ) {
     let mut metrics = unfinished_metrics(source, state, running);
-    // Its end is unknown: its start stands for it.
+    // Its end is unknown: its start stands for it, its length is not known.
     metrics.finished = running.started;
-    metrics.duration_ms = 0;
+    metrics.duration_ms = None;
     metrics.error = Some(reason.to_owned());
     state.failed(running.started, reason, None);
     metrics.retry_from = crate::schedule::retry_from(source, state);
@@ -76,7 +76,7 @@ pub(super) fn record_unfinished_landing(
     metrics.file = Some(file.file_name());
     metrics.finished = file.landed_at.max(running.started);
     metrics.duration_ms =
-        u64::try_from((metrics.finished - running.started).num_milliseconds()).unwrap_or(0);
+        u64::try_from((metrics.finished - running.started).num_milliseconds()).ok();
     metrics.records = records;
     keep_earlier_failure(raw_dir, file);
     write_metrics(raw_dir, file, &metrics);
@@ -94,13 +94,15 @@ pub(super) fn record_unfinished_landing(
 
 /// The metrics of the run `running` found unfinished by the next: its calls are not known.
 fn unfinished_metrics(source: &Source, state: &SourceState, running: Running) -> RunMetrics {
-    metrics_of(
+    let mut metrics = metrics_of(
         source,
         state,
         running.started,
         CallCounts::default(),
         running.day,
-    )
+    );
+    (metrics.http_calls, metrics.retries, metrics.throttled) = (None, None, None);
+    metrics
 }
 
 /// A failed run in the same second may have left its metrics (and no data) under the name the
@@ -133,10 +135,10 @@ pub(super) fn metrics_of(
         file: None,
         started,
         finished,
-        duration_ms: u64::try_from((finished - started).num_milliseconds()).unwrap_or(0),
-        http_calls: counts.http_calls,
-        retries: counts.retries,
-        throttled: counts.throttled,
+        duration_ms: Some(u64::try_from((finished - started).num_milliseconds()).unwrap_or(0)),
+        http_calls: Some(counts.http_calls),
+        retries: Some(counts.retries),
+        throttled: Some(counts.throttled),
         announced: None,
         records: 0,
         coverage: None,

@@ -189,12 +189,12 @@ pub struct StoredRun {
     /// The total the API announced, if it did.
     #[serde(default, deserialize_with = "counts::optional_count")]
     pub announced: Option<i64>,
-    /// Requests that repeated an earlier failed attempt.
-    #[serde(default, deserialize_with = "counts::count")]
-    pub retries: i64,
-    /// Answers with status 429.
-    #[serde(default, deserialize_with = "counts::count")]
-    pub throttled: i64,
+    /// Requests that repeated an earlier failed attempt; `None` for a run that did not finish.
+    #[serde(default, deserialize_with = "counts::optional_count")]
+    pub retries: Option<i64>,
+    /// Answers with status 429; `None` for a run that did not finish.
+    #[serde(default, deserialize_with = "counts::optional_count")]
+    pub throttled: Option<i64>,
     /// Records announced that no query could reach or that were never served.
     #[serde(default, deserialize_with = "counts::count")]
     pub shortfall: i64,

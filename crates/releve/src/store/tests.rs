@@ -178,10 +178,10 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         file: None,
         started,
         finished: started + chrono::TimeDelta::seconds(40),
-        duration_ms: 40_000,
-        http_calls: 300,
-        retries: 2,
-        throttled: 1,
+        duration_ms: Some(40_000),
+        http_calls: Some(300),
+        retries: Some(2),
+        throttled: Some(1),
         announced: Some(40_000),
         records: 39_998,
         coverage: Some(0.99995),
@@ -205,8 +205,8 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             file: metrics.file.clone(),
             records: 39_998,
             announced: Some(40_000),
-            retries: 2,
-            throttled: 1,
+            retries: Some(2),
+            throttled: Some(1),
             shortfall: 2,
             key_clashes: 3,
             clash_key: None,
@@ -218,6 +218,20 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         }
     );
     assert_eq!(read.ended(), metrics.finished);
+
+    // A run that did not finish: its calls and length unknown, null in `runs`, read as such.
+    let killed = RunMetrics {
+        duration_ms: None,
+        http_calls: None,
+        retries: None,
+        throttled: None,
+        ..metrics.clone()
+    };
+    let document = run_document(&killed).expect("a runs document");
+    assert_eq!(document.get("http_calls"), Some(&bson::Bson::Null));
+    assert_eq!(document.get("duration_ms"), Some(&bson::Bson::Null));
+    let read: StoredRun = bson::from_document(document).expect("read back");
+    assert_eq!((read.retries, read.throttled), (None, None));
 
     // An API may announce any total (`Content-Range: offres 0-149/2000000000000`): the run is
     // still one the readers read, stored without it, not one `analyser status` and the report
