@@ -306,3 +306,98 @@ fn a_log_that_cannot_be_created_again_leaves_the_older_logs_as_they_were() {
         );
     }
 }
+
+/// Whether a line of a stage's log is dated as the README's "Logs" says every line is: a
+/// tracing line starts with its UTC time (`2026-12-05T19:21:27.580628Z  INFO …`), a failure,
+/// skip or rotate-log line ends with it (`analyser: … [2026-12-05T19:21:27+00:00]`).
+fn dated(line: &str) -> bool {
+    let starts = line
+        .split_whitespace()
+        .next()
+        .is_some_and(|word| chrono::DateTime::parse_from_rfc3339(word).is_ok());
+    let ends = line
+        .rsplit_once(" [")
+        .and_then(|(_, tail)| tail.strip_suffix(']'))
+        .is_some_and(|time| chrono::DateTime::parse_from_rfc3339(time).is_ok());
+    starts || ends
+}
+
+/// The crontab's day report job runs hourly from 04:15 to 23:15 with `--if-missing`, and each
+/// run that finds the report written prints its path on stdout, which the line appends to
+/// `logs/analyser.log` with its stderr: a bare `/home/…/reports/2026-12-04.pdf` without a time
+/// or a level, some 60 a day with the week's and month's jobs. The README's "Logs" says every
+/// line of a stage's log carries a UTC timestamp (the line "Wrote the report" / "left as it is"
+/// beside it already names the path), so a log shipper parsing lines by their timestamp drops
+/// these, or glues them onto the line before.
+#[test]
+fn every_line_the_crontab_s_report_job_logs_carries_its_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = testkit::workspace_root();
+    {
+        let _writing = common::writing_or_forking();
+        let rotate = dir.path().join("deploy/cron/rotate-log");
+        std::fs::create_dir_all(rotate.parent().expect("a parent")).expect("folders");
+        std::fs::copy(root.join("deploy/cron/rotate-log"), &rotate).expect("copy rotate-log");
+        let release = dir.path().join("target/release");
+        std::fs::create_dir_all(&release).expect("target/release");
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_analyser"), release.join("analyser"))
+            .expect("the release analyser");
+    }
+    for folder in ["raw", "reports", "logs"] {
+        std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
+    }
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/feed\"\nevery = \"1h\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+    )
+    .expect("sources.toml");
+    // The day reports the job may ask for (yesterday, or the day before in the first two
+    // hours of a UTC day), written once complete: the job finds its report written.
+    let today = chrono::Utc::now().date_naive();
+    for back in 1..=2 {
+        let day = today - chrono::TimeDelta::days(back);
+        std::fs::write(
+            dir.path().join(format!("reports/{day}.pdf")),
+            b"%PDF-1.4\n%%EOF\n",
+        )
+        .expect("a report");
+    }
+    let template = std::fs::read_to_string(root.join("crontab")).expect("read crontab");
+    let home = dir.path().to_str().expect("UTF-8 temp path");
+    let line = template
+        .lines()
+        .find(|line| !line.starts_with('#') && line.contains("--period day"))
+        .expect("the crontab's day report job")
+        .replace("@RELEVE_HOME@", home);
+    let command = line
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mongo = testkit::MongoServer::shared();
+    let uri = format!(
+        "{}/{}",
+        mongo.uri().trim_end_matches('/'),
+        mongo.fresh_database("dated")
+    );
+    let _forking = common::writing_or_forking();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .env("MONGODB_URI", &uri)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .status()
+        .expect("run the crontab line");
+    assert!(status.success());
+    let log = std::fs::read_to_string(dir.path().join("logs/analyser.log")).expect("the log");
+    assert!(
+        log.contains("left as it is"),
+        "the job found its report written: {log}"
+    );
+    let undated: Vec<&str> = log.lines().filter(|line| !dated(line)).collect();
+    assert!(
+        undated.is_empty(),
+        "lines of logs/analyser.log without their time: {undated:?}\n{log}"
+    );
+}
