@@ -1008,68 +1008,23 @@ fn the_printed_crontab_keeps_a_line_quoting_a_secret_name_with_no_value() {
 }
 
 /// A job run through a shell (`sh -c '…'`, `su app -c "…"`) whose secret holds a space, or is
-/// quoted as a habit, is written with its value in the other quotes: `sh -c 'API_TOKEN="Zebra
-/// 42pw" ./sync.sh'`. The README says the printed crontab hides "the value of a variable whose
-/// name holds … TOKEN … set … for one command, `NAME=value command`", and an unquoted value in
-/// a quoted command line is hidden; a quoted one is printed whole, on the terminal, its
-/// scrollback or a screen share (and an escaped quote, `sh -c "API_TOKEN=\"Zebra42pw\" …"`,
-/// keeps the value after `***`; a blank escaped in an unquoted value, `API_TOKEN=Zebra\ 42pw`,
-/// shows all after it). Expected: no part of these values shown, the command after them kept.
+/// quoted as a habit, is written with its value in the other quotes (`sh -c 'API_TOKEN="Zebra
+/// 42pw" ./sync.sh'`), in the quotes a shell nests there (`\"…\"` in a double-quoted line, the
+/// `'\''` idiom in a single-quoted one), after a `cd … &&` or an `export`, or with a blank
+/// escaped (`API_TOKEN=Zebra\ 42pw`). The README says the printed crontab hides the value of a
+/// variable so named set for one command; each of these printed it whole, or its words after
+/// the first (found by three reviews in turn). Expected: no part of these values shown, the
+/// command after them kept.
 #[test]
-fn the_printed_crontab_never_shows_a_secret_quoted_in_a_quoted_command_line_or_with_an_escaped_blank()
- {
+fn the_printed_crontab_never_shows_a_secret_quoted_or_escaped_within_a_command_line() {
     for line in [
         "0 5 * * * sh -c 'API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet'",
         "0 5 * * * sh -c 'API_TOKEN=\"Zebra42pw\" ./sync.sh --quiet'",
         "0 5 * * * su -s /bin/sh app -c \"API_TOKEN='Zebra 42pw' ./sync.sh --quiet\"",
         r#"0 5 * * * sh -c "API_TOKEN=\"Zebra42pw\" ./sync.sh --quiet""#,
         r"0 5 * * * API_TOKEN=Zebra\ 42pw ./sync.sh --quiet",
-    ] {
-        let checkout = Checkout::new();
-        checkout.set_installed(&format!("{line}\n"));
-        let output = checkout.install_cron(&["--no-build"]);
-        let said = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            !said.contains("Zebra") && !said.contains("42pw"),
-            "the printed crontab shows the secret of `{line}`: {said}"
-        );
-        assert!(said.contains("./sync.sh --quiet"), "{said}");
-    }
-}
-
-/// The nested quotes a shell takes inside a command line quoted for it: an escaped double
-/// quote in a double-quoted line (`sh -c "API_TOKEN=\"Zebra 42pw\" …"`) and the `'\''` idiom in
-/// a single-quoted one (`sh -c 'API_TOKEN='\''Zebra 42pw'\'' …'`), for a secret holding a
-/// space. The stop's fix hides a value quoted in the other quotes, and `\"Zebra42pw\"` without
-/// a space, but these value's words after the first are printed (`API_TOKEN=*** 42pw\" …`),
-/// and the `'\''` one whole. Expected: no part of these values shown, the command kept.
-#[test]
-fn the_printed_crontab_never_shows_a_secret_in_nested_quotes_of_a_quoted_command_line() {
-    for line in [
         r#"0 5 * * * sh -c 'API_TOKEN='\''Zebra 42pw'\'' ./sync.sh --quiet'"#,
         r#"0 5 * * * sh -c "API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet""#,
-    ] {
-        let checkout = Checkout::new();
-        checkout.set_installed(&format!("{line}\n"));
-        let output = checkout.install_cron(&["--no-build"]);
-        let said = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            !said.contains("Zebra") && !said.contains("42pw"),
-            "the printed crontab shows the secret of `{line}`: {said}"
-        );
-        assert!(said.contains("./sync.sh --quiet"), "{said}");
-    }
-}
-
-/// The escaped double quotes of `the_printed_crontab_never_shows_a_secret_in_nested_quotes_of_a_quoted_command_line`
-/// hidden only when the variable opens the quoted command line: set after a `cd … &&` (the
-/// usual way to run a job in its folder) or by `export`, the value's words after the first are
-/// printed (`sh -c "cd /srv/x && API_TOKEN=*** 42pw\" ./sync.sh --quiet"`), the rule for a
-/// variable set for one command reading `\"` as one escaped character and stopping at the
-/// blank inside the quotes.
-#[test]
-fn the_printed_crontab_never_shows_a_secret_in_escaped_quotes_set_after_a_cd_or_by_export() {
-    for line in [
         r#"0 5 * * * sh -c "cd /srv/x && API_TOKEN=\"Zebra 42pw\" ./sync.sh --quiet""#,
         r#"0 5 * * * sh -c "export API_TOKEN=\"Zebra 42pw\"; ./sync.sh --quiet""#,
     ] {

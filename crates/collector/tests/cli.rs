@@ -2161,6 +2161,18 @@ fn a_key_put_back_is_warned_of_as_far_as_files_landed_under_the_other_were_store
     );
 }
 
+/// A USGS feed of 3 records answering in a second: a source whose run is still going while
+/// another's answer is read.
+fn slow_feed() -> LocalServer {
+    LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            usgs_body(3)
+        }),
+    ))
+}
+
 /// A hostile or broken portal answers 2 MB of gzip that expands to hundreds of MB. The
 /// collector reads up to 1 GiB of it before refusing it, in a process that collects 4 sources
 /// at a time, while the shipped Kubernetes manifest gives it 256 MiB: there the whole run dies
@@ -2191,13 +2203,7 @@ fn a_gzip_bomb_fails_its_source_alone_within_the_collector_pods_memory() {
         }),
     ));
     // Another portal, answering in a second: its run is still going while the bomb is read.
-    let other = LocalServer::start(Router::new().route(
-        "/feed",
-        get(|| async {
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            usgs_body(3)
-        }),
-    ));
+    let other = slow_feed();
     let config = format!(
         "{}{}",
         usgs_source("bombed", &format!("{}/feed", portal.url()), ""),
@@ -2258,13 +2264,7 @@ fn a_body_with_drop_fields_under_the_answer_cap_does_not_kill_the_whole_run() {
     );
     let dropped = feed(body);
     // Another source, answering in a second: its run is still going while the body is read.
-    let other = LocalServer::start(Router::new().route(
-        "/feed",
-        get(|| async {
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            usgs_body(3)
-        }),
-    ));
+    let other = slow_feed();
     let config = format!(
         "{}{}",
         usgs_source(

@@ -112,6 +112,19 @@ impl RateLimits {
 mod tests {
     use super::*;
 
+    /// The most calls of `sent` (times since a start) within any one second.
+    fn most_in_one_second(sent: &[Duration]) -> usize {
+        let one_second = Duration::from_secs(1);
+        sent.iter()
+            .map(|from| {
+                sent.iter()
+                    .filter(|at| *at >= from && **at < *from + one_second)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     #[tokio::test(start_paused = true)]
     async fn calls_beyond_the_burst_are_spaced_by_the_rate() {
         let limiter = RateLimiter::new(10.0);
@@ -174,16 +187,7 @@ mod tests {
             limiter.acquire().await;
             sent.push(start.elapsed());
         }
-        let one_second = Duration::from_secs(1);
-        let most = sent
-            .iter()
-            .map(|from| {
-                sent.iter()
-                    .filter(|at| *at >= from && **at < *from + one_second)
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
+        let most = most_in_one_second(&sent);
         assert!(
             most <= 5,
             "{most} calls within one second at 5 calls a second: {sent:?}"
@@ -216,16 +220,7 @@ mod tests {
         );
         limiter.acquire().await;
         sent.push(start.elapsed());
-        let one_second = Duration::from_secs(1);
-        let most = sent
-            .iter()
-            .map(|from| {
-                sent.iter()
-                    .filter(|at| *at >= from && **at < *from + one_second)
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
+        let most = most_in_one_second(&sent);
         assert!(
             most <= 2,
             "{most} calls within one second at 2 calls a second: {sent:?}"
