@@ -160,3 +160,49 @@ async fn a_source_added_after_a_night_asleep_that_then_failed_for_hours_is_named
         "quakes missed 16 of its 56 collections while the collector ran, not named on the cover: {cover}"
     );
 }
+
+/// The same laptop, asleep this time from 16:00 to the next morning; a third source, `quakes`,
+/// collected every 15 minutes, failed every run from midnight to 06:00 (its API down, the
+/// other two sources collecting all the while) and was disabled at noon (`enabled = false`,
+/// its last run at 11:45). Of the 48 collections expected of it (midnight to noon) it missed
+/// 24, half, all while the collector ran: the cover's red line names it. It was not named
+/// (found by the fourth review): the evening's silence (16:00 to midnight, some 32 collections
+/// of a `15m` source) was taken off its missed count, though it was disabled hours before and
+/// its expected count ends at noon.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_disabled_before_a_night_asleep_that_missed_half_its_collections_is_named_short() {
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let asleep = at >= start + Duration::hours(16) && at < start + Duration::hours(32);
+        if !asleep {
+            runs.push(golden::run("meteo", at, 1, None, None));
+            runs.push(golden::run("station", at, 1, None, None));
+        }
+        if at >= start && at < start + Duration::hours(12) {
+            let down = at < start + Duration::hours(6);
+            let error = down.then_some("HTTP 503 Service Unavailable");
+            runs.push(golden::run("quakes", at, u64::from(!down), None, error));
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/quakes\"\nevery = \"15m\"\nenabled = false\nrecords = \"features\"\nkey = \"id\"\ntime = \"time\"\nnumeric = [\"mag\"]\n"
+    );
+    let cover = day_cover("laptopdisabled", &runs, &config).await;
+    assert!(
+        cover.contains("missed a tenth or more of the collections expected")
+            && cover.contains("quakes"),
+        "quakes missed 24 of its 48 collections while the collector ran, not named on the cover: {cover}"
+    );
+}

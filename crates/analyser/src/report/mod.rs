@@ -397,7 +397,7 @@ fn short_of_expected(
             let Some(from) = c.expected_from.counted_from(period) else {
                 return false;
             };
-            let machine = due_in_silences(source, silences, from).min(c.expected);
+            let machine = due_in_silences(source, c, silences, from).min(c.expected);
             let (expected, missed) = (
                 c.expected - machine,
                 c.expected.saturating_sub(c.landed).saturating_sub(machine),
@@ -429,24 +429,46 @@ fn short_of_expected(
 }
 
 /// The collections of an interval source due strictly within the stretches no source ran in,
-/// from `from` on (where its collections are counted from: a source added after a night was
-/// not expected in it).
-fn due_in_silences(source: &releve::Source, silences: &[Silence], from: DateTime<Utc>) -> u64 {
+/// while it was expected to collect (`c`'s count): from `from` on (a source added after a
+/// night was not expected in it), up to where a source disabled since stops being expected,
+/// and outside the stretches it was disabled.
+fn due_in_silences(
+    source: &releve::Source,
+    c: &Completeness,
+    silences: &[Silence],
+    from: DateTime<Utc>,
+) -> u64 {
     let every = source.every.duration().as_secs();
     if every == 0 || source.collects_by_day() {
         return 0;
     }
-    silences
-        .iter()
-        .filter(|silence| silence.until > from)
-        .map(|silence| {
-            let length = (silence.until - silence.from.max(from)).num_seconds();
-            u64::try_from(length)
-                .unwrap_or(0)
-                .div_ceil(every)
-                .saturating_sub(1)
-        })
-        .sum()
+    let seconds = |from: DateTime<Utc>, until: DateTime<Utc>| {
+        u64::try_from((until - from).num_seconds()).unwrap_or(0)
+    };
+    let mut due = 0;
+    for silence in silences {
+        let start = silence.from.max(from);
+        let end = c
+            .disabled_due
+            .map_or(silence.until, |stop| silence.until.min(stop));
+        if end <= start {
+            continue;
+        }
+        let off: u64 = c
+            .disabled
+            .iter()
+            .map(|disabled| seconds(disabled.from.max(start), disabled.until.min(end)))
+            .sum();
+        let expected = seconds(start, end).saturating_sub(off);
+        // Between two runs, the collections strictly within; cut by where the source was
+        // expected, whole intervals.
+        due += if (start, end) == (silence.from, silence.until) && off == 0 {
+            expected.div_ceil(every).saturating_sub(1)
+        } else {
+            expected / every
+        };
+    }
+    due
 }
 
 /// What the cover says of the period's records that MongoDB holds of sources no longer in the
