@@ -2586,3 +2586,52 @@ fn a_run_killed_midway_is_not_recorded_as_making_no_call_in_no_time() {
         ran.as_millis()
     );
 }
+
+/// A new source on a small machine (the address space of
+/// `a_body_with_drop_fields_under_the_answer_cap_does_not_kill_the_whole_run`), its `records`
+/// misspelt (`feature` for `features`), and a 20 MB feed: it has no `drop`, `stamp`,
+/// `columns` nor key, so nothing needs its answer parsed whole to land it. The collector says
+/// what is wrong with the configuration, as it does for a smaller answer ("key `records` =
+/// `feature` is not in the answer ... did you mean `features`?"); it must not say the answer
+/// is too large for the memory because "`drop`, `stamp`, `columns` or a key the API echoes
+/// need the answer parsed", none of which the source has, sending the user to narrow
+/// `params` or buy memory.
+#[test]
+fn a_misspelt_records_path_on_a_large_feed_is_said_as_such_not_as_too_large_for_the_memory() {
+    let description = "x".repeat(100_000);
+    let mut body =
+        String::from(r#"{"type":"FeatureCollection","metadata":{"count":200},"features":["#);
+    for i in 0..200u64 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"type":"Feature","id":"us{i:06}","properties":{{"mag":1.5,"time":{},"description":"{description}"}}}}"#,
+            1_763_795_000_000u64 + i * 1000
+        ));
+    }
+    body.push_str("]}");
+    assert!(body.len() > 19_000_000, "{}", body.len());
+    let server = feed(body);
+    let config = format!(
+        "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"{}/feed\"\nevery = \"1m\"\nrecords = \"feature\"\nkey = \"id\"\ntime = \"properties.time\"\ntimeout = \"120s\"\n",
+        server.url()
+    );
+    let site = Site::new(&config);
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -v 450000 && exec \"$0\""])
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("TOKIO_WORKER_THREADS", "2")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let failed = line_with(&stderr, "collector: source `quakes` failed");
+    assert!(
+        failed.contains("key `records` = `feature` is not in the answer")
+            && !failed.contains("MiB of memory"),
+        "a misspelt `records` said as an answer too large for the memory: {failed}"
+    );
+}

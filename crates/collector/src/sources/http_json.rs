@@ -97,6 +97,7 @@ pub(super) async fn collect(
         Some((count, survey)) => (Vec::from(answer.body), count, survey),
         None => {
             let changes = Changes {
+                rewritten,
                 keyed: key.is_some(),
                 dropped: &dropped,
                 stamp: settings.stamp.as_deref().map(|field| (field, answered)),
@@ -167,6 +168,9 @@ fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Survey)> {
 
 /// What the collector changes in a body before it lands.
 struct Changes<'a> {
+    /// The body is rewritten (`drop`, `stamp`, `columns` or an echoed key): parsed whole for
+    /// that, not only to say why its records could not be read one at a time.
+    rewritten: bool,
     /// The request carried an API key, which the body may echo.
     keyed: bool,
     /// The `drop` fields.
@@ -186,7 +190,9 @@ fn read_whole(
     changes: &Changes<'_>,
 ) -> Result<(Vec<u8>, u64, Survey), SourceError> {
     let size = answer.body.len() as u64;
-    if let Some((cap, memory)) = crate::http::tree_cap()
+    // An answer read whole only to say what is wrong with its records (a `records` path
+    // misspelt) is read whatever its size: the words matter more than the memory, once.
+    if let Some((cap, memory)) = crate::http::tree_cap().filter(|_| changes.rewritten)
         && size > cap
     {
         let mib = releve::rawfile::MIB;
