@@ -103,12 +103,16 @@ impl RawFolder {
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
         let summariser_began = waiting_runs::summariser_began(&self.raw_dir);
-        let starts: Vec<(Option<releve::Every>, Vec<DateTime<Utc>>)> = config
+        let starts: Vec<(Option<releve::Every>, Vec<waiting_runs::RunMark>)> = config
             .sources
             .iter()
             .filter_map(|source| {
                 let waiting = self.waiting.get(&source.name)?;
-                let starts = waiting.runs.iter().map(|run| run.started).collect();
+                let starts = waiting
+                    .runs
+                    .iter()
+                    .map(|run| (run.started, run.retry_from))
+                    .collect();
                 Some((Some(source.every), starts))
             })
             .collect();

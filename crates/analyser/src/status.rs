@@ -144,8 +144,9 @@ struct SourceStatus {
     pub waiting: usize,
     /// When the oldest of them landed.
     pub oldest_waiting: Option<DateTime<Utc>>,
-    /// When the runs whose metrics wait in `raw/` began: the times the machine was up since.
-    pub waiting_starts: Vec<DateTime<Utc>>,
+    /// When the runs whose metrics wait in `raw/` began, and until when a failure put the
+    /// source off: the times the machine was up since.
+    pub waiting_runs: Vec<crate::waiting_runs::RunMark>,
     /// How long the oldest of them has waited while the summariser could have taken it (see
     /// [`crate::waiting_runs::CollectorRuns`]), once every source's runs are read.
     pub waited_for_summariser: Option<TimeDelta>,

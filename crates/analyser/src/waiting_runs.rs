@@ -47,36 +47,59 @@ pub fn summariser_began(raw_dir: &Path) -> Option<DateTime<Utc>> {
     Some(modified.into())
 }
 
+/// A run waiting in `raw/`: when it began, and until when a failure put its source off (a
+/// pause the API asked for, a backoff), if it did.
+pub type RunMark = (DateTime<Utc>, Option<DateTime<Utc>>);
+
 /// When the collector ran on this machine since the summariser last took its files: the runs
-/// waiting in `raw/`, of every source. A stretch without any of them longer than twice the
-/// shortest `every` among the sources that ran (30 minutes at least, the longest wait after
-/// failures) is the machine asleep or off: a laptop's night, when cron ran no summariser
-/// either.
+/// waiting in `raw/`, of every source. A stretch between two runs is the machine asleep or off
+/// (a laptop's night, when cron ran no summariser either) when it is longer than twice the
+/// `every` (30 minutes at least, the longest wait after failures) of the most frequent source
+/// that was collecting on both sides of it, not put off by a failure across it; with no such
+/// source, nothing tells.
 #[derive(Debug, Clone, Default)]
 pub struct CollectorRuns {
+    /// Each source's interval and runs, in time order.
+    sources: Vec<(TimeDelta, Vec<RunMark>)>,
+    /// Every run's start, in time order.
     starts: Vec<DateTime<Utc>>,
-    quiet: TimeDelta,
 }
 
 impl CollectorRuns {
-    /// The runs of each source (its `every`, when known, and when its waiting runs began).
+    /// The runs of each source (its `every`, when known, and its waiting runs).
     pub fn new<'a>(
-        sources: impl IntoIterator<Item = (Option<releve::Every>, &'a [DateTime<Utc>])>,
+        sources: impl IntoIterator<Item = (Option<releve::Every>, &'a [RunMark])>,
     ) -> CollectorRuns {
-        let mut starts = Vec::new();
-        let mut shortest: Option<TimeDelta> = None;
-        for (every, runs) in sources {
-            if let (Some(every), false) = (every, runs.is_empty()) {
-                let every = every.as_chrono();
-                shortest = Some(shortest.map_or(every, |shortest| shortest.min(every)));
+        let mut runs = CollectorRuns::default();
+        for (every, marks) in sources {
+            runs.starts.extend(marks.iter().map(|(start, _)| *start));
+            if let Some(every) = every
+                && !marks.is_empty()
+            {
+                let mut marks = marks.to_vec();
+                marks.sort_unstable_by_key(|(start, _)| *start);
+                runs.sources.push((every.as_chrono(), marks));
             }
-            starts.extend_from_slice(runs);
         }
-        starts.sort_unstable();
-        let quiet = shortest
-            .map_or(TimeDelta::zero(), |every| every * 2)
-            .max(TimeDelta::minutes(30));
-        CollectorRuns { starts, quiet }
+        runs.starts.sort_unstable();
+        runs
+    }
+
+    /// Whether the machine was asleep or off between the runs at `from` and `until` (`now`,
+    /// for the stretch since the last run): see [`CollectorRuns`].
+    fn asleep(&self, from: DateTime<Utc>, until: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let collecting = self.sources.iter().filter_map(|(every, marks)| {
+            // Its last run at `from` or before: recent, not put off past `until`.
+            let before = marks.partition_point(|(start, _)| *start <= from);
+            let (last, put_off) = marks.get(before.checked_sub(1)?)?;
+            let recent = from - *last <= *every * 2;
+            let put_off = put_off.is_some_and(|retry| retry >= until);
+            let after = until == now || marks.get(before).is_some_and(|(start, _)| *start >= until);
+            (recent && !put_off && after).then_some(*every)
+        });
+        collecting
+            .min()
+            .is_some_and(|every| until - from > (every * 2).max(TimeDelta::minutes(30)))
     }
 
     /// How long a file landed at `landed` has waited for the summariser: all the time since
@@ -94,8 +117,8 @@ impl CollectorRuns {
         self.up_since(landed, now)
     }
 
-    /// The time from `landed` to `now` less each stretch without a run longer than the quiet
-    /// this machine's runs allow.
+    /// The time from `landed` to `now` less each stretch between runs in which the machine
+    /// was asleep or off.
     pub fn up_since(&self, landed: DateTime<Utc>, now: DateTime<Utc>) -> TimeDelta {
         let after = self
             .starts
@@ -106,7 +129,7 @@ impl CollectorRuns {
         let mut asleep = TimeDelta::zero();
         let mut before = landed;
         for start in after {
-            if start - before > self.quiet {
+            if self.asleep(before, start, now) {
                 asleep += start - before;
             }
             before = start;
@@ -245,48 +268,74 @@ mod tests {
             .parse::<DateTime<Utc>>()
             .expect("now");
         let minutely = releve::Every::from_secs(60);
+        let hourly = releve::Every::from_secs(3_600);
         let minutes = |m: i64| now - TimeDelta::minutes(m);
-        let up_since = |sources: &[(releve::Every, Vec<DateTime<Utc>>)], landed| {
+        let marks = |starts: &[i64]| -> Vec<RunMark> {
+            starts.iter().map(|m| (minutes(*m), None)).collect()
+        };
+        let up_since = |sources: &[(releve::Every, Vec<RunMark>)], landed| {
             let runs = CollectorRuns::new(
                 sources
                     .iter()
-                    .map(|(every, starts)| (Some(*every), starts.as_slice())),
+                    .map(|(every, marks)| (Some(*every), marks.as_slice())),
             );
             runs.up_since(landed, now)
         };
         // Landed at 22:05, collected every minute until 22:30, asleep until 08:29.
         let landed = minutes(625);
-        let mut evening: Vec<DateTime<Utc>> = (600..=625).map(minutes).collect();
-        evening.push(minutes(1));
+        let evening: Vec<i64> = (600..=625).rev().chain([1]).collect();
         assert_eq!(
-            up_since(&[(minutely, evening.clone())], landed),
+            up_since(&[(minutely, marks(&evening))], landed),
             TimeDelta::minutes(26),
             "the evening's 25 minutes and the last"
         );
         // A source collected every 6 hours, its file of 22:05 waiting: the minutely source's
         // runs tell the night.
         let six_hours = releve::Every::from_secs(6 * 3_600);
-        let sparse = vec![landed, minutes(1)];
+        let sparse = marks(&[625, 1]);
         assert_eq!(
-            up_since(&[(six_hours, sparse.clone()), (minutely, evening)], landed),
+            up_since(
+                &[(six_hours, sparse.clone()), (minutely, marks(&evening))],
+                landed
+            ),
             TimeDelta::minutes(26)
         );
         // Alone, its runs tell nothing of a night: all of it counts.
         assert_eq!(up_since(&[(six_hours, sparse)], landed), now - landed);
         // Up all along: the whole time.
-        let up: Vec<DateTime<Utc>> = (0..=625).map(minutes).collect();
-        assert_eq!(up_since(&[(minutely, up)], landed), now - landed);
+        let up: Vec<i64> = (0..=625).rev().collect();
+        assert_eq!(up_since(&[(minutely, marks(&up))], landed), now - landed);
+        // An hourly source's 8 hours, a minutely source added 10 minutes ago: the hourly
+        // source's hour between runs is no sleep (found by the fourth review).
+        let hours: Vec<i64> = (0..=8).rev().map(|h| h * 60 + 5).collect();
+        let added: Vec<i64> = (0..10).rev().collect();
+        assert_eq!(
+            up_since(
+                &[(hourly, marks(&hours)), (minutely, marks(&added))],
+                minutes(485)
+            ),
+            TimeDelta::minutes(485)
+        );
+        // A minutely source put off for hours by a failure (a quota), the hourly one running:
+        // up.
+        let mut paused = marks(&[485]);
+        paused[0].1 = Some(minutes(5));
+        paused.extend(marks(&[4, 3, 2, 1]));
+        assert_eq!(
+            up_since(&[(hourly, marks(&hours)), (minutely, paused)], minutes(485)),
+            TimeDelta::minutes(485)
+        );
         // A daily source's day between runs is no sleep.
         let daily = releve::Every::from_secs(86_400);
         let yesterday = now - TimeDelta::hours(24);
         assert_eq!(
-            up_since(&[(daily, vec![yesterday])], yesterday),
+            up_since(&[(daily, vec![(yesterday, None)])], yesterday),
             TimeDelta::hours(24)
         );
         // Runs every 20 minutes (waits after failures): up.
-        let spaced: Vec<DateTime<Utc>> = (0..=300).step_by(20).map(minutes).collect();
+        let spaced: Vec<i64> = (0..=300).rev().step_by(20).collect();
         assert_eq!(
-            up_since(&[(minutely, spaced)], minutes(300)),
+            up_since(&[(minutely, marks(&spaced))], minutes(300)),
             TimeDelta::minutes(300)
         );
         // A summariser run began after the file landed and left it: all the time counts.

@@ -1409,3 +1409,76 @@ async fn a_six_hourly_source_s_file_waiting_since_the_laptop_went_to_sleep_is_no
         "a night asleep read as the summariser behind for the 6-hour source:\n{stdout}\n{stderr}"
     );
 }
+
+/// A desktop that is never asleep: `hourly` is collected every hour, and the summariser has
+/// been stuck for eight hours (its last run began before the first file that waits, and none
+/// began since), so every file since waits in `raw/`. Status rightly reads BEHIND for it. Then
+/// the user adds a source collected every minute, which has run for ten minutes: its files are
+/// young, but its `every` now sets how long a stretch without any run counts as the machine
+/// asleep (30 minutes), and the hourly source's own runs, an hour apart, are each read as a
+/// night. The eight hours shrink to the ten minutes the new source ran: BEHIND is gone from
+/// every row though nothing has been summarised since, and `status` exits 0.
+#[tokio::test]
+async fn adding_a_minutely_source_does_not_hide_a_summariser_stuck_for_hours() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusstucknew");
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/hourly\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"time\"\n\n[[source]]\nname = \"added\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/added\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+    .expect("write sources.toml");
+    let now = Utc::now();
+    // The summariser's last run began eight hours and five minutes ago, and is stuck.
+    let lock = std::fs::File::create(site.raw().join(".summariser.lock")).expect("lock file");
+    lock.set_modified((now - TimeDelta::minutes(8 * 60 + 5)).into())
+        .expect("the summariser's last run");
+    // What it stored at its last run that ended.
+    let stored = run("hourly", now - TimeDelta::hours(9), None);
+    insert(
+        &database,
+        RUNS,
+        vec![run_document(&stored).expect("run doc")],
+    )
+    .await;
+    // Collected every hour since, the machine up all along.
+    for hours in 0..=8 {
+        land_run(
+            &site.raw(),
+            &run(
+                "hourly",
+                now - TimeDelta::hours(hours) - TimeDelta::seconds(30),
+                None,
+            ),
+        );
+    }
+    let before = site.status(server.uri(), &database);
+    let stdout = text(&before.stdout);
+    assert_eq!(
+        cell(&stdout, "hourly", "STATE"),
+        "BEHIND",
+        "the stuck summariser, before the new source:\n{stdout}\n{}",
+        text(&before.stderr)
+    );
+
+    // The new source, collected every minute for the last ten minutes.
+    for minutes in 0..10 {
+        land_run(
+            &site.raw(),
+            &run(
+                "added",
+                now - TimeDelta::minutes(minutes) - TimeDelta::seconds(10),
+                None,
+            ),
+        );
+    }
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        cell(&stdout, "hourly", "STATE"),
+        "BEHIND",
+        "eight hours of files the stuck summariser left, read as ten minutes once a minutely source was added:\n{stdout}\n{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+}

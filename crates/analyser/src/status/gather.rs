@@ -66,7 +66,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let collector = crate::waiting_runs::CollectorRuns::new(
         sources
             .iter()
-            .map(|status| (status.every, status.waiting_starts.as_slice())),
+            .map(|status| (status.every, status.waiting_runs.as_slice())),
     );
     for status in &mut sources {
         status.waited_for_summariser = status
@@ -271,7 +271,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                     && run.started <= not_after(now)
                 {
                     latest_started = latest_started.max(Some(run.started));
-                    status.waiting_starts.push(run.started);
+                    status.waiting_runs.push((run.started, run.retry_from));
                     record_run(status, run.finished, run.error, run.retry_from);
                 }
             }
