@@ -1541,3 +1541,37 @@ fn a_long_value_of_a_ranking_is_text_whole_with_its_count() {
         "the long value and its count are not whole in the text: {flat}"
     );
 }
+
+/// A Japanese description, written without spaces as Japanese is, wraps within the page as a
+/// French one does: its characters the bundled font lacks print as boxes (the README says
+/// so), but none runs past the right margin, where the end of the sentence would be lost.
+#[test]
+fn a_japanese_description_stays_inside_the_page() {
+    let description = "気象庁の観測データ。東京都千代田区などの観測所の一時間ごとの気温と天気。\
+        これは観測所ごとの記録を一時間ごとにまとめたものであり、毎時更新されます。";
+    let config = CONFIG.replace(
+        "units = { level = \"m\" }",
+        &format!("units = {{ level = \"m\" }}\ndescription = \"{description}\""),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_config(dir.path(), &config, single());
+    let scratch = dir.path().join("pages");
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    // At 50 dpi, A4 is 413 px wide; the side margins are 18 mm (51 pt, 35 px): nothing is
+    // drawn right of 378 px above the footer (the bottom 20 mm, 39 px).
+    for (page, raster) in common::pages(&pdf, &scratch).iter().enumerate() {
+        let right_margin = 595.0_f64 * 50.0 / 72.0 - 51.0 * 50.0 / 72.0;
+        let first = right_margin.ceil() as usize + 2;
+        let inked: Vec<(usize, usize)> = (0..raster.height - 39)
+            .flat_map(|y| (first..raster.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| raster.pixels[y * raster.width + x] < 200)
+            .collect();
+        assert!(
+            inked.is_empty(),
+            "page {}: the description runs past the right margin and off the page ({} inked pixels there, first at {:?})",
+            page + 1,
+            inked.len(),
+            inked.first()
+        );
+    }
+}

@@ -25,9 +25,15 @@ impl TextMetrics {
     pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = if bold { &self.bold } else { &self.regular };
         let units_per_em = face.units_per_em().unwrap_or(2048.0);
+        // A character the face lacks is drawn as its empty box, one em wide in the PDF (the
+        // width a PDF viewer gives a glyph the font's widths do not list), not as wide as the
+        // face's own `.notdef`.
         let units: f32 = text
             .chars()
-            .map(|c| face.h_advance_unscaled(face.glyph_id(c)))
+            .map(|c| match face.glyph_id(c) {
+                ab_glyph::GlyphId(0) if !c.is_control() => units_per_em,
+                glyph => face.h_advance_unscaled(glyph),
+            })
             .sum();
         units / units_per_em * size * MM_PER_PT
     }
