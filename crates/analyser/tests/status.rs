@@ -1482,3 +1482,43 @@ async fn adding_a_minutely_source_does_not_hide_a_summariser_stuck_for_hours() {
     );
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
 }
+
+/// Terminal columns a text takes: a CJK ideograph or kana takes two, as a terminal draws it.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFF00..=0xFF60 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A source first named in Japanese (`東京-meteo`), refused as it must be, is a row whose
+/// cells stand under their headers in a terminal, as the other rows' do: not pushed right by
+/// the width of its wide characters, its REFUSED read under LAST COLLECTED.
+#[test]
+fn a_refused_source_named_in_japanese_keeps_the_columns_aligned() {
+    let site =
+        Site::with_waiting_meteo(&CONFIG.replace("name = \"meteo\"", "name = \"東京-meteo\""));
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stdout = text(&output.stdout);
+    let header = row(&stdout, "SOURCE");
+    let state = columns(&header[..header.find("STATE").expect("a STATE column")]);
+    for source in ["usgs", "東京-meteo"] {
+        let line = row(&stdout, source);
+        let first = line.find("  ").expect("cells") + 2;
+        let second = first
+            + line[first..]
+                .find(|c: char| c != ' ')
+                .expect("a second cell");
+        assert_eq!(
+            columns(&line[..second]),
+            state,
+            "{source}'s STATE stands under STATE:\n{stdout}"
+        );
+    }
+}

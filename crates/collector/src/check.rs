@@ -320,7 +320,12 @@ impl fmt::Display for CheckReport {
             )
             .collect();
         writeln!(f, "{}: {}", self.config.display(), counts.join(", "))?;
-        let width = self.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        let width = self
+            .sources
+            .iter()
+            .map(|s| releve::columns::width(&s.name))
+            .max()
+            .unwrap_or(0);
         for source in &self.sources {
             let (state, detail) = match &source.verdict {
                 Verdict::Ready => ("ready", String::new()),
@@ -344,7 +349,8 @@ impl fmt::Display for CheckReport {
                 .copied()
                 .collect::<Vec<_>>()
                 .join(": ");
-            writeln!(f, "{state:<8}  {:<width$}  {line}", source.name)?;
+            let name = releve::columns::padded(&source.name, width);
+            writeln!(f, "{state:<8}  {name}  {line}")?;
         }
         if let Some(fault) = &self.report_fault {
             let line = fault.with_consequence("the sources are collected and summarised");

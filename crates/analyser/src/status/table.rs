@@ -74,10 +74,10 @@ pub fn render(report: &StatusReport) -> String {
             ]
         })
         .collect();
-    let mut widths = HEADERS.map(|h| h.chars().count());
+    let mut widths = HEADERS.map(releve::columns::width);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(releve::columns::width(cell));
         }
     }
     out.push_str(&line(&HEADERS.map(str::to_owned), &widths));
@@ -107,7 +107,7 @@ pub fn render(report: &StatusReport) -> String {
 fn line(cells: &[String; 9], widths: &[usize; 9]) -> String {
     let mut text = String::new();
     for (cell, width) in cells.iter().zip(widths) {
-        let pad = width.saturating_sub(cell.chars().count());
+        let pad = width.saturating_sub(releve::columns::width(cell));
         text.push_str(cell);
         text.push_str(&" ".repeat(pad + 2));
     }
