@@ -257,13 +257,25 @@ pub fn cut_example(text: &str) -> String {
     cut_to(text, EXAMPLE_CHARS)
 }
 
-/// `text` in at most `chars` characters: a longer one keeps its first `chars - 1` and `…`.
+/// `text` in at most `chars` characters: a longer one keeps its first `chars - 1` and `…`,
+/// fewer where the cut would part a character as a reader sees it (a letter and its accent
+/// written apart, a kana and its voicing mark, a flag's two letters).
 fn cut_to(text: &str, chars: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
     // Where each character starts: the one at `chars - 1` is where a longer text is cut, when
     // another follows it.
     let mut starts = text.char_indices().map(|(at, _)| at);
     match starts.nth(chars.saturating_sub(1)) {
-        Some(cut) if starts.next().is_some() => format!("{}…", &text[..cut]),
+        Some(cut) if starts.next().is_some() => {
+            // The last boundary between whole characters as read, at the cut or before it.
+            let whole = text
+                .grapheme_indices(true)
+                .map(|(at, _)| at)
+                .take_while(|at| *at <= cut)
+                .last()
+                .unwrap_or(0);
+            format!("{}…", &text[..whole])
+        }
         _ => text.to_owned(),
     }
 }
@@ -406,6 +418,24 @@ mod tests {
             json!(null),
         ] {
             assert!(!date_alone(&time), "{time}");
+        }
+    }
+
+    /// A long value is cut between whole characters as a reader sees them: a kana written
+    /// with its voicing mark apart (`か` + U+3099, as a file named on a Mac holds `が`), a
+    /// flag (two regional letters) or an accented letter written with its accent apart (`e` +
+    /// U+0301) loses neither part alone, which would show `か…` (another word) for `が…`, a
+    /// lone letter `🇯` for `🇯🇵`, or `e…` for `é…`.
+    #[test]
+    fn a_long_category_value_is_not_cut_inside_a_character_as_read() {
+        let before = "a".repeat(CATEGORY_CHARS - 2);
+        for whole in ["か\u{3099}", "\u{1F1EF}\u{1F1F5}", "e\u{301}"] {
+            let cut = category(&json!(format!("{before}{whole}tail"))).expect("text");
+            assert!(
+                cut == format!("{before}…") || cut == format!("{before}{whole}…"),
+                "{whole:?} cut in two: the summary's value ends {:?}",
+                cut.chars().rev().take(3).collect::<Vec<_>>()
+            );
         }
     }
 
