@@ -578,10 +578,12 @@ fn expected_from(
         && period.start() < horizon - Duration::hours(1)
         && !added_since(horizon)
     {
+        // From the source's own first run kept, at the horizon or within an interval after it:
+        // the run of the interval under way at the horizon went with the runs expired.
         return if period.end() <= horizon {
             ExpectedFrom::RunsExpired
         } else {
-            ExpectedFrom::OldestKept(horizon)
+            ExpectedFrom::OldestKept(first_run.map_or(horizon, |first| first.max(horizon)))
         };
     }
     match first_run {

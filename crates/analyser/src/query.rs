@@ -355,7 +355,7 @@ pub async fn runs_kept_from(
         db,
         store::RUNS,
         // Dates only (a range compares no other type); nx-27017 knows no `$type: "date"`.
-        doc! {"source": {"$in": names}, "finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
+        doc! {"source": {"$in": &names}, "finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
         doc! {"finished": 1},
         "reading the oldest run kept",
         unread,
@@ -366,7 +366,33 @@ pub async fn runs_kept_from(
         .iter()
         .filter(|source| source.enabled)
         .map(|source| source.every.as_chrono());
-    Ok(kept_from(oldest.map(|run| run.ended()), intervals, now))
+    let oldest = oldest.map(|run| (store::chrono_date(run.started), run.ended()));
+    if let Some(kept) = kept_from(oldest.map(|(_, ended)| ended), intervals, now) {
+        return Ok(Some(kept));
+    }
+    // Not where the TTL deletes, but younger than it: the runs before it are gone all the
+    // same when an hour was summarised before the oldest run kept began (a machine off for
+    // days near the horizon left nothing to delete for as long).
+    let Some((started, ended)) = oldest.filter(|(_, ended)| *ended > now - kept_for()) else {
+        return Ok(None);
+    };
+    let summarised_before = doc! {
+        "source": {"$in": &names},
+        "updated_at": {"$lt": mongodb::bson::DateTime::from_millis((started - chrono::TimeDelta::hours(1)).timestamp_millis())},
+    };
+    let older: Option<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(store::HOURLY)
+        .find_one(summarised_before)
+        .projection(doc! {"_id": 1})
+        .await
+        // Not read: the runs are counted as they are, as before this was asked.
+        .unwrap_or(None);
+    Ok(older.map(|_| ended))
+}
+
+/// How long `runs` keeps a run, as a duration of chrono's.
+fn kept_for() -> chrono::TimeDelta {
+    chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0))
 }
 
 /// The end of the oldest run kept, `oldest`, when the TTL index has been deleting up to it:
@@ -380,7 +406,7 @@ pub fn kept_from(
     intervals: impl IntoIterator<Item = chrono::TimeDelta>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let kept = chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
+    let kept = kept_for();
     let horizon = now - kept;
     let day = chrono::TimeDelta::days(1);
     let slowest = intervals

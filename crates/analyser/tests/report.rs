@@ -2371,7 +2371,7 @@ async fn a_period_older_than_the_runs_kept_says_its_collections_are_no_longer_kn
     let text = common::text(&dir.path().join(format!("reports/{day}.pdf")));
     let flat = common::flat(&text);
     assert!(
-        flat.contains("This period ended more than 90 days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of every source are no longer known"),
+        flat.contains("This period ended more than 90 days ago, and runs and dropped records are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of every source, and the records the summariser dropped, are no longer known"),
         "{flat}"
     );
     let quakes = common::row(&text, "Completeness and quality", &["quakes"]);

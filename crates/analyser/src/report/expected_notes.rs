@@ -23,7 +23,7 @@ pub(super) fn expected_from_notes(
         .collect();
     if !expired.is_empty() {
         let note = format!(
-            "This period ended more than {} days ago, and runs are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of {} are no longer known (–); records and hours without data come from the hourly summaries.",
+            "This period ended more than {} days ago, and runs and dropped records are kept that long: the collection figures (expected, landed, failed, retries, 429s, coverage) of {}, and the records the summariser dropped, are no longer known (–, and no line of dropped records); records and hours without data come from the hourly summaries.",
             releve::store::RUNS_KEPT.as_secs() / 86_400,
             if expired.len() == assessed.len() {
                 "every source".to_owned()
