@@ -564,11 +564,19 @@ fn a_period_older_than_the_runs_kept_does_not_take_the_earliest_run_kept_for_the
     assert_eq!(c.expected_from, ExpectedFrom::AfterPeriod(added));
     assert_eq!(c.period_word(), "not started");
 
-    // Runs kept from 06:00 that day: collections counted from there.
+    // Runs kept from 06:00 that day, this source's first kept at 06:10 (its run of 05:55 went
+    // with the runs expired): collections counted from its own.
     let horizon = at(21, 6, 0);
     let c = assessed(&with_records, horizon + Duration::minutes(10), horizon);
-    assert_eq!(c.expected_from, ExpectedFrom::OldestKept(horizon));
-    assert_eq!(c.expected, 18 * 4, "every 15 minutes from 06:00");
+    assert_eq!(
+        c.expected_from,
+        ExpectedFrom::OldestKept(horizon + Duration::minutes(10))
+    );
+    assert_eq!(
+        c.expected,
+        18 * 4,
+        "every 15 minutes from 06:10, 23:55 the last"
+    );
 
     // Nothing lost (`runs_kept_from` unknown): the earliest run is the first.
     let c = assess(
