@@ -118,8 +118,14 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
             Due::Now
         };
     }
+    // A day's run is never taken early: begun before midnight, it would be the day
+    // before's (cron's midnight run read a moment early waits for its 00:01).
+    let early = match source.every.whole_days() {
+        Some(_) => TimeDelta::zero(),
+        None => CRON_EARLY,
+    };
     match next_interval(source, state) {
-        Some(next) if now + CRON_EARLY < next => Due::NotBefore(next),
+        Some(next) if now + early < next => Due::NotBefore(next),
         _ => Due::Now,
     }
 }
@@ -128,14 +134,8 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// later, from the start of a day in the reports' zone for whole days (see
 /// [`releve::config::Every::after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    let last = state.last_success_started?;
-    // Whole days count from the run's day, at its second (a run cron began a moment early,
-    // in a day's last seconds, is the next day's); shorter intervals from its minute.
-    let from = match source.every.whole_days() {
-        Some(_) => last,
-        None => minute_of(last),
-    };
-    Some(source.every.after(from, source.days_in))
+    let last = minute_of(state.last_success_started?);
+    Some(source.every.after(last, source.days_in))
 }
 
 /// The start of the minute `time` falls in: the schedule counts a run from its minute, whether

@@ -10,7 +10,8 @@ use serde::Deserialize;
 /// How early a collector run may start and still find due what is due on the minute: cron's
 /// clock a moment ahead of the one the collector reads (a Kubernetes CronJob's controller and
 /// its node, a clock slewed back). Two runs in a minute stay apart unless the first began in
-/// its last two seconds; a run begun in a day's last two seconds is the next day's.
+/// its last two seconds. Not for a day's start: a run begun before midnight is the day
+/// before's, for the collector and the reports alike.
 pub const CRON_EARLY: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
 
 /// Seconds in a day of 24 hours.
@@ -40,10 +41,7 @@ impl Every {
         let Some(days) = self.whole_days() else {
             return elapsed;
         };
-        // A run cron started a moment early, in the day before's last seconds, is the day's.
-        let from_day = from.checked_add_signed(CRON_EARLY).unwrap_or(from);
-        from_day
-            .with_timezone(&zone)
+        from.with_timezone(&zone)
             .date_naive()
             .checked_add_days(Days::new(days))
             .map_or(elapsed, |day| crate::local_day::midnight(zone, day))
@@ -215,9 +213,9 @@ mod tests {
         assert_eq!(day.after(utc(3, 28, 23, 10), paris), utc(3, 29, 22, 0));
         // Saturday 24 October 23:30 CEST; Sunday 25 October starts at 22:00 UTC.
         assert_eq!(day.after(utc(10, 24, 21, 30), paris), utc(10, 24, 22, 0));
-        // Cron's run of 00:00, begun at 23:59:59 on this clock, is the next day's.
+        // A run begun at 23:59:59 is the day's: the next is due from midnight.
         let early = utc(3, 28, 22, 59) + chrono::TimeDelta::seconds(59);
-        assert_eq!(day.after(early, paris), utc(3, 29, 22, 0));
+        assert_eq!(day.after(early, paris), utc(3, 28, 23, 0));
         // A run at 20:00 (a laptop woken late) is due from midnight, not 20:00 the next day.
         assert_eq!(day.after(utc(12, 1, 19, 0), paris), utc(12, 1, 23, 0));
         let week = Every::from_secs(7 * 86_400);
