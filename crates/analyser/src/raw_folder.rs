@@ -102,7 +102,6 @@ impl RawFolder {
         data: &mut BTreeMap<String, SourceData>,
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
-        let summariser_began = waiting_runs::summariser_began(&self.raw_dir);
         let starts: Vec<(Option<releve::Every>, Vec<waiting_runs::RunMark>)> = config
             .sources
             .iter()
@@ -137,7 +136,7 @@ impl RawFolder {
                 source_data.waiting.oldest_landed = waiting.oldest_landed;
                 source_data.waiting.waited = waiting
                     .oldest_landed
-                    .map(|landed| collector.waited_for_summariser(landed, summariser_began, now));
+                    .map(|landed| collector.waited_for_summariser(landed, now));
             }
             if let Some(first) = waiting_runs::first_collection(
                 &waiting.runs,

@@ -38,15 +38,6 @@ pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Waiting> {
     Ok(waiting)
 }
 
-/// When the summariser's last run began, as its lock file (`raw/.summariser.lock`, written
-/// by each run as it starts) tells; `None` when it cannot.
-pub fn summariser_began(raw_dir: &Path) -> Option<DateTime<Utc>> {
-    let modified = std::fs::metadata(rawfile::summariser_lock(raw_dir))
-        .and_then(|meta| meta.modified())
-        .ok()?;
-    Some(modified.into())
-}
-
 /// A run waiting in `raw/`: when it began, and until when a failure put its source off (a
 /// pause the API asked for, a backoff), if it did.
 pub type RunMark = (DateTime<Utc>, Option<DateTime<Utc>>);
@@ -102,24 +93,11 @@ impl CollectorRuns {
             .is_some_and(|every| until - from > (every * 2).max(TimeDelta::minutes(30)))
     }
 
-    /// How long a file landed at `landed` has waited for the summariser: all the time since
-    /// when a summariser run began after it landed (`summariser_began`), which left it; else
-    /// the time the machine was up since ([`CollectorRuns::up_since`]).
-    pub fn waited_for_summariser(
-        &self,
-        landed: DateTime<Utc>,
-        summariser_began: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> TimeDelta {
-        if summariser_began.is_some_and(|began| began > landed) {
-            return now - landed;
-        }
-        self.up_since(landed, now)
-    }
-
-    /// The time from `landed` to `now` less each stretch between runs in which the machine
-    /// was asleep or off.
-    pub fn up_since(&self, landed: DateTime<Utc>, now: DateTime<Utc>) -> TimeDelta {
+    /// How long a file landed at `landed` has waited for the summariser: the time from then to
+    /// `now` the machine was up, less each stretch between runs in which it was asleep or off
+    /// (cron ran no summariser then; a summariser run that failed once after a laptop woke
+    /// does not make its night hours waited).
+    pub fn waited_for_summariser(&self, landed: DateTime<Utc>, now: DateTime<Utc>) -> TimeDelta {
         let after = self
             .starts
             .iter()
@@ -279,7 +257,7 @@ mod tests {
                     .iter()
                     .map(|(every, marks)| (Some(*every), marks.as_slice())),
             );
-            runs.up_since(landed, now)
+            runs.waited_for_summariser(landed, now)
         };
         // Landed at 22:05, collected every minute until 22:30, asleep until 08:29.
         let landed = minutes(625);
@@ -338,12 +316,9 @@ mod tests {
             up_since(&[(minutely, marks(&spaced))], minutes(300)),
             TimeDelta::minutes(300)
         );
-        // A summariser run began after the file landed and left it: all the time counts.
+        // Nothing tells of a night: all the time counts.
         let runs = CollectorRuns::default();
-        assert_eq!(
-            runs.waited_for_summariser(landed, Some(minutes(5)), now),
-            now - landed
-        );
+        assert_eq!(runs.waited_for_summariser(landed, now), now - landed);
     }
 
     fn run(minute: u32, error: Option<&str>) -> RunMetrics {

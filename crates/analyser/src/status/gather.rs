@@ -62,7 +62,6 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     }));
     // The machine's runs, every source's, tell how long each file has waited while the
     // summariser could have taken it.
-    let summariser_began = crate::waiting_runs::summariser_began(raw_dir);
     let collector = crate::waiting_runs::CollectorRuns::new(
         sources
             .iter()
@@ -71,7 +70,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     for status in &mut sources {
         status.waited_for_summariser = status
             .oldest_waiting
-            .map(|landed| collector.waited_for_summariser(landed, summariser_began, now));
+            .map(|landed| collector.waited_for_summariser(landed, now));
     }
     let unread = Unread::default();
     // Whether the day due a report was collected: then its report is expected, even with none
