@@ -366,28 +366,7 @@ pub async fn runs_kept_from(
         .iter()
         .filter(|source| source.enabled)
         .map(|source| source.every.as_chrono());
-    let oldest = oldest.map(|run| (store::chrono_date(run.started), run.ended()));
-    if let Some(kept) = kept_from(oldest.map(|(_, ended)| ended), intervals, now) {
-        return Ok(Some(kept));
-    }
-    // Not where the TTL deletes, but younger than it: the runs before it are gone all the
-    // same when an hour was summarised before the oldest run kept began (a machine off for
-    // days near the horizon left nothing to delete for as long).
-    let Some((started, ended)) = oldest.filter(|(_, ended)| *ended > now - kept_for()) else {
-        return Ok(None);
-    };
-    let summarised_before = doc! {
-        "source": {"$in": &names},
-        "updated_at": {"$lt": mongodb::bson::DateTime::from_millis((started - chrono::TimeDelta::hours(1)).timestamp_millis())},
-    };
-    let older: Option<mongodb::bson::Document> = db
-        .collection::<mongodb::bson::Document>(store::HOURLY)
-        .find_one(summarised_before)
-        .projection(doc! {"_id": 1})
-        .await
-        // Not read: the runs are counted as they are, as before this was asked.
-        .unwrap_or(None);
-    Ok(older.map(|_| ended))
+    Ok(kept_from(oldest.map(|run| run.ended()), intervals, now))
 }
 
 /// How long `runs` keeps a run, as a duration of chrono's.
