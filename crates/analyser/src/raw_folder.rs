@@ -110,7 +110,7 @@ impl RawFolder {
                 let starts = waiting
                     .runs
                     .iter()
-                    .map(|run| (run.started, run.retry_from))
+                    .map(waiting_runs::RunMark::from)
                     .collect();
                 Some((Some(source.every), starts))
             })

@@ -38,16 +38,34 @@ pub fn read(raw_dir: &Path, source: &str) -> std::io::Result<Waiting> {
     Ok(waiting)
 }
 
-/// A run waiting in `raw/`: when it began, and until when a failure put its source off (a
-/// pause the API asked for, a backoff), if it did.
-pub type RunMark = (DateTime<Utc>, Option<DateTime<Utc>>);
+/// A run waiting in `raw/`, as it tells when its source collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunMark {
+    /// When it began.
+    pub started: DateTime<Utc>,
+    /// Until when a failure put its source off (a pause the API asked for, a backoff), if it
+    /// did.
+    pub retry_from: Option<DateTime<Utc>>,
+    /// Since when its source had been disabled (`enabled = false`), for the first run after.
+    pub disabled_from: Option<DateTime<Utc>>,
+}
+
+impl From<&RunMetrics> for RunMark {
+    fn from(run: &RunMetrics) -> Self {
+        RunMark {
+            started: run.started,
+            retry_from: run.retry_from,
+            disabled_from: run.disabled_from,
+        }
+    }
+}
 
 /// When the collector ran on this machine since the summariser last took its files: the runs
 /// waiting in `raw/`, of every source. A stretch between two runs is the machine asleep or off
 /// (a laptop's night, when cron ran no summariser either) when it is longer than twice the
 /// `every` (30 minutes at least, the longest wait after failures) of the most frequent source
-/// that was collecting on both sides of it, not put off by a failure across it; with no such
-/// source, nothing tells.
+/// that was collecting on both sides of it, not put off by a failure nor disabled across it;
+/// with no such source, nothing tells.
 #[derive(Debug, Clone, Default)]
 pub struct CollectorRuns {
     /// Each source's interval and runs, in time order.
@@ -63,12 +81,12 @@ impl CollectorRuns {
     ) -> CollectorRuns {
         let mut runs = CollectorRuns::default();
         for (every, marks) in sources {
-            runs.starts.extend(marks.iter().map(|(start, _)| *start));
+            runs.starts.extend(marks.iter().map(|mark| mark.started));
             if let Some(every) = every
                 && !marks.is_empty()
             {
                 let mut marks = marks.to_vec();
-                marks.sort_unstable_by_key(|(start, _)| *start);
+                marks.sort_unstable_by_key(|mark| mark.started);
                 runs.sources.push((every.as_chrono(), marks));
             }
         }
@@ -80,13 +98,18 @@ impl CollectorRuns {
     /// for the stretch since the last run): see [`CollectorRuns`].
     fn asleep(&self, from: DateTime<Utc>, until: DateTime<Utc>, now: DateTime<Utc>) -> bool {
         let collecting = self.sources.iter().filter_map(|(every, marks)| {
-            // Its last run at `from` or before: recent, not put off past `until`.
-            let before = marks.partition_point(|(start, _)| *start <= from);
-            let (last, put_off) = marks.get(before.checked_sub(1)?)?;
-            let recent = from - *last <= *every * 2;
-            let put_off = put_off.is_some_and(|retry| retry >= until);
-            let after = until == now || marks.get(before).is_some_and(|(start, _)| *start >= until);
-            (recent && !put_off && after).then_some(*every)
+            // Its last run at `from` or before: recent, not put off past `until`; its next run
+            // at `until` or after, not after a stretch disabled that began by `from`.
+            let before = marks.partition_point(|mark| mark.started <= from);
+            let last = marks.get(before.checked_sub(1)?)?;
+            let recent = from - last.started <= *every * 2;
+            let put_off = last.retry_from.is_some_and(|retry| retry >= until);
+            let next = marks.get(before);
+            let disabled = next
+                .and_then(|next| next.disabled_from)
+                .is_some_and(|off| off <= from + *every * 2);
+            let after = until == now || next.is_some_and(|next| next.started >= until);
+            (recent && !put_off && !disabled && after).then_some(*every)
         });
         collecting
             .min()
@@ -249,7 +272,14 @@ mod tests {
         let hourly = releve::Every::from_secs(3_600);
         let minutes = |m: i64| now - TimeDelta::minutes(m);
         let marks = |starts: &[i64]| -> Vec<RunMark> {
-            starts.iter().map(|m| (minutes(*m), None)).collect()
+            starts
+                .iter()
+                .map(|m| RunMark {
+                    started: minutes(*m),
+                    retry_from: None,
+                    disabled_from: None,
+                })
+                .collect()
         };
         let up_since = |sources: &[(releve::Every, Vec<RunMark>)], landed| {
             let runs = CollectorRuns::new(
@@ -297,17 +327,35 @@ mod tests {
         // A minutely source put off for hours by a failure (a quota), the hourly one running:
         // up.
         let mut paused = marks(&[485]);
-        paused[0].1 = Some(minutes(5));
+        paused[0].retry_from = Some(minutes(5));
         paused.extend(marks(&[4, 3, 2, 1]));
         assert_eq!(
             up_since(&[(hourly, marks(&hours)), (minutely, paused)], minutes(485)),
+            TimeDelta::minutes(485)
+        );
+        // A minutely source disabled by hand for 8 hours and enabled again, alone: its stretch
+        // disabled is no sleep (found by the last review).
+        let mut again = marks(&[485, 484, 483, 2, 1]);
+        again[3].disabled_from = Some(minutes(482));
+        assert_eq!(
+            up_since(&[(minutely, again)], minutes(485)),
             TimeDelta::minutes(485)
         );
         // A daily source's day between runs is no sleep.
         let daily = releve::Every::from_secs(86_400);
         let yesterday = now - TimeDelta::hours(24);
         assert_eq!(
-            up_since(&[(daily, vec![(yesterday, None)])], yesterday),
+            up_since(
+                &[(
+                    daily,
+                    vec![RunMark {
+                        started: yesterday,
+                        retry_from: None,
+                        disabled_from: None,
+                    }]
+                )],
+                yesterday
+            ),
             TimeDelta::hours(24)
         );
         // Runs every 20 minutes (waits after failures): up.

@@ -270,7 +270,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
                     && run.started <= not_after(now)
                 {
                     latest_started = latest_started.max(Some(run.started));
-                    status.waiting_runs.push((run.started, run.retry_from));
+                    status.waiting_runs.push((&run).into());
                     record_run(status, run.finished, run.error, run.retry_from);
                 }
             }
