@@ -218,15 +218,37 @@ pub fn date_alone(value: &Value) -> bool {
     }
 }
 
-/// A numeric field's value: a JSON number, or text holding one (éCO2mix sends `"1586"`).
-/// Placeholders such as `"ND"`, `"-"` and nulls are no number.
+/// A numeric field's value: a JSON number, or text holding one (éCO2mix sends `"1586"`),
+/// in Western digits or in Arabic-Indic or Persian ones (`"٣٫٥"` is 3.5: their decimal
+/// separator is never a thousands one). Placeholders such as `"ND"`, `"-"` and nulls are no
+/// number.
 pub fn number(value: &Value) -> Option<f64> {
     let n = match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::String(s) => western_digits(s.trim()).parse::<f64>().ok(),
         _ => None,
     }?;
     n.is_finite().then_some(n)
+}
+
+/// `text` with its Arabic-Indic (`٠`–`٩`) and Persian (`۰`–`۹`) digits written as `0`–`9`,
+/// the Arabic decimal separator (`٫`) as a point and the Arabic thousands separator (`٬`)
+/// left out; as it is when it holds none.
+fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    let eastern = |c: char| matches!(c, '\u{0660}'..='\u{066C}' | '\u{06F0}'..='\u{06F9}');
+    if text.is_ascii() || !text.chars().any(eastern) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter(|c| *c != '\u{066C}')
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (u32::from(c) - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (u32::from(c) - 0x06F0) as u8),
+            '\u{066B}' => '.',
+            other => other,
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A category field's value as the label it is counted under.
@@ -755,6 +777,25 @@ mod tests {
             assert_eq!(number(&json!(text)), Some(read), "{text}");
         }
         for text in ["1e400", "NaN", "inf", "-Infinity", "0x10", "1,5"] {
+            assert_eq!(number(&json!(text)), None, "{text}");
+        }
+    }
+
+    /// An Arabic dataset writes its rainfall `"٣٫٥"` (Arabic-Indic digits and decimal
+    /// separator), a Persian one `"۱۲"`: numbers, as a reader of them reads them, counted
+    /// "without a value" before (found by the international student).
+    #[test]
+    fn numbers_in_arabic_indic_or_persian_digits_count() {
+        for (text, read) in [
+            ("٣٫٥", 3.5),
+            ("١٢", 12.0),
+            ("۱۲", 12.0),
+            ("-٠٫٢٥", -0.25),
+            ("١٬٢٣٤", 1234.0),
+        ] {
+            assert_eq!(number(&json!(text)), Some(read), "{text}");
+        }
+        for text in ["٣,٥", "غائم", "٣٫٥ mm"] {
             assert_eq!(number(&json!(text)), None, "{text}");
         }
     }
