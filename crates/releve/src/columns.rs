@@ -8,6 +8,27 @@ pub fn width(text: &str) -> usize {
     text.width()
 }
 
+/// `text` cut to at most `columns` columns, its last one an ellipsis when it is cut (a wide
+/// character that would not fit is left out whole).
+pub fn cut(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if width(text) <= columns {
+        return text.to_owned();
+    }
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let wide = c.width().unwrap_or(0);
+        if used + wide + 1 > columns {
+            break;
+        }
+        kept.push(c);
+        used += wide;
+    }
+    kept.push('…');
+    kept
+}
+
 /// `text` followed by the spaces that make it `columns` wide (as it is, when wider).
 pub fn padded(text: &str, columns: usize) -> String {
     let pad = columns.saturating_sub(width(text));
@@ -25,5 +46,9 @@ mod tests {
         assert_eq!(width("cafe\u{301}"), 4);
         assert_eq!(padded("東京", 6), "東京  ");
         assert_eq!(padded("usgs", 2), "usgs");
+        assert_eq!(cut("usgs", 4), "usgs");
+        assert_eq!(cut("HTTP 503 from x", 6), "HTTP …");
+        assert_eq!(cut("東京都千代田区", 6), "東京…");
+        assert_eq!(width(&cut("東京都千代田区", 6)), 5);
     }
 }

@@ -122,15 +122,9 @@ fn error_cell(now: DateTime<Utc>, at: DateTime<Utc>, error: &str) -> String {
     )
 }
 
-/// `text` on one line, cut to `width` characters with an ellipsis; stderr has it in full.
+/// `text` on one line, cut to `width` columns with an ellipsis; stderr has it in full.
 fn shorten(text: &str, width: usize) -> String {
-    let flat = text.replace(['\n', '\r'], " ");
-    if flat.chars().count() > width {
-        let cut: String = flat.chars().take(width - 1).collect();
-        format!("{cut}…")
-    } else {
-        flat
-    }
+    releve::columns::cut(&text.replace(['\n', '\r'], " "), width)
 }
 
 pub(super) fn time(at: DateTime<Utc>) -> String {
