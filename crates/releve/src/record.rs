@@ -225,7 +225,7 @@ pub fn date_alone(value: &Value) -> bool {
 pub fn number(value: &Value) -> Option<f64> {
     let n = match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => western_digits(s.trim()).parse::<f64>().ok(),
+        Value::String(s) => western_digits(s.trim())?.parse::<f64>().ok(),
         _ => None,
     }?;
     n.is_finite().then_some(n)
@@ -233,22 +233,38 @@ pub fn number(value: &Value) -> Option<f64> {
 
 /// `text` with its Arabic-Indic (`٠`–`٩`) and Persian (`۰`–`۹`) digits written as `0`–`9`,
 /// the Arabic decimal separator (`٫`) as a point and the Arabic thousands separator (`٬`)
-/// left out; as it is when it holds none.
-fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
+/// left out where it groups thousands (`None` where it does not: `"٣٬٥"` may be 3.5 written
+/// with the wrong mark); as it is when it holds none.
+fn western_digits(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     let eastern = |c: char| matches!(c, '\u{0660}'..='\u{066C}' | '\u{06F0}'..='\u{06F9}');
     if text.is_ascii() || !text.chars().any(eastern) {
-        return std::borrow::Cow::Borrowed(text);
+        return Some(std::borrow::Cow::Borrowed(text));
     }
-    text.chars()
-        .filter(|c| *c != '\u{066C}')
+    let western: String = text
+        .chars()
         .map(|c| match c {
             '\u{0660}'..='\u{0669}' => char::from(b'0' + (u32::from(c) - 0x0660) as u8),
             '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (u32::from(c) - 0x06F0) as u8),
             '\u{066B}' => '.',
             other => other,
         })
-        .collect::<String>()
-        .into()
+        .collect();
+    if western.contains('\u{066C}') {
+        // Groups of three digits between the marks and before the decimal point, one to
+        // three before the first mark.
+        let whole = western.split(['.', 'e', 'E']).next().unwrap_or("");
+        let whole = whole.trim_start_matches(['+', '-']);
+        let mut groups = whole.split('\u{066C}');
+        let first = groups.next().unwrap_or("");
+        let digits = |group: &str| group.bytes().all(|b| b.is_ascii_digit());
+        let grouped = (1..=3).contains(&first.len())
+            && digits(first)
+            && groups.all(|group| group.len() == 3 && digits(group));
+        if !grouped {
+            return None;
+        }
+    }
+    Some(western.replace('\u{066C}', "").into())
 }
 
 /// A category field's value as the label it is counted under.
@@ -779,6 +795,18 @@ mod tests {
         for text in ["1e400", "NaN", "inf", "-Infinity", "0x10", "1,5"] {
             assert_eq!(number(&json!(text)), None, "{text}");
         }
+    }
+
+    /// The Arabic thousands separator (`٬`) out of place is no number: `"٣٬٥"` (most likely
+    /// 3.5 written with the sign beside the decimal one) was stored as 35, and `"١٬٢"` as 12,
+    /// where the README reads text that could be either as a null (found by the last review).
+    #[test]
+    fn an_arabic_thousands_separator_out_of_place_is_no_number() {
+        for text in ["٣٬٥", "١٬٢", "١٢٬٥", "٬٥", "1٬5"] {
+            assert_eq!(number(&json!(text)), None, "{text}");
+        }
+        assert_eq!(number(&json!("١٬٢٣٤")), Some(1234.0));
+        assert_eq!(number(&json!("-١٬٢٣٤٬٥٦٧٫٥")), Some(-1_234_567.5));
     }
 
     /// An Arabic dataset writes its rainfall `"٣٫٥"` (Arabic-Indic digits and decimal
