@@ -112,7 +112,8 @@ impl RawFolder {
                     .iter()
                     .map(waiting_runs::RunMark::from)
                     .collect();
-                Some((Some(source.every), starts))
+                // A source disabled now tells nothing of a stretch since its last run.
+                Some((source.enabled.then_some(source.every), starts))
             })
             .collect();
         let collector = waiting_runs::CollectorRuns::new(

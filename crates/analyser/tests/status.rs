@@ -1581,3 +1581,54 @@ fn a_refused_source_named_in_japanese_keeps_the_columns_aligned() {
         );
     }
 }
+
+/// A server up all night, its summariser stuck since 10 hours ago. Its minutely source was
+/// disabled by hand 8 hours ago (`enabled = false`, still so), and its daily source's run of
+/// 9 hours ago waits in `raw/` with the minutely runs before it. The README and the fix of
+/// `CollectorRuns` say a source disabled across a stretch tells nothing of the machine asleep
+/// in it; yet the stretch since the minutely source's last run, up to now, is read as a night
+/// by that source's runs: the daily file is said to have waited an hour, and status reads ok
+/// where the summariser has been stuck 9 hours on a machine up (BEHIND, an alert mail).
+#[tokio::test]
+async fn a_minutely_source_still_disabled_does_not_make_the_hours_since_a_night() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusdisablednow");
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/usgs\"\nevery = \"1m\"\nkey = \"id\"\ntime = \"time\"\nenabled = false\n\n[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/daily\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+    .expect("write sources.toml");
+    let now = Utc::now();
+    // The summariser's last run stored what landed before 10 hours ago.
+    let stored = (121..=180)
+        .step_by(5)
+        .map(|minutes| {
+            run(
+                "usgs",
+                now - TimeDelta::hours(8) - TimeDelta::minutes(minutes),
+                None,
+            )
+        })
+        .map(|metrics| run_document(&metrics).expect("run doc"))
+        .collect();
+    insert(&database, RUNS, stored).await;
+    // Collected every few minutes from 10 hours ago until it was disabled, 8 hours ago.
+    let disabled = now - TimeDelta::hours(8);
+    for minutes in (0..=120).step_by(5) {
+        land_run(
+            &site.raw(),
+            &run("usgs", disabled - TimeDelta::minutes(minutes), None),
+        );
+    }
+    land_run(&site.raw(), &run("daily", now - TimeDelta::hours(9), None));
+
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        cell(&stdout, "daily", "STATE"),
+        "BEHIND",
+        "the hours since a source was disabled read as the machine asleep:\n{stdout}\n{stderr}"
+    );
+}

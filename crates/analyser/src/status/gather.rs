@@ -65,7 +65,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let collector = crate::waiting_runs::CollectorRuns::new(
         sources
             .iter()
-            .map(|status| (status.every, status.waiting_runs.as_slice())),
+            // A source disabled now tells nothing of a stretch since its last run.
+            .map(|status| {
+                let every = status.every.filter(|_| status.enabled);
+                (every, status.waiting_runs.as_slice())
+            }),
     );
     for status in &mut sources {
         status.waited_for_summariser = status
