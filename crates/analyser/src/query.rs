@@ -355,7 +355,7 @@ pub async fn runs_kept_from(
         db,
         store::RUNS,
         // Dates only (a range compares no other type); nx-27017 knows no `$type: "date"`.
-        doc! {"source": {"$in": &names}, "finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
+        doc! {"source": {"$in": names}, "finished": {"$gte": mongodb::bson::DateTime::from_millis(0)}},
         doc! {"finished": 1},
         "reading the oldest run kept",
         unread,
@@ -369,11 +369,6 @@ pub async fn runs_kept_from(
     Ok(kept_from(oldest.map(|run| run.ended()), intervals, now))
 }
 
-/// How long `runs` keeps a run, as a duration of chrono's.
-fn kept_for() -> chrono::TimeDelta {
-    chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0))
-}
-
 /// The end of the oldest run kept, `oldest`, when the TTL index has been deleting up to it:
 /// when it ended within a day of the horizon, [`store::RUNS_KEPT`] before `now` (a day
 /// before it: deletions lag), or after it by up to the slowest of the enabled sources'
@@ -385,7 +380,7 @@ pub fn kept_from(
     intervals: impl IntoIterator<Item = chrono::TimeDelta>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let kept = kept_for();
+    let kept = chrono::TimeDelta::seconds(i64::try_from(store::RUNS_KEPT.as_secs()).unwrap_or(0));
     let horizon = now - kept;
     let day = chrono::TimeDelta::days(1);
     let slowest = intervals

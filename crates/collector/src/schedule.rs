@@ -36,9 +36,12 @@ pub enum Due {
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 
-/// How early a run may start and still find due what is due on the minute (see
-/// [`releve::config::CRON_EARLY`]).
-use releve::config::CRON_EARLY;
+/// How early a run may start and still find due what is due on the minute: cron's clock a
+/// moment ahead of the one the collector reads (a Kubernetes CronJob's controller and its
+/// node, a clock slewed back). Two runs in a minute stay apart unless the first began in its
+/// last two seconds. Not for a day's start: a run begun before midnight is the day before's,
+/// for the collector and the reports alike.
+const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
 /// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
 /// tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00),

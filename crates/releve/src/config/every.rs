@@ -7,13 +7,6 @@ use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-/// How early a collector run may start and still find due what is due on the minute: cron's
-/// clock a moment ahead of the one the collector reads (a Kubernetes CronJob's controller and
-/// its node, a clock slewed back). Two runs in a minute stay apart unless the first began in
-/// its last two seconds. Not for a day's start: a run begun before midnight is the day
-/// before's, for the collector and the reports alike.
-pub const CRON_EARLY: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
-
 /// Seconds in a day of 24 hours.
 const SECONDS_PER_DAY: u64 = 24 * 60 * 60;
 
