@@ -68,24 +68,25 @@ pub const LEAST_RETRY: Duration = Duration::from_secs(1);
 /// of memory at every run.
 pub const MAX_BODY_BYTES: u64 = releve::rawfile::DEFAULT_MAX_FILE_MB * releve::rawfile::MIB;
 
+/// The memory the collector may use (see [`memory::available`]), read once: both caps below
+/// rest on the same reading.
+fn available_memory() -> Option<u64> {
+    static AVAILABLE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(memory::available)
+}
+
 /// The largest body this process reads: [`MAX_BODY_BYTES`], or less on a machine or under
-/// limits leaving the collector less memory (see [`memory`]), with that memory then. Read
-/// once.
+/// limits leaving the collector less memory (see [`memory`]), with that memory then.
 fn answer_cap() -> (u64, Option<u64>) {
-    static CAP: std::sync::OnceLock<(u64, Option<u64>)> = std::sync::OnceLock::new();
-    *CAP.get_or_init(|| {
-        let available = memory::available();
-        let cap = memory::answer_cap(MAX_BODY_BYTES, available);
-        (cap, available.filter(|_| cap < MAX_BODY_BYTES))
-    })
+    let available = available_memory();
+    let cap = memory::answer_cap(MAX_BODY_BYTES, available);
+    (cap, available.filter(|_| cap < MAX_BODY_BYTES))
 }
 
 /// The most of an answer parsed whole as a tree (see [`memory::tree_cap`]) and the memory the
-/// collector may use, which sets it, in bytes; `None` where that memory is not known. Read
-/// once.
+/// collector may use, which sets it, in bytes; `None` where that memory is not known.
 pub fn tree_cap() -> Option<(u64, u64)> {
-    static AVAILABLE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    let available = (*AVAILABLE.get_or_init(memory::available))?;
+    let available = available_memory()?;
     Some((memory::tree_cap(available), available))
 }
 
