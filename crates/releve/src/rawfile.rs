@@ -85,6 +85,16 @@ pub fn summariser_database(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser-database")
 }
 
+/// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it
+/// is empty).
+pub fn summarised_into(raw_dir: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(summariser_database(raw_dir)) {
+        Ok(text) => Ok(Some(text.trim().to_owned()).filter(|name| !name.is_empty())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 /// `raw/.installation`: the raw folder's own id, which the database it is summarised into
 /// names (see [`crate::store::installation`]), so that two installations never share one.
 pub fn installation(raw_dir: &Path) -> PathBuf {

@@ -5,7 +5,6 @@
 //! `--new-database`. And keeps two installations from sharing one database: the database
 //! names the raw folder it is summarised from ([`own_database`]).
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use releve::store::Unindexed;
@@ -243,15 +242,13 @@ pub fn never_summarised(raw_dir: &Path, summarised_before: bool, new_database: b
 /// is empty). One that cannot be read is a warning: the check is a safeguard, not a condition
 /// of the run.
 pub fn noted(raw_dir: &Path) -> Option<String> {
-    let record = releve::rawfile::summariser_database(raw_dir);
-    match std::fs::read_to_string(&record) {
-        Ok(text) => Some(text.trim().to_owned()).filter(|name| !name.is_empty()),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => {
+    releve::rawfile::summarised_into(raw_dir)
+        .inspect_err(|err| {
+            let record = releve::rawfile::summariser_database(raw_dir);
             warn!(file = %record.display(), error = %err, "Cannot read which database this raw folder was summarised into; not checked.");
-            None
-        }
-    }
+        })
+        .ok()
+        .flatten()
 }
 
 /// Notes `database` as the one the raw folder's files go to, once it holds relevé's

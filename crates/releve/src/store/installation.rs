@@ -160,12 +160,12 @@ pub struct Elsewhere {
 impl Elsewhere {
     /// The database `database`, naming `theirs`, seen from the raw folder `raw_dir`.
     pub fn of(database: &str, theirs: Installation, raw_dir: &Path) -> Elsewhere {
-        let noted = std::fs::read_to_string(crate::rawfile::summariser_database(raw_dir));
+        let noted = crate::rawfile::summarised_into(raw_dir).ok().flatten();
         Elsewhere {
             database: database.to_owned(),
             theirs,
             ours: place(raw_dir),
-            summarised_here: noted.is_ok_and(|noted| noted.trim() == database),
+            summarised_here: noted.as_deref() == Some(database),
         }
     }
 
