@@ -102,25 +102,12 @@ impl RawFolder {
         data: &mut BTreeMap<String, SourceData>,
         first_runs: &mut BTreeMap<String, DateTime<Utc>>,
     ) -> (Quarantined, Vec<String>) {
-        let starts: Vec<(Option<releve::Every>, Vec<waiting_runs::RunMark>)> = config
-            .sources
-            .iter()
-            .filter_map(|source| {
+        let collector =
+            waiting_runs::CollectorRuns::new(config.sources.iter().filter_map(|source| {
                 let waiting = self.waiting.get(&source.name)?;
-                let starts = waiting
-                    .runs
-                    .iter()
-                    .map(waiting_runs::RunMark::from)
-                    .collect();
-                // A source disabled now tells nothing of a stretch since its last run.
-                Some((source.enabled.then_some(source.every), starts))
-            })
-            .collect();
-        let collector = waiting_runs::CollectorRuns::new(
-            starts
-                .iter()
-                .map(|(every, starts)| (*every, starts.as_slice())),
-        );
+                let marks = waiting.runs.iter().map(waiting_runs::RunMark::from);
+                Some((source.enabled.then_some(source.every), marks.collect()))
+            }));
         for source in &config.sources {
             // Noted by the collector in the source's state: its runs land no record since its
             // query changed (see `releve::selection`).

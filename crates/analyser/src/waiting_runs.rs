@@ -75,17 +75,17 @@ pub struct CollectorRuns {
 }
 
 impl CollectorRuns {
-    /// The runs of each source (its `every`, when known, and its waiting runs).
-    pub fn new<'a>(
-        sources: impl IntoIterator<Item = (Option<releve::Every>, &'a [RunMark])>,
+    /// The runs of each source: its `every` (`None` when not known, or for a source disabled
+    /// now, which tells nothing of a stretch since its last run) and its waiting runs.
+    pub fn new(
+        sources: impl IntoIterator<Item = (Option<releve::Every>, Vec<RunMark>)>,
     ) -> CollectorRuns {
         let mut runs = CollectorRuns::default();
-        for (every, marks) in sources {
+        for (every, mut marks) in sources {
             runs.starts.extend(marks.iter().map(|mark| mark.started));
             if let Some(every) = every
                 && !marks.is_empty()
             {
-                let mut marks = marks.to_vec();
                 marks.sort_unstable_by_key(|mark| mark.started);
                 runs.sources.push((every.as_chrono(), marks));
             }
@@ -285,7 +285,7 @@ mod tests {
             let runs = CollectorRuns::new(
                 sources
                     .iter()
-                    .map(|(every, marks)| (Some(*every), marks.as_slice())),
+                    .map(|(every, marks)| (Some(*every), marks.clone())),
             );
             runs.waited_for_summariser(landed, now)
         };

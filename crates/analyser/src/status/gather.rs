@@ -62,15 +62,10 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     }));
     // The machine's runs, every source's, tell how long each file has waited while the
     // summariser could have taken it.
-    let collector = crate::waiting_runs::CollectorRuns::new(
-        sources
-            .iter()
-            // A source disabled now tells nothing of a stretch since its last run.
-            .map(|status| {
-                let every = status.every.filter(|_| status.enabled);
-                (every, status.waiting_runs.as_slice())
-            }),
-    );
+    let collector = crate::waiting_runs::CollectorRuns::new(sources.iter().map(|status| {
+        let every = status.every.filter(|_| status.enabled);
+        (every, status.waiting_runs.clone())
+    }));
     for status in &mut sources {
         status.waited_for_summariser = status
             .oldest_waiting
