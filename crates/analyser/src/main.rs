@@ -37,8 +37,9 @@ async fn main() -> ExitCode {
     }
 }
 
-/// `analyser status`: the table on stdout, one line per problem on stderr; exits 0 when all is
-/// well, 1 when something needs attention, 2 when the configuration cannot be read.
+/// `analyser status`: the table (or, with `--json`, a JSON document) on stdout, one line per
+/// problem on stderr; exits 0 when all is well, 1 when something needs attention, 2 when the
+/// configuration cannot be read.
 async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
     let report = match analyser::status::report(args).await {
         Ok(report) => report,
@@ -47,7 +48,12 @@ async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
             return releve::cli::cannot_start();
         }
     };
-    releve::logging::print_out(&report.render());
+    let shown = if args.json {
+        report.render_json()
+    } else {
+        report.render()
+    };
+    releve::logging::print_out(&shown);
     let problems = report.problems();
     for problem in &problems {
         releve::logging::failure_line("analyser status", problem);

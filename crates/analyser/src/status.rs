@@ -11,6 +11,7 @@
 mod day_reports;
 mod disk;
 mod gather;
+mod json;
 mod table;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,10 @@ pub struct StatusArgs {
     /// Folder the reports are written to.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub reports_dir: PathBuf,
+    /// Print the status as one JSON document instead of the table (its fields are in the
+    /// README); the exit code and the lines on stderr are the same.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Why no status could be given at all.
@@ -408,6 +413,11 @@ impl StatusReport {
     /// The table as text.
     pub fn render(&self) -> String {
         table::render(self)
+    }
+
+    /// The status as one JSON document (see [`json`]).
+    pub fn render_json(&self) -> String {
+        json::render(self)
     }
 }
 

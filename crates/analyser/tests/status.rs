@@ -1632,3 +1632,123 @@ async fn a_minutely_source_still_disabled_does_not_make_the_hours_since_a_night(
         "the hours since a source was disabled read as the machine asleep:\n{stdout}\n{stderr}"
     );
 }
+
+/// `status --json` for a monitoring tool: the table's verdicts and times as fields it can
+/// read without parsing columns, the same exit code, and each problem as stderr says it.
+#[tokio::test]
+async fn status_as_json_gives_each_source_s_state_times_and_problems() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusjson");
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(
+        &site.raw(),
+        &run("meteo", now - TimeDelta::minutes(1), None),
+    );
+    let retry = now + TimeDelta::minutes(13);
+    let documents = [
+        run("usgs", now - TimeDelta::minutes(3), None),
+        RunMetrics {
+            retry_from: Some(retry),
+            ..run(
+                "usgs",
+                now - TimeDelta::minutes(2),
+                Some("HTTP 503 from http://127.0.0.1:9/usgs"),
+            )
+        },
+    ]
+    .iter()
+    .map(|metrics| run_document(metrics).expect("run doc"))
+    .collect();
+    insert(&database, RUNS, documents).await;
+    let hour = hour_of(now - TimeDelta::hours(1));
+    insert(
+        &database,
+        HOURLY,
+        vec![doc! {"source": "meteo", "hour": bson_date(hour), "count": 4_i64, "updated_at": bson_date(hour)}],
+    )
+    .await;
+
+    let output = site.status_with(server.uri(), &database, &["--json"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let status: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    let source = |name: &str| {
+        status["sources"]
+            .as_array()
+            .and_then(|sources| sources.iter().find(|s| s["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {status:#}"))
+    };
+    assert_eq!(status["ok"], false);
+    assert_eq!(status["mongodb"]["state"], "reachable");
+    let usgs = source("usgs");
+    assert_eq!(usgs["state"], "failing", "{usgs:#}");
+    assert!(
+        usgs["last_error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("HTTP 503")),
+        "{usgs:#}"
+    );
+    let retry_from = usgs["retry_from"].as_str().expect("retry_from is a time");
+    assert!(
+        DateTime::parse_from_rfc3339(retry_from).is_ok() && retry_from.ends_with('Z'),
+        "{retry_from}"
+    );
+    let meteo = source("meteo");
+    assert_eq!(meteo["state"], "ok", "{meteo:#}");
+    assert_eq!(meteo["every_seconds"], 900);
+    assert_eq!(meteo["waiting_files"], 1);
+    assert_eq!(
+        meteo["last_summarised_hour"],
+        hour.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    assert_eq!(source("archive")["state"], "disabled");
+    assert!(
+        status["problems"]
+            .as_array()
+            .is_some_and(|problems| problems.iter().any(|p| p
+                .as_str()
+                .is_some_and(|p| p.contains("source `usgs` is failing")))),
+        "{status:#}"
+    );
+    assert!(
+        stderr.contains("source `usgs` is failing"),
+        "stderr says it as without --json: {stderr}"
+    );
+}
+
+/// Without MongoDB, what only MongoDB knows is `null` in `--json`, not a guess, and the URI's
+/// password is not in the document.
+#[test]
+fn status_as_json_without_mongodb_says_null_for_what_it_could_not_read() {
+    let site = Site::new();
+    land_run(
+        &site.raw(),
+        &run("meteo", Utc::now() - TimeDelta::minutes(5), None),
+    );
+    let output = site.status_with(
+        "mongodb://alice:s3cret-pw@127.0.0.1:9/releve?serverSelectionTimeoutMS=500",
+        "releve",
+        &["--json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains("s3cret-pw"), "{stdout}");
+    let status: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!(status["mongodb"]["state"], "unreachable", "{status:#}");
+    let sources = status["sources"].as_array().expect("sources");
+    let meteo = sources
+        .iter()
+        .find(|s| s["name"] == "meteo")
+        .expect("meteo");
+    assert_eq!(meteo["state"], "ok", "{meteo:#}");
+    assert!(meteo["last_summarised_hour"].is_null(), "{meteo:#}");
+    let daily = sources
+        .iter()
+        .find(|s| s["name"] == "daily")
+        .expect("daily");
+    assert_eq!(daily["state"], "unknown", "{daily:#}");
+    assert!(daily["last_collected"].is_null(), "{daily:#}");
+}
