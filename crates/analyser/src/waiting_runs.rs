@@ -48,6 +48,9 @@ pub struct RunMark {
     pub retry_from: Option<DateTime<Utc>>,
     /// Since when its source had been disabled (`enabled = false`), for the first run after.
     pub disabled_from: Option<DateTime<Utc>>,
+    /// The `every` it collected under, when its metrics say (a source's `every` may have been
+    /// changed since: the runs made before are judged by their own).
+    pub every: Option<TimeDelta>,
 }
 
 impl From<&RunMetrics> for RunMark {
@@ -56,6 +59,10 @@ impl From<&RunMetrics> for RunMark {
             started: run.started,
             retry_from: run.retry_from,
             disabled_from: run.disabled_from,
+            every: run
+                .every_s
+                .and_then(|secs| i64::try_from(secs).ok())
+                .map(TimeDelta::seconds),
         }
     }
 }
@@ -65,7 +72,8 @@ impl From<&RunMetrics> for RunMark {
 /// (a laptop's night, when cron ran no summariser either) when it is longer than twice the
 /// `every` (30 minutes at least, the longest wait after failures) of the most frequent source
 /// that was collecting on both sides of it, not put off by a failure nor disabled across it;
-/// with no such source, nothing tells.
+/// with no such source, nothing tells. A source's `every` there is the one its run before the
+/// stretch collected under, when its metrics say, else the one configured now.
 #[derive(Debug, Clone, Default)]
 pub struct CollectorRuns {
     /// Each source's interval and runs, in time order.
@@ -75,8 +83,8 @@ pub struct CollectorRuns {
 }
 
 impl CollectorRuns {
-    /// The runs of each source: its `every` (`None` when not known, or for a source disabled
-    /// now, which tells nothing of a stretch since its last run) and its waiting runs.
+    /// The runs of each source: its `every` now (`None` when not known, or for a source
+    /// disabled now, which tells nothing of a stretch since its last run) and its waiting runs.
     pub fn new(
         sources: impl IntoIterator<Item = (Option<releve::Every>, Vec<RunMark>)>,
     ) -> CollectorRuns {
@@ -102,6 +110,7 @@ impl CollectorRuns {
             // at `until` or after, not after a stretch disabled that began by `from`.
             let before = marks.partition_point(|mark| mark.started <= from);
             let last = marks.get(before.checked_sub(1)?)?;
+            let every = &last.every.unwrap_or(*every);
             let recent = from - last.started <= *every * 2;
             let put_off = last.retry_from.is_some_and(|retry| retry >= until);
             let next = marks.get(before);
@@ -278,6 +287,7 @@ mod tests {
                     started: minutes(*m),
                     retry_from: None,
                     disabled_from: None,
+                    every: None,
                 })
                 .collect()
         };
@@ -352,6 +362,7 @@ mod tests {
                         started: yesterday,
                         retry_from: None,
                         disabled_from: None,
+                        every: None,
                     }]
                 )],
                 yesterday

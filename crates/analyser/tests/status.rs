@@ -1752,3 +1752,65 @@ fn status_as_json_without_mongodb_says_null_for_what_it_could_not_read() {
     assert_eq!(daily["state"], "unknown", "{daily:#}");
     assert!(daily["last_collected"].is_null(), "{daily:#}");
 }
+
+/// A desktop up all night, its summariser stuck for eight hours: `hourly`, collected every
+/// hour (each run's metrics say `every_s` 3600), waits in `raw/` and status rightly reads
+/// BEHIND. The user then shortens its interval to `15m` (a common tweak) and its next run
+/// comes: nothing is summarised, the machine never slept. Yet status judges the hourly runs
+/// already made by the new `every` (a stretch over 30 minutes without a run is a night) rather
+/// than the `every` each run recorded, reads each hour between them as the machine asleep, and
+/// says the eight hours' files waited minutes: BEHIND is gone and status exits 0 for a
+/// summariser stuck all along (until three more hours pass).
+#[tokio::test]
+async fn shortening_a_sources_every_does_not_hide_a_summariser_stuck_for_hours() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusstuckevery");
+    let site = Site::new();
+    let config = |every: &str| {
+        format!(
+            "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/hourly\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"time\"\n"
+        )
+    };
+    std::fs::write(site.dir.path().join("sources.toml"), config("1h")).expect("sources.toml");
+    let now = Utc::now();
+    let stored = run("hourly", now - TimeDelta::hours(9), None);
+    insert(
+        &database,
+        RUNS,
+        vec![run_document(&stored).expect("run doc")],
+    )
+    .await;
+    // Collected every hour for eight hours, at the interval each run records.
+    for hours in 1..=8 {
+        let mut hourly = run(
+            "hourly",
+            now - TimeDelta::hours(hours) - TimeDelta::minutes(5),
+            None,
+        );
+        hourly.every_s = Some(3_600);
+        land_run(&site.raw(), &hourly);
+    }
+    let before = site.status(server.uri(), &database);
+    let stdout = text(&before.stdout);
+    assert_eq!(
+        cell(&stdout, "hourly", "STATE"),
+        "BEHIND",
+        "the stuck summariser, before the change:\n{stdout}\n{}",
+        text(&before.stderr)
+    );
+
+    // `every` shortened to 15 minutes; the run it brought, a minute ago.
+    std::fs::write(site.dir.path().join("sources.toml"), config("15m")).expect("sources.toml");
+    let mut quarter = run("hourly", now - TimeDelta::minutes(1), None);
+    quarter.every_s = Some(900);
+    land_run(&site.raw(), &quarter);
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        cell(&stdout, "hourly", "STATE"),
+        "BEHIND",
+        "eight hours of files a stuck summariser left on a machine up all night, read as a night asleep once `every` was shortened:\n{stdout}\n{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+}
