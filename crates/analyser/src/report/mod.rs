@@ -397,7 +397,7 @@ fn short_of_expected(
             let Some(from) = c.expected_from.counted_from(period) else {
                 return false;
             };
-            let machine = due_in_silences(source, c, silences, from).min(c.expected);
+            let machine = due_in_silences(source, c, silences, from, period.tz).min(c.expected);
             let (expected, missed) = (
                 c.expected - machine,
                 c.expected.saturating_sub(c.landed).saturating_sub(machine),
@@ -431,12 +431,15 @@ fn short_of_expected(
 /// The collections of an interval source due strictly within the stretches no source ran in,
 /// while it was expected to collect (`c`'s count): from `from` on (a source added after a
 /// night was not expected in it), up to where a source disabled since stops being expected,
-/// and outside the stretches it was disabled.
+/// and outside the stretches it was disabled. A source of whole days is due from each day's
+/// start on `zone`'s clock (see [`releve::Every::after`]) and collected whenever the machine
+/// is up that day: only the days a stretch covers whole are the machine's.
 fn due_in_silences(
     source: &releve::Source,
     c: &Completeness,
     silences: &[Silence],
     from: DateTime<Utc>,
+    zone: chrono_tz::Tz,
 ) -> u64 {
     let every = source.every.duration().as_secs();
     if every == 0 || source.collects_by_day() {
@@ -459,6 +462,10 @@ fn due_in_silences(
             .iter()
             .map(|disabled| seconds(disabled.from.max(start), disabled.until.min(end)))
             .sum();
+        if let Some(days) = source.every.whole_days() {
+            due += whole_days_within(start, end, &c.disabled, zone) / days;
+            continue;
+        }
         let expected = seconds(start, end).saturating_sub(off);
         // Between two runs, the collections strictly within; cut by where the source was
         // expected, whole intervals.
@@ -469,6 +476,35 @@ fn due_in_silences(
         };
     }
     due
+}
+
+/// How many days on `zone`'s clock lie whole within `start..end`, none of them within a
+/// stretch the source was disabled.
+fn whole_days_within(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    disabled: &[crate::query::Disabled],
+    zone: chrono_tz::Tz,
+) -> u64 {
+    let mut day = start.with_timezone(&zone).date_naive();
+    let mut whole = 0;
+    while let Some(next) = day.succ_opt() {
+        let (from, until) = (
+            releve::local_day::midnight(zone, day),
+            releve::local_day::midnight(zone, next),
+        );
+        if until > end {
+            break;
+        }
+        let off = disabled
+            .iter()
+            .any(|stretch| stretch.from < until && stretch.until > from);
+        if from >= start && !off {
+            whole += 1;
+        }
+        day = next;
+    }
+    whole
 }
 
 /// What the cover says of the period's records that MongoDB holds of sources no longer in the
@@ -579,5 +615,136 @@ fn health_table(input: &ReportInput<'_>, assessed: &[(&releve::Source, Completen
         columns,
         rows,
         size: 9.0,
+    }
+}
+
+#[cfg(test)]
+mod short_of_expected_tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::query::CollectionRun;
+
+    fn source(name: &str, every: &str) -> releve::Source {
+        let text = format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/{name}\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+        );
+        let config =
+            releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
+        config.sources[0].clone()
+    }
+
+    fn run(started: DateTime<Utc>, every_s: i64, error: Option<&str>) -> CollectionRun {
+        CollectionRun {
+            started,
+            file: None,
+            records: 10,
+            announced: None,
+            retries: 0,
+            throttled: 0,
+            shortfall: 0,
+            key_clashes: 0,
+            clash_key: None,
+            error: error.map(str::to_owned),
+            every_s: Some(every_s),
+            disabled_from: None,
+            retry_from: None,
+            day: None,
+        }
+    }
+
+    fn data(runs: Vec<CollectionRun>, before: CollectionRun) -> SourceData {
+        let last = runs.iter().map(|run| run.started).max();
+        SourceData {
+            last_success: last,
+            latest_run: last,
+            run_before: Some(before),
+            runs,
+            ..SourceData::default()
+        }
+    }
+
+    /// A laptop shut for the weekend: up all week (a `15m` source collected throughout) until
+    /// Friday 18:00, opened again on Sunday 20:00. Its daily source, due from each day's start
+    /// (`Every::after`), ran Monday to Friday at midnight and on Sunday when the laptop woke:
+    /// Saturday alone is the machine's. Its API was also down all Tuesday (one failed run, no
+    /// collection that day): a day the source missed while the machine was up, 1 of the 6
+    /// collections left once Saturday is set aside, which the cover should name. The cover's
+    /// count of collections "due within the silence" takes the 50 hours as elapsed time (two
+    /// days of 24 hours), so it sets two days aside as the machine's, Tuesday's failure among
+    /// them, and says nothing of the daily source.
+    #[test]
+    fn a_daily_source_s_own_failure_is_named_after_a_weekend_shut() {
+        let tz = chrono_tz::UTC;
+        let period =
+            ReportPeriod::containing(PeriodKind::Week, "2026-11-16".parse().expect("date"), tz);
+        let monday = period.start();
+        let day = |n: i64, hour: i64| monday + Duration::days(n) + Duration::hours(hour);
+        let daily = source("daily", "1d");
+        let quarter = source("quarter", "15m");
+        let mut daily_runs = vec![run(day(0, 0), 86_400, None)];
+        daily_runs.push(run(day(1, 0), 86_400, Some("HTTP 503")));
+        for n in 2..=4 {
+            daily_runs.push(run(day(n, 0), 86_400, None));
+        }
+        daily_runs.push(run(day(6, 20), 86_400, None));
+        let shut = day(4, 18);
+        let woken = day(6, 20);
+        let mut quarter_runs = Vec::new();
+        let mut at = monday;
+        while at < period.end() {
+            if at <= shut || at >= woken {
+                quarter_runs.push(run(at, 900, None));
+            }
+            at += Duration::minutes(15);
+        }
+        let first = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single();
+        let known = || completeness::Known {
+            first_run: first,
+            credentials_missing: false,
+            runs_kept_from: None,
+            quarantined: 0,
+            quarantined_since: 0,
+        };
+        let daily_data = data(daily_runs, run(monday - Duration::days(1), 86_400, None));
+        let quarter_data = data(quarter_runs, run(monday - Duration::minutes(15), 900, None));
+        let now = period.end() + Duration::hours(5);
+        let assessed = vec![
+            (
+                &daily,
+                completeness::assess(&daily, &daily_data, known(), &period, now),
+            ),
+            (
+                &quarter,
+                completeness::assess(&quarter, &quarter_data, known(), &period, now),
+            ),
+        ];
+        assert_eq!(
+            (assessed[0].1.expected, assessed[0].1.landed),
+            (7, 5),
+            "a collection a day expected, Tuesday and Saturday missed"
+        );
+        let silences = completeness::silence::silences(
+            [
+                (&daily, &daily_data, &assessed[0].1),
+                (&quarter, &quarter_data, &assessed[1].1),
+            ],
+            &period,
+            now.min(period.end()),
+        );
+        assert_eq!(
+            silences
+                .iter()
+                .map(|silence| (silence.from, silence.until))
+                .collect::<Vec<_>>(),
+            [(shut, woken)],
+            "the weekend shut"
+        );
+        let said = short_of_expected(&assessed, &silences, &period);
+        let machine = due_in_silences(&daily, &assessed[0].1, &silences, period.start(), tz);
+        assert!(
+            said.as_deref().is_some_and(|said| said.contains("daily")),
+            "Tuesday's failure, 1 of the 6 collections due while the machine was up, is not named ({machine} daily collections set aside as the machine's, Saturday alone was): {said:?}"
+        );
     }
 }
