@@ -27,6 +27,7 @@
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
 
 mod batch;
+pub mod cli;
 mod crash;
 mod database;
 mod failure_lines;

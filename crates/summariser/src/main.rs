@@ -3,39 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Parser;
-use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
-use summariser::{Options, Outcome, Resummarise};
-
-/// De-duplicates landed records into hourly summaries in MongoDB.
-#[derive(Debug, Parser)]
-#[command(version, about)]
-struct Args {
-    #[command(flatten)]
-    config: ConfigArgs,
-    #[command(flatten)]
-    raw: RawDirArgs,
-    #[command(flatten)]
-    mongo: MongoArgs,
-    /// The largest landed file to read, in MiB: a file is read whole and takes about twice its
-    /// size of memory; a larger one waits in place, named on stderr.
-    #[arg(long, value_name = "MIB", default_value_t = summariser::MAX_FILE_MB,
-          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
-    max_file_mb: u64,
-    /// After the landed files, summarise again from `records` every stored hour of these
-    /// sources (of every source when none is named), within their `keep_days`: run it once
-    /// after changing a source's `numeric`, `categories`, `plausible`, `lon` or `lat`.
-    #[arg(long, value_name = "SOURCE", num_args = 0..)]
-    resummarise: Option<Vec<String>>,
-    /// Write into a database that holds no relevé data although this raw folder was
-    /// summarised into one before (a new MongoDB server, a database started afresh), or into
-    /// another database than before, or into one summarised from another raw folder (this
-    /// one replaced, or copied without its hidden files; the database then names this one):
-    /// without it such a run stops, so that a mistyped --database or MONGODB_URI cannot take
-    /// the files, nor two installations share a database.
-    #[arg(long)]
-    new_database: bool,
-}
+use summariser::cli::Args;
+use summariser::{Outcome, Resummarise};
 
 fn main() -> ExitCode {
     // `.env` first: `MONGODB_URI` and the credentials may be set there, for every stage.
@@ -109,19 +78,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::Result<Outcome> {
-    let database = args.mongo.database();
-    let database_from_uri = args.mongo.database_from_uri();
-    let options = Options {
-        config,
-        raw_dir: args.raw.raw_dir,
-        mongodb_uri: args.mongo.uri,
-        database,
-        batch_files: summariser::BATCH_FILES,
-        max_file_bytes: args.max_file_mb * summariser::MIB,
-        resummarise,
-        new_database: args.new_database,
-        database_from_uri,
-    };
+    let options = args.options(config, resummarise);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
