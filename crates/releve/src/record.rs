@@ -28,9 +28,11 @@ pub fn on_globe(lon: f64, lat: f64) -> Option<(f64, f64)> {
     ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some((lon, lat))
 }
 
-/// Epoch values of this size or more are read as milliseconds (it is 5138 AD in seconds,
-/// 1973 in milliseconds).
-const EPOCH_MILLIS_THRESHOLD: f64 = 1e11;
+/// Epoch values of this size or more are read as milliseconds: as seconds they are past
+/// November 2286 (or before 1653), where no collected record lives, as milliseconds from
+/// 26 April 1970 (or before 7 September 1969), where a catalogue's history does (USGS's
+/// earthquakes of the 1960s and 1970s are served in milliseconds).
+const EPOCH_MILLIS_THRESHOLD: f64 = 1e10;
 
 /// Epoch values nearer zero than this are no time: as seconds they fall within three years
 /// of 1970 (from October 1966 to March 1973), where no collected record lives, and they are
@@ -715,22 +717,31 @@ mod tests {
         );
         for (number, read) in [
             (
-                99_999_999_999_i64,
-                Utc.timestamp_opt(99_999_999_999, 0).single(),
+                9_999_999_999_i64,
+                Utc.timestamp_opt(9_999_999_999, 0).single(),
             ),
             (
-                100_000_000_000,
-                Utc.timestamp_millis_opt(100_000_000_000).single(),
+                10_000_000_000,
+                Utc.timestamp_millis_opt(10_000_000_000).single(),
             ),
             (
-                -100_000_000_000,
-                Utc.timestamp_millis_opt(-100_000_000_000).single(),
+                -10_000_000_000,
+                Utc.timestamp_millis_opt(-10_000_000_000).single(),
+            ),
+            // USGS's catalogue: May 1972 and July 1969, not 4346 and 1494.
+            (
+                75_000_000_000,
+                Utc.timestamp_millis_opt(75_000_000_000).single(),
+            ),
+            (
+                -15_000_000_000,
+                Utc.timestamp_millis_opt(-15_000_000_000).single(),
             ),
         ] {
             assert_eq!(
                 timestamp(&json!(number)),
                 read,
-                "{number}: 10^11 and past are milliseconds"
+                "{number}: 10^10 and past are milliseconds"
             );
         }
         assert_eq!(timestamp(&json!("soon")), None);
