@@ -105,6 +105,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 records: 40_000,
                 unplaced: 0,
                 sampled_every: 2,
+                extremes_added: 0,
             });
             let data = SourceData {
                 hourly,

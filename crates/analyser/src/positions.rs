@@ -41,7 +41,15 @@ pub struct Positions {
     pub unplaced: u64,
     /// 1 when every record was read; n (a power of two) when about one record in n was.
     pub sampled_every: u64,
+    /// Of `points`, those added to a sample for their value: up to [`EXTREMES`] of the
+    /// period's highest and as many of its lowest, which the sample left out.
+    pub extremes_added: usize,
 }
+
+/// A sample keeps this many of the period's highest values and as many of its lowest, so a
+/// map of an aftershock sequence still draws its mainshock and its key spans the period's
+/// values.
+pub const EXTREMES: usize = 32;
 
 /// The positions of `source`'s records in the period (see the module's documentation).
 pub async fn load(
@@ -76,13 +84,42 @@ fn key_hash(key: &str) -> u64 {
 
 /// A sample of a stream of records that never holds more than `most` positions: a record is
 /// kept when its hash is a multiple of `every`, which doubles (dropping the kept records no
-/// longer in) while too many are kept.
+/// longer in) while too many are kept; the records of the [`EXTREMES`] highest and lowest
+/// values are kept beside it, whatever their hash.
 struct Sample {
     most: usize,
     every: u64,
     read: u64,
     unplaced: u64,
     kept: Vec<(u64, Position)>,
+    highest: Extremes,
+    lowest: Extremes,
+}
+
+/// The records of the `EXTREMES` highest values offered (of the lowest, with values negated).
+#[derive(Default)]
+struct Extremes {
+    kept: Vec<(f64, u64, Position)>,
+}
+
+impl Extremes {
+    fn offer(&mut self, value: f64, hash: u64, position: Position) {
+        if self.kept.len() < EXTREMES {
+            self.kept.push((value, hash, position));
+            return;
+        }
+        let Some((least, _)) = self
+            .kept
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| a.0.total_cmp(&b.0))
+        else {
+            return;
+        };
+        if value > self.kept[least].0 {
+            self.kept[least] = (value, hash, position);
+        }
+    }
 }
 
 impl Sample {
@@ -93,6 +130,8 @@ impl Sample {
             read: 0,
             unplaced: 0,
             kept: Vec::new(),
+            highest: Extremes::default(),
+            lowest: Extremes::default(),
         }
     }
 
@@ -104,6 +143,10 @@ impl Sample {
             self.unplaced += 1;
             return;
         };
+        if let Some(value) = position.value {
+            self.highest.offer(value, hash, position);
+            self.lowest.offer(-value, hash, position);
+        }
         if !hash.is_multiple_of(self.every) {
             return;
         }
@@ -120,15 +163,24 @@ impl Sample {
     }
 
     fn into_positions(self) -> Positions {
+        let mut extremes_added = 0;
+        let mut kept = self.kept;
+        if self.every > 1 {
+            let mut hashes: std::collections::HashSet<u64> =
+                kept.iter().map(|(hash, _)| *hash).collect();
+            for (_, hash, position) in self.highest.kept.into_iter().chain(self.lowest.kept) {
+                if hashes.insert(hash) {
+                    kept.push((hash, position));
+                    extremes_added += 1;
+                }
+            }
+        }
         Positions {
-            points: self
-                .kept
-                .into_iter()
-                .map(|(_, position)| position)
-                .collect(),
+            points: kept.into_iter().map(|(_, position)| position).collect(),
             records: self.read,
             unplaced: self.unplaced,
             sampled_every: self.every,
+            extremes_added,
         }
     }
 }
@@ -329,6 +381,64 @@ mod tests {
             zeros.into_positions().points.len(),
             3,
             "never more than asked"
+        );
+    }
+
+    /// An aftershock sequence past the map's 20,000 positions in a month (Ridgecrest, July
+    /// 2019: tens of thousands of events of magnitude 0 to 3): the sample must still draw its
+    /// mainshock, the point the map is looked at for, and the map's key must reach its 7.1
+    /// as the magnitude chart's caption does. A key's hash decides alone, so a mainshock
+    /// whose hash falls outside the sample is not drawn, and the key says 2.999 at most.
+    #[test]
+    fn a_sampled_map_still_draws_the_strongest_earthquake_of_the_period() {
+        let mut sample = Sample::new(MAX_POSITIONS);
+        let mut aftershocks = 0_u32;
+        for n in 0..40_000_u32 {
+            let key = format!("ci{}", 38_460_000 + n);
+            let position = Position {
+                lon: -117.6 + f64::from(n % 200) * 0.001,
+                lat: 35.7 + f64::from(n / 200) * 0.001,
+                value: Some(f64::from(n % 3_000) / 1_000.0),
+            };
+            sample.offer(key_hash(&key), Some(position));
+            aftershocks += 1;
+        }
+        // The mainshock's id: among those a sample of one in two or more leaves out, as
+        // about half of all ids are.
+        let mainshock = (38_457_511_u64..)
+            .map(|n| format!("ci{n}"))
+            .find(|key| !key_hash(key).is_multiple_of(2))
+            .expect("an id whose hash is odd");
+        sample.offer(
+            key_hash(&mainshock),
+            Some(Position {
+                lon: -117.599,
+                lat: 35.77,
+                value: Some(7.1),
+            }),
+        );
+        let positions = sample.into_positions();
+        assert_eq!(positions.records, u64::from(aftershocks) + 1);
+        assert!(positions.sampled_every > 1, "a sample is drawn");
+        let strongest = positions
+            .points
+            .iter()
+            .filter_map(|p| p.value)
+            .fold(f64::MIN, f64::max);
+        assert_eq!(
+            strongest, 7.1,
+            "the M7.1 mainshock ({mainshock}) is drawn on the sampled map"
+        );
+        let weakest = positions
+            .points
+            .iter()
+            .filter_map(|p| p.value)
+            .fold(f64::MAX, f64::min);
+        assert_eq!(weakest, 0.0, "the key spans the period's lowest value too");
+        assert!(
+            (1..=2 * EXTREMES).contains(&positions.extremes_added),
+            "{}",
+            positions.extremes_added
         );
     }
 

@@ -138,6 +138,7 @@ fn single() -> SourceData {
             records: 1,
             unplaced: 0,
             sampled_every: 1,
+            extremes_added: 0,
         }),
     }
 }
@@ -1046,6 +1047,7 @@ fn positions_outside_the_configured_map_frame_are_counted_instead_of_framed() {
         records: 41,
         unplaced: 0,
         sampled_every: 1,
+        extremes_added: 0,
     });
     let framed = CONFIG.replace(
         "lat = \"lat\"\n",
@@ -1210,6 +1212,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
         records: 48,
         unplaced: 0,
         sampled_every: 1,
+        extremes_added: 0,
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let pdf = render_with(dir.path(), data);
@@ -1232,6 +1235,7 @@ fn positions_across_the_180th_meridian_are_mapped_across_it() {
         records: 49,
         unplaced: 0,
         sampled_every: 1,
+        extremes_added: 0,
     });
     let framed = CONFIG.replace(
         "lat = \"lat\"\n",

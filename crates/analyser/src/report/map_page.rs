@@ -67,9 +67,16 @@ pub fn map_chart(
     }
     if positions.sampled_every > 1 {
         captions.push(format!(
-            "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours.",
+            "A sample is drawn: about one record in {} of the period's {}, picked by key so it spreads over places and hours{}.",
             positions.sampled_every,
-            counted(positions.records, "record")
+            counted(positions.records, "record"),
+            match positions.extremes_added {
+                0 => String::new(),
+                added => format!(
+                    ", with {} of the period's highest and lowest values it left out",
+                    counted(added as u64, "record")
+                ),
+            }
         ));
     }
     let captions: Vec<&str> = captions.iter().map(String::as_str).collect();
