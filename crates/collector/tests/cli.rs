@@ -237,6 +237,38 @@ fn a_single_record_body_holding_a_total_lands_without_a_paging_warning() {
     assert!(!stderr.contains("tells of more records"), "{stderr}");
 }
 
+/// USGS's fdsnws `query` answers at most `limit` events (20,000 at most) without an error when
+/// the request sets one, newest first by default, and echoes `limit` and `offset` beside
+/// `count` in its `metadata`: an answer whose `count` reaches its `limit` has its older events
+/// on the pages after it (`offset`), so a seismologist's window is cut unseen. The landing
+/// warns of it as of any other sign of more pages.
+#[test]
+fn a_usgs_query_answer_filled_to_its_limit_warns_that_older_events_are_not_collected() {
+    let quake = |id: &str, time: i64| {
+        serde_json::json!({"type": "Feature", "id": id,
+            "properties": {"mag": 1.2, "time": time, "updated": time + 60_000, "type": "earthquake"},
+            "geometry": {"type": "Point", "coordinates": [-117.6, 35.7, 8.1]}})
+    };
+    let body = serde_json::json!({
+        "type": "FeatureCollection",
+        "metadata": {"generated": 1_764_900_000_000_i64,
+            "url": "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson&starttime=2019-07-01&endtime=2019-08-01&limit=3",
+            "title": "USGS Earthquakes", "status": 200, "api": "1.14.1",
+            "limit": 3, "offset": 1, "count": 3},
+        "features": [
+            quake("ci38999001", 1_564_000_000_000),
+            quake("ci38999000", 1_563_999_000_000),
+            quake("ci38998999", 1_563_998_000_000),
+        ],
+    });
+    let stderr = landing_warnings(
+        &body,
+        "records = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nparams = { format = \"geojson\", limit = 3 }\n",
+    );
+    let warning = line_with(&stderr, "tells of more records");
+    assert!(warning.contains("records=3"), "{warning}");
+}
+
 /// The warnings of a run forced on `site` that succeeded.
 fn forced_with_warnings(site: &Site) -> String {
     succeeded(

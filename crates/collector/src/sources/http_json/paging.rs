@@ -41,6 +41,10 @@ const TOTAL: &[&str] = &[
 /// count, over the records of one answer unless its query selects fewer than a page.
 const OPENDATASOFT_TOTALS: &[(&str, &str)] = &[("total_count", "results"), ("nhits", "records")];
 
+/// Members that echo how many records one answer holds at most (USGS's `metadata.limit`): an
+/// answer holding that many may have been cut there, when it announces no total.
+const LIMIT: &[&str] = &["limit", "pagesize", "perpage", "maxresults"];
+
 /// What in an answer tells of records beyond those landed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MorePages {
@@ -88,15 +92,54 @@ pub(super) fn paging(
         .then(|| serde_json::from_str(body).ok())
         .flatten();
     let members = members.as_ref();
+    let announced = members
+        .and_then(|members| total_in(members, records))
+        .or_else(|| header_total(headers).map(|(_, total)| total))
+        .filter(|total| *total >= records);
     Paging {
         more: members
             .and_then(|members| more_pages(members, records))
-            .or_else(|| more_pages_in_headers(headers, records)),
-        announced: members
-            .and_then(|members| total_in(members, records))
-            .or_else(|| header_total(headers).map(|(_, total)| total))
-            .filter(|total| *total >= records),
+            .or_else(|| more_pages_in_headers(headers, records))
+            .or_else(|| {
+                announced
+                    .is_none()
+                    .then(|| members.and_then(|members| filled_to_limit(members, records)))
+                    .flatten()
+            }),
+        announced,
     }
+}
+
+/// An answer holding as many records as the limit it echoes (`metadata.limit` = 20000 beside
+/// 20,000 features, as USGS's `query` writes it when asked for a `limit`): its next records,
+/// if any, are on the pages after it. Read at the top level and in a paging group.
+fn filled_to_limit(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<MorePages> {
+    if records == 0 {
+        return None;
+    }
+    let filled = |name: String, named: &str, value: &Value| {
+        (LIMIT.contains(&named) && value.as_u64() == Some(records)).then(|| MorePages {
+            sign: format!(
+                "`{name}` = {records}, as many records as it holds: the next ones, if any, are on the pages after it"
+            ),
+            opendatasoft: false,
+        })
+    };
+    members.iter().find_map(|(name, raw)| {
+        let named = normalised(name);
+        if LIMIT.contains(&named.as_str()) {
+            return filled(name.clone(), &named, &serde_json::from_str(raw.get()).ok()?);
+        }
+        if !(GROUPS.contains(&named.as_str()) && opens(raw, '{')) {
+            return None;
+        }
+        match serde_json::from_str::<Value>(raw.get()).ok()? {
+            Value::Object(group) => group.iter().find_map(|(inner, value)| {
+                filled(format!("{name}.{inner}"), &normalised(inner), value)
+            }),
+            _ => None,
+        }
+    })
 }
 
 /// What the body's top-level `members` tell of records beyond the `records` landed.
@@ -288,6 +331,25 @@ mod tests {
     /// The sign `body` gives of more than 10 records.
     fn sign_of(body: &str) -> Option<String> {
         more_pages(body, 10, false).map(|more| more.sign)
+    }
+
+    #[test]
+    fn an_answer_filled_to_the_limit_it_echoes_may_have_more_pages() {
+        let usgs = r#"{"metadata": {"limit": 10, "offset": 1, "count": 10}, "features": []}"#;
+        let sign = sign_of(usgs).expect("filled to its limit");
+        assert!(sign.starts_with("`metadata.limit` = 10, as many"), "{sign}");
+        assert!(sign_of(r#"{"limit": 10, "items": []}"#).is_some());
+        assert_eq!(
+            more_pages(usgs, 7, false),
+            None,
+            "fewer records than the limit: the whole answer"
+        );
+        assert_eq!(
+            sign_of(r#"{"meta": {"limit": 10, "total": 10}, "items": []}"#),
+            None,
+            "a total as many as landed says the answer is whole"
+        );
+        assert_eq!(more_pages(r#"{"limit": 0, "items": []}"#, 0, false), None);
     }
 
     #[test]
