@@ -42,7 +42,7 @@ pub struct Positions {
     /// 1 when every record was read; n (a power of two) when about one record in n was.
     pub sampled_every: u64,
     /// Of `points`, those added to a sample for their value: up to [`EXTREMES`] of the
-    /// period's highest and as many of its lowest, which the sample left out.
+    /// period's highest and as many of its lowest, beyond the values the sample holds.
     pub extremes_added: usize,
 }
 
@@ -166,9 +166,26 @@ impl Sample {
         let mut extremes_added = 0;
         let mut kept = self.kept;
         if self.every > 1 {
+            // Only values beyond the sample's own: a sample spanning them needs none.
+            let values = || kept.iter().filter_map(|(_, position)| position.value);
+            let (low, high) = (
+                values().fold(f64::INFINITY, f64::min),
+                values().fold(f64::NEG_INFINITY, f64::max),
+            );
+            let beyond = self
+                .highest
+                .kept
+                .into_iter()
+                .filter(|(value, _, _)| *value > high)
+                .chain(
+                    self.lowest
+                        .kept
+                        .into_iter()
+                        .filter(|(value, _, _)| -*value < low),
+                );
             let mut hashes: std::collections::HashSet<u64> =
                 kept.iter().map(|(hash, _)| *hash).collect();
-            for (_, hash, position) in self.highest.kept.into_iter().chain(self.lowest.kept) {
+            for (_, hash, position) in beyond.collect::<Vec<_>>() {
                 if hashes.insert(hash) {
                     kept.push((hash, position));
                     extremes_added += 1;
