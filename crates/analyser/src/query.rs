@@ -66,15 +66,15 @@ impl CollectionRun {
     }
 
     /// When the collector was to run `source` next after this run, at the interval it recorded
-    /// (else `every`): whole days on the reports' clock, as the schedule counts them
-    /// ([`releve::Every::after`]).
+    /// (else `every`), as the schedule counts it ([`releve::Every::due_after`]: from the run's
+    /// minute, whole days on the reports' clock).
     pub fn next_due(&self, source: &releve::Source) -> DateTime<Utc> {
         let every = self
             .every_s
             .and_then(|every| u64::try_from(every).ok())
             .filter(|every| *every > 0)
             .map_or(source.every, releve::Every::from_secs);
-        every.after(self.started, source.days_in)
+        every.due_after(self.started, source.days_in)
     }
 
     /// For a failed run, when the collector was to try the source again: the retry it

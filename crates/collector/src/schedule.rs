@@ -137,8 +137,11 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// later, from the start of a day in the reports' zone for whole days (see
 /// [`releve::config::Every::after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    let last = minute_of(state.last_success_started?);
-    Some(source.every.after(last, source.days_in))
+    Some(
+        source
+            .every
+            .due_after(state.last_success_started?, source.days_in),
+    )
 }
 
 /// The start of the minute `time` falls in: the schedule counts a run from its minute, whether

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, DurationRound, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -38,6 +38,18 @@ impl Every {
             .date_naive()
             .checked_add_days(Days::new(days))
             .map_or(elapsed, |day| crate::local_day::midnight(zone, day))
+    }
+
+    /// When a source is next due after a run that started at `started`: the interval after
+    /// the start of that run's minute ([`Every::after`]). Cron starts the collector on the
+    /// minute, so the schedule counts in minutes: a `1m` source is never skipped for a second
+    /// of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01. The collector's
+    /// schedule and the reports' expected collections both count by it.
+    pub fn due_after(self, started: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+        let minute = started
+            .duration_trunc(chrono::TimeDelta::minutes(1))
+            .unwrap_or(started);
+        self.after(minute, zone)
     }
 
     /// How many days the interval is, when it is whole days (`1d`, `7d`), which count on the
