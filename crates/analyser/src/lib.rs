@@ -96,15 +96,15 @@ impl WrittenReport {
     }
 }
 
-/// The file of the report `args` asks for, in the configuration's time zone: what a run that
-/// wrote none names.
-pub fn asked_file(args: &ReportArgs, config: &Config) -> String {
-    let (period, _) =
-        ReportPeriod::asked(args.period, args.date, config.report.timezone, Utc::now());
+/// The file of the report `args` asks for at `now`, in the configuration's time zone: what a
+/// run that wrote none names (given the `now` [`write_report`] was given, so both name one
+/// period even across the hour that changes it).
+pub fn asked_file(args: &ReportArgs, config: &Config, now: DateTime<Utc>) -> String {
+    let (period, _) = ReportPeriod::asked(args.period, args.date, config.report.timezone, now);
     period.file_name()
 }
 
-/// Writes the report `args` asks for, of `config`'s sources; with `--if-missing`, `None` when
+/// Writes the report `args` asks for at `now`, of `config`'s sources; with `--if-missing`, `None` when
 /// the period ended before the first known collection (the crontab's week and month jobs, the
 /// morning after relevé was installed, would otherwise write a report of nothing). With
 /// `--if-missing`, a report already written once its period was complete is left as it is
@@ -113,9 +113,9 @@ pub fn asked_file(args: &ReportArgs, config: &Config) -> String {
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,
+    now: DateTime<Utc>,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let tz = config.report.timezone;
-    let now = Utc::now();
     let (period, anchor) = ReportPeriod::asked(args.period, args.date, tz, now);
     if period.start() > now {
         return Err(AnalyserError::FuturePeriod {

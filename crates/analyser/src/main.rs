@@ -121,12 +121,13 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         None,
     );
     releve::cli::say_left_out(&config.left_out, |_| true);
-    let Some(written) = analyser::write_report(args, &config)
+    let now = chrono::Utc::now();
+    let Some(written) = analyser::write_report(args, &config, now)
         .await
         .with_context(|| {
             format!(
                 "no report was written ({})",
-                analyser::asked_file(args, &config)
+                analyser::asked_file(args, &config, now)
             )
         })?
     else {
