@@ -1,0 +1,500 @@
+//! A report run: the period `--date` and `--period` ask for, written (or, with
+//! `--if-missing`, found written, or written again when hours of it were summarised since),
+//! the reports missed before it written too, and the old ones pruned.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use releve::Config;
+
+use crate::cli::ReportArgs;
+use crate::period::ReportPeriod;
+use crate::query::SourceData;
+use crate::raw_folder::RawFolder;
+use crate::report::{Quarantined, ReportInput};
+use crate::{AnalyserError, RenderError, WrittenReport};
+
+/// The file of the report `args` asks for at `now`, in the configuration's time zone: what a
+/// run that wrote none names (given the `now` [`write_report`] was given, so both name one
+/// period even across the hour that changes it).
+pub fn asked_file(args: &ReportArgs, config: &Config, now: DateTime<Utc>) -> String {
+    let (period, _) = ReportPeriod::asked(args.period, args.date, config.report.timezone, now);
+    period.file_name()
+}
+
+/// Writes the report `args` asks for at `now`, of `config`'s sources; with `--if-missing`, `None` when
+/// the period ended before the first known collection (the crontab's week and month jobs, the
+/// morning after relevé was installed, would otherwise write a report of nothing). With
+/// `--if-missing`, a report already written once its period was complete is left as it is
+/// unless hours of its period were summarised since, and the reports of the periods of its kind
+/// that ended in the eight days before it are written again when so (see the `outdated` module).
+pub async fn write_report(
+    args: &ReportArgs,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Option<WrittenReport>, AnalyserError> {
+    let tz = config.report.timezone;
+    let (period, anchor) = ReportPeriod::asked(args.period, args.date, tz, now);
+    if period.start() > now {
+        return Err(AnalyserError::FuturePeriod {
+            date: anchor,
+            kind: args.period.name(),
+            tz,
+        });
+    }
+    if args.if_missing {
+        let refused = !config.refused.is_empty();
+        // One try at MongoDB first: while it cannot be read (down for days), each report
+        // missed or written before would cost its own try of seconds, and be said missed
+        // though it may be of a day before relevé ran.
+        let db = match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database())
+            .await
+        {
+            Ok(db) => db,
+            Err(err) if err.is_usage() => return Err(err.into()),
+            Err(err) => {
+                tracing::warn!(error = %err, "MongoDB cannot be read: the reports of the eight days before, missed or lacking hours, are left for the next run (--if-missing).");
+                let asked =
+                    crate::outdated::written_once_complete(&args.reports_dir, &period, refused);
+                return match asked {
+                    Some(asked) => Ok(Some(found_complete(asked.path))),
+                    None => Err(err.into()),
+                };
+            }
+        };
+        // Another installation's database is said before a report of this folder is found
+        // written, as it is when one is to be written.
+        if let Some(raw_dir) = &args.raw_dir
+            && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
+        {
+            releve::store::shut_down(db).await;
+            return Err(err.into());
+        }
+        let written = crate::outdated::written_reports(
+            &args.reports_dir,
+            &period,
+            config.report.keep,
+            refused,
+        );
+        let changed = rewrite_outdated(args, config, &period, &written, db, now).await;
+        write_missed(args, config, &period, now).await;
+        if let Some(asked) = written.first().filter(|w| w.period == period) {
+            match changed.get(&asked.path) {
+                None => return Ok(Some(found_complete(asked.path.clone()))),
+                Some(sources) => {
+                    let replacing = Replacing::Outdated(sources);
+                    return write_period(args, config, &period, now, replacing).await;
+                }
+            }
+        }
+    }
+    write_period(args, config, &period, now, Replacing::No).await
+}
+
+/// The report of the asked period, written once it was complete and lacking no hour, found
+/// and left as it is (`--if-missing`).
+fn found_complete(path: PathBuf) -> WrittenReport {
+    tracing::info!(path = %path.display(), "The report of this period was written once the period was complete: left as it is (--if-missing).");
+    WrittenReport::found(path)
+}
+
+/// Whether a report written already is being replaced, unasked, because its period gained
+/// hours of these sources (see [`rewrite_outdated`]), or one never written is written unasked
+/// (see [`write_missed`]).
+#[derive(Debug, Clone, Copy)]
+enum Replacing<'a> {
+    Outdated(&'a BTreeSet<String>),
+    Missed,
+    No,
+}
+
+/// With `--if-missing`: writes the reports of the periods of `asked`'s kind that ended in the
+/// eight days before it and were never written once complete, newest first, down to the first
+/// that ended before the first known collection (so did the older ones). A machine asleep or
+/// off at the job's hour (a laptop at night) gets them at the next job it is awake for. A
+/// failure is a warning, and leaves the older ones for the next job.
+async fn write_missed(
+    args: &ReportArgs,
+    config: &Config,
+    asked: &ReportPeriod,
+    now: DateTime<Utc>,
+) {
+    let refused = !config.refused.is_empty();
+    for missed in
+        crate::outdated::missed_reports(&args.reports_dir, asked, config.report.keep, refused)
+    {
+        match write_period(args, config, &missed, now, Replacing::Missed).await {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(err) => {
+                let path = args.reports_dir.join(missed.file_name());
+                tracing::warn!(path = %path.display(), error = %err, "Cannot write this missed report: it and the older ones are left for the next run (--if-missing).");
+                break;
+            }
+        }
+    }
+}
+
+/// With `--if-missing`: which of the `written` reports lack hours summarised since they were
+/// written (see [`outdated`]), read in `db`, which is then shut down; those of periods before
+/// the `asked` one are written again here. A failure is a warning: the reports are left as
+/// they are.
+async fn rewrite_outdated(
+    args: &ReportArgs,
+    config: &Config,
+    asked: &ReportPeriod,
+    written: &[crate::outdated::Written],
+    db: mongodb::Database,
+    now: DateTime<Utc>,
+) -> BTreeMap<PathBuf, BTreeSet<String>> {
+    let changed = match written.is_empty() {
+        true => Ok(BTreeMap::new()),
+        false => crate::outdated::changed_since(&db, config, written, now).await,
+    };
+    releve::store::shut_down(db).await;
+    let changed = match changed {
+        Ok(changed) => changed,
+        Err(err) => {
+            tracing::warn!(error = %err, "Cannot tell whether the reports already written lack hours summarised since: left as they are (--if-missing).");
+            return BTreeMap::new();
+        }
+    };
+    for earlier in written.iter().filter(|w| w.period != *asked) {
+        let Some(sources) = changed.get(&earlier.path) else {
+            continue;
+        };
+        let replacing = Replacing::Outdated(sources);
+        if let Err(err) = write_period(args, config, &earlier.period, now, replacing).await {
+            tracing::warn!(path = %earlier.path.display(), error = %err, "Cannot write this report again: left as it is.");
+        }
+    }
+    changed
+}
+
+/// Says that the report at `path` is written again, for the hours of `sources` summarised
+/// since it was.
+fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
+    tracing::info!(
+        path = %path.display(),
+        sources = %sources.iter().map(String::as_str).collect::<Vec<_>>().join(", "),
+        "Hours of this report's period were summarised since it was written (records that came or changed later: a day caught up, a revised value, a backfill): written again (--if-missing)."
+    );
+}
+
+/// Writes the report of `period`; with `--if-missing`, `None` when the period ended before the
+/// first known collection. A report `replacing` one written already is not written while the
+/// configuration refuses a table without a name or lacks a source (refused or removed) whose
+/// records or runs the period holds: the report written then may hold that source's section,
+/// which the new one would lose.
+async fn write_period(
+    args: &ReportArgs,
+    config: &Config,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+    replacing: Replacing<'_>,
+) -> Result<Option<WrittenReport>, AnalyserError> {
+    let period = *period;
+    let rewrite = matches!(replacing, Replacing::Outdated(_));
+    // Known before anything is read.
+    if rewrite && config.refused.iter().any(|table| table.name.is_none()) {
+        let why = "the configuration refuses a table whose `name` cannot be read";
+        return Ok(Some(left_as_it_is(args, &period, why)));
+    }
+    // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
+    // seen in both (and counted once), never in neither.
+    let raw = args
+        .raw_dir
+        .as_deref()
+        .map(|raw_dir| RawFolder::read(raw_dir, config));
+    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
+    // Given the raw folder, a database summarised from another is another installation's.
+    if let Some(raw_dir) = &args.raw_dir
+        && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
+    {
+        releve::store::shut_down(db).await;
+        return Err(err.into());
+    }
+    let unread = crate::query::Unread::default();
+    let loaded = load(&db, config, &period, now, &unread).await;
+    // Read for `--if-missing`, whose reports of a period before the first collection are left
+    // unwritten: a source no longer configured that ran in it is a collection.
+    let others_ran = match args.if_missing {
+        true => crate::query::others_ran(&db, config, &period).await,
+        false => None,
+    };
+    releve::store::shut_down(db).await;
+    let Loaded {
+        mut data,
+        mut first_runs,
+        runs_kept_from,
+        unconfigured,
+    } = loaded?;
+    if rewrite && (!unconfigured.is_empty() || others_ran.is_some()) {
+        let why = match others_ran {
+            _ if !unconfigured.is_empty() => {
+                let names: Vec<String> = unconfigured
+                    .keys()
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                format!(
+                    "the configuration does not collect {}, whose records this period holds",
+                    names.join(", ")
+                )
+            }
+            Some(Some(name)) => {
+                format!("the configuration does not collect `{name}`, whose runs this period holds")
+            }
+            _ => "the configuration does not collect a source whose runs this period holds"
+                .to_owned(),
+        };
+        return Ok(Some(left_as_it_is(args, &period, &why)));
+    }
+    if let Replacing::Outdated(sources) = replacing {
+        said_outdated(&args.reports_dir.join(period.file_name()), sources);
+    }
+    // A refused table's records are said on the cover as refused, not as of a source removed.
+    // Records or runs of sources no longer configured (renamed, removed, refused) are a
+    // collection.
+    let collected_by_others = !unconfigured.is_empty() || others_ran.is_some();
+    let unconfigured: BTreeMap<String, i64> = unconfigured
+        .into_iter()
+        .filter(|(name, _)| {
+            !config
+                .refused
+                .iter()
+                .any(|table| table.name.as_deref() == Some(name))
+        })
+        .collect();
+    let (quarantined, raw_problems) = match raw {
+        Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
+        None => (Quarantined::NotGiven, Vec::new()),
+    };
+    let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
+    // A refused table's runs and records are read by nobody here: its source may have
+    // collected long before, so the period is reported, its cover saying the table is refused.
+    let before_first = before_first_collection(&data, &first_runs, &period);
+    // A missed period is caught up only after the first known collection, whatever is refused
+    // or unread now: there is nothing to catch up before it.
+    let missed = matches!(replacing, Replacing::Missed);
+    if missed {
+        if !collected_by_others && (first_runs.is_empty() || before_first.is_some()) {
+            return Ok(None);
+        }
+    } else if args.if_missing
+        && problems.is_empty()
+        && !collected_by_others
+        && config.refused.is_empty()
+        && let Some(first) = before_first
+    {
+        tracing::info!(first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");
+        return Ok(None);
+    }
+    if missed {
+        let path = args.reports_dir.join(period.file_name());
+        // While a table is still refused, a report leaving it out is written again for
+        // having been written early.
+        if config.refused.is_empty()
+            && std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes))
+        {
+            tracing::info!(path = %path.display(), "The report of this period left out [[source]] tables the configuration refused then, and reads them all now: written again (--if-missing).");
+        } else if path.exists() {
+            tracing::info!(path = %path.display(), "The report of this period was written before its data was complete (by hand, or by an older version's crontab at 00:15): written again (--if-missing).");
+        } else {
+            tracing::info!(path = %path.display(), "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing).");
+        }
+    }
+    let started = std::time::Instant::now();
+    let pdf = crate::report::render(&ReportInput {
+        config,
+        period: &period,
+        data: &data,
+        first_runs: &first_runs,
+        runs_kept_from,
+        quarantined: &quarantined,
+        problems: &problems,
+        credentials_missing: &credentials_missing(config),
+        unconfigured: &unconfigured,
+        generated_at: now,
+        written_again: rewrite,
+    })?;
+    let path = args.reports_dir.join(period.file_name());
+    // Before the write, counting the report to come: a full disk then has room for it. A
+    // folder that cannot be tidied is worth a warning, not a failure.
+    prune_old_reports(&args.reports_dir, config, &period);
+    save(&path, &pdf)?;
+    // Dated when its data was read: a summary written since, even while the report was laid
+    // out, is newer (see `outdated`).
+    let dated = std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(now.into()));
+    if let Err(err) = dated {
+        tracing::warn!(path = %path.display(), error = %err, "Cannot date the report when its data was read: it keeps the time it was written.");
+    }
+    // Where it is whatever the working folder (cron's is the home folder, or `/`).
+    let path = std::path::absolute(&path).unwrap_or(path);
+    tracing::info!(
+        path = %path.display(),
+        bytes = pdf.len(),
+        render_ms = started.elapsed().as_millis() as u64,
+        "Wrote the report."
+    );
+    Ok(Some(WrittenReport { path, problems }))
+}
+
+/// The report of `period` already written, left as it is rather than replaced, for `why`: the
+/// configuration refuses a table or lacks a source whose records the period holds (see
+/// [`write_period`]). A warning: the report lacks the hours summarised since.
+fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> WrittenReport {
+    let path = args.reports_dir.join(period.file_name());
+    tracing::warn!(
+        path = %path.display(),
+        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{}`.",
+        again_command(args, period),
+    );
+    WrittenReport::found(path)
+}
+
+/// The command writing the report of `period` again, as this run was given its options (see
+/// [`crate::cli::pasteable`]).
+fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
+    let first_day = period.first_day.to_string();
+    let database = args.mongo.database();
+    let given = crate::cli::Given {
+        raw_dir: args.raw_dir.as_deref(),
+        config: &args.config.config,
+        reports_dir: &args.reports_dir,
+        database: &database,
+    };
+    crate::cli::pasteable(
+        &["--period", period.kind.name(), "--date", &first_day],
+        given,
+    )
+}
+
+/// The first known collection, when `period` ended before it and holds nothing: no run, no
+/// record, no file waiting. A period with none of these after collections began (an outage)
+/// is reported.
+fn before_first_collection(
+    data: &BTreeMap<String, SourceData>,
+    first_runs: &BTreeMap<String, DateTime<Utc>>,
+    period: &ReportPeriod,
+) -> Option<DateTime<Utc>> {
+    let first = first_runs.values().min().copied()?;
+    let empty = data
+        .values()
+        .all(|source| source.runs.is_empty() && source.records() == 0 && source.waiting.runs == 0);
+    (empty && first >= period.end()).then_some(first)
+}
+
+/// What the report reads of MongoDB.
+struct Loaded {
+    data: BTreeMap<String, SourceData>,
+    first_runs: BTreeMap<String, DateTime<Utc>>,
+    runs_kept_from: Option<DateTime<Utc>>,
+    /// The period's records of sources the configuration does not collect (no longer
+    /// configured, or refused), by source name.
+    unconfigured: BTreeMap<String, i64>,
+}
+
+/// Reads the period's data, each source's first run, where the runs kept begin and the
+/// period's records of sources no longer configured.
+async fn load(
+    db: &mongodb::Database,
+    config: &Config,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+    unread: &crate::query::Unread,
+) -> Result<Loaded, AnalyserError> {
+    // A mistyped `--database` or URI would otherwise replace a good report with an empty one.
+    releve::store::require_releve_data(db).await?;
+    Ok(Loaded {
+        data: crate::query::load(db, config, period, now, unread).await?,
+        first_runs: crate::query::first_runs(db, config, unread).await?,
+        runs_kept_from: crate::query::runs_kept_from(db, config, now, unread).await?,
+        unconfigured: crate::query::unconfigured(db, config, period).await,
+    })
+}
+
+/// Removes the reports of `period`'s kind past the `keep` newest, warning of what cannot be.
+fn prune_old_reports(reports_dir: &Path, config: &Config, period: &ReportPeriod) {
+    match crate::retention::prune(
+        reports_dir,
+        period.kind,
+        config.report.keep,
+        &period.file_name(),
+    ) {
+        Ok(tried) => {
+            for (old, outcome) in tried {
+                match outcome {
+                    Ok(()) => tracing::info!(path = %old.display(), "Removed an old report."),
+                    Err(err) => {
+                        tracing::warn!(path = %old.display(), error = %err, "Cannot remove an old report.");
+                    }
+                }
+            }
+        }
+        // No folder yet (the first report makes it), or no folder at all, which the write says.
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) => {}
+        Err(err) => {
+            tracing::warn!(folder = %reports_dir.display(), error = %err, "Cannot list the reports folder to remove old reports.");
+        }
+    }
+}
+
+/// Renders the report of `period` from already loaded data; for benchmarks and tests. Each
+/// source's first known collection is taken to be its first run in `data`, if any; a source
+/// with a run known but none in the period (a last success) is taken to collect since before
+/// it.
+pub fn render_report(
+    config: &Config,
+    period: &ReportPeriod,
+    data: &BTreeMap<String, crate::query::SourceData>,
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<u8>, RenderError> {
+    crate::report::render(&ReportInput {
+        config,
+        period,
+        data,
+        first_runs: &BTreeMap::new(),
+        runs_kept_from: None,
+        quarantined: &Quarantined::NotGiven,
+        problems: &[],
+        credentials_missing: &BTreeSet::new(),
+        unconfigured: &BTreeMap::new(),
+        generated_at,
+        written_again: false,
+    })
+}
+
+/// The sources the collector would skip here for lack of credentials.
+fn credentials_missing(config: &Config) -> BTreeSet<String> {
+    config
+        .sources
+        .iter()
+        .filter(|source| releve::credentials::missing_for(source).is_some())
+        .map(|source| source.name.clone())
+        .collect()
+}
+
+/// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees
+/// a partial report, and a failed write leaves no temporary file.
+fn save(path: &Path, bytes: &[u8]) -> Result<(), AnalyserError> {
+    if let Some(folder) = path.parent()
+        && std::fs::metadata(folder).is_ok_and(|meta| !meta.is_dir())
+    {
+        return Err(AnalyserError::Write {
+            path: folder.to_owned(),
+            cause: std::io::Error::other("it is not a folder: check --reports-dir"),
+        });
+    }
+    releve::rawfile::replace_file(path, bytes).map_err(|cause| AnalyserError::Write {
+        path: path.to_owned(),
+        cause,
+    })
+}
