@@ -59,7 +59,7 @@ impl ReportPeriod {
     }
 
     /// The period `--date` and `--period` ask for: the one holding `date`, else the latest
-    /// complete one [`STORED_WITHIN`] before `now` ([`last_day_of_latest_complete`]), whose data
+    /// complete one `STORED_WITHIN` before `now` ([`last_day_of_latest_complete`]), whose data
     /// is stored: jobs from 00:00 to 02:00 UTC (the evening, behind UTC) still report the period
     /// before, whose report they find written, rather than one whose last offers are not
     /// stored yet, which each of them would write again. With the day it was chosen by.

@@ -178,7 +178,7 @@ pub struct SourceData {
     /// the period, and its interval is the one in force when the period began.
     pub run_before: Option<CollectionRun>,
     /// When `run_before` failed, its runs started up to it from twice the shortest stretch of
-    /// failures shaded before it, oldest first (see [`crate::completeness::failing`]): where
+    /// failures shaded before it, oldest first (see `completeness::failing`): where
     /// an outage begun before the period began. Else none.
     pub runs_before: Vec<CollectionRun>,
     /// Records in the period before (the day, week or month before), from `hourly`, to compare
@@ -190,7 +190,7 @@ pub struct SourceData {
     /// The `numeric` and `categories` fields some of the period's summaries lack (summarised
     /// before the field was added) that none of the records of those hours read holds, even as
     /// null: fetched without it, they cannot be summarised again with it (see
-    /// [`fields_not_in_records`]).
+    /// `fields_not_in_records`).
     pub fields_not_in_records: BTreeSet<String>,
 }
 
@@ -230,7 +230,7 @@ pub struct WaitingRuns {
     /// When the file of the earliest successful run waiting in `raw/`, of any period, landed.
     pub oldest_landed: Option<DateTime<Utc>>,
     /// How long that file has waited while the summariser could have taken it (see
-    /// [`crate::waiting_runs::CollectorRuns`]): the summariser is behind when it is hours.
+    /// `waiting_runs::CollectorRuns`): the summariser is behind when it is hours.
     pub waited: Option<chrono::TimeDelta>,
 }
 

@@ -415,7 +415,7 @@ impl StatusReport {
         table::render(self)
     }
 
-    /// The status as one JSON document (see [`json`]).
+    /// The status as one JSON document (see the `json` module).
     pub fn render_json(&self) -> String {
         json::render(self)
     }

@@ -234,7 +234,7 @@ pub struct MongoArgs {
     /// MongoDB connection string; an empty one means the default.
     #[arg(long = "mongodb-uri", value_name = "URI", env = "MONGODB_URI", hide_env_values = true, default_value = DEFAULT_URI, value_parser = uri_or_default)]
     pub uri: String,
-    /// Database name [default: the one the URI names, `mongodb://host/<DB>`, else `releve`].
+    /// Database name (default: the one the URI names, `mongodb://host/<DB>`, else `releve`).
     #[arg(long = "database", value_name = "DB")]
     pub given_database: Option<String>,
 }
