@@ -394,8 +394,8 @@ pub fn kept_from(
 
 /// Each configured source's first known collection: the start of its earliest run still in
 /// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start, in
-/// the report's time zone, of the earliest day a run collected. Sources without a run are left
-/// out.
+/// the report's time zone, of the earliest day a run collected, but not before the day before
+/// its earliest run began. Sources without a run are left out.
 pub async fn first_runs(
     db: &Database,
     config: &Config,
@@ -422,15 +422,18 @@ pub async fn first_runs(
             let with_day = doc! {"$and": [{"source": name}, {"day": {"$type": "string"}}]};
             let by_day: Option<StoredRun> =
                 find_first(db, store::RUNS, with_day, doc! {"day": 1}, &action, unread).await?;
-            let legacy = by_start
-                .day
-                .is_none()
-                .then(|| store::chrono_date(by_start.started).date_naive() - chrono::Days::new(1));
+            // Never before the day before the first run began: a day before it, collected by
+            // hand (`--date`, a history gathered on the day relevé was installed), tells of
+            // that day's data, not of a collector that ran then.
+            let day_before_first =
+                store::chrono_date(by_start.started).date_naive() - chrono::Days::new(1);
+            let legacy = by_start.day.is_none().then_some(day_before_first);
             by_day
                 .and_then(|run| run.day)
                 .into_iter()
                 .chain(legacy)
                 .min()
+                .map(|day| day.max(day_before_first))
                 .map(|day| crate::period::local_midnight(config.report.timezone, day))
         } else {
             Some(store::chrono_date(by_start.started))

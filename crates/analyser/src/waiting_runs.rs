@@ -253,14 +253,20 @@ pub fn fold_into(
 }
 
 /// The first collection these runs tell of (see `query::first_runs`): the midnight in `tz`,
-/// the report's time zone, starting the first day a per-day source collected, else the
-/// earliest start.
+/// the report's time zone, starting the first day a per-day source collected (not before the
+/// day before its earliest run began: a past day collected by hand), else the earliest start.
 pub fn first_collection(runs: &[RunMetrics], per_day: bool, tz: Tz) -> Option<DateTime<Utc>> {
     if per_day {
+        let day_before_first = runs
+            .iter()
+            .map(|run| run.started)
+            .min()?
+            .date_naive()
+            .pred_opt()?;
         runs.iter()
             .filter_map(|run| run.day)
             .min()
-            .map(|day| crate::period::local_midnight(tz, day))
+            .map(|day| crate::period::local_midnight(tz, day.max(day_before_first)))
     } else {
         runs.iter().map(|run| run.started).min()
     }
