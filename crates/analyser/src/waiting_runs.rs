@@ -72,8 +72,9 @@ impl From<&RunMetrics> for RunMark {
 /// (a laptop's night, when cron ran no summariser either) when it is longer than twice the
 /// `every` (30 minutes at least, the longest wait after failures) of the most frequent source
 /// that was collecting on both sides of it, not put off by a failure nor disabled across it;
-/// with no such source, nothing tells. A source's `every` there is the one its run before the
-/// stretch collected under, when its metrics say, else the one configured now.
+/// with no such source, nothing tells. A source's `every` there is the longer of those its runs
+/// on either side of the stretch collected under, when their metrics say, else the one
+/// configured now (the one now for the stretch since its last run).
 #[derive(Debug, Clone, Default)]
 pub struct CollectorRuns {
     /// Each source's interval and runs, in time order.
@@ -110,10 +111,13 @@ impl CollectorRuns {
             // at `until` or after, not after a stretch disabled that began by `from`.
             let before = marks.partition_point(|mark| mark.started <= from);
             let last = marks.get(before.checked_sub(1)?)?;
-            let every = &last.every.unwrap_or(*every);
+            let next = marks.get(before);
+            // An `every` changed within the stretch: the longer of the intervals on its two
+            // sides explains it (the run after it recorded the new one; none yet, the one now).
+            let after = next.map_or(*every, |next| next.every.unwrap_or(*every));
+            let every = &last.every.unwrap_or(*every).max(after);
             let recent = from - last.started <= *every * 2;
             let put_off = last.retry_from.is_some_and(|retry| retry >= until);
-            let next = marks.get(before);
             let disabled = next
                 .and_then(|next| next.disabled_from)
                 .is_some_and(|off| off <= from + *every * 2);

@@ -1814,3 +1814,51 @@ async fn shortening_a_sources_every_does_not_hide_a_summariser_stuck_for_hours()
     );
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
 }
+
+/// The other way round: a desktop up all day collects `hourly` every hour, then its user
+/// lengthens `every` to `6h` (to spare an API quota), the summariser stuck all along. The
+/// collector rightly runs the source next six hours after its last hourly run, and then the
+/// eight-hour-old file still waits: the summariser is behind. But status judges the six hours
+/// without a run by the `every` the run before them recorded (an hour) and reads them as a
+/// night asleep, so the file has "waited" two hours and status says ok, exit 0, for a
+/// summariser stuck for eight hours on a machine that never slept (judged by the `every` now,
+/// as before, it read BEHIND).
+#[tokio::test]
+async fn lengthening_a_sources_every_does_not_hide_a_summariser_stuck_for_hours() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusstucklonger");
+    let site = Site::new();
+    std::fs::write(
+        site.dir.path().join("sources.toml"),
+        "[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/hourly\"\nevery = \"6h\"\nkey = \"id\"\ntime = \"time\"\n",
+    )
+    .expect("sources.toml");
+    let now = Utc::now();
+    let stored = run("hourly", now - TimeDelta::hours(9), None);
+    insert(
+        &database,
+        RUNS,
+        vec![run_document(&stored).expect("run doc")],
+    )
+    .await;
+    // Two hourly runs (the summariser stuck since the first), then `every` lengthened to 6h:
+    // the next run six hours after the last hourly one.
+    for (ago, every_s) in [
+        (TimeDelta::minutes(8 * 60 + 10), 3_600),
+        (TimeDelta::minutes(7 * 60 + 10), 3_600),
+        (TimeDelta::minutes(60 + 10), 21_600),
+    ] {
+        let mut landed = run("hourly", now - ago, None);
+        landed.every_s = Some(every_s);
+        land_run(&site.raw(), &landed);
+    }
+    let output = site.status(server.uri(), &database);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        cell(&stdout, "hourly", "STATE"),
+        "BEHIND",
+        "a file waiting eight hours on a machine up all along, its source's every lengthened:\n{stdout}\n{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+}
