@@ -103,3 +103,56 @@ async fn a_past_day_collected_by_hand_does_not_make_the_days_before_the_installa
         "no collection was expected of a day before the installation: {flat}"
     );
 }
+
+/// The report of the very day collected by hand, three weeks before the installation: its
+/// records are there, landed by that run, and the report must not call the installation's day
+/// the "first day collected": it is the first day the schedule collected, and the day was
+/// landed by a collection made after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_of_a_day_collected_by_hand_does_not_say_its_first_day_collected_is_later() {
+    let server = MongoServer::shared();
+    let installed = (golden::day() + Duration::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc();
+    let backfilled_day = golden::day() - Duration::days(20);
+    let runs = [
+        offres_run(installed, golden::day()),
+        offres_run(installed + Duration::minutes(10), backfilled_day),
+    ];
+    let db = database_with_runs("offres-backfilled-day-itself", &runs).await;
+    // The day's offers, summarised: 2,504 over its 24 hours.
+    let day_start = backfilled_day.and_hms_opt(0, 0, 0).expect("time").and_utc();
+    let hourly: Vec<Document> = (0..24)
+        .map(|hour| {
+            let at = day_start + Duration::hours(hour);
+            mongodb::bson::doc! {
+                "source": "offres", "hour": store::bson_date(at),
+                "count": if hour < 4 { 106_i64 } else { 104 },
+                "numeric": [], "categories": [], "bbox": null,
+                "updated_at": store::bson_date(installed + Duration::minutes(20)),
+            }
+        })
+        .collect();
+    server
+        .client_database(&db)
+        .await
+        .collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("insert hourly");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flat = day_report_text(dir.path(), server.uri(), &db, &golden::date(-20)).await;
+    assert!(
+        flat.contains("2,504"),
+        "the day's offers are in its report: {flat}"
+    );
+    assert!(
+        flat.contains(&format!(
+            "offres: first scheduled day, {}, after this period: no collection expected; its 2,504 records in the period were landed by collections made after it.",
+            golden::day()
+        )) && !flat.contains("first day collected"),
+        "this day, {backfilled_day}, was collected (by hand, the day after {}): its report must not call a later day the first collected: {flat}",
+        golden::day()
+    );
+}

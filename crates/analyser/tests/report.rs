@@ -1573,7 +1573,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     let week = common::flat(&week);
     assert!(
         week.contains(&format!(
-            "offres: expected collections counted from its first day collected, {}.",
+            "offres: expected collections counted from its first scheduled day, {}.",
             golden::date(-1)
         )),
         "a per-day source's first collection is the first day it collected:\n{week}"
@@ -1589,7 +1589,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     let before = common::flat(&before);
     assert!(
         before.contains(&format!(
-            "offres: first day collected, {}, after this period: no collection expected.",
+            "offres: first scheduled day, {}, after this period: no collection expected.",
             golden::date(-1)
         )),
         "the day before the first collected one:\n{before}"
@@ -1597,10 +1597,10 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
     // Empty for that reason alone, which the cover and the source's line say, not in red.
     assert!(
         before.contains(&format!(
-            "No data in this period: it ended before relevé's first day collected, {}.",
+            "No data in this period: it ended before relevé's first scheduled day, {}.",
             golden::date(-1)
         )) && before.contains(&format!(
-                "No data for this source in this period: it ended before the source's first day collected, {}.",
+                "No data for this source in this period: it ended before the source's first scheduled day, {}.",
                 golden::date(-1)
             )),
         "{before}"

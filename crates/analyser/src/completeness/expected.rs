@@ -225,7 +225,7 @@ impl UnderWay<'_> {
     }
 
     /// Of a source collecting by day, the days due of the last stretch, `elapsed` seconds of
-    /// intervals of `every` from `since` (the period's start, or its first day collected):
+    /// intervals of `every` from `since` (the period's start, or its first scheduled day):
     /// each day begun whose day was collected or could have been.
     fn days_due(
         &self,

@@ -83,12 +83,13 @@ pub(super) fn expected_from_notes(
 }
 
 /// `first known collection, 2026-12-03 09:24`, or of a per-day source, whose first known
-/// collection is the first day it collected (from that day's midnight in the report's time
-/// zone), `first day collected, 2026-12-03`.
+/// collection is the first day its schedule collected (from that day's midnight in the
+/// report's time zone: the day before its first run, or later), `first scheduled day,
+/// 2026-12-03` (a day before it collected by hand is no collection expected).
 pub(super) fn first_collection(source: &Source, at: DateTime<Utc>, tz: Tz) -> String {
     if source.collects_by_day() {
         format!(
-            "first day collected, {}",
+            "first scheduled day, {}",
             at.with_timezone(&tz).format("%Y-%m-%d")
         )
     } else {
