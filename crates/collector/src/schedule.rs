@@ -40,7 +40,7 @@ const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 /// moment ahead of the one the collector reads (a Kubernetes CronJob's controller and its
 /// node, a clock slewed back). Two runs in a minute stay apart unless the first began in its
 /// last two seconds. Not for a day's start: a run begun before midnight is the day before's,
-/// for the collector and the reports alike.
+/// for the collector and the reports alike; nor for the end of a wait the API asked for.
 const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
 /// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
@@ -101,18 +101,32 @@ fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> 
         .unwrap_or(RETRY_AFTER_FAILURE)
         .min(RETRY_AFTER_FAILURE);
     let backoff = minute_of(attempt) + wait;
-    let pause = state
+    Some(api_pause(state).map_or(backoff, |pause| pause.max(backoff)))
+}
+
+/// The end of the pause the API asked for at the last failed run (at most a day after the
+/// attempt), if it asked for one.
+fn api_pause(state: &SourceState) -> Option<DateTime<Utc>> {
+    state.last_error.as_ref()?;
+    let attempt = state.last_attempt?;
+    state
         .paused_until
-        .map(|until| until.min(attempt + LONGEST_PAUSE));
-    Some(pause.map_or(backoff, |pause| pause.max(backoff)))
+        .map(|until| until.min(attempt + LONGEST_PAUSE))
 }
 
 /// Decides whether `source` is due at `now`.
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
-    if let Some(retry) = retry_from(source, state)
-        && now + CRON_EARLY < retry
-    {
-        return Due::NotBefore(retry);
+    if let Some(retry) = retry_from(source, state) {
+        // Cron's early start is the schedule's margin, not the API's: a wait it asked for is
+        // kept to the second.
+        let early = if api_pause(state).is_some_and(|pause| pause >= retry) {
+            TimeDelta::zero()
+        } else {
+            CRON_EARLY
+        };
+        if now + early < retry {
+            return Due::NotBefore(retry);
+        }
     }
     if crate::sources::per_day(source) {
         return if state.days.contains(&day) {

@@ -131,10 +131,13 @@ pub(super) fn paused(what: &str, wait: Option<Duration>, reason: Reason) -> Fetc
         .and_then(|wait| chrono::TimeDelta::from_std(wait).ok())
         .and_then(|wait| now.checked_add_signed(wait))
         .filter(|until| *until <= longest);
-    // To the second: the wait was read from whole seconds.
+    // To the second (the wait was read from whole seconds, or is to a time given in them),
+    // never before the end of the wait but for the milliseconds since it was read.
+    let read_since = chrono::TimeDelta::milliseconds(50);
     let until = asked
         .unwrap_or(longest)
-        .duration_round(chrono::TimeDelta::seconds(1))
+        .checked_sub_signed(read_since)
+        .and_then(|until| until.duration_round_up(chrono::TimeDelta::seconds(1)).ok())
         .unwrap_or(longest);
     FetchError::Paused {
         what: what.to_owned(),

@@ -3,13 +3,19 @@
 //! `1 / rate` seconds), whichever second the API counts. A token bucket, full at the start,
 //! would let twice the rate through in a run's first second. The sources of one collector run
 //! that call the same API share one limit ([`RateLimits`]): an API's limit is its own (France
-//! Travail's per client id, a portal's per caller), not each source's.
+//! Travail's per client id, a portal's per caller), not each source's, and so is a wait it
+//! asks for ([`RateLimiter::hold_for`]).
+//!
+//! A call counts in the window until it is answered, not from when it was let through: the
+//! API counts it when it arrives, which may be any time before its answer (a connection slow
+//! to open sends it late), so the next call past the limit waits for a second after the
+//! answer of the call it follows by `rate`.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
 
 /// The limit shared by the requests of the sources that call one API in a run: at most
@@ -19,8 +25,52 @@ pub struct RateLimiter {
     rate: f64,
     calls: usize,
     window: Duration,
-    /// When the last `calls` calls were let through, the oldest first.
-    sent: Mutex<VecDeque<Instant>>,
+    /// Held by the caller waiting for its turn, so a later caller never overtakes an earlier
+    /// one.
+    turn: Mutex<()>,
+    /// The last `calls` calls and the wait the API asked for.
+    state: std::sync::Mutex<Calls>,
+    /// Told when a call is answered.
+    answered: Notify,
+}
+
+/// The calls counted in the window, the oldest first, and until when the API asked to wait.
+#[derive(Debug, Default)]
+struct Calls {
+    counted: VecDeque<Call>,
+    next_id: u64,
+    held_until: Option<Instant>,
+}
+
+/// A call let through: when it was answered, once it was.
+#[derive(Debug)]
+struct Call {
+    id: u64,
+    answered: Option<Instant>,
+}
+
+/// A call let through by a [`RateLimiter`]: it counts until dropped, as answered then.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a RateLimiter,
+    id: u64,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut calls = self.limiter.calls();
+        if let Some(call) = calls.counted.iter_mut().find(|call| call.id == self.id) {
+            call.answered = Some(Instant::now());
+        }
+        drop(calls);
+        self.limiter.answered.notify_waiters();
+    }
+}
+
+/// What a caller waits for before its call keeps within the limit.
+enum Wait {
+    Until(Instant),
+    Answer,
 }
 
 impl RateLimiter {
@@ -43,7 +93,9 @@ impl RateLimiter {
             rate,
             calls,
             window,
-            sent: Mutex::new(VecDeque::new()),
+            turn: Mutex::new(()),
+            state: std::sync::Mutex::new(Calls::default()),
+            answered: Notify::new(),
         }
     }
 
@@ -52,19 +104,62 @@ impl RateLimiter {
         self.rate
     }
 
-    /// Waits until a call keeps within the limit, and counts it. Callers are served in turn:
-    /// the lock is held while waiting, so a later caller never overtakes an earlier one.
-    pub async fn acquire(&self) {
-        let mut sent = self.sent.lock().await;
-        // The oldest call leaves the window once the wait is over, not before: a wait given
-        // up (a call dropped while it waits) leaves the window as it was.
-        if sent.len() >= self.calls
-            && let Some(&oldest) = sent.front()
-        {
-            tokio::time::sleep_until(oldest + self.window).await;
-            sent.pop_front();
+    /// The calls counted; a caller that panicked holding them left them whole.
+    fn calls(&self) -> std::sync::MutexGuard<'_, Calls> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until a call keeps within the limit and any wait the API asked for is over, and
+    /// counts it until the permit is dropped (its answer in). Callers are served in turn. The
+    /// oldest call leaves the window once the wait is over, not before: a wait given up (a
+    /// call dropped while it waits) leaves the window as it was.
+    pub async fn acquire(&self) -> Permit<'_> {
+        let _turn = self.turn.lock().await;
+        loop {
+            let notified = self.answered.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let wait = {
+                let mut calls = self.calls();
+                let now = Instant::now();
+                match calls.held_until.filter(|until| *until > now) {
+                    Some(until) => Wait::Until(until),
+                    None if calls.counted.len() < self.calls => {
+                        return self.counted(&mut calls);
+                    }
+                    None => match calls.counted.front().map(|oldest| oldest.answered) {
+                        Some(Some(answered)) if answered + self.window > now => {
+                            Wait::Until(answered + self.window)
+                        }
+                        Some(None) => Wait::Answer,
+                        _ => {
+                            calls.counted.pop_front();
+                            return self.counted(&mut calls);
+                        }
+                    },
+                }
+            };
+            match wait {
+                Wait::Until(until) => tokio::time::sleep_until(until).await,
+                Wait::Answer => notified.await,
+            }
         }
-        sent.push_back(Instant::now());
+    }
+
+    fn counted(&self, calls: &mut Calls) -> Permit<'_> {
+        let id = calls.next_id;
+        calls.next_id += 1;
+        calls.counted.push_back(Call { id, answered: None });
+        Permit { limiter: self, id }
+    }
+
+    /// Holds every call for `wait` from now, the API having asked for it (a `Retry-After`, a
+    /// 429's backoff): the other sources calling the API wait too. A longer hold already set
+    /// stays.
+    pub fn hold_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut calls = self.calls();
+        calls.held_until = Some(calls.held_until.map_or(until, |held| held.max(until)));
     }
 }
 

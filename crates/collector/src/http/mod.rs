@@ -276,7 +276,7 @@ impl SourceClient {
         // The failure a retry follows, while the deadline may still refuse the retry.
         let mut retrying: Option<Reason> = None;
         loop {
-            self.limiter.acquire().await;
+            let permit = self.limiter.acquire().await;
             // Checked again once the rate limit let the retry go: its wait counts too.
             let cut = match (retrying.take(), self.retry_deadline) {
                 (Some(reason), Some(deadline)) => match self.time_for_retry(deadline) {
@@ -296,10 +296,16 @@ impl SourceClient {
                 want_json,
                 on_timeout,
             };
-            let (reason, delay) = match self.attempt(what, build, cut, want_json).await {
+            let attempted = self.attempt(what, build, cut, want_json).await;
+            // Counted in the API's limit until answered (see `limiter`).
+            drop(permit);
+            let (reason, delay) = match attempted {
                 Ok(answer) => return Ok(answer),
                 Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
-                Err(Attempt::Retry { reason, wait }) => self.retry_delay(&failed, reason, wait)?,
+                Err(Attempt::Retry { reason, wait }) => {
+                    self.hold_the_api(&reason, wait, attempt);
+                    self.retry_delay(&failed, reason, wait)?
+                }
             };
             tracing::warn!(
                 request = %what,
@@ -311,6 +317,17 @@ impl SourceClient {
             tokio::time::sleep(delay).await;
             attempt += 1;
             retrying = Some(reason);
+        }
+    }
+
+    /// Holds every call to the API, the other sources' of the run and the pages that follow
+    /// this request's last failure too, for the wait it asked for (`Retry-After`, a 429's
+    /// backoff), when the run would wait that long: a longer one, a quota's, pauses the source.
+    fn hold_the_api(&self, reason: &Reason, asked_wait: Option<Duration>, attempt: u32) {
+        let server_wait =
+            asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
+        if let Some(wait) = server_wait.filter(|wait| *wait <= self.policy.max_retry_after) {
+            self.limiter.hold_for(wait);
         }
     }
 
