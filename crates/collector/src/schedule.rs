@@ -149,7 +149,7 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 
 /// When an interval source's next run is due after its last success, if it had one: `every`
 /// later, from the start of a day in the reports' zone for whole days (see
-/// [`releve::config::Every::after`]), so that each of their days holds a daily run once.
+/// [`releve::config::Every::due_after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     Some(
         source

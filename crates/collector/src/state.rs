@@ -333,10 +333,10 @@ impl SourceState {
         let every = self
             .last_success_every_s
             .map_or(source.every, releve::Every::from_secs);
-        // As the schedule counts it: whole days on the reports' clock.
+        // As the schedule counts it: from the run's minute, whole days on the reports' clock.
         let next = self
             .last_success_started
-            .map(|last| every.after(last, source.days_in));
+            .map(|last| every.due_after(last, source.days_in));
         Some(since.max(next.unwrap_or(since))).filter(|from| *from < started)
     }
 
@@ -461,6 +461,37 @@ mod tests {
         );
         state.failed(at(15, 20), "HTTP 503", None);
         assert_eq!(state.disabled_since, None, "told by the run, failed or not");
+    }
+
+    /// An hourly source whose last run cron started at 09:00:05 is disabled at 09:30 and
+    /// enabled again, cron's run taking up at 14:00:03: the collections of 10:00, 11:00, 12:00
+    /// and 13:00 were skipped (the schedule counts from the run's minute, `Every::due_after`,
+    /// so the first skipped was due at 10:00:00). The stretch must start there: dated 10:00:05
+    /// (an hour after the run's second, not its minute), the report's count of collections
+    /// skipped while disabled (whole intervals from its start to the run that took up again,
+    /// 3h59m58s) is 3, so the day's completeness reads one collection expected and missed that
+    /// no schedule called for.
+    #[test]
+    fn a_stretch_disabled_starts_at_the_minute_its_first_skipped_collection_was_due() {
+        use chrono::TimeZone;
+        let hour = &crate::testing::configured(
+            "[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"https://example.org/feed\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"time\"\n",
+        );
+        let hms = |h: u32, m: u32, s: u32| {
+            Utc.with_ymd_and_hms(2026, 11, 22, h, m, s)
+                .single()
+                .expect("time")
+        };
+        let mut state = SourceState::default();
+        state.succeeded(hms(9, 0, 5), landing(hms(9, 0, 9)), None, None, None);
+        state.disabled_since = Some(hms(9, 30, 2));
+        let due = hour.every.due_after(hms(9, 0, 5), hour.days_in);
+        assert_eq!(due, hms(10, 0, 0), "the schedule's next collection");
+        assert_eq!(
+            state.disabled_from(hour, hms(14, 0, 3)),
+            Some(due),
+            "the first collection skipped was due on the minute the schedule counts"
+        );
     }
 
     /// A source whose last success an older collector landed (no interval recorded), then

@@ -2018,7 +2018,7 @@ fn a_daily_source_run_every_24_hours_is_not_missed_on_the_23_hour_day() {
     let daily_run = |day: u32| {
         let mut started = saturday;
         for _ in 28..day {
-            started = every.after(started, paris);
+            started = every.due_after(started, paris);
         }
         for _ in day..28 {
             started -= chrono::Duration::days(1);

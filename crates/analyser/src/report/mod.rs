@@ -432,7 +432,7 @@ fn short_of_expected(
 /// while it was expected to collect (`c`'s count): from `from` on (a source added after a
 /// night was not expected in it), up to where a source disabled since stops being expected,
 /// and outside the stretches it was disabled. A source of whole days is due from each day's
-/// start on `zone`'s clock (see [`releve::Every::after`]) and collected whenever the machine
+/// start on `zone`'s clock (see [`releve::Every::due_after`]) and collected whenever the machine
 /// is up that day: only the days a stretch covers whole are the machine's.
 fn due_in_silences(
     source: &releve::Source,

@@ -27,7 +27,7 @@ impl Every {
     /// collects it that day whenever it is awake, never kept waiting for the time of day of a
     /// run made late the day before (a laptop woken at 20:00 one day and asleep by 19:00 the
     /// next).
-    pub fn after(self, from: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    fn after(self, from: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
         let elapsed = from
             .checked_add_signed(self.as_chrono())
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
@@ -41,7 +41,8 @@ impl Every {
     }
 
     /// When a source is next due after a run that started at `started`: the interval after
-    /// the start of that run's minute ([`Every::after`]). Cron starts the collector on the
+    /// the start of that run's minute, or for whole days, the start of the day that many days
+    /// after its day on `zone`'s clock (see `after`). Cron starts the collector on the
     /// minute, so the schedule counts in minutes: a `1m` source is never skipped for a second
     /// of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01. The collector's
     /// schedule and the reports' expected collections both count by it.
@@ -53,7 +54,7 @@ impl Every {
     }
 
     /// How many days the interval is, when it is whole days (`1d`, `7d`), which count on the
-    /// reports' clock (see [`Every::after`]).
+    /// reports' clock (see [`Every::due_after`]).
     pub fn whole_days(self) -> Option<u64> {
         let secs = self.0.as_secs();
         (secs >= SECONDS_PER_DAY

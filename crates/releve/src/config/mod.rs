@@ -302,7 +302,7 @@ pub struct Source {
     #[serde(skip)]
     pub line: usize,
     /// The zone whose days an `every` of whole days counts in: `[report]`'s `timezone`, whose
-    /// days the reports expect a daily source once each (see [`Every::after`]).
+    /// days the reports expect a daily source once each (see [`Every::due_after`]).
     #[serde(skip, default = "default_timezone")]
     pub days_in: Tz,
 }
