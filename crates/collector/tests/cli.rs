@@ -269,6 +269,28 @@ fn a_usgs_query_answer_filled_to_its_limit_warns_that_older_events_are_not_colle
     assert!(warning.contains("records=3"), "{warning}");
 }
 
+/// An answer that echoes its page size and says outright that no page follows (`has_more:
+/// false`, `next: null`, as the README reads them) is the whole selection, even when it
+/// happens to hold exactly a page: its landing must not warn that pages after it are not
+/// collected (a false alarm every time the last page of an API is full).
+#[test]
+fn an_answer_saying_no_page_follows_does_not_warn_of_pages_after_it_when_its_page_is_full() {
+    let body = serde_json::json!({
+        "limit": 2,
+        "has_more": false,
+        "next": null,
+        "data": [
+            {"id": "a", "ts": "2026-12-03T10:00:00Z", "v": 1},
+            {"id": "b", "ts": "2026-12-03T10:05:00Z", "v": 2},
+        ],
+    });
+    let stderr = landing_warnings(
+        &body,
+        "records = \"data\"\nkey = \"id\"\ntime = \"ts\"\nparams = { limit = 2 }\n",
+    );
+    assert!(!stderr.contains("tells of more records"), "{stderr}");
+}
+
 /// The warnings of a run forced on `site` that succeeded.
 fn forced_with_warnings(site: &Site) -> String {
     succeeded(

@@ -103,11 +103,36 @@ pub(super) fn paging(
             .or_else(|| {
                 announced
                     .is_none()
-                    .then(|| members.and_then(|members| filled_to_limit(members, records)))
+                    .then(|| {
+                        members
+                            .filter(|members| !says_no_page_follows(members))
+                            .and_then(|members| filled_to_limit(members, records))
+                    })
                     .flatten()
             }),
         announced,
     }
+}
+
+/// Whether the answer says no page follows it: a member that would name or flag the next page
+/// (`has_more`, `next`, `links.next`) holding `false`, `null` or nothing, at the top level or
+/// in a paging group.
+fn says_no_page_follows(members: &BTreeMap<String, &RawValue>) -> bool {
+    let none = |value: &str| matches!(value.trim(), "null" | "false" | "\"\"" | "{}" | "[]");
+    members.iter().any(|(name, raw)| {
+        let named = normalised(name);
+        if NEXT.contains(&named.as_str()) {
+            return none(raw.get());
+        }
+        GROUPS.contains(&named.as_str())
+            && opens(raw, '{')
+            && matches!(
+                serde_json::from_str::<Value>(raw.get()),
+                Ok(Value::Object(group)) if group.iter().any(|(inner, value)| {
+                    NEXT.contains(&normalised(inner).as_str()) && none(&value.to_string())
+                })
+            )
+    })
 }
 
 /// An answer holding as many records as the limit it echoes (`metadata.limit` = 20000 beside
