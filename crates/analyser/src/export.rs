@@ -48,12 +48,23 @@ pub struct ExportArgs {
     /// A record field to add as a column, as a dotted path into the record
     /// (`properties.place`); the source's `numeric`, `categories`, `lon` and `lat` are always
     /// columns.
-    #[arg(long = "field", value_name = "PATH", conflicts_with = "hourly")]
+    #[arg(long = "field", value_name = "PATH", conflicts_with = "hourly", value_parser = field_column)]
     pub fields: Vec<FieldPath>,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
     /// output).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// A `--field`: a dotted path to a field of the record, not the empty one that names the
+/// record itself (an unset variable in `--field "$FIELD"`).
+fn field_column(text: &str) -> Result<FieldPath, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "an empty path names the whole record, not a field: give a dotted path such as `properties.place`".to_owned(),
+        );
+    }
+    FieldPath::try_from(text.to_owned())
 }
 
 /// Why nothing (or not everything) was exported.

@@ -149,6 +149,35 @@ async fn the_days_records_come_in_time_order_with_the_configured_fields() {
     );
 }
 
+/// `--field ""` (a variable left empty in a script: `--field "$FIELD"`) names no field: it is
+/// refused as `--field properties.` is, not exported as a column headed by nothing that holds
+/// each whole record as JSON.
+#[tokio::test]
+async fn an_empty_field_path_is_refused_not_exported_as_the_whole_record() {
+    let (dir, database, _db) = golden_site("export_empty_field").await;
+    let trailing = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--field", "properties."],
+    )
+    .await;
+    assert_eq!(trailing.status.code(), Some(2), "{}", stderr(&trailing));
+    let empty = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--field", ""],
+    )
+    .await;
+    let header = stdout(&empty).lines().next().map(str::to_owned);
+    assert!(
+        empty.status.code() == Some(2) && stdout(&empty).is_empty(),
+        "`--field \"\"` exits {:?}, header {header:?}, first row {:?}: {}",
+        empty.status.code(),
+        stdout(&empty).lines().nth(1),
+        stderr(&empty)
+    );
+}
+
 #[tokio::test]
 async fn the_hourly_summaries_come_one_row_per_hour_with_their_statistics() {
     let (dir, database, _db) = golden_site("export_hourly").await;
