@@ -265,6 +265,8 @@ impl SummariseError {
 
 /// Summarises every landed file of every configured source.
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
+    // A command line that cannot be used is said first, whatever the raw folder and its lock.
+    releve::store::check_usable(&options.mongodb_uri, &options.database).await?;
     match std::fs::metadata(&options.raw_dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => {

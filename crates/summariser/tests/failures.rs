@@ -291,6 +291,51 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
 
+/// A MongoDB URI or `--database` name that cannot be used is a command line that cannot be
+/// read (exit 2, as the README says), whatever the raw folder: it is not reported as a missing
+/// raw folder (exit 1), nor hidden behind another run's lock (exit 0, "nothing done"), where
+/// fixing what is said leads to the refusal only at the next try.
+#[test]
+fn a_uri_or_database_that_cannot_be_used_is_said_before_the_raw_folder_and_the_lock() {
+    use std::io::BufRead as _;
+    let ws = Workspace::new("bad-uri-first");
+    let refused = |args: &[&str], case: &str| {
+        let output = ws.command_with(args);
+        let errors = stderr(&output);
+        assert!(
+            output.status.code() == Some(2)
+                && (errors.contains("is invalid")
+                    || errors.contains("is not a MongoDB database name")),
+            "{case}: `summariser {}` exits {:?}: {errors}",
+            args.join(" "),
+            output.status.code()
+        );
+    };
+    // A fresh folder: no raw folder yet.
+    std::fs::remove_dir_all(ws.raw()).expect("remove raw/");
+    refused(&["--mongodb-uri", "mongdb://127.0.0.1:1"], "no raw folder");
+    refused(&["--database", "phd.data"], "no raw folder");
+    // The raw folder there, while cron's run holds the lock.
+    std::fs::create_dir_all(ws.raw()).expect("raw/");
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(releve::rawfile::summariser_lock(&ws.raw()))
+        .args(["-c", "echo held; read _ || true"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flock(1)");
+    let mut said = String::new();
+    std::io::BufReader::new(holder.stdout.take().expect("holder stdout"))
+        .read_line(&mut said)
+        .expect("the holder says it holds the lock");
+    assert_eq!(said.trim(), "held");
+    refused(&["--mongodb-uri", "mongdb://127.0.0.1:1"], "lock held");
+    refused(&["--database", "phd.data"], "lock held");
+    holder.kill().expect("kill the holder");
+    holder.wait().expect("the holder ends");
+}
+
 #[tokio::test]
 async fn a_file_larger_than_max_file_mb_waits_in_place_and_the_files_after_it_go_on() {
     let ws = Workspace::new("too-large");
