@@ -6,6 +6,29 @@
 # Everything it creates lives in .demo/ (git-ignored) except the report, in reports/demo/: in
 # reports/ it would replace a real day report of the same name.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/demo.sh
+
+Runs relevé once, end to end, offline: a local MongoDB-compatible server and the bundled
+recorded responses of the default sources, then collector, summariser and analyser. Prints
+where the PDF report is (reports/demo/). It takes no options; the last demo's data in .demo/
+is replaced by this one's.
+USAGE
+}
+case "${1-}" in
+  "") ;;
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  *)
+    echo "demo: unknown option \`$1\` (it takes none): see scripts/demo.sh --help" >&2
+    exit 2
+    ;;
+esac
+
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 home="$(pwd)"
 demo="$home/.demo"

@@ -2,6 +2,20 @@
 # Runs relevé's whole test suite on a fresh Debian machine with Rust, installing what the
 # tests need first: a C compiler, poppler-utils (pdftoppm, pdftotext) and nx-27017 (into .venv).
 set -euo pipefail
+case "${1-}" in
+  "") ;;
+  -h | --help)
+    echo "Usage: scripts/test.sh"
+    echo
+    echo "Installs what the tests need (a C compiler, poppler-utils, nx-27017 into .venv), then"
+    echo "builds the workspace and runs all its tests. It takes no options."
+    exit 0
+    ;;
+  *)
+    echo "test: unknown option \`$1\` (it takes none): see scripts/test.sh --help" >&2
+    exit 2
+    ;;
+esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=scripts/packages.sh
