@@ -93,13 +93,21 @@ pub(crate) struct Given<'a> {
     pub config: &'a Path,
     pub reports_dir: &'a Path,
     pub database: &'a str,
+    /// The MongoDB URI the run read.
+    pub uri: &'a str,
 }
 
 /// A command that can be pasted where this analyser was run (status's for a missing report,
 /// the warning of a report held back): [`program`], `words`, then the options `given`, each
-/// only when not its default, quoted for a shell. The MongoDB URI, which may hold a password,
-/// is left to `MONGODB_URI`, as cron passes it.
+/// only when not its default, quoted for a shell. The MongoDB URI is left to `MONGODB_URI` when
+/// that is the one read (as cron passes it); else it is given as `--mongodb-uri`, or, as it
+/// holds a password, as `--mongodb-uri "$MONGODB_URI"`, to be set first.
 pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
+    command_line(words, given, std::env::var("MONGODB_URI").ok().as_deref())
+}
+
+/// [`pasteable`], `MONGODB_URI` being `uri_in_env`.
+fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> String {
     let shown = |path: &Path| path.to_string_lossy().into_owned();
     let mut all: Vec<String> = std::iter::once(program())
         .chain(words.iter().map(|word| (*word).to_owned()))
@@ -116,7 +124,18 @@ pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
     if given.database != releve::store::DEFAULT_DATABASE {
         all.extend(["--database".to_owned(), given.database.to_owned()]);
     }
-    shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "))
+    let from_env = uri_in_env == Some(given.uri);
+    let with_password = releve::store::redact(given.uri) != given.uri;
+    let read_elsewhere = !from_env && given.uri != releve::store::DEFAULT_URI;
+    if read_elsewhere && !with_password {
+        all.extend(["--mongodb-uri".to_owned(), given.uri.to_owned()]);
+    }
+    let command = shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "));
+    if read_elsewhere && with_password {
+        format!("{command} --mongodb-uri \"$MONGODB_URI\"")
+    } else {
+        command
+    }
 }
 
 /// This analyser as it can be run from the current folder: as it was run when that was a path
@@ -186,6 +205,49 @@ mod help_tests {
         assert!(
             !date.contains("start of the current UTC day") && date.contains("two hours"),
             "the default of --date is stale: {date}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod pasteable_tests {
+    use super::*;
+
+    fn command_with(uri: &str, uri_in_env: Option<&str>) -> String {
+        command_line(
+            &["--if-missing"],
+            Given {
+                raw_dir: None,
+                config: Path::new(releve::cli::DEFAULT_CONFIG),
+                reports_dir: Path::new("reports"),
+                database: releve::store::DEFAULT_DATABASE,
+                uri,
+            },
+            uri_in_env,
+        )
+    }
+
+    fn command(uri: &str) -> String {
+        command_with(uri, None)
+    }
+
+    /// A URI given on the command line (`status --mongodb-uri …`, no `MONGODB_URI`) is in the
+    /// command, one holding a password as `"$MONGODB_URI"`, never the password itself; one
+    /// read from `MONGODB_URI` is left to it, as cron passes it.
+    #[test]
+    fn a_command_given_reads_the_server_the_run_read_without_showing_a_password() {
+        assert!(!command(releve::store::DEFAULT_URI).contains("--mongodb-uri"));
+        let secret = "mongodb://alice:S3cret@db.example.org/releve";
+        assert!(!command_with(secret, Some(secret)).contains("--mongodb-uri"));
+        assert!(
+            command("mongodb://db.example.org:27017")
+                .ends_with("--if-missing --mongodb-uri mongodb://db.example.org:27017")
+        );
+        let with_password = command("mongodb://alice:S3cret@db.example.org/releve");
+        assert!(
+            with_password.ends_with(r#"--if-missing --mongodb-uri "$MONGODB_URI""#)
+                && !with_password.contains("S3cret"),
+            "{with_password}"
         );
     }
 }

@@ -366,6 +366,7 @@ fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
         config: &args.config.config,
         reports_dir: &args.reports_dir,
         database: &database,
+        uri: &args.mongo.uri,
     };
     crate::cli::pasteable(
         &["--period", period.kind.name(), "--date", &first_day],

@@ -143,6 +143,7 @@ fn missing_reports(
             config: &args.config.config,
             reports_dir: &args.reports_dir,
             database: &database,
+            uri: &args.mongo.uri,
         },
     );
     let reports = super::day_reports::Reports {
