@@ -413,3 +413,80 @@ rate_limit = 5
         "{busiest} calls within one second as the portal counts them, at rate_limit 5"
     );
 }
+
+/// A feed API whose old addresses (`/v1/feed/{n}`) answer "301 Moved Permanently" to their
+/// new ones on the same host (`/v2/feed/{n}`), noting each request it receives.
+fn feed_moved_on_its_host(log: &AccessLog) -> LocalServer {
+    let old = log.clone();
+    let new = log.clone();
+    LocalServer::start(
+        Router::new()
+            .route(
+                "/v1/feed/{n}",
+                get(move |request: Request| {
+                    let log = old.clone();
+                    async move {
+                        log.note(request.uri().path(), None);
+                        let moved = request.uri().path().replace("/v1/", "/v2/");
+                        let mut headers = HeaderMap::new();
+                        headers.insert("location", moved.parse().expect("header"));
+                        (StatusCode::MOVED_PERMANENTLY, headers, "").into_response()
+                    }
+                }),
+            )
+            .route(
+                "/v2/feed/{n}",
+                get(move |request: Request| {
+                    let log = new.clone();
+                    async move {
+                        log.note(request.uri().path(), None);
+                        (StatusCode::OK, common::usgs_body(3)).into_response()
+                    }
+                }),
+            ),
+    )
+}
+
+/// Six feeds of one API at `rate_limit = 2`, their `url` the API's old address, which it
+/// redirects on its own host (a redirect relevé follows, README: "an `http` address may move
+/// to `https` on the same host"): the README says no second holds more calls than the limit,
+/// "whichever second the API counts". The API counts every request it receives, the redirect
+/// and the request it leads to alike, but the limit lets one call through for both (a redirect
+/// is followed inside the call its permit counts), so its first second holds 4 requests at 2 a
+/// second, and it answers the calls past its limit with 429.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_second_holds_more_requests_than_the_rate_limit_when_the_api_redirects_them() {
+    let log = AccessLog::default();
+    let server = feed_moved_on_its_host(&log);
+    let config: String = (1..=6)
+        .map(|n| {
+            common::usgs_source_every(
+                &format!("feed-{n}"),
+                &format!("{}/v1/feed/{n}", server.url()),
+                "15m",
+                "rate_limit = 2",
+            )
+        })
+        .collect();
+    let site = Site::new(&config);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    assert_eq!(outcome.failures().count(), 0, "{:?}", outcome.sources);
+    let came: Vec<Instant> = log.entries().into_iter().map(|(at, _, _)| at).collect();
+    assert_eq!(came.len(), 12, "a redirect and a request for each feed");
+    let second = Duration::from_secs(1);
+    let busiest = came
+        .iter()
+        .map(|from| {
+            came.iter()
+                .filter(|at| **at >= *from && at.duration_since(*from) < second)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        busiest <= 2,
+        "{busiest} requests within one second as the API counts them, at rate_limit 2"
+    );
+}

@@ -172,7 +172,8 @@ impl SourceClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("releve-collector/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirect::within_api())
+            // Followed by `attempt`, each request drawing from the API's limit.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| FetchError::Build {
                 what: "HTTP client".to_owned(),
@@ -296,10 +297,7 @@ impl SourceClient {
                 want_json,
                 on_timeout,
             };
-            let attempted = self.attempt(what, build, cut, want_json).await;
-            // Counted in the API's limit until answered (see `limiter`).
-            drop(permit);
-            let (reason, delay) = match attempted {
+            let (reason, delay) = match self.attempt(what, build, cut, want_json, permit).await {
                 Ok(answer) => return Ok(answer),
                 Err(Attempt::Fatal(err)) => return Err(self.scrub_error(err)),
                 Err(Attempt::Retry { reason, wait }) => {
@@ -391,22 +389,50 @@ impl SourceClient {
         })
     }
 
+    /// One try of the request, `permit` its place in the API's limit (see `limiter`), kept
+    /// until its answer comes. A redirect that stays with the API ([`redirect::next_request`])
+    /// is followed here, each of its requests drawing a place of its own, as the API counts it.
     async fn attempt(
         &self,
         what: &str,
         build: &(dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Sync),
         cut: Option<Duration>,
         want_json: bool,
+        permit: limiter::Permit<'_>,
     ) -> Result<Answer, Attempt> {
         let request = match cut {
             Some(limit) => build(&self.http).timeout(limit),
             None => build(&self.http),
         };
         let limit = cut.unwrap_or(self.timeout);
-        let response = request
-            .send()
-            .await
-            .map_err(|err| unsent(what, err, limit))?;
+        let mut request = request.build().map_err(|err| unsent(what, err, limit))?;
+        let first = request.url().clone();
+        let mut sent = 1;
+        let mut permit = permit;
+        let response = loop {
+            let again = request.try_clone();
+            let last = request.url().clone();
+            let response = self
+                .http
+                .execute(request)
+                .await
+                .map_err(|err| unsent(what, err, limit))?;
+            drop(permit);
+            match redirect::next_request(&first, &last, again, &response, sent) {
+                Ok(None) => break response,
+                Ok(Some(next)) => {
+                    request = next;
+                    sent += 1;
+                    permit = self.limiter.acquire().await;
+                }
+                Err(why) => {
+                    return Err(Attempt::Fatal(FetchError::Redirected {
+                        what: what.to_owned(),
+                        why,
+                    }));
+                }
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let mut body = self.read_body(what, response, limit).await?;
@@ -468,19 +494,13 @@ impl SourceClient {
     }
 }
 
-/// Why a request could not be sent or answered: a request that cannot be built or a refused
-/// redirect are final; anything else on the way (connection, timeout after `limit`) is worth
-/// another try.
+/// Why a request could not be sent or answered: a request that cannot be built is final;
+/// anything else on the way (connection, timeout after `limit`) is worth another try.
 fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
     if err.is_builder() {
         Attempt::Fatal(FetchError::Build {
             what: what.to_owned(),
             detail: failure::with_causes(&err.without_url()),
-        })
-    } else if let Some(why) = redirect::refused(&err) {
-        Attempt::Fatal(FetchError::Redirected {
-            what: what.to_owned(),
-            why,
         })
     } else {
         Attempt::retry(transport_reason(err, limit), None)

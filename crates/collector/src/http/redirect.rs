@@ -1,34 +1,57 @@
 //! Which redirects a source's requests follow: those that stay with the API, on its host and
-//! port (an `http` address may move to `https` on the same host). reqwest drops
-//! `Authorization` on a move to another host or port but keeps every other header, so an
-//! `http_json` key sent in `key_header` would reach whatever server a redirect names, and a
-//! 307 or 308 would send France Travail's client secret there again in its body.
+//! port (an `http` address may move to `https` on the same host). A redirect elsewhere would
+//! take every header along (an `http_json` key sent in `key_header`), and a 307 or 308 France
+//! Travail's client secret in its body. They are followed by the client itself, not by
+//! reqwest, so that each request of a redirect draws from the API's rate limit, as the API
+//! counts it.
 
-use reqwest::Url;
-use reqwest::redirect::{Attempt, Policy};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, Request, Response, StatusCode, Url};
 
 /// The most redirects followed for one request (reqwest's own default).
 const MOST_REDIRECTS: usize = 10;
 
-/// A redirect not followed, in words: "to another host, example.org".
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct Refused(String);
-
-/// The policy: follow a redirect that stays on the API's host and port, or moves from `http`
-/// to `https` on its host; refuse one elsewhere, one from `https` back to `http`, and more
-/// than [`MOST_REDIRECTS`].
-pub(super) fn within_api() -> Policy {
-    Policy::custom(|attempt: Attempt<'_>| {
-        let (Some(first), Some(last)) = (attempt.previous().first(), attempt.previous().last())
-        else {
-            return attempt.follow();
-        };
-        match refusal(first, last, attempt.url(), attempt.previous().len()) {
-            Some(why) => attempt.error(Refused(why)),
-            None => attempt.follow(),
-        }
-    })
+/// The request a redirect answer leads to, when it is to be followed: `Ok(None)` for an answer
+/// that is no redirect (or one without a `Location` to follow, which is the answer), `Err` with
+/// why for one not followed. `again` is a copy of the request answered, sent to `last` after
+/// `sent` requests from `first`. A 307 or 308 sends it again as it was; a 303, or a 301 or 302
+/// after a `POST`, as a `GET` without its body, as browsers and reqwest do.
+pub(super) fn next_request(
+    first: &Url,
+    last: &Url,
+    again: Option<Request>,
+    response: &Response,
+    sent: usize,
+) -> Result<Option<Request>, String> {
+    let status = response.status();
+    if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+        return Ok(None);
+    }
+    let Some(next) = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|location| location.to_str().ok())
+        .and_then(|location| last.join(location).ok())
+    else {
+        return Ok(None);
+    };
+    if let Some(why) = refusal(first, last, &next, sent) {
+        return Err(why);
+    }
+    let mut request = again.ok_or_else(|| {
+        format!("to {next}, which would send again a body that cannot be sent twice; not followed")
+    })?;
+    let as_get = status == StatusCode::SEE_OTHER && request.method() != Method::HEAD
+        || matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+            && request.method() == Method::POST;
+    if as_get {
+        *request.method_mut() = Method::GET;
+        *request.body_mut() = None;
+        request.headers_mut().remove(CONTENT_TYPE);
+        request.headers_mut().remove(CONTENT_LENGTH);
+    }
+    *request.url_mut() = next;
+    Ok(Some(request))
 }
 
 /// Why the redirect from `last` to `next` is not followed, for a request that started at
@@ -78,27 +101,78 @@ fn elsewhere(first: &Url, last: &Url, next: &Url) -> Option<String> {
     None
 }
 
-/// What a refused redirect was, when `err` is one.
-pub(super) fn refused(err: &reqwest::Error) -> Option<String> {
-    if !err.is_redirect() {
-        return None;
-    }
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        if let Some(Refused(why)) = cause.downcast_ref() {
-            return Some(why.clone());
-        }
-        source = cause.source();
-    }
-    Some("in a way reqwest refused".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn url(text: &str) -> Url {
         Url::parse(text).expect("URL")
+    }
+
+    /// An answer of `status` leading to `location`.
+    fn redirect(status: u16, location: &str) -> Response {
+        let answer = axum::http::Response::builder()
+            .status(status)
+            .header("location", location)
+            .body(String::new())
+            .expect("an answer");
+        Response::from(answer)
+    }
+
+    fn post(to: &Url) -> Request {
+        let mut request = Request::new(Method::POST, to.clone());
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().expect("header"),
+        );
+        *request.body_mut() = Some("grant_type=client_credentials".into());
+        request
+    }
+
+    #[test]
+    fn a_redirect_on_the_api_is_the_next_request_as_a_browser_would_send_it() {
+        let token = url("https://auth.example.org/token");
+        let next = |status, location: &str| {
+            next_request(
+                &token,
+                &token,
+                Some(post(&token)),
+                &redirect(status, location),
+                1,
+            )
+        };
+        let kept = next(307, "/v2/token")
+            .expect("followed")
+            .expect("a request");
+        assert_eq!(
+            (kept.method(), kept.url().as_str()),
+            (&Method::POST, "https://auth.example.org/v2/token")
+        );
+        assert!(kept.body().is_some(), "a 307 sends the body again");
+        let other = next(303, "/done").expect("followed").expect("a request");
+        assert_eq!(other.method(), Method::GET);
+        assert!(other.body().is_none() && other.headers().get(CONTENT_TYPE).is_none());
+        assert!(
+            next(302, "https://cdn.example.org/token")
+                .expect_err("refused")
+                .starts_with("to another host, cdn.example.org")
+        );
+        let ok = Response::from(
+            axum::http::Response::builder()
+                .status(200)
+                .body(String::new())
+                .expect("an answer"),
+        );
+        assert!(
+            next_request(&token, &token, None, &ok, 1)
+                .expect("an answer")
+                .is_none()
+        );
+        assert!(
+            next_request(&token, &token, None, &redirect(308, "/v3"), 1)
+                .expect_err("a body not sent twice")
+                .contains("cannot be sent twice")
+        );
     }
 
     #[test]
