@@ -101,7 +101,7 @@ pub(crate) struct Given<'a> {
 /// the warning of a report held back): [`program`], `words`, then the options `given`, each
 /// only when not its default, quoted for a shell. The MongoDB URI is left to `MONGODB_URI` when
 /// that is the one read (as cron passes it); else it is given as `--mongodb-uri`, or, as it
-/// holds a password, as `--mongodb-uri "$MONGODB_URI"`, to be set first.
+/// holds a password, as `"${MONGODB_URI:?…}"`, which the shell refuses until it is set.
 pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
     command_line(words, given, std::env::var("MONGODB_URI").ok().as_deref())
 }
@@ -132,7 +132,7 @@ fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> S
     }
     let command = shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "));
     if read_elsewhere && with_password {
-        format!("{command} --mongodb-uri \"$MONGODB_URI\"")
+        format!("{command} --mongodb-uri \"${{MONGODB_URI:?set it to the MongoDB URI}}\"")
     } else {
         command
     }
@@ -232,7 +232,7 @@ mod pasteable_tests {
     }
 
     /// A URI given on the command line (`status --mongodb-uri …`, no `MONGODB_URI`) is in the
-    /// command, one holding a password as `"$MONGODB_URI"`, never the password itself; one
+    /// command, one holding a password as `"${MONGODB_URI:?…}"`, never the password itself; one
     /// read from `MONGODB_URI` is left to it, as cron passes it.
     #[test]
     fn a_command_given_reads_the_server_the_run_read_without_showing_a_password() {
@@ -245,9 +245,44 @@ mod pasteable_tests {
         );
         let with_password = command("mongodb://alice:S3cret@db.example.org/releve");
         assert!(
-            with_password.ends_with(r#"--if-missing --mongodb-uri "$MONGODB_URI""#)
-                && !with_password.contains("S3cret"),
+            with_password.ends_with(
+                r#"--if-missing --mongodb-uri "${MONGODB_URI:?set it to the MongoDB URI}""#
+            ) && !with_password.contains("S3cret"),
             "{with_password}"
+        );
+    }
+
+    /// `analyser status --mongodb-uri 'mongodb://alice:S3cret@db.example.org/releve'`, run in a
+    /// shell without `MONGODB_URI` (the URI given on the command line, as the README's
+    /// `--mongodb-uri URI` allows): the command it gives for a missing report ends in
+    /// `--mongodb-uri "$MONGODB_URI"`, which pasted in that very shell becomes
+    /// `--mongodb-uri ''`, and an empty URI "means the default": the report is written from
+    /// `mongodb://127.0.0.1:27017`, not from the server status read,
+    /// and nothing says so. Expected: as pasted, it reads the server status read, or the
+    /// shell refuses it, saying `MONGODB_URI` is to be set first.
+    #[test]
+    fn a_command_pasted_where_status_ran_does_not_read_the_default_server_instead() {
+        use clap::Parser;
+        let uri = "mongodb://alice:S3cret@db.example.org/releve";
+        let command = command_with(uri, None);
+        // The shell's words, as it would hand them to the analyser.
+        let shell = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf '%s\\n' {command}"))
+            .env_remove("MONGODB_URI")
+            .output()
+            .expect("run sh");
+        if !shell.status.success() {
+            // Refused by the shell before anything ran.
+            return;
+        }
+        let printed = String::from_utf8_lossy(&shell.stdout).into_owned();
+        let words: Vec<&str> = printed.lines().collect();
+        let cli = Cli::try_parse_from(&words).expect("the pasted command is read");
+        assert_eq!(
+            cli.report.mongo.uri, uri,
+            "`{command}`, pasted where status ran (no MONGODB_URI), reads {} instead of the server status read",
+            cli.report.mongo.uri
         );
     }
 }
