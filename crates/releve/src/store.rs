@@ -269,16 +269,17 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
     open(uri, database, options).await
 }
 
-/// Refuses, before anything is read or locked, a URI or database name that cannot be used: a
-/// name MongoDB would refuse, or a URI the driver cannot read. A `mongodb+srv://` URI is only
-/// read when connecting, as reading it resolves its name.
+/// Refuses, before anything is read or locked, a URI or database name a writer cannot use: a
+/// name MongoDB would refuse, a URI the driver cannot read, or one asking for unacknowledged
+/// writes (`w=0`). A `mongodb+srv://` URI is only read when connecting, as reading it
+/// resolves its name.
 pub async fn check_usable(uri: &str, database: &str) -> Result<(), StoreError> {
     check_database_named(database, uri_database(uri).as_deref() == Some(database))?;
     if uri.trim_start().starts_with("mongodb+srv://") {
         return Ok(());
     }
     match ClientOptions::parse(uri).await {
-        Ok(_) => Ok(()),
+        Ok(options) => for_writers(options, uri).map(|_| ()),
         Err(cause) => match *cause.kind {
             mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
                 Ok(())
