@@ -201,6 +201,8 @@ async fn write_period(
         let why = "the configuration refuses a table whose `name` cannot be read";
         return Ok(Some(left_as_it_is(args, &period, why)));
     }
+    // Before anything is read: a summariser run storing hours meanwhile dates the report.
+    let summariser_began = args.raw_dir.as_deref().and_then(summariser_at_work);
     // `raw/` before MongoDB: a run the summariser moves from one to the other meanwhile is then
     // seen in both (and counted once), never in neither.
     let raw = args
@@ -324,11 +326,12 @@ async fn write_period(
     prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
     // Dated when its data was read: a summary written since, even while the report was laid
-    // out, is newer (see `outdated`).
+    // out, is newer (see `outdated`); or when a summariser run still storing hours began.
+    let read_at = read_at(summariser_began, &period, now);
     let dated = std::fs::File::options()
         .write(true)
         .open(&path)
-        .and_then(|file| file.set_modified(now.into()));
+        .and_then(|file| file.set_modified(read_at.into()));
     if let Err(err) = dated {
         tracing::warn!(path = %path.display(), error = %err, "Cannot date the report when its data was read: it keeps the time it was written.");
     }
@@ -372,6 +375,38 @@ fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
         &["--period", period.kind.name(), "--date", &first_day],
         given,
     )
+}
+
+/// When the summariser run holding `raw/.summariser.lock` began (its lock file's time), when
+/// one holds it.
+fn summariser_at_work(raw_dir: &Path) -> Option<DateTime<Utc>> {
+    let lock = releve::rawfile::summariser_lock(raw_dir);
+    if !releve::lock::is_held(&lock).unwrap_or(false) {
+        return None;
+    }
+    std::fs::metadata(&lock)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .map(DateTime::<Utc>::from)
+}
+
+/// When a report whose data was read at `now` is dated: then, or when the summariser run at
+/// work as it was read began (`summariser_began`), whichever is earlier. The summariser dates
+/// the hours it stores (`updated_at`) before it writes them, in chunks: hours of that run
+/// written after the report read them are dated after its start, so `--if-missing` finds them
+/// newer than the report and writes it again. Never before the period's data was due stored,
+/// which would make `--if-missing` take the report for one written too early and write it at
+/// every run.
+fn read_at(
+    summariser_began: Option<DateTime<Utc>>,
+    period: &ReportPeriod,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let Some(began) = summariser_began else {
+        return now;
+    };
+    let due_stored = (period.complete_at() + crate::period::STORED_WITHIN).min(now);
+    (began - chrono::TimeDelta::seconds(1)).clamp(due_stored, now)
 }
 
 /// The first known collection, when `period` ended before it and holds nothing: no run, no
