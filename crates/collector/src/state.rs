@@ -142,7 +142,7 @@ impl SourceState {
     /// hand, would otherwise keep the source "not due" until then, silently. Returns the
     /// latest time forgotten (a day as its start).
     pub fn forget_future_runs(&mut self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let ahead = now + chrono::TimeDelta::minutes(1);
+        let ahead = now + releve::rawfile::CLOCK_DRIFT;
         let mut forgotten = None;
         for time in [
             &mut self.last_success_started,

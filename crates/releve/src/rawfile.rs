@@ -145,12 +145,19 @@ pub struct LandingOrder {
     pub sequence: u32,
 }
 
+/// How far ahead of the clock a time may lie and still be taken as the clock's: a minute of
+/// drift (a collector on another machine). Past it, a landing or a run was dated while the
+/// clock ran ahead (then set right), or by hand: the collector forgets such runs in its state,
+/// and the summariser takes the files landed since for the newer ones, both by this margin, so
+/// neither takes a file landed after the clock was set right for an older one.
+pub const CLOCK_DRIFT: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
 impl LandingOrder {
-    /// Whether this landing is named more than an hour after the clock's `now`: named while
-    /// the clock ran ahead (then set right), or by hand. Landings since are newer, whatever
-    /// their names.
+    /// Whether this landing is named more than [`CLOCK_DRIFT`] after the clock's `now`: named
+    /// while the clock ran ahead (then set right), or by hand. Landings since are newer,
+    /// whatever their names.
     pub fn ahead_of(&self, now: DateTime<Utc>) -> bool {
-        self.landed_at > now + chrono::TimeDelta::hours(1)
+        self.landed_at > now + CLOCK_DRIFT
     }
 
     /// The landing a source's state records, as its time and its sequence within that second

@@ -1483,6 +1483,33 @@ async fn a_revision_after_a_clock_that_ran_ahead_is_stored_and_said() {
     );
 }
 
+/// A clock that ran twenty minutes ahead, then set right (an NTP step, a VM resumed): the
+/// collector forgets a last landing more than a minute ahead and names its next file by the
+/// clock (the README's "What lands where"), so the revision it lands is named before the file
+/// landed while the clock was ahead. The summariser takes only files named more than an hour
+/// ahead as older than those landed since: the revision is dropped as a stale version and the
+/// record keeps its older value, with no warning, until the source serves it again after the
+/// wrong landing time (an incremental feed never does).
+#[tokio::test]
+async fn a_revision_landed_after_a_clock_twenty_minutes_ahead_is_set_right_is_stored() {
+    let ws = Workspace::new("minutes-ahead");
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::minutes(20);
+    let first = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 1.0)])).expect("JSON");
+    releve::rawfile::land(&ws.raw(), "usgs", ahead, &first).expect("landed ahead");
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0, "summarised and deleted");
+    // The clock is set right; the collector's next run lands the revised event, named now.
+    let revised = serde_json::to_vec(&snapshot(vec![quake("a", (10, 5), 2.5)])).expect("JSON");
+    releve::rawfile::land(&ws.raw(), "usgs", chrono::Utc::now(), &revised).expect("landed");
+    let said = stderr(&ws.summarise());
+    let stored = ws.record_data("usgs", "a").await.expect("record a");
+    assert_eq!(
+        stored["properties"]["mag"],
+        serde_json::json!(2.5),
+        "the revision landed after the clock was set right is dropped as older: {said}"
+    );
+}
+
 /// A file whose records MongoDB acknowledged but that cannot be deleted after is said, in one
 /// line, and fails the run (the next run finds its records stored); one already gone by then
 /// (removed by hand) was summarised all the same: nothing to say of it.

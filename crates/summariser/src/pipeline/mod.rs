@@ -227,7 +227,7 @@ async fn newest_summarised(
     Ok(newest)
 }
 
-/// Warns of files named more than an hour after now (see [`LandingOrder::ahead_of`]): their
+/// Warns of files named more than a minute after now (see [`LandingOrder::ahead_of`]): their
 /// records win over those of the files summarised with them, which a clock that ran ahead (or
 /// a name made by hand) makes silent; files landed later replace them.
 fn warn_future_names(raw_dir: &Path, source: &Source, landed: &[RawFileName]) {
