@@ -293,7 +293,9 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
     } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
-        Unreachable::Because("the TLS handshake failed")
+        Unreachable::Because(
+            "the TLS handshake failed: is the server's certificate signed by a CA this machine trusts, or by the one the URI's `tlsCAFile` names?",
+        )
     } else if holds(&["Type: ReplicaSetNoPrimary"]) && !holds(&["Servers: ["]) {
         // The driver drops a server that answers outside the replica set the URI names.
         Unreachable::Because(

@@ -1,0 +1,117 @@
+//! A MongoDB served over TLS with a certificate of a laboratory's own CA, which the machine
+//! trusts (in its CA bundle, or in the file `SSL_CERT_FILE` names, as OpenSSL's tools read it):
+//! the stages read it as the collector reads an API behind the same CA, without a `tlsCAFile`
+//! in the URI (found by the dependency review: the driver trusted only the roots compiled in).
+//! The certificates are made when the test runs.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+
+/// A CA and a certificate it signed for 127.0.0.1, written in `dir` as `ca.pem`, `server.pem`
+/// and `server.key`.
+fn laboratory_ca(dir: &Path) {
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "relevé test laboratory CA");
+    let ca_cert = ca.self_signed(&ca_key).expect("the CA's certificate");
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().expect("a server key");
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .expect("server parameters")
+        .signed_by(&key, &issuer)
+        .expect("the server's certificate");
+    std::fs::write(dir.join("ca.pem"), ca_cert.pem()).expect("ca.pem");
+    std::fs::write(dir.join("server.pem"), server.pem()).expect("server.pem");
+    std::fs::write(dir.join("server.key"), key.serialize_pem()).expect("server.key");
+}
+
+/// The TLS front (`fixtures/tls_front.py`) of the shared test server; killed when dropped.
+struct TlsFront {
+    child: Child,
+    port: u16,
+}
+
+impl TlsFront {
+    fn start(certificates: &Path) -> TlsFront {
+        let upstream = testkit::MongoServer::shared()
+            .uri()
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.trim_end_matches('/').parse::<u16>().ok())
+            .expect("the test server's port");
+        let mut child = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls_front.py"))
+            .arg(upstream.to_string())
+            .arg(certificates.join("server.pem"))
+            .arg(certificates.join("server.key"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the TLS front");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("its stdout"))
+            .read_line(&mut line)
+            .expect("its port");
+        let port = line.trim().parse().expect("a port");
+        TlsFront { child, port }
+    }
+}
+
+impl Drop for TlsFront {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `analyser status` against the front, `SSL_CERT_FILE` set to `trusted` or unset.
+fn status(dir: &Path, front: &TlsFront, trusted: Option<&Path>) -> Output {
+    let uri = format!(
+        "mongodb://127.0.0.1:{}/?tls=true&serverSelectionTimeoutMS=3000",
+        front.port
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_analyser"));
+    command
+        .current_dir(dir)
+        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .env_remove("MONGODB_URI")
+        .env_remove("SSL_CERT_FILE")
+        .env("RUST_LOG", "warn");
+    if let Some(trusted) = trusted {
+        command.env("SSL_CERT_FILE", trusted);
+    }
+    command.output().expect("analyser runs")
+}
+
+#[test]
+fn a_mongodb_behind_a_ca_the_machine_trusts_is_read_without_tls_ca_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    std::fs::copy(
+        testkit::workspace_root().join("sources.toml"),
+        dir.path().join("sources.toml"),
+    )
+    .expect("sources.toml");
+    let front = TlsFront::start(dir.path());
+
+    let trusting = status(dir.path(), &front, Some(&dir.path().join("ca.pem")));
+    let said = String::from_utf8_lossy(&trusting.stdout);
+    let stderr = String::from_utf8_lossy(&trusting.stderr);
+    assert!(
+        said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port))
+            && !stderr.contains("TLS handshake failed"),
+        "MongoDB's certificate, signed by a CA the machine trusts, was refused:\n{said}\n{stderr}"
+    );
+
+    // The CA is trusted because the machine trusts it, not because certificates go unchecked.
+    let elsewhere = status(dir.path(), &front, None);
+    let said = String::from_utf8_lossy(&elsewhere.stdout);
+    assert!(
+        said.contains("MongoDB: UNAVAILABLE"),
+        "a CA the machine does not trust: {said}"
+    );
+}
