@@ -178,17 +178,17 @@ if [ "$action" = install ]; then
         . "$home/scripts/packages.sh"
         need_c_compiler
         hold_summariser_lock
-        echo "Building the release binaries (cargo build --release --workspace)..." >&2
+        echo "Building the release binaries (cargo build --release --locked -p collector -p summariser -p analyser)..." >&2
         # The crontab runs target/release/ of the checkout, whatever CARGO_TARGET_DIR says.
         # Without the lock's descriptor: a process the build leaves running (sccache's server)
         # would hold it after the installer is done.
-        (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --workspace 7>&-)
+        (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --locked -p collector -p summariser -p analyser 7>&-)
         # Every binary is the new one: summariser runs may start again.
         exec 7>&-
     fi
     for stage in collector summariser analyser; do
         [ -x "$home/target/release/$stage" ] ||
-            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --workspace\` in $home" >&2
+            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --locked -p collector -p summariser -p analyser\` in $home" >&2
     done
     command -v flock >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2
