@@ -407,6 +407,8 @@ impl SourceClient {
         let limit = cut.unwrap_or(self.timeout);
         let mut request = request.build().map_err(|err| unsent(what, err, limit))?;
         let first = request.url().clone();
+        // The timeout bounds the request, its redirects included, as it bounds one alone.
+        let deadline = Instant::now() + limit;
         let mut sent = 1;
         let mut permit = permit;
         let response = loop {
@@ -424,6 +426,8 @@ impl SourceClient {
                     request = next;
                     sent += 1;
                     permit = self.limiter.acquire().await;
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    *request.timeout_mut() = Some(left.max(Duration::from_millis(1)));
                 }
                 Err(why) => {
                     return Err(Attempt::Fatal(FetchError::Redirected {

@@ -30,7 +30,8 @@ pub(super) fn next_request(
     let Some(next) = response
         .headers()
         .get(LOCATION)
-        .and_then(|location| location.to_str().ok())
+        // Servers write UTF-8 there (nginx's `$uri`), which `to_str` refuses.
+        .and_then(|location| std::str::from_utf8(location.as_bytes()).ok())
         .and_then(|location| last.join(location).ok())
     else {
         return Ok(None);
