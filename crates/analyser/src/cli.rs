@@ -100,8 +100,9 @@ pub(crate) struct Given<'a> {
 /// A command that can be pasted where this analyser was run (status's for a missing report,
 /// the warning of a report held back): [`program`], `words`, then the options `given`, each
 /// only when not its default, quoted for a shell. The MongoDB URI is left to `MONGODB_URI` when
-/// that is the one read (as cron passes it); else it is given as `--mongodb-uri`, or, as it
-/// holds a password, as `"${MONGODB_URI:?…}"`, which the shell refuses until it is set.
+/// that is the one read (as cron passes it); else it is given as `--mongodb-uri`, its
+/// credentials as `***` when it holds a password (to be put back: the command still names the
+/// server the run read, never the one `MONGODB_URI` may hold).
 pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
     command_line(words, given, std::env::var("MONGODB_URI").ok().as_deref())
 }
@@ -127,15 +128,16 @@ fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> S
     let from_env = uri_in_env == Some(given.uri);
     let with_password = releve::store::redact(given.uri) != given.uri;
     let read_elsewhere = !from_env && given.uri != releve::store::DEFAULT_URI;
-    if read_elsewhere && !with_password {
-        all.extend(["--mongodb-uri".to_owned(), given.uri.to_owned()]);
+    if read_elsewhere {
+        // A password is not shown: its credentials read `***`, to be put back.
+        let uri = if with_password {
+            releve::store::redact(given.uri)
+        } else {
+            given.uri.to_owned()
+        };
+        all.extend(["--mongodb-uri".to_owned(), uri]);
     }
-    let command = shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "));
-    if read_elsewhere && with_password {
-        format!("{command} --mongodb-uri \"${{MONGODB_URI:?set it to the MongoDB URI}}\"")
-    } else {
-        command
-    }
+    shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "))
 }
 
 /// This analyser as it can be run from the current folder: as it was run when that was a path
@@ -232,7 +234,7 @@ mod pasteable_tests {
     }
 
     /// A URI given on the command line (`status --mongodb-uri …`, no `MONGODB_URI`) is in the
-    /// command, one holding a password as `"${MONGODB_URI:?…}"`, never the password itself; one
+    /// command, one holding a password with its credentials as `***`, never the password; one
     /// read from `MONGODB_URI` is left to it, as cron passes it.
     #[test]
     fn a_command_given_reads_the_server_the_run_read_without_showing_a_password() {
@@ -245,44 +247,53 @@ mod pasteable_tests {
         );
         let with_password = command("mongodb://alice:S3cret@db.example.org/releve");
         assert!(
-            with_password.ends_with(
-                r#"--if-missing --mongodb-uri "${MONGODB_URI:?set it to the MongoDB URI}""#
-            ) && !with_password.contains("S3cret"),
+            with_password
+                .ends_with("--if-missing --mongodb-uri 'mongodb://***@db.example.org/releve'")
+                && !with_password.contains("S3cret"),
             "{with_password}"
         );
     }
 
-    /// `analyser status --mongodb-uri 'mongodb://alice:S3cret@db.example.org/releve'`, run in a
-    /// shell without `MONGODB_URI` (the URI given on the command line, as the README's
-    /// `--mongodb-uri URI` allows): the command it gives for a missing report ends in
-    /// `--mongodb-uri "$MONGODB_URI"`, which pasted in that very shell becomes
-    /// `--mongodb-uri ''`, and an empty URI "means the default": the report is written from
-    /// `mongodb://127.0.0.1:27017`, not from the server status read,
-    /// and nothing says so. Expected: as pasted, it reads the server status read, or the
-    /// shell refuses it, saying `MONGODB_URI` is to be set first.
-    #[test]
-    fn a_command_pasted_where_status_ran_does_not_read_the_default_server_instead() {
+    /// The URI the analyser reads when `command` is pasted in a shell where `MONGODB_URI` is
+    /// `exported` (or unset).
+    fn pasted_uri(command: &str, exported: Option<&str>) -> String {
         use clap::Parser;
-        let uri = "mongodb://alice:S3cret@db.example.org/releve";
-        let command = command_with(uri, None);
-        // The shell's words, as it would hand them to the analyser.
-        let shell = std::process::Command::new("sh")
+        let mut shell = std::process::Command::new("sh");
+        shell
             .arg("-c")
             .arg(format!("printf '%s\\n' {command}"))
-            .env_remove("MONGODB_URI")
-            .output()
-            .expect("run sh");
-        if !shell.status.success() {
-            // Refused by the shell before anything ran.
-            return;
+            .env_remove("MONGODB_URI");
+        if let Some(exported) = exported {
+            shell.env("MONGODB_URI", exported);
         }
-        let printed = String::from_utf8_lossy(&shell.stdout).into_owned();
+        let printed = shell.output().expect("run sh");
+        assert!(printed.status.success(), "the shell runs `{command}`");
+        let printed = String::from_utf8_lossy(&printed.stdout).into_owned();
         let words: Vec<&str> = printed.lines().collect();
         let cli = Cli::try_parse_from(&words).expect("the pasted command is read");
-        assert_eq!(
-            cli.report.mongo.uri, uri,
-            "`{command}`, pasted where status ran (no MONGODB_URI), reads {} instead of the server status read",
-            cli.report.mongo.uri
-        );
+        cli.report.mongo.uri
+    }
+
+    /// `analyser status --mongodb-uri 'mongodb://alice:S3cret@staging.example.org/releve'`,
+    /// in a shell without `MONGODB_URI` or with another server's exported (the README's
+    /// set-up, and "`--mongodb-uri URI` overrides MONGODB_URI"): the command it gives for a
+    /// missing report, pasted there, reads the server status read (its credentials to be put
+    /// back in place of `***`), never the default server (a first `"$MONGODB_URI"` became
+    /// `''`) nor the exported one (a `"${MONGODB_URI:?…}"` next), found by two reviews.
+    #[test]
+    fn a_command_pasted_where_status_ran_reads_the_server_status_read() {
+        let uri = "mongodb://alice:S3cret@staging.example.org/releve";
+        let exported = "mongodb://releve:Pr0d@db.example.org/releve";
+        for (in_env, case) in [
+            (None, "no MONGODB_URI"),
+            (Some(exported), "another exported"),
+        ] {
+            let command = command_with(uri, in_env);
+            let read = pasted_uri(&command, in_env);
+            assert!(
+                read.ends_with("@staging.example.org/releve") && !read.contains("S3cret"),
+                "`{command}`, pasted where status ran ({case}), reads {read}"
+            );
+        }
     }
 }

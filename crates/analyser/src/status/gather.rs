@@ -602,7 +602,7 @@ mod tests {
             .into_owned();
         assert!(
             line.contains(&format!(
-                "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --if-missing`"
+                "`{program} --raw-dir raw --config 'etc/my sources.toml' --reports-dir {dir} --database releve_test --mongodb-uri 'mongodb://***@127.0.0.1:9' --if-missing`"
             )),
             "{line}"
         );
