@@ -692,7 +692,7 @@ async fn if_missing_writes_again_a_report_whose_hours_were_summarised_since() {
         warned.is_some_and(|line| line.contains("WARN")
             && line.contains("the configuration does not collect `")
             && line.contains(&format!(
-                "`{} --period day --date {} --database {db}`",
+                "`{} --period day --date {} --database {db} --mongodb-uri {uri}`",
                 env!("CARGO_BIN_EXE_analyser"),
                 golden::date(0)
             ))),
@@ -754,7 +754,7 @@ async fn if_missing_keeps_the_section_of_a_refused_source_that_ran_in_the_period
             .any(|line| line.contains("left as it is, without them")
                 && line.contains("does not collect `offres`, whose runs this period holds")
                 && line.contains(&format!(
-                    "`{} --period day --date {date} --raw-dir 'raw data' --database {db}`",
+                    "`{} --period day --date {date} --raw-dir 'raw data' --database {db} --mongodb-uri {uri}`",
                     env!("CARGO_BIN_EXE_analyser")
                 ))),
         "{stderr}"

@@ -758,9 +758,12 @@ async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() 
     site.run().await;
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "{metrics:?}");
+    // From the minute its last run began, as the schedule counts (`Every::due_after`).
+    let last_minute = chrono::DurationRound::duration_trunc(last, chrono::TimeDelta::minutes(1))
+        .expect("a minute");
     assert_eq!(
         metrics[1].disabled_from,
-        Some(noted.max(last + chrono::TimeDelta::minutes(1))),
+        Some(noted.max(last_minute + chrono::TimeDelta::minutes(1))),
         "its next collection every minute, not an hour after its last run"
     );
 }
