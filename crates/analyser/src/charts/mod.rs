@@ -408,12 +408,38 @@ fn shade(
         .plotting_area()
         .estimate_text_size(label, &style)
         .map_or(u32::MAX, |(width, _)| width);
+    let (height, tall) = {
+        let (top, bottom) = (
+            chart.backend_coord(&(from, y.end)).1,
+            chart.backend_coord(&(from, y.start)).1,
+        );
+        let line = chart
+            .plotting_area()
+            .estimate_text_size(label, &style)
+            .map_or(u32::MAX, |(_, height)| height);
+        (line, bottom - top)
+    };
     if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
         // Set in pixels from the shaded part's top left corner.
         let at = (dots(3.0), dots(3.0));
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((from, y.end)) + Text::new(label, at, style),
+            ))
+            .map_err(&fail)?;
+    } else if i64::from(height) + i64::from(dots(2.0)) < i64::from(room)
+        && i64::from(width) + i64::from(dots(6.0)) < i64::from(tall)
+    {
+        // Too narrow for the word across (a day of a month): written upwards along it, so
+        // that each kind of shading is still named on the chart.
+        let upwards = style.transform(FontTransform::Rotate270);
+        let at = (
+            (room - i32::try_from(height).unwrap_or(room)) / 2,
+            dots(3.0) + i32::try_from(width).unwrap_or(0),
+        );
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((from, y.end)) + Text::new(label, at, upwards),
             ))
             .map_err(&fail)?;
     }
@@ -441,6 +467,57 @@ mod tests {
         assert!(
             cut.starts_with("fields.conc") && cut.ends_with("min–max range") && cut.contains('…'),
             "{cut}"
+        );
+    }
+
+    /// Dark grey pixels of `shaded` that `plain` lacks: words drawn on the shaded chart only.
+    fn words_added(plain: &ChartImage, shaded: &ChartImage) -> usize {
+        plain
+            .rgb
+            .chunks(3)
+            .zip(shaded.rgb.chunks(3))
+            .filter(|(before, after)| {
+                let high = after.iter().copied().max().unwrap_or(255);
+                let low = after.iter().copied().min().unwrap_or(0);
+                before != after && high < 120 && high - low < 12
+            })
+            .count()
+    }
+
+    /// A month's chart shades a day whose every collection failed and two days the source
+    /// was disabled in, in lilac and beige, about 5 and 10 mm wide: too narrow for its word
+    /// (`failed`, `disabled`), which is left out, and nothing else on or under the chart says
+    /// which colour is which (the section's sentences say `Shaded "failed"` and `Shaded
+    /// "disabled"`). A reader cannot tell the failed day from the disabled ones. Each kind of
+    /// shading a chart draws must be named on it, by its word or a key.
+    #[test]
+    fn a_months_short_failed_and_disabled_stretches_are_named_on_their_chart() {
+        let axis = october_in_paris();
+        let hours = axis.hours().to_vec();
+        let day = |d: usize| hours[d * 24];
+        let mut counts = vec![4_i64; hours.len()];
+        for count in &mut counts[8 * 24..9 * 24] {
+            *count = 0;
+        }
+        for count in &mut counts[12 * 24..14 * 24] {
+            *count = 0;
+        }
+        let size = (px(174.0), px(58.0));
+        let plain = counts::record_counts(&axis, &counts, size).expect("chart");
+        // Ten days failing leave room for the word: it is seen.
+        let long = axis.clone().failing(vec![(day(8), day(18))]);
+        let long = counts::record_counts(&long, &counts, size).expect("chart");
+        assert!(words_added(&plain, &long) > 50, "the measure sees a word");
+        let short = axis
+            .clone()
+            .failing(vec![(day(8), day(9))])
+            .disabled(vec![(day(12), day(14))]);
+        let short = counts::record_counts(&short, &counts, size).expect("chart");
+        let words = words_added(&plain, &short);
+        assert!(
+            words > 100,
+            "a failed day and two disabled days are shaded in two colours that no word on the \
+             chart names ({words} dark pixels added)"
         );
     }
 
