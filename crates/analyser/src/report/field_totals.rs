@@ -289,6 +289,55 @@ pub(super) fn unvalued_note(axis: &TimeAxis, with_value: &[bool]) -> Option<Stri
     })
 }
 
+/// Of a totals chart of one bar a day, the days whose total leaves out records without a
+/// value beside the values it adds up (a sensor down for part of the day): their bars are
+/// short of the day's, and unlike a day without any value they bear no grey mark. Five are
+/// named, by the records each leaves out; the others counted.
+pub(super) fn partial_days_note(
+    axis: &TimeAxis,
+    stats: &[Option<&NumericSummary>],
+) -> Option<String> {
+    const NAMED: usize = 5;
+    if axis.step() != charts::Step::Day {
+        return None;
+    }
+    let mut days: std::collections::BTreeMap<chrono::NaiveDate, (i64, i64)> =
+        std::collections::BTreeMap::new();
+    for (hour, stats) in axis.hours().iter().zip(stats) {
+        if let Some(stats) = stats {
+            let day = days.entry(axis.day_of(*hour)).or_default();
+            day.0 += stats.count;
+            day.1 += stats.nulls;
+        }
+    }
+    let partial: Vec<(chrono::NaiveDate, i64)> = days
+        .into_iter()
+        .filter(|(_, (values, nulls))| *values > 0 && *nulls > 0)
+        .map(|(day, (_, nulls))| (day, nulls))
+        .collect();
+    match partial.as_slice() {
+        [] => None,
+        [(day, nulls)] => Some(format!(
+            "The total of {day} leaves out {} without a value: its bar may fall short of the day's.",
+            counted(*nulls, "record")
+        )),
+        many => {
+            let said: Vec<String> = many
+                .iter()
+                .take(NAMED)
+                .map(|(day, nulls)| format!("{day} ({})", counted(*nulls, "record")))
+                .collect();
+            let named = match many.len().checked_sub(NAMED) {
+                Some(more) if more > 0 => format!("{} and {more} more", said.join(", ")),
+                _ => crate::format::listed(&said),
+            };
+            Some(format!(
+                "The totals of these days leave out records without a value, so their bars may fall short of the day's: {named}."
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,11 +116,13 @@ pub(super) fn numeric_chart(
         let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
         let totalled = total_captions(&stats, &sums, axis, unit);
         let unvalued = super::field_totals::unvalued_note(axis, &with_value);
+        let partial = super::field_totals::partial_days_note(axis, &stats);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
         let captions: Vec<&str> = totalled
             .iter()
             .map(String::as_str)
             .chain(unvalued.as_deref())
+            .chain(partial.as_deref())
             .chain(past.as_deref())
             .chain(partly.as_deref())
             .collect();

@@ -156,6 +156,16 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
+    // Charts empty before a first collection in the period are no hours collected empty.
+    if let ExpectedFrom::FirstRun(first) = completeness.expected_from
+        && first > period.start()
+    {
+        let note = format!(
+            "Collected from its {}: its charts hold nothing before.",
+            first_collection(source, first, period.tz)
+        );
+        doc.paragraph(&note, BODY, false, Ink::MUTED);
+    }
     if let Some(note) = without_run_note(&without_run, period, generated) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
