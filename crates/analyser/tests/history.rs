@@ -72,6 +72,16 @@ async fn day_report_text(dir: &Path, uri: &str, db: &str, date: &str) -> String 
     common::flat(&common::text(&report))
 }
 
+/// When relevé was installed (00:00:30 the day after the golden day) and the day three weeks
+/// back the historian then collected by hand.
+fn installation_and_backfill() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
+    let installed = (golden::day() + Duration::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc();
+    (installed, golden::day() - Duration::days(20))
+}
+
 /// Installed the day after the golden day, the historian's first runs collect that day (cron's)
 /// and, by hand, one day three weeks back (`collector --source offres --date D`). The days in
 /// between predate the installation: no collector was there to miss them, yet their reports
@@ -79,11 +89,7 @@ async fn day_report_text(dir: &Path, uri: &str, db: &str, date: &str) -> String 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_past_day_collected_by_hand_does_not_make_the_days_before_the_installation_missed() {
     let server = MongoServer::shared();
-    let installed = (golden::day() + Duration::days(1))
-        .and_hms_opt(0, 0, 30)
-        .expect("time")
-        .and_utc();
-    let backfilled_day = golden::day() - Duration::days(20);
+    let (installed, backfilled_day) = installation_and_backfill();
     let runs = [
         offres_run(installed, golden::day()),
         offres_run(installed + Duration::minutes(10), backfilled_day),
@@ -111,11 +117,7 @@ async fn a_past_day_collected_by_hand_does_not_make_the_days_before_the_installa
 #[tokio::test(flavor = "multi_thread")]
 async fn the_report_of_a_day_collected_by_hand_does_not_say_its_first_day_collected_is_later() {
     let server = MongoServer::shared();
-    let installed = (golden::day() + Duration::days(1))
-        .and_hms_opt(0, 0, 30)
-        .expect("time")
-        .and_utc();
-    let backfilled_day = golden::day() - Duration::days(20);
+    let (installed, backfilled_day) = installation_and_backfill();
     let runs = [
         offres_run(installed, golden::day()),
         offres_run(installed + Duration::minutes(10), backfilled_day),

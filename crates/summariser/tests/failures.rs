@@ -294,67 +294,34 @@ fn a_uri_that_is_not_mongodb_is_named_in_one_plain_line() {
 /// A MongoDB URI or `--database` name that cannot be used is a command line that cannot be
 /// read (exit 2, as the README says), whatever the raw folder: it is not reported as a missing
 /// raw folder (exit 1), nor hidden behind another run's lock (exit 0, "nothing done"), where
-/// fixing what is said leads to the refusal only at the next try.
+/// fixing what is said leads to the refusal only at the next try. So is a URI asking for no
+/// acknowledgement (`w=0`, refused with one line, found by a later review).
 #[test]
 fn a_uri_or_database_that_cannot_be_used_is_said_before_the_raw_folder_and_the_lock() {
     use std::io::BufRead as _;
     let ws = Workspace::new("bad-uri-first");
-    let refused = |args: &[&str], case: &str| {
-        let output = ws.command_with(args);
-        let errors = stderr(&output);
-        assert!(
-            output.status.code() == Some(2)
-                && (errors.contains("is invalid")
-                    || errors.contains("is not a MongoDB database name")),
-            "{case}: `summariser {}` exits {:?}: {errors}",
-            args.join(" "),
-            output.status.code()
-        );
-    };
-    // A fresh folder: no raw folder yet.
-    std::fs::remove_dir_all(ws.raw()).expect("remove raw/");
-    refused(&["--mongodb-uri", "mongdb://127.0.0.1:1"], "no raw folder");
-    refused(&["--database", "phd.data"], "no raw folder");
-    // The raw folder there, while cron's run holds the lock.
-    std::fs::create_dir_all(ws.raw()).expect("raw/");
-    let mut holder = std::process::Command::new("flock")
-        .arg("-o")
-        .arg(releve::rawfile::summariser_lock(&ws.raw()))
-        .args(["-c", "echo held; read _ || true"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run flock(1)");
-    let mut said = String::new();
-    std::io::BufReader::new(holder.stdout.take().expect("holder stdout"))
-        .read_line(&mut said)
-        .expect("the holder says it holds the lock");
-    assert_eq!(said.trim(), "held");
-    refused(&["--mongodb-uri", "mongdb://127.0.0.1:1"], "lock held");
-    refused(&["--database", "phd.data"], "lock held");
-    holder.kill().expect("kill the holder");
-    holder.wait().expect("the holder ends");
-}
-
-/// A URI asking for no acknowledgement (`w=0`) is "refused with one line" (README) and is a
-/// command line that cannot be used (exit 2, `StoreError::is_usage`), like a URI mistyped.
-/// But `check_usable`, which the summariser calls first, lets it through: on a fresh folder
-/// the run says the raw folder is missing (exit 1), and while cron's run holds the lock it says
-/// nothing is done (exit 0); the refusal comes only at a later run. Expected: refused first,
-/// exit 2, whatever the raw folder and its lock, as a mistyped URI is.
-#[test]
-fn a_uri_asking_for_no_acknowledgement_is_refused_before_the_raw_folder_and_the_lock() {
-    use std::io::BufRead as _;
-    let ws = Workspace::new("w0-uri-first");
-    let uri = "mongodb://127.0.0.1:1/?w=0";
+    let lines: [(&[&str], &str); 3] = [
+        (&["--mongodb-uri", "mongdb://127.0.0.1:1"], "is invalid"),
+        (
+            &["--database", "phd.data"],
+            "is not a MongoDB database name",
+        ),
+        (
+            &["--mongodb-uri", "mongodb://127.0.0.1:1/?w=0"],
+            "unacknowledged",
+        ),
+    ];
     let refused = |case: &str| {
-        let output = ws.command_with(&["--mongodb-uri", uri]);
-        let errors = stderr(&output);
-        assert!(
-            output.status.code() == Some(2) && errors.contains("unacknowledged"),
-            "{case}: `summariser --mongodb-uri {uri}` exits {:?}: {errors}",
-            output.status.code()
-        );
+        for (args, says) in lines {
+            let output = ws.command_with(args);
+            let errors = stderr(&output);
+            assert!(
+                output.status.code() == Some(2) && errors.contains(says),
+                "{case}: `summariser {}` exits {:?}: {errors}",
+                args.join(" "),
+                output.status.code()
+            );
+        }
     };
     // A fresh folder: no raw folder yet.
     std::fs::remove_dir_all(ws.raw()).expect("remove raw/");
