@@ -225,3 +225,71 @@ fn a_source_first_collected_mid_month_says_so_in_its_section() {
          collected: {added}"
     );
 }
+
+/// The README ("a source first collected within the period says from when (its charts hold
+/// nothing before …)"). An incremental Opendatasoft source's first run lands the last 24 hours
+/// (as `--since`, a forecast's `past_days` or France Travail's day before do): first run on
+/// 15 November at 00:00, its records from 14 November 00:00. Its section says "its charts hold
+/// nothing before" 15 November 00:00, beside a chart whose bar of 14 November holds 24 records.
+#[test]
+fn a_source_whose_first_run_landed_older_records_is_not_said_to_hold_nothing_before_it() {
+    const BACKFILLED: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "backfilled"
+kind = "http_json"
+url = "http://127.0.0.1:9/backfilled"
+every = "1h"
+key = "id"
+time = "t"
+numeric = ["load"]
+units = { load = "MW" }
+"#;
+    let start = month_start();
+    let first_run = 14 * 24;
+    let hourly = (first_run - 24..30 * 24)
+        .map(|h| {
+            hour(
+                "backfilled",
+                start + Duration::hours(h),
+                "load",
+                1,
+                1,
+                50_000.0,
+            )
+        })
+        .collect();
+    let runs = (first_run..30 * 24)
+        .map(|h| {
+            run(
+                start + Duration::hours(h),
+                if h == first_run { 25 } else { 1 },
+            )
+        })
+        .collect();
+    let config = Config::parse(BACKFILLED, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Month,
+        "2026-11-15".parse().expect("date"),
+        chrono_tz::UTC,
+    );
+    let data = BTreeMap::from([("backfilled".to_owned(), source_data(hourly, runs))]);
+    let pdf = analyser::render_report(&config, &period, &data, period.end() + Duration::hours(3))
+        .expect("render");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("2026-11.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let text = common::text(&path);
+    let section = section(&text, "backfilled", "Completeness and quality");
+    assert!(
+        section.contains("408 records in 408 of 720 hours"),
+        "its records, 24 of them on 14 November: {section}"
+    );
+    assert!(
+        !section.contains("its charts hold nothing before"),
+        "its charts hold 14 November's 24 records, before the first collection the section \
+         names: {section}"
+    );
+}

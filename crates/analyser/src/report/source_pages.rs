@@ -156,9 +156,17 @@ pub fn source_section(
         false,
         Ink::TEXT,
     );
-    // Charts empty before a first collection in the period are no hours collected empty.
+    // Charts empty before a first collection in the period are no hours collected empty. A
+    // first run that landed records of the hours before it (a backfill, a forecast's past
+    // days) leaves them drawn: nothing to say then.
+    let first_record = hourly
+        .iter()
+        .zip(axis.hours())
+        .find(|(summary, _)| summary.is_some_and(|h| h.count > 0))
+        .map(|(_, hour)| *hour);
     if let ExpectedFrom::FirstRun(first) = completeness.expected_from
         && first > period.start()
+        && first_record.is_none_or(|hour| hour >= releve::store::hour_of(first))
     {
         let note = format!(
             "Collected from its {}: its charts hold nothing before.",
