@@ -115,3 +115,52 @@ fn a_mongodb_behind_a_ca_the_machine_trusts_is_read_without_tls_ca_file() {
         "a CA the machine does not trust: {said}"
     );
 }
+
+/// `tls_front.py` serving a certificate signed by the laboratory's CA, which the machine
+/// trusts, but made for another host name (`db.example.org`, the URI naming 127.0.0.1): the
+/// handshake fails for the name, and the line saying why asks whether the certificate is
+/// signed by a CA the machine trusts, which it is. A user adds the CA again to the bundle,
+/// or a `tlsCAFile`, and it still fails: the cause said must be the name (or at least not
+/// point at the CA).
+#[test]
+fn a_certificate_for_another_host_name_is_not_blamed_on_its_ca() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // As `laboratory_ca`, the server's certificate made for another name.
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "relevé test laboratory CA");
+    let ca_cert = ca.self_signed(&ca_key).expect("the CA's certificate");
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().expect("a server key");
+    let server = CertificateParams::new(vec!["db.example.org".to_owned()])
+        .expect("server parameters")
+        .signed_by(&key, &issuer)
+        .expect("the server's certificate");
+    std::fs::write(dir.path().join("ca.pem"), ca_cert.pem()).expect("ca.pem");
+    std::fs::write(dir.path().join("server.pem"), server.pem()).expect("server.pem");
+    std::fs::write(dir.path().join("server.key"), key.serialize_pem()).expect("server.key");
+    std::fs::copy(
+        testkit::workspace_root().join("sources.toml"),
+        dir.path().join("sources.toml"),
+    )
+    .expect("sources.toml");
+    let front = TlsFront::start(dir.path());
+
+    let refused = status(dir.path(), &front, Some(&dir.path().join("ca.pem")));
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(
+        said.contains("MongoDB: UNAVAILABLE"),
+        "a certificate for another name is refused: {said}"
+    );
+    assert!(
+        !said.contains("signed by a CA this machine trusts"),
+        "the certificate is signed by a CA the machine trusts (SSL_CERT_FILE) and made for \
+         another host name, yet the failure asks about its CA:\n{said}"
+    );
+}

@@ -292,10 +292,20 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         )
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
-    } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
+    } else if holds(&["not valid for name", "NotValidForName"]) {
         Unreachable::Because(
-            "the TLS handshake failed: is the server's certificate signed by a CA this machine trusts, or by the one the URI's `tlsCAFile` names?",
+            "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",
         )
+    } else if holds(&["UnknownIssuer", "unknown issuer"]) {
+        Unreachable::Because(
+            "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts, nor by the one the URI's `tlsCAFile` names",
+        )
+    } else if holds(&["Expired", "expired"]) {
+        Unreachable::Because(
+            "the TLS handshake failed: the server's certificate has expired, or is not valid yet (is this machine's clock right?)",
+        )
+    } else if holds(&["certificate", "TLS handshake", "tls handshake"]) {
+        Unreachable::Because("the TLS handshake failed")
     } else if holds(&["Type: ReplicaSetNoPrimary"]) && !holds(&["Servers: ["]) {
         // The driver drops a server that answers outside the replica set the URI names.
         Unreachable::Because(

@@ -26,6 +26,15 @@ fn an_unreachable_server_is_explained_by_its_cause() {
             "Server selection timeout: No available servers",
             "no server answered in time",
         ),
+        // rustls's words, as the driver gives them: the certificate's name, its issuer.
+        (
+            "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"db.example.org\")",
+            "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",
+        ),
+        (
+            "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: UnknownIssuer",
+            "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts, nor by the one the URI's `tlsCAFile` names",
+        ),
         // `?replicaSet=rs0` on a single server, as the driver says it.
         (
             "Kind: Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0 }, labels: {}",
