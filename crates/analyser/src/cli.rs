@@ -140,6 +140,17 @@ fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> S
     shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "))
 }
 
+/// What a line giving `command` adds after it when the command hides the MongoDB URI's
+/// credentials (`***`, see [`pasteable`]): that they are to be put back, as pasted as given it
+/// would be refused the login; nothing otherwise.
+pub(crate) fn hidden_credentials_note(command: &str) -> &'static str {
+    if command.contains("***@") {
+        " (with the URI's user and password in place of its ***)"
+    } else {
+        ""
+    }
+}
+
 /// This analyser as it can be run from the current folder: as it was run when that was a path
 /// (cron's `target/release/analyser`, kept through a `target` that is a symbolic link), else
 /// `target/release/analyser` under it, else its whole path (`analyser` when it cannot be

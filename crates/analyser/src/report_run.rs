@@ -351,10 +351,11 @@ async fn write_period(
 /// [`write_period`]). A warning: the report lacks the hours summarised since.
 fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> WrittenReport {
     let path = args.reports_dir.join(period.file_name());
+    let command = again_command(args, period);
     tracing::warn!(
         path = %path.display(),
-        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{}`.",
-        again_command(args, period),
+        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{command}`{}.",
+        crate::cli::hidden_credentials_note(&command),
     );
     WrittenReport::found(path)
 }

@@ -156,9 +156,17 @@ fn missing_reports(
     let later = [PeriodKind::Week, PeriodKind::Month]
         .into_iter()
         .filter_map(|kind| super::day_reports::missing_latest(kind, &reports, now));
+    let note = crate::cli::hidden_credentials_note(&reports.command);
     super::day_reports::missing(&reports, now, collected_before_due)
         .into_iter()
         .chain(later)
+        .map(|line| {
+            if line.contains('`') {
+                format!("{line}{note}")
+            } else {
+                line
+            }
+        })
         .collect()
 }
 
@@ -607,5 +615,51 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains("secret"), "{line}");
+    }
+
+    /// `analyser status --mongodb-uri 'mongodb://alice:S3cret@db.example.org/releve'` with a
+    /// day report missing: the command it gives reads `--mongodb-uri
+    /// 'mongodb://***@db.example.org/releve'`, and nothing in the line says that `***` stands
+    /// for credentials to put back. Pasted as given, the analyser logs in as the user `***` and
+    /// says "MongoDB at mongodb://***@db.example.org/releve refused the login: check the user,
+    /// password and authSource in the URI", the URI shown exactly as the right one is shown:
+    /// the user takes their own password for refused. The line must say that `***` is to be
+    /// replaced by the URI's credentials.
+    #[test]
+    fn a_command_with_hidden_credentials_says_they_are_to_be_put_back() {
+        let reports = tempfile::tempdir().expect("temp dir");
+        for day in ["2026-11-18", "2026-11-19"] {
+            std::fs::write(reports.path().join(format!("{day}.pdf")), b"%PDF").expect("report");
+        }
+        let dir = reports.path().to_string_lossy().into_owned();
+        let cli = Cli::parse_from([
+            "status",
+            "--reports-dir",
+            &dir,
+            "--mongodb-uri",
+            "mongodb://alice:S3cret@db.example.org/releve",
+        ]);
+        let text = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n";
+        let config = Config::parse(text, Path::new("sources.toml")).expect("config");
+        let missing = missing_reports(&cli.status, &config, Utc::now(), false, false);
+        let [line] = missing.as_slice() else {
+            panic!("one line: {missing:?}")
+        };
+        assert!(
+            line.contains("mongodb://***@db.example.org/releve"),
+            "{line}"
+        );
+        // The words outside the command (between backquotes).
+        let words: String = line
+            .split('`')
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        assert!(
+            words.contains("***") && (words.contains("credentials") || words.contains("password")),
+            "the command's `***` is not said to stand for the credentials to put back, and \
+             pasted as given it is refused the login as `mongodb://***@db.example.org`: {line}"
+        );
     }
 }
