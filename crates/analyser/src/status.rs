@@ -471,6 +471,35 @@ mod tests {
         }
     }
 
+    /// `--json`'s `reason`, as the table's LAST ERROR: credentials missing where status runs
+    /// are said of a source skipped (never collected), not of one whose runs say it collects
+    /// (on Kubernetes only the collector holds them).
+    #[test]
+    fn json_gives_the_missing_credentials_as_a_reason_only_for_a_source_skipped() {
+        let now = Utc::now();
+        let mut collecting = source(60);
+        collecting.unavailable = Some("no France Travail credentials".to_owned());
+        collecting.last_success = Some(now - TimeDelta::seconds(30));
+        let mut skipped = collecting.clone();
+        skipped.name = "offres".to_owned();
+        skipped.last_success = None;
+        let report = reachable(now, vec![collecting, skipped], BTreeMap::new());
+        let json: serde_json::Value =
+            serde_json::from_str(&report.render_json()).expect("a JSON document");
+        let sources = json["sources"].as_array().expect("sources");
+        assert_eq!(
+            (&sources[0]["state"], &sources[0]["reason"]),
+            (&serde_json::json!("ok"), &serde_json::Value::Null)
+        );
+        assert_eq!(
+            (&sources[1]["state"], &sources[1]["reason"]),
+            (
+                &serde_json::json!("skipped"),
+                &serde_json::json!("no France Travail credentials")
+            )
+        );
+    }
+
     #[test]
     fn a_source_is_stale_past_three_intervals() {
         let now = Utc::now();

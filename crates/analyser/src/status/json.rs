@@ -126,12 +126,13 @@ pub fn render(report: &StatusReport) -> String {
                 message: shown(message),
             }),
             retry_from: source.retry_from.filter(|retry| *retry > now).map(time),
-            reason: source
-                .refused
-                .as_ref()
-                .map(|(why, _)| why.as_str())
-                .or(source.unavailable.as_deref())
-                .map(shown),
+            // As the table's LAST ERROR: credentials missing here are said of a source
+            // skipped, not of one whose runs speak (only the collector may hold them).
+            reason: match (&source.refused, source.health(now)) {
+                (Some((why, _)), _) => Some(shown(why)),
+                (None, super::Health::Skipped) => source.unavailable.as_deref().map(shown),
+                (None, _) => None,
+            },
         })
         .collect();
     let status = Status {
