@@ -194,3 +194,121 @@ async fn an_exhausted_daily_quota_pauses_the_source_until_it_resets() {
     );
     assert_eq!(double.requests().len(), 2);
 }
+
+/// A legacy portal that moved its API under a new path on the same host, answering each old
+/// address with a 301 to the new one (which relevé follows on the API's host, README). The
+/// source is polite to it, `rate_limit = 0.2` (one call every 5 s, as the README allows below
+/// one a second), with `timeout = "3s"`, far more than the portal takes to answer. Each
+/// search is one request and its redirect: the redirect's request now waits its turn in the
+/// rate limit (5 s after the 301 came) and that wait is taken out of the request's timeout,
+/// so it is sent with a millisecond left and times out, at every attempt: the source never
+/// lands, said as "timed out after 3 s", though the portal answered each request at once.
+/// Before the client followed redirects itself, the 301 was followed within the request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_polite_rate_below_one_a_second_does_not_time_out_a_redirected_portal() {
+    use axum::extract::Request;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    let double = OdsV1Double::new("villes", city_records("villes", 300));
+    let router = double.router().route(
+        "/ancien/{*rest}",
+        axum::routing::get(|request: Request| async move {
+            let path = request.uri().path().trim_start_matches("/ancien");
+            let location = match request.uri().query() {
+                Some(query) => format!("{path}?{query}"),
+                None => path.to_owned(),
+            };
+            let mut headers = HeaderMap::new();
+            headers.insert("location", location.parse().expect("header"));
+            (StatusCode::MOVED_PERMANENTLY, headers, "").into_response()
+        }),
+    );
+    let server = LocalServer::start(router);
+    let site = Site::new(&format!(
+        r#"
+[[source]]
+name = "villes"
+kind = "ods_v1"
+url = "{}/ancien"
+dataset = "villes"
+every = "1h"
+key = "recordid"
+time = "record_timestamp"
+rate_limit = 0.2
+timeout = "3s"
+"#,
+        server.url()
+    ));
+    let policy = collector::RetryPolicy {
+        max_attempts: 2,
+        ..fast_policy()
+    };
+    let outcome = collector::run_with(&site.args(&[], true), policy)
+        .await
+        .expect("the collector runs");
+    assert_eq!(
+        outcome.failures().count(),
+        0,
+        "a redirected search at rate_limit 0.2 failed: {:?}",
+        outcome.sources
+    );
+    assert_eq!(landed(&site).len(), 300);
+}
+
+/// A portal whose `/download/` answers with a 302 to a file on another host (its storage or
+/// CDN), which relevé does not follow, so no key goes elsewhere (README). The search endpoint
+/// answered the first page on the portal itself and the selection, 2,500 records, is well
+/// within the 10,000 window paging reaches: the download refused, the rest can be paged, as
+/// it is after a download that times out. The source fails instead, told to "put its new
+/// address in the source's `url`", which would send its searches to the file's host.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_redirected_to_another_host_is_paged_instead() {
+    use axum::extract::Request;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    let double = OdsV1Double::new("villes", city_records("villes", 2_500));
+    let port = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let to = port.clone();
+    let router = double.router().layer(axum::middleware::from_fn(
+        move |request: Request, next: axum::middleware::Next| {
+            let to = to.clone();
+            async move {
+                if request
+                    .uri()
+                    .path()
+                    .starts_with("/api/records/1.0/download")
+                {
+                    let mut headers = HeaderMap::new();
+                    let location = format!(
+                        "http://localhost:{}/exports/villes.json",
+                        to.get().map_or("1", String::as_str)
+                    );
+                    headers.insert("location", location.parse().expect("header"));
+                    return (StatusCode::FOUND, headers, "").into_response();
+                }
+                next.run(request).await
+            }
+        },
+    ));
+    let server = LocalServer::start(router);
+    let _ = port.set(
+        server
+            .url()
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    let site = Site::new(&cities_source(&server.url()));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    assert_eq!(
+        outcome.failures().count(),
+        0,
+        "a download sent to another host failed the source: {:?}",
+        outcome.sources
+    );
+    let records = landed(&site);
+    assert_eq!(distinct(&records), 2_500, "every city, paged");
+}

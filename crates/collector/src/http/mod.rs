@@ -407,18 +407,21 @@ impl SourceClient {
         let limit = cut.unwrap_or(self.timeout);
         let mut request = request.build().map_err(|err| unsent(what, err, limit))?;
         let first = request.url().clone();
-        // The timeout bounds the request, its redirects included, as it bounds one alone.
-        let deadline = Instant::now() + limit;
+        // The timeout bounds the request, its redirects included, as it bounds one alone: the
+        // time its requests take, not the waits for the rate limit between them.
+        let mut spent = Duration::ZERO;
         let mut sent = 1;
         let mut permit = permit;
         let response = loop {
             let again = request.try_clone();
             let last = request.url().clone();
+            let sent_at = Instant::now();
             let response = self
                 .http
                 .execute(request)
                 .await
                 .map_err(|err| unsent(what, err, limit))?;
+            spent += sent_at.elapsed();
             drop(permit);
             match redirect::next_request(&first, &last, again, &response, sent) {
                 Ok(None) => break response,
@@ -426,7 +429,7 @@ impl SourceClient {
                     request = next;
                     sent += 1;
                     permit = self.limiter.acquire().await;
-                    let left = deadline.saturating_duration_since(Instant::now());
+                    let left = limit.saturating_sub(spent);
                     *request.timeout_mut() = Some(left.max(Duration::from_millis(1)));
                 }
                 Err(why) => {

@@ -188,15 +188,14 @@ pub(super) async fn collect(
 }
 
 /// True when a failed bulk call leaves paging worth trying: not when the API asked to wait (a
-/// quota) or redirected elsewhere, which the pages would meet too. An export that ran out of
-/// time is paged: pages are small requests that make progress, where the export would time
-/// out again at every run.
+/// quota), which the pages would meet too. An export that ran out of time is paged: pages are
+/// small requests that make progress, where the export would time out again at every run. So
+/// is one redirected elsewhere (a download served by a file host): the pages are asked of the
+/// endpoint that has just answered the first, and one redirected too fails the run there.
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
-        SourceError::Fetch(
-            FetchError::Paused { .. } | FetchError::Redirected { .. } | FetchError::TooLarge { .. }
-        )
+        SourceError::Fetch(FetchError::Paused { .. } | FetchError::TooLarge { .. })
     )
 }
 
