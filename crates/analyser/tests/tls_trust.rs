@@ -164,3 +164,55 @@ fn a_certificate_for_another_host_name_is_not_blamed_on_its_ca() {
          another host name, yet the failure asks about its CA:\n{said}"
     );
 }
+
+/// `tls_front.py` serving a certificate of the laboratory's CA, which the machine trusts,
+/// made for 127.0.0.1, but valid only from 2100: what a machine whose clock is behind (a
+/// Raspberry Pi without a real-time clock, booted without network time, reads 1970) sees of
+/// any certificate. The refusal should say the certificate's dates and ask whether this
+/// machine's clock is right, as it does for an expired one; rustls words this one
+/// "certificate not valid yet", holding no "expired", and the line says only "the TLS
+/// handshake failed", with no cause.
+#[test]
+fn a_certificate_not_valid_yet_asks_whether_the_clock_is_right() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "relevé test laboratory CA");
+    let ca_cert = ca.self_signed(&ca_key).expect("the CA's certificate");
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().expect("a server key");
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .expect("server parameters");
+    params.not_before = rcgen::date_time_ymd(2100, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2200, 1, 1);
+    let server = params
+        .signed_by(&key, &issuer)
+        .expect("the server's certificate");
+    std::fs::write(dir.path().join("ca.pem"), ca_cert.pem()).expect("ca.pem");
+    std::fs::write(dir.path().join("server.pem"), server.pem()).expect("server.pem");
+    std::fs::write(dir.path().join("server.key"), key.serialize_pem()).expect("server.key");
+    std::fs::copy(
+        testkit::workspace_root().join("sources.toml"),
+        dir.path().join("sources.toml"),
+    )
+    .expect("sources.toml");
+    let front = TlsFront::start(dir.path());
+
+    let refused = status(dir.path(), &front, Some(&dir.path().join("ca.pem")));
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(
+        said.contains("MongoDB: UNAVAILABLE"),
+        "a certificate not valid yet is refused: {said}"
+    );
+    assert!(
+        said.contains("clock"),
+        "a certificate valid only from 2100 is refused without a word of its dates or of \
+         this machine's clock:\n{said}"
+    );
+}

@@ -312,3 +312,60 @@ async fn a_download_redirected_to_another_host_is_paged_instead() {
     let records = landed(&site);
     assert_eq!(distinct(&records), 2_500, "every city, paged");
 }
+
+/// A portal whose `/download/` answers with a 302 to a file on another host, as in
+/// `a_download_redirected_to_another_host_is_paged_instead`, for a selection of 12,000
+/// records: past the 10,000 paging reaches, so nothing is paged and the source fails at every
+/// run. Its message tells the user to "put its new address in the source's `url`", the file
+/// host's, which would send every search there; the search endpoint has not moved. The README
+/// says a download sent elsewhere is paged "within the portal's 10,000 records": the user
+/// expects the 10,000 reachable records landed and the rest said as the shortfall, or at
+/// least a failure that says the download went to a file host and the selection is past what
+/// paging reaches, not advice to move `url`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_past_ten_thousand_redirected_to_another_host_is_not_blamed_on_url() {
+    use axum::extract::Request;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    let double = OdsV1Double::new("villes", city_records("villes", 12_000));
+    let router = double.router().layer(axum::middleware::from_fn(
+        move |request: Request, next: axum::middleware::Next| async move {
+            if request
+                .uri()
+                .path()
+                .starts_with("/api/records/1.0/download")
+            {
+                let mut headers = HeaderMap::new();
+                headers.insert(
+                    "location",
+                    "http://files.example.invalid/exports/villes.json"
+                        .parse()
+                        .expect("header"),
+                );
+                return (StatusCode::FOUND, headers, "").into_response();
+            }
+            next.run(request).await
+        },
+    ));
+    let server = LocalServer::start(router);
+    let site = Site::new(&cities_source(&server.url()));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(
+        failures
+            .iter()
+            .all(|(_, why)| !why.contains("put its new address in the source's `url`")),
+        "a download of 12,000 records redirected to a file host fails the source, telling the \
+         user to move the source's `url` to where the searches have not moved: {failures:?}"
+    );
+    // Paged as far as the portal's window reaches: the rest is the run's shortfall, said in
+    // its metrics (and so in the report's coverage).
+    let metrics = &site.metrics("villes")[0];
+    assert_eq!(
+        (metrics.records, metrics.announced, metrics.shortfall),
+        (10_000, Some(12_000), 2_000),
+        "{metrics:?}"
+    );
+}

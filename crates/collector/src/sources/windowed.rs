@@ -171,6 +171,12 @@ pub(super) async fn collect(
             tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
             return paged(ctx, source, api, page_size, first).await;
         }
+        // Sent to another host (a file host), which is not followed: the portal's own pages
+        // reach its window, the rest is the run's shortfall, rather than nothing landing.
+        Err(err @ SourceError::Fetch(FetchError::Redirected { .. })) => {
+            tracing::warn!(source = %source.name, error = %err, announced, window = WINDOW, "The bulk export is sent to another host, which is not followed; paging the selection instead, as far as the portal's paging window reaches: the records past it are the run's shortfall.");
+            return paged(ctx, source, api, page_size, first).await;
+        }
         Err(err) => return Err(err),
     };
     // A bulk answer holding less than the first page is broken: land nothing rather than

@@ -300,7 +300,7 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         Unreachable::Because(
             "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts, nor by the one the URI's `tlsCAFile` names",
         )
-    } else if holds(&["Expired", "expired"]) {
+    } else if holds(&["Expired", "expired", "not valid yet", "NotValidYet"]) {
         Unreachable::Because(
             "the TLS handshake failed: the server's certificate has expired, or is not valid yet (is this machine's clock right?)",
         )
