@@ -307,7 +307,10 @@ async fn days_collected_without_any_day_report_need_attention() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("Last report: none yet"));
 
-    let days_ago = run("meteo", Utc::now() - TimeDelta::days(3), None);
+    // Four days back, before the start of the latest day due a report at any hour (due 30
+    // hours after its end: it began 54 to 79 hours ago); three days back was within it from
+    // 23:00 UTC, Paris's midnight, on.
+    let days_ago = run("meteo", Utc::now() - TimeDelta::days(4), None);
     insert(
         &database,
         RUNS,
