@@ -100,25 +100,25 @@ struct Sample {
 #[derive(Default)]
 struct Extremes {
     kept: Vec<(f64, u64, Position)>,
+    /// Where the least of `kept` is, once it is full: a value offered is compared with it alone.
+    least: usize,
 }
 
 impl Extremes {
     fn offer(&mut self, value: f64, hash: u64, position: Position) {
         if self.kept.len() < EXTREMES {
             self.kept.push((value, hash, position));
+        } else if value > self.kept[self.least].0 {
+            self.kept[self.least] = (value, hash, position);
+        } else {
             return;
         }
-        let Some((least, _)) = self
+        self.least = self
             .kept
             .iter()
             .enumerate()
             .min_by(|(_, a), (_, b)| a.0.total_cmp(&b.0))
-        else {
-            return;
-        };
-        if value > self.kept[least].0 {
-            self.kept[least] = (value, hash, position);
-        }
+            .map_or(0, |(at, _)| at);
     }
 }
 
