@@ -278,14 +278,26 @@ pub async fn check_usable(uri: &str, database: &str) -> Result<(), StoreError> {
     if uri.trim_start().starts_with("mongodb+srv://") {
         return Ok(());
     }
-    match ClientOptions::parse(uri).await {
+    match ClientOptions::parse(uri)
+        .await
+        .map_err(|cause| unreadable(uri, &cause))
+    {
         Ok(options) => for_writers(options, uri).map(|_| ()),
-        Err(cause) => match *cause.kind {
-            mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
-                Ok(())
-            }
-            _ => Err(StoreError::bad_uri(uri, &cause)),
-        },
+        // A server not reachable is for the connection to say.
+        Err(err) if !err.is_usage() => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Why the driver could not read `uri`: a `mongodb+srv://` URI is resolved while it is read,
+/// and a name that does not resolve now (DNS down, a paused cluster) is a server not
+/// reachable, not a URI mistyped.
+fn unreadable(uri: &str, cause: &mongodb::error::Error) -> StoreError {
+    match *cause.kind {
+        mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
+            StoreError::unreachable(redact(uri), cause)
+        }
+        _ => StoreError::bad_uri(uri, cause),
     }
 }
 
@@ -309,16 +321,7 @@ async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, Stor
                 CONNECT_TIMEOUT.as_secs()
             ),
         })?;
-    let mut options = parsed.map_err(|cause| {
-        // A `mongodb+srv://` URI is resolved while it is read: a name that does not resolve
-        // now (DNS down, a paused cluster) is a server not reachable, not a URI mistyped.
-        match *cause.kind {
-            mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
-                StoreError::unreachable(redact(uri), &cause)
-            }
-            _ => StoreError::bad_uri(uri, &cause),
-        }
-    })?;
+    let mut options = parsed.map_err(|cause| unreadable(uri, &cause))?;
     trust_the_machines_certificates(&mut options);
     options
         .server_selection_timeout
