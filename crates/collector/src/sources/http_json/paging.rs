@@ -118,21 +118,14 @@ pub(super) fn paging(
 /// (`has_more`, `next`, `links.next`) holding `false`, `null` or nothing, at the top level or
 /// in a paging group.
 fn says_no_page_follows(members: &BTreeMap<String, &RawValue>) -> bool {
-    let none = |value: &str| matches!(value.trim(), "null" | "false" | "\"\"" | "{}" | "[]");
-    members.iter().any(|(name, raw)| {
-        let named = normalised(name);
-        if NEXT.contains(&named.as_str()) {
-            return none(raw.get());
-        }
-        GROUPS.contains(&named.as_str())
-            && opens(raw, '{')
-            && matches!(
-                serde_json::from_str::<Value>(raw.get()),
-                Ok(Value::Object(group)) if group.iter().any(|(inner, value)| {
-                    NEXT.contains(&normalised(inner).as_str()) && none(&value.to_string())
-                })
-            )
-    })
+    let none = |value: &Value| match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(members) => members.is_empty(),
+        Value::Number(_) | Value::Bool(true) => false,
+    };
+    named_member(members, NEXT, |_, value| none(value).then_some(())).is_some()
 }
 
 /// An answer holding as many records as the limit it echoes (`metadata.limit` = 20000 beside
@@ -142,25 +135,38 @@ fn filled_to_limit(members: &BTreeMap<String, &RawValue>, records: u64) -> Optio
     if records == 0 {
         return None;
     }
-    let filled = |name: String, named: &str, value: &Value| {
-        (LIMIT.contains(&named) && value.as_u64() == Some(records)).then(|| MorePages {
+    named_member(members, LIMIT, |name, value| {
+        (value.as_u64() == Some(records)).then(|| MorePages {
             sign: format!(
                 "`{name}` = {records}, as many records as it holds: the next ones, if any, are on the pages after it"
             ),
             opendatasoft: false,
         })
-    };
+    })
+}
+
+/// The first of the members named as one of `names` (lower case, `_` and `-` left out), at the
+/// top level or in a paging group (`metadata.limit`), for which `found` gives something, given
+/// its name as written (`metadata.limit`) and its value.
+fn named_member<T>(
+    members: &BTreeMap<String, &RawValue>,
+    names: &[&str],
+    found: impl Fn(&str, &Value) -> Option<T>,
+) -> Option<T> {
     members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
-        if LIMIT.contains(&named.as_str()) {
-            return filled(name.clone(), &named, &serde_json::from_str(raw.get()).ok()?);
+        if names.contains(&named.as_str()) {
+            return found(name, &serde_json::from_str(raw.get()).ok()?);
         }
         if !(GROUPS.contains(&named.as_str()) && opens(raw, '{')) {
             return None;
         }
         match serde_json::from_str::<Value>(raw.get()).ok()? {
             Value::Object(group) => group.iter().find_map(|(inner, value)| {
-                filled(format!("{name}.{inner}"), &normalised(inner), value)
+                names
+                    .contains(&normalised(inner).as_str())
+                    .then(|| found(&format!("{name}.{inner}"), value))
+                    .flatten()
             }),
             _ => None,
         }
