@@ -103,12 +103,32 @@ pub(crate) struct Given<'a> {
 /// that is the one read (as cron passes it); else it is given as `--mongodb-uri`, its
 /// credentials as `***` when it holds a password (to be put back: the command still names the
 /// server the run read, never the one `MONGODB_URI` may hold).
-pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> String {
+pub(crate) fn pasteable(words: &[&str], given: Given<'_>) -> Pasteable {
     command_line(words, given, std::env::var("MONGODB_URI").ok().as_deref())
 }
 
+/// A command to paste (see [`pasteable`]).
+pub(crate) struct Pasteable {
+    /// The command, quoted for a shell.
+    pub command: String,
+    /// Whether it shows the MongoDB URI with its credentials as `***`.
+    pub hides_credentials: bool,
+}
+
+impl Pasteable {
+    /// What a line giving the command adds after it: that the credentials shown as `***` are to
+    /// be put back, as pasted as given it would be refused the login; nothing otherwise.
+    pub(crate) fn note(&self) -> &'static str {
+        if self.hides_credentials {
+            " (with the URI's user and password in place of its ***)"
+        } else {
+            ""
+        }
+    }
+}
+
 /// [`pasteable`], `MONGODB_URI` being `uri_in_env`.
-fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> String {
+fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> Pasteable {
     let shown = |path: &Path| path.to_string_lossy().into_owned();
     let mut all: Vec<String> = std::iter::once(program())
         .chain(words.iter().map(|word| (*word).to_owned()))
@@ -137,17 +157,9 @@ fn command_line(words: &[&str], given: Given<'_>, uri_in_env: Option<&str>) -> S
         };
         all.extend(["--mongodb-uri".to_owned(), uri]);
     }
-    shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" "))
-}
-
-/// What a line giving `command` adds after it when the command hides the MongoDB URI's
-/// credentials (`***`, see [`pasteable`]): that they are to be put back, as pasted as given it
-/// would be refused the login; nothing otherwise.
-pub(crate) fn hidden_credentials_note(command: &str) -> &'static str {
-    if command.contains("***@") {
-        " (with the URI's user and password in place of its ***)"
-    } else {
-        ""
+    Pasteable {
+        command: shlex::try_join(all.iter().map(String::as_str)).unwrap_or_else(|_| all.join(" ")),
+        hides_credentials: read_elsewhere && with_password,
     }
 }
 
@@ -227,7 +239,7 @@ mod pasteable_tests {
     use super::*;
 
     fn command_with(uri: &str, uri_in_env: Option<&str>) -> String {
-        command_line(
+        let pasteable = command_line(
             &["--if-missing"],
             Given {
                 raw_dir: None,
@@ -237,7 +249,8 @@ mod pasteable_tests {
                 uri,
             },
             uri_in_env,
-        )
+        );
+        pasteable.command
     }
 
     fn command(uri: &str) -> String {

@@ -351,18 +351,19 @@ async fn write_period(
 /// [`write_period`]). A warning: the report lacks the hours summarised since.
 fn left_as_it_is(args: &ReportArgs, period: &ReportPeriod, why: &str) -> WrittenReport {
     let path = args.reports_dir.join(period.file_name());
-    let command = again_command(args, period);
+    let again = again_command(args, period);
     tracing::warn!(
         path = %path.display(),
-        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{command}`{}.",
-        crate::cli::hidden_credentials_note(&command),
+        "Hours of this report's period were summarised since it was written, but it is left as it is, without them: {why} (a table refused, or a source removed or renamed), whose section writing it again would leave out. Put the table back (`enabled = false` keeps it from collecting), or write the report again without it: `{}`{}.",
+        again.command,
+        again.note(),
     );
     WrittenReport::found(path)
 }
 
 /// The command writing the report of `period` again, as this run was given its options (see
 /// [`crate::cli::pasteable`]).
-fn again_command(args: &ReportArgs, period: &ReportPeriod) -> String {
+fn again_command(args: &ReportArgs, period: &ReportPeriod) -> crate::cli::Pasteable {
     let first_day = period.first_day.to_string();
     let database = args.mongo.database();
     let given = crate::cli::Given {

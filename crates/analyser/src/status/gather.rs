@@ -136,7 +136,7 @@ fn missing_reports(
 ) -> Vec<String> {
     // The options status was given that the report reads too.
     let database = args.mongo.database();
-    let command = crate::cli::pasteable(
+    let pasteable = crate::cli::pasteable(
         &[],
         crate::cli::Given {
             raw_dir: Some(&args.raw.raw_dir),
@@ -149,14 +149,14 @@ fn missing_reports(
     let reports = super::day_reports::Reports {
         dir: &args.reports_dir,
         tz: config.report.timezone,
-        command,
+        command: pasteable.command.clone(),
         keep: config.report.keep,
         mongodb_down,
     };
     let later = [PeriodKind::Week, PeriodKind::Month]
         .into_iter()
         .filter_map(|kind| super::day_reports::missing_latest(kind, &reports, now));
-    let note = crate::cli::hidden_credentials_note(&reports.command);
+    let note = pasteable.note();
     super::day_reports::missing(&reports, now, collected_before_due)
         .into_iter()
         .chain(later)
