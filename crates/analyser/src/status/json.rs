@@ -8,6 +8,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use releve::logging::shown;
+
 use super::{DatabaseState, StatusReport};
 
 /// The whole status.
@@ -89,7 +91,6 @@ struct FreeSpace<'a> {
 pub fn render(report: &StatusReport) -> String {
     let now = report.now;
     let problems = report.problems();
-    let shown = |text: &str| releve::logging::shown(text);
     let mongodb = match &report.database {
         DatabaseState::Reachable { shown: uri } => MongoDb {
             state: "reachable",
