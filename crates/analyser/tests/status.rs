@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use mongodb::bson::{Document, doc};
 use releve::RunMetrics;
@@ -754,6 +756,51 @@ async fn a_failed_run_still_in_raw_is_seen_without_mongodb_and_mongodb_down_is_a
         stderr.contains("source `meteo`: 1 file in raw/_quarantine/ not summarised: read the .reason beside each, fix it and move it back into raw/meteo/, or delete it with its .reason"),
         "a quarantined file is a problem, whatever the source's health: {stderr}"
     );
+}
+
+/// A MongoDB answering the driver's handshakes and pings but holding every query (a lock held,
+/// a disk full) held `status` for ever: a monitoring check never ended, nor said anything
+/// (found by stop 59's SRE). It waits 30 s for the database, then shows `raw/` as without one.
+#[test]
+fn a_mongodb_that_answers_pings_but_no_query_is_unavailable_within_a_minute() {
+    let site = Site::new();
+    land_run(
+        &site.raw(),
+        &run("meteo", Utc::now() - TimeDelta::minutes(5), None),
+    );
+    let front = common::front::Front::start("stalled_queries.py", &[]);
+    let mut status = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args(["status", "--database", "stalled"])
+        .arg("--mongodb-uri")
+        .arg(format!("mongodb://127.0.0.1:{}/", front.port))
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run analyser status");
+    let started = std::time::Instant::now();
+    while status.try_wait().expect("status waited for").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = status.kill();
+            panic!("status still waits for MongoDB after two minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let output = status.wait_with_output().expect("its output");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "MongoDB: UNAVAILABLE (MongoDB at mongodb://127.0.0.1:{}/ did not answer within 30 s",
+            front.port
+        )),
+        "{stdout}"
+    );
+    assert_eq!(cell(&stdout, "meteo", "WAITING"), "1", "{stdout}");
+    assert!(stderr.contains("MongoDB could not be read"), "{stderr}");
 }
 
 /// A collector run killed before its end leaves its start in the source's state file and no

@@ -4,10 +4,12 @@
 //! in the URI (found by the dependency review: the driver trusted only the roots compiled in).
 //! The certificates are made when the test runs.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
+mod common;
+
+use common::front::Front;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 
 /// A CA and a certificate it signed for 127.0.0.1, written in `dir` as `ca.pem`, `server.pem`
@@ -41,46 +43,20 @@ fn laboratory_ca_signing(dir: &Path, server: CertificateParams) {
     .expect("sources.toml");
 }
 
-/// The TLS front (`fixtures/tls_front.py`) of the shared test server; killed when dropped.
-struct TlsFront {
-    child: Child,
-    port: u16,
-}
-
-impl TlsFront {
-    fn start(certificates: &Path) -> TlsFront {
-        let upstream = testkit::MongoServer::shared()
-            .uri()
-            .rsplit(':')
-            .next()
-            .and_then(|port| port.trim_end_matches('/').parse::<u16>().ok())
-            .expect("the test server's port");
-        let mut child = Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls_front.py"))
-            .arg(upstream.to_string())
-            .arg(certificates.join("server.pem"))
-            .arg(certificates.join("server.key"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the TLS front");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("its stdout"))
-            .read_line(&mut line)
-            .expect("its port");
-        let port = line.trim().parse().expect("a port");
-        TlsFront { child, port }
-    }
-}
-
-impl Drop for TlsFront {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The TLS front (`fixtures/tls_front.py`) of the shared test server, with the certificates
+/// [`laboratory_ca`] wrote in `certificates`.
+fn tls_front(certificates: &Path) -> Front {
+    Front::start(
+        "tls_front.py",
+        &[
+            &certificates.join("server.pem"),
+            &certificates.join("server.key"),
+        ],
+    )
 }
 
 /// `analyser status` against the front, `SSL_CERT_FILE` set to `trusted` or unset.
-fn status(dir: &Path, front: &TlsFront, trusted: Option<&Path>) -> Output {
+fn status(dir: &Path, front: &Front, trusted: Option<&Path>) -> Output {
     let uri = format!(
         "mongodb://127.0.0.1:{}/?tls=true&serverSelectionTimeoutMS=3000",
         front.port
@@ -102,7 +78,7 @@ fn status(dir: &Path, front: &TlsFront, trusted: Option<&Path>) -> Output {
 fn a_mongodb_behind_a_ca_the_machine_trusts_is_read_without_tls_ca_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     laboratory_ca(dir.path());
-    let front = TlsFront::start(dir.path());
+    let front = tls_front(dir.path());
 
     let trusting = status(dir.path(), &front, Some(&dir.path().join("ca.pem")));
     let said = String::from_utf8_lossy(&trusting.stdout);
@@ -142,7 +118,7 @@ fn a_certificate_refused_though_its_ca_is_trusted_says_why() {
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         laboratory_ca_signing(dir.path(), server);
-        let front = TlsFront::start(dir.path());
+        let front = tls_front(dir.path());
         let refused = status(dir.path(), &front, Some(&dir.path().join("ca.pem")));
         let said = format!(
             "{}\n{}",

@@ -20,6 +20,19 @@ use crate::period::PeriodKind;
 use crate::reading::{Unread, find_all_kept, find_latest};
 use crate::waiting_runs;
 
+/// How long `status` waits for MongoDB's answers, all of them: a server may answer the
+/// driver's handshakes and pings but hold every query (a lock held, a disk full, a machine
+/// swapping), which the driver would wait on for ever, and a monitoring check must end.
+pub const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// MongoDB at `uri` not done answering within [`DATABASE_WAIT`].
+fn no_answer(uri: &str) -> StoreError {
+    StoreError::NoAnswer {
+        uri: redact(uri),
+        waited: DATABASE_WAIT.as_secs(),
+    }
+}
+
 /// Gathers the status of every configured source at `now`.
 pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusReport, StatusError> {
     // `[report]` is not read here: a fault in it is a problem to show, not a reason to hide
@@ -76,7 +89,12 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     // written ever (cron's analyser lines not running).
     let due_day_start = super::day_reports::due_day_start(config.report.timezone, now);
     let mut collected_before_due = false;
-    let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
+    let read = tokio::time::timeout(
+        DATABASE_WAIT,
+        read_database(args, &mut sources, now, &unread, due_day_start),
+    )
+    .await
+    .unwrap_or_else(|_| Err(no_answer(&args.mongo.uri)));
     let mut others_database = None;
     let database = match read {
         Ok((state, collected, named)) => {

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod front;
 pub mod golden;
 
 use std::path::{Path, PathBuf};

@@ -47,6 +47,16 @@ pub enum StoreError {
         /// The gist of the driver's complaint (its full text is logged at debug level).
         detail: String,
     },
+    /// A server answered the driver's handshakes but not a read within `waited` seconds.
+    #[error(
+        "MongoDB at {uri} did not answer within {waited} s: it may be overloaded, held by a lock or out of disk space; see its log"
+    )]
+    NoAnswer {
+        /// The URI without credentials.
+        uri: String,
+        /// How long it was waited for, in seconds.
+        waited: u64,
+    },
     /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
     /// otherwise read as a database of relevé with no data (an empty report, a CSV of a header
     /// alone).
