@@ -791,3 +791,83 @@ async fn the_version_field_is_exported_after_the_position() {
         )
     );
 }
+
+/// A student in Bengaluru (`[report] timezone = "Asia/Kolkata"`, UTC+5:30) exports a day's
+/// USGS events to check the report's count. The report counts the UTC hours that begin in
+/// its day (19:00Z the day before to 19:00Z, as its cover and `--hourly` say), but the records
+/// export took the records timed from local midnight to local midnight (18:30Z to 18:30Z): an
+/// event at 00:15 local on the day after (18:45Z, in the last hour the report counts) was left
+/// out, and one at 00:15 local that day (18:45Z the day before, counted in the day before's
+/// report) was listed. The spreadsheet's count and the report's then differ, and so do the
+/// records export and `--hourly` of the same `--date`.
+#[tokio::test]
+async fn a_half_hour_zone_s_records_export_holds_the_records_its_day_report_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = golden::CONFIG.replace("Europe/Paris", "Asia/Kolkata");
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let server = MongoServer::shared();
+    let database = server.fresh_database("export_kolkata");
+    let db = store::connect(server.uri(), &database)
+        .await
+        .expect("the summariser's collections");
+    let day = golden::day();
+    let utc = |days: i64, hour: u32, minute: u32| {
+        (day + Duration::days(days))
+            .and_hms_opt(hour, minute, 0)
+            .expect("time")
+            .and_utc()
+    };
+    // 00:15 local on the day (18:45Z the day before), noon local, 00:15 local the day after.
+    let events = [
+        ("early", utc(-1, 18, 45)),
+        ("noon", utc(0, 6, 30)),
+        ("late", utc(0, 18, 45)),
+    ];
+    db.collection::<Document>(store::RECORDS)
+        .insert_many(events.iter().map(|(key, at)| quake_record(key, *at)))
+        .await
+        .expect("records");
+    let hourly = events.iter().map(|(_, at)| {
+        doc! {"source": "quakes", "hour": store::bson_date(store::hour_of(*at)), "count": 1_i64,
+        "numeric": [{"field": "properties.mag", "count": 1_i64, "nulls": 0_i64, "implausible": 0_i64,
+                     "min": 9.9, "max": 9.9, "mean": 9.9, "sum": 9.9}],
+        "categories": [], "bbox": null, "updated_at": store::bson_date(*at)}
+    });
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+    let records = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(records.status.success(), "{}", stderr(&records));
+    let hours = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(hours.status.success(), "{}", stderr(&hours));
+    let keys: Vec<String> = stdout(&records)
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(1).expect("a key").to_owned())
+        .collect();
+    let counted: i64 = stdout(&hours)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split(',')
+                .nth(1)
+                .expect("a count")
+                .parse::<i64>()
+                .expect("count")
+        })
+        .sum();
+    assert_eq!(
+        counted,
+        2,
+        "the day's report and --hourly count noon's and the next 00:15's events: {}",
+        stdout(&hours)
+    );
+    assert_eq!(
+        keys,
+        ["noon", "late"],
+        "the records export lists the records the day's report counts ({counted}), not those of local midnight to midnight:\n{}\n--hourly:\n{}",
+        stdout(&records),
+        stdout(&hours)
+    );
+}

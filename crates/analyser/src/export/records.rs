@@ -40,8 +40,8 @@ fn heading(path: &FieldPath, daily: bool) -> String {
     }
 }
 
-/// One row per record whose own time lies in the period (for daily values, in the hours of its
-/// days), in time order (then by key):
+/// One row per record a report of the period counts: its own time in the UTC hours that begin
+/// in the period (for daily values, in the hours of its days), in time order (then by key):
 /// `time` (UTC), for daily values `day` (the report zone's day it counts in), `key`, then each
 /// column's value as the API served it.
 pub(super) async fn records_table<W: Write>(
@@ -70,14 +70,10 @@ pub(super) async fn records_table<W: Write>(
         .map(str::to_owned)
         .chain(columns.iter().map(|path| heading(path, daily)));
     csv.write_record(header)?;
-    // The records a report of the period counts: by their own time, or for daily values by
-    // the hours whose days it covers (see `period::local_day`).
-    let within = match source.resolution {
-        Resolution::Hour => period.start()..period.end(),
-        Resolution::Day => {
-            period.first_hour_of(Resolution::Day)..period.end_hour_of(Resolution::Day)
-        }
-    };
+    // The records a report of the period counts: those of the UTC hours that begin in it (in
+    // a zone with a half-hour offset, not those of its first half hour), or for daily values
+    // of the hours whose days it covers (see `period::local_day`).
+    let within = period.first_hour_of(source.resolution)..period.end_hour_of(source.resolution);
     // A UTC day of hours at a time, through the `source` + `hour` index, sorted here: memory
     // holds one day of one source, and no server sorts more than that.
     let mut from = store::hour_of(within.start);
