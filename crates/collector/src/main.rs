@@ -30,7 +30,8 @@ fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     Ok(releve::cli::exit_code(report.ready()))
 }
 
-/// A run: one line on stderr per table refused and per source failed.
+/// A run: one line on stderr per table refused (each source failed has had its own, as it
+/// failed).
 async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let outcome = collector::run(args).await?;
     releve::cli::say_refused(
@@ -42,11 +43,5 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
             .as_ref()
             .map(|fault| (fault, "the sources due were collected")),
     );
-    for (source, reason) in outcome.failures() {
-        releve::logging::failure_line(
-            "collector",
-            &format_args!("source `{source}` failed: {reason}"),
-        );
-    }
     Ok(releve::cli::exit_code(outcome.succeeded()))
 }

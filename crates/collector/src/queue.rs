@@ -41,6 +41,11 @@ pub async fn run_sources(
         .is_terminal()
         .then(indicatif::MultiProgress::new);
     let prepared = prepare_all(selected, &settings).await;
+    for (source, prepared) in selected.iter().zip(&prepared) {
+        if let Err(verdict) = prepared {
+            say_if_failed(&source.name, verdict, bars.as_ref());
+        }
+    }
     let hosts: Vec<String> = selected.iter().map(|s| sources::api_host(s)).collect();
     // Every due source is queued before any is let in, so the slots go by rank, whatever
     // order the tasks run in.
@@ -81,7 +86,10 @@ pub async fn run_sources(
                 let limiter = limits.of(host, sources::rate_limit(&source));
                 tokio::spawn(async move {
                     let _slot = ticket.admitted().await;
-                    runner::collect(&source, ready, &settings, limiter, bars.as_ref()).await
+                    let result =
+                        runner::collect(&source, ready, &settings, limiter, bars.as_ref()).await;
+                    say_if_failed(&source.name, &result, bars.as_ref());
+                    result
                 })
             })
         })
@@ -89,7 +97,11 @@ pub async fn run_sources(
     let mut results = Vec::with_capacity(runs.len());
     for (source, run) in selected.iter().zip(runs) {
         let result = match run {
-            Ok(task) => task.await.unwrap_or_else(stopped),
+            Ok(task) => task.await.unwrap_or_else(|err| {
+                let verdict = stopped(err);
+                say_if_failed(&source.name, &verdict, bars.as_ref());
+                verdict
+            }),
             Err(verdict) => verdict,
         };
         results.push((source.name.clone(), result));
@@ -104,6 +116,24 @@ pub async fn run_sources(
         }
     }
     results
+}
+
+/// A failed source's line on stderr, `collector: source `name` failed: why`, said as soon as
+/// it failed: dated by then (in a log), not when the run's slowest source ends.
+fn say_if_failed(source: &str, result: &SourceResult, bars: Option<&indicatif::MultiProgress>) {
+    let SourceResult::Failed(reason) = result else {
+        return;
+    };
+    let say = || {
+        releve::logging::failure_line(
+            "collector",
+            &format_args!("source `{source}` failed: {reason}"),
+        )
+    };
+    match bars {
+        Some(bars) => bars.suspend(say),
+        None => say(),
+    }
 }
 
 /// Each source's lock taken and state read ([`runner::prepare`]), all at once (a lock another

@@ -2689,3 +2689,69 @@ fn a_misspelt_records_path_on_a_large_feed_is_said_as_such_not_as_too_large_for_
         "a misspelt `records` said as an answer too large for the memory: {failed}"
     );
 }
+
+/// A source that fails says so on stderr as it fails, not when the run's slowest source ends:
+/// in a log, its line is dated by the failure (found by stop 59's SRE: a failure while France
+/// Travail's day was collected read as minutes later).
+#[test]
+fn a_failed_source_is_said_while_a_slower_one_is_still_collected() {
+    use std::io::{BufRead, BufReader};
+    let broken = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async { (StatusCode::NOT_FOUND, "no such feed") }),
+    ));
+    let (release, released) = tokio::sync::watch::channel(false);
+    let body = usgs_body(2);
+    let slow = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let mut released = released.clone();
+            let body = body.clone();
+            async move {
+                let _ = released.wait_for(|go| *go).await;
+                body
+            }
+        }),
+    ));
+    let site = Site::new(
+        &(usgs_source("broken", &format!("{}/feed", broken.url()), "")
+            + &usgs_source("slow", &format!("{}/feed", slow.url()), "")),
+    );
+    let mut run = collector(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("collector runs");
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = run.stderr.take().expect("its stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let while_slow = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match said.recv_timeout(left) {
+            Ok(line) if line.contains("collector: source `broken` failed: ") => break true,
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    let _ = release.send(true);
+    let status = run.wait().expect("collector ends");
+    seen.extend(said.try_iter());
+    assert!(
+        while_slow,
+        "`broken` was not said failed while `slow` was collected: {seen:#?}"
+    );
+    assert_eq!(status.code(), Some(1), "{seen:#?}");
+    assert_eq!(site.data_files("slow").len(), 1, "{seen:#?}");
+    assert!(
+        !seen
+            .iter()
+            .any(|line| line.contains("source `broken` failed")),
+        "said once: {seen:#?}"
+    );
+}
