@@ -209,7 +209,7 @@ fn warn_of_wide_integers(what: &str, body: &[u8]) {
 
 /// `body`, near-JSON that Python's `json.dumps` or JavaScript's `JSON.stringify` write, made
 /// JSON, each change warned of, when that is all that kept it from being read: `NaN` and
-/// `Infinity` where a value is missing, read as null; half of a surrogate pair escaped alone (a
+/// `Infinity` (or C's and Swift's `nan` and `inf`) where a value is missing, read as null; half of a surrogate pair escaped alone (a
 /// string cut in the middle of an emoji), read as U+FFFD.
 fn near_json(what: &str, body: &[u8]) -> Option<Vec<u8>> {
     let (body, values) = match non_finite::as_null(body) {
@@ -227,7 +227,7 @@ fn near_json(what: &str, body: &[u8]) -> Option<Vec<u8>> {
         tracing::warn!(
             what,
             values,
-            "The answer writes numbers as `NaN` or `Infinity`, which are not JSON (Python's json.dumps writes them for missing or infinite floats): read and landed as null."
+            "The answer writes numbers as `NaN` or `Infinity` (or `nan`, `inf`), which are not JSON (Python's json.dumps, C and Swift write them for missing or infinite floats): read and landed as null."
         );
     }
     if halves > 0 {

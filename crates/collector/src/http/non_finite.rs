@@ -1,12 +1,23 @@
 //! `NaN`, `Infinity` and `-Infinity` written as numbers: not JSON, but Python's `json.dumps`
-//! writes them for such floats, so an API built on it serves them where a value is missing.
-//! Read as `null`, the rest of the answer is kept as served.
+//! writes them for such floats, so an API built on it serves them where a value is missing;
+//! and `nan`, `-nan`, `inf` and `-inf`, as C's `printf` and Swift write them (Open-Meteo's
+//! server, for the coordinates it echoes of a point outside a model's domain). Read as
+//! `null`, the rest of the answer is kept as served.
 
 /// The words standing for a number that is not finite, longest first.
-const WORDS: &[&[u8]] = &[b"-Infinity", b"Infinity", b"NaN"];
+const WORDS: &[&[u8]] = &[
+    b"-Infinity",
+    b"Infinity",
+    b"-NaN",
+    b"-nan",
+    b"-inf",
+    b"NaN",
+    b"nan",
+    b"inf",
+];
 
-/// `body` with each `NaN`, `Infinity` or `-Infinity` written outside a string replaced by
-/// `null`, and how many were; `None` when it holds none.
+/// `body` with each word of [`WORDS`] written outside a string replaced by `null`, and how
+/// many were; `None` when it holds none.
 pub(super) fn as_null(body: &[u8]) -> Option<(Vec<u8>, usize)> {
     let mut edits = super::edits::Edits::new(body);
     let mut in_string = false;
@@ -62,6 +73,10 @@ mod tests {
             Some((r#"{"note": "NaN \" Infinity", "v": null}"#.to_owned(), 1))
         );
         assert_eq!(read(r#"{"note": "NaN", "v": 1}"#), None);
+        assert_eq!(
+            read(r#"{"lat":-nan,"lon":nan,"t":[inf,-inf,1]}"#),
+            Some((r#"{"lat":null,"lon":null,"t":[null,null,1]}"#.to_owned(), 4))
+        );
         assert_eq!(
             read("{\"v\":\n\tNaN\n}"),
             Some(("{\"v\":\n\tnull\n}".to_owned(), 1))
