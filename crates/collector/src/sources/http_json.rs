@@ -355,11 +355,34 @@ fn records_at<'b>(source: &Source, body: &'b mut Value) -> Result<&'b mut [Value
 const NAMES_SAID: usize = 10;
 
 /// What the answer holds where the `records` path stops: ` (its top level holds `type`,
-/// `metadata`, `features`; did you mean `features`?)`; empty when it stops at no object.
+/// `metadata`, `features`; did you mean `features`?)`, or at an array of objects holding the
+/// path's next name (Open-Meteo asked for several places) how to reach one item's; empty when
+/// it stops at no object.
 fn what_is_there(body: &Value, path: &FieldPath) -> String {
     let mut at = body;
     let mut walked: Vec<&str> = Vec::new();
-    for segment in path.segments() {
+    // The API's text: one line, no terminal codes, cut as an example is.
+    let shown = |name: &str| cut_example(&releve::logging::one_line(name));
+    let place = |walked: &[&str]| {
+        if walked.is_empty() {
+            "its top level".to_owned()
+        } else {
+            format!("`{}`", shown(&walked.join(".")))
+        }
+    };
+    for (depth, segment) in path.segments().iter().enumerate() {
+        if let Value::Array(items) = at {
+            match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(item) => {
+                    at = item;
+                    walked.push(segment);
+                    continue;
+                }
+                None => {
+                    return in_each_item(&place(&walked), items, &walked, &path.segments()[depth..]);
+                }
+            }
+        }
         let Value::Object(members) = at else {
             return String::new();
         };
@@ -370,13 +393,7 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
             }
             None => {
                 let names: Vec<&str> = members.keys().map(String::as_str).collect();
-                // The API's text: one line, no terminal codes, cut as an example is.
-                let shown = |name: &str| cut_example(&releve::logging::one_line(name));
-                let place = if walked.is_empty() {
-                    "its top level".to_owned()
-                } else {
-                    format!("`{}`", shown(&walked.join(".")))
-                };
+                let place = place(&walked);
                 let mut said: Vec<String> = names
                     .iter()
                     .take(NAMES_SAID)
@@ -401,6 +418,36 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
         }
     }
     String::new()
+}
+
+/// What [`what_is_there`] says of the array `items` at `place` where the path goes on with
+/// `rest`, a name: its items, and when they hold that name, the path to the first one's
+/// (one source per item: an API asked for several places answers one item each).
+fn in_each_item(place: &str, items: &[Value], walked: &[&str], rest: &[String]) -> String {
+    let held = |item: &Value| item.get(&rest[0]).is_some();
+    if items.is_empty() || !items.iter().all(held) {
+        return format!(" ({place} is an array of {} items)", items.len());
+    }
+    let path = |index: usize| {
+        let index = index.to_string();
+        let segments: Vec<&str> = walked
+            .iter()
+            .copied()
+            .chain(std::iter::once(index.as_str()))
+            .chain(rest.iter().map(String::as_str))
+            .collect();
+        cut_example(&releve::logging::one_line(&segments.join(".")))
+    };
+    let last = match items.len() {
+        1 => String::new(),
+        n => format!(" … `{}` the last's", path(n - 1)),
+    };
+    format!(
+        " ({place} is an array of {} items, each holding `{}`: `{}` reads the first's{last}, one source each, as an API asked for several places answers one item per place)",
+        items.len(),
+        cut_example(&releve::logging::one_line(&rest[0])),
+        path(0),
+    )
 }
 
 /// Replaces the columns at the `records` path with the records they make; a path missing is
@@ -529,6 +576,24 @@ mod tests {
                 .collect(),
         );
         assert!(what_is_there(&wide, &"x".parse().expect("path")).ends_with("`k09`, and 2 more)"));
+    }
+
+    #[test]
+    fn a_records_path_past_an_array_of_places_says_how_to_reach_one() {
+        let places = serde_json::json!([{"hourly": {}}, {"hourly": {}}]);
+        let said = |body: &Value, path: &str| what_is_there(body, &path.parse().expect("path"));
+        assert_eq!(
+            said(&places, "hourly"),
+            " (its top level is an array of 2 items, each holding `hourly`: `0.hourly` reads the first's … `1.hourly` the last's, one source each, as an API asked for several places answers one item per place)"
+        );
+        assert_eq!(
+            said(&places, "0.hourl"),
+            " (`0` holds `hourly`; did you mean `0.hourly`?)"
+        );
+        assert_eq!(
+            said(&serde_json::json!({"data": [1, 2]}), "data.items"),
+            " (`data` is an array of 2 items)"
+        );
     }
 
     #[test]
