@@ -129,9 +129,10 @@ where
                         "`{name}` = {when} is a TOML date: write it as text, `{name} = \"{when}\"`, to send it as written"
                     )));
                 }
-                toml::Value::Array(_) => {
+                toml::Value::Array(items) => {
                     return Err(serde::de::Error::custom(format!(
-                        "`{name}`: each value is text, a number or true/false; write a list as the one text the API reads (`{name} = \"1,2\"`)"
+                        "`{name}`: each value is text, a number or true/false; write a list as the one text the API reads (`{name} = \"{}\"`)",
+                        as_one_text(&items)
                     )));
                 }
                 // `filter.year = 2026` is TOML's table `filter`, not a name with a dot.
@@ -145,6 +146,27 @@ where
             Ok((name, text))
         })
         .collect()
+}
+
+/// A list of parameter values as the one text most APIs read, its items joined by commas
+/// (`temperature_2m,precipitation`); `1,2` for a list of other values, or of none.
+fn as_one_text(items: &[toml::Value]) -> String {
+    let texts: Option<Vec<String>> = items
+        .iter()
+        .map(|item| match item {
+            toml::Value::String(text) => Some(text.clone()),
+            toml::Value::Integer(n) => Some(n.to_string()),
+            toml::Value::Float(x) if x.is_finite() => Some(x.to_string()),
+            toml::Value::Boolean(flag) => Some(flag.to_string()),
+            _ => None,
+        })
+        .collect();
+    match texts {
+        Some(texts) if !texts.is_empty() => {
+            texts.join(",").replace('\\', "\\\\").replace('"', "\\\"")
+        }
+        _ => "1,2".to_owned(),
+    }
 }
 
 impl HttpJson {

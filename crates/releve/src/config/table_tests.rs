@@ -175,6 +175,14 @@ fn query_parameters_may_be_written_as_numbers_and_booleans() {
     );
     let message = error(&meteo("m", "").replace("latitude = \"43.6\"", "latitude = [1, 2]"));
     assert!(
+        error(&meteo("m", "").replace(
+            "latitude = \"43.6\"",
+            "hourly = [\"temperature_2m\", \"precipitation\"]"
+        ))
+        .contains("(`hourly = \"temperature_2m,precipitation\"`)"),
+        "the user's own values are joined, not an example's"
+    );
+    assert!(
         message.contains("key `params`: `latitude`: each value is text, a number or true/false; write a list as the one text the API reads (`latitude = \"1,2\"`)"),
         "{message}"
     );

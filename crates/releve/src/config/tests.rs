@@ -470,13 +470,13 @@ fn a_bad_value_inside_a_kind_specific_table_names_the_key() {
         error(&format!("{USGS}params = {{ latitude = [43.6] }}\n")),
         "sources.toml:15: source `usgs-earthquakes`: key `params`: `latitude`: each value is \
          text, a number or true/false; write a list as the one text the API reads (`latitude = \
-         \"1,2\"`)"
+         \"43.6\"`)"
     );
     assert_eq!(
         error(&format!("{USGS}params.latitude = [43.6]\n")),
         "sources.toml:15: source `usgs-earthquakes`: key `params`: `latitude`: each value is \
          text, a number or true/false; write a list as the one text the API reads (`latitude = \
-         \"1,2\"`)",
+         \"43.6\"`)",
         "a dotted key is named too"
     );
 }
