@@ -379,7 +379,12 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
                     continue;
                 }
                 None => {
-                    return in_each_item(&place(&walked), items, &walked, &path.segments()[depth..]);
+                    return in_each_item(
+                        &place(&walked),
+                        items,
+                        &walked,
+                        &path.segments()[depth..],
+                    );
                 }
             }
         }

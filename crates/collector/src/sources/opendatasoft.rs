@@ -12,7 +12,10 @@
 //! `` `<time>` >= date'<start>' `` to the `where` clause. The start is the newest record `time` landed so far (from
 //! the source's state file, else its newest landed file) less `lookback` (default 3 hours), so
 //! rows the portal completes after they first landed are fetched again; `--since` replaces it.
-//! A first run, with no cursor, fetches the last 24 hours.
+//! A first run, with no cursor, fetches the 24 hours up to the selection's newest row (one
+//! call of a single row asks for it): the last 24 hours, unless the dataset is published late
+//! or its station is down, when the last 24 hours would hold nothing, no cursor would ever be
+//! set and every run would ask the same empty window again.
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use releve::config::Opendatasoft;
@@ -35,6 +38,11 @@ pub(super) async fn collect(
         source.url.trim_end_matches('/'),
         settings.dataset
     );
+    let start = match ctx.since {
+        Some(since) => Some(since),
+        None if settings.incremental => Some(first_start(ctx, source, settings, &base).await?),
+        None => None,
+    };
     let portal = Portal {
         ctx,
         endpoints: Endpoints {
@@ -45,7 +53,7 @@ pub(super) async fn collect(
             bulk_name: "exports/json",
             bulk_params: &[],
         },
-        query: selection(source, settings, ctx.since)
+        query: selection(source, settings, start)
             .into_iter()
             .map(|(name, value)| (name.to_owned(), value))
             .collect(),
@@ -53,7 +61,56 @@ pub(super) async fn collect(
     windowed::collect(ctx, source, &portal, PAGE_LIMIT).await
 }
 
-/// The query parameters shared by `/records` and `/exports/json`.
+/// Where an incremental source's first run starts, with no cursor yet: 24 hours before the
+/// selection's newest row, or before now when that row is later, when the selection holds
+/// none, or when its `time` is a dotted path ODSQL cannot order by.
+async fn first_start(
+    ctx: &RunContext,
+    source: &Source,
+    settings: &Opendatasoft,
+    base: &str,
+) -> Result<DateTime<Utc>, SourceError> {
+    let now = Utc::now();
+    let fallback = now - TimeDelta::days(1);
+    if source.time.segments().len() != 1 {
+        return Ok(fallback);
+    }
+    let mut query = selection(source, settings, None);
+    query.retain(|(name, _)| *name != "order_by");
+    query.push(("order_by", format!("{} desc", odsql_field(source))));
+    query.push(("limit", "1".to_owned()));
+    let what = "records (the selection's newest row, for a first incremental run)";
+    let answer = ctx
+        .client
+        .send_json(what, |http| {
+            http.get(format!("{base}/records")).query(&query)
+        })
+        .await?;
+    let page: NewestRow = ctx.client.decode(&answer, what)?;
+    let newest = page.results.first().and_then(|row| {
+        let written = source.time.get(row)?;
+        releve::record::timestamp_in(written, source.local_times)
+    });
+    Ok(match newest {
+        Some(newest) if newest < now => {
+            if newest < fallback {
+                tracing::info!(source = %source.name, newest = %newest, "First incremental run: the selection's newest row is over a day old; its last 24 hours are collected.");
+            }
+            newest - TimeDelta::days(1)
+        }
+        _ => fallback,
+    })
+}
+
+/// The one row of a first incremental run's question.
+#[derive(serde::Deserialize)]
+struct NewestRow {
+    #[serde(default)]
+    results: Vec<serde_json::Value>,
+}
+
+/// The query parameters shared by `/records` and `/exports/json`; `since`, an incremental
+/// source's start.
 fn selection(
     source: &Source,
     settings: &Opendatasoft,
@@ -71,11 +128,10 @@ fn selection(
     {
         conditions.push(format!("({clause})"));
     }
-    if settings.incremental {
+    if let Some(start) = since.filter(|_| settings.incremental) {
         let field = odsql_field(source);
-        let literal = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
-        let start = since.unwrap_or_else(|| Utc::now() - TimeDelta::days(1));
-        conditions.push(format!("{field} >= date'{}'", literal(start)));
+        let literal = start.to_rfc3339_opts(SecondsFormat::Millis, true);
+        conditions.push(format!("{field} >= date'{literal}'"));
     }
     if !conditions.is_empty() {
         query.push(("where", conditions.join(" AND ")));
@@ -182,12 +238,9 @@ time = "date_heure"
         );
         assert!(query.contains(&("order_by", "`date_heure`".to_owned())));
         assert!(query.contains(&("refine", "perimetre:France".to_owned())));
-        let first_run = selection(&source, &settings, None);
-        assert!(
-            first_run
-                .iter()
-                .any(|(n, v)| *n == "where" && v.contains("AND `date_heure` >= date'"))
-        );
+        // Without a start (the question of a first run's newest row), the selection as written.
+        let whole = selection(&source, &settings, None);
+        assert!(whole.contains(&("where", "(nature = 'Données temps réel')".to_owned())));
     }
 
     #[test]
