@@ -129,7 +129,8 @@ pub struct Completeness {
     pub steps_without_data: usize,
     /// Records announced by the APIs, summed over the landed runs that announced a total.
     pub announced: u64,
-    /// Records landed by those same runs.
+    /// Of those, the records those same runs did not fall short of (landed, or a row the
+    /// dataset holds twice, landed once).
     pub landed_of_announced: u64,
     /// Runs that landed and announced a total (possibly 0).
     pub announcing_runs: u64,
@@ -425,11 +426,12 @@ pub fn assess(
         steps,
         steps_without_data: steps.saturating_sub(steps_with_data),
         announced: announcing.clone().filter_map(|run| run.announced).sum(),
-        // A run landing more than it announced (a dataset that grew between its first page and
-        // its export) covered its announced total, not more.
+        // What a run did not fall short of: a row the dataset holds twice, served whole, lands
+        // once and is no shortfall; a run landing more than it announced (a dataset that grew
+        // between its first page and its export) covered its announced total, not more.
         landed_of_announced: announcing
             .clone()
-            .map(|run| run.records.min(run.announced.unwrap_or(0)))
+            .map(|run| run.announced.unwrap_or(0).saturating_sub(run.shortfall))
             .sum(),
         announcing_runs: announcing.count() as u64,
         retries: data.runs.iter().map(|run| run.retries).sum(),

@@ -56,7 +56,7 @@ fn run(hour: u32, error: Option<&str>) -> CollectionRun {
         announced: Some(20),
         retries: 1,
         throttled: 2,
-        shortfall: 0,
+        shortfall: 10,
         key_clashes: 0,
         clash_key: None,
         error: error.map(str::to_owned),
@@ -172,6 +172,7 @@ fn a_run_landing_more_than_it_announced_covers_its_announced_total_only() {
     let short = run(1, None);
     let grown = CollectionRun {
         records: 30,
+        shortfall: 0,
         ..run(2, None)
     };
     let data = SourceData {

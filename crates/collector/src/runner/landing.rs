@@ -57,7 +57,7 @@ pub(super) fn land(
     metrics.shortfall = collected.shortfall;
     metrics.key_clashes = collected.key_clashes;
     metrics.clash_key = (collected.key_clashes > 0).then(|| source.key.to_string());
-    metrics.coverage = coverage(collected.records, collected.announced);
+    metrics.coverage = coverage(collected.announced, collected.shortfall);
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);
     if collected.records == 0 && state.last_success_started.is_none() {
@@ -356,15 +356,16 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
     }
 }
 
-/// The share of the `announced` total that landed as `records`: 1 when nothing was announced,
-/// and when more records than announced landed (a dataset that grew between the first page
-/// and the export covered its announced total, not more).
-fn coverage(records: u64, announced: Option<u64>) -> Option<f64> {
+/// The share of the `announced` total the run did not fall short of: 1 when nothing was
+/// announced. Not records over announced: a row the dataset holds twice, served whole, lands
+/// once and is no shortfall, and a dataset that grew between the first page and the export
+/// covered its announced total, not more.
+fn coverage(announced: Option<u64>, shortfall: u64) -> Option<f64> {
     announced.map(|announced| {
         if announced == 0 {
             1.0
         } else {
-            (records as f64 / announced as f64).min(1.0)
+            announced.saturating_sub(shortfall) as f64 / announced as f64
         }
     })
 }
@@ -422,11 +423,11 @@ mod tests {
     }
 
     #[test]
-    fn coverage_is_the_share_of_the_announced_total_landed_at_most_all() {
-        assert_eq!(coverage(95, Some(100)), Some(0.95));
-        assert_eq!(coverage(103, Some(100)), Some(1.0));
-        assert_eq!(coverage(0, Some(0)), Some(1.0));
-        assert_eq!(coverage(5, None), None);
+    fn coverage_is_the_share_of_the_announced_total_not_fallen_short_of() {
+        assert_eq!(coverage(Some(100), 5), Some(0.95));
+        assert_eq!(coverage(Some(100), 0), Some(1.0));
+        assert_eq!(coverage(Some(0), 0), Some(1.0));
+        assert_eq!(coverage(None, 0), None);
     }
 
     fn order(text: &str, sequence: u32) -> LandingOrder {
