@@ -803,6 +803,32 @@ fn a_mongodb_that_answers_pings_but_no_query_is_unavailable_within_a_minute() {
     assert!(stderr.contains("MongoDB could not be read"), "{stderr}");
 }
 
+/// A URI that gives the driver more time to find a server than `status`'s 30 s in all
+/// (`serverSelectionTimeoutMS=31000`, for a slow link), naming a server that does not run
+/// (nothing listens on its port): the 30 s pass while the driver still waits for a server, and
+/// the line says the server "did not answer within 30 s: it may be overloaded, held by a lock
+/// or out of disk space; see its log", sending the user to the log of a server that is not
+/// there. What the driver saw (connection refused) should be said, as without the option.
+#[test]
+fn a_mongodb_not_running_is_not_said_overloaded_when_the_uri_waits_longer_than_status() {
+    let site = Site::new();
+    let uri = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=31000";
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args(["status", "--database", "nothing_here", "--mongodb-uri", uri])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run analyser status");
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("MongoDB: UNAVAILABLE"), "{stdout}");
+    assert!(
+        !stdout.contains("overloaded, held by a lock or out of disk space")
+            && stdout.contains("connection refused"),
+        "a server that does not run is said to be one that answers but holds the queries:\n{stdout}"
+    );
+}
+
 /// A collector run killed before its end leaves its start in the source's state file and no
 /// metrics: status says it failed at once, not at the collector's next run; a run still going
 /// (holding the source's lock) is no failure, nor one killed once its file landed.

@@ -269,6 +269,25 @@ pub async fn connect_read_only(uri: &str, database: &str) -> Result<Database, St
     open(uri, database, options).await
 }
 
+/// [`connect_read_only`], given up after `wait`, or after the URI's `serverSelectionTimeoutMS`
+/// (and a connection's time) when it asks for more: a server that answers the driver's
+/// heartbeats but not its ping would otherwise be waited for for ever.
+pub async fn connect_read_only_within(
+    uri: &str,
+    database: &str,
+    wait: Duration,
+) -> Result<Database, StoreError> {
+    let options = client_options(uri, database).await?;
+    let selection = options.server_selection_timeout.unwrap_or(CONNECT_TIMEOUT);
+    open_within(
+        uri,
+        database,
+        options,
+        wait.max(selection + CONNECT_TIMEOUT),
+    )
+    .await
+}
+
 /// Refuses, before anything is read or locked, a URI or database name a writer cannot use: a
 /// name MongoDB would refuse, a URI the driver cannot read, or one asking for unacknowledged
 /// writes (`w=0`). A `mongodb+srv://` URI is only read when connecting, as reading it
@@ -346,14 +365,29 @@ fn trust_the_machines_certificates(options: &mut ClientOptions) {
 
 /// A client with `options`, once the server has answered a ping.
 async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Database, StoreError> {
+    open_within(uri, database, options, Duration::MAX).await
+}
+
+/// [`open`], the ping given up after `wait`.
+async fn open_within(
+    uri: &str,
+    database: &str,
+    options: ClientOptions,
+    wait: Duration,
+) -> Result<Database, StoreError> {
     let shown = redact(uri);
     let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause))?;
     let db = client.database(database);
-    if let Err(cause) = db.run_command(doc! {"ping": 1}).await {
-        shut_down(db).await;
-        return Err(StoreError::unreachable(shown, &cause));
-    }
-    Ok(db)
+    let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
+        Ok(Ok(_)) => return Ok(db),
+        Ok(Err(cause)) => StoreError::unreachable(shown, &cause),
+        Err(_) => StoreError::Unreachable {
+            uri: shown,
+            detail: format!("no server answered within {} s", wait.as_secs()),
+        },
+    };
+    shut_down(db).await;
+    Err(failed)
 }
 
 async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {

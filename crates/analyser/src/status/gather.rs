@@ -20,9 +20,11 @@ use crate::period::PeriodKind;
 use crate::reading::{Unread, find_all_kept, find_latest};
 use crate::waiting_runs;
 
-/// How long `status` waits for MongoDB's answers, all of them: a server may answer the
-/// driver's handshakes and pings but hold every query (a lock held, a disk full, a machine
-/// swapping), which the driver would wait on for ever, and a monitoring check must end.
+/// How long `status` waits for MongoDB to answer its reads, all of them, once it has answered
+/// a ping (and how long for that, unless the URI's `serverSelectionTimeoutMS` asks for more):
+/// a server may answer the driver's handshakes and pings but hold every query (a lock held, a
+/// disk full, a machine swapping), which the driver would wait on for ever, and a monitoring
+/// check must end.
 pub const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// MongoDB at `uri` not done answering within [`DATABASE_WAIT`].
@@ -89,12 +91,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     // written ever (cron's analyser lines not running).
     let due_day_start = super::day_reports::due_day_start(config.report.timezone, now);
     let mut collected_before_due = false;
-    let read = tokio::time::timeout(
-        DATABASE_WAIT,
-        read_database(args, &mut sources, now, &unread, due_day_start),
-    )
-    .await
-    .unwrap_or_else(|_| Err(no_answer(&args.mongo.uri)));
+    let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
     let mut others_database = None;
     let database = match read {
         Ok((state, collected, named)) => {
@@ -452,19 +449,29 @@ async fn read_database(
     unread: &Unread,
     due_day_start: Option<DateTime<Utc>>,
 ) -> Result<(DatabaseState, bool, Option<Elsewhere>), StoreError> {
-    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
-    let read = match releve::store::holds_releve_data(&db).await {
-        Ok(true) => read_collections(&db, sources, now, unread)
-            .await
-            .map(|()| true),
-        other => other,
+    let db = releve::store::connect_read_only_within(
+        &args.mongo.uri,
+        &args.mongo.database(),
+        DATABASE_WAIT,
+    )
+    .await?;
+    let reads = async {
+        let read = match releve::store::holds_releve_data(&db).await {
+            Ok(true) => read_collections(&db, sources, now, unread)
+                .await
+                .map(|()| true),
+            other => other,
+        };
+        let collected_before_due = match (&read, due_day_start) {
+            (Ok(true), Some(start)) => ran_before(&db, start).await,
+            _ => Ok(false),
+        };
+        let named = installation::elsewhere(&db, &args.raw.raw_dir).await;
+        (read, collected_before_due, named)
     };
-    let collected_before_due = match (&read, due_day_start) {
-        (Ok(true), Some(start)) => ran_before(&db, start).await,
-        _ => Ok(false),
-    };
-    let named = installation::elsewhere(&db, &args.raw.raw_dir).await;
+    let answered = tokio::time::timeout(DATABASE_WAIT, reads).await;
     releve::store::shut_down(db).await;
+    let (read, collected_before_due, named) = answered.map_err(|_| no_answer(&args.mongo.uri))?;
     let shown = format!(
         "{} database {}",
         redact(&args.mongo.uri),
