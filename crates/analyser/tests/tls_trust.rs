@@ -132,3 +132,133 @@ fn a_certificate_refused_though_its_ca_is_trusted_says_why() {
         assert!(!said.contains("signed by no CA"), "{said}");
     }
 }
+
+/// `analyser status` against the front with `uri_options` after `?tls=true`, the environment
+/// holding `env` (`SSL_CERT_FILE` and `SSL_CERT_DIR` unset otherwise): what it said, stdout
+/// then stderr.
+fn status_with(dir: &Path, front: &Front, uri_options: &str, env: &[(&str, &Path)]) -> String {
+    let uri = format!(
+        "mongodb://127.0.0.1:{}/?tls=true{uri_options}&serverSelectionTimeoutMS=3000",
+        front.port
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_analyser"));
+    command
+        .current_dir(dir)
+        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .env_remove("MONGODB_URI")
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .env("RUST_LOG", "warn");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("analyser runs");
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A certificate made for the server's name, reached by its address, with the URI's
+/// `tlsAllowInvalidHostnames=true` (MongoDB's own option for this, which mongosh honours):
+/// relevé's driver cannot honour it, and the line says the option "is an invalid option",
+/// offering `tlsAllowInvalidCertificates`, which turns every certificate check off. The line
+/// should say that relevé does not support the option and what to do instead (connect by the
+/// name the certificate is made for), never advise switching certificate checks off.
+/// (Found by the stop-60 review of TLS.)
+#[test]
+fn tls_allow_invalid_hostnames_is_not_answered_with_advice_to_allow_invalid_certificates() {
+    let other_name =
+        CertificateParams::new(vec!["db.example.org".to_owned()]).expect("server parameters");
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca_signing(dir.path(), other_name);
+    let front = tls_front(dir.path());
+    let ca = dir.path().join("ca.pem");
+    let said = status_with(
+        dir.path(),
+        &front,
+        "&tlsAllowInvalidHostnames=true",
+        &[("SSL_CERT_FILE", &ca)],
+    );
+    assert!(
+        !said.contains("tlsallowinvalidcertificates")
+            && !said.contains("tlsAllowInvalidCertificates"),
+        "a user asking to skip the host name check alone is pointed at switching every certificate check off:\n{said}"
+    );
+    assert!(
+        !said.contains("is an invalid option"),
+        "MongoDB's own URI option is called invalid rather than not supported by relevé:\n{said}"
+    );
+}
+
+/// The laboratory's CA given the way OpenSSL's tools and the collector's HTTPS also read it, a
+/// folder of certificates named by `SSL_CERT_DIR` (as on machines whose CAs are kept in a
+/// folder, not a bundle): the README says MongoDB's certificate is checked against the CAs
+/// this machine trusts "as the collector's HTTPS and OpenSSL's tools check it", but only the
+/// file (`SSL_CERT_FILE`, else the bundle) is read, and the certificate is refused as "signed
+/// by no CA this machine trusts".
+#[test]
+fn a_mongodb_behind_a_ca_in_ssl_cert_dir_is_read_as_the_collector_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::copy(dir.path().join("ca.pem"), certs.join("laboratory.pem")).expect("the CA");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_DIR", &certs)]);
+    assert!(
+        said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port))
+            && !said.contains("signed by no CA"),
+        "MongoDB's certificate, signed by a CA in SSL_CERT_DIR, was refused:\n{said}"
+    );
+}
+
+/// A MongoDB that takes TLS only (as `--tlsMode requireTLS` does), its URI without
+/// `tls=true`: the server ends each connection at once (the driver sees "Connection reset by
+/// peer"), and the line says "no server answered in time: check the URI and that the server
+/// runs", though it answered at once and runs. It should say that the server closed the
+/// connection, and ask whether it wants TLS (`tls=true` in the URI).
+#[test]
+fn a_mongodb_wanting_tls_reached_without_it_is_not_said_to_answer_too_late() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let front = tls_front(dir.path());
+    let uri = format!(
+        "mongodb://127.0.0.1:{}/?serverSelectionTimeoutMS=3000",
+        front.port
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(dir.path())
+        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .env_remove("MONGODB_URI")
+        .env("SSL_CERT_FILE", dir.path().join("ca.pem"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("analyser runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
+    assert!(
+        !said.contains("no server answered in time") && said.contains("tls=true"),
+        "a server that closes plain connections at once is said to answer too late:\n{said}"
+    );
+}
+
+/// `SSL_CERT_FILE` naming a file that is not there (a path mistyped, a bundle moved): it was
+/// silently left for the distribution's bundle, and the failure then blamed a `tlsCAFile` the
+/// URI does not have. It is said, naming the file.
+#[test]
+fn ssl_cert_file_naming_no_file_is_said_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let front = tls_front(dir.path());
+    let missing = dir.path().join("no-such-bundle.pem");
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &missing)]);
+    assert!(
+        said.contains("MongoDB: UNAVAILABLE")
+            && said.contains("the certificates this machine trusts")
+            && said.contains("no-such-bundle.pem")
+            && !said.contains("tlsCAFile` names"),
+        "{said}"
+    );
+}

@@ -46,6 +46,7 @@ mod documents;
 mod error;
 pub mod installation;
 mod redaction;
+mod trust;
 
 pub use counts::{count, hour_start, optional_count};
 pub use documents::{
@@ -341,26 +342,12 @@ async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, Stor
             ),
         })?;
     let mut options = parsed.map_err(|cause| unreadable(uri, &cause))?;
-    trust_the_machines_certificates(&mut options);
     options
         .server_selection_timeout
         .get_or_insert(CONNECT_TIMEOUT);
     options.connect_timeout.get_or_insert(CONNECT_TIMEOUT);
     options.app_name.get_or_insert_with(|| "releve".to_owned());
     Ok(options)
-}
-
-/// Over TLS, the certificates the machine trusts (its CA bundle, or the file `SSL_CERT_FILE`
-/// names), as the collector's HTTPS does and OpenSSL's tools do: a laboratory's own CA
-/// installed there is trusted, and the roots are the system's of today, not those compiled
-/// in. A URI naming its own (`tlsCAFile`) keeps it; without a bundle found, the driver's
-/// compiled-in roots stay.
-fn trust_the_machines_certificates(options: &mut ClientOptions) {
-    if let Some(mongodb::options::Tls::Enabled(tls)) = options.tls.as_mut()
-        && tls.ca_file_path.is_none()
-    {
-        tls.ca_file_path = openssl_probe::probe().cert_file;
-    }
 }
 
 /// A client with `options`, once the server has answered a ping.
@@ -376,7 +363,12 @@ async fn open_within(
     wait: Duration,
 ) -> Result<Database, StoreError> {
     let shown = redact(uri);
-    let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause))?;
+    let mut options = options;
+    // Read by the driver as the client is made, then no more.
+    let trusted = trust::machines_certificates(&mut options, &std::env::temp_dir())?;
+    let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause));
+    drop(trusted);
+    let client = client?;
     let db = client.database(database);
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
         Ok(Ok(_)) => return Ok(db),

@@ -47,6 +47,14 @@ pub enum StoreError {
         /// The gist of the driver's complaint (its full text is logged at debug level).
         detail: String,
     },
+    /// Over TLS, the certificates the machine trusts cannot be read.
+    #[error(
+        "the certificates this machine trusts, to check MongoDB's over TLS, cannot be read: {unread} (they are those SSL_CERT_FILE and SSL_CERT_DIR name when set, else the distribution's bundle)"
+    )]
+    Untrusted {
+        /// Why, naming the file or folder.
+        unread: String,
+    },
     /// A server answered the driver's handshakes but not a read within `waited` seconds.
     #[error(
         "MongoDB at {uri} did not answer within {waited} s: it may be overloaded, held by a lock or out of disk space; see its log"
@@ -228,7 +236,11 @@ impl StoreError {
         let secrets = credential_pieces(uri);
         // A password the URI shows without `@` after it is hidden by `redact`: not in the
         // driver's words either.
-        let complaint = if super::password_as_port(uri) {
+        let complaint = if complaint.contains("tlsallowinvalidhostnames is an invalid option") {
+            // The driver (over rustls) offers `tlsAllowInvalidCertificates` instead, which
+            // checks no certificate at all.
+            "`tlsAllowInvalidHostnames` is not supported by relevé's MongoDB driver: connect by the host name the server's certificate is made for (an /etc/hosts line can give that name the server's address)".to_owned()
+        } else if super::password_as_port(uri) {
             "a port that is not a number: if it is a password, write the URI as mongodb://USER:PASSWORD@HOST, the user name and password percent-encoded".to_owned()
         } else if secrets.iter().any(|piece| complaint.contains(piece)) {
             "the user name and password (before the last `@`) must be percent-encoded: write `:` \
@@ -302,6 +314,10 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         )
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
+    } else if holds(&["Connection reset by peer", "early eof", "UnexpectedEof"]) {
+        Unreachable::Because(
+            "the server closed each connection at once: if it takes TLS connections only, add `tls=true` to the URI",
+        )
     } else if holds(&["not valid for name", "NotValidForName"]) {
         Unreachable::Because(
             "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",

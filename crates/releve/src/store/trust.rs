@@ -1,0 +1,92 @@
+//! MongoDB over TLS trusting the certificates the machine trusts, found as the collector's
+//! HTTPS finds them (`rustls-native-certs`): the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name
+//! when either is set, else the distribution's bundle. A laboratory's own CA installed there is
+//! trusted, and the roots are the system's of today, not those compiled in. The driver reads
+//! its CAs from one PEM file, when the client is made: they are written to a temporary one.
+
+use std::io::Write;
+use std::path::Path;
+
+use base64::Engine;
+use mongodb::options::{ClientOptions, Tls};
+
+use super::StoreError;
+
+/// Over TLS, unless the URI names its own CA file (`tlsCAFile`) or checks no certificate,
+/// points `options` at a file holding the certificates the machine trusts, in `dir`; the file
+/// is returned, to keep until the client is made. With none found and none refused, the
+/// driver's compiled-in roots stay. Certificates that cannot be read (`SSL_CERT_FILE` naming
+/// a file that is not there) are said: when no other is found, as the failure.
+pub(super) fn machines_certificates(
+    options: &mut ClientOptions,
+    dir: &Path,
+) -> Result<Option<tempfile::TempPath>, StoreError> {
+    let Some(Tls::Enabled(tls)) = options.tls.as_mut() else {
+        return Ok(None);
+    };
+    if tls.ca_file_path.is_some() || tls.allow_invalid_certificates == Some(true) {
+        return Ok(None);
+    }
+    let found = rustls_native_certs::load_native_certs();
+    let unread = found.errors.iter().map(ToString::to_string);
+    if found.certs.is_empty() {
+        return match unread.collect::<Vec<_>>().join("; ") {
+            unread if unread.is_empty() => Ok(None),
+            unread => Err(StoreError::Untrusted { unread }),
+        };
+    }
+    for unread in unread {
+        tracing::warn!(error = %unread, "Some of the certificates this machine trusts cannot be read; MongoDB's is checked against the others.");
+    }
+    let written = tempfile::Builder::new()
+        .prefix("releve-trusted-")
+        .suffix(".pem")
+        .tempfile_in(dir)
+        .and_then(|mut file| {
+            file.write_all(as_pem(&found.certs).as_bytes())?;
+            file.flush()?;
+            Ok(file.into_temp_path())
+        })
+        .map_err(|err| StoreError::Untrusted {
+            unread: format!(
+                "they cannot be written for the driver in {}: {err}",
+                dir.display()
+            ),
+        })?;
+    tls.ca_file_path = Some(written.to_path_buf());
+    Ok(Some(written))
+}
+
+/// `certificates` as PEM, one `CERTIFICATE` block each.
+fn as_pem(certificates: &[impl AsRef<[u8]>]) -> String {
+    let mut pem = String::new();
+    for certificate in certificates {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        for line in encoded.as_bytes().chunks(64) {
+            // Base64 is ASCII: each chunk is text.
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    pem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificates_are_written_as_pem_blocks_of_64_characters() {
+        let pem = as_pem(&[vec![0u8; 100], vec![0u8; 100]]);
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----\n").count(), 2);
+        let lines: Vec<&str> = pem.lines().collect();
+        // 100 bytes are 136 characters of base64.
+        assert_eq!(
+            lines[1..5].iter().map(|line| line.len()).collect::<Vec<_>>(),
+            [64, 64, 8, 25]
+        );
+        assert_eq!(lines[4], "-----END CERTIFICATE-----");
+    }
+}
