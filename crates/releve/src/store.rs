@@ -242,13 +242,14 @@ pub async fn shut_down(db: Database) {
 /// sets `wtimeoutMS`.
 pub const WRITE_WAIT: Duration = Duration::from_secs(60);
 
+/// Whether `concern` asks for unacknowledged writes (`w=0`).
+fn unacknowledged(concern: Option<&WriteConcern>) -> bool {
+    concern.is_some_and(|concern| concern.w == Some(Acknowledgment::Nodes(0)))
+}
+
 /// `options` as a writer needs them (see [`connect`]).
 fn for_writers(mut options: ClientOptions, uri: &str) -> Result<ClientOptions, StoreError> {
-    let unacknowledged = options
-        .write_concern
-        .as_ref()
-        .is_some_and(|concern| concern.w == Some(Acknowledgment::Nodes(0)));
-    if unacknowledged {
+    if unacknowledged(options.write_concern.as_ref()) {
         return Err(StoreError::Unacknowledged { uri: redact(uri) });
     }
     // A URI may set `journal` or `wtimeoutMS` alone: the driver then holds a concern without `w`.
@@ -291,12 +292,22 @@ pub async fn connect_read_only_within(
 
 /// Refuses, before anything is read or locked, a URI or database name a writer cannot use: a
 /// name MongoDB would refuse, a URI the driver cannot read, or one asking for unacknowledged
-/// writes (`w=0`). A `mongodb+srv://` URI is only read when connecting, as reading it
-/// resolves its name.
+/// writes (`w=0`). A `mongodb+srv://` URI's text alone is read here: reading its options
+/// whole resolves its name, which is for the connection to do.
 pub async fn check_usable(uri: &str, database: &str) -> Result<(), StoreError> {
     check_database_named(database, uri_database(uri).as_deref() == Some(database))?;
     if uri.trim_start().starts_with("mongodb+srv://") {
-        return Ok(());
+        // Its options are read without the DNS lookup reading it as `ClientOptions` makes.
+        return match mongodb::options::ConnectionString::parse(uri) {
+            Ok(read) if unacknowledged(read.write_concern.as_ref()) => {
+                Err(StoreError::Unacknowledged { uri: redact(uri) })
+            }
+            Ok(_) => Ok(()),
+            Err(cause) => match unreadable(uri, &cause) {
+                err if err.is_usage() => Err(err),
+                _ => Ok(()),
+            },
+        };
     }
     match ClientOptions::parse(uri)
         .await

@@ -1739,3 +1739,25 @@ fn a_database_name_refused_from_the_uri_s_path_is_not_blamed_on_database() {
     );
     assert_eq!(ws.remaining("usgs"), 1, "nothing is deleted");
 }
+
+/// A `mongodb+srv://` URI asking for unacknowledged writes (`w=0`) is refused like any other
+/// (exit 2, one line saying `w=0`): `w` is in the URI's text, read without DNS. It is let
+/// through the first check (only a URI's reading resolves it), so while its name does not
+/// resolve (DNS down, a cluster paused, here a `.invalid` name) the run says "unreachable"
+/// and exits 1, as a MongoDB outage, and the `w=0` is said only once DNS answers, after the
+/// raw folder and the lock (found by the stop-60 review of the first check).
+#[test]
+fn an_srv_uri_asking_for_unacknowledged_writes_is_refused_first_whatever_its_dns() {
+    let ws = Workspace::new("srv-w0");
+    let output = ws.command_with(&[
+        "--mongodb-uri",
+        "mongodb+srv://alice:s3cret@cluster0.example.invalid/releve?w=0",
+    ]);
+    let errors = stderr(&output);
+    assert!(
+        output.status.code() == Some(2) && errors.contains("unacknowledged writes (w=0)"),
+        "exits {:?}: {errors}",
+        output.status.code()
+    );
+    assert!(!errors.contains("s3cret"), "{errors}");
+}

@@ -84,7 +84,10 @@ mod tests {
         let lines: Vec<&str> = pem.lines().collect();
         // 100 bytes are 136 characters of base64.
         assert_eq!(
-            lines[1..5].iter().map(|line| line.len()).collect::<Vec<_>>(),
+            lines[1..5]
+                .iter()
+                .map(|line| line.len())
+                .collect::<Vec<_>>(),
             [64, 64, 8, 25]
         );
         assert_eq!(lines[4], "-----END CERTIFICATE-----");
