@@ -263,7 +263,8 @@ pub fn run(
         announced,
         records,
         coverage: announced.map(|a| records as f64 / a as f64),
-        shortfall: 0,
+        // As the collector counts it: what was announced and did not land.
+        shortfall: announced.map_or(0, |a| a.saturating_sub(records)),
         key_clashes: 0,
         clash_key: None,
         error: error.map(str::to_owned),
