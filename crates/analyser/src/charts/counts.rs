@@ -34,6 +34,7 @@ pub fn record_counts(
                 )
             }))
             .map_err(&fail)?;
+        super::shading_words(&mut chart, title, axis)?;
         Ok(())
     })
 }
@@ -180,6 +181,7 @@ pub fn totals(
                     + PathElement::new(vec![(0, -lift), (*width, -lift)], stub)
             }))
             .map_err(&fail)?;
+        super::shading_words(&mut chart, &title, axis)?;
         Ok(())
     })
 }

@@ -351,30 +351,58 @@ fn hourly_frame<'a, 'b>(
     Ok(chart)
 }
 
-/// Shades the part of the axis still to come when the report was generated (see
-/// [`TimeAxis::ahead_from`]), writing `to come` at its top where that fits, the stretches the
-/// source did not run (`no run`), those it was disabled in (`disabled`) and those its every run
-/// failed in (`failed`), and draws where
-/// days meet (see [`TimeAxis::day_starts`]): under the grid and the data.
+/// The shaded stretches of the axis, in the order they are drawn: the part still to come when
+/// the report was generated (see [`TimeAxis::ahead_from`]), the stretches the source did not
+/// run, those it was disabled in and those its every run failed in; each with its colour and
+/// its word.
+fn shadings(
+    axis: &TimeAxis,
+    end: f64,
+) -> Vec<((f64, f64), plotters::style::RGBColor, &'static str)> {
+    let ahead = axis
+        .ahead_from()
+        .map(|from| ((from, end), palette::AHEAD, "to come"));
+    let each = |stretches: Vec<(f64, f64)>, colour, word| {
+        stretches
+            .into_iter()
+            .map(move |stretch| (stretch, colour, word))
+    };
+    ahead
+        .into_iter()
+        .chain(each(
+            axis.without_run_positions(),
+            palette::NO_RUN,
+            "no run",
+        ))
+        .chain(each(
+            axis.disabled_positions(),
+            palette::DISABLED,
+            "disabled",
+        ))
+        .chain(each(axis.failing_positions(), palette::FAILED, "failed"))
+        .collect()
+}
+
+/// Shades the stretches of [`shadings`] and draws where days meet (see
+/// [`TimeAxis::day_starts`]): under the grid and the data. Their words are written over the
+/// data, once it is drawn ([`shading_words`]).
 fn days_and_ahead(
     chart: &mut HourlyChart<'_, '_>,
     title: &str,
     axis: &TimeAxis,
 ) -> Result<(), ChartError> {
-    let x = chart.x_range();
-    if let Some(from) = axis.ahead_from() {
-        shade(chart, title, (from, x.end), palette::AHEAD, "to come")?;
-    }
-    for stretch in axis.without_run_positions() {
-        shade(chart, title, stretch, palette::NO_RUN, "no run")?;
-    }
-    for stretch in axis.disabled_positions() {
-        shade(chart, title, stretch, palette::DISABLED, "disabled")?;
-    }
-    for stretch in axis.failing_positions() {
-        shade(chart, title, stretch, palette::FAILED, "failed")?;
-    }
     let fail = ChartError::from_plotters(title);
+    let x = chart.x_range();
+    let y = chart.y_range();
+    chart
+        .draw_series(
+            shadings(axis, x.end)
+                .into_iter()
+                .map(|((from, until), colour, _)| {
+                    Rectangle::new([(from, y.start), (until, y.end)], colour.filled())
+                }),
+        )
+        .map_err(&fail)?;
     let y = chart.y_range();
     chart
         .draw_series(
@@ -386,8 +414,23 @@ fn days_and_ahead(
     Ok(())
 }
 
-/// Shades `from..until` of the axis in `colour`, writing `label` at its top where that fits.
-fn shade(
+/// Writes each shaded stretch's word (see [`shadings`]) over the data drawn: across its top
+/// where that fits, else upwards along it, which reaches down among the bars.
+fn shading_words(
+    chart: &mut HourlyChart<'_, '_>,
+    title: &str,
+    axis: &TimeAxis,
+) -> Result<(), ChartError> {
+    let end = chart.x_range().end;
+    for (stretch, colour, label) in shadings(axis, end) {
+        shade_word(chart, title, stretch, colour, label)?;
+    }
+    Ok(())
+}
+
+/// Writes `label` in `from..until` of the axis, at its top where that fits across, on a patch
+/// of the stretch's `colour` that keeps it legible over the data.
+fn shade_word(
     chart: &mut HourlyChart<'_, '_>,
     title: &str,
     (from, until): (f64, f64),
@@ -396,12 +439,6 @@ fn shade(
 ) -> Result<(), ChartError> {
     let fail = ChartError::from_plotters(title);
     let y = chart.y_range();
-    chart
-        .draw_series(std::iter::once(Rectangle::new(
-            [(from, y.start), (until, y.end)],
-            colour.filled(),
-        )))
-        .map_err(&fail)?;
     let style = label_style().color(&palette::SHADE_WORDS);
     let room = chart.backend_coord(&(until, y.end)).0 - chart.backend_coord(&(from, y.end)).0;
     let width = chart
@@ -422,9 +459,17 @@ fn shade(
     if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
         // Set in pixels from the shaded part's top left corner.
         let at = (dots(3.0), dots(3.0));
+        let (wide, high) = (to_i32(width), to_i32(height));
+        let pad = dots(2.0);
+        let patch = [
+            (at.0 - pad, at.1 - pad),
+            (at.0 + wide + pad, at.1 + high + pad),
+        ];
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at((from, y.end)) + Text::new(label, at, style),
+                EmptyElement::at((from, y.end))
+                    + Rectangle::new(patch, colour.filled())
+                    + Text::new(label, at, style),
             ))
             .map_err(&fail)?;
     } else if i64::from(height) + i64::from(dots(2.0)) < i64::from(room)
@@ -433,17 +478,27 @@ fn shade(
         // Too narrow for the word across (a day of a month): written upwards along it, so
         // that each kind of shading is still named on the chart.
         let upwards = style.transform(FontTransform::Rotate270);
-        let at = (
-            (room - i32::try_from(height).unwrap_or(room)) / 2,
-            dots(3.0) + i32::try_from(width).unwrap_or(0),
-        );
+        let (wide, high) = (to_i32(width), to_i32(height));
+        let at = ((room - high) / 2, dots(3.0) + wide);
+        let pad = dots(2.0);
+        let patch = [
+            (at.0 - pad, at.1 - wide - pad),
+            (at.0 + high + pad, at.1 + pad),
+        ];
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at((from, y.end)) + Text::new(label, at, upwards),
+                EmptyElement::at((from, y.end))
+                    + Rectangle::new(patch, colour.filled())
+                    + Text::new(label, at, upwards),
             ))
             .map_err(&fail)?;
     }
     Ok(())
+}
+
+/// A text's size in pixels as plotters places it (a size past `i32` is none a chart has).
+fn to_i32(pixels: u32) -> i32 {
+    i32::try_from(pixels).unwrap_or(i32::MAX)
 }
 
 #[cfg(test)]
@@ -518,6 +573,47 @@ mod tests {
             words > 100,
             "a failed day and two disabled days are shaded in two colours that no word on the \
              chart names ({words} dark pixels added)"
+        );
+    }
+
+    /// A week's chart of records per hour shades six hours whose runs all failed (or a
+    /// stretch without a run) whose records a later run fetched, as an incremental source's
+    /// lookback or a snapshot feed brings them: the word, too wide across, is written upwards
+    /// along the stretch, but under the bars, so only its last letters show above them ("ed"
+    /// of `failed`, "un" of `no run`), and a reader cannot tell the lilac from the salmon.
+    /// The word must read as whole as over a stretch without records.
+    #[test]
+    fn a_word_written_upwards_along_a_stretch_whose_hours_hold_records_is_not_hidden_by_the_bars() {
+        let period = crate::period::ReportPeriod::containing(
+            PeriodKind::Week,
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap_or_default(),
+            chrono_tz::Europe::Paris,
+        );
+        let axis = TimeAxis::new(period.hours(), period.tz, PeriodKind::Week);
+        let hours = axis.hours().to_vec();
+        let failing = axis.clone().failing(vec![(hours[30], hours[36])]);
+        let size = (px(174.0), px(58.0));
+        let drawn = |counts: &[i64]| {
+            let plain = counts::record_counts(&axis, counts, size).expect("chart");
+            let shaded = counts::record_counts(&failing, counts, size).expect("chart");
+            words_added(&plain, &shaded)
+        };
+        let mut empty = vec![3_i64; hours.len()];
+        for count in &mut empty[30..36] {
+            *count = 0;
+        }
+        let over_nothing = drawn(&empty);
+        let over_records = drawn(&vec![3_i64; hours.len()]);
+
+        assert!(
+            over_nothing > 100,
+            "the measure sees the word ({over_nothing})"
+        );
+        assert!(
+            over_records * 10 >= over_nothing * 8,
+            "the word `failed` along six failed hours whose records came later is hidden by \
+             their bars: {over_records} dark pixels of it show, against {over_nothing} over \
+             hours without records"
         );
     }
 

@@ -151,6 +151,7 @@ pub fn numeric_band(
                 .filter_map(|(past, mark)| past.then_some(mark))
         });
         mark_past_scale(&mut chart, title, marks)?;
+        super::shading_words(&mut chart, title, axis)?;
         Ok(())
     })
 }
