@@ -105,26 +105,60 @@ fn remedy(held_releve_data: &bool) -> &'static str {
     }
 }
 
+/// `--new-database` given with the database the raw folder is summarised into already: most
+/// likely a shell whose `MONGODB_URI` still names the old one, where the refused run was
+/// given the new one (cron's). Going on would summarise the waiting files into the old
+/// database, and delete them.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "--new-database was given, but {} says this raw folder is summarised into `{database}` already, the database this run was given: nothing was read or deleted; give the database to summarise into from now on (--database NAME, or --mongodb-uri naming it in its path: this shell's MONGODB_URI may still name the old one)",
+    .record.display()
+)]
+pub struct NothingNew {
+    /// The database the run was given, and the one the folder is summarised into.
+    pub database: String,
+    /// `raw/.summariser-database`.
+    pub record: PathBuf,
+}
+
+/// Why [`check`] refused a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// Another database than the folder's.
+    #[error(transparent)]
+    NewDatabase(#[from] NewDatabase),
+    /// `--new-database` for the folder's own.
+    #[error(transparent)]
+    NothingNew(#[from] NothingNew),
+}
+
 /// Refuses a database other than the one the raw folder was summarised into before (`noted`,
 /// see [`noted`]), or one of that name without relevé data (`held_releve_data` false), unless
-/// `new_database`.
+/// `new_database`; and `new_database` for the database it is summarised into.
 pub fn check(
     raw_dir: &Path,
     noted: Option<&str>,
     database: &str,
     held_releve_data: bool,
     new_database: bool,
-) -> Result<(), NewDatabase> {
+) -> Result<(), Refused> {
+    let record = || releve::rawfile::summariser_database(raw_dir);
     match noted {
         Some(before) if (before != database || !held_releve_data) && !new_database => {
             Err(NewDatabase {
                 database: database.to_owned(),
                 held_releve_data,
-                record: releve::rawfile::summariser_database(raw_dir),
+                record: record(),
                 before: before.to_owned(),
                 from_uri: false,
-            })
+            }
+            .into())
         }
+        Some(before) if before == database && held_releve_data && new_database => Err(NothingNew {
+            database: database.to_owned(),
+            record: record(),
+        }
+        .into()),
         _ => Ok(()),
     }
 }

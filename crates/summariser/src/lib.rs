@@ -45,7 +45,7 @@ mod storable;
 mod summary;
 
 pub use failure_lines::failure_lines;
-pub use known_database::{NewDatabase, OthersDatabase, SharedDatabase};
+pub use known_database::{NewDatabase, NothingNew, OthersDatabase, Refused, SharedDatabase};
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
@@ -187,6 +187,9 @@ pub enum SummariseError {
     /// The database holds no relevé data, though the raw folder was summarised before.
     #[error(transparent)]
     NewDatabase(#[from] NewDatabase),
+    /// `--new-database` given with the database the folder is summarised into already.
+    #[error(transparent)]
+    NothingNew(#[from] NothingNew),
     /// The database holds relevé data, though the raw folder was never summarised.
     #[error(transparent)]
     SharedDatabase(#[from] SharedDatabase),
@@ -256,6 +259,7 @@ impl SummariseError {
             SummariseError::Store(store) => store.is_usage(),
             SummariseError::UnknownSource { .. }
             | SummariseError::NewDatabase(_)
+            | SummariseError::NothingNew(_)
             | SummariseError::SharedDatabase(_)
             | SummariseError::OthersDatabase(_) => true,
             _ => false,
@@ -329,13 +333,15 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
                 record: releve::rawfile::summariser_database(&options.raw_dir),
                 before: releve::store::DEFAULT_DATABASE.to_owned(),
                 from_uri: true,
-            })
+            }
+            .into())
         }
         checked => checked,
     };
     let checked = match checked {
         Ok(()) => known_database::own_database(&connected, options, summarised_before).await,
-        Err(refused) => Err(refused.into()),
+        Err(Refused::NewDatabase(refused)) => Err(refused.into()),
+        Err(Refused::NothingNew(refused)) => Err(refused.into()),
     };
     if let Err(refused) = checked {
         connected.shut_down().await;

@@ -1761,3 +1761,96 @@ fn an_srv_uri_asking_for_unacknowledged_writes_is_refused_first_whatever_its_dns
     );
     assert!(!errors.contains("s3cret"), "{errors}");
 }
+
+/// A PhD student renames her database, keeping her history: the data copied under the new
+/// name (`mongodump`/`mongorestore --nsFrom releve.* --nsTo phd.*`), the new name put in the
+/// crontab's `MONGODB_URI` above relevé's block, her shell still exporting the old one (as the
+/// README's MongoDB section sets it up: `export MONGODB_URI=…`, then `target/release/summariser`).
+/// Cron's :05 run is refused: "run once with --new-database to summarise this folder into it
+/// from now on". She does so from the checkout, as the line says; that run reads her shell's
+/// URI, finds the old database named in `raw/.summariser-database`,
+/// takes `--new-database` without a word and summarises the waiting files into the OLD
+/// database, deleting them: their records never reach the database cron's stages read (its
+/// reports miss them), and cron's next run is refused again. The advice names neither the
+/// database it means nor how to run it, and the run given `--new-database` for nothing does
+/// not say it changed nothing.
+#[tokio::test]
+async fn following_the_new_database_advice_by_hand_never_puts_the_files_into_the_old_database() {
+    let ws = Workspace::new("renamed-old");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    ws.summarise();
+    let server = testkit::MongoServer::shared();
+    let base = server.uri().trim_end_matches('/').to_owned();
+    // The history copied under the new name, as mongorestore does.
+    let renamed = server.fresh_database("renamed-phd");
+    let (old_db, new_db) = (ws.db().await, server.client_database(&renamed).await);
+    for name in old_db.list_collection_names().await.expect("collections") {
+        let documents = ws.documents(&name).await;
+        new_db.create_collection(&name).await.expect("created");
+        if !documents.is_empty() {
+            new_db
+                .collection::<mongodb::bson::Document>(&name)
+                .insert_many(documents)
+                .await
+                .expect("copied");
+        }
+    }
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("b", (10, 5), 2.0)]),
+    );
+
+    // Cron's run: refused, saying what to do.
+    let cron = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+        .current_dir(ws.dir.path())
+        .env("MONGODB_URI", format!("{base}/{renamed}"))
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("summariser runs");
+    assert_eq!(cron.status.code(), Some(2), "{}", stderr(&cron));
+    let advice = stderr(&cron);
+    assert!(advice.contains("--new-database"), "{advice}");
+
+    // Followed by hand in the checkout: the command the line gives, if it gives one, else
+    // the summariser with --new-database.
+    let advised: Vec<String> = advice
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|quoted| quoted.contains("--new-database") && quoted.contains(' '))
+        .map(|command| {
+            command
+                .split_whitespace()
+                .skip(1)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["--new-database".to_owned()]);
+    let by_hand = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+        .current_dir(ws.dir.path())
+        .args(&advised)
+        // Her shell's, as before the rename.
+        .env("MONGODB_URI", format!("{base}/{}", ws.database))
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("summariser runs");
+    assert!(
+        ws.record("usgs", "b").await.is_none(),
+        "following `{advice}` by hand ({advised:?}) stored the waiting file into the old database `{}`, deleting it, not into `{renamed}`, which cron's stages read: {}",
+        ws.database,
+        stderr(&by_hand)
+    );
+    assert_eq!(by_hand.status.code(), Some(2), "{}", stderr(&by_hand));
+    assert!(
+        stderr(&by_hand).contains(&format!(
+            "--new-database was given, but {} says this raw folder is summarised into `{}` already",
+            std::path::Path::new("raw")
+                .join(".summariser-database")
+                .display(),
+            ws.database
+        )),
+        "{}",
+        stderr(&by_hand)
+    );
+}
