@@ -1940,3 +1940,70 @@ async fn lengthening_a_sources_every_does_not_hide_a_summariser_stuck_for_hours(
     );
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
 }
+
+/// A PhD student renames her database (`mongodump`/`mongorestore` of `releve` into a new name,
+/// the crontab's `MONGODB_URI` path changed to it), keeping her history and the raw folder:
+/// every summariser run from then on stops with exit 2, because `raw/.summariser-database` still
+/// names `releve` ("run once with --new-database"). `status`, reading the new name, said `ok`
+/// (exit 0) for three hours, then only BEHIND without the cause: it has the same file to tell
+/// that the summariser refuses the database it reads.
+#[tokio::test]
+async fn a_database_the_summariser_refuses_for_the_one_the_raw_folder_names_needs_attention() {
+    let server = testkit::MongoServer::shared();
+    let renamed = server.fresh_database("statusrenamed");
+    let site = Site::new();
+    // The raw folder as the old database's summariser left it: its id, and `releve` noted.
+    let folder = "6752f0c1a9e3b2d4c5f60718";
+    std::fs::write(site.raw().join(".installation"), format!("{folder}\n")).expect("id");
+    std::fs::write(site.raw().join(".summariser-database"), "releve\n").expect("noted");
+    // The database copied under its new name: it names this very folder, holds its runs and hours.
+    let place = std::fs::canonicalize(site.raw()).expect("raw's place");
+    insert(
+        &renamed,
+        "installation",
+        vec![doc! {"_id": "summariser", "folder": folder,
+        "raw_dir": place.display().to_string(), "since": bson_date(Utc::now() - TimeDelta::days(240))}],
+    )
+    .await;
+    let now = runs_just_now(&renamed).await;
+    insert(
+        &renamed,
+        HOURLY,
+        vec![doc! {"source": "meteo", "hour": bson_date(hour_of(now)), "count": 4_i64, "updated_at": bson_date(now)}],
+    )
+    .await;
+    // The next :05 run has landed nothing yet: a run of `meteo` waits.
+    land_run(&site.raw(), &run("meteo", now, None));
+    let reports = site.dir.path().join("reports");
+    std::fs::create_dir_all(&reports).expect("reports");
+    for back in 0..=9 {
+        let day = (now - TimeDelta::days(back)).date_naive();
+        std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
+    }
+
+    // As the summariser would take it: refused.
+    let summariser = std::process::Command::new(testkit::binary("summariser"))
+        .current_dir(site.dir.path())
+        .args(["--mongodb-uri", server.uri(), "--database", &renamed])
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("run the summariser");
+    assert_eq!(
+        summariser.status.code(),
+        Some(2),
+        "{}",
+        text(&summariser.stderr)
+    );
+
+    let output = site.status(server.uri(), &renamed);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "status says all is well while every summariser run is refused:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(".summariser-database") && stderr.contains("--new-database"),
+        "{stderr}"
+    );
+}

@@ -96,7 +96,10 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let database = match read {
         Ok((state, collected, named)) => {
             collected_before_due = collected;
-            others_database = named.as_ref().map(summarised_elsewhere);
+            others_database = named
+                .as_ref()
+                .map(summarised_elsewhere)
+                .or_else(|| summarised_into_another(args));
             state
         }
         // A URI or database name that cannot be used is the command line's fault, as for
@@ -422,6 +425,21 @@ struct HourRow {
     hour: bson::DateTime,
     #[serde(rename = "count", deserialize_with = "releve::store::count")]
     _count: i64,
+}
+
+/// The database `raw/.summariser-database` names, when it is not the one read: the
+/// summariser refuses each run given the one read (after a database renamed, the crontab's
+/// URI changed), or the one read is no longer the folder's (status run by hand with an old
+/// URI after `--new-database`).
+fn summarised_into_another(args: &StatusArgs) -> Option<String> {
+    let read = args.mongo.database();
+    let noted = rawfile::summarised_into(&args.raw.raw_dir).ok().flatten()?;
+    (noted != read).then(|| {
+        format!(
+            "MongoDB: {} says this raw folder is summarised into `{noted}`, not `{read}`, read here: the summariser refuses each run given `{read}` (cron's, if its MONGODB_URI names it), and `{read}` holds none of the hours summarised since; if `{read}` is the database to keep, run the summariser once with --new-database, given it, else read `{noted}` (--database {noted})",
+            rawfile::summariser_database(&args.raw.raw_dir).display()
+        )
+    })
 }
 
 /// Why the database is not this raw folder's (see [`releve::store::installation`]): it names
