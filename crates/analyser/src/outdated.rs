@@ -29,12 +29,13 @@ pub struct Written {
     pub period: ReportPeriod,
     /// Its file.
     pub path: PathBuf,
-    /// When it was written (last modified): a report written by this version is dated when
-    /// its data was read.
-    pub modified: DateTime<Utc>,
+    /// When it was written: when its data was read, as its file is dated, or as the report
+    /// records it (see [`crate::pdf::generated_at`]) when that is a second or more earlier
+    /// (a copy's file is dated by the copy).
+    pub written_at: DateTime<Utc>,
 }
 
-/// The report of `period` in `reports_dir`, when there is one written (last modified) once the
+/// The report of `period` in `reports_dir`, when there is one written (see [`Written`]) once the
 /// period's data was stored, [`STORED_WITHIN`] hours after it was complete
 /// ([`ReportPeriod::complete_at`]): one written earlier, by hand while the period ran or just
 /// after, lacks its last data. One that left out `[[source]]` tables the configuration refused
@@ -50,15 +51,22 @@ pub fn written_once_complete(
         .ok()
         .filter(|meta| meta.is_file())?;
     let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
-    if modified < period.complete_at() + STORED_WITHIN {
+    let bytes = std::fs::read(&path).ok();
+    // The file's time, to the nanosecond, unless the report's own, to the second, is earlier
+    // than that second: the file was copied (`cp -r`), and is as new as the copy.
+    let written_at = match bytes.as_deref().and_then(crate::pdf::generated_at) {
+        Some(generated) if generated + chrono::TimeDelta::seconds(1) <= modified => generated,
+        _ => modified,
+    };
+    if written_at < period.complete_at() + STORED_WITHIN {
         return None;
     }
-    let left_out_fixed = !refused_now
-        && std::fs::read(&path).is_ok_and(|bytes| crate::pdf::left_out_refused(&bytes));
+    let left_out_fixed =
+        !refused_now && bytes.is_some_and(|bytes| crate::pdf::left_out_refused(&bytes));
     (!left_out_fixed).then_some(Written {
         period: *period,
         path,
-        modified,
+        written_at,
     })
 }
 
@@ -123,7 +131,7 @@ pub async fn changed_since(
     now: DateTime<Utc>,
 ) -> Result<BTreeMap<PathBuf, BTreeSet<String>>, StoreError> {
     let mut changed: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-    let Some(oldest) = written.iter().map(|w| w.modified).min() else {
+    let Some(oldest) = written.iter().map(|w| w.written_at).min() else {
         return Ok(changed);
     };
     let hours = written.iter().flat_map(|w| {
@@ -175,7 +183,7 @@ pub async fn changed_since(
         for w in written {
             let in_period = w.period.first_hour_of(source.resolution) <= hour
                 && hour < w.period.end_hour_of(source.resolution);
-            if in_period && updated_at > w.modified {
+            if in_period && updated_at > w.written_at {
                 changed
                     .entry(w.path.clone())
                     .or_default()

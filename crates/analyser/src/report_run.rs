@@ -307,6 +307,10 @@ async fn write_period(
         }
     }
     let started = std::time::Instant::now();
+    // Dated when its data was read: a summary written since, even while the report was laid
+    // out, is newer (see `outdated`); or when a summariser run still storing hours began. The
+    // PDF records it too, which a copy of the file keeps.
+    let read_at = read_at(summariser_began, &period, now);
     let pdf = crate::report::render(&ReportInput {
         config,
         period: &period,
@@ -318,6 +322,7 @@ async fn write_period(
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
+        data_read_at: read_at,
         written_again: rewrite,
     })?;
     let path = args.reports_dir.join(period.file_name());
@@ -325,9 +330,6 @@ async fn write_period(
     // folder that cannot be tidied is worth a warning, not a failure.
     prune_old_reports(&args.reports_dir, config, &period);
     save(&path, &pdf)?;
-    // Dated when its data was read: a summary written since, even while the report was laid
-    // out, is newer (see `outdated`); or when a summariser run still storing hours began.
-    let read_at = read_at(summariser_began, &period, now);
     let dated = std::fs::File::options()
         .write(true)
         .open(&path)
@@ -506,6 +508,7 @@ pub fn render_report(
         credentials_missing: &BTreeSet::new(),
         unconfigured: &BTreeMap::new(),
         generated_at,
+        data_read_at: generated_at,
         written_again: false,
     })
 }

@@ -2830,3 +2830,45 @@ fn a_day_job_failing_for_mongodb_names_the_report_it_did_not_write() {
         "no report of a day before any the folder holds is called missed: {stderr}"
     );
 }
+
+/// Moving an installation with `cp -r` (no `-a`): every report in `reports/` gets the copy's
+/// time as its modification time. A day report written at 04:15, some of whose hours the
+/// summariser stored again at the :05 before cron was stopped for the move (a portal's late
+/// rows, a France Travail day caught up), was due to be written again by the next job; on the
+/// new machine `--if-missing` takes the copy's time for the time it was written, later than
+/// those hours, and leaves it for ever without them. The report itself says when it was
+/// written (its `/CreationDate`).
+#[tokio::test(flavor = "multi_thread")]
+async fn if_missing_writes_again_a_report_copied_without_its_time_whose_hours_changed_before_the_copy()
+ {
+    let (uri, db) = golden_database("copied-r").await;
+    let database = MongoServer::shared().client_database(&db).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let day = ["--date", &golden::date(0), "--if-missing"];
+    let report = dir.path().join(golden::report(0));
+    analyse(dir.path(), &uri, &db, &day).await;
+
+    // Late data: an hour of the day summarised again, before cron is stopped.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let in_day = doc! {"source": "quakes", "hour": {"$gte": store::bson_date(golden::day_start())}};
+    assert_eq!(summarised_again(&database, in_day).await, 1);
+    // Then cron stopped and the checkout copied by `cp -r`: the report's time is the copy's.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let copied = std::time::SystemTime::now();
+    std::fs::File::options()
+        .write(true)
+        .open(&report)
+        .and_then(|file| file.set_modified(copied))
+        .expect("the copy's time");
+
+    // The new machine's first day job.
+    analyse(dir.path(), &uri, &db, &day).await;
+    let cover = common::flat(&common::page_texts(&report)[0]);
+    assert!(
+        cover.contains(
+            "replacing the report written before: hours of the period were summarised since"
+        ),
+        "the report lacking the hours summarised before the copy was left as it is: {cover}"
+    );
+}

@@ -101,6 +101,24 @@ pub fn left_out_refused(bytes: &[u8]) -> bool {
     })
 }
 
+/// When the report in the PDF `bytes` read its data, as its information's
+/// `/CreationDate` says (`D:YYYYMMDDHHmmSS`, UTC as [`ReportDocument::new`] writes it): what a
+/// copy keeps, where its file's modification time is the copy's.
+pub fn generated_at(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    const KEY: &[u8] = b"/CreationDate";
+    let after = bytes.windows(KEY.len()).position(|window| window == KEY)? + KEY.len();
+    let rest = bytes.get(after..)?;
+    let start = rest
+        .windows(3)
+        .take(8)
+        .position(|window| window == b"(D:")?
+        + 3;
+    let digits = std::str::from_utf8(rest.get(start..start + 14)?).ok()?;
+    chrono::NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M%S")
+        .ok()
+        .map(|at| at.and_utc())
+}
+
 impl ReportDocument {
     /// Marks the document as a report leaving out `[[source]]` tables the configuration
     /// refused, which [`left_out_refused`] reads: `--if-missing` writes it again once none is.
@@ -695,5 +713,7 @@ mod tests {
             .map(|at| &text[at..(at + 40).min(text.len())])
             .unwrap_or_default();
         assert!(info.contains("D:20261122001507+00'00'"), "{info}");
+        assert_eq!(generated_at(&bytes), Some(generated));
+        assert_eq!(generated_at(b"%PDF-1.7 no information"), None);
     }
 }

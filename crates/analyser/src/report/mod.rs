@@ -68,6 +68,9 @@ pub struct ReportInput<'a> {
     pub unconfigured: &'a BTreeMap<String, i64>,
     /// When the report is generated.
     pub generated_at: DateTime<Utc>,
+    /// When its data counts as read (no later than `generated_at`: see the analyser's
+    /// `report_run`), which the PDF records as its creation date for `--if-missing`.
+    pub data_read_at: DateTime<Utc>,
     /// True when it replaces, unasked, a report of its period whose hours were summarised
     /// again since (`--if-missing`): the cover says so.
     pub written_again: bool,
@@ -120,7 +123,7 @@ impl Quarantined {
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     let period = input.period;
     let title = format!("relevé report: {}", period.label());
-    let mut doc = ReportDocument::new(&title, input.generated_at)?;
+    let mut doc = ReportDocument::new(&title, input.data_read_at)?;
     if !input.config.refused.is_empty() {
         doc.mark_left_out();
     }
