@@ -341,6 +341,38 @@ fn lines_for_another_user_warn_when_that_user_cannot_write_the_folders() {
     );
 }
 
+/// The README's set-up for lines run as another user (`CRONTAB="sudo crontab -u releve"`: "the
+/// lines then run as that user, who must own `logs/`, `raw/` and `reports/`", which the
+/// installer checks and gives the `chown` for) beside its Credentials section (`chmod 600
+/// .env`, "readable by you alone"): the `.env` stays the installing user's, mode 0600, and
+/// every stage of every line, run as the other user, stops with `.env: cannot be read:
+/// Permission denied` (exit 2), each minute, from the first; the installer says "Installed"
+/// and nothing of it. It should say the lines' user cannot read `.env` (and what to run), as
+/// it does for the folders. (Found by the hardened-service probe.)
+#[test]
+fn lines_for_another_user_warn_when_that_user_cannot_read_the_env_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let checkout = Checkout::new();
+    let env = checkout.home().join(".env");
+    std::fs::write(
+        &env,
+        "FRANCE_TRAVAIL_CLIENT_ID=id\nFRANCE_TRAVAIL_CLIENT_SECRET='s3cret'\n",
+    )
+    .expect("write .env");
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    let crontab = format!(
+        "{} -u nobody",
+        checkout.dir.path().join("bin/crontab").display()
+    );
+    let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}/.env", checkout.home().display())),
+        "the lines run as nobody, who cannot read the installing user's .env (mode 0600), so every stage would stop on it; the installer says nothing of it:\n{stderr}"
+    );
+}
+
 #[test]
 fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused() {
     let accented = Checkout::named("relevé");

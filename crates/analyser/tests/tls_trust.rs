@@ -262,3 +262,66 @@ fn ssl_cert_file_naming_no_file_is_said_naming_it() {
         "{said}"
     );
 }
+
+/// The machine's certificates are handed to the driver in a temporary file, written in the
+/// system's temporary folder: where that folder cannot be written (a `/tmp` full, a `TMPDIR`
+/// naming a folder a service cannot write or that was removed), a MongoDB over TLS whose CA the
+/// machine trusts reads as UNAVAILABLE, said as "the certificates this machine trusts … cannot
+/// be read", pointing at `SSL_CERT_FILE` and `SSL_CERT_DIR`, though they are readable and name
+/// the right CA. The previous version handed the bundle's own path to the driver, writing
+/// nothing; a temporary folder has nothing to do with checking MongoDB's certificate.
+#[test]
+fn a_mongodb_behind_a_trusted_ca_is_read_when_the_temporary_folder_cannot_be_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let front = tls_front(dir.path());
+    let ca = dir.path().join("ca.pem");
+    let no_tmp = dir.path().join("removed-tmp");
+    let said = status_with(
+        dir.path(),
+        &front,
+        "",
+        &[("SSL_CERT_FILE", &ca), ("TMPDIR", &no_tmp)],
+    );
+    assert!(
+        said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port)),
+        "MongoDB over TLS, its CA trusted and readable, refused because the temporary folder \
+         cannot be written:\n{said}"
+    );
+}
+
+/// A server that ends each connection at once though the URI already asks for TLS: MongoDB
+/// Atlas closing connections from an address not on its access list (its URIs are
+/// `mongodb+srv://`, TLS on), a proxy refusing the client, or a plain server reached with
+/// `tls=true` by mistake. The line says "if it takes TLS connections only, add `tls=true` to
+/// the URI" to a URI that holds `tls=true`: advice that cannot help, hiding the real causes.
+#[test]
+fn a_server_closing_tls_connections_at_once_is_not_answered_with_advice_to_add_tls() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            // Ended once the client has spoken, its words unread (a reset), as a server
+            // refusing the client does.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(connection);
+        }
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let uri = format!("mongodb://127.0.0.1:{port}/?tls=true&serverSelectionTimeoutMS=3000");
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(dir.path())
+        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .env_remove("MONGODB_URI")
+        .env("SSL_CERT_FILE", dir.path().join("ca.pem"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("analyser runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
+    assert!(
+        !said.contains("add `tls=true` to the URI"),
+        "a URI already asking for TLS is told to add `tls=true`:\n{said}"
+    );
+}

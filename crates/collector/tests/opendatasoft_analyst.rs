@@ -75,3 +75,42 @@ async fn an_incremental_daily_dataset_published_two_days_late_lands_its_rows() {
         double.requests()
     );
 }
+
+/// The same daily dataset published two days late, holding besides one row dated ahead (a
+/// year mistyped, `2099`, or a forecast row): the first run's question of the selection's
+/// newest row is answered by that row, later than now, so the run falls back to the last 24
+/// hours, which hold none of the published days; the row ahead lands, its time sets no cursor
+/// past now, and every later run asks from its own start less `lookback`. After three runs the
+/// dataset's newest published day has still not landed: the first run should take the 24 hours
+/// up to the newest row not later than now.
+#[tokio::test]
+async fn an_incremental_dataset_published_late_with_one_row_dated_ahead_lands_its_last_day() {
+    let mut records = daily_counts_published_two_days_late();
+    let newest = records.last().cloned().expect("a newest row");
+    records.push(json!({"jour": "2099-03-01", "comptage": 7}));
+    let double = OpendatasoftDouble::new("comptages-velo-jour", records);
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&daily_source(&server.url()));
+    for _ in 0..3 {
+        let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+            .await
+            .expect("a run");
+        assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    }
+    let landed: Vec<Value> = site
+        .data_files("velo-jour")
+        .iter()
+        .flat_map(|file| {
+            serde_json::from_slice::<Vec<Value>>(&std::fs::read(file).expect("read"))
+                .expect("a JSON array")
+        })
+        .collect();
+    assert!(
+        landed.contains(&newest),
+        "after three runs the dataset's newest published day ({}) has not landed, one row dated \
+         2099 standing for the selection's newest; landed {:?}, requests {:?}",
+        newest["jour"],
+        landed,
+        double.requests()
+    );
+}

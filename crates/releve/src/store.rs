@@ -79,7 +79,7 @@ where
     Ok(())
 }
 #[cfg(test)]
-use error::{Unreachable, why_unreachable, without_nested_fields};
+use error::{Unreachable, closed_at_once, why_unreachable, without_nested_fields};
 
 /// Connects, checks the server answers a ping within a few seconds, and ensures the indexes
 /// (the stages that write).

@@ -47,13 +47,11 @@ pub enum StoreError {
         /// The gist of the driver's complaint (its full text is logged at debug level).
         detail: String,
     },
-    /// Over TLS, the certificates the machine trusts cannot be read.
-    #[error(
-        "the certificates this machine trusts, to check MongoDB's over TLS, cannot be read: {unread} (they are those SSL_CERT_FILE and SSL_CERT_DIR name when set, else the distribution's bundle)"
-    )]
+    /// Over TLS, the certificates the machine trusts cannot be read or handed to the driver.
+    #[error("MongoDB over TLS: {why}")]
     Untrusted {
-        /// Why, naming the file or folder.
-        unread: String,
+        /// Why, naming the file, folder or setting.
+        why: String,
     },
     /// A server answered the driver's handshakes but not a read within `waited` seconds.
     #[error(
@@ -264,6 +262,10 @@ impl StoreError {
         match why_unreachable(&cause.to_string()) {
             _ if login => StoreError::LoginRefused { uri },
             Unreachable::Login => StoreError::LoginRefused { uri },
+            Unreachable::Closed => StoreError::Unreachable {
+                detail: closed_at_once(&uri).to_owned(),
+                uri,
+            },
             Unreachable::Because(detail) => StoreError::Unreachable {
                 uri,
                 detail: detail.to_owned(),
@@ -290,8 +292,22 @@ fn credential_pieces(uri: &str) -> Vec<&str> {
 pub(super) enum Unreachable {
     /// The credentials were refused.
     Login,
+    /// The server closed each connection at once.
+    Closed,
     /// Anything else, in words.
     Because(&'static str),
+}
+
+/// Why a server closed each connection at once, as a URI asking for TLS or not (`uri`) tells.
+pub(super) fn closed_at_once(uri: &str) -> &'static str {
+    let uri = uri.to_ascii_lowercase();
+    let tls = uri.starts_with("mongodb+srv://")
+        || ["tls=true", "ssl=true"].iter().any(|on| uri.contains(on));
+    if tls {
+        "the server closed each connection at once: an address its access list does not allow (MongoDB Atlas's Network Access), a proxy refusing it, or a server without TLS reached with TLS on?"
+    } else {
+        "the server closed each connection at once: if it takes TLS connections only, add `tls=true` to the URI"
+    }
 }
 
 /// The cause in a driver's error text (which also holds internals not worth showing), the
@@ -315,9 +331,7 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
     } else if holds(&["Connection reset by peer", "early eof", "UnexpectedEof"]) {
-        Unreachable::Because(
-            "the server closed each connection at once: if it takes TLS connections only, add `tls=true` to the URI",
-        )
+        Unreachable::Closed
     } else if holds(&["not valid for name", "NotValidForName"]) {
         Unreachable::Because(
             "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",

@@ -67,8 +67,28 @@ fn a_failed_srv_lookup_is_said_as_a_dns_failure() {
                 why.contains("DNS") || why.contains("resolve"),
                 "{text}: said as `{why}`"
             ),
-            Unreachable::Login => panic!("{text}: taken for a login refused"),
+            other => panic!("{text}: taken for {other:?}"),
         }
+    }
+}
+
+/// A server closing each connection at once: asked for TLS or not, the advice differs (the
+/// review found `tls=true` advised to a URI holding it).
+#[test]
+fn a_connection_closed_at_once_is_said_with_the_advice_its_uri_needs() {
+    let text = "Server selection timeout: … Error: Kind: I/O error: Connection reset by peer (os error 104)";
+    assert_eq!(why_unreachable(text), Unreachable::Closed);
+    assert!(closed_at_once("mongodb://db.example.org/").contains("add `tls=true`"));
+    for tls in [
+        "mongodb://db.example.org/?tls=true",
+        "mongodb+srv://***@cluster0.example.net/",
+        "mongodb://db.example.org/?SSL=true",
+    ] {
+        let said = closed_at_once(tls);
+        assert!(
+            !said.contains("add `tls=true`") && said.contains("access list"),
+            "{tls}: {said}"
+        );
     }
 }
 

@@ -2,10 +2,11 @@
 //! HTTPS finds them (`rustls-native-certs`): the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name
 //! when either is set, else the distribution's bundle. A laboratory's own CA installed there is
 //! trusted, and the roots are the system's of today, not those compiled in. The driver reads
-//! its CAs from one PEM file, when the client is made: they are written to a temporary one.
+//! its CAs from one PEM file, when the client is made: a bundle is given by its path; the
+//! certificates of `SSL_CERT_DIR`'s folders are written to a temporary file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use mongodb::options::{ClientOptions, Tls};
@@ -13,10 +14,10 @@ use mongodb::options::{ClientOptions, Tls};
 use super::StoreError;
 
 /// Over TLS, unless the URI names its own CA file (`tlsCAFile`) or checks no certificate,
-/// points `options` at a file holding the certificates the machine trusts, in `dir`; the file
-/// is returned, to keep until the client is made. With none found and none refused, the
-/// driver's compiled-in roots stay. Certificates that cannot be read (`SSL_CERT_FILE` naming
-/// a file that is not there) are said: when no other is found, as the failure.
+/// points `options` at the certificates the machine trusts; the temporary file written for
+/// `SSL_CERT_DIR`'s, in `dir`, is returned, to keep until the client is made. With none found,
+/// the driver's compiled-in roots stay. Certificates that cannot be read (`SSL_CERT_FILE`
+/// naming a file that is not there) are said: when no other is found, as the failure.
 pub(super) fn machines_certificates(
     options: &mut ClientOptions,
     dir: &Path,
@@ -27,12 +28,26 @@ pub(super) fn machines_certificates(
     if tls.ca_file_path.is_some() || tls.allow_invalid_certificates == Some(true) {
         return Ok(None);
     }
+    let named = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+    let (file, dirs) = (named("SSL_CERT_FILE"), named("SSL_CERT_DIR"));
+    if dirs.is_none() {
+        // One file, given to the driver as it is: `SSL_CERT_FILE`, else the bundle.
+        tls.ca_file_path = match file.map(PathBuf::from) {
+            Some(file) => Some(readable(file)?),
+            None => openssl_probe::probe().cert_file,
+        };
+        return Ok(None);
+    }
     let found = rustls_native_certs::load_native_certs();
     let unread = found.errors.iter().map(ToString::to_string);
     if found.certs.is_empty() {
         return match unread.collect::<Vec<_>>().join("; ") {
             unread if unread.is_empty() => Ok(None),
-            unread => Err(StoreError::Untrusted { unread }),
+            unread => Err(StoreError::Untrusted {
+                why: format!(
+                    "the certificates this machine trusts cannot be read: {unread} (SSL_CERT_FILE and SSL_CERT_DIR name them)"
+                ),
+            }),
         };
     }
     for unread in unread {
@@ -48,13 +63,26 @@ pub(super) fn machines_certificates(
             Ok(file.into_temp_path())
         })
         .map_err(|err| StoreError::Untrusted {
-            unread: format!(
-                "they cannot be written for the driver in {}: {err}",
+            why: format!(
+                "the certificates of SSL_CERT_DIR's folders are handed to the driver in one temporary file, which cannot be written in {} ({err}): set TMPDIR to a folder this user can write",
                 dir.display()
             ),
         })?;
     tls.ca_file_path = Some(written.to_path_buf());
     Ok(Some(written))
+}
+
+/// `file`, named by `SSL_CERT_FILE`, when it can be read.
+fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
+    match std::fs::File::open(&file) {
+        Ok(_) => Ok(file),
+        Err(err) => Err(StoreError::Untrusted {
+            why: format!(
+                "SSL_CERT_FILE names {}, which cannot be read ({err}): name the bundle of the certificates this machine trusts, or unset it",
+                file.display()
+            ),
+        }),
+    }
 }
 
 /// `certificates` as PEM, one `CERTIFICATE` block each.
