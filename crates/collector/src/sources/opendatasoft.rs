@@ -62,7 +62,7 @@ pub(super) async fn collect(
 }
 
 /// Where an incremental source's first run starts, with no cursor yet: 24 hours before the
-/// selection's newest row, or before now when that row is later, when the selection holds
+/// selection's newest row not dated ahead of now, or before now when the selection holds
 /// none, or when its `time` is a dotted path ODSQL cannot order by.
 async fn first_start(
     ctx: &RunContext,
@@ -77,7 +77,17 @@ async fn first_start(
     }
     let mut query = selection(source, settings, None);
     query.retain(|(name, _)| *name != "order_by");
-    query.push(("order_by", format!("{} desc", odsql_field(source))));
+    // Rows dated ahead (a year mistyped, a forecast's) are not the newest published.
+    let field = odsql_field(source);
+    let published = format!(
+        "{field} <= date'{}'",
+        now.to_rfc3339_opts(SecondsFormat::Millis, true)
+    );
+    match query.iter_mut().find(|(name, _)| *name == "where") {
+        Some((_, clause)) => *clause = format!("{clause} AND {published}"),
+        None => query.push(("where", published)),
+    }
+    query.push(("order_by", format!("{field} desc")));
     query.push(("limit", "1".to_owned()));
     let what = "records (the selection's newest row, for a first incremental run)";
     let answer = ctx
