@@ -849,7 +849,10 @@ fn a_nan_in_the_body_is_read_as_null_and_said() {
     );
     let site = Site::new(&config);
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
-    let warning = line_with(&stderr, "`NaN` or `Infinity`, which are not JSON");
+    let warning = line_with(
+        &stderr,
+        "`NaN` or `Infinity` (or `nan`, `inf`), which are not JSON",
+    );
     assert!(warning.contains("values=2"), "{warning}");
     let files = site.data_files("own");
     let landed: serde_json::Value =

@@ -121,44 +121,26 @@ pub struct NothingNew {
     pub record: PathBuf,
 }
 
-/// Why [`check`] refused a run.
-#[derive(Debug, thiserror::Error)]
-pub enum Refused {
-    /// Another database than the folder's.
-    #[error(transparent)]
-    NewDatabase(#[from] NewDatabase),
-    /// `--new-database` for the folder's own.
-    #[error(transparent)]
-    NothingNew(#[from] NothingNew),
-}
-
 /// Refuses a database other than the one the raw folder was summarised into before (`noted`,
 /// see [`noted`]), or one of that name without relevé data (`held_releve_data` false), unless
-/// `new_database`; and `new_database` for the database it is summarised into.
+/// `new_database`.
 pub fn check(
     raw_dir: &Path,
     noted: Option<&str>,
     database: &str,
     held_releve_data: bool,
     new_database: bool,
-) -> Result<(), Refused> {
-    let record = || releve::rawfile::summariser_database(raw_dir);
+) -> Result<(), NewDatabase> {
     match noted {
         Some(before) if (before != database || !held_releve_data) && !new_database => {
             Err(NewDatabase {
                 database: database.to_owned(),
                 held_releve_data,
-                record: record(),
+                record: releve::rawfile::summariser_database(raw_dir),
                 before: before.to_owned(),
                 from_uri: false,
-            }
-            .into())
+            })
         }
-        Some(before) if before == database && held_releve_data && new_database => Err(NothingNew {
-            database: database.to_owned(),
-            record: record(),
-        }
-        .into()),
         _ => Ok(()),
     }
 }
@@ -205,6 +187,7 @@ pub async fn own_database(
     connected: &Unindexed,
     options: &Options,
     summarised_before: bool,
+    noted: Option<&str>,
 ) -> Result<(), SummariseError> {
     let db = connected.database();
     let raw_dir = &options.raw_dir;
@@ -226,6 +209,18 @@ pub async fn own_database(
         |theirs: Installation| OthersDatabase(Elsewhere::of(&options.database, theirs, raw_dir));
     match installation::named(db).await? {
         Some(theirs) if theirs.folder == ours.folder => {
+            // Nothing for `--new-database` to change: the database is the folder's, and names
+            // it (a folder that lost its id is named by another, and needs it).
+            if options.new_database
+                && connected.held_releve_data
+                && noted == Some(options.database.as_str())
+            {
+                return Err(NothingNew {
+                    database: options.database.clone(),
+                    record: releve::rawfile::summariser_database(raw_dir),
+                }
+                .into());
+            }
             if theirs.raw_dir != ours.raw_dir {
                 let moved = Installation {
                     since: theirs.since,

@@ -45,7 +45,7 @@ mod storable;
 mod summary;
 
 pub use failure_lines::failure_lines;
-pub use known_database::{NewDatabase, NothingNew, OthersDatabase, Refused, SharedDatabase};
+pub use known_database::{NewDatabase, NothingNew, OthersDatabase, SharedDatabase};
 pub use pipeline::BATCH_FILES;
 pub use resummarise::Resummarise;
 
@@ -333,15 +333,16 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
                 record: releve::rawfile::summariser_database(&options.raw_dir),
                 before: releve::store::DEFAULT_DATABASE.to_owned(),
                 from_uri: true,
-            }
-            .into())
+            })
         }
         checked => checked,
     };
     let checked = match checked {
-        Ok(()) => known_database::own_database(&connected, options, summarised_before).await,
-        Err(Refused::NewDatabase(refused)) => Err(refused.into()),
-        Err(Refused::NothingNew(refused)) => Err(refused.into()),
+        Ok(()) => {
+            known_database::own_database(&connected, options, summarised_before, noted.as_deref())
+                .await
+        }
+        Err(refused) => Err(refused.into()),
     };
     if let Err(refused) = checked {
         connected.shut_down().await;
