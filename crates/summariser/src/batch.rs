@@ -14,6 +14,7 @@
 //! recent than the one held is ignored, as if its file did not hold the record, and only
 //! versions as recent as each other are ordered by landing.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -21,7 +22,7 @@ use releve::recency::Recency;
 use releve::{RawFileName, Source};
 use serde_json::Value;
 
-use crate::landed::{LandedFile, RecordText};
+use crate::landed::{LandedFile, LandedRecord, RecordText};
 use crate::summary::{Facts, hour_of};
 
 /// The version of a record a batch holds.
@@ -119,16 +120,20 @@ impl Batch {
         }
         self.rejected_records
             .extend(landed.rejected_records.into_iter().map(|text| (file, text)));
-        let mut clashes = 0;
         if self.final_before.is_none() {
             self.final_before = final_before;
         }
         let final_before = self.final_before;
+        let mut within = Vec::with_capacity(landed.records.len());
         for record in landed.records {
             if final_before.is_some_and(|horizon| hour_of(record.time) < horizon) {
                 self.past_retention.insert(record.key);
-                continue;
+            } else {
+                within.push(record);
             }
+        }
+        let (records, clashes) = one_per_key(within);
+        for record in records {
             let version = Version {
                 time: record.time,
                 facts: record.facts,
@@ -142,24 +147,14 @@ impl Batch {
                 Some(held) if version.recency < held.recency => {
                     // Less recent than the version held (a stale copy served later): ignored,
                     // as if the file did not hold the record.
-                    if held.last_holder() == file {
-                        clashes += 1;
-                    }
                     if held.superseded.last() != Some(&file) && !held.holders.contains(&file) {
                         held.superseded.push(file);
                     }
                 }
                 Some(held) if same_content(held, &version) => {
-                    // Served twice by the same file (pages that shifted while the portal added
-                    // rows), the file is a holder once.
-                    if held.last_holder() != file {
-                        held.holders.push(file);
-                    }
+                    held.holders.push(file);
                 }
                 Some(held) => {
-                    if held.last_holder() == file {
-                        clashes += 1;
-                    }
                     let mut superseded = std::mem::take(&mut held.superseded);
                     superseded.extend(held.holders.iter().filter(|holder| **holder != file));
                     superseded.retain(|other| *other != file);
@@ -191,14 +186,59 @@ impl Batch {
 }
 
 fn same_content(held: &Version, new: &Version) -> bool {
-    if held.time != new.time {
+    same_record((held.time, &held.raw), (new.time, &new.raw))
+}
+
+/// Whether two records are the same: the same time and the same JSON.
+fn same_record(a: (DateTime<Utc>, &RecordText), b: (DateTime<Utc>, &RecordText)) -> bool {
+    if a.0 != b.0 {
         return false;
     }
-    if held.raw.get() == new.raw.get() {
+    if a.1.get() == b.1.get() {
         return true;
     }
     let parse = |raw: &RecordText| serde_json::from_str::<Value>(raw.get()).ok();
-    matches!((parse(&held.raw), parse(&new.raw)), (Some(a), Some(b)) if same_json(&a, &b))
+    matches!((parse(a.1), parse(b.1)), (Some(a), Some(b)) if same_json(&a, &b))
+}
+
+/// The records of one file, one per key, and how many it held under the key of a different
+/// record of it: of records sharing a key, the most recent by the source's `version`, the
+/// last of those as recent; one alike to the one kept is no clash (pages that shifted while
+/// the portal added rows served it twice). Resolved within the file before the file meets the
+/// batch, so that a clash the file holds is no new run of versions: the same clash in every
+/// snapshot would otherwise rewrite the record, its file and its hour, at every run.
+fn one_per_key(records: Vec<LandedRecord>) -> (Vec<LandedRecord>, usize) {
+    let mut keep = vec![true; records.len()];
+    let mut clashes = 0;
+    {
+        let mut kept: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+        for (at, record) in records.iter().enumerate() {
+            match kept.entry(record.key.as_str()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(at);
+                }
+                Entry::Occupied(mut slot) => {
+                    let held = &records[*slot.get()];
+                    if same_record((held.time, &held.raw), (record.time, &record.raw)) {
+                        keep[at] = false;
+                    } else if record.recency < held.recency {
+                        keep[at] = false;
+                        clashes += 1;
+                    } else {
+                        keep[*slot.get()] = false;
+                        slot.insert(at);
+                        clashes += 1;
+                    }
+                }
+            }
+        }
+    }
+    let records = records
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(record, kept)| kept.then_some(record))
+        .collect();
+    (records, clashes)
 }
 
 /// True when `a` and `b` are the same JSON, members in any order: as `==`, but `-0.0` and

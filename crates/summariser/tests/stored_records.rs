@@ -798,3 +798,39 @@ async fn a_file_moved_back_with_a_version_past_keep_days_leaves_a_later_files_ve
     assert_eq!(b["properties"]["mag"], json!(2.0));
     assert_eq!(ws.remaining("usgs"), 0);
 }
+
+/// A feed whose `key` is not unique serves the same two readings of a station under one key in
+/// every snapshot: the last of the file is kept, and the next snapshot holds that same version
+/// again. The README: a record's `file` and `landed_at` name "the first that held it, as a later
+/// file holding the record unchanged rewrites nothing"; and an hour's `updated_at` moves only
+/// when the hour or one of its records changed (else `--if-missing` writes the day's report
+/// again, "hours of the period were summarised since").
+#[tokio::test]
+async fn a_record_clashing_alike_in_every_snapshot_keeps_its_first_file_and_its_hour() {
+    let ws = Workspace::new("clash-every-run");
+    let body = snapshot(vec![
+        quake("station", (10, 5), 1.0),
+        quake("station", (10, 5), 3.0),
+        quake("other", (10, 10), 2.0),
+    ]);
+    let first = ws.land("usgs", (10, 30, 0), &body);
+    ws.summarise();
+    let before = ws.dump_exact().await;
+    let stored = ws.record("usgs", "station").await.expect("record stored");
+    assert_eq!(stored.get_str("file"), Ok(first.file_name().as_str()));
+
+    // The next snapshot serves exactly the same records.
+    ws.land("usgs", (10, 31, 0), &body);
+    let log = common::stderr(&ws.summarise());
+    let record = ws.record("usgs", "station").await.expect("record stored");
+    assert_eq!(
+        record.get_str("file"),
+        Ok(first.file_name().as_str()),
+        "the version stored came from the first file; a later file holding it unchanged rewrites nothing: {log}"
+    );
+    assert_eq!(
+        ws.dump_exact().await,
+        before,
+        "nothing changed, so nothing is written (the hour's updated_at included): {log}"
+    );
+}

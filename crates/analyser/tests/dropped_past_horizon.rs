@@ -1,0 +1,112 @@
+//! A report of a period that began before the runs' 90-day horizon: `rejected` is kept 90 days
+//! from each file's `landed_at` (a TTL index, as `runs` is on `finished`), so the records the
+//! summariser dropped from the period's earlier files are gone from MongoDB, as its earlier
+//! runs are. The report says the collections are counted "from …, the oldest runs kept"; the
+//! count of dropped records must not be given as the whole period's.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use mongodb::bson::{Document, doc};
+use releve::store;
+use testkit::MongoServer;
+
+const CONFIG: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1h\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nnumeric = [\"properties.mag\"]\n";
+
+fn run(started: chrono::DateTime<Utc>) -> releve::RunMetrics {
+    releve::RunMetrics {
+        source: "quakes".into(),
+        kind: "http_json".into(),
+        file: Some(format!(
+            "quakes_{}.json",
+            started.format("%Y-%m-%dT%H-%M-%SZ")
+        )),
+        started,
+        finished: started + Duration::seconds(2),
+        duration_ms: Some(2_000),
+        http_calls: Some(1),
+        retries: Some(0),
+        throttled: Some(0),
+        announced: None,
+        records: 10,
+        coverage: None,
+        shortfall: 0,
+        key_clashes: 0,
+        clash_key: None,
+        error: None,
+        day: None,
+        every_s: Some(3600),
+        disabled_from: None,
+        retry_from: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropped_records_of_a_period_partly_past_the_horizon_are_not_given_as_the_whole_periods() {
+    let now = Utc::now();
+    // Where the TTL indexes of `runs` and `rejected` have deleted up to.
+    let horizon = now - Duration::days(90);
+    let first_kept = horizon + Duration::minutes(10);
+    let server = MongoServer::shared();
+    let name = server.fresh_database("dropped-horizon");
+    let db = server.client_database(&name).await;
+    // The runs kept: hourly from just after the horizon, for thirty days.
+    let runs: Vec<Document> = (0..24 * 30)
+        .map(|h| store::run_document(&run(first_kept + Duration::hours(h))).expect("run"))
+        .collect();
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("runs");
+    // Each hour of the ten days before the horizon and thirty after holds records.
+    let hourly: Vec<Document> = (-24 * 10..24 * 30)
+        .map(|h| {
+            let hour = store::hour_of(horizon) + Duration::hours(h);
+            doc! {"source": "quakes", "hour": store::bson_date(hour), "count": 10_i64,
+            "numeric": [], "categories": [], "bbox": null,
+            "updated_at": store::bson_date(hour + Duration::hours(1))}
+        })
+        .collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+    // One file landed after the horizon dropped 4 records; those the files landed before it
+    // dropped were deleted with them by the TTL index on `landed_at`.
+    db.collection::<Document>(store::REJECTED)
+        .insert_one(doc! {"source": "quakes", "file": "quakes_x.json",
+        "landed_at": store::bson_date(first_kept), "count": 4_i64})
+        .await
+        .expect("rejected");
+
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("config");
+    let date = first_kept.date_naive().to_string();
+    let args: Vec<String> = [
+        "--mongodb-uri",
+        server.uri(),
+        "--database",
+        &name,
+        "--period",
+        "month",
+        "--date",
+        &date,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    let text = common::flat(&common::text(std::path::Path::new(printed.trim())));
+    assert!(
+        text.contains("the oldest runs kept"),
+        "the month began before the runs kept: {text}"
+    );
+    assert!(
+        !text.contains("4 records dropped by the summariser (no key, or no time it could read) from files landed in this period"),
+        "the records dropped from the month's files landed before the horizon are no longer known, as its collections are: 4 is not the month's count: {text}"
+    );
+}
