@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use releve::{Resolution, Source};
 
 use crate::completeness::silence::Silence;
-use crate::completeness::{Completeness, Coverage, PausedInto};
+use crate::completeness::{Completeness, Coverage, ExpectedFrom, PausedInto};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 use crate::report::silences::{OngoingAt, after_words, silence_lines, stretch_words};
@@ -451,10 +451,14 @@ fn alerts(
         doc.paragraph(&clashes, BODY, false, Ink::MUTED);
     }
     for (source, c) in assessed.iter().filter(|(_, c)| c.rejected > 0) {
-        let files = if source.collects_by_day() {
-            "the files of the days collected in this period"
-        } else {
-            "files landed in this period"
+        let files = match (&c.expected_from, source.collects_by_day()) {
+            // Dropped records are kept as long as the runs: those of earlier files are gone.
+            (ExpectedFrom::OldestKept(at), _) => format!(
+                "files landed since {}, the oldest runs kept (those of earlier files are no longer known)",
+                local_time(*at, tz)
+            ),
+            (_, true) => "the files of the days collected in this period".to_owned(),
+            (_, false) => "files landed in this period".to_owned(),
         };
         let dropped = format!(
             "{}: {} dropped by the summariser (no key, or no time it could read) from {files}; its log names the files, and `rejected_records` keeps each distinct one (a record too large for it keeps its file in the raw folder's _quarantine/).",
