@@ -109,4 +109,9 @@ async fn dropped_records_of_a_period_partly_past_the_horizon_are_not_given_as_th
         !text.contains("4 records dropped by the summariser (no key, or no time it could read) from files landed in this period"),
         "the records dropped from the month's files landed before the horizon are no longer known, as its collections are: 4 is not the month's count: {text}"
     );
+    assert!(
+        text.contains("No failed collection in this period since ")
+            && !text.contains("No failed collection in this period."),
+        "the failures of the month's days before the runs kept are not known: {text}"
+    );
 }

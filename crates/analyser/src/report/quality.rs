@@ -406,12 +406,22 @@ fn alerts(
         && shortfalls.is_empty()
         && runs_known
     {
-        doc.paragraph(
-            "No failed collection in this period.",
-            BODY,
-            false,
-            Ink::TEXT,
-        );
+        // Of a period begun before the oldest runs kept, only their stretch is known.
+        let kept_from = assessed
+            .iter()
+            .filter_map(|(_, c)| match c.expected_from {
+                ExpectedFrom::OldestKept(at) => Some(at),
+                _ => None,
+            })
+            .max();
+        let none = match kept_from {
+            Some(at) => format!(
+                "No failed collection in this period since {}, the oldest runs kept.",
+                local_time(at, tz)
+            ),
+            None => "No failed collection in this period.".to_owned(),
+        };
+        doc.paragraph(&none, BODY, false, Ink::TEXT);
     }
     // When no source collected, first: it explains the lines of each source below.
     for line in silences {
