@@ -124,15 +124,16 @@ impl Batch {
             self.final_before = final_before;
         }
         let final_before = self.final_before;
-        let mut within = Vec::with_capacity(landed.records.len());
-        for record in landed.records {
-            if final_before.is_some_and(|horizon| hour_of(record.time) < horizon) {
-                self.past_retention.insert(record.key);
-            } else {
-                within.push(record);
+        let mut records = landed.records;
+        // In place: a file's records are the batch's largest allocation.
+        records.retain(|record| {
+            let past = final_before.is_some_and(|horizon| hour_of(record.time) < horizon);
+            if past {
+                self.past_retention.insert(record.key.clone());
             }
-        }
-        let (records, clashes) = one_per_key(within);
+            !past
+        });
+        let clashes = one_per_key(&mut records);
         for record in records {
             let version = Version {
                 time: record.time,
@@ -201,13 +202,13 @@ fn same_record(a: (DateTime<Utc>, &RecordText), b: (DateTime<Utc>, &RecordText))
     matches!((parse(a.1), parse(b.1)), (Some(a), Some(b)) if same_json(&a, &b))
 }
 
-/// The records of one file, one per key, and how many it held under the key of a different
-/// record of it: of records sharing a key, the most recent by the source's `version`, the
+/// Leaves the records of one file one per key, and says how many it held under the key of a
+/// different record of it: of records sharing a key, the most recent by the source's `version`, the
 /// last of those as recent; one alike to the one kept is no clash (pages that shifted while
 /// the portal added rows served it twice). Resolved within the file before the file meets the
 /// batch, so that a clash the file holds is no new run of versions: the same clash in every
 /// snapshot would otherwise rewrite the record, its file and its hour, at every run.
-fn one_per_key(records: Vec<LandedRecord>) -> (Vec<LandedRecord>, usize) {
+fn one_per_key(records: &mut Vec<LandedRecord>) -> usize {
     let mut keep = vec![true; records.len()];
     let mut clashes = 0;
     {
@@ -233,12 +234,9 @@ fn one_per_key(records: Vec<LandedRecord>) -> (Vec<LandedRecord>, usize) {
             }
         }
     }
-    let records = records
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(record, kept)| kept.then_some(record))
-        .collect();
-    (records, clashes)
+    let mut kept = keep.into_iter();
+    records.retain(|_| kept.next().unwrap_or(true));
+    clashes
 }
 
 /// True when `a` and `b` are the same JSON, members in any order: as `==`, but `-0.0` and
