@@ -325,3 +325,66 @@ fn a_server_closing_tls_connections_at_once_is_not_answered_with_advice_to_add_t
         "a URI already asking for TLS is told to add `tls=true`:\n{said}"
     );
 }
+
+/// The same server closing each connection at once, the URI asking for TLS by naming its CA
+/// (`tlsCAFile=…`, which turns TLS on in the driver as `tls=true` does, as MongoDB's URI
+/// options say): the line still says "if it takes TLS connections only, add `tls=true` to the
+/// URI", advice that cannot help a connection already over TLS, rather than the access list or
+/// proxy said to a URI holding `tls=true`.
+#[test]
+fn a_server_closing_connections_made_over_tls_by_tls_ca_file_is_not_answered_with_advice_to_add_tls()
+ {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(connection);
+        }
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let uri = format!(
+        "mongodb://127.0.0.1:{port}/?tlsCAFile={}&serverSelectionTimeoutMS=3000",
+        dir.path().join("ca.pem").display()
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(dir.path())
+        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("analyser runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
+    assert!(
+        said.contains("closed each connection at once"),
+        "the server closing each connection is said so: {said}"
+    );
+    assert!(
+        !said.contains("add `tls=true` to the URI"),
+        "a URI already over TLS (tlsCAFile) is told to add `tls=true`:\n{said}"
+    );
+}
+
+/// `SSL_CERT_FILE` naming a folder (the laboratory's CA in it, the variable mistaken for
+/// `SSL_CERT_DIR`): the README says the file `SSL_CERT_FILE` names, "one that cannot be read
+/// is said, naming it", and a file that is not there is said so. A folder cannot be read as a
+/// bundle either, but it passes the check (a folder opens), the driver finds no certificate in
+/// it, and MongoDB's certificate is refused as signed by no CA this machine trusts, the
+/// variable and the folder unnamed.
+#[test]
+fn ssl_cert_file_naming_a_folder_is_said_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::copy(dir.path().join("ca.pem"), certs.join("laboratory.pem")).expect("the CA");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &certs)]);
+    assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
+    assert!(
+        said.contains("SSL_CERT_FILE") && said.contains(&certs.display().to_string()),
+        "SSL_CERT_FILE naming a folder is not said, naming it:\n{said}"
+    );
+}

@@ -1854,3 +1854,95 @@ async fn following_the_new_database_advice_by_hand_never_puts_the_files_into_the
         stderr(&by_hand)
     );
 }
+
+/// A second local server, as the new machine of a move: started by `scripts/mongo-local.sh` in
+/// a folder of its own, stopped when dropped.
+struct SecondServer {
+    dir: tempfile::TempDir,
+    uri: String,
+}
+
+impl SecondServer {
+    fn start() -> SecondServer {
+        let dir = tempfile::tempdir().expect("a folder for the second server");
+        let script = testkit::workspace_root().join("scripts/mongo-local.sh");
+        let output = std::process::Command::new(&script)
+            .arg("start")
+            .arg(dir.path())
+            .output()
+            .expect("scripts/mongo-local.sh runs");
+        assert!(output.status.success(), "{}", stderr(&output));
+        let uri = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        SecondServer { dir, uri }
+    }
+}
+
+impl Drop for SecondServer {
+    fn drop(&mut self) {
+        let _ =
+            std::process::Command::new(testkit::workspace_root().join("scripts/mongo-local.sh"))
+                .arg("stop")
+                .arg(self.dir.path())
+                .output();
+    }
+}
+
+/// The README's MongoDB section: "To move to another database or a new server […] on purpose,
+/// run `summariser --new-database` once, given that database as cron's lines will give it
+/// (`--mongodb-uri URI` naming it […]) […] To keep the history under the new name or server,
+/// copy the database first". A student moving her database to a new server keeps its name and
+/// copies it there first, as advised, then runs the summariser once with `--new-database` and
+/// the new server's URI: it is refused (exit 2) as "summarised into `releve` already, the
+/// database this run was given […] this shell's MONGODB_URI may still name the old one",
+/// though the URI names the new server, and the files waiting stay out of it.
+#[tokio::test]
+async fn moving_to_a_new_server_with_its_history_copied_as_the_readme_says_is_not_refused() {
+    let ws = Workspace::new("newserver");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    ws.summarise();
+    // The new server, the history copied there under the same name (mongodump/mongorestore).
+    let new_server = SecondServer::start();
+    let client = mongodb::Client::with_uri_str(&new_server.uri)
+        .await
+        .expect("client of the new server");
+    let (old_db, new_db) = (ws.db().await, client.database(&ws.database));
+    for name in old_db.list_collection_names().await.expect("collections") {
+        let documents = ws.documents(&name).await;
+        new_db.create_collection(&name).await.expect("created");
+        if !documents.is_empty() {
+            new_db
+                .collection::<mongodb::bson::Document>(&name)
+                .insert_many(documents)
+                .await
+                .expect("copied");
+        }
+    }
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("b", (10, 5), 2.0)]),
+    );
+
+    // As the README says: once, with --new-database, given the new server's URI.
+    let moved = ws
+        .command(&new_server.uri)
+        .arg("--new-database")
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("summariser runs");
+    let said = stderr(&moved);
+    assert_eq!(
+        moved.status.code(),
+        Some(0),
+        "the README's way to move to a new server, its history copied first, is refused: {said}"
+    );
+    let stored = new_db
+        .collection::<mongodb::bson::Document>("records")
+        .find_one(mongodb::bson::doc! {"source": "usgs", "key": "b"})
+        .await
+        .expect("record lookup");
+    assert!(
+        stored.is_some(),
+        "the waiting file's record is not in the new server's database: {said}"
+    );
+}

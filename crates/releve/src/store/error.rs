@@ -301,8 +301,18 @@ pub(super) enum Unreachable {
 /// Why a server closed each connection at once, as a URI asking for TLS or not (`uri`) tells.
 pub(super) fn closed_at_once(uri: &str) -> &'static str {
     let uri = uri.to_ascii_lowercase();
+    // The driver turns TLS on for these too.
     let tls = uri.starts_with("mongodb+srv://")
-        || ["tls=true", "ssl=true"].iter().any(|on| uri.contains(on));
+        || [
+            "tls=true",
+            "ssl=true",
+            "tlscafile=",
+            "tlscertificatekeyfile=",
+            "tlsinsecure=",
+            "tlsallowinvalidcertificates=",
+        ]
+        .iter()
+        .any(|on| uri.contains(on));
     if tls {
         "the server closed each connection at once: an address its access list does not allow (MongoDB Atlas's Network Access), a proxy refusing it, or a server without TLS reached with TLS on?"
     } else {

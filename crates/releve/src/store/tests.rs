@@ -83,6 +83,7 @@ fn a_connection_closed_at_once_is_said_with_the_advice_its_uri_needs() {
         "mongodb://db.example.org/?tls=true",
         "mongodb+srv://***@cluster0.example.net/",
         "mongodb://db.example.org/?SSL=true",
+        "mongodb://db.example.org/?tlsCAFile=/etc/ssl/lab.pem",
     ] {
         let said = closed_at_once(tls);
         assert!(

@@ -72,18 +72,33 @@ pub(super) fn machines_certificates(
     Ok(Some(written))
 }
 
-/// `file`, named by `SSL_CERT_FILE`, when it can be read.
+/// `file`, named by `SSL_CERT_FILE`, when it can be read and holds a certificate: the driver
+/// would take a folder, or a file of none, for no CA at all.
 fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
-    match std::fs::File::open(&file) {
-        Ok(_) => Ok(file),
-        Err(err) => Err(StoreError::Untrusted {
-            why: format!(
-                "SSL_CERT_FILE names {}, which cannot be read ({err}): name the bundle of the certificates this machine trusts, or unset it",
-                file.display()
-            ),
-        }),
-    }
+    let why = match std::fs::read(&file) {
+        Ok(text)
+            if text
+                .windows(PEM_CERTIFICATE.len())
+                .any(|at| at == PEM_CERTIFICATE) =>
+        {
+            return Ok(file);
+        }
+        Ok(_) => "which holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)".to_owned(),
+        Err(err) if file.is_dir() => {
+            format!("a folder ({err}), which SSL_CERT_DIR names, not SSL_CERT_FILE")
+        }
+        Err(err) => format!("which cannot be read ({err})"),
+    };
+    Err(StoreError::Untrusted {
+        why: format!(
+            "SSL_CERT_FILE names {}, {why}: name the bundle of the certificates this machine trusts, or unset it",
+            file.display()
+        ),
+    })
 }
+
+/// How a PEM certificate begins.
+const PEM_CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";
 
 /// `certificates` as PEM, one `CERTIFICATE` block each.
 fn as_pem(certificates: &[impl AsRef<[u8]>]) -> String {
