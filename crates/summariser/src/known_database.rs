@@ -111,7 +111,7 @@ fn remedy(held_releve_data: &bool) -> &'static str {
 /// database, and delete them.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "--new-database was given, but {} says this raw folder is summarised into `{database}` already, the database this run was given: nothing was read or deleted; give the database to summarise into from now on (--database NAME, or --mongodb-uri naming it in its path: this shell's MONGODB_URI may still name the old one)",
+    "--new-database was given, but {} says this raw folder is summarised into `{database}` already, the database this run was given, which names this folder: nothing was read or deleted; there is nothing to change, so run without --new-database (a database copied under its name to a new server needs nothing more), or give the database to summarise into from now on (--database NAME, or --mongodb-uri naming it in its path: this shell's MONGODB_URI may still name the old one)",
     .record.display()
 )]
 pub struct NothingNew {

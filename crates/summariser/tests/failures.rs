@@ -1923,10 +1923,24 @@ async fn moving_to_a_new_server_with_its_history_copied_as_the_readme_says_is_no
         &snapshot(vec![quake("b", (10, 5), 2.0)]),
     );
 
-    // As the README says: once, with --new-database, given the new server's URI.
-    let moved = ws
+    // With --new-database, as the README said: nothing to change, said so (the same name on
+    // the old server, from a shell, would take the waiting files there, and cannot be told
+    // from it), and nothing read or deleted.
+    let refused = ws
         .command(&new_server.uri)
         .arg("--new-database")
+        .env_remove("MONGODB_URI")
+        .output()
+        .expect("summariser runs");
+    let said = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("there is nothing to change, so run without --new-database (a database copied under its name to a new server needs nothing more)"),
+        "{said}"
+    );
+    // As the README says now: the new server's URI, nothing more.
+    let moved = ws
+        .command(&new_server.uri)
         .env_remove("MONGODB_URI")
         .output()
         .expect("summariser runs");
