@@ -133,6 +133,28 @@ fn a_certificate_refused_though_its_ca_is_trusted_says_why() {
     }
 }
 
+/// A loopback server that ends each connection once the client has spoken, its words unread
+/// (a reset), as a server refusing the client does; its port.
+fn closing_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(connection);
+        }
+    });
+    port
+}
+
+/// The CA [`laboratory_ca`] wrote in `dir`, copied into a folder of its own, `certs`.
+fn ca_in_a_folder(dir: &Path) -> std::path::PathBuf {
+    let certs = dir.join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::copy(dir.join("ca.pem"), certs.join("laboratory.pem")).expect("the CA");
+    certs
+}
+
 /// `analyser status` against the front with `uri_options` after `?tls=true`, the environment
 /// holding `env` (`SSL_CERT_FILE` and `SSL_CERT_DIR` unset otherwise): what it said, stdout
 /// then stderr.
@@ -141,10 +163,16 @@ fn status_with(dir: &Path, front: &Front, uri_options: &str, env: &[(&str, &Path
         "mongodb://127.0.0.1:{}/?tls=true{uri_options}&serverSelectionTimeoutMS=3000",
         front.port
     );
+    status_of(dir, &uri, env)
+}
+
+/// `analyser status` of `uri`, the environment holding `env` (`SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` unset otherwise): what it said, stdout then stderr.
+fn status_of(dir: &Path, uri: &str, env: &[(&str, &Path)]) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_analyser"));
     command
         .current_dir(dir)
-        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
+        .args(["status", "--mongodb-uri", uri, "--database", "tls_trust"])
         .env_remove("MONGODB_URI")
         .env_remove("SSL_CERT_FILE")
         .env_remove("SSL_CERT_DIR")
@@ -202,9 +230,7 @@ fn tls_allow_invalid_hostnames_is_not_answered_with_advice_to_allow_invalid_cert
 fn a_mongodb_behind_a_ca_in_ssl_cert_dir_is_read_as_the_collector_reads_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     laboratory_ca(dir.path());
-    let certs = dir.path().join("certs");
-    std::fs::create_dir(&certs).expect("certs folder");
-    std::fs::copy(dir.path().join("ca.pem"), certs.join("laboratory.pem")).expect("the CA");
+    let certs = ca_in_a_folder(dir.path());
     let front = tls_front(dir.path());
     let said = status_with(dir.path(), &front, "", &[("SSL_CERT_DIR", &certs)]);
     assert!(
@@ -228,15 +254,11 @@ fn a_mongodb_wanting_tls_reached_without_it_is_not_said_to_answer_too_late() {
         "mongodb://127.0.0.1:{}/?serverSelectionTimeoutMS=3000",
         front.port
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
-        .current_dir(dir.path())
-        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
-        .env_remove("MONGODB_URI")
-        .env("SSL_CERT_FILE", dir.path().join("ca.pem"))
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("analyser runs");
-    let said = String::from_utf8_lossy(&output.stdout);
+    let said = status_of(
+        dir.path(),
+        &uri,
+        &[("SSL_CERT_FILE", &dir.path().join("ca.pem"))],
+    );
     assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
     assert!(
         !said.contains("no server answered in time") && said.contains("tls=true"),
@@ -297,28 +319,15 @@ fn a_mongodb_behind_a_trusted_ca_is_read_when_the_temporary_folder_cannot_be_wri
 /// the URI" to a URI that holds `tls=true`: advice that cannot help, hiding the real causes.
 #[test]
 fn a_server_closing_tls_connections_at_once_is_not_answered_with_advice_to_add_tls() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let port = listener.local_addr().expect("its address").port();
-    std::thread::spawn(move || {
-        for connection in listener.incoming() {
-            // Ended once the client has spoken, its words unread (a reset), as a server
-            // refusing the client does.
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            drop(connection);
-        }
-    });
+    let port = closing_server();
     let dir = tempfile::tempdir().expect("temp dir");
     laboratory_ca(dir.path());
     let uri = format!("mongodb://127.0.0.1:{port}/?tls=true&serverSelectionTimeoutMS=3000");
-    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
-        .current_dir(dir.path())
-        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
-        .env_remove("MONGODB_URI")
-        .env("SSL_CERT_FILE", dir.path().join("ca.pem"))
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("analyser runs");
-    let said = String::from_utf8_lossy(&output.stdout);
+    let said = status_of(
+        dir.path(),
+        &uri,
+        &[("SSL_CERT_FILE", &dir.path().join("ca.pem"))],
+    );
     assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
     assert!(
         !said.contains("add `tls=true` to the URI"),
@@ -334,28 +343,14 @@ fn a_server_closing_tls_connections_at_once_is_not_answered_with_advice_to_add_t
 #[test]
 fn a_server_closing_connections_made_over_tls_by_tls_ca_file_is_not_answered_with_advice_to_add_tls()
  {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let port = listener.local_addr().expect("its address").port();
-    std::thread::spawn(move || {
-        for connection in listener.incoming() {
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            drop(connection);
-        }
-    });
+    let port = closing_server();
     let dir = tempfile::tempdir().expect("temp dir");
     laboratory_ca(dir.path());
     let uri = format!(
         "mongodb://127.0.0.1:{port}/?tlsCAFile={}&serverSelectionTimeoutMS=3000",
         dir.path().join("ca.pem").display()
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
-        .current_dir(dir.path())
-        .args(["status", "--mongodb-uri", &uri, "--database", "tls_trust"])
-        .env_remove("MONGODB_URI")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("analyser runs");
-    let said = String::from_utf8_lossy(&output.stdout);
+    let said = status_of(dir.path(), &uri, &[]);
     assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
     assert!(
         said.contains("closed each connection at once"),
@@ -377,9 +372,7 @@ fn a_server_closing_connections_made_over_tls_by_tls_ca_file_is_not_answered_wit
 fn ssl_cert_file_naming_a_folder_is_said_naming_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     laboratory_ca(dir.path());
-    let certs = dir.path().join("certs");
-    std::fs::create_dir(&certs).expect("certs folder");
-    std::fs::copy(dir.path().join("ca.pem"), certs.join("laboratory.pem")).expect("the CA");
+    let certs = ca_in_a_folder(dir.path());
     let front = tls_front(dir.path());
     let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &certs)]);
     assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
