@@ -115,3 +115,101 @@ async fn dropped_records_of_a_period_partly_past_the_horizon_are_not_given_as_th
         "the failures of the month's days before the runs kept are not known: {text}"
     );
 }
+
+/// A daily source beside an hourly one, both collected before the horizon: the hourly one's
+/// runs kept begin minutes after it, the daily one's at its next run, up to a day later.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_failed_collection_is_said_since_the_oldest_runs_kept_not_a_daily_sources_next_run() {
+    let now = Utc::now();
+    let horizon = now - Duration::days(90);
+    // On a whole minute: a run's start and end (two seconds later) are one minute printed.
+    let first_kept = chrono::DurationRound::duration_trunc(
+        horizon + Duration::minutes(10),
+        Duration::minutes(1),
+    )
+    .expect("a minute");
+    // The daily source runs at midnight (UTC, the report's time zone): its first run kept is
+    // the first midnight after the hourly source's.
+    let midnight = (first_kept + Duration::days(1))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let server = MongoServer::shared();
+    let name = server.fresh_database("since-oldest-kept");
+    let db = server.client_database(&name).await;
+    let daily = |started: chrono::DateTime<Utc>| releve::RunMetrics {
+        source: "daily".into(),
+        file: Some(format!(
+            "daily_{}.json",
+            started.format("%Y-%m-%dT%H-%M-%SZ")
+        )),
+        every_s: Some(86_400),
+        ..run(started)
+    };
+    let mut runs: Vec<Document> = (0..24 * 30)
+        .map(|h| store::run_document(&run(first_kept + Duration::hours(h))).expect("run"))
+        .collect();
+    runs.extend(
+        (0..30).map(|d| store::run_document(&daily(midnight + Duration::days(d))).expect("run")),
+    );
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("runs");
+    let hourly: Vec<Document> = ["quakes", "daily"]
+        .iter()
+        .flat_map(|source| {
+            (-24 * 10..24 * 30).map(move |h| {
+                let hour = store::hour_of(horizon) + Duration::hours(h);
+                doc! {"source": *source, "hour": store::bson_date(hour), "count": 10_i64,
+                "numeric": [], "categories": [], "bbox": null,
+                "updated_at": store::bson_date(hour + Duration::hours(1))}
+            })
+        })
+        .collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/d\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n"
+    );
+    std::fs::write(dir.path().join("sources.toml"), config).expect("config");
+    let date = first_kept.date_naive().to_string();
+    let args: Vec<String> = [
+        "--mongodb-uri",
+        server.uri(),
+        "--database",
+        &name,
+        "--period",
+        "month",
+        "--date",
+        &date,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    let text = common::flat(&common::text(std::path::Path::new(printed.trim())));
+    let oldest = first_kept.format("%Y-%m-%d %H:%M").to_string();
+    assert!(
+        text.contains(&format!(
+            "quakes: collections counted from {oldest}, the oldest runs kept"
+        )),
+        "the hourly source's runs are kept from {oldest}: {text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "No failed collection in this period since {oldest}, the oldest runs kept."
+        )),
+        "the runs kept begin at {oldest}, and none failed from there on: the daily source's next run ({}) is not where the runs kept begin: {text}",
+        midnight.format("%Y-%m-%d %H:%M")
+    );
+}

@@ -381,3 +381,26 @@ fn ssl_cert_file_naming_a_folder_is_said_naming_it() {
         "SSL_CERT_FILE naming a folder is not said, naming it:\n{said}"
     );
 }
+
+/// `SSL_CERT_FILE` naming the laboratory's CA saved with a UTF-8 byte-order mark (Windows
+/// PowerShell 5's `Out-File -Encoding utf8`, older Notepad): the check finds
+/// `-----BEGIN CERTIFICATE-----` in it and passes it to the driver, whose PEM reader takes a
+/// section only from a line beginning with `-----BEGIN `, so the one certificate is skipped and
+/// the driver trusts no CA at all: MongoDB's certificate is refused as signed by no CA this
+/// machine trusts, neither the variable nor its file named, where a file of no certificate is
+/// said naming them. Either the CA is trusted, or the file is named.
+#[test]
+fn ssl_cert_file_with_a_byte_order_mark_is_trusted_or_said_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let pem = std::fs::read(dir.path().join("ca.pem")).expect("ca.pem");
+    let bundle = dir.path().join("laboratory-bom.pem");
+    std::fs::write(&bundle, [b"\xEF\xBB\xBF".as_slice(), &pem].concat()).expect("bundle");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &bundle)]);
+    let trusted = said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port));
+    assert!(
+        trusted || (said.contains("SSL_CERT_FILE") && said.contains("laboratory-bom.pem")),
+        "a CA file the driver reads no certificate from is neither trusted nor named:\n{said}"
+    );
+}

@@ -406,14 +406,15 @@ fn alerts(
         && shortfalls.is_empty()
         && runs_known
     {
-        // Of a period begun before the oldest runs kept, only their stretch is known.
+        // Of a period begun before the oldest runs kept, only their stretch is known: from the
+        // oldest (a daily source's first run kept comes later, its day's runs known before).
         let kept_from = assessed
             .iter()
             .filter_map(|(_, c)| match c.expected_from {
                 ExpectedFrom::OldestKept(at) => Some(at),
                 _ => None,
             })
-            .max();
+            .min();
         let none = match kept_from {
             Some(at) => format!(
                 "No failed collection in this period since {}, the oldest runs kept.",

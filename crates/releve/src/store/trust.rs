@@ -76,14 +76,20 @@ pub(super) fn machines_certificates(
 /// would take a folder, or a file of none, for no CA at all.
 fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
     let why = match std::fs::read(&file) {
+        Ok(text) if text.starts_with("\u{feff}".as_bytes()) => {
+            "which begins with a byte-order mark, which hides its first certificate from the driver: save it without one".to_owned()
+        }
+        // As the driver reads PEM: a certificate begins a line.
         Ok(text)
             if text
-                .windows(PEM_CERTIFICATE.len())
-                .any(|at| at == PEM_CERTIFICATE) =>
+                .split(|byte| *byte == b'\n')
+                .any(|line| line.starts_with(PEM_CERTIFICATE)) =>
         {
             return Ok(file);
         }
-        Ok(_) => "which holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)".to_owned(),
+        Ok(_) => {
+            "which holds no PEM certificate (a line `-----BEGIN CERTIFICATE-----`)".to_owned()
+        }
         Err(err) if file.is_dir() => {
             format!("a folder ({err}), which SSL_CERT_DIR names, not SSL_CERT_FILE")
         }
