@@ -373,6 +373,39 @@ fn lines_for_another_user_warn_when_that_user_cannot_read_the_env_file() {
     );
 }
 
+/// The same `.env`, kept outside the checkout and linked into it (`ln -s /etc/releve/env .env`,
+/// secrets kept with the machine's configuration): every stage, run as the lines' user,
+/// follows the link and stops with `.env: cannot be read: Permission denied` (exit 2), as with
+/// the file itself, but the installer reads the link's own owner and mode (`lrwxrwxrwx`, so
+/// "readable by everyone") and says nothing. The README: "and be able to read `.env` (kept
+/// `chmod 600` by its owner: the installer says so when that user cannot, with the `chown` to
+/// run)".
+#[test]
+fn lines_for_another_user_warn_when_that_user_cannot_read_the_env_file_a_link_names() {
+    use std::os::unix::fs::PermissionsExt;
+    let checkout = Checkout::new();
+    let kept = checkout.dir.path().join("releve.env");
+    std::fs::write(
+        &kept,
+        "FRANCE_TRAVAIL_CLIENT_ID=id\nFRANCE_TRAVAIL_CLIENT_SECRET='s3cret'\n",
+    )
+    .expect("write the kept .env");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    let env = checkout.home().join(".env");
+    std::os::unix::fs::symlink(&kept, &env).expect("link .env to it");
+    let crontab = format!(
+        "{} -u nobody",
+        checkout.dir.path().join("bin/crontab").display()
+    );
+    let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("who cannot read {}", env.display())),
+        "the lines run as nobody, who cannot read the file .env links to (mode 0600, not theirs), so every stage would stop on it; the installer read the link's own mode and said nothing of it:\n{stderr}"
+    );
+}
+
 #[test]
 fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused() {
     let accented = Checkout::named("relevé");

@@ -34,6 +34,7 @@ fn laboratory_ca_signing(dir: &Path, server: CertificateParams) {
         .signed_by(&key, &issuer)
         .expect("the server's certificate");
     std::fs::write(dir.join("ca.pem"), ca_cert.pem()).expect("ca.pem");
+    std::fs::write(dir.join("ca.der"), ca_cert.der()).expect("ca.der");
     std::fs::write(dir.join("server.pem"), server.pem()).expect("server.pem");
     std::fs::write(dir.join("server.key"), key.serialize_pem()).expect("server.key");
     std::fs::copy(
@@ -402,5 +403,33 @@ fn ssl_cert_file_with_a_byte_order_mark_is_trusted_or_said_naming_it() {
     assert!(
         trusted || (said.contains("SSL_CERT_FILE") && said.contains("laboratory-bom.pem")),
         "a CA file the driver reads no certificate from is neither trusted nor named:\n{said}"
+    );
+}
+
+/// `SSL_CERT_DIR` naming a folder that holds no PEM certificate: the laboratory's CA exported
+/// as DER (`lab-ca.cer`, as Windows and many CA portals hand it out). The README: "the folders
+/// `SSL_CERT_DIR` names when either is set (one that cannot be read is said, naming it)", and
+/// `SSL_CERT_FILE` naming a file of no certificate is said ("which holds no PEM certificate").
+/// Here nothing is said of the folder: the driver's compiled-in roots are used instead, and
+/// MongoDB's certificate is refused as "signed by no CA this machine trusts, nor by the one the
+/// URI's `tlsCAFile` names", a `tlsCAFile` the URI does not have, neither `SSL_CERT_DIR` nor
+/// its folder named.
+#[test]
+fn ssl_cert_dir_naming_a_folder_of_no_pem_certificate_is_said_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::copy(dir.path().join("ca.der"), certs.join("lab-ca.cer")).expect("the CA as DER");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_DIR", &certs)]);
+    assert!(said.contains("MongoDB: UNAVAILABLE"), "{said}");
+    assert!(
+        said.contains("SSL_CERT_DIR") && said.contains(&certs.display().to_string()),
+        "SSL_CERT_DIR naming a folder of no PEM certificate is not said, naming it:\n{said}"
+    );
+    assert!(
+        !said.contains("tlsCAFile"),
+        "the URI names no `tlsCAFile`, yet the line blames one:\n{said}"
     );
 }

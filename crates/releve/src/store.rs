@@ -79,7 +79,9 @@ where
     Ok(())
 }
 #[cfg(test)]
-use error::{Unreachable, closed_at_once, why_unreachable, without_nested_fields};
+use error::{
+    Unreachable, closed_at_once, signed_by_no_ca_trusted, why_unreachable, without_nested_fields,
+};
 
 /// Connects, checks the server answers a ping within a few seconds, and ensures the indexes
 /// (the stages that write).
@@ -384,9 +386,10 @@ async fn open_within(
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
         Ok(Ok(_)) => return Ok(db),
         Ok(Err(cause)) => StoreError::unreachable(shown, &cause),
-        Err(_) => StoreError::Unreachable {
+        // A server was found (its heartbeats answered), and the ping held.
+        Err(_) => StoreError::NoAnswer {
             uri: shown,
-            detail: format!("no server answered within {} s", wait.as_secs()),
+            waited: wait.as_secs(),
         },
     };
     shut_down(db).await;

@@ -124,8 +124,9 @@ const COLUMNS: [(&str, &str); 6] = [
     ),
     (
         "Coverage",
-        "the records the period's runs landed against the totals the APIs announced to them, \
-         summed \"over\" the runs that announced one (a record announced to several runs, such as \
+        "the records the period's runs landed against the totals the APIs announced to them (a \
+         row a dataset holds twice, served and landed once, counting as landed), summed \
+         \"over\" the runs that announced one (a record announced to several runs, such as \
          a snapshot fetched each hour, counts in each, so the total is not the period's \
          records; a France Travail day collected again counts once, at its latest run's \
          total); \"not announced\" for APIs that announce none, \"no run\" without a run, \

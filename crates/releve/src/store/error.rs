@@ -266,6 +266,10 @@ impl StoreError {
                 detail: closed_at_once(&uri).to_owned(),
                 uri,
             },
+            Unreachable::UnknownIssuer => StoreError::Unreachable {
+                detail: signed_by_no_ca_trusted(&uri).to_owned(),
+                uri,
+            },
             Unreachable::Because(detail) => StoreError::Unreachable {
                 uri,
                 detail: detail.to_owned(),
@@ -294,8 +298,20 @@ pub(super) enum Unreachable {
     Login,
     /// The server closed each connection at once.
     Closed,
+    /// The server's certificate is signed by no CA trusted.
+    UnknownIssuer,
     /// Anything else, in words.
     Because(&'static str),
+}
+
+/// Which CAs a server's certificate was checked against, as `uri` says (see the store's
+/// `trust` module): the one its `tlsCAFile` names, else those the machine trusts.
+pub(super) fn signed_by_no_ca_trusted(uri: &str) -> &'static str {
+    if uri.to_ascii_lowercase().contains("tlscafile=") {
+        "the TLS handshake failed: the server's certificate is signed by no CA of the file the URI's `tlsCAFile` names"
+    } else {
+        "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts (SSL_CERT_FILE, SSL_CERT_DIR, else the distribution's bundle): add its CA there, or name it with the URI's `tlsCAFile`"
+    }
 }
 
 /// Why a server closed each connection at once, as a URI asking for TLS or not (`uri`) tells.
@@ -347,9 +363,7 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
             "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",
         )
     } else if holds(&["UnknownIssuer", "unknown issuer"]) {
-        Unreachable::Because(
-            "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts, nor by the one the URI's `tlsCAFile` names",
-        )
+        Unreachable::UnknownIssuer
     } else if holds(&["Expired", "expired", "not valid yet", "NotValidYet"]) {
         Unreachable::Because(
             "the TLS handshake failed: the server's certificate has expired, or is not valid yet (is this machine's clock right?)",

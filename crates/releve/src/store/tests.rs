@@ -31,10 +31,6 @@ fn an_unreachable_server_is_explained_by_its_cause() {
             "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"db.example.org\")",
             "the TLS handshake failed: the server's certificate is not made for the host name the URI gives; give the name it is made for",
         ),
-        (
-            "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: UnknownIssuer",
-            "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts, nor by the one the URI's `tlsCAFile` names",
-        ),
         // `?replicaSet=rs0` on a single server, as the driver says it.
         (
             "Kind: Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Set Name: rs0 }, labels: {}",
@@ -70,6 +66,25 @@ fn a_failed_srv_lookup_is_said_as_a_dns_failure() {
             other => panic!("{text}: taken for {other:?}"),
         }
     }
+}
+
+/// A certificate signed by no CA trusted: the CAs it was checked against are the `tlsCAFile`'s
+/// when the URI names one, else the machine's (the README audit found `tlsCAFile` blamed where
+/// the URI had none).
+#[test]
+fn a_certificate_of_no_ca_trusted_names_the_cas_it_was_checked_against() {
+    let text = "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: UnknownIssuer";
+    assert_eq!(why_unreachable(text), Unreachable::UnknownIssuer);
+    let machine = signed_by_no_ca_trusted("mongodb://db.example.org/?tls=true");
+    assert!(
+        machine.contains("SSL_CERT_FILE, SSL_CERT_DIR") && machine.contains("add its CA there"),
+        "{machine}"
+    );
+    let named = signed_by_no_ca_trusted("mongodb://db.example.org/?tlsCAFile=/etc/lab.pem");
+    assert!(
+        named.contains("of the file the URI's `tlsCAFile` names"),
+        "{named}"
+    );
 }
 
 /// A server closing each connection at once: asked for TLS or not, the advice differs (the

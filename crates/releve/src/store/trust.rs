@@ -15,9 +15,10 @@ use super::StoreError;
 
 /// Over TLS, unless the URI names its own CA file (`tlsCAFile`) or checks no certificate,
 /// points `options` at the certificates the machine trusts; the temporary file written for
-/// `SSL_CERT_DIR`'s, in `dir`, is returned, to keep until the client is made. With none found,
-/// the driver's compiled-in roots stay. Certificates that cannot be read (`SSL_CERT_FILE`
-/// naming a file that is not there) are said: when no other is found, as the failure.
+/// `SSL_CERT_DIR`'s, in `dir`, is returned, to keep until the client is made. With no bundle
+/// found, the driver's compiled-in roots stay. Certificates that cannot be read (`SSL_CERT_FILE`
+/// naming a file that is not there) are said: when no other is found, as the failure, as are
+/// `SSL_CERT_DIR`'s folders holding none.
 pub(super) fn machines_certificates(
     options: &mut ClientOptions,
     dir: &Path,
@@ -41,14 +42,16 @@ pub(super) fn machines_certificates(
     let found = rustls_native_certs::load_native_certs();
     let unread = found.errors.iter().map(ToString::to_string);
     if found.certs.is_empty() {
-        return match unread.collect::<Vec<_>>().join("; ") {
-            unread if unread.is_empty() => Ok(None),
-            unread => Err(StoreError::Untrusted {
-                why: format!(
-                    "the certificates this machine trusts cannot be read: {unread} (SSL_CERT_FILE and SSL_CERT_DIR name them)"
-                ),
-            }),
+        let why = match unread.collect::<Vec<_>>().join("; ") {
+            unread if unread.is_empty() => format!(
+                "SSL_CERT_DIR names {}, where no PEM certificate is (one exported as DER, `.cer`, is converted by `openssl x509 -inform der -in CA.cer -out CA.pem`)",
+                Path::new(dirs.as_deref().unwrap_or_default()).display()
+            ),
+            unread => format!(
+                "the certificates this machine trusts cannot be read: {unread} (SSL_CERT_FILE and SSL_CERT_DIR name them)"
+            ),
         };
+        return Err(StoreError::Untrusted { why });
     }
     for unread in unread {
         tracing::warn!(error = %unread, "Some of the certificates this machine trusts cannot be read; MongoDB's is checked against the others.");
