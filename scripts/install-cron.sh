@@ -168,14 +168,27 @@ hold_summariser_lock() {
     fi
 }
 
-# Whether the user $1 can read the file $2 (the file a link names), from its owner, group and
-# mode.
+# Whether the user $1 may, by the owner, group and mode of the file or folder $2, do what the
+# mode bits $3 (owner's), $4 (group's) and $5 (others') allow.
+allowed() {
+    [ "$(stat -c %U "$2")" = "$1" ] && [ -n "$(find "$2" -prune -perm "-$3")" ] && return 0
+    [ -n "$(find "$2" -prune -perm "-$5")" ] && return 0
+    [ -n "$(find "$2" -prune -perm "-$4")" ] &&
+        id -Gn "$1" 2>/dev/null | tr ' ' '\n' | grep -qxF "$(stat -c %G "$2")"
+}
+
+# Whether the user $1 can read the file $2 (the file a link names): enter each folder on its way
+# and read it.
 readable_by() {
     [ "$1" = root ] && return 0
-    [ "$(stat -L -c %U "$2")" = "$1" ] && [ -n "$(find -L "$2" -prune -perm -0400)" ] && return 0
-    [ -n "$(find -L "$2" -prune -perm -0004)" ] && return 0
-    [ -n "$(find -L "$2" -prune -perm -0040)" ] &&
-        id -Gn "$1" 2>/dev/null | tr ' ' '\n' | grep -qxF "$(stat -L -c %G "$2")"
+    target=$(readlink -f "$2") || return 1
+    way=$(dirname "$target")
+    while :; do
+        allowed "$1" "$way" 0100 0010 0001 || return 1
+        [ "$way" = / ] && break
+        way=$(dirname "$way")
+    done
+    allowed "$1" "$target" 0400 0040 0004
 }
 
 if [ "$action" = install ]; then
@@ -218,7 +231,7 @@ if [ "$action" = install ]; then
         # Every stage reads .env (the credentials, MONGODB_URI), kept `chmod 600` by its owner.
         env_file="$home/.env"
         if [ -f "$env_file" ] && ! readable_by "$runs_as" "$env_file"; then
-            echo "install-cron.sh: warning: the lines run as $runs_as, who cannot read $env_file (owned by $(stat -L -c %U "$env_file"), mode $(stat -L -c %a "$env_file")); every stage would stop on it: run \`sudo chown $runs_as $(readlink -f "$env_file")\` (chmod 600 keeps it that user's alone)" >&2
+            echo "install-cron.sh: warning: the lines run as $runs_as, who cannot read $env_file (or a folder on its way: the file owned by $(stat -L -c %U "$env_file"), mode $(stat -L -c %a "$env_file")); every stage would stop on it: run \`sudo chown $runs_as $(readlink -f "$env_file")\` (chmod 600 keeps it that user's alone), and let that user into its folder" >&2
         fi
     fi
     {

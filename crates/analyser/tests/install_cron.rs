@@ -1104,3 +1104,37 @@ fn the_printed_crontab_never_shows_a_secret_quoted_or_escaped_within_a_command_l
         assert!(said.contains("./sync.sh --quiet"), "{said}");
     }
 }
+
+/// A `.env` linked to a file kept with the machine's configuration in a folder of its owner's
+/// alone (`/root/releve.env`, `~/.config/releve/env`: folders made `chmod 700`), the file itself
+/// `chmod 644`: the lines' user cannot enter the folder, so every stage stops on `.env: cannot
+/// be read: Permission denied`, but the installer reads the file's own mode alone ("readable by
+/// everyone") and says nothing, where the README says it does "when that user cannot" read
+/// `.env`.
+#[test]
+fn lines_for_another_user_warn_when_the_file_a_linked_env_names_is_in_a_folder_they_cannot_enter() {
+    use std::os::unix::fs::PermissionsExt;
+    let checkout = Checkout::new();
+    std::fs::set_permissions(checkout.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod 755 the test folder");
+    let private = checkout.dir.path().join("private");
+    std::fs::create_dir(&private).expect("the private folder");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).expect("chmod 700");
+    let kept = private.join("releve.env");
+    std::fs::write(&kept, "FRANCE_TRAVAIL_CLIENT_ID=id\n").expect("write the kept .env");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o644)).expect("chmod 644");
+    let env = checkout.home().join(".env");
+    std::os::unix::fs::symlink(&kept, &env).expect("link .env to it");
+    let crontab = format!(
+        "{} -u nobody",
+        checkout.dir.path().join("bin/crontab").display()
+    );
+    let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("who cannot read {}", env.display())),
+        "the lines run as nobody, who cannot enter {} (mode 0700, not theirs) to read the file .env links to, so every stage would stop on it; the installer said nothing of it:\n{stderr}",
+        private.display()
+    );
+}

@@ -433,3 +433,94 @@ fn ssl_cert_dir_naming_a_folder_of_no_pem_certificate_is_said_naming_it() {
         "the URI names no `tlsCAFile`, yet the line blames one:\n{said}"
     );
 }
+
+/// Another CA, self-signed, as PEM: one of the many a machine's bundle or folder holds.
+fn another_ca_pem() -> String {
+    let key = KeyPair::generate().expect("a CA key");
+    let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "some other root CA");
+    ca.self_signed(&key).expect("the CA's certificate").pem()
+}
+
+/// The laboratory's CA, saved with a UTF-8 byte-order mark (as the test above), added to a
+/// bundle the usual way, `cat lab-ca.pem >> bundle.pem`: the mark now begins the line of its
+/// `-----BEGIN CERTIFICATE-----`, in the middle of the file. The check reads a mark at the
+/// file's start only and finds other lines beginning a certificate, so the bundle is handed to
+/// the driver, whose PEM reader skips the laboratory's CA; MongoDB's certificate is then
+/// refused as "signed by no CA this machine trusts (SSL_CERT_FILE, …): add its CA there",
+/// though it is there, and the file is not named.
+#[test]
+fn a_ca_appended_to_a_bundle_with_a_byte_order_mark_is_trusted_or_said_naming_the_bundle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let pem = std::fs::read(dir.path().join("ca.pem")).expect("ca.pem");
+    let bundle = dir.path().join("laboratory-bundle.pem");
+    std::fs::write(
+        &bundle,
+        [another_ca_pem().as_bytes(), b"\xEF\xBB\xBF", &pem].concat(),
+    )
+    .expect("bundle");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &bundle)]);
+    let trusted = said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port));
+    assert!(
+        trusted || said.contains("laboratory-bundle.pem"),
+        "a CA of the bundle the driver reads no certificate from is neither trusted nor the bundle named:\n{said}"
+    );
+}
+
+/// The same CA file with a byte-order mark named by `SSL_CERT_FILE`, on a machine that also
+/// sets `SSL_CERT_DIR` (to its folder of CAs, as many images and toolchains export both): the
+/// mark is said only when `SSL_CERT_DIR` is unset, so here the driver is handed the certificates
+/// read from both without the laboratory's, and MongoDB's certificate is refused as "signed by
+/// no CA this machine trusts (SSL_CERT_FILE, SSL_CERT_DIR, …): add its CA there", the file
+/// holding it not named.
+#[test]
+fn ssl_cert_file_with_a_byte_order_mark_beside_ssl_cert_dir_is_trusted_or_said_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let pem = std::fs::read(dir.path().join("ca.pem")).expect("ca.pem");
+    let bundle = dir.path().join("laboratory-bom.pem");
+    std::fs::write(&bundle, [b"\xEF\xBB\xBF".as_slice(), &pem].concat()).expect("bundle");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::write(certs.join("other.pem"), another_ca_pem()).expect("another CA");
+    let front = tls_front(dir.path());
+    let said = status_with(
+        dir.path(),
+        &front,
+        "",
+        &[("SSL_CERT_FILE", &bundle), ("SSL_CERT_DIR", &certs)],
+    );
+    let trusted = said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port));
+    assert!(
+        trusted || said.contains("laboratory-bom.pem"),
+        "a CA file the driver reads no certificate from is neither trusted nor named when SSL_CERT_DIR is set:\n{said}"
+    );
+}
+
+/// A bundle saved with a byte-order mark whose first line is not a certificate but a comment
+/// naming it (`# Laboratory CA`, as bundles often begin, or the `subject=` line `openssl x509`
+/// prints): the mark hides nothing from the driver, whose PEM reader skips that line whatever
+/// it holds and reads the certificate on the next. The bundle is refused all the same, said
+/// to begin with a mark "which hides its first certificate from the driver", which is false.
+#[test]
+fn a_bundle_beginning_with_a_byte_order_mark_before_a_comment_line_is_trusted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let pem = std::fs::read(dir.path().join("ca.pem")).expect("ca.pem");
+    let bundle = dir.path().join("laboratory-commented.pem");
+    std::fs::write(
+        &bundle,
+        [b"\xEF\xBB\xBF# Laboratory CA\n".as_slice(), &pem].concat(),
+    )
+    .expect("bundle");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_FILE", &bundle)]);
+    assert!(
+        said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port)),
+        "a bundle whose certificate the driver reads is refused:\n{said}"
+    );
+}

@@ -39,6 +39,9 @@ pub(super) fn machines_certificates(
         };
         return Ok(None);
     }
+    if let Some(file) = file {
+        readable(PathBuf::from(file))?;
+    }
     let found = rustls_native_certs::load_native_certs();
     let unread = found.errors.iter().map(ToString::to_string);
     if found.certs.is_empty() {
@@ -75,24 +78,16 @@ pub(super) fn machines_certificates(
     Ok(Some(written))
 }
 
-/// `file`, named by `SSL_CERT_FILE`, when it can be read and holds a certificate: the driver
-/// would take a folder, or a file of none, for no CA at all.
+/// `file`, named by `SSL_CERT_FILE`, when it can be read and the driver reads every certificate
+/// it holds: its PEM reader (the one used here) begins a certificate only on a line beginning
+/// with `-----BEGIN `, so one after a byte-order mark, or indented, is skipped without a word,
+/// and a file of none, or a folder, leaves the driver trusting no CA at all.
 fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
     let why = match std::fs::read(&file) {
-        Ok(text) if text.starts_with("\u{feff}".as_bytes()) => {
-            "which begins with a byte-order mark, which hides its first certificate from the driver: save it without one".to_owned()
-        }
-        // As the driver reads PEM: a certificate begins a line.
-        Ok(text)
-            if text
-                .split(|byte| *byte == b'\n')
-                .any(|line| line.starts_with(PEM_CERTIFICATE)) =>
-        {
-            return Ok(file);
-        }
-        Ok(_) => {
-            "which holds no PEM certificate (a line `-----BEGIN CERTIFICATE-----`)".to_owned()
-        }
+        Ok(text) => match unread_certificates(&text) {
+            None => return Ok(file),
+            Some(why) => why,
+        },
         Err(err) if file.is_dir() => {
             format!("a folder ({err}), which SSL_CERT_DIR names, not SSL_CERT_FILE")
         }
@@ -106,8 +101,38 @@ fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
     })
 }
 
+/// Why the driver would not read every certificate of the PEM `text`; `None` when it would.
+fn unread_certificates(text: &[u8]) -> Option<String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let written = text
+        .windows(PEM_CERTIFICATE.len())
+        .filter(|at| *at == PEM_CERTIFICATE)
+        .count();
+    let read = CertificateDer::pem_slice_iter(text)
+        .filter(Result::is_ok)
+        .count();
+    let mark = if text.windows(BOM.len()).any(|at| at == BOM) {
+        " (a byte-order mark before one: save the file without)"
+    } else {
+        " (one that does not begin its line?)"
+    };
+    match (read, written) {
+        (0, 0) => {
+            Some("which holds no PEM certificate (a line `-----BEGIN CERTIFICATE-----`)".to_owned())
+        }
+        (read, written) if read < written => Some(format!(
+            "of whose {written} certificates the driver reads {read}{mark}"
+        )),
+        _ => None,
+    }
+}
+
 /// How a PEM certificate begins.
 const PEM_CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";
+
+/// A UTF-8 byte-order mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `certificates` as PEM, one `CERTIFICATE` block each.
 fn as_pem(certificates: &[impl AsRef<[u8]>]) -> String {
@@ -128,6 +153,31 @@ fn as_pem(certificates: &[impl AsRef<[u8]>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As the driver's PEM reader would read them: a certificate after a byte-order mark on its
+    /// line is skipped, one after a mark on a comment line is read (found by the reviews).
+    #[test]
+    fn a_certificate_the_driver_would_skip_is_told() {
+        let block = as_pem(&[vec![7u8; 40]]);
+        let bom = "\u{feff}";
+        assert_eq!(unread_certificates(block.as_bytes()), None);
+        assert_eq!(
+            unread_certificates(format!("{bom}# Laboratory CA\n{block}").as_bytes()),
+            None
+        );
+        let hidden = unread_certificates(format!("{block}{bom}{block}").as_bytes());
+        assert!(
+            hidden
+                .as_deref()
+                .is_some_and(|why| why
+                    .contains("of whose 2 certificates the driver reads 1 (a byte-order mark")),
+            "{hidden:?}"
+        );
+        assert!(
+            unread_certificates(b"# nothing\n")
+                .is_some_and(|why| why.contains("no PEM certificate"))
+        );
+    }
 
     #[test]
     fn certificates_are_written_as_pem_blocks_of_64_characters() {
