@@ -169,12 +169,17 @@ hold_summariser_lock() {
 }
 
 # Whether the user $1 may, by the owner, group and mode of the file or folder $2, do what the
-# mode bits $3 (owner's), $4 (group's) and $5 (others') allow.
+# mode bits $3 (owner's), $4 (group's) and $5 (others') allow: as the system decides, by the
+# owner's bits for its owner, the group's for its group, the others' for the rest.
 allowed() {
-    [ "$(stat -c %U "$2")" = "$1" ] && [ -n "$(find "$2" -prune -perm "-$3")" ] && return 0
-    [ -n "$(find "$2" -prune -perm "-$5")" ] && return 0
-    [ -n "$(find "$2" -prune -perm "-$4")" ] &&
-        id -Gn "$1" 2>/dev/null | tr ' ' '\n' | grep -qxF "$(stat -c %G "$2")"
+    if [ "$(stat -c %U "$2")" = "$1" ]; then
+        bit=$3
+    elif id -Gn "$1" 2>/dev/null | tr ' ' '\n' | grep -qxF "$(stat -c %G "$2")"; then
+        bit=$4
+    else
+        bit=$5
+    fi
+    [ -n "$(find "$2" -prune -perm "-$bit")" ]
 }
 
 # Whether the user $1 can read the file $2 (the file a link names): enter each folder on its way
