@@ -403,7 +403,6 @@ fn days_and_ahead(
                 }),
         )
         .map_err(&fail)?;
-    let y = chart.y_range();
     chart
         .draw_series(
             axis.day_starts().into_iter().map(|start| {
@@ -437,62 +436,45 @@ fn shade_word(
     colour: plotters::style::RGBColor,
     label: &'static str,
 ) -> Result<(), ChartError> {
-    let fail = ChartError::from_plotters(title);
     let y = chart.y_range();
     let style = label_style().color(&palette::SHADE_WORDS);
-    let room = chart.backend_coord(&(until, y.end)).0 - chart.backend_coord(&(from, y.end)).0;
-    let width = chart
-        .plotting_area()
-        .estimate_text_size(label, &style)
-        .map_or(u32::MAX, |(width, _)| width);
-    let (height, tall) = {
-        let (top, bottom) = (
-            chart.backend_coord(&(from, y.end)).1,
-            chart.backend_coord(&(from, y.start)).1,
-        );
-        let line = chart
-            .plotting_area()
-            .estimate_text_size(label, &style)
-            .map_or(u32::MAX, |(_, height)| height);
-        (line, bottom - top)
+    let (left, top) = chart.backend_coord(&(from, y.end));
+    let room = chart.backend_coord(&(until, y.end)).0 - left;
+    let tall = chart.backend_coord(&(from, y.start)).1 - top;
+    // Compared in i64: a size past what a chart holds does not wrap.
+    let fits = |needed: i32, extra: f64, within: i32| {
+        i64::from(needed) + i64::from(dots(extra)) < i64::from(within)
     };
-    if i64::from(width) + i64::from(dots(6.0)) < i64::from(room) {
-        // Set in pixels from the shaded part's top left corner.
+    let Ok((width, height)) = chart.plotting_area().estimate_text_size(label, &style) else {
+        return Ok(());
+    };
+    let (wide, high) = (to_i32(width), to_i32(height));
+    // Set in pixels from the shaded part's top left corner: where the word starts, the top
+    // left corner of the room it takes, and that room's width and height.
+    let (at, corner, size, style) = if fits(wide, 6.0, room) {
         let at = (dots(3.0), dots(3.0));
-        let (wide, high) = (to_i32(width), to_i32(height));
-        let pad = dots(2.0);
-        let patch = [
-            (at.0 - pad, at.1 - pad),
-            (at.0 + wide + pad, at.1 + high + pad),
-        ];
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((from, y.end))
-                    + Rectangle::new(patch, colour.filled())
-                    + Text::new(label, at, style),
-            ))
-            .map_err(&fail)?;
-    } else if i64::from(height) + i64::from(dots(2.0)) < i64::from(room)
-        && i64::from(width) + i64::from(dots(6.0)) < i64::from(tall)
-    {
+        (at, at, (wide, high), style)
+    } else if fits(high, 2.0, room) && fits(wide, 6.0, tall) {
         // Too narrow for the word across (a day of a month): written upwards along it, so
         // that each kind of shading is still named on the chart.
-        let upwards = style.transform(FontTransform::Rotate270);
-        let (wide, high) = (to_i32(width), to_i32(height));
         let at = ((room - high) / 2, dots(3.0) + wide);
-        let pad = dots(2.0);
-        let patch = [
-            (at.0 - pad, at.1 - wide - pad),
-            (at.0 + high + pad, at.1 + pad),
-        ];
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((from, y.end))
-                    + Rectangle::new(patch, colour.filled())
-                    + Text::new(label, at, upwards),
-            ))
-            .map_err(&fail)?;
-    }
+        let upwards = style.transform(FontTransform::Rotate270);
+        (at, (at.0, at.1 - wide), (high, wide), upwards)
+    } else {
+        return Ok(());
+    };
+    let pad = dots(2.0);
+    let patch = [
+        (corner.0 - pad, corner.1 - pad),
+        (corner.0 + size.0 + pad, corner.1 + size.1 + pad),
+    ];
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((from, y.end))
+                + Rectangle::new(patch, colour.filled())
+                + Text::new(label, at, style),
+        ))
+        .map_err(ChartError::from_plotters(title))?;
     Ok(())
 }
 
