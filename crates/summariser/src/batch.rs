@@ -145,22 +145,20 @@ impl Batch {
                 superseded: Vec::new(),
             };
             match self.records.get_mut(&record.key) {
+                // A file meets the batch with one record per key (see `one_per_key`): this one
+                // is in neither the holders nor the superseded of the version held.
                 Some(held) if version.recency < held.recency => {
                     // Less recent than the version held (a stale copy served later): ignored,
                     // as if the file did not hold the record.
-                    if held.superseded.last() != Some(&file) && !held.holders.contains(&file) {
-                        held.superseded.push(file);
-                    }
+                    held.superseded.push(file);
                 }
                 Some(held) if same_content(held, &version) => {
                     held.holders.push(file);
                 }
                 Some(held) => {
                     let mut superseded = std::mem::take(&mut held.superseded);
-                    superseded.extend(held.holders.iter().filter(|holder| **holder != file));
-                    superseded.retain(|other| *other != file);
+                    superseded.extend(&held.holders);
                     superseded.sort_unstable();
-                    superseded.dedup();
                     // A run of versions is broken by a version as recent as this one: the less
                     // recent ones it replaces would be ignored beside a stored version as
                     // recent as this one.
