@@ -79,10 +79,7 @@ async fn first_start(
     query.retain(|(name, _)| *name != "order_by");
     // Rows dated ahead (a year mistyped, a forecast's) are not the newest published.
     let field = odsql_field(source);
-    let published = format!(
-        "{field} <= date'{}'",
-        now.to_rfc3339_opts(SecondsFormat::Millis, true)
-    );
+    let published = format!("{field} <= {}", date_literal(now));
     match query.iter_mut().find(|(name, _)| *name == "where") {
         Some((_, clause)) => *clause = format!("{clause} AND {published}"),
         None => query.push(("where", published)),
@@ -110,6 +107,11 @@ async fn first_start(
         }
         _ => fallback,
     })
+}
+
+/// `at` as an ODSQL date literal, `date'2026-11-22T07:45:00.000Z'`.
+fn date_literal(at: DateTime<Utc>) -> String {
+    format!("date'{}'", at.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
 /// The one row of a first incremental run's question.
@@ -140,8 +142,7 @@ fn selection(
     }
     if let Some(start) = since.filter(|_| settings.incremental) {
         let field = odsql_field(source);
-        let literal = start.to_rfc3339_opts(SecondsFormat::Millis, true);
-        conditions.push(format!("{field} >= date'{literal}'"));
+        conditions.push(format!("{field} >= {}", date_literal(start)));
     }
     if !conditions.is_empty() {
         query.push(("where", conditions.join(" AND ")));
