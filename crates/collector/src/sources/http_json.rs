@@ -361,8 +361,6 @@ const NAMES_SAID: usize = 10;
 fn what_is_there(body: &Value, path: &FieldPath) -> String {
     let mut at = body;
     let mut walked: Vec<&str> = Vec::new();
-    // The API's text: one line, no terminal codes, cut as an example is.
-    let shown = |name: &str| cut_example(&releve::logging::one_line(name));
     let place = |walked: &[&str]| {
         if walked.is_empty() {
             "its top level".to_owned()
@@ -425,6 +423,12 @@ fn what_is_there(body: &Value, path: &FieldPath) -> String {
     String::new()
 }
 
+/// A name or path of the answer as a message shows it: the API's text on one line, no terminal
+/// codes, cut as an example is.
+fn shown(name: &str) -> String {
+    cut_example(&releve::logging::one_line(name))
+}
+
 /// What [`what_is_there`] says of the array `items` at `place` where the path goes on with
 /// `rest`, a name: its items, and when they hold that name, the path to the first one's
 /// (one source per item: an API asked for several places answers one item each).
@@ -441,7 +445,7 @@ fn in_each_item(place: &str, items: &[Value], walked: &[&str], rest: &[String]) 
             .chain(std::iter::once(index.as_str()))
             .chain(rest.iter().map(String::as_str))
             .collect();
-        cut_example(&releve::logging::one_line(&segments.join(".")))
+        shown(&segments.join("."))
     };
     let last = match items.len() {
         1 => String::new(),
@@ -450,7 +454,7 @@ fn in_each_item(place: &str, items: &[Value], walked: &[&str], rest: &[String]) 
     format!(
         " ({place} is an array of {} items, each holding `{}`: `{}` reads the first's{last}, one source each, as an API asked for several places answers one item per place)",
         items.len(),
-        cut_example(&releve::logging::one_line(&rest[0])),
+        shown(&rest[0]),
         path(0),
     )
 }
