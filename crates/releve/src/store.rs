@@ -78,6 +78,7 @@ where
     }
     Ok(())
 }
+use error::TlsAsked;
 #[cfg(test)]
 use error::{
     Unreachable, closed_at_once, signed_by_no_ca_trusted, why_unreachable, without_nested_fields,
@@ -328,7 +329,8 @@ pub async fn check_usable(uri: &str, database: &str) -> Result<(), StoreError> {
 fn unreadable(uri: &str, cause: &mongodb::error::Error) -> StoreError {
     match *cause.kind {
         mongodb::error::ErrorKind::DnsResolve { .. } | mongodb::error::ErrorKind::Io(_) => {
-            StoreError::unreachable(redact(uri), cause)
+            // Reading the URI: no connection tried, neither closed nor refused for its TLS.
+            StoreError::unreachable(redact(uri), cause, TlsAsked::Off)
         }
         _ => StoreError::bad_uri(uri, cause),
     }
@@ -377,6 +379,7 @@ async fn open_within(
 ) -> Result<Database, StoreError> {
     let shown = redact(uri);
     let mut options = options;
+    let tls = TlsAsked::of(&options);
     // Read by the driver as the client is made, then no more.
     let trusted = trust::machines_certificates(&mut options, &std::env::temp_dir())?;
     let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause));
@@ -385,7 +388,7 @@ async fn open_within(
     let db = client.database(database);
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
         Ok(Ok(_)) => return Ok(db),
-        Ok(Err(cause)) => StoreError::unreachable(shown, &cause),
+        Ok(Err(cause)) => StoreError::unreachable(shown, &cause, tls),
         // A server was found (its heartbeats answered), and the ping held.
         Err(_) => StoreError::NoAnswer {
             uri: shown,

@@ -253,7 +253,11 @@ impl StoreError {
         }
     }
 
-    pub(super) fn unreachable(uri: String, cause: &mongodb::error::Error) -> StoreError {
+    pub(super) fn unreachable(
+        uri: String,
+        cause: &mongodb::error::Error,
+        tls: TlsAsked,
+    ) -> StoreError {
         tracing::debug!(error = %cause, "MongoDB did not answer the ping.");
         let login = matches!(
             *cause.kind,
@@ -263,11 +267,11 @@ impl StoreError {
             _ if login => StoreError::LoginRefused { uri },
             Unreachable::Login => StoreError::LoginRefused { uri },
             Unreachable::Closed => StoreError::Unreachable {
-                detail: closed_at_once(&uri).to_owned(),
+                detail: closed_at_once(tls).to_owned(),
                 uri,
             },
             Unreachable::UnknownIssuer => StoreError::Unreachable {
-                detail: signed_by_no_ca_trusted(&uri).to_owned(),
+                detail: signed_by_no_ca_trusted(tls).to_owned(),
                 uri,
             },
             Unreachable::Because(detail) => StoreError::Unreachable {
@@ -304,32 +308,45 @@ pub(super) enum Unreachable {
     Because(&'static str),
 }
 
-/// Which CAs a server's certificate was checked against, as `uri` says (see the store's
-/// `trust` module): the one its `tlsCAFile` names, else those the machine trusts.
-pub(super) fn signed_by_no_ca_trusted(uri: &str) -> &'static str {
-    if uri.to_ascii_lowercase().contains("tlscafile=") {
+/// What the URI asked of TLS, as the driver read its options (before the machine's CAs are
+/// added to them: see the store's `trust` module).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum TlsAsked {
+    /// No TLS.
+    Off,
+    /// TLS, the certificate checked against the CAs the machine trusts.
+    MachineCas,
+    /// TLS, against the CAs of the file the URI's `tlsCAFile` names.
+    OwnCaFile,
+}
+
+impl TlsAsked {
+    /// What `options` ask (the driver turns TLS on for `tlsCAFile`, `tlsInsecure` and the
+    /// like, and for a `mongodb+srv://` URI).
+    pub(super) fn of(options: &mongodb::options::ClientOptions) -> TlsAsked {
+        match &options.tls {
+            Some(mongodb::options::Tls::Enabled(tls)) if tls.ca_file_path.is_some() => {
+                TlsAsked::OwnCaFile
+            }
+            Some(mongodb::options::Tls::Enabled(_)) => TlsAsked::MachineCas,
+            _ => TlsAsked::Off,
+        }
+    }
+}
+
+/// Which CAs a server's certificate was checked against, as the URI asked (`tls`): the one
+/// its `tlsCAFile` names, else those the machine trusts.
+pub(super) fn signed_by_no_ca_trusted(tls: TlsAsked) -> &'static str {
+    if tls == TlsAsked::OwnCaFile {
         "the TLS handshake failed: the server's certificate is signed by no CA of the file the URI's `tlsCAFile` names"
     } else {
         "the TLS handshake failed: the server's certificate is signed by no CA this machine trusts (SSL_CERT_FILE, SSL_CERT_DIR, else the distribution's bundle): add its CA there, or name it with the URI's `tlsCAFile`"
     }
 }
 
-/// Why a server closed each connection at once, as a URI asking for TLS or not (`uri`) tells.
-pub(super) fn closed_at_once(uri: &str) -> &'static str {
-    let uri = uri.to_ascii_lowercase();
-    // The driver turns TLS on for these too.
-    let tls = uri.starts_with("mongodb+srv://")
-        || [
-            "tls=true",
-            "ssl=true",
-            "tlscafile=",
-            "tlscertificatekeyfile=",
-            "tlsinsecure=",
-            "tlsallowinvalidcertificates=",
-        ]
-        .iter()
-        .any(|on| uri.contains(on));
-    if tls {
+/// Why a server closed each connection at once, as the URI asked for TLS or not (`tls`).
+pub(super) fn closed_at_once(tls: TlsAsked) -> &'static str {
+    if tls != TlsAsked::Off {
         "the server closed each connection at once: an address its access list does not allow (MongoDB Atlas's Network Access), a proxy refusing it, or a server without TLS reached with TLS on?"
     } else {
         "the server closed each connection at once: if it takes TLS connections only, add `tls=true` to the URI"

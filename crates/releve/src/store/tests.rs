@@ -71,16 +71,22 @@ fn a_failed_srv_lookup_is_said_as_a_dns_failure() {
 /// A certificate signed by no CA trusted: the CAs it was checked against are the `tlsCAFile`'s
 /// when the URI names one, else the machine's (the README audit found `tlsCAFile` blamed where
 /// the URI had none).
-#[test]
-fn a_certificate_of_no_ca_trusted_names_the_cas_it_was_checked_against() {
+/// What the driver reads of TLS in `uri`.
+async fn tls_of(uri: &str) -> TlsAsked {
+    TlsAsked::of(&ClientOptions::parse(uri).await.expect("a URI"))
+}
+
+#[tokio::test]
+async fn a_certificate_of_no_ca_trusted_names_the_cas_it_was_checked_against() {
     let text = "Server selection timeout: ... Error: Kind: I/O error: invalid peer certificate: UnknownIssuer";
     assert_eq!(why_unreachable(text), Unreachable::UnknownIssuer);
-    let machine = signed_by_no_ca_trusted("mongodb://db.example.org/?tls=true");
+    let machine = signed_by_no_ca_trusted(tls_of("mongodb://db.example.org/?tls=true").await);
     assert!(
         machine.contains("SSL_CERT_FILE, SSL_CERT_DIR") && machine.contains("add its CA there"),
         "{machine}"
     );
-    let named = signed_by_no_ca_trusted("mongodb://db.example.org/?tlsCAFile=/etc/lab.pem");
+    let named =
+        signed_by_no_ca_trusted(tls_of("mongodb://db.example.org/?tlsCAFile=/etc/lab.pem").await);
     assert!(
         named.contains("of the file the URI's `tlsCAFile` names"),
         "{named}"
@@ -89,18 +95,19 @@ fn a_certificate_of_no_ca_trusted_names_the_cas_it_was_checked_against() {
 
 /// A server closing each connection at once: asked for TLS or not, the advice differs (the
 /// review found `tls=true` advised to a URI holding it).
-#[test]
-fn a_connection_closed_at_once_is_said_with_the_advice_its_uri_needs() {
+#[tokio::test]
+async fn a_connection_closed_at_once_is_said_with_the_advice_its_uri_needs() {
     let text = "Server selection timeout: … Error: Kind: I/O error: Connection reset by peer (os error 104)";
     assert_eq!(why_unreachable(text), Unreachable::Closed);
-    assert!(closed_at_once("mongodb://db.example.org/").contains("add `tls=true`"));
+    assert!(closed_at_once(tls_of("mongodb://db.example.org/").await).contains("add `tls=true`"));
+    // A `mongodb+srv://` URI, which the driver reads with TLS on, is resolved as it is read.
     for tls in [
         "mongodb://db.example.org/?tls=true",
-        "mongodb+srv://***@cluster0.example.net/",
+        "mongodb://db.example.org/?tlsInsecure=true",
         "mongodb://db.example.org/?SSL=true",
         "mongodb://db.example.org/?tlsCAFile=/etc/ssl/lab.pem",
     ] {
-        let said = closed_at_once(tls);
+        let said = closed_at_once(tls_of(tls).await);
         assert!(
             !said.contains("add `tls=true`") && said.contains("access list"),
             "{tls}: {said}"
