@@ -79,28 +79,7 @@ async fn dropped_records_of_a_period_partly_past_the_horizon_are_not_given_as_th
         .await
         .expect("rejected");
 
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("config");
-    let date = first_kept.date_naive().to_string();
-    let args: Vec<String> = [
-        "--mongodb-uri",
-        server.uri(),
-        "--database",
-        &name,
-        "--period",
-        "month",
-        "--date",
-        &date,
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let path = dir.path().to_owned();
-    let printed = tokio::task::spawn_blocking(move || {
-        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .expect("analyser thread");
-    let text = common::flat(&common::text(std::path::Path::new(printed.trim())));
+    let text = month_report(CONFIG, server.uri(), &name, first_kept).await;
     assert!(
         text.contains("the oldest runs kept"),
         "the month began before the runs kept: {text}"
@@ -173,31 +152,10 @@ async fn no_failed_collection_is_said_since_the_oldest_runs_kept_not_a_daily_sou
         .await
         .expect("hourly");
 
-    let dir = tempfile::tempdir().expect("dir");
     let config = format!(
         "{CONFIG}\n[[source]]\nname = \"daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/d\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n"
     );
-    std::fs::write(dir.path().join("sources.toml"), config).expect("config");
-    let date = first_kept.date_naive().to_string();
-    let args: Vec<String> = [
-        "--mongodb-uri",
-        server.uri(),
-        "--database",
-        &name,
-        "--period",
-        "month",
-        "--date",
-        &date,
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let path = dir.path().to_owned();
-    let printed = tokio::task::spawn_blocking(move || {
-        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .expect("analyser thread");
-    let text = common::flat(&common::text(std::path::Path::new(printed.trim())));
+    let text = month_report(&config, server.uri(), &name, first_kept).await;
     let oldest = first_kept.format("%Y-%m-%d %H:%M").to_string();
     assert!(
         text.contains(&format!(
@@ -212,4 +170,36 @@ async fn no_failed_collection_is_said_since_the_oldest_runs_kept_not_a_daily_sou
         "the runs kept begin at {oldest}, and none failed from there on: the daily source's next run ({}) is not where the runs kept begin: {text}",
         midnight.format("%Y-%m-%d %H:%M")
     );
+}
+
+/// The text of the month report of the month holding `at`, read from the database `name` of the
+/// server at `uri` with the configuration `config`.
+async fn month_report(
+    config: &str,
+    uri: &str,
+    name: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sources.toml"), config).expect("config");
+    let date = at.date_naive().to_string();
+    let args: Vec<String> = [
+        "--mongodb-uri",
+        uri,
+        "--database",
+        name,
+        "--period",
+        "month",
+        "--date",
+        &date,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    common::flat(&common::text(std::path::Path::new(printed.trim())))
 }
