@@ -871,3 +871,54 @@ async fn a_half_hour_zone_s_records_export_holds_the_records_its_day_report_coun
         stdout(&hours)
     );
 }
+
+/// An hour of one reading of 17 significant digits (a USGS longitude, `-159.37576306563093`, as
+/// the summariser's tests store one): its mean is that reading, and a data frame checking
+/// `min <= mean <= max` (the summariser clamps the mean so) must find it so in `--hourly`.
+#[tokio::test]
+async fn an_hours_mean_in_the_hourly_export_lies_between_its_min_and_max() {
+    let (dir, database, db) = golden_site("export_mean_in_range").await;
+    let hours = db.collection::<Document>(store::HOURLY);
+    let first = doc! {"source": "quakes", "hour": store::bson_date(golden::day_start())};
+    let mut hour = hours
+        .find_one(first.clone())
+        .await
+        .expect("find")
+        .expect("the first hour");
+    let reading = -159.375_763_065_630_93_f64;
+    let mut mag = hour.get_array("numeric").expect("numeric")[0]
+        .as_document()
+        .expect("a field's statistics")
+        .clone();
+    for (name, value) in [
+        ("min", reading),
+        ("max", reading),
+        ("mean", reading),
+        ("sum", reading),
+    ] {
+        mag.insert(name, value);
+    }
+    mag.insert("count", 1_i64);
+    mag.insert("nulls", 0_i64);
+    mag.insert("implausible", 0_i64);
+    hour.insert("numeric", vec![mag]);
+    hour.insert("count", 1_i64);
+    hours.replace_one(first, hour).await.expect("one reading");
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let rows: Vec<Vec<&str>> = csv.lines().map(|line| line.split(',').collect()).collect();
+    let cell = |stat: &str| -> f64 {
+        let name = format!("properties.mag {stat}");
+        let column = rows[0]
+            .iter()
+            .position(|header| *header == name)
+            .unwrap_or_else(|| panic!("a column {name}: {}", rows[0].join(",")));
+        rows[1][column].parse().expect("a number")
+    };
+    let (min, mean, max) = (cell("min"), cell("mean"), cell("max"));
+    assert!(
+        min <= mean && mean <= max,
+        "an hour of one reading exports min {min:?}, mean {mean:?}, max {max:?}: its mean lies outside its own range:\n{csv}"
+    );
+}

@@ -59,7 +59,7 @@ pub(super) async fn hourly_table<W: Write>(
                     n.nulls.to_string(),
                     n.implausible.to_string(),
                     reading(n.min),
-                    computed(n.mean),
+                    mean(n.mean, n.min, n.max),
                     reading(n.max),
                     computed(Some(n.sum)),
                 ]),
@@ -83,12 +83,28 @@ fn reading(value: Option<f64>) -> String {
 /// its arithmetic's rounding error past them (`29.399999999999995` for a mean of 29.4) is no
 /// reading's.
 fn computed(value: Option<f64>) -> String {
-    reading(value.map(|x| format!("{x:.14e}").parse().unwrap_or(x)))
+    reading(value.map(to_15_digits))
+}
+
+/// A mean as [`computed`] writes it, kept within the `min` and `max` written beside it: a
+/// reading of more than 15 significant digits (a USGS longitude, `-159.37576306563093`) is
+/// its hour's mean alone, which rounding would put past it.
+fn mean(value: Option<f64>, min: Option<f64>, max: Option<f64>) -> String {
+    let rounded = value.map(to_15_digits).map(|mean| match (min, max) {
+        (Some(min), _) if mean < min => min,
+        (_, Some(max)) if mean > max => max,
+        _ => mean,
+    });
+    reading(rounded)
+}
+
+fn to_15_digits(x: f64) -> f64 {
+    format!("{x:.14e}").parse().unwrap_or(x)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{computed, reading};
+    use super::{computed, mean, reading};
 
     #[test]
     fn a_computed_statistic_keeps_15_significant_digits_not_its_rounding_error() {
@@ -104,5 +120,27 @@ mod tests {
             "1764759600123456.0",
             "a reading is written as stored"
         );
+    }
+
+    #[test]
+    fn a_mean_rounded_past_its_hours_min_or_max_is_written_as_that_bound() {
+        let lone = -159.375_763_065_630_93;
+        assert_eq!(
+            mean(Some(lone), Some(lone), Some(lone)),
+            "-159.37576306563093"
+        );
+        assert_eq!(
+            mean(
+                Some(1_764_759_600_123_456.0),
+                Some(1.0),
+                Some(1_764_759_600_123_456.0)
+            ),
+            "1764759600123456.0"
+        );
+        assert_eq!(
+            mean(Some(29.399999999999995), Some(29.0), Some(30.0)),
+            "29.4"
+        );
+        assert_eq!(mean(None, None, None), "");
     }
 }
