@@ -172,6 +172,8 @@ hold_summariser_lock() {
 # mode bits $3 (owner's), $4 (group's) and $5 (others') allow: as the system decides, by the
 # owner's bits for its owner, the group's for its group, the others' for the rest.
 allowed() {
+    # An ACL (a `+` after the mode) may let the user in whatever the bits say.
+    [ "$(ls -ld "$2" | cut -c11)" = + ] && return 0
     if [ "$(stat -c %U "$2")" = "$1" ]; then
         bit=$3
     elif id -Gn "$1" 2>/dev/null | tr ' ' '\n' | grep -qxF "$(stat -c %G "$2")"; then
@@ -183,9 +185,14 @@ allowed() {
 }
 
 # Whether the user $1 can read the file $2 (the file a link names): enter each folder on its way
-# and read it.
+# and read it. Asked of the system as that user when this runs as root (ACLs and all); else
+# judged by each one's owner, group and mode, an ACL on the way taken to let the user through.
 readable_by() {
     [ "$1" = root ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then
+        runuser -u "$1" -- test -r "$2" 2>/dev/null
+        return
+    fi
     target=$(readlink -f "$2") || return 1
     way=$(dirname "$target")
     while :; do

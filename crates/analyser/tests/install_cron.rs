@@ -1129,12 +1129,85 @@ fn lines_for_another_user_warn_when_the_file_a_linked_env_names_is_in_a_folder_t
         "{} -u nobody",
         checkout.dir.path().join("bin/crontab").display()
     );
-    let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(&format!("who cannot read {}", env.display())),
-        "the lines run as nobody, who cannot enter {} (mode 0700, not theirs) to read the file .env links to, so every stage would stop on it; the installer said nothing of it:\n{stderr}",
-        private.display()
+    // As root the system is asked; installing through `sudo crontab -u`, the bits are read.
+    for as_root in [true, false] {
+        if !as_root {
+            pretend_not_root(&checkout);
+        }
+        let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&format!("who cannot read {}", env.display())),
+            "the lines run as nobody, who cannot enter {} (mode 0700, not theirs) to read the file .env links to, so every stage would stop on it; the installer (as root: {as_root}) said nothing of it:\n{stderr}",
+            private.display()
+        );
+    }
+}
+
+/// A stand-in `id` saying the installer does not run as root (`sudo crontab -u` in `CRONTAB`),
+/// which then judges who can read `.env` by its owner, group and mode.
+fn pretend_not_root(checkout: &Checkout) {
+    common::write_executable(
+        &checkout.dir.path().join("bin/id"),
+        "#!/bin/sh\n[ \"$1\" = -u ] && [ $# -eq 1 ] && { echo 1000; exit 0; }\nexec /usr/bin/id \"$@\"\n",
     );
+}
+
+/// A `.env` kept `chmod 600` by the installing user, the lines' user let read it by an ACL
+/// (`setfacl -m u:nobody:r .env`, the usual way to share one secret file with one service
+/// account without a group). Every stage, run as that user, reads it. The installer judges by
+/// the owner, group and mode alone and warns that the lines' user "cannot read" it and that
+/// "every stage would stop on it", advising `sudo chown nobody .env`, which would take the
+/// file from its owner for nothing.
+#[test]
+fn lines_for_another_user_let_read_the_env_file_by_an_acl_are_not_warned_of_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let checkout = Checkout::new();
+    std::fs::set_permissions(checkout.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod 755 the test folder");
+    let env = checkout.home().join(".env");
+    std::fs::write(&env, "FRANCE_TRAVAIL_CLIENT_ID=id\n").expect("write .env");
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    // `setfacl -m u:nobody:r`, written as the kernel takes it (the `acl` tools may be missing).
+    let acl = Command::new("python3")
+        .args([
+            "-c",
+            "import os, pwd, struct, sys\n\
+             n = 0xFFFFFFFF\n\
+             entries = [(1, 6, n), (2, 4, pwd.getpwnam('nobody').pw_uid), (4, 0, n), (16, 4, n), (32, 0, n)]\n\
+             os.setxattr(sys.argv[1], 'system.posix_acl_access', struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries))",
+        ])
+        .arg(&env)
+        .status()
+        .expect("python3 runs");
+    assert!(acl.success(), "the ACL could not be set");
+    if running_as_root() {
+        let read = Command::new("runuser")
+            .args(["-u", "nobody", "--", "cat"])
+            .arg(&env)
+            .output()
+            .expect("runuser runs");
+        assert!(
+            read.status.success(),
+            "nobody cannot read .env after all: {}",
+            String::from_utf8_lossy(&read.stderr)
+        );
+    }
+    let crontab = format!(
+        "{} -u nobody",
+        checkout.dir.path().join("bin/crontab").display()
+    );
+    for as_root in [true, false] {
+        if !as_root {
+            pretend_not_root(&checkout);
+        }
+        let output = checkout.try_install_cron_with(&["--no-build"], &crontab);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            !stderr.contains("who cannot read"),
+            "the lines' user reads .env by its ACL, as every stage would, yet the installer (as root: {as_root}) says they cannot:\n{stderr}"
+        );
+    }
 }
