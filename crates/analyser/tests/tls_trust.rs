@@ -524,3 +524,41 @@ fn a_bundle_beginning_with_a_byte_order_mark_before_a_comment_line_is_trusted() 
         "a bundle whose certificate the driver reads is refused:\n{said}"
     );
 }
+
+/// The laboratory's CA saved with a UTF-8 byte-order mark (as above), put in the folder of CAs
+/// `SSL_CERT_DIR` names, beside another CA. The README: the CAs are found in "the file
+/// `SSL_CERT_FILE` names and the folders `SSL_CERT_DIR` names … (one that … holds one the driver
+/// would skip, after a byte-order mark or indented, is said, naming it)". Only `SSL_CERT_FILE`
+/// is checked so: the folder's files are read as they are, the laboratory's CA skipped without
+/// a word, and MongoDB's certificate is refused as "signed by no CA this machine trusts
+/// (SSL_CERT_FILE, SSL_CERT_DIR, …): add its CA there", though it is there, its file not named.
+#[test]
+fn a_ca_with_a_byte_order_mark_in_ssl_cert_dir_is_trusted_or_said_naming_its_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    laboratory_ca(dir.path());
+    let pem = std::fs::read(dir.path().join("ca.pem")).expect("ca.pem");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("certs folder");
+    std::fs::write(certs.join("other.pem"), another_ca_pem()).expect("another CA");
+    std::fs::write(
+        certs.join("laboratory-bom.pem"),
+        [b"\xEF\xBB\xBF".as_slice(), &pem].concat(),
+    )
+    .expect("the CA with a mark");
+    let front = tls_front(dir.path());
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_DIR", &certs)]);
+    let trusted = said.contains(&format!("MongoDB: mongodb://127.0.0.1:{}", front.port));
+    assert!(
+        trusted || said.contains("laboratory-bom.pem"),
+        "a CA in SSL_CERT_DIR the driver reads no certificate from is neither trusted nor named:\n{said}"
+    );
+    // The folder's only CA: said as skipped, not as a folder of no PEM certificate.
+    std::fs::remove_file(certs.join("other.pem")).expect("remove the other CA");
+    let said = status_with(dir.path(), &front, "", &[("SSL_CERT_DIR", &certs)]);
+    assert!(
+        said.contains(
+            "laboratory-bom.pem, whose certificate the driver does not read (a byte-order mark"
+        ) && !said.contains("DER"),
+        "{said}"
+    );
+}

@@ -1,6 +1,8 @@
 //! MongoDB over TLS trusting the certificates the machine trusts, found as the collector's
 //! HTTPS finds them (`rustls-native-certs`): the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name
-//! when either is set, else the distribution's bundle. A laboratory's own CA installed there is
+//! when either is set, else the distribution's bundle (not, as the collector does, the files of
+//! its folder of certificates too: a CA put there by `openssl rehash` alone, not added to the
+//! bundle by `update-ca-certificates`, is not trusted). A laboratory's own CA installed there is
 //! trusted, and the roots are the system's of today, not those compiled in. The driver reads
 //! its CAs from one PEM file, when the client is made: a bundle is given by its path; the
 //! certificates of `SSL_CERT_DIR`'s folders are written to a temporary file.
@@ -44,8 +46,12 @@ pub(super) fn machines_certificates(
     }
     let found = rustls_native_certs::load_native_certs();
     let unread = found.errors.iter().map(ToString::to_string);
+    let skipped = skipped_in(dirs.as_deref().unwrap_or_default());
     if found.certs.is_empty() {
         let why = match unread.collect::<Vec<_>>().join("; ") {
+            _ if !skipped.is_empty() => {
+                format!("SSL_CERT_DIR's folders hold {}", skipped.join("; "))
+            }
             unread if unread.is_empty() => format!(
                 "SSL_CERT_DIR names {}, where no PEM certificate is (one exported as DER, `.cer`, is converted by `openssl x509 -inform der -in CA.cer -out CA.pem`)",
                 Path::new(dirs.as_deref().unwrap_or_default()).display()
@@ -58,6 +64,9 @@ pub(super) fn machines_certificates(
     }
     for unread in unread {
         tracing::warn!(error = %unread, "Some of the certificates this machine trusts cannot be read; MongoDB's is checked against the others.");
+    }
+    for skipped in skipped {
+        tracing::warn!(file = %skipped, "A file of SSL_CERT_DIR's folders holds a certificate the driver skips; MongoDB's is checked against the others.");
     }
     let written = tempfile::Builder::new()
         .prefix("releve-trusted-")
@@ -101,6 +110,36 @@ fn readable(file: PathBuf) -> Result<PathBuf, StoreError> {
     })
 }
 
+/// The files of the folders `dirs` names (`SSL_CERT_DIR`, `:`-separated) holding a certificate
+/// the driver's PEM reader skips, each with why, in order: the reader used for the folders
+/// skips it without a word, as it does in `SSL_CERT_FILE` (see [`readable`]). Files holding no
+/// PEM certificate at all (a README, a DER file said otherwise) are not named.
+fn skipped_in(dirs: &std::ffi::OsStr) -> Vec<String> {
+    let mut skipped = Vec::new();
+    for dir in std::env::split_paths(dirs).filter(|dir| !dir.as_os_str().is_empty()) {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            // Following links, as `openssl rehash` makes them.
+            let Ok(text) = std::fs::read(&path) else {
+                continue;
+            };
+            if !text
+                .windows(PEM_CERTIFICATE.len())
+                .any(|at| at == PEM_CERTIFICATE)
+            {
+                continue;
+            }
+            if let Some(why) = unread_certificates(&text) {
+                skipped.push(format!("{}, {why}", path.display()));
+            }
+        }
+    }
+    skipped.sort();
+    skipped
+}
+
 /// Why the driver would not read every certificate of the PEM `text`; `None` when it would.
 fn unread_certificates(text: &[u8]) -> Option<String> {
     use rustls_pki_types::CertificateDer;
@@ -121,6 +160,7 @@ fn unread_certificates(text: &[u8]) -> Option<String> {
         (0, 0) => {
             Some("which holds no PEM certificate (a line `-----BEGIN CERTIFICATE-----`)".to_owned())
         }
+        (0, 1) => Some(format!("whose certificate the driver does not read{mark}")),
         (read, written) if read < written => Some(format!(
             "of whose {written} certificates the driver reads {read}{mark}"
         )),
