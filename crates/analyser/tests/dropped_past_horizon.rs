@@ -203,3 +203,82 @@ async fn month_report(
     .expect("analyser thread");
     common::flat(&common::text(std::path::Path::new(printed.trim())))
 }
+
+/// The month began before the runs kept, as in the test above: the records that shared their
+/// key with another of their run are counted by the runs (`key_clashes`), which the TTL index
+/// deleted before the horizon as it deleted the dropped records. The report says, of the dropped
+/// records, that it counts the files landed since the oldest runs kept; of the key clashes it
+/// still says "landed in this period", giving the clashes of the runs kept (three) as the whole
+/// month's, though those of its days before the horizon are no longer known.
+#[tokio::test(flavor = "multi_thread")]
+async fn key_clashes_of_a_period_partly_past_the_horizon_are_not_given_as_the_whole_periods() {
+    let now = Utc::now();
+    let horizon = now - Duration::days(90);
+    let first_kept = horizon + Duration::minutes(10);
+    let server = MongoServer::shared();
+    let name = server.fresh_database("clashes-horizon");
+    let db = server.client_database(&name).await;
+    // The runs kept: hourly from just after the horizon, for thirty days; one of them landed
+    // three records under the key of another record of its file.
+    let runs: Vec<Document> = (0..24 * 30)
+        .map(|h| {
+            let mut metrics = run(first_kept + Duration::hours(h));
+            if h == 5 {
+                metrics.key_clashes = 3;
+                metrics.clash_key = Some("id".into());
+            }
+            store::run_document(&metrics).expect("run")
+        })
+        .collect();
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("runs");
+    let hourly: Vec<Document> = (-24 * 10..24 * 30)
+        .map(|h| {
+            let hour = store::hour_of(horizon) + Duration::hours(h);
+            doc! {"source": "quakes", "hour": store::bson_date(hour), "count": 10_i64,
+            "numeric": [], "categories": [], "bbox": null,
+            "updated_at": store::bson_date(hour + Duration::hours(1))}
+        })
+        .collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("config");
+    let date = first_kept.date_naive().to_string();
+    let args: Vec<String> = [
+        "--mongodb-uri",
+        server.uri(),
+        "--database",
+        &name,
+        "--period",
+        "month",
+        "--date",
+        &date,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(&path, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .expect("analyser thread");
+    let text = common::flat(&common::text(std::path::Path::new(printed.trim())));
+    assert!(
+        text.contains("the oldest runs kept"),
+        "the month began before the runs kept: {text}"
+    );
+    assert!(
+        text.contains("quakes: 3 records"),
+        "the clashes of the runs kept are said: {text}"
+    );
+    assert!(
+        !text.contains("3 records landed in this period shared their key"),
+        "the key clashes of the month's runs before the horizon are no longer known, as its dropped records are: 3 is not the month's count: {text}"
+    );
+}

@@ -441,11 +441,20 @@ fn alerts(
     for (line, ink) in &shortfalls {
         doc.paragraph(line, BODY, false, *ink);
     }
+    // Counted by the runs: of a period begun before the oldest runs kept, those of runs kept.
+    let landed = |c: &Completeness| match c.expected_from {
+        ExpectedFrom::OldestKept(at) => format!(
+            "landed since {}, the oldest runs kept (those of earlier runs are no longer known),",
+            local_time(at, tz)
+        ),
+        _ => "landed in this period".to_owned(),
+    };
     for (source, c) in assessed.iter().filter(|(_, c)| c.key_clashes > 0) {
         let clashes = format!(
-            "{}: {} landed in this period shared their key (`{}`) with a different record of the same run, and only the last of each is summarised: is `key` unique?",
+            "{}: {} {} shared their key (`{}`) with a different record of the same run, and only the last of each is summarised: is `key` unique?",
             source.name,
             counted(c.key_clashes, "record"),
+            landed(c),
             source.key
         );
         doc.paragraph(&clashes, BODY, false, Ink::ALERT);
@@ -454,9 +463,10 @@ fn alerts(
         let (count, keys) = &c.clashes_before;
         let keys: Vec<String> = keys.iter().map(|key| format!("`{key}`")).collect();
         let clashes = format!(
-            "{}: {} landed in this period shared their key with a different record of the same run under a `key` since changed ({}); files summarised after the change were read with the `key` now, `{}`, which the collector's log says when its records share it.",
+            "{}: {} {} shared their key with a different record of the same run under a `key` since changed ({}); files summarised after the change were read with the `key` now, `{}`, which the collector's log says when its records share it.",
             source.name,
             counted(*count, "record"),
+            landed(c),
             keys.join(", "),
             source.key
         );
