@@ -106,6 +106,9 @@ sed -e "s#https://earthquake.usgs.gov#$base/usgs#" \
 
 export FRANCE_TRAVAIL_CLIENT_ID="demo-client" FRANCE_TRAVAIL_CLIENT_SECRET="demo-secret"
 export MONGODB_URI="$uri"
+# The replay server is on this machine, out of reach of a proxy the shell names (a campus's).
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 
 echo "==> collector"
 # --since: the incremental Opendatasoft sources backfill from the day before yesterday.

@@ -98,3 +98,105 @@ fn demo_refuses_an_option_it_does_not_take_without_building_or_deleting_the_last
         kept(dir.path()),
     );
 }
+
+/// A stand-in for `scripts/mongo-local.sh` that "starts" a server and prints its URI.
+const FAKE_MONGO_STARTS: &str = r#"#!/bin/sh
+[ "$1" != start ] || echo "mongodb://127.0.0.1:1"
+"#;
+
+/// A stand-in for the replay server: says its loopback address, then serves nothing.
+const FAKE_REPLAY: &str = r#"#!/bin/sh
+echo "http://127.0.0.1:1"
+exec sleep 60
+"#;
+
+/// A stand-in for the collector: notes the proxy variables it was run with.
+const FAKE_COLLECTOR: &str = r#"#!/bin/sh
+env | grep -i -E '^(https?|all|no)_proxy=' >"$(dirname "$0")/collector-env"
+exit 0
+"#;
+
+/// Whether a request to `http://127.0.0.1:PORT` made with `env` (`NAME=value` lines) goes to a
+/// proxy, as the collector's HTTP client (and curl) read the variables: `HTTP_PROXY` or
+/// `http_proxy`, else `ALL_PROXY` or `all_proxy`, unless `NO_PROXY` (else `no_proxy`) names the
+/// address, a network holding it, or `*`.
+fn loopback_goes_to_a_proxy(env: &str) -> bool {
+    let get = |names: [&str; 2]| {
+        names.iter().find_map(|name| {
+            env.lines()
+                .find_map(|line| line.strip_prefix(&format!("{name}=")))
+                .map(str::to_owned)
+        })
+    };
+    let proxy = get(["HTTP_PROXY", "http_proxy"])
+        .filter(|value| !value.is_empty())
+        .or_else(|| get(["ALL_PROXY", "all_proxy"]).filter(|value| !value.is_empty()));
+    let exempt = get(["NO_PROXY", "no_proxy"]).is_some_and(|list| {
+        list.split(',').map(str::trim).any(|entry| {
+            entry == "*"
+                || entry == "127.0.0.1"
+                || entry.split_once('/').is_some_and(|(net, bits)| {
+                    net.starts_with("127.") && bits.parse::<u8>().is_ok_and(|b| b <= 8)
+                })
+        })
+    });
+    proxy.is_some() && !exempt
+}
+
+/// The README's demo is "the main job once, end to end, offline": its API answers come from a
+/// replay server on 127.0.0.1. On a campus network whose shells set `HTTP_PROXY` and
+/// `HTTPS_PROXY` (without a `NO_PROXY` naming 127.0.0.1), the demo passes them on, and the
+/// collector sends every request for the replay server to the campus proxy, which cannot reach
+/// this machine's loopback: every source fails ("HTTP 403: an HTML page titled …" from the
+/// proxy) and the demo stops. Its stages must reach the replay server directly.
+#[test]
+fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    checkout(dir.path());
+    let root = dir.path().join("checkout");
+    common::write_executable(&root.join("scripts/mongo-local.sh"), FAKE_MONGO_STARTS);
+    common::write_executable(&root.join("target/debug/releve-replay"), FAKE_REPLAY);
+    common::write_executable(&root.join("target/debug/collector"), FAKE_COLLECTOR);
+    for stage in ["summariser", "analyser"] {
+        common::write_executable(
+            &root.join("target/debug").join(stage),
+            "#!/bin/sh\nexit 0\n",
+        );
+    }
+    std::fs::write(
+        root.join("sources.toml"),
+        "[[source]]\nname = \"usgs-earthquakes\"\nurl = \"https://earthquake.usgs.gov/feed\"\n",
+    )
+    .expect("a configuration");
+    let path = format!(
+        "{}:{}",
+        dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = {
+        let _forking = common::writing_or_forking();
+        let mut command = Command::new(root.join("scripts/demo.sh"));
+        command.env("PATH", path).env_remove("CARGO_TARGET_DIR");
+        for name in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
+            command.env_remove(name);
+        }
+        command
+            .env("HTTP_PROXY", "http://proxy.univ.example:3128")
+            .env("HTTPS_PROXY", "http://proxy.univ.example:3128")
+            .env("http_proxy", "http://proxy.univ.example:3128")
+            .env("https_proxy", "http://proxy.univ.example:3128")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run demo.sh")
+    }
+    .wait_with_output()
+    .expect("demo.sh ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let env = std::fs::read_to_string(root.join("target/debug/collector-env"))
+        .unwrap_or_else(|_| panic!("the demo ran its collector: {stderr}"));
+    assert!(
+        !loopback_goes_to_a_proxy(&env),
+        "the demo's collector would send its requests for http://127.0.0.1 to the proxy, with:\n{env}"
+    );
+}

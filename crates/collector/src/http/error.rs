@@ -97,6 +97,9 @@ pub enum FetchError {
         /// The memory the collector may use, in MiB, when it set the limit.
         by_memory: Option<u64>,
     },
+    /// A proxy variable the client cannot read (it would call the APIs directly).
+    #[error("{0}")]
+    Proxy(String),
     /// The request could not even be built (a bad URL or header in the configuration).
     #[error("{what}: cannot build the request: {detail}")]
     Build {
@@ -117,6 +120,7 @@ impl FetchError {
             | FetchError::OutOfTime { last, .. }
             | FetchError::Paused { last, .. } => last,
             FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
+            FetchError::Proxy(detail) => detail,
             FetchError::Redirected { why, .. } => why,
             FetchError::TooLarge { what, .. } => what,
         }

@@ -58,20 +58,35 @@ impl Reason {
     }
 }
 
-pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) -> Reason {
+/// Why a request could not be sent or answered, `via` the proxy it went through, if any: a
+/// connection that failed is the proxy's then, but for the API's certificate.
+pub(super) fn transport_reason(
+    err: reqwest::Error,
+    limit: std::time::Duration,
+    via: Option<&super::proxy::Proxy>,
+) -> Reason {
     let timed_out = err.is_timeout();
     let (connect, decode, body) = (err.is_connect(), err.is_decode(), err.is_body());
     // The host and port, never the rest of the address: a query may carry the API key.
-    let to = err
-        .url()
-        .and_then(|url| {
-            Some(format!(
-                " to {}:{}",
-                url.host_str()?,
-                url.port_or_known_default()?
-            ))
-        })
-        .unwrap_or_default();
+    let host = err.url().and_then(|url| {
+        Some(format!(
+            "{}:{}",
+            url.host_str()?,
+            url.port_or_known_default()?
+        ))
+    });
+    let tls = {
+        let causes = causes_of(&err).to_ascii_lowercase();
+        ["certificate", "tls", "handshake"]
+            .iter()
+            .any(|words| causes.contains(words))
+    };
+    let to = match (host, via) {
+        (Some(host), Some(via)) if tls => format!(" to {host} through {via}"),
+        (Some(host), Some(via)) => format!(" to {via}, for {host},"),
+        (Some(host), None) => format!(" to {host}"),
+        (None, _) => String::new(),
+    };
     let causes = if connect {
         // The innermost cause says it (`Connection refused (os error 111)`, a name that does
         // not resolve, a certificate refused); the layers above it repeat "error sending
@@ -114,6 +129,13 @@ pub(super) fn transport_reason(err: reqwest::Error, limit: std::time::Duration) 
         timed_out,
         ..Reason::status(text)
     }
+}
+
+/// The causes of `err`, `: `-separated, without its own text (which names the URL).
+pub(super) fn causes_of(err: &reqwest::Error) -> String {
+    std::error::Error::source(err)
+        .map(with_causes)
+        .unwrap_or_default()
 }
 
 /// The deepest cause of an error, or the error itself.

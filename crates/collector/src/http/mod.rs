@@ -41,6 +41,7 @@ mod limiter;
 mod lone_surrogates;
 pub mod memory;
 mod non_finite;
+mod proxy;
 mod redirect;
 mod retry;
 mod secrets;
@@ -168,6 +169,9 @@ impl SourceClient {
         policy: RetryPolicy,
     ) -> Result<SourceClient, FetchError> {
         install_tls_provider();
+        if let Some(detail) = proxy::unreadable() {
+            return Err(FetchError::Proxy(detail));
+        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
@@ -405,7 +409,10 @@ impl SourceClient {
             None => build(&self.http),
         };
         let limit = cut.unwrap_or(self.timeout);
-        let mut request = request.build().map_err(|err| unsent(what, err, limit))?;
+        let mut request = match request.build() {
+            Ok(request) => request,
+            Err(err) => return Err(unsent(what, err, limit).await),
+        };
         let first = request.url().clone();
         // The timeout bounds the request, its redirects included, as it bounds one alone: the
         // time its requests take, not the waits for the rate limit between them.
@@ -416,11 +423,10 @@ impl SourceClient {
             let again = request.try_clone();
             let last = request.url().clone();
             let sent_at = Instant::now();
-            let response = self
-                .http
-                .execute(request)
-                .await
-                .map_err(|err| unsent(what, err, limit))?;
+            let response = match self.http.execute(request).await {
+                Ok(response) => response,
+                Err(err) => return Err(unsent(what, err, limit).await),
+            };
             spent += sent_at.elapsed();
             drop(permit);
             match redirect::next_request(&first, &last, again, &response, sent) {
@@ -490,7 +496,7 @@ impl SourceClient {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|err| Attempt::retry(transport_reason(err, limit), None))?
+            .map_err(|err| Attempt::retry(transport_reason(err, limit, None), None))?
         {
             if (body.len() + chunk.len()) as u64 > self.max_body {
                 return Err(too_large());
@@ -501,15 +507,20 @@ impl SourceClient {
     }
 }
 
-/// Why a request could not be sent or answered: a request that cannot be built is final;
-/// anything else on the way (connection, timeout after `limit`) is worth another try.
-fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
+/// Why a request could not be sent or answered: a request that cannot be built is final, as
+/// is a proxy's refusal (see [`proxy::failed`]); anything else on the way (connection, timeout
+/// after `limit`) is worth another try.
+async fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
     if err.is_builder() {
-        Attempt::Fatal(FetchError::Build {
+        return Attempt::Fatal(FetchError::Build {
             what: what.to_owned(),
             detail: failure::with_causes(&err.without_url()),
-        })
-    } else {
-        Attempt::retry(transport_reason(err, limit), None)
+        });
+    }
+    match err.url().and_then(proxy::for_url) {
+        Some(via) if err.is_connect() || err.is_timeout() => {
+            proxy::failed(what, &via, err, limit).await
+        }
+        _ => Attempt::retry(transport_reason(err, limit, None), None),
     }
 }

@@ -1,0 +1,277 @@
+//! The proxy a request goes through, as the HTTP client reads it from the environment
+//! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, upper or lower case): a failure on
+//! the way to it (a proxy down, refusing a tunnel or its password) is the network's, said as
+//! the proxy's, not as the API's; a variable the client cannot read, which it would drop
+//! without a word and call the API directly, is said.
+
+use std::time::Duration;
+
+use hyper_util::client::proxy::matcher::Matcher;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::error::FetchError;
+use super::failure::{Attempt, Reason, transport_reason};
+
+/// The variables a proxy is read from, each pair in the order the client reads it.
+const VARIABLES: [[&str; 2]; 3] = [
+    ["HTTPS_PROXY", "https_proxy"],
+    ["HTTP_PROXY", "http_proxy"],
+    ["ALL_PROXY", "all_proxy"],
+];
+
+/// The schemes of proxy the client speaks.
+const SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
+
+/// How long the proxy's refusal of a tunnel is waited for when asked again.
+const ASKED_AGAIN: Duration = Duration::from_secs(10);
+
+/// The proxy a request to an API goes through.
+pub(super) struct Proxy {
+    /// `the proxy http://127.0.0.1:3128 (HTTPS_PROXY)`, never its user name or password.
+    shown: String,
+    uri: http::Uri,
+    basic_auth: Option<http::HeaderValue>,
+}
+
+impl std::fmt::Display for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// The proxy the client sends a request to `url` through, if any.
+pub(super) fn for_url(url: &reqwest::Url) -> Option<Proxy> {
+    let uri: http::Uri = url.as_str().parse().ok()?;
+    let intercept = Matcher::from_env().intercept(&uri)?;
+    let proxy = intercept.uri();
+    let address = match (proxy.scheme_str(), proxy.authority()) {
+        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
+        _ => proxy.to_string(),
+    };
+    Some(Proxy {
+        shown: format!("the proxy {address} ({})", variable_for(url.scheme())),
+        uri: proxy.clone(),
+        basic_auth: intercept.basic_auth().cloned(),
+    })
+}
+
+/// The variable the proxy of a request of `scheme` is read from: the scheme's own when it
+/// names one, else `ALL_PROXY`.
+fn variable_for(scheme: &str) -> &'static str {
+    let own = match scheme {
+        "https" => VARIABLES[0],
+        _ => VARIABLES[1],
+    };
+    first_set(own)
+        .filter(|(_, value)| readable(value))
+        .or_else(|| first_set(VARIABLES[2]))
+        .map_or("ALL_PROXY", |(name, _)| name)
+}
+
+/// The first of `names` set, with its value, as the client reads them.
+fn first_set(names: [&'static str; 2]) -> Option<(&'static str, String)> {
+    names
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().map(|value| (name, value)))
+}
+
+/// Why a proxy variable set cannot be read by the client (which would then call the APIs
+/// directly, without a word), naming it and its value without a user name or password.
+pub(super) fn unreadable() -> Option<String> {
+    VARIABLES.into_iter().find_map(|names| {
+        let (name, value) = first_set(names)?;
+        if value.trim().is_empty() || readable(&value) {
+            return None;
+        }
+        Some(format!(
+            "{name} (`{}`) cannot be read as a proxy's address, so the APIs would be called directly: write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, a `@`, `#`, `%`, `:` or space within them written %40, %23, %25, %3A or %20",
+            without_credentials(&value),
+            SCHEMES[1..].join(", ")
+        ))
+    })
+}
+
+/// Whether the client reads `value` as the proxy it names: an address of a scheme it speaks
+/// (`http` when none is given), with a host and, if any, a port of digits, its user name and
+/// password percent-encoded. The client reads `http://alice:pa#ss@proxy:3128` as the host
+/// `alice`, the rest a fragment, and `alice:p@ss@proxy` as the password `p`, as curl does not.
+fn readable(value: &str) -> bool {
+    if value.contains(|c: char| c.is_whitespace() || c == '#') {
+        return false;
+    }
+    let Ok(uri) = value.parse::<http::Uri>() else {
+        return false;
+    };
+    let Some(authority) = uri.authority().map(http::uri::Authority::as_str) else {
+        return false;
+    };
+    let host = match authority.split_once('@') {
+        Some((_, host)) if host.contains('@') => return false,
+        Some((_, host)) => host,
+        None => authority,
+    };
+    let port_read = match host.rsplit_once(':') {
+        // An IPv6 address's own colons are within its brackets.
+        Some((_, port)) if !port.ends_with(']') => port.parse::<u16>().is_ok(),
+        _ => true,
+    };
+    port_read
+        && uri
+            .scheme_str()
+            .is_none_or(|scheme| SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()))
+}
+
+/// `value` with what comes before its last `@` after the scheme hidden.
+fn without_credentials(value: &str) -> String {
+    let (scheme, rest) = match value.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), value),
+    };
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}***@{host}"),
+        None => value.to_owned(),
+    }
+}
+
+/// What an attempt whose connection through `proxy` failed (`err`, `limit` its time) leads
+/// to: a proxy refusing its password (407) or a tunnel to the API (a 4xx: its policy) fails at
+/// once, as an API's refusal does, and is not asked five times a run; anything else on the way
+/// is tried again, said as the proxy's.
+pub(super) async fn failed(
+    what: &str,
+    proxy: &Proxy,
+    err: reqwest::Error,
+    limit: Duration,
+) -> Attempt {
+    let target = err
+        .url()
+        .and_then(|url| {
+            Some(format!(
+                "{}:{}",
+                url.host_str()?,
+                url.port_or_known_default()?
+            ))
+        })
+        .unwrap_or_default();
+    let causes = super::failure::causes_of(&err);
+    let refused = |status: u16, page: Option<&str>| {
+        let page = page.map(|page| format!(": {page}")).unwrap_or_default();
+        let message = match status {
+            407 => format!(
+                "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, a `@`, `#`, `%`, `:` or space written %40, %23, %25, %3A or %20"
+            ),
+            _ => format!(
+                "{proxy} refused to open a tunnel to {target}{page}: it may not let this API through (its administrators can say)"
+            ),
+        };
+        Attempt::Fatal(FetchError::Rejected {
+            what: what.to_owned(),
+            status,
+            message,
+        })
+    };
+    if causes.contains("tunnel error: proxy authorization required") {
+        return refused(407, None);
+    }
+    if causes.contains("tunnel error: unsuccessful") {
+        let text = match asked_again(proxy, &target).await {
+            Some((status, page)) if (400..500).contains(&status) => {
+                return refused(status, Some(&page));
+            }
+            Some((status, page)) => format!(
+                "{proxy} answered HTTP {status} for a tunnel to {target}: {page} (the API may be down, or out of the proxy's reach)"
+            ),
+            None => format!("{proxy} refused to open a tunnel to {target}"),
+        };
+        return Attempt::retry(Reason::status(text), None);
+    }
+    Attempt::retry(transport_reason(err, limit, Some(proxy)), None)
+}
+
+/// The status and page with which an `http://` proxy refuses a tunnel to `target`, asked once
+/// more: the client keeps neither (a policy's 403 and an unreachable API's 502 read alike).
+async fn asked_again(proxy: &Proxy, target: &str) -> Option<(u16, String)> {
+    if proxy.uri.scheme_str() != Some("http") {
+        return None;
+    }
+    let host = proxy.uri.host()?;
+    let port = proxy.uri.port_u16().unwrap_or(80);
+    let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some(auth) = proxy
+        .basic_auth
+        .as_ref()
+        .and_then(|auth| auth.to_str().ok())
+    {
+        request.push_str(&format!("Proxy-Authorization: {auth}\r\n"));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    let answer = async {
+        let mut stream = tokio::net::TcpStream::connect((host, port)).await.ok()?;
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 8192];
+        // Until the proxy closes, or a pause once something came (a connection kept open).
+        while answer.len() < 64 * 1024 {
+            let wait = if answer.is_empty() {
+                ASKED_AGAIN
+            } else {
+                Duration::from_millis(500)
+            };
+            match tokio::time::timeout(wait, stream.read(&mut chunk)).await {
+                Ok(Ok(read)) if read > 0 => answer.extend_from_slice(&chunk[..read]),
+                _ => break,
+            }
+        }
+        Some(answer)
+    };
+    let answer = tokio::time::timeout(ASKED_AGAIN * 2, answer)
+        .await
+        .ok()
+        .flatten()?;
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut response = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head) = response.parse(&answer).ok()? else {
+        return None;
+    };
+    let status = response.code.filter(|status| *status != 200)?;
+    let page = match &answer[head..] {
+        [] => response.reason.unwrap_or_default().to_owned(),
+        body => super::retry::api_message(body),
+    };
+    Some((status, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{readable, without_credentials};
+
+    #[test]
+    fn a_proxy_address_is_read_as_the_client_reads_it() {
+        assert!(readable("http://127.0.0.1:3128"));
+        assert!(readable("proxy.univ.example:3128"));
+        assert!(readable("http://alice:pa%23ss@proxy:3128"));
+        assert!(readable("socks5h://127.0.0.1:1080"));
+        assert!(readable("http://[::1]:3128"));
+        assert!(!readable("http://alice:pa#ss word@proxy:3128"));
+        assert!(!readable("http://alice:pa#ss@proxy:3128"));
+        assert!(!readable("http://alice:p@ss@proxy:3128"));
+        assert!(!readable("http://proxy:31x8"));
+        assert!(!readable("ftp://proxy:21"));
+    }
+
+    #[test]
+    fn a_proxy_address_is_shown_without_its_user_name_or_password() {
+        assert_eq!(
+            without_credentials("http://alice:pa#ss word@127.0.0.1:3128"),
+            "http://***@127.0.0.1:3128"
+        );
+        assert_eq!(
+            without_credentials("alice:p@ss@proxy:3128"),
+            "***@proxy:3128"
+        );
+        assert_eq!(
+            without_credentials("http://proxy:3128"),
+            "http://proxy:3128"
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! The `collector` binary behind a campus proxy, as a student runs it: the proxy variables
+//! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, upper or lower case, a `user:password` in the
+//! URL) set in its environment, a proxy double on loopback that relays, refuses or fails. These
+//! tests spawn the binary, each with its own environment (the variables are process-wide).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::routing::get;
+use common::{Site, usgs_body, usgs_source};
+use testkit::http::LocalServer;
+
+/// Every variable a proxy is read from, cleared in the child before the test sets its own.
+const PROXY_VARIABLES: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// The real `collector` binary, forced, in `site`'s folder, with `proxy` (name, value) set.
+fn collector_behind(site: &Site, proxy: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    for (name, value) in proxy {
+        command.env(name, value);
+    }
+    command.output().expect("collector runs")
+}
+
+/// The collector's one failure line for `source` (the run must have failed).
+fn failure_line(output: &Output, source: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
+        .lines()
+        .find(|line| line.starts_with(&format!("collector: source `{source}` failed")))
+        .unwrap_or_else(|| panic!("a failure line for `{source}`: {stderr}"))
+        .to_owned()
+}
+
+/// A source of an `https://` API, as every real API relevé collects is: behind a proxy, it is
+/// reached through `CONNECT`, and its name is resolved by the proxy, not by this machine.
+fn https_site() -> Site {
+    Site::new(&usgs_source("usgs", "https://api.example.org/feed", ""))
+}
+
+/// A loopback port nothing listens on: a proxy that is down.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("address").port()
+}
+
+/// An HTTP proxy double on loopback answering every request with `status` and an HTML page
+/// of its own (as Squid or a campus gateway does), counting the requests it was sent.
+struct RefusingProxy {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+}
+
+impl RefusingProxy {
+    fn start(status: &'static str, title: &'static str) -> RefusingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let port = listener.local_addr().expect("address").port();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counted = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let body = format!(
+                    "<html><head><title>{title}</title></head><body>campus proxy</body></html>"
+                );
+                let challenge = if status.starts_with("407") {
+                    "Proxy-Authenticate: Basic realm=\"campus\"\r\n"
+                } else {
+                    ""
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: text/html\r\n{challenge}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        });
+        RefusingProxy { port, requests }
+    }
+
+    fn url(&self, credentials: &str) -> String {
+        format!("http://{credentials}127.0.0.1:{}", self.port)
+    }
+}
+
+/// A proxy that is down, or that refuses to open the tunnel to the API, is a failure of the
+/// campus network, not of the API: the failure line must say a proxy was in the way (and
+/// which), and tell the proxy's policy refusing the API (403) from the API being down behind
+/// it (502). Today the line blames the API's host ("connection to api.example.org:443 failed:
+/// Connection refused") and both refusals read "tunnel error: unsuccessful".
+#[test]
+fn a_proxy_failure_is_said_as_the_proxys_not_as_the_api_host_failing() {
+    let site = https_site();
+    let port = closed_port();
+    let down = failure_line(
+        &collector_behind(
+            &site,
+            &[("HTTPS_PROXY", &format!("http://127.0.0.1:{port}"))],
+        ),
+        "usgs",
+    );
+    assert!(
+        down.contains("proxy") && down.contains(&format!("127.0.0.1:{port}")),
+        "a proxy that is down is named as the proxy: {down}"
+    );
+
+    let blocked = RefusingProxy::start("403 Forbidden", "Access denied by campus proxy");
+    let refused = failure_line(
+        &collector_behind(&https_site(), &[("HTTPS_PROXY", &blocked.url(""))]),
+        "usgs",
+    );
+    assert!(
+        blocked.requests.load(Ordering::SeqCst) >= 1,
+        "the API was asked for through the proxy"
+    );
+    let gateway = RefusingProxy::start("502 Bad Gateway", "502 Bad Gateway");
+    let upstream_down = failure_line(
+        &collector_behind(&https_site(), &[("HTTPS_PROXY", &gateway.url(""))]),
+        "usgs",
+    );
+    assert!(
+        refused.contains("proxy") && refused.contains("403"),
+        "the proxy's refusal says it is the proxy's, with its status: {refused}"
+    );
+    assert!(
+        upstream_down.contains("502"),
+        "the proxy's 502 for an API it cannot reach says so: {upstream_down}"
+    );
+}
+
+/// A proxy refusing the credentials in `HTTPS_PROXY` (407: a wrong or expired password, or one
+/// holding an `@` not written `%40`) will refuse them again: a plain-HTTP 407 already fails at
+/// once ("Other 4xx fail at once"), but a 407 to `CONNECT` is retried as a connection error, 5
+/// attempts per source per run (a failing source runs again after 1, 2, 4, 8, then every 15
+/// minutes): 5 failed logins a source a run against the student's university account, which a
+/// campus directory locks after a few; 5 sources make 100 failed logins an hour.
+#[test]
+fn a_proxy_refusing_the_password_is_asked_once_a_run_not_five_times() {
+    let proxy = RefusingProxy::start(
+        "407 Proxy Authentication Required",
+        "407 Proxy Authentication Required",
+    );
+    let line = failure_line(
+        &collector_behind(
+            &https_site(),
+            &[("HTTPS_PROXY", &proxy.url("alice:wrong-password@"))],
+        ),
+        "usgs",
+    );
+    assert_eq!(
+        proxy.requests.load(Ordering::SeqCst),
+        1,
+        "one CONNECT with credentials the proxy refused, not one per attempt: {line}"
+    );
+    assert!(!line.contains("wrong-password"), "{line}");
+}
+
+/// A SOCKS5 proxy double: relays each connection to the address asked for, counting them.
+struct SocksProxy {
+    port: u16,
+    relayed: Arc<AtomicUsize>,
+}
+
+impl SocksProxy {
+    fn start() -> SocksProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the SOCKS proxy");
+        let port = listener.local_addr().expect("address").port();
+        let relayed = Arc::new(AtomicUsize::new(0));
+        let counted = relayed.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let counted = counted.clone();
+                std::thread::spawn(move || {
+                    let _ = socks5(stream, &counted);
+                });
+            }
+        });
+        SocksProxy { port, relayed }
+    }
+}
+
+/// One SOCKS5 connection without authentication: greeting, CONNECT, then a relay both ways.
+fn socks5(mut client: TcpStream, relayed: &AtomicUsize) -> std::io::Result<()> {
+    let mut greeting = [0u8; 2];
+    client.read_exact(&mut greeting)?;
+    if greeting[0] != 5 {
+        return Ok(()); // not SOCKS5 (an HTTP CONNECT, say): dropped, as a SOCKS server does
+    }
+    let mut methods = vec![0u8; usize::from(greeting[1])];
+    client.read_exact(&mut methods)?;
+    client.write_all(&[5, 0])?;
+    let mut request = [0u8; 4];
+    client.read_exact(&mut request)?;
+    let host = match request[3] {
+        1 => {
+            let mut ip = [0u8; 4];
+            client.read_exact(&mut ip)?;
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        3 => {
+            let mut len = [0u8; 1];
+            client.read_exact(&mut len)?;
+            let mut name = vec![0u8; usize::from(len[0])];
+            client.read_exact(&mut name)?;
+            String::from_utf8_lossy(&name).into_owned()
+        }
+        _ => return Ok(()),
+    };
+    let mut port = [0u8; 2];
+    client.read_exact(&mut port)?;
+    let upstream = TcpStream::connect((host.as_str(), u16::from_be_bytes(port)))?;
+    client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+    relayed.fetch_add(1, Ordering::SeqCst);
+    let (mut from_client, mut to_upstream) = (client.try_clone()?, upstream.try_clone()?);
+    let forward = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from_client, &mut to_upstream);
+        let _ = to_upstream.shutdown(Shutdown::Write);
+    });
+    let (mut from_upstream, mut to_client) = (upstream, client);
+    let _ = std::io::copy(&mut from_upstream, &mut to_client);
+    let _ = to_client.shutdown(Shutdown::Write);
+    let _ = forward.join();
+    Ok(())
+}
+
+/// `ALL_PROXY=socks5h://127.0.0.1:1080` (an `ssh -D 1080` tunnel out of a campus network, or
+/// a campus SOCKS gateway) is what curl and most tools honour: the collector reads the variable
+/// but cannot speak SOCKS (reqwest is built without its `socks` feature), so every source fails
+/// every run with "connection to … failed: unsupported scheme socks5h", retried 5 times as if
+/// the API were unreachable.
+#[test]
+fn a_socks_proxy_in_all_proxy_is_used_as_curl_uses_it() {
+    let body = usgs_body(3);
+    let api = LocalServer::start(Router::new().route("/feed", get(move || async move { body })));
+    let socks = SocksProxy::start();
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", api.url()), ""));
+    let output = collector_behind(
+        &site,
+        &[("ALL_PROXY", &format!("socks5h://127.0.0.1:{}", socks.port))],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(site.data_files("usgs").len(), 1, "{stderr}");
+    assert!(
+        socks.relayed.load(Ordering::SeqCst) >= 1,
+        "through the SOCKS proxy"
+    );
+}
+
+/// A proxy URL holding a password with a `#` or a space not percent-encoded (as a student
+/// copies it from the campus help page) cannot be read: curl stops with "Unsupported proxy
+/// syntax", but the collector drops the variable without a word and connects directly, which
+/// a campus firewall answers with a DNS failure or a connection timed out "to
+/// api.open-meteo.com:443", pointing at the API. It must say that `HTTPS_PROXY` cannot be read
+/// (without its password), or use it.
+#[test]
+fn a_proxy_variable_that_cannot_be_read_is_said_not_silently_bypassed() {
+    let proxy = RefusingProxy::start("403 Forbidden", "never asked");
+    let output = collector_behind(
+        &https_site(),
+        &[("HTTPS_PROXY", &proxy.url("alice:pa#ss word@"))],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        proxy.requests.load(Ordering::SeqCst) > 0 || stderr.contains("HTTPS_PROXY"),
+        "the unreadable proxy variable is used or named, not bypassed: {stderr}"
+    );
+    assert!(!stderr.contains("pa#ss"), "never its password: {stderr}");
+}
