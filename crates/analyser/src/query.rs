@@ -103,7 +103,7 @@ impl From<&RunMetrics> for CollectionRun {
             // A run that did not finish adds none it is known to have made.
             retries: run.retries.unwrap_or(0),
             throttled: run.throttled.unwrap_or(0),
-            shortfall: run.shortfall,
+            shortfall: releve::metrics::shortfall_read(run.announced, run.shortfall, run.coverage),
             key_clashes: run.key_clashes,
             clash_key: run.clash_key.clone(),
             error: run.error.clone(),
@@ -121,14 +121,19 @@ impl From<&RunMetrics> for CollectionRun {
 impl From<StoredRun> for CollectionRun {
     fn from(run: StoredRun) -> Self {
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let announced = run.announced.map(count);
         CollectionRun {
             started: store::chrono_date(run.started),
             file: run.file,
             records: count(run.records),
-            announced: run.announced.map(count),
+            announced,
             retries: run.retries.map_or(0, count),
             throttled: run.throttled.map_or(0, count),
-            shortfall: count(run.shortfall),
+            shortfall: releve::metrics::shortfall_read(
+                announced,
+                count(run.shortfall),
+                run.coverage,
+            ),
             key_clashes: count(run.key_clashes),
             clash_key: run.clash_key,
             error: run.error,

@@ -103,3 +103,116 @@ rate_limit = 1000
         "every row the portal announced landed (no shortfall), but the coverage says otherwise: {line}"
     );
 }
+
+/// The runs of an Opendatasoft source stored by the collector before 1 December, still within
+/// the 90 days `runs` keeps: that collector counted no shortfall (`shortfall` 0 whatever it
+/// landed), and stored each run's `coverage` as records over announced (here 150 of 200, 0.75).
+/// Coverage is now read as announced less shortfall, so such a day, of which a quarter of what
+/// the portal announced never landed, reads "100.0%" in a report written (or written again by
+/// `--if-missing`) by this version, against the runs' own stored coverage.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the_report() {
+    use mongodb::bson::{Document, doc};
+    use releve::store;
+
+    let day = (Utc::now() - TimeDelta::days(8)).date_naive();
+    let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let run = |hour: i64| {
+        let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
+        releve::RunMetrics {
+            source: "passages".into(),
+            kind: "opendatasoft".into(),
+            file: Some(format!(
+                "passages_{}.json",
+                started.format("%Y-%m-%dT%H-%M-%SZ")
+            )),
+            started,
+            finished: started + TimeDelta::seconds(2),
+            duration_ms: Some(2_000),
+            http_calls: Some(3),
+            retries: Some(0),
+            throttled: Some(0),
+            announced: Some(200),
+            records: 150,
+            coverage: Some(0.75),
+            shortfall: 0,
+            key_clashes: 0,
+            clash_key: None,
+            error: None,
+            day: None,
+            every_s: Some(3600),
+            disabled_from: None,
+            retry_from: None,
+        }
+    };
+    let mongo = testkit::MongoServer::shared();
+    let database = mongo.fresh_database("odscoverage-old-runs");
+    let db = mongo.client_database(&database).await;
+    let runs: Vec<Document> = (0..24)
+        .map(|hour| store::run_document(&run(hour)).expect("run"))
+        .collect();
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("runs");
+    let hourly: Vec<Document> = (0..24)
+        .map(|hour| {
+            let at = start + TimeDelta::hours(hour);
+            doc! {"source": "passages", "hour": store::bson_date(at), "count": 150_i64,
+            "numeric": [], "categories": [], "bbox": null,
+            "updated_at": store::bson_date(at + TimeDelta::hours(1))}
+        })
+        .collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "passages"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "comptages"
+every = "1h"
+key = ["capteur", "horodatage"]
+time = "horodatage"
+numeric = ["passages"]
+"#;
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let date = day.format("%Y-%m-%d").to_string();
+    let uri = mongo.uri().to_owned();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &path,
+            &[
+                "report",
+                "--mongodb-uri",
+                &uri,
+                "--database",
+                &database,
+                "--date",
+                &date,
+                "--period",
+                "day",
+            ],
+        )
+    })
+    .await
+    .expect("analyser thread");
+    let pdf = printed.lines().last().expect("the report's path").trim();
+    let text = common::flat(&common::text(Path::new(pdf)));
+    assert!(
+        text.contains("of 4,800"),
+        "24 runs announced 200 records each: {text}"
+    );
+    assert!(
+        !text.contains("100.0% of 4,800") && !text.contains("100% of 4,800"),
+        "each run landed 150 of the 200 records announced (its stored coverage 0.75), yet the report says all came: {text}"
+    );
+}

@@ -11,6 +11,22 @@ use serde::{Deserialize, Serialize};
 /// collections after a failure that recorded no [`RunMetrics::retry_from`] for no longer.
 pub const LONGEST_PAUSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
+/// The records a run announced and did not land, as its `shortfall` says, or as its own
+/// `coverage` says when less was covered: a run stored before the collector counted every
+/// shortfall (an Opendatasoft or legacy portal's before 1 December 2026) stored none, its
+/// coverage the share of the total it landed.
+pub fn shortfall_read(announced: Option<u64>, shortfall: u64, coverage: Option<f64>) -> u64 {
+    let lacked = match (announced, coverage) {
+        (Some(announced), Some(coverage)) if (0.0..1.0).contains(&coverage) => {
+            // Within 0 and the total: a cast of a value in range.
+            let covered = (coverage * announced as f64).round() as u64;
+            announced.saturating_sub(covered)
+        }
+        _ => 0,
+    };
+    shortfall.max(lacked)
+}
+
 /// What one collection run of one source did. Fields it does not know are passed over: a
 /// newer collector's files, landed while this version's summariser runs (an upgrade's build
 /// replacing the binaries one by one), are stored without them, not quarantined.
@@ -43,7 +59,8 @@ pub struct RunMetrics {
     pub announced: Option<u64>,
     /// Records landed.
     pub records: u64,
-    /// `records / announced`, when the API announced a total.
+    /// `(announced - shortfall) / announced`, when the API announced a total (before
+    /// 6 December 2026, `records / announced`; see [`shortfall_read`]).
     pub coverage: Option<f64>,
     /// Records the API announced that no query could reach (France Travail window limits).
     #[serde(default)]
@@ -132,6 +149,17 @@ pub enum MetricsFileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_stored_before_its_shortfall_was_counted_keeps_the_coverage_it_stored() {
+        // Now: the coverage is of what the run did not fall short of.
+        assert_eq!(shortfall_read(Some(40_000), 2, Some(0.99995)), 2);
+        assert_eq!(shortfall_read(Some(200), 0, Some(1.0)), 0);
+        // Before 1 December 2026: no shortfall stored, 150 of 200 landed.
+        assert_eq!(shortfall_read(Some(200), 0, Some(0.75)), 50);
+        assert_eq!(shortfall_read(None, 0, None), 0);
+        assert_eq!(shortfall_read(Some(200), 5, None), 5);
+    }
 
     /// A field a newer version adds is passed over, the rest read.
     #[test]

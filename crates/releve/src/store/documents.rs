@@ -198,6 +198,9 @@ pub struct StoredRun {
     /// Records announced that no query could reach or that were never served.
     #[serde(default, deserialize_with = "counts::count")]
     pub shortfall: i64,
+    /// The share of the announced total landed (see [`RunMetrics::coverage`]).
+    #[serde(default)]
+    pub coverage: Option<f64>,
     /// Records landed that shared their key with a different record of the same run.
     #[serde(default, deserialize_with = "counts::count")]
     pub key_clashes: i64,

@@ -260,6 +260,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
             retries: Some(2),
             throttled: Some(1),
             shortfall: 2,
+            coverage: Some(0.99995),
             key_clashes: 3,
             clash_key: None,
             error: Some("HTTP 503".to_owned()),
