@@ -183,7 +183,14 @@ fn open_meteo_reset(
 /// else the start of the body as text.
 pub fn api_message(body: &[u8]) -> String {
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
-        let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
+        // A blank text says nothing (Hub'Eau's `"message": ""` beside its `code`).
+        let text = |key: &str| {
+            map.get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_owned)
+        };
         let message = ["message", "error_description", "error", "reason"]
             .iter()
             .find_map(|key| text(key));
@@ -191,12 +198,16 @@ pub fn api_message(body: &[u8]) -> String {
         let oauth_code = text("error_description").and_then(|_| text("error"));
         let code = text("error_code")
             .or_else(|| text("codeErreur"))
-            .or(oauth_code);
-        if let Some(message) = message {
-            return shorten(&match code {
-                Some(code) if !code.is_empty() => format!("{code}: {message}"),
-                _ => message,
-            });
+            .or(oauth_code)
+            .or_else(|| text("code"));
+        let message = match (message, fields_refused(&map)) {
+            (Some(message), Some(fields)) => Some(format!("{message} ({fields})")),
+            (message, fields) => message.or(fields),
+        };
+        match (code, message) {
+            (Some(code), Some(message)) => return shorten(&format!("{code}: {message}")),
+            (None, Some(text)) | (Some(text), None) => return shorten(&text),
+            (None, None) => {}
         }
     }
     let text = String::from_utf8_lossy(body);
@@ -221,6 +232,31 @@ pub fn api_message(body: &[u8]) -> String {
     } else {
         shorten(&text)
     }
+}
+
+/// What a refusal's list of the fields it refused says (`field_errors`, as Hub'Eau and
+/// Spring write it, `errors` as JSON:API and GraphQL do): each field named with its message.
+fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
+    let listed = ["field_errors", "fieldErrors", "errors"]
+        .iter()
+        .find_map(|key| map.get(*key)?.as_array())?;
+    let said: Vec<String> = listed
+        .iter()
+        .filter_map(|refused| {
+            let text = |key: &str| refused.get(key)?.as_str().map(str::trim);
+            let message = ["message", "detail", "defaultMessage"]
+                .iter()
+                .find_map(|key| text(key))
+                .filter(|message| !message.is_empty())?;
+            Some(
+                match ["field", "parameter"].iter().find_map(|key| text(key)) {
+                    Some(field) if !field.is_empty() => format!("{field}: {message}"),
+                    _ => message.to_owned(),
+                },
+            )
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 /// Whether a body in ASCII lower case, beginning with `<`, is an HTML page rather than XML (an

@@ -272,6 +272,20 @@ fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> 
             .flatten()
             .filter(|total| *total >= records)
     };
+    // `count` beside a next page is every page's (Hub'Eau, Django REST framework); alone, it
+    // may be the answer's own (USGS's `metadata.count`).
+    let next_page = members.iter().any(|(name, raw)| {
+        NEXT.contains(&normalised(name).as_str())
+            && !matches!(raw.get().trim(), "null" | "false" | "\"\"")
+    });
+    let count = members
+        .iter()
+        .find(|(name, _)| normalised(name) == "count")
+        .and_then(|(_, raw)| serde_json::from_str::<Value>(raw.get()).ok()?.as_u64())
+        .filter(|total| next_page && *total >= records);
+    if count.is_some() {
+        return count;
+    }
     members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
         let group = GROUPS.contains(&named.as_str()) && opens(raw, '{');
