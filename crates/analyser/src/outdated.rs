@@ -120,6 +120,26 @@ fn checked_periods(asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
     periods
 }
 
+/// `changed`, less the `written` reports of a period the database lost runs of (`lost`)
+/// after they were written: they hold what it no longer does, and one written again would
+/// read its collections missing. Each is said, and left as it is.
+pub fn holding_what_was_lost(
+    mut changed: BTreeMap<PathBuf, BTreeSet<String>>,
+    written: &[Written],
+    lost: &[releve::store::restored::LostRuns],
+) -> BTreeMap<PathBuf, BTreeSet<String>> {
+    for report in written {
+        let holds_lost = lost.iter().any(|lost| {
+            report.written_at < lost.noticed
+                && lost.overlaps(report.period.start(), report.period.end())
+        });
+        if holds_lost && changed.remove(&report.path).is_some() {
+            tracing::warn!(path = %report.path.display(), "Hours of this report's period were summarised since it was written, but it was written before MongoDB lost runs of the period (restored from an older backup): it holds what the database no longer does, and is left as it is (--if-missing). Move it aside, and run the report of its --date by hand, to write it from the database as it is now.");
+        }
+    }
+    changed
+}
+
 /// Of the `written` reports, those some of whose hours were summarised since they were
 /// written, with the sources whose summaries changed, by file. An hour summarised at a time
 /// still to come at `now` (a clock that ran ahead, then set right) is no change: every run

@@ -152,7 +152,13 @@ async fn rewrite_outdated(
         true => Ok(BTreeMap::new()),
         false => crate::outdated::changed_since(&db, config, written, now).await,
     };
+    // A reader not allowed to read `installation` is told nothing of it.
+    let lost = releve::store::restored::recorded(&db)
+        .await
+        .unwrap_or_default();
     releve::store::shut_down(db).await;
+    let changed =
+        changed.map(|changed| crate::outdated::holding_what_was_lost(changed, written, &lost));
     let changed = match changed {
         Ok(changed) => changed,
         Err(err) => {
@@ -219,6 +225,9 @@ async fn write_period(
     }
     let unread = crate::query::Unread::default();
     let loaded = load(&db, config, &period, now, &unread).await;
+    let lost = releve::store::restored::recorded(&db)
+        .await
+        .unwrap_or_default();
     // Read for `--if-missing`, whose reports of a period before the first collection are left
     // unwritten: a source no longer configured that ran in it is a collection.
     let others_ran = match args.if_missing {
@@ -272,6 +281,18 @@ async fn write_period(
         Some(raw) => raw.fold_into(config, &period, now, &mut data, &mut first_runs),
         None => (Quarantined::NotGiven, Vec::new()),
     };
+    // Of a stretch the database lost: its collections and records missing from the report,
+    // not missing from the world.
+    let lost_runs: Vec<String> = lost
+        .iter()
+        .filter(|lost| lost.overlaps(period.start(), period.end()))
+        .map(|lost| {
+            format!(
+                "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
+                lost.fact()
+            )
+        })
+        .collect();
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     // A refused table's runs and records are read by nobody here: its source may have
     // collected long before, so the period is reported, its cover saying the table is refused.
@@ -319,6 +340,7 @@ async fn write_period(
         runs_kept_from,
         quarantined: &quarantined,
         problems: &problems,
+        lost_runs: &lost_runs,
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
@@ -339,6 +361,9 @@ async fn write_period(
     }
     // Where it is whatever the working folder (cron's is the home folder, or `/`).
     let path = std::path::absolute(&path).unwrap_or(path);
+    for lost in &lost_runs {
+        tracing::warn!(path = %path.display(), "{lost} (the report's cover says so).");
+    }
     tracing::info!(
         path = %path.display(),
         bytes = pdf.len(),
@@ -505,6 +530,7 @@ pub fn render_report(
         runs_kept_from: None,
         quarantined: &Quarantined::NotGiven,
         problems: &[],
+        lost_runs: &[],
         credentials_missing: &BTreeSet::new(),
         unconfigured: &BTreeMap::new(),
         generated_at,

@@ -75,6 +75,9 @@ pub struct StatusReport {
     database: DatabaseState,
     /// Why the database is another installation's: it is summarised from another raw folder.
     others_database: Option<String>,
+    /// The stretches of runs the database lost (restored from an older backup), noticed in
+    /// the last day, one line each.
+    lost_runs: Vec<String>,
     /// The most recently written report, with its modification time.
     last_report: Option<(PathBuf, DateTime<Utc>)>,
     /// Why the quarantine could not be read (the raw folder itself, or `raw/_quarantine/`):
@@ -398,6 +401,9 @@ impl StatusReport {
             DatabaseState::Reachable { .. } => {}
         }
         // What every figure above rests on: said first.
+        for lost in self.lost_runs.iter().rev() {
+            problems.insert(0, lost.clone());
+        }
         if let Some(others) = &self.others_database {
             problems.insert(0, others.clone());
         }
@@ -447,6 +453,7 @@ mod tests {
                 shown: "db".to_owned(),
             },
             others_database: None,
+            lost_runs: Vec::new(),
             last_report: None,
             unreadable: None,
             unread: Vec::new(),

@@ -95,6 +95,13 @@ pub fn summarised_into(raw_dir: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
+/// `raw/.summariser-newest-run`: the database the summariser last wrote and the newest run
+/// it held then, so that a database gone back in time (restored from an older backup) is
+/// told (see [`crate::store::restored`]).
+pub fn summariser_newest_run(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".summariser-newest-run")
+}
+
 /// `raw/.installation`: the raw folder's own id, which the database it is summarised into
 /// names (see [`crate::store::installation`]), so that two installations never share one.
 pub fn installation(raw_dir: &Path) -> PathBuf {

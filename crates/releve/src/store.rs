@@ -46,6 +46,7 @@ mod documents;
 mod error;
 pub mod installation;
 mod redaction;
+pub mod restored;
 mod trust;
 
 pub use counts::{count, hour_start, optional_count};

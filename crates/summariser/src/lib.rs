@@ -40,6 +40,7 @@ mod progress;
 mod prune;
 mod quarantine;
 mod rejected;
+mod restored;
 mod resummarise;
 mod storable;
 mod summary;
@@ -351,7 +352,16 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     let db = connected.indexed().await?;
     // The database holds relevé's collections now: a later run finding it empty is wrong.
     known_database::remember(&options.raw_dir, noted.as_deref(), &options.database);
+    // Of a database this folder was summarised into before, and not handed a new one.
+    if noted.as_deref() == Some(options.database.as_str())
+        && !options.new_database
+        && let Err(err) = restored::check(&db, &options.raw_dir, &options.database).await
+    {
+        releve::store::shut_down(db).await;
+        return Err(err.into());
+    }
     let outcome = summarise_sources(&db, options).await;
+    restored::note(&db, &options.raw_dir, &options.database).await;
     releve::store::shut_down(db).await;
     outcome
 }

@@ -60,6 +60,10 @@ pub struct ReportInput<'a> {
     /// What could not be read (documents of MongoDB, folders of the raw folder given by
     /// `--raw-dir`), and what that leaves out: one line each, shown on the cover.
     pub problems: &'a [String],
+    /// The stretches of runs the database lost that the period overlaps (restored from an
+    /// older backup), one line each, shown on the cover: a fact of the data, not a failure of
+    /// the run.
+    pub lost_runs: &'a [String],
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
@@ -277,11 +281,12 @@ fn cover_health(
         assessed.iter().map(|(s, c)| (*s, c)).collect();
     let healthy = !assessed.iter().any(|(_, c)| c.needs_attention())
         && input.config.refused.is_empty()
-        && input.problems.is_empty();
+        && input.problems.is_empty()
+        && input.lost_runs.is_empty();
     let ink = if healthy { Ink::TEXT } else { Ink::ALERT };
     doc.paragraph(&completeness::health_line(&pairs), 12.0, true, ink);
     refused_sources(doc, &input.config.refused);
-    for problem in input.problems {
+    for problem in input.problems.iter().chain(input.lost_runs) {
         doc.paragraph(&as_sentence(problem), BODY, true, Ink::ALERT);
     }
     let records: i64 = assessed.iter().map(|(_, c)| c.records).sum();

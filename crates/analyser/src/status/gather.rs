@@ -93,9 +93,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let mut collected_before_due = false;
     let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
     let mut others_database = None;
+    let mut lost_runs = Vec::new();
     let database = match read {
-        Ok((state, collected, named)) => {
+        Ok((state, collected, named, lost)) => {
             collected_before_due = collected;
+            lost_runs = lost;
             others_database = named
                 .as_ref()
                 .map(summarised_elsewhere)
@@ -122,6 +124,7 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
         sources,
         database,
         others_database,
+        lost_runs,
         last_report: newest_report(&args.reports_dir),
         unreadable,
         unread: unread.lines(),
@@ -466,7 +469,7 @@ async fn read_database(
     now: DateTime<Utc>,
     unread: &Unread,
     due_day_start: Option<DateTime<Utc>>,
-) -> Result<(DatabaseState, bool, Option<Elsewhere>), StoreError> {
+) -> Result<(DatabaseState, bool, Option<Elsewhere>, Vec<String>), StoreError> {
     let db = releve::store::connect_read_only_within(
         &args.mongo.uri,
         &args.mongo.database(),
@@ -485,11 +488,16 @@ async fn read_database(
             _ => Ok(false),
         };
         let named = installation::elsewhere(&db, &args.raw.raw_dir).await;
-        (read, collected_before_due, named)
+        // A reader not allowed to read `installation` is told nothing of it.
+        let lost = releve::store::restored::recorded(&db)
+            .await
+            .unwrap_or_default();
+        (read, collected_before_due, named, lost)
     };
     let answered = tokio::time::timeout(DATABASE_WAIT, reads).await;
     releve::store::shut_down(db).await;
-    let (read, collected_before_due, named) = answered.map_err(|_| no_answer(&args.mongo.uri))?;
+    let (read, collected_before_due, named, lost) =
+        answered.map_err(|_| no_answer(&args.mongo.uri))?;
     let shown = format!(
         "{} database {}",
         redact(&args.mongo.uri),
@@ -499,8 +507,22 @@ async fn read_database(
         true => DatabaseState::Reachable { shown },
         false => DatabaseState::Empty { shown },
     };
-    Ok((state, collected_before_due?, named))
+    let lost = lost
+        .iter()
+        .filter(|lost| now - lost.noticed < LOST_RUNS_SAID)
+        .map(|lost| {
+            format!(
+                "{}: collect that stretch again where its API still serves it (see the README's \"MongoDB restored from an older backup\"); said for a day after it was noticed",
+                lost.fact()
+            )
+        })
+        .collect();
+    Ok((state, collected_before_due?, named, lost))
 }
+
+/// How long `status` says a stretch of runs the database lost (and fails): the reports of its
+/// days say it for good.
+const LOST_RUNS_SAID: TimeDelta = TimeDelta::days(1);
 
 /// Whether any source ran before `at`: the first run found in `runs`' own order, the oldest
 /// kept, so one document is read.

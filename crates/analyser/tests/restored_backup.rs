@@ -1,0 +1,324 @@
+//! A database restored from last week's backup (`mongodump` a week ago, `mongorestore` after
+//! the server died), while the checkout's `raw/` and `reports/` kept everything since: the
+//! week's files were summarised and deleted, the week's reports written from them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, DurationRound, NaiveDate, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::Document;
+
+const CONFIG: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "quakes"
+kind = "http_json"
+url = "http://127.0.0.1:9/quakes"
+every = "1h"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+"#;
+
+/// The three quakes of the hour whose collection landed at `at`.
+fn quakes_of(at: DateTime<Utc>) -> Vec<serde_json::Value> {
+    (0..3)
+        .map(|i| {
+            let time = at - TimeDelta::minutes(10 * i + 1);
+            serde_json::json!({
+                "id": format!("q{}-{i}", at.format("%Y%m%d%H")),
+                "properties": {"time": time.timestamp_millis(), "mag": 1.0 + i as f64},
+            })
+        })
+        .collect()
+}
+
+/// Lands one collection of `features` at `at`, with its metrics, as the collector writes them.
+fn land(raw: &Path, at: DateTime<Utc>, features: Vec<serde_json::Value>) {
+    let records = features.len();
+    let body = serde_json::to_vec(&serde_json::json!({ "features": features })).expect("JSON");
+    let name = releve::rawfile::land(raw, "quakes", at, &body).expect("landed");
+    let metrics = serde_json::json!({
+        "source": "quakes", "kind": "http_json", "file": name.file_name(),
+        "started": at, "finished": at, "duration_ms": 120,
+        "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
+        "records": records, "coverage": null, "shortfall": 0, "error": null, "every_s": 3600,
+    });
+    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
+        .expect("metrics");
+}
+
+/// Hourly collections from `from` up to (not including) `until`.
+fn land_hourly(raw: &Path, from: DateTime<Utc>, until: DateTime<Utc>) {
+    let mut at = from;
+    while at < until {
+        land(raw, at, quakes_of(at));
+        at += TimeDelta::hours(1);
+    }
+}
+
+/// An installation run as cron runs it, in a folder of its own, on a database of its own.
+struct Installation {
+    dir: tempfile::TempDir,
+    uri: String,
+    database: String,
+}
+
+impl Installation {
+    fn new(label: &str) -> Installation {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("sources.toml");
+        for folder in ["raw", "reports"] {
+            std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
+        }
+        let mongo = testkit::MongoServer::shared();
+        Installation {
+            database: mongo.fresh_database(label),
+            uri: mongo.uri().to_owned(),
+            dir,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn raw(&self) -> PathBuf {
+        self.root().join("raw")
+    }
+
+    fn report(&self, day: NaiveDate) -> PathBuf {
+        self.root().join("reports").join(format!("{day}.pdf"))
+    }
+
+    /// Cron's summariser line.
+    fn summarise(&self) -> Output {
+        let output = {
+            let _forking = common::writing_or_forking();
+            Command::new(testkit::binary("summariser"))
+                .current_dir(self.root())
+                .args(["--mongodb-uri", &self.uri, "--database", &self.database])
+                .env_remove("MONGODB_URI")
+                .env("RUST_LOG", "info")
+                .output()
+                .expect("summariser runs")
+        };
+        assert!(
+            output.status.success(),
+            "summariser: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Cron's day job (`--if-missing`, with the raw folder).
+    fn day_job(&self) -> String {
+        common::analyser_ok(
+            self.root(),
+            &[
+                "--mongodb-uri",
+                &self.uri,
+                "--database",
+                &self.database,
+                "--raw-dir",
+                "raw",
+                "--if-missing",
+            ],
+        )
+    }
+
+    fn status(&self) -> Output {
+        common::analyser(
+            self.root(),
+            &[
+                "status",
+                "--mongodb-uri",
+                &self.uri,
+                "--database",
+                &self.database,
+            ],
+        )
+    }
+
+    /// Copies every collection of the database to `to` (a `mongodump`), or back.
+    async fn copy(&self, from: &str, to: &str) {
+        let client = mongodb::Client::with_uri_str(&self.uri)
+            .await
+            .expect("client");
+        let (from, to) = (client.database(from), client.database(to));
+        to.drop().await.expect("drop");
+        for name in from.list_collection_names().await.expect("collections") {
+            let documents: Vec<Document> = from
+                .collection::<Document>(&name)
+                .find(mongodb::bson::doc! {})
+                .await
+                .expect("find")
+                .try_collect()
+                .await
+                .expect("documents");
+            if !documents.is_empty() {
+                to.collection::<Document>(&name)
+                    .insert_many(documents)
+                    .await
+                    .expect("insert");
+            }
+        }
+    }
+}
+
+/// The installation's timeline: three days collected hourly and summarised, the backup taken
+/// (seven days ago, at midnight), a week collected hourly and summarised, its reports written
+/// by cron's day job; then the server dies and the backup is restored. Returns the backup's
+/// time and the texts of the reports as they were before the restore, by day.
+async fn restored_a_week_later(
+    install: &Installation,
+) -> (DateTime<Utc>, Vec<(NaiveDate, String)>) {
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(7))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let raw = install.raw();
+    land_hourly(&raw, backup_at - TimeDelta::days(1), backup_at);
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    // Up to the last hour: a status taken in the first minutes of an hour finds the source's
+    // last collection an hour or two old, not behind.
+    land_hourly(&raw, backup_at, this_hour);
+    install.summarise();
+    install.day_job();
+    let status = install.status();
+    assert!(
+        status.status.success(),
+        "before the restore, all is well: {}{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut reports = Vec::new();
+    let mut day = backup_at.date_naive();
+    while day < now.date_naive() - TimeDelta::days(2) {
+        let path = install.report(day);
+        assert!(path.exists(), "cron's day job wrote {}", path.display());
+        reports.push((day, common::flat(&common::text(&path))));
+        day += TimeDelta::days(1);
+    }
+
+    // The server dies; IT restores last week's dump.
+    install.copy(&backup, &install.database).await;
+    (backup_at, reports)
+}
+
+/// After the restore nothing says that the database went back a week: the summariser's next
+/// run (cron's) carries on without a word, and `analyser status` reads every source `ok` and
+/// exits 0, though the week's runs and records the raw folder's files held, deleted once
+/// stored, are gone from the database (the week report written next says "was the collector,
+/// or its machine, stopped?" of days it collected every hour). The summariser's newest file
+/// summarised (`summariser_progress`) is a week older than the raw folder's landings it
+/// took; nothing in `raw/` keeps what was summarised, so nothing compares.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_silence() {
+    let install = Installation::new("restored-said");
+    let (backup_at, _) = restored_a_week_later(&install).await;
+    // Cron's next collector run lands the hour, then the summariser runs.
+    land(
+        &install.raw(),
+        Utc::now() - TimeDelta::minutes(1),
+        quakes_of(Utc::now()),
+    );
+    let summarised = install.summarise();
+    let said = String::from_utf8_lossy(&summarised.stderr).into_owned();
+    let status = install.status();
+    let status_said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let summariser_warned = said.lines().any(|line| {
+        line.contains("WARN")
+            && line.contains("MongoDB holds no run after")
+            && line.contains("restored from an older backup")
+    });
+    assert!(
+        summariser_warned
+            && !status.status.success()
+            && status_said.contains("restored from an older backup"),
+        "the database holds no run nor record of the week since {backup_at} that this raw folder \
+         landed and the summariser stored (and deleted): neither the summariser nor status says \
+         so.\nsummariser: {said}\nstatus ({}): {status_said}",
+        status.status
+    );
+    // A report of a day of the stretch, asked for by hand, says what it lacks and why.
+    let lost_day = (backup_at + TimeDelta::days(2)).date_naive().to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &lost_day,
+        ],
+    );
+    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        cover.contains("restored from an older backup")
+            && cover.contains("missing from this report, not uncollected"),
+        "{cover}"
+    );
+    // Said once by the summariser: its next run has nothing new to say.
+    let again = install.summarise();
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("MongoDB holds no run after"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+/// The reports of the lost week, written by cron before the restore, are the only copy of its
+/// data. Cron's next collection takes the API's week feed (records of the last days, as the
+/// USGS `all_week` feed serves them) and the summariser stores those records again in their
+/// hours, so `--if-missing` finds the hours "summarised since" and writes the reports again
+/// from the restored database: a day that read 72 records, 24 of 24 collections landed, now
+/// reads "was the collector, or its machine, stopped?" and 0 landed of 24, replacing
+/// the good report ("replacing the report written before: hours of the period were
+/// summarised since"). The README's `--if-missing` promises a report is written again when its
+/// period "gained or changed hours"; here it lost its runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_written_before_a_backup_was_restored_are_not_replaced_by_ones_missing_the_lost_week()
+ {
+    let install = Installation::new("restored-reports");
+    let (_, before) = restored_a_week_later(&install).await;
+    // Cron's next collector run: the week feed, with the records of the last four days.
+    let now = Utc::now();
+    let mut features = Vec::new();
+    let mut at = (now - TimeDelta::days(4))
+        .duration_trunc(TimeDelta::hours(1))
+        .expect("hour");
+    while at < now - TimeDelta::hours(1) {
+        features.extend(quakes_of(at));
+        at += TimeDelta::hours(1);
+    }
+    land(&install.raw(), now - TimeDelta::minutes(1), features);
+    install.summarise();
+    install.day_job();
+    for (day, text) in &before {
+        let after = common::flat(&common::text(&install.report(*day)));
+        assert!(
+            !after.contains("was the collector, or its machine, stopped?")
+                || text.contains("was the collector, or its machine, stopped?"),
+            "the report of {day}, written when the database held its runs, was replaced by one \
+             from the restored database:\nbefore: {text}\n\nafter: {after}"
+        );
+    }
+}
