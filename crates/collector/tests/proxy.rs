@@ -76,7 +76,12 @@ struct RefusingProxy {
 
 impl RefusingProxy {
     fn start(status: &'static str, title: &'static str) -> RefusingProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        RefusingProxy::start_on("127.0.0.1:0", status, title)
+    }
+
+    /// [`RefusingProxy::start`] listening on `address` (`[::1]:0` for an IPv6 proxy).
+    fn start_on(address: &str, status: &'static str, title: &'static str) -> RefusingProxy {
+        let listener = TcpListener::bind(address).expect("bind the proxy");
         let port = listener.local_addr().expect("address").port();
         let requests = Arc::new(AtomicUsize::new(0));
         let counted = requests.clone();
@@ -300,4 +305,117 @@ fn a_proxy_variable_that_cannot_be_read_is_said_not_silently_bypassed() {
         "the unreadable proxy variable is used or named, not bypassed: {stderr}"
     );
     assert!(!stderr.contains("pa#ss"), "never its password: {stderr}");
+}
+
+/// A campus proxy named by its IPv6 address (`HTTPS_PROXY=http://[2001:db8::3128]:3128`, a
+/// valid form the client reads and uses) refusing a tunnel by policy (403): as with the same
+/// proxy named by an IPv4 address, the failure line must give its status and page, and the run
+/// fail at once. The CONNECT asked again to learn the status connects to the proxy's host as
+/// `http::Uri::host` gives it, brackets included (`[::1]`), which resolves to nothing: the
+/// refusal reads "refused to open a tunnel" without its 403 or page, and is retried as a
+/// passing failure, five CONNECTs a run.
+#[test]
+fn a_proxy_named_by_its_ipv6_address_refusing_a_tunnel_says_its_403_and_fails_at_once() {
+    let blocked =
+        RefusingProxy::start_on("[::1]:0", "403 Forbidden", "Access denied by campus proxy");
+    let site = https_site();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "10")
+        .arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    command.env("HTTPS_PROXY", format!("http://[::1]:{}", blocked.port));
+    let line = failure_line(&command.output().expect("collector runs"), "usgs");
+    assert!(
+        line.contains("403") && line.contains("Access denied by campus proxy"),
+        "the proxy's refusal says its status and page, as for an IPv4 proxy: {line}"
+    );
+    assert!(
+        blocked.requests.load(Ordering::SeqCst) <= 2,
+        "a refusal by policy is not asked again at each attempt ({} CONNECTs): {line}",
+        blocked.requests.load(Ordering::SeqCst)
+    );
+}
+
+/// A proxy answering a tunnel with 429 Too Many Requests (a gateway's per-user limit, passing
+/// in a minute) is busy, not refusing the API: the retry policy retries a 429 ("timeouts and
+/// 5xx/429 retry"), and the proxy's words must not tell the student the API is barred. The
+/// CONNECT asked again reads the 429 as any 4xx, a policy's refusal: the run fails at its
+/// first attempt saying the proxy "may not let this API through (its administrators can
+/// say)", and the source rests as after an API's refusal.
+#[test]
+fn a_proxy_answering_a_tunnel_with_429_is_tried_again_not_said_to_bar_the_api() {
+    let busy = RefusingProxy::start("429 Too Many Requests", "Too many requests, slow down");
+    let site = https_site();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "10")
+        .arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    command.env("HTTPS_PROXY", busy.url(""));
+    let line = failure_line(&command.output().expect("collector runs"), "usgs");
+    assert!(
+        !line.contains("may not let this API through"),
+        "a busy proxy is not said to bar the API: {line}"
+    );
+    assert!(
+        busy.requests.load(Ordering::SeqCst) > 2,
+        "a 429 is tried again, not taken as a refusal at the first attempt ({} CONNECTs): {line}",
+        busy.requests.load(Ordering::SeqCst)
+    );
+}
+
+/// A campus password holding a `/` (`Tr0ub/4dor`), copied into `HTTPS_PROXY` as it is typed:
+/// the client reads the address up to the `/` (the host `alice`, a port `Tr0ub`) and cannot
+/// use it, as curl cannot. The collector rightly says the variable cannot be read, but its
+/// advice names only `@`, `#`, `%`, `:` and space as the characters to percent-encode, none of
+/// which the password holds: it must name the `/` (`%2F`) that stops the client.
+#[test]
+fn a_proxy_password_holding_a_slash_is_told_to_write_it_percent_encoded() {
+    let proxy = RefusingProxy::start("403 Forbidden", "never asked");
+    let line = failure_line(
+        &collector_behind(
+            &https_site(),
+            &[("HTTPS_PROXY", &proxy.url("alice:Tr0ub/4dor@"))],
+        ),
+        "usgs",
+    );
+    assert!(line.contains("HTTPS_PROXY"), "{line}");
+    assert!(
+        line.contains("%2F"),
+        "the advice names the `/` the password holds, written %2F: {line}"
+    );
+    assert!(!line.contains("4dor"), "never its password: {line}");
+}
+
+/// An API on this machine or the campus network, which `NO_PROXY` keeps from the proxy (as
+/// `scripts/demo.sh` now sets `NO_PROXY=127.0.0.1,localhost` to reach its replay server
+/// "whatever the shell's proxy"): a proxy variable the client cannot read (a password with an
+/// unencoded `#`, the student's case) plays no part in reaching it, and the client calls it
+/// directly as `NO_PROXY` asks. The collector refuses every source of the run instead, saying
+/// "the APIs would be called directly", which is what `NO_PROXY` asked for; it collected them
+/// before the proxy variables were checked.
+#[test]
+fn a_source_no_proxy_exempts_is_collected_whatever_an_unreadable_proxy_variable() {
+    let body = usgs_body(3);
+    let api = LocalServer::start(Router::new().route("/feed", get(move || async move { body })));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", api.url()), ""));
+    let output = collector_behind(
+        &site,
+        &[
+            ("HTTP_PROXY", "http://alice:pa#ss@proxy.univ.example:3128"),
+            ("NO_PROXY", "127.0.0.1,localhost"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(site.data_files("usgs").len(), 1, "{stderr}");
 }

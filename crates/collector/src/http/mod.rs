@@ -169,9 +169,6 @@ impl SourceClient {
         policy: RetryPolicy,
     ) -> Result<SourceClient, FetchError> {
         install_tls_provider();
-        if let Some(detail) = proxy::unreadable() {
-            return Err(FetchError::Proxy(detail));
-        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
@@ -413,6 +410,9 @@ impl SourceClient {
             Ok(request) => request,
             Err(err) => return Err(unsent(what, err, limit).await),
         };
+        if let Some(detail) = proxy::unreadable_for(request.url()) {
+            return Err(Attempt::Fatal(FetchError::Proxy(detail)));
+        }
         let first = request.url().clone();
         // The timeout bounds the request, its redirects included, as it bounds one alone: the
         // time its requests take, not the waits for the rate limit between them.

@@ -75,20 +75,47 @@ fn first_set(names: [&'static str; 2]) -> Option<(&'static str, String)> {
         .find_map(|name| std::env::var(name).ok().map(|value| (name, value)))
 }
 
-/// Why a proxy variable set cannot be read by the client (which would then call the APIs
-/// directly, without a word), naming it and its value without a user name or password.
-pub(super) fn unreadable() -> Option<String> {
-    VARIABLES.into_iter().find_map(|names| {
-        let (name, value) = first_set(names)?;
-        if value.trim().is_empty() || readable(&value) {
-            return None;
-        }
-        Some(format!(
-            "{name} (`{}`) cannot be read as a proxy's address, so the APIs would be called directly: write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, a `@`, `#`, `%`, `:` or space within them written %40, %23, %25, %3A or %20",
-            without_credentials(&value),
-            SCHEMES[1..].join(", ")
-        ))
-    })
+/// Why the proxy variable a request to `url` would go by cannot be read by the client (which
+/// would then call the API directly, or through `ALL_PROXY`, without a word), naming it and
+/// its value without a user name or password. `None` when it is read, when none is set for
+/// `url`'s scheme, and when `NO_PROXY` sends `url` directly anyway.
+pub(super) fn unreadable_for(url: &reqwest::Url) -> Option<String> {
+    let own = match url.scheme() {
+        "https" => VARIABLES[0],
+        _ => VARIABLES[1],
+    };
+    let set = |names| first_set(names).filter(|(_, value)| !value.trim().is_empty());
+    // The scheme's own variable when set, else `ALL_PROXY`, as the client reads them.
+    let (name, value) = set(own).or_else(|| set(VARIABLES[2]))?;
+    if readable(&value) || !proxied(url) {
+        return None;
+    }
+    Some(unread(name, &value))
+}
+
+/// Whether `NO_PROXY` leaves a request to `url` to a proxy, as the client reads it.
+fn proxied(url: &reqwest::Url) -> bool {
+    let Ok(uri) = url.as_str().parse::<http::Uri>() else {
+        return true;
+    };
+    let no = first_set(["NO_PROXY", "no_proxy"])
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    Matcher::builder()
+        .all("http://proxy.invalid:3128".to_owned())
+        .no(no)
+        .build()
+        .intercept(&uri)
+        .is_some()
+}
+
+/// What is said of the variable `name` holding `value`, which the client cannot read.
+fn unread(name: &str, value: &str) -> String {
+    format!(
+        "{name} (`{}`) cannot be read as a proxy's address, which the client would pass over without a word (calling this API directly): write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, a `@`, `#`, `/`, `?`, `%`, `:` or space within them written %40, %23, %2F, %3F, %25, %3A or %20",
+        without_credentials(value),
+        SCHEMES[1..].join(", ")
+    )
 }
 
 /// Whether the client reads `value` as the proxy it names: an address of a scheme it speaks
@@ -158,7 +185,7 @@ pub(super) async fn failed(
         let page = page.map(|page| format!(": {page}")).unwrap_or_default();
         let message = match status {
             407 => format!(
-                "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, a `@`, `#`, `%`, `:` or space written %40, %23, %25, %3A or %20"
+                "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, a `@`, `#`, `/`, `?`, `%`, `:` or space written %40, %23, %2F, %3F, %25, %3A or %20"
             ),
             _ => format!(
                 "{proxy} refused to open a tunnel to {target}{page}: it may not let this API through (its administrators can say)"
@@ -175,6 +202,10 @@ pub(super) async fn failed(
     }
     if causes.contains("tunnel error: unsuccessful") {
         let text = match asked_again(proxy, &target).await {
+            Some((429, page)) => {
+                let text = format!("{proxy} answered HTTP 429 for a tunnel to {target}: {page}");
+                return Attempt::retry(Reason::throttled(text), None);
+            }
             Some((status, page)) if (400..500).contains(&status) => {
                 return refused(status, Some(&page));
             }
@@ -194,7 +225,12 @@ async fn asked_again(proxy: &Proxy, target: &str) -> Option<(u16, String)> {
     if proxy.uri.scheme_str() != Some("http") {
         return None;
     }
-    let host = proxy.uri.host()?;
+    // An IPv6 address without the brackets of its URI.
+    let host = proxy
+        .uri
+        .host()?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     let port = proxy.uri.port_u16().unwrap_or(80);
     let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if let Some(auth) = proxy
