@@ -103,7 +103,12 @@ impl From<&RunMetrics> for CollectionRun {
             // A run that did not finish adds none it is known to have made.
             retries: run.retries.unwrap_or(0),
             throttled: run.throttled.unwrap_or(0),
-            shortfall: releve::metrics::shortfall_read(run.announced, run.shortfall, run.coverage),
+            shortfall: releve::metrics::shortfall_read(
+                run.started,
+                run.announced,
+                run.shortfall,
+                run.coverage,
+            ),
             key_clashes: run.key_clashes,
             clash_key: run.clash_key.clone(),
             error: run.error.clone(),
@@ -130,6 +135,7 @@ impl From<StoredRun> for CollectionRun {
             retries: run.retries.map_or(0, count),
             throttled: run.throttled.map_or(0, count),
             shortfall: releve::metrics::shortfall_read(
+                store::chrono_date(run.started),
                 announced,
                 count(run.shortfall),
                 run.coverage,

@@ -115,7 +115,9 @@ async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the
     use mongodb::bson::{Document, doc};
     use releve::store;
 
-    let day = (Utc::now() - TimeDelta::days(8)).date_naive();
+    // Before 1 December 2026, when the collector began counting an Opendatasoft run's
+    // shortfall.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("a day");
     let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let run = |hour: i64| {
         let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
@@ -214,5 +216,120 @@ numeric = ["passages"]
     assert!(
         !text.contains("100.0% of 4,800") && !text.contains("100% of 4,800"),
         "each run landed 150 of the 200 records announced (its stored coverage 0.75), yet the report says all came: {text}"
+    );
+}
+
+/// The runs of an Opendatasoft dataset holding each of its rows twice, stored by a collector of
+/// 1 to 6 December: that collector already counted the shortfall (none here: the export served
+/// every row it announced, each landed once), and stored each run's `coverage` as records over
+/// announced (60 of 120, 0.5). The report of such a day read "100.0% of 2,880" once coverage
+/// was read as announced less shortfall (the urban-data analyst's fix); it now takes the
+/// stored ratio over the stored shortfall, so the same day reads 50% again, with a red line
+/// of "1,440 announced records not landed", though every row landed.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_that_counted_no_shortfall_of_a_dataset_holding_rows_twice_still_read_fully_covered() {
+    use mongodb::bson::{Document, doc};
+    use releve::store;
+
+    // After 1 December 2026, when the collector counted an Opendatasoft run's shortfall.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("a day");
+    let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let run = |hour: i64| {
+        let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
+        releve::RunMetrics {
+            source: "passages".into(),
+            kind: "opendatasoft".into(),
+            file: Some(format!(
+                "passages_{}.json",
+                started.format("%Y-%m-%dT%H-%M-%SZ")
+            )),
+            started,
+            finished: started + TimeDelta::seconds(2),
+            duration_ms: Some(2_000),
+            http_calls: Some(3),
+            retries: Some(0),
+            throttled: Some(0),
+            announced: Some(120),
+            records: 60,
+            coverage: Some(0.5),
+            shortfall: 0,
+            key_clashes: 0,
+            clash_key: None,
+            error: None,
+            day: None,
+            every_s: Some(3600),
+            disabled_from: None,
+            retry_from: None,
+        }
+    };
+    let mongo = testkit::MongoServer::shared();
+    let database = mongo.fresh_database("odscoverage-twice-old");
+    let db = mongo.client_database(&database).await;
+    let runs: Vec<Document> = (0..24)
+        .map(|hour| store::run_document(&run(hour)).expect("run"))
+        .collect();
+    db.collection::<Document>(store::RUNS)
+        .insert_many(runs)
+        .await
+        .expect("runs");
+    let hourly: Vec<Document> = (0..24)
+        .map(|hour| {
+            let at = start + TimeDelta::hours(hour);
+            doc! {"source": "passages", "hour": store::bson_date(at), "count": 60_i64,
+            "numeric": [], "categories": [], "bbox": null,
+            "updated_at": store::bson_date(at + TimeDelta::hours(1))}
+        })
+        .collect();
+    db.collection::<Document>(store::HOURLY)
+        .insert_many(hourly)
+        .await
+        .expect("hourly");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "passages"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "comptages"
+every = "1h"
+key = ["capteur", "horodatage"]
+time = "horodatage"
+numeric = ["passages"]
+"#;
+    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
+    let date = day.format("%Y-%m-%d").to_string();
+    let uri = mongo.uri().to_owned();
+    let path = dir.path().to_owned();
+    let printed = tokio::task::spawn_blocking(move || {
+        common::analyser_ok(
+            &path,
+            &[
+                "report",
+                "--mongodb-uri",
+                &uri,
+                "--database",
+                &database,
+                "--date",
+                &date,
+                "--period",
+                "day",
+            ],
+        )
+    })
+    .await
+    .expect("analyser thread");
+    let pdf = printed.lines().last().expect("the report's path").trim();
+    let text = common::flat(&common::text(Path::new(pdf)));
+    assert!(
+        text.contains("100.0% of 2,880") || text.contains("100% of 2,880"),
+        "each run stored no shortfall: every row announced landed (each held twice, landed once): {text}"
+    );
+    assert!(
+        !text.contains("not landed"),
+        "no record announced went unlanded: {text}"
     );
 }

@@ -11,11 +11,20 @@ use serde::{Deserialize, Serialize};
 /// collections after a failure that recorded no [`RunMetrics::retry_from`] for no longer.
 pub const LONGEST_PAUSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
-/// The records a run announced and did not land, as its `shortfall` says, or as its own
-/// `coverage` says when less was covered: a run stored before the collector counted every
-/// shortfall (an Opendatasoft or legacy portal's before 1 December 2026) stored none, its
-/// coverage the share of the total it landed.
-pub fn shortfall_read(announced: Option<u64>, shortfall: u64, coverage: Option<f64>) -> u64 {
+/// The records a run started at `started` announced and did not land: its `shortfall`, or,
+/// for a run of before 1 December 2026, when the collector did not yet count an Opendatasoft or
+/// legacy portal's shortfall (storing none), what its own `coverage` (the share of the total it
+/// landed) says it lacked. A later run's coverage is no shortfall: a row a dataset holds twice,
+/// landed once, lowered the coverage stored until 6 December, and was never one.
+pub fn shortfall_read(
+    started: DateTime<Utc>,
+    announced: Option<u64>,
+    shortfall: u64,
+    coverage: Option<f64>,
+) -> u64 {
+    if started >= SHORTFALL_COUNTED_FROM {
+        return shortfall;
+    }
     let lacked = match (announced, coverage) {
         (Some(announced), Some(coverage)) if (0.0..1.0).contains(&coverage) => {
             // Within 0 and the total: a cast of a value in range.
@@ -26,6 +35,10 @@ pub fn shortfall_read(announced: Option<u64>, shortfall: u64, coverage: Option<f
     };
     shortfall.max(lacked)
 }
+
+/// When the collector began counting every run's shortfall (see [`shortfall_read`]).
+const SHORTFALL_COUNTED_FROM: DateTime<Utc> =
+    DateTime::from_timestamp_nanos(1_796_083_200 * 1_000_000_000);
 
 /// What one collection run of one source did. Fields it does not know are passed over: a
 /// newer collector's files, landed while this version's summariser runs (an upgrade's build
@@ -152,13 +165,26 @@ mod tests {
 
     #[test]
     fn a_run_stored_before_its_shortfall_was_counted_keeps_the_coverage_it_stored() {
-        // Now: the coverage is of what the run did not fall short of.
-        assert_eq!(shortfall_read(Some(40_000), 2, Some(0.99995)), 2);
-        assert_eq!(shortfall_read(Some(200), 0, Some(1.0)), 0);
+        let day = |d| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .and_then(|day| day.and_hms_opt(12, 0, 0))
+                .expect("a day")
+                .and_utc()
+        };
+        let (before, after) = (day(30), day(30) + chrono::TimeDelta::days(1));
+        assert_eq!(
+            SHORTFALL_COUNTED_FROM,
+            day(30) + chrono::TimeDelta::hours(12)
+        );
         // Before 1 December 2026: no shortfall stored, 150 of 200 landed.
-        assert_eq!(shortfall_read(Some(200), 0, Some(0.75)), 50);
-        assert_eq!(shortfall_read(None, 0, None), 0);
-        assert_eq!(shortfall_read(Some(200), 5, None), 5);
+        assert_eq!(shortfall_read(before, Some(200), 0, Some(0.75)), 50);
+        assert_eq!(shortfall_read(before, Some(40_000), 2, Some(0.99995)), 2);
+        assert_eq!(shortfall_read(before, Some(200), 0, Some(1.0)), 0);
+        assert_eq!(shortfall_read(before, None, 0, None), 0);
+        assert_eq!(shortfall_read(before, Some(200), 5, None), 5);
+        // Since: the shortfall counted, a row held twice lowering the coverage stored no more.
+        assert_eq!(shortfall_read(after, Some(120), 0, Some(0.5)), 0);
+        assert_eq!(shortfall_read(after, Some(200), 5, Some(0.975)), 5);
     }
 
     /// A field a newer version adds is passed over, the rest read.
