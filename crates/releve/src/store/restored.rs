@@ -44,8 +44,9 @@ impl LostRuns {
     ) -> Option<LostRuns> {
         let until = noted?;
         let kept = chrono::TimeDelta::from_std(super::RUNS_KEPT).unwrap_or(chrono::TimeDelta::MAX);
-        // A day's margin for the TTL monitor, which deletes a minute or so late.
-        if until < now - kept + chrono::TimeDelta::days(1) {
+        // A day's margin for the TTL monitor, which deletes a minute or so late; a run noted
+        // ahead of now is of a clock that ran ahead, not one lost.
+        if until < now - kept + chrono::TimeDelta::days(1) || until > now {
             return None;
         }
         (newest.is_none_or(|newest| newest < until)).then_some(LostRuns {
@@ -187,6 +188,11 @@ mod tests {
         // Noted before the runs' time to live: gone by the TTL.
         assert_eq!(
             LostRuns::between(Some(now - TimeDelta::days(95)), None, now),
+            None
+        );
+        // Noted ahead of now, by a clock that ran ahead, since set right.
+        assert_eq!(
+            LostRuns::between(Some(now + TimeDelta::days(30)), Some(noted), now),
             None
         );
         assert!(lost.overlaps(now - TimeDelta::days(3), now - TimeDelta::days(2)));
