@@ -129,8 +129,10 @@ pub fn holding_what_was_lost(
     lost: &[releve::store::restored::LostRuns],
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     for report in written {
+        // Written when the database was last seen whole, it held the stretch; a report
+        // written later may be of the restored database already (its loss not yet noticed).
         let holds_lost = lost.iter().any(|lost| {
-            report.written_at < lost.noticed
+            report.written_at <= lost.seen.unwrap_or(lost.until)
                 && lost.overlaps(report.period.start(), report.period.end())
         });
         if holds_lost && changed.remove(&report.path).is_some() {

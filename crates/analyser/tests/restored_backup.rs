@@ -195,6 +195,8 @@ async fn restored_a_week_later(
     land_hourly(&raw, backup_at, this_hour);
     install.summarise();
     install.day_job();
+    // Cron's summariser at the next hour's :05, after the day job's 04:15: nothing new.
+    install.summarise();
     let status = install.status();
     assert!(
         status.status.success(),
@@ -243,7 +245,7 @@ async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_s
     );
     let summariser_warned = said.lines().any(|line| {
         line.contains("WARN")
-            && line.contains("MongoDB holds no run after")
+            && line.contains("MongoDB holds no run of `quakes` after")
             && line.contains("restored from an older backup")
     });
     assert!(
@@ -279,7 +281,7 @@ async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_s
     // Said once by the summariser: its next run has nothing new to say.
     let again = install.summarise();
     assert!(
-        !String::from_utf8_lossy(&again.stderr).contains("MongoDB holds no run after"),
+        !String::from_utf8_lossy(&again.stderr).contains("MongoDB holds no run of `quakes` after"),
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
@@ -321,4 +323,50 @@ async fn reports_written_before_a_backup_was_restored_are_not_replaced_by_ones_m
              from the restored database:\nbefore: {text}\n\nafter: {after}"
         );
     }
+}
+
+/// The restore is done at 00:10, cron's day job runs at 00:15 and the summariser, which tells
+/// the restore, only at 01:05: the day job writes yesterday's report from the restored
+/// database, which lacks the day (no record, no run, its cover saying nothing of a restore).
+/// Once the stretch is collected again (the API's week feed) and summarised, `--if-missing`
+/// takes that report for one "written before MongoDB lost runs of the period" (it was written
+/// before the restore was *noticed*) and leaves it as it is, for good: the report reads a
+/// day without data, said nowhere to be the restore's, though the database now holds its
+/// records again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_written_from_the_restored_database_before_the_restore_was_noticed_is_not_kept_for_good()
+ {
+    let install = Installation::new("restored-between");
+    restored_a_week_later(&install).await;
+    let now = Utc::now();
+    let yesterday = (now - TimeDelta::days(1)).date_naive();
+    // Cron's day job after the restore, before the summariser's next run: yesterday's report
+    // is written then (removed here, as if its day had just ended).
+    std::fs::remove_file(install.report(yesterday)).expect("yesterday's report");
+    install.day_job();
+    let from_restored = common::flat(&common::text(&install.report(yesterday)));
+    assert!(
+        !from_restored.contains("restored from an older backup"),
+        "{from_restored}"
+    );
+    // The summariser's next run tells the restore; the week feed collected since brings the
+    // last four days' records back.
+    let mut features = Vec::new();
+    let mut at = (now - TimeDelta::days(4))
+        .duration_trunc(TimeDelta::hours(1))
+        .expect("hour");
+    while at < now - TimeDelta::hours(1) {
+        features.extend(quakes_of(at));
+        at += TimeDelta::hours(1);
+    }
+    land(&install.raw(), now - TimeDelta::minutes(1), features);
+    install.summarise();
+    install.day_job();
+    let after = common::flat(&common::text(&install.report(yesterday)));
+    assert!(
+        after.contains("restored from an older backup"),
+        "the report of {yesterday}, written from the restored database before the summariser \
+         noticed the restore, is kept as one holding what the database lost, though it holds \
+         none of it, and says nothing of the restore:\nbefore: {from_restored}\n\nafter: {after}"
+    );
 }

@@ -352,16 +352,22 @@ pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     let db = connected.indexed().await?;
     // The database holds relevé's collections now: a later run finding it empty is wrong.
     known_database::remember(&options.raw_dir, noted.as_deref(), &options.database);
+    let sources: Vec<&str> = options
+        .config
+        .sources
+        .iter()
+        .map(|source| source.name.as_str())
+        .collect();
     // Of a database this folder was summarised into before, and not handed a new one.
     if noted.as_deref() == Some(options.database.as_str())
         && !options.new_database
-        && let Err(err) = restored::check(&db, &options.raw_dir, &options.database).await
+        && let Err(err) = restored::check(&db, &options.raw_dir, &options.database, &sources).await
     {
         releve::store::shut_down(db).await;
         return Err(err.into());
     }
     let outcome = summarise_sources(&db, options).await;
-    restored::note(&db, &options.raw_dir, &options.database).await;
+    restored::note(&db, &options.raw_dir, &options.database, &sources).await;
     releve::store::shut_down(db).await;
     outcome
 }

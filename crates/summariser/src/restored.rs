@@ -6,14 +6,29 @@ use std::path::Path;
 
 use mongodb::Database;
 use releve::store::StoreError;
-use releve::store::restored::{self, LostRuns};
+use releve::store::restored::{self, LostRuns, NewestRuns, Noted};
 use tracing::warn;
 
-/// Says, and keeps in `db`, the runs it lost since the raw folder `raw_dir` noted its newest.
-pub(crate) async fn check(db: &Database, raw_dir: &Path, database: &str) -> Result<(), StoreError> {
-    let newest = restored::newest_run(db).await?;
+/// Says, and keeps in `db`, the runs of the configured `sources` it lost since the raw folder
+/// `raw_dir` noted their newest (a source removed from the configuration, its runs deleted
+/// with it, is not looked for).
+pub(crate) async fn check(
+    db: &Database,
+    raw_dir: &Path,
+    database: &str,
+    sources: &[&str],
+) -> Result<(), StoreError> {
+    let newest = restored::newest_runs(db, sources).await?;
     let noted = restored::noted(raw_dir, database);
-    let Some(lost) = LostRuns::between(noted, newest, chrono::Utc::now()) else {
+    let noted = Noted {
+        runs: noted
+            .runs
+            .into_iter()
+            .filter(|(source, _)| sources.contains(&source.as_str()))
+            .collect(),
+        ..noted
+    };
+    let Some(lost) = LostRuns::between(&noted, &newest, chrono::Utc::now()) else {
         return Ok(());
     };
     warn!(
@@ -21,24 +36,24 @@ pub(crate) async fn check(db: &Database, raw_dir: &Path, database: &str) -> Resu
         lost.fact()
     );
     restored::record(db, &lost).await?;
-    // Said once: the database's newest run is now the one to compare with.
-    note_newest(raw_dir, database, newest);
+    // Said once: the database's newest runs are now the ones to compare with.
+    note_newest(raw_dir, database, &newest);
     Ok(())
 }
 
-/// Notes in the raw folder the newest run `db` holds after this run.
-pub(crate) async fn note(db: &Database, raw_dir: &Path, database: &str) {
-    match restored::newest_run(db).await {
-        Ok(newest) => note_newest(raw_dir, database, newest),
+/// Notes in the raw folder the newest run of each of `sources` that `db` holds after this run.
+pub(crate) async fn note(db: &Database, raw_dir: &Path, database: &str, sources: &[&str]) {
+    match restored::newest_runs(db, sources).await {
+        Ok(newest) => note_newest(raw_dir, database, &newest),
         Err(err) => {
-            warn!(error = %err, "Cannot read the newest run stored, to tell the database gone back in time at the next run.")
+            warn!(error = %err, "Cannot read the newest runs stored, to tell the database gone back in time at the next run.")
         }
     }
 }
 
-fn note_newest(raw_dir: &Path, database: &str, newest: Option<chrono::DateTime<chrono::Utc>>) {
-    if let Err(err) = restored::note(raw_dir, database, newest) {
+fn note_newest(raw_dir: &Path, database: &str, newest: &NewestRuns) {
+    if let Err(err) = restored::note(raw_dir, database, newest, chrono::Utc::now()) {
         let path = releve::rawfile::summariser_newest_run(raw_dir);
-        warn!(path = %path.display(), error = %err, "Cannot note the newest run stored: a database restored from an older backup would go unsaid.");
+        warn!(path = %path.display(), error = %err, "Cannot note the newest runs stored: a database restored from an older backup would go unsaid.");
     }
 }

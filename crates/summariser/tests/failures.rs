@@ -1120,7 +1120,8 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
         &serde_json::to_vec(&absurd_metrics).expect("JSON"),
     )
     .expect("metrics");
-    // An eco2mix run's metrics in usgs's folder (moved by hand): not a usgs collection.
+    // An eco2mix run's metrics in usgs's folder, renamed to its name (a source renamed while
+    // its last run waited, by hand): stored as a usgs run, with a warning.
     let usgs_run = releve::RawFileName::parse("usgs_2026-11-21T10-04-30Z.json").expect("a name");
     let mut misplaced = absurd_metrics.clone();
     misplaced["duration_ms"] = json!(120);
@@ -1158,10 +1159,6 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             "a time at `properties.time`",
         ),
         (metrics_path, "run metrics MongoDB cannot store"),
-        (
-            misplaced_path,
-            "run metrics of source `eco2mix`, not of `usgs` whose folder holds them",
-        ),
     ] {
         let name = path
             .file_name()
@@ -1177,6 +1174,16 @@ async fn records_mongodb_cannot_store_keep_their_file_in_quarantine_and_block_no
             "one stderr line names {name}: {errors}"
         );
     }
+    assert!(
+        !misplaced_path.exists(),
+        "the renamed run's metrics are stored"
+    );
+    assert!(
+        errors.lines().any(|line| line.contains("WARN")
+            && line.contains("names another source inside")
+            && line.contains("named_inside=eco2mix")),
+        "{errors}"
+    );
     for stored in ["fine", "other"] {
         assert!(ws.record("usgs", stored).await.is_some(), "{stored} stored");
     }

@@ -44,13 +44,17 @@ fn read_run(raw_dir: &Path, name: &RawFileName, report: &mut SourceReport) -> Op
                 ReadError::Refused(format!("not valid run metrics: {cause}"))
             }
         })
-        .and_then(|metrics| {
-            // A run counted under another source would show a collection that never happened.
+        .and_then(|mut metrics| {
+            // Named inside after another source, the file was renamed into this one's folder
+            // and name: a source renamed while its last run waited (the stages' advice).
             if metrics.source != name.source {
-                return Err(ReadError::Refused(format!(
-                    "run metrics of source `{}`, not of `{}` whose folder holds them",
-                    metrics.source, name.source
-                )));
+                tracing::warn!(
+                    file = %path.display(),
+                    named_inside = %metrics.source,
+                    "A run's metrics file names another source inside than its name and folder do (a source renamed while its last run waited): stored as a run of `{}`.",
+                    name.source
+                );
+                metrics.source = name.source.clone();
             }
             run_document(&metrics).map_err(|err| {
                 ReadError::Refused(format!("run metrics MongoDB cannot store: {err}"))
