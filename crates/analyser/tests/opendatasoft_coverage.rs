@@ -104,20 +104,19 @@ rate_limit = 1000
     );
 }
 
-/// The runs of an Opendatasoft source stored by the collector before 1 December, still within
-/// the 90 days `runs` keeps: that collector counted no shortfall (`shortfall` 0 whatever it
-/// landed), and stored each run's `coverage` as records over announced (here 150 of 200, 0.75).
-/// Coverage is now read as announced less shortfall, so such a day, of which a quarter of what
-/// the portal announced never landed, reads "100.0%" in a report written (or written again by
-/// `--if-missing`) by this version, against the runs' own stored coverage.
-#[tokio::test(flavor = "multi_thread")]
-async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the_report() {
+/// The text of the day report of `day`, its 24 hourly runs stored as an Opendatasoft source's
+/// collector stored them: each announcing `announced`, landing `records`, its `coverage` as
+/// stored, no shortfall counted; its hours holding what the runs landed.
+async fn day_of_runs_stored(
+    label: &str,
+    day: chrono::NaiveDate,
+    announced: u64,
+    records: u64,
+    coverage: f64,
+) -> String {
     use mongodb::bson::{Document, doc};
     use releve::store;
 
-    // Before 1 December 2026, when the collector began counting an Opendatasoft run's
-    // shortfall.
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("a day");
     let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let run = |hour: i64| {
         let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
@@ -134,9 +133,9 @@ async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the
             http_calls: Some(3),
             retries: Some(0),
             throttled: Some(0),
-            announced: Some(200),
-            records: 150,
-            coverage: Some(0.75),
+            announced: Some(announced),
+            records,
+            coverage: Some(coverage),
             shortfall: 0,
             key_clashes: 0,
             clash_key: None,
@@ -148,7 +147,7 @@ async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the
         }
     };
     let mongo = testkit::MongoServer::shared();
-    let database = mongo.fresh_database("odscoverage-old-runs");
+    let database = mongo.fresh_database(label);
     let db = mongo.client_database(&database).await;
     let runs: Vec<Document> = (0..24)
         .map(|hour| store::run_document(&run(hour)).expect("run"))
@@ -157,10 +156,11 @@ async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the
         .insert_many(runs)
         .await
         .expect("runs");
+    let count = i64::try_from(records).expect("a count");
     let hourly: Vec<Document> = (0..24)
         .map(|hour| {
             let at = start + TimeDelta::hours(hour);
-            doc! {"source": "passages", "hour": store::bson_date(at), "count": 150_i64,
+            doc! {"source": "passages", "hour": store::bson_date(at), "count": count,
             "numeric": [], "categories": [], "bbox": null,
             "updated_at": store::bson_date(at + TimeDelta::hours(1))}
         })
@@ -208,7 +208,20 @@ numeric = ["passages"]
     .await
     .expect("analyser thread");
     let pdf = printed.lines().last().expect("the report's path").trim();
-    let text = common::flat(&common::text(Path::new(pdf)));
+    common::flat(&common::text(Path::new(pdf)))
+}
+
+/// The runs of an Opendatasoft source stored by the collector before 1 December, still within
+/// the 90 days `runs` keeps: that collector counted no shortfall (`shortfall` 0 whatever it
+/// landed), and stored each run's `coverage` as records over announced (here 150 of 200, 0.75).
+/// Coverage read as announced less shortfall alone would say "100.0%" of such a day, of which
+/// a quarter of what the portal announced never landed, against the runs' own stored coverage.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_stored_before_the_shortfall_was_counted_keep_their_coverage_in_the_report() {
+    // Before 1 December 2026, when the collector began counting an Opendatasoft run's
+    // shortfall.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("a day");
+    let text = day_of_runs_stored("odscoverage-old-runs", day, 200, 150, 0.75).await;
     assert!(
         text.contains("of 4,800"),
         "24 runs announced 200 records each: {text}"
@@ -222,108 +235,14 @@ numeric = ["passages"]
 /// The runs of an Opendatasoft dataset holding each of its rows twice, stored by a collector of
 /// 1 to 6 December: that collector already counted the shortfall (none here: the export served
 /// every row it announced, each landed once), and stored each run's `coverage` as records over
-/// announced (60 of 120, 0.5). The report of such a day read "100.0% of 2,880" once coverage
-/// was read as announced less shortfall (the urban-data analyst's fix); it now takes the
-/// stored ratio over the stored shortfall, so the same day reads 50% again, with a red line
-/// of "1,440 announced records not landed", though every row landed.
+/// announced (60 of 120, 0.5). Read from that coverage, as the runs of before 1 December are,
+/// the day would read 50%, with a red line of "1,440 announced records not landed", though
+/// every row landed.
 #[tokio::test(flavor = "multi_thread")]
 async fn runs_that_counted_no_shortfall_of_a_dataset_holding_rows_twice_still_read_fully_covered() {
-    use mongodb::bson::{Document, doc};
-    use releve::store;
-
     // After 1 December 2026, when the collector counted an Opendatasoft run's shortfall.
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("a day");
-    let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-    let run = |hour: i64| {
-        let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
-        releve::RunMetrics {
-            source: "passages".into(),
-            kind: "opendatasoft".into(),
-            file: Some(format!(
-                "passages_{}.json",
-                started.format("%Y-%m-%dT%H-%M-%SZ")
-            )),
-            started,
-            finished: started + TimeDelta::seconds(2),
-            duration_ms: Some(2_000),
-            http_calls: Some(3),
-            retries: Some(0),
-            throttled: Some(0),
-            announced: Some(120),
-            records: 60,
-            coverage: Some(0.5),
-            shortfall: 0,
-            key_clashes: 0,
-            clash_key: None,
-            error: None,
-            day: None,
-            every_s: Some(3600),
-            disabled_from: None,
-            retry_from: None,
-        }
-    };
-    let mongo = testkit::MongoServer::shared();
-    let database = mongo.fresh_database("odscoverage-twice-old");
-    let db = mongo.client_database(&database).await;
-    let runs: Vec<Document> = (0..24)
-        .map(|hour| store::run_document(&run(hour)).expect("run"))
-        .collect();
-    db.collection::<Document>(store::RUNS)
-        .insert_many(runs)
-        .await
-        .expect("runs");
-    let hourly: Vec<Document> = (0..24)
-        .map(|hour| {
-            let at = start + TimeDelta::hours(hour);
-            doc! {"source": "passages", "hour": store::bson_date(at), "count": 60_i64,
-            "numeric": [], "categories": [], "bbox": null,
-            "updated_at": store::bson_date(at + TimeDelta::hours(1))}
-        })
-        .collect();
-    db.collection::<Document>(store::HOURLY)
-        .insert_many(hourly)
-        .await
-        .expect("hourly");
-
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = r#"
-[report]
-timezone = "UTC"
-
-[[source]]
-name = "passages"
-kind = "opendatasoft"
-url = "http://127.0.0.1:9"
-dataset = "comptages"
-every = "1h"
-key = ["capteur", "horodatage"]
-time = "horodatage"
-numeric = ["passages"]
-"#;
-    std::fs::write(dir.path().join("sources.toml"), config).expect("sources.toml");
-    let date = day.format("%Y-%m-%d").to_string();
-    let uri = mongo.uri().to_owned();
-    let path = dir.path().to_owned();
-    let printed = tokio::task::spawn_blocking(move || {
-        common::analyser_ok(
-            &path,
-            &[
-                "report",
-                "--mongodb-uri",
-                &uri,
-                "--database",
-                &database,
-                "--date",
-                &date,
-                "--period",
-                "day",
-            ],
-        )
-    })
-    .await
-    .expect("analyser thread");
-    let pdf = printed.lines().last().expect("the report's path").trim();
-    let text = common::flat(&common::text(Path::new(pdf)));
+    let text = day_of_runs_stored("odscoverage-twice-old", day, 120, 60, 0.5).await;
     assert!(
         text.contains("100.0% of 2,880") || text.contains("100% of 2,880"),
         "each run stored no shortfall: every row announced landed (each held twice, landed once): {text}"
