@@ -121,22 +121,35 @@ fn checked_periods(asked: &ReportPeriod, keep: usize) -> Vec<ReportPeriod> {
 }
 
 /// `changed`, less the `written` reports of a period the database lost runs of (`lost`)
-/// after they were written: they hold what it no longer does, and one written again would
-/// read its collections missing. Each is said, and left as it is.
+/// that were written from it whole, before it lost them: they hold what it no longer does, and
+/// one written again would read its collections missing. Each is said, and left as it is.
 pub fn holding_what_was_lost(
     mut changed: BTreeMap<PathBuf, BTreeSet<String>>,
     written: &[Written],
     lost: &[releve::store::restored::LostRuns],
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     for report in written {
-        // Written when the database was last seen whole, it held the stretch; a report
-        // written later may be of the restored database already (its loss not yet noticed).
+        if !changed.contains_key(&report.path) {
+            continue;
+        }
+        let read = std::fs::read(&report.path)
+            .map(|bytes| crate::pdf::newest_runs_read(&bytes))
+            .unwrap_or_default();
         let holds_lost = lost.iter().any(|lost| {
-            report.written_at <= lost.seen.unwrap_or(lost.until)
-                && lost.overlaps(report.period.start(), report.period.end())
+            report.written_at < lost.noticed
+                && lost
+                    .overlapping(report.period.start(), report.period.end())
+                    .iter()
+                    .any(|source| match read.get(&source.name) {
+                        // It read a run the database no longer holds.
+                        Some(newest) => source.after.is_none_or(|after| *newest > after),
+                        // A report of an earlier version, or of no run of the source: written
+                        // whole when written by the time the database was last seen so.
+                        None => read.is_empty() && Some(report.written_at) <= lost.seen,
+                    })
         });
         if holds_lost && changed.remove(&report.path).is_some() {
-            tracing::warn!(path = %report.path.display(), "Hours of this report's period were summarised since it was written, but it was written before MongoDB lost runs of the period (restored from an older backup): it holds what the database no longer does, and is left as it is (--if-missing). Move it aside, and run the report of its --date by hand, to write it from the database as it is now.");
+            tracing::warn!(path = %report.path.display(), "Hours of this report's period were summarised since it was written, but it was written from the database before it lost runs of the period (restored from an older backup): it holds what the database no longer does, and is left as it is (--if-missing). Move it aside, and run the report of its --date by hand, to write it from the database as it is now.");
         }
     }
     changed

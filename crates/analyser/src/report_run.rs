@@ -228,6 +228,12 @@ async fn write_period(
     let lost = releve::store::restored::recorded(&db)
         .await
         .unwrap_or_default();
+    // Recorded in the PDF: a database found later to have gone back in time tells a report
+    // written from it whole from one written from it restored.
+    let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+    let newest_runs = releve::store::restored::newest_runs(&db, &names)
+        .await
+        .unwrap_or_default();
     // Read for `--if-missing`, whose reports of a period before the first collection are left
     // unwritten: a source no longer configured that ran in it is a collection.
     let others_ran = match args.if_missing {
@@ -285,12 +291,14 @@ async fn write_period(
     // not missing from the world.
     let lost_runs: Vec<String> = lost
         .iter()
-        .filter(|lost| lost.overlaps(period.start(), period.end()))
-        .map(|lost| {
-            format!(
-                "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
-                lost.fact()
-            )
+        .filter_map(|lost| {
+            let overlapping = lost.overlapping(period.start(), period.end());
+            (!overlapping.is_empty()).then(|| {
+                format!(
+                    "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
+                    lost.fact_of(&overlapping)
+                )
+            })
         })
         .collect();
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
@@ -341,6 +349,7 @@ async fn write_period(
         quarantined: &quarantined,
         problems: &problems,
         lost_runs: &lost_runs,
+        newest_runs: &newest_runs,
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
@@ -531,6 +540,7 @@ pub fn render_report(
         quarantined: &Quarantined::NotGiven,
         problems: &[],
         lost_runs: &[],
+        newest_runs: &Default::default(),
         credentials_missing: &BTreeSet::new(),
         unconfigured: &BTreeMap::new(),
         generated_at,

@@ -370,3 +370,62 @@ async fn a_report_written_from_the_restored_database_before_the_restore_was_noti
          none of it, and says nothing of the restore:\nbefore: {from_restored}\n\nafter: {after}"
     );
 }
+
+/// Cron's day job writes yesterday's report at 04:15, from the whole database, ten minutes
+/// after the summariser's 04:05 run noted its newest runs; the server dies before the 05:05
+/// run, and last week's backup is restored. Once the API's week feed brings the last days'
+/// records back, `--if-missing` replaces the reports the 04:15 job wrote (24 of 24 collections
+/// landed) with ones from the restored database ("was the collector, or its machine,
+/// stopped?", 0 landed): they were written after the note, so they are not taken for reports
+/// "written while the database was last seen whole", though nothing but the summariser's note
+/// had changed between 04:05 and 04:15, and the database was whole until the server died.
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_cron_wrote_after_the_summariser_run_before_the_server_died_are_not_replaced() {
+    let install = Installation::new("restored-after-note");
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(7))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let raw = install.raw();
+    land_hourly(&raw, backup_at - TimeDelta::days(1), backup_at);
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    land_hourly(&raw, backup_at, this_hour);
+    // 04:05: the summariser; 04:15: the day job; the server dies before 05:05.
+    install.summarise();
+    install.day_job();
+    let mut before = Vec::new();
+    let mut day = backup_at.date_naive();
+    while day < now.date_naive() - TimeDelta::days(2) {
+        let path = install.report(day);
+        assert!(path.exists(), "cron's day job wrote {}", path.display());
+        before.push((day, common::flat(&common::text(&path))));
+        day += TimeDelta::days(1);
+    }
+    install.copy(&backup, &install.database).await;
+
+    // Cron's next collector run: the week feed, with the records of the last four days.
+    let mut features = Vec::new();
+    let mut at = (now - TimeDelta::days(4))
+        .duration_trunc(TimeDelta::hours(1))
+        .expect("hour");
+    while at < now - TimeDelta::hours(1) {
+        features.extend(quakes_of(at));
+        at += TimeDelta::hours(1);
+    }
+    land(&install.raw(), now - TimeDelta::minutes(1), features);
+    install.summarise();
+    install.day_job();
+    for (day, text) in &before {
+        let after = common::flat(&common::text(&install.report(*day)));
+        assert!(
+            !after.contains("was the collector, or its machine, stopped?")
+                || text.contains("was the collector, or its machine, stopped?"),
+            "the report of {day}, written by the 04:15 job from the whole database before the \
+             server died, was replaced by one from the restored database:\nbefore: {text}\n\n\
+             after: {after}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use mongodb::Database;
 use releve::store::StoreError;
-use releve::store::restored::{self, LostRuns, NewestRuns, Noted};
+use releve::store::restored::{self, LostRuns, Noted, RunSpans};
 use tracing::warn;
 
 /// Says, and keeps in `db`, the runs of the configured `sources` it lost since the raw folder
@@ -18,7 +18,7 @@ pub(crate) async fn check(
     database: &str,
     sources: &[&str],
 ) -> Result<(), StoreError> {
-    let newest = restored::newest_runs(db, sources).await?;
+    let held = restored::run_spans(db, sources).await?;
     let noted = restored::noted(raw_dir, database);
     let noted = Noted {
         runs: noted
@@ -28,7 +28,7 @@ pub(crate) async fn check(
             .collect(),
         ..noted
     };
-    let Some(lost) = LostRuns::between(&noted, &newest, chrono::Utc::now()) else {
+    let Some(lost) = LostRuns::between(&noted, &held, chrono::Utc::now()) else {
         return Ok(());
     };
     warn!(
@@ -36,23 +36,23 @@ pub(crate) async fn check(
         lost.fact()
     );
     restored::record(db, &lost).await?;
-    // Said once: the database's newest runs are now the ones to compare with.
-    note_newest(raw_dir, database, &newest);
+    // Said once: the database's runs are now the ones to compare with.
+    note_runs(raw_dir, database, &held);
     Ok(())
 }
 
 /// Notes in the raw folder the newest run of each of `sources` that `db` holds after this run.
 pub(crate) async fn note(db: &Database, raw_dir: &Path, database: &str, sources: &[&str]) {
-    match restored::newest_runs(db, sources).await {
-        Ok(newest) => note_newest(raw_dir, database, &newest),
+    match restored::run_spans(db, sources).await {
+        Ok(held) => note_runs(raw_dir, database, &held),
         Err(err) => {
             warn!(error = %err, "Cannot read the newest runs stored, to tell the database gone back in time at the next run.")
         }
     }
 }
 
-fn note_newest(raw_dir: &Path, database: &str, newest: &NewestRuns) {
-    if let Err(err) = restored::note(raw_dir, database, newest, chrono::Utc::now()) {
+fn note_runs(raw_dir: &Path, database: &str, held: &RunSpans) {
+    if let Err(err) = restored::note(raw_dir, database, held, chrono::Utc::now()) {
         let path = releve::rawfile::summariser_newest_run(raw_dir);
         warn!(path = %path.display(), error = %err, "Cannot note the newest runs stored: a database restored from an older backup would go unsaid.");
     }

@@ -101,6 +101,46 @@ pub fn left_out_refused(bytes: &[u8]) -> bool {
     })
 }
 
+/// The keywords' prefix of the newest run of a source the report read.
+const NEWEST_RUN: &str = "releve:newest-run:";
+
+/// The newest run of each source the report in the PDF `bytes` read, as
+/// [`ReportDocument::mark_newest_runs`] recorded them (none in a report of an earlier version).
+pub fn newest_runs_read(bytes: &[u8]) -> releve::store::restored::NewestRuns {
+    let mut read = releve::store::restored::NewestRuns::new();
+    let prefix: String = NEWEST_RUN
+        .encode_utf16()
+        .map(|unit| format!("{unit:04X}"))
+        .collect();
+    for case in [prefix.clone(), prefix.to_ascii_lowercase()] {
+        let mut rest = bytes;
+        while let Some(at) = rest
+            .windows(case.len())
+            .position(|window| window == case.as_bytes())
+        {
+            rest = &rest[at + case.len()..];
+            // The keyword's own characters, four hexadecimal digits each, up to its end.
+            let units: Vec<u16> = rest
+                .chunks(4)
+                .map_while(|digits| {
+                    std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|digits| u16::from_str_radix(digits, 16).ok())
+                })
+                .take(80)
+                .collect();
+            let keyword = String::from_utf16_lossy(&units);
+            let keyword = keyword.split(['\0', ';', ' ']).next().unwrap_or_default();
+            if let Some((source, at)) = keyword.split_once('=')
+                && let Ok(at) = DateTime::parse_from_rfc3339(&at[..at.len().min(20)])
+            {
+                read.insert(source.to_owned(), at.with_timezone(&Utc));
+            }
+        }
+    }
+    read
+}
+
 /// When the report in the PDF `bytes` read its data, as its information's
 /// `/CreationDate` says (`D:YYYYMMDDHHmmSS`, UTC as [`ReportDocument::new`] writes it): what a
 /// copy keeps, where its file's modification time is the copy's.
@@ -124,6 +164,20 @@ impl ReportDocument {
     /// refused, which [`left_out_refused`] reads: `--if-missing` writes it again once none is.
     pub fn mark_left_out(&mut self) {
         self.doc.metadata.info.keywords.push(LEFT_OUT.to_owned());
+    }
+
+    /// Records the newest run of each source the report read, which [`newest_runs_read`]
+    /// reads: a database found later to have gone back in time tells a report written from it
+    /// whole (`--if-missing` keeps it) from one written from it restored.
+    pub fn mark_newest_runs(&mut self, newest: &releve::store::restored::NewestRuns) {
+        for (source, at) in newest {
+            let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            self.doc
+                .metadata
+                .info
+                .keywords
+                .push(format!("{NEWEST_RUN}{source}={at}"));
+        }
     }
 
     /// An empty document titled `title`, created at `created`, with the bundled fonts loaded.
@@ -700,6 +754,30 @@ mod tests {
         assert!(left_out_refused(&doc.finish("t")));
         let doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
         assert!(!left_out_refused(&doc.finish("t")));
+    }
+
+    #[test]
+    fn the_newest_runs_a_report_read_are_read_back_from_its_pdf() {
+        let at = |hour| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 6)
+                .and_then(|day| day.and_hms_opt(hour, 0, 0))
+                .expect("a time")
+                .and_utc()
+        };
+        let newest: releve::store::restored::NewestRuns = [
+            ("quakes".to_owned(), at(3)),
+            ("open-meteo-toulouse".to_owned(), at(4)),
+        ]
+        .into_iter()
+        .collect();
+        let mut doc = ReportDocument::new("t", Utc::now()).expect("fonts");
+        doc.mark_newest_runs(&newest);
+        doc.mark_left_out();
+        let bytes = doc.finish("t");
+        assert_eq!(newest_runs_read(&bytes), newest);
+        assert!(left_out_refused(&bytes));
+        let plain = ReportDocument::new("t", Utc::now()).expect("fonts");
+        assert!(newest_runs_read(&plain.finish("t")).is_empty());
     }
 
     #[test]

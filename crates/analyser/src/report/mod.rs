@@ -64,6 +64,9 @@ pub struct ReportInput<'a> {
     /// older backup), one line each, shown on the cover: a fact of the data, not a failure of
     /// the run.
     pub lost_runs: &'a [String],
+    /// The newest run of each source the database held when the report read it, recorded in
+    /// the PDF (see [`crate::pdf::newest_runs_read`]).
+    pub newest_runs: &'a releve::store::restored::NewestRuns,
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
@@ -131,6 +134,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
     if !input.config.refused.is_empty() {
         doc.mark_left_out();
     }
+    doc.mark_newest_runs(input.newest_runs);
     let empty = SourceData::default();
     let assessed: Vec<(&releve::Source, Completeness)> = input
         .config

@@ -28,18 +28,26 @@ const LOST_RUNS: &str = "lost_runs";
 /// The newest run of each source, by name.
 pub type NewestRuns = BTreeMap<String, DateTime<Utc>>;
 
-/// A stretch of runs (and the records of their files) a database lost.
+/// A source whose runs a database lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LostSource {
+    /// Its name.
+    pub name: String,
+    /// The newest of its runs the database still held, if any: its runs lost began after it.
+    pub after: Option<DateTime<Utc>>,
+    /// With none held, the oldest run the raw folder noted of it, if it noted one: its runs
+    /// lost began there (else as far back as runs are kept).
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// The runs (and the records of their files) a database lost, of one or more sources.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LostRuns {
     /// The sources whose runs were lost.
-    pub sources: Vec<String>,
-    /// The oldest of their newest runs the database still held, if each held one: the
-    /// stretch lost begins after it.
-    pub after: Option<DateTime<Utc>>,
+    pub sources: Vec<LostSource>,
     /// The newest of their runs the database held before: the stretch lost ends there.
     pub until: DateTime<Utc>,
-    /// When the database was last seen holding them (the summariser's run that noted them):
-    /// a report written until then was written from it whole.
+    /// When the database was last seen holding them (the summariser's run that noted them).
     pub seen: Option<DateTime<Utc>>,
     /// When the summariser noticed it.
     pub noticed: DateTime<Utc>,
@@ -55,66 +63,95 @@ impl LostRuns {
     /// which the database holds `newest` now: `None` when it holds each still. A run noted
     /// past the runs' time to live (gone by the TTL, not lost) or ahead of now (a clock that
     /// ran ahead, since set right) is not counted.
-    pub fn between(noted: &Noted, newest: &NewestRuns, now: DateTime<Utc>) -> Option<LostRuns> {
+    pub fn between(noted: &Noted, held: &RunSpans, now: DateTime<Utc>) -> Option<LostRuns> {
         // A day's margin for the TTL monitor, which deletes a minute or so late.
         let kept_from = now - runs_kept() + TimeDelta::days(1);
-        // Each source lost: its name, its newest run noted, its newest run held now.
-        let lost: Vec<_> = noted
+        let lost: Vec<(LostSource, DateTime<Utc>)> = noted
             .runs
             .iter()
-            .filter(|(_, until)| (kept_from..=now).contains(*until))
-            .map(|(source, until)| (source, *until, newest.get(source).copied()))
-            .filter(|(_, until, held)| held.is_none_or(|held| held < *until))
+            .filter(|(_, span)| (kept_from..=now).contains(&span.newest))
+            .map(|(name, span)| (name, span, held.get(name).map(|held| held.newest)))
+            .filter(|(_, span, after)| after.is_none_or(|after| after < span.newest))
+            .map(|(name, span, after)| {
+                let from = span.oldest.filter(|_| after.is_none());
+                let name = name.clone();
+                (LostSource { name, after, from }, span.newest)
+            })
             .collect();
-        let until = lost.iter().map(|(_, until, _)| *until).max()?;
-        let after = lost
-            .iter()
-            .map(|(_, _, held)| *held)
-            .collect::<Option<Vec<_>>>()
-            .and_then(|held| held.into_iter().min());
+        let until = lost.iter().map(|(_, until)| *until).max()?;
         Some(LostRuns {
-            sources: lost
-                .iter()
-                .map(|(source, _, _)| (*source).clone())
-                .collect(),
-            after,
+            sources: lost.into_iter().map(|(source, _)| source).collect(),
             until,
             seen: noted.at,
             noticed: now,
         })
     }
 
-    /// Whether the stretch lost overlaps `start..end`: from `after`, or, when a source kept
-    /// no run at all, from as long before `until` as runs are kept.
+    /// The sources whose runs lost overlap `start..end`: from each one's `after`, or, when it
+    /// kept no run at all, from its oldest run noted, else as long before `until` as runs are
+    /// kept.
+    pub fn overlapping(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<&LostSource> {
+        self.sources
+            .iter()
+            .filter(|source| {
+                let after = source
+                    .after
+                    .or(source.from)
+                    .unwrap_or(self.until - runs_kept());
+                after < end && start < self.until
+            })
+            .collect()
+    }
+
+    /// Whether the runs lost overlap `start..end`.
     pub fn overlaps(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
-        let after = self.after.unwrap_or(self.until - runs_kept());
-        after < end && start < self.until
+        !self.overlapping(start, end).is_empty()
     }
 
     /// What was lost, in words.
     pub fn fact(&self) -> String {
+        self.fact_of(&self.sources.iter().collect::<Vec<_>>())
+    }
+
+    /// What was lost of `sources` (some of [`LostRuns::sources`]), in words.
+    pub fn fact_of(&self, sources: &[&LostSource]) -> String {
         let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
-        let sources: Vec<String> = self
-            .sources
+        let mut after: BTreeMap<Option<DateTime<Utc>>, Vec<String>> = BTreeMap::new();
+        for source in sources {
+            after
+                .entry(source.after)
+                .or_default()
+                .push(format!("`{}`", source.name));
+        }
+        let of: Vec<String> = after
             .iter()
-            .map(|name| format!("`{name}`"))
+            .map(|(after, names)| match after {
+                Some(after) => format!("of {} after {}", names.join(", "), when(*after)),
+                None => format!("of {} at all", names.join(", ")),
+            })
             .collect();
-        let after = match self.after {
-            Some(after) => format!("after {}", when(after)),
-            None => "at all".to_owned(),
-        };
         format!(
-            "MongoDB holds no run of {} {after}, though this raw folder's summariser stored runs of it up to {} in it (noticed {}): the database was restored from an older backup, or those runs deleted; the records of the files summarised in between are not in it, and those files were deleted once stored",
-            sources.join(", "),
+            "MongoDB holds no run {}, though this raw folder's summariser stored runs of them up to {} in it (noticed {}): the database was restored from an older backup, or those runs deleted; the records of the files summarised in between are not in it, and those files were deleted once stored",
+            of.join(", "),
             when(self.until),
             when(self.noticed)
         )
     }
 
     fn document(&self) -> Document {
+        let sources: Vec<Document> = self
+            .sources
+            .iter()
+            .map(|source| {
+                doc! {
+                    "source": &source.name,
+                    "after": source.after.map(bson_date),
+                    "from": source.from.map(bson_date),
+                }
+            })
+            .collect();
         doc! {
-            "sources": &self.sources,
-            "after": self.after.map(bson_date),
+            "sources": sources,
             "until": bson_date(self.until),
             "seen": self.seen.map(bson_date),
             "noticed": bson_date(self.noticed),
@@ -124,20 +161,19 @@ impl LostRuns {
     fn from_document(document: &Document) -> Option<LostRuns> {
         let sources = document
             .get_array("sources")
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(|name| name.as_str().map(str::to_owned))
-                    .collect()
+            .ok()?
+            .iter()
+            .filter_map(|source| {
+                let source = source.as_document()?;
+                Some(LostSource {
+                    name: source.get_str("source").ok()?.to_owned(),
+                    after: source.get_datetime("after").ok().copied().map(chrono_date),
+                    from: source.get_datetime("from").ok().copied().map(chrono_date),
+                })
             })
-            .unwrap_or_default();
+            .collect();
         Some(LostRuns {
             sources,
-            after: document
-                .get_datetime("after")
-                .ok()
-                .copied()
-                .map(chrono_date),
             until: chrono_date(*document.get_datetime("until").ok()?),
             seen: document.get_datetime("seen").ok().copied().map(chrono_date),
             noticed: chrono_date(*document.get_datetime("noticed").ok()?),
@@ -145,35 +181,70 @@ impl LostRuns {
     }
 }
 
+/// The oldest and newest run of a source the database holds (when each started).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunSpan {
+    /// The oldest, when known.
+    pub oldest: Option<DateTime<Utc>>,
+    /// The newest.
+    pub newest: DateTime<Utc>,
+}
+
+/// The runs of each source, by name.
+pub type RunSpans = BTreeMap<String, RunSpan>;
+
+/// When the first run of `source` that `db` holds started, oldest or newest as `order` (1 or
+/// -1) sorts, read on `runs`' `(source, started)` index.
+async fn run_at(
+    db: &Database,
+    source: &str,
+    order: i32,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let found = db
+        .collection::<Document>(super::RUNS)
+        .find_one(doc! {"source": source})
+        .sort(doc! {"source": order, "started": order})
+        .projection(doc! {"_id": 0, "started": 1})
+        .await
+        .map_err(StoreError::command("reading the runs stored"))?;
+    Ok(found
+        .as_ref()
+        .and_then(|run| run.get_datetime("started").ok())
+        .map(|at| chrono_date(*at)))
+}
+
 /// When the newest run of each of `sources` that `db` holds started (a source holding none
-/// left out), each read on `runs`' `(source, started)` index.
+/// left out).
 pub async fn newest_runs(db: &Database, sources: &[&str]) -> Result<NewestRuns, StoreError> {
     let mut newest = NewestRuns::new();
     for source in sources {
-        let found = db
-            .collection::<Document>(super::RUNS)
-            .find_one(doc! {"source": *source})
-            .sort(doc! {"source": -1, "started": -1})
-            .projection(doc! {"_id": 0, "started": 1})
-            .await
-            .map_err(StoreError::command("reading the newest run stored"))?;
-        if let Some(started) = found
-            .as_ref()
-            .and_then(|run| run.get_datetime("started").ok())
-        {
-            newest.insert((*source).to_owned(), chrono_date(*started));
+        if let Some(at) = run_at(db, source, -1).await? {
+            newest.insert((*source).to_owned(), at);
         }
     }
     Ok(newest)
 }
 
-/// What the raw folder noted of a database: the newest run of each source it held, and when.
+/// The oldest and newest run of each of `sources` that `db` holds (a source holding none left
+/// out).
+pub async fn run_spans(db: &Database, sources: &[&str]) -> Result<RunSpans, StoreError> {
+    let mut spans = RunSpans::new();
+    for source in sources {
+        if let Some(newest) = run_at(db, source, -1).await? {
+            let oldest = run_at(db, source, 1).await?;
+            spans.insert((*source).to_owned(), RunSpan { oldest, newest });
+        }
+    }
+    Ok(spans)
+}
+
+/// What the raw folder noted of a database: the runs of each source it held, and when.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Noted {
     /// When it was noted.
     pub at: Option<DateTime<Utc>>,
-    /// The newest run of each source.
-    pub runs: NewestRuns,
+    /// The oldest and newest run of each source.
+    pub runs: RunSpans,
 }
 
 /// What the raw folder `raw_dir` noted of `database`; nothing when it noted none (never, or
@@ -195,31 +266,31 @@ pub fn noted(raw_dir: &Path, database: &str) -> Noted {
         at: lines.next().and_then(time),
         runs: lines
             .filter_map(|line| {
-                let (source, at) = line.split_once(' ')?;
-                Some((source.to_owned(), time(at)?))
+                // `source oldest newest`.
+                let mut words = line.split(' ');
+                let source = words.next()?;
+                let oldest = time(words.next()?);
+                let newest = time(words.next()?)?;
+                Some((source.to_owned(), RunSpan { oldest, newest }))
             })
             .collect(),
     }
 }
 
-/// Notes `newest`, the newest run of each source `database` holds, in the raw folder
+/// Notes `runs`, the oldest and newest run of each source `database` holds, in the raw folder
 /// `raw_dir`, at `now` (the note removed when it holds none).
-pub fn note(
-    raw_dir: &Path,
-    database: &str,
-    newest: &NewestRuns,
-    now: DateTime<Utc>,
-) -> io::Result<()> {
+pub fn note(raw_dir: &Path, database: &str, runs: &RunSpans, now: DateTime<Utc>) -> io::Result<()> {
     let path = crate::rawfile::summariser_newest_run(raw_dir);
-    if newest.is_empty() {
+    if runs.is_empty() {
         return match std::fs::remove_file(&path) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
             _ => Ok(()),
         };
     }
     let mut text = format!("{database}\n{}\n", now.to_rfc3339());
-    for (source, at) in newest {
-        text.push_str(&format!("{source} {}\n", at.to_rfc3339()));
+    for (source, span) in runs {
+        let oldest = span.oldest.map_or("-".to_owned(), |at| at.to_rfc3339());
+        text.push_str(&format!("{source} {oldest} {}\n", span.newest.to_rfc3339()));
     }
     crate::rawfile::replace_file(&path, text.as_bytes())
 }
@@ -256,18 +327,24 @@ pub async fn recorded(db: &Database) -> Result<Vec<LostRuns>, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LostRuns, NewestRuns, Noted};
-    use chrono::{TimeDelta, Utc};
+    use super::{LostRuns, LostSource, Noted, RunSpan, RunSpans};
+    use chrono::{DateTime, TimeDelta, Utc};
 
-    fn runs(of: &[(&str, chrono::DateTime<Utc>)]) -> NewestRuns {
+    fn runs(of: &[(&str, DateTime<Utc>, DateTime<Utc>)]) -> RunSpans {
         of.iter()
-            .map(|(name, at)| ((*name).to_owned(), *at))
+            .map(|(name, oldest, newest)| {
+                let span = RunSpan {
+                    oldest: Some(*oldest),
+                    newest: *newest,
+                };
+                ((*name).to_owned(), span)
+            })
             .collect()
     }
 
-    fn noted(of: &[(&str, chrono::DateTime<Utc>)]) -> Noted {
+    fn noted(of: &[(&str, DateTime<Utc>, DateTime<Utc>)]) -> Noted {
         Noted {
-            at: of.iter().map(|(_, at)| *at).max(),
+            at: of.iter().map(|(_, _, at)| *at).max(),
             runs: runs(of),
         }
     }
@@ -277,41 +354,69 @@ mod tests {
         let now = Utc::now();
         let noted_run = now - TimeDelta::hours(1);
         let week_ago = now - TimeDelta::days(7);
-        let both = noted(&[("quakes", noted_run), ("meteo", noted_run)]);
+        let month_ago = now - TimeDelta::days(30);
+        let three_days_ago = now - TimeDelta::days(3);
+        let both = noted(&[
+            ("quakes", month_ago, noted_run),
+            ("tremors", three_days_ago, noted_run),
+        ]);
         assert_eq!(LostRuns::between(&both, &both.runs, now), None);
         assert_eq!(
-            LostRuns::between(&Noted::default(), &NewestRuns::new(), now),
+            LostRuns::between(&Noted::default(), &RunSpans::new(), now),
             None
         );
-        let held = runs(&[("quakes", week_ago), ("meteo", noted_run)]);
+        let held = runs(&[
+            ("quakes", month_ago, week_ago),
+            ("tremors", three_days_ago, noted_run),
+        ]);
         let lost = LostRuns::between(&both, &held, now).expect("lost");
         assert_eq!(
-            (lost.sources.clone(), lost.after, lost.until, lost.seen),
+            (lost.sources.clone(), lost.until, lost.seen),
             (
-                vec!["quakes".to_owned()],
-                Some(week_ago),
+                vec![LostSource {
+                    name: "quakes".to_owned(),
+                    after: Some(week_ago),
+                    from: None,
+                }],
                 noted_run,
                 Some(noted_run)
             )
         );
         assert!(lost.overlaps(now - TimeDelta::days(3), now - TimeDelta::days(2)));
         assert!(!lost.overlaps(now - TimeDelta::days(9), now - TimeDelta::days(8)));
-        // A source holding no run at all: lost as far back as runs are kept.
-        let none = LostRuns::between(&both, &runs(&[("meteo", noted_run)]), now).expect("lost");
-        assert_eq!(none.after, None);
-        assert!(none.overlaps(now - TimeDelta::days(60), now - TimeDelta::days(59)));
-        assert!(!none.overlaps(now - TimeDelta::days(120), now - TimeDelta::days(119)));
-        // A source not noted (removed from the configuration) is not looked for.
-        let meteo = noted(&[("meteo", noted_run)]);
-        assert_eq!(LostRuns::between(&meteo, &meteo.runs, now), None);
-        // Noted before the runs' time to live: gone by the TTL.
-        let long_ago = noted(&[("quakes", now - TimeDelta::days(95))]);
-        assert_eq!(LostRuns::between(&long_ago, &NewestRuns::new(), now), None);
-        // Noted ahead of now, by a clock that ran ahead, since set right.
-        let ahead = noted(&[("quakes", now + TimeDelta::days(30))]);
-        assert_eq!(
-            LostRuns::between(&ahead, &runs(&[("quakes", noted_run)]), now),
-            None
+        // A source added after the backup holds no run at all: lost from its oldest run
+        // noted; the other from its own newest run held.
+        let restored = runs(&[("quakes", month_ago, week_ago)]);
+        let lost = LostRuns::between(&both, &restored, now).expect("lost");
+        let names = |sources: Vec<&LostSource>| -> Vec<String> {
+            sources.iter().map(|source| source.name.clone()).collect()
+        };
+        assert!(
+            lost.overlapping(now - TimeDelta::days(20), now - TimeDelta::days(19))
+                .is_empty()
         );
+        assert_eq!(
+            names(lost.overlapping(now - TimeDelta::days(5), now - TimeDelta::days(4))),
+            ["quakes"]
+        );
+        assert_eq!(
+            names(lost.overlapping(now - TimeDelta::days(2), now - TimeDelta::days(1))),
+            ["quakes", "tremors"]
+        );
+        assert!(
+            lost.fact()
+                .contains("of `tremors` at all, of `quakes` after"),
+            "{}",
+            lost.fact()
+        );
+        // A source not noted (removed from the configuration) is not looked for.
+        let one = noted(&[("tremors", three_days_ago, noted_run)]);
+        assert_eq!(LostRuns::between(&one, &one.runs, now), None);
+        // Noted before the runs' time to live: gone by the TTL.
+        let long_ago = noted(&[("quakes", month_ago, now - TimeDelta::days(95))]);
+        assert_eq!(LostRuns::between(&long_ago, &RunSpans::new(), now), None);
+        // Noted ahead of now, by a clock that ran ahead, since set right.
+        let ahead = noted(&[("quakes", month_ago, now + TimeDelta::days(30))]);
+        assert_eq!(LostRuns::between(&ahead, &held, now), None);
     }
 }

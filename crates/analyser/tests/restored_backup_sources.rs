@@ -1,0 +1,211 @@
+//! A database restored from last week's backup, of an installation that gained a source since
+//! that backup was taken: the restored database holds the old source's runs up to the backup
+//! and none of the new source's.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::Document;
+
+const SOURCE: &str = r#"
+[[source]]
+name = "NAME"
+kind = "http_json"
+url = "http://127.0.0.1:9/NAME"
+every = "1h"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+"#;
+
+fn config(sources: &[&str]) -> String {
+    let mut text = "[report]\ntimezone = \"UTC\"\n".to_owned();
+    for name in sources {
+        text.push_str(&SOURCE.replace("NAME", name));
+    }
+    text
+}
+
+/// Lands one collection of `source` at `at` (three events), with its metrics.
+fn land(raw: &Path, source: &str, at: DateTime<Utc>) {
+    let features: Vec<serde_json::Value> = (0..3)
+        .map(|i| {
+            let time = at - TimeDelta::minutes(10 * i + 1);
+            serde_json::json!({
+                "id": format!("{source}-{}-{i}", at.format("%Y%m%d%H")),
+                "properties": {"time": time.timestamp_millis(), "mag": 1.0 + i as f64},
+            })
+        })
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({ "features": features })).expect("JSON");
+    let name = releve::rawfile::land(raw, source, at, &body).expect("landed");
+    let metrics = serde_json::json!({
+        "source": source, "kind": "http_json", "file": name.file_name(),
+        "started": at, "finished": at, "duration_ms": 120,
+        "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
+        "records": 3, "coverage": null, "shortfall": 0, "error": null, "every_s": 3600,
+    });
+    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
+        .expect("metrics");
+}
+
+fn land_hourly(raw: &Path, source: &str, from: DateTime<Utc>, until: DateTime<Utc>) {
+    let mut at = from;
+    while at < until {
+        land(raw, source, at);
+        at += TimeDelta::hours(1);
+    }
+}
+
+struct Installation {
+    dir: tempfile::TempDir,
+    uri: String,
+    database: String,
+}
+
+impl Installation {
+    fn new(label: &str) -> Installation {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for folder in ["raw", "reports"] {
+            std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
+        }
+        let mongo = testkit::MongoServer::shared();
+        Installation {
+            database: mongo.fresh_database(label),
+            uri: mongo.uri().to_owned(),
+            dir,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn raw(&self) -> PathBuf {
+        self.root().join("raw")
+    }
+
+    fn configure(&self, sources: &[&str]) {
+        std::fs::write(self.root().join("sources.toml"), config(sources)).expect("sources.toml");
+    }
+
+    fn summarise(&self) -> Output {
+        let output = {
+            let _forking = common::writing_or_forking();
+            Command::new(testkit::binary("summariser"))
+                .current_dir(self.root())
+                .args(["--mongodb-uri", &self.uri, "--database", &self.database])
+                .env_remove("MONGODB_URI")
+                .env("RUST_LOG", "info")
+                .output()
+                .expect("summariser runs")
+        };
+        assert!(
+            output.status.success(),
+            "summariser: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Copies every collection of the database `from` to `to` (a `mongodump`, a restore).
+    async fn copy(&self, from: &str, to: &str) {
+        let client = mongodb::Client::with_uri_str(&self.uri)
+            .await
+            .expect("client");
+        let (from, to) = (client.database(from), client.database(to));
+        to.drop().await.expect("drop");
+        for name in from.list_collection_names().await.expect("collections") {
+            let documents: Vec<Document> = from
+                .collection::<Document>(&name)
+                .find(mongodb::bson::doc! {})
+                .await
+                .expect("find")
+                .try_collect()
+                .await
+                .expect("documents");
+            if !documents.is_empty() {
+                to.collection::<Document>(&name)
+                    .insert_many(documents)
+                    .await
+                    .expect("insert");
+            }
+        }
+    }
+}
+
+/// `quakes` collected hourly for three weeks; last week's backup taken at midnight; `tremors`
+/// added three days ago (after that backup); the server dies and the backup is restored. The
+/// restored database holds every run of `quakes` up to the backup, and no run of `tremors`.
+/// The summariser's warning reads "MongoDB holds no run of `quakes`, `tremors` at all", and
+/// the report of a day two weeks ago (before the backup, `quakes` held whole, `tremors` not yet
+/// configured) says on its cover that its collections "of that stretch are missing from this
+/// report", naming `quakes`: both false of `quakes`, whose stretch lost begins at the backup.
+/// The user, told `quakes` kept no run at all, collects again as far back as runs are kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_added_after_the_backup_does_not_make_the_old_source_read_as_lost_at_all() {
+    let install = Installation::new("restored-added-source");
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(7))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let raw = install.raw();
+    install.configure(&["quakes"]);
+    land_hourly(&raw, "quakes", backup_at - TimeDelta::days(14), backup_at);
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    land_hourly(&raw, "quakes", backup_at, this_hour);
+    install.summarise();
+    // `tremors` added three days ago, as a new table.
+    install.configure(&["quakes", "tremors"]);
+    land_hourly(&raw, "tremors", this_hour - TimeDelta::days(3), this_hour);
+    install.summarise();
+
+    // The server dies; last week's dump is restored.
+    install.copy(&backup, &install.database).await;
+    land(&raw, "quakes", now - TimeDelta::minutes(1));
+    land(&raw, "tremors", now - TimeDelta::minutes(1));
+    let summarised = install.summarise();
+    let said = String::from_utf8_lossy(&summarised.stderr).into_owned();
+    let warning = said
+        .lines()
+        .find(|line| line.contains("restored from an older backup"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!warning.is_empty(), "the restore is said: {said}");
+
+    // A day before the backup: `quakes` held whole, `tremors` not configured yet.
+    let whole_day = (backup_at - TimeDelta::days(7)).date_naive().to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &whole_day,
+        ],
+    );
+    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    let cover_blames_quakes = cover.contains("missing from this report, not uncollected");
+    let warning_blames_quakes =
+        warning.contains("`quakes` at all") || warning.contains("`quakes`, `tremors` at all");
+    assert!(
+        !warning_blames_quakes && !cover_blames_quakes,
+        "the restored database holds quakes' runs up to the backup ({backup_at}), yet quakes is \
+         said to hold no run at all, and the report of {whole_day}, a day it holds whole, says \
+         quakes' collections of the stretch are missing from it.\nsummariser: {warning}\n\
+         cover: {cover}"
+    );
+}
