@@ -419,3 +419,104 @@ fn a_source_no_proxy_exempts_is_collected_whatever_an_unreadable_proxy_variable(
     assert!(output.status.success(), "{stderr}");
     assert_eq!(site.data_files("usgs").len(), 1, "{stderr}");
 }
+
+/// A SOCKS5 proxy double asking for a user name and password (RFC 1929) and refusing every
+/// pair it is given, as a campus SOCKS gateway checking them against the university's
+/// directory does with a wrong or expired password: it counts the pairs it was sent.
+fn refusing_socks_logins() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the SOCKS proxy");
+    let port = listener.local_addr().expect("address").port();
+    let logins = Arc::new(AtomicUsize::new(0));
+    let counted = logins.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut client) = stream else { continue };
+            let mut greeting = [0u8; 2];
+            if client.read_exact(&mut greeting).is_err() || greeting[0] != 5 {
+                continue;
+            }
+            let mut methods = vec![0u8; usize::from(greeting[1])];
+            let _ = client.read_exact(&mut methods);
+            // User name and password, the only method offered.
+            let _ = client.write_all(&[5, 2]);
+            let mut version_and_length = [0u8; 2];
+            if client.read_exact(&mut version_and_length).is_err() {
+                continue;
+            }
+            let mut user = vec![0u8; usize::from(version_and_length[1])];
+            let _ = client.read_exact(&mut user);
+            let mut length = [0u8; 1];
+            let _ = client.read_exact(&mut length);
+            let mut password = vec![0u8; usize::from(length[0])];
+            let _ = client.read_exact(&mut password);
+            counted.fetch_add(1, Ordering::SeqCst);
+            // Refused.
+            let _ = client.write_all(&[1, 1]);
+            let _ = client.shutdown(Shutdown::Both);
+        }
+    });
+    (port, logins)
+}
+
+/// The README's "Behind a proxy" names SOCKS among the proxies the collector goes through
+/// (`socks5h://…`) and says a proxy "refusing its user name and password … fails the run at
+/// once, so a wrong password is not sent five times a run to a campus directory that locks
+/// accounts". A SOCKS proxy refusing them (`ALL_PROXY=socks5h://alice:wrong@gateway:1080`)
+/// is retried as a connection failure instead: "gave up after 5 attempts: … SOCKS error:
+/// credentials not accepted", five failed logins a source a run, each minute.
+#[test]
+fn a_socks_proxy_refusing_the_password_is_asked_once_a_run_not_five_times() {
+    let (port, logins) = refusing_socks_logins();
+    let site = https_site();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "10")
+        .arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    command.env(
+        "ALL_PROXY",
+        format!("socks5h://alice:wrong-password@127.0.0.1:{port}"),
+    );
+    let line = failure_line(&command.output().expect("collector runs"), "usgs");
+    assert!(line.contains("ALL_PROXY"), "{line}");
+    assert!(
+        !line.contains("wrong-password"),
+        "never its password: {line}"
+    );
+    assert_eq!(
+        logins.load(Ordering::SeqCst),
+        1,
+        "one login the SOCKS proxy refused, not one per attempt: {line}"
+    );
+}
+
+/// A campus proxy that asks for a login (407), named in `HTTPS_PROXY` without one, as a help
+/// page gives its address (`http://proxy.univ.example:3128`, the browser asking the password
+/// in a window): the collector sends no `Proxy-Authorization`, yet its failure line says the
+/// proxy "refused the user name and password it was given … check them in that variable",
+/// sending the student to look for a password that is not there instead of telling them to
+/// write one (`http://user:password@host:port`).
+#[test]
+fn a_proxy_asking_for_a_login_named_without_one_is_said_to_need_one_not_to_refuse_it() {
+    let proxy = RefusingProxy::start(
+        "407 Proxy Authentication Required",
+        "407 Proxy Authentication Required",
+    );
+    let line = failure_line(
+        &collector_behind(&https_site(), &[("HTTPS_PROXY", &proxy.url(""))]),
+        "usgs",
+    );
+    assert_eq!(proxy.requests.load(Ordering::SeqCst), 1, "{line}");
+    assert!(
+        line.contains("HTTPS_PROXY") && line.contains("user name and password"),
+        "the line names the variable and what the proxy asks for: {line}"
+    );
+    assert!(
+        !line.contains("it was given") && !line.contains("check them"),
+        "no user name or password was given to the proxy: the line must not say one was refused: {line}"
+    );
+}

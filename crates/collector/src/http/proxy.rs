@@ -22,6 +22,9 @@ const VARIABLES: [[&str; 2]; 3] = [
 /// The schemes of proxy the client speaks.
 const SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
 
+/// How a user name or password is written in a proxy's address.
+const ENCODED: &str = "a `@`, `#`, `/`, `?`, `%`, `:` or space within them written %40, %23, %2F, %3F, %25, %3A or %20";
+
 /// How long the proxy's refusal of a tunnel is waited for when asked again.
 const ASKED_AGAIN: Duration = Duration::from_secs(10);
 
@@ -31,6 +34,8 @@ pub(super) struct Proxy {
     shown: String,
     uri: http::Uri,
     basic_auth: Option<http::HeaderValue>,
+    /// Whether its variable gives a user name (and password).
+    has_login: bool,
 }
 
 impl std::fmt::Display for Proxy {
@@ -52,6 +57,7 @@ pub(super) fn for_url(url: &reqwest::Url) -> Option<Proxy> {
         shown: format!("the proxy {address} ({})", variable_for(url.scheme())),
         uri: proxy.clone(),
         basic_auth: intercept.basic_auth().cloned(),
+        has_login: intercept.basic_auth().is_some() || intercept.raw_auth().is_some(),
     })
 }
 
@@ -112,7 +118,7 @@ fn proxied(url: &reqwest::Url) -> bool {
 /// What is said of the variable `name` holding `value`, which the client cannot read.
 fn unread(name: &str, value: &str) -> String {
     format!(
-        "{name} (`{}`) cannot be read as a proxy's address, which the client would pass over without a word (calling this API directly): write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, a `@`, `#`, `/`, `?`, `%`, `:` or space within them written %40, %23, %2F, %3F, %25, %3A or %20",
+        "{name} (`{}`) cannot be read as a proxy's address, which the client would pass over without a word (calling this API directly): write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, {ENCODED}",
         without_credentials(value),
         SCHEMES[1..].join(", ")
     )
@@ -181,12 +187,18 @@ pub(super) async fn failed(
         })
         .unwrap_or_default();
     let causes = super::failure::causes_of(&err);
+    let login_refused = |page: &str| match proxy.has_login {
+        true => format!(
+            "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, {ENCODED}"
+        ),
+        false => format!(
+            "{proxy} asks for a user name and password for a tunnel to {target}{page}, which its variable does not give: write them before its host, `:` between them and `@` after, {ENCODED}"
+        ),
+    };
     let refused = |status: u16, page: Option<&str>| {
         let page = page.map(|page| format!(": {page}")).unwrap_or_default();
         let message = match status {
-            407 => format!(
-                "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, a `@`, `#`, `/`, `?`, `%`, `:` or space written %40, %23, %2F, %3F, %25, %3A or %20"
-            ),
+            407 => login_refused(&page),
             _ => format!(
                 "{proxy} refused to open a tunnel to {target}{page}: it may not let this API through (its administrators can say)"
             ),
@@ -199,6 +211,24 @@ pub(super) async fn failed(
     };
     if causes.contains("tunnel error: proxy authorization required") {
         return refused(407, None);
+    }
+    // A SOCKS proxy refusing its login, or the API by its rules: so again at the next attempt.
+    if causes.contains("SOCKS error") {
+        let why = if ["credentials not accepted", "does not support user/pass"]
+            .iter()
+            .any(|words| causes.contains(words))
+        {
+            Some(login_refused(""))
+        } else if causes.contains("connection not allowed") {
+            Some(format!(
+                "{proxy} refused to open a connection to {target} (connection not allowed): it may not let this API through (its administrators can say)"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Attempt::Fatal(FetchError::Proxy(format!("{what}: {why}")));
+        }
     }
     if causes.contains("tunnel error: unsuccessful") {
         let text = match asked_again(proxy, &target).await {
