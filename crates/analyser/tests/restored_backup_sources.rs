@@ -209,3 +209,179 @@ async fn a_source_added_after_the_backup_does_not_make_the_old_source_read_as_lo
          cover: {cover}"
     );
 }
+
+/// Runs the summariser of the installation whose folder is now `root` (moved there).
+fn summarise_in(install: &Installation, root: &Path) -> Output {
+    let _forking = common::writing_or_forking();
+    let output = Command::new(testkit::binary("summariser"))
+        .current_dir(root)
+        .args([
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+        ])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("summariser runs");
+    assert!(
+        output.status.success(),
+        "summariser: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The sentence of `cover` saying runs were lost, up to what it says of them.
+fn lost_sentence(cover: &str) -> String {
+    let from = cover.find("MongoDB holds no run").unwrap_or(cover.len());
+    let to = cover[from..]
+        .find("missing from this report")
+        .map_or(cover.len(), |at| from + at);
+    cover[from..to].to_owned()
+}
+
+/// `quakes` collected hourly; last Monday's backup restored; the summariser says it and keeps
+/// the stretch in `installation.lost_runs`, "for good" for the reports. The checkout is then
+/// moved (`mv ~/releve ~/projects/releve`, or the raw folder copied to a new disk): the next
+/// summariser run updates the database's `installation` document to the new place, replacing
+/// it whole, and `lost_runs` is gone with it. The report of a day of the lost stretch then says
+/// nothing of the stretch lost: its empty hours read as never collected, and `--if-missing`
+/// no longer keeps the reports written from the database whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn moving_the_checkout_after_a_restore_keeps_the_lost_stretch_on_the_reports() {
+    let install = Installation::new("restored-then-moved");
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(3))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let raw = install.raw();
+    install.configure(&["quakes"]);
+    land_hourly(&raw, "quakes", backup_at - TimeDelta::days(3), backup_at);
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    land_hourly(&raw, "quakes", backup_at, this_hour);
+    install.summarise();
+
+    // The server dies; the backup is restored; the next run says it.
+    install.copy(&backup, &install.database).await;
+    land(&raw, "quakes", now - TimeDelta::minutes(2));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    // The checkout moves.
+    let moved = tempfile::tempdir().expect("temp dir");
+    for entry in ["raw", "reports", "sources.toml"] {
+        std::fs::rename(install.root().join(entry), moved.path().join(entry)).expect("moved");
+    }
+    land(
+        &moved.path().join("raw"),
+        "quakes",
+        now - TimeDelta::minutes(1),
+    );
+    summarise_in(&install, moved.path());
+    let client = mongodb::Client::with_uri_str(&install.uri)
+        .await
+        .expect("client");
+    let named = client
+        .database(&install.database)
+        .collection::<Document>("installation")
+        .find_one(mongodb::bson::doc! {"_id": "summariser"})
+        .await
+        .expect("find")
+        .expect("named");
+    assert!(
+        named.contains_key("lost_runs"),
+        "the summariser's run from the moved checkout replaced the installation document \
+         (its new place) and dropped lost_runs: {named}"
+    );
+
+    // A day of the stretch lost.
+    let lost_day = (backup_at + TimeDelta::days(1)).date_naive().to_string();
+    let printed = common::analyser_ok(
+        moved.path(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &lost_day,
+        ],
+    );
+    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        cover.contains("missing from this report, not uncollected"),
+        "the report of {lost_day}, a day whose runs the restored database lost, no longer says \
+         so once the checkout moved (the summariser's update of installation's place dropped \
+         lost_runs).\ncover: {cover}"
+    );
+}
+
+/// `quakes` and `meteo` collected hourly; `meteo` stopped two days after last week's backup (its
+/// credentials expired, or `enabled = false`), `quakes` went on. The backup is restored. The
+/// report of yesterday, a day `meteo` had no run in, says on its cover that `meteo`'s
+/// collections and records of the stretch lost are missing from it, "not uncollected": false,
+/// `meteo` was not collected that day, and the user is sent to collect it again. Its runs lost
+/// end at its own newest run noted, not at the newest of every source.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_after_a_source_stopped_does_not_say_its_collections_were_lost() {
+    let install = Installation::new("restored-stopped-source");
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(6))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let stopped_at = backup_at + TimeDelta::days(2);
+    let raw = install.raw();
+    install.configure(&["quakes", "meteo"]);
+    for source in ["quakes", "meteo"] {
+        land_hourly(&raw, source, backup_at - TimeDelta::days(2), backup_at);
+    }
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    land_hourly(&raw, "meteo", backup_at, stopped_at);
+    land_hourly(&raw, "quakes", backup_at, this_hour);
+    install.summarise();
+
+    install.copy(&backup, &install.database).await;
+    land(&raw, "quakes", now - TimeDelta::minutes(1));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    // Yesterday: `quakes` lost its runs of it, `meteo` had none (stopped days before).
+    let yesterday = (this_hour - TimeDelta::days(1)).date_naive().to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &yesterday,
+        ],
+    );
+    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    let sentence = lost_sentence(&cover);
+    assert!(
+        sentence.contains("quakes") && !sentence.contains("meteo"),
+        "the report of {yesterday} says meteo's collections of it are missing, not \
+         uncollected, though meteo's runs lost end at {stopped_at}, days before.\n\
+         said: {sentence}"
+    );
+}

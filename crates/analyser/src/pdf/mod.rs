@@ -127,7 +127,8 @@ pub fn newest_runs_read(bytes: &[u8]) -> releve::store::restored::NewestRuns {
                         .ok()
                         .and_then(|digits| u16::from_str_radix(digits, 16).ok())
                 })
-                .take(80)
+                // A source's name (at most 100 characters), `=` and its time, and more.
+                .take(160)
                 .collect();
             let keyword = String::from_utf16_lossy(&units);
             let keyword = keyword.split(['\0', ';', ' ']).next().unwrap_or_default();
@@ -754,6 +755,27 @@ mod tests {
         assert!(left_out_refused(&doc.finish("t")));
         let doc = ReportDocument::new("t", DateTime::UNIX_EPOCH).expect("fonts");
         assert!(!left_out_refused(&doc.finish("t")));
+    }
+
+    #[test]
+    fn the_newest_run_read_of_a_source_with_a_long_name_is_read_back_from_its_pdf() {
+        // Names of up to 100 characters are valid (`[a-z0-9-]+`): a Hub'Eau station's series,
+        // named after its river and station, passes 60 easily. A report that read such a
+        // source must record it as read, else `--if-missing` takes a report written from the
+        // database whole for one written from it restored, and replaces it.
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6)
+            .and_then(|day| day.and_hms_opt(3, 0, 0))
+            .expect("a time")
+            .and_utc();
+        let long = "hubeau-hydrometrie-garonne-toulouse-pont-neuf-hauteur-debit-horaire";
+        assert!(long.len() <= 100 && releve::rawfile::is_source_name(long));
+        let newest: releve::store::restored::NewestRuns =
+            [("quakes".to_owned(), at), (long.to_owned(), at)]
+                .into_iter()
+                .collect();
+        let mut doc = ReportDocument::new("t", Utc::now()).expect("fonts");
+        doc.mark_newest_runs(&newest);
+        assert_eq!(newest_runs_read(&doc.finish("t")), newest);
     }
 
     #[test]

@@ -131,15 +131,27 @@ pub async fn claim(db: &Database, ours: &Installation) -> Result<Installation, S
 }
 
 /// Names `ours` as the installation of `db`, in place of any other (`--new-database`, or the
-/// folder moved: its place kept up to date).
+/// folder moved: its place kept up to date), the rest of the document kept.
 pub async fn rename(db: &Database, ours: &Installation) -> Result<(), StoreError> {
-    db.collection::<Document>(INSTALLATION)
-        .replace_one(doc! { "_id": NAMED }, ours.document())
+    let action = "naming the raw folder the database is summarised from";
+    let collection = db.collection::<Document>(INSTALLATION);
+    // Its other fields (the runs it lost, see `restored`) stay. Replaced whole: nx-27017
+    // stores a date given to `$set` as text.
+    let mut named = ours.document();
+    let before = collection
+        .find_one(doc! { "_id": NAMED })
+        .await
+        .map_err(StoreError::command(action))?;
+    for (field, value) in before.into_iter().flatten() {
+        if !named.contains_key(&field) {
+            named.insert(field, value);
+        }
+    }
+    collection
+        .replace_one(doc! { "_id": NAMED }, named)
         .upsert(true)
         .await
-        .map_err(StoreError::command(
-            "naming the raw folder the database is summarised from",
-        ))?;
+        .map_err(StoreError::command(action))?;
     Ok(())
 }
 

@@ -38,6 +38,8 @@ pub struct LostSource {
     /// With none held, the oldest run the raw folder noted of it, if it noted one: its runs
     /// lost began there (else as far back as runs are kept).
     pub from: Option<DateTime<Utc>>,
+    /// The newest of its runs the database held before: its runs lost end there.
+    pub until: DateTime<Utc>,
 }
 
 /// The runs (and the records of their files) a database lost, of one or more sources.
@@ -45,7 +47,8 @@ pub struct LostSource {
 pub struct LostRuns {
     /// The sources whose runs were lost.
     pub sources: Vec<LostSource>,
-    /// The newest of their runs the database held before: the stretch lost ends there.
+    /// The newest of their runs the database held before: the last of the stretches lost
+    /// ends there.
     pub until: DateTime<Utc>,
     /// When the database was last seen holding them (the summariser's run that noted them).
     pub seen: Option<DateTime<Utc>>,
@@ -75,7 +78,16 @@ impl LostRuns {
             .map(|(name, span, after)| {
                 let from = span.oldest.filter(|_| after.is_none());
                 let name = name.clone();
-                (LostSource { name, after, from }, span.newest)
+                let until = span.newest;
+                (
+                    LostSource {
+                        name,
+                        after,
+                        from,
+                        until,
+                    },
+                    until,
+                )
             })
             .collect();
         let until = lost.iter().map(|(_, until)| *until).max()?;
@@ -98,7 +110,7 @@ impl LostRuns {
                     .after
                     .or(source.from)
                     .unwrap_or(self.until - runs_kept());
-                after < end && start < self.until
+                after < end && start < source.until
             })
             .collect()
     }
@@ -116,24 +128,23 @@ impl LostRuns {
     /// What was lost of `sources` (some of [`LostRuns::sources`]), in words.
     pub fn fact_of(&self, sources: &[&LostSource]) -> String {
         let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
-        let mut after: BTreeMap<Option<DateTime<Utc>>, Vec<String>> = BTreeMap::new();
-        for source in sources {
-            after
-                .entry(source.after)
-                .or_default()
-                .push(format!("`{}`", source.name));
-        }
-        let of: Vec<String> = after
+        let of: Vec<String> = sources
             .iter()
-            .map(|(after, names)| match after {
-                Some(after) => format!("of {} after {}", names.join(", "), when(*after)),
-                None => format!("of {} at all", names.join(", ")),
+            .map(|source| {
+                let after = match source.after {
+                    Some(after) => format!("after {}", when(after)),
+                    None => "at all".to_owned(),
+                };
+                format!(
+                    "of `{}` {after} (stored up to {})",
+                    source.name,
+                    when(source.until)
+                )
             })
             .collect();
         format!(
-            "MongoDB holds no run {}, though this raw folder's summariser stored runs of them up to {} in it (noticed {}): the database was restored from an older backup, or those runs deleted; the records of the files summarised in between are not in it, and those files were deleted once stored",
+            "MongoDB holds no run {}, though this raw folder's summariser stored them in it (noticed {}): the database was restored from an older backup, or those runs deleted; the records of the files summarised in between are not in it, and those files were deleted once stored",
             of.join(", "),
-            when(self.until),
             when(self.noticed)
         )
     }
@@ -147,6 +158,7 @@ impl LostRuns {
                     "source": &source.name,
                     "after": source.after.map(bson_date),
                     "from": source.from.map(bson_date),
+                    "until": bson_date(source.until),
                 }
             })
             .collect();
@@ -159,6 +171,7 @@ impl LostRuns {
     }
 
     fn from_document(document: &Document) -> Option<LostRuns> {
+        let until = chrono_date(*document.get_datetime("until").ok()?);
         let sources = document
             .get_array("sources")
             .ok()?
@@ -169,12 +182,17 @@ impl LostRuns {
                     name: source.get_str("source").ok()?.to_owned(),
                     after: source.get_datetime("after").ok().copied().map(chrono_date),
                     from: source.get_datetime("from").ok().copied().map(chrono_date),
+                    until: source
+                        .get_datetime("until")
+                        .ok()
+                        .copied()
+                        .map_or(until, chrono_date),
                 })
             })
             .collect();
         Some(LostRuns {
             sources,
-            until: chrono_date(*document.get_datetime("until").ok()?),
+            until,
             seen: document.get_datetime("seen").ok().copied().map(chrono_date),
             noticed: chrono_date(*document.get_datetime("noticed").ok()?),
         })
@@ -377,6 +395,7 @@ mod tests {
                     name: "quakes".to_owned(),
                     after: Some(week_ago),
                     from: None,
+                    until: noted_run,
                 }],
                 noted_run,
                 Some(noted_run)
@@ -403,11 +422,29 @@ mod tests {
             names(lost.overlapping(now - TimeDelta::days(2), now - TimeDelta::days(1))),
             ["quakes", "tremors"]
         );
+        assert!(lost.fact().contains("of `quakes` after"), "{}", lost.fact());
         assert!(
-            lost.fact()
-                .contains("of `tremors` at all, of `quakes` after"),
+            lost.fact().contains("of `tremors` at all (stored up to"),
             "{}",
             lost.fact()
+        );
+        // A source stopped two days ago: its stretch ends at its own newest run.
+        let stopped = noted(&[
+            ("quakes", month_ago, noted_run),
+            ("meteo", month_ago, now - TimeDelta::days(2)),
+        ]);
+        let lost = LostRuns::between(
+            &stopped,
+            &runs(&[
+                ("quakes", month_ago, week_ago),
+                ("meteo", month_ago, week_ago),
+            ]),
+            now,
+        )
+        .expect("lost");
+        assert_eq!(
+            names(lost.overlapping(now - TimeDelta::days(1), now)),
+            ["quakes"]
         );
         // A source not noted (removed from the configuration) is not looked for.
         let one = noted(&[("tremors", three_days_ago, noted_run)]);
