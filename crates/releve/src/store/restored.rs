@@ -1,14 +1,16 @@
 //! A database gone back in time (restored from an older backup, its runs deleted): the raw
 //! folder's files summarised into it since are deleted, so their records are lost unless
 //! collected again, and nothing in the database itself tells. The summariser notes in the raw
-//! folder the newest run of each configured source the database held after each of its runs
-//! (`raw/.summariser-newest-run`); a database holding none as new of a source is said, and
-//! the stretch lost kept in its `installation` document for `analyser status` and the
-//! reports:
+//! folder the oldest and newest run of each configured source the database held after each of
+//! its runs (`raw/.summariser-newest-run`); a database holding none as new of a source is
+//! said, and the stretch lost kept in its `installation` document for `analyser status` and
+//! the reports:
 //!
 //! ```json
-//! { "_id": "summariser", …, "lost_runs": [ { "sources": ["quakes"],
-//!   "after": ISODate("2026-11-29T00:00:00Z"), "until": ISODate("2026-12-06T01:00:00Z"),
+//! { "_id": "summariser", …, "lost_runs": [ {
+//!   "sources": [ { "source": "quakes", "after": ISODate("2026-11-29T00:00:00Z"), "from": null,
+//!                  "until": ISODate("2026-12-06T01:00:00Z") } ],
+//!   "until": ISODate("2026-12-06T01:00:00Z"), "seen": ISODate("2026-12-06T01:05:00Z"),
 //!   "noticed": ISODate("2026-12-06T02:05:00Z") } ] }
 //! ```
 
