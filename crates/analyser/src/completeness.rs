@@ -86,12 +86,17 @@ pub enum ExpectedFrom {
     OldestKept(DateTime<Utc>),
     /// The period ended before the runs still kept begin: its collections are not known.
     RunsExpired,
+    /// The database lost the source's runs of a stretch overlapping the period (restored from
+    /// an older backup) up to the given time, inside it: collections are counted from there on.
+    AfterLoss(DateTime<Utc>),
+    /// The database lost the source's runs of the whole period: its collections are not known.
+    RunsLost,
 }
 
 impl ExpectedFrom {
     /// True when the period's runs are gone, so its collection figures are not known.
     pub fn unknown(self) -> bool {
-        self == ExpectedFrom::RunsExpired
+        matches!(self, ExpectedFrom::RunsExpired | ExpectedFrom::RunsLost)
     }
 
     /// Where collections are counted from in `period`; `None` when none is expected, or none
@@ -99,10 +104,13 @@ impl ExpectedFrom {
     pub(crate) fn counted_from(self, period: &ReportPeriod) -> Option<DateTime<Utc>> {
         match self {
             ExpectedFrom::PeriodStart => Some(period.start()),
-            ExpectedFrom::FirstRun(first) | ExpectedFrom::OldestKept(first) => Some(first),
-            ExpectedFrom::AfterPeriod(_) | ExpectedFrom::RunsExpired | ExpectedFrom::NoRunKnown => {
-                None
-            }
+            ExpectedFrom::FirstRun(first)
+            | ExpectedFrom::OldestKept(first)
+            | ExpectedFrom::AfterLoss(first) => Some(first),
+            ExpectedFrom::AfterPeriod(_)
+            | ExpectedFrom::RunsExpired
+            | ExpectedFrom::RunsLost
+            | ExpectedFrom::NoRunKnown => None,
         }
     }
 }
@@ -288,9 +296,7 @@ impl Completeness {
         let before_first_run = matches!(self.expected_from, ExpectedFrom::AfterPeriod(_));
         match self.health {
             _ if before_first_run && self.records == 0 => "not started",
-            _ if self.expected_from == ExpectedFrom::RunsExpired && self.records == 0 => {
-                "not known"
-            }
+            _ if self.expected_from.unknown() && self.records == 0 => "not known",
             Health::Ok if self.landed == 0 && self.expected > 0 => "none landed",
             health => health.word(),
         }
@@ -312,6 +318,9 @@ pub struct Known {
     /// Its files landed after the period waiting there (see
     /// [`crate::quarantine::count_later`]).
     pub quarantined_since: u64,
+    /// Where its runs the database lost (restored from an older backup) end, when they
+    /// overlap the period (see [`releve::store::restored`]).
+    pub lost_until: Option<DateTime<Utc>>,
 }
 
 /// Assesses one source; `now` bounds the elapsed part of a period still running.
@@ -336,10 +345,12 @@ pub fn assess(
         || known
             .runs_kept_from
             .is_some_and(|horizon| period.start() < horizon);
-    let expected_from = if run_known {
-        expected_from(source, first_run, known.runs_kept_from, period)
-    } else {
-        ExpectedFrom::NoRunKnown
+    let expected_from = match known.lost_until {
+        // Its runs before are not known: as expired ones, from the stretch's end.
+        Some(until) if run_known && period.end() <= until => ExpectedFrom::RunsLost,
+        Some(until) if run_known && period.start() < until => ExpectedFrom::AfterLoss(until),
+        _ if run_known => expected_from(source, first_run, known.runs_kept_from, period),
+        _ => ExpectedFrom::NoRunKnown,
     };
     let first_in_or_after = match expected_from {
         ExpectedFrom::FirstRun(first) | ExpectedFrom::AfterPeriod(first) => Some(first),

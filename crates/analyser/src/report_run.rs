@@ -301,6 +301,16 @@ async fn write_period(
             })
         })
         .collect();
+    let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    for source in lost
+        .iter()
+        .flat_map(|lost| lost.overlapping(period.start(), period.end()))
+    {
+        let until = lost_until
+            .entry(source.name.clone())
+            .or_insert(source.until);
+        *until = (*until).max(source.until);
+    }
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     // A refused table's runs and records are read by nobody here: its source may have
     // collected long before, so the period is reported, its cover saying the table is refused.
@@ -350,6 +360,7 @@ async fn write_period(
         problems: &problems,
         lost_runs: &lost_runs,
         newest_runs: &newest_runs,
+        lost_until: &lost_until,
         credentials_missing: &credentials_missing(config),
         unconfigured: &unconfigured,
         generated_at: now,
@@ -541,6 +552,7 @@ pub fn render_report(
         problems: &[],
         lost_runs: &[],
         newest_runs: &Default::default(),
+        lost_until: &BTreeMap::new(),
         credentials_missing: &BTreeSet::new(),
         unconfigured: &BTreeMap::new(),
         generated_at,

@@ -385,3 +385,64 @@ async fn a_report_after_a_source_stopped_does_not_say_its_collections_were_lost(
          said: {sentence}"
     );
 }
+
+/// `quakes` collected every hour; the backup of four days ago restored. The report of a day of
+/// the stretch lost says on its cover that its collections "are missing from this report, not
+/// uncollected", then, further down the same cover and in its completeness section, that
+/// `quakes` "missed a tenth or more of the collections expected (0 landed of 24)" and "was the
+/// collector, or its machine, stopped?": the very question the restored database used to raise
+/// of days the collector ran every hour, now beside the line saying it did not stop.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_of_a_day_the_restored_database_lost_does_not_ask_whether_the_collector_was_stopped()
+ {
+    let install = Installation::new("restored-lost-day-stopped");
+    let now = Utc::now();
+    let backup_at = (now - TimeDelta::days(4))
+        .duration_trunc(TimeDelta::days(1))
+        .expect("midnight");
+    let raw = install.raw();
+    install.configure(&["quakes"]);
+    land_hourly(&raw, "quakes", backup_at - TimeDelta::days(2), backup_at);
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    let this_hour = now.duration_trunc(TimeDelta::hours(1)).expect("hour");
+    land_hourly(&raw, "quakes", backup_at, this_hour);
+    install.summarise();
+
+    install.copy(&backup, &install.database).await;
+    land(&raw, "quakes", now - TimeDelta::minutes(1));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    let lost_day = (backup_at + TimeDelta::days(1)).date_naive().to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &lost_day,
+        ],
+    );
+    let text = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        text.contains("missing from this report, not uncollected"),
+        "the cover says the day's collections are missing from the report: {text}"
+    );
+    assert!(
+        !text.contains("was the collector, or its machine, stopped?")
+            && !text.contains("missed a tenth or more of the collections expected"),
+        "the report of {lost_day}, a day quakes was collected every hour (its runs lost with \
+         the restore), says the collector may have been stopped and quakes missed its \
+         collections, beside its cover's line saying they are missing from the report, not \
+         uncollected.\nreport: {text}"
+    );
+}

@@ -21,6 +21,7 @@ fn known(first_run: Option<DateTime<Utc>>) -> Known {
         runs_kept_from: None,
         quarantined: 0,
         quarantined_since: 0,
+        lost_until: None,
     }
 }
 
@@ -394,6 +395,7 @@ fn a_source_never_collected_is_skipped_without_credentials_and_never_with_them()
         runs_kept_from: None,
         quarantined: 0,
         quarantined_since: 0,
+        lost_until: None,
     };
     let never = SourceData::default();
     let c = assess(&source("1d"), &never, without_credentials, &period(), end);

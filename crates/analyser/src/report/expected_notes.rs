@@ -33,13 +33,27 @@ pub(super) fn expected_from_notes(
         );
         doc.paragraph(&note, 8.0, false, Ink::MUTED);
     }
+    let lost: Vec<&str> = assessed
+        .iter()
+        .filter(|(_, c)| c.expected_from == ExpectedFrom::RunsLost)
+        .map(|(source, _)| source.name.as_str())
+        .collect();
+    if !lost.is_empty() {
+        let note = format!(
+            "MongoDB lost the runs of this period of {} (restored from an older backup, as the cover says): their collection figures are not known (–); records and hours without data come from the hourly summaries it holds.",
+            crate::format::listed(&lost)
+        );
+        doc.paragraph(&note, 8.0, false, Ink::MUTED);
+    }
     // Sources whose note says the same (a new installation's, first collected by one cron
     // run) share one, naming them all.
     let mut notes: Vec<(Vec<&str>, String)> = Vec::new();
     for (source, c) in assessed {
         let first = |at: DateTime<Utc>| first_collection(source, at, tz);
         let note = match c.expected_from {
-            ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired => continue,
+            ExpectedFrom::PeriodStart | ExpectedFrom::RunsExpired | ExpectedFrom::RunsLost => {
+                continue;
+            }
             // A disabled source is said by its own note, and is not collected at all.
             ExpectedFrom::NoRunKnown if !source.enabled => continue,
             ExpectedFrom::NoRunKnown => format!(
@@ -66,6 +80,10 @@ pub(super) fn expected_from_notes(
                 "collections counted from {}, the oldest runs kept (runs are kept {} days).",
                 local_time(at, tz),
                 releve::store::RUNS_KEPT.as_secs() / 86_400
+            ),
+            ExpectedFrom::AfterLoss(at) => format!(
+                "collections counted from {}, MongoDB having lost its runs before (restored from an older backup, as the cover says).",
+                local_time(at, tz)
             ),
         };
         match notes.iter_mut().find(|(_, said)| *said == note) {

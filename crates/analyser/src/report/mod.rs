@@ -67,6 +67,8 @@ pub struct ReportInput<'a> {
     /// The newest run of each source the database held when the report read it, recorded in
     /// the PDF (see [`crate::pdf::newest_runs_read`]).
     pub newest_runs: &'a releve::store::restored::NewestRuns,
+    /// Where each source's runs the database lost end, of those overlapping the period.
+    pub lost_until: &'a BTreeMap<String, DateTime<Utc>>,
     /// The sources whose credentials are not set where the report is generated (the
     /// collector skips them).
     pub credentials_missing: &'a BTreeSet<String>,
@@ -155,6 +157,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
                 runs_kept_from: input.runs_kept_from,
                 quarantined: input.quarantined.of(&source.name),
                 quarantined_since: input.quarantined.later_of(&source.name),
+                lost_until: input.lost_until.get(&source.name).copied(),
             };
             (
                 source,
@@ -717,6 +720,7 @@ mod short_of_expected_tests {
             runs_kept_from: None,
             quarantined: 0,
             quarantined_since: 0,
+            lost_until: None,
         };
         let daily_data = data(daily_runs, run(monday - Duration::days(1), 86_400, None));
         let quarter_data = data(quarter_runs, run(monday - Duration::minutes(15), 900, None));

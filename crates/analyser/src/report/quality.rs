@@ -101,7 +101,7 @@ const COLUMNS: [(&str, &str); 6] = [
         "the source's health when the report was generated, except \"none landed\" (collections \
          expected, none landed in the period), \"not started\" (no record, and the period ended \
          before the source's first known collection) and \"not known\" (no record, in a period \
-         older than the runs kept).",
+         older than the runs kept, or whose runs MongoDB lost).",
     ),
     (
         "Expected",
@@ -409,16 +409,20 @@ fn alerts(
     {
         // Of a period begun before the oldest runs kept, only their stretch is known: from the
         // oldest (a daily source's first run kept comes later, its day's runs known before).
+        // Of a source whose runs MongoDB lost before a time in the period, likewise.
         let kept_from = assessed
             .iter()
             .filter_map(|(_, c)| match c.expected_from {
-                ExpectedFrom::OldestKept(at) => Some(at),
+                ExpectedFrom::OldestKept(at) => Some((at, "the oldest runs kept")),
+                ExpectedFrom::AfterLoss(at) => {
+                    Some((at, "MongoDB having lost the runs before (see above)"))
+                }
                 _ => None,
             })
             .min();
         let none = match kept_from {
-            Some(at) => format!(
-                "No failed collection in this period since {}, the oldest runs kept.",
+            Some((at, why)) => format!(
+                "No failed collection in this period since {}, {why}.",
                 local_time(at, tz)
             ),
             None => "No failed collection in this period.".to_owned(),
@@ -445,6 +449,10 @@ fn alerts(
     let landed = |c: &Completeness| match c.expected_from {
         ExpectedFrom::OldestKept(at) => format!(
             "landed since {}, the oldest runs kept (those of earlier runs are no longer known),",
+            local_time(at, tz)
+        ),
+        ExpectedFrom::AfterLoss(at) => format!(
+            "landed since {}, MongoDB having lost the runs before,",
             local_time(at, tz)
         ),
         _ => "landed in this period".to_owned(),
@@ -477,6 +485,10 @@ fn alerts(
             // Dropped records are kept as long as the runs: those of earlier files are gone.
             (ExpectedFrom::OldestKept(at), _) => format!(
                 "files landed since {}, the oldest runs kept (those of earlier files are no longer known)",
+                local_time(*at, tz)
+            ),
+            (ExpectedFrom::AfterLoss(at), _) => format!(
+                "files landed since {}, MongoDB having lost those of earlier files",
                 local_time(*at, tz)
             ),
             (_, true) => "the files of the days collected in this period".to_owned(),

@@ -652,6 +652,7 @@ mod tests {
             runs_kept_from: None,
             quarantined: 0,
             quarantined_since: 0,
+            lost_until: None,
         };
         let generated = period.end() + Duration::hours(6);
         let completeness = assess(source, &data, known, &period, generated);

@@ -73,6 +73,7 @@ fn silences_of(sources: &[(Source, SourceData, Option<DateTime<Utc>>)]) -> Vec<S
                 runs_kept_from: None,
                 quarantined: 0,
                 quarantined_since: 0,
+                lost_until: None,
             };
             assess(source, data, known, &period, period.end())
         })
@@ -202,6 +203,7 @@ fn a_source_the_collector_skips_for_want_of_credentials_is_not_due() {
         runs_kept_from: None,
         quarantined: 0,
         quarantined_since: 0,
+        lost_until: None,
     };
     let completeness = assess(&skipped, &none, known, &period, period.end());
     assert_eq!(completeness.health, Health::Skipped);
@@ -453,6 +455,7 @@ fn longest_of(source: &Source, data: &SourceData) -> Option<Silence> {
         runs_kept_from: None,
         quarantined: 0,
         quarantined_since: 0,
+        lost_until: None,
     };
     let period = day();
     assess(source, data, known, &period, period.end())
