@@ -64,14 +64,18 @@ pub(super) fn for_url(url: &reqwest::Url) -> Option<Proxy> {
 /// The variable the proxy of a request of `scheme` is read from: the scheme's own when it
 /// names one, else `ALL_PROXY`.
 fn variable_for(scheme: &str) -> &'static str {
-    let own = match scheme {
-        "https" => VARIABLES[0],
-        _ => VARIABLES[1],
-    };
-    first_set(own)
+    first_set(own_variables(scheme))
         .filter(|(_, value)| readable(value))
         .or_else(|| first_set(VARIABLES[2]))
         .map_or("ALL_PROXY", |(name, _)| name)
+}
+
+/// The variables naming the proxy of a request of `scheme`, before `ALL_PROXY`.
+fn own_variables(scheme: &str) -> [&'static str; 2] {
+    match scheme {
+        "https" => VARIABLES[0],
+        _ => VARIABLES[1],
+    }
 }
 
 /// The first of `names` set, with its value, as the client reads them.
@@ -86,13 +90,9 @@ fn first_set(names: [&'static str; 2]) -> Option<(&'static str, String)> {
 /// its value without a user name or password. `None` when it is read, when none is set for
 /// `url`'s scheme, and when `NO_PROXY` sends `url` directly anyway.
 pub(super) fn unreadable_for(url: &reqwest::Url) -> Option<String> {
-    let own = match url.scheme() {
-        "https" => VARIABLES[0],
-        _ => VARIABLES[1],
-    };
     let set = |names| first_set(names).filter(|(_, value)| !value.trim().is_empty());
     // The scheme's own variable when set, else `ALL_PROXY`, as the client reads them.
-    let (name, value) = set(own).or_else(|| set(VARIABLES[2]))?;
+    let (name, value) = set(own_variables(url.scheme())).or_else(|| set(VARIABLES[2]))?;
     if readable(&value) || !proxied(url) {
         return None;
     }
