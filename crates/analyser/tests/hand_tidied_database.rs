@@ -5,10 +5,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use common::installation::{self, Installation};
 use mongodb::bson::{Document, doc};
 
 const TWO_SOURCES: &str = r#"
@@ -63,88 +64,7 @@ fn land(raw: &Path, source: &str, at: DateTime<Utc>, every_s: i64) {
             })
         })
         .collect();
-    let body = serde_json::to_vec(&serde_json::json!({ "features": features })).expect("JSON");
-    let name = releve::rawfile::land(raw, source, at, &body).expect("landed");
-    let metrics = serde_json::json!({
-        "source": source, "kind": "http_json", "file": name.file_name(),
-        "started": at, "finished": at, "duration_ms": 120,
-        "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
-        "records": 3, "coverage": null, "shortfall": 0, "error": null, "every_s": every_s,
-    });
-    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
-        .expect("metrics");
-}
-
-struct Installation {
-    dir: tempfile::TempDir,
-    uri: String,
-    database: String,
-}
-
-impl Installation {
-    fn new(label: &str) -> Installation {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("sources.toml"), TWO_SOURCES).expect("sources.toml");
-        for folder in ["raw", "reports"] {
-            std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
-        }
-        let mongo = testkit::MongoServer::shared();
-        Installation {
-            database: mongo.fresh_database(label),
-            uri: mongo.uri().to_owned(),
-            dir,
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn raw(&self) -> PathBuf {
-        self.root().join("raw")
-    }
-
-    fn summarise(&self) -> Output {
-        let output = self.summarise_as_it_goes();
-        assert!(
-            output.status.success(),
-            "summariser: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Cron's summariser line, whatever its exit.
-    fn summarise_as_it_goes(&self) -> Output {
-        let _forking = common::writing_or_forking();
-        Command::new(testkit::binary("summariser"))
-            .current_dir(self.root())
-            .args(["--mongodb-uri", &self.uri, "--database", &self.database])
-            .env_remove("MONGODB_URI")
-            .env("RUST_LOG", "info")
-            .output()
-            .expect("summariser runs")
-    }
-
-    fn status(&self) -> Output {
-        common::analyser(
-            self.root(),
-            &[
-                "status",
-                "--mongodb-uri",
-                &self.uri,
-                "--database",
-                &self.database,
-            ],
-        )
-    }
-
-    async fn db(&self) -> mongodb::Database {
-        mongodb::Client::with_uri_str(&self.uri)
-            .await
-            .expect("client")
-            .database(&self.database)
-    }
+    installation::land(raw, source, at, features, every_s);
 }
 
 /// Both sources collected for a day, summarised; `old-quakes` (every 15 minutes) ran last.
@@ -185,7 +105,7 @@ fn said(output: &Output) -> String {
 /// `quakes` lost nothing: the newest run of the database was `old-quakes`', deleted on purpose.
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_a_removed_sources_runs_is_not_said_as_a_database_restored_from_a_backup() {
-    let install = Installation::new("hand-removed-source");
+    let install = Installation::new("hand-removed-source", TWO_SOURCES);
     let this_hour = a_day_of_both(&install);
     let before = install.status();
     assert!(
@@ -194,7 +114,7 @@ async fn deleting_a_removed_sources_runs_is_not_said_as_a_database_restored_from
         said(&before)
     );
 
-    std::fs::write(install.root().join("sources.toml"), ONE_SOURCE).expect("sources.toml");
+    install.configure(ONE_SOURCE);
     let db = install.db().await;
     for collection in ["records", "hourly", "runs"] {
         db.collection::<Document>(collection)
@@ -239,8 +159,8 @@ async fn deleting_a_removed_sources_runs_is_not_said_as_a_database_restored_from
 /// QUARANTINED, exit 1, with nothing saying how to get it back.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_renamed_sources_waiting_metrics_renamed_as_status_advises_are_stored_not_quarantined() {
-    let install = Installation::new("hand-renamed-source");
-    std::fs::write(install.root().join("sources.toml"), ONE_SOURCE).expect("sources.toml");
+    let install = Installation::new("hand-renamed-source", TWO_SOURCES);
+    install.configure(ONE_SOURCE);
     // The last run under the old name, landed before the rename, waiting for the summariser.
     let at = Utc::now()
         .duration_trunc(TimeDelta::minutes(1))

@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use chrono::{DateTime, DurationRound, NaiveDate, TimeDelta, Utc};
-use futures_util::TryStreamExt;
-use mongodb::bson::Document;
+use common::installation::{self, Installation};
 
 const CONFIG: &str = r#"
 [report]
@@ -39,19 +37,9 @@ fn quakes_of(at: DateTime<Utc>) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Lands one collection of `features` at `at`, with its metrics, as the collector writes them.
+/// Lands one collection of `features` of `quakes` at `at`, as the collector writes them.
 fn land(raw: &Path, at: DateTime<Utc>, features: Vec<serde_json::Value>) {
-    let records = features.len();
-    let body = serde_json::to_vec(&serde_json::json!({ "features": features })).expect("JSON");
-    let name = releve::rawfile::land(raw, "quakes", at, &body).expect("landed");
-    let metrics = serde_json::json!({
-        "source": "quakes", "kind": "http_json", "file": name.file_name(),
-        "started": at, "finished": at, "duration_ms": 120,
-        "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
-        "records": records, "coverage": null, "shortfall": 0, "error": null, "every_s": 3600,
-    });
-    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
-        .expect("metrics");
+    installation::land(raw, "quakes", at, features, 3600);
 }
 
 /// Hourly collections from `from` up to (not including) `until`.
@@ -60,115 +48,6 @@ fn land_hourly(raw: &Path, from: DateTime<Utc>, until: DateTime<Utc>) {
     while at < until {
         land(raw, at, quakes_of(at));
         at += TimeDelta::hours(1);
-    }
-}
-
-/// An installation run as cron runs it, in a folder of its own, on a database of its own.
-struct Installation {
-    dir: tempfile::TempDir,
-    uri: String,
-    database: String,
-}
-
-impl Installation {
-    fn new(label: &str) -> Installation {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("sources.toml"), CONFIG).expect("sources.toml");
-        for folder in ["raw", "reports"] {
-            std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
-        }
-        let mongo = testkit::MongoServer::shared();
-        Installation {
-            database: mongo.fresh_database(label),
-            uri: mongo.uri().to_owned(),
-            dir,
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn raw(&self) -> PathBuf {
-        self.root().join("raw")
-    }
-
-    fn report(&self, day: NaiveDate) -> PathBuf {
-        self.root().join("reports").join(format!("{day}.pdf"))
-    }
-
-    /// Cron's summariser line.
-    fn summarise(&self) -> Output {
-        let output = {
-            let _forking = common::writing_or_forking();
-            Command::new(testkit::binary("summariser"))
-                .current_dir(self.root())
-                .args(["--mongodb-uri", &self.uri, "--database", &self.database])
-                .env_remove("MONGODB_URI")
-                .env("RUST_LOG", "info")
-                .output()
-                .expect("summariser runs")
-        };
-        assert!(
-            output.status.success(),
-            "summariser: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Cron's day job (`--if-missing`, with the raw folder).
-    fn day_job(&self) -> String {
-        common::analyser_ok(
-            self.root(),
-            &[
-                "--mongodb-uri",
-                &self.uri,
-                "--database",
-                &self.database,
-                "--raw-dir",
-                "raw",
-                "--if-missing",
-            ],
-        )
-    }
-
-    fn status(&self) -> Output {
-        common::analyser(
-            self.root(),
-            &[
-                "status",
-                "--mongodb-uri",
-                &self.uri,
-                "--database",
-                &self.database,
-            ],
-        )
-    }
-
-    /// Copies every collection of the database to `to` (a `mongodump`), or back.
-    async fn copy(&self, from: &str, to: &str) {
-        let client = mongodb::Client::with_uri_str(&self.uri)
-            .await
-            .expect("client");
-        let (from, to) = (client.database(from), client.database(to));
-        to.drop().await.expect("drop");
-        for name in from.list_collection_names().await.expect("collections") {
-            let documents: Vec<Document> = from
-                .collection::<Document>(&name)
-                .find(mongodb::bson::doc! {})
-                .await
-                .expect("find")
-                .try_collect()
-                .await
-                .expect("documents");
-            if !documents.is_empty() {
-                to.collection::<Document>(&name)
-                    .insert_many(documents)
-                    .await
-                    .expect("insert");
-            }
-        }
     }
 }
 
@@ -227,7 +106,7 @@ async fn restored_a_week_later(
 /// took; nothing in `raw/` keeps what was summarised, so nothing compares.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_silence() {
-    let install = Installation::new("restored-said");
+    let install = Installation::new("restored-said", CONFIG);
     let (backup_at, _) = restored_a_week_later(&install).await;
     // Cron's next collector run lands the hour, then the summariser runs.
     land(
@@ -299,7 +178,7 @@ async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_s
 #[tokio::test(flavor = "multi_thread")]
 async fn reports_written_before_a_backup_was_restored_are_not_replaced_by_ones_missing_the_lost_week()
  {
-    let install = Installation::new("restored-reports");
+    let install = Installation::new("restored-reports", CONFIG);
     let (_, before) = restored_a_week_later(&install).await;
     // Cron's next collector run: the week feed, with the records of the last four days.
     let now = Utc::now();
@@ -336,7 +215,7 @@ async fn reports_written_before_a_backup_was_restored_are_not_replaced_by_ones_m
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_written_from_the_restored_database_before_the_restore_was_noticed_is_not_kept_for_good()
  {
-    let install = Installation::new("restored-between");
+    let install = Installation::new("restored-between", CONFIG);
     restored_a_week_later(&install).await;
     let now = Utc::now();
     let yesterday = (now - TimeDelta::days(1)).date_naive();
@@ -381,7 +260,7 @@ async fn a_report_written_from_the_restored_database_before_the_restore_was_noti
 /// had changed between 04:05 and 04:15, and the database was whole until the server died.
 #[tokio::test(flavor = "multi_thread")]
 async fn reports_cron_wrote_after_the_summariser_run_before_the_server_died_are_not_replaced() {
-    let install = Installation::new("restored-after-note");
+    let install = Installation::new("restored-after-note", CONFIG);
     let now = Utc::now();
     let backup_at = (now - TimeDelta::days(7))
         .duration_trunc(TimeDelta::days(1))

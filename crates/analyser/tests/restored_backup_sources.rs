@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use futures_util::TryStreamExt;
+use common::installation::{self, Installation};
 use mongodb::bson::Document;
 
 const SOURCE: &str = r#"
@@ -42,16 +42,7 @@ fn land(raw: &Path, source: &str, at: DateTime<Utc>) {
             })
         })
         .collect();
-    let body = serde_json::to_vec(&serde_json::json!({ "features": features })).expect("JSON");
-    let name = releve::rawfile::land(raw, source, at, &body).expect("landed");
-    let metrics = serde_json::json!({
-        "source": source, "kind": "http_json", "file": name.file_name(),
-        "started": at, "finished": at, "duration_ms": 120,
-        "http_calls": 1, "retries": 0, "throttled": 0, "announced": null,
-        "records": 3, "coverage": null, "shortfall": 0, "error": null, "every_s": 3600,
-    });
-    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
-        .expect("metrics");
+    installation::land(raw, source, at, features, 3600);
 }
 
 fn land_hourly(raw: &Path, source: &str, from: DateTime<Utc>, until: DateTime<Utc>) {
@@ -59,83 +50,6 @@ fn land_hourly(raw: &Path, source: &str, from: DateTime<Utc>, until: DateTime<Ut
     while at < until {
         land(raw, source, at);
         at += TimeDelta::hours(1);
-    }
-}
-
-struct Installation {
-    dir: tempfile::TempDir,
-    uri: String,
-    database: String,
-}
-
-impl Installation {
-    fn new(label: &str) -> Installation {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for folder in ["raw", "reports"] {
-            std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
-        }
-        let mongo = testkit::MongoServer::shared();
-        Installation {
-            database: mongo.fresh_database(label),
-            uri: mongo.uri().to_owned(),
-            dir,
-        }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn raw(&self) -> PathBuf {
-        self.root().join("raw")
-    }
-
-    fn configure(&self, sources: &[&str]) {
-        std::fs::write(self.root().join("sources.toml"), config(sources)).expect("sources.toml");
-    }
-
-    fn summarise(&self) -> Output {
-        let output = {
-            let _forking = common::writing_or_forking();
-            Command::new(testkit::binary("summariser"))
-                .current_dir(self.root())
-                .args(["--mongodb-uri", &self.uri, "--database", &self.database])
-                .env_remove("MONGODB_URI")
-                .env("RUST_LOG", "info")
-                .output()
-                .expect("summariser runs")
-        };
-        assert!(
-            output.status.success(),
-            "summariser: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Copies every collection of the database `from` to `to` (a `mongodump`, a restore).
-    async fn copy(&self, from: &str, to: &str) {
-        let client = mongodb::Client::with_uri_str(&self.uri)
-            .await
-            .expect("client");
-        let (from, to) = (client.database(from), client.database(to));
-        to.drop().await.expect("drop");
-        for name in from.list_collection_names().await.expect("collections") {
-            let documents: Vec<Document> = from
-                .collection::<Document>(&name)
-                .find(mongodb::bson::doc! {})
-                .await
-                .expect("find")
-                .try_collect()
-                .await
-                .expect("documents");
-            if !documents.is_empty() {
-                to.collection::<Document>(&name)
-                    .insert_many(documents)
-                    .await
-                    .expect("insert");
-            }
-        }
     }
 }
 
@@ -149,13 +63,13 @@ impl Installation {
 /// The user, told `quakes` kept no run at all, collects again as far back as runs are kept.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_added_after_the_backup_does_not_make_the_old_source_read_as_lost_at_all() {
-    let install = Installation::new("restored-added-source");
+    let install = Installation::new("restored-added-source", &config(&[]));
     let now = Utc::now();
     let backup_at = (now - TimeDelta::days(7))
         .duration_trunc(TimeDelta::days(1))
         .expect("midnight");
     let raw = install.raw();
-    install.configure(&["quakes"]);
+    install.configure(&config(&["quakes"]));
     land_hourly(&raw, "quakes", backup_at - TimeDelta::days(14), backup_at);
     install.summarise();
     let backup = format!("{}_backup", install.database);
@@ -165,7 +79,7 @@ async fn a_source_added_after_the_backup_does_not_make_the_old_source_read_as_lo
     land_hourly(&raw, "quakes", backup_at, this_hour);
     install.summarise();
     // `tremors` added three days ago, as a new table.
-    install.configure(&["quakes", "tremors"]);
+    install.configure(&config(&["quakes", "tremors"]));
     land_hourly(&raw, "tremors", this_hour - TimeDelta::days(3), this_hour);
     install.summarise();
 
@@ -251,13 +165,13 @@ fn lost_sentence(cover: &str) -> String {
 /// no longer keeps the reports written from the database whole.
 #[tokio::test(flavor = "multi_thread")]
 async fn moving_the_checkout_after_a_restore_keeps_the_lost_stretch_on_the_reports() {
-    let install = Installation::new("restored-then-moved");
+    let install = Installation::new("restored-then-moved", &config(&[]));
     let now = Utc::now();
     let backup_at = (now - TimeDelta::days(3))
         .duration_trunc(TimeDelta::days(1))
         .expect("midnight");
     let raw = install.raw();
-    install.configure(&["quakes"]);
+    install.configure(&config(&["quakes"]));
     land_hourly(&raw, "quakes", backup_at - TimeDelta::days(3), backup_at);
     install.summarise();
     let backup = format!("{}_backup", install.database);
@@ -334,14 +248,14 @@ async fn moving_the_checkout_after_a_restore_keeps_the_lost_stretch_on_the_repor
 /// end at its own newest run noted, not at the newest of every source.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_after_a_source_stopped_does_not_say_its_collections_were_lost() {
-    let install = Installation::new("restored-stopped-source");
+    let install = Installation::new("restored-stopped-source", &config(&[]));
     let now = Utc::now();
     let backup_at = (now - TimeDelta::days(6))
         .duration_trunc(TimeDelta::days(1))
         .expect("midnight");
     let stopped_at = backup_at + TimeDelta::days(2);
     let raw = install.raw();
-    install.configure(&["quakes", "meteo"]);
+    install.configure(&config(&["quakes", "meteo"]));
     for source in ["quakes", "meteo"] {
         land_hourly(&raw, source, backup_at - TimeDelta::days(2), backup_at);
     }
@@ -395,13 +309,13 @@ async fn a_report_after_a_source_stopped_does_not_say_its_collections_were_lost(
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_of_a_day_the_restored_database_lost_does_not_ask_whether_the_collector_was_stopped()
  {
-    let install = Installation::new("restored-lost-day-stopped");
+    let install = Installation::new("restored-lost-day-stopped", &config(&[]));
     let now = Utc::now();
     let backup_at = (now - TimeDelta::days(4))
         .duration_trunc(TimeDelta::days(1))
         .expect("midnight");
     let raw = install.raw();
-    install.configure(&["quakes"]);
+    install.configure(&config(&["quakes"]));
     land_hourly(&raw, "quakes", backup_at - TimeDelta::days(2), backup_at);
     install.summarise();
     let backup = format!("{}_backup", install.database);

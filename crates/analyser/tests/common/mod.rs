@@ -6,6 +6,7 @@
 
 pub mod front;
 pub mod golden;
+pub mod installation;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
