@@ -87,7 +87,8 @@ pub enum ExpectedFrom {
     /// The period ended before the runs still kept begin: its collections are not known.
     RunsExpired,
     /// The database lost the source's runs of a stretch overlapping the period (restored from
-    /// an older backup) up to the given time, inside it: collections are counted from there on.
+    /// an older backup): collections are counted from the given time, inside it, when the run
+    /// after the last lost was due.
     AfterLoss(DateTime<Utc>),
     /// The database lost the source's runs of the whole period: its collections are not known.
     RunsLost,
@@ -346,9 +347,15 @@ pub fn assess(
             .runs_kept_from
             .is_some_and(|horizon| period.start() < horizon);
     let expected_from = match known.lost_until {
-        // Its runs before are not known: as expired ones, from the stretch's end.
-        Some(until) if run_known && period.end() <= until => ExpectedFrom::RunsLost,
-        Some(until) if run_known && period.start() < until => ExpectedFrom::AfterLoss(until),
+        // Its runs up to the last lost are not known, as expired ones: counted from the run due
+        // after it, the first the database holds.
+        Some(until) if run_known && period.start() <= until => {
+            let first_kept = until + source.every.as_chrono();
+            match period.end() <= first_kept {
+                true => ExpectedFrom::RunsLost,
+                false => ExpectedFrom::AfterLoss(first_kept),
+            }
+        }
         _ if run_known => expected_from(source, first_run, known.runs_kept_from, period),
         _ => ExpectedFrom::NoRunKnown,
     };

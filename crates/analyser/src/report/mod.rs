@@ -159,6 +159,25 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
                 quarantined_since: input.quarantined.later_of(&source.name),
                 lost_until: input.lost_until.get(&source.name).copied(),
             };
+            // Of a source whose runs MongoDB lost up to a time in the period, the runs are
+            // counted from then, as its expected collections are: those kept before the
+            // stretch would be weighed against none expected.
+            let kept;
+            let data = match known.lost_until {
+                Some(until) if period.start() <= until => {
+                    kept = SourceData {
+                        runs: data
+                            .runs
+                            .iter()
+                            .filter(|run| run.started > until)
+                            .cloned()
+                            .collect(),
+                        ..data.clone()
+                    };
+                    &kept
+                }
+                _ => data,
+            };
             (
                 source,
                 completeness::assess(source, data, known, period, input.generated_at),

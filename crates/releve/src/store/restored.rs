@@ -112,7 +112,8 @@ impl LostRuns {
                     .after
                     .or(source.from)
                     .unwrap_or(self.until - runs_kept());
-                after < end && start < source.until
+                // A stretch ending at the period's start ends with a run of the period.
+                after < end && start <= source.until
             })
             .collect()
     }
