@@ -129,7 +129,11 @@ pub fn holding_what_was_lost(
     lost: &[releve::store::restored::LostRuns],
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     for report in written {
-        if !changed.contains_key(&report.path) {
+        // Its file read only for a report of a period the database lost runs of.
+        let overlapped = lost
+            .iter()
+            .any(|lost| lost.overlaps(report.period.start(), report.period.end()));
+        if !overlapped || !changed.contains_key(&report.path) {
             continue;
         }
         let read = std::fs::read(&report.path)

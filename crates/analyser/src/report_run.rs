@@ -288,28 +288,24 @@ async fn write_period(
         None => (Quarantined::NotGiven, Vec::new()),
     };
     // Of a stretch the database lost: its collections and records missing from the report,
-    // not missing from the world.
-    let lost_runs: Vec<String> = lost
-        .iter()
-        .filter_map(|lost| {
-            let overlapping = lost.overlapping(period.start(), period.end());
-            (!overlapping.is_empty()).then(|| {
-                format!(
-                    "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
-                    lost.fact_of(&overlapping)
-                )
-            })
-        })
-        .collect();
+    // not missing from the world, and each source's counted from where its runs lost end.
+    let mut lost_runs = Vec::new();
     let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
-    for source in lost
-        .iter()
-        .flat_map(|lost| lost.overlapping(period.start(), period.end()))
-    {
-        let until = lost_until
-            .entry(source.name.clone())
-            .or_insert(source.until);
-        *until = (*until).max(source.until);
+    for lost in &lost {
+        let overlapping = lost.overlapping(period.start(), period.end());
+        if overlapping.is_empty() {
+            continue;
+        }
+        lost_runs.push(format!(
+            "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
+            lost.fact_of(&overlapping)
+        ));
+        for source in overlapping {
+            let until = lost_until
+                .entry(source.name.clone())
+                .or_insert(source.until);
+            *until = (*until).max(source.until);
+        }
     }
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     // A refused table's runs and records are read by nobody here: its source may have
