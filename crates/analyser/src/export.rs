@@ -174,8 +174,14 @@ fn did_you_mean(near: Option<&str>) -> String {
     }
 }
 
-/// Writes the export `args` asks for, of `config`'s source.
+/// Writes the export `args` asks for, of `config`'s source; given up, an `--output` file left
+/// as it was, once MongoDB leaves a read unanswered past its deadline (see
+/// [`releve::store::answered`]).
 pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, ExportError> {
+    releve::store::answered(export_asked(args, config)).await
+}
+
+async fn export_asked(args: &ExportArgs, config: &Config) -> Result<Exported, ExportError> {
     let source = match (
         config.source(&args.source),
         config.refused_source(&args.source),

@@ -29,7 +29,17 @@ pub fn asked_file(args: &ReportArgs, config: &Config, now: DateTime<Utc>) -> Str
 /// `--if-missing`, a report already written once its period was complete is left as it is
 /// unless hours of its period were summarised since, and the reports of the periods of its kind
 /// that ended in the eight days before it are written again when so (see the `outdated` module).
+/// Given up, no report left half-written, once MongoDB leaves a read unanswered past its
+/// deadline (see [`releve::store::answered`]).
 pub async fn write_report(
+    args: &ReportArgs,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Option<WrittenReport>, AnalyserError> {
+    releve::store::answered(write_asked(args, config, now)).await
+}
+
+async fn write_asked(
     args: &ReportArgs,
     config: &Config,
     now: DateTime<Utc>,

@@ -42,6 +42,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 
 mod counts;
+mod deadline;
 mod documents;
 mod error;
 pub mod installation;
@@ -50,6 +51,7 @@ pub mod restored;
 mod trust;
 
 pub use counts::{count, hour_start, optional_count};
+pub use deadline::{ANSWER_WAIT, answered};
 pub use documents::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, StoredRun,
     ValueCount, bson_date, chrono_date, hour_of, run_document,
@@ -313,7 +315,7 @@ pub async fn check_usable(uri: &str, database: &str) -> Result<(), StoreError> {
             },
         };
     }
-    match ClientOptions::parse(uri)
+    match ClientOptions::parse(deadline::for_the_driver(uri).as_ref())
         .await
         .map_err(|cause| unreadable(uri, &cause))
     {
@@ -348,15 +350,18 @@ async fn client_options(uri: &str, database: &str) -> Result<ClientOptions, Stor
     }
     // A `mongodb+srv://` URI is resolved while it is read, which the driver gives as long as
     // the resolver takes (15 s and more when it does not answer).
-    let parsed = tokio::time::timeout(CONNECT_TIMEOUT, ClientOptions::parse(uri))
-        .await
-        .map_err(|_| StoreError::Unreachable {
-            uri: redact(uri),
-            detail: format!(
-                "the DNS lookup of the `mongodb+srv://` name did not answer within {} s",
-                CONNECT_TIMEOUT.as_secs()
-            ),
-        })?;
+    let parsed = tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        ClientOptions::parse(deadline::for_the_driver(uri).as_ref()),
+    )
+    .await
+    .map_err(|_| StoreError::Unreachable {
+        uri: redact(uri),
+        detail: format!(
+            "the DNS lookup of the `mongodb+srv://` name did not answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ),
+    })?;
     let mut options = parsed.map_err(|cause| unreadable(uri, &cause))?;
     options
         .server_selection_timeout
@@ -382,6 +387,7 @@ async fn open_within(
     let mut options = options;
     let tls = TlsAsked::of(&options);
     // Read by the driver as the client is made, then no more.
+    deadline::watch(&mut options, uri);
     let trusted = trust::machines_certificates(&mut options, &std::env::temp_dir())?;
     let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause));
     drop(trusted);

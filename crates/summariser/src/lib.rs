@@ -268,8 +268,14 @@ impl SummariseError {
     }
 }
 
-/// Summarises every landed file of every configured source.
+/// Summarises every landed file of every configured source; given up, its lock released and
+/// the files not yet acknowledged left in place, once MongoDB leaves an operation unanswered
+/// past its deadline (see [`releve::store::answered`]).
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
+    releve::store::answered(summarise(options)).await
+}
+
+async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
     // A command line that cannot be used is said first, whatever the raw folder and its lock.
     releve::store::check_usable(&options.mongodb_uri, &options.database).await?;
     match std::fs::metadata(&options.raw_dir) {

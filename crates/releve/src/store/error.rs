@@ -63,6 +63,19 @@ pub enum StoreError {
         /// How long it was waited for, in seconds.
         waited: u64,
     },
+    /// A server answered the driver's heartbeats but left an operation unanswered past the
+    /// client's deadline (the URI's `socketTimeoutMS`, else [`super::ANSWER_WAIT`]).
+    #[error(
+        "MongoDB at {uri} left an operation unanswered for {}: it may be overloaded, held by a lock or out of disk space; see its log (the URI's socketTimeoutMS sets this wait, {} unless it does)",
+        waited_for(*.waited),
+        waited_for(super::ANSWER_WAIT)
+    )]
+    Unanswered {
+        /// The URI without credentials.
+        uri: String,
+        /// How long it was waited for.
+        waited: std::time::Duration,
+    },
     /// The database holds nothing the summariser writes: a mistyped `--database` or URI would
     /// otherwise read as a database of relevé with no data (an empty report, a CSV of a header
     /// alone).
@@ -130,6 +143,15 @@ pub enum StoreError {
         /// The driver's complaint.
         cause: mongodb::error::Error,
     },
+}
+
+/// A wait in words: `5 min`, `90 s`, `2.5 s`.
+fn waited_for(wait: std::time::Duration) -> String {
+    match (wait.as_secs(), wait.subsec_millis()) {
+        (secs, 0) if secs >= 60 && secs % 60 == 0 => format!("{} min", secs / 60),
+        (secs, 0) => format!("{secs} s"),
+        _ => format!("{} s", wait.as_secs_f64()),
+    }
 }
 
 /// How far apart two clocks are: `3 days 2 h`, `1 h 12 min`.
