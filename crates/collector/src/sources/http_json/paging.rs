@@ -272,21 +272,7 @@ fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> 
             .flatten()
             .filter(|total| *total >= records)
     };
-    // `count` beside a next page is every page's (Hub'Eau, Django REST framework); alone, it
-    // may be the answer's own (USGS's `metadata.count`).
-    let next_page = members.iter().any(|(name, raw)| {
-        NEXT.contains(&normalised(name).as_str())
-            && !matches!(raw.get().trim(), "null" | "false" | "\"\"")
-    });
-    let count = members
-        .iter()
-        .find(|(name, _)| normalised(name) == "count")
-        .and_then(|(_, raw)| serde_json::from_str::<Value>(raw.get()).ok()?.as_u64())
-        .filter(|total| next_page && *total >= records);
-    if count.is_some() {
-        return count;
-    }
-    members.iter().find_map(|(name, raw)| {
+    let named = members.iter().find_map(|(name, raw)| {
         let named = normalised(name);
         let group = GROUPS.contains(&named.as_str()) && opens(raw, '{');
         if !TOTAL.contains(&named.as_str()) && !group {
@@ -298,6 +284,20 @@ fn total_in(members: &BTreeMap<String, &RawValue>, records: u64) -> Option<u64> 
                 .find_map(|(inner, value)| total_of(&normalised(inner), value)),
             value => total_of(&named, &value),
         }
+    });
+    // `count` beside a next page is every page's (Hub'Eau, Django REST framework); alone, it
+    // may be the answer's own (USGS's `metadata.count`); beside a total named as one, it may
+    // be the page's.
+    let next_page = members.iter().any(|(name, raw)| {
+        NEXT.contains(&normalised(name).as_str())
+            && !matches!(raw.get().trim(), "null" | "false" | "\"\"")
+    });
+    named.or_else(|| {
+        members
+            .iter()
+            .find(|(name, _)| normalised(name) == "count")
+            .and_then(|(_, raw)| serde_json::from_str::<Value>(raw.get()).ok()?.as_u64())
+            .filter(|total| next_page && *total >= records)
     })
 }
 
@@ -526,6 +526,16 @@ mod tests {
             announced(r#"{"items": [], "next": "/p/2"}"#),
             None,
             "no total"
+        );
+        assert_eq!(
+            announced(r#"{"items": [], "count": 10, "next": "/p/2", "total": 72}"#),
+            Some(72),
+            "a total named as one, beside a count of the page's"
+        );
+        assert_eq!(
+            announced(r#"{"items": [], "count": 72, "next": "/p/2"}"#),
+            Some(72),
+            "a count beside a next page, as Hub'Eau's"
         );
         assert_eq!(announced_total(r#"{"total": 72}"#, &none, 1, true), None);
         let mut headers = reqwest::header::HeaderMap::new();
