@@ -288,6 +288,12 @@ else
         echo "Removed relevé's schedule for $home. The crontab is now:"
     fi
 fi
+# A crontab is read by a cron daemon, which WSL, a container or a minimal system may not start:
+# the schedule would then be installed and never run, `analyser status` reading STALE days later.
+if [ "$action" = install ] && command -v pgrep >/dev/null 2>&1 &&
+    ! pgrep -x 'cron|crond|cronie|fcron|dcron' >/dev/null 2>&1; then
+    echo "install-cron.sh: no cron daemon runs on this machine (no cron or crond process): the schedule is installed but nothing runs it until one does (\`sudo service cron start\`; on WSL, also start it at boot, see the README's Crontab)" >&2
+fi
 # Shown without credentials, which the terminal, its scrollback or a screen share would keep,
 # as the stages hide them: in a variable set to a MongoDB URI (`MONGODB_URI=mongodb://…`),
 # everything up to the line's last `@` (a password holding a space or an `@` left unencoded);

@@ -50,6 +50,8 @@ impl Checkout {
             std::fs::copy(root.join(file), &target).expect("copy a checkout file");
         }
         common::write_executable(&dir.path().join("bin/crontab"), FAKE_CRONTAB);
+        // A cron daemon runs, whatever this machine runs.
+        common::write_executable(&dir.path().join("bin/pgrep"), "#!/bin/sh\necho 4242\n");
         Checkout { dir, name }
     }
 
@@ -1210,4 +1212,37 @@ fn lines_for_another_user_let_read_the_env_file_by_an_acl_are_not_warned_of_it()
             "the lines' user reads .env by its ACL, as every stage would, yet the installer (as root: {as_root}) says they cannot:\n{stderr}"
         );
     }
+}
+
+/// On WSL (which starts no cron daemon by itself) or a minimal system, the schedule was
+/// installed and said so, and nothing ever ran it: `analyser status` read STALE days later (the
+/// WSL student's note). The installer now says no cron daemon runs, after installing.
+#[test]
+fn installing_where_no_cron_daemon_runs_says_nothing_will_run_it() {
+    let checkout = Checkout::new();
+    let output = checkout.install_cron(&["--no-build"]);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("no cron daemon"),
+        "a daemon runs: nothing said"
+    );
+    common::write_executable(
+        &checkout.dir.path().join("bin/pgrep"),
+        "#!/bin/sh\nexit 1\n",
+    );
+    let output = checkout.install_cron(&["--no-build"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("install-cron.sh: no cron daemon runs on this machine (no cron or crond process): the schedule is installed but nothing runs it until one does"),
+        "{stderr}"
+    );
+    assert_eq!(
+        jobs(&checkout.installed()).len(),
+        5,
+        "installed all the same"
+    );
+    let output = checkout.install_cron(&["--uninstall"]);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("no cron daemon"),
+        "removing the schedule needs no daemon"
+    );
 }
