@@ -928,3 +928,33 @@ async fn a_refusal_said_with_not_other_than_the_listed_ones_fails_the_run() {
         );
     }
 }
+
+/// An API refusing a request with an RFC 9457 problem document carrying a text `code` beside
+/// its `detail` (`{"title": …, "detail": …, "code": "invalid_parameter"}`, as many APIs
+/// write it): before this stop the failure line quoted the body, the detail with it; since a
+/// text `code` is read as the API's own code, the line says `HTTP 400: invalid_parameter` and
+/// nothing of what was wrong, nor which parameter.
+#[tokio::test]
+async fn a_refusal_with_a_text_code_beside_its_detail_still_says_the_detail() {
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            (
+                StatusCode::BAD_REQUEST,
+                [("content-type", "application/problem+json")],
+                r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"starttime must be before endtime","code":"invalid_parameter"}"#,
+            )
+        }),
+    ));
+    let site = Site::new(&usgs_source(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(reason.contains("HTTP 400"), "{reason}");
+    assert!(
+        reason.contains("starttime must be before endtime"),
+        "the failure line says what the API found wrong, not its code alone: {reason}"
+    );
+}

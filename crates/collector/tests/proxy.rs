@@ -72,6 +72,8 @@ fn closed_port() -> u16 {
 struct RefusingProxy {
     port: u16,
     requests: Arc<AtomicUsize>,
+    /// The requests that carried a login (`Proxy-Authorization`).
+    logins: Arc<AtomicUsize>,
 }
 
 impl RefusingProxy {
@@ -85,6 +87,8 @@ impl RefusingProxy {
         let port = listener.local_addr().expect("address").port();
         let requests = Arc::new(AtomicUsize::new(0));
         let counted = requests.clone();
+        let logins = Arc::new(AtomicUsize::new(0));
+        let logins_counted = logins.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
@@ -97,6 +101,12 @@ impl RefusingProxy {
                     }
                 }
                 counted.fetch_add(1, Ordering::SeqCst);
+                if String::from_utf8_lossy(&head)
+                    .to_ascii_lowercase()
+                    .contains("\r\nproxy-authorization:")
+                {
+                    logins_counted.fetch_add(1, Ordering::SeqCst);
+                }
                 let body = format!(
                     "<html><head><title>{title}</title></head><body>campus proxy</body></html>"
                 );
@@ -113,7 +123,11 @@ impl RefusingProxy {
                 let _ = stream.shutdown(Shutdown::Both);
             }
         });
-        RefusingProxy { port, requests }
+        RefusingProxy {
+            port,
+            requests,
+            logins,
+        }
     }
 
     fn url(&self, credentials: &str) -> String {
@@ -186,7 +200,7 @@ fn a_proxy_refusing_the_password_is_asked_once_a_run_not_five_times() {
         "usgs",
     );
     assert_eq!(
-        proxy.requests.load(Ordering::SeqCst),
+        proxy.logins.load(Ordering::SeqCst),
         1,
         "one CONNECT with credentials the proxy refused, not one per attempt: {line}"
     );
@@ -510,7 +524,10 @@ fn a_proxy_asking_for_a_login_named_without_one_is_said_to_need_one_not_to_refus
         &collector_behind(&https_site(), &[("HTTPS_PROXY", &proxy.url(""))]),
         "usgs",
     );
-    assert_eq!(proxy.requests.load(Ordering::SeqCst), 1, "{line}");
+    assert!(
+        proxy.requests.load(Ordering::SeqCst) <= 2,
+        "the client's CONNECT, and one asking which logins it takes, not one per attempt: {line}"
+    );
     assert!(
         line.contains("HTTPS_PROXY") && line.contains("user name and password"),
         "the line names the variable and what the proxy asks for: {line}"
@@ -518,5 +535,114 @@ fn a_proxy_asking_for_a_login_named_without_one_is_said_to_need_one_not_to_refus
     assert!(
         !line.contains("it was given") && !line.contains("check them"),
         "no user name or password was given to the proxy: the line must not say one was refused: {line}"
+    );
+}
+
+/// A campus password of digits before a `/` (a birth date, `12/05/1998`, as many universities
+/// set the first one), copied into `HTTPS_PROXY` as it is typed: the client reads the address
+/// up to the `/`, the host `jdupont` and the port `12` (digits, so the collector takes the
+/// variable as readable). The run then fails as a proxy that cannot be reached, named
+/// `http://jdupont:12`: the failure line (and the run's metrics, its `runs` document and
+/// `analyser status`) holds the user name and the start of the password, and gives none of the
+/// advice to write the `/` as `%2F` that a password of letters before its `/` gets.
+#[test]
+fn a_proxy_password_of_digits_before_a_slash_is_not_shown_as_the_proxys_port() {
+    let proxy = RefusingProxy::start("403 Forbidden", "never asked");
+    let site = https_site();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "10")
+        .arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    command.env("HTTPS_PROXY", proxy.url("jdupont:12/05/1998@"));
+    let output = command.output().expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let line = failure_line(&output, "usgs");
+    assert!(
+        !stderr.contains("jdupont:12"),
+        "never the user name and the start of the password, as the proxy's address: {stderr}"
+    );
+    assert!(
+        line.contains("HTTPS_PROXY") && line.contains("%2F"),
+        "the advice names the `/` the password holds, written %2F: {line}"
+    );
+}
+
+/// A campus proxy of a Windows domain that takes only NTLM or Kerberos logins (`407` with
+/// `Proxy-Authenticate: Negotiate` and `NTLM`, no `Basic`), named in `HTTPS_PROXY` with the
+/// student's right user name and password: the client can send them only as `Basic`, which
+/// such a proxy never accepts. The failure line says the proxy "refused the user name and
+/// password it was given … check them in that variable", sending the student to retype a
+/// password that is right, run after run; it must say the proxy asks for a login the
+/// collector cannot give (NTLM / Negotiate), which no spelling of the variable fixes.
+#[test]
+fn a_proxy_asking_for_an_ntlm_login_is_not_said_to_refuse_the_password_given() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match stream.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let body = "<html><head><title>Access Denied</title></head><body>NTLM</body></html>";
+            let answer = format!(
+                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nProxy-Authenticate: NTLM\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    });
+    let line = failure_line(
+        &collector_behind(
+            &https_site(),
+            &[(
+                "HTTPS_PROXY",
+                &format!("http://jdupont:right-password@127.0.0.1:{port}"),
+            )],
+        ),
+        "usgs",
+    );
+    assert!(
+        !line.contains("check them"),
+        "the password given is not what the proxy refuses: {line}"
+    );
+    assert!(
+        line.contains("NTLM") || line.contains("Negotiate"),
+        "the line says the proxy asks for a login the collector cannot give: {line}"
+    );
+}
+
+/// A proxy of a Windows domain logs its users in as `DOMAIN\user` (`UNIV\jdupont`), which a
+/// student copies into `HTTPS_PROXY` as the campus help page writes it. The client cannot read
+/// an address holding a `\`, and the collector rightly says the variable cannot be read, but
+/// its advice lists `@`, `#`, `/`, `?`, `%`, `:` and space as the characters to
+/// percent-encode, none of which the login holds: it must name the `\` (`%5C`) that stops the
+/// client, as it names the `/` since the last review.
+#[test]
+fn a_proxy_login_of_a_windows_domain_is_told_to_write_its_backslash_percent_encoded() {
+    let proxy = RefusingProxy::start("403 Forbidden", "never asked");
+    let line = failure_line(
+        &collector_behind(
+            &https_site(),
+            &[("HTTPS_PROXY", &proxy.url("UNIV\\jdupont:s3cret@"))],
+        ),
+        "usgs",
+    );
+    assert!(line.contains("HTTPS_PROXY"), "{line}");
+    assert!(!line.contains("s3cret"), "never its password: {line}");
+    assert!(
+        line.contains("%5C"),
+        "the advice names the `\\` the login holds, written %5C: {line}"
     );
 }

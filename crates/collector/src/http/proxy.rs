@@ -23,7 +23,7 @@ const VARIABLES: [[&str; 2]; 3] = [
 const SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
 
 /// How a user name or password is written in a proxy's address.
-const ENCODED: &str = "a `@`, `#`, `/`, `?`, `%`, `:` or space within them written %40, %23, %2F, %3F, %25, %3A or %20";
+const ENCODED: &str = "a `@`, `#`, `/`, `?`, `%`, `:`, `\\` or space within them written %40, %23, %2F, %3F, %25, %3A, %5C or %20";
 
 /// How long the proxy's refusal of a tunnel is waited for when asked again.
 const ASKED_AGAIN: Duration = Duration::from_secs(10);
@@ -138,6 +138,14 @@ fn readable(value: &str) -> bool {
     let Some(authority) = uri.authority().map(http::uri::Authority::as_str) else {
         return false;
     };
+    // A password holding a `/` before its `@`: the address read ends at the `/` (`alice:12`,
+    // a host and a port of digits), the rest a path.
+    if uri
+        .path_and_query()
+        .is_some_and(|path| path.as_str().contains('@'))
+    {
+        return false;
+    }
     let host = match authority.split_once('@') {
         Some((_, host)) if host.contains('@') => return false,
         Some((_, host)) => host,
@@ -210,7 +218,21 @@ pub(super) async fn failed(
         })
     };
     if causes.contains("tunnel error: proxy authorization required") {
-        return refused(407, None);
+        // Asked without the login, which a second refusal would count against the account.
+        return match asked_again(proxy, &target, Login::Left).await {
+            Some(refusal) if refusal.status == 407 && !refusal.takes_basic() => {
+                let schemes = refusal.schemes.join(" or ");
+                Attempt::Fatal(FetchError::Rejected {
+                    what: what.to_owned(),
+                    status: 407,
+                    message: format!(
+                        "{proxy} asks for a {schemes} login for a tunnel to {target}, which the collector cannot give (it sends a user name and password as Basic only): ask its administrators for a proxy that takes Basic logins, or run a local proxy that logs in for it (cntlm, px) and name that one in the variable"
+                    ),
+                })
+            }
+            Some(refusal) if refusal.status == 407 => refused(407, Some(&refusal.page)),
+            _ => refused(407, None),
+        };
     }
     // A SOCKS proxy refusing its login, or the API by its rules: so again at the next attempt.
     if causes.contains("SOCKS error") {
@@ -231,7 +253,10 @@ pub(super) async fn failed(
         }
     }
     if causes.contains("tunnel error: unsuccessful") {
-        let text = match asked_again(proxy, &target).await {
+        let text = match asked_again(proxy, &target, Login::Given)
+            .await
+            .map(|refusal| (refusal.status, refusal.page))
+        {
             Some((429, page)) => {
                 let text = format!("{proxy} answered HTTP 429 for a tunnel to {target}: {page}");
                 return Attempt::retry(Reason::throttled(text), None);
@@ -249,9 +274,38 @@ pub(super) async fn failed(
     Attempt::retry(transport_reason(err, limit, Some(proxy)), None)
 }
 
-/// The status and page with which an `http://` proxy refuses a tunnel to `target`, asked once
-/// more: the client keeps neither (a policy's 403 and an unreachable API's 502 read alike).
-async fn asked_again(proxy: &Proxy, target: &str) -> Option<(u16, String)> {
+/// How a proxy refused a tunnel.
+struct Refusal {
+    status: u16,
+    /// Its page's words, else its reason phrase.
+    page: String,
+    /// The login schemes its `Proxy-Authenticate` headers offer (`Basic`, `NTLM`, `Negotiate`).
+    schemes: Vec<String>,
+}
+
+impl Refusal {
+    /// Whether it takes a user name and password as the client sends them: `Basic`, or a
+    /// proxy that says nothing of its schemes.
+    fn takes_basic(&self) -> bool {
+        self.schemes.is_empty()
+            || self
+                .schemes
+                .iter()
+                .any(|scheme| scheme.eq_ignore_ascii_case("basic"))
+    }
+}
+
+/// Whether the proxy is asked again with its variable's login.
+#[derive(PartialEq)]
+enum Login {
+    Given,
+    Left,
+}
+
+/// How an `http://` proxy refuses a tunnel to `target`, asked once more: the client keeps
+/// neither its status nor its page (a policy's 403 and an unreachable API's 502 read alike),
+/// nor the login schemes a 407 offers.
+async fn asked_again(proxy: &Proxy, target: &str, login: Login) -> Option<Refusal> {
     if proxy.uri.scheme_str() != Some("http") {
         return None;
     }
@@ -266,6 +320,7 @@ async fn asked_again(proxy: &Proxy, target: &str) -> Option<(u16, String)> {
     if let Some(auth) = proxy
         .basic_auth
         .as_ref()
+        .filter(|_| login == Login::Given)
         .and_then(|auth| auth.to_str().ok())
     {
         request.push_str(&format!("Proxy-Authorization: {auth}\r\n"));
@@ -300,11 +355,23 @@ async fn asked_again(proxy: &Proxy, target: &str) -> Option<(u16, String)> {
         return None;
     };
     let status = response.code.filter(|status| *status != 200)?;
+    let schemes = response
+        .headers
+        .iter()
+        .filter(|header| header.name.eq_ignore_ascii_case("proxy-authenticate"))
+        .filter_map(|header| std::str::from_utf8(header.value).ok())
+        .filter_map(|value| value.split_whitespace().next())
+        .map(|scheme| scheme.trim_end_matches(',').to_owned())
+        .collect();
     let page = match &answer[head..] {
         [] => response.reason.unwrap_or_default().to_owned(),
         body => super::retry::api_message(body),
     };
-    Some((status, page))
+    Some(Refusal {
+        status,
+        page,
+        schemes,
+    })
 }
 
 #[cfg(test)]
@@ -323,6 +390,7 @@ mod tests {
         assert!(!readable("http://alice:p@ss@proxy:3128"));
         assert!(!readable("http://proxy:31x8"));
         assert!(!readable("ftp://proxy:21"));
+        assert!(!readable("http://jdupont:12/05/1998@proxy:3128"));
     }
 
     #[test]

@@ -191,9 +191,17 @@ pub fn api_message(body: &[u8]) -> String {
                 .filter(|text| !text.is_empty())
                 .map(str::to_owned)
         };
-        let message = ["message", "error_description", "error", "reason"]
-            .iter()
-            .find_map(|key| text(key));
+        // `detail` and `title`: an RFC 9457 problem (`application/problem+json`).
+        let message = [
+            "message",
+            "error_description",
+            "detail",
+            "error",
+            "reason",
+            "title",
+        ]
+        .iter()
+        .find_map(|key| text(key));
         // OAuth2 answers `error` (a code) beside `error_description` (its words).
         let oauth_code = text("error_description").and_then(|_| text("error"));
         let code = text("error_code")
@@ -206,8 +214,9 @@ pub fn api_message(body: &[u8]) -> String {
         };
         match (code, message) {
             (Some(code), Some(message)) => return shorten(&format!("{code}: {message}")),
-            (None, Some(text)) | (Some(text), None) => return shorten(&text),
-            (None, None) => {}
+            (None, Some(text)) => return shorten(&text),
+            // A code alone says less than the body it came in (whose message may be an object).
+            (Some(_), None) | (None, None) => {}
         }
     }
     let text = String::from_utf8_lossy(body);
