@@ -206,3 +206,52 @@ async fn a_source_disabled_before_a_night_asleep_that_missed_half_its_collection
         "quakes missed 24 of its 48 collections while the collector ran, not named on the cover: {cover}"
     );
 }
+
+/// The same laptop, on a train from 14:00 to 17:00: its Wi-Fi's captive portal answered every
+/// request with its login page until the student signed in at the next station, so every
+/// source's runs failed together, each saying `an HTML page titled "Wi-Fi SNCF"`, and
+/// collected again at 17:00. The cover says, in red, that each source "missed a tenth or more
+/// of the collections expected" (84 landed of 96), three APIs at fault, and nowhere that every
+/// source failed at the same times: what is the machine's network, as the night asleep is the
+/// machine's (`a_night_asleep_is_not_told_as_each_source_missing_collections`), is told as
+/// each source's shortfall. The cover should say once that every source failed from 14:00 (to
+/// 17:00).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_source_failing_together_on_a_captive_network_is_said_once_as_such() {
+    let start = golden::day_start();
+    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let on_the_train = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+        for source in ["meteo", "station"] {
+            let error = on_the_train.then_some(portal);
+            runs.push(golden::run(
+                source,
+                at,
+                u64::from(!on_the_train),
+                None,
+                error,
+            ));
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptoptrain", &runs, CONFIG).await;
+    let day = (start + Duration::hours(12)).format("%Y-%m-%d");
+    let together = format!(
+        "Every source's collections failed at once from {day} 14:00 to {day} 17:00 (about 3 hours): most likely the machine's network (a captive portal to sign in to, a proxy, the connection down)"
+    );
+    assert!(
+        common::flat(&cover).contains(&together),
+        "the stretch every source failed together (the machine's network) is not said as such, only each source as short: {cover}"
+    );
+}

@@ -24,6 +24,42 @@ pub struct Failing {
     pub error: Option<String>,
 }
 
+/// The stretches, of an hour or more, in which every source whose failures are told failed at
+/// once, when two or more are: what is most likely the machine's network (a captive portal, a
+/// proxy, a connection down), not each API. A source never run here, or whose failures are
+/// not told (one collecting by day, or of daily values), is left out.
+pub fn together<'a>(
+    sources: impl IntoIterator<Item = (&'a Source, &'a super::Completeness)>,
+) -> Vec<Silence> {
+    let told: Vec<&[Failing]> = sources
+        .into_iter()
+        .filter(|(source, c)| {
+            !source.collects_by_day()
+                && source.resolution != releve::Resolution::Day
+                && !matches!(c.health, super::Health::Skipped | super::Health::Never)
+        })
+        .map(|(_, c)| c.failing.as_slice())
+        .collect();
+    let Some((first, others)) = told.split_first().filter(|_| told.len() >= 2) else {
+        return Vec::new();
+    };
+    let mut common: Vec<Silence> = first.iter().map(|failing| failing.stretch).collect();
+    for failing in others {
+        common = common
+            .iter()
+            .flat_map(|stretch| {
+                failing.iter().filter_map(move |other| {
+                    let from = stretch.from.max(other.stretch.from);
+                    let until = stretch.until.min(other.stretch.until);
+                    (from < until).then_some(Silence { from, until })
+                })
+            })
+            .collect();
+    }
+    common.retain(|stretch| stretch.until - stretch.from >= SHORTEST);
+    common
+}
+
 /// The shortest stretch of failures shaded of a source collected every `interval`: an hour,
 /// and two and a half intervals.
 pub(crate) fn shortest(interval: Duration) -> Duration {

@@ -339,6 +339,12 @@ fn cover_health(
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
+    let together = completeness::failing::together(assessed.iter().map(|(s, c)| (*s, c)));
+    if let Some(note) =
+        silences::failing_together_line(&together, input.period.tz, ongoing_at(input))
+    {
+        doc.paragraph(&note, BODY, false, Ink::ALERT);
+    }
     if let Some(note) = short_of_expected(assessed, silences, input.period) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }

@@ -95,6 +95,28 @@ pub(super) fn cover_line(silences: &[Silence], tz: Tz, ongoing_at: OngoingAt) ->
     })
 }
 
+/// The cover's line on the stretches every source's collections failed in at once, when there
+/// are any: the longest, and how many.
+pub(super) fn failing_together_line(
+    stretches: &[Silence],
+    tz: Tz,
+    ongoing_at: OngoingAt,
+) -> Option<String> {
+    let longest = stretches
+        .iter()
+        .max_by_key(|stretch| stretch.until - stretch.from)?;
+    let when = match stretches.len() {
+        1 => stretch_words(longest, tz, ongoing_at, ""),
+        n => format!(
+            "in {n} stretches of this period, the longest {}",
+            stretch_words(longest, tz, ongoing_at, "")
+        ),
+    };
+    Some(format!(
+        "Every source's collections failed at once {when}: most likely the machine's network (a captive portal to sign in to, a proxy, the connection down) or an API they all call, rather than each source; see their errors in the completeness section."
+    ))
+}
+
 /// A stretch's length in words: minutes under two hours, hours under two days, else days.
 fn span(length: Duration) -> String {
     let minutes = length.num_minutes();

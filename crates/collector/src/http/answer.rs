@@ -125,6 +125,17 @@ impl SourceClient {
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         }
+        // RFC 6585's status for a captive portal: its page comes again until someone signs in.
+        if status == 511 {
+            return Err(Attempt::Fatal(FetchError::Rejected {
+                what: what.to_owned(),
+                status,
+                message: format!(
+                    "the network this machine is on asks to sign in ({}): a captive portal, as a train's or a café's Wi-Fi has; sign in to it, and the next run collects",
+                    self.api_message(body)
+                ),
+            }));
+        }
         if status == 429 || status >= 500 {
             let wait = if status == 429 {
                 retry::throttled_wait(headers, body)

@@ -58,6 +58,13 @@ pub(super) fn next_request(
 /// Why the redirect from `last` to `next` is not followed, for a request that started at
 /// `first` and has made `hops` requests so far, with what to do.
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
+    if let Some(why) = elsewhere(first, last, next)
+        && captive_portal(first, next)
+    {
+        return Some(format!(
+            "{why}, which looks like the sign-in page of the network this machine is on (a captive portal, as a train's or a café's Wi-Fi has): not followed, so no key or secret goes there; sign in to that network, and the next run collects"
+        ));
+    }
     if let Some(why) = elsewhere(first, last, next) {
         return Some(format!(
             "{why}, which is not followed so no key or secret goes elsewhere; if the API has moved, put its new address in the source's `url` (or `token_url`, for a token endpoint)"
@@ -69,6 +76,25 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
             "more than {MOST_REDIRECTS} redirects in a row, the last to {host}: a loop or a chain longer than is followed; not followed further"
         )
     })
+}
+
+/// Whether a redirect off the API's host, from `first` to `next`, is a network's sign-in
+/// page rather than the API moved: it leads to a private address (a hotspot's gateway) from a
+/// public one, or it carries the address asked for in its query, for the portal to send the
+/// browser back to once signed in.
+fn captive_portal(first: &Url, next: &Url) -> bool {
+    let private = |url: &Url| match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_private() || ip.is_link_local() || ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.is_unique_local() || ip.is_unicast_link_local()
+        }
+        _ => false,
+    };
+    let asked_back = first.host_str().is_some_and(|host| {
+        next.query_pairs()
+            .any(|(_, value)| value.contains(host) && value.contains(first.path()))
+    });
+    (private(next) && !private(first)) || asked_back
 }
 
 /// Where a redirect leads that is not followed: off the API's host and port, or back to
@@ -105,6 +131,22 @@ fn elsewhere(first: &Url, last: &Url, next: &Url) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_captive_portal_is_told_from_an_api_that_moved() {
+        let api = url("https://hubeau.eaufrance.fr/api/v1/hydrometrie/obs_elab");
+        let portal = |to: &str| captive_portal(&api, &url(to));
+        assert!(portal("http://192.168.44.1:8002/index.php?zone=train"));
+        assert!(portal("http://10.0.0.1/login"));
+        assert!(portal(
+            "https://wifi.cafe.example/login?continue=https%3A%2F%2Fhubeau.eaufrance.fr%2Fapi%2Fv1%2Fhydrometrie%2Fobs_elab"
+        ));
+        assert!(!portal(
+            "https://api.hubeau.example.org/v1/hydrometrie/obs_elab"
+        ));
+        let lab = url("http://192.168.1.20/feed");
+        assert!(!captive_portal(&lab, &url("http://192.168.1.21/feed")));
+    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).expect("URL")

@@ -1,0 +1,97 @@
+//! A laptop collecting on whatever network it is on: a train's or a café's Wi-Fi whose captive
+//! portal answers every request until the student signs in. What the collector says of such a
+//! network must point at the network, not at the API or the configuration.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use axum::http::{HeaderMap, StatusCode};
+use common::{Site, numbered_feed, usgs_source_every};
+
+/// A train's Wi-Fi (pfSense, Aruba, Fortinet alike) answers the feed with a 302 to its login
+/// page on a private address, the address asked for in its query. The collector rightly does
+/// not follow it, but its line tells the student the API has moved and to put "its new address
+/// in the source's `url`": done, `sources.toml` would point at the train's login page. A
+/// redirect to a private address, carrying the request's own address, is a network asking
+/// for a sign-in, and should be said so, without advice to change the source.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_captive_portals_redirect_is_not_told_as_the_api_having_moved() {
+    let (server, calls) = numbered_feed(|_| async {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "location",
+            "http://192.168.44.1:8002/index.php?zone=wifi_train&redirurl=http%3A%2F%2F127.0.0.1%2Ffeed"
+                .parse()
+                .expect("header"),
+        );
+        headers.insert("content-type", "text/html".parse().expect("header"));
+        (
+            StatusCode::FOUND,
+            headers,
+            "<html><head><title>Redirection</title></head></html>",
+        )
+    });
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "15m",
+        "",
+    ));
+    let failure = site.failed_run(true).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "not followed, not retried");
+    assert!(
+        !failure.contains("put its new address in the source's `url`"),
+        "a captive portal's login page is given as the API's new address: {failure}"
+    );
+    let lower = failure.to_lowercase();
+    assert!(
+        ["captive portal", "sign in", "sign-in", "log in", "login"]
+            .iter()
+            .any(|words| lower.contains(words)),
+        "the line does not say the network asks for a sign-in: {failure}"
+    );
+}
+
+/// A network that wants its user signed in may answer, as RFC 6585 made it for, `511 Network
+/// Authentication Required` with its login page. The collector takes it for a failing server:
+/// it asks again four more times within the run (each a call to the portal, none of them
+/// answerable before the student signs in) and says `gave up after 5 attempts: HTTP 511: an
+/// HTML page titled "…"`, a number students do not know, where the status itself says the
+/// network asks for a sign-in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_511_from_the_network_is_said_as_a_sign_in_asked_and_not_retried() {
+    let (server, calls) = numbered_feed(|_| async {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "text/html".parse().expect("header"));
+        (
+            StatusCode::NETWORK_AUTHENTICATION_REQUIRED,
+            headers,
+            "<html><head><title>Connexion au Wi-Fi</title></head><body>Acceptez les conditions</body></html>",
+        )
+    });
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "15m",
+        "",
+    ));
+    let failure = site.failed_run(true).await;
+    let lower = failure.to_lowercase();
+    assert!(
+        [
+            "network authentication required",
+            "captive portal",
+            "sign in",
+            "sign-in"
+        ]
+        .iter()
+        .any(|words| lower.contains(words)),
+        "the line does not say the network asks for a sign-in: {failure}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "the network's sign-in page would come again: asked once, not retried as a server's failure ({failure})"
+    );
+}
