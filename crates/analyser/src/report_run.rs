@@ -301,8 +301,25 @@ async fn write_period(
     // not missing from the world, and each source's counted from where its runs lost end.
     let mut lost_runs = Vec::new();
     let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    // A source collecting by day (France Travail) collects, at a day's start, the day before:
+    // the runs lost collected the days before those they started in.
+    let by_day = |name: &str| {
+        config
+            .source(name)
+            .is_some_and(releve::Source::collects_by_day)
+    };
+    let day = chrono::TimeDelta::days(1);
     for lost in &lost {
-        let overlapping = lost.overlapping(period.start(), period.end());
+        let overlapping: Vec<_> = lost
+            .overlapping(period.start(), period.end())
+            .into_iter()
+            .filter(|source| !by_day(&source.name))
+            .chain(
+                lost.overlapping(period.start() + day, period.end() + day)
+                    .into_iter()
+                    .filter(|source| by_day(&source.name)),
+            )
+            .collect();
         if overlapping.is_empty() {
             continue;
         }
@@ -311,10 +328,12 @@ async fn write_period(
             lost.fact_of(&overlapping)
         ));
         for source in overlapping {
-            let until = lost_until
-                .entry(source.name.clone())
-                .or_insert(source.until);
-            *until = (*until).max(source.until);
+            let last = match by_day(&source.name) {
+                true => source.until - day,
+                false => source.until,
+            };
+            let until = lost_until.entry(source.name.clone()).or_insert(last);
+            *until = (*until).max(last);
         }
     }
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
