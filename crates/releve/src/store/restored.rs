@@ -316,6 +316,35 @@ pub fn note(raw_dir: &Path, database: &str, runs: &RunSpans, now: DateTime<Utc>)
     crate::rawfile::replace_file(&path, text.as_bytes())
 }
 
+/// Notes in the raw folder `raw_dir`, when its note names `database`, that `db` has
+/// acknowledged runs of `source` up to `newest`: the note is otherwise rewritten once a run
+/// ends, and a server dying during the run (then restored from a backup) would be compared with
+/// the runs of the run before. Nothing is noted when the note names no database or another.
+pub fn advance(
+    raw_dir: &Path,
+    database: &str,
+    source: &str,
+    newest: DateTime<Utc>,
+) -> io::Result<()> {
+    let noted = noted(raw_dir, database);
+    let Some(at) = noted.at else {
+        return Ok(());
+    };
+    let mut runs = noted.runs;
+    match runs.get_mut(source) {
+        Some(span) if span.newest >= newest => return Ok(()),
+        Some(span) => span.newest = newest,
+        None => {
+            let span = RunSpan {
+                oldest: None,
+                newest,
+            };
+            runs.insert(source.to_owned(), span);
+        }
+    }
+    note(raw_dir, database, &runs, at)
+}
+
 /// Keeps `lost` in `db`'s `installation` document, after those kept before. The list is
 /// written whole (`$set`): nx-27017 stores a document given to `$push` as its JSON text.
 pub async fn record(db: &Database, lost: &LostRuns) -> Result<(), StoreError> {
