@@ -28,6 +28,13 @@ pub fn init() {
         }
         _ => (EnvFilter::new("info"), None),
     };
+    // The certificate checker's own `ERROR failed to verify TLS certificate`, at each attempt,
+    // repeats what the stage's line says of the certificate refused: off unless named.
+    let named = std::env::var(EnvFilter::DEFAULT_ENV).is_ok_and(|text| text.contains("rustls"));
+    let filter = match "rustls_platform_verifier=off".parse() {
+        Ok(quiet) if !named => filter.add_directive(quiet),
+        _ => filter,
+    };
     // A line that cannot be written (a full disk under the log file) is lost, never the run:
     // by default the subscriber says so with `eprintln!`, which panics there.
     let _ = tracing_subscriber::fmt()
