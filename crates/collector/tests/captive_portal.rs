@@ -95,3 +95,39 @@ async fn a_511_from_the_network_is_said_as_a_sign_in_asked_and_not_retried() {
         "the network's sign-in page would come again: asked once, not retried as a server's failure ({failure})"
     );
 }
+
+/// A lab's sensor gateway, named in `sources.toml` by its name on the lab's network (here
+/// `localhost`, as on the Raspberry Pi that both serves the gateway and collects it; a
+/// `station.local` or a Docker service's name alike), answers its feed with a 301 to the same
+/// feed at its own private address (`http://192.168.1.50/feed/`, the address its web server
+/// was set up with). The unit test of `captive_portal` says a lab API on a private address
+/// redirecting to another is not a captive portal; named by its host name, it is: the line
+/// tells the user to sign in to the network this machine is on "and the next run collects",
+/// which no run will, where the address the gateway moved to belongs in the source's `url`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lab_api_named_by_its_host_name_moving_to_its_private_address_is_not_a_captive_portal() {
+    let (server, _calls) = numbered_feed(|_| async {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "location",
+            "http://192.168.1.50/feed/".parse().expect("header"),
+        );
+        (StatusCode::MOVED_PERMANENTLY, headers, "")
+    });
+    let port = server.url().rsplit(':').next().expect("port").to_owned();
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("http://localhost:{port}/feed"),
+        "15m",
+        "",
+    ));
+    let failure = site.failed_run(true).await;
+    assert!(
+        failure.contains("another host, 192.168.1.50"),
+        "the redirect is refused: {failure}"
+    );
+    assert!(
+        !failure.contains("captive portal"),
+        "a lab API moving to its own private address is said as a captive portal to sign in to: {failure}"
+    );
+}

@@ -646,3 +646,51 @@ fn a_proxy_login_of_a_windows_domain_is_told_to_write_its_backslash_percent_enco
         "the advice names the `\\` the login holds, written %5C: {line}"
     );
 }
+
+/// A campus proxy offering several login schemes in one `Proxy-Authenticate` header, as RFC
+/// 9110 lets a proxy list its challenges (`Negotiate, NTLM, Basic realm="campus"`: Microsoft's
+/// and Kerberos-aware gateways write them so), named in `HTTPS_PROXY` without a login. It
+/// takes Basic, which the collector sends: the student only has to write a user name and
+/// password in the variable. The line says instead that the proxy asks for "a Negotiate
+/// login … which the collector cannot give", and to ask for another proxy or run cntlm: the
+/// first scheme of the header is read as the only one, Basic after it unseen.
+#[test]
+fn a_proxy_listing_basic_after_ntlm_in_one_header_is_not_said_to_take_only_windows_logins() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match stream.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let body = "<html><head><title>Authentication required</title></head></html>";
+            let answer = format!(
+                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate, NTLM, Basic realm=\"campus\"\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    });
+    let line = failure_line(
+        &collector_behind(
+            &https_site(),
+            &[("HTTPS_PROXY", &format!("http://127.0.0.1:{port}"))],
+        ),
+        "usgs",
+    );
+    assert!(
+        !line.contains("cannot give"),
+        "a proxy that takes Basic logins is said to take only Windows ones: {line}"
+    );
+    assert!(
+        line.contains("user name and password") && line.contains("does not give"),
+        "the line says to write a user name and password in the variable: {line}"
+    );
+}

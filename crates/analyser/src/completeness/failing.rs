@@ -26,38 +26,43 @@ pub struct Failing {
 
 /// The stretches, of an hour or more, in which every source whose failures are told failed at
 /// once, when two or more are: what is most likely the machine's network (a captive portal, a
-/// proxy, a connection down), not each API. A source never run here, or whose failures are
-/// not told (one collecting by day, or of daily values), is left out.
+/// proxy, a connection down), not each API. The sources' stretches must begin and end
+/// together, within an hour or the longer of two sources' intervals: a source broken all
+/// period (a key expired) beside another's outage of an afternoon is no stretch together. A
+/// source never run here, or whose failures are not told (one collecting by day, or of daily
+/// values), is left out.
 pub fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a super::Completeness)>,
 ) -> Vec<Silence> {
-    let told: Vec<&[Failing]> = sources
+    let told: Vec<(Duration, &[Failing])> = sources
         .into_iter()
         .filter(|(source, c)| {
             !source.collects_by_day()
                 && source.resolution != releve::Resolution::Day
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
-        .map(|(_, c)| c.failing.as_slice())
+        .map(|(source, c)| (source.every.as_chrono(), c.failing.as_slice()))
         .collect();
-    let Some((first, others)) = told.split_first().filter(|_| told.len() >= 2) else {
+    let Some(((every, first), others)) = told.split_first().filter(|_| told.len() >= 2) else {
         return Vec::new();
     };
-    let mut common: Vec<Silence> = first.iter().map(|failing| failing.stretch).collect();
-    for failing in others {
-        common = common
-            .iter()
-            .flat_map(|stretch| {
-                failing.iter().filter_map(move |other| {
-                    let from = stretch.from.max(other.stretch.from);
-                    let until = stretch.until.min(other.stretch.until);
-                    (from < until).then_some(Silence { from, until })
-                })
-            })
-            .collect();
-    }
-    common.retain(|stretch| stretch.until - stretch.from >= SHORTEST);
-    common
+    first
+        .iter()
+        .filter_map(|failing| {
+            let mut common = failing.stretch;
+            for (other_every, other) in others {
+                let near = SHORTEST.max(*every).max(*other_every);
+                let alike = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).abs() <= near;
+                let matched = other.iter().find(|other| {
+                    alike(other.stretch.from, failing.stretch.from)
+                        && alike(other.stretch.until, failing.stretch.until)
+                })?;
+                common.from = common.from.max(matched.stretch.from);
+                common.until = common.until.min(matched.stretch.until);
+            }
+            (common.until - common.from >= SHORTEST).then_some(common)
+        })
+        .collect()
 }
 
 /// The shortest stretch of failures shaded of a source collected every `interval`: an hour,

@@ -345,7 +345,9 @@ fn cover_health(
     {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    if let Some(note) = short_of_expected(assessed, silences, input.period) {
+    // The collections due while every source failed at once are the network's too.
+    let machines = united(silences.iter().chain(&together).copied());
+    if let Some(note) = short_of_expected(assessed, &machines, input.period) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
     if let Some(note) = unconfigured_note(input.unconfigured) {
@@ -353,6 +355,20 @@ fn cover_health(
     }
     doc.gap(4.0);
     doc.table(&health_table(input, assessed));
+}
+
+/// `stretches` with those that overlap or touch merged, oldest first.
+fn united(stretches: impl Iterator<Item = Silence>) -> Vec<Silence> {
+    let mut sorted: Vec<Silence> = stretches.collect();
+    sorted.sort_by_key(|stretch| stretch.from);
+    let mut united: Vec<Silence> = Vec::with_capacity(sorted.len());
+    for stretch in sorted {
+        match united.last_mut() {
+            Some(last) if stretch.from <= last.until => last.until = last.until.max(stretch.until),
+            _ => united.push(stretch),
+        }
+    }
+    united
 }
 
 /// When the period ended before relevé's first collection, the source that made it and when:
@@ -424,8 +440,9 @@ fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String
 /// What the cover says of the sources that missed a tenth or more of the collections expected
 /// in the period (as the completeness section says in red), however healthy they are now (a
 /// month a source was down for three weeks reads `OK` in the table below): how many landed of
-/// how many expected. The collections due within the stretches no source ran in (`silences`,
-/// said on the line above: a laptop asleep, a machine off) are the machine's, not a source's.
+/// how many expected. The collections due within the stretches no source ran in, or every
+/// source failed in at once (`silences`, said on the lines above: a laptop asleep, a machine
+/// off, a captive portal), are the machine's, not a source's.
 fn short_of_expected(
     assessed: &[(&releve::Source, Completeness)],
     silences: &[Silence],

@@ -360,8 +360,7 @@ async fn asked_again(proxy: &Proxy, target: &str, login: Login) -> Option<Refusa
         .iter()
         .filter(|header| header.name.eq_ignore_ascii_case("proxy-authenticate"))
         .filter_map(|header| std::str::from_utf8(header.value).ok())
-        .filter_map(|value| value.split_whitespace().next())
-        .map(|scheme| scheme.trim_end_matches(',').to_owned())
+        .flat_map(challenge_schemes)
         .collect();
     let page = match &answer[head..] {
         [] => response.reason.unwrap_or_default().to_owned(),
@@ -374,9 +373,37 @@ async fn asked_again(proxy: &Proxy, target: &str, login: Login) -> Option<Refusa
     })
 }
 
+/// The schemes of the challenges one `Proxy-Authenticate` value lists (RFC 9110 allows several,
+/// comma-separated: `Negotiate, NTLM, Basic realm="campus"`): the first word of each part, when
+/// it is a token and no `name=value` parameter of the challenge before.
+fn challenge_schemes(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .filter_map(|part| part.split_whitespace().next())
+        .filter(|word| {
+            word.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{readable, without_credentials};
+    use super::{challenge_schemes, readable, without_credentials};
+
+    #[test]
+    fn each_challenge_of_a_proxy_authenticate_value_is_read() {
+        assert_eq!(
+            challenge_schemes(r#"Negotiate, NTLM, Basic realm="campus, main""#),
+            ["Negotiate", "NTLM", "Basic"]
+        );
+        assert_eq!(challenge_schemes("NTLM"), ["NTLM"]);
+        assert_eq!(
+            challenge_schemes(r#"Digest realm="x", qop="auth", nonce="abc""#),
+            ["Digest"]
+        );
+    }
 
     #[test]
     fn a_proxy_address_is_read_as_the_client_reads_it() {

@@ -58,7 +58,10 @@ pub(super) fn next_request(
 /// Why the redirect from `last` to `next` is not followed, for a request that started at
 /// `first` and has made `hops` requests so far, with what to do.
 fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
+    // A captive portal answers plain `http` only: over `https` its answer would fail the
+    // certificate check before any redirect is read.
     if let Some(why) = elsewhere(first, last, next)
+        && last.scheme() == "http"
         && captive_portal(first, next)
     {
         return Some(format!(
@@ -80,8 +83,8 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
 
 /// Whether a redirect off the API's host, from `first` to `next`, is a network's sign-in
 /// page rather than the API moved: it leads to a private address (a hotspot's gateway) from a
-/// public one, or it carries the address asked for in its query, for the portal to send the
-/// browser back to once signed in.
+/// public name or address, or it carries the address asked for in its query, for the portal
+/// to send the browser back to once signed in.
 fn captive_portal(first: &Url, next: &Url) -> bool {
     let private = |url: &Url| match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_private() || ip.is_link_local() || ip.is_loopback(),
@@ -94,7 +97,26 @@ fn captive_portal(first: &Url, next: &Url) -> bool {
         next.query_pairs()
             .any(|(_, value)| value.contains(host) && value.contains(first.path()))
     });
-    (private(next) && !private(first)) || asked_back
+    // A name of the local network (`localhost`, `station.local`, a container's service name)
+    // may well stand for a private address itself.
+    let local_name = |url: &Url| match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !name.contains('.')
+                || [
+                    ".local",
+                    ".lan",
+                    ".internal",
+                    ".localdomain",
+                    ".home.arpa",
+                    ".localhost",
+                ]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+        }
+        _ => false,
+    };
+    (private(next) && !private(first) && !local_name(first)) || asked_back
 }
 
 /// Where a redirect leads that is not followed: off the API's host and port, or back to
@@ -144,8 +166,30 @@ mod tests {
         assert!(!portal(
             "https://api.hubeau.example.org/v1/hydrometrie/obs_elab"
         ));
+        let station = url("http://station.local/feed");
+        assert!(!captive_portal(&station, &url("http://192.168.1.50/feed/")));
         let lab = url("http://192.168.1.20/feed");
         assert!(!captive_portal(&lab, &url("http://192.168.1.21/feed")));
+    }
+
+    /// A university's data API, on `https`, answers a request without its session with a 302
+    /// to its single sign-on (CAS's `?service=`, an OpenID provider's `redirect_uri`, an
+    /// Opendatasoft domain's SSO), its own address in the query. No captive portal can answer
+    /// for an `https` host: its answer would fail the certificate check before any redirect
+    /// is read. The line says "the sign-in page of the network this machine is on … sign in to
+    /// that network, and the next run collects", which signing in to the Wi-Fi never makes
+    /// true: the API itself asks for a login.
+    #[test]
+    fn an_https_apis_own_sign_in_redirect_is_not_said_as_a_captive_portal() {
+        let api = url("https://data.univ.example/api/records");
+        let sso = url(
+            "https://sso.univ.example/cas/login?service=https%3A%2F%2Fdata.univ.example%2Fapi%2Frecords",
+        );
+        let said = refusal(&api, &api, &sso, 1).expect("not followed");
+        assert!(
+            !said.contains("captive portal") && !said.contains("sign in to that network"),
+            "an https API's own redirect is said as the network's sign-in page: {said}"
+        );
     }
 
     fn url(text: &str) -> Url {
