@@ -1246,3 +1246,46 @@ fn installing_where_no_cron_daemon_runs_says_nothing_will_run_it() {
         "removing the schedule needs no daemon"
     );
 }
+
+/// The README says the Kubernetes manifests run "a CronJob per stage with the crontab's
+/// schedule". The crontab's report jobs run hourly from 04:15 to 23:15 (`--if-missing`), so a
+/// report whose 04:15 run failed (MongoDB restarting, a node drained, the job's pod evicted)
+/// is written by the next hour's run, and one whose hours were summarised again later that
+/// day (a portal refreshing yesterday's last rows) is written again the same day. The
+/// report CronJobs run once a day at 04:15, 04:25 and 04:35: there, a day report whose run
+/// failed is missing until the next day's run, 24 hours later (its `backoffLimit` retries
+/// come within a minute), and late rows reach the report only then.
+#[test]
+fn kubernetes_report_jobs_run_on_the_crontab_s_schedule() {
+    let root = testkit::workspace_root();
+    let crontab = std::fs::read_to_string(root.join("crontab")).expect("the crontab template");
+    let cron_schedule = |needle: &str| -> String {
+        let line = jobs(&crontab)
+            .into_iter()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no crontab line runs {needle}"));
+        line.split_whitespace()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let manifest = std::fs::read_to_string(root.join("deploy/kubernetes/analyser.yaml"))
+        .expect("the analyser's manifests");
+    let cronjob_schedule = |period: &str| -> String {
+        let job = manifest
+            .split("\n---\n")
+            .find(|doc| doc.contains(&format!("\"--period\", \"{period}\"")))
+            .unwrap_or_else(|| panic!("no CronJob writes the {period} report"));
+        job.lines()
+            .find_map(|line| line.trim().strip_prefix("schedule:"))
+            .map(|schedule| schedule.trim().trim_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("the {period} CronJob has a schedule"))
+    };
+    for period in ["day", "week", "month"] {
+        assert_eq!(
+            cronjob_schedule(period),
+            cron_schedule(&format!("--period {period} --if-missing")),
+            "the {period} report's CronJob runs on the crontab's schedule, as the README says"
+        );
+    }
+}
