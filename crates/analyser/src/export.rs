@@ -95,6 +95,16 @@ pub enum ExportError {
     /// MongoDB is unreachable or a query failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// MongoDB failed, or left a read unanswered, once rows were written to standard output.
+    #[error(
+        "the export stopped after {rows} rows, which standard output holds, the rest left out: {cause}"
+    )]
+    CutShort {
+        /// The rows written, the header aside.
+        rows: u64,
+        /// Why it stopped.
+        cause: StoreError,
+    },
     /// The CSV could not be written.
     #[error("{}: cannot write the export: {cause}", path.display())]
     Write {
@@ -106,6 +116,11 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// True when nothing of the export was written (a file is written whole or not at all).
+    pub fn wrote_nothing(&self) -> bool {
+        !matches!(self, ExportError::CutShort { .. })
+    }
+
     /// True when the command line cannot be used at all (a URI or database name that cannot
     /// be read, a source not configured).
     pub fn is_usage(&self) -> bool {
@@ -175,20 +190,19 @@ fn did_you_mean(near: Option<&str>) -> String {
 }
 
 /// Writes the export `args` asks for, of `config`'s source; given up, an `--output` file left
-/// as it was, once MongoDB leaves a read unanswered past its deadline (see
-/// [`releve::store::answered`]).
+/// as it was (rows written to standard output said), once MongoDB leaves a read unanswered
+/// past its deadline (see [`releve::store::answered`]).
 pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, ExportError> {
-    releve::store::answered(export_asked(args, config)).await
-}
-
-async fn export_asked(args: &ExportArgs, config: &Config) -> Result<Exported, ExportError> {
     let source = match (
         config.source(&args.source),
         config.refused_source(&args.source),
     ) {
         (Some(source), _) => source,
         (None, Some(refused)) => return Err(ExportError::RefusedSource(refused.to_string())),
-        (None, None) => return Err(unknown_source(args, config).await),
+        (None, None) => {
+            let unknown = async { Err(unknown_source(args, config).await) };
+            return releve::store::answered(unknown).await;
+        }
     };
     let tz = config.report.timezone;
     let now = Utc::now();
@@ -200,12 +214,18 @@ async fn export_asked(args: &ExportArgs, config: &Config) -> Result<Exported, Ex
             tz,
         });
     }
-    let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
-    // Before the output is created: a file of a header alone would pass for an empty period.
-    if let Err(err) = store::require_releve_data(&db).await {
-        store::shut_down(db).await;
-        return Err(err.into());
-    }
+    let db = releve::store::answered(async {
+        let db = store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
+        // Before the output is created: a file of a header alone would pass for an empty period.
+        match store::require_releve_data(&db).await {
+            Ok(()) => Ok(db),
+            Err(err) => {
+                store::shut_down(db).await;
+                Err(err)
+            }
+        }
+    })
+    .await?;
     let unread = Unread::default();
     let mut rows = 0;
     // `-` is standard output, as for most command-line tools, not a file named `-`.
@@ -214,19 +234,29 @@ async fn export_asked(args: &ExportArgs, config: &Config) -> Result<Exported, Ex
         Some(path) => match PartFile::create(path) {
             Ok(mut part) => {
                 let out = &mut part.out;
-                let written = table(&db, source, args, &period, &unread, out, &mut rows).await;
+                let table = table(&db, source, args, &period, &unread, out, &mut rows);
+                let written = releve::store::answered(table).await;
                 part.finish(written).map(|()| true)
             }
             Err(err) => Err(err),
         },
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout());
-            let written = table(&db, source, args, &period, &unread, &mut out, &mut rows).await;
-            to_stdout(written)
+            // Given up here, not by the whole export's deadline: the rows written are said.
+            let table = table(&db, source, args, &period, &unread, &mut out, &mut rows);
+            match to_stdout(releve::store::answered(table).await) {
+                Err(ExportError::Store(cause)) if rows > 0 => {
+                    Err(ExportError::CutShort { rows, cause })
+                }
+                written => written,
+            }
         }
     };
     let expired = match (args.hourly, &written) {
-        (false, Ok(_)) => expired(&db, source, &period, now).await,
+        (false, Ok(_)) => {
+            let expired = async { Ok::<_, StoreError>(expired(&db, source, &period, now).await) };
+            releve::store::answered(expired).await.ok().flatten()
+        }
         _ => None,
     };
     store::shut_down(db).await;

@@ -91,7 +91,10 @@ async fn export(args: &analyser::export::ExportArgs) -> ExitCode {
             releve::cli::exit_code(exported.problems.is_empty())
         }
         Err(err) => {
-            let line = format!("nothing was exported: {err}");
+            let line = match err.wrote_nothing() {
+                true => format!("nothing was exported: {err}"),
+                false => err.to_string(),
+            };
             releve::logging::failure_line("analyser export", &line);
             if err.is_usage() {
                 releve::cli::cannot_start()

@@ -1,11 +1,13 @@
-//! A deadline on each MongoDB operation. The driver has none of its own (it reads a URI's
-//! `socketTimeoutMS` and ignores it), so a server that answers its heartbeats and pings but
+//! A deadline on each MongoDB operation. The driver has none of its own (it refuses a URI's
+//! `socketTimeoutMS`), so a server that answers its heartbeats and pings but
 //! holds a query (a lock held, a disk full, a machine swapping) would hold a stage, and the
 //! cron lock it runs under, until it answered: for hours, each later run skipped.
 //!
-//! Each client notes when an operation takes a connection from its pool and when it gives it
-//! back (the driver's pool events, which carry no document, so they cost nothing per record);
-//! [`answered`] gives its work up once a connection has been held past the client's deadline.
+//! Each client notes when an operation asks its pool for a connection (one made then is
+//! handshaken and logged in before it is handed over, which a server may hold too), when it
+//! takes one and when it gives it back (the driver's pool events, which carry no document, so
+//! they cost nothing per record); [`answered`] gives its work up once an operation has waited
+//! for a connection, or held one, past the client's deadline.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,13 +35,16 @@ struct Held {
     uri: Arc<str>,
 }
 
-/// Which client (numbered in this process), server and connection.
+/// Which client (numbered in this process), server and connection; a connection asked for and
+/// not yet handed over is numbered 0 (the driver numbers its connections from 1).
 type Connection = (u64, ServerAddress, u32);
 
-static HELD: LazyLock<Mutex<HashMap<Connection, Held>>> = LazyLock::new(Mutex::default);
+/// The connections held, and the check-outs under way (connection 0), several per server in
+/// the order they began.
+static HELD: LazyLock<Mutex<HashMap<Connection, Vec<Held>>>> = LazyLock::new(Mutex::default);
 static CLIENTS: AtomicU64 = AtomicU64::new(0);
 
-fn held() -> MutexGuard<'static, HashMap<Connection, Held>> {
+fn held() -> MutexGuard<'static, HashMap<Connection, Vec<Held>>> {
     // A panic elsewhere while it was held leaves the map whole (each change is one call).
     HELD.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -96,15 +101,33 @@ pub(super) fn watch(options: &mut ClientOptions, uri: &str) {
     };
     let client = CLIENTS.fetch_add(1, Ordering::Relaxed);
     let uri: Arc<str> = super::redact(uri).into();
+    // The oldest check-out under way of the server, ended (handed over or failed).
+    let asked = move |address: &ServerAddress| -> Option<Held> {
+        let mut held = held();
+        let waiting = held.get_mut(&(client, address.clone(), 0))?;
+        (!waiting.is_empty()).then(|| waiting.remove(0))
+    };
     options.cmap_event_handler = Some(EventHandler::callback(move |event| match event {
-        CmapEvent::ConnectionCheckedOut(out) => {
-            let at = (client, out.address, out.connection_id);
+        CmapEvent::ConnectionCheckoutStarted(started) => {
             let noted = Held {
                 since: Instant::now(),
                 deadline,
                 uri: Arc::clone(&uri),
             };
-            held().insert(at, noted);
+            let at = (client, started.address, 0);
+            held().entry(at).or_default().push(noted);
+        }
+        CmapEvent::ConnectionCheckoutFailed(failed) => {
+            asked(&failed.address);
+        }
+        CmapEvent::ConnectionCheckedOut(out) => {
+            // Its time runs from when it was asked for.
+            let noted = asked(&out.address).unwrap_or_else(|| Held {
+                since: Instant::now(),
+                deadline,
+                uri: Arc::clone(&uri),
+            });
+            held().insert((client, out.address, out.connection_id), vec![noted]);
         }
         CmapEvent::ConnectionCheckedIn(back) => {
             held().remove(&(client, back.address, back.connection_id));
@@ -120,6 +143,7 @@ pub(super) fn watch(options: &mut ClientOptions, uri: &str) {
 fn overdue_now() -> Option<(Arc<str>, Duration)> {
     held()
         .values()
+        .flatten()
         .find(|held| held.since.elapsed() > held.deadline)
         .map(|held| (Arc::clone(&held.uri), held.deadline))
 }
