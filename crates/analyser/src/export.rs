@@ -103,7 +103,7 @@ pub enum ExportError {
         /// The rows written, the header aside.
         rows: u64,
         /// Why it stopped.
-        cause: StoreError,
+        cause: Box<StoreError>,
     },
     /// The CSV could not be written.
     #[error("{}: cannot write the export: {cause}", path.display())]
@@ -245,9 +245,10 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
             // Given up here, not by the whole export's deadline: the rows written are said.
             let table = table(&db, source, args, &period, &unread, &mut out, &mut rows);
             match to_stdout(releve::store::answered(table).await) {
-                Err(ExportError::Store(cause)) if rows > 0 => {
-                    Err(ExportError::CutShort { rows, cause })
-                }
+                Err(ExportError::Store(cause)) if rows > 0 => Err(ExportError::CutShort {
+                    rows,
+                    cause: Box::new(cause),
+                }),
                 written => written,
             }
         }
