@@ -15,11 +15,26 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    let outcome = match cli.command {
-        None => report(&cli.report).await,
-        Some(Command::Report(args)) => report(&args).await,
-        Some(Command::Status(args)) => return status(&args).await,
-        Some(Command::Export(args)) => return export(&args).await,
+    releve::stop::listen();
+    let run = async {
+        match cli.command {
+            None => Ok(report(&cli.report).await),
+            Some(Command::Report(args)) => Ok(report(&args).await),
+            Some(Command::Status(args)) => Err(status(&args).await),
+            Some(Command::Export(args)) => Err(export(&args).await),
+        }
+    };
+    // A report is written whole or not at all, an export's `--output` alike.
+    let outcome = tokio::select! {
+        biased;
+        signal = releve::stop::requested() => {
+            releve::logging::failure_line("analyser", &releve::stop::stopped_by(signal));
+            return ExitCode::FAILURE;
+        }
+        outcome = run => match outcome {
+            Ok(outcome) => outcome,
+            Err(code) => return code,
+        },
     };
     match outcome {
         Ok(code) => code,

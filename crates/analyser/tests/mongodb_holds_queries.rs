@@ -142,3 +142,65 @@ fn an_export_held_by_mongodb_gives_up_after_its_wait_and_leaves_its_output_as_it
         "yesterday's export\n"
     );
 }
+
+/// A stage asked to stop while it waits for MongoDB (`docker stop`, a Kubernetes Job past its
+/// deadline, `systemctl stop`, Ctrl-C): it stops within a moment, saying so in one line, its
+/// lock released and its files kept, rather than waiting out the grace period to be killed
+/// (found by the data engineer running relevé in a container).
+#[test]
+fn a_stage_waiting_for_mongodb_stops_at_sigterm_and_keeps_its_files() {
+    let dir = checkout();
+    let front = common::front::Front::start("stalled_queries.py", &[]);
+    let uri = format!("mongodb://127.0.0.1:{}/", front.port);
+    let stages: [(&str, std::path::PathBuf, Vec<&str>); 2] = [
+        (
+            "summariser",
+            testkit::binary("summariser"),
+            vec!["--mongodb-uri", &uri, "--database", "held"],
+        ),
+        (
+            "analyser",
+            std::path::PathBuf::from(env!("CARGO_BIN_EXE_analyser")),
+            vec!["report", "--mongodb-uri", &uri, "--database", "held"],
+        ),
+    ];
+    for (stage, binary, args) in stages {
+        let child = {
+            let _forking = common::writing_or_forking();
+            Command::new(binary)
+                .args(&args)
+                .current_dir(dir.path())
+                .env_remove("MONGODB_URI")
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the stage starts")
+        };
+        // Waiting for the held query by then.
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let mut child = child;
+        let asked = Instant::now();
+        while child.try_wait().expect("waited for").is_none() {
+            if asked.elapsed() > Duration::from_secs(5) {
+                let _ = child.kill();
+                panic!("{stage} still runs 5 s after SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let output = child.wait_with_output().expect("its output");
+        let stderr = said(&output);
+        assert_eq!(output.status.code(), Some(1), "{stage}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{stage}: stopped by SIGTERM before it finished")),
+            "{stage}: {stderr}"
+        );
+    }
+    let kept = std::fs::read_dir(dir.path().join("raw/feed"))
+        .expect("raw/feed")
+        .count();
+    assert_eq!(kept, 1, "the landed file waits for the next run");
+}

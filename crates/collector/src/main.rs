@@ -15,6 +15,7 @@ async fn main() -> ExitCode {
     let outcome = if args.check {
         check(&args)
     } else {
+        releve::stop::listen();
         collect(&args).await
     };
     outcome.unwrap_or_else(|err| {
@@ -43,5 +44,13 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
             .as_ref()
             .map(|fault| (fault, "the sources due were collected")),
     );
+    if let Some(signal) = releve::stop::asked() {
+        let line = format!(
+            "{}: each source under way recorded as failed, those not begun left for the next run",
+            releve::stop::stopped_by(signal)
+        );
+        releve::logging::failure_line("collector", &line);
+        return Ok(std::process::ExitCode::FAILURE);
+    }
     Ok(releve::cli::exit_code(outcome.succeeded()))
 }

@@ -165,6 +165,9 @@ pub async fn collect(
         settings,
     } = ready;
     let raw_dir = settings.raw_dir.as_path();
+    if let Some(signal) = releve::stop::asked() {
+        return SourceResult::Skipped(format!("not begun: the collector was stopped by {signal}"));
+    }
     if settings.day != run.day {
         tracing::info!(source = %source.name, day = %settings.day, "Collecting a day not landed yet: its runs failed, or the collector did not run that day.");
     }
@@ -435,7 +438,13 @@ async fn collect_and_land(
     // Lines logged while collecting (retries, throttling) name their source. At error level,
     // so the span is kept whatever RUST_LOG lets through.
     let span = tracing::error_span!("collect", source = %source.name);
-    let collected = sources::collect(&ctx, source).instrument(span).await;
+    // A signal asking the collector to stop ends the collection as a failure would: recorded,
+    // its state saved and its lock released, within a moment.
+    let collected = tokio::select! {
+        biased;
+        signal = releve::stop::requested() => Err(sources::SourceError::Stopped(signal)),
+        collected = sources::collect(&ctx, source).instrument(span) => collected,
+    };
     if let Some(bar) = &ctx.progress {
         bar.finish_and_clear();
     }

@@ -185,6 +185,9 @@ pub enum SummariseError {
     /// MongoDB failed or is unreachable.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A signal asked the summariser to stop (see [`releve::stop`]).
+    #[error("{}", releve::stop::stopped_by(.0))]
+    Stopped(&'static str),
     /// The database holds no relevé data, though the raw folder was summarised before.
     #[error(transparent)]
     NewDatabase(#[from] NewDatabase),
@@ -250,7 +253,11 @@ impl SummariseError {
     /// True for a failure of MongoDB itself (unreachable, lost halfway, refusing a write),
     /// after which the files not stored wait in place; not for a URI that cannot be used.
     pub fn leaves_files_waiting(&self) -> bool {
-        matches!(self, SummariseError::Store(store) if !store.is_usage())
+        match self {
+            SummariseError::Store(store) => !store.is_usage(),
+            SummariseError::Stopped(_) => true,
+            _ => false,
+        }
     }
 
     /// True when the MongoDB URI or database name given cannot be used at all: a command line
@@ -272,7 +279,12 @@ impl SummariseError {
 /// the files not yet acknowledged left in place, once MongoDB leaves an operation unanswered
 /// past its deadline (see [`releve::store::answered`]).
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
-    releve::store::answered(summarise(options)).await
+    // Dropped at a signal as at a deadline: what MongoDB acknowledged stays, the rest waits.
+    tokio::select! {
+        biased;
+        signal = releve::stop::requested() => Err(SummariseError::Stopped(signal)),
+        done = releve::store::answered(summarise(options)) => done,
+    }
 }
 
 async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {

@@ -83,5 +83,8 @@ fn run(args: Args, config: releve::Config, resummarise: Resummarise) -> anyhow::
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    Ok(runtime.block_on(summariser::run(&options))?)
+    Ok(runtime.block_on(async {
+        releve::stop::listen();
+        summariser::run(&options).await
+    })?)
 }

@@ -107,6 +107,9 @@ pub enum SourceError {
     /// A request finally failed.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// A signal asked the collector to stop (see [`releve::stop`]).
+    #[error("{}", releve::stop::stopped_by(.0))]
+    Stopped(&'static str),
     /// The environment variable named by `key_env` is not set.
     #[error(
         "environment variable `{var}` (key `key_env`) is not set, or is empty: export it or put it in `.env`"

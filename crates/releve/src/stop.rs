@@ -1,0 +1,64 @@
+//! A stage asked to stop: `SIGTERM` (a container stopped, a Kubernetes Job past its deadline,
+//! the machine shutting down) or `SIGINT` (Ctrl-C). Without a handler the kernel ignores
+//! `SIGTERM` sent to a container's first process, which then runs on until it is killed; with
+//! one, a stage ends its run as it would on a failure, its locks released and nothing lost.
+
+use std::sync::LazyLock;
+
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+
+/// The signal asked for, once one came.
+static ASKED: LazyLock<watch::Sender<Option<&'static str>>> =
+    LazyLock::new(|| watch::channel(None).0);
+
+/// Listens for `SIGTERM` and `SIGINT` from now on, within the running Tokio runtime: the first
+/// that comes is kept for [`requested`] and [`asked`]. Said at debug level when a signal
+/// cannot be listened for (the default action then stands).
+pub fn listen() {
+    for (kind, name) in [
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::interrupt(), "SIGINT"),
+    ] {
+        match signal(kind) {
+            Ok(mut signals) => {
+                tokio::spawn(async move {
+                    if signals.recv().await.is_some() {
+                        ASKED.send_if_modified(|asked| {
+                            asked.is_none() && asked.replace(name).is_none()
+                        });
+                    }
+                });
+            }
+            Err(err) => {
+                tracing::debug!(signal = name, error = %err, "Cannot listen for the signal.")
+            }
+        }
+    }
+}
+
+/// The signal that asked this process to stop, if one did.
+pub fn asked() -> Option<&'static str> {
+    *ASKED.borrow()
+}
+
+/// Resolves once a signal asks this process to stop, with its name (at once if one did).
+pub async fn requested() -> &'static str {
+    let mut asked = ASKED.subscribe();
+    loop {
+        if let Some(name) = *asked.borrow_and_update() {
+            return name;
+        }
+        if asked.changed().await.is_err() {
+            // The sender lives in a static: never dropped.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// What a run cut short by `signal` says of itself.
+pub fn stopped_by(signal: &str) -> String {
+    format!(
+        "stopped by {signal} before it finished (a container or service stopped, the machine shutting down, Ctrl-C?)"
+    )
+}
