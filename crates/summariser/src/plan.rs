@@ -271,8 +271,10 @@ pub async fn plan(
 
 /// True when the stored version `old` stays: `version`, whose latest holder landed at `last`,
 /// is less recent by the source's `version` field, or as recent and landed before `old`'s
-/// latest holder, unless that holder is named ahead of the clock at `now` (a clock that ran
-/// ahead, then set right): files landed since are the newer ones.
+/// latest holder or in that very file (moved back from quarantine: what the file holds was
+/// stored from it, and a value changed by hand since stays), unless that holder is named
+/// ahead of the clock at `now` (a clock that ran ahead, then set right): files landed since
+/// are the newer ones.
 fn older_than_stored(
     source: &Source,
     version: &Version,
@@ -283,7 +285,7 @@ fn older_than_stored(
     match version.recency.cmp(&Recency::of(source, &old.data)) {
         Ordering::Less => true,
         Ordering::Greater => false,
-        Ordering::Equal => last < old.last && !old.last.ahead_of(now),
+        Ordering::Equal => last <= old.last && !old.last.ahead_of(now),
     }
 }
 
