@@ -285,6 +285,15 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "Records of this source of daily values (`resolution = \"day\"`) are dated hours apart: hourly values, most likely, which its reports would count as days. Remove `resolution = \"day\"` if the records are hourly, or point `records` at the API's daily values."
         );
     }
+    if !collected.hints.dropped_nothing.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            paths = %collected.hints.dropped_nothing.join(", "),
+            "These `drop` paths removed nothing from any record of this run: no record holds them, so a field they were meant to remove may be named otherwise (misspelt?) and land as served: look for it in the landed file."
+        );
+    }
     if !collected.hints.items_not_dropped.is_empty() {
         tracing::warn!(
             source = %source.name,

@@ -213,14 +213,18 @@ fn read_whole(
     }
     let records = records_at(source, &mut body)?;
     let count = records.len() as u64;
+    let mut removed = 0;
     for record in records.iter_mut() {
-        drop_fields(changes.dropped, record);
+        removed |= drop_fields(changes.dropped, record);
     }
     if let Some((field, answered)) = changes.stamp {
         stamp_records(records, field, answered)?;
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
-    let survey = survey::survey(source, records);
+    let mut survey = survey::survey(source, records);
+    if count > 0 {
+        survey.hints.dropped_nothing = survey::dropped_nothing(changes.dropped, removed);
+    }
     let unchanged = changes.dropped.is_empty() && changes.stamp.is_none() && !null;
     let body = if unchanged && !echoed && !settings.columns {
         answer.body.to_vec()

@@ -20,6 +20,9 @@ pub(crate) struct Landing {
     starts: Vec<usize>,
     /// Why a record could not be written.
     failed: Option<serde_json::Error>,
+    /// Which `drop` paths removed something from a record written (see
+    /// [`super::records::drop_fields`]).
+    dropped: u64,
 }
 
 impl Default for Landing {
@@ -28,11 +31,22 @@ impl Default for Landing {
             body: b"[".to_vec(),
             starts: Vec::new(),
             failed: None,
+            dropped: 0,
         }
     }
 }
 
 impl Landing {
+    /// Notes which `drop` paths removed something from a record about to be written.
+    pub(crate) fn note_dropped(&mut self, removed: u64) {
+        self.dropped |= removed;
+    }
+
+    /// Which `drop` paths removed something from a record written.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
     /// Writes `record` after the others.
     pub(crate) fn push(&mut self, record: &Value) {
         if self.failed.is_some() {

@@ -69,7 +69,8 @@ impl<'s> RecordSet<'s> {
     /// Appends one record less the `drop` fields unless one alike is held; true when appended.
     pub(crate) fn add(&mut self, mut record: Value) -> bool {
         self.received += 1;
-        drop_fields(&self.dropped, &mut record);
+        let removed = drop_fields(&self.dropped, &mut record);
+        self.surveyor.dropped(removed);
         let keyed = self.source.key.get(&record).is_some();
         let hash = keyed.then(|| content_hash(&record));
         if let Some(hash) = hash
@@ -155,11 +156,16 @@ pub(super) fn content_hash(value: &Value) -> u64 {
     hasher.finish()
 }
 
-/// Removes the `dropped` fields from `record`.
-pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) {
-    for path in dropped {
-        path.remove(record);
+/// Removes the `dropped` fields from `record`; returns which removed something, the first
+/// 64 paths a bit each (see [`super::survey::Surveyor::dropped`]).
+pub(crate) fn drop_fields(dropped: &[FieldPath], record: &mut Value) -> u64 {
+    let mut removed = 0;
+    for (index, path) in dropped.iter().enumerate() {
+        if path.remove(record) {
+            removed |= 1_u64.checked_shl(index as u32).unwrap_or(0);
+        }
     }
+    removed
 }
 
 #[cfg(test)]
@@ -171,6 +177,22 @@ mod tests {
 
     fn source() -> Source {
         crate::testing::stations()
+    }
+
+    /// A `drop` path misspelt (`contact` for the API's `contacts`) removes nothing: said, so
+    /// that the personal data it was meant for does not land unnoticed.
+    #[test]
+    fn a_drop_path_no_record_holds_is_told_and_one_that_removed_something_is_not() {
+        let source = crate::testing::configured(
+            "[[source]]\nname = \"reviews\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/r\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\ndrop = [\"contact\", \"note\"]\n",
+        );
+        let mut set = RecordSet::new(&source);
+        set.append(vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "contacts": {"nom": "C. Martin"}, "note": 1}),
+            json!({"id": 2, "t": "2026-11-21T10:05:00Z", "contacts": {"nom": "P. Durand"}}),
+        ]);
+        let collected = set.into_collected(2).expect("landed");
+        assert_eq!(collected.hints.dropped_nothing, ["`contact`"]);
     }
 
     #[test]

@@ -82,6 +82,10 @@ pub struct Hints {
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
+    /// `drop` paths that removed nothing from any record (no record holds them): a field they
+    /// were meant to remove may be named otherwise (misspelt) and land as served. Told only
+    /// where the records were seen before their `drop`.
+    pub dropped_nothing: Vec<String>,
     /// On a source of daily values (`resolution = "day"`), the first two distinct record
     /// times found under [`HOURS_APART`] apart on the clocks they are written in, the earlier
     /// instant first: hourly values, most likely, which its reports would count as days.
@@ -154,6 +158,10 @@ pub(crate) struct Surveyor<'s> {
     daily_times: Option<BTreeMap<NaiveDateTime, DateTime<Utc>>>,
     /// The first record time at 00:00:00 UTC written with a time of day.
     first_midnight: Option<DateTime<Utc>>,
+    /// Which `drop` paths removed something from a record (see [`Surveyor::dropped`]).
+    drop_removed: u64,
+    /// Whether the records were seen before their `drop`.
+    drop_told: bool,
 }
 
 /// A configured field no record surveyed has held a value at yet.
@@ -220,7 +228,18 @@ impl<'s> Surveyor<'s> {
                 .collect(),
             daily_times: (source.resolution == Resolution::Day).then(BTreeMap::new),
             first_midnight: None,
+            drop_removed: 0,
+            drop_told: false,
         }
+    }
+
+    /// Notes which `drop` paths removed something from a record, as [`drop_fields`] returns
+    /// them.
+    ///
+    /// [`drop_fields`]: super::records::drop_fields
+    pub(crate) fn dropped(&mut self, removed: u64) {
+        self.drop_removed |= removed;
+        self.drop_told = true;
     }
 
     /// Surveys the next record.
@@ -333,6 +352,10 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
+        if self.drop_told && self.records > 0 {
+            survey.hints.dropped_nothing =
+                dropped_nothing(&self.source.dropped_fields(), self.drop_removed);
+        }
         survey.hints.items_not_dropped = self
             .dropped_items
             .into_iter()
@@ -419,6 +442,23 @@ fn fingerprint(key: &str) -> [u64; 2] {
         (salt, key).hash(&mut hasher);
         hasher.finish()
     })
+}
+
+/// The `dropped` paths (of a source's `drop`, in order) that no record had removed, of
+/// `removed`, the bits [`super::records::drop_fields`] returned, all records together. An
+/// array's item is told apart (see [`Hints::items_not_dropped`]).
+pub(crate) fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String> {
+    dropped
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index < 64 && removed & (1 << index) == 0)
+        .filter(|(_, path)| {
+            path.segments()
+                .last()
+                .is_none_or(|last| array_index(last).is_none())
+        })
+        .map(|(_, path)| format!("`{path}`"))
+        .collect()
 }
 
 /// [`Surveyor`] over `records`.

@@ -78,6 +78,7 @@ pub async fn collect(
         );
     }
     let offers = harvest.offers.len() as u64;
+    let removed = harvest.offers.dropped();
     let body = harvest
         .offers
         .finish()
@@ -85,7 +86,10 @@ pub async fn collect(
             what: "France Travail".to_owned(),
             message: format!("cannot write the offers as JSON: {err}"),
         })?;
-    let survey = survey_landed(source, &body)?;
+    let mut survey = survey_landed(source, &body)?;
+    if offers > 0 {
+        survey.hints.dropped_nothing = survey::dropped_nothing(&dropped, removed);
+    }
     Ok(Collected {
         body,
         records: offers,

@@ -333,7 +333,8 @@ impl Planner {
 
 /// Writes `offer` less the `dropped` fields to `offers`.
 fn land(dropped: &[FieldPath], offers: &mut Landing, mut offer: Value) {
-    drop_fields(dropped, &mut offer);
+    let removed = drop_fields(dropped, &mut offer);
+    offers.note_dropped(removed);
     offers.push(&offer);
 }
 
