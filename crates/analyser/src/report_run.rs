@@ -301,25 +301,34 @@ async fn write_period(
     // not missing from the world, and each source's counted from where its runs lost end.
     let mut lost_runs = Vec::new();
     let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
-    // A source collecting by day (France Travail) collects, at a day's start, the day before:
-    // the runs lost collected the days before those they started in.
+    // A source collecting by day (France Travail) collects days, not the time it runs: its
+    // runs lost collected the days of the period the database holds no run of (see
+    // `days_lost`).
     let by_day = |name: &str| {
         config
             .source(name)
-            .is_some_and(releve::Source::collects_by_day)
+            .filter(|source| source.collects_by_day())
     };
-    let day = chrono::TimeDelta::days(1);
+    let mut last_day_lost: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
     for lost in &lost {
-        let overlapping: Vec<_> = lost
+        let mut overlapping: Vec<_> = lost
             .overlapping(period.start(), period.end())
             .into_iter()
-            .filter(|source| !by_day(&source.name))
-            .chain(
-                lost.overlapping(period.start() + day, period.end() + day)
-                    .into_iter()
-                    .filter(|source| by_day(&source.name)),
-            )
+            .filter(|source| by_day(&source.name).is_none())
             .collect();
+        for source in &lost.sources {
+            if by_day(&source.name).is_none() {
+                continue;
+            }
+            let held = data.get(&source.name);
+            let first = first_runs.get(&source.name).copied();
+            if let Some(day) = days_lost(source, lost.until, held, first, &period) {
+                overlapping.push(source);
+                let day = day.and_time(chrono::NaiveTime::MIN).and_utc();
+                let last = last_day_lost.entry(source.name.clone()).or_insert(day);
+                *last = (*last).max(day);
+            }
+        }
         if overlapping.is_empty() {
             continue;
         }
@@ -328,10 +337,11 @@ async fn write_period(
             lost.fact_of(&overlapping)
         ));
         for source in overlapping {
-            let last = match by_day(&source.name) {
-                true => source.until - day,
-                false => source.until,
-            };
+            // Of a source collecting by day, counted from the day after the last one lost.
+            let last = last_day_lost
+                .get(&source.name)
+                .copied()
+                .unwrap_or(source.until);
             let until = lost_until.entry(source.name.clone()).or_insert(last);
             *until = (*until).max(last);
         }
@@ -595,6 +605,46 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
         .map(|source| source.name.clone())
         .collect()
 }
+
+/// The last of the days of `period` that the runs of `source` a database lost may have collected,
+/// `source` collecting by day: a run collects the day before it starts, or, catching up, up to
+/// [`CATCH_UP_DAYS`] before, so the days from that far before the first run lost to the day
+/// before the last, that the database holds no run of (`held`, the period's runs), from the
+/// source's first known collection (`first`) on. `None` when no such day is in the period.
+fn days_lost(
+    source: &releve::store::restored::LostSource,
+    until: DateTime<Utc>,
+    held: Option<&SourceData>,
+    first: Option<DateTime<Utc>>,
+    period: &ReportPeriod,
+) -> Option<chrono::NaiveDate> {
+    let began = source
+        .after
+        .or(source.from)
+        .unwrap_or(until - chrono::TimeDelta::days(90));
+    let from = (began.date_naive() - chrono::Days::new(CATCH_UP_DAYS))
+        .max(period.first_day)
+        .max(first.map_or(chrono::NaiveDate::MIN, |first| first.date_naive()));
+    let last = (source.until.date_naive() - chrono::Days::new(1))
+        .min(period.end_day - chrono::Days::new(1));
+    let held_days: BTreeSet<chrono::NaiveDate> = held
+        .map(|data| {
+            data.runs
+                .iter()
+                .filter(|run| run.error.is_none())
+                .filter_map(|run| run.day)
+                .collect()
+        })
+        .unwrap_or_default();
+    from.iter_days()
+        .take_while(|day| *day <= last)
+        .filter(|day| !held_days.contains(day))
+        .last()
+}
+
+/// How many days back a collector run of a source collecting by day catches up the days it
+/// missed (see the collector's France Travail catch-up).
+const CATCH_UP_DAYS: u64 = 7;
 
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees
 /// a partial report, and a failed write leaves no temporary file.

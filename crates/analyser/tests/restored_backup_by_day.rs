@@ -138,3 +138,118 @@ async fn a_day_collected_after_the_runs_lost_is_not_said_lost_in_its_report() {
         "the report of {lost_day}, collected by a run the database lost: {text}"
     );
 }
+
+/// The same restore, read on the day collected by the last run the backup holds: the run at the
+/// start of the day after it collected it, and the database holds that run and its offers. Its
+/// report must not say them missing: the runs lost began after that run, with the run at the
+/// next day's start, which collected the next day.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_collected_by_the_last_run_the_backup_holds_is_not_said_lost() {
+    let install = Installation::new("restored-by-day-held", CONFIG);
+    let raw = install.raw();
+    let today = Utc::now().date_naive();
+    let day = |back: i64| today - TimeDelta::days(back);
+    for back in (4..=8).rev() {
+        land_run_of(&raw, day(back));
+    }
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    land_run_of(&raw, day(3));
+    install.summarise();
+    land_run_of(&raw, day(2));
+    install.summarise();
+    install.copy(&backup, &install.database).await;
+    land_run_of(&raw, day(1));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    // The backup's last run, started at the start of day(3), collected day(4).
+    let held_day = day(4).to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &held_day,
+        ],
+    );
+    let text = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        !text.contains("missing from this report")
+            && !text.contains("MongoDB lost the runs of this period"),
+        "the report of {held_day}, collected by the run at {}'s start that the restored backup \
+         holds (with its offers), says its collections and records missing: the stretch lost \
+         (after that run) is shifted back a whole day for France Travail, reaching into the day \
+         that run collected.\nreport: {text}",
+        day(3)
+    );
+}
+
+/// A laptop asleep for three days catches France Travail up when it wakes this morning, one
+/// day a run, newest first (the collector's `catch_up`): the run at 08:00 collects yesterday,
+/// the next ones the two days before. The database is copied after the first; the other two are
+/// summarised; the database is restored from the copy. The runs lost collected the days before
+/// yesterday and before that, yet their reports do not say them lost (their offers are not in
+/// the database, and the collector, which landed them, does not collect them again): the report
+/// takes each run lost to have collected the day before it started.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_days_a_catch_up_collected_in_runs_a_restore_lost_are_said_lost() {
+    let install = Installation::new("restored-by-day-catch-up", CONFIG);
+    let raw = install.raw();
+    let today = Utc::now().date_naive();
+    let day = |back: i64| today - TimeDelta::days(back);
+    for back in (4..=8).rev() {
+        land_run_of(&raw, day(back));
+    }
+    install.summarise();
+    // Asleep from day(3) to this morning; at 08:00, yesterday first.
+    let morning = today.and_hms_opt(8, 0, 0).expect("time").and_utc();
+    let morning = morning.min(Utc::now() - TimeDelta::minutes(40));
+    land_day(&raw, morning, day(1));
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    land_day(&raw, morning + TimeDelta::minutes(15), day(2));
+    install.summarise();
+    land_day(&raw, morning + TimeDelta::minutes(30), day(3));
+    install.summarise();
+
+    install.copy(&backup, &install.database).await;
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+    for lost_day in [day(2), day(3)] {
+        let lost_day = lost_day.to_string();
+        let printed = common::analyser_ok(
+            install.root(),
+            &[
+                "--mongodb-uri",
+                &install.uri,
+                "--database",
+                &install.database,
+                "--raw-dir",
+                "raw",
+                "--date",
+                &lost_day,
+            ],
+        );
+        let text = common::flat(&common::text(Path::new(printed.trim())));
+        assert!(
+            text.contains("missing from this report"),
+            "the report of {lost_day}, collected this morning by a catch-up run the restored \
+             database lost (its offers gone), does not say so: a run lost is taken to have \
+             collected the day before it started, not the day its metrics name.\nreport: {text}"
+        );
+    }
+}

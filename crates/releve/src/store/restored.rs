@@ -317,14 +317,15 @@ pub fn note(raw_dir: &Path, database: &str, runs: &RunSpans, now: DateTime<Utc>)
 }
 
 /// Notes in the raw folder `raw_dir`, when its note names `database`, that `db` has
-/// acknowledged runs of `source` up to `newest`: the note is otherwise rewritten once a run
-/// ends, and a server dying during the run (then restored from a backup) would be compared with
-/// the runs of the run before. Nothing is noted when the note names no database or another.
+/// acknowledged runs of `source` from `oldest` to `newest`: the note is otherwise rewritten once
+/// a run ends, and a server dying during the run (then restored from a backup) would be
+/// compared with the runs of the run before. A source the note did not name yet is noted from
+/// `oldest`, its first runs. Nothing is noted when the note names no database or another.
 pub fn advance(
     raw_dir: &Path,
     database: &str,
     source: &str,
-    newest: DateTime<Utc>,
+    (oldest, newest): (DateTime<Utc>, DateTime<Utc>),
 ) -> io::Result<()> {
     let noted = noted(raw_dir, database);
     let Some(at) = noted.at else {
@@ -336,7 +337,7 @@ pub fn advance(
         Some(span) => span.newest = newest,
         None => {
             let span = RunSpan {
-                oldest: None,
+                oldest: Some(oldest),
                 newest,
             };
             runs.insert(source.to_owned(), span);

@@ -29,15 +29,16 @@ pub(super) async fn load_runs<'b>(
             runs.push(run);
         }
     }
-    let newest = runs
-        .iter()
-        .filter_map(|run| run.get_datetime("started").ok())
-        .max()
-        .map(|at| releve::store::chrono_date(*at));
+    let starts = || {
+        runs.iter()
+            .filter_map(|run| run.get_datetime("started").ok())
+            .map(|at| releve::store::chrono_date(*at))
+    };
+    let span = starts().min().zip(starts().max());
     database::load_runs(db, &source.name, runs).await?;
     // Acknowledged: noted now, for a server that dies before the run ends.
-    if let Some(newest) = newest
-        && let Err(err) = releve::store::restored::advance(raw_dir, db.name(), &source.name, newest)
+    if let Some(span) = span
+        && let Err(err) = releve::store::restored::advance(raw_dir, db.name(), &source.name, span)
     {
         let path = releve::rawfile::summariser_newest_run(raw_dir);
         tracing::warn!(path = %path.display(), error = %err, "Cannot note the newest run stored: a database restored from an older backup would go unsaid.");
