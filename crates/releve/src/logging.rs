@@ -29,8 +29,14 @@ pub fn init() {
         _ => (EnvFilter::new("info"), None),
     };
     // The certificate checker's own `ERROR failed to verify TLS certificate`, at each attempt,
-    // repeats what the stage's line says of the certificate refused: off unless named.
-    let named = std::env::var(EnvFilter::DEFAULT_ENV).is_ok_and(|text| text.contains("rustls"));
+    // repeats what the stage's line says of the certificate refused: off unless named
+    // (`rustls_platform_verifier=debug`), or all of rustls is (`rustls=debug`).
+    let named = std::env::var(EnvFilter::DEFAULT_ENV).is_ok_and(|text| {
+        text.split(',').any(|directive| {
+            let target = directive.split(['=', '[']).next().unwrap_or("").trim();
+            target == "rustls" || target.starts_with("rustls_platform_verifier")
+        })
+    });
     let filter = match "rustls_platform_verifier=off".parse() {
         Ok(quiet) if !named => filter.add_directive(quiet),
         _ => filter,
