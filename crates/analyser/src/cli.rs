@@ -63,10 +63,12 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value = "day")]
     pub period: PeriodKind,
     /// Write the report only when the reports folder lacks one written (last modified) once
-    /// the period's data was stored, two hours into the UTC day after its end; otherwise leave
-    /// it as it is, print its path and exit 0 (the crontab's jobs run with it: its week and month
-    /// jobs run daily, so each period is reported the first day it can be). A period that ended before the
-    /// first known collection and holds nothing is not reported: nothing printed, exit 0.
+    /// the period's data was stored, two hours into the UTC day after its end, or when hours of
+    /// its period were summarised since; otherwise leave it as it is, print its path and exit 0
+    /// (the crontab's day, week and month jobs run with it hourly from 04:15 to 23:15, so each
+    /// period is reported at the first run that can, and again when late data comes). A period
+    /// that ended before the first known collection and holds nothing is not reported: nothing
+    /// printed, exit 0.
     #[arg(long)]
     pub if_missing: bool,
 }

@@ -116,7 +116,8 @@ pub enum ExportError {
 }
 
 impl ExportError {
-    /// True when nothing of the export was written (a file is written whole or not at all).
+    /// False when rows were written to standard output before MongoDB failed (a file is
+    /// written whole or not at all; standard output failing is said as such).
     pub fn wrote_nothing(&self) -> bool {
         !matches!(self, ExportError::CutShort { .. })
     }

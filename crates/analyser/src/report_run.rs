@@ -608,9 +608,12 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
 
 /// The last of the days of `period` that the runs of `source` a database lost may have collected,
 /// `source` collecting by day: a run collects the day before it starts, or, catching up, up to
-/// [`CATCH_UP_DAYS`] before, so the days from that far before the first run lost to the day
-/// before the last, that the database holds no run of (`held`, the period's runs), from the
-/// source's first known collection (`first`) on. `None` when no such day is in the period.
+/// [`releve::CATCH_UP_DAYS`] before, so the days from that far before the first run lost to the
+/// day before the last, that the database holds no successful run of (`held`, the period's
+/// runs). A source whose runs the database held before the stretch is counted from its first
+/// known collection (`first`); one it held none of, from the day before its first run noted
+/// (a new source's first run collects yesterday alone). `None` when no such day is in the
+/// period.
 fn days_lost(
     source: &releve::store::restored::LostSource,
     until: DateTime<Utc>,
@@ -618,13 +621,17 @@ fn days_lost(
     first: Option<DateTime<Utc>>,
     period: &ReportPeriod,
 ) -> Option<chrono::NaiveDate> {
-    let began = source
-        .after
-        .or(source.from)
-        .unwrap_or(until - chrono::TimeDelta::days(90));
-    let from = (began.date_naive() - chrono::Days::new(CATCH_UP_DAYS))
-        .max(period.first_day)
-        .max(first.map_or(chrono::NaiveDate::MIN, |first| first.date_naive()));
+    let earliest = match (source.after, source.from) {
+        (Some(after), _) => {
+            let first_day = first
+                .filter(|first| *first <= after)
+                .map_or(chrono::NaiveDate::MIN, |first| first.date_naive());
+            (after.date_naive() - chrono::Days::new(releve::CATCH_UP_DAYS)).max(first_day)
+        }
+        (None, Some(from)) => from.date_naive() - chrono::Days::new(1),
+        (None, None) => (until - chrono::TimeDelta::days(90)).date_naive(),
+    };
+    let from = earliest.max(period.first_day);
     let last = (source.until.date_naive() - chrono::Days::new(1))
         .min(period.end_day - chrono::Days::new(1));
     let held_days: BTreeSet<chrono::NaiveDate> = held
@@ -632,7 +639,7 @@ fn days_lost(
             data.runs
                 .iter()
                 .filter(|run| run.error.is_none())
-                .filter_map(|run| run.day)
+                .filter_map(crate::query::CollectionRun::collected_day)
                 .collect()
         })
         .unwrap_or_default();
@@ -641,10 +648,6 @@ fn days_lost(
         .filter(|day| !held_days.contains(day))
         .last()
 }
-
-/// How many days back a collector run of a source collecting by day catches up the days it
-/// missed (see the collector's France Travail catch-up).
-const CATCH_UP_DAYS: u64 = 7;
 
 /// Writes the report all at once (see [`releve::rawfile::replace_file`]): a reader never sees
 /// a partial report, and a failed write leaves no temporary file.

@@ -353,3 +353,52 @@ async fn a_source_broken_all_day_does_not_make_another_sources_outage_read_as_th
         "two sources failing each for its own reason, one of them all day, are told as the machine's network failing them together: {cover}"
     );
 }
+
+/// The train from 14:00 to 17:00 again, its captive portal failing meteo's and station's runs
+/// together, on a laptop whose third source, `quakes`, was paused the day before
+/// (`enabled = false`, its last run the day before at noon): no collection of it was due on
+/// the train, so none failed. The cover does not say that every source failed at once (the
+/// README: "two sources or more, those collecting by day or of daily values left out"), and
+/// its next line blames meteo and station each for the collections the network lost: a
+/// source paused keeps the line off for good, as it has no failure to match.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_paused_before_the_period_does_not_hide_every_other_failing_together() {
+    let start = golden::day_start();
+    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let on_the_train = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+        for source in ["meteo", "station"] {
+            let error = on_the_train.then_some(portal);
+            runs.push(golden::run(
+                source,
+                at,
+                u64::from(!on_the_train),
+                None,
+                error,
+            ));
+        }
+        if at < start - Duration::hours(12) {
+            runs.push(golden::run("quakes", at, 1, None, None));
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/quakes\"\nevery = \"15m\"\nenabled = false\nrecords = \"features\"\nkey = \"id\"\ntime = \"time\"\nnumeric = [\"mag\"]\n"
+    );
+    let cover = day_cover("laptoptrainpaused", &runs, &config).await;
+    assert!(
+        cover.contains("Every source's collections failed at once"),
+        "meteo and station, the only sources collecting, failed together on the train, not said as the network's because quakes, paused the day before, did not fail then: {cover}"
+    );
+}

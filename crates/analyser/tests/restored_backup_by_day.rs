@@ -253,3 +253,175 @@ async fn the_days_a_catch_up_collected_in_runs_a_restore_lost_are_said_lost() {
         );
     }
 }
+
+/// `quakes`, collected every 6 hours, with which the installation began.
+const QUAKES: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "quakes"
+kind = "http_json"
+url = "http://127.0.0.1:9/quakes"
+every = "6h"
+records = "features"
+key = "id"
+time = "properties.time"
+"#;
+
+/// France Travail added to an installation that collected `quakes` alone: its first two runs
+/// (collecting the days before) are summarised, then the server dies and last week's backup,
+/// taken before France Travail was added, is restored. The summariser says the runs of
+/// `offres` lost, and the raw folder noted them from its first run on. The next morning's run
+/// is stored after the restore. The report of the day collected by France Travail's first run
+/// (lost with its offers) says nothing of the loss: the days lost are counted from the
+/// source's first collection the database holds, which is the run after the restore, so none
+/// is found; the day reads as one before the source's first collection, its offers never
+/// collected.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_days_collected_by_the_first_runs_of_a_source_a_restore_lost_are_said_lost() {
+    let install = Installation::new("restored-by-day-new-source", QUAKES);
+    let raw = install.raw();
+    let today = Utc::now().date_naive();
+    let day = |back: i64| today - TimeDelta::days(back);
+    let six = TimeDelta::hours(6);
+    let mut at = day(9).and_hms_opt(0, 0, 0).expect("time").and_utc();
+    while at < day(5).and_hms_opt(0, 0, 0).expect("time").and_utc() {
+        let features = vec![serde_json::json!({
+            "id": format!("q-{}", at.format("%Y%m%d%H")),
+            "properties": {"time": (at - TimeDelta::minutes(5)).timestamp_millis()},
+        })];
+        common::installation::land(&raw, "quakes", at, features, six.num_seconds());
+        at += six;
+    }
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+
+    // France Travail added: its first two runs, each summarised as it lands.
+    let offres = CONFIG.replace("[report]\ntimezone = \"UTC\"\n", "");
+    install.configure(&format!("{QUAKES}{offres}"));
+    land_run_of(&raw, day(4));
+    install.summarise();
+    land_run_of(&raw, day(3));
+    install.summarise();
+
+    // The backup restored; the next run waited in raw/.
+    install.copy(&backup, &install.database).await;
+    land_run_of(&raw, day(2));
+    let said = install.summarise();
+    let said = String::from_utf8_lossy(&said.stderr).into_owned();
+    assert!(
+        said.contains("restored from an older backup") && said.contains("`offres`"),
+        "the restore and the runs of `offres` lost are said:\n{said}"
+    );
+
+    let first_day = day(4).to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &first_day,
+        ],
+    );
+    let text = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        text.contains("missing from this report"),
+        "the report of {first_day}, collected by the first run of `offres`, which the restored \
+         database lost with its offers, does not say so (the days lost are looked for from the \
+         first run the database holds, {}, after the restore):\n{text}",
+        day(2)
+    );
+}
+
+/// The run at the start of `day + 1`, collecting `day`, as relevé wrote France Travail's run
+/// metrics before 30 November 2026: without `day` (such a run collected the UTC day before the
+/// one it started, as the report reads it).
+fn land_run_of_before_day_was_noted(raw: &Path, day: NaiveDate) {
+    let started = (day + TimeDelta::days(1))
+        .and_hms_opt(0, 0, 30)
+        .expect("time")
+        .and_utc();
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let offers: Vec<serde_json::Value> = (0..12)
+        .map(|i| {
+            let created = midnight + TimeDelta::hours(2 * i) + TimeDelta::minutes(7);
+            serde_json::json!({
+                "id": format!("{day}-{i}"),
+                "dateCreation": created.format("%Y-%m-%dT%H:%M:%S.000Z").to_string(),
+            })
+        })
+        .collect();
+    let body = serde_json::to_vec(&offers).expect("JSON");
+    let name = releve::rawfile::land(raw, "offres", started, &body).expect("landed");
+    let metrics = serde_json::json!({
+        "source": "offres", "kind": "france_travail", "file": name.file_name(),
+        "started": started, "finished": started + TimeDelta::minutes(1), "duration_ms": 60_000,
+        "http_calls": 3, "retries": 0, "throttled": 0, "announced": 12,
+        "records": 12, "coverage": null, "shortfall": 0, "error": null, "every_s": 86_400,
+    });
+    releve::rawfile::write_metrics(raw, &name, &serde_json::to_vec(&metrics).expect("JSON"))
+        .expect("metrics");
+}
+
+/// An installation upgraded this week: the runs of France Travail stored before the upgrade
+/// carry no `day` (runs are kept 90 days, so for weeks after the upgrade the backups and the
+/// database hold such runs). The same restore as above: the backup's last run, at the start of
+/// day(3), collected day(4), and the database holds it and its offers. The report of day(4)
+/// says its collections and records missing, its table `–`: the days the database holds are
+/// read from the runs' `day` alone, so a run without one (which the report otherwise reads
+/// as the day before it started) holds no day, and day(4) reads as collected by a run lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_day_held_by_a_run_stored_before_runs_named_their_day_is_not_said_lost() {
+    let install = Installation::new("restored-by-day-legacy", CONFIG);
+    let raw = install.raw();
+    let today = Utc::now().date_naive();
+    let day = |back: i64| today - TimeDelta::days(back);
+    for back in (4..=8).rev() {
+        land_run_of_before_day_was_noted(&raw, day(back));
+    }
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    land_run_of(&raw, day(3));
+    install.summarise();
+    land_run_of(&raw, day(2));
+    install.summarise();
+    install.copy(&backup, &install.database).await;
+    land_run_of(&raw, day(1));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    let held_day = day(4).to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &held_day,
+        ],
+    );
+    let text = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        !text.contains("missing from this report")
+            && !text.contains("MongoDB lost the runs of this period"),
+        "the report of {held_day}, collected by the run at {}'s start that the restored backup \
+         holds (with its offers, stored before runs carried `day`), says its collections and \
+         records missing:\n{text}",
+        day(3)
+    );
+}

@@ -54,9 +54,7 @@ pub fn retries_end(source: &Source, scheduled_from: DateTime<Utc>) -> DateTime<U
     scheduled_from + every - margin
 }
 
-/// How many days back, `yesterday` included, a per-day source catches up on days it missed
-/// while the collector was not running, or failed.
-pub const CATCH_UP_DAYS: u64 = 7;
+pub use releve::CATCH_UP_DAYS;
 
 /// The newest day of the last [`CATCH_UP_DAYS`] up to `yesterday` that a per-day source has
 /// not landed, counting only days after its first landed day (a new source starts with

@@ -51,7 +51,8 @@ pub mod restored;
 mod trust;
 
 pub use counts::{count, hour_start, optional_count};
-pub use deadline::{ANSWER_WAIT, answered};
+use deadline::ANSWER_WAIT;
+pub use deadline::answered;
 pub use documents::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, StoredRun,
     ValueCount, bson_date, chrono_date, hour_of, run_document,

@@ -29,9 +29,9 @@ pub struct Failing {
 /// proxy, a connection down), not each API. The sources' stretches must begin and end
 /// together, within an hour or the longer of two sources' intervals: a source broken all
 /// period (a key expired) beside another's outage of an afternoon is no stretch together. A
-/// source never run here, or whose failures are not told (one collecting by day, or of daily
-/// values), is left out.
-pub fn together<'a>(
+/// source never run here, disabled, or whose failures are not told (one collecting by day, or
+/// of daily values), is left out.
+pub(crate) fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a super::Completeness)>,
 ) -> Vec<Silence> {
     let told: Vec<(Duration, &[Failing])> = sources
@@ -39,7 +39,10 @@ pub fn together<'a>(
         .filter(|(source, c)| {
             !source.collects_by_day()
                 && source.resolution != releve::Resolution::Day
-                && !matches!(c.health, super::Health::Skipped | super::Health::Never)
+                && !matches!(
+                    c.health,
+                    super::Health::Skipped | super::Health::Never | super::Health::Disabled
+                )
         })
         .map(|(source, c)| (source.every.as_chrono(), c.failing.as_slice()))
         .collect();

@@ -377,8 +377,15 @@ async fn asked_again(proxy: &Proxy, target: &str, login: Login) -> Option<Refusa
 /// comma-separated: `Negotiate, NTLM, Basic realm="campus"`): the first word of each part, when
 /// it is a token and no `name=value` parameter of the challenge before.
 fn challenge_schemes(value: &str) -> Vec<String> {
-    value
-        .split(',')
+    // Commas within a quoted parameter (`realm="Campus, Main Site"`) part nothing.
+    let mut quoted = false;
+    let parts = value.split(|c: char| {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        c == ',' && !quoted
+    });
+    parts
         .filter_map(|part| part.split_whitespace().next())
         .filter(|word| {
             word.chars()
@@ -391,6 +398,17 @@ fn challenge_schemes(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::{challenge_schemes, readable, without_credentials};
+
+    /// A Digest proxy whose realm holds a comma (`realm="Campus, Main Site"`): the words after
+    /// the comma inside the quotes are no challenge, yet `Main` is read as a scheme, and the
+    /// collector's line says the proxy "asks for a Digest or Main login for a tunnel to …".
+    #[test]
+    fn a_comma_inside_a_quoted_realm_is_not_read_as_another_login_scheme() {
+        assert_eq!(
+            challenge_schemes(r#"Digest realm="Campus, Main Site", qop="auth", nonce="abc""#),
+            ["Digest"]
+        );
+    }
 
     #[test]
     fn each_challenge_of_a_proxy_authenticate_value_is_read() {

@@ -195,6 +195,35 @@ mod tests {
         assert_eq!(collected.hints.dropped_nothing, ["`contact`"]);
     }
 
+    /// A `drop` listing a field and one of its members (`contact` and `contact.courriel`, the
+    /// second written first and `contact` added later to drop the rest) removes both from every
+    /// record: nothing lands. Yet `contact.courriel` is said to have removed nothing, "no record
+    /// holds them … misspelt? … look for it in the landed file": `contact` went first, so its
+    /// member was already gone. Every run warns of a path that is right and did its work.
+    #[test]
+    fn a_drop_path_within_another_dropped_is_not_told_as_removing_nothing() {
+        let source = crate::testing::configured(
+            "[[source]]\nname = \"reviews\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/r\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\ndrop = [\"contact\", \"contact.courriel\"]\n",
+        );
+        let mut set = RecordSet::new(&source);
+        set.append(vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "contact": {"nom": "C. Martin", "courriel": "c.martin@example.fr"}}),
+            json!({"id": 2, "t": "2026-11-21T10:05:00Z", "contact": {"nom": "P. Durand", "courriel": "p.durand@example.fr"}}),
+        ]);
+        let collected = set.into_collected(2).expect("landed");
+        let landed = String::from_utf8(collected.body.clone()).expect("text");
+        assert!(
+            !landed.contains("courriel"),
+            "nothing of `contact` lands: {landed}"
+        );
+        assert!(
+            collected.hints.dropped_nothing.is_empty(),
+            "`contact.courriel`, held by every record and removed with `contact`, is said to have \
+             removed nothing: {:?}",
+            collected.hints.dropped_nothing
+        );
+    }
+
     #[test]
     fn a_record_served_again_alike_is_kept_once_and_different_ones_under_its_key_are_all_kept() {
         let source = source();

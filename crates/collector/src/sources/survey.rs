@@ -448,10 +448,20 @@ fn fingerprint(key: &str) -> [u64; 2] {
 /// `removed`, the bits [`super::records::drop_fields`] returned, all records together. An
 /// array's item is told apart (see [`Hints::items_not_dropped`]).
 pub(crate) fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String> {
+    // A path within another dropped path (`contact.courriel` beside `contact`) finds nothing
+    // left to remove.
+    let within_another = |path: &FieldPath| {
+        dropped.iter().any(|other| {
+            path.as_str()
+                .strip_prefix(other.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    };
     dropped
         .iter()
         .enumerate()
         .filter(|(index, _)| *index < 64 && removed & (1 << index) == 0)
+        .filter(|(_, path)| !within_another(path))
         .filter(|(_, path)| {
             path.segments()
                 .last()

@@ -369,6 +369,11 @@ fn enabled_by_default() -> bool {
     true
 }
 
+/// How many days back, yesterday included, a source collecting by day (France Travail) catches
+/// up on days it missed while the collector was not running, or failed: a run may collect any of
+/// them.
+pub const CATCH_UP_DAYS: u64 = 7;
+
 impl Source {
     /// Records dated past this time with a time written without an offset are a sign of an
     /// API writing its local time: [`LOCAL_TIME_MARGIN`] after `now`, or never for a

@@ -88,7 +88,11 @@ pub async fn collect(
         })?;
     let mut survey = survey_landed(source, &body)?;
     if offers > 0 {
-        survey.hints.dropped_nothing = survey::dropped_nothing(&dropped, removed);
+        // Of the `drop` written in the table: the default `contact` is no misspelling when a
+        // day's offers carry none.
+        if source.drop.is_some() {
+            survey.hints.dropped_nothing = survey::dropped_nothing(&dropped, removed);
+        }
     }
     Ok(Collected {
         body,
