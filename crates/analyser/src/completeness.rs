@@ -20,6 +20,13 @@ mod steps;
 use expected::expected;
 use steps::{elapsed_steps, off_stretches};
 
+/// Whether a source's runs tell its hours: when they ran, failed or were disabled is when it
+/// collected or not. Not of one collecting by day (France Travail: its runs are retried the next
+/// minutes and its days fetched again) nor of daily values (its API serves past days).
+pub(crate) fn runs_tell_hours(source: &releve::Source) -> bool {
+    !(source.collects_by_day() || source.resolution == releve::Resolution::Day)
+}
+
 /// A source's health when the report is generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {

@@ -25,16 +25,13 @@ async fn main() -> ExitCode {
         }
     };
     // A report is written whole or not at all, an export's `--output` alike.
-    let outcome = tokio::select! {
-        biased;
-        signal = releve::stop::requested() => {
+    let outcome = match releve::stop::or_stopped(run).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(code)) => return code,
+        Err(signal) => {
             releve::logging::failure_line("analyser", &releve::stop::stopped_by(signal));
             return ExitCode::FAILURE;
         }
-        outcome = run => match outcome {
-            Ok(outcome) => outcome,
-            Err(code) => return code,
-        },
     };
     match outcome {
         Ok(code) => code,

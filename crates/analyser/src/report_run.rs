@@ -299,53 +299,7 @@ async fn write_period(
     };
     // Of a stretch the database lost: its collections and records missing from the report,
     // not missing from the world, and each source's counted from where its runs lost end.
-    let mut lost_runs = Vec::new();
-    let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
-    // A source collecting by day (France Travail) collects days, not the time it runs: its
-    // runs lost collected the days of the period the database holds no run of (see
-    // `days_lost`).
-    let by_day = |name: &str| {
-        config
-            .source(name)
-            .filter(|source| source.collects_by_day())
-    };
-    let mut last_day_lost: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
-    for lost in &lost {
-        let mut overlapping: Vec<_> = lost
-            .overlapping(period.start(), period.end())
-            .into_iter()
-            .filter(|source| by_day(&source.name).is_none())
-            .collect();
-        for source in &lost.sources {
-            if by_day(&source.name).is_none() {
-                continue;
-            }
-            let held = data.get(&source.name);
-            let first = first_runs.get(&source.name).copied();
-            if let Some(day) = days_lost(source, lost.until, held, first, &period) {
-                overlapping.push(source);
-                let day = day.and_time(chrono::NaiveTime::MIN).and_utc();
-                let last = last_day_lost.entry(source.name.clone()).or_insert(day);
-                *last = (*last).max(day);
-            }
-        }
-        if overlapping.is_empty() {
-            continue;
-        }
-        lost_runs.push(format!(
-            "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
-            lost.fact_of(&overlapping)
-        ));
-        for source in overlapping {
-            // Of a source collecting by day, counted from the day after the last one lost.
-            let last = last_day_lost
-                .get(&source.name)
-                .copied()
-                .unwrap_or(source.until);
-            let until = lost_until.entry(source.name.clone()).or_insert(last);
-            *until = (*until).max(last);
-        }
-    }
+    let (lost_runs, lost_until) = lost_in_period(&lost, config, &data, &first_runs, &period);
     let problems: Vec<String> = unread.lines().into_iter().chain(raw_problems).collect();
     // A refused table's runs and records are read by nobody here: its source may have
     // collected long before, so the period is reported, its cover saying the table is refused.
@@ -604,6 +558,67 @@ fn credentials_missing(config: &Config) -> BTreeSet<String> {
         .filter(|source| releve::credentials::missing_for(source).is_some())
         .map(|source| source.name.clone())
         .collect()
+}
+
+/// What the report of `period` says of the stretches a database lost (`lost`), one line per
+/// stretch overlapping it, and from when each source's collections are counted there: after
+/// its last run lost, or, of a source collecting by day, after the last day of the period that
+/// a run lost may have collected (see [`days_lost`]).
+fn lost_in_period(
+    lost: &[releve::store::restored::LostRuns],
+    config: &Config,
+    data: &BTreeMap<String, SourceData>,
+    first_runs: &BTreeMap<String, DateTime<Utc>>,
+    period: &ReportPeriod,
+) -> (Vec<String>, BTreeMap<String, DateTime<Utc>>) {
+    let mut lost_runs = Vec::new();
+    let mut lost_until: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    // A source collecting by day (France Travail) collects days, not the time it runs: its
+    // runs lost collected the days of the period the database holds no run of (see
+    // `days_lost`).
+    let by_day = |name: &str| {
+        config
+            .source(name)
+            .is_some_and(releve::Source::collects_by_day)
+    };
+    let mut last_day_lost: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+    for lost in lost {
+        let mut overlapping: Vec<_> = lost
+            .overlapping(period.start(), period.end())
+            .into_iter()
+            .filter(|source| !by_day(&source.name))
+            .collect();
+        for source in &lost.sources {
+            if !by_day(&source.name) {
+                continue;
+            }
+            let held = data.get(&source.name);
+            let first = first_runs.get(&source.name).copied();
+            if let Some(day) = days_lost(source, lost.until, held, first, period) {
+                overlapping.push(source);
+                let day = day.and_time(chrono::NaiveTime::MIN).and_utc();
+                let last = last_day_lost.entry(source.name.clone()).or_insert(day);
+                *last = (*last).max(day);
+            }
+        }
+        if overlapping.is_empty() {
+            continue;
+        }
+        lost_runs.push(format!(
+            "{}: this period's collections and records of that stretch are missing from this report, not uncollected",
+            lost.fact_of(&overlapping)
+        ));
+        for source in overlapping {
+            // Of a source collecting by day, counted from the day after the last one lost.
+            let last = last_day_lost
+                .get(&source.name)
+                .copied()
+                .unwrap_or(source.until);
+            let until = lost_until.entry(source.name.clone()).or_insert(last);
+            *until = (*until).max(last);
+        }
+    }
+    (lost_runs, lost_until)
 }
 
 /// The last of the days of `period` that the runs of `source` a database lost may have collected,

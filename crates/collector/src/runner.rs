@@ -440,11 +440,9 @@ async fn collect_and_land(
     let span = tracing::error_span!("collect", source = %source.name);
     // A signal asking the collector to stop ends the collection as a failure would: recorded,
     // its state saved and its lock released, within a moment.
-    let collected = tokio::select! {
-        biased;
-        signal = releve::stop::requested() => Err(sources::SourceError::Stopped(signal)),
-        collected = sources::collect(&ctx, source).instrument(span) => collected,
-    };
+    let collected = releve::stop::or_stopped(sources::collect(&ctx, source).instrument(span))
+        .await
+        .unwrap_or_else(|signal| Err(sources::SourceError::Stopped(signal)));
     if let Some(bar) = &ctx.progress {
         bar.finish_and_clear();
     }

@@ -56,6 +56,16 @@ pub async fn requested() -> &'static str {
     }
 }
 
+/// `work`'s outcome, or the signal that asked this process to stop before it ended (`work`
+/// dropped then, as on an early return: its locks released).
+pub async fn or_stopped<T>(work: impl Future<Output = T>) -> Result<T, &'static str> {
+    tokio::select! {
+        biased;
+        signal = requested() => Err(signal),
+        done = work => Ok(done),
+    }
+}
+
 /// What a run cut short by `signal` says of itself.
 pub fn stopped_by(signal: &str) -> String {
     format!(

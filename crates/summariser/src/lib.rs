@@ -280,11 +280,9 @@ impl SummariseError {
 /// past its deadline (see [`releve::store::answered`]).
 pub async fn run(options: &Options) -> Result<Outcome, SummariseError> {
     // Dropped at a signal as at a deadline: what MongoDB acknowledged stays, the rest waits.
-    tokio::select! {
-        biased;
-        signal = releve::stop::requested() => Err(SummariseError::Stopped(signal)),
-        done = releve::store::answered(summarise(options)) => done,
-    }
+    releve::stop::or_stopped(releve::store::answered(summarise(options)))
+        .await
+        .unwrap_or_else(|signal| Err(SummariseError::Stopped(signal)))
 }
 
 async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {

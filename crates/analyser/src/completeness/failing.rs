@@ -37,8 +37,7 @@ pub(crate) fn together<'a>(
     let told: Vec<(Duration, &[Failing])> = sources
         .into_iter()
         .filter(|(source, c)| {
-            !source.collects_by_day()
-                && source.resolution != releve::Resolution::Day
+            super::runs_tell_hours(source)
                 && !matches!(
                     c.health,
                     super::Health::Skipped | super::Health::Never | super::Health::Disabled
@@ -100,7 +99,7 @@ pub(super) fn failing_stretches(
     (from, until): (DateTime<Utc>, DateTime<Utc>),
     cut: &[(DateTime<Utc>, DateTime<Utc>)],
 ) -> Vec<Failing> {
-    if source.collects_by_day() || source.resolution == releve::Resolution::Day {
+    if !super::runs_tell_hours(source) {
         return Vec::new();
     }
     let mut stretches = Vec::new();

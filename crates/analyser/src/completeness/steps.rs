@@ -27,7 +27,7 @@ pub(super) fn off_stretches(
     expected_from: ExpectedFrom,
     until: Option<DateTime<Utc>>,
 ) -> Vec<Stretch> {
-    let runs_tell = !(source.collects_by_day() || source.resolution == Resolution::Day);
+    let runs_tell = super::runs_tell_hours(source);
     let mut off: Vec<Stretch> = data
         .disabled
         .iter()

@@ -235,7 +235,7 @@ fn disabled_stretches(
     period: &ReportPeriod,
     generated: DateTime<Utc>,
 ) -> Vec<Disabled> {
-    if source.collects_by_day() || source.resolution == Resolution::Day {
+    if !crate::completeness::runs_tell_hours(source) {
         return Vec::new();
     }
     let mut stretches = completeness.disabled.clone();
