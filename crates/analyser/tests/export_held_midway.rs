@@ -90,7 +90,7 @@ fn an_export_to_standard_output_held_after_its_first_rows_does_not_say_nothing_w
         String::from_utf8_lossy(&stored.stderr)
     );
 
-    let front = common::front::Front::start("stalled_getmore.py", &[]);
+    let front = common::front::Front::start("stalled_queries.py", &[Path::new("getmore")]);
     let uri = format!("mongodb://127.0.0.1:{}/?socketTimeoutMS=2000", front.port);
     let mut analyser = Command::new(env!("CARGO_BIN_EXE_analyser"));
     analyser

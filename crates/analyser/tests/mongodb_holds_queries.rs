@@ -204,3 +204,51 @@ fn a_stage_waiting_for_mongodb_stops_at_sigterm_and_keeps_its_files() {
         .count();
     assert_eq!(kept, 1, "the landed file waits for the next run");
 }
+
+/// A MongoDB that answers the driver's heartbeats (its monitoring connection) but holds the
+/// handshake of the connection an operation opens: the driver bounds only the TCP and TLS part
+/// of making a connection (`connectTimeoutMS`), so the wait counts from when an operation asks
+/// for a connection, not from when it is handed over (found by the review of the deadline).
+#[test]
+fn a_summariser_run_whose_new_connection_mongodb_holds_gives_up_after_its_wait_and_keeps_the_files()
+{
+    let dir = checkout();
+    let front = common::front::Front::start("stalled_queries.py", &[Path::new("handshakes")]);
+    let mut summariser = Command::new(testkit::binary("summariser"));
+    summariser.args(["--mongodb-uri", &stalled_uri(&front), "--database", "held"]);
+    let output = within_a_minute(summariser, dir.path());
+    let stderr = said(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("MongoDB at mongodb://127.0.0.1:{}/", front.port))
+            && stderr.contains("no file was deleted whose data MongoDB had not acknowledged"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    let kept = std::fs::read_dir(dir.path().join("raw/feed"))
+        .expect("raw/feed")
+        .count();
+    assert_eq!(kept, 1, "the landed file waits for the next run");
+}
+
+#[test]
+fn a_report_whose_new_connection_mongodb_holds_gives_up_after_its_wait_and_writes_nothing() {
+    let dir = checkout();
+    let front = common::front::Front::start("stalled_queries.py", &[Path::new("handshakes")]);
+    let mut analyser = Command::new(env!("CARGO_BIN_EXE_analyser"));
+    analyser.args([
+        "report",
+        "--mongodb-uri",
+        &stalled_uri(&front),
+        "--database",
+        "held",
+    ]);
+    let output = within_a_minute(analyser, dir.path());
+    let stderr = said(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no report was written")
+            && stderr.contains(&format!("MongoDB at mongodb://127.0.0.1:{}/", front.port)),
+        "{stderr}"
+    );
+}
