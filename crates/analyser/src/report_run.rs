@@ -638,9 +638,12 @@ fn days_lost(
 ) -> Option<chrono::NaiveDate> {
     let earliest = match (source.after, source.from) {
         (Some(after), _) => {
+            // Given as its first day's midnight on the report's clock.
             let first_day = first
                 .filter(|first| *first <= after)
-                .map_or(chrono::NaiveDate::MIN, |first| first.date_naive());
+                .map_or(chrono::NaiveDate::MIN, |first| {
+                    first.with_timezone(&period.tz).date_naive()
+                });
             (after.date_naive() - chrono::Days::new(releve::CATCH_UP_DAYS)).max(first_day)
         }
         (None, Some(from)) => from.date_naive() - chrono::Days::new(1),

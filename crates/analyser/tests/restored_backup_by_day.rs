@@ -425,3 +425,73 @@ async fn a_day_held_by_a_run_stored_before_runs_named_their_day_is_not_said_lost
         day(3)
     );
 }
+
+/// The installation's report clock east of UTC, where a day starts the day before in UTC.
+const AUCKLAND: &str = r#"
+[report]
+timezone = "Pacific/Auckland"
+
+[[source]]
+name = "offres"
+kind = "france_travail"
+url = "http://127.0.0.1:9"
+every = "1d"
+key = "id"
+time = "dateCreation"
+"#;
+
+/// An installation in Auckland that began collecting France Travail five days before its
+/// backup: its first run collected day(8), and the backup holds the runs up to the one that
+/// collected day(4). The runs of the next two days are lost to the restore. The report of
+/// day(9), the day before the source's first collection (no run of relevé ever collected it),
+/// says on its cover that "this period's collections and records of that stretch are missing
+/// from this report, not uncollected": `days_lost` takes the source's first collection
+/// (`first_runs`, the start of its first day in Auckland: 11:00 UTC the day before) by its UTC
+/// date, a day early. The same installation in UTC says nothing of the kind.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_before_the_first_collection_is_not_said_lost_east_of_utc() {
+    let install = Installation::new("restored-by-day-auckland", AUCKLAND);
+    let raw = install.raw();
+    let today = Utc::now().date_naive();
+    let day = |back: i64| today - TimeDelta::days(back);
+    for back in (4..=8).rev() {
+        land_run_of(&raw, day(back));
+    }
+    install.summarise();
+    let backup = format!("{}_backup", install.database);
+    install.copy(&install.database, &backup).await;
+    land_run_of(&raw, day(3));
+    install.summarise();
+    land_run_of(&raw, day(2));
+    install.summarise();
+    install.copy(&backup, &install.database).await;
+    land_run_of(&raw, day(1));
+    let said = install.summarise();
+    assert!(
+        String::from_utf8_lossy(&said.stderr).contains("restored from an older backup"),
+        "the restore is said"
+    );
+
+    let before_first = day(9).to_string();
+    let printed = common::analyser_ok(
+        install.root(),
+        &[
+            "--mongodb-uri",
+            &install.uri,
+            "--database",
+            &install.database,
+            "--raw-dir",
+            "raw",
+            "--date",
+            &before_first,
+        ],
+    );
+    let text = common::flat(&common::text(Path::new(printed.trim())));
+    assert!(
+        !text.contains("missing from this report")
+            && !text.contains("MongoDB lost the runs of this period"),
+        "the report of {before_first}, the day before offres' first collection ({}), which no \
+         run ever collected, says its collections and records missing, lost to the restore:\n{text}",
+        day(8)
+    );
+}

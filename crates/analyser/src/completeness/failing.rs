@@ -29,42 +29,64 @@ pub struct Failing {
 /// proxy, a connection down), not each API. The sources' stretches must begin and end
 /// together, within an hour or the longer of two sources' intervals: a source broken all
 /// period (a key expired) beside another's outage of an afternoon is no stretch together. A
-/// source never run here, disabled, or whose failures are not told (one collecting by day, or
-/// of daily values), is left out.
+/// source never run here, or whose failures are not told (one collecting by day, or of daily
+/// values), is left out; so is, of a stretch, a source disabled during any of it (whatever it
+/// is now: one disabled after collecting through the stretch took part in it).
 pub(crate) fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a super::Completeness)>,
 ) -> Vec<Silence> {
-    let told: Vec<(Duration, &[Failing])> = sources
+    let told: Vec<(Duration, &super::Completeness)> = sources
         .into_iter()
         .filter(|(source, c)| {
             super::runs_tell_hours(source)
-                && !matches!(
-                    c.health,
-                    super::Health::Skipped | super::Health::Never | super::Health::Disabled
-                )
+                && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
-        .map(|(source, c)| (source.every.as_chrono(), c.failing.as_slice()))
+        .map(|(source, c)| (source.every.as_chrono(), c))
         .collect();
-    let Some(((every, first), others)) = told.split_first().filter(|_| told.len() >= 2) else {
-        return Vec::new();
+    // Disabled now with no run known of it (none in the period or just before), or since a
+    // collection due before the stretch ended, or in a stretch of the period overlapping it.
+    let disabled_in = |c: &super::Completeness, stretch: &Silence| {
+        c.disabled_after == Some(None)
+            || c.disabled_due.is_some_and(|due| due < stretch.until)
+            || c.disabled
+                .iter()
+                .any(|off| off.from < stretch.until && off.until > stretch.from)
     };
-    first
-        .iter()
-        .filter_map(|failing| {
+    let mut found: Vec<Silence> = Vec::new();
+    for (every, c) in &told {
+        for failing in &c.failing {
+            let taking_part: Vec<&(Duration, &super::Completeness)> = told
+                .iter()
+                .filter(|(_, other)| !disabled_in(other, &failing.stretch))
+                .collect();
+            if taking_part.len() < 2 {
+                continue;
+            }
             let mut common = failing.stretch;
-            for (other_every, other) in others {
+            let all = taking_part.iter().all(|(other_every, other)| {
                 let near = SHORTEST.max(*every).max(*other_every);
                 let alike = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).abs() <= near;
-                let matched = other.iter().find(|other| {
+                let matched = other.failing.iter().find(|other| {
                     alike(other.stretch.from, failing.stretch.from)
                         && alike(other.stretch.until, failing.stretch.until)
-                })?;
-                common.from = common.from.max(matched.stretch.from);
-                common.until = common.until.min(matched.stretch.until);
+                });
+                if let Some(matched) = matched {
+                    common.from = common.from.max(matched.stretch.from);
+                    common.until = common.until.min(matched.stretch.until);
+                }
+                matched.is_some()
+            });
+            // Found once, from whichever source's stretch comes first.
+            let known = found
+                .iter()
+                .any(|other| other.from < common.until && other.until > common.from);
+            if all && !known && common.until - common.from >= SHORTEST {
+                found.push(common);
             }
-            (common.until - common.from >= SHORTEST).then_some(common)
-        })
-        .collect()
+        }
+    }
+    found.sort_by_key(|stretch| stretch.from);
+    found
 }
 
 /// The shortest stretch of failures shaded of a source collected every `interval`: an hour,
