@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use mongodb::bson::{self, Document, doc};
 use mongodb::options::{
-    Acknowledgment, ClientOptions, IndexOptions, ReadPreference, SelectionCriteria, WriteConcern,
+    Acknowledgment, ClientOptions, ConnectionString, IndexOptions, ReadPreference,
+    SelectionCriteria, WriteConcern,
 };
 use mongodb::{Client, Database, IndexModel};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,10 @@ pub const DEFAULT_DATABASE: &str = "releve";
 pub const TOP_CATEGORY_VALUES: usize = 20;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long an operation of a run waits for a server to take it, once the first one was
+/// answered, unless the URI's `serverSelectionTimeoutMS` says: the driver's own default, which
+/// a replica set's election (a primary stepping down for maintenance, under 12 s) fits in.
+const ELECTION_WAIT: Duration = Duration::from_secs(30);
 /// How long `runs` documents are kept (a TTL index on `finished`).
 pub const RUNS_KEPT: Duration = Duration::from_secs(90 * 86_400);
 
@@ -377,7 +382,9 @@ async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Datab
     open_within(uri, database, options, Duration::MAX).await
 }
 
-/// [`open`], the ping given up after `wait`.
+/// [`open`], the ping given up after `wait`. The ping is sent by a client that gives a server
+/// seconds to answer (a server down is said at once); the run's operations then go through one
+/// that waits out an election (see [`ELECTION_WAIT`]), unless the URI sets its own wait.
 async fn open_within(
     uri: &str,
     database: &str,
@@ -387,15 +394,25 @@ async fn open_within(
     let shown = redact(uri);
     let mut options = options;
     let tls = TlsAsked::of(&options);
+    let asked = ConnectionString::parse(deadline::for_the_driver(uri).as_ref())
+        .ok()
+        .and_then(|asked| asked.server_selection_timeout);
     // Read by the driver as the client is made, then no more.
-    deadline::watch(&mut options, uri);
     let trusted = trust::machines_certificates(&mut options, &std::env::temp_dir())?;
-    let client = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause));
+    let mut working = options.clone();
+    working.server_selection_timeout = Some(asked.unwrap_or(ELECTION_WAIT));
+    deadline::watch(&mut options, uri);
+    deadline::watch(&mut working, uri);
+    let clients = Client::with_options(options)
+        .and_then(|first| Client::with_options(working).map(|working| (first, working)));
     drop(trusted);
-    let client = client?;
-    let db = client.database(database);
+    let (first, working) = clients.map_err(|cause| StoreError::bad_uri(uri, &cause))?;
+    let db = first.database(database);
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
-        Ok(Ok(_)) => return Ok(db),
+        Ok(Ok(_)) => {
+            shut_down(db).await;
+            return Ok(working.database(database));
+        }
         Ok(Err(cause)) => StoreError::unreachable(shown, &cause, tls),
         // A server was found (its heartbeats answered), and the ping held.
         Err(_) => StoreError::NoAnswer {
@@ -404,6 +421,7 @@ async fn open_within(
         },
     };
     shut_down(db).await;
+    shut_down(working.database(database)).await;
     Err(failed)
 }
 

@@ -176,6 +176,11 @@ pub(super) fn gist(cause: &mongodb::error::Error) -> String {
         format!(
             "{words}; the MongoDB user may not do this here: the summariser needs the `readWrite` role on its database"
         )
+    } else if words.contains("space quota") {
+        // MongoDB Atlas's shared tiers (code 8000, AtlasError): 512 MB on the free one.
+        format!(
+            "{words}; the database is full for its plan: delete old records (a source's `keep_days` keeps fewer from now on; see the README's Retention) or move to a larger plan"
+        )
     } else {
         words
     }
@@ -395,7 +400,15 @@ pub(super) fn why_unreachable(text: &str) -> Unreachable {
         )
     } else if holds(&["Connection refused"]) {
         Unreachable::Because("connection refused")
-    } else if holds(&["Connection reset by peer", "early eof", "UnexpectedEof"]) {
+    } else if holds(&[
+        "Connection reset by peer",
+        "early eof",
+        "UnexpectedEof",
+        // Atlas refusing an address its access list lacks: a fatal alert, or the connection
+        // closed before the TLS handshake ended.
+        "received fatal alert: InternalError",
+        "tls handshake eof",
+    ]) {
         Unreachable::Closed
     } else if holds(&["not valid for name", "NotValidForName"]) {
         Unreachable::Because(

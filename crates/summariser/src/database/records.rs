@@ -335,16 +335,36 @@ pub(super) async fn run_updates(
             reason: format!("the write concern cannot be sent: {err}"),
         }
     })?;
-    let answer = db
-        .run_command(command)
-        .await
-        .map_err(StoreError::command(action))?;
+    // A command is not retried by the driver as its write helpers are: a primary stepping
+    // down (a replica set's maintenance) is waited out here, the next attempt selecting the
+    // new one. The updates set values, so sent twice they leave what once would.
+    let mut attempts = 0;
+    let answer = loop {
+        attempts += 1;
+        match db.run_command(command.clone()).await {
+            Err(err) if attempts < 3 && primary_changing(&err) => {
+                tracing::debug!(error = %err, "The primary changed: the update is sent again.");
+            }
+            answer => break answer.map_err(StoreError::command(action))?,
+        }
+    };
     refusal(&answer).map_or(Ok(()), |reason| {
         Err(StoreError::Refused {
             action: action.to_owned(),
             reason,
         })
     })
+}
+
+/// Whether `err` tells of a primary stepping down or shutting down (the command may be sent
+/// again to the next primary), as the driver reads a retryable write's error.
+fn primary_changing(err: &mongodb::error::Error) -> bool {
+    const PRIMARY_CHANGING: [i32; 7] = [91, 189, 10107, 11600, 11602, 13435, 13436];
+    err.contains_label("RetryableWriteError")
+        || matches!(
+            err.kind.as_ref(),
+            mongodb::error::ErrorKind::Command(command) if PRIMARY_CHANGING.contains(&command.code)
+        )
 }
 
 /// An unordered `update` command of `updates` on `collection`, with `concern` when set.

@@ -1,0 +1,263 @@
+//! The summariser on MongoDB Atlas's free tier (M0), whose answers a Python front
+//! (`tests/fixtures/atlas_front.py`) gives before the shared test server: a primary stepping
+//! down during a run (Atlas's rolling maintenance), and writes refused over the space quota.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use common::{Workspace, quake, snapshot};
+use mongodb::bson::doc;
+
+/// A running `atlas_front.py`; killed when dropped.
+struct Front {
+    child: Child,
+    port: u16,
+}
+
+impl Front {
+    /// Starts the front before the shared test server, with its `setting` (JSON, see the
+    /// script).
+    fn start(setting: &serde_json::Value) -> Front {
+        let upstream = testkit::MongoServer::shared()
+            .uri()
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.trim_end_matches('/').parse::<u16>().ok())
+            .expect("the test server's port");
+        let mut child = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/atlas_front.py"))
+            .arg(upstream.to_string())
+            .arg(setting.to_string())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the front");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("its stdout"))
+            .read_line(&mut line)
+            .expect("its port");
+        let port = line.trim().parse().expect("a port");
+        Front { child, port }
+    }
+
+    /// The URI of the front as the one member of an Atlas replica set.
+    fn replica_set_uri(&self) -> String {
+        format!(
+            "mongodb://127.0.0.1:{}/?replicaSet=atlas-test-shard-0",
+            self.port
+        )
+    }
+
+    /// The URI of the front as a single server.
+    #[allow(dead_code)]
+    fn direct_uri(&self) -> String {
+        format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
+    }
+}
+
+impl Drop for Front {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Lands ten minutes of a `1m` USGS source (three new events a file), with their metrics.
+fn land_ten_minutes(ws: &Workspace, hour: u32) {
+    for minute in 0..10 {
+        let events = (0..3)
+            .map(|i| {
+                quake(
+                    &format!("us{hour}{minute}{i}"),
+                    (hour, minute),
+                    1.0 + f64::from(i),
+                )
+            })
+            .collect();
+        let landed = ws.land("usgs", (hour, minute, 0), &snapshot(events));
+        ws.metrics(&landed, 3, None);
+    }
+}
+
+/// What MongoDB holds of the workspace's `usgs` source: records, runs, and the records its
+/// hours count.
+async fn stored(ws: &Workspace) -> (u64, u64, i64) {
+    let db = ws.db().await;
+    let records = db
+        .collection::<mongodb::bson::Document>("records")
+        .count_documents(doc! {"source": "usgs"})
+        .await
+        .expect("records counted");
+    let runs = db
+        .collection::<mongodb::bson::Document>("runs")
+        .count_documents(doc! {"source": "usgs"})
+        .await
+        .expect("runs counted");
+    let counted = ws
+        .documents("hourly")
+        .await
+        .iter()
+        .filter(|hour| hour.get_str("source") == Ok("usgs"))
+        .map(common::count)
+        .sum();
+    (records, runs, counted)
+}
+
+/// Atlas's maintenance restarts the members of an M0 cluster one by one: the primary steps
+/// down and the set elects another within seconds. A write of that moment is answered
+/// `NotWritablePrimary` (10107, labelled `RetryableWriteError`), and the driver retries a
+/// retryable write once the new primary is found. The summariser sends its `update` commands
+/// (the hours' summaries, the records' last files) raw, through `run_command`, which the driver
+/// never retries: a step-down of a second at the summaries' update fails the hourly run
+/// (a cron mail "not primary"), where the same step-down at an insert is ridden over.
+#[tokio::test]
+async fn a_primary_stepping_down_at_the_summaries_update_does_not_fail_the_run() {
+    let ws = Workspace::new("atlasstepdownupdate");
+    land_ten_minutes(&ws, 4);
+    let front = Front::start(&serde_json::json!({
+        "rules": [],
+        "replica_set": {"step_down_at": "update", "collection": "hourly", "election_s": 1},
+    }));
+    let output = ws
+        .command(&front.replica_set_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(
+        output.status.success(),
+        "a step-down of 1 s, within the driver's wait for a primary, is ridden over: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
+/// An election of Atlas's rolling maintenance takes several seconds (MongoDB gives a median
+/// under 12 s). The driver retries an insert refused by the primary stepping down once it has
+/// found the new one, but the summariser gives every operation's server selection 3 s (its
+/// `serverSelectionTimeoutMS` unless the URI sets one), meant for a server that does not
+/// answer at all: the retry gives up before the election ends, and the run fails with
+/// "Error code 10107 (NotWritablePrimary): not primary". With the driver's own 30 s the same
+/// run succeeds.
+#[tokio::test]
+async fn an_election_of_several_seconds_mid_run_is_waited_for() {
+    let ws = Workspace::new("atlaselection");
+    land_ten_minutes(&ws, 4);
+    let front = Front::start(&serde_json::json!({
+        "rules": [],
+        "replica_set": {"step_down_at": "insert", "collection": "records", "election_s": 8},
+    }));
+    let output = ws
+        .command(&front.replica_set_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(
+        output.status.success(),
+        "an election of 8 s during an insert is waited for, the insert retried: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
+/// Over its 512 MB, an M0 cluster refuses every write with Atlas's error (its documented
+/// shape: a write error, code 8000, "you are over your space quota, using 513 MB of 512 MB").
+/// The files wait, as they should, but the line cron mails names an internal step ("noting
+/// pending hours of `usgs`") and Atlas's words alone: nothing says that relevé's data must
+/// shrink (a lower `keep_days`, applied to the stored records as the README's Retention shows,
+/// or old records deleted), so each hourly run mails the same line until someone finds out.
+#[tokio::test]
+async fn atlas_over_its_space_quota_says_how_to_free_space() {
+    let ws = Workspace::new("atlasquota");
+    land_ten_minutes(&ws, 3);
+    ws.summarise();
+    land_ten_minutes(&ws, 4);
+    let waiting = ws.remaining("usgs");
+    let over = serde_json::json!({"writeErrorEach": {
+        "code": 8000,
+        "errmsg": "you are over your space quota, using 513 MB of 512 MB",
+    }});
+    let front = Front::start(&serde_json::json!([
+        {"command": "insert", "reply": over},
+        {"command": "update", "reply": over},
+    ]));
+    let output = ws
+        .command(&front.direct_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), waiting, "the files wait: {errors}");
+    drop(front);
+    // Space freed: the next run stores the files that waited.
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(stored(&ws).await, (60, 20, 60), "nothing lost or doubled");
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {errors}");
+    assert!(
+        lines[0].contains("space quota") && lines[0].contains("keep_days"),
+        "the line says the database is full and how to free space (lower keep_days, delete old records): {}",
+        lines[0]
+    );
+}
+
+/// A loopback server answering each connection as Atlas answers an address its IP access list
+/// (Network Access) does not hold: with a fatal TLS alert, `internal_error`, to the driver's
+/// ClientHello (`alert`), or by closing the connection before any TLS (`!alert`).
+fn refusing_server(alert: bool) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            let Ok(mut connection) = connection else {
+                continue;
+            };
+            if alert {
+                let mut hello = [0u8; 16384];
+                let _ = connection.read(&mut hello);
+                // A TLS 1.2 alert record: fatal (2), internal_error (80).
+                let _ = connection.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80]);
+            }
+            let _ = connection.shutdown(std::net::Shutdown::Both);
+        }
+    });
+    port
+}
+
+/// A laptop carried from the campus network to home reaches Atlas from an address its IP
+/// access list does not hold. Atlas then answers the TLS handshake with a fatal
+/// `internal_error` alert (what Node's driver shows as "tlsv1 alert internal error"), or drops
+/// the connection before it ("disconnected before secure TLS connection was established").
+/// The README says a server closing each connection at once "is said so, with … an access
+/// list (MongoDB Atlas's Network Access)" advised where the URI asks for TLS; the summariser's
+/// line reads "is unreachable (no server answered in time): check the URI and that the server
+/// runs" for the alert, "(the TLS handshake failed)" for the drop: the URI is right, the server
+/// runs, and nothing names Network Access (only a reset connection is read as closed).
+#[test]
+fn an_address_atlas_does_not_allow_is_told_to_check_its_network_access() {
+    let ws = Workspace::new("atlasaccesslist");
+    land_ten_minutes(&ws, 4);
+    for alert in [true, false] {
+        let port = refusing_server(alert);
+        let uri = format!("mongodb://releve:secret@127.0.0.1:{port}/?tls=true&authSource=admin");
+        let output = ws.command(&uri).output().expect("summariser runs");
+        let errors = common::stderr(&output);
+        assert!(!output.status.success(), "{errors}");
+        assert_eq!(ws.remaining("usgs"), 20, "the files wait: {errors}");
+        assert!(
+            errors.contains("Network Access"),
+            "a TLS connection refused {} is said as one Atlas's access list may refuse: {errors}",
+            if alert {
+                "with an alert"
+            } else {
+                "before its handshake"
+            }
+        );
+    }
+}
