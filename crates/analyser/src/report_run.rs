@@ -596,7 +596,12 @@ fn lost_in_period(
             let first = first_runs.get(&source.name).copied();
             if let Some(day) = days_lost(source, lost.until, held, first, period) {
                 overlapping.push(source);
-                let day = day.and_time(chrono::NaiveTime::MIN).and_utc();
+                // Its midnight on the report's clock: a France Travail day counts in the report's
+                // day of that date, and its collections from the next.
+                let midnight = day.and_time(chrono::NaiveTime::MIN);
+                let day = chrono::TimeZone::from_local_datetime(&period.tz, &midnight)
+                    .earliest()
+                    .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc));
                 let last = last_day_lost.entry(source.name.clone()).or_insert(day);
                 *last = (*last).max(day);
             }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use releve::Source;
 
 use super::silence::Silence;
-use crate::query::CollectionRun;
+use crate::query::{CollectionRun, SourceData};
 
 /// The shortest stretch of failures shaded: a feed covering its past hour (USGS's) loses
 /// nothing to a few minutes of them, and a source collected hourly shows two failed runs.
@@ -24,63 +24,58 @@ pub struct Failing {
     pub error: Option<String>,
 }
 
-/// The stretches, of an hour or more, in which every source whose failures are told failed at
-/// once, when two or more are: what is most likely the machine's network (a captive portal, a
-/// proxy, a connection down), not each API. The sources' stretches must begin and end
-/// together, within an hour or the longer of two sources' intervals: a source broken all
-/// period (a key expired) beside another's outage of an afternoon is no stretch together. A
-/// source never run here, or whose failures are not told (one collecting by day, or of daily
-/// values), is left out; so is, of a stretch, a source disabled during any of it (whatever it
-/// is now: one disabled after collecting through the stretch took part in it).
+/// The stretches, of an hour or more, in which every source collecting then failed at once, two
+/// or more of them: what is most likely the machine's network (a captive portal, a proxy, a
+/// connection down), not each API. Each source's failing stretch is compared with the others':
+/// a source that landed a collection started within it (reaching its API from this machine
+/// then) rules the stretch out; one whose own stretch begins and ends together with it, within
+/// an hour or the longer of the two intervals, failed with it; any other (no run then: disabled,
+/// added since, collected daily; or failures too few to make a stretch of) is left out of that
+/// stretch. Sources whose failures are not told (collecting by day, or of daily values), or
+/// never run here, are left out.
 pub(crate) fn together<'a>(
-    sources: impl IntoIterator<Item = (&'a Source, &'a super::Completeness)>,
+    sources: impl IntoIterator<Item = (&'a Source, &'a SourceData, &'a super::Completeness)>,
 ) -> Vec<Silence> {
-    let told: Vec<(Duration, &super::Completeness)> = sources
+    let told: Vec<(Duration, &SourceData, &super::Completeness)> = sources
         .into_iter()
-        .filter(|(source, c)| {
+        .filter(|(source, _, c)| {
             super::runs_tell_hours(source)
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
-        .map(|(source, c)| (source.every.as_chrono(), c))
+        .map(|(source, data, c)| (source.every.as_chrono(), data, c))
         .collect();
-    // Disabled now with no run known of it (none in the period or just before), or since a
-    // collection due before the stretch ended, or in a stretch of the period overlapping it.
-    let disabled_in = |c: &super::Completeness, stretch: &Silence| {
-        c.disabled_after == Some(None)
-            || c.disabled_due.is_some_and(|due| due < stretch.until)
-            || c.disabled
-                .iter()
-                .any(|off| off.from < stretch.until && off.until > stretch.from)
+    let landed_in = |data: &SourceData, stretch: &Silence| {
+        data.runs.iter().any(|run| {
+            run.error.is_none() && run.started >= stretch.from && run.started < stretch.until
+        })
     };
     let mut found: Vec<Silence> = Vec::new();
-    for (every, c) in &told {
+    for (every, _, c) in &told {
         for failing in &c.failing {
-            let taking_part: Vec<&(Duration, &super::Completeness)> = told
-                .iter()
-                .filter(|(_, other)| !disabled_in(other, &failing.stretch))
-                .collect();
-            if taking_part.len() < 2 {
+            let stretch = failing.stretch;
+            if told.iter().any(|(_, data, _)| landed_in(data, &stretch)) {
                 continue;
             }
-            let mut common = failing.stretch;
-            let all = taking_part.iter().all(|(other_every, other)| {
+            let mut common = stretch;
+            let mut failed_with = 0;
+            for (other_every, _, other) in &told {
                 let near = SHORTEST.max(*every).max(*other_every);
                 let alike = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).abs() <= near;
                 let matched = other.failing.iter().find(|other| {
-                    alike(other.stretch.from, failing.stretch.from)
-                        && alike(other.stretch.until, failing.stretch.until)
+                    alike(other.stretch.from, stretch.from)
+                        && alike(other.stretch.until, stretch.until)
                 });
                 if let Some(matched) = matched {
+                    failed_with += 1;
                     common.from = common.from.max(matched.stretch.from);
                     common.until = common.until.min(matched.stretch.until);
                 }
-                matched.is_some()
-            });
+            }
             // Found once, from whichever source's stretch comes first.
             let known = found
                 .iter()
                 .any(|other| other.from < common.until && other.until > common.from);
-            if all && !known && common.until - common.from >= SHORTEST {
+            if failed_with >= 2 && !known && common.until - common.from >= SHORTEST {
                 found.push(common);
             }
         }

@@ -339,7 +339,11 @@ fn cover_health(
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    let together = completeness::failing::together(assessed.iter().map(|(s, c)| (*s, c)));
+    let empty = SourceData::default();
+    let together = completeness::failing::together(assessed.iter().map(|(source, c)| {
+        let data = input.data.get(&source.name).unwrap_or(&empty);
+        (*source, data, c)
+    }));
     if let Some(note) =
         silences::failing_together_line(&together, input.period.tz, ongoing_at(input))
     {
