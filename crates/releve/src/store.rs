@@ -384,7 +384,8 @@ async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Datab
 
 /// [`open`], the ping given up after `wait`. The ping is sent by a client that gives a server
 /// seconds to answer (a server down is said at once); the run's operations then go through one
-/// that waits out an election (see [`ELECTION_WAIT`]), unless the URI sets its own wait.
+/// that, on a replica set or a sharded cluster, waits out an election (see [`ELECTION_WAIT`]),
+/// unless the URI sets its own wait.
 async fn open_within(
     uri: &str,
     database: &str,
@@ -397,21 +398,29 @@ async fn open_within(
     let asked = ConnectionString::parse(deadline::for_the_driver(uri).as_ref())
         .ok()
         .and_then(|asked| asked.server_selection_timeout);
-    // Read by the driver as the client is made, then no more.
+    // Read by the driver as each client below is made, then no more.
     let trusted = trust::machines_certificates(&mut options, &std::env::temp_dir())?;
     let mut working = options.clone();
-    working.server_selection_timeout = Some(asked.unwrap_or(ELECTION_WAIT));
     deadline::watch(&mut options, uri);
-    deadline::watch(&mut working, uri);
-    let clients = Client::with_options(options)
-        .and_then(|first| Client::with_options(working).map(|working| (first, working)));
-    drop(trusted);
-    let (first, working) = clients.map_err(|cause| StoreError::bad_uri(uri, &cause))?;
+    let first = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause))?;
     let db = first.database(database);
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
         Ok(Ok(_)) => {
+            // A replica set's (or a sharded cluster's) operations wait out an election; a
+            // single server's have none to wait for.
+            let hello = db.run_command(doc! {"hello": 1}).await;
+            let elects = hello.is_ok_and(|hello| {
+                hello.contains_key("setName") || hello.get_str("msg") == Ok("isdbgrid")
+            });
+            if let Some(selection) = asked.or(elects.then_some(ELECTION_WAIT)) {
+                working.server_selection_timeout = Some(selection);
+            }
             shut_down(db).await;
-            return Ok(working.database(database));
+            deadline::watch(&mut working, uri);
+            let working =
+                Client::with_options(working).map_err(|cause| StoreError::bad_uri(uri, &cause));
+            drop(trusted);
+            return Ok(working?.database(database));
         }
         Ok(Err(cause)) => StoreError::unreachable(shown, &cause, tls),
         // A server was found (its heartbeats answered), and the ping held.
@@ -421,7 +430,6 @@ async fn open_within(
         },
     };
     shut_down(db).await;
-    shut_down(working.database(database)).await;
     Err(failed)
 }
 

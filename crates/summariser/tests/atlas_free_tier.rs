@@ -261,3 +261,81 @@ fn an_address_atlas_does_not_allow_is_told_to_check_its_network_access() {
         );
     }
 }
+
+/// A primary shut down for Atlas's maintenance while the summaries' `update` waits for its
+/// write concern (`w: "majority"`, the summariser's) answers `ok: 1` with a write concern error
+/// `ShutdownInProgress` (91), the shape the drivers' retryable-writes specification retries.
+/// The driver retries an insert so answered (the server labels it `RetryableWriteError`, the
+/// insert carrying a transaction number; checked with this front). The `update` loop of
+/// a82a05c sends its command again only for an error the driver returns, never for one in the
+/// answer (nor does a server label a raw command's): the run fails "write concern not met:
+/// Replication is being shut down", the step-down the commit says is waited out.
+#[tokio::test]
+async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_does_not_fail_the_run()
+{
+    let ws = Workspace::new("atlasstepdownconcern");
+    land_ten_minutes(&ws, 4);
+    let front = Front::start(&serde_json::json!({
+        "rules": [{
+            "command": "update",
+            "collection": "hourly",
+            "from": 1,
+            "to": 1,
+            "reply": {
+                "ok": 1.0,
+                "n": 1,
+                "nModified": 1,
+                "writeConcernError": {
+                    "code": 91,
+                    "codeName": "ShutdownInProgress",
+                    "errmsg": "Replication is being shut down",
+                },
+            },
+        }],
+        "replica_set": {"step_down_at": "none"},
+    }));
+    let output = ws
+        .command(&front.replica_set_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(
+        output.status.success(),
+        "a primary shutting down as the update awaits its write concern is ridden over: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
+/// A primary that goes away as the summaries' `update` is sent (Atlas's maintenance
+/// restarting it, its process killed) cuts the connection the command went on. The driver
+/// retries an insert cut so, once it has found the primary again; the `update` loop sends its
+/// command again only for an error a server answered (a step-down's codes or label), not for
+/// the connection cut: the run fails "the connection to MongoDB broke", where the same cut at
+/// an insert is ridden over.
+#[tokio::test]
+async fn a_connection_cut_by_the_primary_at_the_summaries_update_does_not_fail_the_run() {
+    let ws = Workspace::new("atlascutupdate");
+    land_ten_minutes(&ws, 4);
+    let front = Front::start(&serde_json::json!({
+        "rules": [{
+            "command": "update",
+            "collection": "hourly",
+            "from": 1,
+            "to": 1,
+            "reply": "close",
+        }],
+        "replica_set": {"step_down_at": "none"},
+    }));
+    let output = ws
+        .command(&front.replica_set_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(
+        output.status.success(),
+        "a connection cut at the update is ridden over, as at an insert: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}

@@ -345,6 +345,12 @@ pub(super) async fn run_updates(
             Err(err) if attempts < 3 && primary_changing(&err) => {
                 tracing::debug!(error = %err, "The primary changed: the update is sent again.");
             }
+            // Written, and its majority not awaited: the primary stepped down meanwhile.
+            Ok(answer) if attempts < 3 && concern_cut_short(&answer) => {
+                tracing::debug!(
+                    "The primary stepped down before a majority held the update: it is sent again."
+                );
+            }
             answer => break answer.map_err(StoreError::command(action))?,
         }
     };
@@ -356,15 +362,33 @@ pub(super) async fn run_updates(
     })
 }
 
-/// Whether `err` tells of a primary stepping down or shutting down (the command may be sent
-/// again to the next primary), as the driver reads a retryable write's error.
+/// Error codes of a primary stepping down or shutting down.
+const PRIMARY_CHANGING: [i32; 7] = [91, 189, 10107, 11600, 11602, 13435, 13436];
+
+/// Whether `err` tells of a primary stepping down, shutting down or cutting the connection (the
+/// command may be sent again to the next primary), as the driver reads a retryable write's
+/// error.
 fn primary_changing(err: &mongodb::error::Error) -> bool {
-    const PRIMARY_CHANGING: [i32; 7] = [91, 189, 10107, 11600, 11602, 13435, 13436];
     err.contains_label("RetryableWriteError")
+        || matches!(
+            err.kind.as_ref(),
+            mongodb::error::ErrorKind::Io(_)
+                | mongodb::error::ErrorKind::ConnectionPoolCleared { .. }
+        )
         || matches!(
             err.kind.as_ref(),
             mongodb::error::ErrorKind::Command(command) if PRIMARY_CHANGING.contains(&command.code)
         )
+}
+
+/// Whether a write command's `answer` says its write concern was cut short by the primary
+/// stepping down or shutting down.
+fn concern_cut_short(answer: &Document) -> bool {
+    answer
+        .get_document("writeConcernError")
+        .ok()
+        .and_then(|error| error.get_i32("code").ok())
+        .is_some_and(|code| PRIMARY_CHANGING.contains(&code))
 }
 
 /// An unordered `update` command of `updates` on `collection`, with `concern` when set.
