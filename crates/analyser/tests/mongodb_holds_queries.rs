@@ -252,3 +252,24 @@ fn a_report_whose_new_connection_mongodb_holds_gives_up_after_its_wait_and_write
         "{stderr}"
     );
 }
+
+/// `--resummarise` given up (MongoDB holding an operation, a signal): its line said the files
+/// wait for the next run, which never summarises stored hours again; it now says to run
+/// `--resummarise` again, as a run refused by the lock does (found by a review).
+#[test]
+fn a_resummarise_given_up_says_to_run_it_again() {
+    let dir = checkout();
+    let front = common::front::Front::start("stalled_queries.py", &[]);
+    let mut summariser = Command::new(testkit::binary("summariser"));
+    summariser
+        .args(["--mongodb-uri", &stalled_uri(&front), "--database", "held"])
+        .args(["--resummarise", "feed"]);
+    let output = within_a_minute(summariser, dir.path());
+    let stderr = said(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("left an operation unanswered")
+            && stderr.contains("run --resummarise again once MongoDB answers"),
+        "{stderr}"
+    );
+}

@@ -61,10 +61,14 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             let stopped = err.downcast_ref::<summariser::SummariseError>();
-            let line = if stopped.is_some_and(summariser::SummariseError::leaves_files_waiting) {
-                format!("{err:#}; {}", summariser::SummariseError::FILES_WAIT)
-            } else {
-                format!("{err:#}")
+            let waiting = stopped.is_some_and(summariser::SummariseError::leaves_files_waiting);
+            let line = match (waiting, asked_to_resummarise) {
+                (true, true) => format!(
+                    "{err:#}; {}; the hours asked to be summarised again may not all be: run --resummarise again once MongoDB answers",
+                    summariser::SummariseError::FILES_WAIT
+                ),
+                (true, false) => format!("{err:#}; {}", summariser::SummariseError::FILES_WAIT),
+                (false, _) => format!("{err:#}"),
             };
             releve::logging::failure_line("summariser", &line);
             let usage = stopped.is_some_and(summariser::SummariseError::is_usage);
