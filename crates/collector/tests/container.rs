@@ -131,3 +131,58 @@ fn a_collector_that_is_a_containers_first_process_stops_at_sigterm() {
         "{metrics:?}"
     );
 }
+
+/// The same stop outside a container (`systemctl stop`, a shutdown, `kill`), where the kernel's
+/// default for SIGTERM would end the run on the spot: the collector records the source under
+/// way as a failed run saying why, rather than leaving it for the next run to call "killed or
+/// crashed". This runs wherever the tests do (no PID namespace needed).
+#[test]
+fn a_collector_stopped_by_sigterm_records_the_run_under_way_as_stopped() {
+    let (server, calls) = numbered_feed(|_| async {
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        "{}".to_owned()
+    });
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let mut collector = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the collector starts");
+    let started = Instant::now();
+    while calls.load(Ordering::SeqCst) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the collector called the API"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal(collector.id(), "TERM");
+    let asked = Instant::now();
+    while collector.try_wait().expect("wait").is_none() {
+        if asked.elapsed() > Duration::from_secs(5) {
+            let _ = collector.kill();
+            panic!("the collector still runs 5 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = collector.wait_with_output().expect("its output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("collector: stopped by SIGTERM before it finished"),
+        "{stderr}"
+    );
+    let metrics: Vec<String> = std::fs::read_dir(site.dir.path().join("raw/usgs"))
+        .expect("raw/usgs")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".metrics.json"))
+        .map(|path| std::fs::read_to_string(path).expect("metrics"))
+        .collect();
+    assert!(
+        metrics.len() == 1 && metrics[0].contains("stopped by SIGTERM before it finished"),
+        "{metrics:?}"
+    );
+}
