@@ -131,3 +131,32 @@ async fn a_lab_api_named_by_its_host_name_moving_to_its_private_address_is_not_a
         "a lab API moving to its own private address is said as a captive portal to sign in to: {failure}"
     );
 }
+
+/// Most captive portals answer every request with their sign-in page and status 200, whatever
+/// the address asked: the line said only "not the expected JSON … an HTML page titled …",
+/// nothing telling a student on a train's Wi-Fi to sign in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_page_answered_200_is_said_as_maybe_a_public_wi_fis() {
+    let (server, _calls) = numbered_feed(|_| async {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "text/html".parse().expect("header"));
+        (
+            StatusCode::OK,
+            headers,
+            "<html><head><title>Wi-Fi SNCF</title></head><body>Connexion</body></html>",
+        )
+    });
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "15m",
+        "",
+    ));
+    let failure = site.failed_run(true).await;
+    assert!(
+        failure.contains(
+            "an HTML page titled \"Wi-Fi SNCF\" (on a public Wi-Fi, its sign-in page? sign in to it"
+        ),
+        "{failure}"
+    );
+}

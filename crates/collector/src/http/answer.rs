@@ -101,7 +101,18 @@ impl SourceClient {
         let detail = format!("{err}{}{}", served_as(headers), likely_cause(body, err));
         match first {
             b'{' | b'[' => detail,
-            b'<' => format!("{detail}: {}", self.api_message(body)),
+            b'<' => {
+                let page = self.api_message(body);
+                // A page answered 200 where data was asked: on a public Wi-Fi, most often its
+                // captive portal's, which answers every address until someone signs in.
+                if status == 200 && page.starts_with("an HTML page") {
+                    format!(
+                        "{detail}: {page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects)"
+                    )
+                } else {
+                    format!("{detail}: {page}")
+                }
+            }
             _ => {
                 let said = self.api_message(body);
                 // A JSON text where an object was expected comes with its quotes.
