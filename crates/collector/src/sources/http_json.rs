@@ -221,10 +221,7 @@ fn read_whole(
         stamp_records(records, field, answered)?;
     }
     // What lands, dropped fields gone: records differing only in one are alike there.
-    let mut survey = survey::survey(source, records);
-    if count > 0 {
-        survey.hints.dropped_nothing = survey::dropped_nothing(changes.dropped, removed);
-    }
+    let survey = survey::survey_dropped(source, records, Some(removed));
     let unchanged = changes.dropped.is_empty() && changes.stamp.is_none() && !null;
     let body = if unchanged && !echoed && !settings.columns {
         answer.body.to_vec()

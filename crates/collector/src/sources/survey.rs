@@ -352,9 +352,13 @@ impl<'s> Surveyor<'s> {
     /// What the records surveyed tell.
     pub(crate) fn finish(self) -> Survey {
         let mut survey = self.survey;
-        if self.drop_told && self.records > 0 {
-            survey.hints.dropped_nothing =
-                dropped_nothing(&self.source.dropped_fields(), self.drop_removed);
+        // Of the `drop` written in the table: France Travail's default `contact` is no
+        // misspelling when a day's offers carry none.
+        if let Some(dropped) = self.source.drop.as_deref()
+            && self.drop_told
+            && self.records > 0
+        {
+            survey.hints.dropped_nothing = dropped_nothing(dropped, self.drop_removed);
         }
         survey.hints.items_not_dropped = self
             .dropped_items
@@ -447,7 +451,7 @@ fn fingerprint(key: &str) -> [u64; 2] {
 /// The `dropped` paths (of a source's `drop`, in order) that no record had removed, of
 /// `removed`, the bits [`super::records::drop_fields`] returned, all records together. An
 /// array's item is told apart (see [`Hints::items_not_dropped`]).
-pub(crate) fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String> {
+fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String> {
     // A path within another dropped path (`contact.courriel` beside `contact`) finds nothing
     // left to remove.
     let within_another = |path: &FieldPath| {
@@ -472,8 +476,18 @@ pub(crate) fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String
 }
 
 /// [`Surveyor`] over `records`.
+#[cfg(test)]
 pub(crate) fn survey(source: &Source, records: &[Value]) -> Survey {
+    survey_dropped(source, records, None)
+}
+
+/// [`survey`] of records from which the `drop` paths marked in `removed` removed something
+/// (see [`Surveyor::dropped`]), when known.
+pub(crate) fn survey_dropped(source: &Source, records: &[Value], removed: Option<u64>) -> Survey {
     let mut surveyor = Surveyor::new(source);
+    if let Some(removed) = removed {
+        surveyor.dropped(removed);
+    }
     for record in records {
         surveyor.add(record);
     }

@@ -86,14 +86,7 @@ pub async fn collect(
             what: "France Travail".to_owned(),
             message: format!("cannot write the offers as JSON: {err}"),
         })?;
-    let mut survey = survey_landed(source, &body)?;
-    if offers > 0 {
-        // Of the `drop` written in the table: the default `contact` is no misspelling when a
-        // day's offers carry none.
-        if source.drop.is_some() {
-            survey.hints.dropped_nothing = survey::dropped_nothing(&dropped, removed);
-        }
-    }
+    let survey = survey_landed(source, &body, removed)?;
     Ok(Collected {
         body,
         records: offers,
@@ -109,9 +102,14 @@ pub async fn collect(
 }
 
 /// What the landed `body` (the offers as one JSON array) tells about the fields the summariser
-/// reads, each offer parsed on its own.
-fn survey_landed(source: &Source, body: &[u8]) -> Result<survey::Survey, SourceError> {
+/// reads, each offer parsed on its own; `removed`, which `drop` paths removed something.
+fn survey_landed(
+    source: &Source,
+    body: &[u8],
+    removed: u64,
+) -> Result<survey::Survey, SourceError> {
     let mut surveyor = survey::Surveyor::new(source);
+    surveyor.dropped(removed);
     for_each_element(body, |offer| surveyor.add(&offer)).map_err(|err| {
         SourceError::Unexpected {
             what: "France Travail".to_owned(),
