@@ -138,20 +138,7 @@ async fn a_database_restored_from_last_weeks_backup_is_said_not_passed_over_in_s
     );
     // A report of a day of the stretch, asked for by hand, says what it lacks and why.
     let lost_day = (backup_at + TimeDelta::days(2)).date_naive().to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &lost_day,
-        ],
-    );
-    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    let cover = install.report_text(&["--date", &lost_day]);
     assert!(
         cover.contains("restored from an older backup")
             && cover.contains("missing from this report, not uncollected"),

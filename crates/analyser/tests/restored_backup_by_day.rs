@@ -95,20 +95,7 @@ async fn a_day_collected_after_the_runs_lost_is_not_said_lost_in_its_report() {
     );
 
     let yesterday = day(1).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &yesterday,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &yesterday]);
     assert!(
         !text.contains("missing from this report")
             && !text.contains("MongoDB lost the runs of this period"),
@@ -119,20 +106,7 @@ async fn a_day_collected_after_the_runs_lost_is_not_said_lost_in_its_report() {
     );
     // The day before, collected by a run lost, is said so.
     let lost_day = day(2).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &lost_day,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &lost_day]);
     assert!(
         text.contains("missing from this report"),
         "the report of {lost_day}, collected by a run the database lost: {text}"
@@ -169,20 +143,7 @@ async fn the_day_collected_by_the_last_run_the_backup_holds_is_not_said_lost() {
 
     // The backup's last run, started at the start of day(3), collected day(4).
     let held_day = day(4).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &held_day,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &held_day]);
     assert!(
         !text.contains("missing from this report")
             && !text.contains("MongoDB lost the runs of this period"),
@@ -231,20 +192,7 @@ async fn the_days_a_catch_up_collected_in_runs_a_restore_lost_are_said_lost() {
     );
     for lost_day in [day(2), day(3)] {
         let lost_day = lost_day.to_string();
-        let printed = common::analyser_ok(
-            install.root(),
-            &[
-                "--mongodb-uri",
-                &install.uri,
-                "--database",
-                &install.database,
-                "--raw-dir",
-                "raw",
-                "--date",
-                &lost_day,
-            ],
-        );
-        let text = common::flat(&common::text(Path::new(printed.trim())));
+        let text = install.report_text(&["--date", &lost_day]);
         assert!(
             text.contains("missing from this report"),
             "the report of {lost_day}, collected this morning by a catch-up run the restored \
@@ -317,20 +265,7 @@ async fn the_days_collected_by_the_first_runs_of_a_source_a_restore_lost_are_sai
     );
 
     let first_day = day(4).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &first_day,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &first_day]);
     assert!(
         text.contains("missing from this report"),
         "the report of {first_day}, collected by the first run of `offres`, which the restored \
@@ -402,20 +337,7 @@ async fn a_day_held_by_a_run_stored_before_runs_named_their_day_is_not_said_lost
     );
 
     let held_day = day(4).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &held_day,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &held_day]);
     assert!(
         !text.contains("missing from this report")
             && !text.contains("MongoDB lost the runs of this period"),
@@ -473,20 +395,7 @@ async fn the_day_before_the_first_collection_is_not_said_lost_east_of_utc() {
     );
 
     let before_first = day(9).to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &before_first,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &before_first]);
     assert!(
         !text.contains("missing from this report")
             && !text.contains("MongoDB lost the runs of this period"),
@@ -552,22 +461,7 @@ async fn a_day_lost_to_a_restore_is_not_counted_missed_in_the_week_west_of_utc()
         "the restore is said"
     );
 
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &monday.to_string(),
-            "--period",
-            "week",
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &monday.to_string(), "--period", "week"]);
     assert!(
         text.contains("missing from this report"),
         "the days lost are said: {text}"

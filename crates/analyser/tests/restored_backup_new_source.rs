@@ -119,20 +119,7 @@ async fn a_source_added_today_whose_runs_a_restore_lost_is_not_said_lost_in_the_
     );
 
     let ten_days_ago = (this_hour - TimeDelta::days(10)).date_naive().to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &ten_days_ago,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &ten_days_ago]);
     assert!(
         !text.contains("of `tremors`") && !text.contains("missing from this report"),
         "the report of {ten_days_ago}, nine days before `tremors` was added, says the \

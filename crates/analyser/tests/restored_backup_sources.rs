@@ -98,20 +98,7 @@ async fn a_source_added_after_the_backup_does_not_make_the_old_source_read_as_lo
 
     // A day before the backup: `quakes` held whole, `tremors` not configured yet.
     let whole_day = (backup_at - TimeDelta::days(7)).date_naive().to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &whole_day,
-        ],
-    );
-    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    let cover = install.report_text(&["--date", &whole_day]);
     let cover_blames_quakes = cover.contains("missing from this report, not uncollected");
     let warning_blames_quakes =
         warning.contains("`quakes` at all") || warning.contains("`quakes`, `tremors` at all");
@@ -277,20 +264,7 @@ async fn a_report_after_a_source_stopped_does_not_say_its_collections_were_lost(
 
     // Yesterday: `quakes` lost its runs of it, `meteo` had none (stopped days before).
     let yesterday = (this_hour - TimeDelta::days(1)).date_naive().to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &yesterday,
-        ],
-    );
-    let cover = common::flat(&common::text(Path::new(printed.trim())));
+    let cover = install.report_text(&["--date", &yesterday]);
     let sentence = lost_sentence(&cover);
     assert!(
         sentence.contains("quakes") && !sentence.contains("meteo"),
@@ -333,20 +307,7 @@ async fn a_report_of_a_day_the_restored_database_lost_does_not_ask_whether_the_c
     );
 
     let lost_day = (backup_at + TimeDelta::days(1)).date_naive().to_string();
-    let printed = common::analyser_ok(
-        install.root(),
-        &[
-            "--mongodb-uri",
-            &install.uri,
-            "--database",
-            &install.database,
-            "--raw-dir",
-            "raw",
-            "--date",
-            &lost_day,
-        ],
-    );
-    let text = common::flat(&common::text(Path::new(printed.trim())));
+    let text = install.report_text(&["--date", &lost_day]);
     assert!(
         text.contains("missing from this report, not uncollected"),
         "the cover says the day's collections are missing from the report: {text}"

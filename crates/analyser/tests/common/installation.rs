@@ -72,6 +72,22 @@ impl Installation {
         self.root().join("reports").join(format!("{day}.pdf"))
     }
 
+    /// The text of the report `args` ask for (`--date DAY`, and `--period` if not a day),
+    /// written by hand from this installation's database and raw folder, on one line.
+    pub fn report_text(&self, args: &[&str]) -> String {
+        let mut all = vec![
+            "--mongodb-uri",
+            &self.uri,
+            "--database",
+            &self.database,
+            "--raw-dir",
+            "raw",
+        ];
+        all.extend_from_slice(args);
+        let printed = super::analyser_ok(self.root(), &all);
+        super::flat(&super::text(Path::new(printed.trim())))
+    }
+
     /// Cron's summariser line, whatever its exit.
     pub fn summarise_as_it_goes(&self) -> Output {
         let _forking = super::writing_or_forking();
