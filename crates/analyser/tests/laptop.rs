@@ -219,32 +219,7 @@ async fn a_source_disabled_before_a_night_asleep_that_missed_half_its_collection
 #[tokio::test(flavor = "multi_thread")]
 async fn every_source_failing_together_on_a_captive_network_is_said_once_as_such() {
     let start = golden::day_start();
-    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
-    let mut runs = Vec::new();
-    let mut at = start - Duration::days(1);
-    while at < start + Duration::days(2) {
-        let on_the_train = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
-        for source in ["meteo", "station"] {
-            let error = on_the_train.then_some(portal);
-            runs.push(golden::run(
-                source,
-                at,
-                u64::from(!on_the_train),
-                None,
-                error,
-            ));
-        }
-        at += Duration::minutes(15);
-    }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    let runs = train_runs(|_| None);
     let cover = day_cover("laptoptrain", &runs, CONFIG).await;
     let day = (start + Duration::hours(12)).format("%Y-%m-%d");
     let together = format!(
@@ -265,33 +240,7 @@ async fn every_source_failing_together_on_a_captive_network_is_said_once_as_such
 /// network and on each source, on the same cover.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stretch_every_source_failed_together_is_not_also_told_as_each_source_short() {
-    let start = golden::day_start();
-    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
-    let mut runs = Vec::new();
-    let mut at = start - Duration::days(1);
-    while at < start + Duration::days(2) {
-        let on_the_train = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
-        for source in ["meteo", "station"] {
-            let error = on_the_train.then_some(portal);
-            runs.push(golden::run(
-                source,
-                at,
-                u64::from(!on_the_train),
-                None,
-                error,
-            ));
-        }
-        at += Duration::minutes(15);
-    }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    let runs = train_runs(|_| None);
     let cover = day_cover("laptoptrainshort", &runs, CONFIG).await;
     assert!(
         cover.contains("Every source's collections failed at once"),
@@ -364,38 +313,10 @@ async fn a_source_broken_all_day_does_not_make_another_sources_outage_read_as_th
 #[tokio::test(flavor = "multi_thread")]
 async fn a_source_paused_before_the_period_does_not_hide_every_other_failing_together() {
     let start = golden::day_start();
-    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
-    let mut runs = Vec::new();
-    let mut at = start - Duration::days(1);
-    while at < start + Duration::days(2) {
-        let on_the_train = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
-        for source in ["meteo", "station"] {
-            let error = on_the_train.then_some(portal);
-            runs.push(golden::run(
-                source,
-                at,
-                u64::from(!on_the_train),
-                None,
-                error,
-            ));
-        }
-        if at < start - Duration::hours(12) {
-            runs.push(golden::run("quakes", at, 1, None, None));
-        }
-        at += Duration::minutes(15);
-    }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
-    let config = format!(
-        "{CONFIG}\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/quakes\"\nevery = \"15m\"\nenabled = false\nrecords = \"features\"\nkey = \"id\"\ntime = \"time\"\nnumeric = [\"mag\"]\n"
-    );
+    let runs = train_runs(|at| {
+        (at < start - Duration::hours(12)).then(|| golden::run("quakes", at, 1, None, None))
+    });
+    let config = with_quakes(false);
     let cover = day_cover("laptoptrainpaused", &runs, &config).await;
     assert!(
         cover.contains("Every source's collections failed at once"),
