@@ -958,3 +958,34 @@ async fn a_refusal_with_a_text_code_beside_its_detail_still_says_the_detail() {
         "the failure line says what the API found wrong, not its code alone: {reason}"
     );
 }
+
+/// An ASP.NET Core API refusing a request with its validation problem (RFC 9457, as
+/// `ValidationProblemDetails` writes it): a generic `title` and the fields refused in an
+/// `errors` object, each with its messages, no `detail`. Before this stop the failure line
+/// quoted the body, the field and its message with it; since `title` is read as the API's
+/// message, the line says `HTTP 400: One or more validation errors occurred.` and nothing of
+/// which parameter was wrong, nor why.
+#[tokio::test]
+async fn a_validation_problem_with_a_generic_title_still_says_the_field_refused() {
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(|| async {
+            (
+                StatusCode::BAD_REQUEST,
+                [("content-type", "application/problem+json")],
+                r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"starttime":["The value '2026-13-01' is not valid for starttime."]},"traceId":"00-84c1fd4063c38d9f3900d06e56542d48-85d1d4-00"}"#,
+            )
+        }),
+    ));
+    let site = Site::new(&usgs_source(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(reason.contains("HTTP 400"), "{reason}");
+    assert!(
+        reason.contains("starttime"),
+        "the failure line says the API's generic title, not which field it refused nor why: {reason}"
+    );
+}

@@ -246,6 +246,9 @@ pub fn api_message(body: &[u8]) -> String {
 /// What a refusal's list of the fields it refused says (`field_errors`, as Hub'Eau and
 /// Spring write it, `errors` as JSON:API and GraphQL do): each field named with its message.
 fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
+    if let Some(by_field) = map.get("errors").and_then(Value::as_object) {
+        return fields_by_name(by_field);
+    }
     let listed = ["field_errors", "fieldErrors", "errors"]
         .iter()
         .find_map(|key| map.get(*key)?.as_array())?;
@@ -263,6 +266,38 @@ fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
                     _ => message.to_owned(),
                 },
             )
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
+}
+
+/// The fields refused as an object of their names, each with its messages (a text or a list
+/// of texts): ASP.NET Core's validation problem, `{"errors":{"starttime":["The value … is not
+/// valid …"]}}`.
+fn fields_by_name(by_field: &serde_json::Map<String, Value>) -> Option<String> {
+    let said: Vec<String> = by_field
+        .iter()
+        .filter_map(|(field, messages)| {
+            let messages: Vec<&str> = match messages {
+                Value::String(message) => vec![message.trim()],
+                Value::Array(messages) => messages
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::trim)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let messages: Vec<&str> = messages.into_iter().filter(|m| !m.is_empty()).collect();
+            if messages.is_empty() {
+                return None;
+            }
+            let field = field.trim();
+            let messages = messages.join(" ");
+            Some(if field.is_empty() {
+                messages
+            } else {
+                format!("{field}: {messages}")
+            })
         })
         .collect();
     (!said.is_empty()).then(|| said.join("; "))
@@ -496,6 +531,16 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static("NaN"));
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn a_validation_problem_names_each_field_refused_with_its_messages() {
+        assert_eq!(
+            api_message(
+                br#"{"title":"One or more validation errors occurred.","status":400,"errors":{"starttime":["The value '2026-13-01' is not valid for starttime."],"limit":"Too big.","empty":[]}}"#
+            ),
+            "One or more validation errors occurred. (starttime: The value '2026-13-01' is not valid for starttime.; limit: Too big.)"
+        );
     }
 
     #[test]
