@@ -793,3 +793,49 @@ fn a_day_of_offers_without_contacts_does_not_call_the_default_drop_misspelt() {
         "a source whose `drop` is the default is told its `contact` path may be misspelt:\n{stderr}"
     );
 }
+
+/// The README's own `drop` for France Travail, `["contact", "lieuTravail.codePostal"]` (written
+/// to drop a postcode besides the default `contact`). On a day whose offers carry no `contact`
+/// (offers relayed from partner sites, a small `commune`'s few offers), the log warns "These
+/// `drop` paths removed nothing from any record of this run … (misspelt?)", naming `contact`:
+/// the very path that is exempted when it is the default, here right, said as a mistake each
+/// day such a day lands.
+#[test]
+fn a_day_of_offers_without_contacts_does_not_call_a_written_contact_drop_misspelt() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(40, 9)));
+    let router = double.router().layer(axum::middleware::from_fn(
+        |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let (mut parts, body) = next.run(request).await.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .expect("the double's body");
+            let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
+                return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes));
+            };
+            if let Some(offers) = page.get_mut("resultats").and_then(Value::as_array_mut) {
+                for offer in offers {
+                    if let Some(offer) = offer.as_object_mut() {
+                        offer.remove("contact");
+                    }
+                }
+            }
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            let body = serde_json::to_vec(&page).expect("a page");
+            axum::response::Response::from_parts(parts, axum::body::Body::from(body))
+        },
+    ));
+    let run = collect_from(
+        router,
+        &double,
+        40,
+        &double.settings().client_secret,
+        "drop = [\"contact\", \"lieuTravail.codePostal\"]",
+    );
+    run.assert_succeeded();
+    assert_eq!(run.landed_offers().len(), 40);
+    let stderr = run.stderr();
+    assert!(
+        !stderr.contains("removed nothing"),
+        "a source whose `drop` is the README's example is told its `contact` path may be misspelt on a day whose offers hold no contact:\n{stderr}"
+    );
+}

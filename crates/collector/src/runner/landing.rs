@@ -291,7 +291,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             file = %file.file_name(),
             records = collected.records,
             paths = %collected.hints.dropped_nothing.join(", "),
-            "These `drop` paths removed nothing from any record of this run: no record holds them, so a field they were meant to remove may be named otherwise (misspelt?) and land as served: look for it in the landed file."
+            "These `drop` paths removed nothing from any record of this run, and the records hold a field named alike: misspelt, most likely, the field they were meant to remove landing as served. Write the name the records hold in `drop`."
         );
     }
     if !collected.hints.items_not_dropped.is_empty() {

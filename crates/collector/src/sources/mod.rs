@@ -8,6 +8,7 @@
 //! served; every other kind lands a JSON array of the records as the API gave them. Either way,
 //! the source's `drop` fields are removed from every record first.
 
+mod drop_paths;
 mod france_travail;
 pub(crate) mod http_json;
 mod landing;

@@ -192,7 +192,34 @@ mod tests {
             json!({"id": 2, "t": "2026-11-21T10:05:00Z", "contacts": {"nom": "P. Durand"}}),
         ]);
         let collected = set.into_collected(2).expect("landed");
-        assert_eq!(collected.hints.dropped_nothing, ["`contact`"]);
+        assert_eq!(
+            collected.hints.dropped_nothing,
+            ["`contact` (records hold `contacts`)"]
+        );
+    }
+
+    /// A `drop` path of an optional field (a review's `contact`, given by some reviewers only)
+    /// removes nothing from a run whose records lack it: no name alike is held, so nothing is
+    /// said, or every quiet run would call a right path misspelt. A step misspelt within the
+    /// path (`auteur.courrriel`) is told with the name the records hold.
+    #[test]
+    fn a_drop_path_of_a_field_absent_is_not_told_and_a_misspelt_step_is_told_with_its_name() {
+        let source = crate::testing::configured(
+            "[[source]]\nname = \"reviews\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/r\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\ndrop = [\"contact\", \"auteur.courrriel\", \"Auteur_Nom\"]\n",
+        );
+        let mut set = RecordSet::new(&source);
+        set.append(vec![
+            json!({"id": 1, "t": "2026-11-21T10:00:00Z", "auteur": {"courriel": "c.martin@example.fr"}, "auteurNom": "C. Martin"}),
+            json!({"id": 2, "t": "2026-11-21T10:05:00Z", "note": 3}),
+        ]);
+        let collected = set.into_collected(2).expect("landed");
+        assert_eq!(
+            collected.hints.dropped_nothing,
+            [
+                "`auteur.courrriel` (records hold `auteur.courriel`)",
+                "`Auteur_Nom` (records hold `auteurNom`)"
+            ]
+        );
     }
 
     /// A `drop` listing a field and one of its members (`contact` and `contact.courriel`, the

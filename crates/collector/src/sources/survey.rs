@@ -14,6 +14,7 @@ use releve::record::{
 use releve::{Resolution, Source};
 use serde_json::Value;
 
+use super::drop_paths::DropCheck;
 use super::records::content_hash;
 
 /// What one pass over a collection's records tells about the fields the summariser reads.
@@ -82,9 +83,10 @@ pub struct Hints {
     /// `drop` paths that name an array's item in some record (`geometry.coordinates.2`): an
     /// item is never removed, so they land as served.
     pub items_not_dropped: Vec<String>,
-    /// `drop` paths that removed nothing from any record (no record holds them): a field they
-    /// were meant to remove may be named otherwise (misspelt) and land as served. Told only
-    /// where the records were seen before their `drop`.
+    /// `drop` paths that removed nothing from any record while the records hold a field
+    /// named alike, each told with it (`` `contact` (records hold `contacts`) ``): misspelt,
+    /// the field they were meant to remove landing as served. Told only where the records were
+    /// seen before their `drop` (see [`DropCheck`]).
     pub dropped_nothing: Vec<String>,
     /// On a source of daily values (`resolution = "day"`), the first two distinct record
     /// times found under [`HOURS_APART`] apart on the clocks they are written in, the earlier
@@ -162,6 +164,8 @@ pub(crate) struct Surveyor<'s> {
     drop_removed: u64,
     /// Whether the records were seen before their `drop`.
     drop_told: bool,
+    /// The names the records hold beside the `drop` paths written that removed nothing yet.
+    drop_check: DropCheck,
 }
 
 /// A configured field no record surveyed has held a value at yet.
@@ -230,6 +234,7 @@ impl<'s> Surveyor<'s> {
             first_midnight: None,
             drop_removed: 0,
             drop_told: false,
+            drop_check: DropCheck::new(source.drop.as_deref().unwrap_or_default()),
         }
     }
 
@@ -319,6 +324,9 @@ impl<'s> Surveyor<'s> {
         for (path, item) in &mut self.dropped_items {
             *item = *item || path.names_item(record);
         }
+        if let Some(dropped) = source.drop.as_deref() {
+            self.drop_check.note(dropped, self.drop_removed, record);
+        }
         // A record without a time is not stored, so it clashes with none.
         if let (Some(key), Some(_)) = (key, time) {
             let content = content_hash(record);
@@ -358,7 +366,7 @@ impl<'s> Surveyor<'s> {
             && self.drop_told
             && self.records > 0
         {
-            survey.hints.dropped_nothing = dropped_nothing(dropped, self.drop_removed);
+            survey.hints.dropped_nothing = self.drop_check.misspelt(dropped, self.drop_removed);
         }
         survey.hints.items_not_dropped = self
             .dropped_items
@@ -446,33 +454,6 @@ fn fingerprint(key: &str) -> [u64; 2] {
         (salt, key).hash(&mut hasher);
         hasher.finish()
     })
-}
-
-/// The `dropped` paths (of a source's `drop`, in order) that no record had removed, of
-/// `removed`, the bits [`super::records::drop_fields`] returned, all records together. An
-/// array's item is told apart (see [`Hints::items_not_dropped`]).
-fn dropped_nothing(dropped: &[FieldPath], removed: u64) -> Vec<String> {
-    // A path within another dropped path (`contact.courriel` beside `contact`) finds nothing
-    // left to remove.
-    let within_another = |path: &FieldPath| {
-        dropped.iter().any(|other| {
-            path.as_str()
-                .strip_prefix(other.as_str())
-                .is_some_and(|rest| rest.starts_with('.'))
-        })
-    };
-    dropped
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| *index < 64 && removed & (1 << index) == 0)
-        .filter(|(_, path)| !within_another(path))
-        .filter(|(_, path)| {
-            path.segments()
-                .last()
-                .is_none_or(|last| array_index(last).is_none())
-        })
-        .map(|(_, path)| format!("`{path}`"))
-        .collect()
 }
 
 /// [`Surveyor`] over `records`.

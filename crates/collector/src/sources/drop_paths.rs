@@ -1,0 +1,164 @@
+//! Which `drop` paths written in a source's table removed nothing from any record of a run
+//! while the records hold a field named alike (`contact` for the API's `contacts`): misspelt,
+//! most likely, the field they were meant to remove landing as served. A path no record holds
+//! and no name is alike is an optional field absent from that run's records (France Travail
+//! offers relayed without `contact`), not told: it would be, at every quiet run.
+
+use std::collections::{BTreeMap, HashSet};
+
+use releve::record::{FieldPath, array_index};
+use serde_json::Value;
+
+/// The most names noted beside one path: a record's members, a few dozen in a sound answer.
+const NAMES_BESIDE: usize = 256;
+
+/// What the records tell of each `drop` path that has not removed anything yet.
+#[derive(Debug, Default)]
+pub(crate) struct DropCheck {
+    /// Per path of the `drop` (by index), by step, the names records held where they lacked
+    /// that step, the first of the path they lacked.
+    beside: Vec<BTreeMap<usize, HashSet<String>>>,
+}
+
+impl DropCheck {
+    /// A check of `dropped`, the `drop` paths in order.
+    pub(crate) fn new(dropped: &[FieldPath]) -> Self {
+        DropCheck {
+            beside: vec![BTreeMap::new(); dropped.len()],
+        }
+    }
+
+    /// Notes the names `record` holds where it lacks a path of `dropped` that has not removed
+    /// anything yet (its bit unset in `removed`).
+    pub(crate) fn note(&mut self, dropped: &[FieldPath], removed: u64, record: &Value) {
+        for (index, (path, beside)) in dropped.iter().zip(&mut self.beside).enumerate() {
+            if index < 64 && removed & (1 << index) != 0 {
+                continue;
+            }
+            note_names_beside(record, path, beside);
+        }
+    }
+
+    /// The paths of `dropped` that removed nothing (`removed`, all records together), each
+    /// told with the name alike the records hold (`` `contact` (records hold `contacts`) ``).
+    pub(crate) fn misspelt(&self, dropped: &[FieldPath], removed: u64) -> Vec<String> {
+        removed_nothing(dropped, removed)
+            .into_iter()
+            .filter_map(|index| {
+                let path = &dropped[index];
+                let held = alike_held(path, self.beside.get(index)?)?;
+                Some(format!("`{path}` (records hold `{held}`)"))
+            })
+            .collect()
+    }
+}
+
+/// Notes the names `record` holds at the first step of `path` it lacks.
+fn note_names_beside(
+    record: &Value,
+    path: &FieldPath,
+    beside: &mut BTreeMap<usize, HashSet<String>>,
+) {
+    let mut value = record;
+    for (step, segment) in path.segments().iter().enumerate() {
+        let Value::Object(members) = value else {
+            return;
+        };
+        if let Some(inner) = members.get(segment) {
+            value = inner;
+            continue;
+        }
+        let names = beside.entry(step).or_default();
+        for name in members.keys() {
+            if names.len() >= NAMES_BESIDE {
+                break;
+            }
+            if !names.contains(name.as_str()) {
+                names.insert(name.clone());
+            }
+        }
+        return;
+    }
+}
+
+/// The path a record holds whose name at the step `path` lacked is alike that step's, the
+/// nearest first (`lieuTravail.codepostal` → `lieuTravail.codePostal`).
+fn alike_held(path: &FieldPath, beside: &BTreeMap<usize, HashSet<String>>) -> Option<String> {
+    let segments = path.segments();
+    beside
+        .iter()
+        .filter_map(|(step, names)| {
+            let written = segments.get(*step)?;
+            names
+                .iter()
+                .filter_map(|name| distance(written, name).map(|d| (d, name)))
+                .min()
+                .map(|(d, name)| (d, *step, name))
+        })
+        .min()
+        .map(|(_, step, name)| {
+            let mut held = segments[..step].to_vec();
+            held.push(name.clone());
+            held.join(".")
+        })
+}
+
+/// How far `held` is from `written` when the two are alike: the same but for case, `_` or
+/// `-` (0), or within two edits of a name of four letters or more; `None` otherwise.
+fn distance(written: &str, held: &str) -> Option<usize> {
+    if written == held {
+        return None;
+    }
+    let plain = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (written, held) = (plain(written), plain(held));
+    let edits = strsim::osa_distance(&written, &held);
+    (edits == 0 || (written.chars().count() >= 4 && edits <= 2)).then_some(edits)
+}
+
+/// The indices of the `dropped` paths that no record had removed, of `removed`, the bits
+/// [`super::records::drop_fields`] returned, all records together. An array's item is told
+/// apart (see `Hints::items_not_dropped`).
+fn removed_nothing(dropped: &[FieldPath], removed: u64) -> Vec<usize> {
+    // A path within another dropped path (`contact.courriel` beside `contact`) finds nothing
+    // left to remove.
+    let within_another = |path: &FieldPath| {
+        dropped.iter().any(|other| {
+            path.as_str()
+                .strip_prefix(other.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    };
+    dropped
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index < 64 && removed & (1 << index) == 0)
+        .filter(|(_, path)| !within_another(path))
+        .filter(|(_, path)| {
+            path.segments()
+                .last()
+                .is_none_or(|last| array_index(last).is_none())
+        })
+        .map(|(index, _)| index)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_alike_are_those_a_typo_or_a_case_apart() {
+        assert_eq!(distance("contact", "contacts"), Some(1));
+        assert_eq!(distance("codepostal", "codePostal"), Some(0));
+        assert_eq!(distance("code_postal", "codePostal"), Some(0));
+        assert_eq!(distance("lieuTravial", "lieuTravail"), Some(1));
+        assert_eq!(distance("contact", "agence"), None);
+        assert_eq!(distance("id", "ip"), None, "short names are told apart");
+        assert_eq!(distance("contact", "contact"), None);
+    }
+}
