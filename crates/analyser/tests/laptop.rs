@@ -477,3 +477,94 @@ async fn a_source_landing_during_the_outage_then_paused_does_not_read_as_failing
         "quakes landed every collection from 14:00 to 15:00, on the train, before it was paused, yet the cover says every source's collections failed at once there, the machine's network to blame: {cover}"
     );
 }
+
+/// The train again, beside `forecast-daily`, a source of daily values (`resolution = "day"`,
+/// Open-Meteo's daily forecast) collected every hour, which landed each of its collections on
+/// the train, 14:00, 15:00 and 16:00 (its API reached from this machine all the while). The
+/// README: the line is said "while no source landed a collection". The cover says "Every
+/// source's collections failed at once from 14:00 to 17:00: most likely the machine's network
+/// (a captive portal to sign in to, …)": a source of daily values is left out whole, its
+/// landings too, though they show the network was up (meteo's and station's shared API down).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_source_of_daily_values_landing_through_the_outage_rules_out_the_machines_network() {
+    let start = golden::day_start();
+    let hourly = |at| {
+        let mut run = golden::run("forecast-daily", at, 1, None, None);
+        run.every_s = Some(3_600);
+        run
+    };
+    let mut runs = train_runs(|at| ((at - start).num_seconds() % 3_600 == 0).then(|| hourly(at)));
+    runs.push(hourly(Utc::now() - Duration::minutes(1)));
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"forecast-daily\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/daily\"\nevery = \"1h\"\nresolution = \"day\"\nrecords = \"daily\"\nkey = \"time\"\ntime = \"time\"\nnumeric = [\"t\"]\n"
+    );
+    let cover = day_cover("laptoptraindailyvalues", &runs, &config).await;
+    assert!(
+        !cover.contains("Every source's collections failed at once"),
+        "forecast-daily landed its collections at 14:00, 15:00 and 16:00 on the train, yet the cover says every source's collections failed at once there, the machine's network to blame: {cover}"
+    );
+}
+
+/// `station`, collected every 15 minutes, its API down from 14:00 to 17:00 (`HTTP 503`), beside
+/// `daily`, an `http_json` source collected once a day whose API key expired four days ago:
+/// every run of it has failed since (`HTTP 401: Invalid API key`), tried again every 15 minutes
+/// as the collector tries a daily source that keeps failing. Nothing failed together: each
+/// source failed for its own reason, at its own time, as in
+/// `a_source_broken_all_day_does_not_make_another_sources_outage_read_as_the_network`. The
+/// cover says "Every source's collections failed at once from 14:00 to 17:00: most likely the
+/// machine's network": stretches are matched within the longer of the two intervals, a day, so
+/// a daily source failing for days "begins and ends together" with any outage of the day.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daily_source_broken_for_days_does_not_make_another_sources_outage_read_as_the_network() {
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(4);
+    while at < start + Duration::days(2) {
+        let mut run = golden::run("daily", at, 0, None, Some("GET: HTTP 401: Invalid API key"));
+        run.every_s = Some(86_400);
+        run.retry_from = Some(at + Duration::minutes(15));
+        runs.push(run);
+        if at >= start - Duration::days(1) {
+            let down = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+            let error = down.then_some("GET: HTTP 503: Service Unavailable");
+            runs.push(golden::run("station", at, u64::from(!down), None, error));
+        }
+        at += Duration::minutes(15);
+    }
+    runs.push(golden::run(
+        "station",
+        Utc::now() - Duration::minutes(1),
+        1,
+        None,
+        None,
+    ));
+    let config = r#"
+[report]
+timezone = "Europe/Paris"
+
+[[source]]
+name = "station"
+kind = "http_json"
+url = "http://127.0.0.1:9/station"
+every = "15m"
+records = "results"
+key = "time"
+time = "time"
+numeric = ["t"]
+
+[[source]]
+name = "daily"
+kind = "http_json"
+url = "http://127.0.0.1:9/daily"
+every = "1d"
+records = "features"
+key = "id"
+time = "time"
+numeric = ["mag"]
+"#;
+    let cover = day_cover("laptopdailybroken", &runs, config).await;
+    assert!(
+        !cover.contains("Every source's collections failed at once"),
+        "station's three hours down and daily's key expired four days ago, each failing for its own reason, are told as the machine's network failing them together: {cover}"
+    );
+}

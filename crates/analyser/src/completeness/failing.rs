@@ -27,43 +27,47 @@ pub struct Failing {
 /// The stretches, of an hour or more, in which every source collecting then failed at once, two
 /// or more of them: what is most likely the machine's network (a captive portal, a proxy, a
 /// connection down), not each API. Each source's failing stretch is compared with the others':
-/// a source that landed a collection started within it (reaching its API from this machine
-/// then) rules the stretch out; one whose own stretch begins and ends together with it, within
-/// an hour or the longer of the two intervals, failed with it; any other (no run then: disabled,
-/// added since, collected daily; or failures too few to make a stretch of) is left out of that
-/// stretch. Sources whose failures are not told (collecting by day, or of daily values), or
-/// never run here, are left out.
+/// any source that landed a collection started within it (reaching its API from this machine
+/// then), whatever it collects, rules the stretch out; one whose own stretch began and ended
+/// together with it failed with it; any other (no run then: disabled, added since, collected
+/// daily; or failures too few to make a stretch of) is left out of that stretch. Two stretches
+/// began together when the later began within an hour, or within the later's interval (its
+/// first collection due then: a source collected every 6 hours meets the outage at its next
+/// run), of the earlier; they ended together within an hour (a failing source is tried again
+/// within 15 minutes, however long its interval). Sources whose failures are not told
+/// (collecting by day, or of daily values), or never run here, are left out.
 pub(crate) fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a SourceData, &'a super::Completeness)>,
 ) -> Vec<Silence> {
-    let told: Vec<(Duration, &SourceData, &super::Completeness)> = sources
-        .into_iter()
+    let sources: Vec<_> = sources.into_iter().collect();
+    let told: Vec<(Duration, &super::Completeness)> = sources
+        .iter()
         .filter(|(source, _, c)| {
             super::runs_tell_hours(source)
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
-        .map(|(source, data, c)| (source.every.as_chrono(), data, c))
+        .map(|(source, _, c)| (source.every.as_chrono(), *c))
         .collect();
-    let landed_in = |data: &SourceData, stretch: &Silence| {
-        data.runs.iter().any(|run| {
-            run.error.is_none() && run.started >= stretch.from && run.started < stretch.until
+    let landed_in = |stretch: &Silence| {
+        sources.iter().any(|(_, data, _)| {
+            data.runs.iter().any(|run| {
+                run.error.is_none() && run.started >= stretch.from && run.started < stretch.until
+            })
         })
     };
     let mut found: Vec<Silence> = Vec::new();
-    for (every, _, c) in &told {
+    for (every, c) in &told {
         for failing in &c.failing {
             let stretch = failing.stretch;
-            if told.iter().any(|(_, data, _)| landed_in(data, &stretch)) {
+            if landed_in(&stretch) {
                 continue;
             }
             let mut common = stretch;
             let mut failed_with = 0;
-            for (other_every, _, other) in &told {
-                let near = SHORTEST.max(*every).max(*other_every);
-                let alike = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).abs() <= near;
+            for (other_every, other) in &told {
                 let matched = other.failing.iter().find(|other| {
-                    alike(other.stretch.from, stretch.from)
-                        && alike(other.stretch.until, stretch.until)
+                    began_together((stretch.from, *every), (other.stretch.from, *other_every))
+                        && (other.stretch.until - stretch.until).abs() <= SHORTEST
                 });
                 if let Some(matched) = matched {
                     failed_with += 1;
@@ -82,6 +86,16 @@ pub(crate) fn together<'a>(
     }
     found.sort_by_key(|stretch| stretch.from);
     found
+}
+
+/// Whether two failing stretches, each with its start and its source's interval, began
+/// together: the later within an hour, or its own interval, of the earlier.
+fn began_together(
+    (one, one_every): (DateTime<Utc>, Duration),
+    (other, other_every): (DateTime<Utc>, Duration),
+) -> bool {
+    let later_every = if one >= other { one_every } else { other_every };
+    (one - other).abs() <= SHORTEST.max(later_every)
 }
 
 /// The shortest stretch of failures shaded of a source collected every `interval`: an hour,
@@ -272,6 +286,20 @@ mod tests {
             started += Duration::minutes(15);
         }
         runs
+    }
+
+    /// A source collected every 6 hours meets an outage begun at 13:20 at its next run, 18:00:
+    /// together. A daily source failing since midnight (its key expired) and one failing from
+    /// 14:00 did not begin together, the later collected every 15 minutes.
+    #[test]
+    fn the_later_stretch_may_begin_within_its_own_interval_of_the_earlier() {
+        let (minute, quarter) = (Duration::minutes(1), Duration::minutes(15));
+        let (six_hours, day) = (Duration::hours(6), Duration::days(1));
+        assert!(began_together((at(13, 20), minute), (at(18, 0), six_hours)));
+        assert!(began_together((at(18, 0), six_hours), (at(13, 20), minute)));
+        assert!(!began_together((at(0, 0), day), (at(14, 0), quarter)));
+        assert!(!began_together((at(14, 0), quarter), (at(0, 0), day)));
+        assert!(began_together((at(14, 0), quarter), (at(14, 50), quarter)));
     }
 
     #[test]
