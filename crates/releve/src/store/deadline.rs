@@ -70,7 +70,7 @@ pub(super) fn for_the_driver(uri: &str) -> std::borrow::Cow<'_, str> {
     // A value that cannot be read is left for the driver to refuse in its words.
     #[allow(deprecated)]
     let asked = ConnectionString::parse(uri).is_ok_and(|read| read.socket_timeout.is_some());
-    let Some(query_at) = uri.rfind('?').filter(|_| asked) else {
+    let Some(query_at) = uri.find('?').filter(|_| asked) else {
         return uri.into();
     };
     let (head, query) = uri.split_at(query_at + 1);
@@ -190,6 +190,24 @@ mod tests {
             Some(Duration::from_secs(45))
         );
         assert_eq!(wait_asked("mongodb://h/?socketTimeoutMS=0"), None);
+    }
+
+    /// The driver reads a URI's options from its first `?`, so a later option's value may hold
+    /// one (an `appName`, a `tlsCAFile` path); relevé looked for the last `?`, left
+    /// `socketTimeoutMS` in and the driver refused the URI: "the Rust driver does not support
+    /// socketTimeoutMS", which the README says relevé takes out itself. Exit 2, nothing run.
+    #[tokio::test]
+    async fn a_socket_timeout_before_an_option_holding_a_question_mark_is_not_refused() {
+        let uri = "mongodb://127.0.0.1:9/?socketTimeoutMS=600000&appName=releve?cron";
+        assert_eq!(
+            for_the_driver(uri),
+            "mongodb://127.0.0.1:9/?appName=releve?cron"
+        );
+        assert!(
+            super::super::check_usable(uri, "releve").await.is_ok(),
+            "{:?}",
+            super::super::check_usable(uri, "releve").await
+        );
     }
 
     #[test]
