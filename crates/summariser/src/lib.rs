@@ -42,6 +42,7 @@ mod quarantine;
 mod rejected;
 mod restored;
 mod resummarise;
+mod run_reports;
 mod storable;
 mod summary;
 
@@ -57,7 +58,9 @@ use std::path::{Path, PathBuf};
 use mongodb::Database;
 use releve::store::StoreError;
 use releve::{Config, RunLock};
-use tracing::{error, info, warn};
+use tracing::{info, warn};
+
+use run_reports::RunReports;
 
 /// Where the run reads and writes.
 #[derive(Clone)]
@@ -410,16 +413,14 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
         batch_files: options.batch_files.max(1),
         max_file_bytes: options.max_file_bytes,
     };
-    let mut reports = Vec::new();
+    // Given up midway, the files that failed so far are still worth a line each.
+    let mut reports = RunReports::default();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
         warn_quarantined(&options.raw_dir, &source.name);
-        let mut report = SourceReport {
-            source: source.name.clone(),
-            ..SourceReport::default()
-        };
+        let report = reports.begin(&source.name);
         let mut summarised =
-            pipeline::summarise_source(db, &options.raw_dir, source, limits, &mut report).await;
+            pipeline::summarise_source(db, &options.raw_dir, source, limits, report).await;
         // After the files: what they bring is summarised again too.
         if summarised.is_ok() && options.resummarise.includes(&source.name) {
             summarised = resummarise::resummarise(db, source)
@@ -427,13 +428,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
                 .map(|done| report.hours_resummarised = done.hours)
                 .map_err(SummariseError::from);
         }
-        if let Err(err) = summarised {
-            // The run stops; the files that failed so far are still worth a line each.
-            for failure in reports.iter().chain([&report]).flat_map(|r| &r.failures) {
-                error!(file = %failure.file.display(), "{}", failure.outcome());
-            }
-            return Err(err);
-        }
+        summarised?;
         // A source asked to be summarised again is said even when no hour changed.
         let resummarised = options.resummarise.includes(&source.name);
         if report.files_done > 0
@@ -459,8 +454,8 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
                 "Summarised a source."
             );
         }
-        reports.push(report);
     }
+    let reports = reports.done();
     if unconfigured == 0
         && options.resummarise == Resummarise::Nothing
         && reports.iter().all(|r| {

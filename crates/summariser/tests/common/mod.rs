@@ -347,3 +347,30 @@ pub fn stderr(output: &Output) -> String {
 pub fn exists(path: &Path) -> bool {
     path.exists()
 }
+
+/// Starts `run`, held the first time it passes `step` until the file `held` goes; sends it
+/// `SIGTERM` there, lets it go on and waits for its end.
+pub fn stopped_at(mut run: Command, step: &str, held: &Path) -> Output {
+    let child: std::process::Child = run
+        .env("RELEVE_HOLD_AT", format!("{step}:{}", held.display()))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("summariser starts");
+    let waited = std::time::Instant::now();
+    while !held.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "the run never reached {step}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    // The signal is taken while the run waits at the hook, and acted on at its next step.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::remove_file(held).expect("let the run go on");
+    child.wait_with_output().expect("summariser ends")
+}

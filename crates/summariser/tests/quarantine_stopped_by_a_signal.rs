@@ -1,0 +1,50 @@
+//! A summariser run stopped by `SIGTERM` (a container stopped, the machine shutting down) or
+//! Ctrl-C halfway, held there by the test hook while the signal is sent, after it moved a file
+//! to quarantine: what its output says of that file.
+
+mod common;
+
+use common::{Workspace, quake, snapshot, stderr, stopped_at};
+
+/// A run stopped by `SIGTERM` after it moved a file it could not read to quarantine says
+/// nothing of that file: the failure lines of the files that failed so far are said when
+/// MongoDB fails mid-run (`summarise_sources`: "the files that failed so far are still worth a
+/// line each"), and at the end of a run that finishes, but a run given up by a signal (or by
+/// the MongoDB deadline, which drops the run the same way) drops them. A container stopped for
+/// good never runs again to warn of the quarantine.
+#[test]
+fn a_run_stopped_by_a_signal_still_names_the_file_it_quarantined() {
+    let ws = Workspace::new("quarantine_sigterm");
+    let bad = ws.land_bytes(
+        "usgs",
+        (10, 0, 0),
+        b"{\"type\": \"FeatureCollection\", \"features\": [",
+    );
+    ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 1), 1.0)]),
+    );
+    let name = bad
+        .file_name()
+        .and_then(|name| name.to_str())
+        .expect("a file name")
+        .to_owned();
+    let held = ws.dir.path().join("held");
+    let output = stopped_at(
+        ws.command(testkit::MongoServer::shared().uri()),
+        "records-inserted",
+        &held,
+    );
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("stopped by SIGTERM"), "{said}");
+    assert!(
+        ws.raw().join("_quarantine").join(&name).exists(),
+        "the unreadable file went to quarantine in this run: {said}"
+    );
+    assert!(
+        said.contains(&name),
+        "the file moved to quarantine in this run is named in its output: {said}"
+    );
+}
