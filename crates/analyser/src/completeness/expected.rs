@@ -77,9 +77,9 @@ fn due(
         },
     ) in stretches.iter().enumerate()
     {
-        let (until, last) = match stretches.get(i + 1) {
-            Some(next) => (next.since, false),
-            None => (reference, true),
+        let (until, last, next_at_run) = match stretches.get(i + 1) {
+            Some(next) => (next.since, false, next.at_run),
+            None => (reference, true, false),
         };
         let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
         // A stretch that starts at a run counts it and every interval begun after it; so does
@@ -87,13 +87,23 @@ fn due(
         // A change that starts one new interval before its first run counts from that run:
         // nothing was due where it starts. The period's own stretch to `reference` counts
         // what [`UnderWay::due`] says.
+        // A stretch ended by the run that changed the interval leaves that run to the next
+        // stretch: it counts the intervals begun before it, which the run, started seconds
+        // after its minute, may be one into.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
         due += if under_way.by_day && last {
             under_way.days_due(period, since, elapsed, every)
-        } else if i > 0 && !at_run {
-            ((elapsed + every - 1) / every - 1).max(0)
         } else if begun {
-            (elapsed + every - 1) / every
+            let counted = if next_at_run {
+                elapsed / every
+            } else {
+                (elapsed + every - 1) / every
+            };
+            if i > 0 && !at_run {
+                (counted - 1).max(0)
+            } else {
+                counted
+            }
         } else {
             under_way.due(period, elapsed, every, until)
         };

@@ -2107,3 +2107,50 @@ fn a_daily_source_disabled_after_saturday_s_run_is_not_missed_in_the_week_of_the
         assert_eq!((c.landed, c.expected), (6, 6), "{label}");
     }
 }
+
+/// A cron run starts a moment after its minute (the process starting, a slot shared with the
+/// host's other sources): a second or two later, as `runs` records it.
+fn run_every_late(minute: u32, every: i64, seconds: i64) -> CollectionRun {
+    CollectionRun {
+        started: run_every(minute, every).started + Duration::seconds(seconds),
+        ..run_every(minute, every)
+    }
+}
+
+#[test]
+fn a_lengthened_every_reads_no_collection_missed_when_runs_start_seconds_after_their_minute() {
+    // The lengthened day of `a_period_expects_the_intervals_its_runs_collected_under`, each
+    // run started 2 s after its minute as the collector's runs do: every 5 minutes until
+    // 13:55, every 15 from 14:10. Every run that was due came: the quality table must not read
+    // "1 collection of 209 expected did not run (… was the collector stopped?)".
+    let lengthened: Vec<CollectionRun> = (0..168)
+        .map(|i| run_every_late(i * 5, 5, 2))
+        .chain((0..40).map(|i| run_every_late(14 * 60 + 10 + i * 15, 15, 2)))
+        .collect();
+    let data = SourceData {
+        runs: lengthened,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (168 + 40, 168 + 40),
+        "the last run at the old interval is counted once, not again as the first of the new stretch"
+    );
+    // The same with an hourly interval after quarter-hours (`every` changed at 12:10, the
+    // collector's next run an hour after the 11:45 one).
+    let hourly: Vec<CollectionRun> = (0..48)
+        .map(|i| run_every_late(i * 15, 15, 2))
+        .chain((0..12).map(|i| run_every_late(12 * 60 + 45 + i * 60, 60, 2)))
+        .collect();
+    let data = SourceData {
+        runs: hourly,
+        ..Default::default()
+    };
+    let c = over_the_day("1h", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (60, 60),
+        "48 quarter-hours, then 12 hours"
+    );
+}
