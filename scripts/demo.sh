@@ -36,8 +36,11 @@ demo="$home/.demo"
 # Two demos in one checkout would share .demo/ (its server, raw folder and configuration)
 # and break each other: the second waits for none and says so.
 mkdir -p "$demo"
+# flock(1) exits 1 when the lock is held; without it (macOS has none) the demo runs unguarded.
 exec 9>"$demo/lock"
-if ! flock -n 9; then
+held=0
+flock -n 9 2>/dev/null || held=$?
+if [ "$held" -eq 1 ]; then
   echo "demo: another demo is running in $home; run it again when that one has finished" >&2
   exit 1
 fi
@@ -110,17 +113,24 @@ export MONGODB_URI="$uri"
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 
+# The UTC day N days before today: GNU date's -d, which BSD's (macOS) lacks, else python3's.
+days_ago() {
+  date -u -d "$1 days ago" +%Y-%m-%d 2>/dev/null ||
+    python3 -c 'import datetime as d, sys
+print(d.datetime.now(d.timezone.utc).date() - d.timedelta(days=int(sys.argv[1])))' "$1"
+}
+
 echo "==> collector"
 # --since: the incremental Opendatasoft sources backfill from the day before yesterday.
 "$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force \
-  --since "$(date -u -d '2 days ago' +%Y-%m-%d)"
+  --since "$(days_ago 2)"
 echo "==> summariser"
 "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"
 # The replayed day, yesterday (UTC), named: without --date, a run before 02:00 UTC reports the
 # day before it, as the crontab's jobs do while yesterday's last data may not be stored.
 pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo \
-  --date "$(date -u -d yesterday +%Y-%m-%d)" | tail -n1)"
+  --date "$(days_ago 1)" | tail -n1)"
 
 echo
 echo "Report: $pdf"

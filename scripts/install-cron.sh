@@ -144,6 +144,16 @@ fi
 # lines run as the installing user (created for another, it would be the installer's, which
 # that user's summariser could not open), where none has run yet. Not taken when it cannot be
 # (no flock, a link, a file this user cannot read): said.
+# Whether flock(1) takes util-linux's -E (the exit status when the lock is held), which the
+# summariser and report lines use.
+flock_takes_e() {
+    probe="$(mktemp)" || return 0
+    flock -n -E 75 "$probe" true >/dev/null 2>&1
+    taken=$?
+    rm -f "$probe"
+    return "$taken"
+}
+
 hold_summariser_lock() {
     lock="$home/raw/.summariser.lock"
     [ -d "$home/raw" ] || return 0
@@ -225,8 +235,11 @@ if [ "$action" = install ]; then
         [ -x "$home/target/release/$stage" ] ||
             echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --locked -p collector -p summariser -p analyser\` in $home" >&2
     done
-    command -v flock >/dev/null 2>&1 ||
+    if ! command -v flock >/dev/null 2>&1; then
         echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2
+    elif ! flock_takes_e; then
+        echo "install-cron.sh: warning: $(command -v flock) does not take -E (not util-linux's flock: Homebrew's flock package?); the summariser and report lines need util-linux's, or cron skips each of their runs with a usage line" >&2
+    fi
     [ -z "$mailto" ] || command -v mail >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: mail(1) is missing (package bsd-mailx, with an MTA); the alert line needs it" >&2
     mkdir -p "$home/logs"

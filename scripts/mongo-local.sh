@@ -50,7 +50,10 @@ pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=10000).admin.command("
 # Up once this launch's log says it listens, its pid is alive and the port answers MongoDB.
 launch() {
   local dir="$1" port="$2" logged
-  logged="$(stat -c %s "$dir/nx.log" 2>/dev/null || echo 0)"
+  # wc, not GNU stat's -c, which macOS's stat lacks (its size would read 0, and an old
+  # failure in the log would be taken for this launch's).
+  logged="$(wc -c <"$dir/nx.log" 2>/dev/null | tr -d ' ')"
+  logged="${logged:-0}"
   rm -f "$dir/nx.pid"
   "$venv/bin/nx-27017" --daemon --host 127.0.0.1 --port "$port" --data-dir "$dir/data" \
     --pid-file "$dir/nx.pid" --log-file "$dir/nx.log" >"$dir/start.out" 2>&1 || return 1

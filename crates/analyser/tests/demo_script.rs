@@ -200,3 +200,111 @@ fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy(
         "the demo's collector would send its requests for http://127.0.0.1 to the proxy, with:\n{env}"
     );
 }
+
+/// A stand-in for a stage: notes the arguments it was run with, in `<stage>-args` beside it.
+const FAKE_STAGE_NOTING_ARGS: &str = r#"#!/bin/sh
+printf '%s\n' "$@" >"$0-args"
+echo "$(dirname "$0")/report.pdf"
+exit 0
+"#;
+
+/// A checkout whose demo runs stand-in stages that note their arguments.
+fn checkout_with_stages(dir: &Path) -> std::path::PathBuf {
+    checkout(dir);
+    let root = dir.join("checkout");
+    let _writing = common::writing_or_forking();
+    common::write_executable(&root.join("scripts/mongo-local.sh"), FAKE_MONGO_STARTS);
+    common::write_executable(&root.join("target/debug/releve-replay"), FAKE_REPLAY);
+    for stage in ["collector", "summariser", "analyser"] {
+        common::write_executable(
+            &root.join("target/debug").join(stage),
+            FAKE_STAGE_NOTING_ARGS,
+        );
+    }
+    std::fs::write(
+        root.join("sources.toml"),
+        "[[source]]\nname = \"usgs-earthquakes\"\nurl = \"https://earthquake.usgs.gov/feed\"\n",
+    )
+    .expect("a configuration");
+    root
+}
+
+/// The value following `option` in the arguments a stand-in stage noted.
+fn noted_value(root: &Path, stage: &str, option: &str) -> Option<String> {
+    let noted =
+        std::fs::read_to_string(root.join("target/debug").join(format!("{stage}-args"))).ok()?;
+    let args: Vec<&str> = noted.lines().collect();
+    let at = args.iter().position(|arg| *arg == option)?;
+    args.get(at + 1).map(|value| (*value).to_owned())
+}
+
+fn is_a_day(value: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+}
+
+/// macOS has no flock(1) (util-linux is not part of it). `scripts/demo.sh` takes its
+/// one-demo-at-a-time lock with `flock -n 9`, and reads any failure of it as the lock being
+/// held: on a Mac every demo stops at once with "another demo is running in …; run it again
+/// when that one has finished", though none runs. The demo must run, or say that flock(1)
+/// is missing, not blame a demo that does not exist.
+#[test]
+fn the_demo_on_a_mac_without_flock_does_not_say_another_demo_is_running() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = checkout_with_stages(dir.path());
+    {
+        // What bash does for a command not found: a line, and exit status 127.
+        let _writing = common::writing_or_forking();
+        common::write_executable(
+            &dir.path().join("bin/flock"),
+            "#!/bin/sh\necho \"scripts/demo.sh: line 40: flock: command not found\" >&2\nexit 127\n",
+        );
+    }
+    let output = demo(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let collected = root.join("target/debug/collector-args").is_file();
+    assert!(
+        !stderr.contains("another demo is running") && (collected || stderr.contains("flock")),
+        "no other demo runs; the demo exits {:?}, ran its collector: {collected}\nstderr:\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// macOS's date(1) is BSD's: no `-d` (`date: illegal option -- d`). `scripts/demo.sh` works out
+/// the collector's `--since` and the analyser's `--date` with `date -u -d '2 days ago'` and
+/// `date -u -d yesterday`: on a Mac the substitutions are empty and the stages are given
+/// `--since ""` and `--date ""` (the collector refuses it, so the demo stops there). The demo
+/// must give them the days it means.
+#[test]
+fn the_demo_on_a_mac_gives_its_stages_the_days_it_means_with_bsd_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = checkout_with_stages(dir.path());
+    {
+        // BSD date: `-u`, `-j`, `-v`, `-f`, `-r`, `-I`, `+format`; `-d` and long options refused.
+        let _writing = common::writing_or_forking();
+        common::write_executable(
+            &dir.path().join("bin/date"),
+            r#"#!/bin/sh
+for arg in "$@"; do
+    case "$arg" in
+        -d* | --*)
+            echo "date: illegal option -- d" >&2
+            echo "usage: date [-jnRu] [-I[date|hours|minutes|seconds]] [-f input_fmt]" >&2
+            echo "            [-r filename|seconds] [-v[+|-]val[y|m|w|d|H|M|S]]" >&2
+            echo "            [[[[mm]dd]HH]MM[[cc]yy][.SS] | new_date] [+output_fmt]" >&2
+            exit 1 ;;
+    esac
+done
+exec /bin/date "$@"
+"#,
+        );
+    }
+    let output = demo(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let since = noted_value(&root, "collector", "--since");
+    let day = noted_value(&root, "analyser", "--date");
+    assert!(
+        since.as_deref().is_some_and(is_a_day) && day.as_deref().is_some_and(is_a_day),
+        "the collector was given --since {since:?}, the analyser --date {day:?}; the demo exits {:?}\nstderr:\n{stderr}",
+        output.status.code()
+    );
+}

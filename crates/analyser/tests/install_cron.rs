@@ -1289,3 +1289,73 @@ fn kubernetes_report_jobs_run_on_the_crontab_s_schedule() {
         );
     }
 }
+
+/// Homebrew's `flock` (`brew install flock`, discoteq/flock: what a Mac user installs when the
+/// installer says flock(1) is missing) takes `-s -u -o -n -w` only: its getopt string is
+/// `+suonw:`, so the crontab's `-E 75` is refused with its usage line and exit status 64.
+const HOMEBREW_FLOCK: &str = r#"#!/bin/sh
+for arg in "$@"; do
+    case "$arg" in
+        -E* | --*)
+            echo "flock: illegal option -- E" >&2
+            echo "usage: flock [-suno] [-w secs] <file> <command> [<arguments>...]" >&2
+            echo "       flock [-suno] [-w secs] <file-descriptor-number>" >&2
+            exit 64 ;;
+        -*) ;;
+        *) break ;;
+    esac
+done
+exec /usr/bin/flock "$@"
+"#;
+
+/// A Mac has no flock(1); the installer says so ("flock(1) is missing (package util-linux)"),
+/// and `brew install flock` is the answer at hand. With that flock the installer is silent, yet
+/// the crontab's summariser and report lines run `flock -n -E 75 …`, which Homebrew's flock
+/// refuses with its usage: no summariser run and no report ever, each hour a usage line in the
+/// log, and nothing said at install time. The stage must run with the flock the installer
+/// accepted, or the installer must say this flock cannot run the lines.
+#[test]
+fn with_homebrew_s_flock_on_a_mac_the_summariser_line_runs_or_the_installer_says_it_cannot() {
+    let checkout = Checkout::new();
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&checkout.dir.path().join("bin/flock"), HOMEBREW_FLOCK);
+        common::write_executable(
+            &checkout.home().join("target/release/summariser"),
+            "#!/bin/sh\necho ran >>ran.txt\n",
+        );
+    }
+    let output = checkout.install_cron(&["--no-build"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let installed = checkout.installed();
+    let line = jobs(&installed)
+        .into_iter()
+        .find(|line| line.contains("target/release/summariser"))
+        .expect("the summariser's line")
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Run as cron would, with the PATH the installer was run with (Homebrew's flock on it).
+    let path = format!(
+        "{}:{}",
+        checkout.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .arg("-c")
+            .arg(&line)
+            .env("PATH", path)
+            .status()
+            .expect("run the summariser's line")
+    };
+    let ran = checkout.home().join("ran.txt").is_file();
+    let log =
+        std::fs::read_to_string(checkout.home().join("logs/summariser.log")).unwrap_or_default();
+    assert!(
+        ran || stderr.contains("flock"),
+        "the summariser's line exited {status} without running the summariser, and the installer said nothing of flock:\ninstaller: {stderr}\nlogs/summariser.log:\n{log}"
+    );
+}
