@@ -164,7 +164,7 @@ pub struct SharedDatabase {
 /// The database names another raw folder as the one it is summarised from.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.said())]
-pub struct OthersDatabase(pub Elsewhere);
+pub struct OthersDatabase(pub Box<Elsewhere>);
 
 impl OthersDatabase {
     fn said(&self) -> String {
@@ -205,8 +205,9 @@ pub async fn own_database(
         Some(_) => Ok(()),
         None => installation::keep_folder_id(raw_dir, &ours.folder).map_err(id_failed),
     };
-    let others =
-        |theirs: Installation| OthersDatabase(Elsewhere::of(&options.database, theirs, raw_dir));
+    let others = |theirs: Installation| {
+        OthersDatabase(Box::new(Elsewhere::of(&options.database, theirs, raw_dir)))
+    };
     match installation::named(db).await? {
         Some(theirs) if theirs.folder == ours.folder => {
             // Nothing for `--new-database` to change: the database is the folder's, and names
@@ -221,7 +222,9 @@ pub async fn own_database(
                 }
                 .into());
             }
-            if theirs.raw_dir != ours.raw_dir {
+            warn_other_host(&theirs, &ours);
+            // The place, or the machine, kept up to date: written when either changes.
+            if theirs.raw_dir != ours.raw_dir || theirs.host != ours.host {
                 let moved = Installation {
                     since: theirs.since,
                     ..ours
@@ -256,6 +259,30 @@ pub async fn own_database(
             Ok(())
         }
     }
+}
+
+/// How recently another machine's summariser must have taken the database over for this one's
+/// to be said to share it: two copies running hourly take it over from each other every hour.
+const OTHER_HOST_RECENT: chrono::TimeDelta = chrono::TimeDelta::hours(2);
+
+/// Warns when the database was written, within [`OTHER_HOST_RECENT`], by this installation's
+/// summariser on another machine (`theirs`, as the database names it): a copy of the checkout
+/// with its hidden files runs there, most likely, and two summarisers of one database race on
+/// its hours. Said once when the installation moved from there, as it then writes no more.
+fn warn_other_host(theirs: &Installation, ours: &Installation) {
+    let (Some(other), Some(since), Some(host)) = (&theirs.host, theirs.host_since, &ours.host)
+    else {
+        return;
+    };
+    if other == host || chrono::Utc::now() - since > OTHER_HOST_RECENT {
+        return;
+    }
+    warn!(
+        other_host = %other,
+        this_host = %host,
+        since = %since.format("%Y-%m-%d %H:%M UTC"),
+        "This installation's summariser ran on another machine within the last two hours, into the same database: a copy of this checkout with its hidden files (a spare, a machine it moved from) still running there? Two summarisers of one database race on its hours (one may count one machine's records only) and the collections table counts both machines' runs: stop relevé's cron lines on one of them, or give it a database of its own. If the installation moved from there and its cron lines are stopped, this is not said again."
+    );
 }
 
 /// Whether a database holding relevé data is to be checked for another installation's

@@ -89,7 +89,7 @@ pub enum StoreError {
     /// The database is summarised from another raw folder than the one the reader was given
     /// (`--raw-dir`): another installation's data (see [`super::installation`]).
     #[error("{0}")]
-    OthersDatabase(super::installation::Elsewhere),
+    OthersDatabase(Box<super::installation::Elsewhere>),
     /// The server refused the URI's credentials.
     #[error(
         "MongoDB at {uri} refused the login: check the user, password and authSource in the URI"

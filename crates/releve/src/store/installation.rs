@@ -5,11 +5,15 @@
 //!
 //! ```json
 //! { "_id": "summariser", "folder": "6752f0c1a9e3b2d4c5f60718", "raw_dir": "/home/ana/releve/raw",
-//!   "since": ISODate("2026-12-05T10:05:00Z") }
+//!   "since": ISODate("2026-12-05T10:05:00Z"),
+//!   "host": "lab-pc", "host_since": ISODate("2026-12-05T10:05:00Z") }
 //! ```
 //!
 //! Two installations given one database (two checkouts on a shared server, both left at the
-//! default `releve`) would otherwise fold each other's records, hours and runs together.
+//! default `releve`) would otherwise fold each other's records, hours and runs together. One
+//! installation copied whole to another machine (a spare, a laptop it moved from still
+//! running) keeps its id: `host` names the machine whose summariser wrote last, from
+//! `host_since`, so a run on another sees it.
 
 use std::io;
 use std::path::Path;
@@ -35,6 +39,18 @@ pub struct Installation {
     pub raw_dir: String,
     /// When it was first named.
     pub since: DateTime<Utc>,
+    /// The machine whose summariser wrote the database last (`None` before 6 December 2026).
+    pub host: Option<String>,
+    /// Since when that machine's has (it took over from another then, or was first named).
+    pub host_since: Option<DateTime<Utc>>,
+}
+
+/// This machine's name, as `uname` gives it.
+pub fn this_host() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Where the raw folder `raw_dir` is, as its path reads from `/` (as given when it cannot be
@@ -49,28 +65,44 @@ pub fn place(raw_dir: &Path) -> String {
 impl Installation {
     /// The raw folder `raw_dir`, of id `folder`, named now.
     pub fn here(raw_dir: &Path, folder: String) -> Installation {
+        let now = Utc::now();
         Installation {
             folder,
             raw_dir: place(raw_dir),
-            since: Utc::now(),
+            since: now,
+            host: Some(this_host()),
+            host_since: Some(now),
         }
     }
 
     fn document(&self) -> Document {
-        doc! {
+        let date = |at: DateTime<Utc>| mongodb::bson::DateTime::from_millis(at.timestamp_millis());
+        let mut document = doc! {
             "_id": NAMED,
             "folder": &self.folder,
             "raw_dir": &self.raw_dir,
-            "since": mongodb::bson::DateTime::from_millis(self.since.timestamp_millis()),
+            "since": date(self.since),
+        };
+        if let Some(host) = &self.host {
+            document.insert("host", host);
         }
+        if let Some(host_since) = self.host_since {
+            document.insert("host_since", date(host_since));
+        }
+        document
     }
 
     fn from_document(document: &Document) -> Option<Installation> {
-        let since = document.get_datetime("since").ok()?.timestamp_millis();
+        let date = |field: &str| {
+            let millis = document.get_datetime(field).ok()?.timestamp_millis();
+            DateTime::from_timestamp_millis(millis)
+        };
         Some(Installation {
             folder: document.get_str("folder").ok()?.to_owned(),
             raw_dir: document.get_str("raw_dir").unwrap_or_default().to_owned(),
-            since: DateTime::from_timestamp_millis(since)?,
+            since: date("since")?,
+            host: document.get_str("host").ok().map(str::to_owned),
+            host_since: date("host_since"),
         })
     }
 }
@@ -259,7 +291,7 @@ pub async fn elsewhere(db: &Database, raw_dir: &Path) -> Option<Elsewhere> {
 /// database is summarised from another raw folder ([`elsewhere`]): another installation's data.
 pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError> {
     match elsewhere(db, raw_dir).await {
-        Some(elsewhere) => Err(StoreError::OthersDatabase(elsewhere)),
+        Some(elsewhere) => Err(StoreError::OthersDatabase(Box::new(elsewhere))),
         None => Ok(()),
     }
 }
