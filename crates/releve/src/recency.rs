@@ -6,8 +6,9 @@
 //! into batches: a version without the field (or with `null`, or empty text) is the least
 //! recent, then other texts (byte by byte: a placeholder such as `"N/A"` among times), then
 //! numbers (by value, text holding one included, integers exactly), then times (a text that
-//! reads as one, as the `time` field is read, by instant). Versions of equal recency are
-//! ordered by landing, as without `version`.
+//! reads as one, as the `time` field is read, and a number that reads as epoch seconds or
+//! milliseconds of 1990 to 2200, by instant: an API may switch its version between the two).
+//! Versions of equal recency are ordered by landing, as without `version`.
 
 use std::cmp::Ordering;
 
@@ -24,9 +25,9 @@ pub enum Recency {
     Unknown,
     /// Text that is neither a number nor a time.
     Text(String),
-    /// A number, or a text holding one (`"17"`).
+    /// A number, or a text holding one (`"17"`), that is no time (see [`epoch_time`]).
     Number(Count),
-    /// A text that reads as a time.
+    /// A text that reads as a time, or a number as epoch seconds or milliseconds of a time.
     Time(DateTime<Utc>),
 }
 
@@ -87,14 +88,14 @@ impl Recency {
         let Some(path) = &source.version else {
             return Recency::Unknown;
         };
+        let counted =
+            |count: Count| epoch_time(count, source).map_or(Recency::Number(count), Recency::Time);
         match path.get(record) {
-            Some(Value::Number(number)) => {
-                Count::of(number).map_or(Recency::Unknown, Recency::Number)
-            }
+            Some(Value::Number(number)) => Count::of(number).map_or(Recency::Unknown, counted),
             Some(Value::String(text)) if text.trim().is_empty() => Recency::Unknown,
             Some(value @ Value::String(text)) => {
                 if let Some(count) = Count::read(text) {
-                    Recency::Number(count)
+                    counted(count)
                 } else if let Some(time) = timestamp_in(value, source.local_times) {
                     Recency::Time(time)
                 } else {
@@ -113,6 +114,22 @@ impl Recency {
             Recency::Time(_) => 3,
         }
     }
+}
+
+/// Epoch times a version number is read as: from 1990 to 2200. Below, a revision counter
+/// (`17`), or seconds read as milliseconds; a version counter never grows so large.
+const EPOCH_TIMES: std::ops::Range<i64> = 631_152_000..7_258_118_400;
+
+/// The time `count` reads as, as the `time` field reads a number (epoch seconds, or
+/// milliseconds past 10^10), when it lies within [`EPOCH_TIMES`]: a version written as a time
+/// (USGS's `updated`), which an API may switch to or from text, compared with it as one.
+fn epoch_time(count: Count, source: &Source) -> Option<DateTime<Utc>> {
+    let number = match count.exact.and_then(|exact| i64::try_from(exact).ok()) {
+        Some(exact) => Number::from(exact),
+        None => Number::from_f64(count.approximate)?,
+    };
+    let time = timestamp_in(&Value::Number(number), source.local_times)?;
+    EPOCH_TIMES.contains(&time.timestamp()).then_some(time)
 }
 
 impl PartialEq for Recency {
@@ -230,6 +247,22 @@ mod tests {
         let fraction = recency(json!({"properties": {"updated": 2.5}}));
         assert!(recency(json!({"properties": {"updated": 2}})) < fraction);
         assert!(fraction < recency(json!({"properties": {"updated": "3"}})));
+    }
+
+    /// An API switching its version from ISO text to epoch milliseconds, or milliseconds to
+    /// seconds: the versions compare as the instants they are.
+    #[test]
+    fn a_version_switching_between_text_and_epoch_times_compares_by_instant() {
+        let text = recency(json!({"properties": {"updated": "2026-12-05T10:20:00+00:00"}}));
+        let millis = recency(json!({"properties": {"updated": 1_796_466_060_000_u64}}));
+        let seconds = recency(json!({"properties": {"updated": 1_796_466_600}}));
+        let as_text = recency(json!({"properties": {"updated": "1796467200"}}));
+        assert!(text < millis, "10:20:00 before 10:21:00");
+        assert!(millis < seconds && seconds < as_text);
+        let earlier_millis = recency(json!({"properties": {"updated": 1_796_465_000_000_u64}}));
+        assert!(earlier_millis < text, "10:03:20 before 10:20");
+        let counter = recency(json!({"properties": {"updated": 17}}));
+        assert!(counter < earlier_millis, "a revision counter is no time");
     }
 
     #[test]
