@@ -231,14 +231,36 @@ pub async fn require_releve_data(db: &Database) -> Result<(), StoreError> {
 /// Whether `db` holds the collections the summariser creates on its first run (`hourly` or
 /// `runs`).
 pub async fn holds_releve_data(db: &Database) -> Result<bool, StoreError> {
+    // Refused relevé's default database, the user was most likely given another.
+    let refused = |action: &'static str| {
+        move |cause: mongodb::error::Error| {
+            if db.name() == DEFAULT_DATABASE && error::unauthorized(&cause) {
+                StoreError::DefaultRefused {
+                    action: action.to_owned(),
+                    cause,
+                }
+            } else {
+                StoreError::command(action)(cause)
+            }
+        }
+    };
     // `authorizedCollections`: a user allowed to read these collections, and no more, may
     // list them.
     let names = db
         .list_collection_names()
         .authorized_collections(true)
         .await
-        .map_err(StoreError::command("listing the collections"))?;
-    Ok(names.iter().any(|name| name == HOURLY || name == RUNS))
+        .map_err(refused("listing the collections"))?;
+    if names.iter().any(|name| name == HOURLY || name == RUNS) {
+        return Ok(true);
+    }
+    // The same empty list answers a user with no right on the database: reading it tells.
+    db.collection::<mongodb::bson::Document>(RUNS)
+        .find_one(doc! {})
+        .projection(doc! { "_id": 1 })
+        .await
+        .map_err(refused("reading the database"))?;
+    Ok(false)
 }
 
 /// Shuts `db`'s client down: call it when done with the database, after an error too. A client

@@ -4,6 +4,19 @@
 /// A MongoDB failure, with the URI's credentials removed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The URI asks for what relevé's MongoDB client is built without (a Kerberos login, a
+    /// compressor other than zlib): a valid URI, which another one must replace.
+    #[error(
+        "MongoDB URI {uri} asks for {asked}, which relevé's MongoDB client does not do: {instead}"
+    )]
+    Unsupported {
+        /// The URI without credentials.
+        uri: String,
+        /// What it asks for, in words.
+        asked: String,
+        /// What to ask for instead.
+        instead: String,
+    },
     /// The URI is not a MongoDB connection string.
     #[error("MongoDB URI {uri} is invalid: {complaint}")]
     BadUri {
@@ -135,6 +148,15 @@ pub enum StoreError {
         /// MongoDB's, from its `hello` answer.
         server: chrono::DateTime<chrono::Utc>,
     },
+    /// A user refused relevé's default database, `releve`: most likely given another one, which
+    /// neither the URI nor `--database` named.
+    #[error("MongoDB {action} failed: {}; `releve` is relevé's default database, used when neither the URI's path nor --database names one: if this user was given another database, name it there (mongodb://host/NAME)", gist(.cause))]
+    DefaultRefused {
+        /// What was being done.
+        action: String,
+        /// The driver's complaint.
+        cause: mongodb::error::Error,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {
@@ -165,6 +187,33 @@ fn apart(gap: chrono::TimeDelta) -> String {
     }
 }
 
+/// What a URI asks for that the driver is built without, said from its `authMechanism` or
+/// `compressors` (per the driver's `complaint`), and what to ask for instead.
+fn unsupported(uri: &str, complaint: &str) -> (String, String) {
+    let option = |name: &str| {
+        let (_, query) = uri.split_once('?')?;
+        query.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            key.eq_ignore_ascii_case(name).then(|| value.to_owned())
+        })
+    };
+    let login = "ask the database's administrator for a user with a password (the default login, SCRAM: no authMechanism) or an X.509 certificate (authMechanism=MONGODB-X509, with tlsCertificateKeyFile)";
+    if complaint.to_ascii_lowercase().contains("compress") {
+        let asked = option("compressors").unwrap_or_default();
+        return (
+            format!("compressing its traffic with `{asked}`"),
+            "it compresses with zlib alone: write compressors=zlib".to_owned(),
+        );
+    }
+    let asked = match option("authMechanism").map(|m| m.to_ascii_uppercase()) {
+        Some(m) if m == "GSSAPI" => "a Kerberos login (authMechanism=GSSAPI)".to_owned(),
+        Some(m) if m == "MONGODB-AWS" => "an AWS IAM login (authMechanism=MONGODB-AWS)".to_owned(),
+        Some(m) => format!("the login authMechanism={m}"),
+        None => format!("what it is built without ({complaint})"),
+    };
+    (asked, login.to_owned())
+}
+
 /// The driver's error in words: a write error's message and code (not the driver's dump of
 /// its structures), else its kind, without the fields of an error nested inside it
 /// (`Kind: …, labels: {}, source: None, server response: None`), which its text adds when
@@ -172,9 +221,9 @@ fn apart(gap: chrono::TimeDelta) -> String {
 pub(super) fn gist(cause: &mongodb::error::Error) -> String {
     let words = driver_words(cause);
     // The server's code 13: a user with the `read` role, or one allowed another database.
-    if words.contains("Unauthorized") || words.contains("not authorized") {
+    if unauthorized(cause) {
         format!(
-            "{words}; the MongoDB user may not do this here: the summariser needs the `readWrite` role on its database"
+            "{words}; the MongoDB user may not do this here: the summariser needs the `readWrite` role on its database, the analyser `read`"
         )
     } else if words.contains("space quota") {
         // MongoDB Atlas's shared tiers (code 8000, AtlasError): 512 MB on the free one.
@@ -184,6 +233,12 @@ pub(super) fn gist(cause: &mongodb::error::Error) -> String {
     } else {
         words
     }
+}
+
+/// Whether the server refused `cause`'s command to the user (code 13, `Unauthorized`).
+pub(super) fn unauthorized(cause: &mongodb::error::Error) -> bool {
+    let words = driver_words(cause);
+    words.contains("Unauthorized") || words.contains("not authorized")
 }
 
 /// [`gist`], without advice.
@@ -232,6 +287,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::BadUri { .. }
+                | StoreError::Unsupported { .. }
                 | StoreError::BadDatabase { .. }
                 | StoreError::Unacknowledged { .. }
         )
@@ -258,6 +314,16 @@ impl StoreError {
             ),
             _ => gist(cause),
         };
+        // The driver's words for what it is built without: "… only supported with the
+        // gssapi-auth feature flag".
+        if complaint.contains("feature flag") {
+            let (asked, instead) = unsupported(uri, &complaint);
+            return StoreError::Unsupported {
+                uri: super::redact(uri),
+                asked,
+                instead,
+            };
+        }
         let secrets = credential_pieces(uri);
         // A password the URI shows without `@` after it is hidden by `redact`: not in the
         // driver's words either.
