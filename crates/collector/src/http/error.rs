@@ -97,6 +97,20 @@ pub enum FetchError {
         /// The memory the collector may use, in MiB, when it set the limit.
         by_memory: Option<u64>,
     },
+    /// The answer was still coming in, steadily, when the time limit struck: another attempt
+    /// would come no faster and cost as much again (a slow or metered link). Not retried.
+    #[error(
+        "{what}: the answer was still arriving when the time limit ({}: the source's `timeout`, or the time left before its next run) struck, {received}; not tried again in this run, as it would arrive no faster: raise the source's `timeout` (a slow link?), or ask for less; the next run tries again",
+        super::failure::seconds(*.limit)
+    )]
+    StillArriving {
+        /// The request, in words.
+        what: String,
+        /// How much had arrived: `120 kB of 440 kB`.
+        received: String,
+        /// The time limit.
+        limit: Duration,
+    },
     /// A proxy variable the client cannot read (it would call the APIs directly).
     #[error("{0}")]
     Proxy(String),
@@ -122,7 +136,7 @@ impl FetchError {
             FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
             FetchError::Proxy(detail) => detail,
             FetchError::Redirected { why, .. } => why,
-            FetchError::TooLarge { what, .. } => what,
+            FetchError::TooLarge { what, .. } | FetchError::StillArriving { what, .. } => what,
         }
     }
 }

@@ -159,7 +159,7 @@ pub(super) fn with_causes(err: &dyn std::error::Error) -> String {
 }
 
 /// `30 s`, `2.5 s`.
-fn seconds(limit: std::time::Duration) -> String {
+pub(super) fn seconds(limit: std::time::Duration) -> String {
     let millis = limit.as_millis();
     if millis.is_multiple_of(1000) {
         format!("{} s", millis / 1000)

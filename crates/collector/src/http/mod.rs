@@ -26,7 +26,9 @@
 //!   the backoff and the rate limit's wait are over, each retry's time limit cut to what is
 //!   left: past it, the request fails as [`FetchError::OutOfTime`], or [`FetchError::Paused`]
 //!   when it is the server's requested wait that does not fit. First attempts are never cut:
-//!   a long collection making progress goes on (an export out of time is paged).
+//!   a long collection making progress goes on (an export out of time is paged). An answer
+//!   still arriving when its time limit struck fails as [`FetchError::StillArriving`], not
+//!   downloaded again.
 //! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message; a
 //!   body larger than [`MAX_BODY_BYTES`] fails at once as [`FetchError::TooLarge`].
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
@@ -493,17 +495,46 @@ impl SourceClient {
             .map(|n| n.min(PREALLOCATED_BYTES).min(self.max_body))
             .and_then(|n| usize::try_from(n).ok());
         let mut body = bytes::BytesMut::with_capacity(capacity.unwrap_or(0));
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|err| Attempt::retry(transport_reason(err, limit, None), None))?
-        {
+        let mut last_came = Instant::now();
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // Timed out while the body kept coming: a stalled one is tried again.
+                Err(err)
+                    if err.is_timeout()
+                        && !body.is_empty()
+                        && last_came.elapsed() < STILL_ARRIVING =>
+                {
+                    return Err(Attempt::Fatal(FetchError::StillArriving {
+                        what: what.to_owned(),
+                        received: arrived(body.len(), announced),
+                        limit,
+                    }));
+                }
+                Err(err) => return Err(Attempt::retry(transport_reason(err, limit, None), None)),
+            };
+            last_came = Instant::now();
             if (body.len() + chunk.len()) as u64 > self.max_body {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
+    }
+}
+
+/// An answer whose last bytes came this recently when its time limit struck was still
+/// arriving: a stalled one has sent nothing for longer.
+const STILL_ARRIVING: Duration = Duration::from_secs(2);
+
+/// How much of an answer arrived, of `announced` bytes when its length was: `120 kB of 440 kB`.
+fn arrived(received: usize, announced: Option<u64>) -> String {
+    let kb = |bytes: u64| format!("{} kB", bytes.div_ceil(1000));
+    let received = kb(u64::try_from(received).unwrap_or(u64::MAX));
+    match announced {
+        Some(whole) => format!("{received} of {}", kb(whole)),
+        None => format!("{received} read"),
     }
 }
 
