@@ -225,8 +225,19 @@ pub async fn own_database(
             warn_other_host(&theirs, &ours);
             // The place, or the machine, kept up to date: written when either changes.
             if theirs.raw_dir != ours.raw_dir || theirs.host != ours.host {
+                let host_before = if theirs.host == ours.host {
+                    theirs.host_before.clone()
+                } else {
+                    theirs.host.clone()
+                };
                 let moved = Installation {
                     since: theirs.since,
+                    host_since: if theirs.host == ours.host {
+                        theirs.host_since
+                    } else {
+                        ours.host_since
+                    },
+                    host_before,
                     ..ours
                 };
                 installation::rename(db, &moved).await?;
@@ -265,23 +276,25 @@ pub async fn own_database(
 /// to be said to share it: two copies running hourly take it over from each other every hour.
 const OTHER_HOST_RECENT: chrono::TimeDelta = chrono::TimeDelta::hours(2);
 
-/// Warns when the database was written, within [`OTHER_HOST_RECENT`], by this installation's
-/// summariser on another machine (`theirs`, as the database names it): a copy of the checkout
-/// with its hidden files runs there, most likely, and two summarisers of one database race on
-/// its hours. Said once when the installation moved from there, as it then writes no more.
+/// Warns when another machine's summariser of this installation (`theirs`, as the database
+/// names it) took the database over from this one within [`OTHER_HOST_RECENT`]: both write it,
+/// a copy of the checkout with its hidden files running there, most likely, and two summarisers
+/// of one database race on its hours. A machine that never comes back (the installation moved
+/// from it; a Kubernetes pod each run, its hostname new) is not said.
 fn warn_other_host(theirs: &Installation, ours: &Installation) {
     let (Some(other), Some(since), Some(host)) = (&theirs.host, theirs.host_since, &ours.host)
     else {
         return;
     };
-    if other == host || chrono::Utc::now() - since > OTHER_HOST_RECENT {
+    let took_over_from_us = theirs.host_before.as_ref() == Some(host);
+    if other == host || !took_over_from_us || chrono::Utc::now() - since > OTHER_HOST_RECENT {
         return;
     }
     warn!(
         other_host = %other,
         this_host = %host,
         since = %since.format("%Y-%m-%d %H:%M UTC"),
-        "This installation's summariser ran on another machine within the last two hours, into the same database: a copy of this checkout with its hidden files (a spare, a machine it moved from) still running there? Two summarisers of one database race on its hours (one may count one machine's records only) and the collections table counts both machines' runs: stop relevé's cron lines on one of them, or give it a database of its own. If the installation moved from there and its cron lines are stopped, this is not said again."
+        "This installation's summariser on another machine took the database over from this one within the last two hours: a copy of this checkout with its hidden files (a spare, a machine it moved from) still running there? Two summarisers of one database race on its hours (one may count one machine's records only) and the collections table counts both machines' runs: stop relevé's cron lines on one of them, or give it a database of its own."
     );
 }
 

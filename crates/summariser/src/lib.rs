@@ -385,10 +385,13 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
         releve::store::shut_down(db).await;
         return Err(err.into());
     }
-    let outcome = summarise_sources(&db, options).await;
+    // Given up midway, up to the client's shutdown, the files that failed so far are still
+    // worth a line each.
+    let mut reports = RunReports::default();
+    let outcome = summarise_sources(&db, options, &mut reports).await;
     restored::note(&db, &options.raw_dir, &options.database, &sources).await;
     releve::store::shut_down(db).await;
-    outcome
+    outcome.map(|()| Outcome::Done(reports.done()))
 }
 
 /// Says, at every run, that files of `source` quarantined by an earlier run still wait: that
@@ -406,15 +409,17 @@ fn warn_quarantined(raw_dir: &Path, source: &str) {
     }
 }
 
-/// Summarises every configured source's landed files into `db`.
-async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, SummariseError> {
+/// Summarises every configured source's landed files into `db`, a report each in `reports`.
+async fn summarise_sources(
+    db: &Database,
+    options: &Options,
+    reports: &mut RunReports,
+) -> Result<(), SummariseError> {
     let unconfigured = warn_unconfigured(&options.raw_dir, &options.config);
     let limits = pipeline::Limits {
         batch_files: options.batch_files.max(1),
         max_file_bytes: options.max_file_bytes,
     };
-    // Given up midway, the files that failed so far are still worth a line each.
-    let mut reports = RunReports::default();
     for source in &options.config.sources {
         let started = std::time::Instant::now();
         warn_quarantined(&options.raw_dir, &source.name);
@@ -455,10 +460,9 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             );
         }
     }
-    let reports = reports.done();
     if unconfigured == 0
         && options.resummarise == Resummarise::Nothing
-        && reports.iter().all(|r| {
+        && reports.all().iter().all(|r| {
             r.files_done == 0
                 && r.metrics_done == 0
                 && r.failures.is_empty()
@@ -473,7 +477,7 @@ async fn summarise_sources(db: &Database, options: &Options) -> Result<Outcome, 
             info!(raw = %options.raw_dir.display(), "Nothing to summarise: no landed files of the sources accepted.");
         }
     }
-    Ok(Outcome::Done(reports))
+    Ok(())
 }
 
 /// Warns of each folder of a source missing from the configuration that holds landed files;

@@ -22,6 +22,11 @@ impl RunReports {
         &mut self.0[newest]
     }
 
+    /// The reports so far.
+    pub(crate) fn all(&self) -> &[SourceReport] {
+        &self.0
+    }
+
     /// The reports of a run that went through: its failures are said by its caller.
     pub(crate) fn done(mut self) -> Vec<SourceReport> {
         std::mem::take(&mut self.0)

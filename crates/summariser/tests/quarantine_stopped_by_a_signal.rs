@@ -48,3 +48,53 @@ fn a_run_stopped_by_a_signal_still_names_the_file_it_quarantined() {
         "the file moved to quarantine in this run is named in its output: {said}"
     );
 }
+
+/// The run's one source is done (its unreadable file quarantined, its good file stored and
+/// deleted) when `SIGTERM` comes: the run then notes the newest runs stored (a read of `runs`,
+/// seconds at 150,000 runs on nx-27017) and shuts its client down, and the signal drops it
+/// there. The quarantined file is never named: the reports of a finished loop are taken out of
+/// the guard that says them on drop (`RunReports::done`), and `run` drops the outcome holding
+/// them. The same when MongoDB stops answering at that read (the deadline drops the run alike).
+#[test]
+fn a_run_stopped_after_its_last_source_still_names_the_file_it_quarantined() {
+    let ws = Workspace::new("quarantine_sigterm_last");
+    let usgs_only = common::CONFIG
+        .split("[[source]]\nname = \"eco2mix\"")
+        .next()
+        .expect("the usgs table");
+    std::fs::write(ws.dir.path().join("sources.toml"), usgs_only).expect("config");
+    let bad = ws.land_bytes(
+        "usgs",
+        (10, 0, 0),
+        b"{\"type\": \"FeatureCollection\", \"features\": [",
+    );
+    ws.land(
+        "usgs",
+        (10, 1, 0),
+        &snapshot(vec![quake("a", (10, 1), 1.0)]),
+    );
+    let name = bad
+        .file_name()
+        .and_then(|name| name.to_str())
+        .expect("a file name")
+        .to_owned();
+    let held = ws.dir.path().join("held");
+    // Held once the good file, the source's last, is deleted: the source is done.
+    let output = stopped_at(
+        ws.command(testkit::MongoServer::shared().uri()),
+        "file-deleted",
+        &held,
+    );
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("stopped by SIGTERM"), "{said}");
+    assert!(
+        ws.raw().join("_quarantine").join(&name).exists(),
+        "the unreadable file went to quarantine in this run: {said}"
+    );
+    assert_eq!(ws.remaining("usgs"), 0, "the good file was stored: {said}");
+    assert!(
+        said.contains(&name),
+        "the file moved to quarantine in this run is named in its output: {said}"
+    );
+}

@@ -6,14 +6,15 @@
 //! ```json
 //! { "_id": "summariser", "folder": "6752f0c1a9e3b2d4c5f60718", "raw_dir": "/home/ana/releve/raw",
 //!   "since": ISODate("2026-12-05T10:05:00Z"),
-//!   "host": "lab-pc", "host_since": ISODate("2026-12-05T10:05:00Z") }
+//!   "host": "lab-pc", "host_since": ISODate("2026-12-05T10:05:00Z"), "host_before": "spare" }
 //! ```
 //!
 //! Two installations given one database (two checkouts on a shared server, both left at the
 //! default `releve`) would otherwise fold each other's records, hours and runs together. One
 //! installation copied whole to another machine (a spare, a laptop it moved from still
 //! running) keeps its id: `host` names the machine whose summariser wrote last, from
-//! `host_since`, so a run on another sees it.
+//! `host_since`, having taken over from `host_before`, so a machine whose database another
+//! took over from it sees it (machines that never come back, a Kubernetes pod a run, do not).
 
 use std::io;
 use std::path::Path;
@@ -43,6 +44,8 @@ pub struct Installation {
     pub host: Option<String>,
     /// Since when that machine's has (it took over from another then, or was first named).
     pub host_since: Option<DateTime<Utc>>,
+    /// The machine whose summariser wrote the database before `host` took over.
+    pub host_before: Option<String>,
 }
 
 /// This machine's name, as `uname` gives it.
@@ -72,6 +75,7 @@ impl Installation {
             since: now,
             host: Some(this_host()),
             host_since: Some(now),
+            host_before: None,
         }
     }
 
@@ -89,6 +93,9 @@ impl Installation {
         if let Some(host_since) = self.host_since {
             document.insert("host_since", date(host_since));
         }
+        if let Some(host_before) = &self.host_before {
+            document.insert("host_before", host_before);
+        }
         document
     }
 
@@ -103,6 +110,7 @@ impl Installation {
             since: date("since")?,
             host: document.get_str("host").ok().map(str::to_owned),
             host_since: date("host_since"),
+            host_before: document.get_str("host_before").ok().map(str::to_owned),
         })
     }
 }
