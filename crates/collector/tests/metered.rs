@@ -105,3 +105,72 @@ async fn an_answer_still_arriving_at_its_timeout_is_not_downloaded_again_at_each
          one run ({bytes} bytes of a metered plan, none of it landed): {result:?}"
     );
 }
+
+/// A loopback feed whose first answer stops half-way (its headers and half its body sent at
+/// once, then nothing, the connection held open: a hung server), every later one whole.
+fn feed_hanging_half_way_once(body: String) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/feed", listener.local_addr().expect("addr"));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    let body = Arc::new(body.into_bytes());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let (counted, body) = (counted.clone(), body.clone());
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0_u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let first = counted.fetch_add(1, Ordering::SeqCst) == 0;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let sent = if first {
+                    &body[..body.len() / 2]
+                } else {
+                    &body[..]
+                };
+                let _ = stream
+                    .write_all(answer.as_bytes())
+                    .and_then(|()| stream.write_all(sent))
+                    .and_then(|()| stream.flush());
+                if first {
+                    // Hung: nothing more, the connection kept open.
+                    std::thread::sleep(Duration::from_secs(30));
+                }
+            });
+        }
+    });
+    (url, requests)
+}
+
+/// The README: "an answer that stopped coming is tried again"; only one "still arriving when
+/// its time limit strikes (its last bytes within 2 s)" is not. A source with a short
+/// `timeout` (`1s`, a sensor gateway on the local network, or the metered test's own scale)
+/// whose server hangs half-way through its first answer: its last bytes came at once, a whole
+/// second before the limit, and nothing since. The answer had stopped; a second attempt gets
+/// it whole. But the 2 s is counted in seconds whatever the limit, so with a limit of 2 s or
+/// less every answer cut mid-body is "still arriving": the run fails, telling the user to raise
+/// `timeout` on a "slow link", and is not tried again (a retry cut to the time left before the
+/// next run, which may be 1 s, meets the same rule).
+#[tokio::test]
+async fn an_answer_that_stopped_half_way_is_tried_again_even_with_a_short_timeout() {
+    let (url, requests) = feed_hanging_half_way_once(usgs_body(200));
+    let site = Site::new(&usgs_source_every("usgs", &url, "15m", "timeout = \"1s\""));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let result = &outcome.sources[0].1;
+    assert!(
+        matches!(result, SourceResult::Landed { records: 200, .. }),
+        "an answer that stopped half-way ({} request(s)) was called still arriving and not tried again: {result:?}",
+        requests.load(Ordering::SeqCst)
+    );
+}

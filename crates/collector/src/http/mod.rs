@@ -504,7 +504,7 @@ impl SourceClient {
                 Err(err)
                     if err.is_timeout()
                         && !body.is_empty()
-                        && last_came.elapsed() < STILL_ARRIVING =>
+                        && last_came.elapsed() < STILL_ARRIVING.min(limit / 4) =>
                 {
                     return Err(Attempt::Fatal(FetchError::StillArriving {
                         what: what.to_owned(),
@@ -524,8 +524,8 @@ impl SourceClient {
     }
 }
 
-/// An answer whose last bytes came this recently when its time limit struck was still
-/// arriving: a stalled one has sent nothing for longer.
+/// An answer whose last bytes came this recently when its time limit struck, and within the
+/// last quarter of the limit, was still arriving: a stalled one has sent nothing for longer.
 const STILL_ARRIVING: Duration = Duration::from_secs(2);
 
 /// How much of an answer arrived, of `announced` bytes when its length was: `120 kB of 440 kB`.

@@ -246,8 +246,12 @@ pub fn api_message(body: &[u8]) -> String {
 /// What a refusal's list of the fields it refused says (`field_errors`, as Hub'Eau and
 /// Spring write it, `errors` as JSON:API and GraphQL do): each field named with its message.
 fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
-    if let Some(by_field) = map.get("errors").and_then(Value::as_object) {
-        return fields_by_name(by_field);
+    if let Some(said) = map
+        .get("errors")
+        .and_then(Value::as_object)
+        .and_then(fields_by_name)
+    {
+        return Some(said);
     }
     let listed = ["field_errors", "fieldErrors", "errors"]
         .iter()
@@ -271,23 +275,30 @@ fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
     (!said.is_empty()).then(|| said.join("; "))
 }
 
-/// The fields refused as an object of their names, each with its messages (a text or a list
-/// of texts): ASP.NET Core's validation problem, `{"errors":{"starttime":["The value … is not
-/// valid …"]}}`.
+/// The fields refused as an object of their names, each with its messages (a text, a list of
+/// texts, or objects holding one): ASP.NET Core's validation problem, `{"errors":{"starttime":
+/// ["The value … is not valid …"]}}`, express-validator's `{"errors":{"starttime":{"msg":
+/// "…"}}}`.
 fn fields_by_name(by_field: &serde_json::Map<String, Value>) -> Option<String> {
+    // A message: a text, or an object's `msg`, `message` or `detail`.
+    let message = |value: &Value| -> Option<String> {
+        match value {
+            Value::String(text) => Some(text.trim().to_owned()),
+            Value::Object(members) => ["msg", "message", "detail"]
+                .iter()
+                .find_map(|key| members.get(*key)?.as_str())
+                .map(|text| text.trim().to_owned()),
+            _ => None,
+        }
+    };
     let said: Vec<String> = by_field
         .iter()
         .filter_map(|(field, messages)| {
-            let messages: Vec<&str> = match messages {
-                Value::String(message) => vec![message.trim()],
-                Value::Array(messages) => messages
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::trim)
-                    .collect(),
-                _ => Vec::new(),
+            let messages: Vec<String> = match messages {
+                Value::Array(messages) => messages.iter().filter_map(message).collect(),
+                one => message(one).into_iter().collect(),
             };
-            let messages: Vec<&str> = messages.into_iter().filter(|m| !m.is_empty()).collect();
+            let messages: Vec<String> = messages.into_iter().filter(|m| !m.is_empty()).collect();
             if messages.is_empty() {
                 return None;
             }
@@ -540,6 +551,23 @@ mod tests {
                 br#"{"title":"One or more validation errors occurred.","status":400,"errors":{"starttime":["The value '2026-13-01' is not valid for starttime."],"limit":"Too big.","empty":[]}}"#
             ),
             "One or more validation errors occurred. (starttime: The value '2026-13-01' is not valid for starttime.; limit: Too big.)"
+        );
+    }
+
+    /// A Node API validating its query with express-validator answers its refusal with the
+    /// errors `mapped()` by field, each an object holding its message (`msg`), beside a generic
+    /// `message`: `{"message":"Validation failed","errors":{"starttime":{"msg":…}}}`. The
+    /// failure line says `Validation failed` alone: the `errors` object is now read as field
+    /// names (ASP.NET Core's), but a field whose value is an object is skipped, so the line
+    /// names neither the parameter refused nor why, where the body said both.
+    #[test]
+    fn a_validation_problem_whose_fields_hold_message_objects_names_the_field_refused() {
+        let said = api_message(
+            br#"{"message":"Validation failed","errors":{"starttime":{"type":"field","value":"2026-13-01","msg":"starttime must be an ISO 8601 date","path":"starttime","location":"query"}}}"#,
+        );
+        assert!(
+            said.contains("starttime") && said.contains("ISO 8601"),
+            "the failure line names neither the field refused nor why: {said}"
         );
     }
 

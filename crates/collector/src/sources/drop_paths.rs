@@ -53,31 +53,56 @@ impl DropCheck {
     }
 }
 
-/// Notes the names `record` holds at the first step of `path` it lacks.
+/// The most items of an array looked into for one path: their members are alike.
+const ITEMS_LOOKED_INTO: usize = 16;
+
+/// Notes the names `record` holds at the first step of `path` it lacks, through arrays as
+/// [`FieldPath::remove`] goes (each item, or the one a numeric step names).
 fn note_names_beside(
     record: &Value,
     path: &FieldPath,
     beside: &mut BTreeMap<usize, HashSet<String>>,
 ) {
-    let mut value = record;
-    for (step, segment) in path.segments().iter().enumerate() {
-        let Value::Object(members) = value else {
-            return;
-        };
-        if let Some(inner) = members.get(segment) {
-            value = inner;
-            continue;
-        }
-        let names = beside.entry(step).or_default();
-        for name in members.keys() {
-            if names.len() >= NAMES_BESIDE {
-                break;
-            }
-            if !names.contains(name.as_str()) {
-                names.insert(name.clone());
-            }
-        }
+    note_from(record, path.segments(), 0, beside);
+}
+
+fn note_from(
+    value: &Value,
+    segments: &[String],
+    step: usize,
+    beside: &mut BTreeMap<usize, HashSet<String>>,
+) {
+    let Some(segment) = segments.get(step) else {
         return;
+    };
+    match value {
+        Value::Object(members) => match members.get(segment) {
+            Some(inner) => note_from(inner, segments, step + 1, beside),
+            None => {
+                let names = beside.entry(step).or_default();
+                for name in members.keys() {
+                    if names.len() >= NAMES_BESIDE {
+                        break;
+                    }
+                    if !names.contains(name.as_str()) {
+                        names.insert(name.clone());
+                    }
+                }
+            }
+        },
+        Value::Array(items) => match array_index(segment) {
+            Some(index) => {
+                if let Some(item) = items.get(index) {
+                    note_from(item, segments, step + 1, beside);
+                }
+            }
+            None => {
+                for item in items.iter().take(ITEMS_LOOKED_INTO) {
+                    note_from(item, segments, step, beside);
+                }
+            }
+        },
+        _ => {}
     }
 }
 
@@ -104,7 +129,8 @@ fn alike_held(path: &FieldPath, beside: &BTreeMap<usize, HashSet<String>>) -> Op
 }
 
 /// How far `held` is from `written` when the two are alike: the same but for case, `_` or
-/// `-` (0), or within two edits of a name of four letters or more; `None` otherwise.
+/// `-` (0), one edit apart for a name of four letters or more, two for one of eight or more
+/// (`name` and `time` are two apart, and no misspelling of each other); `None` otherwise.
 fn distance(written: &str, held: &str) -> Option<usize> {
     if written == held {
         return None;
@@ -117,7 +143,13 @@ fn distance(written: &str, held: &str) -> Option<usize> {
     };
     let (written, held) = (plain(written), plain(held));
     let edits = strsim::osa_distance(&written, &held);
-    (edits == 0 || (written.chars().count() >= 4 && edits <= 2)).then_some(edits)
+    let letters = written.chars().count();
+    let allowed = match letters {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    (edits <= allowed).then_some(edits)
 }
 
 /// The indices of the `dropped` paths that no record had removed, of `removed`, the bits
@@ -159,6 +191,11 @@ mod tests {
         assert_eq!(distance("lieuTravial", "lieuTravail"), Some(1));
         assert_eq!(distance("contact", "agence"), None);
         assert_eq!(distance("id", "ip"), None, "short names are told apart");
+        assert_eq!(distance("name", "time"), None);
+        assert_eq!(distance("phone", "photo"), None);
+        assert_eq!(distance("couriel", "courriel"), Some(1));
+        assert_eq!(distance("codePostl", "codePostal"), Some(1));
+        assert_eq!(distance("dateCreaton", "dateCreation"), Some(1));
         assert_eq!(distance("contact", "contact"), None);
     }
 }
