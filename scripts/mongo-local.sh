@@ -52,8 +52,10 @@ launch() {
   local dir="$1" port="$2" logged
   # wc, not GNU stat's -c, which macOS's stat lacks (its size would read 0, and an old
   # failure in the log would be taken for this launch's).
-  logged="$(wc -c <"$dir/nx.log" 2>/dev/null | tr -d ' ')"
-  logged="${logged:-0}"
+  logged=0
+  if [ -f "$dir/nx.log" ]; then
+    logged="$(wc -c <"$dir/nx.log" | tr -d ' ')"
+  fi
   rm -f "$dir/nx.pid"
   "$venv/bin/nx-27017" --daemon --host 127.0.0.1 --port "$port" --data-dir "$dir/data" \
     --pid-file "$dir/nx.pid" --log-file "$dir/nx.log" >"$dir/start.out" 2>&1 || return 1

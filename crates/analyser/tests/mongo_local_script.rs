@@ -111,3 +111,22 @@ fn on_a_mac_a_start_that_failed_once_on_a_taken_port_does_not_fail_every_later_s
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// The demo's first start (`scripts/demo.sh`, or `scripts/mongo-local.sh start .demo/mongo` as
+/// the README says) in a folder where no server ran yet, so without an `nx.log`: the server
+/// starts, and the script prints its URI and nothing else. It prints, first, bash's
+/// "scripts/mongo-local.sh: line 55: …/nx.log: No such file or directory": the size of the
+/// log is read with `wc -c <"$dir/nx.log" 2>/dev/null`, whose input is opened before its
+/// errors go to /dev/null. A user's first demo opens with an error about a missing file.
+#[test]
+fn a_first_start_in_a_new_folder_prints_no_error_about_a_missing_log() {
+    let checkout = Checkout::new();
+    let data = checkout.data();
+    let first = checkout.mongo_local(&["start", path_str(&data)]);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "the first start fails: {stderr}");
+    assert!(
+        !stderr.contains("No such file or directory"),
+        "a start that succeeded says a file is missing:\n{stderr}"
+    );
+}

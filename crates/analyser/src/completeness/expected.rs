@@ -88,14 +88,15 @@ fn due(
         // nothing was due where it starts. The period's own stretch to `reference` counts
         // what [`UnderWay::due`] says.
         // A stretch ended by the run that changed the interval leaves that run to the next
-        // stretch: it counts the intervals begun before it, which the run, started seconds
-        // after its minute, may be one into.
+        // stretch: it counts the whole intervals to it, the nearest number, as its runs and
+        // the run ending it may each start seconds after their minute (a first run by hand
+        // later in its minute than the runs after it).
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
         due += if under_way.by_day && last {
             under_way.days_due(period, since, elapsed, every)
         } else if begun {
             let counted = if next_at_run {
-                elapsed / every
+                (elapsed + every / 2) / every
             } else {
                 (elapsed + every - 1) / every
             };

@@ -62,19 +62,18 @@ pub(crate) fn together<'a>(
             if landed_in(&stretch) {
                 continue;
             }
-            let mut common = stretch;
-            let mut failed_with = 0;
+            let mut matched: Vec<(Duration, Silence)> = Vec::new();
             for (other_every, other) in &told {
-                let matched = other.failing.iter().find(|other| {
+                let found = other.failing.iter().find(|other| {
                     began_together((stretch.from, *every), (other.stretch.from, *other_every))
                         && (other.stretch.until - stretch.until).abs() <= SHORTEST
                 });
-                if let Some(matched) = matched {
-                    failed_with += 1;
-                    common.from = common.from.max(matched.stretch.from);
-                    common.until = common.until.min(matched.stretch.until);
+                if let Some(found) = found {
+                    matched.push((*other_every, found.stretch));
                 }
             }
+            let failed_with = matched.len();
+            let common = common_stretch(&matched).unwrap_or(stretch);
             // Found once, from whichever source's stretch comes first.
             let known = found
                 .iter()
@@ -86,6 +85,22 @@ pub(crate) fn together<'a>(
     }
     found.sort_by_key(|stretch| stretch.from);
     found
+}
+
+/// Where the failing stretches `matched` (each with its source's interval) hold together:
+/// from the latest start of those of the sources collected most often (within an hour of the
+/// shortest interval: a source collected every 6 hours meets an outage at its next run, and
+/// had no collection due before), to the earliest end.
+fn common_stretch(matched: &[(Duration, Silence)]) -> Option<Silence> {
+    let shortest = matched.iter().map(|(every, _)| *every).min()?;
+    let often = SHORTEST.max(shortest);
+    let from = matched
+        .iter()
+        .filter(|(every, _)| *every <= often)
+        .map(|(_, stretch)| stretch.from)
+        .max()?;
+    let until = matched.iter().map(|(_, stretch)| stretch.until).min()?;
+    Some(Silence { from, until })
 }
 
 /// Whether two failing stretches, each with its start and its source's interval, began

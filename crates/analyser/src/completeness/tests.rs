@@ -2154,3 +2154,58 @@ fn a_lengthened_every_reads_no_collection_missed_when_runs_start_seconds_after_t
         "48 quarter-hours, then 12 hours"
     );
 }
+
+#[test]
+fn a_source_added_by_hand_then_lengthened_reads_as_many_collections_expected_as_came() {
+    // A source added at 09:13:40, its first collection run by hand (`collector --force`),
+    // cron's from 09:18 every 5 minutes (the schedule counts from the run's minute), each
+    // started 2 s after its minute; `every` lengthened to 15 minutes after the 13:58 run.
+    // Every collection due came, none twice: the quality table must not read 98 landed of 97
+    // expected (the first stretch, from the hand run's 40 s to the 13:58:02 run, counted in
+    // whole intervals rounded down, one short).
+    let first = at(21, 9, 13) + Duration::seconds(40);
+    let runs: Vec<CollectionRun> = std::iter::once(run_every_late(9 * 60 + 13, 5, 40))
+        .chain((0..57).map(|i| run_every_late(9 * 60 + 18 + i * 5, 5, 2)))
+        .chain((0..40).map(|i| run_every_late(14 * 60 + 13 + i * 15, 15, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = assess(
+        &source("15m"),
+        &data,
+        known(Some(first)),
+        &period(),
+        period().end(),
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
+    assert_eq!(
+        (c.landed, c.expected),
+        (98, 98),
+        "58 collections every 5 minutes from the hand run, then 40 every 15"
+    );
+}
+
+#[test]
+fn an_interval_shortened_then_lengthened_back_reads_as_many_collections_expected_as_came() {
+    // Every 15 minutes, each run started 2 s after its minute but the 12:00 one, which waited
+    // 40 s for a collector slot; `every` shortened to 5 minutes after it (the next run 12:05),
+    // lengthened back to 15 after the 15:55 run (the next 16:10). Every collection due came.
+    let runs: Vec<CollectionRun> = (0..48)
+        .map(|i| run_every_late(i * 15, 15, 2))
+        .chain(std::iter::once(run_every_late(12 * 60, 15, 40)))
+        .chain((0..47).map(|i| run_every_late(12 * 60 + 5 + i * 5, 5, 2)))
+        .chain((0..32).map(|i| run_every_late(16 * 60 + 10 + i * 15, 15, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (48 + 1 + 47 + 32, 48 + 1 + 47 + 32),
+        "49 quarter-hours to 12:00, 47 five-minute runs to 15:55, 32 quarter-hours from 16:10"
+    );
+}
