@@ -464,7 +464,9 @@ fn a_write_refused_for_want_of_a_role_says_the_role_needed() {
     let said = StoreError::command("index creation on `hourly`")(err).to_string();
     assert!(
         said.starts_with("MongoDB index creation on `hourly` failed: ")
-            && said.ends_with("the summariser needs the `readWrite` role on its database"),
+            && said.ends_with(
+                "the summariser needs the `readWrite` role on its database, the analyser `read`"
+            ),
         "{said}"
     );
 }
