@@ -6,8 +6,9 @@
 //! into batches: a version without the field (or with `null`, or empty text) is the least
 //! recent, then other texts (byte by byte: a placeholder such as `"N/A"` among times), then
 //! numbers (by value, text holding one included, integers exactly), then times (a text that
-//! reads as one, as the `time` field is read, and a number that reads as epoch seconds or
-//! milliseconds of 1990 to 2200, by instant: an API may switch its version between the two).
+//! reads as one, as the `time` field is read, and a number that reads as a time of 1990 to
+//! 2200 as `time` reads numbers — epoch seconds or milliseconds, a day as eight digits — by
+//! instant: an API may switch its version between the two).
 //! Versions of equal recency are ordered by landing, as without `version`.
 
 use std::cmp::Ordering;
@@ -120,9 +121,10 @@ impl Recency {
 /// (`17`), or seconds read as milliseconds; a version counter never grows so large.
 const EPOCH_TIMES: std::ops::Range<i64> = 631_152_000..7_258_118_400;
 
-/// The time `count` reads as, as the `time` field reads a number (epoch seconds, or
-/// milliseconds past 10^10), when it lies within [`EPOCH_TIMES`]: a version written as a time
-/// (USGS's `updated`), which an API may switch to or from text, compared with it as one.
+/// The time `count` reads as, as the `time` field reads a number (epoch seconds, milliseconds
+/// past 10^10, a day as eight digits), when it lies within [`EPOCH_TIMES`]: a version written
+/// as a time (USGS's `updated`), which an API may switch to or from text, compared with it as
+/// one.
 fn epoch_time(count: Count, source: &Source) -> Option<DateTime<Utc>> {
     let number = match count.exact.and_then(|exact| i64::try_from(exact).ok()) {
         Some(exact) => Number::from(exact),
@@ -263,6 +265,11 @@ mod tests {
         assert!(earlier_millis < text, "10:03:20 before 10:20");
         let counter = recency(json!({"properties": {"updated": 17}}));
         assert!(counter < earlier_millis, "a revision counter is no time");
+        let day = recency(json!({"properties": {"updated": 20_261_206}}));
+        assert!(
+            day > recency(json!({"properties": {"updated": "2026-12-05T23:00:00Z"}})),
+            "a day written as eight digits is that day, as `time` reads it"
+        );
     }
 
     #[test]
