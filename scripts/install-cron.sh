@@ -261,12 +261,16 @@ if [ "$action" = install ]; then
     fi
     {
         printf '%s\n' "$begin"
+        # A template saved by a Windows editor ends its lines in CR LF: sh would read each
+        # line's last word with its CR (`2>&1\r`: "Bad fd number"), and cron run nothing.
         if [ -n "$mailto" ]; then
             # The template's alerting line, switched on.
-            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|$mailto|" \
-                -e 's|^# \(20 .*analyser status.*\)$|\1|' "$template"
+            tr -d '\r' <"$template" |
+                sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|$mailto|" \
+                    -e 's|^# \(20 .*analyser status.*\)$|\1|'
         else
-            sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|you@example.org|" "$template"
+            tr -d '\r' <"$template" |
+                sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|you@example.org|"
         fi
         printf '%s\n' "$end"
     } >"$work/block"

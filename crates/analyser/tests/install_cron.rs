@@ -506,6 +506,42 @@ fn a_checkout_made_with_windows_line_ends_installs_working_lines() {
     assert!(!installed.contains('\r'), "{installed:?}");
 }
 
+/// The template says to edit it ("move these lines later by the difference"); on WSL a student
+/// edits the checkout's `crontab` with Notepad or VS Code set to Windows line ends, which saves
+/// it with CRLF. Every installed line then ends in `2>&1\r`, which `sh` refuses ("Syntax
+/// error: Bad fd number"): cron runs nothing, ever, and the installer said "Installed". The
+/// installer either installs lines without the `\r` or refuses, naming the template and its
+/// line ends.
+#[test]
+fn a_crontab_template_saved_by_a_windows_editor_installs_lines_that_run() {
+    let checkout = Checkout::new();
+    let template = checkout.home().join("crontab");
+    let text = std::fs::read_to_string(&template).expect("read the template");
+    std::fs::write(&template, text.replace('\n', "\r\n")).expect("save it with CRLF");
+    let output = checkout.try_install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    if output.status.success() {
+        assert_eq!(jobs(&installed).len(), 5, "{installed}");
+        // `str::lines` would take the `\r` off: cron does not.
+        let broken: Vec<&str> = installed
+            .split('\n')
+            .filter(|line| !line.starts_with('#') && line.contains('\r'))
+            .collect();
+        assert!(
+            broken.is_empty(),
+            "installed without a word, every line ends in a carriage return that sh refuses \
+             (`Syntax error: Bad fd number`), so cron runs nothing: {broken:?}"
+        );
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("crontab") && (stderr.contains("CRLF") || stderr.contains("line end")),
+            "a refusal names the template and its Windows line ends: {stderr}"
+        );
+        assert!(!installed.contains('\r'), "{installed:?}");
+    }
+}
+
 /// A crontab that cannot be read (sudo refused, a cron daemon's error) is not taken for an
 /// empty one: installing then would replace the user's lines with relevé's block alone.
 #[test]

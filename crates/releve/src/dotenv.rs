@@ -47,6 +47,19 @@ pub enum DotenvError {
         /// The character's code point.
         code: u32,
     },
+    /// A value between typographic quotes (`“…”`, `‘…’`), which dotenv keeps as part of it: a
+    /// credential sent so is refused as wrong, with no word of the quotes.
+    #[error(
+        "{file}:{line}: the value is between curly quotes ({quotes}), as a word processor or autocorrect writes them, which would be read as part of it: retype them as straight quotes, or remove them; nothing runs until it is fixed"
+    )]
+    Curly {
+        /// The file as named to the user.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// The quotes: `“…”` or `‘…’`.
+        quotes: &'static str,
+    },
     /// The file exists but cannot be read.
     #[error("{file}: cannot be read: {why}")]
     Read {
@@ -94,9 +107,15 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     if !path.is_file() {
         // A folder (or anything else) named `.env` holds no variables: said, so variables
         // expected from it are not looked for elsewhere in vain.
+        let saved_as_text = path.with_file_name(".env.txt");
         let warnings = match path.symlink_metadata() {
             Ok(_) => vec![format!(
                 "{shown} is not a file: no variable is read from it"
+            )],
+            // Notepad adds `.txt`, which Windows' Explorer hides.
+            Err(_) if saved_as_text.is_file() => vec![format!(
+                "there is no {shown}, but there is {}: no variable is read from it (an editor added .txt, which Windows hides?); rename it to {shown}",
+                saved_as_text.display()
             )],
             Err(_) => Vec::new(),
         };
@@ -122,6 +141,16 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     }
     // Read before loading: once loaded, the environment holds `.env`'s values too.
     let set = variables(content);
+    if let Some((name, quotes)) = set
+        .iter()
+        .find_map(|(name, value)| Some((name, curly(value)?)))
+    {
+        return Err(DotenvError::Curly {
+            line: line_setting(content, name),
+            file: shown,
+            quotes,
+        });
+    }
     let hidden = hidden_by_environment(&set);
     let readable = readable_by_others(path, &set).map(|mode| {
         let quoted = if shown.contains(|c: char| !(c.is_alphanumeric() || "/._-".contains(c))) {
@@ -158,6 +187,34 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             why: err.to_string(),
         }),
     }
+}
+
+/// The typographic quotes `value` is written between, as dotenv kept them: `“…”` or `‘…’`.
+fn curly(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    let between = |open: &[char], close: &[char]| {
+        value.starts_with(open) && value.ends_with(close) && value.chars().count() >= 2
+    };
+    if between(&['\u{201c}', '\u{201e}'], &['\u{201d}', '\u{201c}']) {
+        Some("“…”")
+    } else if between(&['\u{2018}', '\u{201a}'], &['\u{2019}', '\u{2018}']) {
+        Some("‘…’")
+    } else {
+        None
+    }
+}
+
+/// The 1-based line of `content` setting `name` (its first), 0 when not found.
+fn line_setting(content: &str, name: &str) -> usize {
+    content
+        .lines()
+        .position(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(0, |at| at + 1)
 }
 
 /// The variables `content` sets, as dotenv reads them, in order (a name set twice twice).

@@ -603,9 +603,13 @@ mod tests {
         let record = json!({"c": [1, 2], "m": {"01": "january"}});
         assert_eq!(path("c.1").get(&record), Some(&json!(2)));
         assert_eq!(path("c.0").get(&record), Some(&json!(1)));
-        for other in ["c.01", "c.+1", "c.1.0", "c.-1", "c. 1"] {
+        for other in ["c.01", "c.+1", "c.1.0", "c.-1"] {
             assert_eq!(path(other).get(&record), None, "{other}");
         }
+        assert!(
+            FieldPath::try_from("c. 1".to_owned()).is_err(),
+            "a blank at a name's edge is refused"
+        );
         assert_eq!(path("m.01").get(&record), Some(&json!("january")));
     }
 

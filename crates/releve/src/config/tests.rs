@@ -834,3 +834,75 @@ fn a_file_saved_by_a_windows_editor_is_read_as_it_shows() {
     assert!(config.refused.is_empty(), "{:?}", config.refused);
     assert_eq!(config.sources[0].name, "usgs-earthquakes");
 }
+
+/// A field name copied from an API's web page often brings a non-breaking space or a tab
+/// with it, invisible in the editor. `url` and `name` refuse such blanks; a field path takes
+/// them as part of the name: `--check` says `ready`, every record then lands "without a
+/// `key` value" (the warning shows `key=id ` as if right) and the summariser skips them all.
+#[test]
+fn a_field_path_with_a_blank_pasted_at_its_end_is_refused_at_its_key() {
+    for (key, pasted) in [
+        ("key", "key = \"id\u{a0}\""),
+        ("time", "time = \"properties.time\t\""),
+    ] {
+        let text = USGS
+            .lines()
+            .map(|line| {
+                if line.starts_with(&format!("{key} =")) {
+                    pasted
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(text.contains(pasted), "{text}");
+        match parse(&text) {
+            Ok(config) => panic!(
+                "accepted, with `{key}` = {:?}: no record holds that field",
+                match key {
+                    "key" => config.sources[0].key.to_string(),
+                    _ => config.sources[0].time.to_string(),
+                }
+            ),
+            Err(message) => assert!(
+                message.contains(&format!("key `{key}`")),
+                "the refusal names the key: {message}"
+            ),
+        }
+    }
+}
+
+/// Autocorrect (VS Code's paste from a web page, Word, a chat) turns `"…"` into `“…”` or
+/// `‘…’`. TOML reads neither as quotes, and the refusal says "string values must be quoted
+/// … write text between double quotes": the student, whose values are quoted on screen, is
+/// not told that these quotes are the typographic ones to retype.
+#[test]
+fn a_value_in_typographic_quotes_is_refused_saying_the_quotes_are_curly() {
+    for (written, quotes) in [
+        ("every = \u{201c}1m\u{201d}", "“…”"),
+        ("description = \u{2018}Earthquakes\u{2019}", "‘…’"),
+    ] {
+        let key = written.split(' ').next().unwrap_or_default();
+        let text = USGS
+            .lines()
+            .map(|line| {
+                if line.starts_with(&format!("{key} =")) {
+                    written
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let message = error(&text);
+        assert!(message.contains(&format!("key `{key}`")), "{message}");
+        let said = ["typographic", "curly", "straight", "smart"]
+            .iter()
+            .any(|word| message.to_lowercase().contains(word));
+        assert!(
+            said,
+            "the refusal of {quotes} does not say they are typographic quotes: {message}"
+        );
+    }
+}

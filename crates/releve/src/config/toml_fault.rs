@@ -114,7 +114,29 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
         Some(header) => format!("{message} (the header line has a `]` too many: write `{header}`)"),
         None => message,
     };
+    let message = match curly_quotes(line) {
+        Some(quotes) => format!(
+            "{message} (the line's quotes are curly, {quotes}, as a word processor or autocorrect writes them: retype them as straight double quotes, \"…\")"
+        ),
+        None => message,
+    };
     Refusal { message, ..refusal }
+}
+
+/// The typographic quotes `line` holds outside its straight-quoted text, which TOML reads as no
+/// quotes: `“…”` or `‘…’`.
+fn curly_quotes(line: &str) -> Option<&'static str> {
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return None,
+            '\u{201c}' | '\u{201d}' | '\u{201e}' if !quoted => return Some("“…”"),
+            '\u{2018}' | '\u{2019}' | '\u{201a}' if !quoted => return Some("‘…’"),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where a fault toml gives no place for lies (`recursion limit`, at a dotted key of 80 parts

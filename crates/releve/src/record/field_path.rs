@@ -157,6 +157,17 @@ impl TryFrom<String> for FieldPath {
             ));
         }
         let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
+        // A blank pasted with a name from a web page (a tab, a non-breaking space) is invisible,
+        // and no record holds the name with it.
+        let blank_edge = |segment: &String| {
+            segment.starts_with(char::is_whitespace) || segment.ends_with(char::is_whitespace)
+        };
+        if segments.iter().any(blank_edge) {
+            return Err(format!(
+                "`{}` has a blank at the start or end of a name (a space, a tab or a non-breaking space pasted with it?): remove it",
+                text.escape_debug()
+            ));
+        }
         if segments.iter().any(String::is_empty) {
             return Err(format!(
                 "`{text}` is not a field path: segments are separated by single dots"
