@@ -52,6 +52,13 @@ pub fn written_once_complete(
         .filter(|meta| meta.is_file())?;
     let modified = DateTime::<Utc>::from(metadata.modified().ok()?);
     let bytes = std::fs::read(&path).ok();
+    if bytes
+        .as_deref()
+        .is_some_and(|bytes| !crate::pdf::is_whole(bytes))
+    {
+        tracing::warn!(file = %path.display(), "The report is empty or cut short (a power cut while it was written?): it is written again.");
+        return None;
+    }
     // The file's time, to the nanosecond, unless the report's own, to the second, is earlier
     // than that second: the file was copied (`cp -r`), and is as new as the copy.
     let written_at = match bytes.as_deref().and_then(crate::pdf::generated_at) {

@@ -87,6 +87,18 @@ const LEFT_OUT: &str = "releve:left-out-refused-tables";
 /// The language the reports are written in (BCP 47), in the PDF's catalogue.
 const LANGUAGE: &str = "en";
 
+/// Whether `bytes` are a whole PDF file: one ends with its `%%EOF` marker (a line end or
+/// blanks may follow). A file left empty or cut short (a power cut while it was written, on a
+/// card that lost writes it said were saved) has none.
+pub fn is_whole(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let end = tail
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |at| at + 1);
+    tail[..end].ends_with(b"%%EOF")
+}
+
 /// Whether the PDF `bytes` were marked by [`ReportDocument::mark_left_out`]: printpdf writes
 /// the keywords in the document's information, in UTF-16 as hexadecimal digits.
 pub fn left_out_refused(bytes: &[u8]) -> bool {
