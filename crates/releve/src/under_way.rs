@@ -24,6 +24,31 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
+impl Running {
+    /// Why a run that landed its file did not finish: its machine restarted right after (a
+    /// power cut), or its state could not be saved, or its process was killed.
+    pub fn why_not_finished_after_landing(&self) -> &'static str {
+        if machine_started().is_some_and(|booted| self.started < booted) {
+            "the machine restarted right after (a power cut, a shutdown?)"
+        } else {
+            "its state could not be saved (a full disk?), or its process was killed right after"
+        }
+    }
+}
+
+/// When this machine last started, as the kernel says it (`btime` of `/proc/stat`); `None`
+/// where it cannot be read (another system than Linux).
+fn machine_started() -> Option<DateTime<Utc>> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let seconds = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    DateTime::from_timestamp(seconds, 0)
+}
+
 /// What a run that did not finish left in its source's folder, as the collector's next run
 /// settles it and `analyser status` tells it.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,10 +68,21 @@ impl Running {
     /// a deadline?)`, as the collector records it and `analyser status` says it.
     pub fn did_not_finish(&self) -> String {
         format!(
-            "the run started at {} did not finish: its process was killed or crashed (out of memory, a deadline?)",
+            "the run started at {} did not finish: {}",
             self.started
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            self.why_not_finished()
         )
+    }
+
+    /// Why a run that did not finish did not: its machine restarted after it began (a power
+    /// cut, a shutdown), or its process was killed or crashed.
+    pub fn why_not_finished(&self) -> &'static str {
+        if machine_started().is_some_and(|booted| self.started < booted) {
+            "the machine restarted after it began (a power cut, a shutdown?)"
+        } else {
+            "its process was killed or crashed (out of memory, a deadline?)"
+        }
     }
 
     /// What the run left among `files`, its source's landed files: its metrics (of a run

@@ -64,7 +64,7 @@ pub(super) fn settle_interrupted_run(
         // moved into place once written): the run landed, its records counted from it.
         Trace::Landed(file) => match records_in(source, &file.path_in(raw_dir)) {
             Some(records) => {
-                tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: its state could not be saved (a full disk?), or its process was killed right after; counted as landed, its calls and retries unknown.", file.file_name());
+                tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: {}; counted as landed, its calls and retries unknown.", file.file_name(), running.why_not_finished_after_landing());
                 run_metrics::record_unfinished_landing(
                     source, raw_dir, state, running, &file, records,
                 );
@@ -75,8 +75,9 @@ pub(super) fn settle_interrupted_run(
                 state,
                 running,
                 &format!(
-                    "the run started at {started} landed {} but did not finish, and its records cannot be read back: its state could not be saved (a full disk?), or its process was killed right after",
-                    file.file_name()
+                    "the run started at {started} landed {} but did not finish, and its records cannot be read back: {}",
+                    file.file_name(),
+                    running.why_not_finished_after_landing()
                 ),
             ),
         },
