@@ -244,6 +244,16 @@ pub async fn own_database(
             }
             Ok(())
         }
+        // An id file left empty (a power cut as it was written, on a card that lost the write)
+        // in the very place the database names, of the database this folder was summarised
+        // into: the database's id is this folder's, taken back.
+        Some(theirs)
+            if kept.is_none() && id_left_empty(raw_dir) && others(theirs.clone()).0.lost_id() =>
+        {
+            warn!(file = %releve::rawfile::installation(raw_dir).display(), "This raw folder's id file was empty (a power cut as it was written?): the id the database names for this folder, in this place, is written back.");
+            installation::keep_folder_id(raw_dir, &theirs.folder).map_err(id_failed)?;
+            Ok(())
+        }
         Some(theirs) if options.new_database => {
             warn!(database = %options.database, other = %theirs.raw_dir, "This database was summarised from another raw folder: from now on from this one (--new-database).");
             keep(&ours)?;
@@ -270,6 +280,13 @@ pub async fn own_database(
             Ok(())
         }
     }
+}
+
+/// Whether the raw folder's id file is there but holds no id (blank).
+fn id_left_empty(raw_dir: &Path) -> bool {
+    std::fs::read(releve::rawfile::installation(raw_dir)).is_ok_and(|bytes| {
+        bytes.iter().all(u8::is_ascii_whitespace) || bytes.iter().all(|b| *b == 0)
+    })
 }
 
 /// How recently another machine's summariser must have taken the database over for this one's
