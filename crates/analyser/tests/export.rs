@@ -101,7 +101,7 @@ async fn the_days_records_come_in_time_order_with_the_configured_fields() {
         golden::QUAKES_RECORDS,
         "the day's records, not the decoys: {csv}"
     );
-    let first = golden::day_start().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let first = golden::day_start().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
     assert!(
         lines[1].starts_with(&format!("{first},q0-0,")),
         "the day's first record first: {}",
@@ -671,7 +671,7 @@ async fn a_day_of_daily_values_is_exported_west_of_utc() {
         .collect();
     assert_eq!(
         rows,
-        [["2026-11-10T00:00:00Z", "2026-11-10", "nov-10"]],
+        [["2026-11-10T00:00:00.000Z", "2026-11-10", "nov-10"]],
         "10 November's value alone, on 10 November though 19:00 the evening before in New York: {csv}"
     );
 }
@@ -920,5 +920,96 @@ async fn an_hours_mean_in_the_hourly_export_lies_between_its_min_and_max() {
     assert!(
         min <= mean && mean <= max,
         "an hour of one reading exports min {min:?}, mean {mean:?}, max {max:?}: its mean lies outside its own range:\n{csv}"
+    );
+}
+
+/// USGS times carry milliseconds, so a day's quakes mix `…:49.120Z` with the odd `…:50Z` (a
+/// quake at a whole second). pandas' `read_csv(parse_dates=["time"])` infers one format from
+/// the first row and, meeting the other, leaves the whole column as text (and
+/// `pd.to_datetime` raises "doesn't match format"): every cell of the `time` column must be
+/// written in one format, as the `hour` column is.
+#[tokio::test]
+async fn pandas_reads_the_time_column_as_dates_when_some_records_have_milliseconds() {
+    let (dir, database, db) = golden_site("export_time_format").await;
+    let with_millis = golden::day_start() + Duration::minutes(30) + Duration::milliseconds(120);
+    db.collection::<Document>(store::RECORDS)
+        .insert_one(quake_record("q-ms", with_millis))
+        .await
+        .expect("a record timed to the millisecond");
+    let output = export(dir.path(), &database, &["--source", "quakes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let times: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().expect("a time"))
+        .collect();
+    let millis = times.iter().filter(|time| time.contains('.')).count();
+    assert!(
+        millis == 0 || millis == times.len(),
+        "{millis} of the {} times have a fraction of a second, the others none: {:?}",
+        times.len(),
+        times
+            .iter()
+            .filter(|time| time.contains('.'))
+            .chain(times.iter().take(2))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// The README's section on `analyser export`, up to the next heading.
+fn readme_export_section() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let start = readme
+        .find("### A table of one source: `analyser export`")
+        .expect("the README's export section");
+    let section = &readme[start..];
+    let end = section[4..].find("\n#").map_or(section.len(), |at| at + 4);
+    section[..end].to_owned()
+}
+
+/// The export is "CSV, for a spreadsheet", of French sources (Toulouse, éCO2mix, France
+/// Travail) reported in Europe/Paris. A spreadsheet in a French locale reads it otherwise:
+/// Excel opened by a double-click splits on `;` (each row lands in one cell), and LibreOffice
+/// Calc in French (its CSV import, language French) takes every decimal written with a point
+/// (`4.46`, `-70.4325`, `11.4`) for text, so sums and charts of them are empty (checked:
+/// `soffice --infilter="CSV:44,34,76,1,,1036"` on the USGS export, every `properties.mag` a
+/// string; in English the same cells are numbers). The README does not say how to open the
+/// file so that its numbers stay numbers (import as comma-separated, UTF-8, language English).
+#[test]
+fn the_readme_tells_a_french_spreadsheet_user_how_to_open_the_export_with_its_numbers() {
+    let section = readme_export_section();
+    let names_a_spreadsheet = ["Excel", "LibreOffice", "Calc"]
+        .iter()
+        .any(|name| section.contains(name));
+    let says_the_decimal_point = ["decimal", "separator", "locale", "language"]
+        .iter()
+        .any(|word| section.to_lowercase().contains(word));
+    assert!(
+        names_a_spreadsheet && says_the_decimal_point,
+        "the export section names no spreadsheet ({names_a_spreadsheet}) or says nothing of \
+         its decimal points and separator ({says_the_decimal_point}):\n{section}"
+    );
+}
+
+/// The README offers the export to `pandas.read_csv` and says a cell holds "text as served".
+/// Read as it says, pandas guesses types and alters that text: a France Travail
+/// `--field lieuTravail.codePostal` of `01000` (Ain, Ardennes… every département 01 to 09)
+/// becomes `1000.0`, so a département taken from its first two digits is wrong, and a text
+/// `NA`, `None` or `null` (a company named `NA`) becomes a missing value (R's `read.csv` does
+/// both too, and Excel drops the zero). Checked on the demo's France Travail export. The README
+/// should say how to keep text as text (`dtype=str`, `keep_default_na=False`, or R's
+/// `colClasses = "character"`, `na.strings = ""`).
+#[test]
+fn the_readme_tells_a_pandas_user_how_to_keep_postcodes_and_texts_as_served() {
+    let section = readme_export_section();
+    let keeps_text = ["dtype", "keep_default_na", "colClasses", "na.strings"]
+        .iter()
+        .any(|option| section.contains(option));
+    assert!(
+        keeps_text,
+        "the export section names pandas.read_csv but not how to keep a postcode `01000` or \
+         a text `NA` as served:\n{section}"
     );
 }

@@ -85,7 +85,7 @@ pub(super) async fn records_table<W: Write>(
         for (time, key, data) in day {
             let counted_in = daily
                 .then(|| local_day(store::hour_of(time), period.tz, Resolution::Day).to_string());
-            let cells = std::iter::once(time.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+            let cells = std::iter::once(time.to_rfc3339_opts(SecondsFormat::Millis, true))
                 .chain(counted_in)
                 .chain(std::iter::once(key))
                 .chain(columns.iter().map(|path| cell(path.get(&data))));
