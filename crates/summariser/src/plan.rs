@@ -60,6 +60,10 @@ pub struct Plan {
     pub removals: Vec<String>,
     /// The source's files waiting in quarantine, or in place after an I/O error.
     pub waiting: BTreeSet<LandingOrder>,
+    /// Keys of records whose stored version came from the very file the batch read again (moved
+    /// back from quarantine), which holds them otherwise now (fixed by hand there): the stored
+    /// version stays, as a value edited in MongoDB stays.
+    pub kept_over_the_file: Vec<String>,
 }
 
 impl Plan {
@@ -236,6 +240,9 @@ pub async fn plan(
                 // the batch that held it is older than one that held the stored version (a
                 // file moved back from quarantine).
                 if older_than_stored(source, version, last, old, now) || unchanged {
+                    if !unchanged && order == old.order && !same_data(&old.data, version) {
+                        plan.kept_over_the_file.push(key.clone());
+                    }
                     if unchanged
                         && let Some(holder) = plan.holder_after_waiting(batch, version, old.last)
                     {

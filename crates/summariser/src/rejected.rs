@@ -40,6 +40,22 @@ pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), Stor
     Ok(())
 }
 
+/// Removes the notes of `files` (names of landed files) of `source` that dropped no record
+/// now: files moved back from quarantine once fixed by hand, whose earlier reading dropped
+/// some, read again ("reading the file again replaces its document").
+pub async fn clear(db: &Database, source: &str, files: &[String]) -> Result<(), StoreError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    db.collection::<Document>(REJECTED)
+        .delete_many(doc! {"source": source, "file": {"$in": files}})
+        .await
+        .map_err(StoreError::command(&format!(
+            "clearing the records `{source}` dropped"
+        )))?;
+    Ok(())
+}
+
 /// Records per `$in` lookup and per `insert_many` of dropped records.
 const RECORDS_PER_CALL: usize = 1000;
 

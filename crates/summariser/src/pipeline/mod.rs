@@ -189,7 +189,7 @@ fn landed_files(
         Ok(listing) => {
             for foreign in &listing.foreign {
                 let file = raw_dir.join(&source.name).join(foreign);
-                warn!(file = %file.display(), expected = %RawFileName::pattern(&source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
+                warn_foreign(&file, foreign, source);
             }
             for entry in &listing.not_files {
                 let file = raw_dir.join(&source.name).join(entry);
@@ -205,6 +205,21 @@ fn landed_files(
             ));
             None
         }
+    }
+}
+
+/// Warns of `file`, named `foreign` in `source`'s folder, which no stage reads: a landed file
+/// of another source (moved here by hand) is to go back to its own folder, a quarantine's
+/// reason file (moved back with its file) to be deleted, anything else to be named as the
+/// source's landed files are to be summarised.
+fn warn_foreign(file: &Path, foreign: &str, source: &Source) {
+    let others = RawFileName::parse(foreign).filter(|name| name.source != source.name);
+    if let Some(theirs) = others {
+        warn!(file = %file.display(), "Left alone a landed file of source `{}`, not this one: no stage reads it here (a file is never stored under another source than the one it was landed for); move it back to raw/{}/.", theirs.source, theirs.source);
+    } else if foreign.ends_with(".reason") {
+        warn!(file = %file.display(), "Left alone a quarantine's reason file (it says why its file was set aside): no stage reads it; delete it once its file is fixed and moved back.");
+    } else {
+        warn!(file = %file.display(), expected = %RawFileName::pattern(&source.name), "Left alone a file not named as a landed file of this source: no stage reads it; to have it summarised, name it as `expected` says.");
     }
 }
 
@@ -497,6 +512,9 @@ async fn write_batch(
         InHand::Except(&run.read_back),
     )
     .await?;
+    if let Some(example) = plan.kept_over_the_file.first() {
+        warn!(source = %source.name, records = plan.kept_over_the_file.len(), example = %example, "Kept the stored version of records that a file moved back from quarantine holds otherwise: the stored version came from that very file, so a value edited in MongoDB stays, and a value fixed in the file is not stored. Change those records in MongoDB itself (`records`, then run summariser --resummarise SOURCE for their hours).");
+    }
     if plan.past_retention > 0 {
         warn!(source = %source.name, records = plan.past_retention, "Skipped records of hours that began more than keep_days ago (their hour's stored records are expiring): neither stored nor summarised; raise keep_days above how late this source's records arrive.");
     }
@@ -516,6 +534,20 @@ async fn write_batch(
     let touched = hours.len();
     summarise_in_hand(db, source, hours, &mut plan, run, report).await?;
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
+    // A file summarised before (moved back from quarantine, fixed) that drops nothing now
+    // keeps no note of what it dropped then.
+    let returned_whole: Vec<String> = batch
+        .data_files
+        .iter()
+        .enumerate()
+        .filter(|(index, name)| {
+            run.newest
+                .is_some_and(|newest| name.landing_order() <= newest)
+                && !batch.rejected.iter().any(|(file, _)| file == index)
+        })
+        .map(|(_, name)| name.file_name())
+        .collect();
+    rejected::clear(db, &source.name, &returned_whole).await?;
     rejected::note(db, &source.name, &batch).await?;
     // Too large to keep there: held back whole with the unstorable records.
     unstorable.extend(rejected::keep_records(db, &source.name, &batch).await?);
