@@ -101,7 +101,9 @@ async fn the_days_records_come_in_time_order_with_the_configured_fields() {
         golden::QUAKES_RECORDS,
         "the day's records, not the decoys: {csv}"
     );
-    let first = golden::day_start().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let first = golden::day_start()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
     assert!(
         lines[1].starts_with(&format!("{first},q0-0,")),
         "the day's first record first: {}",
