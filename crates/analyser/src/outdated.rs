@@ -264,7 +264,7 @@ mod tests {
     /// `written_reports` finds for `asked`, newest first.
     fn checked_days(dir: &Path, written: &[ReportPeriod], asked: &ReportPeriod) -> Vec<u32> {
         for period in written {
-            std::fs::write(dir.join(period.file_name()), b"%PDF-").expect("report");
+            std::fs::write(dir.join(period.file_name()), b"%PDF-1.7\n%%EOF\n").expect("report");
         }
         written_reports(dir, asked, 60, false)
             .iter()
@@ -363,7 +363,7 @@ mod tests {
                     continue;
                 }
                 let path = dir.path().join(period.file_name());
-                std::fs::write(&path, b"%PDF-").expect("report");
+                std::fs::write(&path, b"%PDF-1.7\n%%EOF\n").expect("report");
                 std::fs::File::options()
                     .write(true)
                     .open(&path)
