@@ -261,15 +261,18 @@ if [ "$action" = install ]; then
     fi
     {
         printf '%s\n' "$begin"
-        # A template saved by a Windows editor ends its lines in CR LF: sh would read each
-        # line's last word with its CR (`2>&1\r`: "Bad fd number"), and cron run nothing.
+        # A template saved by a Windows editor ends its lines in CR LF (sh would read each
+        # line's last word with its CR, `2>&1\r`: "Bad fd number", and cron run nothing),
+        # and Notepad may begin it with a byte-order mark (which would keep its first `##`
+        # line, which cron refuses).
+        bom="$(printf '\357\273\277')"
         if [ -n "$mailto" ]; then
             # The template's alerting line, switched on.
-            tr -d '\r' <"$template" |
+            tr -d '\r' <"$template" | LC_ALL=C sed -e "1s/^$bom//" |
                 sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|$mailto|" \
                     -e 's|^# \(20 .*analyser status.*\)$|\1|'
         else
-            tr -d '\r' <"$template" |
+            tr -d '\r' <"$template" | LC_ALL=C sed -e "1s/^$bom//" |
                 sed -e '/^##/d' -e "s|@RELEVE_HOME@|$home|g" -e "s|@RELEVE_MAILTO@|you@example.org|"
         fi
         printf '%s\n' "$end"

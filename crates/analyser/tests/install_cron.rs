@@ -542,6 +542,38 @@ fn a_crontab_template_saved_by_a_windows_editor_installs_lines_that_run() {
     }
 }
 
+/// Notepad before Windows 10's 1903 update, and "UTF-8 with BOM" chosen in today's, save the
+/// edited `crontab` template with a byte-order mark before its first line, beside the CR LF
+/// the installer now takes off. The first line is `## relevé's schedule…`, which the installer
+/// drops as a `##` line: with the mark before it, `^##` no longer matches, and the line goes
+/// into the user's crontab as `\u{feff}## …`, neither a comment nor a job: cron's `crontab`
+/// refuses the whole file ("bad minute … errors in crontab file, can't install"), where
+/// `sources.toml` saved the same way is read as it shows.
+#[test]
+fn a_crontab_template_saved_by_notepad_with_a_byte_order_mark_installs_no_line_cron_refuses() {
+    let checkout = Checkout::new();
+    let template = checkout.home().join("crontab");
+    let text = std::fs::read_to_string(&template).expect("read the template");
+    std::fs::write(&template, format!("\u{feff}{}", text.replace('\n', "\r\n")))
+        .expect("save it as Notepad does, with a mark and CRLF");
+    let output = checkout.try_install_cron(&["--no-build"]);
+    let installed = checkout.installed();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let neither: Vec<&str> = installed
+        .lines()
+        .filter(|line| line.contains('\u{feff}'))
+        .collect();
+    assert!(
+        neither.is_empty(),
+        "a line that is neither a comment nor a job, which cron refuses with the whole crontab: {neither:?}"
+    );
+    assert_eq!(jobs(&installed).len(), 5, "{installed}");
+}
+
 /// A crontab that cannot be read (sudo refused, a cron daemon's error) is not taken for an
 /// empty one: installing then would replace the user's lines with relevé's block alone.
 #[test]

@@ -6,9 +6,8 @@
 //! into batches: a version without the field (or with `null`, or empty text) is the least
 //! recent, then other texts (byte by byte: a placeholder such as `"N/A"` among times), then
 //! numbers (by value, text holding one included, integers exactly), then times (a text that
-//! reads as one, as the `time` field is read, and a number that reads as a time of 1990 to
-//! 2200 as `time` reads numbers — epoch seconds or milliseconds, a day as eight digits — by
-//! instant: an API may switch its version between the two).
+//! reads as one, as the `time` field is read, and a number that is epoch seconds or
+//! milliseconds of 1990 to 2200, by instant: an API may switch its version between the two).
 //! Versions of equal recency are ordered by landing, as without `version`.
 
 use std::cmp::Ordering;
@@ -90,7 +89,7 @@ impl Recency {
             return Recency::Unknown;
         };
         let counted =
-            |count: Count| epoch_time(count, source).map_or(Recency::Number(count), Recency::Time);
+            |count: Count| epoch_time(count).map_or(Recency::Number(count), Recency::Time);
         match path.get(record) {
             Some(Value::Number(number)) => Count::of(number).map_or(Recency::Unknown, counted),
             Some(Value::String(text)) if text.trim().is_empty() => Recency::Unknown,
@@ -117,21 +116,27 @@ impl Recency {
     }
 }
 
-/// Epoch times a version number is read as: from 1990 to 2200. Below, a revision counter
-/// (`17`), or seconds read as milliseconds; a version counter never grows so large.
-const EPOCH_TIMES: std::ops::Range<i64> = 631_152_000..7_258_118_400;
+/// Epoch seconds a version number is read as a time within: from 1990 to 2200 (and as many
+/// milliseconds). Below, a revision counter (`17`, a day as eight digits `20261130`, whose
+/// next revision need be no day); a version counter never grows so large.
+const EPOCH_SECONDS: std::ops::Range<f64> = 631_152_000.0..7_258_118_400.0;
 
-/// The time `count` reads as, as the `time` field reads a number (epoch seconds, milliseconds
-/// past 10^10, a day as eight digits), when it lies within [`EPOCH_TIMES`]: a version written
-/// as a time (USGS's `updated`), which an API may switch to or from text, compared with it as
-/// one.
-fn epoch_time(count: Count, source: &Source) -> Option<DateTime<Utc>> {
-    let number = match count.exact.and_then(|exact| i64::try_from(exact).ok()) {
-        Some(exact) => Number::from(exact),
-        None => Number::from_f64(count.approximate)?,
+/// The time `count` reads as when it is epoch seconds or milliseconds within
+/// [`EPOCH_SECONDS`]: a version written as a time (USGS's `updated`), which an API may switch
+/// to or from text, compared with it as one. Each range of numbers is all times or none, so
+/// numbers keep one order.
+fn epoch_time(count: Count) -> Option<DateTime<Utc>> {
+    let value = count.approximate;
+    let millis = if EPOCH_SECONDS.contains(&value) {
+        value * 1000.0
+    } else if EPOCH_SECONDS.contains(&(value / 1000.0)) {
+        value
+    } else {
+        return None;
     };
-    let time = timestamp_in(&Value::Number(number), source.local_times)?;
-    EPOCH_TIMES.contains(&time.timestamp()).then_some(time)
+    // Within the ranges above: the cast is exact to the millisecond.
+    #[allow(clippy::cast_possible_truncation)]
+    DateTime::from_timestamp_millis(millis.round() as i64)
 }
 
 impl PartialEq for Recency {
@@ -186,6 +191,27 @@ mod tests {
 
     fn recency(record: Value) -> Recency {
         Recency::of(&source(Some("properties.updated")), &record)
+    }
+
+    /// A version that is a revision counter of eight digits (a change sequence past twenty
+    /// million) reads as a day where its digits happen to make one (`20261130`, 30 November
+    /// 2026) and as a number where they do not (`20261131`): the next revision, a number,
+    /// ranks below the time the one before read as, and the summariser keeps the older one,
+    /// silently, at every step from a valid day to an invalid one (the 31st of November, the
+    /// 32nd of any month, a 13th month).
+    #[test]
+    fn a_revision_counter_of_eight_digits_keeps_its_newer_revision() {
+        for (older, newer) in [
+            (20_261_130_u64, 20_261_131_u64),
+            (20_261_231, 20_261_232),
+            (20_261_299, 20_261_300),
+        ] {
+            assert!(
+                recency(json!({"properties": {"updated": older}}))
+                    < recency(json!({"properties": {"updated": newer}})),
+                "revision {newer} is taken for older than revision {older}"
+            );
+        }
     }
 
     #[test]
@@ -265,10 +291,10 @@ mod tests {
         assert!(earlier_millis < text, "10:03:20 before 10:20");
         let counter = recency(json!({"properties": {"updated": 17}}));
         assert!(counter < earlier_millis, "a revision counter is no time");
-        let day = recency(json!({"properties": {"updated": 20_261_206}}));
+        let day = recency(json!({"properties": {"updated": 20_261_130}}));
         assert!(
-            day > recency(json!({"properties": {"updated": "2026-12-05T23:00:00Z"}})),
-            "a day written as eight digits is that day, as `time` reads it"
+            day < recency(json!({"properties": {"updated": 20_261_131}})),
+            "a counter of eight digits is a number, whether or not its digits make a day"
         );
     }
 

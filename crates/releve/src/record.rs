@@ -607,9 +607,10 @@ mod tests {
             assert_eq!(path(other).get(&record), None, "{other}");
         }
         assert!(
-            FieldPath::try_from("c. 1".to_owned()).is_err(),
-            "a blank at a name's edge is refused"
+            FieldPath::try_from("c.\u{a0}1".to_owned()).is_err(),
+            "a non-breaking space at a name's edge is refused"
         );
+        assert_eq!(path("c. 1").get(&record), None, "` 1` names a member");
         assert_eq!(path("m.01").get(&record), Some(&json!("january")));
     }
 

@@ -906,3 +906,53 @@ fn a_value_in_typographic_quotes_is_refused_saying_the_quotes_are_curly() {
         );
     }
 }
+
+/// A French description holds the apostrophe autocorrect writes, `’` (U+2019), or a word in
+/// “…”, inside TOML's straight single quotes (a literal string, as valid as double quotes). A
+/// fault of that line that has nothing to do with quotes (the key written twice, after a
+/// table copied and edited) is said with "the line's quotes are curly … retype them as
+/// straight double quotes": the quotes are straight, the apostrophe is no quote, and the user
+/// retyping them is still refused for the duplicate. `curly_quotes` tracks `"` alone, so text
+/// in `'…'` is read as outside any quotes.
+#[test]
+fn a_line_in_straight_single_quotes_holding_an_apostrophe_is_not_said_to_have_curly_quotes() {
+    for written in [
+        "description = 'Hauteur d\u{2019}eau à Toulouse'",
+        "description = 'Séismes \u{201c}majeurs\u{201d}'",
+    ] {
+        // The description written a second time: a duplicate key, its quotes straight.
+        let message = error(&format!("{USGS}{written}\n"));
+        assert!(
+            message.contains("duplicate key"),
+            "refused for the duplicate: {message}"
+        );
+        assert!(
+            !message.contains("curly"),
+            "{written} is said to have curly quotes: {message}"
+        );
+    }
+}
+
+/// Open data converted from a spreadsheet keeps its column headers as written, a trailing
+/// space included (`"Débit "`, `"Code INSEE "`: data.gouv.fr's tabular API serves a CSV's
+/// columns verbatim). Before this stop, `numeric = ["Débit "]` named that field and was
+/// summarised; now every path with a blank at a name's edge is refused at its key, so the
+/// source of an existing installation is refused after the upgrade ("remove it", which names
+/// no field the records hold), and there is no way left to name the field at all. The blank
+/// the records really hold is no paste from a web page.
+#[test]
+fn a_field_an_api_names_with_a_trailing_space_can_still_be_named() {
+    let text = USGS.replace(
+        "numeric = [\"properties.mag\"]",
+        "numeric = [\"properties.mag\", \"properties.Débit \"]",
+    );
+    let config = match parse(&text) {
+        Ok(config) => config,
+        Err(message) => panic!("a sources.toml that named the field is now refused: {message}"),
+    };
+    let record = serde_json::json!({"properties": {"Débit ": 12.5, "Débit": null}});
+    assert_eq!(
+        config.sources[0].numeric[1].get(&record),
+        Some(&serde_json::json!(12.5))
+    );
+}

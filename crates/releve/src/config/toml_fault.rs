@@ -123,20 +123,21 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
     Refusal { message, ..refusal }
 }
 
-/// The typographic quotes `line` holds outside its straight-quoted text, which TOML reads as no
-/// quotes: `“…”` or `‘…’`.
+/// The typographic quotes `line`'s value opens with where TOML expects a string's quote
+/// (`key = “…”`, `key = [‘…’]`), which TOML reads as no quotes: `“…”` or `‘…’`. An
+/// apostrophe within a value (`'Hauteur d’eau'`, `Hauteur d’eau` unquoted) is none.
 fn curly_quotes(line: &str) -> Option<&'static str> {
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '#' if !quoted => return None,
-            '\u{201c}' | '\u{201d}' | '\u{201e}' if !quoted => return Some("“…”"),
-            '\u{2018}' | '\u{2019}' | '\u{201a}' if !quoted => return Some("‘…’"),
-            _ => {}
-        }
+    let (_, value) = line.split_once('=')?;
+    let opening = value
+        .trim_start()
+        .trim_start_matches(|c: char| c == '[' || c.is_whitespace())
+        .chars()
+        .next()?;
+    match opening {
+        '\u{201c}' | '\u{201d}' | '\u{201e}' => Some("“…”"),
+        '\u{2018}' | '\u{2019}' | '\u{201a}' => Some("‘…’"),
+        _ => None,
     }
-    None
 }
 
 /// Where a fault toml gives no place for lies (`recursion limit`, at a dotted key of 80 parts

@@ -158,13 +158,14 @@ impl TryFrom<String> for FieldPath {
         }
         let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
         // A blank pasted with a name from a web page (a tab, a non-breaking space) is invisible,
-        // and no record holds the name with it.
-        let blank_edge = |segment: &String| {
-            segment.starts_with(char::is_whitespace) || segment.ends_with(char::is_whitespace)
-        };
+        // and no API names a field with it. A plain space may end a name as served (a CSV's
+        // header): a name no record holds is said when the source is collected.
+        let pasted = |c: char| c.is_whitespace() && c != ' ';
+        let blank_edge =
+            |segment: &String| segment.starts_with(pasted) || segment.ends_with(pasted);
         if segments.iter().any(blank_edge) {
             return Err(format!(
-                "`{}` has a blank at the start or end of a name (a space, a tab or a non-breaking space pasted with it?): remove it",
+                "`{}` has a tab or a non-breaking space at the start or end of a name (pasted with it?): remove it",
                 text.escape_debug()
             ));
         }

@@ -119,7 +119,12 @@ impl Installation {
 /// version of 5 December 2026 or later).
 pub fn folder_id(raw_dir: &Path) -> io::Result<Option<String>> {
     match std::fs::read_to_string(crate::rawfile::installation(raw_dir)) {
-        Ok(text) => Ok(Some(text.trim().to_owned()).filter(|id| !id.is_empty())),
+        // NULs: what a power cut leaves of a file whose write the disk had not kept.
+        Ok(text) => Ok(Some(
+            text.trim_matches(|c: char| c.is_whitespace() || c == '\0')
+                .to_owned(),
+        )
+        .filter(|id| !id.is_empty())),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(err),
     }
