@@ -634,3 +634,78 @@ async fn a_six_hourly_source_meeting_the_outage_at_its_next_run_does_not_move_it
         "the outage's first two and a half hours are blamed on meteo and station each: {cover}"
     );
 }
+
+/// An installation of two sources collected every 3 hours alone: `forecast` at 00:00, 03:00,
+/// … and `outlook` at 01:30, 04:30, … (each first run at its own minute). The machine's
+/// network is down from 07:00 to 20:00: `outlook` meets it at 07:30, `forecast` at its next
+/// run, 09:00 (none due before), each then failing every try (every 15 minutes) to 20:00.
+/// Every source collecting failed from 07:30, by the rule of
+/// `a_six_hourly_source_meeting_the_outage_at_its_next_run_does_not_move_its_start` (a source
+/// meets an outage at its next run, and had no collection due before); yet the cover says
+/// "failed at once from … 09:00": every source being collected every 3 hours, each counts as
+/// one "collected most often", and the start is the one that met the outage last. The next
+/// red line then blames `outlook` alone ("4 landed of 8 expected") for the network's outage,
+/// its 07:30 failure left outside the stretch said.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_three_hourly_sources_meeting_the_outage_at_different_hours_are_said_failed_from_the_first()
+ {
+    let start = golden::day_start();
+    let (down_from, down_until) = (start + Duration::hours(7), start + Duration::hours(20));
+    let every = Duration::hours(3);
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let down = at >= down_from && at < down_until;
+        let error = down.then_some("GET: error sending request: connection refused");
+        for (source, offset, first_failed) in [
+            ("forecast", Duration::zero(), Duration::hours(9)),
+            (
+                "outlook",
+                Duration::minutes(90),
+                Duration::minutes(7 * 60 + 30),
+            ),
+        ] {
+            let due = (at - start - offset)
+                .num_seconds()
+                .rem_euclid(every.num_seconds())
+                == 0;
+            let tried = if down {
+                at >= start + first_failed
+            } else {
+                due || at == down_until
+            };
+            if tried {
+                let mut run = golden::run(source, at, u64::from(!down), None, error);
+                run.every_s = Some(10_800);
+                if down {
+                    run.retry_from = Some(at + Duration::minutes(15));
+                }
+                runs.push(run);
+            }
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["forecast", "outlook"] {
+        let mut run = golden::run(source, Utc::now() - Duration::minutes(1), 1, None, None);
+        run.every_s = Some(10_800);
+        runs.push(run);
+    }
+    let table = |name: &str| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/{name}\"\nevery = \"3h\"\nrecords = \"hourly\"\nkey = \"time\"\ntime = \"time\"\nnumeric = [\"t\"]\n"
+        )
+    };
+    let config = format!(
+        "[report]\ntimezone = \"Europe/Paris\"\n\n{}\n{}",
+        table("forecast"),
+        table("outlook")
+    );
+    let cover = day_cover("laptoptwothreehourly", &runs, &config).await;
+    let day = (start + Duration::hours(12)).format("%Y-%m-%d");
+    assert!(
+        cover.contains(&format!(
+            "Every source's collections failed at once from {day} 07:30"
+        )),
+        "every source collecting failed from 07:30 (forecast had none due before 09:00), not said from then: {cover}"
+    );
+}

@@ -165,3 +165,36 @@ async fn a_run_moved_into_another_source_s_folder_is_sent_back_to_its_own() {
         );
     }
 }
+
+/// A source renamed in `sources.toml` (`usgs` to `quakes`) and its folder renamed with it
+/// (`mv raw/usgs raw/quakes`), its files not: the README says a file is read only in the folder
+/// of the source its name starts with, and that renamed both ways its waiting files are taken
+/// as the new name's. The line about each such file sends it "back to raw/usgs/", the folder of
+/// a source no longer configured, which no stage reads: followed, the file waits there for
+/// good. `usgs` is not a source of this configuration: the line must say to name the file as
+/// `quakes`'s (as it did before), not to move it to a folder nothing reads.
+#[tokio::test]
+async fn a_file_of_a_source_renamed_with_its_folder_is_not_sent_to_a_folder_no_stage_reads() {
+    let ws = Workspace::new("renamed_folder");
+    let landed = ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("renamed", (9, 50), 1.0)]),
+    );
+    std::fs::write(
+        ws.dir.path().join("sources.toml"),
+        common::CONFIG.replace("name = \"usgs\"", "name = \"quakes\""),
+    )
+    .expect("source renamed");
+    std::fs::rename(ws.raw().join("usgs"), ws.raw().join("quakes")).expect("folder renamed");
+    let errors = stderr(&ws.summarise());
+    let name = landed.file_name();
+    let line = errors
+        .lines()
+        .find(|line| line.contains(&format!("raw/quakes/{name}")))
+        .unwrap_or_else(|| panic!("a line names {name}: {errors}"));
+    assert!(
+        !line.contains("raw/usgs/"),
+        "the line sends the file to raw/usgs/, the folder of a source no longer configured, which no stage reads: {line}"
+    );
+}

@@ -88,15 +88,23 @@ fn due(
         // nothing was due where it starts. The period's own stretch to `reference` counts
         // what [`UnderWay::due`] says.
         // A stretch ended by the run that changed the interval leaves that run to the next
-        // stretch: it counts the whole intervals to it, the nearest number, as its runs and
-        // the run ending it may each start seconds after their minute (a first run by hand
-        // later in its minute than the runs after it).
+        // stretch. From the period's start, it counts the intervals begun before that run (the
+        // runs may fall anywhere in their interval, and start seconds after their minute); from
+        // a run (the source's first, by hand, off the schedule later runs keep; the one that
+        // changed the interval before), the nearest whole number of intervals to it.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
+        let from_a_run = if i == 0 {
+            from != ExpectedFrom::PeriodStart
+        } else {
+            at_run
+        };
         due += if under_way.by_day && last {
             under_way.days_due(period, since, elapsed, every)
         } else if begun {
-            let counted = if next_at_run {
+            let counted = if next_at_run && from_a_run {
                 (elapsed + every / 2) / every
+            } else if next_at_run {
+                elapsed / every
             } else {
                 (elapsed + every - 1) / every
             };

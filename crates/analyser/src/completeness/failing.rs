@@ -87,18 +87,21 @@ pub(crate) fn together<'a>(
     found
 }
 
-/// Where the failing stretches `matched` (each with its source's interval) hold together:
-/// from the latest start of those of the sources collected most often (within an hour of the
-/// shortest interval: a source collected every 6 hours meets an outage at its next run, and
-/// had no collection due before), to the earliest end.
+/// Where the failing stretches `matched` (each with its source's interval) hold together, to
+/// the earliest end: from the latest start of the sources collected hourly or more often, which
+/// tell when each began failing; without such a source, from the earliest start (a source
+/// collected every few hours meets an outage at its next run, and had no collection due
+/// before).
 fn common_stretch(matched: &[(Duration, Silence)]) -> Option<Silence> {
-    let shortest = matched.iter().map(|(every, _)| *every).min()?;
-    let often = SHORTEST.max(shortest);
-    let from = matched
+    let frequent = matched
         .iter()
-        .filter(|(every, _)| *every <= often)
+        .filter(|(every, _)| *every <= SHORTEST)
         .map(|(_, stretch)| stretch.from)
-        .max()?;
+        .max();
+    let from = match frequent {
+        Some(from) => from,
+        None => matched.iter().map(|(_, stretch)| stretch.from).min()?,
+    };
     let until = matched.iter().map(|(_, stretch)| stretch.until).min()?;
     Some(Silence { from, until })
 }

@@ -2209,3 +2209,26 @@ fn an_interval_shortened_then_lengthened_back_reads_as_many_collections_expected
         "49 quarter-hours to 12:00, 47 five-minute runs to 15:55, 32 quarter-hours from 16:10"
     );
 }
+
+#[test]
+fn an_hourly_source_collected_at_quarter_to_then_lengthened_reads_no_collection_missed() {
+    // An hourly source first collected at a quarter to some hour (cron's schedule counts from
+    // that run's minute), each run 2 s after its minute: 00:45 to 12:45, then `every`
+    // lengthened to 2 hours (the next run 14:45, then every two hours to 22:45). Every
+    // collection due came: 12 from midnight to 11:45, then 12:45 to 22:45 every 2 hours. The
+    // day's quality table must not read one collection missed.
+    let runs: Vec<CollectionRun> = (0..13)
+        .map(|i| run_every_late(45 + i * 60, 60, 2))
+        .chain((0..5).map(|i| run_every_late(14 * 60 + 45 + i * 120, 120, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("2h", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (18, 18),
+        "13 hourly runs 00:45 to 12:45, then 5 every 2 hours from 14:45"
+    );
+}

@@ -209,11 +209,18 @@ fn landed_files(
 }
 
 /// Warns of `file`, named `foreign` in `source`'s folder, which no stage reads: a landed file
-/// of another source (moved here by hand) is to go back to its own folder, a quarantine's
-/// reason file (moved back with its file) to be deleted, anything else to be named as the
-/// source's landed files are to be summarised.
+/// of another source whose folder is there (moved here by hand) is to go back to it, a
+/// quarantine's reason file (moved back with its file) to be deleted, anything else (a file
+/// of a source renamed with its folder) to be named as the source's landed files are to be
+/// summarised.
 fn warn_foreign(file: &Path, foreign: &str, source: &Source) {
-    let others = RawFileName::parse(foreign).filter(|name| name.source != source.name);
+    let others = RawFileName::parse(foreign).filter(|name| {
+        name.source != source.name
+            && file
+                .parent()
+                .and_then(Path::parent)
+                .is_some_and(|raw_dir| raw_dir.join(&name.source).is_dir())
+    });
     if let Some(theirs) = others {
         warn!(file = %file.display(), "Left alone a landed file of source `{}`, not this one: no stage reads it here (a file is never stored under another source than the one it was landed for); move it back to raw/{}/.", theirs.source, theirs.source);
     } else if foreign.ends_with(".reason") {
