@@ -308,3 +308,35 @@ exec /bin/date "$@"
         output.status.code()
     );
 }
+
+/// The README's "Try it": the demo "keeps the data until the next demo … to query with the
+/// queries below and the demo's day, … or to export as CSV (`target/debug/analyser export
+/// --config .demo/sources.toml --mongodb-uri URI --database releve_demo --source
+/// open-meteo-toulouse-hourly`)". The demo's data is one replayed day, yesterday (UTC) when the
+/// demo ran, and the demo names it to its own analyser (`--date "$(days_ago 1)"`, as a run
+/// before 02:00 UTC would otherwise report the day before); the export command the README gives
+/// names none, so it exports the day the defaults pick at the time it is typed. Checked on a
+/// demo run on 6 December (replaying the 5th): the same command under
+/// `faketime '2026-12-06 01:30'` exports Friday 4 December, `rows=0` (a header alone), and
+/// under `faketime '2026-12-07 09:00'` exports 6 December (the hourly forecast's tomorrow, not
+/// the demo's day): a user exploring the kept demo data the next morning, as the README invites,
+/// gets another day than the report's, or nothing. The command should name the demo's day.
+#[test]
+fn the_readmes_export_of_the_demos_data_names_the_demos_day() {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let start = readme
+        .find("export --config .demo/sources.toml")
+        .expect("the README's export of the demo's data");
+    let end = readme[start..]
+        .find('`')
+        .map_or(readme.len(), |at| start + at);
+    let command = readme[start..end].split_whitespace().collect::<Vec<_>>();
+    assert!(
+        command.contains(&"--date"),
+        "the README's export of the kept demo data names no --date, so it exports the default \
+         day at the time it is typed (before 02:00 UTC the day before the demo's, the next day \
+         another day), not the demo's: {}",
+        command.join(" ")
+    );
+}

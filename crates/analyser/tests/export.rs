@@ -1015,3 +1015,40 @@ fn the_readme_tells_a_pandas_user_how_to_keep_postcodes_and_texts_as_served() {
          a text `NA` as served:\n{section}"
     );
 }
+
+/// The README's "Opening it" paragraph (this stop) tells a user how to read the export: "its
+/// times in UTC with milliseconds (`2026-12-02T10:00:00.120Z`)", and to convert them with
+/// `pd.to_datetime(df.time)`. The `--hourly` table, which the same section offers beside the
+/// records, writes its `hour` column in whole seconds (`2026-12-02T10:00:00Z`) and has no
+/// `time` column at all: a user who sets an import's date format (Excel's, LibreOffice's
+/// `YYYY-MM-DDTHH:MM:SS.000Z`) or a parser by the README's words meets another shape there. The
+/// paragraph must not promise milliseconds of every export while `--hourly` writes none (or
+/// `--hourly` must write them).
+#[tokio::test]
+async fn the_hourly_exports_hours_are_written_in_the_format_the_readme_gives_the_exports_times() {
+    let (dir, database, _db) = golden_site("export_readme_hour_format").await;
+    let output = export(dir.path(), &database, &["--source", "quakes", "--hourly"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let hour = csv
+        .lines()
+        .nth(1)
+        .and_then(|line| line.split(',').next())
+        .expect("an hour")
+        .to_owned();
+    let section = readme_export_section();
+    let opening = section
+        .find("Opening it")
+        .map(|at| {
+            let rest = &section[at..];
+            rest[..rest.find("\n\n").unwrap_or(rest.len())].to_owned()
+        })
+        .expect("the README's paragraph on opening the export");
+    let promises_milliseconds = opening.contains("with milliseconds");
+    let tells_hourly_apart = opening.contains("--hourly") || opening.contains("`hour`");
+    assert!(
+        !promises_milliseconds || tells_hourly_apart || hour.contains('.'),
+        "the README says the export's times are \"in UTC with milliseconds\", but `--hourly` \
+         writes its hours as {hour} (whole seconds):\n{opening}"
+    );
+}
