@@ -755,13 +755,9 @@ fn filters_on_trade_and_region_go_with_every_query() {
     }
 }
 
-/// A France Travail source with no `drop` written: its offers' `contact` is removed by default
-/// (the README). On a day whose offers carry no `contact` (offers relayed from partner sites, a
-/// small `commune`'s few offers), the log warns "These `drop` paths removed nothing from any
-/// record of this run … (misspelt?)", naming `contact`: a path the user never wrote, said as
-/// a mistake in their configuration, each day such a day lands.
-#[test]
-fn a_day_of_offers_without_contacts_does_not_call_the_default_drop_misspelt() {
+/// The log of a run collecting a day of 40 offers none of which carries a `contact`, the
+/// source's table ending with `extra`.
+fn a_day_without_contacts(extra: &str) -> String {
     let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(40, 9)));
     let router = double.router().layer(axum::middleware::from_fn(
         |request: axum::extract::Request, next: axum::middleware::Next| async move {
@@ -784,10 +780,20 @@ fn a_day_of_offers_without_contacts_does_not_call_the_default_drop_misspelt() {
             axum::response::Response::from_parts(parts, axum::body::Body::from(body))
         },
     ));
-    let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
+    let run = collect_from(router, &double, 40, &double.settings().client_secret, extra);
     run.assert_succeeded();
     assert_eq!(run.landed_offers().len(), 40);
-    let stderr = run.stderr();
+    run.stderr()
+}
+
+/// A France Travail source with no `drop` written: its offers' `contact` is removed by default
+/// (the README). On a day whose offers carry no `contact` (offers relayed from partner sites, a
+/// small `commune`'s few offers), the log warns "These `drop` paths removed nothing from any
+/// record of this run … (misspelt?)", naming `contact`: a path the user never wrote, said as
+/// a mistake in their configuration, each day such a day lands.
+#[test]
+fn a_day_of_offers_without_contacts_does_not_call_the_default_drop_misspelt() {
+    let stderr = a_day_without_contacts("");
     assert!(
         !stderr.contains("removed nothing"),
         "a source whose `drop` is the default is told its `contact` path may be misspelt:\n{stderr}"
@@ -802,38 +808,7 @@ fn a_day_of_offers_without_contacts_does_not_call_the_default_drop_misspelt() {
 /// day such a day lands.
 #[test]
 fn a_day_of_offers_without_contacts_does_not_call_a_written_contact_drop_misspelt() {
-    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(40, 9)));
-    let router = double.router().layer(axum::middleware::from_fn(
-        |request: axum::extract::Request, next: axum::middleware::Next| async move {
-            let (mut parts, body) = next.run(request).await.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .expect("the double's body");
-            let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
-                return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes));
-            };
-            if let Some(offers) = page.get_mut("resultats").and_then(Value::as_array_mut) {
-                for offer in offers {
-                    if let Some(offer) = offer.as_object_mut() {
-                        offer.remove("contact");
-                    }
-                }
-            }
-            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-            let body = serde_json::to_vec(&page).expect("a page");
-            axum::response::Response::from_parts(parts, axum::body::Body::from(body))
-        },
-    ));
-    let run = collect_from(
-        router,
-        &double,
-        40,
-        &double.settings().client_secret,
-        "drop = [\"contact\", \"lieuTravail.codePostal\"]",
-    );
-    run.assert_succeeded();
-    assert_eq!(run.landed_offers().len(), 40);
-    let stderr = run.stderr();
+    let stderr = a_day_without_contacts("drop = [\"contact\", \"lieuTravail.codePostal\"]");
     assert!(
         !stderr.contains("removed nothing"),
         "a source whose `drop` is the README's example is told its `contact` path may be misspelt on a day whose offers hold no contact:\n{stderr}"
