@@ -15,34 +15,8 @@ use common::{Workspace, quake, snapshot, stderr, stopped_at};
 #[test]
 fn a_run_stopped_by_a_signal_still_names_the_file_it_quarantined() {
     let ws = Workspace::new("quarantine_sigterm");
-    let bad = ws.land_bytes(
-        "usgs",
-        (10, 0, 0),
-        b"{\"type\": \"FeatureCollection\", \"features\": [",
-    );
-    ws.land(
-        "usgs",
-        (10, 1, 0),
-        &snapshot(vec![quake("a", (10, 1), 1.0)]),
-    );
-    let name = bad
-        .file_name()
-        .and_then(|name| name.to_str())
-        .expect("a file name")
-        .to_owned();
-    let held = ws.dir.path().join("held");
-    let output = stopped_at(
-        ws.command(testkit::MongoServer::shared().uri()),
-        "records-inserted",
-        &held,
-    );
-    let said = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{said}");
-    assert!(said.contains("stopped by SIGTERM"), "{said}");
-    assert!(
-        ws.raw().join("_quarantine").join(&name).exists(),
-        "the unreadable file went to quarantine in this run: {said}"
-    );
+    let (name, output) = quarantined_then_stopped_at(&ws, "records-inserted");
+    let said = said_quarantined(&ws, &name, &output);
     assert!(
         said.contains(&name),
         "the file moved to quarantine in this run is named in its output: {said}"
@@ -63,6 +37,19 @@ fn a_run_stopped_after_its_last_source_still_names_the_file_it_quarantined() {
         .next()
         .expect("the usgs table");
     std::fs::write(ws.dir.path().join("sources.toml"), usgs_only).expect("config");
+    // Held once the good file, the source's last, is deleted: the source is done.
+    let (name, output) = quarantined_then_stopped_at(&ws, "file-deleted");
+    let said = said_quarantined(&ws, &name, &output);
+    assert_eq!(ws.remaining("usgs"), 0, "the good file was stored: {said}");
+    assert!(
+        said.contains(&name),
+        "the file moved to quarantine in this run is named in its output: {said}"
+    );
+}
+
+/// Lands an unreadable file and a good one of `usgs`, and runs the summariser held at `step`,
+/// where it is sent `SIGTERM`: the unreadable file's name, and the run's output.
+fn quarantined_then_stopped_at(ws: &Workspace, step: &str) -> (String, std::process::Output) {
     let bad = ws.land_bytes(
         "usgs",
         (10, 0, 0),
@@ -79,22 +66,23 @@ fn a_run_stopped_after_its_last_source_still_names_the_file_it_quarantined() {
         .expect("a file name")
         .to_owned();
     let held = ws.dir.path().join("held");
-    // Held once the good file, the source's last, is deleted: the source is done.
     let output = stopped_at(
         ws.command(testkit::MongoServer::shared().uri()),
-        "file-deleted",
+        step,
         &held,
     );
-    let said = stderr(&output);
+    (name, output)
+}
+
+/// The output of a run stopped by `SIGTERM` after it moved the file `name` to quarantine,
+/// checked as such.
+fn said_quarantined(ws: &Workspace, name: &str, output: &std::process::Output) -> String {
+    let said = stderr(output);
     assert_eq!(output.status.code(), Some(1), "{said}");
     assert!(said.contains("stopped by SIGTERM"), "{said}");
     assert!(
-        ws.raw().join("_quarantine").join(&name).exists(),
+        ws.raw().join("_quarantine").join(name).exists(),
         "the unreadable file went to quarantine in this run: {said}"
     );
-    assert_eq!(ws.remaining("usgs"), 0, "the good file was stored: {said}");
-    assert!(
-        said.contains(&name),
-        "the file moved to quarantine in this run is named in its output: {said}"
-    );
+    said
 }
