@@ -709,3 +709,74 @@ async fn two_three_hourly_sources_meeting_the_outage_at_different_hours_are_said
         "every source collecting failed from 07:30 (forecast had none due before 09:00), not said from then: {cover}"
     );
 }
+
+/// `meteo`, collected every 15 minutes, failed every run from 14:15 to 22:00; `air`, collected
+/// every 2 hours, failed at its 16:00 run and every retry after it, a quarter-hour apart, until
+/// 22:00; `daily`, collected once a day at 15:00, landed its collection at 15:00, its API
+/// reached from this machine in the middle of meteo's failures. The cover says "Every
+/// source's collections failed at once from … 14:15 to … 22:00: most likely the machine's
+/// network", though a source landed at 15:00, within that stretch: the README says the line
+/// is said "while no source, whatever it collects, landed a collection". The landing is looked
+/// for in each source's own stretch only (air's, from 16:00), while the stretch said starts at
+/// meteo's first failure, the source collected most often.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_landing_within_the_stretch_said_keeps_it_from_reading_as_every_source_failing_at_once() {
+    let start = golden::day_start();
+    let portal = "GET: the answer is not the expected JSON: expected value at line 1 column 1 (served as text/html): an HTML page titled \"Wi-Fi SNCF\"";
+    let (outage_from, outage_until) = (
+        start + Duration::hours(14) + Duration::minutes(15),
+        start + Duration::hours(22),
+    );
+    let failing = |at: chrono::DateTime<Utc>| at >= outage_from && at < outage_until;
+    let with_every = |mut run: releve::RunMetrics, every: u64| {
+        run.every_s = Some(every);
+        run
+    };
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let error = failing(at).then_some(portal);
+        runs.push(with_every(
+            golden::run("meteo", at, u64::from(error.is_none()), None, error),
+            900,
+        ));
+        // air: every 2 hours, and a quarter-hour after each failure.
+        let since_start = (at - start).num_minutes();
+        let air_due = since_start % 120 == 0
+            || (failing(at) && at >= start + Duration::hours(16))
+            || at == outage_until;
+        if air_due {
+            runs.push(with_every(
+                golden::run("air", at, u64::from(error.is_none()), None, error),
+                7200,
+            ));
+        }
+        if (at - start - Duration::hours(15)).num_seconds() % 86_400 == 0 {
+            runs.push(with_every(golden::run("daily", at, 1, None, None), 86_400));
+        }
+        at += Duration::minutes(15);
+    }
+    for (source, every) in [("meteo", 900), ("air", 7200), ("daily", 86_400)] {
+        runs.push(with_every(
+            golden::run(source, Utc::now() - Duration::minutes(1), 1, None, None),
+            every,
+        ));
+    }
+    let source = |name: &str, every: &str| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/{name}\"\nevery = \"{every}\"\nrecords = \"results\"\nkey = \"time\"\ntime = \"time\"\nnumeric = [\"t\"]\n"
+        )
+    };
+    let config = format!(
+        "[report]\ntimezone = \"Europe/Paris\"\n\n{}\n{}\n{}",
+        source("meteo", "15m"),
+        source("air", "2h"),
+        source("daily", "1d")
+    );
+    let cover = day_cover("laptoplandedwithin", &runs, &config).await;
+    let day = (start + Duration::hours(12)).format("%Y-%m-%d");
+    assert!(
+        !cover.contains(&format!("failed at once from {day} 14:15")),
+        "daily landed at 15:00, yet the stretch from 14:15 is said as every source failing at once: {cover}"
+    );
+}

@@ -82,42 +82,53 @@ fn due(
             None => (reference, true, false),
         };
         let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
-        // A stretch that starts at a run counts it and every interval begun after it; so does
-        // one ended by a change, whose collections all came before the run that changed it.
-        // A change that starts one new interval before its first run counts from that run:
-        // nothing was due where it starts. The period's own stretch to `reference` counts
-        // what [`UnderWay::due`] says.
-        // A stretch ended by the run that changed the interval leaves that run to the next
-        // stretch. From the period's start, it counts the intervals begun before that run (the
-        // runs may fall anywhere in their interval, and start seconds after their minute); from
-        // a run (the source's first, by hand, off the schedule later runs keep; the one that
-        // changed the interval before), the nearest whole number of intervals to it.
+        // The period's own stretch to `reference` counts what [`UnderWay::due`] says.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
-        let from_a_run = if i == 0 {
-            from != ExpectedFrom::PeriodStart
-        } else {
-            at_run
+        let begins = match (i, at_run) {
+            (0, _) if from == ExpectedFrom::PeriodStart => Begins::PeriodStart,
+            (0, _) | (_, true) => Begins::AtRun,
+            (_, false) => Begins::IntervalBeforeRun,
         };
         due += if under_way.by_day && last {
             under_way.days_due(period, since, elapsed, every)
         } else if begun {
-            let counted = if next_at_run && from_a_run {
-                (elapsed + every / 2) / every
-            } else if next_at_run {
-                elapsed / every
-            } else {
-                (elapsed + every - 1) / every
-            };
-            if i > 0 && !at_run {
-                (counted - 1).max(0)
-            } else {
-                counted
-            }
+            counted(elapsed, every, begins, next_at_run)
         } else {
             under_way.due(period, elapsed, every, until)
         };
     }
     due
+}
+
+/// Where a stretch of one interval begins, for [`counted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Begins {
+    /// At the period's start: the source's runs may fall anywhere in their interval.
+    PeriodStart,
+    /// At a run: the source's first (by hand, off the schedule later runs keep), or the run
+    /// that changed the interval before.
+    AtRun,
+    /// One new interval before the first run under it: nothing was due where it begins.
+    IntervalBeforeRun,
+}
+
+/// The collections due in a stretch of `elapsed` seconds of intervals of `every`, begun as
+/// `begins` says, and ended by the run that changed the interval again (`at_run`: that run is
+/// the next stretch's) or else (the reference, or a change one interval before its first run).
+/// Runs start seconds after their minute, one a little later than another: a stretch between
+/// two runs counts the nearest whole number of intervals; one from the period's start to a run,
+/// the intervals begun before it; one to anything else, every interval begun in it.
+fn counted(elapsed: i64, every: i64, begins: Begins, at_run: bool) -> i64 {
+    let intervals = match (begins, at_run) {
+        (Begins::PeriodStart, true) => elapsed / every,
+        (_, true) => (elapsed + every / 2) / every,
+        (_, false) => (elapsed + every - 1) / every,
+    };
+    if begins == Begins::IntervalBeforeRun {
+        (intervals - 1).max(0)
+    } else {
+        intervals
+    }
 }
 
 /// Of the collections [`due`] counts, those that fell due while the source was disabled, at
@@ -311,3 +322,27 @@ fn wall_seconds(
 
 /// A day of wall-clock time.
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A quarter-hour source's stretches of 12 intervals, its runs a few seconds late.
+    #[test]
+    fn a_stretch_counts_its_intervals_as_where_it_begins_and_ends_says() {
+        let every = 900;
+        let twelve = 12 * every;
+        // From the period's start to a run 2 s late: the 12 begun before it.
+        assert_eq!(counted(twelve + 2, every, Begins::PeriodStart, true), 12);
+        // From the period's start to a run at a quarter past: the intervals begun before it.
+        assert_eq!(counted(twelve + 300, every, Begins::PeriodStart, true), 12);
+        // Between two runs, one a second earlier or later in its minute than the other.
+        assert_eq!(counted(twelve - 1, every, Begins::AtRun, true), 12);
+        assert_eq!(counted(twelve + 1, every, Begins::AtRun, true), 12);
+        assert_eq!(counted(twelve - 1, every, Begins::IntervalBeforeRun, true), 11);
+        // To the reference: every interval begun.
+        assert_eq!(counted(twelve + 1, every, Begins::AtRun, false), 13);
+        assert_eq!(counted(twelve + 1, every, Begins::IntervalBeforeRun, false), 12);
+        assert_eq!(counted(0, every, Begins::IntervalBeforeRun, false), 0);
+    }
+}

@@ -74,6 +74,11 @@ pub(crate) fn together<'a>(
             }
             let failed_with = matched.len();
             let common = common_stretch(&matched).unwrap_or(stretch);
+            // The stretch said may begin before this source's (a frequent source's earlier
+            // first failure): no landing in it either.
+            if landed_in(&common) {
+                continue;
+            }
             // Found once, from whichever source's stretch comes first.
             let known = found
                 .iter()

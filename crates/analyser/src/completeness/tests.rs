@@ -2232,3 +2232,28 @@ fn an_hourly_source_collected_at_quarter_to_then_lengthened_reads_no_collection_
         "13 hourly runs 00:45 to 12:45, then 5 every 2 hours from 14:45"
     );
 }
+
+#[test]
+fn an_interval_shortened_whose_first_run_started_a_second_later_reads_as_many_expected_as_came() {
+    // Every 15 minutes, each run started 2 s after its minute; `every` shortened to 5 minutes
+    // after the 12:00 run, the next run 12:05 starting 3 s after its minute (a second slower
+    // than the others, as process starts vary), lengthened back to 15 after the 15:55 run
+    // (the next 16:10). Every collection due came, none twice: the quality table must not
+    // read 128 landed of 127 expected.
+    let runs: Vec<CollectionRun> = (0..49)
+        .map(|i| run_every_late(i * 15, 15, 2))
+        .chain(std::iter::once(run_every_late(12 * 60 + 5, 5, 3)))
+        .chain((1..47).map(|i| run_every_late(12 * 60 + 5 + i * 5, 5, 2)))
+        .chain((0..32).map(|i| run_every_late(16 * 60 + 10 + i * 15, 15, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (49 + 47 + 32, 49 + 47 + 32),
+        "49 quarter-hours to 12:00, 47 five-minute runs 12:05 to 15:55, 32 quarter-hours from 16:10"
+    );
+}
