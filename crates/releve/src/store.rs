@@ -216,6 +216,12 @@ impl Unindexed {
     }
 }
 
+/// A URI split at its options, as the driver reads them: what comes before the first `?`, and
+/// what after it (`socketTimeoutMS=…&appName=…`); `None` without options.
+fn uri_query(uri: &str) -> Option<(&str, &str)> {
+    uri.split_once('?')
+}
+
 /// Fails with [`StoreError::NoReleveData`] unless `db` holds the collections the summariser
 /// creates (see [`holds_releve_data`]): for readers, before they read or write anything.
 pub async fn require_releve_data(db: &Database) -> Result<(), StoreError> {

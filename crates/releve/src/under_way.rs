@@ -24,18 +24,6 @@ pub struct Running {
     pub day: Option<NaiveDate>,
 }
 
-impl Running {
-    /// Why a run that landed its file did not finish: its machine restarted right after (a
-    /// power cut), or its state could not be saved, or its process was killed.
-    pub fn why_not_finished_after_landing(&self) -> &'static str {
-        if machine_started().is_some_and(|booted| self.started < booted) {
-            "the machine restarted right after (a power cut, a shutdown?)"
-        } else {
-            "its state could not be saved (a full disk?), or its process was killed right after"
-        }
-    }
-}
-
 /// When this machine last started, as the kernel says it (`btime` of `/proc/stat`); `None`
 /// where it cannot be read (another system than Linux).
 fn machine_started() -> Option<DateTime<Utc>> {
@@ -77,12 +65,27 @@ impl Running {
 
     /// Why a run that did not finish did not: its machine restarted after it began (a power
     /// cut, a shutdown), or its process was killed or crashed.
-    pub fn why_not_finished(&self) -> &'static str {
-        if machine_started().is_some_and(|booted| self.started < booted) {
+    fn why_not_finished(&self) -> &'static str {
+        if self.machine_restarted_since() {
             "the machine restarted after it began (a power cut, a shutdown?)"
         } else {
             "its process was killed or crashed (out of memory, a deadline?)"
         }
+    }
+
+    /// Why a run that landed its file did not finish: its machine restarted right after (a
+    /// power cut), or its state could not be saved, or its process was killed.
+    pub fn why_not_finished_after_landing(&self) -> &'static str {
+        if self.machine_restarted_since() {
+            "the machine restarted right after (a power cut, a shutdown?)"
+        } else {
+            "its state could not be saved (a full disk?), or its process was killed right after"
+        }
+    }
+
+    /// Whether this machine started again after the run began: the kernel's boot time is later.
+    fn machine_restarted_since(&self) -> bool {
+        machine_started().is_some_and(|booted| self.started < booted)
     }
 
     /// What the run left among `files`, its source's landed files: its metrics (of a run

@@ -223,23 +223,7 @@ pub async fn own_database(
                 .into());
             }
             warn_other_host(&theirs, &ours);
-            // The place, or the machine, kept up to date: written when either changes.
-            if theirs.raw_dir != ours.raw_dir || theirs.host != ours.host {
-                let host_before = if theirs.host == ours.host {
-                    theirs.host_before.clone()
-                } else {
-                    theirs.host.clone()
-                };
-                let moved = Installation {
-                    since: theirs.since,
-                    host_since: if theirs.host == ours.host {
-                        theirs.host_since
-                    } else {
-                        ours.host_since
-                    },
-                    host_before,
-                    ..ours
-                };
+            if let Some(moved) = ours.seen_over(&theirs) {
                 installation::rename(db, &moved).await?;
             }
             Ok(())

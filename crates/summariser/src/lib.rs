@@ -251,11 +251,32 @@ pub enum SummariseError {
 impl SummariseError {
     /// What a run MongoDB failed (down, or lost halfway) leaves: said after the failure, so a
     /// user does not go looking for lost data.
-    pub const FILES_WAIT: &str = "no file was deleted whose data MongoDB had not acknowledged: the next run takes up those still in the raw folder";
+    const FILES_WAIT: &str = "no file was deleted whose data MongoDB had not acknowledged: the next run takes up those still in the raw folder";
+
+    /// What a run given up this way leaves waiting, said after its failure: the files not
+    /// stored (MongoDB failing, a signal), and the hours a `--resummarise` (`resummarising`)
+    /// may not have summarised again, to ask for again (once MongoDB answers, unless a signal
+    /// stopped it). `None` for a run that could not start.
+    pub fn what_waits(&self, resummarising: bool) -> Option<String> {
+        if !self.leaves_files_waiting() {
+            return None;
+        }
+        if !resummarising {
+            return Some(Self::FILES_WAIT.to_owned());
+        }
+        let when = match self {
+            SummariseError::Stopped(_) => "",
+            _ => " once MongoDB answers",
+        };
+        Some(format!(
+            "{}; the hours asked to be summarised again may not all be: run --resummarise again{when}",
+            Self::FILES_WAIT
+        ))
+    }
 
     /// True for a failure of MongoDB itself (unreachable, lost halfway, refusing a write),
     /// after which the files not stored wait in place; not for a URI that cannot be used.
-    pub fn leaves_files_waiting(&self) -> bool {
+    fn leaves_files_waiting(&self) -> bool {
         match self {
             SummariseError::Store(store) => !store.is_usage(),
             SummariseError::Stopped(_) => true,

@@ -61,22 +61,11 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             let stopped = err.downcast_ref::<summariser::SummariseError>();
-            let waiting = stopped.is_some_and(summariser::SummariseError::leaves_files_waiting);
-            let signalled = matches!(stopped, Some(summariser::SummariseError::Stopped(_)));
-            let line = match (waiting, asked_to_resummarise) {
-                (true, true) => format!(
-                    "{err:#}; {}; the hours asked to be summarised again may not all be: run --resummarise again{}",
-                    summariser::SummariseError::FILES_WAIT,
-                    if signalled {
-                        ""
-                    } else {
-                        " once MongoDB answers"
-                    }
-                ),
-                (true, false) => format!("{err:#}; {}", summariser::SummariseError::FILES_WAIT),
-                (false, _) => format!("{err:#}"),
-            };
-            releve::logging::failure_line("summariser", &line);
+            let advice = stopped
+                .and_then(|stopped| stopped.what_waits(asked_to_resummarise))
+                .map(|advice| format!("; {advice}"))
+                .unwrap_or_default();
+            releve::logging::failure_line("summariser", &format!("{err:#}{advice}"));
             let usage = stopped.is_some_and(summariser::SummariseError::is_usage);
             if usage {
                 releve::cli::cannot_start()

@@ -9,6 +9,7 @@ use std::hash::Hasher;
 
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
+use releve::rawfile::LandingOrder;
 use releve::store::{REJECTED, REJECTED_RECORDS, StoreError, bson_date};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
@@ -40,10 +41,26 @@ pub async fn note(db: &Database, source: &str, batch: &Batch) -> Result<(), Stor
     Ok(())
 }
 
-/// Removes the notes of `files` (names of landed files) of `source` that dropped no record
-/// now: files moved back from quarantine once fixed by hand, whose earlier reading dropped
-/// some, read again ("reading the file again replaces its document").
-pub async fn clear(db: &Database, source: &str, files: &[String]) -> Result<(), StoreError> {
+/// Removes the notes of the batch's files summarised before (no later than `newest`: moved
+/// back from quarantine once fixed by hand) that drop no record now, though their earlier
+/// reading dropped some: "reading the file again replaces its document". No call for a batch
+/// of new files.
+pub async fn clear_returned(
+    db: &Database,
+    source: &str,
+    batch: &Batch,
+    newest: Option<LandingOrder>,
+) -> Result<(), StoreError> {
+    let files: Vec<String> = batch
+        .data_files
+        .iter()
+        .enumerate()
+        .filter(|(index, name)| {
+            newest.is_some_and(|newest| name.landing_order() <= newest)
+                && !batch.rejected.iter().any(|(file, _)| file == index)
+        })
+        .map(|(_, name)| name.file_name())
+        .collect();
     if files.is_empty() {
         return Ok(());
     }

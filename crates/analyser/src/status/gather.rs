@@ -318,7 +318,7 @@ fn read_raw_folder(raw_dir: &Path, status: &mut SourceStatus, now: DateTime<Utc>
             Trace::Metrics(_) => {}
             Trace::Nothing => {
                 let reason = format!(
-                    "{}, or its machine stopped; the collector's next run counts it as failed",
+                    "{}; the collector's next run counts it as failed",
                     run.did_not_finish()
                 );
                 // Its end is not known: dated from its start.

@@ -70,10 +70,9 @@ pub(super) fn for_the_driver(uri: &str) -> std::borrow::Cow<'_, str> {
     // A value that cannot be read is left for the driver to refuse in its words.
     #[allow(deprecated)]
     let asked = ConnectionString::parse(uri).is_ok_and(|read| read.socket_timeout.is_some());
-    let Some(query_at) = uri.find('?').filter(|_| asked) else {
+    let Some((head, query)) = super::uri_query(uri).filter(|_| asked) else {
         return uri.into();
     };
-    let (head, query) = uri.split_at(query_at + 1);
     let kept: Vec<&str> = query
         .split('&')
         .filter(|pair| {
@@ -87,9 +86,9 @@ pub(super) fn for_the_driver(uri: &str) -> std::borrow::Cow<'_, str> {
     }
     let kept = kept.join("&");
     if kept.is_empty() {
-        head[..query_at].to_owned().into()
+        head.to_owned().into()
     } else {
-        format!("{head}{kept}").into()
+        format!("{head}?{kept}").into()
     }
 }
 

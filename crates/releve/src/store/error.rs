@@ -191,7 +191,7 @@ fn apart(gap: chrono::TimeDelta) -> String {
 /// `compressors` (per the driver's `complaint`), and what to ask for instead.
 fn unsupported(uri: &str, complaint: &str) -> (String, String) {
     let option = |name: &str| {
-        let (_, query) = uri.split_once('?')?;
+        let (_, query) = super::uri_query(uri)?;
         query.split('&').find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
             key.eq_ignore_ascii_case(name).then(|| value.to_owned())

@@ -49,7 +49,7 @@ pub struct Installation {
 }
 
 /// This machine's name, as `uname` gives it.
-pub fn this_host() -> String {
+fn this_host() -> String {
     rustix::system::uname()
         .nodename()
         .to_string_lossy()
@@ -77,6 +77,31 @@ impl Installation {
             host_since: Some(now),
             host_before: None,
         }
+    }
+
+    /// What the database is to name once this installation's run, `self` here, finds it
+    /// naming `theirs`, the same folder: its place and machine kept up to date (a machine
+    /// taking the database over from another noted with it), its first naming kept; `None`
+    /// when neither changed.
+    pub fn seen_over(&self, theirs: &Installation) -> Option<Installation> {
+        let same_host = theirs.host == self.host;
+        if theirs.raw_dir == self.raw_dir && same_host {
+            return None;
+        }
+        Some(Installation {
+            since: theirs.since,
+            host_since: if same_host {
+                theirs.host_since
+            } else {
+                self.host_since
+            },
+            host_before: if same_host {
+                theirs.host_before.clone()
+            } else {
+                theirs.host.clone()
+            },
+            ..self.clone()
+        })
     }
 
     fn document(&self) -> Document {
@@ -306,5 +331,46 @@ pub async fn require_own(db: &Database, raw_dir: &Path) -> Result<(), StoreError
     match elsewhere(db, raw_dir).await {
         Some(elsewhere) => Err(StoreError::OthersDatabase(Box::new(elsewhere))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(host: &str, raw_dir: &str, since: DateTime<Utc>) -> Installation {
+        Installation {
+            folder: "6752f0c1a9e3b2d4c5f60718".to_owned(),
+            raw_dir: raw_dir.to_owned(),
+            since,
+            host: Some(host.to_owned()),
+            host_since: Some(since),
+            host_before: None,
+        }
+    }
+
+    /// The database names what the last run saw: a machine taking it over noted with the one
+    /// it took it over from and when; a folder moved on the same machine keeps its machine's
+    /// takeover; nothing written when nothing changed.
+    #[test]
+    fn the_database_names_the_machine_that_took_it_over_and_from_which() {
+        let first = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 10, 5, 0).unwrap();
+        let now = first + chrono::TimeDelta::days(5);
+        let lab = on("lab-pc", "/home/ana/releve/raw", first);
+        let spare = on("spare", "/home/ana/releve/raw", now);
+        let named = spare.seen_over(&lab).expect("another machine");
+        assert_eq!(named.host.as_deref(), Some("spare"));
+        assert_eq!(named.host_before.as_deref(), Some("lab-pc"));
+        assert_eq!((named.since, named.host_since), (first, Some(now)));
+
+        let moved = on("lab-pc", "/data/releve/raw", now);
+        let named = moved.seen_over(&lab).expect("another place");
+        assert_eq!(named.host_since, Some(first), "the same machine's takeover");
+        assert_eq!(named.raw_dir, "/data/releve/raw");
+
+        assert_eq!(
+            on("lab-pc", "/home/ana/releve/raw", now).seen_over(&lab),
+            None
+        );
     }
 }

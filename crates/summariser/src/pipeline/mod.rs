@@ -541,20 +541,7 @@ async fn write_batch(
     let touched = hours.len();
     summarise_in_hand(db, source, hours, &mut plan, run, report).await?;
     let loaded = load_runs(db, raw_dir, source, &batch, report).await?;
-    // A file summarised before (moved back from quarantine, fixed) that drops nothing now
-    // keeps no note of what it dropped then.
-    let returned_whole: Vec<String> = batch
-        .data_files
-        .iter()
-        .enumerate()
-        .filter(|(index, name)| {
-            run.newest
-                .is_some_and(|newest| name.landing_order() <= newest)
-                && !batch.rejected.iter().any(|(file, _)| file == index)
-        })
-        .map(|(_, name)| name.file_name())
-        .collect();
-    rejected::clear(db, &source.name, &returned_whole).await?;
+    rejected::clear_returned(db, &source.name, &batch, run.newest).await?;
     rejected::note(db, &source.name, &batch).await?;
     // Too large to keep there: held back whole with the unstorable records.
     unstorable.extend(rejected::keep_records(db, &source.name, &batch).await?);
