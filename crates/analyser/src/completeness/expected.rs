@@ -339,10 +339,16 @@ mod tests {
         // Between two runs, one a second earlier or later in its minute than the other.
         assert_eq!(counted(twelve - 1, every, Begins::AtRun, true), 12);
         assert_eq!(counted(twelve + 1, every, Begins::AtRun, true), 12);
-        assert_eq!(counted(twelve - 1, every, Begins::IntervalBeforeRun, true), 11);
+        assert_eq!(
+            counted(twelve - 1, every, Begins::IntervalBeforeRun, true),
+            11
+        );
         // To the reference: every interval begun.
         assert_eq!(counted(twelve + 1, every, Begins::AtRun, false), 13);
-        assert_eq!(counted(twelve + 1, every, Begins::IntervalBeforeRun, false), 12);
+        assert_eq!(
+            counted(twelve + 1, every, Begins::IntervalBeforeRun, false),
+            12
+        );
         assert_eq!(counted(0, every, Begins::IntervalBeforeRun, false), 0);
     }
 }

@@ -243,8 +243,10 @@ pub fn api_message(body: &[u8]) -> String {
     }
 }
 
-/// What a refusal's list of the fields it refused says (`field_errors`, as Hub'Eau and
-/// Spring write it, `errors` as JSON:API and GraphQL do): each field named with its message.
+/// What a refusal's fields refused say: an `errors` object of the fields' names (ASP.NET
+/// Core's, express-validator's, see [`fields_by_name`]), else a list (`field_errors`, as
+/// Hub'Eau and Spring write it, `errors` as JSON:API and GraphQL do): each field named with its
+/// message.
 fn fields_refused(map: &serde_json::Map<String, Value>) -> Option<String> {
     if let Some(said) = map
         .get("errors")
@@ -557,9 +559,7 @@ mod tests {
     /// A Node API validating its query with express-validator answers its refusal with the
     /// errors `mapped()` by field, each an object holding its message (`msg`), beside a generic
     /// `message`: `{"message":"Validation failed","errors":{"starttime":{"msg":…}}}`. The
-    /// failure line says `Validation failed` alone: the `errors` object is now read as field
-    /// names (ASP.NET Core's), but a field whose value is an object is skipped, so the line
-    /// names neither the parameter refused nor why, where the body said both.
+    /// failure line names the parameter refused and why, as the body does.
     #[test]
     fn a_validation_problem_whose_fields_hold_message_objects_names_the_field_refused() {
         let said = api_message(

@@ -32,7 +32,7 @@ impl DropCheck {
     /// anything yet (its bit unset in `removed`).
     pub(crate) fn note(&mut self, dropped: &[FieldPath], removed: u64, record: &Value) {
         for (index, (path, beside)) in dropped.iter().zip(&mut self.beside).enumerate() {
-            if index < 64 && removed & (1 << index) != 0 {
+            if removed_something(removed, index) {
                 continue;
             }
             note_names_beside(record, path, beside);
@@ -84,6 +84,7 @@ fn note_from(
                     if names.len() >= NAMES_BESIDE {
                         break;
                     }
+                    // Looked up first: most names are seen again, and need no copy.
                     if !names.contains(name.as_str()) {
                         names.insert(name.clone());
                     }
@@ -152,6 +153,12 @@ fn distance(written: &str, held: &str) -> Option<usize> {
     (edits <= allowed).then_some(edits)
 }
 
+/// Whether the `drop` path of `index` removed something, of `removed`'s bits (one a path, the
+/// first 64).
+fn removed_something(removed: u64, index: usize) -> bool {
+    index < 64 && removed & (1 << index) != 0
+}
+
 /// The indices of the `dropped` paths that no record had removed, of `removed`, the bits
 /// [`super::records::drop_fields`] returned, all records together. An array's item is told
 /// apart (see `Hints::items_not_dropped`).
@@ -168,7 +175,7 @@ fn removed_nothing(dropped: &[FieldPath], removed: u64) -> Vec<usize> {
     dropped
         .iter()
         .enumerate()
-        .filter(|(index, _)| *index < 64 && removed & (1 << index) == 0)
+        .filter(|(index, _)| *index < 64 && !removed_something(removed, *index))
         .filter(|(_, path)| !within_another(path))
         .filter(|(_, path)| {
             path.segments()
