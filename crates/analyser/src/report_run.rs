@@ -317,7 +317,7 @@ async fn write_period(
         && config.refused.is_empty()
         && let Some(first) = before_first
     {
-        tracing::info!(first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");
+        tracing::info!(path = %args.reports_dir.join(period.file_name()).display(), first_collection = %first, "This period ended before the first known collection: no report of it is written (--if-missing).");
         return Ok(None);
     }
     if missed {

@@ -141,6 +141,10 @@ pub struct Outcome {
     /// Why `[report]` could not be read, if it could not: the sources are collected all the
     /// same (the collector does not read it), and the run fails so it gets fixed.
     pub report_fault: Option<ReportFault>,
+    /// Whether the run says the tables refused and the `[report]` fault: a run by hand, or a
+    /// routine run's first minute of the hour (once an hour in cron's log, not 1,440 times a
+    /// day; `analyser status` says them at every run).
+    pub says_refused: bool,
 }
 
 impl Outcome {
@@ -212,11 +216,13 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             runner::note_disabled(source, &settings.raw_dir);
         }
     }
+    let says_refused = settings.says_skips();
     let results = queue::run_sources(&selected, settings).await;
     Ok(Outcome {
         sources: results,
         refused: refused_tables(args, &config).cloned().collect(),
         report_fault: config.report_fault,
+        says_refused,
     })
 }
 

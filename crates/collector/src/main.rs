@@ -31,19 +31,13 @@ fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     Ok(releve::cli::exit_code(report.ready()))
 }
 
-/// A run: one line on stderr per table refused (each source failed has had its own, as it
-/// failed).
+/// A run: one line on stderr per table refused, once an hour in cron's log (each source
+/// failed has had its own, as it failed).
 async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let outcome = collector::run(args).await?;
-    releve::cli::say_refused(
-        "collector",
-        &outcome.refused,
-        "not collected; the other sources due were",
-        outcome
-            .report_fault
-            .as_ref()
-            .map(|fault| (fault, "the sources due were collected")),
-    );
+    if outcome.says_refused {
+        say_refused(&outcome);
+    }
     if let Some(signal) = releve::stop::asked() {
         let line = format!(
             "{}: each source under way recorded as failed, those not begun left for the next run",
@@ -53,4 +47,17 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
         return Ok(std::process::ExitCode::FAILURE);
     }
     Ok(releve::cli::exit_code(outcome.succeeded()))
+}
+
+/// The tables the configuration refused, and the `[report]` fault, a line each.
+fn say_refused(outcome: &collector::Outcome) {
+    releve::cli::say_refused(
+        "collector",
+        &outcome.refused,
+        "not collected; the other sources due were",
+        outcome
+            .report_fault
+            .as_ref()
+            .map(|fault| (fault, "the sources due were collected")),
+    );
 }

@@ -421,8 +421,11 @@ async fn collect_and_land(
         // Retries end before the source's next run is due, counted as its schedule counts.
         Ok(client) => client.with_rate_limiter(limiter).with_retry_deadline(
             std::time::Instant::now()
-                + (crate::schedule::retries_end(source, settings.scheduled_from(started))
-                    - started)
+                + (crate::schedule::retries_end(
+                    source,
+                    settings.scheduled_from(started),
+                    state.failures_in_a_row,
+                ) - started)
                     .to_std()
                     .unwrap_or_default(),
         ),

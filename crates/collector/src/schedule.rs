@@ -43,15 +43,34 @@ const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 /// for the collector and the reports alike; nor for the end of a wait the API asked for.
 const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
-/// When the retries of a run scheduled from `scheduled_from` end: its interval later, less a
-/// tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00),
-/// so a server that hangs does not hold the source's lock when cron's next run comes (see
-/// [`crate::http::SourceClient::with_retry_deadline`]). A run by hand late in its minute keeps
-/// its full time to retry: cron's next run may then find the source held and skip it.
-pub fn retries_end(source: &Source, scheduled_from: DateTime<Utc>) -> DateTime<Utc> {
-    let every = source.every.as_chrono();
-    let margin = (every / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30));
-    scheduled_from + every - margin
+/// When the retries of a run scheduled from `scheduled_from` end: when the source is next due
+/// should the run fail, after `failures_in_a_row` failed runs before it (its interval, or the
+/// backoff after one more failure, see [`retry_from`]), less a tenth of that, between 2 and 30
+/// seconds (at 10:00:54 for a `1m` source run by cron at 10:00 after a success; at 10:03:54
+/// after two failures), so a server that hangs does not hold the source's lock when its next
+/// run comes (see [`crate::http::SourceClient::with_retry_deadline`]), and retries are not cut
+/// for a run that will not come. A run by hand late in its minute keeps its full time to
+/// retry: cron's next run may then find the source held and skip it.
+pub fn retries_end(
+    source: &Source,
+    scheduled_from: DateTime<Utc>,
+    failures_in_a_row: u32,
+) -> DateTime<Utc> {
+    let next = backoff(source, failures_in_a_row.saturating_add(1));
+    let margin = (next / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30));
+    scheduled_from + next - margin
+}
+
+/// How long after a failed run the source is due again, the failures in a row counting it:
+/// its interval, doubling with each failure after the first, at most [`RETRY_AFTER_FAILURE`].
+fn backoff(source: &Source, failures_in_a_row: u32) -> TimeDelta {
+    let doublings = failures_in_a_row.saturating_sub(1).min(16);
+    source
+        .every
+        .as_chrono()
+        .checked_mul(1 << doublings)
+        .unwrap_or(RETRY_AFTER_FAILURE)
+        .min(RETRY_AFTER_FAILURE)
 }
 
 pub use releve::CATCH_UP_DAYS;
@@ -91,14 +110,7 @@ pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>>
 fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     state.last_error.as_ref()?;
     let attempt = state.last_attempt?;
-    let doublings = state.failures_in_a_row.saturating_sub(1).min(16);
-    let wait = source
-        .every
-        .as_chrono()
-        .checked_mul(1 << doublings)
-        .unwrap_or(RETRY_AFTER_FAILURE)
-        .min(RETRY_AFTER_FAILURE);
-    let backoff = minute_of(attempt) + wait;
+    let backoff = minute_of(attempt) + backoff(source, state.failures_in_a_row);
     Some(api_pause(state).map_or(backoff, |pause| pause.max(backoff)))
 }
 
@@ -240,12 +252,24 @@ mod tests {
 
     #[test]
     fn a_requests_retries_end_before_the_next_run_is_due() {
-        let budget = |every| (retries_end(&source(every), at(8, 0, 0)) - at(8, 0, 0)).num_seconds();
-        assert_eq!(budget("1m"), 54);
-        assert_eq!(budget("15m"), 15 * 60 - 30);
-        assert_eq!(budget("1d"), 24 * 3600 - 30);
+        let budget = |every, failures| {
+            (retries_end(&source(every), at(8, 0, 0), failures) - at(8, 0, 0)).num_seconds()
+        };
+        assert_eq!(budget("1m", 0), 54);
+        assert_eq!(budget("15m", 0), 15 * 60 - 30);
         assert_eq!(
-            retries_end(&source("1m"), at(8, 0, 50)),
+            budget("1d", 0),
+            15 * 60 - 30,
+            "a daily source failing is tried again in 15 minutes"
+        );
+        assert_eq!(
+            budget("1m", 2),
+            4 * 60 - 24,
+            "the backoff after a third failure"
+        );
+        assert_eq!(budget("1m", 9), 15 * 60 - 30);
+        assert_eq!(
+            retries_end(&source("1m"), at(8, 0, 50), 0),
             at(8, 1, 44),
             "a run by hand late in its minute keeps its time to retry"
         );

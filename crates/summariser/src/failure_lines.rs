@@ -53,12 +53,16 @@ pub fn failure_lines(failures: &[&Failure]) -> Vec<String> {
     lines
 }
 
-/// The cause without the positions JSON errors name (` at line 1 column 137`), so files cut
-/// short at different lengths share one.
+/// The cause without the positions JSON errors name (` at line 1 column 137`), the counts of
+/// a file's records said `N` (`none of its 12 records has …: 12 have no time`), so files cut
+/// short at different lengths, or of a feed whose answers vary in size, share one.
 fn without_positions(reason: &str) -> String {
     static POSITION: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r" at line \d+ column \d+").expect("a valid pattern"));
-    POSITION.replace_all(reason, "").into_owned()
+    static COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d+ (records?|have|has)\b").expect("a valid pattern"));
+    let reason = POSITION.replace_all(reason, "");
+    COUNT.replace_all(&reason, "N $1").into_owned()
 }
 
 /// The folder every one of `folders` is, if they are all the same one.
