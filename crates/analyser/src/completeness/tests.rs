@@ -2257,3 +2257,107 @@ fn an_interval_shortened_whose_first_run_started_a_second_later_reads_as_many_ex
         "49 quarter-hours to 12:00, 47 five-minute runs 12:05 to 15:55, 32 quarter-hours from 16:10"
     );
 }
+
+/// Three sources collected every 2 hours (`north` at even hours, `south` at odd ones) or 6
+/// hours (`tides`, at half past 00, 06, 12 and 18), all reaching their APIs from this machine
+/// until 06:00. `north`'s API goes down at 06:00 (its runs fail from 06:00, tried again every
+/// 15 minutes); `tides` lands its 06:30 collection; the machine's network goes down at 07:00
+/// (`south` fails from 07:00, tried every 15 minutes); all land again at 12:00 and 12:30. The
+/// cover's "Every source's collections failed at once" line, by its rule, is never said over a
+/// stretch in which any source landed a collection (its API reached from this machine then).
+/// It says "from 2026-11-21 06:00 to 2026-11-21 12:00 (about 6 hours)": the stretch is taken
+/// from the earliest of the sources' first failures (none collected hourly), `north`'s 06:00,
+/// while the landings were checked against `south`'s stretch from 07:00 only, so `tides`'
+/// collection landed at 06:30 is inside the stretch said as the machine's network down.
+#[test]
+fn every_source_failing_at_once_is_not_said_over_a_collection_that_landed() {
+    let quarter_hours_failing = |from: u32, until: u32| {
+        (from * 4..until * 4).map(|quarter| CollectionRun {
+            started: at(21, 0, 0) + Duration::minutes(i64::from(quarter) * 15),
+            error: Some("GET: connection refused".to_owned()),
+            every_s: Some(7_200),
+            records: 0,
+            ..run(0, None)
+        })
+    };
+    let landed = |hours: &[u32], minute: u32, every_s: i64| {
+        hours
+            .iter()
+            .map(|hour| CollectionRun {
+                started: at(21, *hour, minute),
+                every_s: Some(every_s),
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut north = landed(&[0, 2, 4], 0, 7_200);
+    north.extend(quarter_hours_failing(6, 12));
+    north.extend(landed(&[12, 14, 16, 18, 20, 22], 0, 7_200));
+    let mut south = landed(&[1, 3, 5], 0, 7_200);
+    south.extend(quarter_hours_failing(7, 12));
+    south.extend(landed(&[12, 14, 16, 18, 20, 22], 0, 7_200));
+    let tides = landed(&[0, 6, 12, 18], 30, 6 * 3_600);
+    let sources = [
+        (
+            Source {
+                name: "north".to_owned(),
+                ..source("2h")
+            },
+            north,
+        ),
+        (
+            Source {
+                name: "south".to_owned(),
+                ..source("2h")
+            },
+            south,
+        ),
+        (
+            Source {
+                name: "tides".to_owned(),
+                ..source("6h")
+            },
+            tides,
+        ),
+    ];
+    let data: Vec<SourceData> = sources
+        .iter()
+        .map(|(_, runs)| SourceData {
+            last_success: runs.last().map(|run| run.started),
+            latest_run: runs.last().map(|run| run.started),
+            runs: runs.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .zip(&data)
+        .map(|((source, _), data)| {
+            assess(source, data, collecting_before(), &period(), period().end())
+        })
+        .collect();
+    assert_eq!(assessed[0].failing.len(), 1, "north's outage is shaded");
+    assert_eq!(assessed[1].failing.len(), 1, "south's outage is shaded");
+    let together = failing::together(
+        sources
+            .iter()
+            .zip(&data)
+            .zip(&assessed)
+            .map(|(((source, _), data), c)| (source, data, c)),
+    );
+    for stretch in &together {
+        let landed_in: Vec<String> = data
+            .iter()
+            .flat_map(|data| &data.runs)
+            .filter(|run| run.error.is_none())
+            .filter(|run| (stretch.from..stretch.until).contains(&run.started))
+            .map(|run| run.started.to_string())
+            .collect();
+        assert!(
+            landed_in.is_empty(),
+            "every source's collections said to fail at once from {} to {}, though collections landed at {landed_in:?}",
+            stretch.from,
+            stretch.until
+        );
+    }
+}
