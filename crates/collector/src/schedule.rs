@@ -43,20 +43,25 @@ const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
 /// for the collector and the reports alike; nor for the end of a wait the API asked for.
 const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
-/// When the retries of a run scheduled from `scheduled_from` end: when the source is next due
-/// should the run fail, after `failures_in_a_row` failed runs before it (its interval, or the
-/// backoff after one more failure, see [`retry_from`]), less a tenth of that, between 2 and 30
-/// seconds (at 10:00:54 for a `1m` source run by cron at 10:00 after a success; at 10:03:54
-/// after two failures), so a server that hangs does not hold the source's lock when its next
-/// run comes (see [`crate::http::SourceClient::with_retry_deadline`]), and retries are not cut
-/// for a run that will not come. A run by hand late in its minute keeps its full time to
-/// retry: cron's next run may then find the source held and skip it.
+/// When the retries of a run scheduled from `scheduled_from` end: its interval later, or,
+/// after `failures_in_a_row` failed runs before it, the backoff after one more failure when that
+/// is longer (see [`retry_from`]: a `1m` source failing waits 2, 4, 8, then 15 minutes), less
+/// a tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00
+/// after a success; at 10:03:54 after two failures). So a server that hangs does not hold the
+/// source's lock when its next run comes (see
+/// [`crate::http::SourceClient::with_retry_deadline`]), and retries are not cut for a run that
+/// will not come; a long collection of a daily source (a France Travail day) keeps its day to
+/// retry in. A run by hand late in its minute keeps its full time to retry: cron's next run
+/// may then find the source held and skip it.
 pub fn retries_end(
     source: &Source,
     scheduled_from: DateTime<Utc>,
     failures_in_a_row: u32,
 ) -> DateTime<Utc> {
-    let next = backoff(source, failures_in_a_row.saturating_add(1));
+    let next = source
+        .every
+        .as_chrono()
+        .max(backoff(source, failures_in_a_row.saturating_add(1)));
     let margin = (next / 10).clamp(TimeDelta::seconds(2), TimeDelta::seconds(30));
     scheduled_from + next - margin
 }
@@ -258,9 +263,9 @@ mod tests {
         assert_eq!(budget("1m", 0), 54);
         assert_eq!(budget("15m", 0), 15 * 60 - 30);
         assert_eq!(
-            budget("1d", 0),
-            15 * 60 - 30,
-            "a daily source failing is tried again in 15 minutes"
+            budget("1d", 3),
+            24 * 3600 - 30,
+            "a daily source's long collection keeps its day to retry"
         );
         assert_eq!(
             budget("1m", 2),
