@@ -255,6 +255,34 @@ mod tests {
         );
     }
 
+    /// `collector --source daily --force` run by hand at 10:00 in Paris, the daily source
+    /// having landed at midnight: should the run fail, the source is next due at the next
+    /// midnight (its interval from its last success), yet its retries end 14.5 minutes after
+    /// it began, and the failure line says "not tried again, as the source's next run is due
+    /// before another attempt could end; that run will try again" — a run 14 hours later. The
+    /// commit meant retries not to be cut "for a run that will not come".
+    #[test]
+    fn a_forced_run_of_a_daily_source_keeps_its_retries_until_its_next_run_is_due() {
+        let daily = source("1d");
+        let zone = daily.days_in;
+        let paris = |hour| {
+            zone.with_ymd_and_hms(2026, 12, 1, hour, 0, 0)
+                .single()
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        let mut state = SourceState::default();
+        state.succeeded(paris(0), landing(paris(0)), None, None, Some(86_400));
+        let forced = paris(10);
+        let retries_cut = retries_end(&daily, forced, state.failures_in_a_row);
+        state.failed(forced, "GET: timed out after 30 s", None);
+        let next = retry_from(&daily, &state).expect("due again after the failure");
+        assert!(
+            retries_cut >= next - TimeDelta::seconds(30),
+            "retries cut at {retries_cut}, the source's next run due at {next}: the line says that run will try again"
+        );
+    }
+
     #[test]
     fn a_requests_retries_end_before_the_next_run_is_due() {
         let budget = |every, failures| {

@@ -207,10 +207,15 @@ fn stretches(
         if start < started && started < reference && every != current.every {
             // The collector runs next one interval after its last run, the new one once the
             // configuration has changed: the new interval holds from then, or from the last run
-            // at the old one when the change came later.
-            let from = (started - Duration::seconds(every))
-                .max(previous.unwrap_or(start))
-                .max(current.since);
+            // at the old one when the change came later, or came then (its first run one new
+            // interval after it, but for the seconds a run starts late).
+            let due_from = started - Duration::seconds(every);
+            let late = Duration::seconds((every / 10).clamp(2, 60));
+            let from = match previous {
+                Some(previous) if (due_from - previous).abs() <= late => previous,
+                _ => due_from.max(previous.unwrap_or(start)),
+            }
+            .max(current.since);
             stretches.push(Interval {
                 since: from,
                 every,

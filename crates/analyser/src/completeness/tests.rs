@@ -2361,3 +2361,33 @@ fn every_source_failing_at_once_is_not_said_over_a_collection_that_landed() {
         );
     }
 }
+
+#[test]
+fn an_interval_shortened_then_lengthened_back_each_first_run_a_second_late_reads_as_many_expected_as_came()
+ {
+    // `an_interval_shortened_whose_first_run_started_a_second_later_…`, the run taking the
+    // quarter-hour back (16:10) a second slower too, as the shortened one's first (12:05):
+    // every 15 minutes, runs 2 s after their minute; `every` shortened to 5 minutes after the
+    // 12:00 run (12:05 starting 3 s after its minute), lengthened back to 15 after the 15:55
+    // run (16:10 starting 3 s after its minute). Every collection due came, none twice, yet
+    // the quality table reads 128 landed of 127 expected: the quarter-hours' stretch is taken
+    // to begin one interval before 16:10:03, at 15:55:03, a second after the last five-minute
+    // run (15:55:02), which the five-minute stretch then does not count.
+    let runs: Vec<CollectionRun> = (0..49)
+        .map(|i| run_every_late(i * 15, 15, 2))
+        .chain(std::iter::once(run_every_late(12 * 60 + 5, 5, 3)))
+        .chain((1..47).map(|i| run_every_late(12 * 60 + 5 + i * 5, 5, 2)))
+        .chain(std::iter::once(run_every_late(16 * 60 + 10, 15, 3)))
+        .chain((1..32).map(|i| run_every_late(16 * 60 + 10 + i * 15, 15, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("15m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (49 + 47 + 32, 49 + 47 + 32),
+        "49 quarter-hours to 12:00, 47 five-minute runs 12:05 to 15:55, 32 quarter-hours from 16:10"
+    );
+}
