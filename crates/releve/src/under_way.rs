@@ -66,10 +66,15 @@ impl Running {
     /// Why a run that did not finish did not: its machine restarted after it began (a power
     /// cut, a shutdown), or its process was killed or crashed.
     fn why_not_finished(&self) -> &'static str {
-        if self.machine_restarted_since() {
-            "the machine restarted after it began (a power cut, a shutdown?)"
-        } else {
-            "its process was killed or crashed (out of memory, a deadline?)"
+        match machine_started() {
+            Some(booted) if self.started < booted => {
+                "the machine restarted after it began (a power cut, a shutdown?)"
+            }
+            Some(_) => "its process was killed or crashed (out of memory, a deadline?)",
+            // Where the kernel's boot time cannot be read (another system than Linux).
+            None => {
+                "its process was killed or crashed, or its machine stopped (out of memory, a deadline, a power cut?)"
+            }
         }
     }
 
