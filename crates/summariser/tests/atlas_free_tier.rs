@@ -114,23 +114,12 @@ async fn stored(ws: &Workspace) -> (u64, u64, i64) {
 /// (a cron mail "not primary"), where the same step-down at an insert is ridden over.
 #[tokio::test]
 async fn a_primary_stepping_down_at_the_summaries_update_does_not_fail_the_run() {
-    let ws = Workspace::new("atlasstepdownupdate");
-    land_ten_minutes(&ws, 4);
-    let front = Front::start(&serde_json::json!({
-        "rules": [],
-        "replica_set": {"step_down_at": "update", "collection": "hourly", "election_s": 1},
-    }));
-    let output = ws
-        .command(&front.replica_set_uri())
-        .output()
-        .expect("summariser runs");
-    let errors = common::stderr(&output);
-    assert!(
-        output.status.success(),
-        "a step-down of 1 s, within the driver's wait for a primary, is ridden over: {errors}"
-    );
-    assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
-    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+    summarised_over_a_step_down(
+        "atlasstepdownupdate",
+        ("update", "hourly", 1),
+        "a step-down of 1 s, within the driver's wait for a primary, is ridden over",
+    )
+    .await;
 }
 
 /// An election of Atlas's rolling maintenance takes several seconds (MongoDB gives a median
@@ -142,21 +131,34 @@ async fn a_primary_stepping_down_at_the_summaries_update_does_not_fail_the_run()
 /// run succeeds.
 #[tokio::test]
 async fn an_election_of_several_seconds_mid_run_is_waited_for() {
-    let ws = Workspace::new("atlaselection");
+    summarised_over_a_step_down(
+        "atlaselection",
+        ("insert", "records", 8),
+        "an election of 8 s during an insert is waited for, the insert retried",
+    )
+    .await;
+}
+
+/// Summarises ten minutes of quakes through a replica set whose primary steps down at the
+/// first `command` on `collection`, its election taking `election_s`: the run succeeds (`why`
+/// it should), every file stored, nothing lost or doubled.
+async fn summarised_over_a_step_down(
+    label: &str,
+    (command, collection, election_s): (&str, &str, u64),
+    why: &str,
+) {
+    let ws = Workspace::new(label);
     land_ten_minutes(&ws, 4);
     let front = Front::start(&serde_json::json!({
         "rules": [],
-        "replica_set": {"step_down_at": "insert", "collection": "records", "election_s": 8},
+        "replica_set": {"step_down_at": command, "collection": collection, "election_s": election_s},
     }));
     let output = ws
         .command(&front.replica_set_uri())
         .output()
         .expect("summariser runs");
     let errors = common::stderr(&output);
-    assert!(
-        output.status.success(),
-        "an election of 8 s during an insert is waited for, the insert retried: {errors}"
-    );
+    assert!(output.status.success(), "{why}: {errors}");
     assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
     assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
 }
