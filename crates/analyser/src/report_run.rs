@@ -598,10 +598,7 @@ fn lost_in_period(
                 overlapping.push(source);
                 // Its midnight on the report's clock: a France Travail day counts in the report's
                 // day of that date, and its collections from the next.
-                let midnight = day.and_time(chrono::NaiveTime::MIN);
-                let day = chrono::TimeZone::from_local_datetime(&period.tz, &midnight)
-                    .earliest()
-                    .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc));
+                let day = crate::period::local_midnight(period.tz, day);
                 let last = last_day_lost.entry(source.name.clone()).or_insert(day);
                 *last = (*last).max(day);
             }
