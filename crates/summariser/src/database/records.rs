@@ -272,20 +272,19 @@ fn refused_document(err: &mongodb::error::Error) -> Option<String> {
     }
 }
 
-/// Write-error codes that tell of the server's state, not of the document written: a full
-/// disk (nx-27017 answers one with 8, UnknownError; MongoDB with 14031, OutOfDiskSpace), a
-/// server shutting down or no longer primary, a lost network, a time limit, a write conflict,
-/// missing rights. The run stops and the files wait for the next, which writes them once the
-/// server can: taken as the record's own fault, they would put good files in quarantine.
-const SERVER_STATE_CODES: [i32; 18] = [
-    6, 7, 8, 13, 50, 64, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 14031,
-];
+/// Write-error codes that tell of the server's state, not of the document written, besides a
+/// primary changing ([`PRIMARY_CHANGING`]): a full disk (nx-27017 answers one with 8,
+/// UnknownError; MongoDB with 14031, OutOfDiskSpace), a lost network, a time limit, a write
+/// conflict, missing rights. The run stops and the files wait for the next, which writes them
+/// once the server can: taken as the record's own fault, they would put good files in
+/// quarantine.
+const SERVER_STATE_CODES: [i32; 11] = [6, 7, 8, 13, 50, 64, 89, 112, 262, 9001, 14031];
 
 /// The write error of a document whose key a unique index already holds.
 const DUPLICATE_KEY: i32 = 11000;
 
 fn tells_of_the_server(code: i32) -> bool {
-    SERVER_STATE_CODES.contains(&code)
+    SERVER_STATE_CODES.contains(&code) || PRIMARY_CHANGING.contains(&code)
 }
 
 /// Sets the `last_file` of the records later files repeated unchanged.
@@ -362,7 +361,7 @@ pub(super) async fn run_updates(
     })
 }
 
-/// Error codes of a primary stepping down or shutting down.
+/// Error codes of a server shutting down, or no longer primary (stepping down).
 const PRIMARY_CHANGING: [i32; 7] = [91, 189, 10107, 11600, 11602, 13435, 13436];
 
 /// Whether `err` tells of a primary stepping down, shutting down or cutting the connection (the
