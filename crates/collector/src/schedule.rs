@@ -47,7 +47,7 @@ const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 /// after `failures_in_a_row` failed runs before it, the backoff after one more failure when that
 /// is longer (see [`retry_from`]: a `1m` source failing waits 2, 4, 8, then 15 minutes), less
 /// a tenth of it, between 2 and 30 seconds (at 10:00:54 for a `1m` source run by cron at 10:00
-/// after a success; at 10:03:54 after two failures). So a server that hangs does not hold the
+/// after a success; at 10:03:36 after two failures). So a server that hangs does not hold the
 /// source's lock when its next run comes (see
 /// [`crate::http::SourceClient::with_retry_deadline`]), and retries are not cut for a run that
 /// will not come; a long collection of a daily source (a France Travail day) keeps its day to

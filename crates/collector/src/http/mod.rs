@@ -36,6 +36,7 @@
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
 
 mod answer;
+mod arriving;
 mod edits;
 mod error;
 mod failure;
@@ -56,6 +57,7 @@ use bytes::Bytes;
 
 pub use answer::Answer;
 use answer::UTF8_BOM;
+use arriving::Arriving;
 pub use error::FetchError;
 use error::paused;
 use failure::{Attempt, Reason, final_error, transport_reason};
@@ -495,20 +497,28 @@ impl SourceClient {
             .map(|n| n.min(PREALLOCATED_BYTES).min(self.max_body))
             .and_then(|n| usize::try_from(n).ok());
         let mut body = bytes::BytesMut::with_capacity(capacity.unwrap_or(0));
-        let mut last_came = Instant::now();
+        let reading_since = Instant::now();
+        let mut last_came = reading_since;
         loop {
             let chunk = match response.chunk().await {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                // Timed out while the body kept coming: a stalled one is tried again.
+                // Timed out while the body kept coming, at a pace no retry would beat: a
+                // stalled one, or one whose server was slow to start, is tried again.
                 Err(err)
                     if err.is_timeout()
                         && !body.is_empty()
-                        && last_came.elapsed() < STILL_ARRIVING.min(limit / 4) =>
+                        && arriving::still(Arriving {
+                            last_came: last_came.elapsed(),
+                            reading: reading_since.elapsed(),
+                            received: body.len(),
+                            announced,
+                            limit,
+                        }) =>
                 {
                     return Err(Attempt::Fatal(FetchError::StillArriving {
                         what: what.to_owned(),
-                        received: arrived(body.len(), announced),
+                        received: arriving::arrived(body.len(), announced),
                         limit,
                     }));
                 }
@@ -521,20 +531,6 @@ impl SourceClient {
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
-    }
-}
-
-/// An answer whose last bytes came this recently when its time limit struck, and within the
-/// last quarter of the limit, was still arriving: a stalled one has sent nothing for longer.
-const STILL_ARRIVING: Duration = Duration::from_secs(2);
-
-/// How much of an answer arrived, of `announced` bytes when its length was: `120 kB of 440 kB`.
-fn arrived(received: usize, announced: Option<u64>) -> String {
-    let kb = |bytes: u64| format!("{} kB", bytes.div_ceil(1000));
-    let received = kb(u64::try_from(received).unwrap_or(u64::MAX));
-    match announced {
-        Some(whole) => format!("{received} of {}", kb(whole)),
-        None => format!("{received} read"),
     }
 }
 
