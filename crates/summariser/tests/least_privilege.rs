@@ -24,13 +24,17 @@ impl Front {
     /// Starts the front before the shared test server for a user holding `role` on the
     /// database `db` alone.
     fn start(db: &str, role: &str) -> Front {
+        Front::start_with(serde_json::json!({"db": db, "role": role}))
+    }
+
+    /// Starts the front with its whole `setting` (see the fixture's doc).
+    fn start_with(setting: serde_json::Value) -> Front {
         let upstream = testkit::MongoServer::shared()
             .uri()
             .rsplit(':')
             .next()
             .and_then(|port| port.trim_end_matches('/').parse::<u16>().ok())
             .expect("the test server's port");
-        let setting = serde_json::json!({"db": db, "role": role});
         let mut child = Command::new("python3")
             .arg(
                 Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -174,5 +178,35 @@ fn a_kerberos_login_is_said_unsupported_not_an_invalid_uri() {
     assert!(
         !line.contains("feature flag") && !line.contains("is invalid"),
         "a valid URI asking for Kerberos is not said invalid, nor told by a build flag of the driver: {line}"
+    );
+}
+
+/// The same student group on MongoDB Atlas's free tier (M0), its user given `readWrite` on
+/// `releve_g3` alone in Database Access, with Atlas's connection string (no database in its
+/// path). Atlas's shared tiers refuse through their proxy in their own words: "user is not
+/// allowed to do action [find] on [releve.runs]", code 8000 (AtlasError), not code 13. The
+/// summariser, which reads a refusal only from "Unauthorized" or "not authorized", says neither
+/// that `releve` is the default taken for want of a database in the URI's path nor to name the
+/// group's own there: the advice b53e8ed gives this very user on any other MongoDB.
+#[test]
+fn an_atlas_user_allowed_one_database_given_a_uri_without_it_is_told_to_name_it() {
+    let ws = Workspace::new("lpatlas");
+    land_five_minutes(&ws, 3);
+    let waiting = ws.remaining("usgs");
+    let front = Front::start_with(
+        serde_json::json!({"db": ws.database, "role": "readWrite", "refusal": "atlas"}),
+    );
+    let uri = front.uri("/?authSource=admin&directConnection=true");
+    let output = ws.command_with(&["--mongodb-uri", &uri]);
+    let errors = common::stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), waiting, "the files wait: {errors}");
+    let line = errors
+        .lines()
+        .find(|line| line.starts_with("summariser: "))
+        .unwrap_or_default();
+    assert!(
+        line.contains("path") || line.contains("--database"),
+        "the line says the database `releve` is the default, the URI naming none, and to name the user's own database in the URI's path or with --database: {line}"
     );
 }

@@ -82,3 +82,59 @@ async fn an_installation_id_left_as_nul_bytes_by_a_power_cut_does_not_stop_every
         output.status.code()
     );
 }
+
+/// Two Raspberry Pis made from one SD image (one user, one path, `/home/pi/releve/raw`), each
+/// summarising into its own MongoDB's `releve`; the second is then pointed at the lab's server,
+/// where the first one's `releve` is (its `MONGODB_URI` changed), on a day the power cut left
+/// its id file empty. The database names another folder, written by another machine that never
+/// handed it over from this one: its place and the database's name match only because both Pis
+/// are alike. The run takes the first Pi's id for its own (said as "written back"), goes on,
+/// and stores this Pi's records among the other's, for good: the two installations are one
+/// from then on. Without the power cut the same run is refused ("another installation's?").
+#[tokio::test]
+async fn an_empty_id_file_does_not_take_the_id_of_another_machines_installation() {
+    use mongodb::bson::{Document, doc};
+
+    let ws = Workspace::new("power-cut-other-machine");
+    ws.land(
+        "usgs",
+        (8, 30, 0),
+        &snapshot(vec![quake("a", (8, 10), 1.0)]),
+    );
+    ws.summarise();
+    let id = ws.raw().join(".installation");
+
+    // The database of that name as the other Pi's runs left it: its own folder's id, at the
+    // same path, its machine another one, never this one.
+    let theirs = "0123456789abcdef01234567";
+    let installation = ws.db().await.collection::<Document>("installation");
+    let mut named = installation
+        .find_one(doc! {"_id": "summariser"})
+        .await
+        .expect("read")
+        .expect("the installation is named");
+    named.insert("folder", theirs);
+    named.insert("host", "lab-pi-a");
+    named.remove("host_before");
+    installation
+        .replace_one(doc! {"_id": "summariser"}, named)
+        .await
+        .expect("replace");
+
+    // This Pi's id file, emptied by the power cut.
+    std::fs::write(&id, b"").expect("an empty id file");
+    ws.land(
+        "usgs",
+        (9, 30, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let output = ws.summarise_with(&[]);
+    let said = stderr(&output);
+    let kept = std::fs::read_to_string(&id).unwrap_or_default();
+    assert!(
+        kept.trim() != theirs && ws.record("usgs", "b").await.is_none(),
+        "this Pi's folder took the id of the other machine's installation ({:?}) and stored its records in that database, exit {:?}: {said}",
+        kept.trim(),
+        output.status.code()
+    );
+}

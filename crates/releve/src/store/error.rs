@@ -235,10 +235,14 @@ pub(super) fn gist(cause: &mongodb::error::Error) -> String {
     }
 }
 
-/// Whether the server refused `cause`'s command to the user (code 13, `Unauthorized`).
+/// Whether the server refused `cause`'s command to the user (code 13, `Unauthorized`; an
+/// Atlas shared tier's code 8000, `AtlasError`: "user is not allowed to do action [find] on
+/// [releve.runs]").
 pub(super) fn unauthorized(cause: &mongodb::error::Error) -> bool {
     let words = driver_words(cause);
-    words.contains("Unauthorized") || words.contains("not authorized")
+    words.contains("Unauthorized")
+        || words.contains("not authorized")
+        || words.contains("is not allowed to do action")
 }
 
 /// [`gist`], without advice.

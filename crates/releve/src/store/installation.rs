@@ -237,14 +237,18 @@ pub struct Elsewhere {
     /// Whether the raw folder at hand was summarised into the database (its
     /// `raw/.summariser-database` names it).
     pub summarised_here: bool,
+    /// The machine whose summariser wrote the database last, when another than this one.
+    pub other_machine: Option<String>,
 }
 
 impl Elsewhere {
     /// The database `database`, naming `theirs`, seen from the raw folder `raw_dir`.
     pub fn of(database: &str, theirs: Installation, raw_dir: &Path) -> Elsewhere {
         let noted = crate::rawfile::summarised_into(raw_dir).ok().flatten();
+        let here = this_host();
         Elsewhere {
             database: database.to_owned(),
+            other_machine: theirs.host.clone().filter(|host| *host != here),
             theirs,
             ours: place(raw_dir),
             summarised_here: noted.as_deref() == Some(database),
@@ -252,10 +256,11 @@ impl Elsewhere {
     }
 
     /// Whether the folder the database names is this one, in its place, its id deleted or
-    /// replaced: no other installation. A folder never summarised into the database is
-    /// another installation at the same path (two machines, two deployments at `/data/raw`).
+    /// replaced: no other installation. A folder never summarised into the database, or last
+    /// by another machine, is another installation at the same path (two machines, two
+    /// deployments at `/data/raw`, two made from one disk image).
     pub fn lost_id(&self) -> bool {
-        self.theirs.raw_dir == self.ours && self.summarised_here
+        self.theirs.raw_dir == self.ours && self.summarised_here && self.other_machine.is_none()
     }
 
     /// What is wrong, said alike by every stage.
@@ -267,6 +272,12 @@ impl Elsewhere {
             );
         }
         let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
+        if let (true, Some(machine)) = (self.theirs.raw_dir == self.ours, &self.other_machine) {
+            return format!(
+                "the database `{}` is summarised from a raw folder of the same path, {}, by the summariser of another machine, `{machine}` (since {since}), not from this one: another installation (a machine made from the same disk image?), or this one's before its machine was renamed",
+                self.database, self.ours
+            );
+        }
         if self.theirs.raw_dir == self.ours {
             // Never summarised into it: a folder of the same path on another machine.
             return format!(
