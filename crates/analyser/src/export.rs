@@ -105,21 +105,40 @@ pub enum ExportError {
         /// Why it stopped.
         cause: Box<StoreError>,
     },
+    /// Standard output refused the rows once some were written (a full disk under `> file`).
+    #[error(
+        "standard output refused the export after its first rows, which it holds, cut short, the rest left out: {cause}{}",
+        disk_advice(cause)
+    )]
+    StdoutCut {
+        /// The I/O failure.
+        cause: std::io::Error,
+    },
     /// The CSV could not be written.
-    #[error("{}: cannot write the export: {cause}", path.display())]
+    #[error("{}: cannot write the export: {cause}{}", path.display(), disk_advice(cause))]
     Write {
-        /// The file, or `-` for standard output.
+        /// The file, or `standard output`.
         path: PathBuf,
         /// The I/O failure.
         cause: std::io::Error,
     },
 }
 
+/// What to do about a write failed for its disk's reason, after `: `, or nothing.
+fn disk_advice(cause: &std::io::Error) -> String {
+    releve::disk_fault::advice(cause)
+        .map(|advice| format!(": {advice}"))
+        .unwrap_or_default()
+}
+
 impl ExportError {
-    /// False when rows were written to standard output before MongoDB failed (a file is
-    /// written whole or not at all; standard output failing is said as such).
+    /// False when rows were written to standard output before MongoDB or the output failed (a
+    /// file is written whole or not at all).
     pub fn wrote_nothing(&self) -> bool {
-        !matches!(self, ExportError::CutShort { .. })
+        !matches!(
+            self,
+            ExportError::CutShort { .. } | ExportError::StdoutCut { .. }
+        )
     }
 
     /// True when the command line cannot be used at all (a URI or database name that cannot
@@ -250,6 +269,9 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
                     rows,
                     cause: Box::new(cause),
                 }),
+                Err(ExportError::Write { cause, .. }) if rows > 0 => {
+                    Err(ExportError::StdoutCut { cause })
+                }
                 written => written,
             }
         }

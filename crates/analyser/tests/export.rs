@@ -1052,3 +1052,47 @@ async fn the_hourly_exports_hours_are_written_in_the_format_the_readme_gives_the
          writes its hours as {hour} (whole seconds):\n{opening}"
     );
 }
+
+/// `analyser export > quakes.csv` (the CSV's default place) on a disk that fills mid-way: the
+/// file holds the header and the first rows, cut mid-row, and the line said "nothing was
+/// exported: -: cannot write the export: No space left on device" (found on a 64 KiB tmpfs,
+/// 118 of 300 rows written). The rows written are there, so "nothing" is false, and `-` names
+/// no file. The write is made to fail past the first bytes here by a file-size limit, its
+/// signal ignored (`EFBIG`, as a full disk's `ENOSPC`).
+#[tokio::test]
+async fn an_export_to_standard_output_cut_by_a_full_disk_does_not_say_nothing_was_exported() {
+    let (dir, database, _db) = golden_site("export_stdout_full").await;
+    let folder = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 4 && exec \"$0\" \"$@\" > quakes.csv")
+            .arg(env!("CARGO_BIN_EXE_analyser"))
+            .args(["export", "--mongodb-uri", MongoServer::shared().uri()])
+            .args(["--database", &database, "--source", "quakes"])
+            .args(["--date", &golden::date(0)])
+            .current_dir(&folder)
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the analyser")
+    })
+    .await
+    .expect("analyser thread");
+    let written = std::fs::read_to_string(dir.path().join("quakes.csv")).expect("the CSV");
+    let lines = written.lines().count() as i64;
+    assert!(
+        lines > 1 && lines < golden::QUAKES_RECORDS + 1,
+        "the write failed mid-way, after some rows: {lines} lines"
+    );
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("nothing was exported"),
+        "{lines} lines were written to the file: {stderr}"
+    );
+    assert!(
+        stderr.contains("standard output"),
+        "says standard output holds part of the export: {stderr}"
+    );
+}

@@ -14,8 +14,10 @@ static ASKED: LazyLock<watch::Sender<Option<&'static str>>> =
 
 /// Listens for `SIGTERM` and `SIGINT` from now on, within the running Tokio runtime: the first
 /// that comes is kept for [`requested`] and [`asked`]. Said at debug level when a signal
-/// cannot be listened for (the default action then stands).
+/// cannot be listened for (the default action then stands). Also keeps a file-size limit
+/// from killing the stage ([`file_size_limit_as_error`]).
 pub fn listen() {
+    file_size_limit_as_error();
     for (kind, name) in [
         (SignalKind::terminate(), "SIGTERM"),
         (SignalKind::interrupt(), "SIGINT"),
@@ -34,6 +36,16 @@ pub fn listen() {
                 tracing::debug!(signal = name, error = %err, "Cannot listen for the signal.")
             }
         }
+    }
+}
+
+/// Has a write past the file-size limit (`ulimit -f`, a cluster's login node) fail as a write
+/// does, "File too large" naming its file, its temporary file removed, rather than `SIGXFSZ`
+/// kill the stage half-way through writing it: a handler, once set, stays for the process's
+/// life, and the signal then only comes to it.
+fn file_size_limit_as_error() {
+    if let Err(err) = signal(SignalKind::from_raw(libc::SIGXFSZ)) {
+        tracing::debug!(signal = "SIGXFSZ", error = %err, "Cannot handle the signal.");
     }
 }
 

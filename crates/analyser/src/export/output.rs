@@ -83,7 +83,7 @@ pub(super) fn to_stdout(written: Result<(), TableError>) -> Result<bool, ExportE
         }
         Err(TableError::Store(err)) => Err(ExportError::Store(err)),
         Err(TableError::Write(cause)) => Err(ExportError::Write {
-            path: PathBuf::from("-"),
+            path: PathBuf::from("standard output"),
             cause,
         }),
     }
