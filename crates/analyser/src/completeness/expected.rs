@@ -16,7 +16,9 @@ use crate::query::{CollectionRun, SourceData};
 /// run records the `every` it collected under: a run whose interval differs from the one
 /// before starts a new stretch at that interval one new interval before it (when the
 /// collector, whose next run comes an interval after its last, would have scheduled it) or
-/// from the last run at the old one, and the first recorded interval holds before its run
+/// from the last run at the old one (the old interval then expected to its last run and as
+/// its schedule had it due after that run; runs placed at the minute they started in, as the
+/// collector schedules them), and the first recorded interval holds before its run
 /// (the current `every` where no run recorded one), so a period before or across a change of
 /// `every` expects what its schedule then called for. An interval of whole days is counted in
 /// days of the report's time zone, so a 23-hour day of a daylight-saving change still expects
@@ -57,6 +59,8 @@ struct Interval {
     every: i64,
     /// True when a run began it; false for a change one new interval before its first run.
     at_run: bool,
+    /// The last run under it, when the next began at no run: where its schedule stood then.
+    last_run: Option<DateTime<Utc>>,
 }
 
 /// Collections due over `stretches`, the intervals in force from where [`expected`] counts.
@@ -74,6 +78,7 @@ fn due(
             since,
             every,
             at_run,
+            last_run,
         },
     ) in stretches.iter().enumerate()
     {
@@ -81,7 +86,8 @@ fn due(
             Some(next) => (next.since, false, next.at_run),
             None => (reference, true, false),
         };
-        let elapsed = wall_seconds(period, since, until, every % SECONDS_PER_DAY == 0);
+        let in_days = every % SECONDS_PER_DAY == 0;
+        let elapsed = wall_seconds(period, since, until, in_days);
         // The period's own stretch to `reference` counts what [`UnderWay::due`] says.
         let begun = i > 0 || from != ExpectedFrom::PeriodStart || !last;
         let begins = match (i, at_run) {
@@ -91,6 +97,12 @@ fn due(
         };
         due += if under_way.by_day && last {
             under_way.days_due(period, since, elapsed, every)
+        } else if let (true, Some(last_run)) = (begun && !last && !next_at_run, last_run) {
+            // Ended by a change at no run: its intervals to its last run, that run, and those
+            // its schedule had due after it before the change.
+            let to_last_run = wall_seconds(period, since, last_run, in_days);
+            let after = wall_seconds(period, last_run, until, in_days);
+            counted(to_last_run, every, begins, true) + 1 + after / every
         } else if begun {
             counted(elapsed, every, begins, next_at_run)
         } else {
@@ -153,6 +165,7 @@ fn skipped_while_disabled(
                 since,
                 every,
                 at_run,
+                ..
             },
         ) in intervals.iter().enumerate()
         {
@@ -199,12 +212,17 @@ fn stretches(
         since: start,
         every: first,
         at_run: true,
+        last_run: None,
     };
     let mut stretches = vec![opening];
     let mut previous: Option<DateTime<Utc>> = None;
     for (started, every) in recorded {
         let current = stretches.last().copied().unwrap_or(opening);
-        if start < started && started < reference && every != current.every {
+        let in_period = start < started && started < reference;
+        // The collector schedules by the minute a run started in: a run 40 s late under load
+        // is on time.
+        let started = minute_of(started);
+        if in_period && every != current.every {
             // The collector runs next one interval after its last run, the new one once the
             // configuration has changed: the new interval holds from then, or from the last run
             // at the old one when the change came later, or came then (its first run one new
@@ -216,15 +234,26 @@ fn stretches(
                 _ => due_from.max(previous.unwrap_or(start)),
             }
             .max(current.since);
+            let at_run = Some(from) == previous;
+            if let (false, Some(stretch)) = (at_run, stretches.last_mut()) {
+                stretch.last_run = previous.filter(|previous| *previous >= stretch.since);
+            }
             stretches.push(Interval {
                 since: from,
                 every,
-                at_run: Some(from) == previous,
+                at_run,
+                last_run: None,
             });
         }
         previous = Some(started);
     }
     stretches
+}
+
+/// The start of the minute `at` falls in.
+fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound as _;
+    at.duration_trunc(Duration::minutes(1)).unwrap_or(at)
 }
 
 /// The runs that tell which collections of the period's own stretch (from its start, at one

@@ -28,7 +28,8 @@ pub struct Failing {
 /// or more of them: what is most likely the machine's network (a captive portal, a proxy, a
 /// connection down), not each API. Each source's failing stretch is compared with the others':
 /// any source that landed a collection started within it (reaching its API from this machine
-/// then), whatever it collects, rules the stretch out; one whose own stretch began and ended
+/// then), whatever it collects, rules the stretch out, but in its last hour, where it ends the
+/// stretch (the network back, a retry landing first); one whose own stretch began and ended
 /// together with it failed with it; any other (no run then: disabled, added since, collected
 /// daily; or failures too few to make a stretch of) is left out of that stretch. Two stretches
 /// began together when the later began within an hour, or within the later's interval (its
@@ -48,18 +49,17 @@ pub(crate) fn together<'a>(
         })
         .map(|(source, _, c)| (source.every.as_chrono(), *c))
         .collect();
-    let landed_in = |stretch: &Silence| {
-        sources.iter().any(|(_, data, _)| {
-            data.runs.iter().any(|run| {
-                run.error.is_none() && run.started >= stretch.from && run.started < stretch.until
-            })
-        })
-    };
+    let landings: Vec<DateTime<Utc>> = sources
+        .iter()
+        .flat_map(|(_, data, _)| data.runs.iter())
+        .filter(|run| run.error.is_none())
+        .map(|run| run.started)
+        .collect();
     let mut found: Vec<Silence> = Vec::new();
     for (every, c) in &told {
         for failing in &c.failing {
             let stretch = failing.stretch;
-            if landed_in(&stretch) {
+            if ended_by_landing(stretch, &landings).is_none() {
                 continue;
             }
             let mut matched: Vec<(Duration, Silence)> = Vec::new();
@@ -73,12 +73,13 @@ pub(crate) fn together<'a>(
                 }
             }
             let failed_with = matched.len();
-            let common = common_stretch(&matched).unwrap_or(stretch);
             // The stretch said may begin before this source's (a frequent source's earlier
             // first failure): no landing in it either.
-            if landed_in(&common) {
+            let Some(common) =
+                ended_by_landing(common_stretch(&matched).unwrap_or(stretch), &landings)
+            else {
                 continue;
-            }
+            };
             // Found once, from whichever source's stretch comes first.
             let known = found
                 .iter()
@@ -90,6 +91,24 @@ pub(crate) fn together<'a>(
     }
     found.sort_by_key(|stretch| stretch.from);
     found
+}
+
+/// `stretch` without a landing of any source in it, or ended by the first one when it came in
+/// its last hour (the network back, one source's retry landing minutes before the others'),
+/// or `None` when a source landed earlier in it (its API reached from this machine then).
+fn ended_by_landing(stretch: Silence, landings: &[DateTime<Utc>]) -> Option<Silence> {
+    let first = landings
+        .iter()
+        .filter(|at| (stretch.from..stretch.until).contains(at))
+        .min();
+    match first {
+        None => Some(stretch),
+        Some(&at) if at >= stretch.until - SHORTEST => Some(Silence {
+            from: stretch.from,
+            until: at,
+        }),
+        Some(_) => None,
+    }
 }
 
 /// Where the failing stretches `matched` (each with its source's interval) hold together, to

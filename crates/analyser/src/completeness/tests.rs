@@ -2391,3 +2391,161 @@ fn an_interval_shortened_then_lengthened_back_each_first_run_a_second_late_reads
         "49 quarter-hours to 12:00, 47 five-minute runs 12:05 to 15:55, 32 quarter-hours from 16:10"
     );
 }
+
+#[test]
+fn an_hourly_source_run_at_twenty_to_shortened_to_ten_minutes_reads_no_collection_missed() {
+    // An hourly source whose runs fall at 40 past the hour (its first run by hand at
+    // 09:40 days before, cron keeping that minute since), 2 s after their minute. After the 14:40
+    // run its `every` is shortened to 10 minutes at 15:19; the collector, which finds it due
+    // since 14:50, runs it at 15:20 and every 10 minutes after. Every collection due came:
+    // 15 hourly runs (00:40 to 14:40; the one of the hour before 00:40 came at 23:40 the day
+    // before) and 52 ten-minute runs (15:20 to 23:50). The hourly stretch is taken to end at
+    // 15:10 (one new interval before 15:20) and counted as the 16 hours begun before it from
+    // midnight, though the source's 16th hourly run would have come at 15:40.
+    let runs: Vec<CollectionRun> = (0..15)
+        .map(|i| run_every_late(40 + i * 60, 60, 2))
+        .chain((0..52).map(|i| run_every_late(15 * 60 + 20 + i * 10, 10, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("10m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (15 + 52, 15 + 52),
+        "15 hourly runs to 14:40, 52 ten-minute runs from 15:20: none missed"
+    );
+}
+
+#[test]
+fn a_minute_stretch_ended_under_load_reads_no_collection_missed() {
+    // Every 10 minutes, runs 2 s after their minute, to 08:00; `every` shortened to a minute
+    // at 08:04:30 (the collector, finding it due since 08:01, runs it at 08:05 and every
+    // minute after); from 12:00 the machine is under load and cron's runs start 40 s after
+    // their minute; `every` lengthened back to 10 minutes after the 12:30 run, the load gone
+    // by 12:40. Every collection due came, none twice: 49 ten-minute runs (00:00 to 08:00),
+    // 265 minute runs (08:05 to 12:29), 69 ten-minute runs (12:30, the run the change took
+    // effect at, and 12:40 to 23:50). The minute stretch, from 08:04:02 to the 12:30:40 run,
+    // is counted as the nearest number of minutes to its length (266.6, rounded up because
+    // the last run was 38 s later in its minute than the first), one more than came.
+    let runs: Vec<CollectionRun> = (0..49)
+        .map(|i| run_every_late(i * 10, 10, 2))
+        .chain((0..265).map(|i| {
+            let minute = 8 * 60 + 5 + i;
+            run_every_late(minute, 1, if minute >= 12 * 60 { 40 } else { 2 })
+        }))
+        .chain(std::iter::once(run_every_late(12 * 60 + 30, 1, 40)))
+        .chain((1..69).map(|i| run_every_late(12 * 60 + 30 + i * 10, 10, 2)))
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = over_the_day("10m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (49 + 265 + 69, 49 + 265 + 69),
+        "every collection due came: none missed"
+    );
+}
+
+/// A night the machine's network is down, from just before midnight to 04:58: `quakes`
+/// (every 10 minutes) fails from 00:00, tried again 10 then every 15 minutes, landing again
+/// at 05:10; `weather` (hourly, at 20 past) fails from 00:20, tried every 15 minutes, landing
+/// at 05:05; `air` (daily) fails its day's run at 00:00, tried every 15 minutes, landing at
+/// 05:00, the first back. The two hourly-or-faster sources' outages are shaded and began and
+/// ended together: the cover should say every source's collections failed at once for the
+/// night (from 00:20). It says nothing: `air`'s retry landing at 05:00, the network back, falls
+/// inside the stretch taken to its others' first landing (05:05), which rules the whole
+/// night out rather than ending the stretch there.
+#[test]
+fn a_night_outage_of_every_source_is_said_though_the_daily_source_landed_first_when_it_ended() {
+    let failed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                error: Some("GET: dns error: failed to lookup address information".to_owned()),
+                every_s: Some(every_s),
+                records: 0,
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let landed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                every_s: Some(every_s),
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    // quakes: 00:00, 00:10, then every 15 minutes to 04:55; lands 05:10 and every 10 after.
+    let mut quakes = failed(
+        [0, 10].into_iter().chain((25..=295).step_by(15)).collect(),
+        600,
+    );
+    quakes.extend(landed((310..1440).step_by(10).collect(), 600));
+    // weather: 00:20 to 04:50 every 15 minutes; lands 05:05 and hourly after.
+    let mut weather = failed((20..=290).step_by(15).collect(), 3_600);
+    weather.extend(landed((305..1440).step_by(60).collect(), 3_600));
+    // air: 00:00 to 04:45 every 15 minutes; lands 05:00.
+    let mut air = failed((0..=285).step_by(15).collect(), 86_400);
+    air.extend(landed(vec![300], 86_400));
+    let sources = [
+        (
+            Source {
+                name: "quakes".to_owned(),
+                ..source("10m")
+            },
+            quakes,
+        ),
+        (
+            Source {
+                name: "weather".to_owned(),
+                ..source("1h")
+            },
+            weather,
+        ),
+        (
+            Source {
+                name: "air".to_owned(),
+                ..source("1d")
+            },
+            air,
+        ),
+    ];
+    let data: Vec<SourceData> = sources
+        .iter()
+        .map(|(_, runs)| SourceData {
+            last_success: runs.last().map(|run| run.started),
+            latest_run: runs.last().map(|run| run.started),
+            runs: runs.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .zip(&data)
+        .map(|((source, _), data)| {
+            assess(source, data, collecting_before(), &period(), period().end())
+        })
+        .collect();
+    assert_eq!(assessed[0].failing.len(), 1, "quakes' night is shaded");
+    assert_eq!(assessed[1].failing.len(), 1, "weather's night is shaded");
+    let together = failing::together(
+        sources
+            .iter()
+            .zip(&data)
+            .zip(&assessed)
+            .map(|(((source, _), data), c)| (source, data, c)),
+    );
+    assert_eq!(
+        together.len(),
+        1,
+        "every source failed from 00:00 to 04:58: the night said as failed at once, to 05:00 at the latest; found {together:?}"
+    );
+}
