@@ -434,7 +434,13 @@ async fn collect_and_land(
     let ctx = RunContext {
         client,
         day: settings.day,
-        since: sources::incremental_start(source, settings.since, state.cursor(), started),
+        since: sources::incremental_start(
+            source,
+            settings.since,
+            state.cursor(),
+            state.last_success_started,
+            started,
+        ),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),
         announced: Default::default(),
     };

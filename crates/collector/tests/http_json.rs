@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use collector::SourceResult;
-use collector::state::{Running, SourceState};
+use collector::state::Running;
 use common::{Site, fast_policy, numbered_feed, usgs_body, usgs_source, usgs_source_every};
 use releve::rawfile;
 use testkit::http::LocalServer;
@@ -28,13 +28,6 @@ fn counting_feed(body: String) -> (LocalServer, Arc<AtomicUsize>) {
 }
 
 /// Changes the state saved for `source` as `edit` says, as an earlier run could have left it.
-fn edit_state(site: &Site, source: &str, edit: impl FnOnce(&mut SourceState)) {
-    let mut state = site.state(source);
-    edit(&mut state);
-    let path = site.raw().join(source).join(".state.json");
-    std::fs::write(path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
-}
-
 #[tokio::test]
 async fn dropped_fields_never_land() {
     let server = feed(usgs_body(5));
@@ -375,7 +368,7 @@ async fn a_failed_source_is_tried_again_once_its_retry_wait_has_passed() {
 
 /// Moves the source's last attempt back by `by`, as if that much time had passed.
 fn rewind_last_attempt(site: &Site, source: &str, by: chrono::TimeDelta) {
-    edit_state(site, source, |state| {
+    site.edit_state(source, |state| {
         state.last_attempt = Some(state.last_attempt.expect("a last attempt") - by);
     });
 }
@@ -390,9 +383,7 @@ async fn a_clock_stepped_back_names_the_next_file_after_the_last_landed() {
     // As the last run left it had the clock been 40 seconds ahead then.
     let last =
         site.state("usgs").last_success_landed.expect("a landing") + chrono::TimeDelta::seconds(40);
-    edit_state(&site, "usgs", |state| {
-        state.last_success_landed = Some(last)
-    });
+    site.edit_state("usgs", |state| state.last_success_landed = Some(last));
 
     collector::run_with(&site.args(&[], true), fast_policy())
         .await
@@ -433,7 +424,7 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
     }
     let now = chrono::Utc::now();
     let killed = now - chrono::TimeDelta::seconds(30);
-    edit_state(&site, "usgs", |state| {
+    site.edit_state("usgs", |state| {
         state.last_success_started = Some(now - chrono::TimeDelta::minutes(5));
         state.last_attempt = state.last_success_started;
         state.running = Some(Running {
@@ -494,7 +485,7 @@ async fn a_pause_whose_state_was_not_saved_stands_as_its_metrics_recorded() {
     assert_eq!(metrics.len(), 1);
     assert_eq!(metrics[0].retry_from, Some(until), "{metrics:?}");
     // As the state stood before the run, the run noted under way: its save after failing lost.
-    edit_state(&site, "usgs", |state| {
+    site.edit_state("usgs", |state| {
         state.last_error = None;
         state.failures_in_a_row = 0;
         state.paused_until = None;
@@ -543,7 +534,7 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
             .expect("name");
         // The state as the run saved it before fetching, the save after landing lost.
         let started = site.state("usgs").last_success_started.expect("started");
-        edit_state(&site, "usgs", |state| {
+        site.edit_state("usgs", |state| {
             let earlier = started - chrono::TimeDelta::hours(1);
             state.last_success_started = Some(earlier);
             state.last_success_landed = Some(earlier);
@@ -642,7 +633,7 @@ async fn a_state_dated_in_the_future_does_not_stop_collection() {
     let ahead = |time: Option<chrono::DateTime<chrono::Utc>>| {
         time.map(|time| time + chrono::TimeDelta::days(30))
     };
-    edit_state(&site, "usgs", |state| {
+    site.edit_state("usgs", |state| {
         state.last_success_started = ahead(state.last_success_started);
         state.last_success_landed = ahead(state.last_success_landed);
         state.last_attempt = ahead(state.last_attempt);

@@ -226,7 +226,10 @@ pub fn incremental(source: &Source) -> bool {
 
 /// Where an incremental source's run starts: `--since` when given, else the newest `time`
 /// landed so far less the source's `lookback` (rows the portal filled in late land again; the
-/// summariser keeps their latest version). `None` for other kinds and for a first run.
+/// summariser keeps their latest version), or less its `recheck` when the last success
+/// (`last_success`) started on an earlier UTC day: the day's first (rows revised long after
+/// they landed land again; a failed one leaves the next run to). `None` for other kinds and
+/// for a first run.
 ///
 /// A cursor later than `now` counts as `now`: a dataset may publish rows ahead of time whose
 /// measures are still null (éCO2mix serves the day's forecast rows), and starting after them
@@ -236,15 +239,18 @@ pub fn incremental_start(
     source: &Source,
     backfill: Option<DateTime<Utc>>,
     cursor: Option<DateTime<Utc>>,
+    last_success: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     match &source.kind {
         SourceKind::Opendatasoft(ods) if ods.incremental => backfill.or_else(|| {
             cursor.map(|cursor| {
+                let first_of_its_day =
+                    last_success.is_none_or(|last| last.date_naive() < now.date_naive());
                 // A cursor at the calendar's edge (a state file edited by hand) is taken as is.
                 let cursor = cursor.min(now);
                 let start = cursor
-                    .checked_sub_signed(ods.lookback().as_chrono())
+                    .checked_sub_signed(ods.reach(first_of_its_day).as_chrono())
                     .unwrap_or(cursor);
                 start
                     .duration_trunc(chrono::TimeDelta::minutes(1))
@@ -391,8 +397,9 @@ mod tests {
         )
         .expect("a state file the collector reads");
         let now = chrono::Utc::now();
-        let start =
-            std::panic::catch_unwind(|| incremental_start(&source, None, state.cursor(), now));
+        let start = std::panic::catch_unwind(|| {
+            incremental_start(&source, None, state.cursor(), None, now)
+        });
         assert!(start.is_ok(), "the run starts without a panic");
     }
 

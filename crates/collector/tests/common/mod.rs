@@ -89,6 +89,14 @@ impl Site {
         serde_json::from_slice(&std::fs::read(path).expect("state")).expect("state JSON")
     }
 
+    /// Edits the state the collector saved for `source`, as a run would have left it.
+    pub fn edit_state(&self, source: &str, edit: impl FnOnce(&mut collector::state::SourceState)) {
+        let mut state = self.state(source);
+        edit(&mut state);
+        let path = self.raw().join(source).join(".state.json");
+        std::fs::write(path, serde_json::to_vec(&state).expect("JSON")).expect("write state");
+    }
+
     /// Run metrics of `source`, oldest first.
     pub fn metrics(&self, source: &str) -> Vec<RunMetrics> {
         self.files(source, RawFileRole::Metrics)

@@ -268,6 +268,10 @@ pub struct Opendatasoft {
     /// portal fills in after they first landed (éCO2mix's latest rows hold nulls until its
     /// hourly refresh) land again with their values. Default 3 hours.
     pub lookback: Option<Every>,
+    /// How far before the newest landed `time` the first run of each UTC day starts instead,
+    /// so rows the portal revises long after they landed (éCO2mix's quarter-hours
+    /// consolidated) land again, revised. None: never further than `lookback`.
+    pub recheck: Option<Every>,
 }
 
 impl Opendatasoft {
@@ -277,6 +281,15 @@ impl Opendatasoft {
     /// How far before the cursor an incremental run starts.
     pub fn lookback(&self) -> Every {
         self.lookback.unwrap_or(Self::DEFAULT_LOOKBACK)
+    }
+
+    /// How far before the cursor an incremental run starts when it is the source's first
+    /// successful one of its UTC day: `recheck`, when set.
+    pub fn reach(&self, first_of_its_day: bool) -> Every {
+        match self.recheck {
+            Some(recheck) if first_of_its_day => recheck.max(self.lookback()),
+            _ => self.lookback(),
+        }
     }
 }
 

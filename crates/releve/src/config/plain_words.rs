@@ -223,7 +223,7 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
 
 /// The interval key (`every`, `timeout`, `lookback`) `message` is about, if any.
 fn interval_key(message: &str) -> Option<&'static str> {
-    ["every", "timeout", "lookback"]
+    ["every", "timeout", "lookback", "recheck"]
         .into_iter()
         .find(|key| message.contains(&format!("key `{key}`:")))
 }

@@ -456,6 +456,31 @@ fn an_incremental_source_looks_back_three_hours_unless_told() {
 }
 
 #[test]
+fn a_recheck_reaches_further_than_the_lookback_at_the_days_first_run_only() {
+    let incremental = format!("{ECO2MIX}incremental = true\n");
+    let reach = |text: &str, first_of_its_day| match &parse(text).expect("valid").sources[0].kind {
+        SourceKind::Opendatasoft(ods) => ods.reach(first_of_its_day),
+        other => panic!("opendatasoft, not {}", other.name()),
+    };
+    let rechecked = format!("{incremental}recheck = \"35d\"\n");
+    assert_eq!(reach(&rechecked, true), Every::from_secs(35 * 86_400));
+    assert_eq!(reach(&rechecked, false), Every::from_secs(3 * 3600));
+    assert_eq!(reach(&incremental, true), Every::from_secs(3 * 3600));
+    let message = error(&format!("{ECO2MIX}recheck = \"35d\"\n"));
+    assert!(
+        message.starts_with("sources.toml:10: source `eco2mix`: key `recheck` only applies with `incremental = true`"),
+        "{message}"
+    );
+    let message = error(&format!(
+        "{incremental}lookback = \"2d\"\nrecheck = \"1d\"\n"
+    ));
+    assert!(
+        message.contains("key `recheck` (1d) must reach further back than `lookback` (2d)"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_bad_kind_specific_value_names_the_source_key_and_line() {
     assert_eq!(
         error(&format!("{ECO2MIX}incremental = \"yes\"\n")),

@@ -260,6 +260,23 @@ fn check_opendatasoft(source: &Source, url: &Url, ods: &Opendatasoft) -> Result<
             "key `lookback` only applies with `incremental = true`",
         ));
     }
+    if let Some(recheck) = ods.recheck {
+        if !ods.incremental {
+            return Err(bad(
+                "recheck",
+                "key `recheck` only applies with `incremental = true`",
+            ));
+        }
+        if recheck <= ods.lookback() {
+            return Err(bad(
+                "recheck",
+                format!(
+                    "key `recheck` ({recheck}) must reach further back than `lookback` ({}), which every run asks for again",
+                    ods.lookback()
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
