@@ -438,7 +438,7 @@ async fn collect_and_land(
             source,
             settings.since,
             state.cursor(),
-            state.last_success_started,
+            state.last_attempt,
             started,
         ),
         progress: bars.map(|bars| progress_bar(bars, &source.name)),

@@ -52,6 +52,7 @@ async fn revision_landed(extra: &str) -> bool {
         state.last_success_started = state
             .last_success_started
             .map(|started| started - TimeDelta::days(1));
+        state.last_attempt = state.last_success_started;
     });
     collector::run_with(&site.args(&[], true), fast_policy())
         .await

@@ -226,10 +226,11 @@ pub fn incremental(source: &Source) -> bool {
 
 /// Where an incremental source's run starts: `--since` when given, else the newest `time`
 /// landed so far less the source's `lookback` (rows the portal filled in late land again; the
-/// summariser keeps their latest version), or less its `recheck` when the last success
-/// (`last_success`) started on an earlier UTC day: the day's first (rows revised long after
-/// they landed land again; a failed one leaves the next run to). `None` for other kinds and
-/// for a first run.
+/// summariser keeps their latest version), or less its `recheck` when the last run
+/// (`last_attempt`) started on an earlier UTC day: the day's first (rows revised long after
+/// they landed land again; one failed is not tried again before the next day, so a recheck
+/// the portal cannot serve never holds the day's collections back). `None` for other kinds
+/// and for a first run.
 ///
 /// A cursor later than `now` counts as `now`: a dataset may publish rows ahead of time whose
 /// measures are still null (éCO2mix serves the day's forecast rows), and starting after them
@@ -239,14 +240,14 @@ pub fn incremental_start(
     source: &Source,
     backfill: Option<DateTime<Utc>>,
     cursor: Option<DateTime<Utc>>,
-    last_success: Option<DateTime<Utc>>,
+    last_attempt: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     match &source.kind {
         SourceKind::Opendatasoft(ods) if ods.incremental => backfill.or_else(|| {
             cursor.map(|cursor| {
                 let first_of_its_day =
-                    last_success.is_none_or(|last| last.date_naive() < now.date_naive());
+                    last_attempt.is_none_or(|last| last.date_naive() < now.date_naive());
                 // A cursor at the calendar's edge (a state file edited by hand) is taken as is.
                 let cursor = cursor.min(now);
                 let start = cursor
