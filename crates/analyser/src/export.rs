@@ -261,15 +261,18 @@ pub async fn export(args: &ExportArgs, config: &Config) -> Result<Exported, Expo
             Err(err) => Err(err),
         },
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let mut out = std::io::BufWriter::new(output::Counted::new(std::io::stdout()));
             // Given up here, not by the whole export's deadline: the rows written are said.
             let table = table(&db, source, args, &period, &unread, &mut out, &mut rows);
-            match to_stdout(releve::store::answered(table).await) {
+            let written = releve::store::answered(table).await;
+            let reached = out.get_ref().bytes > 0;
+            match to_stdout(written) {
                 Err(ExportError::Store(cause)) if rows > 0 => Err(ExportError::CutShort {
                     rows,
                     cause: Box::new(cause),
                 }),
-                Err(ExportError::Write { cause, .. }) if rows > 0 => {
+                // Rows are buffered: standard output holds some once its first bytes went.
+                Err(ExportError::Write { cause, .. }) if reached => {
                     Err(ExportError::StdoutCut { cause })
                 }
                 written => written,

@@ -1096,3 +1096,34 @@ async fn an_export_to_standard_output_cut_by_a_full_disk_does_not_say_nothing_wa
         "says standard output holds part of the export: {stderr}"
     );
 }
+
+/// `analyser export > /full/quakes.csv`: standard output on a disk already full refuses the
+/// very first bytes written (here `/dev/full`, `ENOSPC` at the first write). Nothing reaches
+/// the file, yet the rows counted into the export's buffers before its first flush make the
+/// line say "standard output refused the export after its first rows, which it holds, cut
+/// short": the user looks for rows in a file that is empty.
+#[tokio::test]
+async fn an_export_to_standard_output_refused_at_its_first_write_does_not_say_it_holds_rows() {
+    let (dir, database, _db) = golden_site("export_stdout_full_at_once").await;
+    let folder = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_analyser"))
+            .args(["export", "--mongodb-uri", MongoServer::shared().uri()])
+            .args(["--database", &database, "--source", "quakes"])
+            .args(["--date", &golden::date(0)])
+            .current_dir(&folder)
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "warn")
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("run the analyser")
+    })
+    .await
+    .expect("analyser thread");
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("which it holds"),
+        "standard output holds nothing (its first write failed), yet: {stderr}"
+    );
+}

@@ -95,3 +95,44 @@ fn a_raw_folder_over_its_disk_quota_is_told_to_free_space_not_to_check_its_permi
         "the landing's and status's advice for a quota reached: {advice:?}"
     );
 }
+
+/// The cron log under the same file-size limit: `logs/collector.log` is rotated at 10 MiB
+/// (`deploy/cron/rotate-log`), so under a smaller `ulimit -f` it grows to the limit and stays
+/// there. The SIGXFSZ handler is set only once the run starts (`releve::stop::listen`), after
+/// `.env` is read: its warning of a `.env` others can read ("run `chmod 600`", said at every
+/// run) is written to the full log first, and SIGXFSZ kills the stage there, every run, before
+/// any source is collected. Past that point a line that cannot be written is lost, never the
+/// run (as `releve::logging` means it to be): so should this first one be.
+#[test]
+fn a_log_at_the_file_size_limit_does_not_kill_the_run_at_its_first_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let small = feed(usgs_body(2));
+    let site = Site::new(&usgs_source("small", &format!("{}/feed", small.url()), ""));
+    let env = site.dir.path().join(".env");
+    std::fs::write(&env, "SOME_KEY=value\n").expect(".env");
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    // The log already at the limit (64 KiB: past 32 blocks for dash and for bash).
+    let log = site.dir.path().join("collector.log");
+    std::fs::write(&log, vec![b'.'; 64 * 1024]).expect("the log");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 32 && exec \"$0\" 2>>collector.log")
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .output()
+        .expect("collector runs");
+    assert_eq!(
+        output.status.signal(),
+        None,
+        "the run was killed by a signal (25 is SIGXFSZ) writing its first warning to the log"
+    );
+    assert_eq!(
+        site.data_files("small").len(),
+        1,
+        "the source was collected, exit {:?}",
+        output.status.code()
+    );
+}

@@ -50,11 +50,13 @@ pub fn say_left_out(left_out: &[crate::config::LeftOut], reads: impl Fn(&str) ->
     }
 }
 
-/// What every stage does first: load the working folder's `.env`, or the one beside the
+/// What every stage does first: keep a file-size limit from killing it (see
+/// [`crate::stop::file_size_limit_as_error`]), load the working folder's `.env`, or the one beside the
 /// `--config` file given (see [`crate::dotenv`]), then start logging. A `.env` that cannot be
 /// read is said in one line as `stage: …`, and the stage must exit with the code returned
 /// (2), before reading anything else.
 pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
+    crate::stop::file_size_limit_as_error();
     let folder = config_folder(std::env::args_os().skip(1));
     let warnings = match crate::dotenv::load(folder.as_deref()) {
         Ok(warnings) => warnings,

@@ -14,10 +14,8 @@ static ASKED: LazyLock<watch::Sender<Option<&'static str>>> =
 
 /// Listens for `SIGTERM` and `SIGINT` from now on, within the running Tokio runtime: the first
 /// that comes is kept for [`requested`] and [`asked`]. Said at debug level when a signal
-/// cannot be listened for (the default action then stands). Also keeps a file-size limit
-/// from killing the stage ([`file_size_limit_as_error`]).
+/// cannot be listened for (the default action then stands).
 pub fn listen() {
-    file_size_limit_as_error();
     for (kind, name) in [
         (SignalKind::terminate(), "SIGTERM"),
         (SignalKind::interrupt(), "SIGINT"),
@@ -39,14 +37,15 @@ pub fn listen() {
     }
 }
 
-/// Has a write past the file-size limit (`ulimit -f`, a cluster's login node) fail as a write
-/// does, "File too large" naming its file, its temporary file removed, rather than `SIGXFSZ`
-/// kill the stage half-way through writing it: a handler, once set, stays for the process's
-/// life, and the signal then only comes to it.
-fn file_size_limit_as_error() {
-    if let Err(err) = signal(SignalKind::from_raw(libc::SIGXFSZ)) {
-        tracing::debug!(signal = "SIGXFSZ", error = %err, "Cannot handle the signal.");
-    }
+/// Has a write past the file-size limit (`ulimit -f`, a cluster's login node; a cron log
+/// grown to it) fail as a write does, "File too large" naming its file, its temporary file
+/// removed, rather than `SIGXFSZ` kill the stage half-way through writing it: a handler, once
+/// set, stays for the process's life, and the signal then only comes to it. Called first
+/// thing, before a stage says or writes anything.
+pub fn file_size_limit_as_error() {
+    let came = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Where it cannot be set, the signal kills the stage, as it would have.
+    let _ = signal_hook::flag::register(libc::SIGXFSZ, came);
 }
 
 /// The signal that asked this process to stop, if one did.

@@ -73,6 +73,32 @@ fn through_link(path: &Path) -> std::io::Result<PathBuf> {
     )))
 }
 
+/// A writer counting the bytes its inner one took: whether standard output holds any of an
+/// export that failed.
+pub(super) struct Counted<W> {
+    inner: W,
+    /// Bytes written through.
+    pub(super) bytes: u64,
+}
+
+impl<W> Counted<W> {
+    pub(super) fn new(inner: W) -> Self {
+        Counted { inner, bytes: 0 }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let taken = self.inner.write(buf)?;
+        self.bytes += taken as u64;
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The outcome of a table written to standard output: whether it was written whole. A reader
 /// that stops early (`| head`) ends the export without an error.
 pub(super) fn to_stdout(written: Result<(), TableError>) -> Result<bool, ExportError> {

@@ -298,8 +298,14 @@ impl Elsewhere {
                 "if this folder's data is the database's, {run} once with --new-database to name it again"
             );
         }
+        let renamed = match (&self.other_machine, self.theirs.raw_dir == self.ours) {
+            (Some(_), true) => {
+                ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied"
+            }
+            _ => "",
+        };
         format!(
-            "give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced, {run} once with --new-database"
+            "give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{renamed}, {run} once with --new-database"
         )
     }
 
