@@ -2007,3 +2007,46 @@ async fn a_database_the_summariser_refuses_for_the_one_the_raw_folder_names_need
         "{stderr}"
     );
 }
+
+/// The portal came back after a week's outage and the collector caught the week up: the next
+/// day job (`--if-missing`) wrote again, in one run, the reports of the eight days before, each
+/// dated when its data was read, all at one instant, and yesterday's. `status` names as "Last
+/// report" whichever of them the folder happens to list last (seen: `reports/2026-12-05.pdf
+/// (written 2026-12-08 04:14 UTC)`, of three days before 2026-12-07's), so the user reading it
+/// on the morning after the catch-up is told the latest report is of a day days ago, as if the
+/// reports of the days since were missing. Of reports dated alike, the latest period's is the
+/// one to name. (Five folders of nine days each, so that the order a file system lists them in
+/// does not pass the test by chance.)
+#[tokio::test]
+async fn after_a_catch_up_rewrote_the_week_s_reports_the_last_report_is_the_latest_day_s() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statuscaughtup");
+    let site = Site::new();
+    runs_just_now(&database).await;
+    let written = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for folder in 0..5u64 {
+        let reports = site.dir.path().join(format!("reports-{folder}"));
+        std::fs::create_dir_all(&reports).expect("reports dir");
+        let latest = Utc::now().date_naive() - chrono::Days::new(1 + 10 * folder);
+        for back in 0..9 {
+            let path = reports.join(format!("{}.pdf", latest - chrono::Days::new(back)));
+            std::fs::write(&path, b"%PDF-1.7\n").expect("report");
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.set_modified(written))
+                .expect("date the report");
+        }
+        let dir = reports.to_string_lossy().into_owned();
+        let output = site.status_with(server.uri(), &database, &["--reports-dir", &dir]);
+        let stdout = text(&output.stdout);
+        let line = stdout
+            .lines()
+            .find(|line| line.starts_with("Last report: "))
+            .unwrap_or_else(|| panic!("no last report line: {stdout}"));
+        assert!(
+            line.contains(&format!("{latest}.pdf (written ")),
+            "the reports of nine days were written in one run, {latest}'s the latest; status names another as the last: {line}"
+        );
+    }
+}

@@ -458,7 +458,7 @@ fn short_of_expected(
             let Some(from) = c.expected_from.counted_from(period) else {
                 return false;
             };
-            let machine = due_in_silences(source, c, silences, from, period.tz).min(c.expected);
+            let machine = due_in_silences(source, c, silences, from, period).min(c.expected);
             let (expected, missed) = (
                 c.expected - machine,
                 c.expected.saturating_sub(c.landed).saturating_sub(machine),
@@ -494,14 +494,16 @@ fn short_of_expected(
 /// night was not expected in it), up to where a source disabled since stops being expected,
 /// and outside the stretches it was disabled. A source of whole days is due from each day's
 /// start on `zone`'s clock (see [`releve::Every::due_after`]) and collected whenever the machine
-/// is up that day: only the days a stretch covers whole are the machine's.
+/// is up that day: only the days a stretch covers whole are the machine's. A stretch begun
+/// before the period counts the collection due at its start.
 fn due_in_silences(
     source: &releve::Source,
     c: &Completeness,
     silences: &[Silence],
     from: DateTime<Utc>,
-    zone: chrono_tz::Tz,
+    period: &ReportPeriod,
 ) -> u64 {
+    let zone = period.tz;
     let every = source.every.duration().as_secs();
     if every == 0 || source.collects_by_day() {
         return 0;
@@ -528,12 +530,15 @@ fn due_in_silences(
             continue;
         }
         let expected = seconds(start, end).saturating_sub(off);
-        // Between two runs, the collections strictly within; cut by where the source was
-        // expected, whole intervals.
-        due += if (start, end) == (silence.from, silence.until) && off == 0 {
-            expected.div_ceil(every).saturating_sub(1)
-        } else {
-            expected / every
+        // From a run, the collections after it (strictly within, to a run); from the
+        // period's start, those due from then on; cut by where the source was expected,
+        // whole intervals.
+        let from_a_run = silence.from > period.start();
+        due += match (start, end) == (silence.from, silence.until) && off == 0 {
+            true => expected
+                .div_ceil(every)
+                .saturating_sub(u64::from(from_a_run)),
+            false => expected / every,
         };
     }
     due
@@ -803,7 +808,7 @@ mod short_of_expected_tests {
             "the weekend shut"
         );
         let said = short_of_expected(&assessed, &silences, &period);
-        let machine = due_in_silences(&daily, &assessed[0].1, &silences, period.start(), tz);
+        let machine = due_in_silences(&daily, &assessed[0].1, &silences, period.start(), &period);
         assert!(
             said.as_deref().is_some_and(|said| said.contains("daily")),
             "Tuesday's failure, 1 of the 6 collections due while the machine was up, is not named ({machine} daily collections set aside as the machine's, Saturday alone was): {said:?}"

@@ -621,6 +621,8 @@ fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {
     record_run(status, run.ended(), run.error, retry_from);
 }
 
+/// The report written last, of those written at one instant (a catch-up writing a week's
+/// again, each dated when its data was read) the one named last, the latest day's.
 fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {
     let entries = std::fs::read_dir(reports_dir).ok()?;
     entries
@@ -630,7 +632,9 @@ fn newest_report(reports_dir: &Path) -> Option<(PathBuf, DateTime<Utc>)> {
             let modified = entry.metadata().ok()?.modified().ok()?;
             Some((entry.path(), DateTime::<Utc>::from(modified)))
         })
-        .max_by_key(|(_, modified)| *modified)
+        .max_by(|(one, one_modified), (other, other_modified)| {
+            (one_modified, one.file_name()).cmp(&(other_modified, other.file_name()))
+        })
 }
 
 #[cfg(test)]
