@@ -3,7 +3,8 @@
 //! *started* in, plus `every`. A `1m` source run by cron every minute is never skipped for a
 //! second of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01 (counted from
 //! the run's start to the second, it was not: 49 s had passed); a run starting up to two
-//! seconds before that minute on this clock finds it due too (see [`CRON_EARLY`]). A per-day
+//! seconds before that minute on this clock finds it due too, and is counted from that minute
+//! (see [`CRON_EARLY`]). A per-day
 //! source (France Travail) is due while the `--date` day is not landed.
 //!
 //! After a failed run a source waits before trying again, from the minute of that attempt: its
@@ -166,16 +167,20 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// later, from the start of a day in the reports' zone for whole days (see
 /// [`releve::config::Every::due_after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    Some(
-        source
-            .every
-            .due_after(state.last_success_started?, source.days_in),
-    )
+    let started = state.last_success_started?;
+    let placed = match source.every.whole_days() {
+        Some(_) => started,
+        None => started + CRON_EARLY,
+    };
+    Some(source.every.due_after(placed, source.days_in))
 }
 
 /// The start of the minute `time` falls in: the schedule counts a run from its minute, whether
-/// cron started it a moment late or it was run by hand.
+/// cron started it a moment late or it was run by hand; one begun [`CRON_EARLY`] before a
+/// minute is that minute's (cron's clock a moment ahead: counted from the minute before, each
+/// next run would come a minute early).
 fn minute_of(time: DateTime<Utc>) -> DateTime<Utc> {
+    let time = time + CRON_EARLY;
     time.duration_trunc(TimeDelta::minutes(1)).unwrap_or(time)
 }
 
@@ -261,6 +266,38 @@ mod tests {
     /// it began, and the failure line says "not tried again, as the source's next run is due
     /// before another attempt could end; that run will try again" — a run 14 hours later. The
     /// commit meant retries not to be cut "for a run that will not come".
+    /// Cron a second ahead of this machine's clock (the README: "due at 10:01 (from 10:00:58
+    /// on this machine's clock, should cron's run a moment ahead of it)"), a `5m` source: cron's
+    /// 08:00 run, read as 07:59:59, collects it, counted from the minute 07:59, so cron's 08:04,
+    /// read as 08:03:59, finds it due (two seconds early) and collects it again, and so on: the
+    /// source is collected every 4 minutes, not 5 (an hourly one every 59 minutes), its API
+    /// called 15 times an hour rather than 12, and the report reading 360 landed of 288
+    /// expected a day. Each run should stay `every` apart on cron's clock.
+    #[test]
+    fn a_five_minute_source_is_collected_every_five_minutes_when_cron_runs_a_moment_ahead() {
+        let quakes = source("5m");
+        let mut state = SourceState::default();
+        let first = at(8, 0, 0) - TimeDelta::seconds(1);
+        state.succeeded(first, landing(first), None, None, Some(300));
+        let mut runs = vec![first];
+        // Cron's minutes from 08:01 to 08:59, each read a second early on this clock.
+        let mut cron = at(8, 1, 0);
+        while cron < at(9, 0, 0) {
+            let now = cron - TimeDelta::seconds(1);
+            if due(&quakes, &state, now.date_naive(), now) == Due::Now {
+                state.succeeded(now, landing(now), None, None, Some(300));
+                runs.push(now);
+            }
+            cron += TimeDelta::minutes(1);
+        }
+        assert_eq!(
+            runs.len(),
+            12,
+            "runs of the 5m source in cron's hour 08:00 to 08:59: {:?}",
+            runs.iter().map(ToString::to_string).collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn a_forced_run_of_a_daily_source_keeps_its_retries_until_its_next_run_is_due() {
         let daily = source("1d");
@@ -313,7 +350,8 @@ mod tests {
         let usgs = source("1m");
         let mut state = SourceState::default();
         // Started late in its minute (a busy machine): due at the next minute all the same.
-        state.succeeded(at(8, 0, 59), landing(at(8, 0, 59)), None, None, None);
+        // (One begun in its last two seconds is the next minute's: cron a moment ahead.)
+        state.succeeded(at(8, 0, 57), landing(at(8, 0, 57)), None, None, None);
         let day = at(0, 0, 0).date_naive();
         assert_eq!(due(&usgs, &state, day, at(8, 1, 0)), Due::Now);
         state.succeeded(at(8, 0, 1), landing(at(8, 0, 3)), None, None, None);
