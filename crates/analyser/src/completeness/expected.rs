@@ -99,10 +99,11 @@ fn due(
             under_way.days_due(period, since, elapsed, every)
         } else if let (true, Some(last_run)) = (begun && !last && !next_at_run, last_run) {
             // Ended by a change at no run: its intervals to its last run, that run, and those
-            // its schedule had due after it before the change.
+            // its schedule had due after it before the change (one due at the change is the
+            // new interval's).
             let to_last_run = wall_seconds(period, since, last_run, in_days);
             let after = wall_seconds(period, last_run, until, in_days);
-            counted(to_last_run, every, begins, true) + 1 + after / every
+            counted(to_last_run, every, begins, true) + 1 + ((after + every - 1) / every - 1).max(0)
         } else if begun {
             counted(elapsed, every, begins, next_at_run)
         } else {
@@ -233,7 +234,7 @@ fn stretches(
                 Some(previous) if (due_from - previous).abs() <= late => previous,
                 _ => due_from.max(previous.unwrap_or(start)),
             }
-            .max(current.since);
+            .max(minute_of(current.since));
             let at_run = Some(from) == previous;
             if let (false, Some(stretch)) = (at_run, stretches.last_mut()) {
                 stretch.last_run = previous.filter(|previous| *previous >= stretch.since);
@@ -250,9 +251,12 @@ fn stretches(
     stretches
 }
 
-/// The start of the minute `at` falls in.
+/// The start of the minute a run started at `at` is counted from, as the collector counts it:
+/// the one it began in, or the next when it began in its last two seconds (cron a moment
+/// ahead of the machine's clock).
 fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::DurationRound as _;
+    let at = at + Duration::seconds(2);
     at.duration_trunc(Duration::minutes(1)).unwrap_or(at)
 }
 

@@ -49,17 +49,16 @@ pub(crate) fn together<'a>(
         })
         .map(|(source, _, c)| (source.every.as_chrono(), *c))
         .collect();
-    let landings: Vec<DateTime<Utc>> = sources
+    let runs: Vec<(DateTime<Utc>, bool)> = sources
         .iter()
         .flat_map(|(_, data, _)| data.runs.iter())
-        .filter(|run| run.error.is_none())
-        .map(|run| run.started)
+        .map(|run| (run.started, run.error.is_none()))
         .collect();
     let mut found: Vec<Silence> = Vec::new();
     for (every, c) in &told {
         for failing in &c.failing {
             let stretch = failing.stretch;
-            if ended_by_landing(stretch, &landings).is_none() {
+            if ended_by_landing(stretch, &runs).is_none() {
                 continue;
             }
             let mut matched: Vec<(Duration, Silence)> = Vec::new();
@@ -75,8 +74,7 @@ pub(crate) fn together<'a>(
             let failed_with = matched.len();
             // The stretch said may begin before this source's (a frequent source's earlier
             // first failure): no landing in it either.
-            let Some(common) =
-                ended_by_landing(common_stretch(&matched).unwrap_or(stretch), &landings)
+            let Some(common) = ended_by_landing(common_stretch(&matched).unwrap_or(stretch), &runs)
             else {
                 continue;
             };
@@ -94,21 +92,27 @@ pub(crate) fn together<'a>(
 }
 
 /// `stretch` without a landing of any source in it, or ended by the first one when it came in
-/// its last hour (the network back, one source's retry landing minutes before the others'),
-/// or `None` when a source landed earlier in it (its API reached from this machine then).
-fn ended_by_landing(stretch: Silence, landings: &[DateTime<Utc>]) -> Option<Silence> {
-    let first = landings
+/// its last hour and no run failed after it (the network back, one source's retry landing
+/// minutes before the others'), or `None` when a source landed earlier in it, or others went
+/// on failing after (its API reached from this machine then). `runs`: each run's start, and
+/// whether it landed.
+fn ended_by_landing(stretch: Silence, runs: &[(DateTime<Utc>, bool)]) -> Option<Silence> {
+    let within = |at: &DateTime<Utc>| (stretch.from..stretch.until).contains(at);
+    let first = runs
         .iter()
-        .filter(|at| (stretch.from..stretch.until).contains(at))
+        .filter(|(at, landed)| *landed && within(at))
+        .map(|(at, _)| *at)
         .min();
-    match first {
-        None => Some(stretch),
-        Some(&at) if at >= stretch.until - SHORTEST => Some(Silence {
-            from: stretch.from,
-            until: at,
-        }),
-        Some(_) => None,
-    }
+    let Some(first) = first else {
+        return Some(stretch);
+    };
+    let failed_after = runs
+        .iter()
+        .any(|(at, landed)| !landed && *at > first && within(at));
+    (first >= stretch.until - SHORTEST && !failed_after).then_some(Silence {
+        from: stretch.from,
+        until: first,
+    })
 }
 
 /// Where the failing stretches `matched` (each with its source's interval) hold together, to

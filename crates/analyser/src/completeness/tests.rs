@@ -2549,3 +2549,172 @@ fn a_night_outage_of_every_source_is_said_though_the_daily_source_landed_first_w
         "every source failed from 00:00 to 04:58: the night said as failed at once, to 05:00 at the latest; found {together:?}"
     );
 }
+
+/// A source added at 09:13:40, its first collection run by hand (`collector --force`) every 5
+/// minutes; `every` lengthened to 15 minutes before its next run, cron's runs from 09:28 every
+/// 15 minutes (the schedule counts from the hand run's minute), each 2 s after its minute.
+/// The 17:13 run did not come (the machine asleep): 60 collections were due, 59 landed, and
+/// the quality table should say one did not run. It reads 59 landed of 59 expected: the hand
+/// run's minute (09:13) is placed before the stretch it opens (from its 40 s), so the change at
+/// it is taken for one at no run and the first quarter-hour from it goes uncounted.
+#[test]
+fn a_source_run_by_hand_then_lengthened_before_its_next_run_reads_a_missed_collection_missed() {
+    let first = at(21, 9, 13) + Duration::seconds(40);
+    let runs: Vec<CollectionRun> = std::iter::once(run_every_late(9 * 60 + 13, 5, 40))
+        .chain(
+            (0..59)
+                .map(|i| 9 * 60 + 28 + i * 15)
+                .filter(|minute| *minute != 17 * 60 + 13)
+                .map(|minute| run_every_late(minute, 15, 2)),
+        )
+        .collect();
+    let data = SourceData {
+        runs,
+        ..Default::default()
+    };
+    let c = assess(
+        &source("15m"),
+        &data,
+        known(Some(first)),
+        &period(),
+        period().end(),
+    );
+    assert_eq!(c.expected_from, ExpectedFrom::FirstRun(first));
+    assert_eq!(
+        (c.landed, c.expected),
+        (59, 60),
+        "the hand run, then 59 quarter-hours from 09:28 to 23:58 of which 17:13 did not come"
+    );
+}
+
+/// An hourly source collected at 40 past (each run 2 s after its minute), disabled after the
+/// 09:40 run (`enabled = false`; its first collection skipped due at 10:40), enabled again at
+/// 14:49:30 with `every = "10m"`: cron's 14:50 run takes it up, and every 10 minutes after.
+/// Every collection due came: 10 hourly runs, then 55 from 14:50 to 23:50. The quality table
+/// reads 65 landed of 66 expected, "1 of 66 expected did not run (no run recorded for them:
+/// was the collector stopped?)": the hourly stretch counts the old schedule's 14:40 collection
+/// as due after its last run (the new interval's start, 14:40, placed on the minute), while
+/// the stretch disabled, counted from 10:40 to 14:40, skipped only those begun before it.
+#[test]
+fn a_source_enabled_again_with_a_shorter_every_reads_no_collection_missed() {
+    let mut runs: Vec<CollectionRun> = (0..10)
+        .map(|i| run_every_late(40 + i * 60, 60, 2))
+        .collect();
+    let mut back = run_every_late(14 * 60 + 50, 10, 2);
+    back.disabled_from = Some(at(21, 10, 40));
+    runs.push(back);
+    runs.extend((1..55).map(|i| run_every_late(14 * 60 + 50 + i * 10, 10, 2)));
+    let data = SourceData {
+        disabled: runs.iter().filter_map(Disabled::told_by).collect(),
+        runs,
+        ..Default::default()
+    };
+    assert_eq!(data.disabled.len(), 1);
+    let c = over_the_day("10m", &data);
+    assert_eq!(
+        (c.landed, c.expected),
+        (65, 65),
+        "10 hourly runs to 09:40, none due while disabled, 55 ten-minute runs from 14:50"
+    );
+}
+
+/// A night the network is down from midnight: `quakes` (every 10 minutes) fails from 00:00,
+/// tried again every 15 minutes, landing again at 05:10; `weather` (hourly, at 20 past) fails
+/// from 00:20, tried every 15 minutes, landing at 05:05. `tides`, collected every 6 hours at
+/// 10 past, landed at 22:10 the evening before and lands its 04:10 run, the machine's network
+/// back by then; yet `quakes` fails again at 04:25, 04:40 and 04:55 and `weather` at 04:20,
+/// 04:35 and 04:50, six failures over 45 minutes after this machine reached an API. The
+/// night is no longer "every source failed at once" (a source landed in it, the others failing
+/// after it): the cover should not say the machine's network most likely failed them all. It
+/// says so from 00:20 to 04:10: a landing in the stretch's last hour is taken for the network
+/// coming back, however many failures follow it.
+#[test]
+fn a_source_landing_while_the_others_go_on_failing_for_45_minutes_is_no_night_failed_at_once() {
+    let failed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                error: Some("GET: dns error: failed to lookup address information".to_owned()),
+                every_s: Some(every_s),
+                records: 0,
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let landed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                every_s: Some(every_s),
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut quakes = failed(
+        [0, 10].into_iter().chain((25..=295).step_by(15)).collect(),
+        600,
+    );
+    quakes.extend(landed((310..1440).step_by(10).collect(), 600));
+    let mut weather = failed((20..=290).step_by(15).collect(), 3_600);
+    weather.extend(landed((305..1440).step_by(60).collect(), 3_600));
+    let tides = landed((250..1440).step_by(360).collect(), 21_600);
+    let sources = [
+        (
+            Source {
+                name: "quakes".to_owned(),
+                ..source("10m")
+            },
+            quakes,
+        ),
+        (
+            Source {
+                name: "weather".to_owned(),
+                ..source("1h")
+            },
+            weather,
+        ),
+        (
+            Source {
+                name: "tides".to_owned(),
+                ..source("6h")
+            },
+            tides,
+        ),
+    ];
+    let data: Vec<SourceData> = sources
+        .iter()
+        .map(|(_, runs)| SourceData {
+            last_success: runs
+                .iter()
+                .rev()
+                .find(|run| run.error.is_none())
+                .map(|run| run.started),
+            latest_run: runs.last().map(|run| run.started),
+            runs: runs.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .zip(&data)
+        .map(|((source, _), data)| {
+            assess(source, data, collecting_before(), &period(), period().end())
+        })
+        .collect();
+    assert_eq!(assessed[0].failing.len(), 1, "quakes' night is shaded");
+    assert_eq!(assessed[1].failing.len(), 1, "weather's night is shaded");
+    let together = failing::together(
+        sources
+            .iter()
+            .zip(&data)
+            .zip(&assessed)
+            .map(|(((source, _), data), c)| (source, data, c)),
+    );
+    assert_eq!(
+        together,
+        [],
+        "tides landed at 04:10, quakes and weather failing six times after it: no night failed at once"
+    );
+}
