@@ -150,6 +150,28 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
     })
 }
 
+/// Says the days of a per-day source that left its catch-up's week unlanded since its last
+/// run (an outage longer than a week): no run collects them but one asked for by hand.
+fn say_days_left_behind(source: &Source, run: &RunSettings, state: &SourceState) {
+    let Some(attempted) = state.last_attempt.filter(|_| run.catch_up) else {
+        return;
+    };
+    if !sources::per_day(source) {
+        return;
+    }
+    let attempted_yesterday = attempted.date_naive() - chrono::Days::new(1);
+    let left = crate::schedule::left_the_catch_up(attempted_yesterday, run.day, &state.days);
+    if let Some(first) = left.first() {
+        let days: Vec<String> = left.iter().map(ToString::to_string).collect();
+        tracing::warn!(
+            source = %source.name,
+            days = %days.join(", "),
+            "Days never collected are past the week the collector catches up on: collect each while the API still serves it, `collector --source {} --date {first}`, one day a run.",
+            source.name
+        );
+    }
+}
+
 /// Runs a source [`prepare`] found ready, its calls counted in `limiter`, the rate limit of
 /// its API; never panics, never returns early without a verdict.
 pub async fn collect(
@@ -171,6 +193,7 @@ pub async fn collect(
     if settings.day != run.day {
         tracing::info!(source = %source.name, day = %settings.day, "Collecting a day not landed yet: its runs failed, or the collector did not run that day.");
     }
+    say_days_left_behind(source, run, &state);
     let settings = &settings;
     // Only before a landing: a run that is not due reads nothing more than its state.
     off_the_runtime(|| remove_orphan_temps(source, raw_dir));

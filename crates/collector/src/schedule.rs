@@ -98,6 +98,26 @@ pub fn missed_day(yesterday: NaiveDate, landed: &BTreeSet<NaiveDate>) -> Option<
     None
 }
 
+/// The days a per-day source never landed that left the catch-up's window (the last
+/// [`CATCH_UP_DAYS`] up to `yesterday`) since its last run, whose `yesterday` was
+/// `attempted_yesterday`: each is said once, as it leaves, with the command that collects it.
+/// Only days after its first landed day count, as for [`missed_day`].
+pub fn left_the_catch_up(
+    attempted_yesterday: NaiveDate,
+    yesterday: NaiveDate,
+    landed: &BTreeSet<NaiveDate>,
+) -> Vec<NaiveDate> {
+    let Some(&first) = landed.first() else {
+        return Vec::new();
+    };
+    let window_start = |yesterday: NaiveDate| yesterday - Days::new(CATCH_UP_DAYS - 1);
+    let (was, is) = (window_start(attempted_yesterday), window_start(yesterday));
+    was.iter_days()
+        .take_while(|day| *day < is)
+        .filter(|day| *day > first && !landed.contains(day))
+        .collect()
+}
+
 /// When a source whose last run failed is due again at the earliest: the end of the pause the
 /// API asked for (at most a day after the attempt), or of the backoff after failures in a row,
 /// whichever is later, and for an interval source never before its interval has passed since
@@ -577,6 +597,21 @@ mod tests {
     fn a_per_day_source_catches_up_on_the_recent_days_it_missed_newest_first() {
         let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
         let landed = |days: &[u32]| days.iter().map(|d| day(*d)).collect::<BTreeSet<_>>();
+        assert_eq!(
+            left_the_catch_up(day(19), day(21), &landed(&[1, 12, 15])),
+            [day(13), day(14)],
+            "the two days that left the week since the last run, not landed"
+        );
+        assert_eq!(
+            left_the_catch_up(day(21), day(21), &landed(&[1])),
+            [],
+            "said once, as they leave"
+        );
+        assert_eq!(
+            left_the_catch_up(day(19), day(21), &landed(&[14])),
+            [],
+            "none before the first landed day"
+        );
         assert_eq!(missed_day(day(21), &landed(&[])), None, "a new source");
         assert_eq!(
             missed_day(day(21), &landed(&[20])),

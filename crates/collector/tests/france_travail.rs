@@ -502,6 +502,19 @@ fn bad_credentials_fail_with_one_clear_line_and_land_nothing() {
     assert_eq!(double.counts().api_calls, 0, "no search without a token");
 }
 
+/// The binary takes yesterday from the clock: waits past midnight when it is less than two
+/// minutes away, so a test's runs fall inside one UTC day.
+fn away_from_midnight() {
+    let to_midnight = chrono::Utc::now()
+        .date_naive()
+        .succ_opt()
+        .and_then(|tomorrow| tomorrow.and_hms_opt(0, 0, 0))
+        .map(|midnight| midnight.and_utc() - chrono::Utc::now());
+    if let Some(wait) = to_midnight.filter(|wait| *wait < chrono::TimeDelta::seconds(120)) {
+        std::thread::sleep(wait.to_std().unwrap_or_default() + std::time::Duration::from_secs(1));
+    }
+}
+
 /// Days missed while the collector was down are collected by the next runs, newest first,
 /// one day per run, without `--date`.
 #[test]
@@ -520,15 +533,7 @@ time = "dateCreation"
 "#,
         base = server.url()
     ));
-    // The binary takes yesterday from the clock: keep the four runs inside one UTC day.
-    let to_midnight = chrono::Utc::now()
-        .date_naive()
-        .succ_opt()
-        .and_then(|tomorrow| tomorrow.and_hms_opt(0, 0, 0))
-        .map(|midnight| midnight.and_utc() - chrono::Utc::now());
-    if let Some(wait) = to_midnight.filter(|wait| *wait < chrono::TimeDelta::seconds(120)) {
-        std::thread::sleep(wait.to_std().unwrap_or_default() + std::time::Duration::from_secs(1));
-    }
+    away_from_midnight();
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     let last_landed = yesterday - chrono::Days::new(3);
     let folder = site.raw().join(SOURCE);
@@ -561,6 +566,67 @@ time = "dateCreation"
         [1, 2, 3].map(|back| Some(last_landed + chrono::Days::new(4 - back))),
         "yesterday first, then the two days before it; the fourth run has nothing to do"
     );
+}
+
+/// An outage of ten days: the two days before the week a catch-up reaches, never landed, are
+/// said once as they leave it, with the command that collects them; the next run says
+/// nothing of them again.
+#[test]
+fn days_an_outage_left_past_the_catch_up_are_said_once_with_the_command_that_collects_them() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&format!(
+        r#"[[source]]
+name = "{SOURCE}"
+kind = "france_travail"
+url = "{base}{API_PATH}"
+token_url = "{base}{TOKEN_PATH}?realm=/partenaire"
+every = "1d"
+key = "id"
+time = "dateCreation"
+"#,
+        base = server.url()
+    ));
+    away_from_midnight();
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let back = |days: u64| today - chrono::Days::new(days);
+    // Last landed ten days ago; the last run two days ago, when the week reached back nine.
+    let folder = site.raw().join(SOURCE);
+    std::fs::create_dir_all(&folder).expect("source folder");
+    std::fs::write(
+        folder.join(".state.json"),
+        format!(
+            r#"{{"last_attempt":"{}","last_error":"HTTP 503","failures_in_a_row":1,"days":["{}","{}"]}}"#,
+            (now - chrono::TimeDelta::days(2)).to_rfc3339(),
+            back(12),
+            back(10)
+        ),
+    )
+    .expect("state file");
+    let run = || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+            .current_dir(site.dir.path())
+            .args(["--config", "sources.toml", "--raw-dir", "raw"])
+            .envs(double.credentials())
+            .env("COLLECTOR_BACKOFF_MS", "50")
+            .output()
+            .expect("run the collector");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let said = run();
+    assert!(
+        said.contains(&format!("{}, {}", back(9), back(8)))
+            && said.contains(&format!("collector --source {SOURCE} --date {}", back(9))),
+        "the two days past the week, with the command: {said}"
+    );
+    let again = run();
+    assert!(!again.contains("past the week"), "said once: {again}");
 }
 
 #[test]
