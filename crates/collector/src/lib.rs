@@ -158,9 +158,13 @@ impl Outcome {
             })
     }
 
-    /// True when no source failed and the configuration refused nothing.
+    /// True when no source failed and the configuration refused nothing, of what the run
+    /// says: a routine run that leaves the tables refused unsaid (see
+    /// [`Outcome::says_refused`]) does not fail for them, so its exit status never tells a
+    /// failure its log does not (a systemd unit marked failed, its journal silent).
     pub fn succeeded(&self) -> bool {
-        self.failures().next().is_none() && self.refused.is_empty() && self.report_fault.is_none()
+        let refused = !self.refused.is_empty() || self.report_fault.is_some();
+        self.failures().next().is_none() && !(refused && self.says_refused)
     }
 }
 
