@@ -154,13 +154,9 @@ fn api_pause(state: &SourceState) -> Option<DateTime<Utc>> {
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
     if let Some(retry) = retry_from(source, state) {
         // Cron's early start is the schedule's margin, not the API's: a wait it asked for is
-        // kept to the second.
-        let early = if api_pause(state).is_some_and(|pause| pause >= retry) {
-            TimeDelta::zero()
-        } else {
-            CRON_EARLY
-        };
-        if now + early < retry {
+        // kept to the second, whatever backoff ends after it.
+        let waiting_for_the_api = api_pause(state).is_some_and(|pause| now < pause);
+        if waiting_for_the_api || now + CRON_EARLY < retry {
             return Due::NotBefore(retry);
         }
     }
@@ -293,6 +289,41 @@ mod tests {
     /// source is collected every 4 minutes, not 5 (an hourly one every 59 minutes), its API
     /// called 15 times an hour rather than 12, and the report reading 360 landed of 288
     /// expected a day. Each run should stay `every` apart on cron's clock.
+    /// Cron a moment and a half ahead of this machine's clock (each run begins at xx:58.5), a
+    /// `5m` source: the API answers cron's 10:00 run, begun at 09:59:58.5, with a 429 and
+    /// `Retry-After: 300`, a wait past 120 s, so the run fails and the source rests until
+    /// 10:04:59 (the wait rounded up to its second). The README: "the source rests until then,
+    /// to the second (... cron's run at the minute the wait ends, a moment before its second,
+    /// leaves it to the next minute)". Since the run is counted from the minute 10:00, its
+    /// backoff ends at 10:05, after the API's wait, so cron's early margin is granted: cron's
+    /// 10:05 run, begun at 10:04:58.5, calls the API half a second before the wait it asked
+    /// for has ended (which a rate limit refuses again, pausing the source once more). Before
+    /// the run was counted from the next minute, the wait was kept.
+    #[test]
+    fn a_wait_the_api_asked_for_is_kept_to_the_second_when_cron_runs_a_moment_ahead() {
+        let five = source("5m");
+        let day = at(0, 0, 0).date_naive();
+        let ahead = |h, m| at(h, m, 0) - TimeDelta::milliseconds(1_500);
+        let mut state = SourceState::default();
+        state.succeeded(ahead(9, 55), landing(ahead(9, 55)), None, None, Some(300));
+        let waited_until = at(10, 4, 59);
+        state.failed(
+            ahead(10, 0),
+            "HTTP 429: Too Many Requests",
+            Some(waited_until),
+        );
+        let now = ahead(10, 5);
+        assert!(
+            now < waited_until,
+            "cron's 10:05 run begins before the wait ends"
+        );
+        assert_ne!(
+            due(&five, &state, day, now),
+            Due::Now,
+            "cron's 10:05 run, begun at {now}, is before the end of the API's wait ({waited_until})"
+        );
+    }
+
     #[test]
     fn a_five_minute_source_is_collected_every_five_minutes_when_cron_runs_a_moment_ahead() {
         let quakes = source("5m");
