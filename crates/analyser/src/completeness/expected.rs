@@ -254,7 +254,7 @@ fn stretches(
 /// The start of the minute a run started at `at` is counted from, as the collector counts it:
 /// the one it began in, or the next when it began in its last two seconds (cron a moment
 /// ahead of the machine's clock).
-fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::DurationRound as _;
     let at = at + Duration::seconds(2);
     at.duration_trunc(Duration::minutes(1)).unwrap_or(at)

@@ -41,41 +41,53 @@ pub(crate) fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a SourceData, &'a super::Completeness)>,
 ) -> Vec<Silence> {
     let sources: Vec<_> = sources.into_iter().collect();
-    let told: Vec<(Duration, &super::Completeness)> = sources
+    // Each source told, with its interval, its assessment and when its runs failed.
+    let told: Vec<(Duration, &super::Completeness, Vec<DateTime<Utc>>)> = sources
         .iter()
         .filter(|(source, _, c)| {
             super::runs_tell_hours(source)
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
-        .map(|(source, _, c)| (source.every.as_chrono(), *c))
+        .map(|(source, data, c)| {
+            let failures = data
+                .runs
+                .iter()
+                .filter(|run| run.error.is_some())
+                .map(|run| run.started)
+                .collect();
+            (source.every.as_chrono(), *c, failures)
+        })
         .collect();
-    let runs: Vec<(DateTime<Utc>, bool)> = sources
+    let landings: Vec<DateTime<Utc>> = sources
         .iter()
         .flat_map(|(_, data, _)| data.runs.iter())
-        .map(|run| (run.started, run.error.is_none()))
+        .filter(|run| run.error.is_none())
+        .map(|run| run.started)
         .collect();
     let mut found: Vec<Silence> = Vec::new();
-    for (every, c) in &told {
+    for (every, c, failures) in &told {
         for failing in &c.failing {
             let stretch = failing.stretch;
-            if ended_by_landing(stretch, &runs).is_none() {
+            if ended_by_landing(stretch, &landings, failures).is_none() {
                 continue;
             }
             let mut matched: Vec<(Duration, Silence)> = Vec::new();
-            for (other_every, other) in &told {
+            let mut matched_failures: Vec<DateTime<Utc>> = Vec::new();
+            for (other_every, other, other_failures) in &told {
                 let found = other.failing.iter().find(|other| {
                     began_together((stretch.from, *every), (other.stretch.from, *other_every))
                         && (other.stretch.until - stretch.until).abs() <= SHORTEST
                 });
                 if let Some(found) = found {
                     matched.push((*other_every, found.stretch));
+                    matched_failures.extend(other_failures);
                 }
             }
             let failed_with = matched.len();
             // The stretch said may begin before this source's (a frequent source's earlier
             // first failure): no landing in it either.
-            let Some(common) = ended_by_landing(common_stretch(&matched).unwrap_or(stretch), &runs)
-            else {
+            let common = common_stretch(&matched).unwrap_or(stretch);
+            let Some(common) = ended_by_landing(common, &landings, &matched_failures) else {
                 continue;
             };
             // Found once, from whichever source's stretch comes first.
@@ -91,24 +103,21 @@ pub(crate) fn together<'a>(
     found
 }
 
-/// `stretch` without a landing of any source in it, or ended by the first one when it came in
-/// its last hour and no run failed after it (the network back, one source's retry landing
-/// minutes before the others'), or `None` when a source landed earlier in it, or others went
-/// on failing after (its API reached from this machine then). `runs`: each run's start, and
-/// whether it landed.
-fn ended_by_landing(stretch: Silence, runs: &[(DateTime<Utc>, bool)]) -> Option<Silence> {
-    let within = |at: &DateTime<Utc>| (stretch.from..stretch.until).contains(at);
-    let first = runs
-        .iter()
-        .filter(|(at, landed)| *landed && within(at))
-        .map(|(at, _)| *at)
-        .min();
-    let Some(first) = first else {
+/// `stretch` without a landing (`landings`: any source's) in it, or ended by the first one
+/// when it came in its last hour and none of the sources failing together failed after it
+/// (`failures`: the network back, one source's retry landing minutes before the others'), or
+/// `None` when a source landed earlier in it, or they went on failing after (an API reached
+/// from this machine then).
+fn ended_by_landing(
+    stretch: Silence,
+    landings: &[DateTime<Utc>],
+    failures: &[DateTime<Utc>],
+) -> Option<Silence> {
+    let within = |at: &&DateTime<Utc>| (stretch.from..stretch.until).contains(*at);
+    let Some(&first) = landings.iter().filter(within).min() else {
         return Some(stretch);
     };
-    let failed_after = runs
-        .iter()
-        .any(|(at, landed)| !landed && *at > first && within(at));
+    let failed_after = failures.iter().filter(within).any(|at| *at > first);
     (first >= stretch.until - SHORTEST && !failed_after).then_some(Silence {
         from: stretch.from,
         until: first,

@@ -2718,3 +2718,126 @@ fn a_source_landing_while_the_others_go_on_failing_for_45_minutes_is_no_night_fa
         "tides landed at 04:10, quakes and weather failing six times after it: no night failed at once"
     );
 }
+
+/// A night the machine's network is down, from midnight to 04:58: `quakes` (every 10
+/// minutes) fails from 00:00, tried again every 15 minutes, landing again at 05:10; `weather`
+/// (hourly, at 20 past) fails from 00:20, tried every 15 minutes, landing at 05:05; `tides`,
+/// collected every 6 hours, landed at 23:00 the evening before and lands its 05:00 run, the
+/// network back. `pollen` (every 15 minutes) has its own API down from midnight to 09:00 (its
+/// maintenance), failing all night and on, at 05:01 among others: its stretch, four hours
+/// longer, did not end with the others'. The night should be said as every source's
+/// collections failed at once (quakes and weather began and ended together, tides' landing at
+/// 05:00 ending it). It is not said at all: `pollen`'s failure at 05:01, after tides' landing,
+/// is taken for "others went on failing after it", though pollen's failures are its own API's.
+#[test]
+fn a_night_every_source_failed_at_once_is_said_though_another_source_s_own_api_stays_down_past_it()
+{
+    let failed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                error: Some("GET: dns error: failed to lookup address information".to_owned()),
+                every_s: Some(every_s),
+                records: 0,
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let landed = |minutes: Vec<i64>, every_s: i64| {
+        minutes
+            .into_iter()
+            .map(move |minute| CollectionRun {
+                started: at(21, 0, 0) + Duration::minutes(minute) + Duration::seconds(2),
+                every_s: Some(every_s),
+                ..run(0, None)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut quakes = failed(
+        [0, 10].into_iter().chain((25..=295).step_by(15)).collect(),
+        600,
+    );
+    quakes.extend(landed((310..1440).step_by(10).collect(), 600));
+    let mut weather = failed((20..=290).step_by(15).collect(), 3_600);
+    weather.extend(landed((305..1440).step_by(60).collect(), 3_600));
+    let tides = landed((300..1440).step_by(360).collect(), 21_600);
+    // pollen: its API down, failing every 15 minutes from 00:01 to 08:46; lands from 09:01.
+    let mut pollen: Vec<CollectionRun> = (1..=526)
+        .step_by(15)
+        .map(|minute| CollectionRun {
+            error: Some("HTTP 503: an HTML page titled \"Maintenance\"".to_owned()),
+            ..failed(vec![minute], 900).remove(0)
+        })
+        .collect();
+    pollen.extend(landed((541..1440).step_by(15).collect(), 900));
+    let sources = [
+        (
+            Source {
+                name: "quakes".to_owned(),
+                ..source("10m")
+            },
+            quakes,
+        ),
+        (
+            Source {
+                name: "weather".to_owned(),
+                ..source("1h")
+            },
+            weather,
+        ),
+        (
+            Source {
+                name: "tides".to_owned(),
+                ..source("6h")
+            },
+            tides,
+        ),
+        (
+            Source {
+                name: "pollen".to_owned(),
+                ..source("15m")
+            },
+            pollen,
+        ),
+    ];
+    let data: Vec<SourceData> = sources
+        .iter()
+        .map(|(_, runs)| SourceData {
+            last_success: runs
+                .iter()
+                .rev()
+                .find(|run| run.error.is_none())
+                .map(|run| run.started),
+            latest_run: runs.last().map(|run| run.started),
+            runs: runs.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let assessed: Vec<Completeness> = sources
+        .iter()
+        .zip(&data)
+        .map(|((source, _), data)| {
+            assess(source, data, collecting_before(), &period(), period().end())
+        })
+        .collect();
+    assert_eq!(assessed[0].failing.len(), 1, "quakes' night is shaded");
+    assert_eq!(assessed[1].failing.len(), 1, "weather's night is shaded");
+    assert_eq!(
+        assessed[3].failing.len(),
+        1,
+        "pollen's night and morning are shaded"
+    );
+    let together = failing::together(
+        sources
+            .iter()
+            .zip(&data)
+            .zip(&assessed)
+            .map(|(((source, _), data), c)| (source, data, c)),
+    );
+    assert_eq!(
+        together.len(),
+        1,
+        "quakes and weather failed from 00:20 to 05:00, tides landing then, the network back: the night said as failed at once; found {together:?}"
+    );
+}

@@ -20,7 +20,7 @@ use releve::Config;
 use crate::catalogue::catalogue_table;
 use crate::charts::ChartError;
 use crate::completeness::silence::Silence;
-use crate::completeness::{self, Completeness, ExpectedFrom};
+use crate::completeness::{self, Completeness, ExpectedFrom, minute_of};
 use crate::format::{counted, grouped, last_collection};
 use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
 use crate::period::{PeriodKind, ReportPeriod};
@@ -349,8 +349,18 @@ fn cover_health(
     {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
-    // The collections due while every source failed at once are the network's too.
-    let machines = united(silences.iter().chain(&together).copied());
+    // The collections due while every source failed at once are the network's too: from
+    // the first failed one (a silence's start is a run that was made).
+    let machines = united(
+        silences
+            .iter()
+            .map(|&stretch| Machine::after_a_run(stretch))
+            .chain(
+                together
+                    .iter()
+                    .map(|&stretch| Machine::from_a_failure(stretch)),
+            ),
+    );
     if let Some(note) = short_of_expected(assessed, &machines, input.period) {
         doc.paragraph(&note, BODY, false, Ink::ALERT);
     }
@@ -362,17 +372,45 @@ fn cover_health(
 }
 
 /// `stretches` with those that overlap or touch merged, oldest first.
-fn united(stretches: impl Iterator<Item = Silence>) -> Vec<Silence> {
-    let mut sorted: Vec<Silence> = stretches.collect();
-    sorted.sort_by_key(|stretch| stretch.from);
-    let mut united: Vec<Silence> = Vec::with_capacity(sorted.len());
-    for stretch in sorted {
+fn united(stretches: impl Iterator<Item = Machine>) -> Vec<Machine> {
+    let mut sorted: Vec<Machine> = stretches.collect();
+    sorted.sort_by_key(|machine| machine.stretch.from);
+    let mut united: Vec<Machine> = Vec::with_capacity(sorted.len());
+    for machine in sorted {
         match united.last_mut() {
-            Some(last) if stretch.from <= last.until => last.until = last.until.max(stretch.until),
-            _ => united.push(stretch),
+            Some(last) if machine.stretch.from <= last.stretch.until => {
+                last.stretch.until = last.stretch.until.max(machine.stretch.until);
+            }
+            _ => united.push(machine),
         }
     }
     united
+}
+
+/// A stretch whose collections were the machine's to miss, not a source's: one no source ran
+/// in, from the last run before it, or one every source failed in at once, from the first
+/// failure.
+#[derive(Debug, Clone, Copy)]
+struct Machine {
+    stretch: Silence,
+    /// Whether the collection at its start was missed (a failure), not made (a run before it).
+    from_a_failure: bool,
+}
+
+impl Machine {
+    fn after_a_run(stretch: Silence) -> Machine {
+        Machine {
+            stretch,
+            from_a_failure: false,
+        }
+    }
+
+    fn from_a_failure(stretch: Silence) -> Machine {
+        Machine {
+            stretch,
+            from_a_failure: true,
+        }
+    }
 }
 
 /// When the period ended before relevé's first collection, the source that made it and when:
@@ -449,7 +487,7 @@ fn mostly_waiting(assessed: &[(&releve::Source, Completeness)]) -> Option<String
 /// off, a captive portal), are the machine's, not a source's.
 fn short_of_expected(
     assessed: &[(&releve::Source, Completeness)],
-    silences: &[Silence],
+    silences: &[Machine],
     period: &ReportPeriod,
 ) -> Option<String> {
     let short: Vec<String> = assessed
@@ -489,17 +527,19 @@ fn short_of_expected(
     ))
 }
 
-/// The collections of an interval source due strictly within the stretches no source ran in,
-/// while it was expected to collect (`c`'s count): from `from` on (a source added after a
-/// night was not expected in it), up to where a source disabled since stops being expected,
-/// and outside the stretches it was disabled. A source of whole days is due from each day's
-/// start on `zone`'s clock (see [`releve::Every::due_after`]) and collected whenever the machine
-/// is up that day: only the days a stretch covers whole are the machine's. A stretch begun
-/// before the period counts the collection due at its start.
+/// The collections of an interval source due within the stretches that were the machine's
+/// (see [`Machine`]), while it was expected to collect (`c`'s count): from `from` on (a source
+/// added after a night was not expected in it), up to where a source disabled since stops
+/// being expected, and outside the stretches it was disabled; up to the run that ends it,
+/// from the run before it (not counted) or the failure that begins it (counted), runs placed
+/// at their minute as the collector places them. A source of whole days is due from each
+/// day's start on `zone`'s clock (see [`releve::Every::due_after`]) and collected whenever the
+/// machine is up that day: only the days a stretch covers whole are the machine's. A stretch
+/// begun before the period counts the collection due at its start.
 fn due_in_silences(
     source: &releve::Source,
     c: &Completeness,
-    silences: &[Silence],
+    silences: &[Machine],
     from: DateTime<Utc>,
     period: &ReportPeriod,
 ) -> u64 {
@@ -512,7 +552,11 @@ fn due_in_silences(
         u64::try_from((until - from).num_seconds()).unwrap_or(0)
     };
     let mut due = 0;
-    for silence in silences {
+    for &Machine {
+        stretch: silence,
+        from_a_failure,
+    } in silences
+    {
         let start = silence.from.max(from);
         let end = c
             .disabled_due
@@ -530,12 +574,12 @@ fn due_in_silences(
             continue;
         }
         let expected = seconds(start, end).saturating_sub(off);
-        // From a run, the collections after it (strictly within, to a run); from the
-        // period's start, those due from then on; cut by where the source was expected,
-        // whole intervals.
-        let from_a_run = silence.from > period.start();
+        // From a run, the collections after it (strictly within, to a run); from a failure
+        // or the period's start, those due from then on; cut by where the source was
+        // expected, whole intervals.
+        let from_a_run = !from_a_failure && silence.from > period.start();
         due += match (start, end) == (silence.from, silence.until) && off == 0 {
-            true => expected
+            true => seconds(minute_of(start), minute_of(end))
                 .div_ceil(every)
                 .saturating_sub(u64::from(from_a_run)),
             false => expected / every,
@@ -807,8 +851,9 @@ mod short_of_expected_tests {
             [(shut, woken)],
             "the weekend shut"
         );
-        let said = short_of_expected(&assessed, &silences, &period);
-        let machine = due_in_silences(&daily, &assessed[0].1, &silences, period.start(), &period);
+        let machines: Vec<Machine> = silences.iter().map(|&s| Machine::after_a_run(s)).collect();
+        let said = short_of_expected(&assessed, &machines, &period);
+        let machine = due_in_silences(&daily, &assessed[0].1, &machines, period.start(), &period);
         assert!(
             said.as_deref().is_some_and(|said| said.contains("daily")),
             "Tuesday's failure, 1 of the 6 collections due while the machine was up, is not named ({machine} daily collections set aside as the machine's, Saturday alone was): {said:?}"
