@@ -243,6 +243,24 @@ if [ "$action" = install ]; then
     [ -z "$mailto" ] || command -v mail >/dev/null 2>&1 ||
         echo "install-cron.sh: warning: mail(1) is missing (package bsd-mailx, with an MTA); the alert line needs it" >&2
     mkdir -p "$home/logs"
+    # `sudo scripts/install-cron.sh` installs into root's crontab: every stage would run as
+    # root, leaving root's files the user's own runs cannot write or delete.
+    if [ "$runs_as" = root ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+        echo "install-cron.sh: warning: run with sudo, this installs the lines into root's crontab, not $SUDO_USER's: every stage would run as root and leave root's files in logs/, raw/ and reports/; to run them as $SUDO_USER, run \`scripts/install-cron.sh --uninstall\` with sudo, then \`scripts/install-cron.sh\` without it" >&2
+    fi
+    # Files a run as another user left (a stage run with sudo): a line appending to a log, or
+    # writing a lock, it cannot write fails every time, cron mailing the shell's error.
+    not_writable=""
+    for file in "$home"/logs/*.log "$home"/logs/*.lock "$home"/logs/status.last "$home"/raw/.summariser.lock; do
+        [ -e "$file" ] || continue
+        if [ "$runs_as" = "$(id -un)" ]; then
+            [ -w "$file" ] || not_writable="$not_writable $file"
+        elif [ "$runs_as" != root ] && ! allowed "$runs_as" "$file" 0200 0020 0002; then
+            not_writable="$not_writable $file"
+        fi
+    done
+    [ -z "$not_writable" ] ||
+        echo "install-cron.sh: warning: $runs_as cannot write$not_writable (left by a run as another user, with sudo?); the lines writing them would fail at every run: run \`sudo chown $runs_as$not_writable\`" >&2
     # Lines run as another user (`sudo crontab -u releve`) write logs/, raw/ and reports/ as
     # that user: folders made here belong to the installing user, and every line would fail.
     if [ "$runs_as" != "$(id -un)" ]; then

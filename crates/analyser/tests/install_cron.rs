@@ -189,7 +189,7 @@ fn alert_mails_are_switched_on_by_an_option_and_survive_a_reinstall() {
     let alert = status_jobs(&on);
     assert_eq!(alert.len(), 1, "{on}");
     assert!(
-        alert[0].contains("analyser status >logs/status.last 2>&1 || mail <logs/status.last")
+        alert[0].contains("analyser status >logs/status.last 2>&1 || [ ! -w logs/status.last ] || mail <logs/status.last")
             && alert[0]
                 .ends_with(" -s \"releve status: something needs attention\" ops@example.org"),
         "{}",
@@ -1425,5 +1425,227 @@ fn with_homebrew_s_flock_on_a_mac_the_summariser_line_runs_or_the_installer_says
     assert!(
         ran || stderr.contains("flock"),
         "the summariser's line exited {status} without running the summariser, and the installer said nothing of flock:\ninstaller: {stderr}\nlogs/summariser.log:\n{log}"
+    );
+}
+
+/// The student whose stage failed once ran `sudo scripts/install-cron.sh`: under sudo the
+/// installer runs as root (`SUDO_USER` naming the student), and installs the lines into
+/// root's crontab for a checkout the student owns, saying only "Installed relevé's schedule
+/// for root". Every stage then runs as root, leaving root's files in `logs/`, `raw/<source>/`
+/// and `reports/` that the student's own runs (and a later crontab of their own) cannot write
+/// or delete. Nothing says that sudo was not needed, whose crontab it went to, or how to put it
+/// in the student's (`scripts/install-cron.sh` without sudo, or `CRONTAB="sudo crontab -u
+/// USER"`). A stand-in `id` says root; the checkout is the real user's (`nobody`'s when the
+/// test runs as root), named in `SUDO_USER` as sudo does.
+#[test]
+fn installing_with_sudo_for_a_checkout_of_the_sudo_user_warns_the_lines_go_to_root() {
+    let checkout = Checkout::new();
+    stand_in_binaries(&checkout);
+    let student = if running_as_root() {
+        let status = Command::new("chown")
+            .args(["-R", "nobody:", &checkout.home().display().to_string()])
+            .status()
+            .expect("chown runs");
+        assert!(status.success(), "the checkout made nobody's");
+        "nobody".to_owned()
+    } else {
+        let name = Command::new("id").arg("-un").output().expect("id");
+        String::from_utf8_lossy(&name.stdout).trim().to_owned()
+    };
+    // What `sudo` gives the installer: root, with the user who typed it in SUDO_USER.
+    common::write_executable(
+        &checkout.dir.path().join("bin/id"),
+        "#!/bin/sh\ncase \"$*\" in -u) echo 0 ;; -un) echo root ;; *) exec /usr/bin/id \"$@\" ;; esac\n",
+    );
+    let crontab = checkout.dir.path().join("bin/crontab");
+    let path = format!(
+        "{}:{}",
+        checkout.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new(checkout.home().join("scripts/install-cron.sh"))
+            .arg("--no-build")
+            .env("CRONTAB", &crontab)
+            .env("PATH", path)
+            .env("SUDO_USER", &student)
+            .env("SUDO_UID", "65534")
+            .output()
+            .expect("run install-cron.sh")
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("Installed relevé's schedule for root from "),
+        "installed into root's crontab: {stdout}"
+    );
+    let names_both = |line: &str| {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .collect();
+        words.contains(&"root") && words.contains(&student.as_str())
+    };
+    assert!(
+        stderr.lines().any(names_both),
+        "installed into root's crontab for {student}'s checkout under sudo, and nothing said: stderr {stderr:?}"
+    );
+}
+
+/// Executable stand-ins for the release binaries, so that the installer warns of none missing.
+fn stand_in_binaries(checkout: &Checkout) {
+    for stage in ["collector", "summariser", "analyser"] {
+        common::write_executable(
+            &checkout.home().join("target/release").join(stage),
+            "#!/bin/sh\n",
+        );
+    }
+}
+
+/// After root's crontab (a `sudo scripts/install-cron.sh`) ran for a while, the student removes
+/// it and installs their own: `logs/` is theirs (made by the repo's first run), but root's
+/// runs made `logs/collector.log` (and the other logs), root's, 0644. Each of the student's cron
+/// lines appends to its log with `>>`, which the shell cannot open: the stage never starts,
+/// and cron mails "sh: 1: cannot create logs/collector.log: Permission denied" every minute
+/// (the collector's line) without a word of who owns it or what to run. The installer, run by
+/// the student, checks no owner at all when the lines run as the installing user (and only the
+/// folders' owners for another user), and says nothing. Needs root, to leave a file of root's
+/// in a checkout of another user (`nobody`), who runs the installer.
+#[test]
+fn installing_where_a_log_root_left_cannot_be_appended_to_says_so_with_the_chown() {
+    assert!(
+        running_as_root(),
+        "this test needs root: it leaves root's logs/collector.log in a checkout of nobody's"
+    );
+    let checkout = Checkout::new();
+    stand_in_binaries(&checkout);
+    let home = checkout.home();
+    std::fs::create_dir_all(home.join("logs")).expect("logs/");
+    std::fs::create_dir_all(home.join("raw")).expect("raw/");
+    std::fs::create_dir_all(home.join("reports")).expect("reports/");
+    let status = Command::new("chown")
+        .args(["-R", "nobody:", &checkout.dir.path().display().to_string()])
+        .status()
+        .expect("chown runs");
+    assert!(status.success(), "the checkout made nobody's");
+    let log = home.join("logs/collector.log");
+    std::fs::write(&log, "root's runs\n").expect("root's log");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let as_nobody = |script: &str| {
+        let _forking = common::writing_or_forking();
+        Command::new("runuser")
+            .args(["-u", "nobody", "--", "sh", "-c", script])
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    checkout.dir.path().join("bin").display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("CRONTAB", checkout.dir.path().join("bin/crontab"))
+            .output()
+            .expect("runuser runs")
+    };
+    // The collector's cron line, as nobody's cron would run it.
+    let line = as_nobody(&format!(
+        "cd '{}' && deploy/cron/rotate-log logs/collector.log && true >>logs/collector.log 2>&1",
+        home.display()
+    ));
+    assert!(
+        String::from_utf8_lossy(&line.stderr).contains("cannot create logs/collector.log"),
+        "the line fails to open its log: {line:?}"
+    );
+    let output = as_nobody(&format!(
+        "'{}' --no-build",
+        home.join("scripts/install-cron.sh").display()
+    ));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("logs/collector.log") && stderr.contains("chown"),
+        "every line of nobody's crontab fails on root's logs/collector.log, and the installer says nothing: stderr {stderr:?}"
+    );
+}
+
+/// Root's crontab (a `sudo scripts/install-cron.sh --mailto …`) ran the alert line, which
+/// left `logs/status.last`, root's, 0644, holding root's last status table. The student then
+/// installs their own crontab with the same address: at each :20 their alert line's
+/// `analyser status >logs/status.last` cannot open the file, so status never runs, the line
+/// fails, and `|| mail <logs/status.last` mails root's old table as "releve status: something
+/// needs attention", every hour, for ever: the sources it calls STALE may be fine, and a problem
+/// of today is never mailed (cron's own mail says only "cannot create logs/status.last:
+/// Permission denied"). Needs root, to leave a file of root's in a checkout of nobody's, whose
+/// crontab line runs as nobody.
+#[test]
+fn an_alert_line_that_cannot_write_its_status_file_does_not_mail_root_s_old_table() {
+    assert!(
+        running_as_root(),
+        "this test needs root: it leaves root's logs/status.last in a checkout of nobody's"
+    );
+    let checkout = Checkout::new();
+    checkout.install_cron(&["--no-build", "--mailto", "ops@example.org"]);
+    let alert = jobs(&checkout.installed())
+        .into_iter()
+        .find(|line| line.contains("analyser status"))
+        .expect("the alert line")
+        .to_owned();
+    let command = alert
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let home = checkout.home();
+    let bin = checkout.dir.path().join("bin");
+    // Today's status, which finds something to say; a `mail` keeping what it is given.
+    common::write_executable(
+        &home.join("target/release/analyser"),
+        "#!/bin/sh\necho \"relevé status now: usgs FAILING since 10:00\"\nexit 1\n",
+    );
+    common::write_executable(
+        &bin.join("mail"),
+        &format!("#!/bin/sh\ncat >>'{}/mailed'\n", bin.display()),
+    );
+    std::fs::create_dir_all(home.join("logs")).expect("logs/");
+    let status = std::process::Command::new("chown")
+        .args(["-R", "nobody:", &checkout.dir.path().display().to_string()])
+        .status()
+        .expect("chown runs");
+    assert!(status.success(), "the checkout made nobody's");
+    let old = home.join("logs/status.last");
+    std::fs::write(
+        &old,
+        "relevé status at 2026-11-01 08:20 UTC (root's run): all STALE\n",
+    )
+    .expect("root's status table");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new("runuser")
+            .args(["-u", "nobody", "--", "sh", "-c", &command])
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .expect("runuser runs")
+    };
+    let mailed = std::fs::read_to_string(bin.join("mailed")).unwrap_or_default();
+    assert!(
+        !mailed.contains("(root's run)"),
+        "nobody's alert line mailed root's old table as the status of now ({}): {mailed:?}",
+        String::from_utf8_lossy(&output.stderr).trim()
     );
 }

@@ -256,7 +256,8 @@ fn verdict(source: &releve::Source, named: bool, raw_dir: &Path) -> Verdict {
 }
 
 /// Why a run could not land the source's files in `raw/<source>/`, told without writing: a
-/// file or a dangling link in the folder's place, a folder that cannot be read, or a folder in
+/// file or a dangling link in the folder's place, a folder that cannot be read or written in
+/// (another user's: a run with sudo), or a folder in
 /// the place of its lock or of its state file, a state file it cannot read (the run would
 /// fail rather than replace it), or a symbolic link in its lock's place. A folder not made
 /// yet is made by the run.
@@ -269,6 +270,13 @@ fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
         Err(err) => return Some(format!("cannot read {}: {err}", folder.display())),
         Ok(_) => {}
+    }
+    if let Err(err) = rustix::fs::access(&folder, rustix::fs::Access::WRITE_OK) {
+        return Some(format!(
+            "cannot write in {}: {}; check its owner (a collector run by hand with sudo?)",
+            folder.display(),
+            std::io::Error::from(err)
+        ));
     }
     let lock = releve::rawfile::source_lock(raw_dir, source);
     if lock.is_symlink() {

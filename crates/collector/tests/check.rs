@@ -435,3 +435,69 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
         "a GeoJSON point is [lon, lat]: {stdout}"
     );
 }
+
+/// A source's folder left by `sudo collector --source quakes` (root's, mode 0755, its `.lock`
+/// and `.state.json` root's, 0644), then the user's own runs: each one fails "cannot take the
+/// lock raw/quakes/.lock: Permission denied", yet `collector --check`, which the README says
+/// "makes sure the raw folder can be written" and exits 1 when "a source would fail", lists
+/// the source `ready` and exits 0. Run as root, the stages run as `nobody` (uid 65534) and the
+/// folder stays root's; run as any other user, the folder is made read-only (0555), which a
+/// run meets alike.
+#[test]
+fn a_source_folder_another_user_owns_is_not_said_ready_by_the_check() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let site = Site::new(&usgs_source("quakes", "http://127.0.0.1:9/feed", ""));
+    let folder = site.raw().join("quakes");
+    std::fs::create_dir_all(&folder).expect("source folder");
+    std::fs::write(folder.join(".lock"), "4242\n").expect("the sudo run's lock");
+    std::fs::write(folder.join(".state.json"), "{}").expect("the sudo run's state");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    let stage = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+        command.current_dir(site.dir.path()).args(args);
+        if root {
+            command.uid(65534).gid(65534);
+        }
+        command.output().expect("collector runs")
+    };
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    if root {
+        // The checkout is the user's (`nobody` here), the source's folder root's.
+        mode(site.dir.path(), 0o755);
+        for path in [site.dir.path().to_path_buf(), site.raw()] {
+            std::os::unix::fs::chown(&path, Some(65534), Some(65534)).expect("chown");
+        }
+        mode(&site.config(), 0o644);
+        mode(&folder, 0o755);
+        mode(&folder.join(".lock"), 0o644);
+        mode(&folder.join(".state.json"), 0o644);
+    } else {
+        mode(&folder.join(".lock"), 0o444);
+        mode(&folder, 0o555);
+    }
+
+    let run = stage(&["--source", "quakes", "--force"]);
+    let run_stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.code() == Some(1) && run_stderr.contains("raw/quakes"),
+        "the run fails on the folder: {run_stderr}"
+    );
+
+    let output = stage(&["--check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = source_line(&stdout, "quakes");
+    if !root {
+        mode(&folder, 0o755);
+    }
+    assert!(
+        line.starts_with("FAILING") && line.contains("raw/quakes"),
+        "a run fails on raw/quakes, which the check should say: {stdout}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+}

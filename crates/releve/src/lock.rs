@@ -46,10 +46,22 @@ impl RunLock {
 
     /// One try at the lock.
     fn try_acquire_once(path: &Path, mark: Option<&str>) -> io::Result<Attempt> {
-        let mut file = open_lock_file(
+        let opened = open_lock_file(
             OpenOptions::new().create(true).truncate(false).write(true),
             path,
-        )?;
+        );
+        // A lock file another user left (a stage run once with sudo) is locked as well read
+        // only: the lock is the file's, not its content's, which then stays as it was.
+        let (mut file, writable) = match opened {
+            Ok(file) => (file, true),
+            Err(err) if err.kind() == io::ErrorKind::PermissionDenied => {
+                match open_lock_file(OpenOptions::new().read(true), path) {
+                    Ok(file) => (file, false),
+                    Err(_) => return Err(err),
+                }
+            }
+            Err(err) => return Err(err),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(Attempt::Busy),
@@ -59,7 +71,7 @@ impl RunLock {
             return Ok(Attempt::Moved);
         }
         // For people only: a full disk leaves the file as it was, and the lock is held.
-        if file.set_len(0).is_ok() {
+        if writable && file.set_len(0).is_ok() {
             let mark = mark.map(|mark| format!("{mark}\n")).unwrap_or_default();
             let _ = write!(file, "{}\n{mark}{HOLDER_NOTE}", std::process::id());
         }
