@@ -695,6 +695,162 @@ fn kubernetes_cronjobs_overlap_as_the_crontab_does_and_take_secrets_from_secrets
     }
 }
 
+/// The `OnCalendar=` of a crontab line's minute and hour fields: `15` and `4-23` read
+/// `*-*-* 04..23:15:00`.
+fn on_calendar(minute: &str, hour: &str) -> String {
+    let field = |field: &str| match field {
+        "*" => "*".to_owned(),
+        range => range
+            .split('-')
+            .map(|n| format!("{:02}", n.parse::<u32>().expect("a number")))
+            .collect::<Vec<_>>()
+            .join(".."),
+    };
+    format!("*-*-* {}:{}:00", field(hour), field(minute))
+}
+
+/// The value of `key=` in a unit file of `deploy/systemd/`.
+fn unit_value(unit: &str, key: &str) -> String {
+    let path = testkit::workspace_root().join("deploy/systemd").join(unit);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{unit}: {err}"));
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{key}=")))
+        .unwrap_or_else(|| panic!("{unit} has no {key}="))
+        .to_owned()
+}
+
+/// The systemd user units run each crontab line's command at its hours: the collector each
+/// minute through a transient unit of its own (so its runs overlap), the summariser at :05, each
+/// report job with its period and `--if-missing`, status at the alert line's :20.
+#[test]
+fn systemd_units_run_the_crontab_s_commands_at_its_hours() {
+    let crontab =
+        std::fs::read_to_string(testkit::workspace_root().join("crontab")).expect("crontab");
+    let mut checked = 0;
+    for line in crontab.lines() {
+        let line = line.strip_prefix("# ").unwrap_or(line);
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 6 || !fields[0].chars().all(|c| c == '*' || c.is_ascii_digit()) {
+            continue;
+        }
+        let command = fields[5..].join(" ");
+        let (timer, service, runs) = if command.contains("target/release/collector") {
+            (
+                "releve-collector.timer",
+                "releve-collector.service".to_owned(),
+                "target/release/collector".to_owned(),
+            )
+        } else if command.contains("target/release/summariser") {
+            (
+                "releve-summariser.timer",
+                "releve-summariser.service".to_owned(),
+                "target/release/summariser".to_owned(),
+            )
+        } else if command.contains("analyser status") {
+            (
+                "releve-status.timer",
+                "releve-status.service".to_owned(),
+                "target/release/analyser status".to_owned(),
+            )
+        } else {
+            let period = ["day", "week", "month"]
+                .into_iter()
+                .find(|period| command.contains(&format!("--period {period} ")))
+                .unwrap_or_else(|| panic!("a crontab line of no known job: {line}"));
+            assert!(
+                command.contains(&format!(
+                    "analyser --raw-dir raw --period {period} --if-missing"
+                )),
+                "{line}"
+            );
+            let timer = match period {
+                "day" => "releve-report-day.timer",
+                "week" => "releve-report-week.timer",
+                _ => "releve-report-month.timer",
+            };
+            assert_eq!(
+                unit_value(timer, "Unit"),
+                format!("releve-report@{period}.service")
+            );
+            (
+                timer,
+                "releve-report@.service".to_owned(),
+                "target/release/analyser --raw-dir raw --period %i --if-missing".to_owned(),
+            )
+        };
+        assert_eq!(
+            unit_value(timer, "OnCalendar"),
+            on_calendar(fields[0], fields[1]),
+            "{timer} at the hours of: {line}"
+        );
+        let exec = unit_value(&service, "ExecStart");
+        assert!(
+            exec.ends_with(&format!("@RELEVE_HOME@/{runs}")),
+            "{service}: {exec}"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 6,
+        "collector, summariser, three reports and status"
+    );
+    let collector = unit_value("releve-collector.service", "ExecStart");
+    assert!(
+        collector.starts_with("/usr/bin/systemd-run --user --no-block"),
+        "each collector run a transient unit of its own, so runs overlap: {collector}"
+    );
+}
+
+/// A machine with no cron (Arch, Fedora and hosting images without cronie, a Debian cloud
+/// image) runs relevé from systemd timers: a `.service` and `.timer` per crontab line. The
+/// README and `deploy/` give set-ups for cron and Kubernetes only; translated line by line, the
+/// collector's minutely timer never starts its service while the one before still runs, so
+/// the collector's runs never overlap, unlike cron's line (no `flock` "so a four-minute France
+/// Travail day does not hold back the minute sources", README's Locks) and the Kubernetes
+/// CronJob (`concurrencyPolicy: Allow`, tested above). A daily source whose API hangs holds a
+/// run 2 min 37 s (5 attempts of 30 s, retried every 15 minutes while it fails), France Travail's
+/// nightly day minutes: every `1m` source misses those minutes, which the reports count as
+/// collections missed ("no run … was the collector stopped?"), with nothing in the journal.
+/// The README should say how to run the stages under systemd (and the collector so that its
+/// runs overlap), as it does for Kubernetes.
+#[test]
+fn the_readme_says_how_to_run_the_stages_from_systemd_timers_with_the_collector_s_runs_overlapping()
+{
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let heading = |line: &str| {
+        ["## ", "### ", "#### "]
+            .iter()
+            .any(|marks| line.starts_with(marks))
+    };
+    let lines: Vec<&str> = readme.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| heading(line) && line.to_lowercase().contains("systemd"))
+        .unwrap_or_else(|| {
+            panic!(
+                "the README has no section on running relevé from systemd timers (it names \
+                 systemd only for WSL's cron); a unit per crontab line serialises the \
+                 collector's runs, and a long run then loses every minute source's collections"
+            )
+        });
+    let end = lines[start + 1..]
+        .iter()
+        .position(|line| line.starts_with("## ") || line.starts_with("### "))
+        .map_or(lines.len(), |at| start + 1 + at);
+    let section = lines[start..end].join("\n");
+    let lower = section.to_lowercase();
+    assert!(
+        lower.contains("ontimer") || lower.contains("oncalendar"),
+        "the README's systemd section gives no timer: {section}"
+    );
+    assert!(
+        lower.contains("overlap"),
+        "the README's systemd section does not say how the collector's runs overlap, as \
+         cron's and the Kubernetes CronJob's do: {section}"
+    );
+}
+
 /// An upgrade's build replaces the binaries one by one while cron runs: a summariser of the
 /// version replaced must not read what the new collector lands (it would quarantine run
 /// metrics it does not know). The installer waits for a summariser run in progress, holds its
