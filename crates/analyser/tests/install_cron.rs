@@ -783,7 +783,7 @@ fn systemd_units_run_the_crontab_s_commands_at_its_hours() {
             on_calendar(fields[0], fields[1]),
             "{timer} at the hours of: {line}"
         );
-        let exec = unit_value(&service, "ExecStart");
+        let exec = unit_value(&service, "ExecStart").replace('"', "");
         assert!(
             exec.ends_with(&format!("@RELEVE_HOME@/{runs}")),
             "{service}: {exec}"
@@ -1804,4 +1804,138 @@ fn an_alert_line_that_cannot_write_its_status_file_does_not_mail_root_s_old_tabl
         "nobody's alert line mailed root's old table as the status of now ({}): {mailed:?}",
         String::from_utf8_lossy(&output.stderr).trim()
     );
+}
+
+/// The value of `key=` in a unit file of `deploy/systemd/`, `None` when it has none.
+fn unit_value_if_any(unit: &str, key: &str) -> Option<String> {
+    let path = testkit::workspace_root().join("deploy/systemd").join(unit);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{unit}: {err}"));
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{key}=")))
+        .map(str::to_owned)
+}
+
+/// `releve-report@.service` sends stdout (the report's path) to `/dev/null`, as the crontab's
+/// `>/dev/null` does, but sets no `StandardError=`: its default, `inherit`, duplicates the
+/// descriptor of standard output for standard error (systemd.exec(5)), so the analyser's whole
+/// log (its `tracing` lines go to stderr: "Wrote the report", "left as it is", every failure
+/// line and its exit reason) goes to `/dev/null` too. `journalctl --user -t releve-report-day`,
+/// which the README and the unit's comment point to, shows nothing; a report job failing every
+/// hour (MongoDB down, a full disk) says why nowhere. The crontab keeps stderr (`2>&1` into
+/// logs/analyser.log).
+#[test]
+fn a_report_job_run_by_systemd_keeps_its_log_lines_in_the_journal() {
+    let unit = "releve-report@.service";
+    let stdout = unit_value_if_any(unit, "StandardOutput");
+    let stderr = unit_value_if_any(unit, "StandardError");
+    if stdout.as_deref() == Some("null") {
+        assert!(
+            matches!(stderr.as_deref(), Some(to) if to != "inherit" && to != "null"),
+            "{unit}: StandardOutput=null with StandardError={stderr:?}: stderr inherits stdout's \
+             /dev/null, so the analyser's log lines (stderr) never reach the journal \
+             (`journalctl --user -t releve-report-day` is empty); it needs StandardError=journal"
+        );
+    }
+}
+
+/// `releve-collector.service` passes `--working-directory=` to `systemd-run`, an option added
+/// in systemd 240 (systemd-run(1): "Added in version 240"). RHEL 8 and its rebuilds (Rocky,
+/// Alma: systemd 239) and Ubuntu 18.04 (237) refuse it ("unrecognized option"), so each minute's
+/// service fails before starting the collector: nothing is collected, and the journal holds
+/// only systemd-run's usage error. `--property=WorkingDirectory=…` (a transient property
+/// systemd-run accepted long before) works on every version; the other units use
+/// `WorkingDirectory=` itself.
+#[test]
+fn the_collector_unit_starts_its_runs_on_a_systemd_older_than_240() {
+    let exec = unit_value("releve-collector.service", "ExecStart");
+    assert!(
+        !exec
+            .split_whitespace()
+            .any(|word| word.starts_with("--working-directory")
+                || word == "-d"
+                || word == "--same-dir"),
+        "releve-collector.service: systemd-run's --working-directory= is refused by systemd \
+         before 240 (RHEL 8: 239), failing every minute's run: {exec}"
+    );
+}
+
+/// The README's systemd install writes the checkout's path into the units with `sed`, as it
+/// is, unlike `install-cron.sh`, which refuses a path holding blanks (or `%`) with a message.
+/// A checkout in `~/My Projects/releve` gets `ExecStart=/home/u/My Projects/releve/target/…`,
+/// which systemd splits at the blank: the command `/home/u/My` (status=203/EXEC), every
+/// stage failing each time its timer fires. The units should quote the path (or the README
+/// refuse it, as the installer does). The units written by the README's own loop into a
+/// checkout whose path holds a blank, their commands read as systemd splits them.
+#[test]
+fn the_systemd_units_installed_as_the_readme_says_run_from_a_checkout_whose_path_holds_a_blank() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().join("My Projects").join("releve");
+    std::fs::create_dir_all(home.join("target/release")).expect("mkdir");
+    for binary in ["collector", "summariser", "analyser"] {
+        let path = home.join("target/release").join(binary);
+        std::fs::write(&path, "#!/bin/sh\nexit 0\n").expect("write");
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    std::fs::create_dir_all(home.join("deploy")).expect("mkdir");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(testkit::workspace_root().join("deploy/systemd"))
+        .arg(home.join("deploy"))
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let units = dir.path().join("units");
+    std::fs::create_dir_all(&units).expect("mkdir");
+    // The README's loop, as written, run from the checkout.
+    let written = Command::new("sh")
+        .arg("-c")
+        .arg(r##"for unit in deploy/systemd/*; do sed "s#@RELEVE_HOME@#$PWD#g" "$unit" >"$UNITS"/"${unit##*/}"; done"##)
+        .current_dir(&home)
+        .env("PWD", &home)
+        .env("UNITS", &units)
+        .status()
+        .expect("sh");
+    assert!(written.success());
+    // The words systemd reads an `ExecStart=` as: split at blanks outside double quotes.
+    let words = |line: &str| {
+        let (mut words, mut word, mut quoted) = (Vec::new(), String::new(), false);
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if c.is_whitespace() && !quoted => {
+                    if !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                }
+                c => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+        words
+    };
+    let home_text = home.display().to_string();
+    for service in [
+        "releve-collector.service",
+        "releve-summariser.service",
+        "releve-report@.service",
+        "releve-status.service",
+    ] {
+        let text = std::fs::read_to_string(units.join(service)).expect("a unit written");
+        let exec = text
+            .lines()
+            .find_map(|line| line.strip_prefix("ExecStart="))
+            .expect("ExecStart=");
+        let words = words(exec);
+        let paths: Vec<&String> = words
+            .iter()
+            .filter(|word| word.contains("target/release/") || word.contains("WorkingDirectory="))
+            .collect();
+        assert!(
+            !paths.is_empty() && paths.iter().all(|word| word.contains(&home_text)),
+            "{service} written by the README's loop for {home_text}: systemd reads its command as {words:?}"
+        );
+    }
 }
