@@ -245,13 +245,14 @@ if [ "$action" = install ]; then
     mkdir -p "$home/logs"
     # `sudo scripts/install-cron.sh` installs into root's crontab: every stage would run as
     # root, leaving root's files the user's own runs cannot write or delete.
-    if [ "$runs_as" = root ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+    if [ "$runs_as" = root ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] &&
+        [ "$(stat -c %U "$home" 2>/dev/null)" = "$SUDO_USER" ]; then
         echo "install-cron.sh: warning: run with sudo, this installs the lines into root's crontab, not $SUDO_USER's: every stage would run as root and leave root's files in logs/, raw/ and reports/; to run them as $SUDO_USER, run \`scripts/install-cron.sh --uninstall\` with sudo, then \`scripts/install-cron.sh\` without it" >&2
     fi
-    # Files a run as another user left (a stage run with sudo): a line appending to a log, or
-    # writing a lock, it cannot write fails every time, cron mailing the shell's error.
+    # Files a run as another user left (a stage run with sudo): a line appending to a log it
+    # cannot write fails every time, cron mailing the shell's error (locks are taken read only).
     not_writable=""
-    for file in "$home"/logs/*.log "$home"/logs/*.lock "$home"/logs/status.last "$home"/raw/.summariser.lock; do
+    for file in "$home"/logs/*.log "$home"/logs/status.last; do
         [ -e "$file" ] || continue
         if [ "$runs_as" = "$(id -un)" ]; then
             [ -w "$file" ] || not_writable="$not_writable $file"

@@ -1939,3 +1939,129 @@ fn the_systemd_units_installed_as_the_readme_says_run_from_a_checkout_whose_path
         );
     }
 }
+
+/// Root's crontab ran the summariser for a while, leaving `logs/summariser.lock` (made by
+/// `flock`) and `raw/.summariser.lock` (the summariser's own), root's, 0644; the student
+/// installs their own crontab. Their summariser line runs all the same: `flock(1)` opens its
+/// lock file read only, and the summariser takes a lock file it cannot write read only (this
+/// stop). Yet the installer warns "nobody cannot write …/logs/summariser.lock
+/// …/raw/.summariser.lock …; the lines writing them would fail at every run: run `sudo chown
+/// …`": a failure that does not happen, and a sudo the student is told to run for nothing.
+/// Needs root, to leave files of root's in a checkout of nobody's, who runs the installer.
+#[test]
+fn lock_files_root_left_are_not_said_to_fail_every_run_when_the_lines_take_them() {
+    assert!(
+        running_as_root(),
+        "this test needs root: it leaves root's lock files in a checkout of nobody's"
+    );
+    let checkout = Checkout::new();
+    checkout.install_cron(&["--no-build"]);
+    let line = jobs(&checkout.installed())
+        .into_iter()
+        .find(|line| line.contains("flock -n -E 75 logs/summariser.lock"))
+        .expect("the summariser's line")
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    stand_in_binaries(&checkout);
+    let home = checkout.home();
+    common::write_executable(
+        &home.join("target/release/summariser"),
+        "#!/bin/sh\necho summariser ran\n",
+    );
+    for folder in ["logs", "raw", "reports"] {
+        std::fs::create_dir_all(home.join(folder)).expect("folder");
+    }
+    let status = Command::new("chown")
+        .args(["-R", "nobody:", &checkout.dir.path().display().to_string()])
+        .status()
+        .expect("chown runs");
+    assert!(status.success(), "the checkout made nobody's");
+    let locks = [
+        home.join("logs/summariser.lock"),
+        home.join("raw/.summariser.lock"),
+    ];
+    for lock in &locks {
+        std::fs::write(lock, "4242\n").expect("root's lock file");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(lock, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let as_nobody = |script: &str| {
+        let _forking = common::writing_or_forking();
+        Command::new("runuser")
+            .args(["-u", "nobody", "--", "sh", "-c", script])
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    checkout.dir.path().join("bin").display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("CRONTAB", checkout.dir.path().join("bin/crontab"))
+            .output()
+            .expect("runuser runs")
+    };
+    // The summariser's cron line, as nobody's cron runs it: it takes root's lock and runs.
+    let ran = as_nobody(&line);
+    let log = std::fs::read_to_string(home.join("logs/summariser.log")).unwrap_or_default();
+    assert!(
+        ran.status.success() && log.contains("summariser ran"),
+        "nobody's summariser line runs under root's lock file: {ran:?} {log:?}"
+    );
+
+    let output = as_nobody(&format!(
+        "'{}' --no-build",
+        home.join("scripts/install-cron.sh").display()
+    ));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("summariser.lock"),
+        "the installer says the lines would fail at every run on root's lock files, which they \
+         take (and tells nobody to sudo chown them): {stderr}"
+    );
+}
+
+/// An administrator installs relevé system-wide: the checkout is root's (`/opt/releve`, made
+/// with sudo), and `sudo scripts/install-cron.sh` puts its lines in root's crontab, as meant
+/// (root owns every file the lines write). The installer warns all the same that the lines go
+/// to root's crontab "not nobody's" and advises to `--uninstall` with sudo and run the
+/// installer without it: followed, the lines would run as the administrator in a checkout
+/// they cannot write, and every one would fail. The warning is meant for another user's
+/// checkout (the sudo user's own, this stop's commit says) and looks at no owner. A stand-in
+/// `id` says root; `SUDO_USER` names the administrator (`nobody` here).
+#[test]
+fn installing_with_sudo_for_a_checkout_of_root_s_does_not_advise_the_sudo_user_s_crontab() {
+    assert!(
+        running_as_root(),
+        "this test needs root: the checkout is root's, as a system-wide install's"
+    );
+    let checkout = Checkout::new();
+    stand_in_binaries(&checkout);
+    let crontab = checkout.dir.path().join("bin/crontab");
+    let path = format!(
+        "{}:{}",
+        checkout.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new(checkout.home().join("scripts/install-cron.sh"))
+            .arg("--no-build")
+            .env("CRONTAB", &crontab)
+            .env("PATH", path)
+            .env("SUDO_USER", "nobody")
+            .env("SUDO_UID", "65534")
+            .output()
+            .expect("run install-cron.sh")
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("without it"),
+        "a checkout of root's installed into root's crontab is told to go to nobody's, who \
+         cannot write it: {stderr}"
+    );
+}

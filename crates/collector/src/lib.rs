@@ -9,6 +9,7 @@
 pub mod check;
 pub mod http;
 mod queue;
+mod refusals;
 mod runner;
 mod schedule;
 mod sources;
@@ -142,8 +143,9 @@ pub struct Outcome {
     /// same (the collector does not read it), and the run fails so it gets fixed.
     pub report_fault: Option<ReportFault>,
     /// Whether the run says the tables refused and the `[report]` fault: a run by hand, or a
-    /// routine run's first minute of the hour (once an hour in cron's log, not 1,440 times a
-    /// day; `analyser status` says them at every run).
+    /// routine run when they changed since a run said them, or an hour after (see the
+    /// `refusals` module: once an hour in cron's log, not 1,440 times a day; `analyser status`
+    /// says them at every run).
     pub says_refused: bool,
 }
 
@@ -220,11 +222,21 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
             runner::note_disabled(source, &settings.raw_dir);
         }
     }
-    let says_refused = settings.says_skips();
+    let refused: Vec<RefusedSource> = refused_tables(args, &config).cloned().collect();
+    let says_refused = match refusals::fingerprint(&refused, config.report_fault.as_ref()) {
+        Some(fingerprint) if settings.routine => {
+            let due = refusals::due(&settings.raw_dir, fingerprint, began);
+            if due {
+                refusals::noted(&settings.raw_dir, fingerprint, began);
+            }
+            due
+        }
+        _ => true,
+    };
     let results = queue::run_sources(&selected, settings).await;
     Ok(Outcome {
         sources: results,
-        refused: refused_tables(args, &config).cloned().collect(),
+        refused,
         report_fault: config.report_fault,
         says_refused,
     })

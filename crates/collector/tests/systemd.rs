@@ -73,3 +73,42 @@ fn a_service_run_that_exits_1_for_a_refused_table_says_why_in_its_journal() {
         output.status.code()
     );
 }
+
+/// A run that is not cron's every-minute one but has no terminal either: a CI job checking a
+/// pull request's `sources.toml` with `collector`, a one-shot Kubernetes Job, `ssh host
+/// collector`, or a user at a terminal keeping the output (`collector 2>&1 | tee run.log`).
+/// The README: every stage "says in one line per refused table the file, the line …, the
+/// source and the key, and exits 1 (cron's collector, run every minute, says it and exits 1 in
+/// its first minute of each hour …)". Out of the first minute of the hour such a run is taken
+/// for cron's (no terminal is all it looks at): the table misspelt is neither said nor
+/// failed, and the run exits 0, so the CI job passes and the Job reads `Completed` with a
+/// source never collected. Before this stop's change it exited 1 at least.
+#[test]
+fn a_ci_run_without_a_terminal_fails_for_a_refused_table_whatever_the_minute() {
+    let (server, _calls) = numbered_feed(|_| async { usgs_body(1) });
+    let config = format!(
+        "{}\n[[source]]\nname = \"tidal\"\nkind = \"http_jsn\"\nurl = \"{}/feed\"\nevery = \"1m\"\n",
+        usgs_source("quakes", &format!("{}/feed", server.url()), ""),
+        server.url()
+    );
+    let site = Site::new(&config);
+    out_of_the_first_minute();
+    // A CI runner's step: its output piped to the job's log, no terminal.
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("CI", "true")
+        .env("COLLECTOR_BACKOFF_MS", "5")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run the collector");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(site.data_files("quakes").len(), 1, "{stderr}");
+    assert!(
+        output.status.code() == Some(1) && stderr.contains("tidal"),
+        "a run without a terminal out of minute :00 exits {:?} and says nothing of the refused \
+         table `tidal` (the README: every stage says it and exits 1); stderr:\n{stderr}",
+        output.status.code()
+    );
+}

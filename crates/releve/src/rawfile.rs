@@ -73,6 +73,12 @@ pub(crate) fn read_state<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).ok()
 }
 
+/// `raw/.collector-refusals`: when a collector run last said the configuration's refusals,
+/// and which (see the collector's `refusals` module).
+pub fn refusals_said(raw_dir: &Path) -> PathBuf {
+    raw_dir.join(".collector-refusals")
+}
+
 /// `raw/.summariser.lock`: held by the summariser run reading the raw folder.
 pub fn summariser_lock(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser.lock")
