@@ -2065,3 +2065,170 @@ fn installing_with_sudo_for_a_checkout_of_root_s_does_not_advise_the_sudo_user_s
          cannot write it: {stderr}"
     );
 }
+
+/// README, "Upgrading relevé": "`git pull`, then `scripts/install-cron.sh` again (it rebuilds
+/// the release binaries …)". An installation run from the systemd timers of `deploy/systemd/`
+/// (the README's "systemd timers instead of cron", for "a machine without cron") has no
+/// `crontab` command: the script stops at "`crontab` not found: install cron …, or run the jobs
+/// from systemd timers instead" before it builds anything, so the timers go on running the old
+/// binaries after the upgrade, and the README's systemd section says nothing of upgrades (its
+/// own `cargo build`, run by hand, takes none of the summariser lock the script holds so that an
+/// old summariser does not quarantine the new collector's run metrics).
+#[test]
+fn upgrading_as_the_readme_says_rebuilds_the_binaries_of_an_installation_run_from_systemd_timers() {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let upgrading: String = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("### Upgrading"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("#"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        upgrading.contains("scripts/install-cron.sh"),
+        "the README's upgrade step: {upgrading}"
+    );
+    if upgrading.contains("systemd") {
+        // The README tells an installation run from systemd timers its own upgrade step.
+        return;
+    }
+    let checkout = Checkout::new();
+    // A stand-in for cargo that leaves the three binaries where the build puts them.
+    common::write_executable(
+        &checkout.dir.path().join("bin/cargo"),
+        "#!/bin/sh\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\n' >target/release/$stage; chmod +x target/release/$stage; done\n",
+    );
+    // No cron on this machine: the timers of deploy/systemd/ run the stages.
+    let output = checkout.try_install_cron_with(&[], "crontab-not-installed-here");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let built: Vec<&str> = ["collector", "summariser", "analyser"]
+        .into_iter()
+        .filter(|stage| checkout.home().join("target/release").join(stage).is_file())
+        .collect();
+    assert_eq!(
+        built,
+        ["collector", "summariser", "analyser"],
+        "`scripts/install-cron.sh` again, the README's upgrade, built nothing on a machine run \
+         from systemd timers (exit {:?}): the timers keep running the old binaries: {}",
+        output.status.code(),
+        stderr.trim()
+    );
+}
+
+/// Splits a unit file's command line as systemd does (systemd.service(5), "Command lines"):
+/// words separated by blanks, a word in double or single quotes kept whole, `\` escaping the
+/// next character.
+fn systemd_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else {
+            return words;
+        };
+        let mut word = String::new();
+        if first == '"' || first == '\'' {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => word.extend(chars.next()),
+                    c if c == first => break,
+                    c => word.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                chars.next();
+                if c == '\\' {
+                    word.extend(chars.next());
+                } else {
+                    word.push(c);
+                }
+            }
+        }
+        words.push(word);
+    }
+}
+
+/// README, "systemd timers instead of cron": the units are made for "this checkout" by
+/// `sed "s#@RELEVE_HOME@#$PWD#g"` into `~/.config/systemd/user/`. A checkout whose path holds a
+/// space (`~/My Projects/releve`) gets `ExecStart=/home/u/My Projects/releve/target/release/…`,
+/// which systemd splits at the blank: it executes `/home/u/My` (status 203/EXEC) and every
+/// stage fails, the collector's `systemd-run --working-directory=/home/u/My` too. Nothing says
+/// so: `install-cron.sh` refuses such a path in one line ("move the checkout"); the README's
+/// loop writes broken units silently.
+#[test]
+fn systemd_units_made_as_the_readme_says_in_a_checkout_whose_path_holds_a_space_run_its_binaries() {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let make_units = readme
+        .lines()
+        .find(|line| line.starts_with("for unit in deploy/systemd/*"))
+        .expect("the README's loop that makes the units");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("My Projects/releve");
+    let home = dir.path().join("home");
+    {
+        let _writing = common::writing_or_forking();
+        std::fs::create_dir_all(checkout.join("deploy/systemd")).expect("make folders");
+        std::fs::create_dir_all(home.join(".config/systemd/user")).expect("make folders");
+        for entry in std::fs::read_dir(testkit::workspace_root().join("deploy/systemd"))
+            .expect("deploy/systemd/")
+        {
+            let entry = entry.expect("a unit");
+            std::fs::copy(
+                entry.path(),
+                checkout.join("deploy/systemd").join(entry.file_name()),
+            )
+            .expect("copy a unit");
+        }
+    }
+    let checkout = checkout.canonicalize().expect("checkout path");
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .args(["-c", make_units])
+            .current_dir(&checkout)
+            .env("HOME", &home)
+            .env("PWD", &checkout)
+            .output()
+            .expect("run the README's loop")
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut checked = 0;
+    for (unit, stage) in [
+        ("releve-collector.service", "collector"),
+        ("releve-summariser.service", "summariser"),
+        ("releve-report@.service", "analyser"),
+        ("releve-status.service", "analyser"),
+    ] {
+        let text = std::fs::read_to_string(home.join(".config/systemd/user").join(unit))
+            .unwrap_or_else(|err| panic!("{unit}: {err}"));
+        let exec = text
+            .lines()
+            .find_map(|line| line.strip_prefix("ExecStart="))
+            .unwrap_or_else(|| panic!("{unit} has no ExecStart="));
+        let words = systemd_words(exec);
+        let binary = checkout.join("target/release").join(stage);
+        assert!(
+            words
+                .iter()
+                .any(|word| *word == binary.display().to_string()),
+            "{unit}: systemd reads its ExecStart as {words:?}, which never names {} (it runs `{}`)",
+            binary.display(),
+            words[0]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
