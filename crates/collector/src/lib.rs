@@ -225,11 +225,12 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     let refused: Vec<RefusedSource> = refused_tables(args, &config).cloned().collect();
     let says_refused = match refusals::fingerprint(&refused, config.report_fault.as_ref()) {
         Some(fingerprint) if settings.routine => {
-            let due = refusals::due(&settings.raw_dir, fingerprint, began);
-            if due {
-                refusals::noted(&settings.raw_dir, fingerprint, began);
-            }
-            due
+            refusals::due(&settings.raw_dir, fingerprint, began)
+                && (refusals::noted(&settings.raw_dir, fingerprint, began) || settings.says_skips())
+        }
+        None if settings.routine => {
+            refusals::cleared(&settings.raw_dir);
+            true
         }
         _ => true,
     };

@@ -2,7 +2,8 @@
 //! always; a run without a terminal (cron's each minute, a systemd timer's, a CI job's) when
 //! they changed since a run last said them, or an hour after, so cron's log holds them once an
 //! hour, not 60 times, and a run that fails for them always says why. What was said last is
-//! noted in `raw/.collector-refusals` (the time, and a fingerprint of what was said).
+//! noted in `raw/.collector-refusals` (the time, and a fingerprint of what was said); where it
+//! cannot be, a run without a terminal says them in the first minute of each hour.
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -46,11 +47,27 @@ pub fn due(raw_dir: &Path, fingerprint: u64, now: DateTime<Utc>) -> bool {
     }
 }
 
-/// Notes that a run at `now` said the refusals of `fingerprint`. A note that cannot be
-/// written (a full disk, a folder not made yet) only has the next run say them again.
-pub fn noted(raw_dir: &Path, fingerprint: u64, now: DateTime<Utc>) {
+/// Notes that a run at `now` said the refusals of `fingerprint`, the raw folder made if it is
+/// not yet (a first configuration whose every table is refused lands nothing), the note
+/// replaced by a rename (one another user left is replaced all the same); false when it cannot
+/// be written (a full disk, a folder of another user's).
+pub fn noted(raw_dir: &Path, fingerprint: u64, now: DateTime<Utc>) -> bool {
+    let note = releve::rawfile::refusals_said(raw_dir);
+    let part = raw_dir.join(format!(".collector-refusals.{}.tmp", std::process::id()));
     let text = format!("{} {fingerprint:016x}\n", now.to_rfc3339());
-    let _ = std::fs::write(releve::rawfile::refusals_said(raw_dir), text);
+    let written = std::fs::create_dir_all(raw_dir)
+        .and_then(|()| std::fs::write(&part, text))
+        .and_then(|()| std::fs::rename(&part, &note));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    written.is_ok()
+}
+
+/// Forgets what was said: a run finding nothing refused, so that a refusal coming back (a
+/// table broken again) is said at once.
+pub fn cleared(raw_dir: &Path) {
+    let _ = std::fs::remove_file(releve::rawfile::refusals_said(raw_dir));
 }
 
 #[cfg(test)]
