@@ -69,7 +69,7 @@ case "$home" in
 esac
 # shellcheck disable=SC2086 # CRONTAB may carry arguments, e.g. `sudo crontab -u releve`.
 if ! command -v ${crontab_cmd%% *} >/dev/null 2>&1; then
-    echo "install-cron.sh: \`${crontab_cmd%% *}\` not found: install cron (sudo apt-get install cron; dnf install cronie), set CRONTAB, or run the jobs from systemd timers instead (deploy/systemd/, see the README)" >&2
+    echo "install-cron.sh: \`${crontab_cmd%% *}\` not found: install cron (sudo apt-get install cron; dnf install cronie), set CRONTAB, or run the jobs from systemd timers instead (scripts/install-systemd.sh)" >&2
     exit 1
 fi
 

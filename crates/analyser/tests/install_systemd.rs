@@ -1,0 +1,404 @@
+//! The systemd user units of `deploy/systemd/` and `scripts/install-systemd.sh`, for a machine
+//! without cron: the units run the crontab's commands at its hours, the collector's runs
+//! overlapping; the installer writes them with the checkout's path, which systemd reads whole,
+//! refuses a path they cannot carry, and starts the timers (against a stand-in `systemctl`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `OnCalendar=` of a crontab line's minute and hour fields: `15` and `4-23` read
+/// `*-*-* 04..23:15:00`.
+fn on_calendar(minute: &str, hour: &str) -> String {
+    let field = |field: &str| match field {
+        "*" => "*".to_owned(),
+        range => range
+            .split('-')
+            .map(|n| format!("{:02}", n.parse::<u32>().expect("a number")))
+            .collect::<Vec<_>>()
+            .join(".."),
+    };
+    format!("*-*-* {}:{}:00", field(hour), field(minute))
+}
+
+/// The value of `key=` in a unit file of `deploy/systemd/`.
+fn unit_value(unit: &str, key: &str) -> String {
+    let path = testkit::workspace_root().join("deploy/systemd").join(unit);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{unit}: {err}"));
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{key}=")))
+        .unwrap_or_else(|| panic!("{unit} has no {key}="))
+        .to_owned()
+}
+
+/// The systemd user units run each crontab line's command at its hours: the collector each
+/// minute through a transient unit of its own (so its runs overlap), the summariser at :05, each
+/// report job with its period and `--if-missing`, status at the alert line's :20.
+#[test]
+fn systemd_units_run_the_crontab_s_commands_at_its_hours() {
+    let crontab =
+        std::fs::read_to_string(testkit::workspace_root().join("crontab")).expect("crontab");
+    let mut checked = 0;
+    for line in crontab.lines() {
+        let line = line.strip_prefix("# ").unwrap_or(line);
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 6 || !fields[0].chars().all(|c| c == '*' || c.is_ascii_digit()) {
+            continue;
+        }
+        let command = fields[5..].join(" ");
+        let (timer, service, runs) = if command.contains("target/release/collector") {
+            (
+                "releve-collector.timer",
+                "releve-collector.service".to_owned(),
+                "target/release/collector".to_owned(),
+            )
+        } else if command.contains("target/release/summariser") {
+            (
+                "releve-summariser.timer",
+                "releve-summariser.service".to_owned(),
+                "target/release/summariser".to_owned(),
+            )
+        } else if command.contains("analyser status") {
+            (
+                "releve-status.timer",
+                "releve-status.service".to_owned(),
+                "target/release/analyser status".to_owned(),
+            )
+        } else {
+            let period = ["day", "week", "month"]
+                .into_iter()
+                .find(|period| command.contains(&format!("--period {period} ")))
+                .unwrap_or_else(|| panic!("a crontab line of no known job: {line}"));
+            assert!(
+                command.contains(&format!(
+                    "analyser --raw-dir raw --period {period} --if-missing"
+                )),
+                "{line}"
+            );
+            let timer = match period {
+                "day" => "releve-report-day.timer",
+                "week" => "releve-report-week.timer",
+                _ => "releve-report-month.timer",
+            };
+            assert_eq!(
+                unit_value(timer, "Unit"),
+                format!("releve-report@{period}.service")
+            );
+            (
+                timer,
+                "releve-report@.service".to_owned(),
+                "target/release/analyser --raw-dir raw --period %i --if-missing".to_owned(),
+            )
+        };
+        assert_eq!(
+            unit_value(timer, "OnCalendar"),
+            on_calendar(fields[0], fields[1]),
+            "{timer} at the hours of: {line}"
+        );
+        let exec = unit_value(&service, "ExecStart").replace('"', "");
+        assert!(
+            exec.ends_with(&format!("@RELEVE_HOME@/{runs}")),
+            "{service}: {exec}"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 6,
+        "collector, summariser, three reports and status"
+    );
+    let collector = unit_value("releve-collector.service", "ExecStart");
+    assert!(
+        collector.starts_with("/usr/bin/systemd-run --user --no-block"),
+        "each collector run a transient unit of its own, so runs overlap: {collector}"
+    );
+}
+
+/// A machine with no cron (Arch, Fedora and hosting images without cronie, a Debian cloud
+/// image) runs relevé from systemd timers: a `.service` and `.timer` per crontab line. The
+/// README and `deploy/` give set-ups for cron and Kubernetes only; translated line by line, the
+/// collector's minutely timer never starts its service while the one before still runs, so
+/// the collector's runs never overlap, unlike cron's line (no `flock` "so a four-minute France
+/// Travail day does not hold back the minute sources", README's Locks) and the Kubernetes
+/// CronJob (`concurrencyPolicy: Allow`, tested above). A daily source whose API hangs holds a
+/// run 2 min 37 s (5 attempts of 30 s, retried every 15 minutes while it fails), France Travail's
+/// nightly day minutes: every `1m` source misses those minutes, which the reports count as
+/// collections missed ("no run … was the collector stopped?"), with nothing in the journal.
+/// The README should say how to run the stages under systemd (and the collector so that its
+/// runs overlap), as it does for Kubernetes.
+#[test]
+fn the_readme_says_how_to_run_the_stages_from_systemd_timers_with_the_collector_s_runs_overlapping()
+{
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let heading = |line: &str| {
+        ["## ", "### ", "#### "]
+            .iter()
+            .any(|marks| line.starts_with(marks))
+    };
+    let lines: Vec<&str> = readme.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| heading(line) && line.to_lowercase().contains("systemd"))
+        .unwrap_or_else(|| {
+            panic!(
+                "the README has no section on running relevé from systemd timers (it names \
+                 systemd only for WSL's cron); a unit per crontab line serialises the \
+                 collector's runs, and a long run then loses every minute source's collections"
+            )
+        });
+    let end = lines[start + 1..]
+        .iter()
+        .position(|line| line.starts_with("## ") || line.starts_with("### "))
+        .map_or(lines.len(), |at| start + 1 + at);
+    let section = lines[start..end].join("\n");
+    let lower = section.to_lowercase();
+    assert!(
+        lower.contains("ontimer") || lower.contains("oncalendar"),
+        "the README's systemd section gives no timer: {section}"
+    );
+    assert!(
+        lower.contains("overlap"),
+        "the README's systemd section does not say how the collector's runs overlap, as \
+         cron's and the Kubernetes CronJob's do: {section}"
+    );
+}
+
+/// The value of `key=` in a unit file of `deploy/systemd/`, `None` when it has none.
+fn unit_value_if_any(unit: &str, key: &str) -> Option<String> {
+    let path = testkit::workspace_root().join("deploy/systemd").join(unit);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{unit}: {err}"));
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{key}=")))
+        .map(str::to_owned)
+}
+
+/// `releve-report@.service` sends stdout (the report's path) to `/dev/null`, as the crontab's
+/// `>/dev/null` does, but sets no `StandardError=`: its default, `inherit`, duplicates the
+/// descriptor of standard output for standard error (systemd.exec(5)), so the analyser's whole
+/// log (its `tracing` lines go to stderr: "Wrote the report", "left as it is", every failure
+/// line and its exit reason) goes to `/dev/null` too. `journalctl --user -t releve-report-day`,
+/// which the README and the unit's comment point to, shows nothing; a report job failing every
+/// hour (MongoDB down, a full disk) says why nowhere. The crontab keeps stderr (`2>&1` into
+/// logs/analyser.log).
+#[test]
+fn a_report_job_run_by_systemd_keeps_its_log_lines_in_the_journal() {
+    let unit = "releve-report@.service";
+    let stdout = unit_value_if_any(unit, "StandardOutput");
+    let stderr = unit_value_if_any(unit, "StandardError");
+    if stdout.as_deref() == Some("null") {
+        assert!(
+            matches!(stderr.as_deref(), Some(to) if to != "inherit" && to != "null"),
+            "{unit}: StandardOutput=null with StandardError={stderr:?}: stderr inherits stdout's \
+             /dev/null, so the analyser's log lines (stderr) never reach the journal \
+             (`journalctl --user -t releve-report-day` is empty); it needs StandardError=journal"
+        );
+    }
+}
+
+/// `releve-collector.service` passes `--working-directory=` to `systemd-run`, an option added
+/// in systemd 240 (systemd-run(1): "Added in version 240"). RHEL 8 and its rebuilds (Rocky,
+/// Alma: systemd 239) and Ubuntu 18.04 (237) refuse it ("unrecognized option"), so each minute's
+/// service fails before starting the collector: nothing is collected, and the journal holds
+/// only systemd-run's usage error. `--property=WorkingDirectory=…` (a transient property
+/// systemd-run accepted long before) works on every version; the other units use
+/// `WorkingDirectory=` itself.
+#[test]
+fn the_collector_unit_starts_its_runs_on_a_systemd_older_than_240() {
+    let exec = unit_value("releve-collector.service", "ExecStart");
+    assert!(
+        !exec
+            .split_whitespace()
+            .any(|word| word.starts_with("--working-directory")
+                || word == "-d"
+                || word == "--same-dir"),
+        "releve-collector.service: systemd-run's --working-directory= is refused by systemd \
+         before 240 (RHEL 8: 239), failing every minute's run: {exec}"
+    );
+}
+
+/// Splits a unit file's command line as systemd does (systemd.service(5), "Command lines"):
+/// words separated by blanks, a word in double or single quotes kept whole, `\` escaping the
+/// next character.
+fn systemd_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else {
+            return words;
+        };
+        let mut word = String::new();
+        if first == '"' || first == '\'' {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => word.extend(chars.next()),
+                    c if c == first => break,
+                    c => word.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                chars.next();
+                if c == '\\' {
+                    word.extend(chars.next());
+                } else {
+                    word.push(c);
+                }
+            }
+        }
+        words.push(word);
+    }
+}
+
+/// A copy of the checkout's units and installer at `checkout`, a stand-in `systemctl` that
+/// notes its arguments, and a home for the units: the installer run there with `--no-build`
+/// (and `extra`), its output and the stand-in's calls.
+fn install_systemd(checkout: &Path, extra: &[&str]) -> (Output, PathBuf, String) {
+    let units_home = checkout.parent().expect("a parent").join("config");
+    let bin = checkout.parent().expect("a parent").join("bin");
+    {
+        let _writing = common::writing_or_forking();
+        for folder in ["deploy/systemd", "scripts", "target/release"] {
+            std::fs::create_dir_all(checkout.join(folder)).expect("make folders");
+        }
+        std::fs::create_dir_all(&bin).expect("bin/");
+        for entry in std::fs::read_dir(testkit::workspace_root().join("deploy/systemd"))
+            .expect("deploy/systemd/")
+        {
+            let entry = entry.expect("a unit");
+            std::fs::copy(
+                entry.path(),
+                checkout.join("deploy/systemd").join(entry.file_name()),
+            )
+            .expect("copy a unit");
+        }
+        std::fs::copy(
+            testkit::workspace_root().join("scripts/install-systemd.sh"),
+            checkout.join("scripts/install-systemd.sh"),
+        )
+        .expect("copy the installer");
+        for stage in ["collector", "summariser", "analyser"] {
+            common::write_executable(&checkout.join("target/release").join(stage), "#!/bin/sh\n");
+        }
+        common::write_executable(
+            &bin.join("systemctl"),
+            &format!("#!/bin/sh\necho \"$*\" >>'{}/calls'\n", bin.display()),
+        );
+    }
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .arg(checkout.join("scripts/install-systemd.sh"))
+            .arg("--no-build")
+            .args(extra)
+            .env("SYSTEMCTL", bin.join("systemctl"))
+            .env("XDG_CONFIG_HOME", &units_home)
+            .output()
+            .expect("run install-systemd.sh")
+    };
+    let calls = std::fs::read_to_string(bin.join("calls")).unwrap_or_default();
+    (output, units_home.join("systemd/user"), calls)
+}
+
+/// A checkout in `~/My Projects/releve`: the installer writes units whose commands systemd
+/// reads whole (unquoted, it would split them at the blank and run `/home/u/My`, status
+/// 203/EXEC, every stage failing each time its timer fires), reloads the manager and starts
+/// the six timers.
+#[test]
+fn the_installer_writes_units_that_run_the_binaries_of_a_checkout_whose_path_holds_a_blank() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("My Projects").join("releve");
+    let (output, units, calls) = install_systemd(&checkout, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let checkout = checkout.canonicalize().expect("checkout path");
+    for (unit, stage) in [
+        ("releve-collector.service", "collector"),
+        ("releve-summariser.service", "summariser"),
+        ("releve-report@.service", "analyser"),
+        ("releve-status.service", "analyser"),
+    ] {
+        let text =
+            std::fs::read_to_string(units.join(unit)).unwrap_or_else(|err| panic!("{unit}: {err}"));
+        let exec = text
+            .lines()
+            .find_map(|line| line.strip_prefix("ExecStart="))
+            .unwrap_or_else(|| panic!("{unit} has no ExecStart="));
+        let words = systemd_words(exec);
+        let binary = checkout.join("target/release").join(stage);
+        assert!(
+            words
+                .iter()
+                .any(|word| *word == binary.display().to_string()),
+            "{unit}: systemd reads its ExecStart as {words:?}, which never names {}",
+            binary.display()
+        );
+    }
+    assert!(calls.contains("--user daemon-reload"), "{calls}");
+    let enabled = calls
+        .lines()
+        .find(|call| call.starts_with("--user enable --now"))
+        .unwrap_or_else(|| panic!("no timer started: {calls}"));
+    assert_eq!(
+        enabled
+            .split_whitespace()
+            .filter(|word| word.ends_with(".timer"))
+            .count(),
+        6
+    );
+}
+
+/// A checkout under `~/R&D/`: sed would read `&` in the path as the text it matched, writing
+/// `~/R@RELEVE_HOME@D/…` into every unit, and every stage would fail. The installer refuses the
+/// path in one line, writing no unit.
+#[test]
+fn the_installer_refuses_a_checkout_path_the_units_cannot_carry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("R&D").join("releve");
+    let (output, units, calls) = install_systemd(&checkout, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("move the checkout") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert!(!units.exists() && calls.is_empty(), "{calls}");
+}
+
+/// `--uninstall` stops the timers and removes the units it wrote, and only them.
+#[test]
+fn uninstalling_stops_the_timers_and_removes_the_units() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("releve");
+    let (installed, units, _) = install_systemd(&checkout, &[]);
+    assert!(installed.status.success());
+    std::fs::write(units.join("mine.timer"), "[Timer]\n").expect("a unit of the user's");
+    let (output, _, calls) = install_systemd(&checkout, &["--uninstall"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        calls.contains("--user disable --now releve-collector.timer"),
+        "{calls}"
+    );
+    let left: Vec<String> = std::fs::read_dir(&units)
+        .expect("the units' folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(left, ["mine.timer"]);
+}
