@@ -272,10 +272,12 @@ fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
         Ok(_) => {}
     }
     if let Err(err) = rustix::fs::access(&folder, rustix::fs::Access::WRITE_OK) {
+        let err = std::io::Error::from(err);
         return Some(format!(
-            "cannot write in {}: {}; check its owner (a collector run by hand with sudo?)",
+            "cannot write in {}: {err}; {}",
             folder.display(),
-            std::io::Error::from(err)
+            releve::disk_fault::advice(&err)
+                .unwrap_or("check its owner (a collector run by hand with sudo?)")
         ));
     }
     let lock = releve::rawfile::source_lock(raw_dir, source);

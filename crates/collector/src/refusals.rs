@@ -42,7 +42,14 @@ pub fn due(raw_dir: &Path, fingerprint: u64, now: DateTime<Utc>) -> bool {
         .next()
         .and_then(|said| u64::from_str_radix(said, 16).ok());
     match (said_at, said) {
-        (Some(at), Some(said)) => said != fingerprint || now < at || now - at >= SAID_FOR,
+        // By the runs' minutes: cron's run of the hour after is due, whatever its seconds.
+        (Some(at), Some(said)) => {
+            let (at, now) = (
+                releve::config::run_minute(at),
+                releve::config::run_minute(now),
+            );
+            said != fingerprint || now < at || now - at >= SAID_FOR
+        }
         _ => true,
     }
 }
@@ -88,6 +95,8 @@ mod tests {
         assert!(!due(dir.path(), 7, at(1)), "said a minute ago");
         assert!(!due(dir.path(), 7, at(59)));
         assert!(due(dir.path(), 7, at(60)), "an hour after");
+        let cron_an_hour_after = at(60) - TimeDelta::milliseconds(300);
+        assert!(due(dir.path(), 7, cron_an_hour_after), "its seconds aside");
         assert!(due(dir.path(), 8, at(1)), "changed since");
         assert!(due(dir.path(), 7, at(-5)), "a clock set back");
     }

@@ -17,8 +17,9 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Days, DurationRound, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use releve::Source;
+use releve::config::CRON_EARLY;
 use releve::metrics::LONGEST_PAUSE;
 
 use crate::state::SourceState;
@@ -36,13 +37,6 @@ pub enum Due {
 
 /// The longest wait after a failed run.
 const RETRY_AFTER_FAILURE: TimeDelta = TimeDelta::minutes(15);
-
-/// How early a run may start and still find due what is due on the minute: cron's clock a
-/// moment ahead of the one the collector reads (a Kubernetes CronJob's controller and its
-/// node, a clock slewed back). Two runs in a minute stay apart unless the first began in its
-/// last two seconds. Not for a day's start: a run begun before midnight is the day before's,
-/// for the collector and the reports alike; nor for the end of a wait the API asked for.
-const CRON_EARLY: TimeDelta = TimeDelta::seconds(2);
 
 /// When the retries of a run scheduled from `scheduled_from` end: its interval later, or,
 /// after `failures_in_a_row` failed runs before it, the backoff after one more failure when that
@@ -136,7 +130,7 @@ pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>>
 fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     state.last_error.as_ref()?;
     let attempt = state.last_attempt?;
-    let backoff = minute_of(attempt) + backoff(source, state.failures_in_a_row);
+    let backoff = releve::config::run_minute(attempt) + backoff(source, state.failures_in_a_row);
     Some(api_pause(state).map_or(backoff, |pause| pause.max(backoff)))
 }
 
@@ -150,7 +144,10 @@ fn api_pause(state: &SourceState) -> Option<DateTime<Utc>> {
         .map(|until| until.min(attempt + LONGEST_PAUSE))
 }
 
-/// Decides whether `source` is due at `now`.
+/// Decides whether `source` is due at `now`: what is due on the minute is due from
+/// [`CRON_EARLY`] before it (two runs in a minute stay apart unless the first began in its
+/// last two seconds), but for a day's start (a run begun before midnight is the day before's,
+/// for the collector and the reports alike) and the end of a wait the API asked for.
 pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<Utc>) -> Due {
     if let Some(retry) = retry_from(source, state) {
         // Cron's early start is the schedule's margin, not the API's: a wait it asked for is
@@ -183,21 +180,11 @@ pub fn due(source: &Source, state: &SourceState, day: NaiveDate, now: DateTime<U
 /// later, from the start of a day in the reports' zone for whole days (see
 /// [`releve::config::Every::due_after`]), so that each of their days holds a daily run once.
 fn next_interval(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
-    let started = state.last_success_started?;
-    let placed = match source.every.whole_days() {
-        Some(_) => started,
-        None => started + CRON_EARLY,
-    };
-    Some(source.every.due_after(placed, source.days_in))
-}
-
-/// The start of the minute `time` falls in: the schedule counts a run from its minute, whether
-/// cron started it a moment late or it was run by hand; one begun [`CRON_EARLY`] before a
-/// minute is that minute's (cron's clock a moment ahead: counted from the minute before, each
-/// next run would come a minute early).
-fn minute_of(time: DateTime<Utc>) -> DateTime<Utc> {
-    let time = time + CRON_EARLY;
-    time.duration_trunc(TimeDelta::minutes(1)).unwrap_or(time)
+    Some(
+        source
+            .every
+            .due_after(state.last_success_started?, source.days_in),
+    )
 }
 
 #[cfg(test)]
@@ -276,19 +263,6 @@ mod tests {
         );
     }
 
-    /// `collector --source daily --force` run by hand at 10:00 in Paris, the daily source
-    /// having landed at midnight: should the run fail, the source is next due at the next
-    /// midnight (its interval from its last success), yet its retries end 14.5 minutes after
-    /// it began, and the failure line says "not tried again, as the source's next run is due
-    /// before another attempt could end; that run will try again" — a run 14 hours later. The
-    /// commit meant retries not to be cut "for a run that will not come".
-    /// Cron a second ahead of this machine's clock (the README: "due at 10:01 (from 10:00:58
-    /// on this machine's clock, should cron's run a moment ahead of it)"), a `5m` source: cron's
-    /// 08:00 run, read as 07:59:59, collects it, counted from the minute 07:59, so cron's 08:04,
-    /// read as 08:03:59, finds it due (two seconds early) and collects it again, and so on: the
-    /// source is collected every 4 minutes, not 5 (an hourly one every 59 minutes), its API
-    /// called 15 times an hour rather than 12, and the report reading 360 landed of 288
-    /// expected a day. Each run should stay `every` apart on cron's clock.
     /// Cron a moment and a half ahead of this machine's clock (each run begins at xx:58.5), a
     /// `5m` source: the API answers cron's 10:00 run, begun at 09:59:58.5, with a 429 and
     /// `Retry-After: 300`, a wait past 120 s, so the run fails and the source rests until
@@ -324,6 +298,13 @@ mod tests {
         );
     }
 
+    /// Cron a second ahead of this machine's clock (the README: "due at 10:01 (from 10:00:58
+    /// on this machine's clock, should cron's run a moment ahead of it)"), a `5m` source: cron's
+    /// 08:00 run, read as 07:59:59, collects it, counted from the minute 07:59, so cron's 08:04,
+    /// read as 08:03:59, finds it due (two seconds early) and collects it again, and so on: the
+    /// source is collected every 4 minutes, not 5 (an hourly one every 59 minutes), its API
+    /// called 15 times an hour rather than 12, and the report reading 360 landed of 288
+    /// expected a day. Each run should stay `every` apart on cron's clock.
     #[test]
     fn a_five_minute_source_is_collected_every_five_minutes_when_cron_runs_a_moment_ahead() {
         let quakes = source("5m");
@@ -349,6 +330,12 @@ mod tests {
         );
     }
 
+    /// `collector --source daily --force` run by hand at 10:00 in Paris, the daily source
+    /// having landed at midnight: should the run fail, the source is next due at the next
+    /// midnight (its interval from its last success), yet its retries end 14.5 minutes after
+    /// it began, and the failure line says "not tried again, as the source's next run is due
+    /// before another attempt could end; that run will try again" — a run 14 hours later. The
+    /// commit meant retries not to be cut "for a run that will not come".
     #[test]
     fn a_forced_run_of_a_daily_source_keeps_its_retries_until_its_next_run_is_due() {
         let daily = source("1d");

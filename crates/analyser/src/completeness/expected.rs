@@ -251,13 +251,10 @@ fn stretches(
     stretches
 }
 
-/// The start of the minute a run started at `at` is counted from, as the collector counts it:
-/// the one it began in, or the next when it began in its last two seconds (cron a moment
-/// ahead of the machine's clock).
+/// The minute a run started at `at` is counted from, as the collector counts it (see
+/// [`releve::config::run_minute`]).
 pub(crate) fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
-    use chrono::DurationRound as _;
-    let at = at + Duration::seconds(2);
-    at.duration_trunc(Duration::minutes(1)).unwrap_or(at)
+    releve::config::run_minute(at)
 }
 
 /// The runs that tell which collections of the period's own stretch (from its start, at one

@@ -11,6 +11,22 @@ use serde::Deserialize;
 const SECONDS_PER_DAY: u64 = 24 * 60 * 60;
 
 /// A collection interval or timeout as written in `sources.toml`.
+/// How early a run may start and still be its cron minute's: cron's clock a moment ahead of
+/// the one the collector reads (a Kubernetes CronJob's controller and its node, a clock slewed
+/// back).
+pub const CRON_EARLY: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
+/// The minute a run that started at `started` is counted from, by the collector's schedule
+/// and the reports alike: the one it began in, or the next when it began in that minute's last
+/// [`CRON_EARLY`] (counted from the minute before, each next run of cron's a moment ahead
+/// would come a minute early: a `5m` source every 4 minutes).
+pub fn run_minute(started: DateTime<Utc>) -> DateTime<Utc> {
+    let placed = started + CRON_EARLY;
+    placed
+        .duration_trunc(chrono::TimeDelta::minutes(1))
+        .unwrap_or(placed)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(try_from = "String")]
 pub struct Every(Duration);
@@ -41,15 +57,19 @@ impl Every {
     }
 
     /// When a source is next due after a run that started at `started`: the interval after
-    /// the start of that run's minute, or for whole days, the start of the day that many days
-    /// after its day on `zone`'s clock (see `after`). Cron starts the collector on the
-    /// minute, so the schedule counts in minutes: a `1m` source is never skipped for a second
-    /// of jitter, and one first run by hand at 10:00:11 is due at cron's 10:01. The collector's
-    /// schedule and the reports' expected collections both count by it.
+    /// that run's minute ([`run_minute`]), or for whole days, the start of the day that many
+    /// days after its day on `zone`'s clock (see `after`; a run begun before midnight is the
+    /// day before's). Cron starts the collector on the minute, so the schedule counts in
+    /// minutes: a `1m` source is never skipped for a second of jitter, and one first run by
+    /// hand at 10:00:11 is due at cron's 10:01. The collector's schedule and the reports'
+    /// expected collections both count by it.
     pub fn due_after(self, started: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
-        let minute = started
-            .duration_trunc(chrono::TimeDelta::minutes(1))
-            .unwrap_or(started);
+        let minute = match self.whole_days() {
+            Some(_) => started
+                .duration_trunc(chrono::TimeDelta::minutes(1))
+                .unwrap_or(started),
+            None => run_minute(started),
+        };
         self.after(minute, zone)
     }
 

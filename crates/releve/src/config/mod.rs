@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-pub use every::Every;
+pub use every::{CRON_EARLY, Every, run_minute};
 pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind, names_utc};
 pub use offer_filters::{OfferFilter, OfferFilters};
 pub use source_table::closest;
