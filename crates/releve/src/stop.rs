@@ -43,8 +43,9 @@ pub fn listen() {
 /// set, stays for the process's life, and the signal then only comes to it. Called first
 /// thing, before a stage says or writes anything.
 pub fn file_size_limit_as_error() {
+    // The handler only has to be there (the flag it sets is never read); where it cannot be
+    // set, the signal kills the stage, as it would have.
     let came = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    // Where it cannot be set, the signal kills the stage, as it would have.
     let _ = signal_hook::flag::register(libc::SIGXFSZ, came);
 }
 

@@ -73,8 +73,8 @@ fn through_link(path: &Path) -> std::io::Result<PathBuf> {
     )))
 }
 
-/// A writer counting the bytes its inner one took: whether standard output holds any of an
-/// export that failed.
+/// A writer counting the bytes its inner one took: whether any of an export that failed went
+/// past its own buffer to standard output (whose own line buffer may still hold the last).
 pub(super) struct Counted<W> {
     inner: W,
     /// Bytes written through.
