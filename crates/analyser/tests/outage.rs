@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use common::golden;
 use mongodb::bson::Document;
 use releve::store;
@@ -93,25 +93,10 @@ async fn day_cover(name: &str, runs: &[releve::RunMetrics]) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_day_inside_an_outage_every_source_shared_does_not_name_each_source_short() {
     let start = golden::day_start();
-    let mut runs = Vec::new();
-    let mut at = start - Duration::days(3);
-    while at < start + Duration::days(3) {
-        let down = at >= start - Duration::days(2) && at < start + Duration::days(2);
-        for source in ["meteo", "station"] {
-            let error = down.then_some(MAINTENANCE);
-            runs.push(golden::run(source, at, u64::from(!down), None, error));
-        }
-        at += Duration::minutes(15);
-    }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    let runs = quarter_hours_failing(
+        (start - Duration::days(3), start + Duration::days(3)),
+        (start - Duration::days(2), start + Duration::days(2)),
+    );
     let cover = day_cover("outagewholeday", &runs).await;
     assert!(
         cover.contains("Every source's collections failed at once"),
@@ -123,23 +108,15 @@ async fn a_day_inside_an_outage_every_source_shared_does_not_name_each_source_sh
     );
 }
 
-/// The portal went down at 00:10 on the golden day, for three days: both sources landed their
-/// 00:00 collection and every run from 00:15 on failed, each meeting the same maintenance page.
-/// The cover says every source's collections failed at once, and the README says those
-/// collections "are not counted against a source there, nor among those it was expected to
-/// make": of the 96 due, the 95 from 00:15 are the machine's network's (or the API's they all
-/// call), and each source landed the one left. Yet the next red line names both sources as
-/// having "missed a tenth or more of the collections expected" ("meteo (1 landed of 96
-/// expected)"): a stretch begun at a failed run is counted "strictly within" it, as one begun
-/// at a run that landed, so the failed 00:15 collection is left to each source, the whole of
-/// the day's shortfall. The day report of an outage's first day says it, unlike the days after.
-#[tokio::test(flavor = "multi_thread")]
-async fn the_day_an_outage_every_source_shared_began_at_00_10_does_not_name_each_source_short() {
-    let start = golden::day_start();
+/// Both sources' runs every 15 minutes through `(from, until)`, each failing on the portal's
+/// maintenance page within `(down, up)`, and a landing of each a minute ago.
+fn quarter_hours_failing(
+    (from, until): (DateTime<Utc>, DateTime<Utc>),
+    (down, up): (DateTime<Utc>, DateTime<Utc>),
+) -> Vec<releve::RunMetrics> {
     let mut runs = Vec::new();
-    let mut at = start - Duration::days(1);
-    let (down, up) = (start + Duration::minutes(10), start + Duration::days(3));
-    while at < start + Duration::days(4) {
+    let mut at = from;
+    while at < until {
         let failed = at >= down && at < up;
         for source in ["meteo", "station"] {
             let error = failed.then_some(MAINTENANCE);
@@ -156,6 +133,26 @@ async fn the_day_an_outage_every_source_shared_began_at_00_10_does_not_name_each
             None,
         ));
     }
+    runs
+}
+
+/// The portal went down at 00:10 on the golden day, for three days: both sources landed their
+/// 00:00 collection and every run from 00:15 on failed, each meeting the same maintenance page.
+/// The cover says every source's collections failed at once, and the README says those
+/// collections "are not counted against a source there, nor among those it was expected to
+/// make": of the 96 due, the 95 from 00:15 are the machine's network's (or the API's they all
+/// call), and each source landed the one left. Yet the next red line names both sources as
+/// having "missed a tenth or more of the collections expected" ("meteo (1 landed of 96
+/// expected)"): a stretch begun at a failed run is counted "strictly within" it, as one begun
+/// at a run that landed, so the failed 00:15 collection is left to each source, the whole of
+/// the day's shortfall. The day report of an outage's first day says it, unlike the days after.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_an_outage_every_source_shared_began_at_00_10_does_not_name_each_source_short() {
+    let start = golden::day_start();
+    let runs = quarter_hours_failing(
+        (start - Duration::days(1), start + Duration::days(4)),
+        (start + Duration::minutes(10), start + Duration::days(3)),
+    );
     let cover = day_cover("outagefrom0010", &runs).await;
     assert!(
         cover.contains("Every source's collections failed at once"),

@@ -42,6 +42,14 @@ fn as_a_service(folder: &Path) -> Output {
         .expect("run the collector")
 }
 
+/// A `quakes` source fed from `url`, and a table `tidal` refused (its `kind` misspelt).
+fn quakes_beside_a_refused_table(url: &str) -> String {
+    format!(
+        "{}\n[[source]]\nname = \"tidal\"\nkind = \"http_jsn\"\nurl = \"{url}/feed\"\nevery = \"1m\"\n",
+        usgs_source("quakes", &format!("{url}/feed"), "")
+    )
+}
+
 /// A `[[source]]` table the configuration refuses (its `kind` misspelt) beside one that runs,
 /// a systemd timer's service run every minute: the collector collects the other, and each run
 /// exits 1 only with a line naming the refused table (a unit marked failed, its `OnFailure=`
@@ -50,12 +58,7 @@ fn as_a_service(folder: &Path) -> Output {
 #[test]
 fn a_service_run_that_exits_1_for_a_refused_table_says_why_in_its_journal() {
     let (server, _calls) = numbered_feed(|_| async { usgs_body(1) });
-    let config = format!(
-        "{}\n[[source]]\nname = \"tidal\"\nkind = \"http_jsn\"\nurl = \"{}/feed\"\nevery = \"1m\"\n",
-        usgs_source("quakes", &format!("{}/feed", server.url()), ""),
-        server.url()
-    );
-    let site = Site::new(&config);
+    let site = Site::new(&quakes_beside_a_refused_table(&server.url()));
     out_of_the_first_minute();
     for run in 0..2 {
         let output = as_a_service(site.dir.path());
@@ -83,12 +86,7 @@ fn a_service_run_that_exits_1_for_a_refused_table_says_why_in_its_journal() {
 #[test]
 fn a_ci_run_without_a_terminal_fails_for_a_refused_table_whatever_the_minute() {
     let (server, _calls) = numbered_feed(|_| async { usgs_body(1) });
-    let config = format!(
-        "{}\n[[source]]\nname = \"tidal\"\nkind = \"http_jsn\"\nurl = \"{}/feed\"\nevery = \"1m\"\n",
-        usgs_source("quakes", &format!("{}/feed", server.url()), ""),
-        server.url()
-    );
-    let site = Site::new(&config);
+    let site = Site::new(&quakes_beside_a_refused_table(&server.url()));
     out_of_the_first_minute();
     // A CI runner's step: its output piped to the job's log, no terminal.
     let output = Command::new(env!("CARGO_BIN_EXE_collector"))
@@ -213,12 +211,7 @@ fn a_refusals_note_root_left_does_not_have_every_minute_say_the_refused_table() 
         "this test needs root: it leaves root's raw/.collector-refusals in nobody's raw folder"
     );
     let (server, _calls) = numbered_feed(|_| async { usgs_body(1) });
-    let config = format!(
-        "{}\n[[source]]\nname = \"tidal\"\nkind = \"http_jsn\"\nurl = \"{}/feed\"\nevery = \"1m\"\n",
-        usgs_source("quakes", &format!("{}/feed", server.url()), ""),
-        server.url()
-    );
-    let site = Site::new(&config);
+    let site = Site::new(&quakes_beside_a_refused_table(&server.url()));
     std::fs::create_dir_all(site.raw()).expect("raw/");
     let note = site.raw().join(".collector-refusals");
     // Root's last run said them two hours ago.
