@@ -29,7 +29,7 @@ case "${1-}" in
     ;;
 esac
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+CDPATH= cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 home="$(pwd)"
 demo="$home/.demo"
 

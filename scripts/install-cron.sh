@@ -55,7 +55,7 @@ if [ "$mailto_given" = yes ]; then
     fi
 fi
 
-home=$(cd "$(dirname "$0")/.." && pwd -P)
+home=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P)
 crontab_cmd=${CRONTAB:-crontab}
 template="$home/crontab"
 

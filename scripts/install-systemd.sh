@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-home=$(cd "$(dirname "$0")/.." && pwd -P)
+home=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd -P)
 systemctl_cmd=${SYSTEMCTL:-systemctl}
 units_dir="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
 timers="releve-collector.timer releve-summariser.timer releve-report-day.timer releve-report-week.timer releve-report-month.timer releve-status.timer"
@@ -44,6 +44,17 @@ esac
 if ! command -v "$systemctl_cmd" >/dev/null 2>&1; then
     echo "install-systemd.sh: \`$systemctl_cmd\` not found: this machine has no systemd; use scripts/install-cron.sh" >&2
     exit 1
+fi
+# Before anything is built or written: a login by `su` or `sudo -u`, or ssh without a session,
+# has no user service manager to reach.
+if ! "$systemctl_cmd" --user show-environment >/dev/null 2>&1; then
+    echo "install-systemd.sh: \`systemctl --user\` cannot reach $(id -un)'s service manager (a login by su or sudo -u, or ssh without a session?): log in as $(id -un) directly, or run \`sudo loginctl enable-linger $(id -un)\` and \`export XDG_RUNTIME_DIR=/run/user/$(id -u)\`, then run this again" >&2
+    exit 1
+fi
+# `sudo scripts/install-systemd.sh` installs root's units, running every stage as root.
+if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] &&
+    [ "$(stat -c %U "$home" 2>/dev/null)" = "$SUDO_USER" ]; then
+    echo "install-systemd.sh: warning: run with sudo, this installs the units for root, not $SUDO_USER: every stage would run as root and leave root's files in $SUDO_USER's checkout; run it without sudo to run them as $SUDO_USER" >&2
 fi
 
 if [ "$action" = uninstall ]; then
@@ -63,7 +74,12 @@ if [ "$build" = yes ]; then
     need_c_compiler
     "$systemctl_cmd" --user stop releve-summariser.timer releve-summariser.service 2>/dev/null || true
     echo "Building the release binaries (cargo build --release --locked -p collector -p summariser -p analyser)..." >&2
-    (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --locked -p collector -p summariser -p analyser)
+    if ! (cd "$home" && CARGO_TARGET_DIR="$home/target" cargo build --release --locked -p collector -p summariser -p analyser); then
+        # The binaries before the build, whole or not at all replaced: the summariser goes on.
+        "$systemctl_cmd" --user start releve-summariser.timer 2>/dev/null || true
+        echo "install-systemd.sh: the build failed (above); the units are as they were, the summariser's timer started again" >&2
+        exit 1
+    fi
 fi
 for stage in collector summariser analyser; do
     [ -x "$home/target/release/$stage" ] ||

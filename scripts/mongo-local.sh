@@ -7,7 +7,7 @@
 #   scripts/mongo-local.sh stop DIR                 stop the instance started in DIR
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(CDPATH= cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 nx_version="0.8.1"
 # shellcheck source=scripts/packages.sh

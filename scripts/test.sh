@@ -16,7 +16,7 @@ case "${1-}" in
     exit 2
     ;;
 esac
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+CDPATH= cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=scripts/packages.sh
 . scripts/packages.sh

@@ -402,3 +402,231 @@ fn uninstalling_stops_the_timers_and_removes_the_units() {
         .collect();
     assert_eq!(left, ["mine.timer"]);
 }
+
+/// A copy of the checkout's units, installer and `scripts/packages.sh` at `checkout`, a
+/// stand-in `systemctl` running `systemctl_body` (after noting its arguments) and a `cargo`
+/// running `cargo_body`, both first on `PATH`: the installer run there with `args`, its output
+/// and the stand-in's calls.
+fn install_systemd_with(
+    checkout: &Path,
+    args: &[&str],
+    systemctl_body: &str,
+    cargo_body: &str,
+) -> (Output, PathBuf, String) {
+    install_systemd_env(checkout, args, systemctl_body, cargo_body, &[])
+}
+
+/// [`install_systemd_with`], the installer run with `envs` set too.
+fn install_systemd_env(
+    checkout: &Path,
+    args: &[&str],
+    systemctl_body: &str,
+    cargo_body: &str,
+    envs: &[(&str, &str)],
+) -> (Output, PathBuf, String) {
+    let units_home = checkout.parent().expect("a parent").join("config");
+    let bin = checkout.parent().expect("a parent").join("bin");
+    {
+        let _writing = common::writing_or_forking();
+        for folder in ["deploy/systemd", "scripts", "target/release"] {
+            std::fs::create_dir_all(checkout.join(folder)).expect("make folders");
+        }
+        std::fs::create_dir_all(&bin).expect("bin/");
+        for entry in std::fs::read_dir(testkit::workspace_root().join("deploy/systemd"))
+            .expect("deploy/systemd/")
+        {
+            let entry = entry.expect("a unit");
+            std::fs::copy(
+                entry.path(),
+                checkout.join("deploy/systemd").join(entry.file_name()),
+            )
+            .expect("copy a unit");
+        }
+        for script in ["install-systemd.sh", "packages.sh"] {
+            std::fs::copy(
+                testkit::workspace_root().join("scripts").join(script),
+                checkout.join("scripts").join(script),
+            )
+            .expect("copy a script");
+        }
+        for stage in ["collector", "summariser", "analyser"] {
+            common::write_executable(&checkout.join("target/release").join(stage), "#!/bin/sh\n");
+        }
+        common::write_executable(
+            &bin.join("systemctl"),
+            &format!(
+                "#!/bin/sh\necho \"$*\" >>'{}/calls'\n{systemctl_body}\n",
+                bin.display()
+            ),
+        );
+        common::write_executable(&bin.join("cargo"), &format!("#!/bin/sh\n{cargo_body}\n"));
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .arg(checkout.join("scripts/install-systemd.sh"))
+            .args(args)
+            .env("SYSTEMCTL", bin.join("systemctl"))
+            .env("XDG_CONFIG_HOME", &units_home)
+            .env("PATH", path)
+            .envs(envs.iter().copied())
+            .output()
+            .expect("run install-systemd.sh")
+    };
+    let calls = std::fs::read_to_string(bin.join("calls")).unwrap_or_default();
+    (output, units_home.join("systemd/user"), calls)
+}
+
+/// An upgrade whose build fails (a crate that no longer compiles on the machine's older Rust,
+/// a full disk, Ctrl-C during the long build): the installer has stopped the summariser's
+/// timer before building, and `set -e` exits on cargo's error, so the timer stays stopped and
+/// nothing says so. The collector goes on landing files every minute that nothing stores
+/// until the user happens to run the installer again: raw/ grows, the reports go empty.
+/// The summariser's timer should be started again on the old binaries (or the failure say it
+/// is left stopped, and how to start it).
+#[test]
+fn a_failed_rebuild_does_not_leave_the_summariser_stopped_unsaid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("releve");
+    let (output, _, calls) = install_systemd_with(
+        &checkout,
+        &[],
+        "exit 0",
+        "echo 'error: could not compile `collector`' >&2; exit 101",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the build failed: {stderr}");
+    assert!(
+        calls.contains("stop releve-summariser.timer"),
+        "the summariser was stopped for the build: {calls}"
+    );
+    let started_again = calls
+        .lines()
+        .skip_while(|call| !call.contains(" stop "))
+        .any(|call| {
+            (call.contains(" start ") || call.contains("enable --now"))
+                && call.contains("releve-summariser.timer")
+        });
+    assert!(
+        started_again || stderr.contains("releve-summariser.timer"),
+        "after the failed build the summariser's timer stays stopped, unsaid: systemctl calls {calls:?}, stderr: {stderr}"
+    );
+}
+
+/// Logged in without a user manager to talk to (`su - alice`, `sudo -u alice -i`, an ssh
+/// session on a host whose PAM does not start one): every `systemctl --user` answers "Failed to
+/// connect to bus". The installer wrote the units, then `daemon-reload` failed and `set -e`
+/// ended it with systemctl's line alone: exit 1, no timer started, no word of the installer's
+/// on why or what to do (log in through ssh or a desktop session, or `sudo loginctl
+/// enable-linger` and `XDG_RUNTIME_DIR=/run/user/$(id -u)`). The installer asks the manager
+/// first, before building or writing anything, and says it in a line of its own.
+#[test]
+fn the_installer_says_what_to_do_when_systemctl_has_no_user_manager() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("releve");
+    let (output, _, calls) = install_systemd_with(
+        &checkout,
+        &["--no-build"],
+        "echo 'Failed to connect to bus: No medium found' >&2; exit 1",
+        "exit 0",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "nothing was started: {stderr}");
+    assert!(
+        !calls.contains("daemon-reload") && !calls.contains("enable"),
+        "the user manager is checked before anything is written or started: {calls}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.starts_with("install-systemd.sh:") && line.contains("linger")),
+        "the installer fails with systemctl's words alone, saying nothing of the user manager it lacks: {stderr}"
+    );
+}
+
+/// `sudo scripts/install-systemd.sh` on alice's checkout (sudo at hand: the README's next line
+/// is `sudo loginctl enable-linger`): the installer builds as root (target/ left root's, so
+/// alice's next `cargo build` is refused) and writes the units into root's `~/.config` for
+/// root's manager, so every stage would run as root and leave root's files in raw/, logs/ and
+/// reports/; or, root having no user manager under sudo, it ends on "Failed to connect to bus".
+/// `install-cron.sh` warns of just this (`SUDO_USER` owning the checkout); this installer says
+/// nothing and reports the units installed "for root".
+#[test]
+fn the_installer_run_with_sudo_on_a_user_s_checkout_says_so() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: needs root, as under sudo");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("releve");
+    std::fs::create_dir_all(&checkout).expect("checkout");
+    // alice's checkout: owned by another user than root (`nobody` here).
+    std::os::unix::fs::chown(&checkout, Some(65_534), Some(65_534)).expect("chown");
+    let alice = String::from_utf8(
+        Command::new("id")
+            .args(["-un", "65534"])
+            .output()
+            .expect("id")
+            .stdout,
+    )
+    .expect("a name");
+    let alice = alice.trim();
+    let (output, units, _) = install_systemd_env(
+        &checkout,
+        &["--no-build"],
+        "exit 0",
+        "exit 0",
+        &[("SUDO_USER", alice), ("SUDO_UID", "65534")],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(units.join("releve-summariser.service").exists(), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("sudo") && line.contains(alice)),
+        "run with sudo on {alice}'s checkout, the installer installs for root without a word: stdout {stdout} stderr {stderr}"
+    );
+}
+
+/// A user whose shell exports `CDPATH` (`export CDPATH=.:~/src` in `.bashrc`, a common
+/// shortcut) runs `scripts/install-systemd.sh` from the checkout as the README says: the
+/// installer finds its checkout with `cd "$(dirname "$0")/.."`, which, `CDPATH` consulted for
+/// the relative `scripts/..`, prints the folder too, so the path it reads is the checkout's
+/// twice with a newline between; it then refuses it as "a character systemd units cannot
+/// carry … move the checkout", for a checkout whose path is plain, install and `--uninstall`
+/// alike.
+#[test]
+fn the_installer_run_from_a_shell_exporting_cdpath_installs_a_plain_checkout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = dir.path().join("releve");
+    let (first, units, _) = install_systemd_with(&checkout, &["--no-build"], "exit 0", "exit 0");
+    assert!(first.status.success(), "set-up");
+    let bin = dir.path().join("bin");
+    let output = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .arg("scripts/install-systemd.sh")
+            .arg("--no-build")
+            .current_dir(&checkout)
+            .env("CDPATH", format!(".:{}", dir.path().display()))
+            .env("SYSTEMCTL", bin.join("systemctl"))
+            .env(
+                "XDG_CONFIG_HOME",
+                units.parent().and_then(Path::parent).expect("config"),
+            )
+            .output()
+            .expect("run install-systemd.sh")
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "a checkout at {} refused under CDPATH: {stderr}",
+        checkout.display()
+    );
+}
