@@ -252,7 +252,7 @@ if [ "$action" = install ]; then
     # Files a run as another user left (a stage run with sudo): a line appending to a log it
     # cannot write fails every time, cron mailing the shell's error (locks are taken read only).
     not_writable=""
-    for file in "$home"/logs/*.log "$home"/logs/status.last; do
+    for file in "$home"/logs "$home"/logs/*.log "$home"/logs/status.last; do
         [ -e "$file" ] || continue
         if [ "$runs_as" = "$(id -un)" ]; then
             [ -w "$file" ] || not_writable="$not_writable $file"

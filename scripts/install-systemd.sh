@@ -41,6 +41,14 @@ case "$home" in
         echo "install-systemd.sh: the checkout path \`$home\` holds a character systemd units cannot carry (\", %, #, & or \\); move the checkout" >&2
         exit 1 ;;
 esac
+# `sudo scripts/install-systemd.sh` on a user's checkout would install root's units, running
+# every stage as root in that user's checkout: refused (removing units an earlier sudo run
+# installed is not).
+if [ "$action" = install ] && [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] &&
+    [ "$SUDO_USER" != root ] && [ "$(stat -c %U "$home" 2>/dev/null)" = "$SUDO_USER" ]; then
+    echo "install-systemd.sh: run with sudo, this would install the units for root, not $SUDO_USER, every stage running as root in $SUDO_USER's checkout: run it without sudo (units an earlier sudo run installed for root go with \`sudo scripts/install-systemd.sh --uninstall\`)" >&2
+    exit 1
+fi
 if ! command -v "$systemctl_cmd" >/dev/null 2>&1; then
     echo "install-systemd.sh: \`$systemctl_cmd\` not found: this machine has no systemd; use scripts/install-cron.sh" >&2
     exit 1
@@ -50,11 +58,6 @@ fi
 if ! "$systemctl_cmd" --user show-environment >/dev/null 2>&1; then
     echo "install-systemd.sh: \`systemctl --user\` cannot reach $(id -un)'s service manager (a login by su or sudo -u, or ssh without a session?): log in as $(id -un) directly, or run \`sudo loginctl enable-linger $(id -un)\` and \`export XDG_RUNTIME_DIR=/run/user/$(id -u)\`, then run this again" >&2
     exit 1
-fi
-# `sudo scripts/install-systemd.sh` installs root's units, running every stage as root.
-if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] &&
-    [ "$(stat -c %U "$home" 2>/dev/null)" = "$SUDO_USER" ]; then
-    echo "install-systemd.sh: warning: run with sudo, this installs the units for root, not $SUDO_USER: every stage would run as root and leave root's files in $SUDO_USER's checkout; run it without sudo to run them as $SUDO_USER" >&2
 fi
 
 if [ "$action" = uninstall ]; then

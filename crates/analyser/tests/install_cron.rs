@@ -1825,3 +1825,97 @@ fn upgrading_as_the_readme_says_rebuilds_the_binaries_of_an_installation_run_fro
         stderr.trim()
     );
 }
+
+/// The student who ran `sudo scripts/install-cron.sh` on a fresh checkout (no `logs/` yet) is
+/// told: "to run them as nobody, run `scripts/install-cron.sh --uninstall` with sudo, then
+/// `scripts/install-cron.sh` without it". Doing just that, at once (no stage has run as root
+/// yet), leaves the checkout's `logs/` root's: the installer made it under sudo (`mkdir -p
+/// "$home/logs"`). The second install, run by the student, checks the logs' files (none yet),
+/// not their folder, says nothing, and every line of the student's crontab then fails to
+/// create its log (`sh: 1: cannot create logs/collector.log: Permission denied`, mailed by cron
+/// every minute): no stage ever runs. The advice of the sudo warning, followed to the letter,
+/// gives a silently dead installation. Needs root, as under sudo.
+#[test]
+fn following_the_sudo_warning_leaves_no_logs_folder_the_user_cannot_write_unsaid() {
+    assert!(
+        running_as_root(),
+        "this test needs root: it runs the installer as under sudo, then as nobody"
+    );
+    let checkout = Checkout::new();
+    stand_in_binaries(&checkout);
+    let home = checkout.home();
+    let chown_nobody = |path: &std::path::Path| {
+        let status = Command::new("chown")
+            .args(["-R", "nobody:", &path.display().to_string()])
+            .status()
+            .expect("chown runs");
+        assert!(status.success(), "made nobody's: {}", path.display());
+    };
+    // nobody's fresh checkout: no logs/ yet.
+    chown_nobody(checkout.dir.path());
+    assert!(!home.join("logs").exists(), "a fresh checkout has no logs/");
+    let path = format!(
+        "{}:{}",
+        checkout.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let crontab = checkout.dir.path().join("bin/crontab");
+    // `sudo scripts/install-cron.sh --no-build`: root, SUDO_USER naming the student.
+    let as_sudo = |args: &[&str]| {
+        let _forking = common::writing_or_forking();
+        Command::new(home.join("scripts/install-cron.sh"))
+            .args(args)
+            .env("CRONTAB", &crontab)
+            .env("PATH", &path)
+            .env("SUDO_USER", "nobody")
+            .env("SUDO_UID", "65534")
+            .output()
+            .expect("run install-cron.sh")
+    };
+    let sudo_install = as_sudo(&["--no-build"]);
+    let warned = String::from_utf8_lossy(&sudo_install.stderr).into_owned();
+    assert!(
+        sudo_install.status.success() && warned.contains("--uninstall` with sudo"),
+        "the sudo warning, with its advice: {warned}"
+    );
+    // Its advice: `sudo scripts/install-cron.sh --uninstall`, ...
+    let uninstalled = as_sudo(&["--uninstall"]);
+    assert!(
+        uninstalled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&uninstalled.stderr)
+    );
+    // (the stand-in crontab's store, root's now, given back to nobody, as cron keeps one per user)
+    chown_nobody(&checkout.dir.path().join("bin"));
+    let as_nobody = |script: &str| {
+        let _forking = common::writing_or_forking();
+        Command::new("runuser")
+            .args(["-u", "nobody", "--", "sh", "-c", script])
+            .env("PATH", &path)
+            .env("CRONTAB", &crontab)
+            .output()
+            .expect("runuser runs")
+    };
+    // ... then `scripts/install-cron.sh` without sudo.
+    let installed = as_nobody(&format!(
+        "'{}' --no-build",
+        home.join("scripts/install-cron.sh").display()
+    ));
+    let stderr = String::from_utf8_lossy(&installed.stderr);
+    assert!(installed.status.success(), "{stderr}");
+    // The collector's cron line, as nobody's cron runs it.
+    let line = as_nobody(&format!(
+        "cd '{}' && deploy/cron/rotate-log logs/collector.log && true >>logs/collector.log 2>&1",
+        home.display()
+    ));
+    let owner = std::process::Command::new("stat")
+        .args(["-c", "%U", &home.join("logs").display().to_string()])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default();
+    assert!(
+        line.status.success() || (stderr.contains("logs") && stderr.contains("chown")),
+        "after the sudo warning's advice, logs/ is {owner}'s and every line of nobody's crontab fails ({}), the installer silent: {stderr:?}",
+        String::from_utf8_lossy(&line.stderr).trim()
+    );
+}

@@ -549,51 +549,6 @@ fn the_installer_says_what_to_do_when_systemctl_has_no_user_manager() {
     );
 }
 
-/// `sudo scripts/install-systemd.sh` on alice's checkout (sudo at hand: the README's next line
-/// is `sudo loginctl enable-linger`): the installer builds as root (target/ left root's, so
-/// alice's next `cargo build` is refused) and writes the units into root's `~/.config` for
-/// root's manager, so every stage would run as root and leave root's files in raw/, logs/ and
-/// reports/; or, root having no user manager under sudo, it ends on "Failed to connect to bus".
-/// `install-cron.sh` warns of just this (`SUDO_USER` owning the checkout); this installer says
-/// nothing and reports the units installed "for root".
-#[test]
-fn the_installer_run_with_sudo_on_a_user_s_checkout_says_so() {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root, as under sudo");
-        return;
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = dir.path().join("releve");
-    std::fs::create_dir_all(&checkout).expect("checkout");
-    // alice's checkout: owned by another user than root (`nobody` here).
-    std::os::unix::fs::chown(&checkout, Some(65_534), Some(65_534)).expect("chown");
-    let alice = String::from_utf8(
-        Command::new("id")
-            .args(["-un", "65534"])
-            .output()
-            .expect("id")
-            .stdout,
-    )
-    .expect("a name");
-    let alice = alice.trim();
-    let (output, units, _) = install_systemd_env(
-        &checkout,
-        &["--no-build"],
-        "exit 0",
-        "exit 0",
-        &[("SUDO_USER", alice), ("SUDO_UID", "65534")],
-    );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(units.join("releve-summariser.service").exists(), "{stderr}");
-    assert!(
-        stderr
-            .lines()
-            .any(|line| line.contains("sudo") && line.contains(alice)),
-        "run with sudo on {alice}'s checkout, the installer installs for root without a word: stdout {stdout} stderr {stderr}"
-    );
-}
-
 /// A user whose shell exports `CDPATH` (`export CDPATH=.:~/src` in `.bashrc`, a common
 /// shortcut) runs `scripts/install-systemd.sh` from the checkout as the README says: the
 /// installer finds its checkout with `cd "$(dirname "$0")/.."`, which, `CDPATH` consulted for
@@ -628,5 +583,79 @@ fn the_installer_run_from_a_shell_exporting_cdpath_installs_a_plain_checkout() {
         output.status.success(),
         "a checkout at {} refused under CDPATH: {stderr}",
         checkout.display()
+    );
+}
+
+/// A checkout of another user's than root (`nobody`'s here, standing for alice), and that
+/// user's name, for the installer run as under `sudo`. Needs root.
+fn alice_s_checkout(dir: &Path) -> (PathBuf, String) {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root, as under sudo: it makes a checkout of another user's"
+    );
+    let checkout = dir.join("releve");
+    std::fs::create_dir_all(&checkout).expect("checkout");
+    std::os::unix::fs::chown(&checkout, Some(65_534), Some(65_534)).expect("chown");
+    let alice = Command::new("id")
+        .args(["-un", "65534"])
+        .output()
+        .expect("id");
+    let alice = String::from_utf8(alice.stdout)
+        .expect("a name")
+        .trim()
+        .to_owned();
+    (checkout, alice)
+}
+
+/// `sudo scripts/install-systemd.sh` on alice's checkout would install root's units, every
+/// stage running as root in her checkout (root's files in raw/ and reports/ her runs cannot
+/// replace; root's timers beside hers once she installs her own), or, root having no user
+/// manager under sudo, end on "Failed to connect to bus" with advice to make root linger. It is
+/// refused before anything is written or asked of systemd, in one line naming sudo and alice,
+/// and how to remove units an earlier sudo run installed for root.
+#[test]
+fn the_installer_run_with_sudo_on_a_user_s_checkout_is_refused_saying_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (checkout, alice) = alice_s_checkout(dir.path());
+    let sudo = [("SUDO_USER", alice.as_str()), ("SUDO_UID", "65534")];
+    let (output, units, calls) =
+        install_systemd_env(&checkout, &["--no-build"], "exit 1", "exit 0", &sudo);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !units.exists() && calls.is_empty(),
+        "nothing written or asked: {calls}"
+    );
+    assert!(
+        stderr.lines().count() == 1
+            && stderr.contains("without sudo")
+            && stderr.contains(&alice)
+            && stderr.contains("--uninstall"),
+        "{stderr}"
+    );
+}
+
+/// Removing units an earlier sudo run (or root itself) installed for root takes sudo again:
+/// `sudo scripts/install-systemd.sh --uninstall` is not refused, and removes them.
+#[test]
+fn uninstalling_root_s_units_with_sudo_removes_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (checkout, alice) = alice_s_checkout(dir.path());
+    // Root's units, installed by root itself (no sudo).
+    let (installed, units, _) =
+        install_systemd_env(&checkout, &["--no-build"], "exit 0", "exit 0", &[]);
+    assert!(
+        installed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
+    let sudo = [("SUDO_USER", alice.as_str()), ("SUDO_UID", "65534")];
+    let (output, _, calls) =
+        install_systemd_env(&checkout, &["--uninstall"], "exit 0", "exit 0", &sudo);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        calls.contains("disable --now") && !units.join("releve-collector.timer").exists(),
+        "root's units removed: {calls}"
     );
 }
