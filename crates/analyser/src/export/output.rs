@@ -19,6 +19,7 @@ impl PartFile {
     /// points to, to become that file, so the link stays (as `> FILE` writes through it).
     pub(super) fn create(path: &Path) -> Result<PartFile, ExportError> {
         let replacement = through_link(path)
+            .and_then(not_special)
             .and_then(|file| Replacement::create(&file))
             .map_err(|cause| ExportError::Write {
                 path: path.to_owned(),
@@ -46,6 +47,18 @@ impl PartFile {
             .into_inner()
             .map_err(|err| failed(err.into_error()))?;
         replacement.commit().map_err(failed)
+    }
+}
+
+/// `file`, unless it is there and no file: a device or a pipe (`/dev/null`, a FIFO), which a
+/// file renamed over it would replace (as root, for good), is refused.
+fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
+    match std::fs::metadata(&file) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)",
+        )),
+        _ => Ok(file),
     }
 }
 
@@ -120,6 +133,17 @@ mod tests {
     use std::io::Write as _;
 
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_not_replaced_by_a_file() {
+        match PartFile::create(Path::new("/dev/null")) {
+            Err(err) => assert!(err.to_string().contains("a device or a pipe"), "{err}"),
+            Ok(_) => panic!("/dev/null taken as a file to replace"),
+        }
+        let meta = std::fs::metadata("/dev/null").expect("/dev/null");
+        assert!(!meta.is_file(), "/dev/null is still the device");
+    }
 
     #[cfg(unix)]
     #[test]
