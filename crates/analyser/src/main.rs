@@ -65,12 +65,12 @@ async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
     } else {
         report.render()
     };
-    releve::logging::print_out(&shown);
+    let printed = releve::logging::print_out("analyser status", &shown);
     let problems = report.problems();
     for problem in &problems {
         releve::logging::failure_line("analyser status", problem);
     }
-    releve::cli::exit_code(problems.is_empty())
+    releve::cli::exit_code(problems.is_empty() && printed)
 }
 
 /// `analyser export`: the CSV on stdout (or in `--output`), one line per problem on stderr;
@@ -153,8 +153,9 @@ async fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         let line = format!("{problem} (the report's cover says so)");
         releve::logging::failure_line("analyser", &line);
     }
-    releve::logging::print_out(&format_args!("{}\n", written.path.display()));
+    let printed =
+        releve::logging::print_out("analyser", &format_args!("{}\n", written.path.display()));
     Ok(releve::cli::exit_code(
-        config.refused.is_empty() && written.problems.is_empty(),
+        config.refused.is_empty() && written.problems.is_empty() && printed,
     ))
 }

@@ -2050,3 +2050,55 @@ async fn after_a_catch_up_rewrote_the_week_s_reports_the_last_report_is_the_late
         );
     }
 }
+
+/// An orchestrator's monitoring task writes `status --json` where its monitoring reads it (a
+/// node_exporter textfile, a Nagios check's cache, an Airflow XCom through a file). When that
+/// write fails (a full disk, `/dev/full` here), the JSON is lost, yet the status exits 0, "all
+/// is well", leaving an empty file behind a green task. `analyser export` says the same fault
+/// ("standard output: cannot write the export: No space left on device") and exits 1; `status`
+/// (and the report's path, and `collector --check`) drop it unsaid.
+#[tokio::test]
+async fn a_status_whose_json_cannot_be_written_does_not_exit_zero() {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("statusfull");
+    let site = Site::new();
+    let now = runs_just_now(&database).await;
+    let reports = site.dir.path().join("reports");
+    std::fs::create_dir_all(&reports).expect("reports");
+    for back in 0..=9 {
+        let day = (now - TimeDelta::days(back)).date_naive();
+        std::fs::write(reports.join(format!("{day}.pdf")), b"%PDF").expect("report");
+    }
+    // Written where it can be, the same status is all well: exit 0.
+    let written = site.status_with(server.uri(), &database, &["--json"]);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&written.stdout).is_ok(),
+        "one JSON document"
+    );
+
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let lost = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(site.dir.path())
+        .args(["status", "--mongodb-uri", server.uri(), "--database"])
+        .arg(&database)
+        .arg("--json")
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .stdout(full)
+        .output()
+        .expect("run analyser status");
+    let stderr = text(&lost.stderr);
+    assert_ne!(
+        lost.status.code(),
+        Some(0),
+        "the JSON was never written, yet status exits 0 and says nothing: {stderr:?}"
+    );
+    assert!(
+        stderr.contains("No space left on device") || stderr.contains("standard output"),
+        "a line says the status could not be written: {stderr:?}"
+    );
+}

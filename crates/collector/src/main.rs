@@ -27,8 +27,8 @@ async fn main() -> ExitCode {
 /// `--check`: what a run would do, on stdout.
 fn check(args: &collector::Args) -> Result<ExitCode, collector::RunError> {
     let report = collector::check::check(args)?;
-    releve::logging::print_out(&report);
-    Ok(releve::cli::exit_code(report.ready()))
+    let printed = releve::logging::print_out("collector --check", &report);
+    Ok(releve::cli::exit_code(report.ready() && printed))
 }
 
 /// A run: one line on stderr per table refused, once an hour in cron's log (each source

@@ -492,6 +492,7 @@ async fn collect_and_land(
                 day: settings.day_of(source),
                 announced: ctx.announced(),
                 scheduled_from: settings.scheduled_from(started),
+                stopped: matches!(err, sources::SourceError::Stopped(_)),
             };
             off_the_runtime(|| record_failure(source, raw_dir, state, started, counts, failure));
             SourceResult::Failed(reason)

@@ -128,6 +128,9 @@ pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>>
 
 /// The end of the pause or backoff after a failed last run.
 fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
+    if state.stopped {
+        return None;
+    }
     state.last_error.as_ref()?;
     let attempt = state.last_attempt?;
     let backoff = releve::config::run_minute(attempt) + backoff(source, state.failures_in_a_row);

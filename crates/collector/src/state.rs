@@ -52,6 +52,10 @@ pub struct SourceState {
     /// Runs failed in a row since the last success.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub failures_in_a_row: u32,
+    /// The last run was stopped by a signal (an orchestrator's timeout, a container stopped,
+    /// Ctrl-C), not failed by its API: the next run tries at once, no backoff.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
     /// Until when the API asked not to be called after the last failed run (an exhausted
     /// quota); see the `schedule` module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +280,7 @@ impl SourceState {
             last_attempt: Some(newest.landed_at),
             last_error: None,
             failures_in_a_row: 0,
+            stopped: false,
             paused_until: None,
             cursor,
             days: BTreeSet::new(),
@@ -356,6 +361,7 @@ impl SourceState {
         self.last_attempt = Some(started);
         self.last_error = None;
         self.failures_in_a_row = 0;
+        self.stopped = false;
         self.paused_until = None;
         self.disabled_since = None;
         // A cursor saved ahead of its run (before cursors were capped) is capped too.
@@ -381,6 +387,17 @@ impl SourceState {
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;
         self.disabled_since = None;
+        self.stopped = false;
+    }
+
+    /// Records a run stopped by a signal before it ended, `why`: said as its last error, but
+    /// neither a failure in a row nor a wait before the next run, which tries at once (an
+    /// orchestrator's retry after its timeout stopped the run).
+    pub fn stopped(&mut self, started: DateTime<Utc>, why: &str) {
+        self.last_attempt = Some(started);
+        self.last_error = Some(why.to_owned());
+        self.disabled_since = None;
+        self.stopped = true;
     }
 
     /// Writes the state through a temp file and a rename (see [`rawfile::replace_file`]).

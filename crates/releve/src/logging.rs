@@ -163,9 +163,27 @@ fn breaks_the_line(c: char) -> bool {
 }
 
 /// Prints `text` on stdout, as `print!` does, except that a stdout that cannot be written
-/// (a closed pipe, `| head -1`, a full disk) loses the text instead of panicking.
-pub fn print_out(text: &dyn std::fmt::Display) {
-    let _ = write!(std::io::stdout().lock(), "{text}");
+/// does not panic: a reader that stopped reading (`| head -1`) loses the rest quietly; any
+/// other failure (a full disk under `> status.json`) is said as `stage: cannot write
+/// standard output: …`, and false returned, for the stage to exit 1.
+pub fn print_out(stage: &str, text: &dyn std::fmt::Display) -> bool {
+    let mut out = std::io::stdout().lock();
+    match write!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(err) => {
+            failure_line(
+                stage,
+                &format!(
+                    "cannot write standard output: {err}{}",
+                    crate::disk_fault::advice(&err)
+                        .map(|advice| format!(": {advice}"))
+                        .unwrap_or_default()
+                ),
+            );
+            false
+        }
+    }
 }
 
 #[cfg(test)]

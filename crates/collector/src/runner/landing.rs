@@ -43,6 +43,7 @@ pub(super) fn land(
                 day: settings.day_of(source),
                 announced: collected.announced,
                 scheduled_from: settings.scheduled_from(started),
+                stopped: false,
             };
             record_failure(source, raw_dir, state, started, counts, failure);
             return SourceResult::Failed(reason);

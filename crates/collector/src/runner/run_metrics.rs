@@ -19,6 +19,8 @@ pub(super) struct Failure<'a> {
     pub(super) announced: Option<u64>,
     /// When the schedule counts the attempt from (see `RunSettings::began`).
     pub(super) scheduled_from: DateTime<Utc>,
+    /// Stopped by a signal, not failed (see [`SourceState::stopped`]).
+    pub(super) stopped: bool,
 }
 
 /// Writes a failed run's metrics (no data file beside them) and notes the failure in `state`.
@@ -33,7 +35,11 @@ pub(super) fn record_failure(
     let mut metrics = metrics_of(source, state, started, counts, failure.day);
     metrics.error = Some(failure.reason.to_owned());
     metrics.announced = failure.announced;
-    state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
+    if failure.stopped {
+        state.stopped(failure.scheduled_from, failure.reason);
+    } else {
+        state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
+    }
     metrics.retry_from = crate::schedule::retry_from(source, state);
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);

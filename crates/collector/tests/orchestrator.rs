@@ -1,0 +1,92 @@
+//! The `collector` binary run by an orchestrator (an Airflow task, a Jenkins job, a scheduled
+//! GitHub Actions workflow) rather than cron: a task past its timeout is sent SIGTERM, and the
+//! orchestrator then retries it, a few minutes later, relying on its exit code. These tests
+//! spawn processes.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use common::{Site, numbered_feed, usgs_body, usgs_source_every};
+
+fn signal(pid: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status();
+}
+
+/// An hourly source whose API is slow: the orchestrator's timeout stops the run with SIGTERM
+/// (exit 1, "stopped by SIGTERM"), and its retry, moments later, finds the API answering. The
+/// stop was this machine's, not the API refusing, yet the run it cut is counted as a failure
+/// of the source and its backoff applies: the retry collects nothing for 15 minutes, says
+/// nothing and exits 0, so the orchestrator marks the task done with no file landed.
+#[test]
+fn a_run_retried_after_the_orchestrator_stopped_it_collects_the_source() {
+    let (server, calls) = numbered_feed(|call| async move {
+        if call == 0 {
+            // The first run's call: the API is slow, the task's timeout comes first.
+            tokio::time::sleep(Duration::from_secs(120)).await;
+        }
+        usgs_body(3)
+    });
+    let site = Site::new(&usgs_source_every(
+        "hourly",
+        &format!("{}/feed", server.url()),
+        "1h",
+        "",
+    ));
+    let mut first = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the collector starts");
+    let started = Instant::now();
+    while calls.load(Ordering::SeqCst) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the collector called the API"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The orchestrator's timeout.
+    signal(first.id(), "TERM");
+    let asked = Instant::now();
+    while first.try_wait().expect("wait").is_none() {
+        if asked.elapsed() > Duration::from_secs(5) {
+            let _ = first.kill();
+            panic!("the collector still runs 5 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stopped = first.wait_with_output().expect("its output");
+    assert_eq!(
+        stopped.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+    assert!(site.data_files("hourly").is_empty(), "nothing landed yet");
+
+    // The orchestrator's retry (Airflow's default `retry_delay` is 5 minutes; this one comes
+    // at once, which changes nothing for a 15-minute wait).
+    let retry = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("the collector runs again");
+    let stderr = String::from_utf8_lossy(&retry.stderr);
+    assert_eq!(retry.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        site.data_files("hourly").len(),
+        1,
+        "the retry collects the source its stop cut short (the API answers now): \
+         exit {:?}, {} API call(s), state {:?}, log: {stderr:?}",
+        retry.status.code(),
+        calls.load(Ordering::SeqCst),
+        site.state("hourly"),
+    );
+}
