@@ -780,3 +780,47 @@ async fn a_landing_within_the_stretch_said_keeps_it_from_reading_as_every_source
         "daily landed at 15:00, yet the stretch from 14:15 is said as every source failing at once: {cover}"
     );
 }
+
+/// The laptop shut down at midnight and switched on again at 08:00: systemd's SIGTERM at the
+/// shutdown stopped the collector's runs under way (both sources' run of 00:00), which the
+/// collector records as stopped, its error the signal's, retried by the next minute's run (it
+/// recorded no retry time at first, which reads to the report as a run of before relevé
+/// recorded retries, which "may have paused" the source for up to a day: the stopped runs
+/// explained the whole night away). The night without a run is the machine's, as on the night
+/// asleep above, and the cover says it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_night_after_a_shutdown_stopped_the_collector_is_said_as_no_collection() {
+    let start = golden::day_start();
+    let stopped = releve::stop::stopped_by("SIGTERM");
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let off = at > start && at < start + Duration::hours(8);
+        let error = (at == start).then_some(stopped.as_str());
+        if !off {
+            // As the collector writes a stopped run: retried by the next minute's run.
+            for source in ["meteo", "station"] {
+                let mut run = golden::run(source, at, 1, None, error);
+                if error.is_some() {
+                    run.retry_from = Some(at + Duration::minutes(1));
+                }
+                runs.push(run);
+            }
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptopshutdown", &runs, CONFIG).await;
+    assert!(
+        cover.contains("No collection of any source started from"),
+        "the night the machine was off, after the shutdown stopped the collector, is not said: {cover}"
+    );
+}

@@ -70,6 +70,15 @@ fn a_run_retried_after_the_orchestrator_stopped_it_collects_the_source() {
         String::from_utf8_lossy(&stopped.stderr)
     );
     assert!(site.data_files("hourly").is_empty(), "nothing landed yet");
+    // Its metrics say it is tried again by the next minute's run: the reports do not take it
+    // for a run of before retry times were recorded, which may have paused the source a day.
+    let metrics = site.metrics("hourly");
+    let run = metrics.first().expect("the stopped run's metrics");
+    assert!(
+        run.retry_from
+            .is_some_and(|retry| retry - run.started <= chrono::TimeDelta::minutes(2)),
+        "{run:?}"
+    );
 
     // The orchestrator's retry (Airflow's default `retry_delay` is 5 minutes; this one comes
     // at once, which changes nothing for a 15-minute wait).
