@@ -60,6 +60,14 @@ if ! "$systemctl_cmd" --user show-environment >/dev/null 2>&1; then
     exit 1
 fi
 
+# The units have fixed names: another checkout's, installed already, would be replaced (two
+# checkouts side by side take cron, whose blocks are named by their path).
+installed=$(sed -n 's/^WorkingDirectory=//p' "$units_dir/releve-summariser.service" 2>/dev/null || true)
+if [ -n "$installed" ] && [ "$installed" != "$home" ]; then
+    echo "install-systemd.sh: the units installed are another checkout's, $installed: run \`scripts/install-systemd.sh --uninstall\` there (two checkouts side by side take scripts/install-cron.sh)" >&2
+    exit 1
+fi
+
 if [ "$action" = uninstall ]; then
     # shellcheck disable=SC2086 # the timers' names, one word each
     "$systemctl_cmd" --user disable --now $timers 2>/dev/null || true

@@ -659,3 +659,34 @@ fn uninstalling_root_s_units_with_sudo_removes_them() {
         "root's units removed: {calls}"
     );
 }
+
+/// Staging and production checkouts on one machine: the units have fixed names, so the second
+/// install would replace the first's (its timers then running the other checkout). It is
+/// refused, naming the checkout whose units are installed, as is an `--uninstall` from the
+/// other checkout (which would remove them); the first's units stay.
+#[test]
+fn a_second_checkout_does_not_replace_or_remove_the_units_of_the_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (staging, production) = (dir.path().join("staging"), dir.path().join("production"));
+    let (first, units, _) = install_systemd_env(&staging, &["--no-build"], "exit 0", "exit 0", &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let staging = staging.canonicalize().expect("staging");
+    let unit = || std::fs::read_to_string(units.join("releve-summariser.service")).expect("unit");
+    for args in [&["--no-build"][..], &["--uninstall"][..]] {
+        let (output, _, _) = install_systemd_env(&production, args, "exit 0", "exit 0", &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&staging.display().to_string()),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            unit().contains(&format!("WorkingDirectory={}", staging.display())),
+            "{args:?}: the staging units stay"
+        );
+    }
+}
