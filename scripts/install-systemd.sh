@@ -61,13 +61,21 @@ if ! "$systemctl_cmd" --user show-environment >/dev/null 2>&1; then
 fi
 
 # The units have fixed names: another checkout's, installed already, would be replaced (two
-# checkouts side by side take cron, whose blocks are named by their path).
+# checkouts side by side take cron, whose blocks are named by their path). The path they name
+# is read as the system resolves it (a symbolic link to this checkout is this checkout); one
+# no longer there is a checkout moved or deleted, whose units are replaced.
 installed=$(sed -n 's/^WorkingDirectory=//p' "$units_dir/releve-summariser.service" 2>/dev/null || true)
-if [ -n "$installed" ] && [ "$installed" != "$home" ]; then
-    echo "install-systemd.sh: the units installed are another checkout's, $installed: run \`scripts/install-systemd.sh --uninstall\` there (two checkouts side by side take scripts/install-cron.sh)" >&2
-    exit 1
+if [ -n "$installed" ]; then
+    if [ -d "$installed" ]; then
+        installed=$(CDPATH= cd -- "$installed" && pwd -P)
+        if [ "$installed" != "$home" ]; then
+            echo "install-systemd.sh: the units installed are another checkout's, $installed: run \`scripts/install-systemd.sh --uninstall\` there (two checkouts side by side take scripts/install-cron.sh)" >&2
+            exit 1
+        fi
+    else
+        echo "install-systemd.sh: the units installed name $installed, which is no longer there (the checkout moved?): they are replaced by this checkout's" >&2
+    fi
 fi
-
 if [ "$action" = uninstall ]; then
     # shellcheck disable=SC2086 # the timers' names, one word each
     "$systemctl_cmd" --user disable --now $timers 2>/dev/null || true

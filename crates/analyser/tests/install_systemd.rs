@@ -690,3 +690,76 @@ fn a_second_checkout_does_not_replace_or_remove_the_units_of_the_first() {
         );
     }
 }
+
+/// A checkout reached through a symbolic link (`~/releve` linking to `/data/releve`, a home on
+/// another disk), whose units were installed by the README's commands before the installer
+/// came (`sed "s#@RELEVE_HOME@#$PWD#g"`: the path as the shell shows it, through the link).
+/// Upgrading as the README now says, with `scripts/install-systemd.sh`, is refused as "another
+/// checkout's, ~/releve: run `scripts/install-systemd.sh --uninstall` there", though it is this
+/// very checkout; and `--uninstall` there is refused the same way (the installer reads its own
+/// path with `pwd -P`): no command of relevé's installs or removes them.
+#[test]
+fn units_installed_through_a_symlink_to_this_checkout_are_upgraded_not_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("data");
+    let checkout = real.join("releve");
+    let (first, units, _) =
+        install_systemd_env(&checkout, &["--no-build"], "exit 0", "exit 0", &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let link = dir.path().join("home");
+    std::os::unix::fs::symlink(&real, &link).expect("a link to the checkout's folder");
+    let through_link = link.join("releve");
+    // The units as the README's earlier commands wrote them, run from the linked path.
+    for entry in std::fs::read_dir(checkout.join("deploy/systemd")).expect("deploy/systemd/") {
+        let entry = entry.expect("a unit");
+        let text = std::fs::read_to_string(entry.path()).expect("a unit");
+        std::fs::write(
+            units.join(entry.file_name()),
+            text.replace("@RELEVE_HOME@", &through_link.display().to_string()),
+        )
+        .expect("write a unit");
+    }
+    for args in [&["--no-build"][..], &["--uninstall"][..]] {
+        let (output, _, _) = install_systemd_env(&through_link, args, "exit 0", "exit 0", &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "{args:?} from the checkout whose units these are (through the link {}) is refused: {stderr}",
+            through_link.display()
+        );
+    }
+}
+
+/// A checkout moved (`mv ~/releve ~/src/releve`) after its units were installed: its timers
+/// now fail each time (their folder is gone), and running the installer in the moved checkout
+/// is refused as "the units installed are another checkout's, ~/releve: run
+/// `scripts/install-systemd.sh --uninstall` there", a folder that no longer exists, holding no
+/// installer; `--uninstall` in the moved checkout is refused the same way. The units of a
+/// checkout that no longer exists protect nothing, and the advice cannot be followed.
+#[test]
+fn a_moved_checkout_can_install_its_units_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = dir.path().join("releve");
+    let (first, units, _) = install_systemd_env(&before, &["--no-build"], "exit 0", "exit 0", &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let after = dir.path().join("releve-moved");
+    std::fs::rename(&before, &after).expect("move the checkout");
+    let (output, _, _) = install_systemd_env(&after, &["--no-build"], "exit 0", "exit 0", &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let after = after.canonicalize().expect("the moved checkout");
+    let unit = std::fs::read_to_string(units.join("releve-summariser.service")).expect("unit");
+    assert!(
+        output.status.success() && unit.contains(&format!("WorkingDirectory={}", after.display())),
+        "the units name {}, which no longer exists; the moved checkout's install is refused, \
+         sent to run a command there: {stderr}",
+        before.display()
+    );
+}

@@ -824,3 +824,51 @@ async fn a_night_after_a_shutdown_stopped_the_collector_is_said_as_no_collection
         "the night the machine was off, after the shutdown stopped the collector, is not said: {cover}"
     );
 }
+
+/// The collector run by an orchestrator whose timeout is shorter than the runs took from 14:00
+/// to 17:00 (a Kubernetes CronJob's `activeDeadlineSeconds`, an Airflow `execution_timeout`,
+/// the node overloaded by a backup): every run of both sources was stopped by SIGTERM, each
+/// recorded as the collector writes a stopped run ("stopped by SIGTERM before it finished",
+/// retried by the next minute's run). The cover blames "most likely the machine's network (a
+/// captive portal to sign in to, a proxy, the connection down) or an API they all call": no
+/// API and no network failed, every error says the runs were stopped on this machine, and the
+/// user sent to sign in to a Wi-Fi portal looks in the wrong place.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_stopped_by_a_signal_together_are_not_blamed_on_the_network_or_an_api() {
+    let start = golden::day_start();
+    let stopped = releve::stop::stopped_by("SIGTERM");
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let cut = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+        for source in ["meteo", "station"] {
+            let mut run = golden::run(
+                source,
+                at,
+                u64::from(!cut),
+                None,
+                cut.then_some(stopped.as_str()),
+            );
+            if cut {
+                // As the collector writes a stopped run: retried by the next minute's run.
+                run.retry_from = Some(at + Duration::minutes(1));
+            }
+            runs.push(run);
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptopstoppedtogether", &runs, CONFIG).await;
+    assert!(
+        !cover.contains("most likely the machine's network"),
+        "every failed run of 14:00 to 17:00 was stopped by SIGTERM on this machine, yet the cover blames its network or an API: {cover}"
+    );
+}

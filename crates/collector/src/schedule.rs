@@ -129,7 +129,8 @@ pub fn retry_from(source: &Source, state: &SourceState) -> Option<DateTime<Utc>>
 /// The end of the pause or backoff after a failed last run.
 fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> {
     if state.stopped {
-        return None;
+        // No backoff after a stop, but a wait the API asked for before it still holds.
+        return api_pause(state);
     }
     state.last_error.as_ref()?;
     let attempt = state.last_attempt?;
@@ -358,6 +359,30 @@ mod tests {
         assert!(
             retries_cut >= next - TimeDelta::seconds(30),
             "retries cut at {retries_cut}, the source's next run due at {next}: the line says that run will try again"
+        );
+    }
+
+    /// An hourly source whose API's daily quota ran out at 08:00, asking to wait until
+    /// midnight (`paused_until`): the user runs `collector --source usgs --force` at 08:30, which
+    /// hangs, and presses Ctrl-C. The stopped run clears nothing of the pause, yet the state's
+    /// `stopped` flag makes the schedule skip it: cron's 08:31 run calls the API again, which
+    /// the quota refuses (a call more after each such stop), the wait the API asked for forgotten.
+    #[test]
+    fn a_run_stopped_by_ctrl_c_keeps_the_wait_the_api_asked_for() {
+        let hourly = source("1h");
+        let mut state = SourceState::default();
+        state.succeeded(at(7, 0, 0), landing(at(7, 0, 1)), None, None, Some(3600));
+        let midnight = at(23, 0, 0) + TimeDelta::hours(1);
+        state.failed(
+            at(8, 0, 0),
+            "HTTP 429: daily quota exceeded",
+            Some(midnight),
+        );
+        state.stopped(at(8, 30, 0), &releve::stop::stopped_by("SIGINT"));
+        assert_eq!(
+            due(&hourly, &state, at(8, 31, 0).date_naive(), at(8, 31, 0)),
+            Due::NotBefore(midnight),
+            "the API asked to wait until midnight; a Ctrl-C'd forced run lets cron call it at once"
         );
     }
 

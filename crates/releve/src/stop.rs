@@ -78,6 +78,12 @@ pub async fn or_stopped<T>(work: impl Future<Output = T>) -> Result<T, &'static 
     }
 }
 
+/// Whether a run's recorded error says it was stopped by a signal ([`stopped_by`]), not failed
+/// by its API or this machine's network.
+pub fn is_stopped(error: &str) -> bool {
+    error.starts_with("stopped by SIG")
+}
+
 /// What a run cut short by `signal` says of itself.
 pub fn stopped_by(signal: &str) -> String {
     format!(

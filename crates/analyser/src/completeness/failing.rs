@@ -49,10 +49,16 @@ pub(crate) fn together<'a>(
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
         .map(|(source, data, c)| {
+            // A run stopped by a signal on this machine (a shutdown, an orchestrator's
+            // timeout) says its cause: not the network's nor an API's.
             let failures = data
                 .runs
                 .iter()
-                .filter(|run| run.error.is_some())
+                .filter(|run| {
+                    run.error
+                        .as_deref()
+                        .is_some_and(|error| !releve::stop::is_stopped(error))
+                })
                 .map(|run| run.started)
                 .collect();
             (source.every.as_chrono(), *c, failures)
@@ -65,10 +71,18 @@ pub(crate) fn together<'a>(
         .map(|run| run.started)
         .collect();
     let mut found: Vec<Silence> = Vec::new();
+    // Whether a source's failing stretch holds a failure not a stop.
+    let failed_in = |stretch: &Silence, failures: &[DateTime<Utc>]| {
+        failures
+            .iter()
+            .any(|at| (stretch.from..stretch.until).contains(at))
+    };
     for (every, c, failures) in &told {
         for failing in &c.failing {
             let stretch = failing.stretch;
-            if ended_by_landing(stretch, &landings, failures).is_none() {
+            if !failed_in(&stretch, failures)
+                || ended_by_landing(stretch, &landings, failures).is_none()
+            {
                 continue;
             }
             let mut matched: Vec<(Duration, Silence)> = Vec::new();
@@ -77,6 +91,7 @@ pub(crate) fn together<'a>(
                 let found = other.failing.iter().find(|other| {
                     began_together((stretch.from, *every), (other.stretch.from, *other_every))
                         && (other.stretch.until - stretch.until).abs() <= SHORTEST
+                        && failed_in(&other.stretch, other_failures)
                 });
                 if let Some(found) = found {
                     matched.push((*other_every, found.stretch));

@@ -40,13 +40,17 @@ pub(super) fn record_failure(
     } else {
         state.failed(failure.scheduled_from, failure.reason, failure.paused_until);
     }
+    let retry_from = crate::schedule::retry_from(source, state);
     metrics.retry_from = match failure.stopped {
-        // Tried again at once: by the next minute's run (the reports read a failed run
-        // without a retry time as one of before relevé recorded them, which may have paused).
+        // Tried again at once, by the next minute's run, unless the API asked to wait (the
+        // reports read a failed run without a retry time as one of before relevé recorded
+        // them, which may have paused).
         true => {
-            Some(releve::config::run_minute(failure.scheduled_from) + chrono::TimeDelta::minutes(1))
+            let next =
+                releve::config::run_minute(failure.scheduled_from) + chrono::TimeDelta::minutes(1);
+            Some(retry_from.map_or(next, |retry| retry.max(next)))
         }
-        false => crate::schedule::retry_from(source, state),
+        false => retry_from,
     };
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, metrics.finished) {
         write_metrics(raw_dir, &name, &metrics);
