@@ -1127,3 +1127,30 @@ async fn an_export_to_standard_output_refused_at_its_first_write_does_not_say_it
         "standard output holds nothing (its first write failed), yet: {stderr}"
     );
 }
+
+/// `--output` naming a folder (`--output exports`, meaning "into it"), or a file in a folder
+/// not made yet (`--output exports/quakes.csv`), is said in the system's words alone:
+/// `exports: cannot write the export: Is a directory (os error 21)`, and `exports/quakes.csv:
+/// cannot write the export: No such file or directory (os error 2)`, which reads as though
+/// the CSV itself had to exist. Each should say which is wrong, a folder given or a folder
+/// missing, and what to do, as a device given is ("write to standard output and redirect
+/// it").
+#[tokio::test]
+async fn an_output_naming_a_folder_or_inside_a_missing_one_says_which_and_what_to_do() {
+    let (dir, database, _db) = golden_site("export_output_folder").await;
+    std::fs::create_dir(dir.path().join("exports")).expect("a folder");
+    for output in ["exports", "missing/quakes.csv"] {
+        let run = export(
+            dir.path(),
+            &database,
+            &["--source", "quakes", "--output", output],
+        )
+        .await;
+        let said = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{said}");
+        assert!(
+            said.contains("folder") && !said.contains("(os error"),
+            "--output {output}: the line should name the folder at fault and what to do, not the system's words alone: {said}"
+        );
+    }
+}

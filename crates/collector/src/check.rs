@@ -107,7 +107,7 @@ pub fn check(args: &Args) -> Result<CheckReport, RunError> {
             };
             SourceCheck {
                 name: source.name.clone(),
-                summary: Some(format!("{}, every {}", source.kind.name(), source.every)),
+                summary: Some(summary(source)),
                 verdict,
                 caution: caution(
                     source,
@@ -304,6 +304,24 @@ fn folder_fault(raw_dir: &Path, source: &str) -> Option<String> {
         )),
         _ => None,
     })
+}
+
+/// A source's line of the check: `http_json, every 1m`; an incremental Opendatasoft source's
+/// reach back too, and its daily recheck's (`, from 3h before the newest row, 35d at each UTC
+/// day's first run`).
+fn summary(source: &releve::Source) -> String {
+    let mut said = format!("{}, every {}", source.kind.name(), source.every);
+    if let releve::SourceKind::Opendatasoft(ods) = &source.kind
+        && ods.incremental
+    {
+        said.push_str(&format!(", from {} before the newest row", ods.lookback()));
+        if let Some(recheck) = ods.recheck {
+            said.push_str(&format!(
+                ", {recheck} at each UTC day's first run (recheck)"
+            ));
+        }
+    }
+    said
 }
 
 impl fmt::Display for CheckReport {

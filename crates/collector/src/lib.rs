@@ -57,8 +57,9 @@ pub struct Args {
     pub since: Option<NaiveDate>,
     /// Check the configuration and what each source needs, print what a run would do with
     /// each, and exit without calling any API or writing any file: 0 when every source can
-    /// run, 1 when a table or `[report]` is refused or a source would fail for what it lacks
-    /// (a key), 2 when the file cannot be read.
+    /// run as configured, 1 when a table or `[report]` is refused, a source would fail for
+    /// what it lacks (a key, a folder it cannot write) or has an entry to mend (one that
+    /// applies to nothing), 2 when the file cannot be read.
     #[arg(long, conflicts_with_all = ["force", "date", "since"])]
     pub check: bool,
 }

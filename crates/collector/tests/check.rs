@@ -501,3 +501,39 @@ fn a_source_folder_another_user_owns_is_not_said_ready_by_the_check() {
     );
     assert_eq!(output.status.code(), Some(1), "{stdout}");
 }
+
+/// `recheck = "35d"` makes the source's first run of each UTC day ask 35 days again (about
+/// 3,400 rows for éCO2mix) instead of its `lookback`. `--check`, which "prints what a run would
+/// do with each", says the same `opendatasoft, every 15m` with it or without it: no word of the
+/// daily recheck nor of how far back it asks, so a user cannot see that it took. No help text
+/// (`collector --help`) names it either.
+#[test]
+fn a_check_says_an_incremental_sources_daily_recheck_and_how_far_back_it_asks() {
+    let config = r#"[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "eco2mix-national-tr"
+incremental = true
+lookback = "3h"
+recheck = "35d"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+numeric = ["consommation"]
+"#;
+    let site = Site::new(config);
+    std::fs::create_dir_all(site.raw()).expect("raw folder");
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = source_line(&stdout, "eco2mix");
+    assert!(
+        line.contains("recheck") && line.contains("35d"),
+        "the check's line of a source with `recheck = \"35d\"` says nothing of it: {line}"
+    );
+}

@@ -2800,3 +2800,42 @@ fn a_refused_table_is_not_said_again_at_every_minute_of_cron() {
         lines.len()
     );
 }
+
+/// `collector --help` says `--check` exits "0 when every source can run, 1 when a table or
+/// `[report]` is refused or a source would fail for what it lacks (a key)". A source with an
+/// entry left out (a `units` of a field it does not summarise: `MEND`, "the source collected
+/// without them") can run, yet the check exits 1 for it, as the README says: a script reading
+/// the help takes exit 1 for a refused table or a missing key, neither of which the check
+/// lists.
+#[test]
+fn the_checks_help_names_every_case_it_exits_1_for_an_entry_to_mend_among_them() {
+    let site = Site::new(&usgs_source(
+        "quakes",
+        "http://127.0.0.1:9/feed",
+        "units = { \"properties.magg\" = \"Mw\" }\n",
+    ));
+    std::fs::create_dir_all(site.raw()).expect("raw folder");
+    let checked = collector(&site)
+        .arg("--check")
+        .output()
+        .expect("collector runs");
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        stdout.contains("MEND") && checked.status.code() == Some(1),
+        "the check of an entry left out: exit {:?}\n{stdout}",
+        checked.status.code()
+    );
+    let help = collector(&site)
+        .arg("--help")
+        .output()
+        .expect("collector runs");
+    let help = String::from_utf8_lossy(&help.stdout);
+    let check_help = help
+        .lines()
+        .find(|line| line.trim_start().starts_with("--check"))
+        .unwrap_or_else(|| panic!("--check in the help: {help}"));
+    assert!(
+        check_help.contains("mend") || check_help.contains("left out"),
+        "the help of --check does not say it exits 1 for an entry to mend (MEND), which it does: {check_help}"
+    );
+}

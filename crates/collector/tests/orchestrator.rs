@@ -99,3 +99,57 @@ fn a_run_retried_after_the_orchestrator_stopped_it_collects_the_source() {
         site.state("hourly"),
     );
 }
+
+/// An orchestrator's timeout stops a run (SIGTERM): the source under way is recorded as
+/// stopped, and the next run tries it at once, no backoff (README, "From an orchestrator
+/// instead"). The run's last line, the one the task's log ends with, still says each source
+/// under way was "recorded as failed", which is what a failure's 15-minute backoff follows:
+/// the user is told the opposite of what the collector did.
+#[test]
+fn a_run_stopped_by_its_timeout_does_not_say_its_sources_were_recorded_as_failed() {
+    let (server, calls) = numbered_feed(|_| async move {
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        usgs_body(3)
+    });
+    let site = Site::new(&usgs_source_every(
+        "hourly",
+        &format!("{}/feed", server.url()),
+        "1h",
+        "",
+    ));
+    let mut run = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the collector starts");
+    let started = Instant::now();
+    while calls.load(Ordering::SeqCst) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the collector called the API"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal(run.id(), "TERM");
+    let asked = Instant::now();
+    while run.try_wait().expect("wait").is_none() {
+        if asked.elapsed() > Duration::from_secs(5) {
+            let _ = run.kill();
+            panic!("the collector still runs 5 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = run.wait_with_output().expect("its output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        site.state("hourly").stopped,
+        "recorded as stopped: {stderr}"
+    );
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        !last.contains("recorded as failed"),
+        "the source was recorded as stopped, to be tried at once by the next run, yet the run's last line says: {last}"
+    );
+}

@@ -50,15 +50,28 @@ impl PartFile {
     }
 }
 
-/// `file`, unless it is there and no file: a device or a pipe (`/dev/null`, a FIFO), which a
-/// file renamed over it would replace (as root, for good), is refused.
+/// `file`, unless the export cannot be written there, said before anything is read: a folder
+/// (name a file in it), a device or a pipe (`/dev/null`, a FIFO, which a file renamed over
+/// it would replace, as root for good), or a file in a folder that does not exist.
 fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
+    let refused = |why: String| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
     match std::fs::metadata(&file) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)",
+        Ok(meta) if meta.is_dir() => refused(format!(
+            "it is a folder: name a file in it (`--output {}/export.csv`)",
+            file.display()
         )),
-        _ => Ok(file),
+        Ok(meta) if !meta.is_file() => refused(
+            "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)".to_owned(),
+        ),
+        Ok(_) => Ok(file),
+        Err(_) => match file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+            Some(folder) if !folder.is_dir() => refused(format!(
+                "its folder {} does not exist: make it first (`mkdir -p {}`)",
+                folder.display(),
+                folder.display()
+            )),
+            _ => Ok(file),
+        },
     }
 }
 
