@@ -1154,3 +1154,25 @@ async fn an_output_naming_a_folder_or_inside_a_missing_one_says_which_and_what_t
         );
     }
 }
+
+/// `--output exports/` (a folder not made yet, written as one with its trailing slash, meaning
+/// "into it", as `cp` and `mv` take it) goes by the new folder checks: the export is read
+/// whole, then its rename fails in the system's words alone ("Not a directory (os error 20)"),
+/// where a folder named without the slash, or one missing before a file name, is refused
+/// before the export with what to do.
+#[tokio::test]
+async fn an_output_naming_a_missing_folder_with_its_slash_says_the_folder_is_missing() {
+    let (dir, database, _db) = golden_site("export_output_slash").await;
+    let run = export(
+        dir.path(),
+        &database,
+        &["--source", "quakes", "--output", "exports/"],
+    )
+    .await;
+    let said = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("folder") && !said.contains("(os error"),
+        "--output exports/: the line should say the folder does not exist and what to do, not the system's words alone: {said}"
+    );
+}

@@ -872,3 +872,50 @@ async fn runs_stopped_by_a_signal_together_are_not_blamed_on_the_network_or_an_a
         "every failed run of 14:00 to 17:00 was stopped by SIGTERM on this machine, yet the cover blames its network or an API: {cover}"
     );
 }
+
+/// The same orchestrator's too-short timeout stopping every run of both sources from 14:00 to
+/// 17:00, but for the 15:30 run, whose requests timed out inside the run just before the
+/// orchestrator's deadline (the node overloaded by a backup: "operation timed out", a real
+/// failure of a quarter of an hour). The cover says every source failed at once for the three
+/// hours, "most likely the machine's network": the stretch said is the whole stretch of stops,
+/// the one real failure in it enough to have it blamed on the network, though a quarter of an
+/// hour of real failures alone is below the hour the cover ever says.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_real_failure_among_hours_of_stops_does_not_blame_the_hours_on_the_network() {
+    let start = golden::day_start();
+    let stopped = releve::stop::stopped_by("SIGTERM");
+    let timed_out = "error sending request: operation timed out";
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let cut = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+        let failed = at == start + Duration::hours(15) + Duration::minutes(30);
+        for source in ["meteo", "station"] {
+            let error = match (cut, failed) {
+                (true, true) => Some(timed_out),
+                (true, false) => Some(stopped.as_str()),
+                _ => None,
+            };
+            let mut run = golden::run(source, at, u64::from(!cut), None, error);
+            if cut {
+                run.retry_from = Some(at + Duration::minutes(if failed { 15 } else { 1 }));
+            }
+            runs.push(run);
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptopstopsandonefailure", &runs, CONFIG).await;
+    assert!(
+        !cover.contains("most likely the machine's network"),
+        "a quarter of an hour of real failures among three hours of runs stopped by SIGTERM is said as the network down for the three hours: {cover}"
+    );
+}

@@ -40,7 +40,7 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
     }
     if let Some(signal) = releve::stop::asked() {
         let line = format!(
-            "{}: each source under way recorded as stopped, which the next run tries at once, those not begun left for it",
+            "{}: each source under way recorded as stopped, tried again by the next run without a backoff (but for a wait its API asked for), those not begun left for it",
             releve::stop::stopped_by(signal)
         );
         releve::logging::failure_line("collector", &line);

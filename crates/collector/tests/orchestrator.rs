@@ -153,3 +153,75 @@ fn a_run_stopped_by_its_timeout_does_not_say_its_sources_were_recorded_as_failed
         "the source was recorded as stopped, to be tried at once by the next run, yet the run's last line says: {last}"
     );
 }
+
+/// An hourly source whose API's daily quota ran out, asking to wait ten hours: the user runs
+/// `collector --source hourly --force`, which hangs, and stops it (Ctrl-C, or an orchestrator's
+/// timeout). The run's last line says the source was "recorded as stopped, which the next run
+/// tries at once", but the stopped run keeps the wait the API asked for (as it should): the
+/// next run does not call the API, says nothing, and the user who read the line waits for a
+/// collection that comes ten hours later.
+#[test]
+fn a_stopped_run_does_not_promise_an_immediate_retry_the_apis_wait_forbids() {
+    let (server, calls) = numbered_feed(|call| async move {
+        if call == 1 {
+            tokio::time::sleep(Duration::from_secs(120)).await;
+        }
+        usgs_body(3)
+    });
+    let site = Site::new(&usgs_source_every(
+        "hourly",
+        &format!("{}/feed", server.url()),
+        "1h",
+        "",
+    ));
+    let collector = |force: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+        command
+            .current_dir(site.dir.path())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if force {
+            command.args(["--source", "hourly", "--force"]);
+        }
+        command
+    };
+    let first = collector(false).output().expect("the first run");
+    assert!(first.status.success(), "{first:?}");
+    let now = chrono::Utc::now();
+    site.edit_state("hourly", |state| {
+        state.failed(
+            now - chrono::TimeDelta::minutes(5),
+            "HTTP 429: daily quota exceeded",
+            Some(now + chrono::TimeDelta::hours(10)),
+        )
+    });
+    let mut run = collector(true).spawn().expect("the forced run starts");
+    let started = Instant::now();
+    while calls.load(Ordering::SeqCst) < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the forced run called the API"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal(run.id(), "INT");
+    let asked = Instant::now();
+    while run.try_wait().expect("wait").is_none() {
+        if asked.elapsed() > Duration::from_secs(5) {
+            let _ = run.kill();
+            panic!("the collector still runs 5 s after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = run.wait_with_output().expect("its output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default().to_owned();
+    let next = collector(false).output().expect("the next run");
+    let next_stderr = String::from_utf8_lossy(&next.stderr);
+    let retried = calls.load(Ordering::SeqCst) > 2;
+    assert!(
+        retried || !last.contains("tries at once"),
+        "the stopped run's last line says: {last}\nbut the next run did not call the API (it keeps the API's wait of ten hours): {next_stderr}"
+    );
+}

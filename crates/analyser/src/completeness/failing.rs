@@ -41,27 +41,33 @@ pub(crate) fn together<'a>(
     sources: impl IntoIterator<Item = (&'a Source, &'a SourceData, &'a super::Completeness)>,
 ) -> Vec<Silence> {
     let sources: Vec<_> = sources.into_iter().collect();
-    // Each source told, with its interval, its assessment and when its runs failed.
-    let told: Vec<(Duration, &super::Completeness, Vec<DateTime<Utc>>)> = sources
+    // Each source told, with its interval, its failing stretches narrowed to its failures (a
+    // run stopped by a signal on this machine, a shutdown or an orchestrator's timeout, says
+    // its cause: not the network's nor an API's), and when they failed.
+    let told: Vec<(Duration, Vec<Silence>, Vec<DateTime<Utc>>)> = sources
         .iter()
         .filter(|(source, _, c)| {
             super::runs_tell_hours(source)
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
         .map(|(source, data, c)| {
-            // A run stopped by a signal on this machine (a shutdown, an orchestrator's
-            // timeout) says its cause: not the network's nor an API's.
-            let failures = data
+            let failed = |run: &CollectionRun| {
+                run.error
+                    .as_deref()
+                    .is_some_and(|error| !releve::stop::is_stopped(error))
+            };
+            let failures: Vec<DateTime<Utc>> = data
                 .runs
                 .iter()
-                .filter(|run| {
-                    run.error
-                        .as_deref()
-                        .is_some_and(|error| !releve::stop::is_stopped(error))
-                })
+                .filter(|run| failed(run))
                 .map(|run| run.started)
                 .collect();
-            (source.every.as_chrono(), *c, failures)
+            let stretches = c
+                .failing
+                .iter()
+                .filter_map(|failing| narrowed(failing.stretch, &data.runs, &failures))
+                .collect();
+            (source.every.as_chrono(), stretches, failures)
         })
         .collect();
     let landings: Vec<DateTime<Utc>> = sources
@@ -71,30 +77,20 @@ pub(crate) fn together<'a>(
         .map(|run| run.started)
         .collect();
     let mut found: Vec<Silence> = Vec::new();
-    // Whether a source's failing stretch holds a failure not a stop.
-    let failed_in = |stretch: &Silence, failures: &[DateTime<Utc>]| {
-        failures
-            .iter()
-            .any(|at| (stretch.from..stretch.until).contains(at))
-    };
-    for (every, c, failures) in &told {
-        for failing in &c.failing {
-            let stretch = failing.stretch;
-            if !failed_in(&stretch, failures)
-                || ended_by_landing(stretch, &landings, failures).is_none()
-            {
+    for (every, stretches, failures) in &told {
+        for &stretch in stretches {
+            if ended_by_landing(stretch, &landings, failures).is_none() {
                 continue;
             }
             let mut matched: Vec<(Duration, Silence)> = Vec::new();
             let mut matched_failures: Vec<DateTime<Utc>> = Vec::new();
-            for (other_every, other, other_failures) in &told {
-                let found = other.failing.iter().find(|other| {
-                    began_together((stretch.from, *every), (other.stretch.from, *other_every))
-                        && (other.stretch.until - stretch.until).abs() <= SHORTEST
-                        && failed_in(&other.stretch, other_failures)
+            for (other_every, others, other_failures) in &told {
+                let found = others.iter().find(|other| {
+                    began_together((stretch.from, *every), (other.from, *other_every))
+                        && (other.until - stretch.until).abs() <= SHORTEST
                 });
                 if let Some(found) = found {
-                    matched.push((*other_every, found.stretch));
+                    matched.push((*other_every, *found));
                     matched_failures.extend(other_failures);
                 }
             }
@@ -116,6 +112,37 @@ pub(crate) fn together<'a>(
     }
     found.sort_by_key(|stretch| stretch.from);
     found
+}
+
+/// A failing `stretch` of a source whose `runs` some signal stopped in it, narrowed to its
+/// failures (`failures`, stops left out): from the first to the run after the last; `None`
+/// without one. A stretch without a stop is as it is.
+fn narrowed(
+    stretch: Silence,
+    runs: &[CollectionRun],
+    failures: &[DateTime<Utc>],
+) -> Option<Silence> {
+    let within = |at: &DateTime<Utc>| (stretch.from..stretch.until).contains(at);
+    let first = failures.iter().copied().filter(within).min()?;
+    let stopped = runs.iter().any(|run| {
+        within(&run.started) && run.error.as_deref().is_some_and(releve::stop::is_stopped)
+    });
+    if !stopped {
+        return Some(stretch);
+    }
+    let last = failures
+        .iter()
+        .copied()
+        .filter(within)
+        .max()
+        .unwrap_or(first);
+    let until = runs
+        .iter()
+        .map(|run| run.started)
+        .filter(|at| *at > last && *at < stretch.until)
+        .min()
+        .unwrap_or(stretch.until);
+    Some(Silence { from: first, until })
 }
 
 /// `stretch` without a landing (`landings`: any source's) in it, or ended by the first one

@@ -64,7 +64,17 @@ fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
             "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)".to_owned(),
         ),
         Ok(_) => Ok(file),
+        // `exports/`: a folder's name, not there.
+        Err(_) if file.as_os_str().to_string_lossy().ends_with('/') => refused(format!(
+            "it names a folder, which does not exist: name a file in an existing folder (`mkdir -p {}` first, then `--output {}export.csv`)",
+            file.display(),
+            file.display()
+        )),
         Err(_) => match file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+            Some(folder) if folder.is_file() => refused(format!(
+                "{} is a file, not a folder: name a file in a folder",
+                folder.display()
+            )),
             Some(folder) if !folder.is_dir() => refused(format!(
                 "its folder {} does not exist: make it first (`mkdir -p {}`)",
                 folder.display(),
