@@ -919,3 +919,51 @@ async fn one_real_failure_among_hours_of_stops_does_not_blame_the_hours_on_the_n
         "a quarter of an hour of real failures among three hours of runs stopped by SIGTERM is said as the network down for the three hours: {cover}"
     );
 }
+
+/// The orchestrator's too-short timeout stopping every run of both sources from 14:00 to
+/// 17:00 (the node overloaded by a backup), but for the first and the last, 14:00 and 16:45,
+/// whose requests timed out inside the run just before the orchestrator's deadline ("operation
+/// timed out": real failures, a quarter of an hour each). The cover says every source failed
+/// at once from 14:00 to 17:00, "most likely the machine's network": the stretch is narrowed
+/// to run from the first real failure to the run after the last, so the ten runs stopped by
+/// SIGTERM between them are counted as the network's, where one such failure alone is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_real_failures_hours_apart_among_stops_do_not_blame_the_hours_on_the_network() {
+    let start = golden::day_start();
+    let stopped = releve::stop::stopped_by("SIGTERM");
+    let timed_out = "error sending request: operation timed out";
+    let mut runs = Vec::new();
+    let mut at = start - Duration::days(1);
+    while at < start + Duration::days(2) {
+        let cut = at >= start + Duration::hours(14) && at < start + Duration::hours(17);
+        let failed = at == start + Duration::hours(14)
+            || at == start + Duration::hours(16) + Duration::minutes(45);
+        for source in ["meteo", "station"] {
+            let error = match (cut, failed) {
+                (true, true) => Some(timed_out),
+                (true, false) => Some(stopped.as_str()),
+                _ => None,
+            };
+            let mut run = golden::run(source, at, u64::from(!cut), None, error);
+            if cut {
+                run.retry_from = Some(at + Duration::minutes(if failed { 15 } else { 1 }));
+            }
+            runs.push(run);
+        }
+        at += Duration::minutes(15);
+    }
+    for source in ["meteo", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptopstopsbetweentwofailures", &runs, CONFIG).await;
+    assert!(
+        !cover.contains("most likely the machine's network"),
+        "two quarter-hours of real failures, at either end of three hours of runs stopped by SIGTERM, are said as the network down for the three hours: {cover}"
+    );
+}

@@ -65,7 +65,7 @@ pub(crate) fn together<'a>(
             let stretches = c
                 .failing
                 .iter()
-                .filter_map(|failing| narrowed(failing.stretch, &data.runs, &failures))
+                .flat_map(|failing| narrowed(failing.stretch, &data.runs, &failures))
                 .collect();
             (source.every.as_chrono(), stretches, failures)
         })
@@ -114,35 +114,45 @@ pub(crate) fn together<'a>(
     found
 }
 
-/// A failing `stretch` of a source whose `runs` some signal stopped in it, narrowed to its
-/// failures (`failures`, stops left out): from the first to the run after the last; `None`
-/// without one. A stretch without a stop is as it is.
-fn narrowed(
-    stretch: Silence,
-    runs: &[CollectionRun],
-    failures: &[DateTime<Utc>],
-) -> Option<Silence> {
+/// A failing `stretch` of a source whose `runs` some signal stopped in it, as the spans of its
+/// real failures (`failures`, stops left out): each from a failure to the next run that is
+/// not one (a stop, a landing), or the stretch's end. A stretch without a stop is as it is.
+fn narrowed(stretch: Silence, runs: &[CollectionRun], failures: &[DateTime<Utc>]) -> Vec<Silence> {
     let within = |at: &DateTime<Utc>| (stretch.from..stretch.until).contains(at);
-    let first = failures.iter().copied().filter(within).min()?;
-    let stopped = runs.iter().any(|run| {
-        within(&run.started) && run.error.as_deref().is_some_and(releve::stop::is_stopped)
-    });
+    let mut inside: Vec<&CollectionRun> = runs.iter().filter(|run| within(&run.started)).collect();
+    let stopped = inside
+        .iter()
+        .any(|run| run.error.as_deref().is_some_and(releve::stop::is_stopped));
     if !stopped {
-        return Some(stretch);
+        return match failures.iter().any(within) {
+            true => vec![stretch],
+            false => Vec::new(),
+        };
     }
-    let last = failures
-        .iter()
-        .copied()
-        .filter(within)
-        .max()
-        .unwrap_or(first);
-    let until = runs
-        .iter()
-        .map(|run| run.started)
-        .filter(|at| *at > last && *at < stretch.until)
-        .min()
-        .unwrap_or(stretch.until);
-    Some(Silence { from: first, until })
+    inside.sort_by_key(|run| run.started);
+    let mut spans = Vec::new();
+    let mut since: Option<DateTime<Utc>> = None;
+    for run in inside {
+        let failed = failures.contains(&run.started);
+        match (since, failed) {
+            (None, true) => since = Some(run.started),
+            (Some(from), false) => {
+                spans.push(Silence {
+                    from,
+                    until: run.started,
+                });
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = since {
+        spans.push(Silence {
+            from,
+            until: stretch.until,
+        });
+    }
+    spans
 }
 
 /// `stretch` without a landing (`landings`: any source's) in it, or ended by the first one

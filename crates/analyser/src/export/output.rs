@@ -64,17 +64,26 @@ fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
             "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)".to_owned(),
         ),
         Ok(_) => Ok(file),
+        // A file where a folder of the path should be (`--output exports` made one), the path
+        // itself when it ends in `/` (`exports/`).
+        Err(_)
+            if let Some(in_the_way) = bare(&file)
+                .ancestors()
+                .skip(usize::from(!names_a_folder(&file)))
+                .find(|up| up.is_file()) =>
+        {
+            refused(format!(
+                "{} is a file, not a folder: name a file in a folder",
+                in_the_way.display()
+            ))
+        }
         // `exports/`: a folder's name, not there.
-        Err(_) if file.as_os_str().to_string_lossy().ends_with('/') => refused(format!(
+        Err(_) if names_a_folder(&file) => refused(format!(
             "it names a folder, which does not exist: name a file in an existing folder (`mkdir -p {}` first, then `--output {}export.csv`)",
             file.display(),
             file.display()
         )),
         Err(_) => match file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-            Some(folder) if folder.is_file() => refused(format!(
-                "{} is a file, not a folder: name a file in a folder",
-                folder.display()
-            )),
             Some(folder) if !folder.is_dir() => refused(format!(
                 "its folder {} does not exist: make it first (`mkdir -p {}`)",
                 folder.display(),
@@ -82,6 +91,20 @@ fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
             )),
             _ => Ok(file),
         },
+    }
+}
+
+/// Whether `path` is written as a folder's, ending in `/`.
+fn names_a_folder(path: &Path) -> bool {
+    path.as_os_str().to_string_lossy().ends_with('/')
+}
+
+/// `path` without the `/` it may end in (`exports/` is `exports`, which may be a file).
+fn bare(path: &Path) -> PathBuf {
+    let text = path.to_string_lossy();
+    match text.trim_end_matches('/') {
+        "" => path.to_owned(),
+        trimmed => PathBuf::from(trimmed),
     }
 }
 
@@ -166,6 +189,32 @@ mod tests {
         }
         let meta = std::fs::metadata("/dev/null").expect("/dev/null");
         assert!(!meta.is_file(), "/dev/null is still the device");
+    }
+
+    /// A first `--output exports` (no folder there) wrote the export to a file named
+    /// `exports`; the user, seeing it, runs `--output exports/` (or `--output
+    /// exports/2026/x.csv`). The line says the folder "does not exist" and to `mkdir -p` it,
+    /// which fails ("File exists", "Not a directory"): a file is in the way, which is not said.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_in_the_way_of_the_folder_named_is_said_not_a_missing_folder_to_make() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let exports = dir.path().join("exports");
+        std::fs::write(&exports, "time,key\n").expect("the file of the first export");
+        for asked in [
+            format!("{}/2026/x.csv", exports.display()),
+            format!("{}/", exports.display()),
+        ] {
+            let said = match not_special(PathBuf::from(&asked)) {
+                Err(err) => err.to_string(),
+                Ok(_) => panic!("--output {asked} taken"),
+            };
+            assert!(
+                !said.contains("mkdir -p") && said.contains("is a file"),
+                "--output {asked}, {} being a file: {said}",
+                exports.display()
+            );
+        }
     }
 
     #[cfg(unix)]
