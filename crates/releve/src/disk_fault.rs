@@ -18,7 +18,7 @@ pub fn advice(err: &io::Error) -> Option<&'static str> {
             "your disk quota there is used up, of space or of files (`quota -s` says; `df` shows the disk's free space, not yours): delete or move files, or ask for a larger quota",
         ),
         io::ErrorKind::FileTooLarge => Some(
-            "a file past the size limit this process was given (`ulimit -f`, set by the shell or cron's environment): raise or remove the limit",
+            "a file past the size limit of this process (`ulimit -f`, set by the shell or cron's environment: raise or remove it) or of its file system (FAT32, a USB stick's: 4 GiB at most; write to another disk)",
         ),
         io::ErrorKind::ReadOnlyFilesystem => Some(
             "its disk is mounted read-only (`mount` says so; after a disk error, check the disk before mounting it read-write again)",

@@ -279,9 +279,15 @@ impl Elsewhere {
             );
         }
         if self.theirs.raw_dir == self.ours {
-            // Never summarised into it: a folder of the same path on another machine.
+            // Never summarised into it: a folder of the same path on another machine, or this
+            // machine's own on a disk not mounted now (the empty folder under its mount point).
+            let elsewhere = match self.theirs.host {
+                // Written last by this very machine: not another machine's.
+                Some(_) => "another deployment of that path on this machine (a container)",
+                None => "a folder of that path on another machine or deployment",
+            };
             return format!(
-                "the database `{}` is summarised from another raw folder of the same path, {} on another machine or deployment (since {since}), not from this one, never summarised into it",
+                "the database `{}` is summarised from another raw folder of the same path, {} (since {since}), not from this one, never summarised into it: this folder's disk not mounted (a USB stick, a network share, its files hidden under this empty folder)?, or {elsewhere}",
                 self.database, self.ours
             );
         }
@@ -304,8 +310,12 @@ impl Elsewhere {
             }
             _ => "",
         };
+        let unmounted = match (&self.other_machine, self.theirs.raw_dir == self.ours) {
+            (None, true) => "mount the disk the folder is on, if it is not, and run again; else ",
+            _ => "",
+        };
         format!(
-            "give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{renamed}, {run} once with --new-database"
+            "{unmounted}give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{renamed}, {run} once with --new-database"
         )
     }
 

@@ -1,0 +1,47 @@
+//! A student keeps `raw/` on a USB stick (exFAT or FAT32) mounted at a folder of their own,
+//! `--raw-dir /mnt/usb/raw`, carried between the lab PC and a laptop.
+
+mod common;
+
+use common::{Workspace, quake, snapshot, stderr};
+
+/// The stick is at the laptop; on the lab PC cron's collector runs on: `/mnt/usb/raw` is not
+/// there, so the collector creates it on the internal disk, under the empty mount point (one
+/// warning, "this run creates it"), and lands its files there. The summariser, on the same
+/// machine and the same path, is then told "the database … is summarised from another raw
+/// folder of the same path, /mnt/usb/raw on another machine or deployment … another
+/// installation's, on a server they share? … if that folder is this one moved or replaced,
+/// run once with --new-database": there is no other machine (the database names this one's
+/// host), and following the advice hands the database to the folder under the mount point, so
+/// the stick's own folder is refused once it is back (and the files landed meanwhile are hidden
+/// under the mounted stick). Expected: on the machine that summarised that path, a folder there
+/// never summarised is said as possibly a disk that is not mounted, not another machine's.
+#[tokio::test]
+async fn a_raw_folder_on_a_usb_stick_not_mounted_is_not_said_to_be_another_machine_s() {
+    let ws = Workspace::new("usb-stick-unmounted");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let first = ws.summarise();
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    // The stick unplugged: its folder gone from the path, an empty one created there instead.
+    let stick = ws.raw().with_file_name("raw-on-the-stick");
+    std::fs::rename(ws.raw(), &stick).expect("the stick unplugged");
+    std::fs::create_dir(ws.raw()).expect("the mount point's folder");
+    ws.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+
+    let refused = ws.summarise_with(&[]);
+    let said = stderr(&refused);
+    assert!(
+        !refused.status.success() && ws.remaining("usgs") == 1,
+        "the run stops, its file waiting: {said}"
+    );
+    assert!(
+        !said.contains("another machine") && said.contains("mounted"),
+        "the same machine's folder of the same path, never summarised, is said as another \
+         machine's rather than as a disk perhaps not mounted: {said}"
+    );
+}
