@@ -108,27 +108,20 @@ pub enum ExportError {
     /// Standard output refused the rows once some were written (a full disk under `> file`).
     #[error(
         "standard output refused the export after its first rows, which it holds, cut short, the rest left out: {cause}{}",
-        disk_advice(cause)
+        releve::disk_fault::advice_after(cause)
     )]
     StdoutCut {
         /// The I/O failure.
         cause: std::io::Error,
     },
     /// The CSV could not be written.
-    #[error("{}: cannot write the export: {cause}{}", path.display(), disk_advice(cause))]
+    #[error("{}: cannot write the export: {cause}{}", path.display(), releve::disk_fault::advice_after(cause))]
     Write {
         /// The file, or `standard output`.
         path: PathBuf,
         /// The I/O failure.
         cause: std::io::Error,
     },
-}
-
-/// What to do about a write failed for its disk's reason, after `: `, or nothing.
-fn disk_advice(cause: &std::io::Error) -> String {
-    releve::disk_fault::advice(cause)
-        .map(|advice| format!(": {advice}"))
-        .unwrap_or_default()
 }
 
 impl ExportError {

@@ -27,6 +27,14 @@ pub fn advice(err: &io::Error) -> Option<&'static str> {
     }
 }
 
+/// [`advice`] for `err`, after `: ` to follow the error in a line, or nothing when its cause
+/// is not its disk's.
+pub fn advice_after(err: &io::Error) -> String {
+    advice(err)
+        .map(|advice| format!(": {advice}"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

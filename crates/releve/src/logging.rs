@@ -176,9 +176,7 @@ pub fn print_out(stage: &str, text: &dyn std::fmt::Display) -> bool {
                 stage,
                 &format!(
                     "cannot write standard output: {err}{}",
-                    crate::disk_fault::advice(&err)
-                        .map(|advice| format!(": {advice}"))
-                        .unwrap_or_default()
+                    crate::disk_fault::advice_after(&err)
                 ),
             );
             false

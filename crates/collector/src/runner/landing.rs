@@ -30,9 +30,7 @@ pub(super) fn land(
     let file = match rawfile::land_from(raw_dir, &source.name, first, &collected.body) {
         Ok(file) => file,
         Err(err) => {
-            let advice = releve::disk_fault::advice(&err)
-                .map(|advice| format!(": {advice}"))
-                .unwrap_or_default();
+            let advice = releve::disk_fault::advice_after(&err);
             let reason = format!(
                 "cannot land the file in {}: {err}{advice}",
                 raw_dir.join(&source.name).display()
