@@ -51,11 +51,6 @@ pub(crate) fn together<'a>(
                 && !matches!(c.health, super::Health::Skipped | super::Health::Never)
         })
         .map(|(source, data, c)| {
-            let failed = |run: &CollectionRun| {
-                run.error
-                    .as_deref()
-                    .is_some_and(|error| !releve::stop::is_stopped(error))
-            };
             let failures: Vec<DateTime<Utc>> = data
                 .runs
                 .iter()
@@ -65,7 +60,7 @@ pub(crate) fn together<'a>(
             let stretches = c
                 .failing
                 .iter()
-                .flat_map(|failing| narrowed(failing.stretch, &data.runs, &failures))
+                .flat_map(|failing| narrowed(failing.stretch, &data.runs))
                 .collect();
             (source.every.as_chrono(), stretches, failures)
         })
@@ -114,17 +109,25 @@ pub(crate) fn together<'a>(
     found
 }
 
+/// Whether `run` failed: a run stopped by a signal on this machine did not (a shutdown, an
+/// orchestrator's timeout: not the network's nor an API's doing).
+fn failed(run: &CollectionRun) -> bool {
+    run.error
+        .as_deref()
+        .is_some_and(|error| !releve::stop::is_stopped(error))
+}
+
 /// A failing `stretch` of a source whose `runs` some signal stopped in it, as the spans of its
-/// real failures (`failures`, stops left out): each from a failure to the next run that is
-/// not one (a stop, a landing), or the stretch's end. A stretch without a stop is as it is.
-fn narrowed(stretch: Silence, runs: &[CollectionRun], failures: &[DateTime<Utc>]) -> Vec<Silence> {
+/// real failures (stops left out): each from a failure to the next run that is not one (a
+/// stop, a landing), or the stretch's end. A stretch without a stop is as it is.
+fn narrowed(stretch: Silence, runs: &[CollectionRun]) -> Vec<Silence> {
     let within = |at: &DateTime<Utc>| (stretch.from..stretch.until).contains(at);
     let mut inside: Vec<&CollectionRun> = runs.iter().filter(|run| within(&run.started)).collect();
     let stopped = inside
         .iter()
         .any(|run| run.error.as_deref().is_some_and(releve::stop::is_stopped));
     if !stopped {
-        return match failures.iter().any(within) {
+        return match inside.iter().any(|run| failed(run)) {
             true => vec![stretch],
             false => Vec::new(),
         };
@@ -133,8 +136,7 @@ fn narrowed(stretch: Silence, runs: &[CollectionRun], failures: &[DateTime<Utc>]
     let mut spans = Vec::new();
     let mut since: Option<DateTime<Utc>> = None;
     for run in inside {
-        let failed = failures.contains(&run.started);
-        match (since, failed) {
+        match (since, failed(run)) {
             (None, true) => since = Some(run.started),
             (Some(from), false) => {
                 spans.push(Silence {
