@@ -19,7 +19,7 @@ impl PartFile {
     /// points to, to become that file, so the link stays (as `> FILE` writes through it).
     pub(super) fn create(path: &Path) -> Result<PartFile, ExportError> {
         let replacement = through_link(path)
-            .and_then(not_special)
+            .and_then(fit_for_output)
             .and_then(|file| Replacement::create(&file))
             .map_err(|cause| ExportError::Write {
                 path: path.to_owned(),
@@ -53,7 +53,7 @@ impl PartFile {
 /// `file`, unless the export cannot be written there, said before anything is read: a folder
 /// (name a file in it), a device or a pipe (`/dev/null`, a FIFO, which a file renamed over
 /// it would replace, as root for good), or a file in a folder that does not exist.
-fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
+fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
     let refused = |why: String| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
     match std::fs::metadata(&file) {
         Ok(meta) if meta.is_dir() => refused(format!(
@@ -78,19 +78,24 @@ fn not_special(file: PathBuf) -> std::io::Result<PathBuf> {
             ))
         }
         // `exports/`: a folder's name, not there.
-        Err(_) if names_a_folder(&file) => refused(format!(
-            "it names a folder, which does not exist: name a file in an existing folder (`mkdir -p {}` first, then `--output {}export.csv`)",
-            file.display(),
-            file.display()
-        )),
-        Err(_) => match file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-            Some(folder) if !folder.is_dir() => refused(format!(
-                "its folder {} does not exist: make it first (`mkdir -p {}`)",
-                folder.display(),
-                folder.display()
-            )),
-            _ => Ok(file),
-        },
+        // The folder it names (`exports/`), or the one it is in, not there.
+        Err(_) => {
+            let folder = match names_a_folder(&file) {
+                true => Some(bare(&file)),
+                false => file
+                    .parent()
+                    .filter(|folder| !folder.as_os_str().is_empty())
+                    .map(Path::to_owned),
+            };
+            match folder {
+                Some(folder) if !folder.is_dir() => refused(format!(
+                    "its folder {} does not exist: make it first (`mkdir -p {}`), and name a file in it",
+                    folder.display(),
+                    folder.display()
+                )),
+                _ => Ok(file),
+            }
+        }
     }
 }
 
@@ -205,7 +210,7 @@ mod tests {
             format!("{}/2026/x.csv", exports.display()),
             format!("{}/", exports.display()),
         ] {
-            let said = match not_special(PathBuf::from(&asked)) {
+            let said = match fit_for_output(PathBuf::from(&asked)) {
                 Err(err) => err.to_string(),
                 Ok(_) => panic!("--output {asked} taken"),
             };
