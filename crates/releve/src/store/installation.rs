@@ -265,58 +265,68 @@ impl Elsewhere {
 
     /// What is wrong, said alike by every stage.
     pub fn fact(&self) -> String {
-        if self.lost_id() {
-            return format!(
+        let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
+        match self.case() {
+            Case::LostId => format!(
                 "the database `{}` names this raw folder, {}, by an id its .installation no longer holds (deleted, or copied over from another folder?)",
                 self.database, self.ours
-            );
-        }
-        let since = self.theirs.since.format("%Y-%m-%d %H:%M UTC");
-        if let (true, Some(machine)) = (self.theirs.raw_dir == self.ours, &self.other_machine) {
-            return format!(
+            ),
+            Case::SamePathOtherMachine(machine) => format!(
                 "the database `{}` is summarised from a raw folder of the same path, {}, by the summariser of another machine, `{machine}` (since {since}), not from this one: another installation (a machine made from the same disk image?), or this one's before its machine was renamed",
                 self.database, self.ours
-            );
+            ),
+            Case::SamePath => {
+                // Never summarised into it: this machine's own folder on a disk not mounted
+                // now (the empty folder under its mount point), or a folder of the same path
+                // elsewhere.
+                let elsewhere = match self.theirs.host {
+                    // Written last by this very machine: not another machine's.
+                    Some(_) => "another deployment of that path on this machine (a container)",
+                    None => "a folder of that path on another machine or deployment",
+                };
+                format!(
+                    "the database `{}` is summarised from another raw folder of the same path, {} (since {since}), not from this one, never summarised into it: this folder's disk not mounted (a USB stick, a network share, its files hidden under this empty folder)?, or {elsewhere}",
+                    self.database, self.ours
+                )
+            }
+            Case::OtherFolder => format!(
+                "the database `{}` is summarised from another raw folder, {} (since {since}), not from {}",
+                self.database, self.theirs.raw_dir, self.ours
+            ),
         }
-        if self.theirs.raw_dir == self.ours {
-            // Never summarised into it: a folder of the same path on another machine, or this
-            // machine's own on a disk not mounted now (the empty folder under its mount point).
-            let elsewhere = match self.theirs.host {
-                // Written last by this very machine: not another machine's.
-                Some(_) => "another deployment of that path on this machine (a container)",
-                None => "a folder of that path on another machine or deployment",
-            };
-            return format!(
-                "the database `{}` is summarised from another raw folder of the same path, {} (since {since}), not from this one, never summarised into it: this folder's disk not mounted (a USB stick, a network share, its files hidden under this empty folder)?, or {elsewhere}",
-                self.database, self.ours
-            );
-        }
-        format!(
-            "the database `{}` is summarised from another raw folder, {} (since {since}), not from {}",
-            self.database, self.theirs.raw_dir, self.ours
-        )
     }
 
     /// What to do about it, `run` naming how the summariser is run (`run the summariser`).
     pub fn remedy(&self, run: &str) -> String {
-        if self.lost_id() {
-            return format!(
-                "if this folder's data is the database's, {run} once with --new-database to name it again"
-            );
-        }
-        let renamed = match (&self.other_machine, self.theirs.raw_dir == self.ours) {
-            (Some(_), true) => {
-                ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied"
+        let (first, moved) = match self.case() {
+            Case::LostId => {
+                return format!(
+                    "if this folder's data is the database's, {run} once with --new-database to name it again"
+                );
             }
-            _ => "",
-        };
-        let unmounted = match (&self.other_machine, self.theirs.raw_dir == self.ours) {
-            (None, true) => "mount the disk the folder is on, if it is not, and run again; else ",
-            _ => "",
+            Case::SamePathOtherMachine(_) => (
+                "",
+                ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied",
+            ),
+            Case::SamePath => (
+                "mount the disk the folder is on, if it is not, and run again; else ",
+                "",
+            ),
+            Case::OtherFolder => ("", ""),
         };
         format!(
-            "{unmounted}give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{renamed}, {run} once with --new-database"
+            "{first}give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{moved}, {run} once with --new-database"
         )
+    }
+
+    /// Which of the ways a database names another folder this is.
+    fn case(&self) -> Case<'_> {
+        match (self.theirs.raw_dir == self.ours, &self.other_machine) {
+            _ if self.lost_id() => Case::LostId,
+            (true, Some(machine)) => Case::SamePathOtherMachine(machine),
+            (true, None) => Case::SamePath,
+            (false, _) => Case::OtherFolder,
+        }
     }
 
     /// As a reader of the database is told it.
@@ -330,6 +340,19 @@ impl Elsewhere {
             ),
         }
     }
+}
+
+/// The ways a database names another raw folder than the one at hand (see [`Elsewhere`]).
+enum Case<'a> {
+    /// This folder, its id lost.
+    LostId,
+    /// A folder of the same path, written last by another machine.
+    SamePathOtherMachine(&'a str),
+    /// A folder of the same path, never summarised from this one, by this machine or one not
+    /// recorded.
+    SamePath,
+    /// A folder of another path.
+    OtherFolder,
 }
 
 impl std::fmt::Display for Elsewhere {
