@@ -18,7 +18,6 @@ pub mod silence;
 mod steps;
 
 use expected::expected;
-pub(crate) use expected::minute_of;
 use steps::{elapsed_steps, off_stretches};
 
 /// Whether a source's runs tell its hours: when they ran, failed or were disabled is when it

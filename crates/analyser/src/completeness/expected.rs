@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use releve::Source;
+use releve::config::run_minute;
 
 use super::ExpectedFrom;
 use crate::period::ReportPeriod;
@@ -222,7 +223,7 @@ fn stretches(
         let in_period = start < started && started < reference;
         // The collector schedules by the minute a run started in: a run 40 s late under load
         // is on time.
-        let started = minute_of(started);
+        let started = run_minute(started);
         if in_period && every != current.every {
             // The collector runs next one interval after its last run, the new one once the
             // configuration has changed: the new interval holds from then, or from the last run
@@ -234,7 +235,7 @@ fn stretches(
                 Some(previous) if (due_from - previous).abs() <= late => previous,
                 _ => due_from.max(previous.unwrap_or(start)),
             }
-            .max(minute_of(current.since));
+            .max(run_minute(current.since));
             let at_run = Some(from) == previous;
             if let (false, Some(stretch)) = (at_run, stretches.last_mut()) {
                 stretch.last_run = previous.filter(|previous| *previous >= stretch.since);
@@ -249,12 +250,6 @@ fn stretches(
         previous = Some(started);
     }
     stretches
-}
-
-/// The minute a run started at `at` is counted from, as the collector counts it (see
-/// [`releve::config::run_minute`]).
-pub(crate) fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
-    releve::config::run_minute(at)
 }
 
 /// The runs that tell which collections of the period's own stretch (from its start, at one

@@ -3,9 +3,10 @@
 //! failed at once) set aside as the machine's.
 
 use chrono::{DateTime, Utc};
+use releve::config::run_minute;
 
+use crate::completeness::Completeness;
 use crate::completeness::silence::Silence;
-use crate::completeness::{Completeness, minute_of};
 use crate::format::{counted, grouped};
 use crate::period::ReportPeriod;
 
@@ -154,7 +155,7 @@ fn due_in_silences(
         // expected, whole intervals.
         let from_a_run = !from_a_failure && silence.from > period.start();
         due += match (start, end) == (silence.from, silence.until) && off == 0 {
-            true => seconds(minute_of(start), minute_of(end))
+            true => seconds(run_minute(start), run_minute(end))
                 .div_ceil(every)
                 .saturating_sub(u64::from(from_a_run)),
             false => expected / every,
