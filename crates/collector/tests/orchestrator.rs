@@ -5,8 +5,8 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-use std::sync::atomic::Ordering;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Site, numbered_feed, usgs_body, usgs_source_every};
@@ -15,6 +15,34 @@ fn signal(pid: u32, signal: &str) {
     let _ = Command::new("kill")
         .args([format!("-{signal}"), pid.to_string()])
         .status();
+}
+
+/// Sends `signal` to the collector `run` once the API has had more than `calls_before` calls
+/// (its request under way), and returns its output once it has ended, within 5 s.
+fn stopped_while_calling(
+    mut run: Child,
+    calls: &AtomicUsize,
+    calls_before: usize,
+    signal_name: &str,
+) -> Output {
+    let started = Instant::now();
+    while calls.load(Ordering::SeqCst) <= calls_before {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the collector called the API"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal(run.id(), signal_name);
+    let asked = Instant::now();
+    while run.try_wait().expect("wait").is_none() {
+        if asked.elapsed() > Duration::from_secs(5) {
+            let _ = run.kill();
+            panic!("the collector still runs 5 s after SIG{signal_name}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    run.wait_with_output().expect("its output")
 }
 
 /// An hourly source whose API is slow: the orchestrator's timeout stops the run with SIGTERM
@@ -37,32 +65,15 @@ fn a_run_retried_after_the_orchestrator_stopped_it_collects_the_source() {
         "1h",
         "",
     ));
-    let mut first = Command::new(env!("CARGO_BIN_EXE_collector"))
+    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the collector starts");
-    let started = Instant::now();
-    while calls.load(Ordering::SeqCst) == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the collector called the API"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
     // The orchestrator's timeout.
-    signal(first.id(), "TERM");
-    let asked = Instant::now();
-    while first.try_wait().expect("wait").is_none() {
-        if asked.elapsed() > Duration::from_secs(5) {
-            let _ = first.kill();
-            panic!("the collector still runs 5 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let stopped = first.wait_with_output().expect("its output");
+    let stopped = stopped_while_calling(first, &calls, 0, "TERM");
     assert_eq!(
         stopped.status.code(),
         Some(1),
@@ -117,31 +128,14 @@ fn a_run_stopped_by_its_timeout_does_not_say_its_sources_were_recorded_as_failed
         "1h",
         "",
     ));
-    let mut run = Command::new(env!("CARGO_BIN_EXE_collector"))
+    let run = Command::new(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the collector starts");
-    let started = Instant::now();
-    while calls.load(Ordering::SeqCst) == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the collector called the API"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    signal(run.id(), "TERM");
-    let asked = Instant::now();
-    while run.try_wait().expect("wait").is_none() {
-        if asked.elapsed() > Duration::from_secs(5) {
-            let _ = run.kill();
-            panic!("the collector still runs 5 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = run.wait_with_output().expect("its output");
+    let output = stopped_while_calling(run, &calls, 0, "TERM");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         site.state("hourly").stopped,
@@ -196,25 +190,8 @@ fn a_stopped_run_does_not_promise_an_immediate_retry_the_apis_wait_forbids() {
             Some(now + chrono::TimeDelta::hours(10)),
         )
     });
-    let mut run = collector(true).spawn().expect("the forced run starts");
-    let started = Instant::now();
-    while calls.load(Ordering::SeqCst) < 2 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the forced run called the API"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    signal(run.id(), "INT");
-    let asked = Instant::now();
-    while run.try_wait().expect("wait").is_none() {
-        if asked.elapsed() > Duration::from_secs(5) {
-            let _ = run.kill();
-            panic!("the collector still runs 5 s after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = run.wait_with_output().expect("its output");
+    let run = collector(true).spawn().expect("the forced run starts");
+    let output = stopped_while_calling(run, &calls, 1, "INT");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default().to_owned();
     let next = collector(false).output().expect("the next run");
