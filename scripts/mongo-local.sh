@@ -111,14 +111,26 @@ stop() {
   rm -f "$dir/nx.pid"
 }
 
+help() {
+  echo "Usage: scripts/mongo-local.sh COMMAND"
+  echo
+  echo "Runs a local MongoDB-compatible server (nx-27017) for the demo and the tests."
+  echo
+  echo "  install           install nx-27017 into .venv (git-ignored)"
+  echo "  start DIR [PORT]  start a server for DIR on 127.0.0.1 (a free port if none), print its URI"
+  echo "  stop DIR          stop the server started for DIR"
+}
+
 usage() {
-  echo "usage: scripts/mongo-local.sh install | start DIR [PORT] | stop DIR" >&2
+  echo "mongo-local: $1: see scripts/mongo-local.sh --help" >&2
   exit 2
 }
 
 case "${1:-}" in
-  install) install ;;
-  start) [ $# -ge 2 ] && [ $# -le 3 ] || usage; shift; start "$@" ;;
-  stop) [ $# -eq 2 ] || usage; shift; stop "$@" ;;
-  *) usage ;;
+  install) [ $# -eq 1 ] || usage "install takes no argument"; install ;;
+  start) [ $# -ge 2 ] && [ $# -le 3 ] || usage "start takes DIR [PORT]"; shift; start "$@" ;;
+  stop) [ $# -eq 2 ] || usage "stop takes DIR"; shift; stop "$@" ;;
+  -h | --help) help ;;
+  "") usage "no command (install, start DIR [PORT] or stop DIR)" ;;
+  *) usage "unknown command \`$1\`" ;;
 esac

@@ -130,3 +130,32 @@ fn a_first_start_in_a_new_folder_prints_no_error_about_a_missing_log() {
         "a start that succeeded says a file is missing:\n{stderr}"
     );
 }
+
+/// `scripts/mongo-local.sh --help`, as a user tries a script the README names: its usage on
+/// standard output, each command said, exit 0 (it printed a one-line usage on stderr and exited
+/// 2, as for a mistake). A command it does not know is still refused, naming it, exit 2.
+#[test]
+fn help_says_each_command_and_succeeds_while_an_unknown_command_is_refused_by_name() {
+    let checkout = Checkout::new();
+    let help = checkout.mongo_local(&["--help"]);
+    let stdout = String::from_utf8_lossy(&help.stdout);
+    assert_eq!(help.status.code(), Some(0), "--help fails: {stdout}");
+    for command in ["install", "start DIR [PORT]", "stop DIR"] {
+        assert!(
+            stdout.contains(command),
+            "--help does not say `{command}`:\n{stdout}"
+        );
+    }
+
+    let unknown = checkout.mongo_local(&["restart"]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(
+        unknown.status.code(),
+        Some(2),
+        "an unknown command: {stderr}"
+    );
+    assert!(
+        stderr.contains("`restart`") && stderr.contains("--help"),
+        "an unknown command is not named, with where to look:\n{stderr}"
+    );
+}

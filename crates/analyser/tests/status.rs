@@ -2102,3 +2102,20 @@ async fn a_status_whose_json_cannot_be_written_does_not_exit_zero() {
         "a line says the status could not be written: {stderr:?}"
     );
 }
+
+/// `analyser status --date 2026-01-01`, as a user who wants a past day's state tries: `--date`
+/// is the report's and the export's. clap answered "did you mean `--database`?", sending them
+/// to an option that names a database; the line names the commands that take `--date`.
+#[test]
+fn a_date_given_to_status_is_said_to_be_the_report_s_option_not_a_misspelt_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = common::analyser(dir.path(), &["status", "--date", "2026-01-01"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("`--date` is an option of `analyser`, `analyser report`, `analyser export`")
+            && !stderr.contains("--database"),
+        "{stderr}"
+    );
+}

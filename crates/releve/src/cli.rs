@@ -118,6 +118,10 @@ fn refused_arguments(
         _ if given_uri(command, err) => {
             "a MongoDB URI goes in MONGODB_URI, or after --mongodb-uri".to_owned()
         }
+        _ if let Some(owners) = taken_elsewhere(stage, command, err) => format!(
+            "`{}` is an option of {owners}, not of the subcommand given; see its --help",
+            refused_option(err).unwrap_or_default()
+        ),
         (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
         (None, Some((subcommand, Some(option)))) => format!(
             "a subcommand's options go after it: `{stage} {subcommand} {option} …`; `{stage} {subcommand} --help` lists them"
@@ -151,6 +155,41 @@ fn given_uri(command: &clap::Command, err: &clap::Error) -> bool {
                     if given.to_ascii_lowercase().contains("mongodb:")
                         || given.to_ascii_lowercase().contains("mongodb+srv:"))
             })
+}
+
+/// The long option clap refused as unknown (`--date` of `--date 2026-01-01` or
+/// `--date=2026-01-01`).
+fn refused_option(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = given.split('=').next().unwrap_or(given);
+    name.starts_with("--").then(|| name.to_owned())
+}
+
+/// The commands of this stage taking the option clap refused as unknown, quoted as a user
+/// types them (`` `analyser`, `analyser report` ``): an option given to a subcommand that does
+/// not take it (`analyser status --date …`) is another's, not a misspelling of its own
+/// `--database`.
+fn taken_elsewhere(stage: &str, command: &clap::Command, err: &clap::Error) -> Option<String> {
+    let option = refused_option(err)?;
+    let long = option.strip_prefix("--")?;
+    let takes = |command: &clap::Command| {
+        command
+            .get_arguments()
+            .any(|arg| arg.get_long() == Some(long))
+    };
+    let root = takes(command).then(|| format!("`{stage}`"));
+    let subcommands = command
+        .get_subcommands()
+        .filter(|sub| takes(sub))
+        .map(|sub| format!("`{stage} {}`", sub.get_name()));
+    let owners: Vec<String> = root.into_iter().chain(subcommands).collect();
+    (!owners.is_empty()).then(|| owners.join(", "))
 }
 
 /// What clap suggests for a misspelt argument, subcommand or value (`--force` for `--forse`).
@@ -378,6 +417,37 @@ mod tests {
         let parsed = WithSubcommands::try_parse_from(["stage", "status", "--database", "x"]);
         assert!(
             matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database() == "x")
+        );
+    }
+
+    /// `analyser status --date 2026-01-01`: `--date` is the report's, and clap's "did you
+    /// mean `--database`?" sent the user to another option altogether.
+    #[test]
+    fn an_option_of_another_subcommand_is_said_to_be_its() {
+        let command = WithSubcommands::command();
+        let err = WithSubcommands::try_parse_from(["stage", "status", "--only-here"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            taken_elsewhere("stage", &command, &err).as_deref(),
+            Some("`stage`"),
+            "{err}"
+        );
+        let err = WithSubcommands::try_parse_from(["stage", "status", "--only-here=yes"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            refused_option(&err).as_deref(),
+            Some("--only-here"),
+            "{err}"
+        );
+        let err = WithSubcommands::try_parse_from(["stage", "status", "--databse", "x"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            taken_elsewhere("stage", &command, &err),
+            None,
+            "a misspelling: {err}"
         );
     }
 
