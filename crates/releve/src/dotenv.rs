@@ -153,11 +153,8 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     }
     let hidden = hidden_by_environment(&set);
     let readable = readable_by_others(path, &set).map(|mode| {
-        let quoted = if shown.contains(|c: char| !(c.is_alphanumeric() || "/._-".contains(c))) {
-            format!("'{shown}'")
-        } else {
-            shown.clone()
-        };
+        // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
+        let quoted = crate::shell::word(&shown);
         format!(
             "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
         )
@@ -569,6 +566,37 @@ mod tests {
         // A home others cannot enter keeps it.
         mode(dir.path(), 0o700);
         assert!(!warned("RELEVE_TEST_SHARED_SERVER_PASSWORD='s3cret'\n"));
+    }
+
+    /// A student's checkout in `~/Mes données/l'année 2026 (M1)/relevé & co`, its `.env`
+    /// readable by all, run with `--config` from elsewhere: the warning's command, pasted into
+    /// a shell, must make that very file `chmod 600` (an apostrophe within single quotes ended
+    /// them: the shell waited for a closing quote).
+    #[test]
+    fn the_chmod_said_for_a_dotenv_in_a_folder_named_with_an_apostrophe_runs_as_given() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().expect("temp dir");
+        let checkout = home.path().join("l'année 2026 (M1)/relevé & co");
+        std::fs::create_dir_all(&checkout).expect("checkout");
+        let path = checkout.join(".env");
+        std::fs::write(&path, "RELEVE_TEST_APOSTROPHE_PASSWORD='s3cret'\n").expect(".env");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("mode");
+        let shown = path.to_string_lossy().into_owned();
+        let warnings = load_from(&path, &shown).expect(".env read");
+        let said = warnings
+            .iter()
+            .find_map(|warning| warning.split_once("run `chmod 600 "))
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(file, _)| format!("chmod 600 {file}"))
+            .unwrap_or_else(|| panic!("a chmod said: {warnings:?}"));
+        let ran = std::process::Command::new("sh")
+            .args(["-c", &said])
+            .current_dir(home.path())
+            .status()
+            .expect("sh runs");
+        assert!(ran.success(), "`{said}` failed");
+        let mode = std::fs::metadata(&path).expect(".env").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "`{said}` left the file's mode");
     }
 
     #[test]

@@ -57,8 +57,8 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
     let refused = |why: String| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
     match std::fs::metadata(&file) {
         Ok(meta) if meta.is_dir() => refused(format!(
-            "it is a folder: name a file in it (`--output {}/export.csv`)",
-            file.display()
+            "it is a folder: name a file in it (`--output {}`)",
+            releve::shell::path(&bare(&file).join("export.csv"))
         )),
         Ok(meta) if !meta.is_file() => refused(
             "it is a device or a pipe, not a file, which the export would replace: write to standard output and redirect it there (`> FILE`)".to_owned(),
@@ -77,7 +77,6 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
                 in_the_way.display()
             ))
         }
-        // `exports/`: a folder's name, not there.
         // The folder it names (`exports/`), or the one it is in, not there.
         Err(_) => {
             let folder = match names_a_folder(&file) {
@@ -89,9 +88,10 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
             };
             match folder {
                 Some(folder) if !folder.is_dir() => refused(format!(
-                    "its folder {} does not exist: make it first (`mkdir -p {}`), and name a file in it",
+                    "its folder {} does not exist: make it first (`mkdir -p {}`){}",
                     folder.display(),
-                    folder.display()
+                    releve::shell::path(&folder),
+                    if names_a_folder(&file) { ", and name a file in it" } else { "" }
                 )),
                 _ => Ok(file),
             }
@@ -220,6 +220,59 @@ mod tests {
                 exports.display()
             );
         }
+    }
+
+    fn refusal(asked: &str) -> String {
+        match fit_for_output(PathBuf::from(asked)) {
+            Err(err) => err.to_string(),
+            Ok(_) => panic!("--output {asked} taken"),
+        }
+    }
+
+    /// The command a refusal says, between its backquotes.
+    fn command_in(said: &str) -> &str {
+        said.split('`')
+            .nth(1)
+            .unwrap_or_else(|| panic!("no command in: {said}"))
+    }
+
+    /// A student's exports in `~/Mes données/relevé & co/exports de M1`: the `mkdir -p` said
+    /// for its missing folder, pasted, makes `Mes`, `données/relevé` and puts the rest in the
+    /// background; the `--output` said for a folder, given as `exports/`, read `exports//…`.
+    /// A file named in a missing folder is not told to "name a file in it" too.
+    #[cfg(unix)]
+    #[test]
+    fn the_commands_said_for_output_paste_whole_and_say_only_what_is_missing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("Mes données/relevé & co/exports de M1");
+        let asked = format!("{}/quakes.csv", folder.display());
+        let said = refusal(&asked);
+        let made = std::process::Command::new("sh")
+            .args(["-c", command_in(&said)])
+            .current_dir(dir.path())
+            .status()
+            .expect("sh runs");
+        assert!(
+            made.success() && folder.is_dir(),
+            "`{}` did not make {}",
+            command_in(&said),
+            folder.display()
+        );
+        assert!(
+            !said.contains("name a file in it"),
+            "a file was named: {said}"
+        );
+
+        let exports = dir.path().join("exports");
+        std::fs::create_dir(&exports).expect("exports");
+        let said = refusal(&format!("{}/", exports.display()));
+        assert_eq!(
+            command_in(&said),
+            format!("--output {}", exports.join("export.csv").display()),
+            "{said}"
+        );
+        let said = refusal(&format!("{}/nothing/", exports.display()));
+        assert!(said.contains("and name a file in it"), "{said}");
     }
 
     #[cfg(unix)]
