@@ -1542,6 +1542,22 @@ fn a_run_creating_the_raw_folder_says_where() {
     assert!(!again.contains("raw folder does not exist"), "{again}");
 }
 
+/// The raw folder missing because its USB stick is unplugged: the run creates it under the
+/// mount point and lands its files there. "mount it" alone has the stick mounted over them,
+/// hiding them from every stage (never summarised). The line says to move the folder aside
+/// first, then its files onto the disk.
+#[test]
+fn a_run_creating_the_raw_folder_does_not_advise_a_mount_over_its_files() {
+    let server = feed(usgs_body(1));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let first = succeeded(collector(&site).arg("--force").output());
+    let warning = line_with(&first, "The raw folder does not exist: this run creates it");
+    assert!(
+        warning.contains("aside") && warning.contains("would hide them"),
+        "the stick to be mounted over the files this run lands: {warning}"
+    );
+}
+
 /// A variable left exported in the shell (or set blank in a crontab) hides `.env`'s value: said,
 /// without either value, so the wrong credentials are not looked for in `.env` in vain.
 #[test]

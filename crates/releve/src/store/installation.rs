@@ -277,15 +277,15 @@ impl Elsewhere {
             ),
             Case::SamePath => {
                 // Never summarised into it: this machine's own folder on a disk not mounted
-                // now (the empty folder under its mount point), or a folder of the same path
-                // elsewhere.
+                // now (the folder under its mount point, on this machine's disk), or a folder
+                // of the same path elsewhere.
                 let elsewhere = match self.theirs.host {
                     // Written last by this very machine: not another machine's.
                     Some(_) => "another deployment of that path on this machine (a container)",
                     None => "a folder of that path on another machine or deployment",
                 };
                 format!(
-                    "the database `{}` is summarised from another raw folder of the same path, {} (since {since}), not from this one, never summarised into it: this folder's disk not mounted (a USB stick, a network share, its files hidden under this empty folder)?, or {elsewhere}",
+                    "the database `{}` is summarised from another raw folder of the same path, {} (since {since}), not from this one, never summarised into it: this folder's disk not mounted (a USB stick, a network share: this folder is then the one under its mount point, on this machine's own disk)?, or {elsewhere}",
                     self.database, self.ours
                 )
             }
@@ -298,6 +298,11 @@ impl Elsewhere {
 
     /// What to do about it, `run` naming how the summariser is run (`run the summariser`).
     pub fn remedy(&self, run: &str) -> String {
+        let mount = format!(
+            "if the disk the folder is on is not mounted, move this folder aside first (`mv {} {}`: the mount would hide the files landed in it meanwhile), mount the disk, move those files into the same folders on it, and run again; else ",
+            crate::shell::word(&self.ours),
+            crate::shell::word(&format!("{}.landed", self.ours)),
+        );
         let (first, moved) = match self.case() {
             Case::LostId => {
                 return format!(
@@ -308,10 +313,7 @@ impl Elsewhere {
                 "",
                 ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied",
             ),
-            Case::SamePath => (
-                "mount the disk the folder is on, if it is not, and run again; else ",
-                "",
-            ),
+            Case::SamePath => (mount.as_str(), ""),
             Case::OtherFolder => ("", ""),
         };
         format!(
