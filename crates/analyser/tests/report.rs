@@ -372,7 +372,7 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
         "{flat}"
     );
     assert!(
-        flat.contains("No record drawn holds a plausible number in properties.mag: each holds none (absent, null, or text that is not a number, such as a decimal comma) or one out of its plausible range; points in grey."),
+        flat.contains("No record drawn holds a plausible number in properties.mag: each holds none (absent, null, or text that is not a number, such as a decimal comma) or one out of its plausible range; points drawn as grey rings."),
         "{flat}"
     );
 }
@@ -484,7 +484,7 @@ async fn a_field_held_as_text_with_a_decimal_comma_is_said_not_a_number_not_miss
     );
     assert!(
         flat.contains(
-            "No record drawn holds a number in properties.mag (absent, null, or text that is not a number, such as a decimal comma); points in grey."
+            "No record drawn holds a number in properties.mag (absent, null, or text that is not a number, such as a decimal comma); points drawn as grey rings."
         ),
         "{flat}"
     );

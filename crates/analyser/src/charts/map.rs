@@ -21,7 +21,8 @@ use crate::format::value;
 use crate::query::Position;
 
 /// The colour scale, low to high values: viridis from violet through blue and teal to green,
-/// stopping short of its pale yellow; every step stays far from the grey of missing values.
+/// stopping short of its pale yellow; every step stays far from the grey of missing values in
+/// colour (not in a print's grey, where its teal matches it: those points are rings).
 const SCALE: [RGBColor; 5] = [
     RGBColor(68, 1, 84),
     RGBColor(59, 82, 139),
@@ -45,7 +46,7 @@ pub struct ColourKey<'a> {
 
 /// The scatter of `points` within `frame` (around them and the outline of the hourly bounding
 /// boxes, which is drawn, or the source's configured box). With `key`,
-/// points are coloured and sized by their value (grey without one) and a key under the map
+/// points are coloured and sized by their value (a grey ring without one) and a key under the map
 /// tells the colours; without, they are all drawn alike.
 pub fn position_map(
     points: &[Position],
@@ -162,8 +163,8 @@ fn draw_backdrop(
 /// without a value.
 const LOWEST_RADIUS: f64 = 4.0;
 
-/// A dot per position, coloured and sized by its value when `by_value`, the highest values
-/// drawn last (on top), the positions without one first.
+/// A dot per position, coloured and sized by its value when `by_value` (a ring without one),
+/// the highest values drawn last (on top), the positions without one first.
 fn marks(points: &[Position], by_value: bool, range: &ValueRange) -> Vec<Circle<(f64, f64), i32>> {
     let mut ordered: Vec<&Position> = points.iter().collect();
     ordered.sort_by(|a, b| {
@@ -174,12 +175,12 @@ fn marks(points: &[Position], by_value: bool, range: &ValueRange) -> Vec<Circle<
     ordered
         .into_iter()
         .map(|p| {
-            let (colour, radius) = if by_value {
-                range.mark(p.value)
+            if by_value {
+                range.dot((p.lon, p.lat), p.value, range.opacity)
             } else {
-                (palette::DATA, range.radius(4.0))
-            };
-            Circle::new((p.lon, p.lat), radius, colour.mix(range.opacity).filled())
+                let ink = palette::DATA.mix(range.opacity).filled();
+                Circle::new((p.lon, p.lat), range.radius(4.0), ink)
+            }
         })
         .collect()
 }
@@ -325,6 +326,19 @@ impl ValueRange {
             None => (palette::MUTED, self.radius(LOWEST_RADIUS)),
         }
     }
+
+    /// The mark of a point holding `value` at `at`, `opacity` opaque: a disc of its colour
+    /// and size (see [`ValueRange::mark`]), or a grey ring for a point without a value, told
+    /// by its shape on a black-and-white print, where a disc's grey matches a step of the
+    /// scale (its teal prints as that grey), and to a reader who does not see the hues.
+    fn dot<C>(&self, at: C, value: Option<f64>, opacity: f64) -> Circle<C, i32> {
+        let (colour, radius) = self.mark(value);
+        let ink = colour.mix(opacity);
+        match value {
+            Some(_) => Circle::new(at, radius, ink.filled()),
+            None => Circle::new(at, radius, ink.stroke_width(dots(1.5).unsigned_abs())),
+        }
+    }
 }
 
 /// The colour of the scale at `t`, 0 for the lowest value and 1 for the highest.
@@ -338,7 +352,7 @@ fn scale_colour(t: f64) -> RGBColor {
 type AreaError = DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>;
 
 /// One line under the map: the field, its lowest value, marks from low to high, its highest
-/// value and, when some record has none, the grey of a missing value.
+/// value and, when some record has none, the grey ring of a missing value.
 fn draw_key(
     area: &DrawingArea<BitMapBackend<'_>, Shift>,
     left: i32,
@@ -362,12 +376,7 @@ fn draw_key(
     let widest = range.mark(Some(range.high)).1.max(range.mark(None).1);
     let marks = |x: &mut i32, values: &[Option<f64>]| {
         for value in values {
-            let (colour, radius) = range.mark(*value);
-            area.draw(&Circle::new(
-                (*x + widest, middle),
-                radius,
-                colour.mix(0.85).filled(),
-            ))?;
+            area.draw(&range.dot((*x + widest, middle), *value, 0.85))?;
             *x += 2 * widest + font_px(1.5) as i32;
         }
         *x += font_px(3.0) as i32;

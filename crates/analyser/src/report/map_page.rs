@@ -191,9 +191,9 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
     let missing = match shown.iter().any(|p| p.value.is_none()) {
         false => "",
         true if source.plausible.contains_key(field.as_str()) => {
-            "; grey: no number, or an implausible one"
+            "; grey rings: no number, or an implausible one"
         }
-        true => "; grey: no number",
+        true => "; grey rings: no number",
     };
     if low == high {
         let points = if shown.len() == 1 {
@@ -227,10 +227,12 @@ fn colour_legend(source: &Source, shown: &[Position]) -> String {
         )
     } else if source.plausible.contains_key(field.as_str()) {
         format!(
-            "No record drawn holds a plausible number in {name}: each holds none ({NOT_A_NUMBER}) or one out of its plausible range; points in grey."
+            "No record drawn holds a plausible number in {name}: each holds none ({NOT_A_NUMBER}) or one out of its plausible range; points drawn as grey rings."
         )
     } else {
-        format!("No record drawn holds a number in {name} ({NOT_A_NUMBER}); points in grey.")
+        format!(
+            "No record drawn holds a number in {name} ({NOT_A_NUMBER}); points drawn as grey rings."
+        )
     }
 }
 

@@ -277,3 +277,81 @@ fn the_bounding_box_outline_is_drawn_over_the_points() {
         "the outline's blue shows over the points: {outline_pixels} pixels"
     );
 }
+
+/// The grey a black-and-white printer gives a pixel (ITU-R BT.601 luma).
+fn printed_grey(pixel: &[u8]) -> f64 {
+    0.299 * f64::from(pixel[0]) + 0.587 * f64::from(pixel[1]) + 0.114 * f64::from(pixel[2])
+}
+
+/// The pixels (x, y) where two drawings of one size differ.
+fn differing(a: &ChartImage, b: &ChartImage) -> Vec<(usize, usize)> {
+    let w = a.width as usize;
+    a.rgb
+        .chunks_exact(3)
+        .zip(b.rgb.chunks_exact(3))
+        .enumerate()
+        .filter(|(_, (p, q))| p != q)
+        .map(|(at, _)| (at % w, at / w))
+        .collect()
+}
+
+/// A lecturer prints the report on a black-and-white laser printer: a point whose record holds
+/// no number was a disc of grey 150, and the scale's teal-to-green middle prints as the same
+/// grey (viridis runs dark to light), so a station without a reading read as one of middling
+/// value; for a deuteranope the grey sits between the scale's blues and yellows too. Its mark
+/// must differ from a valued one's by its shape: hollow, where every valued point is filled.
+#[test]
+fn a_point_without_a_number_is_told_from_the_scale_on_a_black_and_white_print() {
+    let printed = |c: RGBColor| printed_grey(&[c.0, c.1, c.2]);
+    let alike = (0..=100)
+        .map(|i| scale_colour(f64::from(i) / 100.0))
+        .find(|&c| (printed(c) - printed(palette::MUTED)).abs() < 8.0);
+    assert!(
+        alike.is_some(),
+        "a step of the scale prints as the missing grey"
+    );
+
+    // A city's frame (no land drawn), valued points in its corners, one point in its middle.
+    let size = (crate::charts::px(174.0), crate::charts::px(105.0));
+    let frame = MapFrame::Configured(super::super::framing::configured([1.3, 43.5, 1.6, 43.7]));
+    let at = |lon: f64, lat: f64, value: Option<f64>| Position { lon, lat, value };
+    let corners = [
+        at(1.32, 43.52, Some(0.0)),
+        at(1.58, 43.68, Some(10.0)),
+        at(1.32, 43.68, Some(5.0)),
+    ];
+    let key = Some(ColourKey { field: "v" });
+    let map = |middle: Option<Position>| {
+        let points: Vec<Position> = corners.iter().copied().chain(middle).collect();
+        position_map(&points, frame, key, "t", size).expect("map")
+    };
+    let without = map(None);
+    let centre_ink = |middle: Position| {
+        let drawn = map(Some(middle));
+        // The map above its key, which adds `no number` when a point lacks one.
+        let map_rows = (size.1 - font_px(16.0) as u32) as usize;
+        let mark: Vec<(usize, usize)> = differing(&without, &drawn)
+            .into_iter()
+            .filter(|&(_, y)| y < map_rows)
+            .collect();
+        let (xs, ys): (Vec<usize>, Vec<usize>) = mark.iter().copied().unzip();
+        let centre = (
+            (xs.iter().min().unwrap_or(&0) + xs.iter().max().unwrap_or(&0)) / 2,
+            (ys.iter().min().unwrap_or(&0) + ys.iter().max().unwrap_or(&0)) / 2,
+        );
+        let at = (centre.1 * drawn.width as usize + centre.0) * 3;
+        let inked = mark.contains(&centre);
+        (mark.len(), inked, printed_grey(&drawn.rgb[at..at + 3]))
+    };
+    let (valued_pixels, valued, _) = centre_ink(at(1.437, 43.613, Some(7.0)));
+    let (missing_pixels, missing, grey) = centre_ink(at(1.437, 43.613, None));
+    assert!(
+        valued_pixels > 20 && missing_pixels > 20,
+        "both marks are drawn"
+    );
+    assert!(valued, "a valued point is a filled disc");
+    assert!(
+        !missing,
+        "a point without a number prints as a filled disc of grey {grey:.0}, a shade the scale also prints: it must be hollow"
+    );
+}
