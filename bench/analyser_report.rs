@@ -129,8 +129,12 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
 }
 
 fn main() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources.toml");
-    let config = Config::load(&path).expect("the repository's sources.toml");
+    // `ANALYSER_BENCH_CONFIG=path` renders another configuration's month (more sources).
+    let path = std::env::var_os("ANALYSER_BENCH_CONFIG").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources.toml"),
+        std::path::PathBuf::from,
+    );
+    let config = Config::load(&path).expect("a sources.toml (the repository's by default)");
     let tz = config.report.timezone;
     let day = "2026-11-21".parse().expect("date");
     let period = ReportPeriod::containing(PeriodKind::Month, day, tz);

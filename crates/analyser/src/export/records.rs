@@ -75,23 +75,28 @@ pub(super) async fn records_table<W: Write>(
     // of the hours whose days it covers (see `period::local_day`).
     let within = period.first_hour_of(source.resolution)..period.end_hour_of(source.resolution);
     // A UTC day of hours at a time, through the `source` + `hour` index, sorted here: memory
-    // holds one day of one source, and no server sorts more than that.
+    // holds one day of one source's rows (their cells, not their records), and no server sorts
+    // more than that.
     let mut from = store::hour_of(within.start);
     while from < within.end {
         let to = from + TimeDelta::days(1);
-        let mut day = records_of(db, source, from, to, unread).await?;
-        day.retain(|(time, _, _)| within.contains(time));
-        day.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        for (time, key, data) in day {
-            let counted_in = daily
-                .then(|| local_day(store::hour_of(time), period.tz, Resolution::Day).to_string());
-            let cells = std::iter::once(time.to_rfc3339_opts(SecondsFormat::Millis, true))
+        let hours = Hours {
+            from,
+            to,
+            within: within.clone(),
+        };
+        let mut day = rows_of(db, source, &columns, hours, &mut unheld, unread).await?;
+        day.sort_by(|a, b| (a.time, &a.key).cmp(&(b.time, &b.key)));
+        for row in day {
+            let counted_in = daily.then(|| {
+                local_day(store::hour_of(row.time), period.tz, Resolution::Day).to_string()
+            });
+            let cells = std::iter::once(row.time.to_rfc3339_opts(SecondsFormat::Millis, true))
                 .chain(counted_in)
-                .chain(std::iter::once(key))
-                .chain(columns.iter().map(|path| cell(path.get(&data))));
+                .chain(std::iter::once(row.key))
+                .chain(row.cells);
             csv.write_record(cells)?;
             *rows += 1;
-            unheld.retain(|path| path.get(&data).is_none());
         }
         from = to;
     }
@@ -106,26 +111,50 @@ pub(super) async fn records_table<W: Write>(
     Ok(())
 }
 
-/// The records of `source` in the hours from `from` to `to`: time, key and data.
-async fn records_of(
-    db: &Database,
-    source: &Source,
+/// The hours one read covers: those from `from` to `to`, of which the records timed `within`
+/// are rows.
+struct Hours {
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    within: std::ops::Range<DateTime<Utc>>,
+}
+
+/// A record as a row: its time and key, and its `columns`' cells. Only the cells are kept of a
+/// record, which may be many times their size (a France Travail offer's description).
+struct Row {
+    time: DateTime<Utc>,
+    key: String,
+    cells: Vec<String>,
+}
+
+/// The rows of `source`'s records timed `within` the hours read, taking out of `unheld` the
+/// paths a record holds.
+async fn rows_of(
+    db: &Database,
+    source: &Source,
+    columns: &[FieldPath],
+    hours: Hours,
+    unheld: &mut Vec<&FieldPath>,
     unread: &Unread,
-) -> Result<Vec<(DateTime<Utc>, String, Value)>, StoreError> {
+) -> Result<Vec<Row>, StoreError> {
     let action = format!("reading `records` of {}", source.name);
-    let filter = doc! {"source": &source.name, "hour": {"$gte": store::bson_date(from), "$lt": store::bson_date(to)}};
+    let (from, to) = (store::bson_date(hours.from), store::bson_date(hours.to));
+    let filter = doc! {"source": &source.name, "hour": {"$gte": from, "$lt": to}};
     let projection = doc! {"_id": 1, "source": 1, "hour": 1, "key": 1, "time": 1, "data": 1};
-    let mut records = Vec::new();
+    let mut rows = Vec::new();
     let records_collection = db.collection::<RawDocumentBuf>(store::RECORDS);
     let find = records_collection.find(filter).projection(projection);
     store::each_found(find, &action, |document| match record_row(&document) {
-        Ok(record) => records.push(record),
+        Ok((time, key, data)) if hours.within.contains(&time) => {
+            unheld.retain(|path| path.get(&data).is_none());
+            let cells = columns.iter().map(|path| cell(path.get(&data))).collect();
+            rows.push(Row { time, key, cells });
+        }
+        Ok(_) => {}
         Err(why) => unread.note(store::RECORDS, &document, why),
     })
     .await?;
-    Ok(records)
+    Ok(rows)
 }
 
 /// A stored record's time, key and data, or which of them it lacks.

@@ -3,13 +3,14 @@
 //! with the bundled DejaVu Sans embedded (subset) so accents and symbols print everywhere.
 
 mod metrics;
+mod picture;
 mod table;
 
 use chrono::{DateTime, Utc};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat,
-    Rect, Rgb, TextItem, TextRenderingMode, XObjectTransform,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
+    XObjectTransform,
 };
 
 use metrics::{MM_PER_PT, TextMetrics};
@@ -435,14 +436,7 @@ impl ReportDocument {
             .map(|caption| self.paragraph_height(caption, CAPTION, false))
             .sum();
         self.ensure(height + 2.0 + caption_height);
-        let image = RawImage {
-            pixels: RawImageData::U8(chart.rgb),
-            width: chart.width as usize,
-            height: chart.height as usize,
-            data_format: RawImageFormat::RGB8,
-            tag: Vec::new(),
-        };
-        let id = self.doc.add_image(&image);
+        let id = self.doc.add_xobject(&picture::compressed(&chart));
         let lower_left = point(
             MARGIN + (CONTENT_WIDTH - width).max(0.0) / 2.0,
             self.y + height,
