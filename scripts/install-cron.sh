@@ -100,6 +100,11 @@ $crontab_cmd -l >"$work/current" 2>"$work/list.err" || listed=$?
 if [ "$listed" -ne 0 ]; then
     if ! grep -q '^no crontab for ' "$work/list.err"; then
         reason=$(head -n 1 "$work/list.err")
+        # /etc/cron.allow or /etc/cron.deny keeping this user from cron (a lab's accounts).
+        if grep -q 'not allowed to use this program' "$work/list.err"; then
+            echo "install-cron.sh: cron refuses $runs_as (${reason}): ask an administrator to add $runs_as to /etc/cron.allow (or remove it from /etc/cron.deny), or run the jobs from systemd timers instead (scripts/install-systemd.sh)" >&2
+            exit 1
+        fi
         echo "install-cron.sh: \`$crontab_cmd -l\` failed (${reason:-exit status $listed}); the crontab is left as it is" >&2
         exit 1
     fi

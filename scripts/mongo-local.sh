@@ -27,8 +27,13 @@ install() {
   # Its dependencies are pinned too: a new pymongo or neosqlite must not change the tests. A
   # venv installed under other pins (or none) is brought to these.
   if ! { echo "nx-27017==$nx_version"; cat "$constraints"; } | cmp -s - "$installed"; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      -c "$constraints" "nx-27017==$nx_version" >&2
+    # pip says a package index out of reach (a lab's proxy blocking PyPI) as a version that
+    # does not exist ("No matching distribution found"): said as what it most likely is.
+    if ! "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      -c "$constraints" "nx-27017==$nx_version" >&2; then
+      echo "mongo-local: pip could not install nx-27017 $nx_version and its pinned dependencies (above): if PyPI is out of reach from here, set HTTPS_PROXY to the network's proxy, or PIP_INDEX_URL to a mirror of PyPI, then run again (the half-made .venv is completed then)" >&2
+      exit 1
+    fi
     { echo "nx-27017==$nx_version"; cat "$constraints"; } >"$installed"
   fi
 }

