@@ -51,10 +51,15 @@ async fn collect(args: &collector::Args) -> Result<ExitCode, collector::RunError
 
 /// The tables the configuration refused, and the `[report]` fault, a line each.
 fn say_refused(outcome: &collector::Outcome) {
+    // A configuration of refused tables alone has no other source to speak of.
+    let consequence = match outcome.sources.is_empty() {
+        true => "not collected",
+        false => "not collected; the other sources due were",
+    };
     releve::cli::say_refused(
         "collector",
         &outcome.refused,
-        "not collected; the other sources due were",
+        consequence,
         outcome
             .report_fault
             .as_ref()

@@ -1908,6 +1908,23 @@ fn a_refused_source_table_costs_that_source_alone() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
+/// A first `sources.toml` whose only table is refused: its line said "the other sources due
+/// were" collected, of a file that has no other source.
+#[test]
+fn a_refused_table_alone_is_not_said_beside_other_sources_collected() {
+    let site = Site::new(&usgs_source(
+        "typo",
+        "http://127.0.0.1:9/feed",
+        "evrey = \"5m\"",
+    ));
+    let stderr = failed(collector(&site).arg("--force").output());
+    let refusal = line_with(&stderr, "`typo`");
+    assert!(
+        refusal.contains("(not collected)") && !refusal.contains("other sources"),
+        "{refusal}"
+    );
+}
+
 #[test]
 fn a_fault_in_report_fails_the_run_but_not_the_collection() {
     let server = feed(usgs_body(2));
