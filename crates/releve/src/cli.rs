@@ -112,15 +112,25 @@ fn refused_arguments(
         let _ = err.print();
         return std::process::ExitCode::SUCCESS;
     }
-    let advice = match (suggestion(err), options_before(command, err)) {
+    crate::logging::failure_line(
+        stage,
+        &format_args!("{} ({})", first_line(err), advice(stage, command, err)),
+    );
+    cannot_start()
+}
+
+/// What a user is told to do about the command line clap refused, after clap's complaint.
+fn advice(stage: &str, command: &clap::Command, err: &clap::Error) -> String {
+    match (suggestion(err), options_before(command, err)) {
         // A URI given without its option, as mongosh takes it, which clap takes for a
         // subcommand or an argument.
         _ if given_uri(command, err) => {
             "a MongoDB URI goes in MONGODB_URI, or after --mongodb-uri".to_owned()
         }
         _ if let Some(owners) = taken_elsewhere(stage, command, err) => format!(
-            "`{}` is an option of {owners}, not of the subcommand given; see its --help",
-            refused_option(err).unwrap_or_default()
+            "`{}` is an option of {owners}, not of `{}`; see its --help",
+            refused_option(err).unwrap_or_default(),
+            refused_by(stage, command, err)
         ),
         (Some(suggested), _) => format!("did you mean `{suggested}`? see --help"),
         (None, Some((subcommand, Some(option)))) => format!(
@@ -130,9 +140,7 @@ fn refused_arguments(
             "`{stage} {subcommand}` takes none of these options; `{stage} {subcommand} --help` lists its own"
         ),
         (None, None) => "see --help".to_owned(),
-    };
-    crate::logging::failure_line(stage, &format_args!("{} ({advice})", first_line(err)));
-    cannot_start()
+    }
 }
 
 /// Whether the argument clap refused is a MongoDB URI (`mongodb://…`, `mongodb:/…` missing a
@@ -190,6 +198,21 @@ fn taken_elsewhere(stage: &str, command: &clap::Command, err: &clap::Error) -> O
         .map(|sub| format!("`{stage} {}`", sub.get_name()));
     let owners: Vec<String> = root.into_iter().chain(subcommands).collect();
     (!owners.is_empty()).then(|| owners.join(", "))
+}
+
+/// The command that refused the argument, as a user types it: `` `stage status` `` when clap
+/// read a subcommand (its usage names it), else `` `stage` `` (no subcommand given).
+fn refused_by(stage: &str, command: &clap::Command, err: &clap::Error) -> String {
+    let text = err.to_string();
+    let subcommand = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Usage:"))
+        .and_then(|usage| usage.split_whitespace().nth(1))
+        .filter(|word| command.find_subcommand(word).is_some());
+    match subcommand {
+        Some(subcommand) => format!("{stage} {subcommand}"),
+        None => stage.to_owned(),
+    }
 }
 
 /// What clap suggests for a misspelt argument, subcommand or value (`--force` for `--forse`).
@@ -388,6 +411,8 @@ mod tests {
         Status {
             #[command(flatten)]
             mongo: MongoArgs,
+            #[arg(long)]
+            json: bool,
         },
     }
 
@@ -416,7 +441,7 @@ mod tests {
         assert_eq!(options_before(&Cli::command(), &err), None);
         let parsed = WithSubcommands::try_parse_from(["stage", "status", "--database", "x"]);
         assert!(
-            matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo }), .. }) if mongo.database() == "x")
+            matches!(parsed, Ok(WithSubcommands { command: Some(Subcommand::Status { ref mongo, .. }), .. }) if mongo.database() == "x")
         );
     }
 
@@ -448,6 +473,30 @@ mod tests {
             taken_elsewhere("stage", &command, &err),
             None,
             "a misspelling: {err}"
+        );
+    }
+
+    /// `analyser --json`, no subcommand given: `--json` is `analyser status`'s, and the line
+    /// said "not of the subcommand given" of a command line that gave none. The command that
+    /// refused it is named, whether a subcommand or the stage alone.
+    #[test]
+    fn an_option_of_a_subcommand_given_to_none_is_said_not_to_be_the_stage_s() {
+        let command = WithSubcommands::command();
+        let err = WithSubcommands::try_parse_from(["stage", "--json"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            advice("stage", &command, &err),
+            "`--json` is an option of `stage status`, not of `stage`; see its --help",
+            "{err}"
+        );
+        let err = WithSubcommands::try_parse_from(["stage", "status", "--only-here=yes"])
+            .err()
+            .expect("refused");
+        assert_eq!(
+            advice("stage", &command, &err),
+            "`--only-here` is an option of `stage`, not of `stage status`; see its --help",
+            "{err}"
         );
     }
 
