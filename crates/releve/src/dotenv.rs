@@ -154,7 +154,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
     let hidden = hidden_by_environment(&set);
     let readable = readable_by_others(path, &set).map(|mode| {
         // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
-        let quoted = crate::shell::word(&shown);
+        let quoted = crate::shell::path(Path::new(&shown));
         format!(
             "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
         )

@@ -9,9 +9,14 @@ pub fn word(word: &str) -> Cow<'_, str> {
     shlex::try_quote(word).unwrap_or(Cow::Borrowed(word))
 }
 
-/// [`word`] of a path, its non-UTF-8 bytes shown as `�`.
+/// [`word`] of a path, its non-UTF-8 bytes shown as `�`; a relative one beginning with `-`
+/// as `./-x`, so that the command it is given to does not take it for an option.
 pub fn path(path: &std::path::Path) -> String {
-    word(&path.to_string_lossy()).into_owned()
+    let shown = path.to_string_lossy();
+    match shown.starts_with('-') {
+        true => word(&format!("./{shown}")).into_owned(),
+        false => word(&shown).into_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -42,6 +47,26 @@ mod tests {
             word("exports/2026"),
             "exports/2026",
             "no quotes where none are needed"
+        );
+    }
+
+    /// `--output=-x/quakes.csv`, its folder missing: the `mkdir -p -x` said, pasted, is refused
+    /// as an unknown option (`chmod 600 -x/.env` alike). A path is never read as an option.
+    #[test]
+    fn a_folder_whose_name_begins_with_a_dash_is_made_by_the_command_said() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let said = format!(
+            "mkdir -p {}",
+            path(std::path::Path::new("-x/exports de M1"))
+        );
+        let made = std::process::Command::new("sh")
+            .args(["-c", &said])
+            .current_dir(dir.path())
+            .status()
+            .expect("sh runs");
+        assert!(
+            made.success() && dir.path().join("-x/exports de M1").is_dir(),
+            "`{said}` did not make the folder"
         );
     }
 }
