@@ -188,7 +188,7 @@ pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunEr
     if std::fs::symlink_metadata(&args.raw_dir.raw_dir).is_err() {
         tracing::warn!(
             raw_dir = %releve::working_folder::named(&args.raw_dir.raw_dir),
-            "The raw folder does not exist: this run creates it (on a disk not mounted now, a USB stick or a network share? move this folder aside, mount the disk, then move its files onto it: mounted over them, the disk would hide them). The summariser and `analyser status` read the raw folder of their own working folder (or `--raw-dir`): run every stage from the same folder, as the crontab does."
+            "The raw folder does not exist: this run creates it (on a disk not mounted now, a USB stick or a network share? move this folder aside, out from under the mount point into your home folder, mount the disk, then move its files onto it: mounted over them, the disk would hide them). The summariser and `analyser status` read the raw folder of their own working folder (or `--raw-dir`): run every stage from the same folder, as the crontab does."
         );
     }
     let selected = select(args, &config);

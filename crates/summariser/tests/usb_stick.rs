@@ -74,3 +74,61 @@ async fn mounting_the_stick_back_is_not_advised_over_the_files_landed_while_it_w
          stick is to be mounted over it, hiding them: {said}"
     );
 }
+
+/// The files under `folder`, at any depth, named `name`.
+fn found(folder: &std::path::Path, name: &std::ffi::OsStr) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|entry| match entry.path() {
+            path if path.is_dir() => found(&path, name),
+            path if path.file_name() == Some(name) => vec![path],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// `--raw-dir /mnt/usb/raw`, the stick unplugged: the `mv` said to move the folder aside
+/// before mounting, pasted, must take the files landed meanwhile out from under the mount point
+/// `/mnt/usb` (here the workspace's folder). `mv /mnt/usb/raw /mnt/usb/raw.landed` left them
+/// under it: the stick, mounted, hid them there as it hid the folder.
+#[tokio::test]
+async fn the_folder_moved_aside_as_said_is_out_of_the_mount_point_s_reach() {
+    let ws = Workspace::new("usb-stick-moved-aside");
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let first = ws.summarise();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let stick = tempfile::tempdir().expect("the stick");
+    std::fs::rename(ws.raw(), stick.path().join("raw")).expect("the stick unplugged");
+    std::fs::create_dir(ws.raw()).expect("the folder under the mount point");
+    let landed = ws
+        .land(
+            "usgs",
+            (9, 40, 0),
+            &snapshot(vec![quake("b", (9, 10), 2.0)]),
+        )
+        .path_in(&ws.raw());
+    let name = landed.file_name().expect("a file name");
+
+    let said = stderr(&ws.summarise_with(&[]));
+    let mv = said
+        .split_once("(`mv ")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(args, _)| format!("mv {args}"))
+        .unwrap_or_else(|| panic!("no `mv` said: {said}"));
+    let home = tempfile::tempdir().expect("home");
+    let moved = std::process::Command::new("sh")
+        .args(["-c", &mv])
+        .env("HOME", home.path())
+        .current_dir(home.path())
+        .status()
+        .expect("sh runs");
+    assert!(moved.success(), "`{mv}` failed");
+    assert!(
+        found(ws.dir.path(), name).is_empty() && found(home.path(), name).len() == 1,
+        "`{mv}` left the file landed meanwhile under the mount point, where the stick mounted \
+         hides it: {said}"
+    );
+}

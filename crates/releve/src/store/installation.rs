@@ -298,10 +298,15 @@ impl Elsewhere {
 
     /// What to do about it, `run` naming how the summariser is run (`run the summariser`).
     pub fn remedy(&self, run: &str) -> String {
+        // Into the home folder: beside this one, it could still be under the mount point
+        // (`/mnt/usb` of `/mnt/usb/raw`), hidden with it.
+        let landed = Path::new(&self.ours)
+            .file_name()
+            .map_or_else(|| "raw".into(), |name| name.to_string_lossy());
         let mount = format!(
-            "if the disk the folder is on is not mounted, move this folder aside first (`mv {} {}`: the mount would hide the files landed in it meanwhile), mount the disk, move those files into the same folders on it, and run again; else ",
+            "if the disk the folder is on is not mounted, first pause the crontab's jobs and move this folder aside, out from under the disk's mount point (`mv {} ~/{}`: the mount would hide the files landed in it meanwhile; make the folder again if it is the mount point itself), mount the disk, move those data files into the same folders on it, and run again; else ",
             crate::shell::word(&self.ours),
-            crate::shell::word(&format!("{}.landed", self.ours)),
+            crate::shell::word(&format!("{landed}.landed")),
         );
         let (first, moved) = match self.case() {
             Case::LostId => {
