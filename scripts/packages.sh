@@ -8,16 +8,29 @@
 # names what to install by hand and stops the script.
 apt_install() {
   if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq >&2
+    apt-get update -qq >&2 || update_failed
     apt-get install -y -qq "$@" >&2
   elif command -v sudo >/dev/null && { (: </dev/tty) 2>/dev/null || sudo -n true 2>/dev/null; }; then
     # sudo refuses a user it does not list (a lab's or a company's account) only once the
-    # password is typed: its refusal alone would not say what was being installed.
-    { sudo apt-get update -qq >&2 && sudo apt-get install -y -qq "$@" >&2; } ||
-      cannot_install "$*" "\`sudo apt-get install $*\` failed (above)"
+    # password is typed: its refusal alone would not say what was being installed. sudo's own
+    # refusal exits 1, apt-get's failures 100.
+    updated=0
+    sudo apt-get update -qq >&2 || updated=$?
+    [ "$updated" -ne 1 ] || cannot_install "$*" "sudo refused this user (above)"
+    [ "$updated" -eq 0 ] || update_failed
+    sudo apt-get install -y -qq "$@" >&2 || {
+      echo "${0##*/}: $* is missing and \`sudo apt-get install $*\` failed (above): once what apt-get says is dealt with, run again" >&2
+      exit 1
+    }
   else
     cannot_install "$*" "this user cannot install it (no sudo, or sudo asks for a password with no terminal)"
   fi
+}
+
+# One repository failing `apt-get update` (a third-party one whose key expired, or gone for
+# this release) leaves the others' lists refreshed: the packages are installed from them.
+update_failed() {
+  echo "${0##*/}: \`apt-get update\` failed (above); installing from the package lists as they are" >&2
 }
 
 # Stops the script, naming the packages $1 to ask an administrator for, and why ($2).
