@@ -39,16 +39,16 @@ install() {
   fi
 }
 
-# The venv's python3 is the one on PATH: nx-27017's pinned dependencies need 3.11 or later, and
-# pip says an older one as a version that does not exist ("No matching distribution found").
+# The venv's python3 is the one on PATH: nx-27017 and its pinned dependencies need 3.11 to 3.14,
+# and pip says another as a version that does not exist ("No matching distribution found").
 need_python() {
   local version
   if ! version="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; then
     echo "mongo-local: python3 is missing: install Python 3.11 or later (Debian: apt-get install python3 python3-venv), then run again" >&2
     exit 1
   fi
-  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    echo "mongo-local: python3 here is $version, and nx-27017's pinned packages need 3.11 or later (Debian 12's, Ubuntu 24.04's): put a newer python3 first on PATH, then run again" >&2
+  if ! python3 -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))'; then
+    echo "mongo-local: python3 here is $version, and nx-27017 $nx_version and its pinned packages need 3.11 to 3.14 (Debian 12's or 13's python3, Ubuntu 24.04's): put one first on PATH, then run again" >&2
     exit 1
   fi
 }

@@ -72,6 +72,13 @@ fn usr_bin_without(dir: &Path, hidden: &[&str]) -> PathBuf {
     bin
 }
 
+/// This PATH with `bin` (its stand-ins) first.
+fn path_before(bin: &Path) -> std::ffi::OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin.to_owned()).chain(std::env::split_paths(&path)))
+        .expect("a PATH")
+}
+
 fn run(command: &mut Command) -> Output {
     let child = {
         let _forking = common::writing_or_forking();
@@ -132,13 +139,30 @@ fn pypi_out_of_reach_is_said_as_such_with_what_to_set() {
             "scripts/nx-27017-constraints.txt",
         ],
     );
-    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
+    // A machine without python3-venv would have the script install it: never the real
+    // apt-get or sudo (as root, in a container, it would run).
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+    }
+    let path = path_before(&dir.path().join("bin"));
+    let mut command = Command::new(checkout.join("scripts/mongo-local.sh"));
+    // The environment's pip settings (an extra index, a proxy) would reach beyond 127.0.0.1:9.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().to_ascii_uppercase();
+        if name.starts_with("PIP_") || name.ends_with("_PROXY") {
+            command
+                .env_remove(&name)
+                .env_remove(name.to_ascii_lowercase());
+        }
+    }
+    let output = run(command
         .arg("install")
+        .env("PATH", path)
         .env("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
         .env("PIP_RETRIES", "0")
-        .env("PIP_CONFIG_FILE", "/dev/null")
-        .env_remove("PIP_FIND_LINKS")
-        .env_remove("PIP_NO_INDEX"));
+        .env("PIP_CONFIG_FILE", "/dev/null"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.trim_end().lines().last().unwrap_or_default();
     assert!(
@@ -182,6 +206,65 @@ fn a_student_denied_cron_is_told_what_to_ask_for_and_what_runs_without_it() {
     );
 }
 
+/// sudo for a user it lists: runs the command.
+const SUDO_ALLOWED: &str = "#!/bin/sh\n[ \"$1\" != -n ] || shift\nexec \"$@\"\n";
+
+/// apt-get on a machine one of whose repositories fails (a third-party one whose key expired,
+/// or gone for this release): `update` refreshes the others and exits 100; `install` works
+/// from the lists it has, noting what it installed in `$APT_LOG`.
+const APT_GET_ONE_REPOSITORY_FAILING: &str = r#"#!/bin/sh
+case "$1" in
+    update)
+        echo "E: The repository 'https://example.invalid/repo bookworm Release' does not have a Release file." >&2
+        exit 100 ;;
+    install) shift; echo "install $*" >>"$APT_LOG" ;;
+esac
+"#;
+
+/// `scripts/test.sh` on a machine without poppler-utils whose sudo works (or as root, a CI
+/// container) but one of whose apt repositories fails `apt-get update`: poppler-utils is
+/// installed from the other lists and the tests run, rather than the user, who may use sudo,
+/// being told `sudo apt-get install poppler-utils` failed (never run) and to ask an
+/// administrator.
+#[test]
+fn one_apt_repository_failing_its_update_does_not_keep_poppler_from_being_installed() {
+    for uid in ["1000", "0"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
+        let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
+        let apt_log = dir.path().join("apt.log");
+        {
+            let _writing = common::writing_or_forking();
+            common::write_executable(&dir.path().join("bin/sudo"), SUDO_ALLOWED);
+            common::write_executable(&dir.path().join("bin/cargo"), CARGO);
+            common::write_executable(
+                &dir.path().join("bin/id"),
+                &ID_STUDENT.replace("-u) echo 1000", &format!("-u) echo {uid}")),
+            );
+            common::write_executable(
+                &dir.path().join("bin/apt-get"),
+                APT_GET_ONE_REPOSITORY_FAILING,
+            );
+            common::write_executable(
+                &checkout.join("scripts/mongo-local.sh"),
+                "#!/bin/sh\nexit 0\n",
+            );
+        }
+        let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+        let output = run(Command::new(checkout.join("scripts/test.sh"))
+            .current_dir(&checkout)
+            .env("PATH", path)
+            .env("APT_LOG", &apt_log));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let installed = std::fs::read_to_string(&apt_log).unwrap_or_default();
+        assert!(
+            output.status.success() && installed.contains("poppler-utils"),
+            "as uid {uid}, `scripts/test.sh` exits {:?} having installed {installed:?}:\n{stderr}",
+            output.status.code()
+        );
+    }
+}
+
 /// python3 of Ubuntu 22.04 (3.10): the version checks the script makes answer as 3.10 would.
 const PYTHON_3_10: &str = r#"#!/bin/sh
 case "$*" in
@@ -213,11 +296,7 @@ fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
         common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
         common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
     }
-    let path = format!(
-        "{}:{}",
-        dir.path().join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_before(&dir.path().join("bin"));
     let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
         .arg("install")
         .env("PATH", path));
@@ -225,7 +304,7 @@ fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
     assert!(
         !output.status.success()
             && stderr.contains("python3 here is 3.10")
-            && stderr.contains("3.11 or later")
+            && stderr.contains("3.11 to 3.14")
             && !checkout.join(".venv").exists(),
         "`mongo-local.sh install` with python3 3.10 exits {:?}:\n{stderr}",
         output.status.code()
