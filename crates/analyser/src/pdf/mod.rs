@@ -50,7 +50,8 @@ impl Ink {
     pub const MUTED: Ink = Ink(110, 110, 110);
     /// Titles.
     pub const TITLE: Ink = Ink(31, 96, 160);
-    /// Warnings.
+    /// Warnings, always bold: printed in black and white, this red is a grey hardly darker
+    /// than [`Ink::MUTED`], and only the weight tells a warning from a note.
     pub const ALERT: Ink = Ink(190, 60, 20);
 
     fn color(self) -> Color {
@@ -345,6 +346,8 @@ impl ReportDocument {
 
     /// Wrapped text across the content width, continuing on a new page when needed.
     pub fn paragraph(&mut self, text: &str, size: f32, bold: bool, ink: Ink) {
+        // A warning is bold whatever its caller said (see `Ink::ALERT`).
+        let bold = bold || ink == Ink::ALERT;
         let line_height = size * MM_PER_PT * 1.35;
         for line in self.metrics.wrap(text, size, bold, CONTENT_WIDTH) {
             self.ensure(line_height);

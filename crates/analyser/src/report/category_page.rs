@@ -104,7 +104,7 @@ pub(super) fn category_chart(
         doc.paragraph(
             &format!("No value of {name} {counted_in}."),
             BODY,
-            false,
+            true,
             Ink::ALERT,
         );
         if let Some(note) = &ahead_note {

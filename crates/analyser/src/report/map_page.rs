@@ -95,7 +95,7 @@ fn nothing_to_draw(doc: &mut ReportDocument, title: &str, stored: u64, gone: Opt
             doc.paragraph(
                 "No positioned record in this period.",
                 BODY,
-                false,
+                true,
                 Ink::ALERT,
             );
             if let Some(gone) = gone {

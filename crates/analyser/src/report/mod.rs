@@ -336,10 +336,10 @@ fn cover_health(
     };
     doc.paragraph(&summary, 11.0, false, Ink::TEXT);
     if let Some(note) = mostly_waiting(assessed) {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     if let Some(note) = silences::cover_line(silences, input.period.tz, ongoing_at(input)) {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     let empty = SourceData::default();
     let together = completeness::failing::together(assessed.iter().map(|(source, c)| {
@@ -349,7 +349,7 @@ fn cover_health(
     if let Some(note) =
         silences::failing_together_line(&together, input.period.tz, ongoing_at(input))
     {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     // The collections due while every source failed at once are the network's too: from
     // the first failed one (a silence's start is a run that was made).
@@ -364,7 +364,7 @@ fn cover_health(
             ),
     );
     if let Some(note) = short_of_expected(assessed, &machines, input.period) {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     if let Some(note) = unconfigured_note(input.unconfigured) {
         doc.paragraph(&note, BODY, false, Ink::MUTED);
@@ -484,7 +484,7 @@ fn refused_sources(doc: &mut ReportDocument, refused: &[releve::RefusedSource]) 
         Ink::ALERT,
     );
     for source in refused {
-        doc.paragraph(&source.to_string(), BODY, false, Ink::ALERT);
+        doc.paragraph(&source.to_string(), BODY, true, Ink::ALERT);
     }
     doc.gap(3.0);
 }

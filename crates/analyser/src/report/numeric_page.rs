@@ -89,7 +89,7 @@ pub(super) fn numeric_chart(
         doc.paragraph(
             &totals.no_value(name_of(source, field)),
             BODY,
-            false,
+            true,
             Ink::ALERT,
         );
         say_partly(doc, partly.as_deref());

@@ -282,8 +282,8 @@ fn alerts(
     tz: Tz,
     ongoing_at: OngoingAt,
 ) {
-    // In red when the source is failing or late now, or landed nothing in the period; a
-    // source that failed now and then and collects well reads in grey, so it does not bury
+    // In red and bold when the source is failing or late now, or landed nothing in the period;
+    // a source that failed now and then and collects well reads in grey, so it does not bury
     // one that stopped.
     let failures: Vec<(String, Ink)> = assessed
         .iter()
@@ -431,19 +431,19 @@ fn alerts(
     }
     // When no source collected, first: it explains the lines of each source below.
     for line in silences {
-        doc.paragraph(line, BODY, false, Ink::ALERT);
+        doc.paragraph(line, BODY, true, Ink::ALERT);
     }
     for (line, ink) in &failures {
-        doc.paragraph(line, BODY, false, *ink);
+        doc.paragraph(line, BODY, *ink == Ink::ALERT, *ink);
     }
     for line in &silent {
-        doc.paragraph(line, BODY, false, Ink::ALERT);
+        doc.paragraph(line, BODY, true, Ink::ALERT);
     }
     for (line, ink) in missed.iter().chain(&unexplained) {
-        doc.paragraph(line, BODY, false, *ink);
+        doc.paragraph(line, BODY, *ink == Ink::ALERT, *ink);
     }
     for (line, ink) in &shortfalls {
-        doc.paragraph(line, BODY, false, *ink);
+        doc.paragraph(line, BODY, *ink == Ink::ALERT, *ink);
     }
     // Counted by the runs: of a period begun before the oldest runs kept, those of runs kept.
     let landed = |c: &Completeness| match c.expected_from {
@@ -465,7 +465,7 @@ fn alerts(
             landed(c),
             source.key
         );
-        doc.paragraph(&clashes, BODY, false, Ink::ALERT);
+        doc.paragraph(&clashes, BODY, true, Ink::ALERT);
     }
     for (source, c) in assessed.iter().filter(|(_, c)| c.clashes_before.0 > 0) {
         let (count, keys) = &c.clashes_before;
@@ -499,7 +499,7 @@ fn alerts(
             source.name,
             counted(c.rejected, "record")
         );
-        doc.paragraph(&dropped, BODY, false, Ink::ALERT);
+        doc.paragraph(&dropped, BODY, true, Ink::ALERT);
     }
 }
 

@@ -52,7 +52,7 @@ pub fn source_section(
     let failed = failed_note(data);
     let failed_height = failed
         .as_ref()
-        .map_or(0.0, |note| doc.paragraph_height(note, BODY, false));
+        .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
     let above = description + quarantine_height + failed_height;
     let keep_with = above + if data.records() == 0 { 15.0 } else { 75.0 };
     let whole = above + estimated_height(source, data, period.kind);
@@ -142,7 +142,7 @@ pub fn source_section(
         }
         if let Some(note) = &failed {
             doc.gap(2.0);
-            doc.paragraph(note, BODY, false, Ink::ALERT);
+            doc.paragraph(note, BODY, true, Ink::ALERT);
         }
         if let Some(note) = &quarantine {
             doc.gap(2.0);
@@ -175,10 +175,10 @@ pub fn source_section(
         doc.paragraph(&note, BODY, false, Ink::MUTED);
     }
     if let Some(note) = without_run_note(&without_run, period, generated) {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     if let Some(note) = failing_note(&completeness.failing, period, generated) {
-        doc.paragraph(&note, BODY, false, Ink::ALERT);
+        doc.paragraph(&note, BODY, true, Ink::ALERT);
     }
     let still_disabled = completeness.disabled_after.is_some();
     if let Some(note) = disabled_note(&disabled, still_disabled, period, generated) {

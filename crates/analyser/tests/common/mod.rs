@@ -302,3 +302,64 @@ pub fn row<'t>(text: &'t str, after: &str, needles: &[&str]) -> Vec<&'t str> {
         .split_whitespace()
         .collect()
 }
+
+/// A line of the PDF's text as poppler sees it printed: its weight and colour.
+#[derive(Debug)]
+pub struct StyledLine {
+    /// The line's text, its entities decoded.
+    pub text: String,
+    /// Whether it is set in a bold face.
+    pub bold: bool,
+    /// Its colour, `#rrggbb`.
+    pub colour: String,
+}
+
+/// Every line of the PDF's text with its weight and colour, from `pdftohtml -xml`.
+pub fn styled_lines(pdf: &Path) -> Vec<StyledLine> {
+    let output = poppler(
+        "pdftohtml",
+        &[
+            "-xml".as_ref(),
+            "-i".as_ref(),
+            "-stdout".as_ref(),
+            pdf.as_os_str(),
+        ],
+    );
+    let xml = String::from_utf8_lossy(&output.stdout);
+    let attribute = |element: &str, name: &str| -> String {
+        let start = element
+            .find(&format!(" {name}=\""))
+            .unwrap_or_else(|| panic!("{name} in {element}"))
+            + name.len()
+            + 3;
+        let end = start + element[start..].find('"').expect("a closing quote");
+        element[start..end].to_owned()
+    };
+    let mut colours = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<fontspec ") {
+            colours.insert(attribute(line, "id"), attribute(line, "color"));
+        } else if line.starts_with("<text ") {
+            let inner = &line[line.find('>').expect("a text element") + 1..];
+            let inner = inner.trim_end_matches("</text>");
+            let text = inner
+                .replace("<b>", "")
+                .replace("</b>", "")
+                .replace("<i>", "")
+                .replace("</i>", "")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#34;", "\"")
+                .replace("&amp;", "&");
+            lines.push(StyledLine {
+                text,
+                bold: inner.starts_with("<b>") || inner.starts_with("<i><b>"),
+                colour: colours[&attribute(line, "font")].clone(),
+            });
+        }
+    }
+    lines
+}
