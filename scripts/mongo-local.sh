@@ -15,6 +15,12 @@ nx_version="0.8.1"
 
 install() {
   local constraints="$root/scripts/nx-27017-constraints.txt" installed="$venv/.nx-27017-installed"
+  # A venv made before the pins by a Python they exclude (3.10), or whose Python is gone (a
+  # release upgrade): its pip would say the pins as versions that do not exist.
+  if [ -x "$venv/bin/nx-27017" ] && ! python_fits "$venv/bin/python" 2>/dev/null; then
+    echo "mongo-local: $venv was made by a Python other than 3.11 to 3.14, or one no longer installed: it is made again" >&2
+    rm -rf "$venv"
+  fi
   if [ ! -x "$venv/bin/nx-27017" ]; then
     need_python
     rm -f "$installed"
@@ -43,14 +49,24 @@ install() {
 # and pip says another as a version that does not exist ("No matching distribution found").
 need_python() {
   local version
-  if ! version="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; then
-    echo "mongo-local: python3 is missing: install Python 3.11 or later (Debian: apt-get install python3 python3-venv), then run again" >&2
+  if ! command -v python3 >/dev/null; then
+    echo "mongo-local: python3 is missing: install Python 3.11 to 3.14 (Debian: apt-get install python3 python3-venv), then run again" >&2
     exit 1
   fi
-  if ! python3 -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))'; then
+  # A python3 that does not run (a pyenv shim of a version not installed) says why itself.
+  if ! version="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; then
+    echo "mongo-local: python3 ($(command -v python3)) did not run (above): once it does, as Python 3.11 to 3.14, run again" >&2
+    exit 1
+  fi
+  if ! python_fits python3; then
     echo "mongo-local: python3 here is $version, and nx-27017 $nx_version and its pinned packages need 3.11 to 3.14 (Debian 12's or 13's python3, Ubuntu 24.04's): put one first on PATH, then run again" >&2
     exit 1
   fi
+}
+
+# Whether the python $1 is one nx-27017 and its pins install in.
+python_fits() {
+  "$1" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))'
 }
 
 free_port() {

@@ -310,3 +310,133 @@ fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
         output.status.code()
     );
 }
+
+/// The `.venv` a python3 3.10 made before the pins (nx-27017 0.8.1 installs on 3.10): its pip
+/// answers the pinned pymongo 4.20.1 as no version there is.
+const VENV_PIP_3_10: &str = r#"#!/bin/sh
+echo "ERROR: Could not find a version that satisfies the requirement pymongo==4.20.1 (from versions: 4.0, 4.13.2)" >&2
+echo "ERROR: No matching distribution found for pymongo==4.20.1" >&2
+exit 1
+"#;
+
+/// `scripts/mongo-local.sh install` on the lab machine (python3 3.10) whose `.venv`, with
+/// nx-27017, was made before the pins: the new pins could not install in it, and the student
+/// was told PyPI is out of reach and to set a proxy, rather than the Python it needs.
+#[test]
+fn a_venv_made_by_a_python_too_old_for_the_pins_is_not_said_as_pypi_out_of_reach() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(
+        dir.path(),
+        &[
+            "scripts/mongo-local.sh",
+            "scripts/packages.sh",
+            "scripts/nx-27017-constraints.txt",
+        ],
+    );
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/python3"), PYTHON_3_10);
+        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
+        let venv = checkout.join(".venv/bin");
+        common::write_executable(&venv.join("python"), PYTHON_3_10);
+        common::write_executable(&venv.join("pip"), VENV_PIP_3_10);
+        common::write_executable(&venv.join("nx-27017"), "#!/bin/sh\nexit 0\n");
+    }
+    let path = path_before(&dir.path().join("bin"));
+    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
+        .arg("install")
+        .env("PATH", path));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("python3 here is 3.10")
+            && last.contains("3.11 to 3.14")
+            && !stderr.contains("PIP_INDEX_URL"),
+        "`mongo-local.sh install` with a .venv of python3 3.10 exits {:?}:\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// A pyenv shim for a version `.python-version` names but pyenv has not installed.
+const PYENV_SHIM_NOT_INSTALLED: &str = r#"#!/bin/sh
+echo "pyenv: version \`3.12.1' is not installed (set by /home/student/.python-version)" >&2
+exit 1
+"#;
+
+/// `scripts/mongo-local.sh install` where python3 is a pyenv shim that fails (the version a
+/// `.python-version` names not installed): the student was told python3 is missing and to
+/// `apt-get install python3`, pyenv's own words hidden.
+#[test]
+fn a_python3_that_fails_to_run_is_not_said_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(
+        dir.path(),
+        &[
+            "scripts/mongo-local.sh",
+            "scripts/packages.sh",
+            "scripts/nx-27017-constraints.txt",
+        ],
+    );
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/python3"), PYENV_SHIM_NOT_INSTALLED);
+        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
+    }
+    let path = path_before(&dir.path().join("bin"));
+    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
+        .arg("install")
+        .env("PATH", path));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success()
+            && stderr.contains("is not installed (set by")
+            && !stderr.contains("python3 is missing"),
+        "`mongo-local.sh install` with a failing python3 exits {:?}:\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// sudo for a user it lists, whose password was mistyped three times: sudo exits 1, as for a
+/// user it does not list.
+const SUDO_PASSWORD_MISTYPED: &str = r#"#!/bin/sh
+[ "$1" != -n ] || { echo "sudo: a password is required" >&2; exit 1; }
+echo "sudo: 3 incorrect password attempts" >&2
+exit 1
+"#;
+
+/// `scripts/test.sh` typed in a terminal by a user whom sudo lists, the password mistyped:
+/// the line said sudo refused this user and to ask an administrator, of a user who may
+/// install it and need only run again.
+#[test]
+fn a_password_mistyped_to_sudo_is_not_said_as_this_user_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
+    let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(&dir.path().join("bin/sudo"), SUDO_PASSWORD_MISTYPED);
+        common::write_executable(&dir.path().join("bin/cargo"), CARGO);
+        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
+        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
+    }
+    let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+    let output = run(Command::new("script")
+        .args(["-qec", "scripts/test.sh", "/dev/null"])
+        .current_dir(&checkout)
+        .env("PATH", path));
+    let said = String::from_utf8_lossy(&output.stdout);
+    let last = said.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("poppler-utils")
+            && last.contains("password was mistyped")
+            && !last.contains("refused this user"),
+        "`scripts/test.sh` exits {:?}:\n{said}",
+        output.status.code()
+    );
+}
