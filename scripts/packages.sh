@@ -14,10 +14,10 @@ apt_install() {
     # sudo refuses a user it does not list (a lab's or a company's account) only once the
     # password is typed: its refusal alone would not say what was being installed. sudo's own
     # refusal exits 1 (a password mistyped three times too), apt-get's failures 100.
-    updated=0
-    sudo apt-get update -qq >&2 || updated=$?
-    [ "$updated" -ne 1 ] || cannot_install "$*" "sudo refused (above): if the password was mistyped, run again; else"
-    [ "$updated" -eq 0 ] || update_failed
+    apt_update_status=0
+    sudo apt-get update -qq >&2 || apt_update_status=$?
+    [ "$apt_update_status" -ne 1 ] || cannot_install "$*" "sudo refused (above): if the password was mistyped, run again; else"
+    [ "$apt_update_status" -eq 0 ] || update_failed
     sudo apt-get install -y -qq "$@" >&2 || {
       echo "${0##*/}: $* is missing and \`sudo apt-get install $*\` failed (above): once what apt-get says is dealt with, run again" >&2
       exit 1

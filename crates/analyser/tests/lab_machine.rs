@@ -18,8 +18,9 @@ echo "$(id -un) is not in the sudoers file." >&2
 exit 1
 "#;
 
-/// A stand-in cargo, that builds nothing.
-const CARGO: &str = "#!/bin/sh\nexit 0\n";
+/// A stand-in that does nothing and succeeds: a cargo that builds nothing, a
+/// `scripts/mongo-local.sh` that starts no server.
+const DOES_NOTHING: &str = "#!/bin/sh\nexit 0\n";
 
 /// id(1) for the student, whatever user runs the tests (root in a container must not take the
 /// script's branch that installs as root).
@@ -79,6 +80,34 @@ fn path_before(bin: &Path) -> std::ffi::OsString {
         .expect("a PATH")
 }
 
+/// `dir/bin` holding `programs`, each a stand-in script by its name: the folder put first on
+/// the script's PATH, so that it never runs the real program (apt-get, sudo).
+fn stand_ins(dir: &Path, programs: &[(&str, &str)]) -> PathBuf {
+    let bin = dir.join("bin");
+    let _writing = common::writing_or_forking();
+    for (name, script) in programs {
+        common::write_executable(&bin.join(name), script);
+    }
+    bin
+}
+
+/// The files of the checkout `scripts/test.sh` runs on.
+const TEST_SH: [&str; 2] = ["scripts/test.sh", "scripts/packages.sh"];
+
+/// The files of the checkout `scripts/mongo-local.sh install` runs on.
+const MONGO_LOCAL: [&str; 3] = [
+    "scripts/mongo-local.sh",
+    "scripts/packages.sh",
+    "scripts/nx-27017-constraints.txt",
+];
+
+/// A PATH of `bin` (its stand-ins) first, then /usr/bin without poppler-utils' programs: a
+/// machine on which `scripts/test.sh` must install them.
+fn path_without_poppler(dir: &Path, bin: &Path) -> String {
+    let usr_bin = usr_bin_without(dir, &["pdftoppm", "pdftotext"]);
+    format!("{}:{}", bin.display(), usr_bin.display())
+}
+
 fn run(command: &mut Command) -> Output {
     let child = {
         let _forking = common::writing_or_forking();
@@ -98,16 +127,17 @@ fn run(command: &mut Command) -> Output {
 #[test]
 fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
-    let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
-        common::write_executable(&dir.path().join("bin/cargo"), CARGO);
-        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-    }
-    let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+    let checkout = checkout(dir.path(), &TEST_SH);
+    let bin = stand_ins(
+        dir.path(),
+        &[
+            ("sudo", SUDO_NOT_IN_SUDOERS),
+            ("cargo", DOES_NOTHING),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+        ],
+    );
+    let path = path_without_poppler(dir.path(), &bin);
     // script(1) gives the script a terminal, as a student's.
     let output = run(Command::new("script")
         .args(["-qec", "scripts/test.sh", "/dev/null"])
@@ -131,22 +161,14 @@ fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for()
 #[test]
 fn pypi_out_of_reach_is_said_as_such_with_what_to_set() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
-        dir.path(),
-        &[
-            "scripts/mongo-local.sh",
-            "scripts/packages.sh",
-            "scripts/nx-27017-constraints.txt",
-        ],
-    );
+    let checkout = checkout(dir.path(), &MONGO_LOCAL);
     // A machine without python3-venv would have the script install it: never the real
     // apt-get or sudo (as root, in a container, it would run).
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-    }
-    let path = path_before(&dir.path().join("bin"));
+    let bin = stand_ins(
+        dir.path(),
+        &[("sudo", SUDO_NOT_IN_SUDOERS), ("apt-get", APT_GET)],
+    );
+    let path = path_before(&bin);
     let mut command = Command::new(checkout.join("scripts/mongo-local.sh"));
     // The environment's pip settings (an extra index, a proxy) would reach beyond 127.0.0.1:9.
     for (name, _) in std::env::vars_os() {
@@ -185,11 +207,7 @@ fn a_student_denied_cron_is_told_what_to_ask_for_and_what_runs_without_it() {
         dir.path(),
         &["scripts/install-cron.sh", "scripts/packages.sh", "crontab"],
     );
-    let crontab = dir.path().join("bin/crontab");
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&crontab, CRONTAB_DENIED);
-    }
+    let crontab = stand_ins(dir.path(), &[("crontab", CRONTAB_DENIED)]).join("crontab");
     let output = run(Command::new(checkout.join("scripts/install-cron.sh"))
         .arg("--no-build")
         .env("CRONTAB", &crontab));
@@ -230,27 +248,23 @@ esac
 fn one_apt_repository_failing_its_update_does_not_keep_poppler_from_being_installed() {
     for uid in ["1000", "0"] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
-        let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
+        let checkout = checkout(dir.path(), &TEST_SH);
         let apt_log = dir.path().join("apt.log");
+        let id = ID_STUDENT.replace("-u) echo 1000", &format!("-u) echo {uid}"));
+        let bin = stand_ins(
+            dir.path(),
+            &[
+                ("sudo", SUDO_ALLOWED),
+                ("cargo", DOES_NOTHING),
+                ("id", &id),
+                ("apt-get", APT_GET_ONE_REPOSITORY_FAILING),
+            ],
+        );
         {
             let _writing = common::writing_or_forking();
-            common::write_executable(&dir.path().join("bin/sudo"), SUDO_ALLOWED);
-            common::write_executable(&dir.path().join("bin/cargo"), CARGO);
-            common::write_executable(
-                &dir.path().join("bin/id"),
-                &ID_STUDENT.replace("-u) echo 1000", &format!("-u) echo {uid}")),
-            );
-            common::write_executable(
-                &dir.path().join("bin/apt-get"),
-                APT_GET_ONE_REPOSITORY_FAILING,
-            );
-            common::write_executable(
-                &checkout.join("scripts/mongo-local.sh"),
-                "#!/bin/sh\nexit 0\n",
-            );
+            common::write_executable(&checkout.join("scripts/mongo-local.sh"), DOES_NOTHING);
         }
-        let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+        let path = path_without_poppler(dir.path(), &bin);
         let output = run(Command::new(checkout.join("scripts/test.sh"))
             .current_dir(&checkout)
             .env("PATH", path)
@@ -280,23 +294,18 @@ esac
 #[test]
 fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
+    let checkout = checkout(dir.path(), &MONGO_LOCAL);
+    // Should the script go on to install python3-venv, nothing is installed.
+    let bin = stand_ins(
         dir.path(),
         &[
-            "scripts/mongo-local.sh",
-            "scripts/packages.sh",
-            "scripts/nx-27017-constraints.txt",
+            ("python3", PYTHON_3_10),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+            ("sudo", SUDO_NOT_IN_SUDOERS),
         ],
     );
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/python3"), PYTHON_3_10);
-        // Should the script go on to install python3-venv, nothing is installed.
-        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
-    }
-    let path = path_before(&dir.path().join("bin"));
+    let path = path_before(&bin);
     let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
         .arg("install")
         .env("PATH", path));
@@ -325,26 +334,26 @@ exit 1
 #[test]
 fn a_venv_made_by_a_python_too_old_for_the_pins_is_not_said_as_pypi_out_of_reach() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
+    let checkout = checkout(dir.path(), &MONGO_LOCAL);
+    let bin = stand_ins(
         dir.path(),
         &[
-            "scripts/mongo-local.sh",
-            "scripts/packages.sh",
-            "scripts/nx-27017-constraints.txt",
+            ("python3", PYTHON_3_10),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+            ("sudo", SUDO_NOT_IN_SUDOERS),
         ],
     );
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/python3"), PYTHON_3_10);
-        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
-        let venv = checkout.join(".venv/bin");
-        common::write_executable(&venv.join("python"), PYTHON_3_10);
-        common::write_executable(&venv.join("pip"), VENV_PIP_3_10);
-        common::write_executable(&venv.join("nx-27017"), "#!/bin/sh\nexit 0\n");
-    }
-    let path = path_before(&dir.path().join("bin"));
+    // The venv made before the pins, by 3.10.
+    stand_ins(
+        &checkout.join(".venv"),
+        &[
+            ("python", PYTHON_3_10),
+            ("pip", VENV_PIP_3_10),
+            ("nx-27017", DOES_NOTHING),
+        ],
+    );
+    let path = path_before(&bin);
     let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
         .arg("install")
         .env("PATH", path));
@@ -372,22 +381,17 @@ exit 1
 #[test]
 fn a_python3_that_fails_to_run_is_not_said_missing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
+    let checkout = checkout(dir.path(), &MONGO_LOCAL);
+    let bin = stand_ins(
         dir.path(),
         &[
-            "scripts/mongo-local.sh",
-            "scripts/packages.sh",
-            "scripts/nx-27017-constraints.txt",
+            ("python3", PYENV_SHIM_NOT_INSTALLED),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+            ("sudo", SUDO_NOT_IN_SUDOERS),
         ],
     );
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/python3"), PYENV_SHIM_NOT_INSTALLED);
-        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_NOT_IN_SUDOERS);
-    }
-    let path = path_before(&dir.path().join("bin"));
+    let path = path_before(&bin);
     let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
         .arg("install")
         .env("PATH", path));
@@ -415,16 +419,17 @@ exit 1
 #[test]
 fn a_password_mistyped_to_sudo_is_not_said_as_this_user_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
-    let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
-    {
-        let _writing = common::writing_or_forking();
-        common::write_executable(&dir.path().join("bin/sudo"), SUDO_PASSWORD_MISTYPED);
-        common::write_executable(&dir.path().join("bin/cargo"), CARGO);
-        common::write_executable(&dir.path().join("bin/id"), ID_STUDENT);
-        common::write_executable(&dir.path().join("bin/apt-get"), APT_GET);
-    }
-    let path = format!("{}:{}", dir.path().join("bin").display(), usr_bin.display());
+    let checkout = checkout(dir.path(), &TEST_SH);
+    let bin = stand_ins(
+        dir.path(),
+        &[
+            ("sudo", SUDO_PASSWORD_MISTYPED),
+            ("cargo", DOES_NOTHING),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+        ],
+    );
+    let path = path_without_poppler(dir.path(), &bin);
     let output = run(Command::new("script")
         .args(["-qec", "scripts/test.sh", "/dev/null"])
         .current_dir(&checkout)

@@ -3,7 +3,25 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{Workspace, quake, snapshot, stderr};
+
+/// The stick's folder summarised once, then the stick unplugged (its folder moved to `stick`),
+/// cron's collector making an empty folder in its place, under the mount point, and landing a
+/// file there meanwhile: that file.
+fn unplugged_after_a_summary(ws: &Workspace, stick: &Path) -> releve::RawFileName {
+    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    let first = ws.summarise();
+    assert!(first.status.success(), "{}", stderr(&first));
+    std::fs::rename(ws.raw(), stick).expect("the stick unplugged");
+    std::fs::create_dir(ws.raw()).expect("the folder under the mount point");
+    ws.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    )
+}
 
 /// The stick is at the laptop; on the lab PC cron's collector runs on: `/mnt/usb/raw` is not
 /// there, so the collector creates it on the internal disk, under the empty mount point (one
@@ -19,19 +37,7 @@ use common::{Workspace, quake, snapshot, stderr};
 #[tokio::test]
 async fn a_raw_folder_on_a_usb_stick_not_mounted_is_not_said_to_be_another_machine_s() {
     let ws = Workspace::new("usb-stick-unmounted");
-    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    let first = ws.summarise();
-    assert!(first.status.success(), "{}", stderr(&first));
-
-    // The stick unplugged: its folder gone from the path, an empty one created there instead.
-    let stick = ws.raw().with_file_name("raw-on-the-stick");
-    std::fs::rename(ws.raw(), &stick).expect("the stick unplugged");
-    std::fs::create_dir(ws.raw()).expect("the mount point's folder");
-    ws.land(
-        "usgs",
-        (9, 40, 0),
-        &snapshot(vec![quake("b", (9, 10), 2.0)]),
-    );
+    unplugged_after_a_summary(&ws, &ws.raw().with_file_name("raw-on-the-stick"));
 
     let refused = ws.summarise_with(&[]);
     let said = stderr(&refused);
@@ -55,17 +61,7 @@ async fn a_raw_folder_on_a_usb_stick_not_mounted_is_not_said_to_be_another_machi
 #[tokio::test]
 async fn mounting_the_stick_back_is_not_advised_over_the_files_landed_while_it_was_out() {
     let ws = Workspace::new("usb-stick-landed-meanwhile");
-    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    let first = ws.summarise();
-    assert!(first.status.success(), "{}", stderr(&first));
-    let stick = ws.raw().with_file_name("raw-on-the-stick");
-    std::fs::rename(ws.raw(), &stick).expect("the stick unplugged");
-    std::fs::create_dir(ws.raw()).expect("the mount point's folder");
-    ws.land(
-        "usgs",
-        (9, 40, 0),
-        &snapshot(vec![quake("b", (9, 10), 2.0)]),
-    );
+    unplugged_after_a_summary(&ws, &ws.raw().with_file_name("raw-on-the-stick"));
 
     let said = stderr(&ws.summarise_with(&[]));
     assert!(
@@ -76,7 +72,7 @@ async fn mounting_the_stick_back_is_not_advised_over_the_files_landed_while_it_w
 }
 
 /// The files under `folder`, at any depth, named `name`.
-fn found(folder: &std::path::Path, name: &std::ffi::OsStr) -> Vec<std::path::PathBuf> {
+fn found(folder: &Path, name: &std::ffi::OsStr) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
     };
@@ -97,19 +93,8 @@ fn found(folder: &std::path::Path, name: &std::ffi::OsStr) -> Vec<std::path::Pat
 #[tokio::test]
 async fn the_folder_moved_aside_as_said_is_out_of_the_mount_point_s_reach() {
     let ws = Workspace::new("usb-stick-moved-aside");
-    ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    let first = ws.summarise();
-    assert!(first.status.success(), "{}", stderr(&first));
     let stick = tempfile::tempdir().expect("the stick");
-    std::fs::rename(ws.raw(), stick.path().join("raw")).expect("the stick unplugged");
-    std::fs::create_dir(ws.raw()).expect("the folder under the mount point");
-    let landed = ws
-        .land(
-            "usgs",
-            (9, 40, 0),
-            &snapshot(vec![quake("b", (9, 10), 2.0)]),
-        )
-        .path_in(&ws.raw());
+    let landed = unplugged_after_a_summary(&ws, &stick.path().join("raw")).path_in(&ws.raw());
     let name = landed.file_name().expect("a file name");
 
     let said = stderr(&ws.summarise_with(&[]));

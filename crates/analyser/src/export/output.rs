@@ -55,6 +55,7 @@ impl PartFile {
 /// it would replace, as root for good), or a file in a folder that does not exist.
 fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
     let refused = |why: String| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why));
+    let folder_named = names_a_folder(&file);
     match std::fs::metadata(&file) {
         Ok(meta) if meta.is_dir() => refused(format!(
             "it is a folder: name a file in it (`--output {}`)",
@@ -69,7 +70,7 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
         Err(_)
             if let Some(in_the_way) = bare(&file)
                 .ancestors()
-                .skip(usize::from(!names_a_folder(&file)))
+                .skip(usize::from(!folder_named))
                 .find(|up| up.is_file()) =>
         {
             refused(format!(
@@ -79,7 +80,7 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
         }
         // The folder it names (`exports/`), or the one it is in, not there.
         Err(_) => {
-            let folder = match names_a_folder(&file) {
+            let folder = match folder_named {
                 true => Some(bare(&file)),
                 false => file
                     .parent()
@@ -91,7 +92,7 @@ fn fit_for_output(file: PathBuf) -> std::io::Result<PathBuf> {
                     "its folder {} does not exist: make it first (`mkdir -p {}`){}",
                     folder.display(),
                     releve::shell::path(&folder),
-                    if names_a_folder(&file) { ", and name a file in it" } else { "" }
+                    if folder_named { ", and name a file in it" } else { "" }
                 )),
                 _ => Ok(file),
             }

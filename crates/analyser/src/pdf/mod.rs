@@ -332,7 +332,6 @@ impl ReportDocument {
         ]);
     }
 
-    /// Height of `text` laid out by [`ReportDocument::paragraph`].
     /// Whether `text` written as a paragraph fits on the current page.
     pub fn paragraph_fits(&self, text: &str, size: f32, bold: bool) -> bool {
         self.paragraph_height(text, size, bold) <= self.remaining()

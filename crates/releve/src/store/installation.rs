@@ -298,16 +298,6 @@ impl Elsewhere {
 
     /// What to do about it, `run` naming how the summariser is run (`run the summariser`).
     pub fn remedy(&self, run: &str) -> String {
-        // Into the home folder: beside this one, it could still be under the mount point
-        // (`/mnt/usb` of `/mnt/usb/raw`), hidden with it.
-        let landed = Path::new(&self.ours)
-            .file_name()
-            .map_or_else(|| "raw".into(), |name| name.to_string_lossy());
-        let mount = format!(
-            "if the disk the folder is on is not mounted, first pause the crontab's jobs and move this folder aside, out from under the disk's mount point (`mv {} ~/{}`: the mount would hide the files landed in it meanwhile; make the folder again if it is the mount point itself), mount the disk, move those data files into the same folders on it, and run again; else ",
-            crate::shell::word(&self.ours),
-            crate::shell::word(&format!("{landed}.landed")),
-        );
         let (first, moved) = match self.case() {
             Case::LostId => {
                 return format!(
@@ -315,14 +305,29 @@ impl Elsewhere {
                 );
             }
             Case::SamePathOtherMachine(_) => (
-                "",
+                String::new(),
                 ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied",
             ),
-            Case::SamePath => (mount.as_str(), ""),
-            Case::OtherFolder => ("", ""),
+            Case::SamePath => (self.before_mounting(), ""),
+            Case::OtherFolder => (String::new(), ""),
         };
         format!(
             "{first}give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{moved}, {run} once with --new-database"
+        )
+    }
+
+    /// What to do first if this folder is the one made under a disk's mount point while the
+    /// disk was out: move it aside, or the mounted disk hides the files landed in it.
+    fn before_mounting(&self) -> String {
+        // Into the home folder: beside this one, it could still be under the mount point
+        // (`/mnt/usb` of `/mnt/usb/raw`), hidden with it.
+        let folder_name = Path::new(&self.ours)
+            .file_name()
+            .map_or_else(|| "raw".into(), |name| name.to_string_lossy());
+        format!(
+            "if the disk the folder is on is not mounted, first pause the crontab's jobs and move this folder aside, out from under the disk's mount point (`mv {} ~/{}`: the mount would hide the files landed in it meanwhile; make the folder again if it is the mount point itself), mount the disk, move those data files into the same folders on it, and run again; else ",
+            crate::shell::word(&self.ours),
+            crate::shell::word(&format!("{folder_name}.landed")),
         )
     }
 
