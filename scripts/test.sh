@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs relevé's whole test suite on a fresh Debian machine with Rust, installing what the
-# tests need first: a C compiler, poppler-utils (pdftoppm, pdftotext) and nx-27017 (into .venv).
+# tests need first: a C compiler, poppler-utils (pdftoppm, pdftotext), logrotate and nx-27017
+# (into .venv).
 set -euo pipefail
 case "${1-}" in
   "") ;;
   -h | --help)
     echo "Usage: scripts/test.sh"
     echo
-    echo "Installs what the tests need (a C compiler, poppler-utils, nx-27017 into .venv), then"
-    echo "builds the workspace and runs all its tests. It takes no options."
+    echo "Installs what the tests need (a C compiler, poppler-utils, logrotate, nx-27017 into .venv),"
+    echo "then builds the workspace and runs all its tests. It takes no options."
     exit 0
     ;;
   *)
@@ -23,6 +24,10 @@ CDPATH= cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 need_c_compiler
 if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then
   apt_install poppler-utils
+fi
+# The shipped logrotate configuration is run by a test (Debian installs it in /usr/sbin).
+if [ ! -x /usr/sbin/logrotate ] && ! command -v logrotate >/dev/null; then
+  apt_install logrotate
 fi
 scripts/mongo-local.sh install
 

@@ -1,0 +1,153 @@
+//! An administrator rotating relevé's logs with logrotate(8), daily and compressed, as the
+//! README's Logs section says: with the shipped `deploy/cron/logrotate.conf`, a stage running
+//! at rotation keeps its lines, the crontab's lock files and `status.last` stay where they
+//! are, and the next crontab line writes a new log.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// The shipped configuration, rendered by the README's line for the checkout `home`.
+fn rendered(home: &Path) -> String {
+    let root = testkit::workspace_root();
+    let template = std::fs::read_to_string(root.join("deploy/cron/logrotate.conf"))
+        .expect("deploy/cron/logrotate.conf, the README's logrotate configuration");
+    let id = |flag: &str| {
+        let output = Command::new("id").arg(flag).output().expect("id");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    template
+        .replace("@RELEVE_HOME@", home.to_str().expect("UTF-8 temp path"))
+        .replace("@RELEVE_USER@", &id("-un"))
+        .replace("@RELEVE_GROUP@", &id("-gn"))
+}
+
+/// Every line of the logs of `stage` in `logs`, compressed or not, rotated or live.
+fn all_lines(logs: &Path, stage: &str) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(logs).expect("logs") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with(&format!("{stage}.log")) {
+            let output = Command::new("zcat")
+                .arg("-f")
+                .arg(&path)
+                .output()
+                .expect("zcat");
+            text.push_str(&String::from_utf8_lossy(&output.stdout));
+        }
+    }
+    text
+}
+
+/// The README's recipe: `*.log` alone, named apart from deploy/cron/rotate-log's numbered files,
+/// compressed a day late so a run under way keeps its lines.
+#[test]
+fn the_shipped_logrotate_config_rotates_the_logs_alone_and_loses_no_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path();
+    let config = rendered(home);
+    let rules: Vec<&str> = config
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    assert!(
+        rules.iter().any(|line| line.ends_with("/logs/*.log\" {")),
+        "its pattern must be logs/*.log: logs/ holds the locks and status.last too\n{config}"
+    );
+    for needed in ["dateext", "delaycompress", "nocreate"] {
+        assert!(rules.contains(&needed), "{needed} missing:\n{config}");
+    }
+    // `scripts/test.sh` installs logrotate; Debian puts it in /usr/sbin, off a user's PATH.
+    let logrotate = [
+        "/usr/sbin/logrotate",
+        "/usr/bin/logrotate",
+        "/sbin/logrotate",
+    ]
+    .into_iter()
+    .find(|path| Path::new(path).is_file())
+    .expect("logrotate installed (scripts/test.sh installs it)");
+
+    let logs = home.join("logs");
+    std::fs::create_dir_all(&logs).expect("logs");
+    for file in ["summariser.lock", "analyser-day.lock"] {
+        std::fs::write(logs.join(file), "").expect("a lock");
+    }
+    std::fs::write(logs.join("status.last"), "SOURCE STATE\n").expect("status.last");
+    std::fs::write(home.join("logrotate.conf"), &config).expect("config");
+    let rotate = || {
+        let output = Command::new(logrotate)
+            .arg("--force")
+            .arg("--state")
+            .arg(home.join("logrotate.state"))
+            .arg(home.join("logrotate.conf"))
+            .output()
+            .expect("logrotate");
+        assert!(output.status.success(), "{output:?}");
+    };
+
+    // A stage under way (a France Travail day) across the rotation, appending as cron's line.
+    let mut stage = {
+        let _forking = common::writing_or_forking();
+        Command::new("sh")
+            .arg("-c")
+            .arg("exec >>logs/collector.log 2>&1; echo 'before rotation'; read _; echo 'after rotation'")
+            .current_dir(home)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("a stage")
+    };
+    while !std::fs::read_to_string(logs.join("collector.log")).is_ok_and(|t| !t.is_empty()) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    rotate();
+    stage
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"\n")
+        .expect("release the stage");
+    assert!(stage.wait().expect("stage").success());
+    // The next day's rotation, which compresses the day before's file.
+    let rotated = std::fs::read_dir(&logs)
+        .expect("logs")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.to_string_lossy().contains("collector.log-"))
+        .expect("collector.log rotated by date");
+    std::fs::rename(&rotated, logs.join("collector.log-20000101")).expect("a day older");
+    std::fs::write(logs.join("collector.log"), "the next day\n").expect("next day");
+    rotate();
+
+    let lines = all_lines(&logs, "collector");
+    for line in ["before rotation", "after rotation", "the next day"] {
+        assert!(lines.contains(line), "`{line}` lost by rotation:\n{lines}");
+    }
+    assert!(
+        logs.join("collector.log-20000101.gz").exists(),
+        "the day before's log compressed"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&logs)
+        .expect("logs")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| !name.starts_with("collector.log"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["analyser-day.lock", "status.last", "summariser.lock"],
+        "the locks and status.last are left as they are"
+    );
+    assert!(
+        !logs.join("collector.log").exists(),
+        "nocreate: the next crontab line makes the log"
+    );
+}
