@@ -1,7 +1,8 @@
 //! Test hook for crash-safety tests: `RELEVE_CRASH_AFTER=<step>:<n>` makes the process abort
 //! (like `kill -9`: no clean-up, no destructors) the n-th time it passes the named step. Steps:
-//! `pending-written`, `records-inserted` (per chunk), `record-updated`, `records-removed` (per
-//! chunk of records moved into hours past `keep_days`), `records-confirmed` (per
+//! `pending-written`, `records-inserted` (per chunk), `records-updated` (per `update` command
+//! of up to 500 replaced records), `records-removed` (per chunk of records moved into hours
+//! past `keep_days`), `records-confirmed` (per
 //! `update` command of up to 500 repeated records), `hourly-replaced` (per
 //! `update` command of up to 500 hours), `hourly-deleted` (the emptied hours), `pending-cleared`,
 //! `runs-loaded`, `rejected-noted` (per file with dropped records), `rejected-records-kept`

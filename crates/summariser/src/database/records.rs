@@ -159,31 +159,51 @@ impl Writer<'_> {
         }
     }
 
-    /// Replaces the stored records the batch holds a newer version of, one at a time.
+    /// Replaces the stored records the batch holds a newer version of, by `update` commands of
+    /// up to [`UPDATES_PER_COMMAND`] replacements and [`REPLACEMENT_BYTES`] of record text
+    /// (one round trip for many: a server a continent away costs a third of a second each).
     async fn update_changed(&mut self) -> Result<(), StoreError> {
         let name = self.source.name.as_str();
-        for key in &self.plan.updates {
-            let Some(document) = self.document(key) else {
-                continue;
-            };
-            // An upsert: the TTL monitor may have dropped the stored version since the lookup.
-            let replaced = records(self.db)
-                .replace_one(doc! {"source": name, "key": key}, document)
-                .upsert(true)
-                .await;
-            match replaced {
-                Ok(_) => self.written.updated += 1,
-                Err(err) => match refused_document(&err) {
-                    Some(reason) if self.batch.records.contains_key(key) => {
-                        self.unstorable(key, server_refusal(&reason));
-                    }
-                    _ => {
-                        let action = format!("update of `{name}` record `{key}`");
-                        return Err(StoreError::command(&action)(err));
-                    }
-                },
+        let plan = self.plan;
+        let mut keys = plan.updates.iter().peekable();
+        while keys.peek().is_some() {
+            let (mut updates, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0);
+            while let Some(&key) = keys.peek()
+                && updates.len() < UPDATES_PER_COMMAND
+            {
+                let text = self.batch.records.get(key).map_or(0, |v| v.raw.get().len());
+                if !updates.is_empty() && bytes + text > REPLACEMENT_BYTES {
+                    break;
+                }
+                keys.next();
+                bytes += text;
+                if let Some(document) = self.document(key) {
+                    // An upsert: the TTL monitor may have dropped the stored version since the
+                    // lookup.
+                    updates.push(doc! {
+                        "q": {"source": name, "key": key.as_str()},
+                        "u": document,
+                        "upsert": true,
+                    });
+                    sent.push(key);
+                }
             }
-            crash::passed("record-updated");
+            if updates.is_empty() {
+                continue;
+            }
+            let action = format!("update of `{name}` records");
+            let answer = send_updates(self.db, RECORDS, updates, &action).await?;
+            let refused = refused_statements(&answer).map_err(|reason| StoreError::Refused {
+                action: action.clone(),
+                reason,
+            })?;
+            self.written.updated += sent.len() - refused.len();
+            for (index, reason) in refused {
+                if let Some(key) = sent.get(index) {
+                    self.unstorable(key, server_refusal(&reason));
+                }
+            }
+            crash::passed("records-updated");
         }
         Ok(())
     }
@@ -232,6 +252,11 @@ impl Writer<'_> {
     }
 }
 
+/// Record text per `update` command of replacements, at most (a larger record goes alone):
+/// BSON takes at most about 8 times the text (see [`storable::within_size_limit`]), and a
+/// command is one document of at most 16 MB.
+const REPLACEMENT_BYTES: usize = 1024 * 1024;
+
 /// Why the server refused a record, for its file's quarantine reason.
 fn server_refusal(message: &str) -> String {
     format!("the server refused it: {message}")
@@ -254,19 +279,6 @@ fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, Str
                     .map(|error| (error.index, error.code, error.message.clone()))
                     .collect(),
             )
-        }
-        _ => None,
-    }
-}
-
-/// The server's message when it refused the one document written; `None` for any other
-/// failure (see [`refused_documents`]).
-fn refused_document(err: &mongodb::error::Error) -> Option<String> {
-    match err.kind.as_ref() {
-        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(error))
-            if !tells_of_the_server(error.code) =>
-        {
-            Some(error.message.clone())
         }
         _ => None,
     }
@@ -328,6 +340,22 @@ pub(super) async fn run_updates(
     updates: Vec<Document>,
     action: &str,
 ) -> Result<(), StoreError> {
+    let answer = send_updates(db, collection, updates, action).await?;
+    refusal(&answer).map_or(Ok(()), |reason| {
+        Err(StoreError::Refused {
+            action: action.to_owned(),
+            reason,
+        })
+    })
+}
+
+/// Sends one `update` command (see [`run_updates`]) and hands its answer back as it came.
+async fn send_updates(
+    db: &Database,
+    collection: &str,
+    updates: Vec<Document>,
+    action: &str,
+) -> Result<Document, StoreError> {
     let command = update_command(collection, updates, db.write_concern()).map_err(|err| {
         StoreError::Refused {
             action: action.to_owned(),
@@ -353,12 +381,39 @@ pub(super) async fn run_updates(
             answer => break answer.map_err(StoreError::command(action))?,
         }
     };
-    refusal(&answer).map_or(Ok(()), |reason| {
-        Err(StoreError::Refused {
-            action: action.to_owned(),
-            reason,
-        })
-    })
+    Ok(answer)
+}
+
+/// The statements of an unordered `update` command's `answer` the server refused, by index in
+/// the command, with its message; an error when the answer tells of the server's state (an
+/// unmet write concern, a write error of [`tells_of_the_server`]), which stops the run.
+fn refused_statements(answer: &Document) -> Result<Vec<(usize, String)>, String> {
+    if let Ok(error) = answer.get_document("writeConcernError") {
+        let message = error.get_str("errmsg").unwrap_or("no detail");
+        return Err(format!("write concern not met: {message}"));
+    }
+    let Ok(errors) = answer.get_array("writeErrors") else {
+        return Ok(Vec::new());
+    };
+    let mut refused = Vec::with_capacity(errors.len());
+    for error in errors {
+        let error = error.as_document();
+        let code = error.and_then(|e| e.get_i32("code").ok());
+        let message = error
+            .and_then(|e| e.get_str("errmsg").ok())
+            .unwrap_or("a write error")
+            .to_owned();
+        let index = error
+            .and_then(|e| e.get_i32("index").ok())
+            .and_then(|index| usize::try_from(index).ok());
+        match (index, code) {
+            (Some(index), Some(code)) if !tells_of_the_server(code) => {
+                refused.push((index, message));
+            }
+            _ => return Err(message),
+        }
+    }
+    Ok(refused)
 }
 
 /// Error codes of a server shutting down, or no longer primary (stepping down).
@@ -449,6 +504,32 @@ mod tests {
         for code in [10334, 2, 121, 11000, 17419] {
             assert!(!tells_of_the_server(code), "{code}");
         }
+    }
+
+    #[test]
+    fn a_replacement_refused_for_itself_is_told_apart_from_the_server_s_state() {
+        assert_eq!(refused_statements(&doc! {"ok": 1, "n": 3}), Ok(Vec::new()));
+        let one_too_large = doc! {"ok": 1, "n": 2, "writeErrors": [
+            {"index": 1, "code": 10334, "errmsg": "object to insert too large"},
+        ]};
+        assert_eq!(
+            refused_statements(&one_too_large),
+            Ok(vec![(1, "object to insert too large".to_owned())])
+        );
+        let disk_full = doc! {"ok": 1, "writeErrors": [
+            {"index": 0, "code": 10334, "errmsg": "too large"},
+            {"index": 2, "code": 14031, "errmsg": "out of disk space"},
+        ]};
+        assert_eq!(
+            refused_statements(&disk_full),
+            Err("out of disk space".to_owned())
+        );
+        let unacknowledged =
+            doc! {"ok": 1, "n": 3, "writeConcernError": {"code": 64, "errmsg": "timed out"}};
+        assert_eq!(
+            refused_statements(&unacknowledged),
+            Err("write concern not met: timed out".to_owned())
+        );
     }
 
     #[test]

@@ -1,0 +1,79 @@
+//! A MongoDB a continent away (an Atlas cluster in Europe, summarised from Nouméa: 300 ms a
+//! round trip): what a run costs there is its number of commands, so a batch's records must
+//! not cost one command each.
+
+mod common;
+
+use common::cutting_proxy::CuttingProxy;
+use common::{Workspace, eco2mix, stderr};
+use serde_json::{Value, json};
+
+/// The day's 96 éCO2mix quarter-hours, their consumption `base` plus their index.
+fn quarter_hours(base: i64) -> Value {
+    let rows: Vec<Value> = (0..96u32)
+        .map(|q| eco2mix((q / 4, q % 4 * 15), json!(base + i64::from(q))))
+        .collect();
+    Value::Array(rows)
+}
+
+/// The write commands a run makes (through a counting proxy) that lands the day again with
+/// its first `revised` quarter-hours revised, after a run that stored the day.
+fn writes_to_revise(label: &str, revised: usize) -> usize {
+    let ws = Workspace::new(label);
+    ws.land("eco2mix", (23, 50, 0), &quarter_hours(50_000));
+    ws.summarise();
+    let mut day = quarter_hours(50_000);
+    if let Value::Array(rows) = &mut day {
+        for row in rows.iter_mut().take(revised) {
+            row["consommation"] = json!(row["consommation"].as_i64().unwrap_or(0) + 7);
+            row["nature"] = json!("Données consolidées");
+        }
+    }
+    ws.land("eco2mix", (23, 55, 0), &day);
+    let upstream = testkit::MongoServer::shared()
+        .uri()
+        .trim_start_matches("mongodb://")
+        .split(['/', '?'])
+        .next()
+        .expect("host:port")
+        .to_owned();
+    let proxy = CuttingProxy::start(&upstream, usize::MAX);
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("updated={revised} ")),
+        "{revised} records replaced: {}",
+        stderr(&output)
+    );
+    proxy.writes()
+}
+
+/// éCO2mix's quarter-hours are consolidated weeks after they first landed, and `recheck`
+/// lands them again, revised (about 3,400 rows a day with `recheck = "35d"`). Replaced one
+/// `replaceOne` at a time, a day of 96 revised rows took 96 round trips: 29 s of a 49 s run at
+/// 300 ms, and a recheck of 3,000 revised rows 15 minutes. Revising the whole day costs the
+/// writes revising one row does.
+#[tokio::test]
+async fn a_day_of_revised_records_costs_the_writes_of_one_revised_record() {
+    let one = writes_to_revise("remote-revise-one", 1);
+    let day = writes_to_revise("remote-revise-day", 96);
+    assert_eq!(
+        day, one,
+        "a run replacing 96 revised records makes {day} write commands, one replacing 1 makes {one}"
+    );
+}
+
+/// The revised versions are what is stored, each record once.
+#[tokio::test]
+async fn revised_records_replace_the_stored_versions() {
+    let ws = Workspace::new("remote-revised-stored");
+    ws.land("eco2mix", (23, 50, 0), &quarter_hours(50_000));
+    ws.summarise();
+    ws.land("eco2mix", (23, 55, 0), &quarter_hours(60_000));
+    ws.summarise();
+    let key = format!("{}T13:45:00+00:00", common::day());
+    let stored = ws.record_data("eco2mix", &key).await.expect("the record");
+    assert_eq!(stored["consommation"], json!(60_055));
+    let all = ws.documents("records").await;
+    assert_eq!(all.len(), 96, "each quarter-hour stored once");
+}
