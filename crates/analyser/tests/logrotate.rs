@@ -69,7 +69,10 @@ fn the_shipped_logrotate_config_rotates_the_logs_alone_and_loses_no_line() {
     ]
     .into_iter()
     .find(|path| Path::new(path).is_file())
-    .expect("logrotate installed (scripts/test.sh installs it)");
+    .expect(
+        "logrotate is missing (not in /usr/sbin, /usr/bin or /sbin): install it \
+         (apt-get install logrotate, as scripts/test.sh does), then run the tests again",
+    );
 
     let logs = home.join("logs");
     std::fs::create_dir_all(&logs).expect("logs");
@@ -77,7 +80,15 @@ fn the_shipped_logrotate_config_rotates_the_logs_alone_and_loses_no_line() {
         std::fs::write(logs.join(file), "").expect("a lock");
     }
     std::fs::write(logs.join("status.last"), "SOURCE STATE\n").expect("status.last");
+    // As `sudo tee` leaves it in /etc/logrotate.d, 0644 whatever the umask: run as root,
+    // logrotate ignores a configuration that its group or others may write (a umask of 0002),
+    // exiting 0 having rotated nothing.
     std::fs::write(home.join("logrotate.conf"), &config).expect("config");
+    std::fs::set_permissions(
+        home.join("logrotate.conf"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .expect("config's mode");
     let rotate = || {
         let output = Command::new(logrotate)
             .arg("--force")
