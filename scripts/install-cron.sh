@@ -91,14 +91,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The current crontab. `crontab -l` fails when the user has none ("no crontab for USER", in
-# Debian's cron, cronie and systemd-cron): that alone reads as empty. Any other failure stops
-# here, changing nothing: read as empty, it would install relevé's block alone and lose the
-# user's own lines.
+# Debian's cron, cronie and systemd-cron; busybox's, Alpine's, cannot open the user's file):
+# that alone reads as empty. Any other failure stops here, changing nothing: read as empty, it
+# would install relevé's block alone and lose the user's own lines.
 listed=0
 # shellcheck disable=SC2086
 $crontab_cmd -l >"$work/current" 2>"$work/list.err" || listed=$?
 if [ "$listed" -ne 0 ]; then
-    if ! grep -q '^no crontab for ' "$work/list.err"; then
+    if ! grep -q -e '^no crontab for ' -e "^crontab: can't open '.*': No such file or directory\$" "$work/list.err"; then
         reason=$(head -n 1 "$work/list.err")
         # /etc/cron.allow or /etc/cron.deny keeping this user from cron (a lab's accounts).
         if grep -q 'not allowed to use this program' "$work/list.err"; then
@@ -336,7 +336,7 @@ fi
 # the schedule would then be installed and never run, `analyser status` reading STALE days later.
 if [ "$action" = install ] && command -v pgrep >/dev/null 2>&1 &&
     ! pgrep -x 'cron|crond|cronie|fcron|dcron' >/dev/null 2>&1; then
-    echo "install-cron.sh: no cron daemon runs on this machine (no cron or crond process): the schedule is installed but nothing runs it until one does (\`sudo service cron start\`; on WSL, also start it at boot, see the README's Crontab)" >&2
+    echo "install-cron.sh: no cron daemon runs on this machine (no cron or crond process): the schedule is installed but nothing runs it until one does (\`sudo systemctl enable --now cron\`, on Fedora \`sudo systemctl enable --now crond\`, on Arch \`sudo systemctl enable --now cronie\`; without systemd \`sudo service cron start\`, on WSL also at boot, see the README's Crontab)" >&2
 fi
 # Shown without credentials, which the terminal, its scrollback or a screen share would keep,
 # as the stages hide them: in a variable set to a MongoDB URI (`MONGODB_URI=mongodb://…`),

@@ -50,7 +50,7 @@ install() {
 need_python() {
   local version
   if ! command -v python3 >/dev/null; then
-    echo "mongo-local: python3 is missing: install Python 3.11 to 3.14 (Debian: apt-get install python3 python3-venv), then run again" >&2
+    echo "mongo-local: python3 is missing: install Python 3.11 to 3.14 (Debian: sudo apt-get install python3 python3-venv; Fedora: sudo dnf install python3; Arch: sudo pacman -S python; Alpine: apk add python3), then run again" >&2
     exit 1
   fi
   # A python3 that does not run (a pyenv shim of a version not installed) says why itself.

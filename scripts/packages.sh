@@ -1,12 +1,14 @@
 # shellcheck shell=sh
-# Sourced by the other scripts: installs the Debian packages a fresh machine lacks. Plain sh,
-# for install-cron.sh as well as the bash scripts.
+# Sourced by the other scripts: installs the Debian packages a fresh machine lacks (elsewhere,
+# names them for Fedora, Arch and Alpine). Plain sh, for install-cron.sh as well as the bash
+# scripts.
 
 # Installs Debian packages as root, or through sudo (asking for a password only where there is
 # a terminal to type it: a script run from cron or CI cannot answer), reading the package
 # lists first: minimal images (containers, cloud images) ship without them. Without either, it
 # names what to install by hand and stops the script.
 apt_install() {
+  command -v apt-get >/dev/null || no_apt_get "$@"
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq >&2 || update_failed
     apt-get install -y -qq "$@" >&2
@@ -27,6 +29,23 @@ apt_install() {
   fi
 }
 
+# Stops the script on a machine without apt-get (Fedora, Arch, Alpine), naming what the Debian
+# packages $@ are there.
+no_apt_get() {
+  apt_missing=""
+  for apt_package in "$@"; do
+    case "$apt_package" in
+      build-essential) apt_package="a C compiler (Debian's build-essential: sudo dnf install gcc on Fedora, sudo pacman -S base-devel on Arch, apk add build-base on Alpine)" ;;
+      poppler-utils) apt_package="pdftoppm and pdftotext (Debian's poppler-utils: sudo dnf install poppler-utils on Fedora, sudo pacman -S poppler on Arch, apk add poppler-utils on Alpine)" ;;
+      python3-venv) apt_package="python3's venv (Debian's python3-venv; Fedora's, Arch's and Alpine's python3 include it: see its error above)" ;;
+      *) apt_package="$apt_package (sudo dnf install $apt_package on Fedora, sudo pacman -S $apt_package on Arch, apk add $apt_package on Alpine)" ;;
+    esac
+    apt_missing="${apt_missing:+$apt_missing, }$apt_package"
+  done
+  echo "${0##*/}: missing: $apt_missing; this machine has no apt-get to install it with: install it with the system's package manager, then run again" >&2
+  exit 1
+}
+
 # One repository failing `apt-get update` (a third-party one whose key expired, or gone for
 # this release) leaves the others' lists refreshed: the packages are installed from them.
 update_failed() {
@@ -35,7 +54,7 @@ update_failed() {
 
 # Stops the script, naming the packages $1 to ask an administrator for, and why ($2).
 cannot_install() {
-  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils and python3-venv), then run again" >&2
+  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils, logrotate and python3-venv), then run again" >&2
   exit 1
 }
 
