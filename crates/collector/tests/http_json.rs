@@ -716,9 +716,12 @@ async fn a_source_disabled_before_an_upgrade_is_disabled_from_its_next_run_after
     let last = chrono::DateTime::parse_from_rfc3339(&stamp)
         .expect("stamp")
         .to_utc();
+    // Its next run an interval after its last, counted from that run's minute as the schedule
+    // counts it (the next minute's, for a run begun in a minute's last two seconds).
+    let minute = chrono::TimeDelta::minutes(1);
     assert_eq!(
         metrics[0].disabled_from,
-        Some(last + chrono::TimeDelta::minutes(1)),
+        Some((last + minute).max(releve::config::run_minute(last) + minute)),
         "from its first collection skipped, not from the upgraded collector's first run"
     );
 }
@@ -749,9 +752,9 @@ async fn a_stretch_disabled_starts_at_the_interval_the_source_collected_under() 
     site.run().await;
     let metrics = site.metrics("usgs");
     assert_eq!(metrics.len(), 2, "{metrics:?}");
-    // From the minute its last run began, as the schedule counts (`Every::due_after`).
-    let last_minute = chrono::DurationRound::duration_trunc(last, chrono::TimeDelta::minutes(1))
-        .expect("a minute");
+    // From the minute its last run is counted in, as the schedule counts (`Every::due_after`):
+    // the next minute for a run begun in a minute's last two seconds.
+    let last_minute = releve::config::run_minute(last);
     assert_eq!(
         metrics[1].disabled_from,
         Some(noted.max(last_minute + chrono::TimeDelta::minutes(1))),
