@@ -6,8 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Command;
+
+use common::scripts::{DOES_NOTHING, checkout, run, stand_ins, usr_bin_without};
 
 /// sudo for a user who is not in the sudoers file: without a password (`-n`) it asks for one;
 /// with one it refuses (the prompt goes to the terminal, where the student types it).
@@ -17,10 +19,6 @@ printf '[sudo] password for %s: \n' "$(id -un)" >/dev/tty
 echo "$(id -un) is not in the sudoers file." >&2
 exit 1
 "#;
-
-/// A stand-in that does nothing and succeeds: a cargo that builds nothing, a
-/// `scripts/mongo-local.sh` that starts no server.
-const DOES_NOTHING: &str = "#!/bin/sh\nexit 0\n";
 
 /// id(1) for the student, whatever user runs the tests (root in a container must not take the
 /// script's branch that installs as root).
@@ -45,50 +43,11 @@ echo "See crontab(1) for more information" >&2
 exit 1
 "#;
 
-/// A copy of `files` of the checkout at `dir/checkout`.
-fn checkout(dir: &Path, files: &[&str]) -> PathBuf {
-    let root = testkit::workspace_root();
-    let checkout = dir.join("checkout");
-    let _writing = common::writing_or_forking();
-    for file in files {
-        let target = checkout.join(file);
-        std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
-        std::fs::copy(root.join(file), &target).expect("copy a checkout file");
-    }
-    checkout
-}
-
-/// A folder of links to every program of /usr/bin but `hidden`: a PATH on which those are
-/// not installed.
-fn usr_bin_without(dir: &Path, hidden: &[&str]) -> PathBuf {
-    let bin = dir.join("usr-bin");
-    std::fs::create_dir_all(&bin).expect("make the folder");
-    for entry in std::fs::read_dir("/usr/bin").expect("read /usr/bin") {
-        let entry = entry.expect("an entry of /usr/bin");
-        let name = entry.file_name();
-        if !hidden.iter().any(|hidden| name == *hidden) {
-            std::os::unix::fs::symlink(entry.path(), bin.join(&name)).expect("link a program");
-        }
-    }
-    bin
-}
-
 /// This PATH with `bin` (its stand-ins) first.
 fn path_before(bin: &Path) -> std::ffi::OsString {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::join_paths(std::iter::once(bin.to_owned()).chain(std::env::split_paths(&path)))
         .expect("a PATH")
-}
-
-/// `dir/bin` holding `programs`, each a stand-in script by its name: the folder put first on
-/// the script's PATH, so that it never runs the real program (apt-get, sudo).
-fn stand_ins(dir: &Path, programs: &[(&str, &str)]) -> PathBuf {
-    let bin = dir.join("bin");
-    let _writing = common::writing_or_forking();
-    for (name, script) in programs {
-        common::write_executable(&bin.join(name), script);
-    }
-    bin
 }
 
 /// The files of the checkout `scripts/test.sh` runs on.
@@ -106,19 +65,6 @@ const MONGO_LOCAL: [&str; 3] = [
 fn path_without_poppler(dir: &Path, bin: &Path) -> String {
     let usr_bin = usr_bin_without(dir, &["pdftoppm", "pdftotext"]);
     format!("{}:{}", bin.display(), usr_bin.display())
-}
-
-fn run(command: &mut Command) -> Output {
-    let child = {
-        let _forking = common::writing_or_forking();
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the script")
-    };
-    child.wait_with_output().expect("the script ends")
 }
 
 /// `scripts/test.sh` typed in a terminal (so sudo may ask for a password) on a machine without

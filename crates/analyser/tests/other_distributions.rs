@@ -6,8 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Command;
+
+use common::scripts::{DOES_NOTHING, checkout, run, stand_ins, usr_bin_without};
 
 /// id(1) for the student (uid 1000), or root in a container (uid 0), whatever user runs the
 /// tests.
@@ -34,52 +36,13 @@ exec "$@"
 /// The system's own package manager, noting what it was asked (never anything installed).
 const PACKAGE_MANAGER: &str = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$PM_LOG\"\nexit 1\n";
 
-const DOES_NOTHING: &str = "#!/bin/sh\nexit 0\n";
-
-/// A copy of `files` of the checkout at `dir/checkout`.
-fn checkout(dir: &Path, files: &[&str]) -> PathBuf {
-    let root = testkit::workspace_root();
-    let checkout = dir.join("checkout");
-    let _writing = common::writing_or_forking();
-    for file in files {
-        let target = checkout.join(file);
-        std::fs::create_dir_all(target.parent().expect("a parent")).expect("make folders");
-        std::fs::copy(root.join(file), &target).expect("copy a checkout file");
-    }
-    checkout
-}
-
 /// `dir/bin` holding `programs` (stand-in scripts by name), then links to every program of
 /// /usr/bin but `hidden` (and apt-get, which these systems lack): the script's whole PATH.
 fn machine_path(dir: &Path, programs: &[(&str, &str)], hidden: &[&str]) -> String {
-    let bin = dir.join("bin");
-    let usr_bin = dir.join("usr-bin");
-    let _writing = common::writing_or_forking();
-    for (name, script) in programs {
-        common::write_executable(&bin.join(name), script);
-    }
-    std::fs::create_dir_all(&usr_bin).expect("make the folder");
-    for entry in std::fs::read_dir("/usr/bin").expect("read /usr/bin") {
-        let entry = entry.expect("an entry of /usr/bin");
-        let name = entry.file_name();
-        if name != "apt-get" && !hidden.iter().any(|hidden| name == *hidden) {
-            std::os::unix::fs::symlink(entry.path(), usr_bin.join(&name)).expect("link");
-        }
-    }
+    let bin = stand_ins(dir, programs);
+    let hidden: Vec<&str> = hidden.iter().copied().chain(["apt-get"]).collect();
+    let usr_bin = usr_bin_without(dir, &hidden);
     format!("{}:{}", bin.display(), usr_bin.display())
-}
-
-fn run(command: &mut Command) -> Output {
-    let child = {
-        let _forking = common::writing_or_forking();
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run the script")
-    };
-    child.wait_with_output().expect("the script ends")
 }
 
 /// `scripts/test.sh` on a fresh Fedora laptop (its student may use sudo) and as root in an

@@ -7,6 +7,7 @@
 pub mod front;
 pub mod golden;
 pub mod installation;
+pub mod scripts;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
