@@ -227,6 +227,24 @@ fn one_apt_repository_failing_its_update_does_not_keep_poppler_from_being_instal
     }
 }
 
+/// `scripts/mongo-local.sh install` in `checkout` with `python3` the stand-in given, on the
+/// lab machine's stand-ins first on PATH: should the script go on to install python3-venv,
+/// nothing is installed.
+fn mongo_local_install(dir: &Path, checkout: &Path, python3: &str) -> std::process::Output {
+    let bin = stand_ins(
+        dir,
+        &[
+            ("python3", python3),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+            ("sudo", SUDO_NOT_IN_SUDOERS),
+        ],
+    );
+    run(Command::new(checkout.join("scripts/mongo-local.sh"))
+        .arg("install")
+        .env("PATH", path_before(&bin)))
+}
+
 /// python3 of Ubuntu 22.04 (3.10): the version checks the script makes answer as 3.10 would.
 const PYTHON_3_10: &str = r#"#!/bin/sh
 case "$*" in
@@ -243,20 +261,7 @@ esac
 fn a_python_too_old_for_the_pinned_packages_is_named_before_pip_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let checkout = checkout(dir.path(), &MONGO_LOCAL);
-    // Should the script go on to install python3-venv, nothing is installed.
-    let bin = stand_ins(
-        dir.path(),
-        &[
-            ("python3", PYTHON_3_10),
-            ("id", ID_STUDENT),
-            ("apt-get", APT_GET),
-            ("sudo", SUDO_NOT_IN_SUDOERS),
-        ],
-    );
-    let path = path_before(&bin);
-    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
-        .arg("install")
-        .env("PATH", path));
+    let output = mongo_local_install(dir.path(), &checkout, PYTHON_3_10);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success()
@@ -283,15 +288,6 @@ exit 1
 fn a_venv_made_by_a_python_too_old_for_the_pins_is_not_said_as_pypi_out_of_reach() {
     let dir = tempfile::tempdir().expect("temp dir");
     let checkout = checkout(dir.path(), &MONGO_LOCAL);
-    let bin = stand_ins(
-        dir.path(),
-        &[
-            ("python3", PYTHON_3_10),
-            ("id", ID_STUDENT),
-            ("apt-get", APT_GET),
-            ("sudo", SUDO_NOT_IN_SUDOERS),
-        ],
-    );
     // The venv made before the pins, by 3.10.
     stand_ins(
         &checkout.join(".venv"),
@@ -301,10 +297,7 @@ fn a_venv_made_by_a_python_too_old_for_the_pins_is_not_said_as_pypi_out_of_reach
             ("nx-27017", DOES_NOTHING),
         ],
     );
-    let path = path_before(&bin);
-    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
-        .arg("install")
-        .env("PATH", path));
+    let output = mongo_local_install(dir.path(), &checkout, PYTHON_3_10);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.trim_end().lines().last().unwrap_or_default();
     assert!(
@@ -330,19 +323,7 @@ exit 1
 fn a_python3_that_fails_to_run_is_not_said_missing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let checkout = checkout(dir.path(), &MONGO_LOCAL);
-    let bin = stand_ins(
-        dir.path(),
-        &[
-            ("python3", PYENV_SHIM_NOT_INSTALLED),
-            ("id", ID_STUDENT),
-            ("apt-get", APT_GET),
-            ("sudo", SUDO_NOT_IN_SUDOERS),
-        ],
-    );
-    let path = path_before(&bin);
-    let output = run(Command::new(checkout.join("scripts/mongo-local.sh"))
-        .arg("install")
-        .env("PATH", path));
+    let output = mongo_local_install(dir.path(), &checkout, PYENV_SHIM_NOT_INSTALLED);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success()
