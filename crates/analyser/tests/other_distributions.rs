@@ -108,6 +108,32 @@ fn a_tool_missing_without_apt_get_is_named_with_each_systems_package() {
     }
 }
 
+/// pgrep(1) finding a cron daemon, and finding none.
+const CRON_DAEMON_RUNS: &str = "#!/bin/sh\necho 4242\n";
+const NO_CRON_DAEMON: &str = "#!/bin/sh\nexit 1\n";
+
+/// `scripts/install-cron.sh --no-build` in a copy of the checkout under `dir`, by a student
+/// (uid 1000) with `crontab` and `pgrep` the stand-ins given (its crontab kept in
+/// `dir/bin/installed`).
+fn install_cron(dir: &Path, crontab: &str, pgrep: &str) -> std::process::Output {
+    let checkout = checkout(
+        dir,
+        &["scripts/install-cron.sh", "scripts/packages.sh", "crontab"],
+    );
+    let path = machine_path(
+        dir,
+        &[
+            ("id", &id_as("1000")),
+            ("crontab", crontab),
+            ("pgrep", pgrep),
+        ],
+        &[],
+    );
+    run(Command::new(checkout.join("scripts/install-cron.sh"))
+        .arg("--no-build")
+        .env("PATH", path))
+}
+
 /// crontab(1) of busybox (Alpine): `-l` shows the user's file in the crontabs folder, saying
 /// it cannot open it when the user has none; `FILE` installs FILE.
 const BUSYBOX_CRONTAB: &str = r#"#!/bin/sh
@@ -124,22 +150,7 @@ esac
 #[test]
 fn busybox_crontab_of_a_user_without_one_installs_the_schedule() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
-        dir.path(),
-        &["scripts/install-cron.sh", "scripts/packages.sh", "crontab"],
-    );
-    let path = machine_path(
-        dir.path(),
-        &[
-            ("id", &id_as("1000")),
-            ("crontab", BUSYBOX_CRONTAB),
-            ("pgrep", "#!/bin/sh\necho 4242\n"),
-        ],
-        &[],
-    );
-    let output = run(Command::new(checkout.join("scripts/install-cron.sh"))
-        .arg("--no-build")
-        .env("PATH", path));
+    let output = install_cron(dir.path(), BUSYBOX_CRONTAB, CRON_DAEMON_RUNS);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let installed = std::fs::read_to_string(dir.path().join("bin/installed")).unwrap_or_default();
     assert!(
@@ -164,22 +175,7 @@ esac
 #[test]
 fn no_cron_daemon_on_fedora_or_arch_is_told_the_unit_to_start() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(
-        dir.path(),
-        &["scripts/install-cron.sh", "scripts/packages.sh", "crontab"],
-    );
-    let path = machine_path(
-        dir.path(),
-        &[
-            ("id", &id_as("1000")),
-            ("crontab", CRONIE_CRONTAB),
-            ("pgrep", "#!/bin/sh\nexit 1\n"),
-        ],
-        &[],
-    );
-    let output = run(Command::new(checkout.join("scripts/install-cron.sh"))
-        .arg("--no-build")
-        .env("PATH", path));
+    let output = install_cron(dir.path(), CRONIE_CRONTAB, NO_CRON_DAEMON);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let warning = stderr
         .lines()
