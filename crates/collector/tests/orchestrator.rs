@@ -11,6 +11,17 @@ use std::time::{Duration, Instant};
 
 use common::{Site, numbered_feed, usgs_body, usgs_source_every};
 
+/// The collector in `site`'s folder, as an orchestrator's task runs it: its log on stderr.
+fn collector(site: &Site) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
 fn signal(pid: u32, signal: &str) {
     let _ = Command::new("kill")
         .args([format!("-{signal}"), pid.to_string()])
@@ -65,13 +76,7 @@ fn a_run_retried_after_the_orchestrator_stopped_it_collects_the_source() {
         "1h",
         "",
     ));
-    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the collector starts");
+    let first = collector(&site).spawn().expect("the collector starts");
     // The orchestrator's timeout.
     let stopped = stopped_while_calling(first, &calls, 0, "TERM");
     assert_eq!(
@@ -128,13 +133,7 @@ fn a_run_stopped_by_its_timeout_does_not_say_its_sources_were_recorded_as_failed
         "1h",
         "",
     ));
-    let run = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the collector starts");
+    let run = collector(&site).spawn().expect("the collector starts");
     let output = stopped_while_calling(run, &calls, 0, "TERM");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -168,19 +167,14 @@ fn a_stopped_run_does_not_promise_an_immediate_retry_the_apis_wait_forbids() {
         "1h",
         "",
     ));
-    let collector = |force: bool| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-        command
-            .current_dir(site.dir.path())
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+    let task = |force: bool| {
+        let mut command = collector(&site);
         if force {
             command.args(["--source", "hourly", "--force"]);
         }
         command
     };
-    let first = collector(false).output().expect("the first run");
+    let first = task(false).output().expect("the first run");
     assert!(first.status.success(), "{first:?}");
     let now = chrono::Utc::now();
     site.edit_state("hourly", |state| {
@@ -190,11 +184,11 @@ fn a_stopped_run_does_not_promise_an_immediate_retry_the_apis_wait_forbids() {
             Some(now + chrono::TimeDelta::hours(10)),
         )
     });
-    let run = collector(true).spawn().expect("the forced run starts");
+    let run = task(true).spawn().expect("the forced run starts");
     let output = stopped_while_calling(run, &calls, 1, "INT");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default().to_owned();
-    let next = collector(false).output().expect("the next run");
+    let next = task(false).output().expect("the next run");
     let next_stderr = String::from_utf8_lossy(&next.stderr);
     let retried = calls.load(Ordering::SeqCst) > 2;
     assert!(
