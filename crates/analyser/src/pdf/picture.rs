@@ -2,10 +2,8 @@
 //! a report then holds each chart's few tens of kilobytes rather than its pixels (about 2 MB
 //! at 200 dpi) until it is written, so a month of many sources fits a small machine.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-
 use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
+use std::collections::BTreeMap;
 
 use crate::charts::{ChartImage, DPI};
 
@@ -35,18 +33,13 @@ pub fn compressed(chart: &ChartImage) -> ExternalXObject {
     }
 }
 
-/// `bytes` as a zlib stream (`FlateDecode`).
+/// `bytes` as a zlib stream (`FlateDecode`), at zlib's default level.
 fn deflated(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    // Writing into memory fails only where memory does.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, 6)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
-
     use super::*;
 
     #[test]
@@ -58,9 +51,7 @@ mod tests {
             words: Vec::new(),
         };
         let picture = compressed(&chart);
-        let mut pixels = Vec::new();
-        flate2::read::ZlibDecoder::new(picture.stream.content.as_slice())
-            .read_to_end(&mut pixels)
+        let pixels = miniz_oxide::inflate::decompress_to_vec_zlib(&picture.stream.content)
             .expect("a zlib stream");
         assert_eq!(pixels, chart.rgb);
         assert_eq!(picture.width, Some(Px(100)));
