@@ -15,9 +15,10 @@ nx_version="0.8.1"
 
 install() {
   local constraints="$root/scripts/nx-27017-constraints.txt" installed="$venv/.nx-27017-installed"
-  # A venv made before the pins by a Python they exclude (3.10), or whose Python is gone (a
-  # release upgrade): its pip would say the pins as versions that do not exist.
-  if [ -x "$venv/bin/nx-27017" ] && ! python_fits "$venv/bin/python" 2>/dev/null; then
+  # A venv made by a Python the pins exclude (3.10: before the pins, or before the check below,
+  # its pip's install failed), or whose Python is gone (a release upgrade): its pip would say
+  # the pins as versions that do not exist, and `python3 -m venv` over it keeps its Python.
+  if [ -e "$venv" ] && ! python_fits "$venv/bin/python" 2>/dev/null; then
     echo "mongo-local: $venv was made by a Python other than 3.11 to 3.14, or one no longer installed: it is made again" >&2
     rm -rf "$venv"
   fi

@@ -310,6 +310,55 @@ fn a_venv_made_by_a_python_too_old_for_the_pins_is_not_said_as_pypi_out_of_reach
     );
 }
 
+/// python3 3.12, first on PATH once the student has one: `-m venv` over a folder already there
+/// keeps the python it holds, as venv does, and writes a pip run by that python, which installs
+/// the pinned packages only where it is 3.11 to 3.14.
+const PYTHON_3_12: &str = r#"#!/bin/sh
+case "$*" in
+    *print*version_info*) echo 3.12 ;;
+    *version_info*) exit 0 ;;
+    "-m venv "*)
+        mkdir -p "$3/bin"
+        [ -e "$3/bin/python" ] || cp "$0" "$3/bin/python"
+        cat >"$3/bin/pip" <<'PIP'
+#!/bin/sh
+here=$(dirname "$0")
+if "$here/python" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))'; then
+    printf '#!/bin/sh\n' >"$here/nx-27017" && chmod +x "$here/nx-27017"
+    exit 0
+fi
+echo "ERROR: No matching distribution found for pymongo==4.20.1" >&2
+exit 1
+PIP
+        chmod +x "$3/bin/pip" ;;
+    *) echo "python3 stand-in: $*" >&2; exit 99 ;;
+esac
+"#;
+
+/// The student on python3 3.10 ran `scripts/mongo-local.sh install` before it named the
+/// Python it needs: the `.venv` 3.10 made was left without nx-27017 (its pip found none of the
+/// pinned versions). Told to put 3.11 to 3.14 first on PATH, they do and run again: the venv of
+/// 3.10 was kept, its pip failed again, and they were told PyPI is out of reach.
+#[test]
+fn a_venv_left_by_a_python_too_old_is_made_again_once_a_fitting_one_is_on_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(dir.path(), &MONGO_LOCAL);
+    // The venv 3.10 made, its pip's install failed: no nx-27017 in it.
+    stand_ins(
+        &checkout.join(".venv"),
+        &[("python", PYTHON_3_10), ("pip", VENV_PIP_3_10)],
+    );
+    let output = mongo_local_install(dir.path(), &checkout, PYTHON_3_12);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success()
+            && checkout.join(".venv/bin/nx-27017").exists()
+            && !stderr.contains("PIP_INDEX_URL"),
+        "`mongo-local.sh install` with python3 3.12 over a .venv of 3.10 exits {:?}:\n{stderr}",
+        output.status.code()
+    );
+}
+
 /// A pyenv shim for a version `.python-version` names but pyenv has not installed.
 const PYENV_SHIM_NOT_INSTALLED: &str = r#"#!/bin/sh
 echo "pyenv: version \`3.12.1' is not installed (set by /home/student/.python-version)" >&2
