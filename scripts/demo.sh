@@ -120,16 +120,21 @@ days_ago() {
 print(d.datetime.now(d.timezone.utc).date() - d.timedelta(days=int(sys.argv[1])))' "$1"
 }
 
+# The stages run in .demo/, which holds no .env: the checkout's is the real set-up's (its
+# MONGODB_URI, its credentials), which the values above override, each stage warning to remove
+# them from it, and which may stop every stage until a fault of it is fixed.
+in_demo() { (cd "$demo" && "$@"); }
+
 echo "==> collector"
 # --since: the incremental Opendatasoft sources backfill from the day before yesterday.
-"$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force \
+in_demo "$bin/collector" --config "$demo/sources.toml" --raw-dir "$demo/raw" --force \
   --since "$(days_ago 2)"
 echo "==> summariser"
-"$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
+in_demo "$bin/summariser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --database releve_demo
 echo "==> analyser"
 # The replayed day, yesterday (UTC), named: without --date, a run before 02:00 UTC reports the
 # day before it, as the crontab's jobs do while yesterday's last data may not be stored.
-pdf="$("$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir reports/demo --database releve_demo \
+pdf="$(in_demo "$bin/analyser" --config "$demo/sources.toml" --raw-dir "$demo/raw" --reports-dir "$home/reports/demo" --database releve_demo \
   --date "$(days_ago 1)" | tail -n1)"
 
 echo

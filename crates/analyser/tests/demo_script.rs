@@ -340,3 +340,44 @@ fn the_readmes_export_of_the_demos_data_names_the_demos_day() {
         command.join(" ")
     );
 }
+
+/// The README's "Real set-up" puts production's `MONGODB_URI` and France Travail credentials in
+/// the checkout's `.env`. A demo run again afterwards, in that checkout (to try something), gives
+/// its stages its own server's URI: each stage read the production `.env` too, and warned that
+/// `MONGODB_URI` "is set in the environment and, to another value, in .env: … unset it there, or
+/// remove it from .env" (three times, one per stage). Removing it, as told, leaves cron's lines
+/// on the default `mongodb://127.0.0.1:27017`: production stops. The demo's stages must leave
+/// the production `.env` unread, and so say nothing of it.
+#[test]
+fn a_demo_run_after_the_real_set_up_does_not_tell_the_user_to_remove_production_settings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = checkout_with_stages(dir.path());
+    {
+        let _writing = common::writing_or_forking();
+        std::fs::remove_file(root.join("target/debug/analyser")).expect("the stand-in analyser");
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_analyser"),
+            root.join("target/debug/analyser"),
+        )
+        .expect("the real analyser in the checkout");
+        std::fs::write(
+            root.join(".env"),
+            "MONGODB_URI=mongodb://127.0.0.1:2/releve\nFRANCE_TRAVAIL_CLIENT_ID=prod-id\n",
+        )
+        .expect("the production .env");
+        std::fs::set_permissions(
+            root.join(".env"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )
+        .expect("chmod 600 .env");
+    }
+    let output = demo(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let ran = root.join("target/debug/summariser-args").is_file();
+    assert!(
+        ran && !stderr.contains(".env"),
+        "the demo ran its stages: {ran}; it exits {:?}, its stages speaking of the production \
+         .env:\n{stderr}",
+        output.status.code()
+    );
+}
