@@ -330,6 +330,13 @@ async fn write_period(
             tracing::info!(path = %path.display(), "The report of this period left out [[source]] tables the configuration refused then, and reads them all now: written again (--if-missing).");
         } else if path.exists() {
             tracing::info!(path = %path.display(), "The report of this period was written before its data was complete (by hand, or by an older version's crontab at 00:15): written again (--if-missing).");
+        } else if let Some(first) = first_runs
+            .values()
+            .min()
+            .filter(|first| **first >= period.end())
+        {
+            // No job was due then: the installation began after it.
+            tracing::info!(path = %path.display(), first_collection = %first, "This period ended before the first known collection and holds records collected since (a source's past days, a backfill): written now (--if-missing).");
         } else {
             tracing::info!(path = %path.display(), "No report of this period was written once it was complete (its job did not run then: the machine off or asleep at its hour, or the job failed): written now (--if-missing).");
         }

@@ -74,3 +74,42 @@ async fn a_period_ended_before_the_first_collection_is_named_in_its_log_line() {
         );
     }
 }
+
+/// The first morning of a new installation: the crontab's day job writes yesterday's report
+/// and, looking back over the eight days before, also the day before relevé's first collection
+/// when records collected since fall in it (Open-Meteo's `past_days`, an Opendatasoft source's
+/// first 24 hours). Its line said "No report of this period was written once it was complete
+/// (its job did not run then: the machine off or asleep at its hour, or the job failed)": on
+/// a machine installed the day before, no job was due then, and nothing was off or failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_before_the_first_collection_written_for_its_records_is_not_said_missed() {
+    let server = MongoServer::shared();
+    let db = server.fresh_database("day-before-first");
+    golden::insert(&server.client_database(&db).await).await;
+    let uri = server.uri().to_owned();
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("sources.toml"), golden::CONFIG).expect("sources.toml");
+
+    let stderr = job_log(
+        dir.path(),
+        &uri,
+        &db,
+        &[
+            "--period",
+            "day",
+            "--date",
+            &golden::date(0),
+            "--if-missing",
+        ],
+    )
+    .await;
+    let day_before = format!("{}.pdf", golden::date(-1));
+    let line = stderr
+        .lines()
+        .find(|line| line.contains(&day_before) && !line.contains("Wrote the report"))
+        .unwrap_or_else(|| panic!("the job says why it wrote {day_before}: {stderr}"));
+    assert!(
+        !line.contains("did not run") && line.contains("before the first known collection"),
+        "the day before the first collection, written for the records it holds: {line}"
+    );
+}
