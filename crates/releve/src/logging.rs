@@ -4,7 +4,8 @@
 //! Under cron, stderr is appended to `logs/<stage>.log` by the crontab line, which also keeps
 //! that file bounded (see `deploy/cron/rotate-log`): the binaries never open log files
 //! themselves, so a panic or a failure line lands in the same file.
-//! Colours are only used when stderr is a terminal, so log files hold no escape codes.
+//! Colours are only used when stderr is a terminal, so log files hold no escape codes, and not
+//! there either when `NO_COLOR` is set or `TERM` is `dumb` or unset (see [`coloured`]).
 
 use std::io::{IsTerminal, Write};
 
@@ -46,13 +47,31 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(coloured(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+            std::env::var_os("TERM"),
+        ))
         .with_target(false)
         .log_internal_errors(false)
         .try_init();
     if let Some(err) = refused {
         tracing::warn!(error = %err, "RUST_LOG cannot be read; logging at info.");
     }
+}
+
+/// Whether the log's lines are coloured: on a terminal only, and not when the user asked for
+/// none (`NO_COLOR` set and not empty, <https://no-color.org>) or the terminal cannot show
+/// them (`TERM` unset or `dumb`: a serial console, Emacs' shell), where each escape code would
+/// show as `^[[2m`.
+fn coloured(
+    terminal: bool,
+    no_color: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+) -> bool {
+    terminal
+        && no_color.is_none_or(|set| set.is_empty())
+        && term.is_some_and(|term| !term.is_empty() && term != "dumb")
 }
 
 /// The levels `RUST_LOG` takes alone (besides their numbers, 0 to 5).

@@ -1,0 +1,59 @@
+//! The collector's log read on a terminal: coloured, unless the user asked for no colours
+//! (`NO_COLOR`, <https://no-color.org>) or the terminal cannot show them (`TERM=dumb`, as on a
+//! serial console or in Emacs' shell, where each escape code shows as `^[[2m` garbage).
+//!
+//! A terminal is given by util-linux's `script(1)`, which runs the collector on a
+//! pseudo-terminal and copies what it shows.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Site, usgs_source};
+
+/// What a terminal of type `term` (unset when `None`) shows of `collector --check`, with
+/// `NO_COLOR` set to `no_color` (unset when `None`). `RUST_LOG=verbose` (not a level) makes
+/// the collector log a warning at once, before any other work.
+fn shown_on_a_terminal(term: Option<&str>, no_color: Option<&str>) -> String {
+    let site = Site::new(&usgs_source("usgs", "http://127.0.0.1:9/feed", ""));
+    let collector = env!("CARGO_BIN_EXE_collector");
+    let mut command = Command::new("script");
+    command
+        .args(["-qec", &format!("'{collector}' --check"), "/dev/null"])
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "verbose")
+        .env_remove("TERM")
+        .env_remove("NO_COLOR");
+    if let Some(term) = term {
+        command.env("TERM", term);
+    }
+    if let Some(no_color) = no_color {
+        command.env("NO_COLOR", no_color);
+    }
+    let output = command
+        .output()
+        .expect("util-linux's script(1) gives the collector a terminal");
+    let shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(shown.contains("RUST_LOG cannot be read"), "{shown}");
+    shown
+}
+
+#[test]
+fn a_terminal_shows_the_log_in_colour() {
+    let shown = shown_on_a_terminal(Some("xterm"), None);
+    assert!(shown.contains("\u{1b}["), "{shown}");
+}
+
+#[test]
+fn no_color_keeps_escape_codes_off_the_terminal() {
+    let shown = shown_on_a_terminal(Some("xterm"), Some("1"));
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+}
+
+#[test]
+fn a_dumb_terminal_is_shown_no_escape_codes() {
+    for term in [Some("dumb"), None] {
+        let shown = shown_on_a_terminal(term, None);
+        assert!(!shown.contains('\u{1b}'), "TERM={term:?}: {shown:?}");
+    }
+}
