@@ -2863,10 +2863,15 @@ fn the_checks_help_names_every_case_it_exits_1_for_an_entry_to_mend_among_them()
         .output()
         .expect("collector runs");
     let help = String::from_utf8_lossy(&help.stdout);
+    // Its paragraph, wrapped to the terminal: up to the next option.
     let check_help = help
         .lines()
-        .find(|line| line.trim_start().starts_with("--check"))
-        .unwrap_or_else(|| panic!("--check in the help: {help}"));
+        .skip_while(|line| !line.trim_start().starts_with("--check"))
+        .take_while(|line| !line.trim_start().starts_with("-h, --help"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!check_help.is_empty(), "--check in the help: {help}");
     assert!(
         check_help.contains("mend") || check_help.contains("left out"),
         "the help of --check does not say it exits 1 for an entry to mend (MEND), which it does: {check_help}"

@@ -57,3 +57,29 @@ fn a_dumb_terminal_is_shown_no_escape_codes() {
         assert!(!shown.contains('\u{1b}'), "TERM={term:?}: {shown:?}");
     }
 }
+
+/// The lines of `collector --help` wider than `columns`, in a terminal of that width
+/// (`COLUMNS`, as a shell gives it to a pipe into `less`).
+fn help_lines_wider_than(columns: usize) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(dir.path())
+        .arg("--help")
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .expect("collector --help runs");
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.chars().count() > columns)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_help_is_wrapped_to_the_terminal() {
+    for columns in [80, 40] {
+        let wide = help_lines_wider_than(columns);
+        assert!(wide.is_empty(), "wider than {columns} columns: {wide:#?}");
+    }
+}

@@ -1,0 +1,37 @@
+//! `analyser --help` and its subcommands' read on an 80-column terminal, or piped into `less`
+//! (which shows a long line cut or folded mid-word): each line fits the terminal's width.
+
+use std::process::Command;
+
+/// The lines of `analyser ARGS --help` wider than `columns`, in a terminal of that width
+/// (`COLUMNS`, as a shell gives it to a pipe), but the usage line: it is not cut.
+fn help_lines_wider_than(args: &[&str], columns: usize) -> Vec<String> {
+    // In a folder of its own: every stage reads the `.env` of its working folder first.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_analyser"))
+        .current_dir(dir.path())
+        .args(args)
+        .arg("--help")
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .expect("analyser --help runs");
+    assert!(output.status.success(), "{args:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.chars().count() > columns && !line.starts_with("Usage:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_help_is_wrapped_to_the_terminal() {
+    for args in [&[][..], &["status"], &["export"]] {
+        for columns in [80, 40] {
+            let wide = help_lines_wider_than(args, columns);
+            assert!(
+                wide.is_empty(),
+                "analyser {args:?} --help, wider than {columns} columns: {wide:#?}"
+            );
+        }
+    }
+}
